@@ -1,0 +1,137 @@
+"""`jianghua run INPUT... --out OUT`: the corpus flow from a terminal, with a progress bar.
+
+Exit status: 0 when the run completed (bad pages are rejects, not failures), 1 when the run
+itself failed, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "schema":
+        from tasks.schema import columns_markdown
+
+        print(columns_markdown())
+        return 0
+    return _run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jianghua", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="build or update a corpus from scraped pages")
+    run.add_argument("inputs", nargs="+", metavar="INPUT", help="folder (recursive), glob, file or fsspec URL")
+    run.add_argument("--out", required=True, help="output folder (the corpus; its .state/ holds the cache)")
+    run.add_argument("--workers", type=int, default=None, help="worker processes (default: every core)")
+    run.add_argument("--shard-docs", type=int, default=2000, help="target documents per shard (default 2000)")
+    run.add_argument("--shard-mb", type=int, default=32, help="largest shard in MB (default 32)")
+    run.add_argument("--min-chars", type=int, default=200, help="reject pages with less speech than this (default 200)")
+    run.add_argument("--max-doc-bytes", type=int, default=None, help="reject single pages larger than this")
+    run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
+    run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
+    sub.add_parser("schema", help="print every output column with its meaning (Markdown)")
+    return p
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    from flows import progress
+    from flows.pipeline import build_corpus
+    from tasks.ingest import MAX_DOC_BYTES
+
+    bar = _ProgressBar(console)
+    remove = progress.add_listener(bar.update)
+    started = time.monotonic()
+    try:
+        with bar:
+            summary = build_corpus(
+                inputs=args.inputs,
+                out=args.out,
+                workers=args.workers,
+                target_shard_docs=args.shard_docs,
+                max_shard_mb=args.shard_mb,
+                min_chars=args.min_chars,
+                max_doc_bytes=args.max_doc_bytes or MAX_DOC_BYTES,
+                wait_for_lock_seconds=args.wait,
+            )
+    except KeyboardInterrupt:
+        console.print("[red]interrupted[/red]: the previous output is untouched; rerun to resume from the cache")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the run failed; say why and what to do
+        console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}")
+        console.print("the previous output is untouched; finished shards are cached — rerun to resume")
+        return 1
+    finally:
+        remove()
+    _print_summary(console, summary, time.monotonic() - started)
+    return 0
+
+
+class _ProgressBar:
+    """One bar per stage: shards done, documents and documents/s."""
+
+    def __init__(self, console):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("shards  {task.fields[docs]:>8,} docs  {task.fields[rate]:>8,.0f} docs/s"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, Any] = {}
+        self.started: dict[str, float] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def update(self, stage: str, done: int, total: int, docs: int) -> None:
+        if stage not in self.tasks:
+            self.started[stage] = time.monotonic()
+            self.tasks[stage] = self.progress.add_task(stage, total=total, docs=0, rate=0.0)
+        elapsed = max(1e-6, time.monotonic() - self.started[stage])
+        self.progress.update(self.tasks[stage], completed=done, total=total, docs=docs, rate=docs / elapsed)
+
+
+def _print_summary(console, summary: dict[str, Any], seconds: float) -> None:
+    from rich.table import Table
+
+    c = summary["counts"]
+    table = Table(title=f"corpus → {summary['output']}", show_header=False, box=None)
+    table.add_row("discovered", f"{c['discovered']:,} documents in {c['discovered_files']:,} files")
+    table.add_row("accepted", f"{c['accepted']:,}")
+    table.add_row("rejected", f"{c['rejected']:,}" + "".join(f"\n  {r}: {n:,}" for r, n in c["rejected_by_reason"].items()))
+    table.add_row("accounting", f"discovered = accepted + rejected ✓")
+    table.add_row("duplicates", f"{c.get('duplicates') or 0:,} documents in {c.get('clusters') or 0:,} clusters "
+                                f"({', '.join(f'{k}: {v}' for k, v in c.get('duplicate_reasons', {}).items()) or 'none'})")
+    cache = summary.get("cache", {})
+    table.add_row("cache", f"{cache.get('cached', 0)} of {cache.get('shard_steps', 0)} shard steps served from cache")
+    table.add_row("time", f"{seconds:,.1f} s  (" + ", ".join(f"{k} {v:.1f}" for k, v in summary["timings"].items()
+                                                         if k != "total") + ")")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

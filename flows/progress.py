@@ -1,0 +1,72 @@
+"""Progress of a run, for whoever watches: the CLI's progress bar and the Prefect UI artifact."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Protocol
+
+
+class Listener(Protocol):
+    def __call__(self, stage: str, done: int, total: int, docs: int) -> None: ...
+
+
+_listeners: list[Listener] = []
+
+
+def add_listener(fn: Listener) -> Callable[[], None]:
+    """Register a callback (the CLI's progress bar); returns a function that removes it."""
+    _listeners.append(fn)
+    return lambda: _listeners.remove(fn) if fn in _listeners else None
+
+
+class RunProgress:
+    """Counts finished shard steps; pushes updates to listeners and a Prefect progress artifact."""
+
+    def __init__(self, total_steps: int, artifact_key: str | None = None):
+        self.total_steps = max(1, total_steps)
+        self.done_steps = 0
+        self.started = time.monotonic()
+        self._artifact_id = None
+        if artifact_key:
+            try:
+                from prefect.artifacts import create_progress_artifact
+
+                self._artifact_id = create_progress_artifact(
+                    progress=0.0, key=artifact_key, description="Shard steps finished in this run"
+                )
+            except Exception:  # noqa: BLE001 - progress must never fail a run
+                self._artifact_id = None
+
+    def stage(self, stage: str, total: int) -> "StageProgress":
+        return StageProgress(self, stage, total)
+
+    def _step_done(self) -> None:
+        self.done_steps += 1
+        if self._artifact_id is not None:
+            try:
+                from prefect.artifacts import update_progress_artifact
+
+                update_progress_artifact(self._artifact_id, progress=100.0 * self.done_steps / self.total_steps)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+class StageProgress:
+    def __init__(self, run: RunProgress, stage: str, total: int):
+        self.run, self.stage, self.total = run, stage, total
+        self.done = 0
+        self.docs = 0
+        self._emit()
+
+    def advance(self, docs: int = 0) -> None:
+        self.done += 1
+        self.docs += docs
+        self.run._step_done()
+        self._emit()
+
+    def _emit(self) -> None:
+        for fn in list(_listeners):
+            try:
+                fn(self.stage, self.done, self.total, self.docs)
+            except Exception:  # noqa: BLE001
+                pass

@@ -1,0 +1,232 @@
+"""Ingest: every input becomes documents or rejects with a reason — whatever its bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tasks.ingest import (
+    InputFile,
+    Reject,
+    decode_bytes,
+    discover,
+    doc_id_for,
+    ingest_files,
+    plan_shards,
+)
+from tests.conftest import SEEDS
+
+SEED_000 = (SEEDS / "000_fc7753713425c55d.txt").read_text(encoding="utf-8")
+SEED_004 = (SEEDS / "004_6b5c8583c107af7e.txt").read_text(encoding="utf-8")
+
+
+def _ingest(path: Path):
+    files = discover([str(path)])
+    return ingest_files([(f, None) for f in files])
+
+
+def _one_reject(tmp_path: Path, name: str, data: bytes):
+    (tmp_path / name).write_bytes(data)
+    got = _ingest(tmp_path / name)
+    assert got.docs == [] and len(got.rejects) == 1, got
+    return got.rejects[0]
+
+
+# ---------------------------------------------------------------- decoding
+
+
+@pytest.mark.parametrize(
+    "encoding,text",
+    [("gb18030", SEED_000), ("big5hkscs", SEED_004), ("utf-16-le", SEED_000), ("utf-16-be", SEED_004)],
+)
+def test_legacy_and_bomless_encodings_decode_to_the_same_text(encoding, text):
+    data = text.encode(encoding, errors="ignore")
+    decoded, used = decode_bytes(data)
+    assert decoded == data.decode(encoding)
+    assert used.replace("_", "-").startswith(encoding.split("hkscs")[0].split("-")[0])
+
+
+def test_utf8_bom_is_dropped_and_named():
+    text, enc = decode_bytes("同志们：".encode("utf-8-sig") + SEED_000.encode())
+    assert not text.startswith("\ufeff") and enc == "utf-8"
+
+
+def test_truncated_utf8_keeps_everything_before_the_cut():
+    data = SEED_000.encode("utf-8")
+    cut = data[: len(data) - 1]  # last character loses a byte
+    text, enc = decode_bytes(cut)
+    assert enc == "utf-8" and SEED_000.startswith(text) and len(text) == len(SEED_000) - 1
+
+
+def test_short_gbk_line_is_not_mistaken_for_another_encoding():
+    text, enc = decode_bytes("同志们：今天我们召开全区经济工作会议。".encode("gbk"))
+    assert text == "同志们：今天我们召开全区经济工作会议。" and enc == "gb18030"
+
+
+def test_html_declared_charset_is_honoured():
+    html = '<html><head><meta charset="gb2312"><title>讲话</title></head><body>区长讲话全文</body></html>'
+    text, enc = decode_bytes(html.encode("gbk"), html=True)
+    assert "区长讲话全文" in text and enc == "gb18030"
+
+
+def test_undecodable_bytes_are_a_decode_error_with_advice():
+    with pytest.raises(Reject) as exc:
+        decode_bytes(b"\x81\x20\xff\xfd" * 5 + "同志们".encode() + b"\x81\x20\xff" * 50)
+    assert exc.value.reason == "decode_error" and "convert the file to UTF-8" in exc.value.detail
+
+
+# ---------------------------------------------------------------- rejects
+
+
+def test_empty_file_is_rejected(tmp_path):
+    r = _one_reject(tmp_path, "empty.txt", b"")
+    assert r["reason"] == "empty" and "empty.txt" in r["source_path"]
+
+
+def test_binary_file_is_rejected(tmp_path):
+    r = _one_reject(tmp_path, "scan.txt", b"%PDF-1.4\x00\x01\x02" + bytes(range(256)) * 20)
+    assert r["reason"] == "binary" and "binary" in r["detail"]
+
+
+def test_hundred_megabyte_file_is_rejected_without_reading_it(tmp_path):
+    big = tmp_path / "dump.txt"
+    with open(big, "wb") as fh:  # sparse: costs no disk
+        fh.truncate(100 * 1024 * 1024)
+    r = _ingest(big).rejects[0]
+    assert r["reason"] == "too_large" and "104,857,600 bytes" in r["detail"]
+
+
+def test_unsupported_type_is_rejected(tmp_path):
+    r = _one_reject(tmp_path, "page.pdf", b"%PDF-1.4 ...")
+    assert r["reason"] == "unsupported_type" and ".pdf" in r["detail"]
+
+
+def test_too_short_text_is_rejected(tmp_path):
+    r = _one_reject(tmp_path, "stub.txt", "讲话".encode())
+    assert r["reason"] == "too_short"
+
+
+def test_unreadable_file_is_a_read_error_not_a_crash(tmp_path):
+    f = InputFile(str(tmp_path / "gone.txt"), "gone.txt", "gone.txt", 10)
+    got = ingest_files([(f, None)])
+    assert got.rejects[0]["reason"] == "read_error" and "exists" in got.rejects[0]["detail"]
+
+
+# ---------------------------------------------------------------- formats
+
+
+def test_html_page_main_text_and_title(tmp_path):
+    body = "".join(f"<p>{line}</p>" for line in SEED_000.splitlines()[4:30] if line.strip())
+    html = (
+        "<html><head><meta charset='utf-8'><title>全区领导干部大会上的讲话材料_布克知识网</title></head><body>"
+        "<div class='nav'>首页 &gt; 正文</div><article><h1>全区领导干部大会上的讲话材料</h1>"
+        f"{body}</article><footer>版权所有 © 布克知识网</footer></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    got = _ingest(tmp_path / "page.html")
+    assert len(got.docs) == 1, got.rejects
+    doc = got.docs[0]
+    assert doc["format"] == "html" and doc["page_title"] == "全区领导干部大会上的讲话材料_布克知识网"
+    assert "今天这次全区三级干部大会" in doc["raw_text"] and "版权所有" not in doc["raw_text"]
+
+
+def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
+    lines = [
+        json.dumps({"text": SEED_000, "url": "https://www.bookzhi.com/a/1.html", "title": "讲话材料", "fetched_at": "2024-01-02"}, ensure_ascii=False),
+        '{"text": "broken',
+        json.dumps({"content": SEED_004}, ensure_ascii=False),
+        json.dumps({"no_text": 1}),
+    ]
+    (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
+    got = _ingest(tmp_path / "crawl.jsonl.gz")
+    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == sorted(["L1", "L3"], key=lambda rid: doc_id_for(
+        [d for d in got.docs if d["source_path"].endswith(rid)][0]["content_sha256"], f"crawl.jsonl.gz#{rid}"))
+    first = next(d for d in got.docs if d["source_path"].endswith("#L1"))
+    assert first["url"] == "https://www.bookzhi.com/a/1.html" and first["group"] == "www.bookzhi.com"
+    assert first["fetched_at"] == "2024-01-02" and first["page_title"] == "讲话材料"
+    reasons = {r["source_path"].rsplit("#", 1)[1]: r["reason"] for r in got.rejects}
+    assert reasons == {"L2": "bad_record", "L4": "bad_record"}
+
+
+def test_cut_off_gzip_keeps_records_before_the_damage(tmp_path):
+    import random
+
+    def page(i: int) -> str:  # distinct pages, so the stream is not one long back-reference
+        lines = SEED_000.splitlines()
+        random.Random(i).shuffle(lines)
+        return "\n".join(lines)
+
+    records = "\n".join(json.dumps({"text": page(i)}, ensure_ascii=False) for i in range(20)).encode()
+    data = gzip.compress(records)
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
+    got = _ingest(tmp_path / "cut.jsonl.gz")
+    assert 0 < len(got.docs) < 20
+    assert any(r["reason"] == "decode_error" and "damaged" in r["detail"] for r in got.rejects)
+
+
+def test_parquet_records(tmp_path):
+    pq.write_table(pa.table({"id": ["a", "b"], "text": [SEED_000, "短"], "url": ["http://x.gov.cn/1", None]}), tmp_path / "pages.parquet")
+    got = _ingest(tmp_path / "pages.parquet")
+    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == ["row=a"]
+    assert got.rejects[0]["source_path"].endswith("#row=b") and got.rejects[0]["reason"] == "too_short"
+
+
+# ---------------------------------------------------------------- discovery and shards
+
+
+def test_discover_walks_folders_globs_files_and_skips_hidden_and_output(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("x")
+    (tmp_path / "a" / "y.html").write_text("y")
+    (tmp_path / "a" / ".hidden.txt").write_text("h")
+    (tmp_path / "a" / "out").mkdir()
+    (tmp_path / "a" / "out" / "z.txt").write_text("z")
+    found = discover([str(tmp_path / "a")], exclude=[str(tmp_path / "a" / "out")])
+    assert [f.relpath for f in found] == ["b/x.txt", "y.html"]
+    assert found[0].source_path == str(tmp_path / "a" / "b" / "x.txt")
+    assert "b/x.txt" in {f.relpath for f in discover([str(tmp_path / "a" / "**" / "*.txt")])}
+    assert len(discover([str(tmp_path / "a" / "y.html")])) == 1
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        discover([str(tmp_path / "missing")])
+
+
+def test_discover_reads_fsspec_urls():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/landing/p1.txt", SEED_000.encode())
+    found = discover(["memory://landing"])
+    assert [f.path for f in found] == ["memory:///landing/p1.txt"]
+    got = ingest_files([(found[0], None)])
+    assert got.docs[0]["raw_text"] == SEED_000
+
+
+def _files(names):
+    return [InputFile(n, n, n, 1000) for n in names]
+
+
+def test_shards_are_stable_when_files_are_added():
+    old = [f"2025/{i:05d}.txt" for i in range(5000)]
+    new = old + [f"2026-11-21/{i:04d}.txt" for i in range(300)] + ["2025/00017b.txt"]
+    before = {p.shard_id: {f.relpath for f in p.files} for p in plan_shards(_files(old), target_docs=500)}
+    after = {p.shard_id: {f.relpath for f in p.files} for p in plan_shards(_files(new), target_docs=500)}
+    assert len(before) > 3
+    changed = {sid for sid in before if after.get(sid) != before[sid]}
+    # Only the shard that received 00017b.txt, and the last old shard, which the new folder's
+    # first files continue until their first boundary; every other shard is untouched.
+    receiving = next(sid for sid, members in after.items() if "2025/00017b.txt" in members)
+    last_old = max(before, key=lambda sid: max(before[sid]))
+    assert changed == {receiving, last_old}
+
+
+def test_shards_respect_the_byte_cap():
+    files = [InputFile(f"{i:04d}.txt", f"{i:04d}.txt", f"{i:04d}.txt", 1_000_000) for i in range(400)]
+    plans = plan_shards(files, target_docs=2000, max_bytes=50_000_000)
+    assert sum(len(p.files) for p in plans) == 400
+    assert all(p.n_bytes <= 50_000_000 or len(p.files) == 1 for p in plans)
+    assert len(plans) >= 8
