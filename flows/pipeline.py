@@ -19,6 +19,7 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, read_table, rows_to_table, stable_hash, write_table
 from tasks.export import build_release, output_lock, publish
+from tasks.report import write_report
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
 from tasks.schema import REJECTS
 
@@ -49,11 +50,12 @@ def build_corpus(
     max_doc_bytes: int = MAX_DOC_BYTES,
     top_keywords: int = 20,
     wait_for_lock_seconds: float = 0.0,
+    rebuild: bool = False,
 ) -> dict[str, Any]:
     """Build (or incrementally update) the corpus in `out` from every page under `inputs`.
 
-    Unchanged shards are served from the cache in `out/.state`; the published output is the
-    whole corpus. Returns the run summary that is also written to `out/manifest.json`.
+    Unchanged shards are served from the cache in `out/.state` (unless `rebuild`, e.g. after a
+    rule change outside the versioned code); the published output is the whole corpus. Returns the run summary that is also written to `out/manifest.json`.
     """
     log = get_run_logger()
     started = time.time()
@@ -64,7 +66,7 @@ def build_corpus(
         n_workers = pool.configure(workers)
         try:
             summary = _build(log, inputs, out_dir, n_workers, target_shard_docs, max_shard_mb * MB, min_chars,
-                             max_doc_bytes, top_keywords)
+                             max_doc_bytes, top_keywords, rebuild)
         finally:
             pool.shutdown()
     summary["timings"]["total"] = round(time.time() - started, 3)
@@ -73,7 +75,7 @@ def build_corpus(
 
 
 def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_shard_bytes: int, min_chars: int,
-           max_doc_bytes: int, top_k: int) -> dict[str, Any]:
+           max_doc_bytes: int, top_k: int, rebuild: bool = False) -> dict[str, Any]:
     state = str(out_dir / ".state")
     timings: dict[str, float] = {}
     clock = time.monotonic()
@@ -86,7 +88,7 @@ def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_sha
 
     # Tasks persist their small results next to the artifacts, never in the user's home.
     storage = Path(state) / "prefect-results"
-    t = {name: getattr(steps, name).with_options(result_storage=storage) for name in (
+    t = {name: getattr(steps, name).with_options(result_storage=storage, refresh_cache=rebuild or None) for name in (
         "ingest", "learn_boilerplate", "normalize", "extract", "signatures", "cluster_duplicates",
         "document_frequencies", "keywords", "export")}
 
@@ -211,6 +213,8 @@ def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_sha
     publish(str(out_dir), release_dir, manifest)
     _remember_cluster_state(state, cluster_job, prev_state, sorted(j.key for j in sig_jobs.values()))
     lap("publish")
+    manifest["report"] = write_report(str(out_dir))
+    lap("report")
     return manifest
 
 

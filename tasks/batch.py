@@ -274,7 +274,7 @@ def keywords_shard(extract_dir: str, df_file: str, n_docs: int, out_dir: str, to
     idf = idf_table(df, n_docs)
     rows = [kw for doc_id in sorted(by_doc) for kw in top_keywords(doc_id, by_doc[doc_id], idf, k=top_k)]
     write_table(rows_to_table(rows, schema.KEYWORDS), Path(out_dir) / "keywords.parquet", schema.SORT_KEYS["keywords"])
-    return {"keywords": len(rows)}
+    return {"docs": len(by_doc), "keywords": len(rows)}
 
 
 # ----------------------------------------------------------------------------- dedupe

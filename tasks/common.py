@@ -16,6 +16,9 @@ PIPELINE_NAME = "jianghua"
 __version__ = "0.1.0"
 
 
+_PUBLIC = 0o644  # mkstemp makes 0600 files; analysts on other accounts must read the corpus
+
+
 def sha256_hex(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -46,6 +49,7 @@ def write_table(table: pa.Table, path: str | os.PathLike, sort_by: Iterable[str]
             write_statistics=True,
             row_group_size=8192,
         )
+        os.chmod(tmp, _PUBLIC)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -64,6 +68,7 @@ def write_json(obj: Any, path: str | os.PathLike) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(obj, fh, ensure_ascii=False, indent=2, sort_keys=True, default=str)
         fh.write("\n")
+    os.chmod(tmp, _PUBLIC)
     os.replace(tmp, path)
     return str(path)
 

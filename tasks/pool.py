@@ -58,6 +58,9 @@ def _warm_up() -> None:
     """Import the heavy stage modules once per worker, not once per shard."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     import tasks.batch  # noqa: F401
+    import tasks.dedupe  # noqa: F401
+    import tasks.extract  # noqa: F401
+    import tasks.normalize  # noqa: F401
 
 
 def shutdown() -> None:

@@ -11,6 +11,7 @@ _home = tempfile.mkdtemp(prefix="jianghua-prefect-home-")
 os.environ["PREFECT_HOME"] = _home
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["PREFECT_SERVER_LOGGING_LEVEL"] = "WARNING"
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 
 import pytest  # noqa: E402

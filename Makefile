@@ -1,0 +1,30 @@
+# The two commands a fresh clone needs: `make demo` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test bench docs clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
+	$(BIN)/jianghua run data/samples --out out/samples
+
+test: install  ## run the test suite
+	$(BIN)/python -m pytest -q
+
+bench: install  ## time a run on a corpus folder (default: ../shared/corpus/real)
+	$(BIN)/python -m bench.pipeline $(or $(CORPUS),../shared/corpus/real)
+
+docs: install  ## regenerate docs/columns.md from tasks/schema.py
+	$(BIN)/python -m tasks.schema > docs/columns.md
+
+clean:
+	rm -rf out $(VENV)

@@ -1,0 +1,194 @@
+"""The whole flow under Prefect's test harness: accounting, caching, retries, atomic publishing."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from flows.pipeline import build_corpus
+from tasks import batch, schema, steps
+from tasks.export import output_lock
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def _run(landing: Path, out: Path, **kw):
+    kw.setdefault("workers", 1)  # in-process, so tests can count and inject calls
+    return build_corpus(inputs=[str(landing)], out=str(out), **kw)
+
+
+def _digests(out: Path) -> dict[str, str]:
+    """sha256 of every published Parquet file, by its path below OUT."""
+    return {
+        str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for table in schema.TABLES
+        for p in sorted((out / table).glob("*.parquet"))
+    }
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Count how often each shard runner really executes (cache hits do not call it)."""
+    counts: Counter[str] = Counter()
+    for name in ("ingest_shard", "normalize_shard", "extract_shard", "signature_shard", "keywords_shard", "export_shard"):
+        original = getattr(batch, name)
+
+        def counting(*args, _name=name, _original=original):
+            counts[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(batch, name, counting)
+    return counts
+
+
+def _add_bad_inputs(landing: Path) -> None:
+    (landing / "bad").mkdir()
+    (landing / "bad" / "empty.txt").write_bytes(b"")
+    (landing / "bad" / "scan.txt").write_bytes(b"%PDF-1.7\x00\x01" + bytes(range(256)) * 8)
+    (landing / "bad" / "slides.pptx").write_bytes(b"PK\x03\x04")
+    (landing / "bad" / "nav.txt").write_text("首页 > 新闻中心 > 领导讲话\n上一篇 下一篇\n", encoding="utf-8")
+
+
+def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
+    _add_bad_inputs(samples)
+    out = tmp_path / "out"
+    summary = _run(samples, out)
+    counts = summary["counts"]
+    n_files = sum(1 for p in samples.rglob("*") if p.is_file())
+    assert counts["discovered_files"] == n_files
+    assert counts["discovered"] == counts["accepted"] + counts["rejected"]
+    docs = pd.read_parquet(out / "documents")
+    rejects = pd.read_parquet(out / "rejects")
+    assert len(docs) == counts["accepted"] and len(rejects) == counts["rejected"]
+    assert set(docs["source_path"]) | set(rejects["source_path"]) == {str(p) for p in samples.rglob("*") if p.is_file()}
+    by_file = dict(zip(rejects["source_path"].map(lambda s: Path(s).name), rejects["reason"]))
+    assert by_file["empty.txt"] == "empty" and by_file["scan.txt"] == "binary"
+    assert by_file["slides.pptx"] == "unsupported_type" and by_file["nav.txt"] == "too_short"
+    assert rejects["detail"].str.len().min() > 20  # every reject explains itself
+    # the published schema is the contract
+    assert pq.read_schema(next((out / "documents").glob("*.parquet"))).remove_metadata() == schema.DOCUMENTS.remove_metadata()
+    assert docs["doc_id"].is_unique and docs["cluster_id"].notna().all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["accepted"] == len(docs) and manifest["input_fingerprint"]
+    assert set(manifest["timings"]) >= {"ingest", "normalize", "extract", "dedupe", "export"}
+
+
+def test_traditional_pages_are_read_as_simplified(samples, tmp_path):
+    out = tmp_path / "out"
+    _run(samples, out)
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
+    seed_004 = docs.loc[str(samples / "seeds" / "004_6b5c8583c107af7e.txt")]
+    assert seed_004["script"] == "traditional"
+    assert "组织部长" in seed_004["text"] and "組織部長" in seed_004["raw_text"]
+
+
+def test_unchanged_rerun_is_served_from_cache_and_byte_identical(samples, tmp_path, calls):
+    out = tmp_path / "out"
+    first = _run(samples, out)
+    before = _digests(out)
+    assert calls["ingest_shard"] == first["shards"]
+    calls.clear()
+    second = _run(samples, out)
+    assert sum(calls.values()) == 0, calls  # no shard step executed
+    assert second["cache"]["computed"] == 0 and second["cache"]["cached"] == second["cache"]["shard_steps"]
+    assert _digests(out) == before
+    assert second["release"] == first["release"]
+
+
+def test_changing_one_file_recomputes_only_its_shard(samples, tmp_path, calls):
+    out = tmp_path / "out"
+    first = _run(samples, out, target_shard_docs=3)
+    assert first["shards"] >= 3
+    calls.clear()
+    page = samples / "seeds" / "003_7e76521d6e309743.txt"
+    page.write_text(page.read_text(encoding="utf-8") + "\n谢谢大家！\n", encoding="utf-8")
+    second = _run(samples, out, target_shard_docs=3)
+    for stage in ("ingest_shard", "normalize_shard", "extract_shard", "signature_shard"):
+        assert calls[stage] == 1, (stage, calls)
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
+    assert docs.loc[str(page), "text"].rstrip().endswith("谢谢大家！")
+    assert second["input_fingerprint"] != first["input_fingerprint"]
+
+
+def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_path, calls, monkeypatch):
+    out = tmp_path / "out"
+    first = _run(samples, out)
+    calls.clear()
+    real = steps.code_version  # the versions this process already computed
+
+    def bumped(stage: str) -> str:
+        return real(stage) + ("-edited" if stage == "extract" else "")
+
+    monkeypatch.setattr(steps, "code_version", bumped)
+    _run(samples, out)
+    assert calls["ingest_shard"] == 0 and calls["normalize_shard"] == 0 and calls["signature_shard"] == 0
+    assert calls["extract_shard"] == first["shards"] and calls["export_shard"] == first["shards"]
+
+
+def test_transient_io_error_is_retried(samples, tmp_path, monkeypatch):
+    attempts = Counter()
+    original = batch.ingest_shard
+
+    def flaky(*args):
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            raise OSError(errno.EIO, "Input/output error (injected)")
+        return original(*args)
+
+    monkeypatch.setattr(batch, "ingest_shard", flaky)
+    monkeypatch.setattr(steps, "ingest", steps.ingest.with_options(retry_delay_seconds=0))
+    summary = _run(samples, tmp_path / "out")
+    assert attempts["n"] == summary["shards"] + 1  # one shard needed a second attempt
+    assert summary["counts"]["accepted"] > 0
+
+
+def test_data_bug_is_not_retried_and_previous_output_stays(samples, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _run(samples, out)
+    before = _digests(out)
+    attempts = Counter()
+
+    def broken(*args):
+        attempts["n"] += 1
+        raise ValueError("deterministic bug (injected)")
+
+    monkeypatch.setattr(batch, "export_shard", broken)
+    (samples / "seeds" / "new.txt").write_text((samples / "seeds" / "000_fc7753713425c55d.txt").read_text() + "新增", encoding="utf-8")
+    with pytest.raises(ValueError, match="injected"):
+        _run(samples, out)
+    assert attempts["n"] == 1  # not retried
+    assert _digests(out) == before  # readers still see the complete previous corpus
+    assert len(pd.read_parquet(out / "documents")) > 0
+
+
+def test_a_second_run_on_the_same_output_stops_with_a_clear_message(samples, tmp_path):
+    out = tmp_path / "out"
+    with output_lock(out):
+        with pytest.raises(Exception, match="being written by"):
+            _run(samples, out)
+
+
+def test_deleted_artifacts_are_recomputed_not_trusted(samples, tmp_path, calls):
+    import shutil
+
+    out = tmp_path / "out"
+    _run(samples, out)
+    before = _digests(out)
+    shutil.rmtree(out / ".state" / "artifacts" / "normalize")
+    calls.clear()
+    _run(samples, out)
+    assert calls["normalize_shard"] >= 1 and calls["ingest_shard"] == 0
+    assert _digests(out) == before
+
+
+def test_worker_processes_give_the_same_output(samples, tmp_path):
+    _run(samples, tmp_path / "one", workers=1)
+    _run(samples, tmp_path / "two", workers=2)
+    assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
