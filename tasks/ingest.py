@@ -26,7 +26,7 @@ from tasks.common import sha256_hex
 
 INGEST_VERSION = "ingest-1"
 
-SINGLE_DOC_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
+SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
 
@@ -388,7 +388,7 @@ def ingest_one(f: InputFile, out: ShardIngest, max_doc_bytes: int = MAX_DOC_BYTE
     try:
         if suffix in (".html", ".htm", ".xhtml"):
             out.docs.append(_html_doc(f, data, sha))
-        elif suffix in (".txt", ".text", ".md"):
+        elif suffix == ".txt":
             out.docs.append(_text_doc(f, data, sha))
         elif suffix == ".parquet":
             _parquet_docs(f, data, sha, out, max_doc_bytes)

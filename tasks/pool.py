@@ -56,7 +56,12 @@ def _get_pool() -> ProcessPoolExecutor:
 
 def _warm_up() -> None:
     """Import the heavy stage modules once per worker, not once per shard."""
+    import logging
+
+    import jieba
+
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break the progress bar
     import tasks.batch  # noqa: F401
     import tasks.dedupe  # noqa: F401
     import tasks.extract  # noqa: F401

@@ -1,0 +1,888 @@
+"""Normalize stage: raw page text -> the speech in Simplified script, one paragraph per line.
+
+Every change is explainable: removed lines keep their raw line number and the rule that removed them,
+every rewrite counts under a rule name, and damage is flagged (with counts), never silently kept.
+
+Lost characters are marked with U+FFFD (the Unicode replacement character): one marker per damaged place
+(`秩序?qū)m?xiàng整治` -> `秩序�整治`); U+FFFD already in the raw text counts as lost too.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import opencc
+from pypinyin import Style, pinyin
+
+from tasks import normalize_rules as R
+
+NORMALIZE_VERSION = "1.0.0"
+
+LOST = "\ufffd"
+
+_T2S = opencc.OpenCC("t2s")
+_S2T = opencc.OpenCC("s2t")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    script: str
+    traditional_ratio: float | None
+    flags: dict[str, int] = field(default_factory=dict)
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    removed_lines: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+# ============================================================================ character tables
+
+def _script_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
+    """Char-level t2s map plus the characters only one script uses, measured with OpenCC itself."""
+    chars = [chr(c) for c in range(0x4E00, 0x9FFF + 1)] + [chr(c) for c in range(0x3400, 0x4DC0)]
+    to_simp = _T2S.convert("\n".join(chars)).split("\n")
+    to_trad = _S2T.convert("\n".join(chars)).split("\n")
+    t2s_map: dict[int, str] = {}
+    trad_only, simp_only = set(), set()
+    for c, s, t in zip(chars, to_simp, to_trad):
+        if s != c:
+            t2s_map[ord(c)] = s
+            trad_only.add(c)
+        elif t != c:
+            simp_only.add(c)
+    # Characters both scripts write (a Simplified form that is also an ordinary Traditional character).
+    shared = set("干后里面台系范制准冲征余云才谷丑向松只发采借价卷回恶困朴千斗划历凶几了志症致注")
+    return t2s_map, frozenset(trad_only - shared), frozenset(simp_only - shared)
+
+
+_T2S_MAP, TRAD_ONLY, SIMP_ONLY = _script_tables()
+
+_WIDTH_MAP = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDTH_MAP.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDTH_MAP.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_KEY_FOLD = dict(_WIDTH_MAP)
+_KEY_FOLD.update({0xFF1A: ":", 0xFF0F: "/", 0xFF5C: "|", 0xFF1E: ">", 0xFF0C: ",", 0xFF0E: ".", 0xFF05: "%"})
+_KEY_FOLD.update(_T2S_MAP)
+
+_WS = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u2028\u2029\ufeff]+")
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+_WS_IN_LINE = re.compile(r"[^\S\r\n]+|[\u200b\ufeff]+")
+_HAN_RE = re.compile(f"[{R.HAN}]")
+
+
+_KEY_PINYIN = re.compile("[(（][a-züā-ǜà-üńňǹḿ]{1,7}[)）]")
+
+
+_LONG_LINE = 200
+_KEY_MARKUP = re.compile(r"\*+|^#+|^>+(?=.)")
+
+
+def _split_lines(raw: str) -> list[str]:
+    """Lines as numbered in removed_lines: split at \\r\\n, \\r and \\n only."""
+    if "\r" in raw:
+        return _LINE_SPLIT.split(raw)
+    return raw.split("\n")
+
+
+def _key(line: str) -> str:
+    """Line key for rules and learned boilerplate: Simplified, width-folded, no whitespace, no (pinyin)."""
+    key = _WS.sub("", line).translate(_KEY_FOLD)
+    if "*" in key or "#" in key or key[:1] == ">":
+        key = _KEY_MARKUP.sub("", key)
+    return _KEY_PINYIN.sub("", key) if "(" in key or "（" in key else key
+
+
+# ============================================================================ script
+
+# One pass over the code points classifies every character (numpy lookup table): the script counts and the
+# presence of what later rewrites look for, so a rewrite that has nothing to do costs no regex scan.
+C_OTHER, C_TRAD, C_SIMP, C_TONED, C_JUNK, C_SPACE, C_SURROGATE, C_FULLWIDTH, C_QMARK, C_LOWER = range(10)
+
+
+def _class_table() -> np.ndarray:
+    table = np.zeros(0x110000, dtype=np.int8)
+    table[[ord(c) for c in TRAD_ONLY]] = C_TRAD
+    table[[ord(c) for c in SIMP_ONLY]] = C_SIMP
+    table[[ord(c) for c in "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"]] = C_TONED
+    junk = [c for c in range(0x20) if c not in (0x0A, 0x0D)] + [0x7F, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0xAD]
+    table[junk] = C_JUNK
+    space = [0x09, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+    table[space] = C_SPACE
+    table[0xD800:0xE000] = C_SURROGATE
+    table[0xFF10:0xFF1A] = C_FULLWIDTH
+    table[0xFF21:0xFF3B] = C_FULLWIDTH
+    table[0xFF41:0xFF5B] = C_FULLWIDTH
+    table[ord("?")] = C_QMARK
+    table[ord("a"):ord("z") + 1] = C_LOWER
+    return table
+
+
+_CLASS_TABLE = _class_table()
+
+
+def _char_profile(text: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return np.bincount(_CLASS_TABLE[codes], minlength=10)
+
+
+def detect_script(text: str) -> tuple[str, float | None, int]:
+    """Script from characters only one script uses, over the whole text (pages start with navigation)."""
+    return _script_of(_char_profile(text) if isinstance(text, str) else np.zeros(10, dtype=np.int64))
+
+
+def _script_of(profile: np.ndarray) -> tuple[str, float | None, int]:
+    trad, simp = int(profile[C_TRAD]), int(profile[C_SIMP])
+    total = trad + simp
+    if total == 0:
+        return "unknown", None, 0
+    ratio = trad / total
+    if total < 5:
+        script = "unknown"
+    elif ratio >= 0.8:
+        script = "traditional"
+    elif ratio <= 0.2:
+        script = "simplified"
+    else:
+        script = "mixed"
+    return script, round(ratio, 4), trad
+
+
+# ============================================================================ line removal
+
+class _Lines:
+    """Raw lines with their keys and the rule that removed each (None = kept)."""
+
+    def __init__(self, raw: str):
+        self.raw = _split_lines(raw)
+        self.keys = [_key(line) if len(line) <= _LONG_LINE else line for line in self.raw]
+        self.rule: list[str | None] = [None] * len(self.raw)
+
+    def remove(self, i: int, rule: str) -> None:
+        if self.rule[i] is None:
+            self.rule[i] = rule
+
+    def kept_nonempty(self) -> list[int]:
+        return [i for i, k in enumerate(self.keys) if k and self.rule[i] is None]
+
+
+_LINE_RULES = [(name, re.compile(pattern)) for name, pattern in R.LINE_RULES]
+# one alternation, one match per line; group r<i> tells which rule (first alternative that matches wins)
+_LINE_RULES_ANY = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(R.LINE_RULES)))
+_LINE_RULE_NAMES = {f"r{i}": name for i, (name, _) in enumerate(R.LINE_RULES)}
+_MAX_CHROME_KEY = 160
+_BODY_MIN_HAN = 30
+
+
+def _is_body(key: str) -> bool:
+    """A line of running speech: many Han characters and sentence punctuation."""
+    if len(key) < _BODY_MIN_HAN or not ("，" in key or "。" in key or "," in key or "；" in key):
+        return False
+    return len(key) >= 60 or len(_HAN_RE.findall(key)) >= 20
+
+
+def _head_end(lines: _Lines) -> int:
+    """Index where the speech body starts: the salutation (各位代表：) or the first body line that is no caption."""
+    for i, key in enumerate(lines.keys):
+        if lines.rule[i] is None and (_SALUTATION.match(key) or _is_body(key) and not R.PHOTO_CAPTION.match(key)):
+            return i
+    return len(lines.keys)
+
+
+_SALUTATION = re.compile(r"(?:各位|尊敬的|亲爱的|同志们|女士们|先生们|朋友们|同学们|代表们)[^。]{0,30}[:：!！,，]$")
+
+
+def _front_matter(lines: _Lines) -> None:
+    """YAML front matter (--- title: … ---): removed as lines, `title:` under its own rule for extract."""
+    nonempty = [i for i, k in enumerate(lines.keys) if k]
+    if not nonempty or lines.raw[nonempty[0]].strip() != "---":
+        return
+    start = nonempty[0]
+    for end in range(start + 1, min(len(lines.raw), start + 60)):
+        if lines.raw[end].strip() == "---":
+            break
+    else:
+        return
+    lines.remove(start, "frontmatter.delimiter")
+    lines.remove(end, "frontmatter.delimiter")
+    for i in range(start + 1, end):
+        m = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", lines.raw[i])
+        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field")
+
+
+_MD_IMAGE_LINE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_RULE_LINE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
+
+
+def _html_comments(lines: _Lines) -> None:
+    """<!-- photo captions --> of markdown copies."""
+    inside = False
+    for i, raw in enumerate(lines.raw):
+        s = raw.strip()
+        if inside:
+            lines.remove(i, "markup.html_comment")
+            inside = "-->" not in s
+        elif s.startswith("<!--"):
+            lines.remove(i, "markup.html_comment")
+            inside = "-->" not in s
+        elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
+            lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule")
+
+
+def _line_rules(lines: _Lines) -> None:
+    for i, key in enumerate(lines.keys):
+        if not key or len(key) > _MAX_CHROME_KEY or lines.rule[i] is not None:
+            continue
+        m = _LINE_RULES_ANY.match(key)
+        if m:
+            lines.remove(i, _LINE_RULE_NAMES[m.lastgroup])
+
+
+def _toolbar_runs(lines: _Lines) -> None:
+    """下载/打印/全屏/收藏/【字号：/加大/还原/减小/】 one token per line: a run with a strong token."""
+    idx = [i for i, k in enumerate(lines.keys) if k]
+    run: list[int] = []
+    for i in idx + [None]:
+        if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
+            run.append(i)
+            continue
+        if any(lines.keys[j] in R.TOOLBAR_STRONG for j in run) or len(run) >= 3 and any(
+            lines.rule[j] is not None for j in run
+        ):
+            for j in run:
+                lines.remove(j, "chrome.toolbar")
+        run = []
+
+
+def _breadcrumb_runs(lines: _Lines) -> None:
+    """您的位置: / 首页 / > / 云南要闻 / 云南要闻 — tokens following a breadcrumb start or joined by '>'."""
+    keys = lines.keys
+    idx = [i for i, k in enumerate(keys) if k]
+    pos = 0
+    while pos < len(idx):
+        i = idx[pos]
+        starts = lines.rule[i] == "chrome.breadcrumb" and keys[i][-1] in ":："
+        chained = keys[i] == "首页" and pos + 1 < len(idx) and keys[idx[pos + 1]] in (">", "›", "»", "/")
+        if not (starts or chained):
+            pos += 1
+            continue
+        lines.remove(i, "chrome.breadcrumb")
+        last = keys[i]
+        pos += 1
+        expect_token = True
+        while pos < len(idx):
+            k = keys[idx[pos]]
+            if k in (">", "›", "»", "/"):
+                expect_token = True
+            elif expect_token and len(k) <= 10 and not re.search(r"[，。,；]", k):
+                expect_token = False
+                last = k
+            elif k == last and len(k) <= 10:
+                pass  # section name repeated under the crumbs
+            else:
+                break
+            lines.remove(idx[pos], "chrome.breadcrumb")
+            pos += 1
+
+
+def _label_values(lines: _Lines) -> None:
+    """来源： alone, value on the next line: both removed under the label's rule."""
+    idx = [i for i, k in enumerate(lines.keys) if k]
+    for a, b in zip(idx, idx[1:]):
+        if lines.rule[a] and R.LABEL_ONLY.match(lines.keys[a]) and lines.rule[b] is None and len(lines.keys[b]) <= 24:
+            if not _is_body(lines.keys[b]) and not _SALUTATION.match(lines.keys[b]):
+                lines.remove(b, lines.rule[a])
+
+
+def _forum_block(lines: _Lines) -> None:
+    """Forum post header: statistics line … 楼主/分享到: — the thread title and user panel between them."""
+    keys = lines.keys
+    for i, key in enumerate(keys):
+        if not R.FORUM_START.match(key):
+            continue
+        for j in range(i + 1, min(len(keys), i + R.FORUM_SPAN)):
+            if R.FORUM_END.match(keys[j]):
+                for k in range(i, j + 1):
+                    if keys[k]:
+                        lines.remove(k, "chrome.forum")
+                break
+            if _is_body(keys[j]):
+                break
+
+
+def _download_notice(lines: _Lines) -> None:
+    """温馨提示: followed by numbered lines."""
+    idx = [i for i, k in enumerate(lines.keys) if k]
+    for pos, i in enumerate(idx):
+        if lines.rule[i] != "chrome.download_notice":
+            continue
+        for j in idx[pos + 1:]:
+            if R.NUMBERED.match(lines.keys[j]) and len(lines.keys[j]) < 120 and lines.rule[j] in (None, "chrome.download_notice"):
+                lines.remove(j, "chrome.download_notice")
+            else:
+                break
+
+
+def _tail_cut(lines: _Lines) -> None:
+    """相关报道： / 点评 / 关闭窗口 near the end: the marker and everything after it are chrome.
+
+    "Near" counts only lines no other rule removed, so a second pass sees the same window."""
+    idx = [i for i, k in enumerate(lines.keys) if k]
+    kept_after = 0
+    start = None
+    for i in reversed(idx):
+        if R.TAIL_MARKERS.match(lines.keys[i]):
+            start = i
+        if lines.rule[i] is None:
+            kept_after += 1
+            if kept_after > R.TAIL_WINDOW:
+                break
+    if start is None:
+        return
+    for j in idx:
+        if j >= start and lines.rule[j] is None:
+            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail")
+
+
+def _rule_of(key: str) -> str | None:
+    m = _LINE_RULES_ANY.match(key)
+    return _LINE_RULE_NAMES[m.lastgroup] if m else None
+
+
+_HEAD_MAX_LINES = 40
+
+
+def _head_rules(lines: _Lines) -> None:
+    """Page head: first-line page title with site suffix, repeated header lines, keywords, photo captions."""
+    end = _head_end(lines)
+    head = [i for i in range(end) if lines.keys[i] and lines.rule[i] is None][:_HEAD_MAX_LINES]
+    first_kept = next((i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None), None)
+    if head and head[0] == first_kept:
+        if R.PAGE_TITLE_SUFFIX.match(lines.raw[head[0]].strip()):
+            lines.remove(head[0], "chrome.page_title")
+    # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
+    seen: dict[str, int] = {}
+    for i in head:
+        k = lines.keys[i]
+        if len(k) > 50 or "。" in k:
+            continue
+        if k in seen and lines.rule[seen[k]] is None:
+            lines.remove(seen[k], "chrome.repeated_title")
+        seen[k] = i
+    # runs of keyword lines (2023 / 区长 / 互学互 / 汇报会 / 致辞)
+    run: list[int] = []
+    for i in [i for i in head if lines.rule[i] is None] + [None]:
+        if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) and (not run or i == run[-1] + 1 or _blank_between(lines, run[-1], i)):
+            run.append(i)
+            continue
+        if len(run) >= R.KEYWORD_RUN:
+            for j in run:
+                lines.remove(j, "chrome.keywords")
+        run = [i] if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) else []
+    # photo captions between the title block and the salutation
+    for i in head:
+        if lines.rule[i] is None and R.PHOTO_CAPTION.match(lines.keys[i]) and not lines.keys[i].startswith("关于"):
+            lines.remove(i, "chrome.photo_caption")
+
+
+def _blank_between(lines: _Lines, a: int, b: int) -> bool:
+    return all(not lines.keys[k] for k in range(a + 1, b))
+
+
+def _learned(lines: _Lines, boilerplate: frozenset[str]) -> None:
+    if not boilerplate:
+        return
+    boilerplate = _rekeyed(boilerplate)
+    for i, key in enumerate(lines.keys):
+        if key and lines.rule[i] is None and key in boilerplate and not R.FORMULAIC.search(key):
+            lines.remove(i, "learned.boilerplate")
+
+
+@functools.lru_cache(maxsize=256)
+def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
+    """Keys as _key makes them, whoever built the set."""
+    return frozenset(_key(k) for k in keys)
+
+
+
+
+def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
+    """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
+    found = 0
+    if not any(t in raw_text for t in ("篇幅", "查看", "已結束", "已结束")):
+        return 0
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or not lines.keys[i]:
+            continue
+        simp = raw.translate(_KEY_FOLD)
+        m = R.TRUNCATION.search(simp)
+        if not m:
+            continue
+        found += 1
+        if not simp[: m.start()].strip():
+            lines.remove(i, "truncation.notice")
+        else:
+            lines.raw[i] = raw[: m.start()]
+            lines.keys[i] = _key(lines.raw[i])
+            counts["truncation.notice"] += 1
+    return found
+
+
+# ============================================================================ text rewrites
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PY_LETTERS = f"a-zü{_TONED}"
+_PINYIN_AFTER_HAN = re.compile(f"([{R.HAN}])[(（]([{_PY_LETTERS}]{{1,7}})[)）]")
+_TONED_SYLLABLE = re.compile(f"[a-zA-Zü]*[{_TONED}][a-zA-Zü{_TONED}]*")
+_DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@functools.lru_cache(maxsize=65536)
+def _readings(char: str) -> frozenset[str]:
+    """Tone-marked readings of a Han character (its Simplified form too: pypinyin knows more of those)."""
+    found: set[str] = set()
+    for c in {char, char.translate(_T2S_MAP)}:
+        for reading in pinyin(c, style=Style.TONE, heteronym=True, errors="ignore")[:1]:
+            found.update(reading)
+    return frozenset(found)
+
+
+def _remove_pinyin(text: str, counts: Counter) -> str:
+    """區(qū)長 -> 區長 only when (qū) is a reading of 區: 中国(China), 张三(zhāng) stay."""
+
+    def repl(m: re.Match) -> str:
+        if m.group(2) in _readings(m.group(1)):
+            counts["pinyin.injected"] += 1
+            return m.group(1)
+        return m.group(0)
+
+    if "(" not in text and "（" not in text:
+        return text
+    return _PINYIN_AFTER_HAN.sub(repl, text)
+
+
+_ANY_TONED = re.compile(f"[{_TONED}]")
+_LETTER_AT_PAREN = re.compile(r"[A-Za-z]\(|\)[A-Za-z]")
+
+
+def _mark_damage(text: str, counts: Counter) -> str:
+    """秩序?qū)m?xiàng整治 / 實施;A(chǔ)設施: bytes lost around injected pinyin -> one U+FFFD per place."""
+    if not _ANY_TONED.search(text):
+        return text
+    out: list[str] = []
+    pos = 0
+    for m in _TONED_SYLLABLE.finditer(text):
+        if m.start() < pos:
+            continue
+        a, b = m.start(), m.end()
+        while a > pos and text[a - 1] in _DAMAGE_CHARS:
+            a -= 1
+        while b < len(text) and text[b] in _DAMAGE_CHARS:
+            b += 1
+        span = text[a:b]
+        clean_annotation = re.fullmatch(f"[(（][{_PY_LETTERS}]+[)）]", span) and a > 0 and _HAN_RE.match(text[a - 1])
+        damaged = "?" in span or _LETTER_AT_PAREN.search(span)
+        if clean_annotation or not damaged:
+            continue
+        out.append(text[pos:a])
+        out.append(LOST)
+        counts["damage.lost_chars"] += 1
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+", re.M)
+_MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+_MD_FOOTNOTE = re.compile(r"\[\^(\d+)\](:?)")
+
+
+def _strip_markdown(text: str, counts: Counter) -> str:
+    if "*" in text or "_" in text:
+        text, n = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
+        counts["markup.bold"] += n
+    if "#" in text:
+        text, n = _MD_HEADING.subn("", text)
+        counts["markup.heading"] += n
+    if ">" in text:
+        text, n = _MD_QUOTE.subn("", text)
+        counts["markup.quote"] += n
+    if "](" in text:
+        text, n = _MD_LINK.subn(r"\1", text)
+        counts["markup.link"] += n
+    if "[^" in text:
+        text, n = _MD_FOOTNOTE.subn(r"[\1]", text)
+        counts["markup.footnote"] += n
+    return text
+
+
+_H = R.HAN
+_CJK_P = "，。、；：？！“”‘’（）《》【】…—「」『』〝〞〟"
+_FULLWIDTH_ASCII = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_FW_DIGIT_SEP = re.compile(r"(?<=\d)[．，](?=\d)")
+_COMMA = re.compile(rf"[ \t]*,[ \t]*(?=[{_H}{_CJK_P}“])|(?<=[{_H}{_CJK_P}”])[ \t]*,[ \t]*")
+_SEMI = re.compile(rf"[ \t]*;[ \t]*(?=[{_H}“])|(?<=[{_H}{_CJK_P}”])[ \t]*;[ \t]*")
+_COLON_P = re.compile(rf"(?<=[{_H}）”])[ \t]*:[ \t]*")
+_QMARK = re.compile(rf"(?<=[{_H}”])\?")
+_EXCL = re.compile(rf"(?<=[{_H}”])!")
+_PARENS = re.compile(rf"\(([^()\n]*[{_H}][^()\n]*)\)")
+_ASCII_QUOTES = re.compile(rf'"([^"\n]*[{_H}][^"\n]*)"')
+_ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": "\""})
+_CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+_SPACE_NEAR_CJK_P = re.compile(rf"[ \t]+(?=[{_CJK_P}])|(?<=[{_CJK_P}])[ \t]+")
+
+
+_PUNCT_RULES = (
+    (",", _COMMA, "，"), (";", _SEMI, "；"), (":", _COLON_P, "："), ("?", _QMARK, "？"), ("!", _EXCL, "！"),
+    ("(", _PARENS, r"（\1）"), ('"', _ASCII_QUOTES, r"“\1”"),
+)
+
+
+def _punctuation(text: str, counts: Counter) -> str:
+    """ASCII , : ; ? ! ( ) " in Chinese text -> ，：；？！（）“”; odd and corner quotes -> “”."""
+    odd = sum(text.count(c) for c in "〝〞〟＂")
+    if odd:
+        text = text.translate(_ODD_QUOTES)
+        counts["punct.odd_quotes"] += odd
+    corner = sum(text.count(c) for c in "「」『』")
+    if corner:
+        text = text.translate(_CORNER_QUOTES)
+        counts["punct.corner_quotes"] += corner
+    n_total = 0
+    for _ in range(4):  # one conversion can make a neighbour convertible: `」:,` -> `”：,` -> `”：，`
+        n_round = 0
+        for char, pattern, repl in _PUNCT_RULES:
+            if char not in text:
+                continue
+            text, n = pattern.subn(repl, text)
+            n_round += n
+        n_total += n_round
+        if not n_round:
+            break
+    counts["punct.ascii_to_cjk"] += n_total
+    return text
+
+
+_SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
+_PAGE_JUMP = re.compile(r"[（(](?:下转|上接|紧接|转)第[一二三四五六七八九十\d]+版[）)]")
+_LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}(?=[{R.HAN}])", re.M)
+
+
+def _small_repairs(text: str, counts: Counter) -> str:
+    """PM_2.5 -> PM2.5; （下转第四版）（紧接第一版） cut; `、?水灌区` -> `、�水灌区` (a character lost in encoding)."""
+    if "_" in text:
+        text, n = _SUBSCRIPT.subn("", text)
+        counts["markup.subscript"] += n
+    if "版）" in text or "版)" in text:
+        text, n = _PAGE_JUMP.subn("", text)
+        counts["chrome.page_jump"] += n
+    return text
+
+
+def _lost_question_marks(line: str, counts: Counter) -> str:
+    """`、?水灌区`: a `?` no sentence can hold is a character the encoding lost (run on final lines)."""
+    line, n = _LOST_QMARK.subn(LOST, line)
+    counts["damage.lost_chars"] += n
+    return line
+
+
+def _width(text: str, counts: Counter) -> str:
+    """１９５５ -> 1955, ２７，０００ -> 27,000, ９６．９８ -> 96.98."""
+    n = len(_FULLWIDTH_ASCII.findall(text))
+    counts["width.fullwidth_ascii"] += n
+    text = text.translate(_WIDTH_MAP)
+    text, m = _FW_DIGIT_SEP.subn(lambda mm: "." if mm.group(0) == "．" else ",", text)
+    counts["width.fullwidth_ascii"] += m
+    return text
+
+
+_INNER_WS = re.compile(r"[^\S\n]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACE_DIGIT_HAN = re.compile(rf"(?<=[\d%])[ ](?=[{_H}])|(?<=[{_H}])[ ](?=\d)")
+_NAME_PADDING = re.compile(rf"^(.{{0,20}}?(?:长|席|书记|主任|理|任))[ ]([{_H}])[ ]([{_H}])$")
+
+
+def _clean_lines(text: str, counts: Counter, profile: np.ndarray) -> str:
+    """Before any rewrite: lone surrogates -> U+FFFD, control and zero-width characters out, each line
+    stripped of its indentation (　　 ideographic spaces) and inner whitespace runs collapsed to one space."""
+    if profile[C_SURROGATE]:
+        text = _BAD_CODEPOINTS.sub(LOST, text)
+    if profile[C_JUNK]:
+        text = _ZERO_WIDTH.sub("", _CONTROL.sub("", text))
+    if profile[C_SPACE] or "  " in text:
+        text = _INNER_WS.sub(" ", text)
+    if " " in text:
+        text = _SPACE_RUN.sub(functools.partial(_space_or_nothing, counts=counts), text)
+    return text
+
+
+_SPACE_RUN = re.compile(" +")
+_CJK_P_SET = frozenset(_CJK_P)
+
+
+def _space_or_nothing(m: re.Match, counts: Counter) -> str:
+    """A space at a line edge or next to Chinese punctuation goes; any other run becomes one space."""
+    text, a, b = m.string, m.start(), m.end()
+    before = text[a - 1] if a else "\n"
+    after = text[b] if b < len(text) else "\n"
+    if before == "\n" or after == "\n":
+        counts["space.strip"] += 1
+        return ""
+    if before in _CJK_P_SET or after in _CJK_P_SET:
+        counts["space.around_punct"] += 1
+        return ""
+    return " "
+
+
+
+
+def _spaces(line: str, counts: Counter) -> str:
+    stripped = line.strip()
+    if "  " in stripped:
+        stripped = _INNER_WS.sub(" ", stripped)
+    if " " not in stripped:
+        return stripped
+    stripped, n = _SPACE_NEAR_CJK_P.subn("", stripped)
+    counts["space.around_punct"] += n
+    stripped, n = _SPACE_DIGIT_HAN.subn("", stripped)
+    counts["space.digit_han"] += n
+    m = _NAME_PADDING.match(stripped)
+    if m:  # 上海市市长 龚 正 -> 上海市市长 龚正
+        counts["space.name_padding"] += 1
+        stripped = f"{m.group(1)} {m.group(2)}{m.group(3)}"
+    return stripped
+
+
+# ============================================================================ layout
+
+_TERMINAL = "。！？；：…”」）)!?;:"
+_TITLE_DONE = re.compile(r".*(?:讲话|致辞|发言|会议上|会上|大会上)[）)]?$")
+_TITLE_START = re.compile(r"^(?:——|--|－－|[（(])?.{0,12}?在")
+
+
+def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
+    """在全区社会管理创新暨城乡一体化 / 建设工作推进会议上的讲话 -> one title line."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if (
+            i + 1 < len(lines)
+            and len(line) <= 40
+            and len(lines[i + 1]) <= 40
+            and line[-1] not in _TERMINAL
+            and _TITLE_START.match(line)
+            and not _TITLE_DONE.match(line)
+            and _TITLE_DONE.match(line + lines[i + 1])
+            and not re.search(r"[，。,；]", line + lines[i + 1])
+        ):
+            out.append(line + lines[i + 1])
+            counts["layout.title_wrap"] += 1
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
+    """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
+    lengths = Counter(len(l) for l in lines if len(l) >= 20)
+    if not lengths:
+        return lines
+    width, n_at_width = lengths.most_common(1)[0]
+    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for l in lines if len(l) >= 20):
+        return lines
+    out: list[str] = []
+    last_len = 0
+    for line in lines:
+        if out and abs(last_len - width) <= 1 and out[-1][-1] not in _TERMINAL:
+            out[-1] = out[-1] + line
+            counts["layout.hard_wrap"] += 1
+        else:
+            out.append(line)
+        last_len = len(line)
+    return out
+
+
+
+_OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、")
+_TERM_LINE = re.compile(r"^(?:\d+[.、．]|［\d+］|\[\d+\])[^，。；]{1,24}[：:]$")
+_CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）]|的(?![确士]))")
+
+
+def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
+    """Paragraphs cut at inline markup: `…发展的` / `主要目标` / `是：…`, `1.“四上”企业：` / `现阶段…`."""
+    out: list[str] = []
+    for line in lines:
+        if out and (
+            out[-1].endswith(_OPEN_END) and len(out[-1]) > 1
+            or _TERM_LINE.match(out[-1])
+            or _CONTINUATION_START.match(line)
+        ):
+            out[-1] = out[-1] + line
+            counts["layout.broken_line"] += 1
+        else:
+            out.append(line)
+    return out
+
+
+# ============================================================================ flags
+
+def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
+    """Evidence counts; each pattern runs only around its trigger characters (most texts have none)."""
+    return {
+        "placeholder": _count_placeholders(text) if any(t in text for t in _PLACEHOLDER_TRIGGERS) else 0,
+        "spun": _count_spun(text),
+        "foreign_word": _count_foreign_words(text) if has_lower else 0,
+        "lost_chars": text.count(LOST),
+        "redacted_name": (len(R.REDACTED.findall(text)) if any(t in text for t in R.REDACTED_TRIGGERS) else 0)
+        + (text.startswith("的") and not text.startswith(("的确", "的士"))),
+    }
+
+
+_PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
+
+
+def _count_placeholders(text: str) -> int:
+    """×月×日, XX县区, X区长, 20xx年, 某某 — but not the x of a Latin word (Max年)."""
+    n = 0
+    for m in R.PLACEHOLDER.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        if "a" <= before.lower() <= "z" or before == "+" or m.group(0) == "〇〇" and before in "一二三四五六七八九十〇零":
+            continue  # Max年 is a word, 二〇〇〇年 a year
+        n += 1
+    return n
+
+
+def _count_spun(text: str) -> int:
+    """Spinner contexts, searched only in a window around each trigger word (开展, 效劳, 那么 …)."""
+    spans: set[tuple[int, int]] = set()
+    for m in R.SPUN_TRIGGER.finditer(text):
+        lo, hi = max(0, m.start() - 12), min(len(text), m.end() + 14)
+        for hit in R.SPUN.finditer(text, lo, hi):
+            if hit.start() <= m.start() < hit.end() or hit.start() < m.end() <= hit.end():
+                spans.add(hit.span())
+    return len(spans)
+
+
+def _count_foreign_words(text: str) -> int:
+    """A whole lowercase Latin word of >= 4 letters with a Han neighbour: 市government."""
+    n = 0
+    for m in R.LATIN_RUN.finditer(text):
+        word = m.group(0)
+        if len(word) < R.FOREIGN_MIN_LEN or not word.islower() or word in R.FOREIGN_OK:
+            continue
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _HAN_RE.match(before) or _HAN_RE.match(after):
+            n += 1
+    return n
+
+
+
+
+# ============================================================================ public API
+
+_BAD_CODEPOINTS = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> Normalized:
+    """The speech of a page: chrome removed (and recorded), Simplified, Chinese punctuation, one paragraph a line."""
+    raw = raw_text if isinstance(raw_text, str) else ""
+    counts: Counter = Counter()
+    profile = _char_profile(raw)
+    script, ratio, n_trad = _script_of(profile)
+
+    lines = _Lines(raw)
+    _front_matter(lines)
+    _html_comments(lines)
+    truncated = _truncation(lines, counts, raw)
+    _line_rules(lines)
+    _toolbar_runs(lines)
+    _breadcrumb_runs(lines)
+    _forum_block(lines)
+    _download_notice(lines)
+    _label_values(lines)
+    _tail_cut(lines)
+    _head_rules(lines)
+    _learned(lines, boilerplate)
+
+    removed = [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+    for _, line, rule in removed:
+        counts[rule] += 1
+        if profile[C_TONED]:
+            _remove_pinyin(line, counts)  # 發(fā)布時間 in a chrome line is injected pinyin of the page too
+
+    text = "\n".join(line for line, rule in zip(lines.raw, lines.rule) if rule is None)
+    text = _clean_lines(text, counts, profile)
+    if profile[C_TONED]:
+        text = _remove_pinyin(text, counts)
+        text = _mark_damage(text, counts)
+    if n_trad:
+        text = _T2S.convert(text)
+        counts["script.t2s"] += n_trad
+    text = _strip_markdown(text, counts)
+    text = _small_repairs(text, counts)
+    if profile[C_FULLWIDTH]:
+        text = _width(text, counts)
+    text = _punctuation(text, counts)
+    out_lines = [s for s in (_spaces(line, counts) for line in text.split("\n")) if s]
+    if profile[C_QMARK]:
+        out_lines = [_lost_question_marks(line, counts) for line in out_lines]
+    out_lines = _join_title_wraps(out_lines, counts)
+    out_lines = _join_hard_wraps(out_lines, counts)
+    out_lines = _join_broken_lines(out_lines, counts)
+    text = "\n".join(out_lines)
+    if any(counts[k] for k in ("layout.title_wrap", "layout.hard_wrap", "layout.broken_line")):
+        text = _punctuation(text, counts)  # a join can put ASCII punctuation next to Chinese: `,` + `。…`
+
+    flags = _damage_flags(text, bool(profile[C_LOWER] >= R.FOREIGN_MIN_LEN))
+    flags["pinyin_removed"] = counts.get("pinyin.injected", 0)
+    flags["truncated"] = truncated
+    return Normalized(
+        text=text,
+        script=script,
+        traditional_ratio=ratio,
+        flags={k: v for k, v in sorted(flags.items()) if v},
+        rule_counts={k: v for k, v in sorted(counts.items()) if v},
+        removed_lines=removed,
+    )
+
+
+_MAX_KEY_LEN = 60
+
+
+def line_keys(raw_text: str) -> set[str]:
+    """Keys of the page's short lines: the candidates for corpus-learned boilerplate."""
+    if not isinstance(raw_text, str):
+        return set()
+    return {k for k in (_key(line) for line in _LINE_SPLIT.split(raw_text)) if 0 < len(k) <= _MAX_KEY_LEN}
+
+
+MIN_GROUP_DOCS = 5
+MIN_LINE_DOCS = 3
+MIN_LINE_SHARE = 0.3
+
+
+def learn_boilerplate(
+    line_doc_counts: Mapping[tuple[str, str], int], group_doc_counts: Mapping[str, int]
+) -> dict[str, frozenset[str]]:
+    """Lines in >= 30 % (and >= 3) of a group's documents are that site's chrome — unless formulaic speech."""
+    learned: dict[str, set[str]] = {}
+    for (group, key), n in line_doc_counts.items():
+        docs = group_doc_counts.get(group, 0)
+        if docs < MIN_GROUP_DOCS or n < max(MIN_LINE_DOCS, math.ceil(MIN_LINE_SHARE * docs)):
+            continue
+        key = _key(key)
+        if R.FORMULAIC.search(key):
+            continue
+        learned.setdefault(group, set()).add(key)
+    return {g: frozenset(keys) for g, keys in sorted(learned.items())}

@@ -1,0 +1,146 @@
+"""Rule tables of the normalize stage: what page chrome, damage and spinning look like.
+
+Patterns are written against a line *key*: the line in Simplified script (char-level OpenCC map), full-width
+ASCII folded to ASCII, all whitespace removed. So one pattern serves `發布時間:` and `发布时间：` alike.
+Every rule has a name; removed lines carry it into `removed_lines.rule`, and the extract stage reads
+`chrome.published_at` / `chrome.source` / `frontmatter.title` from there.
+"""
+
+from __future__ import annotations
+
+import re
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+COLON = r"[:：]"
+
+# --------------------------------------------------------------------------- whole-line chrome (on keys)
+# (rule name, pattern matched with re.match against the key). Order matters: first match wins.
+LINE_RULES: list[tuple[str, str]] = [
+    # 您的当前位置:首页正文 / 当前位置：首页>要闻
+    ("chrome.breadcrumb", r"(?:您的|你的)?当前位置" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]"),
+    # 发布时间:2021-03-25 / 發布時間:2021-03-25 來源:… / 发表于2019-01-29 15:57:43|只看该作者|倒序浏览
+    ("chrome.published_at", r"(?:发布|发表|更新|录入|上传|创建|添加)(?:时间|日期|于)" + COLON + r"?"),
+    # 时间：2026-02-09 / 时间:2022-05-16 08:36:00 / 日期：2026-02-02
+    ("chrome.published_at", r"(?:时间|日期)" + COLON + r"(?:\d{4}[-/.年]\d{1,2}|$)"),
+    # 2021-02-06来源:布克知识网 / 2026-02-03 09:02:33 / 2026年02月10日07时41分
+    ("chrome.published_at", r"\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|$)"),
+    ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
+    # 来源：解放日报 / （来源：青海日报） / 来源:
+    ("chrome.source", r"[（(]?(?:文章|信息|稿件|新闻)?来源" + COLON),
+    # 点击: / 阅读量： / 浏览次数：123
+    ("chrome.clicks", r"(?:点击|阅读|浏览|访问)(?:量|数|次数|率)?" + COLON + r"\d*$"),
+    # 编辑：何继红 / 责任编辑：…
+    ("chrome.editor", r"[（(]?(?:责任编辑|编辑|责编|审核|校对|作者)" + COLON + r".{0,12}[）)]?$"),
+    # 导语:…一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。
+    ("chrome.disclaimer", r".{0,120}(?:不代表本站观点|版权归原作者|版权归属用户|仅供参考学习|如有侵权请联系)"),
+    # 温馨提示: / 网站客服:3074922707
+    ("chrome.download_notice", r"(?:温馨提示|网站客服|客服热线|下载提示|特别提示)" + COLON),
+    # 第8页 共8页 / 共8页
+    ("chrome.page_counter", r"(?:第\d+页)?共\d+页$|第\d+页$"),
+    # 【字号：加大 还原 减小】 / 【字体：大 中 小】 / 下载 打印 全屏 收藏
+    ("chrome.toolbar", r"【?(?:字号|字体)" + COLON + r"(?:加大|还原|减小|大|中|小|默认|[】])*$"),
+    ("chrome.toolbar", r"(?:下载|打印|全屏|收藏|关闭|打印本页|关闭窗口|返回顶部|【|】|\|){2,}$"),
+    # 今日: 434|昨日: 633|帖子: 2189450|会员: 163392|欢迎新会员: LY333
+    ("chrome.forum", r"今日" + COLON + r"\d+\|?昨日" + COLON),
+    ("chrome.forum", r".{0,40}(?:只看该作者|倒序浏览|回帖双倍积分|快速回帖|使用道具|举报$|在线时间\d+小时)"),
+    ("chrome.forum", r"(?:楼主|沙发|板凳|地板|点评回复举报|回复举报|点评|\d+楼)$"),
+    ("chrome.forum", r"\d+主题\d+帖子\d+积分|.{0,20}积分\d+.{0,4}距离下一等级"),
+    # 分享到: / 分享： / 扫一扫在手机打开当前页 / 分享到微信 / 微信,手机扫一扫
+    ("chrome.share", r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ)?" + COLON + r"?$"),
+    ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫)"),
+    # 相关报道： / 相关文档： / 相关热词搜索:区政府 区长 / 热点文章阅读 / 上一篇：
+    ("chrome.related", r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|热门文章)" + COLON + r"?$"),
+    ("chrome.related", r"相关热词搜索" + COLON),
+    ("chrome.related", r"(?:上一篇|下一篇)" + COLON),
+    # 》》点击图片进入专题《《 / 相关附件>>
+    ("chrome.related", r"[》>]*点击(?:图片|这里|此处)?进入专题[《<]*$|相关附件[>》]*$"),
+    # 关闭窗口 / 返回顶部 / 打印本页
+    ("chrome.toolbar", r"(?:关闭窗口|返回顶部|打印本页|【关闭】|\[关闭\]|×)$"),
+    # 本文档由用户上传 …
+    ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),
+]
+
+# Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
+TAIL_MARKERS = re.compile(
+    r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|相关热词搜索|关闭窗口|"
+    r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
+)
+TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
+
+# Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.
+TOOLBAR_TOKENS = frozenset(
+    "下载 打印 全屏 收藏 【字号: 【字号： 【字体: 【字体： 字号: 字号： 字体: 字体： 加大 还原 减小 默认 大 中 小 】 【 "
+    "分享 分享: 分享： 分享到: 分享到： 关闭 关闭窗口 打印本页 返回 顶部 | ×".split()
+)
+TOOLBAR_STRONG = frozenset("下载 打印 全屏 收藏 【字号: 【字号： 【字体: 【字体： 字号: 字号： 字体: 字体： 关闭窗口 打印本页".split())
+
+# A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
+LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|编辑|阅读量|点击|浏览次数)" + COLON + r"?$")
+
+# Forum post header: from the board statistics line to the first-post marker.
+FORUM_START = re.compile(r"今日" + COLON + r"\d+\|?昨日" + COLON)
+FORUM_END = re.compile(r"(?:楼主|分享到" + COLON + r"?)$")
+FORUM_SPAN = 40
+
+# Download notice: `温馨提示:` followed by numbered lines.
+NUMBERED = re.compile(r"\d+[.、．]")
+
+# Photo captions before the salutation of a report (殷勇同志作政府工作报告。本报记者 戴冰摄).
+PHOTO_CAPTION = re.compile(
+    r".{0,60}(?:作(?:政府)?工作报告|向大会(?:作|报告)|(?:会议|大会)在.{1,12}开幕|记者.{0,12}摄[。）)]?$|摄影?" + COLON + r"?.{0,8}$|摄$|摄[。）)]$)"
+)
+
+# Page title with a site suffix on the first line (…的重要讲话 - 嘉峪关论坛 广州公益慈善书院).
+PAGE_TITLE_SUFFIX = re.compile(r"^.{6,}?\s+[-_|–—]\s+\S.{1,40}$")
+
+# Truncation notices of doc-sharing sites (因篇幅问题不能全部显示,请点此查看更多更全内容).
+TRUNCATION = re.compile(
+    r"[\s　]*(?:因篇幅(?:问题|原因|限制)?(?:不能|无法|未能)全部显示|因篇幅(?:問題|原因)?(?:不能|無法)全部顯示)"
+    r"[^\n]{0,40}$|[\s　]*(?:(?:点击|点此)?查看(?:更多|全文)更全内容|(?:试读|预览)已结束[^\n]{0,30})$",
+    re.M,
+)
+
+# Short head lines that are search keywords of the page (2023 / 区长 / 互学互 / 汇报会 / 致辞).
+KEYWORD_LINE = re.compile(r"[" + HAN + r"A-Za-z0-9]{1,6}$")
+KEYWORD_RUN = 3
+
+# --------------------------------------------------------------------------- learned boilerplate guard
+# Formulaic speech lines recur across a site's documents but are speech, never chrome.
+FORMULAIC = re.compile(
+    r"(?:各位|尊敬的|亲爱的|同志们|女士们|先生们|朋友们|同学们|老师们|代表们|委员们|来宾们)"
+    r"|谢谢|致以|祝(?:大家|各位|愿)|最后|我(?:们)?|代表|同志"
+    r"|^(?:[一二三四五六七八九十]+[、，.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|第[一二三四五六七八九十]+[，、是部章节条])"
+    r"|(?:报告|讲话|致辞|发言|决议|公报|说明|纲要|提纲)[）)]?$"
+)
+
+# --------------------------------------------------------------------------- damage flags (on final text)
+# ×月×日 / 20xx年 / XX县区 / X区长 / 某某 / -×%
+PLACEHOLDER = re.compile(
+    r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
+)  # a match preceded by a Latin letter (Max年) is a word, not a placeholder: filtered in code
+
+# Words swapped by anti-plagiarism spinners, detected by contexts no writer produces.
+SPUN = re.compile(
+    r"(?:经济|科学|转型|跨越|可持续|协调|区域|城乡|产业)开展(?=[，。；、的和与]|$)"
+    r"|大开展(?=大|、|，)|开展(?:速度|动力|思路|理念|潜力|前景|态势|机遇|成就|趋势|格局|步伐|势头|的速度)"
+    r"|(?:公共|优质|社会|政务|综合|便民|贴心|周到|金融|法律|医疗)效劳|效劳(?:业|中心|体系|水平|意识|质量|功能|平台|型|站|设施|企业|群众)"
+    r"|(?:原|否|规|准|细|实|法)那么(?![多少样大小快慢])"
+    r"|(?:^|[，。；：！？、“])[" + HAN + r"]那么[" + HAN + r"](?=[，。；！？])"
+    r"|到达(?:了)?[" + HAN + r"]{0,6}(?:目的|目标|水平|标准|要求|效果|程度)"
+    r"|(?<![完形达促组变构生养造合])成认(?![定证识购知])"
+    r"|(?:^|[，。；：！？])比方(?![说是])",
+    re.M,
+)
+
+# 市government: a lowercase English word glued to Chinese (the Han neighbour is checked in code).
+LATIN_RUN = re.compile(r"[A-Za-z]+")
+FOREIGN_MIN_LEN = 4
+FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
+SPUN_TRIGGER = re.compile(r"开展|效劳|那么|到达|成认|比方")
+
+# A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
+REDACTED_TRIGGERS = tuple(p + "的" for p in "\n，。；：！？“、") + ("对来", "把当", "在召开", "就是的")
+REDACTED = re.compile(
+    r"[\n，。；：！？“、]的(?![确士])(?=[" + HAN + r"])"
+    r"|(?<!相)对来(?:讲|说)|把(?:当作|当成)|(?:会|争取)在召开|就是的"
+)
