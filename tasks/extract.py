@@ -1,0 +1,562 @@
+"""Extraction: who spoke, in what office, where, when, at which meeting — plus tables and keywords.
+
+Pure functions on plain data (no Prefect). `text` is the normalized speech (Simplified, Chinese
+punctuation, one paragraph per line); `raw_text` and `removed_lines` carry the page chrome the
+normalizer cut (发布时间, 来源, front-matter title), read for published_on / source_site / page_title.
+Region resolution lives in `extract_regions`, the outline/figures/slogans/mentions in
+`extract_structure`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Mapping, Sequence
+from urllib.parse import urlparse
+
+from tasks import extract_regions as regions
+from tasks.extract_structure import extract_tables  # noqa: F401  (public API re-export)
+from tasks.extract_text import (
+    ANON_RE,
+    DATA_DIR,
+    HAN,
+    OFFICE_KW_RE,
+    ORG_PREFIX_RE,
+    SALUTATION_RE,
+    YEAR_RE,
+    clean_line,
+    find_date,
+    is_name,
+    simplify,
+    to_half,
+)
+
+EXTRACT_VERSION = "extract-1.0.0"
+
+__all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "term_counts", "idf_table", "top_keywords"]
+
+HEAD_MAX_LINES = 60
+
+# ---------------------------------------------------------------- title / doc_type
+DOC_END = r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|贺词|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
+TITLE_LINE_RE = re.compile(rf"^[^。；！？]{{3,80}}?{DOC_END}(?:[（(][^）)]{{0,30}}[）)])?(?:[(（]?全文[)）]?)?$")
+SITE_SUFFIX_RE = re.compile(r"\s*(?:[-_|—–]+\s*|——)([^-_|]{2,20}?(?:网|论坛|网站|文库|站|社区|频道|文档|报))(?:\s.*)?$")
+DOC_TYPES = (
+    ("政府工作报告", "政府工作报告"),
+    ("工作报告", "报告"),
+    ("致辞", "致辞"),
+    ("贺词", "致辞"),
+    ("发言", "发言"),
+    ("主持词", "主持词"),
+    ("决议", "决议"),
+    ("讲话", "讲话"),
+    ("讲稿", "讲话"),
+    ("总结", "总结"),
+    ("报告", "报告"),
+)
+
+# ---------------------------------------------------------------- dates / chrome
+PUBLISHED_KEY_RE = re.compile(r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*$")
+SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
+SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志)$")
+CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
+WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
+DASH_DATE_RE = re.compile(r"^[—\-─–－]{1,3}\s*")
+PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
+
+# ---------------------------------------------------------------- meeting
+MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班)"
+MEET_AT_RE = re.compile(rf"在(.{{2,60}}?{MEET_SUFFIX})(?:上|闭幕时|开幕时)?(?:的)?(?:重要)?{DOC_END}")
+MEET_DASH_RE = re.compile(r"在(.{4,60}?)上\s*$")
+MEET_BODY_RE = re.compile(
+    rf"(?:今天|今天的|本次|这次)(?:这次|我们)?(?:召开的?|举行的?|在这里召开的?)?(?:这次)?([^，。,；:：“”\s]{{2,30}}?{MEET_SUFFIX})"
+)
+MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{DOC_END}")
+
+# ---------------------------------------------------------------- speaker
+NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
+TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW_RE.pattern})(?:同志)?(?:在|的)")
+PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
+PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
+
+
+def _head_lines(text: str) -> tuple[list[str], int]:
+    """Cleaned lines before the salutation (同志们：/各位代表：) — where title, byline, date live."""
+    out: list[str] = []
+    for raw in text.splitlines()[:HEAD_MAX_LINES]:
+        line = clean_line(raw)
+        if not line:
+            continue
+        if SALUTATION_RE.match(line):
+            return out, len(out)
+        out.append(line)
+    # No salutation: keep only the first short lines (a title and a byline at most).
+    short = []
+    for line in out:
+        if len(line) > 80:
+            break
+        short.append(line)
+    return short[:10], -1
+
+
+def _strip_site(title: str) -> str:
+    return SITE_SUFFIX_RE.sub("", title).strip()
+
+
+def _speech_title(head: list[str]) -> str | None:
+    """The last title-like line before the salutation, joined with a split first half (seed 001)."""
+    best = None
+    for i, line in enumerate(head):
+        t = _strip_site(line)
+        if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")):
+            continue
+        if "，" in t and len(t) > 30:
+            continue
+        if i > 0 and not t.startswith("在") and "在" not in t[:3]:
+            prev = head[i - 1]
+            if (
+                2 <= len(prev) <= 40
+                and not re.search(r"[，。：:；!！?？、]", prev)
+                and not TITLE_LINE_RE.match(prev)
+                and ("在" in prev)
+                and find_date(prev) is None
+            ):
+                t = prev + t
+        best = t
+    return best
+
+
+def _doc_type(title: str | None, text: str) -> str | None:
+    if title:
+        t = re.sub(r"[（(][^）)]*[）)]$", "", title)
+        for key, kind in DOC_TYPES:
+            if key in t[-8:] or t.endswith(key):
+                return kind
+        for key, kind in DOC_TYPES:
+            if key in t:
+                return kind
+    head = text[:400]
+    if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:1500]):
+        return "政府工作报告"
+    if "各位代表" in text[:1500] and re.search(r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:3000]):
+        return "政府工作报告"
+    if "同志们" in head:
+        return "讲话"
+    return None
+
+
+def _published_on(chrome: list[str]) -> tuple:
+    """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09."""
+    for line in chrome:
+        found = find_date(line)
+        if not found:
+            continue
+        d, s, e = found
+        before, after = line[:s], line[e:]
+        if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:]*(?:来源|作者|点击|浏览|阅读)", after):
+            return d
+    return None
+
+
+def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> str | None:
+    if page_title:
+        m = SITE_SUFFIX_RE.search(page_title)
+        if m:
+            return m.group(1).strip()
+    for line in chrome:
+        for m in SOURCE_RE.finditer(line):
+            v = m.group(1)
+            if SITE_WORD_RE.search(v) and not v.endswith(("报告", "总结")):
+                return v
+    for line in chrome:
+        m = CHROME_SITE_RE.search(line) or WELCOME_SITE_RE.search(line)
+        if m:
+            return m.group(1)
+    if url:
+        try:
+            host = urlparse(url).hostname or ""
+        except ValueError:
+            host = ""
+        if host:
+            return host[4:] if host.startswith("www.") else host
+    return None
+
+
+def _delivered(head: list[str], page_title: str | None) -> tuple:
+    """Speech date from the head: `——2016年1月19日在…上`, `(2012年6月15日)`, or a page title's (date name)."""
+    for i, line in enumerate(head):
+        if re.search(r"发布|来源|时间|发表|点击|日期", line):
+            continue
+        found = find_date(line)
+        if not found:
+            continue
+        d, s, e = found
+        rest = line[e:].strip()
+        pre = line[:s]
+        if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
+            return d, i
+        m = PAREN_DATE_RE.match(to_half(line))
+        if m and find_date(m.group(1)):
+            return d, i
+    if page_title:
+        m = re.search(r"[（(]([^）)]*\d{4}\s*年[^）)]*)[）)]", to_half(page_title))
+        if m:
+            found = find_date(m.group(1))
+            if found:
+                return found[0], -1
+    return None, -1
+
+
+def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
+    for i, line in enumerate(head):
+        found = find_date(line)
+        if not found or "在" not in line[found[2]:found[2] + 3]:
+            continue
+        seg = line[found[2]:]
+        if not seg.rstrip().endswith("上") and i + 1 < len(head):
+            seg = seg + head[i + 1]
+        m = MEET_DASH_RE.search(seg.replace(" ", ""))
+        if m:
+            return m.group(1)
+    for t in (title, page_title):
+        if t:
+            m = MEET_AT_RE.search(_strip_site(t))
+            if m:
+                return m.group(1)
+    m = MEET_BODY_RE.search(text[:1500])
+    if m and not m.group(1).startswith(("的", "是")):
+        return m.group(1)
+    for t in (title, page_title):
+        if t:
+            m = MEET_BARE_RE.match(_strip_site(t))
+            if m:
+                return m.group(1)
+    return None
+
+
+def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
+    """Split what precedes an office word: a place (长城区), a name (龚正), an organ (组织) or 'X'."""
+    pre = pre.strip()
+    if not pre:
+        return None, office, False
+    if ANON_RE.match(pre):
+        return None, office, True
+    if pre.endswith(PLACE_SUFFIX) or regions.load_gazetteer().by_name.get(pre) or regions.load_gazetteer().by_name.get("~" + pre):
+        return None, office, False
+    if ORG_PREFIX_RE.search(pre) or pre.endswith(("部", "委", "局", "办", "厅")) or len(pre) <= 2 and not is_name(pre):
+        return None, pre + office, False
+    if is_name(pre):
+        return pre, office, False
+    return None, office, False
+
+
+def _strip_jurisdiction(office: str) -> str:
+    """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
+    office = office.strip(" 、")
+    for h in regions.find_places(office):
+        if h.start == 0 and h.end < len(office):
+            rest = office[h.end:]
+            if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
+                office = rest
+            break
+    office = re.sub(r"^(?:人民政府|国务院|政府)", "", office)
+    return office
+
+
+def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
+    """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
+    for i, line in enumerate(head):
+        if len(line) > 40 or re.search(r"[，。：:；]", line) or find_date(line):
+            continue
+        offices = list(OFFICE_KW_RE.finditer(line))
+        if not offices:
+            continue
+        last = offices[-1]
+        office_part = line[: last.end()]
+        if re.search(r"在|的|上|讲话|报告|致辞", office_part):
+            continue
+        tail = line[last.end():]
+        m = NAME_TAIL_RE.match(tail)
+        name = None
+        if m:
+            cand = re.sub(r"\s", "", m.group(1))
+            if is_name(cand):
+                name = cand
+            else:
+                continue
+        elif tail.strip():
+            continue
+        return name, _strip_jurisdiction(office_part.replace(" ", "")), i
+    return None, None, -1
+
+
+def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
+    if not title:
+        return None, None, False
+    m = TITLE_SPEAKER_RE.match(_strip_site(title))
+    if not m:
+        return None, None, False
+    name, office, anon = _split_office(m.group("pre"), m.group("office"))
+    return name, office, anon
+
+
+KIND_OF_OFFICE = (
+    ("总理", "national"),
+    ("省长", "省"),
+    ("主席", None),
+    ("州长", "市"),
+    ("市长", "市"),
+    ("区长", "区"),
+    ("县长", "县"),
+    ("旗长", "县"),
+    ("镇长", "镇"),
+    ("乡长", "镇"),
+)
+
+
+def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
+    """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
+    if meeting:
+        # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
+        hits = regions.find_places(meeting)
+        if hits and hits[0].start == 0 and not hits[0].is_alias:
+            divs = regions.load_gazetteer().by_name.get(hits[0].key, [])
+            if divs:
+                k = divs[0].suffix_kind
+                return "市" if k == "州" else k
+        if re.match(r"^第[一二三四五六七八九十]+届全国人民代表大会", meeting):
+            return "national"
+    probe = " ".join(x for x in (meeting, title) if x)
+    if "全国人民代表大会" in probe and not re.search(r"[省市区县州]第", probe):
+        return "national"
+    st = speaker_title or ""
+    for key, kind in KIND_OF_OFFICE:
+        if key in st:
+            if key == "主席" and "自治区" in st:
+                return "省"
+            if kind:
+                if kind == "市" and "副" not in st.split("、")[-1][:1] and False:
+                    pass
+                return kind
+    body = text[:20000]
+    counts = {
+        "区": body.count("全区") + body.count("区委") + body.count("区政府"),
+        "县": body.count("全县") + body.count("县委") + body.count("县政府") + body.count("全旗"),
+        "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市") + body.count("全州"),
+        "省": body.count("全省") + body.count("省委") + body.count("省政府") + body.count("自治区人民政府"),
+        "镇": body.count("全镇") + body.count("全乡") + body.count("镇党委") + body.count("乡党委"),
+    }
+    if body.count("国务院") >= 5 and body.count("全国") > max(counts.values()):
+        return "national"
+    kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < 2:
+        return None
+    # 自治区 reports say 全区 for the whole region: a province, not a district.
+    if kind == "区" and body.count("自治区") * 2 >= counts["区"]:
+        return "省"
+    # A city report names the province often too; the city's own 全市/市委 dominates.
+    return kind
+
+
+PLAN_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)")
+REVIEW_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作)?回顾")
+
+
+def _report_year(text: str) -> int | None:
+    """Undated reports: the year they plan for (`2019年主要目标任务`), else the reviewed year + 1."""
+    m = PLAN_YEAR_RE.search(text[:30000])
+    if m:
+        return int(m.group(1))
+    m = REVIEW_YEAR_RE.search(text[:5000])
+    if m:
+        return int(m.group(1)) + 1
+    return None
+
+
+def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
+    lines = [simplify(str(r[1])) for r in removed_lines if len(r) >= 2]
+    if raw_text:
+        raw_head = raw_text[:4000].splitlines()[:60]
+        lines += [simplify(x) for x in raw_head]
+        tail = raw_text[-1500:].splitlines()[-15:]
+        lines += [simplify(x) for x in tail]
+    lines += text[:2000].splitlines()[:HEAD_MAX_LINES]
+    return [clean_line(x) for x in lines if x.strip()]
+
+
+def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
+    if page_title:
+        return clean_line(simplify(page_title)) or None
+    skip = {int(r[0]) for r in removed_lines if len(r) >= 3 and not str(r[2]).endswith("title")
+            and str(r[0]).lstrip("-").isdigit()}
+    for r in removed_lines:
+        if len(r) >= 3 and str(r[2]).endswith("title"):
+            v = clean_line(simplify(str(r[1])))
+            v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
+            if v:
+                return v
+    src = raw_text or text
+    fm = re.match(r"^\s*---\s*\n(.*?)\n---\s*\n", src[:3000], re.S)
+    if fm:
+        m = re.search(r"^title\s*[:：]\s*(.+)$", fm.group(1), re.M)
+        if m:
+            return clean_line(simplify(m.group(1))).strip("'\"") or None
+        src = src[fm.end():]
+    for i, line in enumerate(src[:3000].splitlines(), 1):
+        if src is raw_text and i in skip:
+            continue  # breadcrumb / download notice lines are not the page's title
+        v = clean_line(simplify(line))
+        if v and v != "---":
+            if v.startswith("title:"):
+                return v[6:].strip().strip("'\"") or None
+            if len(v) <= 100:
+                return v
+            return None
+    return None
+
+
+def extract_fields(
+    text: str,
+    *,
+    raw_text: str = "",
+    removed_lines: Sequence[tuple[int, str, str]] = (),
+    page_title: str | None = None,
+    url: str | None = None,
+) -> dict:
+    """Document-level fields of one speech (see module doc); never raises on odd input."""
+    try:
+        return _extract_fields(text or "", raw_text or "", removed_lines or (), page_title, url)
+    except Exception as exc:  # bad input must not stop the pipeline: report it as a flag
+        out = _empty_fields()
+        out["flags"] = {"extract_error": 1, f"extract_error.{type(exc).__name__}": 1}
+        return out
+
+
+def _empty_fields() -> dict:
+    return {
+        "title": None, "page_title": None, "doc_type": None, "speaker_name": None, "speaker_title": None,
+        "admin_level": None, "region": None, "region_code": None, "region_mentions": [], "meeting": None,
+        "delivered_on": None, "published_on": None, "year": None, "source_site": None, "flags": {},
+    }
+
+
+def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_title: str | None, url: str | None) -> dict:
+    out = _empty_fields()
+    flags: dict[str, int] = {}
+    text = to_half(text) if text else text
+    head, _ = _head_lines(text)
+    ptitle = _page_title(page_title, raw_text, removed_lines, text)
+    title = _speech_title(head) or (_strip_site(ptitle) if ptitle else None)
+    out["page_title"] = ptitle
+    out["title"] = title
+    out["doc_type"] = _doc_type(title, text)
+
+    name, office, bi = _byline(head)
+    t_name, t_office, anon = _title_speaker(title)
+    if not office:
+        for t in (ptitle,):
+            if t and (t_office is None):
+                t_name, t_office, anon = _title_speaker(t)
+    if anon:
+        flags["anonymized_speaker"] = 1
+    if office is None:
+        office = t_office
+    if name is None and not anon:
+        name = t_name
+        if name is None and ptitle:
+            m = PAGE_TITLE_NAME_RE.search(to_half(ptitle))
+            if m and is_name(m.group(1)):
+                name = m.group(1)
+    out["speaker_name"] = name
+    out["speaker_title"] = office
+
+    delivered, _ = _delivered(head, ptitle)
+    chrome = _chrome_lines(raw_text, removed_lines, text)
+    published = _published_on(chrome)
+    out["delivered_on"] = delivered
+    out["published_on"] = published
+    year = delivered.year if delivered else (published.year if published else None)
+    if year is None:
+        for t in (title, ptitle):
+            m = YEAR_RE.search(t or "")
+            if m:
+                year = int(m.group(1))
+                break
+    if year is None and out["doc_type"] in ("政府工作报告", None):
+        year = _report_year(text)
+    out["year"] = year
+    out["meeting"] = _meeting(head, title, ptitle, text)
+    out["source_site"] = _source_site(chrome, ptitle, url)
+
+    kind = _kind_hint(office, title, out["meeting"], text)
+    title_zone = " ".join(x for x in (title, ptitle) if x)
+    head_zone = "\n".join(head) + "\n" + (out["meeting"] or "")
+    body_start = len("\n".join(text.splitlines()[: len(head)]))
+    rr = regions.resolve_region(title_zone, head_zone, text[body_start:body_start + 60000], kind)
+    out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
+    out["region_mentions"] = rr.mentions
+    if rr.region is None and kind == "national":
+        pass
+    flags.update(rr.flags)
+    out["flags"] = dict(sorted(flags.items()))
+    return out
+
+
+# ---------------------------------------------------------------- keywords
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """A private jieba Tokenizer with the domain user dictionary (leaves the global one alone)."""
+    import jieba
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    ud = DATA_DIR / "userdict.txt"
+    if ud.exists():
+        tk.load_userdict(str(ud))
+    return tk
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    words: set[str] = set()
+    for name in ("stopwords.txt",):
+        p = DATA_DIR / name
+        if p.exists():
+            words.update(w for w in p.read_text("utf-8").split() if w and not w.startswith("#"))
+    return frozenset(words)
+
+
+TERM_RE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9]*$|^[A-Za-z]{{2,}}$")
+
+
+def term_counts(text: str) -> dict[str, int]:
+    """Term frequencies for TF-IDF: jieba (precise mode, domain user dict) minus domain stopwords."""
+    if not text:
+        return {}
+    stop = _stopwords()
+    toks = _tokenizer().lcut(text, HMM=True)
+    c = Counter(t for t in toks if len(t) >= 2 and t not in stop and TERM_RE.match(t))
+    return dict(sorted(c.items()))
+
+
+def idf_table(doc_freq: Mapping[str, int], n_docs: int) -> dict[str, float]:
+    """Smoothed IDF learned from the corpus: ln((1+N)/(1+df)) + 1."""
+    n = max(int(n_docs or 0), 0)
+    return {t: math.log((1 + n) / (1 + max(0, min(int(df), n)))) + 1.0 for t, df in sorted(doc_freq.items())}
+
+
+def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:
+    """Top-k rows of schema.KEYWORDS; unseen terms get the largest IDF; ties break on the term."""
+    if not tf or k <= 0:
+        return []
+    default = max(idf.values()) if idf else 1.0
+    scored = [(tf_ * idf.get(t, default), t, tf_) for t, tf_ in tf.items() if tf_ > 0]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [
+        {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(s)}
+        for i, (s, t, n) in enumerate(scored[:k])
+    ]

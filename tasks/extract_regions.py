@@ -1,0 +1,389 @@
+"""Administrative-division gazetteer and region resolution for extraction.
+
+The table is jionlp's `china_location` dictionary (GB/T 2260 codes, province → county, plus township
+names) and its `china_location_change` list of renamed divisions, read straight from the installed
+package's data files (importing jionlp itself costs seconds). Places that never had a code (嘉峪关's
+长城区) come from `tasks/data/extract/places_extra.tsv`.
+
+Matching is a leftmost-longest scan keyed by each name's first two characters: one dict lookup per
+character, no per-sentence parser.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import zipfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data" / "extract"
+
+PROVINCE, PREFECTURE, COUNTY, TOWNSHIP, NATIONAL = "province", "prefecture", "county", "township", "national"
+
+# Codes of non-administrative zones jionlp lists among counties (开发区, 高新区 …): never a jurisdiction name.
+_ZONE_WORDS = ("开发区", "高新", "经济", "管理区", "示范区", "市直辖", "省直辖", "园区", "新城")
+# Aliases that are everyday words in speeches (jionlp's alias of 和平区 is 和平 …): evidence only with suffix.
+_COMMON_POS = {"n", "v", "a", "d", "vn", "an", "ad", "m", "q", "r", "t", "f", "s", "nz", "l", "i", "j", "c", "p", "u"}
+_NAME_POS = {"ns", "nr", "nrt", "nt", "nrfg"}
+# Full names too generic to read without their city in front (城区 of 大同/阳泉/晋城 …).
+_GENERIC_FULL = {"城区", "郊区", "矿区", "市中区", "市辖区", "新区", "东区", "西区", "南区", "北区", "中区"}
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division (or a no-code/renamed place) with its parents."""
+
+    name: str  # as written in the table (桥东区)
+    code: str | None  # 6-digit code (successor's code for renamed divisions)
+    level: str  # province / prefecture / county / township
+    province: str
+    city: str | None
+    county: str | None
+    status: str = "current"  # current, renamed, nocode
+    successor: str | None = None
+    town: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.province]
+        if self.city and self.city != self.province:
+            parts.append(self.city)
+        if self.county:
+            parts.append(self.county)
+        if self.town:
+            parts.append(self.town)
+        return "".join(parts)
+
+    @property
+    def suffix_kind(self) -> str:
+        """Kind of jurisdiction the name's suffix says (区, 县, 市, 省 …) — matched against 全区/区长."""
+        n = self.name
+        if self.level == PROVINCE:
+            return "省"
+        if n.endswith(("区",)):
+            return "区"
+        if n.endswith(("县", "旗")):
+            return "县"
+        if n.endswith(("镇", "乡", "街道", "苏木")):
+            return "镇"
+        if n.endswith(("州", "盟")):
+            return "州"
+        return "市"
+
+
+@dataclass
+class Gazetteer:
+    by_name: dict[str, list[Division]] = field(default_factory=dict)  # full names and safe aliases
+    alias_of: dict[str, str] = field(default_factory=dict)  # alias -> its full name (for reporting)
+    prefix2: dict[str, list[str]] = field(default_factory=dict)  # first two chars -> names, longest first
+    by_code: dict[str, Division] = field(default_factory=dict)
+    towns: dict[str, list[str]] = field(default_factory=dict)  # town name -> county codes
+    town_prefix2: dict[str, list[str]] = field(default_factory=dict)
+    town_parent: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+
+def _jionlp_dir() -> Path | None:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+
+
+def _common_words() -> dict[str, str]:
+    """jieba's POS tag table: tells an alias that is an ordinary word (和平/nz) from a place (邢台/ns)."""
+    try:
+        import jieba.posseg as pseg
+
+        return pseg.dt.word_tag_tab if hasattr(pseg.dt, "word_tag_tab") else {}
+    except Exception:  # pragma: no cover - jieba is a pinned dependency
+        return {}
+
+
+def _add(gz: Gazetteer, key: str, div: Division) -> None:
+    lst = gz.by_name.setdefault(key, [])
+    if all(d.code != div.code or d.name != div.name or d.status != div.status for d in lst):
+        lst.append(div)
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Build the gazetteer once per process (~0.5 s)."""
+    gz = Gazetteer()
+    d = _jionlp_dir()
+    if d is None or not (d / "china_location.zip").exists():
+        raise RuntimeError("jionlp's china_location dictionary is missing: pip install jionlp==1.5.31")
+    with zipfile.ZipFile(d / "china_location.zip") as z:
+        data = z.read(z.namelist()[0]).decode("utf-8")
+    tags = _common_words()
+    aliases: list[tuple[str, Division]] = []
+    prov = city = county = None
+    prov_div = city_div = county_div = None
+    for line in data.split("\n"):
+        if line.startswith("\t\t\t\t") or not line.strip():
+            continue
+        if line.startswith("\t\t\t"):  # township: name only
+            town = line.strip()
+            if county_div is not None and len(town) >= 3:
+                gz.towns.setdefault(town, []).append(county_div.code or "")
+            continue
+        parts = line.strip().split("\t")
+        if len(parts) != 3:
+            continue
+        name, code, alias = parts
+        if line.startswith("\t\t"):
+            county = name
+            county_div = Division(name, code, COUNTY, prov, city, name)
+            if any(w in name for w in _ZONE_WORDS):
+                county_div = Division(name, code, COUNTY, prov, city, name, status="zone")
+                gz.by_code.setdefault(code, county_div)
+                continue
+            gz.by_code[code] = county_div
+            if name not in _GENERIC_FULL:
+                _add(gz, name, county_div)
+            for a in alias.split("/"):
+                # County aliases are short and collide with prose (大关, 新和, 市中): keep those jieba knows as names.
+                if len(a) >= 2 and a != name and tags.get(a) in _NAME_POS and name not in _GENERIC_FULL:
+                    aliases.append((a, county_div))
+        elif line.startswith("\t"):
+            city, county = name, None
+            if "直辖" in name:
+                city_div = None
+                continue
+            city_div = Division(name, code, PREFECTURE, prov, name, None)
+            if code in gz.by_code and gz.by_code[code].level == PROVINCE:
+                continue  # 上海市 under 上海市: the province-level entry stands for both
+            gz.by_code[code] = city_div
+            _add(gz, name, city_div)
+            for a in alias.split("/"):
+                if len(a) >= 2 and a != name and tags.get(a) not in _COMMON_POS:
+                    aliases.append((a, city_div))
+        else:
+            prov, city, county = name, None, None
+            prov_div = Division(name, code, PROVINCE, name, None, None)
+            gz.by_code[code] = prov_div
+            _add(gz, name, prov_div)
+            for a in alias.split("/"):
+                if len(a) >= 2 and a != name:
+                    aliases.append((a, prov_div))
+    # Renamed divisions keep their old name, pointing at the successor's code (邢台桥东区 -> 襄都区 130502).
+    chg = d / "china_location_change.txt"
+    if chg.exists():
+        for line in chg.read_text("utf-8").splitlines():
+            if "=>" not in line:
+                continue
+            old, new = line.split("=>", 1)
+            o, n = old.split("\t"), new.split("\t")
+            if len(o) == 8 and len(n) == 3:
+                succ = next((x for x in gz.by_name.get(n[2], []) if x.city == n[1]), None)
+                div = Division(o[6], succ.code if succ else None, COUNTY, o[2], o[4], o[6], "renamed", n[2])
+                if o[6] not in _GENERIC_FULL:
+                    _add(gz, o[6], div)
+                if len(o[7]) >= 2 and o[7] != o[6] and tags.get(o[7]) in _NAME_POS:
+                    aliases.append((o[7], div))
+            elif len(o) == 6 and len(n) == 2:
+                succ = next((x for x in gz.by_name.get(n[1], []) if x.level == PREFECTURE), None)
+                _add(gz, o[4], Division(o[4], succ.code if succ else None, PREFECTURE, o[2], o[4], None,
+                                        "renamed", n[1]))
+    extra = DATA_DIR / "places_extra.tsv"
+    if extra.exists():
+        for line in extra.read_text("utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            p, c, name, level = (line.split("\t") + ["", "", "", ""])[:4]
+            div = Division(name, None, level or COUNTY, p, c, name if (level or COUNTY) == COUNTY else None,
+                           "nocode")
+            _add(gz, name, div)
+    for a, div in aliases:
+        if a in gz.by_name:
+            continue  # a full name wins over someone's alias
+        lst = gz.by_name.setdefault("~" + a, [])
+        if div not in lst:
+            lst.append(div)
+        gz.alias_of[a] = div.name
+    # Aliases are stored under "~alias" so a hit can be told from a full-name hit.
+    for key in gz.by_name:
+        surface = key[1:] if key.startswith("~") else key
+        gz.prefix2.setdefault(surface[:2], []).append(key)
+    for k in gz.prefix2:
+        gz.prefix2[k].sort(key=lambda s: (-len(s.lstrip("~")), s))
+    for t in gz.towns:
+        gz.town_prefix2.setdefault(t[:2], []).append(t)
+    for k in gz.town_prefix2:
+        gz.town_prefix2[k].sort(key=lambda s: (-len(s), s))
+    return gz
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    start: int
+    end: int
+    surface: str
+    key: str  # by_name key ("~邢台" for an alias)
+    is_alias: bool
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """All division names (full names and safe aliases) in `text`, leftmost-longest, non-overlapping."""
+    gz = load_gazetteer()
+    hits: list[PlaceHit] = []
+    i, n = 0, len(text)
+    prefix = gz.prefix2
+    while i < n - 1:
+        cands = prefix.get(text[i : i + 2])
+        if cands:
+            for key in cands:
+                surface = key[1:] if key[0] == "~" else key
+                if text.startswith(surface, i):
+                    hits.append(PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
+                    i += len(surface) - 1
+                    break
+        i += 1
+    return hits
+
+
+def find_towns(text: str) -> list[tuple[int, str]]:
+    """Township names with their suffix (大梁庄乡, 东郭村镇): strong evidence for the county above them."""
+    gz = load_gazetteer()
+    out: list[tuple[int, str]] = []
+    i, n = 0, len(text)
+    tp = gz.town_prefix2
+    while i < n - 2:
+        cands = tp.get(text[i : i + 2])
+        if cands:
+            for t in cands:
+                if text.startswith(t, i):
+                    out.append((i, t))
+                    i += len(t) - 1
+                    break
+        i += 1
+    return out
+
+
+LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
+
+
+@dataclass
+class RegionResult:
+    region: str | None
+    region_code: str | None
+    admin_level: str | None
+    mentions: list[str]
+    flags: dict[str, int]
+
+
+def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: str | None) -> RegionResult:
+    """Pick the jurisdiction a speech is about.
+
+    kind_hint is the jurisdiction kind read from the speaker's office or 全区/全县/全市 counts
+    ('区', '县', '市', '省', '镇', 'national' or None). Evidence weights: title 5, head (byline,
+    meeting line) 3, body 1; an alias counts 0.6 of a full name; parents/children mentioned and
+    township names add support, which is how 邢台 (or 大梁庄乡) picks Hebei's Xingtai 桥东区.
+    """
+    gz = load_gazetteer()
+    flags: dict[str, int] = {}
+    if kind_hint == NATIONAL:
+        return RegionResult("中华人民共和国", None, NATIONAL, [], flags)
+    score: dict[tuple, float] = {}
+    cand: dict[tuple, Division] = {}
+    mentions: dict[tuple, list[str]] = {}
+    strong: set[tuple] = set()  # named in the title or head
+    code_support: dict[str, float] = {}
+    name_support: dict[str, float] = {}
+    for weight, part in ((5.0, title_text), (3.0, head_text), (1.0, body_text)):
+        if not part:
+            continue
+        for h in find_places(part):
+            divs = gz.by_name.get(h.key, [])
+            if not divs:
+                continue
+            w = weight * (0.6 if h.is_alias else 1.0) / len(divs)
+            for dv in divs:
+                k = (dv.code, dv.name, dv.status)
+                cand[k] = dv
+                score[k] = score.get(k, 0.0) + w
+                mentions.setdefault(k, []).append(h.surface)
+                if weight > 1.0:
+                    strong.add(k)
+                for anc in (dv.province, dv.city):
+                    if anc:
+                        name_support[anc] = name_support.get(anc, 0.0) + w
+        for _, t in find_towns(part):
+            codes = gz.towns.get(t, [])
+            for c in codes:
+                code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
+    if not cand:
+        return RegionResult(None, None, None, [], flags)
+    total: dict[tuple, float] = {}
+    for k, dv in cand.items():
+        s = score[k]
+        # Parents mentioned support a child; children/towns mentioned support their parent.
+        if dv.level == COUNTY:
+            s += 0.5 * (score_by_name(score, cand, dv.city, PREFECTURE) + score_by_name(score, cand, dv.province, PROVINCE))
+            s += 0.7 * code_support.get(dv.code or "", 0.0)
+        elif dv.level == PREFECTURE:
+            s += 0.3 * score_by_name(score, cand, dv.province, PROVINCE) + 0.2 * name_support.get(dv.name, 0.0)
+        elif dv.level == PROVINCE:
+            s += 0.1 * name_support.get(dv.name, 0.0)
+        total[k] = s
+    wanted = kind_hint if kind_hint in LEVEL_OF_KIND else None
+    if wanted == "市":
+        # A 市长 speech is a prefecture's unless a county-level city clearly dominates (巢湖市 in 合肥's report).
+        for k, dv in cand.items():
+            if dv.level == COUNTY:
+                total[k] = score[k] * 0.5
+
+    def fits(dv: Division) -> bool:
+        if wanted is None:
+            return True
+        kind = dv.suffix_kind
+        if wanted == "市":
+            # A 市长 runs a prefecture or a county-level city; a 直辖市 is province-level.
+            return kind in ("市", "州") or dv.name.endswith("市")
+        if wanted == "县":
+            return kind == "县" or (dv.level == COUNTY and dv.name.endswith("市"))
+        if wanted == "省":
+            return dv.level == PROVINCE
+        return kind == wanted
+
+    # A county named once in the body only is usually a comparison (比追…厦门思明区), not the jurisdiction.
+    pool = [k for k in total if fits(cand[k]) and (
+        cand[k].level != COUNTY or k in strong or len(mentions.get(k, [])) >= 2
+        or code_support.get(cand[k].code or "", 0.0) > 0)]
+    if wanted == "区":
+        # A 区长 may also head an autonomous region's government (自治区主席 is handled by 省) — only counties here.
+        pool = [k for k in pool if cand[k].level == COUNTY]
+    if not pool:
+        if wanted is None:
+            pool = list(total)
+        else:
+            return RegionResult(None, None, None, sorted(set(sum(mentions.values(), []))), flags)
+    # County aliases alone (陈仓) need repetition before they name the jurisdiction.
+    best = max(pool, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
+    dv = cand[best]
+    only_alias = all(m != dv.name for m in mentions.get(best, []))
+    if dv.level == COUNTY and only_alias and len(mentions.get(best, [])) < 2:
+        return RegionResult(None, None, None, sorted(set(sum(mentions.values(), []))), flags)
+    if dv.status == "renamed":
+        flags["region_renamed"] = 1
+    if dv.status == "nocode":
+        flags["region_no_code"] = 1
+    same = [k for k in pool if k != best and cand[k].name == dv.name and abs(total[k] - total[best]) < 1e-9]
+    if same:
+        flags["region_ambiguous"] = 1
+    level = dv.level
+    ev = [m for k in cand for m in mentions.get(k, [])
+          if k == best or cand[k].name in (dv.province, dv.city) or (cand[k].city == dv.name)]
+    return RegionResult(dv.full_name, dv.code, level, sorted(set(ev)), flags)
+
+
+def score_by_name(score: dict, cand: dict, name: str | None, level: str) -> float:
+    if not name:
+        return 0.0
+    return sum(s for k, s in score.items() if cand[k].name == name and cand[k].level == level)
+
+
+def lookup(name: str) -> list[Division]:
+    """Divisions with this full name (used to turn dev-set labels into codes)."""
+    return list(load_gazetteer().by_name.get(name, []))

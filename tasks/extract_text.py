@@ -1,0 +1,137 @@
+"""Shared text helpers for extraction: dates, Chinese numerals, offices, surnames, head lines.
+
+Everything here is a compiled pattern or a dictionary lookup; cn2an is called only on the few
+numeral strings a date or figure pattern has already isolated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data" / "extract"
+
+HAN = r"\u4e00-\u9fff"
+FULLWIDTH = str.maketrans("０１２３４５６７８９．％：（）", "0123456789.%:()")
+CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUM_CHARS = "〇零○一二两三四五六七八九十百千万亿"
+
+DATE_RE = re.compile(
+    r"(?P<y>\d{4}|[〇零○ＯОO一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+)
+ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+PINYIN_RE = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]{1,7})\)")
+MARKUP_RE = re.compile(r"^\s*(?:#{1,6}\s*)?|\*\*|__|<!--.*?-->")
+SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
+
+SALUTATION_RE = re.compile(
+    r"^\s*(?:同志们|各位代表|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)[^。]{0,20}[:：!！,，]?\s*$"
+)
+
+OFFICE_KW = (
+    r"(?:代理|代|常务|执行)?副?(?:总理|省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|书记|主任|部长|局长|"
+    r"厅长|秘书长|常委|委员|专员|署长|司长|处长|行长|院长|校长|社长|会长|理事长|董事长|总经理|组长)"
+)
+OFFICE_KW_RE = re.compile(OFFICE_KW)
+# Organ prefixes that belong to an office (区委副书记, 组织部长), not to a place or a person.
+ORG_PREFIX_RE = re.compile(
+    r"(?:[省市区县州旗镇乡]委|[省市区县镇乡]政府|[省市区县]人大(?:常委会)?|[省市区县]政协|纪委|监委|政法委|"
+    r"人民政府|国务院|组织|宣传|统战|政法|纪检|财政|组织部|宣传部|统战部|人大常委会|政协)$"
+)
+ANON_RE = re.compile(r"^(?:[XxＸｘ×＊*]{1,3}|某|XX|××)$")
+
+
+def to_half(s: str) -> str:
+    return s.translate(FULLWIDTH)
+
+
+def cn_int(s: str) -> int | None:
+    """'15' / '十五' / '二〇一六' -> int; None when it is not a number."""
+    if not s:
+        return None
+    s = to_half(s)
+    if s.isdigit():
+        return int(s)
+    if all(c in CN_DIGIT for c in s) and len(s) >= 2:
+        return int("".join(str(CN_DIGIT[c]) for c in s))
+    try:
+        import cn2an
+
+        v = cn2an.cn2an(s, "normal")
+        return int(v)
+    except Exception:
+        return None
+
+
+def make_date(y: str, m: str, d: str) -> dt.date | None:
+    yy, mm, dd = cn_int(y), cn_int(m), cn_int(d)
+    if yy is None or mm is None or dd is None or not 1900 <= yy <= 2100:
+        return None
+    try:
+        return dt.date(yy, mm, dd)
+    except ValueError:
+        return None
+
+
+def find_date(s: str) -> tuple[dt.date, int, int] | None:
+    """First date (Chinese, Chinese-numeral or ISO) in s with its span."""
+    s = to_half(s)
+    best = None
+    for rx in (DATE_RE, ISO_DATE_RE):
+        for m in rx.finditer(s):
+            d = make_date(m["y"], m["m"], m["d"])
+            if d is not None:
+                if best is None or m.start() < best[1]:
+                    best = (d, m.start(), m.end())
+                break
+    return best
+
+
+def clean_line(s: str) -> str:
+    """Strip markdown emphasis/heading marks and HTML comments; squeeze spaces."""
+    s = MARKUP_RE.sub("", s)
+    return SPACES_RE.sub(" ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    p = DATA_DIR / "surnames.txt"
+    return frozenset(x for x in p.read_text("utf-8").split() if x and not x.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def t2s():
+    """OpenCC Traditional->Simplified converter, built once."""
+    import opencc
+
+    try:
+        return opencc.OpenCC("t2s")
+    except Exception:  # pragma: no cover - older config naming
+        return opencc.OpenCC("t2s.json")
+
+
+def simplify(s: str) -> str:
+    """Simplified, pinyin-free, half-width-digit text for reading metadata from raw page chrome."""
+    if not s:
+        return ""
+    s = PINYIN_RE.sub("", s)
+    try:
+        s = t2s().convert(s)
+    except Exception:
+        pass
+    return to_half(s)
+
+
+def is_name(s: str) -> bool:
+    """A plausible Chinese personal name: surname + 1-2 chars, or a transliterated name with '·'."""
+    if "·" in s:
+        return bool(re.fullmatch(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+", s))
+    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s):
+        return False
+    sn = surnames()
+    return s[0] in sn or (len(s) >= 3 and s[:2] in sn)
