@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--shard-mb", type=int, default=32, help="largest shard in MB (default 32)")
     run.add_argument("--min-chars", type=int, default=200, help="reject pages with less speech than this (default 200)")
     run.add_argument("--max-doc-bytes", type=int, default=None, help="reject single pages larger than this")
+    run.add_argument("--dask", metavar="ADDRESS", default=None,
+                     help="run the shard steps on a Dask cluster (e.g. tcp://scheduler:8786) via prefect-dask")
     run.add_argument("--rebuild", action="store_true", help="recompute every step, ignoring the cache")
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
     run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
@@ -71,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
                 max_doc_bytes=args.max_doc_bytes or MAX_DOC_BYTES,
                 wait_for_lock_seconds=args.wait,
                 rebuild=args.rebuild,
+                dask_address=args.dask,
             )
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]: the previous output is untouched; rerun to resume from the cache")

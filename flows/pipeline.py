@@ -6,6 +6,7 @@ documents), so Prefect's per-task cost stays small and the UI shows one row per 
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -51,31 +52,78 @@ def build_corpus(
     top_keywords: int = 20,
     wait_for_lock_seconds: float = 0.0,
     rebuild: bool = False,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Build (or incrementally update) the corpus in `out` from every page under `inputs`.
 
     Unchanged shards are served from the cache in `out/.state` (unless `rebuild`, e.g. after a
-    rule change outside the versioned code); the published output is the whole corpus. Returns the run summary that is also written to `out/manifest.json`.
+    rule change outside the versioned code); the published output is the whole corpus. With
+    `dask_address` the shard steps run on that Dask cluster (prefect-dask) instead of local
+    worker processes. Returns the run summary that is also written to `out/manifest.json`.
     """
     log = get_run_logger()
     started = time.time()
-    out_dir = Path(out).expanduser().resolve()
-    if not inputs:
-        raise ValueError("no inputs given: pass at least one folder, glob, file or fsspec URL")
+    out_dir = validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes)
+    previous = _previous_manifest(out_dir)
+    settings = dict(inputs=list(inputs), out=str(out_dir), target_docs=target_shard_docs,
+                    max_shard_bytes=max_shard_mb * MB, min_chars=min_chars, max_doc_bytes=max_doc_bytes,
+                    top_k=top_keywords, rebuild=rebuild)
     with output_lock(out_dir, wait_for_lock_seconds):
-        n_workers = pool.configure(workers)
-        try:
-            summary = _build(log, inputs, out_dir, n_workers, target_shard_docs, max_shard_mb * MB, min_chars,
-                             max_doc_bytes, top_keywords, rebuild)
-        finally:
-            pool.shutdown()
+        if dask_address:
+            from prefect_dask import DaskTaskRunner
+
+            pool.configure(1)  # on Dask, each task runs its shard inside a Dask worker
+            summary = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))(
+                settings=settings, where=f"dask {dask_address}")
+        else:
+            n_workers = pool.configure(workers)
+            try:
+                summary = _build(log, workers=n_workers, **settings)
+            finally:
+                pool.shutdown()
     summary["timings"]["total"] = round(time.time() - started, 3)
+    _warn_on_jumps(log, summary, previous)
+    _publish_artifacts(summary)
     _log_summary(log, summary)
     return summary
 
 
-def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_shard_bytes: int, min_chars: int,
-           max_doc_bytes: int, top_k: int, rebuild: bool = False) -> dict[str, Any]:
+@flow(name="build-corpus-shards", flow_run_name="shards on {where}", log_prints=True)
+def _shards_on_dask(settings: dict[str, Any], where: str) -> dict[str, Any]:
+    """The same stages, with the task runner the parent chose (prefect-dask's DaskTaskRunner)."""
+    return _build(get_run_logger(), workers=where, **settings)
+
+
+def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes) -> Path:
+    """Fail before any work, with a message that says what to fix."""
+    import glob as globlib
+
+    if not inputs:
+        raise ValueError("no inputs given: pass at least one folder, glob, file or fsspec URL")
+    for spec in inputs:
+        local = "://" not in spec
+        if local and not any(ch in spec for ch in "*?[") and not Path(spec).expanduser().exists():
+            raise FileNotFoundError(f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL")
+        if local and any(ch in spec for ch in "*?[") and not globlib.glob(spec, recursive=True):
+            raise FileNotFoundError(f"input glob {spec!r} matches nothing")
+    for name, value in (("target_shard_docs", target_shard_docs), ("max_shard_mb", max_shard_mb),
+                        ("max_doc_bytes", max_doc_bytes)):
+        if value is None or value < 1:
+            raise ValueError(f"{name} must be a positive number, got {value!r}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1 (or omitted for every core), got {workers!r}")
+    if min_chars < 0:
+        raise ValueError(f"min_chars must be >= 0, got {min_chars!r}")
+    out_dir = Path(out).expanduser().resolve()
+    existing = next((p for p in [out_dir, *out_dir.parents] if p.exists()), None)
+    if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise PermissionError(f"cannot write the output folder {out_dir}: {existing} is not a writable folder")
+    return out_dir
+
+
+def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: int, max_shard_bytes: int,
+           min_chars: int, max_doc_bytes: int, top_k: int, rebuild: bool = False) -> dict[str, Any]:
+    out_dir = Path(out)
     state = str(out_dir / ".state")
     timings: dict[str, float] = {}
     clock = time.monotonic()
@@ -96,7 +144,7 @@ def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_sha
     files = discover(inputs, exclude=[str(out_dir)])
     plans = plan_shards(files, target_docs, max_shard_bytes)
     log.info(f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "
-             f"{n_workers} worker processes")
+             f"workers: {workers}")
     progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
     lap("discover")
 
@@ -202,7 +250,7 @@ def _build(log, inputs, out_dir: Path, n_workers: int, target_docs: int, max_sha
         "input_fingerprint": input_fingerprint,
         "release": Path(release_dir).name,
         "shards": len(shard_ids),
-        "workers": n_workers,
+        "workers": workers,
         "counts": counts,
         "cache": _cache_report(ingested, normalized, extracted, signed, keyworded, exported),
         "timings": timings,
@@ -227,10 +275,15 @@ def _run_stage(progress: RunProgress, stage: str, futures: dict[str, Any]) -> di
     tracker = progress.stage(stage, len(futures))
     by_future = {fut: sid for sid, fut in futures.items()}
     results: dict[str, dict[str, Any]] = {}
+    log = get_run_logger()
     for fut in as_completed(list(by_future)):
         result = fut.result()
-        results[by_future[fut]] = result
+        sid = by_future[fut]
+        results[sid] = result
         tracker.advance(int(result.get("docs", result.get("documents", 0)) or 0))
+        counts = ", ".join(f"{k} {v:,}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool))
+        cached = "" if result.get("computed_by") == _run_id() else " (cached)"
+        log.info(f"{stage} {sid}: {counts}{cached}")
     return results
 
 
@@ -321,6 +374,91 @@ def _run_id() -> str | None:
         return str(flow_run.id)
     except Exception:  # noqa: BLE001
         return None
+
+
+def _previous_manifest(out_dir: Path) -> dict[str, Any] | None:
+    import json
+
+    try:
+        return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+JUMP_ABSOLUTE = 0.05  # a rate must rise by 5 points ...
+JUMP_RELATIVE = 1.5   # ... and by half again to be worth a warning
+
+
+def rate_jumps(summary: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
+    """Reject and duplicate rates against the previous run: a jump usually means a crawler or
+    site changed, and is worth a look before analysts use the corpus."""
+    if not previous or "counts" not in previous:
+        return []
+    warnings = []
+    for name, num, den in (("reject rate", "rejected", "discovered"), ("duplicate rate", "duplicates", "accepted")):
+        new = _rate(summary["counts"], num, den)
+        old = _rate(previous["counts"], num, den)
+        if new is not None and old is not None and new - old >= JUMP_ABSOLUTE and new >= old * JUMP_RELATIVE:
+            warnings.append(f"{name} jumped from {old:.1%} to {new:.1%} since the previous run "
+                            f"({previous.get('finished_at', '?')}); check the new pages (see rejects/ and duplicates/)")
+    return warnings
+
+
+def _rate(counts: dict[str, Any], num: str, den: str) -> float | None:
+    n, d = counts.get(num), counts.get(den)
+    return None if not d or n is None else n / d
+
+
+def _warn_on_jumps(log, summary: dict[str, Any], previous: dict[str, Any] | None) -> None:
+    summary["warnings"] = rate_jumps(summary, previous)
+    for warning in summary["warnings"]:
+        log.warning(warning)
+
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run as rows (section, metric, value): one keyed table artifact per run, comparable
+    over time in the UI's Artifacts page."""
+    c = summary["counts"]
+    rows = [{"section": "counts", "metric": k, "value": c[k]}
+            for k in ("discovered", "discovered_files", "accepted", "rejected", "clusters", "duplicates")]
+    rows += [{"section": "rejects", "metric": k, "value": v} for k, v in c["rejected_by_reason"].items()]
+    rows += [{"section": "duplicates", "metric": k, "value": v} for k, v in c.get("duplicate_reasons", {}).items()]
+    rows += [{"section": "cluster sizes", "metric": f"size {k}", "value": v} for k, v in c.get("cluster_sizes", {}).items()]
+    rows += [{"section": "damage flags", "metric": k, "value": v} for k, v in c.get("flags", {}).items()]
+    rows += [{"section": "timings (s)", "metric": k, "value": v} for k, v in summary["timings"].items()]
+    rows += [{"section": "cache", "metric": k, "value": v} for k, v in summary.get("cache", {}).items()]
+    return rows
+
+
+def _publish_artifacts(summary: dict[str, Any]) -> None:
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+    c = summary["counts"]
+    create_table_artifact(key="corpus-run-summary", table=summary_rows(summary),
+                          description=f"Run summary of {summary['output']}")
+    reasons = "\n".join(f"| {r} | {n:,} |" for r, n in c["rejected_by_reason"].items()) or "| — | 0 |"
+    warnings = "\n".join(f"- ⚠️ {w}" for w in summary.get("warnings", [])) or "- none"
+    create_markdown_artifact(key="corpus-report", description="Headline numbers of the corpus", markdown=f"""
+# Corpus `{summary['output']}`
+
+| documents | rejected | clusters | duplicates | shards | time |
+|---:|---:|---:|---:|---:|---:|
+| {c['accepted']:,} | {c['rejected']:,} | {c.get('clusters') or 0:,} | {c.get('duplicates') or 0:,} | {summary['shards']} | {summary['timings']['total']:.1f} s |
+
+Discovered {c['discovered']:,} documents in {c['discovered_files']:,} files: accepted + rejected = discovered ✓.
+Cache: {summary['cache']['cached']} of {summary['cache']['shard_steps']} shard steps reused.
+
+| reject reason | count |
+|---|---:|
+{reasons}
+
+Warnings:
+{warnings}
+
+Output: `{summary['output']}` — tables `documents/`, `rejects/`, `duplicates/`, `removed_lines/`, `sections/`,
+`figures/`, `slogans/`, `mentions/`, `keywords/`; report `{summary.get('report', 'report.html')}`;
+release `{summary['release']}`, pipeline version `{summary['pipeline_version']}`.
+""")
 
 
 def _log_summary(log, summary: dict[str, Any]) -> None:

@@ -192,3 +192,55 @@ def test_worker_processes_give_the_same_output(samples, tmp_path):
     _run(samples, tmp_path / "one", workers=1)
     _run(samples, tmp_path / "two", workers=2)
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
+
+
+def test_bad_parameters_fail_before_any_work(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        build_corpus(inputs=[str(tmp_path / "no-such-landing")], out=str(out))
+    with pytest.raises(ValueError, match="workers must be at least 1"):
+        build_corpus(inputs=[str(tmp_path)], out=str(out), workers=0)
+    assert not out.exists()  # nothing was created
+
+
+def test_rate_jumps_are_warned_about():
+    from flows.pipeline import rate_jumps
+
+    before = {"counts": {"discovered": 1000, "rejected": 20, "accepted": 980, "duplicates": 100}, "finished_at": "x"}
+    same = {"counts": {"discovered": 1100, "rejected": 23, "accepted": 1077, "duplicates": 110}}
+    worse = {"counts": {"discovered": 1100, "rejected": 200, "accepted": 900, "duplicates": 400}}
+    assert rate_jumps(same, before) == []
+    warnings = rate_jumps(worse, before)
+    assert len(warnings) == 2 and "reject rate jumped from 2.0% to 18.2%" in warnings[0]
+    assert rate_jumps(worse, None) == []
+
+
+def test_run_publishes_keyed_artifacts_for_the_ui(samples, tmp_path):
+    from prefect import get_client
+
+    summary = _run(samples, tmp_path / "out")
+    with get_client(sync_client=True) as client:
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-run-summary"])))
+        report = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-report"])))
+    latest = max(table, key=lambda a: a.created)
+    rows = latest.data if isinstance(latest.data, list) else json.loads(latest.data)
+    by_metric = {(r["section"], r["metric"]): r["value"] for r in rows}
+    assert by_metric[("counts", "accepted")] == summary["counts"]["accepted"]
+    assert ("timings (s)", "normalize") in by_metric
+    assert str(tmp_path / "out") in max(report, key=lambda a: a.created).data
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_byte_identical_output(samples, tmp_path, monkeypatch):
+    from distributed import LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    # Dask worker processes must report to the same (test) Prefect API, not start their own.
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = _run(samples, tmp_path / "dask", dask_address=cluster.scheduler_address)
+    _run(samples, tmp_path / "local", workers=1)
+    assert on_dask["workers"].startswith("dask tcp://")
+    assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")
