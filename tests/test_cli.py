@@ -1,0 +1,35 @@
+"""`jianghua run`: exit codes, the summary an operator reads, and messages that say what to do."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from flows.cli import main
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def test_run_prints_a_summary_and_exits_zero_despite_rejects(samples, tmp_path, capsys):
+    (samples / "empty.txt").write_bytes(b"")
+    code = main(["run", str(samples), "--out", str(tmp_path / "out"), "--workers", "1"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "discovered = accepted + rejected ✓" in err and "empty: 1" in err
+    assert "docs/s" in err  # the progress bar
+    assert len(pd.read_parquet(tmp_path / "out" / "documents")) > 0
+
+
+def test_missing_input_fails_with_a_clear_message(tmp_path, capsys):
+    code = main(["run", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "does not exist" in err and "nowhere" in err
+
+
+def test_schema_command_lists_every_column(capsys):
+    from tasks.schema import DOCUMENTS
+
+    assert main(["schema"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"`{name}`" in out for name in DOCUMENTS.names)
