@@ -1,0 +1,805 @@
+"""Deduplication: find every copy of a speech and never merge two different speeches.
+
+Two steps, shaped like the Dask plan in docs/dedupe.md:
+
+1. `shard_signatures` (per shard, parallel): fingerprint text -> exact hash, MinHash (rensa) and
+   LSH band hashes over character 5-shingles, a 1-in-4 consistent sample of shingle hashes
+   (for containment), and winnowed anchor hashes (to find truncated copies LSH cannot).
+2. `cluster_documents` (global): only reads signature tables and the previous state. Band and
+   anchor tables are grouped on (key, hash) to get candidate pairs, pairs are deduplicated,
+   verified on exact sampled-shingle overlap with boilerplate discounted by document frequency,
+   and joined by union-find. The state (docs registry, band/anchor tables, shingle document
+   frequencies) is Parquet, so a later run only signs its new documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import rensa
+import xxhash
+
+from tasks.schema import DOCUMENTS, DUPLICATES
+
+DEDUPE_VERSION = "dedupe-1"
+
+# --- parameters (changing any of them changes output: bump DEDUPE_VERSION) -----------------
+SHINGLE = 5            # characters per shingle: 2-char word swaps touch 6 shingles, not the whole text
+NUM_PERM = 128         # MinHash permutations
+BANDS = 32             # LSH bands x rows = NUM_PERM; threshold ~ (1/32)^(1/4) ~ 0.42
+ROWS = NUM_PERM // BANDS
+MINHASH_SEED = 1729
+SAMPLE_MOD = 4         # keep shingle hashes with h % 4 == 0: consistent across documents
+WINDOW = 24            # winnowing window: every shared run of 28+ characters shares an anchor
+MIN_SHARED_ANCHORS = 2  # candidate pair from anchors needs two shared rare anchors
+MIN_ANCHOR_SHARE = 0.3  # ... and 30 % of the smaller one's rare anchors: a cheap overlap pre-filter
+ANCHOR_MAX_DF = 64     # anchors in more documents than this are boilerplate, not evidence
+BOILER_MIN_DF = 4      # a shingle is boilerplate when its df exceeds max(4, BOILER_FACTOR * q25)
+BOILER_FACTOR = 3.0
+NEAR_JACCARD = 0.8     # reason 'near': Jaccard with the canonical this high, or containment both ways
+MIN_CONTAINMENT = 0.8  # merge when the smaller copy's rare shingles are this much in the larger
+MIN_WEIGHT = 8.0       # ... and it has at least this much rare-shingle weight (about 32 rare characters)
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+SIGNATURE_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("fp_hash", pa.uint64(), nullable=False),
+        pa.field("fp_chars", pa.int32(), nullable=False),
+        pa.field("n_chars", pa.int32(), nullable=False),
+        pa.field("truncated", pa.bool_(), nullable=False),
+        pa.field("n_flags", pa.int16(), nullable=False),
+        pa.field("minhash", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
+        pa.field("bands", pa.list_(pa.uint64()), nullable=False),
+        pa.field("sample", pa.list_(pa.uint64()), nullable=False),
+        pa.field("anchors", pa.list_(pa.uint64()), nullable=False),
+    ],
+    metadata={"dedupe_version": DEDUPE_VERSION},
+)
+
+# --- fingerprint text ----------------------------------------------------------------------
+
+_TRUNCATION = re.compile(r"因篇幅问题不能全部显示[^\n]{0,30}|请点此查看更多更全内容")
+# Anti-plagiarism "spinning" swaps: fold both spellings to one so a spun copy shingles alike.
+_SPIN_PAIRS = {
+    "开展": "发展", "效劳": "服务", "那么": "则", "到达": "达到", "成认": "承认",
+    "比方": "比如", "表达": "体现", "工程": "项目",
+}
+_SPIN = re.compile("|".join(sorted(_SPIN_PAIRS, key=len, reverse=True)))
+# Keep only CJK ideographs and digits: punctuation, whitespace, Latin (pinyin, X placeholders,
+# dropped-in English) and the × placeholder all go.
+_NOT_KEPT = re.compile(r"[^0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def fingerprint_text(text: str) -> str:
+    """Fold a normalized text to what survives every kind of site damage, for hashing."""
+    if not isinstance(text, str) or not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and punctuation
+    text = _TRUNCATION.sub("", text)
+    text = _NOT_KEPT.sub("", text)
+    return _SPIN.sub(lambda m: _SPIN_PAIRS[m.group(0)], text)
+
+
+# --- hashing (numpy, vectorized) -------------------------------------------------------------
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finalizer: spreads polynomial hashes over all 64 bits."""
+    x = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def shingle_hashes(fp: str) -> np.ndarray:
+    """64-bit hashes of every SHINGLE-character window of a fingerprint, in text order."""
+    if not fp:
+        return np.zeros(0, dtype=np.uint64)
+    cps = np.frombuffer(fp.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    k = min(SHINGLE, len(cps))
+    n = len(cps) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * np.uint64(0x100000001B3) + cps[j : j + n]
+    return _mix64(h)
+
+
+def _winnow(h: np.ndarray) -> np.ndarray:
+    """Minimum of every WINDOW consecutive shingle hashes (winnowing), unique and sorted."""
+    if len(h) <= WINDOW:
+        return np.unique(h.min(keepdims=True)) if len(h) else h
+    return np.unique(np.lib.stride_tricks.sliding_window_view(h, WINDOW).min(axis=1))
+
+
+def _band_hashes(digests: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per band of ROWS MinHash values (the band index is mixed in)."""
+    n = digests.shape[0]
+    d = digests.reshape(n, BANDS, ROWS).astype(np.uint64)
+    h = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + np.uint64(1), (n, BANDS)).copy()
+    with np.errstate(over="ignore"):
+        for r in range(ROWS):
+            h = _mix64(h * np.uint64(0x9E3779B97F4A7C15) + d[:, :, r])
+    return h
+
+
+# --- per-shard signatures -------------------------------------------------------------------
+
+def _column(docs: pa.Table, name: str, default):
+    if name in docs.column_names:
+        return docs.column(name).to_pylist()
+    return [default] * docs.num_rows
+
+
+def shard_signatures(docs: pa.Table) -> pa.Table:
+    """Sign one shard: everything the global step needs, so it never touches text again."""
+    ids = _column(docs, "doc_id", None)
+    texts = _column(docs, "text", "")
+    flags = _column(docs, "quality_flags", [])
+    n_chars = _column(docs, "n_chars", None)
+    rows = [i for i, d in enumerate(ids) if isinstance(d, str) and d]
+    fps = [fingerprint_text(texts[i] if isinstance(texts[i], str) else "") for i in rows]
+    shingles = [shingle_hashes(fp) for fp in fps]
+    lengths = np.array([len(s) for s in shingles], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.uint64)
+    flat = np.concatenate(shingles) if shingles else np.zeros(0, dtype=np.uint64)
+    if rows:
+        matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, NUM_PERM, MINHASH_SEED)
+        digests = np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(rows), NUM_PERM)
+    else:
+        digests = np.zeros((0, NUM_PERM), dtype=np.uint32)
+    bands = _band_hashes(digests)
+    out = {f.name: [] for f in SIGNATURE_SCHEMA}
+    for j, i in enumerate(rows):
+        fl = [f for f in (flags[i] or []) if isinstance(f, str)]
+        sh = shingles[j]
+        out["doc_id"].append(ids[i])
+        out["fp_hash"].append(xxhash.xxh3_64_intdigest(fps[j].encode("utf-8")))
+        out["fp_chars"].append(len(fps[j]))
+        nc = n_chars[i]
+        out["n_chars"].append(int(nc) if isinstance(nc, int) and nc >= 0 else len(texts[i] or ""))
+        out["truncated"].append("truncated" in fl)
+        out["n_flags"].append(len(set(fl)))
+        out["minhash"].append(digests[j])
+        out["bands"].append(bands[j] if len(sh) else np.zeros(0, dtype=np.uint64))
+        out["sample"].append(np.unique(sh[sh % np.uint64(SAMPLE_MOD) == 0]))
+        out["anchors"].append(_winnow(sh))
+    return _signature_table(out)
+
+
+def _signature_table(cols: dict) -> pa.Table:
+    arrays = []
+    for f in SIGNATURE_SCHEMA:
+        vals = cols[f.name]
+        if pa.types.is_list(f.type) or pa.types.is_fixed_size_list(f.type):
+            arrays.append(_list_array(vals, f.type))
+        else:
+            arrays.append(pa.array(vals, type=f.type))
+    table = pa.Table.from_arrays(arrays, schema=SIGNATURE_SCHEMA)
+    return table.sort_by("doc_id") if table.num_rows else table
+
+
+def _list_array(values: list[np.ndarray], type_: pa.DataType) -> pa.Array:
+    """Build a list column from numpy arrays without a Python object per element."""
+    value_type = type_.value_type
+    np_type = np.dtype(value_type.to_pandas_dtype())
+    flat = np.concatenate(values).astype(np_type) if values else np.zeros(0, dtype=np_type)
+    if pa.types.is_fixed_size_list(type_):
+        return pa.FixedSizeListArray.from_arrays(pa.array(flat, type=value_type), type_.list_size)
+    offsets = np.concatenate([[0], np.cumsum([len(v) for v in values])]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), pa.array(flat, type=value_type))
+
+
+# --- global step: state on disk ------------------------------------------------------------
+#
+# state_dir/
+#   state.json                 {"dedupe_version": ...}
+#   registry.parquet           one row per document ever seen: assignment + what canonical choice needs
+#   docs/part-<run>.parquet    signature rows (minhash, sample) of the documents a run added
+#   bands/part-<run>.parquet   (band, hash, doc_id): the LSH index, one row per document and band
+#   anchors/part-<run>.parquet (hash, doc_id): winnowed anchors
+#   df/part-<run>.parquet      (hash, groups): per run, how many new near-duplicate groups hold a shingle
+
+REGISTRY_SCHEMA = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("group_id", pa.string(), nullable=False),
+        pa.field("fp_hash", pa.uint64(), nullable=False),
+        pa.field("n_chars", pa.int32(), nullable=False),
+        pa.field("truncated", pa.bool_(), nullable=False),
+        pa.field("n_flags", pa.int16(), nullable=False),
+        pa.field("is_canonical", pa.bool_(), nullable=False),
+        pa.field("dup_of", pa.string()),
+        pa.field("dup_jaccard", pa.float32()),
+        pa.field("dup_containment", pa.float32()),
+        pa.field("dup_reason", pa.string()),
+        pa.field("matched_with", pa.string()),
+    ]
+)
+ASSIGNMENT_COLUMNS = ["doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason"]
+ASSIGNMENTS_SCHEMA = pa.schema([DOCUMENTS.field(c) for c in ASSIGNMENT_COLUMNS])
+BANDS_SCHEMA = pa.schema([("band", pa.uint8()), ("hash", pa.uint64()), ("doc_id", pa.string())])
+ANCHORS_SCHEMA = pa.schema([("hash", pa.uint64()), ("doc_id", pa.string())])
+DF_SCHEMA = pa.schema([("hash", pa.uint64()), ("groups", pa.int32())])
+NEAR_GROUP_JACCARD = 0.8  # near-duplicate groups count once in document frequencies
+DOC_COLUMNS = ["doc_id", "fp_hash", "fp_chars", "n_chars", "truncated", "n_flags", "minhash", "sample"]
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed options, no wall-clock metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=65536, write_statistics=True)
+    os.replace(tmp, path)
+
+
+def _read(path: Path, schema: pa.Schema, filter_col: str | None = None, values=None) -> pa.Table:
+    """Read one state file; unreadable or missing files count as empty (bad state never raises)."""
+    try:
+        table = pq.read_table(path, columns=schema.names)
+        if filter_col is not None:
+            table = table.filter(pc.is_in(table.column(filter_col), value_set=values))
+        return table.cast(schema)
+    except Exception:
+        return schema.empty_table()
+
+
+def _read_parts(state: Path | None, kind: str, schema: pa.Schema, filter_col=None, values=None) -> pa.Table:
+    """Rows of every part file of one state table, filtered on the way in (is_in on a column)."""
+    if state is None or not (state / kind).is_dir():
+        return schema.empty_table()
+    parts = sorted(p for p in (state / kind).glob("part-*.parquet"))
+    if values is not None and len(values) == 0:
+        return schema.empty_table()
+    tables = [_read(p, schema, filter_col, values) for p in parts]
+    return pa.concat_tables(tables) if tables else schema.empty_table()
+
+
+def _prev_state(prev_state_dir: str | None) -> Path | None:
+    """Previous state if it exists and was written by this DEDUPE_VERSION."""
+    if not prev_state_dir:
+        return None
+    path = Path(prev_state_dir)
+    try:
+        meta = pq.read_schema(path / "registry.parquet").metadata or {}
+    except Exception:
+        return None
+    return path if meta.get(b"dedupe_version") == DEDUPE_VERSION.encode() else None
+
+
+def _read_signatures(files: list[str]) -> pa.Table:
+    """Concatenate signature files (unreadable ones skipped), one row per doc_id, sorted."""
+    tables = []
+    for f in sorted(set(files or [])):
+        try:
+            tables.append(pq.read_table(f).select(SIGNATURE_SCHEMA.names).cast(SIGNATURE_SCHEMA))
+        except Exception:
+            continue
+    if not tables:
+        return SIGNATURE_SCHEMA.empty_table()
+    table = pa.concat_tables(tables).sort_by([("doc_id", "ascending"), ("fp_hash", "ascending")])
+    ids = table.column("doc_id").to_numpy(zero_copy_only=False)
+    keep = np.ones(len(ids), dtype=bool)
+    keep[1:] = ids[1:] != ids[:-1]
+    return table.filter(pa.array(keep))
+
+
+# --- candidate pairs: group on (key, hash) ---------------------------------------------------
+
+def _pairs_from_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """All member pairs (a < b) that share a key, as an (n, 2) int64 array (may repeat)."""
+    if len(keys) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.lexsort((members, keys))
+    keys, members = keys[order], members[order]
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (members[1:] != members[:-1])
+    keys, members = keys[keep], members[keep]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.r_[starts[1:], len(keys)]
+    group_end = np.repeat(ends, ends - starts)
+    pos = np.arange(len(keys))
+    n_right = group_end - pos - 1
+    total = int(n_right.sum())
+    if total == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    left = np.repeat(pos, n_right)
+    first = np.repeat(np.cumsum(n_right) - n_right, n_right)
+    right = left + 1 + (np.arange(total) - first)
+    a, b = members[left], members[right]
+    return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+
+
+def _unique_pairs(pairs: np.ndarray, n: int, min_count: int = 1) -> np.ndarray:
+    if len(pairs) == 0:
+        return pairs
+    code = pairs[:, 0] * n + pairs[:, 1]
+    uniq, counts = np.unique(code, return_counts=True)
+    uniq = uniq[counts >= min_count]
+    return np.stack([uniq // n, uniq % n], axis=1)
+
+
+def _components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components by min-label propagation with pointer jumping (Dask-friendly)."""
+    labels = np.arange(n, dtype=np.int64)
+    if len(edges) == 0:
+        return labels
+    a, b = edges[:, 0], edges[:, 1]
+    while True:
+        m = np.minimum(labels[a], labels[b])
+        new = labels.copy()
+        np.minimum.at(new, a, m)
+        np.minimum.at(new, b, m)
+        np.minimum.at(new, labels, new)  # a root takes its members' smallest label
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
+# --- verification ----------------------------------------------------------------------------
+
+@dataclass
+class _Docs:
+    """Signature data of every document this run looks at, indexed 0..n-1 (sorted by doc_id)."""
+
+    ids: np.ndarray          # object array of doc_id
+    is_new: np.ndarray       # bool
+    fp: np.ndarray           # uint64
+    fp_chars: np.ndarray     # int32
+    n_chars: np.ndarray
+    truncated: np.ndarray
+    n_flags: np.ndarray
+    minhash: np.ndarray      # (n, NUM_PERM) uint32
+    sample_flat: np.ndarray  # uint64
+    sample_off: np.ndarray   # int64 (n + 1)
+
+    def sample(self, i: int) -> np.ndarray:
+        return self.sample_flat[self.sample_off[i] : self.sample_off[i + 1]]
+
+
+def _docs_from_table(table: pa.Table, is_new: np.ndarray) -> _Docs:
+    n = table.num_rows
+    mh = table.column("minhash").combine_chunks()
+    sample = table.column("sample").combine_chunks()
+    offsets = sample.offsets.to_numpy().astype(np.int64)
+    flat = sample.values.to_numpy()[offsets[0] : offsets[-1]] if n else np.zeros(0, dtype=np.uint64)
+    return _Docs(
+        ids=np.asarray(table.column("doc_id").to_pylist(), dtype=object),
+        is_new=is_new,
+        fp=table.column("fp_hash").to_numpy(),
+        fp_chars=table.column("fp_chars").to_numpy(),
+        n_chars=table.column("n_chars").to_numpy(),
+        truncated=table.column("truncated").to_numpy(zero_copy_only=False),
+        n_flags=table.column("n_flags").to_numpy(),
+        minhash=mh.flatten().to_numpy().reshape(n, NUM_PERM) if n else np.zeros((0, NUM_PERM), np.uint32),
+        sample_flat=flat,
+        sample_off=offsets - offsets[0] if n else np.zeros(1, dtype=np.int64),
+    )
+
+
+def _jaccard(docs: _Docs, pairs: np.ndarray) -> np.ndarray:
+    """MinHash Jaccard estimate per pair, in chunks to bound memory."""
+    out = np.zeros(len(pairs), dtype=np.float32)
+    for s in range(0, len(pairs), 65536):
+        p = pairs[s : s + 65536]
+        out[s : s + len(p)] = (docs.minhash[p[:, 0]] == docs.minhash[p[:, 1]]).mean(axis=1)
+    empty = (docs.fp_chars[pairs[:, 0]] == 0) | (docs.fp_chars[pairs[:, 1]] == 0) if len(pairs) else []
+    out[empty] = 0.0
+    return out
+
+
+def _weights(hashes: np.ndarray, df_hash: np.ndarray, df_count: np.ndarray) -> np.ndarray:
+    """Shingle weight: 1 while few near-duplicate groups share it, falling as 4/df for boilerplate."""
+    if len(df_hash) == 0:
+        return np.ones(len(hashes), dtype=np.float64)
+    idx = np.minimum(np.searchsorted(df_hash, hashes), len(df_hash) - 1)
+    df = np.where(df_hash[idx] == hashes, df_count[idx], 1).astype(np.float64)
+    return np.minimum(1.0, BOILER_MIN_DF / np.maximum(df, 1.0))
+
+
+def _shared(si: np.ndarray, sj: np.ndarray) -> np.ndarray:
+    """Which elements of sorted-unique si occur in sorted-unique sj (one binary search each)."""
+    if len(sj) == 0:
+        return np.zeros(len(si), dtype=bool)
+    return sj[np.minimum(np.searchsorted(sj, si), len(sj) - 1)] == si
+
+
+def _containment(docs: _Docs, i: int, j: int, weights: np.ndarray | None = None) -> tuple[float, float, float]:
+    """(raw containment of i in j, boilerplate-discounted containment of i in j, rare weight of i)."""
+    si, sj = docs.sample(i), docs.sample(j)
+    if len(si) == 0:
+        return 0.0, 0.0, 0.0
+    shared = _shared(si, sj)
+    if weights is None:
+        return float(shared.mean()), float(shared.mean()), float(len(si))
+    w = weights[docs.sample_off[i] : docs.sample_off[i + 1]]
+    total = float(w.sum())
+    return float(shared.mean()), float(w[shared].sum() / total) if total else 0.0, total
+
+
+# --- the global step ---------------------------------------------------------------------------
+
+def _explode(table: pa.Table, list_col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row index, position in list, value) for every element of a list column."""
+    arr = table.column(list_col).combine_chunks()
+    if table.num_rows == 0:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0, dtype=np.uint64)
+    offsets = arr.offsets.to_numpy().astype(np.int64)
+    lengths = np.diff(offsets)
+    rows = np.repeat(np.arange(table.num_rows), lengths)
+    pos = np.arange(len(rows)) - np.repeat(offsets[:-1] - offsets[0], lengths)
+    values = arr.values.to_numpy()[offsets[0] : offsets[-1]]
+    return rows, pos, values
+
+
+def _index_of(ids: pa.Array | pa.ChunkedArray, universe: pa.Array) -> np.ndarray:
+    return pc.index_in(ids, value_set=universe).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _new_documents(sigs: pa.Table, registry: pa.Table) -> np.ndarray:
+    """Rows of sigs not in the registry, or whose fingerprint changed (re-normalized text)."""
+    idx = pc.index_in(sigs.column("doc_id"), value_set=registry.column("doc_id").combine_chunks())
+    known = idx.is_valid().to_numpy(zero_copy_only=False)
+    old_fp = registry.column("fp_hash").to_numpy()
+    fp = sigs.column("fp_hash").to_numpy()
+    pos = idx.fill_null(0).to_numpy(zero_copy_only=False)
+    same = known & (old_fp[pos] == fp if len(old_fp) else known)
+    return ~same
+
+
+def _candidate_rows(new: pa.Table, prev: Path | None, registry: pa.Table):
+    """Band, exact and anchor rows of new documents plus the old rows that share their keys."""
+    new_ids = new.column("doc_id").combine_chunks()
+    r, pos, h = _explode(new, "bands")
+    bands = pa.table({"band": pa.array(pos.astype(np.uint8)), "hash": pa.array(h),
+                      "doc_id": pc.take(new_ids, pa.array(r))}, schema=BANDS_SCHEMA)
+    old_bands = _read_parts(prev, "bands", BANDS_SCHEMA, "hash", pa.array(np.unique(h)))
+    r, _, h = _explode(new, "anchors")
+    anchors = pa.table({"hash": pa.array(h), "doc_id": pc.take(new_ids, pa.array(r))}, schema=ANCHORS_SCHEMA)
+    old_anchors = _read_parts(prev, "anchors", ANCHORS_SCHEMA, "hash", pa.array(np.unique(h)))
+    fps = new.column("fp_hash").combine_chunks()
+    old_exact = registry.filter(pc.is_in(registry.column("fp_hash"), value_set=fps)).select(["fp_hash", "doc_id"])
+
+    def not_changed(t):  # old rows of re-signed documents are superseded by their new rows
+        return t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=new_ids)))
+
+    return (pa.concat_tables([bands, not_changed(old_bands)]),
+            pa.concat_tables([anchors, not_changed(old_anchors)]),
+            pa.concat_tables([new.select(["fp_hash", "doc_id"]), not_changed(old_exact)]),
+            bands, anchors)
+
+
+def _load_docs(new: pa.Table, prev: Path | None, registry: pa.Table, old_ids: pa.Array) -> tuple[_Docs, pa.Table]:
+    """Signature rows of new documents and of the old ones involved, plus their whole old clusters."""
+    new_ids = new.column("doc_id").combine_chunks()
+    old_ids = pc.filter(old_ids, pc.invert(pc.is_in(old_ids, value_set=new_ids)))
+    involved = registry.filter(pc.is_in(registry.column("doc_id"), value_set=old_ids))
+    clusters = involved.column("cluster_id").combine_chunks().unique()
+    members = registry.filter(pc.is_in(registry.column("cluster_id"), value_set=clusters))
+    old_all = pc.unique(pa.concat_arrays([old_ids.cast(pa.string()), members.column("doc_id").combine_chunks()]))
+    old_docs = _read_parts(prev, "docs", pa.schema([SIGNATURE_SCHEMA.field(c) for c in DOC_COLUMNS]),
+                           "doc_id", old_all)
+    old_docs = old_docs.filter(pc.invert(pc.is_in(old_docs.column("doc_id"), value_set=new_ids)))
+    old_docs = _first_per_id(old_docs)
+    table = pa.concat_tables([new.select(DOC_COLUMNS), old_docs]).sort_by("doc_id")
+    is_new = pc.is_in(table.column("doc_id"), value_set=new_ids).to_numpy(zero_copy_only=False)
+    old_reg = registry.filter(pc.is_in(registry.column("doc_id"), value_set=table.column("doc_id").combine_chunks()))
+    return _docs_from_table(table, is_new), old_reg
+
+
+def _first_per_id(table: pa.Table) -> pa.Table:
+    if table.num_rows < 2:
+        return table
+    table = table.sort_by("doc_id")
+    ids = table.column("doc_id").to_numpy(zero_copy_only=False)
+    keep = np.r_[True, ids[1:] != ids[:-1]]
+    return table.filter(pa.array(keep))
+
+
+def _star_edges(labels: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Edges joining every valid row to the first row with the same label (old clusters/groups)."""
+    idx = np.flatnonzero(valid)
+    if len(idx) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    lab = labels[idx]
+    order = np.lexsort((idx, lab))
+    idx, lab = idx[order], lab[order]
+    first = np.r_[True, lab[1:] != lab[:-1]]
+    head = idx[np.maximum.accumulate(np.where(first, np.arange(len(idx)), 0))]
+    e = np.stack([head, idx], axis=1)
+    return e[e[:, 0] != e[:, 1]]
+
+
+def _old_labels(docs: _Docs, old_reg: pa.Table, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per involved doc: the old label (cluster or group id, as an int code) and whether it has one."""
+    n = len(docs.ids)
+    codes = np.full(n, -1, dtype=np.int64)
+    names = np.asarray(sorted(set(old_reg.column(column).to_pylist())), dtype=object)
+    if old_reg.num_rows:
+        pos = _index_of(old_reg.column("doc_id"), pa.array(docs.ids.tolist(), pa.string()))
+        lab = np.searchsorted(names, np.asarray(old_reg.column(column).to_pylist(), dtype=object))
+        old_mask = ~docs.is_new[pos]
+        codes[pos[old_mask]] = lab[old_mask]
+    return codes, names
+
+
+def _component_names(comp: np.ndarray, codes: np.ndarray, names: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """Name per component: smallest old name among its members, else the smallest fingerprint hash."""
+    out = np.empty(len(comp), dtype=object)
+    order = np.lexsort((fp, comp))
+    best_new: dict[int, str] = {}
+    best_old: dict[int, int] = {}
+    for i in order:  # one pass over involved docs only (bounded by this run's work)
+        c = int(comp[i])
+        best_new.setdefault(c, f"{int(fp[i]):016x}")
+        if codes[i] >= 0:
+            best_old[c] = min(best_old.get(c, codes[i]), codes[i])
+    for i in range(len(comp)):
+        c = int(comp[i])
+        out[i] = names[best_old[c]] if c in best_old else best_new[c]
+    return out
+
+
+def _anchor_pairs(keys: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
+    """Pairs sharing enough rare anchors: 2+ and a MIN_ANCHOR_SHARE of the smaller doc's anchors."""
+    pairs = _pairs_from_groups(keys, members)
+    if len(pairs) == 0:
+        return pairs
+    code, counts = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
+    a, b = code // n, code % n
+    per_doc = np.bincount(members, minlength=n)
+    need = np.maximum(MIN_SHARED_ANCHORS, MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
+    ok = counts >= need
+    return np.stack([a[ok], b[ok]], axis=1)
+
+
+def _candidate_pairs(docs: _Docs, band_rows: pa.Table, anchor_rows: pa.Table, exact_rows: pa.Table,
+                     stats: dict) -> np.ndarray:
+    """Pairs (a < b, at least one new) sharing a band bucket, the fingerprint, or 2+ rare anchors."""
+    universe = pa.array(docs.ids.tolist(), pa.string())
+    n = len(docs.ids)
+    found = []
+    for rows, key in ((band_rows, "hash"), (exact_rows, "fp_hash")):
+        m = _index_of(rows.column("doc_id"), universe)
+        k = rows.column(key).to_numpy()
+        found.append(_unique_pairs(_pairs_from_groups(k[m >= 0], m[m >= 0]), n))
+        stats[f"candidates_{key}"] = len(found[-1])
+    m = _index_of(anchor_rows.column("doc_id"), universe)
+    k = anchor_rows.column("hash").to_numpy()
+    k, m = k[m >= 0], m[m >= 0]
+    if len(k):
+        uniq, inverse, counts = np.unique(k, return_inverse=True, return_counts=True)
+        rare = counts[inverse] <= ANCHOR_MAX_DF  # boilerplate anchors would make df^2 pairs
+        found.append(_anchor_pairs(k[rare], m[rare], n))
+        stats["candidates_anchors"] = len(found[-1])
+    pairs = _unique_pairs(np.concatenate(found) if found else np.zeros((0, 2), np.int64), n)
+    if len(pairs):
+        pairs = pairs[docs.is_new[pairs[:, 0]] | docs.is_new[pairs[:, 1]]]
+    return pairs
+
+
+def _df_increments(docs: _Docs, group: np.ndarray) -> pa.Table:
+    """Per shingle, how many near-duplicate groups gained it this run (copies count once)."""
+    rows = np.repeat(np.arange(len(docs.ids)), np.diff(docs.sample_off))
+    hashes = docs.sample_flat
+    key = _mix64(hashes ^ _mix64(group[rows].astype(np.uint64) + np.uint64(1)))
+    new_rows = docs.is_new[rows]
+    # a (group, shingle) an old member already holds was counted by an earlier run
+    fresh = new_rows & ~np.isin(key, key[~new_rows])
+    _, first = np.unique(key[fresh], return_index=True)
+    h, c = np.unique(hashes[fresh][first], return_counts=True)
+    return pa.table({"hash": pa.array(h, pa.uint64()), "groups": pa.array(c.astype(np.int32))}, schema=DF_SCHEMA)
+
+
+def _document_frequencies(prev: Path | None, docs: _Docs, increments: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (hash, df) for every sampled shingle of the involved documents."""
+    needed = pa.array(np.unique(docs.sample_flat))
+    old = _read_parts(prev, "df", DF_SCHEMA, "hash", needed)
+    allrows = pa.concat_tables([old, increments])
+    if allrows.num_rows == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    summed = allrows.group_by("hash").aggregate([("groups", "sum")]).sort_by("hash")
+    return summed.column("hash").to_numpy(), summed.column("groups_sum").to_numpy()
+
+
+@dataclass
+class _Edges:
+    pairs: np.ndarray        # (m, 2) accepted pairs
+    jaccard: np.ndarray
+    containment: np.ndarray  # discounted containment of the smaller in the larger
+
+
+def _verify(docs: _Docs, pairs: np.ndarray, jac: np.ndarray, df_hash, df_count) -> _Edges:
+    """Accept exact, near and mutual-containment pairs; a one-way contained copy (a truncation) keeps
+    only its best container, so a short text cannot glue two different speeches together."""
+    weights = _weights(docs.sample_flat, df_hash, df_count)
+    keep = np.zeros(len(pairs), dtype=bool)
+    mutual = np.zeros(len(pairs), dtype=bool)
+    cont = np.zeros(len(pairs), dtype=np.float32)
+    small_of = np.zeros(len(pairs), dtype=np.int64)
+    for k, (a, b) in enumerate(pairs):
+        small, big = (a, b) if len(docs.sample(a)) <= len(docs.sample(b)) else (b, a)
+        _, wc, weight = _containment(docs, small, big, weights)
+        _, wc_back, _ = _containment(docs, big, small, weights)
+        exact = docs.fp[a] == docs.fp[b] and docs.fp_chars[a] > 0
+        contained = wc >= MIN_CONTAINMENT and weight >= MIN_WEIGHT
+        keep[k] = exact or jac[k] >= NEAR_GROUP_JACCARD or contained
+        mutual[k] = exact or jac[k] >= NEAR_GROUP_JACCARD or (contained and wc_back >= MIN_CONTAINMENT)
+        cont[k] = 1.0 if exact else wc
+        small_of[k] = small
+    one_way = np.flatnonzero(keep & ~mutual)
+    if len(one_way):
+        # best container per contained document: highest containment, then Jaccard, then pair order
+        order = np.lexsort((one_way, -jac[one_way], -cont[one_way], small_of[one_way]))
+        ranked = one_way[order]
+        first = np.r_[True, small_of[ranked][1:] != small_of[ranked][:-1]]
+        keep[ranked[~first]] = False
+    return _Edges(pairs[keep], jac[keep], cont[keep])
+
+
+def _canonical_order(docs: _Docs, members: np.ndarray) -> np.ndarray:
+    """Members best first: not truncated, fewest damage flags, longest body, then doc_id."""
+    ids = docs.ids[members]
+    rank_id = np.argsort(np.argsort(ids.astype(str)))
+    order = np.lexsort((rank_id, -docs.n_chars[members].astype(np.int64), docs.n_flags[members],
+                        docs.truncated[members]))
+    return members[order]
+
+
+def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Edges,
+                    old_reg: pa.Table) -> list[dict]:
+    """Registry rows for every member of every cluster that gained a document this run."""
+    stored = {}
+    if old_reg.num_rows:
+        for did, mw in zip(old_reg.column("doc_id").to_pylist(), old_reg.column("matched_with").to_pylist()):
+            stored[did] = mw
+    touched = np.unique(comp[docs.is_new])
+    partners: dict[int, list[tuple]] = {}
+    for (a, b), j, c in zip(edges.pairs, edges.jaccard, edges.containment):
+        partners.setdefault(int(a), []).append((-float(c), -float(j), str(docs.ids[b]), int(b)))
+        partners.setdefault(int(b), []).append((-float(c), -float(j), str(docs.ids[a]), int(a)))
+    rows = []
+    for c in touched:
+        members = _canonical_order(docs, np.flatnonzero(comp == c))
+        canon = members[0]
+        cid = str(names[canon])
+        for m in members:
+            row = {"doc_id": str(docs.ids[m]), "cluster_id": cid, "group_id": "", "fp_hash": int(docs.fp[m]),
+                   "n_chars": int(docs.n_chars[m]), "truncated": bool(docs.truncated[m]),
+                   "n_flags": int(docs.n_flags[m]), "is_canonical": bool(m == canon), "dup_of": None,
+                   "dup_jaccard": None, "dup_containment": None, "dup_reason": None, "matched_with": None}
+            if m != canon:
+                jac = float(_jaccard(docs, np.array([[m, canon]]))[0])
+                raw, _, _ = _containment(docs, m, canon)
+                back, _, _ = _containment(docs, canon, m)
+                exact = docs.fp[m] == docs.fp[canon]
+                near = jac >= NEAR_JACCARD or min(raw, back) >= MIN_CONTAINMENT
+                row.update(dup_of=str(docs.ids[canon]), dup_jaccard=1.0 if exact else jac,
+                           dup_containment=1.0 if exact else raw,
+                           dup_reason="exact" if exact else ("near" if near else "contained"))
+                inside = [p for p in partners.get(int(m), []) if comp[p[3]] == c]
+                if inside:
+                    row["matched_with"] = min(inside)[2]
+                elif stored.get(row["doc_id"]) and stored[row["doc_id"]] in set(docs.ids[members]):
+                    row["matched_with"] = stored[row["doc_id"]]
+                else:
+                    row["matched_with"] = str(docs.ids[canon])
+            rows.append(row)
+    return rows
+
+
+def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
+                      new_state_dir: str) -> tuple[pa.Table, pa.Table]:
+    """Cluster every signed document against everything seen before; write the new state."""
+    sigs = _read_signatures(signature_files)
+    prev = _prev_state(prev_state_dir)
+    registry = _read(prev / "registry.parquet", REGISTRY_SCHEMA) if prev else REGISTRY_SCHEMA.empty_table()
+    new = sigs.filter(pa.array(_new_documents(sigs, registry))) if sigs.num_rows else sigs
+    band_rows, anchor_rows, exact_rows, new_bands, new_anchors = _candidate_rows(new, prev, registry)
+    old_ids = pc.unique(pa.concat_arrays([t.column("doc_id").combine_chunks().cast(pa.string())
+                                          for t in (band_rows, anchor_rows, exact_rows)]))
+    docs, old_reg = _load_docs(new, prev, registry, old_ids)
+    n = len(docs.ids)
+    stats = {"dedupe_version": DEDUPE_VERSION, "documents_signed": sigs.num_rows, "documents_new": new.num_rows,
+             "documents_involved": n}
+    pairs = _candidate_pairs(docs, band_rows, anchor_rows, exact_rows, stats)
+    stats["candidate_pairs"] = len(pairs)
+    jac = _jaccard(docs, pairs)
+
+    # near-duplicate groups (exact or high Jaccard): the unit document frequencies count
+    gcodes, gnames = _old_labels(docs, old_reg, "group_id")
+    near = pairs[(jac >= NEAR_GROUP_JACCARD) | (docs.fp[pairs[:, 0]] == docs.fp[pairs[:, 1]])] if len(pairs) else pairs
+    group = _components(n, np.concatenate([near, _star_edges(gcodes, gcodes >= 0)]))
+    increments = _df_increments(docs, group)
+    df_hash, df_count = _document_frequencies(prev, docs, increments)
+
+    edges = _verify(docs, pairs, jac, df_hash, df_count)
+    ccodes, cnames = _old_labels(docs, old_reg, "cluster_id")
+    comp = _components(n, np.concatenate([edges.pairs, _star_edges(ccodes, ccodes >= 0)]))
+    names = _component_names(comp, ccodes, cnames, docs.fp)
+    group_names = _component_names(group, gcodes, gnames, docs.fp)
+    stats["accepted_pairs"] = len(edges.pairs)
+    rows = _assign_touched(docs, comp, names, edges, old_reg)
+    index = {d: i for i, d in enumerate(docs.ids.tolist())}
+    for row in rows:
+        row["group_id"] = str(group_names[index[row["doc_id"]]])
+    touched = pa.Table.from_pylist(rows, schema=REGISTRY_SCHEMA)
+    registry = pa.concat_tables([
+        registry.filter(pc.invert(pc.is_in(registry.column("doc_id"), value_set=touched.column("doc_id")))),
+        touched]).sort_by("doc_id")
+    _write_state(Path(new_state_dir), prev, registry, new, new_bands, new_anchors, increments)
+    sizes = registry.group_by("cluster_id").aggregate([("doc_id", "count")]).column("doc_id_count").to_numpy()
+    stats.update(documents_total=registry.num_rows, clusters=len(sizes), clusters_with_copies=int((sizes > 1).sum()),
+                 largest_cluster=int(sizes.max()) if len(sizes) else 0)
+    (Path(new_state_dir) / "stats.json").write_text(json.dumps(stats, indent=1, sort_keys=True) + "\n")
+    return _outputs(registry, sigs.column("doc_id"), touched.column("doc_id"))
+
+
+def _outputs(registry: pa.Table, run_ids, touched_ids) -> tuple[pa.Table, pa.Table]:
+    """Assignments for this run's documents and every member of a cluster they changed."""
+    wanted = pa.concat_arrays([run_ids.combine_chunks().cast(pa.string()), touched_ids.combine_chunks()])
+    assigned = registry.filter(pc.is_in(registry.column("doc_id"), value_set=wanted)).sort_by("doc_id")
+    assignments = assigned.select(ASSIGNMENT_COLUMNS).cast(ASSIGNMENTS_SCHEMA)
+    sizes = registry.group_by("cluster_id").aggregate([("doc_id", "count")])
+    multi = sizes.filter(pc.greater(sizes.column("doc_id_count"), 1)).column("cluster_id")
+    clusters = pc.filter(assigned.column("cluster_id"), pc.is_in(assigned.column("cluster_id"), value_set=multi))
+    members = registry.filter(pc.is_in(registry.column("cluster_id"), value_set=clusters.combine_chunks()))
+    members = members.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
+    dup = pa.table({
+        "cluster_id": members.column("cluster_id"), "doc_id": members.column("doc_id"),
+        "canonical_id": pc.if_else(members.column("is_canonical"), members.column("doc_id"), members.column("dup_of")),
+        "is_canonical": members.column("is_canonical"), "reason": members.column("dup_reason"),
+        "jaccard": members.column("dup_jaccard"), "containment": members.column("dup_containment"),
+        "matched_with": members.column("matched_with"),
+    }).cast(DUPLICATES)
+    return assignments, dup
+
+
+def _write_state(out: Path, prev: Path | None, registry: pa.Table, new: pa.Table, bands: pa.Table,
+                 anchors: pa.Table, increments: pa.Table) -> None:
+    """New state = previous parts (hard-linked) + one part per table for this run's documents."""
+    for name in ("docs", "bands", "anchors", "df"):
+        shutil.rmtree(out / name, ignore_errors=True)
+        (out / name).mkdir(parents=True, exist_ok=True)
+        if prev is not None and (prev / name).is_dir():
+            for part in sorted((prev / name).glob("part-*.parquet")):
+                _link_or_copy(part, out / name / part.name)
+    if new.num_rows:
+        run = xxhash.xxh3_64_hexdigest("\n".join([DEDUPE_VERSION, *new.column("doc_id").to_pylist()]).encode())
+        part = f"part-{run}.parquet"
+        _write(new.select(DOC_COLUMNS).sort_by("doc_id"), out / "docs" / part)
+        _write(bands.sort_by([("band", "ascending"), ("hash", "ascending"), ("doc_id", "ascending")]),
+               out / "bands" / part)
+        _write(anchors.sort_by([("hash", "ascending"), ("doc_id", "ascending")]), out / "anchors" / part)
+        _write(increments.sort_by("hash"), out / "df" / part)
+    meta = registry.schema.with_metadata({"dedupe_version": DEDUPE_VERSION})
+    _write(registry.cast(meta), out / "registry.parquet")
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
