@@ -58,6 +58,14 @@ def _run(args: argparse.Namespace) -> int:
     from flows.pipeline import build_corpus
     from tasks.ingest import MAX_DOC_BYTES
 
+    from flows.pipeline import validate_parameters
+
+    try:  # the flow validates too (deployments); here it saves starting Prefect for a typo
+        validate_parameters(args.inputs, args.out, args.workers, args.shard_docs, args.shard_mb, args.min_chars,
+                            args.max_doc_bytes or MAX_DOC_BYTES)
+    except (FileNotFoundError, PermissionError, ValueError) as exc:
+        console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
+        return 1
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
@@ -79,7 +87,7 @@ def _run(args: argparse.Namespace) -> int:
         console.print("[red]interrupted[/red]: the previous output is untouched; rerun to resume from the cache")
         return 1
     except Exception as exc:  # noqa: BLE001 - the run failed; say why and what to do
-        console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}")
+        console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}", soft_wrap=True, highlight=False)
         console.print("the previous output is untouched; finished shards are cached — rerun to resume")
         return 1
     finally:
