@@ -258,6 +258,9 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
     }
     manifest["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - sum(timings.values())))
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    used = {bp_job.key, cluster_job.key, df_job.key} | {
+        j.key for jobs in (ingest_jobs, norm_jobs, ex_jobs, sig_jobs, kw_jobs, exp_jobs) for j in jobs.values()}
+    manifest["pruned"] = steps.prune_state(state, used)  # the release holds its own links
     publish(str(out_dir), release_dir, manifest)
     _remember_cluster_state(state, cluster_job, prev_state, sorted(j.key for j in sig_jobs.values()))
     lap("publish")

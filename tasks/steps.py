@@ -154,6 +154,27 @@ def _fresh(j: Job) -> None:
     Path(j.dir).mkdir(parents=True, exist_ok=True)
 
 
+def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
+    """Drop artifacts and result records this run did not use, so nightly runs don't grow the
+    state forever. Published releases are hard links and outlive the artifacts they came from."""
+    state = Path(state_dir)
+    removed = {"artifacts": 0, "results": 0}
+    artifacts = state / "artifacts"
+    for stage_dir in sorted(artifacts.iterdir()) if artifacts.exists() else []:
+        if stage_dir.name not in STAGE_CODE:
+            continue
+        for artifact in stage_dir.iterdir():
+            if artifact.name not in keep:
+                shutil.rmtree(artifact, ignore_errors=True)
+                removed["artifacts"] += 1
+    results = state / "prefect-results"
+    for record in sorted(results.iterdir()) if results.exists() else []:
+        if record.is_file() and record.name not in keep:
+            record.unlink(missing_ok=True)
+            removed["results"] += 1
+    return removed
+
+
 # ----------------------------------------------------------------------------- steps
 
 

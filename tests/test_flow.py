@@ -115,6 +115,9 @@ def test_changing_one_file_recomputes_only_its_shard(samples, tmp_path, calls):
     docs = pd.read_parquet(out / "documents").set_index("source_path")
     assert docs.loc[str(page), "text"].rstrip().endswith("谢谢大家！")
     assert second["input_fingerprint"] != first["input_fingerprint"]
+    # the superseded shard's artifacts are pruned: the state holds one artifact per shard and stage
+    assert len(list((out / ".state" / "artifacts" / "ingest").iterdir())) == second["shards"]
+    assert second["pruned"]["artifacts"] >= 4
 
 
 def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_path, calls, monkeypatch):
