@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
@@ -39,7 +40,12 @@ def run(fn: Callable[..., T], *args: Any) -> T:
     """Run fn(*args) in a worker process, or inline when the pool has one worker."""
     if _workers <= 1:
         return fn(*args)
-    return _get_pool().submit(fn, *args).result()
+    pool = _get_pool()
+    try:
+        return pool.submit(fn, *args).result()
+    except BrokenProcessPool:
+        _discard(pool)  # a worker died (out of memory?): the retry gets a fresh pool
+        raise
 
 
 def _get_pool() -> ProcessPoolExecutor:
@@ -52,6 +58,14 @@ def _get_pool() -> ProcessPoolExecutor:
                 initializer=_warm_up,
             )
         return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warm_up() -> None:
