@@ -4,9 +4,17 @@
 
 Prints pairwise precision / recall / F1, recall per kind of damage, merges of a city's reports
 from different years and of template-similar NPC resolutions, signature throughput, clustering
-time, and an incremental run (half, then the rest) against the single run. With --compare the
-same normalized texts go through datatrove's and text-dedup's MinHash (default settings) in the
-separate venv /work/venv-compare, and the same figures are printed for them.
+time, an incremental run (half the shards, then all of them, as the flow passes every shard's
+signature file) against the single run, and a run with one shard's pages removed. With --compare
+the same normalized texts go through text-dedup's and datatrove's MinHash with their default
+settings (plus datatrove with only its word tokenizer switched to Chinese, labelled as such) in a
+separate venv, and a markdown table of all of them is printed last. That venv
+(JIANGHUA_COMPARE_PYTHON, default /work/venv-compare/bin/python) needs:
+
+    pip install datatrove==0.10.1 text-dedup==0.4.0 spacy "xxhash<4" jieba
+
+(datatrove's default word tokenizer is spaCy's blank English one; its `processing` extra pins
+xxhash<4 — xxhash 4 refuses the str datatrove hashes; jieba only for the Chinese-tokenizer row.)
 """
 
 from __future__ import annotations
@@ -154,18 +162,29 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
     print(f"cluster_documents: {t_cluster:.1f} s; clusters {len(set(assignments.column('cluster_id').to_pylist()))},"
           f" duplicate rows {dups.num_rows}; identical on re-run: {again.equals(assignments)}")
     pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist()))
-    # incremental: first half of the shards, then the rest on top of its state
+    # incremental: first half of the shards, then all of them on top of its state (the flow passes
+    # every shard's signature file on every run; only the new documents are examined)
     half = shards // 2 or 1
     first, _ = dedupe.cluster_documents(files[:half], None, str(workdir / "state-1"))
     t0 = time.perf_counter()
-    second, _ = dedupe.cluster_documents(files[half:], str(workdir / "state-1"), str(workdir / "state-2"))
+    second, _ = dedupe.cluster_documents(files, str(workdir / "state-1"), str(workdir / "state-2"))
     t_inc = time.perf_counter() - t0
     ids1 = dict(zip(first.column("doc_id").to_pylist(), first.column("cluster_id").to_pylist()))
-    final = dict(ids1)
-    final.update(zip(second.column("doc_id").to_pylist(), second.column("cluster_id").to_pylist()))
+    final = dict(zip(second.column("doc_id").to_pylist(), second.column("cluster_id").to_pylist()))
     stable = sum(1 for d, c in ids1.items() if final[d] == c)
     print(f"incremental second run: {t_inc:.1f} s; cluster ids of the first run kept: {stable}/{len(ids1)}")
-    return pred, final
+    # a shard's files removed from the landing folder: its documents must vanish from the output
+    t0 = time.perf_counter()
+    third, dup3 = dedupe.cluster_documents(files[1:], str(workdir / "state-2"), str(workdir / "state-3"))
+    t_rm = time.perf_counter() - t0
+    present = set(third.column("doc_id").to_pylist())
+    gone = set(final) - present
+    pointers = {p for p in third.column("dup_of").to_pylist() + dup3.column("matched_with").to_pylist() if p}
+    kept = sum(1 for d in present if final[d] == dict(zip(third.column("doc_id").to_pylist(),
+                                                          third.column("cluster_id").to_pylist()))[d])
+    print(f"first shard removed: {t_rm:.1f} s; {len(gone)} documents gone, returned rows pointing at a removed "
+          f"document: {len(pointers - present)}; cluster ids kept {kept}/{len(present)}")
+    return pred, final, {"signatures": t_sig, "cluster": t_cluster}
 
 
 # --- comparison tools (run inside /work/venv-compare) -------------------------------------------
@@ -178,12 +197,19 @@ def run_tool(tool: str, devset: str, out: str) -> None:
     ids, texts = table.column("doc_id").to_pylist(), table.column("text").to_pylist()
     if tool == "datatrove":
         clusters = _datatrove(ids, texts)
+    elif tool == "datatrove-zh":
+        clusters = _datatrove(ids, texts, chinese=True)
     else:
         clusters = _text_dedup(ids, texts)
     Path(out).write_text(json.dumps(clusters, ensure_ascii=False))
 
 
-def _datatrove(ids, texts) -> dict[str, str]:
+def _datatrove(ids, texts, chinese: bool = False) -> dict[str, str]:
+    """datatrove's MinHash pipeline with its defaults: MinhashConfig() (5-grams of words, 14 buckets x 8
+    hashes) and the signature step's default language, English (spaCy's blank English tokenizer after
+    datatrove's simplify_text, which turns punctuation into spaces). Needs spacy and xxhash<4 (the
+    version datatrove's `processing` extra pins; xxhash 4 refuses the str datatrove hashes).
+    chinese=True only switches the word tokenizer to Chinese (spaCy + jieba words), nothing else."""
     from datatrove.data import Document
     from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
                                                   MinhashDedupSignature)
@@ -191,7 +217,10 @@ def _datatrove(ids, texts) -> dict[str, str]:
     work = tempfile.mkdtemp(prefix="dt-")
     cfg = MinhashConfig()  # defaults: 5-gram word shingles, 14 buckets x 8 hashes
     docs = [Document(text=t, id=str(i)) for i, t in enumerate(texts)]
-    MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg).run(iter(docs), rank=0, world_size=1)
+    # Languages.chinese ("zho") maps to a whitespace tokenizer; only "zho_Hani" / "cmn" segment words (jieba)
+    language = {"language": "zho_Hani"} if chinese else {}
+    MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg, **language).run(iter(docs), rank=0,
+                                                                                    world_size=1)
     for b in range(cfg.num_buckets):
         list(MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets", config=cfg).run(
             rank=b, world_size=cfg.num_buckets) or [])
@@ -203,13 +232,15 @@ def _datatrove(ids, texts) -> dict[str, str]:
 def _datatrove_clusters(work: str, ids) -> dict[str, str]:
     import struct
 
-    parent = list(range(len(ids)))
+    # `.clusters` holds (doc index, cluster number) for documents in a cluster of 2+; the others are
+    # alone (their own label must not collide with a cluster number)
+    label = {i: f"dt-single-{i}" for i in range(len(ids))}
     for path in sorted(Path(work, "remove_ids").glob("*.clusters")):
         data = path.read_bytes()
         for k in range(0, len(data), 8):
             doc, cluster = struct.unpack("<II", data[k : k + 8])
-            parent[doc] = cluster
-    return {ids[i]: f"dt{parent[i]}" for i in range(len(ids))}
+            label[doc] = f"dt-cluster-{cluster}"
+    return {ids[i]: label[i] for i in range(len(ids))}
 
 
 def _text_dedup(ids, texts) -> dict[str, str]:
@@ -232,7 +263,7 @@ def _text_dedup(ids, texts) -> dict[str, str]:
 
 def compare(devset_path: str, truth, damage, source, template_pairs) -> dict:
     results = {}
-    for tool in ("datatrove", "text-dedup"):
+    for tool in ("text-dedup", "datatrove", "datatrove-zh"):
         out = Path(tempfile.mkdtemp()) / f"{tool}.json"
         t0 = time.perf_counter()
         proc = subprocess.run([COMPARE_PYTHON, __file__, "--run-tool", tool, "--devset", devset_path,
@@ -242,9 +273,24 @@ def compare(devset_path: str, truth, damage, source, template_pairs) -> dict:
             print(f"\n== {tool}: failed ({proc.stderr.strip().splitlines()[-1:] if proc.stderr else 'no output'})")
             continue
         pred = json.loads(out.read_text())
-        results[tool] = report(f"{tool} MinHash, default settings ({took:.0f} s)", pred, truth, damage, source,
+        label = "Chinese word tokenizer, other settings default" if tool == "datatrove-zh" else "default settings"
+        results[tool] = report(f"{tool} MinHash, {label} ({took:.0f} s)", pred, truth, damage, source,
                                template_pairs)
+        results[tool]["seconds"] = took
     return results
+
+
+def markdown_table(rows: dict[str, dict]) -> str:
+    """The comparison table of docs/dedupe.md and the README."""
+    head = ("| | precision | recall | F1 | recall: truncated | recall: Traditional+pinyin | region-year merges "
+            "| template merges | time (s) |\n|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for name, r in rows.items():
+        sc, per = r["scores"], r["recall_by_damage"]
+        lines.append(f"| {name} | {sc['precision']:.4f} | {sc['recall']:.4f} | {sc['f1']:.4f} "
+                     f"| {per.get('truncated', 0):.3f} | {per.get('traditional_pinyin', 0):.3f} "
+                     f"| {r['region_years']} | {r['templates']} | {r['seconds']:.0f} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -278,13 +324,18 @@ def main() -> None:
     source = {d.doc_id: d.source for d in docs}
     template_pairs = {frozenset((a, b)) for a, b, k in dev.read_pairs(dev.DEFAULT_CORPUS) if k == "template"}
     work = Path(tempfile.mkdtemp(prefix="bench-dedupe-"))
-    pred, incremental = run_jianghua(table, args.shards, work)
-    report("jianghua", pred, truth, damage, source, template_pairs)
+    pred, incremental, took = run_jianghua(table, args.shards, work)
+    rows = {"jianghua": report("jianghua", pred, truth, damage, source, template_pairs)}
+    rows["jianghua"]["seconds"] = took["signatures"] + took["cluster"]
     report("jianghua, incremental (two runs)", incremental, truth, damage, source, template_pairs)
     if args.compare:
         path = work / "devset.parquet"
         pq.write_table(table.select(["doc_id", "text"]), path)
-        compare(str(path), truth, damage, source, template_pairs)
+        names = {"text-dedup": "text-dedup 0.4.0 MinHash (defaults)", "datatrove": "datatrove 0.10.1 MinHash (defaults)",
+                 "datatrove-zh": "datatrove 0.10.1 MinHash, language=zho_Hani (jieba words; not default)"}
+        for tool, r in compare(str(path), truth, damage, source, template_pairs).items():
+            rows[names[tool]] = r
+    print("\n" + markdown_table(rows))
 
 
 if __name__ == "__main__":

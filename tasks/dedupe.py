@@ -124,7 +124,7 @@ def _winnow(h: np.ndarray) -> np.ndarray:
     """Minimum of every WINDOW consecutive shingle hashes (winnowing), unique and sorted."""
     if len(h) <= WINDOW:
         return np.unique(h.min(keepdims=True)) if len(h) else h
-    return np.unique(np.lib.stride_tricks.sliding_window_view(h, WINDOW).min(axis=1))
+    return _sort_unique(np.lib.stride_tricks.sliding_window_view(h, WINDOW).min(axis=1))
 
 
 def _band_hashes(digests: np.ndarray) -> np.ndarray:
@@ -177,7 +177,7 @@ def shard_signatures(docs: pa.Table) -> pa.Table:
         out["n_flags"].append(len(set(fl)))
         out["minhash"].append(digests[j])
         out["bands"].append(bands[j] if len(sh) else np.zeros(0, dtype=np.uint64))
-        out["sample"].append(np.unique(sh[sh % np.uint64(SAMPLE_MOD) == 0]))
+        out["sample"].append(_sort_unique(sh[sh % np.uint64(SAMPLE_MOD) == 0]))
         out["anchors"].append(_winnow(sh))
     return _signature_table(out)
 
@@ -301,36 +301,77 @@ def _read_signatures(files: list[str]) -> pa.Table:
 
 
 # --- candidate pairs: group on (key, hash) ---------------------------------------------------
+#
+# numpy's np.unique without return_counts/inverse is hash-based and very slow on millions of
+# 64-bit values; everything here sorts instead (stable sort: the inputs are runs of per-document
+# sorted hashes, which timsort merges fast), and counts pair codes with bincount when dense.
+
+_DENSE_BINS = 1 << 23  # count pair codes with bincount up to this many bins (64 MB)
+
+
+def _sort_unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (what np.unique returns), by sorting."""
+    if len(x) < 2:
+        return np.array(x, copy=True)
+    s = np.sort(x, kind="stable")
+    return s[np.r_[True, s[1:] != s[:-1]]]
+
+
+def _count_codes(code: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values of int64 codes in [0, size) with their counts (np.unique's result)."""
+    if len(code) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if size <= max(_DENSE_BINS, 4 * len(code)):
+        counts = np.bincount(code)
+        uniq = np.flatnonzero(counts)
+        return uniq.astype(np.int64), counts[uniq].astype(np.int64)
+    s = np.sort(code)
+    starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    return s[starts], np.diff(np.r_[starts, len(s)]).astype(np.int64)
+
+
+def _grouped(keys: np.ndarray, members: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
+    """(group rank, member) sorted by key then member, repeated (key, member) rows dropped."""
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    rank = np.cumsum(np.r_[True, k[1:] != k[:-1]]) - 1
+    code = np.sort(rank * span + members[order].astype(np.int64), kind="stable")
+    code = code[np.r_[True, code[1:] != code[:-1]]]
+    return code // span, code % span
+
+
+def _group_pair_codes(rank: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
+    """a * n + b for every member pair a < b of every group (rows sorted by group, then member).
+    Groups of one size at a time: a (groups, size) matrix indexed with the upper triangle."""
+    if len(rank) < 2:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+    sizes = np.diff(np.r_[starts, len(rank)])
+    members = members.astype(np.int64, copy=False)
+    out = []
+    for size in np.unique(sizes[sizes >= 2]).tolist():
+        first = starts[sizes == size]
+        mat = members[first[:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, 1)
+        out.append((mat[:, i] * n + mat[:, j]).ravel())
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
 
 def _pairs_from_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
     """All member pairs (a < b) that share a key, as an (n, 2) int64 array (may repeat)."""
     if len(keys) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    order = np.lexsort((members, keys))
-    keys, members = keys[order], members[order]
-    keep = np.ones(len(keys), dtype=bool)
-    keep[1:] = (keys[1:] != keys[:-1]) | (members[1:] != members[:-1])
-    keys, members = keys[keep], members[keep]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    ends = np.r_[starts[1:], len(keys)]
-    group_end = np.repeat(ends, ends - starts)
-    pos = np.arange(len(keys))
-    n_right = group_end - pos - 1
-    total = int(n_right.sum())
-    if total == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    left = np.repeat(pos, n_right)
-    first = np.repeat(np.cumsum(n_right) - n_right, n_right)
-    right = left + 1 + (np.arange(total) - first)
-    a, b = members[left], members[right]
-    return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+    members = np.asarray(members, dtype=np.int64)
+    span = int(members.max()) + 1
+    rank, m = _grouped(keys, members, span)
+    code = _group_pair_codes(rank, m, span)
+    return np.stack([code // span, code % span], axis=1)
 
 
 def _unique_pairs(pairs: np.ndarray, n: int, min_count: int = 1) -> np.ndarray:
     if len(pairs) == 0:
         return pairs
-    code = pairs[:, 0] * n + pairs[:, 1]
-    uniq, counts = np.unique(code, return_counts=True)
+    uniq, counts = _count_codes(pairs[:, 0] * n + pairs[:, 1], n * n)
     uniq = uniq[counts >= min_count]
     return np.stack([uniq // n, uniq % n], axis=1)
 
@@ -409,15 +450,6 @@ def _jaccard(docs: _Docs, pairs: np.ndarray) -> np.ndarray:
     return out
 
 
-def _weights(hashes: np.ndarray, df_hash: np.ndarray, df_count: np.ndarray) -> np.ndarray:
-    """Shingle weight: 1 while few near-duplicate groups share it, falling as 4/df for boilerplate."""
-    if len(df_hash) == 0:
-        return np.ones(len(hashes), dtype=np.float64)
-    idx = np.minimum(np.searchsorted(df_hash, hashes), len(df_hash) - 1)
-    df = np.where(df_hash[idx] == hashes, df_count[idx], 1).astype(np.float64)
-    return np.minimum(1.0, BOILER_MIN_DF / np.maximum(df, 1.0))
-
-
 def _shared(si: np.ndarray, sj: np.ndarray) -> np.ndarray:
     """Which elements of sorted-unique si occur in sorted-unique sj (one binary search each)."""
     if len(sj) == 0:
@@ -469,26 +501,52 @@ def _new_documents(sigs: pa.Table, registry: pa.Table) -> np.ndarray:
     return ~same
 
 
-def _candidate_rows(new: pa.Table, prev: Path | None, registry: pa.Table):
-    """Band, exact and anchor rows of new documents plus the old rows that share their keys."""
-    new_ids = new.column("doc_id").combine_chunks()
-    r, pos, h = _explode(new, "bands")
-    bands = pa.table({"band": pa.array(pos.astype(np.uint8)), "hash": pa.array(h),
-                      "doc_id": pc.take(new_ids, pa.array(r))}, schema=BANDS_SCHEMA)
-    old_bands = _read_parts(prev, "bands", BANDS_SCHEMA, "hash", pa.array(np.unique(h)))
-    r, _, h = _explode(new, "anchors")
-    anchors = pa.table({"hash": pa.array(h), "doc_id": pc.take(new_ids, pa.array(r))}, schema=ANCHORS_SCHEMA)
-    old_anchors = _read_parts(prev, "anchors", ANCHORS_SCHEMA, "hash", pa.array(np.unique(h)))
-    fps = new.column("fp_hash").combine_chunks()
-    old_exact = registry.filter(pc.is_in(registry.column("fp_hash"), value_set=fps)).select(["fp_hash", "doc_id"])
+@dataclass
+class _Rows:
+    """Candidate keys: this run's new documents (row numbers in `new`) and the old rows sharing them."""
 
-    def not_changed(t):  # old rows of re-signed documents are superseded by their new rows
+    band_hash: np.ndarray     # new documents' band hashes and their rows in `new`
+    band_row: np.ndarray
+    anchor_hash: np.ndarray
+    anchor_row: np.ndarray
+    old_bands: pa.Table       # BANDS_SCHEMA rows of old documents sharing a band hash
+    old_anchors: pa.Table     # ANCHORS_SCHEMA rows of old documents sharing an anchor
+    exact: pa.Table           # (fp_hash, doc_id) of new documents and of old ones sharing a fingerprint
+    new_bands: pa.Table       # the new part files' rows, sorted for writing
+    new_anchors: pa.Table
+
+    def old_ids(self) -> pa.Array:
+        ids = [t.column("doc_id").combine_chunks().cast(pa.string()) for t in (self.old_bands, self.old_anchors)]
+        return pc.unique(pa.concat_arrays(ids + [self.exact.column("doc_id").combine_chunks().cast(pa.string())]))
+
+
+def _candidate_rows(new: pa.Table, prev: Path | None, registry: pa.Table) -> _Rows:
+    """Band, exact and anchor keys of new documents plus the old rows that share their keys."""
+    new_ids = new.column("doc_id").combine_chunks()
+    has_old = prev is not None
+
+    def old_rows(kind, schema, hashes):  # old rows of re-signed documents are superseded by their new rows
+        if not has_old:
+            return schema.empty_table()
+        t = _read_parts(prev, kind, schema, "hash", pa.array(_sort_unique(hashes)))
         return t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=new_ids)))
 
-    return (pa.concat_tables([bands, not_changed(old_bands)]),
-            pa.concat_tables([anchors, not_changed(old_anchors)]),
-            pa.concat_tables([new.select(["fp_hash", "doc_id"]), not_changed(old_exact)]),
-            bands, anchors)
+    band_row, band, band_hash = _explode(new, "bands")
+    anchor_row, _, anchor_hash = _explode(new, "anchors")
+    # part files sorted by (band, hash, doc_id) and (hash, doc_id): `new` is sorted by doc_id, so the
+    # row number stands for the doc_id
+    order = np.lexsort((band_row, band_hash, band))
+    new_bands = pa.table({"band": pa.array(band[order].astype(np.uint8)), "hash": pa.array(band_hash[order]),
+                          "doc_id": pc.take(new_ids, pa.array(band_row[order]))}, schema=BANDS_SCHEMA)
+    order = np.argsort(anchor_hash, kind="stable")  # rows come doc by doc: stable keeps doc order per hash
+    new_anchors = pa.table({"hash": pa.array(anchor_hash[order]),
+                            "doc_id": pc.take(new_ids, pa.array(anchor_row[order]))}, schema=ANCHORS_SCHEMA)
+    fps = new.column("fp_hash").combine_chunks()
+    old_exact = registry.filter(pc.is_in(registry.column("fp_hash"), value_set=fps)).select(["fp_hash", "doc_id"])
+    old_exact = old_exact.filter(pc.invert(pc.is_in(old_exact.column("doc_id"), value_set=new_ids)))
+    return _Rows(band_hash, band_row, anchor_hash, anchor_row,
+                 old_rows("bands", BANDS_SCHEMA, band_hash), old_rows("anchors", ANCHORS_SCHEMA, anchor_hash),
+                 pa.concat_tables([new.select(["fp_hash", "doc_id"]), old_exact]), new_bands, new_anchors)
 
 
 def _load_docs(new: pa.Table, prev: Path | None, registry: pa.Table, old_ids: pa.Array) -> tuple[_Docs, pa.Table]:
@@ -503,7 +561,9 @@ def _load_docs(new: pa.Table, prev: Path | None, registry: pa.Table, old_ids: pa
                            "doc_id", old_all)
     old_docs = old_docs.filter(pc.invert(pc.is_in(old_docs.column("doc_id"), value_set=new_ids)))
     old_docs = _first_per_id(old_docs)
-    table = pa.concat_tables([new.select(DOC_COLUMNS), old_docs]).sort_by("doc_id")
+    table = new.select(DOC_COLUMNS)  # sorted by doc_id
+    if old_docs.num_rows:
+        table = pa.concat_tables([table, old_docs]).sort_by("doc_id")
     is_new = pc.is_in(table.column("doc_id"), value_set=new_ids).to_numpy(zero_copy_only=False)
     old_reg = registry.filter(pc.is_in(registry.column("doc_id"), value_set=table.column("doc_id").combine_chunks()))
     return _docs_from_table(table, is_new), old_reg
@@ -563,36 +623,45 @@ def _component_names(comp: np.ndarray, codes: np.ndarray, names: np.ndarray, fp:
 
 
 def _anchor_pairs(keys: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
-    """Pairs sharing enough rare anchors: 2+ and a MIN_ANCHOR_SHARE of the smaller doc's anchors."""
-    pairs = _pairs_from_groups(keys, members)
-    if len(pairs) == 0:
-        return pairs
-    code, counts = np.unique(pairs[:, 0] * n + pairs[:, 1], return_counts=True)
-    a, b = code // n, code % n
-    per_doc = np.bincount(members, minlength=n)
+    """Pairs sharing enough rare anchors: 2+ and a MIN_ANCHOR_SHARE of the smaller doc's rare anchors.
+    Anchors held by more than ANCHOR_MAX_DF rows are boilerplate and dropped first (df^2 pairs)."""
+    if len(keys) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    k, m = keys[order], members[order]
+    first = np.r_[True, k[1:] != k[:-1]]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.r_[starts, len(k)])
+    per_doc = np.bincount(m[np.repeat(sizes <= ANCHOR_MAX_DF, sizes)], minlength=n)
+    shared = np.repeat((sizes >= 2) & (sizes <= ANCHOR_MAX_DF), sizes)
+    code = np.sort((np.cumsum(first) - 1)[shared] * n + m[shared], kind="stable")
+    code = code[np.r_[True, code[1:] != code[:-1]]] if len(code) else code
+    pair_code, counts = _count_codes(_group_pair_codes(code // n, code % n, n), n * n)
+    a, b = pair_code // n, pair_code % n
     need = np.maximum(MIN_SHARED_ANCHORS, MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
     ok = counts >= need
     return np.stack([a[ok], b[ok]], axis=1)
 
 
-def _candidate_pairs(docs: _Docs, band_rows: pa.Table, anchor_rows: pa.Table, exact_rows: pa.Table,
-                     stats: dict) -> np.ndarray:
+def _candidate_pairs(docs: _Docs, rows: _Rows, new_ids: pa.Array, stats: dict) -> np.ndarray:
     """Pairs (a < b, at least one new) sharing a band bucket, the fingerprint, or 2+ rare anchors."""
     universe = pa.array(docs.ids.tolist(), pa.string())
     n = len(docs.ids)
+    new_pos = _index_of(new_ids, universe)
+
+    def keyed(new_hash, new_row, old, key):
+        m = np.concatenate([new_pos[new_row], _index_of(old.column("doc_id"), universe)])
+        k = np.concatenate([new_hash, old.column(key).to_numpy()])
+        return k[m >= 0], m[m >= 0]
+
     found = []
-    for rows, key in ((band_rows, "hash"), (exact_rows, "fp_hash")):
-        m = _index_of(rows.column("doc_id"), universe)
-        k = rows.column(key).to_numpy()
-        found.append(_unique_pairs(_pairs_from_groups(k[m >= 0], m[m >= 0]), n))
+    for (k, m), key in ((keyed(rows.band_hash, rows.band_row, rows.old_bands, "hash"), "hash"),
+                        (keyed(np.zeros(0, np.uint64), np.zeros(0, np.int64), rows.exact, "fp_hash"), "fp_hash")):
+        found.append(_unique_pairs(_pairs_from_groups(k, m), n))
         stats[f"candidates_{key}"] = len(found[-1])
-    m = _index_of(anchor_rows.column("doc_id"), universe)
-    k = anchor_rows.column("hash").to_numpy()
-    k, m = k[m >= 0], m[m >= 0]
+    k, m = keyed(rows.anchor_hash, rows.anchor_row, rows.old_anchors, "hash")
     if len(k):
-        uniq, inverse, counts = np.unique(k, return_inverse=True, return_counts=True)
-        rare = counts[inverse] <= ANCHOR_MAX_DF  # boilerplate anchors would make df^2 pairs
-        found.append(_anchor_pairs(k[rare], m[rare], n))
+        found.append(_anchor_pairs(k, m, n))
         stats["candidates_anchors"] = len(found[-1])
     pairs = _unique_pairs(np.concatenate(found) if found else np.zeros((0, 2), np.int64), n)
     if len(pairs):
@@ -600,28 +669,64 @@ def _candidate_pairs(docs: _Docs, band_rows: pa.Table, anchor_rows: pa.Table, ex
     return pairs
 
 
-def _df_increments(docs: _Docs, group: np.ndarray) -> pa.Table:
-    """Per shingle, how many near-duplicate groups gained it this run (copies count once)."""
-    rows = np.repeat(np.arange(len(docs.ids)), np.diff(docs.sample_off))
-    hashes = docs.sample_flat
-    key = _mix64(hashes ^ _mix64(group[rows].astype(np.uint64) + np.uint64(1)))
-    new_rows = docs.is_new[rows]
-    # a (group, shingle) an old member already holds was counted by an earlier run
-    fresh = new_rows & ~np.isin(key, key[~new_rows])
-    _, first = np.unique(key[fresh], return_index=True)
-    h, c = np.unique(hashes[fresh][first], return_counts=True)
-    return pa.table({"hash": pa.array(h, pa.uint64()), "groups": pa.array(c.astype(np.int32))}, schema=DF_SCHEMA)
+@dataclass
+class _Shingles:
+    """Every sampled shingle of the involved documents, by distinct hash (one stable sort)."""
+
+    uniq: np.ndarray     # sorted distinct hashes
+    inverse: np.ndarray  # per element of docs.sample_flat: its index in uniq
+    order: np.ndarray    # docs.sample_flat sorted (stable) = uniq[run]
+    run: np.ndarray      # inverse[order]: index in uniq, in sorted order
 
 
-def _document_frequencies(prev: Path | None, docs: _Docs, increments: pa.Table) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (hash, df) for every sampled shingle of the involved documents."""
-    needed = pa.array(np.unique(docs.sample_flat))
-    old = _read_parts(prev, "df", DF_SCHEMA, "hash", needed)
-    allrows = pa.concat_tables([old, increments])
-    if allrows.num_rows == 0:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    summed = allrows.group_by("hash").aggregate([("groups", "sum")]).sort_by("hash")
-    return summed.column("hash").to_numpy(), summed.column("groups_sum").to_numpy()
+def _shingle_index(docs: _Docs) -> _Shingles:
+    order = np.argsort(docs.sample_flat, kind="stable")  # per-document sorted runs: a fast merge
+    h = docs.sample_flat[order]
+    first = np.r_[True, h[1:] != h[:-1]] if len(h) else np.zeros(0, dtype=bool)
+    run = np.cumsum(first) - 1
+    inverse = np.empty(len(h), dtype=np.int64)
+    inverse[order] = run
+    return _Shingles(h[first], inverse, order, run)
+
+
+def _df_increments(docs: _Docs, group: np.ndarray, sh: _Shingles) -> tuple[pa.Table, np.ndarray]:
+    """Per shingle, how many near-duplicate groups gained it this run (copies count once): a group
+    counts when a new member holds the shingle and no old member does (that was counted before).
+    Returns the df part rows and the increment per distinct hash (aligned with sh.uniq)."""
+    n_uniq = len(sh.uniq)
+    if len(docs.sample_flat) == 0:
+        return DF_SCHEMA.empty_table(), np.zeros(n_uniq, dtype=np.int64)
+    rows = np.repeat(np.arange(len(docs.ids)), np.diff(docs.sample_off))[sh.order]
+    span = np.int64(len(docs.ids))
+    # (shingle, group) codes in shingle order; within a shingle, sort by group (nearly sorted: fast)
+    code = sh.run * span + group[rows]
+    if docs.is_new.all():  # a first run: every (shingle, group) is new
+        code = np.sort(code, kind="stable")
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        fresh = starts
+    else:
+        within = np.argsort(code, kind="stable")
+        code, new_rows = code[within], docs.is_new[rows[within]]
+        starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        fresh = starts[np.add.reduceat((~new_rows).astype(np.int64), starts) == 0]
+    gained = np.bincount(code[fresh] // span, minlength=n_uniq).astype(np.int64)
+    keep = gained > 0
+    table = pa.table({"hash": pa.array(sh.uniq[keep], pa.uint64()),
+                      "groups": pa.array(gained[keep].astype(np.int32))}, schema=DF_SCHEMA)
+    return table, gained
+
+
+def _shingle_weights(prev: Path | None, docs: _Docs, sh: _Shingles, gained: np.ndarray) -> np.ndarray:
+    """Weight per element of docs.sample_flat: 1 while few near-duplicate groups share the shingle,
+    falling as BOILER_MIN_DF/df for boilerplate (df = previous runs' counts + this run's)."""
+    df = gained.copy()
+    if prev is not None and len(sh.uniq):
+        old = _read_parts(prev, "df", DF_SCHEMA, "hash", pa.array(sh.uniq))
+        if old.num_rows:
+            pos = np.searchsorted(sh.uniq, old.column("hash").to_numpy())
+            np.add.at(df, pos, old.column("groups").to_numpy().astype(np.int64))
+    df = np.where(df > 0, df, 1).astype(np.float64)  # a shingle with no count yet counts once
+    return np.minimum(1.0, BOILER_MIN_DF / np.maximum(df, 1.0))[sh.inverse]
 
 
 @dataclass
@@ -631,24 +736,45 @@ class _Edges:
     containment: np.ndarray  # discounted containment of the smaller in the larger
 
 
-def _verify(docs: _Docs, pairs: np.ndarray, jac: np.ndarray, df_hash, df_count) -> _Edges:
+def _verify(docs: _Docs, pairs: np.ndarray, jac: np.ndarray, weights: np.ndarray) -> _Edges:
     """Accept exact, near and mutual-containment pairs; a one-way contained copy (a truncation) keeps
     only its best container, so a short text cannot glue two different speeches together."""
-    weights = _weights(docs.sample_flat, df_hash, df_count)
     keep = np.zeros(len(pairs), dtype=bool)
     mutual = np.zeros(len(pairs), dtype=bool)
     cont = np.zeros(len(pairs), dtype=np.float32)
     small_of = np.zeros(len(pairs), dtype=np.int64)
-    for k, (a, b) in enumerate(pairs):
-        small, big = (a, b) if len(docs.sample(a)) <= len(docs.sample(b)) else (b, a)
-        _, wc, weight = _containment(docs, small, big, weights)
-        _, wc_back, _ = _containment(docs, big, small, weights)
-        exact = docs.fp[a] == docs.fp[b] and docs.fp_chars[a] > 0
-        contained = wc >= MIN_CONTAINMENT and weight >= MIN_WEIGHT
-        keep[k] = exact or jac[k] >= NEAR_GROUP_JACCARD or contained
-        mutual[k] = exact or jac[k] >= NEAR_GROUP_JACCARD or (contained and wc_back >= MIN_CONTAINMENT)
-        cont[k] = 1.0 if exact else wc
+    off = docs.sample_off
+    lengths = np.diff(off)
+    totals: dict[int, float] = {}
+
+    def total(i: int) -> float:  # rare weight of a document (summed exactly as a slice, cached)
+        if i not in totals:
+            totals[i] = float(weights[off[i] : off[i + 1]].sum())
+        return totals[i]
+
+    for k, (a, b) in enumerate(pairs.tolist()):
+        small, big = (a, b) if lengths[a] <= lengths[b] else (b, a)
         small_of[k] = small
+        if docs.fp[a] == docs.fp[b] and docs.fp_chars[a] > 0:  # exact
+            keep[k] = mutual[k] = True
+            cont[k] = 1.0
+            continue
+        wc = weight = 0.0
+        if lengths[small]:
+            shared = _shared(docs.sample(small), docs.sample(big))
+            # the shared shingles, hence their weights, are the same seen from either side
+            inter = weights[off[small] : off[small + 1]][shared].sum()
+            weight = total(small)
+            wc = float(inter / weight) if weight else 0.0
+        near = jac[k] >= NEAR_GROUP_JACCARD
+        contained = wc >= MIN_CONTAINMENT and weight >= MIN_WEIGHT
+        keep[k] = near or contained
+        if near:
+            mutual[k] = True
+        elif contained:
+            back = total(big)
+            mutual[k] = (float(inter / back) if back else 0.0) >= MIN_CONTAINMENT
+        cont[k] = wc
     one_way = np.flatnonzero(keep & ~mutual)
     if len(one_way):
         # best container per contained document: highest containment, then Jaccard, then pair order
@@ -668,23 +794,30 @@ def _canonical_order(docs: _Docs, members: np.ndarray) -> np.ndarray:
     return members[order]
 
 
-def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Edges,
-                    old_reg: pa.Table) -> list[dict]:
-    """Registry rows for every member of every cluster that gained a document this run."""
+def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Edges, old_reg: pa.Table,
+                    present: np.ndarray, stale: np.ndarray) -> list[dict]:
+    """Registry rows for every member of every cluster that gained a document this run or whose
+    stored assignment no longer fits the documents present (`stale`). The canonical is elected among
+    the members present in this run; absent members stay in the cluster, pointing at it."""
     stored = {}
     if old_reg.num_rows:
         for did, mw in zip(old_reg.column("doc_id").to_pylist(), old_reg.column("matched_with").to_pylist()):
             stored[did] = mw
-    touched = np.unique(comp[docs.is_new])
+    touched = _sort_unique(np.concatenate([comp[docs.is_new], comp[stale]]))
     partners: dict[int, list[tuple]] = {}
     for (a, b), j, c in zip(edges.pairs, edges.jaccard, edges.containment):
         partners.setdefault(int(a), []).append((-float(c), -float(j), str(docs.ids[b]), int(b)))
         partners.setdefault(int(b), []).append((-float(c), -float(j), str(docs.ids[a]), int(a)))
+    by_comp = np.argsort(comp, kind="stable")  # members of each component in index order
+    starts = np.searchsorted(comp[by_comp], touched, side="left")
+    ends = np.searchsorted(comp[by_comp], touched, side="right")
     rows = []
-    for c in touched:
-        members = _canonical_order(docs, np.flatnonzero(comp == c))
-        canon = members[0]
+    for c, lo, hi in zip(touched.tolist(), starts.tolist(), ends.tolist()):
+        members = _canonical_order(docs, by_comp[lo:hi])
+        here = members[present[members]]
+        canon = here[0] if len(here) else members[0]
         cid = str(names[canon])
+        here_ids = set(docs.ids[here].tolist())
         for m in members:
             row = {"doc_id": str(docs.ids[m]), "cluster_id": cid, "group_id": "", "fp_hash": int(docs.fp[m]),
                    "n_chars": int(docs.n_chars[m]), "truncated": bool(docs.truncated[m]),
@@ -699,15 +832,38 @@ def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Ed
                 row.update(dup_of=str(docs.ids[canon]), dup_jaccard=1.0 if exact else jac,
                            dup_containment=1.0 if exact else raw,
                            dup_reason="exact" if exact else ("near" if near else "contained"))
-                inside = [p for p in partners.get(int(m), []) if comp[p[3]] == c]
+                inside = [p for p in partners.get(int(m), []) if comp[p[3]] == c and present[p[3]]]
                 if inside:
                     row["matched_with"] = min(inside)[2]
-                elif stored.get(row["doc_id"]) and stored[row["doc_id"]] in set(docs.ids[members]):
+                elif stored.get(row["doc_id"]) in here_ids:
                     row["matched_with"] = stored[row["doc_id"]]
                 else:
                     row["matched_with"] = str(docs.ids[canon])
             rows.append(row)
     return rows
+
+
+def _stale_clusters(registry: pa.Table, present_ids: pa.Array) -> pa.Array:
+    """One present doc_id per cluster whose stored assignment does not fit the documents present:
+    its canonical is absent or no longer the best present member (a better copy came back), or a
+    present member points (dup_of, matched_with) at another doc than the present canonical."""
+    if registry.num_rows == 0 or len(present_ids) == 0:
+        return pa.array([], pa.string())
+    reg = registry.filter(pc.is_in(registry.column("doc_id"), value_set=present_ids))
+    if reg.num_rows == 0:
+        return pa.array([], pa.string())
+    reg = reg.sort_by([("cluster_id", "ascending"), ("truncated", "ascending"), ("n_flags", "ascending"),
+                       ("n_chars", "descending"), ("doc_id", "ascending")])  # = _canonical_order
+    cid = np.asarray(reg.column("cluster_id").to_pylist(), dtype=object)
+    ids = np.asarray(reg.column("doc_id").to_pylist(), dtype=object)
+    first = np.r_[True, cid[1:] != cid[:-1]]
+    best = ids[np.maximum.accumulate(np.where(first, np.arange(len(ids)), 0))]
+    canonical = reg.column("is_canonical").to_numpy(zero_copy_only=False)
+    dup_of = np.asarray(reg.column("dup_of").to_pylist(), dtype=object)
+    matched = pc.is_in(reg.column("matched_with"), value_set=present_ids).to_numpy(zero_copy_only=False)
+    ok = (canonical == first) & (first | ((dup_of == best) & matched))
+    starts = np.flatnonzero(first)
+    return pa.array(ids[starts][np.logical_or.reduceat(~ok, starts)].tolist(), pa.string())
 
 
 def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
@@ -717,14 +873,17 @@ def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
     prev = _prev_state(prev_state_dir)
     registry = _read(prev / "registry.parquet", REGISTRY_SCHEMA) if prev else REGISTRY_SCHEMA.empty_table()
     new = sigs.filter(pa.array(_new_documents(sigs, registry))) if sigs.num_rows else sigs
-    band_rows, anchor_rows, exact_rows, new_bands, new_anchors = _candidate_rows(new, prev, registry)
-    old_ids = pc.unique(pa.concat_arrays([t.column("doc_id").combine_chunks().cast(pa.string())
-                                          for t in (band_rows, anchor_rows, exact_rows)]))
-    docs, old_reg = _load_docs(new, prev, registry, old_ids)
+    cand = _candidate_rows(new, prev, registry)
+    present_ids = sigs.column("doc_id").combine_chunks()
+    stale_ids = _stale_clusters(registry, present_ids)
+    docs, old_reg = _load_docs(new, prev, registry, pc.unique(pa.concat_arrays([cand.old_ids(), stale_ids])))
+    present = pc.is_in(pa.array(docs.ids.tolist(), pa.string()), value_set=present_ids).to_numpy(zero_copy_only=False)
+    stale = np.flatnonzero(pc.is_in(pa.array(docs.ids.tolist(), pa.string()), value_set=stale_ids).to_numpy(
+        zero_copy_only=False))
     n = len(docs.ids)
     stats = {"dedupe_version": DEDUPE_VERSION, "documents_signed": sigs.num_rows, "documents_new": new.num_rows,
              "documents_involved": n}
-    pairs = _candidate_pairs(docs, band_rows, anchor_rows, exact_rows, stats)
+    pairs = _candidate_pairs(docs, cand, new.column("doc_id").combine_chunks(), stats)
     stats["candidate_pairs"] = len(pairs)
     jac = _jaccard(docs, pairs)
 
@@ -732,16 +891,17 @@ def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
     gcodes, gnames = _old_labels(docs, old_reg, "group_id")
     near = pairs[(jac >= NEAR_GROUP_JACCARD) | (docs.fp[pairs[:, 0]] == docs.fp[pairs[:, 1]])] if len(pairs) else pairs
     group = _components(n, np.concatenate([near, _star_edges(gcodes, gcodes >= 0)]))
-    increments = _df_increments(docs, group)
-    df_hash, df_count = _document_frequencies(prev, docs, increments)
+    shingles = _shingle_index(docs)
+    increments, gained = _df_increments(docs, group, shingles)
+    weights = _shingle_weights(prev, docs, shingles, gained)
 
-    edges = _verify(docs, pairs, jac, df_hash, df_count)
+    edges = _verify(docs, pairs, jac, weights)
     ccodes, cnames = _old_labels(docs, old_reg, "cluster_id")
     comp = _components(n, np.concatenate([edges.pairs, _star_edges(ccodes, ccodes >= 0)]))
     names = _component_names(comp, ccodes, cnames, docs.fp)
     group_names = _component_names(group, gcodes, gnames, docs.fp)
     stats["accepted_pairs"] = len(edges.pairs)
-    rows = _assign_touched(docs, comp, names, edges, old_reg)
+    rows = _assign_touched(docs, comp, names, edges, old_reg, present, stale)
     index = {d: i for i, d in enumerate(docs.ids.tolist())}
     for row in rows:
         row["group_id"] = str(group_names[index[row["doc_id"]]])
@@ -749,23 +909,25 @@ def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
     registry = pa.concat_tables([
         registry.filter(pc.invert(pc.is_in(registry.column("doc_id"), value_set=touched.column("doc_id")))),
         touched]).sort_by("doc_id")
-    _write_state(Path(new_state_dir), prev, registry, new, new_bands, new_anchors, increments)
-    sizes = registry.group_by("cluster_id").aggregate([("doc_id", "count")]).column("doc_id_count").to_numpy()
-    stats.update(documents_total=registry.num_rows, clusters=len(sizes), clusters_with_copies=int((sizes > 1).sum()),
+    _write_state(Path(new_state_dir), prev, registry, new, cand.new_bands, cand.new_anchors, increments)
+    assignments, duplicates = _outputs(registry, present_ids)
+    sizes = assignments.group_by("cluster_id").aggregate([("doc_id", "count")]).column("doc_id_count").to_numpy()
+    stats.update(documents_total=registry.num_rows, documents_absent=registry.num_rows - assignments.num_rows,
+                 clusters=len(sizes), clusters_with_copies=int((sizes > 1).sum()),
                  largest_cluster=int(sizes.max()) if len(sizes) else 0)
     (Path(new_state_dir) / "stats.json").write_text(json.dumps(stats, indent=1, sort_keys=True) + "\n")
-    return _outputs(registry, sigs.column("doc_id"), touched.column("doc_id"))
+    return assignments, duplicates
 
 
-def _outputs(registry: pa.Table, run_ids, touched_ids) -> tuple[pa.Table, pa.Table]:
-    """Assignments for this run's documents and every member of a cluster they changed."""
-    wanted = pa.concat_arrays([run_ids.combine_chunks().cast(pa.string()), touched_ids.combine_chunks()])
-    assigned = registry.filter(pc.is_in(registry.column("doc_id"), value_set=wanted)).sort_by("doc_id")
+def _outputs(registry: pa.Table, present_ids: pa.Array) -> tuple[pa.Table, pa.Table]:
+    """Assignments of the documents present in this run (its signature files), and every present
+    member of every cluster with 2+ present members. Documents of the registry that are absent
+    (their file was removed) are never returned: the canonical was re-elected among present members."""
+    assigned = registry.filter(pc.is_in(registry.column("doc_id"), value_set=present_ids)).sort_by("doc_id")
     assignments = assigned.select(ASSIGNMENT_COLUMNS).cast(ASSIGNMENTS_SCHEMA)
-    sizes = registry.group_by("cluster_id").aggregate([("doc_id", "count")])
+    sizes = assigned.group_by("cluster_id").aggregate([("doc_id", "count")])
     multi = sizes.filter(pc.greater(sizes.column("doc_id_count"), 1)).column("cluster_id")
-    clusters = pc.filter(assigned.column("cluster_id"), pc.is_in(assigned.column("cluster_id"), value_set=multi))
-    members = registry.filter(pc.is_in(registry.column("cluster_id"), value_set=clusters.combine_chunks()))
+    members = assigned.filter(pc.is_in(assigned.column("cluster_id"), value_set=multi.combine_chunks()))
     members = members.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
     dup = pa.table({
         "cluster_id": members.column("cluster_id"), "doc_id": members.column("doc_id"),
@@ -789,11 +951,12 @@ def _write_state(out: Path, prev: Path | None, registry: pa.Table, new: pa.Table
     if new.num_rows:
         run = xxhash.xxh3_64_hexdigest("\n".join([DEDUPE_VERSION, *new.column("doc_id").to_pylist()]).encode())
         part = f"part-{run}.parquet"
-        _write(new.select(DOC_COLUMNS).sort_by("doc_id"), out / "docs" / part)
-        _write(bands.sort_by([("band", "ascending"), ("hash", "ascending"), ("doc_id", "ascending")]),
-               out / "bands" / part)
-        _write(anchors.sort_by([("hash", "ascending"), ("doc_id", "ascending")]), out / "anchors" / part)
-        _write(increments.sort_by("hash"), out / "df" / part)
+        # all four come sorted: new by doc_id, bands by (band, hash, doc_id), anchors by (hash, doc_id),
+        # increments by hash
+        _write(new.select(DOC_COLUMNS), out / "docs" / part)
+        _write(bands, out / "bands" / part)
+        _write(anchors, out / "anchors" / part)
+        _write(increments, out / "df" / part)
     meta = registry.schema.with_metadata({"dedupe_version": DEDUPE_VERSION})
     _write(registry.cast(meta), out / "registry.parquet")
 

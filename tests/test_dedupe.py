@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -39,12 +40,14 @@ def table(docs: dict[str, str]) -> pa.Table:
     })
 
 
-def run(tmp_path: Path, docs: dict[str, str], prev: str | None = None, name: str = "run"):
+def run(tmp_path: Path, docs: dict[str, str], prev: str | None = None, name: str = "run", also: tuple = ()):
+    """Sign `docs` into one shard file and cluster it with the shard files in `also` (the flow passes
+    every shard's signature file on every run)."""
     sig = dedupe.shard_signatures(table(docs))
     path = tmp_path / f"{name}-sig.parquet"
     pq.write_table(sig, path)
     state = tmp_path / f"{name}-state"
-    assignments, duplicates = dedupe.cluster_documents([str(path)], prev, str(state))
+    assignments, duplicates = dedupe.cluster_documents([str(path), *also], prev, str(state))
     return assignments, duplicates, str(state)
 
 
@@ -218,21 +221,126 @@ def test_incremental_run_keeps_cluster_ids_and_finds_old_copies(tmp_path):
     assert ids1["old-full"] == f"{fp['old-full']:016x}"  # brand-new cluster: named by its content
     second = {"new-cut": full[: len(full) // 2] + "\n" + NOTICE, "new-copy": sample(HUAINAN),
               "new-sh": sample(SH_NEWS), "new-alone": sample("001_")}
-    a2, d2, state2 = run(tmp_path, second, prev=state1, name="second")
+    first_sig = str(tmp_path / "first-sig.parquet")
+    a2, d2, state2 = run(tmp_path, second, prev=state1, name="second", also=(first_sig,))
     rows = by_id(a2)
+    assert sorted(rows) == sorted([*first, *second])  # every present document, old ones as they are
     assert rows["new-cut"]["cluster_id"] == rows["new-copy"]["cluster_id"] == ids1["old-full"]
     assert rows["new-sh"]["cluster_id"] == ids1["old-sh"]
-    assert "old-full" in rows and "old-npc" not in rows  # touched clusters come back whole
+    assert rows["old-npc"] == by_id(a1)["old-npc"]
     assert rows["new-alone"]["is_canonical"] and rows["new-alone"]["cluster_id"] not in ids1.values()
-    # only the new documents were added to the index
+    # only the new documents were added to the index, and the stats say what was new
     docs_rows = sum(pq.read_table(p).num_rows for p in Path(state2, "docs").glob("*.parquet"))
     assert docs_rows == len(first) + len(second)
     assert pq.read_table(Path(state2, "registry.parquet")).num_rows == len(first) + len(second)
-    # later runs with nothing new: nothing to report, or the known rows as they are
-    a3, _ = dedupe.cluster_documents([], state2, str(tmp_path / "third"))
-    assert a3.num_rows == 0
-    again, _ = dedupe.cluster_documents([str(tmp_path / "second-sig.parquet")], state2, str(tmp_path / "fourth"))
-    assert again.equals(a2.filter(pa.compute.is_in(a2.column("doc_id"), value_set=pa.array(sorted(second)))))
+    stats = json.loads(Path(state2, "stats.json").read_text())
+    assert stats["documents_new"] == len(second) and stats["documents_absent"] == 0
+    # the same inputs again: nothing new, the same tables
+    both = [first_sig, str(tmp_path / "second-sig.parquet")]
+    again, dup_again = dedupe.cluster_documents(both, state2, str(tmp_path / "third"))
+    assert again.equals(a2) and dup_again.equals(d2)
+    # no signature file at all: nothing present, nothing returned
+    a4, d4 = dedupe.cluster_documents([], state2, str(tmp_path / "fourth"))
+    assert a4.num_rows == 0 and d4.num_rows == 0
+
+
+# --- documents whose file was removed from the landing folder ---------------------------------------
+
+FULL, COPY, CUT = "a-full", "b-copy", "cut"  # canonical order: equal lengths, then doc_id
+
+
+def three_copies() -> dict[str, str]:
+    """One speech three times: FULL (canonical), an exact copy from another site, a truncated copy."""
+    full = sample(HUAIAN)
+    return {FULL: full, COPY: sample(HUAINAN), CUT: full[: int(len(full) * 0.5)] + "\n" + NOTICE,
+            "other": sample(NPC_A)}
+
+
+def assert_only_present(assignments: pa.Table, duplicates: pa.Table, present: set[str]) -> None:
+    """(a) no absent document is returned, (b) nothing returned points at one."""
+    assert set(assignments.column("doc_id").to_pylist()) == present
+    assert set(duplicates.column("doc_id").to_pylist()) <= present
+    pointers = (assignments.column("dup_of").to_pylist() + duplicates.column("canonical_id").to_pylist()
+                + duplicates.column("matched_with").to_pylist())
+    assert {p for p in pointers if p is not None} <= present
+    for cid in set(assignments.column("cluster_id").to_pylist()):
+        members = [r for r in assignments.to_pylist() if r["cluster_id"] == cid]
+        assert sum(r["is_canonical"] for r in members) == 1, cid
+
+
+def test_removed_copy_is_not_returned_and_cluster_keeps_its_id(tmp_path):
+    docs = three_copies()
+    a1, d1, s1 = run(tmp_path, docs, name="all")
+    before = by_id(a1)
+    assert before[FULL]["is_canonical"] and before[COPY]["dup_of"] == before[CUT]["dup_of"] == FULL
+    present = {k: v for k, v in docs.items() if k != COPY}  # the exact copy's file was deleted
+    a2, d2, s2 = run(tmp_path, present, prev=s1, name="removed")
+    assert_only_present(a2, d2, set(present))
+    after = by_id(a2)
+    assert after[FULL]["cluster_id"] == after[CUT]["cluster_id"] == before[FULL]["cluster_id"]
+    assert after[FULL]["is_canonical"] and after[CUT] == before[CUT]  # nothing to re-elect
+    assert sorted(d2.column("doc_id").to_pylist()) == sorted([CUT, FULL])
+    assert json.loads(Path(s2, "stats.json").read_text())["documents_absent"] == 1
+    # a copy left alone by the removals is no longer listed as a duplicate
+    alone = {k: v for k, v in docs.items() if k in (FULL, "other")}
+    a3, d3, _ = run(tmp_path, alone, prev=s2, name="alone")
+    assert_only_present(a3, d3, set(alone))
+    assert d3.num_rows == 0 and by_id(a3)[FULL]["cluster_id"] == before[FULL]["cluster_id"]
+
+
+def test_removed_canonical_is_re_elected_and_comes_back(tmp_path):
+    docs = three_copies()
+    a1, d1, s1 = run(tmp_path, docs, name="all")
+    cid = by_id(a1)[FULL]["cluster_id"]
+    present = {k: v for k, v in docs.items() if k != FULL}  # the canonical's file was deleted
+    a2, d2, s2 = run(tmp_path, present, prev=s1, name="removed")
+    assert_only_present(a2, d2, set(present))
+    rows = by_id(a2)
+    assert rows[COPY]["is_canonical"] and rows[COPY]["cluster_id"] == rows[CUT]["cluster_id"] == cid
+    assert rows[CUT]["dup_of"] == COPY and rows[CUT]["dup_reason"] == "contained"
+    assert rows["other"] == by_id(a1)["other"]
+    # the same inputs again give the same tables (the re-election was stored)
+    again = dedupe.cluster_documents([str(tmp_path / "removed-sig.parquet")], s2, str(tmp_path / "again"))
+    assert again[0].equals(a2) and again[1].equals(d2)
+    # the file comes back: the complete copy is canonical again, the cluster id never changed
+    a3, d3, _ = run(tmp_path, docs, prev=s2, name="back")
+    assert_only_present(a3, d3, set(docs))
+    assert a3.equals(a1)
+
+
+def test_new_copy_of_a_removed_canonical_joins_its_cluster(tmp_path):
+    docs = three_copies()
+    a1, _, s1 = run(tmp_path, docs, name="all")
+    cid = by_id(a1)[FULL]["cluster_id"]
+    # FULL and COPY are gone; a new truncated copy arrives that only the absent ones contain fully
+    body = docs[FULL]
+    present = {CUT: docs[CUT], "other": docs["other"], "new-cut": body[: int(len(body) * 0.6)] + "\n" + NOTICE}
+    a2, d2, s2 = run(tmp_path, present, prev=s1, name="new")
+    assert_only_present(a2, d2, set(present))
+    rows = by_id(a2)
+    assert rows["new-cut"]["cluster_id"] == rows[CUT]["cluster_id"] == cid
+    assert rows["new-cut"]["is_canonical"] and rows[CUT]["dup_of"] == "new-cut"  # the longer truncation
+
+
+def test_stale_clusters_reads_only_the_registry():
+    reg = pa.Table.from_pylist([
+        {"doc_id": "a", "cluster_id": "c1", "group_id": "g", "fp_hash": 1, "n_chars": 100, "truncated": False,
+         "n_flags": 0, "is_canonical": True, "dup_of": None, "dup_jaccard": None, "dup_containment": None,
+         "dup_reason": None, "matched_with": None},
+        {"doc_id": "b", "cluster_id": "c1", "group_id": "g", "fp_hash": 2, "n_chars": 90, "truncated": False,
+         "n_flags": 0, "is_canonical": False, "dup_of": "a", "dup_jaccard": 0.9, "dup_containment": 0.9,
+         "dup_reason": "near", "matched_with": "a"},
+        {"doc_id": "c", "cluster_id": "c1", "group_id": "g", "fp_hash": 3, "n_chars": 50, "truncated": True,
+         "n_flags": 1, "is_canonical": False, "dup_of": "a", "dup_jaccard": 0.4, "dup_containment": 0.95,
+         "dup_reason": "contained", "matched_with": "b"},
+    ], schema=dedupe.REGISTRY_SCHEMA)
+    stale = lambda ids: dedupe._stale_clusters(reg, pa.array(ids, pa.string())).to_pylist()  # noqa: E731
+    assert stale(["a", "b", "c"]) == [] and stale(["a", "b"]) == []  # a non-canonical left: consistent
+    assert stale(["a", "c"]) == ["a"]   # c was matched with the absent b: re-assign (matched_with)
+    assert stale(["b", "c"]) == ["b"]   # the canonical left: re-elect (one present doc names the cluster)
+    assert stale(["a", "b"]) == []
+    assert stale(["b"]) == ["b"]        # alone now, but stored as a copy of a
+    assert stale([]) == [] and dedupe._stale_clusters(dedupe.REGISTRY_SCHEMA.empty_table(), pa.array(["a"])).to_pylist() == []
 
 
 def test_bad_state_and_missing_signature_files_do_not_raise(tmp_path):
@@ -257,3 +365,40 @@ def test_pairs_from_groups_lists_every_pair_once():
     members = np.array([0, 1, 2, 1, 3, 4])
     pairs = dedupe._unique_pairs(dedupe._pairs_from_groups(keys, members), 10)
     assert pairs.tolist() == [[0, 1], [0, 2], [1, 2], [1, 3]]
+
+
+def test_count_codes_dense_and_sorted_paths_agree_with_numpy():
+    rng = np.random.default_rng(7)
+    code = rng.integers(0, 5000, 20000)
+    want = np.unique(code, return_counts=True)
+    for size in (5000, 10**12):  # bincount path, then the sort path (too many bins)
+        got = dedupe._count_codes(code, size)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    assert [len(x) for x in dedupe._count_codes(np.zeros(0, np.int64), 10)] == [0, 0]
+
+
+def test_anchor_pairs_match_a_plain_python_reference():
+    rng = np.random.default_rng(3)
+    n = 40
+    keys = rng.integers(0, 300, 3000).astype(np.uint64)
+    members = rng.integers(0, n, 3000)
+    keys[:200] = 999  # one boilerplate anchor held by 200 rows: must be ignored
+    holders: dict[int, set] = {}
+    rows_of: dict[int, int] = {}
+    for k, m in zip(keys.tolist(), members.tolist()):
+        holders.setdefault(k, set()).add(m)
+        rows_of[k] = rows_of.get(k, 0) + 1
+    rare = {k for k, c in rows_of.items() if c <= dedupe.ANCHOR_MAX_DF}
+    per_doc = [0] * n
+    for k, m in zip(keys.tolist(), members.tolist()):
+        per_doc[m] += k in rare
+    shared: dict[tuple, int] = {}
+    for k in rare:
+        hs = sorted(holders[k])
+        for i, a in enumerate(hs):
+            for b in hs[i + 1 :]:
+                shared[(a, b)] = shared.get((a, b), 0) + 1
+    want = sorted(p for p, c in shared.items()
+                  if c >= max(dedupe.MIN_SHARED_ANCHORS, dedupe.MIN_ANCHOR_SHARE * min(per_doc[p[0]], per_doc[p[1]])))
+    got = dedupe._anchor_pairs(keys, members, n)
+    assert [tuple(p) for p in got.tolist()] == want and len(want) > 0
