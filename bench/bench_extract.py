@@ -1,9 +1,18 @@
 """Extraction accuracy (precision/recall per field) and speed (MB/s per core).
 
-Dev set: the lawtext government reports in ../shared/corpus/real/lawtext__gov — labels from the file
-name (`<level>__<region>__<year>.txt`) and the front-matter `title:` (date and speaker, `（2016年1月18日
-惠建林）`); the front matter is STRIPPED before extraction so labels are not read back — plus the seeds'
-hand labels (tests/fixtures/extract/seeds.json).
+Dev set (labels never come from the extractor):
+- lawtext__gov (557): labels from the file name (`<level>__<region>__<year>.txt`) and the front-matter
+  `title:` (date and speaker, `（2016年1月18日 惠建林）`); the front matter is STRIPPED before extraction so labels
+  are not read back. A speaker or date label the remaining text never states is dropped and counted
+  ("not in text"): no extractor can recover it. doc_type: the plan/budget reports of vice-premiers and ministers
+  that the source files as a year's 政府工作报告 are labelled 报告 (checked by eye, DOC_TYPE_BY_EYE).
+- johncodes404 2026 provincial reports (31 scraped pages, each paired with a lawtext file in DUPLICATE_PAIRS.tsv):
+  region/admin_level/year/doc_type/speaker_title from the file name (省 -> 省长, 直辖市 -> 市长, 自治区 -> 自治区主席),
+  speaker_name/delivered_on/meeting from the paired lawtext front matter and its own dateline, published_on and
+  source_site from the page's exact `时间：YYYY-MM-DD` / `来源：…` lines, title by eye (TITLES_2026).
+- aldohemsn wikisource: NPC resolutions (title from the file name, doc_type 决议, national) and State Council
+  reports (year from the file name, national, 政府工作报告 unless the file is a budget report).
+- the seeds' hand labels (tests/fixtures/extract/seeds.json).
 
     python -m bench.bench_extract [--corpus ../shared/corpus] [--show FIELD] [--limit N]
 """
@@ -29,6 +38,53 @@ FIELDS = ["title", "doc_type", "speaker_name", "speaker_title", "admin_level", "
 FM_RE = re.compile(r"^\s*---\s*\n(.*?)\n---\s*\n", re.S)
 FM_DATE_NAME_RE = re.compile(r"[（(]\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*([\u4e00-\u9fff·]{2,10})?\s*[）)]")
 FM_NAME_OFFICE_RE = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:市长|省长|主席|代市长)在")
+
+
+DOC_TYPE_BY_EYE = {
+    # Filed as the year's 政府工作报告 by the source, but plan/budget reports delivered by a vice-premier or minister.
+    "国务院__1955.txt": "报告",  # 李富春: 关于发展国民经济的第一个五年计划的报告
+    "国务院__1956.txt": "报告",  # 李先念: 关于1955年国家决算和1956年国家预算的报告
+    "国务院__1958.txt": "报告",  # 薄一波: 关于一九五八年度国民经济计划草案的报告
+    "国务院__1980.txt": "报告",  # 姚依林: 关于1980、1981年国民经济计划安排的报告
+    "国务院__1991.txt": "报告",  # 邹家华: 关于1990年国民经济和社会发展计划执行情况与1991年计划草案的报告
+}
+# The speech's own title on each scraped 2026 page (read by eye: the headline above the dateline, or the
+# `政府工作报告` line when the page shows one below its headline).
+TITLES_2026 = {
+    "上海市": "2026年上海市政府工作报告", "云南省": "2026年政府工作报告", "内蒙古自治区": "2026年内蒙古自治区政府工作报告",
+    "北京市": "2026年北京市政府工作报告", "吉林省": "2026年吉林省政府工作报告", "四川省": "2026年四川省人民政府工作报告",
+    "天津市": "2026年天津市政府工作报告", "宁夏回族自治区": "政府工作报告", "安徽省": "2026年安徽省政府工作报告",
+    "山东省": "2026年山东省政府工作报告", "山西省": "2026年山西省政府工作报告", "广东省": "政府工作报告",
+    "广西壮族自治区": "2026年广西壮族自治区政府工作报告", "新疆维吾尔自治区": "2026年新疆维吾尔自治区政府工作报告",
+    "江苏省": "2026年江苏省政府工作报告", "江西省": "2026年江西省政府工作报告", "河北省": "2026年河北省政府工作报告",
+    "河南省": "2026年河南省政府工作报告", "浙江省": "2026年浙江省政府工作报告", "海南省": "政府工作报告",
+    "湖北省": "2026年湖北省政府工作报告", "湖南省": "2026年湖南省政府工作报告", "甘肃省": "2026年甘肃省政府工作报告",
+    "福建省": "2026年福建省政府工作报告", "西藏自治区": "2026年西藏自治区政府工作报告", "贵州省": "政府工作报告",
+    "辽宁省": "2026年辽宁省政府工作报告", "重庆市": "2026年重庆市政府工作报告", "陕西省": "陕西省2026年政府工作报告",
+    "青海省": "政府工作报告", "黑龙江省": "2026年黑龙江省政府工作报告",
+}
+NOT_IN_TEXT: dict[str, int] = {}
+
+
+def _date_forms(d: dt.date) -> list[str]:
+    cn = "〇一二三四五六七八九"
+
+    def num(n: int) -> str:
+        return cn[n] if n < 10 else ("十" if n == 10 else ("十" + cn[n % 10] if n < 20 else cn[n // 10] + "十" + (cn[n % 10] if n % 10 else "")))
+
+    return [f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02d}月{d.day:02d}日",
+            "".join(cn[int(c)] for c in str(d.year)) + f"年{num(d.month)}月{num(d.day)}日"]
+
+
+def _keep_stated(label: dict, text: str) -> None:
+    """Drop speaker/date labels the (front-matter-free) text never states; count them."""
+    flat = re.sub(r"\s", "", text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    if label.get("speaker_name") and label["speaker_name"].replace("·", "") not in flat.replace("·", ""):
+        del label["speaker_name"]
+        NOT_IN_TEXT["speaker_name"] = NOT_IN_TEXT.get("speaker_name", 0) + 1
+    if label.get("delivered_on") and not any(f in flat for f in _date_forms(label["delivered_on"])):
+        del label["delivered_on"]
+        NOT_IN_TEXT["delivered_on"] = NOT_IN_TEXT.get("delivered_on", 0) + 1
 
 
 def _normalizer():
@@ -66,7 +122,7 @@ def lawtext_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         parts = p.stem.split("__")
         level, name, year = (parts[0], "", parts[1]) if len(parts) == 2 else parts[:3]
         raw = p.read_text("utf-8", errors="replace")
-        label: dict = {"doc_type": "政府工作报告"}
+        label: dict = {"doc_type": DOC_TYPE_BY_EYE.get(p.name, "政府工作报告")}
         fm = FM_RE.match(raw)
         title = ""
         if fm:
@@ -90,7 +146,94 @@ def lawtext_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         m = FM_NAME_OFFICE_RE.match(title)
         if m:
             label["speaker_name"] = m.group(1)
+        _keep_stated(label, raw)
         cases.append((p.name, raw, label))
+    return cases
+
+
+def _front_matter_labels(path: Path) -> tuple[dict, str]:
+    raw = path.read_text("utf-8", errors="replace")
+    fm = FM_RE.match(raw)
+    lab: dict = {}
+    if fm:
+        m = re.search(r"^title:\s*(.+)$", fm.group(1), re.M)
+        title = m.group(1).strip() if m else ""
+        m = FM_DATE_NAME_RE.search(title)
+        if m:
+            lab["delivered_on"] = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if m.group(4):
+                lab["speaker_name"] = m.group(4)
+        m = FM_NAME_OFFICE_RE.match(title)
+        if m:
+            lab["speaker_name"] = m.group(1)
+        raw = raw[fm.end():]
+    return lab, raw
+
+
+def scraped_2026_cases(corpus: Path) -> list[tuple[str, str, dict]]:
+    """The 31 scraped 2026 provincial pages; labels from file names, the paired lawtext file and exact chrome lines."""
+    pairs = {}
+    tsv = corpus / "real" / "DUPLICATE_PAIRS.tsv"
+    if tsv.exists():
+        for line in tsv.read_text("utf-8").splitlines()[1:]:
+            a, b = line.split("\t")[:2]
+            if a.startswith("johncodes404") and b.startswith("lawtext__gov"):
+                pairs[a.split("/", 1)[1]] = corpus / "real" / b
+    cases = []
+    for p in sorted((corpus / "real" / "johncodes404__china-provincial-gov-reports-2026").glob("*.txt")):
+        prov = p.stem.split("_")[1]
+        raw = p.read_text("utf-8", errors="replace")
+        divs = [d for d in regions.lookup(prov) if d.level == "province"]
+        lab: dict = {"doc_type": "政府工作报告", "year": 2026, "region": prov, "admin_level": "province",
+                     "region_code": divs[0].code if divs else None,
+                     "speaker_title": "自治区主席" if prov.endswith("自治区") else ("市长" if prov.endswith("市") else "省长")}
+        if prov in TITLES_2026:
+            lab["title"] = TITLES_2026[prov]
+        m = re.search(r"^[ \t\u3000]*时间[:：][ \t\u3000]*(\d{4})-(\d{2})-(\d{2})[ \t\u3000]*$", raw, re.M)
+        lab["published_on"] = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+        m = re.search(r"^[ \t\u3000]*来源[:：][ \t\u3000]*(\S+)[ \t\u3000]*$", raw, re.M)
+        lab["source_site"] = m.group(1) if m else None
+        law = pairs.get(p.name)
+        if law is not None and law.exists():
+            fm_lab, law_text = _front_matter_labels(law)
+            lab.update(fm_lab)
+            law_text = re.sub(r"<!--.*?-->", "", law_text.replace("**", ""), flags=re.S)[:2000]
+            # The official copy's dateline `——2026年1月27日在XX省第十四届人民代表大会第四次会议上` names the meeting
+            # and the date (the scraped page may have lost or split it).
+            m = re.search(r"^[^\n]{0,12}?[—（(]{0,2}(?:(\d{4})年(\d{1,2})月(\d{1,2})日|[〇一二三四五六七八九十]{4}年[^\n在]{2,8}日)"
+                          r"在(.{6,40}?会议)上", law_text, re.M)
+            if m:
+                lab["meeting"] = m.group(4)
+                if m.group(1):
+                    lab.setdefault("delivered_on", dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            if "speaker_name" not in lab:
+                m = re.search(rf"^[\s*]*(?:{prov})?(?:自治区|省|市)?(?:人民政府)?(?:省长|市长|自治区主席|主席)\s*([\u4e00-\u9fff·]{{2,12}})\s*$",
+                              law_text[:1500], re.M)
+                if m:
+                    lab["speaker_name"] = m.group(1)
+        _keep_stated(lab, raw)
+        cases.append((p.name, raw, lab))
+    return cases
+
+
+def wikisource_cases(corpus: Path) -> list[tuple[str, str, dict]]:
+    """NPC resolutions (title in the file name) and State Council reports (year in the file name)."""
+    cases = []
+    for p in sorted((corpus / "real" / "aldohemsn__chinese-political-corpora").glob("gwr_*.txt")):
+        raw = p.read_text("utf-8", errors="replace")
+        name = p.stem.split("_", 2)[2]
+        lab: dict = {"region": "中华人民共和国", "region_code": None, "admin_level": "national"}
+        if name.endswith("的决议"):
+            lab.update(title=name, doc_type="决议", speaker_name=None,
+                       meeting=re.match(r"^(.*?会议)关于", name).group(1))
+        else:
+            m = re.match(r"^(\d{4})年", name)
+            if len(raw) < 1000:
+                continue  # the disambiguation stub
+            lab["year"] = int(m.group(1)) if m else None
+            # Checked by eye: the same plan/budget reports as DOC_TYPE_BY_EYE (1955 五年计划, 1956 预算, 1958 and 1980 计划).
+            lab["doc_type"] = "报告" if m and m.group(1) in ("1955", "1956", "1958", "1980") else "政府工作报告"
+        cases.append((p.name, raw, lab))
     return cases
 
 
@@ -119,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = seed_cases()
     if (corpus / "real" / "lawtext__gov").exists():
         cases += lawtext_cases(corpus)
+        cases += scraped_2026_cases(corpus)
+        cases += wikisource_cases(corpus)
     else:
         print(f"(no dev corpus at {corpus}: seeds only)")
     if args.limit:
@@ -163,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         prec = cp / p if p else float("nan")
         rec = cg / g if g else float("nan")
         print(f"{f:<20}{prec:>10.1%}{rec:>10.1%}{p:>7}{g:>7}")
+    if NOT_IN_TEXT:
+        print("labels dropped because the text never states them: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(NOT_IN_TEXT.items())))
     total = t_fields + t_tables + t_terms
     mb = n_bytes / 1e6
     print(f"speed (CPU time, one core): fields {mb / t_fields:.2f} MB/s, tables {mb / t_tables:.2f} MB/s, "

@@ -28,12 +28,14 @@ from tasks.extract_text import (
     YEAR_RE,
     clean_line,
     find_date,
+    is_byline_name,
     is_name,
+    word_tags,
     simplify,
     to_half,
 )
 
-EXTRACT_VERSION = "extract-1.0.0"
+EXTRACT_VERSION = "extract-1.1.0"
 
 __all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "term_counts", "idf_table", "top_keywords"]
 
@@ -57,6 +59,42 @@ DOC_TYPES = (
     ("报告", "报告"),
 )
 
+# A line that is never a title: a salutation, an outline heading, a dateline or meeting line, a body sentence.
+OUTLINE_HEAD_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)"
+    r"|第[一二三四五六七八九十]+(?:章|节|部分|条|篇)|[一二三四五六七八九十]是)"
+)
+DATELINE_RE = re.compile(r"^(?:[—\-─–－―]{1,3}|[（(]\s*(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年)")
+FOOTNOTE_RE = re.compile(r"\[\^?\d{1,3}\]")
+# NPC resolutions: `第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。…决定批准这个报告`
+RESOLUTION_RE = re.compile(
+    rf"^(?P<meeting>[{HAN}]{{0,16}}?第[一二三四五六七八九十]+届(?:全国)?人民代表大会(?:常务委员会)?第[一二三四五六七八九十]+次会议)"
+    rf"(?:听取|审议)[^。]{{0,60}}?(?:所作|作)的\s*(?P<report>[{HAN}、“”]{{2,40}}?报告)"
+)
+RESOLUTION_NAME_RE = re.compile(
+    rf"^[{HAN}]{{0,16}}第[一二三四五六七八九十]+届(?:全国)?人民代表大会[{HAN}]{{0,12}}会议关于[^。，]{{2,40}}的决议$"
+)
+
+
+def is_junk_title(line: str) -> bool:
+    """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
+    t = line.strip()
+    if len(t) < 3 or SALUTATION_RE.match(t) or t.startswith(("各位代表", "同志们", "现在", "我代表")):
+        return True
+    if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t):
+        return True
+    if "。" in t or t.endswith(("，", "、", "的", "：", ":", "了")) or (len(t) > 40 and "，" in t):
+        return True
+    found = find_date(t)
+    if found and found[1] <= 2 and ("在" in t[found[2]:found[2] + 3] or len(t) - found[2] <= 2):
+        return True  # `2000年1月20日在…上` / `2006年2月8日`
+    if re.match(r"^在.{4,60}上$", t):
+        return True
+    if is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None):
+        return True  # a byline
+    return False
+
+
 # ---------------------------------------------------------------- dates / chrome
 PUBLISHED_KEY_RE = re.compile(r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*$")
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
@@ -69,7 +107,8 @@ PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
 # ---------------------------------------------------------------- meeting
 MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班)"
 MEET_AT_RE = re.compile(rf"在(.{{2,60}}?{MEET_SUFFIX})(?:上|闭幕时|开幕时)?(?:的)?(?:重要)?{DOC_END}")
-MEET_DASH_RE = re.compile(r"在(.{4,60}?)上\s*$")
+MEET_DASH_RE = re.compile(rf"在(.{{4,60}}?)上(?:的{DOC_END})?\s*[)）]?\s*$")
+MEET_NODATE_RE = re.compile(r"^(?:[—\-─–－―]{1,3}\s*|[（(]\s*)在(.{4,60}?(?:会议|大会))上\s*[)）]?$")
 MEET_BODY_RE = re.compile(
     rf"(?:今天|今天的|本次|这次)(?:这次|我们)?(?:召开的?|举行的?|在这里召开的?)?(?:这次)?([^，。,；:：“”\s]{{2,30}}?{MEET_SUFFIX})"
 )
@@ -79,6 +118,7 @@ MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{D
 NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
 TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW_RE.pattern})(?:同志)?(?:在|的)")
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
+DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 
 
@@ -91,6 +131,10 @@ def _head_lines(text: str) -> tuple[list[str], int]:
             continue
         if SALUTATION_RE.match(line):
             return out, len(out)
+        m = DATELINE_BYLINE_RE.match(line)
+        if m and find_date(m.group(1)):
+            out += [m.group(1), m.group(2)]  # a dateline and a byline run together on one line
+            continue
         out.append(line)
     # No salutation: keep only the first short lines (a title and a byline at most).
     short = []
@@ -109,8 +153,8 @@ def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
     for i, line in enumerate(head):
-        t = _strip_site(line)
-        if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")):
+        t = FOOTNOTE_RE.sub("", _strip_site(line)).strip()
+        if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
             continue
         if "，" in t and len(t) > 30:
             continue
@@ -128,15 +172,50 @@ def _speech_title(head: list[str]) -> str | None:
     return best
 
 
-def _doc_type(title: str | None, text: str) -> str | None:
+# `我代表市人民政府，向大会报告工作` / `我代表国务院向大会作政府工作报告`: the government's own report to its congress.
+# `我代表国务院，向全国各族人民…表示诚挚感谢`: the thanks only a government's report to its congress gives.
+GOV_THANKS_RE = re.compile(r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院)[，,]\s*向(?:全[国省市区县州]|辛勤|各族|广大)")
+WORK_REPORT_BODY_RE = re.compile(
+    r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院|政府)[，,]?\s*(?:向大会|向[^，。]{0,30}?会议)?"
+    r"(?:作|做)?(?:报告(?:政府)?工作|(?:政府)?工作报告|政府工作的报告)"
+)
+PLAN_REPORT_RE = re.compile(r"关于.{0,40}?(?:预算|决算|计划|规划|纲要).{0,30}?报告$")
+HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
+
+
+def _doc_type(title: str | None, text: str, speaker_title: str | None = None, meeting: str | None = None) -> str | None:
+    """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
+    congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
+    government (总理, 省长, 市长 … — not a 副总理 or a 财政部长) delivers it to a people's congress."""
+    kind = None
     if title:
-        t = re.sub(r"[（(][^）)]*[）)]$", "", title)
-        for key, kind in DOC_TYPES:
-            if key in t[-8:] or t.endswith(key):
-                return kind
-        for key, kind in DOC_TYPES:
-            if key in t:
-                return kind
+        t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
+        for key, k in DOC_TYPES:
+            if t.endswith(key):
+                kind = k  # `…关于政府工作报告的决议` ends in 决议
+                break
+        if kind is None:
+            for key, k in DOC_TYPES:
+                if key in t[-8:]:
+                    kind = k
+                    break
+        if kind is None:
+            for key, k in DOC_TYPES:
+                if key in t:
+                    kind = k
+                    break
+    if kind not in (None, "报告"):
+        return kind
+    head_office = bool(speaker_title and HEAD_OFFICE_RE.search(speaker_title) and "副" not in speaker_title)
+    congress = bool(meeting and re.search(r"人民代表大会|人大", meeting))
+    if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
+        return "政府工作报告" if head_office and congress else "报告"
+    if WORK_REPORT_BODY_RE.search(text[:3000]):
+        return "政府工作报告"
+    if kind == "报告":
+        return "政府工作报告" if head_office and congress else "报告"
+    if (congress and head_office) or ((congress or "各位代表" in text[:3000]) and GOV_THANKS_RE.search(text[:30000])):
+        return "政府工作报告"
     head = text[:400]
     if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:1500]):
         return "政府工作报告"
@@ -215,9 +294,13 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
         if not found or "在" not in line[found[2]:found[2] + 3]:
             continue
         seg = line[found[2]:]
-        if not seg.rstrip().endswith("上") and i + 1 < len(head):
+        if not re.search(r"上[)）]?$", seg.rstrip()) and "上的" not in seg and i + 1 < len(head):
             seg = seg + head[i + 1]
         m = MEET_DASH_RE.search(seg.replace(" ", ""))
+        if m:
+            return m.group(1)
+    for line in head:
+        m = MEET_NODATE_RE.match(line.replace(" ", ""))
         if m:
             return m.group(1)
     for t in (title, page_title):
@@ -261,13 +344,16 @@ def _strip_jurisdiction(office: str) -> str:
             if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
                 office = rest
             break
-    office = re.sub(r"^(?:人民政府|国务院|政府)", "", office)
+    # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
+    office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
     return office
 
 
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
-    """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
+    """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `上海市市长 龚 正`, `市长：王勇`, `州长 多杰`,
+    `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
     for i, line in enumerate(head):
+        line = re.sub(rf"({OFFICE_KW_RE.pattern})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
         if len(line) > 40 or re.search(r"[，。：:；]", line) or find_date(line):
             continue
         offices = list(OFFICE_KW_RE.finditer(line))
@@ -275,14 +361,18 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
             continue
         last = offices[-1]
         office_part = line[: last.end()]
-        if re.search(r"在|的|上|讲话|报告|致辞", office_part):
+        # 在/的/讲话 mark a title, not a byline; place names are cut first (上海市 holds a 上).
+        bare = office_part
+        for h in reversed(regions.find_places(office_part)):
+            bare = bare[: h.start] + bare[h.end:]
+        if re.search(r"在|的|上|讲话|报告|致辞", bare):
             continue
         tail = line[last.end():]
         m = NAME_TAIL_RE.match(tail)
         name = None
         if m:
             cand = re.sub(r"\s", "", m.group(1))
-            if is_name(cand):
+            if is_byline_name(cand) or is_name(cand):
                 name = cand
             else:
                 continue
@@ -290,6 +380,23 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
             continue
         return name, _strip_jurisdiction(office_part.replace(" ", "")), i
     return None, None, -1
+
+
+def _bare_name(head: list[str], before_salutation: bool) -> str | None:
+    """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line."""
+    for i, line in enumerate(head):
+        cand = line.replace(" ", "")
+        if len(cand) > 16 or not is_name(cand):
+            continue
+        tag = word_tags().get(cand)
+        if tag is not None and not tag.startswith("nr"):
+            continue
+        if "·" not in cand and regions.find_places(cand):
+            continue
+        near = head[max(0, i - 1): i] + head[i + 1: i + 2]
+        if (before_salutation and i == len(head) - 1) or any(find_date(x) or re.search(r"在.{2,60}上$", x) for x in near):
+            return cand
+    return None
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
@@ -316,6 +423,9 @@ KIND_OF_OFFICE = (
 )
 
 
+GOV_SELF_RE = re.compile(rf"我代表([{HAN}]{{0,12}}?)?(?:(?P<kind>省|市|州|县|区|旗|自治区|自治州)?人民政府|(?P<state>国务院))")
+
+
 def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
     if meeting:
@@ -328,6 +438,9 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
                 return "市" if k == "州" else k
         if re.match(r"^第[一二三四五六七八九十]+届全国人民代表大会", meeting):
             return "national"
+    gm = GOV_SELF_RE.search(text[:3000])
+    if gm and gm.group("state"):
+        return "national"  # `我代表国务院` / `我代表中华人民共和国国务院`
     probe = " ".join(x for x in (meeting, title) if x)
     if "全国人民代表大会" in probe and not re.search(r"[省市区县州]第", probe):
         return "national"
@@ -340,6 +453,18 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
                 if kind == "市" and "副" not in st.split("、")[-1][:1] and False:
                     pass
                 return kind
+    if gm and gm.group("kind"):
+        k = gm.group("kind")
+        place = gm.group(1) or ""
+        if k in ("省", "自治区") or place.endswith(("省", "自治区")):
+            return "省"
+        if k in ("市", "州", "自治州") and not (place and regions.load_gazetteer().by_name.get(place)
+                                             and regions.load_gazetteer().by_name[place][0].level == "province"):
+            return "市"
+        if k in ("县", "旗"):
+            return "县"
+        if k == "区" and not place.endswith("自治区"):
+            return "区"
     body = text[:20000]
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
@@ -350,6 +475,9 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
     }
     if body.count("国务院") >= 5 and body.count("全国") > max(counts.values()):
         return "national"
+    nation = body.count("我国") + body.count("全国")
+    if "国务院" in body and nation >= 10 and nation > 3 * max(counts.values()):
+        return "national"  # the State Council's own reports of the 1950s-80s say 我国/全国, not 全省/全市
     kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     if n < 2:
         return None
@@ -361,18 +489,21 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
 
 
 PLAN_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)")
-REVIEW_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作)?回顾")
+REVIEW_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾")
 
 
 def _report_year(text: str) -> int | None:
     """Undated reports: the year they plan for (`2019年主要目标任务`), else the reviewed year + 1."""
+    # A review section may name last year's targets (`2025年主要目标任务全面完成`): the report's own year is the
+    # later of the planned year and the reviewed year + 1.
+    cands = []
     m = PLAN_YEAR_RE.search(text[:30000])
     if m:
-        return int(m.group(1))
+        cands.append(int(m.group(1)))
     m = REVIEW_YEAR_RE.search(text[:5000])
     if m:
-        return int(m.group(1)) + 1
-    return None
+        cands.append(int(m.group(1)) + 1)
+    return max(cands) if cands else None
 
 
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
@@ -404,6 +535,7 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
         if m:
             return clean_line(simplify(m.group(1))).strip("'\"") or None
         src = src[fm.end():]
+    seen = 0
     for i, line in enumerate(src[:3000].splitlines(), 1):
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
@@ -411,10 +543,34 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
         if v and v != "---":
             if v.startswith("title:"):
                 return v[6:].strip().strip("'\"") or None
-            if len(v) <= 100:
-                return v
-            return None
+            seen += 1
+            if len(v) > 100 or seen > 8 or SALUTATION_RE.match(v):
+                return None  # the body (or the salutation) starts: this page shows no title
+            if is_junk_title(v):
+                continue  # a dateline, byline or outline heading is not a title
+            v = FOOTNOTE_RE.sub("", v).strip()
+            return v or None
     return None
+
+
+def _resolution_title(text: str) -> tuple[str | None, str | None]:
+    """An NPC resolution's name: stated (`…会议关于政府工作报告的决议`) or built from its opening sentence
+    (`第十四届全国人民代表大会第二次会议听取和审议了…所作的政府工作报告` -> `…会议关于政府工作报告的决议`)."""
+    head = text[:1500]
+    if "决议" not in head and "批准" not in text[:6000]:
+        return None, None
+    for line in head.splitlines()[:12]:
+        t = clean_line(line)
+        if RESOLUTION_NAME_RE.match(t):
+            m = re.match(r"^(.*?会议)关于", t)
+            return t, m.group(1) if m else None
+    flat = re.sub(r"\s+", "", head)
+    for line in [flat] + [clean_line(x) for x in head.splitlines()[:12]]:
+        m = RESOLUTION_RE.match(line)
+        if m and re.search(r"批准(?:这个|该|了)?报告|决定批准|会议批准", text[:6000]):
+            report = m.group("report").strip("“”")
+            return f"{m.group('meeting')}关于{report}的决议", m.group("meeting")
+    return None, None
 
 
 def extract_fields(
@@ -446,12 +602,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out = _empty_fields()
     flags: dict[str, int] = {}
     text = to_half(text) if text else text
-    head, _ = _head_lines(text)
+    head, sal = _head_lines(text)
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
-    title = _speech_title(head) or (_strip_site(ptitle) if ptitle else None)
+    res_title, res_meeting = _resolution_title(text)
+    title = _speech_title(head) or res_title
+    if title is None and ptitle and not is_junk_title(ptitle):
+        title = _strip_site(ptitle) or None
     out["page_title"] = ptitle
     out["title"] = title
-    out["doc_type"] = _doc_type(title, text)
 
     name, office, bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
@@ -463,12 +621,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         flags["anonymized_speaker"] = 1
     if office is None:
         office = t_office
-    if name is None and not anon:
+    if name is None and not anon and res_title is None:
         name = t_name
         if name is None and ptitle:
             m = PAGE_TITLE_NAME_RE.search(to_half(ptitle))
             if m and is_name(m.group(1)):
                 name = m.group(1)
+        if name is None:
+            name = _bare_name(head, sal >= 0)
     out["speaker_name"] = name
     out["speaker_title"] = office
 
@@ -477,6 +637,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     published = _published_on(chrome)
     out["delivered_on"] = delivered
     out["published_on"] = published
+    out["meeting"] = _meeting(head, title, ptitle, text) or res_meeting
+    out["doc_type"] = _doc_type(title, text, office, out["meeting"])
     year = delivered.year if delivered else (published.year if published else None)
     if year is None:
         for t in (title, ptitle):
@@ -487,18 +649,18 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if year is None and out["doc_type"] in ("政府工作报告", None):
         year = _report_year(text)
     out["year"] = year
-    out["meeting"] = _meeting(head, title, ptitle, text)
     out["source_site"] = _source_site(chrome, ptitle, url)
 
     kind = _kind_hint(office, title, out["meeting"], text)
     title_zone = " ".join(x for x in (title, ptitle) if x)
     head_zone = "\n".join(head) + "\n" + (out["meeting"] or "")
+    m = GOV_SELF_RE.search(text[:3000])
+    if m and m.group(1):
+        head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
     body_start = len("\n".join(text.splitlines()[: len(head)]))
     rr = regions.resolve_region(title_zone, head_zone, text[body_start:body_start + 60000], kind)
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions
-    if rr.region is None and kind == "national":
-        pass
     flags.update(rr.flags)
     out["flags"] = dict(sorted(flags.items()))
     return out

@@ -27,6 +27,12 @@ _ZONE_WORDS = ("开发区", "高新", "经济", "管理区", "示范区", "市�
 # Aliases that are everyday words in speeches (jionlp's alias of 和平区 is 和平 …): evidence only with suffix.
 _COMMON_POS = {"n", "v", "a", "d", "vn", "an", "ad", "m", "q", "r", "t", "f", "s", "nz", "l", "i", "j", "c", "p", "u"}
 _NAME_POS = {"ns", "nr", "nrt", "nt", "nrfg"}
+# Prefecture aliases jieba tags as ordinary words (合肥/n, 恩施/n, 银川/n …) are still city names, except these,
+# which are everyday words or sit inside them (大理石, 日照时数, 各位来宾, 长治久安, 文山会海, 出海口, 舞台中 …).
+_PREFECTURE_ALIAS_WORDS = {"大理", "日照", "大同", "来宾", "长治", "文山", "台中", "包头", "开封", "和田", "清远",
+                           "保定", "平凉", "海口", "海北", "通化"}
+# A place alias right after a number or a money unit is a word (突破千亿元大关), not a place.
+_NUMERIC_BEFORE = set("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万亿元%")
 # Full names too generic to read without their city in front (城区 of 大同/阳泉/晋城 …).
 _GENERIC_FULL = {"城区", "郊区", "矿区", "市中区", "市辖区", "新区", "东区", "西区", "南区", "北区", "中区"}
 
@@ -157,7 +163,7 @@ def load_gazetteer() -> Gazetteer:
             gz.by_code[code] = city_div
             _add(gz, name, city_div)
             for a in alias.split("/"):
-                if len(a) >= 2 and a != name and tags.get(a) not in _COMMON_POS:
+                if len(a) >= 2 and a != name and (tags.get(a) not in _COMMON_POS or a not in _PREFECTURE_ALIAS_WORDS):
                     aliases.append((a, city_div))
         else:
             prov, city, county = name, None, None
@@ -236,6 +242,8 @@ def find_places(text: str) -> list[PlaceHit]:
             for key in cands:
                 surface = key[1:] if key[0] == "~" else key
                 if text.startswith(surface, i):
+                    if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
+                        continue  # 千亿元大关, 3个大同: an alias after a count is a word
                     hits.append(PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
                     i += len(surface) - 1
                     break

@@ -248,7 +248,30 @@ def extract_figures(doc_id: str, text: str, sections: list[dict], national: bool
                 "start": start,
             })
         sent_start = sm.end()
+    _flag_outliers(rows)
     return rows
+
+
+# Anti-plagiarism tools damage digit strings (`42023亿元` for `4-5亿元`): a bare integer of 5+ digits (no decimal
+# point, no separator) more than 100x every other figure of the same unit in the document is implausible there.
+OUTLIER_UNITS = {"亿元", "万元", "元", "万平方米", "平方米", "亩", "万亩", "万人", "人", "个", "家"}
+BARE_INT_RE = re.compile(r"^\d{5,}$")
+
+
+def _flag_outliers(rows: list[dict]) -> None:
+    by_unit: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["value"] is not None and r["unit"] in OUTLIER_UNITS:
+            by_unit.setdefault(r["unit"], []).append(r)
+    for unit, rs in by_unit.items():
+        sane = [r for r in rs if not r["is_implausible"]]
+        for r in sane:
+            num = re.match(r"\d+", r["as_written"])
+            if not num or not BARE_INT_RE.match(num.group(0)) or r["as_written"][len(num.group(0)):len(num.group(0)) + 1] in ".,，":
+                continue
+            others = [o["value"] for o in sane if o is not r and o["value"] > 0]
+            if len(others) >= 2 and r["value"] > 100 * max(others):
+                r["is_implausible"] = True
 
 
 # ---------------------------------------------------------------- slogans

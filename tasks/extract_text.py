@@ -127,6 +127,36 @@ def simplify(s: str) -> str:
     return to_half(s)
 
 
+# Characters that never occur in a byline's personal name but do in the words that follow an office
+# (政府, 工作, 报告 …): a line `市长 多杰` has a name, `市长 工作报告` does not.
+NOT_NAME_CHARS = set("的了在是和与及对把将被为从向于省市县区州乡镇村委会议局厅部办处室政府报告工作讲话发展建设全同志年月日")
+
+
+def is_byline_name(s: str) -> bool:
+    """A name right after an office in a byline (`州长 多杰`, `代州长 刀文`, `自治区主席 嘎玛泽登`).
+
+    The office fixes the slot, so a surname from the list is not required (Tibetan, Dai and Uyghur names have
+    none); the candidate must still be 2-4 Han characters (or a `·` name), hold no function/office character
+    and not be a word jieba knows as something other than a person's name.
+    """
+    if is_name(s):
+        return True
+    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or any(c in NOT_NAME_CHARS for c in s):
+        return False
+    tag = word_tags().get(s)
+    return tag is None or tag.startswith("nr")
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict:
+    try:
+        import jieba.posseg as pseg
+
+        return getattr(pseg.dt, "word_tag_tab", {}) or {}
+    except Exception:  # pragma: no cover - jieba is a pinned dependency
+        return {}
+
+
 def is_name(s: str) -> bool:
     """A plausible Chinese personal name: surname + 1-2 chars, or a transliterated name with '·'."""
     if "·" in s:

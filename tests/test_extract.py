@@ -247,3 +247,119 @@ def test_deterministic(seed_out):
     t2, removed = _normalize(raw)
     assert E.extract_fields(t2, raw_text=raw, removed_lines=removed) == out
     assert E.extract_tables("x", text) == E.extract_tables("x", text)
+
+
+# ---------------------------------------------------------------- extract 1.1: real lines from the dev corpus
+
+SALUTE = "\n各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。全市上下。"
+
+
+@pytest.mark.parametrize("byline,name,office", [
+    ("上海市市长 龚 正", "龚正", "市长"),  # scraped 2026 page: normalize keeps the spaced name
+    ("市长：王勇", "王勇", "市长"),  # 宝鸡 2023
+    ("州长 多杰", "多杰", "州长"),  # 海北州 2022: Tibetan name, no surname
+    ("代州长 刀文", "刀文", "代州长"),  # 西双版纳 2021: Dai name
+    ("市长 喜清江", "喜清江", "市长"),  # 吴忠 2021
+    ("自治区人民政府主席 包钢", "包钢", "自治区主席"),  # 内蒙古 2026: 包钢 is also a word (Baotou Steel)
+    ("省人民政府省长 王清宪", "王清宪", "省长"),  # 安徽 2026
+])
+def test_byline_names_and_offices(byline, name, office):
+    out = _fields("政府工作报告\n——2026年2月3日在某市第十六届人民代表大会第四次会议上\n" + byline + SALUTE)
+    assert out["speaker_name"] == name and out["speaker_title"] == office
+
+
+def test_byline_rejects_words_after_office():
+    out = _fields("讲话\n市长 工作报告\n同志们：\n全市。")
+    assert out["speaker_name"] is None
+
+
+def test_bare_name_lines_next_to_the_dateline():
+    out = _fields("——2014年1月9日在七台河市第十届人民代表大会第三次会议上\n韩立华" + SALUTE)
+    assert out["speaker_name"] == "韩立华" and out["speaker_title"] is None
+    out = _fields("——在哈密市第二届人民代表大会第一次会议上\n吾拉木江·热依木\n（2022年1月11日）" + SALUTE)
+    assert out["speaker_name"] == "吾拉木江·热依木"
+    assert out["meeting"] == "哈密市第二届人民代表大会第一次会议" and out["delivered_on"] == dt.date(2022, 1, 11)
+    # a place name on its own line is not a speaker
+    out = _fields("——2014年1月9日在七台河市第十届人民代表大会第三次会议上\n七台河" + SALUTE)
+    assert out["speaker_name"] is None
+
+
+def test_dateline_and_byline_on_one_line():
+    out = _fields("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚" + SALUTE)
+    assert out["speaker_name"] == "赵刚" and out["speaker_title"] == "省长"
+    assert out["meeting"] == "陕西省第十四届人民代表大会第四次会议"
+
+
+def test_junk_is_never_a_title():
+    out = _fields("各位代表：\n现在我代表中华人民共和国国务院向第一届全国人民代表大会第三次会议提出关于1955年国家决算和1956年国家预算的报告，请予审查。")
+    assert out["title"] is None  # wikisource gwr_069 used to give `各位代表:`
+    out = _fields("一、去年\n去年，这里没有任何组织，也不可能找到能在广州做组织工作的人。")
+    assert out["title"] is None  # cpc_001 used to give `一、去年`
+    out = _fields("——2014年1月9日在七台河市第十届人民代表大会第三次会议上\n韩立华" + SALUTE)
+    assert out["title"] is None and out["page_title"] is None
+    out = _fields("把福建的现代化建设事业继续推向前进\n——2002年1月23日在福建省第九届人民代表大会第五次会议上的报告\n福建省人民政府省长 习近平" + SALUTE)
+    assert out["title"] == "把福建的现代化建设事业继续推向前进"
+    assert out["doc_type"] == "政府工作报告" and out["meeting"] == "福建省第九届人民代表大会第五次会议"
+
+
+def test_npc_resolution_title_from_its_opening_sentence():
+    text = ("第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，"
+            "同意报告提出的2024年经济社会发展的总体要求、政策取向和工作任务，决定批准这个报告。\n会议号召，全国各族人民更加紧密地团结。")
+    out = _fields(text, raw_text="第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的\n政府工作报告\n。会议充分肯定")
+    assert out["title"] == "第十四届全国人民代表大会第二次会议关于政府工作报告的决议"
+    assert out["doc_type"] == "决议" and out["speaker_name"] is None
+    assert out["meeting"] == "第十四届全国人民代表大会第二次会议" and out["admin_level"] == "national"
+    stated = "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n" + text
+    assert _fields(stated)["title"] == "第十四届全国人民代表大会第一次会议关于政府工作报告的决议"
+
+
+def test_budget_report_is_not_a_work_report():
+    budget = ("关于1955年国家决算和1956年国家预算的报告\n——1956年6月15日在第一届全国人民代表大会第三次会议上\n"
+              "国务院副总理兼财政部长 李先念\n各位代表：\n现在我代表中华人民共和国国务院提出关于国家预算的报告。全国。")
+    assert _fields(budget)["doc_type"] == "报告"
+    plan = ("关于第六个五年计划的报告\n——1982年11月30日在第五届全国人民代表大会第五次会议上\n国务院总理 赵紫阳\n"
+            "各位代表：\n全国。")
+    assert _fields(plan)["doc_type"] == "政府工作报告"
+
+
+def test_city_reports_resolve_to_the_city():
+    body = "贵阳要加快发展。全省上下，省委省政府。贵州发展。全省。贵州。"
+    out = _fields("政府工作报告\n（2014年1月24日在贵阳市第十三届人民代表大会第四次会议上）\n一、2013年工作回顾\n" + body)
+    assert out["meeting"] == "贵阳市第十三届人民代表大会第四次会议"
+    assert out["region"] == "贵州省贵阳市" and out["region_code"] == "520100"
+    out = _fields("政府工作报告\n各位代表：\n现在，我代表福州市人民政府，向大会报告政府工作。全省全省全省，福建福建，福州。")
+    assert out["region"] == "福建省福州市" and out["admin_level"] == "prefecture"
+    # 合肥 (jieba tags it a common noun) is the city's alias; 巢湖 is one of its county-level cities.
+    out = _fields("各位代表：\n现在，我代表市人民政府向大会报告工作。合肥加快发展，合肥强。巢湖市、巢湖旅游。全市上下。")
+    assert out["region"] == "安徽省合肥市" and out["region_code"] == "340100"
+    out = _fields("——2021年1月19日在州八届人大五次会议上\n州长 刘芳震\n各位代表：\n现在，我代表州人民政府向大会报告工作。"
+                  "恩施发展，恩施州，恩施。武汉、宜昌、武汉都是。全州上下。")
+    assert out["region"] == "湖北省恩施土家族苗族自治州" and out["region_code"] == "422800"
+
+
+def test_state_council_report_is_national():
+    out = _fields("各位代表：\n现在，我代表国务院，向大会报告政府工作。大庆油田，大庆，大庆精神。全国。香港。")
+    assert out["admin_level"] == "national" and out["region"] == "中华人民共和国"
+    assert out["doc_type"] == "政府工作报告"
+
+
+def test_alias_after_a_number_is_not_a_place():
+    rows = extract_mentions("d", "全州GDP突破千亿元大关，经济总量晋升全省第三位。")
+    assert not [r for r in rows if r["kind"] == "place" and r["text"] == "大关"]
+    assert [r for r in extract_mentions("d", "大关县加快发展。") if r["kind"] == "place"]
+
+
+def test_damaged_digits_flagged_against_the_documents_own_figures():
+    # seed 003: `220230亿元` (over any bound) and `42023亿元` (plausible nationally, absurd next to 30/1.2/7.2亿元)
+    text = ("我区今后五年投资要到达220230亿元，投资率要到达50%以上，现在要求60%，这样算起来今年要完成42023亿元以上。"
+            "增加涉案金额1.2亿元；增加涉案金额7.2亿元。企业欠款30亿元。")
+    by = {r["as_written"]: r for r in extract_figures("d", text, [])}
+    assert by["220230亿元"]["is_implausible"] and by["42023亿元"]["is_implausible"]
+    assert not by["30亿元"]["is_implausible"] and not by["7.2亿元"]["is_implausible"]
+    # a big figure next to figures of its own scale stays plausible
+    ok = {r["as_written"]: r for r in extract_figures("d", "地区生产总值14163亿元，财政收入1300亿元，投资5600亿元。", [])}
+    assert not ok["14163亿元"]["is_implausible"]
+
+
+def test_version_bumped():
+    assert E.EXTRACT_VERSION == "extract-1.1.0"
