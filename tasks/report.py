@@ -454,14 +454,18 @@ PALETTE = {"blue": "#3b6ea5", "red": "#b5473a", "orange": "#c7782a", "green": "#
 FS = 12  # base font size of chart text
 
 
+def _value_scale(items: list[tuple[str, float]]) -> tuple[list[float], float]:
+    """Axis ticks for the values and the top of the scale (integers get integer ticks)."""
+    integer = all(isinstance(v, int) for _, v in items)
+    ticks = nice_ticks(max((v for _, v in items), default=0), integer)
+    return ticks, ticks[-1]
+
+
 def hbar_chart(title: str, items: list[tuple[str, float]], x_label: str, y_label: str,
                color: str = "blue", fmt: Callable[[Any], str] = fmt_num, width: int = 860,
                chart_id: str = "") -> str:
     """Horizontal bars (categories with long, often Chinese, labels), values printed at bar ends."""
-    integer = all(isinstance(v, int) for _, v in items)
-    max_v = max((v for _, v in items), default=0)
-    ticks = nice_ticks(max_v, integer)
-    top_v = ticks[-1]
+    ticks, top_v = _value_scale(items)
     label_w = min(260.0, max((text_width(lbl, FS) for lbl, _ in items), default=40.0) + 10)
     value_w = max((text_width(fmt(v), FS - 1) for _, v in items), default=20.0) + 12
     left, right, top, bottom = 26 + label_w, max(40.0, value_w), 36, 46
@@ -506,10 +510,7 @@ def column_chart(title: str, items: list[tuple[str, float]], x_label: str, y_lab
                  color: str = "blue", fmt: Callable[[Any], str] = fmt_num, width: int = 860,
                  chart_id: str = "") -> str:
     """Vertical columns for ordered categories (years, cluster sizes), values printed above."""
-    integer = all(isinstance(v, int) for _, v in items)
-    max_v = max((v for _, v in items), default=0)
-    ticks = nice_ticks(max_v, integer)
-    top_v = ticks[-1]
+    ticks, top_v = _value_scale(items)
     n = max(1, len(items))
     tick_w = max((text_width(fmt(t), FS - 1) for t in ticks), default=10)
     left, right, top = 34 + tick_w, 16, 40
