@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.normalize import normalize_text  # noqa: E402
 
-DEFAULT = Path("/work/shared/corpus/real")
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 
 
 def main(argv: list[str]) -> int:
