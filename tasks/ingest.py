@@ -129,8 +129,9 @@ def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int 
 
     A file starts a new shard when the hash of its relative path hits 0 modulo the target size
     (like content-defined chunking), so the cut points depend only on the file's own name:
-    adding or removing files changes only the shard they fall in, and a crawler's new dated
-    folder forms shards of its own. A shard over `max_bytes` is split again at finer
+    adding or removing files changes only the shard they fall in. A new top-level folder (a
+    crawler's new dated folder) also starts a shard once the current one is a quarter full, so
+    new days form shards of their own. A shard over `max_bytes` is split again at finer
     boundaries (still name-based), so no shard ties up a worker for long.
     """
     ordered = sorted(files, key=lambda f: f.relpath)
@@ -148,12 +149,23 @@ def _boundary(f: InputFile, modulus: int) -> bool:
 def _cut(files: list[InputFile], modulus: int) -> Iterator[list[InputFile]]:
     current: list[InputFile] = []
     for f in files:
-        if current and _boundary(f, modulus):
+        if current and (_boundary(f, modulus) or _new_folder(current, f, modulus)):
             yield current
             current = []
         current.append(f)
     if current:
         yield current
+
+
+def _new_folder(current: list[InputFile], f: InputFile, modulus: int) -> bool:
+    """A new top-level folder (a crawler's new day) starts a shard once the current one holds a
+    quarter of the target, so tonight's pages do not re-run an old shard, and tiny days don't
+    make tiny shards."""
+    return len(current) >= max(1, modulus // 4) and _top_folder(f) != _top_folder(current[-1])
+
+
+def _top_folder(f: InputFile) -> str:
+    return f.relpath.split("/", 1)[0] if "/" in f.relpath else ""
 
 
 def _split_large(group: list[InputFile], modulus: int, max_bytes: int) -> list[list[InputFile]]:

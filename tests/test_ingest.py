@@ -217,11 +217,18 @@ def test_shards_are_stable_when_files_are_added():
     after = {p.shard_id: {f.relpath for f in p.files} for p in plan_shards(_files(new), target_docs=500)}
     assert len(before) > 3
     changed = {sid for sid in before if after.get(sid) != before[sid]}
-    # Only the shard that received 00017b.txt, and the last old shard, which the new folder's
-    # first files continue until their first boundary; every other shard is untouched.
+    # Only the shard that received 00017b.txt; the new day's folder forms shards of its own.
     receiving = next(sid for sid, members in after.items() if "2025/00017b.txt" in members)
-    last_old = max(before, key=lambda sid: max(before[sid]))
-    assert changed == {receiving, last_old}
+    assert changed == {receiving}
+    new_day = {f for members in after.values() for f in members if f.startswith("2026-11-21/")}
+    assert all(members <= new_day for sid, members in after.items() if members & new_day)
+
+
+def test_small_new_folders_join_the_last_shard_instead_of_making_tiny_ones():
+    files = [f"2025/{i:05d}.txt" for i in range(1000)] + [f"d{d:02d}/{i}.txt" for d in range(5) for i in range(10)]
+    plans = plan_shards(_files(files), target_docs=400)
+    assert all(len(p.files) >= 10 for p in plans)
+    assert sum(len(p.files) for p in plans) == len(files)
 
 
 def test_shards_respect_the_byte_cap():
