@@ -252,6 +252,8 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
         "shards": len(shard_ids),
         "workers": workers,
         "counts": counts,
+        "stages": _stage_counts(ingest=ingested, normalize=normalized, extract=extracted, signatures=signed,
+                                keywords=keyworded, export=exported, dedupe={"all": clustered}),
         "cache": _cache_report(ingested, normalized, extracted, signed, keyworded, exported),
         "timings": timings,
         "tables": tables,
@@ -360,6 +362,17 @@ def _counts(n_files: int, tables: dict, accounting: dict, normalized: dict, clus
         "flags": dict(sorted(sum((Counter(r.get("flags", {})) for r in normalized.values()), Counter()).items())),
         **{f"{t}_rows": v["rows"] for t, v in tables.items() if t not in ("documents", "rejects")},
     }
+
+
+def _stage_counts(**stages: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Each stage's counts summed over its shards (documents in and out, rejects, rows written)."""
+    out: dict[str, dict[str, int]] = {}
+    for stage, results in stages.items():
+        totals: Counter[str] = Counter()
+        for result in results.values():
+            totals.update({k: v for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)})
+        out[stage] = dict(sorted(totals.items()))
+    return out
 
 
 def _cache_report(*stages: dict[str, dict[str, Any]]) -> dict[str, int]:

@@ -78,6 +78,10 @@ def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["accepted"] == len(docs) and manifest["input_fingerprint"]
     assert set(manifest["timings"]) >= {"ingest", "normalize", "extract", "dedupe", "export"}
+    stages = manifest["stages"]
+    assert stages["ingest"]["docs"] + stages["ingest"]["rejects"] == counts["discovered"]
+    assert stages["normalize"]["docs"] == stages["export"]["documents"] == counts["accepted"]
+    assert stages["normalize"]["rejects"] == 1  # nav.txt: too short once the chrome is gone
 
 
 def test_traditional_pages_are_read_as_simplified(samples, tmp_path):
