@@ -63,6 +63,16 @@ TITLES_2026 = {
     "辽宁省": "2026年辽宁省政府工作报告", "重庆市": "2026年重庆市政府工作报告", "陕西省": "陕西省2026年政府工作报告",
     "青海省": "政府工作报告", "黑龙江省": "2026年黑龙江省政府工作报告",
 }
+# File-name years that contradict the schema (year = delivered_on's year), checked by eye against the text's own
+# dateline: two December sessions filed under the next year, and two Sichuan files that hold the following year's
+# report (the 2018 file is the report `在四川省第十三届人民代表大会第二次会议上(2019年1月14日)` reviewing 2018, the
+# 2019 file the one `2020年5月9日在四川省第十三届人民代表大会第三次会议上`).
+YEAR_BY_EYE = {
+    "主要城市__哈尔滨市__2008.txt": 2007,  # `2007年12月12日在哈尔滨市第十三届人民代表大会第二次会议上`
+    "主要城市__长沙市__2013.txt": 2012,  # `2012年12月30日在长沙市第十四届人民代表大会第一次会议上`
+    "省自治区__四川省__2018.txt": 2019,
+    "省自治区__四川省__2019.txt": 2020,
+}
 NOT_IN_TEXT: dict[str, int] = {}
 
 
@@ -146,6 +156,8 @@ def lawtext_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         m = FM_NAME_OFFICE_RE.match(title)
         if m:
             label["speaker_name"] = m.group(1)
+        if p.name in YEAR_BY_EYE:
+            label["year"] = YEAR_BY_EYE[p.name]
         _keep_stated(label, raw)
         cases.append((p.name, raw, label))
     return cases

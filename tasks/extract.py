@@ -27,6 +27,7 @@ from tasks.extract_text import (
     SALUTATION_RE,
     YEAR_RE,
     clean_line,
+    cn_int,
     find_date,
     is_byline_name,
     is_name,
@@ -35,7 +36,7 @@ from tasks.extract_text import (
     to_half,
 )
 
-EXTRACT_VERSION = "extract-1.1.0"
+EXTRACT_VERSION = "extract-1.2.0"
 
 __all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "term_counts", "idf_table", "top_keywords"]
 
@@ -101,7 +102,9 @@ SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
 SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
 WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
-DASH_DATE_RE = re.compile(r"^[—\-─–－]{1,3}\s*")
+DASH_DATE_RE = re.compile(r"^[—\-─–－―]{1,3}\s*")
+# `(2022年12月30日在毕节市第三届人民代表大会第二次会议上)`: a parenthesized dateline too long for PAREN_DATE_RE.
+PAREN_OPEN_RE = re.compile(r"^[（(]\s*")
 PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
 
 # ---------------------------------------------------------------- meeting
@@ -275,6 +278,11 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         rest = line[e:].strip()
         pre = line[:s]
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
+            return d, i
+        if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
+            return d, i
+        # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过`: the date the congress adopted the report.
+        if DASH_DATE_RE.match(pre) and DASH_DATE_RE.sub("", pre).strip() == "" and re.search(r"会议通过$", rest):
             return d, i
         m = PAREN_DATE_RE.match(to_half(line))
         if m and find_date(m.group(1)):
@@ -503,7 +511,114 @@ def _report_year(text: str) -> int | None:
     m = REVIEW_YEAR_RE.search(text[:5000])
     if m:
         cands.append(int(m.group(1)) + 1)
-    return max(cands) if cands else None
+    return max(cands) if cands else _text_year(text)
+
+
+# ---- text evidence for a report's year when no date, title or `YYYY年工作回顾` states it
+CN_YEAR_RE = re.compile(r"[〇零○ＯО一二三四五六七八九]{4}(?=\s*年)")
+# `2013年是全面贯彻落实党的十八大精神的开局之年 … 做好今年…`: a sentence-initial `YYYY年是` tied to 今年 nearby.
+YEAR_IS_RE = re.compile(r"(?:^|[。！!；\n])[^。！!\n]{0,6}?(?<!\d)((?:19|20)\d{2})年[，,]?(?:是|，是)")
+# … or to this year's programme (`2003年是…第一年…全市工作总的要求是`).
+THIS_YEAR_CUE_RE = re.compile(r"今年|工作总的要求|工作的总体要求|工作总体要求")
+# The year just reviewed: `在刚刚过去的1987年` -> that year + 1.
+LAST_YEAR_EQ_RE = re.compile(r"刚刚过去的((?:19|20)\d{2})年")
+# A heading announcing this year's work (`二、今年主要任务`, `三、2011年的工作`, `二、2005年工作总体部署`).
+THIS_YEAR_HEAD_RE = re.compile(r"^[一二三四五六七八九十]+、\s*今年[^\n]{0,12}$", re.M)
+YEAR_WORK_HEAD_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$", re.M)
+# The plan or budget a report presents: `一九八六年的国民经济和社会发展计划草案`, `1956年的国家预算`,
+# `1987年经济体制改革的主要任务`, `2006年国民经济和社会发展的主要预期目标`.
+PLAN_YEAR2_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})年度?(?:的)?(?:国民经济(?:和社会发展)?(?:的)?(?:计划|主要预期目标)|国家预算|"
+    r"[^，。\n\d年]{0,8}?的主要任务|工作(?:总体)?部署)"
+    r"|做好((?:19|20)\d{2})年(?:的)?(?:各项)?(?:政府)?工作")  # `必须扎实做好2011年各项工作`
+# A current-year estimate in a report given late in the year (`一九五四年预计现代工业的总产值`).
+YEAR_EST_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?预计")
+CN_ORD = r"[一二三四五六七八九十]{1,3}"
+NPC_RE = re.compile(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人民代表大会|全国人大|人大)第?({CN_ORD})次会议")
+CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
+# National People's Congress sessions that heard a government work report (term, session) -> year.
+NPC_SESSION_YEAR = {
+    (1, 1): 1954, (1, 2): 1955, (1, 3): 1956, (1, 4): 1957, (1, 5): 1958,
+    (2, 1): 1959, (2, 2): 1960, (2, 3): 1962, (2, 4): 1963, (3, 1): 1964, (4, 1): 1975,
+    (5, 1): 1978, (5, 2): 1979, (5, 3): 1980, (5, 4): 1981, (5, 5): 1982,
+    **{(t, n): 1983 + 5 * (t - 6) + n - 1 for t in range(6, 16) for n in range(1, 6)},
+}
+CPC_CONGRESS_YEAR = {8: 1956, 9: 1969, 10: 1973, 11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002,
+                     17: 2007, 18: 2012, 19: 2017, 20: 2022}
+
+
+def _digit_years(text: str) -> str:
+    """`一九五六年` -> `1956年` (same length, so offsets stay put)."""
+    def conv(m: re.Match) -> str:
+        v = cn_int(m.group(0))
+        return str(v) if v is not None and 1800 <= v <= 2100 else m.group(0)
+
+    return CN_YEAR_RE.sub(conv, text)
+
+
+def _npc_year(m: re.Match) -> int | None:
+    return NPC_SESSION_YEAR.get((cn_int(m.group(1)) or 0, cn_int(m.group(2)) or 0))
+
+
+def _session_year(text: str) -> int | None:
+    """A national report's year from the congress it addresses (`向第六届全国人民代表大会第一次会议作政府工作报告`,
+    `九届全国人大一次会议将要进行政府换届`), or one held last year (`从去年9月第五届全国人民代表大会第三次会议`,
+    `去年召开的党的第十一次全国代表大会`) + 1, or the session five years back (`第八届…第一次会议以来的五年`) + 5."""
+    for m in NPC_RE.finditer(text[:40000]):
+        y = _npc_year(m)
+        if y is None:
+            continue
+        before, after = text[max(0, m.start() - 16):m.start()], text[m.end():m.end() + 24]
+        if "去年" in before[-12:]:
+            return y + 1
+        if re.search(r"(?:^|[，。\n])(?:[^，。\n]{0,12}?向|我们|在这次)$", before) and m.start() < 600:
+            return y
+        if re.match(r"[，,]?到(?:这次|本次)(?:大会|会议)[^。]{0,8}?(?:已经)?(?:整整)?过(?:去)?了?五年", after):
+            return y + 5  # `从第七届全国人民代表大会第一次会议，到这次大会的召开，已经整整过了五年`
+        if re.match(r"(?:将要|将)(?:进行|选举)|(?:开幕|召开)之际", after):
+            return y
+        if re.match(r"以来的五年", after):
+            return y + 5
+    for m in CPC_RE.finditer(text[:40000]):
+        y = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)
+        if y is not None and re.search(r"去年(?:召开|举行)的$", text[max(0, m.start() - 8):m.start()]):
+            return y + 1
+    return None
+
+
+def _text_year(text: str) -> int | None:
+    """The year a report speaks in, from its own words: this year's work tied to a stated year, else the plan or
+    budget it presents; national reports first by the congress session they address."""
+    t = _digit_years(text[:60000])
+    if "国务院" in t[:5000] or "中央人民政府" in t[:5000] or "全国人民代表大会" in t[:600]:
+        y = _session_year(t)
+        if y is not None:
+            return y
+    m = LAST_YEAR_EQ_RE.search(t)
+    if m:
+        return int(m.group(1)) + 1
+    for m in YEAR_IS_RE.finditer(t):
+        near = t[max(0, m.start() - 40):m.end() + 160]
+        if THIS_YEAR_CUE_RE.search(near) and "去年" not in t[m.start():m.end() + 40]:
+            return int(m.group(1))
+    for h in THIS_YEAR_HEAD_RE.finditer(t):
+        y = YEAR_RE.search(t[h.end():h.end() + 40])
+        if y:
+            return int(y.group(1))
+    m = YEAR_WORK_HEAD_RE.search(t)
+    if m:
+        return int(m.group(1))
+    votes = Counter(int(m.group(1) or m.group(2)) for m in PLAN_YEAR2_RE.finditer(t))
+    if votes:
+        plan = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        # A report given late in the year presents next year's plan against this year's estimates
+        # (`1981年国民经济计划…比1980年预计增长5.5%`): its own year is the estimated one.
+        est = Counter(int(m.group(1)) for m in YEAR_EST_RE.finditer(t))
+        if est and max(est.items(), key=lambda kv: (kv[1], kv[0]))[0] == plan - 1:
+            return plan - 1
+        return plan
+    return None
 
 
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
@@ -646,7 +761,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if m:
                 year = int(m.group(1))
                 break
-    if year is None and out["doc_type"] in ("政府工作报告", None):
+    if year is None and out["doc_type"] in ("政府工作报告", "报告", None):
         year = _report_year(text)
     out["year"] = year
     out["source_site"] = _source_site(chrome, ptitle, url)

@@ -362,4 +362,96 @@ def test_damaged_digits_flagged_against_the_documents_own_figures():
 
 
 def test_version_bumped():
-    assert E.EXTRACT_VERSION == "extract-1.1.0"
+    assert E.EXTRACT_VERSION == "extract-1.2.0"
+
+
+# ---------------------------------------------------------------- dates and years stated only in the text
+
+GREET = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"
+
+
+def test_long_paren_dateline_with_meeting():
+    # 毕节 2023 (lawtext): the dateline sits in parentheses, too long for the short `(2012年6月15日)` form
+    out = _fields("(2022年12月30日在毕节市第三届人民代表大会第二次会议上)\n毕节市人民政府市长 吴东来\n" + GREET)
+    assert out["delivered_on"] == dt.date(2022, 12, 30) and out["year"] == 2022
+
+
+def test_horizontal_bar_dash_dateline():
+    # 2026 青海 scraped page: `――` is U+2015, not an em dash
+    out = _fields("政府工作报告\n――2026年1月27日在青海省第十四届人民代表大会第四次会议上\n省长 罗东川\n" + GREET)
+    assert out["delivered_on"] == dt.date(2026, 1, 27) and out["year"] == 2026
+
+
+def test_adoption_dateline():
+    out = _fields("——2020年1月9日丹东市第十六届人民代表大会第三次会议通过\n丹东市人民政府市长 张淑萍\n" + GREET)
+    assert out["delivered_on"] == dt.date(2020, 1, 9)
+    # a date inside a sentence is not a dateline
+    assert _fields("讲话\n——去年1月9日会议通过的方案\n" + GREET)["delivered_on"] is None
+
+
+def _year(body: str) -> int | None:
+    return _fields(GREET + body)["year"]
+
+
+def test_year_from_this_years_opening_sentence():
+    # gwr 2013: `YYYY年是…` followed by `今年工作的总体要求`
+    assert _year("2013年是全面贯彻落实党的十八大精神的开局之年，是实施“十二五”规划承前启后的关键一年。\n"
+                 "今年工作的总体要求是：深入学习和全面贯彻落实党的十八大精神。") == 2013
+    # 天津 2003: tied to `全市工作总的要求` instead of 今年
+    assert _year("2003年是全面贯彻落实党的十六大精神的第一年，也是实现我市“三步走”战略第一步目标的重要一年。"
+                 "全市工作总的要求是：以邓小平理论和“三 个代表”重要思想为指导。") == 2003
+    # a reviewed year (`2012年是…极不平凡的一年`) with no tie to this year says nothing
+    assert _year("2012年是极不平凡的一年。全市经济平稳增长。") is None
+
+
+def test_year_from_this_year_heading():
+    # gwr 2006: `二、今年主要任务` then `2006年是…`
+    assert _year("二、今年主要任务\n2006年是实施“十一五”规划的第一年，改革发展稳定的任务十分繁重。") == 2006
+
+
+def test_year_from_year_work_heading():
+    assert _year("三、2011年的工作\n全省经济。") == 2011  # gwr 2011
+    assert _year("二、1992年政府工作总的要求\n全省经济。") == 1992  # 浙江 1992
+
+
+def test_year_from_plan_or_budget_presented():
+    assert _year("国务院经过认真研究，确定1987年经济体制改革的主要任务是：以增强企业活力为中心。") == 1987  # gwr 1987
+    assert _year("二、1956年的国家预算\n预算。") == 1956  # gwr 1956
+    assert _year("完成“十二五”各项目标任务，必须扎实做好2011年各项工作，确保开好局、起好步。") == 2011  # 湖南 2011
+    assert _year("三、2012年工作部署 今年是新一届政府履职尽责、实现未来五年目标的起始之年。") == 2012  # 珠海 2012
+    # gwr 1986: Chinese-numeral years
+    assert _year("根据这些要求，国务院已经拟定一九八六年的国民经济和社会发展计划草案，请各位代表一并审议。") == 1986
+
+
+def test_late_year_report_takes_the_estimated_year():
+    # gwr 1980 (Aug 1980): presents the 1981 plan against 1980's estimates
+    body = ("二、1981年国民经济计划的任务和主要指标\n根据上述要求，1981年国民经济计划主要指标安排如下。\n"
+            "工农业总产值，比1980年预计增长5.5％，其中，农业总产值增长4％，工业总产值增长6％。")
+    assert _year(body) == 1980
+    # a plan presented without current-year estimates keeps the plan's year
+    assert _year("二、1981年国民经济计划的任务和主要指标\n根据上述要求，1981年国民经济计划主要指标安排如下。") == 1981
+
+
+def test_year_from_national_congress_session():
+    nat = "各位代表：\n"
+    f = lambda body: _fields(nat + body)["year"]  # noqa: E731
+    assert f("我代表国务院，向第六届全国人民代表大会第一次会议作政府工作报告，请予审议。") == 1983  # gwr 1983
+    assert f("我代表国务院报告工作。\n从去年9月第五届全国人民代表大会第三次会议到现在，已经过去了一年零两个月。") == 1981
+    assert f("我代表国务院报告工作。\n去年举行的六届人大一次会议曾经指出思想文化领域要批评资产阶级自由化倾向。") == 1984
+    assert f("国务院报告。\n1 9 9 8年是全面贯彻中国共产党第十五次全国代表大会精神的第一年。"
+             "九届全国人大一次会议将要进行政府换届。") == 1998  # gwr 1998 (spaced digits)
+    assert f("我代表国务院报告。\n从第七届全国人民代表大会第一次会议，到这次大会的召开，已经整整过去了五年。") == 1993
+    assert f("我代表国务院报告。\n去年召开的党的第十一次全国代表大会，对我们党同“四人帮”的斗争，作了全面的总结。") == 1978
+    # a provincial congress is not the national one; an unknown session gives nothing
+    assert f("我代表国务院报告。\n去年举行的省六届人大一次会议。") is None
+    assert f("我代表国务院报告。\n去年举行的九十九届人大九次会议。") is None
+
+
+def test_year_from_the_year_just_past():
+    assert _fields("各位代表：\n国务院。\n这里还要着重指出的是，在刚刚过去的1987年，我国国民经济的发展继续保持了良好势头。")["year"] == 1988
+
+
+def test_report_year_bad_input():
+    for bad in ("", "年", "一九年", "〇〇〇〇年是", "刚刚过去的年", "第届全国人大第次会议", "今年" * 50, "\x00" * 10):
+        E._text_year(bad)
+        E._report_year(bad)
