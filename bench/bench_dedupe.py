@@ -306,7 +306,6 @@ def main() -> None:
         run_tool(args.run_tool, args.devset, args.out)
         return
 
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from bench import devset_dedupe as dev

@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     normalize_text(texts[0])  # warm-up: OpenCC, pypinyin dictionaries
     best = float("inf")
     flags: Counter = Counter()
-    for round_ in range(3):
+    for _ in range(3):
         start = time.perf_counter()
         results = [normalize_text(t) for t in texts]
         best = min(best, time.perf_counter() - start)

@@ -137,7 +137,7 @@ def _print_summary(console, summary: dict[str, Any], seconds: float) -> None:
     table.add_row("discovered", f"{c['discovered']:,} documents in {c['discovered_files']:,} files")
     table.add_row("accepted", f"{c['accepted']:,}")
     table.add_row("rejected", f"{c['rejected']:,}" + "".join(f"\n  {r}: {n:,}" for r, n in c["rejected_by_reason"].items()))
-    table.add_row("accounting", f"discovered = accepted + rejected ✓")
+    table.add_row("accounting", "discovered = accepted + rejected ✓")
     table.add_row("duplicates", f"{c.get('duplicates') or 0:,} documents in {c.get('clusters') or 0:,} clusters "
                                 f"({', '.join(f'{k}: {v}' for k, v in c.get('duplicate_reasons', {}).items()) or 'none'})")
     cache = summary.get("cache", {})

@@ -65,7 +65,7 @@ def output_lock(out_dir: str | os.PathLike, wait_seconds: float = 0.0) -> Iterat
         fh.close()
 
 
-def merge_tables(paths: list[str], target: pa.Schema, sort_by: list[str]) -> pa.Table:
+def merge_tables(paths: list[str], target: pa.Schema) -> pa.Table:
     tables = [read_table(p).cast(target) for p in paths if Path(p).exists()]
     if not tables:
         return target.empty_table()
@@ -92,7 +92,7 @@ def build_release(
             for table in tables:
                 src = Path(export_dir) / f"{table}.parquet"
                 _link(src, tmp / table / f"part-{shard_id}.parquet")
-        rejects = merge_tables(reject_files, schema.REJECTS, schema.SORT_KEYS["rejects"])
+        rejects = merge_tables(reject_files, schema.REJECTS)
         write_table(rejects, tmp / "rejects" / "part-0.parquet", schema.SORT_KEYS["rejects"])
         dups = read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
         write_table(dups, tmp / "duplicates" / "part-0.parquet", schema.SORT_KEYS["duplicates"])

@@ -12,7 +12,6 @@ character, no per-sentence parser.
 from __future__ import annotations
 
 import importlib.util
-import os
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -124,7 +123,7 @@ def load_gazetteer() -> Gazetteer:
         data = z.read(z.namelist()[0]).decode("utf-8")
     tags = _common_words()
     aliases: list[tuple[str, Division]] = []
-    prov = city = county = None
+    prov = city = None
     prov_div = city_div = county_div = None
     for line in data.split("\n"):
         if line.startswith("\t\t\t\t") or not line.strip():
@@ -139,7 +138,6 @@ def load_gazetteer() -> Gazetteer:
             continue
         name, code, alias = parts
         if line.startswith("\t\t"):
-            county = name
             county_div = Division(name, code, COUNTY, prov, city, name)
             if any(w in name for w in _ZONE_WORDS):
                 county_div = Division(name, code, COUNTY, prov, city, name, status="zone")
@@ -153,7 +151,7 @@ def load_gazetteer() -> Gazetteer:
                 if len(a) >= 2 and a != name and tags.get(a) in _NAME_POS and name not in _GENERIC_FULL:
                     aliases.append((a, county_div))
         elif line.startswith("\t"):
-            city, county = name, None
+            city = name
             if "直辖" in name:
                 city_div = None
                 continue
@@ -166,7 +164,7 @@ def load_gazetteer() -> Gazetteer:
                 if len(a) >= 2 and a != name and (tags.get(a) not in _COMMON_POS or a not in _PREFECTURE_ALIAS_WORDS):
                     aliases.append((a, city_div))
         else:
-            prov, city, county = name, None, None
+            prov, city = name, None
             prov_div = Division(name, code, PROVINCE, name, None, None)
             gz.by_code[code] = prov_div
             _add(gz, name, prov_div)

@@ -195,7 +195,6 @@ def _num_value(num: str, mag: str | None, unit: str) -> tuple[float | None, bool
 
 def extract_figures(doc_id: str, text: str, sections: list[dict], national: bool = False) -> list[dict]:
     rows = []
-    sent_start = 0
     for sm in SENT_SPLIT_RE.finditer(text):
         sent = sm.group(0)
         if not sent.strip():
@@ -247,7 +246,6 @@ def extract_figures(doc_id: str, text: str, sections: list[dict], national: bool
                 "is_implausible": implausible,
                 "start": start,
             })
-        sent_start = sm.end()
     _flag_outliers(rows)
     return rows
 
@@ -263,7 +261,7 @@ def _flag_outliers(rows: list[dict]) -> None:
     for r in rows:
         if r["value"] is not None and r["unit"] in OUTLIER_UNITS:
             by_unit.setdefault(r["unit"], []).append(r)
-    for unit, rs in by_unit.items():
+    for rs in by_unit.values():
         sane = [r for r in rs if not r["is_implausible"]]
         for r in sane:
             num = re.match(r"\d+", r["as_written"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import errno
 import gzip
+import hashlib
 import io
 import json
 import posixpath
@@ -190,7 +191,7 @@ def _shard_id(group: list[InputFile]) -> str:
 def fingerprint(path: str) -> tuple[str | None, int, str | None]:
     """sha256 of the bytes; (None, 0, error) when the file cannot be read for a lasting reason."""
     try:
-        h = _sha256()
+        h = hashlib.sha256()
         size = 0
         with fsspec.open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -201,12 +202,6 @@ def fingerprint(path: str) -> tuple[str | None, int, str | None]:
         if not _is_lasting(exc):
             raise
         return None, 0, _describe_os_error(exc)
-
-
-def _sha256():
-    import hashlib
-
-    return hashlib.sha256()
 
 
 _LASTING_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP}
