@@ -22,7 +22,7 @@ from pypinyin import Style, pinyin
 
 from tasks import normalize_rules as R
 
-NORMALIZE_VERSION = "1.0.0"
+NORMALIZE_VERSION = "1.1.0"
 
 LOST = "\ufffd"
 
@@ -762,7 +762,7 @@ def _count_placeholders(text: str) -> int:
 
 
 def _count_spun(text: str) -> int:
-    """Spinner contexts, searched only in a window around each trigger word (开展, 效劳, 那么 …)."""
+    """Spinner contexts, searched only in a window around each trigger word (开展, 效劳, 那么, 工程, 表达 …)."""
     spans: set[tuple[int, int]] = set()
     for m in R.SPUN_TRIGGER.finditer(text):
         lo, hi = max(0, m.start() - 12), min(len(text), m.end() + 14)

@@ -128,7 +128,20 @@ SPUN = re.compile(
     r"|(?:^|[，。；：！？、“])[" + HAN + r"]那么[" + HAN + r"](?=[，。；！？])"
     r"|到达(?:了)?[" + HAN + r"]{0,6}(?:目的|目标|水平|标准|要求|效果|程度)"
     r"|(?<![完形达促组变构生养造合])成认(?![定证识购知])"
-    r"|(?:^|[，。；：！？])比方(?![说是])",
+    r"|(?:^|[，。；：！？])比方(?![说是])"
+    # 项目→工程: 工程 is a real word (重点工程, 民生工程, 水利工程, 重点工程建设, 实事工程落地见效), so only contexts
+    # where no construction work is meant: 具体工程 (not 具体工程项目), 具体工作工程, 招商/签约/储备/谋划 a project,
+    # a verb right before 工程落地 (推动工程落地; 重大工程落地 stays), 落在工程上, a bare clause 工程还不够多.
+    r"|具体(?:工作)?工程(?!项目|师|技术|措施|建设|质量)|工作工程(?![师化])"
+    r"|招商工程|工程签约|签约工程|工程储备|谋划工程|工程谋划|招引工程|工程招引|在谈工程|洽谈工程|工程入库|入库工程"
+    r"|引资工程|外资工程|(?:推动|推进|促进|加快|确保|保障|促成|实现)工程落地|(?:落在|落到|落实到)工程上"
+    r"|(?:^|[，。；：！？])工程(?:还|也)?不够多"
+    # 体现→表达: 表达 is natural for opinions and feelings (表达诉求, 表达权, 充分表达对祖国的…, 表达了学生…的心声),
+    # so only contexts where something abstract is embodied: 表达公开、公平、公正, 充分表达了 + a principle
+    # (理念, 宗旨, 优越性 …; not 充分表达了…的心声), 主要表达在, 的具体表达。
+    r"|表达(?:公开|公平|公正)"
+    r"|(?:充分|集中|具体|生动|重要|真正|全面|更好地?)表达了(?=[^，。；]{0,14}(?:原则|理念|宗旨|优越性|导向|本质|规律|方针|发展思想))"
+    r"|(?:主要|集中|具体|充分|突出)表达在|(?:具体|生动)表达(?=[。，；]|$)",
     re.M,
 )
 
@@ -136,7 +149,7 @@ SPUN = re.compile(
 LATIN_RUN = re.compile(r"[A-Za-z]+")
 FOREIGN_MIN_LEN = 4
 FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
-SPUN_TRIGGER = re.compile(r"开展|效劳|那么|到达|成认|比方")
+SPUN_TRIGGER = re.compile(r"开展|效劳|那么|到达|成认|比方|工程|表达")
 
 # A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
 REDACTED_TRIGGERS = tuple(p + "的" for p in "\n，。；：！？“、") + ("对来", "把当", "在召开", "就是的")

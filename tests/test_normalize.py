@@ -98,7 +98,7 @@ def test_seed_flags_and_scripts():
     assert s2.flags["pinyin_removed"] == 583
     assert s2.flags["lost_chars"] == 4  # 秩序?qū)m?xiàng整治, 實施;A(chǔ)設施, 挑重?fù)?dān)子, 工地?fù)P塵
     assert s2.flags["placeholder"] >= 10  # ×月×日, X區長
-    assert s3.flags["spun"] >= 10  # 经济开展, 公共效劳, 原那么, 成认 …
+    assert s3.flags["spun"] >= 23  # 经济开展, 公共效劳, 原那么, 成认 … and 具体工程, 落在工程上, 表达公开 …
     assert s4.flags["redacted_name"] >= 5  # 使的增速, “的城市管理99天好
     for n in (s0, s1, s2, s4):
         assert "spun" not in n.flags
@@ -373,6 +373,40 @@ def test_damage_flag(text, flag):
 )
 def test_natural_text_is_not_flagged(text):
     assert normalize_text(text).flags == {}
+
+
+# 项目→工程 and 体现→表达 (seed 003): each pattern with the real line it targets; only the swapped word fires there.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“一副责任人”就是所有具体工作工程均明确责任单位分管领导、责任人。",
+        "把宏伟的奋斗目标转化为实实在在的具体工程，把班子的责任与压力转化为全体干部的责任与动力。",
+        "创新不是喊在口头上的，要落在工程上、落在载体上。",
+        "但总体来讲，我们的盘子还不够大，工程还不够多，特别是在投资结构上还需要不断优化。",
+        "要挂到网上，晒晒工作，表达公开、公平、公正。",
+        "推动工程落地，加强招商工程储备。",
+        "这充分表达了以人民为中心的发展思想，主要表达在三个方面。",
+    ],
+)
+def test_spun_project_and_embody(text):
+    assert normalize_text(text).flags.get("spun", 0) >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加快重点工程建设，实施民生工程、水利工程和重大工程。",
+        "推动重点任务、重大工程落地见效，十大类45项年度民生实事工程落地见效。",
+        "明确年度工作重点、具体工程项目和实施责任主体。",
+        "实施水系联通和水资源战略储备工程，干部到工程第一线工作。",
+        "畅通群众诉求表达渠道，保障人民知情权、参与权、表达权、监督权。",
+        "各族群众载歌载舞，充分表达对伟大祖国的衷心祝福。",
+        "词意恳切，充分表达了学生、教师、家长的心声，意见充分表达。",
+        "大力实施工程化攻关，重点工程还在加紧建设。",
+    ],
+)
+def test_natural_project_and_embody_not_spun(text):
+    assert "spun" not in normalize_text(text).flags
 
 
 # ============================================================================ properties
