@@ -38,6 +38,7 @@ COMPARE_PYTHON = os.environ.get("JIANGHUA_COMPARE_PYTHON", "/work/venv-compare/b
 
 # --- evaluation ---------------------------------------------------------------------------------
 
+
 def _pairs(n: int) -> int:
     return n * (n - 1) // 2
 
@@ -73,8 +74,9 @@ def recall_by_damage(pred: dict[str, str], truth: dict[str, str], damage: dict[s
 _CITY_YEAR = re.compile(r"lawtext__gov/(.+?)__(.+?)__(\d{4})")
 
 
-def forbidden_merges(pred: dict[str, str], truth: dict[str, str], source: dict[str, str],
-                     template_pairs: set[frozenset]) -> dict[str, list]:
+def forbidden_merges(
+    pred: dict[str, str], truth: dict[str, str], source: dict[str, str], template_pairs: set[frozenset]
+) -> dict[str, list]:
     """Merged pairs of different speeches that must never merge: a region's years, templates."""
     by_cluster = defaultdict(list)
     for d in truth:
@@ -124,19 +126,26 @@ def report(name: str, pred, truth, damage, source, template_pairs) -> dict:
     per = recall_by_damage(pred, truth, damage)
     bad = forbidden_merges(pred, truth, source, template_pairs)
     print(f"\n== {name}")
-    print(f"pairwise precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  F1 {scores['f1']:.4f}"
-          f"  (true pairs {scores['true_pairs']}, predicted pairs {scores['predicted_pairs']})")
+    print(
+        f"pairwise precision {scores['precision']:.4f}  recall {scores['recall']:.4f}  F1 {scores['f1']:.4f}"
+        f"  (true pairs {scores['true_pairs']}, predicted pairs {scores['predicted_pairs']})"
+    )
     print("recall per damage: " + "  ".join(f"{k} {v:.3f}" for k, v in per.items()))
     print(f"merged region-years: {len(bad['region_years'])}  merged template-similar: {len(bad['templates'])}")
     for a, b in false_pairs(pred, truth, source, 8):
         print(f"  false merge: {a} ~ {b}")
     for a, b in missed_pairs(pred, truth, damage, 8):
         print(f"  missed: {a} ~ {b}")
-    return {"scores": scores, "recall_by_damage": per, "region_years": len(bad["region_years"]),
-            "templates": len(bad["templates"])}
+    return {
+        "scores": scores,
+        "recall_by_damage": per,
+        "region_years": len(bad["region_years"]),
+        "templates": len(bad["templates"]),
+    }
 
 
 # --- running jianghua ---------------------------------------------------------------------------
+
 
 def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
     import pyarrow.parquet as pq
@@ -159,8 +168,10 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
     t_cluster = time.perf_counter() - t0
     again, _ = dedupe.cluster_documents(files, None, str(workdir / "state-again"))
     print(f"signatures: {n} docs, {mb:.1f} MB in {t_sig:.1f} s = {mb / t_sig:.1f} MB/s (one process)")
-    print(f"cluster_documents: {t_cluster:.1f} s; clusters {len(set(assignments.column('cluster_id').to_pylist()))},"
-          f" duplicate rows {dups.num_rows}; identical on re-run: {again.equals(assignments)}")
+    print(
+        f"cluster_documents: {t_cluster:.1f} s; clusters {len(set(assignments.column('cluster_id').to_pylist()))},"
+        f" duplicate rows {dups.num_rows}; identical on re-run: {again.equals(assignments)}"
+    )
     pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist()))
     # incremental: first half of the shards, then all of them on top of its state (the flow passes
     # every shard's signature file on every run; only the new documents are examined)
@@ -180,14 +191,20 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
     present = set(third.column("doc_id").to_pylist())
     gone = set(final) - present
     pointers = {p for p in third.column("dup_of").to_pylist() + dup3.column("matched_with").to_pylist() if p}
-    kept = sum(1 for d in present if final[d] == dict(zip(third.column("doc_id").to_pylist(),
-                                                          third.column("cluster_id").to_pylist()))[d])
-    print(f"first shard removed: {t_rm:.1f} s; {len(gone)} documents gone, returned rows pointing at a removed "
-          f"document: {len(pointers - present)}; cluster ids kept {kept}/{len(present)}")
+    kept = sum(
+        1
+        for d in present
+        if final[d] == dict(zip(third.column("doc_id").to_pylist(), third.column("cluster_id").to_pylist()))[d]
+    )
+    print(
+        f"first shard removed: {t_rm:.1f} s; {len(gone)} documents gone, returned rows pointing at a removed "
+        f"document: {len(pointers - present)}; cluster ids kept {kept}/{len(present)}"
+    )
     return pred, final, {"signatures": t_sig, "cluster": t_cluster}
 
 
 # --- comparison tools (run inside /work/venv-compare) -------------------------------------------
+
 
 def run_tool(tool: str, devset: str, out: str) -> None:
     """Entry point in the compare venv: cluster the dev set with a tool's default MinHash."""
@@ -211,21 +228,32 @@ def _datatrove(ids, texts, chinese: bool = False) -> dict[str, str]:
     version datatrove's `processing` extra pins; xxhash 4 refuses the str datatrove hashes).
     chinese=True only switches the word tokenizer to Chinese (spaCy + jieba words), nothing else."""
     from datatrove.data import Document
-    from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
-                                                  MinhashDedupSignature)
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupSignature,
+    )
 
     work = tempfile.mkdtemp(prefix="dt-")
     cfg = MinhashConfig()  # defaults: 5-gram word shingles, 14 buckets x 8 hashes
     docs = [Document(text=t, id=str(i)) for i, t in enumerate(texts)]
     # Languages.chinese ("zho") maps to a whitespace tokenizer; only "zho_Hani" / "cmn" segment words (jieba)
     language = {"language": "zho_Hani"} if chinese else {}
-    MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg, **language).run(iter(docs), rank=0,
-                                                                                    world_size=1)
+    MinhashDedupSignature(output_folder=f"{work}/sigs", config=cfg, **language).run(iter(docs), rank=0, world_size=1)
     for b in range(cfg.num_buckets):
-        list(MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets", config=cfg).run(
-            rank=b, world_size=cfg.num_buckets) or [])
-    list(MinhashDedupCluster(input_folder=f"{work}/buckets", output_folder=f"{work}/remove_ids", config=cfg,
-                             save_cluster_id=True).run() or [])
+        list(
+            MinhashDedupBuckets(input_folder=f"{work}/sigs", output_folder=f"{work}/buckets", config=cfg).run(
+                rank=b, world_size=cfg.num_buckets
+            )
+            or []
+        )
+    list(
+        MinhashDedupCluster(
+            input_folder=f"{work}/buckets", output_folder=f"{work}/remove_ids", config=cfg, save_cluster_id=True
+        ).run()
+        or []
+    )
     return _datatrove_clusters(work, ids)
 
 
@@ -253,9 +281,24 @@ def _text_dedup(ids, texts) -> dict[str, str]:
 
     work = Path(tempfile.mkdtemp(prefix="td-"))
     pq.write_table(pa.table({"text": texts}), work / "data.parquet")
-    minhash_main(["--path", "parquet", "--data_files", str(work / "data.parquet"), "--split", "train",
-                  "--column", "text", "--output", str(work / "out"), "--cache_dir", str(work / "cache"),
-                  "--debug"], standalone_mode=False)
+    minhash_main(
+        [
+            "--path",
+            "parquet",
+            "--data_files",
+            str(work / "data.parquet"),
+            "--split",
+            "train",
+            "--column",
+            "text",
+            "--output",
+            str(work / "out"),
+            "--cache_dir",
+            str(work / "cache"),
+            "--debug",
+        ],
+        standalone_mode=False,
+    )
     with open(work / "out" / "uf.pkl", "rb") as fh:
         uf = pickle.load(fh)
     return {ids[i]: f"td{uf.find(i) if i in uf.parent else i}" for i in range(len(ids))}
@@ -266,30 +309,36 @@ def compare(devset_path: str, truth, damage, source, template_pairs) -> dict:
     for tool in ("text-dedup", "datatrove", "datatrove-zh"):
         out = Path(tempfile.mkdtemp()) / f"{tool}.json"
         t0 = time.perf_counter()
-        proc = subprocess.run([COMPARE_PYTHON, __file__, "--run-tool", tool, "--devset", devset_path,
-                               "--out", str(out)], capture_output=True, text=True)
+        proc = subprocess.run(
+            [COMPARE_PYTHON, __file__, "--run-tool", tool, "--devset", devset_path, "--out", str(out)],
+            capture_output=True,
+            text=True,
+        )
         took = time.perf_counter() - t0
         if proc.returncode != 0 or not out.exists():
             print(f"\n== {tool}: failed ({proc.stderr.strip().splitlines()[-1:] if proc.stderr else 'no output'})")
             continue
         pred = json.loads(out.read_text())
         label = "Chinese word tokenizer, other settings default" if tool == "datatrove-zh" else "default settings"
-        results[tool] = report(f"{tool} MinHash, {label} ({took:.0f} s)", pred, truth, damage, source,
-                               template_pairs)
+        results[tool] = report(f"{tool} MinHash, {label} ({took:.0f} s)", pred, truth, damage, source, template_pairs)
         results[tool]["seconds"] = took
     return results
 
 
 def markdown_table(rows: dict[str, dict]) -> str:
     """The comparison table of docs/dedupe.md and the README."""
-    head = ("| | precision | recall | F1 | recall: truncated | recall: Traditional+pinyin | region-year merges "
-            "| template merges | time (s) |\n|---|---|---|---|---|---|---|---|---|")
+    head = (
+        "| | precision | recall | F1 | recall: truncated | recall: Traditional+pinyin | region-year merges "
+        "| template merges | time (s) |\n|---|---|---|---|---|---|---|---|---|"
+    )
     lines = [head]
     for name, r in rows.items():
         sc, per = r["scores"], r["recall_by_damage"]
-        lines.append(f"| {name} | {sc['precision']:.4f} | {sc['recall']:.4f} | {sc['f1']:.4f} "
-                     f"| {per.get('truncated', 0):.3f} | {per.get('traditional_pinyin', 0):.3f} "
-                     f"| {r['region_years']} | {r['templates']} | {r['seconds']:.0f} |")
+        lines.append(
+            f"| {name} | {sc['precision']:.4f} | {sc['recall']:.4f} | {sc['f1']:.4f} "
+            f"| {per.get('truncated', 0):.3f} | {per.get('traditional_pinyin', 0):.3f} "
+            f"| {r['region_years']} | {r['templates']} | {r['seconds']:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -315,9 +364,11 @@ def main() -> None:
     t0 = time.perf_counter()
     docs = dev.build(copies=args.copies)
     table = dev.normalized_table(docs)
-    print(f"dev set: {len(docs)} documents ({sum(d.damage == 'original' for d in docs)} reports, "
-          f"{sum(d.damage != 'original' for d in docs)} noisy copies) built and normalized in "
-          f"{time.perf_counter() - t0:.0f} s")
+    print(
+        f"dev set: {len(docs)} documents ({sum(d.damage == 'original' for d in docs)} reports, "
+        f"{sum(d.damage != 'original' for d in docs)} noisy copies) built and normalized in "
+        f"{time.perf_counter() - t0:.0f} s"
+    )
     truth = {d.doc_id: d.truth for d in docs}
     damage = {d.doc_id: d.damage for d in docs}
     source = {d.doc_id: d.source for d in docs}
@@ -330,8 +381,11 @@ def main() -> None:
     if args.compare:
         path = work / "devset.parquet"
         pq.write_table(table.select(["doc_id", "text"]), path)
-        names = {"text-dedup": "text-dedup 0.4.0 MinHash (defaults)", "datatrove": "datatrove 0.10.1 MinHash (defaults)",
-                 "datatrove-zh": "datatrove 0.10.1 MinHash, language=zho_Hani (jieba words; not default)"}
+        names = {
+            "text-dedup": "text-dedup 0.4.0 MinHash (defaults)",
+            "datatrove": "datatrove 0.10.1 MinHash (defaults)",
+            "datatrove-zh": "datatrove 0.10.1 MinHash, language=zho_Hani (jieba words; not default)",
+        }
         for tool, r in compare(str(path), truth, damage, source, template_pairs).items():
             rows[names[tool]] = r
     print("\n" + markdown_table(rows))

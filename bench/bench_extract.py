@@ -33,8 +33,21 @@ sys.path.insert(0, str(ROOT))
 from tasks import extract_regions as regions  # noqa: E402
 from tasks.extract import extract_fields, extract_tables, term_counts  # noqa: E402
 
-FIELDS = ["title", "doc_type", "speaker_name", "speaker_title", "admin_level", "region", "region_code",
-          "meeting", "delivered_on", "published_on", "year", "source_site", "anonymized_speaker"]
+FIELDS = [
+    "title",
+    "doc_type",
+    "speaker_name",
+    "speaker_title",
+    "admin_level",
+    "region",
+    "region_code",
+    "meeting",
+    "delivered_on",
+    "published_on",
+    "year",
+    "source_site",
+    "anonymized_speaker",
+]
 FM_RE = re.compile(r"^\s*---\s*\n(.*?)\n---\s*\n", re.S)
 FM_DATE_NAME_RE = re.compile(r"[（(]\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*([\u4e00-\u9fff·]{2,10})?\s*[）)]")
 FM_NAME_OFFICE_RE = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:市长|省长|主席|代市长)在")
@@ -51,17 +64,37 @@ DOC_TYPE_BY_EYE = {
 # The speech's own title on each scraped 2026 page (read by eye: the headline above the dateline, or the
 # `政府工作报告` line when the page shows one below its headline).
 TITLES_2026 = {
-    "上海市": "2026年上海市政府工作报告", "云南省": "2026年政府工作报告", "内蒙古自治区": "2026年内蒙古自治区政府工作报告",
-    "北京市": "2026年北京市政府工作报告", "吉林省": "2026年吉林省政府工作报告", "四川省": "2026年四川省人民政府工作报告",
-    "天津市": "2026年天津市政府工作报告", "宁夏回族自治区": "政府工作报告", "安徽省": "2026年安徽省政府工作报告",
-    "山东省": "2026年山东省政府工作报告", "山西省": "2026年山西省政府工作报告", "广东省": "政府工作报告",
-    "广西壮族自治区": "2026年广西壮族自治区政府工作报告", "新疆维吾尔自治区": "2026年新疆维吾尔自治区政府工作报告",
-    "江苏省": "2026年江苏省政府工作报告", "江西省": "2026年江西省政府工作报告", "河北省": "2026年河北省政府工作报告",
-    "河南省": "2026年河南省政府工作报告", "浙江省": "2026年浙江省政府工作报告", "海南省": "政府工作报告",
-    "湖北省": "2026年湖北省政府工作报告", "湖南省": "2026年湖南省政府工作报告", "甘肃省": "2026年甘肃省政府工作报告",
-    "福建省": "2026年福建省政府工作报告", "西藏自治区": "2026年西藏自治区政府工作报告", "贵州省": "政府工作报告",
-    "辽宁省": "2026年辽宁省政府工作报告", "重庆市": "2026年重庆市政府工作报告", "陕西省": "陕西省2026年政府工作报告",
-    "青海省": "政府工作报告", "黑龙江省": "2026年黑龙江省政府工作报告",
+    "上海市": "2026年上海市政府工作报告",
+    "云南省": "2026年政府工作报告",
+    "内蒙古自治区": "2026年内蒙古自治区政府工作报告",
+    "北京市": "2026年北京市政府工作报告",
+    "吉林省": "2026年吉林省政府工作报告",
+    "四川省": "2026年四川省人民政府工作报告",
+    "天津市": "2026年天津市政府工作报告",
+    "宁夏回族自治区": "政府工作报告",
+    "安徽省": "2026年安徽省政府工作报告",
+    "山东省": "2026年山东省政府工作报告",
+    "山西省": "2026年山西省政府工作报告",
+    "广东省": "政府工作报告",
+    "广西壮族自治区": "2026年广西壮族自治区政府工作报告",
+    "新疆维吾尔自治区": "2026年新疆维吾尔自治区政府工作报告",
+    "江苏省": "2026年江苏省政府工作报告",
+    "江西省": "2026年江西省政府工作报告",
+    "河北省": "2026年河北省政府工作报告",
+    "河南省": "2026年河南省政府工作报告",
+    "浙江省": "2026年浙江省政府工作报告",
+    "海南省": "政府工作报告",
+    "湖北省": "2026年湖北省政府工作报告",
+    "湖南省": "2026年湖南省政府工作报告",
+    "甘肃省": "2026年甘肃省政府工作报告",
+    "福建省": "2026年福建省政府工作报告",
+    "西藏自治区": "2026年西藏自治区政府工作报告",
+    "贵州省": "政府工作报告",
+    "辽宁省": "2026年辽宁省政府工作报告",
+    "重庆市": "2026年重庆市政府工作报告",
+    "陕西省": "陕西省2026年政府工作报告",
+    "青海省": "政府工作报告",
+    "黑龙江省": "2026年黑龙江省政府工作报告",
 }
 # File-name years that contradict the schema (year = delivered_on's year), checked by eye against the text's own
 # dateline: two December sessions filed under the next year, and two Sichuan files that hold the following year's
@@ -80,10 +113,21 @@ def _date_forms(d: dt.date) -> list[str]:
     cn = "〇一二三四五六七八九"
 
     def num(n: int) -> str:
-        return cn[n] if n < 10 else ("十" if n == 10 else ("十" + cn[n % 10] if n < 20 else cn[n // 10] + "十" + (cn[n % 10] if n % 10 else "")))
+        return (
+            cn[n]
+            if n < 10
+            else (
+                "十"
+                if n == 10
+                else ("十" + cn[n % 10] if n < 20 else cn[n // 10] + "十" + (cn[n % 10] if n % 10 else ""))
+            )
+        )
 
-    return [f"{d.year}年{d.month}月{d.day}日", f"{d.year}年{d.month:02d}月{d.day:02d}日",
-            "".join(cn[int(c)] for c in str(d.year)) + f"年{num(d.month)}月{num(d.day)}日"]
+    return [
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d.year}年{d.month:02d}月{d.day:02d}日",
+        "".join(cn[int(c)] for c in str(d.year)) + f"年{num(d.month)}月{num(d.day)}日",
+    ]
 
 
 def _keep_stated(label: dict, text: str) -> None:
@@ -138,7 +182,7 @@ def lawtext_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         if fm:
             m = re.search(r"^title:\s*(.+)$", fm.group(1), re.M)
             title = m.group(1).strip() if m else ""
-            raw = raw[fm.end():]
+            raw = raw[fm.end() :]
         # Misfiled copies (淮南市 holding 淮安市's report): the front-matter title names the real city.
         tm = re.match(r"^([\u4e00-\u9fff]{2,8}?[市州盟])", title)
         if tm and name and tm.group(1) != name and regions.lookup(tm.group(1)):
@@ -178,7 +222,7 @@ def _front_matter_labels(path: Path) -> tuple[dict, str]:
         m = FM_NAME_OFFICE_RE.match(title)
         if m:
             lab["speaker_name"] = m.group(1)
-        raw = raw[fm.end():]
+        raw = raw[fm.end() :]
     return lab, raw
 
 
@@ -196,9 +240,14 @@ def scraped_2026_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         prov = p.stem.split("_")[1]
         raw = p.read_text("utf-8", errors="replace")
         divs = [d for d in regions.lookup(prov) if d.level == "province"]
-        lab: dict = {"doc_type": "政府工作报告", "year": 2026, "region": prov, "admin_level": "province",
-                     "region_code": divs[0].code if divs else None,
-                     "speaker_title": "自治区主席" if prov.endswith("自治区") else ("市长" if prov.endswith("市") else "省长")}
+        lab: dict = {
+            "doc_type": "政府工作报告",
+            "year": 2026,
+            "region": prov,
+            "admin_level": "province",
+            "region_code": divs[0].code if divs else None,
+            "speaker_title": "自治区主席" if prov.endswith("自治区") else ("市长" if prov.endswith("市") else "省长"),
+        }
         if prov in TITLES_2026:
             lab["title"] = TITLES_2026[prov]
         m = re.search(r"^[ \t\u3000]*时间[:：][ \t\u3000]*(\d{4})-(\d{2})-(\d{2})[ \t\u3000]*$", raw, re.M)
@@ -212,15 +261,22 @@ def scraped_2026_cases(corpus: Path) -> list[tuple[str, str, dict]]:
             law_text = re.sub(r"<!--.*?-->", "", law_text.replace("**", ""), flags=re.S)[:2000]
             # The official copy's dateline `——2026年1月27日在XX省第十四届人民代表大会第四次会议上` names the meeting
             # and the date (the scraped page may have lost or split it).
-            m = re.search(r"^[^\n]{0,12}?[—（(]{0,2}(?:(\d{4})年(\d{1,2})月(\d{1,2})日|[〇一二三四五六七八九十]{4}年[^\n在]{2,8}日)"
-                          r"在(.{6,40}?会议)上", law_text, re.M)
+            m = re.search(
+                r"^[^\n]{0,12}?[—（(]{0,2}(?:(\d{4})年(\d{1,2})月(\d{1,2})日|[〇一二三四五六七八九十]{4}年[^\n在]{2,8}日)"
+                r"在(.{6,40}?会议)上",
+                law_text,
+                re.M,
+            )
             if m:
                 lab["meeting"] = m.group(4)
                 if m.group(1):
                     lab.setdefault("delivered_on", dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
             if "speaker_name" not in lab:
-                m = re.search(rf"^[\s*]*(?:{prov})?(?:自治区|省|市)?(?:人民政府)?(?:省长|市长|自治区主席|主席)\s*([\u4e00-\u9fff·]{{2,12}})\s*$",
-                              law_text[:1500], re.M)
+                m = re.search(
+                    rf"^[\s*]*(?:{prov})?(?:自治区|省|市)?(?:人民政府)?(?:省长|市长|自治区主席|主席)\s*([\u4e00-\u9fff·]{{2,12}})\s*$",
+                    law_text[:1500],
+                    re.M,
+                )
                 if m:
                     lab["speaker_name"] = m.group(1)
         _keep_stated(lab, raw)
@@ -236,8 +292,9 @@ def wikisource_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         name = p.stem.split("_", 2)[2]
         lab: dict = {"region": "中华人民共和国", "region_code": None, "admin_level": "national"}
         if name.endswith("的决议"):
-            lab.update(title=name, doc_type="决议", speaker_name=None,
-                       meeting=re.match(r"^(.*?会议)关于", name).group(1))
+            lab.update(
+                title=name, doc_type="决议", speaker_name=None, meeting=re.match(r"^(.*?会议)关于", name).group(1)
+            )
         else:
             m = re.match(r"^(\d{4})年", name)
             if len(raw) < 1000:
@@ -321,12 +378,16 @@ def main(argv: list[str] | None = None) -> int:
         rec = cg / g if g else float("nan")
         print(f"{f:<20}{prec:>10.1%}{rec:>10.1%}{p:>7}{g:>7}")
     if NOT_IN_TEXT:
-        print("labels dropped because the text never states them: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(NOT_IN_TEXT.items())))
+        print(
+            "labels dropped because the text never states them: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(NOT_IN_TEXT.items()))
+        )
     total = t_fields + t_tables + t_terms
     mb = n_bytes / 1e6
-    print(f"speed (CPU time, one core): fields {mb / t_fields:.2f} MB/s, tables {mb / t_tables:.2f} MB/s, "
-          f"jieba terms {mb / t_terms:.2f} MB/s, all {mb / total:.2f} MB/s")
+    print(
+        f"speed (CPU time, one core): fields {mb / t_fields:.2f} MB/s, tables {mb / t_tables:.2f} MB/s, "
+        f"jieba terms {mb / t_terms:.2f} MB/s, all {mb / total:.2f} MB/s"
+    )
     if args.show:
         for name, gold, pred in misses.get(args.show, []):
             print(f"  {name}: gold={gold!r} pred={pred!r}")

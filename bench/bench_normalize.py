@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tasks.normalize import normalize_text  # noqa: E402
+from tasks.normalize import normalize_text
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 

@@ -25,18 +25,35 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
 TRUNCATION_NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
-SPIN = {"发展": "开展", "服务": "效劳", "则": "那么", "达到": "到达", "承认": "成认", "比如": "比方",
-        "体现": "表达", "项目": "工程"}
-DAMAGES = ("chrome", "traditional_pinyin", "truncated", "spun", "ascii_punct", "reflow", "placeholder",
-           "legacy_encoding", "combined")
+SPIN = {
+    "发展": "开展",
+    "服务": "效劳",
+    "则": "那么",
+    "达到": "到达",
+    "承认": "成认",
+    "比如": "比方",
+    "体现": "表达",
+    "项目": "工程",
+}
+DAMAGES = (
+    "chrome",
+    "traditional_pinyin",
+    "truncated",
+    "spun",
+    "ascii_punct",
+    "reflow",
+    "placeholder",
+    "legacy_encoding",
+    "combined",
+)
 
 
 @dataclass
 class DevDoc:
     doc_id: str
-    truth: str          # ground-truth speech id (union of the labelled positive pairs)
-    damage: str         # "original" or one of DAMAGES
-    source: str         # corpus file the text came from
+    truth: str  # ground-truth speech id (union of the labelled positive pairs)
+    damage: str  # "original" or one of DAMAGES
+    source: str  # corpus file the text came from
     raw: str
 
 
@@ -68,11 +85,14 @@ def read_pairs(corpus: Path) -> list[tuple[str, str, str]]:
 
 # --- damage, the way the seed pages show it ------------------------------------------------------
 
+
 def chrome(text: str, rng: random.Random) -> str:
     site = rng.choice(["布克知识网", "实习报告", "范文大全", "嘉峪关论坛", "第一范文网"])
-    head = [f"首页 > 工作报告 > 政府工作报告 > {site}",
-            f"发布时间:20{rng.randint(10, 23)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 来源: {site} 点击:{rng.randint(10, 9999)}",
-            "导语:本文仅供参考,不代表本站观点。"]
+    head = [
+        f"首页 > 工作报告 > 政府工作报告 > {site}",
+        f"发布时间:20{rng.randint(10, 23)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 来源: {site} 点击:{rng.randint(10, 9999)}",
+        "导语:本文仅供参考,不代表本站观点。",
+    ]
     tail = ["相关热词搜索:政府 工作报告 讲话", "热点文章阅读", f"第1页 共{rng.randint(2, 9)}页", "下载文档 收藏 打印"]
     return "\n".join(head + [text] + tail)
 
@@ -104,8 +124,9 @@ def spun(text: str, rng: random.Random) -> str:
 
 
 def ascii_punct(text: str, rng: random.Random) -> str:
-    table = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "“": "〞", "”": "〞",
-                           "！": "!", "？": "?"})
+    table = str.maketrans(
+        {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "“": "〞", "”": "〞", "！": "!", "？": "?"}
+    )
     return text.translate(table)
 
 
@@ -119,7 +140,9 @@ def reflow(text: str, rng: random.Random) -> str:
 def placeholder(text: str, rng: random.Random) -> str:
     """Numbers replaced by × and place names by XX, as anonymized templates do."""
     text = re.sub(r"\d+(\.\d+)?", lambda m: "×" if rng.random() < 0.7 else m.group(0), text)
-    return re.sub(r"[\u4e00-\u9fff]{2}(市|县|区|省)", lambda m: "XX" + m.group(1) if rng.random() < 0.5 else m.group(0), text)
+    return re.sub(
+        r"[\u4e00-\u9fff]{2}(市|县|区|省)", lambda m: "XX" + m.group(1) if rng.random() < 0.5 else m.group(0), text
+    )
 
 
 def legacy_bytes(text: str, rng: random.Random) -> bytes:
@@ -152,13 +175,15 @@ def _strip_front_matter(text: str) -> str:
 
 # --- the set ------------------------------------------------------------------------------------
 
+
 def build(corpus: Path = DEFAULT_CORPUS, copies: int = 120, seed: int = 20260) -> list[DevDoc]:
     """Originals (all reports) plus noisy copies of `copies` sampled reports, one per damage kind."""
     files = sorted(str(p.relative_to(corpus)) for p in corpus.glob("*/*.txt"))
     positives = [(a, b) for a, b, k in read_pairs(corpus) if k == "positive"]
     truth = _union_find(positives, files)
-    docs = [DevDoc(f, truth[f], "original", f, (corpus / f).read_text(encoding="utf-8", errors="replace"))
-            for f in files]
+    docs = [
+        DevDoc(f, truth[f], "original", f, (corpus / f).read_text(encoding="utf-8", errors="replace")) for f in files
+    ]
     rng = random.Random(seed)
     templates = sorted({x for a, b, k in read_pairs(corpus) if k == "template" for x in (a, b)})
     pool = [f for f in files if f not in templates]
@@ -189,9 +214,14 @@ def normalized_table(docs: list[DevDoc]) -> pa.Table:
         rows["text"].append(norm.text)
         rows["quality_flags"].append(sorted(norm.flags))
         rows["n_chars"].append(len(norm.text))
-    return pa.table({"doc_id": rows["doc_id"], "text": rows["text"],
-                     "quality_flags": pa.array(rows["quality_flags"], pa.list_(pa.string())),
-                     "n_chars": pa.array(rows["n_chars"], pa.int32())})
+    return pa.table(
+        {
+            "doc_id": rows["doc_id"],
+            "text": rows["text"],
+            "quality_flags": pa.array(rows["quality_flags"], pa.list_(pa.string())),
+            "n_chars": pa.array(rows["n_chars"], pa.int32()),
+        }
+    )
 
 
 def main() -> None:
@@ -201,8 +231,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path("devset_dedupe.parquet"))
     args = ap.parse_args()
     docs = build(args.corpus, args.copies)
-    table = normalized_table(docs).append_column("truth", pa.array([d.truth for d in docs])).append_column(
-        "damage", pa.array([d.damage for d in docs]))
+    table = (
+        normalized_table(docs)
+        .append_column("truth", pa.array([d.truth for d in docs]))
+        .append_column("damage", pa.array([d.damage for d in docs]))
+    )
     import pyarrow.parquet as pq
 
     pq.write_table(table, args.out)

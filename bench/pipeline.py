@@ -39,12 +39,16 @@ def main(argv: list[str] | None = None) -> int:
             summary = build_corpus(inputs=[args.corpus], out=str(out), workers=args.workers)
             seconds = time.monotonic() - started
             c = summary["counts"]
-            print(f"\n== {label} run: {args.corpus} ({mb:,.1f} MB, {c['discovered']:,} documents, "
-                  f"{summary['shards']} shards, {summary['workers']} workers)")
+            print(
+                f"\n== {label} run: {args.corpus} ({mb:,.1f} MB, {c['discovered']:,} documents, "
+                f"{summary['shards']} shards, {summary['workers']} workers)"
+            )
             print(f"  wall time       {seconds:8.2f} s")
             print(f"  documents/s     {c['discovered'] / seconds:8.1f}")
             print(f"  MB/s            {mb / seconds:8.2f}")
-            print(f"  cache           {summary['cache']['cached']} of {summary['cache']['shard_steps']} shard steps cached")
+            print(
+                f"  cache           {summary['cache']['cached']} of {summary['cache']['shard_steps']} shard steps cached"
+            )
             print(f"  accepted        {c['accepted']:,}   rejected {c['rejected']:,} {c['rejected_by_reason']}")
             print(f"  clusters        {c['clusters']:,}   duplicates {c['duplicates']:,} {c['duplicate_reasons']}")
             print("  stage times (s) " + "  ".join(f"{k} {v:.2f}" for k, v in summary["timings"].items()))

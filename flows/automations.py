@@ -61,8 +61,10 @@ def build_automation(definition: dict[str, Any], block_ids: list[UUID]):
     if block_ids:
         if not note.get("body"):
             raise InstallError(f"{definition.get('_file', definition['name'])}: `notification.body` is missing")
-        actions = [SendNotification(block_document_id=b, subject=note.get("subject", definition["name"]),
-                                    body=note["body"]) for b in block_ids]
+        actions = [
+            SendNotification(block_document_id=b, subject=note.get("subject", definition["name"]), body=note["body"])
+            for b in block_ids
+        ]
     else:
         actions = [DoNothing()]
     try:
@@ -81,19 +83,24 @@ def resolve_block(client, ref: str) -> UUID:
         if "/" not in ref:
             raise InstallError(
                 f"--notify {ref!r}: give <block-type-slug>/<block-name> (e.g. slack-webhook/jianghua-alerts) "
-                "or a block document id; `prefect block ls` lists them") from None
+                "or a block document id; `prefect block ls` lists them"
+            ) from None
         slug, name = ref.split("/", 1)
         try:
             doc = client.read_block_document_by_name(name=name, block_type_slug=slug)
         except ObjectNotFound:
-            raise InstallError(f"--notify {ref!r}: no {slug} block named {name!r} on this server "
-                               f"(create it first: see docs/service.md, or `prefect block create {slug}`)") from None
+            raise InstallError(
+                f"--notify {ref!r}: no {slug} block named {name!r} on this server "
+                f"(create it first: see docs/service.md, or `prefect block create {slug}`)"
+            ) from None
     except ObjectNotFound:
         raise InstallError(f"--notify {ref!r}: no block document with this id on this server") from None
     capabilities = set(doc.block_schema.capabilities if doc.block_schema else [])
     if "notify" not in capabilities:
-        raise InstallError(f"--notify {ref!r}: a {doc.block_type.slug if doc.block_type else '?'} block cannot send "
-                           "notifications; use slack-webhook, sendgrid-email, ms-teams-webhook, custom-webhook, …")
+        raise InstallError(
+            f"--notify {ref!r}: a {doc.block_type.slug if doc.block_type else '?'} block cannot send "
+            "notifications; use slack-webhook, sendgrid-email, ms-teams-webhook, custom-webhook, …"
+        )
     return doc.id
 
 
@@ -104,8 +111,10 @@ def install(notify: list[str], definitions: list[dict[str, Any]] | None = None) 
     from prefect.settings import PREFECT_API_URL
 
     if not PREFECT_API_URL.value():
-        raise InstallError("no Prefect server to install on: pass --api http://HOST:4200/api or set PREFECT_API_URL "
-                           "(without it Prefect would use a throw-away temporary server)")
+        raise InstallError(
+            "no Prefect server to install on: pass --api http://HOST:4200/api or set PREFECT_API_URL "
+            "(without it Prefect would use a throw-away temporary server)"
+        )
     definitions = load_definitions() if definitions is None else definitions
     done = []
     with get_client(sync_client=True) as client:
@@ -118,8 +127,9 @@ def install(notify: list[str], definitions: list[dict[str, Any]] | None = None) 
                 client.update_automation(keep.id, automation)
                 for dup in extra:  # left by an earlier `prefect automation create`: one name, one automation
                     client.delete_automation(dup.id)
-                done.append({"name": automation.name, "id": str(keep.id), "action": "updated",
-                             "removed_duplicates": len(extra)})
+                done.append(
+                    {"name": automation.name, "id": str(keep.id), "action": "updated", "removed_duplicates": len(extra)}
+                )
             else:
                 new_id = client.create_automation(automation)
                 done.append({"name": automation.name, "id": str(new_id), "action": "created", "removed_duplicates": 0})
@@ -130,12 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.automations", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_install = sub.add_parser("install", help="create or update the automations on the server (by name)")
-    p_install.add_argument("--api", help="Prefect API URL, e.g. http://127.0.0.1:4200/api "
-                                         "(default: PREFECT_API_URL / the active profile)")
-    p_install.add_argument("--notify", action="append", default=[], metavar="BLOCK",
-                           help="notification block as <block-type-slug>/<name> or id; repeat for several")
-    p_install.add_argument("--ui-only", action="store_true",
-                           help="install without notifications (alerts only show in the UI's event feed)")
+    p_install.add_argument(
+        "--api", help="Prefect API URL, e.g. http://127.0.0.1:4200/api (default: PREFECT_API_URL / the active profile)"
+    )
+    p_install.add_argument(
+        "--notify",
+        action="append",
+        default=[],
+        metavar="BLOCK",
+        help="notification block as <block-type-slug>/<name> or id; repeat for several",
+    )
+    p_install.add_argument(
+        "--ui-only", action="store_true", help="install without notifications (alerts only show in the UI's event feed)"
+    )
     p_install.add_argument("--dir", type=Path, default=DEFINITIONS, help="folder of *.yaml definitions")
     p_show = sub.add_parser("show", help="print the automations as they would be installed (JSON)")
     p_show.add_argument("--dir", type=Path, default=DEFINITIONS)
@@ -144,12 +161,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         definitions = load_definitions(args.dir)
         if args.command == "show":
-            print(json.dumps([build_automation(d, []).model_dump(mode="json") for d in definitions],
-                             indent=2, ensure_ascii=False))
+            print(
+                json.dumps(
+                    [build_automation(d, []).model_dump(mode="json") for d in definitions], indent=2, ensure_ascii=False
+                )
+            )
             return 0
         if not args.notify and not args.ui_only:
-            parser.error("say where alerts go: --notify <block-type-slug>/<block-name> (repeatable), "
-                         "or --ui-only to install them without notifications")
+            parser.error(
+                "say where alerts go: --notify <block-type-slug>/<block-name> (repeatable), "
+                "or --ui-only to install them without notifications"
+            )
         if args.notify and args.ui_only:
             parser.error("--notify and --ui-only exclude each other")
         if args.api:

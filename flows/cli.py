@@ -38,8 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--shard-mb", type=int, default=32, help="largest shard in MB (default 32)")
     run.add_argument("--min-chars", type=int, default=200, help="reject pages with less speech than this (default 200)")
     run.add_argument("--max-doc-bytes", type=int, default=None, help="reject single pages larger than this")
-    run.add_argument("--dask", metavar="ADDRESS", default=None,
-                     help="run the shard steps on a Dask cluster (e.g. tcp://scheduler:8786) via prefect-dask")
+    run.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        default=None,
+        help="run the shard steps on a Dask cluster (e.g. tcp://scheduler:8786) via prefect-dask",
+    )
     run.add_argument("--rebuild", action="store_true", help="recompute every step, ignoring the cache")
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
     run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
@@ -55,14 +59,19 @@ def _run(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     from flows import progress
-    from flows.pipeline import build_corpus
+    from flows.pipeline import build_corpus, validate_parameters
     from tasks.ingest import MAX_DOC_BYTES
 
-    from flows.pipeline import validate_parameters
-
     try:  # the flow validates too (deployments); here it saves starting Prefect for a typo
-        validate_parameters(args.inputs, args.out, args.workers, args.shard_docs, args.shard_mb, args.min_chars,
-                            args.max_doc_bytes or MAX_DOC_BYTES)
+        validate_parameters(
+            args.inputs,
+            args.out,
+            args.workers,
+            args.shard_docs,
+            args.shard_mb,
+            args.min_chars,
+            args.max_doc_bytes or MAX_DOC_BYTES,
+        )
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1
@@ -136,14 +145,21 @@ def _print_summary(console, summary: dict[str, Any], seconds: float) -> None:
     table = Table(title=f"corpus → {summary['output']}", show_header=False, box=None)
     table.add_row("discovered", f"{c['discovered']:,} documents in {c['discovered_files']:,} files")
     table.add_row("accepted", f"{c['accepted']:,}")
-    table.add_row("rejected", f"{c['rejected']:,}" + "".join(f"\n  {r}: {n:,}" for r, n in c["rejected_by_reason"].items()))
+    table.add_row(
+        "rejected", f"{c['rejected']:,}" + "".join(f"\n  {r}: {n:,}" for r, n in c["rejected_by_reason"].items())
+    )
     table.add_row("accounting", "discovered = accepted + rejected ✓")
-    table.add_row("duplicates", f"{c.get('duplicates') or 0:,} documents in {c.get('clusters') or 0:,} clusters "
-                                f"({', '.join(f'{k}: {v}' for k, v in c.get('duplicate_reasons', {}).items()) or 'none'})")
+    table.add_row(
+        "duplicates",
+        f"{c.get('duplicates') or 0:,} documents in {c.get('clusters') or 0:,} clusters "
+        f"({', '.join(f'{k}: {v}' for k, v in c.get('duplicate_reasons', {}).items()) or 'none'})",
+    )
     cache = summary.get("cache", {})
     table.add_row("cache", f"{cache.get('cached', 0)} of {cache.get('shard_steps', 0)} shard steps served from cache")
-    table.add_row("time", f"{seconds:,.1f} s  (" + ", ".join(f"{k} {v:.1f}" for k, v in summary["timings"].items()
-                                                         if k != "total") + ")")
+    table.add_row(
+        "time",
+        f"{seconds:,.1f} s  (" + ", ".join(f"{k} {v:.1f}" for k, v in summary["timings"].items() if k != "total") + ")",
+    )
     console.print(table)
 
 

@@ -20,8 +20,8 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, read_table, rows_to_table, stable_hash, write_table
 from tasks.export import build_release, output_lock, publish
-from tasks.report import write_report
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
+from tasks.report import write_report
 from tasks.schema import REJECTS
 
 MB = 1024 * 1024
@@ -65,16 +65,24 @@ def build_corpus(
     started = time.time()
     out_dir = validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes)
     previous = _previous_manifest(out_dir)
-    settings = dict(inputs=list(inputs), out=str(out_dir), target_docs=target_shard_docs,
-                    max_shard_bytes=max_shard_mb * MB, min_chars=min_chars, max_doc_bytes=max_doc_bytes,
-                    top_k=top_keywords, rebuild=rebuild)
+    settings = dict(
+        inputs=list(inputs),
+        out=str(out_dir),
+        target_docs=target_shard_docs,
+        max_shard_bytes=max_shard_mb * MB,
+        min_chars=min_chars,
+        max_doc_bytes=max_doc_bytes,
+        top_k=top_keywords,
+        rebuild=rebuild,
+    )
     with output_lock(out_dir, wait_for_lock_seconds):
         if dask_address:
             from prefect_dask import DaskTaskRunner
 
             pool.configure(1)  # on Dask, each task runs its shard inside a Dask worker
             summary = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))(
-                settings=settings, where=f"dask {dask_address}")
+                settings=settings, where=f"dask {dask_address}"
+            )
         else:
             n_workers = pool.configure(workers)
             try:
@@ -106,8 +114,11 @@ def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, m
             raise FileNotFoundError(f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL")
         if local and any(ch in spec for ch in "*?[") and not globlib.glob(spec, recursive=True):
             raise FileNotFoundError(f"input glob {spec!r} matches nothing")
-    for name, value in (("target_shard_docs", target_shard_docs), ("max_shard_mb", max_shard_mb),
-                        ("max_doc_bytes", max_doc_bytes)):
+    for name, value in (
+        ("target_shard_docs", target_shard_docs),
+        ("max_shard_mb", max_shard_mb),
+        ("max_doc_bytes", max_doc_bytes),
+    ):
         if value is None or value < 1:
             raise ValueError(f"{name} must be a positive number, got {value!r}")
     if workers is not None and workers < 1:
@@ -121,8 +132,18 @@ def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, m
     return out_dir
 
 
-def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: int, max_shard_bytes: int,
-           min_chars: int, max_doc_bytes: int, top_k: int, rebuild: bool = False) -> dict[str, Any]:
+def _build(
+    log,
+    inputs: list[str],
+    out: str,
+    workers: int | str,
+    target_docs: int,
+    max_shard_bytes: int,
+    min_chars: int,
+    max_doc_bytes: int,
+    top_k: int,
+    rebuild: bool = False,
+) -> dict[str, Any]:
     out_dir = Path(out)
     state = str(out_dir / ".state")
     timings: dict[str, float] = {}
@@ -136,22 +157,36 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
 
     # Tasks persist their small results next to the artifacts, never in the user's home.
     storage = Path(state) / "prefect-results"
-    t = {name: getattr(steps, name).with_options(result_storage=storage, refresh_cache=rebuild or None) for name in (
-        "ingest", "learn_boilerplate", "normalize", "extract", "signatures", "cluster_duplicates",
-        "document_frequencies", "keywords", "export")}
+    t = {
+        name: getattr(steps, name).with_options(result_storage=storage, refresh_cache=rebuild or None)
+        for name in (
+            "ingest",
+            "learn_boilerplate",
+            "normalize",
+            "extract",
+            "signatures",
+            "cluster_duplicates",
+            "document_frequencies",
+            "keywords",
+            "export",
+        )
+    }
 
     # ---- discover + plan
     files = discover(inputs, exclude=[str(out_dir)])
     plans = plan_shards(files, target_docs, max_shard_bytes)
-    log.info(f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "
-             f"workers: {workers}")
+    log.info(
+        f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "
+        f"workers: {workers}"
+    )
     progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
     lap("discover")
 
     # ---- fingerprint: the content every cache key starts from
     fp_stage = progress.stage("fingerprint", len(plans))
-    fp_futures = {steps.fingerprint_files.submit(list(p.files), label=_label(p.shard_id, len(p.files), "files")): p
-                  for p in plans}
+    fp_futures = {
+        steps.fingerprint_files.submit(list(p.files), label=_label(p.shard_id, len(p.files), "files")): p for p in plans
+    }
     shard_files: dict[str, list[tuple[InputFile, str]]] = {}
     unreadable: list[dict[str, Any]] = []
     for fut in as_completed(list(fp_futures)):
@@ -159,7 +194,9 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
         members = []
         for f, (sha, _size, error) in zip(plan.files, fut.result()):
             if error:
-                unreadable.append({"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error})
+                unreadable.append(
+                    {"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error}
+                )
             else:
                 members.append((f, sha))
         shard_files[plan.shard_id] = members
@@ -170,33 +207,58 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
 
     # ---- ingest
     ingest_jobs = {
-        sid: steps.job("ingest", state, _label(sid, len(shard_files[sid]), "files"),
-                       [(f.relpath, f.source_path, sha) for f, sha in shard_files[sid]], max_doc_bytes)
+        sid: steps.job(
+            "ingest",
+            state,
+            _label(sid, len(shard_files[sid]), "files"),
+            [(f.relpath, f.source_path, sha) for f, sha in shard_files[sid]],
+            max_doc_bytes,
+        )
         for sid in shard_ids
     }
-    ingested = _run_stage(progress, "ingest", {sid: t["ingest"].submit(ingest_jobs[sid], shard_files[sid], max_doc_bytes)
-                                                for sid in shard_ids})
+    ingested = _run_stage(
+        progress,
+        "ingest",
+        {sid: t["ingest"].submit(ingest_jobs[sid], shard_files[sid], max_doc_bytes) for sid in shard_ids},
+    )
     lap("ingest")
 
     # ---- corpus-learned boilerplate (global), then normalize
     bp_job = steps.job("boilerplate", state, f"{len(shard_ids)} shards", sorted(j.key for j in ingest_jobs.values()))
-    bp = t["learn_boilerplate"].submit(bp_job, [str(Path(ingested[s]["dir"]) / "lines.parquet") for s in shard_ids]).result()
+    bp = (
+        t["learn_boilerplate"]
+        .submit(bp_job, [str(Path(ingested[s]["dir"]) / "lines.parquet") for s in shard_ids])
+        .result()
+    )
     bp_file = str(Path(bp["dir"]) / "boilerplate.parquet")
     bp_digests = _boilerplate_digests(bp_file)
     norm_jobs = {
-        sid: steps.job("normalize", state, _label(sid, ingested[sid]["docs"], "docs"), ingest_jobs[sid].key,
-                       sorted((g, bp_digests.get(g)) for g in ingested[sid]["groups"]), min_chars)
+        sid: steps.job(
+            "normalize",
+            state,
+            _label(sid, ingested[sid]["docs"], "docs"),
+            ingest_jobs[sid].key,
+            sorted((g, bp_digests.get(g)) for g in ingested[sid]["groups"]),
+            min_chars,
+        )
         for sid in shard_ids
     }
-    normalized = _run_stage(progress, "normalize", {
-        sid: t["normalize"].submit(norm_jobs[sid], ingested[sid]["dir"], bp_file, min_chars) for sid in shard_ids})
+    normalized = _run_stage(
+        progress,
+        "normalize",
+        {sid: t["normalize"].submit(norm_jobs[sid], ingested[sid]["dir"], bp_file, min_chars) for sid in shard_ids},
+    )
     lap("normalize")
 
     # ---- extract and dedupe signatures, per shard, side by side
-    ex_jobs = {sid: steps.job("extract", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
-               for sid in shard_ids}
-    sig_jobs = {sid: steps.job("signatures", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
-                for sid in shard_ids}
+    ex_jobs = {
+        sid: steps.job("extract", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
+        for sid in shard_ids
+    }
+    sig_jobs = {
+        sid: steps.job("signatures", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
+        for sid in shard_ids
+    }
     ex_futures = {sid: t["extract"].submit(ex_jobs[sid], normalized[sid]["dir"]) for sid in shard_ids}
     sig_futures = {sid: t["signatures"].submit(sig_jobs[sid], normalized[sid]["dir"]) for sid in shard_ids}
     signed = _run_stage(progress, "signatures", sig_futures)
@@ -204,8 +266,11 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
 
     # ---- dedupe (global: reads only signatures and the previous run's index)
     cluster_job, prev_state = _cluster_job(state, sorted(j.key for j in sig_jobs.values()))
-    clustered = t["cluster_duplicates"].submit(
-        cluster_job, [str(Path(signed[s]["dir"]) / "signatures.parquet") for s in shard_ids], prev_state).result()
+    clustered = (
+        t["cluster_duplicates"]
+        .submit(cluster_job, [str(Path(signed[s]["dir"]) / "signatures.parquet") for s in shard_ids], prev_state)
+        .result()
+    )
     lap("dedupe")
 
     extracted = _run_stage(progress, "extract", ex_futures)
@@ -213,29 +278,74 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
 
     # ---- keywords: IDF from this corpus, then top terms per document
     df_job = steps.job("doc_freq", state, f"{len(shard_ids)} shards", sorted(j.key for j in ex_jobs.values()))
-    df = t["document_frequencies"].submit(df_job, [str(Path(extracted[s]["dir"]) / "terms.parquet") for s in shard_ids]).result()
+    df = (
+        t["document_frequencies"]
+        .submit(df_job, [str(Path(extracted[s]["dir"]) / "terms.parquet") for s in shard_ids])
+        .result()
+    )
     df_file = str(Path(df["dir"]) / "doc_freq.parquet")
-    kw_jobs = {sid: steps.job("keywords", state, _label(sid, extracted[sid]["docs"], "docs"), ex_jobs[sid].key,
-                              df_job.key, top_k) for sid in shard_ids}
-    keyworded = _run_stage(progress, "keywords", {
-        sid: t["keywords"].submit(kw_jobs[sid], extracted[sid]["dir"], df_file, df["n_docs"], top_k) for sid in shard_ids})
+    kw_jobs = {
+        sid: steps.job(
+            "keywords", state, _label(sid, extracted[sid]["docs"], "docs"), ex_jobs[sid].key, df_job.key, top_k
+        )
+        for sid in shard_ids
+    }
+    keyworded = _run_stage(
+        progress,
+        "keywords",
+        {
+            sid: t["keywords"].submit(kw_jobs[sid], extracted[sid]["dir"], df_file, df["n_docs"], top_k)
+            for sid in shard_ids
+        },
+    )
     lap("keywords")
 
     # ---- export shards, then publish the release atomically
     version = pipeline_version()
     assignments_file = str(Path(clustered["dir"]) / "assignments.parquet")
-    exp_jobs = {sid: steps.job("export", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key,
-                               ex_jobs[sid].key, kw_jobs[sid].key, cluster_job.key, version) for sid in shard_ids}
-    exported = _run_stage(progress, "export", {
-        sid: t["export"].submit(exp_jobs[sid], normalized[sid]["dir"], extracted[sid]["dir"], keyworded[sid]["dir"],
-                                assignments_file, version) for sid in shard_ids})
+    exp_jobs = {
+        sid: steps.job(
+            "export",
+            state,
+            _label(sid, normalized[sid]["docs"], "docs"),
+            norm_jobs[sid].key,
+            ex_jobs[sid].key,
+            kw_jobs[sid].key,
+            cluster_job.key,
+            version,
+        )
+        for sid in shard_ids
+    }
+    exported = _run_stage(
+        progress,
+        "export",
+        {
+            sid: t["export"].submit(
+                exp_jobs[sid],
+                normalized[sid]["dir"],
+                extracted[sid]["dir"],
+                keyworded[sid]["dir"],
+                assignments_file,
+                version,
+            )
+            for sid in shard_ids
+        },
+    )
     reject_files = [str(Path(ingested[s]["dir"]) / "rejects.parquet") for s in shard_ids]
     reject_files += [str(Path(normalized[s]["dir"]) / "rejects.parquet") for s in shard_ids]
     if unreadable:
-        reject_files.append(write_table(rows_to_table(unreadable, REJECTS),
-                                        Path(state) / "artifacts" / "unreadable" / f"{input_fingerprint[:16]}.parquet"))
-    release_dir, tables = build_release(state, [(sid, exported[sid]["dir"]) for sid in shard_ids], reject_files,
-                                        str(Path(clustered["dir"]) / "duplicates.parquet"))
+        reject_files.append(
+            write_table(
+                rows_to_table(unreadable, REJECTS),
+                Path(state) / "artifacts" / "unreadable" / f"{input_fingerprint[:16]}.parquet",
+            )
+        )
+    release_dir, tables = build_release(
+        state,
+        [(sid, exported[sid]["dir"]) for sid in shard_ids],
+        reject_files,
+        str(Path(clustered["dir"]) / "duplicates.parquet"),
+    )
     accounting = _account(files, release_dir)
     lap("export")
 
@@ -252,8 +362,15 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
         "shards": len(shard_ids),
         "workers": workers,
         "counts": counts,
-        "stages": _stage_counts(ingest=ingested, normalize=normalized, extract=extracted, signatures=signed,
-                                keywords=keyworded, export=exported, dedupe={"all": clustered}),
+        "stages": _stage_counts(
+            ingest=ingested,
+            normalize=normalized,
+            extract=extracted,
+            signatures=signed,
+            keywords=keyworded,
+            export=exported,
+            dedupe={"all": clustered},
+        ),
         "cache": _cache_report(ingested, normalized, extracted, signed, keyworded, exported),
         "timings": timings,
         "tables": tables,
@@ -261,7 +378,8 @@ def _build(log, inputs: list[str], out: str, workers: int | str, target_docs: in
     manifest["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - sum(timings.values())))
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     used = {bp_job.key, cluster_job.key, df_job.key} | {
-        j.key for jobs in (ingest_jobs, norm_jobs, ex_jobs, sig_jobs, kw_jobs, exp_jobs) for j in jobs.values()}
+        j.key for jobs in (ingest_jobs, norm_jobs, ex_jobs, sig_jobs, kw_jobs, exp_jobs) for j in jobs.values()
+    }
     manifest["pruned"] = steps.prune_state(state, used)  # the release holds its own links
     publish(str(out_dir), release_dir, manifest)
     _remember_cluster_state(state, cluster_job, prev_state, sorted(j.key for j in sig_jobs.values()))
@@ -318,8 +436,15 @@ def _cluster_job(state: str, signature_keys: list[str]) -> tuple[steps.Job, str 
 def _remember_cluster_state(state: str, j: steps.Job, prev_state: str | None, signature_keys: list[str]) -> None:
     from tasks.common import write_json
 
-    write_json({"key": j.key, "state_dir": str(Path(j.dir) / "state"), "prev_state": prev_state,
-                "signature_keys": signature_keys}, Path(state) / "dedupe-state.json")
+    write_json(
+        {
+            "key": j.key,
+            "state_dir": str(Path(j.dir) / "state"),
+            "prev_state": prev_state,
+            "signature_keys": signature_keys,
+        },
+        Path(state) / "dedupe-state.json",
+    )
 
 
 def _account(files: list[InputFile], release_dir: str) -> dict[str, Any]:
@@ -332,7 +457,8 @@ def _account(files: list[InputFile], release_dir: str) -> dict[str, Any]:
 
     docs, rejects = sources("documents"), sources("rejects")
     reasons = Counter(
-        r for p in sorted(Path(release_dir, "rejects").glob("*.parquet"))
+        r
+        for p in sorted(Path(release_dir, "rejects").glob("*.parquet"))
         for r in pq.read_table(p, columns=["reason"]).column("reason").to_pylist()
     )
     seen = Counter(s.split("#", 1)[0] for s in docs + rejects)
@@ -344,8 +470,12 @@ def _account(files: list[InputFile], release_dir: str) -> dict[str, Any]:
             f"accounting failed: {len(missing)} discovered files are in neither documents nor rejects "
             f"(e.g. {missing[:3]}), {len(twice)} rows are in both or twice (e.g. {twice[:3]}); this is a jianghua bug"
         )
-    return {"discovered_files": len(files), "accepted": len(docs), "rejected": len(rejects),
-            "rejected_by_reason": dict(sorted(reasons.items()))}
+    return {
+        "discovered_files": len(files),
+        "accepted": len(docs),
+        "rejected": len(rejects),
+        "rejected_by_reason": dict(sorted(reasons.items())),
+    }
 
 
 def _counts(n_files: int, tables: dict, accounting: dict, normalized: dict, clustered: dict) -> dict[str, Any]:
@@ -402,7 +532,7 @@ def _previous_manifest(out_dir: Path) -> dict[str, Any] | None:
 
 
 JUMP_ABSOLUTE = 0.05  # a rate must rise by 5 points ...
-JUMP_RELATIVE = 1.5   # ... and by half again to be worth a warning
+JUMP_RELATIVE = 1.5  # ... and by half again to be worth a warning
 
 
 def rate_jumps(summary: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
@@ -415,8 +545,10 @@ def rate_jumps(summary: dict[str, Any], previous: dict[str, Any] | None) -> list
         new = _rate(summary["counts"], num, den)
         old = _rate(previous["counts"], num, den)
         if new is not None and old is not None and new - old >= JUMP_ABSOLUTE and new >= old * JUMP_RELATIVE:
-            warnings.append(f"{name} jumped from {old:.1%} to {new:.1%} since the previous run "
-                            f"({previous.get('finished_at', '?')}); check the new pages (see rejects/ and duplicates/)")
+            warnings.append(
+                f"{name} jumped from {old:.1%} to {new:.1%} since the previous run "
+                f"({previous.get('finished_at', '?')}); check the new pages (see rejects/ and duplicates/)"
+            )
     return warnings
 
 
@@ -435,11 +567,15 @@ def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The run as rows (section, metric, value): one keyed table artifact per run, comparable
     over time in the UI's Artifacts page."""
     c = summary["counts"]
-    rows = [{"section": "counts", "metric": k, "value": c[k]}
-            for k in ("discovered", "discovered_files", "accepted", "rejected", "clusters", "duplicates")]
+    rows = [
+        {"section": "counts", "metric": k, "value": c[k]}
+        for k in ("discovered", "discovered_files", "accepted", "rejected", "clusters", "duplicates")
+    ]
     rows += [{"section": "rejects", "metric": k, "value": v} for k, v in c["rejected_by_reason"].items()]
     rows += [{"section": "duplicates", "metric": k, "value": v} for k, v in c.get("duplicate_reasons", {}).items()]
-    rows += [{"section": "cluster sizes", "metric": f"size {k}", "value": v} for k, v in c.get("cluster_sizes", {}).items()]
+    rows += [
+        {"section": "cluster sizes", "metric": f"size {k}", "value": v} for k, v in c.get("cluster_sizes", {}).items()
+    ]
     rows += [{"section": "damage flags", "metric": k, "value": v} for k, v in c.get("flags", {}).items()]
     rows += [{"section": "timings (s)", "metric": k, "value": v} for k, v in summary["timings"].items()]
     rows += [{"section": "cache", "metric": k, "value": v} for k, v in summary.get("cache", {}).items()]
@@ -450,19 +586,23 @@ def _publish_artifacts(summary: dict[str, Any]) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     c = summary["counts"]
-    create_table_artifact(key="corpus-run-summary", table=summary_rows(summary),
-                          description=f"Run summary of {summary['output']}")
+    create_table_artifact(
+        key="corpus-run-summary", table=summary_rows(summary), description=f"Run summary of {summary['output']}"
+    )
     reasons = "\n".join(f"| {r} | {n:,} |" for r, n in c["rejected_by_reason"].items()) or "| — | 0 |"
     warnings = "\n".join(f"- ⚠️ {w}" for w in summary.get("warnings", [])) or "- none"
-    create_markdown_artifact(key="corpus-report", description="Headline numbers of the corpus", markdown=f"""
-# Corpus `{summary['output']}`
+    create_markdown_artifact(
+        key="corpus-report",
+        description="Headline numbers of the corpus",
+        markdown=f"""
+# Corpus `{summary["output"]}`
 
 | documents | rejected | clusters | duplicates | shards | time |
 |---:|---:|---:|---:|---:|---:|
-| {c['accepted']:,} | {c['rejected']:,} | {c.get('clusters') or 0:,} | {c.get('duplicates') or 0:,} | {summary['shards']} | {summary['timings']['total']:.1f} s |
+| {c["accepted"]:,} | {c["rejected"]:,} | {c.get("clusters") or 0:,} | {c.get("duplicates") or 0:,} | {summary["shards"]} | {summary["timings"]["total"]:.1f} s |
 
-Discovered {c['discovered']:,} documents in {c['discovered_files']:,} files: accepted + rejected = discovered ✓.
-Cache: {summary['cache']['cached']} of {summary['cache']['shard_steps']} shard steps reused.
+Discovered {c["discovered"]:,} documents in {c["discovered_files"]:,} files: accepted + rejected = discovered ✓.
+Cache: {summary["cache"]["cached"]} of {summary["cache"]["shard_steps"]} shard steps reused.
 
 | reject reason | count |
 |---|---:|
@@ -471,10 +611,11 @@ Cache: {summary['cache']['cached']} of {summary['cache']['shard_steps']} shard s
 Warnings:
 {warnings}
 
-Output: `{summary['output']}` — tables `documents/`, `rejects/`, `duplicates/`, `removed_lines/`, `sections/`,
-`figures/`, `slogans/`, `mentions/`, `keywords/`; report `{summary.get('report', 'report.html')}`;
-release `{summary['release']}`, pipeline version `{summary['pipeline_version']}`.
-""")
+Output: `{summary["output"]}` — tables `documents/`, `rejects/`, `duplicates/`, `removed_lines/`, `sections/`,
+`figures/`, `slogans/`, `mentions/`, `keywords/`; report `{summary.get("report", "report.html")}`;
+release `{summary["release"]}`, pipeline version `{summary["pipeline_version"]}`.
+""",
+    )
 
 
 def _log_summary(log, summary: dict[str, Any]) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 
 class Listener(Protocol):
@@ -37,7 +38,7 @@ class RunProgress:
             except Exception:  # noqa: BLE001 - progress must never fail a run
                 self._artifact_id = None
 
-    def stage(self, stage: str, total: int) -> "StageProgress":
+    def stage(self, stage: str, total: int) -> StageProgress:
         return StageProgress(self, stage, total)
 
     def _step_done(self) -> None:

@@ -128,23 +128,27 @@ def normalize_shard(ingest_dir: str, boilerplate_file: str | None, out_dir: str,
         )
         n_chars = len(norm.text)
         if _speech_chars(norm.text) < min_chars:
-            rejects.append({
-                "source_path": doc["source_path"],
-                "content_sha256": doc["content_sha256"],
-                "reason": "too_short",
-                "detail": f"only {_speech_chars(norm.text)} characters of speech left after removing page chrome "
-                f"(minimum {min_chars}); a stub, index or login page? lower --min-chars to keep such pages",
-            })
+            rejects.append(
+                {
+                    "source_path": doc["source_path"],
+                    "content_sha256": doc["content_sha256"],
+                    "reason": "too_short",
+                    "detail": f"only {_speech_chars(norm.text)} characters of speech left after removing page chrome "
+                    f"(minimum {min_chars}); a stub, index or login page? lower --min-chars to keep such pages",
+                }
+            )
             continue
-        kept.append({
-            **doc,
-            "text": norm.text,
-            "n_chars": n_chars,
-            "script": norm.script,
-            "traditional_ratio": norm.traditional_ratio,
-            "norm_flags": sorted(norm.flags.items()),
-            "rule_counts": sorted(norm.rule_counts.items()),
-        })
+        kept.append(
+            {
+                **doc,
+                "text": norm.text,
+                "n_chars": n_chars,
+                "script": norm.script,
+                "traditional_ratio": norm.traditional_ratio,
+                "norm_flags": sorted(norm.flags.items()),
+                "rule_counts": sorted(norm.rule_counts.items()),
+            }
+        )
     out = Path(out_dir)
     write_table(rows_to_table(kept, NORMALIZED_DOCS), out / "docs.parquet", ["doc_id"])
     write_table(rows_to_table(removed, schema.REMOVED_LINES), out / "removed_lines.parquet", ["doc_id", "line_no"])
@@ -191,11 +195,7 @@ def learn_boilerplate(line_files: list[str], out_file: str) -> dict[str, Any]:
         docs = read_table(Path(path).parent / "docs.parquet", columns=["group"]).column("group").to_pylist()
         group_docs.update(docs)
     learned = learn(line_counts, group_docs)
-    rows = [
-        {"group": g, "line_key": k, "n_docs": line_counts[(g, k)]}
-        for g, keys in learned.items()
-        for k in keys
-    ]
+    rows = [{"group": g, "line_key": k, "n_docs": line_counts[(g, k)]} for g, keys in learned.items() for k in keys]
     write_table(rows_to_table(rows, BOILERPLATE), out_file, ["group", "line_key"])
     return {"lines": len(rows), "groups": len(learned)}
 
@@ -285,12 +285,14 @@ def signature_shard(normalize_dir: str, out_dir: str) -> dict[str, Any]:
 
     docs = read_table(Path(normalize_dir) / "docs.parquet", columns=["doc_id", "text", "norm_flags", "n_chars"])
     flags = [sorted(k for k, _ in (m or [])) for m in docs.column("norm_flags").to_pylist()]
-    table = pa.table({
-        "doc_id": docs.column("doc_id"),
-        "text": docs.column("text"),
-        "quality_flags": pa.array(flags, pa.list_(pa.string())),
-        "n_chars": docs.column("n_chars"),
-    })
+    table = pa.table(
+        {
+            "doc_id": docs.column("doc_id"),
+            "text": docs.column("text"),
+            "quality_flags": pa.array(flags, pa.list_(pa.string())),
+            "n_chars": docs.column("n_chars"),
+        }
+    )
     sigs = shard_signatures(table)
     write_table(sigs, Path(out_dir) / "signatures.parquet")
     return {"docs": sigs.num_rows}
@@ -326,12 +328,18 @@ def export_shard(
             flag_counts=sorted(counts.items()),
             rule_counts=doc["rule_counts"],
             pipeline_version=pipeline_version,
-            **{k: dup.get(k) for k in ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")},
+            **{
+                k: dup.get(k)
+                for k in ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
+            },
         )
         rows.append(row)
     out = Path(out_dir)
     write_table(rows_to_table(rows, schema.DOCUMENTS), out / "documents.parquet", schema.SORT_KEYS["documents"])
-    copies = {"removed_lines": Path(normalize_dir) / "removed_lines.parquet", "keywords": Path(keywords_dir) / "keywords.parquet"}
+    copies = {
+        "removed_lines": Path(normalize_dir) / "removed_lines.parquet",
+        "keywords": Path(keywords_dir) / "keywords.parquet",
+    }
     copies.update({name: Path(extract_dir) / f"{name}.parquet" for name in EXTRACT_TABLES})
     counts_out = {"documents": len(rows)}
     for name, src in copies.items():

@@ -34,21 +34,21 @@ from tasks.schema import DOCUMENTS, DUPLICATES
 DEDUPE_VERSION = "dedupe-1"
 
 # --- parameters (changing any of them changes output: bump DEDUPE_VERSION) -----------------
-SHINGLE = 5            # characters per shingle: 2-char word swaps touch 6 shingles, not the whole text
-NUM_PERM = 128         # MinHash permutations
-BANDS = 32             # LSH bands x rows = NUM_PERM; threshold ~ (1/32)^(1/4) ~ 0.42
+SHINGLE = 5  # characters per shingle: 2-char word swaps touch 6 shingles, not the whole text
+NUM_PERM = 128  # MinHash permutations
+BANDS = 32  # LSH bands x rows = NUM_PERM; threshold ~ (1/32)^(1/4) ~ 0.42
 ROWS = NUM_PERM // BANDS
 MINHASH_SEED = 1729
-SAMPLE_MOD = 4         # keep shingle hashes with h % 4 == 0: consistent across documents
-WINDOW = 24            # winnowing window: every shared run of 28+ characters shares an anchor
+SAMPLE_MOD = 4  # keep shingle hashes with h % 4 == 0: consistent across documents
+WINDOW = 24  # winnowing window: every shared run of 28+ characters shares an anchor
 MIN_SHARED_ANCHORS = 2  # candidate pair from anchors needs two shared rare anchors
 MIN_ANCHOR_SHARE = 0.3  # ... and 30 % of the smaller one's rare anchors: a cheap overlap pre-filter
-ANCHOR_MAX_DF = 64     # anchors in more documents than this are boilerplate, not evidence
-BOILER_MIN_DF = 4      # a shingle is boilerplate when its df exceeds max(4, BOILER_FACTOR * q25)
+ANCHOR_MAX_DF = 64  # anchors in more documents than this are boilerplate, not evidence
+BOILER_MIN_DF = 4  # a shingle is boilerplate when its df exceeds max(4, BOILER_FACTOR * q25)
 BOILER_FACTOR = 3.0
-NEAR_JACCARD = 0.8     # reason 'near': Jaccard with the canonical this high, or containment both ways
+NEAR_JACCARD = 0.8  # reason 'near': Jaccard with the canonical this high, or containment both ways
 MIN_CONTAINMENT = 0.8  # merge when the smaller copy's rare shingles are this much in the larger
-MIN_WEIGHT = 8.0       # ... and it has at least this much rare-shingle weight (about 32 rare characters)
+MIN_WEIGHT = 8.0  # ... and it has at least this much rare-shingle weight (about 32 rare characters)
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -73,8 +73,14 @@ SIGNATURE_SCHEMA = pa.schema(
 _TRUNCATION = re.compile(r"因篇幅问题不能全部显示[^\n]{0,30}|请点此查看更多更全内容")
 # Anti-plagiarism "spinning" swaps: fold both spellings to one so a spun copy shingles alike.
 _SPIN_PAIRS = {
-    "开展": "发展", "效劳": "服务", "那么": "则", "到达": "达到", "成认": "承认",
-    "比方": "比如", "表达": "体现", "工程": "项目",
+    "开展": "发展",
+    "效劳": "服务",
+    "那么": "则",
+    "到达": "达到",
+    "成认": "承认",
+    "比方": "比如",
+    "表达": "体现",
+    "工程": "项目",
 }
 _SPIN = re.compile("|".join(sorted(_SPIN_PAIRS, key=len, reverse=True)))
 # Keep only CJK ideographs and digits: punctuation, whitespace, Latin (pinyin, X placeholders,
@@ -93,6 +99,7 @@ def fingerprint_text(text: str) -> str:
 
 
 # --- hashing (numpy, vectorized) -------------------------------------------------------------
+
 
 def _mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer: spreads polynomial hashes over all 64 bits."""
@@ -139,6 +146,7 @@ def _band_hashes(digests: np.ndarray) -> np.ndarray:
 
 
 # --- per-shard signatures -------------------------------------------------------------------
+
 
 def _column(docs: pa.Table, name: str, default):
     if name in docs.column_names:
@@ -400,20 +408,21 @@ def _components(n: int, edges: np.ndarray) -> np.ndarray:
 
 # --- verification ----------------------------------------------------------------------------
 
+
 @dataclass
 class _Docs:
     """Signature data of every document this run looks at, indexed 0..n-1 (sorted by doc_id)."""
 
-    ids: np.ndarray          # object array of doc_id
-    is_new: np.ndarray       # bool
-    fp: np.ndarray           # uint64
-    fp_chars: np.ndarray     # int32
+    ids: np.ndarray  # object array of doc_id
+    is_new: np.ndarray  # bool
+    fp: np.ndarray  # uint64
+    fp_chars: np.ndarray  # int32
     n_chars: np.ndarray
     truncated: np.ndarray
     n_flags: np.ndarray
-    minhash: np.ndarray      # (n, NUM_PERM) uint32
+    minhash: np.ndarray  # (n, NUM_PERM) uint32
     sample_flat: np.ndarray  # uint64
-    sample_off: np.ndarray   # int64 (n + 1)
+    sample_off: np.ndarray  # int64 (n + 1)
 
     def sample(self, i: int) -> np.ndarray:
         return self.sample_flat[self.sample_off[i] : self.sample_off[i + 1]]
@@ -472,6 +481,7 @@ def _containment(docs: _Docs, i: int, j: int, weights: np.ndarray | None = None)
 
 # --- the global step ---------------------------------------------------------------------------
 
+
 def _explode(table: pa.Table, list_col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row index, position in list, value) for every element of a list column."""
     arr = table.column(list_col).combine_chunks()
@@ -505,14 +515,14 @@ def _new_documents(sigs: pa.Table, registry: pa.Table) -> np.ndarray:
 class _Rows:
     """Candidate keys: this run's new documents (row numbers in `new`) and the old rows sharing them."""
 
-    band_hash: np.ndarray     # new documents' band hashes and their rows in `new`
+    band_hash: np.ndarray  # new documents' band hashes and their rows in `new`
     band_row: np.ndarray
     anchor_hash: np.ndarray
     anchor_row: np.ndarray
-    old_bands: pa.Table       # BANDS_SCHEMA rows of old documents sharing a band hash
-    old_anchors: pa.Table     # ANCHORS_SCHEMA rows of old documents sharing an anchor
-    exact: pa.Table           # (fp_hash, doc_id) of new documents and of old ones sharing a fingerprint
-    new_bands: pa.Table       # the new part files' rows, sorted for writing
+    old_bands: pa.Table  # BANDS_SCHEMA rows of old documents sharing a band hash
+    old_anchors: pa.Table  # ANCHORS_SCHEMA rows of old documents sharing an anchor
+    exact: pa.Table  # (fp_hash, doc_id) of new documents and of old ones sharing a fingerprint
+    new_bands: pa.Table  # the new part files' rows, sorted for writing
     new_anchors: pa.Table
 
     def old_ids(self) -> pa.Array:
@@ -536,17 +546,33 @@ def _candidate_rows(new: pa.Table, prev: Path | None, registry: pa.Table) -> _Ro
     # part files sorted by (band, hash, doc_id) and (hash, doc_id): `new` is sorted by doc_id, so the
     # row number stands for the doc_id
     order = np.lexsort((band_row, band_hash, band))
-    new_bands = pa.table({"band": pa.array(band[order].astype(np.uint8)), "hash": pa.array(band_hash[order]),
-                          "doc_id": pc.take(new_ids, pa.array(band_row[order]))}, schema=BANDS_SCHEMA)
+    new_bands = pa.table(
+        {
+            "band": pa.array(band[order].astype(np.uint8)),
+            "hash": pa.array(band_hash[order]),
+            "doc_id": pc.take(new_ids, pa.array(band_row[order])),
+        },
+        schema=BANDS_SCHEMA,
+    )
     order = np.argsort(anchor_hash, kind="stable")  # rows come doc by doc: stable keeps doc order per hash
-    new_anchors = pa.table({"hash": pa.array(anchor_hash[order]),
-                            "doc_id": pc.take(new_ids, pa.array(anchor_row[order]))}, schema=ANCHORS_SCHEMA)
+    new_anchors = pa.table(
+        {"hash": pa.array(anchor_hash[order]), "doc_id": pc.take(new_ids, pa.array(anchor_row[order]))},
+        schema=ANCHORS_SCHEMA,
+    )
     fps = new.column("fp_hash").combine_chunks()
     old_exact = registry.filter(pc.is_in(registry.column("fp_hash"), value_set=fps)).select(["fp_hash", "doc_id"])
     old_exact = old_exact.filter(pc.invert(pc.is_in(old_exact.column("doc_id"), value_set=new_ids)))
-    return _Rows(band_hash, band_row, anchor_hash, anchor_row,
-                 old_rows("bands", BANDS_SCHEMA, band_hash), old_rows("anchors", ANCHORS_SCHEMA, anchor_hash),
-                 pa.concat_tables([new.select(["fp_hash", "doc_id"]), old_exact]), new_bands, new_anchors)
+    return _Rows(
+        band_hash,
+        band_row,
+        anchor_hash,
+        anchor_row,
+        old_rows("bands", BANDS_SCHEMA, band_hash),
+        old_rows("anchors", ANCHORS_SCHEMA, anchor_hash),
+        pa.concat_tables([new.select(["fp_hash", "doc_id"]), old_exact]),
+        new_bands,
+        new_anchors,
+    )
 
 
 def _load_docs(new: pa.Table, prev: Path | None, registry: pa.Table, old_ids: pa.Array) -> tuple[_Docs, pa.Table]:
@@ -557,8 +583,7 @@ def _load_docs(new: pa.Table, prev: Path | None, registry: pa.Table, old_ids: pa
     clusters = involved.column("cluster_id").combine_chunks().unique()
     members = registry.filter(pc.is_in(registry.column("cluster_id"), value_set=clusters))
     old_all = pc.unique(pa.concat_arrays([old_ids.cast(pa.string()), members.column("doc_id").combine_chunks()]))
-    old_docs = _read_parts(prev, "docs", pa.schema([SIGNATURE_SCHEMA.field(c) for c in DOC_COLUMNS]),
-                           "doc_id", old_all)
+    old_docs = _read_parts(prev, "docs", pa.schema([SIGNATURE_SCHEMA.field(c) for c in DOC_COLUMNS]), "doc_id", old_all)
     old_docs = old_docs.filter(pc.invert(pc.is_in(old_docs.column("doc_id"), value_set=new_ids)))
     old_docs = _first_per_id(old_docs)
     table = new.select(DOC_COLUMNS)  # sorted by doc_id
@@ -655,8 +680,10 @@ def _candidate_pairs(docs: _Docs, rows: _Rows, new_ids: pa.Array, stats: dict) -
         return k[m >= 0], m[m >= 0]
 
     found = []
-    for (k, m), key in ((keyed(rows.band_hash, rows.band_row, rows.old_bands, "hash"), "hash"),
-                        (keyed(np.zeros(0, np.uint64), np.zeros(0, np.int64), rows.exact, "fp_hash"), "fp_hash")):
+    for (k, m), key in (
+        (keyed(rows.band_hash, rows.band_row, rows.old_bands, "hash"), "hash"),
+        (keyed(np.zeros(0, np.uint64), np.zeros(0, np.int64), rows.exact, "fp_hash"), "fp_hash"),
+    ):
         found.append(_unique_pairs(_pairs_from_groups(k, m), n))
         stats[f"candidates_{key}"] = len(found[-1])
     k, m = keyed(rows.anchor_hash, rows.anchor_row, rows.old_anchors, "hash")
@@ -673,10 +700,10 @@ def _candidate_pairs(docs: _Docs, rows: _Rows, new_ids: pa.Array, stats: dict) -
 class _Shingles:
     """Every sampled shingle of the involved documents, by distinct hash (one stable sort)."""
 
-    uniq: np.ndarray     # sorted distinct hashes
+    uniq: np.ndarray  # sorted distinct hashes
     inverse: np.ndarray  # per element of docs.sample_flat: its index in uniq
-    order: np.ndarray    # docs.sample_flat sorted (stable) = uniq[run]
-    run: np.ndarray      # inverse[order]: index in uniq, in sorted order
+    order: np.ndarray  # docs.sample_flat sorted (stable) = uniq[run]
+    run: np.ndarray  # inverse[order]: index in uniq, in sorted order
 
 
 def _shingle_index(docs: _Docs) -> _Shingles:
@@ -711,8 +738,10 @@ def _df_increments(docs: _Docs, group: np.ndarray, sh: _Shingles) -> tuple[pa.Ta
         fresh = starts[np.add.reduceat((~new_rows).astype(np.int64), starts) == 0]
     gained = np.bincount(code[fresh] // span, minlength=n_uniq).astype(np.int64)
     keep = gained > 0
-    table = pa.table({"hash": pa.array(sh.uniq[keep], pa.uint64()),
-                      "groups": pa.array(gained[keep].astype(np.int32))}, schema=DF_SCHEMA)
+    table = pa.table(
+        {"hash": pa.array(sh.uniq[keep], pa.uint64()), "groups": pa.array(gained[keep].astype(np.int32))},
+        schema=DF_SCHEMA,
+    )
     return table, gained
 
 
@@ -731,7 +760,7 @@ def _shingle_weights(prev: Path | None, docs: _Docs, sh: _Shingles, gained: np.n
 
 @dataclass
 class _Edges:
-    pairs: np.ndarray        # (m, 2) accepted pairs
+    pairs: np.ndarray  # (m, 2) accepted pairs
     jaccard: np.ndarray
     containment: np.ndarray  # discounted containment of the smaller in the larger
 
@@ -789,13 +818,21 @@ def _canonical_order(docs: _Docs, members: np.ndarray) -> np.ndarray:
     """Members best first: not truncated, fewest damage flags, longest body, then doc_id."""
     ids = docs.ids[members]
     rank_id = np.argsort(np.argsort(ids.astype(str)))
-    order = np.lexsort((rank_id, -docs.n_chars[members].astype(np.int64), docs.n_flags[members],
-                        docs.truncated[members]))
+    order = np.lexsort(
+        (rank_id, -docs.n_chars[members].astype(np.int64), docs.n_flags[members], docs.truncated[members])
+    )
     return members[order]
 
 
-def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Edges, old_reg: pa.Table,
-                    present: np.ndarray, stale: np.ndarray) -> list[dict]:
+def _assign_touched(
+    docs: _Docs,
+    comp: np.ndarray,
+    names: np.ndarray,
+    edges: _Edges,
+    old_reg: pa.Table,
+    present: np.ndarray,
+    stale: np.ndarray,
+) -> list[dict]:
     """Registry rows for every member of every cluster that gained a document this run or whose
     stored assignment no longer fits the documents present (`stale`). The canonical is elected among
     the members present in this run; absent members stay in the cluster, pointing at it."""
@@ -819,19 +856,33 @@ def _assign_touched(docs: _Docs, comp: np.ndarray, names: np.ndarray, edges: _Ed
         cid = str(names[canon])
         here_ids = set(docs.ids[here].tolist())
         for m in members:
-            row = {"doc_id": str(docs.ids[m]), "cluster_id": cid, "group_id": "", "fp_hash": int(docs.fp[m]),
-                   "n_chars": int(docs.n_chars[m]), "truncated": bool(docs.truncated[m]),
-                   "n_flags": int(docs.n_flags[m]), "is_canonical": bool(m == canon), "dup_of": None,
-                   "dup_jaccard": None, "dup_containment": None, "dup_reason": None, "matched_with": None}
+            row = {
+                "doc_id": str(docs.ids[m]),
+                "cluster_id": cid,
+                "group_id": "",
+                "fp_hash": int(docs.fp[m]),
+                "n_chars": int(docs.n_chars[m]),
+                "truncated": bool(docs.truncated[m]),
+                "n_flags": int(docs.n_flags[m]),
+                "is_canonical": bool(m == canon),
+                "dup_of": None,
+                "dup_jaccard": None,
+                "dup_containment": None,
+                "dup_reason": None,
+                "matched_with": None,
+            }
             if m != canon:
                 jac = float(_jaccard(docs, np.array([[m, canon]]))[0])
                 raw, _, _ = _containment(docs, m, canon)
                 back, _, _ = _containment(docs, canon, m)
                 exact = docs.fp[m] == docs.fp[canon]
                 near = jac >= NEAR_JACCARD or min(raw, back) >= MIN_CONTAINMENT
-                row.update(dup_of=str(docs.ids[canon]), dup_jaccard=1.0 if exact else jac,
-                           dup_containment=1.0 if exact else raw,
-                           dup_reason="exact" if exact else ("near" if near else "contained"))
+                row.update(
+                    dup_of=str(docs.ids[canon]),
+                    dup_jaccard=1.0 if exact else jac,
+                    dup_containment=1.0 if exact else raw,
+                    dup_reason="exact" if exact else ("near" if near else "contained"),
+                )
                 inside = [p for p in partners.get(int(m), []) if comp[p[3]] == c and present[p[3]]]
                 if inside:
                     row["matched_with"] = min(inside)[2]
@@ -852,8 +903,15 @@ def _stale_clusters(registry: pa.Table, present_ids: pa.Array) -> pa.Array:
     reg = registry.filter(pc.is_in(registry.column("doc_id"), value_set=present_ids))
     if reg.num_rows == 0:
         return pa.array([], pa.string())
-    reg = reg.sort_by([("cluster_id", "ascending"), ("truncated", "ascending"), ("n_flags", "ascending"),
-                       ("n_chars", "descending"), ("doc_id", "ascending")])  # = _canonical_order
+    reg = reg.sort_by(
+        [
+            ("cluster_id", "ascending"),
+            ("truncated", "ascending"),
+            ("n_flags", "ascending"),
+            ("n_chars", "descending"),
+            ("doc_id", "ascending"),
+        ]
+    )  # = _canonical_order
     cid = np.asarray(reg.column("cluster_id").to_pylist(), dtype=object)
     ids = np.asarray(reg.column("doc_id").to_pylist(), dtype=object)
     first = np.r_[True, cid[1:] != cid[:-1]]
@@ -866,8 +924,9 @@ def _stale_clusters(registry: pa.Table, present_ids: pa.Array) -> pa.Array:
     return pa.array(ids[starts][np.logical_or.reduceat(~ok, starts)].tolist(), pa.string())
 
 
-def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
-                      new_state_dir: str) -> tuple[pa.Table, pa.Table]:
+def cluster_documents(
+    signature_files: list[str], prev_state_dir: str | None, new_state_dir: str
+) -> tuple[pa.Table, pa.Table]:
     """Cluster every signed document against everything seen before; write the new state."""
     sigs = _read_signatures(signature_files)
     prev = _prev_state(prev_state_dir)
@@ -878,11 +937,16 @@ def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
     stale_ids = _stale_clusters(registry, present_ids)
     docs, old_reg = _load_docs(new, prev, registry, pc.unique(pa.concat_arrays([cand.old_ids(), stale_ids])))
     present = pc.is_in(pa.array(docs.ids.tolist(), pa.string()), value_set=present_ids).to_numpy(zero_copy_only=False)
-    stale = np.flatnonzero(pc.is_in(pa.array(docs.ids.tolist(), pa.string()), value_set=stale_ids).to_numpy(
-        zero_copy_only=False))
+    stale = np.flatnonzero(
+        pc.is_in(pa.array(docs.ids.tolist(), pa.string()), value_set=stale_ids).to_numpy(zero_copy_only=False)
+    )
     n = len(docs.ids)
-    stats = {"dedupe_version": DEDUPE_VERSION, "documents_signed": sigs.num_rows, "documents_new": new.num_rows,
-             "documents_involved": n}
+    stats = {
+        "dedupe_version": DEDUPE_VERSION,
+        "documents_signed": sigs.num_rows,
+        "documents_new": new.num_rows,
+        "documents_involved": n,
+    }
     pairs = _candidate_pairs(docs, cand, new.column("doc_id").combine_chunks(), stats)
     stats["candidate_pairs"] = len(pairs)
     jac = _jaccard(docs, pairs)
@@ -906,15 +970,19 @@ def cluster_documents(signature_files: list[str], prev_state_dir: str | None,
     for row in rows:
         row["group_id"] = str(group_names[index[row["doc_id"]]])
     touched = pa.Table.from_pylist(rows, schema=REGISTRY_SCHEMA)
-    registry = pa.concat_tables([
-        registry.filter(pc.invert(pc.is_in(registry.column("doc_id"), value_set=touched.column("doc_id")))),
-        touched]).sort_by("doc_id")
+    registry = pa.concat_tables(
+        [registry.filter(pc.invert(pc.is_in(registry.column("doc_id"), value_set=touched.column("doc_id")))), touched]
+    ).sort_by("doc_id")
     _write_state(Path(new_state_dir), prev, registry, new, cand.new_bands, cand.new_anchors, increments)
     assignments, duplicates = _outputs(registry, present_ids)
     sizes = assignments.group_by("cluster_id").aggregate([("doc_id", "count")]).column("doc_id_count").to_numpy()
-    stats.update(documents_total=registry.num_rows, documents_absent=registry.num_rows - assignments.num_rows,
-                 clusters=len(sizes), clusters_with_copies=int((sizes > 1).sum()),
-                 largest_cluster=int(sizes.max()) if len(sizes) else 0)
+    stats.update(
+        documents_total=registry.num_rows,
+        documents_absent=registry.num_rows - assignments.num_rows,
+        clusters=len(sizes),
+        clusters_with_copies=int((sizes > 1).sum()),
+        largest_cluster=int(sizes.max()) if len(sizes) else 0,
+    )
     (Path(new_state_dir) / "stats.json").write_text(json.dumps(stats, indent=1, sort_keys=True) + "\n")
     return assignments, duplicates
 
@@ -929,18 +997,32 @@ def _outputs(registry: pa.Table, present_ids: pa.Array) -> tuple[pa.Table, pa.Ta
     multi = sizes.filter(pc.greater(sizes.column("doc_id_count"), 1)).column("cluster_id")
     members = assigned.filter(pc.is_in(assigned.column("cluster_id"), value_set=multi.combine_chunks()))
     members = members.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
-    dup = pa.table({
-        "cluster_id": members.column("cluster_id"), "doc_id": members.column("doc_id"),
-        "canonical_id": pc.if_else(members.column("is_canonical"), members.column("doc_id"), members.column("dup_of")),
-        "is_canonical": members.column("is_canonical"), "reason": members.column("dup_reason"),
-        "jaccard": members.column("dup_jaccard"), "containment": members.column("dup_containment"),
-        "matched_with": members.column("matched_with"),
-    }).cast(DUPLICATES)
+    dup = pa.table(
+        {
+            "cluster_id": members.column("cluster_id"),
+            "doc_id": members.column("doc_id"),
+            "canonical_id": pc.if_else(
+                members.column("is_canonical"), members.column("doc_id"), members.column("dup_of")
+            ),
+            "is_canonical": members.column("is_canonical"),
+            "reason": members.column("dup_reason"),
+            "jaccard": members.column("dup_jaccard"),
+            "containment": members.column("dup_containment"),
+            "matched_with": members.column("matched_with"),
+        }
+    ).cast(DUPLICATES)
     return assignments, dup
 
 
-def _write_state(out: Path, prev: Path | None, registry: pa.Table, new: pa.Table, bands: pa.Table,
-                 anchors: pa.Table, increments: pa.Table) -> None:
+def _write_state(
+    out: Path,
+    prev: Path | None,
+    registry: pa.Table,
+    new: pa.Table,
+    bands: pa.Table,
+    anchors: pa.Table,
+    increments: pa.Table,
+) -> None:
     """New state = previous parts (hard-linked) + one part per table for this run's documents."""
     for name in ("docs", "bands", "anchors", "df"):
         shutil.rmtree(out / name, ignore_errors=True)

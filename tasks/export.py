@@ -15,8 +15,9 @@ import fcntl
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyarrow as pa
 
@@ -94,7 +95,9 @@ def build_release(
                 _link(src, tmp / table / f"part-{shard_id}.parquet")
         rejects = merge_tables(reject_files, schema.REJECTS)
         write_table(rejects, tmp / "rejects" / "part-0.parquet", schema.SORT_KEYS["rejects"])
-        dups = read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
+        dups = (
+            read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
+        )
         write_table(dups, tmp / "duplicates" / "part-0.parquet", schema.SORT_KEYS["duplicates"])
         for table in schema.TABLES:
             (tmp / table).mkdir(parents=True, exist_ok=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Mapping, Sequence
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
-from tasks.extract_structure import extract_tables  # noqa: F401  (public API re-export)
+from tasks.extract_structure import extract_tables
 from tasks.extract_text import (
     ANON_RE,
     DATA_DIR,
@@ -31,14 +31,14 @@ from tasks.extract_text import (
     find_date,
     is_byline_name,
     is_name,
-    word_tags,
     simplify,
     to_half,
+    word_tags,
 )
 
 EXTRACT_VERSION = "extract-1.2.0"
 
-__all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "term_counts", "idf_table", "top_keywords"]
+__all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "idf_table", "term_counts", "top_keywords"]
 
 HEAD_MAX_LINES = 60
 
@@ -87,7 +87,7 @@ def is_junk_title(line: str) -> bool:
     if "。" in t or t.endswith(("，", "、", "的", "：", ":", "了")) or (len(t) > 40 and "，" in t):
         return True
     found = find_date(t)
-    if found and found[1] <= 2 and ("在" in t[found[2]:found[2] + 3] or len(t) - found[2] <= 2):
+    if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
     if re.match(r"^在.{4,60}上$", t):
         return True
@@ -177,7 +177,9 @@ def _speech_title(head: list[str]) -> str | None:
 
 # `我代表市人民政府，向大会报告工作` / `我代表国务院向大会作政府工作报告`: the government's own report to its congress.
 # `我代表国务院，向全国各族人民…表示诚挚感谢`: the thanks only a government's report to its congress gives.
-GOV_THANKS_RE = re.compile(r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院)[，,]\s*向(?:全[国省市区县州]|辛勤|各族|广大)")
+GOV_THANKS_RE = re.compile(
+    r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院)[，,]\s*向(?:全[国省市区县州]|辛勤|各族|广大)"
+)
 WORK_REPORT_BODY_RE = re.compile(
     r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院|政府)[，,]?\s*(?:向大会|向[^，。]{0,30}?会议)?"
     r"(?:作|做)?(?:报告(?:政府)?工作|(?:政府)?工作报告|政府工作的报告)"
@@ -222,7 +224,9 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     head = text[:400]
     if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:1500]):
         return "政府工作报告"
-    if "各位代表" in text[:1500] and re.search(r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:3000]):
+    if "各位代表" in text[:1500] and re.search(
+        r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:3000]
+    ):
         return "政府工作报告"
     if "同志们" in head:
         return "讲话"
@@ -299,9 +303,9 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
 def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
     for i, line in enumerate(head):
         found = find_date(line)
-        if not found or "在" not in line[found[2]:found[2] + 3]:
+        if not found or "在" not in line[found[2] : found[2] + 3]:
             continue
-        seg = line[found[2]:]
+        seg = line[found[2] :]
         if not re.search(r"上[)）]?$", seg.rstrip()) and "上的" not in seg and i + 1 < len(head):
             seg = seg + head[i + 1]
         m = MEET_DASH_RE.search(seg.replace(" ", ""))
@@ -334,9 +338,13 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         return None, office, False
     if ANON_RE.match(pre):
         return None, office, True
-    if pre.endswith(PLACE_SUFFIX) or regions.load_gazetteer().by_name.get(pre) or regions.load_gazetteer().by_name.get("~" + pre):
+    if (
+        pre.endswith(PLACE_SUFFIX)
+        or regions.load_gazetteer().by_name.get(pre)
+        or regions.load_gazetteer().by_name.get("~" + pre)
+    ):
         return None, office, False
-    if ORG_PREFIX_RE.search(pre) or pre.endswith(("部", "委", "局", "办", "厅")) or len(pre) <= 2 and not is_name(pre):
+    if ORG_PREFIX_RE.search(pre) or pre.endswith(("部", "委", "局", "办", "厅")) or (len(pre) <= 2 and not is_name(pre)):
         return None, pre + office, False
     if is_name(pre):
         return pre, office, False
@@ -348,7 +356,7 @@ def _strip_jurisdiction(office: str) -> str:
     office = office.strip(" 、")
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
-            rest = office[h.end:]
+            rest = office[h.end :]
             if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
                 office = rest
             break
@@ -372,10 +380,10 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         # 在/的/讲话 mark a title, not a byline; place names are cut first (上海市 holds a 上).
         bare = office_part
         for h in reversed(regions.find_places(office_part)):
-            bare = bare[: h.start] + bare[h.end:]
+            bare = bare[: h.start] + bare[h.end :]
         if re.search(r"在|的|上|讲话|报告|致辞", bare):
             continue
-        tail = line[last.end():]
+        tail = line[last.end() :]
         m = NAME_TAIL_RE.match(tail)
         name = None
         if m:
@@ -401,8 +409,10 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
             continue
         if "·" not in cand and regions.find_places(cand):
             continue
-        near = head[max(0, i - 1): i] + head[i + 1: i + 2]
-        if (before_salutation and i == len(head) - 1) or any(find_date(x) or re.search(r"在.{2,60}上$", x) for x in near):
+        near = head[max(0, i - 1) : i] + head[i + 1 : i + 2]
+        if (before_salutation and i == len(head) - 1) or any(
+            find_date(x) or re.search(r"在.{2,60}上$", x) for x in near
+        ):
             return cand
     return None
 
@@ -431,7 +441,9 @@ KIND_OF_OFFICE = (
 )
 
 
-GOV_SELF_RE = re.compile(rf"我代表([{HAN}]{{0,12}}?)?(?:(?P<kind>省|市|州|县|区|旗|自治区|自治州)?人民政府|(?P<state>国务院))")
+GOV_SELF_RE = re.compile(
+    rf"我代表([{HAN}]{{0,12}}?)?(?:(?P<kind>省|市|州|县|区|旗|自治区|自治州)?人民政府|(?P<state>国务院))"
+)
 
 
 def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
@@ -466,8 +478,11 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
         place = gm.group(1) or ""
         if k in ("省", "自治区") or place.endswith(("省", "自治区")):
             return "省"
-        if k in ("市", "州", "自治州") and not (place and regions.load_gazetteer().by_name.get(place)
-                                             and regions.load_gazetteer().by_name[place][0].level == "province"):
+        if k in ("市", "州", "自治州") and not (
+            place
+            and regions.load_gazetteer().by_name.get(place)
+            and regions.load_gazetteer().by_name[place][0].level == "province"
+        ):
             return "市"
         if k in ("县", "旗"):
             return "县"
@@ -496,7 +511,9 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
     return kind
 
 
-PLAN_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)")
+PLAN_YEAR_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)"
+)
 REVIEW_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾")
 
 
@@ -525,13 +542,16 @@ LAST_YEAR_EQ_RE = re.compile(r"刚刚过去的((?:19|20)\d{2})年")
 # A heading announcing this year's work (`二、今年主要任务`, `三、2011年的工作`, `二、2005年工作总体部署`).
 THIS_YEAR_HEAD_RE = re.compile(r"^[一二三四五六七八九十]+、\s*今年[^\n]{0,12}$", re.M)
 YEAR_WORK_HEAD_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$", re.M)
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$",
+    re.M,
+)
 # The plan or budget a report presents: `一九八六年的国民经济和社会发展计划草案`, `1956年的国家预算`,
 # `1987年经济体制改革的主要任务`, `2006年国民经济和社会发展的主要预期目标`.
 PLAN_YEAR2_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})年度?(?:的)?(?:国民经济(?:和社会发展)?(?:的)?(?:计划|主要预期目标)|国家预算|"
     r"[^，。\n\d年]{0,8}?的主要任务|工作(?:总体)?部署)"
-    r"|做好((?:19|20)\d{2})年(?:的)?(?:各项)?(?:政府)?工作")  # `必须扎实做好2011年各项工作`
+    r"|做好((?:19|20)\d{2})年(?:的)?(?:各项)?(?:政府)?工作"
+)  # `必须扎实做好2011年各项工作`
 # A current-year estimate in a report given late in the year (`一九五四年预计现代工业的总产值`).
 YEAR_EST_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?预计")
 CN_ORD = r"[一二三四五六七八九十]{1,3}"
@@ -539,17 +559,44 @@ NPC_RE = re.compile(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人
 CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
 # National People's Congress sessions that heard a government work report (term, session) -> year.
 NPC_SESSION_YEAR = {
-    (1, 1): 1954, (1, 2): 1955, (1, 3): 1956, (1, 4): 1957, (1, 5): 1958,
-    (2, 1): 1959, (2, 2): 1960, (2, 3): 1962, (2, 4): 1963, (3, 1): 1964, (4, 1): 1975,
-    (5, 1): 1978, (5, 2): 1979, (5, 3): 1980, (5, 4): 1981, (5, 5): 1982,
+    (1, 1): 1954,
+    (1, 2): 1955,
+    (1, 3): 1956,
+    (1, 4): 1957,
+    (1, 5): 1958,
+    (2, 1): 1959,
+    (2, 2): 1960,
+    (2, 3): 1962,
+    (2, 4): 1963,
+    (3, 1): 1964,
+    (4, 1): 1975,
+    (5, 1): 1978,
+    (5, 2): 1979,
+    (5, 3): 1980,
+    (5, 4): 1981,
+    (5, 5): 1982,
     **{(t, n): 1983 + 5 * (t - 6) + n - 1 for t in range(6, 16) for n in range(1, 6)},
 }
-CPC_CONGRESS_YEAR = {8: 1956, 9: 1969, 10: 1973, 11: 1977, 12: 1982, 13: 1987, 14: 1992, 15: 1997, 16: 2002,
-                     17: 2007, 18: 2012, 19: 2017, 20: 2022}
+CPC_CONGRESS_YEAR = {
+    8: 1956,
+    9: 1969,
+    10: 1973,
+    11: 1977,
+    12: 1982,
+    13: 1987,
+    14: 1992,
+    15: 1997,
+    16: 2002,
+    17: 2007,
+    18: 2012,
+    19: 2017,
+    20: 2022,
+}
 
 
 def _digit_years(text: str) -> str:
     """`一九五六年` -> `1956年` (same length, so offsets stay put)."""
+
     def conv(m: re.Match) -> str:
         v = cn_int(m.group(0))
         return str(v) if v is not None and 1800 <= v <= 2100 else m.group(0)
@@ -569,7 +616,7 @@ def _session_year(text: str) -> int | None:
         y = _npc_year(m)
         if y is None:
             continue
-        before, after = text[max(0, m.start() - 16):m.start()], text[m.end():m.end() + 24]
+        before, after = text[max(0, m.start() - 16) : m.start()], text[m.end() : m.end() + 24]
         if "去年" in before[-12:]:
             return y + 1
         if re.search(r"(?:^|[，。\n])(?:[^，。\n]{0,12}?向|我们|在这次)$", before) and m.start() < 600:
@@ -582,7 +629,7 @@ def _session_year(text: str) -> int | None:
             return y + 5
     for m in CPC_RE.finditer(text[:40000]):
         y = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)
-        if y is not None and re.search(r"去年(?:召开|举行)的$", text[max(0, m.start() - 8):m.start()]):
+        if y is not None and re.search(r"去年(?:召开|举行)的$", text[max(0, m.start() - 8) : m.start()]):
             return y + 1
     return None
 
@@ -599,11 +646,11 @@ def _text_year(text: str) -> int | None:
     if m:
         return int(m.group(1)) + 1
     for m in YEAR_IS_RE.finditer(t):
-        near = t[max(0, m.start() - 40):m.end() + 160]
-        if THIS_YEAR_CUE_RE.search(near) and "去年" not in t[m.start():m.end() + 40]:
+        near = t[max(0, m.start() - 40) : m.end() + 160]
+        if THIS_YEAR_CUE_RE.search(near) and "去年" not in t[m.start() : m.end() + 40]:
             return int(m.group(1))
     for h in THIS_YEAR_HEAD_RE.finditer(t):
-        y = YEAR_RE.search(t[h.end():h.end() + 40])
+        y = YEAR_RE.search(t[h.end() : h.end() + 40])
         if y:
             return int(y.group(1))
     m = YEAR_WORK_HEAD_RE.search(t)
@@ -635,8 +682,11 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
-    skip = {int(r[0]) for r in removed_lines if len(r) >= 3 and not str(r[2]).endswith("title")
-            and str(r[0]).lstrip("-").isdigit()}
+    skip = {
+        int(r[0])
+        for r in removed_lines
+        if len(r) >= 3 and not str(r[2]).endswith("title") and str(r[0]).lstrip("-").isdigit()
+    }
     for r in removed_lines:
         if len(r) >= 3 and str(r[2]).endswith("title"):
             v = clean_line(simplify(str(r[1])))
@@ -649,7 +699,7 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
         m = re.search(r"^title\s*[:：]\s*(.+)$", fm.group(1), re.M)
         if m:
             return clean_line(simplify(m.group(1))).strip("'\"") or None
-        src = src[fm.end():]
+        src = src[fm.end() :]
     seen = 0
     for i, line in enumerate(src[:3000].splitlines(), 1):
         if src is raw_text and i in skip:
@@ -707,9 +757,21 @@ def extract_fields(
 
 def _empty_fields() -> dict:
     return {
-        "title": None, "page_title": None, "doc_type": None, "speaker_name": None, "speaker_title": None,
-        "admin_level": None, "region": None, "region_code": None, "region_mentions": [], "meeting": None,
-        "delivered_on": None, "published_on": None, "year": None, "source_site": None, "flags": {},
+        "title": None,
+        "page_title": None,
+        "doc_type": None,
+        "speaker_name": None,
+        "speaker_title": None,
+        "admin_level": None,
+        "region": None,
+        "region_code": None,
+        "region_mentions": [],
+        "meeting": None,
+        "delivered_on": None,
+        "published_on": None,
+        "year": None,
+        "source_site": None,
+        "flags": {},
     }
 
 
@@ -773,7 +835,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
     body_start = len("\n".join(text.splitlines()[: len(head)]))
-    rr = regions.resolve_region(title_zone, head_zone, text[body_start:body_start + 60000], kind)
+    rr = regions.resolve_region(title_zone, head_zone, text[body_start : body_start + 60000], kind)
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions
     flags.update(rr.flags)

@@ -28,8 +28,24 @@ _COMMON_POS = {"n", "v", "a", "d", "vn", "an", "ad", "m", "q", "r", "t", "f", "s
 _NAME_POS = {"ns", "nr", "nrt", "nt", "nrfg"}
 # Prefecture aliases jieba tags as ordinary words (合肥/n, 恩施/n, 银川/n …) are still city names, except these,
 # which are everyday words or sit inside them (大理石, 日照时数, 各位来宾, 长治久安, 文山会海, 出海口, 舞台中 …).
-_PREFECTURE_ALIAS_WORDS = {"大理", "日照", "大同", "来宾", "长治", "文山", "台中", "包头", "开封", "和田", "清远",
-                           "保定", "平凉", "海口", "海北", "通化"}
+_PREFECTURE_ALIAS_WORDS = {
+    "大理",
+    "日照",
+    "大同",
+    "来宾",
+    "长治",
+    "文山",
+    "台中",
+    "包头",
+    "开封",
+    "和田",
+    "清远",
+    "保定",
+    "平凉",
+    "海口",
+    "海北",
+    "通化",
+}
 # A place alias right after a number or a money unit is a word (突破千亿元大关), not a place.
 _NUMERIC_BEFORE = set("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万亿元%")
 # Full names too generic to read without their city in front (城区 of 大同/阳泉/晋城 …).
@@ -188,16 +204,16 @@ def load_gazetteer() -> Gazetteer:
                     aliases.append((o[7], div))
             elif len(o) == 6 and len(n) == 2:
                 succ = next((x for x in gz.by_name.get(n[1], []) if x.level == PREFECTURE), None)
-                _add(gz, o[4], Division(o[4], succ.code if succ else None, PREFECTURE, o[2], o[4], None,
-                                        "renamed", n[1]))
+                _add(
+                    gz, o[4], Division(o[4], succ.code if succ else None, PREFECTURE, o[2], o[4], None, "renamed", n[1])
+                )
     extra = DATA_DIR / "places_extra.tsv"
     if extra.exists():
         for line in extra.read_text("utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             p, c, name, level = (line.split("\t") + ["", "", "", ""])[:4]
-            div = Division(name, None, level or COUNTY, p, c, name if (level or COUNTY) == COUNTY else None,
-                           "nocode")
+            div = Division(name, None, level or COUNTY, p, c, name if (level or COUNTY) == COUNTY else None, "nocode")
             _add(gz, name, div)
     for a, div in aliases:
         if a in gz.by_name:
@@ -326,7 +342,9 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
         s = score[k]
         # Parents mentioned support a child; children/towns mentioned support their parent.
         if dv.level == COUNTY:
-            s += 0.5 * (score_by_name(score, cand, dv.city, PREFECTURE) + score_by_name(score, cand, dv.province, PROVINCE))
+            s += 0.5 * (
+                score_by_name(score, cand, dv.city, PREFECTURE) + score_by_name(score, cand, dv.province, PROVINCE)
+            )
             s += 0.7 * code_support.get(dv.code or "", 0.0)
         elif dv.level == PREFECTURE:
             s += 0.3 * score_by_name(score, cand, dv.province, PROVINCE) + 0.2 * name_support.get(dv.name, 0.0)
@@ -354,9 +372,17 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
         return kind == wanted
 
     # A county named once in the body only is usually a comparison (比追…厦门思明区), not the jurisdiction.
-    pool = [k for k in total if fits(cand[k]) and (
-        cand[k].level != COUNTY or k in strong or len(mentions.get(k, [])) >= 2
-        or code_support.get(cand[k].code or "", 0.0) > 0)]
+    pool = [
+        k
+        for k in total
+        if fits(cand[k])
+        and (
+            cand[k].level != COUNTY
+            or k in strong
+            or len(mentions.get(k, [])) >= 2
+            or code_support.get(cand[k].code or "", 0.0) > 0
+        )
+    ]
     if wanted == "区":
         # A 区长 may also head an autonomous region's government (自治区主席 is handled by 省) — only counties here.
         pool = [k for k in pool if cand[k].level == COUNTY]
@@ -379,8 +405,12 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
     if same:
         flags["region_ambiguous"] = 1
     level = dv.level
-    ev = [m for k in cand for m in mentions.get(k, [])
-          if k == best or cand[k].name in (dv.province, dv.city) or (cand[k].city == dv.name)]
+    ev = [
+        m
+        for k in cand
+        for m in mentions.get(k, [])
+        if k == best or cand[k].name in (dv.province, dv.city) or (cand[k].city == dv.name)
+    ]
     return RegionResult(dv.full_name, dv.code, level, sorted(set(ev)), flags)
 
 

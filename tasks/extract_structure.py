@@ -99,8 +99,8 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
             if n == 1 and lvl == len(stack) - 1 and counters[lvl] >= 1:
                 # a fresh run of the innermost style under the same parent only if the parent advanced
                 continue
-            del stack[lvl + 1:]
-            del counters[lvl + 1:]
+            del stack[lvl + 1 :]
+            del counters[lvl + 1 :]
             counters[lvl] = n
         else:
             if n != 1:
@@ -111,17 +111,19 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
         heading = _heading(text, hstart)
         if not heading:
             continue
-        rows.append({
-            "doc_id": doc_id,
-            "path": ".".join(str(c) for c in counters),
-            "level": lvl + 1,
-            "marker_style": style,
-            "heading": heading,
-            "start": start,
-            "end": len(text),
-        })
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "path": ".".join(str(c) for c in counters),
+                "level": lvl + 1,
+                "marker_style": style,
+                "heading": heading,
+                "start": start,
+                "end": len(text),
+            }
+        )
     for i, r in enumerate(rows):
-        for nxt in rows[i + 1:]:
+        for nxt in rows[i + 1 :]:
             if nxt["level"] <= r["level"]:
                 r["end"] = nxt["start"]
                 break
@@ -140,18 +142,51 @@ def _section_at(rows: list[dict], pos: int) -> str | None:
 # ---------------------------------------------------------------- figures
 UNITS = [
     # (unit as written, kind, canonical unit, factor)
-    ("万亿元", "amount", "亿元", 1e4), ("亿美元", "amount", "亿美元", 1), ("万美元", "amount", "万美元", 1),
-    ("美元", "amount", "美元", 1), ("亿元", "amount", "亿元", 1), ("万元", "amount", "万元", 1), ("元", "amount", "元", 1),
-    ("个百分点", "rate", "个百分点", 1), ("%", "percentage", "%", 1), ("％", "percentage", "%", 1),
-    ("万平方米", "area", "万平方米", 1), ("平方公里", "area", "平方公里", 1), ("平方千米", "area", "平方公里", 1),
-    ("平方米", "area", "平方米", 1), ("万亩", "area", "万亩", 1), ("亩", "area", "亩", 1), ("公顷", "area", "公顷", 1),
-    ("万吨", "other", "万吨", 1), ("吨", "other", "吨", 1), ("公里", "other", "公里", 1), ("千米", "other", "公里", 1),
-    ("倍", "rate", "倍", 1), ("万人次", "count", "万人次", 1), ("万人", "count", "万人", 1), ("万户", "count", "万户", 1),
-    ("万个", "count", "万个", 1), ("个", "count", "个", 1), ("家", "count", "家", 1), ("项", "count", "项", 1),
-    ("人次", "count", "人次", 1), ("人", "count", "人", 1), ("名", "count", "名", 1), ("户", "count", "户", 1),
-    ("件", "count", "件", 1), ("所", "count", "所", 1), ("座", "count", "座", 1), ("条", "count", "条", 1),
-    ("辆", "count", "辆", 1), ("台", "count", "台", 1), ("套", "count", "套", 1), ("处", "count", "处", 1),
-    ("场次", "count", "场次", 1), ("批", "count", "批", 1), ("次", "count", "次", 1), ("位", "count", "位", 1),
+    ("万亿元", "amount", "亿元", 1e4),
+    ("亿美元", "amount", "亿美元", 1),
+    ("万美元", "amount", "万美元", 1),
+    ("美元", "amount", "美元", 1),
+    ("亿元", "amount", "亿元", 1),
+    ("万元", "amount", "万元", 1),
+    ("元", "amount", "元", 1),
+    ("个百分点", "rate", "个百分点", 1),
+    ("%", "percentage", "%", 1),
+    ("％", "percentage", "%", 1),
+    ("万平方米", "area", "万平方米", 1),
+    ("平方公里", "area", "平方公里", 1),
+    ("平方千米", "area", "平方公里", 1),
+    ("平方米", "area", "平方米", 1),
+    ("万亩", "area", "万亩", 1),
+    ("亩", "area", "亩", 1),
+    ("公顷", "area", "公顷", 1),
+    ("万吨", "other", "万吨", 1),
+    ("吨", "other", "吨", 1),
+    ("公里", "other", "公里", 1),
+    ("千米", "other", "公里", 1),
+    ("倍", "rate", "倍", 1),
+    ("万人次", "count", "万人次", 1),
+    ("万人", "count", "万人", 1),
+    ("万户", "count", "万户", 1),
+    ("万个", "count", "万个", 1),
+    ("个", "count", "个", 1),
+    ("家", "count", "家", 1),
+    ("项", "count", "项", 1),
+    ("人次", "count", "人次", 1),
+    ("人", "count", "人", 1),
+    ("名", "count", "名", 1),
+    ("户", "count", "户", 1),
+    ("件", "count", "件", 1),
+    ("所", "count", "所", 1),
+    ("座", "count", "座", 1),
+    ("条", "count", "条", 1),
+    ("辆", "count", "辆", 1),
+    ("台", "count", "台", 1),
+    ("套", "count", "套", 1),
+    ("处", "count", "处", 1),
+    ("场次", "count", "场次", 1),
+    ("批", "count", "批", 1),
+    ("次", "count", "次", 1),
+    ("位", "count", "位", 1),
 ]
 UNIT_INFO = {u: (k, c, f) for u, k, c, f in UNITS}
 UNIT_ALT = "|".join(re.escape(u) for u, *_ in sorted(UNITS, key=lambda x: -len(x[0])))
@@ -160,12 +195,39 @@ FIGURE_RE = re.compile(
     rf"(?P<num>{NUM}|[{CN_NUM_CHARS}]{{1,8}}|[×XＸx]{{1,3}})\s?(?P<mag>万亿|亿|万|千)?(?P<more>多|余)?"
     rf"(?P<unit>{UNIT_ALT})(?P<more2>多|余)?"
 )
-PRE_QUAL = ["约", "近", "超过", "超", "逾", "共", "累计", "达到", "达", "同比", "增长", "下降", "减少", "提高", "突破", "不到", "不足"]
+PRE_QUAL = [
+    "约",
+    "近",
+    "超过",
+    "超",
+    "逾",
+    "共",
+    "累计",
+    "达到",
+    "达",
+    "同比",
+    "增长",
+    "下降",
+    "减少",
+    "提高",
+    "突破",
+    "不到",
+    "不足",
+]
 POST_QUAL = ["以上", "以下", "左右", "以内"]
 SENT_SPLIT_RE = re.compile(r"[^。！？；\n]*[。！？；]?")
 # Largest plausible value per canonical unit (national scale; a local speech stays far below).
-BOUNDS = {"亿元": 2.0e6, "万元": 2.0e10, "元": 2.0e14, "%": 1.0e4, "个百分点": 100.0, "万平方米": 1.0e6,
-          "平方公里": 1.0e7, "亩": 5.0e9, "万亩": 5.0e5}
+BOUNDS = {
+    "亿元": 2.0e6,
+    "万元": 2.0e10,
+    "元": 2.0e14,
+    "%": 1.0e4,
+    "个百分点": 100.0,
+    "万平方米": 1.0e6,
+    "平方公里": 1.0e7,
+    "亩": 5.0e9,
+    "万亩": 5.0e5,
+}
 LOCAL_BOUNDS = {"亿元": 2.0e5, "万元": 2.0e9}
 MONEY_NOT_COUNT = re.compile(r"^(?:[一二两三四五六七八九十]+)(?:个)$")
 
@@ -210,42 +272,44 @@ def extract_figures(doc_id: str, text: str, sections: list[dict], national: bool
                     continue
                 if num in ("一",) or not any(c in "二两三四五六七八九十百千" for c in num):
                     continue
-            if num[0].isdigit() and sent[m.end():m.end() + 1] == "年":
+            if num[0].isdigit() and sent[m.end() : m.end() + 1] == "年":
                 continue
-            prev = sent[max(0, m.start() - 1):m.start()]
+            prev = sent[max(0, m.start() - 1) : m.start()]
             if prev and (prev.isdigit() or prev in ".-"):
                 continue
             value, placeholder = _num_value(num, mag, unit)
             kind, canon, _ = UNIT_INFO[unit]
-            before = sent[max(0, m.start() - 8):m.start()]
-            after = sent[m.end():m.end() + 3]
+            before = sent[max(0, m.start() - 8) : m.start()]
+            after = sent[m.end() : m.end() + 3]
             quals = [q for q in PRE_QUAL if q in before]
             quals = [q for q in quals if not any(q != o and q in o for o in quals)]
             if m.group("more") or m.group("more2"):
                 quals.append(m.group("more") or m.group("more2"))
             quals += [q for q in POST_QUAL if after.startswith(q)]
             ref = None
-            for ym in YEAR_RE.finditer(sent[:m.start()]):
+            for ym in YEAR_RE.finditer(sent[: m.start()]):
                 ref = int(ym.group(1))
             bound = BOUNDS.get(canon)
             if not national and canon in LOCAL_BOUNDS:
                 bound = LOCAL_BOUNDS[canon]
             implausible = bool(value is not None and bound is not None and value > bound)
             start = base + m.start()
-            rows.append({
-                "doc_id": doc_id,
-                "section_path": _section_at(sections, start),
-                "sentence": sent.strip()[:500],
-                "as_written": m.group(0),
-                "value": value,
-                "unit": canon,
-                "kind": kind,
-                "qualifiers": sorted(set(quals)),
-                "ref_year": ref,
-                "is_placeholder": placeholder,
-                "is_implausible": implausible,
-                "start": start,
-            })
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "section_path": _section_at(sections, start),
+                    "sentence": sent.strip()[:500],
+                    "as_written": m.group(0),
+                    "value": value,
+                    "unit": canon,
+                    "kind": kind,
+                    "qualifiers": sorted(set(quals)),
+                    "ref_year": ref,
+                    "is_placeholder": placeholder,
+                    "is_implausible": implausible,
+                    "start": start,
+                }
+            )
     _flag_outliers(rows)
     return rows
 
@@ -265,7 +329,11 @@ def _flag_outliers(rows: list[dict]) -> None:
         sane = [r for r in rs if not r["is_implausible"]]
         for r in sane:
             num = re.match(r"\d+", r["as_written"])
-            if not num or not BARE_INT_RE.match(num.group(0)) or r["as_written"][len(num.group(0)):len(num.group(0)) + 1] in ".,，":
+            if (
+                not num
+                or not BARE_INT_RE.match(num.group(0))
+                or r["as_written"][len(num.group(0)) : len(num.group(0)) + 1] in ".,，"
+            ):
                 continue
             others = [o["value"] for o in sane if o is not r and o["value"] > 0]
             if len(others) >= 2 and r["value"] > 100 * max(others):
@@ -276,7 +344,9 @@ def _flag_outliers(rows: list[dict]) -> None:
 QUOTE_RE = re.compile(r"[“\"〝]([^“”\"〝〞\n]{1,16})[”\"〞]")
 NUM_FORMULA_RE = re.compile(r"[0-9+＋]")
 COUNTED_RE = re.compile(rf"^[{CN}两百千]+(?:个|大|项|不|乱|小|化|型|线|心|园|港|抓|比|进|到|联|促|有|创)")
-CAMPAIGN_AFTER_RE = re.compile(r"^(?:活动|目标|行动|工程|战略|工作法|机制|布局|计划|攻坚战|会战|精神|理念|模式|格局|要求)")
+CAMPAIGN_AFTER_RE = re.compile(
+    r"^(?:活动|目标|行动|工程|战略|工作法|机制|布局|计划|攻坚战|会战|精神|理念|模式|格局|要求)"
+)
 CAMPAIGN_RE = re.compile(
     rf"(?:打好|打赢|打响|开展|进行|启动|推进|决战|第[一二三四五六七八九十]+次|新一轮)?"
     rf"((?:百日|千日|百天)?[{HAN}]{{0,2}}?(?:大会战|攻坚战|会战|百日行动|专项行动))"
@@ -290,8 +360,12 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
         inner = m.group(1).strip()
         if not inner or inner in NOT_SLOGAN or re.search(r"[，。！？,]", inner):
             continue
-        after = text[m.end():m.end() + 4]
-        if NUM_FORMULA_RE.search(inner) or COUNTED_RE.match(inner) or (CAMPAIGN_AFTER_RE.match(after) and len(inner) <= 10):
+        after = text[m.end() : m.end() + 4]
+        if (
+            NUM_FORMULA_RE.search(inner)
+            or COUNTED_RE.match(inner)
+            or (CAMPAIGN_AFTER_RE.match(after) and len(inner) <= 10)
+        ):
             key = f"“{inner}”"
             counts[key] = counts.get(key, 0) + 1
     for m in CAMPAIGN_RE.finditer(text):
@@ -325,9 +399,15 @@ PERSON_OFFICE = (
     r"(?:(?:中共)?(?:[省市区县州]委|国务院|省政府|市政府|区政府|县政府)(?:常务)?副?(?:书记|省长|市长|区长|县长|州长|总理|主席|主任|部长|秘书长)"
     r"|(?:常务)?副?(?:省长|市长|区长|县长|州长|总理))"
 )
-OFFICE_NAME_RE = re.compile(rf"(?P<office>{PERSON_OFFICE})(?P<name>[{HAN}]{{2,3}})(?=同志|在|的|、|，|。|和|讲|指出|强调|说|对|要求|代表|作|主持|出席|$)")
-NAME_OFFICE_RE = re.compile(rf"(?P<name>[{HAN}]{{1,3}}?)(?P<office>(?:常务)?副?(?:书记|省长|市长|区长|县长|州长|主任|部长|局长|主席|总理))")
-SINGLE_BAD = set("区全和时国平都来相成明文南原信由利于但公元海云门向从与及把对将被让给跟同也还就才又再各每副正代市县省镇乡常任应易解计强宣党司管华支那上等位诸个的了在是有")
+OFFICE_NAME_RE = re.compile(
+    rf"(?P<office>{PERSON_OFFICE})(?P<name>[{HAN}]{{2,3}})(?=同志|在|的|、|，|。|和|讲|指出|强调|说|对|要求|代表|作|主持|出席|$)"
+)
+NAME_OFFICE_RE = re.compile(
+    rf"(?P<name>[{HAN}]{{1,3}}?)(?P<office>(?:常务)?副?(?:书记|省长|市长|区长|县长|州长|主任|部长|局长|主席|总理))"
+)
+SINGLE_BAD = set(
+    "区全和时国平都来相成明文南原信由利于但公元海云门向从与及把对将被让给跟同也还就才又再各每副正代市县省镇乡常任应易解计强宣党司管华支那上等位诸个的了在是有"
+)
 
 
 @lru_cache(maxsize=1)
@@ -363,8 +443,17 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
         if not _person_name(name):
             continue
         s, e = m.start(), m.start("name") + len(name)
-        rows.append({"doc_id": doc_id, "kind": "person", "text": text[s:e], "name": name,
-                     "office": m.group("office"), "start": s, "end": e})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "person",
+                "text": text[s:e],
+                "name": name,
+                "office": m.group("office"),
+                "start": s,
+                "end": e,
+            }
+        )
         taken.append((s, e))
     for m in NAME_OFFICE_RE.finditer(text):
         s_off = m.start("office")
@@ -373,7 +462,7 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
         for k in (3, 2, 1):
             if s_off - k < 0:
                 continue
-            cand = text[s_off - k:s_off]
+            cand = text[s_off - k : s_off]
             if not re.fullmatch(rf"[{HAN}]+", cand):
                 continue
             if k == 1:
@@ -381,7 +470,7 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
                     name = cand
                 break
             if _person_name(cand) and cand[0] not in SINGLE_BAD and not regions.load_gazetteer().by_name.get(cand):
-                prev = text[s_off - k - 1:s_off - k]
+                prev = text[s_off - k - 1 : s_off - k]
                 if prev and re.match(rf"[{HAN}]", prev) and prev not in "和与及、，。向给对由请为同":
                     continue
                 name = cand
@@ -391,23 +480,50 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
         s, e = s_off - len(name), m.end("office")
         if not free(s, e):
             continue
-        rows.append({"doc_id": doc_id, "kind": "person", "text": text[s:e], "name": name,
-                     "office": m.group("office"), "start": s, "end": e})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "person",
+                "text": text[s:e],
+                "name": name,
+                "office": m.group("office"),
+                "start": s,
+                "end": e,
+            }
+        )
         taken.append((s, e))
     for m in _org_re().finditer(text):
         s, e = m.span()
         if not free(s, e):
             continue
-        rows.append({"doc_id": doc_id, "kind": "organization", "text": m.group(0), "name": m.group(0),
-                     "office": None, "start": s, "end": e})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "organization",
+                "text": m.group(0),
+                "name": m.group(0),
+                "office": None,
+                "start": s,
+                "end": e,
+            }
+        )
     gz = regions.load_gazetteer()
     for h in regions.find_places(text):
         if not free(h.start, h.end):
             continue
         divs = gz.by_name.get(h.key, [])
         name = divs[0].full_name if len(divs) == 1 else h.surface
-        rows.append({"doc_id": doc_id, "kind": "place", "text": h.surface, "name": name, "office": None,
-                     "start": h.start, "end": h.end})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "place",
+                "text": h.surface,
+                "name": name,
+                "office": None,
+                "start": h.start,
+                "end": h.end,
+            }
+        )
     rows.sort(key=lambda r: (r["start"], r["kind"]))
     return rows
 
@@ -433,4 +549,4 @@ def extract_tables(doc_id: str, text: str) -> dict[str, list[dict]]:
     return out
 
 
-__all__ = ["extract_tables", "extract_sections", "extract_figures", "extract_slogans", "extract_mentions", "OFFICE_KW"]
+__all__ = ["OFFICE_KW", "extract_figures", "extract_mentions", "extract_sections", "extract_slogans", "extract_tables"]

@@ -15,8 +15,23 @@ DATA_DIR = Path(__file__).parent / "data" / "extract"
 
 HAN = r"\u4e00-\u9fff"
 FULLWIDTH = str.maketrans("０１２３４５６７８９．％：（）", "0123456789.%:()")
-CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-            "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGIT = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "О": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 CN_NUM_CHARS = "〇零○一二两三四五六七八九十百千万亿"
 
 DATE_RE = re.compile(
@@ -129,7 +144,9 @@ def simplify(s: str) -> str:
 
 # Characters that never occur in a byline's personal name but do in the words that follow an office
 # (政府, 工作, 报告 …): a line `市长 多杰` has a name, `市长 工作报告` does not.
-NOT_NAME_CHARS = set("的了在是和与及对把将被为从向于省市县区州乡镇村委会议局厅部办处室政府报告工作讲话发展建设全同志年月日")
+NOT_NAME_CHARS = set(
+    "的了在是和与及对把将被为从向于省市县区州乡镇村委会议局厅部办处室政府报告工作讲话发展建设全同志年月日"
+)
 
 
 def is_byline_name(s: str) -> bool:

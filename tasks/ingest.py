@@ -15,8 +15,9 @@ import io
 import json
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import fsspec
 import pyarrow as pa
@@ -75,9 +76,7 @@ def discover(inputs: Iterable[str], exclude: Iterable[str] = ()) -> list[InputFi
             base = posixpath.dirname(root.rstrip("/"))
             entries = {root: fs.info(root)}
         else:
-            raise FileNotFoundError(
-                f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL"
-            )
+            raise FileNotFoundError(f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL")
         for path, info in entries.items():
             rel = posixpath.relpath(path, base) if base else path
             if _is_hidden(rel) or any((path + "/").startswith(e) or path.startswith(e) for e in excluded):
@@ -108,7 +107,7 @@ def _source_path(spec: str, root: str, path: str, protocol: str) -> str:
     if path == root_norm:
         return spec
     if path.startswith(root_norm + "/"):
-        return spec_norm + path[len(root_norm):]
+        return spec_norm + path[len(root_norm) :]
     return path
 
 
@@ -204,7 +203,15 @@ def fingerprint(path: str) -> tuple[str | None, int, str | None]:
         return None, 0, _describe_os_error(exc)
 
 
-_LASTING_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG, errno.ELOOP}
+_LASTING_ERRNOS = {
+    errno.ENOENT,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EISDIR,
+    errno.ENOTDIR,
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+}
 
 
 def _is_lasting(exc: OSError) -> bool:
@@ -254,12 +261,17 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc.replace("-sig", "")
             except UnicodeDecodeError as exc:
-                raise Reject("decode_error", f"starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start}); re-download the page") from None
+                raise Reject(
+                    "decode_error",
+                    f"starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason} at byte {exc.start}); re-download the page",
+                ) from None
     utf16 = _utf16_without_bom(data)
     if utf16:
         return data.decode(utf16), utf16
     if _looks_binary(data):
-        raise Reject("binary", "the file holds binary data (NUL/control bytes), not text; is it a PDF, image or archive?")
+        raise Reject(
+            "binary", "the file holds binary data (NUL/control bytes), not text; is it a PDF, image or archive?"
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -267,7 +279,9 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
     if html:
         declared = _META_CHARSET.search(data[:4096])
         if declared:
-            enc = _CHARSET_ALIASES.get(declared.group(1).decode("ascii", "ignore").lower(), declared.group(1).decode("ascii", "ignore").lower())
+            enc = _CHARSET_ALIASES.get(
+                declared.group(1).decode("ascii", "ignore").lower(), declared.group(1).decode("ascii", "ignore").lower()
+            )
             try:
                 return data.decode(enc), enc
             except (UnicodeDecodeError, LookupError):
@@ -305,7 +319,7 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
     return controls / max(1, len(sample)) > 0.05
 
 
@@ -370,18 +384,32 @@ def ingest_files(files: Iterable[tuple[InputFile, str | None]], max_doc_bytes: i
     return out
 
 
-def ingest_one(f: InputFile, out: ShardIngest, max_doc_bytes: int = MAX_DOC_BYTES, expected_sha: str | None = None) -> None:
+def ingest_one(
+    f: InputFile, out: ShardIngest, max_doc_bytes: int = MAX_DOC_BYTES, expected_sha: str | None = None
+) -> None:
     lower = f.relpath.lower()
     suffix = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
     if suffix is None:
-        out.rejects.append(_reject_row(f.source_path, None, "unsupported_type",
-                                       f"unsupported file type {posixpath.splitext(lower)[1] or '(no extension)'!r}; "
-                                       f"supported: {', '.join(SUPPORTED_SUFFIXES)}"))
+        out.rejects.append(
+            _reject_row(
+                f.source_path,
+                None,
+                "unsupported_type",
+                f"unsupported file type {posixpath.splitext(lower)[1] or '(no extension)'!r}; "
+                f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
+            )
+        )
         return
     if suffix in SINGLE_DOC_SUFFIXES and f.size > max_doc_bytes:
-        out.rejects.append(_reject_row(f.source_path, expected_sha, "too_large",
-                                       f"{f.size:,} bytes is more than one speech (limit {max_doc_bytes:,}); "
-                                       "split the file or raise --max-doc-bytes"))
+        out.rejects.append(
+            _reject_row(
+                f.source_path,
+                expected_sha,
+                "too_large",
+                f"{f.size:,} bytes is more than one speech (limit {max_doc_bytes:,}); "
+                "split the file or raise --max-doc-bytes",
+            )
+        )
         return
     try:
         with fsspec.open(f.path, "rb") as fh:
@@ -447,7 +475,10 @@ def _html_doc(f: InputFile, data: bytes, sha: str, url: str | None = None) -> di
     html, encoding = decode_bytes(data, html=True)
     title, text = html_main_text(html, url)
     if text is None:
-        raise Reject("no_text", "the HTML page has no main text the extractor (trafilatura) can find; is it a list or login page?")
+        raise Reject(
+            "no_text",
+            "the HTML page has no main text the extractor (trafilatura) can find; is it a list or login page?",
+        )
     return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url)
 
 
@@ -464,7 +495,10 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
             html, url=url, favor_recall=True, include_comments=False, include_tables=True, with_metadata=False
         )
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
-        raise Reject("parse_error", f"the HTML could not be parsed ({exc.__class__.__name__}: {exc}); check the download is complete") from None
+        raise Reject(
+            "parse_error",
+            f"the HTML could not be parsed ({exc.__class__.__name__}: {exc}); check the download is complete",
+        ) from None
     text = getattr(doc, "text", None) if doc is not None else None
     if text and doc.title and not text.startswith(doc.title):
         text = f"{doc.title}\n{text}"
@@ -491,8 +525,9 @@ def _record_doc(f: InputFile, record: dict[str, Any], rid: str, out: ShardIngest
     source = f"{f.source_path}#{rid}"
     key, text = _record_text(record)
     if text is None:
-        out.rejects.append(_reject_row(source, None, "bad_record",
-                                       f"record has no text field (looked for {', '.join(TEXT_FIELDS)})"))
+        out.rejects.append(
+            _reject_row(source, None, "bad_record", f"record has no text field (looked for {', '.join(TEXT_FIELDS)})")
+        )
         return
     sha = sha256_hex(text)
     if len(text.encode("utf-8")) > max_doc_bytes:
@@ -508,11 +543,20 @@ def _record_doc(f: InputFile, record: dict[str, Any], rid: str, out: ShardIngest
                 raise Reject("no_text", "the record's HTML has no main text the extractor can find")
             title = title or page_title
             text = main
-        out.docs.append(_base_doc(
-            f, sha, fmt, _clean_controls(text), "utf-8",
-            id_path=f"{f.relpath}#{rid}", source_path=source, url=url, page_title=title,
-            fetched_at=None if fetched is None else str(fetched),
-        ))
+        out.docs.append(
+            _base_doc(
+                f,
+                sha,
+                fmt,
+                _clean_controls(text),
+                "utf-8",
+                id_path=f"{f.relpath}#{rid}",
+                source_path=source,
+                url=url,
+                page_title=title,
+                fetched_at=None if fetched is None else str(fetched),
+            )
+        )
     except Reject as rej:
         out.rejects.append(_reject_row(source, sha, rej.reason, rej.detail))
 
@@ -528,8 +572,14 @@ def _jsonl_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc_b
             partial = _gunzip_partial(data)
             if not partial:
                 raise Reject("decode_error", f"not a readable gzip file ({exc}); re-download it") from None
-            out.rejects.append(_reject_row(f"{f.source_path}#tail", sha, "decode_error",
-                                           f"gzip stream is damaged ({exc}); records after the damage are lost — re-download the file"))
+            out.rejects.append(
+                _reject_row(
+                    f"{f.source_path}#tail",
+                    sha,
+                    "decode_error",
+                    f"gzip stream is damaged ({exc}); records after the damage are lost — re-download the file",
+                )
+            )
             data = partial
     n_records = 0
     for line_no, line in enumerate(data.split(b"\n"), start=1):
@@ -540,12 +590,24 @@ def _jsonl_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc_b
         try:
             record = json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
-            out.rejects.append(_reject_row(f"{f.source_path}#{rid}", sha256_hex(line), "bad_record",
-                                           f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line"))
+            out.rejects.append(
+                _reject_row(
+                    f"{f.source_path}#{rid}",
+                    sha256_hex(line),
+                    "bad_record",
+                    f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line",
+                )
+            )
             continue
         if not isinstance(record, dict):
-            out.rejects.append(_reject_row(f"{f.source_path}#{rid}", sha256_hex(line), "bad_record",
-                                           f"line {line_no} is JSON but not an object"))
+            out.rejects.append(
+                _reject_row(
+                    f"{f.source_path}#{rid}",
+                    sha256_hex(line),
+                    "bad_record",
+                    f"line {line_no} is JSON but not an object",
+                )
+            )
             continue
         _record_doc(f, record, rid, out, "jsonl", max_doc_bytes)
     if n_records == 0:
@@ -576,7 +638,9 @@ def _parquet_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc
     if table.num_rows == 0:
         raise Reject("empty", "the Parquet file has no rows")
     if not any(k in table.column_names for k in TEXT_FIELDS):
-        raise Reject("bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(table.column_names)})")
+        raise Reject(
+            "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(table.column_names)})"
+        )
     for i, record in enumerate(table.to_pylist()):
         rid = f"row={record['id']}" if isinstance(record.get("id"), (str, int)) else f"row={i}"
         _record_doc(f, record, rid, out, "parquet", max_doc_bytes)

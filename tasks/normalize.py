@@ -13,8 +13,8 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 import opencc
@@ -41,6 +41,7 @@ class Normalized:
 
 
 # ============================================================================ character tables
+
 
 def _script_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
     """Char-level t2s map plus the characters only one script uses, measured with OpenCC itself."""
@@ -118,7 +119,7 @@ def _class_table() -> np.ndarray:
     table[0xFF21:0xFF3B] = C_FULLWIDTH
     table[0xFF41:0xFF5B] = C_FULLWIDTH
     table[ord("?")] = C_QMARK
-    table[ord("a"):ord("z") + 1] = C_LOWER
+    table[ord("a") : ord("z") + 1] = C_LOWER
     return table
 
 
@@ -154,6 +155,7 @@ def _script_of(profile: np.ndarray) -> tuple[str, float | None, int]:
 
 # ============================================================================ line removal
 
+
 class _Lines:
     """Raw lines with their keys and the rule that removed each (None = kept)."""
 
@@ -188,7 +190,7 @@ def _is_body(key: str) -> bool:
 def _head_end(lines: _Lines) -> int:
     """Index where the speech body starts: the salutation (各位代表：) or the first body line that is no caption."""
     for i, key in enumerate(lines.keys):
-        if lines.rule[i] is None and (_SALUTATION.match(key) or _is_body(key) and not R.PHOTO_CAPTION.match(key)):
+        if lines.rule[i] is None and (_SALUTATION.match(key) or (_is_body(key) and not R.PHOTO_CAPTION.match(key))):
             return i
     return len(lines.keys)
 
@@ -223,10 +225,7 @@ def _html_comments(lines: _Lines) -> None:
     inside = False
     for i, raw in enumerate(lines.raw):
         s = raw.strip()
-        if inside:
-            lines.remove(i, "markup.html_comment")
-            inside = "-->" not in s
-        elif s.startswith("<!--"):
+        if inside or s.startswith("<!--"):
             lines.remove(i, "markup.html_comment")
             inside = "-->" not in s
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
@@ -250,8 +249,10 @@ def _toolbar_runs(lines: _Lines) -> None:
         if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
             run.append(i)
             continue
-        if any(lines.keys[j] in R.TOOLBAR_STRONG for j in run) or len(run) >= 3 and any(
-            lines.rule[j] is not None for j in run
+        if (
+            any(lines.keys[j] in R.TOOLBAR_STRONG for j in run)
+            or (len(run) >= 3
+            and any(lines.rule[j] is not None for j in run))
         ):
             for j in run:
                 lines.remove(j, "chrome.toolbar")
@@ -320,8 +321,12 @@ def _download_notice(lines: _Lines) -> None:
     for pos, i in enumerate(idx):
         if lines.rule[i] != "chrome.download_notice":
             continue
-        for j in idx[pos + 1:]:
-            if R.NUMBERED.match(lines.keys[j]) and len(lines.keys[j]) < 120 and lines.rule[j] in (None, "chrome.download_notice"):
+        for j in idx[pos + 1 :]:
+            if (
+                R.NUMBERED.match(lines.keys[j])
+                and len(lines.keys[j]) < 120
+                and lines.rule[j] in (None, "chrome.download_notice")
+            ):
                 lines.remove(j, "chrome.download_notice")
             else:
                 break
@@ -376,7 +381,11 @@ def _head_rules(lines: _Lines) -> None:
     # runs of keyword lines (2023 / 区长 / 互学互 / 汇报会 / 致辞)
     run: list[int] = []
     for i in [i for i in head if lines.rule[i] is None] + [None]:
-        if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) and (not run or i == run[-1] + 1 or _blank_between(lines, run[-1], i)):
+        if (
+            i is not None
+            and R.KEYWORD_LINE.fullmatch(lines.keys[i])
+            and (not run or i == run[-1] + 1 or _blank_between(lines, run[-1], i))
+        ):
             run.append(i)
             continue
         if len(run) >= R.KEYWORD_RUN:
@@ -406,8 +415,6 @@ def _learned(lines: _Lines, boilerplate: frozenset[str]) -> None:
 def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
     """Keys as _key makes them, whoever built the set."""
     return frozenset(_key(k) for k in keys)
-
-
 
 
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
@@ -533,14 +540,19 @@ _QMARK = re.compile(rf"(?<=[{_H}”])\?")
 _EXCL = re.compile(rf"(?<=[{_H}”])!")
 _PARENS = re.compile(rf"\(([^()\n]*[{_H}][^()\n]*)\)")
 _ASCII_QUOTES = re.compile(rf'"([^"\n]*[{_H}][^"\n]*)"')
-_ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": "\""})
+_ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": '"'})
 _CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 _SPACE_NEAR_CJK_P = re.compile(rf"[ \t]+(?=[{_CJK_P}])|(?<=[{_CJK_P}])[ \t]+")
 
 
 _PUNCT_RULES = (
-    (",", _COMMA, "，"), (";", _SEMI, "；"), (":", _COLON_P, "："), ("?", _QMARK, "？"), ("!", _EXCL, "！"),
-    ("(", _PARENS, r"（\1）"), ('"', _ASCII_QUOTES, r"“\1”"),
+    (",", _COMMA, "，"),
+    (";", _SEMI, "；"),
+    (":", _COLON_P, "："),
+    ("?", _QMARK, "？"),
+    ("!", _EXCL, "！"),
+    ("(", _PARENS, r"（\1）"),
+    ('"', _ASCII_QUOTES, r"“\1”"),
 )
 
 
@@ -640,8 +652,6 @@ def _space_or_nothing(m: re.Match, counts: Counter) -> str:
     return " "
 
 
-
-
 def _spaces(line: str, counts: Counter) -> str:
     stripped = line.strip()
     if "  " in stripped:
@@ -711,7 +721,6 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     return out
 
 
-
 _OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、")
 _TERM_LINE = re.compile(r"^(?:\d+[.、．]|［\d+］|\[\d+\])[^，。；]{1,24}[：:]$")
 _CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）]|的(?![确士]))")
@@ -722,7 +731,8 @@ def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
     out: list[str] = []
     for line in lines:
         if out and (
-            out[-1].endswith(_OPEN_END) and len(out[-1]) > 1
+            (out[-1].endswith(_OPEN_END)
+            and len(out[-1]) > 1)
             or _TERM_LINE.match(out[-1])
             or _CONTINUATION_START.match(line)
         ):
@@ -734,6 +744,7 @@ def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
 
 
 # ============================================================================ flags
+
 
 def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
     """Evidence counts; each pattern runs only around its trigger characters (most texts have none)."""
@@ -755,7 +766,12 @@ def _count_placeholders(text: str) -> int:
     n = 0
     for m in R.PLACEHOLDER.finditer(text):
         before = text[m.start() - 1] if m.start() else ""
-        if "a" <= before.lower() <= "z" or before == "+" or m.group(0) == "〇〇" and before in "一二三四五六七八九十〇零":
+        if (
+            "a" <= before.lower() <= "z"
+            or before == "+"
+            or (m.group(0) == "〇〇"
+            and before in "一二三四五六七八九十〇零")
+        ):
             continue  # Max年 is a word, 二〇〇〇年 a year
         n += 1
     return n
@@ -784,8 +800,6 @@ def _count_foreign_words(text: str) -> int:
         if _HAN_RE.match(before) or _HAN_RE.match(after):
             n += 1
     return n
-
-
 
 
 # ============================================================================ public API

@@ -49,7 +49,10 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.share", r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ)?" + COLON + r"?$"),
     ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫)"),
     # 相关报道： / 相关文档： / 相关热词搜索:区政府 区长 / 热点文章阅读 / 上一篇：
-    ("chrome.related", r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|热门文章)" + COLON + r"?$"),
+    (
+        "chrome.related",
+        r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|热门文章)" + COLON + r"?$",
+    ),
     ("chrome.related", r"相关热词搜索" + COLON),
     ("chrome.related", r"(?:上一篇|下一篇)" + COLON),
     # 》》点击图片进入专题《《 / 相关附件>>
@@ -69,10 +72,11 @@ TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
 
 # Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.
 TOOLBAR_TOKENS = frozenset(
-    "下载 打印 全屏 收藏 【字号: 【字号： 【字体: 【字体： 字号: 字号： 字体: 字体： 加大 还原 减小 默认 大 中 小 】 【 "
-    "分享 分享: 分享： 分享到: 分享到： 关闭 关闭窗口 打印本页 返回 顶部 | ×".split()
+    ["下载", "打印", "全屏", "收藏", "【字号:", "【字号：", "【字体:", "【字体：", "字号:", "字号：", "字体:", "字体：", "加大", "还原", "减小", "默认", "大", "中", "小", "】", "【", "分享", "分享:", "分享：", "分享到:", "分享到：", "关闭", "关闭窗口", "打印本页", "返回", "顶部", "|", "×"]
 )
-TOOLBAR_STRONG = frozenset("下载 打印 全屏 收藏 【字号: 【字号： 【字体: 【字体： 字号: 字号： 字体: 字体： 关闭窗口 打印本页".split())
+TOOLBAR_STRONG = frozenset(
+    ["下载", "打印", "全屏", "收藏", "【字号:", "【字号：", "【字体:", "【字体：", "字号:", "字号：", "字体:", "字体：", "关闭窗口", "打印本页"]
+)
 
 # A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
 LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|编辑|阅读量|点击|浏览次数)" + COLON + r"?$")
@@ -87,7 +91,9 @@ NUMBERED = re.compile(r"\d+[.、．]")
 
 # Photo captions before the salutation of a report (殷勇同志作政府工作报告。本报记者 戴冰摄).
 PHOTO_CAPTION = re.compile(
-    r".{0,60}(?:作(?:政府)?工作报告|向大会(?:作|报告)|(?:会议|大会)在.{1,12}开幕|记者.{0,12}摄[。）)]?$|摄影?" + COLON + r"?.{0,8}$|摄$|摄[。）)]$)"
+    r".{0,60}(?:作(?:政府)?工作报告|向大会(?:作|报告)|(?:会议|大会)在.{1,12}开幕|记者.{0,12}摄[。）)]?$|摄影?"
+    + COLON
+    + r"?.{0,8}$|摄$|摄[。）)]$)"
 )
 
 # Page title with a site suffix on the first line (…的重要讲话 - 嘉峪关论坛 广州公益慈善书院).

@@ -10,9 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -76,9 +77,9 @@ def _warm_up() -> None:
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break the progress bar
-    import tasks.batch  # noqa: F401
-    import tasks.dedupe  # noqa: F401
-    import tasks.extract  # noqa: F401
+    import tasks.batch
+    import tasks.dedupe
+    import tasks.extract
     import tasks.normalize  # noqa: F401
 
 

@@ -17,9 +17,10 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,17 +34,30 @@ UNKNOWN = "unknown"
 TOP_CATEGORIES = 20
 TOP_TERMS = 30
 
-FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Source Han Sans SC", '
-              '"PingFang SC", "Microsoft YaHei", sans-serif')
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "Source Han Sans SC", '
+    '"PingFang SC", "Microsoft YaHei", sans-serif'
+)
 
 # Only the columns the report needs: documents also carries raw_text/text, which can be huge.
-DOC_COLUMNS = ["doc_id", "year", "region", "source_site", "doc_type", "quality_flags",
-               "cluster_id", "is_canonical", "dup_of", "dup_reason"]
+DOC_COLUMNS = [
+    "doc_id",
+    "year",
+    "region",
+    "source_site",
+    "doc_type",
+    "quality_flags",
+    "cluster_id",
+    "is_canonical",
+    "dup_of",
+    "dup_reason",
+]
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class TableData:
@@ -164,9 +178,7 @@ def _as_int(v: Any) -> int | None:
     """An integer count from JSON, or None for anything else (bools, fractions, absurd sizes)."""
     if isinstance(v, bool):
         return None
-    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
-        v = int(v)
-    elif isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", v):
+    if (isinstance(v, float) and math.isfinite(v) and v.is_integer()) or (isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", v)):
         v = int(v)
     if isinstance(v, int) and abs(v) <= MAX_COUNT:
         return v
@@ -207,6 +219,7 @@ def _int_mapping(v: Any) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------------------------
 # Aggregation (pure, on Arrow tables)
 # ---------------------------------------------------------------------------------------------
+
 
 def _label(v: Any) -> str:
     if v is None:
@@ -305,8 +318,7 @@ def size_buckets(sizes: list[tuple[int, int]]) -> list[tuple[str, int]]:
         lo, hi = min(s for s, _ in sizes), max(s for s, _ in sizes)
         d = dict(sizes)
         return [(str(s), d.get(s, 0)) for s in range(lo, hi + 1)]
-    edges = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100),
-             (101, 1000), (1001, None)]
+    edges = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100), (101, 1000), (1001, None)]
     out = []
     for lo, hi in edges:
         n = sum(c for s, c in sizes if s >= lo and (hi is None or s <= hi))
@@ -319,8 +331,9 @@ def size_buckets(sizes: list[tuple[int, int]]) -> list[tuple[str, int]]:
     return out
 
 
-def term_stats(table: pa.Table | None, key: str, weight: str, weight_name: str,
-               score: str | None = None) -> list[dict[str, Any]]:
+def term_stats(
+    table: pa.Table | None, key: str, weight: str, weight_name: str, score: str | None = None
+) -> list[dict[str, Any]]:
     """Per term/slogan: distinct documents, summed `weight` (and summed `score`), best first."""
     if table is None or table.num_rows == 0 or key not in table.column_names:
         return []
@@ -333,8 +346,11 @@ def term_stats(table: pa.Table | None, key: str, weight: str, weight_name: str,
     g = t.group_by([key], use_threads=False).aggregate(aggs)
     rows = []
     for r in g.to_pylist():
-        row = {"term": _label(r[key]), "docs": int(r["doc_id_count_distinct"] or 0),
-               weight_name: r[f"{weight}_sum"] or 0}
+        row = {
+            "term": _label(r[key]),
+            "docs": int(r["doc_id_count_distinct"] or 0),
+            weight_name: r[f"{weight}_sum"] or 0,
+        }
         if score:
             row["score"] = float(r[f"{score}_sum"] or 0.0)
         rows.append(row)
@@ -346,8 +362,10 @@ def reject_rows(table: pa.Table | None) -> list[dict[str, Any]]:
     """Per reject reason: count, and the first (by source_path) detail and path as an example."""
     if table is None or table.num_rows == 0 or "reason" not in table.column_names:
         return []
-    cols = {c: table.column(c).to_pylist() if c in table.column_names else [None] * table.num_rows
-            for c in ("reason", "detail", "source_path")}
+    cols = {
+        c: table.column(c).to_pylist() if c in table.column_names else [None] * table.num_rows
+        for c in ("reason", "detail", "source_path")
+    }
     by: dict[str, dict[str, Any]] = {}
     order = sorted(range(table.num_rows), key=lambda i: (str(cols["source_path"][i] or ""), i))
     for i in order:
@@ -418,7 +436,7 @@ def fit_text(s: str, size: float, max_w: float) -> str:
     """Shorten to max_w by cutting the middle: region names differ at both ends (省 … 区)."""
     if text_width(s, size) <= max_w:
         return s
-    head, tail = s[: (len(s) + 1) // 2], s[(len(s) + 1) // 2:]
+    head, tail = s[: (len(s) + 1) // 2], s[(len(s) + 1) // 2 :]
     while (head or tail) and text_width(head + "…" + tail, size) > max_w:
         if len(head) > len(tail) * 1.5 or not tail:
             head = head[:-1]
@@ -449,8 +467,15 @@ def nice_ticks(max_v: float, integer: bool, n: int = 5) -> list[float]:
 # SVG charts
 # ---------------------------------------------------------------------------------------------
 
-PALETTE = {"blue": "#3b6ea5", "red": "#b5473a", "orange": "#c7782a", "green": "#3f8a5a",
-           "purple": "#6f5aa5", "teal": "#2f8a8a", "gray": "#6b7280"}
+PALETTE = {
+    "blue": "#3b6ea5",
+    "red": "#b5473a",
+    "orange": "#c7782a",
+    "green": "#3f8a5a",
+    "purple": "#6f5aa5",
+    "teal": "#2f8a8a",
+    "gray": "#6b7280",
+}
 FS = 12  # base font size of chart text
 
 
@@ -461,9 +486,16 @@ def _value_scale(items: list[tuple[str, float]]) -> tuple[list[float], float]:
     return ticks, ticks[-1]
 
 
-def hbar_chart(title: str, items: list[tuple[str, float]], x_label: str, y_label: str,
-               color: str = "blue", fmt: Callable[[Any], str] = fmt_num, width: int = 860,
-               chart_id: str = "") -> str:
+def hbar_chart(
+    title: str,
+    items: list[tuple[str, float]],
+    x_label: str,
+    y_label: str,
+    color: str = "blue",
+    fmt: Callable[[Any], str] = fmt_num,
+    width: int = 860,
+    chart_id: str = "",
+) -> str:
     """Horizontal bars (categories with long, often Chinese, labels), values printed at bar ends."""
     ticks, top_v = _value_scale(items)
     label_w = min(260.0, max((text_width(lbl, FS) for lbl, _ in items), default=40.0) + 10)
@@ -474,13 +506,16 @@ def hbar_chart(title: str, items: list[tuple[str, float]], x_label: str, y_label
     plot_h = row_h * len(items)
     height = top + plot_h + bottom
     fill = PALETTE.get(color, color)
-    out = [_svg_open(width, height, title, chart_id),
-           f'<text class="ct" x="{_c(width / 2)}" y="20" text-anchor="middle">{esc(title)}</text>']
+    out = [
+        _svg_open(width, height, title, chart_id),
+        f'<text class="ct" x="{_c(width / 2)}" y="20" text-anchor="middle">{esc(title)}</text>',
+    ]
     for t in ticks:
         x = left + plot_w * t / top_v
         out.append(f'<line class="grid" x1="{_c(x)}" y1="{top}" x2="{_c(x)}" y2="{_c(top + plot_h)}"/>')
-        out.append(f'<text class="tick" x="{_c(x)}" y="{_c(top + plot_h + 15)}" '
-                   f'text-anchor="middle">{esc(fmt(t))}</text>')
+        out.append(
+            f'<text class="tick" x="{_c(x)}" y="{_c(top + plot_h + 15)}" text-anchor="middle">{esc(fmt(t))}</text>'
+        )
     for i, (lbl, v) in enumerate(items):
         y = top + i * row_h + (row_h - bar_h) / 2
         w = plot_w * v / top_v if top_v else 0
@@ -488,27 +523,37 @@ def hbar_chart(title: str, items: list[tuple[str, float]], x_label: str, y_label
             w = max(w, 2.0)  # a nonzero count must stay visible next to a huge one
         shown = fit_text(lbl, FS, label_w - 10)
         out.append(f'<g class="row"><title>{esc(lbl)}: {esc(fmt(v))}</title>')
-        out.append(f'<text class="lbl" x="{_c(left - 6)}" y="{_c(y + bar_h / 2 + 4)}" '
-                   f'text-anchor="end">{esc(shown)}</text>')
-        out.append(f'<rect class="bar" x="{_c(left)}" y="{_c(y)}" width="{_c(w)}" height="{bar_h}" '
-                   f'fill="{fill}"/>')
-        out.append(f'<text class="val" x="{_c(left + w + 4)}" y="{_c(y + bar_h / 2 + 4)}">'
-                   f'{esc(fmt(v))}</text></g>')
+        out.append(
+            f'<text class="lbl" x="{_c(left - 6)}" y="{_c(y + bar_h / 2 + 4)}" text-anchor="end">{esc(shown)}</text>'
+        )
+        out.append(f'<rect class="bar" x="{_c(left)}" y="{_c(y)}" width="{_c(w)}" height="{bar_h}" fill="{fill}"/>')
+        out.append(f'<text class="val" x="{_c(left + w + 4)}" y="{_c(y + bar_h / 2 + 4)}">{esc(fmt(v))}</text></g>')
     out.append(f'<line class="axis" x1="{_c(left)}" y1="{top}" x2="{_c(left)}" y2="{_c(top + plot_h)}"/>')
-    out.append(f'<line class="axis" x1="{_c(left)}" y1="{_c(top + plot_h)}" x2="{_c(left + plot_w)}" '
-               f'y2="{_c(top + plot_h)}"/>')
-    out.append(f'<text class="axl" x="{_c(left + plot_w / 2)}" y="{_c(height - 8)}" '
-               f'text-anchor="middle">{esc(x_label)}</text>')
+    out.append(
+        f'<line class="axis" x1="{_c(left)}" y1="{_c(top + plot_h)}" x2="{_c(left + plot_w)}" y2="{_c(top + plot_h)}"/>'
+    )
+    out.append(
+        f'<text class="axl" x="{_c(left + plot_w / 2)}" y="{_c(height - 8)}" text-anchor="middle">{esc(x_label)}</text>'
+    )
     cy = top + plot_h / 2
-    out.append(f'<text class="axl" x="14" y="{_c(cy)}" text-anchor="middle" '
-               f'transform="rotate(-90 14 {_c(cy)})">{esc(y_label)}</text>')
+    out.append(
+        f'<text class="axl" x="14" y="{_c(cy)}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {_c(cy)})">{esc(y_label)}</text>'
+    )
     out.append("</svg>")
     return "".join(out)
 
 
-def column_chart(title: str, items: list[tuple[str, float]], x_label: str, y_label: str,
-                 color: str = "blue", fmt: Callable[[Any], str] = fmt_num, width: int = 860,
-                 chart_id: str = "") -> str:
+def column_chart(
+    title: str,
+    items: list[tuple[str, float]],
+    x_label: str,
+    y_label: str,
+    color: str = "blue",
+    fmt: Callable[[Any], str] = fmt_num,
+    width: int = 860,
+    chart_id: str = "",
+) -> str:
     """Vertical columns for ordered categories (years, cluster sizes), values printed above."""
     ticks, top_v = _value_scale(items)
     n = max(1, len(items))
@@ -528,13 +573,14 @@ def column_chart(title: str, items: list[tuple[str, float]], x_label: str, y_lab
     height = top + head + plot_h + bottom
     y0 = top + head + plot_h  # baseline
     fill = PALETTE.get(color, color)
-    out = [_svg_open(width, height, title, chart_id),
-           f'<text class="ct" x="{_c(width / 2)}" y="20" text-anchor="middle">{esc(title)}</text>']
+    out = [
+        _svg_open(width, height, title, chart_id),
+        f'<text class="ct" x="{_c(width / 2)}" y="20" text-anchor="middle">{esc(title)}</text>',
+    ]
     for t in ticks:
         y = y0 - plot_h * t / top_v
         out.append(f'<line class="grid" x1="{_c(left)}" y1="{_c(y)}" x2="{_c(left + plot_w)}" y2="{_c(y)}"/>')
-        out.append(f'<text class="tick" x="{_c(left - 5)}" y="{_c(y + 4)}" text-anchor="end">'
-                   f'{esc(fmt(t))}</text>')
+        out.append(f'<text class="tick" x="{_c(left - 5)}" y="{_c(y + 4)}" text-anchor="end">{esc(fmt(t))}</text>')
     for i, (lbl, v) in enumerate(items):
         cx = left + col_w * (i + 0.5)
         h = plot_h * v / top_v if top_v else 0
@@ -542,61 +588,72 @@ def column_chart(title: str, items: list[tuple[str, float]], x_label: str, y_lab
             h = max(h, 2.0)
         x = cx - bar_w / 2
         out.append(f'<g class="col"><title>{esc(lbl)}: {esc(fmt(v))}</title>')
-        out.append(f'<rect class="bar" x="{_c(x)}" y="{_c(y0 - h)}" width="{_c(bar_w)}" height="{_c(h)}" '
-                   f'fill="{fill}"/>')
+        out.append(
+            f'<rect class="bar" x="{_c(x)}" y="{_c(y0 - h)}" width="{_c(bar_w)}" height="{_c(h)}" fill="{fill}"/>'
+        )
         vy = y0 - h - 4
         if rotate_val:
-            out.append(f'<text class="val" x="{_c(cx + 4)}" y="{_c(vy)}" '
-                       f'transform="rotate(-90 {_c(cx + 4)} {_c(vy)})">{esc(fmt(v))}</text>')
+            out.append(
+                f'<text class="val" x="{_c(cx + 4)}" y="{_c(vy)}" '
+                f'transform="rotate(-90 {_c(cx + 4)} {_c(vy)})">{esc(fmt(v))}</text>'
+            )
         else:
-            out.append(f'<text class="val" x="{_c(cx)}" y="{_c(vy)}" text-anchor="middle">'
-                       f'{esc(fmt(v))}</text>')
+            out.append(f'<text class="val" x="{_c(cx)}" y="{_c(vy)}" text-anchor="middle">{esc(fmt(v))}</text>')
         ly = y0 + 14
         if rotate_lbl:
             shown = fit_text(lbl, FS - 1, 140)
-            out.append(f'<text class="lbl" x="{_c(cx + 3)}" y="{_c(ly)}" text-anchor="end" '
-                       f'transform="rotate(-45 {_c(cx + 3)} {_c(ly)})">{esc(shown)}</text>')
+            out.append(
+                f'<text class="lbl" x="{_c(cx + 3)}" y="{_c(ly)}" text-anchor="end" '
+                f'transform="rotate(-45 {_c(cx + 3)} {_c(ly)})">{esc(shown)}</text>'
+            )
         else:
             out.append(f'<text class="lbl" x="{_c(cx)}" y="{_c(ly)}" text-anchor="middle">{esc(lbl)}</text>')
         out.append("</g>")
     out.append(f'<line class="axis" x1="{_c(left)}" y1="{_c(top + head)}" x2="{_c(left)}" y2="{_c(y0)}"/>')
     out.append(f'<line class="axis" x1="{_c(left)}" y1="{_c(y0)}" x2="{_c(left + plot_w)}" y2="{_c(y0)}"/>')
-    out.append(f'<text class="axl" x="{_c(left + plot_w / 2)}" y="{_c(height - 8)}" '
-               f'text-anchor="middle">{esc(x_label)}</text>')
+    out.append(
+        f'<text class="axl" x="{_c(left + plot_w / 2)}" y="{_c(height - 8)}" text-anchor="middle">{esc(x_label)}</text>'
+    )
     cy = top + head + plot_h / 2
-    out.append(f'<text class="axl" x="14" y="{_c(cy)}" text-anchor="middle" '
-               f'transform="rotate(-90 14 {_c(cy)})">{esc(y_label)}</text>')
+    out.append(
+        f'<text class="axl" x="14" y="{_c(cy)}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {_c(cy)})">{esc(y_label)}</text>'
+    )
     out.append("</svg>")
     return "".join(out)
 
 
 def _svg_open(width: float, height: float, title: str, chart_id: str) -> str:
     cid = f' id="{esc(chart_id)}"' if chart_id else ""
-    return (f'<svg class="chart"{cid} xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'width="{_c(width)}" height="{_c(height)}" viewBox="0 0 {_c(width)} {_c(height)}" '
-            f'data-title="{esc(title)}"><title>{esc(title)}</title>')
+    return (
+        f'<svg class="chart"{cid} xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'width="{_c(width)}" height="{_c(height)}" viewBox="0 0 {_c(width)} {_c(height)}" '
+        f'data-title="{esc(title)}"><title>{esc(title)}</title>'
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # HTML pieces
 # ---------------------------------------------------------------------------------------------
 
+
 def no_data(reason: str | None) -> str:
     return f'<p class="nodata">no data{(" — " + esc(reason)) if reason else ""}</p>'
 
 
-def data_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[bool] = (),
-               cls: str = "") -> str:
+def data_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: Sequence[bool] = (), cls: str = ""
+) -> str:
     """Plain table; cells are escaped here, numbers right-aligned."""
     num = list(numeric) + [False] * (len(headers) - len(numeric))
     out = [f'<table class="{esc(cls)}"><thead><tr>']
-    out += [f'<th{" class=num" if num[i] else ""}>{esc(h)}</th>' for i, h in enumerate(headers)]
+    out += [f"<th{' class=num' if num[i] else ''}>{esc(h)}</th>" for i, h in enumerate(headers)]
     out.append("</tr></thead><tbody>")
     for row in rows:
         out.append("<tr>")
         for i, cell in enumerate(row):
             text = fmt_num(cell) if isinstance(cell, (int, float)) and not isinstance(cell, bool) else cell
-            out.append(f'<td{" class=num" if num[i] else ""}>{esc("—" if text is None else text)}</td>')
+            out.append(f"<td{' class=num' if num[i] else ''}>{esc('—' if text is None else text)}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -604,8 +661,9 @@ def data_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], numeric: S
 
 def chart_data(items: list[tuple[str, Any]], label: str, value: str) -> str:
     """The numbers behind a chart, folded away, for copying."""
-    return ("<details><summary>numbers</summary>"
-            + data_table([label, value], items, numeric=[False, True]) + "</details>")
+    return (
+        "<details><summary>numbers</summary>" + data_table([label, value], items, numeric=[False, True]) + "</details>"
+    )
 
 
 def section(sid: str, title: str, body: str, note: str = "") -> str:
@@ -616,6 +674,7 @@ def section(sid: str, title: str, body: str, note: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 # Sections
 # ---------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Context:
@@ -650,11 +709,20 @@ def _headline(ctx: Context) -> str:
     card("documents", n_docs, "accepted")
     card("rejected inputs", ctx.rejects.rows if ctx.rejects.table is not None else None, "rejected")
     discovered = _as_int(_get(counts, "discovered"))
-    cards.append(("inputs discovered", fmt_num(discovered) if discovered is not None else "—",
-                  "from manifest" if discovered is not None else "no data"))
+    cards.append(
+        (
+            "inputs discovered",
+            fmt_num(discovered) if discovered is not None else "—",
+            "from manifest" if discovered is not None else "no data",
+        )
+    )
     cs = cluster_stats(docs.column("cluster_id"))
-    card("duplicate clusters", cs.clusters if cs else None, "clusters",
-         f"{fmt_num(cs.multi)} with ≥ 2 copies" if cs else "")
+    card(
+        "duplicate clusters",
+        cs.clusters if cs else None,
+        "clusters",
+        f"{fmt_num(cs.multi)} with ≥ 2 copies" if cs else "",
+    )
     card("duplicate copies", _duplicate_count(docs), "duplicates")
     canon = _canonical_count(docs)
     if canon is not None:
@@ -662,8 +730,9 @@ def _headline(ctx: Context) -> str:
 
     html_cards = "".join(
         f'<div class="card"><div class="cv">{esc(v)}</div><div class="cl">{esc(lbl)}</div>'
-        f'{f"<div class=cn>{esc(note)}</div>" if note else ""}</div>'
-        for lbl, v, note in cards)
+        f"{f'<div class=cn>{esc(note)}</div>' if note else ''}</div>"
+        for lbl, v, note in cards
+    )
     run_rows = [
         ("run id", _scalar(ctx.manifest.get("run_id"))),
         ("pipeline version", _scalar(ctx.manifest.get("pipeline_version"))),
@@ -679,16 +748,16 @@ def _headline(ctx: Context) -> str:
         if len(inputs) > 10:
             shown += f" … (+{len(inputs) - 10} more)"
         run_rows.append(("inputs", shown))
-    run_table = ('<table class="kv"><tbody>'
-                 + "".join(f'<tr><th>{esc(k)}</th><td>{esc(v if v is not None else "—")}</td></tr>'
-                           for k, v in run_rows)
-                 + "</tbody></table>")
+    run_table = (
+        '<table class="kv"><tbody>'
+        + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v if v is not None else '—')}</td></tr>" for k, v in run_rows)
+        + "</tbody></table>"
+    )
     problems = []
     if ctx.manifest_problem:
         problems.append(ctx.manifest_problem)
     note = "; ".join(esc(p) for p in problems)
-    return section("headline", "Headline numbers", f'<div class="cards">{html_cards}</div>{run_table}',
-                   note)
+    return section("headline", "Headline numbers", f'<div class="cards">{html_cards}</div>{run_table}', note)
 
 
 def _scalar(v: Any) -> str | None:
@@ -731,8 +800,9 @@ def _canonical_count(docs: TableData) -> int | None:
     return int(pc.sum(canon.drop_null()).as_py() or 0)
 
 
-def _category_section(ctx: Context, sid: str, title: str, column: str, axis: str, color: str,
-                      manifest_key: str | None = None) -> str:
+def _category_section(
+    ctx: Context, sid: str, title: str, column: str, axis: str, color: str, manifest_key: str | None = None
+) -> str:
     reason = ctx.docs.no_data_reason()
     col = ctx.docs.column(column)
     if reason is None and col is None:
@@ -743,8 +813,10 @@ def _category_section(ctx: Context, sid: str, title: str, column: str, axis: str
     shown, more, more_n = top_n(items, TOP_CATEGORIES)
     note = f"all {fmt_num(ctx.docs.rows)} documents (duplicate copies included); null → “{UNKNOWN}”"
     if more:
-        note += f"; top {TOP_CATEGORIES} of {fmt_num(len(items))} shown — {fmt_num(more)} more with " \
-                f"{fmt_num(more_n)} documents"
+        note += (
+            f"; top {TOP_CATEGORIES} of {fmt_num(len(items))} shown — {fmt_num(more)} more with "
+            f"{fmt_num(more_n)} documents"
+        )
     chart = hbar_chart(f"Documents by {axis}", shown, "documents", axis, color=color, chart_id=f"chart-{sid}")
     return section(sid, title, chart + chart_data(shown, axis, "documents"), esc(note))
 
@@ -771,8 +843,10 @@ def _flags(ctx: Context) -> str:
     note = ""
     if reason is None and col is not None:
         items, clean = flag_doc_counts(col)
-        note = (f"documents carrying each quality flag (a document may carry several); "
-                f"{fmt_num(clean)} of {fmt_num(ctx.docs.rows)} documents carry none")
+        note = (
+            f"documents carrying each quality flag (a document may carry several); "
+            f"{fmt_num(clean)} of {fmt_num(ctx.docs.rows)} documents carry none"
+        )
     else:
         m = _int_mapping(_get(ctx.manifest, "counts", "flags"))
         if m:
@@ -782,11 +856,11 @@ def _flags(ctx: Context) -> str:
             reason = "column `quality_flags` is missing"
     if not items:
         if reason is None and note:
-            return section("flags", title, '<p class="nodata">no damage flags — every document is clean</p>',
-                           esc(note))
+            return section("flags", title, '<p class="nodata">no damage flags — every document is clean</p>', esc(note))
         return section("flags", title, no_data(reason))
-    chart = hbar_chart("Documents per quality flag", items, "documents", "quality flag", color="red",
-                       chart_id="chart-flags")
+    chart = hbar_chart(
+        "Documents per quality flag", items, "documents", "quality flag", color="red", chart_id="chart-flags"
+    )
     return section("flags", title, chart + chart_data(items, "flag", "documents"), esc(note))
 
 
@@ -798,8 +872,10 @@ def _clusters(ctx: Context) -> str:
     note = ""
     if cs is not None:
         sizes = cs.sizes
-        note = (f"{fmt_num(cs.clusters)} clusters, {fmt_num(cs.multi)} with two or more copies; "
-                f"a cluster of size 1 is a speech with no duplicate")
+        note = (
+            f"{fmt_num(cs.clusters)} clusters, {fmt_num(cs.multi)} with two or more copies; "
+            f"a cluster of size 1 is a speech with no duplicate"
+        )
     else:
         m = _int_mapping(_get(ctx.manifest, "counts", "cluster_sizes"))
         sizes = sorted((int(k), v) for k, v in m if re.fullmatch(r"\d+", k))
@@ -810,19 +886,40 @@ def _clusters(ctx: Context) -> str:
     if not sizes:
         return section("clusters", title, no_data(reason))
     items = size_buckets(sizes)
-    body = column_chart("Duplicate cluster sizes", items, "documents in the cluster", "clusters",
-                        color="purple", chart_id="chart-clusters")
+    body = column_chart(
+        "Duplicate cluster sizes",
+        items,
+        "documents in the cluster",
+        "clusters",
+        color="purple",
+        chart_id="chart-clusters",
+    )
     body += chart_data(items, "cluster size", "clusters")
     reasons_col = ctx.docs.column("dup_reason")
     if cs is not None and reasons_col is not None and reasons_col.null_count < len(reasons_col):
         r_items = value_counts(reasons_col.drop_null())
-        body += hbar_chart("Why copies were merged", r_items, "duplicate copies", "reason", color="purple",
-                           chart_id="chart-dup-reasons")
+        body += hbar_chart(
+            "Why copies were merged",
+            r_items,
+            "duplicate copies",
+            "reason",
+            color="purple",
+            chart_id="chart-dup-reasons",
+        )
     return section("clusters", title, body, esc(note))
 
 
-def _terms_section(sid: str, title: str, data: TableData, rows: list[dict[str, Any]], weight_name: str,
-                   weight_header: str, chart_title: str, axis: str, color: str) -> str:
+def _terms_section(
+    sid: str,
+    title: str,
+    data: TableData,
+    rows: list[dict[str, Any]],
+    weight_name: str,
+    weight_header: str,
+    chart_title: str,
+    axis: str,
+    color: str,
+) -> str:
     reason = data.no_data_reason()
     if reason is None and not rows:
         reason = f"table `{data.name}` has no usable rows"
@@ -839,21 +936,25 @@ def _terms_section(sid: str, title: str, data: TableData, rows: list[dict[str, A
             row.append(f"{r['score']:.3f}")
         trows.append(row)
     table = data_table(headers, trows, numeric=[True, False, True, True, True])
-    note = (f"top {len(top)} of {fmt_num(len(rows))} by number of documents "
-            f"(ties broken by {'summed score' if 'score' in top[0] else weight_header})")
+    note = (
+        f"top {len(top)} of {fmt_num(len(rows))} by number of documents "
+        f"(ties broken by {'summed score' if 'score' in top[0] else weight_header})"
+    )
     return section(sid, title, chart + f"<details><summary>table</summary>{table}</details>", esc(note))
 
 
 def _keywords(ctx: Context) -> str:
     rows = term_stats(ctx.keywords.table, "term", "tf", "tf", score="score")
-    return _terms_section("keywords", "Top keywords", ctx.keywords, rows, "tf", "occurrences (tf)",
-                          "Top {n} keywords", "keyword", "green")
+    return _terms_section(
+        "keywords", "Top keywords", ctx.keywords, rows, "tf", "occurrences (tf)", "Top {n} keywords", "keyword", "green"
+    )
 
 
 def _slogans(ctx: Context) -> str:
     rows = term_stats(ctx.slogans.table, "text", "count", "count")
-    return _terms_section("slogans", "Top slogans", ctx.slogans, rows, "count", "occurrences",
-                          "Top {n} slogans", "slogan", "teal")
+    return _terms_section(
+        "slogans", "Top slogans", ctx.slogans, rows, "count", "occurrences", "Top {n} slogans", "slogan", "teal"
+    )
 
 
 def _timings(ctx: Context) -> str:
@@ -869,11 +970,19 @@ def _timings(ctx: Context) -> str:
         reason = ctx.manifest_problem or "manifest has no stage timings"
         return section("timings", title, no_data(reason))
     total = sum(v for _, v in items)
-    chart = hbar_chart("Seconds per stage", items, "seconds", "stage", color="gray",
-                       fmt=lambda v: fmt_num(round(v, 2)), chart_id="chart-timings")
+    chart = hbar_chart(
+        "Seconds per stage",
+        items,
+        "seconds",
+        "stage",
+        color="gray",
+        fmt=lambda v: fmt_num(round(v, 2)),
+        chart_id="chart-timings",
+    )
     note = f"in pipeline order; stages add up to {fmt_seconds(total)}"
-    return section("timings", title, chart + chart_data([(k, fmt_seconds(v)) for k, v in items], "stage",
-                                                        "time"), esc(note))
+    return section(
+        "timings", title, chart + chart_data([(k, fmt_seconds(v)) for k, v in items], "stage", "time"), esc(note)
+    )
 
 
 def _rejects(ctx: Context) -> str:
@@ -897,12 +1006,21 @@ def _rejects(ctx: Context) -> str:
     if discovered:
         rate += f" of {fmt_num(discovered)} discovered ({100 * total / discovered:.1f}%)"
     note = rate + (f"; {note}" if note else "")
-    chart = hbar_chart("Rejected inputs by reason", items, "inputs", "reason", color="orange",
-                       chart_id="chart-rejects")
-    table = data_table(["reason", "inputs", "example detail", "example input"],
-                       [(r["reason"], r["count"], _one_line(r["detail"], 400) if r["detail"] else None,
-                         _one_line(str(r["path"]), 200) if r["path"] else None) for r in rows],
-                       numeric=[False, True, False, False], cls="rejects")
+    chart = hbar_chart("Rejected inputs by reason", items, "inputs", "reason", color="orange", chart_id="chart-rejects")
+    table = data_table(
+        ["reason", "inputs", "example detail", "example input"],
+        [
+            (
+                r["reason"],
+                r["count"],
+                _one_line(r["detail"], 400) if r["detail"] else None,
+                _one_line(str(r["path"]), 200) if r["path"] else None,
+            )
+            for r in rows
+        ],
+        numeric=[False, True, False, False],
+        cls="rejects",
+    )
     return section("rejects", title, chart + table, esc(note))
 
 
@@ -911,8 +1029,9 @@ def _tables(ctx: Context, datas: dict[str, TableData]) -> str:
     for name in TABLES:
         d = datas.get(name)
         if d is None:
-            d = TableData(name=name, table=None, files=[os.path.relpath(f, ctx.out_dir)
-                                                        for f in _table_files(ctx.out_dir, name)])
+            d = TableData(
+                name=name, table=None, files=[os.path.relpath(f, ctx.out_dir) for f in _table_files(ctx.out_dir, name)]
+            )
             rows_n: Any = _count_rows(ctx.out_dir, d)
         else:
             rows_n = d.rows if d.table is not None else None
@@ -928,8 +1047,12 @@ def _tables(ctx: Context, datas: dict[str, TableData]) -> str:
             status += f" (manifest says {fmt_num(m)} rows)"
         rows.append((f"{name}/", rows_n, len(d.files), status))
     table = data_table(["table", "rows", "files", "status"], rows, numeric=[False, True, True, False])
-    return section("tables", "Output tables", table,
-                   esc(f"Parquet under {os.path.abspath(ctx.out_dir)}; columns are documented in docs/columns.md"))
+    return section(
+        "tables",
+        "Output tables",
+        table,
+        esc(f"Parquet under {os.path.abspath(ctx.out_dir)}; columns are documented in docs/columns.md"),
+    )
 
 
 def _count_rows(out_dir: str, d: TableData) -> int | None:
@@ -1015,10 +1138,20 @@ RENDER_CHECK = """
 })();
 """
 
-SECTION_TITLES = [("headline", "Headline"), ("years", "Years"), ("regions", "Regions"), ("sites", "Sites"),
-                  ("doc-types", "Doc types"), ("flags", "Damage"), ("clusters", "Duplicates"),
-                  ("keywords", "Keywords"), ("slogans", "Slogans"), ("timings", "Timings"),
-                  ("rejects", "Rejects"), ("tables", "Tables")]
+SECTION_TITLES = [
+    ("headline", "Headline"),
+    ("years", "Years"),
+    ("regions", "Regions"),
+    ("sites", "Sites"),
+    ("doc-types", "Doc types"),
+    ("flags", "Damage"),
+    ("clusters", "Duplicates"),
+    ("keywords", "Keywords"),
+    ("slogans", "Slogans"),
+    ("timings", "Timings"),
+    ("rejects", "Rejects"),
+    ("tables", "Tables"),
+]
 
 
 def _guard(fn: Callable[[], str], sid: str, title: str) -> str:
@@ -1026,8 +1159,7 @@ def _guard(fn: Callable[[], str], sid: str, title: str) -> str:
     try:
         return fn()
     except Exception as exc:  # noqa: BLE001
-        return section(sid, title, no_data(f"could not be computed ({type(exc).__name__}: "
-                                           f"{_one_line(str(exc), 200)})"))
+        return section(sid, title, no_data(f"could not be computed ({type(exc).__name__}: {_one_line(str(exc), 200)})"))
 
 
 def build_report(out_dir: str) -> str:
@@ -1043,12 +1175,21 @@ def build_report(out_dir: str) -> str:
     parts = [
         _guard(lambda: _headline(ctx), "headline", "Headline numbers"),
         _guard(lambda: _years(ctx), "years", "Documents by year"),
-        _guard(lambda: _category_section(ctx, "regions", "Documents by region", "region", "region", "blue"),
-               "regions", "Documents by region"),
-        _guard(lambda: _category_section(ctx, "sites", "Documents by source site", "source_site",
-                                         "source site", "blue"), "sites", "Documents by source site"),
-        _guard(lambda: _category_section(ctx, "doc-types", "Documents by type", "doc_type", "doc type",
-                                         "blue"), "doc-types", "Documents by type"),
+        _guard(
+            lambda: _category_section(ctx, "regions", "Documents by region", "region", "region", "blue"),
+            "regions",
+            "Documents by region",
+        ),
+        _guard(
+            lambda: _category_section(ctx, "sites", "Documents by source site", "source_site", "source site", "blue"),
+            "sites",
+            "Documents by source site",
+        ),
+        _guard(
+            lambda: _category_section(ctx, "doc-types", "Documents by type", "doc_type", "doc type", "blue"),
+            "doc-types",
+            "Documents by type",
+        ),
         _guard(lambda: _flags(ctx), "flags", "Damage flags"),
         _guard(lambda: _clusters(ctx), "clusters", "Duplicate clusters"),
         _guard(lambda: _keywords(ctx), "keywords", "Top keywords"),
@@ -1060,15 +1201,15 @@ def build_report(out_dir: str) -> str:
     run_id = _scalar(manifest.get("run_id"))
     head_title = "jianghua corpus report" + (f" — {run_id}" if run_id else "")
     nav = "".join(f'<a href="#{sid}">{esc(t)}</a>' for sid, t in SECTION_TITLES)
-    return ("<!DOCTYPE html>\n"
-            '<html lang="zh-Hans"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(head_title)}</title><style>{CSS}</style></head>\n"
-            f'<body><main><h1 lang="en">jianghua corpus report</h1>'
-            f'<p class="sub">run {esc(run_id or "—")} · output {esc(os.path.abspath(out_dir))}</p>'
-            f"<nav>{nav}</nav>\n"
-            + "".join(parts)
-            + f"</main><script>{RENDER_CHECK}</script></body></html>\n")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-Hans"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(head_title)}</title><style>{CSS}</style></head>\n"
+        f'<body><main><h1 lang="en">jianghua corpus report</h1>'
+        f'<p class="sub">run {esc(run_id or "—")} · output {esc(os.path.abspath(out_dir))}</p>'
+        f"<nav>{nav}</nav>\n" + "".join(parts) + f"</main><script>{RENDER_CHECK}</script></body></html>\n"
+    )
 
 
 def write_report(out_dir: str, html_path: str | None = None) -> str:

@@ -19,19 +19,35 @@ COUNTS = pa.map_(pa.string(), pa.int32())
 
 DOCUMENTS = pa.schema(
     [
-        _f("doc_id", STR, "Stable id: first 16 hex digits of sha256(content_sha256 + relative path). "
-           "Same bytes at the same relative path always give the same id.", False),
-        _f("source_path", STR, "Input path as given (for multi-document files: `file.jsonl#L12`, "
-           "`file.parquet#row=3`).", False),
-        _f("content_sha256", STR, "sha256 of the input bytes (for records of multi-document files: "
-           "of the record's text, UTF-8).", False),
+        _f(
+            "doc_id",
+            STR,
+            "Stable id: first 16 hex digits of sha256(content_sha256 + relative path). "
+            "Same bytes at the same relative path always give the same id.",
+            False,
+        ),
+        _f(
+            "source_path",
+            STR,
+            "Input path as given (for multi-document files: `file.jsonl#L12`, `file.parquet#row=3`).",
+            False,
+        ),
+        _f(
+            "content_sha256",
+            STR,
+            "sha256 of the input bytes (for records of multi-document files: of the record's text, UTF-8).",
+            False,
+        ),
         _f("format", STR, "Input format: txt, html, jsonl, parquet.", False),
         _f("encoding", STR, "Encoding the bytes were decoded with (utf-8, gb18030, big5, utf-16 ...)."),
         _f("url", STR, "URL of the page when the input carries one (jsonl/parquet `url` field)."),
         _f("fetched_at", STR, "Crawl time when the input carries one, as given."),
         _f("raw_text", STR, "Decoded text before normalization (HTML: main text from trafilatura)."),
-        _f("text", STR, "The speech: Simplified script, Chinese punctuation, page chrome removed, "
-           "one paragraph per line."),
+        _f(
+            "text",
+            STR,
+            "The speech: Simplified script, Chinese punctuation, page chrome removed, one paragraph per line.",
+        ),
         _f("n_chars", pa.int32(), "Characters in `text`."),
         _f("script", STR, "Script of raw_text: simplified, traditional, mixed or unknown."),
         _f("traditional_ratio", pa.float32(), "Share of Traditional-only among script-specific characters."),
@@ -49,8 +65,13 @@ DOCUMENTS = pa.schema(
         _f("published_on", pa.date32(), "Date the page was published (发布时间, 发表于 …)."),
         _f("year", pa.int16(), "delivered_on's year, else published_on's, else a year stated in the title."),
         _f("source_site", STR, "Site that served the page (布克知识网, 嘉峪关论坛 …), from chrome or URL."),
-        _f("quality_flags", pa.list_(STR), "Damage found: placeholder, spun, foreign_word, lost_chars, "
-           "pinyin_removed, truncated, redacted_name, anonymized_speaker … (sorted).", False),
+        _f(
+            "quality_flags",
+            pa.list_(STR),
+            "Damage found: placeholder, spun, foreign_word, lost_chars, "
+            "pinyin_removed, truncated, redacted_name, anonymized_speaker … (sorted).",
+            False,
+        ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),
         _f("rule_counts", COUNTS, "How often each normalization rule fired (see removed_lines for lines)."),
         _f("cluster_id", STR, "Duplicate cluster; every document is in one (singletons too)."),
@@ -67,8 +88,13 @@ REJECTS = pa.schema(
     [
         _f("source_path", STR, "Input path as given (or record id inside a multi-document file).", False),
         _f("content_sha256", STR, "sha256 of the rejected bytes (null when they could not be read)."),
-        _f("reason", STR, "Machine-readable reason: empty, binary, decode_error, too_short, too_large, "
-           "unsupported_type, bad_record, read_error, no_text, parse_error.", False),
+        _f(
+            "reason",
+            STR,
+            "Machine-readable reason: empty, binary, decode_error, too_short, too_large, "
+            "unsupported_type, bad_record, read_error, no_text, parse_error.",
+            False,
+        ),
         _f("detail", STR, "What went wrong and what to do about it.", False),
     ]
 )

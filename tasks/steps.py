@@ -18,7 +18,7 @@ import hashlib
 import json
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,10 @@ DONE_FILE = "_done.json"
 
 # The source files (relative to tasks/) and libraries each stage's output depends on.
 STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "ingest": (("ingest.py", "common.py", "batch.py", "normalize*.py", "data/normalize"), ("trafilatura", "charset-normalizer")),
+    "ingest": (
+        ("ingest.py", "common.py", "batch.py", "normalize*.py", "data/normalize"),
+        ("trafilatura", "charset-normalizer"),
+    ),
     "boilerplate": (("normalize*.py", "data/normalize", "batch.py"), ()),
     "normalize": (("normalize*.py", "data/normalize", "batch.py", "common.py"), ("opencc", "pypinyin")),
     "extract": (("extract*.py", "data/extract", "batch.py", "common.py"), ("jieba", "cn2an")),
@@ -48,7 +51,7 @@ STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_version(stage: str) -> str:
     """Hash of the stage's source files and library versions: any edit invalidates its cache."""
     patterns, libraries = STAGE_CODE[stage]
@@ -108,7 +111,15 @@ def _cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
 
 
 TRANSIENT = (TimeoutError, ConnectionError, BrokenPipeError, InterruptedError)
-_TRANSIENT_ERRNOS = {errno.EIO, errno.EAGAIN, errno.ETIMEDOUT, errno.ECONNRESET, errno.ENOSPC, errno.EBUSY, errno.ESTALE}
+_TRANSIENT_ERRNOS = {
+    errno.EIO,
+    errno.EAGAIN,
+    errno.ETIMEDOUT,
+    errno.ECONNRESET,
+    errno.ENOSPC,
+    errno.EBUSY,
+    errno.ESTALE,
+}
 
 
 def is_transient(exc: BaseException | None) -> bool:
@@ -178,9 +189,15 @@ def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
 # ----------------------------------------------------------------------------- steps
 
 
-@task(name="fingerprint", task_run_name="fingerprint {label}", tags=["ingest"], retries=3,
-      retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_jitter_factor=0.5,
-      retry_condition_fn=_retry_transient)
+@task(
+    name="fingerprint",
+    task_run_name="fingerprint {label}",
+    tags=["ingest"],
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_retry_transient,
+)
 def fingerprint_files(files: list[InputFile], label: str) -> list[tuple[str | None, int, str | None]]:
     """sha256 of every file's bytes: the content that all cache keys start from. Never cached."""
     return pool.run(_fingerprint_many, [f.path for f in files])
@@ -236,7 +253,9 @@ def _cluster(signature_files: list[str], prev_state_dir: str | None, out_dir: st
     write_table(assignments, Path(out_dir) / "assignments.parquet", ["doc_id"])
     from tasks import schema
 
-    write_table(duplicates.cast(schema.DUPLICATES), Path(out_dir) / "duplicates.parquet", schema.SORT_KEYS["duplicates"])
+    write_table(
+        duplicates.cast(schema.DUPLICATES), Path(out_dir) / "duplicates.parquet", schema.SORT_KEYS["duplicates"]
+    )
     sizes = Counter(Counter(assignments.column("cluster_id").to_pylist()).values())
     reasons = Counter(r for r in assignments.column("dup_reason").to_pylist() if r)
     return {
@@ -261,8 +280,13 @@ def keywords(job: Job, extract_dir: str, df_file: str, n_docs: int, top_k: int) 
 
 
 @task(name="export", task_run_name="export {job.label}", tags=["export"], **STEP_OPTIONS)
-def export(job: Job, normalize_dir: str, extract_dir: str, keywords_dir: str, assignments_file: str,
-           pipeline_version: str) -> dict[str, Any]:
+def export(
+    job: Job, normalize_dir: str, extract_dir: str, keywords_dir: str, assignments_file: str, pipeline_version: str
+) -> dict[str, Any]:
     _fresh(job)
-    return _finish(job, pool.run(batch.export_shard, normalize_dir, extract_dir, keywords_dir, assignments_file,
-                                 pipeline_version, job.dir))
+    return _finish(
+        job,
+        pool.run(
+            batch.export_shard, normalize_dir, extract_dir, keywords_dir, assignments_file, pipeline_version, job.dir
+        ),
+    )

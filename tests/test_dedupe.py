@@ -32,12 +32,14 @@ def table(docs: dict[str, str]) -> pa.Table:
     """The stage's input, made by the real normalize stage from raw pages."""
     ids = sorted(docs)
     norm = [normalize_text(docs[i]) for i in ids]
-    return pa.table({
-        "doc_id": ids,
-        "text": [n.text for n in norm],
-        "quality_flags": pa.array([sorted(n.flags) for n in norm], pa.list_(pa.string())),
-        "n_chars": pa.array([len(n.text) for n in norm], pa.int32()),
-    })
+    return pa.table(
+        {
+            "doc_id": ids,
+            "text": [n.text for n in norm],
+            "quality_flags": pa.array([sorted(n.flags) for n in norm], pa.list_(pa.string())),
+            "n_chars": pa.array([len(n.text) for n in norm], pa.int32()),
+        }
+    )
 
 
 def run(tmp_path: Path, docs: dict[str, str], prev: str | None = None, name: str = "run", also: tuple = ()):
@@ -77,6 +79,7 @@ NPC_B = "gwr_003"
 
 # --- fingerprint ---------------------------------------------------------------------------------
 
+
 def test_fingerprint_folds_site_damage():
     clean = "１９５６年，我们要发展经济、服务人民！"
     damaged = "1956年,我们要 开展经济、效劳人民!\n" + NOTICE
@@ -97,6 +100,7 @@ def test_fingerprint_keeps_only_ideographs_and_digits(text):
 
 
 # --- signatures ----------------------------------------------------------------------------------
+
 
 def test_signatures_are_deterministic_and_complete():
     docs = {"a": sample(HUAIAN), "b": sample(NPC_A), "empty": ""}
@@ -129,6 +133,7 @@ def test_shingle_hashes_match_a_plain_python_reference():
 
 
 # --- merging ---------------------------------------------------------------------------------------
+
 
 def test_within_source_exact_pair_merges(tmp_path):
     a, d, _ = run(tmp_path, {HUAIAN: sample(HUAIAN), HUAINAN: sample(HUAINAN), NPC_A: sample(NPC_A)})
@@ -187,6 +192,7 @@ def test_template_similar_resolutions_and_their_truncations_stay_apart(tmp_path)
 
 # --- output contract, stability, determinism ------------------------------------------------------
 
+
 def test_output_schemas_and_every_document_clustered(tmp_path):
     docs = {HUAIAN: sample(HUAIAN), HUAINAN: sample(HUAINAN), "seed": sample("000_"), "empty": ""}
     a, d, _ = run(tmp_path, docs)
@@ -219,8 +225,12 @@ def test_incremental_run_keeps_cluster_ids_and_finds_old_copies(tmp_path):
     ids1 = {r["doc_id"]: r["cluster_id"] for r in a1.to_pylist()}
     fp = {r["doc_id"]: r["fp_hash"] for r in dedupe.shard_signatures(table(first)).to_pylist()}
     assert ids1["old-full"] == f"{fp['old-full']:016x}"  # brand-new cluster: named by its content
-    second = {"new-cut": full[: len(full) // 2] + "\n" + NOTICE, "new-copy": sample(HUAINAN),
-              "new-sh": sample(SH_NEWS), "new-alone": sample("001_")}
+    second = {
+        "new-cut": full[: len(full) // 2] + "\n" + NOTICE,
+        "new-copy": sample(HUAINAN),
+        "new-sh": sample(SH_NEWS),
+        "new-alone": sample("001_"),
+    }
     first_sig = str(tmp_path / "first-sig.parquet")
     a2, d2, state2 = run(tmp_path, second, prev=state1, name="second", also=(first_sig,))
     rows = by_id(a2)
@@ -252,16 +262,23 @@ FULL, COPY, CUT = "a-full", "b-copy", "cut"  # canonical order: equal lengths, t
 def three_copies() -> dict[str, str]:
     """One speech three times: FULL (canonical), an exact copy from another site, a truncated copy."""
     full = sample(HUAIAN)
-    return {FULL: full, COPY: sample(HUAINAN), CUT: full[: int(len(full) * 0.5)] + "\n" + NOTICE,
-            "other": sample(NPC_A)}
+    return {
+        FULL: full,
+        COPY: sample(HUAINAN),
+        CUT: full[: int(len(full) * 0.5)] + "\n" + NOTICE,
+        "other": sample(NPC_A),
+    }
 
 
 def assert_only_present(assignments: pa.Table, duplicates: pa.Table, present: set[str]) -> None:
     """(a) no absent document is returned, (b) nothing returned points at one."""
     assert set(assignments.column("doc_id").to_pylist()) == present
     assert set(duplicates.column("doc_id").to_pylist()) <= present
-    pointers = (assignments.column("dup_of").to_pylist() + duplicates.column("canonical_id").to_pylist()
-                + duplicates.column("matched_with").to_pylist())
+    pointers = (
+        assignments.column("dup_of").to_pylist()
+        + duplicates.column("canonical_id").to_pylist()
+        + duplicates.column("matched_with").to_pylist()
+    )
     assert {p for p in pointers if p is not None} <= present
     for cid in set(assignments.column("cluster_id").to_pylist()):
         members = [r for r in assignments.to_pylist() if r["cluster_id"] == cid]
@@ -323,24 +340,66 @@ def test_new_copy_of_a_removed_canonical_joins_its_cluster(tmp_path):
 
 
 def test_stale_clusters_reads_only_the_registry():
-    reg = pa.Table.from_pylist([
-        {"doc_id": "a", "cluster_id": "c1", "group_id": "g", "fp_hash": 1, "n_chars": 100, "truncated": False,
-         "n_flags": 0, "is_canonical": True, "dup_of": None, "dup_jaccard": None, "dup_containment": None,
-         "dup_reason": None, "matched_with": None},
-        {"doc_id": "b", "cluster_id": "c1", "group_id": "g", "fp_hash": 2, "n_chars": 90, "truncated": False,
-         "n_flags": 0, "is_canonical": False, "dup_of": "a", "dup_jaccard": 0.9, "dup_containment": 0.9,
-         "dup_reason": "near", "matched_with": "a"},
-        {"doc_id": "c", "cluster_id": "c1", "group_id": "g", "fp_hash": 3, "n_chars": 50, "truncated": True,
-         "n_flags": 1, "is_canonical": False, "dup_of": "a", "dup_jaccard": 0.4, "dup_containment": 0.95,
-         "dup_reason": "contained", "matched_with": "b"},
-    ], schema=dedupe.REGISTRY_SCHEMA)
+    reg = pa.Table.from_pylist(
+        [
+            {
+                "doc_id": "a",
+                "cluster_id": "c1",
+                "group_id": "g",
+                "fp_hash": 1,
+                "n_chars": 100,
+                "truncated": False,
+                "n_flags": 0,
+                "is_canonical": True,
+                "dup_of": None,
+                "dup_jaccard": None,
+                "dup_containment": None,
+                "dup_reason": None,
+                "matched_with": None,
+            },
+            {
+                "doc_id": "b",
+                "cluster_id": "c1",
+                "group_id": "g",
+                "fp_hash": 2,
+                "n_chars": 90,
+                "truncated": False,
+                "n_flags": 0,
+                "is_canonical": False,
+                "dup_of": "a",
+                "dup_jaccard": 0.9,
+                "dup_containment": 0.9,
+                "dup_reason": "near",
+                "matched_with": "a",
+            },
+            {
+                "doc_id": "c",
+                "cluster_id": "c1",
+                "group_id": "g",
+                "fp_hash": 3,
+                "n_chars": 50,
+                "truncated": True,
+                "n_flags": 1,
+                "is_canonical": False,
+                "dup_of": "a",
+                "dup_jaccard": 0.4,
+                "dup_containment": 0.95,
+                "dup_reason": "contained",
+                "matched_with": "b",
+            },
+        ],
+        schema=dedupe.REGISTRY_SCHEMA,
+    )
     stale = lambda ids: dedupe._stale_clusters(reg, pa.array(ids, pa.string())).to_pylist()  # noqa: E731
     assert stale(["a", "b", "c"]) == [] and stale(["a", "b"]) == []  # a non-canonical left: consistent
-    assert stale(["a", "c"]) == ["a"]   # c was matched with the absent b: re-assign (matched_with)
-    assert stale(["b", "c"]) == ["b"]   # the canonical left: re-elect (one present doc names the cluster)
+    assert stale(["a", "c"]) == ["a"]  # c was matched with the absent b: re-assign (matched_with)
+    assert stale(["b", "c"]) == ["b"]  # the canonical left: re-elect (one present doc names the cluster)
     assert stale(["a", "b"]) == []
-    assert stale(["b"]) == ["b"]        # alone now, but stored as a copy of a
-    assert stale([]) == [] and dedupe._stale_clusters(dedupe.REGISTRY_SCHEMA.empty_table(), pa.array(["a"])).to_pylist() == []
+    assert stale(["b"]) == ["b"]  # alone now, but stored as a copy of a
+    assert (
+        stale([]) == []
+        and dedupe._stale_clusters(dedupe.REGISTRY_SCHEMA.empty_table(), pa.array(["a"])).to_pylist() == []
+    )
 
 
 def test_bad_state_and_missing_signature_files_do_not_raise(tmp_path):
@@ -398,7 +457,10 @@ def test_anchor_pairs_match_a_plain_python_reference():
         for i, a in enumerate(hs):
             for b in hs[i + 1 :]:
                 shared[(a, b)] = shared.get((a, b), 0) + 1
-    want = sorted(p for p, c in shared.items()
-                  if c >= max(dedupe.MIN_SHARED_ANCHORS, dedupe.MIN_ANCHOR_SHARE * min(per_doc[p[0]], per_doc[p[1]])))
+    want = sorted(
+        p
+        for p, c in shared.items()
+        if c >= max(dedupe.MIN_SHARED_ANCHORS, dedupe.MIN_ANCHOR_SHARE * min(per_doc[p[0]], per_doc[p[1]]))
+    )
     got = dedupe._anchor_pairs(keys, members, n)
     assert [tuple(p) for p in got.tolist()] == want and len(want) > 0

@@ -15,8 +15,20 @@ from tasks.extract_text import find_date, simplify
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = json.loads((ROOT / "tests/fixtures/extract/seeds.json").read_text("utf-8"))
 SEEDS = sorted(k for k in LABELS if not k.startswith("_"))
-FIELDS = ["title", "doc_type", "speaker_name", "speaker_title", "admin_level", "region", "region_code",
-          "meeting", "delivered_on", "published_on", "year", "source_site"]
+FIELDS = [
+    "title",
+    "doc_type",
+    "speaker_name",
+    "speaker_title",
+    "admin_level",
+    "region",
+    "region_code",
+    "meeting",
+    "delivered_on",
+    "published_on",
+    "year",
+    "source_site",
+]
 
 
 def _normalize(raw: str):
@@ -55,9 +67,23 @@ def test_seed_anonymized_flag(seed_out, name):
 
 def test_output_keys_and_types(seed_out):
     out = seed_out[SEEDS[0]][1]
-    assert set(out) == {"title", "page_title", "doc_type", "speaker_name", "speaker_title", "admin_level", "region",
-                        "region_code", "region_mentions", "meeting", "delivered_on", "published_on", "year",
-                        "source_site", "flags"}
+    assert set(out) == {
+        "title",
+        "page_title",
+        "doc_type",
+        "speaker_name",
+        "speaker_title",
+        "admin_level",
+        "region",
+        "region_code",
+        "region_mentions",
+        "meeting",
+        "delivered_on",
+        "published_on",
+        "year",
+        "source_site",
+        "flags",
+    }
     assert isinstance(out["region_mentions"], list) and "桥东区" in out["region_mentions"]
 
 
@@ -77,7 +103,9 @@ def _fields(text, **kw):
 
 
 def test_byline_office_and_name():
-    out = _fields("政府工作报告\n——2016年1月19日在淮安市第七届人民代表大会第五次会议上\n淮安市人民政府代市长 惠建林\n各位代表：\n现在报告工作。")
+    out = _fields(
+        "政府工作报告\n——2016年1月19日在淮安市第七届人民代表大会第五次会议上\n淮安市人民政府代市长 惠建林\n各位代表：\n现在报告工作。"
+    )
     assert out["speaker_name"] == "惠建林"
     assert out["speaker_title"] == "代市长"
     assert out["delivered_on"] == dt.date(2016, 1, 19)
@@ -88,7 +116,9 @@ def test_byline_office_and_name():
 
 
 def test_byline_province_with_spaced_name():
-    out = _fields("在全省经济工作会议上的讲话\n广东省省长 马兴瑞\n同志们：\n全省上下要努力。全省经济稳中向好，省委省政府。")
+    out = _fields(
+        "在全省经济工作会议上的讲话\n广东省省长 马兴瑞\n同志们：\n全省上下要努力。全省经济稳中向好，省委省政府。"
+    )
     assert out["speaker_name"] == "马兴瑞" and out["speaker_title"] == "省长"
     assert out["region"] == "广东省" and out["admin_level"] == "province"
     out = _fields("讲话\n市长 张 维国\n同志们：\n全市。")
@@ -125,8 +155,11 @@ def test_chinese_numeral_and_paren_dates():
 
 def test_published_on_and_source_site_from_chrome():
     raw = "某某讲话\n发布时间:2021-03-25 来源:布克知识网 点击:\n同志们：\n全区。"
-    out = _fields("某某讲话\n同志们：\n全区。", raw_text=raw,
-                  removed_lines=[(2, "发布时间:2021-03-25 来源:布克知识网 点击:", "chrome.published_at")])
+    out = _fields(
+        "某某讲话\n同志们：\n全区。",
+        raw_text=raw,
+        removed_lines=[(2, "发布时间:2021-03-25 来源:布克知识网 点击:", "chrome.published_at")],
+    )
     assert out["published_on"] == dt.date(2021, 3, 25) and out["delivered_on"] is None
     assert out["source_site"] == "布克知识网" and out["year"] == 2021
     out = _fields("讲话\n同志们：\n全区。", url="https://www.example.gov.cn/a.html")
@@ -136,13 +169,17 @@ def test_published_on_and_source_site_from_chrome():
 
 
 def test_split_title_joined():
-    out = _fields("在全区社会管理创新暨城乡一体化\n建设工作推进会议上的讲话\n区委副书记、区长  孙俨玲\n同志们：\n全区。")
+    out = _fields(
+        "在全区社会管理创新暨城乡一体化\n建设工作推进会议上的讲话\n区委副书记、区长  孙俨玲\n同志们：\n全区。"
+    )
     assert out["title"] == "在全区社会管理创新暨城乡一体化建设工作推进会议上的讲话"
     assert out["speaker_title"] == "区委副书记、区长" and out["speaker_name"] == "孙俨玲"
 
 
 def test_national_report():
-    out = _fields("政府工作报告\n——2010年3月5日在第十一届全国人民代表大会第三次会议上\n国务院总理　温家宝\n各位代表：\n国务院。")
+    out = _fields(
+        "政府工作报告\n——2010年3月5日在第十一届全国人民代表大会第三次会议上\n国务院总理　温家宝\n各位代表：\n国务院。"
+    )
     assert out["admin_level"] == "national" and out["region"] == "中华人民共和国"
     assert out["speaker_name"] == "温家宝" and out["speaker_title"] == "总理"
 
@@ -151,8 +188,10 @@ def test_national_report():
 
 
 def test_sections_marker_styles_and_paths():
-    text = ("同志们：\n一、总结成绩\n一是征地拆迁取得突破。二是服务业发展。\n（一）关于项目\n1. 抓开工\n2. 抓投产\n"
-            "二、明确任务\n第一，抓落实。\n一要围绕目标抓落实。\n二要围绕项目抓落实。")
+    text = (
+        "同志们：\n一、总结成绩\n一是征地拆迁取得突破。二是服务业发展。\n（一）关于项目\n1. 抓开工\n2. 抓投产\n"
+        "二、明确任务\n第一，抓落实。\n一要围绕目标抓落实。\n二要围绕项目抓落实。"
+    )
     rows = extract_sections("d", text)
     got = [(r["path"], r["marker_style"], r["heading"]) for r in rows]
     assert ("1", "一、", "总结成绩") in got
@@ -202,7 +241,7 @@ def test_mentions_people_orgs_places():
     places = {r["name"] for r in rows if r["kind"] == "place"}
     assert "河北省邢台市" in places
     for r in rows:
-        assert text[r["start"]:r["end"]] == r["text"]
+        assert text[r["start"] : r["end"]] == r["text"]
 
 
 def test_tables_match_schema_columns():
@@ -211,8 +250,12 @@ def test_tables_match_schema_columns():
     raw = (ROOT / "data/samples/seeds/000_fc7753713425c55d.txt").read_text("utf-8")
     text, _ = _normalize(raw)
     tables = E.extract_tables("doc", text)
-    for key, sch in (("sections", schema.SECTIONS), ("figures", schema.FIGURES), ("slogans", schema.SLOGANS),
-                     ("mentions", schema.MENTIONS)):
+    for key, sch in (
+        ("sections", schema.SECTIONS),
+        ("figures", schema.FIGURES),
+        ("slogans", schema.SLOGANS),
+        ("mentions", schema.MENTIONS),
+    ):
         assert tables[key], key
         import pyarrow as pa
 
@@ -254,15 +297,18 @@ def test_deterministic(seed_out):
 SALUTE = "\n各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。全市上下。"
 
 
-@pytest.mark.parametrize("byline,name,office", [
-    ("上海市市长 龚 正", "龚正", "市长"),  # scraped 2026 page: normalize keeps the spaced name
-    ("市长：王勇", "王勇", "市长"),  # 宝鸡 2023
-    ("州长 多杰", "多杰", "州长"),  # 海北州 2022: Tibetan name, no surname
-    ("代州长 刀文", "刀文", "代州长"),  # 西双版纳 2021: Dai name
-    ("市长 喜清江", "喜清江", "市长"),  # 吴忠 2021
-    ("自治区人民政府主席 包钢", "包钢", "自治区主席"),  # 内蒙古 2026: 包钢 is also a word (Baotou Steel)
-    ("省人民政府省长 王清宪", "王清宪", "省长"),  # 安徽 2026
-])
+@pytest.mark.parametrize(
+    "byline,name,office",
+    [
+        ("上海市市长 龚 正", "龚正", "市长"),  # scraped 2026 page: normalize keeps the spaced name
+        ("市长：王勇", "王勇", "市长"),  # 宝鸡 2023
+        ("州长 多杰", "多杰", "州长"),  # 海北州 2022: Tibetan name, no surname
+        ("代州长 刀文", "刀文", "代州长"),  # 西双版纳 2021: Dai name
+        ("市长 喜清江", "喜清江", "市长"),  # 吴忠 2021
+        ("自治区人民政府主席 包钢", "包钢", "自治区主席"),  # 内蒙古 2026: 包钢 is also a word (Baotou Steel)
+        ("省人民政府省长 王清宪", "王清宪", "省长"),  # 安徽 2026
+    ],
+)
 def test_byline_names_and_offices(byline, name, office):
     out = _fields("政府工作报告\n——2026年2月3日在某市第十六届人民代表大会第四次会议上\n" + byline + SALUTE)
     assert out["speaker_name"] == name and out["speaker_title"] == office
@@ -285,55 +331,82 @@ def test_bare_name_lines_next_to_the_dateline():
 
 
 def test_dateline_and_byline_on_one_line():
-    out = _fields("陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚" + SALUTE)
+    out = _fields(
+        "陕西省2026年政府工作报告\n2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚" + SALUTE
+    )
     assert out["speaker_name"] == "赵刚" and out["speaker_title"] == "省长"
     assert out["meeting"] == "陕西省第十四届人民代表大会第四次会议"
 
 
 def test_junk_is_never_a_title():
-    out = _fields("各位代表：\n现在我代表中华人民共和国国务院向第一届全国人民代表大会第三次会议提出关于1955年国家决算和1956年国家预算的报告，请予审查。")
+    out = _fields(
+        "各位代表：\n现在我代表中华人民共和国国务院向第一届全国人民代表大会第三次会议提出关于1955年国家决算和1956年国家预算的报告，请予审查。"
+    )
     assert out["title"] is None  # wikisource gwr_069 used to give `各位代表:`
     out = _fields("一、去年\n去年，这里没有任何组织，也不可能找到能在广州做组织工作的人。")
     assert out["title"] is None  # cpc_001 used to give `一、去年`
     out = _fields("——2014年1月9日在七台河市第十届人民代表大会第三次会议上\n韩立华" + SALUTE)
     assert out["title"] is None and out["page_title"] is None
-    out = _fields("把福建的现代化建设事业继续推向前进\n——2002年1月23日在福建省第九届人民代表大会第五次会议上的报告\n福建省人民政府省长 习近平" + SALUTE)
+    out = _fields(
+        "把福建的现代化建设事业继续推向前进\n——2002年1月23日在福建省第九届人民代表大会第五次会议上的报告\n福建省人民政府省长 习近平"
+        + SALUTE
+    )
     assert out["title"] == "把福建的现代化建设事业继续推向前进"
     assert out["doc_type"] == "政府工作报告" and out["meeting"] == "福建省第九届人民代表大会第五次会议"
 
 
 def test_npc_resolution_title_from_its_opening_sentence():
-    text = ("第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，"
-            "同意报告提出的2024年经济社会发展的总体要求、政策取向和工作任务，决定批准这个报告。\n会议号召，全国各族人民更加紧密地团结。")
-    out = _fields(text, raw_text="第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的\n政府工作报告\n。会议充分肯定")
+    text = (
+        "第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，"
+        "同意报告提出的2024年经济社会发展的总体要求、政策取向和工作任务，决定批准这个报告。\n会议号召，全国各族人民更加紧密地团结。"
+    )
+    out = _fields(
+        text,
+        raw_text="第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的\n政府工作报告\n。会议充分肯定",
+    )
     assert out["title"] == "第十四届全国人民代表大会第二次会议关于政府工作报告的决议"
     assert out["doc_type"] == "决议" and out["speaker_name"] is None
     assert out["meeting"] == "第十四届全国人民代表大会第二次会议" and out["admin_level"] == "national"
-    stated = "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n" + text
+    stated = (
+        "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n"
+        + text
+    )
     assert _fields(stated)["title"] == "第十四届全国人民代表大会第一次会议关于政府工作报告的决议"
 
 
 def test_budget_report_is_not_a_work_report():
-    budget = ("关于1955年国家决算和1956年国家预算的报告\n——1956年6月15日在第一届全国人民代表大会第三次会议上\n"
-              "国务院副总理兼财政部长 李先念\n各位代表：\n现在我代表中华人民共和国国务院提出关于国家预算的报告。全国。")
+    budget = (
+        "关于1955年国家决算和1956年国家预算的报告\n——1956年6月15日在第一届全国人民代表大会第三次会议上\n"
+        "国务院副总理兼财政部长 李先念\n各位代表：\n现在我代表中华人民共和国国务院提出关于国家预算的报告。全国。"
+    )
     assert _fields(budget)["doc_type"] == "报告"
-    plan = ("关于第六个五年计划的报告\n——1982年11月30日在第五届全国人民代表大会第五次会议上\n国务院总理 赵紫阳\n"
-            "各位代表：\n全国。")
+    plan = (
+        "关于第六个五年计划的报告\n——1982年11月30日在第五届全国人民代表大会第五次会议上\n国务院总理 赵紫阳\n"
+        "各位代表：\n全国。"
+    )
     assert _fields(plan)["doc_type"] == "政府工作报告"
 
 
 def test_city_reports_resolve_to_the_city():
     body = "贵阳要加快发展。全省上下，省委省政府。贵州发展。全省。贵州。"
-    out = _fields("政府工作报告\n（2014年1月24日在贵阳市第十三届人民代表大会第四次会议上）\n一、2013年工作回顾\n" + body)
+    out = _fields(
+        "政府工作报告\n（2014年1月24日在贵阳市第十三届人民代表大会第四次会议上）\n一、2013年工作回顾\n" + body
+    )
     assert out["meeting"] == "贵阳市第十三届人民代表大会第四次会议"
     assert out["region"] == "贵州省贵阳市" and out["region_code"] == "520100"
-    out = _fields("政府工作报告\n各位代表：\n现在，我代表福州市人民政府，向大会报告政府工作。全省全省全省，福建福建，福州。")
+    out = _fields(
+        "政府工作报告\n各位代表：\n现在，我代表福州市人民政府，向大会报告政府工作。全省全省全省，福建福建，福州。"
+    )
     assert out["region"] == "福建省福州市" and out["admin_level"] == "prefecture"
     # 合肥 (jieba tags it a common noun) is the city's alias; 巢湖 is one of its county-level cities.
-    out = _fields("各位代表：\n现在，我代表市人民政府向大会报告工作。合肥加快发展，合肥强。巢湖市、巢湖旅游。全市上下。")
+    out = _fields(
+        "各位代表：\n现在，我代表市人民政府向大会报告工作。合肥加快发展，合肥强。巢湖市、巢湖旅游。全市上下。"
+    )
     assert out["region"] == "安徽省合肥市" and out["region_code"] == "340100"
-    out = _fields("——2021年1月19日在州八届人大五次会议上\n州长 刘芳震\n各位代表：\n现在，我代表州人民政府向大会报告工作。"
-                  "恩施发展，恩施州，恩施。武汉、宜昌、武汉都是。全州上下。")
+    out = _fields(
+        "——2021年1月19日在州八届人大五次会议上\n州长 刘芳震\n各位代表：\n现在，我代表州人民政府向大会报告工作。"
+        "恩施发展，恩施州，恩施。武汉、宜昌、武汉都是。全州上下。"
+    )
     assert out["region"] == "湖北省恩施土家族苗族自治州" and out["region_code"] == "422800"
 
 
@@ -351,13 +424,17 @@ def test_alias_after_a_number_is_not_a_place():
 
 def test_damaged_digits_flagged_against_the_documents_own_figures():
     # seed 003: `220230亿元` (over any bound) and `42023亿元` (plausible nationally, absurd next to 30/1.2/7.2亿元)
-    text = ("我区今后五年投资要到达220230亿元，投资率要到达50%以上，现在要求60%，这样算起来今年要完成42023亿元以上。"
-            "增加涉案金额1.2亿元；增加涉案金额7.2亿元。企业欠款30亿元。")
+    text = (
+        "我区今后五年投资要到达220230亿元，投资率要到达50%以上，现在要求60%，这样算起来今年要完成42023亿元以上。"
+        "增加涉案金额1.2亿元；增加涉案金额7.2亿元。企业欠款30亿元。"
+    )
     by = {r["as_written"]: r for r in extract_figures("d", text, [])}
     assert by["220230亿元"]["is_implausible"] and by["42023亿元"]["is_implausible"]
     assert not by["30亿元"]["is_implausible"] and not by["7.2亿元"]["is_implausible"]
     # a big figure next to figures of its own scale stays plausible
-    ok = {r["as_written"]: r for r in extract_figures("d", "地区生产总值14163亿元，财政收入1300亿元，投资5600亿元。", [])}
+    ok = {
+        r["as_written"]: r for r in extract_figures("d", "地区生产总值14163亿元，财政收入1300亿元，投资5600亿元。", [])
+    }
     assert not ok["14163亿元"]["is_implausible"]
 
 
@@ -395,11 +472,21 @@ def _year(body: str) -> int | None:
 
 def test_year_from_this_years_opening_sentence():
     # gwr 2013: `YYYY年是…` followed by `今年工作的总体要求`
-    assert _year("2013年是全面贯彻落实党的十八大精神的开局之年，是实施“十二五”规划承前启后的关键一年。\n"
-                 "今年工作的总体要求是：深入学习和全面贯彻落实党的十八大精神。") == 2013
+    assert (
+        _year(
+            "2013年是全面贯彻落实党的十八大精神的开局之年，是实施“十二五”规划承前启后的关键一年。\n"
+            "今年工作的总体要求是：深入学习和全面贯彻落实党的十八大精神。"
+        )
+        == 2013
+    )
     # 天津 2003: tied to `全市工作总的要求` instead of 今年
-    assert _year("2003年是全面贯彻落实党的十六大精神的第一年，也是实现我市“三步走”战略第一步目标的重要一年。"
-                 "全市工作总的要求是：以邓小平理论和“三 个代表”重要思想为指导。") == 2003
+    assert (
+        _year(
+            "2003年是全面贯彻落实党的十六大精神的第一年，也是实现我市“三步走”战略第一步目标的重要一年。"
+            "全市工作总的要求是：以邓小平理论和“三 个代表”重要思想为指导。"
+        )
+        == 2003
+    )
     # a reviewed year (`2012年是…极不平凡的一年`) with no tie to this year says nothing
     assert _year("2012年是极不平凡的一年。全市经济平稳增长。") is None
 
@@ -425,8 +512,10 @@ def test_year_from_plan_or_budget_presented():
 
 def test_late_year_report_takes_the_estimated_year():
     # gwr 1980 (Aug 1980): presents the 1981 plan against 1980's estimates
-    body = ("二、1981年国民经济计划的任务和主要指标\n根据上述要求，1981年国民经济计划主要指标安排如下。\n"
-            "工农业总产值，比1980年预计增长5.5％，其中，农业总产值增长4％，工业总产值增长6％。")
+    body = (
+        "二、1981年国民经济计划的任务和主要指标\n根据上述要求，1981年国民经济计划主要指标安排如下。\n"
+        "工农业总产值，比1980年预计增长5.5％，其中，农业总产值增长4％，工业总产值增长6％。"
+    )
     assert _year(body) == 1980
     # a plan presented without current-year estimates keeps the plan's year
     assert _year("二、1981年国民经济计划的任务和主要指标\n根据上述要求，1981年国民经济计划主要指标安排如下。") == 1981
@@ -436,19 +525,33 @@ def test_year_from_national_congress_session():
     nat = "各位代表：\n"
     f = lambda body: _fields(nat + body)["year"]  # noqa: E731
     assert f("我代表国务院，向第六届全国人民代表大会第一次会议作政府工作报告，请予审议。") == 1983  # gwr 1983
-    assert f("我代表国务院报告工作。\n从去年9月第五届全国人民代表大会第三次会议到现在，已经过去了一年零两个月。") == 1981
+    assert (
+        f("我代表国务院报告工作。\n从去年9月第五届全国人民代表大会第三次会议到现在，已经过去了一年零两个月。") == 1981
+    )
     assert f("我代表国务院报告工作。\n去年举行的六届人大一次会议曾经指出思想文化领域要批评资产阶级自由化倾向。") == 1984
-    assert f("国务院报告。\n1 9 9 8年是全面贯彻中国共产党第十五次全国代表大会精神的第一年。"
-             "九届全国人大一次会议将要进行政府换届。") == 1998  # gwr 1998 (spaced digits)
+    assert (
+        f(
+            "国务院报告。\n1 9 9 8年是全面贯彻中国共产党第十五次全国代表大会精神的第一年。"
+            "九届全国人大一次会议将要进行政府换届。"
+        )
+        == 1998
+    )  # gwr 1998 (spaced digits)
     assert f("我代表国务院报告。\n从第七届全国人民代表大会第一次会议，到这次大会的召开，已经整整过去了五年。") == 1993
-    assert f("我代表国务院报告。\n去年召开的党的第十一次全国代表大会，对我们党同“四人帮”的斗争，作了全面的总结。") == 1978
+    assert (
+        f("我代表国务院报告。\n去年召开的党的第十一次全国代表大会，对我们党同“四人帮”的斗争，作了全面的总结。") == 1978
+    )
     # a provincial congress is not the national one; an unknown session gives nothing
     assert f("我代表国务院报告。\n去年举行的省六届人大一次会议。") is None
     assert f("我代表国务院报告。\n去年举行的九十九届人大九次会议。") is None
 
 
 def test_year_from_the_year_just_past():
-    assert _fields("各位代表：\n国务院。\n这里还要着重指出的是，在刚刚过去的1987年，我国国民经济的发展继续保持了良好势头。")["year"] == 1988
+    assert (
+        _fields(
+            "各位代表：\n国务院。\n这里还要着重指出的是，在刚刚过去的1987年，我国国民经济的发展继续保持了良好势头。"
+        )["year"]
+        == 1988
+    )
 
 
 def test_report_year_bad_input():

@@ -37,7 +37,14 @@ def _digests(out: Path) -> dict[str, str]:
 def calls(monkeypatch):
     """Count how often each shard runner really executes (cache hits do not call it)."""
     counts: Counter[str] = Counter()
-    for name in ("ingest_shard", "normalize_shard", "extract_shard", "signature_shard", "keywords_shard", "export_shard"):
+    for name in (
+        "ingest_shard",
+        "normalize_shard",
+        "extract_shard",
+        "signature_shard",
+        "keywords_shard",
+        "export_shard",
+    ):
         original = getattr(batch, name)
 
         def counting(*args, _name=name, _original=original):
@@ -73,7 +80,10 @@ def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
     assert by_file["slides.pptx"] == "unsupported_type" and by_file["nav.txt"] == "too_short"
     assert rejects["detail"].str.len().min() > 20  # every reject explains itself
     # the published schema is the contract
-    assert pq.read_schema(next((out / "documents").glob("*.parquet"))).remove_metadata() == schema.DOCUMENTS.remove_metadata()
+    assert (
+        pq.read_schema(next((out / "documents").glob("*.parquet"))).remove_metadata()
+        == schema.DOCUMENTS.remove_metadata()
+    )
     assert docs["doc_id"].is_unique and docs["cluster_id"].notna().all()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["accepted"] == len(docs) and manifest["input_fingerprint"]
@@ -167,7 +177,9 @@ def test_data_bug_is_not_retried_and_previous_output_stays(samples, tmp_path, mo
         raise ValueError("deterministic bug (injected)")
 
     monkeypatch.setattr(batch, "export_shard", broken)
-    (samples / "seeds" / "new.txt").write_text((samples / "seeds" / "000_fc7753713425c55d.txt").read_text() + "新增", encoding="utf-8")
+    (samples / "seeds" / "new.txt").write_text(
+        (samples / "seeds" / "000_fc7753713425c55d.txt").read_text() + "新增", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="injected"):
         _run(samples, out)
     assert attempts["n"] == 1  # not retried
@@ -177,9 +189,8 @@ def test_data_bug_is_not_retried_and_previous_output_stays(samples, tmp_path, mo
 
 def test_a_second_run_on_the_same_output_stops_with_a_clear_message(samples, tmp_path):
     out = tmp_path / "out"
-    with output_lock(out):
-        with pytest.raises(Exception, match="being written by"):
-            _run(samples, out)
+    with output_lock(out), pytest.raises(Exception, match="being written by"):
+        _run(samples, out)
 
 
 def test_deleted_artifacts_are_recomputed_not_trusted(samples, tmp_path, calls):
@@ -229,7 +240,9 @@ def test_run_publishes_keyed_artifacts_for_the_ui(samples, tmp_path):
     with get_client(sync_client=True) as client:
         from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-        table = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-run-summary"])))
+        table = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-run-summary"]))
+        )
         report = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-report"])))
     latest = max(table, key=lambda a: a.created)
     rows = latest.data if isinstance(latest.data, list) else json.loads(latest.data)

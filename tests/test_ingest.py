@@ -137,15 +137,27 @@ def test_html_page_main_text_and_title(tmp_path):
 
 def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
     lines = [
-        json.dumps({"text": SEED_000, "url": "https://www.bookzhi.com/a/1.html", "title": "讲话材料", "fetched_at": "2024-01-02"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "text": SEED_000,
+                "url": "https://www.bookzhi.com/a/1.html",
+                "title": "讲话材料",
+                "fetched_at": "2024-01-02",
+            },
+            ensure_ascii=False,
+        ),
         '{"text": "broken',
         json.dumps({"content": SEED_004}, ensure_ascii=False),
         json.dumps({"no_text": 1}),
     ]
     (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
     got = _ingest(tmp_path / "crawl.jsonl.gz")
-    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == sorted(["L1", "L3"], key=lambda rid: doc_id_for(
-        [d for d in got.docs if d["source_path"].endswith(rid)][0]["content_sha256"], f"crawl.jsonl.gz#{rid}"))
+    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == sorted(
+        ["L1", "L3"],
+        key=lambda rid: doc_id_for(
+            [d for d in got.docs if d["source_path"].endswith(rid)][0]["content_sha256"], f"crawl.jsonl.gz#{rid}"
+        ),
+    )
     first = next(d for d in got.docs if d["source_path"].endswith("#L1"))
     assert first["url"] == "https://www.bookzhi.com/a/1.html" and first["group"] == "www.bookzhi.com"
     assert first["fetched_at"] == "2024-01-02" and first["page_title"] == "讲话材料"
@@ -170,7 +182,10 @@ def test_cut_off_gzip_keeps_records_before_the_damage(tmp_path):
 
 
 def test_parquet_records(tmp_path):
-    pq.write_table(pa.table({"id": ["a", "b"], "text": [SEED_000, "短"], "url": ["http://x.gov.cn/1", None]}), tmp_path / "pages.parquet")
+    pq.write_table(
+        pa.table({"id": ["a", "b"], "text": [SEED_000, "短"], "url": ["http://x.gov.cn/1", None]}),
+        tmp_path / "pages.parquet",
+    )
     got = _ingest(tmp_path / "pages.parquet")
     assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == ["row=a"]
     assert got.rejects[0]["source_path"].endswith("#row=b") and got.rejects[0]["reason"] == "too_short"

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "samples" / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 from tests.conftest import SHARED  # ../shared/corpus beside the repo; absent on a plain clone
+
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -40,6 +41,7 @@ def rules_of(text: str) -> dict[str, str]:
 
 
 # ============================================================================ golden seeds
+
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_golden_text(name):
@@ -73,8 +75,22 @@ def test_every_body_sentence_survives(name):
 # Chrome of each seed, reviewed by hand: none of it may survive in `text`.
 CHROME = {
     "000": ["您的当前位置", "来源", "布克知识网", "因篇幅问题"],
-    "001": ["嘉峪关论坛", "今日", "帖子", "sid2029624", "积分", "发表于", "只看该作者", "楼主", "分享到",
-            "点评", "回帖", "快速回帖", "扫一扫", "重要讲话"],
+    "001": [
+        "嘉峪关论坛",
+        "今日",
+        "帖子",
+        "sid2029624",
+        "积分",
+        "发表于",
+        "只看该作者",
+        "楼主",
+        "分享到",
+        "点评",
+        "回帖",
+        "快速回帖",
+        "扫一扫",
+        "重要讲话",
+    ],
     "002": ["发布时间", "来源", "点击", "相关热词搜索", "热点文章阅读", "(qū)", "ū"],
     "003": ["温馨提示", "网站客服", "本文档由用户上传", "第8页", "共8页", "下载"],
     "004": ["时间：2022", "导语", "不代表本站观点", "2022-05-16"],
@@ -144,7 +160,10 @@ RULE_LINES = [
     ("（来源：青海日报）", "chrome.source"),
     ("编辑：何继红", "chrome.editor"),
     ("阅读量：", "chrome.clicks"),
-    ("導語:組織部長在季度總結大會講話一文來源于網友上傳,不代表本站觀點,若需要原創文章可咨詢客服老師,歡迎參考。", "chrome.disclaimer"),
+    (
+        "導語:組織部長在季度總結大會講話一文來源于網友上傳,不代表本站觀點,若需要原創文章可咨詢客服老師,歡迎參考。",
+        "chrome.disclaimer",
+    ),
     ("网站客服:3074922707", "chrome.download_notice"),
     ("第8页 共8页", "chrome.page_counter"),
     ("【字号：加大 还原 减小】", "chrome.toolbar"),
@@ -158,7 +177,9 @@ RULE_LINES = [
     ("关闭窗口", "chrome.toolbar"),
 ]
 
-BODY = "同志们：\n" + "今天的会议，是在全区上下认真学习贯彻省第十二次党代会精神的关键时刻召开的一次会议，非常重要。\n" * 3
+BODY = (
+    "同志们：\n" + "今天的会议，是在全区上下认真学习贯彻省第十二次党代会精神的关键时刻召开的一次会议，非常重要。\n" * 3
+)
 
 
 @pytest.mark.parametrize("line,rule", RULE_LINES)
@@ -195,9 +216,12 @@ def test_keyword_lines_before_title():
 
 
 def test_front_matter_and_markdown():
-    raw = ("---\nsource: https://www.shanghai.gov.cn/x.html\ntitle: 龚正市长的政府工作报告（2026年）\n---\n\n"
-           "**政府工作报告**\n\n<!-- 殷勇同志作政府工作报告。 -->\n\n## 一、2025年工作回顾\n\n" + BODY +
-           "PM2.5浓度为26.3微克/立方米[^1]，增长241 亿元。\n")
+    raw = (
+        "---\nsource: https://www.shanghai.gov.cn/x.html\ntitle: 龚正市长的政府工作报告（2026年）\n---\n\n"
+        "**政府工作报告**\n\n<!-- 殷勇同志作政府工作报告。 -->\n\n## 一、2025年工作回顾\n\n"
+        + BODY
+        + "PM2.5浓度为26.3微克/立方米[^1]，增长241 亿元。\n"
+    )
     n = normalize_text(raw)
     rules = {line: rule for _, line, rule in n.removed_lines}
     assert rules["title: 龚正市长的政府工作报告（2026年）"] == "frontmatter.title"
@@ -208,7 +232,10 @@ def test_front_matter_and_markdown():
 
 
 def test_photo_caption_before_salutation():
-    raw = "2026年江苏省政府工作报告\n省长 刘小涛\n省长刘小涛代表省人民政府向大会作政府工作报告。本报记者 朱江 摄\n各位代表：\n" + BODY
+    raw = (
+        "2026年江苏省政府工作报告\n省长 刘小涛\n省长刘小涛代表省人民政府向大会作政府工作报告。本报记者 朱江 摄\n各位代表：\n"
+        + BODY
+    )
     assert rules_of(raw)["省长刘小涛代表省人民政府向大会作政府工作报告。本报记者 朱江 摄"] == "chrome.photo_caption"
 
 
@@ -221,16 +248,22 @@ def test_truncation_notice():
 
 
 def test_tail_after_marker_is_cut():
-    raw = BODY + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    raw = (
+        BODY
+        + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    )
     n = normalize_text(raw)
     assert n.text == normalize_text(BODY).text
 
 
 # ============================================================================ learned boilerplate
 
+
 def test_learned_boilerplate_with_formulaic_guard():
     group = "example.com"
-    counts = {(group, k): 40 for k in ["本站声明：转载请注明出处", "同志们:", "各位代表：", "谢谢大家！", "一、工作回顾"]}
+    counts = {
+        (group, k): 40 for k in ["本站声明：转载请注明出处", "同志们:", "各位代表：", "谢谢大家！", "一、工作回顾"]
+    }
     counts[(group, "只出现一次")] = 1
     learned = learn_boilerplate(counts, {group: 50, "tiny.site": 2})
     assert learned == {group: frozenset({"本站声明:转载请注明出处"})}
@@ -257,6 +290,7 @@ def test_learn_boilerplate_is_deterministic():
 
 
 # ============================================================================ script, pinyin, damage
+
 
 def test_script_from_script_specific_characters_not_first_characters():
     assert detect_script("首页 " + "這個區長的經濟發展報告" * 5)[0] == "traditional"
@@ -303,6 +337,7 @@ def test_damaged_leftovers_marked_lost(raw, expected):
 
 # ============================================================================ punctuation, width, layout
 
+
 @pytest.mark.parametrize(
     "raw,expected",
     [
@@ -312,7 +347,7 @@ def test_damaged_leftovers_marked_lost(raw, expected):
         ("联系, 2867户农户", "联系，2867户农户"),
         ("“互学互比〞活动", "“互学互比”活动"),
         ("「三个代表」", "“三个代表”"),
-        ("他说\"实事求是\"。", "他说“实事求是”。"),
+        ('他说"实事求是"。', "他说“实事求是”。"),
         ("１９５５年收入合计２７，０００亿元，完成９６．９８％", "1955年收入合计27,000亿元，完成96.98％"),
         ("时间08:36,数字1,000", "时间08:36，数字1,000"),
         ("　　现在我代表国务院报告工作。", "现在我代表国务院报告工作。"),
@@ -327,22 +362,30 @@ def test_punctuation_width_spacing(raw, expected):
 def test_title_wrap_joined():
     raw = "在全区社会管理创新暨城乡一体化\n\n建设工作推进会议上的讲话\n\n区委副书记、区长  孙俨玲\n\n同志们:\n" + BODY
     lines = normalize_text(raw).text.split("\n")
-    assert lines[:3] == ["在全区社会管理创新暨城乡一体化建设工作推进会议上的讲话", "区委副书记、区长 孙俨玲", "同志们："]
+    assert lines[:3] == [
+        "在全区社会管理创新暨城乡一体化建设工作推进会议上的讲话",
+        "区委副书记、区长 孙俨玲",
+        "同志们：",
+    ]
 
 
 def test_broken_lines_joined():
     raw = "今年经济社会发展的\n主要预期目标\n是：地区生产总值增长4.5%—5%。\n1.“四上”企业：\n现阶段统计工作实践中的一种习惯称谓。"
-    assert normalize_text(raw).text == "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。\n1.“四上”企业：现阶段统计工作实践中的一种习惯称谓。"
+    assert (
+        normalize_text(raw).text
+        == "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%。\n1.“四上”企业：现阶段统计工作实践中的一种习惯称谓。"
+    )
 
 
 def test_hard_wrapped_paragraphs_joined():
     para = "今天的会议，是在全区上下认真学习贯彻省党代会精神，推进社会管理创新的关键时刻召开的。" * 2
-    wrapped = "\n".join(para[i:i + 30] for i in range(0, len(para), 30))
+    wrapped = "\n".join(para[i : i + 30] for i in range(0, len(para), 30))
     n = normalize_text("\n\n".join([wrapped] * 4))
     assert n.text.split("\n") == [para] * 4
 
 
 # ============================================================================ damage flags
+
 
 @pytest.mark.parametrize(
     "text,flag",
@@ -411,6 +454,7 @@ def test_natural_project_and_embody_not_spun(text):
 
 # ============================================================================ properties
 
+
 @settings(max_examples=400, deadline=None)
 @given(st.text())
 def test_never_raises_and_idempotent(s):
@@ -420,7 +464,9 @@ def test_never_raises_and_idempotent(s):
 
 
 CHINESE = st.text(
-    alphabet=st.sampled_from(list("区长经济發展區長會議同志们：:,，。.?？!()（）“〞\"「」 \u3000\n×X1２3ā(qū)的开展那么-—来源时间下载")),
+    alphabet=st.sampled_from(
+        list('区长经济發展區長會議同志们：:,，。.?？!()（）“〞"「」 \u3000\n×X1２3ā(qū)的开展那么-—来源时间下载')
+    ),
     max_size=300,
 )
 
@@ -458,7 +504,9 @@ def test_deterministic_and_versioned():
 
 # ============================================================================ shared corpus (skipped when absent)
 
-needs_shared = pytest.mark.skipif(not (SHARED / "real" / "DUPLICATE_PAIRS.tsv").exists(), reason="no ../shared/corpus beside the repository")
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "real" / "DUPLICATE_PAIRS.tsv").exists(), reason="no ../shared/corpus beside the repository"
+)
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 
 

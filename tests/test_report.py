@@ -28,28 +28,51 @@ EVIL_SITE = '<script>alert("x")</script>论坛'
 EVIL_DETAIL = "decode failed <img src=x onerror=alert(1)> — 请检查编码"
 
 # 23 distinct named regions (more than the top 20 shown) plus nulls.
-REGIONS = ["河北省邢台市桥东区", "甘肃省嘉峪关市", "河北省邢台市桥东区", None, "广东省深圳市南山区",
-           "河北省邢台市桥东区", "甘肃省嘉峪关市", None] + [f"测试省第{i}市" for i in range(21)]
+REGIONS = [
+    "河北省邢台市桥东区",
+    "甘肃省嘉峪关市",
+    "河北省邢台市桥东区",
+    None,
+    "广东省深圳市南山区",
+    "河北省邢台市桥东区",
+    "甘肃省嘉峪关市",
+    None,
+] + [f"测试省第{i}市" for i in range(21)]
 N_DOCS = len(REGIONS)  # 29
 YEARS = [2015, 2015, 2017, 2017, 2017, 2018, None, None, 2020, 2020, 2020, 2020] + [2019] * (N_DOCS - 12)
 SITES = ["布克知识网", "嘉峪关论坛", EVIL_SITE, None] * 7 + ["布克知识网"]
 TYPES = ["讲话", "致辞", "政府工作报告", "讲话", None, "发言"] * 4 + ["讲话"] * (N_DOCS - 24)
-FLAGS = ([["placeholder", "truncated"], ["truncated"], [], ["spun"], [], ["redacted_name", "truncated"]]
-         + [[]] * (N_DOCS - 6))
+FLAGS = [["placeholder", "truncated"], ["truncated"], [], ["spun"], [], ["redacted_name", "truncated"]] + [[]] * (
+    N_DOCS - 6
+)
 # cluster c00: docs 0,1,2 ; c01: docs 3,4 ; c02: docs 5,6 ; everything else a singleton.
 CLUSTER_OF = {0: "c00", 1: "c00", 2: "c00", 3: "c01", 4: "c01", 5: "c02", 6: "c02"}
 DUP = {1: ("d000", "exact"), 2: ("d000", "near"), 4: ("d003", "contained"), 6: ("d005", "near")}
-TIMINGS = {"discover": 1.25, "ingest": 12.5, "normalize": 30.0, "dedupe": 4.75, "annotate": 61.0,
-           "publish": 0.5}
-REJECTS = [("a/empty.txt", "empty", "file is empty: nothing to do"),
-           ("b/bin.dat", "binary", "binary content (NUL bytes): not a text page"),
-           ("c/gbk.txt", "decode_error", EVIL_DETAIL),
-           ("d/tiny.txt", "too_short", "12 characters < 200: too short for a speech"),
-           ("e/tiny2.txt", "too_short", "30 characters < 200: too short for a speech")]
-KEYWORDS = {0: ["发展", "改革", "经济"], 1: ["发展", "改革"], 2: ["发展", "脱贫攻坚"], 3: ["发展", "生态"],
-            4: ["项目", "发展"], 5: ["项目"], 9: ["改革", "项目"], 10: ["招商引资"]}
-SLOGANS = [("d000", "“五位一体”", 2), ("d001", "“五位一体”", 1), ("d002", "百日大会战", 3),
-           ("d009", "“五位一体”", 1), ("d010", "“六个围绕”", 1)]
+TIMINGS = {"discover": 1.25, "ingest": 12.5, "normalize": 30.0, "dedupe": 4.75, "annotate": 61.0, "publish": 0.5}
+REJECTS = [
+    ("a/empty.txt", "empty", "file is empty: nothing to do"),
+    ("b/bin.dat", "binary", "binary content (NUL bytes): not a text page"),
+    ("c/gbk.txt", "decode_error", EVIL_DETAIL),
+    ("d/tiny.txt", "too_short", "12 characters < 200: too short for a speech"),
+    ("e/tiny2.txt", "too_short", "30 characters < 200: too short for a speech"),
+]
+KEYWORDS = {
+    0: ["发展", "改革", "经济"],
+    1: ["发展", "改革"],
+    2: ["发展", "脱贫攻坚"],
+    3: ["发展", "生态"],
+    4: ["项目", "发展"],
+    5: ["项目"],
+    9: ["改革", "项目"],
+    10: ["招商引资"],
+}
+SLOGANS = [
+    ("d000", "“五位一体”", 2),
+    ("d001", "“五位一体”", 1),
+    ("d002", "百日大会战", 3),
+    ("d009", "“五位一体”", 1),
+    ("d010", "“六个围绕”", 1),
+]
 
 
 def _doc_id(i: int) -> str:
@@ -72,43 +95,73 @@ def _documents() -> list[dict]:
     for i in range(N_DOCS):
         dup_of, why = DUP.get(i, (None, None))
         year = YEARS[i]
-        rows.append({
-            "doc_id": _doc_id(i), "source_path": f"pages/{i}.html", "content_sha256": f"{i:064x}",
-            "format": "html", "text": "同志们：今天召开全区三级干部大会。" * 3, "n_chars": 48,
-            "title": f"在全区经济工作会议上的讲话（{i}）", "doc_type": TYPES[i], "region": REGIONS[i],
-            "year": year, "delivered_on": dt.date(year, 3, 1) if year else None,
-            "source_site": SITES[i], "quality_flags": FLAGS[i],
-            "flag_counts": [(f, 1) for f in FLAGS[i]], "cluster_id": CLUSTER_OF.get(i, f"s{i:03d}"),
-            "is_canonical": dup_of is None, "dup_of": dup_of, "dup_reason": why,
-            "pipeline_version": "jianghua 0.1.0",
-        })
+        rows.append(
+            {
+                "doc_id": _doc_id(i),
+                "source_path": f"pages/{i}.html",
+                "content_sha256": f"{i:064x}",
+                "format": "html",
+                "text": "同志们：今天召开全区三级干部大会。" * 3,
+                "n_chars": 48,
+                "title": f"在全区经济工作会议上的讲话（{i}）",
+                "doc_type": TYPES[i],
+                "region": REGIONS[i],
+                "year": year,
+                "delivered_on": dt.date(year, 3, 1) if year else None,
+                "source_site": SITES[i],
+                "quality_flags": FLAGS[i],
+                "flag_counts": [(f, 1) for f in FLAGS[i]],
+                "cluster_id": CLUSTER_OF.get(i, f"s{i:03d}"),
+                "is_canonical": dup_of is None,
+                "dup_of": dup_of,
+                "dup_reason": why,
+                "pipeline_version": "jianghua 0.1.0",
+            }
+        )
     return rows
 
 
 def _manifest() -> dict:
     return {
-        "run_id": "run-2024-05-01-<x>", "pipeline_version": "jianghua 0.1.0",
-        "started_at": "2024-05-01T02:00:00+08:00", "finished_at": "2024-05-01T02:01:50+08:00",
-        "inputs": ["/data/landing"], "input_fingerprint": "abc123",
-        "counts": {"discovered": N_DOCS + len(REJECTS), "accepted": N_DOCS, "rejected": len(REJECTS),
-                   "rejected_by_reason": dict(Counter(r[1] for r in REJECTS)), "clusters": 999,
-                   "duplicates": len(DUP), "cluster_sizes": {"1": 22, "2": 2, "3": 1},
-                   "flags": {"truncated": 3}},
+        "run_id": "run-2024-05-01-<x>",
+        "pipeline_version": "jianghua 0.1.0",
+        "started_at": "2024-05-01T02:00:00+08:00",
+        "finished_at": "2024-05-01T02:01:50+08:00",
+        "inputs": ["/data/landing"],
+        "input_fingerprint": "abc123",
+        "counts": {
+            "discovered": N_DOCS + len(REJECTS),
+            "accepted": N_DOCS,
+            "rejected": len(REJECTS),
+            "rejected_by_reason": dict(Counter(r[1] for r in REJECTS)),
+            "clusters": 999,
+            "duplicates": len(DUP),
+            "cluster_sizes": {"1": 22, "2": 2, "3": 1},
+            "flags": {"truncated": 3},
+        },
         "timings": TIMINGS,
         "tables": {"documents": {"rows": N_DOCS, "files": ["documents/part-0000.parquet"]}},
     }
 
 
-def make_out(root: Path, *, missing: tuple[str, ...] = (), empty: tuple[str, ...] = (),
-             manifest: object = "default") -> Path:
+def make_out(
+    root: Path, *, missing: tuple[str, ...] = (), empty: tuple[str, ...] = (), manifest: object = "default"
+) -> Path:
     """A small synthetic output folder: Chinese text, nulls, HTML in web fields, an empty `sections`
     table and a missing `mentions` table (plus whatever the caller removes or empties)."""
     out = root / "out"
     out.mkdir(parents=True)
     docs = _documents()
-    duplicates = [{"cluster_id": d["cluster_id"], "doc_id": d["doc_id"],
-                   "canonical_id": d["dup_of"] or d["doc_id"], "is_canonical": d["is_canonical"],
-                   "reason": d["dup_reason"]} for d in docs]
+    duplicates = [
+        {
+            "cluster_id": d["cluster_id"],
+            "doc_id": d["doc_id"],
+            "canonical_id": d["dup_of"] or d["doc_id"],
+            "is_canonical": d["is_canonical"],
+            "reason": d["dup_reason"],
+        }
+        for d in docs
+    ]
     tables = {
         "documents": docs,
         "rejects": [{"source_path": p, "content_sha256": None, "reason": r, "detail": d} for p, r, d in REJECTS],
@@ -116,8 +169,11 @@ def make_out(root: Path, *, missing: tuple[str, ...] = (), empty: tuple[str, ...
         "removed_lines": [{"doc_id": "d000", "line_no": 1, "text": "首页 > 讲话稿", "rule": "chrome.breadcrumb"}],
         "sections": [],
         "figures": [],
-        "keywords": [{"doc_id": _doc_id(i), "rank": r + 1, "term": t, "tf": 3 - r, "score": 0.5 / (r + 1)}
-                     for i, terms in KEYWORDS.items() for r, t in enumerate(terms)],
+        "keywords": [
+            {"doc_id": _doc_id(i), "rank": r + 1, "term": t, "tf": 3 - r, "score": 0.5 / (r + 1)}
+            for i, terms in KEYWORDS.items()
+            for r, t in enumerate(terms)
+        ],
         "slogans": [{"doc_id": d, "text": t, "count": c} for d, t, c in SLOGANS],
     }
     for name, rows in tables.items():
@@ -149,13 +205,16 @@ def chart_numbers(svg_section: str, chart_id: str) -> dict[str, str]:
 
 def headline_cards(page: str) -> dict[str, str]:
     sec = section_html(page, "headline")
-    return {html.unescape(lbl): html.unescape(v)
-            for v, lbl in re.findall(r'<div class="cv">(.*?)</div><div class="cl">(.*?)</div>', sec)}
+    return {
+        html.unescape(lbl): html.unescape(v)
+        for v, lbl in re.findall(r'<div class="cv">(.*?)</div><div class="cl">(.*?)</div>', sec)
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------------------------
+
 
 def test_full_report_numbers(tmp_path):
     out = make_out(tmp_path)
@@ -163,8 +222,20 @@ def test_full_report_numbers(tmp_path):
     assert path == str(out / "report.html")
     page = Path(path).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    for sid in ["headline", "years", "regions", "sites", "doc-types", "flags", "clusters", "keywords",
-                "slogans", "timings", "rejects", "tables"]:
+    for sid in [
+        "headline",
+        "years",
+        "regions",
+        "sites",
+        "doc-types",
+        "flags",
+        "clusters",
+        "keywords",
+        "slogans",
+        "timings",
+        "rejects",
+        "tables",
+    ]:
         assert "no data" not in section_html(page, sid), sid
 
     cards = headline_cards(page)
@@ -259,6 +330,7 @@ def test_deterministic_and_atomic(tmp_path):
 # Bad or missing inputs never raise
 # ---------------------------------------------------------------------------------------------
 
+
 def test_empty_and_missing_tables_say_no_data(tmp_path):
     out = make_out(tmp_path, missing=("keywords", "rejects"), empty=("slogans",))
     page = report.build_report(str(out))
@@ -299,8 +371,9 @@ def test_corrupt_parquet_and_broken_manifest(tmp_path):
 def test_old_writer_without_columns(tmp_path):
     out = tmp_path / "out"
     (out / "documents").mkdir(parents=True)
-    pq.write_table(pa.table({"doc_id": ["a", "b", "c"], "region": ["北京市", None, "北京市"]}),
-                   out / "documents" / "x.parquet")
+    pq.write_table(
+        pa.table({"doc_id": ["a", "b", "c"], "region": ["北京市", None, "北京市"]}), out / "documents" / "x.parquet"
+    )
     page = report.build_report(str(out))
     assert chart_numbers(section_html(page, "regions"), "chart-regions") == {"北京市": "2", "unknown": "1"}
     assert "no data" in section_html(page, "years")
@@ -314,18 +387,33 @@ def test_empty_folder(tmp_path):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=True) | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(allow_nan=True) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
-    max_leaves=12)
-manifest_keys = st.sampled_from(["run_id", "started_at", "finished_at", "inputs", "counts", "timings",
-                                 "tables", "pipeline_version", "input_fingerprint"])
-count_keys = st.sampled_from(["discovered", "accepted", "rejected", "rejected_by_reason", "clusters",
-                              "duplicates", "cluster_sizes", "flags"])
+    max_leaves=12,
+)
+manifest_keys = st.sampled_from(
+    [
+        "run_id",
+        "started_at",
+        "finished_at",
+        "inputs",
+        "counts",
+        "timings",
+        "tables",
+        "pipeline_version",
+        "input_fingerprint",
+    ]
+)
+count_keys = st.sampled_from(
+    ["discovered", "accepted", "rejected", "rejected_by_reason", "clusters", "duplicates", "cluster_sizes", "flags"]
+)
 
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(top=st.dictionaries(manifest_keys, json_values, max_size=6),
-       counts=st.dictionaries(count_keys, json_values, max_size=6))
+@given(
+    top=st.dictionaries(manifest_keys, json_values, max_size=6),
+    counts=st.dictionaries(count_keys, json_values, max_size=6),
+)
 def test_any_manifest_shape_is_tolerated(tmp_path, top, counts):
     out = tmp_path / "m"
     out.mkdir(exist_ok=True)
@@ -341,10 +429,19 @@ def test_any_manifest_shape_is_tolerated(tmp_path, top, counts):
 def test_absurd_manifest_numbers_are_ignored(tmp_path):
     out = tmp_path / "m"
     out.mkdir()
-    (out / "manifest.json").write_text(json.dumps({
-        "counts": {"rejected_by_reason": {"empty": 1.5e308, "binary": 2, "too_short": True},
-                   "accepted": 10**30, "cluster_sizes": {"1": 5, "x": 3}},
-        "timings": {"ingest": 1e300, "dedupe": "2.5", "annotate": -1}}), encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(
+            {
+                "counts": {
+                    "rejected_by_reason": {"empty": 1.5e308, "binary": 2, "too_short": True},
+                    "accepted": 10**30,
+                    "cluster_sizes": {"1": 5, "x": 3},
+                },
+                "timings": {"ingest": 1e300, "dedupe": "2.5", "annotate": -1},
+            }
+        ),
+        encoding="utf-8",
+    )
     page = report.build_report(str(out))
     assert chart_numbers(section_html(page, "rejects"), "chart-rejects") == {"binary": "2"}
     assert chart_numbers(section_html(page, "timings"), "chart-timings") == {"dedupe": "2.50"}
@@ -356,9 +453,9 @@ def test_absurd_manifest_numbers_are_ignored(tmp_path):
 # Helpers
 # ---------------------------------------------------------------------------------------------
 
+
 def test_nice_ticks_cover_the_maximum():
-    for max_v, integer in [(1, True), (7, True), (29, True), (0, True), (61.0, False), (0.3, False),
-                           (12345, True)]:
+    for max_v, integer in [(1, True), (7, True), (29, True), (0, True), (61.0, False), (0.3, False), (12345, True)]:
         ticks = report.nice_ticks(max_v, integer)
         assert ticks[0] == 0 and ticks[-1] >= max_v and 2 <= len(ticks) <= 11
         if integer:
@@ -385,15 +482,30 @@ def test_fit_text_respects_width():
 # Headless Chromium: the charts really render
 # ---------------------------------------------------------------------------------------------
 
+
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
 
-@pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
-                    reason="Chromium not installed (apt-get install -y chromium fonts-noto-cjk); CI runs this")
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+    reason="Chromium not installed (apt-get install -y chromium fonts-noto-cjk); CI runs this",
+)
 def test_charts_render_in_headless_chromium(tmp_path):
     out = make_out(tmp_path)
     path = report.write_report(str(out))
@@ -401,8 +513,11 @@ def test_charts_render_in_headless_chromium(tmp_path):
     url = Path(path).resolve().as_uri()
 
     n_charts = page.count('<svg class="chart"')
-    visible_bars = sum(1 for w, h in re.findall(r'<rect class="bar" [^>]*width="([\d.]+)" height="([\d.]+)"', page)
-                       if float(w) > 0 and float(h) > 0)
+    visible_bars = sum(
+        1
+        for w, h in re.findall(r'<rect class="bar" [^>]*width="([\d.]+)" height="([\d.]+)"', page)
+        if float(w) > 0 and float(h) > 0
+    )
     n_texts = sum(svg.count("<text") for svg in re.findall(r"<svg class=\"chart\".*?</svg>", page, re.S))
     assert n_charts == 11 and visible_bars > 60
 

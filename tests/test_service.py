@@ -56,7 +56,10 @@ def test_prefect_yaml_declares_the_deployments_with_real_flow_parameters():
         assert d["entrypoint"] == "flows/pipeline.py:build_corpus"
         assert set(d["parameters"]) <= accepted, f"{d['name']}: unknown parameters {set(d['parameters']) - accepted}"
         assert d["work_pool"]["name"] == "jianghua" and d["concurrency_limit"] == 1
-    assert deployments["nightly"]["parameters"]["rebuild"] is False and deployments["rebuild"]["parameters"]["rebuild"] is True
+    assert (
+        deployments["nightly"]["parameters"]["rebuild"] is False
+        and deployments["rebuild"]["parameters"]["rebuild"] is True
+    )
     assert [(s["cron"], s["timezone"]) for s in deployments["nightly"]["schedules"]] == [("0 2 * * *", "Asia/Shanghai")]
     assert not deployments["rebuild"].get("schedules")
 
@@ -68,14 +71,19 @@ def test_automation_definitions_are_valid_prefect_automations():
     built = {d["name"]: automations.build_automation(d, [block]) for d in automations.load_definitions()}
     assert set(built) == {FAILED_ALERT, NIGHTLY_ALERT}
     failed, nightly = built[FAILED_ALERT].trigger, built[NIGHTLY_ALERT].trigger
-    assert failed.posture == Posture.Reactive and failed.expect >= {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+    assert failed.posture == Posture.Reactive and failed.expect >= {
+        "prefect.flow-run.Failed",
+        "prefect.flow-run.Crashed",
+    }
     assert nightly.posture == Posture.Proactive and nightly.expect == {"prefect.flow-run.Completed"}
     assert nightly.within == timedelta(hours=26) and nightly.threshold == 1
     for automation in built.values():
         assert automation.enabled
         assert [(a.type, a.block_document_id) for a in automation.actions] == [("send-notification", block)]
     # without a block the automation still fires (UI only) and validates
-    assert [a.type for a in automations.build_automation(automations.load_definitions()[0], []).actions] == ["do-nothing"]
+    assert [a.type for a in automations.build_automation(automations.load_definitions()[0], []).actions] == [
+        "do-nothing"
+    ]
 
 
 def test_automation_installer_refuses_to_guess(tmp_path, capsys):
@@ -117,14 +125,20 @@ class Service:
 
     def run(self, *args: str, timeout: float = 120, cwd: Path = REPO) -> subprocess.CompletedProcess:
         """A command with this interpreter against the test server; fails the test if it fails."""
-        proc = subprocess.run([sys.executable, *args], env=self.env, cwd=cwd, capture_output=True, text=True,
-                              timeout=timeout)
-        assert proc.returncode == 0, f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        proc = subprocess.run(
+            [sys.executable, *args], env=self.env, cwd=cwd, capture_output=True, text=True, timeout=timeout
+        )
+        assert proc.returncode == 0, (
+            f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
         return proc
 
     def log_tail(self, n: int = 4000) -> str:
-        return "\n".join(f"---- {name} log (tail)\n{p.read_text(errors='replace')[-n:]}" for name, p in self.logs.items()
-                         if p.exists())
+        return "\n".join(
+            f"---- {name} log (tail)\n{p.read_text(errors='replace')[-n:]}"
+            for name, p in self.logs.items()
+            if p.exists()
+        )
 
 
 def _free_port() -> int:
@@ -136,8 +150,9 @@ def _free_port() -> int:
 def _spawn(cmd: list[str], env: dict[str, str], log: Path, cwd: Path) -> subprocess.Popen:
     """A child in its own process group, so teardown can stop it and everything it started."""
     with open(log, "ab") as fh:
-        return subprocess.Popen(cmd, env=env, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        return subprocess.Popen(
+            cmd, env=env, cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
 
 
 def _stop(proc: subprocess.Popen | None) -> None:
@@ -177,15 +192,17 @@ def _wait_healthy(api: str, proc: subprocess.Popen, timeout: float) -> bool:
 
 def _service_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}  # never the user's profile or server
-    env.update({
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_UI_ENABLED": "false",          # the API is what is tested; skips building the UI bundle
-        "PREFECT_LOGGING_LEVEL": "INFO",
-        "PREFECT_WORKER_QUERY_SECONDS": "1",            # poll often: the test waits on it
-        "PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS": "2",  # a run waiting for the slot retries soon
-        "PWD": str(home.parent),  # a stale $PWD (as a service manager may leave it) must not matter
-    })
+    env.update(
+        {
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_UI_ENABLED": "false",  # the API is what is tested; skips building the UI bundle
+            "PREFECT_LOGGING_LEVEL": "INFO",
+            "PREFECT_WORKER_QUERY_SECONDS": "1",  # poll often: the test waits on it
+            "PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS": "2",  # a run waiting for the slot retries soon
+            "PWD": str(home.parent),  # a stale $PWD (as a service manager may leave it) must not matter
+        }
+    )
     return env
 
 
@@ -205,22 +222,47 @@ def service(tmp_path_factory):
             api = f"http://127.0.0.1:{port}/api"
             env["PREFECT_API_URL"] = api
             log = root / f"server-{attempt}.log"
-            procs["server"] = _spawn([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                      "--port", str(port)], env, log, root)
+            procs["server"] = _spawn(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                env,
+                log,
+                root,
+            )
             if _wait_healthy(api, procs["server"], timeout=90):
                 break
             _stop(procs.pop("server"))
         else:
             pytest.fail(f"prefect server did not become healthy:\n{log.read_text(errors='replace')[-4000:]}")
-        svc = Service(api=api, env={**env, "JIANGHUA_LANDING": str(landing), "JIANGHUA_CORPUS": str(corpus)},
-                      root=root, landing=landing, corpus=corpus, logs={"server": log, "worker": root / "worker.log"})
+        svc = Service(
+            api=api,
+            env={**env, "JIANGHUA_LANDING": str(landing), "JIANGHUA_CORPUS": str(corpus)},
+            root=root,
+            landing=landing,
+            corpus=corpus,
+            logs={"server": log, "worker": root / "worker.log"},
+        )
 
         svc.run("-m", "prefect", "work-pool", "create", "jianghua", "--type", "process")
         svc.run("-m", "prefect", "--no-prompt", "deploy", "--all")
         # the worker starts outside the checkout: the deployment's pull step must bring the run there
-        procs["worker"] = _spawn([sys.executable, "-m", "prefect", "worker", "start", "--pool", "jianghua",
-                                  "--type", "process", "--name", "jianghua-test-worker"], svc.env, svc.logs["worker"],
-                                 root)
+        procs["worker"] = _spawn(
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "worker",
+                "start",
+                "--pool",
+                "jianghua",
+                "--type",
+                "process",
+                "--name",
+                "jianghua-test-worker",
+            ],
+            svc.env,
+            svc.logs["worker"],
+            root,
+        )
         yield svc
     finally:
         for name in ("worker", "server"):
@@ -237,8 +279,9 @@ def _wait_final(svc: Service, flow_run_ids: list[UUID], timeout: float) -> list[
             if all(r.state and r.state.is_final() for r in runs):
                 return runs
             if time.monotonic() > deadline:
-                raise AssertionError(f"runs not finished after {timeout} s: {[str(r.state) for r in runs]}\n"
-                                     f"{svc.log_tail()}")
+                raise AssertionError(
+                    f"runs not finished after {timeout} s: {[str(r.state) for r in runs]}\n{svc.log_tail()}"
+                )
             time.sleep(1)
 
 
@@ -257,7 +300,8 @@ def test_deployments_as_the_server_reports_them(service):
         rebuild = client.read_deployment_by_name("build-corpus/rebuild")
     assert nightly.work_pool_name == "jianghua" and rebuild.work_pool_name == "jianghua"
     assert [(s.schedule.cron, s.schedule.timezone, s.active) for s in nightly.schedules] == [
-        ("0 2 * * *", "Asia/Shanghai", True)]
+        ("0 2 * * *", "Asia/Shanghai", True)
+    ]
     assert not rebuild.schedules
     for d in (nightly, rebuild):
         assert d.global_concurrency_limit is not None and d.global_concurrency_limit.limit == 1, d.name
@@ -272,17 +316,22 @@ def test_deployments_as_the_server_reports_them(service):
 def test_the_scheduler_books_the_next_nightly_runs_at_2am_shanghai(service):
     """The server's scheduler turns the cron into scheduled runs (a broken server dependency, e.g.
     SQLAlchemy 2.1 under Prefect 3.8, makes it fail silently: the deployment looks right, nothing runs)."""
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
     from zoneinfo import ZoneInfo
+
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
 
     with service.client() as client:
         nightly = client.read_deployment_by_name("build-corpus/nightly")
         deadline, scheduled = time.monotonic() + 45, []
         while not scheduled and time.monotonic() < deadline:
-            scheduled = [r for r in client.read_flow_runs(
-                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[nightly.id])),
-                flow_run_filter=FlowRunFilter(state={"type": {"any_": ["SCHEDULED"]}}))
-                if r.auto_scheduled]
+            scheduled = [
+                r
+                for r in client.read_flow_runs(
+                    deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[nightly.id])),
+                    flow_run_filter=FlowRunFilter(state={"type": {"any_": ["SCHEDULED"]}}),
+                )
+                if r.auto_scheduled
+            ]
             time.sleep(1)
         assert scheduled, f"the scheduler created no nightly runs\n{service.log_tail()}"
         local = sorted(r.expected_start_time.astimezone(ZoneInfo("Asia/Shanghai")) for r in scheduled)
@@ -291,8 +340,10 @@ def test_the_scheduler_books_the_next_nightly_runs_at_2am_shanghai(service):
         # the rest of this module triggers runs by hand: keep a real 02:00 run from joining in
         for s in nightly.schedules:
             client.update_deployment_schedule(nightly.id, s.id, active=False)
-        for r in client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[nightly.id])),
-                                       flow_run_filter=FlowRunFilter(state={"type": {"any_": ["SCHEDULED"]}})):
+        for r in client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[nightly.id])),
+            flow_run_filter=FlowRunFilter(state={"type": {"any_": ["SCHEDULED"]}}),
+        ):
             client.delete_flow_run(r.id)  # (deactivating the schedule normally removes them already)
 
 
@@ -308,8 +359,9 @@ def test_nightly_run_through_the_worker_publishes_the_corpus(service):
     docs = pd.read_parquet(service.corpus / "documents")
     rejects = pd.read_parquet(service.corpus / "rejects")
     assert len(docs) == counts["accepted"] > 0 and len(rejects) == counts["rejected"]
-    assert set(docs["source_path"]) | set(rejects["source_path"]) == {str(p) for p in service.landing.rglob("*")
-                                                                      if p.is_file()}
+    assert set(docs["source_path"]) | set(rejects["source_path"]) == {
+        str(p) for p in service.landing.rglob("*") if p.is_file()
+    }
     assert manifest["cache"]["computed"] == manifest["cache"]["shard_steps"] > 0  # a cold start computed everything
 
 
@@ -330,15 +382,18 @@ def test_concurrent_runs_never_interleave(service):
     for r in runs:
         assert r.state.is_completed(), f"{r.name}: {r.state} {r.state.message}\n{service.log_tail()}"
     a, b = sorted(runs[:2], key=lambda r: r.start_time)
-    assert a.end_time <= b.start_time, f"nightly runs overlapped: {a.start_time}–{a.end_time}, {b.start_time}–{b.end_time}"
+    assert a.end_time <= b.start_time, (
+        f"nightly runs overlapped: {a.start_time}–{a.end_time}, {b.start_time}–{b.end_time}"
+    )
     with service.client() as client:
         waited = {r.id: [s.name for s in client.read_flow_run_states(r.id)] for r in runs[:2]}
         windows = []
         for r in runs:
             tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[r.id])))
             assert tasks, f"{r.name} ran no tasks"
-            windows.append((min(t.start_time for t in tasks if t.start_time),
-                             max(t.end_time for t in tasks if t.end_time), r.id))
+            windows.append(
+                (min(t.start_time for t in tasks if t.start_time), max(t.end_time for t in tasks if t.end_time), r.id)
+            )
     assert any("AwaitingConcurrencySlot" in names for names in waited.values()), waited
     windows.sort()
     for (_, end, first), (start, _, second) in zip(windows, windows[1:]):
@@ -378,7 +433,7 @@ def test_invalid_parameter_is_refused_when_the_run_is_created(service):
 class _Hook(http.server.BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         type(self).received.append(json.loads(body or b"{}"))
         self.send_response(200)
@@ -406,11 +461,14 @@ def _events(svc: Service, name: str, flow_run_id: UUID, timeout: float = 30) -> 
     """The server's recorded events of one name for one flow run (the persister writes in batches)."""
     from prefect.server.events.schemas.events import ReceivedEvent
 
-    body = json.dumps({"filter": {"event": {"name": [name]},
-                                  "resource": {"id": [f"prefect.flow-run.{flow_run_id}"]}}}).encode()
+    body = json.dumps(
+        {"filter": {"event": {"name": [name]}, "resource": {"id": [f"prefect.flow-run.{flow_run_id}"]}}}
+    ).encode()
     deadline = time.monotonic() + timeout
     while True:
-        req = urllib.request.Request(f"{svc.api}/events/filter", data=body, headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{svc.api}/events/filter", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             events = [ReceivedEvent.model_validate(e) for e in json.load(resp)["events"]]
         if events or time.monotonic() > deadline:
@@ -426,8 +484,9 @@ def test_alerts_install_idempotently_and_reach_a_notification_block(service, web
 
     url, received = webhook
     with service.settings():
-        CustomWebhookNotificationBlock(name="jianghua alerts", url=url,
-                                       json_data={"subject": "{{subject}}", "body": "{{body}}"}).save("jianghua-test-hook")
+        CustomWebhookNotificationBlock(
+            name="jianghua alerts", url=url, json_data={"subject": "{{subject}}", "body": "{{body}}"}
+        ).save("jianghua-test-hook")
 
     install = ["-m", "flows.automations", "install", "--api", service.api]
     first = service.run(*install, "--ui-only")
@@ -465,7 +524,14 @@ def test_alerts_install_idempotently_and_reach_a_notification_block(service, web
     [event] = _events(service, "prefect.flow-run.Completed", nightly_ok.id)
     watchdog = ServerEventTrigger.model_validate(nightly.model_dump(mode="json"))
     assert watchdog.covers(event)
-    other = event.model_copy(update={"related": [
-        RelatedResource.model_validate({**r.root, "prefect.resource.name": "rebuild"})
-        if r.root["prefect.resource.role"] == "deployment" else r for r in event.related]})
+    other = event.model_copy(
+        update={
+            "related": [
+                RelatedResource.model_validate({**r.root, "prefect.resource.name": "rebuild"})
+                if r.root["prefect.resource.role"] == "deployment"
+                else r
+                for r in event.related
+            ]
+        }
+    )
     assert not watchdog.covers(other)
