@@ -1,0 +1,65 @@
+"""Reflowed variants of a page: the same words as scrapers deliver them with the layout lost.
+
+Held-out pages often arrive with the header run together (title, dateline, byline and
+salutation on one line), paragraphs joined, ideographic indents or full-width digits. The
+body-survival and extraction benchmarks run every development document through each variant:
+the same page must give the same speech text and the same fields whatever its layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+HEADER_LINES = 6  # title, dateline, byline, salutation (and a subtitle) fit in the first six lines
+
+_FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def _split_front_matter(text: str) -> tuple[str, str]:
+    """YAML front matter is page metadata, not layout: variants keep it as it is."""
+    m = _FRONT_MATTER.match(text)
+    return (m.group(0), text[m.end() :]) if m else ("", text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def join_header(text: str, n: int = HEADER_LINES) -> str:
+    """`——2024年1月30日在…会议上` + `市长 向辉` + `各位代表：` on one line, the body below."""
+    front, body = _split_front_matter(text)
+    lines = _lines(body)
+    return front + "\n".join(["".join(line.strip() for line in lines[:n]), *lines[n:]]) + "\n"
+
+
+def join_paragraphs(text: str) -> str:
+    """Every paragraph of the page on one line, as scrapers that drop <p> boundaries deliver it."""
+    front, body = _split_front_matter(text)
+    return front + "".join(line.strip() for line in _lines(body)) + "\n"
+
+
+def ideographic_indent(text: str) -> str:
+    """Each paragraph indented with two ideographic spaces (U+3000), the print convention."""
+    front, body = _split_front_matter(text)
+    return front + "\n".join("\u3000\u3000" + line.strip() for line in _lines(body)) + "\n"
+
+
+def fullwidth_digits(text: str) -> str:
+    """Digits as full-width characters (２０２４年), as old and typeset pages carry them."""
+    front, body = _split_front_matter(text)
+    return front + body.translate(_FULL_DIGITS)
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "header_joined": join_header,
+    "paragraphs_joined": join_paragraphs,
+    "ideographic_indent": ideographic_indent,
+    "fullwidth_digits": fullwidth_digits,
+}
+
+
+def variants(text: str) -> dict[str, str]:
+    """The page as given plus every reflowed variant, by name."""
+    return {"original": text, **{name: fn(text) for name, fn in VARIANTS.items()}}
