@@ -18,19 +18,22 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import RunProgress
 from tasks import pool, steps
-from tasks.common import __version__, read_table, rows_to_table, stable_hash, write_table
-from tasks.export import build_release, output_lock, publish
+from tasks.common import __version__, rows_to_table, stable_hash, write_table
+from tasks.dedupe import previous_index, remember_index
+from tasks.export import account, build_release, output_lock, publish
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
+from tasks.normalize import boilerplate_digests
 from tasks.report import write_report
 from tasks.schema import REJECTS
+from tasks.stages import STAGES, code_version
 
 MB = 1024 * 1024
-STAGES = ("ingest", "normalize", "extract", "signatures", "keywords", "export")
+DOC_SECONDS = 120.0  # per-page time budget: the slowest real page (a 1 MB report) takes ~3 s in extraction
 
 
 def pipeline_version() -> str:
     """The package version plus every stage's code version: documents say what made them."""
-    parts = ",".join(f"{s}:{steps.code_version(s)}" for s in sorted(steps.STAGE_CODE))
+    parts = ",".join(f"{s}:{code_version(s)}" for s in sorted(STAGES))
     return f"{__version__}+{stable_hash(parts)[:12]}"
 
 
@@ -50,6 +53,7 @@ def build_corpus(
     min_chars: int = 200,
     max_doc_bytes: int = MAX_DOC_BYTES,
     top_keywords: int = 20,
+    doc_seconds: float = DOC_SECONDS,
     wait_for_lock_seconds: float = 0.0,
     rebuild: bool = False,
     dask_address: str | None = None,
@@ -57,13 +61,16 @@ def build_corpus(
     """Build (or incrementally update) the corpus in `out` from every page under `inputs`.
 
     Unchanged shards are served from the cache in `out/.state` (unless `rebuild`, e.g. after a
-    rule change outside the versioned code); the published output is the whole corpus. With
+    rule change outside the versioned code); the published output is the whole corpus. A page
+    that takes longer than `doc_seconds` in one stage becomes a `timeout` reject. With
     `dask_address` the shard steps run on that Dask cluster (prefect-dask) instead of local
     worker processes. Returns the run summary that is also written to `out/manifest.json`.
     """
     log = get_run_logger()
     started = time.time()
-    out_dir = validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes)
+    out_dir = validate_parameters(
+        inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes, doc_seconds
+    )
     previous = _previous_manifest(out_dir)
     settings = dict(
         inputs=list(inputs),
@@ -73,6 +80,7 @@ def build_corpus(
         min_chars=min_chars,
         max_doc_bytes=max_doc_bytes,
         top_k=top_keywords,
+        doc_seconds=doc_seconds,
         rebuild=rebuild,
     )
     with output_lock(out_dir, wait_for_lock_seconds):
@@ -102,7 +110,9 @@ def _shards_on_dask(settings: dict[str, Any], where: str) -> dict[str, Any]:
     return _build(get_run_logger(), workers=where, **settings)
 
 
-def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes) -> Path:
+def validate_parameters(
+    inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes, doc_seconds=DOC_SECONDS
+) -> Path:
     """Fail before any work, with a message that says what to fix."""
     import glob as globlib
 
@@ -123,6 +133,8 @@ def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, m
             raise ValueError(f"{name} must be a positive number, got {value!r}")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1 (or omitted for every core), got {workers!r}")
+    if doc_seconds is not None and doc_seconds <= 0:
+        raise ValueError(f"doc_seconds must be positive, got {doc_seconds!r}")
     if min_chars < 0:
         raise ValueError(f"min_chars must be >= 0, got {min_chars!r}")
     out_dir = Path(out).expanduser().resolve()
@@ -130,6 +142,62 @@ def validate_parameters(inputs, out, workers, target_shard_docs, max_shard_mb, m
     if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
         raise PermissionError(f"cannot write the output folder {out_dir}: {existing} is not a writable folder")
     return out_dir
+
+
+class Dag:
+    """Submits declared stages as Prefect tasks and waits for them, reporting progress per shard."""
+
+    def __init__(self, state: str, rebuild: bool, progress: RunProgress, runtime: dict[str, Any]):
+        self.state = state
+        self.progress = progress
+        self.runtime = runtime  # settings that bound a run (time budgets) but never change an artifact
+        storage = Path(state) / "prefect-results"
+        self.tasks = {name: steps.task_for(name, storage, rebuild) for name in STAGES}
+        self.jobs: dict[str, dict[str, steps.Job]] = {}
+
+    def submit(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]], **params: Any) -> dict:
+        """work: shard id -> (inputs for the runner, key parts, documents for the label)."""
+        declared = STAGES[stage]
+        keyed = [params[p] for p in declared.params]
+        what = "files" if stage == "ingest" else "docs"
+        jobs = {
+            sid: steps.job(
+                stage, self.state, f"{sid} ({n:,} {what})" if declared.scope == "shard" else sid, parts, keyed
+            )
+            for sid, (_, parts, n) in work.items()
+        }
+        self.jobs[stage] = jobs
+        run_params = {**params, **{k: v for k, v in self.runtime.items() if k in declared.runtime}}
+        return {sid: self.tasks[stage].submit(jobs[sid], work[sid][0], run_params) for sid in work}
+
+    def wait(self, stage: str, futures: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Wait for one stage's tasks, reporting each as it finishes."""
+        tracker = self.progress.stage(stage, len(futures))
+        by_future = {fut: sid for sid, fut in futures.items()}
+        results: dict[str, dict[str, Any]] = {}
+        log = get_run_logger()
+        for fut in as_completed(list(by_future)):
+            result = fut.result()
+            sid = by_future[fut]
+            results[sid] = result
+            tracker.advance(int(result.get("docs", result.get("documents", 0)) or 0))
+            counts = ", ".join(
+                f"{k} {v:,}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)
+            )
+            cached = "" if result.get("computed_by") == _run_id() else " (cached)"
+            log.info(f"{stage} {sid}: {counts}{cached}")
+        return results
+
+    def run(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]], **params: Any) -> dict:
+        return self.wait(stage, self.submit(stage, work, **params))
+
+    def used_keys(self) -> set[str]:
+        return {j.key for jobs in self.jobs.values() for j in jobs.values()}
+
+
+def _from(results: dict[str, dict[str, Any]], sid: str) -> tuple[str, str]:
+    """(artifact folder, key) of one shard's upstream result: the runner reads the folder, the key chains."""
+    return results[sid]["dir"], results[sid]["key"]
 
 
 def _build(
@@ -142,6 +210,7 @@ def _build(
     min_chars: int,
     max_doc_bytes: int,
     top_k: int,
+    doc_seconds: float | None = None,
     rebuild: bool = False,
 ) -> dict[str, Any]:
     out_dir = Path(out)
@@ -155,23 +224,6 @@ def _build(
         timings[stage] = round(timings.get(stage, 0.0) + now - clock, 3)
         clock = now
 
-    # Tasks persist their small results next to the artifacts, never in the user's home.
-    storage = Path(state) / "prefect-results"
-    t = {
-        name: getattr(steps, name).with_options(result_storage=storage, refresh_cache=rebuild or None)
-        for name in (
-            "ingest",
-            "learn_boilerplate",
-            "normalize",
-            "extract",
-            "signatures",
-            "cluster_duplicates",
-            "document_frequencies",
-            "keywords",
-            "export",
-        )
-    }
-
     # ---- discover + plan
     files = discover(inputs, exclude=[str(out_dir)])
     plans = plan_shards(files, target_docs, max_shard_bytes)
@@ -180,156 +232,88 @@ def _build(
         f"workers: {workers}"
     )
     progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
+    dag = Dag(state, rebuild, progress, {"doc_seconds": doc_seconds})
     lap("discover")
 
     # ---- fingerprint: the content every cache key starts from
-    fp_stage = progress.stage("fingerprint", len(plans))
-    fp_futures = {
-        steps.fingerprint_files.submit(list(p.files), label=_label(p.shard_id, len(p.files), "files")): p for p in plans
-    }
-    shard_files: dict[str, list[tuple[InputFile, str]]] = {}
-    unreadable: list[dict[str, Any]] = []
-    for fut in as_completed(list(fp_futures)):
-        plan = fp_futures[fut]
-        members = []
-        for f, (sha, _size, error) in zip(plan.files, fut.result()):
-            if error:
-                unreadable.append(
-                    {"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error}
-                )
-            else:
-                members.append((f, sha))
-        shard_files[plan.shard_id] = members
-        fp_stage.advance(len(members))
+    shard_files, unreadable = _fingerprint(plans, progress)
     shard_ids = sorted(shard_files)
     input_fingerprint = stable_hash(sorted((f.relpath, sha) for m in shard_files.values() for f, sha in m))
     lap("fingerprint")
 
-    # ---- ingest
-    ingest_jobs = {
-        sid: steps.job(
-            "ingest",
-            state,
-            _label(sid, len(shard_files[sid]), "files"),
-            [(f.relpath, f.source_path, sha) for f, sha in shard_files[sid]],
-            max_doc_bytes,
-        )
-        for sid in shard_ids
-    }
-    ingested = _run_stage(
-        progress,
+    # ---- the DAG: ingest → lines → boilerplate → normalize → (extract | signatures → dedupe) → export
+    ingested = dag.run(
         "ingest",
-        {sid: t["ingest"].submit(ingest_jobs[sid], shard_files[sid], max_doc_bytes) for sid in shard_ids},
+        {sid: ({"files": m}, sorted((f.relpath, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()},
+        max_doc_bytes=max_doc_bytes,
     )
     lap("ingest")
-
-    # ---- corpus-learned boilerplate (global), then normalize
-    bp_job = steps.job("boilerplate", state, f"{len(shard_ids)} shards", sorted(j.key for j in ingest_jobs.values()))
-    bp = (
-        t["learn_boilerplate"]
-        .submit(bp_job, [str(Path(ingested[s]["dir"]) / "lines.parquet") for s in shard_ids])
-        .result()
-    )
-    bp_file = str(Path(bp["dir"]) / "boilerplate.parquet")
-    bp_digests = _boilerplate_digests(bp_file)
-    norm_jobs = {
-        sid: steps.job(
-            "normalize",
-            state,
-            _label(sid, ingested[sid]["docs"], "docs"),
-            ingest_jobs[sid].key,
-            sorted((g, bp_digests.get(g)) for g in ingested[sid]["groups"]),
-            min_chars,
-        )
-        for sid in shard_ids
-    }
-    normalized = _run_stage(
-        progress,
-        "normalize",
-        {sid: t["normalize"].submit(norm_jobs[sid], ingested[sid]["dir"], bp_file, min_chars) for sid in shard_ids},
-    )
-    lap("normalize")
-
-    # ---- extract and dedupe signatures, per shard, side by side
-    ex_jobs = {
-        sid: steps.job("extract", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
-        for sid in shard_ids
-    }
-    sig_jobs = {
-        sid: steps.job("signatures", state, _label(sid, normalized[sid]["docs"], "docs"), norm_jobs[sid].key)
-        for sid in shard_ids
-    }
-    ex_futures = {sid: t["extract"].submit(ex_jobs[sid], normalized[sid]["dir"]) for sid in shard_ids}
-    sig_futures = {sid: t["signatures"].submit(sig_jobs[sid], normalized[sid]["dir"]) for sid in shard_ids}
-    signed = _run_stage(progress, "signatures", sig_futures)
-    lap("signatures")
-
-    # ---- dedupe (global: reads only signatures and the previous run's index)
-    cluster_job, prev_state = _cluster_job(state, sorted(j.key for j in sig_jobs.values()))
-    clustered = (
-        t["cluster_duplicates"]
-        .submit(cluster_job, [str(Path(signed[s]["dir"]) / "signatures.parquet") for s in shard_ids], prev_state)
-        .result()
-    )
-    lap("dedupe")
-
-    extracted = _run_stage(progress, "extract", ex_futures)
-    lap("extract")
-
-    # ---- keywords: IDF from this corpus, then top terms per document
-    df_job = steps.job("doc_freq", state, f"{len(shard_ids)} shards", sorted(j.key for j in ex_jobs.values()))
-    df = (
-        t["document_frequencies"]
-        .submit(df_job, [str(Path(extracted[s]["dir"]) / "terms.parquet") for s in shard_ids])
-        .result()
-    )
-    df_file = str(Path(df["dir"]) / "doc_freq.parquet")
-    kw_jobs = {
-        sid: steps.job(
-            "keywords", state, _label(sid, extracted[sid]["docs"], "docs"), ex_jobs[sid].key, df_job.key, top_k
-        )
-        for sid in shard_ids
-    }
-    keyworded = _run_stage(
-        progress,
-        "keywords",
+    lines = dag.run(
+        "lines",
         {
-            sid: t["keywords"].submit(kw_jobs[sid], extracted[sid]["dir"], df_file, df["n_docs"], top_k)
+            sid: ({"ingest": _from(ingested, sid)[0]}, [ingested[sid]["key"]], ingested[sid]["docs"])
             for sid in shard_ids
         },
     )
-    lap("keywords")
-
-    # ---- export shards, then publish the release atomically
-    version = pipeline_version()
-    assignments_file = str(Path(clustered["dir"]) / "assignments.parquet")
-    exp_jobs = {
-        sid: steps.job(
-            "export",
-            state,
-            _label(sid, normalized[sid]["docs"], "docs"),
-            norm_jobs[sid].key,
-            ex_jobs[sid].key,
-            kw_jobs[sid].key,
-            cluster_job.key,
-            version,
-        )
-        for sid in shard_ids
-    }
-    exported = _run_stage(
-        progress,
-        "export",
+    boiler = dag.run(
+        "boilerplate",
+        {"corpus": ({"lines": [lines[s]["dir"] for s in shard_ids]}, sorted(r["key"] for r in lines.values()), 0)},
+    )["corpus"]
+    digests = boilerplate_digests(boiler["dir"])
+    normalized = dag.run(
+        "normalize",
         {
-            sid: t["export"].submit(
-                exp_jobs[sid],
-                normalized[sid]["dir"],
-                extracted[sid]["dir"],
-                keyworded[sid]["dir"],
-                assignments_file,
-                version,
+            sid: (
+                {"ingest": ingested[sid]["dir"], "boilerplate": boiler["dir"]},
+                [ingested[sid]["key"], sorted((g, digests.get(g)) for g in ingested[sid]["groups"])],
+                ingested[sid]["docs"],
             )
             for sid in shard_ids
         },
+        min_chars=min_chars,
+    )
+    lap("normalize")
+    per_doc = {
+        sid: ({"normalize": normalized[sid]["dir"]}, [normalized[sid]["key"]], normalized[sid]["docs"])
+        for sid in shard_ids
+    }
+    extracting = dag.submit("extract", per_doc, top_k=top_k)
+    signed = dag.run("signatures", per_doc)
+    lap("signatures")
+    signature_keys = [signed[s]["key"] for s in shard_ids]
+    last_index, prev_index = previous_index(state, signature_keys, rebuild)
+    clustered = dag.run(
+        "dedupe",
+        {
+            "corpus": (
+                {"signatures": [signed[s]["dir"] for s in shard_ids]},
+                [signature_keys, last_index["key"] if last_index else None],
+                0,
+            )
+        },
+        prev_state=prev_index,
+    )["corpus"]
+    lap("dedupe")
+    extracted = dag.wait("extract", extracting)
+    lap("extract")
+
+    version = pipeline_version()
+    parts = clustered["part_digests"]
+    exported = dag.run(
+        "export",
+        {
+            sid: (
+                {
+                    "normalize": normalized[sid]["dir"],
+                    "extract": extracted[sid]["dir"],
+                    "dedupe": str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet"),
+                },
+                [normalized[sid]["key"], extracted[sid]["key"], parts[str(i)]],
+                normalized[sid]["docs"],
+            )
+            for i, sid in enumerate(shard_ids)
+        },
+        pipeline_version=version,
     )
     reject_files = [str(Path(ingested[s]["dir"]) / "rejects.parquet") for s in shard_ids]
     reject_files += [str(Path(normalized[s]["dir"]) / "rejects.parquet") for s in shard_ids]
@@ -346,14 +330,14 @@ def _build(
         reject_files,
         str(Path(clustered["dir"]) / "duplicates.parquet"),
     )
-    accounting = _account(files, release_dir)
+    accounting = account(files, release_dir)
     lap("export")
 
     counts = _counts(len(files), tables, accounting, normalized, clustered)
     manifest = {
         "run_id": _run_id(),
         "pipeline_version": version,
-        "code_versions": {s: steps.code_version(s) for s in sorted(steps.STAGE_CODE)},
+        "code_versions": {s: code_version(s) for s in sorted(STAGES)},
         "started_at": None,  # filled below
         "inputs": list(inputs),
         "output": str(out_dir),
@@ -367,115 +351,45 @@ def _build(
             normalize=normalized,
             extract=extracted,
             signatures=signed,
-            keywords=keyworded,
             export=exported,
             dedupe={"all": clustered},
         ),
-        "cache": _cache_report(ingested, normalized, extracted, signed, keyworded, exported),
+        "cache": _cache_report(ingested, lines, normalized, extracted, signed, exported),
         "timings": timings,
         "tables": tables,
     }
     manifest["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - sum(timings.values())))
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    used = {bp_job.key, cluster_job.key, df_job.key} | {
-        j.key for jobs in (ingest_jobs, norm_jobs, ex_jobs, sig_jobs, kw_jobs, exp_jobs) for j in jobs.values()
-    }
-    manifest["pruned"] = steps.prune_state(state, used)  # the release holds its own links
+    manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
     publish(str(out_dir), release_dir, manifest)
-    _remember_cluster_state(state, cluster_job, prev_state, sorted(j.key for j in sig_jobs.values()))
+    remember_index(state, clustered["key"], str(Path(clustered["dir"]) / "state"), prev_index, signature_keys)
     lap("publish")
     manifest["report"] = write_report(str(out_dir))
     lap("report")
     return manifest
 
 
-def _label(shard_id: str, n: int, what: str) -> str:
-    return f"{shard_id} ({n:,} {what})"
-
-
-def _run_stage(progress: RunProgress, stage: str, futures: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Wait for one stage's shard tasks, reporting each as it finishes."""
-    tracker = progress.stage(stage, len(futures))
-    by_future = {fut: sid for sid, fut in futures.items()}
-    results: dict[str, dict[str, Any]] = {}
-    log = get_run_logger()
-    for fut in as_completed(list(by_future)):
-        result = fut.result()
-        sid = by_future[fut]
-        results[sid] = result
-        tracker.advance(int(result.get("docs", result.get("documents", 0)) or 0))
-        counts = ", ".join(f"{k} {v:,}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool))
-        cached = "" if result.get("computed_by") == _run_id() else " (cached)"
-        log.info(f"{stage} {sid}: {counts}{cached}")
-    return results
-
-
-def _boilerplate_digests(path: str) -> dict[str, str]:
-    """Per site/folder digest of the learned boilerplate, so a shard's normalize key only changes
-    when the boilerplate of its own groups does."""
-    rows: dict[str, list[str]] = {}
-    for row in read_table(path).to_pylist():
-        rows.setdefault(row["group"], []).append(row["line_key"])
-    return {g: stable_hash(sorted(keys))[:16] for g, keys in rows.items()}
-
-
-def _cluster_job(state: str, signature_keys: list[str]) -> tuple[steps.Job, str | None]:
-    """Dedupe reads the index the last published run left; an unchanged corpus reuses its result."""
-    import json
-
-    pointer = Path(state) / "dedupe-state.json"
-    last = json.loads(pointer.read_text()) if pointer.exists() else None
-    if last and last.get("signature_keys") == signature_keys:
-        j = steps.Job("dedupe", last["key"], state, f"{len(signature_keys)} shards")
-        return j, last.get("prev_state")
-    prev_state = last["state_dir"] if last and Path(last["state_dir"]).exists() else None
-    j = steps.job("dedupe", state, f"{len(signature_keys)} shards", signature_keys, last["key"] if last else None)
-    return j, prev_state
-
-
-def _remember_cluster_state(state: str, j: steps.Job, prev_state: str | None, signature_keys: list[str]) -> None:
-    from tasks.common import write_json
-
-    write_json(
-        {
-            "key": j.key,
-            "state_dir": str(Path(j.dir) / "state"),
-            "prev_state": prev_state,
-            "signature_keys": signature_keys,
-        },
-        Path(state) / "dedupe-state.json",
-    )
-
-
-def _account(files: list[InputFile], release_dir: str) -> dict[str, Any]:
-    """Every discovered file ends in documents or rejects — checked, not assumed."""
-    import pyarrow.parquet as pq
-
-    def sources(table: str) -> list[str]:
-        paths = sorted(Path(release_dir, table).glob("*.parquet"))
-        return [s for p in paths for s in pq.read_table(p, columns=["source_path"]).column("source_path").to_pylist()]
-
-    docs, rejects = sources("documents"), sources("rejects")
-    reasons = Counter(
-        r
-        for p in sorted(Path(release_dir, "rejects").glob("*.parquet"))
-        for r in pq.read_table(p, columns=["reason"]).column("reason").to_pylist()
-    )
-    seen = Counter(s.split("#", 1)[0] for s in docs + rejects)
-    record_ids = Counter(docs + rejects)
-    missing = sorted({f.source_path for f in files} - set(seen))
-    twice = sorted(s for s, n in record_ids.items() if n > 1)
-    if missing or twice:
-        raise RuntimeError(
-            f"accounting failed: {len(missing)} discovered files are in neither documents nor rejects "
-            f"(e.g. {missing[:3]}), {len(twice)} rows are in both or twice (e.g. {twice[:3]}); this is a jianghua bug"
-        )
-    return {
-        "discovered_files": len(files),
-        "accepted": len(docs),
-        "rejected": len(rejects),
-        "rejected_by_reason": dict(sorted(reasons.items())),
+def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tuple[InputFile, str]]], list[dict]]:
+    """sha256 of every file, shard by shard; unreadable files become rejects right here."""
+    stage = progress.stage("fingerprint", len(plans))
+    futures = {
+        steps.fingerprint_files.submit(list(p.files), label=f"{p.shard_id} ({len(p.files):,} files)"): p for p in plans
     }
+    shard_files: dict[str, list[tuple[InputFile, str]]] = {}
+    unreadable: list[dict[str, Any]] = []
+    for fut in as_completed(list(futures)):
+        plan = futures[fut]
+        members = []
+        for f, (sha, _size, error) in zip(plan.files, fut.result(), strict=True):
+            if error:
+                unreadable.append(
+                    {"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error}
+                )
+            else:
+                members.append((f, sha))
+        shard_files[plan.shard_id] = members
+        stage.advance(len(members))
+    return shard_files, unreadable
 
 
 def _counts(n_files: int, tables: dict, accounting: dict, normalized: dict, clustered: dict) -> dict[str, Any]:

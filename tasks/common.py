@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -78,3 +82,54 @@ def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Build a table of exactly `schema` from row dicts (missing keys become nulls)."""
     columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+class TimeBudgetExceeded(Exception):
+    """A page took longer than its per-document budget: it becomes a `timeout` reject."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after `seconds` (SIGALRM; Python's regex engine checks signals too).
+
+    Works in a process's main thread — where stage code runs in worker processes; elsewhere
+    (inline runs on a Prefect thread) the block runs unbounded and the pool's per-shard
+    timeout is the backstop.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _expired(signum: int, frame: object) -> None:
+        raise TimeBudgetExceeded(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def processing_reject(
+    doc: dict[str, Any], stage: str, exc: BaseException, reason: str = "processing_error"
+) -> dict[str, Any]:
+    """A bug (or a time overrun) met on one odd page must not sink the run: the page becomes a reject."""
+    import traceback
+
+    if reason == "timeout":
+        detail = (
+            f"{stage} gave up on this page ({exc}); it is pathological (one huge line? a dump?) — "
+            "split or clean it, or raise --doc-seconds; the next run tries it again"
+        )
+    else:
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+        detail = (
+            f"{stage} failed on this page ({exc.__class__.__name__}: {str(exc)[:200]}{at}); "
+            "this is a jianghua bug — please report it with the file"
+        )
+    row = {"source_path": doc["source_path"], "content_sha256": doc.get("content_sha256"), "reason": reason}
+    row.update({k: doc[k] for k in ("record", "input_root") if k in doc})
+    return {**row, "detail": detail}

@@ -1048,3 +1048,81 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+
+
+# ----------------------------------------------------------------------------- stage runners
+
+
+def signature_shard(inputs: dict, out_dir: str) -> dict:
+    """Per shard: fingerprints, MinHash bands and anchors of every normalized document."""
+    docs = pq.read_table(
+        Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags", "n_chars"]
+    )
+    flags = [sorted(k for k, _ in (m or [])) for m in docs.column("norm_flags").to_pylist()]
+    table = pa.table(
+        {
+            "doc_id": docs.column("doc_id"),
+            "text": docs.column("text"),
+            "quality_flags": pa.array(flags, pa.list_(pa.string())),
+            "n_chars": docs.column("n_chars"),
+        }
+    )
+    sigs = shard_signatures(table)
+    from tasks.common import write_table
+
+    write_table(sigs, Path(out_dir) / "signatures.parquet")
+    return {"docs": sigs.num_rows}
+
+
+def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None) -> dict:
+    """Global step: cluster all signed documents against the persisted index; one assignments part
+    per shard (so each shard's export reads only its own) and the duplicates table."""
+    import hashlib
+    from collections import Counter
+
+    from tasks import schema
+    from tasks.common import write_table
+
+    sig_files = [str(Path(d) / "signatures.parquet") for d in inputs["signatures"]]
+    assignments, duplicates = cluster_documents(sig_files, prev_state, str(Path(out_dir) / "state"))
+    out = Path(out_dir)
+    write_table(duplicates.cast(schema.DUPLICATES), out / "duplicates.parquet", schema.SORT_KEYS["duplicates"])
+    parts = {}
+    for i, path in enumerate(sig_files):
+        ids = pq.read_table(path, columns=["doc_id"]).column("doc_id")
+        part = assignments.filter(pc.is_in(assignments.column("doc_id"), value_set=ids.combine_chunks()))
+        target = out / "assignments" / f"{i:05d}.parquet"
+        write_table(part.cast(schema.ASSIGNMENTS), target, ["doc_id"])
+        parts[str(i)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    sizes = Counter(Counter(assignments.column("cluster_id").to_pylist()).values())
+    reasons = Counter(r for r in assignments.column("dup_reason").to_pylist() if r)
+    return {
+        "docs": assignments.num_rows,
+        "clusters": sum(sizes.values()),
+        "duplicates": sum(reasons.values()),
+        "duplicate_reasons": dict(sorted(reasons.items())),
+        "cluster_sizes": {str(k): v for k, v in sorted(sizes.items())},
+        "part_digests": parts,
+    }
+
+
+INDEX_POINTER = "dedupe-state.json"
+
+
+def previous_index(state_dir: str, signature_keys: list[str], rebuild: bool) -> tuple[dict | None, str | None]:
+    """The index the last published run left: (its record, its folder) — none on --rebuild."""
+    pointer = Path(state_dir) / INDEX_POINTER
+    if rebuild or not pointer.exists():
+        return None, None
+    last = json.loads(pointer.read_text(encoding="utf-8"))
+    if last.get("signature_keys") == signature_keys:
+        return last, last.get("prev_state")  # the same corpus: the same step, served from its cache
+    return last, last["state_dir"] if Path(last["state_dir"]).exists() else None
+
+
+def remember_index(state_dir: str, key: str, index_dir: str, prev_state: str | None, signature_keys: list[str]) -> None:
+    """After publishing: the next run clusters its new pages against this index."""
+    from tasks.common import write_json
+
+    record = {"key": key, "state_dir": index_dir, "prev_state": prev_state, "signature_keys": signature_keys}
+    write_json(record, Path(state_dir) / INDEX_POINTER)

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from tasks import schema
-from tasks.common import read_table, stable_hash, write_json, write_table
+from tasks.common import read_table, rows_to_table, stable_hash, write_json, write_table
 
 RELEASES = "releases"
 KEEP_RELEASES = 2  # the current one and the one a slow reader may still have open
@@ -167,3 +167,73 @@ def _collect_garbage(releases: Path, keep: str) -> None:
         if time.time() - p.stat().st_mtime > 3600:
             shutil.rmtree(p, ignore_errors=True)
     os.utime(releases / keep)
+
+
+# ----------------------------------------------------------------------------- stage runner
+
+DUPLICATE_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
+
+
+def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) -> dict[str, Any]:
+    """Assemble the shard's slice of every published table."""
+    norm_dir, extract_dir = Path(inputs["normalize"]), Path(inputs["extract"])
+    norm = {r["doc_id"]: r for r in read_table(norm_dir / "docs.parquet").to_pylist()}
+    fields = {r["doc_id"]: r for r in read_table(extract_dir / "fields.parquet").to_pylist()}
+    assign = {r["doc_id"]: r for r in read_table(inputs["dedupe"]).to_pylist()}
+    rows = []
+    for doc_id in sorted(norm):
+        doc, got, dup = norm[doc_id], fields.get(doc_id, {}), assign.get(doc_id)
+        if dup is None or dup.get("cluster_id") is None:
+            raise RuntimeError(f"document {doc_id} has no duplicate-cluster assignment; this is a jianghua bug")
+        counts = dict(doc["norm_flags"] or [])
+        for flag, n in got.get("extract_flags") or []:
+            counts[flag] = counts.get(flag, 0) + n
+        row = {name: doc.get(name) for name in schema.DOCUMENTS.names if name in doc}
+        row.update({k: v for k, v in got.items() if k in schema.DOCUMENTS.names and k != "doc_id" and v is not None})
+        row.update(
+            quality_flags=sorted(counts),
+            flag_counts=sorted(counts.items()),
+            rule_counts=doc["rule_counts"],
+            pipeline_version=pipeline_version,
+            **{k: dup.get(k) for k in DUPLICATE_COLUMNS},
+        )
+        rows.append(row)
+    out = Path(out_dir)
+    write_table(rows_to_table(rows, schema.DOCUMENTS), out / "documents.parquet", schema.SORT_KEYS["documents"])
+    counts_out = {"documents": len(rows)}
+    copies = {"removed_lines": norm_dir / "removed_lines.parquet"}
+    copies.update({name: extract_dir / f"{name}.parquet" for name in schema.EXTRACT_TABLES})
+    for name, src in copies.items():
+        table = read_table(src).cast(schema.TABLES[name])
+        write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
+        counts_out[name] = table.num_rows
+    return counts_out
+
+
+def account(files: list[Any], release_dir: str) -> dict[str, Any]:
+    """Every discovered file ends in documents or rejects — checked, not assumed."""
+    from collections import Counter
+
+    import pyarrow.parquet as pq
+
+    def column(table: str, name: str) -> list[str]:
+        paths = sorted(Path(release_dir, table).glob("*.parquet"))
+        return [s for p in paths for s in pq.read_table(p, columns=[name]).column(name).to_pylist()]
+
+    docs, rejects = column("documents", "source_path"), column("rejects", "source_path")
+    reasons = Counter(column("rejects", "reason"))
+    seen = Counter(s.split("#", 1)[0] for s in docs + rejects)
+    record_ids = Counter(docs + rejects)
+    missing = sorted({f.source_path for f in files} - set(seen))
+    twice = sorted(s for s, n in record_ids.items() if n > 1)
+    if missing or twice:
+        raise RuntimeError(
+            f"accounting failed: {len(missing)} discovered files are in neither documents nor rejects "
+            f"(e.g. {missing[:3]}), {len(twice)} rows are in both or twice (e.g. {twice[:3]}); this is a jianghua bug"
+        )
+    return {
+        "discovered_files": len(files),
+        "accepted": len(docs),
+        "rejected": len(rejects),
+        "rejected_by_reason": dict(sorted(reasons.items())),
+    }

@@ -344,7 +344,11 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         or regions.load_gazetteer().by_name.get("~" + pre)
     ):
         return None, office, False
-    if ORG_PREFIX_RE.search(pre) or pre.endswith(("部", "委", "局", "办", "厅")) or (len(pre) <= 2 and not is_name(pre)):
+    if (
+        ORG_PREFIX_RE.search(pre)
+        or pre.endswith(("部", "委", "局", "办", "厅"))
+        or (len(pre) <= 2 and not is_name(pre))
+    ):
         return None, pre + office, False
     if is_name(pre):
         return pre, office, False
@@ -899,3 +903,85 @@ def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(s)}
         for i, (s, t, n) in enumerate(scored[:k])
     ]
+
+
+@lru_cache(maxsize=1)
+def reference_idf() -> tuple[dict[str, float], float]:
+    """IDF from jieba's bundled reference corpus, and its median for unseen terms (jieba's own rule).
+
+    A corpus-learned IDF would change every document's keywords whenever a page arrives: a fixed
+    reference keeps keywords a function of the document alone (cold run = incremental run, and a
+    nightly run costs what its new pages cost).
+    """
+    import statistics
+    from pathlib import Path
+
+    import jieba.analyse
+
+    path = Path(jieba.analyse.__file__).with_name("idf.txt")
+    idf: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.rpartition(" ")
+        if word:
+            idf[word] = float(value)
+    return idf, statistics.median(idf.values())
+
+
+def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
+    """Top-k TF-IDF terms of one document (schema.KEYWORDS rows)."""
+    idf, default = reference_idf()
+    tf = term_counts(text)
+    return top_keywords(doc_id, tf, {t: idf.get(t, default) for t in tf}, k=k)
+
+
+# ----------------------------------------------------------------------------- stage runner
+
+
+def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None) -> dict:
+    """Fields, side tables and keywords of every document of a shard."""
+    from pathlib import Path
+
+    from tasks import schema
+    from tasks.common import TimeBudgetExceeded, read_table, rows_to_table, time_budget, write_table
+
+    folder = Path(inputs["normalize"])
+    docs = read_table(folder / "docs.parquet").to_pylist()
+    removed: dict[str, list[tuple[int, str, str]]] = {}
+    for row in read_table(folder / "removed_lines.parquet").to_pylist():
+        removed.setdefault(row["doc_id"], []).append((row["line_no"], row["text"], row["rule"]))
+    fields: list[dict] = []
+    tables: dict[str, list[dict]] = {name: [] for name in schema.EXTRACT_TABLES}
+    errors = timeouts = 0
+    for doc in docs:
+        try:
+            with time_budget(doc_seconds):
+                got = extract_fields(
+                    doc["text"],
+                    raw_text=doc["raw_text"],
+                    removed_lines=removed.get(doc["doc_id"], ()),
+                    page_title=doc["page_title"],
+                    url=doc["url"],
+                )
+                doc_tables = extract_tables(doc["doc_id"], doc["text"])
+                doc_tables["keywords"] = document_keywords(doc["doc_id"], doc["text"], k=top_k)
+        except TimeBudgetExceeded:
+            got, doc_tables = {"flags": {"extract_timeout": 1}}, {}
+            timeouts += 1
+        except Exception:  # noqa: BLE001 - extraction is annotation: the page stays, a flag says it failed
+            got, doc_tables = {"flags": {"extract_error": 1}}, {}
+            errors += 1
+        flags = got.pop("flags", None) or {}
+        fields.append({**got, "doc_id": doc["doc_id"], "extract_flags": sorted(flags.items())})
+        for name in schema.EXTRACT_TABLES:
+            tables[name].extend(doc_tables.get(name, ()))
+    out = Path(out_dir)
+    write_table(rows_to_table(fields, schema.EXTRACTED), out / "fields.parquet", ["doc_id"])
+    for name in schema.EXTRACT_TABLES:
+        write_table(rows_to_table(tables[name], schema.TABLES[name]), out / f"{name}.parquet", schema.SORT_KEYS[name])
+    return {
+        "docs": len(fields),
+        "errors": errors,
+        "timeouts": timeouts,
+        **{name: len(rows) for name, rows in tables.items()},
+        "cacheable": timeouts == 0,
+    }

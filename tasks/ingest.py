@@ -644,3 +644,29 @@ def _parquet_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc
     for i, record in enumerate(table.to_pylist()):
         rid = f"row={record['id']}" if isinstance(record.get("id"), (str, int)) else f"row={i}"
         _record_doc(f, record, rid, out, "parquet", max_doc_bytes)
+
+
+# ----------------------------------------------------------------------------- stage runner
+
+
+def ingest_shard(inputs: dict[str, Any], out_dir: str, max_doc_bytes: int) -> dict[str, Any]:
+    """Decode the shard's files: docs.parquet (raw text + page metadata) and rejects.parquet."""
+    from collections import Counter
+    from pathlib import Path
+
+    from tasks import schema
+    from tasks.common import rows_to_table, write_table
+
+    result = ingest_files(inputs["files"], max_doc_bytes=max_doc_bytes)
+    out = Path(out_dir)
+    write_table(rows_to_table(result.docs, schema.INGEST_DOCS), out / "docs.parquet", ["doc_id"])
+    write_table(rows_to_table(result.rejects, schema.REJECTS), out / "rejects.parquet", schema.SORT_KEYS["rejects"])
+    groups = Counter(doc["group"] for doc in result.docs)
+    return {
+        "docs": len(result.docs),
+        "rejects": len(result.rejects),
+        "groups": dict(sorted(groups.items())),
+        "bytes": sum(len(d["raw_text"].encode("utf-8")) for d in result.docs),
+        # a page that changed or vanished while read is right next run, so this result must not be reused
+        "cacheable": getattr(result, "cacheable", True),
+    }

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import opencc
@@ -249,10 +250,8 @@ def _toolbar_runs(lines: _Lines) -> None:
         if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
             run.append(i)
             continue
-        if (
-            any(lines.keys[j] in R.TOOLBAR_STRONG for j in run)
-            or (len(run) >= 3
-            and any(lines.rule[j] is not None for j in run))
+        if any(lines.keys[j] in R.TOOLBAR_STRONG for j in run) or (
+            len(run) >= 3 and any(lines.rule[j] is not None for j in run)
         ):
             for j in run:
                 lines.remove(j, "chrome.toolbar")
@@ -731,8 +730,7 @@ def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
     out: list[str] = []
     for line in lines:
         if out and (
-            (out[-1].endswith(_OPEN_END)
-            and len(out[-1]) > 1)
+            (out[-1].endswith(_OPEN_END) and len(out[-1]) > 1)
             or _TERM_LINE.match(out[-1])
             or _CONTINUATION_START.match(line)
         ):
@@ -769,8 +767,7 @@ def _count_placeholders(text: str) -> int:
         if (
             "a" <= before.lower() <= "z"
             or before == "+"
-            or (m.group(0) == "〇〇"
-            and before in "一二三四五六七八九十〇零")
+            or (m.group(0) == "〇〇" and before in "一二三四五六七八九十〇零")
         ):
             continue  # Max年 is a word, 二〇〇〇年 a year
         n += 1
@@ -900,3 +897,198 @@ def learn_boilerplate(
             continue
         learned.setdefault(group, set()).add(key)
     return {g: frozenset(keys) for g, keys in sorted(learned.items())}
+
+
+# ----------------------------------------------------------------------------- stage runners
+
+LINE_PARTS = 256  # line keys are hashed into this many parts; learning reads a range of parts at a time
+BOILERPLATE_ROWS_PER_PASS = 4_000_000  # ~200 MB of Arrow rows per pass: the learning step's memory bound
+
+
+def line_counts_shard(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
+    """Per shard: in how many documents of each site/folder each short line occurs."""
+    from pathlib import Path
+
+    import xxhash
+
+    from tasks import schema
+    from tasks.common import read_table, rows_to_table, write_table
+
+    docs = read_table(Path(inputs["ingest"]) / "docs.parquet", columns=["group", "raw_text"])
+    counts: Counter[tuple[str, str]] = Counter()
+    groups: Counter[str] = Counter()
+    for batch in docs.to_batches(max_chunksize=256):
+        for group, raw in zip(batch.column("group").to_pylist(), batch.column("raw_text").to_pylist(), strict=True):
+            groups[group] += 1
+            counts.update((group, key) for key in line_keys(raw))
+    rows = [
+        {"part": xxhash.xxh64_intdigest(f"{g}\n{k}".encode()) % LINE_PARTS, "group": g, "line_key": k, "n_docs": n}
+        for (g, k), n in counts.items()
+    ]
+    out = Path(out_dir)
+    write_table(rows_to_table(rows, schema.LINE_COUNTS), out / "lines.parquet", ["part", "group", "line_key"])
+    group_rows = [{"group": g, "n_docs": n} for g, n in groups.items()]
+    write_table(rows_to_table(group_rows, schema.GROUP_COUNTS), out / "groups.parquet", ["group"])
+    return {"docs": sum(groups.values()), "lines": len(rows)}
+
+
+def learn_boilerplate_shards(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
+    """Global step, out of core: sum line counts over shards one range of hash parts at a time."""
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    from tasks import schema
+    from tasks.common import rows_to_table, write_table
+
+    line_files = [str(Path(d) / "lines.parquet") for d in inputs["lines"]]
+    group_docs: Counter[str] = Counter()
+    for d in inputs["lines"]:
+        t = pq.read_table(Path(d) / "groups.parquet")
+        group_docs.update(dict(zip(t.column("group").to_pylist(), t.column("n_docs").to_pylist(), strict=True)))
+    total = sum(pq.ParquetFile(f).metadata.num_rows for f in line_files)
+    passes = max(1, -(-total // BOILERPLATE_ROWS_PER_PASS))
+    step = -(-LINE_PARTS // passes)
+    dataset = ds.dataset(line_files, schema=schema.LINE_COUNTS, format="parquet") if line_files else None
+    rows: list[dict[str, Any]] = []
+    for lo in range(0, LINE_PARTS, step):
+        if dataset is None:
+            break
+        part = pc.field("part")
+        table = dataset.to_table(filter=(part >= lo) & (part < lo + step), columns=["group", "line_key", "n_docs"])
+        if not table.num_rows:
+            continue
+        summed = table.group_by(["group", "line_key"]).aggregate([("n_docs", "sum")])
+        n = summed.column("n_docs_sum")
+        floor = pa.array([MIN_LINE_DOCS] * len(n), pa.int64())
+        candidates = summed.filter(pc.greater_equal(n, floor))
+        learned = learn_boilerplate(
+            {
+                (g, k): c
+                for g, k, c in zip(
+                    candidates.column("group").to_pylist(),
+                    candidates.column("line_key").to_pylist(),
+                    candidates.column("n_docs_sum").to_pylist(),
+                    strict=True,
+                )
+            },
+            group_docs,
+        )
+        lookup = {
+            (g, k): c
+            for g, k, c in zip(
+                candidates.column("group").to_pylist(),
+                candidates.column("line_key").to_pylist(),
+                candidates.column("n_docs_sum").to_pylist(),
+                strict=True,
+            )
+        }
+        rows += [
+            {"group": g, "line_key": k, "n_docs": lookup.get((g, k), 0)} for g, keys in learned.items() for k in keys
+        ]
+    write_table(rows_to_table(rows, schema.BOILERPLATE), Path(out_dir) / "boilerplate.parquet", ["group", "line_key"])
+    return {"lines": len(rows), "groups": len({r["group"] for r in rows}), "passes": passes}
+
+
+def normalize_shard(
+    inputs: dict[str, Any], out_dir: str, min_chars: int, doc_seconds: float | None = None
+) -> dict[str, Any]:
+    """Normalize every page of the shard; a page that fails or overruns its time budget is a reject."""
+    from pathlib import Path
+
+    from tasks import schema
+    from tasks.common import TimeBudgetExceeded, processing_reject, read_table, rows_to_table, time_budget, write_table
+
+    docs = read_table(Path(inputs["ingest"]) / "docs.parquet").to_pylist()
+    boilerplate = _load_boilerplate(inputs.get("boilerplate"), {d["group"] for d in docs})
+    kept, removed, rejects = [], [], []
+    cacheable = True
+    for doc in docs:
+        try:
+            with time_budget(doc_seconds):
+                norm = normalize_text(doc["raw_text"], boilerplate.get(doc["group"], frozenset()))
+        except TimeBudgetExceeded as exc:
+            cacheable = False  # a slow machine's verdict; the next run tries again
+            rejects.append(processing_reject(doc, "normalize", exc, reason="timeout"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one page's bug becomes its reject
+            rejects.append(processing_reject(doc, "normalize", exc))
+            continue
+        removed.extend(
+            {"doc_id": doc["doc_id"], "line_no": n, "text": line, "rule": rule} for n, line, rule in norm.removed_lines
+        )
+        speech = sum(1 for ch in norm.text if ch.isalnum())  # punctuation cannot pad a stub
+        if speech < min_chars:
+            rejects.append(
+                {
+                    "source_path": doc["source_path"],
+                    "content_sha256": doc["content_sha256"],
+                    "reason": "too_short",
+                    "detail": f"only {speech} characters of speech left after removing page chrome "
+                    f"(minimum {min_chars}); a stub, index or login page? lower --min-chars to keep such pages",
+                    **{k: doc.get(k) for k in ("record", "input_root") if k in doc},
+                }
+            )
+            continue
+        kept.append(
+            {
+                **doc,
+                "text": norm.text,
+                "n_chars": len(norm.text),
+                "script": norm.script,
+                "traditional_ratio": norm.traditional_ratio,
+                "norm_flags": sorted(norm.flags.items()),
+                "rule_counts": sorted(norm.rule_counts.items()),
+            }
+        )
+    out = Path(out_dir)
+    write_table(rows_to_table(kept, schema.NORMALIZED_DOCS), out / "docs.parquet", ["doc_id"])
+    write_table(rows_to_table(removed, schema.REMOVED_LINES), out / "removed_lines.parquet", ["doc_id", "line_no"])
+    write_table(rows_to_table(rejects, schema.REJECTS), out / "rejects.parquet", schema.SORT_KEYS["rejects"])
+    flags = Counter(flag for d in kept for flag, _ in d["norm_flags"])
+    return {
+        "docs": len(kept),
+        "rejects": len(rejects),
+        "removed_lines": len(removed),
+        "bytes": sum(len(d["raw_text"].encode("utf-8")) for d in kept),
+        "flags": dict(sorted(flags.items())),
+        "cacheable": cacheable,
+    }
+
+
+def _load_boilerplate(folder: str | None, groups: set[str]) -> dict[str, frozenset[str]]:
+    """Only the shard's own sites/folders: a filter pushed into the Parquet read."""
+    if not folder or not groups:
+        return {}
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(
+        Path(folder) / "boilerplate.parquet", filters=pc.field("group").isin(pa.array(sorted(groups), pa.string()))
+    )
+    out: dict[str, set[str]] = {}
+    for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
+        out.setdefault(g, set()).add(k)
+    return {g: frozenset(keys) for g, keys in out.items()}
+
+
+def boilerplate_digests(folder: str) -> dict[str, str]:
+    """Per site/folder digest of the learned boilerplate: a shard's normalize key changes only when
+    the boilerplate of its own groups does."""
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from tasks.common import stable_hash
+
+    table = pq.read_table(Path(folder) / "boilerplate.parquet", columns=["group", "line_key"])
+    keys: dict[str, list[str]] = {}
+    for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
+        keys.setdefault(g, []).append(k)
+    return {g: stable_hash(sorted(v))[:16] for g, v in keys.items()}

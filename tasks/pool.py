@@ -77,7 +77,6 @@ def _warm_up() -> None:
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter would break the progress bar
-    import tasks.batch
     import tasks.dedupe
     import tasks.extract
     import tasks.normalize  # noqa: F401

@@ -178,7 +178,9 @@ def _as_int(v: Any) -> int | None:
     """An integer count from JSON, or None for anything else (bools, fractions, absurd sizes)."""
     if isinstance(v, bool):
         return None
-    if (isinstance(v, float) and math.isfinite(v) and v.is_integer()) or (isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", v)):
+    if (isinstance(v, float) and math.isfinite(v) and v.is_integer()) or (
+        isinstance(v, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", v)
+    ):
         v = int(v)
     if isinstance(v, int) and abs(v) <= MAX_COUNT:
         return v

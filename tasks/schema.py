@@ -180,6 +180,81 @@ KEYWORDS = pa.schema(
     ]
 )
 
+# ----------------------------------------------------------------------------- artifacts between stages
+# Not published: what one stage hands the next under OUT/.state/artifacts/<stage>/<key>/.
+
+INGEST_DOCS = pa.schema(
+    [
+        ("doc_id", STR),
+        ("source_path", STR),
+        ("content_sha256", STR),
+        ("format", STR),
+        ("encoding", STR),
+        ("url", STR),
+        ("fetched_at", STR),
+        ("page_title", STR),
+        ("raw_text", STR),
+        ("group", STR),
+    ]
+)
+LINE_COUNTS = pa.schema([("part", pa.uint16()), ("group", STR), ("line_key", STR), ("n_docs", pa.int64())])
+GROUP_COUNTS = pa.schema([("group", STR), ("n_docs", pa.int64())])
+BOILERPLATE = pa.schema([("group", STR), ("line_key", STR), ("n_docs", pa.int64())])
+NORMALIZED_DOCS = pa.schema(
+    [
+        *INGEST_DOCS,
+        ("text", STR),
+        ("n_chars", pa.int32()),
+        ("script", STR),
+        ("traditional_ratio", pa.float32()),
+        ("norm_flags", COUNTS),
+        ("rule_counts", COUNTS),
+    ]
+)
+EXTRACTED = pa.schema(
+    [
+        ("doc_id", STR),
+        ("title", STR),
+        ("page_title", STR),
+        ("doc_type", STR),
+        ("speaker_name", STR),
+        ("speaker_title", STR),
+        ("admin_level", STR),
+        ("region", STR),
+        ("region_code", STR),
+        ("region_mentions", pa.list_(STR)),
+        ("meeting", STR),
+        ("delivered_on", pa.date32()),
+        ("published_on", pa.date32()),
+        ("year", pa.int16()),
+        ("source_site", STR),
+        ("extract_flags", COUNTS),
+    ]
+)
+NUM_PERM = 128  # MinHash permutations (tasks.dedupe explains the choice)
+SIGNATURES = pa.schema(
+    [
+        pa.field("doc_id", STR, nullable=False),
+        pa.field("fp_hash", pa.uint64(), nullable=False),
+        pa.field("fp_chars", pa.int32(), nullable=False),
+        pa.field("n_chars", pa.int32(), nullable=False),
+        pa.field("truncated", pa.bool_(), nullable=False),
+        pa.field("n_flags", pa.int16(), nullable=False),
+        pa.field("minhash", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
+        pa.field("bands", pa.list_(pa.uint64()), nullable=False),
+        pa.field("sample", pa.list_(pa.uint64()), nullable=False),
+        pa.field("anchors", pa.list_(pa.uint64()), nullable=False),
+    ]
+)
+ASSIGNMENTS = pa.schema(
+    [
+        DOCUMENTS.field(c)
+        for c in ("doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
+    ]
+)
+
+# ----------------------------------------------------------------------------- published tables
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "rejects": REJECTS,
@@ -204,6 +279,11 @@ SORT_KEYS: dict[str, list[str]] = {
     "mentions": ["doc_id", "start", "kind"],
     "keywords": ["doc_id", "rank"],
 }
+
+
+# Tables whose rows come from one shard's documents (one part per shard) vs. corpus-wide tables.
+EXTRACT_TABLES = ("sections", "figures", "slogans", "mentions", "keywords")
+SHARD_TABLES = ("documents", "removed_lines", *EXTRACT_TABLES)
 
 
 def columns_markdown() -> str:

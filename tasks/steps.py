@@ -1,79 +1,37 @@
-"""Prefect tasks: thin wrappers that give the stage code caching, retries and good names.
+"""Prefect tasks derived from the stage declarations in tasks.stages.
 
-Cache keys are computed by the flow from what a step really reads — the sha256 of the input
-bytes, the keys of upstream artifacts — plus the code version of the stage (a hash of its
-source files and the libraries that shape its output) plus the parameters that change it.
-Prefect's INPUTS policy would hash a path, not the file, and TASK_SOURCE misses edits in the
-helpers a task calls; an explicit key has neither blind spot.
+One generic step runs any declared stage: it clears the artifact folder, hands the work to the
+worker pool (tasks.pool) and marks the artifact complete. Its cache key is the job's key, built
+by `tasks.stages.step_key` from what the step really reads — the sha256 of the input bytes, the
+keys of upstream artifacts — plus the stage's code version and parameters. Prefect's INPUTS
+policy would hash a path, not the file, and TASK_SOURCE misses edits in the helpers a task calls;
+an explicit key has neither blind spot.
 
-Each step writes its artifact to `OUT/.state/artifacts/<stage>/<key>/` and returns a small
-stats dict, which Prefect persists under `OUT/.state/prefect-results/<key>`. A cache hit
-therefore costs one small file read; documents never travel through Prefect.
+Each step writes its artifact to `OUT/.state/artifacts/<stage>/<key>/` and returns a small stats
+dict, which Prefect persists under `OUT/.state/prefect-results/<key>`. A cache hit therefore
+costs one small file read; documents never travel through Prefect.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
+import importlib
 import json
 import shutil
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
 
-from tasks import batch, pool
+from tasks import pool
 from tasks.ingest import InputFile, fingerprint
+from tasks.stages import STAGES, code_version, step_key
 
-TASKS_DIR = Path(__file__).resolve().parent
 DONE_FILE = "_done.json"
-
-# The source files (relative to tasks/) and libraries each stage's output depends on.
-STAGE_CODE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "ingest": (
-        ("ingest.py", "common.py", "batch.py", "normalize*.py", "data/normalize"),
-        ("trafilatura", "charset-normalizer"),
-    ),
-    "boilerplate": (("normalize*.py", "data/normalize", "batch.py"), ()),
-    "normalize": (("normalize*.py", "data/normalize", "batch.py", "common.py"), ("opencc", "pypinyin")),
-    "extract": (("extract*.py", "data/extract", "batch.py", "common.py"), ("jieba", "cn2an")),
-    "signatures": (("dedupe*.py", "batch.py"), ("rensa", "numpy")),
-    "dedupe": (("dedupe*.py",), ("rensa", "numpy")),
-    "doc_freq": (("batch.py",), ()),
-    "keywords": (("extract*.py", "data/extract", "batch.py"), ()),
-    "export": (("batch.py", "schema.py", "common.py"), ("pyarrow",)),
-}
-
-
-@cache
-def code_version(stage: str) -> str:
-    """Hash of the stage's source files and library versions: any edit invalidates its cache."""
-    patterns, libraries = STAGE_CODE[stage]
-    h = hashlib.sha256(stage.encode())
-    for pattern in patterns:
-        target = TASKS_DIR / pattern
-        paths = sorted(target.rglob("*")) if target.is_dir() else sorted(TASKS_DIR.glob(pattern))
-        for path in paths:
-            if path.is_file() and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(TASKS_DIR)).encode())
-                h.update(path.read_bytes())
-    for lib in libraries:
-        try:
-            h.update(f"{lib}=={metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{lib}==absent".encode())
-    return h.hexdigest()[:16]
-
-
-def step_key(stage: str, *parts: Any) -> str:
-    payload = json.dumps([stage, code_version(stage), parts], sort_keys=True, default=str)
-    return f"{stage}-{hashlib.sha256(payload.encode()).hexdigest()[:24]}"
 
 
 @dataclass(frozen=True)
@@ -98,10 +56,10 @@ def job(stage: str, state_dir: str, label: str, *key_parts: Any) -> Job:
 
 
 def _cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """The job's key — unless its artifact has gone missing, then forget the cached result.
+    """The job's key — unless its artifact is not complete, then forget the cached result.
 
-    An operator who deletes artifacts to save space must get a recompute, not a cache hit
-    that points at nothing.
+    An operator who deletes artifacts to save space gets a recompute, not a cache hit that points
+    at nothing; a step whose result must not be reused (a page changed while read) left no marker.
     """
     j: Job = parameters["job"]
     if not (Path(j.dir) / DONE_FILE).exists():
@@ -126,7 +84,7 @@ def is_transient(exc: BaseException | None) -> bool:
     """I/O hiccups and timeouts may pass on retry; anything else is a bug or a data error."""
     from concurrent.futures.process import BrokenProcessPool
 
-    if isinstance(exc, (TRANSIENT, BrokenProcessPool)):
+    if isinstance(exc, (*TRANSIENT, BrokenProcessPool)):
         return True
     return isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS
 
@@ -135,22 +93,42 @@ def _retry_transient(task: Any, task_run: Any, state: Any) -> bool:
     return is_transient(state.data if isinstance(state.data, BaseException) else None)
 
 
-STEP_OPTIONS: dict[str, Any] = dict(
+RETRIES: dict[str, Any] = dict(
     retries=3,
     retry_delay_seconds=exponential_backoff(backoff_factor=2),  # 2 s, 4 s, 8 s
     retry_jitter_factor=0.5,
     retry_condition_fn=_retry_transient,
-    cache_policy=CacheKeyFnPolicy(cache_key_fn=_cache_key),
-    persist_result=True,
 )
 
 
-def _finish(j: Job, stats: dict[str, Any]) -> dict[str, Any]:
-    """Mark the artifact complete; only then may a later run trust it."""
-    stats = {"key": j.key, "dir": j.dir, "computed_by": _flow_run_id(), **stats}
-    Path(j.dir).mkdir(parents=True, exist_ok=True)
-    (Path(j.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
+def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Call a stage's runner by reference (in a worker process; it imports the stage module)."""
+    module, function = runner.split(":", 1)
+    return getattr(importlib.import_module(module), function)(inputs, out_dir, **params)
+
+
+@task(name="step", cache_policy=CacheKeyFnPolicy(cache_key_fn=_cache_key), persist_result=True, **RETRIES)
+def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Run one declared stage on one shard (or the whole corpus, for a global stage)."""
+    shutil.rmtree(job.dir, ignore_errors=True)  # a retry must not see a half-written attempt
+    Path(job.dir).mkdir(parents=True, exist_ok=True)
+    stats = pool.run(run_stage, STAGES[job.stage].runner, inputs, job.dir, params)
+    stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
+    if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
+        (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
     return stats
+
+
+def task_for(stage: str, result_storage: Path, refresh: bool) -> Task:
+    """The Prefect task of a declared stage: named and tagged after it, results under OUT/.state."""
+    s = STAGES[stage]
+    return step.with_options(
+        name=s.name,
+        task_run_name=f"{s.name} {{job.label}}",
+        tags=[s.tag or s.name],
+        result_storage=result_storage,
+        refresh_cache=refresh or None,
+    )
 
 
 def _flow_run_id() -> str | None:
@@ -159,10 +137,14 @@ def _flow_run_id() -> str | None:
     return str(flow_run.id) if flow_run.id else None
 
 
-def _fresh(j: Job) -> None:
-    """Start from an empty artifact folder: a retry must not see a half-written attempt."""
-    shutil.rmtree(j.dir, ignore_errors=True)
-    Path(j.dir).mkdir(parents=True, exist_ok=True)
+@task(name="fingerprint", task_run_name="fingerprint {label}", tags=["ingest"], **RETRIES)
+def fingerprint_files(files: list[InputFile], label: str) -> list[tuple[str | None, int, str | None]]:
+    """sha256 of every file's bytes: the content that all cache keys start from. Never cached."""
+    return pool.run(_fingerprint_many, [f.path for f in files])
+
+
+def _fingerprint_many(paths: list[str]) -> list[tuple[str | None, int, str | None]]:
+    return [fingerprint(p) for p in paths]
 
 
 def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
@@ -172,7 +154,7 @@ def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
     removed = {"artifacts": 0, "results": 0}
     artifacts = state / "artifacts"
     for stage_dir in sorted(artifacts.iterdir()) if artifacts.exists() else []:
-        if stage_dir.name not in STAGE_CODE:
+        if stage_dir.name not in STAGES:
             continue
         for artifact in stage_dir.iterdir():
             if artifact.name not in keep:
@@ -186,107 +168,4 @@ def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
     return removed
 
 
-# ----------------------------------------------------------------------------- steps
-
-
-@task(
-    name="fingerprint",
-    task_run_name="fingerprint {label}",
-    tags=["ingest"],
-    retries=3,
-    retry_delay_seconds=exponential_backoff(backoff_factor=2),
-    retry_jitter_factor=0.5,
-    retry_condition_fn=_retry_transient,
-)
-def fingerprint_files(files: list[InputFile], label: str) -> list[tuple[str | None, int, str | None]]:
-    """sha256 of every file's bytes: the content that all cache keys start from. Never cached."""
-    return pool.run(_fingerprint_many, [f.path for f in files])
-
-
-def _fingerprint_many(paths: list[str]) -> list[tuple[str | None, int, str | None]]:
-    return [fingerprint(p) for p in paths]
-
-
-@task(name="ingest", task_run_name="ingest {job.label}", tags=["ingest"], **STEP_OPTIONS)
-def ingest(job: Job, files: list[tuple[InputFile, str | None]], max_doc_bytes: int) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.ingest_shard, files, job.dir, max_doc_bytes))
-
-
-@task(name="learn-boilerplate", task_run_name="learn boilerplate ({job.label})", tags=["normalize"], **STEP_OPTIONS)
-def learn_boilerplate(job: Job, line_files: list[str]) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.learn_boilerplate, line_files, job.path("boilerplate.parquet")))
-
-
-@task(name="normalize", task_run_name="normalize {job.label}", tags=["normalize"], **STEP_OPTIONS)
-def normalize(job: Job, ingest_dir: str, boilerplate_file: str | None, min_chars: int) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.normalize_shard, ingest_dir, boilerplate_file, job.dir, min_chars))
-
-
-@task(name="extract", task_run_name="extract {job.label}", tags=["extract"], **STEP_OPTIONS)
-def extract(job: Job, normalize_dir: str) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.extract_shard, normalize_dir, job.dir))
-
-
-@task(name="signatures", task_run_name="signatures {job.label}", tags=["dedupe"], **STEP_OPTIONS)
-def signatures(job: Job, normalize_dir: str) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.signature_shard, normalize_dir, job.dir))
-
-
-@task(name="cluster-duplicates", task_run_name="cluster duplicates ({job.label})", tags=["dedupe"], **STEP_OPTIONS)
-def cluster_duplicates(job: Job, signature_files: list[str], prev_state_dir: str | None) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(_cluster, signature_files, prev_state_dir, job.dir))
-
-
-def _cluster(signature_files: list[str], prev_state_dir: str | None, out_dir: str) -> dict[str, Any]:
-    from collections import Counter
-
-    from tasks.common import write_table
-    from tasks.dedupe import cluster_documents
-
-    assignments, duplicates = cluster_documents(signature_files, prev_state_dir, str(Path(out_dir) / "state"))
-    write_table(assignments, Path(out_dir) / "assignments.parquet", ["doc_id"])
-    from tasks import schema
-
-    write_table(
-        duplicates.cast(schema.DUPLICATES), Path(out_dir) / "duplicates.parquet", schema.SORT_KEYS["duplicates"]
-    )
-    sizes = Counter(Counter(assignments.column("cluster_id").to_pylist()).values())
-    reasons = Counter(r for r in assignments.column("dup_reason").to_pylist() if r)
-    return {
-        "docs": assignments.num_rows,
-        "clusters": sum(sizes.values()),
-        "duplicates": sum(reasons.values()),
-        "duplicate_reasons": dict(sorted(reasons.items())),
-        "cluster_sizes": {str(k): v for k, v in sorted(sizes.items())},
-    }
-
-
-@task(name="document-frequencies", task_run_name="document frequencies ({job.label})", tags=["extract"], **STEP_OPTIONS)
-def document_frequencies(job: Job, term_files: list[str]) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.document_frequencies, term_files, job.path("doc_freq.parquet")))
-
-
-@task(name="keywords", task_run_name="keywords {job.label}", tags=["extract"], **STEP_OPTIONS)
-def keywords(job: Job, extract_dir: str, df_file: str, n_docs: int, top_k: int) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(job, pool.run(batch.keywords_shard, extract_dir, df_file, n_docs, job.dir, top_k))
-
-
-@task(name="export", task_run_name="export {job.label}", tags=["export"], **STEP_OPTIONS)
-def export(
-    job: Job, normalize_dir: str, extract_dir: str, keywords_dir: str, assignments_file: str, pipeline_version: str
-) -> dict[str, Any]:
-    _fresh(job)
-    return _finish(
-        job,
-        pool.run(
-            batch.export_shard, normalize_dir, extract_dir, keywords_dir, assignments_file, pipeline_version, job.dir
-        ),
-    )
+__all__ = ["Job", "code_version", "fingerprint_files", "is_transient", "job", "prune_state", "step", "task_for"]

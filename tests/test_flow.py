@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from flows.pipeline import build_corpus
-from tasks import batch, schema, steps
+from tasks import dedupe, export, extract, ingest, normalize, schema, stages, steps
 from tasks.export import output_lock
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -37,21 +37,20 @@ def _digests(out: Path) -> dict[str, str]:
 def calls(monkeypatch):
     """Count how often each shard runner really executes (cache hits do not call it)."""
     counts: Counter[str] = Counter()
-    for name in (
-        "ingest_shard",
-        "normalize_shard",
-        "extract_shard",
-        "signature_shard",
-        "keywords_shard",
-        "export_shard",
+    for module, name in (
+        (ingest, "ingest_shard"),
+        (normalize, "normalize_shard"),
+        (extract, "extract_shard"),
+        (dedupe, "signature_shard"),
+        (export, "export_shard"),
     ):
-        original = getattr(batch, name)
+        original = getattr(module, name)
 
-        def counting(*args, _name=name, _original=original):
+        def counting(*args, _name=name, _original=original, **kw):
             counts[_name] += 1
-            return _original(*args)
+            return _original(*args, **kw)
 
-        monkeypatch.setattr(batch, name, counting)
+        monkeypatch.setattr(module, name, counting)
     return counts
 
 
@@ -138,12 +137,12 @@ def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_
     out = tmp_path / "out"
     first = _run(samples, out)
     calls.clear()
-    real = steps.code_version  # the versions this process already computed
+    real = stages.code_version  # the versions this process already computed
 
     def bumped(stage: str) -> str:
         return real(stage) + ("-edited" if stage == "extract" else "")
 
-    monkeypatch.setattr(steps, "code_version", bumped)
+    monkeypatch.setattr(stages, "code_version", bumped)
     _run(samples, out)
     assert calls["ingest_shard"] == 0 and calls["normalize_shard"] == 0 and calls["signature_shard"] == 0
     assert calls["extract_shard"] == first["shards"] and calls["export_shard"] == first["shards"]
@@ -151,16 +150,16 @@ def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_
 
 def test_transient_io_error_is_retried(samples, tmp_path, monkeypatch):
     attempts = Counter()
-    original = batch.ingest_shard
+    original = ingest.ingest_shard
 
-    def flaky(*args):
+    def flaky(*args, **kw):
         attempts["n"] += 1
         if attempts["n"] == 1:
             raise OSError(errno.EIO, "Input/output error (injected)")
-        return original(*args)
+        return original(*args, **kw)
 
-    monkeypatch.setattr(batch, "ingest_shard", flaky)
-    monkeypatch.setattr(steps, "ingest", steps.ingest.with_options(retry_delay_seconds=0))
+    monkeypatch.setattr(ingest, "ingest_shard", flaky)
+    monkeypatch.setattr(steps, "step", steps.step.with_options(retry_delay_seconds=0))
     summary = _run(samples, tmp_path / "out")
     assert attempts["n"] == summary["shards"] + 1  # one shard needed a second attempt
     assert summary["counts"]["accepted"] > 0
@@ -172,11 +171,11 @@ def test_data_bug_is_not_retried_and_previous_output_stays(samples, tmp_path, mo
     before = _digests(out)
     attempts = Counter()
 
-    def broken(*args):
+    def broken(*args, **kw):
         attempts["n"] += 1
         raise ValueError("deterministic bug (injected)")
 
-    monkeypatch.setattr(batch, "export_shard", broken)
+    monkeypatch.setattr(export, "export_shard", broken)
     (samples / "seeds" / "new.txt").write_text(
         (samples / "seeds" / "000_fc7753713425c55d.txt").read_text() + "新增", encoding="utf-8"
     )

@@ -1,0 +1,267 @@
+"""Every stage declared once: its name, what it reads and writes, its runner, what versions it.
+
+From a declaration come the Prefect task (`tasks.steps.task_for`), the cache key (`step_key`:
+the stage's code version + the keys or bytes of what it reads + the parameters that change its
+output) and the flow's wiring (`flows/pipeline.py` submits stages by name). Adding a stage means
+writing its module(s) and one `Stage(...)` entry in `STAGES`; see CONTRIBUTING.md.
+
+The code version is computed from what the stage really executes: the import closure of its
+runner's module inside the `tasks` package, each module hashed as its syntax tree without
+docstrings (comments never reach the tree), plus the data files and library versions that
+shape the output and the schemas it writes. Editing a comment re-executes nothing; changing a
+helper re-executes exactly the stages whose closure contains it, and what reads their output.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata, util
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from tasks import schema
+
+TASKS_DIR = Path(__file__).resolve().parent
+PACKAGE = "tasks"
+
+# Plumbing every stage passes through but whose edits never change an artifact's bytes: the
+# declarations themselves, Prefect wrappers, the worker pool, process hygiene and the schema
+# module (the schemas a stage writes are hashed directly, so a doc edit of one table does not
+# re-run every stage).
+NOT_CODE = frozenset({"tasks.stages", "tasks.steps", "tasks.pool", "tasks.procs", "tasks.schema", "tasks.publish"})
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the DAG. `runner` is "module:function"; it is called in a worker process as
+    `runner(inputs, out_dir, **params)` and returns a small JSON-able stats dict."""
+
+    name: str
+    scope: Literal["shard", "global"]
+    runner: str
+    reads: tuple[str, ...]
+    writes: dict[str, pa.Schema] = field(default_factory=dict)
+    params: tuple[str, ...] = ()
+    runtime: tuple[str, ...] = ()  # settings passed to the runner that bound a run but never change an artifact
+    libraries: tuple[str, ...] = ()
+    data: tuple[str, ...] = ()
+    tag: str = ""
+
+    @property
+    def module(self) -> str:
+        return self.runner.split(":", 1)[0]
+
+    @property
+    def function(self) -> str:
+        return self.runner.split(":", 1)[1]
+
+
+STAGES: dict[str, Stage] = {
+    s.name: s
+    for s in (
+        Stage(
+            "ingest",
+            "shard",
+            "tasks.ingest:ingest_shard",
+            reads=("files",),
+            writes={"docs.parquet": schema.INGEST_DOCS, "rejects.parquet": schema.REJECTS},
+            params=("max_doc_bytes",),
+            libraries=("trafilatura", "charset-normalizer", "lxml"),
+            tag="ingest",
+        ),
+        Stage(
+            "lines",
+            "shard",
+            "tasks.normalize:line_counts_shard",
+            reads=("ingest",),
+            writes={"lines.parquet": schema.LINE_COUNTS, "groups.parquet": schema.GROUP_COUNTS},
+            libraries=("opencc",),
+            tag="normalize",
+        ),
+        Stage(
+            "boilerplate",
+            "global",
+            "tasks.normalize:learn_boilerplate_shards",
+            reads=("lines",),
+            writes={"boilerplate.parquet": schema.BOILERPLATE},
+            libraries=("opencc",),
+            tag="normalize",
+        ),
+        Stage(
+            "normalize",
+            "shard",
+            "tasks.normalize:normalize_shard",
+            reads=("ingest", "boilerplate"),
+            writes={
+                "docs.parquet": schema.NORMALIZED_DOCS,
+                "removed_lines.parquet": schema.REMOVED_LINES,
+                "rejects.parquet": schema.REJECTS,
+            },
+            params=("min_chars",),
+            runtime=("doc_seconds",),
+            libraries=("opencc", "pypinyin"),
+            tag="normalize",
+        ),
+        Stage(
+            "extract",
+            "shard",
+            "tasks.extract:extract_shard",
+            reads=("normalize",),
+            writes={
+                "fields.parquet": schema.EXTRACTED,
+                **{f"{t}.parquet": schema.TABLES[t] for t in schema.EXTRACT_TABLES},
+            },
+            params=("top_k",),
+            runtime=("doc_seconds",),
+            libraries=("jieba", "cn2an", "jionlp"),
+            data=("data/extract",),
+            tag="extract",
+        ),
+        Stage(
+            "signatures",
+            "shard",
+            "tasks.dedupe:signature_shard",
+            reads=("normalize",),
+            writes={"signatures.parquet": schema.SIGNATURES},
+            libraries=("numpy",),
+            tag="dedupe",
+        ),
+        Stage(
+            "dedupe",
+            "global",
+            "tasks.dedupe:cluster_shards",
+            reads=("signatures",),
+            writes={"duplicates.parquet": schema.DUPLICATES, "assignments": schema.ASSIGNMENTS},
+            libraries=("numpy", "pyarrow"),
+            tag="dedupe",
+        ),
+        Stage(
+            "export",
+            "shard",
+            "tasks.export:export_shard",
+            reads=("normalize", "extract", "dedupe"),
+            writes={f"{t}.parquet": schema.TABLES[t] for t in schema.SHARD_TABLES},
+            params=("pipeline_version",),
+            libraries=("pyarrow",),
+            tag="export",
+        ),
+    )
+}
+
+
+# ----------------------------------------------------------------------------- code versions
+
+
+def _module_path(module: str) -> Path | None:
+    spec = util.find_spec(module)
+    return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return _module_path(name) is not None
+    except ImportError:  # `tasks.common.sha256_hex`: a name, not a module
+        return False
+
+
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                if isinstance(body[0].value.value, str):
+                    node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+@cache
+def _parsed(module: str) -> tuple[str, frozenset[str]]:
+    """(hash of the module's code without docstrings/comments, the tasks.* modules it imports)."""
+    path = _module_path(module)
+    if path is None:
+        raise ModuleNotFoundError(f"stage code module {module!r} not found")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    imports: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imports.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            imports.add(node.module)
+            # `from tasks import normalize_rules` imports a module, not a name
+            imports.update(f"{node.module}.{a.name}" for a in node.names)
+    local = {m for m in imports if m.startswith(PACKAGE + ".") and _is_module(m)}
+    digest = hashlib.sha256(ast.dump(_strip_docstrings(tree), include_attributes=False).encode()).hexdigest()
+    return digest, frozenset(local - {PACKAGE})
+
+
+def code_closure(module: str) -> list[str]:
+    """The tasks.* modules a stage's runner module executes, itself included (sorted)."""
+    seen: set[str] = set()
+    todo = [module]
+    while todo:
+        m = todo.pop()
+        if m in seen or m in NOT_CODE:
+            continue
+        seen.add(m)
+        todo.extend(_parsed(m)[1])
+    return sorted(seen)
+
+
+def _data_digest(folder: str) -> str:
+    h = hashlib.sha256()
+    root = TASKS_DIR / folder
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(TASKS_DIR)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+@cache
+def code_version(stage: str) -> str:
+    """Hash of what the stage executes and what shapes its output (see the module docstring)."""
+    s = STAGES[stage]
+    parts: dict[str, Any] = {
+        "stage": s.name,
+        "code": {m: _parsed(m)[0] for m in code_closure(s.module)},
+        "function": s.function,
+        "data": {d: _data_digest(d) for d in s.data},
+        "libraries": {lib: _library_version(lib) for lib in s.libraries},
+        "writes": {name: sch.serialize().to_pybytes().hex() for name, sch in sorted(s.writes.items())},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def step_key(stage: str, *parts: Any) -> str:
+    """Cache key of one step: stage, its code version, and what it reads and is told."""
+    payload = json.dumps([stage, code_version(stage), parts], sort_keys=True, default=str)
+    return f"{stage}-{hashlib.sha256(payload.encode()).hexdigest()[:24]}"
+
+
+def upstream(stage: str) -> set[str]:
+    """Every stage whose output flows into `stage` (transitively)."""
+    out: set[str] = set()
+    todo = [r for r in STAGES[stage].reads if r in STAGES]
+    while todo:
+        r = todo.pop()
+        if r not in out:
+            out.add(r)
+            todo.extend(x for x in STAGES[r].reads if x in STAGES)
+    return out
+
+
+def downstream(stage: str) -> set[str]:
+    """Stages that re-execute when `stage`'s code changes: itself and everything reading it."""
+    return {stage} | {s for s in STAGES if stage in upstream(s)}
