@@ -206,11 +206,12 @@ INDICATORS: list[tuple[str, str, bool]] = [
 INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
+TARGET_OF_RE = re.compile(r"的(?:宏观)?(?:调控|预期|增长)?目标")  # 经济增长速度的宏观调控目标: still the GDP's target
 NOT_HEAD_RE = re.compile(r"的|贡献|比重|份额|(?<!增长)(?<!增)率|占|拉动|带动")
 GDP_WORD_RE = re.compile(
-    r"(?:(?<![\u4e00-\u9fff])|(?<=[全国省市县区年民的是和，：]))"
-    r"(?:经济增长(?:速度|率)?|经济增速|经济总量|经济(?=(?:实际|年均|平均每年)?增长))"
-    r"|GDP|生产总值"
+    r"(?:(?<![\u4e00-\u9fff])|(?<=[全国省市县区年民的是和均，：]))"
+    r"(?:经济增长(?:速度|率)?|经济增速|经济总量|经济(?=(?:实际|年均|平均每年)?增长)|生产总值)"
+    r"|GDP"
 )
 
 GROWTH_RE = re.compile(
@@ -240,6 +241,7 @@ OUTCOME_RE = re.compile(
     r"过去一年|(?<!比)去年|(?<!比)上年|一年来|过去五年|五年来|已经|完成了|实现了|达到了|超额|增长了|下降了|提高了|预计全年|"
     r"执行情况|初步(?:核算|统计)"
 )
+PARA_OUTCOME_RE = re.compile(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
 OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
 PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
 MULTI_YEAR = re.compile(
@@ -327,7 +329,7 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     if best is None:
         return None, phrase
     end, _, name = best
-    if NOT_HEAD_RE.search(head[end:]):
+    if NOT_HEAD_RE.search(TARGET_OF_RE.sub("", head[end:])):
         return None, phrase
     if name == NATIONAL_GDP and not national and re.search(r"[全我本][省市区县州]", head[:end]):
         name = REGIONAL_GDP
@@ -353,11 +355,14 @@ def extract_figures(
     national = national or level == "national"
     secs = _Sections(sections)
     rows: list[dict] = []
+    para_outcome = False  # an earlier sentence of this paragraph said 过去一年/去年: its figures are outcomes
     for sm in SENT_RE.finditer(text):
         sent = sm.group(0)
-        if not sent.strip() or not re.search(r"\d|[一二两三四五六七八九十]", sent):
-            continue
-        rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level))
+        if sm.start() == 0 or text[sm.start() - 1] == "\n":
+            para_outcome = False
+        if sent.strip() and re.search(r"\d|[一二两三四五六七八九十]", sent):
+            rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
+        para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
     _flag_outliers(rows)
     return rows
 
@@ -373,7 +378,14 @@ def _clause_bounds(sent: str, pos: int) -> tuple[int, int]:
 
 
 def _sentence_figures(
-    doc_id: str, sent: str, base: int, secs: _Sections, national: bool, year: int | None, level: str | None
+    doc_id: str,
+    sent: str,
+    base: int,
+    secs: _Sections,
+    national: bool,
+    year: int | None,
+    level: str | None,
+    para_outcome: bool = False,
 ) -> list[dict]:
     out: list[dict] = []
     prev_indicator: tuple[str | None, str | None] = (None, None)
@@ -455,8 +467,14 @@ def _sentence_figures(
         if indicator is None and not _has_noun(phrase) and prev_indicator[0] and cs <= prev_clause_end + 1:
             indicator, phrase = prev_indicator
             inherited = True
+        context = clause_before
+        if indicator is None and not _has_noun(phrase) and cs > 0 and prev_clause_end < cs - 1:
+            # 今年经济增长速度的宏观调控目标，定为百分之八至九: the governing phrase is the clause before
+            pcs, _ = _clause_bounds(sent, cs - 1)
+            indicator, phrase = _indicator(sent[pcs : cs - 1], national)
+            context = sent[pcs:start]
         # measure
-        measure = _measure(kind, unit, clause_before, indicator)
+        measure = _measure(kind, unit, context, indicator)
         decline = bool(DECLINE_RE.search(clause_before)) and measure in ("growth", "change")
         low = high = None
         if v2 is not None:
@@ -472,7 +490,8 @@ def _sentence_figures(
             low, high = (-high if high is not None else None), (-low if low is not None else None)
         # target or outcome, and the year referred to
 
-        is_target, past_target = _is_target(sent, cs, start, m.end(), secs.plan(year))
+        section_path = secs.at(base + start)
+        is_target, past_target = _is_target(sent, cs, start, m.end(), secs.plan(year), para_outcome)
         ref = _ref_year(sent, start, year, is_target, past_target, clause_before)
         if value is not None and not placeholder:
             value = round(value, 6)
@@ -480,7 +499,7 @@ def _sentence_figures(
         out.append(
             {
                 "doc_id": doc_id,
-                "section_path": secs.at(base + start),
+                "section_path": section_path,
                 "sentence": sent.strip()[:500],
                 "as_written": sent[start : m.end()],
                 "value": value,
@@ -550,7 +569,9 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
     return "level"
 
 
-def _is_target(sent: str, cs: int, start: int, end: int, plan: bool | None) -> tuple[bool, bool]:
+def _is_target(
+    sent: str, cs: int, start: int, end: int, plan: bool | None, para_outcome: bool = False
+) -> tuple[bool, bool]:
     """(is_target, refers to last year's target). Targets: a target cue in the clause (力争, 控制在, 预期目标, 拟 …),
     a plan sentence (今年/明年/主要预期目标) or a plan part of the report, unless the text before the number says
     it is an outcome (去年, 过去一年, 完成了, 实现了 …)."""
@@ -560,9 +581,11 @@ def _is_target(sent: str, cs: int, start: int, end: int, plan: bool | None) -> t
         return True, True
     if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
         return True, False
-    if re.search(r"预期目标|主要目标|调控目标|目标是|目标为", head) and not OUTCOME_CLAUSE.search(head):
+    if re.search(r"预期目标|主要目标|调控目标|目标是|目标为", head) and not re.search(
+        r"实现|完成|达到|超过|低于|高于|执行", head
+    ):
         return True, False
-    if OUTCOME_RE.search(head):
+    if para_outcome or OUTCOME_RE.search(head):
         return False, False
     if re.search(r"今年|明年|本年度", head) and not re.search(
         r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d", head
@@ -579,7 +602,8 @@ def _ref_year(sent: str, start: int, year: int | None, is_target: bool, past_tar
         y = _cn_year(ym.group(1))
         if y and (stated is None or ym.start() > sent.rfind(str(stated), 0, start)):
             stated = y
-    clause_years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", before)]
+    # 比2010年, 与2000年相比: a base year, not the year referred to
+    clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
     if clause_years:
         return clause_years[-1]
     if stated is not None and not re.search(r"比\s*$|比(?:19|20)\d{2}年", sent[max(0, start - 12) : start]):
