@@ -156,7 +156,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("人均地区生产总值", r"人均地区生产总值|人均生产总值", False),
     ("规模以上工业增加值", r"规模以上工业(?:企业)?增加值|规上工业增加值|规模以上工业", False),
     ("工业增加值", r"(?:全部)?工业增加值", False),
-    ("服务业增加值", r"服务业增加值|第三产业增加值", False),
+    ("服务业增加值", r"(?<!商务)(?<!技术)(?<!信息)服务业增加值|第三产业增加值", False),
     ("数字经济核心产业增加值", r"数字经济核心产业增加值", False),
     ("国民生产总值", r"国民生产总值", False),
     (NATIONAL_GDP, r"国内生产总值", False),
@@ -191,8 +191,8 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("出口", r"出口(?:总额|额)?", False),
     ("进口", r"进口(?:总额|额)?", False),
     ("实际使用外资", r"(?:实际)?(?:使用|利用)外(?:资|商直接投资)", False),
-    ("常住人口城镇化率", r"(?:常住人口)?城镇化率|城市化(?:水平|率)", True),
-    ("研发经费投入强度", r"研究与试验发展经费|研发(?:经费)?(?:投入|支出)|R&D", False),
+    ("常住人口城镇化率", r"(?:常住人口)?(?<!户籍人口)城镇化率|城市化(?:水平|率)", True),
+    ("研发经费投入", r"研究与试验发展经费|研发(?:经费)?(?:投入|支出)|R&D", False),
     ("居民储蓄存款", r"(?:城乡)?居民储蓄(?:存款)?", False),
     ("货币供应量", r"广义货币|(?<![A-Za-z])M2|货币供应量?", False),
     ("社会融资规模", r"社会融资规模", False),
@@ -204,6 +204,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("职工平均工资", r"(?:职工)?平均工资", False),
 ]
 INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
+COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
 TARGET_OF_RE = re.compile(r"的(?:宏观)?(?:调控|预期|增长)?目标")  # 经济增长速度的宏观调控目标: still the GDP's target
@@ -441,6 +442,10 @@ def _sentence_figures(
                 continue  # 三个代表, 两个一百年, 五位一体, 三项制度
             if n1 in ("一", "十") and unit in COUNT_UNITS:
                 continue
+            if n1[0] in "百千万亿" and UNITS[unit] != "amount":
+                continue  # 百家宴, 千万吨级: a name, not a quantity
+        if sent[m.end() : m.end() + 1] == "级":
+            continue  # 千万吨级钢铁基地, 5A级
         if unit == "个" and not is_cn and sent[m.end() : m.end() + 2] in ("百分", "百分点"):
             continue
         kind = UNITS[unit]
@@ -473,8 +478,12 @@ def _sentence_figures(
             pcs, _ = _clause_bounds(sent, cs - 1)
             indicator, phrase = _indicator(sent[pcs : cs - 1], national)
             context = sent[pcs:start]
-        # measure
+        if kind == "count" and indicator not in COUNT_INDICATORS:
+            indicator = None  # 新增有进出口实绩企业1500家: a count of firms, not the trade total
+        # measure; 分别增长8.9%、7.7%: a bare number right after another takes its measure
         measure = _measure(kind, unit, context, indicator)
+        if out and not clause_before.strip() and base + cs <= out[-1]["start"] + len(out[-1]["as_written"]) + 2:
+            measure = out[-1]["measure"] if out[-1]["kind"] == kind else measure
         decline = bool(DECLINE_RE.search(clause_before)) and measure in ("growth", "change")
         low = high = None
         if v2 is not None:
