@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 
 from tasks import extract_regions as regions
-from tasks.extract_text import CN_NUM_CHARS, DATA_DIR, HAN, OFFICE_KW, YEAR_RE, cn_int, is_name, surnames
+from tasks.extract_figures import extract_figures
+from tasks.extract_text import DATA_DIR, HAN, OFFICE_KW, cn_int, is_name, surnames
 
 # ---------------------------------------------------------------- sections
 CN = "一二三四五六七八九十"
@@ -139,205 +140,7 @@ def _section_at(rows: list[dict], pos: int) -> str | None:
     return best["path"] if best else None
 
 
-# ---------------------------------------------------------------- figures
-UNITS = [
-    # (unit as written, kind, canonical unit, factor)
-    ("万亿元", "amount", "亿元", 1e4),
-    ("亿美元", "amount", "亿美元", 1),
-    ("万美元", "amount", "万美元", 1),
-    ("美元", "amount", "美元", 1),
-    ("亿元", "amount", "亿元", 1),
-    ("万元", "amount", "万元", 1),
-    ("元", "amount", "元", 1),
-    ("个百分点", "rate", "个百分点", 1),
-    ("%", "percentage", "%", 1),
-    ("％", "percentage", "%", 1),
-    ("万平方米", "area", "万平方米", 1),
-    ("平方公里", "area", "平方公里", 1),
-    ("平方千米", "area", "平方公里", 1),
-    ("平方米", "area", "平方米", 1),
-    ("万亩", "area", "万亩", 1),
-    ("亩", "area", "亩", 1),
-    ("公顷", "area", "公顷", 1),
-    ("万吨", "other", "万吨", 1),
-    ("吨", "other", "吨", 1),
-    ("公里", "other", "公里", 1),
-    ("千米", "other", "公里", 1),
-    ("倍", "rate", "倍", 1),
-    ("万人次", "count", "万人次", 1),
-    ("万人", "count", "万人", 1),
-    ("万户", "count", "万户", 1),
-    ("万个", "count", "万个", 1),
-    ("个", "count", "个", 1),
-    ("家", "count", "家", 1),
-    ("项", "count", "项", 1),
-    ("人次", "count", "人次", 1),
-    ("人", "count", "人", 1),
-    ("名", "count", "名", 1),
-    ("户", "count", "户", 1),
-    ("件", "count", "件", 1),
-    ("所", "count", "所", 1),
-    ("座", "count", "座", 1),
-    ("条", "count", "条", 1),
-    ("辆", "count", "辆", 1),
-    ("台", "count", "台", 1),
-    ("套", "count", "套", 1),
-    ("处", "count", "处", 1),
-    ("场次", "count", "场次", 1),
-    ("批", "count", "批", 1),
-    ("次", "count", "次", 1),
-    ("位", "count", "位", 1),
-]
-UNIT_INFO = {u: (k, c, f) for u, k, c, f in UNITS}
-UNIT_ALT = "|".join(re.escape(u) for u, *_ in sorted(UNITS, key=lambda x: -len(x[0])))
-NUM = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-FIGURE_RE = re.compile(
-    rf"(?P<num>{NUM}|[{CN_NUM_CHARS}]{{1,8}}|[×XＸx]{{1,3}})\s?(?P<mag>万亿|亿|万|千)?(?P<more>多|余)?"
-    rf"(?P<unit>{UNIT_ALT})(?P<more2>多|余)?"
-)
-PRE_QUAL = [
-    "约",
-    "近",
-    "超过",
-    "超",
-    "逾",
-    "共",
-    "累计",
-    "达到",
-    "达",
-    "同比",
-    "增长",
-    "下降",
-    "减少",
-    "提高",
-    "突破",
-    "不到",
-    "不足",
-]
-POST_QUAL = ["以上", "以下", "左右", "以内"]
-SENT_SPLIT_RE = re.compile(r"[^。！？；\n]*[。！？；]?")
-# Largest plausible value per canonical unit (national scale; a local speech stays far below).
-BOUNDS = {
-    "亿元": 2.0e6,
-    "万元": 2.0e10,
-    "元": 2.0e14,
-    "%": 1.0e4,
-    "个百分点": 100.0,
-    "万平方米": 1.0e6,
-    "平方公里": 1.0e7,
-    "亩": 5.0e9,
-    "万亩": 5.0e5,
-}
-LOCAL_BOUNDS = {"亿元": 2.0e5, "万元": 2.0e9}
-MONEY_NOT_COUNT = re.compile(r"^(?:[一二两三四五六七八九十]+)(?:个)$")
-
-
-def _num_value(num: str, mag: str | None, unit: str) -> tuple[float | None, bool]:
-    if re.fullmatch(r"[×XＸx]{1,3}", num):
-        return None, True
-    if num[0].isdigit():
-        v = float(num.replace(",", "").replace("，", ""))
-    else:
-        try:
-            import cn2an
-
-            v = float(cn2an.cn2an(num, "normal"))
-        except Exception:
-            return None, False
-    mult = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, None: 1.0}[mag]
-    kind, canon, factor = UNIT_INFO[unit]
-    if canon in ("亿元", "亿美元") and mag is None:
-        v *= factor
-    elif canon == "亿元" and mag:
-        v = v * mult / 1e8
-    elif mag:
-        v *= mult
-    return v, False
-
-
-def extract_figures(doc_id: str, text: str, sections: list[dict], national: bool = False) -> list[dict]:
-    rows = []
-    for sm in SENT_SPLIT_RE.finditer(text):
-        sent = sm.group(0)
-        if not sent.strip():
-            continue
-        base = sm.start()
-        for m in FIGURE_RE.finditer(sent):
-            num, unit, mag = m.group("num"), m.group("unit"), m.group("mag")
-            if mag and not m.group("more") and (mag + unit) in UNIT_INFO:
-                unit, mag = mag + unit, None  # 52万平方米: 万 belongs to the unit
-            if not num[0].isdigit() and not re.fullmatch(r"[×XＸx]{1,3}", num):
-                # Chinese numerals: only counts like 三个, 五项 (not 一个 as an article), no 万/亿 words alone.
-                if unit not in ("个", "项", "家", "名", "人", "批", "次", "件", "条", "座", "所", "户", "倍", "%"):
-                    continue
-                if num in ("一",) or not any(c in "二两三四五六七八九十百千" for c in num):
-                    continue
-            if num[0].isdigit() and sent[m.end() : m.end() + 1] == "年":
-                continue
-            prev = sent[max(0, m.start() - 1) : m.start()]
-            if prev and (prev.isdigit() or prev in ".-"):
-                continue
-            value, placeholder = _num_value(num, mag, unit)
-            kind, canon, _ = UNIT_INFO[unit]
-            before = sent[max(0, m.start() - 8) : m.start()]
-            after = sent[m.end() : m.end() + 3]
-            quals = [q for q in PRE_QUAL if q in before]
-            quals = [q for q in quals if not any(q != o and q in o for o in quals)]
-            if m.group("more") or m.group("more2"):
-                quals.append(m.group("more") or m.group("more2"))
-            quals += [q for q in POST_QUAL if after.startswith(q)]
-            ref = None
-            for ym in YEAR_RE.finditer(sent[: m.start()]):
-                ref = int(ym.group(1))
-            bound = BOUNDS.get(canon)
-            if not national and canon in LOCAL_BOUNDS:
-                bound = LOCAL_BOUNDS[canon]
-            implausible = bool(value is not None and bound is not None and value > bound)
-            start = base + m.start()
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "section_path": _section_at(sections, start),
-                    "sentence": sent.strip()[:500],
-                    "as_written": m.group(0),
-                    "value": value,
-                    "unit": canon,
-                    "kind": kind,
-                    "qualifiers": sorted(set(quals)),
-                    "ref_year": ref,
-                    "is_placeholder": placeholder,
-                    "is_implausible": implausible,
-                    "start": start,
-                }
-            )
-    _flag_outliers(rows)
-    return rows
-
-
-# Anti-plagiarism tools damage digit strings (`42023亿元` for `4-5亿元`): a bare integer of 5+ digits (no decimal
-# point, no separator) more than 100x every other figure of the same unit in the document is implausible there.
-OUTLIER_UNITS = {"亿元", "万元", "元", "万平方米", "平方米", "亩", "万亩", "万人", "人", "个", "家"}
-BARE_INT_RE = re.compile(r"^\d{5,}$")
-
-
-def _flag_outliers(rows: list[dict]) -> None:
-    by_unit: dict[str, list[dict]] = {}
-    for r in rows:
-        if r["value"] is not None and r["unit"] in OUTLIER_UNITS:
-            by_unit.setdefault(r["unit"], []).append(r)
-    for rs in by_unit.values():
-        sane = [r for r in rs if not r["is_implausible"]]
-        for r in sane:
-            num = re.match(r"\d+", r["as_written"])
-            if (
-                not num
-                or not BARE_INT_RE.match(num.group(0))
-                or r["as_written"][len(num.group(0)) : len(num.group(0)) + 1] in ".,，"
-            ):
-                continue
-            others = [o["value"] for o in sane if o is not r and o["value"] > 0]
-            if len(others) >= 2 and r["value"] > 100 * max(others):
-                r["is_implausible"] = True
+# ---------------------------------------------------------------- figures: tasks/extract_figures.py
 
 
 # ---------------------------------------------------------------- slogans
@@ -528,7 +331,7 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     return rows
 
 
-def extract_tables(doc_id: str, text: str) -> dict[str, list[dict]]:
+def extract_tables(doc_id: str, text: str, year: int | None = None) -> dict[str, list[dict]]:
     """Rows for sections, figures, slogans and mentions of one document; never raises."""
     text = text or ""
     out: dict[str, list[dict]] = {"sections": [], "figures": [], "slogans": [], "mentions": []}
@@ -538,7 +341,7 @@ def extract_tables(doc_id: str, text: str) -> dict[str, list[dict]]:
         pass
     national = "全国人民代表大会" in text[:600] or text[:600].count("国务院") >= 2
     for key, fn in (
-        ("figures", lambda: extract_figures(doc_id, text, out["sections"], national)),
+        ("figures", lambda: extract_figures(doc_id, text, out["sections"], national, year)),
         ("slogans", lambda: extract_slogans(doc_id, text)),
         ("mentions", lambda: extract_mentions(doc_id, text)),
     ):

@@ -137,15 +137,66 @@ FIGURES = pa.schema(
     [
         _f("doc_id", STR, "Document.", False),
         _f("section_path", STR, "Section the figure is in."),
-        _f("sentence", STR, "Sentence containing the figure.", False),
-        _f("as_written", STR, "The number as written (5.67万亿, 三个多月, ×个).", False),
-        _f("value", pa.float64(), "Numeric value in the unit (null for placeholders)."),
-        _f("unit", STR, "亿元, 万平方米, %, 亩, 个, 家 …"),
-        _f("kind", STR, "amount, percentage, count, area, rate, other."),
-        _f("qualifiers", pa.list_(STR), "多, 约, 以上, 左右, 同比, 增长, 下降 …"),
-        _f("ref_year", pa.int16(), "Year the figure refers to, when stated."),
+        _f(
+            "sentence", STR, "Sentence containing the figure (up to 。！？ or a line end; first 500 characters).", False
+        ),
+        _f("as_written", STR, "The number as written, unit included (5.67万亿元, 6.5%—7%, 百分之八至九, ×个).", False),
+        _f(
+            "value",
+            pa.float64(),
+            "Numeric value in `unit`: the point, or the midpoint of a range (6.5%—7% -> 6.75); negative for a "
+            "decline (下降3% -> -3); null for placeholders. For 以上/以内 the stated bound.",
+        ),
+        _f("low", pa.float64(), "Lower bound: of a range (6.5 for 6.5%—7%) or of `以上`/`不低于` (5%以上 -> 5)."),
+        _f("high", pa.float64(), "Upper bound: of a range (7 for 6.5%—7%) or of `以内`/`以下`/`不超过` (3%以内 -> 3)."),
+        _f(
+            "unit",
+            STR,
+            "Unit with the written magnitude folded to 亿 or 万: 亿元 (5.67万亿元 -> 56700), 万元, 元, %, 个百分点, "
+            "万人, 亩, 万亩, 亿斤 …",
+        ),
+        _f("kind", STR, "What the unit is: amount, percentage, rate (个百分点, 倍), count, area, weight, other."),
+        _f(
+            "indicator",
+            STR,
+            "What the figure measures, from the vocabulary in docs/indicators.md (国内生产总值, 地区生产总值, "
+            "一般公共预算收入, 居民消费价格, 城镇新增就业 …); null when the governing phrase names none of them.",
+        ),
+        _f(
+            "indicator_phrase",
+            STR,
+            "The governing phrase as written before the number in its clause (国内生产总值增长).",
+        ),
+        _f(
+            "measure",
+            STR,
+            "growth (rate of change, 增长5%), change (absolute change, 增加1.6万亿元, 提高1个百分点), share (a "
+            "proportion or rate level: 失业率5.5%, 占比重10%), level (the indicator's amount), count (a number of "
+            "things with no indicator).",
+        ),
+        _f(
+            "is_target",
+            pa.bool_(),
+            "True for a target or plan (预期目标, 力争, 控制在, 拟, 今年/明年 plans, a plan part of the report); "
+            "False for an outcome (过去一年, 去年, 完成了, 实现了) or a figure with no target cue.",
+            False,
+        ),
+        _f("qualifiers", pa.list_(STR), "多, 约, 以上, 左右, 以内, 同比, 增长, 下降, 年均, 累计 …"),
+        _f(
+            "ref_year",
+            pa.int16(),
+            "Year the figure refers to: the year stated next to it (2023年); else the document's year for targets "
+            "and plans, the year before for outcomes (and for last year's target cited in a review); null over "
+            "several years (年均, 五年, 十四五) or when the document's year is unknown.",
+        ),
         _f("is_placeholder", pa.bool_(), "Number replaced by ×/X in the source.", False),
-        _f("is_implausible", pa.bool_(), "Value outside plausible bounds (e.g. 220230亿元).", False),
+        _f(
+            "is_implausible",
+            pa.bool_(),
+            "Value outside what the indicator can be at the document's level (a county's 220230亿元; a share over "
+            "100 %; GDP growth over 40 %), or a damaged digit string 100x the document's other figures.",
+            False,
+        ),
         _f("start", pa.int32(), "Character offset in `text`.", False),
     ]
 )

@@ -1,0 +1,702 @@
+"""Figures: the quantities a speech states, with what each measures, whether it is a target, and its year.
+
+One pass over the text, sentence by sentence (`。！？` and line ends); every number with a unit is read together
+with its clause (`，；：、`): the phrase before the verb that governs it (the subject before 增长/达到/为/控制在…)
+names the indicator, the verb says whether the number is a level or a growth rate, the sentence's cues say target
+or outcome. The vocabulary of indicators and how each is recognised is documented in docs/indicators.md.
+
+Not figures: ordinals and session numbers (`第三次会议`, `第十四届`), plan numbers (`十三五`), and set phrases
+(`三个代表`, `两个一百年`, `五位一体`) — a Chinese-numeral count below 100 with a counting unit is a formula in
+these texts far more often than a quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tasks.extract_text import YEAR_RE
+
+# ---------------------------------------------------------------- units
+# unit as written -> kind. The canonical unit keeps the magnitude word as written, folded to 亿 or 万
+# (5.67万亿元 -> 56700 亿元, 52万平方米 -> 52 万平方米, 1400亩 -> 1400 亩, 41314元 -> 41314 元), so values read
+# as the text wrote them and a filter on `unit` compares like with like.
+UNITS: dict[str, str] = {
+    "元": "amount",
+    "美元": "amount",
+    "个百分点": "rate",
+    "%": "percentage",
+    "‰": "percentage",
+    "倍": "rate",
+    "平方米": "area",
+    "平方公里": "area",
+    "平方千米": "area",
+    "亩": "area",
+    "公顷": "area",
+    "吨": "weight",
+    "公斤": "weight",
+    "斤": "weight",
+    "千瓦时": "other",
+    "千瓦小时": "other",
+    "度": "other",
+    "千瓦": "other",
+    "公里": "other",
+    "千米": "other",
+    "立方米": "other",
+    "岁": "other",
+    "人次": "count",
+    "人": "count",
+    "名": "count",
+    "户": "count",
+    "辆": "count",
+    "套": "count",
+    "个": "count",
+    "家": "count",
+    "项": "count",
+    "所": "count",
+    "座": "count",
+    "条": "count",
+    "台": "count",
+    "处": "count",
+    "件": "count",
+    "批": "count",
+    "场次": "count",
+    "次": "count",
+    "位": "count",
+}
+NO_MAG_UNITS = {"%", "‰", "个百分点", "倍", "岁"}
+# Counting units: a Chinese-numeral count below 100 with one of these is a set phrase (三个代表, 五位一体).
+COUNT_UNITS = {u for u, k in UNITS.items() if k == "count"} | {"倍"}
+MAG = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
+UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=lambda u: -len(u)))
+ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+CN_NUM = "〇零○一二两三四五六七八九十百千万亿点"
+# one number: Arabic with an optional magnitude word, or a Chinese numeral (magnitudes and 多/余 inside)
+ONE = rf"(?:(?:{ARABIC})\s?(?:万亿|亿|万|千)?|[{CN_NUM}][{CN_NUM}多余]*|[×XＸx]{{1,3}})"
+FIGURE_RE = re.compile(
+    rf"(?P<pct>百分之)?(?P<n1>{ONE})(?P<more>多|余)?(?:(?P<u1>%|％|个百分点)?\s*(?P<sep>[-－—–~～]{{1,2}}|至|到)\s*"
+    rf"(?P<pct2>百分之)?(?P<n2>{ONE}))?(?P<more2>多|余)?(?P<unit>{UNIT_ALT})?(?P<more3>多|余)?"
+)
+PLACEHOLDER_RE = re.compile(r"^[×XＸx]{1,3}$")
+ORDINAL_BEFORE = ("第", "初", "前", "近", "后")  # 第三次, 初一, 前三季度 (前/后 only before a Chinese numeral)
+SESSION_AFTER = re.compile(r"^(?:届|次(?:会议|全会|全体|全国|代表|党代会|人代会)|五|中全会|大(?:精神|以来|报告))")
+CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+CN_YEAR_RE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
+
+PRE_QUAL = ["约", "近", "超过", "超", "逾", "共", "累计", "达到", "达", "同比", "增长", "下降", "减少", "提高"]
+PRE_QUAL += ["突破", "不到", "不足", "年均", "平均每年", "实际"]
+POST_QUAL = ["以上", "以下", "左右", "以内", "上下"]
+
+
+def _cn_small(s: str) -> float | None:
+    """一万二千三百 -> 12300; 五点四 -> 5.4; None for anything else."""
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = _cn_small(whole) if whole else 0.0
+        if w is None or not frac or any(c not in CN_DIGITS for c in frac):
+            return None
+        return w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
+    total, section, digit = 0.0, 0.0, None
+    units = {"十": 10, "百": 100, "千": 1000}
+    for c in s:
+        if c in CN_DIGITS:
+            if digit is not None:  # 二〇一六-style digit strings
+                digit = digit * 10 + CN_DIGITS[c]
+            else:
+                digit = CN_DIGITS[c]
+        elif c in units:
+            section += (digit if digit is not None else 1) * units[c]
+            digit = None
+        elif c in ("万", "亿"):
+            section += digit or 0
+            if section == 0:
+                return None
+            mult = 1e4 if c == "万" else 1e8
+            if c == "万" and total and total % 1e8 == 0:
+                total += section * mult
+            else:
+                total = (total + section) * mult
+            section, digit = 0.0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _mag_word(num: str) -> str | None:
+    """Magnitude a number is written in: 5.67万亿 -> 万亿, 八千七百一十亿 -> 亿, 七亿七千多万 -> 万."""
+    m = re.search(r"(万亿|亿|万)[多余]?$", num.strip())
+    return m.group(1) if m else None
+
+
+def _number(s: str) -> tuple[float | None, bool]:
+    """(value, is_chinese) of one number as written: 5.67万亿, 1,234, 八千七百一十亿, 七亿七千多万."""
+    s = s.strip()
+    if s[0].isdigit():
+        m = re.match(r"([\d,]+(?:\.\d+)?)\s?(万亿|亿|万|千)?$", s)
+        if not m:
+            return None, False
+        return float(m.group(1).replace(",", "")) * MAG.get(m.group(2) or "", 1.0), False
+    return _cn_small(s.replace("多", "").replace("余", "")), True
+
+
+# ---------------------------------------------------------------- indicators
+# (indicator, alias regex over the governing phrase, rate indicator?) — most specific first. docs/indicators.md
+# documents every entry; tests check the two stay in step.
+NATIONAL_GDP = "国内生产总值"
+REGIONAL_GDP = "地区生产总值"
+INDICATORS: list[tuple[str, str, bool]] = [
+    (
+        "单位国内生产总值能耗",
+        r"单位(?:国内|地区)?生产总值(?:能耗|能源消耗)|单位GDP能耗|万元(?:国内|地区)?生产总值能耗",
+        False,
+    ),
+    ("单位国内生产总值二氧化碳排放", r"单位(?:国内|地区)?生产总值二氧化碳排放|碳排放强度", False),
+    ("人均国内生产总值", r"人均国内生产总值|人均GDP", False),
+    ("人均地区生产总值", r"人均地区生产总值|人均生产总值", False),
+    ("规模以上工业增加值", r"规模以上工业(?:企业)?增加值|规上工业增加值|规模以上工业", False),
+    ("工业增加值", r"(?:全部)?工业增加值", False),
+    ("服务业增加值", r"(?<!商务)(?<!技术)(?<!信息)服务业增加值|第三产业增加值", False),
+    ("数字经济核心产业增加值", r"数字经济核心产业增加值", False),
+    ("国民生产总值", r"国民生产总值", False),
+    (NATIONAL_GDP, r"国内生产总值", False),
+    (REGIONAL_GDP, r"地区生产总值|[全本][省市区县州盟旗]生产总值", False),
+    ("国民收入", r"国民收入", False),
+    ("工农业总产值", r"工农业(?:生产)?总产值", False),
+    ("工业总产值", r"工业总产值", False),
+    ("农业总产值", r"农业总产值|农林牧渔业?总产值", False),
+    ("一般公共预算收入", r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入", False),
+    ("一般公共预算支出", r"(?:一般)?公共(?:财政)?预算支出|公共财政支出", False),
+    ("税收收入", r"税收收入", False),
+    ("财政收入", r"财政(?:总)?收入", False),
+    ("财政支出", r"财政(?:总)?支出", False),
+    ("财政赤字率", r"赤字率", True),
+    ("财政赤字", r"财政赤字|赤字规模|赤字", False),
+    ("地方政府专项债券", r"地方政府专项债(?:券)?|专项债(?:券)?", False),
+    ("超长期特别国债", r"超长期特别国债", False),
+    ("固定资产投资", r"固定资产投资|全社会投资", False),
+    ("社会消费品零售总额", r"社会消费品零售(?:总)?额|社会商品零售(?:总)?额|消费品零售额", False),
+    ("城镇居民人均可支配收入", r"城镇(?:常住)?居民(?:人均)?可支配收入|城镇居民人均收入", False),
+    ("农村居民人均可支配收入", r"农村(?:常住)?居民(?:人均)?可支配收入|农民人均可支配收入", False),
+    ("农村居民人均纯收入", r"农(?:村居)?民人均纯收入", False),
+    ("居民人均可支配收入", r"(?:全体|城乡)?居民人均可支配收入|人均可支配收入", False),
+    ("居民消费价格", r"居民消费价格|消费价格|CPI", False),
+    ("商品零售价格", r"(?:商品)?零售(?:物价|价格)", False),
+    ("物价总水平", r"物价(?:总水平)?", False),
+    ("城镇新增就业", r"城镇新增就业|新增(?:城镇)?就业", False),
+    ("城镇调查失业率", r"(?:城镇)?调查失业率", True),
+    ("城镇登记失业率", r"(?:城镇)?登记失业率|失业率", True),
+    ("粮食产量", r"粮食(?:总)?产量|粮食(?:生产|总产)", False),
+    ("进出口总额", r"(?:外贸)?进出口(?:总额|总值)?|对外贸易(?:总额)?|外贸", False),
+    ("出口", r"出口(?:总额|额)?", False),
+    ("进口", r"进口(?:总额|额)?", False),
+    ("实际使用外资", r"(?:实际)?(?:使用|利用)外(?:资|商直接投资)", False),
+    ("常住人口城镇化率", r"(?:常住人口)?(?<!户籍人口)城镇化率|城市化(?:水平|率)", True),
+    ("研发经费投入", r"研究与试验发展经费|研发(?:经费)?(?:投入|支出)|R&D", False),
+    ("居民储蓄存款", r"(?:城乡)?居民储蓄(?:存款)?", False),
+    ("货币供应量", r"广义货币|(?<![A-Za-z])M2|货币供应量?", False),
+    ("社会融资规模", r"社会融资规模", False),
+    ("人均预期寿命", r"(?:人均)?预期寿命", False),
+    ("森林覆盖率", r"森林覆盖率", True),
+    ("农村贫困人口", r"(?:农村)?贫困人口|脱贫", False),
+    ("棚户区改造", r"棚户区(?:住房)?改造|棚改", False),
+    ("外汇储备", r"外汇储备", False),
+    ("职工平均工资", r"(?:职工)?平均工资", False),
+]
+INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
+COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
+RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
+# bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
+TARGET_OF_RE = re.compile(r"的(?:宏观)?(?:调控|预期|增长)?目标")  # 经济增长速度的宏观调控目标: still the GDP's target
+NOT_HEAD_RE = re.compile(r"的|贡献|比重|份额|(?<!增长)(?<!增)率|占|拉动|带动")
+GDP_WORD_RE = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=[全国省市县区年民的是和均，：]))"
+    r"(?:经济增长(?:速度|率)?|经济增速|经济总量|经济(?=(?:实际|年均|平均每年)?增长)|生产总值)"
+    r"|GDP"
+)
+
+GROWTH_RE = re.compile(
+    r"(?:增长|增速|涨幅|上涨|下降|降低|回落|递增|增幅|提高|减少|增加|上升|下滑|降幅|减幅|上调|下调|增|降|涨)"
+    r"(?:了|率|幅度|速度)?(?:分别|实际|名义|约|为|是|达到|达|超过|在)?$"
+)
+DECLINE_RE = re.compile(
+    r"(?:下降|降低|回落|减少|下滑|降幅|减幅|下调|降)(?:了|率|幅度)?(?:分别|实际|约|为|是|达到|在)?$"
+)
+TO_LEVEL_RE = re.compile(r"(?:提高|增加|增长|下降|降低|降|回落|上升|扩大|缩小|减少|提升)(?:到|至)$")
+VERB_RE = re.compile(
+    r"(?:增长|增速|涨幅|上涨|下降|降低|回落|递增|增幅|提高|减少|增加|上升|下滑|达到|达|为|是|控制在|保持在|稳定在|"
+    r"突破|超过|完成|实现|占|累计|合计|总计|共计|预计|计划|安排|力争|定为|目标为|确定为|在|从|由|比)"
+)
+SHARE_RE = re.compile(r"占|比重|比例|份额|贡献率|覆盖率|[^增涨降]率")
+SUBJECT_TRIM = re.compile(
+    r"^(?:其中|全年|今年|去年|上年|明年|当年|同期|全国|全省|全市|全区|全县|我国|我省|我市|我区|我县|主要是|一是|二是|"
+    r"[一二三四五六七八九十]是|初步(?:核算|统计)|据初步(?:核算|统计)|预计|力争|争取|确保|要|使|和|与|及|、)+"
+)
+
+# ---------------------------------------------------------------- target vs outcome
+STRONG_TARGET = re.compile(
+    r"预期目标|预期为|增长预期|目标(?:是|为|定为)|力争|争取|控制在|确保|拟|计划(?:增长|达到|完成|安排|要求|为)|定为|要(?:达到|控制|保持)"
+    r"|将(?:达到|增长)|预计(?:今年|明年)|调控目标"
+)
+OUTCOME_RE = re.compile(
+    r"过去一年|(?<!比)去年|(?<!比)上年|一年来|过去五年|五年来|已经|完成了|实现了|达到了|超额|增长了|下降了|提高了|预计全年|"
+    r"执行情况|初步(?:核算|统计)"
+)
+PARA_OUTCOME_RE = re.compile(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
+OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
+PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
+MULTI_YEAR = re.compile(
+    r"年均|平均每年|每年平均|五年|期间|十[一二三四五]五|[一二三四五六七八九]五(?:计划|期间|时期)|今后|累计"
+)
+STATED_TARGET_HINT = re.compile(r"以上|以内|以下|左右|力争|控制在|不低于|不超过")
+
+
+# ---------------------------------------------------------------- plausibility
+# Largest plausible level in 亿元 per admin level for output-sized amounts (GDP and anything of its order: retail
+# sales, investment, trade, deposits). National GDP 2025: 134.9万亿 = 1.35e6; Guangdong 2024: 1.4e5; Shenzhen
+# 2024: 3.7e4; the largest county (Kunshan) 5.1e3. Bounds leave ~3x headroom for balances (deposits, M2).
+AMOUNT_BOUND = {"national": 5.0e6, "province": 5.0e5, "prefecture": 1.2e5, "county": 2.0e4, "township": 2.0e3}
+LOCAL_AMOUNT_BOUND = 2.0e5  # level unknown, not national: the largest province GDP (1.4e5) with headroom
+# Share-like and growth percentages: a share or rate level cannot pass 100 %; growth of an indicator rarely passes
+# 1000 % even for small bases (largest growth in the dev corpus: 773 %).
+PCT_BOUND = {"share": 100.0, "growth": 1000.0}
+# GDP growth in any reported year stayed within ±40 % (1958: 21.3 %; 1961: -27 %).
+GDP_GROWTH_BOUND = 40.0
+GDP_INDICATORS = {NATIONAL_GDP, REGIONAL_GDP, "国民生产总值", "国民收入", "工农业总产值"}
+
+# Anti-plagiarism tools damage digit strings (`42023亿元` for `4-5亿元`): a bare integer of 5+ digits (no decimal
+# point, no separator) more than 100x every other figure of the same unit in the document is implausible there.
+OUTLIER_UNITS = {"亿元", "万元", "元", "万平方米", "平方米", "亩", "万亩", "万人", "人", "个", "家"}
+OUTLIER_RATIO = 100.0
+BARE_INT_RE = re.compile(r"^\d{5,}$")
+
+PLAN_HEAD_RE = re.compile(r"今年|明年|总体要求|主要任务|重点任务|工作安排|预期目标|目标任务|工作部署")
+REVIEW_HEAD_RE = re.compile(r"回顾|过去|去年|上年|工作总结|成就|取得")
+SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+CLAUSE_SPLIT = "，,；;：:、"
+
+
+class _Sections:
+    """Deepest section containing each position; positions must come in increasing order (one sweep)."""
+
+    def __init__(self, sections: Sequence[dict]):
+        self.rows = sorted(sections, key=lambda r: (r["start"], r["level"]))
+        self.i = 0
+        self.stack: list[dict] = []
+
+    def at(self, pos: int) -> str | None:
+        while self.i < len(self.rows) and self.rows[self.i]["start"] <= pos:
+            row = self.rows[self.i]
+            while self.stack and self.stack[-1]["end"] <= row["start"]:
+                self.stack.pop()
+            self.stack.append(row)
+            self.i += 1
+        while self.stack and self.stack[-1]["end"] <= pos:
+            self.stack.pop()
+        return self.stack[-1]["path"] if self.stack else None
+
+    def plan(self, year: int | None) -> bool | None:
+        """True inside a part about this year's work (今年/明年/2025年 in a heading), False inside a review part
+        (回顾/过去/去年), None when the headings say neither."""
+        verdict = None
+        for row in self.stack:
+            h = row.get("heading") or ""
+            if REVIEW_HEAD_RE.search(h) or (year and f"{year - 1}年" in h):
+                verdict = False
+            elif PLAN_HEAD_RE.search(h) or (year and re.search(rf"{year}年|{year + 1}年", h)):
+                verdict = True
+        return verdict
+
+
+def _indicator(before: str, national: bool) -> tuple[str | None, str]:
+    """(indicator, governing phrase) from the clause text before a number.
+
+    The alias ending nearest the number wins, unless a noun follows it (`经济增长的贡献率`, `GDP的比重`): then the
+    number measures something else. For `X占Y的比重`, X governs.
+    """
+    zhan = before.find("占")
+    head = before[:zhan] if zhan > 0 else before
+    best: tuple[int, int, str] | None = None  # (end, -priority, name)
+    for prio, (name, rx, _) in enumerate(INDICATOR_RES):
+        for m in rx.finditer(head):
+            key = (m.end(), -prio, name)
+            if best is None or key > best:
+                best = key
+    for gm in GDP_WORD_RE.finditer(head):
+        if best is None or gm.end() > best[0]:
+            gdp = NATIONAL_GDP if national else REGIONAL_GDP
+            best = (gm.end(), 1, gdp)
+    phrase = SUBJECT_TRIM.sub("", head.strip(' “”"（）()')).strip()
+    if best is None:
+        return None, phrase
+    end, _, name = best
+    if NOT_HEAD_RE.search(TARGET_OF_RE.sub("", head[end:])):
+        return None, phrase
+    if name == NATIONAL_GDP and not national and re.search(r"[全我本][省市区县州]", head[:end]):
+        name = REGIONAL_GDP
+    return name, phrase
+
+
+def extract_figures(
+    doc_id: str,
+    text: str,
+    sections: Sequence[dict] = (),
+    national: bool = False,
+    year: int | None = None,
+    admin_level: str | None = None,
+) -> list[dict]:
+    """Figure rows of one document (see module doc and docs/indicators.md); linear in the text's length.
+
+    `year` is the document's year (extract_fields' `year`): targets refer to it, outcomes to the year before,
+    unless the text states the year. `admin_level` (documents' column) sets the plausibility bounds; without it
+    `national` decides between national and local bounds.
+    """
+    text = text or ""
+    level = admin_level or ("national" if national else None)
+    national = national or level == "national"
+    secs = _Sections(sections)
+    rows: list[dict] = []
+    para_outcome = False  # an earlier sentence of this paragraph said 过去一年/去年: its figures are outcomes
+    for sm in SENT_RE.finditer(text):
+        sent = sm.group(0)
+        if sm.start() == 0 or text[sm.start() - 1] == "\n":
+            para_outcome = False
+        if sent.strip() and re.search(r"\d|[一二两三四五六七八九十]", sent):
+            rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
+        para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
+    _flag_outliers(rows)
+    return rows
+
+
+def _clause_bounds(sent: str, pos: int) -> tuple[int, int]:
+    s = pos
+    while s > 0 and sent[s - 1] not in CLAUSE_SPLIT:
+        s -= 1
+    e = pos
+    while e < len(sent) and sent[e] not in CLAUSE_SPLIT:
+        e += 1
+    return s, e
+
+
+def _sentence_figures(
+    doc_id: str,
+    sent: str,
+    base: int,
+    secs: _Sections,
+    national: bool,
+    year: int | None,
+    level: str | None,
+    para_outcome: bool = False,
+) -> list[dict]:
+    out: list[dict] = []
+    prev_indicator: tuple[str | None, str | None] = (None, None)
+    prev_clause_end = -1
+    for m in FIGURE_RE.finditer(sent):
+        unit = m.group("unit")
+        pct = m.group("pct")
+        u1 = m.group("u1")
+        if pct:
+            unit = unit if unit in ("个百分点",) else "%"
+            if m.group("unit") and m.group("unit") != "个百分点":
+                continue  # 百分之五十个 … not a percentage
+        if not unit:
+            if u1 and m.group("n2"):
+                unit = "%" if u1 in ("%", "％") else u1
+            else:
+                continue
+        if unit == "％":
+            unit = "%"
+        n1, n2 = m.group("n1"), m.group("n2")
+        start = m.start("n1") if not pct else m.start()
+        prev = sent[start - 1 : start]
+        if prev and (prev.isdigit() or prev in ".-—－/第"):
+            continue
+        after = sent[m.end() : m.end() + 6]
+        if (m.group("unit") and after.startswith("年")) or SESSION_AFTER.match(sent[m.end("n1") :]):
+            continue
+        if PLACEHOLDER_RE.match(n1):
+            value, is_cn, placeholder = None, False, True
+        else:
+            value, is_cn = _number(n1)
+            placeholder = False
+            if value is None:
+                continue
+        if m.group("sep") and n2 and not PLACEHOLDER_RE.match(n2):
+            v2, _ = _number(n2)
+            if v2 is None:
+                continue
+            if n1[0].isdigit() != n2[0].isdigit() and not pct:
+                continue
+            # 八至九 / 4.5-5: a range only when the bounds ascend and are close (1-2月 and 2016-2020 are not)
+            if not (value is not None and value < v2 <= value * 4 + 10):
+                continue
+            if m.group("sep") in ("到", "至") and re.search(r"[从由]", sent[max(0, start - 12) : start]):
+                continue
+        else:
+            v2 = None
+        if is_cn:
+            if prev in ORDINAL_BEFORE:
+                continue
+            small = value is not None and value < 100 and not re.search(r"[万亿千百]", n1)
+            if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3")):
+                continue  # 三个代表, 两个一百年, 五位一体, 三项制度
+            if n1 in ("一", "十") and unit in COUNT_UNITS:
+                continue
+            if n1[0] in "百千万亿" and UNITS[unit] != "amount":
+                continue  # 百家宴, 千万吨级: a name, not a quantity
+        if sent[m.end() : m.end() + 1] == "级":
+            continue  # 千万吨级钢铁基地, 5A级
+        if unit == "个" and not is_cn and sent[m.end() : m.end() + 2] in ("百分", "百分点"):
+            continue
+        kind = UNITS[unit]
+        mag = _mag_word(n2 if v2 is not None else n1)
+        if v2 is not None and mag and not _mag_word(n1) and value is not None:
+            value *= MAG[mag]  # 4-5亿元: the magnitude written once applies to both bounds
+        canon, scale = unit, 1.0
+        if unit not in NO_MAG_UNITS and mag in ("万亿", "亿"):
+            canon, scale = "亿" + unit, 1e8
+        elif unit not in NO_MAG_UNITS and mag == "万":
+            canon, scale = "万" + unit, 1e4
+        yi = None  # amount in 亿元 for the plausibility bounds
+        if value is not None and unit == "元":
+            yi = value / 1e8
+        if value is not None:
+            value /= scale
+            v2 = v2 / scale if v2 is not None else None
+        cs, ce = _clause_bounds(sent, start)
+        clause_before = sent[cs:start]
+        post = sent[m.end() : m.end() + 3]
+        quals = _qualifiers(sent[max(cs, start - 8) : start], post, m)
+        indicator, phrase = _indicator(clause_before, national)
+        inherited = False
+        if indicator is None and not _has_noun(phrase) and prev_indicator[0] and cs <= prev_clause_end + 1:
+            indicator, phrase = prev_indicator
+            inherited = True
+        context = clause_before
+        if indicator is None and not _has_noun(phrase) and cs > 0 and prev_clause_end < cs - 1:
+            # 今年经济增长速度的宏观调控目标，定为百分之八至九: the governing phrase is the clause before
+            pcs, _ = _clause_bounds(sent, cs - 1)
+            indicator, phrase = _indicator(sent[pcs : cs - 1], national)
+            context = sent[pcs:start]
+        if kind == "count" and indicator not in COUNT_INDICATORS:
+            indicator = None  # 新增有进出口实绩企业1500家: a count of firms, not the trade total
+        # measure; 分别增长8.9%、7.7%: a bare number right after another takes its measure
+        measure = _measure(kind, unit, context, indicator)
+        if out and not clause_before.strip() and base + cs <= out[-1]["start"] + len(out[-1]["as_written"]) + 2:
+            measure = out[-1]["measure"] if out[-1]["kind"] == kind else measure
+        decline = bool(DECLINE_RE.search(clause_before)) and measure in ("growth", "change")
+        low = high = None
+        if v2 is not None:
+            low, high = value, v2
+            value = (value + v2) / 2 if value is not None else None
+        elif value is not None:
+            if "以上" in quals or "不低于" in clause_before[-4:] or post.startswith("以上"):
+                low = value
+            elif any(q in quals for q in ("以内", "以下")) or re.search(r"不超过|不高于$", clause_before):
+                high = value
+        if decline and value is not None:
+            value = -value
+            low, high = (-high if high is not None else None), (-low if low is not None else None)
+        # target or outcome, and the year referred to
+
+        section_path = secs.at(base + start)
+        is_target, past_target = _is_target(sent, cs, start, m.end(), secs.plan(year), para_outcome)
+        ref = _ref_year(sent, start, year, is_target, past_target, clause_before)
+        if value is not None and not placeholder:
+            value = round(value, 6)
+        implausible = _implausible(value, yi, canon, measure, indicator, level, national)
+        out.append(
+            {
+                "doc_id": doc_id,
+                "section_path": section_path,
+                "sentence": sent.strip()[:500],
+                "as_written": sent[start : m.end()],
+                "value": value,
+                "low": round(low, 6) if low is not None else None,
+                "high": round(high, 6) if high is not None else None,
+                "unit": canon,
+                "kind": kind,
+                "measure": measure,
+                "indicator": indicator,
+                "indicator_phrase": (phrase or "")[-30:] or None,
+                "is_target": is_target,
+                "qualifiers": sorted(set(quals)),
+                "ref_year": ref,
+                "is_placeholder": placeholder,
+                "is_implausible": implausible,
+                "start": base + start,
+            }
+        )
+        if indicator and not inherited:
+            prev_indicator = (indicator, phrase)
+        elif not indicator and _has_noun(phrase):
+            prev_indicator = (None, None)
+        prev_clause_end = ce
+    return out
+
+
+def _has_noun(subject: str) -> bool:
+    """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
+    s = re.sub(
+        r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
+        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上",
+        "",
+        subject,
+    )
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", s)) >= 2
+
+
+def _qualifiers(before: str, post: str, m: re.Match) -> list[str]:
+    quals = [q for q in PRE_QUAL if q in before]
+    quals = [q for q in quals if not any(q != o and q in o for o in quals)]
+    for g in ("more", "more3"):
+        if m.group(g):
+            quals.append(m.group(g))
+    quals += [q for q in POST_QUAL if post.startswith(q)]
+    return quals
+
+
+def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) -> str:
+    """growth (rate of change), change (absolute change), share (a proportion or rate level), level, count."""
+    tail = clause_before[-8:]
+    if unit == "个百分点":
+        return "change"
+    if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail):
+        return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
+    if unit in ("%", "‰", "倍"):
+        if GROWTH_RE.search(tail) or re.search(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-14:]):
+            if indicator in RATE_INDICATORS and not re.search(r"增长|增速|涨幅|增幅|上涨|递增", tail):
+                return "change"
+            return "growth"
+        return "share" if unit != "倍" else "level"
+    if re.search(
+        r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|多|少)了?(?:分别|约|近|超过)?$", tail
+    ) and not re.search(r"新增就业", tail):
+        return "change"
+    if kind == "count" and indicator is None:
+        return "count"
+    return "level"
+
+
+def _is_target(
+    sent: str, cs: int, start: int, end: int, plan: bool | None, para_outcome: bool = False
+) -> tuple[bool, bool]:
+    """(is_target, refers to last year's target). Targets: a target cue in the clause (力争, 控制在, 预期目标, 拟 …),
+    a plan sentence (今年/明年/主要预期目标) or a plan part of the report, unless the text before the number says
+    it is an outcome (去年, 过去一年, 完成了, 实现了 …)."""
+    head = sent[:start]
+    clause = sent[cs : end + 4]
+    if PAST_TARGET.search(clause) and OUTCOME_RE.search(sent):
+        return True, True
+    if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
+        return True, False
+    if re.search(r"预期目标|主要目标|调控目标|目标是|目标为", head) and not re.search(
+        r"实现|完成|达到|超过|低于|高于|执行", head
+    ):
+        return True, False
+    if para_outcome or OUTCOME_RE.search(head):
+        return False, False
+    if re.search(r"今年|明年|本年度", head) and not re.search(
+        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d", head
+    ):
+        return True, False
+    return bool(plan), False
+
+
+def _ref_year(sent: str, start: int, year: int | None, is_target: bool, past_target: bool, before: str) -> int | None:
+    stated = None
+    for ym in YEAR_RE.finditer(sent[:start]):
+        stated = int(ym.group(1))
+    for ym in CN_YEAR_RE.finditer(sent[:start]):
+        y = _cn_year(ym.group(1))
+        if y and (stated is None or ym.start() > sent.rfind(str(stated), 0, start)):
+            stated = y
+    # 比2010年, 与2000年相比: a base year, not the year referred to
+    clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
+    if clause_years:
+        return clause_years[-1]
+    if stated is not None and not re.search(r"比\s*$|比(?:19|20)\d{2}年", sent[max(0, start - 12) : start]):
+        near = sent[max(0, start - 40) : start]
+        if str(stated) in near or re.search(r"[〇零○一二三四五六七八九]{4}年", near):
+            return stated
+    if MULTI_YEAR.search(sent[max(0, start - 30) : start]):
+        return None
+    if year is None:
+        return stated
+    if re.search(r"明年", sent[:start]):
+        return year + 1
+    if is_target:
+        return year - 1 if past_target else year
+    if re.search(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年", sent[:start]) and not re.search(
+        r"去年|上年|过去一年", sent[:start]
+    ):
+        return year
+    return year - 1 if stated is None else stated
+
+
+def _cn_year(s: str) -> int | None:
+    try:
+        return int("".join(str(CN_DIGITS[c]) for c in s))
+    except KeyError:
+        return None
+
+
+def _implausible(
+    value: float | None,
+    yi: float | None,
+    canon: str,
+    measure: str,
+    indicator: str | None,
+    level: str | None,
+    national: bool,
+) -> bool:
+    if value is None:
+        return False
+    v = abs(value)
+    if yi is not None and measure in ("level", "change"):
+        v = abs(yi)
+        bound = AMOUNT_BOUND.get(level or "", AMOUNT_BOUND["national"] if national else LOCAL_AMOUNT_BOUND)
+        if indicator in (REGIONAL_GDP,) and level is None:
+            bound = AMOUNT_BOUND["province"]
+        return v > bound
+    if canon == "%":
+        if measure == "growth" and indicator in GDP_INDICATORS:
+            return v > GDP_GROWTH_BOUND
+        return v > PCT_BOUND.get(measure, PCT_BOUND["growth"])
+    if canon == "个百分点":
+        return v > 100
+    return False
+
+
+def _flag_outliers(rows: list[dict]) -> None:
+    """Damaged digits: one pass for the two largest sane values per unit, one pass to flag."""
+    top: dict[str, list[float]] = {}
+    for r in rows:
+        if r["value"] is None or r["unit"] not in OUTLIER_UNITS or r["is_implausible"]:
+            continue
+        t = top.setdefault(r["unit"], [])
+        t.append(abs(r["value"]))
+        t.sort(reverse=True)
+        del t[3:]
+    counts: dict[str, int] = {}
+    for r in rows:
+        if r["value"] is not None and r["unit"] in OUTLIER_UNITS and not r["is_implausible"]:
+            counts[r["unit"]] = counts.get(r["unit"], 0) + 1
+    for r in rows:
+        if r["value"] is None or r["unit"] not in OUTLIER_UNITS or r["is_implausible"]:
+            continue
+        num = re.match(r"\d+", r["as_written"])
+        if not num or not BARE_INT_RE.match(num.group(0)):
+            continue
+        if r["as_written"][len(num.group(0)) : len(num.group(0)) + 1] in ".,":
+            continue
+        if counts.get(r["unit"], 0) < 3:
+            continue
+        t = top[r["unit"]]
+        v = abs(r["value"])
+        other = t[1] if t and t[0] == v else t[0]
+        if other > 0 and v > OUTLIER_RATIO * other:
+            r["is_implausible"] = True
+
+
+__all__ = ["INDICATORS", "UNITS", "extract_figures"]

@@ -1,0 +1,111 @@
+"""Figures: quantities only, what they measure, target or outcome, ranges, years, plausibility."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tasks.extract_figures import INDICATORS, extract_figures
+from tasks.extract_structure import extract_sections
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _by(text: str, **kw) -> dict[str, dict]:
+    return {r["as_written"]: r for r in extract_figures("d", text, [], **kw)}
+
+
+def test_figures_units_qualifiers_placeholders_implausible():
+    text = "一、回顾\n2020年共征收土地1400亩，完成拆迁52万平方米，投资要达到220230亿元，同比增长16.4%，×个重点项目，约30亿元以上。"
+    rows = extract_figures("d", text, extract_sections("d", text))
+    by = {r["as_written"]: r for r in rows}
+    assert by["1400亩"]["kind"] == "area" and by["1400亩"]["value"] == 1400 and by["1400亩"]["ref_year"] == 2020
+    assert by["52万平方米"]["unit"] == "万平方米" and by["52万平方米"]["value"] == 52
+    assert by["220230亿元"]["is_implausible"] and by["220230亿元"]["unit"] == "亿元"
+    assert by["16.4%"]["kind"] == "percentage" and "同比" in by["16.4%"]["qualifiers"]
+    assert by["×个"]["is_placeholder"] and by["×个"]["value"] is None
+    assert "以上" in by["30亿元"]["qualifiers"] and "约" in by["30亿元"]["qualifiers"] and by["30亿元"]["low"] == 30
+    assert all(r["section_path"] == "1" for r in rows)
+    big = extract_figures("d", "全国生产总值达到5.67万亿元。", [], national=True)
+    assert big[0]["value"] == pytest.approx(56700) and not big[0]["is_implausible"]
+
+
+def test_damaged_digits_flagged_against_the_documents_own_figures():
+    text = (
+        "我区今后五年投资要到达220230亿元，投资率要到达50%以上，现在要求60%，这样算起来今年要完成42023亿元以上。"
+        "增加涉案金额1.2亿元；增加涉案金额7.2亿元。企业欠款30亿元。"
+    )
+    by = _by(text)
+    assert by["220230亿元"]["is_implausible"] and by["42023亿元"]["is_implausible"]
+    assert not by["30亿元"]["is_implausible"] and not by["7.2亿元"]["is_implausible"]
+    ok = _by("地区生产总值14163亿元，财政收入1300亿元，投资5600亿元。")
+    assert not ok["14163亿元"]["is_implausible"]
+
+
+def test_plausibility_per_level():
+    national = _by("国内生产总值56.9万亿元，比上年增长6.9%。", national=True, year=2018)
+    assert not national["56.9万亿元"]["is_implausible"]
+    county = _by("全县地区生产总值达到56.9万亿元。", admin_level="county")
+    assert county["56.9万亿元"]["is_implausible"]
+
+
+def test_set_phrases_and_ordinals_are_not_figures():
+    text = "第十四届全国人民代表大会第三次会议，坚持“三个代表”，实现“两个一百年”，统筹推进“五位一体”，共建“一带一路”，“十三五”以来，百家宴。"
+    assert extract_figures("d", text, []) == []
+
+
+def test_ranges_and_one_sided_bounds():
+    by = _by(
+        "今年发展主要预期目标是：国内生产总值增长6.5%—7%，居民消费价格涨幅3%以内，城镇新增就业1100万人以上。",
+        national=True,
+        year=2016,
+    )
+    g = by["6.5%—7%"]
+    assert (g["low"], g["high"], g["value"]) == (6.5, 7.0, 6.75)
+    assert g["indicator"] == "国内生产总值" and g["measure"] == "growth" and g["is_target"] and g["ref_year"] == 2016
+    assert by["3%"]["high"] == 3 and by["3%"]["low"] is None and by["3%"]["indicator"] == "居民消费价格"
+    assert by["1100万人"]["low"] == 1100 and by["1100万人"]["indicator"] == "城镇新增就业"
+    assert _by("经济增长4.5-5%。", national=True, year=2026)["4.5-5%"]["low"] == 4.5
+    assert _by("今年计划增长6%到6.5%。")["6%到6.5%"]["high"] == 6.5
+    cn = _by("今年经济增长速度的宏观调控目标，定为百分之八至九。", national=True, year=1995)["百分之八至九"]
+    assert (cn["low"], cn["high"], cn["indicator"], cn["is_target"]) == (8, 9, "国内生产总值", True)
+
+
+def test_outcome_vs_target_and_ref_year():
+    text = (
+        "过去一年，国内生产总值达到134.9万亿元、增长5%，城镇调查失业率平均为5.1%。\n"
+        "今年发展主要预期目标是：国内生产总值增长5%左右；城镇调查失业率5.5%左右。\n"
+        "2023年粮食产量1.39万亿斤。财政赤字率拟按4%左右安排。"
+    )
+    rows = extract_figures("d", text, [], national=True, year=2025)
+    out = [(r["as_written"], r["indicator"], r["measure"], r["is_target"], r["ref_year"]) for r in rows]
+    assert ("134.9万亿元", "国内生产总值", "level", False, 2024) in out
+    assert ("5%", "国内生产总值", "growth", False, 2024) in out
+    assert ("5.1%", "城镇调查失业率", "share", False, 2024) in out
+    assert ("5%", "国内生产总值", "growth", True, 2025) in out
+    assert ("1.39万亿斤", "粮食产量", "level", False, 2023) in out
+    assert ("4%", "财政赤字率", "share", True, 2025) in out
+
+
+def test_share_of_gdp_is_not_gdp_and_declines_are_negative():
+    by = _by("财政赤字占国内生产总值的比重降到1.5%左右，单位国内生产总值能耗降低3%左右。", national=True, year=2013)
+    assert by["1.5%"]["indicator"] != "国内生产总值" and by["1.5%"]["measure"] == "share"
+    assert by["3%"]["indicator"] == "单位国内生产总值能耗" and by["3%"]["value"] == -3
+
+
+def test_local_gdp_is_regional():
+    r = _by("全市生产总值增长7%以上。", year=2020)["7%"]
+    assert r["indicator"] == "地区生产总值" and r["low"] == 7
+
+
+def test_every_indicator_is_documented():
+    doc = (ROOT / "docs" / "indicators.md").read_text("utf-8")
+    names = {name for name, _, _ in INDICATORS}
+    assert names <= set(re.findall(r"`([^`]+)`", doc))
+
+
+def test_bad_input():
+    assert extract_figures("d", "", []) == []
+    assert extract_figures("d", "%%、1-2月、2016—2020年、第3次", []) == []
