@@ -962,7 +962,9 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
                     page_title=doc["page_title"],
                     url=doc["url"],
                 )
-                doc_tables = extract_tables(doc["doc_id"], doc["text"])
+                doc_tables = extract_tables(
+                    doc["doc_id"], doc["text"], year=got.get("year"), admin_level=got.get("admin_level")
+                )
                 doc_tables["keywords"] = document_keywords(doc["doc_id"], doc["text"], k=top_k)
         except TimeBudgetExceeded:
             got, doc_tables = {"flags": {"extract_timeout": 1}}, {}

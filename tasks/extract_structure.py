@@ -331,7 +331,9 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     return rows
 
 
-def extract_tables(doc_id: str, text: str, year: int | None = None) -> dict[str, list[dict]]:
+def extract_tables(
+    doc_id: str, text: str, year: int | None = None, admin_level: str | None = None
+) -> dict[str, list[dict]]:
     """Rows for sections, figures, slogans and mentions of one document; never raises."""
     text = text or ""
     out: dict[str, list[dict]] = {"sections": [], "figures": [], "slogans": [], "mentions": []}
@@ -339,9 +341,9 @@ def extract_tables(doc_id: str, text: str, year: int | None = None) -> dict[str,
         out["sections"] = extract_sections(doc_id, text)
     except Exception:
         pass
-    national = "全国人民代表大会" in text[:600] or text[:600].count("国务院") >= 2
+    national = admin_level == "national" or "全国人民代表大会" in text[:600] or text[:600].count("国务院") >= 2
     for key, fn in (
-        ("figures", lambda: extract_figures(doc_id, text, out["sections"], national, year)),
+        ("figures", lambda: extract_figures(doc_id, text, out["sections"], national, year, admin_level)),
         ("slogans", lambda: extract_slogans(doc_id, text)),
         ("mentions", lambda: extract_mentions(doc_id, text)),
     ):
