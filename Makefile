@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test bench docs clean
+.PHONY: install demo test test-fast lint format bench docs clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,18 @@ demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
 
 test: install  ## run the test suite
 	$(BIN)/python -m pytest -q
+
+test-fast: install  ## the suite without servers and clusters, on every core
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
+
+lint: install  ## ruff (lint + format check) and mypy over the whole tree
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy flows tasks
+
+format: install  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 bench: install  ## time a run on a corpus folder (default: ../shared/corpus/real)
 	$(BIN)/python -m bench.pipeline $(or $(CORPUS),../shared/corpus/real)
