@@ -132,7 +132,9 @@ def build_release(
     out = out_root(out_dir)
     tables = [t for t in schema.TABLES if t not in ("rejects", "duplicates")]
     release_id = stable_hash(
-        sorted(shard_exports), sorted(_file_digest(p) for p in reject_files), _file_digest(duplicates_file)
+        sorted(_export_identity(sid, d, tables) for sid, d in shard_exports),
+        sorted(_file_digest(p) for p in reject_files),
+        _file_digest(duplicates_file),
     )[:20]
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -155,6 +157,14 @@ def build_release(
             (tmp / table).mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)
     return str(final), _describe(final)
+
+
+def _export_identity(shard_id: str, export_dir: str, tables: list[str]) -> list[Any]:
+    """What identifies a shard's export without reading it: the artifact folder is named by its
+    content key (tasks.steps.Job.dir), so its name — never its path, which differs between output
+    folders — plus the file sizes give the same release id for the same content in any OUT."""
+    sizes = [Path(export_dir, f"{t}.parquet").stat().st_size for t in tables]
+    return [shard_id, Path(export_dir).name, sizes]
 
 
 def _file_digest(path: str | None) -> str | None:

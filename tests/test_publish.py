@@ -60,7 +60,7 @@ def _exports(root: Path, tag: str, shards=("s1", "s2")) -> dict:
     """Shard export artifacts as the export step leaves them, with every row tagged by `tag`."""
     exports = []
     for shard in shards:
-        d = root / tag / shard
+        d = root / tag / f"{tag}-{shard}"  # named by content, as the export step's artifact folders are
         for table in SHARD_TABLES:
             write_table(_table(table, tag, shard), d / f"{table}.parquet", schema.SORT_KEYS[table])
         exports.append((shard, str(d)))
@@ -129,6 +129,13 @@ def test_publish_switches_everything_with_one_link(tmp_path):
     assert _read_pinned(out, first) == "old"  # an analyst can still pin the previous release
     assert _read_pinned(out, second) == "new"
     assert _no_temps(out) == []
+
+
+def test_same_content_gives_the_same_release_id_in_any_output_folder(tmp_path):
+    one = _publish(tmp_path / "one", _exports(tmp_path / "x", "old"))
+    two = _publish(tmp_path / "two", _exports(tmp_path / "y", "old"))
+    assert one == two
+    assert _publish(tmp_path / "three", _exports(tmp_path / "z", "new")) != one
 
 
 def test_unchanged_rerun_republishes_the_same_bytes(tmp_path):
