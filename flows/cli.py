@@ -1,7 +1,7 @@
 """`jianghua run INPUT... --out OUT`: the corpus flow from a terminal, with a progress bar.
 
 Exit status: 0 when the run completed (bad pages are rejects, not failures), 1 when the run
-itself failed, 2 for a usage error.
+itself failed, 2 for a usage error, 143 when stopped by SIGTERM and 130 by SIGINT (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -75,12 +75,17 @@ def _run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1
+    from tasks import procs
+
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
+    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
+    stopper = procs.StopOnSignal(on_hard_exit=lambda signum: _say_stopped(console, signum, hard=True))
     try:
         with bar:
-            summary = build_corpus(
+            summary = stopper.run(
+                build_corpus,
                 inputs=args.inputs,
                 out=args.out,
                 workers=args.workers,
@@ -92,17 +97,36 @@ def _run(args: argparse.Namespace) -> int:
                 rebuild=args.rebuild,
                 dask_address=args.dask,
             )
-    except KeyboardInterrupt:
-        console.print("[red]interrupted[/red]: the previous output is untouched; rerun to resume from the cache")
-        return 1
+    except procs.Stopped as exc:
+        _say_stopped(console, exc.signum)
+        return exc.exit_code
+    except KeyboardInterrupt:  # not in the main thread: no handler of ours was installed
+        _say_stopped(console, 2)
+        return 130
     except Exception as exc:  # noqa: BLE001 - the run failed; say why and what to do
         console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}", soft_wrap=True, highlight=False)
-        console.print("the previous output is untouched; finished shards are cached — rerun to resume")
+        from tasks.publish import CleanupFailed
+
+        if not isinstance(exc, CleanupFailed):
+            console.print("the previous output is untouched; finished shards are cached — rerun to resume")
         return 1
     finally:
         remove()
+        watchdog.stop()
     _print_summary(console, summary, time.monotonic() - started)
     return 0
+
+
+def _say_stopped(console, signum: int, hard: bool = False) -> None:
+    import signal
+
+    how = " (forced: the run did not unwind in time)" if hard else ""
+    console.print(
+        f"[red]stopped[/red] by {signal.Signals(signum).name}{how}: workers killed, output lock released; "
+        "the previous release is still the current one; finished shards are cached — rerun to resume",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 class _ProgressBar:

@@ -20,7 +20,8 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.dedupe import previous_index, remember_index
-from tasks.export import account, build_release, output_lock, publish
+from tasks.export import account
+from tasks.publish import build_release, output_lock, publish
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
 from tasks.normalize import boilerplate_digests
 from tasks.report import write_report
@@ -87,7 +88,7 @@ def build_corpus(
         if dask_address:
             from prefect_dask import DaskTaskRunner
 
-            pool.configure(1)  # on Dask, each task runs its shard inside a Dask worker
+            pool.configure(0)  # on Dask, each task runs its shard inside a Dask worker
             summary = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))(
                 settings=settings, where=f"dask {dask_address}"
             )
@@ -95,6 +96,9 @@ def build_corpus(
             n_workers = pool.configure(workers)
             try:
                 summary = _build(log, workers=n_workers, **settings)
+            except BaseException:
+                pool.terminate("the run stopped")  # don't wait for running shards: the release stays as it was
+                raise
             finally:
                 pool.shutdown()
     summary["timings"]["total"] = round(time.time() - started, 3)
@@ -325,7 +329,7 @@ def _build(
             )
         )
     release_dir, tables = build_release(
-        state,
+        str(out_dir),
         [(sid, exported[sid]["dir"]) for sid in shard_ids],
         reject_files,
         str(Path(clustered["dir"]) / "duplicates.parquet"),
@@ -361,11 +365,10 @@ def _build(
     manifest["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - sum(timings.values())))
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
-    publish(str(out_dir), release_dir, manifest)
+    manifest["report"] = str(out_dir / "report.html")
+    publish(str(out_dir), release_dir, manifest, write_extras=write_report)  # one switch: tables, manifest, report
     remember_index(state, clustered["key"], str(Path(clustered["dir"]) / "state"), prev_index, signature_keys)
     lap("publish")
-    manifest["report"] = write_report(str(out_dir))
-    lap("report")
     return manifest
 
 

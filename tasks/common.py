@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import signal
 import tempfile
-import threading
-from collections.abc import Iterator
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -82,34 +78,6 @@ def rows_to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Build a table of exactly `schema` from row dicts (missing keys become nulls)."""
     columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
     return pa.Table.from_pydict(columns, schema=schema)
-
-
-class TimeBudgetExceeded(Exception):
-    """A page took longer than its per-document budget: it becomes a `timeout` reject."""
-
-
-@contextlib.contextmanager
-def time_budget(seconds: float | None) -> Iterator[None]:
-    """Interrupt the block after `seconds` (SIGALRM; Python's regex engine checks signals too).
-
-    Works in a process's main thread — where stage code runs in worker processes; elsewhere
-    (inline runs on a Prefect thread) the block runs unbounded and the pool's per-shard
-    timeout is the backstop.
-    """
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def _expired(signum: int, frame: object) -> None:
-        raise TimeBudgetExceeded(f"took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def processing_reject(

@@ -942,7 +942,8 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
     from pathlib import Path
 
     from tasks import schema
-    from tasks.common import TimeBudgetExceeded, read_table, rows_to_table, time_budget, write_table
+    from tasks.common import read_table, rows_to_table, write_table
+    from tasks.procs import TimeBudgetExceeded, time_budget
 
     folder = Path(inputs["normalize"])
     docs = read_table(folder / "docs.parquet").to_pylist()

@@ -1000,7 +1000,8 @@ def normalize_shard(
     from pathlib import Path
 
     from tasks import schema
-    from tasks.common import TimeBudgetExceeded, processing_reject, read_table, rows_to_table, time_budget, write_table
+    from tasks.common import processing_reject, read_table, rows_to_table, write_table
+    from tasks.procs import TimeBudgetExceeded, time_budget
 
     docs = read_table(Path(inputs["ingest"]) / "docs.parquet").to_pylist()
     boilerplate = _load_boilerplate(inputs.get("boilerplate"), {d["group"] for d in docs})

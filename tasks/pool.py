@@ -3,23 +3,52 @@
 Prefect runs the shard tasks on threads (one API server, no per-worker temporary servers);
 each task hands its shard to this pool, so all cores work while Prefect only records state.
 Workers are spawned, not forked: the flow process has threads and an API client running.
+
+Stage code always runs in a worker process (with workers=1, in one worker), so a per-document
+`procs.time_budget` works (it needs a process's main thread), a stuck worker can be killed, and
+an out-of-memory kill takes a worker, not the run. Inline mode — `configure(0)` or the
+environment variable JIANGHUA_INLINE=1 — runs `fn` in the calling thread instead: for Dask
+(each task already runs inside a Dask worker) and for tests that monkeypatch stage code.
+Workers die with the main process (procs.die_with_parent) and ignore SIGINT: stopping is the
+main process's decision (procs.StopOnSignal calls `terminate`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+INLINE_ENV = "JIANGHUA_INLINE"
+# A call whose pool was killed because ANOTHER call timed out is resubmitted up to this often.
+MAX_RESUBMITS = 2
+
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
+_inline = False
+_terminated: str | None = None
+# Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
+# THAT thread exits, so every submit goes through this one thread, which lives as long as the process.
+_submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool-submit")
+
+
+class PoolTerminated(RuntimeError):
+    """The run is being stopped (SIGTERM/SIGINT): not transient, never retried."""
+
+
+class ShardTimeout(RuntimeError):
+    """A call ran past its timeout; its worker was killed. Not transient: the same input would hang again."""
 
 
 def default_workers() -> int:
@@ -30,23 +59,47 @@ def default_workers() -> int:
 
 
 def configure(workers: int | None) -> int:
-    """Set the number of worker processes; 1 runs everything in this process (easy to debug)."""
-    global _workers
+    """Set the number of worker processes (None: every core; 0: inline). Returns the number set."""
+    global _workers, _inline, _terminated
     shutdown()
-    _workers = max(1, workers or default_workers())
+    _terminated = None
+    _inline = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
+    _workers = default_workers() if workers is None else max(1, workers)
     return _workers
 
 
-def run(fn: Callable[..., T], *args: Any) -> T:
-    """Run fn(*args) in a worker process, or inline when the pool has one worker."""
-    if _workers <= 1:
+def inline() -> bool:
+    return _inline
+
+
+def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+    """Run fn(*args) in a worker process (inline in inline mode).
+
+    With `timeout` (seconds), a call still running after that long has its pool's workers
+    killed and raises ShardTimeout; calls that were sharing the killed pool are resubmitted."""
+    if _terminated:
+        raise PoolTerminated(_terminated)
+    if _inline:
         return fn(*args)
-    pool = _get_pool()
-    try:
-        return pool.submit(fn, *args).result()
-    except BrokenProcessPool:
-        _discard(pool)  # a worker died (out of memory?): the retry gets a fresh pool
-        raise
+    for attempt in range(MAX_RESUBMITS + 1):
+        pool = _get_pool()
+        future: Future = _submitter.submit(pool.submit, fn, *args).result()
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            _kill(pool)
+            raise ShardTimeout(
+                f"{getattr(fn, '__name__', fn)} did not finish within {timeout:g} s; its worker was killed "
+                "(a file that blocks on read, e.g. a FIFO, or a pathological input)"
+            ) from None
+        except BrokenProcessPool:
+            _discard(pool)
+            if _terminated:
+                raise PoolTerminated(_terminated) from None
+            if any(k is pool for k in _killed) and attempt < MAX_RESUBMITS:
+                continue  # another call's timeout killed this pool: not this call's fault
+            raise  # a worker died (out of memory?): the retry gets a fresh pool
+    raise AssertionError("unreachable")
 
 
 def _get_pool() -> ProcessPoolExecutor:
@@ -56,7 +109,8 @@ def _get_pool() -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 max_workers=_workers,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_warm_up,
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
             )
         return _pool
 
@@ -67,6 +121,41 @@ def _discard(pool: ProcessPoolExecutor) -> None:
         if _pool is pool:
             _pool = None
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """SIGKILL the pool's workers now (ProcessPoolExecutor has no public way to stop a running call)."""
+    global _pool
+    _killed.append(pool)
+    del _killed[:-8]  # only the last few matter: callers of older pools have long been told
+    if _pool is pool:  # no lock: also called from a signal handler, which must never wait
+        _pool = None
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def worker_pids() -> list[int]:
+    pool = _pool
+    return sorted((getattr(pool, "_processes", None) or {}).keys()) if pool is not None else []
+
+
+def terminate(reason: str) -> None:
+    """Stop now: kill the workers, fail the running calls and every later one with PoolTerminated."""
+    global _terminated
+    _terminated = reason
+    pool = _pool
+    if pool is not None:
+        _kill(pool)
+
+
+def _init_worker(parent_pid: int) -> None:
+    from tasks import procs
+
+    procs.die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
+    _warm_up()
 
 
 def _warm_up() -> None:
@@ -83,8 +172,12 @@ def _warm_up() -> None:
 
 
 def shutdown() -> None:
+    """Wait for running calls and stop the workers (kill them at once after `terminate`)."""
     global _pool
     with _lock:
-        if _pool is not None:
-            _pool.shutdown(wait=True, cancel_futures=True)
-            _pool = None
+        pool, _pool = _pool, None
+    if pool is not None:
+        if _terminated:
+            _kill(pool)
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)

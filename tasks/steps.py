@@ -32,6 +32,10 @@ from tasks.ingest import InputFile, fingerprint
 from tasks.stages import STAGES, code_version, step_key
 
 DONE_FILE = "_done.json"
+# A shard step that runs this long is stuck (a blocked read, a runaway page past its budget): its
+# workers are killed and the run fails with a message instead of holding the output lock forever.
+# The slowest step measured, extraction of a 32 MB shard, takes ~60 s per core; 1 h is far beyond.
+STEP_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     """Run one declared stage on one shard (or the whole corpus, for a global stage)."""
     shutil.rmtree(job.dir, ignore_errors=True)  # a retry must not see a half-written attempt
     Path(job.dir).mkdir(parents=True, exist_ok=True)
-    stats = pool.run(run_stage, STAGES[job.stage].runner, inputs, job.dir, params)
+    stats = pool.run(run_stage, STAGES[job.stage].runner, inputs, job.dir, params, timeout=STEP_SECONDS)
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
         (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))

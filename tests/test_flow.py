@@ -14,14 +14,17 @@ import pytest
 
 from flows.pipeline import build_corpus
 from tasks import dedupe, export, extract, ingest, normalize, schema, stages, steps
-from tasks.export import output_lock
+from tasks.publish import output_lock
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
 
 def _run(landing: Path, out: Path, **kw):
-    kw.setdefault("workers", 1)  # in-process, so tests can count and inject calls
-    return build_corpus(inputs=[str(landing)], out=str(out), **kw)
+    if "workers" in kw:
+        return build_corpus(inputs=[str(landing)], out=str(out), **kw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIANGHUA_INLINE", "1")  # in-process, so tests can count and inject calls
+        return build_corpus(inputs=[str(landing)], out=str(out), workers=1, **kw)
 
 
 def _digests(out: Path) -> dict[str, str]:
@@ -206,8 +209,10 @@ def test_deleted_artifacts_are_recomputed_not_trusted(samples, tmp_path, calls):
 
 
 def test_worker_processes_give_the_same_output(samples, tmp_path):
+    _run(samples, tmp_path / "inline")
     _run(samples, tmp_path / "one", workers=1)
     _run(samples, tmp_path / "two", workers=2)
+    assert _digests(tmp_path / "inline") == _digests(tmp_path / "one")
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
 
 

@@ -56,7 +56,11 @@ def test_comments_and_docstrings_change_no_version(copy, original):
 
 def test_a_helper_change_reruns_exactly_the_stages_that_execute_it(copy, original):
     # extract_text is a helper of extraction only
-    _edit(copy / "tasks" / "extract_text.py", "def clean_line(s: str) -> str:", "def clean_line(s: str) -> str:  # noqa\n    s = s.strip()\n")
+    _edit(
+        copy / "tasks" / "extract_text.py",
+        "def clean_line(s: str) -> str:",
+        "def clean_line(s: str) -> str:  # noqa\n    s = s.strip()\n",
+    )
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
     assert changed == {"extract"}
 

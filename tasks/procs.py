@@ -1,0 +1,283 @@
+"""Process hygiene: nothing the run started outlives it, and a signal stops it within seconds.
+
+- Workers call `die_with_parent()` (Linux prctl PR_SET_PDEATHSIG): the kernel SIGKILLs them the
+  moment the process that spawned them dies, kill -9 and the OOM killer included.
+- `start_watchdog()` starts a tiny process that remembers the run's process tree (from /proc)
+  and SIGKILLs whatever is left of it once the main process is gone — Prefect's temporary API
+  server (a `python -m uvicorn` subprocess started by prefect.server.api.server.
+  SubprocessASGIServer, stopped only by an atexit hook that kill -9 skips) and any grandchild.
+- `StopOnSignal` runs the flow in a thread and keeps SIGTERM/SIGINT for the main thread: Prefect's
+  engine installs its own SIGTERM handler only in the main thread (prefect.utilities.engine.
+  capture_sigterm), and with it one SIGTERM unwound into `pool.shutdown(wait=True)`, which waits
+  for every running shard. Here a signal kills the workers at once, the flow unwinds (the output
+  lock is released, the previous release stays current) and the CLI exits 128+signal.
+- `time_budget(seconds)` bounds one document's work in a worker's main thread (SIGALRM).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCH_POLL_SECONDS = 0.25  # how often the watchdog looks: orphans die within about this long
+# After SIGTERM/SIGINT the workers are dead at once; the flow then only records its state in
+# Prefect and releases the lock (well under a second on the test box). If it has not unwound after
+# this long, the CLI exits anyway: the lock is an flock the kernel releases, and the previous
+# release is current because the switch is one rename.
+STOP_GRACE_SECONDS = 10.0
+
+
+# ----------------------------------------------------------------------------- dying together
+
+
+def die_with_parent(parent_pid: int | None = None) -> bool:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux; False elsewhere).
+
+    The "parent" is the thread that spawned us, so tasks.pool spawns workers from one thread that
+    lives as long as the process. If the parent is already gone (it died before this call), die now."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent_pid is not None and os.getppid() != parent_pid:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return True
+
+
+def _stat(pid: int) -> tuple[int, int] | None:
+    """(parent pid, start time in clock ticks) of a live process, None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(b")") + 2 :].split()  # the command name may hold spaces and parens
+    if fields[0] == b"Z":
+        return None  # a zombie is already dead; killing it does nothing
+    return int(fields[1]), int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    """Every live descendant of `root`: pid -> start time (the pair survives pid reuse)."""
+    children: dict[int, list[tuple[int, int]]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = _stat(int(name))
+            if st is not None:
+                children.setdefault(st[0], []).append((int(name), st[1]))
+    found: dict[int, int] = {}
+    todo = [root]
+    while todo:
+        for pid, start in children.get(todo.pop(), []):
+            if pid not in found:
+                found[pid] = start
+                todo.append(pid)
+    return found
+
+
+def kill_all(procs: dict[int, int]) -> list[int]:
+    """SIGKILL each (pid, start time) that is still the same process."""
+    killed = []
+    for pid, start in procs.items():
+        st = _stat(pid)
+        if st is not None and st[1] == start:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+    return killed
+
+
+def _watch(main_pid: int) -> None:
+    """Watchdog loop: remember the main process's tree; when the main process is gone, kill it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and a group SIGTERM are the main process's
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    me = os.getpid()
+    known: dict[int, int] = {}
+    while os.getppid() == main_pid:  # reparented = the main process died
+        tree = descendants(main_pid)
+        tree.pop(me, None)
+        known = {p: s for p, s in known.items() if _stat(p) is not None} | tree
+        time.sleep(WATCH_POLL_SECONDS)
+    for _ in range(3):  # a killed worker's own children are found on the next pass
+        killed = kill_all(known)
+        more: dict[int, int] = {}
+        for pid in killed:
+            more |= descendants(pid)
+        known = more
+        if not known:
+            break
+
+
+class Watchdog:
+    def __init__(self, proc: subprocess.Popen | None):
+        self.proc = proc
+
+    def stop(self) -> None:
+        """The run ended normally: the watchdog is no longer needed."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def start_watchdog() -> Watchdog:
+    """Start the watchdog for this process (Linux with /proc; a no-op elsewhere)."""
+    if not os.path.isdir("/proc/self") or not sys.platform.startswith("linux"):
+        return Watchdog(None)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tasks.procs import _watch; _watch(int(sys.argv[1]))",
+            str(os.getpid()),
+        ],
+        stdin=subprocess.DEVNULL,
+        close_fds=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_repo_root(), os.environ.get("PYTHONPATH")) if p)},
+    )
+    return Watchdog(proc)
+
+
+def _repo_root() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# ----------------------------------------------------------------------------- stopping on a signal
+
+
+class Stopped(Exception):
+    """The run was stopped by SIGTERM/SIGINT; `exit_code` is 128 + the signal number."""
+
+    def __init__(self, signum: int, hard: bool = False):
+        self.signum = signum
+        self.signame = signal.Signals(signum).name
+        self.exit_code = 128 + signum
+        self.hard = hard
+        super().__init__(f"stopped by {self.signame}")
+
+
+class StopOnSignal:
+    """Run a function in a thread; SIGTERM/SIGINT kill the workers and stop it within seconds.
+
+    `on_signal(signum)` runs in the main thread as soon as a signal arrives (tasks.pool.terminate
+    by default). A second signal, or a run that has not unwound after STOP_GRACE_SECONDS, ends
+    the process at once with exit code 128+signal (`on_hard_exit` runs first)."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(
+        self,
+        on_signal: Callable[[int], None] | None = None,
+        on_hard_exit: Callable[[int], None] | None = None,
+        grace_seconds: float = STOP_GRACE_SECONDS,
+    ):
+        self.on_signal = on_signal or _terminate_pool
+        self.on_hard_exit = on_hard_exit
+        self.grace = grace_seconds
+        self.signum: int | None = None
+        self.deadline = 0.0
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.signum is not None:  # second signal: no more waiting
+            self._hard_exit(signum)
+        self.signum = signum
+        self.deadline = time.monotonic() + self.grace
+        self.on_signal(signum)
+
+    def _hard_exit(self, signum: int) -> None:
+        if self.on_hard_exit is not None:
+            with contextlib.suppress(Exception):
+                self.on_hard_exit(signum)
+        with contextlib.suppress(Exception):
+            kill_all(descendants(os.getpid()) if os.path.isdir("/proc") else {})
+        os._exit(128 + signum)
+
+    def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return fn(*args, **kwargs)  # signals belong to the main thread: nothing to install
+        outcome: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                outcome["value"] = fn(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                outcome["error"] = exc
+
+        previous = {s: signal.signal(s, self._handler) for s in self.SIGNALS}
+        try:
+            worker = threading.Thread(target=target, name="jianghua-run", daemon=True)
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.1)
+                if self.signum is not None and time.monotonic() > self.deadline:
+                    self._hard_exit(self.signum)
+        finally:
+            for s, h in previous.items():
+                signal.signal(s, h)
+        if "error" in outcome:
+            if self.signum is not None:
+                raise Stopped(self.signum) from outcome["error"]
+            raise outcome["error"]
+        return outcome.get("value")
+
+
+def _terminate_pool(signum: int) -> None:
+    from tasks import pool
+
+    pool.terminate(f"the run was stopped by {signal.Signals(signum).name}")
+
+
+# ----------------------------------------------------------------------------- time budget
+
+
+class TimeBudgetExceeded(Exception):
+    """One document took longer than its budget; the stage runner turns it into a `timeout` reject."""
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise TimeBudgetExceeded inside the block once `seconds` have passed (wall clock).
+
+    Works in the main thread of a process (every tasks.pool worker runs stage code there) via
+    SIGALRM, which also interrupts long regex matches. Elsewhere (inline runs in a Prefect task
+    thread) it is a no-op: the shard-level pool timeout is the backstop. Budgets nest: the
+    shorter one wins and an outer budget keeps counting."""
+    if (
+        not seconds
+        or seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
+        yield
+        return
+    started = time.monotonic()
+    outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
+
+    def expired(signum: int, frame: Any) -> None:
+        raise TimeBudgetExceeded(f"took longer than its time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    if outer_left and outer_left < seconds:
+        signal.signal(signal.SIGALRM, previous)  # the outer budget ends first: let it fire
+        signal.setitimer(signal.ITIMER_REAL, outer_left)
+    else:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(1e-6, outer_left - (time.monotonic() - started)))

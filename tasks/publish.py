@@ -1,0 +1,376 @@
+"""Publishing: readers see one whole release, the previous one until the new one is switched in.
+
+Layout of an output folder OUT:
+
+    OUT/releases/<release_id>/<table>/part-<release_id>-<shard>.parquet
+    OUT/releases/<release_id>/manifest.json, report.html
+    OUT/current          -> releases/<release_id>     (swapped with ONE rename(2) per release)
+    OUT/<table>          -> current/<table>           (stable links, created once)
+    OUT/manifest.json    -> current/manifest.json
+    OUT/report.html      -> current/report.html
+
+A release folder only appears under its id once it is complete (built under a temp name, then
+renamed), its manifest and report are written into it before the switch, and the switch of
+`OUT/current` is the only step a reader can observe. Part names carry the release id, so a
+reader that lists `OUT/keywords/` and then opens the parts gets one whole release or
+FileNotFoundError, never parts of two. The release id is a hash of the content, so an unchanged
+rerun republishes the same folder and every Parquet byte stays the same. The last
+KEEP_RELEASES releases stay readable under `OUT/releases/<id>/` (pinning).
+
+The caller holds `output_lock(OUT)` for build_release and publish: every `.tmp-*` name found
+under OUT is then a leftover of a killed run and is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tasks import schema
+from tasks.common import read_table, stable_hash, write_table
+
+RELEASES = "releases"
+CURRENT = "current"
+MANIFEST = "manifest.json"
+REPORT = "report.html"
+# The current release and the two before it: a reader that pinned the previous release keeps
+# working through two more publishes (a nightly run: two days), and three copies of a corpus
+# cost little because unchanged shards are hard links shared by every release.
+KEEP_RELEASES = 3
+TMP = ".tmp-"  # every temporary name under OUT starts with this (and carries the writer's pid)
+_OLD_TMP_GLOBS = (".*.link-*", ".report-*.tmp")  # temp names of the per-table layout and of write_report
+STABLE_LINKS = (*schema.TABLES, MANIFEST, REPORT)
+
+
+class OutputBusy(RuntimeError):
+    pass
+
+
+class CleanupFailed(RuntimeError):
+    """The new release IS published (OUT/current points at it); only tidying up afterwards failed."""
+
+    def __init__(self, release_id: str, cause: BaseException):
+        self.release_id = release_id
+        super().__init__(
+            f"release {release_id} is published (OUT/current -> releases/{release_id}); "
+            f"cleanup failed: {cause.__class__.__name__}: {cause} — the next run retries the cleanup"
+        )
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: str | os.PathLike, wait_seconds: float = 0.0) -> Iterator[None]:
+    """One run per output folder: a second run waits up to `wait_seconds`, then stops cleanly.
+
+    The lock is an flock on OUT/.state/lock, so the kernel releases it whenever the holder dies
+    (kill -9 included): a crashed run never blocks the next one."""
+    state = Path(out_dir) / ".state"
+    state.mkdir(parents=True, exist_ok=True)
+    fh = open(state / "lock", "a+")  # noqa: SIM115 - held open for the whole run
+    deadline = time.monotonic() + wait_seconds
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another run"
+                    raise OutputBusy(
+                        f"output folder {out_dir} is being written by {holder}; wait for it to finish "
+                        "(or pass a longer --wait) — two runs must not write one corpus"
+                    ) from None
+                time.sleep(0.5)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}")
+        fh.flush()
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def merge_tables(paths: list[str], target: pa.Schema) -> pa.Table:
+    tables = [read_table(p).cast(target) for p in paths if Path(p).exists()]
+    if not tables:
+        return target.empty_table()
+    return pa.concat_tables(tables)
+
+
+def out_root(path: str | os.PathLike) -> Path:
+    """OUT for OUT itself or for OUT/.state (what the flow passed before releases moved to OUT)."""
+    p = Path(path)
+    return p.parent if p.name == ".state" else p
+
+
+def build_release(
+    out_dir: str,
+    shard_exports: list[tuple[str, str]],
+    reject_files: list[str],
+    duplicates_file: str | None,
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """Assemble OUT/releases/<id>/ (idempotent; invisible to readers until `publish`).
+
+    Returns (release_dir, table -> {"rows", "files"}). A folder named by a release id is always
+    complete: it is built under a temp name and renamed, and garbage collection renames it away
+    before deleting it."""
+    out = out_root(out_dir)
+    tables = list(schema.SHARD_TABLES)
+    release_id = stable_hash(
+        sorted(_export_identity(sid, d, tables) for sid, d in shard_exports),
+        sorted(_file_digest(p) for p in reject_files),
+        _file_digest(duplicates_file),
+    )[:20]
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    sweep_temps(out)
+    final = releases / release_id
+    if not final.is_dir():
+        tmp = releases / f"{TMP}{release_id}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for shard_id, export_dir in sorted(shard_exports):
+            for table in tables:
+                src = Path(export_dir) / f"{table}.parquet"
+                _link(src, tmp / table / f"part-{release_id}-{shard_id}.parquet")
+        rejects = merge_tables(reject_files, schema.REJECTS)
+        write_table(rejects, tmp / "rejects" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["rejects"])
+        dups = (
+            read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
+        )
+        write_table(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["duplicates"])
+        for table in schema.TABLES:
+            (tmp / table).mkdir(parents=True, exist_ok=True)
+        os.rename(tmp, final)
+    return str(final), _describe(final)
+
+
+def _export_identity(shard_id: str, export_dir: str, tables: list[str]) -> list[Any]:
+    """What identifies a shard's export without reading it: the artifact folder is named by its
+    content key (tasks.steps.Job.dir), so its name — never its path, which differs between output
+    folders — plus the file sizes give the same release id for the same content in any OUT."""
+    sizes = [Path(export_dir, f"{t}.parquet").stat().st_size for t in tables]
+    return [shard_id, Path(export_dir).name, sizes]
+
+
+def _file_digest(path: str | None) -> str | None:
+    if not path or not Path(path).exists():
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:  # another filesystem, or links not allowed
+        shutil.copy2(src, dst)
+
+
+def _describe(release: Path) -> dict[str, dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    out = {}
+    for table in schema.TABLES:
+        files = sorted((release / table).glob("*.parquet"))
+        out[table] = {
+            "rows": sum(pq.ParquetFile(f).metadata.num_rows for f in files),
+            "files": [f"{table}/{f.name}" for f in files],
+        }
+    return out
+
+
+def publish(
+    out_dir: str,
+    release_dir: str,
+    manifest: dict[str, Any],
+    write_extras: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
+    """Make `release_dir` the current release with one rename; returns the manifest as written.
+
+    Before the switch: the manifest (plus "release" and "keep_releases") is written to
+    `release_dir/manifest.json`, then `write_extras(release_dir)` runs (e.g. the flow's
+    `lambda d: write_report(d)`, which reads the release folder and writes its report.html).
+    An exception up to here leaves the previous release current and untouched. After the switch
+    only old releases and leftovers are removed; a failure there raises CleanupFailed, whose
+    message says that the release is published."""
+    out = Path(out_dir)
+    release = Path(release_dir)
+    release_id = release.name
+    if release.parent.resolve() != (out / RELEASES).resolve() or not release.is_dir():
+        raise ValueError(f"{release_dir} is not a release folder of {out_dir}; build it with build_release")
+    for name in (CURRENT, *STABLE_LINKS):
+        link = out / name
+        if link.is_dir() and not link.is_symlink():
+            raise FileExistsError(
+                f"{link} is a real folder, not a jianghua release link; move it away or choose another --out"
+            )
+    sweep_temps(out)
+    _migrate_per_table_layout(out)
+    written = {**manifest, "release": release_id, "keep_releases": KEEP_RELEASES}
+    _write_json_atomic(written, release / MANIFEST)
+    if write_extras is not None:
+        write_extras(str(release))
+    os.utime(release)  # newest mtime = most recently published, for garbage collection
+    for name in STABLE_LINKS:
+        _ensure_link(out / name, f"{CURRENT}/{name}")
+    _swap_link(out / CURRENT, f"{RELEASES}/{release_id}")  # THE switch
+    try:
+        _fsync_dir(out)
+        collect_garbage(out)
+    except Exception as exc:  # the switch happened: say so
+        raise CleanupFailed(release_id, exc) from exc
+    return written
+
+
+def current_release(out_dir: str | os.PathLike) -> str | None:
+    """Id of the release OUT/current points at (None before the first publish)."""
+    try:
+        return Path(os.readlink(Path(out_dir) / CURRENT)).name
+    except OSError:
+        return None
+
+
+def sweep_temps(out: Path) -> list[str]:
+    """Remove leftovers of killed runs: every `.tmp-*` under OUT, releases/ and each release."""
+    removed: list[str] = []
+    releases = out / RELEASES
+    folders = [out, releases, out / ".state"]
+    if releases.is_dir():
+        folders += [p for p in releases.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        stale = list(folder.glob(f"{TMP}*"))
+        for pattern in _OLD_TMP_GLOBS:
+            stale += folder.glob(pattern)
+        for p in stale:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    p.unlink()
+            removed.append(str(p))
+    return removed
+
+
+def collect_garbage(out: Path) -> list[str]:
+    """Keep the current release and the most recently published others, KEEP_RELEASES in all.
+
+    A release is renamed to a temp name before it is deleted, so a half-deleted folder never
+    carries a release id (build_release trusts any folder named by an id)."""
+    releases = out / RELEASES
+    current = current_release(out)
+    done = [p for p in releases.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    done.sort(key=lambda p: (p.name != current, -p.stat().st_mtime, p.name))
+    dropped = []
+    for p in done[KEEP_RELEASES:]:
+        _remove_dir(p)
+        dropped.append(p.name)
+    old = out / ".state" / RELEASES  # the per-table layout kept its releases here
+    if old.is_dir() and (out / CURRENT).is_symlink():
+        _remove_dir(old)
+    sweep_temps(out)
+    return dropped
+
+
+def _remove_dir(p: Path) -> None:
+    trash = p.parent / f"{TMP}del-{p.name}-{os.getpid()}"
+    os.rename(p, trash)
+    shutil.rmtree(trash)
+
+
+def _migrate_per_table_layout(out: Path) -> None:
+    """Adopt the release the old per-table links point at as OUT/releases/<id> and make it current.
+
+    The old layout linked each OUT/<table> to .state/releases/<id>/<table> and kept a real
+    OUT/manifest.json. If all links agree on one release, it is copied (hard links, renamed parts)
+    into the new layout and made current, so re-pointing the links to current/<table> changes
+    nothing a reader sees; the new release then arrives with the one switch like any other."""
+    if (out / CURRENT).is_symlink():
+        return
+    targets = {}
+    for table in schema.TABLES:
+        link = out / table
+        if link.is_symlink():
+            targets[table] = (out / os.readlink(link)).parent
+    olds = {t.resolve() for t in targets.values()}
+    if len(olds) != 1 or set(targets) != set(schema.TABLES):
+        return  # nothing published yet, or a run of the old layout died mid-publish: no whole release to keep
+    old = olds.pop()
+    if not old.is_dir():
+        return
+    old_id = old.name
+    releases = out / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    final = releases / old_id
+    if not final.is_dir():
+        tmp = releases / f"{TMP}{old_id}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        for table in schema.TABLES:
+            (tmp / table).mkdir(parents=True, exist_ok=True)
+            for part in sorted((old / table).glob("part-*.parquet")):
+                _link(part, tmp / table / f"part-{old_id}-{part.name[len('part-') :]}")
+        for name in (MANIFEST, REPORT):
+            src = out / name
+            if src.is_file() and not src.is_symlink():
+                shutil.copy2(src, tmp / name)
+        os.rename(tmp, final)
+    _swap_link(out / CURRENT, f"{RELEASES}/{old_id}")
+    for name in STABLE_LINKS:  # same data behind each name: the old release, now via current/
+        _ensure_link(out / name, f"{CURRENT}/{name}")
+
+
+def _ensure_link(link: Path, target: str) -> None:
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    _swap_link(link, target)
+
+
+def _swap_link(link: Path, target: str) -> None:
+    """Point `link` at `target` with one rename (readers see the old or the new target)."""
+    tmp = link.parent / f"{TMP}link-{link.name}-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _write_json_atomic(obj: Any, path: Path) -> None:
+    tmp = path.parent / f"{TMP}{path.name}-{os.getpid()}"
+    data = (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

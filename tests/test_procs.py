@@ -1,0 +1,134 @@
+"""Process hygiene end to end: a real `python -m flows.cli run` on the shipped samples, with its
+own Prefect home (so Prefect starts its temporary API server as a subprocess), killed mid-run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tasks import procs
+from tasks.publish import current_release, output_lock
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "data" / "samples"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc and PR_SET_PDEATHSIG"),
+]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _start(out: Path, home: Path, *extra: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300",  # a busy CI box starts it slowly
+    }
+    for key in ("PREFECT_API_URL", "JIANGHUA_INLINE"):
+        env.pop(key, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", str(SAMPLES), "--out", str(out), "--workers", "2", *extra],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so the test can clean up the whole group whatever happens
+    )
+
+
+def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400) -> dict[int, int]:
+    """Block until the run has its pool workers and Prefect's server; return its process tree."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert cli.poll() is None, f"the run ended before its workers were seen: {cli.communicate()}"
+        tree = procs.descendants(cli.pid)
+        kinds = [_cmdline(p) for p in tree]
+        if any("multiprocessing" in c and "spawn_main" in c for c in kinds) and any("uvicorn" in c for c in kinds):
+            return tree
+        time.sleep(0.1)
+    raise AssertionError("no workers after {timeout} s")
+
+
+def _survivors(tree: dict[int, int], within: float) -> list[str]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [p for p, start in tree.items() if (st := procs._stat(p)) is not None and st[1] == start]
+        if not alive:
+            return []
+        time.sleep(0.1)
+    return [f"{p}: {_cmdline(p)}" for p in alive]
+
+
+@pytest.fixture
+def home():
+    path = Path(tempfile.mkdtemp(prefix="jianghua-procs-home-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _cleanup(cli: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(cli.pid, signal.SIGKILL)
+    cli.wait()
+
+
+def test_kill_9_of_the_main_process_leaves_no_process_behind(tmp_path, home):
+    cli = _start(tmp_path / "out", home)
+    try:
+        tree = _wait_for_workers(cli)
+        os.kill(cli.pid, signal.SIGKILL)  # what the OOM killer does
+        cli.wait()
+        assert _survivors(tree, within=5) == []
+    finally:
+        _cleanup(cli)
+
+
+def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp_path, home):
+    out = tmp_path / "out"
+    first = _start(out, home)
+    _stdout, stderr = first.communicate(timeout=600)
+    assert first.returncode == 0, stderr[-3000:]
+    previous = current_release(out)
+    manifest = (out / "manifest.json").read_text()
+
+    cli = _start(out, home, "--rebuild")
+    try:
+        tree = _wait_for_workers(cli)
+        started = time.monotonic()
+        os.kill(cli.pid, signal.SIGTERM)
+        _, stderr = cli.communicate(timeout=60)
+        took = time.monotonic() - started
+        assert cli.returncode == 143, stderr[-3000:]
+        assert took < 15, f"SIGTERM took {took:.1f} s"
+        assert "stopped by SIGTERM" in stderr and "previous release is still the current one" in stderr
+        assert _survivors(tree, within=5) == []
+        with output_lock(out, wait_seconds=0):  # released, not held by a leftover
+            pass
+        assert current_release(out) == previous
+        assert (out / "manifest.json").read_text() == manifest
+        assert json.loads(manifest)["release"] == previous
+        import pandas as pd
+
+        assert len(pd.read_parquet(out / "documents")) == json.loads(manifest)["counts"]["accepted"]
+    finally:
+        _cleanup(cli)

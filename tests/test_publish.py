@@ -1,0 +1,435 @@
+"""Publishing: one rename per release, whatever kills the publisher and whenever a reader looks.
+
+The kill tests fork a publisher that SIGKILLs itself just before its k-th filesystem call
+(rename, link, write, fsync, ...), for every k, while a reader process loops over the output
+folder the way analysts read it. The reader must only ever see one whole release, the old or
+the new one; after each kill the next publish must succeed and leave no temp file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import publish as export, schema
+from tasks.common import write_table
+from tasks.publish import CleanupFailed, build_release, output_lock, publish
+
+REPO = Path(__file__).resolve().parent.parent
+SHARD_TABLES = [t for t in schema.TABLES if t not in ("rejects", "duplicates")]
+ID_COLUMNS = ("doc_id", "source_path", "cluster_id", "canonical_id")
+
+
+def _value(field: pa.Field, tag: str, shard: str, i: int):
+    if field.name in ID_COLUMNS:
+        return f"{tag}-{shard}-{i}"
+    if field.nullable:
+        return None
+    t = field.type
+    if pa.types.is_string(t):
+        return "文本"
+    if pa.types.is_boolean(t):
+        return False
+    if pa.types.is_integer(t):
+        return i
+    if pa.types.is_floating(t):
+        return 1.0
+    if pa.types.is_list(t):
+        return []
+    raise AssertionError(f"no test value for {field}")
+
+
+def _table(table: str, tag: str, shard: str, rows: int = 3) -> pa.Table:
+    s = schema.TABLES[table]
+    return pa.Table.from_pylist([{f.name: _value(f, tag, shard, i) for f in s} for i in range(rows)], schema=s)
+
+
+def _exports(root: Path, tag: str, shards=("s1", "s2")) -> dict:
+    """Shard export artifacts as the export step leaves them, with every row tagged by `tag`."""
+    exports = []
+    for shard in shards:
+        d = root / tag / f"{tag}-{shard}"  # named by content, as the export step's artifact folders are
+        for table in SHARD_TABLES:
+            write_table(_table(table, tag, shard), d / f"{table}.parquet", schema.SORT_KEYS[table])
+        exports.append((shard, str(d)))
+    rejects = write_table(_table("rejects", tag, "r"), root / tag / "rejects.parquet")
+    dups = write_table(_table("duplicates", tag, "d"), root / tag / "duplicates.parquet")
+    return {"tag": tag, "exports": exports, "rejects": [rejects], "dups": dups}
+
+
+def _write_report(release_dir: str) -> None:
+    """Stands in for tasks.report.write_report in the kill loop (one file, written like it)."""
+    manifest = json.loads(Path(release_dir, "manifest.json").read_text())
+    tmp = Path(release_dir, f".tmp-report-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, f"<html>{manifest['tag']}</html>".encode())
+    os.close(fd)
+    os.replace(tmp, Path(release_dir, "report.html"))
+
+
+def _publish(out: Path, spec: dict, extras=_write_report) -> str:
+    with output_lock(out):
+        release_dir, _ = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+        publish(str(out), release_dir, {"tag": spec["tag"]}, write_extras=extras)
+    return Path(release_dir).name
+
+
+def _tag_of(t: pa.Table) -> set[str]:
+    for col in ID_COLUMNS:
+        if col in t.column_names:
+            return {v.split("-")[0] for v in t.column(col).to_pylist()}
+    raise AssertionError(t.column_names)
+
+
+def _read_pinned(out: Path, release_id: str) -> str:
+    """Read a whole release by id; return its tag after checking every table and the manifest agree."""
+    root = out / "releases" / release_id
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["release"] == release_id and manifest["keep_releases"] == export.KEEP_RELEASES
+    tags = set()
+    for table in schema.TABLES:
+        parts = sorted((root / table).iterdir())
+        assert parts, f"{table} of {release_id} has no parts"
+        for p in parts:
+            assert p.name.startswith(f"part-{release_id}-"), p
+            tags |= _tag_of(pq.read_table(p))
+    assert tags == {manifest["tag"]}, (tags, manifest["tag"])
+    assert (root / "report.html").read_text() == f"<html>{manifest['tag']}</html>"
+    return manifest["tag"]
+
+
+def _no_temps(out: Path) -> list[str]:
+    return [str(p) for p in out.rglob("*") if p.name.startswith((".tmp-", ".report-")) or ".link-" in p.name]
+
+
+def test_publish_switches_everything_with_one_link(tmp_path):
+    out = tmp_path / "out"
+    first = _publish(out, _exports(tmp_path / "x", "old"))
+    assert os.readlink(out / "current") == f"releases/{first}"
+    for name in (*schema.TABLES, "manifest.json", "report.html"):
+        assert os.readlink(out / name) == f"current/{name}"
+    assert set(pd.read_parquet(out / "documents")["doc_id"].str[:3]) == {"old"}
+    assert json.loads((out / "manifest.json").read_text())["release"] == first
+
+    second = _publish(out, _exports(tmp_path / "x", "new"))
+    assert second != first and os.readlink(out / "current") == f"releases/{second}"
+    assert set(pd.read_parquet(out / "documents")["doc_id"].str[:3]) == {"new"}
+    assert _read_pinned(out, first) == "old"  # an analyst can still pin the previous release
+    assert _read_pinned(out, second) == "new"
+    assert _no_temps(out) == []
+
+
+def test_same_content_gives_the_same_release_id_in_any_output_folder(tmp_path):
+    one = _publish(tmp_path / "one", _exports(tmp_path / "x", "old"))
+    two = _publish(tmp_path / "two", _exports(tmp_path / "y", "old"))
+    assert one == two
+    assert _publish(tmp_path / "three", _exports(tmp_path / "z", "new")) != one
+
+
+def test_unchanged_rerun_republishes_the_same_bytes(tmp_path):
+    out = tmp_path / "out"
+    spec = _exports(tmp_path / "x", "old")
+    first = _publish(out, spec)
+    before = {p: p.read_bytes() for p in (out / "releases" / first).rglob("*.parquet")}
+    assert _publish(out, spec) == first
+    after = {p: p.read_bytes() for p in (out / "releases" / first).rglob("*.parquet")}
+    assert before == after and len(before) == 2 * len(SHARD_TABLES) + 2
+    assert sorted(p.name for p in (out / "releases").iterdir()) == [first]
+
+
+def test_keeps_the_last_releases_and_says_how_many(tmp_path):
+    out = tmp_path / "out"
+    ids = []
+    for tag in ("a", "b", "c", "d", "e"):
+        ids.append(_publish(out, _exports(tmp_path / "x", tag)))
+        time.sleep(0.01)  # distinct mtimes
+    kept = sorted(p.name for p in (out / "releases").iterdir())
+    assert kept == sorted(ids[-export.KEEP_RELEASES :])
+    assert json.loads((out / "manifest.json").read_text())["keep_releases"] == export.KEEP_RELEASES == 3
+
+
+def test_real_report_is_written_into_the_release_before_the_switch(tmp_path):
+    from tasks.report import write_report
+
+    out = tmp_path / "out"
+    seen = {}
+
+    def extras(release_dir: str) -> None:
+        seen["current_before"] = export.current_release(out)
+        write_report(release_dir)
+
+    rid = _publish(out, _exports(tmp_path / "x", "old"), extras=extras)
+    assert seen["current_before"] is None  # written while readers could not see the release yet
+    page = (out / "report.html").read_text()
+    assert (out / "releases" / rid / "report.html").read_text() == page
+    assert "manifest.json is missing" not in page and "<svg" in page
+
+
+def test_failing_report_leaves_previous_release_current_and_no_temps(tmp_path):
+    out = tmp_path / "out"
+    old = _publish(out, _exports(tmp_path / "x", "old"))
+
+    def disk_full(release_dir: str) -> None:
+        Path(release_dir, ".tmp-report-1").write_text("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        _publish(out, _exports(tmp_path / "x", "new"), extras=disk_full)
+    assert export.current_release(out) == old and _read_pinned(out, old) == "old"
+    new = _publish(out, _exports(tmp_path / "x", "new"))  # the next run recovers and tidies up
+    assert export.current_release(out) == new and _no_temps(out) == []
+
+
+def test_failure_after_the_switch_says_the_release_is_published(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _publish(out, _exports(tmp_path / "x", "old"))
+
+    def broken(_out):
+        raise PermissionError(13, "Permission denied", "releases/xyz")
+
+    monkeypatch.setattr(export, "collect_garbage", broken)
+    with pytest.raises(CleanupFailed, match=r"release \w+ is published .* cleanup failed: PermissionError") as e:
+        _publish(out, _exports(tmp_path / "x", "new"))
+    assert export.current_release(out) == e.value.release_id
+    assert "untouched" not in str(e.value)
+
+
+def test_real_folder_in_the_way_is_refused_before_anything_changes(tmp_path):
+    out = tmp_path / "out"
+    (out / "documents").mkdir(parents=True)
+    with pytest.raises(FileExistsError, match="real folder"):
+        _publish(out, _exports(tmp_path / "x", "old"))
+    assert not (out / "current").exists()
+
+
+def _old_layout(out: Path, spec: dict, release_id: str = "0123456789abcdef0123") -> str:
+    """An OUT as the per-table publisher left it: OUT/<table> -> .state/releases/<id>/<table>."""
+    old = out / ".state" / "releases" / release_id
+    for shard, d in spec["exports"]:
+        for table in SHARD_TABLES:
+            (old / table).mkdir(parents=True, exist_ok=True)
+            shutil.copy(Path(d, f"{table}.parquet"), old / table / f"part-{shard}.parquet")
+    for table, src in (("rejects", spec["rejects"][0]), ("duplicates", spec["dups"])):
+        (old / table).mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, old / table / "part-0.parquet")
+    (old / "_complete").write_text(release_id)
+    for table in schema.TABLES:
+        os.symlink(os.path.relpath(old / table, out), out / table)
+    (out / "manifest.json").write_text(json.dumps({"tag": spec["tag"], "release": release_id}))
+    (out / "report.html").write_text(f"<html>{spec['tag']}</html>")
+    return release_id
+
+
+def test_old_per_table_layout_is_migrated_on_first_publish(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    old_id = _old_layout(out, _exports(tmp_path / "x", "old"))
+    new = _publish(out, _exports(tmp_path / "x", "new"))
+    assert export.current_release(out) == new
+    assert not (out / ".state" / "releases").exists()
+    adopted = out / "releases" / old_id
+    assert json.loads((adopted / "manifest.json").read_text())["tag"] == "old"
+    assert all(p.name.startswith(f"part-{old_id}-") for p in adopted.rglob("*.parquet"))
+    assert set(pd.read_parquet(out / "keywords")["doc_id"].str[:3]) == {"new"}
+    assert _no_temps(out) == []
+
+
+# ------------------------------------------------------------------ kill -9 at every step
+
+COUNTED = ("rename", "replace", "symlink", "link", "unlink", "rmdir", "mkdir", "open", "write", "fsync", "utime")
+
+READER = r"""
+import json, os, sys, time
+from pathlib import Path
+import pyarrow.parquet as pq
+from tasks import schema
+
+control, report, ack = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+ids = ("doc_id", "source_path", "cluster_id", "canonical_id")
+stats = {"pinned": 0, "tables": 0, "vanished": 0, "errors": []}
+
+def tags(path):
+    t = pq.read_table(path)
+    col = next(c for c in ids if c in t.column_names)
+    return {v.split("-")[0] for v in t.column(col).to_pylist()}
+
+def check(out, allowed):
+    # pinned: resolve current once, read the whole release by its id
+    try:
+        rid = os.readlink(out / "current").split("/")[-1]
+    except FileNotFoundError:
+        rid = None
+    if rid is not None:
+        root = out / "releases" / rid
+        m = json.loads((root / "manifest.json").read_text())
+        seen = set()
+        for table in schema.TABLES:
+            for p in (root / table).iterdir():
+                if not p.name.startswith(f"part-{rid}-"):
+                    raise AssertionError(f"{p} in release {rid}")
+                seen |= tags(p)
+        if seen != {m["tag"]} or m["release"] != rid or m["tag"] not in allowed:
+            raise AssertionError(f"release {rid}: tables {seen}, manifest {m}")
+        if (root / "report.html").read_text() != f"<html>{m['tag']}</html>":
+            raise AssertionError(f"report of {rid}")
+        stats["pinned"] += 1
+    # naive: list OUT/<table>, then open every part
+    for table in schema.TABLES:
+        try:
+            names = os.listdir(out / table)
+            seen = set()
+            for n in names:
+                seen |= tags(out / table / n)
+        except FileNotFoundError:
+            stats["vanished"] += 1  # the release switched between list and open: retry, never mixed
+            continue
+        if len(seen) != 1 or not seen <= allowed:
+            raise AssertionError(f"{table}: parts of {seen} ({sorted(names)})")
+        stats["tables"] += 1
+    text = (out / "manifest.json").read_text()
+    if json.loads(text)["tag"] not in allowed:
+        raise AssertionError(f"manifest {text}")
+
+while True:
+    c = json.loads(control.read_text())
+    ack.write_text(str(c["seq"]))  # the check of the previous control is over
+    if c.get("stop"):
+        break
+    if c.get("out"):
+        try:
+            check(Path(c["out"]), set(c["allowed"]))
+        except Exception as exc:
+            stats["errors"].append(f"{c['out']}: {type(exc).__name__}: {exc}")
+    time.sleep(0.001)
+report.write_text(json.dumps(stats))
+"""
+
+
+_seq = [0]
+
+
+def _set_control(control: Path, wait: bool = False, **c) -> None:
+    """Tell the reader what to check; with wait, return once it has stopped checking the old one."""
+    _seq[0] += 1
+    tmp = control.with_suffix(".tmp")
+    tmp.write_text(json.dumps({**c, "seq": _seq[0]}))
+    os.replace(tmp, control)
+    ack = control.with_suffix(".ack")
+    deadline = time.monotonic() + 30
+    while wait and time.monotonic() < deadline:
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            if int(ack.read_text()) >= _seq[0]:
+                return
+        time.sleep(0.001)
+
+
+def _publish_killed_at(out: Path, spec: dict, kill_at: int, count_file: Path) -> int:
+    """Fork a publisher that SIGKILLs itself just before its kill_at-th filesystem call."""
+    pid = os.fork()
+    if pid == 0:  # child: no pytest cleanup, no exceptions escaping
+        try:
+            calls = [0]
+            log = []
+
+            def counted(fn):
+                def wrapper(*a, **k):
+                    calls[0] += 1
+                    log.append(f"{fn.__name__} {a[-1] if a else ''}")
+                    if calls[0] == kill_at:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                    time.sleep(0.0005)  # let the reader interleave
+                    return fn(*a, **k)
+
+                return wrapper
+
+            for name in COUNTED:
+                setattr(os, name, counted(getattr(os, name)))
+            _publish(out, spec)
+            count_file.write_text(json.dumps(log))
+            os._exit(0)
+        except BaseException:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return status
+
+
+def _kill_sweep(tmp_path: Path, legacy: bool, every: int, near: int) -> None:
+    exports = tmp_path / "exports"
+    setup = [_exports(exports, tag) for tag in ("r1", "r2", "old")]
+    new = _exports(exports, "new")
+    control, report = tmp_path / "control.json", tmp_path / "reader.json"
+    _set_control(control)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(control), str(report), str(control.with_suffix(".ack"))],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        count_file = tmp_path / "count"
+        assert os.WEXITSTATUS(_publish_killed_at(tmp_path / "dry", new, 0, count_file)) == 0
+        log = json.loads(count_file.read_text())
+        steps = len(log)
+        switch = 1 + next(i for i, op in enumerate(log) if op.startswith("replace") and op.endswith("/current"))
+        assert steps > 30 and switch > 10, log
+        kill_points = sorted(set(range(1, steps + 2, every)) | set(range(switch - near, switch + near + 1)))
+        for k in kill_points:
+            out = tmp_path / f"out-{k}"
+            if legacy:
+                out.mkdir()
+                _old_layout(out, setup[-1])
+            else:
+                for spec in setup:  # three releases: publishing a fourth also deletes the oldest
+                    _publish(out, spec)
+                    time.sleep(0.002)
+            _set_control(control, out=str(out), allowed=["old", "new"])
+            time.sleep(0.02)  # the reader has seen the old release
+            status = _publish_killed_at(out, new, k, tmp_path / "ignored")
+            killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            assert killed or (k > steps and os.WEXITSTATUS(status) == 0), (k, status)
+            time.sleep(0.01)
+            cur = export.current_release(out)
+            if cur is not None:
+                assert _read_pinned(out, cur) in ("old", "new")
+            # the next run publishes and tidies up whatever the killed one left
+            rid = _publish(out, new)
+            assert export.current_release(out) == rid and _read_pinned(out, rid) == "new"
+            assert _no_temps(out) == [], k
+            assert not (out / ".state" / "releases").exists()
+            assert len(list((out / "releases").iterdir())) <= export.KEEP_RELEASES
+            _set_control(control, wait=True)
+            shutil.rmtree(out)
+    finally:
+        _set_control(control, stop=True)
+        reader.wait(timeout=60)
+    stats = json.loads(report.read_text())
+    assert stats["errors"] == [], stats["errors"][:5]
+    assert stats["tables"] > 0 and (legacy or stats["pinned"] > 0)
+
+
+def test_kill_9_near_the_switch_and_at_sampled_steps_readers_see_whole_releases(tmp_path):
+    _kill_sweep(tmp_path, legacy=False, every=20, near=2)
+
+
+@pytest.mark.slow
+def test_kill_9_at_every_step_of_publishing(tmp_path):
+    _kill_sweep(tmp_path, legacy=False, every=1, near=0)
+
+
+@pytest.mark.slow
+def test_kill_9_at_every_step_of_migrating_the_old_layout(tmp_path):
+    _kill_sweep(tmp_path, legacy=True, every=1, near=0)
