@@ -66,7 +66,7 @@ def build_automation(definition: dict[str, Any], block_ids: list[UUID]):
             for b in block_ids
         ]
     else:
-        actions = [DoNothing()]
+        actions = [DoNothing()]  # type: ignore[list-item]  # both are automation actions
     try:
         return AutomationCore.model_validate({**data, "actions": [a.model_dump(mode="json") for a in actions]})
     except Exception as exc:  # pydantic's message names the field

@@ -21,9 +21,9 @@ from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.dedupe import previous_index, remember_index
 from tasks.export import account
-from tasks.publish import build_release, output_lock, publish
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
 from tasks.normalize import boilerplate_digests
+from tasks.publish import build_release, output_lock, publish
 from tasks.report import write_report
 from tasks.schema import REJECTS
 from tasks.stages import STAGES, code_version
@@ -41,7 +41,7 @@ def pipeline_version() -> str:
 @flow(
     name="build-corpus",
     flow_run_name="corpus → {out}",
-    task_runner=ThreadPoolTaskRunner(max_workers=32),  # threads only wait; tasks.pool does the CPU work
+    task_runner=ThreadPoolTaskRunner(max_workers=32),  # type: ignore[arg-type]  # threads only wait; tasks.pool does the CPU work
     log_prints=True,
     validate_parameters=True,
 )
@@ -73,7 +73,7 @@ def build_corpus(
         inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes, doc_seconds
     )
     previous = _previous_manifest(out_dir)
-    settings = dict(
+    settings: dict[str, Any] = dict(
         inputs=list(inputs),
         out=str(out_dir),
         target_docs=target_shard_docs,
@@ -89,9 +89,8 @@ def build_corpus(
             from prefect_dask import DaskTaskRunner
 
             pool.configure(0)  # on Dask, each task runs its shard inside a Dask worker
-            summary = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))(
-                settings=settings, where=f"dask {dask_address}"
-            )
+            on_dask = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))  # type: ignore[arg-type]
+            summary = on_dask(settings=settings, where=f"dask {dask_address}")
         else:
             n_workers = pool.configure(workers)
             try:
@@ -382,13 +381,13 @@ def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tup
     unreadable: list[dict[str, Any]] = []
     for fut in as_completed(list(futures)):
         plan = futures[fut]
-        members = []
+        members: list[tuple[InputFile, str]] = []
         for f, (sha, _size, error) in zip(plan.files, fut.result(), strict=True):
             if error:
                 unreadable.append(
                     {"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error}
                 )
-            else:
+            elif sha is not None:
                 members.append((f, sha))
         shard_files[plan.shard_id] = members
         stage.advance(len(members))

@@ -47,7 +47,7 @@ class RunProgress:
             try:
                 from prefect.artifacts import update_progress_artifact
 
-                update_progress_artifact(self._artifact_id, progress=100.0 * self.done_steps / self.total_steps)
+                update_progress_artifact(self._artifact_id, progress=100.0 * self.done_steps / self.total_steps)  # type: ignore[arg-type]
             except Exception:  # noqa: BLE001
                 pass
 

@@ -320,11 +320,23 @@ def size_buckets(sizes: list[tuple[int, int]]) -> list[tuple[str, int]]:
         lo, hi = min(s for s, _ in sizes), max(s for s, _ in sizes)
         d = dict(sizes)
         return [(str(s), d.get(s, 0)) for s in range(lo, hi + 1)]
-    edges = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100), (101, 1000), (1001, None)]
+    edges: list[tuple[int, int | None]] = [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 4),
+        (5, 5),
+        (6, 10),
+        (11, 20),
+        (21, 50),
+        (51, 100),
+        (101, 1000),
+        (1001, None),
+    ]
     out = []
-    for lo, hi in edges:
-        n = sum(c for s, c in sizes if s >= lo and (hi is None or s <= hi))
-        label = str(lo) if lo == hi else (f"{lo}–{hi}" if hi is not None else f"{lo}+")
+    for lo, top in edges:
+        n = sum(c for s, c in sizes if s >= lo and (top is None or s <= top))
+        label = str(lo) if lo == top else (f"{lo}–{top}" if top is not None else f"{lo}+")
         out.append((label, n))
     while out and out[-1][1] == 0:
         out.pop()
@@ -356,7 +368,7 @@ def term_stats(
         if score:
             row["score"] = float(r[f"{score}_sum"] or 0.0)
         rows.append(row)
-    rows.sort(key=lambda r: (-r["docs"], -(r.get("score") or r[weight_name]), r["term"]))
+    rows.sort(key=lambda r: (-int(r["docs"]), -float(r.get("score") or r[weight_name]), str(r["term"])))
     return rows
 
 
@@ -414,7 +426,7 @@ def fmt_num(v: float | int | None) -> str:
 def fmt_seconds(v: float) -> str:
     if v < 60:
         return f"{v:.1f} s" if v >= 1 or v == 0 else f"{v:.2f} s"
-    m, s = divmod(int(round(v)), 60)
+    m, s = divmod(round(v), 60)
     if m < 60:
         return f"{m} min {s:02d} s"
     h, m = divmod(m, 60)
@@ -461,7 +473,7 @@ def nice_ticks(max_v: float, integer: bool, n: int = 5) -> list[float]:
     if integer:
         step = max(1, math.ceil(step))
     top = math.ceil(max_v / step - 1e-9) * step
-    k = int(round(top / step))
+    k = round(top / step)
     return [i * step for i in range(k + 1)]
 
 
@@ -481,7 +493,7 @@ PALETTE = {
 FS = 12  # base font size of chart text
 
 
-def _value_scale(items: list[tuple[str, float]]) -> tuple[list[float], float]:
+def _value_scale(items: Sequence[tuple[str, float]]) -> tuple[list[float], float]:
     """Axis ticks for the values and the top of the scale (integers get integer ticks)."""
     integer = all(isinstance(v, int) for _, v in items)
     ticks = nice_ticks(max((v for _, v in items), default=0), integer)
@@ -490,7 +502,7 @@ def _value_scale(items: list[tuple[str, float]]) -> tuple[list[float], float]:
 
 def hbar_chart(
     title: str,
-    items: list[tuple[str, float]],
+    items: Sequence[tuple[str, float]],
     x_label: str,
     y_label: str,
     color: str = "blue",
@@ -548,7 +560,7 @@ def hbar_chart(
 
 def column_chart(
     title: str,
-    items: list[tuple[str, float]],
+    items: Sequence[tuple[str, float]],
     x_label: str,
     y_label: str,
     color: str = "blue",
@@ -1106,7 +1118,7 @@ svg.chart .grid{stroke:#e4e7eb;stroke-width:1}
 svg.chart .axis{stroke:#7b8794;stroke-width:1}
 nav a{margin-right:10px;font-size:13px;color:#3b6ea5}
 @media print{body{background:#fff}section{break-inside:avoid;border:none}}
-""" % {"font": FONT_STACK}
+""" % {"font": FONT_STACK}  # noqa: UP031  # CSS braces make str.format unusable
 
 # Marks that the charts really laid out (used by the headless-browser test, harmless otherwise).
 RENDER_CHECK = """

@@ -131,7 +131,7 @@ def task_for(stage: str, result_storage: Path, refresh: bool) -> Task:
         task_run_name=f"{s.name} {{job.label}}",
         tags=[s.tag or s.name],
         result_storage=result_storage,
-        refresh_cache=refresh or None,
+        refresh_cache=refresh or None,  # type: ignore[arg-type]  # None: the global setting
     )
 
 

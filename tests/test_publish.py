@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import publish as export, schema
+from tasks import publish as export
+from tasks import schema
 from tasks.common import write_table
 from tasks.publish import CleanupFailed, build_release, output_lock, publish
 

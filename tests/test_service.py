@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.server
 import inspect
+import itertools
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import pandas as pd
@@ -336,7 +337,7 @@ def test_the_scheduler_books_the_next_nightly_runs_at_2am_shanghai(service):
         assert scheduled, f"the scheduler created no nightly runs\n{service.log_tail()}"
         local = sorted(r.expected_start_time.astimezone(ZoneInfo("Asia/Shanghai")) for r in scheduled)
         assert all((t.hour, t.minute) == (2, 0) for t in local), local
-        assert [(b - a).total_seconds() for a, b in zip(local, local[1:])] == [86400.0] * (len(local) - 1)
+        assert [(b - a).total_seconds() for a, b in itertools.pairwise(local)] == [86400.0] * (len(local) - 1)
         # the rest of this module triggers runs by hand: keep a real 02:00 run from joining in
         for s in nightly.schedules:
             client.update_deployment_schedule(nightly.id, s.id, active=False)
@@ -396,7 +397,7 @@ def test_concurrent_runs_never_interleave(service):
             )
     assert any("AwaitingConcurrencySlot" in names for names in waited.values()), waited
     windows.sort()
-    for (_, end, first), (start, _, second) in zip(windows, windows[1:]):
+    for (_, end, first), (start, _, second) in itertools.pairwise(windows):
         assert end <= start, f"run {second} worked while run {first} still held the output: {windows}"
     manifest = json.loads((service.corpus / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run_id"] == str(windows[-1][2])  # the corpus is what the last run published
@@ -431,7 +432,7 @@ def test_invalid_parameter_is_refused_when_the_run_is_created(service):
 
 
 class _Hook(http.server.BaseHTTPRequestHandler):
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
