@@ -152,16 +152,15 @@ def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
     ]
     (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
     got = _ingest(tmp_path / "crawl.jsonl.gz")
-    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == sorted(
-        ["L1", "L3"],
-        key=lambda rid: doc_id_for(
-            [d for d in got.docs if d["source_path"].endswith(rid)][0]["content_sha256"], f"crawl.jsonl.gz#{rid}"
-        ),
+    assert {d["record"] for d in got.docs} == {"L1", "L3"}
+    assert all(d["source_path"] == "crawl.jsonl.gz" and d["input_root"].endswith("crawl.jsonl.gz") for d in got.docs)
+    assert [d["doc_id"] for d in got.docs] == sorted(
+        doc_id_for(d["content_sha256"], "crawl.jsonl.gz", d["record"]) for d in got.docs
     )
-    first = next(d for d in got.docs if d["source_path"].endswith("#L1"))
+    first = next(d for d in got.docs if d["record"] == "L1")
     assert first["url"] == "https://www.bookzhi.com/a/1.html" and first["group"] == "www.bookzhi.com"
     assert first["fetched_at"] == "2024-01-02" and first["page_title"] == "讲话材料"
-    reasons = {r["source_path"].rsplit("#", 1)[1]: r["reason"] for r in got.rejects}
+    reasons = {r["record"]: r["reason"] for r in got.rejects}
     assert reasons == {"L2": "bad_record", "L4": "bad_record"}
 
 
@@ -187,8 +186,8 @@ def test_parquet_records(tmp_path):
         tmp_path / "pages.parquet",
     )
     got = _ingest(tmp_path / "pages.parquet")
-    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == ["row=a"]
-    assert got.rejects[0]["source_path"].endswith("#row=b") and got.rejects[0]["reason"] == "too_short"
+    assert [d["record"] for d in got.docs] == ["row=0"]  # positional, never the `id` column
+    assert got.rejects[0]["record"] == "row=1" and got.rejects[0]["reason"] == "too_short"
 
 
 # ---------------------------------------------------------------- discovery and shards
@@ -203,7 +202,7 @@ def test_discover_walks_folders_globs_files_and_skips_hidden_and_output(tmp_path
     (tmp_path / "a" / "out" / "z.txt").write_text("z")
     found = discover([str(tmp_path / "a")], exclude=[str(tmp_path / "a" / "out")])
     assert [f.relpath for f in found] == ["b/x.txt", "y.html"]
-    assert found[0].source_path == str(tmp_path / "a" / "b" / "x.txt")
+    assert found[0].source_path == "b/x.txt" and found[0].input_root == str(tmp_path / "a")
     assert "b/x.txt" in {f.relpath for f in discover([str(tmp_path / "a" / "**" / "*.txt")])}
     assert len(discover([str(tmp_path / "a" / "y.html")])) == 1
     with pytest.raises(FileNotFoundError, match="does not exist"):
