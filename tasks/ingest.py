@@ -1137,7 +1137,7 @@ def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
         raise _Damaged("the compressed stream ends early")
 
 
-_BLANK_LINES = re.compile(rb"(?:[ \t\r]*\n)+")
+_BLANK_LINES = re.compile(rb"[ \t\r\n]*\n")  # a char class, not a repeated group: no per-line stack
 
 
 def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | None]]:
