@@ -165,8 +165,9 @@ class _Walker:
     def local(self, spec: str) -> None:
         path = spec[len("file://") :] if spec.startswith("file://") else spec
         root = display_path(spec)
-        if _GLOB_CHARS.search(path) and not os.path.lexists(path):
-            base = os.path.dirname(path[: _GLOB_CHARS.search(path).start()]) or "."
+        magic = _GLOB_CHARS.search(path)
+        if magic and not os.path.lexists(path):
+            base = os.path.dirname(path[: magic.start()]) or "."
             matches = sorted(globlib.glob(path, recursive=True))
             if not matches:
                 raise FileNotFoundError(
@@ -221,8 +222,9 @@ class _Walker:
         fs, root = fsspec.core.url_to_fs(spec)
         proto = fs.protocol
         protocol = proto[0] if isinstance(proto, (tuple, list)) else proto
-        if _GLOB_CHARS.search(root):
-            base = root[: _GLOB_CHARS.search(root).start()].rsplit("/", 1)[0]
+        magic = _GLOB_CHARS.search(root)
+        if magic:
+            base = root[: magic.start()].rsplit("/", 1)[0]
             entries = {p: info for p, info in fs.glob(root, detail=True).items() if info["type"] == "file"}
         elif fs.isdir(root):
             base = root.rstrip("/")
@@ -757,7 +759,7 @@ def ingest_files(files: Iterable[tuple[InputFile, str | None]], max_doc_bytes: i
         for doc in part.docs:
             if doc["doc_id"] in seen:
                 out.rejects.append(
-                    _reject_row(
+                    reject_row(
                         f,
                         doc["content_sha256"],
                         "duplicate_input",
@@ -784,13 +786,13 @@ def ingest_one(
     """Read one file into `out`. The bytes read are hashed and checked against `expected_sha`: on a
     mismatch the file is read once more, and if it still differs it is `changed_during_run`."""
     if f.problem is not None:
-        out.rejects.append(_reject_row(f, None, *f.problem))
+        out.rejects.append(reject_row(f, None, *f.problem))
         return
     lower = f.relpath.lower()
     suffix = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
     if suffix is None:
         out.rejects.append(
-            _reject_row(
+            reject_row(
                 f,
                 expected_sha,
                 "unsupported_type",
@@ -801,7 +803,7 @@ def ingest_one(
         return
     cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
     if suffix != ".jsonl.gz" and f.size > cap:
-        out.rejects.append(_reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
+        out.rejects.append(reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
         return
     for _attempt in (1, 2):
         part = ShardIngest()
@@ -810,10 +812,10 @@ def ingest_one(
         except FileNotFoundError as exc:
             out.cacheable = False
             if expected_sha is None:
-                out.rejects.append(_reject_row(f, None, "read_error", _describe_os_error(exc)))
+                out.rejects.append(reject_row(f, None, "read_error", _describe_os_error(exc)))
             else:
                 out.rejects.append(
-                    _reject_row(
+                    reject_row(
                         f,
                         expected_sha,
                         "vanished",
@@ -822,19 +824,19 @@ def ingest_one(
                 )
             return
         except NotRegular as exc:
-            out.rejects.append(_reject_row(f, None, "not_regular_file", str(exc.strerror)))
+            out.rejects.append(reject_row(f, None, "not_regular_file", str(exc.strerror)))
             return
         except OSError as exc:
             out.cacheable = out.cacheable and _is_lasting(exc)
             detail = _describe_os_error(exc)
             if not _is_lasting(exc):
                 detail += "; a passing I/O error: the next run reads it again"
-            out.rejects.append(_reject_row(f, None, "read_error", detail))
+            out.rejects.append(reject_row(f, None, "read_error", detail))
             return
         except Exception as exc:  # noqa: BLE001 - whatever a file does, it is its own reject
             out.cacheable = out.cacheable and not isinstance(exc, MemoryError)
             out.rejects.append(
-                _reject_row(
+                reject_row(
                     f,
                     expected_sha,
                     "processing_error",
@@ -850,7 +852,7 @@ def ingest_one(
             return
     out.cacheable = False
     out.rejects.append(
-        _reject_row(
+        reject_row(
             f,
             expected_sha,
             "changed_during_run",
@@ -887,7 +889,7 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
         data = _read_capped(reader, max_doc_bytes)
         sha = reader.drain()
         if data is None:
-            out.rejects.append(_reject_row(f, sha, "too_large", _too_large(reader.n, max_doc_bytes, suffix)))
+            out.rejects.append(reject_row(f, sha, "too_large", _too_large(reader.n, max_doc_bytes, suffix)))
             return sha
         try:
             if suffix == ".txt":
@@ -895,7 +897,7 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
             else:
                 out.docs.append(_html_doc(f, data, sha))
         except Reject as rej:
-            out.rejects.append(_reject_row(f, sha, rej.reason, rej.detail))
+            out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
         return sha
 
 
@@ -920,7 +922,8 @@ def _read_capped(reader: HashingReader, cap: int) -> bytes | None:
     return None
 
 
-def _reject_row(f: InputFile, sha: str | None, reason: str, detail: str, record: str | None = None) -> dict[str, Any]:
+def reject_row(f: InputFile, sha: str | None, reason: str, detail: str, record: str | None = None) -> dict[str, Any]:
+    """A rejects row for `f` (and a record inside it) with every provenance column filled."""
     return {
         "source_path": f.source_path,
         "record": record,
@@ -1085,10 +1088,10 @@ def _record_doc(
             )
         )
     except Reject as rej:
-        out.rejects.append(_reject_row(f, sha, rej.reason, rej.detail, rid))
+        out.rejects.append(reject_row(f, sha, rej.reason, rej.detail, rid))
     except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, odd types: one record's problem
         out.rejects.append(
-            _reject_row(
+            reject_row(
                 f,
                 sha,
                 "bad_record",
@@ -1135,6 +1138,16 @@ def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
                 more = bool(data) or len(out) == READ_CHUNK
     if decoder is not None:
         raise _Damaged("the compressed stream ends early")
+
+
+def _capped(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+    """Plain JSONL counted like inflated bytes (a file that grows while read is cut at the cap too)."""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > cap:
+            raise _TooLarge(total)
+        yield chunk
 
 
 _BLANK_LINES = re.compile(rb"[ \t\r\n]*\n")  # a char class, not a repeated group: no per-line stack
@@ -1189,7 +1202,7 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     part = ShardIngest()
     n_records = 0
     last_line = 0
-    chunks: Iterable[bytes] = _inflate(reader.chunks(), cap) if gz else reader.chunks()
+    chunks: Iterable[bytes] = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
     try:
         for line_no, line in _lines(chunks, line_cap):
             n_records += 1
@@ -1197,7 +1210,7 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             rid = f"L{line_no}"
             if line is None:
                 part.rejects.append(
-                    _reject_row(
+                    reject_row(
                         f,
                         None,
                         "too_large",
@@ -1211,7 +1224,7 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
                 record = json.loads(line.decode("utf-8"))
             except Exception as exc:  # noqa: BLE001 - ValueError, RecursionError (deep nesting), MemoryError
                 part.rejects.append(
-                    _reject_row(
+                    reject_row(
                         f,
                         sha256_hex(line),
                         "bad_record",
@@ -1224,20 +1237,18 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
     except _TooLarge:
         reader.drain()
-        out.rejects.append(_reject_row(f, None, "too_large", _too_large(cap, cap, ".jsonl.gz")))
+        out.rejects.append(reject_row(f, None, "too_large", _too_large(cap, cap, ".jsonl.gz")))
         return
     except _Damaged as exc:
         if n_records == 0:
             if reader.n == 0:
-                out.rejects.append(_reject_row(f, None, "empty", "empty .gz file (0 bytes)"))
+                out.rejects.append(reject_row(f, None, "empty", "empty .gz file (0 bytes)"))
                 return
-            out.rejects.append(
-                _reject_row(f, None, "decode_error", f"not a readable gzip file ({exc}); re-download it")
-            )
+            out.rejects.append(reject_row(f, None, "decode_error", f"not a readable gzip file ({exc}); re-download it"))
             return
         # A cut-off archive still yields the complete lines before the cut (the cut line never is).
         part.rejects.append(
-            _reject_row(
+            reject_row(
                 f,
                 None,
                 "decode_error",
@@ -1247,7 +1258,7 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             )
         )
     if n_records == 0:
-        out.rejects.append(_reject_row(f, None, "empty", "the JSONL file holds no records"))
+        out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
         return
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
@@ -1265,18 +1276,18 @@ def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_do
         names = pf.schema_arrow.names
         decoded = sum(pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups))
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types on damaged files
-        out.rejects.append(_reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
+        out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
         return
     if decoded > cap:
-        out.rejects.append(_reject_row(f, sha, "too_large", _too_large(decoded, cap, ".parquet")))
+        out.rejects.append(reject_row(f, sha, "too_large", _too_large(decoded, cap, ".parquet")))
         return
     if pf.metadata.num_rows == 0:
-        out.rejects.append(_reject_row(f, sha, "empty", "the Parquet file has no rows"))
+        out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
         return
     wanted = [n for n in dict.fromkeys(names) if n in RECORD_FIELDS]
     if not any(n in TEXT_FIELDS for n in wanted):
         out.rejects.append(
-            _reject_row(
+            reject_row(
                 f, sha, "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})"
             )
         )
@@ -1295,12 +1306,10 @@ def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_do
                 row += 1
     except (pa.ArrowException, OSError, ValueError) as exc:
         if row == 0:
-            out.rejects.append(
-                _reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it")
-            )
+            out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
             return
         part.rejects.append(
-            _reject_row(
+            reject_row(
                 f,
                 sha,
                 "decode_error",

@@ -465,3 +465,20 @@ def test_html_canonical_url_is_the_page_url(tmp_path):
     )
     (tmp_path / "page.html").write_text(og, encoding="utf-8")
     assert _ingest(tmp_path / "page.html").docs[0]["url"] == "http://x.gov.cn/2"
+
+
+def test_an_unexpected_error_on_one_file_is_its_reject(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(speech(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(speech(2), encoding="utf-8")
+
+    def broken(f, data, sha):
+        if f.source_path == "a.txt":
+            raise RuntimeError("boom")
+        return original(f, data, sha)
+
+    original = ingest_mod._text_doc
+    monkeypatch.setattr(ingest_mod, "_text_doc", broken)
+    got = _ingest(tmp_path)
+    assert [d["source_path"] for d in got.docs] == ["b.txt"]
+    assert [(r["source_path"], r["reason"]) for r in got.rejects] == [("a.txt", "processing_error")]
+    assert "RuntimeError: boom" in got.rejects[0]["detail"]
