@@ -746,7 +746,7 @@ def ingest_files(files: Iterable[tuple[InputFile, str | None]], max_doc_bytes: i
     """Read a shard's files. Each item is (file, sha256 from the fingerprint step or None).
 
     Never raises for anything an input does: each file's failure is its reject. The same relative
-    path with the same bytes under two roots is read once; the later root's copy is a
+    path with the same bytes under two roots is read once (under the root that sorts first); the other is a
     `duplicate_input` reject.
     """
     out = ShardIngest()

@@ -482,3 +482,21 @@ def test_an_unexpected_error_on_one_file_is_its_reject(tmp_path, monkeypatch):
     assert [d["source_path"] for d in got.docs] == ["b.txt"]
     assert [(r["source_path"], r["reason"]) for r in got.rejects] == [("a.txt", "processing_error")]
     assert "RuntimeError: boom" in got.rejects[0]["detail"]
+
+
+def test_streamed_lines_match_a_plain_split_whatever_the_chunking():
+    import random
+
+    rng = random.Random(5)
+    pieces = [b"", b"   ", b"\r", b'{"text": "x"}', b"\t{}", "讲话".encode(), b"[" * 50]
+    data = b"\n".join(rng.choice(pieces) for _ in range(3000))
+    want = [(i, line) for i, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    for size in (1, 2, 7, 64, 4096, len(data)):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert list(ingest_mod._lines(chunks, cap=1000)) == want, size
+    long = b"a" * 50 + b"\nb\n" + b"c" * 50
+    assert list(ingest_mod._lines([long[i : i + 3] for i in range(0, len(long), 3)], cap=10)) == [
+        (1, None),
+        (2, b"b"),
+        (3, None),
+    ]
