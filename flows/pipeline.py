@@ -21,7 +21,7 @@ from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.dedupe import previous_index, remember_index
 from tasks.export import account
-from tasks.ingest import MAX_DOC_BYTES, InputFile, discover, plan_shards
+from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, plan_shards, reject_row
 from tasks.normalize import boilerplate_digests
 from tasks.publish import build_release, output_lock, publish
 from tasks.report import write_report
@@ -228,7 +228,8 @@ def _build(
         clock = now
 
     # ---- discover + plan
-    files = discover(inputs, exclude=[str(out_dir)])
+    found = discover_all(inputs, exclude=[str(out_dir)])
+    files = found.files
     plans = plan_shards(files, target_docs, max_shard_bytes)
     log.info(
         f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "
@@ -241,13 +242,18 @@ def _build(
     # ---- fingerprint: the content every cache key starts from
     shard_files, unreadable = _fingerprint(plans, progress)
     shard_ids = sorted(shard_files)
-    input_fingerprint = stable_hash(sorted((f.relpath, sha) for m in shard_files.values() for f, sha in m))
+    input_fingerprint = stable_hash(
+        sorted((f.input_root, f.source_path, sha) for m in shard_files.values() for f, sha in m)
+    )
     lap("fingerprint")
 
     # ---- the DAG: ingest → lines → boilerplate → normalize → (extract | signatures → dedupe) → export
     ingested = dag.run(
         "ingest",
-        {sid: ({"files": m}, sorted((f.relpath, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()},
+        {
+            sid: ({"files": m}, sorted((f.input_root, f.source_path, sha) for f, sha in m), len(m))
+            for sid, m in shard_files.items()
+        },
         max_doc_bytes=max_doc_bytes,
     )
     lap("ingest")
@@ -345,6 +351,7 @@ def _build(
         "inputs": list(inputs),
         "output": str(out_dir),
         "input_fingerprint": input_fingerprint,
+        "skipped_outputs": list(found.skipped_outputs),  # earlier corpora found inside the input
         "release": Path(release_dir).name,
         "shards": len(shard_ids),
         "workers": workers,
@@ -384,9 +391,7 @@ def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tup
         members: list[tuple[InputFile, str]] = []
         for f, (sha, _size, error) in zip(plan.files, fut.result(), strict=True):
             if error:
-                unreadable.append(
-                    {"source_path": f.source_path, "content_sha256": None, "reason": "read_error", "detail": error}
-                )
+                unreadable.append(reject_row(f, None, "read_error", error))
             elif sha is not None:
                 members.append((f, sha))
         shard_files[plan.shard_id] = members

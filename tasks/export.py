@@ -51,29 +51,30 @@ def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) ->
 
 
 def account(files: list[Any], release_dir: str) -> dict[str, Any]:
-    """Every discovered file ends in documents or rejects — checked, not assumed."""
+    """Every discovered input ends in documents or rejects, once — checked, not assumed."""
     from collections import Counter
 
     import pyarrow.parquet as pq
 
-    def column(table: str, name: str) -> list[str]:
-        paths = sorted(Path(release_dir, table).glob("*.parquet"))
-        return [s for p in paths for s in pq.read_table(p, columns=[name]).column(name).to_pylist()]
+    from tasks.ingest import accounting_gaps
 
-    docs, rejects = column("documents", "source_path"), column("rejects", "source_path")
-    reasons = Counter(column("rejects", "reason"))
-    seen = Counter(s.split("#", 1)[0] for s in docs + rejects)
-    record_ids = Counter(docs + rejects)
-    missing = sorted({f.source_path for f in files} - set(seen))
-    twice = sorted(s for s, n in record_ids.items() if n > 1)
+    def rows(table: str, columns: list[str]) -> list[dict[str, Any]]:
+        paths = sorted(Path(release_dir, table).glob("*.parquet"))
+        return [r for p in paths for r in pq.read_table(p, columns=columns).to_pylist()]
+
+    key = ["input_root", "source_path", "record"]
+    docs, rejects = rows("documents", key), rows("rejects", [*key, "reason"])
+    keys = [(r["input_root"] or "", r["source_path"], r["record"] or "") for r in docs + rejects]
+    missing, twice = accounting_gaps(files, keys)
     if missing or twice:
         raise RuntimeError(
-            f"accounting failed: {len(missing)} discovered files are in neither documents nor rejects "
-            f"(e.g. {missing[:3]}), {len(twice)} rows are in both or twice (e.g. {twice[:3]}); this is a jianghua bug"
+            f"accounting failed: {len(missing)} discovered inputs are in neither documents nor rejects "
+            f"(e.g. {list(missing)[:3]}), {len(twice)} rows are in both or twice (e.g. {list(twice)[:3]}); "
+            "this is a jianghua bug — please report it with the run's manifest.json"
         )
     return {
         "discovered_files": len(files),
         "accepted": len(docs),
         "rejected": len(rejects),
-        "rejected_by_reason": dict(sorted(reasons.items())),
+        "rejected_by_reason": dict(sorted(Counter(r["reason"] for r in rejects).items())),
     }

@@ -1,40 +1,63 @@
 """Ingest: find the inputs, plan stable shards, read and decode every page.
 
-Nothing is dropped silently: every discovered file ends as documents or as rejects with a reason
-and a detail that says what to do. Only errors that may pass on retry (I/O hiccups, timeouts)
-escape as exceptions, so that the Prefect task around this module can retry them.
+Nothing is dropped silently and no input can stop the run: every discovered entry (file, link,
+FIFO, record inside a JSONL/Parquet file) ends as a document or as a reject row with a reason and a
+detail that names it and says what to do. Every read is streamed and capped, so no input can take
+more memory than its cap; every byte ingest reads is hashed and checked against the fingerprint, so
+a page that changed during the run is never cached under a key it does not match.
+
+Provenance: `source_path` is the path relative to the input root it was found under (`input_root`,
+the input as given), `record` the position inside a multi-document file (`L12`, `row=3`); the
+triple (input_root, source_path, record) is the accounting key, and `doc_id` depends on
+(content, source_path, record) only, so reading the same folder from elsewhere keeps every id.
 """
 
 from __future__ import annotations
 
 import codecs
 import errno
-import gzip
+import glob as globlib
 import hashlib
 import io
-import json
+import os
 import posixpath
 import re
+import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import fsspec
-import pyarrow as pa
-import pyarrow.parquet as pq
 import xxhash
 
 from tasks.common import sha256_hex
 
-INGEST_VERSION = "ingest-1"
+INGEST_VERSION = "ingest-2"
 
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
 
 TEXT_FIELDS = ("text", "content", "raw_text", "body")  # first present one is the page text
+RECORD_FIELDS = (*TEXT_FIELDS, "url", "title", "fetched_at")  # the only columns read from a record
 MAX_DOC_BYTES = 8 * 1024 * 1024  # a speech is < 1 MB; 8 MB of "speech" is a dump or a mistake
 MIN_RAW_CHARS = 20  # shorter than this there is nothing to normalize; the real bar is min_chars later
+
+# Caps on what one multi-document file may hold once decoded (inflated .gz, uncompressed Parquet
+# row groups): 32 x max_doc_bytes (256 MB by default) — plan_shards gives a worker ~32 MB of input,
+# so a single file may weigh eight shards but never the whole machine. A 1 MB .jsonl.gz that
+# inflates to 1 GB is cut at the cap (too_large) without ever being held in memory.
+MULTI_DOC_FACTOR = 32
+# A JSONL line holds one record: its text (<= max_doc_bytes as UTF-8) may double when JSON-escaped
+# (`\u4e00` is 6 bytes for 3), plus some metadata; a longer line is one record too large.
+LINE_FACTOR = 2
+LINE_SLACK = 64 * 1024
+READ_CHUNK = 1 << 20  # 1 MB reads: few syscalls, bounded buffers
+PARQUET_BATCH_ROWS = 64  # rows decoded at a time; with the per-text cap, a batch stays ~64 x max_doc_bytes
+
+# Reasons a transient state of the landing folder produced: never cache a result that holds one.
+TRANSIENT_REASONS = frozenset({"changed_during_run", "vanished"})
 
 
 # --------------------------------------------------------------------------- discovery
@@ -42,32 +65,166 @@ MIN_RAW_CHARS = 20  # shorter than this there is nothing to normalize; the real 
 
 @dataclass(frozen=True)
 class InputFile:
-    """One discovered file. `relpath` (path below the input root) feeds doc ids, so that moving
-    the landing folder elsewhere does not change them."""
+    """One discovered entry.
 
-    path: str  # fsspec-openable path as we will read it (protocol kept for remote URLs)
-    source_path: str  # the path as the user would recognise it
+    `path` is how we open it (a local path may hold undecodable name bytes as surrogates, see
+    os.fsdecode; remote paths keep their protocol). `source_path`/`relpath` are the path below the
+    input root in a form that is always valid UTF-8 (undecodable bytes as `\\xff`); they feed doc
+    ids, so moving the landing folder elsewhere does not change them. `problem` is (reason, detail)
+    for an entry discovery already knows it cannot read (FIFO, dangling link, link loop …): it is
+    rejected without ever being opened.
+    """
+
+    path: str
+    source_path: str
     relpath: str
     size: int
+    input_root: str = ""
+    problem: tuple[str, str] | None = None
+
+
+@dataclass
+class Discovery:
+    files: list[InputFile]
+    skipped_outputs: list[str]  # jianghua output folders found inside the inputs (not read; list them)
 
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def display_path(path: str) -> str:
+    """A path as valid UTF-8 text: undecodable name bytes become `\\xNN` (stable across runs)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace") if _has_surrogates(path) else path
+
+
+def _has_surrogates(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def discover(inputs: Iterable[str], exclude: Iterable[str] = ()) -> list[InputFile]:
-    """List every file under the inputs (folders recursively, globs, files, fsspec URLs).
+    """Every entry under the inputs (see discover_all); the skipped output folders are dropped."""
+    return discover_all(inputs, exclude).files
 
-    Hidden files and folders (`.git`, `.DS_Store`) and anything under `exclude` (the output
-    folder, when it sits inside the landing folder) are skipped; everything else is returned,
-    supported or not, so that unsupported files become rejects rather than vanish.
+
+def discover_all(inputs: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
+    """List every entry under the inputs (folders recursively, globs, files, fsspec URLs).
+
+    Hidden files and folders (`.git`, `.DS_Store`), anything under `exclude` (the output folder)
+    and earlier jianghua output folders (returned in `skipped_outputs`) are skipped; everything
+    else is returned, supported or not, so that unsupported files become rejects rather than
+    vanish. Local paths are never parsed as URLs (`a::b.txt`, `report#1.txt` are names).
+    Symlinked folders are followed once (a loop, or a second route to a folder already read,
+    becomes a reject); FIFOs, sockets and devices become `not_regular_file` without being opened.
     """
-    excluded = [e.rstrip("/") + "/" for e in exclude]
-    found: dict[str, InputFile] = {}
-    for spec in inputs:
+    walker = _Walker([e for e in exclude])
+    for spec in dict.fromkeys(inputs):  # the same input twice is read once
+        if _is_local_spec(spec):
+            walker.local(spec)
+        else:
+            walker.remote(spec)
+    files = sorted(walker.found.values(), key=lambda f: (f.source_path, f.input_root))
+    return Discovery(files, sorted(set(walker.skipped_outputs)))
+
+
+def _is_local_spec(spec: str) -> bool:
+    return spec.startswith("file://") or not _URL.match(spec) or os.path.lexists(spec)
+
+
+def is_jianghua_output(folder: str) -> bool:
+    """An earlier corpus (`OUT/` with `.state/` and `manifest.json`, or a `releases/` folder of
+    them) must not be read back as speeches. Only names are checked: nothing is opened."""
+    join = os.path.join
+    if os.path.isfile(join(folder, "manifest.json")) and (
+        os.path.isdir(join(folder, ".state")) or os.path.isdir(join(folder, "releases"))
+    ):
+        return True
+    releases = join(folder, "releases")
+    if os.path.isdir(releases) and os.path.basename(os.path.normpath(folder)) != "releases":
+        try:
+            with os.scandir(releases) as it:
+                return any(e.is_dir() and os.path.isfile(join(e.path, "manifest.json")) for e in it)
+        except OSError:
+            return False
+    return False
+
+
+class _Walker:
+    def __init__(self, exclude: list[str]):
+        self.excluded = [os.path.abspath(e) for e in exclude] + [os.path.realpath(e) for e in exclude]
+        self.found: dict[tuple[str, str], InputFile] = {}
+        self.seen_paths: dict[str, InputFile] = {}  # opened path -> first entry that claimed it
+        self.skipped_outputs: list[str] = []
+
+    # -- local
+
+    def local(self, spec: str) -> None:
+        path = spec[len("file://") :] if spec.startswith("file://") else spec
+        root = display_path(spec)
+        magic = _GLOB_CHARS.search(path)
+        if magic and not os.path.lexists(path):
+            base = os.path.dirname(path[: magic.start()]) or "."
+            matches = sorted(globlib.glob(path, recursive=True))
+            if not matches:
+                raise FileNotFoundError(
+                    f"input {root!r} matches nothing: give a folder, a glob, a file or an fsspec URL"
+                )
+            walked = _TreeWalk(self, root)
+            for m in matches:
+                if not self.is_excluded(os.path.abspath(m)):
+                    walked.entry(os.path.abspath(m), _rel(m, base), top=True)
+            walked.finish()
+            return
+        if not os.path.lexists(path):
+            raise FileNotFoundError(f"input {root!r} does not exist: give a folder, a glob, a file or an fsspec URL")
+        walked = _TreeWalk(self, root)
+        if os.path.isdir(path):
+            walked.tree(os.path.abspath(path), "")
+        else:
+            walked.entry(os.path.abspath(path), display_path(os.path.basename(os.path.normpath(path))), top=True)
+        walked.finish()
+
+    def is_excluded(self, path: str) -> bool:
+        return any(path == e or path.startswith(e.rstrip("/") + "/") for e in self.excluded)
+
+    def add(self, f: InputFile) -> None:
+        first = self.seen_paths.get(f.path)
+        if first is not None and f.problem is None:
+            f = InputFile(
+                f.path,
+                f.source_path,
+                f.relpath,
+                f.size,
+                f.input_root,
+                (
+                    "duplicate_input",
+                    f"the same file is also listed as {first.source_path!r} under input {first.input_root!r} "
+                    "(overlapping inputs); it is read once there",
+                ),
+            )
+        self.seen_paths.setdefault(f.path, f)
+        key = (f.input_root, f.source_path)
+        n = 2
+        while key in self.found:  # only for names whose escaped form collides; keep both accounted
+            key = (f.input_root, f"{f.source_path}~{n}")
+            n += 1
+        if key[1] != f.source_path:
+            f = InputFile(f.path, key[1], key[1], f.size, f.input_root, f.problem)
+        self.found[key] = f
+
+    # -- remote (fsspec URL)
+
+    def remote(self, spec: str) -> None:
         fs, root = fsspec.core.url_to_fs(spec)
-        protocol = _protocol(fs)
-        if _GLOB_CHARS.search(root):
-            base = root[: _GLOB_CHARS.search(root).start()].rsplit("/", 1)[0]
+        proto = fs.protocol
+        protocol = proto[0] if isinstance(proto, (tuple, list)) else proto
+        magic = _GLOB_CHARS.search(root)
+        if magic:
+            base = root[: magic.start()].rsplit("/", 1)[0]
             entries = {p: info for p, info in fs.glob(root, detail=True).items() if info["type"] == "file"}
         elif fs.isdir(root):
             base = root.rstrip("/")
@@ -77,38 +234,170 @@ def discover(inputs: Iterable[str], exclude: Iterable[str] = ()) -> list[InputFi
             entries = {root: fs.info(root)}
         else:
             raise FileNotFoundError(f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL")
-        for path, info in entries.items():
-            rel = posixpath.relpath(path, base) if base else path
-            if _is_hidden(rel) or any((path + "/").startswith(e) or path.startswith(e) for e in excluded):
+        for path, info in sorted(entries.items()):
+            rel = posixpath.relpath(path, base) if base else path.lstrip("/")
+            if _is_hidden(rel):
                 continue
             full = path if protocol in ("file", "local") else f"{protocol}://{path}"
-            source = _source_path(spec, root, path, protocol)
-            found.setdefault(full, InputFile(full, source, rel, int(info.get("size") or 0)))
-    return sorted(found.values(), key=lambda f: f.path)
+            problem = None
+            if info.get("type") not in (None, "file"):
+                problem = ("not_regular_file", f"a {info.get('type')} entry, not a file; jianghua reads files only")
+            self.add(InputFile(full, rel, rel, int(info.get("size") or 0), spec, problem))
 
 
-def _protocol(fs: fsspec.AbstractFileSystem) -> str:
-    proto = fs.protocol
-    return proto[0] if isinstance(proto, (tuple, list)) else proto
+def _rel(path: str, base: str) -> str:
+    return display_path(os.path.relpath(path, base)).replace(os.sep, "/")
 
 
 def _is_hidden(rel: str) -> bool:
     return any(part.startswith(".") for part in rel.split("/") if part not in (".", ".."))
 
 
-def _source_path(spec: str, root: str, path: str, protocol: str) -> str:
-    """Show paths relative to what the user typed: `data/samples/x.txt`, not `/work/.../x.txt`."""
-    if protocol not in ("file", "local"):
-        return f"{protocol}://{path}"
-    if "://" in spec or _GLOB_CHARS.search(spec):
-        return path
-    spec_norm = spec.rstrip("/")
-    root_norm = root.rstrip("/")
-    if path == root_norm:
-        return spec
-    if path.startswith(root_norm + "/"):
-        return spec_norm + path[len(root_norm) :]
-    return path
+_KIND = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a Unix socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular_detail(mode: int) -> str:
+    kind = next((name for test, name in _KIND if test(mode)), "not a regular file")
+    return f"{kind}, not a regular file: jianghua does not open it (reading could block); remove it from the landing folder"
+
+
+class _TreeWalk:
+    """Walk one input root: real folders first, then symlinked folders in name order, each real
+    folder at most once (a link back to an ancestor is a loop; a second route is a duplicate)."""
+
+    def __init__(self, walker: _Walker, root: str):
+        self.w = walker
+        self.root = root
+        self.visited: dict[str, str] = {}  # realpath of walked folder -> its relpath
+        self.links: list[tuple[str, str]] = []
+
+    def tree(self, top: str, rel_top: str) -> None:
+        if is_jianghua_output(top):
+            self.w.skipped_outputs.append(display_path(top))
+            return
+        self.visited[os.path.realpath(top)] = rel_top
+        stack = [(top, rel_top)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = sorted(it, key=lambda e: e.name, reverse=True)
+            except OSError as exc:
+                self._reject(folder, rel or ".", "read_error", _describe_os_error(exc) + " (a folder)")
+                continue
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                erel = f"{rel}/{display_path(e.name)}" if rel else display_path(e.name)
+                if self.w.is_excluded(e.path):
+                    continue
+                try:
+                    is_link = e.is_symlink()
+                    is_dir = not is_link and e.is_dir(follow_symlinks=False)
+                except OSError as exc:
+                    self._reject(e.path, erel, "read_error", _describe_os_error(exc))
+                    continue
+                if is_dir:
+                    if is_jianghua_output(e.path):
+                        self.w.skipped_outputs.append(display_path(e.path))
+                        continue
+                    self.visited[os.path.realpath(e.path)] = erel
+                    stack.append((e.path, erel))
+                else:
+                    self.entry(e.path, erel)
+
+    def entry(self, path: str, rel: str, top: bool = False) -> None:
+        """One non-folder entry (or a glob match / a file given directly, which may be a folder)."""
+        try:
+            st = os.stat(path)  # follows links: the target decides
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self._reject(path, rel, "symlink_loop", "a symbolic link that loops back on itself; remove or fix it")
+            elif os.path.islink(path) and exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                self._reject(
+                    path, rel, "dangling_link", f"a symbolic link to {_link_target(path)!r}, which does not exist"
+                )
+            else:
+                self._reject(path, rel, "read_error", _describe_os_error(exc))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            if top and not os.path.islink(path):
+                self.tree(path, rel if rel != "." else "")
+            else:
+                self.links.append((rel, path))
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self._reject(path, rel, "not_regular_file", _not_regular_detail(st.st_mode))
+            return
+        self.w.add(InputFile(path, rel, rel, st.st_size, self.root))
+
+    def finish(self) -> None:
+        """Follow symlinked folders after every real one is known, so a real folder always wins."""
+        while self.links:
+            self.links.sort(reverse=True)
+            rel, path = self.links.pop()
+            real = os.path.realpath(path)
+            if self.w.is_excluded(real):
+                continue
+            parent = os.path.realpath(os.path.dirname(path))
+            if parent == real or parent.startswith(real.rstrip("/") + "/"):
+                self._reject(
+                    path,
+                    rel,
+                    "symlink_loop",
+                    f"a link to {_link_target(path)!r}, a folder that contains it; not followed",
+                )
+            elif real in self.visited:
+                self._reject(
+                    path,
+                    rel,
+                    "duplicate_input",
+                    f"a link to a folder already read as {self.visited[real] or '.'!r}; its files are read there",
+                )
+            else:
+                self.tree(path, rel)
+
+    def _reject(self, path: str, rel: str, reason: str, detail: str) -> None:
+        self.w.add(InputFile(path, rel, rel, 0, self.root, (reason, detail)))
+
+
+def _link_target(path: str) -> str:
+    try:
+        return display_path(os.readlink(path))
+    except OSError:
+        return "?"
+
+
+# --------------------------------------------------------------------------- accounting
+
+
+def accounting_key(row: dict[str, Any]) -> tuple[str, str, str]:
+    """(input_root, source_path, record): one per discovered file or record, in documents or rejects."""
+    return (row.get("input_root") or "", row["source_path"], row.get("record") or "")
+
+
+def file_accounting_keys(files: Iterable[InputFile]) -> list[tuple[str, str, str]]:
+    """The file-level keys (record '') of discovered entries: each must head some row's key."""
+    return sorted((f.input_root, f.source_path, "") for f in files)
+
+
+def accounting_gaps(
+    files: Iterable[InputFile], row_keys: Iterable[tuple[str, str, str]]
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(discovered entries with no row, keys held by more than one row) — both must be empty."""
+    seen: set[tuple[str, str]] = set()
+    counts: dict[tuple[str, str, str], int] = {}
+    for key in row_keys:
+        seen.add((key[0], key[1]))
+        counts[key] = counts.get(key, 0) + 1
+    missing = [k for k in file_accounting_keys(files) if (k[0], k[1]) not in seen]
+    twice = sorted(k for k, n in counts.items() if n > 1)
+    return missing, twice
 
 
 # --------------------------------------------------------------------------- planning
@@ -132,9 +421,10 @@ def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int 
     adding or removing files changes only the shard they fall in. A new top-level folder (a
     crawler's new dated folder) also starts a shard once the current one is a quarter full, so
     new days form shards of their own. A shard over `max_bytes` is split again at finer
-    boundaries (still name-based), so no shard ties up a worker for long.
+    boundaries (still name-based), so no shard ties up a worker for long. Files with the same
+    relative path under different roots are never cut apart, so one shard sees both and keeps one.
     """
-    ordered = sorted(files, key=lambda f: f.relpath)
+    ordered = sorted(files, key=lambda f: (f.relpath, f.input_root))
     shards = [list(group) for group in _cut(ordered, max(1, target_docs))]
     out: list[list[InputFile]] = []
     for group in shards:
@@ -142,14 +432,18 @@ def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int 
     return [ShardPlan(_shard_id(g), tuple(g)) for g in out if g]
 
 
+def _utf8(s: str) -> bytes:
+    return s.encode("utf-8", "surrogatepass")  # never raises, same bytes as utf-8 for valid text
+
+
 def _boundary(f: InputFile, modulus: int) -> bool:
-    return modulus <= 1 or xxhash.xxh64_intdigest(f.relpath.encode("utf-8")) % modulus == 0
+    return modulus <= 1 or xxhash.xxh64_intdigest(_utf8(f.relpath)) % modulus == 0
 
 
 def _cut(files: list[InputFile], modulus: int) -> Iterator[list[InputFile]]:
     current: list[InputFile] = []
     for f in files:
-        if current and (_boundary(f, modulus) or _new_folder(current, f, modulus)):
+        if current and f.relpath != current[-1].relpath and (_boundary(f, modulus) or _new_folder(current, f, modulus)):
             yield current
             current = []
         current.append(f)
@@ -181,22 +475,89 @@ def _split_large(group: list[InputFile], modulus: int, max_bytes: int) -> list[l
 
 def _shard_id(group: list[InputFile]) -> str:
     """Named after its first file, so a shard keeps its name while files join or leave it."""
-    return "shard-" + xxhash.xxh64_hexdigest(group[0].relpath.encode("utf-8"))[:10]
+    return "shard-" + xxhash.xxh64_hexdigest(_utf8(group[0].relpath))[:10]
 
 
-# --------------------------------------------------------------------------- fingerprint
+# --------------------------------------------------------------------------- reading
 
 
-def fingerprint(path: str) -> tuple[str | None, int, str | None]:
-    """sha256 of the bytes; (None, 0, error) when the file cannot be read for a lasting reason."""
+class NotRegular(OSError):
+    """The path is a FIFO, socket or device: never read it."""
+
+
+def _is_local(path: str) -> bool:
+    return not _URL.match(path)
+
+
+def open_checked(path: str) -> BinaryIO:
+    """Open for reading without ever blocking: stat first, open non-blocking, fstat the open file.
+
+    A FIFO is refused before it is opened; one swapped in between stat and open is opened with
+    O_NONBLOCK (which returns at once) and refused by fstat. Local paths never go through fsspec,
+    so `#` and `::` in names are just characters.
+    """
+    if not _is_local(path):
+        return fsspec.open(path, "rb").open()
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise NotRegular(errno.EINVAL, _not_regular_detail(st.st_mode))
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        h = hashlib.sha256()
-        size = 0
-        with fsspec.open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-                size += len(chunk)
-        return h.hexdigest(), size, None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegular(errno.EINVAL, _not_regular_detail(st.st_mode))
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class HashingReader:
+    """A file read once, front to back, hashing exactly the bytes handed out."""
+
+    def __init__(self, fh: BinaryIO):
+        self.fh = fh
+        self.hash = hashlib.sha256()
+        self.n = 0
+
+    def read(self, n: int = READ_CHUNK) -> bytes:
+        data = self.fh.read(n)
+        if data:
+            self.hash.update(data)
+            self.n += len(data)
+        return data or b""
+
+    def chunks(self) -> Iterator[bytes]:
+        while chunk := self.read(READ_CHUNK):
+            yield chunk
+
+    def drain(self) -> str:
+        """Hash whatever is left unread (memory stays one chunk) and return the file's sha256."""
+        for _ in self.chunks():
+            pass
+        return self.hash.hexdigest()
+
+
+def fingerprint(item: InputFile | str) -> tuple[str | None, int, str | None]:
+    """sha256 of the bytes, streamed; (None, 0, error) when the file cannot be read for a lasting
+    reason (missing, no permission, not a regular file).
+
+    Given an InputFile that discovery already rejected (`problem`), returns (None, 0, None) without
+    touching it: ingest turns it into its reject row with the precise reason.
+    """
+    if isinstance(item, InputFile):
+        if item.problem is not None:
+            return None, 0, None
+        path = item.path
+    else:
+        path = item
+    try:
+        with open_checked(path) as fh:
+            reader = HashingReader(fh)
+            sha = reader.drain()
+        return sha, reader.n, None
+    except NotRegular as exc:
+        return None, 0, str(exc.strerror)
     except OSError as exc:
         if not _is_lasting(exc):
             raise
@@ -211,6 +572,7 @@ _LASTING_ERRNOS = {
     errno.ENOTDIR,
     errno.ENAMETOOLONG,
     errno.ELOOP,
+    errno.ENXIO,  # opening a socket file
 }
 
 
@@ -368,81 +730,219 @@ def _detect(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
 class ShardIngest:
     docs: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    # False when a reject reflects a passing state of the landing folder (a file that changed or
+    # vanished during the run, an I/O hiccup): such a result must not be cached, the next run reads
+    # the file again.
+    cacheable: bool = True
 
 
-def doc_id_for(content_sha256: str, relpath: str) -> str:
-    return sha256_hex(f"{content_sha256}\n{relpath}")[:16]
+def doc_id_for(content_sha256: str, source_path: str, record: str | None = None) -> str:
+    """First 16 hex of sha256(content_sha256 NUL source_path NUL record): the same bytes at the same
+    relative path (and position in a multi-document file) get the same id under any input root."""
+    return sha256_hex(f"{content_sha256}\0{source_path}\0{record or ''}")[:16]
 
 
 def ingest_files(files: Iterable[tuple[InputFile, str | None]], max_doc_bytes: int = MAX_DOC_BYTES) -> ShardIngest:
-    """Read a shard's files. Each item is (file, sha256 from the fingerprint step or None)."""
+    """Read a shard's files. Each item is (file, sha256 from the fingerprint step or None).
+
+    Never raises for anything an input does: each file's failure is its reject. The same relative
+    path with the same bytes under two roots is read once (under the root that sorts first); the other is a
+    `duplicate_input` reject.
+    """
     out = ShardIngest()
-    for f, expected_sha in files:
-        ingest_one(f, out, max_doc_bytes=max_doc_bytes, expected_sha=expected_sha)
+    seen: dict[str, str] = {}  # doc_id -> input_root that produced it
+    for f, expected_sha in sorted(files, key=lambda item: (item[0].source_path, item[0].input_root)):
+        part = ShardIngest()
+        ingest_one(f, part, max_doc_bytes=max_doc_bytes, expected_sha=expected_sha)
+        out.cacheable = out.cacheable and part.cacheable
+        out.rejects.extend(part.rejects)
+        for doc in part.docs:
+            if doc["doc_id"] in seen:
+                out.rejects.append(
+                    reject_row(
+                        f,
+                        doc["content_sha256"],
+                        "duplicate_input",
+                        f"the same bytes at the same path were read under input {seen[doc['doc_id']]!r}; "
+                        "this copy is skipped",
+                        doc["record"],
+                    )
+                )
+            else:
+                seen[doc["doc_id"]] = f.input_root
+                out.docs.append(doc)
     out.docs.sort(key=lambda d: d["doc_id"])
-    out.rejects.sort(key=lambda r: r["source_path"])
+    out.rejects.sort(key=_reject_order)
     return out
+
+
+def _reject_order(r: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (r["source_path"], r.get("record") or "", r.get("input_root") or "", r["reason"])
 
 
 def ingest_one(
     f: InputFile, out: ShardIngest, max_doc_bytes: int = MAX_DOC_BYTES, expected_sha: str | None = None
 ) -> None:
+    """Read one file into `out`. The bytes read are hashed and checked against `expected_sha`: on a
+    mismatch the file is read once more, and if it still differs it is `changed_during_run`."""
+    if f.problem is not None:
+        out.rejects.append(reject_row(f, None, *f.problem))
+        return
     lower = f.relpath.lower()
     suffix = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
     if suffix is None:
         out.rejects.append(
-            _reject_row(
-                f.source_path,
-                None,
+            reject_row(
+                f,
+                expected_sha,
                 "unsupported_type",
                 f"unsupported file type {posixpath.splitext(lower)[1] or '(no extension)'!r}; "
                 f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
             )
         )
         return
-    if suffix in SINGLE_DOC_SUFFIXES and f.size > max_doc_bytes:
-        out.rejects.append(
-            _reject_row(
-                f.source_path,
-                expected_sha,
-                "too_large",
-                f"{f.size:,} bytes is more than one speech (limit {max_doc_bytes:,}); "
-                "split the file or raise --max-doc-bytes",
+    cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
+    if suffix != ".jsonl.gz" and f.size > cap:
+        out.rejects.append(reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
+        return
+    for _attempt in (1, 2):
+        part = ShardIngest()
+        try:
+            sha = _read_file(f, suffix, part, max_doc_bytes)
+        except FileNotFoundError as exc:
+            out.cacheable = False
+            if expected_sha is None:
+                out.rejects.append(reject_row(f, None, "read_error", _describe_os_error(exc)))
+            else:
+                out.rejects.append(
+                    reject_row(
+                        f,
+                        expected_sha,
+                        "vanished",
+                        "the file was deleted or moved after jianghua found it; the next run reads it if it is back",
+                    )
+                )
+            return
+        except NotRegular as exc:
+            out.rejects.append(reject_row(f, None, "not_regular_file", str(exc.strerror)))
+            return
+        except OSError as exc:
+            out.cacheable = out.cacheable and _is_lasting(exc)
+            detail = _describe_os_error(exc)
+            if not _is_lasting(exc):
+                detail += "; a passing I/O error: the next run reads it again"
+            out.rejects.append(reject_row(f, None, "read_error", detail))
+            return
+        except Exception as exc:  # noqa: BLE001 - whatever a file does, it is its own reject
+            out.cacheable = out.cacheable and not isinstance(exc, MemoryError)
+            out.rejects.append(
+                reject_row(
+                    f,
+                    expected_sha,
+                    "processing_error",
+                    f"reading this file failed ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                    "this is a jianghua bug — please report it with the file",
+                )
             )
+            return
+        if expected_sha is None or sha == expected_sha:
+            out.docs.extend(part.docs)
+            out.rejects.extend(part.rejects)
+            out.cacheable = out.cacheable and part.cacheable
+            return
+    out.cacheable = False
+    out.rejects.append(
+        reject_row(
+            f,
+            expected_sha,
+            "changed_during_run",
+            "the file changed while jianghua read it (its bytes differ from the fingerprint, twice); "
+            "the next run reads it again",
         )
-        return
-    try:
-        with fsspec.open(f.path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        if not _is_lasting(exc):
-            raise  # transient: the task retries
-        out.rejects.append(_reject_row(f.source_path, None, "read_error", _describe_os_error(exc)))
-        return
-    sha = sha256_hex(data)
-    try:
-        if suffix in (".html", ".htm", ".xhtml"):
-            out.docs.append(_html_doc(f, data, sha))
-        elif suffix == ".txt":
-            out.docs.append(_text_doc(f, data, sha))
-        elif suffix == ".parquet":
-            _parquet_docs(f, data, sha, out, max_doc_bytes)
-        else:
-            _jsonl_docs(f, data, sha, out, max_doc_bytes, gz=suffix.endswith(".gz"))
-    except Reject as rej:
-        out.rejects.append(_reject_row(f.source_path, sha, rej.reason, rej.detail))
+    )
 
 
-def _reject_row(source_path: str, sha: str | None, reason: str, detail: str) -> dict[str, Any]:
-    return {"source_path": source_path, "content_sha256": sha, "reason": reason, "detail": detail}
+def _too_large(size: int, cap: int, suffix: str) -> str:
+    if suffix in SINGLE_DOC_SUFFIXES:
+        return f"{size:,} bytes is more than one speech (limit {cap:,}); split the file or raise --max-doc-bytes"
+    return (
+        f"{size:,}+ bytes of decoded content in one {suffix} file (limit {cap:,} = {MULTI_DOC_FACTOR} x "
+        "--max-doc-bytes); split it into smaller files or raise --max-doc-bytes"
+    )
+
+
+def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) -> str:
+    """Parse the file into `out`; return the sha256 of every byte of it (read in one pass)."""
+    with open_checked(f.path) as fh:
+        reader = HashingReader(fh)
+        if suffix == ".parquet":
+            sha = reader.drain()  # Parquet needs seeks: hash the whole file first, then parse it
+            fh.seek(0)
+            before = _stat_key(fh)
+            _parquet_docs(f, fh, sha, out, max_doc_bytes)
+            if before is not None and _stat_key(fh) != before:
+                return "changed"  # rewritten in place while parsed: never equals a sha
+            return sha
+        if suffix in MULTI_DOC_SUFFIXES:
+            _jsonl_docs(f, reader, out, max_doc_bytes, gz=suffix.endswith(".gz"))
+            return reader.drain()
+        data = _read_capped(reader, max_doc_bytes)
+        sha = reader.drain()
+        if data is None:
+            out.rejects.append(reject_row(f, sha, "too_large", _too_large(reader.n, max_doc_bytes, suffix)))
+            return sha
+        try:
+            if suffix == ".txt":
+                out.docs.append(_text_doc(f, data, sha))
+            else:
+                out.docs.append(_html_doc(f, data, sha))
+        except Reject as rej:
+            out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
+        return sha
+
+
+def _stat_key(fh: Any) -> tuple[int, int] | None:
+    try:
+        st = os.fstat(fh.fileno())
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return None  # not a local file: nothing cheaper to compare
+    return st.st_size, st.st_mtime_ns
+
+
+def _read_capped(reader: HashingReader, cap: int) -> bytes | None:
+    """Up to `cap` bytes, or None when there are more (the rest stays unread, for drain())."""
+    parts: list[bytes] = []
+    n = 0
+    while n <= cap:
+        chunk = reader.read(min(READ_CHUNK, cap + 1 - n))
+        if not chunk:
+            return b"".join(parts)
+        parts.append(chunk)
+        n += len(chunk)
+    return None
+
+
+def reject_row(f: InputFile, sha: str | None, reason: str, detail: str, record: str | None = None) -> dict[str, Any]:
+    """A rejects row for `f` (and a record inside it) with every provenance column filled."""
+    return {
+        "source_path": f.source_path,
+        "record": record,
+        "input_root": f.input_root,
+        "content_sha256": sha,
+        "reason": reason,
+        "detail": detail,
+    }
 
 
 def _base_doc(f: InputFile, sha: str, fmt: str, raw_text: str, encoding: str | None, **extra: Any) -> dict[str, Any]:
     if len(raw_text.strip()) < MIN_RAW_CHARS:
         raise Reject("too_short", f"only {len(raw_text.strip())} characters of text; nothing to analyse")
+    record = extra.pop("record", None)
     doc = {
-        "doc_id": doc_id_for(sha, extra.pop("id_path", f.relpath)),
-        "source_path": extra.pop("source_path", f.source_path),
+        "doc_id": doc_id_for(sha, f.source_path, record),
+        "source_path": f.source_path,
+        "record": record,
+        "input_root": f.input_root,
         "content_sha256": sha,
         "format": fmt,
         "encoding": encoding,
@@ -469,10 +969,31 @@ def _text_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TAG = re.compile(r"<(?:link|meta)\b[^>]{0,1000}>", re.I)
+_ATTR = re.compile(r"""([a-z:_-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
-def _html_doc(f: InputFile, data: bytes, sha: str, url: str | None = None) -> dict[str, Any]:
+def page_url(html: str) -> str | None:
+    """The page's own URL from `<link rel="canonical">` or `<meta property="og:url">`, if absolute."""
+    import html as html_lib
+
+    found: dict[str, str] = {}
+    for m in _TAG.finditer(html[:50000]):
+        attrs = {a.group(1).lower(): a.group(2) or a.group(3) or a.group(4) or "" for a in _ATTR.finditer(m.group(0))}
+        if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
+            found.setdefault("canonical", attrs["href"])
+        elif attrs.get("property", attrs.get("name", "")).lower() == "og:url" and attrs.get("content"):
+            found.setdefault("og", attrs["content"])
+    for key in ("canonical", "og"):
+        url = html_lib.unescape(found.get(key, "")).strip()
+        if _url_host(url) and url.lower().startswith(("http://", "https://")):
+            return url
+    return None
+
+
+def _html_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
     html, encoding = decode_bytes(data, html=True)
+    url = page_url(html)
     title, text = html_main_text(html, url)
     if text is None:
         raise Reject(
@@ -494,7 +1015,7 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
         doc = trafilatura.bare_extraction(
             html, url=url, favor_recall=True, include_comments=False, include_tables=True, with_metadata=False
         )
-    except Exception as exc:  # trafilatura/lxml raise many types on broken markup
+    except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many types on broken markup
         raise Reject(
             "parse_error",
             f"the HTML could not be parsed ({exc.__class__.__name__}: {exc}); check the download is complete",
@@ -515,32 +1036,42 @@ def _clean_controls(text: str) -> str:
 def _record_text(record: dict[str, Any]) -> tuple[str | None, str | None]:
     for key in TEXT_FIELDS:
         value = record.get(key)
+        if isinstance(value, _Oversized):
+            raise Reject(
+                "too_large", f"its {key!r} holds {value.n:,} bytes, more than one speech; raise --max-doc-bytes"
+            )
         if isinstance(value, str):
             return key, value
     return None, None
 
 
-def _record_doc(f: InputFile, record: dict[str, Any], rid: str, out: ShardIngest, fmt: str, max_doc_bytes: int) -> None:
-    """One record of a JSONL/Parquet file: text plus optional url/title/fetched_at."""
-    source = f"{f.source_path}#{rid}"
-    key, text = _record_text(record)
-    if text is None:
-        out.rejects.append(
-            _reject_row(source, None, "bad_record", f"record has no text field (looked for {', '.join(TEXT_FIELDS)})")
-        )
-        return
-    sha = sha256_hex(text)
-    if len(text.encode("utf-8")) > max_doc_bytes:
-        out.rejects.append(_reject_row(source, sha, "too_large", f"record text over {max_doc_bytes:,} bytes"))
-        return
-    url = record.get("url") if isinstance(record.get("url"), str) else None
-    title = record.get("title") if isinstance(record.get("title"), str) else None
-    fetched = record.get("fetched_at")
+def _record_doc(
+    f: InputFile, record: Any, rid: str, where: str, out: ShardIngest, fmt: str, max_doc_bytes: int
+) -> None:
+    """One record of a JSONL/Parquet file: text plus optional url/title/fetched_at. Whatever the
+    record holds, it ends as a document or as a reject naming the file and the record."""
+    sha = None
     try:
+        if not isinstance(record, dict):
+            raise Reject("bad_record", f"{where} is JSON but not an object ({type(record).__name__}); fix or drop it")
+        _, text = _record_text(record)
+        if text is None:
+            raise Reject("bad_record", f"{where} has no text field (looked for {', '.join(TEXT_FIELDS)})")
+        data = text.encode("utf-8", "surrogatepass")
+        sha = sha256_hex(data)
+        if len(data) > max_doc_bytes:
+            raise Reject(
+                "too_large", f"{where}: text of {len(data):,} bytes, over {max_doc_bytes:,}; raise --max-doc-bytes"
+            )
+        text = data.decode("utf-8", "replace")  # lone surrogates (JSON `\ud800`) cannot be stored
+        url = record.get("url") if isinstance(record.get("url"), str) else None
+        title = record.get("title") if isinstance(record.get("title"), str) else None
+        fetched = record.get("fetched_at")
         if "<html" in text[:2000].lower() or "<body" in text[:5000].lower():
+            url = url or page_url(text)
             page_title, main = html_main_text(text, url)
             if main is None:
-                raise Reject("no_text", "the record's HTML has no main text the extractor can find")
+                raise Reject("no_text", f"{where}: the record's HTML has no main text the extractor can find")
             title = title or page_title
             text = main
         out.docs.append(
@@ -550,100 +1081,265 @@ def _record_doc(f: InputFile, record: dict[str, Any], rid: str, out: ShardIngest
                 fmt,
                 _clean_controls(text),
                 "utf-8",
-                id_path=f"{f.relpath}#{rid}",
-                source_path=source,
+                record=rid,
                 url=url,
                 page_title=title,
-                fetched_at=None if fetched is None else str(fetched),
+                fetched_at=None if fetched is None else str(fetched)[:200],
             )
         )
     except Reject as rej:
-        out.rejects.append(_reject_row(source, sha, rej.reason, rej.detail))
-
-
-def _jsonl_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
-    if gz:
-        try:
-            data = _gunzip(data)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            if not data:
-                raise Reject("empty", "empty .gz file") from None
-            # A cut-off archive still yields the records before the cut; say so in the rejects.
-            partial = _gunzip_partial(data)
-            if not partial:
-                raise Reject("decode_error", f"not a readable gzip file ({exc}); re-download it") from None
-            out.rejects.append(
-                _reject_row(
-                    f"{f.source_path}#tail",
-                    sha,
-                    "decode_error",
-                    f"gzip stream is damaged ({exc}); records after the damage are lost — re-download the file",
-                )
+        out.rejects.append(reject_row(f, sha, rej.reason, rej.detail, rid))
+    except Exception as exc:  # noqa: BLE001 - RecursionError, MemoryError, odd types: one record's problem
+        out.rejects.append(
+            reject_row(
+                f,
+                sha,
+                "bad_record",
+                f"{where} could not be read ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop it",
+                rid,
             )
-            data = partial
-    n_records = 0
-    for line_no, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        n_records += 1
-        rid = f"L{line_no}"
-        try:
-            record = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            out.rejects.append(
-                _reject_row(
-                    f"{f.source_path}#{rid}",
-                    sha256_hex(line),
-                    "bad_record",
-                    f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line",
-                )
-            )
-            continue
-        if not isinstance(record, dict):
-            out.rejects.append(
-                _reject_row(
-                    f"{f.source_path}#{rid}",
-                    sha256_hex(line),
-                    "bad_record",
-                    f"line {line_no} is JSON but not an object",
-                )
-            )
-            continue
-        _record_doc(f, record, rid, out, "jsonl", max_doc_bytes)
-    if n_records == 0:
-        raise Reject("empty", "the JSONL file holds no records")
-
-
-def _gunzip(data: bytes) -> bytes:
-    return gzip.decompress(data)
-
-
-def _gunzip_partial(data: bytes) -> bytes:
-    """Whatever a cut-off gzip stream still yields, up to its last complete line."""
-    import zlib
-
-    decoder = zlib.decompressobj(wbits=31)
-    try:
-        got = decoder.decompress(data)
-    except zlib.error:
-        return b""
-    return got[: got.rfind(b"\n") + 1] if b"\n" in got else b""
-
-
-def _parquet_docs(f: InputFile, data: bytes, sha: str, out: ShardIngest, max_doc_bytes: int) -> None:
-    try:
-        table = pq.read_table(io.BytesIO(data))
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise Reject("decode_error", f"not a readable Parquet file ({exc}); re-export it") from None
-    if table.num_rows == 0:
-        raise Reject("empty", "the Parquet file has no rows")
-    if not any(k in table.column_names for k in TEXT_FIELDS):
-        raise Reject(
-            "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(table.column_names)})"
         )
-    for i, record in enumerate(table.to_pylist()):
-        rid = f"row={record['id']}" if isinstance(record.get("id"), (str, int)) else f"row={i}"
-        _record_doc(f, record, rid, out, "parquet", max_doc_bytes)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+    """gzip members decompressed as a stream, never more than READ_CHUNK at a time; counts the
+    inflated bytes and stops with _TooLarge past `cap` (a bomb is never materialized)."""
+    decoder = None  # None between gzip members
+    total = 0
+    for chunk in chunks:
+        data = chunk
+        more = bool(data)
+        while more:
+            if decoder is None:
+                decoder = zlib.decompressobj(wbits=31)
+            try:
+                out = decoder.decompress(data, READ_CHUNK)
+            except zlib.error as exc:
+                raise _Damaged(str(exc)) from None
+            total += len(out)
+            if total > cap:
+                raise _TooLarge(total)
+            if out:
+                yield out
+            if decoder.eof:  # end of a member; another may follow
+                data = decoder.unused_data
+                decoder = None
+                more = bool(data)
+            else:  # output capped at READ_CHUNK: zlib may hold more for the same input
+                data = decoder.unconsumed_tail
+                more = bool(data) or len(out) == READ_CHUNK
+    if decoder is not None:
+        raise _Damaged("the compressed stream ends early")
+
+
+def _capped(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
+    """Plain JSONL counted like inflated bytes (a file that grows while read is cut at the cap too)."""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > cap:
+            raise _TooLarge(total)
+        yield chunk
+
+
+_BLANK_LINES = re.compile(rb"[ \t\r\n]*\n")  # a char class, not a repeated group: no per-line stack
+
+
+def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) for every non-blank line; None for a line over `cap` bytes, which is
+    skipped without being held. Runs of blank lines are skipped at C speed."""
+    line_no = 1
+    buf = bytearray()
+    over = False
+    for chunk in chunks:
+        pos = 0
+        end = len(chunk)
+        while pos < end:
+            if not buf and not over:
+                m = _BLANK_LINES.match(chunk, pos)
+                if m:
+                    line_no += chunk.count(b"\n", m.start(), m.end())
+                    pos = m.end()
+                    continue
+            nl = chunk.find(b"\n", pos)
+            stop = end if nl < 0 else nl
+            if not over:
+                buf += chunk[pos:stop]
+                if len(buf) > cap:
+                    over = True
+                    buf = bytearray()
+            if nl < 0:
+                break
+            if over:
+                yield line_no, None
+            elif buf.strip():
+                yield line_no, bytes(buf)
+            line_no += 1
+            buf = bytearray()
+            over = False
+            pos = nl + 1
+    if over:
+        yield line_no, None
+    elif buf.strip():
+        yield line_no, bytes(buf)
+
+
+def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
+    """JSONL read line by line as it streams in (inflated on the fly for .gz), one record a line;
+    records are named by line (`L12`), never by anything inside them."""
+    import json
+
+    cap = MULTI_DOC_FACTOR * max_doc_bytes
+    line_cap = LINE_FACTOR * max_doc_bytes + LINE_SLACK
+    part = ShardIngest()
+    n_records = 0
+    last_line = 0
+    chunks: Iterable[bytes] = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
+    try:
+        for line_no, line in _lines(chunks, line_cap):
+            n_records += 1
+            last_line = line_no
+            rid = f"L{line_no}"
+            if line is None:
+                part.rejects.append(
+                    reject_row(
+                        f,
+                        None,
+                        "too_large",
+                        f"line {line_no} is over {line_cap:,} bytes, more than one speech; "
+                        "split the record or raise --max-doc-bytes",
+                        rid,
+                    )
+                )
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except Exception as exc:  # noqa: BLE001 - ValueError, RecursionError (deep nesting), MemoryError
+                part.rejects.append(
+                    reject_row(
+                        f,
+                        sha256_hex(line),
+                        "bad_record",
+                        f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); "
+                        "fix or drop the line",
+                        rid,
+                    )
+                )
+                continue
+            _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
+    except _TooLarge:
+        reader.drain()
+        out.rejects.append(reject_row(f, None, "too_large", _too_large(cap, cap, ".jsonl.gz")))
+        return
+    except _Damaged as exc:
+        if n_records == 0:
+            if reader.n == 0:
+                out.rejects.append(reject_row(f, None, "empty", "empty .gz file (0 bytes)"))
+                return
+            out.rejects.append(reject_row(f, None, "decode_error", f"not a readable gzip file ({exc}); re-download it"))
+            return
+        # A cut-off archive still yields the complete lines before the cut (the cut line never is).
+        part.rejects.append(
+            reject_row(
+                f,
+                None,
+                "decode_error",
+                f"gzip stream is damaged after line {last_line} ({exc}); records after the damage are lost — "
+                "re-download the file",
+                "tail",
+            )
+        )
+    if n_records == 0:
+        out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
+        return
+    out.docs.extend(part.docs)
+    out.rejects.extend(part.rejects)
+
+
+def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int) -> None:
+    """Parquet read in batches of PARQUET_BATCH_ROWS rows, only the columns jianghua uses; records
+    are named by row position (`row=3`, from 0), never by an `id` column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cap = MULTI_DOC_FACTOR * max_doc_bytes
+    try:
+        pf = pq.ParquetFile(fh)
+        names = pf.schema_arrow.names
+        decoded = sum(pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups))
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types on damaged files
+        out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
+        return
+    if decoded > cap:
+        out.rejects.append(reject_row(f, sha, "too_large", _too_large(decoded, cap, ".parquet")))
+        return
+    if pf.metadata.num_rows == 0:
+        out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
+        return
+    wanted = [n for n in dict.fromkeys(names) if n in RECORD_FIELDS]
+    if not any(n in TEXT_FIELDS for n in wanted):
+        out.rejects.append(
+            reject_row(
+                f, sha, "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})"
+            )
+        )
+        return
+    part = ShardIngest()
+    row = 0
+    try:
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted, use_threads=False):
+            columns: dict[str, list[Any]] = {}
+            for i, name in enumerate(batch.schema.names):
+                if name not in columns:  # a repeated column name: the first one counts
+                    columns[name] = _column_values(batch.column(i), max_doc_bytes)
+            for j in range(batch.num_rows):
+                record = {name: values[j] for name, values in columns.items()}
+                _record_doc(f, record, f"row={row}", f"row {row}", part, "parquet", max_doc_bytes)
+                row += 1
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        if row == 0:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
+            return
+        part.rejects.append(
+            reject_row(
+                f,
+                sha,
+                "decode_error",
+                f"damaged after row {row - 1} ({exc}); later rows are lost — re-export it",
+                "tail",
+            )
+        )
+    out.docs.extend(part.docs)
+    out.rejects.extend(part.rejects)
+
+
+class _Oversized:
+    """Stands in for a Parquet text cell over the cap, which is never turned into a str."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+
+def _column_values(column: Any, max_doc_bytes: int) -> list[Any]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        sizes = pc.binary_length(column).to_pylist()
+        if any(s is not None and s > max_doc_bytes for s in sizes):
+            values = []
+            for k, s in enumerate(sizes):
+                values.append(column[k].as_py() if s is None or s <= max_doc_bytes else _Oversized(s))
+            return values
+    return column.to_pylist()
 
 
 # ----------------------------------------------------------------------------- stage runner
@@ -668,5 +1364,5 @@ def ingest_shard(inputs: dict[str, Any], out_dir: str, max_doc_bytes: int) -> di
         "groups": dict(sorted(groups.items())),
         "bytes": sum(len(d["raw_text"].encode("utf-8")) for d in result.docs),
         # a page that changed or vanished while read is right next run, so this result must not be reused
-        "cacheable": getattr(result, "cacheable", True),
+        "cacheable": result.cacheable,
     }

@@ -22,15 +22,31 @@ DOCUMENTS = pa.schema(
         _f(
             "doc_id",
             STR,
-            "Stable id: first 16 hex digits of sha256(content_sha256 + relative path). "
-            "Same bytes at the same relative path always give the same id.",
+            "Stable id: first 16 hex digits of sha256(content_sha256 + NUL + source_path + NUL + record, "
+            "record '' when null). It does not depend on `input_root`: the same bytes at the same relative path "
+            "(and position in a multi-document file) give the same id whichever folder, mount or URL they are read "
+            "from; moving a file to another relative path gives it a new id.",
             False,
         ),
         _f(
             "source_path",
             STR,
-            "Input path as given (for multi-document files: `file.jsonl#L12`, `file.parquet#row=3`).",
+            "Path of the input file relative to `input_root`, with '/' separators: below the folder given, below a "
+            "glob's fixed prefix, below an fsspec URL; the file's name when a file was given. Name bytes that are "
+            "not UTF-8 are shown as `\\xNN`.",
             False,
+        ),
+        _f(
+            "record",
+            STR,
+            "Position inside a multi-document file: `L12` (JSONL line, from 1) or `row=3` (Parquet row, from 0); "
+            "null for single-document files. Never taken from the data (an `id` column is ignored).",
+        ),
+        _f(
+            "input_root",
+            STR,
+            "The input the file was found under, as given on the command line (folder, glob, file or URL); "
+            "(input_root, source_path, record) names every input exactly once.",
         ),
         _f(
             "content_sha256",
@@ -86,13 +102,26 @@ DOCUMENTS = pa.schema(
 
 REJECTS = pa.schema(
     [
-        _f("source_path", STR, "Input path as given (or record id inside a multi-document file).", False),
+        _f(
+            "source_path",
+            STR,
+            "Path of the rejected input relative to `input_root` (as in documents; the link, FIFO or folder "
+            "itself for entries that are not files).",
+            False,
+        ),
+        _f(
+            "record",
+            STR,
+            "Position inside a multi-document file (`L12`, `row=3`, `tail` for a damaged rest); null for whole files.",
+        ),
+        _f("input_root", STR, "The input the file was found under, as given on the command line."),
         _f("content_sha256", STR, "sha256 of the rejected bytes (null when they could not be read)."),
         _f(
             "reason",
             STR,
-            "Machine-readable reason: empty, binary, decode_error, too_short, too_large, "
-            "unsupported_type, bad_record, read_error, no_text, parse_error.",
+            "Machine-readable reason: empty, binary, decode_error, too_short, too_large, unsupported_type, "
+            "bad_record, read_error, no_text, parse_error, processing_error, not_regular_file, symlink_loop, "
+            "dangling_link, duplicate_input, changed_during_run, vanished.",
             False,
         ),
         _f("detail", STR, "What went wrong and what to do about it.", False),
@@ -238,6 +267,8 @@ INGEST_DOCS = pa.schema(
     [
         ("doc_id", STR),
         ("source_path", STR),
+        ("record", STR),
+        ("input_root", STR),
         ("content_sha256", STR),
         ("format", STR),
         ("encoding", STR),
@@ -321,7 +352,7 @@ TABLES: dict[str, pa.Schema] = {
 # Sort keys make the output deterministic: same inputs and code give byte-identical files.
 SORT_KEYS: dict[str, list[str]] = {
     "documents": ["doc_id"],
-    "rejects": ["source_path"],
+    "rejects": ["source_path", "record", "input_root", "reason"],
     "removed_lines": ["doc_id", "line_no"],
     "duplicates": ["cluster_id", "doc_id"],
     "sections": ["doc_id", "start"],

@@ -144,11 +144,11 @@ def _flow_run_id() -> str | None:
 @task(name="fingerprint", task_run_name="fingerprint {label}", tags=["ingest"], **RETRIES)
 def fingerprint_files(files: list[InputFile], label: str) -> list[tuple[str | None, int, str | None]]:
     """sha256 of every file's bytes: the content that all cache keys start from. Never cached."""
-    return pool.run(_fingerprint_many, [f.path for f in files])
+    return pool.run(_fingerprint_many, list(files))
 
 
-def _fingerprint_many(paths: list[str]) -> list[tuple[str | None, int, str | None]]:
-    return [fingerprint(p) for p in paths]
+def _fingerprint_many(files: list[InputFile]) -> list[tuple[str | None, int, str | None]]:
+    return [fingerprint(f) for f in files]
 
 
 def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:

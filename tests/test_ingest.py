@@ -10,16 +10,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import tasks.ingest as ingest_mod
 from tasks.ingest import (
     InputFile,
     Reject,
+    accounting_gaps,
+    accounting_key,
     decode_bytes,
     discover,
+    discover_all,
     doc_id_for,
+    fingerprint,
     ingest_files,
     plan_shards,
 )
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
+from tests.fixtures.fuzz import _write_bomb, build_fuzz_folder, speech
 
 SEED_000 = (SEEDS / "000_fc7753713425c55d.txt").read_text(encoding="utf-8")
 SEED_004 = (SEEDS / "004_6b5c8583c107af7e.txt").read_text(encoding="utf-8")
@@ -152,16 +158,15 @@ def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
     ]
     (tmp_path / "crawl.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
     got = _ingest(tmp_path / "crawl.jsonl.gz")
-    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == sorted(
-        ["L1", "L3"],
-        key=lambda rid: doc_id_for(
-            [d for d in got.docs if d["source_path"].endswith(rid)][0]["content_sha256"], f"crawl.jsonl.gz#{rid}"
-        ),
+    assert {d["record"] for d in got.docs} == {"L1", "L3"}
+    assert all(d["source_path"] == "crawl.jsonl.gz" and d["input_root"].endswith("crawl.jsonl.gz") for d in got.docs)
+    assert [d["doc_id"] for d in got.docs] == sorted(
+        doc_id_for(d["content_sha256"], "crawl.jsonl.gz", d["record"]) for d in got.docs
     )
-    first = next(d for d in got.docs if d["source_path"].endswith("#L1"))
+    first = next(d for d in got.docs if d["record"] == "L1")
     assert first["url"] == "https://www.bookzhi.com/a/1.html" and first["group"] == "www.bookzhi.com"
     assert first["fetched_at"] == "2024-01-02" and first["page_title"] == "讲话材料"
-    reasons = {r["source_path"].rsplit("#", 1)[1]: r["reason"] for r in got.rejects}
+    reasons = {r["record"]: r["reason"] for r in got.rejects}
     assert reasons == {"L2": "bad_record", "L4": "bad_record"}
 
 
@@ -187,8 +192,8 @@ def test_parquet_records(tmp_path):
         tmp_path / "pages.parquet",
     )
     got = _ingest(tmp_path / "pages.parquet")
-    assert [d["source_path"].rsplit("#", 1)[1] for d in got.docs] == ["row=a"]
-    assert got.rejects[0]["source_path"].endswith("#row=b") and got.rejects[0]["reason"] == "too_short"
+    assert [d["record"] for d in got.docs] == ["row=0"]  # positional, never the `id` column
+    assert got.rejects[0]["record"] == "row=1" and got.rejects[0]["reason"] == "too_short"
 
 
 # ---------------------------------------------------------------- discovery and shards
@@ -203,7 +208,7 @@ def test_discover_walks_folders_globs_files_and_skips_hidden_and_output(tmp_path
     (tmp_path / "a" / "out" / "z.txt").write_text("z")
     found = discover([str(tmp_path / "a")], exclude=[str(tmp_path / "a" / "out")])
     assert [f.relpath for f in found] == ["b/x.txt", "y.html"]
-    assert found[0].source_path == str(tmp_path / "a" / "b" / "x.txt")
+    assert found[0].source_path == "b/x.txt" and found[0].input_root == str(tmp_path / "a")
     assert "b/x.txt" in {f.relpath for f in discover([str(tmp_path / "a" / "**" / "*.txt")])}
     assert len(discover([str(tmp_path / "a" / "y.html")])) == 1
     with pytest.raises(FileNotFoundError, match="does not exist"):
@@ -217,6 +222,7 @@ def test_discover_reads_fsspec_urls():
     fs.pipe("/landing/p1.txt", SEED_000.encode())
     found = discover(["memory://landing"])
     assert [f.path for f in found] == ["memory:///landing/p1.txt"]
+    assert found[0].source_path == "p1.txt" and found[0].input_root == "memory://landing"
     got = ingest_files([(found[0], None)])
     assert got.docs[0]["raw_text"] == SEED_000
 
@@ -252,3 +258,245 @@ def test_shards_respect_the_byte_cap():
     assert sum(len(p.files) for p in plans) == 400
     assert all(p.n_bytes <= 50_000_000 or len(p.files) == 1 for p in plans)
     assert len(plans) >= 8
+
+
+# ---------------------------------------------------------------- hostile landing folders (issue 9)
+
+
+def _run_all(inputs, max_doc_bytes=ingest_mod.MAX_DOC_BYTES):
+    found = discover_all([str(i) for i in inputs])
+    prints = [fingerprint(f) for f in found.files]
+    unreadable = [(f, err) for f, (_sha, _n, err) in zip(found.files, prints, strict=True) if err]
+    got = ingest_files(
+        [(f, sha) for f, (sha, _n, err) in zip(found.files, prints, strict=True) if not err], max_doc_bytes
+    )
+    return found, unreadable, got
+
+
+def test_fuzz_folder_is_read_without_raising_and_every_entry_is_accounted_for(tmp_path):
+    expect = build_fuzz_folder(tmp_path / "landing")
+    # 1 MB per document keeps the bomb's cut quick (32 MB inflated); the real cap is tested below.
+    found, unreadable, got = _run_all([tmp_path / "landing"], max_doc_bytes=1 << 20)
+    assert unreadable == [] and got.cacheable
+    assert found.skipped_outputs == [str(tmp_path / "landing" / "old-corpus")]
+    assert not any(f.source_path.startswith("old-corpus") for f in found.files)
+    discovered = {f.source_path for f in found.files}
+    assert discovered == {k for k, v in expect.items() if v != "skipped_output"}
+    rows = got.docs + got.rejects
+    missing, twice = accounting_gaps(found.files, [accounting_key(r) for r in rows])
+    assert missing == [] and twice == []
+    outcome = {(r["source_path"], r["record"]): "document" for r in got.docs}
+    outcome.update({(r["source_path"], r["record"]): r["reason"] for r in got.rejects})
+    for path, want in expect.items():
+        if want == "skipped_output":
+            continue
+        if isinstance(want, dict):
+            for record, what in want.items():
+                assert outcome[(path, record)] == what, (path, record)
+        else:
+            assert outcome[(path, None)] == want, path
+    assert sum(1 for p, r in outcome if p == "cut.jsonl.gz" and r != "tail") > 0  # records before the cut kept
+    for r in got.rejects:  # every reject names its file (and record) and says what to do
+        assert r["source_path"] in discovered and len(r["detail"]) > 30
+    assert all(r["record"] for r in got.rejects if r["source_path"] == "deep.jsonl")
+    # names stay valid UTF-8 everywhere they are stored
+    for r in rows:
+        r["source_path"].encode("utf-8")
+    assert all(isinstance(p.shard_id, str) for p in plan_shards(found.files, target_docs=2))
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    sha, _n, error = fingerprint(str(tmp_path / "pipe.txt"))  # a blocking open would hang this test
+    assert sha is None and "FIFO" in error
+    got = ingest_files([(InputFile(str(tmp_path / "pipe.txt"), "pipe.txt", "pipe.txt", 0), None)])
+    assert got.rejects[0]["reason"] == "not_regular_file"
+
+
+_MEMORY_PROBE = """
+import resource, sys
+sys.path.insert(0, {repo!r})
+from tasks.ingest import discover, ingest_files
+if sys.argv[1] == "bomb":
+    got = ingest_files([(f, None) for f in discover([sys.argv[2]])])
+    assert got.rejects[0]["reason"] == "too_large", got.rejects
+    assert "raise --max-doc-bytes" in got.rejects[0]["detail"]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_a_gzip_bomb_is_too_large_in_bounded_memory(tmp_path):
+    import subprocess
+    import sys
+
+    bomb = tmp_path / "bomb.jsonl.gz"
+    _write_bomb(bomb, 1 << 30)  # 1 GB of newlines in ~1 MB
+    assert bomb.stat().st_size < 2 << 20
+
+    def peak_kb(mode: str) -> int:
+        probe = _MEMORY_PROBE.format(repo=str(REPO))
+        run = subprocess.run([sys.executable, "-c", probe, mode, str(bomb)], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return int(run.stdout.split()[-1])
+
+    # Materializing the file (or even the 256 MB cap) would add hundreds of MB; streaming adds a few chunks.
+    assert peak_kb("bomb") - peak_kb("baseline") < 64 * 1024
+
+
+def test_a_file_rewritten_after_its_fingerprint_is_changed_during_run_and_not_cached(tmp_path):
+    page = tmp_path / "p.txt"
+    page.write_text(speech(1), encoding="utf-8")
+    f = discover([str(page)])[0]
+    sha, _n, _err = fingerprint(f)
+    page.write_text(speech(2), encoding="utf-8")  # the crawler rewrites it
+    got = ingest_files([(f, sha)])
+    assert got.docs == [] and got.rejects[0]["reason"] == "changed_during_run" and not got.cacheable
+    assert "next run" in got.rejects[0]["detail"]
+    page.unlink()
+    got = ingest_files([(f, sha)])
+    assert got.rejects[0]["reason"] == "vanished" and not got.cacheable
+    page.write_text(speech(2), encoding="utf-8")  # settled: a fresh fingerprint matches, the result may be cached
+    got = ingest_files([(f, fingerprint(f)[0])])
+    assert len(got.docs) == 1 and got.cacheable and got.docs[0]["raw_text"].startswith("在全区第3次")
+
+
+def test_a_file_that_settles_between_two_reads_is_read_again(tmp_path, monkeypatch):
+    page = tmp_path / "p.txt"
+    page.write_text(speech(1), encoding="utf-8")
+    f = discover([str(page)])[0]
+    sha = fingerprint(f)[0]
+    page.write_text(speech(2), encoding="utf-8")
+    original = ingest_mod._read_file
+
+    def read_then_settle(*args):
+        result = original(*args)
+        page.write_text(speech(1), encoding="utf-8")  # the crawler finishes: back to the fingerprinted bytes
+        return result
+
+    monkeypatch.setattr(ingest_mod, "_read_file", read_then_settle)
+    got = ingest_files([(f, sha)])
+    assert [d["content_sha256"] for d in got.docs] == [sha] and got.rejects == [] and got.cacheable
+
+
+def test_provenance_is_relative_and_doc_ids_do_not_depend_on_the_root(tmp_path):
+    import shutil
+
+    a = tmp_path / "a" / "landing"
+    (a / "2025").mkdir(parents=True)
+    (a / "2025" / "p.txt").write_text(speech(1), encoding="utf-8")
+    (a / "2025" / "crawl.jsonl").write_text(json.dumps({"text": speech(2)}, ensure_ascii=False) + "\n")
+    b = tmp_path / "b" / "elsewhere"
+    shutil.copytree(a, b)
+    ids_a = {(d["source_path"], d["record"]): d["doc_id"] for d in _ingest(a).docs}
+    ids_b = {(d["source_path"], d["record"]): d["doc_id"] for d in _ingest(b).docs}
+    assert ids_a == ids_b and set(ids_a) == {("2025/p.txt", None), ("2025/crawl.jsonl", "L1")}
+    assert {f.source_path for f in discover([str(a / "2025" / "p.txt")])} == {"p.txt"}  # a file: its name
+    assert {f.source_path for f in discover([str(a / "*" / "*.txt")])} == {"2025/p.txt"}  # glob: below its prefix
+    # the same relative path with the same bytes under two roots: read once, the other copy is a reject
+    found, _, got = _run_all([a, b])
+    assert len(got.docs) == 2 and {r["reason"] for r in got.rejects} == {"duplicate_input"}
+    assert {r["input_root"] for r in got.rejects} == {str(b)}
+    assert accounting_gaps(found.files, [accounting_key(r) for r in got.docs + got.rejects]) == ([], [])
+    # shards never split one relative path, even when every file would start a shard
+    for plan in plan_shards(found.files, target_docs=1):
+        assert len({f.relpath for f in plan.files}) == 1
+
+
+def test_overlapping_inputs_read_each_file_once(tmp_path):
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "sub" / "p.txt").write_text(speech(1), encoding="utf-8")
+    found, _, got = _run_all([tmp_path / "in", tmp_path / "in" / "sub"])
+    assert len(found.files) == 2 and len(got.docs) == 1
+    assert [r["reason"] for r in got.rejects] == ["duplicate_input"]
+
+
+def test_a_symlinked_folder_is_read_once_and_a_real_folder_wins(tmp_path):
+    import os
+
+    (tmp_path / "in" / "2025-11-20").mkdir(parents=True)
+    (tmp_path / "in" / "2025-11-20" / "p.txt").write_text(speech(1), encoding="utf-8")
+    os.symlink("2025-11-20", tmp_path / "in" / "000-latest")  # sorts before its target
+    found = discover([str(tmp_path / "in")])
+    by_path = {f.source_path: f.problem and f.problem[0] for f in found}
+    assert by_path == {"2025-11-20/p.txt": None, "000-latest": "duplicate_input"}
+
+
+def test_the_output_folder_given_as_input_is_skipped(tmp_path):
+    out = tmp_path / "out"
+    (out / ".state").mkdir(parents=True)
+    (out / "manifest.json").write_text("{}")
+    (out / "report.html").write_text("<html></html>")
+    found = discover_all([str(out)])
+    assert found.files == [] and found.skipped_outputs == [str(out)]
+
+
+def test_an_overlong_jsonl_line_is_one_rejected_record(tmp_path):
+    lines = [
+        json.dumps({"text": "长" * 400_000}, ensure_ascii=False),
+        json.dumps({"text": speech(1)}, ensure_ascii=False),
+    ]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    got = ingest_files([(f, None) for f in discover([str(tmp_path / "c.jsonl")])], max_doc_bytes=100_000)
+    assert [d["record"] for d in got.docs] == ["L2"]
+    assert [(r["record"], r["reason"]) for r in got.rejects] == [("L1", "too_large")]
+
+
+def test_an_oversized_parquet_text_is_one_rejected_record(tmp_path):
+    pq.write_table(pa.table({"text": ["长" * 50_000, speech(1)]}), tmp_path / "p.parquet")
+    got = ingest_files([(f, None) for f in discover([str(tmp_path / "p.parquet")])], max_doc_bytes=100_000)
+    assert [d["record"] for d in got.docs] == ["row=1"]
+    assert [(r["record"], r["reason"]) for r in got.rejects] == [("row=0", "too_large")]
+
+
+def test_html_canonical_url_is_the_page_url(tmp_path):
+    body = "".join(f"<p>{line}</p>" for line in SEED_000.splitlines()[4:30] if line.strip())
+    html = (
+        '<html><head><meta charset="utf-8"><link rel="canonical" href="https://www.gov.cn/a/1.html">'
+        f"<title>讲话</title></head><body><article>{body}</article></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    doc = _ingest(tmp_path / "page.html").docs[0]
+    assert doc["url"] == "https://www.gov.cn/a/1.html" and doc["group"] == "www.gov.cn"
+    og = html.replace(
+        '<link rel="canonical" href="https://www.gov.cn/a/1.html">',
+        '<meta property="og:url" content="http://x.gov.cn/2">',
+    )
+    (tmp_path / "page.html").write_text(og, encoding="utf-8")
+    assert _ingest(tmp_path / "page.html").docs[0]["url"] == "http://x.gov.cn/2"
+
+
+def test_an_unexpected_error_on_one_file_is_its_reject(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(speech(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(speech(2), encoding="utf-8")
+
+    def broken(f, data, sha):
+        if f.source_path == "a.txt":
+            raise RuntimeError("boom")
+        return original(f, data, sha)
+
+    original = ingest_mod._text_doc
+    monkeypatch.setattr(ingest_mod, "_text_doc", broken)
+    got = _ingest(tmp_path)
+    assert [d["source_path"] for d in got.docs] == ["b.txt"]
+    assert [(r["source_path"], r["reason"]) for r in got.rejects] == [("a.txt", "processing_error")]
+    assert "RuntimeError: boom" in got.rejects[0]["detail"]
+
+
+def test_streamed_lines_match_a_plain_split_whatever_the_chunking():
+    import random
+
+    rng = random.Random(5)
+    pieces = [b"", b"   ", b"\r", b'{"text": "x"}', b"\t{}", "讲话".encode(), b"[" * 50]
+    data = b"\n".join(rng.choice(pieces) for _ in range(3000))
+    want = [(i, line) for i, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    for size in (1, 2, 7, 64, 4096, len(data)):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert list(ingest_mod._lines(chunks, cap=1000)) == want, size
+    long = b"a" * 50 + b"\nb\n" + b"c" * 50
+    assert list(ingest_mod._lines([long[i : i + 3] for i in range(0, len(long), 3)], cap=10)) == [
+        (1, None),
+        (2, b"b"),
+        (3, None),
+    ]
