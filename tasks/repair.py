@@ -47,7 +47,7 @@ _PLACEHOLDER_UNIT = "月日年号个项条家人次名%％万亿元县区市省�
 _NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零〇两几多余]+")
 _HAN_FILL = re.compile(f"[{_HAN}0-9]{{1,{MAX_FILL}}}")
 _WORD_CHAR = re.compile(f"[{_HAN}0-9]")
-_DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|(?<![A-Za-z])[xX]{1,3}(?![A-Za-z]))+")
+_DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|[xX]{1,3}(?![A-Za-z]))+")
 _SPUN_WORD = re.compile("|".join(sorted(SPIN_PAIRS, key=len, reverse=True)))
 # Context repairs safe on a lone copy: spinner output no writer produces (0 hits on the 676 real
 # reports, see normalize 1.1). 到达/比方/工程/表达 are real words in other contexts: never by context.
@@ -154,14 +154,12 @@ def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
     if not span or not offer or len(offer) > MAX_FILL or _DAMAGE_CHAR.search(offer) or "\n" in offer:
         return None
     after = base[e2] if e2 < len(base) else ""
-    before = base[e1 - 1] if e1 else ""
     if _LOST_SPAN.fullmatch(span):
-        # `？` / `?`: a lost character only mid-sentence (`、?水灌区`, `朱?基`)
-        fits = _WORD_CHAR.match(after) and _HAN_FILL.fullmatch(offer) and len(offer) <= 2 * len(span)
-        if LOST not in span and not fits:
+        # `？` / `?`: a character lost in encoding (`、?水灌区`, `惠民？、`) — filled only by Han or digits
+        if LOST not in span and not (_HAN_FILL.fullmatch(offer) and len(offer) <= 2 * len(span)):
             return None
         return "lost_chars"
-    if _PLACEHOLDER_SPAN.fullmatch(span) and not ("a" <= before.lower() <= "z"):
+    if _PLACEHOLDER_SPAN.fullmatch(span):
         if span[0] in "xX" and after not in _PLACEHOLDER_UNIT:
             return None  # X光, Xbox: a letter, not a placeholder
         if "某" in span or "〇" in span or "□" in span:
