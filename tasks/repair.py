@@ -44,7 +44,7 @@ _PLACEHOLDER_SPAN = re.compile(r"(?:[×xX]{1,3}|某某|〇〇|□□)+")
 _LOST_SPAN = re.compile(r"[\ufffd?？]+")
 _DAMAGE_CHAR = re.compile(r"[×\ufffd?？]|某某|〇〇|□□|(?<![A-Za-z])[xX]{1,3}(?![A-Za-z])")
 _PLACEHOLDER_UNIT = "月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部"
-_NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零〇两几多余]+")
+_NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零〇两几多余]+|[0-9.]+(?:×[0-9.]+)+")  # 2×600兆瓦
 _HAN_FILL = re.compile(f"[{_HAN}0-9]{{1,{MAX_FILL}}}")
 _WORD_CHAR = re.compile(f"[{_HAN}0-9]")
 _DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|[xX]{1,3}(?![A-Za-z]))+")
@@ -151,7 +151,9 @@ def align(a: str, b: str) -> list[tuple[int, int, int]]:
 def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
     """`placeholder` or `lost_chars` when base[e1:e2] is damage and `offer` a clean token that fits it."""
     span = base[e1:e2]
-    if not span or not offer or len(offer) > MAX_FILL or _DAMAGE_CHAR.search(offer) or "\n" in offer:
+    if not span or not offer or len(offer) > MAX_FILL or "\n" in offer:
+        return None
+    if _DAMAGE_CHAR.search(offer) and not _NUMBER_FILL.fullmatch(offer):
         return None
     after = base[e2] if e2 < len(base) else ""
     if _LOST_SPAN.fullmatch(span):
@@ -343,9 +345,13 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
                 conflicts.append({"start": s, "end": e, "after": orig, "kind": "conflict", "evidence": evidence})
             continue
         kind = _fill_kind(text, s, e, next(iter(offers)))
-        if len(offers) == 1:
-            ((after, _),) = offers.items()
-            edits.append({"start": s, "end": e, "after": after, "kind": kind, "evidence": evidence})
+        if kind is None:
+            continue
+        ranked = sorted(offers.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        after, ids = ranked[0]
+        if len(ids) > sum(len(v) for _, v in ranked[1:]):
+            # the span is damage whatever it held: the fill most copies agree on (all, or a clear majority)
+            edits.append({"start": s, "end": e, "after": after, "kind": kind, "evidence": sorted(ids)})
             taken.append((s, e))
             last_end = e
         else:
