@@ -270,6 +270,13 @@ REUSE = pa.schema(
         _f("length", pa.int32(), "Shared characters after normalization (Han and digits; spin words folded).", False),
         _f("passage", STR, "The passage as written in doc_id_a.", False),
         _f(
+            "formulaic",
+            pa.bool_(),
+            "The passage is acknowledgement or procedure wording (向…致以崇高的敬意, 自觉接受…监督, 请予审议), "
+            "not policy: keep it for style studies, drop it for policy diffusion.",
+            False,
+        ),
+        _f(
             "first_doc_id",
             STR,
             "The document dated first (delivered_on, else year); null when the dates tie or are unknown.",
