@@ -36,9 +36,9 @@ def describe(rel: str) -> tuple[str, int | None]:
     """(level, year) from the file name: lawtext__gov/<level>__<region>__<year>.txt, 2026_上海市_…, gwr_069_1956年…"""
     name = rel.split("/", 1)[1]
     parts = name[:-4].split("__")
-    if len(parts) == 3:
-        year = int(parts[2]) if parts[2].isdigit() else None
-        return LEVELS.get(parts[0], parts[0]), year
+    if len(parts) >= 2:  # 国务院__1964-part, 省自治区__四川省__2019
+        m = re.match(r"(19|20)\d\d", parts[-1])
+        return LEVELS.get(parts[0], parts[0]), int(m.group(0)) if m else None
     m = re.search(r"(19|20)\d\d", name)
     if name.startswith("20") and m:
         return "province", int(m.group(0))
@@ -123,6 +123,7 @@ def main() -> None:
         tb = by_id[r["doc_id_b"]]["text"][r["start_b"] : r["end_b"]]
         print(
             f"[{k}] {r['doc_id_a']} @{r['start_a']}  <->  {r['doc_id_b']} @{r['start_b']}  len {r['length']} first {r['first_doc_id']}"
+            + (" FORMULAIC" if r["formulaic"] else "")
         )
         print(f"    A: {r['passage'][:160]}")
         if tb != r["passage"]:

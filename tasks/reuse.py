@@ -136,7 +136,10 @@ def _partition_hits(t: pa.Table, new_ids: set[str], hits: _Hits, formula: list[t
         if n_clusters < 2:
             continue
         if n_clusters > FORMULA_CLUSTERS or hi - lo > FORMULA_DOCS:
-            formula.append((int(h[lo]), hi - lo, n_clusters, str(docs[lo]), int(pos[lo])))
+            other = lo + int(np.argmax(cl != cl[0]))  # a second example in another cluster: to extend the run
+            formula.append(
+                (int(h[lo]), hi - lo, n_clusters, str(docs[lo]), int(pos[lo]), str(docs[other]), int(pos[other]))
+            )
             continue
         idx = np.arange(lo, hi)
         ii, jj = np.triu_indices(hi - lo, k=1)
@@ -315,7 +318,8 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
     if not formula:
         return []
     formula.sort(key=lambda f: (f[3], f[4]))
-    need = sorted({f[3] for f in formula} - set(docs))
+    need = sorted({f[3] for f in formula} | {f[5] for f in formula} - set(docs))
+    need = [d for d in need if d not in docs]
     if need and old_docs is not None:
         docs = {**docs, **old_docs(need)}
     out: dict[str, dict] = {}
@@ -326,14 +330,18 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
             m += 1
         run = formula[k:m]
         k = m
-        doc = run[0][3]
-        if doc not in docs:
+        doc, other = run[0][3], run[0][5]
+        if doc not in docs or other not in docs:
             continue
         fa, oa = fold(docs[doc].get("text") or "")
-        s, e = run[0][4], min(len(fa), run[-1][4] + SHINGLE)
-        if e - s < MIN_PASSAGE:
+        fb, _ = fold(docs[other].get("text") or "")
+        x, y = run[0][4], run[0][6]
+        if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
+            continue
+        s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors
+        if length < MIN_PASSAGE:
             continue  # a common word or phrase, not a formula passage
-        start, end = int(oa[s]), int(oa[e - 1]) + 1
+        start, end = int(oa[s]), int(oa[s + length - 1]) + 1
         passage = (docs[doc].get("text") or "")[start:end]
         row = {
             "passage": passage,
