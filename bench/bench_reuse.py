@@ -17,7 +17,6 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
@@ -99,18 +98,11 @@ def main() -> None:
     for f in sorted(formulae, key=lambda f: -f["n_docs"])[:8]:
         print(f"  {f['n_docs']:4d} docs  {f['passage'][:70]}")
 
-    flows: Counter = Counter()
-    for r in rows:
-        a, b = by_id[r["doc_id_a"]], by_id[r["doc_id_b"]]
-        if r["first_doc_id"] is None:
-            flows[(a["level"], b["level"], "same year/undated")] += r["length"]
-        else:
-            src, dst = (a, b) if r["first_doc_id"] == a["doc_id"] else (b, a)
-            flows[(src["level"], dst["level"], "earlier -> later")] += r["length"]
-    print("who copies whom (shared characters, by level):")
-    for (src, dst, how), n in flows.most_common():
-        print(f"  {src:>9} -> {dst:<9} {how:<17} {n:>9,}")
-
+    flows = reuse.reuse_flows(rows, {d["doc_id"]: d["level"] for d in docs})
+    print("who copies whom, by level (earlier -> later when dated; formulaic passages left out):")
+    for f in flows:
+        how = "earlier -> later" if f["dated"] else "same year/undated"
+        print(f"  {f['from_level']:>9} -> {f['to_level']:<9} {how:<17} pairs {f['pairs']:>4}  chars {f['chars']:>7,}")
     print(f"formulaic passages (acknowledgements, procedure): {sum(r['formulaic'] for r in rows)} of {len(rows)}")
     rng = random.Random(args.seed)
     by_pair: dict = {}

@@ -353,3 +353,24 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
         if passage not in out or row["n_docs"] > out[passage]["n_docs"]:
             out[passage] = row
     return [out[p] for p in sorted(out)]
+
+
+def reuse_flows(rows: list[dict], level_of: dict[str, str | None]) -> list[dict]:
+    """Who copies whom, by level (the report's chart): per (from_level, to_level, dated) the pairs and
+    shared characters, from the earlier document to the later one; undated or same-date pairs count
+    under dated=False with the lower doc_id as `from`. Formulaic passages are left out."""
+    acc: dict[tuple[str, str, bool], list] = {}
+    for r in rows:
+        if r.get("formulaic"):
+            continue
+        a, b = r["doc_id_a"], r["doc_id_b"]
+        first = r.get("first_doc_id")
+        src, dst = (b, a) if first == b else (a, b)
+        key = (level_of.get(src) or "unknown", level_of.get(dst) or "unknown", first is not None)
+        cell = acc.setdefault(key, [set(), 0])
+        cell[0].add((a, b))
+        cell[1] += int(r["length"])
+    return [
+        {"from_level": k[0], "to_level": k[1], "dated": k[2], "pairs": len(v[0]), "chars": v[1]}
+        for k, v in sorted(acc.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    ]

@@ -128,3 +128,17 @@ def test_incremental_run_finds_what_the_full_run_finds_for_new_documents():
 def test_empty_and_missing_text_do_not_crash():
     rows, formulae = reuse.find_reuse([{"doc_id": "a", "cluster_id": "k", "text": None}, {"doc_id": "b", "text": ""}])
     assert rows == [] and formulae == []
+
+
+def test_flows_go_from_the_earlier_document_to_the_later_one_by_level():
+    a, b = two_reports()
+    docs = [
+        {"doc_id": "prov", "cluster_id": "k1", "text": insert(a, 5000, PASSAGE), "year": 2019},
+        {"doc_id": "city", "cluster_id": "k2", "text": insert(b, 3000, PASSAGE), "year": 2020},
+    ]
+    rows, _ = reuse.find_reuse(docs)
+    flows = reuse.reuse_flows(rows, {"prov": "province", "city": "prefecture"})
+    assert flows[0]["from_level"] == "province" and flows[0]["to_level"] == "prefecture"
+    assert flows[0]["dated"] is True and flows[0]["pairs"] == 1 and flows[0]["chars"] >= 79
+    formulaic = [{**r, "formulaic": True} for r in rows]
+    assert reuse.reuse_flows(formulaic, {}) == []
