@@ -36,6 +36,7 @@ MERGE_GAP = 1  # edits separated by at most 1 equal character form one region (�
 SPIN_CONTEXT = 2  # a spin word is at most 2 characters beyond the differing characters
 MIN_TAIL = 10  # a copy must go on for 10+ characters past the base's end to complete its tail
 MAX_FILL = 8  # a placeholder or lost span is filled by at most 8 characters
+MAX_MEMBERS = 64  # the 64 best copies vote; more copies of one speech add cost, not evidence
 TERMINAL = "。！？；…”）!?;"
 
 LOST = "\ufffd"
@@ -290,7 +291,9 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     canonical = next((m["doc_id"] for m in members if m.get("is_canonical")), None)
     if not members:
         return _speech_row(cluster_id, canonical, None, "", [], 0, []), []
-    ordered = _order(members)
+    n_members = len(members)
+    ordered = _order(members)[:MAX_MEMBERS]
+    members = sorted(ordered, key=lambda m: m["doc_id"])
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
@@ -391,7 +394,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     rows.sort(key=lambda r: (r["position"], r["kind"], r["before"]))
     rows = [_repair_row(cluster_id, r) for r in rows]
     sources = sorted({d for r in rows for d in r["evidence"]} | {base_member["doc_id"]})
-    return _speech_row(cluster_id, canonical, base_member["doc_id"], best, rows, len(members), sources), rows
+    return _speech_row(cluster_id, canonical, base_member["doc_id"], best, rows, n_members, sources), rows
 
 
 def _repair_row(cluster_id: str, r: dict) -> dict:
