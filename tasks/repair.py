@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 import numpy as np
+import pyarrow as pa
 
 from tasks import normalize_rules as R
 
@@ -25,6 +26,7 @@ from tasks import normalize_rules as R
 # tasks/vocab.py in another branch (then import them from there).
 from tasks.dedupe import _SPIN_PAIRS as SPIN_PAIRS
 from tasks.dedupe import shingle_hashes
+from tasks.schema import REPAIRS, SPEECHES
 
 REPAIR_VERSION = "repair-1"
 
@@ -122,15 +124,15 @@ def _blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int, depth: int) -> l
         return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
     out: list[tuple[int, int, int]] = []
     ca, cb = a0, b0  # end of the last run
-    for pa, pb in anchors:
-        if pa < ca or pb < cb:
+    for xa, xb in anchors:
+        if xa < ca or xb < cb:
             continue  # inside the previous run
         # extend the anchor backwards to the previous run, forwards as far as the texts agree
-        s_a, s_b = pa, pb
+        s_a, s_b = xa, xb
         while s_a > ca and s_b > cb and a[s_a - 1] == b[s_b - 1]:
             s_a -= 1
             s_b -= 1
-        e_a, e_b = pa + ANCHOR_K, pb + ANCHOR_K
+        e_a, e_b = xa + ANCHOR_K, xb + ANCHOR_K
         while e_a < a1 and e_b < b1 and a[e_a] == b[e_b]:
             e_a += 1
             e_b += 1
@@ -433,3 +435,27 @@ def _speech_row(
         "sources": sources,
         "repair_version": REPAIR_VERSION,
     }
+
+
+def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[pa.Table, pa.Table]:
+    """speeches and repairs tables (schema.SPEECHES / REPAIRS) for the clusters of a documents table.
+
+    docs needs doc_id, cluster_id, text, quality_flags (is_canonical optional). With cluster_ids,
+    only those clusters are rebuilt: a run that added copies to some clusters recomputes just them
+    and keeps the other speeches rows, so cost follows the changed clusters.
+    """
+    cols = [c for c in ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical") if c in docs.column_names]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in docs.select(cols).to_pylist():
+        cid = row.get("cluster_id") or row.get("doc_id")
+        if cid and (cluster_ids is None or cid in cluster_ids):
+            groups[cid].append(row)
+    speeches, repairs = [], []
+    for cid in sorted(groups):
+        speech, rows = repair_cluster(cid, groups[cid])
+        speeches.append(speech)
+        repairs.extend(rows)
+    return (
+        pa.Table.from_pylist(speeches, schema=SPEECHES),
+        pa.Table.from_pylist(repairs, schema=REPAIRS),
+    )

@@ -201,3 +201,27 @@ def test_alignment_blocks_are_exact_and_increasing(seed):
         assert a[i : i + n] == b[j : j + n]
         ia, ib = i + n, j + n
     assert sum(n for _, _, n in blocks) >= len(a) - 2 * 30 - 10
+
+
+def test_repair_table_follows_the_schemas_and_rebuilds_only_the_named_clusters():
+    import pyarrow as pa
+
+    from tasks.repair import repair_table
+    from tasks.schema import REPAIRS, SPEECHES
+
+    members = [*damaged_copies()[:2], member("z", "我们坚持原那么，推动各项工作落实落细，取得了明显成效。")]
+    table = pa.table(
+        {
+            "doc_id": [m["doc_id"] for m in members],
+            "cluster_id": ["k1", "k1", "k2"],
+            "text": [m["text"] for m in members],
+            "quality_flags": pa.array([m["quality_flags"] for m in members], pa.list_(pa.string())),
+        }
+    )
+    speeches, repairs = repair_table(table)
+    assert speeches.schema == SPEECHES and repairs.schema == REPAIRS
+    assert speeches.column("cluster_id").to_pylist() == ["k1", "k2"]
+    assert "坚持原则" in speeches.column("best_text").to_pylist()[1]
+    only, _ = repair_table(table, {"k2"})
+    assert only.column("cluster_id").to_pylist() == ["k2"]
+    assert only.to_pylist()[0] == speeches.to_pylist()[1]
