@@ -135,10 +135,11 @@ def _partition_hits(t: pa.Table, new_ids: set[str], hits: _Hits, formula: list[t
         n_clusters = len(set(cl.tolist()))
         if n_clusters < 2:
             continue
-        if n_clusters > FORMULA_CLUSTERS or hi - lo > FORMULA_DOCS:
+        n_docs = len(set(docs[lo:hi].tolist()))  # an anchor can recur inside one document
+        if n_clusters > FORMULA_CLUSTERS or n_docs > FORMULA_DOCS:
             other = lo + int(np.argmax(cl != cl[0]))  # a second example in another cluster: to extend the run
             formula.append(
-                (int(h[lo]), hi - lo, n_clusters, str(docs[lo]), int(pos[lo]), str(docs[other]), int(pos[other]))
+                (int(h[lo]), n_docs, n_clusters, str(docs[lo]), int(pos[lo]), str(docs[other]), int(pos[other]))
             )
             continue
         idx = np.arange(lo, hi)

@@ -100,7 +100,7 @@ def test_a_formula_in_many_clusters_is_counted_not_paired():
     rows, formulae = reuse.find_reuse(docs)
     assert not [r for r in rows if "创新驱动" in r["passage"]]
     (f,) = [f for f in formulae if "创新驱动" in f["passage"]]
-    assert f["n_clusters"] == n and f["n_docs"] == n
+    assert f["n_clusters"] == n and f["n_docs"] == n  # documents, not occurrences
     assert f["example_doc_id"] == "d00"
     assert docs[0]["text"][f["start"] :].startswith(f["passage"])
 
