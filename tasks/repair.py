@@ -261,6 +261,17 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
     return text, tails
 
 
+def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> list[str]:
+    """The fills that do not make a spun word with the text around them (开 in `？展` makes 开展)."""
+    out = []
+    for alt in offers:
+        around = text[max(0, s - 2) : s] + alt + text[e : e + 2]
+        lo, hi = min(s, 2), min(s, 2) + len(alt)
+        if not any(m.start() < hi and lo < m.end() for m in _SPUN_WORD.finditer(around)):
+            out.append(alt)
+    return out
+
+
 def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
     """Spinner contexts no writer produces (`原那么` -> `原则`, `公共效劳` -> `公共服务`), on any text."""
     out = []
@@ -354,7 +365,11 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
             continue
         ranked = sorted(offers.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         after, ids = ranked[0]
-        if len(ids) > sum(len(v) for _, v in ranked[1:]):
+        unspun = _unspun_fills(text, s, e, offers)
+        if len(offers) > 1 and len(unspun) == 1:
+            # `？展`: one copy shows 发, a spun one 开 — spinners write 开展 from 发展, never the reverse
+            after, ids = unspun[0], offers[unspun[0]]
+        if len(ids) > sum(len(v) for _, v in ranked[1:]) or (len(unspun) == 1 and after == unspun[0]):
             # the span is damage whatever it held: the fill most copies agree on (all, or a clear majority)
             edits.append({"start": s, "end": e, "after": after, "kind": kind, "evidence": sorted(ids)})
             taken.append((s, e))
