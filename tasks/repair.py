@@ -48,6 +48,8 @@ _LOST_SPAN = re.compile(r"[\ufffd?？]+")
 _DAMAGE_CHAR = re.compile(r"[×\ufffd?？]|某某|〇〇|□□|(?<![A-Za-z])[xX]{1,3}(?![A-Za-z])")
 _PLACEHOLDER_UNIT = "月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部"
 _NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零〇两几多余]+|[0-9.]+(?:×[0-9.]+)+")  # 2×600兆瓦
+_MIXED_SPAN = re.compile(r"(?:[×\ufffd?？])+")
+_NUMBER_SEP = re.compile(r"[0-9.]+(?:[?？][0-9.]+)+")
 _HAN_FILL = re.compile(f"[{_HAN}0-9]{{1,{MAX_FILL}}}")
 _WORD_CHAR = re.compile(f"[{_HAN}0-9]")
 _DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|[xX]{1,3}(?![A-Za-z]))+")
@@ -156,8 +158,11 @@ def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
     span = base[e1:e2]
     if not span or not offer or len(offer) > MAX_FILL or "\n" in offer:
         return None
-    if _DAMAGE_CHAR.search(offer) and not _NUMBER_FILL.fullmatch(offer):
-        return None
+    if _DAMAGE_CHAR.search(offer) and not (
+        _NUMBER_FILL.fullmatch(offer)
+        or (_NUMBER_SEP.fullmatch(offer) and set(re.sub(r"[0-9.]", "", offer)) <= set(span))
+    ):
+        return None  # `12?20` fills `×?×` (the source itself has the `?`); other damaged offers never count
     after = base[e2] if e2 < len(base) else ""
     if _LOST_SPAN.fullmatch(span):
         # `？` / `?`: a character lost in encoding (`、?水灌区`, `惠民？、`) — filled only by Han or digits
@@ -170,6 +175,8 @@ def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
         if "某" in span or "〇" in span or "□" in span:
             return "placeholder" if _HAN_FILL.fullmatch(offer) else None
         return "placeholder" if (_NUMBER_FILL.fullmatch(offer) or _HAN_FILL.fullmatch(offer)) else None
+    if _MIXED_SPAN.fullmatch(span) and (_NUMBER_SEP.fullmatch(offer) or _NUMBER_FILL.fullmatch(offer)):
+        return "placeholder"  # `×?×`: placeholders around a lost character
     return None
 
 
