@@ -34,8 +34,6 @@ ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a s
 DIFFLIB_MAX_CELLS = 40_000  # gaps up to ~200x200 characters go to difflib directly
 GAP_MAX_CELLS = 4_000_000  # larger gaps without anchors are left unaligned (one big difference)
 MAX_DEPTH = 4  # anchor recursion depth inside gaps
-MERGE_GAP = 1  # edits separated by at most 1 equal character form one region (到达 <-> 达到)
-SPIN_CONTEXT = 2  # a spin word is at most 2 characters beyond the differing characters
 MIN_TAIL = 10  # a copy must go on for 10+ characters past the base's end to complete its tail
 MAX_FILL = 8  # a placeholder or lost span is filled by at most 8 characters
 MAX_MEMBERS = 64  # the 64 best copies vote; more copies of one speech add cost, not evidence
@@ -51,7 +49,6 @@ _NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零�
 _MIXED_SPAN = re.compile(r"(?:[×\ufffd?？])+")
 _NUMBER_SEP = re.compile(r"[0-9.]+(?:[?？][0-9.]+)+")
 _HAN_FILL = re.compile(f"[{_HAN}0-9]{{1,{MAX_FILL}}}")
-_WORD_CHAR = re.compile(f"[{_HAN}0-9]")
 _DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|[xX]{1,3}(?![A-Za-z]))+")
 _SPUN_WORD = re.compile("|".join(sorted(SPIN_PAIRS, key=len, reverse=True)))
 # Context repairs safe on a lone copy: spinner output no writer produces (0 hits on the 676 real
@@ -367,8 +364,8 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
             else:
                 conflicts.append({"start": s, "end": e, "after": orig, "kind": "conflict", "evidence": evidence})
             continue
-        kind = _fill_kind(text, s, e, next(iter(offers)))
-        if kind is None:
+        fill = _fill_kind(text, s, e, next(iter(offers)))
+        if fill is None:
             continue
         ranked = sorted(offers.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         after, ids = ranked[0]
@@ -378,7 +375,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
             after, ids = unspun[0], offers[unspun[0]]
         if len(ids) > sum(len(v) for _, v in ranked[1:]) or (len(unspun) == 1 and after == unspun[0]):
             # the span is damage whatever it held: the fill most copies agree on (all, or a clear majority)
-            edits.append({"start": s, "end": e, "after": after, "kind": kind, "evidence": sorted(ids)})
+            edits.append({"start": s, "end": e, "after": after, "kind": fill, "evidence": sorted(ids)})
             taken.append((s, e))
             last_end = e
         else:

@@ -249,7 +249,7 @@ def _passages(hits: _Hits, docs: dict[str, dict]) -> list[dict]:
             folded[doc_id] = fold(docs[doc_id].get("text") or "")
         return folded[doc_id]
 
-    rows = []
+    rows: list[dict] = []
     k = 0
     n = len(order)
     while k < n:
