@@ -80,7 +80,7 @@ def build_release(
     duplicates_file: str | None,
 ) -> tuple[str, dict[str, dict[str, Any]]]:
     """Assemble the release folder (idempotent). Returns (release_dir, table -> rows/files)."""
-    tables = [t for t in schema.TABLES if t not in ("rejects", "duplicates")]
+    tables = [t for t in schema.TABLES if t not in ("rejects", "duplicates", *schema.GLOBAL_TABLES)]
     release_id = stable_hash(
         sorted(shard_exports), sorted(_file_digest(p) for p in reject_files), _file_digest(duplicates_file)
     )[:20]

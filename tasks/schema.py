@@ -302,6 +302,9 @@ REUSE_FORMULAE = pa.schema(
 )
 
 TABLES.update({"speeches": SPEECHES, "repairs": REPAIRS, "reuse": REUSE, "reuse_formulae": REUSE_FORMULAE})
+# Built from whole clusters / the whole corpus, not per shard (like duplicates): export does not look
+# for them in shard exports; the flow writes each as one file (empty folders until it does).
+GLOBAL_TABLES = ("speeches", "repairs", "reuse", "reuse_formulae")
 SORT_KEYS.update(
     {
         "speeches": ["cluster_id"],
