@@ -33,6 +33,7 @@ FORMULA_CLUSTERS = 25  # anchor in more clusters than this: a formula (政府工
 FORMULA_DOCS = 60  # ... or in more documents than this (copies of one speech count once per cluster)
 RARE_CLUSTERS = 4  # an anchor in at most this many clusters is rare: real evidence of copying
 MIN_RARE_SHARE = 0.5  # a passage needs half of its anchors rare (boilerplate discount)
+MIN_FORMULA_ANCHORS = 2  # one common anchor is a common phrase (各民主党派); a formula passage has several
 PARTITIONS = 16  # anchor hash partitions processed one at a time
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
 
@@ -333,17 +334,21 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
         run = formula[k:m]
         k = m
         doc, other = run[0][3], run[0][5]
-        if doc not in docs or other not in docs:
+        if len(run) < MIN_FORMULA_ANCHORS or doc not in docs or other not in docs:
             continue
         fa, oa = fold(docs[doc].get("text") or "")
         fb, _ = fold(docs[other].get("text") or "")
         x, y = run[0][4], run[0][6]
         if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
             continue
-        s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors
-        if length < MIN_PASSAGE:
+        s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors ...
+        # ... but no further than one window past its first and last formula anchor: a longer run would
+        # hold another formula anchor, so beyond that the two examples share text the others do not
+        s_clip = max(s, x - WINDOW)
+        e_clip = min(s + length, run[-1][4] + SHINGLE + WINDOW)
+        if e_clip - s_clip < MIN_PASSAGE:
             continue  # a common word or phrase, not a formula passage
-        start, end = int(oa[s]), int(oa[s + length - 1]) + 1
+        start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
         passage = (docs[doc].get("text") or "")[start:end]
         row = {
             "passage": passage,
