@@ -41,7 +41,7 @@ CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW p
 # 请予审议): shared wording, but not policy reuse. Flagged, not dropped.
 FORMULAIC = re.compile(
     r"致以|敬意|谢意|衷心(?:的)?感谢|接受.{0,12}监督|向大会(?:作|报告)|请予审议|提出意见|的结果[；;，。]"
-    r"|向各民主党派|驻[\u4e00-\u9fff]{1,4}(?:部队|解放军|单位)|解放军指战员|武警(?:部队)?官兵"
+    r"|[向、，]各民主党派|驻[\u4e00-\u9fff]{1,4}(?:部队|解放军|单位)|解放军指战员|武警(?:部队)?官兵"
 )
 
 ANCHOR_SCHEMA = pa.schema(
