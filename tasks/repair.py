@@ -38,6 +38,7 @@ MIN_TAIL = 10  # a copy must go on for 10+ characters past the base's end to com
 MAX_FILL = 8  # a placeholder or lost span is filled by at most 8 characters
 MAX_MEMBERS = 64  # the 64 best copies vote; more copies of one speech add cost, not evidence
 TERMINAL = "。！？；…”）!?;"
+CUT_LINE = 20  # an unflagged base counts as cut only when its last line is this long and unfinished
 
 LOST = "\ufffd"
 _HAN = R.HAN
@@ -226,7 +227,12 @@ def _order(members: list[dict]) -> list[dict]:
 
 
 def _looks_truncated(member: dict, text: str) -> bool:
-    return "truncated" in (member.get("quality_flags") or []) or (bool(text) and text.rstrip()[-1] not in TERMINAL)
+    """Flagged truncated, or cut mid-paragraph: a long last line without a sentence end (a closing
+    `谢谢大家` or a date line is short; site chrome after it in another copy must not be appended)."""
+    if "truncated" in (member.get("quality_flags") or []):
+        return True
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return len(last) >= CUT_LINE and last[-1] not in TERMINAL
 
 
 def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[str, list[dict]]:

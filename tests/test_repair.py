@@ -225,3 +225,20 @@ def test_repair_table_follows_the_schemas_and_rebuilds_only_the_named_clusters()
     only, _ = repair_table(table, {"k2"})
     assert only.column("cluster_id").to_pylist() == ["k2"]
     assert only.to_pylist()[0] == speeches.to_pylist()[1]
+
+
+def test_a_complete_base_never_gets_another_copys_trailing_junk():
+    b = body()
+    base = member("a", b)
+    junk = member("b", b + "\n本文来源于网络整理，仅供学习交流使用，请勿用于商业用途，转载请注明出处谢谢合作")
+    junk["quality_flags"] = ["foreign_word", "spun"]  # more flags: not the base
+    speech, rows = repair_cluster("c9", [base, junk])
+    assert speech["base_id"] == "a" and speech["best_text"] == base["text"] and rows == []
+    # without the notice, a base cut mid-paragraph still gets its tail
+    half = base["text"][: len(base["text"]) // 2]
+    half = half[: max(half.rfind("。"), half.rfind("\n")) + 25]  # 24 characters into a paragraph
+    cut = {"doc_id": "c", "text": half, "quality_flags": ["spun"]}
+    speech, rows = repair_cluster("c10", [cut, {**base, "quality_flags": ["placeholder", "spun"]}])
+    assert speech["base_id"] == "c"
+    assert [r["kind"] for r in rows] == ["truncated_tail"]
+    assert speech["best_text"] == base["text"]
