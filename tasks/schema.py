@@ -367,6 +367,114 @@ SORT_KEYS: dict[str, list[str]] = {
 EXTRACT_TABLES = ("sections", "figures", "slogans", "mentions", "keywords")
 SHARD_TABLES = ("documents", "removed_lines", *EXTRACT_TABLES)
 
+# --------------------------------------------------------------------------- repair and reuse (issue 13)
+
+SPEECHES = pa.schema(
+    [
+        _f("cluster_id", STR, "Duplicate cluster: one row per cluster (the speech).", False),
+        _f("canonical_id", STR, "The cluster's canonical document (documents.is_canonical).", False),
+        _f("base_id", STR, "Member whose text best_text was built on (least damaged: complete, fewest flags).", False),
+        _f(
+            "best_text",
+            STR,
+            "The most faithful text: the base with its truncated tail completed, placeholders and lost "
+            "characters filled and spun words reverted where other copies show the real token (see repairs).",
+            False,
+        ),
+        _f("n_chars", pa.int32(), "Characters in best_text.", False),
+        _f("n_members", pa.int32(), "Copies in the cluster.", False),
+        _f("n_repairs", pa.int32(), "Changes made to the base (repairs rows other than conflicts).", False),
+        _f("n_conflicts", pa.int32(), "Damaged spots left as they are because the copies disagree.", False),
+        _f("repair_counts", COUNTS, "Repairs rows by kind."),
+        _f(
+            "sources",
+            pa.list_(STR),
+            "doc_ids whose text is in best_text: the base and every copy that gave evidence.",
+            False,
+        ),
+        _f("repair_version", STR, "Version of the repair rules (tasks/repair.py).", False),
+    ]
+)
+
+REPAIRS = pa.schema(
+    [
+        _f("cluster_id", STR, "Cluster (speech) of the change.", False),
+        _f("position", pa.int32(), "Character offset in speeches.best_text where `after` starts.", False),
+        _f("before", STR, "The base's text at that place (empty for a completed tail).", False),
+        _f(
+            "after",
+            STR,
+            "The text now in best_text (for a conflict: the copies' alternatives, `a | b`; best_text keeps `before`; "
+            "for truncated_tail: the whole completed tail, whose own repairs are rows too).",
+        ),
+        _f(
+            "kind",
+            STR,
+            "truncated_tail, placeholder (×月×日, XX县, 某某), lost_chars (�, ?), spin (reverted where copies show the "
+            "original), spin_context (原那么 -> 原则 from context alone), conflict (left as is).",
+            False,
+        ),
+        _f("evidence", pa.list_(STR), "doc_ids of the copies that show `after` (empty for spin_context).", False),
+    ]
+)
+
+REUSE = pa.schema(
+    [
+        _f("doc_id_a", STR, "One document (doc_id_a < doc_id_b).", False),
+        _f("doc_id_b", STR, "The other document, in a different cluster.", False),
+        _f("cluster_a", STR, "Cluster of doc_id_a."),
+        _f("cluster_b", STR, "Cluster of doc_id_b."),
+        _f("start_a", pa.int32(), "Character offset of the passage in documents.text of doc_id_a.", False),
+        _f("end_a", pa.int32(), "End offset in doc_id_a's text.", False),
+        _f("start_b", pa.int32(), "Character offset of the passage in doc_id_b's text.", False),
+        _f("end_b", pa.int32(), "End offset in doc_id_b's text.", False),
+        _f("length", pa.int32(), "Shared characters after normalization (Han and digits; spin words folded).", False),
+        _f("passage", STR, "The passage as written in doc_id_a.", False),
+        _f(
+            "formulaic",
+            pa.bool_(),
+            "The passage is acknowledgement or procedure wording (向…致以崇高的敬意, 自觉接受…监督, 请予审议), "
+            "not policy: keep it for style studies, drop it for policy diffusion.",
+            False,
+        ),
+        _f(
+            "first_doc_id",
+            STR,
+            "The document dated first (delivered_on, else year); null when the dates tie or are unknown.",
+        ),
+        _f("date_a", pa.date32(), "Date used for doc_id_a."),
+        _f("date_b", pa.date32(), "Date used for doc_id_b."),
+    ]
+)
+
+REUSE_FORMULAE = pa.schema(
+    [
+        _f(
+            "passage",
+            STR,
+            "A formula: a passage in too many clusters to list every pair (as written in the example).",
+            False,
+        ),
+        _f("n_docs", pa.int32(), "Documents that contain it (at least).", False),
+        _f("n_clusters", pa.int32(), "Clusters that contain it (at least).", False),
+        _f("example_doc_id", STR, "A document containing it.", False),
+        _f("start", pa.int32(), "Offset of the passage in the example document's text.", False),
+    ]
+)
+
+TABLES.update({"speeches": SPEECHES, "repairs": REPAIRS, "reuse": REUSE, "reuse_formulae": REUSE_FORMULAE})
+# Built from whole clusters / the whole corpus, not per shard (like duplicates): export does not look
+# for them in shard exports; the flow writes each as one file (empty folders until it does).
+GLOBAL_TABLES = ("speeches", "repairs", "reuse", "reuse_formulae")
+SORT_KEYS.update(
+    {
+        "speeches": ["cluster_id"],
+        "repairs": ["cluster_id", "position", "kind"],
+        "reuse": ["doc_id_a", "doc_id_b", "start_a"],
+        "reuse_formulae": ["passage"],
+    }
+)
+
 
 def columns_markdown() -> str:
     """Render every table's columns as Markdown (the source of docs/columns.md)."""

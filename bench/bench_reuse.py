@@ -1,0 +1,140 @@
+"""Reuse on the shared corpus: which reports share passages with reports of other clusters.
+
+Every report of ../shared/corpus/real goes through the real normalize and dedupe stages; one
+document per cluster (the canonical) goes to `find_reuse`. Prints counts, the formulae, who copies
+whom by level (earlier -> later), and a seeded sample of pairs to check by eye. Also checks that
+the incremental run (the last 10 % of documents against the index of the first 90 %) finds the
+same pairs that involve a new document as the full run.
+
+    python bench/bench_reuse.py [--corpus DIR] [--sample 50] [--seed 13]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_repair import DEFAULT_CORPUS  # noqa: E402
+from tasks import dedupe, reuse  # noqa: E402
+from tasks.normalize import normalize_text  # noqa: E402
+
+LEVELS = {"国务院": "national", "省自治区": "province", "主要城市": "city", "其他地市": "city"}
+
+
+def describe(rel: str) -> tuple[str, int | None]:
+    """(level, year) from the file name: lawtext__gov/<level>__<region>__<year>.txt, 2026_上海市_…, gwr_069_1956年…"""
+    name = rel.split("/", 1)[1]
+    parts = name[:-4].split("__")
+    if len(parts) >= 2:  # 国务院__1964-part, 省自治区__四川省__2019
+        m = re.match(r"(19|20)\d\d", parts[-1])
+        return LEVELS.get(parts[0], parts[0]), int(m.group(0)) if m else None
+    m = re.search(r"(19|20)\d\d", name)
+    if name.startswith("20") and m:
+        return "province", int(m.group(0))
+    return ("national", int(m.group(0)) if m else None) if name.startswith(("gwr", "cpc")) else ("other", None)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--sample", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+    files = sorted(str(p.relative_to(args.corpus)) for p in args.corpus.glob("*/*.txt"))
+    t0 = time.perf_counter()
+    texts = {f: normalize_text((args.corpus / f).read_text(encoding="utf-8", errors="replace")) for f in files}
+    print(f"normalized {len(files)} reports in {time.perf_counter() - t0:.1f} s")
+    table = pa.table(
+        {
+            "doc_id": files,
+            "text": [texts[f].text for f in files],
+            "quality_flags": pa.array([sorted(texts[f].flags) for f in files], pa.list_(pa.string())),
+            "n_chars": pa.array([len(texts[f].text) for f in files], pa.int32()),
+        }
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        sig = Path(tmp) / "sig.parquet"
+        import pyarrow.parquet as pq
+
+        pq.write_table(dedupe.shard_signatures(table), sig)
+        assignments, _ = dedupe.cluster_documents([str(sig)], None, str(Path(tmp) / "state"))
+    assign = {r["doc_id"]: r for r in assignments.to_pylist()}
+    docs = []
+    for f in files:
+        level, year = describe(f)
+        if assign[f]["is_canonical"]:
+            docs.append(
+                {
+                    "doc_id": f,
+                    "cluster_id": assign[f]["cluster_id"],
+                    "text": texts[f].text,
+                    "year": year,
+                    "level": level,
+                }
+            )
+    by_id = {d["doc_id"]: d for d in docs}
+    print(f"clusters {len(docs)} (canonical documents passed to find_reuse)")
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    rows, formulae = reuse.find_reuse(docs)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    n_chars = sum(len(d["text"]) for d in docs)
+    print(f"find_reuse: {n_chars:,} chars, wall {wall:.1f} s, CPU {cpu:.1f} s")
+    pairs = {(r["doc_id_a"], r["doc_id_b"]) for r in rows}
+    print(
+        f"reuse passages {len(rows):,} between {len(pairs):,} document pairs; shared chars {sum(r['length'] for r in rows):,}"
+    )
+    print(f"formulae (in > {reuse.FORMULA_CLUSTERS} clusters, counted not paired): {len(formulae)}")
+    for f in sorted(formulae, key=lambda f: -f["n_docs"])[:8]:
+        print(f"  {f['n_docs']:4d} docs  {f['passage'][:70]}")
+
+    flows = reuse.reuse_flows(rows, {d["doc_id"]: d["level"] for d in docs})
+    print("who copies whom, by level (earlier -> later when dated; formulaic passages left out):")
+    for f in flows:
+        how = "earlier -> later" if f["dated"] else "same year/undated"
+        print(f"  {f['from_level']:>9} -> {f['to_level']:<9} {how:<17} pairs {f['pairs']:>4}  chars {f['chars']:>7,}")
+    print(f"formulaic passages (acknowledgements, procedure): {sum(r['formulaic'] for r in rows)} of {len(rows)}")
+    rng = random.Random(args.seed)
+    by_pair: dict = {}
+    for r in rows:  # one passage per document pair, so one long pair does not fill the sample
+        by_pair.setdefault((r["doc_id_a"], r["doc_id_b"]), []).append(r)
+    keys = rng.sample(sorted(by_pair), min(args.sample, len(by_pair)))
+    sample = [rng.choice(by_pair[k]) for k in keys]
+    print(f"\nsample of {len(sample)} passages (one per document pair) to check by eye:")
+    for k, r in enumerate(sorted(sample, key=lambda r: (r["doc_id_a"], r["start_a"])), 1):
+        tb = by_id[r["doc_id_b"]]["text"][r["start_b"] : r["end_b"]]
+        print(
+            f"[{k}] {r['doc_id_a']} @{r['start_a']}  <->  {r['doc_id_b']} @{r['start_b']}  len {r['length']} first {r['first_doc_id']}"
+            + (" FORMULAIC" if r["formulaic"] else "")
+        )
+        print(f"    A: {r['passage'][:160]}")
+        if tb != r["passage"]:
+            print(f"    B: {tb[:160]}")
+
+    # incremental: the last 10 % of documents against the index of the first 90 %
+    cut = int(len(docs) * 0.9)
+    old, new = docs[:cut], docs[cut:]
+    index = reuse.anchor_table(old)
+    inc, _ = reuse.find_reuse(new, index, lambda ids: {i: by_id[i] for i in ids})
+    new_ids = {d["doc_id"] for d in new}
+    want = sorted(
+        (r["doc_id_a"], r["doc_id_b"], r["start_a"]) for r in rows if {r["doc_id_a"], r["doc_id_b"]} & new_ids
+    )
+    got = sorted((r["doc_id_a"], r["doc_id_b"], r["start_a"]) for r in inc)
+    print(
+        f"\nincremental ({len(new)} new against {len(old)} indexed): {len(got)} passages, same as full run: {got == want}"
+    )
+
+
+if __name__ == "__main__":
+    main()

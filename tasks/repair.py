@@ -1,0 +1,486 @@
+"""Repair: let the copies of one speech repair each other into one faithful `best_text`.
+
+Every copy of a speech is damaged differently (a truncated tail, `×月×日` placeholders, lost bytes
+`秩序�整治`, anti-plagiarism swaps `经济开展`). The copies are aligned character by character on
+unique 5-gram anchors (patience-diff style: n·log n), with difflib only inside the short gaps
+between anchors, and a damaged span of the base text is replaced only where other copies show a
+clean token that fits the damage. A real difference between versions is never touched; copies
+that disagree on a damaged span leave it as it is and add a `conflict` row.
+
+Pure functions on plain data: `repair_cluster(cluster_id, members) -> (speech_row, repair_rows)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+
+import numpy as np
+import pyarrow as pa
+
+from tasks import normalize_rules as R
+
+# The spin pairs (spun form -> original) live in tasks/dedupe.py in this branch; they move to
+# tasks/vocab.py in another branch (then import them from there).
+from tasks.dedupe import _SPIN_PAIRS as SPIN_PAIRS
+from tasks.dedupe import shingle_hashes
+from tasks.schema import REPAIRS, SPEECHES
+
+REPAIR_VERSION = "repair-1"
+
+ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a safe anchor
+DIFFLIB_MAX_CELLS = 40_000  # gaps up to ~200x200 characters go to difflib directly
+GAP_MAX_CELLS = 4_000_000  # larger gaps without anchors are left unaligned (one big difference)
+MAX_DEPTH = 4  # anchor recursion depth inside gaps
+MIN_TAIL = 10  # a copy must go on for 10+ characters past the base's end to complete its tail
+MAX_FILL = 8  # a placeholder or lost span is filled by at most 8 characters
+MAX_MEMBERS = 64  # the 64 best copies vote; more copies of one speech add cost, not evidence
+TERMINAL = "。！？；…”）!?;"
+CUT_LINE = 20  # an unflagged base counts as cut only when its last line is this long and unfinished
+
+LOST = "\ufffd"
+_HAN = R.HAN
+_PLACEHOLDER_SPAN = re.compile(r"(?:[×xX]{1,3}|某某|〇〇|□□)+")
+_LOST_SPAN = re.compile(r"[\ufffd?？]+")
+_DAMAGE_CHAR = re.compile(r"[×\ufffd?？]|某某|〇〇|□□|(?<![A-Za-z])[xX]{1,3}(?![A-Za-z])")
+_PLACEHOLDER_UNIT = "月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部"
+_NUMBER_FILL = re.compile(r"[0-9.,一二三四五六七八九十百千万亿零〇两几多余]+|[0-9.]+(?:×[0-9.]+)+")  # 2×600兆瓦
+_MIXED_SPAN = re.compile(r"(?:[×\ufffd?？])+")
+_NUMBER_SEP = re.compile(r"[0-9.]+(?:[?？][0-9.]+)+")
+_HAN_FILL = re.compile(f"[{_HAN}0-9]{{1,{MAX_FILL}}}")
+_DAMAGE_RUN = re.compile(r"(?:[×\ufffd?？]|某某|〇〇|□□|[xX]{1,3}(?![A-Za-z]))+")
+_SPUN_WORD = re.compile("|".join(sorted(SPIN_PAIRS, key=len, reverse=True)))
+# Context repairs safe on a lone copy: spinner output no writer produces (0 hits on the 676 real
+# reports, see normalize 1.1). 到达/比方/工程/表达 are real words in other contexts: never by context.
+_CONTEXT_TRIGGERS = frozenset({"那么", "效劳", "开展", "成认"})
+_RULE_PRECEDES = "原否规准细实法"  # 原那么 -> 原则, 否那么 -> 否则 …
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, position) of the hashes occurring exactly once, sorted by hash."""
+    if len(h) == 0:
+        return h, np.zeros(0, dtype=np.int64)
+    order = np.argsort(h, kind="stable")
+    s = h[order]
+    first = np.r_[True, s[1:] != s[:-1]]
+    last = np.r_[s[1:] != s[:-1], True]
+    once = first & last
+    return s[once], order[once]
+
+
+def _lis(b_pos: list[int]) -> list[int]:
+    """Indices of a longest strictly increasing subsequence (n log n)."""
+    tails: list[int] = []
+    tails_idx: list[int] = []
+    prev = [-1] * len(b_pos)
+    for i, v in enumerate(b_pos):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tails_idx.append(i)
+        else:
+            tails[k] = v
+            tails_idx[k] = i
+        prev[i] = tails_idx[k - 1] if k else -1
+    out = []
+    i = tails_idx[-1] if tails_idx else -1
+    while i >= 0:
+        out.append(i)
+        i = prev[i]
+    return out[::-1]
+
+
+def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
+    sm = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
+    return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
+
+
+def _blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int, depth: int) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order."""
+    na, nb = a1 - a0, b1 - b0
+    if na <= 0 or nb <= 0:
+        return []
+    if na * nb <= DIFFLIB_MAX_CELLS:
+        return _difflib_blocks(a, b, a0, a1, b0, b1)
+    anchors: list[tuple[int, int]] = []
+    if depth < MAX_DEPTH and na >= ANCHOR_K and nb >= ANCHOR_K:
+        ha, pa_ = _unique_positions(shingle_hashes(a[a0:a1]))
+        hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
+        common, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
+        if len(common):
+            pairs = sorted(zip((pa_[ia] + a0).tolist(), (pb_[ib] + b0).tolist(), strict=True))
+            chain = _lis([p[1] for p in pairs])
+            anchors = [
+                pairs[i]
+                for i in chain
+                if a[pairs[i][0] : pairs[i][0] + ANCHOR_K] == b[pairs[i][1] : pairs[i][1] + ANCHOR_K]
+            ]
+    if not anchors:
+        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
+    out: list[tuple[int, int, int]] = []
+    ca, cb = a0, b0  # end of the last run
+    for xa, xb in anchors:
+        if xa < ca or xb < cb:
+            continue  # inside the previous run
+        # extend the anchor backwards to the previous run, forwards as far as the texts agree
+        s_a, s_b = xa, xb
+        while s_a > ca and s_b > cb and a[s_a - 1] == b[s_b - 1]:
+            s_a -= 1
+            s_b -= 1
+        e_a, e_b = xa + ANCHOR_K, xb + ANCHOR_K
+        while e_a < a1 and e_b < b1 and a[e_a] == b[e_b]:
+            e_a += 1
+            e_b += 1
+        out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
+        out.append((s_a, s_b, e_a - s_a))
+        ca, cb = e_a, e_b
+    out.extend(_blocks(a, b, ca, a1, cb, b1, depth + 1))
+    return out
+
+
+def align(a: str, b: str) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts."""
+    return _blocks(a, b, 0, len(a), 0, len(b), 0)
+
+
+# --------------------------------------------------------------------------- what a copy offers
+
+
+def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
+    """`placeholder` or `lost_chars` when base[e1:e2] is damage and `offer` a clean token that fits it."""
+    span = base[e1:e2]
+    if not span or not offer or len(offer) > MAX_FILL or "\n" in offer:
+        return None
+    if _DAMAGE_CHAR.search(offer) and not (
+        _NUMBER_FILL.fullmatch(offer)
+        or (_NUMBER_SEP.fullmatch(offer) and set(re.sub(r"[0-9.]", "", offer)) <= set(span))
+    ):
+        return None  # `12?20` fills `×?×` (the source itself has the `?`); other damaged offers never count
+    after = base[e2] if e2 < len(base) else ""
+    if _LOST_SPAN.fullmatch(span):
+        # `？` / `?`: a character lost in encoding (`、?水灌区`, `惠民？、`) — filled only by Han or digits
+        if LOST not in span and not (_HAN_FILL.fullmatch(offer) and len(offer) <= 2 * len(span)):
+            return None
+        return "lost_chars"
+    if _PLACEHOLDER_SPAN.fullmatch(span):
+        if span[0] in "xX" and after not in _PLACEHOLDER_UNIT:
+            return None  # X光, Xbox: a letter, not a placeholder
+        if "某" in span or "〇" in span or "□" in span:
+            return "placeholder" if _HAN_FILL.fullmatch(offer) else None
+        return "placeholder" if (_NUMBER_FILL.fullmatch(offer) or _HAN_FILL.fullmatch(offer)) else None
+    if _MIXED_SPAN.fullmatch(span) and (_NUMBER_SEP.fullmatch(offer) or _NUMBER_FILL.fullmatch(offer)):
+        return "placeholder"  # `×?×`: placeholders around a lost character
+    return None
+
+
+# --------------------------------------------------------------------------- the cluster
+
+
+class _View:
+    """Where a copy's text sits against the base, from its matching blocks."""
+
+    def __init__(self, blocks: list[tuple[int, int, int]]):
+        self.blocks = blocks
+        self.starts = [i for i, _, _ in blocks]
+        self.ends = [i + n for i, _, n in blocks]
+
+    def segment(self, copy: str, s: int, e: int) -> tuple[str | None, bool, bool]:
+        """The copy's text where base[s:e] is, and whether each edge is inside an equal block
+        (an edge between blocks takes in what the copy inserted there: 到达 <-> 达到)."""
+        bl = self.blocks
+        if not bl or (s < self.starts[0] and e <= self.starts[0]) or s >= self.ends[-1]:
+            return None, False, False
+        k = bisect_left(self.ends, s)  # first block ending at or after s
+        if k < len(bl) and self.ends[k] == s:
+            left, left_ok = bl[k][1] + bl[k][2], True  # a block ends exactly at s
+        elif k < len(bl) and self.starts[k] <= s:
+            left, left_ok = bl[k][1] + s - bl[k][0], True
+        else:
+            left, left_ok = (bl[k - 1][1] + bl[k - 1][2]) if k else 0, False
+        r = bisect_right(self.starts, e) - 1  # last block starting at or before e
+        if r >= 0 and self.starts[r] == e:
+            right, right_ok = bl[r][1], True
+        elif r >= 0 and e < self.ends[r]:
+            right, right_ok = bl[r][1] + e - bl[r][0], True
+        elif r + 1 < len(bl):
+            right, right_ok = bl[r + 1][1], False
+        else:
+            return None, False, False  # past the copy's last block: not covered
+        if right < left:
+            return None, False, False
+        return copy[left:right], left_ok, right_ok
+
+
+def _order(members: list[dict]) -> list[dict]:
+    """Best base first: not truncated, fewest damage flags, longest, then doc_id (= dedupe's canonical order)."""
+
+    def key(m: dict):
+        flags = m.get("quality_flags") or []
+        return ("truncated" in flags, len(set(flags)), -len(m["text"]), m["doc_id"])
+
+    return sorted(members, key=key)
+
+
+def _looks_truncated(member: dict, text: str) -> bool:
+    """Flagged truncated, or cut mid-paragraph: a long last line without a sentence end (a closing
+    `谢谢大家` or a date line is short; site chrome after it in another copy must not be appended)."""
+    if "truncated" in (member.get("quality_flags") or []):
+        return True
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return len(last) >= CUT_LINE and last[-1] not in TERMINAL
+
+
+def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[str, list[dict]]:
+    """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first)."""
+    tails: list[dict] = []
+    text = base
+    used = {base_member["doc_id"]}
+    truncated = _looks_truncated(base_member, base)
+    while truncated:
+        best = None
+        for m in others:
+            if m["doc_id"] in used or not m["text"]:
+                continue
+            blocks = align(text, m["text"])
+            if not blocks:
+                continue
+            i, j, n = blocks[-1]
+            slack = len(text) - (i + n)
+            if slack > 3:
+                continue  # the base's end is not aligned with this copy
+            c_end = j + n + slack
+            tail = m["text"][c_end:]
+            if len(tail) >= MIN_TAIL:
+                rank = ("truncated" in (m.get("quality_flags") or []), -len(tail), m["doc_id"])
+                if best is None or rank < best[0]:
+                    best = (rank, m, tail)
+        if best is None:
+            break
+        _, m, tail = best
+        tails.append(
+            {"position": len(text), "before": "", "after": tail, "kind": "truncated_tail", "evidence": [m["doc_id"]]}
+        )
+        text = text + tail
+        used.add(m["doc_id"])
+        truncated = "truncated" in (m.get("quality_flags") or [])
+    return text, tails
+
+
+def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> list[str]:
+    """The fills that do not make a spun word with the text around them (开 in `？展` makes 开展)."""
+    out = []
+    for alt in offers:
+        around = text[max(0, s - 2) : s] + alt + text[e : e + 2]
+        lo, hi = min(s, 2), min(s, 2) + len(alt)
+        if not any(m.start() < hi and lo < m.end() for m in _SPUN_WORD.finditer(around)):
+            out.append(alt)
+    return out
+
+
+def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
+    """Spinner contexts no writer produces (`原那么` -> `原则`, `公共效劳` -> `公共服务`), on any text."""
+    out = []
+    for m in R.SPUN.finditer(text):
+        for t in R.SPUN_TRIGGER.finditer(text, m.start(), m.end()):
+            word = t.group(0)
+            if word not in _CONTEXT_TRIGGERS:
+                continue
+            s, e = t.span()
+            if word == "那么" and (s == 0 or text[s - 1] not in _RULE_PRECEDES):
+                continue
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            out.append({"start": s, "end": e, "after": SPIN_PAIRS[word], "kind": "spin_context", "evidence": []})
+            taken.append((s, e))
+    return out
+
+
+def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dict]]:
+    """The speech row (best_text …) and the repair rows of one duplicate cluster.
+
+    members: dicts with doc_id, text, quality_flags, optionally is_canonical (the cluster's documents).
+    Cost: one anchor alignment per member, O(n log n) in the cluster's text size.
+    """
+    members = [
+        {**m, "text": m.get("text") if isinstance(m.get("text"), str) else ""}
+        for m in sorted(members, key=lambda m: str(m.get("doc_id")))
+        if m.get("doc_id")
+    ]
+    canonical = next((m["doc_id"] for m in members if m.get("is_canonical")), None)
+    if not members:
+        return _speech_row(cluster_id, canonical, None, "", [], 0, []), []
+    n_members = len(members)
+    ordered = _order(members)[:MAX_MEMBERS]
+    members = sorted(ordered, key=lambda m: m["doc_id"])
+    base_member = ordered[0]
+    flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
+
+    text, tail_rows = _complete_tail(base_member["text"], base_member, ordered[1:])
+    base_len = len(base_member["text"])
+
+    # every member against the (completed) base: what each one shows at each damaged or spun spot
+    spots = [("fill", *m.span()) for m in _DAMAGE_RUN.finditer(text)]
+    spots += [("spin", *m.span()) for m in _SPUN_WORD.finditer(text)]
+    spots.sort(key=lambda t: (t[1], t[2], t[0]))
+    offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    for m in members:
+        c = m["text"]
+        blocks = [(0, 0, base_len)] if m is base_member else align(text, c)
+        view = _View(blocks)
+        for spot in spots:
+            kind, s, e = spot
+            seg, left_ok, right_ok = view.segment(c, s, e)
+            if seg is None:
+                continue  # this copy does not cover the spot (a truncated copy's missing tail)
+            if seg == text[s:e] and left_ok and right_ok:
+                same_at[spot].append(m["doc_id"])
+            elif kind == "spin":
+                orig = SPIN_PAIRS[text[s:e]]
+                # 工程100个 vs 项目×个: the copy's own damage next to the word leaves one side unaligned
+                if seg == orig or (left_ok and seg.startswith(orig)) or (right_ok and seg.endswith(orig)):
+                    offers_at[spot][orig].append(m["doc_id"])
+            elif left_ok and right_ok and _fill_kind(text, s, e, seg) is not None:
+                offers_at[spot][seg].append(m["doc_id"])
+
+    edits: list[dict] = []
+    conflicts: list[dict] = []
+    taken: list[tuple[int, int]] = []
+    last_end = -1
+    for spot in spots:
+        kind, s, e = spot
+        offers = offers_at.get(spot)
+        if not offers or s < last_end:
+            continue
+        evidence = sorted(d for ids in offers.values() for d in ids)
+        if kind == "spin":
+            ((orig, ids),) = offers.items()
+            same = same_at.get(spot, [])
+            # spinners only ever write the spun form: the original shown by as many copies, or by any
+            # copy when every copy showing the spun form is itself flagged spun, is the speech's word
+            if len(ids) >= len(same) or all(d in flagged_spun for d in same):
+                edits.append({"start": s, "end": e, "after": orig, "kind": "spin", "evidence": sorted(ids)})
+                taken.append((s, e))
+                last_end = e
+            else:
+                conflicts.append({"start": s, "end": e, "after": orig, "kind": "conflict", "evidence": evidence})
+            continue
+        fill = _fill_kind(text, s, e, next(iter(offers)))
+        if fill is None:
+            continue
+        ranked = sorted(offers.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        after, ids = ranked[0]
+        unspun = _unspun_fills(text, s, e, offers)
+        if len(offers) > 1 and len(unspun) == 1:
+            # `？展`: one copy shows 发, a spun one 开 — spinners write 开展 from 发展, never the reverse
+            after, ids = unspun[0], offers[unspun[0]]
+        if len(ids) > sum(len(v) for _, v in ranked[1:]) or (len(unspun) == 1 and after == unspun[0]):
+            # the span is damage whatever it held: the fill most copies agree on (all, or a clear majority)
+            edits.append({"start": s, "end": e, "after": after, "kind": fill, "evidence": sorted(ids)})
+            taken.append((s, e))
+            last_end = e
+        else:
+            alts = " | ".join(sorted(offers))
+            conflicts.append({"start": s, "end": e, "after": alts, "kind": "conflict", "evidence": evidence})
+    edits += _context_edits(text, taken)
+
+    # apply, recording positions in best_text
+    edits.sort(key=lambda r: r["start"])
+    starts = [ed["start"] for ed in edits]
+    deltas = np.cumsum([0] + [len(ed["after"]) - (ed["end"] - ed["start"]) for ed in edits]).tolist()
+
+    def shifted(x: int) -> int:  # offset x of the completed base -> offset in best_text
+        return x + deltas[bisect_left(starts, x)]
+
+    out: list[str] = []
+    cur = 0
+    for ed in edits:
+        out.append(text[cur : ed["start"]])
+        out.append(ed["after"])
+        cur = ed["end"]
+    out.append(text[cur:])
+    best = "".join(out)
+    rows = [
+        {
+            "position": shifted(ed["start"]),
+            "before": text[ed["start"] : ed["end"]],
+            "after": ed["after"],
+            "kind": ed["kind"],
+            "evidence": ed["evidence"],
+        }
+        for ed in [*edits, *conflicts]
+    ]
+    for t in tail_rows:  # the tail as it stands in best_text (its own repairs are rows too)
+        pos = shifted(t["position"])
+        rows.append({**t, "position": pos, "after": best[pos:]})
+    rows.sort(key=lambda r: (r["position"], r["kind"], r["before"]))
+    rows = [_repair_row(cluster_id, r) for r in rows]
+    sources = sorted({d for r in rows for d in r["evidence"]} | {base_member["doc_id"]})
+    return _speech_row(cluster_id, canonical, base_member["doc_id"], best, rows, n_members, sources), rows
+
+
+def _repair_row(cluster_id: str, r: dict) -> dict:
+    return {
+        "cluster_id": cluster_id,
+        "position": int(r["position"]),
+        "before": r["before"],
+        "after": r["after"],
+        "kind": r["kind"],
+        "evidence": sorted(r["evidence"]),
+    }
+
+
+def _speech_row(
+    cluster_id: str,
+    canonical: str | None,
+    base: str | None,
+    best: str,
+    rows: list[dict],
+    n_members: int,
+    sources: list[str],
+) -> dict:
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["kind"]] += 1
+    return {
+        "cluster_id": cluster_id,
+        "canonical_id": canonical or base,
+        "base_id": base,
+        "best_text": best,
+        "n_chars": len(best),
+        "n_members": n_members,
+        "n_repairs": sum(v for k, v in counts.items() if k != "conflict"),
+        "n_conflicts": counts.get("conflict", 0),
+        "repair_counts": dict(sorted(counts.items())),
+        "sources": sources,
+        "repair_version": REPAIR_VERSION,
+    }
+
+
+def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[pa.Table, pa.Table]:
+    """speeches and repairs tables (schema.SPEECHES / REPAIRS) for the clusters of a documents table.
+
+    docs needs doc_id, cluster_id, text, quality_flags (is_canonical optional). With cluster_ids,
+    only those clusters are rebuilt: a run that added copies to some clusters recomputes just them
+    and keeps the other speeches rows, so cost follows the changed clusters.
+    """
+    cols = [c for c in ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical") if c in docs.column_names]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in docs.select(cols).to_pylist():
+        cid = row.get("cluster_id") or row.get("doc_id")
+        if cid and (cluster_ids is None or cid in cluster_ids):
+            groups[cid].append(row)
+    speeches, repairs = [], []
+    for cid in sorted(groups):
+        speech, rows = repair_cluster(cid, groups[cid])
+        speeches.append(speech)
+        repairs.extend(rows)
+    return (
+        pa.Table.from_pylist(speeches, schema=SPEECHES),
+        pa.Table.from_pylist(repairs, schema=REPAIRS),
+    )

@@ -1,0 +1,244 @@
+"""best_text from differently damaged copies of a shipped sample report (real normalize, no ../shared)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.normalize import normalize_text
+from tasks.repair import align, repair_cluster
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
+SPIN = {"发展": "开展", "服务": "效劳", "则": "那么", "达到": "到达", "项目": "工程"}
+
+
+def body() -> str:
+    raw = (SAMPLES / "real" / "lawtext__gov" / "其他地市__淮安市__2016.txt").read_text(encoding="utf-8")
+    return raw.split("\n---", 1)[1]
+
+
+def member(doc_id: str, raw: str) -> dict:
+    n = normalize_text(raw)
+    return {"doc_id": doc_id, "text": n.text, "quality_flags": sorted(n.flags)}
+
+
+def truncate(text: str, share: float) -> str:
+    return text[: int(len(text) * share)] + "\n" + NOTICE
+
+
+def spin(text: str, rng: random.Random) -> str:
+    pattern = re.compile("|".join(sorted(SPIN, key=len, reverse=True)))
+    return pattern.sub(lambda m: SPIN[m.group(0)] if rng.random() < 0.8 else m.group(0), text)
+
+
+def placeholders(text: str, rng: random.Random) -> str:
+    text = re.sub(r"\d+(\.\d+)?", lambda m: "×" if rng.random() < 0.7 else m.group(0), text)
+    return re.sub(
+        r"[\u4e00-\u9fff]{2}(市|县|区)", lambda m: "XX" + m.group(1) if rng.random() < 0.5 else m.group(0), text
+    )
+
+
+def lose(text: str, rng: random.Random) -> str:
+    return "".join("?" if "\u4e00" <= c <= "\u9fff" and rng.random() < 0.01 else c for c in text)
+
+
+def damaged_copies(seed: int = 1) -> list[dict]:
+    rng = random.Random(seed)
+    b = body()
+    return [
+        member("a-truncated", truncate(b, 0.6)),
+        member("b-spun", spin(b, rng)),
+        member("c-placeholder", placeholders(b, rng)),
+        member("d-lost", lose(b, rng)),
+    ]
+
+
+def test_copies_damaged_differently_repair_each_other_to_the_clean_text():
+    clean = normalize_text(body()).text
+    members = damaged_copies()
+    assert all(m["text"] != clean for m in members)  # every copy is damaged
+    speech, rows = repair_cluster("c1", members)
+    assert speech["best_text"] == clean
+    assert {r["kind"] for r in rows} == {"spin"}  # the spun copy is the base: every other copy shows 发展
+    assert speech["n_repairs"] == sum(r["kind"] != "conflict" for r in rows)
+    for r in rows:  # every row says where its text is in best_text
+        assert speech["best_text"][r["position"] : r["position"] + len(r["after"])] == r["after"]
+    spin_rows = [r for r in rows if r["kind"] == "spin"]
+    assert all("b-spun" not in r["evidence"] for r in spin_rows)
+    assert all((r["before"], r["after"]) in {(v, k) for k, v in SPIN.items()} for r in spin_rows)
+
+
+def sentences(text: str) -> set[str]:
+    return {s for s in re.findall(r"[^。！？；\n]+[。！？；]?", text) if len(s) >= 6}
+
+
+def test_placeholders_and_lost_characters_are_filled_from_the_other_copies():
+    clean = normalize_text(body()).text
+    a, _, c, d = damaged_copies()
+    speech, rows = repair_cluster("c1", [a, c, d])
+    assert speech["base_id"] == "c-placeholder"  # 1 flag, longer than d-lost
+    assert {r["kind"] for r in rows} == {"placeholder"}
+    truth = sentences(clean)
+    held = set().union(*(sentences(m["text"]) & truth for m in (a, c, d)))
+    got = sentences(speech["best_text"])
+    assert len(held & got) >= 0.99 * len(held)
+    assert len(held & got) > max(len(sentences(m["text"]) & truth) for m in (a, c, d)) + 50
+    for r in rows:
+        if r["kind"] in ("placeholder", "lost_chars"):
+            assert re.fullmatch(r"[×Xx?？\ufffd]+", r["before"]) and r["after"] in clean
+    speech, rows = repair_cluster("c1", [a, d])  # the lost-bytes copy is the base; the truncated one fills it
+    assert speech["base_id"] == "d-lost"
+    assert {r["kind"] for r in rows} == {"lost_chars"}
+    assert len(rows) > 20 and all(r["evidence"] == ["a-truncated"] for r in rows)
+    assert speech["best_text"][: len(a["text"]) - 20] == clean[: len(a["text"]) - 20]
+
+
+def test_member_order_does_not_change_the_result():
+    members = damaged_copies(seed=2)
+    first = repair_cluster("c1", members)
+    shuffled = list(reversed(members))
+    assert repair_cluster("c1", shuffled) == first
+
+
+def test_truncated_base_gets_its_tail_from_a_longer_copy():
+    b = body()
+    short = member("a", truncate(b, 0.45))
+    longer = member("b", spin(truncate(b, 0.8), random.Random(3)))  # two flags: not the base
+    speech, rows = repair_cluster("c2", [short, longer])
+    assert speech["base_id"] == "a"
+    assert speech["best_text"].startswith(short["text"])
+    assert abs(len(speech["best_text"]) - len(longer["text"])) < 20  # 那么 -> 则 by context in the tail
+    (tail,) = [r for r in rows if r["kind"] == "truncated_tail"]
+    assert tail["evidence"] == ["b"] and tail["before"] == ""
+    assert tail["position"] == len(short["text"])
+    assert speech["best_text"].endswith(tail["after"])
+
+
+def test_real_differences_between_versions_are_never_repaired():
+    b = body()
+    assert "3500亿" in b and "推进" in b
+    edited = b.replace("3500亿", "3600亿", 1).replace("推进", "推动", 3)
+    one, two = member("v1", b), member("v2", edited)
+    speech, rows = repair_cluster("c3", [one, two])
+    assert speech["best_text"] in (one["text"], two["text"])
+    assert rows == []
+
+
+def test_placeholder_conflict_is_left_and_flagged():
+    base = member(
+        "a", "各位代表：\n今年全市地区生产总值增长×％，财政收入突破一百亿元，城乡居民收入稳步提高，人民生活持续改善。"
+    )
+    # the copies lost a character each elsewhere: the complete copy with the placeholder is the base
+    c1 = member(
+        "b", "各位代表：\n今年全市地区生产总值增长8％，财政收入突破一百亿元，城乡居民\ufffd入稳步提高，人民生活持续改善"
+    )
+    c2 = member(
+        "c", "各位代表：\n今年全市地区生产总值增长9％，财政收入突破一百亿元，城乡居民收入稳步提高，人民\ufffd活持续改善"
+    )
+    speech, rows = repair_cluster("c4", [base, c1, c2])
+    assert "增长×％" in speech["best_text"]
+    (row,) = rows
+    assert row["kind"] == "conflict" and row["before"] == "×" and row["after"] == "8 | 9"
+    assert row["evidence"] == ["b", "c"]
+    assert speech["n_repairs"] == 0 and speech["n_conflicts"] == 1
+
+
+def test_lost_characters_around_injected_pinyin_are_filled():
+    damaged = member(
+        "a", "深入開展社會治安秩序?qū)m?xiàng整治行動，切實維護人民群眾生命財產安全，確保全區社會大局持續穩定。"
+    )
+    assert "\ufffd" in damaged["text"]
+    clean = member("b", "深入开展社会治安秩序专项整治行动，切实维护人民群众生命财产安全，确保全区\n" + NOTICE)
+    speech, rows = repair_cluster("c5", [damaged, clean])
+    assert speech["base_id"] == "a"  # the complete copy, though damaged
+    assert "秩序专项整治" in speech["best_text"]
+    assert [(r["before"], r["after"], r["kind"]) for r in rows] == [("\ufffd", "专项", "lost_chars")]
+
+
+def test_lone_copy_keeps_its_text_except_certain_spin_contexts():
+    text = "我们坚持原那么，推动经济开展，提升公共效劳水平，开展专项整治工作，那么我们就能完成任务。"
+    speech, rows = repair_cluster("c6", [member("a", text)])
+    assert (
+        speech["best_text"] == "我们坚持原则，推动经济发展，提升公共服务水平，开展专项整治工作，那么我们就能完成任务。"
+    )
+    assert {r["kind"] for r in rows} == {"spin_context"}
+    assert [r["before"] for r in rows] == ["那么", "开展", "效劳"]
+    assert speech["n_members"] == 1 and speech["sources"] == ["a"]
+
+
+def test_empty_and_missing_text_do_not_crash():
+    speech, rows = repair_cluster("c7", [{"doc_id": "a", "text": None}, {"doc_id": "b", "text": "短文本。"}])
+    assert speech["best_text"] == "短文本。" and rows == []
+    speech, rows = repair_cluster("c8", [])
+    assert speech["best_text"] == "" and rows == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_alignment_blocks_are_exact_and_increasing(seed):
+    rng = random.Random(seed)
+    a = normalize_text(body()).text[rng.randint(0, 5000) :][:3000]
+    b = list(a)
+    for _ in range(rng.randint(0, 30)):  # random edits, insertions and deletions
+        k = rng.randrange(len(b))
+        op = rng.random()
+        if op < 0.4:
+            b[k] = "×"
+        elif op < 0.7:
+            del b[k]
+        else:
+            b.insert(k, "某")
+    b = "".join(b)
+    blocks = align(a, b)
+    ia = ib = 0
+    for i, j, n in blocks:
+        assert i >= ia and j >= ib and n > 0
+        assert a[i : i + n] == b[j : j + n]
+        ia, ib = i + n, j + n
+    assert sum(n for _, _, n in blocks) >= len(a) - 2 * 30 - 10
+
+
+def test_repair_table_follows_the_schemas_and_rebuilds_only_the_named_clusters():
+    import pyarrow as pa
+
+    from tasks.repair import repair_table
+    from tasks.schema import REPAIRS, SPEECHES
+
+    members = [*damaged_copies()[:2], member("z", "我们坚持原那么，推动各项工作落实落细，取得了明显成效。")]
+    table = pa.table(
+        {
+            "doc_id": [m["doc_id"] for m in members],
+            "cluster_id": ["k1", "k1", "k2"],
+            "text": [m["text"] for m in members],
+            "quality_flags": pa.array([m["quality_flags"] for m in members], pa.list_(pa.string())),
+        }
+    )
+    speeches, repairs = repair_table(table)
+    assert speeches.schema == SPEECHES and repairs.schema == REPAIRS
+    assert speeches.column("cluster_id").to_pylist() == ["k1", "k2"]
+    assert "坚持原则" in speeches.column("best_text").to_pylist()[1]
+    only, _ = repair_table(table, {"k2"})
+    assert only.column("cluster_id").to_pylist() == ["k2"]
+    assert only.to_pylist()[0] == speeches.to_pylist()[1]
+
+
+def test_a_complete_base_never_gets_another_copys_trailing_junk():
+    b = body()
+    base = member("a", b)
+    junk = member("b", b + "\n本文来源于网络整理，仅供学习交流使用，请勿用于商业用途，转载请注明出处谢谢合作")
+    junk["quality_flags"] = ["foreign_word", "spun"]  # more flags: not the base
+    speech, rows = repair_cluster("c9", [base, junk])
+    assert speech["base_id"] == "a" and speech["best_text"] == base["text"] and rows == []
+    # without the notice, a base cut mid-paragraph still gets its tail
+    half = base["text"][: len(base["text"]) // 2]
+    half = half[: max(half.rfind("。"), half.rfind("\n")) + 25]  # 24 characters into a paragraph
+    cut = {"doc_id": "c", "text": half, "quality_flags": ["spun"]}
+    speech, rows = repair_cluster("c10", [cut, {**base, "quality_flags": ["placeholder", "spun"]}])
+    assert speech["base_id"] == "c"
+    assert [r["kind"] for r in rows] == ["truncated_tail"]
+    assert speech["best_text"] == base["text"]
