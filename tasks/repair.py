@@ -484,3 +484,121 @@ def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[p
         pa.Table.from_pylist(speeches, schema=SPEECHES),
         pa.Table.from_pylist(repairs, schema=REPAIRS),
     )
+
+
+# ----------------------------------------------------------------------------- stage runners
+
+REPAIR_PARTS = 64  # clusters are hashed into this many parts; one part's copies are in memory at a time
+
+
+def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
+    """Per shard: the documents whose clusters can be repaired (several copies, or a spun page),
+    written to one file per cluster part, so the repair step reads a part from every shard."""
+    import hashlib
+    from pathlib import Path
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    import xxhash
+
+    from tasks.common import write_table
+
+    docs = pq.read_table(Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags"])
+    assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
+    by_id = {r["doc_id"]: r for r in assign.to_pylist()}
+    clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
+    dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
+    shared = set(
+        pc.unique(dup.filter(pc.is_in(dup.column("cluster_id"), value_set=clusters)).column("cluster_id")).to_pylist()
+    )
+    parts: dict[int, list[dict]] = {}
+    for d in docs.to_pylist():
+        a = by_id[d["doc_id"]]
+        flags = sorted(k for k, _ in d["norm_flags"] or [])
+        if a["cluster_id"] in shared or "spun" in flags:
+            row = {
+                "doc_id": d["doc_id"],
+                "cluster_id": a["cluster_id"],
+                "text": d["text"],
+                "quality_flags": flags,
+                "is_canonical": bool(a["is_canonical"]),
+            }
+            parts.setdefault(xxhash.xxh64_intdigest(a["cluster_id"].encode()) % REPAIR_PARTS, []).append(row)
+    digests = {}
+    for p, rows in sorted(parts.items()):
+        target = Path(out_dir) / "members" / f"{p:03d}.parquet"
+        write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
+        digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    return {"docs": sum(len(r) for r in parts.values()), "part_digests": digests}
+
+
+MEMBERS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("cluster_id", pa.string()),
+        ("text", pa.string()),
+        ("quality_flags", pa.list_(pa.string())),
+        ("is_canonical", pa.bool_()),
+    ]
+)
+
+
+def repair_parts(inputs: dict, out_dir: str) -> dict:
+    """Global step, part by part: best_text and repairs of every cluster in a part. A part whose
+    inputs are byte-identical to an earlier run's is linked from that run's artifact, so a
+    nightly run repairs only the clusters its new pages touched."""
+    import hashlib
+    import json
+    import os
+    import shutil
+    from collections import Counter
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from tasks.common import stable_hash, write_table
+
+    out = Path(out_dir)
+    earlier = _earlier_parts(out)
+    digests: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for p in range(REPAIR_PARTS):
+        files = [Path(d) / "members" / f"{p:03d}.parquet" for d in inputs["members"]]
+        files = [f for f in files if f.exists()]
+        if not files:
+            continue
+        digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
+        digests[str(p)] = digest
+        names = {t: out / t / f"{p:03d}.parquet" for t in ("speeches", "repairs")}
+        if digest in earlier:
+            folder, name = earlier[digest]
+            for t, target in names.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(folder / t / name, target)
+                except OSError:  # another filesystem
+                    shutil.copy2(folder / t / name, target)
+            counts["parts_reused"] += 1
+        else:
+            members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
+            speeches, repairs = repair_table(members)
+            write_table(speeches, names["speeches"], ["cluster_id"])
+            write_table(repairs, names["repairs"], ["cluster_id", "position", "kind"])
+            counts["parts_repaired"] += 1
+        counts["speeches"] += pq.ParquetFile(names["speeches"]).metadata.num_rows
+        counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
+    (out / "parts.json").write_text(json.dumps(digests, sort_keys=True))
+    return dict(sorted(counts.items()))
+
+
+def _earlier_parts(out: Path) -> dict[str, tuple[Path, str]]:
+    """digest -> (complete earlier repair artifact, file name) holding a part made from those inputs."""
+    import json
+
+    found: dict[str, tuple[Path, str]] = {}
+    for sibling in sorted(out.parent.iterdir()) if out.parent.exists() else []:
+        if sibling == out or not (sibling / "_done.json").exists() or not (sibling / "parts.json").exists():
+            continue
+        for p, digest in json.loads((sibling / "parts.json").read_text()).items():
+            found.setdefault(digest, (sibling, f"{int(p):03d}.parquet"))
+    return found
