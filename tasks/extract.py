@@ -125,15 +125,69 @@ DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 
 
-def _head_lines(text: str) -> tuple[list[str], int]:
-    """Cleaned lines before the salutation (同志们：/各位代表：) — where title, byline, date live."""
+# ---------------------------------------------------------------- header tokenizer
+# Header fields are read from the first HEAD_CHARS characters only (extraction stays linear in document size).
+# 3000 covers the longest chrome + title + dateline + byline run seen before a salutation in the 676 real reports.
+HEAD_CHARS = 3000
+CN_YEAR4 = r"(?:\d{4}|[〇零○ＯО一二三四五六七八九]{4})"
+SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)"
+# Anchors that start a header span wherever the line breaks fell:
+#   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
+#   a bare dateline `2016年1月19日在…`, and the salutation `各位代表：` / `同志们！`.
+HEAD_SPLIT_RE = re.compile(
+    rf"(?P<dash>(?:[—─–－―]{{1,3}}|-{{2,3}})\s*(?={CN_YEAR4}\s*年|在))"
+    rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
+    rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
+    rf"|(?P<sal>{SALUTATION_WORDS}[^。：:！!\n]{{0,20}}?[：:！!])"
+)
+# The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
+DATELINE_END_RE = re.compile(
+    rf"在[^，。；：:\n]{{2,60}}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
+)
+
+
+def header_segments(text: str) -> tuple[list[str], int]:
+    """The head (first HEAD_CHARS characters) cut into spans: title, dateline, byline, salutation, body.
+
+    Cuts fall on line breaks and on anchors (a dash/paren/bare dateline, the end of its `在…会议上`, a
+    salutation), so `——2024年1月30日在沧州市…会议上市长 向辉各位代表：现在，…` gives the same spans as the
+    same words on four lines. Returns the spans and the offset in text where the head ends (after the
+    salutation, or HEAD_CHARS).
+    """
+    segs: list[str] = []
+    offset = 0
+    for line in text[:HEAD_CHARS].split("\n"):
+        cuts = {0, len(line)}
+        for m in HEAD_SPLIT_RE.finditer(line):
+            cuts.add(m.start())
+            if m.lastgroup in ("sal", "paren"):
+                cuts.add(m.end())
+        for m in DATELINE_END_RE.finditer(line):
+            cuts.add(m.end())
+        order = sorted(cuts)
+        for a, b in zip(order, order[1:]):
+            seg = line[a:b]
+            if seg.strip():
+                segs.append(seg)
+                if SALUTATION_RE.match(clean_line(seg)):
+                    return segs, offset + b
+        offset += len(line) + 1
+        if len(segs) >= HEAD_MAX_LINES:
+            break
+    return segs, min(len(text), HEAD_CHARS)
+
+
+def _head_lines(text: str) -> tuple[list[str], int, int]:
+    """Cleaned header spans before the salutation (同志们：/各位代表：) — where title, byline, date live —
+    whether or not the page kept its line breaks; plus the salutation's index (-1: none) and the body offset."""
     out: list[str] = []
-    for raw in text.splitlines()[:HEAD_MAX_LINES]:
+    segs, body_at = header_segments(text)
+    for raw in segs:
         line = clean_line(raw)
         if not line:
             continue
         if SALUTATION_RE.match(line):
-            return out, len(out)
+            return out, len(out), body_at
         m = DATELINE_BYLINE_RE.match(line)
         if m and find_date(m.group(1)):
             out += [m.group(1), m.group(2)]  # a dateline and a byline run together on one line
@@ -145,7 +199,17 @@ def _head_lines(text: str) -> tuple[list[str], int]:
         if len(line) > 80:
             break
         short.append(line)
-    return short[:10], -1
+    return short[:10], -1, body_at if len(short) == len(out) else _offset_after(text, short)
+
+
+def _offset_after(text: str, lines: list[str]) -> int:
+    """Where the body starts when the head had no salutation: after the last kept header span."""
+    at = 0
+    for line in lines:
+        i = text.find(line[:20], at, HEAD_CHARS + 200)
+        if i >= 0:
+            at = i + len(line[:20])
+    return at
 
 
 def _strip_site(title: str) -> str:
@@ -779,7 +843,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out = _empty_fields()
     flags: dict[str, int] = {}
     text = to_half(text) if text else text
-    head, sal = _head_lines(text)
+    head, sal, body_start = _head_lines(text)
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
     res_title, res_meeting = _resolution_title(text)
     title = _speech_title(head) or res_title
@@ -834,7 +898,6 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     m = GOV_SELF_RE.search(text[:3000])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
-    body_start = len("\n".join(text.splitlines()[: len(head)]))
     rr = regions.resolve_region(title_zone, head_zone, text[body_start : body_start + 60000], kind)
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions
