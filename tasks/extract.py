@@ -133,11 +133,14 @@ CN_YEAR4 = r"(?:\d{4}|[〇零○ＯО一二三四五六七八九]{4})"
 SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)"
 # Anchors that start a header span wherever the line breaks fell:
 #   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
-#   a bare dateline `2016年1月19日在…`, and the salutation `各位代表：` / `同志们！`.
+#   a bare dateline `2016年1月19日在…`, page chrome run into the title (`…的讲话发布时间：2021-03-25来源：…`),
+#   and the salutation `各位代表：` / `同志们！`.
 HEAD_SPLIT_RE = re.compile(
     rf"(?P<dash>(?:[—─–－―]{{1,3}}|-{{2,3}})\s*(?={CN_YEAR4}\s*年|在))"
     rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
     rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
+    r"|(?P<outline>(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[^，。]{0,12}(?:回顾|工作|任务|情况)))"
+    r"|(?P<chrome>(?:发布时间|发布日期|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
     rf"|(?P<sal>{SALUTATION_WORDS}[^。：:！!\n]{{0,20}}?[：:！!])"
 )
 # The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
@@ -199,7 +202,26 @@ def _head_lines(text: str) -> tuple[list[str], int, int]:
         if len(line) > 80:
             break
         short.append(line)
-    return short[:10], -1, body_at if len(short) == len(out) else _offset_after(text, short)
+    return short[:10], -1, _offset_after(text, short)
+
+
+# Rules under which a normalizer has been seen to cut speech header lines (issue 11: a dateline taken for a
+# repeated title, a joined `各位代表：现在，我代表…` run taken for a photo caption, a joined run that starts with
+# `<!-- … -->` taken whole for an HTML comment).
+HEADER_LOSS_RULES = ("chrome.photo_caption", "chrome.repeated_title", "chrome.page_title")
+
+
+def _head_from_removed(removed_lines: Sequence) -> str:
+    """Header lines the normalizer cut from the page head (datelines, a joined header run), in page order, so
+    speaker, date and meeting are read even when normalization took them; empty when none."""
+    keep = []
+    for r in removed_lines:
+        rule = str(r[2]) if len(r) >= 3 else ""
+        if (rule in HEADER_LOSS_RULES or rule.startswith("markup.")) and str(r[0]).isdigit() and int(r[0]) <= 80:
+            line = simplify(str(r[1]))[:HEAD_CHARS]
+            if find_date(line) or SALUTATION_RE.search(line) or "各位代表" in line or "同志们" in line:
+                keep.append((int(r[0]), to_half(line)))
+    return "\n".join(x for _, x in sorted(keep))
 
 
 def _offset_after(text: str, lines: list[str]) -> int:
@@ -844,6 +866,15 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     flags: dict[str, int] = {}
     text = to_half(text) if text else text
     head, sal, body_start = _head_lines(text)
+    if sal < 0:
+        recovered = _head_from_removed(removed_lines)
+        if recovered:
+            head2, sal2, _ = _head_lines(recovered + "\n" + text[:HEAD_CHARS])
+            if sal2 >= 0:
+                head, sal = head2, sal2
+                # Read the cut header (its `我代表市人民政府向大会报告工作` names the doc type) with the text.
+                text = recovered + "\n" + text
+                body_start += len(recovered) + 1
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
     res_title, res_meeting = _resolution_title(text)
     title = _speech_title(head) or res_title
