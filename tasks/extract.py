@@ -56,6 +56,7 @@ DOC_TYPES = (
     ("决议", "决议"),
     ("讲话", "讲话"),
     ("讲稿", "讲话"),
+    ("政治报告", "党代会报告"),
     ("总结", "总结"),
     ("报告", "报告"),
 )
@@ -278,6 +279,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
     government (总理, 省长, 市长 … — not a 副总理 or a 财政部长) delivers it to a people's congress."""
+    if PARTY_REPORT_RE.search(text[:3000]) or (
+        meeting and re.search(r"中国共产党.{0,12}代表大会$", meeting) and (not title or title.endswith("报告"))
+    ):
+        return "党代会报告"  # the committee's report to its party congress, never a 讲话
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
@@ -371,6 +376,9 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
             return d, i
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
             return d, i
+        # `（2022年3月11日第十三届全国人民代表大会第五次会议通过）`: an NPC resolution's adoption line.
+        if PAREN_OPEN_RE.sub("", pre) == "" and pre and re.search(r"通过\s*[）)]$", rest):
+            return d, i
         # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过`: the date the congress adopted the report.
         if DASH_DATE_RE.match(pre) and DASH_DATE_RE.sub("", pre).strip() == "" and re.search(r"会议通过$", rest):
             return d, i
@@ -386,7 +394,25 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
     return None, -1
 
 
+def _cn_ordinal(n: int) -> str:
+    """1..99 -> 一 … 九十九 (`第二十次`)."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    return ("" if n < 20 else d[n // 10]) + "十" + (d[n % 10] if n % 10 else "")
+
+
 def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
+    if (PARTY_REPORT_RE.search(text[:3000]) and "中央委员会" in text[:3000]) or "同志们" in text[:800]:
+        # A national party congress report names its congress near the top (`中国共产党第十五次全国代表大会是…`).
+        # `我代表第十二届中央委员会向大会作报告` / `我受十二届中央委员会委托`: the committee elected by the previous congress reports to the next.
+        c = re.search(r"我(?:代表|受)(?:中国共产党)?第?([一二三四五六七八九十]{1,3})届中央委员会", text[:3000])
+        n = (cn_int(c.group(1)) or 0) + 1 if c else 0
+        if 1 < n < 100:
+            return f"中国共产党第{_cn_ordinal(n)}次全国代表大会"
+        m = CPC_CONGRESS_RE.search(" ".join(head)) or CPC_CONGRESS_RE.search(text[:1500])
+        if m:
+            return f"中国共产党第{m.group(1)}次全国代表大会"
     for i, line in enumerate(head):
         found = find_date(line)
         if not found or "在" not in line[found[2] : found[2] + 3]:
@@ -532,8 +558,32 @@ GOV_SELF_RE = re.compile(
 )
 
 
+# Documents of the national organs, by how they name themselves or their meeting: the State Council's and the
+# Central People's Government's reports (`我代表国务院` / `我代表中央人民政府作工作报告`, 1954), the CPC Central
+# Committee's report to a national party congress (`我代表第十四届中央委员会向大会作报告`), the NPC and CPPCC
+# national committees.
+NATIONAL_SELF_RE = re.compile(
+    r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)|我代表(?:中国共产党)?第[一二三四五六七八九十]+届中央委员会"
+    r"|我代表(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协)"
+)
+NATIONAL_MEETING_RE = re.compile(
+    r"^(?:中国共产党第[一二三四五六七八九十]+次全国代表大会|第[一二三四五六七八九十]+届全国人民代表大会"
+    r"|中国人民政治协商会议第[一二三四五六七八九十]+届全国委员会)"
+)
+# The CPC congress a report is made to (`中国共产党第十五次全国代表大会`, `党的第十一次全国代表大会`).
+CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六七八九十]{1,3})次全国代表大会")
+# A party committee reporting to its congress: `我代表第十九届中央委员会向大会作报告`,
+# `我代表中共沧州市第九届委员会向大会作报告`.
+PARTY_REPORT_RE = re.compile(
+    r"我代表(?:中国共产党|中共)?[^，。；]{0,20}?第[一二三四五六七八九十]+届[^，。；]{0,6}?委员会[，,]?\s*"
+    r"向(?:大会|本次大会|这次大会|全会)(?:作|做)(?:工作)?报告"
+)
+
+
 def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
+    if NATIONAL_SELF_RE.search(text[:3000]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
+        return "national"
     if meeting:
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
         hits = regions.find_places(meeting)
@@ -664,6 +714,13 @@ NPC_SESSION_YEAR = {
     **{(t, n): 1983 + 5 * (t - 6) + n - 1 for t in range(6, 16) for n in range(1, 6)},
 }
 CPC_CONGRESS_YEAR = {
+    1: 1921,
+    2: 1922,
+    3: 1923,
+    4: 1925,
+    5: 1927,
+    6: 1928,
+    7: 1945,
     8: 1956,
     9: 1969,
     10: 1973,
@@ -918,6 +975,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if m:
                 year = int(m.group(1))
                 break
+    if year is None and out["meeting"]:
+        m = CPC_CONGRESS_RE.match(out["meeting"])
+        if m:
+            year = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)  # the year the congress met
     if year is None and out["doc_type"] in ("政府工作报告", "报告", None):
         year = _report_year(text)
     out["year"] = year
