@@ -63,6 +63,7 @@ EXTRACTED = pa.schema(
         ("published_on", pa.date32()),
         ("year", pa.int16()),
         ("source_site", pa.string()),
+        ("url", pa.string()),
         ("extract_flags", schema.COUNTS),
     ]
 )

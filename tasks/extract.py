@@ -337,6 +337,58 @@ def _published_on(chrome: list[str]) -> tuple:
     return None
 
 
+# Page provenance a scraper keeps as YAML front matter (`source: https://…`, `url:`, `link:`, `date:`) or as an
+# HTML canonical link; read from the raw page's first FRONT_MATTER_CHARS characters only.
+FRONT_MATTER_CHARS = 3000
+FRONT_MATTER_RE = re.compile(r"\A\s*---\s*\n(.{0,2900}?)\n---\s*(?:\n|\Z)", re.S)
+FM_URL_RE = re.compile(r"^(?:source|url|link|canonical|source_url|original_url)\s*:\s*['\"]?(https?://[^\s'\"]+)", re.M)
+FM_DATE_RE = re.compile(r"^(?:date|published|pubdate|publish_date|published_at)\s*:\s*['\"]?([^\n'\"]{8,40})", re.M)
+CANONICAL_RE = re.compile(r"<link[^>]{0,200}?rel=[\"']canonical[\"'][^>]{0,200}?href=[\"'](https?://[^\"'\s>]+)", re.I)
+# Host -> the site's own name, for hosts whose pages do not name themselves (docs/doc_types.md). Matched on the
+# host or any parent domain (`www.gov.cn`, `zh.wikisource.org`); other hosts give the host without `www.`.
+HOST_SITES = {
+    "www.gov.cn": "中国政府网",
+    "wikisource.org": "维基文库",
+    "people.com.cn": "人民网",
+    "xinhuanet.com": "新华网",
+    "news.cn": "新华网",
+    "cctv.com": "央视网",
+    "chinanews.com.cn": "中国新闻网",
+    "chinanews.com": "中国新闻网",
+    "npc.gov.cn": "中国人大网",
+    "cppcc.gov.cn": "中国政协网",
+    "12371.cn": "共产党员网",
+    "qstheory.cn": "求是网",
+}
+
+
+def _provenance(raw_text: str, removed_lines: Sequence) -> tuple[str | None, str]:
+    """The page's url and front-matter date text: front matter (`source: https://…`), the normalizer's removed
+    front-matter lines, or an HTML canonical link."""
+    head = raw_text[:FRONT_MATTER_CHARS]
+    fm = FRONT_MATTER_RE.match(head)
+    block = fm.group(1) if fm else ""
+    block += "\n" + "\n".join(str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]).startswith("frontmatter"))
+    m = FM_URL_RE.search(block) or CANONICAL_RE.search(head)
+    d = FM_DATE_RE.search(block)
+    return (m.group(1) if m else None), (d.group(1) if d else "")
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:
+        return None
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        site = HOST_SITES.get(".".join(parts[i:]))
+        if site:
+            return site
+    return (host[4:] if host.startswith("www.") else host) or None
+
+
 def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> str | None:
     if page_title:
         m = SITE_SUFFIX_RE.search(page_title)
@@ -351,14 +403,7 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> 
         m = CHROME_SITE_RE.search(line) or WELCOME_SITE_RE.search(line)
         if m:
             return m.group(1)
-    if url:
-        try:
-            host = urlparse(url).hostname or ""
-        except ValueError:
-            host = ""
-        if host:
-            return host[4:] if host.startswith("www.") else host
-    return None
+    return _site_of(url)
 
 
 def _delivered(head: list[str], page_title: str | None) -> tuple:
@@ -456,7 +501,11 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         or regions.load_gazetteer().by_name.get("~" + pre)
     ):
         return None, office, False
-    if ORG_PREFIX_RE.search(pre) or pre.endswith(("部", "委", "局", "办", "厅")) or (len(pre) <= 2 and not is_name(pre)):
+    if (
+        ORG_PREFIX_RE.search(pre)
+        or pre.endswith(("部", "委", "局", "办", "厅"))
+        or (len(pre) <= 2 and not is_name(pre))
+    ):
         return None, pre + office, False
     if is_name(pre):
         return pre, office, False
@@ -914,6 +963,7 @@ def _empty_fields() -> dict:
         "published_on": None,
         "year": None,
         "source_site": None,
+        "url": None,
         "flags": {},
     }
 
@@ -982,6 +1032,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if year is None and out["doc_type"] in ("政府工作报告", "报告", None):
         year = _report_year(text)
     out["year"] = year
+    page_url, fm_date = _provenance(raw_text, removed_lines)
+    url = url or page_url
+    out["url"] = url
+    if out["published_on"] is None and fm_date:
+        found = find_date(fm_date)
+        out["published_on"] = found[0] if found else None
     out["source_site"] = _source_site(chrome, ptitle, url)
 
     kind = _kind_hint(office, title, out["meeting"], text)
