@@ -216,7 +216,7 @@ def normalize(raw: str):
     if f.exists():
         try:
             return pickle.loads(f.read_bytes())
-        except Exception:
+        except (pickle.UnpicklingError, EOFError, OSError, AttributeError):
             pass
     out = _normalize(raw)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)

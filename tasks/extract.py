@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
@@ -146,7 +147,7 @@ HEAD_SPLIT_RE = re.compile(
 )
 # The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
 DATELINE_END_RE = re.compile(
-    rf"在[^，。；：:\n]{{2,60}}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
+    r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
 
 
@@ -169,7 +170,7 @@ def header_segments(text: str) -> tuple[list[str], int]:
         for m in DATELINE_END_RE.finditer(line):
             cuts.add(m.end())
         order = sorted(cuts)
-        for a, b in zip(order, order[1:]):
+        for a, b in pairwise(order):
             seg = line[a:b]
             if seg.strip():
                 segs.append(seg)
