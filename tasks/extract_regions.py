@@ -344,6 +344,7 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
                 code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
     for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY and k not in strong]:
         del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction
+        del score[k]
     if not cand:
         return RegionResult(None, None, None, [], flags)
     total: dict[tuple, float] = {}
