@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
@@ -56,6 +57,7 @@ DOC_TYPES = (
     ("决议", "决议"),
     ("讲话", "讲话"),
     ("讲稿", "讲话"),
+    ("政治报告", "党代会报告"),
     ("总结", "总结"),
     ("报告", "报告"),
 )
@@ -125,15 +127,72 @@ DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 
 
-def _head_lines(text: str) -> tuple[list[str], int]:
-    """Cleaned lines before the salutation (同志们：/各位代表：) — where title, byline, date live."""
+# ---------------------------------------------------------------- header tokenizer
+# Header fields are read from the first HEAD_CHARS characters only (extraction stays linear in document size).
+# 3000 covers the longest chrome + title + dateline + byline run seen before a salutation in the 676 real reports.
+HEAD_CHARS = 3000
+CN_YEAR4 = r"(?:\d{4}|[〇零○ＯО一二三四五六七八九]{4})"
+SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)"
+# Anchors that start a header span wherever the line breaks fell:
+#   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
+#   a bare dateline `2016年1月19日在…`, page chrome run into the title (`…的讲话发布时间：2021-03-25来源：…`),
+#   and the salutation `各位代表：` / `同志们！`.
+HEAD_SPLIT_RE = re.compile(
+    rf"(?P<dash>(?:[—─–－―]{{1,3}}|-{{2,3}})\s*(?={CN_YEAR4}\s*年|在))"
+    rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
+    rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
+    r"|(?P<outline>(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[^，。]{0,12}(?:回顾|工作|任务|情况)))"
+    r"|(?P<chrome>(?:发布时间|发布日期|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
+    rf"|(?P<sal>{SALUTATION_WORDS}[^。：:！!\n]{{0,20}}?[：:！!])"
+)
+# The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
+DATELINE_END_RE = re.compile(
+    r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
+)
+
+
+def header_segments(text: str) -> tuple[list[str], int]:
+    """The head (first HEAD_CHARS characters) cut into spans: title, dateline, byline, salutation, body.
+
+    Cuts fall on line breaks and on anchors (a dash/paren/bare dateline, the end of its `在…会议上`, a
+    salutation), so `——2024年1月30日在沧州市…会议上市长 向辉各位代表：现在，…` gives the same spans as the
+    same words on four lines. Returns the spans and the offset in text where the head ends (after the
+    salutation, or HEAD_CHARS).
+    """
+    segs: list[str] = []
+    offset = 0
+    for line in text[:HEAD_CHARS].split("\n"):
+        cuts = {0, len(line)}
+        for m in HEAD_SPLIT_RE.finditer(line):
+            cuts.add(m.start())
+            if m.lastgroup in ("sal", "paren"):
+                cuts.add(m.end())
+        for m in DATELINE_END_RE.finditer(line):
+            cuts.add(m.end())
+        order = sorted(cuts)
+        for a, b in pairwise(order):
+            seg = line[a:b]
+            if seg.strip():
+                segs.append(seg)
+                if SALUTATION_RE.match(clean_line(seg)):
+                    return segs, offset + b
+        offset += len(line) + 1
+        if len(segs) >= HEAD_MAX_LINES:
+            break
+    return segs, min(len(text), HEAD_CHARS)
+
+
+def _head_lines(text: str) -> tuple[list[str], int, int]:
+    """Cleaned header spans before the salutation (同志们：/各位代表：) — where title, byline, date live —
+    whether or not the page kept its line breaks; plus the salutation's index (-1: none) and the body offset."""
     out: list[str] = []
-    for raw in text.splitlines()[:HEAD_MAX_LINES]:
+    segs, body_at = header_segments(text)
+    for raw in segs:
         line = clean_line(raw)
         if not line:
             continue
         if SALUTATION_RE.match(line):
-            return out, len(out)
+            return out, len(out), body_at
         m = DATELINE_BYLINE_RE.match(line)
         if m and find_date(m.group(1)):
             out += [m.group(1), m.group(2)]  # a dateline and a byline run together on one line
@@ -145,7 +204,36 @@ def _head_lines(text: str) -> tuple[list[str], int]:
         if len(line) > 80:
             break
         short.append(line)
-    return short[:10], -1
+    return short[:10], -1, _offset_after(text, short)
+
+
+# Rules under which a normalizer has been seen to cut speech header lines (issue 11: a dateline taken for a
+# repeated title, a joined `各位代表：现在，我代表…` run taken for a photo caption, a joined run that starts with
+# `<!-- … -->` taken whole for an HTML comment).
+HEADER_LOSS_RULES = ("chrome.photo_caption", "chrome.repeated_title", "chrome.page_title")
+
+
+def _head_from_removed(removed_lines: Sequence) -> str:
+    """Header lines the normalizer cut from the page head (datelines, a joined header run), in page order, so
+    speaker, date and meeting are read even when normalization took them; empty when none."""
+    keep = []
+    for r in removed_lines:
+        rule = str(r[2]) if len(r) >= 3 else ""
+        if (rule in HEADER_LOSS_RULES or rule.startswith("markup.")) and str(r[0]).isdigit() and int(r[0]) <= 80:
+            line = simplify(str(r[1]))[:HEAD_CHARS]
+            if find_date(line) or SALUTATION_RE.search(line) or "各位代表" in line or "同志们" in line:
+                keep.append((int(r[0]), to_half(line)))
+    return "\n".join(x for _, x in sorted(keep))
+
+
+def _offset_after(text: str, lines: list[str]) -> int:
+    """Where the body starts when the head had no salutation: after the last kept header span."""
+    at = 0
+    for line in lines:
+        i = text.find(line[:20], at, HEAD_CHARS + 200)
+        if i >= 0:
+            at = i + len(line[:20])
+    return at
 
 
 def _strip_site(title: str) -> str:
@@ -192,6 +280,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
     government (总理, 省长, 市长 … — not a 副总理 or a 财政部长) delivers it to a people's congress."""
+    if PARTY_REPORT_RE.search(text[:3000]) or (
+        meeting and re.search(r"中国共产党.{0,12}代表大会$", meeting) and (not title or title.endswith("报告"))
+    ):
+        return "党代会报告"  # the committee's report to its party congress, never a 讲话
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
@@ -246,6 +338,58 @@ def _published_on(chrome: list[str]) -> tuple:
     return None
 
 
+# Page provenance a scraper keeps as YAML front matter (`source: https://…`, `url:`, `link:`, `date:`) or as an
+# HTML canonical link; read from the raw page's first FRONT_MATTER_CHARS characters only.
+FRONT_MATTER_CHARS = 3000
+FRONT_MATTER_RE = re.compile(r"\A\s*---\s*\n(.{0,2900}?)\n---\s*(?:\n|\Z)", re.S)
+FM_URL_RE = re.compile(r"^(?:source|url|link|canonical|source_url|original_url)\s*:\s*['\"]?(https?://[^\s'\"]+)", re.M)
+FM_DATE_RE = re.compile(r"^(?:date|published|pubdate|publish_date|published_at)\s*:\s*['\"]?([^\n'\"]{8,40})", re.M)
+CANONICAL_RE = re.compile(r"<link[^>]{0,200}?rel=[\"']canonical[\"'][^>]{0,200}?href=[\"'](https?://[^\"'\s>]+)", re.I)
+# Host -> the site's own name, for hosts whose pages do not name themselves (docs/doc_types.md). Matched on the
+# host or any parent domain (`www.gov.cn`, `zh.wikisource.org`); other hosts give the host without `www.`.
+HOST_SITES = {
+    "www.gov.cn": "中国政府网",
+    "wikisource.org": "维基文库",
+    "people.com.cn": "人民网",
+    "xinhuanet.com": "新华网",
+    "news.cn": "新华网",
+    "cctv.com": "央视网",
+    "chinanews.com.cn": "中国新闻网",
+    "chinanews.com": "中国新闻网",
+    "npc.gov.cn": "中国人大网",
+    "cppcc.gov.cn": "中国政协网",
+    "12371.cn": "共产党员网",
+    "qstheory.cn": "求是网",
+}
+
+
+def _provenance(raw_text: str, removed_lines: Sequence) -> tuple[str | None, str]:
+    """The page's url and front-matter date text: front matter (`source: https://…`), the normalizer's removed
+    front-matter lines, or an HTML canonical link."""
+    head = raw_text[:FRONT_MATTER_CHARS]
+    fm = FRONT_MATTER_RE.match(head)
+    block = fm.group(1) if fm else ""
+    block += "\n" + "\n".join(str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]).startswith("frontmatter"))
+    m = FM_URL_RE.search(block) or CANONICAL_RE.search(head)
+    d = FM_DATE_RE.search(block)
+    return (m.group(1) if m else None), (d.group(1) if d else "")
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = (urlparse(url).hostname or "").lower()
+    except ValueError:
+        return None
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        site = HOST_SITES.get(".".join(parts[i:]))
+        if site:
+            return site
+    return (host[4:] if host.startswith("www.") else host) or None
+
+
 def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> str | None:
     if page_title:
         m = SITE_SUFFIX_RE.search(page_title)
@@ -260,14 +404,7 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> 
         m = CHROME_SITE_RE.search(line) or WELCOME_SITE_RE.search(line)
         if m:
             return m.group(1)
-    if url:
-        try:
-            host = urlparse(url).hostname or ""
-        except ValueError:
-            host = ""
-        if host:
-            return host[4:] if host.startswith("www.") else host
-    return None
+    return _site_of(url)
 
 
 def _delivered(head: list[str], page_title: str | None) -> tuple:
@@ -285,6 +422,9 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
             return d, i
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
             return d, i
+        # `（2022年3月11日第十三届全国人民代表大会第五次会议通过）`: an NPC resolution's adoption line.
+        if PAREN_OPEN_RE.sub("", pre) == "" and pre and re.search(r"通过\s*[）)]$", rest):
+            return d, i
         # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过`: the date the congress adopted the report.
         if DASH_DATE_RE.match(pre) and DASH_DATE_RE.sub("", pre).strip() == "" and re.search(r"会议通过$", rest):
             return d, i
@@ -300,7 +440,25 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
     return None, -1
 
 
+def _cn_ordinal(n: int) -> str:
+    """1..99 -> 一 … 九十九 (`第二十次`)."""
+    d = "零一二三四五六七八九"
+    if n < 10:
+        return d[n]
+    return ("" if n < 20 else d[n // 10]) + "十" + (d[n % 10] if n % 10 else "")
+
+
 def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
+    if (PARTY_REPORT_RE.search(text[:3000]) and "中央委员会" in text[:3000]) or "同志们" in text[:800]:
+        # A national party congress report names its congress near the top (`中国共产党第十五次全国代表大会是…`).
+        # `我代表第十二届中央委员会向大会作报告` / `我受十二届中央委员会委托`: the committee elected by the previous congress reports to the next.
+        c = re.search(r"我(?:代表|受)(?:中国共产党)?第?([一二三四五六七八九十]{1,3})届中央委员会", text[:3000])
+        n = (cn_int(c.group(1)) or 0) + 1 if c else 0
+        if 1 < n < 100:
+            return f"中国共产党第{_cn_ordinal(n)}次全国代表大会"
+        m = CPC_CONGRESS_RE.search(" ".join(head)) or CPC_CONGRESS_RE.search(text[:1500])
+        if m:
+            return f"中国共产党第{m.group(1)}次全国代表大会"
     for i, line in enumerate(head):
         found = find_date(line)
         if not found or "在" not in line[found[2] : found[2] + 3]:
@@ -450,8 +608,32 @@ GOV_SELF_RE = re.compile(
 )
 
 
+# Documents of the national organs, by how they name themselves or their meeting: the State Council's and the
+# Central People's Government's reports (`我代表国务院` / `我代表中央人民政府作工作报告`, 1954), the CPC Central
+# Committee's report to a national party congress (`我代表第十四届中央委员会向大会作报告`), the NPC and CPPCC
+# national committees.
+NATIONAL_SELF_RE = re.compile(
+    r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)|我代表(?:中国共产党)?第[一二三四五六七八九十]+届中央委员会"
+    r"|我代表(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协)"
+)
+NATIONAL_MEETING_RE = re.compile(
+    r"^(?:中国共产党第[一二三四五六七八九十]+次全国代表大会|第[一二三四五六七八九十]+届全国人民代表大会"
+    r"|中国人民政治协商会议第[一二三四五六七八九十]+届全国委员会)"
+)
+# The CPC congress a report is made to (`中国共产党第十五次全国代表大会`, `党的第十一次全国代表大会`).
+CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六七八九十]{1,3})次全国代表大会")
+# A party committee reporting to its congress: `我代表第十九届中央委员会向大会作报告`,
+# `我代表中共沧州市第九届委员会向大会作报告`.
+PARTY_REPORT_RE = re.compile(
+    r"我代表(?:中国共产党|中共)?[^，。；]{0,20}?第[一二三四五六七八九十]+届[^，。；]{0,6}?委员会[，,]?\s*"
+    r"向(?:大会|本次大会|这次大会|全会)(?:作|做)(?:工作)?报告"
+)
+
+
 def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
+    if NATIONAL_SELF_RE.search(text[:3000]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
+        return "national"
     if meeting:
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
         hits = regions.find_places(meeting)
@@ -582,6 +764,13 @@ NPC_SESSION_YEAR = {
     **{(t, n): 1983 + 5 * (t - 6) + n - 1 for t in range(6, 16) for n in range(1, 6)},
 }
 CPC_CONGRESS_YEAR = {
+    1: 1921,
+    2: 1922,
+    3: 1923,
+    4: 1925,
+    5: 1927,
+    6: 1928,
+    7: 1945,
     8: 1956,
     9: 1969,
     10: 1973,
@@ -775,6 +964,7 @@ def _empty_fields() -> dict:
         "published_on": None,
         "year": None,
         "source_site": None,
+        "url": None,
         "flags": {},
     }
 
@@ -783,7 +973,16 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out = _empty_fields()
     flags: dict[str, int] = {}
     text = to_half(text) if text else text
-    head, sal = _head_lines(text)
+    head, sal, body_start = _head_lines(text)
+    if sal < 0:
+        recovered = _head_from_removed(removed_lines)
+        if recovered:
+            head2, sal2, _ = _head_lines(recovered + "\n" + text[:HEAD_CHARS])
+            if sal2 >= 0:
+                head, sal = head2, sal2
+                # Read the cut header (its `我代表市人民政府向大会报告工作` names the doc type) with the text.
+                text = recovered + "\n" + text
+                body_start += len(recovered) + 1
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
     res_title, res_meeting = _resolution_title(text)
     title = _speech_title(head) or res_title
@@ -827,9 +1026,19 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if m:
                 year = int(m.group(1))
                 break
+    if year is None and out["meeting"]:
+        m = CPC_CONGRESS_RE.match(out["meeting"])
+        if m:
+            year = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)  # the year the congress met
     if year is None and out["doc_type"] in ("政府工作报告", "报告", None):
         year = _report_year(text)
     out["year"] = year
+    page_url, fm_date = _provenance(raw_text, removed_lines)
+    url = url or page_url
+    out["url"] = url
+    if out["published_on"] is None and fm_date:
+        found = find_date(fm_date)
+        out["published_on"] = found[0] if found else None
     out["source_site"] = _source_site(chrome, ptitle, url)
 
     kind = _kind_hint(office, title, out["meeting"], text)
@@ -838,7 +1047,6 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     m = GOV_SELF_RE.search(text[:3000])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
-    body_start = len("\n".join(text.splitlines()[: len(head)]))
     rr = regions.resolve_region(title_zone, head_zone, text[body_start : body_start + 60000], kind)
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions

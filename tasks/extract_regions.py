@@ -20,6 +20,13 @@ from pathlib import Path
 DATA_DIR = Path(__file__).parent / "data" / "extract"
 
 PROVINCE, PREFECTURE, COUNTY, TOWNSHIP, NATIONAL = "province", "prefecture", "county", "township", "national"
+# The whole country (State Council, CPC Central Committee, NPC/CPPCC national documents). 100000 is the code the
+# national level takes in GB/T 2260-style division tables (province codes run 11-82, so it never collides);
+# see docs/doc_types.md.
+NATIONAL_REGION, NATIONAL_CODE = "全国", "100000"
+# Taiwan, Hong Kong and Macau are named in every national report (`香港、澳门长期繁荣稳定`, `解决台湾问题`):
+# they are a document's jurisdiction only when its title, meeting or byline names them.
+OWN_DOCUMENT_ONLY = ("台湾省", "香港特别行政区", "澳门特别行政区")
 
 # Codes of non-administrative zones jionlp lists among counties (开发区, 高新区 …): never a jurisdiction name.
 _ZONE_WORDS = ("开发区", "高新", "经济", "管理区", "示范区", "市直辖", "省直辖", "园区", "新城")
@@ -306,7 +313,7 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
     gz = load_gazetteer()
     flags: dict[str, int] = {}
     if kind_hint == NATIONAL:
-        return RegionResult("中华人民共和国", None, NATIONAL, [], flags)
+        return RegionResult(NATIONAL_REGION, NATIONAL_CODE, NATIONAL, [], flags)
     score: dict[tuple, float] = {}
     cand: dict[tuple, Division] = {}
     mentions: dict[tuple, list[str]] = {}
@@ -335,6 +342,9 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
             codes = gz.towns.get(t, [])
             for c in codes:
                 code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
+    for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY and k not in strong]:
+        del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction
+        del score[k]
     if not cand:
         return RegionResult(None, None, None, [], flags)
     total: dict[tuple, float] = {}

@@ -310,6 +310,7 @@ EXTRACTED = pa.schema(
         ("published_on", pa.date32()),
         ("year", pa.int16()),
         ("source_site", STR),
+        ("url", STR),
         ("extract_flags", COUNTS),
     ]
 )

@@ -82,6 +82,7 @@ def test_output_keys_and_types(seed_out):
         "published_on",
         "year",
         "source_site",
+        "url",
         "flags",
     }
     assert isinstance(out["region_mentions"], list) and "桥东区" in out["region_mentions"]
@@ -180,7 +181,7 @@ def test_national_report():
     out = _fields(
         "政府工作报告\n——2010年3月5日在第十一届全国人民代表大会第三次会议上\n国务院总理　温家宝\n各位代表：\n国务院。"
     )
-    assert out["admin_level"] == "national" and out["region"] == "中华人民共和国"
+    assert out["admin_level"] == "national" and out["region"] == "全国" and out["region_code"] == "100000"
     assert out["speaker_name"] == "温家宝" and out["speaker_title"] == "总理"
 
 
@@ -397,7 +398,7 @@ def test_city_reports_resolve_to_the_city():
 
 def test_state_council_report_is_national():
     out = _fields("各位代表：\n现在，我代表国务院，向大会报告政府工作。大庆油田，大庆，大庆精神。全国。香港。")
-    assert out["admin_level"] == "national" and out["region"] == "中华人民共和国"
+    assert out["admin_level"] == "national" and out["region"] == "全国" and out["region_code"] == "100000"
     assert out["doc_type"] == "政府工作报告"
 
 
@@ -527,3 +528,131 @@ def test_report_year_bad_input():
     for bad in ("", "年", "一九年", "〇〇〇〇年是", "刚刚过去的年", "第届全国人大第次会议", "今年" * 50, "\x00" * 10):
         E._text_year(bad)
         E._report_year(bad)
+
+
+# ---------------------------------------------------------------- issue 11: layout-free headers, national, years, provenance
+from bench.reflow import VARIANTS  # noqa: E402
+from tasks.extract import extract_fields, header_segments  # noqa: E402
+
+CANGZHOU = (
+    "2024年沧州市政府工作报告\n"
+    "——2024年1月30日在沧州市第十五届人民代表大会第五次会议上\n"
+    "市长 向辉\n"
+    "各位代表：\n"
+    "现在，我代表沧州市人民政府向大会作工作报告，请予审议，并请市政协委员和其他列席人员提出意见。\n"
+    "一、2023年工作回顾\n"
+    "过去一年，全市上下在省委、省政府和市委的坚强领导下，河北省沧州市经济运行稳中向好。全市生产总值增长6.5%。\n"
+    "二、2024年工作安排\n"
+    "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右。\n"
+)
+HEADER_FIELDS = ("title", "speaker_name", "speaker_title", "meeting", "delivered_on", "region", "admin_level", "year")
+
+
+def test_joined_header_quoted_in_issue_11():
+    joined = (
+        "——2024年1月30日在沧州市第十五届人民代表大会第五次会议上市长 向辉各位代表：现在，我代表沧州市人民政府"
+        "向大会作工作报告，请予审议。过去一年，全市上下在省委、省政府和市委的坚强领导下，河北省经济运行稳中向好。"
+    )
+    segs, _ = header_segments(joined)
+    assert segs[:3] == ["——2024年1月30日在沧州市第十五届人民代表大会第五次会议上", "市长 向辉", "各位代表："]
+    out = extract_fields(joined)
+    assert out["speaker_name"] == "向辉" and out["speaker_title"] == "市长"
+    assert out["meeting"] == "沧州市第十五届人民代表大会第五次会议"
+    assert out["delivered_on"] == dt.date(2024, 1, 30) and out["year"] == 2024
+    assert out["region"] == "河北省沧州市" and out["admin_level"] == "prefecture"  # not 河北省
+    assert out["doc_type"] == "政府工作报告"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_same_fields_whatever_the_layout(variant):
+    want = extract_fields(CANGZHOU)
+    assert want["speaker_name"] == "向辉" and want["region"] == "河北省沧州市"
+    got = extract_fields(VARIANTS[variant](CANGZHOU))
+    assert {f: got[f] for f in HEADER_FIELDS} == {f: want[f] for f in HEADER_FIELDS}
+
+
+def test_paren_date_and_spaced_name_joined():
+    page = "——在中国共产党第二十次全国代表大会上的报告（2022年10月16日）习　近　平同志们：现在，我代表第十九届中央委员会向大会作报告。"
+    segs, _ = header_segments(page)
+    assert "（2022年10月16日）" in segs and "同志们：" in segs
+
+
+def test_party_congress_report_is_national_and_not_a_speech():
+    text = (
+        "同志们：\n现在，我代表第十四届中央委员会向大会作报告。\n"
+        "中国共产党第十五次全国代表大会是一次极为重要的大会。\n"
+        "实现祖国完全统一。香港回归后，台湾省、香港特别行政区、澳门特别行政区……全国各族人民团结奋斗。\n" * 1
+    )
+    out = extract_fields(text)
+    assert out["doc_type"] == "党代会报告"
+    assert (out["region"], out["region_code"], out["admin_level"]) == ("全国", "100000", "national")
+    assert out["meeting"] == "中国共产党第十五次全国代表大会" and out["year"] == 1997
+
+
+def test_committee_entrusted_wording_names_the_next_congress():
+    out = extract_fields(
+        "同志们：\n我受十二届中央委员会委托，向大会作报告。\n党的第十二次全国代表大会，坚持和发展了路线。"
+    )
+    assert out["meeting"] == "中国共产党第十三次全国代表大会" and out["year"] == 1987
+
+
+def test_1954_report_is_national_not_taiwan():
+    text = (
+        "各位代表：\n我們第一屆全國人民代表大會第一次會議，通過了憲法。現在，我代表中央人民政府作工作報告。\n"
+        "我們一定要解放台灣。台灣是中國的領土。台灣省人民。台灣。\n"
+    )
+    out = extract_fields(text)
+    assert out["region"] == "全国" and out["admin_level"] == "national"
+
+
+def test_hong_kong_only_when_the_document_is_its_own():
+    local = "各位代表：\n现在，我代表市人民政府向大会报告工作。全市与香港特别行政区、澳门合作，香港。\n"
+    assert extract_fields(local)["region"] not in ("香港特别行政区", "澳门特别行政区")
+
+
+def test_npc_resolution_adoption_date_gives_the_year():
+    text = (
+        "第十三届全国人民代表大会第五次会议关于政府工作报告的决议\n"
+        "（2022年3月11日第十三届全国人民代表大会第五次会议通过）\n"
+        "第十三届全国人民代表大会第五次会议听取和审议了国务院总理李克强所作的政府工作报告。会议决定批准这个报告。\n"
+    )
+    for page in (text, VARIANTS["fullwidth_digits"](text), VARIANTS["paragraphs_joined"](text)):
+        out = extract_fields(page)
+        assert out["delivered_on"] == dt.date(2022, 3, 11) and out["year"] == 2022
+        assert out["doc_type"] == "决议" and out["admin_level"] == "national"
+
+
+def test_chinese_numeral_resolution_date():
+    text = "关于政府工作报告的决议\n（二〇二二年三月十一日第十三届全国人民代表大会第五次会议通过）\n会议决定批准这个报告。\n"
+    assert extract_fields(text)["delivered_on"] == dt.date(2022, 3, 11)
+
+
+def test_url_date_and_site_from_front_matter():
+    raw = (
+        "---\nsource: https://www.hangzhou.gov.cn/col/art_1.html\ndate: 2026-02-03\ntitle: 2026年杭州市政府工作报告\n---\n"
+        "（2026年1月21日在杭州市第十四届人民代表大会第六次会议上）\n杭州市人民政府市长 姚高员\n各位代表：\n"
+    )
+    text = raw.split("---\n", 2)[2]
+    out = extract_fields(text, raw_text=raw)
+    assert out["url"] == "https://www.hangzhou.gov.cn/col/art_1.html"
+    assert out["published_on"] == dt.date(2026, 2, 3) and out["source_site"] == "hangzhou.gov.cn"
+    removed = [(2, "source: https://www.gov.cn/zhengce/1.htm", "frontmatter.source")]
+    out = extract_fields(text, removed_lines=removed)
+    assert out["url"] == "https://www.gov.cn/zhengce/1.htm" and out["source_site"] == "中国政府网"
+    canon = '<html><head><link rel="canonical" href="https://www.news.cn/a.htm"></head>'
+    assert extract_fields(text, raw_text=canon + text)["url"] == "https://www.news.cn/a.htm"
+    assert extract_fields(text, raw_text=canon + text, url="https://x.cn/1")["url"] == "https://x.cn/1"
+
+
+def test_header_cut_by_the_normalizer_is_read_from_removed_lines():
+    text = "过去一年，全市经济运行稳中向好。\n"
+    removed = [
+        (
+            5,
+            "——2024年1月30日在沧州市第十五届人民代表大会第五次会议上市长 向辉各位代表：现在，我代表沧州市人民政府向大会作工作报告。",
+            "chrome.photo_caption",
+        )
+    ]
+    out = extract_fields(text, removed_lines=removed)
+    assert out["speaker_name"] == "向辉" and out["delivered_on"] == dt.date(2024, 1, 30)
+    assert out["doc_type"] == "政府工作报告"
