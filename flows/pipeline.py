@@ -306,6 +306,29 @@ def _build(
     extracted = dag.wait("extract", extracting)
     lap("extract")
 
+    # ---- repair: one faithful text per speech from its copies (part by part, unchanged parts reused)
+    duplicates_file = str(Path(clustered["dir"]) / "duplicates.parquet")
+    members = dag.run(
+        "members",
+        {
+            sid: (
+                {
+                    "normalize": normalized[sid]["dir"],
+                    "dedupe": _assignments(clustered, i),
+                    "duplicates": duplicates_file,
+                },
+                [normalized[sid]["key"], clustered["part_digests"][str(i)], clustered["key"]],
+                normalized[sid]["docs"],
+            )
+            for i, sid in enumerate(shard_ids)
+        },
+    )
+    repaired = dag.run(
+        "repair",
+        {"corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)},
+    )["corpus"]
+    lap("repair")
+
     version = pipeline_version()
     parts = clustered["part_digests"]
     exported = dag.run(
@@ -315,7 +338,7 @@ def _build(
                 {
                     "normalize": normalized[sid]["dir"],
                     "extract": extracted[sid]["dir"],
-                    "dedupe": str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet"),
+                    "dedupe": _assignments(clustered, i),
                 },
                 [normalized[sid]["key"], extracted[sid]["key"], parts[str(i)]],
                 normalized[sid]["docs"],
@@ -337,7 +360,8 @@ def _build(
         str(out_dir),
         [(sid, exported[sid]["dir"]) for sid in shard_ids],
         reject_files,
-        str(Path(clustered["dir"]) / "duplicates.parquet"),
+        duplicates_file,
+        {t: sorted(str(p) for p in Path(repaired["dir"], t).glob("*.parquet")) for t in ("speeches", "repairs")},
     )
     accounting = account(files, release_dir)
     lap("export")
@@ -363,8 +387,9 @@ def _build(
             signatures=signed,
             export=exported,
             dedupe={"all": clustered},
+            repair={"all": repaired},
         ),
-        "cache": _cache_report(ingested, lines, normalized, extracted, signed, exported),
+        "cache": _cache_report(ingested, lines, normalized, extracted, signed, members, exported),
         "timings": timings,
         "tables": tables,
     }
@@ -376,6 +401,11 @@ def _build(
     remember_index(state, clustered["key"], str(Path(clustered["dir"]) / "state"), prev_index, signature_keys)
     lap("publish")
     return manifest
+
+
+def _assignments(clustered: dict[str, Any], i: int) -> str:
+    """The dedupe step's assignments part of the i-th shard."""
+    return str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet")
 
 
 def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tuple[InputFile, str]]], list[dict]]:

@@ -30,7 +30,11 @@ def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) ->
             counts[flag] = counts.get(flag, 0) + n
         row = {name: doc.get(name) for name in schema.DOCUMENTS.names if name in doc}
         row.update(
-            {k: v for k, v in got.items() if k in schema.DOCUMENTS.names and k not in ("doc_id", "url") and v is not None}
+            {
+                k: v
+                for k, v in got.items()
+                if k in schema.DOCUMENTS.names and k not in ("doc_id", "url") and v is not None
+            }
         )
         row["url"] = doc.get("url") or got.get("url")  # the crawler's url first, else the page's own
         row.update(

@@ -123,6 +123,7 @@ def build_release(
     shard_exports: list[tuple[str, str]],
     reject_files: list[str],
     duplicates_file: str | None,
+    global_parts: dict[str, list[str]] | None = None,
 ) -> tuple[str, dict[str, dict[str, Any]]]:
     """Assemble OUT/releases/<id>/ (idempotent; invisible to readers until `publish`).
 
@@ -135,6 +136,10 @@ def build_release(
         sorted(_export_identity(sid, d, tables) for sid, d in shard_exports),
         sorted(_file_digest(p) for p in reject_files),
         _file_digest(duplicates_file),
+        {
+            t: [(Path(f).parent.parent.name, Path(f).name, Path(f).stat().st_size) for f in fs]
+            for t, fs in sorted((global_parts or {}).items())
+        },
     )[:20]
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -153,6 +158,9 @@ def build_release(
             read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
         )
         write_table(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["duplicates"])
+        for table, files in sorted((global_parts or {}).items()):  # corpus-wide tables written in parts
+            for f in files:
+                _link(Path(f), tmp / table / f"part-{release_id}-{Path(f).stem}.parquet")
         for table in schema.TABLES:
             (tmp / table).mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)

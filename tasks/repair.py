@@ -16,6 +16,7 @@ import difflib
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -26,7 +27,7 @@ from tasks import normalize_rules as R
 # tasks/vocab.py in another branch (then import them from there).
 from tasks.dedupe import _SPIN_PAIRS as SPIN_PAIRS
 from tasks.dedupe import shingle_hashes
-from tasks.schema import REPAIRS, SPEECHES
+from tasks.schema import MEMBERS, REPAIRS, SPEECHES
 
 REPAIR_VERSION = "repair-1"
 
@@ -530,17 +531,6 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
         write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
         digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
     return {"docs": sum(len(r) for r in parts.values()), "part_digests": digests}
-
-
-MEMBERS = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("cluster_id", pa.string()),
-        ("text", pa.string()),
-        ("quality_flags", pa.list_(pa.string())),
-        ("is_canonical", pa.bool_()),
-    ]
-)
 
 
 def repair_parts(inputs: dict, out_dir: str) -> dict:

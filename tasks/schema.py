@@ -329,6 +329,16 @@ SIGNATURES = pa.schema(
         pa.field("anchors", pa.list_(pa.uint64()), nullable=False),
     ]
 )
+# Copies of repairable clusters, handed from each shard to the repair step (one file per cluster part).
+MEMBERS = pa.schema(
+    [
+        ("doc_id", STR),
+        ("cluster_id", STR),
+        ("text", STR),
+        ("quality_flags", pa.list_(STR)),
+        ("is_canonical", pa.bool_()),
+    ]
+)
 ASSIGNMENTS = pa.schema(
     [
         DOCUMENTS.field(c)

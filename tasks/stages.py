@@ -142,6 +142,22 @@ STAGES: dict[str, Stage] = {
             tag="dedupe",
         ),
         Stage(
+            "members",
+            "shard",
+            "tasks.repair:cluster_members_shard",
+            reads=("normalize", "dedupe"),
+            writes={"members": schema.MEMBERS},
+            tag="repair",
+        ),
+        Stage(
+            "repair",
+            "global",
+            "tasks.repair:repair_parts",
+            reads=("members",),
+            writes={"speeches": schema.SPEECHES, "repairs": schema.REPAIRS},
+            tag="repair",
+        ),
+        Stage(
             "export",
             "shard",
             "tasks.export:export_shard",
