@@ -408,21 +408,21 @@ def _assignments(clustered: dict[str, Any], i: int) -> str:
     return str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet")
 
 
-def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tuple[InputFile, str]]], list[dict]]:
+def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tuple[InputFile, str | None]]], list[dict]]:
     """sha256 of every file, shard by shard; unreadable files become rejects right here."""
     stage = progress.stage("fingerprint", len(plans))
     futures = {
         steps.fingerprint_files.submit(list(p.files), label=f"{p.shard_id} ({len(p.files):,} files)"): p for p in plans
     }
-    shard_files: dict[str, list[tuple[InputFile, str]]] = {}
+    shard_files: dict[str, list[tuple[InputFile, str | None]]] = {}
     unreadable: list[dict[str, Any]] = []
     for fut in as_completed(list(futures)):
         plan = futures[fut]
-        members: list[tuple[InputFile, str]] = []
+        members: list[tuple[InputFile, str | None]] = []  # sha None: discovery already knows its reject
         for f, (sha, _size, error) in zip(plan.files, fut.result(), strict=True):
             if error:
                 unreadable.append(reject_row(f, None, "read_error", error))
-            elif sha is not None:
+            else:
                 members.append((f, sha))
         shard_files[plan.shard_id] = members
         stage.advance(len(members))

@@ -47,14 +47,22 @@ def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) ->
         rows.append(row)
     out = Path(out_dir)
     write_table(rows_to_table(rows, schema.DOCUMENTS), out / "documents.parquet", schema.SORT_KEYS["documents"])
-    counts_out = {"documents": len(rows)}
+    counts_out: dict[str, Any] = {"documents": len(rows)}
     copies = {"removed_lines": norm_dir / "removed_lines.parquet"}
     copies.update({name: extract_dir / f"{name}.parquet" for name in schema.EXTRACT_TABLES})
     for name, src in copies.items():
         table = read_table(src).cast(schema.TABLES[name])
         write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
         counts_out[name] = table.num_rows
+    # content digests, recorded once: the release id is built from them without re-reading parts
+    counts_out["digests"] = {t: _sha256(out / f"{t}.parquet") for t in schema.SHARD_TABLES}
     return counts_out
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def account(files: list[Any], release_dir: str) -> dict[str, Any]:

@@ -136,10 +136,7 @@ def build_release(
         sorted(_export_identity(sid, d, tables) for sid, d in shard_exports),
         sorted(_file_digest(p) for p in reject_files),
         _file_digest(duplicates_file),
-        {
-            t: [(Path(f).parent.parent.name, Path(f).name, Path(f).stat().st_size) for f in fs]
-            for t, fs in sorted((global_parts or {}).items())
-        },
+        {t: [(Path(f).name, _file_digest(f)) for f in fs] for t, fs in sorted((global_parts or {}).items())},
     )[:20]
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -168,11 +165,14 @@ def build_release(
 
 
 def _export_identity(shard_id: str, export_dir: str, tables: list[str]) -> list[Any]:
-    """What identifies a shard's export without reading it: the artifact folder is named by its
-    content key (tasks.steps.Job.dir), so its name — never its path, which differs between output
-    folders — plus the file sizes give the same release id for the same content in any OUT."""
-    sizes = [Path(export_dir, f"{t}.parquet").stat().st_size for t in tables]
-    return [shard_id, Path(export_dir).name, sizes]
+    """What identifies a shard's export: the content digests its export step recorded when it wrote
+    the files (so nothing is re-read), else the files' own digests. Content, never the artifact's
+    key or path: a corpus built run by run and one built cold get the same release id."""
+    try:
+        recorded = json.loads(Path(export_dir, "_done.json").read_text(encoding="utf-8"))["digests"]
+    except (OSError, ValueError, KeyError):
+        recorded = {}
+    return [shard_id, [recorded.get(t) or _file_digest(str(Path(export_dir, f"{t}.parquet"))) for t in tables]]
 
 
 def _file_digest(path: str | None) -> str | None:

@@ -1,0 +1,107 @@
+"""The whole flow against what operators meet off the happy path (issue 9): a hostile landing
+folder, a page rewritten while the run reads it, and a corpus built up run by run."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows.pipeline import build_corpus
+from tasks import ingest
+from tests.fixtures.fuzz import build_fuzz_folder
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def _run(landing: Path, out: Path, **kw):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JIANGHUA_INLINE", "1")  # in-process: the tests patch stage functions
+        return build_corpus(inputs=[str(landing)], out=str(out), workers=1, **kw)
+
+
+def _published(out: Path) -> dict[str, str]:
+    """sha256 of every published Parquet part, by its path inside the release."""
+    release = (out / "current").resolve()
+    return {str(p.relative_to(release)): hashlib.sha256(p.read_bytes()).hexdigest() for p in release.rglob("*.parquet")}
+
+
+def test_a_hostile_landing_folder_is_accounted_for_and_the_run_completes(tmp_path):
+    landing = tmp_path / "landing"
+    expected = build_fuzz_folder(landing)
+    out = tmp_path / "out"
+    summary = _run(landing, out)  # raises if any discovered input is in neither table (or twice)
+    c = summary["counts"]
+    assert c["discovered"] == c["accepted"] + c["rejected"]
+    docs = pd.read_parquet(out / "documents")
+    rejects = pd.read_parquet(out / "rejects")
+    rows = [(r.source_path, r.record, None) for r in docs.itertuples()]
+    rows += [(r.source_path, r.record, r.reason) for r in rejects.itertuples()]
+    for source, outcome in expected.items():
+        mine = [(rec, reason) for path, rec, reason in rows if path == source]
+        if outcome == "skipped_output":
+            assert not mine and any(source in s for s in summary["skipped_outputs"]), source
+        elif outcome == "document":
+            assert mine and all(reason is None for _, reason in mine), (source, mine)
+        elif isinstance(outcome, dict):
+            assert mine, source  # every record of a multi-document file is somewhere
+        else:
+            # a file-level reject, unless normalize judged its page (then it is a too_short reject)
+            assert [reason for _, reason in mine] in ([outcome], ["too_short"]), (source, outcome, mine)
+    assert rejects["detail"].str.len().min() > 20  # every reject says what to do
+
+
+def test_a_page_rewritten_during_the_run_is_rejected_now_and_read_right_next_run(samples, tmp_path, monkeypatch):
+    page = samples / "seeds" / "001_49f5c10d9eda79ac.txt"
+    added = "我们要继续努力，把各项工作做得更好，为全区人民创造更加美好的生活。"
+    settled = page.read_text(encoding="utf-8").replace("同志们:\n", f"同志们:\n{added}\n", 1)
+    assert added in settled
+    original = ingest.ingest_shard
+    rewritten = []
+
+    def crawler_writes_meanwhile(*args, **kw):
+        if not rewritten:  # the crawler rewrites the page after fingerprinting, before ingest reads it
+            page.write_text(settled, encoding="utf-8")
+            rewritten.append(True)
+        return original(*args, **kw)
+
+    monkeypatch.setattr(ingest, "ingest_shard", crawler_writes_meanwhile)
+    out = tmp_path / "out"
+    _run(samples, out)
+    rejects = pd.read_parquet(out / "rejects")
+    assert rejects.loc[rejects["source_path"] == "seeds/001_49f5c10d9eda79ac.txt", "reason"].tolist() == [
+        "changed_during_run"
+    ]
+    _run(samples, out)  # the crawler has settled: the page is read, not served from a poisoned cache
+    docs = pd.read_parquet(out / "documents").set_index("source_path")
+    assert added in docs.loc["seeds/001_49f5c10d9eda79ac.txt", "text"]
+    assert "seeds/001_49f5c10d9eda79ac.txt" not in set(pd.read_parquet(out / "rejects")["source_path"])
+
+
+def test_an_incremental_corpus_is_byte_identical_to_a_cold_build(samples, tmp_path):
+    landing = tmp_path / "crawl"
+    landing.mkdir()
+    everything = sorted(p for p in samples.rglob("*") if p.is_file())
+    first, later = everything[::2], everything[1::2]
+
+    def place(files):
+        for p in files:
+            target = landing / p.relative_to(samples)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(p, target)
+
+    out = tmp_path / "incremental"
+    place(first)
+    _run(landing, out, target_shard_docs=3)
+    place(later)  # pages arrive
+    changed = landing / later[0].relative_to(samples)
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n谢谢大家！\n", encoding="utf-8")  # one is rewritten
+    (landing / first[0].relative_to(samples)).unlink()  # one is taken down
+    _run(landing, out, target_shard_docs=3)
+    cold = tmp_path / "cold"
+    _run(landing, cold, target_shard_docs=3)
+    assert _published(out) == _published(cold)
+    assert (out / "current").resolve().name == (cold / "current").resolve().name  # the same release id
