@@ -21,6 +21,7 @@ import opencc
 from pypinyin import Style, pinyin
 
 from tasks import normalize_rules as R
+from tasks import vocab
 
 NORMALIZE_VERSION = "1.1.0"
 
@@ -73,10 +74,10 @@ _KEY_FOLD.update(_T2S_MAP)
 _WS = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u2028\u2029\ufeff]+")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _WS_IN_LINE = re.compile(r"[^\S\r\n]+|[\u200b\ufeff]+")
-_HAN_RE = re.compile(f"[{R.HAN}]")
+_HAN_RE = vocab.HAN_RE
 
 
-_KEY_PINYIN = re.compile("[(（][a-züā-ǜà-üńňǹḿ]{1,7}[)）]")
+_KEY_PINYIN = vocab.PINYIN_ANNOTATION_RE
 
 
 _LONG_LINE = 200
@@ -195,7 +196,7 @@ def _head_end(lines: _Lines) -> int:
     return len(lines.keys)
 
 
-_SALUTATION = re.compile(r"(?:各位|尊敬的|亲爱的|同志们|女士们|先生们|朋友们|同学们|代表们)[^。]{0,30}[:：!！,，]$")
+_SALUTATION = vocab.SALUTATION_LINE_RE
 
 
 def _front_matter(lines: _Lines) -> None:
@@ -249,10 +250,8 @@ def _toolbar_runs(lines: _Lines) -> None:
         if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
             run.append(i)
             continue
-        if (
-            any(lines.keys[j] in R.TOOLBAR_STRONG for j in run)
-            or (len(run) >= 3
-            and any(lines.rule[j] is not None for j in run))
+        if any(lines.keys[j] in R.TOOLBAR_STRONG for j in run) or (
+            len(run) >= 3 and any(lines.rule[j] is not None for j in run)
         ):
             for j in run:
                 lines.remove(j, "chrome.toolbar")
@@ -316,20 +315,24 @@ def _forum_block(lines: _Lines) -> None:
 
 
 def _download_notice(lines: _Lines) -> None:
-    """温馨提示: followed by numbered lines."""
+    """温馨提示: followed by numbered lines (each line is looked at once: linear time)."""
     idx = [i for i, k in enumerate(lines.keys) if k]
-    for pos, i in enumerate(idx):
-        if lines.rule[i] != "chrome.download_notice":
+    pos = 0
+    while pos < len(idx):
+        if lines.rule[idx[pos]] != "chrome.download_notice":
+            pos += 1
             continue
-        for j in idx[pos + 1 :]:
-            if (
+        pos += 1
+        while pos < len(idx):
+            j = idx[pos]
+            if not (
                 R.NUMBERED.match(lines.keys[j])
                 and len(lines.keys[j]) < 120
                 and lines.rule[j] in (None, "chrome.download_notice")
             ):
-                lines.remove(j, "chrome.download_notice")
-            else:
                 break
+            lines.remove(j, "chrome.download_notice")
+            pos += 1
 
 
 def _tail_cut(lines: _Lines) -> None:
@@ -359,6 +362,7 @@ def _rule_of(key: str) -> str | None:
 
 
 _HEAD_MAX_LINES = 40
+_PAGE_TITLE_MAX = 120  # a <title> with its site suffix; longer first lines are text (and the regex stays cheap)
 
 
 def _head_rules(lines: _Lines) -> None:
@@ -367,7 +371,8 @@ def _head_rules(lines: _Lines) -> None:
     head = [i for i in range(end) if lines.keys[i] and lines.rule[i] is None][:_HEAD_MAX_LINES]
     first_kept = next((i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None), None)
     if head and head[0] == first_kept:
-        if R.PAGE_TITLE_SUFFIX.match(lines.raw[head[0]].strip()):
+        first = lines.raw[head[0]].strip()
+        if len(first) <= _PAGE_TITLE_MAX and R.PAGE_TITLE_SUFFIX.match(first):
             lines.remove(head[0], "chrome.page_title")
     # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
     seen: dict[str, int] = {}
@@ -420,7 +425,7 @@ def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
     found = 0
-    if not any(t in raw_text for t in ("篇幅", "查看", "已結束", "已结束")):
+    if not any(t in raw_text for t in vocab.TRUNCATION_TRIGGERS):
         return 0
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
@@ -433,7 +438,7 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
         if not simp[: m.start()].strip():
             lines.remove(i, "truncation.notice")
         else:
-            lines.raw[i] = raw[: m.start()]
+            lines.raw[i] = raw[: m.start()].rstrip()
             lines.keys[i] = _key(lines.raw[i])
             counts["truncation.notice"] += 1
     return found
@@ -441,8 +446,8 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
 
 # ============================================================================ text rewrites
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PY_LETTERS = f"a-zü{_TONED}"
+_TONED = vocab.PINYIN_TONED
+_PY_LETTERS = vocab.PINYIN_LETTERS
 _PINYIN_AFTER_HAN = re.compile(f"([{R.HAN}])[(（]([{_PY_LETTERS}]{{1,7}})[)）]")
 _TONED_SYLLABLE = re.compile(f"[a-zA-Zü]*[{_TONED}][a-zA-Zü{_TONED}]*")
 _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -474,24 +479,24 @@ def _remove_pinyin(text: str, counts: Counter) -> str:
 
 _ANY_TONED = re.compile(f"[{_TONED}]")
 _LETTER_AT_PAREN = re.compile(r"[A-Za-z]\(|\)[A-Za-z]")
+_DAMAGE_RUN = re.compile("[" + re.escape("".join(sorted(_DAMAGE_CHARS))) + "]+")
+_CLEAN_ANNOTATION = re.compile(f"[(（][{_PY_LETTERS}]+[)）]")
 
 
 def _mark_damage(text: str, counts: Counter) -> str:
-    """秩序?qū)m?xiàng整治 / 實施;A(chǔ)設施: bytes lost around injected pinyin -> one U+FFFD per place."""
+    """秩序?qū)m?xiàng整治 / 實施;A(chǔ)設施: bytes lost around injected pinyin -> one U+FFFD per place.
+
+    Each maximal run of pinyin/damage characters that holds a toned letter is judged once (linear time)."""
     if not _ANY_TONED.search(text):
         return text
     out: list[str] = []
     pos = 0
-    for m in _TONED_SYLLABLE.finditer(text):
-        if m.start() < pos:
+    for m in _DAMAGE_RUN.finditer(text):
+        a, b = m.span()
+        span = m.group(0)
+        if not _ANY_TONED.search(span):
             continue
-        a, b = m.start(), m.end()
-        while a > pos and text[a - 1] in _DAMAGE_CHARS:
-            a -= 1
-        while b < len(text) and text[b] in _DAMAGE_CHARS:
-            b += 1
-        span = text[a:b]
-        clean_annotation = re.fullmatch(f"[(（][{_PY_LETTERS}]+[)）]", span) and a > 0 and _HAN_RE.match(text[a - 1])
+        clean_annotation = _CLEAN_ANNOTATION.fullmatch(span) and a > 0 and _HAN_RE.match(text[a - 1])
         damaged = "?" in span or _LETTER_AT_PAREN.search(span)
         if clean_annotation or not damaged:
             continue
@@ -506,7 +511,7 @@ def _mark_damage(text: str, counts: Counter) -> str:
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+", re.M)
 _MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:https?://|/)[^)\s]*+\)")
 _MD_FOOTNOTE = re.compile(r"\[\^(\d+)\](:?)")
 
 
@@ -538,8 +543,8 @@ _SEMI = re.compile(rf"[ \t]*;[ \t]*(?=[{_H}“])|(?<=[{_H}{_CJK_P}”])[ \t]*;[ 
 _COLON_P = re.compile(rf"(?<=[{_H}）”])[ \t]*:[ \t]*")
 _QMARK = re.compile(rf"(?<=[{_H}”])\?")
 _EXCL = re.compile(rf"(?<=[{_H}”])!")
-_PARENS = re.compile(rf"\(([^()\n]*[{_H}][^()\n]*)\)")
-_ASCII_QUOTES = re.compile(rf'"([^"\n]*[{_H}][^"\n]*)"')
+_PARENS = re.compile(rf"\(((?=[^()\n]*+\))[^()\n{_H}]*+[{_H}][^()\n]*+)\)")
+_ASCII_QUOTES = re.compile(rf'"((?=[^"\n]*+")[^"\n{_H}]*+[{_H}][^"\n]*+)"')
 _ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": '"'})
 _CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 _SPACE_NEAR_CJK_P = re.compile(rf"[ \t]+(?=[{_CJK_P}])|(?<=[{_CJK_P}])[ \t]+")
@@ -583,7 +588,7 @@ def _punctuation(text: str, counts: Counter) -> str:
 
 _SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
 _PAGE_JUMP = re.compile(r"[（(](?:下转|上接|紧接|转)第[一二三四五六七八九十\d]+版[）)]")
-_LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}(?=[{R.HAN}])", re.M)
+_LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 
 def _small_repairs(text: str, counts: Counter) -> str:
@@ -709,16 +714,16 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     width, n_at_width = lengths.most_common(1)[0]
     if n_at_width < 5 or n_at_width < 0.3 * sum(1 for l in lines if len(l) >= 20):
         return lines
-    out: list[str] = []
+    out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0
     for line in lines:
-        if out and abs(last_len - width) <= 1 and out[-1][-1] not in _TERMINAL:
-            out[-1] = out[-1] + line
+        if out and abs(last_len - width) <= 1 and out[-1][-1][-1] not in _TERMINAL:
+            out[-1].append(line)
             counts["layout.hard_wrap"] += 1
         else:
-            out.append(line)
+            out.append([line])
         last_len = len(line)
-    return out
+    return ["".join(parts) for parts in out]
 
 
 _OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、")
@@ -728,19 +733,18 @@ _CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）]|的(?![确士
 
 def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
     """Paragraphs cut at inline markup: `…发展的` / `主要目标` / `是：…`, `1.“四上”企业：` / `现阶段…`."""
-    out: list[str] = []
+    out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     for line in lines:
         if out and (
-            (out[-1].endswith(_OPEN_END)
-            and len(out[-1]) > 1)
-            or _TERM_LINE.match(out[-1])
+            (out[-1][-1].endswith(_OPEN_END) and (len(out[-1]) > 1 or len(out[-1][-1]) > 1))
+            or (len(out[-1]) == 1 and _TERM_LINE.match(out[-1][0]))
             or _CONTINUATION_START.match(line)
         ):
-            out[-1] = out[-1] + line
+            out[-1].append(line)
             counts["layout.broken_line"] += 1
         else:
-            out.append(line)
-    return out
+            out.append([line])
+    return ["".join(parts) for parts in out]
 
 
 # ============================================================================ flags
@@ -758,7 +762,7 @@ def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
     }
 
 
-_PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
+_PLACEHOLDER_TRIGGERS = vocab.PLACEHOLDER_TRIGGERS
 
 
 def _count_placeholders(text: str) -> int:
@@ -769,8 +773,7 @@ def _count_placeholders(text: str) -> int:
         if (
             "a" <= before.lower() <= "z"
             or before == "+"
-            or (m.group(0) == "〇〇"
-            and before in "一二三四五六七八九十〇零")
+            or (m.group(0) == "〇〇" and before in "一二三四五六七八九十〇零")
         ):
             continue  # Max年 is a word, 二〇〇〇年 a year
         n += 1

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from tasks import vocab
+
+HAN = vocab.HAN
 COLON = r"[:：]"
 
 # --------------------------------------------------------------------------- whole-line chrome (on keys)
@@ -72,10 +74,59 @@ TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
 
 # Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.
 TOOLBAR_TOKENS = frozenset(
-    ["下载", "打印", "全屏", "收藏", "【字号:", "【字号：", "【字体:", "【字体：", "字号:", "字号：", "字体:", "字体：", "加大", "还原", "减小", "默认", "大", "中", "小", "】", "【", "分享", "分享:", "分享：", "分享到:", "分享到：", "关闭", "关闭窗口", "打印本页", "返回", "顶部", "|", "×"]
+    [
+        "下载",
+        "打印",
+        "全屏",
+        "收藏",
+        "【字号:",
+        "【字号：",
+        "【字体:",
+        "【字体：",
+        "字号:",
+        "字号：",
+        "字体:",
+        "字体：",
+        "加大",
+        "还原",
+        "减小",
+        "默认",
+        "大",
+        "中",
+        "小",
+        "】",
+        "【",
+        "分享",
+        "分享:",
+        "分享：",
+        "分享到:",
+        "分享到：",
+        "关闭",
+        "关闭窗口",
+        "打印本页",
+        "返回",
+        "顶部",
+        "|",
+        "×",
+    ]
 )
 TOOLBAR_STRONG = frozenset(
-    ["下载", "打印", "全屏", "收藏", "【字号:", "【字号：", "【字体:", "【字体：", "字号:", "字号：", "字体:", "字体：", "关闭窗口", "打印本页"]
+    [
+        "下载",
+        "打印",
+        "全屏",
+        "收藏",
+        "【字号:",
+        "【字号：",
+        "【字体:",
+        "【字体：",
+        "字号:",
+        "字号：",
+        "字体:",
+        "字体：",
+        "关闭窗口",
+        "打印本页",
+    ]
 )
 
 # A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
@@ -99,12 +150,8 @@ PHOTO_CAPTION = re.compile(
 # Page title with a site suffix on the first line (…的重要讲话 - 嘉峪关论坛 广州公益慈善书院).
 PAGE_TITLE_SUFFIX = re.compile(r"^.{6,}?\s+[-_|–—]\s+\S.{1,40}$")
 
-# Truncation notices of doc-sharing sites (因篇幅问题不能全部显示,请点此查看更多更全内容).
-TRUNCATION = re.compile(
-    r"[\s　]*(?:因篇幅(?:问题|原因|限制)?(?:不能|无法|未能)全部显示|因篇幅(?:問題|原因)?(?:不能|無法)全部顯示)"
-    r"[^\n]{0,40}$|[\s　]*(?:(?:点击|点此)?查看(?:更多|全文)更全内容|(?:试读|预览)已结束[^\n]{0,30})$",
-    re.M,
-)
+# Truncation notices of doc-sharing sites (因篇幅问题不能全部显示,请点此查看更多更全内容; pinyin may be injected).
+TRUNCATION = vocab.TRUNCATION_NOTICE_RE
 
 # Short head lines that are search keywords of the page (2023 / 区长 / 互学互 / 汇报会 / 致辞).
 KEYWORD_LINE = re.compile(r"[" + HAN + r"A-Za-z0-9]{1,6}$")
@@ -121,9 +168,7 @@ FORMULAIC = re.compile(
 
 # --------------------------------------------------------------------------- damage flags (on final text)
 # ×月×日 / 20xx年 / XX县区 / X区长 / 某某 / -×%
-PLACEHOLDER = re.compile(
-    r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
-)  # a match preceded by a Latin letter (Max年) is a word, not a placeholder: filtered in code
+PLACEHOLDER = re.compile(vocab.PLACEHOLDER)  # a match preceded by a Latin letter (Max年) is a word: filtered in code
 
 # Words swapped by anti-plagiarism spinners, detected by contexts no writer produces.
 SPUN = re.compile(
@@ -155,7 +200,7 @@ SPUN = re.compile(
 LATIN_RUN = re.compile(r"[A-Za-z]+")
 FOREIGN_MIN_LEN = 4
 FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
-SPUN_TRIGGER = re.compile(r"开展|效劳|那么|到达|成认|比方|工程|表达")
+SPUN_TRIGGER = re.compile(vocab.SPIN_TRIGGER)
 
 # A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
 REDACTED_TRIGGERS = tuple(p + "的" for p in "\n，。；：！？“、") + ("对来", "把当", "在召开", "就是的")
