@@ -45,7 +45,8 @@ _LICENCE_START = re.compile(r"^\s*(?:本作品|这部作品|這部作品)")
 # site vocabulary of the five seed pages (navigation, forum, download and disclaimer lines)
 SEED_CHROME = re.compile(
     r"当前位置|當前位置|来源|來源|发布时间|發布時間|发表于|只看该作者|积分|帖子|楼主|今日|分享|本站|網友|网友|上传|"
-    r"下载|客服|版权|篇幅|点此|點此|热词|熱詞|热点|熱點|文章阅读|嘉峪关论坛|第\d+页|导语|導語|温馨提示"
+    r"下载|客服|版权|篇幅|点此|點此|热词|熱詞|热点|熱點|文章阅读|嘉峪关论坛|第\d+页|导语|導語|温馨提示|时间|時間|"
+    r"点评|回复|举报|回帖|扫一扫|sid\d"
 )
 
 
@@ -57,9 +58,14 @@ def canon(text: str) -> str:
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 
 
+# print-edition chrome inside the gov-site copies: page jumps, source lines, photographer signatures
+_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
+_CHROME_LINE = re.compile(r"^\s*(?:来源[:：].{0,30}|.{0,40}记者\s*[\u4e00-\u9fff·]{2,4}\s*(?:摄|报道)?)\s*$", re.M)
+
+
 def clean_markdown(text: str) -> str:
-    """A lawtext markdown page as a reader sees it: no front matter, no HTML comments (captions), no markers."""
-    return _COMMENT.sub("\n", _FRONT.sub("", text))
+    """A lawtext markdown page as a reader sees it: no front matter, HTML comments (captions) or print chrome."""
+    return _CHROME_LINE.sub("", _PAGE_JUMP.sub("", _COMMENT.sub("\n", _FRONT.sub("", text))))
 
 
 def clean_wikisource(text: str) -> str:
@@ -69,19 +75,30 @@ def clean_wikisource(text: str) -> str:
 
 
 def clean_seed(text: str) -> str:
-    return "\n".join(line for line in text.split("\n") if not SEED_CHROME.search(line))
+    """Seed pages minus site-vocabulary lines and the forum thread title (the <title> without its site suffix)."""
+    lines = text.split("\n")
+    title = re.split(r"\s+[-_|]\s+", lines[0].strip())[0] if lines and " - " in lines[0] else None
+    return "\n".join(line for line in lines if not SEED_CHROME.search(line) and line.strip() != title)
 
 
-def sentences(clean: str) -> list[str]:
-    """The clean copy's sentences (raw form, for printing), long enough to matter."""
-    return [s.strip() for s in _SENTENCE_END.split(clean) if len(canon(s)) >= MIN_SENTENCE]
+def sentences(clean: str) -> list[tuple[str, str]]:
+    """The clean copy's sentences long enough to matter, as (raw form for printing, canonical form)."""
+    simp = _T2S.convert(_PINYIN.sub("", clean)).translate(_FULLWIDTH)
+    pieces = zip(_SENTENCE_END.split(clean), _SENTENCE_END.split(simp), strict=False)
+    out = []
+    for raw, s in pieces:
+        c = _NOT_WORD.sub("", s)
+        if len(c) >= MIN_SENTENCE:
+            out.append((raw.strip(), c))
+    return out
 
 
-def lost_sentences(raw: str, clean: str) -> list[str]:
+def lost_sentences(raw: str, clean: str | list[tuple[str, str]]) -> list[str]:
     """Sentences of `clean` readable in `raw` that normalize_text(raw).text does not contain."""
+    sents = sentences(clean) if isinstance(clean, str) else clean
     got = canon(normalize_text(raw).text)
     have = canon(raw)
-    return [s for s in sentences(clean) if (c := canon(s)) in have and c not in got]
+    return [r for r, c in sents if c in have and c not in got]
 
 
 def clean_copy(path: Path, corpus: Path, pairs: dict[str, str]) -> str:
@@ -123,9 +140,10 @@ def run(corpus: Path, out=print) -> int:
     for path in documents(corpus):
         clean = clean_copy(path, corpus, pairs)
         raw = path.read_text(encoding="utf-8", errors="replace")
-        n_sent = len(sentences(clean))
+        sents = sentences(clean)
+        n_sent = len(sents)
         for name, text in variants(raw).items():
-            lost = lost_sentences(text, clean)
+            lost = lost_sentences(text, sents)
             t = totals.setdefault(name, [0, 0, 0])
             t[0] += 1
             t[1] += n_sent

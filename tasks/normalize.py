@@ -164,10 +164,25 @@ class _Lines:
         self.raw = _split_lines(raw)
         self.keys = [_key(line) if len(line) <= _LONG_LINE else line for line in self.raw]
         self.rule: list[str | None] = [None] * len(self.raw)
+        self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
 
-    def remove(self, i: int, rule: str) -> None:
-        if self.rule[i] is None:
-            self.rule[i] = rule
+    def cut(self, i: int, start: int, end: int, rule: str, record: str | None = None) -> None:
+        """Cut raw[start:end] from line i (chrome glued to text on one line) and keep the rest; removed_lines gets
+        the span (or `record`)."""
+        raw = self.raw[i]
+        self.cuts.append((i, raw[start:end] if record is None else record, rule))
+        self.raw[i] = (raw[:start].rstrip() + " " + raw[end:].lstrip()).strip() if end < len(raw) else raw[:start].rstrip()
+        self.keys[i] = _key(self.raw[i]) if len(self.raw[i]) <= _LONG_LINE else self.raw[i]
+
+    def remove(self, i: int, rule: str, whole: bool = False) -> bool:
+        """Mark line i removed by `rule`. Unless the rule recognised the whole line as chrome (`whole`), a line that
+        reads as speech (long, a speech mark, a sentence) is refused: a rule that removes lines cannot remove speech."""
+        if self.rule[i] is not None:
+            return False
+        if not whole and _speechlike(self.keys[i]):
+            return False
+        self.rule[i] = rule
+        return True
 
     def kept_nonempty(self) -> list[int]:
         return [i for i, k in enumerate(self.keys) if k and self.rule[i] is None]
@@ -181,6 +196,23 @@ _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
 
+def _speechlike(key: str) -> bool:
+    """Long, or holding a speech mark (我代表 / 请予审议 / 各位代表 …), or a sentence of >= 20 Han characters."""
+    if len(key) > R.REMOVABLE_MAX or R.SPEECH_MARK.search(key):
+        return True
+    return bool(R.SENTENCE_PUNCT.search(key)) and len(_HAN_RE.findall(key)) >= R.SPEECH_MIN_HAN
+
+
+def _is_caption(key: str) -> bool:
+    """A photo caption: short, signed (记者 NAME 摄 / 。NAME摄 / 摄影：NAME), no speech mark."""
+    return (
+        0 < len(key) <= R.CAPTION_MAX
+        and not R.SPEECH_MARK.search(key)
+        and not key.startswith("关于")
+        and bool(R.PHOTO_CAPTION.match(key))
+    )
+
+
 def _is_body(key: str) -> bool:
     """A line of running speech: many Han characters and sentence punctuation."""
     if len(key) < _BODY_MIN_HAN or not ("，" in key or "。" in key or "," in key or "；" in key):
@@ -191,7 +223,7 @@ def _is_body(key: str) -> bool:
 def _head_end(lines: _Lines) -> int:
     """Index where the speech body starts: the salutation (各位代表：) or the first body line that is no caption."""
     for i, key in enumerate(lines.keys):
-        if lines.rule[i] is None and (_SALUTATION.match(key) or (_is_body(key) and not R.PHOTO_CAPTION.match(key))):
+        if lines.rule[i] is None and (_SALUTATION.match(key) or (_is_body(key) and not _is_caption(key))):
             return i
     return len(lines.keys)
 
@@ -222,15 +254,30 @@ _MD_RULE_LINE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
 
 
 def _html_comments(lines: _Lines) -> None:
-    """<!-- photo captions --> of markdown copies."""
+    """<!-- photo captions --> of markdown copies: whole comment lines go; a comment inside a line of text is cut."""
     inside = False
     for i, raw in enumerate(lines.raw):
         s = raw.strip()
-        if inside or s.startswith("<!--"):
-            lines.remove(i, "markup.html_comment")
-            inside = "-->" not in s
+        if inside:
+            end = raw.find("-->")
+            if end >= 0 and raw[end + 3 :].strip():
+                lines.cut(i, 0, end + 3, "markup.html_comment")
+            else:
+                lines.remove(i, "markup.html_comment", whole=True)
+            inside = end < 0
+        elif "<!--" in raw:
+            start = raw.index("<!--")
+            end = raw.find("-->", start)
+            if start == raw.find(s) and (end < 0 or not raw[end + 3 :].strip()):
+                lines.remove(i, "markup.html_comment", whole=True)
+                inside = end < 0
+            elif end >= 0:
+                while start >= 0 and end >= 0:  # every comment on the line; the text between them stays
+                    lines.cut(i, start, end + 3, "markup.html_comment")
+                    start = lines.raw[i].find("<!--")
+                    end = lines.raw[i].find("-->", start) if start >= 0 else -1
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
-            lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule")
+            lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule", whole=True)
 
 
 def _line_rules(lines: _Lines) -> None:
@@ -239,7 +286,8 @@ def _line_rules(lines: _Lines) -> None:
             continue
         m = _LINE_RULES_ANY.match(key)
         if m:
-            lines.remove(i, _LINE_RULE_NAMES[m.lastgroup])
+            name = _LINE_RULE_NAMES[m.lastgroup]
+            lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
 
 
 def _toolbar_runs(lines: _Lines) -> None:
@@ -352,8 +400,8 @@ def _tail_cut(lines: _Lines) -> None:
     if start is None:
         return
     for j in idx:
-        if j >= start and lines.rule[j] is None:
-            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail")
+        if j >= start and lines.rule[j] is None:  # link titles are short; a long paragraph below a marker stays
+            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail", whole=len(lines.keys[j]) <= R.TAIL_LINE_MAX)
 
 
 def _rule_of(key: str) -> str | None:
@@ -373,7 +421,7 @@ def _head_rules(lines: _Lines) -> None:
     if head and head[0] == first_kept:
         first = lines.raw[head[0]].strip()
         if len(first) <= _PAGE_TITLE_MAX and R.PAGE_TITLE_SUFFIX.match(first):
-            lines.remove(head[0], "chrome.page_title")
+            lines.remove(head[0], "chrome.page_title")  # the <title> with its site suffix, never a joined line
     # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
     seen: dict[str, int] = {}
     for i in head:
@@ -397,10 +445,44 @@ def _head_rules(lines: _Lines) -> None:
             for j in run:
                 lines.remove(j, "chrome.keywords")
         run = [i] if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) else []
-    # photo captions between the title block and the salutation
-    for i in head:
-        if lines.rule[i] is None and R.PHOTO_CAPTION.match(lines.keys[i]) and not lines.keys[i].startswith("关于"):
-            lines.remove(i, "chrome.photo_caption")
+
+
+def _captions(lines: _Lines) -> None:
+    """Signed photo captions anywhere on the page (本报记者 霍艳恩摄); a caption is never speech (see _is_caption)."""
+    for i, key in enumerate(lines.keys):
+        if lines.rule[i] is None and key and len(key) <= R.CAPTION_MAX and _is_caption(key):
+            lines.remove(i, "chrome.photo_caption", whole=True)
+
+
+def _licence(lines: _Lines) -> None:
+    """Wikisource licence template at the page end (本作品是中华人民共和国的… / Public domain / false).
+
+    The block runs from its opening line to the end, every line short, and names the public domain or wikisource;
+    when the page's lines were joined, the template glued to the end of the last line is cut from it."""
+    idx = [i for i, k in enumerate(lines.keys) if k][-R.LICENCE_WINDOW :]
+    if not idx:
+        return
+    last = idx[-1]
+    if len(lines.keys[last]) > R.LICENCE_LINE_MAX:  # joined page: the template is a tail span of one line
+        raw = lines.raw[last]
+        tail = raw[-R.LICENCE_SPAN_MAX :]
+        proof = R.LICENCE_PROOF.search(_WS.sub("", tail))
+        starts = [m.start() for m in R.LICENCE_START.finditer(tail)]
+        if proof and starts:
+            lines.cut(last, len(raw) - len(tail) + starts[0], len(raw), "chrome.licence")
+        return
+    block: list[int] = []
+    for i in reversed(idx):
+        if len(lines.keys[i]) > R.LICENCE_LINE_MAX:
+            return
+        block.append(i)
+        if R.LICENCE_START.match(lines.keys[i]):
+            break
+    else:
+        return
+    if any(R.LICENCE_PROOF.search(lines.keys[i]) for i in block):
+        for i in block:
+            lines.remove(i, "chrome.licence", whole=True)
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
@@ -587,7 +669,7 @@ def _punctuation(text: str, counts: Counter) -> str:
 
 
 _SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
-_PAGE_JUMP = re.compile(r"[（(](?:下转|上接|紧接|转)第[一二三四五六七八九十\d]+版[）)]")
+_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
 _LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 
@@ -828,11 +910,16 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _forum_block(lines)
     _download_notice(lines)
     _label_values(lines)
+    _licence(lines)
     _tail_cut(lines)
+    _captions(lines)
     _head_rules(lines)
     _learned(lines, boilerplate)
 
-    removed = [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+    removed = sorted(
+        [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+        + [(i + 1, span, rule) for i, span, rule in lines.cuts]
+    )
     for _, line, rule in removed:
         counts[rule] += 1
         if profile[C_TONED]:

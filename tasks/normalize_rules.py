@@ -65,12 +65,20 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),
 ]
 
+# Line rules whose pattern names chrome by phrases no speech uses (不代表本站观点, 下载前请仔细阅读, 只看该作者 …):
+# they may remove a line that holds a sentence. The others (来源：, 发布时间：, 编辑：…) only match a line's start, so
+# they may not remove a line that reads as speech (see normalize._speechlike).
+WHOLE_LINE_RULES = frozenset(
+    ["chrome.disclaimer", "chrome.download_notice", "chrome.forum", "chrome.share", "chrome.toolbar", "chrome.page_counter"]
+)
+
 # Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
 TAIL_MARKERS = re.compile(
     r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|相关热词搜索|关闭窗口|"
     r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
 )
 TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
+TAIL_LINE_MAX = 80  # key chars: related-link titles below a tail marker are shorter; a longer line there is speech
 
 # Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.
 TOOLBAR_TOKENS = frozenset(
@@ -140,12 +148,32 @@ FORUM_SPAN = 40
 # Download notice: `温馨提示:` followed by numbered lines.
 NUMBERED = re.compile(r"\d+[.、．]")
 
-# Photo captions before the salutation of a report (殷勇同志作政府工作报告。本报记者 戴冰摄).
+# Photo captions are short and signed by a photographer or agency (殷勇同志作政府工作报告。本报记者 戴冰摄 /
+# 石榴云/新疆日报记者 谢龙 摄 / …作政府工作报告。 刘清羽 摄 / 摄影：张三). Matched on the key (no whitespace). An unsigned
+# `省长赵刚作政府工作报告` is a byline-like subtitle and stays in the text.
+CAPTION_MAX = 120  # key chars; the longest signed caption of the 681 dev pages has 75
 PHOTO_CAPTION = re.compile(
-    r".{0,60}(?:作(?:政府)?工作报告|向大会(?:作|报告)|(?:会议|大会)在.{1,12}开幕|记者.{0,12}摄[。）)]?$|摄影?"
-    + COLON
-    + r"?.{0,8}$|摄$|摄[。）)]$)"
+    r"(?:.*(?:记者|通讯员)[" + HAN + r"·]{2,4}(?:摄影?|报道|供图)?"  # 本报记者霍艳恩摄 / 记者于中平报道 / 记者盛学卿
+    r"|.*。[" + HAN + r"·]{2,4}摄"  # …作政府工作报告。刘清羽摄
+    r"|(?:.*[。，])?(?:摄影|图片|图)" + COLON + r"[" + HAN + r"·]{2,8}"  # 摄影：张三
+    r"|.*新华社(?:记者[" + HAN + r"·]{2,4})?发)"
+    r"[。）)]?$"
 )
+
+# Marks of the speaker addressing the audience: a line holding one is speech, and no rule removes it unless the rule
+# recognised the whole line as chrome (a signed caption has none of these).
+SPEECH_MARK = re.compile(r"我代表|请予审议|审议|提出意见|各位代表|代表们|同志们|我们|感谢|谢谢|现在[，,]")
+SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
+REMOVABLE_MAX = 120  # key chars a guarded rule may remove; page chrome lines of the dev corpus are <= 110
+SPEECH_MIN_HAN = 20  # a line with sentence punctuation and this many Han characters reads as a sentence
+
+# Wikisource licence template at the end of a page (本作品是中华人民共和国的法律、法规… / 本作品来自…的决定、决议 /
+# 这部作品在1931年1月1日以前…), fragmented over short lines, ending `Public domain` / `false`.
+LICENCE_START = re.compile(r"(?:本作品|这部作品)(?:是|来自|在|于|属于|原文|已|的)")
+LICENCE_PROOF = re.compile(r"公有领域|Publicdomain|维基文库|publicdomain")
+LICENCE_WINDOW = 120  # the template is the page's last 20-60 non-empty lines
+LICENCE_LINE_MAX = 120  # key chars of one template line; a longer line in the block is speech: no template there
+LICENCE_SPAN_MAX = 1500  # a template glued to the end of a joined line is at most this long
 
 # Page title with a site suffix on the first line (…的重要讲话 - 嘉峪关论坛 广州公益慈善书院).
 PAGE_TITLE_SUFFIX = re.compile(r"^.{6,}?\s+[-_|–—]\s+\S.{1,40}$")
