@@ -231,6 +231,10 @@ def _head_end(lines: _Lines) -> int:
 _SALUTATION = vocab.SALUTATION_LINE_RE
 
 
+# a YAML front-matter line: `key: value`, an indented continuation or a `- item`
+_YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:|-\s|\s)")
+
+
 def _front_matter(lines: _Lines) -> None:
     """YAML front matter (--- title: … ---): removed as lines, `title:` under its own rule for extract."""
     nonempty = [i for i, k in enumerate(lines.keys) if k]
@@ -242,11 +246,14 @@ def _front_matter(lines: _Lines) -> None:
             break
     else:
         return
-    lines.remove(start, "frontmatter.delimiter")
-    lines.remove(end, "frontmatter.delimiter")
+    fields = [i for i in range(start + 1, end) if lines.keys[i]]
+    if not all(_YAML_LINE.match(lines.raw[i]) for i in fields):
+        return  # a markdown rule (---) above text, not front matter: nothing between is metadata
+    lines.remove(start, "frontmatter.delimiter", whole=True)
+    lines.remove(end, "frontmatter.delimiter", whole=True)
     for i in range(start + 1, end):
         m = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", lines.raw[i])
-        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field")
+        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field", whole=True)
 
 
 _MD_IMAGE_LINE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -379,7 +386,7 @@ def _download_notice(lines: _Lines) -> None:
                 and lines.rule[j] in (None, "chrome.download_notice")
             ):
                 break
-            lines.remove(j, "chrome.download_notice")
+            lines.remove(j, "chrome.download_notice", whole=not R.SPEECH_MARK.search(lines.keys[j]))
             pos += 1
 
 
@@ -399,9 +406,19 @@ def _tail_cut(lines: _Lines) -> None:
                 break
     if start is None:
         return
+    body: str | None = None
     for j in idx:
-        if j >= start and lines.rule[j] is None:  # link titles are short; a long paragraph below a marker stays
-            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail", whole=len(lines.keys[j]) <= R.TAIL_LINE_MAX)
+        if j < start or lines.rule[j] is not None:
+            continue
+        key = lines.keys[j]
+        # link titles are short; a long paragraph below a marker stays. A speech line there (a related page's
+        # preview: 各位代表：现在，我代表…) goes only when the page's own text above already holds it.
+        whole = len(key) <= R.TAIL_LINE_MAX and not R.SPEECH_MARK.search(key)
+        if not whole and len(key) <= R.TAIL_LINE_MAX:
+            if body is None:
+                body = "\n".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
+            whole = key in body
+        lines.remove(j, _rule_of(key) or "chrome.tail", whole=whole)
 
 
 def _rule_of(key: str) -> str | None:
@@ -518,7 +535,7 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
             continue
         found += 1
         if not simp[: m.start()].strip():
-            lines.remove(i, "truncation.notice")
+            lines.remove(i, "truncation.notice", whole=True)
         else:
             lines.raw[i] = raw[: m.start()].rstrip()
             lines.keys[i] = _key(lines.raw[i])
@@ -591,7 +608,10 @@ def _mark_damage(text: str, counts: Counter) -> str:
 
 
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+", re.M)
+_MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+|^#{1,6}(?=[^#\s\x00-\x7f])", re.M)  # `## 一、` and `##（一）`
+# emphasis markers left unpaired when a bold span ran over a line break (`**——2026年…` / `代市长 熊征宇**`), and a lone
+# `*` at a line edge; a single `*` inside a line is a censored character (“*人计划”) and stays
+_MD_STRAY_STARS = re.compile(r"\*{2,}|^\*(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f])\*$", re.M)
 _MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
 _MD_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:https?://|/)[^)\s]*+\)")
 _MD_FOOTNOTE = re.compile(r"\[\^(\d+)\](:?)")
@@ -601,6 +621,9 @@ def _strip_markdown(text: str, counts: Counter) -> str:
     if "*" in text or "_" in text:
         text, n = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
         counts["markup.bold"] += n
+        if "*" in text:
+            text, n = _MD_STRAY_STARS.subn("", text)
+            counts["markup.bold"] += n
     if "#" in text:
         text, n = _MD_HEADING.subn("", text)
         counts["markup.heading"] += n

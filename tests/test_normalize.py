@@ -248,12 +248,17 @@ def test_truncation_notice():
 
 
 def test_tail_after_marker_is_cut():
-    raw = (
-        BODY
-        + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
-    )
+    opening = "各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    body = opening + BODY
+    raw = body + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n" + opening
     n = normalize_text(raw)
-    assert n.text == normalize_text(BODY).text
+    assert n.text == normalize_text(body).text
+
+
+def test_speech_below_a_tail_marker_is_never_cut():
+    """A speech line below a misplaced marker stays unless the page's text above already holds it."""
+    raw = BODY + "相关文档：\n关闭窗口\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    assert "我代表省人民政府，向大会报告工作。" in normalize_text(raw).text
 
 
 # ============================================================================ learned boilerplate
