@@ -118,7 +118,11 @@ def johncodes_pairs(corpus: Path) -> dict[str, str]:
     """johncodes404 scrape -> its lawtext__gov twin, from the corpus's pairs list."""
     pairs: dict[str, str] = {}
     tsv = corpus / "real" / "DUPLICATE_PAIRS.tsv"
-    if not tsv.exists():
+    if not tsv.exists():  # shipped samples: pair by region and year in the file names
+        for p in sorted((corpus / "real").glob("johncodes404*/*.txt")):
+            year, region = p.name.split("_")[:2]
+            for twin in sorted((corpus / "real").glob(f"lawtext__gov/*__{region}__{year}.txt")):
+                pairs[p.relative_to(corpus / "real").as_posix()] = twin.relative_to(corpus / "real").as_posix()
         return pairs
     with tsv.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):

@@ -171,7 +171,9 @@ class _Lines:
         the span (or `record`)."""
         raw = self.raw[i]
         self.cuts.append((i, raw[start:end] if record is None else record, rule))
-        self.raw[i] = (raw[:start].rstrip() + " " + raw[end:].lstrip()).strip() if end < len(raw) else raw[:start].rstrip()
+        self.raw[i] = (
+            (raw[:start].rstrip() + " " + raw[end:].lstrip()).strip() if end < len(raw) else raw[:start].rstrip()
+        )
         self.keys[i] = _key(self.raw[i]) if len(self.raw[i]) <= _LONG_LINE else self.raw[i]
 
     def remove(self, i: int, rule: str, whole: bool = False) -> bool:
