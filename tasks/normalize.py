@@ -523,6 +523,9 @@ def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(_key(k) for k in keys)
 
 
+_TRUNCATION_TAIL = 400  # chars: the longest notice, with pinyin injected after each character, is under 300
+
+
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
     found = 0
@@ -531,16 +534,19 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
-        simp = raw.translate(_KEY_FOLD)
+        # the notice ends its line: only the line's tail is folded and searched (a 4 MB line costs no more)
+        offset = max(0, len(raw) - _TRUNCATION_TAIL)
+        simp = raw[offset:].translate(_KEY_FOLD)
         m = R.TRUNCATION.search(simp)
         if not m:
             continue
         found += 1
-        if not simp[: m.start()].strip():
+        m_start = offset + m.start()
+        if not raw[:m_start].strip():
             lines.remove(i, "truncation.notice", whole=True)
         else:
-            lines.raw[i] = raw[: m.start()].rstrip()
-            lines.keys[i] = _key(lines.raw[i])
+            lines.raw[i] = raw[:m_start].rstrip()
+            lines.keys[i] = _key(lines.raw[i]) if len(lines.raw[i]) <= _LONG_LINE else lines.raw[i]
             counts["truncation.notice"] += 1
     return found
 
