@@ -209,6 +209,7 @@ def _is_caption(key: str) -> bool:
     """A photo caption: short, signed (记者 NAME 摄 / 。NAME摄 / 摄影：NAME), no speech mark."""
     return (
         0 < len(key) <= R.CAPTION_MAX
+        and any(t in key for t in R.CAPTION_TRIGGERS)
         and not R.SPEECH_MARK.search(key)
         and not key.startswith("关于")
         and bool(R.PHOTO_CAPTION.match(key))
