@@ -419,7 +419,7 @@ def _tail_cut(lines: _Lines) -> None:
         whole = len(key) <= R.TAIL_LINE_MAX and not R.SPEECH_MARK.search(key)
         if not whole and len(key) <= R.TAIL_LINE_MAX:
             if body is None:
-                body = "\n".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
+                body = "".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
             whole = key in body
         lines.remove(j, _rule_of(key) or "chrome.tail", whole=whole)
 

@@ -146,7 +146,7 @@ TOOLBAR_STRONG = frozenset(
 )
 
 # A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
-LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|编辑|阅读量|点击|浏览次数)" + COLON + r"?$")
+LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|责任编辑|编辑|责编|阅读量|点击|浏览次数)" + COLON + r"?$")
 
 # Forum post header: from the board statistics line to the first-post marker.
 FORUM_START = re.compile(r"今日" + COLON + r"\d+\|?昨日" + COLON)
