@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import opencc  # noqa: E402
+import opencc
 
-from bench.reflow import variants  # noqa: E402
-from tasks.normalize import normalize_text  # noqa: E402
+from bench.reflow import variants
+from tasks.normalize import normalize_text
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MIN_SENTENCE = 6  # Han/digit characters: shorter pieces (一、 / 各位代表) are not sentences a reader would miss

@@ -10,6 +10,7 @@ Lost characters are marked with U+FFFD (the Unicode replacement character): one 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -51,7 +52,7 @@ def _script_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
     to_trad = _S2T.convert("\n".join(chars)).split("\n")
     t2s_map: dict[int, str] = {}
     trad_only, simp_only = set(), set()
-    for c, s, t in zip(chars, to_simp, to_trad):
+    for c, s, t in zip(chars, to_simp, to_trad, strict=True):
         if s != c:
             t2s_map[ord(c)] = s
             trad_only.add(c)
@@ -304,7 +305,7 @@ def _toolbar_runs(lines: _Lines) -> None:
     """下载/打印/全屏/收藏/【字号：/加大/还原/减小/】 one token per line: a run with a strong token."""
     idx = [i for i, k in enumerate(lines.keys) if k]
     run: list[int] = []
-    for i in idx + [None]:
+    for i in [*idx, None]:
         if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
             run.append(i)
             continue
@@ -350,10 +351,16 @@ def _breadcrumb_runs(lines: _Lines) -> None:
 def _label_values(lines: _Lines) -> None:
     """来源： alone, value on the next line: both removed under the label's rule."""
     idx = [i for i, k in enumerate(lines.keys) if k]
-    for a, b in zip(idx, idx[1:]):
-        if lines.rule[a] and R.LABEL_ONLY.match(lines.keys[a]) and lines.rule[b] is None and len(lines.keys[b]) <= 24:
-            if not _is_body(lines.keys[b]) and not _SALUTATION.match(lines.keys[b]):
-                lines.remove(b, lines.rule[a])
+    for a, b in itertools.pairwise(idx):
+        if (
+            lines.rule[a]
+            and R.LABEL_ONLY.match(lines.keys[a])
+            and lines.rule[b] is None
+            and len(lines.keys[b]) <= 24
+            and not _is_body(lines.keys[b])
+            and not _SALUTATION.match(lines.keys[b])
+        ):
+            lines.remove(b, lines.rule[a])
 
 
 def _forum_block(lines: _Lines) -> None:
@@ -822,11 +829,11 @@ def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
 
 def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
-    lengths = Counter(len(l) for l in lines if len(l) >= 20)
+    lengths = Counter(len(line) for line in lines if len(line) >= 20)
     if not lengths:
         return lines
     width, n_at_width = lengths.most_common(1)[0]
-    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for l in lines if len(l) >= 20):
+    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for line in lines if len(line) >= 20):
         return lines
     out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0
@@ -957,7 +964,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         if profile[C_TONED]:
             _remove_pinyin(line, counts)  # 發(fā)布時間 in a chrome line is injected pinyin of the page too
 
-    text = "\n".join(line for line, rule in zip(lines.raw, lines.rule) if rule is None)
+    text = "\n".join(line for line, rule in zip(lines.raw, lines.rule, strict=True) if rule is None)
     text = _clean_lines(text, counts, profile)
     if profile[C_TONED]:
         text = _remove_pinyin(text, counts)

@@ -146,7 +146,9 @@ TOOLBAR_STRONG = frozenset(
 )
 
 # A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
-LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|责任编辑|编辑|责编|阅读量|点击|浏览次数)" + COLON + r"?$")
+LABEL_ONLY = re.compile(
+    r"(?:来源|时间|发表时间|发布时间|日期|作者|责任编辑|编辑|责编|阅读量|点击|浏览次数)" + COLON + r"?$"
+)
 
 # Forum post header: from the board statistics line to the first-post marker.
 FORUM_START = re.compile(r"今日" + COLON + r"\d+\|?昨日" + COLON)
@@ -241,7 +243,7 @@ FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
 SPUN_TRIGGER = re.compile(vocab.SPIN_TRIGGER)
 
 # A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
-REDACTED_TRIGGERS = tuple(p + "的" for p in "\n，。；：！？“、") + ("对来", "把当", "在召开", "就是的")
+REDACTED_TRIGGERS = (*(p + "的" for p in "\n，。；：！？“、"), "对来", "把当", "在召开", "就是的")
 REDACTED = re.compile(
     r"[\n，。；：！？“、]的(?![确士])(?=[" + HAN + r"])"
     r"|(?<!相)对来(?:讲|说)|把(?:当作|当成)|(?:会|争取)在召开|就是的"
