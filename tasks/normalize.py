@@ -724,7 +724,7 @@ def _small_repairs(text: str, counts: Counter) -> str:
 
 
 def _lost_question_marks(line: str, counts: Counter) -> str:
-    """`、?水灌区`: a `?` no sentence can hold is a character the encoding lost (run on final lines)."""
+    """`、?水灌区`: a `?` no sentence can hold is a character the encoding lost (run on the final text)."""
     line, n = _LOST_QMARK.subn(LOST, line)
     counts["damage.lost_chars"] += n
     return line
@@ -978,14 +978,14 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         text = _width(text, counts)
     text = _punctuation(text, counts)
     out_lines = [s for s in (_spaces(line, counts) for line in text.split("\n")) if s]
-    if profile[C_QMARK]:
-        out_lines = [_lost_question_marks(line, counts) for line in out_lines]
     out_lines = _join_title_wraps(out_lines, counts)
     out_lines = _join_hard_wraps(out_lines, counts)
     out_lines = _join_broken_lines(out_lines, counts)
     text = "\n".join(out_lines)
     if any(counts[k] for k in ("layout.title_wrap", "layout.hard_wrap", "layout.broken_line")):
         text = _punctuation(text, counts)  # a join can put ASCII punctuation next to Chinese: `,` + `。…`
+    if profile[C_QMARK] and "?" in text:  # after the joins: a join can bring `?` to a place no sentence holds
+        text = _lost_question_marks(text, counts)
 
     flags = _damage_flags(text, bool(profile[C_LOWER] >= R.FOREIGN_MIN_LEN))
     flags["pinyin_removed"] = counts.get("pinyin.injected", 0)
