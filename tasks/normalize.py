@@ -24,7 +24,7 @@ from pypinyin import Style, pinyin
 from tasks import normalize_rules as R
 from tasks import vocab
 
-NORMALIZE_VERSION = "1.1.0"
+NORMALIZE_VERSION = "1.2.0"
 
 LOST = "\ufffd"
 
