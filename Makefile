@@ -35,8 +35,9 @@ format: install  ## apply ruff's fixes and formatting
 bench: install  ## time a run on a corpus folder (default: ../shared/corpus/real)
 	$(BIN)/python -m bench.pipeline $(or $(CORPUS),../shared/corpus/real)
 
-docs: install  ## regenerate docs/columns.md from tasks/schema.py
+docs: install  ## regenerate docs/columns.md (tasks/schema.py) and docs/rules.md (the rule registry)
 	$(BIN)/python -m tasks.schema > docs/columns.md
+	$(BIN)/python -m tasks.normalize_rules > docs/rules.md
 
 clean:
 	rm -rf out $(VENV)

@@ -1,4 +1,7 @@
-"""Normalize throughput: `python bench/bench_normalize.py [FOLDER]` prints MB/s per core over every *.txt below FOLDER.
+"""Normalize throughput: `python bench/bench_normalize.py [FOLDER]` prints MB/s per core over every *.txt below FOLDER,
+then the scaling table: single-line pages of 1/2/4/8/16 MB built from FOLDER's text and hostile pages of the same
+sizes (one huge unclosed parenthesis, quote and link, runs of pinyin, `?`, whitespace and punctuation, many short
+lines that all join, notices). Linear time shows as a flat s/MB column. `--scaling` prints only the table.
 
 Single process, so the figure is per core. Input MB are UTF-8 bytes of the raw text; reading files is not timed.
 """
@@ -17,7 +20,59 @@ from tasks.normalize import normalize_text
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 
 
+SIZES_MB = (1, 2, 4, 8, 16)
+
+# Each block repeats one pattern that used to make a regex or a loop quadratic; a hostile page is all blocks, each
+# scaled to an equal share of the page.
+HOSTILE_BLOCKS = {
+    "open_paren": ("(", "发展经济改革开放"),
+    "open_quote": ('"', "发展经济改革开放"),
+    "open_link": ("", "["),
+    "pinyin_run": ("區", "(ā)"),
+    "latin_run": ("ā", "abcdefgh"),
+    "qmark_run": ("区", "?"),
+    "whitespace_run": ("篇幅", " "),
+    "ideographic_space_run": ("标题", "\u3000"),
+    "punct_run": ("发展", "，。、；,.;:!?"),
+    "stars": ("**", "发展*经济_"),
+    "comma_lines": ("", "发展经济，\n"),
+    "notice_lines": ("", "温馨提示:\n1. 下载\n"),
+    "wrap_lines": ("", "发展经济改革开放发展经济改革开放发展经济改\n"),
+    "caption_lines": ("", "王正谱作政府工作报告。本报记者 霍艳恩摄\n"),
+}
+
+
+def _scaled(unit: str, n_bytes: int) -> str:
+    per = max(1, len(unit.encode("utf-8")))
+    return unit * (n_bytes // per + 1)
+
+
+def hostile_page(n_bytes: int) -> str:
+    share = n_bytes // len(HOSTILE_BLOCKS)
+    return "\n".join(head + _scaled(unit, share) for head, unit in HOSTILE_BLOCKS.values())
+
+
+def single_line_page(texts: list[str], n_bytes: int) -> str:
+    line = "".join("".join(t.split()) for t in texts[:50])
+    page = _scaled(line, n_bytes)
+    return page[: n_bytes // 3]
+
+
+def scaling(texts: list[str]) -> None:
+    print(f"{'page':12s} {'MB':>5s} {'seconds':>8s} {'s/MB':>6s} {'MB/s':>6s}")
+    for kind, make in (("single_line", lambda n: single_line_page(texts, n)), ("hostile", hostile_page)):
+        for mb in SIZES_MB:
+            page = make(mb * 1_000_000)
+            size = len(page.encode("utf-8")) / 1e6
+            start = time.perf_counter()
+            normalize_text(page)
+            took = time.perf_counter() - start
+            print(f"{kind:12s} {size:5.1f} {took:8.2f} {took / size:6.3f} {size / took:6.1f}", flush=True)
+
+
 def main(argv: list[str]) -> int:
+    only_scaling = "--scaling" in argv
+    argv = [a for a in argv if a != "--scaling"]
     folder = Path(argv[1]) if len(argv) > 1 else DEFAULT
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*.txt"))]
     if not texts:
@@ -25,6 +80,9 @@ def main(argv: list[str]) -> int:
         return 1
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     normalize_text(texts[0])  # warm-up: OpenCC, pypinyin dictionaries
+    if only_scaling:
+        scaling(texts)
+        return 0
     best = float("inf")
     flags: Counter = Counter()
     for _ in range(3):
@@ -43,6 +101,8 @@ def main(argv: list[str]) -> int:
     print(f"docs/s          {len(texts) / best:.0f}")
     print(f"removed lines   {removed}")
     print("docs flagged    " + ", ".join(f"{k}={v}" for k, v in sorted(flags.items())))
+    print()
+    scaling(texts)
     return 0
 
 

@@ -30,6 +30,8 @@ import rensa
 import xxhash
 
 from tasks.schema import DOCUMENTS, DUPLICATES
+from tasks.vocab import SPIN_PAIRS as _SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
+from tasks.vocab import TRUNCATION_NOTICE_RE as _TRUNCATION
 
 DEDUPE_VERSION = "dedupe-1"
 
@@ -70,18 +72,6 @@ SIGNATURE_SCHEMA = pa.schema(
 
 # --- fingerprint text ----------------------------------------------------------------------
 
-_TRUNCATION = re.compile(r"因篇幅问题不能全部显示[^\n]{0,30}|请点此查看更多更全内容")
-# Anti-plagiarism "spinning" swaps: fold both spellings to one so a spun copy shingles alike.
-_SPIN_PAIRS = {
-    "开展": "发展",
-    "效劳": "服务",
-    "那么": "则",
-    "到达": "达到",
-    "成认": "承认",
-    "比方": "比如",
-    "表达": "体现",
-    "工程": "项目",
-}
 _SPIN = re.compile("|".join(sorted(_SPIN_PAIRS, key=len, reverse=True)))
 # Keep only CJK ideographs and digits: punctuation, whitespace, Latin (pinyin, X placeholders,
 # dropped-in English) and the × placeholder all go.

@@ -11,9 +11,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from tasks.vocab import HAN, PINYIN_ANNOTATION_RE, SALUTATION_WORDS  # one text vocabulary (HAN re-exported)
+
 DATA_DIR = Path(__file__).parent / "data" / "extract"
 
-HAN = r"\u4e00-\u9fff"
 FULLWIDTH = str.maketrans("０１２３４５６７８９．％：（）", "0123456789.%:()")
 CN_DIGIT = {
     "〇": 0,
@@ -40,13 +41,11 @@ DATE_RE = re.compile(
 )
 ISO_DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-PINYIN_RE = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]{1,7})\)")
+PINYIN_RE = PINYIN_ANNOTATION_RE
 MARKUP_RE = re.compile(r"^\s*(?:#{1,6}\s*)?|\*\*|__|<!--.*?-->")
 SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
 
-SALUTATION_RE = re.compile(
-    r"^\s*(?:同志们|各位代表|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)[^。]{0,20}[:：!！,，]?\s*$"
-)
+SALUTATION_RE = re.compile(rf"^\s*(?:{SALUTATION_WORDS})[^。]{{0,20}}[:：!！,，]?\s*$")
 
 OFFICE_KW = (
     r"(?:代理|代|常务|执行)?副?(?:总理|省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|书记|主任|部长|局长|"

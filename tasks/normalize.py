@@ -10,6 +10,7 @@ Lost characters are marked with U+FFFD (the Unicode replacement character): one 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -22,8 +23,9 @@ import opencc
 from pypinyin import Style, pinyin
 
 from tasks import normalize_rules as R
+from tasks import vocab
 
-NORMALIZE_VERSION = "1.1.0"
+NORMALIZE_VERSION = "1.2.0"
 
 LOST = "\ufffd"
 
@@ -51,7 +53,7 @@ def _script_tables() -> tuple[dict[int, str], frozenset[str], frozenset[str]]:
     to_trad = _S2T.convert("\n".join(chars)).split("\n")
     t2s_map: dict[int, str] = {}
     trad_only, simp_only = set(), set()
-    for c, s, t in zip(chars, to_simp, to_trad):
+    for c, s, t in zip(chars, to_simp, to_trad, strict=True):
         if s != c:
             t2s_map[ord(c)] = s
             trad_only.add(c)
@@ -74,10 +76,10 @@ _KEY_FOLD.update(_T2S_MAP)
 _WS = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u2028\u2029\ufeff]+")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _WS_IN_LINE = re.compile(r"[^\S\r\n]+|[\u200b\ufeff]+")
-_HAN_RE = re.compile(f"[{R.HAN}]")
+_HAN_RE = vocab.HAN_RE
 
 
-_KEY_PINYIN = re.compile("[(（][a-züā-ǜà-üńňǹḿ]{1,7}[)）]")
+_KEY_PINYIN = vocab.PINYIN_ANNOTATION_RE
 
 
 _LONG_LINE = 200
@@ -164,10 +166,27 @@ class _Lines:
         self.raw = _split_lines(raw)
         self.keys = [_key(line) if len(line) <= _LONG_LINE else line for line in self.raw]
         self.rule: list[str | None] = [None] * len(self.raw)
+        self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
 
-    def remove(self, i: int, rule: str) -> None:
-        if self.rule[i] is None:
-            self.rule[i] = rule
+    def cut(self, i: int, start: int, end: int, rule: str, record: str | None = None) -> None:
+        """Cut raw[start:end] from line i (chrome glued to text on one line) and keep the rest; removed_lines gets
+        the span (or `record`)."""
+        raw = self.raw[i]
+        self.cuts.append((i, raw[start:end] if record is None else record, rule))
+        self.raw[i] = (
+            (raw[:start].rstrip() + " " + raw[end:].lstrip()).strip() if end < len(raw) else raw[:start].rstrip()
+        )
+        self.keys[i] = _key(self.raw[i]) if len(self.raw[i]) <= _LONG_LINE else self.raw[i]
+
+    def remove(self, i: int, rule: str, whole: bool = False) -> bool:
+        """Mark line i removed by `rule`. Unless the rule recognised the whole line as chrome (`whole`), a line that
+        reads as speech (long, a speech mark, a sentence) is refused: a rule that removes lines cannot remove speech."""
+        if self.rule[i] is not None:
+            return False
+        if not whole and _speechlike(self.keys[i]):
+            return False
+        self.rule[i] = rule
+        return True
 
     def kept_nonempty(self) -> list[int]:
         return [i for i, k in enumerate(self.keys) if k and self.rule[i] is None]
@@ -181,6 +200,24 @@ _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
 
+def _speechlike(key: str) -> bool:
+    """Long, or holding a speech mark (我代表 / 请予审议 / 各位代表 …), or a sentence of >= 20 Han characters."""
+    if len(key) > R.REMOVABLE_MAX or R.SPEECH_MARK.search(key):
+        return True
+    return bool(R.SENTENCE_PUNCT.search(key)) and len(_HAN_RE.findall(key)) >= R.SPEECH_MIN_HAN
+
+
+def _is_caption(key: str) -> bool:
+    """A photo caption: short, signed (记者 NAME 摄 / 。NAME摄 / 摄影：NAME), no speech mark."""
+    return (
+        0 < len(key) <= R.CAPTION_MAX
+        and any(t in key for t in R.CAPTION_TRIGGERS)
+        and not R.SPEECH_MARK.search(key)
+        and not key.startswith("关于")
+        and bool(R.PHOTO_CAPTION.match(key))
+    )
+
+
 def _is_body(key: str) -> bool:
     """A line of running speech: many Han characters and sentence punctuation."""
     if len(key) < _BODY_MIN_HAN or not ("，" in key or "。" in key or "," in key or "；" in key):
@@ -191,12 +228,16 @@ def _is_body(key: str) -> bool:
 def _head_end(lines: _Lines) -> int:
     """Index where the speech body starts: the salutation (各位代表：) or the first body line that is no caption."""
     for i, key in enumerate(lines.keys):
-        if lines.rule[i] is None and (_SALUTATION.match(key) or (_is_body(key) and not R.PHOTO_CAPTION.match(key))):
+        if lines.rule[i] is None and (_SALUTATION.match(key) or (_is_body(key) and not _is_caption(key))):
             return i
     return len(lines.keys)
 
 
-_SALUTATION = re.compile(r"(?:各位|尊敬的|亲爱的|同志们|女士们|先生们|朋友们|同学们|代表们)[^。]{0,30}[:：!！,，]$")
+_SALUTATION = vocab.SALUTATION_LINE_RE
+
+
+# a YAML front-matter line: `key: value`, an indented continuation or a `- item`
+_YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:|-\s|\s)")
 
 
 def _front_matter(lines: _Lines) -> None:
@@ -210,11 +251,14 @@ def _front_matter(lines: _Lines) -> None:
             break
     else:
         return
-    lines.remove(start, "frontmatter.delimiter")
-    lines.remove(end, "frontmatter.delimiter")
+    fields = [i for i in range(start + 1, end) if lines.keys[i]]
+    if not all(_YAML_LINE.match(lines.raw[i]) for i in fields):
+        return  # a markdown rule (---) above text, not front matter: nothing between is metadata
+    lines.remove(start, "frontmatter.delimiter", whole=True)
+    lines.remove(end, "frontmatter.delimiter", whole=True)
     for i in range(start + 1, end):
         m = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", lines.raw[i])
-        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field")
+        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field", whole=True)
 
 
 _MD_IMAGE_LINE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -222,15 +266,30 @@ _MD_RULE_LINE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
 
 
 def _html_comments(lines: _Lines) -> None:
-    """<!-- photo captions --> of markdown copies."""
+    """<!-- photo captions --> of markdown copies: whole comment lines go; a comment inside a line of text is cut."""
     inside = False
     for i, raw in enumerate(lines.raw):
         s = raw.strip()
-        if inside or s.startswith("<!--"):
-            lines.remove(i, "markup.html_comment")
-            inside = "-->" not in s
+        if inside:
+            end = raw.find("-->")
+            if end >= 0 and raw[end + 3 :].strip():
+                lines.cut(i, 0, end + 3, "markup.html_comment")
+            else:
+                lines.remove(i, "markup.html_comment", whole=True)
+            inside = end < 0
+        elif "<!--" in raw:
+            start = raw.index("<!--")
+            end = raw.find("-->", start)
+            if start == raw.find(s) and (end < 0 or not raw[end + 3 :].strip()):
+                lines.remove(i, "markup.html_comment", whole=True)
+                inside = end < 0
+            elif end >= 0:
+                while start >= 0 and end >= 0:  # every comment on the line; the text between them stays
+                    lines.cut(i, start, end + 3, "markup.html_comment")
+                    start = lines.raw[i].find("<!--")
+                    end = lines.raw[i].find("-->", start) if start >= 0 else -1
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
-            lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule")
+            lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule", whole=True)
 
 
 def _line_rules(lines: _Lines) -> None:
@@ -239,14 +298,15 @@ def _line_rules(lines: _Lines) -> None:
             continue
         m = _LINE_RULES_ANY.match(key)
         if m:
-            lines.remove(i, _LINE_RULE_NAMES[m.lastgroup])
+            name = _LINE_RULE_NAMES[m.lastgroup]
+            lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
 
 
 def _toolbar_runs(lines: _Lines) -> None:
     """下载/打印/全屏/收藏/【字号：/加大/还原/减小/】 one token per line: a run with a strong token."""
     idx = [i for i, k in enumerate(lines.keys) if k]
     run: list[int] = []
-    for i in idx + [None]:
+    for i in [*idx, None]:
         if i is not None and lines.keys[i] in R.TOOLBAR_TOKENS:
             run.append(i)
             continue
@@ -292,10 +352,16 @@ def _breadcrumb_runs(lines: _Lines) -> None:
 def _label_values(lines: _Lines) -> None:
     """来源： alone, value on the next line: both removed under the label's rule."""
     idx = [i for i, k in enumerate(lines.keys) if k]
-    for a, b in zip(idx, idx[1:]):
-        if lines.rule[a] and R.LABEL_ONLY.match(lines.keys[a]) and lines.rule[b] is None and len(lines.keys[b]) <= 24:
-            if not _is_body(lines.keys[b]) and not _SALUTATION.match(lines.keys[b]):
-                lines.remove(b, lines.rule[a])
+    for a, b in itertools.pairwise(idx):
+        if (
+            lines.rule[a]
+            and R.LABEL_ONLY.match(lines.keys[a])
+            and lines.rule[b] is None
+            and len(lines.keys[b]) <= 24
+            and not _is_body(lines.keys[b])
+            and not _SALUTATION.match(lines.keys[b])
+        ):
+            lines.remove(b, lines.rule[a])
 
 
 def _forum_block(lines: _Lines) -> None:
@@ -315,20 +381,24 @@ def _forum_block(lines: _Lines) -> None:
 
 
 def _download_notice(lines: _Lines) -> None:
-    """温馨提示: followed by numbered lines."""
+    """温馨提示: followed by numbered lines (each line is looked at once: linear time)."""
     idx = [i for i, k in enumerate(lines.keys) if k]
-    for pos, i in enumerate(idx):
-        if lines.rule[i] != "chrome.download_notice":
+    pos = 0
+    while pos < len(idx):
+        if lines.rule[idx[pos]] != "chrome.download_notice":
+            pos += 1
             continue
-        for j in idx[pos + 1 :]:
-            if (
+        pos += 1
+        while pos < len(idx):
+            j = idx[pos]
+            if not (
                 R.NUMBERED.match(lines.keys[j])
                 and len(lines.keys[j]) < 120
                 and lines.rule[j] in (None, "chrome.download_notice")
             ):
-                lines.remove(j, "chrome.download_notice")
-            else:
                 break
+            lines.remove(j, "chrome.download_notice", whole=not R.SPEECH_MARK.search(lines.keys[j]))
+            pos += 1
 
 
 def _tail_cut(lines: _Lines) -> None:
@@ -347,9 +417,19 @@ def _tail_cut(lines: _Lines) -> None:
                 break
     if start is None:
         return
+    body: str | None = None
     for j in idx:
-        if j >= start and lines.rule[j] is None:
-            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail")
+        if j < start or lines.rule[j] is not None:
+            continue
+        key = lines.keys[j]
+        # link titles are short; a long paragraph below a marker stays. A speech line there (a related page's
+        # preview: 各位代表：现在，我代表…) goes only when the page's own text above already holds it.
+        whole = len(key) <= R.TAIL_LINE_MAX and not R.SPEECH_MARK.search(key)
+        if not whole and len(key) <= R.TAIL_LINE_MAX:
+            if body is None:
+                body = "".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
+            whole = key in body
+        lines.remove(j, _rule_of(key) or "chrome.tail", whole=whole)
 
 
 def _rule_of(key: str) -> str | None:
@@ -358,6 +438,7 @@ def _rule_of(key: str) -> str | None:
 
 
 _HEAD_MAX_LINES = 40
+_PAGE_TITLE_MAX = 120  # a <title> with its site suffix; longer first lines are text (and the regex stays cheap)
 
 
 def _head_rules(lines: _Lines) -> None:
@@ -366,8 +447,9 @@ def _head_rules(lines: _Lines) -> None:
     head = [i for i in range(end) if lines.keys[i] and lines.rule[i] is None][:_HEAD_MAX_LINES]
     first_kept = next((i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None), None)
     if head and head[0] == first_kept:
-        if R.PAGE_TITLE_SUFFIX.match(lines.raw[head[0]].strip()):
-            lines.remove(head[0], "chrome.page_title")
+        first = lines.raw[head[0]].strip()
+        if len(first) <= _PAGE_TITLE_MAX and R.PAGE_TITLE_SUFFIX.match(first):
+            lines.remove(head[0], "chrome.page_title")  # the <title> with its site suffix, never a joined line
     # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
     seen: dict[str, int] = {}
     for i in head:
@@ -391,10 +473,44 @@ def _head_rules(lines: _Lines) -> None:
             for j in run:
                 lines.remove(j, "chrome.keywords")
         run = [i] if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) else []
-    # photo captions between the title block and the salutation
-    for i in head:
-        if lines.rule[i] is None and R.PHOTO_CAPTION.match(lines.keys[i]) and not lines.keys[i].startswith("关于"):
-            lines.remove(i, "chrome.photo_caption")
+
+
+def _captions(lines: _Lines) -> None:
+    """Signed photo captions anywhere on the page (本报记者 霍艳恩摄); a caption is never speech (see _is_caption)."""
+    for i, key in enumerate(lines.keys):
+        if lines.rule[i] is None and key and len(key) <= R.CAPTION_MAX and _is_caption(key):
+            lines.remove(i, "chrome.photo_caption", whole=True)
+
+
+def _licence(lines: _Lines) -> None:
+    """Wikisource licence template at the page end (本作品是中华人民共和国的… / Public domain / false).
+
+    The block runs from its opening line to the end, every line short, and names the public domain or wikisource;
+    when the page's lines were joined, the template glued to the end of the last line is cut from it."""
+    idx = [i for i, k in enumerate(lines.keys) if k][-R.LICENCE_WINDOW :]
+    if not idx:
+        return
+    last = idx[-1]
+    if len(lines.keys[last]) > R.LICENCE_LINE_MAX:  # joined page: the template is a tail span of one line
+        raw = lines.raw[last]
+        tail = raw[-R.LICENCE_SPAN_MAX :]
+        proof = R.LICENCE_PROOF.search(_WS.sub("", tail))
+        starts = [m.start() for m in R.LICENCE_START.finditer(tail)]
+        if proof and starts:
+            lines.cut(last, len(raw) - len(tail) + starts[0], len(raw), "chrome.licence")
+        return
+    block: list[int] = []
+    for i in reversed(idx):
+        if len(lines.keys[i]) > R.LICENCE_LINE_MAX:
+            return
+        block.append(i)
+        if R.LICENCE_START.match(lines.keys[i]):
+            break
+    else:
+        return
+    if any(R.LICENCE_PROOF.search(lines.keys[i]) for i in block):
+        for i in block:
+            lines.remove(i, "chrome.licence", whole=True)
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
@@ -416,32 +532,38 @@ def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(_key(k) for k in keys)
 
 
+_TRUNCATION_TAIL = 400  # chars: the longest notice, with pinyin injected after each character, is under 300
+
+
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
     found = 0
-    if not any(t in raw_text for t in ("篇幅", "查看", "已結束", "已结束")):
+    if not any(t in raw_text for t in vocab.TRUNCATION_TRIGGERS):
         return 0
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
-        simp = raw.translate(_KEY_FOLD)
+        # the notice ends its line: only the line's tail is folded and searched (a 4 MB line costs no more)
+        offset = max(0, len(raw) - _TRUNCATION_TAIL)
+        simp = raw[offset:].translate(_KEY_FOLD)
         m = R.TRUNCATION.search(simp)
         if not m:
             continue
         found += 1
-        if not simp[: m.start()].strip():
-            lines.remove(i, "truncation.notice")
+        m_start = offset + m.start()
+        if not raw[:m_start].strip():
+            lines.remove(i, "truncation.notice", whole=True)
         else:
-            lines.raw[i] = raw[: m.start()]
-            lines.keys[i] = _key(lines.raw[i])
+            lines.raw[i] = raw[:m_start].rstrip()
+            lines.keys[i] = _key(lines.raw[i]) if len(lines.raw[i]) <= _LONG_LINE else lines.raw[i]
             counts["truncation.notice"] += 1
     return found
 
 
 # ============================================================================ text rewrites
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PY_LETTERS = f"a-zü{_TONED}"
+_TONED = vocab.PINYIN_TONED
+_PY_LETTERS = vocab.PINYIN_LETTERS
 _PINYIN_AFTER_HAN = re.compile(f"([{R.HAN}])[(（]([{_PY_LETTERS}]{{1,7}})[)）]")
 _TONED_SYLLABLE = re.compile(f"[a-zA-Zü]*[{_TONED}][a-zA-Zü{_TONED}]*")
 _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -473,24 +595,24 @@ def _remove_pinyin(text: str, counts: Counter) -> str:
 
 _ANY_TONED = re.compile(f"[{_TONED}]")
 _LETTER_AT_PAREN = re.compile(r"[A-Za-z]\(|\)[A-Za-z]")
+_DAMAGE_RUN = re.compile("[" + re.escape("".join(sorted(_DAMAGE_CHARS))) + "]+")
+_CLEAN_ANNOTATION = re.compile(f"[(（][{_PY_LETTERS}]+[)）]")
 
 
 def _mark_damage(text: str, counts: Counter) -> str:
-    """秩序?qū)m?xiàng整治 / 實施;A(chǔ)設施: bytes lost around injected pinyin -> one U+FFFD per place."""
+    """秩序?qū)m?xiàng整治 / 實施;A(chǔ)設施: bytes lost around injected pinyin -> one U+FFFD per place.
+
+    Each maximal run of pinyin/damage characters that holds a toned letter is judged once (linear time)."""
     if not _ANY_TONED.search(text):
         return text
     out: list[str] = []
     pos = 0
-    for m in _TONED_SYLLABLE.finditer(text):
-        if m.start() < pos:
+    for m in _DAMAGE_RUN.finditer(text):
+        a, b = m.span()
+        span = m.group(0)
+        if not _ANY_TONED.search(span):
             continue
-        a, b = m.start(), m.end()
-        while a > pos and text[a - 1] in _DAMAGE_CHARS:
-            a -= 1
-        while b < len(text) and text[b] in _DAMAGE_CHARS:
-            b += 1
-        span = text[a:b]
-        clean_annotation = re.fullmatch(f"[(（][{_PY_LETTERS}]+[)）]", span) and a > 0 and _HAN_RE.match(text[a - 1])
+        clean_annotation = _CLEAN_ANNOTATION.fullmatch(span) and a > 0 and _HAN_RE.match(text[a - 1])
         damaged = "?" in span or _LETTER_AT_PAREN.search(span)
         if clean_annotation or not damaged:
             continue
@@ -503,9 +625,12 @@ def _mark_damage(text: str, counts: Counter) -> str:
 
 
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+", re.M)
+_MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+|^#{1,6}(?=[^#\s\x00-\x7f])", re.M)  # `## 一、` and `##（一）`
+# emphasis markers left unpaired when a bold span ran over a line break (`**——2026年…` / `代市长 熊征宇**`), and a lone
+# `*` at a line edge; a single `*` inside a line is a censored character (“*人计划”) and stays
+_MD_STRAY_STARS = re.compile(r"\*{2,}|^\*(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f])\*$", re.M)
 _MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
-_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:https?://|/)[^)\s]*+\)")
 _MD_FOOTNOTE = re.compile(r"\[\^(\d+)\](:?)")
 
 
@@ -513,6 +638,9 @@ def _strip_markdown(text: str, counts: Counter) -> str:
     if "*" in text or "_" in text:
         text, n = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
         counts["markup.bold"] += n
+        if "*" in text:
+            text, n = _MD_STRAY_STARS.subn("", text)
+            counts["markup.bold"] += n
     if "#" in text:
         text, n = _MD_HEADING.subn("", text)
         counts["markup.heading"] += n
@@ -537,8 +665,8 @@ _SEMI = re.compile(rf"[ \t]*;[ \t]*(?=[{_H}“])|(?<=[{_H}{_CJK_P}”])[ \t]*;[ 
 _COLON_P = re.compile(rf"(?<=[{_H}）”])[ \t]*:[ \t]*")
 _QMARK = re.compile(rf"(?<=[{_H}”])\?")
 _EXCL = re.compile(rf"(?<=[{_H}”])!")
-_PARENS = re.compile(rf"\(([^()\n]*[{_H}][^()\n]*)\)")
-_ASCII_QUOTES = re.compile(rf'"([^"\n]*[{_H}][^"\n]*)"')
+_PARENS = re.compile(rf"\(((?=[^()\n]*+\))[^()\n{_H}]*+[{_H}][^()\n]*+)\)")
+_ASCII_QUOTES = re.compile(rf'"((?=[^"\n]*+")[^"\n{_H}]*+[{_H}][^"\n]*+)"')
 _ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": '"'})
 _CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
 _SPACE_NEAR_CJK_P = re.compile(rf"[ \t]+(?=[{_CJK_P}])|(?<=[{_CJK_P}])[ \t]+")
@@ -581,8 +709,8 @@ def _punctuation(text: str, counts: Counter) -> str:
 
 
 _SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
-_PAGE_JUMP = re.compile(r"[（(](?:下转|上接|紧接|转)第[一二三四五六七八九十\d]+版[）)]")
-_LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}(?=[{R.HAN}])", re.M)
+_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
+_LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 
 def _small_repairs(text: str, counts: Counter) -> str:
@@ -597,7 +725,7 @@ def _small_repairs(text: str, counts: Counter) -> str:
 
 
 def _lost_question_marks(line: str, counts: Counter) -> str:
-    """`、?水灌区`: a `?` no sentence can hold is a character the encoding lost (run on final lines)."""
+    """`、?水灌区`: a `?` no sentence can hold is a character the encoding lost (run on the final text)."""
     line, n = _LOST_QMARK.subn(LOST, line)
     counts["damage.lost_chars"] += n
     return line
@@ -702,22 +830,22 @@ def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
 
 def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
-    lengths = Counter(len(l) for l in lines if len(l) >= 20)
+    lengths = Counter(len(line) for line in lines if len(line) >= 20)
     if not lengths:
         return lines
     width, n_at_width = lengths.most_common(1)[0]
-    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for l in lines if len(l) >= 20):
+    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for line in lines if len(line) >= 20):
         return lines
-    out: list[str] = []
+    out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0
     for line in lines:
-        if out and abs(last_len - width) <= 1 and out[-1][-1] not in _TERMINAL:
-            out[-1] = out[-1] + line
+        if out and abs(last_len - width) <= 1 and out[-1][-1][-1] not in _TERMINAL:
+            out[-1].append(line)
             counts["layout.hard_wrap"] += 1
         else:
-            out.append(line)
+            out.append([line])
         last_len = len(line)
-    return out
+    return ["".join(parts) for parts in out]
 
 
 _OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、")
@@ -727,18 +855,18 @@ _CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）]|的(?![确士
 
 def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
     """Paragraphs cut at inline markup: `…发展的` / `主要目标` / `是：…`, `1.“四上”企业：` / `现阶段…`."""
-    out: list[str] = []
+    out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     for line in lines:
         if out and (
-            (out[-1].endswith(_OPEN_END) and len(out[-1]) > 1)
-            or _TERM_LINE.match(out[-1])
+            (out[-1][-1].endswith(_OPEN_END) and (len(out[-1]) > 1 or len(out[-1][-1]) > 1))
+            or (len(out[-1]) == 1 and _TERM_LINE.match(out[-1][0]))
             or _CONTINUATION_START.match(line)
         ):
-            out[-1] = out[-1] + line
+            out[-1].append(line)
             counts["layout.broken_line"] += 1
         else:
-            out.append(line)
-    return out
+            out.append([line])
+    return ["".join(parts) for parts in out]
 
 
 # ============================================================================ flags
@@ -756,7 +884,7 @@ def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
     }
 
 
-_PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
+_PLACEHOLDER_TRIGGERS = vocab.PLACEHOLDER_TRIGGERS
 
 
 def _count_placeholders(text: str) -> int:
@@ -822,17 +950,22 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _forum_block(lines)
     _download_notice(lines)
     _label_values(lines)
+    _licence(lines)
     _tail_cut(lines)
+    _captions(lines)
     _head_rules(lines)
     _learned(lines, boilerplate)
 
-    removed = [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+    removed = sorted(
+        [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+        + [(i + 1, span, rule) for i, span, rule in lines.cuts]
+    )
     for _, line, rule in removed:
         counts[rule] += 1
         if profile[C_TONED]:
             _remove_pinyin(line, counts)  # 發(fā)布時間 in a chrome line is injected pinyin of the page too
 
-    text = "\n".join(line for line, rule in zip(lines.raw, lines.rule) if rule is None)
+    text = "\n".join(line for line, rule in zip(lines.raw, lines.rule, strict=True) if rule is None)
     text = _clean_lines(text, counts, profile)
     if profile[C_TONED]:
         text = _remove_pinyin(text, counts)
@@ -846,14 +979,14 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         text = _width(text, counts)
     text = _punctuation(text, counts)
     out_lines = [s for s in (_spaces(line, counts) for line in text.split("\n")) if s]
-    if profile[C_QMARK]:
-        out_lines = [_lost_question_marks(line, counts) for line in out_lines]
     out_lines = _join_title_wraps(out_lines, counts)
     out_lines = _join_hard_wraps(out_lines, counts)
     out_lines = _join_broken_lines(out_lines, counts)
     text = "\n".join(out_lines)
     if any(counts[k] for k in ("layout.title_wrap", "layout.hard_wrap", "layout.broken_line")):
         text = _punctuation(text, counts)  # a join can put ASCII punctuation next to Chinese: `,` + `。…`
+    if profile[C_QMARK] and "?" in text:  # after the joins: a join can bring `?` to a place no sentence holds
+        text = _lost_question_marks(text, counts)
 
     flags = _damage_flags(text, bool(profile[C_LOWER] >= R.FOREIGN_MIN_LEN))
     flags["pinyin_removed"] = counts.get("pinyin.injected", 0)

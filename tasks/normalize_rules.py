@@ -9,8 +9,11 @@ Every rule has a name; removed lines carry it into `removed_lines.rule`, and the
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from tasks import vocab
+
+HAN = vocab.HAN
 COLON = r"[:：]"
 
 # --------------------------------------------------------------------------- whole-line chrome (on keys)
@@ -63,12 +66,27 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),
 ]
 
+# Line rules whose pattern names chrome by phrases no speech uses (不代表本站观点, 下载前请仔细阅读, 只看该作者 …):
+# they may remove a line that holds a sentence. The others (来源：, 发布时间：, 编辑：…) only match a line's start, so
+# they may not remove a line that reads as speech (see normalize._speechlike).
+WHOLE_LINE_RULES = frozenset(
+    [
+        "chrome.disclaimer",
+        "chrome.download_notice",
+        "chrome.forum",
+        "chrome.share",
+        "chrome.toolbar",
+        "chrome.page_counter",
+    ]
+)
+
 # Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
 TAIL_MARKERS = re.compile(
     r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|相关热词搜索|关闭窗口|"
     r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
 )
 TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
+TAIL_LINE_MAX = 80  # key chars: related-link titles below a tail marker are shorter; a longer line there is speech
 
 # Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.
 TOOLBAR_TOKENS = frozenset(
@@ -128,7 +146,9 @@ TOOLBAR_STRONG = frozenset(
 )
 
 # A label alone on its line whose value sits on the next line (来源： / 宁夏日报客户端).
-LABEL_ONLY = re.compile(r"(?:来源|时间|发表时间|发布时间|日期|作者|编辑|阅读量|点击|浏览次数)" + COLON + r"?$")
+LABEL_ONLY = re.compile(
+    r"(?:来源|时间|发表时间|发布时间|日期|作者|责任编辑|编辑|责编|阅读量|点击|浏览次数)" + COLON + r"?$"
+)
 
 # Forum post header: from the board statistics line to the first-post marker.
 FORUM_START = re.compile(r"今日" + COLON + r"\d+\|?昨日" + COLON)
@@ -138,22 +158,40 @@ FORUM_SPAN = 40
 # Download notice: `温馨提示:` followed by numbered lines.
 NUMBERED = re.compile(r"\d+[.、．]")
 
-# Photo captions before the salutation of a report (殷勇同志作政府工作报告。本报记者 戴冰摄).
+# Photo captions are short and signed by a photographer or agency (殷勇同志作政府工作报告。本报记者 戴冰摄 /
+# 石榴云/新疆日报记者 谢龙 摄 / …作政府工作报告。 刘清羽 摄 / 摄影：张三). Matched on the key (no whitespace). An unsigned
+# `省长赵刚作政府工作报告` is a byline-like subtitle and stays in the text.
+CAPTION_MAX = 120  # key chars; the longest signed caption of the 681 dev pages has 75
 PHOTO_CAPTION = re.compile(
-    r".{0,60}(?:作(?:政府)?工作报告|向大会(?:作|报告)|(?:会议|大会)在.{1,12}开幕|记者.{0,12}摄[。）)]?$|摄影?"
-    + COLON
-    + r"?.{0,8}$|摄$|摄[。）)]$)"
+    r"(?:.*(?:记者|通讯员)[" + HAN + r"·]{2,4}(?:摄影?|报道|供图)?"  # 本报记者霍艳恩摄 / 记者于中平报道 / 记者盛学卿
+    r"|.*。[" + HAN + r"·]{2,4}摄"  # …作政府工作报告。刘清羽摄
+    r"|(?:.*[。，])?(?:摄影|图片|图)" + COLON + r"[" + HAN + r"·]{2,8}"  # 摄影：张三
+    r"|.*新华社(?:记者[" + HAN + r"·]{2,4})?发)"
+    r"[。）)]?$"
 )
+
+CAPTION_TRIGGERS = ("记者", "通讯员", "摄", "图", "新华社")  # one is in every signed caption: a cheap pre-check
+
+# Marks of the speaker addressing the audience: a line holding one is speech, and no rule removes it unless the rule
+# recognised the whole line as chrome (a signed caption has none of these).
+SPEECH_MARK = re.compile(r"我代表|请予审议|审议|提出意见|各位代表|代表们|同志们|我们|感谢|谢谢|现在[，,]")
+SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
+REMOVABLE_MAX = 120  # key chars a guarded rule may remove; page chrome lines of the dev corpus are <= 110
+SPEECH_MIN_HAN = 20  # a line with sentence punctuation and this many Han characters reads as a sentence
+
+# Wikisource licence template at the end of a page (本作品是中华人民共和国的法律、法规… / 本作品来自…的决定、决议 /
+# 这部作品在1931年1月1日以前…), fragmented over short lines, ending `Public domain` / `false`.
+LICENCE_START = re.compile(r"(?:本作品|这部作品)(?:是|来自|在|于|属于|原文|已|的)")
+LICENCE_PROOF = re.compile(r"公有领域|Publicdomain|维基文库|publicdomain")
+LICENCE_WINDOW = 120  # the template is the page's last 20-60 non-empty lines
+LICENCE_LINE_MAX = 120  # key chars of one template line; a longer line in the block is speech: no template there
+LICENCE_SPAN_MAX = 1500  # a template glued to the end of a joined line is at most this long
 
 # Page title with a site suffix on the first line (…的重要讲话 - 嘉峪关论坛 广州公益慈善书院).
 PAGE_TITLE_SUFFIX = re.compile(r"^.{6,}?\s+[-_|–—]\s+\S.{1,40}$")
 
-# Truncation notices of doc-sharing sites (因篇幅问题不能全部显示,请点此查看更多更全内容).
-TRUNCATION = re.compile(
-    r"[\s　]*(?:因篇幅(?:问题|原因|限制)?(?:不能|无法|未能)全部显示|因篇幅(?:問題|原因)?(?:不能|無法)全部顯示)"
-    r"[^\n]{0,40}$|[\s　]*(?:(?:点击|点此)?查看(?:更多|全文)更全内容|(?:试读|预览)已结束[^\n]{0,30})$",
-    re.M,
-)
+# Truncation notices of doc-sharing sites (因篇幅问题不能全部显示,请点此查看更多更全内容; pinyin may be injected).
+TRUNCATION = vocab.TRUNCATION_NOTICE_RE
 
 # Short head lines that are search keywords of the page (2023 / 区长 / 互学互 / 汇报会 / 致辞).
 KEYWORD_LINE = re.compile(r"[" + HAN + r"A-Za-z0-9]{1,6}$")
@@ -170,9 +208,7 @@ FORMULAIC = re.compile(
 
 # --------------------------------------------------------------------------- damage flags (on final text)
 # ×月×日 / 20xx年 / XX县区 / X区长 / 某某 / -×%
-PLACEHOLDER = re.compile(
-    r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
-)  # a match preceded by a Latin letter (Max年) is a word, not a placeholder: filtered in code
+PLACEHOLDER = re.compile(vocab.PLACEHOLDER)  # a match preceded by a Latin letter (Max年) is a word: filtered in code
 
 # Words swapped by anti-plagiarism spinners, detected by contexts no writer produces.
 SPUN = re.compile(
@@ -204,11 +240,219 @@ SPUN = re.compile(
 LATIN_RUN = re.compile(r"[A-Za-z]+")
 FOREIGN_MIN_LEN = 4
 FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
-SPUN_TRIGGER = re.compile(r"开展|效劳|那么|到达|成认|比方|工程|表达")
+SPUN_TRIGGER = re.compile(vocab.SPIN_TRIGGER)
 
 # A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
-REDACTED_TRIGGERS = tuple(p + "的" for p in "\n，。；：！？“、") + ("对来", "把当", "在召开", "就是的")
+REDACTED_TRIGGERS = (*(p + "的" for p in "\n，。；：！？“、"), "对来", "把当", "在召开", "就是的")
 REDACTED = re.compile(
     r"[\n，。；：！？“、]的(?![确士])(?=[" + HAN + r"])"
     r"|(?<!相)对来(?:讲|说)|把(?:当作|当成)|(?:会|争取)在召开|就是的"
 )
+
+
+# =========================================================================== rule registry
+# Every rule name normalize_text can write into `rule_counts` / `removed_lines.rule`, why it exists, and an input it
+# fires on. docs/rules.md is generated from this list (`python -m tasks.normalize_rules > docs/rules.md`); a test runs
+# each example through normalize_text, and checks no rule fires on speech (SPEECH_SAMPLES).
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    why: str
+    example: str  # a page (fragment) the rule fires on
+    boilerplate: tuple[str, ...] = ()  # learned site chrome passed to normalize_text with the example
+
+
+_SPEECH = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。\n"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "frontmatter.delimiter",
+        "YAML front matter of markdown copies is page metadata",
+        "---\ntitle: 政府工作报告\n---\n" + _SPEECH,
+    ),
+    Rule(
+        "frontmatter.title",
+        "front-matter title: kept in removed_lines for extract's page title",
+        "---\ntitle: 政府工作报告\n---\n" + _SPEECH,
+    ),
+    Rule(
+        "frontmatter.source",
+        "front-matter source URL (any `key:` line becomes frontmatter.<key>)",
+        "---\nsource: https://www.hebei.gov.cn/a.html\n---\n" + _SPEECH,
+    ),
+    Rule(
+        "frontmatter.field",
+        "a front-matter line without a key (a YAML list item)",
+        "---\n- 政府工作报告\n---\n" + _SPEECH,
+    ),
+    Rule(
+        "markup.html_comment",
+        "photo captions hidden in <!-- --> of gov-site markdown",
+        "<!-- 王正谱作政府工作报告。河北日报记者 霍艳恩摄 -->\n" + _SPEECH,
+    ),
+    Rule("markup.image", "markdown image lines carry no text", "![](https://www.gov.cn/a.jpg)\n" + _SPEECH),
+    Rule("markup.rule", "markdown horizontal rules", "政府工作报告\n---\n" + _SPEECH),
+    Rule(
+        "markup.bold",
+        "markdown emphasis markers, paired or left unpaired by a line break",
+        "**政府工作报告**\n**——2026年1月6日在武汉市第十五届人民代表大会第六次会议上\n代市长 熊征宇**\n" + _SPEECH,
+    ),
+    Rule(
+        "markup.heading",
+        "markdown heading markers (`## 一、` and `##（一）`)",
+        "##（一）一九五七年经济战线上的胜利\n" + _SPEECH,
+    ),
+    Rule("markup.quote", "markdown block-quote markers", "> 现在，我代表市人民政府向大会报告工作。\n"),
+    Rule("markup.link", "markdown links keep their text", "[政府工作报告](https://www.gov.cn/a.html)全文。\n"),
+    Rule("markup.footnote", "markdown footnote references become [n]", "新型城镇化[^1]取得进展。\n"),
+    Rule("markup.subscript", "PM_2.5 -> PM2.5", "PM_2.5平均浓度下降。\n"),
+    Rule("chrome.breadcrumb", "site navigation path", "您的当前位置：首页 > 正文\n" + _SPEECH),
+    Rule(
+        "chrome.published_at",
+        "page publication date line (extract reads it from removed_lines)",
+        "发布时间：2021-03-25\n" + _SPEECH,
+    ),
+    Rule("chrome.source", "page source line (extract reads the site from it)", "来源：河北日报\n" + _SPEECH),
+    Rule("chrome.clicks", "page view counter", "阅读量：1234\n" + _SPEECH),
+    Rule("chrome.editor", "page editor credit", "编辑：何继红\n" + _SPEECH),
+    Rule(
+        "chrome.disclaimer",
+        "doc-sharing site disclaimer",
+        "导语:组织部长在季度总结大会讲话一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。\n"
+        + _SPEECH,
+    ),
+    Rule(
+        "chrome.download_notice",
+        "doc-sharing site download notice and its numbered lines",
+        _SPEECH
+        + "温馨提示:\n1. 部分包含数学公式或PPT动画的文件,查看预览时可能会显示错乱或异常,文件下载后无此问题,请放心下载。\n",
+    ),
+    Rule("chrome.page_counter", "page counter of paginated copies", _SPEECH + "第8页 共8页\n"),
+    Rule("chrome.toolbar", "page toolbar tokens (one per line or in a row)", "下载\n打印\n全屏\n收藏\n" + _SPEECH),
+    Rule(
+        "chrome.forum",
+        "forum board statistics and post header",
+        "今日: 434|昨日: 633|帖子: 2189450|会员: 163392\n" + _SPEECH,
+    ),
+    Rule("chrome.share", "share bar", _SPEECH + "分享到：\n"),
+    Rule("chrome.related", "related-reports heading at the end of a page", _SPEECH + "相关报道：\n"),
+    Rule(
+        "chrome.tail", "link titles below a related-reports heading", _SPEECH + "相关报道：\n河北省政府工作报告解读\n"
+    ),
+    Rule(
+        "chrome.page_title",
+        "first-line <title> with a site suffix",
+        "长城区区长在社会管理创新暨城乡一体化建设工作推进会议上的重要讲话 - 嘉峪关论坛 广州公益慈善书院\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.repeated_title",
+        "a header line the page shows twice: the earlier (page) copy goes, the later stays",
+        "政府工作报告\n政府工作报告\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.keywords", "a run of search-keyword lines in the head", "2023\n区长\n互学互\n汇报会\n致辞\n" + _SPEECH
+    ),
+    Rule(
+        "chrome.photo_caption",
+        "photo captions: short and signed by a photographer or agency",
+        "王正谱作政府工作报告。本报记者 霍艳恩摄\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.licence",
+        "wikisource licence template at the page end",
+        _SPEECH + "本作品是中华人民共和国的\n法律\n、\n法规\n，属于\n公有领域\n。\nPublic domain\nfalse\n",
+    ),
+    Rule(
+        "chrome.page_jump",
+        "print-edition page jumps inside a paragraph",
+        "泉州迎宾馆投入使用，（下转第二版）上接第一版）金浦水厂建成。\n",
+    ),
+    Rule(
+        "truncation.notice",
+        "doc-sharing truncation notice (any script, pinyin inside); sets flags.truncated",
+        _SPEECH + "因篇幅問題(tí)不能全部顯示,请点此查看更多更全内容\n",
+    ),
+    Rule(
+        "learned.boilerplate",
+        "a line in >= 30 % of a site's pages (learn_boilerplate), never formulaic speech",
+        "本站声明：转载请注明出处\n" + _SPEECH,
+        ("本站声明：转载请注明出处",),
+    ),
+    Rule("pinyin.injected", "区(qū)长: a reading injected after its character is dropped", "區(qū)長講話。\n"),
+    Rule("damage.lost_chars", "bytes lost around injected pinyin or as ? become one U+FFFD", "秩序?qū)m?xiàng整治。\n"),
+    Rule("script.t2s", "Traditional script converted to Simplified (OpenCC t2s)", "區長在會議上講話。\n"),
+    Rule(
+        "punct.ascii_to_cjk", 'ASCII , : ; ? ! ( ) " in Chinese text become Chinese punctuation', "发展,改革:开放。\n"
+    ),
+    Rule("punct.odd_quotes", "〝〞 quote marks become “”", "〝两新〞政策。\n"),
+    Rule("punct.corner_quotes", "「」『』 become “”‘’", "「两新」政策。\n"),
+    Rule("width.fullwidth_ascii", "full-width digits and letters become ASCII", "１９５５年。\n"),
+    Rule(
+        "space.strip",
+        "indentation and trailing spaces of a line",
+        "\u3000\u3000现在，我代表市人民政府向大会报告工作。\n",
+    ),
+    Rule("space.around_punct", "spaces next to Chinese punctuation", "发展 ，改革。\n"),
+    Rule("space.digit_han", "241 亿元 -> 241亿元", "完成投资241 亿元。\n"),
+    Rule("space.name_padding", "上海市市长 龚 正 -> 上海市市长 龚正", "上海市市长 龚 正\n"),
+    Rule(
+        "layout.title_wrap",
+        "a title wrapped over two lines is joined",
+        "在全区社会管理创新暨城乡一体化\n建设工作推进会议上的讲话\n",
+    ),
+    Rule(
+        "layout.hard_wrap",
+        "text wrapped at a fixed width is joined into paragraphs",
+        "过去一年，全市经济运行稳中有进，地区生产\n总值增长百分之六，一般公共预算收入增长百\n分之五，城乡居民收入稳步提高，质量效益持\n续提升，创新动能不断增强，改革开放纵深推\n进，民生福祉明显改善，生态环境持续向好，\n社会大局和谐稳定，政府自身建设全面加强。\n",
+    ),
+    Rule(
+        "layout.broken_line",
+        "a paragraph cut at inline markup is joined (…发展的 / 主要目标)",
+        "今年经济社会发展的\n主要目标是：稳中求进。\n",
+    ),
+)
+
+# Speech no rule may fire on: the openings, datelines and bylines of reports (quoted in issue 11) and body sentences
+# that carry words chrome rules look for (记者, 来源, 相关, 下载, 工作报告).
+SPEECH_SAMPLES: tuple[str, ...] = (
+    "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。",
+    "各位代表：现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。",
+    "现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协各位委员提出意见。",
+    "——2019年1月27日在广州市第十五届人民代表大会第二次会议上",
+    "广州市市长 温国辉",
+    "我们要支持新闻记者依法采访，保障人民群众的知情权。",
+    "要拓宽资金来源，发展相关产业，推动下载量大的政务应用提质增效。",
+    "过去一年，政府工作报告确定的主要目标任务全面完成。",
+    "衷心感谢新闻记者朋友们的支持！",
+)
+
+
+def rules_markdown() -> str:
+    """docs/rules.md: every normalization rule with why it exists and an input it fires on."""
+    out = [
+        "# Normalization rules",
+        "",
+        "Generated from `tasks/normalize_rules.RULES` — do not edit by hand "
+        "(`python -m tasks.normalize_rules > docs/rules.md`).",
+        "",
+        "Each name appears in `rule_counts` of a document when the rule fired, and in `removed_lines.rule` for the "
+        "lines (or spans) it removed. A rule that removes lines never removes one that reads as speech (long, "
+        "a sentence, or a speech mark such as 我代表 / 各位代表) unless it recognised the whole line as chrome.",
+        "",
+        "| rule | why | fires on |",
+        "|---|---|---|",
+    ]
+    for r in RULES:
+        example = (
+            (r.example.replace(_SPEECH, "\n").strip() or r.example.strip()).replace("\n", " ⏎ ").replace("|", "\\|")
+        )
+        if len(example) > 90:
+            example = example[:90] + "…"
+        out.append(f"| `{r.name}` | {r.why} | `{example}` |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(rules_markdown(), end="")

@@ -22,12 +22,9 @@ import numpy as np
 import pyarrow as pa
 
 from tasks import normalize_rules as R
-
-# The spin pairs (spun form -> original) live in tasks/dedupe.py in this branch; they move to
-# tasks/vocab.py in another branch (then import them from there).
-from tasks.dedupe import _SPIN_PAIRS as SPIN_PAIRS
 from tasks.dedupe import shingle_hashes
 from tasks.schema import MEMBERS, REPAIRS, SPEECHES
+from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
 REPAIR_VERSION = "repair-1"
 

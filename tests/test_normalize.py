@@ -24,7 +24,7 @@ from tasks.normalize import (
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "samples" / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-from tests.conftest import SHARED  # ../shared/corpus beside the repo; absent on a plain clone
+from tests.conftest import SHARED  # noqa: E402  (../shared/corpus beside the repo; absent on a plain clone)
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -248,12 +248,17 @@ def test_truncation_notice():
 
 
 def test_tail_after_marker_is_cut():
-    raw = (
-        BODY
-        + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
-    )
+    opening = "各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    body = opening + BODY
+    raw = body + "分享到微信\n×\n相关文档：\n关闭窗口\n2026年四川省人民政府工作报告\n" + opening
     n = normalize_text(raw)
-    assert n.text == normalize_text(BODY).text
+    assert n.text == normalize_text(body).text
+
+
+def test_speech_below_a_tail_marker_is_never_cut():
+    """A speech line below a misplaced marker stays unless the page's text above already holds it."""
+    raw = BODY + "相关文档：\n关闭窗口\n各位代表：现在，我代表省人民政府，向大会报告工作。\n"
+    assert "我代表省人民政府，向大会报告工作。" in normalize_text(raw).text
 
 
 # ============================================================================ learned boilerplate
@@ -545,3 +550,160 @@ def test_real_corpus_is_not_flagged_spun_or_redacted():
         assert normalize_text(n.text).text == n.text, path.name
     assert flagged["spun"] <= len(files) * 0.02, flagged
     assert flagged["redacted_name"] <= len(files) * 0.02, flagged
+
+
+# ============================================================================ rule registry (docs/rules.md)
+
+from tasks.normalize_rules import RULES, SPEECH_SAMPLES, rules_markdown  # noqa: E402
+
+
+def _words(text: str) -> str:
+    """Han characters and digits only: what must survive whatever punctuation and layout rules do."""
+    return "".join(re.findall(r"[0-9\u4e00-\u9fff]", text))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_rule_fires_on_its_example(rule):
+    assert rule.name in normalize_text(rule.example, frozenset(rule.boilerplate)).rule_counts
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_rule_never_removes_speech_beside_its_example(rule):
+    """The example page with speech samples in front: every sample's words are still in `text`."""
+    page = "\n".join(SPEECH_SAMPLES) + "\n" + rule.example
+    got = _words(normalize_text(page, frozenset(rule.boilerplate)).text)
+    for sample in SPEECH_SAMPLES:
+        assert _words(sample) in got, (rule.name, sample)
+
+
+@pytest.mark.parametrize("sample", SPEECH_SAMPLES)
+def test_no_rule_fires_on_speech(sample):
+    n = normalize_text(sample)
+    assert n.removed_lines == []
+    assert n.rule_counts == {}
+    assert n.text == sample
+
+
+def test_registry_names_every_rule_the_code_writes():
+    """Every rule name in normalize.py's source is documented (frontmatter.<key> by its examples)."""
+    source = (ROOT / "tasks" / "normalize.py").read_text(encoding="utf-8")
+    used = set(
+        re.findall(
+            r'"((?:chrome|markup|truncation|learned|pinyin|damage|script|punct|width|space|layout)\.[a-z_]+)"', source
+        )
+    )
+    assert used <= {r.name for r in RULES}, used - {r.name for r in RULES}
+
+
+def test_rules_doc_in_sync():
+    on_disk = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert on_disk == rules_markdown(), "run `python -m tasks.normalize_rules > docs/rules.md`"
+
+
+# ============================================================================ speech is never chrome (issue 11)
+
+OPENING_CITY = "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。"
+OPENING_STATE = "现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协各位委员提出意见。"
+DATELINE = "——2019年1月27日在广州市第十五届人民代表大会第二次会议上"
+BODY_PARA = "过去一年，全市经济运行稳中有进，地区生产总值增长百分之六，城乡居民收入稳步提高，民生福祉明显改善。"
+
+
+def _report(opening: str, caption: str = "温国辉作政府工作报告。本报记者 霍艳恩摄") -> str:
+    return (
+        "\n".join(
+            [
+                "政府工作报告",
+                DATELINE,
+                "广州市市长 温国辉",
+                caption,
+                "各位代表：",
+                opening,
+                BODY_PARA,
+                BODY_PARA[:-1] + "。",
+            ]
+        )
+        + "\n"
+    )
+
+
+@pytest.mark.parametrize("opening", [OPENING_CITY, OPENING_STATE, "各位代表：" + OPENING_CITY])
+def test_work_report_opening_is_speech(opening):
+    n = normalize_text(_report(opening))
+    assert opening in n.text
+    assert DATELINE in n.text and "广州市市长 温国辉" in n.text
+    assert "霍艳恩" not in n.text
+    assert [rule for _, _, rule in n.removed_lines] == ["chrome.photo_caption"]
+
+
+def test_opening_glued_to_body_survives_when_paragraphs_are_joined():
+    page = _report(OPENING_CITY).replace("\n", "") + "\n"
+    text = normalize_text(page).text
+    assert _words(OPENING_CITY) in _words(text) and _words(BODY_PARA) in _words(text)
+
+
+def test_header_joined_keeps_dateline_byline_and_opening():
+    lines = _report(OPENING_CITY).split("\n")
+    page = "".join(lines[:6]) + "\n" + "\n".join(lines[6:])
+    text = _words(normalize_text(page).text)
+    for part in (DATELINE, "广州市市长温国辉", OPENING_CITY):
+        assert _words(part) in text
+
+
+def test_repeated_dateline_stays_once():
+    page = "政府工作报告\n" + DATELINE + "\n**政府工作报告**\n" + DATELINE + "\n各位代表：\n" + OPENING_CITY + "\n"
+    assert normalize_text(page).text.count(DATELINE) == 1
+
+
+def test_unsigned_caption_line_is_kept_signed_is_removed():
+    assert "省长赵刚作政府工作报告" in normalize_text(_report(OPENING_CITY, "省长赵刚作政府工作报告")).text
+    for caption in (
+        "2月3日，宁夏回族自治区第十三届人民代表大会第四次会议在银川开幕。自治区人民政府主席张雨浦作政府工作报告。 宁夏日报记者 王鼎 摄",
+        "石榴云/新疆日报记者 谢龙 摄",
+        "任振鹤作政府工作报告。新甘肃·甘肃日报记者 盛学卿",
+    ):
+        assert "记者" not in normalize_text(_report(OPENING_CITY, caption)).text
+
+
+WIKISOURCE_TRAILER = (
+    "本作品来自1949年10月1日（含）之后的中国共产党文件。根据《刑事审判参考》指导案例，属于\n公有领域\n。\n"
+    "中国共产党的领导人讲话和其它文件是否属于以上范围，在中文维基文库社群中存在争议。在有进一步共识之前，"
+    "本模板的使用仅限于以上所列之文件。\n\n\nPublic domain\nPublic domain\nfalse\nfalse\n"
+)
+
+
+def test_wikisource_licence_trailer_is_removed_and_speech_kept():
+    n = normalize_text("同志们：\n" + BODY_PARA + "\n" + WIKISOURCE_TRAILER)
+    assert n.text == "同志们：\n" + BODY_PARA
+    joined = normalize_text(("同志们：\n" + BODY_PARA + "\n" + WIKISOURCE_TRAILER).replace("\n", "") + "\n")
+    assert "维基文库" not in joined.text and "false" not in joined.text and _words(BODY_PARA) in _words(joined.text)
+
+
+def test_markdown_emphasis_over_a_line_break_and_headings_without_space():
+    page = (
+        "**——2026年1月6日在武汉市第十五届人民代表大会第六次会议上\n代市长 熊征宇**\n##（一）关于经济形势\n“*人计划”\n"
+    )
+    assert normalize_text(page).text == (
+        "——2026年1月6日在武汉市第十五届人民代表大会第六次会议上\n代市长 熊征宇\n（一）关于经济形势\n“*人计划”"
+    )
+
+
+@pytest.mark.parametrize(
+    "notice", ["因篇幅問題(tí)不能全部顯示,請點此查看更多更全內容", "因篇幅问题不能全部显示，请点此查看更多更全内容"]
+)
+def test_truncation_notice_with_pinyin_or_traditional(notice):
+    for page in (BODY_PARA + "\n" + notice + "\n", BODY_PARA + notice + "\n"):
+        n = normalize_text(page)
+        assert n.text == BODY_PARA and n.flags.get("truncated") == 1
+
+
+# ============================================================================ body survival on the shipped samples
+
+
+def test_body_survival_on_shipped_samples_and_reflowed_variants():
+    """bench/bench_survival.py on data/samples: every clean-copy sentence readable in the input is in `text`."""
+    from bench.bench_survival import run
+
+    lines: list[str] = []
+    assert run(ROOT / "data" / "samples", out=lines.append) == 0, "\n".join(lines[-40:])
+    assert not [line for line in lines if line.startswith("LOST")]
+    assert sum(int(line.split()[2]) for line in lines[-5:]) > 5 * 2000  # the check saw the samples' sentences

@@ -1,0 +1,79 @@
+"""The shared text vocabulary: what a Han character, a salutation, injected pinyin, a truncation notice, a spun word
+and a placeholder look like. normalize, extract and dedupe import these so the stages agree on one definition.
+
+Patterns are regex *fragments* (strings) unless named *_RE; callers compile them into their own patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- Han characters
+# CJK Unified Ideographs (U+4E00-9FFF), Extension A (U+3400-4DBF), Compatibility Ideographs (U+F900-FAFF) and the
+# supplementary-plane Extensions B-H (U+20000-323AF: rare characters of personal and place names, 𬌗 𠮷).
+# This is the superset of the two older copies (normalize's had no Extensions B-H, extract's only U+4E00-9FFF,
+# so 㙟 or 𬍛 in a name broke a match). 〇 (U+3007) is not included: it is a numeral, read where numbers are read.
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
+HAN_RE = re.compile(f"[{HAN}]")
+
+# --------------------------------------------------------------------------- salutations
+# Openings of the address to the audience (各位代表： / 同志们： / 尊敬的各位来宾：). 各位 covers 各位代表, 各位委员,
+# 各位领导, 各位来宾, 各位同志. Union of the two older lists (normalize lacked 同事们, extract lacked 先生们 …).
+SALUTATION_WORDS = r"各位|尊敬的|亲爱的|同志们|女士们|先生们|朋友们|同学们|同事们|老师们|代表们|委员们|来宾们"
+# A whole line that is a salutation: the words, up to 30 characters of addressees, the closing mark.
+SALUTATION_LINE_RE = re.compile(rf"(?:{SALUTATION_WORDS})[^。]{{0,30}}[:：!！,，]$")
+
+# --------------------------------------------------------------------------- injected pinyin
+# Doc-sharing sites inject the reading after a character: 區(qū)長, 經(jīng)濟(jì). One letter class for every copy.
+PINYIN_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN_LETTERS = "a-zü" + PINYIN_TONED
+PINYIN_ANNOTATION = rf"[(（][{PINYIN_LETTERS}]{{1,7}}[)）]"
+PINYIN_ANNOTATION_RE = re.compile(PINYIN_ANNOTATION)
+
+
+def pinyin_tolerant(word: str) -> str:
+    """A regex fragment for `word` that also matches it with injected pinyin after any character (問(wèn)題)."""
+    return "".join(re.escape(c) + f"(?:{PINYIN_ANNOTATION})?" for c in word)
+
+
+# --------------------------------------------------------------------------- truncation notices
+# Doc-sharing sites cut the text and append a notice (因篇幅问题不能全部显示,请点此查看更多更全内容). The fragment is
+# written in Simplified and matched against text folded to Simplified character by character; every character
+# may carry injected pinyin (因篇幅問題(tí)不能全部顯示). Anchored at the end of a line (re.M).
+_TRUNC_HEAD = (
+    pinyin_tolerant("因篇幅")
+    + "(?:"
+    + "|".join(pinyin_tolerant(w) for w in ("问题", "原因", "限制"))
+    + ")?(?:"
+    + "|".join(pinyin_tolerant(w) for w in ("不能", "无法", "未能"))
+    + ")"
+    + pinyin_tolerant("全部显示")
+)
+TRUNCATION_NOTICE = (
+    rf"{_TRUNC_HEAD}[^\n]{{0,60}}$"
+    rf"|(?:点击|点此)?查看(?:更多|全文)更全内容$"
+    rf"|(?:试读|预览)已结束[^\n]{{0,30}}$"
+)
+TRUNCATION_NOTICE_RE = re.compile(TRUNCATION_NOTICE, re.M)
+TRUNCATION_TRIGGERS = ("篇幅", "查看", "已结束", "已結束")  # cheap pre-check before the regex
+
+# --------------------------------------------------------------------------- anti-plagiarism spinning
+# Words swapped by spinners (seed 003): spun form -> the original. dedupe folds both spellings to one; normalize
+# flags the spun form only in contexts no writer produces (normalize_rules.SPUN), since every spun form is also a
+# real word (开展工作, 效劳, 那么, 到达, 工程, 表达).
+SPIN_PAIRS: dict[str, str] = {
+    "开展": "发展",
+    "效劳": "服务",
+    "那么": "则",  # 原则 -> 原那么
+    "到达": "达到",
+    "成认": "承认",
+    "比方": "比如",
+    "表达": "体现",
+    "工程": "项目",
+}
+SPIN_TRIGGER = "|".join(sorted(SPIN_PAIRS, key=len, reverse=True))
+
+# --------------------------------------------------------------------------- placeholders
+# Anonymized templates: ×月×日, 20xx年, XX县区, X区长, 某某, 〇〇, □□ (a Latin letter before x makes it a word: Max年).
+PLACEHOLDER = r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
+PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
