@@ -1,0 +1,453 @@
+"""Mentions of people, organizations and places in a speech, precise enough to count.
+
+A string is a person's name only with evidence:
+- an office right before it (`省委书记周本顺`, `国务院总理 李强`) or right after it (`习近平总书记`, `周本顺书记`),
+  or `同志` after it (`李强同志`, `以习近平同志为核心`);
+- a list joined by `、` to such a name (`李强、赵乐际、王沪宁…同志`);
+- a byline: a line near the top that is only a name (`李　强`);
+- the national leaders' list (`data/extract/leaders.txt`: 毛泽东思想, 邓小平理论 name them without an office).
+Every further occurrence of a name so established in the same document is a mention too. A single surname with
+an office (`毛主席`, `朱区长`) is not a name: it cannot be counted per person.
+
+Places are the gazetteer's hits outside people and organizations, resolved to a full name only when unambiguous in
+the document (`金山` alone stays `金山`; inside `省长王金山` it is part of a person). Everything is compiled regexes
+and dictionary lookups over the text once: linear in document size.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tasks import extract_regions as regions
+from tasks.extract_text import DATA_DIR, HAN, surnames
+
+# Surnames the common list lacks but officials carry (习近平, 琚朝晖, 郗杰英).
+EXTRA_SURNAMES = frozenset("习琚郗")
+# Organ before a title: 中共中央总书记, 国务院总理, 省委书记, 市人民政府市长, 区政府区长 …
+ORGAN = (
+    r"(?:中共中央|中央军委|中央纪委|中央政治局常委|中央政治局委员|中央|国务院|国家|全国人大常委会|全国政协|"
+    r"全国人大|(?:中共)?[省市区县州旗盟镇乡]委|[省市区县州旗盟镇乡](?:人民)?政府|[省市区县州]人大常委会|"
+    r"[省市区县州]政协|自治区|人民政府|省|市|区|县|州|镇|乡)"
+)
+# Titles, longest first so 副总理 is not read as 总理 after a stray 副.
+TITLES = sorted(
+    [
+        "总书记",
+        "国家主席",
+        "总理",
+        "国务委员",
+        "委员长",
+        "主席",
+        "书记",
+        "省长",
+        "市长",
+        "区长",
+        "县长",
+        "州长",
+        "旗长",
+        "盟长",
+        "镇长",
+        "乡长",
+        "主任",
+        "部长",
+        "秘书长",
+        "局长",
+        "厅长",
+        "常委",
+        "代表",
+    ],
+    key=lambda t: (-len(t), t),
+)
+TITLE = "|".join(TITLES)
+OFFICE_RE = re.compile(rf"(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
+# Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
+AFTER_RE = re.compile(
+    r"同志(?!们)|(?:常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
+)
+SPACES = " \u3000\t"
+# Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
+LEFT_OK = set("、，。；：！？（）()《》“”\"' \u3000\t\n向以由同和与及对请为在是把被将给陪有了的和等即")
+# Third characters that are a following word, not part of the name (李强所作, 周本顺在, 王沪宁同志).
+NOT_THIRD = set("所在的和讲对说同作主出要代等为也向指强提带率是将已于就到来致会任")
+# Words that may follow a name after an office (省长王金山在…, 国务院总理李强所作的).
+FOLLOW_RE = re.compile(
+    r"(?:同志|所作|所|在|的|、|，|。|；|：|和|与|及|等|为|代表|向|对|说|讲|指出|强调|主持|出席|作|做|宣布|致|发表|"
+    r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|（|\(|\s|$)"
+)
+NON_NAME_CHARS = set(
+    "的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
+)
+MAX_NAME = 4
+# Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name.
+FUNC_FIRST = set("和向与同及对把将给由以为在是有被了的等")
+# National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
+WORD_LIKE_LEADERS = frozenset({"汪洋", "黄菊", "罗干", "宋平"})
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return surnames() | EXTRA_SURNAMES
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict:
+    try:
+        import jieba.posseg as pseg
+
+        return getattr(pseg.dt, "word_tag_tab", {})
+    except ImportError:  # pragma: no cover - jieba is a pinned dependency
+        return {}
+
+
+@lru_cache(maxsize=1)
+def leaders() -> dict[str, tuple[str, str]]:
+    """name -> (office, level) of the national leaders list."""
+    out = {}
+    for line in (DATA_DIR / "leaders.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, office, level = line.split("\t")
+            out[name] = (office, level)
+    return out
+
+
+def plausible_name(s: str) -> bool:
+    """Surname + 1-2 characters (compound surname + 1-2), no function characters, not an ordinary word."""
+    if not re.fullmatch(rf"[{HAN}]{{2,{MAX_NAME}}}", s):
+        return False
+    if s[0] in FUNC_FIRST and s not in leaders() and (len(s) == 2 or plausible_name(s[1:])):
+        return False
+    sn = _surnames()
+    if len(s) >= 3 and s[:2] in sn:
+        given = s[2:]
+    elif s[0] in sn and len(s) <= 3:
+        given = s[1:]
+    else:
+        return False
+    if any(c in NON_NAME_CHARS for c in given):
+        return False
+    if s in leaders():
+        return True
+    tags = _word_tags()
+    tag = tags.get(s)
+    if tag is not None and not tag.startswith("nr"):
+        return False  # 代表, 干部, 池州, 班主任: words
+    if len(s) == 3:
+        t1, t2 = tags.get(s[1:]), tags.get(s[:2])
+        # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
+        if t1 is not None and t1[0] not in "n" and t1 not in ("j",) and not (t2 or "").startswith("nr"):
+            return False
+        if t1 is not None and t1 in ("n", "vn", "v", "a", "d", "m", "f") and t2 is not None and not t2.startswith("nr"):
+            return False
+    return not regions.load_gazetteer().by_name.get(s)  # 黄山, 龙岩 are places
+
+
+def _level_of(office: str) -> str | None:
+    """Level of the jurisdiction an office belongs to (省委书记 -> province), when the office says it."""
+    if re.match(r"(?:中共中央|中央|国务院|国家|全国)", office) or re.search(r"总书记|总理|国务委员|委员长", office):
+        return "national"
+    m = re.match(r"(?:中共)?([省市区县州旗盟镇乡自])", office)
+    head = m.group(1) if m else None
+    if head is None:
+        m2 = re.search(r"([省市区县州旗盟镇乡])长$", office)
+        head = m2.group(1) if m2 else None
+    return {
+        "省": "province",
+        "自": "province",
+        "市": "prefecture",
+        "州": "prefecture",
+        "盟": "prefecture",
+        "区": "county",
+        "县": "county",
+        "旗": "county",
+        "镇": "township",
+        "乡": "township",
+    }.get(head or "")
+
+
+def _office_ok(text: str, m: re.Match, place_spans: dict[int, tuple[int, bool]]) -> bool:
+    """An office match is an office, not the tail of a word: 干部长期, 池州长江, 社区长远 are not 部长/州长/区长."""
+    s = m.start()
+    if s == 0:
+        return True
+    tag = _word_tags().get(text[s - 1 : s + 1])
+    if tag is not None and not tag.startswith("nr"):
+        return False  # the office's first character belongs to the word before it
+    hit = place_spans.get(s)
+    return not (hit is not None and hit[1])  # the office's first character closes a place alias (池州|长江)
+
+
+def _name_after(text: str, p: int) -> tuple[int, str] | None:
+    """The name starting at p (after optional spaces): longest plausible length followed by a boundary."""
+    q = p
+    while q < len(text) and q - p < 3 and text[q] in SPACES:
+        q += 1
+    for n in (4, 3, 2):
+        cand = text[q : q + n]
+        if len(cand) < n or not plausible_name(cand):
+            continue
+        if n == 3 and cand[2] in NOT_THIRD and plausible_name(cand[:2]):
+            continue
+        if FOLLOW_RE.match(text, q + n) or q + n == len(text):
+            return q, cand
+    return None
+
+
+def _name_before(text: str, q: int) -> tuple[int, str] | None:
+    """The name ending at q whose left neighbour is a boundary (向|习近平|同志, 、|李希|同志)."""
+    for n in (4, 3, 2):
+        s = q - n
+        if s < 0:
+            continue
+        cand = text[s:q]
+        if not plausible_name(cand):
+            continue
+        prev = text[s - 1] if s > 0 else "\n"
+        if prev in LEFT_OK or not re.match(rf"[{HAN}]", prev):
+            return s, cand
+        if OFFICE_RE.search(text[max(0, s - 12) : s] + "") and re.search(rf"(?:{TITLE})$", text[max(0, s - 12) : s]):
+            return s, cand  # 国务院总理李强同志
+    return None
+
+
+def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
+    """Names joined to the one at [s, e) by 、 (李强、赵乐际、王沪宁、蔡奇): each token between 、 is whole."""
+    out = []
+    i = s
+    while i > 0 and text[i - 1] == "、":
+        j = i - 1
+        k = j
+        while k > 0 and j - k < MAX_NAME and re.match(rf"[{HAN}]", text[k - 1]) and text[k - 1] != "、":
+            k -= 1
+        tok = text[k:j]
+        if not plausible_name(tok) or (k > 0 and re.match(rf"[{HAN}]", text[k - 1]) and text[k - 1] != "、"):
+            # the token may follow an office (政治局常委李强、赵乐际): accept when an office ends right before it
+            m = None
+            for n in (4, 3, 2):
+                if j - n >= 0 and plausible_name(text[j - n : j]):
+                    before = text[max(0, j - n - 12) : j - n]
+                    if re.search(rf"(?:{TITLE})[{SPACES}]*$", before):
+                        m = (j - n, text[j - n : j])
+                        break
+            if m:
+                out.append(m)
+            break
+        out.append((k, tok))
+        i = k
+    i = e
+    while i < len(text) and text[i] == "、":
+        j = i + 1
+        k = j
+        while k < len(text) and k - j < MAX_NAME and re.match(rf"[{HAN}]", text[k]) and text[k] != "、":
+            k += 1
+        tok = text[j:k]
+        if not plausible_name(tok):
+            # the list's last name runs into 同志/等同志 (蔡奇、丁薛祥、李希同志)
+            mm = re.match(rf"([{HAN}]{{2,{MAX_NAME}}}?)(?:等)?同志", text[j : j + MAX_NAME + 3])
+            if mm and plausible_name(mm.group(1)):
+                out.append((j, mm.group(1)))
+            break
+        out.append((j, tok))
+        i = k
+    return out
+
+
+def _bylines(text: str) -> list[tuple[int, str, int]]:
+    """(start, name, end) of a line near the top that is only a name (`李　强`, `周本顺`)."""
+    out = []
+    pos = 0
+    for n_line, line in enumerate(text.split("\n")):
+        if n_line > 15:
+            break
+        raw = line.strip(SPACES + "#*>")
+        name = re.sub(f"[{SPACES}]", "", raw)
+        if 2 <= len(name) <= 3 and plausible_name(name) and len(raw) <= 5:
+            out.append((pos + line.index(raw[0]), name, pos + line.index(raw[0]) + len(raw)))
+        pos += len(line) + 1
+    return out
+
+
+def _bare_ok(text: str, s: int, e: int) -> bool:
+    """A known name standing alone is a name unless it sits inside a word (李强调研, 包罗干将)."""
+    tags = _word_tags()
+    for w in (text[e - 1 : e + 1], text[e - 1 : e + 2]):
+        if len(w) >= 2 and (t := tags.get(w)) is not None and not t.startswith("nr"):
+            return False
+    for n in (4, 3):
+        w = text[s : s + n]
+        if len(w) == n and (t := tags.get(w)) is not None and not t.startswith("nr"):
+            return False
+    if s > 0:
+        w = text[s - 1 : s + 1]
+        if (t := tags.get(w)) is not None and not t.startswith("nr") and e - s == 2:
+            return False
+        if text[s - 1] in _surnames() and text[s - 1] not in LEFT_OK and plausible_name(text[s - 1 : e]):
+            return False  # 张李强: the name is longer than the one we know
+    return True
+
+
+def person_mentions(doc_id: str, text: str) -> list[dict]:
+    """Person rows: every occurrence of a name that has evidence in this document."""
+    gz_hits = {h.end - 1: (h.start, h.is_alias) for h in regions.find_places(text)}
+    found: dict[int, dict] = {}  # name start -> row
+    names: dict[str, str | None] = {}  # established name -> an office seen with it
+
+    def add(s: int, name: str, span_s: int, span_e: int, office: str | None) -> None:
+        row = found.get(s)
+        if row is not None and (row["office"] or not office):
+            return
+        found[s] = {
+            "doc_id": doc_id,
+            "kind": "person",
+            "text": text[span_s:span_e],
+            "name": name,
+            "office": office,
+            "level": _level_of(office) if office else None,
+            "start": span_s,
+            "end": span_e,
+        }
+        if office or name not in names:
+            names[name] = office or names.get(name)
+
+    # office, then name
+    for m in OFFICE_RE.finditer(text):
+        if not _office_ok(text, m, gz_hits):
+            continue
+        got = _name_after(text, m.end())
+        if got is None:
+            continue
+        s, name = got
+        if m.group(0).endswith("代表") and not re.search(r"代表[\s\u3000]", text[m.end() - 2 : m.end() + 1]):
+            continue  # 代表李强: only `代表 李强` in a byline
+        add(s, name, m.start(), s + len(name), m.group(0))
+        for ls, lname in _list_names(text, s, s + len(name)):
+            add(ls, lname, ls, ls + len(lname), None)
+    # name, then office or 同志
+    for m in AFTER_RE.finditer(text):
+        got = _name_before(text, m.start())
+        if got is None:
+            continue
+        s, name = got
+        office = None if m.group(0).startswith("同志") else m.group(0)
+        add(s, name, s, m.end() if office else s + len(name), office)
+        for ls, lname in _list_names(text, s, s + len(name)):
+            add(ls, lname, ls, ls + len(lname), None)
+    for s, name, e in _bylines(text):
+        if names or name in leaders():
+            add(s, name, s, e, None)
+    # every other occurrence of an established or national-leader name
+    known = set(names) | {n for n in leaders() if n in text and n not in WORD_LIKE_LEADERS}
+    if known:
+        alt = "|".join(re.escape(n) for n in sorted(known, key=lambda n: (-len(n), n)))
+        for m in re.finditer(alt, text):
+            s, e = m.span()
+            if s in found or any(r["start"] <= s < r["end"] for r in _around(found, s)):
+                continue
+            if not _bare_ok(text, s, e):
+                continue
+            after = AFTER_RE.match(text, e)
+            if after and not after.group(0).startswith("同志"):
+                add(s, m.group(0), s, after.end(), after.group(0))
+            else:
+                add(s, m.group(0), s, e, None)
+    return sorted(found.values(), key=lambda r: r["start"])
+
+
+def _around(found: dict[int, dict], s: int) -> list[dict]:
+    return [found[k] for k in range(max(0, s - 16), s + 1) if k in found]
+
+
+@lru_cache(maxsize=1)
+def _org_re() -> re.Pattern:
+    words = set()
+    for line in (DATA_DIR / "orgs.txt").read_text("utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("*"):  # departments: with and without a level prefix (发改局, 区发改局)
+            core = line[1:]
+            words.add(core)
+            for p in "省市区县":
+                words.add(p + core)
+        else:
+            words.add(line)
+    alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?:{alt})")
+
+
+def place_mentions(doc_id: str, text: str, taken: bytearray) -> list[dict]:
+    """Gazetteer hits outside `taken` spans; a hit gets its full name and level only when one division fits.
+
+    One division fits when the name has a single division and, for a short alias (金山 for 金山区), the document
+    also names its province or prefecture; with several divisions (朝阳区), the one whose parent is named."""
+    gz = regions.load_gazetteer()
+    hits = [h for h in regions.find_places(text) if not _inside(h.start, h.end, taken)]
+    named_parents: set[str] = set()
+    for h in hits:
+        divs = gz.by_name.get(h.key, [])
+        if len(divs) == 1 and (
+            divs[0].level == regions.PROVINCE or (divs[0].level == regions.PREFECTURE and not h.is_alias)
+        ):
+            named_parents.add(divs[0].province)
+            if divs[0].city:
+                named_parents.add(divs[0].city)
+    rows = []
+    for h in hits:
+        divs = gz.by_name.get(h.key, [])
+        fit = None
+        if len(divs) == 1 and (not h.is_alias or divs[0].level in (regions.PROVINCE, regions.PREFECTURE)):
+            fit = divs[0]
+        else:
+            ctx = [
+                d
+                for d in divs
+                if d.level != regions.PROVINCE
+                and (d.province in named_parents or (d.city in named_parents and d.city != d.name))
+            ]
+            if len(ctx) == 1:
+                fit = ctx[0]
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "place",
+                "text": h.surface,
+                "name": fit.full_name if fit else h.surface,
+                "office": None,
+                "level": fit.level if fit else None,
+                "start": h.start,
+                "end": h.end,
+            }
+        )
+    return rows
+
+
+def _inside(s: int, e: int, used: bytearray) -> bool:
+    return any(used[s:e])
+
+
+def extract_mentions(doc_id: str, text: str) -> list[dict]:
+    """Person, organization and place rows of one document, sorted by (start, kind)."""
+    rows = person_mentions(doc_id, text)
+    taken = bytearray(len(text) + 1)  # characters already inside a mention
+    for r in rows:
+        taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
+    for m in _org_re().finditer(text):
+        s, e = m.span()
+        if _inside(s, e, taken):
+            continue
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "organization",
+                "text": m.group(0),
+                "name": m.group(0),
+                "office": None,
+                "level": None,
+                "start": s,
+                "end": e,
+            }
+        )
+        taken[s:e] = b"\1" * (e - s)
+    rows += place_mentions(doc_id, text, taken)
+    rows.sort(key=lambda r: (r["start"], r["kind"]))
+    return rows
