@@ -22,8 +22,11 @@ from functools import lru_cache
 from tasks import extract_regions as regions
 from tasks.extract_text import DATA_DIR, HAN, surnames
 
-# Surnames the common list lacks but officials carry (习近平, 琚朝晖, 郗杰英).
-EXTRA_SURNAMES = frozenset("习琚郗")
+# jieba dictionary frequency above which a two-character given name is read as the word (主义 2416, 流域 2825;
+# given names that are words are rarer: 爱民 107, 志强 15). Chosen on the labelled sample in bench/labels/.
+COMMON_WORD_FREQ = 1000
+# Surnames the common list lacks but officials carry (习近平, 琚朝晖, 郗杰英, 傅莹, 萧万长).
+EXTRA_SURNAMES = frozenset("习琚郗傅萧")
 # Organ before a title: 中共中央总书记, 国务院总理, 省委书记, 市人民政府市长, 区政府区长 …
 ORGAN = (
     r"(?:中共中央|中央军委|中央纪委|中央政治局常委|中央政治局委员|中央|国务院|国家|全国人大常委会|全国政协|"
@@ -56,6 +59,7 @@ TITLES = sorted(
         "厅长",
         "常委",
         "代表",
+        "记者",
     ],
     key=lambda t: (-len(t), t),
 )
@@ -63,7 +67,7 @@ TITLE = "|".join(TITLES)
 OFFICE_RE = re.compile(rf"(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
 # Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
 AFTER_RE = re.compile(
-    r"同志(?!们)|(?:常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
+    r"同志(?!们)|(?:代理|代|常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
 )
 SPACES = " \u3000\t"
 # Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
@@ -73,12 +77,16 @@ NOT_THIRD = set("所在的和讲对说同作主出要代等为也向指强提带
 # Words that may follow a name after an office (省长王金山在…, 国务院总理李强所作的).
 FOLLOW_RE = re.compile(
     r"(?:同志|所作|所|在|的|、|，|。|；|：|和|与|及|等|为|代表|向|对|说|讲|指出|强调|主持|出席|作|做|宣布|致|发表|"
-    r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|（|\(|\s|$)"
+    r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|[^\u4e00-\u9fff]|$)"
 )
 NON_NAME_CHARS = set(
-    "的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
+    "以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
 )
 MAX_NAME = 4
+# Last characters of place and project names that look like names in a list (南延线, 元江街, 高新园).
+NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田")
+# 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
+NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+等")
 # Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name.
 FUNC_FIRST = set("和向与同及对把将给由以为在是有被了的等")
 # National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
@@ -98,6 +106,19 @@ def _word_tags() -> dict:
         return getattr(pseg.dt, "word_tag_tab", {})
     except ImportError:  # pragma: no cover - jieba is a pinned dependency
         return {}
+
+
+@lru_cache(maxsize=1)
+def _freq() -> dict:
+    import jieba
+
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+def _not_word(s: str) -> bool:
+    tag = _word_tags().get(s)
+    return tag is None or tag.startswith("nr")
 
 
 @lru_cache(maxsize=1)
@@ -134,6 +155,8 @@ def plausible_name(s: str) -> bool:
         return False  # 代表, 干部, 池州, 班主任: words
     if len(s) == 3:
         t1, t2 = tags.get(s[1:]), tags.get(s[:2])
+        if t1 is not None and not t1.startswith("nr") and _freq().get(s[1:], 0) >= COMMON_WORD_FREQ:
+            return False  # 宁主义 (列宁主义), 江流域: the given name would be a frequent word
         # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
         if t1 is not None and t1[0] not in "n" and t1 not in ("j",) and not (t2 or "").startswith("nr"):
             return False
@@ -171,8 +194,9 @@ def _office_ok(text: str, m: re.Match, place_spans: dict[int, tuple[int, bool]])
     if s == 0:
         return True
     tag = _word_tags().get(text[s - 1 : s + 1])
-    if tag is not None and not tag.startswith("nr"):
-        return False  # the office's first character belongs to the word before it
+    head = re.sub(rf"(?:代理|代|常务|执行)?副?(?:{TITLE})$", "", m.group(0))
+    if tag is not None and not tag.startswith("nr") and not head:
+        return False  # a bare title whose first character belongs to the word before it (干部|长期, 全县|长远)
     hit = place_spans.get(s)
     return not (hit is not None and hit[1])  # the office's first character closes a place alias (池州|长江)
 
@@ -186,7 +210,8 @@ def _name_after(text: str, p: int) -> tuple[int, str] | None:
         cand = text[q : q + n]
         if len(cand) < n or not plausible_name(cand):
             continue
-        if n == 3 and cand[2] in NOT_THIRD and plausible_name(cand[:2]):
+        hard_end = q + 3 >= len(text) or not re.match(rf"[{HAN}]", text[q + 3])
+        if n == 3 and cand[2] in NOT_THIRD and plausible_name(cand[:2]) and cand not in leaders() and not hard_end:
             continue
         if FOLLOW_RE.match(text, q + n) or q + n == len(text):
             return q, cand
@@ -203,6 +228,8 @@ def _name_before(text: str, q: int) -> tuple[int, str] | None:
         if not plausible_name(cand):
             continue
         prev = text[s - 1] if s > 0 else "\n"
+        if (t := _word_tags().get(prev + cand[0])) is not None and not t.startswith("nr"):
+            continue  # 了解毛主席: the first character belongs to the word before it
         if prev in LEFT_OK or not re.match(rf"[{HAN}]", prev):
             return s, cand
         if OFFICE_RE.search(text[max(0, s - 12) : s] + "") and re.search(rf"(?:{TITLE})$", text[max(0, s - 12) : s]):
@@ -223,12 +250,11 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
         if not plausible_name(tok) or (k > 0 and re.match(rf"[{HAN}]", text[k - 1]) and text[k - 1] != "、"):
             # the token may follow an office (政治局常委李强、赵乐际): accept when an office ends right before it
             m = None
-            for n in (4, 3, 2):
-                if j - n >= 0 and plausible_name(text[j - n : j]):
-                    before = text[max(0, j - n - 12) : j - n]
-                    if re.search(rf"(?:{TITLE})[{SPACES}]*$", before):
-                        m = (j - n, text[j - n : j])
-                        break
+            for n in (3, 2):
+                cand = text[j - n : j]
+                if j - n >= 0 and plausible_name(cand) and _not_word(cand):
+                    m = (j - n, cand)  # 还会出|王明、刘少奇: the list is anchored, its first name is the token's tail
+                    break
             if m:
                 out.append(m)
             break
@@ -246,6 +272,12 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
             mm = re.match(rf"([{HAN}]{{2,{MAX_NAME}}}?)(?:等)?同志", text[j : j + MAX_NAME + 3])
             if mm and plausible_name(mm.group(1)):
                 out.append((j, mm.group(1)))
+            else:
+                for n in (3, 2):  # 刘少奇、陈伯达|塞进: the last name runs into the next word
+                    cand = text[j : j + n]
+                    if plausible_name(cand) and _not_word(cand) and cand[-1] not in NOT_LAST:
+                        out.append((j, cand))
+                        break
             break
         out.append((j, tok))
         i = k
@@ -270,7 +302,7 @@ def _bylines(text: str) -> list[tuple[int, str, int]]:
 def _bare_ok(text: str, s: int, e: int) -> bool:
     """A known name standing alone is a name unless it sits inside a word (李强调研, 包罗干将)."""
     tags = _word_tags()
-    for w in (text[e - 1 : e + 1], text[e - 1 : e + 2]):
+    for w in (text[e - 1 : e + 1], text[e - 1 : e + 2]) if e - s == 2 else ():
         if len(w) >= 2 and (t := tags.get(w)) is not None and not t.startswith("nr"):
             return False
     for n in (4, 3):
@@ -296,6 +328,8 @@ def person_mentions(doc_id: str, text: str) -> list[dict]:
         row = found.get(s)
         if row is not None and (row["office"] or not office):
             return
+        if office and len(office) > 2 and office[0] == office[1]:
+            office = office[1:]  # 海南省省长 reads 省|省长: the office is 省长
         found[s] = {
             "doc_id": doc_id,
             "kind": "person",
@@ -332,12 +366,27 @@ def person_mentions(doc_id: str, text: str) -> list[dict]:
         add(s, name, s, m.end() if office else s + len(name), office)
         for ls, lname in _list_names(text, s, s + len(name)):
             add(ls, lname, ls, ls + len(lname), None)
+    for m in NAME_LIST_RE.finditer(text):
+        toks = m.group(0)[:-1].split("、")
+        pos = m.start()
+        if len(toks[0]) == 3 and not plausible_name(toks[0]) and m.start() > 0:
+            toks[0], pos = toks[0][1:], pos + 1  # 出朱亚民 -> 朱亚民 is handled by the match start; 现出朱 is not
+        if all(plausible_name(t) and t not in _word_tags() and t[-1] not in NOT_LAST for t in toks) and any(
+            len(t) == 3 for t in toks
+        ):
+            for t in toks:
+                add(pos, t, pos, pos + len(t), None)
+                pos += len(t) + 1
     for s, name, e in _bylines(text):
         if names or name in leaders():
             add(s, name, s, e, None)
-    # every other occurrence of an established or national-leader name
-    known = set(names) | {n for n in leaders() if n in text and n not in WORD_LIKE_LEADERS}
-    if known:
+    # every other occurrence of an established or national-leader name; names a list adds get a second round
+    done: set[str] = set()
+    for _round in range(2):
+        known = (set(names) | {n for n in leaders() if n in text and n not in WORD_LIKE_LEADERS}) - done
+        if not known:
+            break
+        done |= known
         alt = "|".join(re.escape(n) for n in sorted(known, key=lambda n: (-len(n), n)))
         for m in re.finditer(alt, text):
             s, e = m.span()
@@ -350,6 +399,8 @@ def person_mentions(doc_id: str, text: str) -> list[dict]:
                 add(s, m.group(0), s, after.end(), after.group(0))
             else:
                 add(s, m.group(0), s, e, None)
+            for ls, lname in _list_names(text, s, e):
+                add(ls, lname, ls, ls + len(lname), None)
     return sorted(found.values(), key=lambda r: r["start"])
 
 
