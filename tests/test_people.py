@@ -1,0 +1,82 @@
+"""People, places and jurisdiction columns; pandas dtypes from the schema metadata."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.extract_people import extract_mentions, person_mentions
+from tasks.jurisdiction import NATIONAL_CODE, jurisdiction
+
+
+def _people(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(r["name"], r["office"], r["level"]) for r in person_mentions("d", text)]
+
+
+def test_office_before_and_after_the_name():
+    assert _people("省委书记周本顺在会上讲话。") == [("周本顺", "省委书记", "province")]
+    assert _people("审议了国务院总理李强所作的政府工作报告。") == [("李强", "国务院总理", "national")]
+    assert ("习近平", "总书记", "national") in _people("在以习近平同志为核心的党中央领导下，习近平总书记指出")
+    assert _people("陈金彪代市长上次来调研") == [("陈金彪", "代市长", "prefecture")]
+
+
+def test_lists_bylines_and_later_occurrences():
+    names = [n for n, _, _ in _people("出席会议的有李强、赵乐际、王沪宁、蔡奇、丁薛祥、李希同志。")]
+    assert names == ["李强", "赵乐际", "王沪宁", "蔡奇", "丁薛祥", "李希"]
+    rows = _people("会议上\n\n市人民政府市长 庄建球\n\n各位代表：庄建球同志在讲话中说")
+    assert rows == [("庄建球", "市人民政府市长", "prefecture"), ("庄建球", None, None)]
+    assert [n for n, _, _ in _people("涌现出朱亚民、吴义海、黄荣文等一大批")] == ["朱亚民", "吴义海", "黄荣文"]
+
+
+def test_words_are_not_names():
+    for text in (
+        "池州长江大桥",
+        "班主任和干部长期坚持",
+        "罗干将军",
+        "汪洋大海",
+        "毛主席和周总理",
+        "坚持马克思列宁主义、毛泽东思想",
+    ):
+        assert all(n not in ("池", "班", "干", "罗干", "汪洋", "和周", "宁主义") for n, _, _ in _people(text)), text
+
+
+def test_place_inside_a_name_is_not_a_place_and_ambiguous_places_stay_unresolved():
+    rows = extract_mentions("d", "省长王金山主持会议。朝阳区的工作。")
+    assert [(r["kind"], r["name"]) for r in rows if r["kind"] != "organization"] == [
+        ("person", "王金山"),
+        ("place", "朝阳区"),  # 北京 or 长春: nothing in the text says which
+    ]
+    rows = extract_mentions("d", "北京市朝阳区的工作。")
+    assert ("place", "北京市朝阳区", "county") in {(r["kind"], r["name"], r["level"]) for r in rows}
+    for r in rows:
+        assert "北京市朝阳区的工作。"[r["start"] : r["end"]] == r["text"]
+
+
+def test_jurisdiction_columns():
+    assert jurisdiction("130503", "county") == {
+        "province": "河北省",
+        "province_code": "130000",
+        "prefecture": "邢台市",
+        "prefecture_code": "130500",
+        "county": "信都区",
+        "county_code": "130503",
+    }
+    beijing = jurisdiction("110105", "county")
+    assert (beijing["province"], beijing["prefecture"], beijing["county"]) == ("北京市", None, "朝阳区")
+    national = jurisdiction("100000", "national")
+    assert national["province"] is None and national["province_code"] == NATIONAL_CODE
+    assert set(jurisdiction(None, None).values()) == {None}
+
+
+def test_pandas_reads_nullable_integers_as_integers(tmp_path):
+    from tasks import schema
+
+    rows = {f.name: [None, None] for f in schema.DOCUMENTS}
+    rows.update(doc_id=["a", "b"], source_path=["x", "y"], content_sha256=["1", "2"], format=["txt", "txt"])
+    rows.update(quality_flags=[[], []], pipeline_version=["v", "v"], year=[2020, None], n_chars=[10, None])
+    table = pa.Table.from_pydict(rows).cast(schema.DOCUMENTS)
+    pq.write_table(table, tmp_path / "d.parquet")
+    df = pd.read_parquet(tmp_path / "d.parquet")
+    assert str(df["year"].dtype) == "Int16" and str(df["n_chars"].dtype) == "Int32"
+    assert df["year"].tolist()[0] == 2020 and pd.isna(df["year"].tolist()[1])
