@@ -318,9 +318,11 @@ def _bare_ok(text: str, s: int, e: int) -> bool:
     return True
 
 
-def person_mentions(doc_id: str, text: str) -> list[dict]:
+def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> list[dict]:
     """Person rows: every occurrence of a name that has evidence in this document."""
-    gz_hits = {h.end - 1: (h.start, h.is_alias) for h in regions.find_places(text)}
+    if place_hits is None:
+        place_hits = regions.find_places(text)
+    gz_hits = {h.end - 1: (h.start, h.is_alias) for h in place_hits}
     found: dict[int, dict] = {}  # name start -> row
     names: dict[str, str | None] = {}  # established name -> an office seen with it
 
@@ -426,13 +428,15 @@ def _org_re() -> re.Pattern:
     return re.compile(rf"(?:{alt})")
 
 
-def place_mentions(doc_id: str, text: str, taken: bytearray) -> list[dict]:
+def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
     """Gazetteer hits outside `taken` spans; a hit gets its full name and level only when one division fits.
 
     One division fits when the name has a single division and, for a short alias (金山 for 金山区), the document
     also names its province or prefecture; with several divisions (朝阳区), the one whose parent is named."""
     gz = regions.load_gazetteer()
-    hits = [h for h in regions.find_places(text) if not _inside(h.start, h.end, taken)]
+    if place_hits is None:
+        place_hits = regions.find_places(text)
+    hits = [h for h in place_hits if not _inside(h.start, h.end, taken)]
     named_parents: set[str] = set()
     for h in hits:
         divs = gz.by_name.get(h.key, [])
@@ -478,7 +482,8 @@ def _inside(s: int, e: int, used: bytearray) -> bool:
 
 def extract_mentions(doc_id: str, text: str) -> list[dict]:
     """Person, organization and place rows of one document, sorted by (start, kind)."""
-    rows = person_mentions(doc_id, text)
+    place_hits = regions.find_places(text)
+    rows = person_mentions(doc_id, text, place_hits)
     taken = bytearray(len(text) + 1)  # characters already inside a mention
     for r in rows:
         taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
@@ -499,6 +504,6 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
             }
         )
         taken[s:e] = b"\1" * (e - s)
-    rows += place_mentions(doc_id, text, taken)
+    rows += place_mentions(doc_id, text, taken, place_hits)
     rows.sort(key=lambda r: (r["start"], r["kind"]))
     return rows
