@@ -110,10 +110,10 @@ def _word_tags() -> dict:
 
 @lru_cache(maxsize=1)
 def _freq() -> dict:
-    import jieba
+    """jieba's word frequencies, from the tokenizer the keywords step loads anyway (one dictionary per process)."""
+    from tasks.extract import _tokenizer
 
-    jieba.initialize()
-    return jieba.dt.FREQ
+    return _tokenizer().FREQ
 
 
 def _not_word(s: str) -> bool:
@@ -431,8 +431,9 @@ def _org_re() -> re.Pattern:
 def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
     """Gazetteer hits outside `taken` spans; a hit gets its full name and level only when one division fits.
 
-    One division fits when the name has a single division and, for a short alias (金山 for 金山区), the document
-    also names its province or prefecture; with several divisions (朝阳区), the one whose parent is named."""
+    One division fits when the name has a single division and, for a county's short form (金山 for 金山区), the
+    document also names its province or prefecture; with several divisions (朝阳区), the one whose parent is named.
+    A full name that stays ambiguous is kept with its surface as name and no level; a short form is dropped."""
     gz = regions.load_gazetteer()
     if place_hits is None:
         place_hits = regions.find_places(text)
@@ -440,9 +441,7 @@ def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | 
     named_parents: set[str] = set()
     for h in hits:
         divs = gz.by_name.get(h.key, [])
-        if len(divs) == 1 and (
-            divs[0].level == regions.PROVINCE or (divs[0].level == regions.PREFECTURE and not h.is_alias)
-        ):
+        if len(divs) == 1 and divs[0].level in (regions.PROVINCE, regions.PREFECTURE):
             named_parents.add(divs[0].province)
             if divs[0].city:
                 named_parents.add(divs[0].city)
@@ -461,6 +460,8 @@ def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | 
             ]
             if len(ctx) == 1:
                 fit = ctx[0]
+        if fit is None and h.is_alias:
+            continue  # an unresolved short form is as often a word (新建, 惠民, 红旗) as a place
         rows.append(
             {
                 "doc_id": doc_id,
