@@ -151,7 +151,7 @@ def test_q5_keywords_by_decade(capsys, corpus):
 def test_table_csv_and_errors(capsys, corpus):
     assert main(["sql", str(corpus), "select '上海市' as region, 12 as n union all select 'x', 3 order by n"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "region   n" and out[2] == "x         3" and out[3] == "上海市   12" and out[-1] == "(2 rows)"
+    assert out[0] == "region   n" and out[2] == "x        3" and out[3] == "上海市  12" and out[-1] == "(2 rows)"
     assert main(["sql", str(corpus), "select 1 as a, null as b", "--csv"]) == 0
     assert capsys.readouterr().out == "a,b\n1,\n"
     assert main(["sql", str(corpus), "select nope"]) == 1
