@@ -33,11 +33,10 @@ def jurisdiction(region_code: str | None, admin_level: str | None) -> dict[str, 
     if code[2:] == "0000":
         return out
     pref = code[:4] + "00"
-    # districts of the four municipalities and county-level cities under a province have no prefecture level
-    if code[2:4] not in ("00", "90") and _name(pref) and pref != code[:2] + "0100":
-        out["prefecture_code"], out["prefecture"] = pref, _name(pref)
-    elif pref == code and _name(pref):
-        out["prefecture_code"], out["prefecture"] = pref, _name(pref)
+    # the table lists no prefecture above the districts of 北京/天津/上海/重庆 (110100 …) or above county-level
+    # cities under a province (429004 仙桃市 -> 429000): those stay null
+    if pref_name := _name(pref):
+        out["prefecture_code"], out["prefecture"] = pref, pref_name
     if code[4:] != "00":
         out["county_code"], out["county"] = code, _name(code)
     return out

@@ -80,3 +80,10 @@ def test_pandas_reads_nullable_integers_as_integers(tmp_path):
     df = pd.read_parquet(tmp_path / "d.parquet")
     assert str(df["year"].dtype) == "Int16" and str(df["n_chars"].dtype) == "Int32"
     assert df["year"].tolist()[0] == 2020 and pd.isna(df["year"].tolist()[1])
+
+
+def test_jurisdiction_keeps_the_prefecture_of_a_provincial_capital():
+    # 石家庄市 is 130100: a code ending in 0100 is a real prefecture outside the four municipalities
+    got = jurisdiction("130102", "county")
+    assert (got["prefecture"], got["prefecture_code"], got["county"]) == ("石家庄市", "130100", "长安区")
+    assert jurisdiction("429004", "county")["prefecture"] is None  # 仙桃市 sits directly under 湖北省
