@@ -83,6 +83,8 @@ NON_NAME_CHARS = set(
     "以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
 )
 MAX_NAME = 4
+# 、 lists of three or more tokens (王洪文、张春桥、江青、姚文元); see _long_list.
+LONG_LIST_RE = re.compile(rf"[{HAN}]{{1,12}}(?:、[{HAN}]{{1,12}}){{2,}}")
 # Last characters of place and project names that look like names in a list (南延线, 元江街, 高新园).
 NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田")
 # 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
@@ -132,6 +134,11 @@ def leaders() -> dict[str, tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _leaders_re() -> re.Pattern:
+    return re.compile("|".join(sorted(leaders(), key=lambda n: (-len(n), n))))
+
+
 def plausible_name(s: str) -> bool:
     """Surname + 1-2 characters (compound surname + 1-2), no function characters, not an ordinary word."""
     if not re.fullmatch(rf"[{HAN}]{{2,{MAX_NAME}}}", s):
@@ -155,6 +162,8 @@ def plausible_name(s: str) -> bool:
         return False  # 代表, 干部, 池州, 班主任: words
     if len(s) == 3:
         t1, t2 = tags.get(s[1:]), tags.get(s[:2])
+        if t2 is not None and not t2.startswith("nr"):
+            return False  # 高举毛(主席), 全面地: the first two characters are a word
         if t1 is not None and not t1.startswith("nr") and _freq().get(s[1:], 0) >= COMMON_WORD_FREQ:
             return False  # 宁主义 (列宁主义), 江流域: the given name would be a frequent word
         # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
@@ -218,8 +227,10 @@ def _name_after(text: str, p: int) -> tuple[int, str] | None:
     return None
 
 
-def _name_before(text: str, q: int) -> tuple[int, str] | None:
-    """The name ending at q whose left neighbour is a boundary (向|习近平|同志, 、|李希|同志)."""
+def _name_before(text: str, q: int, comrade: bool = False) -> tuple[int, str] | None:
+    """The name ending at q whose left neighbour is a boundary (向|习近平|同志, 、|李希|同志).
+
+    Before 同志 a two-character name may follow any character that cannot start a longer name (革命家|康生|同志)."""
     for n in (4, 3, 2):
         s = q - n
         if s < 0:
@@ -228,13 +239,20 @@ def _name_before(text: str, q: int) -> tuple[int, str] | None:
         if not plausible_name(cand):
             continue
         prev = text[s - 1] if s > 0 else "\n"
+        if comrade and n == 2 and prev not in _surnames():
+            return s, cand  # 革命家康生同志: a plausible name right before 同志
         if (t := _word_tags().get(prev + cand[0])) is not None and not t.startswith("nr"):
             continue  # 了解毛主席: the first character belongs to the word before it
         if prev in LEFT_OK or not re.match(rf"[{HAN}]", prev):
             return s, cand
-        if OFFICE_RE.search(text[max(0, s - 12) : s] + "") and re.search(rf"(?:{TITLE})$", text[max(0, s - 12) : s]):
+        if re.search(rf"(?:{TITLE})$", text[max(0, s - 12) : s]):
             return s, cand  # 国务院总理李强同志
     return None
+
+
+def _free_edge(c: str) -> bool:
+    """A name cut out of a longer run ends at a character that cannot continue it (王张江|姚 is four surnames)."""
+    return c in LEFT_OK or c not in _surnames()
 
 
 def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
@@ -252,7 +270,8 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
             m = None
             for n in (3, 2):
                 cand = text[j - n : j]
-                if j - n >= 0 and plausible_name(cand) and _not_word(cand):
+                before = text[j - n - 1] if j - n > 0 else "\n"
+                if j - n >= 0 and plausible_name(cand) and _not_word(cand) and _free_edge(before):
                     m = (j - n, cand)  # 还会出|王明、刘少奇: the list is anchored, its first name is the token's tail
                     break
             if m:
@@ -275,13 +294,45 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
             else:
                 for n in (3, 2):  # 刘少奇、陈伯达|塞进: the last name runs into the next word
                     cand = text[j : j + n]
-                    if plausible_name(cand) and _not_word(cand) and cand[-1] not in NOT_LAST:
+                    after = text[j + n] if j + n < len(text) else "\n"
+                    if plausible_name(cand) and _not_word(cand) and cand[-1] not in NOT_LAST and _free_edge(after):
                         out.append((j, cand))
                         break
             break
         out.append((j, tok))
         i = k
     return out
+
+
+def _list_token_ok(t: str) -> bool:
+    return plausible_name(t) and (t in _word_tags() or t[-1] not in NOT_LAST) and _not_word(t)
+
+
+def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
+    """Names of a 、 list of three or more (马天水、于会泳、迟群、张铁生): the inner tokens must each be a name the
+    dictionary does not know as a word; the outer ones are cut from their neighbours (象|马天水, 陈阿大|那样)."""
+    toks = m.group(0).split("、")
+    starts, pos = [], m.start()
+    for t in toks:
+        starts.append(pos)
+        pos += len(t) + 1
+    if not all(2 <= len(t) <= 3 and _list_token_ok(t) for t in toks[1:-1]):
+        return []
+    first = last = None
+    for n in (3, 2):
+        t = toks[0][-n:]
+        b = starts[0] + len(toks[0]) - n
+        if len(toks[0]) >= n and _list_token_ok(t) and (len(toks[0]) == n or _free_edge(text[b - 1])):
+            first = (b, t)
+            break
+    for n in (3, 2):
+        t = toks[-1][:n]
+        if len(toks[-1]) >= n and _list_token_ok(t) and (len(toks[-1]) == n or _free_edge(toks[-1][n])):
+            last = (starts[-1], t)
+            break
+    if first is None or last is None:
+        return []
+    return [first] + [(st, t) for st, t in zip(starts[1:-1], toks[1:-1], strict=True)] + [last]
 
 
 def _bylines(text: str) -> list[tuple[int, str, int]]:
@@ -360,7 +411,7 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
             add(ls, lname, ls, ls + len(lname), None)
     # name, then office or 同志
     for m in AFTER_RE.finditer(text):
-        got = _name_before(text, m.start())
+        got = _name_before(text, m.start(), comrade=m.group(0).startswith("同志"))
         if got is None:
             continue
         s, name = got
@@ -379,13 +430,17 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
             for t in toks:
                 add(pos, t, pos, pos + len(t), None)
                 pos += len(t) + 1
+    for m in LONG_LIST_RE.finditer(text):
+        for ls, lname in _long_list(text, m):
+            add(ls, lname, ls, ls + len(lname), None)
     for s, name, e in _bylines(text):
         if names or name in leaders():
             add(s, name, s, e, None)
     # every other occurrence of an established or national-leader name; names a list adds get a second round
     done: set[str] = set()
+    named_leaders = set(_leaders_re().findall(text)) - WORD_LIKE_LEADERS
     for _round in range(2):
-        known = (set(names) | {n for n in leaders() if n in text and n not in WORD_LIKE_LEADERS}) - done
+        known = (set(names) | named_leaders) - done
         if not known:
             break
         done |= known
