@@ -20,16 +20,24 @@ from pathlib import Path
 
 from tasks.extract_people import _freq, person_mentions
 
-LABELS = Path(__file__).parent / "labels" / "people.jsonl"
+LABELS = Path(__file__).parent / "labels"
+# people.jsonl: 34 documents read while the rules were written (development set).
+# people_heldout.jsonl: 7 documents labelled afterwards; its first score is the honest one (see docs/analysts.md).
+LABEL_FILES = ("people.jsonl", "people_heldout.jsonl")
 
 
 def main(corpus: str = "/work/shared/corpus") -> None:
-    labels = [json.loads(x) for x in LABELS.read_text("utf-8").splitlines() if x.strip()]
+    person_mentions("d", "省委书记周本顺同志，涌现出朱亚民、吴义海等")  # load jieba and the gazetteer before timing
+    _freq()
+    for name in LABEL_FILES:
+        print(f"== {name}")
+        score(corpus, [json.loads(x) for x in (LABELS / name).read_text("utf-8").splitlines() if x.strip()])
+
+
+def score(corpus: str, labels: list[dict]) -> None:
     gold = {(x["doc"], x["start"], x["name"]) for x in labels}
     gold_office = {(x["doc"], x["start"]): x["office"] for x in labels}
     docs = sorted({x["doc"] for x in labels})
-    person_mentions("d", "省委书记周本顺同志，涌现出朱亚民、吴义海等")  # load jieba and the gazetteer before timing
-    _freq()
     found, chars, secs = set(), 0, 0.0
     office_ok = 0
     for d in docs:

@@ -71,7 +71,7 @@ AFTER_RE = re.compile(
 )
 SPACES = " \u3000\t"
 # Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
-LEFT_OK = set("、，。；：！？（）()《》“”\"' \u3000\t\n向以由同和与及对请为在是把被将给陪有了的和等即")
+LEFT_OK = set("、，。；：！？（）()《》“”\"' \u3000\t\n向以由于从自同和与及对请为在是把被将给陪有了的和等即让使叫")
 # Third characters that are a following word, not part of the name (李强所作, 周本顺在, 王沪宁同志).
 NOT_THIRD = set("所在的和讲对说同作主出要代等为也向指强提带率是将已于就到来致会任")
 # Words that may follow a name after an office (省长王金山在…, 国务院总理李强所作的).
@@ -90,7 +90,7 @@ NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛�
 # 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
 NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+等")
 # Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name.
-FUNC_FIRST = set("和向与同及对把将给由以为在是有被了的等")
+FUNC_FIRST = set("和向与同及对把将给由于从以为在是有被了的等")
 # National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
 WORD_LIKE_LEADERS = frozenset({"汪洋", "黄菊", "罗干", "宋平"})
 
@@ -250,6 +250,12 @@ def _name_before(text: str, q: int, comrade: bool = False) -> tuple[int, str] | 
     return None
 
 
+def _starts_word(s: str) -> bool:
+    """s begins with an ordinary word of two or three characters (反革命, 反党)."""
+    tags = _word_tags()
+    return any((t := tags.get(s[:n])) is not None and not t.startswith("nr") for n in (3, 2) if len(s) >= n)
+
+
 def _free_edge(c: str) -> bool:
     """A name cut out of a longer run ends at a character that cannot continue it (王张江|姚 is four surnames)."""
     return c in LEFT_OK or c not in _surnames()
@@ -294,6 +300,8 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
             else:
                 for n in (3, 2):  # 刘少奇、陈伯达|塞进: the last name runs into the next word
                     cand = text[j : j + n]
+                    if n == 3 and _starts_word(text[j + 2 : j + 5]):
+                        continue  # 林彪、江青|反革命集团
                     after = text[j + n] if j + n < len(text) else "\n"
                     if plausible_name(cand) and _not_word(cand) and cand[-1] not in NOT_LAST and _free_edge(after):
                         out.append((j, cand))
@@ -327,6 +335,8 @@ def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
             break
     for n in (3, 2):
         t = toks[-1][:n]
+        if n == 3 and _starts_word(toks[-1][2:]):
+            continue  # 江青|反革命集团
         if len(toks[-1]) >= n and _list_token_ok(t) and (len(toks[-1]) == n or _free_edge(toks[-1][n])):
             last = (starts[-1], t)
             break
@@ -358,7 +368,7 @@ def _bare_ok(text: str, s: int, e: int) -> bool:
             return False
     for n in (4, 3):
         w = text[s : s + n]
-        if len(w) == n and (t := tags.get(w)) is not None and not t.startswith("nr"):
+        if n > e - s and len(w) == n and (t := tags.get(w)) is not None and not t.startswith("nr"):
             return False
     if s > 0:
         w = text[s - 1 : s + 1]
