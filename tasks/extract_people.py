@@ -25,6 +25,9 @@ from tasks.extract_text import DATA_DIR, HAN, surnames
 # jieba dictionary frequency above which a two-character given name is read as the word (主义 2416, 流域 2825;
 # given names that are words are rarer: 爱民 107, 志强 15). Chosen on the labelled sample in bench/labels/.
 COMMON_WORD_FREQ = 1000
+# A three-character candidate whose first two characters are a verb/adverb this frequent is that word (高举 833,
+# 全面 9321), not a name (包起帆: 包起 3). Chosen on the development set.
+LEADING_VERB_FREQ = 100
 # Surnames the common list lacks but officials carry (习近平, 琚朝晖, 郗杰英, 傅莹, 萧万长).
 EXTRA_SURNAMES = frozenset("习琚郗傅萧")
 # Organ before a title: 中共中央总书记, 国务院总理, 省委书记, 市人民政府市长, 区政府区长 …
@@ -68,6 +71,7 @@ OFFICE_RE = re.compile(rf"(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE
 # Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
 AFTER_RE = re.compile(
     r"同志(?!们)|(?:代理|代|常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
+    r"|代表(?=发表|提出|指出|建议|认为|说|的|，|。|、)"  # 叶圣陶代表发表… (a deputy), not 李强代表国务院
 )
 SPACES = " \u3000\t"
 # Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
@@ -88,7 +92,7 @@ LONG_LIST_RE = re.compile(rf"[{HAN}]{{1,12}}(?:、[{HAN}]{{1,12}}){{2,}}")
 # Last characters of place and project names that look like names in a list (南延线, 元江街, 高新园).
 NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田")
 # 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
-NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+等")
+NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}}){{2,}}等")  # two would admit 宁创贷、苏科贷等
 # Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name.
 FUNC_FIRST = set("和向与同及对把将给由于从以为在是有被了的等")
 # National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
@@ -162,8 +166,12 @@ def plausible_name(s: str) -> bool:
         return False  # 代表, 干部, 池州, 班主任: words
     if len(s) == 3:
         t1, t2 = tags.get(s[1:]), tags.get(s[:2])
-        if t2 is not None and not t2.startswith("nr"):
-            return False  # 高举毛(主席), 全面地: the first two characters are a word
+        if t2 is not None and t2[0] in "vdacp" and _freq().get(s[:2], 0) >= LEADING_VERB_FREQ:
+            return False  # 高举毛(主席), 全面地: the first two characters are a common verb or adverb (not 包起|帆)
+        if s[0] in FUNC_FIRST:
+            return False  # 和列席(同志): a particle, not the rare surname
+        if t2 is not None and t2.startswith("ns"):
+            return False  # 兰州蓝、金城绿、黄河清: a place and a colour
         if t1 is not None and not t1.startswith("nr") and _freq().get(s[1:], 0) >= COMMON_WORD_FREQ:
             return False  # 宁主义 (列宁主义), 江流域: the given name would be a frequent word
         # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
@@ -239,8 +247,8 @@ def _name_before(text: str, q: int, comrade: bool = False) -> tuple[int, str] | 
         if not plausible_name(cand):
             continue
         prev = text[s - 1] if s > 0 else "\n"
-        if comrade and n == 2 and prev not in _surnames():
-            return s, cand  # 革命家康生同志: a plausible name right before 同志
+        if comrade and n <= 3 and (prev not in _surnames() or _ends_word(text, s)):
+            return s, cand  # 革命家康生同志, 好干部张鸣岐同志, 优秀教师王思明同志: a plausible name right before 同志
         if (t := _word_tags().get(prev + cand[0])) is not None and not t.startswith("nr"):
             continue  # 了解毛主席: the first character belongs to the word before it
         if prev in LEFT_OK or not re.match(rf"[{HAN}]", prev):
@@ -254,6 +262,12 @@ def _starts_word(s: str) -> bool:
     """s begins with an ordinary word of two or three characters (反革命, 反党)."""
     tags = _word_tags()
     return any((t := tags.get(s[:n])) is not None and not t.startswith("nr") for n in (3, 2) if len(s) >= n)
+
+
+def _ends_word(text: str, s: int) -> bool:
+    """A dictionary word ends at s (教师|王思明): the character before s is not the start of the name."""
+    tags = _word_tags()
+    return any((t := tags.get(text[s - n : s])) is not None and not t.startswith("nr") for n in (2, 3) if s >= n)
 
 
 def _free_edge(c: str) -> bool:
