@@ -84,17 +84,21 @@ FOLLOW_RE = re.compile(
     r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|[^\u4e00-\u9fff]|$)"
 )
 NON_NAME_CHARS = set(
-    "以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
+    "其以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
 )
 MAX_NAME = 4
+# An unanchored list is people only with this many three-character names (王洪文、张春桥、江青、姚文元 has three;
+# 成资、成龙简、金简仁 — roads — has two). Chosen on the development set.
+MIN_LIST_FULL_NAMES = 3
 # 、 lists of three or more tokens (王洪文、张春桥、江青、姚文元); see _long_list.
 LONG_LIST_RE = re.compile(rf"[{HAN}]{{1,12}}(?:、[{HAN}]{{1,12}}){{2,}}")
 # Last characters of place and project names that look like names in a list (南延线, 元江街, 高新园).
-NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田")
+NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田岭岩祠洞峰泉堂贷")
 # 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
 NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}}){{2,}}等")  # two would admit 宁创贷、苏科贷等
-# Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name.
-FUNC_FIRST = set("和向与同及对把将给由于从以为在是有被了的等")
+# Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name;
+# 来川 (总书记来川视察) a verb and a place.
+FUNC_FIRST = set("和向与同及对把将给由于从以为在是有被了的等来到去")
 # National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
 WORD_LIKE_LEADERS = frozenset({"汪洋", "黄菊", "罗干", "宋平"})
 
@@ -166,6 +170,8 @@ def plausible_name(s: str) -> bool:
         return False  # 代表, 干部, 池州, 班主任: words
     if len(s) == 3:
         t1, t2 = tags.get(s[1:]), tags.get(s[:2])
+        if t2 is not None and t2[0] in "mrq":
+            return False  # 许多老(同志), 这些人: a numeral or pronoun
         if t2 is not None and t2[0] in "vdacp" and _freq().get(s[:2], 0) >= LEADING_VERB_FREQ:
             return False  # 高举毛(主席), 全面地: the first two characters are a common verb or adverb (not 包起|帆)
         if s[0] in FUNC_FIRST:
@@ -175,11 +181,12 @@ def plausible_name(s: str) -> bool:
         if t1 is not None and not t1.startswith("nr") and _freq().get(s[1:], 0) >= COMMON_WORD_FREQ:
             return False  # 宁主义 (列宁主义), 江流域: the given name would be a frequent word
         # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
-        if t1 is not None and t1[0] not in "n" and t1 not in ("j",) and not (t2 or "").startswith("nr"):
-            return False
+        if t1 is not None and t1[0] in "vdacpumrf" and not (t2 or "").startswith("nr"):
+            return False  # 江流动, 周年度; a time word or place is a possible given name (吴东来, 张德江)
         if t1 is not None and t1 in ("n", "vn", "v", "a", "d", "m", "f") and t2 is not None and not t2.startswith("nr"):
             return False
-    return not regions.load_gazetteer().by_name.get(s)  # 黄山, 龙岩 are places
+    by_name = regions.load_gazetteer().by_name
+    return not (by_name.get(s) or by_name.get("~" + s))  # 黄山, 龙岩, 娄烦 are places
 
 
 def _level_of(office: str) -> str | None:
@@ -291,7 +298,9 @@ def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
             for n in (3, 2):
                 cand = text[j - n : j]
                 before = text[j - n - 1] if j - n > 0 else "\n"
-                if j - n >= 0 and plausible_name(cand) and _not_word(cand) and _free_edge(before):
+                # not cut out of a dictionary word ending at the 、 (科学发展观、习近平 is not 展观)
+                inside_word = any(not _not_word(text[j - k : j]) for k in (n + 1, n + 2) if j - k >= 0)
+                if j - n >= 0 and plausible_name(cand) and _not_word(cand) and _free_edge(before) and not inside_word:
                     m = (j - n, cand)  # 还会出|王明、刘少奇: the list is anchored, its first name is the token's tail
                     break
             if m:
@@ -356,7 +365,10 @@ def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
             break
     if first is None or last is None:
         return []
-    return [first] + [(st, t) for st, t in zip(starts[1:-1], toks[1:-1], strict=True)] + [last]
+    names = [first] + [(st, t) for st, t in zip(starts[1:-1], toks[1:-1], strict=True)] + [last]
+    if sum(len(t) == 3 for _, t in names) < MIN_LIST_FULL_NAMES:
+        return []  # 成德、成眉、成资 (rail lines), 战贫、战疫、战洪: short tokens are rarely a list of people
+    return names
 
 
 def _bylines(text: str) -> list[tuple[int, str, int]]:
@@ -448,8 +460,8 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
         pos = m.start()
         if len(toks[0]) == 3 and not plausible_name(toks[0]) and m.start() > 0:
             toks[0], pos = toks[0][1:], pos + 1  # 出朱亚民 -> 朱亚民 is handled by the match start; 现出朱 is not
-        if all(plausible_name(t) and t not in _word_tags() and t[-1] not in NOT_LAST for t in toks) and any(
-            len(t) == 3 for t in toks
+        if all(plausible_name(t) and t not in _word_tags() and t[-1] not in NOT_LAST for t in toks) and (
+            sum(len(t) == 3 for t in toks) >= MIN_LIST_FULL_NAMES
         ):
             for t in toks:
                 add(pos, t, pos, pos + len(t), None)
