@@ -74,6 +74,8 @@ AFTER_RE = re.compile(
     r"|代表(?=发表|提出|指出|建议|认为|说|的|，|。|、)"  # 叶圣陶代表发表… (a deputy), not 李强代表国务院
 )
 SPACES = " \u3000\t"
+# Uyghur, Tibetan and foreign names written with a middle dot (艾尔肯·吐尼亚孜, 雪克来提·扎克尔)
+DOTTED_NAME_RE = re.compile(rf"[{HAN}]{{1,6}}[·•・][{HAN}]{{1,8}}")
 # Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
 LEFT_OK = set("、，。；：！？（）()《》“”\"' \u3000\t\n向以由于从自同和与及对请为在是把被将给陪有了的和等即让使叫")
 # Third characters that are a following word, not part of the name (李强所作, 周本顺在, 王沪宁同志).
@@ -84,7 +86,7 @@ FOLLOW_RE = re.compile(
     r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|[^\u4e00-\u9fff]|$)"
 )
 NON_NAME_CHARS = set(
-    "其以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
+    "两说其以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
 )
 MAX_NAME = 4
 # An unanchored list is people only with this many three-character names (王洪文、张春桥、江青、姚文元 has three;
@@ -225,14 +227,24 @@ def _office_ok(text: str, m: re.Match, place_spans: dict[int, tuple[int, bool]])
     return not (hit is not None and hit[1])  # the office's first character closes a place alias (池州|长江)
 
 
-def _name_after(text: str, p: int) -> tuple[int, str] | None:
-    """The name starting at p (after optional spaces): longest plausible length followed by a boundary."""
+def _name_after(text: str, p: int, bare_title: bool = False) -> tuple[int, str] | None:
+    """The name starting at p (after optional spaces): longest plausible length followed by a boundary.
+
+    Right after a title with no organ (总书记盛赞, 区长江路, 市长安镇) a two-character "name" is usually a word;
+    it counts only in a byline (a space between) or from the leaders' list."""
     q = p
     while q < len(text) and q - p < 3 and text[q] in SPACES:
         q += 1
+    dotted = DOTTED_NAME_RE.match(text, q)
+    if dotted and (FOLLOW_RE.match(text, dotted.end()) or dotted.end() == len(text)):
+        return q, dotted.group(0)  # 自治区主席 艾尔肯·吐尼亚孜
     for n in (4, 3, 2):
         cand = text[q : q + n]
         if len(cand) < n or not plausible_name(cand):
+            continue
+        if n == 3 and cand[2] == "摄":
+            continue  # 记者 戴冰摄: a photo credit
+        if n == 2 and cand not in leaders() and (cand[-1] in NOT_LAST or (bare_title and q == p)):
             continue
         hard_end = q + 3 >= len(text) or not re.match(rf"[{HAN}]", text[q + 3])
         if n == 3 and cand[2] in NOT_THIRD and plausible_name(cand[:2]) and cand not in leaders() and not hard_end:
@@ -436,7 +448,8 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
     for m in OFFICE_RE.finditer(text):
         if not _office_ok(text, m, gz_hits):
             continue
-        got = _name_after(text, m.end())
+        bare = not re.sub(rf"(?:代理|代|常务|执行)?副?(?:{TITLE})$", "", m.group(0))
+        got = _name_after(text, m.end(), bare_title=bare)
         if got is None:
             continue
         s, name = got
