@@ -429,8 +429,9 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
         row = found.get(s)
         if row is not None and (row["office"] or not office):
             return
-        if office and len(office) > 2 and office[0] == office[1]:
-            office = office[1:]  # 海南省省长 reads 省|省长: the office is 省长
+        if office:
+            # 海南省省长 reads 省|省长 and 广州市代市长 市|代市长: the office is 省长, 代市长
+            office = re.sub(r"^([省市区县州])((?:代理|代|常务|执行)?副?\1)", r"\2", office)
         found[s] = {
             "doc_id": doc_id,
             "kind": "person",
