@@ -87,3 +87,38 @@ def test_jurisdiction_keeps_the_prefecture_of_a_provincial_capital():
     got = jurisdiction("130102", "county")
     assert (got["prefecture"], got["prefecture_code"], got["county"]) == ("石家庄市", "130100", "长安区")
     assert jurisdiction("429004", "county")["prefecture"] is None  # 仙桃市 sits directly under 湖北省
+
+
+def test_model_workers_and_denounced_leaders_without_an_office():
+    text = "以身殉职的好干部张鸣岐同志，优秀教师王思明同志，革命家康生同志。粉碎王洪文、张春桥、江青、姚文元反党集团。"
+    names = [n for n, _, _ in _people(text)]
+    assert names == ["张鸣岐", "王思明", "康生", "王洪文", "张春桥", "江青", "姚文元"]
+
+
+def test_lists_of_places_slogans_and_products_are_not_people():
+    for text in (
+        "成德、成眉、成资协同创新中心",
+        "战贫、战疫、战洪。",
+        "扩大宁创贷、苏科贷等规模",
+        "兰州蓝、金城绿、黄河清成为城市名片",
+        "孔学堂、阳明洞、阳明祠三足鼎立",
+        "他们并肩战斗过的许多老同志",
+        "省政协委员和列席同志提出意见",
+        "高举毛主席的伟大旗帜",
+        "习近平总书记来川视察",
+        "坚持马克思列宁主义、科学发展观、习近平新时代中国特色社会主义思想",
+    ):
+        assert [n for n, _, _ in _people(text) if n != "习近平"] == [], text
+
+
+def test_bylines_credits_and_dotted_names():
+    assert _people("会议上\n\n广州市代市长 张广宁\n\n各位代表") == [("张广宁", "代市长", "prefecture")]
+    assert [n for n, _, _ in _people("（记者 戴冰摄）\n本报记者 朱江 摄")] == ["戴冰", "朱江"]
+    assert _people("会议上\n自治区主席 艾尔肯·吐尼亚孜\n各位代表") == [("艾尔肯·吐尼亚孜", "自治区主席", "province")]
+    assert _people("市长 吴东来\n") == [("吴东来", "市长", "prefecture")]
+
+
+def test_every_span_is_the_text_it_claims():
+    text = "省委书记周本顺、省委副书记赵勇、宣传部长艾文礼,市委书记王爱民、市长孟祥伟等。在以习近平同志为核心的党中央领导下"
+    for r in extract_mentions("d", text):
+        assert (text[r["start"] : r["end"]] == r["text"] and r["name"] in r["text"]) or r["kind"] == "place"
