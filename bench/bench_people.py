@@ -2,8 +2,9 @@
 
 Labels: one JSON line per person mention — doc (path under the shared corpus), start/end (offsets of the name in
 the file's UTF-8 text), name, office (the office written next to it, or null). Scope: full personal names
-(surname + given name) of real people; surname-only forms (毛主席, 朱区长), given names alone (建平、立彬同志) and
-foreign transliterations (伏罗希洛夫) are out of scope. The labels were checked by reading every candidate in
+(surname + given name) of real people, and names written with a middle dot (川·立派); surname-only forms (毛主席,
+朱区长), given names alone (建平、立彬同志) and undotted foreign transliterations (伏罗希洛夫, 马哈迪尔) are out of
+scope. The labels were checked by reading every candidate in
 context: the extractor's output and, independently, jieba's `nr` tokens and every `同志` not preceded by a found
 name (misses found that way are in the file, e.g. 唐仁健).
 
