@@ -1,5 +1,8 @@
 """`jianghua run INPUT... --out OUT`: the corpus flow from a terminal, with a progress bar.
 
+`jianghua sql OUT "select …"` queries a built corpus with DuckDB through the views of tasks/views.sql
+(speeches, documents, speech_mentions, speech_keywords …).
+
 Exit status: 0 when the run completed (bad pages are rejects, not failures), 1 when the run
 itself failed, 2 for a usage error, 143 when stopped by SIGTERM and 130 by SIGINT (Ctrl-C).
 """
@@ -24,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(columns_markdown())
         return 0
+    if args.command == "sql":
+        return _sql(args)
     return _run(args)
 
 
@@ -48,7 +53,107 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
     run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
     sub.add_parser("schema", help="print every output column with its meaning (Markdown)")
+    sql = sub.add_parser("sql", help="query a corpus with DuckDB (views: speeches, documents, speech_mentions …)")
+    sql.add_argument("out", metavar="OUT", help="corpus folder (the --out of a run)")
+    sql.add_argument("query", help='SQL, e.g. "select year, count(*) from speeches group by all order by all"')
+    fmt = sql.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="print CSV (header + rows) instead of a table")
+    fmt.add_argument("--json", action="store_true", help="print one JSON object per row instead of a table")
+    sql.add_argument("--max-width", type=int, default=48, help="widest table cell, in terminal columns (default 48)")
     return p
+
+
+VIEWS_SQL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tasks", "views.sql")
+
+
+def _sql(args: argparse.Namespace) -> int:
+    """Run one query over the corpus views; the result as an aligned table, CSV or JSON lines."""
+    out = os.path.abspath(args.out)
+    if not os.path.isdir(os.path.join(out, "documents")):
+        print(
+            f"jianghua sql: {args.out} is not a corpus (no documents/ folder); pass the --out of a run", file=sys.stderr
+        )
+        return 1
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.execute("SET VARIABLE corpus = ?", [out])
+        with open(VIEWS_SQL, encoding="utf-8") as fh:
+            con.execute(fh.read())
+        cur = con.execute(args.query)
+        columns = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        print(f"jianghua sql: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    if args.csv:
+        import csv
+
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        w.writerows([[_plain(v) for v in r] for r in rows])
+    elif args.json:
+        import json
+
+        for r in rows:
+            print(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))
+    else:
+        print(format_table(columns, rows, args.max_width))
+    return 0
+
+
+def _plain(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, (list, dict, tuple)):
+        import json
+
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def _width(s: str) -> int:
+    """Terminal columns of s: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _cut(s: str, width: int) -> str:
+    s = s.replace("\n", "⏎")
+    if _width(s) <= width:
+        return s
+    out, w = [], 0
+    for c in s:
+        cw = _width(c)
+        if w + cw > width - 1:
+            break
+        out.append(c)
+        w += cw
+    return "".join(out) + "…"
+
+
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 48) -> str:
+    """Rows as an aligned text table (numbers right-aligned, NULL as empty, long cells cut with …)."""
+    cells = [[_cut(_plain(v), max_width) for v in r] for r in rows]
+    numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) and rows for i in range(len(columns))]
+    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
+    def line(vals: list[str]) -> str:
+        parts = []
+        for i, v in enumerate(vals):
+            pad = " " * (widths[i] - _width(v))
+            parts.append(pad + v if numeric[i] else v + pad)
+        return "  ".join(parts).rstrip()
+
+    body = [line(columns), "  ".join("-" * w for w in widths)] + [line(r) for r in cells]
+    body.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(body)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1151,6 +1151,7 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
 
     from tasks import schema
     from tasks.common import read_table, rows_to_table, write_table
+    from tasks.jurisdiction import jurisdiction
     from tasks.procs import TimeBudgetExceeded, time_budget
 
     folder = Path(inputs["normalize"])
@@ -1182,6 +1183,7 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
             got, doc_tables = {"flags": {"extract_error": 1}}, {}
             errors += 1
         flags = got.pop("flags", None) or {}
+        got.update(jurisdiction(got.get("region_code"), got.get("admin_level")))
         fields.append({**got, "doc_id": doc["doc_id"], "extract_flags": sorted(flags.items())})
         for name in schema.EXTRACT_TABLES:
             tables[name].extend(doc_tables.get(name, ()))

@@ -1,18 +1,17 @@
 """A speech's structure as rows: outline sections, figures, slogans and mentions.
 
 Compiled patterns over the normalized text; places come from the gazetteer scan in
-`extract_regions`, organizations from `data/extract/orgs.txt`, people from office-title patterns
-(省委书记周本顺, 陈德荣书记, 朱区长) — jieba's `nr` tags alone were mostly wrong on these speeches.
+`extract_regions`, organizations from `data/extract/orgs.txt`, people and places from
+`extract_people` (mentions moved there).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from tasks import extract_regions as regions
 from tasks.extract_figures import extract_figures
-from tasks.extract_text import DATA_DIR, HAN, OFFICE_KW, cn_int, is_name, surnames
+from tasks.extract_people import extract_mentions
+from tasks.extract_text import HAN, OFFICE_KW, cn_int
 
 # ---------------------------------------------------------------- sections
 CN = "一二三四五六七八九十"
@@ -134,9 +133,8 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
 def _section_at(rows: list[dict], pos: int) -> str | None:
     best = None
     for r in rows:
-        if r["start"] <= pos < r["end"]:
-            if best is None or r["level"] > best["level"]:
-                best = r
+        if r["start"] <= pos < r["end"] and (best is None or r["level"] > best["level"]):
+            best = r
     return best["path"] if best else None
 
 
@@ -179,158 +177,6 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
     return [{"doc_id": doc_id, "text": t, "count": c} for t, c in sorted(counts.items())]
 
 
-# ---------------------------------------------------------------- mentions
-@lru_cache(maxsize=1)
-def _org_re() -> re.Pattern:
-    words = set()
-    for line in (DATA_DIR / "orgs.txt").read_text("utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("*"):  # departments: with and without a level prefix (发改局, 区发改局)
-            core = line[1:]
-            words.add(core)
-            for p in "省市区县":
-                words.add(p + core)
-        else:
-            words.add(line)
-    alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?:{alt})")
-
-
-PERSON_OFFICE = (
-    r"(?:(?:中共)?(?:[省市区县州]委|国务院|省政府|市政府|区政府|县政府)(?:常务)?副?(?:书记|省长|市长|区长|县长|州长|总理|主席|主任|部长|秘书长)"
-    r"|(?:常务)?副?(?:省长|市长|区长|县长|州长|总理))"
-)
-OFFICE_NAME_RE = re.compile(
-    rf"(?P<office>{PERSON_OFFICE})(?P<name>[{HAN}]{{2,3}})(?=同志|在|的|、|，|。|和|讲|指出|强调|说|对|要求|代表|作|主持|出席|$)"
-)
-NAME_OFFICE_RE = re.compile(
-    rf"(?P<name>[{HAN}]{{1,3}}?)(?P<office>(?:常务)?副?(?:书记|省长|市长|区长|县长|州长|主任|部长|局长|主席|总理))"
-)
-SINGLE_BAD = set(
-    "区全和时国平都来相成明文南原信由利于但公元海云门向从与及把对将被让给跟同也还就才又再各每副正代市县省镇乡常任应易解计强宣党司管华支那上等位诸个的了在是有"
-)
-
-
-@lru_cache(maxsize=1)
-def _word_tags() -> dict:
-    try:
-        import jieba.posseg as pseg
-
-        return getattr(pseg.dt, "word_tag_tab", {})
-    except Exception:  # pragma: no cover
-        return {}
-
-
-def _person_name(s: str) -> bool:
-    """is_name plus jieba's word list: 强调/指出 are words, not people."""
-    if not is_name(s):
-        return False
-    tag = _word_tags().get(s)
-    return tag is None or tag.startswith("nr")
-
-
-def extract_mentions(doc_id: str, text: str) -> list[dict]:
-    rows: list[dict] = []
-    taken: list[tuple[int, int]] = []
-    sn = surnames()
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
-    for m in OFFICE_NAME_RE.finditer(text):
-        name = m.group("name")
-        if len(name) == 3 and name[2] in "在的和讲对说同作主出要":
-            name = name[:2]
-        if not _person_name(name):
-            continue
-        s, e = m.start(), m.start("name") + len(name)
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "kind": "person",
-                "text": text[s:e],
-                "name": name,
-                "office": m.group("office"),
-                "start": s,
-                "end": e,
-            }
-        )
-        taken.append((s, e))
-    for m in NAME_OFFICE_RE.finditer(text):
-        s_off = m.start("office")
-        # choose the longest plausible name ending right before the office
-        name = None
-        for k in (3, 2, 1):
-            if s_off - k < 0:
-                continue
-            cand = text[s_off - k : s_off]
-            if not re.fullmatch(rf"[{HAN}]+", cand):
-                continue
-            if k == 1:
-                if cand in sn and cand not in SINGLE_BAD:
-                    name = cand
-                break
-            if _person_name(cand) and cand[0] not in SINGLE_BAD and not regions.load_gazetteer().by_name.get(cand):
-                prev = text[s_off - k - 1 : s_off - k]
-                if prev and re.match(rf"[{HAN}]", prev) and prev not in "和与及、，。向给对由请为同":
-                    continue
-                name = cand
-                break
-        if not name:
-            continue
-        s, e = s_off - len(name), m.end("office")
-        if not free(s, e):
-            continue
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "kind": "person",
-                "text": text[s:e],
-                "name": name,
-                "office": m.group("office"),
-                "start": s,
-                "end": e,
-            }
-        )
-        taken.append((s, e))
-    for m in _org_re().finditer(text):
-        s, e = m.span()
-        if not free(s, e):
-            continue
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "kind": "organization",
-                "text": m.group(0),
-                "name": m.group(0),
-                "office": None,
-                "start": s,
-                "end": e,
-            }
-        )
-    gz = regions.load_gazetteer()
-    for h in regions.find_places(text):
-        if not free(h.start, h.end):
-            continue
-        divs = gz.by_name.get(h.key, [])
-        name = divs[0].full_name if len(divs) == 1 else h.surface
-        rows.append(
-            {
-                "doc_id": doc_id,
-                "kind": "place",
-                "text": h.surface,
-                "name": name,
-                "office": None,
-                "start": h.start,
-                "end": h.end,
-            }
-        )
-    rows.sort(key=lambda r: (r["start"], r["kind"]))
-    return rows
-
-
 def extract_tables(
     doc_id: str, text: str, year: int | None = None, admin_level: str | None = None
 ) -> dict[str, list[dict]]:
@@ -339,7 +185,7 @@ def extract_tables(
     out: dict[str, list[dict]] = {"sections": [], "figures": [], "slogans": [], "mentions": []}
     try:
         out["sections"] = extract_sections(doc_id, text)
-    except Exception:
+    except Exception:  # noqa: BLE001 - one table failing must not lose the others
         pass
     national = admin_level == "national" or "全国人民代表大会" in text[:600] or text[:600].count("国务院") >= 2
     for key, fn in (
@@ -349,7 +195,7 @@ def extract_tables(
     ):
         try:
             out[key] = fn()
-        except Exception:
+        except Exception:  # noqa: BLE001 - one table failing must not lose the others
             out[key] = []
     return out
 

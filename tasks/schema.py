@@ -76,6 +76,21 @@ DOCUMENTS = pa.schema(
         _f("region", STR, "Jurisdiction the speech is about, normalized full name (河北省邢台市桥东区)."),
         _f("region_code", STR, "6-digit administrative division code of `region`, where one exists."),
         _f("region_mentions", pa.list_(STR), "Place names in the text that support `region`."),
+        _f("province", STR, "Province-level division of `region_code` (河北省); null for national and unknown rows."),
+        _f(
+            "province_code",
+            STR,
+            "Its 6-digit code (130000); `100000` marks a national document (region 全国), null when unknown.",
+        ),
+        _f(
+            "prefecture",
+            STR,
+            "Prefecture-level division (邢台市); null above that level and where none exists "
+            "(districts of 北京/天津/上海/重庆, county-level cities under a province).",
+        ),
+        _f("prefecture_code", STR, "Its 6-digit code (130500)."),
+        _f("county", STR, "County-level division (信都区) for county and township documents."),
+        _f("county_code", STR, "Its 6-digit code (130503)."),
         _f("meeting", STR, "Meeting the speech was given at (全区三级干部大会 …)."),
         _f("delivered_on", pa.date32(), "Date the speech was delivered."),
         _f("published_on", pa.date32(), "Date the page was published (发布时间, 发表于 …)."),
@@ -243,8 +258,19 @@ MENTIONS = pa.schema(
         _f("doc_id", STR, "Document.", False),
         _f("kind", STR, "person, organization or place.", False),
         _f("text", STR, "Mention as written (省委书记周本顺).", False),
-        _f("name", STR, "Person's name or the normalized entity name."),
-        _f("office", STR, "Office title for people (省委书记)."),
+        _f(
+            "name",
+            STR,
+            "Person's full name; organization as written; place: full division name when unambiguous in the "
+            "document (河北省邢台市), else as written.",
+        ),
+        _f("office", STR, "Office written next to the person (省委书记, 国务院总理, 总书记); null without one."),
+        _f(
+            "level",
+            STR,
+            "People: level of the office when it says (省委书记 -> province; national, province, prefecture, "
+            "county, township). Places: level of the resolved division; null when the place is ambiguous.",
+        ),
         _f("start", pa.int32(), "Character offset in `text`.", False),
         _f("end", pa.int32(), "End offset in `text`.", False),
     ]
@@ -259,6 +285,44 @@ KEYWORDS = pa.schema(
         _f("score", pa.float32(), "TF-IDF with IDF learned from this corpus.", False),
     ]
 )
+
+# pandas reads nullable integer columns back as Int16/Int32 (not float64 with NaN) from this metadata.
+_PANDAS_INT = {pa.int8(): "Int8", pa.int16(): "Int16", pa.int32(): "Int32", pa.int64(): "Int64"}
+
+
+def with_pandas_metadata(schema: pa.Schema) -> pa.Schema:
+    """Attach pandas metadata so `pd.read_parquet` gives nullable integer dtypes (`year` -> Int16)."""
+    import json
+
+    import pyarrow as _pa
+
+    cols = []
+    for f in schema:
+        if f.type in _PANDAS_INT:
+            ptype, ntype = _PANDAS_INT[f.type].lower(), _PANDAS_INT[f.type]
+        else:
+            ptype, ntype = "object", "object"
+        cols.append({"name": f.name, "field_name": f.name, "pandas_type": ptype, "numpy_type": ntype, "metadata": None})
+    meta = {
+        "index_columns": [{"kind": "range", "name": None, "start": 0, "stop": 0, "step": 1}],
+        "column_indexes": [],
+        "columns": cols,
+        "creator": {"library": "pyarrow", "version": _pa.__version__},
+        "pandas_version": "2.0.0",
+    }
+    return schema.with_metadata({**(schema.metadata or {}), b"pandas": json.dumps(meta).encode()})
+
+
+DOCUMENTS = with_pandas_metadata(DOCUMENTS)
+REJECTS = with_pandas_metadata(REJECTS)
+REMOVED_LINES = with_pandas_metadata(REMOVED_LINES)
+DUPLICATES = with_pandas_metadata(DUPLICATES)
+SECTIONS = with_pandas_metadata(SECTIONS)
+FIGURES = with_pandas_metadata(FIGURES)
+SLOGANS = with_pandas_metadata(SLOGANS)
+MENTIONS = with_pandas_metadata(MENTIONS)
+KEYWORDS = with_pandas_metadata(KEYWORDS)
+
 
 # ----------------------------------------------------------------------------- artifacts between stages
 # Not published: what one stage hands the next under OUT/.state/artifacts/<stage>/<key>/.
@@ -305,6 +369,7 @@ EXTRACTED = pa.schema(
         ("region", STR),
         ("region_code", STR),
         ("region_mentions", pa.list_(STR)),
+        *((c, STR) for c in ("province", "province_code", "prefecture", "prefecture_code", "county", "county_code")),
         ("meeting", STR),
         ("delivered_on", pa.date32()),
         ("published_on", pa.date32()),
@@ -473,6 +538,7 @@ REUSE_FORMULAE = pa.schema(
     ]
 )
 
+SPEECHES, REPAIRS, REUSE, REUSE_FORMULAE = map(with_pandas_metadata, (SPEECHES, REPAIRS, REUSE, REUSE_FORMULAE))
 TABLES.update({"speeches": SPEECHES, "repairs": REPAIRS, "reuse": REUSE, "reuse_formulae": REUSE_FORMULAE})
 # Built from whole clusters / the whole corpus, not per shard (like duplicates): export does not look
 # for them in shard exports; the flow writes each as one file (empty folders until it does).

@@ -1,0 +1,615 @@
+"""Mentions of people, organizations and places in a speech, precise enough to count.
+
+A string is a person's name only with evidence:
+- an office right before it (`省委书记周本顺`, `国务院总理 李强`) or right after it (`习近平总书记`, `周本顺书记`),
+  or `同志` after it (`李强同志`, `以习近平同志为核心`);
+- a list joined by `、` to such a name (`李强、赵乐际、王沪宁…同志`);
+- a byline: a line near the top that is only a name (`李　强`);
+- the national leaders' list (`data/extract/leaders.txt`: 毛泽东思想, 邓小平理论 name them without an office).
+Every further occurrence of a name so established in the same document is a mention too. A single surname with
+an office (`毛主席`, `朱区长`) is not a name: it cannot be counted per person.
+
+Places are the gazetteer's hits outside people and organizations, resolved to a full name only when unambiguous in
+the document (`金山` alone stays `金山`; inside `省长王金山` it is part of a person). Everything is compiled regexes
+and dictionary lookups over the text once: linear in document size.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from tasks import extract_regions as regions
+from tasks.extract_text import DATA_DIR, HAN, surnames
+
+# jieba dictionary frequency above which a two-character given name is read as the word (主义 2416, 流域 2825;
+# given names that are words are rarer: 爱民 107, 志强 15). Chosen on the labelled sample in bench/labels/.
+COMMON_WORD_FREQ = 1000
+# A three-character candidate whose first two characters are a verb/adverb this frequent is that word (高举 833,
+# 全面 9321), not a name (包起帆: 包起 3). Chosen on the development set.
+LEADING_VERB_FREQ = 100
+# Surnames the common list lacks but officials carry (习近平, 琚朝晖, 郗杰英, 傅莹, 萧万长).
+EXTRA_SURNAMES = frozenset("习琚郗傅萧")
+# Organ before a title: 中共中央总书记, 国务院总理, 省委书记, 市人民政府市长, 区政府区长 …
+ORGAN = (
+    r"(?:中共中央|中央军委|中央纪委|中央政治局常委|中央政治局委员|中央|国务院|国家|全国人大常委会|全国政协|"
+    r"全国人大|(?:中共)?[省市区县州旗盟镇乡]委|[省市区县州旗盟镇乡](?:人民)?政府|[省市区县州]人大常委会|"
+    r"[省市区县州]政协|自治区|人民政府|省|市|区|县|州|镇|乡)"
+)
+# Titles, longest first so 副总理 is not read as 总理 after a stray 副.
+TITLES = sorted(
+    [
+        "总书记",
+        "国家主席",
+        "总理",
+        "国务委员",
+        "委员长",
+        "主席",
+        "书记",
+        "省长",
+        "市长",
+        "区长",
+        "县长",
+        "州长",
+        "旗长",
+        "盟长",
+        "镇长",
+        "乡长",
+        "主任",
+        "部长",
+        "秘书长",
+        "局长",
+        "厅长",
+        "常委",
+        "代表",
+        "记者",
+    ],
+    key=lambda t: (-len(t), t),
+)
+TITLE = "|".join(TITLES)
+OFFICE_RE = re.compile(rf"(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
+# Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
+AFTER_RE = re.compile(
+    r"同志(?!们)|(?:代理|代|常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
+    r"|代表(?=发表|提出|指出|建议|认为|说|的|，|。|、)"  # 叶圣陶代表发表… (a deputy), not 李强代表国务院
+)
+SPACES = " \u3000\t"
+# Uyghur, Tibetan and foreign names written with a middle dot (艾尔肯·吐尼亚孜, 雪克来提·扎克尔)
+DOTTED_NAME_RE = re.compile(rf"[{HAN}]{{1,6}}[·•・][{HAN}]{{1,8}}")
+# Characters that end a name's left context: punctuation, particles and verbs that precede names (向, 以, 由 …).
+LEFT_OK = set("、，。；：！？（）()《》“”\"' \u3000\t\n向以由于从自同和与及对请为在是把被将给陪有了的和等即让使叫")
+# Third characters that are a following word, not part of the name (李强所作, 周本顺在, 王沪宁同志).
+NOT_THIRD = set("所在的和讲对说同作主出要代等为也向指强提带率是将已于就到来致会任")
+# Words that may follow a name after an office (省长王金山在…, 国务院总理李强所作的).
+FOLLOW_RE = re.compile(
+    r"(?:同志|所作|所|在|的|、|，|。|；|：|和|与|及|等|为|代表|向|对|说|讲|指出|强调|主持|出席|作|做|宣布|致|发表|摄|"
+    r"到|来|视察|考察|调研|参加|会见|提出|要求|也|已|于|就|是|将|带领|率|同|[^\u4e00-\u9fff]|$)"
+)
+NON_NAME_CHARS = set(
+    "两说其以的了在是和与及等为要把对从向这那我你他们个年月日上下中省市区县委府长记部局会院党政全各新同志一二三四五六七八九十"
+)
+MAX_NAME = 4
+# An unanchored list is people only with this many three-character names (王洪文、张春桥、江青、姚文元 has three;
+# 成资、成龙简、金简仁 — roads — has two). Chosen on the development set.
+MIN_LIST_FULL_NAMES = 3
+# 、 lists of three or more tokens (王洪文、张春桥、江青、姚文元); see _long_list.
+LONG_LIST_RE = re.compile(rf"[{HAN}]{{1,12}}(?:、[{HAN}]{{1,12}}){{2,}}")
+# Last characters of place and project names that look like names in a list (南延线, 元江街, 高新园).
+NOT_LAST = set("线街路桥站区村镇河湖山港园厂楼场馆院校店岛湾坑渠沟塘城寺庙阁台亭坝井矿田岭岩祠洞峰泉堂贷")
+# 朱亚民、吴义海、黄荣文等 (model workers, honourees): a 、 list of two or more names closed by 等.
+NAME_LIST_RE = re.compile(rf"[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}}){{2,}}等")  # two would admit 宁创贷、苏科贷等
+# Function characters that are also rare surnames: 和周 (毛主席和周总理), 向李强 are a particle and a name;
+# 来川 (总书记来川视察) a verb and a place.
+FUNC_FIRST = set("和向与同及对把将给由于从以为在是有被了的等来到去")
+# National leaders whose names are also ordinary words (汪洋大海, 黄菊花, 罗干将): a person only with evidence.
+WORD_LIKE_LEADERS = frozenset({"汪洋", "黄菊", "罗干", "宋平"})
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return surnames() | EXTRA_SURNAMES
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict:
+    try:
+        import jieba.posseg as pseg
+
+        return getattr(pseg.dt, "word_tag_tab", {})
+    except ImportError:  # pragma: no cover - jieba is a pinned dependency
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _freq() -> dict:
+    """jieba's word frequencies, from the tokenizer the keywords step loads anyway (one dictionary per process)."""
+    from tasks.extract import _tokenizer
+
+    return _tokenizer().FREQ
+
+
+def _not_word(s: str) -> bool:
+    tag = _word_tags().get(s)
+    return tag is None or tag.startswith("nr")
+
+
+@lru_cache(maxsize=1)
+def leaders() -> dict[str, tuple[str, str]]:
+    """name -> (office, level) of the national leaders list."""
+    out = {}
+    for line in (DATA_DIR / "leaders.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, office, level = line.split("\t")
+            out[name] = (office, level)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _leaders_re() -> re.Pattern:
+    return re.compile("|".join(sorted(leaders(), key=lambda n: (-len(n), n))))
+
+
+def plausible_name(s: str) -> bool:
+    """Surname + 1-2 characters (compound surname + 1-2), no function characters, not an ordinary word."""
+    if not re.fullmatch(rf"[{HAN}]{{2,{MAX_NAME}}}", s):
+        return False
+    if s[0] in FUNC_FIRST and s not in leaders() and (len(s) == 2 or plausible_name(s[1:])):
+        return False
+    sn = _surnames()
+    if len(s) >= 3 and s[:2] in sn:
+        given = s[2:]
+    elif s[0] in sn and len(s) <= 3:
+        given = s[1:]
+    else:
+        return False
+    if any(c in NON_NAME_CHARS for c in given):
+        return False
+    if s in leaders():
+        return True
+    tags = _word_tags()
+    tag = tags.get(s)
+    if tag is not None and not tag.startswith("nr"):
+        return False  # 代表, 干部, 池州, 班主任: words
+    if len(s) == 3:
+        t1, t2 = tags.get(s[1:]), tags.get(s[:2])
+        if t2 is not None and t2[0] in "mrq":
+            return False  # 许多老(同志), 这些人: a numeral or pronoun
+        if t2 is not None and t2[0] in "vdacp" and _freq().get(s[:2], 0) >= LEADING_VERB_FREQ:
+            return False  # 高举毛(主席), 全面地: the first two characters are a common verb or adverb (not 包起|帆)
+        if s[0] in FUNC_FIRST:
+            return False  # 和列席(同志): a particle, not the rare surname
+        if t2 is not None and t2.startswith("ns"):
+            return False  # 兰州蓝、金城绿、黄河清: a place and a colour
+        if t1 is not None and not t1.startswith("nr") and _freq().get(s[1:], 0) >= COMMON_WORD_FREQ:
+            return False  # 宁主义 (列宁主义), 江流域: the given name would be a frequent word
+        # 江流域, 周年度: the last two characters are an ordinary word and the first two are not a name
+        if t1 is not None and t1[0] in "vdacpumrf" and not (t2 or "").startswith("nr"):
+            return False  # 江流动, 周年度; a time word or place is a possible given name (吴东来, 张德江)
+        if t1 is not None and t1 in ("n", "vn", "v", "a", "d", "m", "f") and t2 is not None and not t2.startswith("nr"):
+            return False
+    by_name = regions.load_gazetteer().by_name
+    return not (by_name.get(s) or by_name.get("~" + s))  # 黄山, 龙岩, 娄烦 are places
+
+
+def _level_of(office: str) -> str | None:
+    """Level of the jurisdiction an office belongs to (省委书记 -> province), when the office says it."""
+    if re.match(r"(?:中共中央|中央|国务院|国家|全国)", office) or re.search(r"总书记|总理|国务委员|委员长", office):
+        return "national"
+    m = re.match(r"(?:中共)?([省市区县州旗盟镇乡自])", office)
+    head = m.group(1) if m else None
+    if head is None:
+        m2 = re.search(r"([省市区县州旗盟镇乡])长$", office)
+        head = m2.group(1) if m2 else None
+    return {
+        "省": "province",
+        "自": "province",
+        "市": "prefecture",
+        "州": "prefecture",
+        "盟": "prefecture",
+        "区": "county",
+        "县": "county",
+        "旗": "county",
+        "镇": "township",
+        "乡": "township",
+    }.get(head or "")
+
+
+def _office_ok(text: str, m: re.Match, place_spans: dict[int, tuple[int, bool]]) -> bool:
+    """An office match is an office, not the tail of a word: 干部长期, 池州长江, 社区长远 are not 部长/州长/区长."""
+    s = m.start()
+    if s == 0:
+        return True
+    tag = _word_tags().get(text[s - 1 : s + 1])
+    head = re.sub(rf"(?:代理|代|常务|执行)?副?(?:{TITLE})$", "", m.group(0))
+    if tag is not None and not tag.startswith("nr") and not head:
+        return False  # a bare title whose first character belongs to the word before it (干部|长期, 全县|长远)
+    hit = place_spans.get(s)
+    return not (hit is not None and hit[1])  # the office's first character closes a place alias (池州|长江)
+
+
+def _name_after(text: str, p: int, bare_title: bool = False) -> tuple[int, str] | None:
+    """The name starting at p (after optional spaces): longest plausible length followed by a boundary.
+
+    Right after a title with no organ (总书记盛赞, 区长江路, 市长安镇) a two-character "name" is usually a word;
+    it counts only in a byline (a space between) or from the leaders' list."""
+    q = p
+    while q < len(text) and q - p < 3 and text[q] in SPACES:
+        q += 1
+    dotted = DOTTED_NAME_RE.match(text, q)
+    if dotted and (FOLLOW_RE.match(text, dotted.end()) or dotted.end() == len(text)):
+        return q, dotted.group(0)  # 自治区主席 艾尔肯·吐尼亚孜
+    for n in (4, 3, 2):
+        cand = text[q : q + n]
+        if len(cand) < n or not plausible_name(cand):
+            continue
+        if n == 3 and cand[2] == "摄":
+            continue  # 记者 戴冰摄: a photo credit
+        if n == 2 and cand not in leaders() and (cand[-1] in NOT_LAST or (bare_title and q == p)):
+            continue
+        hard_end = q + 3 >= len(text) or not re.match(rf"[{HAN}]", text[q + 3])
+        if n == 3 and cand[2] in NOT_THIRD and plausible_name(cand[:2]) and cand not in leaders() and not hard_end:
+            continue
+        if FOLLOW_RE.match(text, q + n) or q + n == len(text):
+            return q, cand
+    return None
+
+
+def _name_before(text: str, q: int, comrade: bool = False) -> tuple[int, str] | None:
+    """The name ending at q whose left neighbour is a boundary (向|习近平|同志, 、|李希|同志).
+
+    Before 同志 a two-character name may follow any character that cannot start a longer name (革命家|康生|同志)."""
+    for n in (4, 3, 2):
+        s = q - n
+        if s < 0:
+            continue
+        cand = text[s:q]
+        if not plausible_name(cand):
+            continue
+        prev = text[s - 1] if s > 0 else "\n"
+        if comrade and n <= 3 and (prev not in _surnames() or _ends_word(text, s)):
+            return s, cand  # 革命家康生同志, 好干部张鸣岐同志, 优秀教师王思明同志: a plausible name right before 同志
+        if (t := _word_tags().get(prev + cand[0])) is not None and not t.startswith("nr"):
+            continue  # 了解毛主席: the first character belongs to the word before it
+        if prev in LEFT_OK or not re.match(rf"[{HAN}]", prev):
+            return s, cand
+        if re.search(rf"(?:{TITLE})$", text[max(0, s - 12) : s]):
+            return s, cand  # 国务院总理李强同志
+    return None
+
+
+def _starts_word(s: str) -> bool:
+    """s begins with an ordinary word of two or three characters (反革命, 反党)."""
+    tags = _word_tags()
+    return any((t := tags.get(s[:n])) is not None and not t.startswith("nr") for n in (3, 2) if len(s) >= n)
+
+
+def _ends_word(text: str, s: int) -> bool:
+    """A dictionary word ends at s (教师|王思明): the character before s is not the start of the name."""
+    tags = _word_tags()
+    return any((t := tags.get(text[s - n : s])) is not None and not t.startswith("nr") for n in (2, 3) if s >= n)
+
+
+def _free_edge(c: str) -> bool:
+    """A name cut out of a longer run ends at a character that cannot continue it (王张江|姚 is four surnames)."""
+    return c in LEFT_OK or c not in _surnames()
+
+
+def _list_names(text: str, s: int, e: int) -> list[tuple[int, str]]:
+    """Names joined to the one at [s, e) by 、 (李强、赵乐际、王沪宁、蔡奇): each token between 、 is whole."""
+    out = []
+    i = s
+    while i > 0 and text[i - 1] == "、":
+        j = i - 1
+        k = j
+        while k > 0 and j - k < MAX_NAME and re.match(rf"[{HAN}]", text[k - 1]) and text[k - 1] != "、":
+            k -= 1
+        tok = text[k:j]
+        if not plausible_name(tok) or (k > 0 and re.match(rf"[{HAN}]", text[k - 1]) and text[k - 1] != "、"):
+            # the token may follow an office (政治局常委李强、赵乐际): accept when an office ends right before it
+            m = None
+            for n in (3, 2):
+                cand = text[j - n : j]
+                before = text[j - n - 1] if j - n > 0 else "\n"
+                # not cut out of a dictionary word ending at the 、 (科学发展观、习近平 is not 展观)
+                inside_word = any(not _not_word(text[j - k : j]) for k in (n + 1, n + 2) if j - k >= 0)
+                if j - n >= 0 and plausible_name(cand) and _not_word(cand) and _free_edge(before) and not inside_word:
+                    m = (j - n, cand)  # 还会出|王明、刘少奇: the list is anchored, its first name is the token's tail
+                    break
+            if m:
+                out.append(m)
+            break
+        out.append((k, tok))
+        i = k
+    i = e
+    while i < len(text) and text[i] == "、":
+        j = i + 1
+        k = j
+        while k < len(text) and k - j < MAX_NAME and re.match(rf"[{HAN}]", text[k]) and text[k] != "、":
+            k += 1
+        tok = text[j:k]
+        if not plausible_name(tok):
+            # the list's last name runs into 同志/等同志 (蔡奇、丁薛祥、李希同志)
+            mm = re.match(rf"([{HAN}]{{2,{MAX_NAME}}}?)(?:等)?同志", text[j : j + MAX_NAME + 3])
+            if mm and plausible_name(mm.group(1)):
+                out.append((j, mm.group(1)))
+            else:
+                for n in (3, 2):  # 刘少奇、陈伯达|塞进: the last name runs into the next word
+                    cand = text[j : j + n]
+                    if n == 3 and _starts_word(text[j + 2 : j + 5]):
+                        continue  # 林彪、江青|反革命集团
+                    after = text[j + n] if j + n < len(text) else "\n"
+                    if plausible_name(cand) and _not_word(cand) and cand[-1] not in NOT_LAST and _free_edge(after):
+                        out.append((j, cand))
+                        break
+            break
+        out.append((j, tok))
+        i = k
+    return out
+
+
+def _list_token_ok(t: str) -> bool:
+    return plausible_name(t) and (t in _word_tags() or t[-1] not in NOT_LAST) and _not_word(t)
+
+
+def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
+    """Names of a 、 list of three or more (马天水、于会泳、迟群、张铁生): the inner tokens must each be a name the
+    dictionary does not know as a word; the outer ones are cut from their neighbours (象|马天水, 陈阿大|那样)."""
+    toks = m.group(0).split("、")
+    starts, pos = [], m.start()
+    for t in toks:
+        starts.append(pos)
+        pos += len(t) + 1
+    if not all(2 <= len(t) <= 3 and _list_token_ok(t) for t in toks[1:-1]):
+        return []
+    first = last = None
+    for n in (3, 2):
+        t = toks[0][-n:]
+        b = starts[0] + len(toks[0]) - n
+        if len(toks[0]) >= n and _list_token_ok(t) and (len(toks[0]) == n or _free_edge(text[b - 1])):
+            first = (b, t)
+            break
+    for n in (3, 2):
+        t = toks[-1][:n]
+        if n == 3 and _starts_word(toks[-1][2:]):
+            continue  # 江青|反革命集团
+        if len(toks[-1]) >= n and _list_token_ok(t) and (len(toks[-1]) == n or _free_edge(toks[-1][n])):
+            last = (starts[-1], t)
+            break
+    if first is None or last is None:
+        return []
+    names = [first] + [(st, t) for st, t in zip(starts[1:-1], toks[1:-1], strict=True)] + [last]
+    if sum(len(t) == 3 for _, t in names) < MIN_LIST_FULL_NAMES:
+        return []  # 成德、成眉、成资 (rail lines), 战贫、战疫、战洪: short tokens are rarely a list of people
+    return names
+
+
+def _bylines(text: str) -> list[tuple[int, str, int]]:
+    """(start, name, end) of a line near the top that is only a name (`李　强`, `周本顺`)."""
+    out = []
+    pos = 0
+    for n_line, line in enumerate(text.split("\n")):
+        if n_line > 15:
+            break
+        raw = line.strip(SPACES + "#*>")
+        name = re.sub(f"[{SPACES}]", "", raw)
+        if 2 <= len(name) <= 3 and plausible_name(name) and len(raw) <= 5:
+            out.append((pos + line.index(raw[0]), name, pos + line.index(raw[0]) + len(raw)))
+        pos += len(line) + 1
+    return out
+
+
+def _bare_ok(text: str, s: int, e: int) -> bool:
+    """A known name standing alone is a name unless it sits inside a word (李强调研, 包罗干将)."""
+    tags = _word_tags()
+    for w in (text[e - 1 : e + 1], text[e - 1 : e + 2]) if e - s == 2 else ():
+        if len(w) >= 2 and (t := tags.get(w)) is not None and not t.startswith("nr"):
+            return False
+    for n in (4, 3):
+        w = text[s : s + n]
+        if n > e - s and len(w) == n and (t := tags.get(w)) is not None and not t.startswith("nr"):
+            return False
+    if s > 0:
+        w = text[s - 1 : s + 1]
+        if (t := tags.get(w)) is not None and not t.startswith("nr") and e - s == 2:
+            return False
+        if text[s - 1] in _surnames() and text[s - 1] not in LEFT_OK and plausible_name(text[s - 1 : e]):
+            return False  # 张李强: the name is longer than the one we know
+    return True
+
+
+def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> list[dict]:
+    """Person rows: every occurrence of a name that has evidence in this document."""
+    if place_hits is None:
+        place_hits = regions.find_places(text)
+    gz_hits = {h.end - 1: (h.start, h.is_alias) for h in place_hits}
+    found: dict[int, dict] = {}  # name start -> row
+    names: dict[str, str | None] = {}  # established name -> an office seen with it
+
+    def add(s: int, name: str, span_s: int, span_e: int, office: str | None) -> None:
+        row = found.get(s)
+        if row is not None and (row["office"] or not office):
+            return
+        if office:
+            # 海南省省长 reads 省|省长 and 广州市代市长 市|代市长: the office is 省长, 代市长
+            office = re.sub(r"^([省市区县州])((?:代理|代|常务|执行)?副?\1)", r"\2", office)
+        found[s] = {
+            "doc_id": doc_id,
+            "kind": "person",
+            "text": text[span_s:span_e],
+            "name": name,
+            "office": office,
+            "level": _level_of(office) if office else None,
+            "start": span_s,
+            "end": span_e,
+        }
+        if office or name not in names:
+            names[name] = office or names.get(name)
+
+    # office, then name
+    for m in OFFICE_RE.finditer(text):
+        if not _office_ok(text, m, gz_hits):
+            continue
+        bare = not re.sub(rf"(?:代理|代|常务|执行)?副?(?:{TITLE})$", "", m.group(0))
+        got = _name_after(text, m.end(), bare_title=bare)
+        if got is None:
+            continue
+        s, name = got
+        if m.group(0).endswith("代表") and not re.search(r"代表[\s\u3000]", text[m.end() - 2 : m.end() + 1]):
+            continue  # 代表李强: only `代表 李强` in a byline
+        add(s, name, m.start(), s + len(name), m.group(0))
+        for ls, lname in _list_names(text, s, s + len(name)):
+            add(ls, lname, ls, ls + len(lname), None)
+    # name, then office or 同志
+    for m in AFTER_RE.finditer(text):
+        got = _name_before(text, m.start(), comrade=m.group(0).startswith("同志"))
+        if got is None:
+            continue
+        s, name = got
+        office = None if m.group(0).startswith("同志") else m.group(0)
+        add(s, name, s, m.end() if office else s + len(name), office)
+        for ls, lname in _list_names(text, s, s + len(name)):
+            add(ls, lname, ls, ls + len(lname), None)
+    for m in NAME_LIST_RE.finditer(text):
+        toks = m.group(0)[:-1].split("、")
+        pos = m.start()
+        if len(toks[0]) == 3 and not plausible_name(toks[0]) and m.start() > 0:
+            toks[0], pos = toks[0][1:], pos + 1  # 出朱亚民 -> 朱亚民 is handled by the match start; 现出朱 is not
+        if all(plausible_name(t) and t not in _word_tags() and t[-1] not in NOT_LAST for t in toks) and (
+            sum(len(t) == 3 for t in toks) >= MIN_LIST_FULL_NAMES
+        ):
+            for t in toks:
+                add(pos, t, pos, pos + len(t), None)
+                pos += len(t) + 1
+    for m in LONG_LIST_RE.finditer(text):
+        for ls, lname in _long_list(text, m):
+            add(ls, lname, ls, ls + len(lname), None)
+    for s, name, e in _bylines(text):
+        if names or name in leaders():
+            add(s, name, s, e, None)
+    # every other occurrence of an established or national-leader name; names a list adds get a second round
+    done: set[str] = set()
+    named_leaders = set(_leaders_re().findall(text)) - WORD_LIKE_LEADERS
+    for _round in range(2):
+        known = (set(names) | named_leaders) - done
+        if not known:
+            break
+        done |= known
+        alt = "|".join(re.escape(n) for n in sorted(known, key=lambda n: (-len(n), n)))
+        for m in re.finditer(alt, text):
+            s, e = m.span()
+            if s in found or any(r["start"] <= s < r["end"] for r in _around(found, s)):
+                continue
+            if not _bare_ok(text, s, e):
+                continue
+            after = AFTER_RE.match(text, e)
+            if after and not after.group(0).startswith("同志"):
+                add(s, m.group(0), s, after.end(), after.group(0))
+            else:
+                add(s, m.group(0), s, e, None)
+            for ls, lname in _list_names(text, s, e):
+                add(ls, lname, ls, ls + len(lname), None)
+    return sorted(found.values(), key=lambda r: r["start"])
+
+
+def _around(found: dict[int, dict], s: int) -> list[dict]:
+    return [found[k] for k in range(max(0, s - 16), s + 1) if k in found]
+
+
+@lru_cache(maxsize=1)
+def _org_re() -> re.Pattern:
+    words = set()
+    for line in (DATA_DIR / "orgs.txt").read_text("utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("*"):  # departments: with and without a level prefix (发改局, 区发改局)
+            core = line[1:]
+            words.add(core)
+            for p in "省市区县":
+                words.add(p + core)
+        else:
+            words.add(line)
+    alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    return re.compile(rf"(?:{alt})")
+
+
+def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
+    """Gazetteer hits outside `taken` spans; a hit gets its full name and level only when one division fits.
+
+    One division fits when the name has a single division and, for a county's short form (金山 for 金山区), the
+    document also names its province or prefecture; with several divisions (朝阳区), the one whose parent is named.
+    A full name that stays ambiguous is kept with its surface as name and no level; a short form is dropped."""
+    gz = regions.load_gazetteer()
+    if place_hits is None:
+        place_hits = regions.find_places(text)
+    hits = [h for h in place_hits if not _inside(h.start, h.end, taken)]
+    named_parents: set[str] = set()
+    for h in hits:
+        divs = gz.by_name.get(h.key, [])
+        if len(divs) == 1 and divs[0].level in (regions.PROVINCE, regions.PREFECTURE):
+            named_parents.add(divs[0].province)
+            if divs[0].city:
+                named_parents.add(divs[0].city)
+    rows = []
+    for h in hits:
+        divs = gz.by_name.get(h.key, [])
+        fit = None
+        if len(divs) == 1 and (not h.is_alias or divs[0].level in (regions.PROVINCE, regions.PREFECTURE)):
+            fit = divs[0]
+        else:
+            ctx = [
+                d
+                for d in divs
+                if d.level != regions.PROVINCE
+                and (d.province in named_parents or (d.city in named_parents and d.city != d.name))
+            ]
+            if len(ctx) == 1:
+                fit = ctx[0]
+        if fit is None and h.is_alias:
+            continue  # an unresolved short form is as often a word (新建, 惠民, 红旗) as a place
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "place",
+                "text": h.surface,
+                "name": fit.full_name if fit else h.surface,
+                "office": None,
+                "level": fit.level if fit else None,
+                "start": h.start,
+                "end": h.end,
+            }
+        )
+    return rows
+
+
+def _inside(s: int, e: int, used: bytearray) -> bool:
+    return any(used[s:e])
+
+
+def extract_mentions(doc_id: str, text: str) -> list[dict]:
+    """Person, organization and place rows of one document, sorted by (start, kind)."""
+    place_hits = regions.find_places(text)
+    rows = person_mentions(doc_id, text, place_hits)
+    taken = bytearray(len(text) + 1)  # characters already inside a mention
+    for r in rows:
+        taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
+    for m in _org_re().finditer(text):
+        s, e = m.span()
+        if _inside(s, e, taken):
+            continue
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "kind": "organization",
+                "text": m.group(0),
+                "name": m.group(0),
+                "office": None,
+                "level": None,
+                "start": s,
+                "end": e,
+            }
+        )
+        taken[s:e] = b"\1" * (e - s)
+    rows += place_mentions(doc_id, text, taken, place_hits)
+    rows.sort(key=lambda r: (r["start"], r["kind"]))
+    return rows

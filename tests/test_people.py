@@ -1,0 +1,124 @@
+"""People, places and jurisdiction columns; pandas dtypes from the schema metadata."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.extract_people import extract_mentions, person_mentions
+from tasks.jurisdiction import NATIONAL_CODE, jurisdiction
+
+
+def _people(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(r["name"], r["office"], r["level"]) for r in person_mentions("d", text)]
+
+
+def test_office_before_and_after_the_name():
+    assert _people("省委书记周本顺在会上讲话。") == [("周本顺", "省委书记", "province")]
+    assert _people("审议了国务院总理李强所作的政府工作报告。") == [("李强", "国务院总理", "national")]
+    assert ("习近平", "总书记", "national") in _people("在以习近平同志为核心的党中央领导下，习近平总书记指出")
+    assert _people("陈金彪代市长上次来调研") == [("陈金彪", "代市长", "prefecture")]
+
+
+def test_lists_bylines_and_later_occurrences():
+    names = [n for n, _, _ in _people("出席会议的有李强、赵乐际、王沪宁、蔡奇、丁薛祥、李希同志。")]
+    assert names == ["李强", "赵乐际", "王沪宁", "蔡奇", "丁薛祥", "李希"]
+    rows = _people("会议上\n\n市人民政府市长 庄建球\n\n各位代表：庄建球同志在讲话中说")
+    assert rows == [("庄建球", "市人民政府市长", "prefecture"), ("庄建球", None, None)]
+    assert [n for n, _, _ in _people("涌现出朱亚民、吴义海、黄荣文等一大批")] == ["朱亚民", "吴义海", "黄荣文"]
+
+
+def test_words_are_not_names():
+    for text in (
+        "池州长江大桥",
+        "班主任和干部长期坚持",
+        "罗干将军",
+        "汪洋大海",
+        "毛主席和周总理",
+        "坚持马克思列宁主义、毛泽东思想",
+    ):
+        assert all(n not in ("池", "班", "干", "罗干", "汪洋", "和周", "宁主义") for n, _, _ in _people(text)), text
+
+
+def test_place_inside_a_name_is_not_a_place_and_ambiguous_places_stay_unresolved():
+    rows = extract_mentions("d", "省长王金山主持会议。朝阳区的工作。")
+    assert [(r["kind"], r["name"]) for r in rows if r["kind"] != "organization"] == [
+        ("person", "王金山"),
+        ("place", "朝阳区"),  # 北京 or 长春: nothing in the text says which
+    ]
+    rows = extract_mentions("d", "北京市朝阳区的工作。")
+    assert ("place", "北京市朝阳区", "county") in {(r["kind"], r["name"], r["level"]) for r in rows}
+    for r in rows:
+        assert "北京市朝阳区的工作。"[r["start"] : r["end"]] == r["text"]
+
+
+def test_jurisdiction_columns():
+    assert jurisdiction("130503", "county") == {
+        "province": "河北省",
+        "province_code": "130000",
+        "prefecture": "邢台市",
+        "prefecture_code": "130500",
+        "county": "信都区",
+        "county_code": "130503",
+    }
+    beijing = jurisdiction("110105", "county")
+    assert (beijing["province"], beijing["prefecture"], beijing["county"]) == ("北京市", None, "朝阳区")
+    national = jurisdiction("100000", "national")
+    assert national["province"] is None and national["province_code"] == NATIONAL_CODE
+    assert set(jurisdiction(None, None).values()) == {None}
+
+
+def test_pandas_reads_nullable_integers_as_integers(tmp_path):
+    from tasks import schema
+
+    rows = {f.name: [None, None] for f in schema.DOCUMENTS}
+    rows.update(doc_id=["a", "b"], source_path=["x", "y"], content_sha256=["1", "2"], format=["txt", "txt"])
+    rows.update(quality_flags=[[], []], pipeline_version=["v", "v"], year=[2020, None], n_chars=[10, None])
+    table = pa.Table.from_pydict(rows).cast(schema.DOCUMENTS)
+    pq.write_table(table, tmp_path / "d.parquet")
+    df = pd.read_parquet(tmp_path / "d.parquet")
+    assert str(df["year"].dtype) == "Int16" and str(df["n_chars"].dtype) == "Int32"
+    assert df["year"].tolist()[0] == 2020 and pd.isna(df["year"].tolist()[1])
+
+
+def test_jurisdiction_keeps_the_prefecture_of_a_provincial_capital():
+    # 石家庄市 is 130100: a code ending in 0100 is a real prefecture outside the four municipalities
+    got = jurisdiction("130102", "county")
+    assert (got["prefecture"], got["prefecture_code"], got["county"]) == ("石家庄市", "130100", "长安区")
+    assert jurisdiction("429004", "county")["prefecture"] is None  # 仙桃市 sits directly under 湖北省
+
+
+def test_model_workers_and_denounced_leaders_without_an_office():
+    text = "以身殉职的好干部张鸣岐同志，优秀教师王思明同志，革命家康生同志。粉碎王洪文、张春桥、江青、姚文元反党集团。"
+    names = [n for n, _, _ in _people(text)]
+    assert names == ["张鸣岐", "王思明", "康生", "王洪文", "张春桥", "江青", "姚文元"]
+
+
+def test_lists_of_places_slogans_and_products_are_not_people():
+    for text in (
+        "成德、成眉、成资协同创新中心",
+        "战贫、战疫、战洪。",
+        "扩大宁创贷、苏科贷等规模",
+        "兰州蓝、金城绿、黄河清成为城市名片",
+        "孔学堂、阳明洞、阳明祠三足鼎立",
+        "他们并肩战斗过的许多老同志",
+        "省政协委员和列席同志提出意见",
+        "高举毛主席的伟大旗帜",
+        "习近平总书记来川视察",
+        "坚持马克思列宁主义、科学发展观、习近平新时代中国特色社会主义思想",
+    ):
+        assert [n for n, _, _ in _people(text) if n != "习近平"] == [], text
+
+
+def test_bylines_credits_and_dotted_names():
+    assert _people("会议上\n\n广州市代市长 张广宁\n\n各位代表") == [("张广宁", "代市长", "prefecture")]
+    assert [n for n, _, _ in _people("（记者 戴冰摄）\n本报记者 朱江 摄")] == ["戴冰", "朱江"]
+    assert _people("会议上\n自治区主席 艾尔肯·吐尼亚孜\n各位代表") == [("艾尔肯·吐尼亚孜", "自治区主席", "province")]
+    assert _people("市长 吴东来\n") == [("吴东来", "市长", "prefecture")]
+
+
+def test_every_span_is_the_text_it_claims():
+    text = "省委书记周本顺、省委副书记赵勇、宣传部长艾文礼,市委书记王爱民、市长孟祥伟等。在以习近平同志为核心的党中央领导下"
+    for r in extract_mentions("d", text):
+        assert (text[r["start"] : r["end"]] == r["text"] and r["name"] in r["text"]) or r["kind"] == "place"
