@@ -195,7 +195,7 @@ def _normalizer():
         from tasks.normalize import normalize_text
 
         return normalize_text
-    except Exception:
+    except Exception:  # noqa: BLE001 - the bench runs without normalize if it cannot import
         return None
 
 

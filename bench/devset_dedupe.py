@@ -94,7 +94,7 @@ def chrome(text: str, rng: random.Random) -> str:
         "导语:本文仅供参考,不代表本站观点。",
     ]
     tail = ["相关热词搜索:政府 工作报告 讲话", "热点文章阅读", f"第1页 共{rng.randint(2, 9)}页", "下载文档 收藏 打印"]
-    return "\n".join(head + [text] + tail)
+    return "\n".join([*head, text, *tail])
 
 
 def traditional_pinyin(text: str, rng: random.Random) -> str:
@@ -207,7 +207,7 @@ def normalized_table(docs: list[DevDoc]) -> pa.Table:
         if isinstance(raw, bytes):
             try:
                 raw, _ = decode_bytes(raw)
-            except Exception:
+            except Exception:  # noqa: BLE001 - bench input of any encoding
                 raw = raw.decode("gb18030", errors="replace")
         norm = normalize_text(raw)
         rows["doc_id"].append(d.doc_id)

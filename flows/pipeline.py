@@ -408,7 +408,9 @@ def _assignments(clustered: dict[str, Any], i: int) -> str:
     return str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet")
 
 
-def _fingerprint(plans: list, progress: RunProgress) -> tuple[dict[str, list[tuple[InputFile, str | None]]], list[dict]]:
+def _fingerprint(
+    plans: list, progress: RunProgress
+) -> tuple[dict[str, list[tuple[InputFile, str | None]]], list[dict]]:
     """sha256 of every file, shard by shard; unreadable files become rejects right here."""
     stage = progress.stage("fingerprint", len(plans))
     futures = {

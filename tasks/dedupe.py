@@ -517,7 +517,7 @@ class _Rows:
 
     def old_ids(self) -> pa.Array:
         ids = [t.column("doc_id").combine_chunks().cast(pa.string()) for t in (self.old_bands, self.old_anchors)]
-        return pc.unique(pa.concat_arrays(ids + [self.exact.column("doc_id").combine_chunks().cast(pa.string())]))
+        return pc.unique(pa.concat_arrays([*ids, self.exact.column("doc_id").combine_chunks().cast(pa.string())]))
 
 
 def _candidate_rows(new: pa.Table, prev: Path | None, registry: pa.Table) -> _Rows:

@@ -9,6 +9,7 @@ Region resolution lives in `extract_regions`, the outline/figures/slogans/mentio
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -93,9 +94,7 @@ def is_junk_title(line: str) -> bool:
         return True  # `2000年1月20日在…上` / `2006年2月8日`
     if re.match(r"^在.{4,60}上$", t):
         return True
-    if is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None):
-        return True  # a byline
-    return False
+    return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 
 # ---------------------------------------------------------------- dates / chrome
@@ -325,7 +324,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     return None
 
 
-def _published_on(chrome: list[str]) -> tuple:
+def _published_on(chrome: list[str]) -> dt.date | None:
     """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09."""
     for line in chrome:
         found = find_date(line)
@@ -843,12 +842,12 @@ def _text_year(text: str) -> int | None:
         if THIS_YEAR_CUE_RE.search(near) and "去年" not in t[m.start() : m.end() + 40]:
             return int(m.group(1))
     for h in THIS_YEAR_HEAD_RE.finditer(t):
-        y = YEAR_RE.search(t[h.end() : h.end() + 40])
-        if y:
-            return int(y.group(1))
-    m = YEAR_WORK_HEAD_RE.search(t)
-    if m:
-        return int(m.group(1))
+        stated = YEAR_RE.search(t[h.end() : h.end() + 40])
+        if stated:
+            return int(stated.group(1))
+    w = YEAR_WORK_HEAD_RE.search(t)
+    if w:
+        return int(w.group(1))
     votes = Counter(int(m.group(1) or m.group(2)) for m in PLAN_YEAR2_RE.finditer(t))
     if votes:
         plan = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -942,7 +941,7 @@ def extract_fields(
     """Document-level fields of one speech (see module doc); never raises on odd input."""
     try:
         return _extract_fields(text or "", raw_text or "", removed_lines or (), page_title, url)
-    except Exception as exc:  # bad input must not stop the pipeline: report it as a flag
+    except Exception as exc:  # noqa: BLE001 - bad input must not stop the pipeline: report it as a flag
         out = _empty_fields()
         out["flags"] = {"extract_error": 1, f"extract_error.{type(exc).__name__}": 1}
         return out
@@ -991,7 +990,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["page_title"] = ptitle
     out["title"] = title
 
-    name, office, bi = _byline(head)
+    name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
     if not office:
         for t in (ptitle,):

@@ -470,7 +470,7 @@ def _sentence_figures(
         indicator, phrase = _indicator(clause_before, national)
         inherited = False
         if indicator is None and not _has_noun(phrase) and prev_indicator[0] and cs <= prev_clause_end + 1:
-            indicator, phrase = prev_indicator
+            indicator, phrase = prev_indicator[0], prev_indicator[1] or phrase
             inherited = True
         context = clause_before
         if indicator is None and not _has_noun(phrase) and cs > 0 and prev_clause_end < cs - 1:

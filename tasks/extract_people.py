@@ -547,7 +547,7 @@ def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | 
     for h in hits:
         divs = gz.by_name.get(h.key, [])
         if len(divs) == 1 and divs[0].level in (regions.PROVINCE, regions.PREFECTURE):
-            named_parents.add(divs[0].province)
+            named_parents.add(divs[0].province or "")
             if divs[0].city:
                 named_parents.add(divs[0].city)
     rows = []

@@ -12,9 +12,10 @@ character, no per-sentence parser.
 from __future__ import annotations
 
 import importlib.util
+import operator
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data" / "extract"
@@ -66,7 +67,7 @@ class Division:
     name: str  # as written in the table (桥东区)
     code: str | None  # 6-digit code (successor's code for renamed divisions)
     level: str  # province / prefecture / county / township
-    province: str
+    province: str | None
     city: str | None
     county: str | None
     status: str = "current"  # current, renamed, nocode
@@ -75,7 +76,7 @@ class Division:
 
     @property
     def full_name(self) -> str:
-        parts = [self.province]
+        parts = [self.province or ""]
         if self.city and self.city != self.province:
             parts.append(self.city)
         if self.county:
@@ -116,7 +117,7 @@ def _jionlp_dir() -> Path | None:
     spec = importlib.util.find_spec("jionlp")
     if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(list(spec.submodule_search_locations)[0]) / "dictionary"
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary"
 
 
 def _common_words() -> dict[str, str]:
@@ -125,7 +126,7 @@ def _common_words() -> dict[str, str]:
         import jieba.posseg as pseg
 
         return pseg.dt.word_tag_tab if hasattr(pseg.dt, "word_tag_tab") else {}
-    except Exception:  # pragma: no cover - jieba is a pinned dependency
+    except Exception:  # noqa: BLE001 - pragma: no cover - jieba is a pinned dependency
         return {}
 
 
@@ -219,7 +220,7 @@ def load_gazetteer() -> Gazetteer:
         for line in extra.read_text("utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            p, c, name, level = (line.split("\t") + ["", "", "", ""])[:4]
+            p, c, name, level = ([*line.split("\t"), "", "", "", ""])[:4]
             div = Division(name, None, level or COUNTY, p, c, name if (level or COUNTY) == COUNTY else None, "nocode")
             _add(gz, name, div)
     for a, div in aliases:
@@ -400,13 +401,13 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
         if wanted is None:
             pool = list(total)
         else:
-            return RegionResult(None, None, None, sorted(set(sum(mentions.values(), []))), flags)
+            return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
     # County aliases alone (陈仓) need repetition before they name the jurisdiction.
     best = max(pool, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
     dv = cand[best]
     only_alias = all(m != dv.name for m in mentions.get(best, []))
     if dv.level == COUNTY and only_alias and len(mentions.get(best, [])) < 2:
-        return RegionResult(None, None, None, sorted(set(sum(mentions.values(), []))), flags)
+        return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
     if dv.status == "renamed":
         flags["region_renamed"] = 1
     if dv.status == "nocode":

@@ -78,7 +78,7 @@ def cn_int(s: str) -> int | None:
 
         v = cn2an.cn2an(s, "normal")
         return int(v)
-    except Exception:
+    except Exception:  # noqa: BLE001 - cn2an raises many kinds on non-numbers
         return None
 
 
@@ -125,7 +125,7 @@ def t2s():
 
     try:
         return opencc.OpenCC("t2s")
-    except Exception:  # pragma: no cover - older config naming
+    except Exception:  # noqa: BLE001 - pragma: no cover - older config naming
         return opencc.OpenCC("t2s.json")
 
 
@@ -136,7 +136,7 @@ def simplify(s: str) -> str:
     s = PINYIN_RE.sub("", s)
     try:
         s = t2s().convert(s)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a title that OpenCC cannot convert stays as it is
         pass
     return to_half(s)
 
@@ -169,7 +169,7 @@ def word_tags() -> dict:
         import jieba.posseg as pseg
 
         return getattr(pseg.dt, "word_tag_tab", {}) or {}
-    except Exception:  # pragma: no cover - jieba is a pinned dependency
+    except Exception:  # noqa: BLE001 - pragma: no cover - jieba is a pinned dependency
         return {}
 
 

@@ -1021,8 +1021,9 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
             f"the HTML could not be parsed ({exc.__class__.__name__}: {exc}); check the download is complete",
         ) from None
     text = getattr(doc, "text", None) if doc is not None else None
-    if text and doc.title and not text.startswith(doc.title):
-        text = f"{doc.title}\n{text}"
+    doc_title = getattr(doc, "title", None)
+    if text and doc_title and not text.startswith(doc_title):
+        text = f"{doc_title}\n{text}"
     return title or None, text or None
 
 

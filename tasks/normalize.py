@@ -69,7 +69,7 @@ _T2S_MAP, TRAD_ONLY, SIMP_ONLY = _script_tables()
 _WIDTH_MAP = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
 _WIDTH_MAP.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _WIDTH_MAP.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_KEY_FOLD = dict(_WIDTH_MAP)
+_KEY_FOLD: dict[int, int | str] = dict(_WIDTH_MAP)
 _KEY_FOLD.update({0xFF1A: ":", 0xFF0F: "/", 0xFF5C: "|", 0xFF1E: ">", 0xFF0C: ",", 0xFF0E: ".", 0xFF05: "%"})
 _KEY_FOLD.update(_T2S_MAP)
 
@@ -298,7 +298,7 @@ def _line_rules(lines: _Lines) -> None:
             continue
         m = _LINE_RULES_ANY.match(key)
         if m:
-            name = _LINE_RULE_NAMES[m.lastgroup]
+            name = _LINE_RULE_NAMES[str(m.lastgroup)]
             lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
 
 
@@ -361,7 +361,7 @@ def _label_values(lines: _Lines) -> None:
             and not _is_body(lines.keys[b])
             and not _SALUTATION.match(lines.keys[b])
         ):
-            lines.remove(b, lines.rule[a])
+            lines.remove(b, lines.rule[a] or "chrome.repeated_title")
 
 
 def _forum_block(lines: _Lines) -> None:
@@ -434,7 +434,7 @@ def _tail_cut(lines: _Lines) -> None:
 
 def _rule_of(key: str) -> str | None:
     m = _LINE_RULES_ANY.match(key)
-    return _LINE_RULE_NAMES[m.lastgroup] if m else None
+    return _LINE_RULE_NAMES[str(m.lastgroup)] if m else None
 
 
 _HEAD_MAX_LINES = 40
@@ -461,18 +461,19 @@ def _head_rules(lines: _Lines) -> None:
         seen[k] = i
     # runs of keyword lines (2023 / 区长 / 互学互 / 汇报会 / 致辞)
     run: list[int] = []
-    for i in [i for i in head if lines.rule[i] is None] + [None]:
+    candidates: list[int | None] = [i for i in head if lines.rule[i] is None]
+    for c in [*candidates, None]:
         if (
-            i is not None
-            and R.KEYWORD_LINE.fullmatch(lines.keys[i])
-            and (not run or i == run[-1] + 1 or _blank_between(lines, run[-1], i))
+            c is not None
+            and R.KEYWORD_LINE.fullmatch(lines.keys[c])
+            and (not run or c == run[-1] + 1 or _blank_between(lines, run[-1], c))
         ):
-            run.append(i)
+            run.append(c)
             continue
         if len(run) >= R.KEYWORD_RUN:
             for j in run:
                 lines.remove(j, "chrome.keywords")
-        run = [i] if i is not None and R.KEYWORD_LINE.fullmatch(lines.keys[i]) else []
+        run = [c] if c is not None and R.KEYWORD_LINE.fullmatch(lines.keys[c]) else []
 
 
 def _captions(lines: _Lines) -> None:
@@ -1138,7 +1139,9 @@ def normalize_shard(
 
     docs = read_table(Path(inputs["ingest"]) / "docs.parquet").to_pylist()
     boilerplate = _load_boilerplate(inputs.get("boilerplate"), {d["group"] for d in docs})
-    kept, removed, rejects = [], [], []
+    kept: list[dict[str, Any]] = []
+    removed: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
     cacheable = True
     for doc in docs:
         try:

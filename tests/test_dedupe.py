@@ -287,7 +287,7 @@ def assert_only_present(assignments: pa.Table, duplicates: pa.Table, present: se
 
 def test_removed_copy_is_not_returned_and_cluster_keeps_its_id(tmp_path):
     docs = three_copies()
-    a1, d1, s1 = run(tmp_path, docs, name="all")
+    a1, _d1, s1 = run(tmp_path, docs, name="all")
     before = by_id(a1)
     assert before[FULL]["is_canonical"] and before[COPY]["dup_of"] == before[CUT]["dup_of"] == FULL
     present = {k: v for k, v in docs.items() if k != COPY}  # the exact copy's file was deleted
@@ -307,7 +307,7 @@ def test_removed_copy_is_not_returned_and_cluster_keeps_its_id(tmp_path):
 
 def test_removed_canonical_is_re_elected_and_comes_back(tmp_path):
     docs = three_copies()
-    a1, d1, s1 = run(tmp_path, docs, name="all")
+    a1, _d1, s1 = run(tmp_path, docs, name="all")
     cid = by_id(a1)[FULL]["cluster_id"]
     present = {k: v for k, v in docs.items() if k != FULL}  # the canonical's file was deleted
     a2, d2, s2 = run(tmp_path, present, prev=s1, name="removed")
@@ -332,7 +332,7 @@ def test_new_copy_of_a_removed_canonical_joins_its_cluster(tmp_path):
     # FULL and COPY are gone; a new truncated copy arrives that only the absent ones contain fully
     body = docs[FULL]
     present = {CUT: docs[CUT], "other": docs["other"], "new-cut": body[: int(len(body) * 0.6)] + "\n" + NOTICE}
-    a2, d2, s2 = run(tmp_path, present, prev=s1, name="new")
+    a2, d2, _s2 = run(tmp_path, present, prev=s1, name="new")
     assert_only_present(a2, d2, set(present))
     rows = by_id(a2)
     assert rows["new-cut"]["cluster_id"] == rows[CUT]["cluster_id"] == cid

@@ -265,7 +265,7 @@ def test_idf_and_top_keywords():
     idf = E.idf_table({"拆迁": 1, "发展": 10}, 10)
     assert idf["拆迁"] > idf["发展"] > 0
     rows = E.top_keywords("d", {"拆迁": 3, "发展": 3, "新词": 1}, idf, k=2)
-    assert [r["term"] for r in rows] == ["拆迁", "新词"] or [r["term"] for r in rows][0] == "拆迁"
+    assert [r["term"] for r in rows] == ["拆迁", "新词"] or next(r["term"] for r in rows) == "拆迁"
     assert rows[0]["rank"] == 1 and rows[0]["tf"] == 3 and rows[0]["doc_id"] == "d"
     assert E.top_keywords("d", {}, idf) == []
 
