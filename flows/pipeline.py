@@ -314,10 +314,11 @@ def _build(
             sid: (
                 {
                     "normalize": normalized[sid]["dir"],
+                    "extract": extracted[sid]["dir"],
                     "dedupe": _assignments(clustered, i),
                     "duplicates": duplicates_file,
                 },
-                [normalized[sid]["key"], clustered["part_digests"][str(i)], clustered["key"]],
+                [normalized[sid]["key"], extracted[sid]["key"], clustered["part_digests"][str(i)], clustered["key"]],
                 normalized[sid]["docs"],
             )
             for i, sid in enumerate(shard_ids)
@@ -325,6 +326,10 @@ def _build(
     )
     repaired = dag.run(
         "repair",
+        {"corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)},
+    )["corpus"]
+    reused = dag.run(
+        "reuse",
         {"corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)},
     )["corpus"]
     lap("repair")
@@ -361,7 +366,12 @@ def _build(
         [(sid, exported[sid]["dir"]) for sid in shard_ids],
         reject_files,
         duplicates_file,
-        {t: sorted(str(p) for p in Path(repaired["dir"], t).glob("*.parquet")) for t in ("speeches", "repairs")},
+        {
+            **{t: sorted(str(p) for p in Path(repaired["dir"], t).glob("*.parquet")) for t in ("speeches", "repairs")},
+            **{
+                t: sorted(str(p) for p in Path(reused["dir"], t).glob("*.parquet")) for t in ("reuse", "reuse_formulae")
+            },
+        },
     )
     accounting = account(files, release_dir)
     lap("export")
@@ -388,6 +398,7 @@ def _build(
             export=exported,
             dedupe={"all": clustered},
             repair={"all": repaired},
+            reuse={"all": reused},
         ),
         "cache": _cache_report(ingested, lines, normalized, extracted, signed, members, exported),
         "timings": timings,

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from tasks import normalize_rules as R
 from tasks.dedupe import shingle_hashes
-from tasks.schema import MEMBERS, REPAIRS, SPEECHES
+from tasks.schema import CANONICAL, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
 REPAIR_VERSION = "repair-1"
@@ -504,6 +504,19 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
     docs = pq.read_table(Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags"])
     assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
     by_id = {r["doc_id"]: r for r in assign.to_pylist()}
+    fields = pq.read_table(Path(inputs["extract"]) / "fields.parquet", columns=["doc_id", *CANONICAL.names[3:]])
+    dated = {r["doc_id"]: r for r in fields.to_pylist()}
+    canonical = [
+        {
+            "doc_id": d["doc_id"],
+            "cluster_id": by_id[d["doc_id"]]["cluster_id"],
+            "text": d["text"],
+            **dated.get(d["doc_id"], {}),
+        }
+        for d in docs.select(["doc_id", "text"]).to_pylist()
+        if by_id[d["doc_id"]]["is_canonical"]
+    ]
+    write_table(pa.Table.from_pylist(canonical, schema=CANONICAL), Path(out_dir) / "canonical.parquet", ["doc_id"])
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
     dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
     shared = set(
@@ -527,7 +540,7 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
         target = Path(out_dir) / "members" / f"{p:03d}.parquet"
         write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
         digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
-    return {"docs": sum(len(r) for r in parts.values()), "part_digests": digests}
+    return {"docs": sum(len(r) for r in parts.values()), "canonical": len(canonical), "part_digests": digests}
 
 
 def repair_parts(inputs: dict, out_dir: str) -> dict:
@@ -589,3 +602,27 @@ def _earlier_parts(out: Path) -> dict[str, tuple[Path, str]]:
         for p, digest in json.loads((sibling / "parts.json").read_text()).items():
             found.setdefault(digest, (sibling, f"{int(p):03d}.parquet"))
     return found
+
+
+def reuse_corpus(inputs: dict, out_dir: str) -> dict:
+    """Global step: passages shared by different speeches (one canonical copy per cluster), the
+    formulae shared too widely to pair, and who copies whom by level (for the report)."""
+    import json
+    from pathlib import Path
+
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.reuse import find_reuse, reuse_flows
+    from tasks.schema import REUSE, REUSE_FORMULAE, SORT_KEYS
+
+    files = [Path(d) / "canonical.parquet" for d in inputs["members"]]
+    docs = [r for f in files for r in pq.read_table(f).to_pylist()]
+    rows, formulae = find_reuse(docs)
+    out = Path(out_dir)
+    write_table(pa.Table.from_pylist(rows, schema=REUSE), out / "reuse" / "0.parquet", SORT_KEYS["reuse"])
+    formula_table = pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE)
+    write_table(formula_table, out / "reuse_formulae" / "0.parquet", SORT_KEYS["reuse_formulae"])
+    flows = reuse_flows(rows, {d["doc_id"]: d.get("admin_level") for d in docs})
+    (out / "flows.json").write_text(json.dumps(flows, ensure_ascii=False, sort_keys=True))
+    return {"docs": len(docs), "reuse": len(rows), "formulae": len(formulae)}

@@ -51,6 +51,7 @@ DOC_COLUMNS = [
     "is_canonical",
     "dup_of",
     "dup_reason",
+    "admin_level",
 ]
 
 
@@ -878,6 +879,36 @@ def _flags(ctx: Context) -> str:
     return section("flags", title, chart + chart_data(items, "flag", "documents"), esc(note))
 
 
+REUSE_COLUMNS = ["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]
+
+
+def _reuse(ctx: Context, reuse: TableData) -> str:
+    """Who copies whom, by level: passages of one speech found in another (formulae left out),
+    from the earlier document's level to the later one's."""
+    from tasks.reuse import reuse_flows
+
+    title = "Shared passages between speeches"
+    reason = reuse.no_data_reason() or ctx.docs.no_data_reason()
+    if reason is not None:
+        return section("reuse", title, no_data(reason))
+    ids, level_col = ctx.docs.column("doc_id"), ctx.docs.column("admin_level")
+    levels = dict(zip(ids.to_pylist(), level_col.to_pylist())) if ids is not None and level_col is not None else {}
+    rows = reuse.table.to_pylist() if reuse.table is not None else []
+    flows = reuse_flows(rows, levels)
+    if not flows:
+        return section("reuse", title, no_data("no passage is shared by two different speeches"))
+    items = [(f"{f['from_level']} → {f['to_level']}" + ("" if f["dated"] else " (undated)"), f["pairs"]) for f in flows]
+    shown, _more, _more_n = top_n(items, TOP_CATEGORIES)
+    chart = hbar_chart(
+        "Who copies whom", shown, "pairs of speeches", "from level → to level", color="purple", chart_id="chart-reuse"
+    )
+    note = (
+        f"{fmt_num(len(rows))} shared passages of 50+ characters between different speeches; "
+        "from the earlier document's level to the later one's; formulae shared by many speeches are left out"
+    )
+    return section("reuse", title, chart + chart_data(shown, "levels", "pairs"), esc(note))
+
+
 def _clusters(ctx: Context) -> str:
     title = "Duplicate clusters"
     reason = ctx.docs.no_data_reason()
@@ -1160,6 +1191,7 @@ SECTION_TITLES = [
     ("doc-types", "Doc types"),
     ("flags", "Damage"),
     ("clusters", "Duplicates"),
+    ("reuse", "Reuse"),
     ("keywords", "Keywords"),
     ("slogans", "Slogans"),
     ("timings", "Timings"),
@@ -1206,6 +1238,7 @@ def build_report(out_dir: str) -> str:
         ),
         _guard(lambda: _flags(ctx), "flags", "Damage flags"),
         _guard(lambda: _clusters(ctx), "clusters", "Duplicate clusters"),
+        _guard(lambda: _reuse(ctx, read_table(out_dir, "reuse", REUSE_COLUMNS)), "reuse", "Shared passages"),
         _guard(lambda: _keywords(ctx), "keywords", "Top keywords"),
         _guard(lambda: _slogans(ctx), "slogans", "Top slogans"),
         _guard(lambda: _timings(ctx), "timings", "Stage timings"),

@@ -404,6 +404,17 @@ MEMBERS = pa.schema(
         ("is_canonical", pa.bool_()),
     ]
 )
+# One canonical copy per cluster with the dates that order reuse, handed to the reuse step.
+CANONICAL = pa.schema(
+    [
+        ("doc_id", STR),
+        ("cluster_id", STR),
+        ("text", STR),
+        ("year", pa.int16()),
+        ("delivered_on", pa.date32()),
+        ("admin_level", STR),
+    ]
+)
 ASSIGNMENTS = pa.schema(
     [
         DOCUMENTS.field(c)

@@ -145,8 +145,8 @@ STAGES: dict[str, Stage] = {
             "members",
             "shard",
             "tasks.repair:cluster_members_shard",
-            reads=("normalize", "dedupe"),
-            writes={"members": schema.MEMBERS},
+            reads=("normalize", "extract", "dedupe"),
+            writes={"members": schema.MEMBERS, "canonical.parquet": schema.CANONICAL},
             tag="repair",
         ),
         Stage(
@@ -155,6 +155,14 @@ STAGES: dict[str, Stage] = {
             "tasks.repair:repair_parts",
             reads=("members",),
             writes={"speeches": schema.SPEECHES, "repairs": schema.REPAIRS},
+            tag="repair",
+        ),
+        Stage(
+            "reuse",
+            "global",
+            "tasks.repair:reuse_corpus",
+            reads=("members",),
+            writes={"reuse": schema.REUSE, "reuse_formulae": schema.REUSE_FORMULAE},
             tag="repair",
         ),
         Stage(
