@@ -422,7 +422,7 @@ def test_any_manifest_shape_is_tolerated(tmp_path, top, counts):
         top["counts"] = counts
     (out / "manifest.json").write_text(json.dumps(top), encoding="utf-8")
     page = report.build_report(str(out))
-    assert page.count("<section id=") == 12
+    assert page.count("<section id=") == 13
     assert "could not be computed" not in page  # no section fell into the safety net
 
 
@@ -544,3 +544,37 @@ def test_charts_render_in_headless_chromium(tmp_path):
     keep = os.environ.get("JIANGHUA_REPORT_PNG")  # set to keep the screenshot for a human look
     if keep:
         shutil.copy(png, keep)
+
+
+def test_reuse_chart_counts_pairs_from_the_earlier_level_to_the_later(tmp_path):
+    out = make_out(tmp_path)
+    ids = [d["doc_id"] for d in _documents()]
+    a, b, c = ids[0], ids[1], ids[2]
+
+    def passage(x, y, start, length, formulaic):
+        return {
+            "doc_id_a": x,
+            "doc_id_b": y,
+            "cluster_a": x,
+            "cluster_b": y,
+            "start_a": start,
+            "end_a": start + length,
+            "start_b": start,
+            "end_b": start + length,
+            "length": length,
+            "passage": "各位代表" * (length // 4),
+            "formulaic": formulaic,
+            "first_doc_id": x,
+        }
+
+    rows = [
+        passage(a, b, 0, 80, False),
+        passage(a, b, 200, 60, False),  # the same pair again: counted once
+        passage(a, c, 0, 70, True),  # a formula: left out of the chart
+    ]
+    _write(out, "reuse", rows)
+    page = report.build_report(str(out))
+    body = section_html(page, "reuse")
+    label = "unknown → unknown"  # the fixture's documents state no admin_level
+    assert chart_numbers(body, "chart-reuse") == {label: "1"}
+    assert "2 shared passages" not in body and "3 shared passages" in body
