@@ -367,7 +367,9 @@ def _build(
         reject_files,
         duplicates_file,
         {
-            **{t: sorted(str(p) for p in Path(repaired["dir"], t).glob("*.parquet")) for t in ("speeches", "repairs")},
+            **{
+                t: sorted(str(p) for p in Path(repaired["dir"], t).glob("*.parquet")) for t in ("best_texts", "repairs")
+            },
             **{
                 t: sorted(str(p) for p in Path(reused["dir"], t).glob("*.parquet")) for t in ("reuse", "reuse_formulae")
             },

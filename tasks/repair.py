@@ -569,7 +569,7 @@ def repair_parts(inputs: dict, out_dir: str) -> dict:
             continue
         digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
         digests[str(p)] = digest
-        names = {t: out / t / f"{p:03d}.parquet" for t in ("speeches", "repairs")}
+        names = {t: out / t / f"{p:03d}.parquet" for t in ("best_texts", "repairs")}
         if digest in earlier:
             folder, name = earlier[digest]
             for t, target in names.items():
@@ -582,10 +582,10 @@ def repair_parts(inputs: dict, out_dir: str) -> dict:
         else:
             members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
             speeches, repairs = repair_table(members)
-            write_table(speeches, names["speeches"], ["cluster_id"])
+            write_table(speeches, names["best_texts"], ["cluster_id"])
             write_table(repairs, names["repairs"], ["cluster_id", "position", "kind"])
             counts["parts_repaired"] += 1
-        counts["speeches"] += pq.ParquetFile(names["speeches"]).metadata.num_rows
+        counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
         counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
     (out / "parts.json").write_text(json.dumps(digests, sort_keys=True))
     return dict(sorted(counts.items()))

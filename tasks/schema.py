@@ -550,13 +550,13 @@ REUSE_FORMULAE = pa.schema(
 )
 
 SPEECHES, REPAIRS, REUSE, REUSE_FORMULAE = map(with_pandas_metadata, (SPEECHES, REPAIRS, REUSE, REUSE_FORMULAE))
-TABLES.update({"speeches": SPEECHES, "repairs": REPAIRS, "reuse": REUSE, "reuse_formulae": REUSE_FORMULAE})
+TABLES.update({"best_texts": SPEECHES, "repairs": REPAIRS, "reuse": REUSE, "reuse_formulae": REUSE_FORMULAE})
 # Built from whole clusters / the whole corpus, not per shard (like duplicates): export does not look
 # for them in shard exports; the flow writes each as one file (empty folders until it does).
-GLOBAL_TABLES = ("speeches", "repairs", "reuse", "reuse_formulae")
+GLOBAL_TABLES = ("best_texts", "repairs", "reuse", "reuse_formulae")
 SORT_KEYS.update(
     {
-        "speeches": ["cluster_id"],
+        "best_texts": ["cluster_id"],
         "repairs": ["cluster_id", "position", "kind"],
         "reuse": ["doc_id_a", "doc_id_b", "start_a"],
         "reuse_formulae": ["passage"],

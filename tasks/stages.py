@@ -154,7 +154,7 @@ STAGES: dict[str, Stage] = {
             "global",
             "tasks.repair:repair_parts",
             reads=("members",),
-            writes={"speeches": schema.SPEECHES, "repairs": schema.REPAIRS},
+            writes={"best_texts": schema.SPEECHES, "repairs": schema.REPAIRS},
             tag="repair",
         ),
         Stage(

@@ -6,7 +6,9 @@
 --              c.execute(open('tasks/views.sql').read()); print(c.sql('select count(*) from speeches'))"
 -- or `jianghua sql OUT "select …"`, which does the same.
 --
--- Tables as published: documents, rejects, removed_lines, duplicates, sections, figures, slogans, mentions, keywords.
+-- Tables as published: documents, rejects, removed_lines, duplicates, sections, figures, slogans, mentions, keywords,
+--   best_texts, repairs, reuse, reuse_formulae.
+-- speech_texts: every speech's most faithful text (best_text from its copies, else its canonical text).
 -- speeches: one row per duplicate cluster (speech_id = cluster_id). text, title and every other field come from the
 --   canonical copy; where the canonical copy has no value, from the first member that has one (canonical first,
 --   then by doc_id). delivered_on and published_on are the earliest of the members; year is delivered_on's year,
@@ -33,6 +35,14 @@ CREATE OR REPLACE VIEW mentions AS
     SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/mentions/*.parquet');
 CREATE OR REPLACE VIEW keywords AS
     SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/keywords/*.parquet');
+CREATE OR REPLACE VIEW best_texts AS
+    SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/best_texts/*.parquet');
+CREATE OR REPLACE VIEW repairs AS
+    SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/repairs/*.parquet');
+CREATE OR REPLACE VIEW reuse AS
+    SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/reuse/*.parquet');
+CREATE OR REPLACE VIEW reuse_formulae AS
+    SELECT * FROM read_parquet(coalesce(getvariable('corpus'), '.') || '/reuse_formulae/*.parquet');
 
 CREATE OR REPLACE VIEW speeches AS
     WITH members AS (
@@ -54,6 +64,13 @@ CREATE OR REPLACE VIEW speeches AS
         list(doc_id ORDER BY _pick) AS doc_ids
     FROM members
     GROUP BY speech_id;
+
+-- speeches with the text its copies repaired together (best_texts: clusters of several copies or with
+-- repairable spin); a speech with nothing to repair keeps its canonical text
+CREATE OR REPLACE VIEW speech_texts AS
+    SELECT s.speech_id, coalesce(b.best_text, s.text) AS best_text, coalesce(b.n_repairs, 0) AS n_repairs,
+           coalesce(b.n_conflicts, 0) AS n_conflicts
+    FROM speeches s LEFT JOIN best_texts b ON b.cluster_id = s.speech_id;
 
 -- the speech columns every speech_<table> view carries (those the release has: jurisdiction columns may be absent
 -- in releases built before they existed)

@@ -163,3 +163,16 @@ def test_table_csv_and_errors(capsys, corpus):
 def test_format_table_cuts_long_cells_by_display_width():
     text = format_table(["t"], [("中" * 40,)], max_width=10)
     assert text.splitlines()[2] == "中中中中…"
+
+
+def test_speech_texts_give_every_speech_its_repaired_text(capsys, corpus):
+    got = _sql(capsys, corpus, "select speech_id, best_text, n_repairs from speech_texts order by 1")
+    speeches = _sql(capsys, corpus, "select speech_id, text from speeches order by 1")
+    best = pd.read_parquet(corpus / "best_texts").set_index("cluster_id")
+    assert got["speech_id"].tolist() == speeches["speech_id"].tolist()  # every speech, once
+    for row, text in zip(got.itertuples(), speeches["text"]):
+        want = best.loc[row.speech_id, "best_text"] if row.speech_id in best.index else text
+        assert row.best_text == want
+    repaired = got[got["n_repairs"] > 0]
+    assert len(repaired) >= 1  # seed 003's spun words (开展 for 发展) are reverted by context
+    assert all("经济开展" not in t for t in repaired["best_text"])
