@@ -1,0 +1,912 @@
+"""Global dedupe step, out of core: candidate shuffle, streamed verification, components, election.
+
+`cluster_corpus` reads the per-shard signature files `tasks.dedupe.shard_signatures` wrote and
+never holds more than one partition of any keyed table in memory. Documents get integer ids
+(`gid` = file offset + row) for the run; the only per-document state in memory is a handful of
+numpy arrays (`_Meta`, 57 bytes a document, listed there). Everything keyed (LSH bands, exact
+fingerprints, anchors, sampled shingles, candidate pairs) is written as partitioned `.npy` runs
+under a work folder and processed one partition at a time by pure kernels (`_band_kernel`,
+`_anchor_kernel`, `_pair_count_kernel`, …) that take and return paths and small arrays, so they
+run the same in this process, in a thread pool (`workers`) or as Dask tasks (`client`).
+
+The output is a function of the set of signed documents only: cluster ids are derived from the
+smallest member id hash, the canonical is elected by a total order on member content, every tie
+is broken by a hash of the doc_id (never by file order or history). So a run on a corpus that was
+built up incrementally gives the same bytes as a cold run on the same documents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import xxhash
+
+from tasks import dedupe as sig
+from tasks.schema import DOCUMENTS, DUPLICATES
+
+# --- budgets (memory is flat in corpus size: these bound what one partition holds) -------------
+PARTITION_ROWS = 4_000_000  # keyed rows per partition (~64 MB of (key, gid) int64 pairs); sized for
+# ~0.5 GB peak per kernel with sort temporaries, well under the 1 GB per-process target (issue 10)
+PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
+EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
+PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
+DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
+
+ASSIGNMENT_COLUMNS = ["doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason"]
+ASSIGNMENTS_SCHEMA = pa.schema([DOCUMENTS.field(c) for c in ASSIGNMENT_COLUMNS])
+READ_COLUMNS = [
+    "doc_id",
+    "fp_hash",
+    "fp_chars",
+    "n_chars",
+    "truncated",
+    "n_flags",
+    "minhash",
+    "bands",
+    "sample",
+    "anchors",
+]
+
+
+class DedupeStateError(RuntimeError):
+    """A signature file or a state file that exists but cannot be read: never skipped silently."""
+
+
+def params_version() -> str:
+    """Hash of every constant that shapes clusters and of the code that applies them: the
+    persisted index is reused only when this matches (no hand-bumped version)."""
+    names = [
+        "SHINGLE", "NUM_PERM", "BANDS", "ROWS", "MINHASH_SEED", "SAMPLE_MOD", "WINDOW", "MIN_SHARED_ANCHORS",
+        "MIN_ANCHOR_SHARE", "ANCHOR_MAX_DF", "BOILER_MIN_DF", "NEAR_JACCARD", "MIN_CONTAINMENT", "MIN_WEIGHT",
+        "NEAR_GROUP_JACCARD",
+    ]  # fmt: skip
+    params = {n: getattr(sig, n) for n in names}
+    code = b"".join(_code_bytes(Path(m.__file__)) for m in (sig, _this_module()))
+    blob = json.dumps(params, sort_keys=True).encode() + code
+    return "dedupe-" + xxhash.xxh3_64_hexdigest(blob)
+
+
+def _this_module():
+    import sys
+
+    return sys.modules[__name__]
+
+
+def _code_bytes(path: Path) -> bytes:
+    """Source without comments and docstrings: editing prose does not invalidate the index."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree).encode()
+
+
+# --- executor: the same kernels sequentially, in threads, or on Dask ---------------------------
+
+
+def _map(fn: Callable, items: Iterable, workers: int, client: Any = None) -> list:
+    items = list(items)
+    if client is not None:
+        return client.gather(client.map(fn, items, pure=False))
+    if workers > 1 and len(items) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(fn, items))
+    return [fn(x) for x in items]
+
+
+# --- per-document metadata: the only O(N) state -------------------------------------------------
+
+
+@dataclass
+class _Meta:
+    """Per-document arrays indexed by gid (57 bytes a document)."""
+
+    idhash: np.ndarray  # uint64 xxh3 of doc_id: tie-breaks and cluster ids (8)
+    fp: np.ndarray  # uint64 fingerprint hash (8)
+    fp_chars: np.ndarray  # int32 (4)
+    n_chars: np.ndarray  # int32 (4)
+    truncated: np.ndarray  # bool (1)
+    n_flags: np.ndarray  # int16 (2)
+    n_sample: np.ndarray  # int32 sampled shingles (4)
+    # filled later: group / component labels (int64, 8 + 8), total rare weight (float64, 8)
+
+
+def _id_hashes(ids: pa.Array) -> np.ndarray:
+    return np.fromiter((xxhash.xxh3_64_intdigest(s.encode("utf-8")) for s in ids.to_pylist()), np.uint64, len(ids))
+
+
+# --- pass 1: read each signature file once, scatter keyed runs ---------------------------------
+
+
+@dataclass
+class _Plan:
+    work: Path
+    files: list[str]
+    base: np.ndarray  # gid of each file's first row (len files + 1)
+    bits: dict[str, int]  # partition bits per keyed table
+
+    @property
+    def n(self) -> int:
+        return int(self.base[-1])
+
+    def parts(self, kind: str) -> int:
+        return 1 << self.bits[kind]
+
+    def run_dir(self, kind: str, p: int) -> Path:
+        return self.work / kind / f"{p:05d}"
+
+
+def _bits_for(rows: int) -> int:
+    bits = 0
+    while (rows >> bits) > PARTITION_ROWS and bits < 16:
+        bits += 1
+    return bits
+
+
+def _partition_of(keys: np.ndarray, bits: int) -> np.ndarray:
+    if bits == 0:
+        return np.zeros(len(keys), dtype=np.int64)
+    return (sig._mix64(keys) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _scatter(plan: _Plan, kind: str, i: int, keys: np.ndarray, gids: np.ndarray) -> None:
+    """Append (key, gid) rows of file i to the runs of their partitions (one file per run)."""
+    part = _partition_of(keys, plan.bits[kind])
+    order = np.argsort(part, kind="stable")
+    part, keys, gids = part[order], keys[order], gids[order]
+    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
+    for s, e in zip(starts, np.r_[starts[1:], len(part)]):
+        d = plan.run_dir(kind, int(part[s]))
+        d.mkdir(parents=True, exist_ok=True)
+        np.save(d / f"{i:06d}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
+
+
+def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
+    try:
+        return pq.read_table(path, columns=columns or READ_COLUMNS)
+    except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+
+
+def _flat(table: pa.Table, col: str) -> tuple[np.ndarray, np.ndarray]:
+    arr = table.column(col).combine_chunks()
+    if table.num_rows == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    off = arr.offsets.to_numpy().astype(np.int64)
+    vals = arr.values.to_numpy()[off[0] : off[-1]]
+    return vals, np.diff(off)
+
+
+def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
+    """Kernel of pass 1 for one signature file: keyed runs on disk, per-doc metadata back."""
+    plan, i = args
+    t = _read_signature_file(plan.files[i])
+    n = t.num_rows
+    gid = np.arange(plan.base[i], plan.base[i] + n, dtype=np.uint64)
+    bands, nb = _flat(t, "bands")
+    _scatter(plan, "bands", i, bands, np.repeat(gid, nb))
+    anchors, na = _flat(t, "anchors")
+    _scatter(plan, "anchors", i, anchors, np.repeat(gid, na))
+    sample, ns = _flat(t, "sample")
+    _scatter(plan, "sample", i, sample, np.repeat(gid, ns))
+    fp = t.column("fp_hash").to_numpy()
+    fp_chars = t.column("fp_chars").to_numpy().astype(np.int32)
+    has = fp_chars > 0
+    _scatter(plan, "exact", i, fp[has], gid[has])
+    # MinHash, stored permutation-major so a group of permutations for all documents is one read
+    mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM) if n else None
+    if n:
+        with open(plan.work / "minhash.bin", "r+b") as f:
+            for r in range(sig.NUM_PERM):
+                os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + int(plan.base[i])) * 4)
+    return {
+        "idhash": _id_hashes(t.column("doc_id").combine_chunks()),
+        "fp": fp.astype(np.uint64),
+        "fp_chars": fp_chars,
+        "n_chars": t.column("n_chars").to_numpy().astype(np.int32),
+        "truncated": t.column("truncated").to_numpy(zero_copy_only=False).astype(bool),
+        "n_flags": t.column("n_flags").to_numpy().astype(np.int16),
+        "n_sample": ns.astype(np.int32),
+    }
+
+
+def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
+    runs = [np.load(p) for p in sorted(d.glob("*.npy"))] if d.is_dir() else []
+    if not runs:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    rows = np.concatenate(runs, axis=1)
+    return rows[0], rows[1].astype(np.int64)
+
+
+# --- pass 2: candidate pairs per key partition --------------------------------------------------
+
+
+def _band_kernel(args: tuple[Path, Path]) -> int:
+    """Pairs (a < b) sharing a key in one partition (bands or exact fingerprints), unique, saved."""
+    src, dst = args
+    keys, gids = _load_runs(src)
+    pairs = sig._pairs_from_groups(keys, gids) if len(keys) else np.zeros((0, 2), np.int64)
+    codes = _unique_codes(pairs)
+    np.save(dst, codes)
+    return len(codes)
+
+
+def _pair_code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+
+
+def _unique_codes(pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.zeros(0, np.uint64)
+    return sig._sort_unique(_pair_code(pairs[:, 0], pairs[:, 1]))
+
+
+def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
+    """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
+    shared anchor, for counting later) and each document's number of rare anchors here."""
+    src, dst, n = args
+    keys, gids = _load_runs(src)
+    per_doc = np.zeros(0, np.int64)
+    codes = np.zeros(0, np.uint64)
+    if len(keys):
+        order = np.lexsort((gids, keys))
+        k, m = keys[order], gids[order]
+        keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
+        k, m = k[keep], m[keep]
+        first = np.r_[True, k[1:] != k[:-1]]
+        starts = np.flatnonzero(first)
+        sizes = np.diff(np.r_[starts, len(k)])
+        rare = np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)
+        per_doc = m[rare]
+        shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
+        rank = (np.cumsum(first) - 1)[shared]
+        span = int(m.max()) + 1
+        pc_ = sig._group_pair_codes(rank, m[shared], span)
+        codes = _pair_code(pc_ // span, pc_ % span)
+    _scatter_codes(codes, dst)
+    return per_doc
+
+
+def _scatter_codes(codes: np.ndarray, dst: Path) -> None:
+    """Anchor pair codes go to pair partitions by the first document (count across partitions)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    np.save(dst / "codes.npy", codes)
+
+
+def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
+    """Count how many rare anchors each pair shares (one slice of the pair-code space), keep pairs
+    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's rare anchors."""
+    srcs, dst, per_doc, lo, hi = args
+    chunks = []
+    for s in srcs:
+        c = np.load(s, mmap_mode="r")
+        a = c >> np.uint64(32)
+        chunks.append(np.asarray(c[(a >= lo) & (a < hi)]))
+    codes = np.sort(np.concatenate(chunks)) if chunks else np.zeros(0, np.uint64)
+    if len(codes):
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        counts = np.diff(np.r_[starts, len(codes)])
+        codes = codes[starts]
+        a = (codes >> np.uint64(32)).astype(np.int64)
+        b = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
+        codes = codes[counts >= need]
+    np.save(dst, codes)
+    return len(codes)
+
+
+def _merge_pairs_kernel(args: tuple[list[Path], Path, int, int]) -> int:
+    """Union of candidate pair codes with first document in [lo, hi): one pair partition."""
+    srcs, dst, lo, hi = args
+    parts = []
+    for s in srcs:
+        c = np.load(s, mmap_mode="r")
+        a = c >> np.uint64(32)
+        parts.append(np.asarray(c[(a >= lo) & (a < hi)]))
+    codes = sig._sort_unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+    np.save(dst, codes)
+    return len(codes)
+
+
+# --- pass 3: Jaccard from permutation-major MinHash ---------------------------------------------
+
+
+def _jaccard(plan: _Plan, a: np.ndarray, b: np.ndarray, meta: _Meta) -> np.ndarray:
+    """MinHash Jaccard per pair, PERM_GROUP permutations of every document in memory at a time."""
+    match = np.zeros(len(a), dtype=np.int32)
+    n = plan.n
+    with open(plan.work / "minhash.bin", "rb") as f:
+        for r0 in range(0, sig.NUM_PERM, PERM_GROUP):
+            r1 = min(sig.NUM_PERM, r0 + PERM_GROUP)
+            f.seek(r0 * n * 4)
+            block = np.fromfile(f, dtype=np.uint32, count=(r1 - r0) * n).reshape(r1 - r0, n)
+            for row in block:
+                match += row[a] == row[b]
+    jac = (match / sig.NUM_PERM).astype(np.float32)
+    jac[(meta.fp_chars[a] == 0) | (meta.fp_chars[b] == 0)] = 0.0
+    return jac
+
+
+# --- components: min-label propagation over edge batches ----------------------------------------
+
+
+def _components(n: int, edge_batches: Callable[[], Iterable[tuple[np.ndarray, np.ndarray]]]) -> np.ndarray:
+    """Connected components (label = smallest gid) by min-label propagation with pointer jumping,
+    streaming the edges from disk each round: O(N) labels in memory, edges never all at once."""
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        new = labels.copy()
+        for a, b in edge_batches():
+            m = np.minimum(labels[a], labels[b])
+            np.minimum.at(new, a, m)
+            np.minimum.at(new, b, m)
+        np.minimum.at(new, labels, new)  # a root takes its members' smallest label
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
+# --- pass 4: sampled-shingle overlap per hash partition ----------------------------------------
+
+
+def _overlap_kernel(
+    args: tuple[Path, np.ndarray, np.ndarray, np.ndarray | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
+    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
+    count inside this partition, and per document its total weight here (sparse: gids, sums)."""
+    src, a, b, group = args
+    keys, gids = _load_runs(src)
+    if len(keys) == 0:
+        z = np.zeros(len(a))
+        return z, np.zeros(len(a), np.int64), np.zeros((2, 0))
+    # runs arrive document by document with sorted samples, files in gid order: rows are
+    # already sorted by (gid, key); one argsort by key gives each shingle its rank
+    by_key = np.argsort(keys, kind="stable")
+    ks = keys[by_key]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    rank_sorted = np.cumsum(first) - 1
+    rank = np.empty(len(keys), np.int64)
+    rank[by_key] = rank_sorted
+    if group is not None:  # df = distinct groups per shingle
+        gcode = sig._sort_unique(rank_sorted * (1 << 32) + group[gids[by_key]])
+        df = np.bincount(gcode >> 32, minlength=int(rank_sorted[-1]) + 1).astype(np.float64)
+        w = np.minimum(1.0, sig.BOILER_MIN_DF / np.maximum(df, 1.0))[rank]
+    else:
+        w = np.ones(len(keys))
+    del by_key, ks, first, rank_sorted
+    code = (gids << 32) | rank  # sorted: a document's shingles are one slice
+    if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
+        order = np.argsort(code, kind="stable")
+        code, w, gids = code[order], w[order], gids[order]
+    docs = gids
+    totals = np.zeros((2, 0))
+    if group is not None:
+        st = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        totals = np.stack([docs[st].astype(np.float64), np.add.reduceat(w, st)])
+    by_b = np.argsort(b, kind="stable")  # queries sorted by b: searchsorted walks memory in order
+    a, b = a[by_b], b[by_b]
+    lo = np.searchsorted(docs, a, side="left")
+    hi = np.searchsorted(docs, a, side="right")
+    inter_w = np.zeros(len(a))
+    inter_n = np.zeros(len(a), np.int64)
+    lens = hi - lo
+    # expand small-side shingles in bounded batches of pairs
+    cum = np.cumsum(lens)
+    s = 0
+    while s < len(a):
+        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + EXPAND_BATCH, side="right"))
+        e = max(e, s + 1)
+        ln = lens[s:e]
+        pair = np.repeat(np.arange(s, e), ln)
+        pos = np.repeat(lo[s:e] - np.r_[0, np.cumsum(ln)[:-1]], ln) + np.arange(int(ln.sum()))
+        want = (b[pair].astype(np.int64) << 32) | (code[pos] & 0xFFFFFFFF)
+        at = np.minimum(np.searchsorted(code, want), len(code) - 1)
+        hit = code[at] == want
+        inter_w[s:e] = np.bincount(pair[hit] - s, weights=w[pos[hit]], minlength=e - s)
+        inter_n[s:e] = np.bincount(pair[hit] - s, minlength=e - s)
+        s = e
+    back = np.empty_like(by_b)
+    back[by_b] = np.arange(len(by_b))
+    return inter_w[back], inter_n[back], totals
+
+
+def _overlaps(plan, meta, a, b, group, workers, client) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Shared weight and count per pair summed over every sampled-shingle partition (and each
+    document's total weight when `group` is given)."""
+    inter_w = np.zeros(len(a))
+    inter_n = np.zeros(len(a), np.int64)
+    total = np.zeros(plan.n) if group is not None else None
+    jobs = [(plan.run_dir("sample", p), a, b, group) for p in range(plan.parts("sample"))]
+    for iw, inn, tot in _map(_overlap_kernel, jobs, workers, client):
+        inter_w += iw
+        inter_n += inn
+        if total is not None and tot.shape[1]:
+            np.add.at(total, tot[0].astype(np.int64), tot[1])
+    return inter_w, inter_n, total
+
+
+# --- the global step ----------------------------------------------------------------------------
+
+
+def cluster_corpus(
+    signature_files: list[str],
+    prev_state_dir: str | None,
+    out_dir: str,
+    workers: int = 1,
+    client: Any = None,
+) -> dict[str, Any]:
+    """Cluster every document of `signature_files`; write `assignments/<i>.parquet` (one part per
+    input file, same documents, sorted by doc_id), `duplicates.parquet` and `state/`; return stats.
+
+    `prev_state_dir` is a previous run's `out_dir/state`: when it was made by the same parameters
+    and code (`params_version`) and from byte-identical signature files, its outputs are reused;
+    otherwise every document is re-examined (the result is the same bytes either way)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [str(f) for f in signature_files]
+    version = params_version()
+    digests = [_file_digest(f) for f in files]
+    reused = _reuse(prev_state_dir, version, digests, out)
+    if reused is not None:
+        return reused
+    work = out / ".work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        stats = _cold(files, work, out, workers, client)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    state = out / "state"
+    shutil.rmtree(state, ignore_errors=True)
+    (state / "outputs" / "assignments").mkdir(parents=True)
+    for i in range(len(files)):
+        _link_or_copy(out / "assignments" / f"{i}.parquet", state / "outputs" / "assignments" / f"{i}.parquet")
+    _link_or_copy(out / "duplicates.parquet", state / "outputs" / "duplicates.parquet")
+    (state / "state.json").write_text(
+        json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
+    )
+    return stats
+
+
+def _file_digest(path: str) -> str:
+    h = xxhash.xxh3_128()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+    return h.hexdigest()
+
+
+def _reuse(prev_state_dir: str | None, version: str, digests: list[str], out: Path) -> dict | None:
+    """Outputs of the previous run when it saw the same signature bytes under the same version.
+    A state that exists but cannot be read raises (never a silent partial reuse)."""
+    if not prev_state_dir or not (Path(prev_state_dir) / "state.json").exists():
+        return None
+    prev = Path(prev_state_dir)
+    try:
+        meta = json.loads((prev / "state.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise DedupeStateError(f"dedupe state {prev}/state.json is unreadable ({exc}); delete {prev}") from exc
+    if meta.get("version") != version or meta.get("inputs") != digests:
+        return None  # other parameters/code, or other documents: recompute
+    src = prev / "outputs"
+    try:
+        (out / "assignments").mkdir(parents=True, exist_ok=True)
+        for i in range(len(digests)):
+            pq.read_metadata(src / "assignments" / f"{i}.parquet")
+            _link_or_copy(src / "assignments" / f"{i}.parquet", out / "assignments" / f"{i}.parquet")
+        pq.read_metadata(src / "duplicates.parquet")
+        _link_or_copy(src / "duplicates.parquet", out / "duplicates.parquet")
+    except Exception as exc:
+        raise DedupeStateError(f"dedupe state {prev} is damaged ({exc}); delete {prev} to rebuild") from exc
+    state = out / "state"
+    if state.resolve() != prev.resolve():
+        shutil.rmtree(state, ignore_errors=True)
+        shutil.copytree(prev, state, copy_function=_link_or_copy)
+    stats = dict(meta["stats"])
+    stats.update(reexamined_docs=0, reexamined_clusters=0)
+    return stats
+
+
+def _link_or_copy(src, dst) -> None:
+    dst = Path(dst)
+    if dst.exists():
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) -> dict[str, Any]:
+    sizes, rows = [], {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
+    for f in files:
+        md = _parquet_meta(f)
+        sizes.append(md.num_rows)
+        rows["bands"] += md.num_rows * sig.BANDS
+        rows["exact"] += md.num_rows
+        for col in ("anchors", "sample"):
+            rows[col] += _list_length_estimate(md, col)
+    base = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    if base[-1] >= 1 << 32:
+        raise ValueError("more than 2^32 documents: pair codes need wider ids")
+    plan = _Plan(work, files, base, {k: _bits_for(v) for k, v in rows.items()})
+    n = plan.n
+    with open(work / "minhash.bin", "wb") as f:
+        f.truncate(n * sig.NUM_PERM * 4)
+    parts = _map(_scatter_file, [(plan, i) for i in range(len(files))], workers, client)
+    meta = _Meta(**{k: _cat([p[k] for p in parts], k) for k in _Meta.__dataclass_fields__})
+    del parts
+    _check_unique_ids(meta.idhash, files)
+
+    # candidate pairs: bands and exact fingerprints, then anchors (counted across partitions)
+    (work / "pairs").mkdir()
+    pair_files = []
+    for kind in ("bands", "exact"):
+        jobs = [(plan.run_dir(kind, p), work / "pairs" / f"{kind}-{p:05d}.npy") for p in range(plan.parts(kind))]
+        counts = _map(_band_kernel, jobs, workers, client)
+        pair_files += [j[1] for j in jobs]
+        _log_count(work, f"candidates_{kind}", sum(counts))
+    per_doc = np.zeros(n, np.int64)
+    jobs = [(plan.run_dir("anchors", p), work / "anchor-codes" / f"{p:05d}", n) for p in range(plan.parts("anchors"))]
+    for pd in _map(_anchor_kernel, jobs, workers, client):
+        per_doc += np.bincount(pd, minlength=n)
+    code_files = [j[1] / "codes.npy" for j in jobs]
+    ranges = _gid_ranges(n, sum(np.load(c, mmap_mode="r").shape[0] for c in code_files))
+    jobs = [(code_files, work / "pairs" / f"anchors-{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)]
+    _log_count(work, "candidates_anchors", sum(_map(_pair_count_kernel, jobs, workers, client)))
+    pair_files += [j[1] for j in jobs]
+    del per_doc
+    shutil.rmtree(work / "anchor-codes")
+    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in pair_files)
+    ranges = _gid_ranges(n, total_pairs)
+    cand = [work / f"cand-{k:05d}.npy" for k in range(len(ranges))]
+    _map(_merge_pairs_kernel, [(pair_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)], workers, client)
+    for p in pair_files:
+        p.unlink()
+
+    # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
+    def codes_of(path):
+        c = np.load(path)
+        return (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+    for path in cand:
+        a, b = codes_of(path)
+        np.save(path.with_suffix(".jac.npy"), _jaccard(plan, a, b, meta))
+
+    def near_edges():
+        for path in cand:
+            a, b = codes_of(path)
+            jac = np.load(path.with_suffix(".jac.npy"))
+            near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+            yield a[near], b[near]
+
+    group = _components(n, near_edges)
+
+    # verification: weighted overlap of the smaller document in the larger, one pair partition at a time
+    total = None
+    one_way = []
+    for path in cand:
+        a, b = codes_of(path)
+        jac = np.load(path.with_suffix(".jac.npy"))
+        swap = meta.n_sample[a] > meta.n_sample[b]
+        small, big = np.where(swap, b, a), np.where(swap, a, b)
+        for s in range(0, max(len(a), 1), PAIR_BATCH):
+            sl = slice(s, s + PAIR_BATCH)
+            iw, _, tot = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            if total is None:
+                total = tot
+            keep, mutual, cont = _verdicts(meta, small[sl], big[sl], jac[sl], iw, total)
+            np.save(
+                path.with_suffix(f".e{s // PAIR_BATCH:04d}.npy"),
+                np.stack([small[sl][keep & mutual], big[sl][keep & mutual]]),
+            )
+            np.save(path.with_suffix(f".c{s // PAIR_BATCH:04d}.npy"), np.stack([cont[keep], jac[sl][keep]]))
+            ow = keep & ~mutual
+            one_way.append(np.stack([small[sl][ow], big[sl][ow], cont[ow], jac[sl][ow]]))
+            np.save(path.with_suffix(f".k{s // PAIR_BATCH:04d}.npy"), np.stack([small[sl][keep], big[sl][keep]]))
+    ow = np.concatenate(one_way, axis=1) if one_way else np.zeros((4, 0))
+    best_one_way = _best_containers(ow, meta)
+
+    def accepted():
+        for path in cand:
+            for e in sorted(path.parent.glob(path.stem + ".e*.npy")):
+                m = np.load(e)
+                yield m[0], m[1]
+        yield best_one_way[0].astype(np.int64), best_one_way[1].astype(np.int64)
+
+    comp = _components(n, accepted)
+    return _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client)
+
+
+def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
+    dtype = {"idhash": np.uint64, "fp": np.uint64, "fp_chars": np.int32, "n_chars": np.int32, "truncated": bool,
+             "n_flags": np.int16, "n_sample": np.int32}[name]  # fmt: skip
+    return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
+
+
+def _parquet_meta(path: str):
+    try:
+        return pq.read_metadata(path)
+    except Exception as exc:
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+
+
+def _list_length_estimate(md, col: str) -> int:
+    """Elements of a list column from Parquet metadata (value counts of the leaf column)."""
+    total = 0
+    for rg in range(md.num_row_groups):
+        g = md.row_group(rg)
+        for c in range(g.num_columns):
+            if g.column(c).path_in_schema.split(".")[0] == col:
+                total += g.column(c).num_values
+    return total
+
+
+def _check_unique_ids(idhash: np.ndarray, files: list[str]) -> None:
+    s = np.sort(idhash)
+    if len(s) > 1 and (s[1:] == s[:-1]).any():
+        raise ValueError(f"a doc_id appears twice across the signature files ({len(files)} files): shards overlap")
+
+
+def _gid_ranges(n: int, rows: int) -> list[tuple[int, int]]:
+    k = max(1, -(-rows // PARTITION_ROWS))
+    bounds = [n * i // k for i in range(k + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _log_count(work: Path, key: str, value: int) -> None:
+    path = work / "counts.json"
+    d = json.loads(path.read_text()) if path.exists() else {}
+    d[key] = int(value)
+    path.write_text(json.dumps(d))
+
+
+def _verdicts(meta, small, big, jac, inter_w, total) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Accept exact, near (Jaccard) and rare-weight containment; mark mutual ones."""
+    exact = (meta.fp[small] == meta.fp[big]) & (meta.fp_chars[small] > 0)
+    ws, wb = total[small], total[big]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wc = np.where(ws > 0, inter_w / ws, 0.0)
+        back = np.where(wb > 0, inter_w / wb, 0.0)
+    wc = np.where(meta.n_sample[small] > 0, wc, 0.0)
+    near = jac >= sig.NEAR_GROUP_JACCARD
+    contained = (wc >= sig.MIN_CONTAINMENT) & (ws >= sig.MIN_WEIGHT)
+    keep = exact | near | contained
+    mutual = exact | near | (contained & (back >= sig.MIN_CONTAINMENT))
+    cont = np.where(exact, 1.0, wc).astype(np.float32)
+    return keep, mutual, cont
+
+
+def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
+    """A one-way contained document (a truncation) keeps only its best container: highest
+    containment, then Jaccard, then the container's id hash (never file order)."""
+    if ow.shape[1] == 0:
+        return np.zeros((2, 0), np.int64)
+    small, big = ow[0].astype(np.int64), ow[1].astype(np.int64)
+    order = np.lexsort((meta.idhash[big], -ow[3], -ow[2], small))
+    first = np.r_[True, small[order][1:] != small[order][:-1]]
+    keep = order[first]
+    return np.stack([small[keep], big[keep]])
+
+
+# --- election and outputs -----------------------------------------------------------------------
+
+
+def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client) -> dict[str, Any]:
+    n = plan.n
+    # canonical per component: not truncated, fewest flags, longest, then smallest id hash
+    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
+    first = np.r_[True, comp[order][1:] != comp[order][:-1]] if n else np.zeros(0, bool)
+    canon_of_comp = np.zeros(n, np.int64)
+    canon_of_comp[comp[order][first]] = order[first]
+    canon = canon_of_comp[comp]
+    size = np.bincount(comp, minlength=n)[comp]
+    min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(min_id, comp, meta.idhash)
+    cluster_hash = min_id[comp]
+    del order, first, canon_of_comp, min_id
+
+    # evidence of every member against its canonical
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    jac = _jaccard(plan, members, cn, meta) if len(members) else np.zeros(0, np.float32)
+    inter_n = np.zeros(len(members), np.int64)
+    for s in range(0, len(members), PAIR_BATCH):
+        _, inn, _ = _overlaps(plan, meta, members[s : s + PAIR_BATCH], cn[s : s + PAIR_BATCH], None, workers, client)
+        inter_n[s : s + PAIR_BATCH] = inn
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
+        back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
+    exact = meta.fp[members] == meta.fp[cn]
+    near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
+    reason = np.where(exact, 0, np.where(near, 1, 2)).astype(np.int8)
+    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
+    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
+    matched = _matched_with(meta, cand, best_one_way, members)
+    matched = np.where(matched >= 0, matched, cn)
+
+    # doc_id strings of canonicals and partners, resolved one file at a time
+    want = np.unique(np.concatenate([cn, matched]))
+    names = _resolve_names(plan, want)
+
+    def name_of(g):
+        return pc.take(names, pa.array(np.searchsorted(want, g)))
+
+    (out / "assignments").mkdir(parents=True, exist_ok=True)
+    dup_dir = plan.work / "dups"
+    for p in range(DUP_PARTS):
+        (dup_dir / f"{p:02d}").mkdir(parents=True)
+    reasons = np.array(["exact", "near", "contained"], dtype=object)
+    for i, f in enumerate(plan.files):
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
+        g = np.arange(lo, hi)
+        at = np.searchsorted(members, g)
+        is_member = (
+            (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
+            if len(members)
+            else np.zeros(len(g), bool)
+        )
+        k = at[is_member]
+        cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
+        dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
+        mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
+        rs = _scatter_strings(len(g), is_member, pa.array(reasons[reason[k]].tolist(), pa.string()))
+        jj = _scatter_floats(len(g), is_member, dup_j[k])
+        cc = _scatter_floats(len(g), is_member, dup_c[k])
+        table = pa.table(
+            {
+                "doc_id": ids,
+                "cluster_id": cid,
+                "is_canonical": pa.array(~is_member),
+                "dup_of": dup_of,
+                "dup_jaccard": jj,
+                "dup_containment": cc,
+                "dup_reason": rs,
+            }
+        ).cast(ASSIGNMENTS_SCHEMA)
+        table = table.sort_by("doc_id")
+        _write(table, out / "assignments" / f"{i}.parquet")
+        multi = size[lo:hi] > 1
+        if multi.any():
+            d = pa.table(
+                {
+                    "cluster_id": cid,
+                    "doc_id": ids,
+                    "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
+                    "is_canonical": pa.array(~is_member),
+                    "reason": rs,
+                    "jaccard": jj,
+                    "containment": cc,
+                    "matched_with": mw,
+                }
+            ).filter(pa.array(multi))
+            dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+            for p in np.unique(dpart).tolist():
+                _write(d.filter(pa.array(dpart == p)).cast(DUPLICATES), dup_dir / f"{p:02d}" / f"{i:06d}.parquet")
+    _write_duplicates(dup_dir, out / "duplicates.parquet")
+
+    sizes = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
+    counts = json.loads((plan.work / "counts.json").read_text()) if (plan.work / "counts.json").exists() else {}
+    return {
+        "docs": n,
+        "clusters": int(sum(sizes.values())),
+        "duplicates": int(len(members)),
+        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3)) if c},
+        "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
+        "reexamined_docs": n,
+        "reexamined_clusters": int(sum(sizes.values())),
+        **counts,
+    }
+
+
+def _scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
+    idx = np.full(n, -1, np.int64)
+    idx[mask] = np.arange(int(mask.sum()))
+    return pc.take(values, pa.array(idx, mask=idx < 0)) if len(values) else pa.nulls(n, pa.string())
+
+
+def _scatter_floats(n: int, mask: np.ndarray, values: np.ndarray) -> pa.Array:
+    out = np.zeros(n, np.float32)
+    out[mask] = values
+    return pa.array(out, mask=~mask)
+
+
+def _matched_with(meta, cand, best_one_way, members) -> np.ndarray:
+    """Per non-canonical member: the partner of its best accepted pair (containment, Jaccard,
+    then the partner's id hash) — the pair evidence that joined it to the cluster."""
+    found = np.zeros((4, 0))
+    for path in cand:
+        for kf in sorted(path.parent.glob(path.stem + ".k*.npy")):
+            k = np.load(kf)
+            c = np.load(str(kf).replace(".k", ".c"))
+            ok = _accepted_mask(k[0], k[1], best_one_way, kf)
+            x = np.r_[k[0][ok], k[1][ok]]
+            y = np.r_[k[1][ok], k[0][ok]]
+            cj = np.tile(c[:, ok], 2)
+            found = _best_partner(np.concatenate([found, np.stack([x, y, cj[0], cj[1]])], axis=1), meta)
+    best = np.full(len(members), -1, np.int64)
+    x = found[0].astype(np.int64)
+    at = np.searchsorted(members, x)
+    hit = at < len(members)
+    hit[hit] = members[at[hit]] == x[hit]
+    best[at[hit]] = found[1][hit].astype(np.int64)
+    return best
+
+
+def _best_partner(rows: np.ndarray, meta: _Meta) -> np.ndarray:
+    if rows.shape[1] == 0:
+        return rows
+    x, y = rows[0].astype(np.int64), rows[1].astype(np.int64)
+    order = np.lexsort((meta.idhash[y], -rows[3], -rows[2], x))
+    first = np.r_[True, x[order][1:] != x[order][:-1]]
+    return rows[:, order[first]]
+
+
+def _accepted_mask(s, bg, best_one_way, kf) -> np.ndarray:
+    """Kept pairs that are edges: mutual ones, or the one best container of a one-way pair."""
+    e = np.load(str(kf).replace(".k", ".e"))
+    mutual = np.isin(_pair_code(s, bg), _pair_code(e[0], e[1]))
+    best = np.isin(_pair_code(s, bg), _pair_code(best_one_way[0], best_one_way[1]))
+    return mutual | best
+
+
+def _resolve_names(plan: _Plan, gids: np.ndarray) -> pa.Array:
+    out = []
+    for i, f in enumerate(plan.files):
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        sel = gids[(gids >= lo) & (gids < hi)]
+        if len(sel):
+            ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
+            out.append(pc.take(ids, pa.array(sel - lo)))
+    return pa.concat_arrays(out) if out else pa.array([], pa.string())
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed options, no wall-clock metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=65536, write_statistics=True)
+    os.replace(tmp, path)
+
+
+def _write_duplicates(dup_dir: Path, dst: Path) -> None:
+    """Cluster-id ranges sorted one at a time and appended: a globally sorted table, flat memory."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+        for p in range(DUP_PARTS):
+            files = sorted((dup_dir / f"{p:02d}").glob("*.parquet"))
+            if not files:
+                continue
+            t = pa.concat_tables([pq.read_table(x) for x in files]).sort_by(
+                [("cluster_id", "ascending"), ("doc_id", "ascending")]
+            )
+            w.write_table(t.cast(DUPLICATES), row_group_size=65536)
+        if not any((dup_dir / f"{p:02d}").glob("*.parquet") for p in range(DUP_PARTS)):
+            w.write_table(DUPLICATES.empty_table())
+    os.replace(tmp, dst)
