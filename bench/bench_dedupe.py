@@ -186,7 +186,7 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict, dict]:
         f" {stats['duplicate_reasons']}; candidates bands {stats.get('candidates_bands')}, exact"
         f" {stats.get('candidates_exact')}, anchors {stats.get('candidates_anchors')}"
     )
-    pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist()))
+    pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=False))
     # the corpus built in steps (half the shards, all of them, then the first shard removed) must
     # give the same bytes as a cold run on what is present at each step
     half = shards // 2 or 1

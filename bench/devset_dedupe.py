@@ -98,7 +98,7 @@ def chrome(text: str, rng: random.Random) -> str:
         "导语:本文仅供参考,不代表本站观点。",
     ]
     tail = ["相关热词搜索:政府 工作报告 讲话", "热点文章阅读", f"第1页 共{rng.randint(2, 9)}页", "下载文档 收藏 打印"]
-    return "\n".join(head + [text] + tail)
+    return "\n".join([*head, text, *tail])
 
 
 def traditional_pinyin(text: str, rng: random.Random) -> str:
@@ -108,7 +108,7 @@ def traditional_pinyin(text: str, rng: random.Random) -> str:
 
     trad = opencc.OpenCC("s2t").convert(text)
     out = []
-    for simp, tch in zip(text, trad):
+    for simp, tch in zip(text, trad, strict=False):
         out.append(tch)
         if tch != simp and rng.random() < 0.6:  # the seed injects after converted characters
             py = pinyin(simp, style=Style.TONE, errors="ignore")

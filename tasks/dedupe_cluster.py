@@ -17,6 +17,7 @@ built up incrementally gives the same bytes as a cold run on the same documents.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -91,9 +92,9 @@ def _code_bytes(path: Path) -> bytes:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                node.body = body[1:] or [ast.Pass()]
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            node.body = body[1:] or [ast.Pass()]
     return ast.dump(tree).encode()
 
 
@@ -171,7 +172,7 @@ def _scatter(plan: _Plan, kind: str, i: int, keys: np.ndarray, gids: np.ndarray)
     order = np.argsort(part, kind="stable")
     part, keys, gids = part[order], keys[order], gids[order]
     starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
-    for s, e in zip(starts, np.r_[starts[1:], len(part)]):
+    for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
         d = plan.run_dir(kind, int(part[s]))
         d.mkdir(parents=True, exist_ok=True)
         np.save(d / f"{i:06d}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
@@ -260,7 +261,7 @@ def _unique_codes(pairs: np.ndarray) -> np.ndarray:
 def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
     shared anchor, for counting later) and each document's number of rare anchors here."""
-    src, dst, n = args
+    src, dst, _n = args
     keys, gids = _load_runs(src)
     per_doc = np.zeros(0, np.int64)
     codes = np.zeros(0, np.uint64)
@@ -676,7 +677,7 @@ def _check_unique_ids(idhash: np.ndarray, files: list[str]) -> None:
 def _gid_ranges(n: int, rows: int) -> list[tuple[int, int]]:
     k = max(1, -(-rows // PARTITION_ROWS))
     bounds = [n * i // k for i in range(k + 1)]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return list(itertools.pairwise(bounds))
 
 
 def _log_count(work: Path, key: str, value: int) -> None:
@@ -816,8 +817,8 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     return {
         "docs": n,
         "clusters": int(sum(sizes.values())),
-        "duplicates": int(len(members)),
-        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3)) if c},
+        "duplicates": len(members),
+        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
         "reexamined_docs": n,
         "reexamined_clusters": int(sum(sizes.values())),

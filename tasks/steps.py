@@ -244,27 +244,18 @@ def cluster_duplicates(job: Job, signature_files: list[str], prev_state_dir: str
 
 
 def _cluster(signature_files: list[str], prev_state_dir: str | None, out_dir: str) -> dict[str, Any]:
-    from collections import Counter
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     from tasks.common import write_table
-    from tasks.dedupe import cluster_documents
+    from tasks.dedupe_cluster import ASSIGNMENTS_SCHEMA, cluster_corpus
 
-    assignments, duplicates = cluster_documents(signature_files, prev_state_dir, str(Path(out_dir) / "state"))
-    write_table(assignments, Path(out_dir) / "assignments.parquet", ["doc_id"])
-    from tasks import schema
-
-    write_table(
-        duplicates.cast(schema.DUPLICATES), Path(out_dir) / "duplicates.parquet", schema.SORT_KEYS["duplicates"]
-    )
-    sizes = Counter(Counter(assignments.column("cluster_id").to_pylist()).values())
-    reasons = Counter(r for r in assignments.column("dup_reason").to_pylist() if r)
-    return {
-        "docs": assignments.num_rows,
-        "clusters": sum(sizes.values()),
-        "duplicates": sum(reasons.values()),
-        "duplicate_reasons": dict(sorted(reasons.items())),
-        "cluster_sizes": {str(k): v for k, v in sorted(sizes.items())},
-    }
+    stats = cluster_corpus(signature_files, prev_state_dir, out_dir)
+    # bridge until export reads assignments/<i>.parquet of its own shard: one table, as before
+    parts = [pq.read_table(Path(out_dir) / "assignments" / f"{i}.parquet") for i in range(len(signature_files))]
+    table = pa.concat_tables(parts) if parts else ASSIGNMENTS_SCHEMA.empty_table()
+    write_table(table, Path(out_dir) / "assignments.parquet", ["doc_id"])
+    return {k: stats[k] for k in ("docs", "clusters", "duplicates", "duplicate_reasons", "cluster_sizes")}
 
 
 @task(name="document-frequencies", task_run_name="document frequencies ({job.label})", tags=["extract"], **STEP_OPTIONS)
