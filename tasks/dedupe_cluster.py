@@ -38,8 +38,8 @@ from tasks import dedupe as sig
 from tasks.schema import DOCUMENTS, DUPLICATES
 
 # --- budgets (memory is flat in corpus size: these bound what one partition holds) -------------
-PARTITION_ROWS = 4_000_000  # keyed rows per partition (~64 MB of (key, gid) int64 pairs); sized for
-# ~0.5 GB peak per kernel with sort temporaries, well under the 1 GB per-process target (issue 10)
+PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32 MB of (key, gid) pairs,
+# ~0.3 GB peak per kernel with sort temporaries: under the 1 GB per-process target of issue 10
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
@@ -239,13 +239,55 @@ def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _band_kernel(args: tuple[Path, Path]) -> int:
-    """Pairs (a < b) sharing a key in one partition (bands or exact fingerprints), unique, saved."""
+    """Pairs (a < b) sharing a key in one partition (bands or exact fingerprints), written as
+    chunks of at most PARTITION_ROWS pair codes (a key held by k documents makes k^2/2 pairs)."""
     src, dst = args
     keys, gids = _load_runs(src)
-    pairs = sig._pairs_from_groups(keys, gids) if len(keys) else np.zeros((0, 2), np.int64)
-    codes = _unique_codes(pairs)
-    np.save(dst, codes)
-    return len(codes)
+    if len(keys) < 2:
+        return _save_chunks([], dst)
+    span = int(gids.max()) + 1
+    rank, m = sig._grouped(keys, gids, span)
+    del keys, gids
+    return _save_chunks((sig._sort_unique(c) for c in _pair_code_chunks(rank, m)), dst)
+
+
+def _pair_code_chunks(rank: np.ndarray, members: np.ndarray):
+    """Pair codes (a << 32 | b, a < b) of every group, in chunks of about PARTITION_ROWS codes;
+    rows sorted by group then member. A group too big for one chunk is cut by rows of its triangle."""
+    if len(rank) < 2:
+        return
+    starts = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+    sizes = np.diff(np.r_[starts, len(rank)])
+    npairs = sizes * (sizes - 1) // 2
+    lo = 0
+    while lo < len(starts):
+        if npairs[lo] > PARTITION_ROWS:  # one huge group: its triangle a block of rows at a time
+            grp = members[starts[lo] : starts[lo] + sizes[lo]].astype(np.uint64)
+            step = max(1, PARTITION_ROWS // len(grp))
+            for r in range(0, len(grp) - 1, step):
+                a = np.repeat(np.arange(r, min(r + step, len(grp) - 1)), len(grp))
+                b = np.tile(np.arange(len(grp)), len(a) // len(grp))
+                keep = b > a
+                yield _pair_code(grp[a[keep]], grp[b[keep]])
+            lo += 1
+            continue
+        cum = np.cumsum(npairs[lo:])
+        hi = min(len(starts), lo + max(1, int(np.searchsorted(cum, PARTITION_ROWS, side="right"))))
+        r0, r1 = starts[lo], (starts[hi] if hi < len(starts) else len(rank))
+        span = int(members[r0:r1].max()) + 1
+        code = sig._group_pair_codes(rank[r0:r1], members[r0:r1], span)
+        if len(code):
+            yield _pair_code(code // span, code % span)
+        lo = hi
+
+
+def _save_chunks(chunks, dst: Path) -> int:
+    dst.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for k, c in enumerate(chunks):
+        np.save(dst / f"{k:05d}.npy", c)
+        total += len(c)
+    return total
 
 
 def _pair_code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -260,46 +302,37 @@ def _unique_codes(pairs: np.ndarray) -> np.ndarray:
 
 def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
-    shared anchor, for counting later) and each document's number of rare anchors here."""
+    shared anchor, for counting later; written in bounded chunks) and, returned, the gid of every
+    rare anchor row (each document's rare-anchor count is their bincount)."""
     src, dst, _n = args
     keys, gids = _load_runs(src)
-    per_doc = np.zeros(0, np.int64)
-    codes = np.zeros(0, np.uint64)
-    if len(keys):
+    if len(keys) == 0:
+        _save_chunks([], dst)
+        return np.zeros(0, np.int64)
+    # runs arrive in gid order, so a stable sort by key gives (key, gid) order
+    if len(gids) > 1 and (gids[1:] < gids[:-1]).any():
         order = np.lexsort((gids, keys))
-        k, m = keys[order], gids[order]
-        keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
-        k, m = k[keep], m[keep]
-        first = np.r_[True, k[1:] != k[:-1]]
-        starts = np.flatnonzero(first)
-        sizes = np.diff(np.r_[starts, len(k)])
-        rare = np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)
-        per_doc = m[rare]
-        shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
-        rank = (np.cumsum(first) - 1)[shared]
-        span = int(m.max()) + 1
-        pc_ = sig._group_pair_codes(rank, m[shared], span)
-        codes = _pair_code(pc_ // span, pc_ % span)
-    _scatter_codes(codes, dst)
+    else:
+        order = np.argsort(keys, kind="stable")
+    k, m = keys[order], gids[order]
+    del keys, gids, order
+    keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
+    k, m = k[keep], m[keep]
+    first = np.r_[True, k[1:] != k[:-1]]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.r_[starts, len(k)])
+    per_doc = m[np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)]
+    shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
+    rank = (np.cumsum(first) - 1)[shared]
+    _save_chunks(_pair_code_chunks(rank, m[shared]), dst)
     return per_doc
-
-
-def _scatter_codes(codes: np.ndarray, dst: Path) -> None:
-    """Anchor pair codes go to pair partitions by the first document (count across partitions)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    np.save(dst / "codes.npy", codes)
 
 
 def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
     """Count how many rare anchors each pair shares (one slice of the pair-code space), keep pairs
     with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's rare anchors."""
     srcs, dst, per_doc, lo, hi = args
-    chunks = []
-    for s in srcs:
-        c = np.load(s, mmap_mode="r")
-        a = c >> np.uint64(32)
-        chunks.append(np.asarray(c[(a >= lo) & (a < hi)]))
-    codes = np.sort(np.concatenate(chunks)) if chunks else np.zeros(0, np.uint64)
+    codes = np.sort(_codes_in_range(srcs, lo, hi))
     if len(codes):
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
         counts = np.diff(np.r_[starts, len(codes)])
@@ -312,15 +345,25 @@ def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> i
     return len(codes)
 
 
+def _chunk_files(dirs: list[Path]) -> list[Path]:
+    return [f for d in dirs for f in sorted(d.glob("*.npy"))]
+
+
+def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
+    """Pair codes whose first document is in [lo, hi), from chunk files read one at a time."""
+    lo_code, hi_code = np.uint64(lo) << np.uint64(32), np.uint64(hi) << np.uint64(32)
+    parts = []
+    for f in files:
+        c = np.load(f)
+        parts.append(c[(c >= lo_code) & (c < hi_code)])
+        del c
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+
 def _merge_pairs_kernel(args: tuple[list[Path], Path, int, int]) -> int:
     """Union of candidate pair codes with first document in [lo, hi): one pair partition."""
     srcs, dst, lo, hi = args
-    parts = []
-    for s in srcs:
-        c = np.load(s, mmap_mode="r")
-        a = c >> np.uint64(32)
-        parts.append(np.asarray(c[(a >= lo) & (a < hi)]))
-    codes = sig._sort_unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+    codes = sig._sort_unique(_codes_in_range(srcs, lo, hi))
     np.save(dst, codes)
     return len(codes)
 
@@ -566,29 +609,32 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
 
     # candidate pairs: bands and exact fingerprints, then anchors (counted across partitions)
     (work / "pairs").mkdir()
-    pair_files = []
+    pair_dirs = []
     for kind in ("bands", "exact"):
-        jobs = [(plan.run_dir(kind, p), work / "pairs" / f"{kind}-{p:05d}.npy") for p in range(plan.parts(kind))]
+        jobs = [(plan.run_dir(kind, p), work / "pairs" / f"{kind}-{p:05d}") for p in range(plan.parts(kind))]
         counts = _map(_band_kernel, jobs, workers, client)
-        pair_files += [j[1] for j in jobs]
+        pair_dirs += [j[1] for j in jobs]
         _log_count(work, f"candidates_{kind}", sum(counts))
     per_doc = np.zeros(n, np.int64)
     jobs = [(plan.run_dir("anchors", p), work / "anchor-codes" / f"{p:05d}", n) for p in range(plan.parts("anchors"))]
     for pd in _map(_anchor_kernel, jobs, workers, client):
         per_doc += np.bincount(pd, minlength=n)
-    code_files = [j[1] / "codes.npy" for j in jobs]
+    code_files = _chunk_files([j[1] for j in jobs])
     ranges = _gid_ranges(n, sum(np.load(c, mmap_mode="r").shape[0] for c in code_files))
-    jobs = [(code_files, work / "pairs" / f"anchors-{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)]
+    (work / "pairs" / "anchors").mkdir()
+    jobs = [
+        (code_files, work / "pairs" / "anchors" / f"{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)
+    ]
     _log_count(work, "candidates_anchors", sum(_map(_pair_count_kernel, jobs, workers, client)))
-    pair_files += [j[1] for j in jobs]
+    pair_dirs.append(work / "pairs" / "anchors")
     del per_doc
     shutil.rmtree(work / "anchor-codes")
+    pair_files = _chunk_files(pair_dirs)
     total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in pair_files)
     ranges = _gid_ranges(n, total_pairs)
     cand = [work / f"cand-{k:05d}.npy" for k in range(len(ranges))]
     _map(_merge_pairs_kernel, [(pair_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)], workers, client)
-    for p in pair_files:
-        p.unlink()
+    shutil.rmtree(work / "pairs")
 
     # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
     def codes_of(path):

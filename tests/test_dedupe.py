@@ -446,7 +446,8 @@ def test_pairs_from_groups_lists_every_pair_once():
     assert [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in codes] == [(0, 1), (0, 2), (1, 2), (1, 3)]
 
 
-def test_anchor_pairs_match_a_plain_python_reference(tmp_path):
+def test_anchor_pairs_match_a_plain_python_reference(tmp_path, monkeypatch):
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 500)  # pair codes in several chunks
     rng = np.random.default_rng(3)
     n = 120  # so the 200 rows of key 999 are held by more than ANCHOR_MAX_DF documents
     keys = rng.integers(0, 300, 3000).astype(np.uint64)
@@ -488,7 +489,27 @@ def test_anchor_pairs_match_a_plain_python_reference(tmp_path):
     for p, d in enumerate(runs):
         got_per_doc += np.bincount(dedupe_cluster._anchor_kernel((d, tmp_path / f"codes-{p}", n)), minlength=n)
     assert got_per_doc.tolist() == per_doc
-    codes = [tmp_path / f"codes-{p}" / "codes.npy" for p in range(2)]
+    codes = dedupe_cluster._chunk_files([tmp_path / f"codes-{p}" for p in range(2)])
     dedupe_cluster._pair_count_kernel((codes, tmp_path / "pairs.npy", got_per_doc, 0, n))
     got = [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in np.load(tmp_path / "pairs.npy")]
     assert got == want and len(want) > 0
+
+
+def test_pair_chunks_cover_every_pair_of_every_group_once(monkeypatch):
+    """Pairs of a popular key (k^2/2 of them) come in bounded chunks, a huge group by rows."""
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 50)
+    sizes = [3, 1, 12, 2, 40, 5]  # the 40-member group (780 pairs) is cut by rows of its triangle
+    rank = np.repeat(np.arange(len(sizes)), sizes)
+    members = np.concatenate(
+        [np.sort(np.random.default_rng(g).choice(500, s, replace=False)) for g, s in enumerate(sizes)]
+    )
+    chunks = list(dedupe_cluster._pair_code_chunks(rank, members))
+    got = sorted(int(c) for chunk in chunks for c in chunk)
+    want = sorted(
+        (int(a) << 32) | int(b)
+        for g in range(len(sizes))
+        for i, a in enumerate(members[rank == g])
+        for b in members[rank == g][i + 1 :]
+    )
+    assert got == want and len(chunks) > 3
+    assert max(len(c) for c in chunks) <= 2 * 50 + 40  # bounded by the budget (plus one group's row)
