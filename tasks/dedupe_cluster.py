@@ -664,7 +664,8 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
         small, big = np.where(swap, b, a), np.where(swap, a, b)
         for s in range(0, max(len(a), 1), PAIR_BATCH):
             sl = slice(s, s + PAIR_BATCH)
-            iw, _, tot = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            iw, inn, tot = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            np.save(path.with_suffix(f".n{s // PAIR_BATCH:04d}.npy"), inn)  # shared count: reused below
             if total is None:
                 total = tot
             keep, mutual, cont = _verdicts(meta, small[sl], big[sl], jac[sl], iw, total)
@@ -749,6 +750,32 @@ def _verdicts(meta, small, big, jac, inter_w, total) -> tuple[np.ndarray, np.nda
     return keep, mutual, cont
 
 
+def _evidence(plan, meta, members, cn, cand, workers, client) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and shared sampled-shingle count of each (member, canonical) pair: taken from the
+    verification pass when the pair was a candidate, computed (same kernels) for the others."""
+    jac = np.zeros(len(members), np.float32)
+    inter_n = np.zeros(len(members), np.int64)
+    known = np.zeros(len(members), bool)
+    q = _pair_code(np.minimum(members, cn), np.maximum(members, cn))
+    for path in cand:
+        codes = np.load(path)
+        if len(codes) == 0:
+            continue
+        at = np.minimum(np.searchsorted(codes, q), len(codes) - 1)
+        hit = codes[at] == q
+        jac[hit] = np.load(path.with_suffix(".jac.npy"))[at[hit]]
+        counts = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+        inter_n[hit] = np.concatenate(counts)[at[hit]]
+        known |= hit
+    rest = np.flatnonzero(~known)
+    if len(rest):
+        jac[rest] = _jaccard(plan, members[rest], cn[rest], meta)
+        for s in range(0, len(rest), PAIR_BATCH):
+            r = rest[s : s + PAIR_BATCH]
+            inter_n[r] = _overlaps(plan, meta, members[r], cn[r], None, workers, client)[1]
+    return jac, inter_n
+
+
 def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
     """A one-way contained document (a truncation) keeps only its best container: highest
     containment, then Jaccard, then the container's id hash (never file order)."""
@@ -781,11 +808,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     # evidence of every member against its canonical
     members = np.flatnonzero(canon != np.arange(n))
     cn = canon[members]
-    jac = _jaccard(plan, members, cn, meta) if len(members) else np.zeros(0, np.float32)
-    inter_n = np.zeros(len(members), np.int64)
-    for s in range(0, len(members), PAIR_BATCH):
-        _, inn, _ = _overlaps(plan, meta, members[s : s + PAIR_BATCH], cn[s : s + PAIR_BATCH], None, workers, client)
-        inter_n[s : s + PAIR_BATCH] = inn
+    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
