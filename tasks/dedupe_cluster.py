@@ -179,8 +179,9 @@ def _scatter(plan: _Plan, kind: str, i: int, keys: np.ndarray, gids: np.ndarray)
 
 
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
+    pa.default_memory_pool().release_unused()  # the previous file's buffers go back to the OS
     try:
-        return pq.read_table(path, columns=columns or READ_COLUMNS)
+        return pq.read_table(path, columns=columns or READ_COLUMNS, pre_buffer=False)
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
         raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
 
