@@ -3,7 +3,8 @@
 `cluster_corpus` reads the per-shard signature files `tasks.dedupe.shard_signatures` wrote and
 never holds more than one partition of any keyed table in memory. Documents get integer ids
 (`gid` = file offset + row) for the run; the only per-document state in memory is a handful of
-numpy arrays (`_Meta`, 57 bytes a document, listed there). Everything keyed (LSH bands, exact
+numpy arrays (`_Meta`, 31 bytes a document, plus labels and weights: at most ~130 bytes a document
+at any moment, docs/dedupe.md). Everything keyed (LSH bands, exact
 fingerprints, anchors, sampled shingles, candidate pairs) is written as partitioned `.npy` runs
 under a work folder and processed one partition at a time by pure kernels (`_band_kernel`,
 `_anchor_kernel`, `_pair_count_kernel`, …) that take and return paths and small arrays, so they
@@ -116,7 +117,7 @@ def _map(fn: Callable, items: Iterable, workers: int, client: Any = None) -> lis
 
 @dataclass
 class _Meta:
-    """Per-document arrays indexed by gid (57 bytes a document)."""
+    """Per-document arrays indexed by gid (31 bytes a document)."""
 
     idhash: np.ndarray  # uint64 xxh3 of doc_id: tie-breaks and cluster ids (8)
     fp: np.ndarray  # uint64 fingerprint hash (8)
