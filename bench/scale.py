@@ -281,7 +281,13 @@ def time_cluster(files: list[str], out: Path, label: str, workers: int) -> None:
 
 def run_cli(folder: Path, out: Path, workers: int, label: str, mb: float, docs: int) -> None:
     cmd = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
-    env = dict(os.environ, PREFECT_LOGGING_LEVEL="WARNING", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env = dict(
+        os.environ,
+        PREFECT_LOGGING_LEVEL="WARNING",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        # a busy shared machine can take longer than the default 20 s to start the temporary API server
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+    )
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid) as mem:
