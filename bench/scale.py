@@ -133,17 +133,19 @@ def synthetic_docs(n: int, seed: int = 10, start: int = 0):
 
 def build_folder(n: int, folder: Path, start: int = 0, shards: int = SHARDS, seed: int = 10) -> int:
     """Write documents [start, start + n) as `shards` .jsonl files; returns bytes written."""
+    from contextlib import ExitStack
+
     folder.mkdir(parents=True, exist_ok=True)
-    outs = [open(folder / f"part-{start:07d}-{k}.jsonl", "w", encoding="utf-8") for k in range(shards)]
     size = 0
-    try:
+    with ExitStack() as stack:
+        outs = [
+            stack.enter_context(open(folder / f"part-{start:07d}-{k}.jsonl", "w", encoding="utf-8"))
+            for k in range(shards)
+        ]
         for i, (doc_id, text) in enumerate(synthetic_docs(n, seed, start)):
             line = json.dumps({"id": doc_id, "url": f"https://example.org/{doc_id}", "text": text}, ensure_ascii=False)
             outs[i % shards].write(line + "\n")
             size += len(line.encode("utf-8")) + 1
-    finally:
-        for f in outs:
-            f.close()
     return size
 
 
@@ -268,7 +270,7 @@ def time_cluster(files: list[str], out: Path, label: str, workers: int) -> None:
     if proc.returncode:
         sys.exit(f"{label}: cluster_corpus failed (exit {proc.returncode})")
     stats = json.loads(stdout.strip().splitlines()[-1])
-    name, peak = mem.largest()
+    _, peak = mem.largest()
     print(
         f"{label:>28}: {stats['docs']:>9,} docs  {wall:7.1f} s  {stats['docs'] / wall:8,.0f} docs/s  "
         f"peak RSS {_mb(peak)} (largest process), {_mb(mem.tree_peak)} (tree)  "
