@@ -514,6 +514,7 @@ def cluster_corpus(
     files = [str(f) for f in signature_files]
     version = params_version()
     digests = [_file_digest(f) for f in files]
+    shutil.rmtree(out / "assignments", ignore_errors=True)  # no stale part of an earlier, larger run
     reused = _reuse(prev_state_dir, version, digests, out)
     if reused is not None:
         return reused
