@@ -44,6 +44,7 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
+SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
 
 ASSIGNMENT_COLUMNS = ["doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason"]
@@ -167,8 +168,8 @@ def _partition_of(keys: np.ndarray, bits: int) -> np.ndarray:
     return (sig._mix64(keys) >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _scatter(plan: _Plan, kind: str, i: int, keys: np.ndarray, gids: np.ndarray) -> None:
-    """Append (key, gid) rows of file i to the runs of their partitions (one file per run)."""
+def _scatter(plan: _Plan, kind: str, run: str, keys: np.ndarray, gids: np.ndarray) -> None:
+    """Append (key, gid) rows of one batch to the runs of their partitions (run names sort in gid order)."""
     part = _partition_of(keys, plan.bits[kind])
     order = np.argsort(part, kind="stable")
     part, keys, gids = part[order], keys[order], gids[order]
@@ -176,7 +177,7 @@ def _scatter(plan: _Plan, kind: str, i: int, keys: np.ndarray, gids: np.ndarray)
     for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
         d = plan.run_dir(kind, int(part[s]))
         d.mkdir(parents=True, exist_ok=True)
-        np.save(d / f"{i:06d}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
+        np.save(d / f"{run}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
 
 
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
@@ -197,36 +198,55 @@ def _flat(table: pa.Table, col: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
-    """Kernel of pass 1 for one signature file: keyed runs on disk, per-doc metadata back."""
+    """Kernel of pass 1 for one signature file, read SCATTER_DOCS rows at a time: keyed runs on
+    disk, MinHash into the permutation-major file, per-doc metadata back."""
     plan, i = args
-    t = _read_signature_file(plan.files[i])
+    meta: dict[str, list[np.ndarray]] = {k: [] for k in _Meta.__dataclass_fields__}
+    try:
+        reader = pq.ParquetFile(plan.files[i])
+        batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
+        start = int(plan.base[i])
+        for c, batch in enumerate(batches):
+            t = pa.Table.from_batches([batch])
+            _scatter_batch(plan, f"{i:06d}-{c:05d}", t, start, meta)
+            start += t.num_rows
+            del t, batch
+            pa.default_memory_pool().release_unused()
+    except DedupeStateError:
+        raise
+    except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
+        raise DedupeStateError(
+            f"signature file {plan.files[i]} is unreadable ({exc}); re-run its signatures step"
+        ) from exc
+    return {k: _cat(v, k) for k, v in meta.items()}
+
+
+def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
     n = t.num_rows
-    gid = np.arange(plan.base[i], plan.base[i] + n, dtype=np.uint64)
+    gid = np.arange(start, start + n, dtype=np.uint64)
     bands, nb = _flat(t, "bands")
-    _scatter(plan, "bands", i, bands, np.repeat(gid, nb))
+    _scatter(plan, "bands", run, bands, np.repeat(gid, nb))
     anchors, na = _flat(t, "anchors")
-    _scatter(plan, "anchors", i, anchors, np.repeat(gid, na))
+    _scatter(plan, "anchors", run, anchors, np.repeat(gid, na))
     sample, ns = _flat(t, "sample")
-    _scatter(plan, "sample", i, sample, np.repeat(gid, ns))
+    _scatter(plan, "sample", run, sample, np.repeat(gid, ns))
     fp = t.column("fp_hash").to_numpy()
     fp_chars = t.column("fp_chars").to_numpy().astype(np.int32)
     has = fp_chars > 0
-    _scatter(plan, "exact", i, fp[has], gid[has])
+    _scatter(plan, "exact", run, fp[has], gid[has])
     # MinHash, stored permutation-major so a group of permutations for all documents is one read
-    mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM) if n else None
     if n:
+        mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
         with open(plan.work / "minhash.bin", "r+b") as f:
             for r in range(sig.NUM_PERM):
-                os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + int(plan.base[i])) * 4)
-    return {
-        "idhash": _id_hashes(t.column("doc_id").combine_chunks()),
-        "fp": fp.astype(np.uint64),
-        "fp_chars": fp_chars,
-        "n_chars": t.column("n_chars").to_numpy().astype(np.int32),
-        "truncated": t.column("truncated").to_numpy(zero_copy_only=False).astype(bool),
-        "n_flags": t.column("n_flags").to_numpy().astype(np.int16),
-        "n_sample": ns.astype(np.int32),
-    }
+                os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + start) * 4)
+    meta["idhash"].append(_id_hashes(t.column("doc_id").combine_chunks()))
+    meta["fp"].append(fp.astype(np.uint64))
+    meta["fp_chars"].append(fp_chars)
+    meta["n_chars"].append(t.column("n_chars").to_numpy().astype(np.int32))
+    meta["truncated"].append(t.column("truncated").to_numpy(zero_copy_only=False).astype(bool))
+    meta["n_flags"].append(t.column("n_flags").to_numpy().astype(np.int16))
+    meta["n_sample"].append(ns.astype(np.int32))
 
 
 def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:

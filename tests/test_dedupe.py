@@ -315,6 +315,7 @@ def test_small_partition_budget_gives_the_same_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(dedupe_cluster, "PAIR_BATCH", 3)
     monkeypatch.setattr(dedupe_cluster, "EXPAND_BATCH", 100)
     monkeypatch.setattr(dedupe_cluster, "PERM_GROUP", 3)
+    monkeypatch.setattr(dedupe_cluster, "SCATTER_DOCS", 2)
     dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "small"))
     assert part_bytes(tmp_path / "small", 2) == part_bytes(tmp_path / "big", 2)
     assert len(list((tmp_path / "small").glob("assignments/*.parquet"))) == 2
