@@ -104,13 +104,31 @@ def _code_bytes(path: Path) -> bytes:
 
 
 def _map(fn: Callable, items: Iterable, workers: int, client: Any = None) -> list:
+    return list(_imap(fn, items, workers, client))
+
+
+def _imap(fn: Callable, items: Iterable, workers: int, client: Any = None):
+    """Results in input order, at most a window of tasks in flight: a reduction over partitions
+    holds one partition's result at a time (and sums in a fixed order: byte-identical output)."""
     items = list(items)
-    if client is not None:
-        return client.gather(client.map(fn, items, pure=False))
-    if workers > 1 and len(items) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            return list(pool.map(fn, items))
-    return [fn(x) for x in items]
+    if client is None and (workers <= 1 or len(items) <= 1):
+        for x in items:
+            yield fn(x)
+        return
+    window = max(2, workers) if client is None else max(2, 2 * len(client.scheduler_info().get("workers", {})))
+    pool = ThreadPoolExecutor(workers) if client is None else None
+    submit = (lambda x: pool.submit(fn, x)) if pool is not None else (lambda x: client.submit(fn, x, pure=False))
+    try:
+        pending = [submit(x) for x in items[:window]]
+        nxt = len(pending)
+        while pending:
+            yield pending.pop(0).result()
+            if nxt < len(items):
+                pending.append(submit(items[nxt]))
+                nxt += 1
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 # --- per-document metadata: the only O(N) state -------------------------------------------------
@@ -505,7 +523,7 @@ def _overlaps(plan, meta, a, b, group, workers, client) -> tuple[np.ndarray, np.
     inter_n = np.zeros(len(a), np.int64)
     total = np.zeros(plan.n) if group is not None else None
     jobs = [(plan.run_dir("sample", p), a, b, group) for p in range(plan.parts("sample"))]
-    for iw, inn, tot in _map(_overlap_kernel, jobs, workers, client):
+    for iw, inn, tot in _imap(_overlap_kernel, jobs, workers, client):
         inter_w += iw
         inter_n += inn
         if total is not None and tot.shape[1]:
@@ -640,7 +658,7 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
         _log_count(work, f"candidates_{kind}", sum(counts))
     per_doc = np.zeros(n, np.int64)
     jobs = [(plan.run_dir("anchors", p), work / "anchor-codes" / f"{p:05d}", n) for p in range(plan.parts("anchors"))]
-    for pd in _map(_anchor_kernel, jobs, workers, client):
+    for pd in _imap(_anchor_kernel, jobs, workers, client):
         per_doc += np.bincount(pd, minlength=n)
     code_files = _chunk_files([j[1] for j in jobs])
     ranges = _gid_ranges(n, sum(np.load(c, mmap_mode="r").shape[0] for c in code_files))
