@@ -454,17 +454,17 @@ def _components(n: int, edge_batches: Callable[[], Iterable[tuple[np.ndarray, np
 # --- pass 4: sampled-shingle overlap per hash partition ----------------------------------------
 
 
-def _overlap_kernel(
-    args: tuple[Path, np.ndarray, np.ndarray, np.ndarray | None],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
-    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
-    count inside this partition, and per document its total weight here (sparse: gids, sums)."""
-    src, a, b, group = args
+def _prepared_partition(src: Path, group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(gid << 32 | shingle rank) sorted, the weight of each row and each document's total weight
+    in one sampled-shingle partition; computed once per run and weighting, then read back (every
+    batch of pairs visits every partition)."""
+    cache = src / ("prepared-weighted.npz" if group is not None else "prepared-plain.npz")
+    if cache.exists():
+        with np.load(cache) as z:
+            return z["code"], z["w"], z["totals"]
     keys, gids = _load_runs(src)
     if len(keys) == 0:
-        z = np.zeros(len(a))
-        return z, np.zeros(len(a), np.int64), np.zeros((2, 0))
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros((2, 0))
     # runs arrive document by document with sorted samples, files in gid order: rows are
     # already sorted by (gid, key); one argsort by key gives each shingle its rank
     by_key = np.argsort(keys, kind="stable")
@@ -484,11 +484,25 @@ def _overlap_kernel(
     if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
         order = np.argsort(code, kind="stable")
         code, w, gids = code[order], w[order], gids[order]
-    docs = gids
     totals = np.zeros((2, 0))
     if group is not None:
-        st = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-        totals = np.stack([docs[st].astype(np.float64), np.add.reduceat(w, st)])
+        st = np.flatnonzero(np.r_[True, gids[1:] != gids[:-1]])
+        totals = np.stack([gids[st].astype(np.float64), np.add.reduceat(w, st)])
+    np.savez(cache, code=code, w=w, totals=totals)
+    return code, w, totals
+
+
+def _overlap_kernel(
+    args: tuple[Path, np.ndarray, np.ndarray, np.ndarray | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
+    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
+    count inside this partition, and per document its total weight here (sparse: gids, sums)."""
+    src, a, b, group = args
+    code, w, totals = _prepared_partition(src, group)
+    if len(code) == 0:
+        return np.zeros(len(a)), np.zeros(len(a), np.int64), np.zeros((2, 0))
+    docs = code >> 32
     by_b = np.argsort(b, kind="stable")  # queries sorted by b: searchsorted walks memory in order
     a, b = a[by_b], b[by_b]
     lo = np.searchsorted(docs, a, side="left")
