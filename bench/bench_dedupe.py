@@ -151,11 +151,11 @@ def _assignments(out: Path, parts: int):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    return pa.concat_tables([pq.read_table(out / "assignments" / f"{i}.parquet") for i in range(parts)])
+    return pa.concat_tables([pq.read_table(out / "assignments" / f"{i:05d}.parquet") for i in range(parts)])
 
 
 def _same_bytes(a: Path, b: Path, parts: int) -> bool:
-    names = [f"assignments/{i}.parquet" for i in range(parts)] + ["duplicates.parquet"]
+    names = [f"assignments/{i:05d}.parquet" for i in range(parts)] + ["duplicates.parquet"]
     return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
@@ -186,7 +186,9 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict, dict]:
         f" {stats['duplicate_reasons']}; candidates bands {stats.get('candidates_bands')}, exact"
         f" {stats.get('candidates_exact')}, anchors {stats.get('candidates_anchors')}"
     )
-    pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=False))
+    pred = dict(
+        zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=False)
+    )
     # the corpus built in steps (half the shards, all of them, then the first shard removed) must
     # give the same bytes as a cold run on what is present at each step
     half = shards // 2 or 1

@@ -555,7 +555,7 @@ def cluster_corpus(
     workers: int = 1,
     client: Any = None,
 ) -> dict[str, Any]:
-    """Cluster every document of `signature_files`; write `assignments/<i>.parquet` (one part per
+    """Cluster every document of `signature_files`; write `assignments/<i:05d>.parquet` (one part per
     input file, same documents, sorted by doc_id), `duplicates.parquet` and `state/`; return stats.
 
     `prev_state_dir` is a previous run's `out_dir/state`: when it was made by the same parameters
@@ -581,7 +581,7 @@ def cluster_corpus(
     shutil.rmtree(state, ignore_errors=True)
     (state / "outputs" / "assignments").mkdir(parents=True)
     for i in range(len(files)):
-        _link_or_copy(out / "assignments" / f"{i}.parquet", state / "outputs" / "assignments" / f"{i}.parquet")
+        _link_or_copy(out / "assignments" / f"{i:05d}.parquet", state / "outputs" / "assignments" / f"{i:05d}.parquet")
     _link_or_copy(out / "duplicates.parquet", state / "outputs" / "duplicates.parquet")
     (state / "state.json").write_text(
         json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
@@ -616,8 +616,8 @@ def _reuse(prev_state_dir: str | None, version: str, digests: list[str], out: Pa
     try:
         (out / "assignments").mkdir(parents=True, exist_ok=True)
         for i in range(len(digests)):
-            pq.read_metadata(src / "assignments" / f"{i}.parquet")
-            _link_or_copy(src / "assignments" / f"{i}.parquet", out / "assignments" / f"{i}.parquet")
+            pq.read_metadata(src / "assignments" / f"{i:05d}.parquet")
+            _link_or_copy(src / "assignments" / f"{i:05d}.parquet", out / "assignments" / f"{i:05d}.parquet")
         pq.read_metadata(src / "duplicates.parquet")
         _link_or_copy(src / "duplicates.parquet", out / "duplicates.parquet")
     except Exception as exc:
@@ -916,7 +916,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
             }
         ).cast(ASSIGNMENTS_SCHEMA)
         table = table.sort_by("doc_id")
-        _write(table, out / "assignments" / f"{i}.parquet")
+        _write(table, out / "assignments" / f"{i:05d}.parquet")
         multi = size[lo:hi] > 1
         if multi.any():
             d = pa.table(

@@ -252,7 +252,7 @@ def _cluster(signature_files: list[str], prev_state_dir: str | None, out_dir: st
 
     stats = cluster_corpus(signature_files, prev_state_dir, out_dir)
     # bridge until export reads assignments/<i>.parquet of its own shard: one table, as before
-    parts = [pq.read_table(Path(out_dir) / "assignments" / f"{i}.parquet") for i in range(len(signature_files))]
+    parts = [pq.read_table(Path(out_dir) / "assignments" / f"{i:05d}.parquet") for i in range(len(signature_files))]
     table = pa.concat_tables(parts) if parts else ASSIGNMENTS_SCHEMA.empty_table()
     write_table(table, Path(out_dir) / "assignments.parquet", ["doc_id"])
     return {k: stats[k] for k in ("docs", "clusters", "duplicates", "duplicate_reasons", "cluster_sizes")}

@@ -51,7 +51,7 @@ def sign(tmp_path: Path, docs: dict[str, str], name: str) -> str:
 
 def outputs(out: str | Path, parts: int) -> tuple[pa.Table, pa.Table]:
     """All assignment parts (concatenated, sorted by doc_id) and the duplicates table."""
-    tables = [pq.read_table(Path(out) / "assignments" / f"{i}.parquet") for i in range(parts)]
+    tables = [pq.read_table(Path(out) / "assignments" / f"{i:05d}.parquet") for i in range(parts)]
     a = pa.concat_tables(tables).sort_by("doc_id") if tables else dedupe_cluster.ASSIGNMENTS_SCHEMA.empty_table()
     return a, pq.read_table(Path(out) / "duplicates.parquet")
 
@@ -227,7 +227,7 @@ def test_one_assignment_part_per_signature_file_with_its_own_documents(tmp_path)
         sign(tmp_path, {"c": sample(HUAINAN)}, "s2"),
     ]
     stats = dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "out"))
-    parts = [pq.read_table(tmp_path / "out" / "assignments" / f"{i}.parquet") for i in range(3)]
+    parts = [pq.read_table(tmp_path / "out" / "assignments" / f"{i:05d}.parquet") for i in range(3)]
     assert [p.column("doc_id").to_pylist() for p in parts] == [["a", "b"], [], ["c"]]
     rows = by_id(pa.concat_tables(parts))
     assert rows["c"]["cluster_id"] == rows["b"]["cluster_id"] and rows["c"]["dup_reason"] == "exact"
@@ -243,7 +243,7 @@ def test_same_inputs_give_byte_identical_outputs_and_reuse_them(tmp_path):
     _, _, s1 = run(tmp_path, docs, name="one")
     _, _, s2 = run(tmp_path, docs, name="two")
     o1, o2 = Path(s1).parent, Path(s2).parent
-    names = ["assignments/0.parquet", "assignments/1.parquet", "duplicates.parquet"]
+    names = ["assignments/00000.parquet", "assignments/00001.parquet", "duplicates.parquet"]
     assert all((o1 / n).read_bytes() == (o2 / n).read_bytes() for n in names)
     files = [str(tmp_path / f"one-{k}-sig.parquet") for k in range(2)]
     stats = dedupe_cluster.cluster_corpus(files, s1, str(tmp_path / "three"))
@@ -252,7 +252,7 @@ def test_same_inputs_give_byte_identical_outputs_and_reuse_them(tmp_path):
 
 
 def part_bytes(out: Path, parts: int) -> list[bytes]:
-    return [(out / "assignments" / f"{i}.parquet").read_bytes() for i in range(parts)] + [
+    return [(out / "assignments" / f"{i:05d}.parquet").read_bytes() for i in range(parts)] + [
         (out / "duplicates.parquet").read_bytes()
     ]
 
@@ -420,7 +420,7 @@ def test_unreadable_state_or_signature_file_fails_loudly(tmp_path):
         dedupe_cluster.cluster_corpus([str(junk)], None, str(tmp_path / "out3"))
     # a state whose output part is gone is damaged: said, not skipped
     _, _, s2 = run(tmp_path, {"x": sample(HUAIAN)}, name="two")
-    (Path(s2) / "outputs" / "assignments" / "0.parquet").unlink()
+    (Path(s2) / "outputs" / "assignments" / "00000.parquet").unlink()
     files = [str(tmp_path / f"two-{k}-sig.parquet") for k in range(2)]
     with pytest.raises(dedupe_cluster.DedupeStateError, match="damaged"):
         dedupe_cluster.cluster_corpus(files, s2, str(tmp_path / "out4"))
