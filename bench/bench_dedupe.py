@@ -4,8 +4,8 @@
 
 Prints pairwise precision / recall / F1, recall per kind of damage, merges of a city's reports
 from different years and of template-similar NPC resolutions, signature throughput, clustering
-time, an incremental run (half the shards, then all of them, as the flow passes every shard's
-signature file) against the single run, and a run with one shard's pages removed. With --compare
+time, and the corpus built in steps (half the shards, then all of them, then one shard's pages
+removed) checked byte for byte against a cold run on the same documents. With --compare
 the same normalized texts go through text-dedup's and datatrove's MinHash with their default
 settings (plus datatrove with only its word tokenizer switched to Chinese, labelled as such) in a
 separate venv, and a markdown table of all of them is printed last. That venv
@@ -147,10 +147,23 @@ def report(name: str, pred, truth, damage, source, template_pairs) -> dict:
 # --- running jianghua ---------------------------------------------------------------------------
 
 
-def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
+def _assignments(out: Path, parts: int):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pa.concat_tables([pq.read_table(out / "assignments" / f"{i:05d}.parquet") for i in range(parts)])
+
+
+def _same_bytes(a: Path, b: Path, parts: int) -> bool:
+    names = [f"assignments/{i:05d}.parquet" for i in range(parts)] + ["duplicates.parquet"]
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in names)
+
+
+def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict, dict]:
     import pyarrow.parquet as pq
 
     from tasks import dedupe
+    from tasks.dedupe_cluster import cluster_corpus
 
     n = table.num_rows
     bounds = [n * i // shards for i in range(shards + 1)]
@@ -164,41 +177,44 @@ def run_jianghua(table, shards: int, workdir: Path) -> tuple[dict, dict]:
     t_sig = time.perf_counter() - t0
     mb = sum(len(t.encode("utf-8")) for t in table.column("text").to_pylist()) / 1e6
     t0 = time.perf_counter()
-    assignments, dups = dedupe.cluster_documents(files, None, str(workdir / "state-full"))
+    stats = cluster_corpus(files, None, str(workdir / "full"))
     t_cluster = time.perf_counter() - t0
-    again, _ = dedupe.cluster_documents(files, None, str(workdir / "state-again"))
+    assignments = _assignments(workdir / "full", shards)
     print(f"signatures: {n} docs, {mb:.1f} MB in {t_sig:.1f} s = {mb / t_sig:.1f} MB/s (one process)")
     print(
-        f"cluster_documents: {t_cluster:.1f} s; clusters {len(set(assignments.column('cluster_id').to_pylist()))},"
-        f" duplicate rows {dups.num_rows}; identical on re-run: {again.equals(assignments)}"
+        f"cluster_corpus: {t_cluster:.1f} s; clusters {stats['clusters']}, duplicates {stats['duplicates']}"
+        f" {stats['duplicate_reasons']}; candidates bands {stats.get('candidates_bands')}, exact"
+        f" {stats.get('candidates_exact')}, anchors {stats.get('candidates_anchors')}"
     )
-    pred = dict(zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist()))
-    # incremental: first half of the shards, then all of them on top of its state (the flow passes
-    # every shard's signature file on every run; only the new documents are examined)
+    pred = dict(
+        zip(assignments.column("doc_id").to_pylist(), assignments.column("cluster_id").to_pylist(), strict=False)
+    )
+    # the corpus built in steps (half the shards, all of them, then the first shard removed) must
+    # give the same bytes as a cold run on what is present at each step
     half = shards // 2 or 1
-    first, _ = dedupe.cluster_documents(files[:half], None, str(workdir / "state-1"))
+    cluster_corpus(files[:half], None, str(workdir / "step-1"))
     t0 = time.perf_counter()
-    second, _ = dedupe.cluster_documents(files, str(workdir / "state-1"), str(workdir / "state-2"))
+    cluster_corpus(files, str(workdir / "step-1" / "state"), str(workdir / "step-2"))
     t_inc = time.perf_counter() - t0
-    ids1 = dict(zip(first.column("doc_id").to_pylist(), first.column("cluster_id").to_pylist()))
-    final = dict(zip(second.column("doc_id").to_pylist(), second.column("cluster_id").to_pylist()))
-    stable = sum(1 for d, c in ids1.items() if final[d] == c)
-    print(f"incremental second run: {t_inc:.1f} s; cluster ids of the first run kept: {stable}/{len(ids1)}")
-    # a shard's files removed from the landing folder: its documents must vanish from the output
     t0 = time.perf_counter()
-    third, dup3 = dedupe.cluster_documents(files[1:], str(workdir / "state-2"), str(workdir / "state-3"))
-    t_rm = time.perf_counter() - t0
-    present = set(third.column("doc_id").to_pylist())
-    gone = set(final) - present
-    pointers = {p for p in third.column("dup_of").to_pylist() + dup3.column("matched_with").to_pylist() if p}
-    kept = sum(
-        1
-        for d in present
-        if final[d] == dict(zip(third.column("doc_id").to_pylist(), third.column("cluster_id").to_pylist()))[d]
-    )
+    cluster_corpus(files, str(workdir / "step-2" / "state"), str(workdir / "step-2b"))
+    t_same = time.perf_counter() - t0
+    cluster_corpus(files[1:], str(workdir / "step-2" / "state"), str(workdir / "step-3"))
+    cluster_corpus(files[1:], None, str(workdir / "cold-3"))
     print(
-        f"first shard removed: {t_rm:.1f} s; {len(gone)} documents gone, returned rows pointing at a removed "
-        f"document: {len(pointers - present)}; cluster ids kept {kept}/{len(present)}"
+        f"incremental second run {t_inc:.1f} s, unchanged rerun {t_same:.2f} s; byte-identical to cold: "
+        f"step 2 {_same_bytes(workdir / 'step-2', workdir / 'full', shards)}, "
+        f"rerun {_same_bytes(workdir / 'step-2b', workdir / 'full', shards)}, "
+        f"first shard removed {_same_bytes(workdir / 'step-3', workdir / 'cold-3', shards - 1)}"
+    )
+    final = dict(pred)
+    third = _assignments(workdir / "step-3", shards - 1)
+    dup3 = pq.read_table(workdir / "step-3" / "duplicates.parquet")
+    present = set(third.column("doc_id").to_pylist())
+    pointers = {p for p in third.column("dup_of").to_pylist() + dup3.column("matched_with").to_pylist() if p}
+    print(
+        f"first shard removed: {len(set(final) - present)} documents gone, returned rows pointing at a removed "
+        f"document: {len(pointers - present)}"
     )
     return pred, final, {"signatures": t_sig, "cluster": t_cluster}
 
@@ -374,10 +390,9 @@ def main() -> None:
     source = {d.doc_id: d.source for d in docs}
     template_pairs = {frozenset((a, b)) for a, b, k in dev.read_pairs(dev.DEFAULT_CORPUS) if k == "template"}
     work = Path(tempfile.mkdtemp(prefix="bench-dedupe-"))
-    pred, incremental, took = run_jianghua(table, args.shards, work)
+    pred, _, took = run_jianghua(table, args.shards, work)
     rows = {"jianghua": report("jianghua", pred, truth, damage, source, template_pairs)}
     rows["jianghua"]["seconds"] = took["signatures"] + took["cluster"]
-    report("jianghua, incremental (two runs)", incremental, truth, damage, source, template_pairs)
     if args.compare:
         path = work / "devset.parquet"
         pq.write_table(table.select(["doc_id", "text"]), path)

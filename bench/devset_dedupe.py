@@ -23,7 +23,11 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+# the shared corpus sits beside the checkout (../shared); a worktree one level deeper finds it too
+DEFAULT_CORPUS = next(
+    (p / "shared" / "corpus" / "real" for p in ROOT.parents if (p / "shared" / "corpus" / "real").is_dir()),
+    ROOT.parent / "shared" / "corpus" / "real",
+)
 TRUNCATION_NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
 SPIN = {
     "发展": "开展",
@@ -104,7 +108,7 @@ def traditional_pinyin(text: str, rng: random.Random) -> str:
 
     trad = opencc.OpenCC("s2t").convert(text)
     out = []
-    for simp, tch in zip(text, trad):
+    for simp, tch in zip(text, trad, strict=False):
         out.append(tch)
         if tch != simp and rng.random() < 0.6:  # the seed injects after converted characters
             py = pinyin(simp, style=Style.TONE, errors="ignore")

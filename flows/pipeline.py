@@ -19,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
-from tasks.dedupe import previous_index, remember_index
+from tasks.dedupe_cluster import previous_index, remember_index
 from tasks.export import account
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, plan_shards, reject_row
 from tasks.normalize import boilerplate_digests

@@ -135,7 +135,7 @@ STAGES: dict[str, Stage] = {
         Stage(
             "dedupe",
             "global",
-            "tasks.dedupe:cluster_shards",
+            "tasks.dedupe_cluster:cluster_shards",
             reads=("signatures",),
             writes={"duplicates.parquet": schema.DUPLICATES, "assignments": schema.ASSIGNMENTS},
             libraries=("numpy", "pyarrow"),

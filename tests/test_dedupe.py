@@ -11,11 +11,12 @@ import opencc
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, pinyin
 
-from tasks import dedupe
+from tasks import dedupe, dedupe_cluster
 from tasks.normalize import normalize_text
 from tasks.schema import DOCUMENTS, DUPLICATES
 
@@ -42,15 +43,28 @@ def table(docs: dict[str, str]) -> pa.Table:
     )
 
 
-def run(tmp_path: Path, docs: dict[str, str], prev: str | None = None, name: str = "run", also: tuple = ()):
-    """Sign `docs` into one shard file and cluster it with the shard files in `also` (the flow passes
-    every shard's signature file on every run)."""
-    sig = dedupe.shard_signatures(table(docs))
+def sign(tmp_path: Path, docs: dict[str, str], name: str) -> str:
     path = tmp_path / f"{name}-sig.parquet"
-    pq.write_table(sig, path)
-    state = tmp_path / f"{name}-state"
-    assignments, duplicates = dedupe.cluster_documents([str(path), *also], prev, str(state))
-    return assignments, duplicates, str(state)
+    pq.write_table(dedupe.shard_signatures(table(docs)), path)
+    return str(path)
+
+
+def outputs(out: str | Path, parts: int) -> tuple[pa.Table, pa.Table]:
+    """All assignment parts (concatenated, sorted by doc_id) and the duplicates table."""
+    tables = [pq.read_table(Path(out) / "assignments" / f"{i:05d}.parquet") for i in range(parts)]
+    a = pa.concat_tables(tables).sort_by("doc_id") if tables else dedupe_cluster.ASSIGNMENTS_SCHEMA.empty_table()
+    return a, pq.read_table(Path(out) / "duplicates.parquet")
+
+
+def run(tmp_path: Path, docs: dict[str, str], prev: str | None = None, name: str = "run", shards: int = 2):
+    """Sign `docs` into `shards` signature files (documents dealt round-robin by doc_id) and cluster
+    them; returns the assignments, the duplicates and the state folder for a next run."""
+    ids = sorted(docs)
+    files = [sign(tmp_path, {d: docs[d] for d in ids[k::shards]}, f"{name}-{k}") for k in range(shards)]
+    out = tmp_path / f"{name}-out"
+    dedupe_cluster.cluster_corpus(files, prev, str(out))
+    a, d = outputs(out, len(files))
+    return a, d, str(out / "state")
 
 
 def by_id(assignments: pa.Table) -> dict[str, dict]:
@@ -62,7 +76,7 @@ def traditional_with_pinyin(text: str, seed: int = 1) -> str:
     rng = random.Random(seed)
     trad = opencc.OpenCC("s2t").convert(text)
     out = []
-    for simp, tch in zip(text, trad):
+    for simp, tch in zip(text, trad, strict=False):
         out.append(tch)
         if tch != simp and rng.random() < 0.6:
             out.append(f"({pinyin(simp, style=Style.TONE)[0][0]})")
@@ -196,7 +210,7 @@ def test_template_similar_resolutions_and_their_truncations_stay_apart(tmp_path)
 def test_output_schemas_and_every_document_clustered(tmp_path):
     docs = {HUAIAN: sample(HUAIAN), HUAINAN: sample(HUAINAN), "seed": sample("000_"), "empty": ""}
     a, d, _ = run(tmp_path, docs)
-    assert a.schema.equals(pa.schema([DOCUMENTS.field(c) for c in dedupe.ASSIGNMENT_COLUMNS]))
+    assert a.schema.equals(pa.schema([DOCUMENTS.field(c) for c in dedupe_cluster.ASSIGNMENT_COLUMNS]))
     assert d.schema.equals(DUPLICATES)
     assert a.column("doc_id").to_pylist() == sorted(docs)
     assert all(a.column("cluster_id").to_pylist())
@@ -206,52 +220,105 @@ def test_output_schemas_and_every_document_clustered(tmp_path):
         assert r["is_canonical"] == (r["dup_of"] is None) == (r["dup_reason"] is None)
 
 
-def test_same_inputs_give_byte_identical_tables_and_state(tmp_path):
+def test_one_assignment_part_per_signature_file_with_its_own_documents(tmp_path):
+    files = [
+        sign(tmp_path, {"b": sample(HUAIAN), "a": sample(NPC_A)}, "s0"),
+        sign(tmp_path, {}, "s1"),  # an empty shard still gets its (empty) part
+        sign(tmp_path, {"c": sample(HUAINAN)}, "s2"),
+    ]
+    stats = dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "out"))
+    parts = [pq.read_table(tmp_path / "out" / "assignments" / f"{i:05d}.parquet") for i in range(3)]
+    assert [p.column("doc_id").to_pylist() for p in parts] == [["a", "b"], [], ["c"]]
+    rows = by_id(pa.concat_tables(parts))
+    assert rows["c"]["cluster_id"] == rows["b"]["cluster_id"] and rows["c"]["dup_reason"] == "exact"
+    assert stats["docs"] == 3 and stats["clusters"] == 2 and stats["duplicates"] == 1
+    assert stats["duplicate_reasons"] == {"exact": 1} and stats["cluster_sizes"] == {"1": 1, "2": 1}
+    # the cluster id is the smallest member's id hash: derived from the members, not from history
+    want = min(xxhash.xxh3_64_intdigest(x.encode()) for x in ("b", "c"))
+    assert rows["b"]["cluster_id"] == f"{want:016x}"
+
+
+def test_same_inputs_give_byte_identical_outputs_and_reuse_them(tmp_path):
     docs = {HUAIAN: sample(HUAIAN), HUAINAN: sample(HUAINAN), NPC_A: sample(NPC_A), NPC_B: sample(NPC_B)}
-    a1, d1, s1 = run(tmp_path, docs, name="one")
-    a2, d2, s2 = run(tmp_path, docs, name="two")
-    assert a1.equals(a2) and d1.equals(d2)
-    files1 = sorted(p.relative_to(s1) for p in Path(s1).rglob("*") if p.is_file())
-    files2 = sorted(p.relative_to(s2) for p in Path(s2).rglob("*") if p.is_file())
-    assert files1 == files2
-    for f in files1:
-        assert (Path(s1) / f).read_bytes() == (Path(s2) / f).read_bytes(), f
+    _, _, s1 = run(tmp_path, docs, name="one")
+    _, _, s2 = run(tmp_path, docs, name="two")
+    o1, o2 = Path(s1).parent, Path(s2).parent
+    names = ["assignments/00000.parquet", "assignments/00001.parquet", "duplicates.parquet"]
+    assert all((o1 / n).read_bytes() == (o2 / n).read_bytes() for n in names)
+    files = [str(tmp_path / f"one-{k}-sig.parquet") for k in range(2)]
+    stats = dedupe_cluster.cluster_corpus(files, s1, str(tmp_path / "three"))
+    assert stats["reexamined_docs"] == 0 and stats["docs"] == 4  # unchanged signatures: reused
+    assert all((o1 / n).read_bytes() == (tmp_path / "three" / n).read_bytes() for n in names)
 
 
-def test_incremental_run_keeps_cluster_ids_and_finds_old_copies(tmp_path):
+def part_bytes(out: Path, parts: int) -> list[bytes]:
+    return [(out / "assignments" / f"{i:05d}.parquet").read_bytes() for i in range(parts)] + [
+        (out / "duplicates.parquet").read_bytes()
+    ]
+
+
+def test_corpus_built_in_steps_gives_the_bytes_of_a_cold_run(tmp_path):
+    """Additions, a rewritten file and a deletion, each run on the previous state, end with the
+    same bytes as one cold run on the final documents (cluster ids and canonicals from content)."""
     full = sample(HUAIAN)
-    first = {"old-full": full, "old-npc": sample(NPC_A), "old-sh": sample(SH_GOV)}
-    a1, _, state1 = run(tmp_path, first, name="first")
-    ids1 = {r["doc_id"]: r["cluster_id"] for r in a1.to_pylist()}
-    fp = {r["doc_id"]: r["fp_hash"] for r in dedupe.shard_signatures(table(first)).to_pylist()}
-    assert ids1["old-full"] == f"{fp['old-full']:016x}"  # brand-new cluster: named by its content
-    second = {
-        "new-cut": full[: len(full) // 2] + "\n" + NOTICE,
-        "new-copy": sample(HUAINAN),
-        "new-sh": sample(SH_NEWS),
-        "new-alone": sample("001_"),
-    }
-    first_sig = str(tmp_path / "first-sig.parquet")
-    a2, d2, state2 = run(tmp_path, second, prev=state1, name="second", also=(first_sig,))
-    rows = by_id(a2)
-    assert sorted(rows) == sorted([*first, *second])  # every present document, old ones as they are
-    assert rows["new-cut"]["cluster_id"] == rows["new-copy"]["cluster_id"] == ids1["old-full"]
-    assert rows["new-sh"]["cluster_id"] == ids1["old-sh"]
-    assert rows["old-npc"] == by_id(a1)["old-npc"]
-    assert rows["new-alone"]["is_canonical"] and rows["new-alone"]["cluster_id"] not in ids1.values()
-    # only the new documents were added to the index, and the stats say what was new
-    docs_rows = sum(pq.read_table(p).num_rows for p in Path(state2, "docs").glob("*.parquet"))
-    assert docs_rows == len(first) + len(second)
-    assert pq.read_table(Path(state2, "registry.parquet")).num_rows == len(first) + len(second)
-    stats = json.loads(Path(state2, "stats.json").read_text())
-    assert stats["documents_new"] == len(second) and stats["documents_absent"] == 0
-    # the same inputs again: nothing new, the same tables
-    both = [first_sig, str(tmp_path / "second-sig.parquet")]
-    again, dup_again = dedupe.cluster_documents(both, state2, str(tmp_path / "third"))
-    assert again.equals(a2) and dup_again.equals(d2)
-    # no signature file at all: nothing present, nothing returned
-    a4, d4 = dedupe.cluster_documents([], state2, str(tmp_path / "fourth"))
-    assert a4.num_rows == 0 and d4.num_rows == 0
+    s0 = {"a-full": full, "npc-a": sample(NPC_A)}
+    s1 = {"b-copy": sample(HUAINAN), "sh-gov": sample(SH_GOV)}
+    s2 = {"c-cut": full[: len(full) // 2] + "\n" + NOTICE, "sh-news": sample(SH_NEWS)}
+    f0, f1 = sign(tmp_path, s0, "s0"), sign(tmp_path, s1, "s1")
+    dedupe_cluster.cluster_corpus([f0, f1], None, str(tmp_path / "step1"))
+    f2 = sign(tmp_path, s2, "s2")  # a new shard
+    dedupe_cluster.cluster_corpus([f0, f1, f2], str(tmp_path / "step1" / "state"), str(tmp_path / "step2"))
+    s1b = {"b-copy": sample(NPC_B), "sh-gov": sample(SH_GOV)}  # b-copy rewritten: now another speech
+    f1b = sign(tmp_path, s1b, "s1b")
+    s0b = {"npc-a": sample(NPC_A)}  # a-full deleted: the cut copy loses its container
+    f0b = sign(tmp_path, s0b, "s0b")
+    final = [f0b, f1b, f2]
+    dedupe_cluster.cluster_corpus(final, str(tmp_path / "step2" / "state"), str(tmp_path / "step3"))
+    dedupe_cluster.cluster_corpus(final, None, str(tmp_path / "cold"))
+    assert part_bytes(tmp_path / "step3", 3) == part_bytes(tmp_path / "cold", 3)
+    a, _d = outputs(tmp_path / "cold", 3)
+    rows = by_id(a)
+    assert rows["sh-gov"]["cluster_id"] == rows["sh-news"]["cluster_id"]
+    assert rows["c-cut"]["is_canonical"] and rows["b-copy"]["is_canonical"]  # nothing left to merge with
+    # and in step 2 the cut copy and the exact copy were in the full speech's cluster
+    rows2 = by_id(outputs(tmp_path / "step2", 3)[0])
+    assert rows2["c-cut"]["cluster_id"] == rows2["b-copy"]["cluster_id"] == rows2["a-full"]["cluster_id"]
+    assert rows2["c-cut"]["dup_reason"] == "contained"
+    # a shard whose documents' assignments did not change keeps the bytes of its part
+    dedupe_cluster.cluster_corpus([f0b, f1b], None, str(tmp_path / "two-shards"))
+    assert part_bytes(tmp_path / "two-shards", 2)[0] == part_bytes(tmp_path / "cold", 3)[0]
+
+
+def test_workers_and_dask_give_the_same_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    docs = three_copies() | {SH_GOV: sample(SH_GOV), SH_NEWS: sample(SH_NEWS)}
+    ids = sorted(docs)
+    files = [sign(tmp_path, {d: docs[d] for d in ids[k::3]}, f"s{k}") for k in range(3)]
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "serial"))
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "threads"), workers=2)
+    with (
+        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "dask"), client=client)
+    want = part_bytes(tmp_path / "serial", 3)
+    assert part_bytes(tmp_path / "threads", 3) == want and part_bytes(tmp_path / "dask", 3) == want
+
+
+def test_small_partition_budget_gives_the_same_bytes(tmp_path, monkeypatch):
+    """Many partitions (every keyed table split, pairs in several batches) = one partition."""
+    docs = three_copies() | {SH_GOV: sample(SH_GOV), SH_NEWS: sample(SH_NEWS), NPC_B: sample(NPC_B)}
+    ids = sorted(docs)
+    files = [sign(tmp_path, {d: docs[d] for d in ids[k::2]}, f"s{k}") for k in range(2)]
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "big"))
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 200)
+    monkeypatch.setattr(dedupe_cluster, "PAIR_BATCH", 3)
+    monkeypatch.setattr(dedupe_cluster, "EXPAND_BATCH", 100)
+    monkeypatch.setattr(dedupe_cluster, "PERM_GROUP", 3)
+    monkeypatch.setattr(dedupe_cluster, "SCATTER_DOCS", 2)
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "small"))
+    assert part_bytes(tmp_path / "small", 2) == part_bytes(tmp_path / "big", 2)
+    assert len(list((tmp_path / "small").glob("assignments/*.parquet"))) == 2
 
 
 # --- documents whose file was removed from the landing folder ---------------------------------------
@@ -264,7 +331,7 @@ def three_copies() -> dict[str, str]:
     full = sample(HUAIAN)
     return {
         FULL: full,
-        COPY: sample(HUAINAN),
+        COPY: full,
         CUT: full[: int(len(full) * 0.5)] + "\n" + NOTICE,
         "other": sample(NPC_A),
     }
@@ -285,171 +352,110 @@ def assert_only_present(assignments: pa.Table, duplicates: pa.Table, present: se
         assert sum(r["is_canonical"] for r in members) == 1, cid
 
 
-def test_removed_copy_is_not_returned_and_cluster_keeps_its_id(tmp_path):
-    docs = three_copies()
-    a1, _d1, s1 = run(tmp_path, docs, name="all")
-    before = by_id(a1)
-    assert before[FULL]["is_canonical"] and before[COPY]["dup_of"] == before[CUT]["dup_of"] == FULL
-    present = {k: v for k, v in docs.items() if k != COPY}  # the exact copy's file was deleted
-    a2, d2, s2 = run(tmp_path, present, prev=s1, name="removed")
-    assert_only_present(a2, d2, set(present))
-    after = by_id(a2)
-    assert after[FULL]["cluster_id"] == after[CUT]["cluster_id"] == before[FULL]["cluster_id"]
-    assert after[FULL]["is_canonical"] and after[CUT] == before[CUT]  # nothing to re-elect
-    assert sorted(d2.column("doc_id").to_pylist()) == sorted([CUT, FULL])
-    assert json.loads(Path(s2, "stats.json").read_text())["documents_absent"] == 1
-    # a copy left alone by the removals is no longer listed as a duplicate
-    alone = {k: v for k, v in docs.items() if k in (FULL, "other")}
-    a3, d3, _ = run(tmp_path, alone, prev=s2, name="alone")
-    assert_only_present(a3, d3, set(alone))
-    assert d3.num_rows == 0 and by_id(a3)[FULL]["cluster_id"] == before[FULL]["cluster_id"]
-
-
 def test_removed_canonical_is_re_elected_and_comes_back(tmp_path):
     docs = three_copies()
-    a1, _d1, s1 = run(tmp_path, docs, name="all")
-    cid = by_id(a1)[FULL]["cluster_id"]
-    present = {k: v for k, v in docs.items() if k != FULL}  # the canonical's file was deleted
+    a1, _, s1 = run(tmp_path, docs, name="all")
+    rows1 = by_id(a1)
+    canonical = next(d for d in (FULL, COPY) if rows1[d]["is_canonical"])  # equal copies: id hash decides
+    other_copy = COPY if canonical == FULL else FULL
+    assert rows1[CUT]["dup_of"] == canonical and rows1[CUT]["dup_reason"] == "contained"
+    present = {k: v for k, v in docs.items() if k != canonical}  # the canonical's file was deleted
     a2, d2, s2 = run(tmp_path, present, prev=s1, name="removed")
     assert_only_present(a2, d2, set(present))
     rows = by_id(a2)
-    assert rows[COPY]["is_canonical"] and rows[COPY]["cluster_id"] == rows[CUT]["cluster_id"] == cid
-    assert rows[CUT]["dup_of"] == COPY and rows[CUT]["dup_reason"] == "contained"
-    assert rows["other"] == by_id(a1)["other"]
-    # the same inputs again give the same tables (the re-election was stored)
-    again = dedupe.cluster_documents([str(tmp_path / "removed-sig.parquet")], s2, str(tmp_path / "again"))
-    assert again[0].equals(a2) and again[1].equals(d2)
-    # the file comes back: the complete copy is canonical again, the cluster id never changed
+    assert rows[other_copy]["is_canonical"] and rows[CUT]["dup_of"] == other_copy
+    assert rows["other"] == rows1["other"]
+    # the file comes back: the same bytes as before it left
     a3, d3, _ = run(tmp_path, docs, prev=s2, name="back")
-    assert_only_present(a3, d3, set(docs))
-    assert a3.equals(a1)
+    assert a3.equals(a1) and d3.equals(outputs(Path(s1).parent, 2)[1])
 
 
-def test_new_copy_of_a_removed_canonical_joins_its_cluster(tmp_path):
+def test_removed_copies_leave_a_singleton_out_of_duplicates(tmp_path):
     docs = three_copies()
-    a1, _, s1 = run(tmp_path, docs, name="all")
-    cid = by_id(a1)[FULL]["cluster_id"]
-    # FULL and COPY are gone; a new truncated copy arrives that only the absent ones contain fully
-    body = docs[FULL]
-    present = {CUT: docs[CUT], "other": docs["other"], "new-cut": body[: int(len(body) * 0.6)] + "\n" + NOTICE}
-    a2, d2, _s2 = run(tmp_path, present, prev=s1, name="new")
-    assert_only_present(a2, d2, set(present))
-    rows = by_id(a2)
-    assert rows["new-cut"]["cluster_id"] == rows[CUT]["cluster_id"] == cid
-    assert rows["new-cut"]["is_canonical"] and rows[CUT]["dup_of"] == "new-cut"  # the longer truncation
+    _, _, s1 = run(tmp_path, docs, name="all")
+    alone = {k: v for k, v in docs.items() if k in (FULL, "other")}
+    a, d, _ = run(tmp_path, alone, prev=s1, name="alone")
+    assert_only_present(a, d, set(alone))
+    assert d.num_rows == 0 and all(a.column("is_canonical").to_pylist())
 
 
-def test_stale_clusters_reads_only_the_registry():
-    reg = pa.Table.from_pylist(
-        [
-            {
-                "doc_id": "a",
-                "cluster_id": "c1",
-                "group_id": "g",
-                "fp_hash": 1,
-                "n_chars": 100,
-                "truncated": False,
-                "n_flags": 0,
-                "is_canonical": True,
-                "dup_of": None,
-                "dup_jaccard": None,
-                "dup_containment": None,
-                "dup_reason": None,
-                "matched_with": None,
-            },
-            {
-                "doc_id": "b",
-                "cluster_id": "c1",
-                "group_id": "g",
-                "fp_hash": 2,
-                "n_chars": 90,
-                "truncated": False,
-                "n_flags": 0,
-                "is_canonical": False,
-                "dup_of": "a",
-                "dup_jaccard": 0.9,
-                "dup_containment": 0.9,
-                "dup_reason": "near",
-                "matched_with": "a",
-            },
-            {
-                "doc_id": "c",
-                "cluster_id": "c1",
-                "group_id": "g",
-                "fp_hash": 3,
-                "n_chars": 50,
-                "truncated": True,
-                "n_flags": 1,
-                "is_canonical": False,
-                "dup_of": "a",
-                "dup_jaccard": 0.4,
-                "dup_containment": 0.95,
-                "dup_reason": "contained",
-                "matched_with": "b",
-            },
-        ],
-        schema=dedupe.REGISTRY_SCHEMA,
-    )
-    stale = lambda ids: dedupe._stale_clusters(reg, pa.array(ids, pa.string())).to_pylist()  # noqa: E731
-    assert stale(["a", "b", "c"]) == [] and stale(["a", "b"]) == []  # a non-canonical left: consistent
-    assert stale(["a", "c"]) == ["a"]  # c was matched with the absent b: re-assign (matched_with)
-    assert stale(["b", "c"]) == ["b"]  # the canonical left: re-elect (one present doc names the cluster)
-    assert stale(["a", "b"]) == []
-    assert stale(["b"]) == ["b"]  # alone now, but stored as a copy of a
-    assert (
-        stale([]) == []
-        and dedupe._stale_clusters(dedupe.REGISTRY_SCHEMA.empty_table(), pa.array(["a"])).to_pylist() == []
-    )
+# --- state: versioned by parameters and code, never silently skipped -------------------------------
 
 
-def test_bad_state_and_missing_signature_files_do_not_raise(tmp_path):
-    junk = tmp_path / "junk"
-    junk.mkdir()
-    (junk / "registry.parquet").write_bytes(b"not parquet")
-    a, d = dedupe.cluster_documents([str(tmp_path / "missing.parquet")], str(junk), str(tmp_path / "out"))
-    assert a.num_rows == 0 and d.num_rows == 0
-    a, _, _ = run(tmp_path, {"x": sample(HUAIAN)}, prev=str(junk))
-    assert a.num_rows == 1
+def test_changed_threshold_rebuilds_and_unchanged_reuses(tmp_path, monkeypatch):
+    docs = three_copies()
+    _, _, s1 = run(tmp_path, docs, name="one")
+    files = [str(tmp_path / f"one-{k}-sig.parquet") for k in range(2)]
+    assert dedupe_cluster.cluster_corpus(files, s1, str(tmp_path / "same"))["reexamined_docs"] == 0
+    version = dedupe_cluster.params_version()
+    monkeypatch.setattr(dedupe, "MIN_CONTAINMENT", 0.95)
+    assert dedupe_cluster.params_version() != version
+    stats = dedupe_cluster.cluster_corpus(files, s1, str(tmp_path / "changed"))
+    assert stats["reexamined_docs"] == len(docs)
+    state = json.loads((tmp_path / "changed" / "state" / "state.json").read_text())
+    assert state["version"] == dedupe_cluster.params_version()
+
+
+def test_unreadable_state_or_signature_file_fails_loudly(tmp_path):
+    _, _, s1 = run(tmp_path, {"x": sample(HUAIAN)}, name="one")
+    files = [str(tmp_path / f"one-{k}-sig.parquet") for k in range(2)]
+    (Path(s1) / "state.json").write_text("{not json")
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=r"state\.json"):
+        dedupe_cluster.cluster_corpus(files, s1, str(tmp_path / "out"))
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=r"missing\.parquet"):
+        dedupe_cluster.cluster_corpus([str(tmp_path / "missing.parquet")], None, str(tmp_path / "out2"))
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"not parquet")
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=r"junk\.parquet"):
+        dedupe_cluster.cluster_corpus([str(junk)], None, str(tmp_path / "out3"))
+    # a state whose output part is gone is damaged: said, not skipped
+    _, _, s2 = run(tmp_path, {"x": sample(HUAIAN)}, name="two")
+    (Path(s2) / "outputs" / "assignments" / "00000.parquet").unlink()
+    files = [str(tmp_path / f"two-{k}-sig.parquet") for k in range(2)]
+    with pytest.raises(dedupe_cluster.DedupeStateError, match="damaged"):
+        dedupe_cluster.cluster_corpus(files, s2, str(tmp_path / "out4"))
+
+
+def test_no_signature_files_give_empty_outputs(tmp_path):
+    stats = dedupe_cluster.cluster_corpus([], None, str(tmp_path / "out"))
+    assert stats["docs"] == 0 and pq.read_table(tmp_path / "out" / "duplicates.parquet").num_rows == 0
 
 
 def test_components_label_propagation_handles_long_chains():
     n = 1000
     chain = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)[::-1].copy()
-    labels = dedupe._components(n + 3, np.concatenate([chain, [[n + 1, n + 2]]]))
+    edges = np.concatenate([chain, [[n + 1, n + 2]]])
+    batches = lambda: [(edges[:500, 0], edges[:500, 1]), (edges[500:, 0], edges[500:, 1])]  # noqa: E731
+    labels = dedupe_cluster._components(n + 3, batches)
     assert (labels[:n] == 0).all() and labels[n] == n and labels[n + 1] == labels[n + 2] == n + 1
 
 
 def test_pairs_from_groups_lists_every_pair_once():
     keys = np.array([5, 5, 5, 7, 7, 9])
     members = np.array([0, 1, 2, 1, 3, 4])
-    pairs = dedupe._unique_pairs(dedupe._pairs_from_groups(keys, members), 10)
-    assert pairs.tolist() == [[0, 1], [0, 2], [1, 2], [1, 3]]
+    codes = dedupe_cluster._unique_codes(dedupe._pairs_from_groups(keys, members))
+    assert [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in codes] == [(0, 1), (0, 2), (1, 2), (1, 3)]
 
 
-def test_count_codes_dense_and_sorted_paths_agree_with_numpy():
-    rng = np.random.default_rng(7)
-    code = rng.integers(0, 5000, 20000)
-    want = np.unique(code, return_counts=True)
-    for size in (5000, 10**12):  # bincount path, then the sort path (too many bins)
-        got = dedupe._count_codes(code, size)
-        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-    assert [len(x) for x in dedupe._count_codes(np.zeros(0, np.int64), 10)] == [0, 0]
-
-
-def test_anchor_pairs_match_a_plain_python_reference():
+def test_anchor_pairs_match_a_plain_python_reference(tmp_path, monkeypatch):
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 500)  # pair codes in several chunks
     rng = np.random.default_rng(3)
-    n = 40
+    n = 120  # so the 200 rows of key 999 are held by more than ANCHOR_MAX_DF documents
     keys = rng.integers(0, 300, 3000).astype(np.uint64)
     members = rng.integers(0, n, 3000)
     keys[:200] = 999  # one boilerplate anchor held by 200 rows: must be ignored
+    # a document holds each anchor once (winnowed anchors are unique per document)
+    pairs = sorted(set(zip(keys.tolist(), members.tolist(), strict=True)))
+    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    members = np.array([m for _, m in pairs])
     holders: dict[int, set] = {}
     rows_of: dict[int, int] = {}
-    for k, m in zip(keys.tolist(), members.tolist()):
+    for k, m in zip(keys.tolist(), members.tolist(), strict=False):
         holders.setdefault(k, set()).add(m)
         rows_of[k] = rows_of.get(k, 0) + 1
     rare = {k for k, c in rows_of.items() if c <= dedupe.ANCHOR_MAX_DF}
     per_doc = [0] * n
-    for k, m in zip(keys.tolist(), members.tolist()):
+    for k, m in zip(keys.tolist(), members.tolist(), strict=False):
         per_doc[m] += k in rare
     shared: dict[tuple, int] = {}
     for k in rare:
@@ -462,5 +468,39 @@ def test_anchor_pairs_match_a_plain_python_reference():
         for p, c in shared.items()
         if c >= max(dedupe.MIN_SHARED_ANCHORS, dedupe.MIN_ANCHOR_SHARE * min(per_doc[p[0]], per_doc[p[1]]))
     )
-    got = dedupe._anchor_pairs(keys, members, n)
-    assert [tuple(p) for p in got.tolist()] == want and len(want) > 0
+    # the kernels: two anchor partitions (a key is in one), pair codes counted across them
+    runs = []
+    for p in range(2):
+        d = tmp_path / f"anchors-{p}"
+        d.mkdir()
+        sel = (keys % 2) == p
+        np.save(d / "000000.npy", np.stack([keys[sel], members[sel].astype(np.uint64)]))
+        runs.append(d)
+    got_per_doc = np.zeros(n, np.int64)
+    for p, d in enumerate(runs):
+        got_per_doc += np.bincount(dedupe_cluster._anchor_kernel((d, tmp_path / f"codes-{p}", n)), minlength=n)
+    assert got_per_doc.tolist() == per_doc
+    codes = dedupe_cluster._chunk_files([tmp_path / f"codes-{p}" for p in range(2)])
+    dedupe_cluster._pair_count_kernel((codes, tmp_path / "pairs.npy", got_per_doc, 0, n))
+    got = [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in np.load(tmp_path / "pairs.npy")]
+    assert got == want and len(want) > 0
+
+
+def test_pair_chunks_cover_every_pair_of_every_group_once(monkeypatch):
+    """Pairs of a popular key (k^2/2 of them) come in bounded chunks, a huge group by rows."""
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 50)
+    sizes = [3, 1, 12, 2, 40, 5]  # the 40-member group (780 pairs) is cut by rows of its triangle
+    rank = np.repeat(np.arange(len(sizes)), sizes)
+    members = np.concatenate(
+        [np.sort(np.random.default_rng(g).choice(500, s, replace=False)) for g, s in enumerate(sizes)]
+    )
+    chunks = list(dedupe_cluster._pair_code_chunks(rank, members))
+    got = sorted(int(c) for chunk in chunks for c in chunk)
+    want = sorted(
+        (int(a) << 32) | int(b)
+        for g in range(len(sizes))
+        for i, a in enumerate(members[rank == g])
+        for b in members[rank == g][i + 1 :]
+    )
+    assert got == want and len(chunks) > 3
+    assert max(len(c) for c in chunks) <= 2 * 50 + 40  # bounded by the budget (plus one group's row)

@@ -1,0 +1,1060 @@
+"""Global dedupe step, out of core: candidate shuffle, streamed verification, components, election.
+
+`cluster_corpus` reads the per-shard signature files `tasks.dedupe.shard_signatures` wrote and
+never holds more than one partition of any keyed table in memory. Documents get integer ids
+(`gid` = file offset + row) for the run; the only per-document state in memory is a handful of
+numpy arrays (`_Meta`, 31 bytes a document, plus labels and weights: at most ~130 bytes a document
+at any moment, docs/dedupe.md). Everything keyed (LSH bands, exact
+fingerprints, anchors, sampled shingles, candidate pairs) is written as partitioned `.npy` runs
+under a work folder and processed one partition at a time by pure kernels (`_band_kernel`,
+`_anchor_kernel`, `_pair_count_kernel`, …) that take and return paths and small arrays, so they
+run the same in this process, in a thread pool (`workers`) or as Dask tasks (`client`).
+
+The output is a function of the set of signed documents only: cluster ids are derived from the
+smallest member id hash, the canonical is elected by a total order on member content, every tie
+is broken by a hash of the doc_id (never by file order or history). So a run on a corpus that was
+built up incrementally gives the same bytes as a cold run on the same documents.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import xxhash
+
+from tasks import dedupe as sig
+from tasks.schema import DOCUMENTS, DUPLICATES
+
+# --- budgets (memory is flat in corpus size: these bound what one partition holds) -------------
+PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32 MB of (key, gid) pairs,
+# ~0.3 GB peak per kernel with sort temporaries: under the 1 GB per-process target of issue 10
+PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
+EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
+PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
+SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
+DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
+
+ASSIGNMENT_COLUMNS = ["doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason"]
+ASSIGNMENTS_SCHEMA = pa.schema([DOCUMENTS.field(c) for c in ASSIGNMENT_COLUMNS])
+READ_COLUMNS = [
+    "doc_id",
+    "fp_hash",
+    "fp_chars",
+    "n_chars",
+    "truncated",
+    "n_flags",
+    "minhash",
+    "bands",
+    "sample",
+    "anchors",
+]
+
+
+class DedupeStateError(RuntimeError):
+    """A signature file or a state file that exists but cannot be read: never skipped silently."""
+
+
+def params_version() -> str:
+    """Hash of every constant that shapes clusters and of the code that applies them: the
+    persisted index is reused only when this matches (no hand-bumped version)."""
+    names = [
+        "SHINGLE", "NUM_PERM", "BANDS", "ROWS", "MINHASH_SEED", "SAMPLE_MOD", "WINDOW", "MIN_SHARED_ANCHORS",
+        "MIN_ANCHOR_SHARE", "ANCHOR_MAX_DF", "BOILER_MIN_DF", "NEAR_JACCARD", "MIN_CONTAINMENT", "MIN_WEIGHT",
+        "NEAR_GROUP_JACCARD",
+    ]  # fmt: skip
+    params = {n: getattr(sig, n) for n in names}
+    from tasks.stages import code_version  # the dedupe stage's code, hashed without comments and docstrings
+
+    blob = json.dumps(params, sort_keys=True).encode() + code_version("dedupe").encode()
+    return "dedupe-" + xxhash.xxh3_64_hexdigest(blob)
+
+
+# --- executor: the same kernels sequentially, in threads, or on Dask ---------------------------
+
+
+def _map(fn: Callable, items: Iterable, workers: int, client: Any = None) -> list:
+    return list(_imap(fn, items, workers, client))
+
+
+def _imap(fn: Callable, items: Iterable, workers: int, client: Any = None):
+    """Results in input order, at most a window of tasks in flight: a reduction over partitions
+    holds one partition's result at a time (and sums in a fixed order: byte-identical output)."""
+    items = list(items)
+    if client is None and (workers <= 1 or len(items) <= 1):
+        for x in items:
+            yield fn(x)
+        return
+    window = max(2, workers) if client is None else max(2, 2 * len(client.scheduler_info().get("workers", {})))
+    pool = ThreadPoolExecutor(workers) if client is None else None
+    submit = (lambda x: pool.submit(fn, x)) if pool is not None else (lambda x: client.submit(fn, x, pure=False))
+    try:
+        pending = [submit(x) for x in items[:window]]
+        nxt = len(pending)
+        while pending:
+            yield pending.pop(0).result()
+            if nxt < len(items):
+                pending.append(submit(items[nxt]))
+                nxt += 1
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
+# --- per-document metadata: the only O(N) state -------------------------------------------------
+
+
+@dataclass
+class _Meta:
+    """Per-document arrays indexed by gid (31 bytes a document)."""
+
+    idhash: np.ndarray  # uint64 xxh3 of doc_id: tie-breaks and cluster ids (8)
+    fp: np.ndarray  # uint64 fingerprint hash (8)
+    fp_chars: np.ndarray  # int32 (4)
+    n_chars: np.ndarray  # int32 (4)
+    truncated: np.ndarray  # bool (1)
+    n_flags: np.ndarray  # int16 (2)
+    n_sample: np.ndarray  # int32 sampled shingles (4)
+    # filled later: group / component labels (int64, 8 + 8), total rare weight (float64, 8)
+
+
+def _id_hashes(ids: pa.Array) -> np.ndarray:
+    return np.fromiter((xxhash.xxh3_64_intdigest(s.encode("utf-8")) for s in ids.to_pylist()), np.uint64, len(ids))
+
+
+# --- pass 1: read each signature file once, scatter keyed runs ---------------------------------
+
+
+@dataclass
+class _Plan:
+    work: Path
+    files: list[str]
+    base: np.ndarray  # gid of each file's first row (len files + 1)
+    bits: dict[str, int]  # partition bits per keyed table
+
+    @property
+    def n(self) -> int:
+        return int(self.base[-1])
+
+    def parts(self, kind: str) -> int:
+        return 1 << self.bits[kind]
+
+    def run_dir(self, kind: str, p: int) -> Path:
+        return self.work / kind / f"{p:05d}"
+
+
+def _bits_for(rows: int) -> int:
+    bits = 0
+    while (rows >> bits) > PARTITION_ROWS and bits < 16:
+        bits += 1
+    return bits
+
+
+def _partition_of(keys: np.ndarray, bits: int) -> np.ndarray:
+    if bits == 0:
+        return np.zeros(len(keys), dtype=np.int64)
+    return (sig._mix64(keys) >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def _scatter(plan: _Plan, kind: str, run: str, keys: np.ndarray, gids: np.ndarray) -> None:
+    """Append (key, gid) rows of one batch to the runs of their partitions (run names sort in gid order)."""
+    part = _partition_of(keys, plan.bits[kind])
+    order = np.argsort(part, kind="stable")
+    part, keys, gids = part[order], keys[order], gids[order]
+    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
+    for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
+        d = plan.run_dir(kind, int(part[s]))
+        d.mkdir(parents=True, exist_ok=True)
+        np.save(d / f"{run}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
+
+
+def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
+    pa.default_memory_pool().release_unused()  # the previous file's buffers go back to the OS
+    try:
+        return pq.read_table(path, columns=columns or READ_COLUMNS, pre_buffer=False)
+    except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+
+
+def _flat(table: pa.Table, col: str) -> tuple[np.ndarray, np.ndarray]:
+    arr = table.column(col).combine_chunks()
+    if table.num_rows == 0:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    off = arr.offsets.to_numpy().astype(np.int64)
+    vals = arr.values.to_numpy()[off[0] : off[-1]]
+    return vals, np.diff(off)
+
+
+def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
+    """Kernel of pass 1 for one signature file, read SCATTER_DOCS rows at a time: keyed runs on
+    disk, MinHash into the permutation-major file, per-doc metadata back."""
+    plan, i = args
+    meta: dict[str, list[np.ndarray]] = {k: [] for k in _Meta.__dataclass_fields__}
+    try:
+        reader = pq.ParquetFile(plan.files[i])
+        batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
+        start = int(plan.base[i])
+        for c, batch in enumerate(batches):
+            t = pa.Table.from_batches([batch])
+            _scatter_batch(plan, f"{i:06d}-{c:05d}", t, start, meta)
+            start += t.num_rows
+            del t, batch
+            pa.default_memory_pool().release_unused()
+    except DedupeStateError:
+        raise
+    except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
+        raise DedupeStateError(
+            f"signature file {plan.files[i]} is unreadable ({exc}); re-run its signatures step"
+        ) from exc
+    return {k: _cat(v, k) for k, v in meta.items()}
+
+
+def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
+    n = t.num_rows
+    gid = np.arange(start, start + n, dtype=np.uint64)
+    bands, nb = _flat(t, "bands")
+    _scatter(plan, "bands", run, bands, np.repeat(gid, nb))
+    anchors, na = _flat(t, "anchors")
+    _scatter(plan, "anchors", run, anchors, np.repeat(gid, na))
+    sample, ns = _flat(t, "sample")
+    _scatter(plan, "sample", run, sample, np.repeat(gid, ns))
+    fp = t.column("fp_hash").to_numpy()
+    fp_chars = t.column("fp_chars").to_numpy().astype(np.int32)
+    has = fp_chars > 0
+    _scatter(plan, "exact", run, fp[has], gid[has])
+    # MinHash, stored permutation-major so a group of permutations for all documents is one read
+    if n:
+        mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
+        with open(plan.work / "minhash.bin", "r+b") as f:
+            for r in range(sig.NUM_PERM):
+                os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + start) * 4)
+    meta["idhash"].append(_id_hashes(t.column("doc_id").combine_chunks()))
+    meta["fp"].append(fp.astype(np.uint64))
+    meta["fp_chars"].append(fp_chars)
+    meta["n_chars"].append(t.column("n_chars").to_numpy().astype(np.int32))
+    meta["truncated"].append(t.column("truncated").to_numpy(zero_copy_only=False).astype(bool))
+    meta["n_flags"].append(t.column("n_flags").to_numpy().astype(np.int16))
+    meta["n_sample"].append(ns.astype(np.int32))
+
+
+def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
+    runs = [np.load(p) for p in sorted(d.glob("*.npy"))] if d.is_dir() else []
+    if not runs:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    rows = np.concatenate(runs, axis=1)
+    return rows[0], rows[1].astype(np.int64)
+
+
+# --- pass 2: candidate pairs per key partition --------------------------------------------------
+
+
+def _band_kernel(args: tuple[Path, Path]) -> int:
+    """Pairs (a < b) sharing a key in one partition (bands or exact fingerprints), written as
+    chunks of at most PARTITION_ROWS pair codes (a key held by k documents makes k^2/2 pairs)."""
+    src, dst = args
+    keys, gids = _load_runs(src)
+    if len(keys) < 2:
+        return _save_chunks([], dst)
+    span = int(gids.max()) + 1
+    rank, m = sig._grouped(keys, gids, span)
+    del keys, gids
+    return _save_chunks((sig._sort_unique(c) for c in _pair_code_chunks(rank, m)), dst)
+
+
+def _pair_code_chunks(rank: np.ndarray, members: np.ndarray):
+    """Pair codes (a << 32 | b, a < b) of every group, in chunks of about PARTITION_ROWS codes;
+    rows sorted by group then member. A group too big for one chunk is cut by rows of its triangle."""
+    if len(rank) < 2:
+        return
+    starts = np.flatnonzero(np.r_[True, rank[1:] != rank[:-1]])
+    sizes = np.diff(np.r_[starts, len(rank)])
+    npairs = sizes * (sizes - 1) // 2
+    lo = 0
+    while lo < len(starts):
+        if npairs[lo] > PARTITION_ROWS:  # one huge group: its triangle a block of rows at a time
+            grp = members[starts[lo] : starts[lo] + sizes[lo]].astype(np.uint64)
+            step = max(1, PARTITION_ROWS // len(grp))
+            for r in range(0, len(grp) - 1, step):
+                a = np.repeat(np.arange(r, min(r + step, len(grp) - 1)), len(grp))
+                b = np.tile(np.arange(len(grp)), len(a) // len(grp))
+                keep = b > a
+                yield _pair_code(grp[a[keep]], grp[b[keep]])
+            lo += 1
+            continue
+        cum = np.cumsum(npairs[lo:])
+        hi = min(len(starts), lo + max(1, int(np.searchsorted(cum, PARTITION_ROWS, side="right"))))
+        r0, r1 = starts[lo], (starts[hi] if hi < len(starts) else len(rank))
+        span = int(members[r0:r1].max()) + 1
+        code = sig._group_pair_codes(rank[r0:r1], members[r0:r1], span)
+        if len(code):
+            yield _pair_code(code // span, code % span)
+        lo = hi
+
+
+def _save_chunks(chunks, dst: Path) -> int:
+    dst.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for k, c in enumerate(chunks):
+        np.save(dst / f"{k:05d}.npy", c)
+        total += len(c)
+    return total
+
+
+def _pair_code(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
+
+
+def _unique_codes(pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.zeros(0, np.uint64)
+    return sig._sort_unique(_pair_code(pairs[:, 0], pairs[:, 1]))
+
+
+def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
+    """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
+    shared anchor, for counting later; written in bounded chunks) and, returned, the gid of every
+    rare anchor row (each document's rare-anchor count is their bincount)."""
+    src, dst, _n = args
+    keys, gids = _load_runs(src)
+    if len(keys) == 0:
+        _save_chunks([], dst)
+        return np.zeros(0, np.int64)
+    # runs arrive in gid order, so a stable sort by key gives (key, gid) order
+    if len(gids) > 1 and (gids[1:] < gids[:-1]).any():
+        order = np.lexsort((gids, keys))
+    else:
+        order = np.argsort(keys, kind="stable")
+    k, m = keys[order], gids[order]
+    del keys, gids, order
+    keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
+    k, m = k[keep], m[keep]
+    first = np.r_[True, k[1:] != k[:-1]]
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.r_[starts, len(k)])
+    per_doc = m[np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)]
+    shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
+    rank = (np.cumsum(first) - 1)[shared]
+    _save_chunks(_pair_code_chunks(rank, m[shared]), dst)
+    return per_doc
+
+
+def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
+    """Count how many rare anchors each pair shares (one slice of the pair-code space), keep pairs
+    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's rare anchors."""
+    srcs, dst, per_doc, lo, hi = args
+    codes = np.sort(_codes_in_range(srcs, lo, hi))
+    if len(codes):
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        counts = np.diff(np.r_[starts, len(codes)])
+        codes = codes[starts]
+        a = (codes >> np.uint64(32)).astype(np.int64)
+        b = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
+        codes = codes[counts >= need]
+    np.save(dst, codes)
+    return len(codes)
+
+
+def _chunk_files(dirs: list[Path]) -> list[Path]:
+    return [f for d in dirs for f in sorted(d.glob("*.npy"))]
+
+
+def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
+    """Pair codes whose first document is in [lo, hi), from chunk files read one at a time."""
+    lo_code, hi_code = np.uint64(lo) << np.uint64(32), np.uint64(hi) << np.uint64(32)
+    parts = []
+    for f in files:
+        c = np.load(f)
+        parts.append(c[(c >= lo_code) & (c < hi_code)])
+        del c
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+
+def _merge_pairs_kernel(args: tuple[list[Path], Path, int, int]) -> int:
+    """Union of candidate pair codes with first document in [lo, hi): one pair partition."""
+    srcs, dst, lo, hi = args
+    codes = sig._sort_unique(_codes_in_range(srcs, lo, hi))
+    np.save(dst, codes)
+    return len(codes)
+
+
+# --- pass 3: Jaccard from permutation-major MinHash ---------------------------------------------
+
+
+def _jaccard(plan: _Plan, a: np.ndarray, b: np.ndarray, meta: _Meta) -> np.ndarray:
+    """MinHash Jaccard per pair, PERM_GROUP permutations of every document in memory at a time."""
+    match = np.zeros(len(a), dtype=np.int32)
+    n = plan.n
+    with open(plan.work / "minhash.bin", "rb") as f:
+        for r0 in range(0, sig.NUM_PERM, PERM_GROUP):
+            r1 = min(sig.NUM_PERM, r0 + PERM_GROUP)
+            f.seek(r0 * n * 4)
+            block = np.fromfile(f, dtype=np.uint32, count=(r1 - r0) * n).reshape(r1 - r0, n)
+            for row in block:
+                match += row[a] == row[b]
+    jac = (match / sig.NUM_PERM).astype(np.float32)
+    jac[(meta.fp_chars[a] == 0) | (meta.fp_chars[b] == 0)] = 0.0
+    return jac
+
+
+# --- components: min-label propagation over edge batches ----------------------------------------
+
+
+def _components(n: int, edge_batches: Callable[[], Iterable[tuple[np.ndarray, np.ndarray]]]) -> np.ndarray:
+    """Connected components (label = smallest gid) by min-label propagation with pointer jumping,
+    streaming the edges from disk each round: O(N) labels in memory, edges never all at once."""
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        new = labels.copy()
+        for a, b in edge_batches():
+            m = np.minimum(labels[a], labels[b])
+            np.minimum.at(new, a, m)
+            np.minimum.at(new, b, m)
+        np.minimum.at(new, labels, new)  # a root takes its members' smallest label
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
+# --- pass 4: sampled-shingle overlap per hash partition ----------------------------------------
+
+
+def _prepared_partition(src: Path, group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(gid << 32 | shingle rank) sorted, the weight of each row and each document's total weight
+    in one sampled-shingle partition; computed once per run and weighting, then read back (every
+    batch of pairs visits every partition)."""
+    cache = src / ("prepared-weighted.npz" if group is not None else "prepared-plain.npz")
+    if cache.exists():
+        with np.load(cache) as z:
+            return z["code"], z["w"], z["totals"]
+    keys, gids = _load_runs(src)
+    if len(keys) == 0:
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros((2, 0))
+    # runs arrive document by document with sorted samples, files in gid order: rows are
+    # already sorted by (gid, key); one argsort by key gives each shingle its rank
+    by_key = np.argsort(keys, kind="stable")
+    ks = keys[by_key]
+    first = np.r_[True, ks[1:] != ks[:-1]]
+    rank_sorted = np.cumsum(first) - 1
+    rank = np.empty(len(keys), np.int64)
+    rank[by_key] = rank_sorted
+    if group is not None:  # df = distinct groups per shingle
+        gcode = sig._sort_unique(rank_sorted * (1 << 32) + group[gids[by_key]])
+        df = np.bincount(gcode >> 32, minlength=int(rank_sorted[-1]) + 1).astype(np.float64)
+        w = np.minimum(1.0, sig.BOILER_MIN_DF / np.maximum(df, 1.0))[rank]
+    else:
+        w = np.ones(len(keys))
+    del by_key, ks, first, rank_sorted
+    code = (gids << 32) | rank  # sorted: a document's shingles are one slice
+    if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
+        order = np.argsort(code, kind="stable")
+        code, w, gids = code[order], w[order], gids[order]
+    totals = np.zeros((2, 0))
+    if group is not None:
+        st = np.flatnonzero(np.r_[True, gids[1:] != gids[:-1]])
+        totals = np.stack([gids[st].astype(np.float64), np.add.reduceat(w, st)])
+    np.savez(cache, code=code, w=w, totals=totals)
+    return code, w, totals
+
+
+def _overlap_kernel(
+    args: tuple[Path, np.ndarray, np.ndarray, np.ndarray | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
+    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
+    count inside this partition, and per document its total weight here (sparse: gids, sums)."""
+    src, a, b, group = args
+    code, w, totals = _prepared_partition(src, group)
+    if len(code) == 0:
+        return np.zeros(len(a)), np.zeros(len(a), np.int64), np.zeros((2, 0))
+    docs = code >> 32
+    by_b = np.argsort(b, kind="stable")  # queries sorted by b: searchsorted walks memory in order
+    a, b = a[by_b], b[by_b]
+    lo = np.searchsorted(docs, a, side="left")
+    hi = np.searchsorted(docs, a, side="right")
+    inter_w = np.zeros(len(a))
+    inter_n = np.zeros(len(a), np.int64)
+    lens = hi - lo
+    # expand small-side shingles in bounded batches of pairs
+    cum = np.cumsum(lens)
+    s = 0
+    while s < len(a):
+        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + EXPAND_BATCH, side="right"))
+        e = max(e, s + 1)
+        ln = lens[s:e]
+        pair = np.repeat(np.arange(s, e), ln)
+        pos = np.repeat(lo[s:e] - np.r_[0, np.cumsum(ln)[:-1]], ln) + np.arange(int(ln.sum()))
+        want = (b[pair].astype(np.int64) << 32) | (code[pos] & 0xFFFFFFFF)
+        at = np.minimum(np.searchsorted(code, want), len(code) - 1)
+        hit = code[at] == want
+        inter_w[s:e] = np.bincount(pair[hit] - s, weights=w[pos[hit]], minlength=e - s)
+        inter_n[s:e] = np.bincount(pair[hit] - s, minlength=e - s)
+        s = e
+    back = np.empty_like(by_b)
+    back[by_b] = np.arange(len(by_b))
+    return inter_w[back], inter_n[back], totals
+
+
+def _overlaps(plan, meta, a, b, group, workers, client) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Shared weight and count per pair summed over every sampled-shingle partition (and each
+    document's total weight when `group` is given)."""
+    inter_w = np.zeros(len(a))
+    inter_n = np.zeros(len(a), np.int64)
+    total = np.zeros(plan.n) if group is not None else None
+    jobs = [(plan.run_dir("sample", p), a, b, group) for p in range(plan.parts("sample"))]
+    for iw, inn, tot in _imap(_overlap_kernel, jobs, workers, client):
+        inter_w += iw
+        inter_n += inn
+        if total is not None and tot.shape[1]:
+            np.add.at(total, tot[0].astype(np.int64), tot[1])
+    return inter_w, inter_n, total
+
+
+# --- the global step ----------------------------------------------------------------------------
+
+
+def cluster_corpus(
+    signature_files: list[str],
+    prev_state_dir: str | None,
+    out_dir: str,
+    workers: int = 1,
+    client: Any = None,
+) -> dict[str, Any]:
+    """Cluster every document of `signature_files`; write `assignments/<i:05d>.parquet` (one part per
+    input file, same documents, sorted by doc_id), `duplicates.parquet` and `state/`; return stats.
+
+    `prev_state_dir` is a previous run's `out_dir/state`: when it was made by the same parameters
+    and code (`params_version`) and from byte-identical signature files, its outputs are reused;
+    otherwise every document is re-examined (the result is the same bytes either way)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [str(f) for f in signature_files]
+    version = params_version()
+    digests = [_file_digest(f) for f in files]
+    shutil.rmtree(out / "assignments", ignore_errors=True)  # no stale part of an earlier, larger run
+    reused = _reuse(prev_state_dir, version, digests, out)
+    if reused is not None:
+        return reused
+    work = out / ".work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        stats = _cold(files, work, out, workers, client)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    state = out / "state"
+    shutil.rmtree(state, ignore_errors=True)
+    (state / "outputs" / "assignments").mkdir(parents=True)
+    for i in range(len(files)):
+        _link_or_copy(out / "assignments" / f"{i:05d}.parquet", state / "outputs" / "assignments" / f"{i:05d}.parquet")
+    _link_or_copy(out / "duplicates.parquet", state / "outputs" / "duplicates.parquet")
+    (state / "state.json").write_text(
+        json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
+    )
+    return stats
+
+
+def _file_digest(path: str) -> str:
+    h = xxhash.xxh3_128()
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+    return h.hexdigest()
+
+
+def _reuse(prev_state_dir: str | None, version: str, digests: list[str], out: Path) -> dict | None:
+    """Outputs of the previous run when it saw the same signature bytes under the same version.
+    A state that exists but cannot be read raises (never a silent partial reuse)."""
+    if not prev_state_dir or not (Path(prev_state_dir) / "state.json").exists():
+        return None
+    prev = Path(prev_state_dir)
+    try:
+        meta = json.loads((prev / "state.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise DedupeStateError(f"dedupe state {prev}/state.json is unreadable ({exc}); delete {prev}") from exc
+    if meta.get("version") != version or meta.get("inputs") != digests:
+        return None  # other parameters/code, or other documents: recompute
+    src = prev / "outputs"
+    try:
+        (out / "assignments").mkdir(parents=True, exist_ok=True)
+        for i in range(len(digests)):
+            pq.read_metadata(src / "assignments" / f"{i:05d}.parquet")
+            _link_or_copy(src / "assignments" / f"{i:05d}.parquet", out / "assignments" / f"{i:05d}.parquet")
+        pq.read_metadata(src / "duplicates.parquet")
+        _link_or_copy(src / "duplicates.parquet", out / "duplicates.parquet")
+    except Exception as exc:
+        raise DedupeStateError(f"dedupe state {prev} is damaged ({exc}); delete {prev} to rebuild") from exc
+    state = out / "state"
+    if state.resolve() != prev.resolve():
+        shutil.rmtree(state, ignore_errors=True)
+        shutil.copytree(prev, state, copy_function=_link_or_copy)
+    stats = dict(meta["stats"])
+    stats.update(reexamined_docs=0, reexamined_clusters=0)
+    return stats
+
+
+def _link_or_copy(src, dst) -> None:
+    dst = Path(dst)
+    if dst.exists():
+        dst.unlink()
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) -> dict[str, Any]:
+    sizes, rows = [], {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
+    for f in files:
+        md = _parquet_meta(f)
+        sizes.append(md.num_rows)
+        rows["bands"] += md.num_rows * sig.BANDS
+        rows["exact"] += md.num_rows
+        for col in ("anchors", "sample"):
+            rows[col] += _list_length_estimate(md, col)
+    base = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    if base[-1] >= 1 << 32:
+        raise ValueError("more than 2^32 documents: pair codes need wider ids")
+    plan = _Plan(work, files, base, {k: _bits_for(v) for k, v in rows.items()})
+    n = plan.n
+    with open(work / "minhash.bin", "wb") as mh:
+        mh.truncate(n * sig.NUM_PERM * 4)
+    parts = _map(_scatter_file, [(plan, i) for i in range(len(files))], workers, client)
+    meta = _Meta(**{k: _cat([p[k] for p in parts], k) for k in _Meta.__dataclass_fields__})
+    del parts
+    _check_unique_ids(meta.idhash, files)
+
+    # candidate pairs: bands and exact fingerprints, then anchors (counted across partitions)
+    (work / "pairs").mkdir()
+    pair_dirs = []
+    for kind in ("bands", "exact"):
+        jobs = [(plan.run_dir(kind, p), work / "pairs" / f"{kind}-{p:05d}") for p in range(plan.parts(kind))]
+        counts = _map(_band_kernel, jobs, workers, client)
+        pair_dirs += [j[1] for j in jobs]
+        _log_count(work, f"candidates_{kind}", sum(counts))
+    per_doc = np.zeros(n, np.int64)
+    anchor_jobs = [
+        (plan.run_dir("anchors", p), work / "anchor-codes" / f"{p:05d}", n) for p in range(plan.parts("anchors"))
+    ]
+    for pd in _imap(_anchor_kernel, anchor_jobs, workers, client):
+        per_doc += np.bincount(pd, minlength=n)
+    code_files = _chunk_files([j[1] for j in anchor_jobs])
+    ranges = _gid_ranges(n, sum(np.load(c, mmap_mode="r").shape[0] for c in code_files))
+    (work / "pairs" / "anchors").mkdir()
+    count_jobs = [
+        (code_files, work / "pairs" / "anchors" / f"{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)
+    ]
+    _log_count(work, "candidates_anchors", sum(_map(_pair_count_kernel, count_jobs, workers, client)))
+    pair_dirs.append(work / "pairs" / "anchors")
+    del per_doc
+    shutil.rmtree(work / "anchor-codes")
+    pair_files = _chunk_files(pair_dirs)
+    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in pair_files)
+    ranges = _gid_ranges(n, total_pairs)
+    cand = [work / f"cand-{k:05d}.npy" for k in range(len(ranges))]
+    _map(_merge_pairs_kernel, [(pair_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)], workers, client)
+    shutil.rmtree(work / "pairs")
+
+    # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
+    def codes_of(path):
+        c = np.load(path)
+        return (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+    for path in cand:
+        a, b = codes_of(path)
+        np.save(path.with_suffix(".jac.npy"), _jaccard(plan, a, b, meta))
+
+    def near_edges():
+        for path in cand:
+            a, b = codes_of(path)
+            jac = np.load(path.with_suffix(".jac.npy"))
+            near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+            yield a[near], b[near]
+
+    group = _components(n, near_edges)
+
+    # verification: weighted overlap of the smaller document in the larger, one pair partition at a time
+    total = None
+    one_way = []
+    for path in cand:
+        a, b = codes_of(path)
+        jac = np.load(path.with_suffix(".jac.npy"))
+        swap = meta.n_sample[a] > meta.n_sample[b]
+        small, big = np.where(swap, b, a), np.where(swap, a, b)
+        for s in range(0, max(len(a), 1), PAIR_BATCH):
+            sl = slice(s, s + PAIR_BATCH)
+            iw, inn, tot = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            np.save(path.with_suffix(f".n{s // PAIR_BATCH:04d}.npy"), inn)  # shared count: reused below
+            if total is None:
+                total = tot
+            keep, mutual, cont = _verdicts(meta, small[sl], big[sl], jac[sl], iw, total)
+            np.save(
+                path.with_suffix(f".e{s // PAIR_BATCH:04d}.npy"),
+                np.stack([small[sl][keep & mutual], big[sl][keep & mutual]]),
+            )
+            np.save(path.with_suffix(f".c{s // PAIR_BATCH:04d}.npy"), np.stack([cont[keep], jac[sl][keep]]))
+            ow = keep & ~mutual
+            one_way.append(np.stack([small[sl][ow], big[sl][ow], cont[ow], jac[sl][ow]]))
+            np.save(path.with_suffix(f".k{s // PAIR_BATCH:04d}.npy"), np.stack([small[sl][keep], big[sl][keep]]))
+    ow = np.concatenate(one_way, axis=1) if one_way else np.zeros((4, 0))
+    best_one_way = _best_containers(ow, meta)
+
+    def accepted():
+        for path in cand:
+            for e in sorted(path.parent.glob(path.stem + ".e*.npy")):
+                m = np.load(e)
+                yield m[0], m[1]
+        yield best_one_way[0].astype(np.int64), best_one_way[1].astype(np.int64)
+
+    comp = _components(n, accepted)
+    return _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client)
+
+
+def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
+    dtype = {"idhash": np.uint64, "fp": np.uint64, "fp_chars": np.int32, "n_chars": np.int32, "truncated": bool,
+             "n_flags": np.int16, "n_sample": np.int32}[name]  # fmt: skip
+    return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
+
+
+def _parquet_meta(path: str):
+    try:
+        return pq.read_metadata(path)
+    except Exception as exc:
+        raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
+
+
+def _list_length_estimate(md, col: str) -> int:
+    """Elements of a list column from Parquet metadata (value counts of the leaf column)."""
+    total = 0
+    for rg in range(md.num_row_groups):
+        g = md.row_group(rg)
+        for c in range(g.num_columns):
+            if g.column(c).path_in_schema.split(".")[0] == col:
+                total += g.column(c).num_values
+    return total
+
+
+def _check_unique_ids(idhash: np.ndarray, files: list[str]) -> None:
+    s = np.sort(idhash)
+    if len(s) > 1 and (s[1:] == s[:-1]).any():
+        raise ValueError(f"a doc_id appears twice across the signature files ({len(files)} files): shards overlap")
+
+
+def _gid_ranges(n: int, rows: int) -> list[tuple[int, int]]:
+    k = max(1, -(-rows // PARTITION_ROWS))
+    bounds = [n * i // k for i in range(k + 1)]
+    return list(itertools.pairwise(bounds))
+
+
+def _log_count(work: Path, key: str, value: int) -> None:
+    path = work / "counts.json"
+    d = json.loads(path.read_text()) if path.exists() else {}
+    d[key] = int(value)
+    path.write_text(json.dumps(d))
+
+
+def _verdicts(meta, small, big, jac, inter_w, total) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Accept exact, near (Jaccard) and rare-weight containment; mark mutual ones."""
+    exact = (meta.fp[small] == meta.fp[big]) & (meta.fp_chars[small] > 0)
+    ws, wb = total[small], total[big]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wc = np.where(ws > 0, inter_w / ws, 0.0)
+        back = np.where(wb > 0, inter_w / wb, 0.0)
+    wc = np.where(meta.n_sample[small] > 0, wc, 0.0)
+    near = jac >= sig.NEAR_GROUP_JACCARD
+    contained = (wc >= sig.MIN_CONTAINMENT) & (ws >= sig.MIN_WEIGHT)
+    keep = exact | near | contained
+    mutual = exact | near | (contained & (back >= sig.MIN_CONTAINMENT))
+    cont = np.where(exact, 1.0, wc).astype(np.float32)
+    return keep, mutual, cont
+
+
+def _evidence(plan, meta, members, cn, cand, workers, client) -> tuple[np.ndarray, np.ndarray]:
+    """Jaccard and shared sampled-shingle count of each (member, canonical) pair: taken from the
+    verification pass when the pair was a candidate, computed (same kernels) for the others."""
+    jac = np.zeros(len(members), np.float32)
+    inter_n = np.zeros(len(members), np.int64)
+    known = np.zeros(len(members), bool)
+    q = _pair_code(np.minimum(members, cn), np.maximum(members, cn))
+    for path in cand:
+        codes = np.load(path)
+        if len(codes) == 0:
+            continue
+        at = np.minimum(np.searchsorted(codes, q), len(codes) - 1)
+        hit = codes[at] == q
+        jac[hit] = np.load(path.with_suffix(".jac.npy"))[at[hit]]
+        counts = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+        inter_n[hit] = np.concatenate(counts)[at[hit]]
+        known |= hit
+    rest = np.flatnonzero(~known)
+    if len(rest):
+        jac[rest] = _jaccard(plan, members[rest], cn[rest], meta)
+        for s in range(0, len(rest), PAIR_BATCH):
+            r = rest[s : s + PAIR_BATCH]
+            inter_n[r] = _overlaps(plan, meta, members[r], cn[r], None, workers, client)[1]
+    return jac, inter_n
+
+
+def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
+    """A one-way contained document (a truncation) keeps only its best container: highest
+    containment, then Jaccard, then the container's id hash (never file order)."""
+    if ow.shape[1] == 0:
+        return np.zeros((2, 0), np.int64)
+    small, big = ow[0].astype(np.int64), ow[1].astype(np.int64)
+    order = np.lexsort((meta.idhash[big], -ow[3], -ow[2], small))
+    first = np.r_[True, small[order][1:] != small[order][:-1]]
+    keep = order[first]
+    return np.stack([small[keep], big[keep]])
+
+
+# --- election and outputs -----------------------------------------------------------------------
+
+
+def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client) -> dict[str, Any]:
+    n = plan.n
+    # canonical per component: not truncated, fewest flags, longest, then smallest id hash
+    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
+    first = np.r_[True, comp[order][1:] != comp[order][:-1]] if n else np.zeros(0, bool)
+    canon_of_comp = np.zeros(n, np.int64)
+    canon_of_comp[comp[order][first]] = order[first]
+    canon = canon_of_comp[comp]
+    size = np.bincount(comp, minlength=n)[comp]
+    min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(min_id, comp, meta.idhash)
+    cluster_hash = min_id[comp]
+    del order, first, canon_of_comp, min_id
+
+    # evidence of every member against its canonical
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
+        back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
+    exact = meta.fp[members] == meta.fp[cn]
+    near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
+    reason = np.where(exact, 0, np.where(near, 1, 2)).astype(np.int8)
+    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
+    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
+    matched = _matched_with(meta, cand, best_one_way, members)
+    matched = np.where(matched >= 0, matched, cn)
+
+    # doc_id strings of canonicals and partners, resolved one file at a time
+    want = np.unique(np.concatenate([cn, matched]))
+    names = _resolve_names(plan, want)
+
+    def name_of(g):
+        return pc.take(names, pa.array(np.searchsorted(want, g)))
+
+    (out / "assignments").mkdir(parents=True, exist_ok=True)
+    dup_dir = plan.work / "dups"
+    for p in range(DUP_PARTS):
+        (dup_dir / f"{p:02d}").mkdir(parents=True)
+    reasons = np.array(["exact", "near", "contained"], dtype=object)
+    for i, f in enumerate(plan.files):
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
+        g = np.arange(lo, hi)
+        at = np.searchsorted(members, g)
+        is_member = (
+            (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
+            if len(members)
+            else np.zeros(len(g), bool)
+        )
+        k = at[is_member]
+        cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
+        dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
+        mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
+        rs = _scatter_strings(len(g), is_member, pa.array(reasons[reason[k]].tolist(), pa.string()))
+        jj = _scatter_floats(len(g), is_member, dup_j[k])
+        cc = _scatter_floats(len(g), is_member, dup_c[k])
+        table = pa.table(
+            {
+                "doc_id": ids,
+                "cluster_id": cid,
+                "is_canonical": pa.array(~is_member),
+                "dup_of": dup_of,
+                "dup_jaccard": jj,
+                "dup_containment": cc,
+                "dup_reason": rs,
+            }
+        ).cast(ASSIGNMENTS_SCHEMA)
+        table = table.sort_by("doc_id")
+        _write(table, out / "assignments" / f"{i:05d}.parquet")
+        multi = size[lo:hi] > 1
+        if multi.any():
+            d = pa.table(
+                {
+                    "cluster_id": cid,
+                    "doc_id": ids,
+                    "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
+                    "is_canonical": pa.array(~is_member),
+                    "reason": rs,
+                    "jaccard": jj,
+                    "containment": cc,
+                    "matched_with": mw,
+                }
+            ).filter(pa.array(multi))
+            dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+            for p in np.unique(dpart).tolist():
+                _write(d.filter(pa.array(dpart == p)).cast(DUPLICATES), dup_dir / f"{p:02d}" / f"{i:06d}.parquet")
+    _write_duplicates(dup_dir, out / "duplicates.parquet")
+
+    sizes = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
+    counts = json.loads((plan.work / "counts.json").read_text()) if (plan.work / "counts.json").exists() else {}
+    return {
+        "docs": n,
+        "clusters": int(sum(sizes.values())),
+        "duplicates": len(members),
+        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
+        "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
+        "reexamined_docs": n,
+        "reexamined_clusters": int(sum(sizes.values())),
+        **counts,
+    }
+
+
+def _scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
+    idx = np.full(n, -1, np.int64)
+    idx[mask] = np.arange(int(mask.sum()))
+    return pc.take(values, pa.array(idx, mask=idx < 0)) if len(values) else pa.nulls(n, pa.string())
+
+
+def _scatter_floats(n: int, mask: np.ndarray, values: np.ndarray) -> pa.Array:
+    out = np.zeros(n, np.float32)
+    out[mask] = values
+    return pa.array(out, mask=~mask)
+
+
+def _matched_with(meta, cand, best_one_way, members) -> np.ndarray:
+    """Per non-canonical member: the partner of its best accepted pair (containment, Jaccard,
+    then the partner's id hash) — the pair evidence that joined it to the cluster."""
+    found = np.zeros((4, 0))
+    for path in cand:
+        for kf in sorted(path.parent.glob(path.stem + ".k*.npy")):
+            k = np.load(kf)
+            c = np.load(str(kf).replace(".k", ".c"))
+            ok = _accepted_mask(k[0], k[1], best_one_way, kf)
+            x = np.r_[k[0][ok], k[1][ok]]
+            y = np.r_[k[1][ok], k[0][ok]]
+            cj = np.tile(c[:, ok], 2)
+            found = _best_partner(np.concatenate([found, np.stack([x, y, cj[0], cj[1]])], axis=1), meta)
+    best = np.full(len(members), -1, np.int64)
+    x = found[0].astype(np.int64)
+    at = np.asarray(np.searchsorted(members, x))
+    hit = np.asarray(at < len(members))
+    hit[hit] = members[at[hit]] == x[hit]
+    best[at[hit]] = found[1][hit].astype(np.int64)
+    return best
+
+
+def _best_partner(rows: np.ndarray, meta: _Meta) -> np.ndarray:
+    if rows.shape[1] == 0:
+        return rows
+    x, y = rows[0].astype(np.int64), rows[1].astype(np.int64)
+    order = np.lexsort((meta.idhash[y], -rows[3], -rows[2], x))
+    first = np.r_[True, x[order][1:] != x[order][:-1]]
+    return rows[:, order[first]]
+
+
+def _accepted_mask(s, bg, best_one_way, kf) -> np.ndarray:
+    """Kept pairs that are edges: mutual ones, or the one best container of a one-way pair."""
+    e = np.load(str(kf).replace(".k", ".e"))
+    mutual = np.isin(_pair_code(s, bg), _pair_code(e[0], e[1]))
+    best = np.isin(_pair_code(s, bg), _pair_code(best_one_way[0], best_one_way[1]))
+    return mutual | best
+
+
+def _resolve_names(plan: _Plan, gids: np.ndarray) -> pa.Array:
+    out = []
+    for i, f in enumerate(plan.files):
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        sel = gids[(gids >= lo) & (gids < hi)]
+        if len(sel):
+            ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
+            out.append(pc.take(ids, pa.array(sel - lo)))
+    return pa.concat_arrays(out) if out else pa.array([], pa.string())
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed options, no wall-clock metadata."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd", row_group_size=65536, write_statistics=True)
+    os.replace(tmp, path)
+
+
+def _write_duplicates(dup_dir: Path, dst: Path) -> None:
+    """Cluster-id ranges sorted one at a time and appended: a globally sorted table, flat memory."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+        for p in range(DUP_PARTS):
+            files = sorted((dup_dir / f"{p:02d}").glob("*.parquet"))
+            if not files:
+                continue
+            t = pa.concat_tables([pq.read_table(x) for x in files]).sort_by(
+                [("cluster_id", "ascending"), ("doc_id", "ascending")]
+            )
+            w.write_table(t.cast(DUPLICATES), row_group_size=65536)
+        if not any((dup_dir / f"{p:02d}").glob("*.parquet") for p in range(DUP_PARTS)):
+            w.write_table(DUPLICATES.empty_table())
+    os.replace(tmp, dst)
+
+
+# ----------------------------------------------------------------------------- stage runner
+
+
+def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None) -> dict:
+    """Global step: every signed document clustered (out of core), one assignments part per shard
+    (each shard's export reads only its own), the duplicates table, and the index for next run."""
+    import hashlib
+
+    sig_files = [str(Path(d) / "signatures.parquet") for d in inputs["signatures"]]
+    stats = cluster_corpus(sig_files, prev_state, out_dir)
+    parts = {
+        str(i): hashlib.sha256((Path(out_dir) / "assignments" / f"{i:05d}.parquet").read_bytes()).hexdigest()[:16]
+        for i in range(len(sig_files))
+    }
+    return {**stats, "part_digests": parts}
+
+
+INDEX_POINTER = "dedupe-state.json"
+
+
+def previous_index(state_dir: str, signature_keys: list[str], rebuild: bool) -> tuple[dict | None, str | None]:
+    """The index the last published run left: (its record, its folder) — none on --rebuild."""
+    pointer = Path(state_dir) / INDEX_POINTER
+    if rebuild or not pointer.exists():
+        return None, None
+    last = json.loads(pointer.read_text(encoding="utf-8"))
+    if last.get("signature_keys") == signature_keys:
+        return last, last.get("prev_state")  # the same corpus: the same step, served from its cache
+    return last, last["state_dir"] if Path(last["state_dir"]).exists() else None
+
+
+def remember_index(state_dir: str, key: str, index_dir: str, prev_state: str | None, signature_keys: list[str]) -> None:
+    """After publishing: the next run clusters its new pages against this index."""
+    from tasks.common import write_json
+
+    record = {"key": key, "state_dir": index_dir, "prev_state": prev_state, "signature_keys": signature_keys}
+    write_json(record, Path(state_dir) / INDEX_POINTER)
