@@ -290,17 +290,10 @@ def _build(
     signed = dag.run("signatures", per_doc)
     lap("signatures")
     signature_keys = [signed[s]["key"] for s in shard_ids]
-    last_index, prev_index = previous_index(state, signature_keys, rebuild)
     clustered = dag.run(
         "dedupe",
-        {
-            "corpus": (
-                {"signatures": [signed[s]["dir"] for s in shard_ids]},
-                [signature_keys, last_index["key"] if last_index else None],
-                0,
-            )
-        },
-        prev_state=prev_index,
+        {"corpus": ({"signatures": [signed[s]["dir"] for s in shard_ids]}, signature_keys, 0)},
+        prev_state=previous_index(state, rebuild),  # a shortcut only: not part of the key
     )["corpus"]
     lap("dedupe")
     extracted = dag.wait("extract", extracting)
@@ -318,7 +311,12 @@ def _build(
                     "dedupe": _assignments(clustered, i),
                     "duplicates": duplicates_file,
                 },
-                [normalized[sid]["key"], extracted[sid]["key"], clustered["part_digests"][str(i)], clustered["key"]],
+                [
+                    normalized[sid]["key"],
+                    extracted[sid]["key"],
+                    clustered["part_digests"][str(i)],
+                    clustered["shared_digests"][str(i)],
+                ],
                 normalized[sid]["docs"],
             )
             for i, sid in enumerate(shard_ids)
@@ -411,7 +409,7 @@ def _build(
     manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
     manifest["report"] = str(out_dir / "report.html")
     publish(str(out_dir), release_dir, manifest, write_extras=write_report)  # one switch: tables, manifest, report
-    remember_index(state, clustered["key"], str(Path(clustered["dir"]) / "state"), prev_index, signature_keys)
+    remember_index(state, str(Path(clustered["dir"]) / "state"))
     lap("publish")
     return manifest
 

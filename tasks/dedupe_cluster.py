@@ -1031,30 +1031,33 @@ def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None) ->
 
     sig_files = [str(Path(d) / "signatures.parquet") for d in inputs["signatures"]]
     stats = cluster_corpus(sig_files, prev_state, out_dir)
-    parts = {
-        str(i): hashlib.sha256((Path(out_dir) / "assignments" / f"{i:05d}.parquet").read_bytes()).hexdigest()[:16]
-        for i in range(len(sig_files))
-    }
-    return {**stats, "part_digests": parts}
+    shared = pc.unique(pq.read_table(Path(out_dir) / "duplicates.parquet", columns=["cluster_id"]).column("cluster_id"))
+    parts, shared_parts = {}, {}
+    for i in range(len(sig_files)):
+        part = Path(out_dir) / "assignments" / f"{i:05d}.parquet"
+        parts[str(i)] = hashlib.sha256(part.read_bytes()).hexdigest()[:16]
+        mine = pc.unique(pq.read_table(part, columns=["cluster_id"]).column("cluster_id"))
+        copied = sorted(mine.filter(pc.is_in(mine, value_set=shared)).to_pylist())
+        # the shard's clusters that have copies elsewhere too: what its repair inputs depend on
+        shared_parts[str(i)] = hashlib.sha256("\n".join(copied).encode()).hexdigest()[:16]
+    return {**stats, "part_digests": parts, "shared_digests": shared_parts}
 
 
 INDEX_POINTER = "dedupe-state.json"
 
 
-def previous_index(state_dir: str, signature_keys: list[str], rebuild: bool) -> tuple[dict | None, str | None]:
-    """The index the last published run left: (its record, its folder) — none on --rebuild."""
+def previous_index(state_dir: str, rebuild: bool) -> str | None:
+    """The index the last published run left (none on --rebuild). Only a shortcut: the clusters
+    depend on the signatures alone, so the step's cache key never includes it."""
     pointer = Path(state_dir) / INDEX_POINTER
     if rebuild or not pointer.exists():
-        return None, None
-    last = json.loads(pointer.read_text(encoding="utf-8"))
-    if last.get("signature_keys") == signature_keys:
-        return last, last.get("prev_state")  # the same corpus: the same step, served from its cache
-    return last, last["state_dir"] if Path(last["state_dir"]).exists() else None
+        return None
+    index = json.loads(pointer.read_text(encoding="utf-8")).get("state_dir")
+    return index if index and Path(index).exists() else None
 
 
-def remember_index(state_dir: str, key: str, index_dir: str, prev_state: str | None, signature_keys: list[str]) -> None:
-    """After publishing: the next run clusters its new pages against this index."""
+def remember_index(state_dir: str, index_dir: str) -> None:
+    """After publishing: the next run starts from this index."""
     from tasks.common import write_json
 
-    record = {"key": key, "state_dir": index_dir, "prev_state": prev_state, "signature_keys": signature_keys}
-    write_json(record, Path(state_dir) / INDEX_POINTER)
+    write_json({"state_dir": index_dir}, Path(state_dir) / INDEX_POINTER)

@@ -55,7 +55,7 @@ def test_comments_and_docstrings_change_no_version(copy, original):
 
 
 def test_a_helper_change_reruns_exactly_the_stages_that_execute_it(copy, original):
-    # extract_text is a helper of extraction only
+    # extract_text is a helper of extraction only (the steps after it re-run through their keys)
     _edit(
         copy / "tasks" / "extract_text.py",
         "def clean_line(s: str) -> str:",
@@ -84,7 +84,7 @@ def test_ingest_does_not_execute_normalization_code():
 
 
 def test_downstream_follows_the_declared_reads():
-    assert downstream("extract") == {"extract", "export"}
+    assert downstream("extract") == {"extract", "members", "repair", "reuse", "export"}
     assert downstream("normalize") >= {"normalize", "extract", "signatures", "dedupe", "export"}
     assert "ingest" not in downstream("normalize")
 
