@@ -155,9 +155,12 @@ def build_release(
             read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
         )
         write_table(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["duplicates"])
-        for table, files in sorted((global_parts or {}).items()):  # corpus-wide tables written in parts
+        for table in schema.GLOBAL_TABLES:  # corpus-wide tables written in parts
+            files = (global_parts or {}).get(table) or []
             for f in files:
                 _link(Path(f), tmp / table / f"part-{release_id}-{Path(f).stem}.parquet")
+            if not files:  # an empty part, so every table reads as a (possibly empty) table
+                write_table(schema.TABLES[table].empty_table(), tmp / table / f"part-{release_id}-0.parquet")
         for table in schema.TABLES:
             (tmp / table).mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)
