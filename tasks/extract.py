@@ -38,9 +38,7 @@ from tasks.extract_text import (
     word_tags,
 )
 
-EXTRACT_VERSION = "extract-1.2.0"
-
-__all__ = ["EXTRACT_VERSION", "extract_fields", "extract_tables", "idf_table", "term_counts", "top_keywords"]
+__all__ = ["extract_fields", "extract_tables", "idf_table", "term_counts", "top_keywords"]
 
 HEAD_MAX_LINES = 60
 

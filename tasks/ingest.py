@@ -33,8 +33,6 @@ import xxhash
 
 from tasks.common import sha256_hex
 
-INGEST_VERSION = "ingest-2"
-
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES

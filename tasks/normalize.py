@@ -25,8 +25,6 @@ from pypinyin import Style, pinyin
 from tasks import normalize_rules as R
 from tasks import vocab
 
-NORMALIZE_VERSION = "1.2.0"
-
 LOST = "\ufffd"
 
 _T2S = opencc.OpenCC("t2s")

@@ -26,8 +26,6 @@ from tasks.dedupe import shingle_hashes
 from tasks.schema import CANONICAL, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
-REPAIR_VERSION = "repair-1"
-
 ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a safe anchor
 DIFFLIB_MAX_CELLS = 40_000  # gaps up to ~200x200 characters go to difflib directly
 GAP_MAX_CELLS = 4_000_000  # larger gaps without anchors are left unaligned (one big difference)
@@ -456,7 +454,6 @@ def _speech_row(
         "n_conflicts": counts.get("conflict", 0),
         "repair_counts": dict(sorted(counts.items())),
         "sources": sources,
-        "repair_version": REPAIR_VERSION,
     }
 
 

@@ -26,8 +26,6 @@ import pyarrow.compute as pc
 
 from tasks.dedupe import SHINGLE, WINDOW, shingle_hashes
 
-REUSE_VERSION = "reuse-1"
-
 MIN_PASSAGE = 50  # shared characters (Han + digits) for a passage to count as reuse (issue 13)
 FORMULA_CLUSTERS = 25  # anchor in more clusters than this: a formula (政府工作报告 openings), not paired
 FORMULA_DOCS = 60  # ... or in more documents than this (copies of one speech count once per cluster)

@@ -479,7 +479,6 @@ SPEECHES = pa.schema(
             "doc_ids whose text is in best_text: the base and every copy that gave evidence.",
             False,
         ),
-        _f("repair_version", STR, "Version of the repair rules (tasks/repair.py).", False),
     ]
 )
 

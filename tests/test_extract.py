@@ -409,10 +409,6 @@ def test_alias_after_a_number_is_not_a_place():
     assert [r for r in extract_mentions("d", "大关县加快发展。") if r["kind"] == "place"]
 
 
-def test_version_bumped():
-    assert E.EXTRACT_VERSION == "extract-1.2.0"
-
-
 # ---------------------------------------------------------------- dates and years stated only in the text
 
 GREET = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n"

@@ -242,3 +242,58 @@ def test_a_complete_base_never_gets_another_copys_trailing_junk():
     assert speech["base_id"] == "c"
     assert [r["kind"] for r in rows] == ["truncated_tail"]
     assert speech["best_text"] == base["text"]
+
+
+def test_the_repair_step_recomputes_only_the_cluster_parts_whose_copies_changed(tmp_path):
+    import hashlib
+    import json
+
+    import pyarrow as pa
+
+    from tasks.common import write_table
+    from tasks.repair import repair_parts
+    from tasks.schema import MEMBERS
+
+    text = body()
+    rng = random.Random(3)
+
+    def shard(name: str, clusters: dict[int, list[tuple[str, str]]]) -> str:
+        """A members artifact: cluster part -> [(doc_id, text)], every doc in cluster c<part>."""
+        folder = tmp_path / name
+        for part, docs in clusters.items():
+            rows = [
+                {"doc_id": d, "cluster_id": f"c{part}", "text": t, "quality_flags": [], "is_canonical": i == 0}
+                for i, (d, t) in enumerate(docs)
+            ]
+            write_table(pa.Table.from_pylist(rows, schema=MEMBERS), folder / "members" / f"{part:03d}.parquet")
+        return str(folder)
+
+    def run(name: str, shards: list[str]) -> dict:
+        out = tmp_path / "repair" / name
+        out.mkdir(parents=True)
+        stats = repair_parts({"members": shards}, str(out))
+        (out / "_done.json").write_text("{}")  # complete, as the step marks it
+        return stats
+
+    def digests(name: str) -> dict[str, str]:
+        root = tmp_path / "repair" / name
+        return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*.parquet")}
+
+    a = shard("a", {1: [("a1", text)], 2: [("a2", text)]})
+    b = shard("b", {1: [("b1", truncate(text, 0.6))], 2: [("b2", placeholders(text, rng))]})
+    first = run("first", [a, b])
+    assert first["parts_repaired"] == 2 and first["best_texts"] == 2
+    # a new truncated copy joins cluster c2 only: part 1 is linked from the first run, part 2 recomputed
+    c = shard("c", {2: [("c2", truncate(text, 0.5))]})
+    second = run("second", [a, b, c])
+    assert second["parts_reused"] == 1 and second["parts_repaired"] == 1
+    assert (
+        json.loads((tmp_path / "repair" / "second" / "parts.json").read_text())["1"]
+        == json.loads((tmp_path / "repair" / "first" / "parts.json").read_text())["1"]
+    )
+    # and the result equals a cold computation of the same inputs
+    for d in (tmp_path / "repair").iterdir():
+        if d.name != "second":
+            (d / "_done.json").unlink()
+    run("cold", [a, b, c])
+    assert digests("second") == digests("cold")
