@@ -17,8 +17,8 @@ install: $(VENV)/.installed
 demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
 	$(BIN)/jianghua run data/samples --out out/samples
 
-test: install  ## run the test suite
-	$(BIN)/python -m pytest -q
+test: install  ## run the test suite (servers and clusters included), on every core
+	$(BIN)/python -m pytest -q -n auto
 
 test-fast: install  ## the suite without servers and clusters, on every core
 	$(BIN)/python -m pytest -q -m "not slow" -n auto

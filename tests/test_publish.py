@@ -98,7 +98,11 @@ def _read_pinned(out: Path, release_id: str) -> str:
     """Read a whole release by id; return its tag after checking every table and the manifest agree."""
     root = out / "releases" / release_id
     manifest = json.loads((root / "manifest.json").read_text())
-    assert manifest["release"] == release_id and manifest["keep_releases"] == export.KEEP_RELEASES
+    # a release adopted from the old per-table layout keeps the manifest it was written with
+    assert (
+        manifest["release"] == release_id
+        and manifest.get("keep_releases", export.KEEP_RELEASES) == export.KEEP_RELEASES
+    )
     tags = set()
     for table in schema.TABLES:
         parts = sorted((root / table).iterdir())
