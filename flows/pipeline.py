@@ -322,14 +322,11 @@ def _build(
             for i, sid in enumerate(shard_ids)
         },
     )
-    repaired = dag.run(
-        "repair",
-        {"corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)},
-    )["corpus"]
-    reused = dag.run(
-        "reuse",
-        {"corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)},
-    )["corpus"]
+    every_member = {
+        "corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)
+    }
+    repairing, reusing = dag.submit("repair", every_member), dag.submit("reuse", every_member)  # side by side
+    repaired, reused = dag.wait("repair", repairing)["corpus"], dag.wait("reuse", reusing)["corpus"]
     lap("repair")
 
     version = pipeline_version()

@@ -21,12 +21,12 @@ import pyarrow as pa
 import rensa
 import xxhash
 
+from tasks.schema import NUM_PERM, SIGNATURES  # NUM_PERM: MinHash permutations (the signature width)
 from tasks.vocab import SPIN_PAIRS as _SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 from tasks.vocab import TRUNCATION_NOTICE_RE as _TRUNCATION
 
 # --- parameters (all hashed into dedupe_cluster.params_version: a change rebuilds the index) --
 SHINGLE = 5  # characters per shingle: 2-char word swaps touch 6 shingles, not the whole text
-NUM_PERM = 128  # MinHash permutations
 BANDS = 32  # LSH bands x rows = NUM_PERM; threshold ~ (1/32)^(1/4) ~ 0.42
 ROWS = NUM_PERM // BANDS
 MINHASH_SEED = 1729
@@ -43,20 +43,7 @@ MIN_WEIGHT = 8.0  # ... and it has at least this much rare-shingle weight (about
 
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
-SIGNATURE_SCHEMA = pa.schema(
-    [
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("fp_hash", pa.uint64(), nullable=False),
-        pa.field("fp_chars", pa.int32(), nullable=False),
-        pa.field("n_chars", pa.int32(), nullable=False),
-        pa.field("truncated", pa.bool_(), nullable=False),
-        pa.field("n_flags", pa.int16(), nullable=False),
-        pa.field("minhash", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
-        pa.field("bands", pa.list_(pa.uint64()), nullable=False),
-        pa.field("sample", pa.list_(pa.uint64()), nullable=False),
-        pa.field("anchors", pa.list_(pa.uint64()), nullable=False),
-    ]
-)
+SIGNATURE_SCHEMA = SIGNATURES  # tasks.schema owns every schema
 
 # --- fingerprint text ----------------------------------------------------------------------
 

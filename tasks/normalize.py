@@ -71,7 +71,9 @@ _KEY_FOLD: dict[int, int | str] = dict(_WIDTH_MAP)
 _KEY_FOLD.update({0xFF1A: ":", 0xFF0F: "/", 0xFF5C: "|", 0xFF1E: ">", 0xFF0C: ",", 0xFF0E: ".", 0xFF05: "%"})
 _KEY_FOLD.update(_T2S_MAP)
 
-_WS = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u2028\u2029\ufeff]+")
+# whitespace, and the control and invisible characters cleaning removes later: a line key is what the line
+# will be, so a rule judges `\x08×` as it judges `×` (normalizing twice changes nothing)
+_WS = re.compile(r"[\s\u3000\u00a0\u2000-\u200d\u2028\u2029\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _WS_IN_LINE = re.compile(r"[^\S\r\n]+|[\u200b\ufeff]+")
 _HAN_RE = vocab.HAN_RE
@@ -847,9 +849,9 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     return ["".join(parts) for parts in out]
 
 
-_OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、")
+_OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、", ",")  # ASCII `,` becomes `，` later
 _TERM_LINE = re.compile(r"^(?:\d+[.、．]|［\d+］|\[\d+\])[^，。；]{1,24}[：:]$")
-_CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）]|的(?![确士]))")
+_CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）,;)]|的(?![确士]))")  # ASCII forms too: they become full-width later
 
 
 def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
@@ -1097,18 +1099,6 @@ def learn_boilerplate_shards(inputs: dict[str, Any], out_dir: str) -> dict[str, 
         n = summed.column("n_docs_sum")
         floor = pa.array([MIN_LINE_DOCS] * len(n), pa.int64())
         candidates = summed.filter(pc.greater_equal(n, floor))
-        learned = learn_boilerplate(
-            {
-                (g, k): c
-                for g, k, c in zip(
-                    candidates.column("group").to_pylist(),
-                    candidates.column("line_key").to_pylist(),
-                    candidates.column("n_docs_sum").to_pylist(),
-                    strict=True,
-                )
-            },
-            group_docs,
-        )
         lookup = {
             (g, k): c
             for g, k, c in zip(
@@ -1118,6 +1108,7 @@ def learn_boilerplate_shards(inputs: dict[str, Any], out_dir: str) -> dict[str, 
                 strict=True,
             )
         }
+        learned = learn_boilerplate(lookup, group_docs)
         rows += [
             {"group": g, "line_key": k, "n_docs": lookup.get((g, k), 0)} for g, keys in learned.items() for k in keys
         ]

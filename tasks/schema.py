@@ -379,7 +379,7 @@ EXTRACTED = pa.schema(
         ("extract_flags", COUNTS),
     ]
 )
-NUM_PERM = 128  # MinHash permutations (tasks.dedupe explains the choice)
+NUM_PERM = 128  # MinHash permutations: 32 LSH bands x 4 rows (tasks.dedupe), fixes the signature width
 SIGNATURES = pa.schema(
     [
         pa.field("doc_id", STR, nullable=False),

@@ -43,3 +43,12 @@ def samples(tmp_path: Path) -> Path:
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_home, ignore_errors=True)
+
+
+# Property tests explore the same examples on every run (CI must not turn red on a new random draw);
+# `HYPOTHESIS_PROFILE=explore pytest tests/test_normalize.py` searches fresh examples when hunting bugs.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
