@@ -851,7 +851,9 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
 
 _OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、", ",")  # ASCII `,` becomes `，` later
 _TERM_LINE = re.compile(r"^(?:\d+[.、．]|［\d+］|\[\d+\])[^，。；]{1,24}[：:]$")
-_CONTINUATION_START = re.compile(r"^(?:是[：:]|[，、；。）,;)]|的(?![确士]))")  # ASCII forms too: they become full-width later
+_CONTINUATION_START = re.compile(
+    r"^(?:是[：:]|[，、；。）,;)]|的(?![确士]))"
+)  # ASCII forms too: they become full-width later
 
 
 def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
