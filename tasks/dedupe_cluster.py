@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 import xxhash
 
 from tasks import dedupe as sig
-from tasks.schema import DOCUMENTS, DUPLICATES
+from tasks.schema import ASSIGNMENTS, DUPLICATES
 
 # --- budgets (memory is flat in corpus size: these bound what one partition holds) -------------
 PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32 MB of (key, gid) pairs,
@@ -47,8 +47,8 @@ PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a do
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
 
-ASSIGNMENT_COLUMNS = ["doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason"]
-ASSIGNMENTS_SCHEMA = pa.schema([DOCUMENTS.field(c) for c in ASSIGNMENT_COLUMNS])
+ASSIGNMENTS_SCHEMA = ASSIGNMENTS  # tasks.schema owns every schema
+ASSIGNMENT_COLUMNS = ASSIGNMENTS.names
 READ_COLUMNS = [
     "doc_id",
     "fp_hash",

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tasks.dedupe import SHINGLE, WINDOW, shingle_hashes
+from tasks.schema import ANCHORS
 
 MIN_PASSAGE = 50  # shared characters (Han + digits) for a passage to count as reuse (issue 13)
 FORMULA_CLUSTERS = 25  # anchor in more clusters than this: a formula (政府工作报告 openings), not paired
@@ -42,15 +43,7 @@ FORMULAIC = re.compile(
     r"|[向、，]各民主党派|驻[\u4e00-\u9fff]{1,4}(?:部队|解放军|单位)|解放军指战员|武警(?:部队)?官兵"
 )
 
-ANCHOR_SCHEMA = pa.schema(
-    [
-        pa.field("part", pa.int16(), nullable=False),
-        pa.field("hash", pa.uint64(), nullable=False),
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("cluster_id", pa.string(), nullable=False),
-        pa.field("pos", pa.int32(), nullable=False),
-    ]
-)
+ANCHOR_SCHEMA = ANCHORS  # tasks.schema owns every schema
 
 
 def fold(text: str) -> tuple[str, np.ndarray]:

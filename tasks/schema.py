@@ -415,6 +415,16 @@ CANONICAL = pa.schema(
         ("admin_level", STR),
     ]
 )
+# The reuse index: winnowed anchors of canonical copies (hash part, hash, document, cluster, offset).
+ANCHORS = pa.schema(
+    [
+        pa.field("part", pa.int16(), nullable=False),
+        pa.field("hash", pa.uint64(), nullable=False),
+        pa.field("doc_id", STR, nullable=False),
+        pa.field("cluster_id", STR, nullable=False),
+        pa.field("pos", pa.int32(), nullable=False),
+    ]
+)
 ASSIGNMENTS = pa.schema(
     [
         DOCUMENTS.field(c)
