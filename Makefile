@@ -18,10 +18,10 @@ demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
 	$(BIN)/jianghua run data/samples --out out/samples
 
 test: install  ## run the test suite (servers and clusters included), on every core
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 test-fast: install  ## the suite without servers and clusters, on every core
-	$(BIN)/python -m pytest -q -m "not slow" -n auto
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile
 
 lint: install  ## ruff (lint + format check) and mypy over the whole tree
 	$(BIN)/ruff check .

@@ -79,8 +79,8 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
     killed and raises ShardTimeout; calls that were sharing the killed pool are resubmitted."""
     if _terminated:
         raise PoolTerminated(_terminated)
-    if _inline:
-        return fn(*args)
+    if _inline or multiprocessing.current_process().daemon:
+        return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
     for attempt in range(MAX_RESUBMITS + 1):
         pool = _get_pool()
         future: Future = _submitter.submit(pool.submit, fn, *args).result()
