@@ -105,9 +105,9 @@ def _read_pinned(out: Path, release_id: str) -> str:
     )
     tags = set()
     for table in schema.TABLES:
-        if table in schema.GLOBAL_TABLES and not (root / table).exists() and "keep_releases" not in manifest:
+        parts = sorted((root / table).iterdir()) if (root / table).exists() else []
+        if not parts and table in schema.GLOBAL_TABLES and "keep_releases" not in manifest:
             continue  # a release adopted from the old layout predates these tables
-        parts = sorted((root / table).iterdir())
         assert parts, f"{table} of {release_id} has no parts"
         for p in parts:
             assert p.name.startswith(f"part-{release_id}-"), p
