@@ -10,7 +10,6 @@ Region resolution lives in `extract_regions`, the outline/figures/slogans/mentio
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -38,7 +37,7 @@ from tasks.extract_text import (
     word_tags,
 )
 
-__all__ = ["extract_fields", "extract_tables", "idf_table", "term_counts", "top_keywords"]
+__all__ = ["document_keywords", "extract_fields", "extract_tables", "term_counts", "top_keywords"]
 
 HEAD_MAX_LINES = 60
 
@@ -1089,12 +1088,6 @@ def term_counts(text: str) -> dict[str, int]:
     toks = _tokenizer().lcut(text, HMM=True)
     c = Counter(t for t in toks if len(t) >= 2 and t not in stop and TERM_RE.match(t))
     return dict(sorted(c.items()))
-
-
-def idf_table(doc_freq: Mapping[str, int], n_docs: int) -> dict[str, float]:
-    """Smoothed IDF learned from the corpus: ln((1+N)/(1+df)) + 1."""
-    n = max(int(n_docs or 0), 0)
-    return {t: math.log((1 + n) / (1 + max(0, min(int(df), n)))) + 1.0 for t, df in sorted(doc_freq.items())}
 
 
 def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:

@@ -282,7 +282,12 @@ KEYWORDS = pa.schema(
         _f("rank", pa.int16(), "1 = most characteristic.", False),
         _f("term", STR, "Term (jieba on Simplified text, domain stopwords removed).", False),
         _f("tf", pa.int32(), "Occurrences in the document.", False),
-        _f("score", pa.float32(), "TF-IDF with IDF learned from this corpus.", False),
+        _f(
+            "score",
+            pa.float32(),
+            "TF-IDF with jieba's reference IDF (unseen terms: its median), so a document's keywords do not depend on the rest of the corpus.",
+            False,
+        ),
     ]
 )
 
