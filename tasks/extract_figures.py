@@ -389,6 +389,7 @@ def _sentence_figures(
     para_outcome: bool = False,
 ) -> list[dict]:
     out: list[dict] = []
+    spans: list[tuple[int, int, bool]] = []  # per row: start and end in the sentence, sign flipped (下降)
     prev_indicator: tuple[str | None, str | None] = (None, None)
     prev_clause_end = -1
     for m in FIGURE_RE.finditer(sent):
@@ -409,7 +410,10 @@ def _sentence_figures(
         n1, n2 = m.group("n1"), m.group("n2")
         start = m.start("n1") if not pct else m.start()
         prev = sent[start - 1 : start]
-        if prev and (prev.isdigit() or prev in ".-—－/第"):
+        neg = False
+        if prev in ("-", "－") and not re.match(r"[0-9A-Za-z０-９.%)）]", sent[start - 2 : start - 1] or "。"):
+            neg, start, prev = True, start - 1, sent[start - 2 : start - 1]  # 增速-×%, 增长-2.3%: a minus sign
+        elif prev and (prev.isdigit() or prev in ".-—－/第"):
             continue
         after = sent[m.end() : m.end() + 6]
         if (m.group("unit") and after.startswith("年")) or SESSION_AFTER.match(sent[m.end("n1") :]):
@@ -494,7 +498,7 @@ def _sentence_figures(
                 low = value
             elif any(q in quals for q in ("以内", "以下")) or re.search(r"不超过|不高于$", clause_before):
                 high = value
-        if decline and value is not None:
+        if decline != neg and value is not None:
             value = -value
             low, high = (-high if high is not None else None), (-low if low is not None else None)
         # target or outcome, and the year referred to
@@ -527,21 +531,102 @@ def _sentence_figures(
                 "start": base + start,
             }
         )
+        spans.append((start, m.end(), decline != neg))
         if indicator and not inherited:
             prev_indicator = (indicator, phrase)
         elif not indicator and _has_noun(phrase):
             prev_indicator = (None, None)
         prev_clause_end = ce
+    if "分别" in sent and len(out) > 1:
+        _pair_respectively(sent, out, spans, national)
     return out
+
+
+# 城镇、农村居民人均可支配收入: the qualifier an item of a shared-head list puts in front of the head
+HEAD_QUALIFIER_RE = re.compile(r"^(?:城镇|农村|城市|城乡|全体)(?:常住)?")
+LIST_SPLIT_RE = re.compile(r"[、和及与]|以及")
+RESPECTIVELY_VERB_RE = re.compile(
+    r"^(?:年均|比上年|同比|实际)?(?:增长|增加|提高|下降|减少|降低|达到?|为|是|稳定在|保持在|控制在)?(?:到|至|了)?\s*$"
+)
+LIST_GAP_RE = re.compile(r"^\s*(?:[、和及与]|以及)\s*$")  # between two values of one list
+
+
+def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, bool]], national: bool) -> None:
+    """`A、B和C…分别增长x%、y%和z%`: the i-th value of a 分别 list measures the i-th item of the enumeration
+    before 分别 (城乡居民 = 城镇居民 and 农村居民); a following bare list of as many values (`，增长5.3%和6.5%`)
+    pairs the same way. The list's values share the first value's measure and sign."""
+    pos = 0
+    while (p := sent.find("分别", pos)) >= 0:
+        pos = p + 2
+        first = next((i for i, sp in enumerate(spans) if sp[0] >= p), None)
+        if first is None:
+            break
+        group = [first]
+        if not RESPECTIVELY_VERB_RE.match(sent[p + 2 : spans[first][0]]):
+            continue
+        while group[-1] + 1 < len(rows) and LIST_GAP_RE.match(sent[spans[group[-1]][1] : spans[group[-1] + 1][0]]):
+            group.append(group[-1] + 1)
+        n = len(group)
+        if n < 2:
+            continue
+        q = max(sent.rfind(c, 0, p) for c in "，,；;：:。")
+        subject = sent[q + 1 : p]
+        items = [x for x in LIST_SPLIT_RE.split(subject) if x.strip()]
+        if not _has_noun(subject.replace("、", "")):
+            prev = [i for i in range(first) if spans[i][1] <= p][-n:]
+            names = [(rows[i]["indicator"], rows[i]["indicator_phrase"]) for i in prev] if len(prev) == n else None
+        else:
+            if len(items) == 1 and n == 2 and re.search(r"城乡(?:常住)?居民", items[0]):
+                items = [items[0].replace("城乡", "城镇", 1), items[0].replace("城乡", "农村", 1)]
+            names = [_item_indicator(x, items, national) for x in items] if len(items) == n else None
+        if names is None:
+            continue
+        lead = rows[group[0]]
+        for k, i in enumerate(group):
+            rows[i]["indicator"], rows[i]["indicator_phrase"] = names[k]
+            if rows[i]["kind"] == "count" and names[k][0] not in COUNT_INDICATORS:
+                rows[i]["indicator"] = None
+            if k and rows[i]["kind"] == lead["kind"] and rows[i]["measure"] != lead["measure"]:
+                rows[i]["measure"] = lead["measure"]
+            if k and spans[group[0]][2] and not spans[i][2] and lead["measure"] in ("growth", "change"):
+                for f in ("value", "low", "high"):
+                    if rows[i][f] is not None:
+                        rows[i][f] = -rows[i][f]
+                rows[i]["low"], rows[i]["high"] = rows[i]["high"], rows[i]["low"]
+        # 分别达到X元和Y元，增长a%和b%: the next bare list of as many values pairs with the same items
+        nxt = group[-1] + 1
+        if nxt + n <= len(rows) and not _has_noun(sent[spans[group[-1]][1] : spans[nxt][0]]):
+            run = list(range(nxt, nxt + n))
+            if all(LIST_GAP_RE.match(sent[spans[a][1] : spans[a + 1][0]]) for a in run[:-1]):
+                for k, i in enumerate(run):
+                    if rows[i]["kind"] != "count":
+                        rows[i]["indicator"], rows[i]["indicator_phrase"] = names[k]
+
+
+def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | None, str | None]:
+    """Indicator of one item of an enumeration. A bare qualifier (城镇 in 城镇、农村居民人均可支配收入) takes the head
+    of the last item; a bare head (产量 in 粮食种植面积、产量) takes the first item's leading word."""
+    item = item.strip()
+    name, phrase = _indicator(item, national)
+    if name is None and len(item) <= 3:
+        last, first = items[-1].strip(), SUBJECT_TRIM.sub("", items[0].strip())
+        head = HEAD_QUALIFIER_RE.sub("", last)
+        if head != last:
+            name, phrase = _indicator(item + head, national)
+        if name is None and len(first) > 2 and item != items[0].strip():
+            name, phrase = _indicator(first[:2] + item, national)
+    return name, (phrase or item)[-30:] or None
 
 
 def _has_noun(subject: str) -> bool:
     """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
+    s = re.sub(r"增加值", "增值", subject)  # 增加值 is a noun (工业增加值), not the verb 增加
     s = re.sub(
+        r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?)|"
         r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
-        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上",
+        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上",
         "",
-        subject,
+        s,
     )
     return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", s)) >= 2
 
@@ -570,7 +655,7 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
             return "growth"
         return "share" if unit != "倍" else "level"
     if re.search(
-        r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|多|少)了?(?:分别|约|近|超过)?$", tail
+        r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|增产|减产|多|少)了?(?:分别|约|近|超过)?$", tail
     ) and not re.search(r"新增就业", tail):
         return "change"
     if kind == "count" and indicator is None:
