@@ -270,7 +270,7 @@ OUTLIER_UNITS = {"亿元", "万元", "元", "万平方米", "平方米", "亩", 
 OUTLIER_RATIO = 100.0
 BARE_INT_RE = re.compile(r"^\d{5,}$")
 
-PLAN_HEAD_RE = re.compile(r"今年|明年|总体要求|主要任务|重点任务|工作安排|预期目标|目标任务|工作部署")
+PLAN_HEAD_RE = re.compile(r"今年|明年|总体要求|主要任务|重点任务|工作安排|预期目标|目标任务|工作部署|开局|主要工作")
 REVIEW_HEAD_RE = re.compile(r"回顾|过去|去年|上年|工作总结|成就|取得")
 SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 CLAUSE_SPLIT = "，,；;：:、"
@@ -294,6 +294,18 @@ class _Sections:
         while self.stack and self.stack[-1]["end"] <= pos:
             self.stack.pop()
         return self.stack[-1]["path"] if self.stack else None
+
+    def year(self, year: int | None) -> int | None:
+        """The year the deepest heading names (`三、2021年主要工作`, `2020年工作回顾`) when it is the document's
+        year or next to it (2035年远景目标 is not the year a figure refers to)."""
+        if year is None:
+            return None
+        for row in reversed(self.stack):
+            found = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", row.get("heading") or "")}
+            found &= {year - 1, year, year + 1}
+            if len(found) == 1:
+                return found.pop()
+        return None
 
     def plan(self, year: int | None) -> bool | None:
         """True inside a part about this year's work (今年/明年/2025年 in a heading), False inside a review part
@@ -505,7 +517,7 @@ def _sentence_figures(
 
         section_path = secs.at(base + start)
         is_target, past_target = _is_target(sent, cs, start, m.end(), secs.plan(year), para_outcome)
-        ref = _ref_year(sent, start, year, is_target, past_target, clause_before)
+        ref = _ref_year(sent, start, year, is_target, past_target, clause_before, secs.year(year))
         if value is not None and not placeholder:
             value = round(value, 6)
         implausible = _implausible(value, yi, canon, measure, indicator, level, national)
@@ -688,7 +700,15 @@ def _is_target(
     return bool(plan), False
 
 
-def _ref_year(sent: str, start: int, year: int | None, is_target: bool, past_target: bool, before: str) -> int | None:
+def _ref_year(
+    sent: str,
+    start: int,
+    year: int | None,
+    is_target: bool,
+    past_target: bool,
+    before: str,
+    section_year: int | None = None,
+) -> int | None:
     stated = None
     for ym in YEAR_RE.finditer(sent[:start]):
         stated = int(ym.group(1))
@@ -710,6 +730,8 @@ def _ref_year(sent: str, start: int, year: int | None, is_target: bool, past_tar
         return stated
     if re.search(r"明年", sent[:start]):
         return year + 1
+    if section_year is not None and not past_target and not re.search(r"去年|上年|今年|过去一年", sent[:start]):
+        return section_year
     if is_target:
         return year - 1 if past_target else year
     if re.search(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年", sent[:start]) and not re.search(
