@@ -460,6 +460,8 @@ def _sentence_figures(
                 continue
             if n1[0] in "百千万亿" and UNITS[unit] != "amount":
                 continue  # 百家宴, 千万吨级: a name, not a quantity
+        if prev == "每":
+            continue  # 每50公斤提高3元, 每万人口: the base of a rate, not a quantity
         if sent[m.end() : m.end() + 1] == "级":
             continue  # 千万吨级钢铁基地, 5A级
         if unit == "个" and not is_cn and sent[m.end() : m.end() + 2] in ("百分", "百分点"):
@@ -549,9 +551,37 @@ def _sentence_figures(
         elif not indicator and _has_noun(phrase):
             prev_indicator = (None, None)
         prev_clause_end = ce
+    if len(out) > 3:
+        _pair_bare_lists(sent, out, spans)
     if "分别" in sent and len(out) > 1:
         _pair_respectively(sent, out, spans, national)
     return out
+
+
+def _pair_bare_lists(sent: str, rows: list[dict], spans: list[tuple[int, int, bool]]) -> None:
+    """`城镇居民人均可支配收入17175元，农村居民人均纯收入5153元，实际增长9.8%和8.5%`: a clause with no phrase of
+    its own that lists n values pairs them, in order, with the n figures just before it when those measure
+    different indicators."""
+    i = 1
+    while i < len(rows):
+        cs = max(sent.rfind(c, 0, spans[i][0]) for c in "，,；;：:")
+        j = i
+        while j + 1 < len(rows) and LIST_GAP_RE.match(sent[spans[j][1] : spans[j + 1][0]]):
+            j += 1
+        n = j - i + 1
+        own = sent[cs + 1 : spans[i][0]]
+        if n >= 2 and i >= n and cs >= spans[i - 1][1] and not _has_noun(own.replace("分别", "")):
+            prev = list(range(i - n, i))
+            names = [rows[k]["indicator"] for k in prev]
+            gaps_ok = all(not LIST_GAP_RE.match(sent[spans[k][1] : spans[k + 1][0]]) for k in prev[:-1])
+            if gaps_ok and all(names) and len(set(names)) == n:
+                for k, r in zip(prev, range(i, j + 1), strict=True):
+                    if rows[r]["kind"] != "count":
+                        rows[r]["indicator"], rows[r]["indicator_phrase"] = (
+                            names[k - prev[0]],
+                            rows[k]["indicator_phrase"],
+                        )
+        i = j + 1
 
 
 # 城镇、农村居民人均可支配收入: the qualifier an item of a shared-head list puts in front of the head
