@@ -215,6 +215,7 @@ GDP_WORD_RE = re.compile(
     r"|GDP"
 )
 
+POST_GDP_RE = re.compile(r"的(?:经济|GDP|生产总值)(?:增速|增长(?:速度|率)?)")
 GROWTH_RE = re.compile(
     r"(?:增长|增速|涨幅|上涨|下降|降低|回落|递增|增幅|提高|减少|增加|上升|下滑|降幅|减幅|上调|下调|增|降|涨)"
     r"(?:了|率|幅度|速度)?(?:分别|实际|名义|约|为|是|达到|达|超过|在)?$"
@@ -450,11 +451,14 @@ def _sentence_figures(
                 continue
         else:
             v2 = None
+        times = unit == "倍" and re.search(
+            r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$", sent[max(0, start - 4) : start]
+        )
         if is_cn:
-            if prev in ORDINAL_BEFORE:
+            if prev in ORDINAL_BEFORE and not times:
                 continue
             small = value is not None and value < 100 and not re.search(r"[万亿千百]", n1)
-            if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3")):
+            if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3") or times):
                 continue  # 三个代表, 两个一百年, 五位一体, 三项制度
             if n1 in ("一", "十") and unit in COUNT_UNITS:
                 continue
@@ -486,6 +490,10 @@ def _sentence_figures(
         post = sent[m.end() : m.end() + 3]
         quals = _qualifiers(sent[max(cs, start - 8) : start], post, m)
         indicator, phrase = _indicator(clause_before, national)
+        after_gdp = POST_GDP_RE.match(sent, m.end())
+        if indicator is None and after_gdp:
+            # 今年一季度16.4%的经济增速: the phrase follows the number
+            indicator, phrase = (NATIONAL_GDP if national else REGIONAL_GDP), after_gdp.group(0)[1:]
         inherited = False
         if indicator is None and not _has_noun(phrase) and prev_indicator[0] and cs <= prev_clause_end + 1:
             indicator, phrase = prev_indicator[0], prev_indicator[1] or phrase
@@ -500,6 +508,8 @@ def _sentence_figures(
             indicator = None  # 新增有进出口实绩企业1500家: a count of firms, not the trade total
         # measure; 分别增长8.9%、7.7%: a bare number right after another takes its measure
         measure = _measure(kind, unit, context, indicator)
+        if after_gdp and unit in ("%", "‰"):
+            measure = "growth"
         if out and not clause_before.strip() and base + cs <= out[-1]["start"] + len(out[-1]["as_written"]) + 2:
             measure = out[-1]["measure"] if out[-1]["kind"] == kind else measure
         decline = bool(DECLINE_RE.search(clause_before)) and measure in ("growth", "change")
@@ -664,7 +674,7 @@ def _has_noun(subject: str) -> bool:
     """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
     s = re.sub(r"增加值", "增值", subject)  # 增加值 is a noun (工业增加值), not the verb 增加
     s = re.sub(
-        r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?)|"
+        r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
         r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
         r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上",
         "",
@@ -750,7 +760,11 @@ def _ref_year(
     clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
     if clause_years:
         return clause_years[-1]
-    if stated is not None and not re.search(r"比\s*$|比(?:19|20)\d{2}年", sent[max(0, start - 12) : start]):
+    if stated is not None and re.search(
+        r"比\s*$|比(?:19|20)\d{2}年|比[〇零○一二三四五六七八九]{4}年", sent[max(0, start - 16) : start]
+    ):
+        stated = None  # 比一九八九年增长近两倍: a base year
+    if stated is not None:
         near = sent[max(0, start - 40) : start]
         if str(stated) in near or re.search(r"[〇零○一二三四五六七八九]{4}年", near):
             return stated
