@@ -26,6 +26,7 @@ UNITS: dict[str, str] = {
     "美元": "amount",
     "个百分点": "rate",
     "%": "percentage",
+    "％": "percentage",
     "‰": "percentage",
     "倍": "rate",
     "平方米": "area",
@@ -64,7 +65,7 @@ UNITS: dict[str, str] = {
     "次": "count",
     "位": "count",
 }
-NO_MAG_UNITS = {"%", "‰", "个百分点", "倍", "岁"}
+NO_MAG_UNITS = {"%", "％", "‰", "个百分点", "倍", "岁"}
 # Counting units: a Chinese-numeral count below 100 with one of these is a set phrase (三个代表, 五位一体).
 COUNT_UNITS = {u for u, k in UNITS.items() if k == "count"} | {"倍"}
 MAG = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
@@ -165,7 +166,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("工农业总产值", r"工农业(?:生产)?总产值", False),
     ("工业总产值", r"工业总产值", False),
     ("农业总产值", r"农业总产值|农林牧渔业?总产值", False),
-    ("一般公共预算收入", r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入", False),
+    ("一般公共预算收入", r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入|(?:地方)?(?:财政)?一般预算收入", False),
     ("一般公共预算支出", r"(?:一般)?公共(?:财政)?预算支出|公共财政支出", False),
     ("税收收入", r"税收收入", False),
     ("财政收入", r"财政(?:总)?收入", False),
@@ -426,7 +427,7 @@ def _sentence_figures(
         neg = False
         if prev in ("-", "－") and not re.match(r"[0-9A-Za-z０-９.%)）]", sent[start - 2 : start - 1] or "。"):
             neg, start, prev = True, start - 1, sent[start - 2 : start - 1]  # 增速-×%, 增长-2.3%: a minus sign
-        elif prev and (prev.isdigit() or prev in ".-—－/第"):
+        elif prev and (prev.isdigit() or prev in ".-—－/第$"):  # 21$1.$2亿元: digits damaged by a template
             continue
         after = sent[m.end() : m.end() + 6]
         if (m.group("unit") and after.startswith("年")) or SESSION_AFTER.match(sent[m.end("n1") :]):
