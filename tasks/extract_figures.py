@@ -166,7 +166,11 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("工农业总产值", r"工农业(?:生产)?总产值", False),
     ("工业总产值", r"工业总产值", False),
     ("农业总产值", r"农业总产值|农林牧渔业?总产值", False),
-    ("一般公共预算收入", r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入|(?:地方)?(?:财政)?一般预算收入", False),
+    (
+        "一般公共预算收入",
+        r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入|(?:地方)?(?:财政)?一般预算收入",
+        False,
+    ),
     ("一般公共预算支出", r"(?:一般)?公共(?:财政)?预算支出|公共财政支出", False),
     ("税收收入", r"税收收入", False),
     ("财政收入", r"财政(?:总)?收入", False),
@@ -728,8 +732,8 @@ def _is_target(
         return True, True
     if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
         return True, False
-    if re.search(r"预期目标|主要目标|调控目标|目标是|目标为", head) and not re.search(
-        r"实现|完成|达到|超过|低于|高于|执行", head
+    if re.search(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为", head) and not re.search(
+        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际", head
     ):
         return True, False
     if para_outcome or OUTCOME_RE.search(head):
@@ -750,13 +754,18 @@ def _ref_year(
     before: str,
     section_year: int | None = None,
 ) -> int | None:
-    stated = None
+    stated, stated_at = None, None
     for ym in YEAR_RE.finditer(sent[:start]):
-        stated = int(ym.group(1))
+        stated, stated_at = int(ym.group(1)), ym
     for ym in CN_YEAR_RE.finditer(sent[:start]):
         y = _cn_year(ym.group(1))
         if y and (stated is None or ym.start() > sent.rfind(str(stated), 0, start)):
-            stated = y
+            stated, stated_at = y, ym
+    if stated_at is not None and (
+        re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, stated_at.start() - 3) : stated_at.start()])
+        or re.match(r"\s*(?:年)?\s*(?:相比|比|同期|水平)", sent[stated_at.end() : stated_at.end() + 4])
+    ):
+        stated = None  # 与2002年相比, 低于2007年: a base year, not the year referred to
     # 比2010年, 与2000年相比: a base year, not the year referred to
     clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
     if clause_years:
