@@ -465,6 +465,8 @@ def _sentence_figures(
             small = value is not None and value < 100 and not re.search(r"[万亿千百]", n1)
             if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3") or times):
                 continue  # 三个代表, 两个一百年, 五位一体, 三项制度
+            if unit == "个" and sent[m.end() : m.end() + 1] == "月":
+                continue  # 三个多月以来: a span of time in words, not a count
             if n1 in ("一", "十") and unit in COUNT_UNITS:
                 continue
             if n1[0] in "百千万亿" and UNITS[unit] != "amount":
@@ -681,7 +683,7 @@ def _has_noun(subject: str) -> bool:
     s = re.sub(
         r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
         r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
-        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上",
+        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量",
         "",
         s,
     )
