@@ -123,8 +123,21 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def labelled(corpus: Path, show: bool) -> None:
-    labels = [json.loads(x) for x in (LABELS / "figures.jsonl").read_text("utf-8").splitlines() if x.strip()]
+def _find(rows: list[dict], index: dict, lab: dict, used: set[int]) -> dict | None:
+    """The row a label names: by (as_written, occurrence), or for held-out labels by the text just before the
+    number (`before`), which does not depend on what else the extractor emits."""
+    if "before" not in lab:
+        return index.get((lab["as_written"], lab["occurrence"]))
+    key = lab["before"] + lab["as_written"]
+    for i, r in enumerate(rows):
+        if i not in used and r["as_written"] == lab["as_written"] and key in r["sentence"]:
+            used.add(i)
+            return r
+    return None
+
+
+def labelled(corpus: Path, show: bool, file: str = "figures.jsonl") -> None:
+    labels = [json.loads(x) for x in (LABELS / file).read_text("utf-8").splitlines() if x.strip()]
     by_file: dict[str, list[dict]] = {}
     for lab in labels:
         by_file.setdefault(lab["file"], []).append(lab)
@@ -139,26 +152,30 @@ def labelled(corpus: Path, show: bool) -> None:
         for r in rows:
             seen[r["as_written"]] = seen.get(r["as_written"], 0) + 1
             index[(r["as_written"], seen[r["as_written"]])] = r
+        used: set[int] = set()
         for lab in labs:
-            r = index.get((lab["as_written"], lab["occurrence"]))
+            r = _find(rows, index, lab, used)
             if lab.get("not_figure"):
                 false_fig += r is not None
                 continue
             if r is None:
                 missing += 1
+                if show:
+                    print(f"  {name} {lab.get('before', '')}{lab['as_written']}: not found")
                 continue
             for k in FIELDS:
                 scored[k] += 1
                 ok = _same(r[k], lab[k])
                 right[k] += ok
                 if show and not ok:
-                    print(f"  {name} {lab['as_written']}#{lab['occurrence']} {k}: label {lab[k]!r} got {r[k]!r}")
+                    where = lab.get("before", "") + lab["as_written"] + f"#{lab.get('occurrence', '')}"
+                    print(f"  {name} {where} {k}: label {lab[k]!r} got {r[k]!r}")
             if r["indicator"] is not None:
                 ind_pred += 1
                 ind_ok += r["indicator"] == lab["indicator"]
     n_fig = sum(1 for lab in labels if not lab.get("not_figure"))
     n_not = len(labels) - n_fig
-    print(f"labelled figures: {n_fig} figures + {n_not} non-figures from {len(by_file)} documents")
+    print(f"{file}: {n_fig} labelled figures + {n_not} non-figures from {len(by_file)} documents")
     print(f"  emitted non-figures: {false_fig}/{n_not}; labelled figures not found: {missing}")
     print(f"  indicator precision (rows with an indicator): {ind_ok}/{ind_pred} = {ind_ok / max(ind_pred, 1):.1%}")
     for k in FIELDS:
@@ -182,6 +199,7 @@ def main() -> None:
     if not corpus.exists():
         sys.exit(f"no corpus at {corpus}")
     labelled(corpus, args.show)
+    labelled(corpus, args.show, "figures_heldout.jsonl")
     gdp_targets(corpus, args.show)
 
 

@@ -179,7 +179,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("财政赤字", r"财政赤字|赤字规模|赤字", False),
     ("地方政府专项债券", r"地方政府专项债(?:券)?|专项债(?:券)?", False),
     ("超长期特别国债", r"超长期特别国债", False),
-    ("固定资产投资", r"固定资产投资|全社会投资", False),
+    ("固定资产投资", r"(?<!服务业)(?<!工业)(?<!制造业)(?<!民间)(?<!农业)(?<!产业)固定资产投资|全社会投资", False),
     ("社会消费品零售总额", r"社会消费品零售(?:总)?额|社会商品零售(?:总)?额|消费品零售额", False),
     ("城镇居民人均可支配收入", r"城镇(?:常住)?居民(?:人均)?可支配收入|城镇居民人均收入", False),
     ("农村居民人均可支配收入", r"农村(?:常住)?居民(?:人均)?可支配收入|农民人均可支配收入", False),
@@ -195,7 +195,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("进出口总额", r"(?:外贸)?进出口(?:总额|总值)?|对外贸易(?:总额)?|外贸", False),
     ("出口", r"出口(?:总额|额)?", False),
     ("进口", r"进口(?:总额|额)?", False),
-    ("实际使用外资", r"(?:实际)?(?:使用|利用)外(?:资|商直接投资)", False),
+    ("实际使用外资", r"(?:实际)?(?:使用|利用)(?:外(?:资|商直接投资)|境外资金)", False),
     ("常住人口城镇化率", r"(?:常住人口)?(?<!户籍人口)城镇化率|城市化(?:水平|率)", True),
     ("研发经费投入", r"研究与试验发展经费|研发(?:经费)?(?:投入|支出)|R&D", False),
     ("居民储蓄存款", r"(?:城乡)?居民储蓄(?:存款)?", False),
@@ -220,6 +220,11 @@ GDP_WORD_RE = re.compile(
     r"|GDP"
 )
 
+# 居全国第六位, 升至全国第八位, 翻了一番: remarks between a figure and the growth that follows it
+RANK_RE = re.compile(
+    r"(?:[居位列]|升至|跃居|上升至?|保持)?(?:全国|全省|全市|全区|西部|中部|东部|中西部)?"
+    r"(?:第[一二三四五六七八九十\d]+位|前列|首位|前[一二三四五六七八九十\d]+位?)|翻了?[一两三]番"
+)
 POST_GDP_RE = re.compile(r"的(?:经济|GDP|生产总值)(?:增速|增长(?:速度|率)?)")
 GROWTH_RE = re.compile(
     r"(?:增长|增速|涨幅|上涨|下降|降低|回落|递增|增幅|提高|减少|增加|上升|下滑|降幅|减幅|上调|下调|增|降|涨)"
@@ -234,6 +239,7 @@ VERB_RE = re.compile(
     r"突破|超过|完成|实现|占|累计|合计|总计|共计|预计|计划|安排|力争|定为|目标为|确定为|在|从|由|比)"
 )
 SHARE_RE = re.compile(r"占|比重|比例|份额|贡献率|覆盖率|[^增涨降]率")
+BASIS_RE = re.compile(r"扣除(?:物价|价格)因素|按可比(?:价格|口径)(?:计算)?")  # 扣除物价因素: not the price index
 SUBJECT_TRIM = re.compile(
     r"^(?:其中|全年|今年|去年|上年|明年|当年|同期|全国|全省|全市|全区|全县|我国|我省|我市|我区|我县|主要是|一是|二是|"
     r"[一二三四五六七八九十]是|初步(?:核算|统计)|据初步(?:核算|统计)|预计|力争|争取|确保|要|使|和|与|及|、)+"
@@ -252,7 +258,7 @@ PARA_OUTCOME_RE = re.compile(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[�
 OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
 PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
 MULTI_YEAR = re.compile(
-    r"年均|平均每年|每年平均|五年|期间|十[一二三四五]五|[一二三四五六七八九]五(?:计划|期间|时期)|今后|累计"
+    r"年均|平均每年|每年平均|每年(?:递增|增长)|五年|期间|十[一二三四五]五|[一二三四五六七八九]五(?:计划|期间|时期)|今后|累计"
 )
 STATED_TARGET_HINT = re.compile(r"以上|以内|以下|左右|力争|控制在|不低于|不超过")
 
@@ -332,6 +338,7 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     The alias ending nearest the number wins, unless a noun follows it (`经济增长的贡献率`, `GDP的比重`): then the
     number measures something else. For `X占Y的比重`, X governs.
     """
+    before = BASIS_RE.sub("", before)
     zhan = before.find("占")
     head = before[:zhan] if zhan > 0 else before
     best: tuple[int, int, str] | None = None  # (end, -priority, name)
@@ -350,8 +357,8 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     end, _, name = best
     if NOT_HEAD_RE.search(TARGET_OF_RE.sub("", head[end:])):
         return None, phrase
-    if name == NATIONAL_GDP and not national and re.search(r"[全我本][省市区县州]", head[:end]):
-        name = REGIONAL_GDP
+    if name in (NATIONAL_GDP, "人均国内生产总值") and not national and not re.search(r"全国|我国|国家", head[:end]):
+        name = REGIONAL_GDP if name == NATIONAL_GDP else "人均地区生产总值"  # 全省国内生产总值 in a province report
     return name, phrase
 
 
@@ -502,7 +509,8 @@ def _sentence_figures(
             # 今年一季度16.4%的经济增速: the phrase follows the number
             indicator, phrase = (NATIONAL_GDP if national else REGIONAL_GDP), after_gdp.group(0)[1:]
         inherited = False
-        if indicator is None and not _has_noun(phrase) and prev_indicator[0] and cs <= prev_clause_end + 1:
+        adjacent = cs <= prev_clause_end + 1 or (prev_clause_end >= 0 and not _has_noun(sent[prev_clause_end + 1 : cs]))
+        if indicator is None and not _has_noun(phrase) and prev_indicator[0] and adjacent:
             indicator, phrase = prev_indicator[0], prev_indicator[1] or phrase
             inherited = True
         context = clause_before
@@ -662,11 +670,22 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
                         rows[i]["indicator"], rows[i]["indicator_phrase"] = names[k]
 
 
+def _ends_with_alias(item: str, name: str) -> bool:
+    """The item ends with an alias of `name` (a trailing 年均/比上年 aside)."""
+    item = re.sub(r"(?:年均|平均每年|比上年|同比|实际|总量)+$", "", item)
+    rxs = [rx for n, rx, _ in INDICATOR_RES if n == name]
+    if name in (NATIONAL_GDP, REGIONAL_GDP, "人均地区生产总值"):
+        rxs += [GDP_WORD_RE, re.compile("国内生产总值|地区生产总值")]
+    return any(m.end() == len(item) for rx in rxs for m in rx.finditer(item))
+
+
 def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | None, str | None]:
     """Indicator of one item of an enumeration. A bare qualifier (城镇 in 城镇、农村居民人均可支配收入) takes the head
     of the last item; a bare head (产量 in 粮食种植面积、产量) takes the first item's leading word."""
     item = item.strip()
     name, phrase = _indicator(item, national)
+    if name is not None and not _ends_with_alias(item, name):
+        name = None  # 单位国内生产总值用水量: the alias is a modifier inside the item
     if name is None and len(item) <= 3:
         last, first = items[-1].strip(), SUBJECT_TRIM.sub("", items[0].strip())
         head = HEAD_QUALIFIER_RE.sub("", last)
@@ -680,6 +699,8 @@ def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | 
 def _has_noun(subject: str) -> bool:
     """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
     s = re.sub(r"增加值", "增值", subject)  # 增加值 is a noun (工业增加值), not the verb 增加
+    s = s.replace("人均", "每人")  # 人均3712元: per head, not the total of the clause before
+    s = RANK_RE.sub("", BASIS_RE.sub("", s))
     s = re.sub(
         r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
         r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
@@ -708,7 +729,15 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
     if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail):
         return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
     if unit in ("%", "‰", "倍"):
-        if GROWTH_RE.search(tail) or re.search(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-14:]):
+        last_growth = max(
+            (m.end() for m in re.finditer(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-14:])), default=-1
+        )
+        last_share = max(
+            (m.end() for m in re.finditer(r"贡献率|比重|占比|覆盖率|普及率|份额", clause_before[-14:])), default=-1
+        )
+        if last_share > last_growth >= 0:
+            return "share"
+        if GROWTH_RE.search(tail) or last_growth >= 0:
             if indicator in RATE_INDICATORS and not re.search(r"增长|增速|涨幅|增幅|上涨|递增", tail):
                 return "change"
             return "growth"
@@ -747,6 +776,9 @@ def _is_target(
     return bool(plan), False
 
 
+SENTENCE_HEAD = 15  # a year within a sentence's first 15 characters (`1997年，全省…`) dates the whole sentence
+
+
 def _ref_year(
     sent: str,
     start: int,
@@ -756,32 +788,26 @@ def _ref_year(
     before: str,
     section_year: int | None = None,
 ) -> int | None:
-    stated, stated_at = None, None
-    for ym in YEAR_RE.finditer(sent[:start]):
-        stated, stated_at = int(ym.group(1)), ym
-    for ym in CN_YEAR_RE.finditer(sent[:start]):
-        y = _cn_year(ym.group(1))
-        if y and (stated is None or ym.start() > sent.rfind(str(stated), 0, start)):
-            stated, stated_at = y, ym
-    if stated_at is not None and (
-        re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, stated_at.start() - 3) : stated_at.start()])
-        or re.match(r"\s*(?:年)?\s*(?:相比|比|同期|水平)", sent[stated_at.end() : stated_at.end() + 4])
-    ):
-        stated = None  # 与2002年相比, 低于2007年: a base year, not the year referred to
+    # the last year written before the number that is not a base (与2002年相比, 低于2007年, 比1992年增长)
+    found = [(ym.start(), ym.end(), int(ym.group(1))) for ym in YEAR_RE.finditer(sent[:start])]
+    found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent[:start])]
+    stated, stated_pos = None, -1
+    for ys, ye, y in sorted(found):
+        base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
+            r"\s*(?:相比|比|同期|水平)", sent[ye : ye + 4]
+        )
+        if y and not base:
+            stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
     clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
     if clause_years:
         return clause_years[-1]
-    if stated is not None and re.search(
-        r"比\s*$|比(?:19|20)\d{2}年|比[〇零○一二三四五六七八九]{4}年", sent[max(0, start - 16) : start]
-    ):
-        stated = None  # 比一九八九年增长近两倍: a base year
-    if stated is not None:
-        near = sent[max(0, start - 40) : start]
-        if str(stated) in near or re.search(r"[〇零○一二三四五六七八九]{4}年", near):
-            return stated
-    if MULTI_YEAR.search(sent[max(0, start - 30) : start]):
+    # 年均增长, 今后五年, 累计: a span of years (the cue in the number's clause, or just before a bare clause)
+    span_ctx = before if _has_noun(before) else sent[max(0, start - 30) : start]
+    if MULTI_YEAR.search(span_ctx) or MULTI_YEAR.search(sent[:SENTENCE_HEAD]):
         return None
+    if stated is not None and (start - stated_pos <= 40 or stated_pos <= SENTENCE_HEAD):
+        return stated
     if year is None:
         return stated
     if re.search(r"明年", sent[:start]):
