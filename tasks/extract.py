@@ -1078,6 +1078,9 @@ def _stopwords() -> frozenset[str]:
 
 
 TERM_RE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9]*$|^[A-Za-z]{{2,}}$")
+# 我区, 我市, 本省, 全州, 我国: the speaker's own jurisdiction, whichever it is — every local speech says it, so it tells
+# nothing about the speech (its place is in the region columns). A rule, not a list: one per admin unit word.
+PLACE_PRONOUN_RE = re.compile(r"^[我本全](?:国|省|市|区|县|州|盟|旗|镇|乡|村)$")
 
 
 def term_counts(text: str) -> dict[str, int]:
@@ -1086,7 +1089,7 @@ def term_counts(text: str) -> dict[str, int]:
         return {}
     stop = _stopwords()
     toks = _tokenizer().lcut(text, HMM=True)
-    c = Counter(t for t in toks if len(t) >= 2 and t not in stop and TERM_RE.match(t))
+    c = Counter(t for t in toks if len(t) >= 2 and t not in stop and TERM_RE.match(t) and not PLACE_PRONOUN_RE.match(t))
     return dict(sorted(c.items()))
 
 
