@@ -109,3 +109,61 @@ def test_every_indicator_is_documented():
 def test_bad_input():
     assert extract_figures("d", "", []) == []
     assert extract_figures("d", "%%、1-2月、2016—2020年、第3次", []) == []
+
+
+def _ind(text: str, **kw) -> list[tuple]:
+    return [(r["as_written"], r["indicator"], r["value"]) for r in extract_figures("d", text, [], **kw)]
+
+
+def test_respectively_lists_pair_values_with_items():
+    # 城乡 = 城镇 and 农村
+    assert _ind("城乡居民人均可支配收入分别增长5.4%、7.6%。", year=2026) == [
+        ("5.4%", "城镇居民人均可支配收入", 5.4),
+        ("7.6%", "农村居民人均可支配收入", 7.6),
+    ]
+    # A、B和C…分别增长x%、y%和z%
+    assert [i for _, i, _ in _ind("全市生产总值、地方财政收入、固定资产投资年均分别增长10.2%、17.5%和15.4%。")] == [
+        "地区生产总值",
+        "财政收入",
+        "固定资产投资",
+    ]
+    # shared head (城镇、农村居民…), a second 分别 list with no phrase of its own, declines keep their sign
+    rows = _ind("城镇和农村居民人均可支配收入分别达到41314元和18931元，分别增长5.3%和6.5%。")
+    assert [i for _, i, _ in rows] == ["城镇居民人均可支配收入", "农村居民人均可支配收入"] * 2
+    assert _ind("安全事故起数和死亡人数分别下降7.6%和16.1%。") == [("7.6%", None, -7.6), ("16.1%", None, -16.1)]
+    assert _ind("确保粮食种植面积、产量分别达180万亩、13.5亿斤以上。")[1][1] == "粮食产量"
+    # an item that only contains an alias as a modifier is not that indicator
+    rows = _ind("今后五年，单位国内生产总值用水量、能耗、二氧化碳排放量分别下降23%、15%、18%。", national=True)
+    assert all(i != "国内生产总值" for _, i, _ in rows)
+
+
+def test_bare_list_after_figures_of_different_indicators():
+    rows = _ind("城镇居民人均可支配收入17175元，农村居民人均纯收入5153元，实际增长9.8%和8.5%。", year=2010)
+    assert rows[2:] == [("9.8%", "城镇居民人均可支配收入", 9.8), ("8.5%", "农村居民人均纯收入", 8.5)]
+
+
+def test_minus_signs_placeholders_and_bases():
+    rows = extract_figures(
+        "d", "去年工业总产值增速-×%，工业增加值增长-2.5%，与2002年相比，地区生产总值增长1.2倍。", [], year=2021
+    )
+    by = {r["as_written"]: r for r in rows}
+    assert by["-×%"]["indicator"] == "工业总产值" and by["-×%"]["is_placeholder"]
+    assert by["-2.5%"]["value"] == -2.5 and by["-2.5%"]["indicator"] == "工业增加值"
+    assert by["1.2倍"]["ref_year"] != 2002  # a base year is not the year referred to
+    assert _ind("早籼稻每50公斤提高3元。") == [("3元", None, 3.0)]  # 每50公斤: a base
+    assert _ind("三个多月以来，坚持“三个代表”。") == []
+
+
+def test_heading_year_and_local_gdp_words():
+    text = "一、2022年工作回顾\n全市完成投资248亿元。\n二、2023年工作安排\n全年新增学位10000个。"
+    rows = extract_figures("d", text, extract_sections("d", text), year=2022)
+    assert [(r["as_written"], r["is_target"], r["ref_year"]) for r in rows] == [
+        ("248亿元", False, 2022),
+        ("10000个", True, 2023),
+    ]
+    by = _by("1997年全省国内生产总值达到6650亿元，人均国内生产总值比1992年增长97.9%。", year=1998)
+    assert by["6650亿元"]["indicator"] == "地区生产总值" and by["6650亿元"]["ref_year"] == 1997
+    assert by["97.9%"]["indicator"] == "人均地区生产总值" and by["97.9%"]["ref_year"] == 1997
+    assert _by("全国国内生产总值增长5%。", year=2025)["5%"]["indicator"] == "国内生产总值"
+    r = _by("无论今年一季度16.4%的经济增速，还是去年15.3%的经济增速。", year=2022)
+    assert (r["16.4%"]["indicator"], r["16.4%"]["measure"], r["15.3%"]["ref_year"]) == ("地区生产总值", "growth", 2021)
