@@ -519,6 +519,8 @@ def _sentence_figures(
             pcs, _ = _clause_bounds(sent, cs - 1)
             indicator, phrase = _indicator(sent[pcs : cs - 1], national)
             context = sent[pcs:start]
+        if indicator == NATIONAL_GDP and "国民生产总值" in sent and "国内生产总值" not in sent:
+            indicator = "国民生产总值"  # 国民生产总值翻两番…每年递增百分之五点四的经济增长速度: growth of the GNP named
         if kind == "count" and indicator not in COUNT_INDICATORS:
             indicator = None  # 新增有进出口实绩企业1500家: a count of firms, not the trade total
         # measure; 分别增长8.9%、7.7%: a bare number right after another takes its measure

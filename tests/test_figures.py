@@ -167,3 +167,8 @@ def test_heading_year_and_local_gdp_words():
     assert _by("全国国内生产总值增长5%。", year=2025)["5%"]["indicator"] == "国内生产总值"
     r = _by("无论今年一季度16.4%的经济增速，还是去年15.3%的经济增速。", year=2022)
     assert (r["16.4%"]["indicator"], r["16.4%"]["measure"], r["15.3%"]["ref_year"]) == ("地区生产总值", "growth", 2021)
+
+
+def test_gdp_words_in_a_gnp_sentence_mean_gnp():
+    text = "我们要实现到本世纪末国民生产总值翻两番的战略目标，今后大体需要保持每年递增百分之五点四的经济增长速度。"
+    assert _ind(text, national=True, year=1990) == [("百分之五点四", "国民生产总值", 5.4)]
