@@ -155,7 +155,11 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("单位国内生产总值二氧化碳排放", r"单位(?:国内|地区)?生产总值二氧化碳排放|碳排放强度", False),
     ("人均国内生产总值", r"人均国内生产总值|人均GDP", False),
     ("人均地区生产总值", r"人均地区生产总值|人均生产总值", False),
-    ("规模以上工业增加值", r"规模以上工业(?:企业)?增加值|规上工业增加值|规模以上工业", False),
+    (
+        "规模以上工业增加值",
+        r"规模以上工业(?:企业)?增加值|规上工业增加值|规模以上工业(?=(?:生产)?(?:增长|增速|同比|实现|完成|达到|年均|分别))",
+        False,
+    ),
     ("工业增加值", r"(?:全部)?工业增加值", False),
     ("服务业增加值", r"(?<!商务)(?<!技术)(?<!信息)服务业增加值|第三产业增加值", False),
     ("数字经济核心产业增加值", r"数字经济核心产业增加值", False),
@@ -168,7 +172,7 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("农业总产值", r"农业总产值|农林牧渔业?总产值", False),
     (
         "一般公共预算收入",
-        r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入|(?:地方)?(?:财政)?一般预算收入",
+        r"(?:一般|地方)?公共(?:财政)?预算收入|公共财政收入|地方一般公共预算收入|(?:地方)?(?:财政)?一般预算(?:财政)?收入",
         False,
     ),
     ("一般公共预算支出", r"(?:一般)?公共(?:财政)?预算支出|公共财政支出", False),
@@ -648,13 +652,12 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
             if len(items) == 1 and n == 2 and re.search(r"城乡(?:常住)?居民", items[0]):
                 items = [items[0].replace("城乡", "城镇", 1), items[0].replace("城乡", "农村", 1)]
             names = [_item_indicator(x, items, national) for x in items] if len(items) == n else None
-        if names is None:
-            continue
         lead = rows[group[0]]
         for k, i in enumerate(group):
-            rows[i]["indicator"], rows[i]["indicator_phrase"] = names[k]
-            if rows[i]["kind"] == "count" and names[k][0] not in COUNT_INDICATORS:
-                rows[i]["indicator"] = None
+            if names is not None:
+                rows[i]["indicator"], rows[i]["indicator_phrase"] = names[k]
+                if rows[i]["kind"] == "count" and names[k][0] not in COUNT_INDICATORS:
+                    rows[i]["indicator"] = None
             if k and rows[i]["kind"] == lead["kind"] and rows[i]["measure"] != lead["measure"]:
                 rows[i]["measure"] = lead["measure"]
             if k and spans[group[0]][2] and not spans[i][2] and lead["measure"] in ("growth", "change"):
@@ -662,6 +665,8 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
                     if rows[i][f] is not None:
                         rows[i][f] = -rows[i][f]
                 rows[i]["low"], rows[i]["high"] = rows[i]["high"], rows[i]["low"]
+        if names is None:
+            continue
         # 分别达到X元和Y元，增长a%和b%: the next bare list of as many values pairs with the same items
         nxt = group[-1] + 1
         if nxt + n <= len(rows) and not _has_noun(sent[spans[group[-1]][1] : spans[nxt][0]]):
@@ -706,7 +711,7 @@ def _has_noun(subject: str) -> bool:
     s = re.sub(
         r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
         r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
-        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量",
+        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量",
         "",
         s,
     )
@@ -796,7 +801,7 @@ def _ref_year(
     stated, stated_pos = None, -1
     for ys, ye, y in sorted(found):
         base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
-            r"\s*(?:相比|比|同期|水平)", sent[ye : ye + 4]
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[ye : ye + 4]
         )
         if y and not base:
             stated, stated_pos = y, ys
