@@ -6,7 +6,7 @@ Labels, one JSON object per figure; the rule is to label what the sentence says,
   reports 1983-2026, a CPC congress report 1992 and 2002, an NPC resolution, 20 city/province reports 2006-2026, 2026
   scraped provincial reports, 5 seeds: county/district speeches). A row names its figure by (as_written, occurrence
   among the extractor's rows). The first 303 rows were drafted from the extractor's output in an earlier session and
-  re-read against their sentences: 27 were corrected (see the git log of this file).
+  re-read against their sentences: 30 were corrected (see the git log of this file).
 - bench/labels/figures_heldout.jsonl (held out): 159 figures from 5 reports (山东 1998, 枣庄 2014, 四川 2021, 深圳
   2002, 吉林 2017) labelled from the text before the extractor was run on them; a row names its figure by the text just
   before the number (`before`). First runs: indicator precision 84.3 % (43/51) on the first 83 rows, 92.5 % (49/53)
