@@ -796,7 +796,9 @@ def _ref_year(
     section_year: int | None = None,
 ) -> int | None:
     # the last year written before the number that is not a base (与2002年相比, 低于2007年, 比1992年增长)
-    found = [(ym.start(), ym.end(), int(ym.group(1))) for ym in YEAR_RE.finditer(sent[:start])]
+    found: list[tuple[int, int, int | None]] = [
+        (ym.start(), ym.end(), int(ym.group(1))) for ym in YEAR_RE.finditer(sent[:start])
+    ]
     found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent[:start])]
     stated, stated_pos = None, -1
     for ys, ye, y in sorted(found):
