@@ -47,6 +47,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -193,13 +194,55 @@ def ensure_bench(n: int, work: Path) -> tuple[Path, float]:
     return folder, mb
 
 
-def _sampled(cmd: list[str], label: str, env: dict | None = None) -> tuple[float, str, object]:
-    """Run cmd with its process tree sampled; (wall, stdout, sampler)."""
+def _cpu_sampler(pid: int):
+    """bench.scale.TreeSampler that also keeps each process's last-seen CPU time (user + system):
+    on a shared machine CPU seconds compare better than wall time. Slightly low: the last < 0.2 s
+    of each process is not seen (forkserver workers are not reaped into our RUSAGE_CHILDREN)."""
+    import psutil
+
     from bench.scale import TreeSampler
 
+    class CpuTreeSampler(TreeSampler):
+        def __init__(self, pid: int):
+            super().__init__(pid)
+            self.cpu: dict[int, float] = {}
+            self._cpu_stop = threading.Event()
+            self._cpu_thread = threading.Thread(target=self._cpu_run, daemon=True)
+
+        def __enter__(self):
+            self._cpu_thread.start()
+            return super().__enter__()
+
+        def __exit__(self, *exc):
+            self._cpu_stop.set()
+            self._cpu_thread.join()
+            return super().__exit__(*exc)
+
+        def _cpu_run(self) -> None:
+            while not self._cpu_stop.is_set():
+                try:
+                    procs = [self.root, *self.root.children(recursive=True)]
+                except psutil.Error:
+                    break
+                for p in procs:
+                    try:
+                        t = p.cpu_times()
+                    except psutil.Error:
+                        continue
+                    self.cpu[p.pid] = t.user + t.system
+                self._cpu_stop.wait(self.every)
+
+        def cpu_seconds(self) -> float:
+            return sum(self.cpu.values())
+
+    return CpuTreeSampler(pid)
+
+
+def _sampled(cmd: list[str], label: str, env: dict | None = None) -> tuple[float, str, object]:
+    """Run cmd with its process tree sampled; (wall, stdout, sampler)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    with TreeSampler(proc.pid) as mem:
+    with _cpu_sampler(proc.pid) as mem:
         out, err = proc.communicate()
     wall = time.perf_counter() - t0
     if proc.returncode:
@@ -235,7 +278,9 @@ def run_datatrove(python: Path, folder: Path, out: Path, tokenizer: str, tasks: 
             removed.update(json.loads(line)["id"] for line in lines)
     print(
         f"  datatrove 0.10.1 MinHash ({tokenizer}, {tasks} tasks, {workers} workers): {wall:.1f} s, "
-        f"{n / wall:,.1f} docs/s, {mb / wall:,.2f} MB/s; {_peaks(mem)}; removed {len(removed):,}; {load} at start, "
+        f"{n / wall:,.1f} docs/s, {mb / wall:,.2f} MB/s; CPU ~{mem.cpu_seconds():,.0f} s "
+        f"({mb / max(mem.cpu_seconds(), 1e-9):,.2f} MB per CPU-second); {_peaks(mem)}; removed {len(removed):,}; "
+        f"{load} at start, "
         f"{_load()} at end"
     )
     return removed, wall, timings, mem, out
@@ -291,9 +336,11 @@ def run_jianghua(folder: Path, work: Path, workers: int, n: int, mb: float) -> t
 
     peak = max(mem1.largest()[1], mem2.largest()[1])
     tree = max(mem1.tree_peak, mem2.tree_peak)
+    cpu = mem1.cpu_seconds() + mem2.cpu_seconds()
     print(
         f"  jianghua dedupe (shard_signatures, {workers} processes + cluster_corpus, workers={workers}): {wall:.1f} s, "
-        f"{n / wall:,.1f} docs/s, {mb / wall:,.2f} MB/s; peak RSS {_mb(peak)} (largest process), {_mb(tree)} (tree); "
+        f"{n / wall:,.1f} docs/s, {mb / wall:,.2f} MB/s; CPU ~{cpu:,.0f} s ({mb / max(cpu, 1e-9):,.2f} MB per "
+        f"CPU-second); peak RSS {_mb(peak)} (largest process), {_mb(tree)} (tree); "
         f"flagged {len(flagged):,}; {load} at start"
     )
     shutil.rmtree(work, ignore_errors=True)
