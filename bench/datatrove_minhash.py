@@ -316,8 +316,8 @@ def sign_main(argv: list[str]) -> int:
     return 0
 
 
-def run_jianghua(folder: Path, work: Path, workers: int, n: int, mb: float) -> tuple[set[str], dict[str, float]]:
-    """jianghua's dedupe alone: sign (pool) + cluster_corpus; returns the ids with a dup_of."""
+def run_jianghua(folder: Path, work: Path, workers: int, n: int, mb: float) -> tuple[dict[str, str], dict[str, float]]:
+    """jianghua's dedupe alone: sign (pool) + cluster_corpus; returns {id with a dup_of: dup_reason}."""
     import pyarrow.parquet as pq
 
     sigdir, out = work / "signatures", work / "cluster"
@@ -328,10 +328,10 @@ def run_jianghua(folder: Path, work: Path, workers: int, n: int, mb: float) -> t
     files = json.loads(stdout.strip().splitlines()[-1])["files"]
     w2, stdout, mem2 = _sampled([sys.executable, "-m", "bench.scale", "_cluster", str(out), str(workers), *files], "c")
     wall = w1 + w2
-    flagged = set()
+    flagged: dict[str, str] = {}
     for f in sorted((out / "assignments").glob("*.parquet")):
-        t = pq.read_table(f, columns=["doc_id", "dup_of"]).to_pydict()
-        flagged.update(d for d, dup in zip(t["doc_id"], t["dup_of"]) if dup is not None)
+        t = pq.read_table(f, columns=["doc_id", "dup_of", "dup_reason"]).to_pydict()
+        flagged.update((d, str(r)) for d, dup, r in zip(t["doc_id"], t["dup_of"], t["dup_reason"]) if dup is not None)
     from bench.scale import _mb
 
     peak = max(mem1.largest()[1], mem2.largest()[1])
@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         return sign_main(argv[1:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, nargs="+", default=[5000])
-    ap.add_argument("--tokenizer", nargs="+", choices=TOKENIZERS, default=["chars"])
+    ap.add_argument("--tokenizer", nargs="*", choices=TOKENIZERS, default=["chars"], help="none: jianghua only")
     ap.add_argument("--tasks", type=int, default=TASKS)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--work", default="/tmp/jianghua-datatrove")
@@ -454,15 +454,19 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(out, ignore_errors=True)
             flagged[f"datatrove {tok}"] = removed
         if not args.no_jianghua:
-            ids, timings = run_jianghua(folder, work / f"jh-{n}", args.workers, n, mb)
+            reasons, timings = run_jianghua(folder, work / f"jh-{n}", args.workers, n, mb)
             if args.stages:
                 print_stages("jianghua dedupe", timings)
-            flagged["jianghua dedupe"] = ids
+            flagged["jianghua dedupe"] = set(reasons)
         if args.jianghua_out:
             flagged["jianghua pipeline"] = pipeline_flags(Path(args.jianghua_out))
         from bench.scale import truth_path
 
         compare(truth_path(folder), flagged)
+        if not args.no_jianghua:
+            kinds = {t["id"]: t["kind"] for t in map(json.loads, truth_path(folder).open(encoding="utf-8"))}
+            by = Counter((kinds.get(d, "?"), r) for d, r in reasons.items())
+            print(f"  jianghua dedupe: flagged by (built as, dup_reason): {dict(sorted(by.items()))}")
     return 0
 
 
