@@ -408,6 +408,13 @@ def compare(truth_file: Path, flagged: dict[str, set[str]]) -> None:
             print(f"    documents flagged by one of the two, by kind: {dict(sorted(kinds.items()))}")
 
 
+def _total(time_stats) -> str:
+    """datatrove's per-step time: a dict with a total, or a bare number when the step saw no document."""
+    if isinstance(time_stats, dict):
+        time_stats = time_stats.get("total", 0)
+    return f"{time_stats:.1f}" if isinstance(time_stats, (int, float)) else "?"
+
+
 def print_stages(label: str, timings: dict[str, float], dt_out: Path | None = None) -> None:
     line = "  ".join(f"{k} {v:.1f}" for k, v in timings.items())
     print(f"    stages (s) {label}: {line}")
@@ -417,11 +424,7 @@ def print_stages(label: str, timings: dict[str, float], dt_out: Path | None = No
         stats = dt_out / "logs" / stage / "stats.json"
         if stats.exists():
             steps = json.loads(stats.read_text())
-            parts = [
-                f"{s.get('name', '?')} {s.get('time_stats', {}).get('total', 0):.1f}"
-                for s in steps
-                if isinstance(s, dict)
-            ]
+            parts = [f"{s.get('name', '?')} {_total(s.get('time_stats'))}" for s in steps if isinstance(s, dict)]
             print(f"      {stage} steps (s, summed over tasks): {'; '.join(parts)}")
 
 
