@@ -7,7 +7,8 @@
 
 Documents are built from the shared real reports (../shared/corpus/real): 60 % near-copies of a
 report with small edits (1 % of characters replaced, a span cut, a chrome line), 40 % paragraph
-mosaics of 2-4 reports; written as 8 `.jsonl` shards. The synthetic-signature mode skips texts:
+mosaics of 2-4 reports; written as 8 `.jsonl` shards, and beside the folder `<folder>.truth.jsonl`
+(one line a document: id, kind near/mosaic, source reports) for bench/datatrove_minhash.py. The synthetic-signature mode skips texts:
 each of N/5 "speeches" gets random MinHash values, sampled shingles and anchors; 60 % of documents
 are near-copies (a few values changed, 1 in 10 exact), 40 % mosaics of two speeches (half of each),
 so LSH proposes pairs that verification must reject. Peak RSS is sampled every 0.2 s with psutil
@@ -94,13 +95,17 @@ def _mb(b: int) -> str:
 # --- synthetic texts -------------------------------------------------------------------------
 
 
-def real_texts() -> list[str]:
+def real_files() -> list[Path]:
     from bench.devset_dedupe import DEFAULT_CORPUS
 
     files = sorted(DEFAULT_CORPUS.rglob("*.txt"))
     if not files:
         sys.exit(f"no real reports under {DEFAULT_CORPUS}")
-    return [f.read_text(encoding="utf-8") for f in files]
+    return files
+
+
+def real_texts() -> list[str]:
+    return [f.read_text(encoding="utf-8") for f in real_files()]
 
 
 def _near_copy(text: str, rng: random.Random) -> str:
@@ -112,23 +117,48 @@ def _near_copy(text: str, rng: random.Random) -> str:
     return "".join(chars) + f"\n来源：{rng.choice(['人民网', '新华网', '中国政府网'])} 点击：{rng.randrange(10**5)}"
 
 
-def _mosaic(texts: list[str], rng: random.Random) -> str:
+def _mosaic(texts: list[str], rng: random.Random, used: list[str] | None = None) -> str:
+    """Paragraph spans of 2-4 reports; `used` receives the reports that gave at least one paragraph."""
     out = []
     for t in rng.sample(texts, rng.randint(2, 4)):
         paras = [p for p in t.split("\n") if p.strip()]
         if paras:
             start = rng.randrange(len(paras))
             out.extend(paras[start : start + rng.randint(3, 12)])
+            if used is not None:
+                used.append(t)
     return "\n".join(out)
+
+
+def synthetic_docs_truth(n: int, seed: int = 10, start: int = 0):
+    """(doc_id, text, truth) for documents start..start+n-1; truth = {"kind": "near" | "mosaic",
+    "sources": [report paths relative to the corpus]}: which real report(s) a document was built from."""
+    from bench.devset_dedupe import DEFAULT_CORPUS
+
+    files = real_files()
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    names = {id(t): f.relative_to(DEFAULT_CORPUS).as_posix() for t, f in zip(texts, files)}
+    rng = random.Random(f"{seed}-{start}")
+    for i in range(start, start + n):
+        if rng.random() < NEAR_SHARE:
+            source = rng.choice(texts)
+            text, truth = _near_copy(source, rng), {"kind": "near", "sources": [names[id(source)]]}
+        else:
+            used: list[str] = []
+            text = _mosaic(texts, rng, used)
+            truth = {"kind": "mosaic", "sources": [names[id(t)] for t in used]}
+        yield f"syn-{i:07d}", text, truth
 
 
 def synthetic_docs(n: int, seed: int = 10, start: int = 0):
     """(doc_id, text) for documents start..start+n-1, deterministic for (n, seed, start)."""
-    texts = real_texts()
-    rng = random.Random(f"{seed}-{start}")
-    for i in range(start, start + n):
-        text = _near_copy(rng.choice(texts), rng) if rng.random() < NEAR_SHARE else _mosaic(texts, rng)
-        yield f"syn-{i:07d}", text
+    for doc_id, text, _ in synthetic_docs_truth(n, seed, start):
+        yield doc_id, text
+
+
+def truth_path(folder: Path) -> Path:
+    """Sidecar beside (not inside: the pipeline would ingest it) a bench folder."""
+    return folder.parent / f"{folder.name}.truth.jsonl"
 
 
 def build_folder(n: int, folder: Path, start: int = 0, shards: int = SHARDS, seed: int = 10) -> int:
@@ -142,10 +172,12 @@ def build_folder(n: int, folder: Path, start: int = 0, shards: int = SHARDS, see
             stack.enter_context(open(folder / f"part-{start:07d}-{k}.jsonl", "w", encoding="utf-8"))
             for k in range(shards)
         ]
-        for i, (doc_id, text) in enumerate(synthetic_docs(n, seed, start)):
+        truth = stack.enter_context(open(truth_path(folder), "a" if start else "w", encoding="utf-8"))
+        for i, (doc_id, text, origin) in enumerate(synthetic_docs_truth(n, seed, start)):
             line = json.dumps({"id": doc_id, "url": f"https://example.org/{doc_id}", "text": text}, ensure_ascii=False)
             outs[i % shards].write(line + "\n")
             size += len(line.encode("utf-8")) + 1
+            truth.write(json.dumps({"id": doc_id, **origin}, ensure_ascii=False) + "\n")
     return size
 
 
