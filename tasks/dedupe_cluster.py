@@ -148,6 +148,9 @@ class _Plan:
     files: list[str]
     base: np.ndarray  # gid of each file's first row (len files + 1)
     bits: dict[str, int]  # partition bits per keyed table
+    digests: list[str] | None = None  # xxh3-128 of each signature file
+    cached: dict[int, dict[str, str]] | None = None  # file -> its pass-1 output in the previous index
+    index_root: Path | None = None
 
     @property
     def n(self) -> int:
@@ -206,6 +209,8 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
     """Kernel of pass 1 for one signature file, read SCATTER_DOCS rows at a time: keyed runs on
     disk, MinHash into the permutation-major file, per-doc metadata back."""
     plan, i = args
+    if plan.cached and i in plan.cached:
+        return _scatter_cached(plan, i)
     meta: dict[str, list[np.ndarray]] = {k: [] for k in _Meta.__dataclass_fields__}
     try:
         reader = pq.ParquetFile(plan.files[i])
@@ -224,6 +229,32 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
             f"signature file {plan.files[i]} is unreadable ({exc}); re-run its signatures step"
         ) from exc
     return {k: _cat(v, k) for k, v in meta.items()}
+
+
+KINDS = ("bands", "anchors", "sample", "exact")
+
+
+def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
+    """Pass 1 of a signature file the previous run saw byte for byte: its keyed runs stay in the
+    index (a `.ref` per partition points at them, with this run's first gid), its MinHash and
+    metadata come from there too. Nothing of the file is read."""
+    files, root = plan.cached[i], plan.index_root
+    prefix = f"files/{plan.digests[i]}/"
+    z = _load_checked(root / (prefix + "meta.npz"), files.get(prefix + "meta.npz"))
+    start = int(plan.base[i])
+    mh = z["minhash"]
+    if mh.shape[1]:
+        with open(plan.work / "minhash.bin", "r+b") as f:
+            for r in range(sig.NUM_PERM):
+                os.pwrite(f.fileno(), np.ascontiguousarray(mh[r]).tobytes(), (r * plan.n + start) * 4)
+    for rel, digest in files.items():
+        kind, _, part = rel[len(prefix) :].removesuffix(".npz").partition("-")
+        if kind in KINDS:
+            d = plan.run_dir(kind, int(part))
+            d.mkdir(parents=True, exist_ok=True)
+            ref = {"path": str(root / rel), "digest": digest, "base": start}
+            (d / f"{i:06d}-00000.ref").write_text(json.dumps(ref))
+    return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
 def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
@@ -286,7 +317,16 @@ def _doc_keys(t: pa.Table, mh, bands, nb, sample, ns, anchors, na) -> np.ndarray
 
 
 def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
-    runs = [np.load(p) for p in sorted(d.glob("*.npy"))] if d.is_dir() else []
+    """A partition's (key, gid) rows in gid order: runs written this run (`.npy`) and runs of
+    unchanged files kept in the index (`.ref`: file-local rows, shifted to this run's gids)."""
+    runs = []
+    for p in sorted([*d.glob("*.npy"), *d.glob("*.ref")], key=lambda x: x.stem) if d.is_dir() else []:
+        if p.suffix == ".npy":
+            runs.append(np.load(p))
+        else:
+            ref = json.loads(p.read_text())
+            r = _load_checked(Path(ref["path"]), ref["digest"])["r"]
+            runs.append(np.stack([r[0], r[1] + np.uint64(ref["base"])]))
     if not runs:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     rows = np.concatenate(runs, axis=1)
@@ -625,7 +665,7 @@ def cluster_corpus(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        stats = _cold(files, work, out, workers, client, index, version)
+        stats = _cold(files, work, out, workers, client, index, version, digests)
         new = out / ".state-new"  # the previous state may be out/state itself: replaced only at the end
         shutil.rmtree(new, ignore_errors=True)
         (new / "outputs" / "assignments").mkdir(parents=True)
@@ -682,7 +722,8 @@ class _Index:
 
     def __init__(self, root: Path, info: dict):
         self.root, self.info = root, info
-        self.sample_bits, self.pair_bits = int(info["sample_bits"]), int(info["pair_bits"])
+        self.bits = {k: int(info["bits"][k]) for k in KINDS}
+        self.sample_bits, self.pair_bits = self.bits["sample"], int(info["pair_bits"])
 
     @staticmethod
     def open(prev_state_dir: str | None, version: str) -> _Index | None:
@@ -691,7 +732,7 @@ class _Index:
         root = Path(prev_state_dir) / INDEX_DIR
         try:
             info = json.loads((root / "index.json").read_text())
-            info["files"], info["sample_bits"], info["pair_bits"]
+            info["files"], info["pair_bits"], [info["bits"][k] for k in KINDS]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise DedupeStateError(f"dedupe index {root}/index.json is unreadable ({exc}); delete {root}") from exc
         if info.get("version") != version:
@@ -724,6 +765,36 @@ class _Index:
             found[sel[ok]] = True
             jac[sel[ok]], cnt[sel[ok]], wt[sel[ok]] = z["jac"][at[ok]], z["n"][at[ok]], z["w"][at[ok]]
         return found, jac, cnt, wt
+
+
+def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str]) -> None:
+    """Each signature file's pass-1 output (keyed runs with file-local rows, metadata, MinHash),
+    under files/<digest>/: hard links to the previous index for a file it already had."""
+    dst = plan.work / INDEX_DIR
+    for i, digest in enumerate(plan.digests or []):
+        prefix = f"files/{digest}/"
+        if prefix + "meta.npz" in files:
+            continue  # the same file twice in the list: its doc_ids repeat and the run has raised already
+        if plan.cached and i in plan.cached:
+            for rel, h in plan.cached[i].items():
+                (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(plan.index_root / rel, dst / rel)
+                files[rel] = h
+            continue
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        for kind in KINDS:
+            for p in range(plan.parts(kind)):
+                runs = sorted(plan.run_dir(kind, p).glob(f"{i:06d}-*.npy"))
+                if runs:
+                    r = np.concatenate([np.load(x) for x in runs], axis=1)
+                    save(prefix + f"{kind}-{p:05d}.npz", r=np.stack([r[0], r[1] - np.uint64(lo)]))
+        mh = np.empty((sig.NUM_PERM, hi - lo), np.uint32)
+        with open(plan.work / "minhash.bin", "rb") as f:
+            for r in range(sig.NUM_PERM):
+                f.seek((r * plan.n + lo) * 4)
+                mh[r] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
+        arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
+        save(prefix + "meta.npz", minhash=mh, **arrays)
 
 
 def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str) -> None:
@@ -782,7 +853,8 @@ def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, 
         save(f"pairs/{p:05d}.npz", **{c: v[order] for c, v in arr.items()})
     shutil.rmtree(runs, ignore_errors=True)
     save("docs.npz", dockey=np.sort(meta.dockey))
-    info = {"version": version, "sample_bits": plan.bits["sample"], "pair_bits": bits, "files": files}
+    _write_file_cache(plan, meta, save, files)
+    info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
     (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
 
 
@@ -839,7 +911,14 @@ def _link_or_copy(src, dst) -> None:
 
 
 def _cold(
-    files: list[str], work: Path, out: Path, workers: int, client: Any, index: _Index | None = None, version: str = ""
+    files: list[str],
+    work: Path,
+    out: Path,
+    workers: int,
+    client: Any,
+    index: _Index | None = None,
+    version: str = "",
+    digests: list[str] | None = None,
 ) -> dict[str, Any]:
     """The whole step; with `index`, every pair of two documents the index has seen takes its
     Jaccard, shared count and (updated) shared weight from it instead of being measured."""
@@ -855,11 +934,17 @@ def _cold(
     if base[-1] >= 1 << 32:
         raise ValueError("more than 2^32 documents: pair codes need wider ids")
     bits = {k: _bits_for(v) for k, v in rows.items()}
-    if index is not None and (rows["sample"] >> index.sample_bits) <= 2 * PARTITION_ROWS:
-        bits["sample"] = index.sample_bits  # the index's weights are partitioned like this run's shingles
+    cached: dict[int, dict[str, str]] = {}
+    if index is not None and all((rows[k] >> index.bits[k]) <= 2 * PARTITION_ROWS for k in KINDS):
+        bits = dict(index.bits)  # the index's runs and weights are partitioned like this run's rows
+        for i, d in enumerate(digests):
+            mine = {rel: h for rel, h in index.info["files"].items() if rel.startswith(f"files/{d}/")}
+            if f"files/{d}/meta.npz" in mine:
+                cached[i] = mine
     elif index is not None:
         index = None  # the corpus outgrew the index's partitions: rebuilt from scratch
-    plan = _Plan(work, files, base, bits)
+    plan = _Plan(work, files, base, bits, digests, cached, index.root if index is not None else None)
+    _log_count(work, "reused_files", len(cached))  # signature files whose pass 1 came from the index
     n = plan.n
     with open(work / "minhash.bin", "wb") as mh:
         mh.truncate(n * sig.NUM_PERM * 4)

@@ -169,7 +169,7 @@ def test_bridge_joins_two_old_clusters_and_its_removal_splits_them(tmp_path):
     s1, stats = check_step(tmp_path, "bridge", [docs, {"ab": bridged["ab"]}], s0)
     rows = cluster_of(tmp_path / "bridge-inc", 2)
     assert rows["a"]["cluster_id"] == rows["b"]["cluster_id"] == rows["ab"]["cluster_id"]
-    assert stats["reexamined_docs"] == 1
+    assert stats["reexamined_docs"] == 1 and stats["reused_files"] == 1  # the old shard is not read again
     check_step(tmp_path, "split", [docs], s1)  # the bridge removed again
     rows = cluster_of(tmp_path / "split-inc", 1)
     assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
@@ -194,7 +194,7 @@ def test_only_renumbered_shards_reuse_every_pair(tmp_path):
     shards = deal(docs, 3, rng)
     s0, _ = check_step(tmp_path, "order", shards, None)
     _, stats = check_step(tmp_path, "renumbered", shards[::-1], s0)
-    assert stats["reexamined_docs"] == 0 and stats["reverified_pairs"] == 0
+    assert stats["reexamined_docs"] == 0 and stats["reverified_pairs"] == 0 and stats["reused_files"] == 3
 
 
 def test_index_partitions_and_weight_changes_are_exact(tmp_path, monkeypatch):
