@@ -253,3 +253,21 @@ def test_index_holds_every_measured_pair_once_per_key(tmp_path):
     assert len(seen) >= cand["reverified_pairs"] > 0
     dups = pq.read_table(Path(s0).parent / "duplicates.parquet")
     assert pc.sum(pc.cast(pc.invert(dups.column("is_canonical")), pa.int64())).as_py() == cand["duplicates"]
+
+
+def test_incremental_on_dask_gives_the_cold_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    rng = random.Random(12)
+    docs = pool(12)
+    ids = sorted(docs)
+    first = deal({d: docs[d] for d in ids[: len(ids) // 2]}, 2, rng)
+    s0, _ = check_step(tmp_path, "half", first, None)
+    files = write_shards(tmp_path / "all-sig", [*first, {d: docs[d] for d in ids[len(ids) // 2 :]}])
+    with (
+        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        stats = dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "dask"), client=client)
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
+    assert stats["reused_files"] == 2
+    assert all_bytes(tmp_path / "dask", 3) == all_bytes(tmp_path / "cold", 3)
