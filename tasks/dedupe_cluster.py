@@ -713,6 +713,9 @@ def _load_weights(old: tuple[Path, str | None]) -> tuple[np.ndarray, np.ndarray]
     return z["ukeys"], z["wrank"]
 
 
+LOOKUP_FIELDS = (("found", bool, False), ("ijac", np.float32, 0), ("in", np.int64, 0), ("iw", np.int64, -1))
+
+
 class _Index:
     """The previous run's index (`state/index`), keyed by document keys (`_doc_keys`), so it does
     not depend on file order or gids: per sampled-shingle partition the sorted shingle keys and
@@ -745,6 +748,55 @@ class _Index:
     def weights_path(self, p: int) -> tuple[Path, str | None]:
         rel = f"weights/{p:05d}.npz"
         return self.root / rel, self.info["files"].get(rel)
+
+    def lookup_chunks(self, cand: list[Path], dockey: np.ndarray) -> None:
+        """`lookup` for every candidate chunk, each index partition read once: the queries are
+        first split by index partition, then answered partition by partition; the answers go to
+        memory-mapped <chunk>.{found,ijac,in,iw}.npy."""
+        qdir = cand[0].parent / "lookup" if cand else None
+        for k, path in enumerate(cand):
+            c = np.load(path)
+            a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            lo, hi = np.minimum(dockey[a], dockey[b]), np.maximum(dockey[a], dockey[b])
+            part = _partition_of(_pair_hash(lo, hi), self.pair_bits)
+            for p in np.unique(part).tolist():
+                sel = np.flatnonzero(part == p)
+                (qdir / f"{p:05d}").mkdir(parents=True, exist_ok=True)
+                np.save(qdir / f"{p:05d}" / f"{k:06d}.npy", np.stack([sel.astype(np.uint64), lo[sel], hi[sel]]))
+            for name, dtype, fill in LOOKUP_FIELDS:
+                m = np.lib.format.open_memmap(path.with_suffix(f".{name}.npy"), "w+", dtype, (len(c),))
+                m[:] = fill
+                del m
+        for p in range(1 << self.pair_bits):
+            qs = sorted((qdir / f"{p:05d}").glob("*.npy")) if qdir is not None and (qdir / f"{p:05d}").is_dir() else []
+            if not qs:
+                continue
+            z = self.load(f"pairs/{p:05d}.npz")
+            for q in qs:
+                sel, lo, hi = np.load(q)
+                path = cand[int(q.stem)]
+                sel = sel.astype(np.int64)
+                for (name, _, _), values in zip(LOOKUP_FIELDS, self._answer(z, lo, hi), strict=True):
+                    m = np.load(path.with_suffix(f".{name}.npy"), mmap_mode="r+")  # only these rows written
+                    m[sel] = values
+                    m.flush()
+                    del m
+        if qdir is not None:
+            shutil.rmtree(qdir, ignore_errors=True)
+
+    @staticmethod
+    def _answer(z: dict[str, np.ndarray], lo: np.ndarray, hi: np.ndarray):
+        found = np.zeros(len(lo), bool)
+        jac = np.zeros(len(lo), np.float32)
+        cnt = np.zeros(len(lo), np.int64)
+        wt = np.full(len(lo), -1, np.int64)
+        if len(z["h"]):
+            h = _pair_hash(lo, hi)
+            at = np.minimum(np.searchsorted(z["h"], h), len(z["h"]) - 1)
+            ok = (z["h"][at] == h) & (z["lo"][at] == lo) & (z["hi"][at] == hi)
+            found[ok] = True
+            jac[ok], cnt[ok], wt[ok] = z["jac"][at[ok]], z["n"][at[ok]], z["w"][at[ok]]
+        return found, jac, cnt, wt
 
     def lookup(self, ka: np.ndarray, kb: np.ndarray):
         """(found, jaccard, shared count, shared weight) of the pairs (ka, kb) the index holds."""
@@ -996,13 +1048,14 @@ def _cold(
         return (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
     reverified = 0
+    if index is not None:
+        index.lookup_chunks(cand, meta.dockey)
     for path in cand:
         a, b = codes_of(path)
-        found, jac, cnt, wt = (
-            index.lookup(meta.dockey[a], meta.dockey[b])
-            if index is not None
-            else (np.zeros(len(a), bool), np.zeros(len(a), np.float32), None, None)
-        )
+        if index is not None:
+            found, jac, cnt, wt = (np.load(path.with_suffix(f".{f[0]}.npy")) for f in LOOKUP_FIELDS)
+        else:
+            found, jac, cnt, wt = np.zeros(len(a), bool), np.zeros(len(a), np.float32), None, None
         if (~found).any():
             jac[~found] = _jaccard(plan, a[~found], b[~found], meta)
         np.save(path.with_suffix(".jac.npy"), jac)
