@@ -325,8 +325,8 @@ def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
             runs.append(np.load(p))
         else:
             ref = json.loads(p.read_text())
-            r = _load_checked(Path(ref["path"]), ref["digest"])["r"]
-            runs.append(np.stack([r[0], r[1] + np.uint64(ref["base"])]))
+            z = _load_checked(Path(ref["path"]), ref["digest"])
+            runs.append(np.stack([z["k"], z["row"].astype(np.uint64) + np.uint64(ref["base"])]))
     if not runs:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     rows = np.concatenate(runs, axis=1)
@@ -839,7 +839,7 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 runs = sorted(plan.run_dir(kind, p).glob(f"{i:06d}-*.npy"))
                 if runs:
                     r = np.concatenate([np.load(x) for x in runs], axis=1)
-                    save(prefix + f"{kind}-{p:05d}.npz", r=np.stack([r[0], r[1] - np.uint64(lo)]))
+                    save(prefix + f"{kind}-{p:05d}.npz", k=r[0], row=(r[1] - np.uint64(lo)).astype(np.uint32))
         mh = np.empty((sig.NUM_PERM, hi - lo), np.uint32)
         with open(plan.work / "minhash.bin", "rb") as f:
             for r in range(sig.NUM_PERM):
