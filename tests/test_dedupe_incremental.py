@@ -271,3 +271,19 @@ def test_incremental_on_dask_gives_the_cold_bytes(tmp_path):
     dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
     assert stats["reused_files"] == 2
     assert all_bytes(tmp_path / "dask", 3) == all_bytes(tmp_path / "cold", 3)
+
+
+def test_incremental_in_place_on_its_own_state(tmp_path):
+    """The previous state may be out/state itself: replaced only after the run has used it."""
+    rng = random.Random(13)
+    docs = pool(13)
+    ids = sorted(docs)
+    first = deal({d: docs[d] for d in ids[:-5]}, 2, rng)
+    out = tmp_path / "out"
+    dedupe_cluster.cluster_corpus(write_shards(tmp_path / "a", first), None, str(out))
+    files = write_shards(tmp_path / "b", [*first, {d: docs[d] for d in ids[-5:]}])
+    for _ in range(2):  # the second time: same files, outputs reused from out/state itself
+        dedupe_cluster.cluster_corpus(files, str(out / "state"), str(out))
+        dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
+        assert all_bytes(out, 3) == all_bytes(tmp_path / "cold", 3)
+    assert (out / "state" / "index" / "index.json").exists()
