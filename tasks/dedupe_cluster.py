@@ -238,6 +238,7 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
     """Pass 1 of a signature file the previous run saw byte for byte: its keyed runs stay in the
     index (a `.ref` per partition points at them, with this run's first gid), its MinHash and
     metadata come from there too. Nothing of the file is read."""
+    assert plan.cached is not None and plan.digests is not None and plan.index_root is not None
     files, root = plan.cached[i], plan.index_root
     prefix = f"files/{plan.digests[i]}/"
     z = _load_checked(root / (prefix + "meta.npz"), files.get(prefix + "meta.npz"))
@@ -753,7 +754,9 @@ class _Index:
         """`lookup` for every candidate chunk, each index partition read once: the queries are
         first split by index partition, then answered partition by partition; the answers go to
         memory-mapped <chunk>.{found,ijac,in,iw}.npy."""
-        qdir = cand[0].parent / "lookup" if cand else None
+        if not cand:
+            return
+        qdir = cand[0].parent / "lookup"
         for k, path in enumerate(cand):
             c = np.load(path)
             a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
@@ -768,7 +771,7 @@ class _Index:
                 m[:] = fill
                 del m
         for p in range(1 << self.pair_bits):
-            qs = sorted((qdir / f"{p:05d}").glob("*.npy")) if qdir is not None and (qdir / f"{p:05d}").is_dir() else []
+            qs = sorted((qdir / f"{p:05d}").glob("*.npy")) if (qdir / f"{p:05d}").is_dir() else []
             if not qs:
                 continue
             z = self.load(f"pairs/{p:05d}.npz")
@@ -781,8 +784,7 @@ class _Index:
                     m[sel] = values
                     m.flush()
                     del m
-        if qdir is not None:
-            shutil.rmtree(qdir, ignore_errors=True)
+        shutil.rmtree(qdir, ignore_errors=True)
 
     @staticmethod
     def _answer(z: dict[str, np.ndarray], lo: np.ndarray, hi: np.ndarray):
@@ -827,7 +829,7 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
         prefix = f"files/{digest}/"
         if prefix + "meta.npz" in files:
             continue  # the same file twice in the list: its doc_ids repeat and the run has raised already
-        if plan.cached and i in plan.cached:
+        if plan.cached and i in plan.cached and plan.index_root is not None:
             for rel, h in plan.cached[i].items():
                 (dst / rel).parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(plan.index_root / rel, dst / rel)
@@ -842,9 +844,9 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                     save(prefix + f"{kind}-{p:05d}.npz", k=r[0], row=(r[1] - np.uint64(lo)).astype(np.uint32))
         mh = np.empty((sig.NUM_PERM, hi - lo), np.uint32)
         with open(plan.work / "minhash.bin", "rb") as f:
-            for r in range(sig.NUM_PERM):
-                f.seek((r * plan.n + lo) * 4)
-                mh[r] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
+            for perm in range(sig.NUM_PERM):
+                f.seek((perm * plan.n + lo) * 4)
+                mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
         arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
         save(prefix + "meta.npz", minhash=mh, **arrays)
 
@@ -855,7 +857,7 @@ def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, 
     dst = plan.work / INDEX_DIR
     files: dict[str, str] = {}
 
-    def save(rel: str, **arrays: np.ndarray) -> None:
+    def save(rel: str, **arrays: Any) -> None:
         buf = io.BytesIO()
         np.savez(buf, **arrays)
         data = buf.getvalue()
@@ -989,7 +991,7 @@ def _cold(
     cached: dict[int, dict[str, str]] = {}
     if index is not None and all((rows[k] >> index.bits[k]) <= 2 * PARTITION_ROWS for k in KINDS):
         bits = dict(index.bits)  # the index's runs and weights are partitioned like this run's rows
-        for i, d in enumerate(digests):
+        for i, d in enumerate(digests or []):
             mine = {rel: h for rel, h in index.info["files"].items() if rel.startswith(f"files/{d}/")}
             if f"files/{d}/meta.npz" in mine:
                 cached[i] = mine
