@@ -2,6 +2,8 @@
 
     python -m bench.scale cluster --n 5000 20000 100000      # cluster_corpus alone on signed texts
     python -m bench.scale cluster --synthetic 1000000         # ... on generated signatures
+    python -m bench.scale cluster --n 5000 20000 --plus 0.01  # cold on N, then +1 % new documents:
+                                                              # incremental (on the index) vs cold
     python -m bench.scale pipeline --n 20000 --workers 2      # CLI: cold, unchanged rerun, +1 % documents
     python -m bench.scale build 20000 DIR                     # only write the N-document bench folder
 
@@ -208,6 +210,22 @@ def signed_texts(n: int, work: Path) -> list[str]:
     return [str(f) for f in files]
 
 
+def signed_extra(n: int, k: int, work: Path) -> list[str]:
+    """One signature file of k new documents (ids n..n+k-1, built like the first n), cached."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.dedupe import shard_signatures
+
+    path = work / f"sig-texts-{n}-plus-{k}" / "0.parquet"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        docs = list(synthetic_docs(k, start=n))
+        table = pa.table({"doc_id": [d for d, _ in docs], "text": [t for _, t in docs]})
+        pq.write_table(shard_signatures(table), path)
+    return [str(path)]
+
+
 def synthetic_signatures(n: int, work: Path, seed: int = 11) -> list[str]:
     """Signature files of n generated documents (no texts), cached under work/."""
     import numpy as np
@@ -288,12 +306,16 @@ def _lists(matrix):
 # --- modes ---------------------------------------------------------------------------------
 
 
-def time_cluster(files: list[str], out: Path, label: str, workers: int) -> None:
-    """cluster_corpus in a child process, its memory sampled."""
+def time_cluster(
+    files: list[str], out: Path, label: str, workers: int, prev: Path | None = None, keep: bool = False
+) -> tuple[float, dict]:
+    """cluster_corpus in a child process (on the index in `prev` if given), its memory sampled."""
     import shutil
 
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "bench.scale", "_cluster", str(out), str(workers), *files]
+    if prev is not None:
+        cmd += ["--prev", str(prev)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid) as mem:
@@ -308,9 +330,32 @@ def time_cluster(files: list[str], out: Path, label: str, workers: int) -> None:
         f"peak RSS {_mb(peak)} (largest process), {_mb(mem.tree_peak)} (tree)  "
         f"clusters {stats['clusters']:,}, duplicates {stats['duplicates']:,}, candidate pairs "
         f"bands {stats.get('candidates_bands', 0):,} exact {stats.get('candidates_exact', 0):,} "
-        f"anchors {stats.get('candidates_anchors', 0):,}"
+        f"anchors {stats.get('candidates_anchors', 0):,}; re-examined docs {stats.get('reexamined_docs', 0):,}, "
+        f"measured pairs {stats.get('reverified_pairs', 0):,}"
     )
-    shutil.rmtree(out, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
+    return wall, stats
+
+
+def time_incremental(n: int, plus: float, work: Path, workers: int) -> None:
+    """Cold on n documents (leaves its index), then n + plus*n: on that index vs cold, bytes compared."""
+    import shutil
+
+    base = signed_texts(n, work)
+    k = max(1, round(n * plus))
+    files = base + signed_extra(n, k, work)
+    first, inc, cold = work / f"out-{n}-base", work / f"out-{n}-inc", work / f"out-{n}-cold"
+    time_cluster(base, first, f"{n:,} texts, cold", workers, keep=True)
+    t_inc, _ = time_cluster(files, inc, f"+{k:,} new, incremental", workers, prev=first / "state", keep=True)
+    t_cold, _ = time_cluster(files, cold, f"+{k:,} new, cold", workers, keep=True)
+    names = [f"assignments/{i:05d}.parquet" for i in range(len(files))] + ["duplicates.parquet"]
+    same = all((inc / f).read_bytes() == (cold / f).read_bytes() for f in names)
+    print(f"{'':>28}  incremental / cold = {t_inc / t_cold:.1%}; outputs byte-identical: {same}")
+    for d in (first, inc, cold):
+        shutil.rmtree(d, ignore_errors=True)
+    if not same:
+        sys.exit("incremental output differs from cold")
 
 
 def run_cli(folder: Path, out: Path, workers: int, label: str, mb: float, docs: int) -> None:
@@ -347,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--n", type=int, nargs="*", default=[], help="documents built from real texts, then signed")
     c.add_argument("--synthetic", type=int, nargs="*", default=[], help="generated signatures (no texts)")
     c.add_argument("--workers", type=int, default=1)
+    c.add_argument("--plus", type=float, default=0.0, help="then add this share of new documents (0.01)")
     c.add_argument("--work", default="/tmp/jianghua-scale", help="cache of built inputs")
     p = sub.add_parser("pipeline", help="the CLI: cold, unchanged rerun, +1 %% new documents")
     p.add_argument("--n", type=int, default=20000)
@@ -359,12 +405,13 @@ def main(argv: list[str] | None = None) -> int:
     inner.add_argument("out")
     inner.add_argument("workers", type=int)
     inner.add_argument("files", nargs="*")
+    inner.add_argument("--prev", default=None)
     args = ap.parse_args(argv)
 
     if args.mode == "_cluster":
         from tasks.dedupe_cluster import cluster_corpus
 
-        print(json.dumps(cluster_corpus(args.files, None, args.out, workers=args.workers)))
+        print(json.dumps(cluster_corpus(args.files, args.prev, args.out, workers=args.workers)))
         return 0
     if args.mode == "build":
         size = build_folder(args.n, Path(args.folder))
@@ -374,7 +421,10 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     if args.mode == "cluster":
         for n in args.n:
-            time_cluster(signed_texts(n, work), work / "out", f"{n:,} texts", args.workers)
+            if args.plus:
+                time_incremental(n, args.plus, work, args.workers)
+            else:
+                time_cluster(signed_texts(n, work), work / "out", f"{n:,} texts", args.workers)
         for n in args.synthetic:
             time_cluster(synthetic_signatures(n, work), work / "out", f"{n:,} synthetic signatures", args.workers)
         return 0

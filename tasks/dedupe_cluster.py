@@ -18,6 +18,7 @@ built up incrementally gives the same bytes as a cold run on the same documents.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -46,6 +47,9 @@ EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersect
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
+W_ONE = 1 << 24  # shingle weights are integers in units of 2^-24: sums are exact in any order, so an
+# incremental run's delta-updated weights equal a cold run's bit for bit; 2^-24 is far finer than any
+# threshold (0.8 containment of >= 8 units), and a sum stays < 2^53 up to 5e8 sampled shingles a document
 
 ASSIGNMENTS_SCHEMA = ASSIGNMENTS  # tasks.schema owns every schema
 ASSIGNMENT_COLUMNS = ASSIGNMENTS.names
@@ -118,7 +122,7 @@ def _imap(fn: Callable, items: Iterable, workers: int, client: Any = None):
 
 @dataclass
 class _Meta:
-    """Per-document arrays indexed by gid (31 bytes a document)."""
+    """Per-document arrays indexed by gid (39 bytes a document)."""
 
     idhash: np.ndarray  # uint64 xxh3 of doc_id: tie-breaks and cluster ids (8)
     fp: np.ndarray  # uint64 fingerprint hash (8)
@@ -127,6 +131,7 @@ class _Meta:
     truncated: np.ndarray  # bool (1)
     n_flags: np.ndarray  # int16 (2)
     n_sample: np.ndarray  # int32 sampled shingles (4)
+    dockey: np.ndarray  # uint64 hash of the doc_id and its whole signature row: the index's key (8)
     # filled later: group / component labels (int64, 8 + 8), total rare weight (float64, 8)
 
 
@@ -143,6 +148,9 @@ class _Plan:
     files: list[str]
     base: np.ndarray  # gid of each file's first row (len files + 1)
     bits: dict[str, int]  # partition bits per keyed table
+    digests: list[str] | None = None  # xxh3-128 of each signature file
+    cached: dict[int, dict[str, str]] | None = None  # file -> its pass-1 output in the previous index
+    index_root: Path | None = None
 
     @property
     def n(self) -> int:
@@ -201,6 +209,8 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
     """Kernel of pass 1 for one signature file, read SCATTER_DOCS rows at a time: keyed runs on
     disk, MinHash into the permutation-major file, per-doc metadata back."""
     plan, i = args
+    if plan.cached and i in plan.cached:
+        return _scatter_cached(plan, i)
     meta: dict[str, list[np.ndarray]] = {k: [] for k in _Meta.__dataclass_fields__}
     try:
         reader = pq.ParquetFile(plan.files[i])
@@ -219,6 +229,33 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
             f"signature file {plan.files[i]} is unreadable ({exc}); re-run its signatures step"
         ) from exc
     return {k: _cat(v, k) for k, v in meta.items()}
+
+
+KINDS = ("bands", "anchors", "sample", "exact")
+
+
+def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
+    """Pass 1 of a signature file the previous run saw byte for byte: its keyed runs stay in the
+    index (a `.ref` per partition points at them, with this run's first gid), its MinHash and
+    metadata come from there too. Nothing of the file is read."""
+    assert plan.cached is not None and plan.digests is not None and plan.index_root is not None
+    files, root = plan.cached[i], plan.index_root
+    prefix = f"files/{plan.digests[i]}/"
+    z = _load_checked(root / (prefix + "meta.npz"), files.get(prefix + "meta.npz"))
+    start = int(plan.base[i])
+    mh = z["minhash"]
+    if mh.shape[1]:
+        with open(plan.work / "minhash.bin", "r+b") as f:
+            for r in range(sig.NUM_PERM):
+                os.pwrite(f.fileno(), np.ascontiguousarray(mh[r]).tobytes(), (r * plan.n + start) * 4)
+    for rel, digest in files.items():
+        kind, _, part = rel[len(prefix) :].removesuffix(".npz").partition("-")
+        if kind in KINDS:
+            d = plan.run_dir(kind, int(part))
+            d.mkdir(parents=True, exist_ok=True)
+            ref = {"path": str(root / rel), "digest": digest, "base": start}
+            (d / f"{i:06d}-00000.ref").write_text(json.dumps(ref))
+    return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
 def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
@@ -247,10 +284,50 @@ def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[st
     meta["truncated"].append(t.column("truncated").to_numpy(zero_copy_only=False).astype(bool))
     meta["n_flags"].append(t.column("n_flags").to_numpy().astype(np.int16))
     meta["n_sample"].append(ns.astype(np.int32))
+    meta["dockey"].append(
+        _doc_keys(t, mh if n else np.zeros((0, sig.NUM_PERM), np.uint32), bands, nb, sample, ns, anchors, na)
+    )
+
+
+def _doc_keys(t: pa.Table, mh, bands, nb, sample, ns, anchors, na) -> np.ndarray:
+    """xxh3 of everything a document's pairs and election depend on: a document whose key is in
+    the previous index has the same signature, so its pairs' Jaccard, overlap and weights carry over."""
+    ids = t.column("doc_id").to_pylist()
+    scal = np.stack(
+        [
+            t.column("fp_hash").to_numpy().astype(np.uint64),
+            t.column("fp_chars").to_numpy().astype(np.uint64),
+            t.column("n_chars").to_numpy().astype(np.uint64),
+            t.column("truncated").to_numpy(zero_copy_only=False).astype(np.uint64),
+            t.column("n_flags").to_numpy().astype(np.uint64),
+        ],
+        axis=1,
+    )
+    ob, os_, oa = np.r_[0, np.cumsum(nb)], np.r_[0, np.cumsum(ns)], np.r_[0, np.cumsum(na)]
+    out = np.empty(len(ids), np.uint64)
+    for r, d in enumerate(ids):
+        h = xxhash.xxh3_64()
+        h.update(d.encode("utf-8") + b"\0")
+        h.update(scal[r].tobytes())
+        h.update(np.ascontiguousarray(mh[r]).tobytes())
+        h.update(bands[ob[r] : ob[r + 1]].tobytes() + b"|")
+        h.update(sample[os_[r] : os_[r + 1]].tobytes() + b"|")
+        h.update(anchors[oa[r] : oa[r + 1]].tobytes())
+        out[r] = h.intdigest()
+    return out
 
 
 def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
-    runs = [np.load(p) for p in sorted(d.glob("*.npy"))] if d.is_dir() else []
+    """A partition's (key, gid) rows in gid order: runs written this run (`.npy`) and runs of
+    unchanged files kept in the index (`.ref`: file-local rows, shifted to this run's gids)."""
+    runs = []
+    for p in sorted([*d.glob("*.npy"), *d.glob("*.ref")], key=lambda x: x.stem) if d.is_dir() else []:
+        if p.suffix == ".npy":
+            runs.append(np.load(p))
+        else:
+            ref = json.loads(p.read_text())
+            z = _load_checked(Path(ref["path"]), ref["digest"])
+            runs.append(np.stack([z["k"], z["row"].astype(np.uint64) + np.uint64(ref["base"])]))
     if not runs:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     rows = np.concatenate(runs, axis=1)
@@ -436,63 +513,66 @@ def _components(n: int, edge_batches: Callable[[], Iterable[tuple[np.ndarray, np
 # --- pass 4: sampled-shingle overlap per hash partition ----------------------------------------
 
 
-def _prepared_partition(src: Path, group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(gid << 32 | shingle rank) sorted, the weight of each row and each document's total weight
-    in one sampled-shingle partition; computed once per run and weighting, then read back (every
-    batch of pairs visits every partition)."""
+def _prepared_partition(src: Path, group: np.ndarray | None):
+    """(gid << 32 | shingle rank) sorted, the integer weight of each row, each document's total
+    weight, the partition's sorted distinct shingle keys and the weight of each (by rank), in one
+    sampled-shingle partition; computed once per run and weighting, then read back (every batch of
+    pairs visits every partition)."""
     cache = src / ("prepared-weighted.npz" if group is not None else "prepared-plain.npz")
     if cache.exists():
         with np.load(cache) as z:
-            return z["code"], z["w"], z["totals"]
+            return z["code"], z["w"], z["totals"], z["ukeys"], z["wrank"]
     keys, gids = _load_runs(src)
+    empty = np.zeros(0, np.int64)
     if len(keys) == 0:
-        return np.zeros(0, np.int64), np.zeros(0), np.zeros((2, 0))
+        return empty, empty, np.zeros((2, 0), np.int64), np.zeros(0, np.uint64), empty
     # runs arrive document by document with sorted samples, files in gid order: rows are
     # already sorted by (gid, key); one argsort by key gives each shingle its rank
     by_key = np.argsort(keys, kind="stable")
     ks = keys[by_key]
     first = np.r_[True, ks[1:] != ks[:-1]]
+    ukeys = ks[first]
     rank_sorted = np.cumsum(first) - 1
     rank = np.empty(len(keys), np.int64)
     rank[by_key] = rank_sorted
     if group is not None:  # df = distinct groups per shingle
         gcode = sig._sort_unique(rank_sorted * (1 << 32) + group[gids[by_key]])
-        df = np.bincount(gcode >> 32, minlength=int(rank_sorted[-1]) + 1).astype(np.float64)
-        w = np.minimum(1.0, sig.BOILER_MIN_DF / np.maximum(df, 1.0))[rank]
+        wrank = _weight_of_df(np.bincount(gcode >> 32, minlength=len(ukeys)))
     else:
-        w = np.ones(len(keys))
+        wrank = np.full(len(ukeys), W_ONE, np.int64)
+    w = wrank[rank]
     del by_key, ks, first, rank_sorted
     code = (gids << 32) | rank  # sorted: a document's shingles are one slice
     if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
         order = np.argsort(code, kind="stable")
         code, w, gids = code[order], w[order], gids[order]
-    totals = np.zeros((2, 0))
+    totals = np.zeros((2, 0), np.int64)
     if group is not None:
         st = np.flatnonzero(np.r_[True, gids[1:] != gids[:-1]])
-        totals = np.stack([gids[st].astype(np.float64), np.add.reduceat(w, st)])
-    np.savez(cache, code=code, w=w, totals=totals)
-    return code, w, totals
+        totals = np.stack([gids[st].astype(np.int64), np.add.reduceat(w, st)])
+    np.savez(cache, code=code, w=w, totals=totals, ukeys=ukeys, wrank=wrank)
+    return code, w, totals, ukeys, wrank
 
 
-def _overlap_kernel(
-    args: tuple[Path, np.ndarray, np.ndarray, np.ndarray | None],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
-    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
-    count inside this partition, and per document its total weight here (sparse: gids, sums)."""
-    src, a, b, group = args
-    code, w, totals = _prepared_partition(src, group)
-    if len(code) == 0:
-        return np.zeros(len(a)), np.zeros(len(a), np.int64), np.zeros((2, 0))
+def _weight_of_df(df: np.ndarray) -> np.ndarray:
+    """min(1, BOILER_MIN_DF / df) in W_ONE units (floor): a shingle in df > 4 groups is boilerplate."""
+    df = np.maximum(df.astype(np.int64), 1)
+    return np.where(df <= sig.BOILER_MIN_DF, W_ONE, (int(sig.BOILER_MIN_DF) * W_ONE) // df).astype(np.int64)
+
+
+def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: summed weight and count of the rows of `a` in `code` that `b` holds too (exact
+    integers), expanding at most EXPAND_BATCH rows at once."""
+    inter_w = np.zeros(len(a), np.int64)
+    inter_n = np.zeros(len(a), np.int64)
+    if len(code) == 0 or len(a) == 0:
+        return inter_w, inter_n
     docs = code >> 32
     by_b = np.argsort(b, kind="stable")  # queries sorted by b: searchsorted walks memory in order
     a, b = a[by_b], b[by_b]
     lo = np.searchsorted(docs, a, side="left")
     hi = np.searchsorted(docs, a, side="right")
-    inter_w = np.zeros(len(a))
-    inter_n = np.zeros(len(a), np.int64)
     lens = hi - lo
-    # expand small-side shingles in bounded batches of pairs
     cum = np.cumsum(lens)
     s = 0
     while s < len(a):
@@ -504,27 +584,54 @@ def _overlap_kernel(
         want = (b[pair].astype(np.int64) << 32) | (code[pos] & 0xFFFFFFFF)
         at = np.minimum(np.searchsorted(code, want), len(code) - 1)
         hit = code[at] == want
-        inter_w[s:e] = np.bincount(pair[hit] - s, weights=w[pos[hit]], minlength=e - s)
-        inter_n[s:e] = np.bincount(pair[hit] - s, minlength=e - s)
+        # float64 bincount of integers < 2^53 is exact
+        inter_w[by_b[s:e]] = np.rint(np.bincount(pair[hit] - s, weights=w[pos[hit]], minlength=e - s))
+        inter_n[by_b[s:e]] = np.bincount(pair[hit] - s, minlength=e - s)
         s = e
-    back = np.empty_like(by_b)
-    back[by_b] = np.arange(len(by_b))
-    return inter_w[back], inter_n[back], totals
+    return inter_w, inter_n
 
 
-def _overlaps(plan, meta, a, b, group, workers, client) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Shared weight and count per pair summed over every sampled-shingle partition (and each
-    document's total weight when `group` is given)."""
-    inter_w = np.zeros(len(a))
+def _overlap_kernel(args: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One sampled-shingle partition. Weights: a shingle held by df near-duplicate groups weighs
+    min(1, BOILER_MIN_DF / df). Returns per pair (small a, big b) the shared weight and shared
+    count inside this partition, per document its total weight here (sparse: gids, sums) and,
+    for the `known` pairs of an incremental run, the change of their shared weight: the sum of
+    (new - old weight) over the shingles both hold whose weight changed since the index `old`."""
+    src, a, b, group, known, old = args
+    code, w, totals, ukeys, wrank = _prepared_partition(src, group)
+    inter_w, inter_n = _expand(code, w, a, b)
+    delta = np.zeros(0 if known is None else len(known[0]), np.int64)
+    if known is not None and len(delta) and len(code):
+        okeys, ow = _load_weights(old)
+        at = np.minimum(np.searchsorted(okeys, ukeys), max(len(okeys) - 1, 0))
+        found = (okeys[at] == ukeys) if len(okeys) else np.zeros(len(ukeys), bool)
+        dw = np.where(found, wrank - (ow[at] if len(ow) else 0), 0)  # a shingle new here: no old pair holds it
+        rows = dw[code & 0xFFFFFFFF] != 0
+        if rows.any():
+            ccode = code[rows]
+            delta = _expand(ccode, dw[ccode & 0xFFFFFFFF], known[0], known[1])[0]
+    return inter_w, inter_n, totals, delta
+
+
+def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
+    """Shared weight and count per pair summed over every sampled-shingle partition, each
+    document's total weight when `group` is given, and the shared-weight change of `known` pairs."""
+    inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
-    total = np.zeros(plan.n) if group is not None else None
-    jobs = [(plan.run_dir("sample", p), a, b, group) for p in range(plan.parts("sample"))]
-    for iw, inn, tot in _imap(_overlap_kernel, jobs, workers, client):
+    delta = np.zeros(0 if known is None else len(known[0]), np.int64)
+    total = np.zeros(plan.n, np.int64) if group is not None else None
+    jobs = [
+        (plan.run_dir("sample", p), a, b, group, known, None if index is None else index.weights_path(p))
+        for p in range(plan.parts("sample"))
+    ]
+    for iw, inn, tot, dl in _imap(_overlap_kernel, jobs, workers, client):
         inter_w += iw
         inter_n += inn
+        if len(dl):
+            delta += dl
         if total is not None and tot.shape[1]:
             np.add.at(total, tot[0].astype(np.int64), tot[1])
-    return inter_w, inter_n, total
+    return inter_w, inter_n, total, delta
 
 
 # --- the global step ----------------------------------------------------------------------------
@@ -540,9 +647,11 @@ def cluster_corpus(
     """Cluster every document of `signature_files`; write `assignments/<i:05d>.parquet` (one part per
     input file, same documents, sorted by doc_id), `duplicates.parquet` and `state/`; return stats.
 
-    `prev_state_dir` is a previous run's `out_dir/state`: when it was made by the same parameters
-    and code (`params_version`) and from byte-identical signature files, its outputs are reused;
-    otherwise every document is re-examined (the result is the same bytes either way)."""
+    `prev_state_dir` is a previous run's `out_dir/state`. Same parameters and code (`params_version`)
+    and byte-identical signature files: its outputs are reused. Same version, other files: its
+    index (`state/index`) supplies every quantity of a pair of documents it has seen (Jaccard, shared
+    shingles, shared weight updated by the weights that changed), and only pairs with a new or changed
+    document are computed. The result is the same bytes as a cold run either way."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = [str(f) for f in signature_files]
@@ -552,23 +661,255 @@ def cluster_corpus(
     reused = _reuse(prev_state_dir, version, digests, out)
     if reused is not None:
         return reused
+    index = _Index.open(prev_state_dir, version)
     work = out / ".work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        stats = _cold(files, work, out, workers, client)
+        stats = _cold(files, work, out, workers, client, index, version, digests)
+        new = out / ".state-new"  # the previous state may be out/state itself: replaced only at the end
+        shutil.rmtree(new, ignore_errors=True)
+        (new / "outputs" / "assignments").mkdir(parents=True)
+        for i in range(len(files)):
+            part = f"{i:05d}.parquet"
+            _link_or_copy(out / "assignments" / part, new / "outputs" / "assignments" / part)
+        _link_or_copy(out / "duplicates.parquet", new / "outputs" / "duplicates.parquet")
+        shutil.move(str(work / INDEX_DIR), str(new / INDEX_DIR))
+        (new / "state.json").write_text(
+            json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
+        )
+        shutil.rmtree(out / "state", ignore_errors=True)
+        os.replace(new, out / "state")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    state = out / "state"
-    shutil.rmtree(state, ignore_errors=True)
-    (state / "outputs" / "assignments").mkdir(parents=True)
-    for i in range(len(files)):
-        _link_or_copy(out / "assignments" / f"{i:05d}.parquet", state / "outputs" / "assignments" / f"{i:05d}.parquet")
-    _link_or_copy(out / "duplicates.parquet", state / "outputs" / "duplicates.parquet")
-    (state / "state.json").write_text(
-        json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
-    )
     return stats
+
+
+# --- the persisted index: what the next run reuses ----------------------------------------------
+
+INDEX_DIR = "index"
+
+
+def _pair_hash(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    return sig._mix64(sig._mix64(lo.astype(np.uint64)) ^ hi.astype(np.uint64))
+
+
+def _load_checked(path: Path, digest: str | None) -> dict[str, np.ndarray]:
+    """An index file whose bytes still have the digest recorded when it was written."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise DedupeStateError(f"dedupe index file {path} is missing ({exc}); delete {path.parent.parent}") from exc
+    if digest is None or xxhash.xxh3_128_hexdigest(data) != digest:
+        raise DedupeStateError(
+            f"dedupe index file {path} is damaged (its digest differs from index.json); "
+            f"delete the state folder {Path(path).parents[2]} to rebuild"
+        )
+    with np.load(io.BytesIO(data)) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _load_weights(old: tuple[Path, str | None]) -> tuple[np.ndarray, np.ndarray]:
+    z = _load_checked(*old)
+    return z["ukeys"], z["wrank"]
+
+
+LOOKUP_FIELDS = (("found", bool, False), ("ijac", np.float32, 0), ("in", np.int64, 0), ("iw", np.int64, -1))
+
+
+class _Index:
+    """The previous run's index (`state/index`), keyed by document keys (`_doc_keys`), so it does
+    not depend on file order or gids: per sampled-shingle partition the sorted shingle keys and
+    their weights; per pair-hash partition the pairs (both keys) with Jaccard, shared sampled
+    shingles and shared weight (-1: not verified, an evidence pair); the sorted document keys.
+    Every file is checked against its digest in index.json: a damaged index raises."""
+
+    def __init__(self, root: Path, info: dict):
+        self.root, self.info = root, info
+        self.bits = {k: int(info["bits"][k]) for k in KINDS}
+        self.sample_bits, self.pair_bits = self.bits["sample"], int(info["pair_bits"])
+
+    @staticmethod
+    def open(prev_state_dir: str | None, version: str) -> _Index | None:
+        if not prev_state_dir or not (Path(prev_state_dir) / INDEX_DIR).exists():
+            return None  # first run, or a state without an index: cold
+        root = Path(prev_state_dir) / INDEX_DIR
+        try:
+            info = json.loads((root / "index.json").read_text())
+            info["files"], info["pair_bits"], [info["bits"][k] for k in KINDS]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DedupeStateError(f"dedupe index {root}/index.json is unreadable ({exc}); delete {root}") from exc
+        if info.get("version") != version:
+            return None  # other parameters or code: rebuilt from scratch
+        return _Index(root, info)
+
+    def load(self, rel: str) -> dict[str, np.ndarray]:
+        return _load_checked(self.root / rel, self.info["files"].get(rel))
+
+    def weights_path(self, p: int) -> tuple[Path, str | None]:
+        rel = f"weights/{p:05d}.npz"
+        return self.root / rel, self.info["files"].get(rel)
+
+    def lookup_chunks(self, cand: list[Path], dockey: np.ndarray) -> None:
+        """`lookup` for every candidate chunk, each index partition read once: the queries are
+        first split by index partition, then answered partition by partition; the answers go to
+        memory-mapped <chunk>.{found,ijac,in,iw}.npy."""
+        if not cand:
+            return
+        qdir = cand[0].parent / "lookup"
+        for k, path in enumerate(cand):
+            c = np.load(path)
+            a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            lo, hi = np.minimum(dockey[a], dockey[b]), np.maximum(dockey[a], dockey[b])
+            part = _partition_of(_pair_hash(lo, hi), self.pair_bits)
+            for p in np.unique(part).tolist():
+                sel = np.flatnonzero(part == p)
+                (qdir / f"{p:05d}").mkdir(parents=True, exist_ok=True)
+                np.save(qdir / f"{p:05d}" / f"{k:06d}.npy", np.stack([sel.astype(np.uint64), lo[sel], hi[sel]]))
+            for name, dtype, fill in LOOKUP_FIELDS:
+                m = np.lib.format.open_memmap(path.with_suffix(f".{name}.npy"), "w+", dtype, (len(c),))
+                m[:] = fill
+                del m
+        for p in range(1 << self.pair_bits):
+            qs = sorted((qdir / f"{p:05d}").glob("*.npy")) if (qdir / f"{p:05d}").is_dir() else []
+            if not qs:
+                continue
+            z = self.load(f"pairs/{p:05d}.npz")
+            for q in qs:
+                sel, lo, hi = np.load(q)
+                path = cand[int(q.stem)]
+                sel = sel.astype(np.int64)
+                for (name, _, _), values in zip(LOOKUP_FIELDS, self._answer(z, lo, hi), strict=True):
+                    m = np.load(path.with_suffix(f".{name}.npy"), mmap_mode="r+")  # only these rows written
+                    m[sel] = values
+                    m.flush()
+                    del m
+        shutil.rmtree(qdir, ignore_errors=True)
+
+    @staticmethod
+    def _answer(z: dict[str, np.ndarray], lo: np.ndarray, hi: np.ndarray):
+        found = np.zeros(len(lo), bool)
+        jac = np.zeros(len(lo), np.float32)
+        cnt = np.zeros(len(lo), np.int64)
+        wt = np.full(len(lo), -1, np.int64)
+        if len(z["h"]):
+            h = _pair_hash(lo, hi)
+            at = np.minimum(np.searchsorted(z["h"], h), len(z["h"]) - 1)
+            ok = (z["h"][at] == h) & (z["lo"][at] == lo) & (z["hi"][at] == hi)
+            found[ok] = True
+            jac[ok], cnt[ok], wt[ok] = z["jac"][at[ok]], z["n"][at[ok]], z["w"][at[ok]]
+        return found, jac, cnt, wt
+
+    def lookup(self, ka: np.ndarray, kb: np.ndarray):
+        """(found, jaccard, shared count, shared weight) of the pairs (ka, kb) the index holds."""
+        lo, hi = np.minimum(ka, kb), np.maximum(ka, kb)
+        h = _pair_hash(lo, hi)
+        part = _partition_of(h, self.pair_bits)
+        found = np.zeros(len(h), bool)
+        jac = np.zeros(len(h), np.float32)
+        cnt = np.zeros(len(h), np.int64)
+        wt = np.full(len(h), -1, np.int64)
+        for p in np.unique(part).tolist():
+            sel = np.flatnonzero(part == p)
+            z = self.load(f"pairs/{p:05d}.npz")
+            if len(z["h"]) == 0:
+                continue
+            at = np.minimum(np.searchsorted(z["h"], h[sel]), len(z["h"]) - 1)
+            ok = (z["h"][at] == h[sel]) & (z["lo"][at] == lo[sel]) & (z["hi"][at] == hi[sel])
+            found[sel[ok]] = True
+            jac[sel[ok]], cnt[sel[ok]], wt[sel[ok]] = z["jac"][at[ok]], z["n"][at[ok]], z["w"][at[ok]]
+        return found, jac, cnt, wt
+
+
+def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str]) -> None:
+    """Each signature file's pass-1 output (keyed runs with file-local rows, metadata, MinHash),
+    under files/<digest>/: hard links to the previous index for a file it already had."""
+    dst = plan.work / INDEX_DIR
+    for i, digest in enumerate(plan.digests or []):
+        prefix = f"files/{digest}/"
+        if prefix + "meta.npz" in files:
+            continue  # the same file twice in the list: its doc_ids repeat and the run has raised already
+        if plan.cached and i in plan.cached and plan.index_root is not None:
+            for rel, h in plan.cached[i].items():
+                (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(plan.index_root / rel, dst / rel)
+                files[rel] = h
+            continue
+        lo, hi = int(plan.base[i]), int(plan.base[i + 1])
+        for kind in KINDS:
+            for p in range(plan.parts(kind)):
+                runs = sorted(plan.run_dir(kind, p).glob(f"{i:06d}-*.npy"))
+                if runs:
+                    r = np.concatenate([np.load(x) for x in runs], axis=1)
+                    save(prefix + f"{kind}-{p:05d}.npz", k=r[0], row=(r[1] - np.uint64(lo)).astype(np.uint32))
+        mh = np.empty((sig.NUM_PERM, hi - lo), np.uint32)
+        with open(plan.work / "minhash.bin", "rb") as f:
+            for perm in range(sig.NUM_PERM):
+                f.seek((perm * plan.n + lo) * 4)
+                mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
+        arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
+        save(prefix + "meta.npz", minhash=mh, **arrays)
+
+
+def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str) -> None:
+    """The next run's index, under work/index: weights per sample partition, every pair this run
+    measured (candidates and evidence pairs) partitioned by pair hash, the document keys."""
+    dst = plan.work / INDEX_DIR
+    files: dict[str, str] = {}
+
+    def save(rel: str, **arrays: Any) -> None:
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        data = buf.getvalue()
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst / rel).write_bytes(data)
+        files[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    for p in range(plan.parts("sample")):
+        _code, _w, _t, ukeys, wrank = _prepared_partition(plan.run_dir("sample", p), group)
+        save(f"weights/{p:05d}.npz", ukeys=ukeys, wrank=wrank)
+        del _code, _w, _t
+
+    def measured():
+        for path in cand:
+            c = np.load(path)
+            a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            n = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+            w = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
+            cat = np.concatenate
+            yield a, b, np.load(path.with_suffix(".jac.npy")), cat(n) if n else a * 0, cat(w) if w else a * 0
+        ev = plan.work / "evidence.npz"
+        if ev.exists():
+            with np.load(ev) as z:
+                yield z["a"], z["b"], z["jac"], z["n"], np.full(len(z["a"]), -1, np.int64)
+
+    total = sum(len(x[0]) for x in measured())
+    bits = _bits_for(total)
+    runs = plan.work / "pair-index"
+    for k, (a, b, jac, n, w) in enumerate(measured()):
+        ka, kb = meta.dockey[a], meta.dockey[b]
+        lo, hi = np.minimum(ka, kb), np.maximum(ka, kb)
+        h = _pair_hash(lo, hi)
+        part = _partition_of(h, bits)
+        for p in np.unique(part).tolist():
+            m = part == p
+            (runs / f"{p:05d}").mkdir(parents=True, exist_ok=True)
+            np.savez(runs / f"{p:05d}" / f"{k:06d}.npz", h=h[m], lo=lo[m], hi=hi[m], jac=jac[m], n=n[m], w=w[m])
+    for p in range(1 << bits):
+        cols: dict[str, list[np.ndarray]] = {c: [] for c in ("h", "lo", "hi", "jac", "n", "w")}
+        for f in sorted((runs / f"{p:05d}").glob("*.npz")) if (runs / f"{p:05d}").is_dir() else []:
+            with np.load(f) as z:
+                for c in cols:
+                    cols[c].append(z[c])
+        dtypes = {"h": np.uint64, "lo": np.uint64, "hi": np.uint64, "jac": np.float32, "n": np.int64, "w": np.int64}
+        arr = {c: (np.concatenate(v) if v else np.zeros(0)).astype(dtypes[c]) for c, v in cols.items()}
+        order = np.lexsort((arr["hi"], arr["lo"], arr["h"]))
+        save(f"pairs/{p:05d}.npz", **{c: v[order] for c, v in arr.items()})
+    shutil.rmtree(runs, ignore_errors=True)
+    save("docs.npz", dockey=np.sort(meta.dockey))
+    _write_file_cache(plan, meta, save, files)
+    info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
+    (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
 
 
 def _file_digest(path: str) -> str:
@@ -623,7 +964,18 @@ def _link_or_copy(src, dst) -> None:
         shutil.copy2(src, dst)
 
 
-def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) -> dict[str, Any]:
+def _cold(
+    files: list[str],
+    work: Path,
+    out: Path,
+    workers: int,
+    client: Any,
+    index: _Index | None = None,
+    version: str = "",
+    digests: list[str] | None = None,
+) -> dict[str, Any]:
+    """The whole step; with `index`, every pair of two documents the index has seen takes its
+    Jaccard, shared count and (updated) shared weight from it instead of being measured."""
     sizes, rows = [], {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
     for f in files:
         md = _parquet_meta(f)
@@ -635,7 +987,18 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
     base = np.r_[0, np.cumsum(sizes)].astype(np.int64)
     if base[-1] >= 1 << 32:
         raise ValueError("more than 2^32 documents: pair codes need wider ids")
-    plan = _Plan(work, files, base, {k: _bits_for(v) for k, v in rows.items()})
+    bits = {k: _bits_for(v) for k, v in rows.items()}
+    cached: dict[int, dict[str, str]] = {}
+    if index is not None and all((rows[k] >> index.bits[k]) <= 2 * PARTITION_ROWS for k in KINDS):
+        bits = dict(index.bits)  # the index's runs and weights are partitioned like this run's rows
+        for i, d in enumerate(digests or []):
+            mine = {rel: h for rel, h in index.info["files"].items() if rel.startswith(f"files/{d}/")}
+            if f"files/{d}/meta.npz" in mine:
+                cached[i] = mine
+    elif index is not None:
+        index = None  # the corpus outgrew the index's partitions: rebuilt from scratch
+    plan = _Plan(work, files, base, bits, digests, cached, index.root if index is not None else None)
+    _log_count(work, "reused_files", len(cached))  # signature files whose pass 1 came from the index
     n = plan.n
     with open(work / "minhash.bin", "wb") as mh:
         mh.truncate(n * sig.NUM_PERM * 4)
@@ -643,6 +1006,12 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
     meta = _Meta(**{k: _cat([p[k] for p in parts], k) for k in _Meta.__dataclass_fields__})
     del parts
     _check_unique_ids(meta.idhash, files)
+    fresh = np.ones(n, bool)
+    if index is not None:
+        old = index.load("docs.npz")["dockey"]
+        at = np.minimum(np.searchsorted(old, meta.dockey), max(len(old) - 1, 0))
+        fresh = ~(old[at] == meta.dockey) if len(old) else fresh
+        del old, at
 
     # candidate pairs: bands and exact fingerprints, then anchors (counted across partitions)
     (work / "pairs").mkdir()
@@ -680,9 +1049,22 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
         c = np.load(path)
         return (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
 
+    reverified = 0
+    if index is not None:
+        index.lookup_chunks(cand, meta.dockey)
     for path in cand:
         a, b = codes_of(path)
-        np.save(path.with_suffix(".jac.npy"), _jaccard(plan, a, b, meta))
+        if index is not None:
+            found, jac, cnt, wt = (np.load(path.with_suffix(f".{f[0]}.npy")) for f in LOOKUP_FIELDS)
+        else:
+            found, jac, cnt, wt = np.zeros(len(a), bool), np.zeros(len(a), np.float32), None, None
+        if (~found).any():
+            jac[~found] = _jaccard(plan, a[~found], b[~found], meta)
+        np.save(path.with_suffix(".jac.npy"), jac)
+        known = found & (wt >= 0) if wt is not None else found
+        reverified += int((~known).sum())
+        if index is not None:
+            np.savez(path.with_suffix(".known.npz"), known=known, n=cnt, w=wt)
 
     def near_edges():
         for path in cand:
@@ -701,10 +1083,23 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
         jac = np.load(path.with_suffix(".jac.npy"))
         swap = meta.n_sample[a] > meta.n_sample[b]
         small, big = np.where(swap, b, a), np.where(swap, a, b)
+        kn = np.load(path.with_suffix(".known.npz")) if index is not None else None
         for s in range(0, max(len(a), 1), PAIR_BATCH):
             sl = slice(s, s + PAIR_BATCH)
-            iw, inn, tot = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            if kn is None:
+                iw, inn, tot, _ = _overlaps(plan, meta, small[sl], big[sl], group, workers, client)
+            else:  # pairs the index has seen: its shared weight plus the change of their shingles' weights
+                k = kn["known"][sl]
+                iw = np.zeros(len(k), np.int64)
+                inn = np.zeros(len(k), np.int64)
+                u = ~k
+                iw[u], inn[u], tot, delta = _overlaps(
+                    plan, meta, small[sl][u], big[sl][u], group, workers, client, (small[sl][k], big[sl][k]), index
+                )
+                iw[k] = kn["w"][sl][k] + delta
+                inn[k] = kn["n"][sl][k]
             np.save(path.with_suffix(f".n{s // PAIR_BATCH:04d}.npy"), inn)  # shared count: reused below
+            np.save(path.with_suffix(f".w{s // PAIR_BATCH:04d}.npy"), iw)  # shared weight: for the index
             if total is None:
                 total = tot
             keep, mutual, cont = _verdicts(meta, small[sl], big[sl], jac[sl], iw, total)
@@ -727,12 +1122,15 @@ def _cold(files: list[str], work: Path, out: Path, workers: int, client: Any) ->
         yield best_one_way[0].astype(np.int64), best_one_way[1].astype(np.int64)
 
     comp = _components(n, accepted)
-    return _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client)
+    _log_count(work, "reverified_pairs", reverified)
+    stats = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
+    _write_index(plan, meta, cand, group, version)
+    return stats
 
 
 def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
     dtype = {"idhash": np.uint64, "fp": np.uint64, "fp_chars": np.int32, "n_chars": np.int32, "truncated": bool,
-             "n_flags": np.int16, "n_sample": np.int32}[name]  # fmt: skip
+             "n_flags": np.int16, "n_sample": np.int32, "dockey": np.uint64}[name]  # fmt: skip
     return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
 
 
@@ -782,14 +1180,14 @@ def _verdicts(meta, small, big, jac, inter_w, total) -> tuple[np.ndarray, np.nda
         back = np.where(wb > 0, inter_w / wb, 0.0)
     wc = np.where(meta.n_sample[small] > 0, wc, 0.0)
     near = jac >= sig.NEAR_GROUP_JACCARD
-    contained = (wc >= sig.MIN_CONTAINMENT) & (ws >= sig.MIN_WEIGHT)
+    contained = (wc >= sig.MIN_CONTAINMENT) & (ws >= sig.MIN_WEIGHT * W_ONE)
     keep = exact | near | contained
     mutual = exact | near | (contained & (back >= sig.MIN_CONTAINMENT))
     cont = np.where(exact, 1.0, wc).astype(np.float32)
     return keep, mutual, cont
 
 
-def _evidence(plan, meta, members, cn, cand, workers, client) -> tuple[np.ndarray, np.ndarray]:
+def _evidence(plan, meta, members, cn, cand, workers, client, index=None) -> tuple[np.ndarray, np.ndarray]:
     """Jaccard and shared sampled-shingle count of each (member, canonical) pair: taken from the
     verification pass when the pair was a candidate, computed (same kernels) for the others."""
     jac = np.zeros(len(members), np.float32)
@@ -807,11 +1205,18 @@ def _evidence(plan, meta, members, cn, cand, workers, client) -> tuple[np.ndarra
         inter_n[hit] = np.concatenate(counts)[at[hit]]
         known |= hit
     rest = np.flatnonzero(~known)
-    if len(rest):
-        jac[rest] = _jaccard(plan, members[rest], cn[rest], meta)
-        for s in range(0, len(rest), PAIR_BATCH):
-            r = rest[s : s + PAIR_BATCH]
+    if len(rest) and index is not None:  # pairs measured by an earlier run
+        seen, j, c, _ = index.lookup(meta.dockey[members[rest]], meta.dockey[cn[rest]])
+        jac[rest[seen]], inter_n[rest[seen]] = j[seen], c[seen]
+        todo = rest[~seen]
+    else:
+        todo = rest
+    if len(todo):
+        jac[todo] = _jaccard(plan, members[todo], cn[todo], meta)
+        for s in range(0, len(todo), PAIR_BATCH):
+            r = todo[s : s + PAIR_BATCH]
             inter_n[r] = _overlaps(plan, meta, members[r], cn[r], None, workers, client)[1]
+    np.savez(plan.work / "evidence.npz", a=members[rest], b=cn[rest], jac=jac[rest], n=inter_n[rest])
     return jac, inter_n
 
 
@@ -830,7 +1235,7 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 # --- election and outputs -----------------------------------------------------------------------
 
 
-def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client) -> dict[str, Any]:
+def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh) -> dict[str, Any]:
     n = plan.n
     # canonical per component: not truncated, fewest flags, longest, then smallest id hash
     order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
@@ -847,7 +1252,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     # evidence of every member against its canonical
     members = np.flatnonzero(canon != np.arange(n))
     cn = canon[members]
-    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client)
+    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client, index)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
@@ -928,8 +1333,8 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
         "duplicates": len(members),
         "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
-        "reexamined_docs": n,
-        "reexamined_clusters": int(sum(sizes.values())),
+        "reexamined_docs": int(fresh.sum()),  # new or changed documents (all of them in a cold run)
+        "reexamined_clusters": len(np.unique(comp[fresh])),  # the clusters they are in
         **counts,
     }
 

@@ -1,0 +1,289 @@
+"""Incremental dedupe: a run on the previous run's index gives the bytes of a cold run.
+
+Real texts from data/samples, real signatures (tasks.dedupe.shard_signatures), real Parquet. Every
+step runs `cluster_corpus` twice on the same signature files, once on the previous state and once
+cold, and compares every output file byte for byte plus the digests the stage returns.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import dedupe, dedupe_cluster
+from tasks.normalize import normalize_text
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "real"
+NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
+SPAN = 2500  # characters taken from each real report: long enough for anchors, short enough to be quick
+
+
+def speeches() -> list[str]:
+    """Six different long real reports (a slice of each), in a fixed order."""
+    out = []
+    for path in sorted(SAMPLES.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        start = len(text) // 5
+        if len(text) - start >= SPAN:
+            out.append(text[start : start + SPAN])
+    assert len(out) >= 6
+    return out
+
+
+def near_copy(text: str, rng: random.Random) -> str:
+    chars = list(text)
+    for _ in range(len(chars) // 100):  # 1 % of characters replaced, as bench/scale.py does
+        chars[rng.randrange(len(chars))] = chr(rng.randrange(0x4E00, 0x9FA5))
+    return "".join(chars)
+
+
+def pool(seed: int) -> dict[str, str]:
+    """Originals, near copies, truncated copies, paragraph mosaics, and bridges (two whole speeches
+    in one page: contains both, so it joins their clusters)."""
+    rng = random.Random(seed)
+    base = speeches()
+    docs = {f"orig-{i}": t for i, t in enumerate(base)}
+    for i, t in enumerate(base):
+        for k in range(rng.randint(0, 2)):
+            docs[f"near-{i}-{k}"] = near_copy(t, rng)
+        if rng.random() < 0.6:
+            docs[f"cut-{i}"] = t[: int(len(t) * rng.uniform(0.4, 0.75))] + "\n" + NOTICE
+    for k in range(3):
+        a, b = rng.sample(range(len(base)), 2)
+        docs[f"mosaic-{k}"] = base[a][: SPAN // 2] + "\n" + base[b][SPAN // 2 :]
+    a, b = rng.sample(range(len(base)), 2)
+    docs["bridge"] = base[a] + "\n" + base[b]
+    return docs
+
+
+_SIGNED: dict[tuple[str, str], pa.Table] = {}
+
+
+def signed(doc_id: str, text: str) -> pa.Table:
+    """One document's signature row (the real stage on the real normalize output), memoised."""
+    key = (doc_id, text)
+    if key not in _SIGNED:
+        norm = normalize_text(text)
+        t = pa.table(
+            {
+                "doc_id": [doc_id],
+                "text": [norm.text],
+                "quality_flags": pa.array([sorted(norm.flags)], pa.list_(pa.string())),
+                "n_chars": pa.array([len(norm.text)], pa.int32()),
+            }
+        )
+        _SIGNED[key] = dedupe.shard_signatures(t)
+    return _SIGNED[key]
+
+
+def write_shards(folder: Path, shards: list[dict[str, str]]) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for k, docs in enumerate(shards):
+        rows = [signed(d, docs[d]) for d in sorted(docs)]
+        schema = signed("x", "同志们").schema
+        table = pa.concat_tables(rows) if rows else schema.empty_table()
+        path = folder / f"{k}.parquet"
+        pq.write_table(table, path)
+        files.append(str(path))
+    return files
+
+
+def deal(docs: dict[str, str], n_shards: int, rng: random.Random) -> list[dict[str, str]]:
+    shards: list[dict[str, str]] = [{} for _ in range(n_shards)]
+    for d in sorted(docs):
+        shards[rng.randrange(n_shards)][d] = docs[d]
+    return shards
+
+
+def stage(files: list[str], out: Path, prev: str | None) -> dict:
+    """The stage runner (part and shared digests included) on these signature files."""
+    folders = []
+    for f in files:  # the runner reads <dir>/signatures.parquet
+        d = Path(f).with_suffix("")
+        d.mkdir(exist_ok=True)
+        (d / "signatures.parquet").write_bytes(Path(f).read_bytes())
+        folders.append(str(d))
+    return dedupe_cluster.cluster_shards({"signatures": folders}, str(out), prev)
+
+
+def all_bytes(out: Path, parts: int) -> list[bytes]:
+    return [(out / "assignments" / f"{i:05d}.parquet").read_bytes() for i in range(parts)] + [
+        (out / "duplicates.parquet").read_bytes()
+    ]
+
+
+def check_step(tmp: Path, name: str, shards: list[dict[str, str]], prev: str | None) -> tuple[str, dict]:
+    """Incremental (on `prev`) and cold on the same files: the same bytes and digests."""
+    files = write_shards(tmp / f"{name}-sig", shards)
+    inc = stage(files, tmp / f"{name}-inc", prev)
+    cold = stage(files, tmp / f"{name}-cold", None)
+    assert all_bytes(tmp / f"{name}-inc", len(files)) == all_bytes(tmp / f"{name}-cold", len(files)), name
+    assert inc["part_digests"] == cold["part_digests"] and inc["shared_digests"] == cold["shared_digests"]
+    for k in ("docs", "clusters", "duplicates", "duplicate_reasons", "cluster_sizes"):
+        assert inc[k] == cold[k], (name, k)
+    return str(tmp / f"{name}-inc" / "state"), inc
+
+
+def cluster_of(out: Path, parts: int) -> dict[str, dict]:
+    t = pa.concat_tables([pq.read_table(out / "assignments" / f"{i:05d}.parquet") for i in range(parts)])
+    return {r["doc_id"]: r for r in t.to_pylist()}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_additions_removals_changes_and_renumbering_match_cold(tmp_path, seed):
+    rng = random.Random(seed)
+    docs = pool(seed)
+    ids = sorted(docs)
+    present = set(rng.sample(ids, len(ids) * 2 // 3))
+    state, _ = check_step(tmp_path, "s0", deal({d: docs[d] for d in present}, 3, rng), None)
+    for step in range(1, 4):
+        absent = sorted(set(ids) - present)
+        added = set(rng.sample(absent, min(len(absent), rng.randint(1, 4))))
+        removed = set(rng.sample(sorted(present), rng.randint(0, 3)))
+        present = (present | added) - removed
+        current = {d: docs[d] for d in present}
+        for d in rng.sample(sorted(present), 1):  # a document rewritten under the same id
+            current[d] = near_copy(current[d], rng)
+        docs.update(current)
+        n_shards = rng.randint(2, 4)  # shards re-dealt and renumbered too
+        state, stats = check_step(tmp_path, f"s{step}", deal(current, n_shards, rng), state)
+        assert stats["reexamined_docs"] < len(present)  # the index was used, not a cold rebuild
+
+
+def test_bridge_joins_two_old_clusters_and_its_removal_splits_them(tmp_path):
+    base = speeches()
+    rng = random.Random(5)
+    docs = {"a": base[0], "a-copy": near_copy(base[0], rng), "b": base[1], "b-copy": near_copy(base[1], rng)}
+    s0, _ = check_step(tmp_path, "before", [docs], None)
+    rows = cluster_of(tmp_path / "before-inc", 1)
+    assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
+    bridged = dict(docs, ab=base[0] + "\n" + base[1])
+    s1, stats = check_step(tmp_path, "bridge", [docs, {"ab": bridged["ab"]}], s0)
+    rows = cluster_of(tmp_path / "bridge-inc", 2)
+    assert rows["a"]["cluster_id"] == rows["b"]["cluster_id"] == rows["ab"]["cluster_id"]
+    assert stats["reexamined_docs"] == 1 and stats["reused_files"] == 1  # the old shard is not read again
+    check_step(tmp_path, "split", [docs], s1)  # the bridge removed again
+    rows = cluster_of(tmp_path / "split-inc", 1)
+    assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
+
+
+def test_removed_canonical_is_re_elected_like_cold(tmp_path):
+    base = speeches()
+    rng = random.Random(6)
+    docs = {"full": base[2], "near": near_copy(base[2], rng), "cut": base[2][:1500] + "\n" + NOTICE, "x": base[3]}
+    s0, _ = check_step(tmp_path, "all", [docs], None)
+    rows = cluster_of(tmp_path / "all-inc", 1)
+    canonical = next(d for d, r in rows.items() if r["is_canonical"] and r["cluster_id"] == rows["cut"]["cluster_id"])
+    rest = {d: t for d, t in docs.items() if d != canonical}
+    check_step(tmp_path, "gone", [rest], s0)
+    rows = cluster_of(tmp_path / "gone-inc", 1)
+    assert canonical not in rows and rows["cut"]["dup_of"] in rest
+
+
+def test_only_renumbered_shards_reuse_every_pair(tmp_path):
+    rng = random.Random(7)
+    docs = pool(7)
+    shards = deal(docs, 3, rng)
+    s0, _ = check_step(tmp_path, "order", shards, None)
+    _, stats = check_step(tmp_path, "renumbered", shards[::-1], s0)
+    assert stats["reexamined_docs"] == 0 and stats["reverified_pairs"] == 0 and stats["reused_files"] == 3
+
+
+def test_index_partitions_and_weight_changes_are_exact(tmp_path, monkeypatch):
+    """Many small partitions (index, pairs, batches) and boilerplate whose weight changes."""
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 300)
+    monkeypatch.setattr(dedupe_cluster, "PAIR_BATCH", 4)
+    monkeypatch.setattr(dedupe_cluster, "EXPAND_BATCH", 200)
+    rng = random.Random(8)
+    docs = pool(8)
+    boiler = "各位代表，现在，我代表市人民政府向大会报告政府工作，请予审议，并请市政协委员提出意见。"
+    docs = {d: (boiler + t if i % 2 else t) for i, (d, t) in enumerate(sorted(docs.items()))}
+    ids = sorted(docs)
+    first = {d: docs[d] for d in ids[: len(ids) // 2]}
+    s0, _ = check_step(tmp_path, "half", deal(first, 2, rng), None)
+    check_step(tmp_path, "all", deal(docs, 3, rng), s0)
+
+
+def test_changed_parameters_rebuild_the_index(tmp_path, monkeypatch):
+    docs = pool(9)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    monkeypatch.setattr(dedupe, "MIN_CONTAINMENT", 0.9)
+    _, stats = check_step(tmp_path, "two", [dict(docs, extra=speeches()[4] + "。")], s0)
+    assert stats["reexamined_docs"] == len(docs) + 1  # other parameters: nothing reused
+    info = json.loads((Path(s0).parent.parent / "two-inc" / "state" / "index" / "index.json").read_text())
+    assert info["version"] == dedupe_cluster.params_version()
+
+
+def test_damaged_index_fails_loudly(tmp_path):
+    docs = pool(10)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    more = [docs, {"extra": speeches()[1][:900]}]
+    pairs = sorted((Path(s0) / "index" / "pairs").glob("*.npz"))
+    data = bytearray(pairs[0].read_bytes())
+    data[-20] ^= 0xFF  # one flipped byte in a partition: the digest check says which file
+    pairs[0].write_bytes(bytes(data))
+    files = write_shards(tmp_path / "more-sig", more)
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=r"pairs/00000\.npz.*damaged"):
+        dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "out"))
+    (Path(s0) / "index" / "index.json").write_text("{broken")
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=r"index\.json"):
+        dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "out2"))
+
+
+def test_index_holds_every_measured_pair_once_per_key(tmp_path):
+    docs = pool(11)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    idx = Path(s0) / "index"
+    info = json.loads((idx / "index.json").read_text())
+    seen = set()
+    for p in range(1 << info["pair_bits"]):
+        with np.load(idx / "pairs" / f"{p:05d}.npz") as z:
+            assert (np.diff(z["h"].astype(np.float64)) >= 0).all()
+            assert (z["lo"] <= z["hi"]).all()
+            seen |= set(zip(z["lo"].tolist(), z["hi"].tolist(), strict=True))
+    cand = json.loads((Path(s0) / "state.json").read_text())["stats"]
+    assert len(seen) >= cand["reverified_pairs"] > 0
+    dups = pq.read_table(Path(s0).parent / "duplicates.parquet")
+    assert pc.sum(pc.cast(pc.invert(dups.column("is_canonical")), pa.int64())).as_py() == cand["duplicates"]
+
+
+def test_incremental_on_dask_gives_the_cold_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    rng = random.Random(12)
+    docs = pool(12)
+    ids = sorted(docs)
+    first = deal({d: docs[d] for d in ids[: len(ids) // 2]}, 2, rng)
+    s0, _ = check_step(tmp_path, "half", first, None)
+    files = write_shards(tmp_path / "all-sig", [*first, {d: docs[d] for d in ids[len(ids) // 2 :]}])
+    with (
+        distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        stats = dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "dask"), client=client)
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
+    assert stats["reused_files"] == 2
+    assert all_bytes(tmp_path / "dask", 3) == all_bytes(tmp_path / "cold", 3)
+
+
+def test_incremental_in_place_on_its_own_state(tmp_path):
+    """The previous state may be out/state itself: replaced only after the run has used it."""
+    rng = random.Random(13)
+    docs = pool(13)
+    ids = sorted(docs)
+    first = deal({d: docs[d] for d in ids[:-5]}, 2, rng)
+    out = tmp_path / "out"
+    dedupe_cluster.cluster_corpus(write_shards(tmp_path / "a", first), None, str(out))
+    files = write_shards(tmp_path / "b", [*first, {d: docs[d] for d in ids[-5:]}])
+    for _ in range(2):  # the second time: same files, outputs reused from out/state itself
+        dedupe_cluster.cluster_corpus(files, str(out / "state"), str(out))
+        dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
+        assert all_bytes(out, 3) == all_bytes(tmp_path / "cold", 3)
+    assert (out / "state" / "index" / "index.json").exists()
