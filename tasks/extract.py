@@ -77,6 +77,10 @@ RESOLUTION_NAME_RE = re.compile(
 )
 
 
+# A photo caption run into the head: `省长赵刚作政府工作报告` (office, name, 作 — a title puts the name first).
+CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW_RE.pattern}[ \u3000]?[{HAN}]{{2,3}}(?:同志)?作")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -89,7 +93,7 @@ def is_junk_title(line: str) -> bool:
     found = find_date(t)
     if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
-    if re.match(r"^在.{4,60}上$", t):
+    if re.match(r"^在.{4,60}上$", t) or CAPTION_RE.search(t):
         return True
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
@@ -138,13 +142,84 @@ HEAD_SPLIT_RE = re.compile(
     rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
     rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
     r"|(?P<outline>(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[^，。]{0,12}(?:回顾|工作|任务|情况)))"
-    r"|(?P<chrome>(?:发布时间|发布日期|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
+    r"|(?P<chrome>(?:发布时间|发布日期|发表时间|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
     rf"|(?P<sal>{SALUTATION_WORDS}[^。：:！!\n]{{0,20}}?[：:！!])"
 )
 # The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
 DATELINE_END_RE = re.compile(
     r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
+# Page chrome whose END is a cut too, so what the page ran into it (a byline, a title) stands alone:
+#   a keyed page date `时间：2026-02-09` / `发表时间：2026-02-09 09:45:30`, a date with a clock time (never a speech's
+#   dateline: `2026年02月10日 07时41分`, `2026-01-31 07:00:44`), a keyed source ending in a site word
+#   (`来源：解放日报`), toolbars (`【字号：加大还原减小】`, `【字体：大中小】`), breadcrumb steps (`首页>要闻>`),
+#   `分享：`, a photo credit (`记者 李森 摄`).
+_CLOCK = r"\s*(?:\d{1,2}\s*[:：时]\s*\d{2}(?:\s*[:：分]\s*\d{2}\s*秒?|\s*分)?)"
+_ANY_DATE = (
+    rf"(?:{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*[日号]"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
+DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
+HEAD_CHROME_END_RE = re.compile(
+    rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
+    rf"|{_ANY_DATE}{_CLOCK}"
+    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|客户端|新闻网|网|报|电视台|杂志)"
+    r"|【[^】\n]{0,20}】|[>＞»]|分享\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
+)
+# Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
+HEAD_CHROME_START_RE = re.compile(r"(?:您的|当前)位置\s*[:：]?|首页\s*[>＞»]|下载打印|【字[号体]")
+# What may follow a byline's name on a page that ran the byline into the next span: the name again (a photo
+# caption `省长 刘小涛省长刘小涛代表…`, `市长 殷勇殷勇同志作…`), an office, 同志/在/作, a date, punctuation, chrome.
+_AFTER_NAME_RE = re.compile(
+    rf"(?:{OFFICE_KW_RE.pattern}|[，。：:；（(\[\d]|{SALUTATION_WORDS}|首页|来源|时间|发布|分享|当前|您的)"
+)
+_SPACED_NAME_RE = re.compile(rf"[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?![ \u3000]*[{HAN}])|[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?=[ \u3000])")
+_DOT_NAME_RE = re.compile(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+")
+BYLINE_PRE_MAX = 24  # `新疆维吾尔自治区人民政府` + 代 fits; a title sentence before an office is longer
+
+
+def _byline_end(seg: str) -> int:
+    """Where a byline (`上海市市长 龚 正`, `省长刘小涛`) that opens seg ends when more text follows it; 0 when
+    seg does not open with a byline or the byline is all of seg."""
+    for m in OFFICE_KW_RE.finditer(seg):
+        pre = seg[: m.start()]
+        if len(pre) > BYLINE_PRE_MAX or re.search(r"[在的，。：:；]", pre):
+            return 0
+        rest = seg[m.end() :]
+        r = rest.lstrip(" \u3000")
+        at = m.end() + len(rest) - len(r)
+        if not r or OFFICE_KW_RE.match(r) or r[0] in "、兼":
+            continue  # `区委副书记、区长 孙俨玲`: the last office holds the name
+        dm = _DOT_NAME_RE.match(r)
+        if dm:
+            end = at + dm.end()
+            return end if end < len(seg.rstrip()) else 0
+        sm = _SPACED_NAME_RE.match(r) if r[1:2] in (" ", "\u3000") else None
+        if sm:
+            cand = re.sub(r"[ \u3000]", "", sm.group(0))
+            if is_byline_name(cand):
+                end = at + sm.end()
+                return end if seg[end:].strip() else 0
+        for n in (3, 2):
+            cand, after = r[:n], r[n:]
+            if len(cand) < n or not is_byline_name(cand):
+                continue
+            if not after.strip():
+                return 0
+            if after.startswith(cand) or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:14]):
+                return at + n
+        return 0
+    return 0
+
+
+def _split_chrome(line: str) -> list[int]:
+    """Cut points inside one line for page chrome and a byline run into what follows."""
+    cuts = []
+    for m in HEAD_CHROME_END_RE.finditer(line):
+        cuts += [m.start(), m.end()]
+    for m in HEAD_CHROME_START_RE.finditer(line):
+        cuts.append(m.start())
+    return cuts
 
 
 def header_segments(text: str) -> tuple[list[str], int]:
@@ -165,9 +240,14 @@ def header_segments(text: str) -> tuple[list[str], int]:
                 cuts.add(m.end())
         for m in DATELINE_END_RE.finditer(line):
             cuts.add(m.end())
+        if len(line) > 40:
+            cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
         order = sorted(cuts)
         for a, b in pairwise(order):
             seg = line[a:b]
+            while len(line) > 40 and (k := _byline_end(seg)):
+                segs.append(seg[:k])
+                seg = seg[k:]
             if seg.strip():
                 segs.append(seg)
                 if SALUTATION_RE.match(clean_line(seg)):
@@ -236,11 +316,25 @@ def _strip_site(title: str) -> str:
     return SITE_SUFFIX_RE.sub("", title).strip()
 
 
+# A breadcrumb's last step run into the title: the column named twice (`云南要闻云南要闻2026年政府工作报告`) or a
+# column that is itself a title (`省政府工作报告陕西省2026年政府工作报告`).
+DOUBLED_PREFIX_RE = re.compile(rf"^([{HAN}]{{2,8}})\1(?=.{{4}})")
+INNER_TITLE_RE = re.compile(rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)")
+
+
+def _unchrome_title(t: str) -> str:
+    t = DOUBLED_PREFIX_RE.sub("", t)
+    m = INNER_TITLE_RE.match(t)
+    if m and regions.find_places(t[m.end() :][:12]) or (m and re.match(CN_YEAR4, t[m.end() :])):
+        t = t[m.end() :]
+    return t
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
     for i, line in enumerate(head):
-        t = FOOTNOTE_RE.sub("", _strip_site(line)).strip()
+        t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
         if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
             continue
         if "，" in t and len(t) > 30:
@@ -331,6 +425,8 @@ def _published_on(chrome: list[str]) -> dt.date | None:
         before, after = line[:s], line[e:]
         if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:]*(?:来源|作者|点击|浏览|阅读)", after):
             return d
+        if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
+            return d  # `2026-02-03 09:02:33` alone: a page stamp (a speech's dateline never gives the clock time)
     return None
 
 
@@ -865,6 +961,9 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
         tail = raw_text[-1500:].splitlines()[-15:]
         lines += [simplify(x) for x in tail]
     lines += text[:2000].splitlines()[:HEAD_MAX_LINES]
+    # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
+    # span by span as the header tokenizer cuts it.
+    lines += header_segments(text)[0]
     return [clean_line(x) for x in lines if x.strip()]
 
 
