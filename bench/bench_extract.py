@@ -328,10 +328,24 @@ def scraped_2026_cases(corpus: Path) -> list[tuple[str, str, dict]]:
         }
         if prov in TITLES_2026:
             lab["title"] = TITLES_2026[prov]
-        m = re.search(r"^[ \t\u3000]*时间[:：][ \t\u3000]*(\d{4})-(\d{2})-(\d{2})[ \t\u3000]*$", raw, re.M)
+        # The page's stamp: `时间：2026-02-09` (the value may sit on the next line), or a date with its clock
+        # time (`2026-02-03 09:02:33`, `2026年02月10日 07时41分`) — a speech's dateline never gives the clock.
+        head = raw[:1500]
+        m = re.search(
+            r"^[ \t\u3000]*(?:发表|发布)?时间[:：]\s*(\d{4})-(\d{2})-(\d{2})(?:[ \t\u3000]+[\d:]+)?[ \t\u3000]*$",
+            head,
+            re.M,
+        )
+        m = m or re.search(
+            r"^[ \t\u3000]*(\d{4})(?:-|年)(\d{2})(?:-|月)(\d{2})日?[ \t\u3000]+\d{2}[:时]\d{2}(?:分|:\d{2})?[ \t\u3000]*$",
+            head,
+            re.M,
+        )
         lab["published_on"] = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
-        m = re.search(r"^[ \t\u3000]*来源[:：][ \t\u3000]*(\S+)[ \t\u3000]*$", raw, re.M)
-        lab["source_site"] = m.group(1) if m else None
+        # `来源：解放日报`, or `来源：` with the site on the next line; a site must end in a site word (报, 网,
+        # 客户端): `来源：陕西省人民政府` names the publisher, not a site.
+        m = re.search(r"^[ \t\u3000]*来源[:：]\s*(\S+)[ \t\u3000]*$", head, re.M)
+        lab["source_site"] = m.group(1) if m and re.search(r"(?:报|网|客户端)$", m.group(1)) else None
         law = pairs.get(p.name)
         if law is not None and law.exists():
             fm_lab, law_text = _front_matter_labels(law)

@@ -101,7 +101,7 @@ def is_junk_title(line: str) -> bool:
 # ---------------------------------------------------------------- dates / chrome
 PUBLISHED_KEY_RE = re.compile(r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*$")
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
-SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志)$")
+SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
 WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
 DASH_DATE_RE = re.compile(r"^[—\-─–－―]{1,3}\s*")
@@ -149,6 +149,11 @@ HEAD_SPLIT_RE = re.compile(
 DATELINE_END_RE = re.compile(
     r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
+# `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过` then the byline: the date the congress adopted the report.
+DATELINE_PASSED_RE = re.compile(
+    rf"{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日"
+    r"[^，。；：:\n（()）]{2,60}?会议(?:审议)?通过\s*[）)]?"
+)
 # Page chrome whose END is a cut too, so what the page ran into it (a byline, a title) stands alone:
 #   a keyed page date `时间：2026-02-09` / `发表时间：2026-02-09 09:45:30`, a date with a clock time (never a speech's
 #   dateline: `2026年02月10日 07时41分`, `2026-01-31 07:00:44`), a keyed source ending in a site word
@@ -163,7 +168,7 @@ DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
 HEAD_CHROME_END_RE = re.compile(
     rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
     rf"|{_ANY_DATE}{_CLOCK}"
-    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|客户端|新闻网|网|报|电视台|杂志)"
+    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报|电视台|杂志)(?:客户端)?"
     r"|【[^】\n]{0,20}】|[>＞»]|分享\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
 )
 # Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
@@ -173,7 +178,9 @@ HEAD_CHROME_START_RE = re.compile(r"(?:您的|当前)位置\s*[:：]?|首页\s*[
 _AFTER_NAME_RE = re.compile(
     rf"(?:{OFFICE_KW_RE.pattern}|[，。：:；（(\[\d]|{SALUTATION_WORDS}|首页|来源|时间|发布|分享|当前|您的)"
 )
-_SPACED_NAME_RE = re.compile(rf"[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?![ \u3000]*[{HAN}])|[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?=[ \u3000])")
+_SPACED_NAME_RE = re.compile(
+    rf"[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?![ \u3000]*[{HAN}])|[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?=[ \u3000])"
+)
 _DOT_NAME_RE = re.compile(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+")
 BYLINE_PRE_MAX = 24  # `新疆维吾尔自治区人民政府` + 代 fits; a title sentence before an office is longer
 
@@ -206,7 +213,8 @@ def _byline_end(seg: str) -> int:
                 continue
             if not after.strip():
                 return 0
-            if after.startswith(cand) or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:14]):
+            again = after.startswith(cand) or bool(pre.strip() and after.startswith(pre.strip()[:4]))
+            if again or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:14]):
                 return at + n
         return 0
     return 0
@@ -239,6 +247,8 @@ def header_segments(text: str) -> tuple[list[str], int]:
             if m.lastgroup in ("sal", "paren"):
                 cuts.add(m.end())
         for m in DATELINE_END_RE.finditer(line):
+            cuts.add(m.end())
+        for m in DATELINE_PASSED_RE.finditer(line):
             cuts.add(m.end())
         if len(line) > 40:
             cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
@@ -319,13 +329,15 @@ def _strip_site(title: str) -> str:
 # A breadcrumb's last step run into the title: the column named twice (`云南要闻云南要闻2026年政府工作报告`) or a
 # column that is itself a title (`省政府工作报告陕西省2026年政府工作报告`).
 DOUBLED_PREFIX_RE = re.compile(rf"^([{HAN}]{{2,8}})\1(?=.{{4}})")
-INNER_TITLE_RE = re.compile(rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)")
+INNER_TITLE_RE = re.compile(
+    rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)"
+)
 
 
 def _unchrome_title(t: str) -> str:
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
-    if m and regions.find_places(t[m.end() :][:12]) or (m and re.match(CN_YEAR4, t[m.end() :])):
+    if m and (regions.find_places(t[m.end() :][:12]) or re.match(CN_YEAR4, t[m.end() :])):
         t = t[m.end() :]
     return t
 
@@ -656,7 +668,9 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
     """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line."""
     for i, line in enumerate(head):
         cand = line.replace(" ", "")
-        if len(cand) > 16 or not is_name(cand):
+        # `习 近 平`: a name set with a space between its characters (national documents) needs no surname list.
+        spaced = bool(re.fullmatch(rf"[{HAN}](?: [{HAN}]){{1,3}}", line)) and is_byline_name(cand)
+        if len(cand) > 16 or not (is_name(cand) or spaced):
             continue
         tag = word_tags().get(cand)
         if tag is not None and not tag.startswith("nr"):
@@ -669,6 +683,25 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         ):
             return cand
     return None
+
+
+# A photo caption in the head names the speaker: `赵立香作政府工作报告`, `<!-- 西藏自治区主席白玛赤林作政府工作报告 -->`.
+CAPTION_SPEAKER_RE = re.compile(
+    rf"^(?:(?P<office>[^在的，。]{{0,16}}?{OFFICE_KW_RE.pattern})[ \u3000]?)?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?:作|做)了?(?:政府)?工作报告"
+)
+
+
+def _caption_speaker(lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """(name, office) from the first head span that is a caption `[office] name 作政府工作报告`."""
+    for line in lines:
+        m = CAPTION_SPEAKER_RE.match(clean_line(re.sub(r"<!--|-->", "", line)))
+        if not m:
+            continue
+        name, office = m.group("name"), m.group("office")
+        if (is_byline_name(name) if office else is_name(name)) and not regions.find_places(name):
+            return name, _strip_jurisdiction(office) if office else None
+    return None, None
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
@@ -953,11 +986,16 @@ def _text_year(text: str) -> int | None:
     return None
 
 
+CHROME_KEY_LINE_RE = re.compile(r"^\s*(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
+
+
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
     lines = [simplify(str(r[1])) for r in removed_lines if len(r) >= 2]
     if raw_text:
         raw_head = raw_text[:4000].splitlines()[:60]
         lines += [simplify(x) for x in raw_head]
+        # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
+        lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.match(a)]
         tail = raw_text[-1500:].splitlines()[-15:]
         lines += [simplify(x) for x in tail]
     lines += text[:2000].splitlines()[:HEAD_MAX_LINES]
@@ -1012,7 +1050,8 @@ def _resolution_title(text: str) -> tuple[str | None, str | None]:
     head = text[:1500]
     if "决议" not in head and "批准" not in text[:6000]:
         return None, None
-    for line in head.splitlines()[:12]:
+    # The name on its own line, or a span of a head whose line breaks were lost (the adoption line cuts it).
+    for line in head.splitlines()[:12] + header_segments(head)[0][:12]:
         t = clean_line(line)
         if RESOLUTION_NAME_RE.match(t):
             m = re.match(r"^(.*?会议)关于", t)
@@ -1104,6 +1143,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 name = m.group(1)
         if name is None:
             name = _bare_name(head, sal >= 0)
+    if name is None and not anon and res_title is None:
+        caption = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "markup.html_comment"][:3]
+        name, c_office = _caption_speaker(head + caption)
+        office = office or (c_office if name else None)
     out["speaker_name"] = name
     out["speaker_title"] = office
 
