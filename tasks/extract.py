@@ -93,7 +93,7 @@ def is_junk_title(line: str) -> bool:
     found = find_date(t)
     if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
-    if re.match(r"^在.{4,60}上$", t) or CAPTION_RE.search(t):
+    if re.match(r"^在.{4,60}上$", t) or CAPTION_RE.search(t) or _caption_speaker([t])[0]:
         return True
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
@@ -199,8 +199,18 @@ def _byline_end(seg: str) -> int:
             continue  # `区委副书记、区长 孙俨玲`: the last office holds the name
         dm = _DOT_NAME_RE.match(r)
         if dm:
-            end = at + dm.end()
-            return end if end < len(seg.rstrip()) else 0
+            # `艾力·买买提自治区主席作…`: the shortest `·` name that the caption, an office or chrome follows.
+            for k in range(r.rindex("·", 0, dm.end()) + 2, dm.end() + 1):
+                after = r[k:]
+                if not after.strip():
+                    return 0
+                if (
+                    after.startswith(r[:k])
+                    or _AFTER_NAME_RE.match(after)
+                    or (pre.strip() and after.startswith(pre.strip()[:4]))
+                ):
+                    return at + k
+            return 0
         sm = _SPACED_NAME_RE.match(r) if r[1:2] in (" ", "\u3000") else None
         if sm:
             cand = re.sub(r"[ \u3000]", "", sm.group(0))
@@ -624,7 +634,7 @@ def _strip_jurisdiction(office: str) -> str:
         if h.start == 0 and h.end < len(office):
             rest = office[h.end :]
             if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
-                office = rest
+                office = "自治区" + rest if h.key.endswith("自治区") and rest == "主席" else rest  # 西藏自治区主席
             break
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
@@ -986,7 +996,7 @@ def _text_year(text: str) -> int | None:
     return None
 
 
-CHROME_KEY_LINE_RE = re.compile(r"^\s*(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
+CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
 
 
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
@@ -995,10 +1005,12 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
         raw_head = raw_text[:4000].splitlines()[:60]
         lines += [simplify(x) for x in raw_head]
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
-        lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.match(a)]
+        lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
         tail = raw_text[-1500:].splitlines()[-15:]
         lines += [simplify(x) for x in tail]
-    lines += text[:2000].splitlines()[:HEAD_MAX_LINES]
+    text_head = text[:2000].splitlines()[:HEAD_MAX_LINES]
+    lines += text_head
+    lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if CHROME_KEY_LINE_RE.search(a)]
     # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
     # span by span as the header tokenizer cuts it.
     lines += header_segments(text)[0]
@@ -1027,7 +1039,15 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
             return clean_line(simplify(m.group(1))).strip("'\"") or None
         src = src[fm.end() :]
     seen = 0
-    for i, line in enumerate(src[:3000].splitlines(), 1):
+    lines = [(i, x) for i, x in enumerate(src[:3000].splitlines(), 1)]
+    if lines:
+        # A page that lost its line breaks (a first line that is long or runs on into the salutation): its first
+        # spans as the header tokenizer cuts them.
+        first = lines[0][1]
+        spans = header_segments(simplify(first))[0] if len(first) > 40 else []
+        if len(first) > 100 or (spans and SALUTATION_RE.match(clean_line(spans[-1]))):
+            lines = [(0, x) for x in spans] + lines[1:]
+    for i, line in lines:
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
         v = clean_line(simplify(line))
