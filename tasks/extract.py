@@ -168,11 +168,14 @@ DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
 HEAD_CHROME_END_RE = re.compile(
     rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
     rf"|{_ANY_DATE}{_CLOCK}"
-    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报|电视台|杂志)(?:客户端)?"
-    r"|【[^】\n]{0,20}】|[>＞»]|分享\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
+    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
+    r"|【[^】\n]{0,20}】|[>＞»]|分享到?\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
+    r"|(?:您的|当前|您的当前)所?在?位置\s*[:：]?\s*(?:首页\s*[>＞»]?\s*)?(?:正文\s*[>＞»]?)?"
 )
 # Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
-HEAD_CHROME_START_RE = re.compile(r"(?:您的|当前)位置\s*[:：]?|首页\s*[>＞»]|下载打印|【字[号体]")
+HEAD_CHROME_START_RE = re.compile(
+    rf"(?:您的|当前|您的当前)所?在?位置|首页\s*[>＞»]|下载打印|【字[号体]|{_ANY_DATE}(?=\s*(?:来源|作者|点击|浏览))"
+)
 # What may follow a byline's name on a page that ran the byline into the next span: the name again (a photo
 # caption `省长 刘小涛省长刘小涛代表…`, `市长 殷勇殷勇同志作…`), an office, 同志/在/作, a date, punctuation, chrome.
 _AFTER_NAME_RE = re.compile(
@@ -230,6 +233,18 @@ def _byline_end(seg: str) -> int:
     return 0
 
 
+TITLE_END_RE = re.compile(DOC_END)
+
+
+def _title_byline_cut(seg: str) -> int:
+    """Where a title ends when a byline (office and name, nothing else) follows it in the same span; 0 if none."""
+    for m in TITLE_END_RE.finditer(seg):
+        rest = clean_line(seg[m.end() :])
+        if 4 <= len(rest) <= 40 and OFFICE_KW_RE.search(rest) and _byline([rest])[0]:
+            return m.end()
+    return 0
+
+
 def _split_chrome(line: str) -> list[int]:
     """Cut points inside one line for page chrome and a byline run into what follows."""
     cuts = []
@@ -267,6 +282,9 @@ def header_segments(text: str) -> tuple[list[str], int]:
             seg = line[a:b]
             while len(line) > 40 and (k := _byline_end(seg)):
                 segs.append(seg[:k])
+                seg = seg[k:]
+            if len(line) > 40 and (k := _title_byline_cut(seg)):
+                segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
                 seg = seg[k:]
             if seg.strip():
                 segs.append(seg)
@@ -533,6 +551,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         rest = line[e:].strip()
         pre = line[:s]
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
+            if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
+                continue  # `2021-02-06` alone: a page stamp cut from its `来源：…`, not a speech's dateline
             return d, i
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
             return d, i
@@ -1051,6 +1071,8 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
         v = clean_line(simplify(line))
+        if i == 0 and HEAD_CHROME_END_RE.fullmatch(v):
+            continue  # a span of page chrome (`您的当前位置:首页正文`) cut from a joined head
         if v and v != "---":
             if v.startswith("title:"):
                 return v[6:].strip().strip("'\"") or None
@@ -1140,6 +1162,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
     res_title, res_meeting = _resolution_title(text)
     title = _speech_title(head) or res_title
+    if title is None:
+        # A breadcrumb the scraper ran into the title (`您的位置:首页>要闻要闻2026年政府工作报告`) is cut whole by
+        # the normalizer: read the title from its last step.
+        crumbs = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "chrome.breadcrumb"][:3]
+        title = _speech_title(
+            [clean_line(simplify(re.split(r"[>＞»]", c)[-1])) for c in crumbs if re.search(r"[>＞»]", c)]
+        )
     if title is None and ptitle and not is_junk_title(ptitle):
         title = _strip_site(ptitle) or None
     out["page_title"] = ptitle
