@@ -184,3 +184,29 @@ def test_resolution_joined():
 def test_title_that_is_a_caption_is_not_a_title():
     out = extract_fields("分享：\n省长赵刚作政府工作报告\n各位代表：\n" + BODY)
     assert out["title"] != "省长赵刚作政府工作报告"
+
+
+# ---------------------------------------------------------------- chrome.tail never removes speech
+def test_speech_below_a_forum_footer_is_kept():
+    from tasks.normalize import normalize_text
+
+    page = (
+        "区长在全区经济工作会议上的讲话 - 某某论坛\n同志们：\n"
+        "今天召开全区经济工作会议，主要任务是总结去年工作，安排部署今年任务。\n"
+        "一、肯定成绩，坚定信心\n过去一年，全区经济运行稳中有进，财政收入稳步增长。\n"
+        "点评回复举报\n"
+        "二、突出重点，狠抓落实\n"
+        "要坚持项目为王，全力推进重点项目建设，确保早开工早见效。\n"
+        "全年目标任务必须按时完成！\n"
+    )
+    n = normalize_text(page)
+    for line in (
+        "二、突出重点，狠抓落实",
+        "要坚持项目为王，全力推进重点项目建设，确保早开工早见效。",
+        "全年目标任务必须按时完成！",
+    ):
+        assert line in n.text
+    assert "点评回复举报" not in n.text
+    # link titles below a related-reports heading still go
+    n = normalize_text("同志们：\n今天召开全区经济工作会议，安排部署今年任务。\n相关报道：\n河北省政府工作报告解读\n")
+    assert "河北省政府工作报告解读" not in n.text and "安排部署今年任务" in n.text
