@@ -522,11 +522,15 @@ def _site_of(url: str | None) -> str | None:
     return (host[4:] if host.startswith("www.") else host) or None
 
 
-def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> str | None:
+def _source_site(chrome: list[str], page_title: str | None, url: str | None, first_span: str = "") -> str | None:
     if page_title:
         m = SITE_SUFFIX_RE.search(page_title)
         if m:
             return m.group(1).strip()
+    m = SITE_SUFFIX_RE.search(first_span[:200]) if first_span and not page_title else None
+    if m and TITLE_LINE_RE.match(first_span[: m.start()].strip()):
+        # `…的重要讲话 - 嘉峪关论坛 …` opening a page that lost its line breaks: the page title's site suffix.
+        return m.group(1).strip()
     for line in chrome:
         for m in SOURCE_RE.finditer(line):
             v = m.group(1)
@@ -1226,7 +1230,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if out["published_on"] is None and fm_date:
         found = find_date(fm_date)
         out["published_on"] = found[0] if found else None
-    out["source_site"] = _source_site(chrome, ptitle, url)
+    first = header_segments(text)[0][:1] if raw_text or text else []
+    out["source_site"] = _source_site(chrome, ptitle, url, clean_line(simplify(first[0])) if first else "")
 
     kind = _kind_hint(office, title, out["meeting"], text)
     title_zone = " ".join(x for x in (title, ptitle) if x)
