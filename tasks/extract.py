@@ -77,6 +77,10 @@ RESOLUTION_NAME_RE = re.compile(
 )
 
 
+# A photo caption run into the head: `省长赵刚作政府工作报告` (office, name, 作 — a title puts the name first).
+CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW_RE.pattern}[ \u3000]?[{HAN}]{{2,3}}(?:同志)?作")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -89,7 +93,7 @@ def is_junk_title(line: str) -> bool:
     found = find_date(t)
     if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
-    if re.match(r"^在.{4,60}上$", t):
+    if re.match(r"^在.{4,60}上$", t) or CAPTION_RE.search(t) or _caption_speaker([t])[0]:
         return True
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
@@ -97,7 +101,7 @@ def is_junk_title(line: str) -> bool:
 # ---------------------------------------------------------------- dates / chrome
 PUBLISHED_KEY_RE = re.compile(r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*$")
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
-SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志)$")
+SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
 WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
 DASH_DATE_RE = re.compile(r"^[—\-─–－―]{1,3}\s*")
@@ -138,13 +142,117 @@ HEAD_SPLIT_RE = re.compile(
     rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
     rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
     r"|(?P<outline>(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}、(?=[^，。]{0,12}(?:回顾|工作|任务|情况)))"
-    r"|(?P<chrome>(?:发布时间|发布日期|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
+    r"|(?P<chrome>(?:发布时间|发布日期|发表时间|发表于|更新时间|来源|点击|作者|浏览|时间)\s*[:：])"
     rf"|(?P<sal>{SALUTATION_WORDS}[^。：:！!\n]{{0,20}}?[：:！!])"
 )
 # The end of a dateline's meeting: `…第五次会议上` then the byline (`市长 向辉`) — not `会议上的讲话` (a title).
 DATELINE_END_RE = re.compile(
     r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
+# `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过` then the byline: the date the congress adopted the report.
+DATELINE_PASSED_RE = re.compile(
+    rf"{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日"
+    r"[^，。；：:\n（()）]{2,60}?会议(?:审议)?通过\s*[）)]?"
+)
+# Page chrome whose END is a cut too, so what the page ran into it (a byline, a title) stands alone:
+#   a keyed page date `时间：2026-02-09` / `发表时间：2026-02-09 09:45:30`, a date with a clock time (never a speech's
+#   dateline: `2026年02月10日 07时41分`, `2026-01-31 07:00:44`), a keyed source ending in a site word
+#   (`来源：解放日报`), toolbars (`【字号：加大还原减小】`, `【字体：大中小】`), breadcrumb steps (`首页>要闻>`),
+#   `分享：`, a photo credit (`记者 李森 摄`).
+_CLOCK = r"\s*(?:\d{1,2}\s*[:：时]\s*\d{2}(?:\s*[:：分]\s*\d{2}\s*秒?|\s*分)?)"
+_ANY_DATE = (
+    rf"(?:{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*[日号]"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
+DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
+HEAD_CHROME_END_RE = re.compile(
+    rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
+    rf"|{_ANY_DATE}{_CLOCK}"
+    rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
+    r"|【[^】\n]{0,20}】|[>＞»]|分享到?\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
+    r"|(?:您的|当前|您的当前)所?在?位置\s*[:：]?\s*(?:首页\s*[>＞»]?\s*)?(?:正文\s*[>＞»]?)?"
+)
+# Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
+HEAD_CHROME_START_RE = re.compile(
+    rf"(?:您的|当前|您的当前)所?在?位置|首页\s*[>＞»]|下载打印|【字[号体]|{_ANY_DATE}(?=\s*(?:来源|作者|点击|浏览))"
+)
+# What may follow a byline's name on a page that ran the byline into the next span: the name again (a photo
+# caption `省长 刘小涛省长刘小涛代表…`, `市长 殷勇殷勇同志作…`), an office, 同志/在/作, a date, punctuation, chrome.
+_AFTER_NAME_RE = re.compile(
+    rf"(?:{OFFICE_KW_RE.pattern}|[，。：:；（(\[\d]|{SALUTATION_WORDS}|首页|来源|时间|发布|分享|当前|您的)"
+)
+_SPACED_NAME_RE = re.compile(
+    rf"[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?![ \u3000]*[{HAN}])|[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?=[ \u3000])"
+)
+_DOT_NAME_RE = re.compile(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+")
+BYLINE_PRE_MAX = 24  # `新疆维吾尔自治区人民政府` + 代 fits; a title sentence before an office is longer
+
+
+def _byline_end(seg: str) -> int:
+    """Where a byline (`上海市市长 龚 正`, `省长刘小涛`) that opens seg ends when more text follows it; 0 when
+    seg does not open with a byline or the byline is all of seg."""
+    for m in OFFICE_KW_RE.finditer(seg):
+        pre = seg[: m.start()]
+        if len(pre) > BYLINE_PRE_MAX or re.search(r"[在的，。：:；]", pre):
+            return 0
+        rest = seg[m.end() :]
+        r = rest.lstrip(" \u3000")
+        at = m.end() + len(rest) - len(r)
+        if not r or OFFICE_KW_RE.match(r) or r[0] in "、兼":
+            continue  # `区委副书记、区长 孙俨玲`: the last office holds the name
+        dm = _DOT_NAME_RE.match(r)
+        if dm:
+            # `艾力·买买提自治区主席作…`: the shortest `·` name that the caption, an office or chrome follows.
+            for k in range(r.rindex("·", 0, dm.end()) + 2, dm.end() + 1):
+                after = r[k:]
+                if not after.strip():
+                    return 0
+                if (
+                    after.startswith(r[:k])
+                    or _AFTER_NAME_RE.match(after)
+                    or (pre.strip() and after.startswith(pre.strip()[:4]))
+                ):
+                    return at + k
+            return 0
+        sm = _SPACED_NAME_RE.match(r) if r[1:2] in (" ", "\u3000") else None
+        if sm:
+            cand = re.sub(r"[ \u3000]", "", sm.group(0))
+            if is_byline_name(cand):
+                end = at + sm.end()
+                return end if seg[end:].strip() else 0
+        for n in (3, 2):
+            cand, after = r[:n], r[n:]
+            if len(cand) < n or not is_byline_name(cand):
+                continue
+            if not after.strip():
+                return 0
+            again = after.startswith(cand) or bool(pre.strip() and after.startswith(pre.strip()[:4]))
+            if again or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:14]):
+                return at + n
+        return 0
+    return 0
+
+
+TITLE_END_RE = re.compile(DOC_END)
+
+
+def _title_byline_cut(seg: str) -> int:
+    """Where a title ends when a byline (office and name, nothing else) follows it in the same span; 0 if none."""
+    for m in TITLE_END_RE.finditer(seg):
+        rest = clean_line(seg[m.end() :])
+        if 4 <= len(rest) <= 40 and OFFICE_KW_RE.search(rest) and _byline([rest])[0]:
+            return m.end()
+    return 0
+
+
+def _split_chrome(line: str) -> list[int]:
+    """Cut points inside one line for page chrome and a byline run into what follows."""
+    cuts = []
+    for m in HEAD_CHROME_END_RE.finditer(line):
+        cuts += [m.start(), m.end()]
+    for m in HEAD_CHROME_START_RE.finditer(line):
+        cuts.append(m.start())
+    return cuts
 
 
 def header_segments(text: str) -> tuple[list[str], int]:
@@ -165,9 +273,19 @@ def header_segments(text: str) -> tuple[list[str], int]:
                 cuts.add(m.end())
         for m in DATELINE_END_RE.finditer(line):
             cuts.add(m.end())
+        for m in DATELINE_PASSED_RE.finditer(line):
+            cuts.add(m.end())
+        if len(line) > 40:
+            cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
         order = sorted(cuts)
         for a, b in pairwise(order):
             seg = line[a:b]
+            while len(line) > 40 and (k := _byline_end(seg)):
+                segs.append(seg[:k])
+                seg = seg[k:]
+            if len(line) > 40 and (k := _title_byline_cut(seg)):
+                segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
+                seg = seg[k:]
             if seg.strip():
                 segs.append(seg)
                 if SALUTATION_RE.match(clean_line(seg)):
@@ -236,11 +354,27 @@ def _strip_site(title: str) -> str:
     return SITE_SUFFIX_RE.sub("", title).strip()
 
 
+# A breadcrumb's last step run into the title: the column named twice (`云南要闻云南要闻2026年政府工作报告`) or a
+# column that is itself a title (`省政府工作报告陕西省2026年政府工作报告`).
+DOUBLED_PREFIX_RE = re.compile(rf"^([{HAN}]{{2,8}})\1(?=.{{4}})")
+INNER_TITLE_RE = re.compile(
+    rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)"
+)
+
+
+def _unchrome_title(t: str) -> str:
+    t = DOUBLED_PREFIX_RE.sub("", t)
+    m = INNER_TITLE_RE.match(t)
+    if m and (regions.find_places(t[m.end() :][:12]) or re.match(CN_YEAR4, t[m.end() :])):
+        t = t[m.end() :]
+    return t
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
     for i, line in enumerate(head):
-        t = FOOTNOTE_RE.sub("", _strip_site(line)).strip()
+        t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
         if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
             continue
         if "，" in t and len(t) > 30:
@@ -331,6 +465,8 @@ def _published_on(chrome: list[str]) -> dt.date | None:
         before, after = line[:s], line[e:]
         if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:]*(?:来源|作者|点击|浏览|阅读)", after):
             return d
+        if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
+            return d  # `2026-02-03 09:02:33` alone: a page stamp (a speech's dateline never gives the clock time)
     return None
 
 
@@ -386,11 +522,15 @@ def _site_of(url: str | None) -> str | None:
     return (host[4:] if host.startswith("www.") else host) or None
 
 
-def _source_site(chrome: list[str], page_title: str | None, url: str | None) -> str | None:
+def _source_site(chrome: list[str], page_title: str | None, url: str | None, first_span: str = "") -> str | None:
     if page_title:
         m = SITE_SUFFIX_RE.search(page_title)
         if m:
             return m.group(1).strip()
+    m = SITE_SUFFIX_RE.search(first_span[:200]) if first_span and not page_title else None
+    if m and TITLE_LINE_RE.match(first_span[: m.start()].strip()):
+        # `…的重要讲话 - 嘉峪关论坛 …` opening a page that lost its line breaks: the page title's site suffix.
+        return m.group(1).strip()
     for line in chrome:
         for m in SOURCE_RE.finditer(line):
             v = m.group(1)
@@ -415,6 +555,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         rest = line[e:].strip()
         pre = line[:s]
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
+            if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
+                continue  # `2021-02-06` alone: a page stamp cut from its `来源：…`, not a speech's dateline
             return d, i
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
             return d, i
@@ -516,7 +658,7 @@ def _strip_jurisdiction(office: str) -> str:
         if h.start == 0 and h.end < len(office):
             rest = office[h.end :]
             if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
-                office = rest
+                office = "自治区" + rest if h.key.endswith("自治区") and rest == "主席" else rest  # 西藏自治区主席
             break
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
@@ -560,7 +702,9 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
     """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line."""
     for i, line in enumerate(head):
         cand = line.replace(" ", "")
-        if len(cand) > 16 or not is_name(cand):
+        # `习 近 平`: a name set with a space between its characters (national documents) needs no surname list.
+        spaced = bool(re.fullmatch(rf"[{HAN}](?: [{HAN}]){{1,3}}", line)) and is_byline_name(cand)
+        if len(cand) > 16 or not (is_name(cand) or spaced):
             continue
         tag = word_tags().get(cand)
         if tag is not None and not tag.startswith("nr"):
@@ -573,6 +717,25 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         ):
             return cand
     return None
+
+
+# A photo caption in the head names the speaker: `赵立香作政府工作报告`, `<!-- 西藏自治区主席白玛赤林作政府工作报告 -->`.
+CAPTION_SPEAKER_RE = re.compile(
+    rf"^(?:(?P<office>[^在的，。]{{0,16}}?{OFFICE_KW_RE.pattern})[ \u3000]?)?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?:作|做)了?(?:政府)?工作报告"
+)
+
+
+def _caption_speaker(lines: Sequence[str]) -> tuple[str | None, str | None]:
+    """(name, office) from the first head span that is a caption `[office] name 作政府工作报告`."""
+    for line in lines:
+        m = CAPTION_SPEAKER_RE.match(clean_line(re.sub(r"<!--|-->", "", line)))
+        if not m:
+            continue
+        name, office = m.group("name"), m.group("office")
+        if (is_byline_name(name) if office else is_name(name)) and not regions.find_places(name):
+            return name, _strip_jurisdiction(office) if office else None
+    return None, None
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
@@ -857,14 +1020,24 @@ def _text_year(text: str) -> int | None:
     return None
 
 
+CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
+
+
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
     lines = [simplify(str(r[1])) for r in removed_lines if len(r) >= 2]
     if raw_text:
         raw_head = raw_text[:4000].splitlines()[:60]
         lines += [simplify(x) for x in raw_head]
+        # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
+        lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
         tail = raw_text[-1500:].splitlines()[-15:]
         lines += [simplify(x) for x in tail]
-    lines += text[:2000].splitlines()[:HEAD_MAX_LINES]
+    text_head = text[:2000].splitlines()[:HEAD_MAX_LINES]
+    lines += text_head
+    lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if CHROME_KEY_LINE_RE.search(a)]
+    # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
+    # span by span as the header tokenizer cuts it.
+    lines += header_segments(text)[0]
     return [clean_line(x) for x in lines if x.strip()]
 
 
@@ -890,10 +1063,20 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
             return clean_line(simplify(m.group(1))).strip("'\"") or None
         src = src[fm.end() :]
     seen = 0
-    for i, line in enumerate(src[:3000].splitlines(), 1):
+    lines = [(i, x) for i, x in enumerate(src[:3000].splitlines(), 1)]
+    if lines:
+        # A page that lost its line breaks (a first line that is long or runs on into the salutation): its first
+        # spans as the header tokenizer cuts them.
+        first = lines[0][1]
+        spans = header_segments(simplify(first))[0] if len(first) > 40 else []
+        if len(first) > 100 or (spans and SALUTATION_RE.match(clean_line(spans[-1]))):
+            lines = [(0, x) for x in spans] + lines[1:]
+    for i, line in lines:
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
         v = clean_line(simplify(line))
+        if i == 0 and HEAD_CHROME_END_RE.fullmatch(v):
+            continue  # a span of page chrome (`您的当前位置:首页正文`) cut from a joined head
         if v and v != "---":
             if v.startswith("title:"):
                 return v[6:].strip().strip("'\"") or None
@@ -913,7 +1096,8 @@ def _resolution_title(text: str) -> tuple[str | None, str | None]:
     head = text[:1500]
     if "决议" not in head and "批准" not in text[:6000]:
         return None, None
-    for line in head.splitlines()[:12]:
+    # The name on its own line, or a span of a head whose line breaks were lost (the adoption line cuts it).
+    for line in head.splitlines()[:12] + header_segments(head)[0][:12]:
         t = clean_line(line)
         if RESOLUTION_NAME_RE.match(t):
             m = re.match(r"^(.*?会议)关于", t)
@@ -982,6 +1166,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     ptitle = _page_title(page_title, raw_text, removed_lines, text)
     res_title, res_meeting = _resolution_title(text)
     title = _speech_title(head) or res_title
+    if title is None:
+        # A breadcrumb the scraper ran into the title (`您的位置:首页>要闻要闻2026年政府工作报告`) is cut whole by
+        # the normalizer: read the title from its last step.
+        crumbs = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "chrome.breadcrumb"][:3]
+        title = _speech_title(
+            [clean_line(simplify(re.split(r"[>＞»]", c)[-1])) for c in crumbs if re.search(r"[>＞»]", c)]
+        )
     if title is None and ptitle and not is_junk_title(ptitle):
         title = _strip_site(ptitle) or None
     out["page_title"] = ptitle
@@ -1005,6 +1196,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 name = m.group(1)
         if name is None:
             name = _bare_name(head, sal >= 0)
+    if name is None and not anon and res_title is None:
+        caption = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "markup.html_comment"][:3]
+        name, c_office = _caption_speaker(head + caption)
+        office = office or (c_office if name else None)
     out["speaker_name"] = name
     out["speaker_title"] = office
 
@@ -1035,7 +1230,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if out["published_on"] is None and fm_date:
         found = find_date(fm_date)
         out["published_on"] = found[0] if found else None
-    out["source_site"] = _source_site(chrome, ptitle, url)
+    first = header_segments(text)[0][:1] if raw_text or text else []
+    out["source_site"] = _source_site(chrome, ptitle, url, clean_line(simplify(first[0])) if first else "")
 
     kind = _kind_hint(office, title, out["meeting"], text)
     title_zone = " ".join(x for x in (title, ptitle) if x)

@@ -417,7 +417,11 @@ def _tail_cut(lines: _Lines) -> None:
                 break
     if start is None:
         return
-    body: str | None = None
+    body = "".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
+    if any(
+        j > start and lines.rule[j] is None and _tail_speech(lines.keys[j]) and lines.keys[j] not in body for j in idx
+    ):
+        return  # the speech goes on below the marker (a forum's next floor): the marker did not end it
     for j in idx:
         if j < start or lines.rule[j] is not None:
             continue
@@ -426,10 +430,16 @@ def _tail_cut(lines: _Lines) -> None:
         # preview: 各位代表：现在，我代表…) goes only when the page's own text above already holds it.
         whole = len(key) <= R.TAIL_LINE_MAX and not R.SPEECH_MARK.search(key)
         if not whole and len(key) <= R.TAIL_LINE_MAX:
-            if body is None:
-                body = "".join(lines.keys[i] for i in idx if i < start and lines.rule[i] is None)
             whole = key in body
         lines.remove(j, _rule_of(key) or "chrome.tail", whole=whole)
+
+
+def _tail_speech(key: str) -> bool:
+    """A line below a tail marker that is speech, not a link title: an outline heading (`二、突出重点，狠抓落实`) or
+    a sentence (`全年目标任务必须按时完成！`, >= TAIL_SENTENCE_MIN_HAN Han characters ending in 。！？)."""
+    if R.TAIL_OUTLINE.match(key):
+        return True
+    return bool(R.TAIL_SENTENCE_END.search(key)) and len(_HAN_RE.findall(key)) >= R.TAIL_SENTENCE_MIN_HAN
 
 
 def _rule_of(key: str) -> str | None:

@@ -86,6 +86,12 @@ TAIL_MARKERS = re.compile(
     r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
 )
 TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
+# Speech below a tail marker (a forum's footer between two floors of one speech) ends the tail cut: an outline
+# heading or a sentence. 8 Han characters: the shortest closing sentence seen in the dev corpus (`谢谢大家！` is a
+# speech mark already); related-link titles carry no sentence-final punctuation.
+TAIL_OUTLINE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+TAIL_SENTENCE_END = re.compile(r"[。！？!?]$")
+TAIL_SENTENCE_MIN_HAN = 8
 TAIL_LINE_MAX = 80  # key chars: related-link titles below a tail marker are shorter; a longer line there is speech
 
 # Lone tokens of page toolbars, breadcrumbs and sharing bars: removed only as part of a run with a strong token.

@@ -1,0 +1,212 @@
+"""Golden tests: a speech's header read the same whether or not the page kept its line breaks (issue 11).
+
+Each page below is one class of joined header seen on scraped pages; every test reads it as laid out (one part a
+line) and run together (`join_paragraphs`, `join_header`) and wants the same fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bench.reflow import join_header, join_paragraphs
+from tasks.extract import extract_fields, header_segments
+
+FIELDS = (
+    "title",
+    "doc_type",
+    "speaker_name",
+    "speaker_title",
+    "meeting",
+    "delivered_on",
+    "published_on",
+    "year",
+    "source_site",
+    "region",
+    "admin_level",
+)
+BODY = (
+    "现在，我代表省人民政府，向大会报告工作，请予审议，并请省政协委员和其他列席人员提出意见。\n"
+    "一、2025年工作回顾\n"
+    "过去一年，全省上下在省委坚强领导下，经济运行稳中向好。全省生产总值增长5.5%，省委、省政府部署全面落实。\n"
+    "二、2026年工作安排\n"
+    "今年全省经济社会发展的主要预期目标是：地区生产总值增长5%左右。全省人民团结奋斗。\n"
+)
+
+
+def _same_whatever_the_layout(page: str) -> dict:
+    want = extract_fields(page)
+    for joined in (join_paragraphs(page), join_header(page)):
+        got = extract_fields(joined)
+        assert {f: got[f] for f in FIELDS} == {f: want[f] for f in FIELDS}
+    return want
+
+
+# Class 1: a news-site toolbar, the title, dateline, keyed source and date, byline, salutation.
+TOOLBAR_PAGE = (
+    "下载\n打印\n全屏\n收藏\n【字号：\n加大\n还原\n减小\n】\n"
+    "2026年江西省政府工作报告\n"
+    "——2026年1月20日在江西省第十四届人民代表大会第四次会议上\n"
+    "来源：江西日报\n"
+    "时间：2026-01-28\n"
+    "江西省省长 孙 立\n"
+    "各位代表：\n" + BODY
+)
+
+
+def test_toolbar_page_joined():
+    out = _same_whatever_the_layout(TOOLBAR_PAGE)
+    assert out["title"] == "2026年江西省政府工作报告"
+    assert (out["speaker_name"], out["speaker_title"]) == ("孙立", "省长")
+    assert out["meeting"] == "江西省第十四届人民代表大会第四次会议"
+    assert out["delivered_on"] == dt.date(2026, 1, 20) and out["published_on"] == dt.date(2026, 1, 28)
+    assert out["source_site"] == "江西日报" and out["region"] == "江西省"
+
+
+# Class 2: a breadcrumb whose column is named twice, a clock-stamped page date, the source's value on its own line.
+BREADCRUMB_PAGE = (
+    "您的位置:首页>\n湖北要闻\n湖北要闻\n2026年政府工作报告\n"
+    "2026-02-03 10:15:20\n来源：\n湖北日报\n【字体：大中小】\n"
+    "——2026年1月27日在湖北省第十四届人民代表大会第四次会议上\n"
+    "省长　周志明\n"
+    "各位代表：\n" + BODY
+)
+
+
+def test_breadcrumb_page_joined():
+    out = _same_whatever_the_layout(BREADCRUMB_PAGE)
+    assert out["title"] == "2026年政府工作报告"
+    assert out["published_on"] == dt.date(2026, 2, 3) and out["source_site"] == "湖北日报"
+    assert (out["speaker_name"], out["speaker_title"]) == ("周志明", "省长")
+
+
+def test_breadcrumb_spans():
+    segs, _ = header_segments(join_paragraphs(BREADCRUMB_PAGE))
+    assert "2026-02-03 10:15:20" in segs and "来源：湖北日报" in segs and "省长　周志明" in segs
+
+
+# Class 3: the byline run into a photo caption that repeats the office and the name.
+CAPTION_PAGE = (
+    "2026年湖南省政府工作报告\n"
+    "——2026年2月3日在湖南省第十四届人民代表大会第四次会议上\n"
+    "湖南省人民政府省长 何建国\n"
+    "湖南省人民政府省长何建国作政府工作报告。记者 李明 摄\n"
+    "各位代表：\n" + BODY
+)
+
+
+def test_byline_then_caption_joined():
+    out = _same_whatever_the_layout(CAPTION_PAGE)
+    assert (out["speaker_name"], out["speaker_title"]) == ("何建国", "省长")
+    assert out["title"] == "2026年湖南省政府工作报告"
+
+
+@pytest.mark.parametrize(
+    ("run", "byline"),
+    [
+        ("市长 张工张工作政府工作报告。", "市长 张工"),  # a two-character name: the caption repeats it
+        ("省长 刘小涛省长刘小涛代表省人民政府作报告。", "省长 刘小涛"),  # the caption repeats the office
+        ("自治区主席 艾力·买买提自治区主席作报告。", "自治区主席 艾力·买买提"),  # a `·` name
+    ],
+)
+def test_byline_cut_from_what_follows(run, byline):
+    segs, _ = header_segments("——2026年1月27日在某某第十四届人民代表大会第四次会议上" + run + "各位代表：现在开会。")
+    assert byline in segs
+
+
+# Class 4: a dateline that gives the adoption date (`…会议通过`), then the byline.
+ADOPTED_PAGE = (
+    "——2021年1月8日锦州市第十七届人民代表大会第五次会议通过\n"
+    "锦州市人民政府市长 王秀梅\n"
+    "各位代表：\n" + BODY.replace("省", "市")
+)
+
+
+def test_adoption_dateline_joined():
+    out = _same_whatever_the_layout(ADOPTED_PAGE)
+    assert (out["speaker_name"], out["speaker_title"]) == ("王秀梅", "市长")
+    assert out["delivered_on"] == dt.date(2021, 1, 8) and out["region"] == "辽宁省锦州市"
+
+
+# Class 5: national documents: an office alone on its line, a name set with spaces, a paren date.
+STATE_COUNCIL_PAGE = (
+    "政府工作报告\n——2025年3月5日在第十四届全国人民代表大会第三次会议上\n国务院总理　\n李　强\n"
+    "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。\n"
+    "一、2024年工作回顾\n过去一年，我国经济运行总体平稳。全国各族人民团结奋斗，全国上下共同努力。\n"
+)
+PARTY_PAGE = (
+    "高举旗帜 团结奋斗\n——在中国共产党第二十次全国代表大会上的报告\n（2022年10月16日）\n习　近　平\n"
+    "同志们：\n现在，我代表第十九届中央委员会向大会作报告。\n"
+    "中国共产党第二十次全国代表大会，是在全党全国各族人民迈上新征程的关键时刻召开的一次十分重要的大会。\n"
+)
+
+
+def test_state_council_joined():
+    out = _same_whatever_the_layout(STATE_COUNCIL_PAGE)
+    assert (out["speaker_name"], out["speaker_title"]) == ("李强", "总理")
+    assert (out["region"], out["admin_level"], out["doc_type"]) == ("全国", "national", "政府工作报告")
+
+
+def test_spaced_name_of_party_congress_report():
+    out = _same_whatever_the_layout(PARTY_PAGE)
+    assert out["speaker_name"] == "习近平" and out["doc_type"] == "党代会报告"
+    assert out["meeting"] == "中国共产党第二十次全国代表大会" and out["delivered_on"] == dt.date(2022, 10, 16)
+
+
+# Class 6: no byline, only a caption naming the speaker (`赵某某作政府工作报告`), or an HTML comment carrying it.
+def test_caption_names_the_speaker():
+    page = "——2021年12月8日在张掖市第五届人民代表大会第一次会议上\n赵立新作政府工作报告\n各位代表：\n" + BODY.replace(
+        "省", "市"
+    )
+    out = _same_whatever_the_layout(page)
+    assert out["speaker_name"] == "赵立新" and out["title"] is None
+    out = extract_fields(
+        "各位代表：\n" + BODY,
+        removed_lines=[(1, "<!-- 西藏自治区主席白玛赤林作政府工作报告 -->", "markup.html_comment")],
+    )
+    assert out["speaker_name"] == "白玛赤林" and out["speaker_title"] == "自治区主席"
+
+
+# Class 7: an NPC resolution: its name and adoption line run together.
+def test_resolution_joined():
+    page = (
+        "第十四届全国人民代表大会第三次会议关于政府工作报告的决议\n"
+        "（2025年3月11日第十四届全国人民代表大会第三次会议通过）\n"
+        "第十四届全国人民代表大会第三次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，"
+        "同意报告提出的目标任务，决定批准这个报告。\n"
+    )
+    out = _same_whatever_the_layout(page)
+    assert out["meeting"] == "第十四届全国人民代表大会第三次会议" and out["doc_type"] == "决议"
+    assert out["delivered_on"] == dt.date(2025, 3, 11) and out["speaker_name"] is None
+
+
+def test_title_that_is_a_caption_is_not_a_title():
+    out = extract_fields("分享：\n省长赵刚作政府工作报告\n各位代表：\n" + BODY)
+    assert out["title"] != "省长赵刚作政府工作报告"
+
+
+# ---------------------------------------------------------------- chrome.tail never removes speech
+def test_speech_below_a_forum_footer_is_kept():
+    from tasks.normalize import normalize_text
+
+    page = (
+        "区长在全区经济工作会议上的讲话 - 某某论坛\n同志们：\n"
+        "今天召开全区经济工作会议，主要任务是总结去年工作，安排部署今年任务。\n"
+        "一、肯定成绩，坚定信心\n过去一年，全区经济运行稳中有进，财政收入稳步增长。\n"
+        "点评回复举报\n"
+        "二、突出重点，狠抓落实\n"
+        "要坚持项目为王，全力推进重点项目建设，确保早开工早见效。\n"
+        "全年目标任务必须按时完成！\n"
+    )
+    n = normalize_text(page)
+    for line in (
+        "二、突出重点，狠抓落实",
+        "要坚持项目为王，全力推进重点项目建设，确保早开工早见效。",
+        "全年目标任务必须按时完成！",
+    ):
+        assert line in n.text
+    assert "点评回复举报" not in n.text
+    # link titles below a related-reports heading still go
+    n = normalize_text("同志们：\n今天召开全区经济工作会议，安排部署今年任务。\n相关报道：\n河北省政府工作报告解读\n")
+    assert "河北省政府工作报告解读" not in n.text and "安排部署今年任务" in n.text
