@@ -158,8 +158,11 @@ def fingerprint_files(
     files: list[InputFile], label: str, cache_file: str | None = None, rehash: bool = False
 ) -> list[tuple[str | None, int, str | None]]:
     """sha256 of every file's bytes: the content that all cache keys start from. Never cached as
-    a task; a file whose stat is unchanged since it was hashed reuses its sha256 (see below)."""
-    return pool.run(_fingerprint_many, list(files), cache_file, rehash)
+    a task; a file whose stat is unchanged since it was hashed reuses its sha256 (see below).
+
+    Runs in the task's thread, not the worker pool: reading and sha256 release the GIL, and an
+    unchanged rerun (stat calls only) then never starts the worker processes."""
+    return _fingerprint_many(list(files), cache_file, rehash)
 
 
 # A file modified within this long before its stat was recorded may change again without its
