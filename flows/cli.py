@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         help="run the shard steps on a Dask cluster (e.g. tcp://scheduler:8786) via prefect-dask",
     )
     run.add_argument("--rebuild", action="store_true", help="recompute every step, ignoring the cache")
+    run.add_argument(
+        "--rehash",
+        action="store_true",
+        help="read and hash every input file, even those whose size, times and inode are unchanged since the last run",
+    )
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
     run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
     sub.add_parser("schema", help="print every output column with its meaning (Markdown)")
@@ -200,6 +205,7 @@ def _run(args: argparse.Namespace) -> int:
                 max_doc_bytes=args.max_doc_bytes or MAX_DOC_BYTES,
                 wait_for_lock_seconds=args.wait,
                 rebuild=args.rebuild,
+                rehash=args.rehash,
                 dask_address=args.dask,
             )
     except procs.Stopped as exc:

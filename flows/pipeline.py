@@ -19,14 +19,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
-from tasks.dedupe_cluster import previous_index, remember_index
 from tasks.export import account
 from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, plan_shards, reject_row
-from tasks.normalize import boilerplate_digests
 from tasks.publish import build_release, output_lock, publish
 from tasks.report import write_report
 from tasks.schema import REJECTS
-from tasks.stages import STAGES, code_version
+from tasks.stages import STAGES, code_version, resolve, topological
 
 MB = 1024 * 1024
 DOC_SECONDS = 120.0  # per-page time budget: the slowest real page (a 1 MB report) takes ~3 s in extraction
@@ -58,12 +56,14 @@ def build_corpus(
     wait_for_lock_seconds: float = 0.0,
     rebuild: bool = False,
     dask_address: str | None = None,
+    rehash: bool = False,
 ) -> dict[str, Any]:
     """Build (or incrementally update) the corpus in `out` from every page under `inputs`.
 
     Unchanged shards are served from the cache in `out/.state` (unless `rebuild`, e.g. after a
     rule change outside the versioned code); the published output is the whole corpus. A page
-    that takes longer than `doc_seconds` in one stage becomes a `timeout` reject. With
+    that takes longer than `doc_seconds` in one stage becomes a `timeout` reject. A file whose
+    stat is unchanged since it was last hashed is not read again unless `rehash` (or `rebuild`). With
     `dask_address` the shard steps run on that Dask cluster (prefect-dask) instead of local
     worker processes. Returns the run summary that is also written to `out/manifest.json`.
     """
@@ -83,6 +83,7 @@ def build_corpus(
         top_k=top_keywords,
         doc_seconds=doc_seconds,
         rebuild=rebuild,
+        rehash=rehash,
     )
     with output_lock(out_dir, wait_for_lock_seconds):
         if dask_address:
@@ -148,21 +149,88 @@ def validate_parameters(
 
 
 class Dag:
-    """Submits declared stages as Prefect tasks and waits for them, reporting progress per shard."""
+    """Runs the declared stages in dependency order, each as soon as what it reads is ready.
 
-    def __init__(self, state: str, rebuild: bool, progress: RunProgress, runtime: dict[str, Any]):
+    Every stage is submitted the same way (tasks.steps): one Prefect task per shard for a shard
+    stage, one for a global stage. What a step reads and what its key holds come from the
+    declaration: a shard stage reads its own shard's upstream artifacts, a global stage every
+    shard's, and a shard stage reads a global stage through the view it declares (the whole
+    artifact by default). Independent stages run side by side (extract beside signatures →
+    dedupe, repair beside reuse).
+    """
+
+    GLOBAL = "corpus"  # the one "shard" id of a global stage
+
+    def __init__(
+        self,
+        state: str,
+        rebuild: bool,
+        progress: RunProgress,
+        params: dict[str, Any],
+        runtime: dict[str, Any],
+    ):
         self.state = state
+        self.rebuild = rebuild
         self.progress = progress
+        self.params = params  # values of the declared params (they change the output: keyed)
         self.runtime = runtime  # settings that bound a run (time budgets) but never change an artifact
         storage = Path(state) / "prefect-results"
         self.tasks = {name: steps.task_for(name, storage, rebuild) for name in STAGES}
         self.jobs: dict[str, dict[str, steps.Job]] = {}
+        self.timings: dict[str, float] = {}
 
-    def submit(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]], **params: Any) -> dict:
-        """work: shard id -> (inputs for the runner, key parts, documents for the label)."""
+    def work(
+        self,
+        stage: str,
+        shard_ids: list[str],
+        sources: dict[str, dict[str, tuple[Any, list[Any], int]]],
+        results: dict[str, dict[str, dict[str, Any]]],
+    ) -> dict[str, tuple[dict[str, Any], list[Any], int]]:
+        """shard id -> (runner inputs, key parts, documents for the label), from the declaration.
+
+        `sources` are inputs the flow supplies (the fingerprinted `files`), per shard."""
         declared = STAGES[stage]
-        keyed = [params[p] for p in declared.params]
-        what = "files" if stage == "ingest" else "docs"
+        if declared.scope == "global":
+            inputs: dict[str, Any] = {}
+            parts: list[Any] = []
+            for r in declared.reads:
+                if STAGES[r].scope == "shard":
+                    inputs[r] = [results[r][sid]["dir"] for sid in shard_ids]
+                    parts += [results[r][sid]["key"] for sid in shard_ids]
+                else:
+                    inputs[r] = results[r][self.GLOBAL]["dir"]
+                    parts.append(results[r][self.GLOBAL]["key"])
+            return {self.GLOBAL: (inputs, parts, 0)}
+        work = {}
+        for i, sid in enumerate(shard_ids):
+            mine = {r: results[r][sid] for r in declared.reads if r in STAGES and STAGES[r].scope == "shard"}
+            inputs, parts, n = {}, [], None
+            for r in declared.reads:
+                if r not in STAGES:
+                    value, key_parts, count = sources[r][sid]
+                    inputs[r] = value
+                    parts += key_parts
+                    n = count if n is None else n
+                elif STAGES[r].scope == "shard":
+                    inputs[r] = mine[r]["dir"]
+                    parts.append(mine[r]["key"])
+                    n = int(mine[r].get("docs", 0) or 0) if n is None else n
+                elif r in declared.views:
+                    view_inputs, key_parts = resolve(declared.views[r])(results[r][self.GLOBAL], i, mine)
+                    inputs.update(view_inputs)
+                    parts += key_parts
+                else:
+                    inputs[r] = results[r][self.GLOBAL]["dir"]
+                    parts.append(results[r][self.GLOBAL]["key"])
+            work[sid] = (inputs, parts, n or 0)
+        return work
+
+    def submit(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]]) -> dict:
+        """One Prefect task per item of `work` whose artifact is not complete yet; returns shard
+        id -> future, or -> the stats of the complete artifact (served without a task run)."""
+        declared = STAGES[stage]
+        keyed = [self.params[p] for p in declared.params]
+        what = "files" if "files" in declared.reads else "docs"
         jobs = {
             sid: steps.job(
                 stage, self.state, f"{sid} ({n:,} {what})" if declared.scope == "shard" else sid, parts, keyed
@@ -170,37 +238,76 @@ class Dag:
             for sid, (_, parts, n) in work.items()
         }
         self.jobs[stage] = jobs
-        run_params = {**params, **{k: v for k, v in self.runtime.items() if k in declared.runtime}}
-        return {sid: self.tasks[stage].submit(jobs[sid], work[sid][0], run_params) for sid in work}
+        done = {} if self.rebuild else {sid: r for sid, j in jobs.items() if (r := steps.finished(j)) is not None}
+        if len(done) == len(jobs):
+            return done
+        run_params = {p: self.params[p] for p in declared.params}
+        run_params |= {k: v for k, v in self.runtime.items() if k in declared.runtime}
+        if declared.hints:
+            run_params |= resolve(declared.hints)(self.state, self.rebuild)
+        return {
+            sid: done[sid] if sid in done else self.tasks[stage].submit(jobs[sid], work[sid][0], run_params)
+            for sid in work
+        }
 
-    def wait(self, stage: str, futures: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """Wait for one stage's tasks, reporting each as it finishes."""
-        tracker = self.progress.stage(stage, len(futures))
-        by_future = {fut: sid for sid, fut in futures.items()}
-        results: dict[str, dict[str, Any]] = {}
+    def run(
+        self, shard_ids: list[str], sources: dict[str, dict[str, tuple[Any, list[Any], int]]]
+    ) -> dict[str, dict[str, dict[str, Any]]]:
+        """Every declared stage, in dependency order, as soon as its reads are done."""
         log = get_run_logger()
-        for fut in as_completed(list(by_future)):
-            result = fut.result()
-            sid = by_future[fut]
-            results[sid] = result
-            tracker.advance(int(result.get("docs", result.get("documents", 0)) or 0))
+        run_id = _run_id()
+        results: dict[str, dict[str, dict[str, Any]]] = {}  # stages whose steps are all done
+        partial: dict[str, dict[str, dict[str, Any]]] = {}
+        waiting = topological()
+        running: dict[Any, tuple[str, str]] = {}  # future -> (stage, shard id)
+        trackers: dict[str, Any] = {}
+        started: dict[str, float] = {}
+
+        def finish(stage: str, sid: str, result: dict[str, Any]) -> bool:
+            """Record one step's result; True when it was the stage's last."""
+            partial[stage][sid] = result
+            trackers[stage].advance(int(result.get("docs", result.get("documents", 0)) or 0))
             counts = ", ".join(
                 f"{k} {v:,}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)
             )
-            cached = "" if result.get("computed_by") == _run_id() else " (cached)"
+            cached = "" if result.get("computed_by") == run_id else " (cached)"
             log.info(f"{stage} {sid}: {counts}{cached}")
-        return results
+            if len(partial[stage]) < trackers[stage].total:
+                return False
+            results[stage] = dict(sorted(partial.pop(stage).items()))
+            self.timings[stage] = round(time.monotonic() - started[stage], 3)
+            return True
 
-    def run(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]], **params: Any) -> dict:
-        return self.wait(stage, self.submit(stage, work, **params))
+        while waiting or running:
+            ready = [s for s in waiting if all(r in results or r not in STAGES for r in STAGES[s].reads)]
+            for stage in ready:
+                waiting.remove(stage)
+                started[stage] = time.monotonic()
+                submitted = self.submit(stage, self.work(stage, shard_ids, sources, results))
+                trackers[stage] = self.progress.stage(stage, len(submitted))
+                partial[stage] = {}
+                if not submitted:  # no shards: nothing to wait for
+                    results[stage] = {}
+                    self.timings[stage] = 0.0
+                for sid, fut in submitted.items():
+                    if isinstance(fut, dict):
+                        finish(stage, sid, fut)
+                    else:
+                        running[fut] = (stage, sid)
+            if ready and any(s in results for s in ready):
+                continue  # a stage served from its artifacts may unblock others at once
+            if not running:
+                if waiting and not ready:
+                    raise RuntimeError(f"stages {waiting} wait for stages that never run")
+                continue
+            for fut in as_completed(list(running)):
+                stage, sid = running.pop(fut)
+                if finish(stage, sid, fut.result()):
+                    break  # a stage finished: submit what it unblocks, then wait again
+        return results
 
     def used_keys(self) -> set[str]:
         return {j.key for jobs in self.jobs.values() for j in jobs.values()}
-
-
-def _from(results: dict[str, dict[str, Any]], sid: str) -> tuple[str, str]:
-    """(artifact folder, key) of one shard's upstream result: the runner reads the folder, the key chains."""
-    return results[sid]["dir"], results[sid]["key"]
 
 
 def _build(
@@ -215,16 +322,18 @@ def _build(
     top_k: int,
     doc_seconds: float | None = None,
     rebuild: bool = False,
+    rehash: bool = False,
 ) -> dict[str, Any]:
     out_dir = Path(out)
     state = str(out_dir / ".state")
     timings: dict[str, float] = {}
+    started = time.time()
     clock = time.monotonic()
 
-    def lap(stage: str) -> None:
+    def lap(step: str) -> None:
         nonlocal clock
         now = time.monotonic()
-        timings[stage] = round(timings.get(stage, 0.0) + now - clock, 3)
+        timings[step] = round(timings.get(step, 0.0) + now - clock, 3)
         clock = now
 
     # ---- discover + plan
@@ -236,117 +345,33 @@ def _build(
         f"workers: {workers}"
     )
     progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
-    dag = Dag(state, rebuild, progress, {"doc_seconds": doc_seconds})
+    version = pipeline_version()
+    params = dict(max_doc_bytes=max_doc_bytes, min_chars=min_chars, top_k=top_k, pipeline_version=version)
+    dag = Dag(state, rebuild, progress, params, {"doc_seconds": doc_seconds})
     lap("discover")
 
     # ---- fingerprint: the content every cache key starts from
-    shard_files, unreadable = _fingerprint(plans, progress)
+    shard_files, unreadable = _fingerprint(plans, progress, state, rehash or rebuild)
     shard_ids = sorted(shard_files)
     input_fingerprint = stable_hash(
         sorted((f.input_root, f.source_path, sha) for m in shard_files.values() for f, sha in m)
     )
     lap("fingerprint")
 
-    # ---- the DAG: ingest → lines → boilerplate → normalize → (extract | signatures → dedupe) → export
-    ingested = dag.run(
-        "ingest",
-        {
-            sid: ({"files": m}, sorted((f.input_root, f.source_path, sha) for f, sha in m), len(m))
-            for sid, m in shard_files.items()
-        },
-        max_doc_bytes=max_doc_bytes,
-    )
-    lap("ingest")
-    lines = dag.run(
-        "lines",
-        {
-            sid: ({"ingest": _from(ingested, sid)[0]}, [ingested[sid]["key"]], ingested[sid]["docs"])
-            for sid in shard_ids
-        },
-    )
-    boiler = dag.run(
-        "boilerplate",
-        {"corpus": ({"lines": [lines[s]["dir"] for s in shard_ids]}, sorted(r["key"] for r in lines.values()), 0)},
-    )["corpus"]
-    digests = boilerplate_digests(boiler["dir"])
-    normalized = dag.run(
-        "normalize",
-        {
-            sid: (
-                {"ingest": ingested[sid]["dir"], "boilerplate": boiler["dir"]},
-                [ingested[sid]["key"], sorted((g, digests.get(g)) for g in ingested[sid]["groups"])],
-                ingested[sid]["docs"],
-            )
-            for sid in shard_ids
-        },
-        min_chars=min_chars,
-    )
-    lap("normalize")
-    per_doc = {
-        sid: ({"normalize": normalized[sid]["dir"]}, [normalized[sid]["key"]], normalized[sid]["docs"])
-        for sid in shard_ids
+    # ---- the DAG declared in tasks.stages: ingest → lines → boilerplate → normalize →
+    #      (extract | signatures → dedupe) → members → (repair | reuse), export
+    files_source = {
+        sid: (m, sorted((f.input_root, f.source_path, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()
     }
-    extracting = dag.submit("extract", per_doc, top_k=top_k)
-    signed = dag.run("signatures", per_doc)
-    lap("signatures")
-    signature_keys = [signed[s]["key"] for s in shard_ids]
-    clustered = dag.run(
-        "dedupe",
-        {"corpus": ({"signatures": [signed[s]["dir"] for s in shard_ids]}, signature_keys, 0)},
-        prev_state=previous_index(state, rebuild),  # a shortcut only: not part of the key
-    )["corpus"]
-    lap("dedupe")
-    extracted = dag.wait("extract", extracting)
-    lap("extract")
+    done = dag.run(shard_ids, {"files": files_source})
+    timings.update(dag.timings)
+    clock = time.monotonic()
+    corpus = Dag.GLOBAL
+    ingested, normalized, exported = done["ingest"], done["normalize"], done["export"]
+    clustered, repaired, reused = done["dedupe"][corpus], done["repair"][corpus], done["reuse"][corpus]
 
-    # ---- repair: one faithful text per speech from its copies (part by part, unchanged parts reused)
+    # ---- release: the export artifacts, the rejects and the global tables, linked
     duplicates_file = str(Path(clustered["dir"]) / "duplicates.parquet")
-    members = dag.run(
-        "members",
-        {
-            sid: (
-                {
-                    "normalize": normalized[sid]["dir"],
-                    "extract": extracted[sid]["dir"],
-                    "dedupe": _assignments(clustered, i),
-                    "duplicates": duplicates_file,
-                },
-                [
-                    normalized[sid]["key"],
-                    extracted[sid]["key"],
-                    clustered["part_digests"][str(i)],
-                    clustered["shared_digests"][str(i)],
-                ],
-                normalized[sid]["docs"],
-            )
-            for i, sid in enumerate(shard_ids)
-        },
-    )
-    every_member = {
-        "corpus": ({"members": [members[s]["dir"] for s in shard_ids]}, [members[s]["key"] for s in shard_ids], 0)
-    }
-    repairing, reusing = dag.submit("repair", every_member), dag.submit("reuse", every_member)  # side by side
-    repaired, reused = dag.wait("repair", repairing)["corpus"], dag.wait("reuse", reusing)["corpus"]
-    lap("repair")
-
-    version = pipeline_version()
-    parts = clustered["part_digests"]
-    exported = dag.run(
-        "export",
-        {
-            sid: (
-                {
-                    "normalize": normalized[sid]["dir"],
-                    "extract": extracted[sid]["dir"],
-                    "dedupe": _assignments(clustered, i),
-                },
-                [normalized[sid]["key"], extracted[sid]["key"], parts[str(i)]],
-                normalized[sid]["docs"],
-            )
-            for i, sid in enumerate(shard_ids)
-        },
-        pipeline_version=version,
-    )
     reject_files = [str(Path(ingested[s]["dir"]) / "rejects.parquet") for s in shard_ids]
     reject_files += [str(Path(normalized[s]["dir"]) / "rejects.parquet") for s in shard_ids]
     if unreadable:
@@ -371,14 +396,14 @@ def _build(
         },
     )
     accounting = account(files, release_dir)
-    lap("export")
+    lap("release")
 
     counts = _counts(len(files), tables, accounting, normalized, clustered)
     manifest = {
         "run_id": _run_id(),
         "pipeline_version": version,
         "code_versions": {s: code_version(s) for s in sorted(STAGES)},
-        "started_at": None,  # filled below
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "inputs": list(inputs),
         "output": str(out_dir),
         "input_fingerprint": input_fingerprint,
@@ -387,43 +412,43 @@ def _build(
         "shards": len(shard_ids),
         "workers": workers,
         "counts": counts,
-        "stages": _stage_counts(
-            ingest=ingested,
-            normalize=normalized,
-            extract=extracted,
-            signatures=signed,
-            export=exported,
-            dedupe={"all": clustered},
-            repair={"all": repaired},
-            reuse={"all": reused},
-        ),
-        "cache": _cache_report(ingested, lines, normalized, extracted, signed, members, exported),
+        "stages": _stage_counts(**done),
+        "cache": _cache_report(*(done[s] for s in STAGES if STAGES[s].scope == "shard")),
         "timings": timings,
         "tables": tables,
     }
-    manifest["started_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - sum(timings.values())))
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
     manifest["report"] = str(out_dir / "report.html")
     publish(str(out_dir), release_dir, manifest, write_extras=write_report)  # one switch: tables, manifest, report
-    remember_index(state, str(Path(clustered["dir"]) / "state"))
+    for stage, declared in STAGES.items():
+        if declared.after_publish:
+            for result in done[stage].values():
+                resolve(declared.after_publish)(state, result)
     lap("publish")
     return manifest
 
 
-def _assignments(clustered: dict[str, Any], i: int) -> str:
-    """The dedupe step's assignments part of the i-th shard."""
-    return str(Path(clustered["dir"]) / "assignments" / f"{i:05d}.parquet")
-
-
 def _fingerprint(
-    plans: list, progress: RunProgress
+    plans: list, progress: RunProgress, state: str, rehash: bool
 ) -> tuple[dict[str, list[tuple[InputFile, str | None]]], list[dict]]:
-    """sha256 of every file, shard by shard; unreadable files become rejects right here."""
+    """sha256 of every file, shard by shard (only files whose stat changed are read: see
+    tasks.steps._fingerprint_many); unreadable files become rejects right here."""
     stage = progress.stage("fingerprint", len(plans))
+    caches = Path(state) / "fingerprints"
     futures = {
-        steps.fingerprint_files.submit(list(p.files), label=f"{p.shard_id} ({len(p.files):,} files)"): p for p in plans
+        steps.fingerprint_files.submit(
+            list(p.files),
+            label=f"{p.shard_id} ({len(p.files):,} files)",
+            cache_file=str(caches / f"{p.shard_id}.json"),
+            rehash=rehash,
+        ): p
+        for p in plans
     }
+    if caches.exists():  # shards that no longer exist
+        for old in caches.glob("*.json"):
+            if old.stem not in {p.shard_id for p in plans}:
+                old.unlink(missing_ok=True)
     shard_files: dict[str, list[tuple[InputFile, str | None]]] = {}
     unreadable: list[dict[str, Any]] = []
     for fut in as_completed(list(futures)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, util
@@ -52,6 +53,17 @@ class Stage:
     libraries: tuple[str, ...] = ()
     data: tuple[str, ...] = ()
     tag: str = ""
+    # How a shard stage reads a global stage it names in `reads` (default: the whole artifact
+    # folder, keyed by the global step's key): "module:function" called in the flow as
+    # `view(global_result, shard_index, shard_results)` -> (runner inputs, key parts), where
+    # shard_results holds this shard's results of the shard stages in `reads`. A view that keys
+    # on the shard's own slice (its part's digest) re-runs only the shards whose slice changed.
+    views: dict[str, str] = field(default_factory=dict)
+    # "module:function"(state_dir, rebuild) -> extra runner arguments that are shortcuts, never
+    # part of the key (the previous dedupe index)
+    hints: str = ""
+    # "module:function"(state_dir, result), called once the run's release is published
+    after_publish: str = ""
 
     @property
     def module(self) -> str:
@@ -107,6 +119,7 @@ STAGES: dict[str, Stage] = {
             runtime=("doc_seconds",),
             libraries=("opencc", "pypinyin"),
             tag="normalize",
+            views={"boilerplate": "tasks.stages:boilerplate_of_groups"},
         ),
         Stage(
             "extract",
@@ -140,6 +153,8 @@ STAGES: dict[str, Stage] = {
             writes={"duplicates.parquet": schema.DUPLICATES, "assignments": schema.ASSIGNMENTS},
             libraries=("numpy", "pyarrow"),
             tag="dedupe",
+            hints="tasks.stages:previous_dedupe_index",
+            after_publish="tasks.stages:remember_dedupe_index",
         ),
         Stage(
             "members",
@@ -148,6 +163,7 @@ STAGES: dict[str, Stage] = {
             reads=("normalize", "extract", "dedupe"),
             writes={"members": schema.MEMBERS, "canonical.parquet": schema.CANONICAL},
             tag="repair",
+            views={"dedupe": "tasks.stages:assignments_and_shared"},
         ),
         Stage(
             "repair",
@@ -174,9 +190,74 @@ STAGES: dict[str, Stage] = {
             params=("pipeline_version",),
             libraries=("pyarrow",),
             tag="export",
+            views={"dedupe": "tasks.stages:assignments_part"},
         ),
     )
 }
+
+
+# ----------------------------------------------------------------------------- wiring
+
+
+def resolve(ref: str) -> Callable[..., Any]:
+    """The function a "module:function" reference names."""
+    import importlib
+
+    module, function = ref.split(":", 1)
+    return getattr(importlib.import_module(module), function)
+
+
+def topological() -> list[str]:
+    """Stage names, each after every stage it reads (declaration order among equals)."""
+    done: list[str] = []
+    todo = list(STAGES)
+    while todo:
+        ready = [s for s in todo if all(r in done or r not in STAGES for r in STAGES[s].reads)]
+        if not ready:
+            raise ValueError(f"the stage declarations have a cycle among {todo}")
+        done += ready
+        todo = [s for s in todo if s not in ready]
+    return done
+
+
+@cache
+def _boilerplate_digests(folder: str) -> dict[str, str]:
+    from tasks.normalize import boilerplate_digests
+
+    return boilerplate_digests(folder)
+
+
+def boilerplate_of_groups(result: dict, index: int, shard: dict[str, dict]) -> tuple[dict, list]:
+    """Normalize reads the learned boilerplate, keyed on the digests of its own groups only."""
+    digests = _boilerplate_digests(result["dir"])
+    return {"boilerplate": result["dir"]}, [sorted((g, digests.get(g)) for g in shard["ingest"]["groups"])]
+
+
+def assignments_part(result: dict, index: int, shard: dict[str, dict]) -> tuple[dict, list]:
+    """The dedupe step's assignments part of the index-th shard, keyed by that part's digest."""
+    part = str(Path(result["dir"]) / "assignments" / f"{index:05d}.parquet")
+    return {"dedupe": part}, [result["part_digests"][str(index)]]
+
+
+def assignments_and_shared(result: dict, index: int, shard: dict[str, dict]) -> tuple[dict, list]:
+    """Its assignments part plus the duplicates table, keyed also by the shard's clusters that
+    have copies in other shards (what its repair inputs depend on)."""
+    inputs, key = assignments_part(result, index, shard)
+    duplicates = str(Path(result["dir"]) / "duplicates.parquet")
+    return {**inputs, "duplicates": duplicates}, [*key, result["shared_digests"][str(index)]]
+
+
+def previous_dedupe_index(state_dir: str, rebuild: bool) -> dict[str, Any]:
+    """The index the last published run left: a shortcut only, never part of the key."""
+    from tasks.dedupe_cluster import previous_index
+
+    return {"prev_state": previous_index(state_dir, rebuild)}
+
+
+def remember_dedupe_index(state_dir: str, result: dict) -> None:
+    from tasks.dedupe_cluster import remember_index
+
+    remember_index(state_dir, str(Path(result["dir"]) / "state"))
 
 
 # ----------------------------------------------------------------------------- code versions

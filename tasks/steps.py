@@ -123,6 +123,18 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     return stats
 
 
+def finished(job: Job) -> dict[str, Any] | None:
+    """The stats a complete artifact's step returned (its `_done.json`), or None.
+
+    A step whose artifact is complete is served from this file without a Prefect task run: an
+    unchanged rerun then costs a file read per shard and stage instead of a task run's API
+    round trips. It is the same dict Prefect's cached result holds (the step writes both)."""
+    try:
+        return json.loads((Path(job.dir) / DONE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def task_for(stage: str, result_storage: Path, refresh: bool) -> Task:
     """The Prefect task of a declared stage: named and tagged after it, results under OUT/.state."""
     s = STAGES[stage]
@@ -142,13 +154,84 @@ def _flow_run_id() -> str | None:
 
 
 @task(name="fingerprint", task_run_name="fingerprint {label}", tags=["ingest"], **RETRIES)
-def fingerprint_files(files: list[InputFile], label: str) -> list[tuple[str | None, int, str | None]]:
-    """sha256 of every file's bytes: the content that all cache keys start from. Never cached."""
-    return pool.run(_fingerprint_many, list(files))
+def fingerprint_files(
+    files: list[InputFile], label: str, cache_file: str | None = None, rehash: bool = False
+) -> list[tuple[str | None, int, str | None]]:
+    """sha256 of every file's bytes: the content that all cache keys start from. Never cached as
+    a task; a file whose stat is unchanged since it was hashed reuses its sha256 (see below).
+
+    Runs in the task's thread, not the worker pool: reading and sha256 release the GIL, and an
+    unchanged rerun (stat calls only) then never starts the worker processes."""
+    return _fingerprint_many(list(files), cache_file, rehash)
 
 
-def _fingerprint_many(files: list[InputFile]) -> list[tuple[str | None, int, str | None]]:
-    return [fingerprint(f) for f in files]
+# A file modified within this long before its stat was recorded may change again without its
+# mtime moving (coarse timestamps: 1 s on ext3, 2 s on FAT), so its cached sha256 is not
+# trusted (git's "racily clean" rule). 3 s covers the coarsest common filesystem.
+RACY_NS = 3_000_000_000
+
+
+def _stat_key(path: str) -> list[int] | None:
+    """(size, mtime_ns, ctime_ns, inode, device) of a local regular file; None: not trusted."""
+    import os
+    import stat as stat_mod
+
+    if "://" in path:
+        return None  # remote (fsspec) inputs are always hashed
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat_mod.S_ISREG(st.st_mode):
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def _fingerprint_many(
+    files: list[InputFile], cache_file: str | None = None, rehash: bool = False
+) -> list[tuple[str | None, int, str | None]]:
+    """Fingerprint a shard's files, re-hashing only those whose stat changed.
+
+    The rule: a file's cached sha256 is reused when its (size, mtime_ns, ctime_ns, inode, device)
+    equal the ones recorded when it was hashed and it was last modified more than RACY_NS before
+    that record. ctime moves on any write or metadata change, even one that restores mtime
+    (`touch -d`), so a rewrite never keeps a stale sha. Ingest still hashes every byte it reads
+    and compares with this fingerprint, so a file changed after this check becomes
+    `changed_during_run`, as before. `rehash` (CLI `--rehash`, implied by `--rebuild`) hashes
+    every file. The cache is one small JSON file per shard under OUT/.state/fingerprints.
+    """
+    import time
+
+    cached: dict[str, list] = {}
+    if cache_file and not rehash:
+        try:
+            cached = json.loads(Path(cache_file).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}  # a missing or damaged cache only costs a full hash
+    out: list[tuple[str | None, int, str | None]] = []
+    record: dict[str, list] = {}
+    for f in files:
+        if f.problem is not None:
+            out.append(fingerprint(f))
+            continue
+        before = _stat_key(f.path)
+        entry = cached.get(f.path)
+        if before is not None and entry is not None and entry[0] == before and before[1] < entry[2] - RACY_NS:
+            out.append((entry[1], before[0], None))
+            record[f.path] = entry
+            continue
+        checked = time.time_ns()
+        sha, size, error = fingerprint(f)
+        out.append((sha, size, error))
+        if sha is not None and before is not None and _stat_key(f.path) == before:
+            record[f.path] = [before, sha, checked]  # unchanged while hashed: trust it next run
+    if cache_file:
+        target = Path(cache_file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+        tmp.replace(target)
+    return out
 
 
 def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
@@ -172,4 +255,14 @@ def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
     return removed
 
 
-__all__ = ["Job", "code_version", "fingerprint_files", "is_transient", "job", "prune_state", "step", "task_for"]
+__all__ = [
+    "Job",
+    "code_version",
+    "fingerprint_files",
+    "finished",
+    "is_transient",
+    "job",
+    "prune_state",
+    "step",
+    "task_for",
+]
