@@ -120,7 +120,7 @@ def test_incremental_run_finds_what_the_full_run_finds_for_new_documents():
     assert want and inc == want
     # the index may also be read one partition at a time
     parted, _ = reuse.find_reuse(
-        docs[2:], lambda p: index.filter(index.column("part").to_numpy() == p), lambda ids: {i: by_id[i] for i in ids}
+        docs[2:], lambda p: reuse._parts(index, *reuse.partition_range(p, reuse.PARTITIONS)), lambda ids: {i: by_id[i] for i in ids}
     )
     assert parted == want
 
