@@ -30,6 +30,7 @@ import json
 import os
 import re
 import shutil
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -50,7 +51,8 @@ PARTITIONS = 16  # anchor hash partitions of the in-memory find_reuse (the stage
 PART_BITS = 12  # anchors.part = the hash's top 12 bits (4096 buckets); a partition is a contiguous range of them
 MAX_PARTITION_ROWS = 2_000_000  # anchor rows of one partition in memory (~100 B each while paired: ~200 MB)
 REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
-TEXT_BATCH_CHARS = 40_000_000  # texts of one batch of pairs in memory (~80-160 MB of str + folded copies)
+TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
+TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
 CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
 MAX_GROUP_PAIRS = 4_000_000  # occurrence pairs generated at once (memory of one triu block)
@@ -347,7 +349,8 @@ def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> l
 
     def fp(doc_id: str) -> tuple[str, np.ndarray]:
         if doc_id not in folded:
-            folded[doc_id] = fold(docs[doc_id].get("text") or "")
+            d = docs[doc_id]
+            folded[doc_id] = d["_fold"] if "_fold" in d else fold(d.get("text") or "")
         return folded[doc_id]
 
     rows: list[dict] = []
@@ -507,6 +510,8 @@ class _Corpus:
         self.shard = np.array(shard, dtype=np.int64)[order]
         self.levels = dict(zip(self.id_list, np.array(levels, dtype=object)[order].tolist(), strict=True))
         self._groups: dict[int, list[tuple[str, str]]] = {}
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._cached_chars = 0
 
     def codes(self, doc_ids: pa.Array) -> np.ndarray:
         """Codes of doc ids (-1: not a canonical document)."""
@@ -519,27 +524,36 @@ class _Corpus:
         return lo, hi
 
     def texts(self, codes: Iterable[int]) -> dict[str, dict]:
-        """doc_id -> canonical row (text, cluster, dates) of these documents, reading only the row
-        groups that can hold them."""
+        """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
+        documents. Misses are read from the row groups that can hold them; the most recently used
+        rows stay cached up to TEXT_CACHE_CHARS (a document pairs with others in many parts)."""
         import pyarrow.parquet as pq
 
+        want_ids = sorted({self.id_list[c] for c in codes})
+        out = {i: self._cache[i] for i in want_ids if i in self._cache}
+        for i in out:
+            self._cache.move_to_end(i)
         by_shard: dict[int, list[str]] = {}
-        for c in sorted(set(codes)):
-            by_shard.setdefault(int(self.shard[c]), []).append(self.id_list[c])
-        out: dict[str, dict] = {}
+        for i in want_ids:
+            if i not in out:
+                by_shard.setdefault(int(self.shard[bisect.bisect_left(self.id_list, i)]), []).append(i)
         for k, want in sorted(by_shard.items()):
             pf = pq.ParquetFile(self.files[k])
-            groups = self._row_groups(k, pf)
-            hit = [
-                g
-                for g, (lo, hi) in enumerate(groups)
-                if bisect.bisect_left(want, lo) < len(want) and want[bisect.bisect_left(want, lo)] <= hi
-            ]
             wanted = set(want)
-            for g in hit:
+            for g, (lo, hi) in enumerate(self._row_groups(k, pf)):
+                at = bisect.bisect_left(want, lo)
+                if at == len(want) or want[at] > hi:
+                    continue
                 for r in pf.read_row_group(g).to_pylist():
                     if r["doc_id"] in wanted:
+                        folded, offs = fold(r["text"] or "")
+                        r["_fold"] = (folded, offs.astype(np.int32))
                         out[r["doc_id"]] = r
+                        self._cache[r["doc_id"]] = r
+                        self._cached_chars += len(r["text"] or "")
+        while self._cached_chars > TEXT_CACHE_CHARS and self._cache:
+            _, r = self._cache.popitem(last=False)
+            self._cached_chars -= len(r["text"] or "")
         return out
 
     def _row_groups(self, k: int, pf) -> list[tuple[str, str]]:
