@@ -9,8 +9,8 @@ same pairs that involve a new document as the full run.
     python bench/bench_reuse.py [--corpus DIR] [--sample 50] [--seed 13]
     python bench/bench_reuse.py --scale 2000 8000 [--old]   # the stage: peak RSS at two sizes, +1 %
 
-The scale mode writes N canonical documents (paragraph mosaics of 2-4 shared real reports with
-1 % of characters changed, each its own cluster) as members artifacts of 500 documents
+The scale mode writes N canonical documents (random Han text around 3 paragraphs of the shared real
+reports, 30 % with a common paragraph; each its own cluster) as members artifacts of 500 documents
 (canonical.parquet + anchors.parquet, as the members stage writes them), then runs the reuse stage
 in a child process whose peak RSS is sampled (bench.scale.TreeSampler): cold, then with 1 % new
 documents in a new shard (the earlier run lends its unchanged pairs), then unchanged. --old also
@@ -55,18 +55,37 @@ def describe(rel: str) -> tuple[str, int | None]:
 SCALE_SHARD_DOCS = 500  # documents per members artifact in the scale mode
 
 
-def scale_docs(n: int, start: int, seed: int = 10):
-    """Canonical documents start..start+n-1: mosaics of real reports, 1 % of characters changed."""
-    from bench.scale import EDIT_RATE, _mosaic, real_texts
+SCALE_CHARS = 8_000  # own text of a synthetic document (random Han: shares no anchor by chance)
+SCALE_REUSED = 3  # paragraphs copied verbatim from the real reports into each document
+SCALE_BOILER = 6  # paragraphs that 30 % of documents carry: formulae once in 25+ clusters
+_POOL: list[str] = []
 
-    texts = real_texts()
+
+def scale_docs(n: int, start: int, seed: int = 10):
+    """Canonical documents start..start+n-1, each its own cluster: SCALE_CHARS of random Han text
+    around SCALE_REUSED paragraphs of the real reports (reuse between documents that drew the same
+    paragraph) and, for 30 %, one of SCALE_BOILER common paragraphs (formulae at scale)."""
+    import numpy as np
+
+    from bench.scale import real_texts
+
+    if not _POOL:
+        _POOL.extend(p.strip() for t in real_texts() for p in t.split("\n") if len(p.strip()) >= 80)
     for i in range(start, start + n):
         rng = random.Random(f"{seed}-{i}")
-        chars = list(_mosaic(texts, rng))
-        for _ in range(int(len(chars) * EDIT_RATE)):
-            chars[rng.randrange(len(chars))] = chr(rng.randrange(0x4E00, 0x9FA5))
+        own = np.random.default_rng([seed, i]).integers(0x4E00, 0x9FA5, SCALE_CHARS, dtype=np.uint32)
+        text = own.tobytes().decode("utf-32-le")
+        cuts = sorted(rng.randrange(len(text)) for _ in range(SCALE_REUSED))
+        pieces = [_POOL[rng.randrange(len(_POOL))] for _ in cuts]
+        if rng.random() < 0.3:
+            pieces[0] = _POOL[rng.randrange(SCALE_BOILER)]
+        out, last = [], 0
+        for cut, piece in zip(cuts, pieces, strict=True):
+            out += [text[last:cut], "。\n", piece, "\n"]
+            last = cut
+        out.append(text[last:])
         doc_id = f"{random.Random(i).getrandbits(64):016x}"  # 16 hex, like ingest's ids
-        yield {"doc_id": doc_id, "cluster_id": doc_id, "text": "".join(chars), "year": 1990 + i % 35}
+        yield {"doc_id": doc_id, "cluster_id": doc_id, "text": "".join(out), "year": 1990 + i % 35}
 
 
 def write_members(docs: list[dict], folder: Path) -> str:
