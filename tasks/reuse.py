@@ -354,16 +354,22 @@ def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> l
         return folded[doc_id]
 
     rows: list[dict] = []
-    for first, share in zip(starts.tolist(), rare_share.tolist(), strict=True):
-        da, db = str(ids[a[first]]), str(ids[b[first]])
+    half = (MIN_PASSAGE + 1) // 2  # a run of MIN_PASSAGE through x reaches half of it on one side
+    keep = rare_share >= MIN_RARE_SHARE  # mostly common anchors: never a row, not worth extending
+    starts = starts[keep]
+    for ca, cb, x, y in zip(
+        a[starts].tolist(), b[starts].tolist(), pa_[starts].tolist(), pb_[starts].tolist(), strict=True
+    ):
+        da, db = str(ids[ca]), str(ids[cb])
         if da not in docs or db not in docs:
             continue
         (fa, oa), (fb, ob) = fp(da), fp(db)
-        x, y = int(pa_[first]), int(pb_[first])
         if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
             continue  # hash collision
+        if fa[x : x + half] != fb[y : y + half] and (x < half or y < half or fa[x - half : x] != fb[y - half : y]):
+            continue  # shorter than MIN_PASSAGE whichever way it extends
         sa, sb, length = _extend(fa, fb, x, y)
-        if length < MIN_PASSAGE or share < MIN_RARE_SHARE:
+        if length < MIN_PASSAGE:
             continue
         if rows and rows[-1]["doc_id_a"] == da and rows[-1]["doc_id_b"] == db and rows[-1]["_fa"] == (sa, sb):
             continue  # the same run reached from a later chain
