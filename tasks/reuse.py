@@ -147,11 +147,16 @@ def _hits(
     offsets, is_new: per row. Returns hits {a, b, pa, pb, rare} with a < b, and formulae {hash,
     n_docs, n_clusters, doc, pos, other, other_pos} (the first document of the anchor, and the
     first one in another cluster: the two examples its passage is extended between)."""
-    n = len(h)
     hits: dict[str, list] = {k: [] for k in ("a", "b", "pa", "pb", "rare")}
+    if len(h):  # most anchors are in one document only: keep the rows of hashes that occur twice or more
+        hs = h[(o := np.argsort(h))]
+        same = hs[1:] == hs[:-1]
+        multi = o[np.r_[False, same] | np.r_[same, False]]
+        h, d, c, pos, is_new = h[multi], d[multi], c[multi], pos[multi], is_new[multi]
+    n = len(h)
     if n == 0:
         return _concat(hits), _formula_arrays(None)
-    o = np.lexsort((pos, d, h))
+    o = np.lexsort((pos, d, h))  # (hash, document, offset) is unique: the order does not depend on the input's
     h, d, c, pos, is_new = h[o], d[o], c[o], pos[o], is_new[o]
     start = np.r_[True, h[1:] != h[:-1]]
     gs = np.flatnonzero(start)
@@ -488,23 +493,44 @@ class _Corpus:
     """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
     texts: those are read on demand, a few row groups at a time)."""
 
-    def __init__(self, member_dirs: list[str]):
+    def __init__(self, member_dirs: list[str], earlier: Path | None = None):
         import pyarrow.parquet as pq
 
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
-        ids, clusters, prints, chars, shard, levels = [], [], [], [], [], []
+        known = _earlier_docs(earlier)
+        ids, clusters, prints, chars, shard, levels, keys = [], [], [], [], [], [], []
         cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
         for k, f in enumerate(self.files):
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=512, columns=cols):
-                for r in batch.to_pylist():
-                    text = r["text"] or ""
-                    ids.append(r["doc_id"])
-                    clusters.append(r["cluster_id"] or r["doc_id"])
-                    head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                    prints.append(hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16])
-                    chars.append(len(text))
-                    shard.append(k)
-                    levels.append(r["admin_level"])
+            st = f.stat()  # artifacts are immutable: the same file at the same size and time, the same rows
+            key = f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+            if key in known:
+                rows = known[key]
+            else:
+                rows = []
+                for batch in pq.ParquetFile(f).iter_batches(batch_size=512, columns=cols):
+                    for r in batch.to_pylist():
+                        text = r["text"] or ""
+                        head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                        digest = hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                        rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], digest, len(text), r["admin_level"]))
+            for doc_id, cluster_id, digest, n_chars, level in rows:
+                ids.append(doc_id)
+                clusters.append(cluster_id)
+                prints.append(digest)
+                chars.append(n_chars)
+                shard.append(k)
+                levels.append(level)
+                keys.append(key)
+        self.listing = pa.table(
+            {
+                "shard_key": pa.array(keys, pa.string()),
+                "doc_id": pa.array(ids, pa.string()),
+                "cluster_id": pa.array(clusters, pa.string()),
+                "fingerprint": pa.array(prints, pa.string()),
+                "chars": pa.array(chars, pa.int64()),
+                "admin_level": pa.array(levels, pa.string()),
+            }
+        )  # stored as docs.parquet: the next run skips re-reading unchanged shards' texts
         order = np.argsort(np.array(ids, dtype=object), kind="stable")
         self.ids = np.array(ids, dtype=object)[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
@@ -588,9 +614,9 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     from tasks.schema import REUSE, REUSE_FORMULAE, SORT_KEYS
 
     out = Path(out_dir)
-    corpus = _Corpus(member_dirs)
     version = _code_version()
     earlier = _earlier_run(out, version)
+    corpus = _Corpus(member_dirs, earlier)
     spill = out / "_hits"
     spill.mkdir(parents=True, exist_ok=True)
     anchor_files = [_anchor_file(Path(d), spill / f"anchors-{k}.parquet") for k, d in enumerate(member_dirs)]
@@ -740,6 +766,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
         formulae = _formulae(tuples, {}, lambda need: corpus.texts(ids_code[x] for x in need))
         write_table(pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE), target, SORT_KEYS["reuse_formulae"])
         n_formulae = len(formulae)
+    write_table(corpus.listing, out / "docs.parquet")
     (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
     (out / "reuse_parts.json").write_text(
         json.dumps({"version": version, "parts": parts_meta, "formulae": fdigest}, sort_keys=True)
@@ -792,6 +819,22 @@ def _earlier_run(out: Path, version: str) -> Path | None:
         if best is None or stamp > best[0]:
             best = (stamp, sibling)
     return best[1] if best else None
+
+
+def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
+    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level) from an earlier run."""
+    import pyarrow.parquet as pq
+
+    f = earlier / "docs.parquet" if earlier is not None else None
+    if f is None or not f.exists():
+        return {}
+    out: dict[str, list[tuple]] = {}
+    t = pq.read_table(f).to_pydict()
+    for row in zip(
+        t["shard_key"], t["doc_id"], t["cluster_id"], t["fingerprint"], t["chars"], t["admin_level"], strict=True
+    ):
+        out.setdefault(row[0], []).append(row[1:])
+    return out
 
 
 def _meta(folder: Path) -> dict:
