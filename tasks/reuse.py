@@ -620,7 +620,8 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     spill = out / "_hits"
     spill.mkdir(parents=True, exist_ok=True)
     anchor_files = [_anchor_file(Path(d), spill / f"anchors-{k}.parquet") for k, d in enumerate(member_dirs)]
-    total = sum(pq.ParquetFile(f).metadata.num_rows for f in anchor_files)
+    readers = [(pf := pq.ParquetFile(f), _part_ranges(pf)) for f in anchor_files]
+    total = sum(pf.metadata.num_rows for pf, _ in readers)
     n_parts = partitions or partition_count(total)
     counts = {"docs": len(corpus.ids), "anchor_rows": total, "partitions": n_parts}
 
@@ -629,10 +630,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     n_hits = 0
     for p in range(n_parts):
         lo, hi = partition_range(p, n_parts)
-        tables = [
-            pq.read_table(f, columns=["hash", "doc_id", "pos"], filters=[("part", ">=", lo), ("part", "<", hi)])
-            for f in anchor_files
-        ]
+        tables = [_read_parts(pf, ranges, lo, hi) for pf, ranges in readers]
         t = pa.concat_tables(tables)
         d = corpus.codes(t.column("doc_id"))
         ok = d >= 0
@@ -792,6 +790,31 @@ def _batches(todo: list[tuple[int, int]], a: np.ndarray, b: np.ndarray, chars: n
         size += extra
     if batch:
         yield batch
+
+
+def _part_ranges(pf) -> list[tuple[int, int]]:
+    """(min, max) of anchors.part in each row group (the file is sorted by part)."""
+    col = pf.schema_arrow.get_field_index("part")
+    out = []
+    for g in range(pf.metadata.num_row_groups):
+        st = pf.metadata.row_group(g).column(col).statistics
+        out.append((st.min, st.max) if st is not None and st.has_min_max else (0, (1 << PART_BITS) - 1))
+    return out
+
+
+def _read_parts(pf, ranges: list[tuple[int, int]], lo: int, hi: int) -> pa.Table:
+    """Anchor rows with lo <= part < hi: only the row groups that can hold them are read."""
+    groups = [g for g, (a, b) in enumerate(ranges) if a < hi and b >= lo]
+    if not groups:
+        return pa.table(
+            {"hash": pa.array([], pa.uint64()), "doc_id": pa.array([], pa.string()), "pos": pa.array([], pa.int32())}
+        )
+    t = pf.read_row_groups(groups, columns=["part", "hash", "doc_id", "pos"])
+    part = t.column("part")
+    t = t.filter(pc.and_(pc.greater_equal(part, lo), pc.less(part, hi)))
+    return t.select(["hash", "doc_id", "pos"]).cast(
+        pa.schema([("hash", pa.uint64()), ("doc_id", pa.string()), ("pos", pa.int32())])
+    )
 
 
 def _anchor_file(member_dir: Path, fallback: Path) -> Path:
