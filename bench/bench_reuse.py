@@ -154,7 +154,7 @@ def scale(sizes: list[int], old: bool) -> None:
             new_dirs, new_chars = build_members(max(1, n // 100), n, work / "members")
 
             def show(label: str, wall: float, rss: int, stats: dict, n: int = n, chars: int = chars) -> None:
-                keep = ("reuse", "formulae", "partitions", "hits", "pairs_computed", "pairs_reused", "parts_linked")
+                keep = ("reuse", "formulae", "hits", "pairs_computed", "pairs_extended", "pairs_reused", "parts_linked")
                 brief = " ".join(f"{k}={stats[k]}" for k in keep if k in stats)
                 print(f"{n:>7,} {chars:>12,} {label:<22} {wall:>7.1f}s {rss / 1e6:>7,.0f}MB  {brief}", flush=True)
 

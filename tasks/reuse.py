@@ -653,7 +653,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     parts_meta: dict[str, str] = {}
     flow_acc: dict[tuple[str, str, bool], list] = {}
     n_rows = 0
-    for key in ("pairs_reused", "pairs_computed", "parts_linked", "parts_written"):
+    for key in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written"):
         counts[key] = 0
     spills = [np.load(spill / f"{p:04d}.npy", mmap_mode="r") for p in range(n_parts)]
     for q in range(REUSE_PARTS):
@@ -667,7 +667,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
             continue
         rec = np.concatenate(chunks)
         del chunks
-        a, b, pa_, pb_, rare, _ = _sorted_hits(
+        a, b, pa_, pb_, rare, chain = _sorted_hits(
             rec["a"].astype(np.int64),
             rec["b"].astype(np.int64),
             rec["pa"].astype(np.int64),
@@ -677,6 +677,10 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
         del rec
         pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
         pair_end = np.r_[pair_start[1:], len(a)]
+        # a pair none of whose chains is mostly rare anchors can give no row: no text is read for it
+        share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
+        can = np.zeros(len(pair_start), dtype=bool)
+        can[np.searchsorted(pair_start, chain[share >= MIN_RARE_SHARE], side="right") - 1] = True
         pairs = []
         for s, e in zip(pair_start.tolist(), pair_end.tolist(), strict=True):
             ia, ib = int(a[s]), int(b[s])
@@ -711,14 +715,16 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
                         for x, y in zip(prev["doc_id_a"].to_pylist(), prev["doc_id_b"].to_pylist(), strict=True)
                     ]
                     old_rows = prev.filter(pa.array(mask, pa.bool_())).cast(REUSE)
-            todo = [(s, e) for x, y, _, s, e in pairs if (x, y) not in kept]
+            changed = [k for k, (x, y, _, _, _) in enumerate(pairs) if (x, y) not in kept]
+            todo = [pairs[k][3:] for k in changed if can[k]]
             new_rows = []
             for batch in _batches(todo, a, b, corpus.chars):
                 sel = np.concatenate([np.arange(s, e) for s, e in batch])
                 docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
                 new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
             counts["pairs_reused"] += len(kept)
-            counts["pairs_computed"] += len(todo)
+            counts["pairs_computed"] += len(changed)
+            counts["pairs_extended"] += len(todo)
             rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
             rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
             if rows_t.num_rows:
