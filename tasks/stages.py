@@ -146,7 +146,11 @@ STAGES: dict[str, Stage] = {
             "shard",
             "tasks.repair:cluster_members_shard",
             reads=("normalize", "extract", "dedupe"),
-            writes={"members": schema.MEMBERS, "canonical.parquet": schema.CANONICAL, "anchors.parquet": schema.ANCHORS},
+            writes={
+                "members": schema.MEMBERS,
+                "canonical.parquet": schema.CANONICAL,
+                "anchors.parquet": schema.ANCHORS,
+            },
             tag="repair",
         ),
         Stage(
