@@ -507,7 +507,9 @@ class _Corpus:
                 rows = known[key]
             else:
                 rows = []
-                for batch in pq.ParquetFile(f).iter_batches(batch_size=512, columns=cols):
+                for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
+                    batch_size=512, columns=cols, use_threads=False
+                ):
                     for r in batch.to_pylist():
                         text = r["text"] or ""
                         head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
@@ -576,7 +578,7 @@ class _Corpus:
                 at = bisect.bisect_left(want, lo)
                 if at == len(want) or want[at] > hi:
                     continue
-                for r in pf.read_row_group(g).to_pylist():
+                for r in pf.read_row_group(g, use_threads=False).to_pylist():
                     if r["doc_id"] in wanted:
                         folded, offs = fold(r["text"] or "")
                         r["_fold"] = (folded, offs.astype(np.int32))
@@ -815,7 +817,7 @@ def _read_parts(pf, ranges: list[tuple[int, int]], lo: int, hi: int) -> pa.Table
         return pa.table(
             {"hash": pa.array([], pa.uint64()), "doc_id": pa.array([], pa.string()), "pos": pa.array([], pa.int32())}
         )
-    t = pf.read_row_groups(groups, columns=["part", "hash", "doc_id", "pos"])
+    t = pf.read_row_groups(groups, columns=["part", "hash", "doc_id", "pos"], use_threads=False)
     part = t.column("part")
     t = t.filter(pc.and_(pc.greater_equal(part, lo), pc.less(part, hi)))
     return t.select(["hash", "doc_id", "pos"]).cast(
