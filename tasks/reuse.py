@@ -49,7 +49,7 @@ MIN_RARE_SHARE = 0.5  # a passage needs half of its anchors rare (boilerplate di
 MIN_FORMULA_ANCHORS = 2  # one common anchor is a common phrase (各民主党派); a formula passage has several
 PARTITIONS = 16  # anchor hash partitions of the in-memory find_reuse (the stage picks its own, see below)
 PART_BITS = 12  # anchors.part = the hash's top 12 bits (4096 buckets); a partition is a contiguous range of them
-MAX_PARTITION_ROWS = 2_000_000  # anchor rows of one partition in memory (~100 B each while paired: ~200 MB)
+MAX_PARTITION_ROWS = 250_000  # anchor rows of one partition in memory (~0.5 KB each while read and paired, bench_reuse)
 REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
