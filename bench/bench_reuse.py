@@ -7,6 +7,14 @@ the incremental run (the last 10 % of documents against the index of the first 9
 same pairs that involve a new document as the full run.
 
     python bench/bench_reuse.py [--corpus DIR] [--sample 50] [--seed 13]
+    python bench/bench_reuse.py --scale 2000 8000 [--old]   # the stage: peak RSS at two sizes, +1 %
+
+The scale mode writes N canonical documents (random Han text around 3 paragraphs of the shared real
+reports, 30 % with a common paragraph; each its own cluster) as members artifacts of 500 documents
+(canonical.parquet + anchors.parquet, as the members stage writes them), then runs the reuse stage
+in a child process whose peak RSS is sampled (bench.scale.TreeSampler): cold, then with 1 % new
+documents in a new shard (the earlier run lends its unchanged pairs), then unchanged. --old also
+runs today's in-memory path (every canonical text loaded, find_reuse) for comparison.
 """
 
 from __future__ import annotations
@@ -44,12 +52,135 @@ def describe(rel: str) -> tuple[str, int | None]:
     return ("national", int(m.group(0)) if m else None) if name.startswith(("gwr", "cpc")) else ("other", None)
 
 
+SCALE_SHARD_DOCS = 500  # documents per members artifact in the scale mode
+
+
+SCALE_CHARS = 8_000  # own text of a synthetic document (random Han: shares no anchor by chance)
+SCALE_REUSED = 3  # paragraphs copied verbatim from the real reports into each document
+SCALE_BOILER = 6  # paragraphs that 30 % of documents carry: formulae once in 25+ clusters
+_POOL: list[str] = []
+
+
+def scale_docs(n: int, start: int, seed: int = 10):
+    """Canonical documents start..start+n-1, each its own cluster: SCALE_CHARS of random Han text
+    around SCALE_REUSED paragraphs of the real reports (reuse between documents that drew the same
+    paragraph) and, for 30 %, one of SCALE_BOILER common paragraphs (formulae at scale)."""
+    import numpy as np
+
+    from bench.scale import real_texts
+
+    if not _POOL:
+        _POOL.extend(p.strip() for t in real_texts() for p in t.split("\n") if len(p.strip()) >= 80)
+    for i in range(start, start + n):
+        rng = random.Random(f"{seed}-{i}")
+        own = np.random.default_rng([seed, i]).integers(0x4E00, 0x9FA5, SCALE_CHARS, dtype=np.uint32)
+        text = own.tobytes().decode("utf-32-le")
+        cuts = sorted(rng.randrange(len(text)) for _ in range(SCALE_REUSED))
+        pieces = [_POOL[rng.randrange(len(_POOL))] for _ in cuts]
+        if rng.random() < 0.3:
+            pieces[0] = _POOL[rng.randrange(SCALE_BOILER)]
+        out, last = [], 0
+        for cut, piece in zip(cuts, pieces, strict=True):
+            out += [text[last:cut], "。\n", piece, "\n"]
+            last = cut
+        out.append(text[last:])
+        doc_id = f"{random.Random(i).getrandbits(64):016x}"  # 16 hex, like ingest's ids
+        yield {"doc_id": doc_id, "cluster_id": doc_id, "text": "".join(out), "year": 1990 + i % 35}
+
+
+def write_members(docs: list[dict], folder: Path) -> str:
+    """A members artifact as cluster_members_shard writes it (canonical + anchors)."""
+    from tasks.common import write_table
+    from tasks.repair import _write_row_groups
+    from tasks.schema import CANONICAL
+
+    rows = [{"delivered_on": None, "admin_level": None, **d} for d in docs]
+    table = pa.Table.from_pylist(rows, schema=CANONICAL).sort_by([("doc_id", "ascending")])
+    _write_row_groups(table, folder / "canonical.parquet", reuse.CANONICAL_ROW_GROUP)
+    write_table(reuse.anchor_table(docs), folder / "anchors.parquet")
+    return str(folder)
+
+
+def build_members(n: int, start: int, work: Path) -> tuple[list[str], int]:
+    dirs, chars = [], 0
+    for k in range(0, n, SCALE_SHARD_DOCS):
+        docs = list(scale_docs(min(SCALE_SHARD_DOCS, n - k), start + k))
+        chars += sum(len(d["text"]) for d in docs)
+        dirs.append(write_members(docs, work / f"m{start + k:08d}"))
+    return dirs, chars
+
+
+def measured(cmd: list[str]) -> tuple[float, int, dict]:
+    """Wall seconds, peak RSS of the child (sampled) and the JSON it prints."""
+    import json
+    import subprocess
+
+    from bench.scale import TreeSampler
+
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    with TreeSampler(proc.pid) as sampler:
+        out, _ = proc.communicate()
+    if proc.returncode:
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return time.perf_counter() - t0, sampler.largest()[1], json.loads(out.strip().splitlines()[-1])
+
+
+def child(argv: list[str]) -> None:
+    """--child stage OUT DIR... | --child old DIR...: one measured run, JSON stats on stdout."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    if argv[0] == "stage":
+        out = Path(argv[1])
+        out.mkdir(parents=True)
+        stats = reuse.reuse_stage(argv[2:], str(out))
+        (out / "_done.json").write_text(json.dumps(stats))
+    else:  # today's path before the change: every canonical text in memory, find_reuse
+        docs = [r for d in argv[1:] for r in pq.read_table(Path(d) / "canonical.parquet").to_pylist()]
+        rows, formulae = reuse.find_reuse(docs)
+        stats = {"reuse": len(rows), "formulae": len(formulae)}
+    print(json.dumps(stats, default=str))
+
+
+def scale(sizes: list[int], old: bool) -> None:
+    me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    print(f"{'docs':>7} {'chars':>12} {'run':<22} {'wall':>8} {'peak RSS':>9}  stats")
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="bench-reuse-") as tmp:
+            work = Path(tmp)
+            dirs, chars = build_members(n, 0, work / "members")
+            new_dirs, new_chars = build_members(max(1, n // 100), n, work / "members")
+
+            def show(label: str, wall: float, rss: int, stats: dict, n: int = n, chars: int = chars) -> None:
+                keep = ("reuse", "formulae", "hits", "pairs_computed", "pairs_extended", "pairs_reused", "parts_linked")
+                brief = " ".join(f"{k}={stats[k]}" for k in keep if k in stats)
+                print(f"{n:>7,} {chars:>12,} {label:<22} {wall:>7.1f}s {rss / 1e6:>7,.0f}MB  {brief}", flush=True)
+
+            cold = measured([*me, "stage", str(work / "runs" / "cold"), *dirs])
+            show("stage cold", *cold)
+            inc = measured([*me, "stage", str(work / "runs" / "plus1"), *dirs, *new_dirs])
+            show(f"stage +1 % ({new_chars:,} ch)", *inc)
+            print(f"{'':>7} {'':>12} {'+1 % / cold':<22} {inc[0] / cold[0]:>8.0%}", flush=True)
+            same = measured([*me, "stage", str(work / "runs" / "same"), *dirs, *new_dirs])
+            show("stage unchanged", *same)
+            if old:
+                show("old: find_reuse", *measured([*me, "old", *dirs]))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        return child(sys.argv[2:])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--sample", type=int, default=50)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--scale", type=int, nargs="+", help="document counts: the stage's peak RSS at each")
+    ap.add_argument("--old", action="store_true", help="with --scale: also today's in-memory path")
     args = ap.parse_args()
+    if args.scale:
+        return scale(args.scale, args.old)
     files = sorted(str(p.relative_to(args.corpus)) for p in args.corpus.glob("*/*.txt"))
     t0 = time.perf_counter()
     texts = {f: normalize_text((args.corpus / f).read_text(encoding="utf-8", errors="replace")) for f in files}

@@ -497,6 +497,7 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
     import xxhash
 
     from tasks.common import write_table
+    from tasks.reuse import CANONICAL_ROW_GROUP, anchor_table
 
     docs = pq.read_table(Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags"])
     assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
@@ -513,7 +514,12 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
         for d in docs.select(["doc_id", "text"]).to_pylist()
         if by_id[d["doc_id"]]["is_canonical"]
     ]
-    write_table(pa.Table.from_pylist(canonical, schema=CANONICAL), Path(out_dir) / "canonical.parquet", ["doc_id"])
+    # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
+    canonical_table = pa.Table.from_pylist(canonical, schema=CANONICAL).sort_by([("doc_id", "ascending")])
+    _write_row_groups(canonical_table, Path(out_dir) / "canonical.parquet", CANONICAL_ROW_GROUP)
+    # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads one
+    # range of parts from every shard)
+    write_table(anchor_table(canonical), Path(out_dir) / "anchors.parquet")
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
     dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
     shared = set(
@@ -601,25 +607,33 @@ def _earlier_parts(out: Path) -> dict[str, tuple[Path, str]]:
     return found
 
 
-def reuse_corpus(inputs: dict, out_dir: str) -> dict:
-    """Global step: passages shared by different speeches (one canonical copy per cluster), the
-    formulae shared too widely to pair, and who copies whom by level (for the report)."""
-    import json
+def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
+    """write_table's deterministic options with another row group size (atomic: temp + rename)."""
+    import os
+    import tempfile
     from pathlib import Path
 
     import pyarrow.parquet as pq
 
-    from tasks.common import write_table
-    from tasks.reuse import find_reuse, reuse_flows
-    from tasks.schema import REUSE, REUSE_FORMULAE, SORT_KEYS
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
+    os.close(fd)
+    try:
+        pq.write_table(
+            table, tmp, compression="zstd", use_dictionary=True, write_statistics=True, row_group_size=row_group_size
+        )
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
-    files = [Path(d) / "canonical.parquet" for d in inputs["members"]]
-    docs = [r for f in files for r in pq.read_table(f).to_pylist()]
-    rows, formulae = find_reuse(docs)
-    out = Path(out_dir)
-    write_table(pa.Table.from_pylist(rows, schema=REUSE), out / "reuse" / "0.parquet", SORT_KEYS["reuse"])
-    formula_table = pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE)
-    write_table(formula_table, out / "reuse_formulae" / "0.parquet", SORT_KEYS["reuse_formulae"])
-    flows = reuse_flows(rows, {d["doc_id"]: d.get("admin_level") for d in docs})
-    (out / "flows.json").write_text(json.dumps(flows, ensure_ascii=False, sort_keys=True))
-    return {"docs": len(docs), "reuse": len(rows), "formulae": len(formulae)}
+
+def reuse_corpus(inputs: dict, out_dir: str) -> dict:
+    """Global step: passages shared by different speeches (one canonical copy per cluster), the
+    formulae shared too widely to pair, and who copies whom by level (for the report). Out of core
+    and incremental: see tasks.reuse.reuse_stage."""
+    from tasks.reuse import reuse_stage
+
+    return reuse_stage(list(inputs["members"]), out_dir)

@@ -3,22 +3,36 @@ a speech reusing last year's).
 
 Built like dedupe's anchor index: each document's normalized characters (Han and digits) are
 shingled (5 characters) and winnowed (window 24), so every shared run of 28+ characters shares
-an anchor. Anchors are grouped per hash partition (hash % PARTITIONS: memory bounded by one
-partition); an anchor in more than FORMULA_CLUSTERS clusters is a formula, counted in a summary
-instead of paired. Hits of one document pair on one diagonal are chained and extended to the
-exact maximal shared passage; passages of MIN_PASSAGE+ characters with mostly rare anchors are
-kept. Incremental: new documents are matched against the stored anchors of older ones.
+an anchor. Anchors are grouped per hash partition (a contiguous range of the hash's top bits:
+memory bounded by one partition); an anchor in more than FORMULA_CLUSTERS clusters is a formula,
+counted in a summary instead of paired. Hits of one document pair on one diagonal are chained and
+extended to the exact maximal shared passage; passages of MIN_PASSAGE+ characters with mostly rare
+anchors are kept.
 
-    anchors = anchor_table(docs)                              # per shard, parallel
-    rows, formulae = find_reuse(new_docs, old_anchors, old_docs)
+    anchors = anchor_table(docs)                              # per shard (the members stage)
+    rows, formulae = find_reuse(new_docs, old_anchors, old_docs)  # in memory (tests, bench)
+    reuse_stage(member_dirs, out_dir)                         # the pipeline's global step, out of core
+
+The stage never holds the corpus: anchors are read one hash partition at a time from every
+shard's anchors.parquet, the pairs they give are spilled to disk, then processed by ranges of
+doc_id_a (REUSE_PARTS output parts, so the parts concatenate in sorted order); texts are read only
+for the pairs whose passages must be extended, in batches, from the row groups that hold them.
+Incremental: a pair whose anchor hits and documents are unchanged since the previous run keeps its
+rows, and an output part whose pairs are all unchanged is linked, not rewritten.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import hashlib
+import json
+import os
 import re
+import shutil
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -33,8 +47,15 @@ FORMULA_DOCS = 60  # ... or in more documents than this (copies of one speech co
 RARE_CLUSTERS = 4  # an anchor in at most this many clusters is rare: real evidence of copying
 MIN_RARE_SHARE = 0.5  # a passage needs half of its anchors rare (boilerplate discount)
 MIN_FORMULA_ANCHORS = 2  # one common anchor is a common phrase (各民主党派); a formula passage has several
-PARTITIONS = 16  # anchor hash partitions processed one at a time
+PARTITIONS = 16  # anchor hash partitions of the in-memory find_reuse (the stage picks its own, see below)
+PART_BITS = 12  # anchors.part = the hash's top 12 bits (4096 buckets); a partition is a contiguous range of them
+MAX_PARTITION_ROWS = 250_000  # anchor rows of one partition in memory (~0.5 KB each while read and paired, bench_reuse)
+REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
+TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
+TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
+CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
+MAX_GROUP_PAIRS = 4_000_000  # occurrence pairs generated at once (memory of one triu block)
 
 # Acknowledgement and procedure paragraphs every report words alike (向…致以崇高的敬意, 自觉接受…监督,
 # 请予审议): shared wording, but not policy reuse. Flagged, not dropped.
@@ -72,6 +93,20 @@ def _winnow_positions(h: np.ndarray) -> np.ndarray:
     return np.unique(np.arange(len(win)) + rev)
 
 
+def _part_of(h: np.ndarray) -> np.ndarray:
+    """anchors.part: the hash's top PART_BITS bits, so a partition is a contiguous range of parts
+    (one read with row-group pruning per shard) and any power of two up to 4096 can be used."""
+    return (h >> np.uint64(64 - PART_BITS)).astype(np.int16)
+
+
+def partition_range(p: int, n: int) -> tuple[int, int]:
+    """Parts [lo, hi) of partition p of n (n a power of two, at most 2**PART_BITS)."""
+    if n < 1 or n & (n - 1) or n > 1 << PART_BITS:
+        raise ValueError(f"partition count must be a power of two up to {1 << PART_BITS}, got {n}")
+    width = (1 << PART_BITS) // n
+    return p * width, (p + 1) * width
+
+
 def anchor_table(docs: Iterable[dict]) -> pa.Table:
     """Winnowed anchors of documents (doc_id, cluster_id, text): the reuse index rows."""
     cols: dict[str, list] = {f.name: [] for f in ANCHOR_SCHEMA}
@@ -81,8 +116,8 @@ def anchor_table(docs: Iterable[dict]) -> pa.Table:
         fp, _ = fold(d.get("text") or "")
         h = shingle_hashes(fp)
         pos = _winnow_positions(h)
-        hv = h[pos]
-        cols["part"].append((hv % np.uint64(PARTITIONS)).astype(np.int16))
+        hv = h[pos].astype(np.uint64)
+        cols["part"].append(_part_of(hv))
         cols["hash"].append(hv)
         cols["pos"].append(pos.astype(np.int32))
         cols["doc_id"].append(np.full(len(pos), d["doc_id"], dtype=object))
@@ -102,56 +137,111 @@ def anchor_table(docs: Iterable[dict]) -> pa.Table:
     return table.sort_by([("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")])
 
 
-@dataclass
-class _Hits:
-    a: list[np.ndarray]
-    b: list[np.ndarray]
-    pa: list[np.ndarray]
-    pb: list[np.ndarray]
-    rare: list[np.ndarray]
+def _hits(
+    h: np.ndarray, d: np.ndarray, c: np.ndarray, pos: np.ndarray, is_new: np.ndarray
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Pairs of anchor occurrences in different clusters (one of them new) within one partition,
+    and the formula anchors (too many clusters to pair).
+
+    h: hashes, d: document codes ordered like the doc_id strings, c: cluster codes, pos: folded
+    offsets, is_new: per row. Returns hits {a, b, pa, pb, rare} with a < b, and formulae {hash,
+    n_docs, n_clusters, doc, pos, other, other_pos} (the first document of the anchor, and the
+    first one in another cluster: the two examples its passage is extended between)."""
+    hits: dict[str, list] = {k: [] for k in ("a", "b", "pa", "pb", "rare")}
+    if len(h):  # most anchors are in one document only: keep the rows of hashes that occur twice or more
+        hs = h[(o := np.argsort(h))]
+        same = hs[1:] == hs[:-1]
+        multi = o[np.r_[False, same] | np.r_[same, False]]
+        h, d, c, pos, is_new = h[multi], d[multi], c[multi], pos[multi], is_new[multi]
+    n = len(h)
+    if n == 0:
+        return _concat(hits), _formula_arrays(None)
+    o = np.lexsort((pos, d, h))  # (hash, document, offset) is unique: the order does not depend on the input's
+    h, d, c, pos, is_new = h[o], d[o], c[o], pos[o], is_new[o]
+    start = np.r_[True, h[1:] != h[:-1]]
+    gs = np.flatnonzero(start)
+    size = np.diff(np.r_[gs, n])
+    gid = np.cumsum(start) - 1
+    n_docs = np.add.reduceat((start | np.r_[True, d[1:] != d[:-1]]).astype(np.int64), gs)
+    o2 = np.lexsort((c, h))  # the same groups, clusters sorted inside: distinct clusters per anchor
+    hc, cc = h[o2], c[o2]
+    n_cl = np.add.reduceat(np.r_[True, (hc[1:] != hc[:-1]) | (cc[1:] != cc[:-1])].astype(np.int64), gs)
+    shared = n_cl >= 2
+    formula = shared & ((n_cl > FORMULA_CLUSTERS) | (n_docs > FORMULA_DOCS))
+    fg = np.flatnonzero(formula)
+    if len(fg):
+        other_at = np.where(c != c[gs][gid], np.arange(n), n)
+        other = np.minimum.reduceat(other_at, gs)[fg]
+        first = gs[fg]
+        f = {
+            "hash": h[first],
+            "n_docs": n_docs[fg],
+            "n_clusters": n_cl[fg],
+            "doc": d[first],
+            "pos": pos[first],
+            "other": d[other],
+            "other_pos": pos[other],
+        }
+    else:
+        f = _formula_arrays(None)
+    pg = np.flatnonzero(shared & ~formula)
+    if not is_new.all():
+        pg = pg[np.add.reduceat(is_new.astype(np.int64), gs)[pg] > 0]
+    sizes = size[pg]
+    for s in np.unique(sizes).tolist():
+        starts = gs[pg[sizes == s]]
+        ii, jj = np.triu_indices(s, k=1)
+        step = max(1, MAX_GROUP_PAIRS // len(ii))
+        for k in range(0, len(starts), step):
+            st = starts[k : k + step, None]
+            i, j = (st + ii).ravel(), (st + jj).ravel()
+            keep = (c[i] != c[j]) & (is_new[i] | is_new[j])
+            i, j = i[keep], j[keep]  # sorted by document inside an anchor: d[i] < d[j]
+            hits["a"].append(d[i])
+            hits["b"].append(d[j])
+            hits["pa"].append(pos[i])
+            hits["pb"].append(pos[j])
+            hits["rare"].append(n_cl[gid[i]] <= RARE_CLUSTERS)
+    return _concat(hits), f
 
 
-def _partition_hits(t: pa.Table, new_ids: set[str], hits: _Hits, formula: list[tuple]) -> None:
-    """Pairs of anchor occurrences in different clusters (one of them new) within one partition."""
+def _concat(cols: dict[str, list]) -> dict[str, np.ndarray]:
+    kinds = {"a": np.int64, "b": np.int64, "pa": np.int64, "pb": np.int64, "rare": np.bool_}
+    return {k: (np.concatenate(v).astype(kinds[k]) if v else np.zeros(0, kinds[k])) for k, v in cols.items()}
+
+
+def _formula_arrays(parts: list[dict[str, np.ndarray]] | None) -> dict[str, np.ndarray]:
+    names = ("hash", "n_docs", "n_clusters", "doc", "pos", "other", "other_pos")
+    if not parts:
+        return {k: np.zeros(0, np.uint64 if k == "hash" else np.int64) for k in names}
+    return {k: np.concatenate([p[k] for p in parts]) for k in names}
+
+
+def _formula_tuples(f: dict[str, np.ndarray], ids: np.ndarray) -> list[tuple]:
+    return list(
+        zip(
+            f["hash"].tolist(),
+            f["n_docs"].tolist(),
+            f["n_clusters"].tolist(),
+            ids[f["doc"]].tolist(),
+            f["pos"].tolist(),
+            ids[f["other"]].tolist(),
+            f["other_pos"].tolist(),
+            strict=True,
+        )
+    )
+
+
+def _table_hits(t: pa.Table, new_ids: set[str]) -> tuple[dict[str, np.ndarray], list[tuple]]:
+    """_hits on an anchor table (hash, doc_id, cluster_id, pos), documents as doc_id strings."""
     if t.num_rows == 0:
-        return
-    t = t.sort_by([("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")])
-    h = t.column("hash").to_numpy()
-    docs = np.asarray(t.column("doc_id").to_pylist(), dtype=object)
-    clus = np.asarray(t.column("cluster_id").to_pylist(), dtype=object)
-    pos = t.column("pos").to_numpy()
-    bounds = np.flatnonzero(np.r_[True, h[1:] != h[:-1], True])
-    los, his = bounds[:-1], bounds[1:]
-    multi = (his - los) >= 2  # most anchors are in one document only
-    for lo, hi in zip(los[multi].tolist(), his[multi].tolist(), strict=True):
-        cl = clus[lo:hi]
-        n_clusters = len(set(cl.tolist()))
-        if n_clusters < 2:
-            continue
-        n_docs = len(set(docs[lo:hi].tolist()))  # an anchor can recur inside one document
-        if n_clusters > FORMULA_CLUSTERS or n_docs > FORMULA_DOCS:
-            other = lo + int(np.argmax(cl != cl[0]))  # a second example in another cluster: to extend the run
-            formula.append(
-                (int(h[lo]), n_docs, n_clusters, str(docs[lo]), int(pos[lo]), str(docs[other]), int(pos[other]))
-            )
-            continue
-        idx = np.arange(lo, hi)
-        ii, jj = np.triu_indices(hi - lo, k=1)
-        i, j = idx[ii], idx[jj]
-        keep = clus[i] != clus[j]
-        is_new = np.array([d in new_ids for d in docs[lo:hi]])
-        keep &= is_new[ii] | is_new[jj]
-        if not keep.any():
-            continue
-        i, j = i[keep], j[keep]
-        swap = docs[i] > docs[j]  # doc_id_a < doc_id_b
-        a = np.where(swap, j, i)
-        b = np.where(swap, i, j)
-        hits.a.append(docs[a])
-        hits.b.append(docs[b])
-        hits.pa.append(pos[a].astype(np.int64))
-        hits.pb.append(pos[b].astype(np.int64))
-        hits.rare.append(np.full(len(a), n_clusters <= RARE_CLUSTERS))
+        return {k: np.zeros(0, object) for k in ("a", "b")} | _concat({"pa": [], "pb": [], "rare": []}), []
+    ids, d = np.unique(np.asarray(t.column("doc_id").to_pylist(), dtype=object), return_inverse=True)
+    _, c = np.unique(np.asarray(t.column("cluster_id").to_pylist(), dtype=object), return_inverse=True)
+    is_new = np.isin(ids, np.array(sorted(new_ids), dtype=object))[d]
+    hits, f = _hits(t.column("hash").to_numpy(), d, c, t.column("pos").to_numpy().astype(np.int64), is_new)
+    hits["a"], hits["b"] = ids[hits["a"]], ids[hits["b"]]
+    return hits, _formula_tuples(f, ids)
 
 
 def _extend(fa: str, fb: str, x: int, y: int) -> tuple[int, int, int]:
@@ -194,79 +284,97 @@ def find_reuse(
     old_anchors: Callable[[int], pa.Table] | pa.Table | None = None,
     old_docs: Callable[[list[str]], dict[str, dict]] | None = None,
 ) -> tuple[list[dict], list[dict]]:
-    """Reuse rows (schema.REUSE) and formula rows (schema.REUSE_FORMULAE) for new documents.
+    """Reuse rows (schema.REUSE) and formula rows (schema.REUSE_FORMULAE) for new documents, in memory.
 
     new_docs: dicts with doc_id, cluster_id, text, optional delivered_on (date) and year; pass one
     document per cluster (the canonical, or best_text) — copies of one speech are never paired.
     old_anchors: the stored index (anchor_table of earlier documents), a table or a function
-    partition -> table (read one partition at a time from Parquet). old_docs: doc_id -> dict for
-    the earlier documents a pair needs (their text and dates).
+    partition -> table (partition p of PARTITIONS: parts partition_range(p, PARTITIONS)). old_docs:
+    doc_id -> dict for the earlier documents a pair needs (their text and dates). Anchor counts
+    (formula, rare) then include the earlier documents; rows of old pairs are not returned.
     """
     new = {d["doc_id"]: d for d in new_docs if d.get("doc_id")}
     new_index = anchor_table(new.values())
-    hits = _Hits([], [], [], [], [])
+    new_ids = pa.array(sorted(new), pa.string())
+    found: list[dict[str, np.ndarray]] = []
     formula: list[tuple] = []
     for part in range(PARTITIONS):
-        t = new_index.filter(pc.equal(new_index.column("part"), part))
+        lo, hi = partition_range(part, PARTITIONS)
+        t = _parts(new_index, lo, hi)
         if old_anchors is not None:
-            old = old_anchors(part) if callable(old_anchors) else old_anchors
-            old = old.filter(pc.equal(old.column("part"), part))
-            old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), value_set=pa.array(list(new), pa.string()))))
+            old = _parts(old_anchors(part) if callable(old_anchors) else old_anchors, lo, hi)
+            old = old.filter(pc.invert(pc.is_in(old.column("doc_id"), value_set=new_ids)))
             t = pa.concat_tables([t, old.select(ANCHOR_SCHEMA.names).cast(ANCHOR_SCHEMA)])
-        _partition_hits(t, set(new), hits, formula)
-
+        hits, f = _table_hits(t, set(new))
+        found.append(hits)
+        formula.extend(f)
+    a = np.concatenate([h["a"] for h in found])
+    b = np.concatenate([h["b"] for h in found])
     docs = dict(new)
-    if hits.a:
-        need = sorted({*np.concatenate(hits.a).tolist(), *np.concatenate(hits.b).tolist()} - set(docs))
-        if need and old_docs is not None:
-            docs.update(old_docs(need))
-    rows = _passages(hits, docs)
+    need = sorted((set(a.tolist()) | set(b.tolist())) - set(docs))
+    if need and old_docs is not None:
+        docs.update(old_docs(need))
+    ids, codes = np.unique(np.concatenate([a, b]).astype(object), return_inverse=True) if len(a) else (a, a)
+    rows = _passages(
+        codes[: len(a)],
+        codes[len(a) :],
+        np.concatenate([h["pa"] for h in found]),
+        np.concatenate([h["pb"] for h in found]),
+        np.concatenate([h["rare"] for h in found]),
+        ids,
+        docs,
+    )
     return rows, _formulae(formula, docs, old_docs)
 
 
-def _passages(hits: _Hits, docs: dict[str, dict]) -> list[dict]:
-    if not hits.a:
-        return []
-    a = np.concatenate(hits.a)
-    b = np.concatenate(hits.b)
-    pa_ = np.concatenate(hits.pa)
-    pb_ = np.concatenate(hits.pb)
-    rare = np.concatenate(hits.rare)
+def _parts(t: pa.Table, lo: int, hi: int) -> pa.Table:
+    part = t.column("part")
+    return t.filter(pc.and_(pc.greater_equal(part, lo), pc.less(part, hi)))
+
+
+def _sorted_hits(a, b, pa_, pb_, rare) -> tuple[np.ndarray, ...]:
+    """Hits sorted by pair, diagonal, offset; and where each chain starts (same pair, same diagonal,
+    consecutive anchors at most CHAIN_GAP apart)."""
     diag = pb_ - pa_
-    order = np.lexsort((pa_, diag, b.astype(str), a.astype(str)))
+    o = np.lexsort((pa_, diag, b, a))
+    a, b, pa_, pb_, rare, diag = a[o], b[o], pa_[o], pb_[o], rare[o], diag[o]
+    brk = np.r_[
+        True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (diag[1:] != diag[:-1]) | (pa_[1:] - pa_[:-1] > CHAIN_GAP)
+    ]
+    return a, b, pa_, pb_, rare, np.flatnonzero(brk)
+
+
+def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> list[dict]:
+    """Rows of the hits (a, b: codes into ids), sorted; documents missing from docs are skipped."""
+    if not len(a):
+        return []
+    a, b, pa_, pb_, rare, starts = _sorted_hits(a, b, pa_, pb_, rare)
+    rare_share = np.add.reduceat(rare.astype(np.int64), starts) / np.diff(np.r_[starts, len(a)])
     folded: dict[str, tuple[str, np.ndarray]] = {}
 
     def fp(doc_id: str) -> tuple[str, np.ndarray]:
         if doc_id not in folded:
-            folded[doc_id] = fold(docs[doc_id].get("text") or "")
+            d = docs[doc_id]
+            folded[doc_id] = d["_fold"] if "_fold" in d else fold(d.get("text") or "")
         return folded[doc_id]
 
     rows: list[dict] = []
-    k = 0
-    n = len(order)
-    while k < n:
-        # one chain: same pair, same diagonal, consecutive anchors close together
-        first = order[k]
-        m = k + 1
-        while (
-            m < n
-            and a[order[m]] == a[first]
-            and b[order[m]] == b[first]
-            and diag[order[m]] == diag[first]
-            and pa_[order[m]] - pa_[order[m - 1]] <= CHAIN_GAP
-        ):
-            m += 1
-        chain = order[k:m]
-        k = m
-        da, db = str(a[first]), str(b[first])
+    half = (MIN_PASSAGE + 1) // 2  # a run of MIN_PASSAGE through x reaches half of it on one side
+    keep = rare_share >= MIN_RARE_SHARE  # mostly common anchors: never a row, not worth extending
+    starts = starts[keep]
+    for ca, cb, x, y in zip(
+        a[starts].tolist(), b[starts].tolist(), pa_[starts].tolist(), pb_[starts].tolist(), strict=True
+    ):
+        da, db = str(ids[ca]), str(ids[cb])
         if da not in docs or db not in docs:
             continue
         (fa, oa), (fb, ob) = fp(da), fp(db)
-        x, y = int(pa_[first]), int(pb_[first])
         if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
             continue  # hash collision
+        if fa[x : x + half] != fb[y : y + half] and (x < half or y < half or fa[x - half : x] != fb[y - half : y]):
+            continue  # shorter than MIN_PASSAGE whichever way it extends
         sa, sb, length = _extend(fa, fb, x, y)
-        if length < MIN_PASSAGE or rare[chain].mean() < MIN_RARE_SHARE:
+        if length < MIN_PASSAGE:
             continue
         if rows and rows[-1]["doc_id_a"] == da and rows[-1]["doc_id_b"] == db and rows[-1]["_fa"] == (sa, sb):
             continue  # the same run reached from a later chain
@@ -353,11 +461,443 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
     return [out[p] for p in sorted(out)]
 
 
-def reuse_flows(rows: list[dict], level_of: dict[str, str | None]) -> list[dict]:
-    """Who copies whom, by level (the report's chart): per (from_level, to_level, dated) the pairs and
-    shared characters, from the earlier document to the later one; undated or same-date pairs count
-    under dated=False with the lower doc_id as `from`. Formulaic passages are left out."""
-    acc: dict[tuple[str, str, bool], list] = {}
+# ----------------------------------------------------------------------------- the stage, out of core
+
+HIT_DTYPE = np.dtype([("a", "<i4"), ("b", "<i4"), ("pa", "<i4"), ("pb", "<i4"), ("rare", "?")])
+
+
+def partition_count(anchor_rows: int) -> int:
+    """Anchor partitions for a corpus: at least PARTITIONS, at most MAX_PARTITION_ROWS rows each
+    (anchors spread evenly over the hash's top bits)."""
+    n = PARTITIONS
+    while anchor_rows > n * MAX_PARTITION_ROWS and n < 1 << PART_BITS:
+        n *= 2
+    return n
+
+
+def part_of_doc(doc_id: str) -> int:
+    """Output part of a pair: a range of doc_id_a (16 hex digits, ingest.doc_id_for), so the parts
+    concatenate in sorted order and a nightly run's new documents touch few parts' rows."""
+    return bisect.bisect_right(_PART_BOUNDS, doc_id)
+
+
+_PART_BOUNDS = [f"{q * 256 // REUSE_PARTS:02x}" for q in range(1, REUSE_PARTS)]
+
+
+def _code_version() -> str:
+    """This module's source and thresholds: an earlier run's rows are reused only from the same code."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+class _Corpus:
+    """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
+    texts: those are read on demand, a few row groups at a time)."""
+
+    def __init__(self, member_dirs: list[str], earlier: Path | None = None):
+        import pyarrow.parquet as pq
+
+        self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
+        known = _earlier_docs(earlier)
+        ids, clusters, prints, chars, shard, levels, keys = [], [], [], [], [], [], []
+        cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
+        for k, f in enumerate(self.files):
+            st = f.stat()  # artifacts are immutable: the same file at the same size and time, the same rows
+            key = f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+            if key in known:
+                rows = known[key]
+            else:
+                rows = []
+                for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
+                    batch_size=512, columns=cols, use_threads=False
+                ):
+                    for r in batch.to_pylist():
+                        text = r["text"] or ""
+                        head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                        digest = hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                        rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], digest, len(text), r["admin_level"]))
+            for doc_id, cluster_id, digest, n_chars, level in rows:
+                ids.append(doc_id)
+                clusters.append(cluster_id)
+                prints.append(digest)
+                chars.append(n_chars)
+                shard.append(k)
+                levels.append(level)
+                keys.append(key)
+        self.listing = pa.table(
+            {
+                "shard_key": pa.array(keys, pa.string()),
+                "doc_id": pa.array(ids, pa.string()),
+                "cluster_id": pa.array(clusters, pa.string()),
+                "fingerprint": pa.array(prints, pa.string()),
+                "chars": pa.array(chars, pa.int64()),
+                "admin_level": pa.array(levels, pa.string()),
+            }
+        )  # stored as docs.parquet: the next run skips re-reading unchanged shards' texts
+        order = np.argsort(np.array(ids, dtype=object), kind="stable")
+        self.ids = np.array(ids, dtype=object)[order]
+        if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
+            raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
+        self.id_list = self.ids.tolist()
+        _, self.cluster = np.unique(np.array(clusters, dtype=object)[order], return_inverse=True)
+        self.prints = np.array(prints, dtype=object)[order]
+        self.chars = np.array(chars, dtype=np.int64)[order]
+        self.shard = np.array(shard, dtype=np.int64)[order]
+        self.levels = dict(zip(self.id_list, np.array(levels, dtype=object)[order].tolist(), strict=True))
+        self._groups: dict[int, list[tuple[str, str]]] = {}
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._cached_chars = 0
+
+    def codes(self, doc_ids: pa.Array) -> np.ndarray:
+        """Codes of doc ids (-1: not a canonical document)."""
+        idx = pc.index_in(doc_ids, value_set=pa.array(self.id_list, pa.string()))
+        return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def code_range(self, q: int) -> tuple[int, int]:
+        lo = bisect.bisect_left(self.id_list, _PART_BOUNDS[q - 1]) if q else 0
+        hi = bisect.bisect_left(self.id_list, _PART_BOUNDS[q]) if q < len(_PART_BOUNDS) else len(self.id_list)
+        return lo, hi
+
+    def texts(self, codes: Iterable[int]) -> dict[str, dict]:
+        """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
+        documents. Misses are read from the row groups that can hold them; the most recently used
+        rows stay cached up to TEXT_CACHE_CHARS (a document pairs with others in many parts)."""
+        import pyarrow.parquet as pq
+
+        want_ids = sorted({self.id_list[c] for c in codes})
+        out = {i: self._cache[i] for i in want_ids if i in self._cache}
+        for i in out:
+            self._cache.move_to_end(i)
+        by_shard: dict[int, list[str]] = {}
+        for i in want_ids:
+            if i not in out:
+                by_shard.setdefault(int(self.shard[bisect.bisect_left(self.id_list, i)]), []).append(i)
+        for k, want in sorted(by_shard.items()):
+            pf = pq.ParquetFile(self.files[k])
+            wanted = set(want)
+            for g, (lo, hi) in enumerate(self._row_groups(k, pf)):
+                at = bisect.bisect_left(want, lo)
+                if at == len(want) or want[at] > hi:
+                    continue
+                for r in pf.read_row_group(g, use_threads=False).to_pylist():
+                    if r["doc_id"] in wanted:
+                        folded, offs = fold(r["text"] or "")
+                        r["_fold"] = (folded, offs.astype(np.int32))
+                        out[r["doc_id"]] = r
+                        self._cache[r["doc_id"]] = r
+                        self._cached_chars += len(r["text"] or "")
+        while self._cached_chars > TEXT_CACHE_CHARS and self._cache:
+            _, r = self._cache.popitem(last=False)
+            self._cached_chars -= len(r["text"] or "")
+        return out
+
+    def _row_groups(self, k: int, pf) -> list[tuple[str, str]]:
+        if k not in self._groups:
+            col = pf.schema_arrow.get_field_index("doc_id")
+            self._groups[k] = [
+                (
+                    pf.metadata.row_group(g).column(col).statistics.min,
+                    pf.metadata.row_group(g).column(col).statistics.max,
+                )
+                for g in range(pf.metadata.num_row_groups)
+            ]
+        return self._groups[k]
+
+
+def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = None) -> dict:
+    """The global reuse step: reuse/<part>.parquet, reuse_formulae/0.parquet and flows.json in out_dir.
+
+    Memory: one anchor partition, then one output part's hits and one batch of texts; never the
+    corpus. A complete earlier artifact next to out_dir (same code) lends the rows of every pair
+    whose hits and documents are unchanged; a part with no changed pair is hard-linked from it.
+    """
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.schema import REUSE, REUSE_FORMULAE, SORT_KEYS
+
+    out = Path(out_dir)
+    version = _code_version()
+    earlier = _earlier_run(out, version)
+    corpus = _Corpus(member_dirs, earlier)
+    spill = out / "_hits"
+    spill.mkdir(parents=True, exist_ok=True)
+    anchor_files = [_anchor_file(Path(d), spill / f"anchors-{k}.parquet") for k, d in enumerate(member_dirs)]
+    readers = [(pf := pq.ParquetFile(f), _part_ranges(pf)) for f in anchor_files]
+    total = sum(pf.metadata.num_rows for pf, _ in readers)
+    n_parts = partitions or partition_count(total)
+    counts = {"docs": len(corpus.ids), "anchor_rows": total, "partitions": n_parts}
+
+    # 1. anchors, one hash partition at a time -> hits spilled, sorted by document a
+    formula_parts: list[dict[str, np.ndarray]] = []
+    n_hits = 0
+    for p in range(n_parts):
+        lo, hi = partition_range(p, n_parts)
+        tables = [_read_parts(pf, ranges, lo, hi) for pf, ranges in readers]
+        t = pa.concat_tables(tables)
+        d = corpus.codes(t.column("doc_id"))
+        ok = d >= 0
+        h, pos = t.column("hash").to_numpy()[ok], t.column("pos").to_numpy().astype(np.int64)[ok]
+        del t, tables
+        d = d[ok]
+        hits, f = _hits(h, d, corpus.cluster[d], pos, np.ones(len(d), dtype=bool))
+        del h, d, pos
+        formula_parts.append(f)
+        rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
+        for k in HIT_DTYPE.names:
+            rec[k] = hits[k]
+        rec = rec[np.argsort(rec["a"], kind="stable")]
+        np.save(spill / f"{p:04d}.npy", rec)
+        n_hits += len(rec)
+        del hits, rec
+    counts["hits"] = n_hits
+
+    # 2. output parts: ranges of doc_id_a; unchanged pairs keep their earlier rows
+    parts_meta: dict[str, str] = {}
+    flow_acc: dict[tuple[str, str, bool], list] = {}
+    n_rows = 0
+    for key in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written"):
+        counts[key] = 0
+    spills = [np.load(spill / f"{p:04d}.npy", mmap_mode="r") for p in range(n_parts)]
+    for q in range(REUSE_PARTS):
+        clo, chi = corpus.code_range(q)
+        chunks = []
+        for s in spills:
+            i, j = np.searchsorted(s["a"], [clo, chi])
+            if j > i:
+                chunks.append(np.array(s[i:j]))
+        if not chunks:
+            continue
+        rec = np.concatenate(chunks)
+        del chunks
+        a, b, pa_, pb_, rare, chain = _sorted_hits(
+            rec["a"].astype(np.int64),
+            rec["b"].astype(np.int64),
+            rec["pa"].astype(np.int64),
+            rec["pb"].astype(np.int64),
+            rec["rare"],
+        )
+        del rec
+        pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+        pair_end = np.r_[pair_start[1:], len(a)]
+        # a pair none of whose chains is mostly rare anchors can give no row: no text is read for it
+        share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
+        can = np.zeros(len(pair_start), dtype=bool)
+        can[np.searchsorted(pair_start, chain[share >= MIN_RARE_SHARE], side="right") - 1] = True
+        pairs = []
+        for s, e in zip(pair_start.tolist(), pair_end.tolist(), strict=True):
+            ia, ib = int(a[s]), int(b[s])
+            digest = hashlib.sha256(
+                f"{version}\0{corpus.id_list[ia]}\0{corpus.id_list[ib]}\0{corpus.prints[ia]}\0{corpus.prints[ib]}\0".encode()
+                + pa_[s:e].tobytes()
+                + pb_[s:e].tobytes()
+                + rare[s:e].tobytes()
+            ).hexdigest()[:20]
+            pairs.append((corpus.id_list[ia], corpus.id_list[ib], digest, s, e))
+        name = f"{q:03d}.parquet"
+        part_digest = hashlib.sha256("\n".join(f"{x}\0{y}\0{g}" for x, y, g, _, _ in pairs).encode()).hexdigest()[:20]
+        parts_meta[str(q)] = part_digest
+        before = _earlier_pairs(earlier, q)
+        if earlier is not None and before is not None and before["part_digest"] == part_digest:
+            for table in ("reuse", "pairs"):
+                src = earlier / table / name
+                if src.exists():
+                    _link(src, out / table / name)
+            counts["parts_linked"] += 1
+            counts["pairs_reused"] += len(pairs)
+            target = out / "reuse" / name
+            rows_t = pq.read_table(target) if target.exists() else REUSE.empty_table()
+        else:
+            kept = {(x, y) for x, y, g, _, _ in pairs if before and before["digests"].get((x, y)) == g}
+            old_rows = pa.Table.from_pylist([], schema=REUSE)
+            if kept:
+                prev = pq.read_table(earlier / "reuse" / name) if (earlier / "reuse" / name).exists() else None
+                if prev is not None and prev.num_rows:
+                    mask = [
+                        (x, y) in kept
+                        for x, y in zip(prev["doc_id_a"].to_pylist(), prev["doc_id_b"].to_pylist(), strict=True)
+                    ]
+                    old_rows = prev.filter(pa.array(mask, pa.bool_())).cast(REUSE)
+            changed = [k for k, (x, y, _, _, _) in enumerate(pairs) if (x, y) not in kept]
+            todo = [pairs[k][3:] for k in changed if can[k]]
+            new_rows = []
+            for batch in _batches(todo, a, b, corpus.chars):
+                sel = np.concatenate([np.arange(s, e) for s, e in batch])
+                docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
+                new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
+            counts["pairs_reused"] += len(kept)
+            counts["pairs_computed"] += len(changed)
+            counts["pairs_extended"] += len(todo)
+            rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
+            rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
+            if rows_t.num_rows:
+                write_table(rows_t, out / "reuse" / name)
+            pair_t = pa.table(
+                {
+                    "doc_id_a": pa.array([p[0] for p in pairs], pa.string()),
+                    "doc_id_b": pa.array([p[1] for p in pairs], pa.string()),
+                    "digest": pa.array([p[2] for p in pairs], pa.string()),
+                }
+            )
+            write_table(pair_t, out / "pairs" / name)
+            counts["parts_written"] += 1
+        n_rows += rows_t.num_rows
+        part_acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
+        _flow_add(
+            part_acc,
+            rows_t.select(["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]).to_pylist(),
+            corpus.levels,
+        )
+        for k, (pairs_k, chars_k) in part_acc.items():
+            cell = flow_acc.setdefault(k, [0, 0])
+            cell[0] += len(pairs_k)
+            cell[1] += chars_k
+        del a, b, pa_, pb_, rare
+    del spills
+    shutil.rmtree(spill, ignore_errors=True)
+
+    # 3. formulae: every formula anchor of the corpus, merged into passages of their example document
+    f = _formula_arrays(formula_parts)
+    tuples = _formula_tuples(f, corpus.ids)
+    involved = np.unique(np.r_[f["doc"], f["other"]]).astype(np.int64)
+    fdigest = hashlib.sha256(
+        json.dumps([version, tuples, corpus.prints[involved].tolist()], default=str).encode()
+    ).hexdigest()[:20]
+    prev_meta = _meta(earlier) if earlier is not None else {}
+    target = out / "reuse_formulae" / "0.parquet"
+    if prev_meta.get("formulae") == fdigest and (earlier / "reuse_formulae" / "0.parquet").exists():
+        _link(earlier / "reuse_formulae" / "0.parquet", target)
+        n_formulae = pq.ParquetFile(target).metadata.num_rows
+    else:
+        ids_code = {x: i for i, x in enumerate(corpus.id_list)} if tuples else {}
+        formulae = _formulae(tuples, {}, lambda need: corpus.texts(ids_code[x] for x in need))
+        write_table(pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE), target, SORT_KEYS["reuse_formulae"])
+        n_formulae = len(formulae)
+    write_table(corpus.listing, out / "docs.parquet")
+    (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
+    (out / "reuse_parts.json").write_text(
+        json.dumps({"version": version, "parts": parts_meta, "formulae": fdigest}, sort_keys=True)
+    )
+    return {**counts, "reuse": n_rows, "formulae": n_formulae}
+
+
+def _batches(todo: list[tuple[int, int]], a: np.ndarray, b: np.ndarray, chars: np.ndarray):
+    """Consecutive pairs (hit ranges) whose documents' texts together stay under TEXT_BATCH_CHARS."""
+    batch: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    size = 0
+    for s, e in todo:
+        add = {int(a[s]), int(b[s])} - seen
+        extra = int(sum(chars[c] for c in add))
+        if batch and size + extra > TEXT_BATCH_CHARS:
+            yield batch
+            batch, seen, size = [], set(), 0
+            add = {int(a[s]), int(b[s])}
+            extra = int(sum(chars[c] for c in add))
+        batch.append((s, e))
+        seen |= add
+        size += extra
+    if batch:
+        yield batch
+
+
+def _part_ranges(pf) -> list[tuple[int, int]]:
+    """(min, max) of anchors.part in each row group (the file is sorted by part)."""
+    col = pf.schema_arrow.get_field_index("part")
+    out = []
+    for g in range(pf.metadata.num_row_groups):
+        st = pf.metadata.row_group(g).column(col).statistics
+        out.append((st.min, st.max) if st is not None and st.has_min_max else (0, (1 << PART_BITS) - 1))
+    return out
+
+
+def _read_parts(pf, ranges: list[tuple[int, int]], lo: int, hi: int) -> pa.Table:
+    """Anchor rows with lo <= part < hi: only the row groups that can hold them are read."""
+    groups = [g for g, (a, b) in enumerate(ranges) if a < hi and b >= lo]
+    if not groups:
+        return pa.table(
+            {"hash": pa.array([], pa.uint64()), "doc_id": pa.array([], pa.string()), "pos": pa.array([], pa.int32())}
+        )
+    t = pf.read_row_groups(groups, columns=["part", "hash", "doc_id", "pos"], use_threads=False)
+    part = t.column("part")
+    t = t.filter(pc.and_(pc.greater_equal(part, lo), pc.less(part, hi)))
+    return t.select(["hash", "doc_id", "pos"]).cast(
+        pa.schema([("hash", pa.uint64()), ("doc_id", pa.string()), ("pos", pa.int32())])
+    )
+
+
+def _anchor_file(member_dir: Path, fallback: Path) -> Path:
+    """A shard's anchors.parquet; a members artifact from before it existed gets one computed here."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+
+    f = member_dir / "anchors.parquet"
+    if f.exists():
+        return f
+    rows = pq.read_table(member_dir / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
+    return Path(write_table(anchor_table(rows), fallback))
+
+
+def _earlier_run(out: Path, version: str) -> Path | None:
+    """The newest complete earlier reuse artifact next to out_dir made by the same code."""
+    best = None
+    for sibling in sorted(out.parent.iterdir()) if out.parent.exists() else []:
+        if sibling == out or not (sibling / "_done.json").exists():
+            continue
+        if _meta(sibling).get("version") != version:
+            continue
+        stamp = (sibling / "_done.json").stat().st_mtime
+        if best is None or stamp > best[0]:
+            best = (stamp, sibling)
+    return best[1] if best else None
+
+
+def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
+    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level) from an earlier run."""
+    import pyarrow.parquet as pq
+
+    f = earlier / "docs.parquet" if earlier is not None else None
+    if f is None or not f.exists():
+        return {}
+    out: dict[str, list[tuple]] = {}
+    t = pq.read_table(f).to_pydict()
+    for row in zip(
+        t["shard_key"], t["doc_id"], t["cluster_id"], t["fingerprint"], t["chars"], t["admin_level"], strict=True
+    ):
+        out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+def _meta(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "reuse_parts.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _earlier_pairs(earlier: Path | None, q: int) -> dict | None:
+    import pyarrow.parquet as pq
+
+    if earlier is None:
+        return None
+    digest = _meta(earlier).get("parts", {}).get(str(q))
+    f = earlier / "pairs" / f"{q:03d}.parquet"
+    if digest is None or not f.exists():
+        return None
+    t = pq.read_table(f).to_pydict()
+    digests = {(x, y): g for x, y, g in zip(t["doc_id_a"], t["doc_id_b"], t["digest"], strict=True)}
+    return {"part_digest": digest, "digests": digests}
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:  # another filesystem
+        shutil.copy2(src, dst)
+
+
+def _flow_add(acc: dict, rows: Iterable[dict], level_of: dict[str, str | None]) -> None:
     for r in rows:
         if r.get("formulaic"):
             continue
@@ -368,7 +908,19 @@ def reuse_flows(rows: list[dict], level_of: dict[str, str | None]) -> list[dict]
         cell = acc.setdefault(key, [set(), 0])
         cell[0].add((a, b))
         cell[1] += int(r["length"])
+
+
+def _flow_rows(acc: dict) -> list[dict]:
     return [
-        {"from_level": k[0], "to_level": k[1], "dated": k[2], "pairs": len(v[0]), "chars": v[1]}
+        {"from_level": k[0], "to_level": k[1], "dated": k[2], "pairs": v[0], "chars": v[1]}
         for k, v in sorted(acc.items(), key=lambda kv: (-kv[1][1], kv[0]))
     ]
+
+
+def reuse_flows(rows: list[dict], level_of: dict[str, str | None]) -> list[dict]:
+    """Who copies whom, by level (the report's chart): per (from_level, to_level, dated) the pairs and
+    shared characters, from the earlier document to the later one; undated or same-date pairs count
+    under dated=False with the lower doc_id as `from`. Formulaic passages are left out."""
+    acc: dict[tuple[str, str, bool], list] = {}
+    _flow_add(acc, rows, level_of)
+    return _flow_rows({k: [len(v[0]), v[1]] for k, v in acc.items()})

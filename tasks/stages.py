@@ -161,7 +161,11 @@ STAGES: dict[str, Stage] = {
             "shard",
             "tasks.repair:cluster_members_shard",
             reads=("normalize", "extract", "dedupe"),
-            writes={"members": schema.MEMBERS, "canonical.parquet": schema.CANONICAL},
+            writes={
+                "members": schema.MEMBERS,
+                "canonical.parquet": schema.CANONICAL,
+                "anchors.parquet": schema.ANCHORS,
+            },
             tag="repair",
             views={"dedupe": "tasks.stages:assignments_and_shared"},
         ),

@@ -120,7 +120,9 @@ def test_incremental_run_finds_what_the_full_run_finds_for_new_documents():
     assert want and inc == want
     # the index may also be read one partition at a time
     parted, _ = reuse.find_reuse(
-        docs[2:], lambda p: index.filter(index.column("part").to_numpy() == p), lambda ids: {i: by_id[i] for i in ids}
+        docs[2:],
+        lambda p: reuse._parts(index, *reuse.partition_range(p, reuse.PARTITIONS)),
+        lambda ids: {i: by_id[i] for i in ids},
     )
     assert parted == want
 
@@ -142,3 +144,105 @@ def test_flows_go_from_the_earlier_document_to_the_later_one_by_level():
     assert flows[0]["dated"] is True and flows[0]["pairs"] == 1 and flows[0]["chars"] >= 79
     formulaic = [{**r, "formulaic": True} for r in rows]
     assert reuse.reuse_flows(formulaic, {}) == []
+
+
+# ----------------------------------------------------------------------------- the stage, out of core
+
+
+def write_shard(folder: Path, docs: list[dict]) -> str:
+    """A members artifact as the members stage writes it: canonical.parquet and anchors.parquet."""
+    import pyarrow as pa
+
+    from tasks.common import write_table
+    from tasks.repair import _write_row_groups
+    from tasks.schema import CANONICAL
+
+    rows = [{"year": None, "delivered_on": None, "admin_level": None, **d} for d in docs]
+    table = pa.Table.from_pylist(rows, schema=CANONICAL).sort_by([("doc_id", "ascending")])
+    _write_row_groups(table, folder / "canonical.parquet", reuse.CANONICAL_ROW_GROUP)
+    write_table(reuse.anchor_table(docs), folder / "anchors.parquet")
+    return str(folder)
+
+
+def run_stage(member_dirs: list[str], out: Path, **kw) -> dict:
+    """One run of the stage into out, marked complete as the step runner does."""
+    import json
+
+    out.mkdir(parents=True)
+    stats = reuse.reuse_stage(member_dirs, str(out), **kw)
+    (out / "_done.json").write_text(json.dumps(stats))
+    return stats
+
+
+def table_bytes(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if (p.is_file() and p.parent.name in ("reuse", "reuse_formulae")) or p.name == "flows.json"
+    }
+
+
+def corpus_docs() -> list[list[dict]]:
+    """Three shards of hex-named documents: a pair that shares PASSAGE, a formula in 30 clusters,
+    and (shard 3, the 'new' pages) four more documents with PASSAGE, which make it common: the old
+    pair's passage is no longer mostly rare anchors, so the old pair's row must go."""
+    n = reuse.FORMULA_CLUSTERS + 5
+    pieces = slices(n + 8)
+    formula = "各位代表，现在我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。" * 2
+    docs = []
+    for k in range(n + 8):
+        text = pieces[k][:600] + (formula if k < n else "") + pieces[k][600:]
+        doc_id = f"{(k * 37) % 256:02x}{k:014x}"
+        docs.append({"doc_id": doc_id, "cluster_id": f"c{k:03d}", "text": text, "year": 2000 + k % 20})
+    for k in (0, 1, n, n + 1, n + 2, n + 3):
+        docs[k]["text"] = insert(docs[k]["text"], 300, PASSAGE)
+    docs[5]["text"] = insert(docs[5]["text"], 200, PASSAGE[::-1] + PASSAGE[:60])  # shares only with 0 and 1
+    old = [d for k, d in enumerate(docs) if k < n]
+    new = [d for k, d in enumerate(docs) if k >= n]
+    return [old[::2], old[1::2], new]
+
+
+def test_the_stage_gives_find_reuse_rows_whatever_the_partition_count(tmp_path):
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    rows, formulae = reuse.find_reuse([d for s in shards for d in s])
+    assert rows and formulae
+    outputs = []
+    for n in (1, 16, 256):
+        out = tmp_path / f"out{n}" / "run"
+        run_stage(dirs, out, partitions=n)
+        outputs.append(table_bytes(out))
+        got = [r for f in sorted((out / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+        assert got == rows  # the parts concatenate in sorted order
+        assert pq.read_table(out / "reuse_formulae" / "0.parquet").to_pylist() == formulae
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0]) > 3  # several output parts
+
+
+def test_an_incremental_run_writes_the_cold_run_bytes_and_reuses_unchanged_pairs(tmp_path):
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    first = run_stage(dirs[:2], tmp_path / "runs" / "a")
+    before = [
+        r for f in sorted((tmp_path / "runs" / "a" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    pair = (shards[0][0]["doc_id"], shards[1][0]["doc_id"])
+    assert pair in {(r["doc_id_a"], r["doc_id_b"]) for r in before}  # the old pair, rare while two clusters share it
+    assert first["pairs_computed"] > 0 and first["pairs_reused"] == 0
+
+    inc = run_stage(dirs, tmp_path / "runs" / "b")  # next to a: lends its unchanged pairs
+    cold = run_stage(dirs, tmp_path / "cold" / "c")  # no sibling: computes everything
+    assert table_bytes(tmp_path / "runs" / "b") == table_bytes(tmp_path / "cold" / "c")
+    assert inc["pairs_reused"] > 0 and inc["pairs_computed"] < cold["pairs_computed"]
+    after = [
+        r for f in sorted((tmp_path / "cold" / "c" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    assert pair not in {(r["doc_id_a"], r["doc_id_b"]) for r in after if "创新驱动" in r["passage"]}
+
+    again = run_stage(dirs, tmp_path / "runs" / "d")  # unchanged: every part linked
+    assert again["pairs_computed"] == 0 and again["parts_written"] == 0
+    assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
