@@ -1128,12 +1128,12 @@ def normalize_shard(
     """Normalize every page of the shard; a page that fails or overruns its time budget is a reject."""
     from pathlib import Path
 
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     from tasks import schema
     from tasks.common import processing_reject, read_table, rows_to_table, write_table
     from tasks.procs import TimeBudgetExceeded, time_budget
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     docs_path = Path(inputs["ingest"]) / "docs.parquet"
     groups = set(read_table(docs_path, columns=["group"]).column("group").to_pylist())
