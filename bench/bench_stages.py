@@ -68,7 +68,7 @@ def plan(out: Path) -> dict[str, list[tuple[dict, Path, int]]]:
         nbytes = _text_bytes(nd / "docs.parquet", "text")
         ing = next(d for k, d in ingest.items() if set(ids) <= set(k))
         jobs["normalize"].append(
-            ({"ingest": str(ing), "boilerplate": str(boiler)}, nd, _text_bytes(ing / "docs.parquet", "text"))
+            ({"ingest": str(ing), "boilerplate": str(boiler)}, nd, _text_bytes(ing / "docs.parquet", "raw_text"))
         )
         jobs["extract"].append(({"normalize": str(nd)}, extracted[ids], nbytes))
         jobs["signatures"].append(({"normalize": str(nd)}, signed[ids], nbytes))
