@@ -79,3 +79,10 @@ def test_segmenter_cuts_as_jieba():
     tk = E._tokenizer()
     for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
         assert E._segmenter()(text) == tk.lcut(text, HMM=True)
+
+
+@pytest.mark.parametrize("text", ["", "中" * 199, "，" * 5000 + "a" * 150, "ab，" * 90, "中" * 200, "x，" * 10_000])
+def test_speech_chars_exact_below_the_threshold(text):
+    exact = sum(1 for ch in text if ch.isalnum())
+    got = normalize._speech_chars(text, 200)
+    assert got == exact if exact < 200 else got >= 200
