@@ -1097,8 +1097,8 @@ def word_freq() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
-    """Precise-mode segmentation with jieba's dictionary and the domain user dictionary.
+def _token_counts():
+    """Token counts of jieba's precise mode with its dictionary and the domain user dictionary.
 
     rjieba (jieba-rs) when installed: the same dictionary, DAG and HMM as jieba, ~25x faster; the keyword
     counts it gives are identical to jieba's on the shared corpus (bench.bench_stages --check, and the
@@ -1108,24 +1108,26 @@ def _segmenter():
         import rjieba
     except ImportError:
         tk = _tokenizer()
-        return lambda text: tk.lcut(text, HMM=True)
+        return lambda text: Counter(tk.lcut(text, HMM=True))
     seg = rjieba.Jieba.empty()
     for word, freq, tag in _jieba_dict_entries():
         seg.add_word(word, freq, tag)
     known = word_freq()
 
-    def cut(text: str) -> list[str]:
-        out: list[str] = []
-        for tok in seg.cut(text, True):
-            if len(tok) > 1 and not tok.isalnum() and tok not in known and not HAN_CHAR_RE.search(tok):
+    def counts(text: str) -> Counter:
+        got = Counter(seg.cut(text, True))
+        for tok in [t for t in got if len(t) > 1 and not t.isalnum()]:  # unique tokens only: few
+            if tok not in known and not HAN_CHAR_RE.search(tok):
                 # jieba-rs keeps an unknown run like Wi-Fi, 2011-2020 whole; jieba's HMM step splits it at
-                # its alphanumeric runs (Wi - Fi): do as jieba does.
-                out.extend(x for x in JIEBA_SKIP_RE.split(tok) if x)
-            else:
-                out.append(tok)
-        return out
+                # its alphanumeric runs (Wi - Fi): count as jieba does.
+                pieces = [x for x in JIEBA_SKIP_RE.split(tok) if x]
+                if pieces != [tok]:
+                    n = got.pop(tok)
+                    for x in pieces:
+                        got[x] += n
+        return got
 
-    return cut
+    return counts
 
 
 HAN_CHAR_RE = re.compile("[\u4e00-\u9fd5]")  # jieba's Han range (jieba.finalseg.re_han)
@@ -1150,9 +1152,8 @@ def term_counts(text: str) -> dict[str, int]:
     if not text:
         return {}
     stop = _stopwords()
-    toks = _segmenter()(text)
-    c = Counter(t for t in toks if len(t) >= 2 and t not in stop and TERM_RE.match(t))
-    return dict(sorted(c.items()))
+    counts = _token_counts()(text)
+    return {t: n for t, n in sorted(counts.items()) if len(t) >= 2 and t not in stop and TERM_RE.match(t)}
 
 
 def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:

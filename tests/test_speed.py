@@ -3,6 +3,7 @@ the fast segmenter cuts as jieba does, the dictionary frequencies are jieba's.""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -78,7 +79,7 @@ def test_segmenter_cuts_as_jieba():
     pytest.importorskip("rjieba")
     tk = E._tokenizer()
     for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
-        assert E._segmenter()(text) == tk.lcut(text, HMM=True)
+        assert E._token_counts()(text) == Counter(tk.lcut(text, HMM=True))
 
 
 @pytest.mark.parametrize("text", ["", "中" * 199, "，" * 5000 + "a" * 150, "ab，" * 90, "中" * 200, "x，" * 10_000])
