@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import urlparse
@@ -1067,33 +1067,39 @@ def _tokenizer():
     return tk
 
 
-def _jieba_dict_entries() -> list[tuple[str, int, str | None]]:
+def _jieba_dict_entries() -> Iterator[tuple[str, int, str | None]]:
     """(word, frequency, tag) of jieba's main dictionary, then of the domain user dictionary (jieba's load order)."""
     from pathlib import Path
 
     import jieba
 
-    entries: list[tuple[str, int, str | None]] = []
-    for line in Path(jieba.__file__).with_name("dict.txt").read_text("utf-8").splitlines():
-        parts = line.split(" ")
-        if len(parts) >= 2:
-            entries.append((parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None))
+    with Path(jieba.__file__).with_name("dict.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split(" ")
+            if len(parts) >= 2:
+                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None
     ud = DATA_DIR / "userdict.txt"
     if ud.exists():
         for line in ud.read_text("utf-8").splitlines():
             m = USERDICT_RE.match(line.strip())
             if m and m.group(2):  # every entry carries its frequency (jieba would otherwise guess one)
-                entries.append((m.group(1), int(m.group(2)), m.group(3)))
-    return entries
+                yield m.group(1), int(m.group(2)), m.group(3)
 
 
 USERDICT_RE = re.compile(r"^(.+?) ([0-9]+)(?: ([a-z]+))?$")  # jieba's own user-dictionary line format
 
 
-@lru_cache(maxsize=1)
-def word_freq() -> dict[str, int]:
-    """jieba's word frequencies (main + domain user dictionary), without the Tokenizer's prefix entries."""
-    return {word: freq for word, freq, _ in _jieba_dict_entries()}
+@lru_cache(maxsize=4)
+def word_freq(min_freq: int = 1) -> dict[str, int]:
+    """jieba's word frequencies (main + domain user dictionary) of at least `min_freq`: a caller that only asks
+    `freq >= threshold` loads the words above its smallest threshold (~1/6 of the dictionary at 100)."""
+    out: dict[str, int] = {}
+    for word, freq, _ in _jieba_dict_entries():
+        if freq >= min_freq:
+            out[word] = freq
+        else:
+            out.pop(word, None)  # the user dictionary re-weights a word below the floor
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -1110,9 +1116,11 @@ def _token_counts():
         tk = _tokenizer()
         return lambda text: Counter(tk.lcut(text, HMM=True))
     seg = rjieba.Jieba.empty()
+    known: set[str] = set()  # dictionary words that are not all letters/digits (C++, ...): jieba keeps them whole
     for word, freq, tag in _jieba_dict_entries():
         seg.add_word(word, freq, tag)
-    known = word_freq()
+        if not word.isalnum():
+            known.add(word)
 
     def counts(text: str) -> Counter:
         got = Counter(seg.cut(text, True))

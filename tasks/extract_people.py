@@ -125,7 +125,7 @@ def _freq() -> dict:
     """jieba's word frequencies (main + domain user dictionary), shared with the keywords step."""
     from tasks.extract import word_freq
 
-    return word_freq()
+    return word_freq(min(LEADING_VERB_FREQ, COMMON_WORD_FREQ))  # only ever compared with these thresholds
 
 
 def _not_word(s: str) -> bool:

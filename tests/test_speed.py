@@ -73,6 +73,7 @@ def test_word_freq_is_jiebas_dictionary():
     freq = {w: f for w, f in E._tokenizer().FREQ.items() if f > 0}  # the Tokenizer adds prefixes with 0
     assert E.word_freq() == freq
     assert E.word_freq()["区政府"] == 10  # the domain user dictionary overrides jieba's own entry
+    assert E.word_freq(100) == {w: f for w, f in freq.items() if f >= 100}
 
 
 def test_segmenter_cuts_as_jieba():
