@@ -6,7 +6,8 @@
 Each shard stage (normalize, extract, signatures, members) is re-run on every shard of OUT's cold run, the way a
 pool worker runs it: in a fresh forked process that first imports and warms the stage modules (timed apart as
 "load"), then runs the stage's runner on each shard in turn. Printed per stage: load seconds, run seconds, MB/s
-(UTF-8 bytes of the texts the stage reads / run seconds, one core) and the worker's peak RSS (ru_maxrss).
+(UTF-8 bytes of the texts the stage reads / CPU seconds of the runs, one core: a shared machine's load
+does not skew it as it skews wall time) and the worker's peak RSS (ru_maxrss).
 --check compares every table the re-run writes with the run's own artifact (pyarrow `equals`), so a speed
 change that alters an output shows up here before the corpus comparison. --profile STAGE prints the top of a
 cProfile of that stage. OUT must hold a single cold run (shards are paired with their inputs by doc ids).
@@ -126,6 +127,7 @@ def _worker(stage: str, jobs: list, params: dict, profile: bool, check: bool, co
         prof = cProfile.Profile()
     diffs: list[str] = []
     run = 0.0
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     for inputs, artifact, _ in jobs:
         with tempfile.TemporaryDirectory(prefix=f"bench-{stage}-") as tmp:
             t1 = time.perf_counter()
@@ -145,8 +147,9 @@ def _worker(stage: str, jobs: list, params: dict, profile: bool, check: bool, co
         pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(45)
         pstats.Stats(prof, stream=s).sort_stats("tottime").print_stats(35)
         print(s.getvalue())
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    conn.send({"load": load, "run": run, "rss": rss, "diffs": diffs})
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime - cpu0.ru_utime - cpu0.ru_stime  # robust to a busy machine, unlike wall
+    conn.send({"load": load, "run": run, "cpu": cpu, "rss": usage.ru_maxrss * 1024, "diffs": diffs})
     conn.close()
 
 
@@ -160,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     jobs = plan(args.out)
     ctx = mp.get_context("fork")  # the parent imported no stage module: the child starts small
-    print(f"{'stage':<11}{'shards':>7}{'MB':>8}{'load s':>8}{'run s':>8}{'MB/s':>8}{'peak RSS':>10}  check")
+    print(
+        f"{'stage':<11}{'shards':>7}{'MB':>8}{'load s':>8}{'run s':>8}{'cpu s':>8}{'MB/cpu-s':>9}{'peak RSS':>10}  check"
+    )
     failed = False
     for stage in args.stages:
         todo = jobs[stage][: args.shards or None]
@@ -179,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         check = ("differs: " + ", ".join(r["diffs"]) if r["diffs"] else "identical") if args.check else ""
         failed |= bool(r["diffs"])
         print(
-            f"{stage:<11}{len(todo):>7}{mb:>8.1f}{r['load']:>8.1f}{r['run']:>8.1f}{mb / r['run']:>8.2f}"
+            f"{stage:<11}{len(todo):>7}{mb:>8.1f}{r['load']:>8.1f}{r['run']:>8.1f}{r['cpu']:>8.1f}{mb / r['cpu']:>9.2f}"
             f"{r['rss'] / 2**30:>9.2f}G  {check}",
             flush=True,
         )
