@@ -235,6 +235,10 @@ def _pairs_from_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- stage runner
 
 
+# Documents signed at a time (texts, shingles and digests of one batch in memory, not the shard's).
+SIGN_BATCH_ROWS = 512
+
+
 def signature_shard(inputs: dict, out_dir: str) -> dict:
     """Per shard: fingerprints, MinHash bands and anchors of every normalized document."""
     from pathlib import Path
@@ -243,18 +247,22 @@ def signature_shard(inputs: dict, out_dir: str) -> dict:
 
     from tasks.common import write_table
 
-    docs = pq.read_table(
-        Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags", "n_chars"]
-    )
-    flags = [sorted(k for k, _ in (m or [])) for m in docs.column("norm_flags").to_pylist()]
-    table = pa.table(
-        {
-            "doc_id": docs.column("doc_id"),
-            "text": docs.column("text"),
-            "quality_flags": pa.array(flags, pa.list_(pa.string())),
-            "n_chars": docs.column("n_chars"),
-        }
-    )
-    sigs = shard_signatures(table)
+    parts = []
+    # Row batches: a worker holds one batch's texts and shingles, the signatures of the shard as Arrow.
+    docs_file = pq.ParquetFile(Path(inputs["normalize"]) / "docs.parquet")
+    for docs in docs_file.iter_batches(SIGN_BATCH_ROWS, columns=["doc_id", "text", "norm_flags", "n_chars"]):
+        flags = [sorted(k for k, _ in (m or [])) for m in docs.column("norm_flags").to_pylist()]
+        table = pa.table(
+            {
+                "doc_id": docs.column("doc_id"),
+                "text": docs.column("text"),
+                "quality_flags": pa.array(flags, pa.list_(pa.string())),
+                "n_chars": docs.column("n_chars"),
+            }
+        )
+        parts.append(shard_signatures(table))
+    sigs = pa.concat_tables(parts) if parts else shard_signatures(pa.table({"doc_id": pa.array([], pa.string())}))
+    if len(parts) > 1:
+        sigs = sigs.sort_by("doc_id")
     write_table(sigs, Path(out_dir) / "signatures.parquet")
     return {"docs": sigs.num_rows}

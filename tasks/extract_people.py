@@ -122,10 +122,10 @@ def _word_tags() -> dict:
 
 @lru_cache(maxsize=1)
 def _freq() -> dict:
-    """jieba's word frequencies, from the tokenizer the keywords step loads anyway (one dictionary per process)."""
-    from tasks.extract import _tokenizer
+    """jieba's word frequencies (main + domain user dictionary), shared with the keywords step."""
+    from tasks.extract import word_freq
 
-    return _tokenizer().FREQ
+    return word_freq(min(LEADING_VERB_FREQ, COMMON_WORD_FREQ))  # only ever compared with these thresholds
 
 
 def _not_word(s: str) -> bool:

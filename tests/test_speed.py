@@ -1,0 +1,90 @@
+"""Speed and memory changes must not change outputs: batched shard stages write what whole-shard runs wrote,
+the fast segmenter cuts as jieba does, the dictionary frequencies are jieba's."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import dedupe, normalize, schema
+from tasks import extract as E
+from tasks.common import rows_to_table, write_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data/samples/seeds").glob("*.txt"))
+# Runs jieba's HMM step splits and jieba-rs would keep whole: hyphens, decimals, percent, plus signs, mixed script.
+TRICKY = (
+    "推进Wi-Fi全覆盖，落实2011-2020年规划，增长3.5%和1-11月数据；COVID-19防控，C++与A+B方案，"
+    "III-V族材料，REITs试点、GEP核算，Communica-tions。第1.2.3条，50%-60%，No.1工程。"
+)
+
+
+def _ingest_rows() -> list[dict]:
+    rows = []
+    for i, p in enumerate(SEEDS):
+        raw = p.read_text("utf-8", errors="replace")
+        for copy in range(2):  # two pages per seed so batches split a shard in odd places
+            rows.append(
+                {
+                    "doc_id": f"d{i:02d}{copy}",
+                    "source_path": f"{p.name}#{copy}",
+                    "content_sha256": f"{i:02d}{copy}",
+                    "format": "txt",
+                    "raw_text": raw + ("\n" + TRICKY if copy else ""),
+                    "group": "seeds",
+                    "page_title": None,
+                    "url": None,
+                }
+            )
+    return rows
+
+
+@pytest.fixture(scope="module")
+def shard(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("shard")
+    write_table(rows_to_table(_ingest_rows(), schema.INGEST_DOCS), folder / "ingest" / "docs.parquet", ["doc_id"])
+    return folder
+
+
+def _tables(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.parquet"))}
+
+
+def test_normalize_extract_signatures_batched_equal_whole_shard(shard, tmp_path, monkeypatch):
+    outs = {}
+    for rows in (3, 10_000):
+        monkeypatch.setattr(normalize, "BATCH_ROWS", rows)
+        monkeypatch.setattr(E, "BATCH_ROWS", rows)
+        monkeypatch.setattr(dedupe, "SIGN_BATCH_ROWS", rows)
+        n, x, s = (tmp_path / f"{name}-{rows}" for name in ("normalize", "extract", "signatures"))
+        normalize.normalize_shard({"ingest": str(shard / "ingest")}, str(n), min_chars=50)
+        E.extract_shard({"normalize": str(n)}, str(x), top_k=10)
+        dedupe.signature_shard({"normalize": str(n)}, str(s))
+        outs[rows] = {**_tables(n), **{f"x/{k}": v for k, v in _tables(x).items()}, "sig": _tables(s)}
+    assert pq.read_table(tmp_path / "normalize-3" / "docs.parquet").num_rows == 2 * len(SEEDS)
+    assert pq.read_table(tmp_path / "extract-3" / "keywords.parquet").num_rows > 0
+    assert outs[3] == outs[10_000]  # byte-identical Parquet
+
+
+def test_word_freq_is_jiebas_dictionary():
+    freq = {w: f for w, f in E._tokenizer().FREQ.items() if f > 0}  # the Tokenizer adds prefixes with 0
+    assert E.word_freq() == freq
+    assert E.word_freq()["区政府"] == 10  # the domain user dictionary overrides jieba's own entry
+    assert E.word_freq(100) == {w: f for w, f in freq.items() if f >= 100}
+
+
+def test_segmenter_cuts_as_jieba():
+    pytest.importorskip("rjieba")
+    tk = E._tokenizer()
+    for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
+        assert E._token_counts()(text) == Counter(tk.lcut(text, HMM=True))
+
+
+@pytest.mark.parametrize("text", ["", "中" * 199, "，" * 5000 + "a" * 150, "ab，" * 90, "中" * 200, "x，" * 10_000])
+def test_speech_chars_exact_below_the_threshold(text):
+    exact = sum(1 for ch in text if ch.isalnum())
+    got = normalize._speech_chars(text, 200)
+    assert got == exact if exact < 200 else got >= 200
