@@ -132,7 +132,7 @@ STAGES: dict[str, Stage] = {
             },
             params=("top_k",),
             runtime=("doc_seconds",),
-            libraries=("jieba", "cn2an", "jionlp"),
+            libraries=("jieba", "rjieba", "cn2an", "jionlp"),
             data=("data/extract",),
             tag="extract",
         ),
