@@ -244,7 +244,7 @@ class Dag:
         run_params = {p: self.params[p] for p in declared.params}
         run_params |= {k: v for k, v in self.runtime.items() if k in declared.runtime}
         if declared.hints:
-            run_params |= resolve(declared.hints)(self.state, self.rebuild)
+            run_params |= resolve(declared.hints)(stage, self.state, self.rebuild)
         return {
             sid: done[sid] if sid in done else self.tasks[stage].submit(jobs[sid], work[sid][0], run_params)
             for sid in work

@@ -10,6 +10,9 @@ Region resolution lives in `extract_regions`, the outline/figures/slogans/mentio
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -1414,12 +1417,53 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
 
 # Documents converted to Python at a time: bounds a worker's memory by the batch, not the shard (a batch of
 # 256 speeches of ~20 KB is ~5 MB of text; larger batches only save per-batch overhead, measured negligible).
+
+
+def _doc_digest(doc: dict, removed: Sequence[tuple[int, str, str]], top_k: int) -> str:
+    """Everything extraction reads of one document (the code is versioned by the artifact)."""
+    payload = [doc[c] for c in DOC_COLUMNS] + [list(map(list, removed)), top_k]
+    return hashlib.blake2b(json.dumps(payload, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+
+
+def _earlier_digests(earlier: Sequence[str]) -> dict[str, str]:
+    """digest -> the first earlier artifact (sorted) that extracted a document with those inputs."""
+    import pyarrow.parquet as pq
+
+    known: dict[str, str] = {}
+    for d in sorted(earlier):
+        path = os.path.join(d, "memo.parquet")
+        try:
+            digests = pq.read_table(path, columns=["digest"]).column(0).to_pylist()
+        except (OSError, ValueError, KeyError):
+            continue  # pruned meanwhile or made before memos: its documents are extracted again
+        for digest in digests:
+            known.setdefault(digest, d)
+    return known
+
+
+def _rows_of(path, ids: list[str], target):
+    """The rows of `ids` in an earlier artifact's table, in its (sorted) order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return table.filter(pc.is_in(table.column("doc_id"), value_set=pa.array(ids, pa.string()))).cast(target)
+
+
 BATCH_ROWS = 256
 DOC_COLUMNS = ("doc_id", "text", "raw_text", "page_title", "url")
 
 
-def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None) -> dict:
-    """Fields, side tables and keywords of every document of a shard."""
+def extract_shard(
+    inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None, earlier: Sequence[str] = ()
+) -> dict:
+    """Fields, side tables and keywords of every document of a shard.
+
+    Extraction is a function of the document alone, so a document whose inputs digest is in an
+    `earlier` complete artifact made by the same code (the flow passes them) is copied, not
+    re-extracted: a shard that re-runs because one page arrived costs that page, not the shard.
+    """
     from pathlib import Path
 
     import pyarrow as pa
@@ -1441,11 +1485,19 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
     tables: dict[str, list[pa.Table]] = {name: [] for name in schema.EXTRACT_TABLES}
     counts = dict.fromkeys(schema.EXTRACT_TABLES, 0)
     errors = timeouts = 0
+    known = _earlier_digests(earlier)
+    memo: list[dict] = []
+    reused: dict[str, list[str]] = {}  # earlier artifact -> its documents copied here
     # Row batches, not the whole shard as dicts: a worker holds one batch of texts and the shard's rows as Arrow.
     docs_file = pq.ParquetFile(folder / "docs.parquet")
     for batch in docs_file.iter_batches(BATCH_ROWS, columns=list(DOC_COLUMNS)):
         batch_rows: dict[str, list[dict]] = {name: [] for name in schema.EXTRACT_TABLES}
         for doc in batch.to_pylist():
+            digest = _doc_digest(doc, removed.get(doc["doc_id"], ()), top_k)
+            memo.append({"doc_id": doc["doc_id"], "digest": digest})
+            if digest in known:
+                reused.setdefault(known[digest], []).append(doc["doc_id"])
+                continue
             try:
                 with time_budget(doc_seconds):
                     got = extract_fields(
@@ -1473,13 +1525,22 @@ def extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | N
         for name, rows in batch_rows.items():
             counts[name] += len(rows)
             tables[name].append(rows_to_table(rows, schema.TABLES[name]))
+    field_parts = [rows_to_table(fields, schema.EXTRACTED)]
+    for src, ids in sorted(reused.items()):
+        field_parts.append(_rows_of(Path(src) / "fields.parquet", ids, schema.EXTRACTED))
+        for name in schema.EXTRACT_TABLES:
+            copied = _rows_of(Path(src) / f"{name}.parquet", ids, schema.TABLES[name])
+            counts[name] += copied.num_rows
+            tables[name].append(copied)
     out = Path(out_dir)
-    write_table(rows_to_table(fields, schema.EXTRACTED), out / "fields.parquet", ["doc_id"])
+    write_table(pa.concat_tables(field_parts), out / "fields.parquet", ["doc_id"])
     for name in schema.EXTRACT_TABLES:
         table = pa.concat_tables(tables[name]) if tables[name] else rows_to_table([], schema.TABLES[name])
         write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
+    write_table(pa.Table.from_pylist(memo, schema=schema.EXTRACT_MEMO), out / "memo.parquet", ["doc_id"])
     return {
-        "docs": len(fields),
+        "docs": len(memo),
+        "reused_docs": sum(len(ids) for ids in reused.values()),
         "errors": errors,
         "timeouts": timeouts,
         **counts,

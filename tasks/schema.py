@@ -421,6 +421,15 @@ CANONICAL = pa.schema(
     ]
 )
 # The reuse index: winnowed anchors of canonical copies (hash part, hash, document, cluster, offset).
+# What an extract artifact was made from, per document: a later run that re-extracts a shard (a page
+# arrived in it) copies the rows of every document whose inputs digest is unchanged.
+EXTRACT_MEMO = pa.schema(
+    [
+        pa.field("doc_id", STR, nullable=False),
+        pa.field("digest", STR, nullable=False),
+    ]
+)
+
 ANCHORS = pa.schema(
     [
         pa.field("part", pa.int16(), nullable=False),

@@ -59,8 +59,8 @@ class Stage:
     # shard_results holds this shard's results of the shard stages in `reads`. A view that keys
     # on the shard's own slice (its part's digest) re-runs only the shards whose slice changed.
     views: dict[str, str] = field(default_factory=dict)
-    # "module:function"(state_dir, rebuild) -> extra runner arguments that are shortcuts, never
-    # part of the key (the previous dedupe index)
+    # "module:function"(stage, state_dir, rebuild) -> extra runner arguments that are shortcuts, never
+    # part of the key (the previous dedupe index; earlier artifacts to copy unchanged documents from)
     hints: str = ""
     # "module:function"(state_dir, result), called once the run's release is published
     after_publish: str = ""
@@ -129,12 +129,14 @@ STAGES: dict[str, Stage] = {
             writes={
                 "fields.parquet": schema.EXTRACTED,
                 **{f"{t}.parquet": schema.TABLES[t] for t in schema.EXTRACT_TABLES},
+                "memo.parquet": schema.EXTRACT_MEMO,
             },
             params=("top_k",),
             runtime=("doc_seconds",),
             libraries=("jieba", "rjieba", "cn2an", "jionlp"),
             data=("data/extract",),
             tag="extract",
+            hints="tasks.stages:earlier_artifacts",
         ),
         Stage(
             "signatures",
@@ -251,7 +253,24 @@ def assignments_and_shared(result: dict, index: int, shard: dict[str, dict]) -> 
     return {**inputs, "duplicates": duplicates}, [*key, result["shared_digests"][str(index)]]
 
 
-def previous_dedupe_index(state_dir: str, rebuild: bool) -> dict[str, Any]:
+def earlier_artifacts(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:
+    """Complete artifacts of `stage` made by its current code: a shard runner copies from them the
+    documents whose inputs are unchanged (per-document reuse inside a re-run shard)."""
+    if rebuild:
+        return {"earlier": []}
+    found = []
+    version = code_version(stage)
+    for done in sorted((Path(state_dir) / "artifacts" / stage).glob("*/_done.json")):
+        try:
+            made_by = json.loads(done.read_text(encoding="utf-8")).get("code_version")
+        except (OSError, ValueError):
+            continue
+        if made_by == version:
+            found.append(str(done.parent))
+    return {"earlier": found}
+
+
+def previous_dedupe_index(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:
     """The index the last published run left: a shortcut only, never part of the key."""
     from tasks.dedupe_cluster import previous_index
 

@@ -118,6 +118,7 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     Path(job.dir).mkdir(parents=True, exist_ok=True)
     stats = pool.run(run_stage, STAGES[job.stage].runner, inputs, job.dir, params, timeout=STEP_SECONDS)
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
+    stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
     if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
         (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
     return stats

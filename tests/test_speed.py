@@ -88,3 +88,28 @@ def test_speech_chars_exact_below_the_threshold(text):
     exact = sum(1 for ch in text if ch.isalnum())
     got = normalize._speech_chars(text, 200)
     assert got == exact if exact < 200 else got >= 200
+
+
+def test_extract_copies_unchanged_documents_from_an_earlier_artifact(shard, tmp_path):
+    """A shard re-extracted because a page arrived and another changed writes the bytes a cold run
+    writes, extracting only those two pages (the rest are copied from the earlier artifact)."""
+    rows = _ingest_rows()
+    normalize.normalize_shard({"ingest": str(shard / "ingest")}, str(tmp_path / "n0"), min_chars=50)
+    first = E.extract_shard({"normalize": str(tmp_path / "n0")}, str(tmp_path / "x0"), top_k=10)
+    assert first["reused_docs"] == 0
+    rows[1] = {**rows[1], "raw_text": rows[1]["raw_text"] + "\n各位代表：今年全市生产总值增长6.5%左右。"}
+    rows.append({**rows[0], "doc_id": "new", "source_path": "new.txt", "content_sha256": "new"})
+    write_table(rows_to_table(rows, schema.INGEST_DOCS), tmp_path / "i1" / "docs.parquet", ["doc_id"])
+    normalize.normalize_shard({"ingest": str(tmp_path / "i1")}, str(tmp_path / "n1"), min_chars=50)
+    warm = E.extract_shard(
+        {"normalize": str(tmp_path / "n1")}, str(tmp_path / "warm"), top_k=10, earlier=[str(tmp_path / "x0")]
+    )
+    cold = E.extract_shard({"normalize": str(tmp_path / "n1")}, str(tmp_path / "cold"), top_k=10)
+    assert warm["reused_docs"] == len(rows) - 2  # the changed page and the new one are extracted
+    assert cold["reused_docs"] == 0
+    assert _tables(tmp_path / "warm") == _tables(tmp_path / "cold")
+    # another top_k is another extraction: nothing is copied
+    other = E.extract_shard(
+        {"normalize": str(tmp_path / "n1")}, str(tmp_path / "k5"), top_k=5, earlier=[str(tmp_path / "x0")]
+    )
+    assert other["reused_docs"] == 0
