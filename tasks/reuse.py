@@ -643,8 +643,8 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
         del h, d, pos
         formula_parts.append(f)
         rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
-        for k in HIT_DTYPE.names:
-            rec[k] = hits[k]
+        for col in HIT_DTYPE.names or ():
+            rec[col] = hits[col]
         rec = rec[np.argsort(rec["a"], kind="stable")]
         np.save(spill / f"{p:04d}.npy", rec)
         n_hits += len(rec)
@@ -709,7 +709,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
         else:
             kept = {(x, y) for x, y, g, _, _ in pairs if before and before["digests"].get((x, y)) == g}
             old_rows = pa.Table.from_pylist([], schema=REUSE)
-            if kept:
+            if kept and earlier is not None:
                 prev = pq.read_table(earlier / "reuse" / name) if (earlier / "reuse" / name).exists() else None
                 if prev is not None and prev.num_rows:
                     mask = [
@@ -764,7 +764,11 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     ).hexdigest()[:20]
     prev_meta = _meta(earlier) if earlier is not None else {}
     target = out / "reuse_formulae" / "0.parquet"
-    if prev_meta.get("formulae") == fdigest and (earlier / "reuse_formulae" / "0.parquet").exists():
+    if (
+        earlier is not None
+        and prev_meta.get("formulae") == fdigest
+        and (earlier / "reuse_formulae" / "0.parquet").exists()
+    ):
         _link(earlier / "reuse_formulae" / "0.parquet", target)
         n_formulae = pq.ParquetFile(target).metadata.num_rows
     else:
