@@ -21,7 +21,7 @@ from itertools import pairwise
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
-from tasks.extract_structure import extract_tables
+from tasks.extract_structure import NATIONAL_OPENING_CHARS, extract_tables
 from tasks.extract_text import (
     ANON_RE,
     DATA_DIR,
@@ -43,6 +43,66 @@ from tasks.extract_text import (
 __all__ = ["document_keywords", "extract_fields", "extract_tables", "term_counts", "top_keywords"]
 
 HEAD_MAX_LINES = 60
+
+# ---------------------------------------------------------------- reading windows
+# Each rule reads a fixed prefix (or suffix) of a text, never all of it: extraction stays linear in document size
+# and a phrase deep in the body is not taken for a header. The values were set with the rules they serve; the
+# figures quoted are measured on the normalized texts of the 675 accepted reports of /work/shared/corpus/real.
+# The opening where a report says who delivers it to whom (`我代表…人民政府，向大会报告政府工作`,
+# `我代表第十二届中央委员会向大会作报告`, `我代表国务院`): title + dateline + byline + salutation + first paragraph.
+# WORK_REPORT_BODY_RE matches by character 1,040 in all 578 reports it matches, PARTY_REPORT_RE by 86,
+# NATIONAL_SELF_RE by 424.
+OPENING_CHARS = 3000
+# The salutation (`各位代表：`) and the opening paragraph that names the report (`向大会报告`) or the meeting
+# (`在…会议上`); an NPC resolution's name and opening sentence. 99% of the 636 reports with 各位代表 have it by
+# character 1,145; 向大会报告 by 951.
+OPENING_PARA_CHARS = 1500
+# Title + dateline + salutation only: `政府工作报告` / `各位代表` / `同志们` here type the document; deeper they are
+# quoted in the body.
+DOC_TYPE_HEAD_CHARS = 400
+# `同志们：` opening a party speech or congress report comes right after its title and dateline.
+PARTY_SALUTATION_CHARS = 800
+# `我代表…人民政府，向全省各族人民…致以…感谢` closes a report's review part: latest at character 16,660 (354 reports).
+GOV_THANKS_CHARS = 30000
+# 全区/全县/全市/全省/我国 are counted in the review part, where a report speaks of its own jurisdiction; the rest of a
+# long report adds cost, not signal.
+KIND_COUNT_CHARS = 20000
+# The plan heading (`2019年主要目标任务`) after the review part: latest at character 16,252 (423 reports).
+PLAN_SECTION_CHARS = 30000
+# The review heading (`2018年工作回顾`) opens the body: latest at character 296 (382 reports).
+REVIEW_HEADING_CHARS = 5000
+# A national report names the congress it addresses or looks back to (`第六届全国人民代表大会第一次会议`): the first
+# mention in the 143 national reports is at most at character 19,734.
+SESSION_MENTION_CHARS = 40000
+# `去年9月第五届全国人民代表大会…`: 去年 within the 12 characters before a congress name (a month and day fit).
+LAST_YEAR_GAP = 12
+# The year a report speaks in is read from its first 60,000 characters: the longest report has 56,564.
+TEXT_YEAR_CHARS = 60000
+# 国务院 / 中央人民政府 in the opening marks a national report, dated by the congress session it addresses.
+STATE_ORGAN_CHARS = 5000
+# With no salutation, a head keeps at most 10 short lines (title, byline, dateline, source); more is body.
+HEAD_SHORT_LINES = 10
+# A kept header line is found again in the text by its first 20 characters (unique within a head).
+LINE_PROBE_CHARS = 20
+# A date right after a byline name: `二〇二四年十二月三十一日` (12 characters) and a separator or two.
+NAME_DATE_CHARS = 14
+# A place right after a breadcrumb's title (`省政府工作报告陕西省2026年…`), as INNER_TITLE_RE's lookahead allows (2-12
+# characters before 省/市/县…): a prefecture name such as `克孜勒苏柯尔克孜自治州` (11) fits.
+INNER_PLACE_CHARS = 12
+# A page title with its site suffix (`…的重要讲话 - 嘉峪关论坛`) opening a page that lost its line breaks.
+SITE_TITLE_CHARS = 200
+# Page chrome above a speech (发布时间, 来源, breadcrumbs) is read in the raw page's first 4,000 characters and 60
+# lines, chrome below it (来源, 责任编辑) in the last 1,500 characters and 15 lines.
+RAW_HEAD_CHARS = 4000
+RAW_HEAD_LINES = 60
+RAW_TAIL_CHARS = 1500
+RAW_TAIL_LINES = 15
+# Chrome the normalizer kept (`来源：…` above the title) is read in the text's first 2,000 characters.
+TEXT_CHROME_CHARS = 2000
+# An NPC resolution is a page or two: its adoption (`决定批准这个报告`) falls within 6,000 characters, and its name
+# is one of its first 12 lines or header spans.
+RESOLUTION_CHARS = 6000
+RESOLUTION_HEAD_LINES = 12
 
 # ---------------------------------------------------------------- title / doc_type
 DOC_END = r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|贺词|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
@@ -230,7 +290,7 @@ def _byline_end(seg: str) -> int:
             if not after.strip():
                 return 0
             again = after.startswith(cand) or bool(pre.strip() and after.startswith(pre.strip()[:4]))
-            if again or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:14]):
+            if again or _AFTER_NAME_RE.match(after.lstrip(" \u3000")) or find_date(after[:NAME_DATE_CHARS]):
                 return at + n
         return 0
     return 0
@@ -321,7 +381,7 @@ def _head_lines(text: str) -> tuple[list[str], int, int]:
         if len(line) > 80:
             break
         short.append(line)
-    return short[:10], -1, _offset_after(text, short)
+    return short[:HEAD_SHORT_LINES], -1, _offset_after(text, short)
 
 
 # Rules under which a normalizer has been seen to cut speech header lines (issue 11: a dateline taken for a
@@ -347,9 +407,9 @@ def _offset_after(text: str, lines: list[str]) -> int:
     """Where the body starts when the head had no salutation: after the last kept header span."""
     at = 0
     for line in lines:
-        i = text.find(line[:20], at, HEAD_CHARS + 200)
+        i = text.find(line[:LINE_PROBE_CHARS], at, HEAD_CHARS + 200)
         if i >= 0:
-            at = i + len(line[:20])
+            at = i + len(line[:LINE_PROBE_CHARS])
     return at
 
 
@@ -368,7 +428,7 @@ INNER_TITLE_RE = re.compile(
 def _unchrome_title(t: str) -> str:
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
-    if m and (regions.find_places(t[m.end() :][:12]) or re.match(CN_YEAR4, t[m.end() :])):
+    if m and (regions.find_places(t[m.end() :][:INNER_PLACE_CHARS]) or re.match(CN_YEAR4, t[m.end() :])):
         t = t[m.end() :]
     return t
 
@@ -413,7 +473,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
     government (总理, 省长, 市长 … — not a 副总理 or a 财政部长) delivers it to a people's congress."""
-    if PARTY_REPORT_RE.search(text[:3000]) or (
+    if PARTY_REPORT_RE.search(text[:OPENING_CHARS]) or (
         meeting and re.search(r"中国共产党.{0,12}代表大会$", meeting) and (not title or title.endswith("报告"))
     ):
         return "党代会报告"  # the committee's report to its party congress, never a 讲话
@@ -440,17 +500,19 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     congress = bool(meeting and re.search(r"人民代表大会|人大", meeting))
     if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
         return "政府工作报告" if head_office and congress else "报告"
-    if WORK_REPORT_BODY_RE.search(text[:3000]):
+    if WORK_REPORT_BODY_RE.search(text[:OPENING_CHARS]):
         return "政府工作报告"
     if kind == "报告":
         return "政府工作报告" if head_office and congress else "报告"
-    if (congress and head_office) or ((congress or "各位代表" in text[:3000]) and GOV_THANKS_RE.search(text[:30000])):
+    if (congress and head_office) or (
+        (congress or "各位代表" in text[:OPENING_CHARS]) and GOV_THANKS_RE.search(text[:GOV_THANKS_CHARS])
+    ):
         return "政府工作报告"
-    head = text[:400]
-    if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:1500]):
+    head = text[:DOC_TYPE_HEAD_CHARS]
+    if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:OPENING_PARA_CHARS]):
         return "政府工作报告"
-    if "各位代表" in text[:1500] and re.search(
-        r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:3000]
+    if "各位代表" in text[:OPENING_PARA_CHARS] and re.search(
+        r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:OPENING_CHARS]
     ):
         return "政府工作报告"
     if "同志们" in head:
@@ -530,7 +592,7 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None, fir
         m = SITE_SUFFIX_RE.search(page_title)
         if m:
             return m.group(1).strip()
-    m = SITE_SUFFIX_RE.search(first_span[:200]) if first_span and not page_title else None
+    m = SITE_SUFFIX_RE.search(first_span[:SITE_TITLE_CHARS]) if first_span and not page_title else None
     if m and TITLE_LINE_RE.match(first_span[: m.start()].strip()):
         # `…的重要讲话 - 嘉峪关论坛 …` opening a page that lost its line breaks: the page title's site suffix.
         return m.group(1).strip()
@@ -590,14 +652,15 @@ def _cn_ordinal(n: int) -> str:
 
 
 def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
-    if (PARTY_REPORT_RE.search(text[:3000]) and "中央委员会" in text[:3000]) or "同志们" in text[:800]:
+    party_report = PARTY_REPORT_RE.search(text[:OPENING_CHARS]) and "中央委员会" in text[:OPENING_CHARS]
+    if party_report or "同志们" in text[:PARTY_SALUTATION_CHARS]:
         # A national party congress report names its congress near the top (`中国共产党第十五次全国代表大会是…`).
         # `我代表第十二届中央委员会向大会作报告` / `我受十二届中央委员会委托`: the committee elected by the previous congress reports to the next.
-        c = re.search(r"我(?:代表|受)(?:中国共产党)?第?([一二三四五六七八九十]{1,3})届中央委员会", text[:3000])
+        c = re.search(r"我(?:代表|受)(?:中国共产党)?第?([一二三四五六七八九十]{1,3})届中央委员会", text[:OPENING_CHARS])
         n = (cn_int(c.group(1)) or 0) + 1 if c else 0
         if 1 < n < 100:
             return f"中国共产党第{_cn_ordinal(n)}次全国代表大会"
-        m = CPC_CONGRESS_RE.search(" ".join(head)) or CPC_CONGRESS_RE.search(text[:1500])
+        m = CPC_CONGRESS_RE.search(" ".join(head)) or CPC_CONGRESS_RE.search(text[:OPENING_PARA_CHARS])
         if m:
             return f"中国共产党第{m.group(1)}次全国代表大会"
     for i, line in enumerate(head):
@@ -619,7 +682,7 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             m = MEET_AT_RE.search(_strip_site(t))
             if m:
                 return m.group(1)
-    m = MEET_BODY_RE.search(text[:1500])
+    m = MEET_BODY_RE.search(text[:OPENING_PARA_CHARS])
     if m and not m.group(1).startswith(("的", "是")):
         return m.group(1)
     for t in (title, page_title):
@@ -794,7 +857,7 @@ PARTY_REPORT_RE = re.compile(
 
 def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
-    if NATIONAL_SELF_RE.search(text[:3000]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
+    if NATIONAL_SELF_RE.search(text[:OPENING_CHARS]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
         return "national"
     if meeting:
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
@@ -806,7 +869,7 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
                 return "市" if k == "州" else k
         if re.match(r"^第[一二三四五六七八九十]+届全国人民代表大会", meeting):
             return "national"
-    gm = GOV_SELF_RE.search(text[:3000])
+    gm = GOV_SELF_RE.search(text[:OPENING_CHARS])
     if gm and gm.group("state"):
         return "national"  # `我代表国务院` / `我代表中华人民共和国国务院`
     probe = " ".join(x for x in (meeting, title) if x)
@@ -818,8 +881,6 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
             if key == "主席" and "自治区" in st:
                 return "省"
             if kind:
-                if kind == "市" and "副" not in st.split("、")[-1][:1] and False:
-                    pass
                 return kind
     if gm and gm.group("kind"):
         k = gm.group("kind")
@@ -836,7 +897,7 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
             return "县"
         if k == "区" and not place.endswith("自治区"):
             return "区"
-    body = text[:20000]
+    body = text[:KIND_COUNT_CHARS]
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
         "县": body.count("全县") + body.count("县委") + body.count("县政府") + body.count("全旗"),
@@ -870,10 +931,10 @@ def _report_year(text: str) -> int | None:
     # A review section may name last year's targets (`2025年主要目标任务全面完成`): the report's own year is the
     # later of the planned year and the reviewed year + 1.
     cands = []
-    m = PLAN_YEAR_RE.search(text[:30000])
+    m = PLAN_YEAR_RE.search(text[:PLAN_SECTION_CHARS])
     if m:
         cands.append(int(m.group(1)))
-    m = REVIEW_YEAR_RE.search(text[:5000])
+    m = REVIEW_YEAR_RE.search(text[:REVIEW_HEADING_CHARS])
     if m:
         cands.append(int(m.group(1)) + 1)
     return max(cands) if cands else _text_year(text)
@@ -967,14 +1028,17 @@ def _session_year(text: str) -> int | None:
     """A national report's year from the congress it addresses (`向第六届全国人民代表大会第一次会议作政府工作报告`,
     `九届全国人大一次会议将要进行政府换届`), or one held last year (`从去年9月第五届全国人民代表大会第三次会议`,
     `去年召开的党的第十一次全国代表大会`) + 1, or the session five years back (`第八届…第一次会议以来的五年`) + 5."""
-    for m in NPC_RE.finditer(text[:40000]):
+    for m in NPC_RE.finditer(text[:SESSION_MENTION_CHARS]):
         y = _npc_year(m)
         if y is None:
             continue
         before, after = text[max(0, m.start() - 16) : m.start()], text[m.end() : m.end() + 24]
-        if "去年" in before[-12:]:
+        if "去年" in before[-LAST_YEAR_GAP:]:
             return y + 1
-        if re.search(r"(?:^|[，。\n])(?:[^，。\n]{0,12}?向|我们|在这次)$", before) and m.start() < 600:
+        if (
+            re.search(r"(?:^|[，。\n])(?:[^，。\n]{0,12}?向|我们|在这次)$", before)
+            and m.start() < NATIONAL_OPENING_CHARS
+        ):
             return y
         if re.match(r"[，,]?到(?:这次|本次)(?:大会|会议)[^。]{0,8}?(?:已经)?(?:整整)?过(?:去)?了?五年", after):
             return y + 5  # `从第七届全国人民代表大会第一次会议，到这次大会的召开，已经整整过了五年`
@@ -982,7 +1046,7 @@ def _session_year(text: str) -> int | None:
             return y
         if re.match(r"以来的五年", after):
             return y + 5
-    for m in CPC_RE.finditer(text[:40000]):
+    for m in CPC_RE.finditer(text[:SESSION_MENTION_CHARS]):
         y = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)
         if y is not None and re.search(r"去年(?:召开|举行)的$", text[max(0, m.start() - 8) : m.start()]):
             return y + 1
@@ -992,8 +1056,12 @@ def _session_year(text: str) -> int | None:
 def _text_year(text: str) -> int | None:
     """The year a report speaks in, from its own words: this year's work tied to a stated year, else the plan or
     budget it presents; national reports first by the congress session they address."""
-    t = _digit_years(text[:60000])
-    if "国务院" in t[:5000] or "中央人民政府" in t[:5000] or "全国人民代表大会" in t[:600]:
+    t = _digit_years(text[:TEXT_YEAR_CHARS])
+    if (
+        "国务院" in t[:STATE_ORGAN_CHARS]
+        or "中央人民政府" in t[:STATE_ORGAN_CHARS]
+        or "全国人民代表大会" in t[:NATIONAL_OPENING_CHARS]
+    ):
         y = _session_year(t)
         if y is not None:
             return y
@@ -1029,13 +1097,13 @@ CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时�
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
     lines = [simplify(str(r[1])) for r in removed_lines if len(r) >= 2]
     if raw_text:
-        raw_head = raw_text[:4000].splitlines()[:60]
+        raw_head = raw_text[:RAW_HEAD_CHARS].splitlines()[:RAW_HEAD_LINES]
         lines += [simplify(x) for x in raw_head]
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
         lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
-        tail = raw_text[-1500:].splitlines()[-15:]
+        tail = raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]
         lines += [simplify(x) for x in tail]
-    text_head = text[:2000].splitlines()[:HEAD_MAX_LINES]
+    text_head = text[:TEXT_CHROME_CHARS].splitlines()[:HEAD_MAX_LINES]
     lines += text_head
     lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if CHROME_KEY_LINE_RE.search(a)]
     # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
@@ -1059,14 +1127,14 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
             if v:
                 return v
     src = raw_text or text
-    fm = re.match(r"^\s*---\s*\n(.*?)\n---\s*\n", src[:3000], re.S)
+    fm = re.match(r"^\s*---\s*\n(.*?)\n---\s*\n", src[:FRONT_MATTER_CHARS], re.S)
     if fm:
         m = re.search(r"^title\s*[:：]\s*(.+)$", fm.group(1), re.M)
         if m:
             return clean_line(simplify(m.group(1))).strip("'\"") or None
         src = src[fm.end() :]
     seen = 0
-    lines = [(i, x) for i, x in enumerate(src[:3000].splitlines(), 1)]
+    lines = [(i, x) for i, x in enumerate(src[:HEAD_CHARS].splitlines(), 1)]
     if lines:
         # A page that lost its line breaks (a first line that is long or runs on into the salutation): its first
         # spans as the header tokenizer cuts them.
@@ -1096,19 +1164,19 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
 def _resolution_title(text: str) -> tuple[str | None, str | None]:
     """An NPC resolution's name: stated (`…会议关于政府工作报告的决议`) or built from its opening sentence
     (`第十四届全国人民代表大会第二次会议听取和审议了…所作的政府工作报告` -> `…会议关于政府工作报告的决议`)."""
-    head = text[:1500]
-    if "决议" not in head and "批准" not in text[:6000]:
+    head = text[:OPENING_PARA_CHARS]
+    if "决议" not in head and "批准" not in text[:RESOLUTION_CHARS]:
         return None, None
     # The name on its own line, or a span of a head whose line breaks were lost (the adoption line cuts it).
-    for line in head.splitlines()[:12] + header_segments(head)[0][:12]:
+    for line in head.splitlines()[:RESOLUTION_HEAD_LINES] + header_segments(head)[0][:RESOLUTION_HEAD_LINES]:
         t = clean_line(line)
         if RESOLUTION_NAME_RE.match(t):
             m = re.match(r"^(.*?会议)关于", t)
             return t, m.group(1) if m else None
     flat = re.sub(r"\s+", "", head)
-    for line in [flat] + [clean_line(x) for x in head.splitlines()[:12]]:
+    for line in [flat] + [clean_line(x) for x in head.splitlines()[:RESOLUTION_HEAD_LINES]]:
         m = RESOLUTION_RE.match(line)
-        if m and re.search(r"批准(?:这个|该|了)?报告|决定批准|会议批准", text[:6000]):
+        if m and re.search(r"批准(?:这个|该|了)?报告|决定批准|会议批准", text[:RESOLUTION_CHARS]):
             report = m.group("report").strip("“”")
             return f"{m.group('meeting')}关于{report}的决议", m.group("meeting")
     return None, None
@@ -1239,7 +1307,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     kind = _kind_hint(office, title, out["meeting"], text)
     title_zone = " ".join(x for x in (title, ptitle) if x)
     head_zone = "\n".join(head) + "\n" + (out["meeting"] or "")
-    m = GOV_SELF_RE.search(text[:3000])
+    m = GOV_SELF_RE.search(text[:OPENING_CHARS])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
     rr = regions.resolve_region(title_zone, head_zone, text[body_start : body_start + 60000], kind)

@@ -558,7 +558,7 @@ def _sentence_figures(
             {
                 "doc_id": doc_id,
                 "section_path": section_path,
-                "sentence": sent.strip()[:500],
+                "sentence": sent.strip()[:SENTENCE_MAX_CHARS],
                 "as_written": sent[start : m.end()],
                 "value": value,
                 "low": round(low, 6) if low is not None else None,
@@ -567,7 +567,7 @@ def _sentence_figures(
                 "kind": kind,
                 "measure": measure,
                 "indicator": indicator,
-                "indicator_phrase": (phrase or "")[-30:] or None,
+                "indicator_phrase": (phrase or "")[-PHRASE_MAX_CHARS:] or None,
                 "is_target": is_target,
                 "qualifiers": sorted(set(quals)),
                 "ref_year": ref,
@@ -700,7 +700,7 @@ def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | 
             name, phrase = _indicator(item + head, national)
         if name is None and len(first) > 2 and item != items[0].strip():
             name, phrase = _indicator(first[:2] + item, national)
-    return name, (phrase or item)[-30:] or None
+    return name, (phrase or item)[-PHRASE_MAX_CHARS:] or None
 
 
 def _has_noun(subject: str) -> bool:
@@ -737,10 +737,12 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
         return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
     if unit in ("%", "‰", "倍"):
         last_growth = max(
-            (m.end() for m in re.finditer(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-14:])), default=-1
+            (m.end() for m in re.finditer(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-MEASURE_CUE_CHARS:])),
+            default=-1,
         )
         last_share = max(
-            (m.end() for m in re.finditer(r"贡献率|比重|占比|覆盖率|普及率|份额", clause_before[-14:])), default=-1
+            (m.end() for m in re.finditer(r"贡献率|比重|占比|覆盖率|普及率|份额", clause_before[-MEASURE_CUE_CHARS:])),
+            default=-1,
         )
         if last_share > last_growth >= 0:
             return "share"
@@ -783,6 +785,15 @@ def _is_target(
     return bool(plan), False
 
 
+# figures.sentence keeps a sentence's first 500 characters: a run-on "sentence" of a page that lost its
+# punctuation stays bounded.
+SENTENCE_MAX_CHARS = 500
+# figures.indicator_phrase keeps the last 30 characters of the phrase an indicator was read from (its head noun
+# ends it).
+PHRASE_MAX_CHARS = 30
+# A growth cue (增长/增速/涨幅) or share cue (比重/占比) governs a figure when it ends within the 14 characters
+# before it (`占地区生产总值的比重达到`).
+MEASURE_CUE_CHARS = 14
 SENTENCE_HEAD = 15  # a year within a sentence's first 15 characters (`1997年，全省…`) dates the whole sentence
 
 

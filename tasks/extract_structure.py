@@ -13,6 +13,12 @@ from tasks.extract_figures import extract_figures
 from tasks.extract_people import extract_mentions
 from tasks.extract_text import HAN, OFFICE_KW, cn_int
 
+# An outline heading is kept to 120 characters: a longer one lost the line break after it and runs into body text.
+HEADING_MAX_CHARS = 120
+# A national report addresses the NPC (`向第六届全国人民代表大会第一次会议作政府工作报告`) or speaks for the State
+# Council (国务院) in its first 600 characters: its title, dateline and opening sentence.
+NATIONAL_OPENING_CHARS = 600
+
 # ---------------------------------------------------------------- sections
 CN = "一二三四五六七八九十"
 # style name -> pattern capturing the ordinal; list styles are line-initial, enumerations may follow 。；：
@@ -78,7 +84,7 @@ def _heading(text: str, start: int) -> str:
     m = HEADING_END_RE.search(seg)
     if m:
         seg = seg[: m.start()]
-    return seg.strip(" *#\u3000")[:120]
+    return seg.strip(" *#\u3000")[:HEADING_MAX_CHARS]
 
 
 def extract_sections(doc_id: str, text: str) -> list[dict]:
@@ -187,7 +193,11 @@ def extract_tables(
         out["sections"] = extract_sections(doc_id, text)
     except Exception:  # noqa: BLE001 - one table failing must not lose the others
         pass
-    national = admin_level == "national" or "全国人民代表大会" in text[:600] or text[:600].count("国务院") >= 2
+    national = (
+        admin_level == "national"
+        or "全国人民代表大会" in text[:NATIONAL_OPENING_CHARS]
+        or text[:NATIONAL_OPENING_CHARS].count("国务院") >= 2
+    )
     for key, fn in (
         ("figures", lambda: extract_figures(doc_id, text, out["sections"], national, year, admin_level)),
         ("slogans", lambda: extract_slogans(doc_id, text)),
