@@ -13,9 +13,11 @@ Pure functions on plain data: `repair_cluster(cluster_id, members) -> (speech_ro
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -546,23 +548,27 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
     return {"docs": sum(len(r) for r in parts.values()), "canonical": len(canonical), "part_digests": digests}
 
 
-def repair_parts(inputs: dict, out_dir: str) -> dict:
-    """Global step, part by part: best_text and repairs of every cluster in a part. A part whose
-    inputs are byte-identical to an earlier run's is linked from that run's artifact, so a
+def repair_parts(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:
+    """Global step, part by part: best_text and repairs of every cluster in a part.
+
+    `earlier` are complete repair artifacts made by this code (the flow passes them). A part whose
+    inputs are byte-identical to an earlier one is linked; in a changed part, a cluster whose copies
+    are unchanged (same digest of its member rows) is copied and only the others are repaired, so a
     nightly run repairs only the clusters its new pages touched."""
-    import hashlib
     import json
     import os
     import shutil
     from collections import Counter
     from pathlib import Path
 
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from tasks.common import stable_hash, write_table
+    from tasks.schema import CLUSTER_MEMO
 
     out = Path(out_dir)
-    earlier = _earlier_parts(out)
+    previous = _earlier_parts([Path(d) for d in earlier])
     digests: dict[str, str] = {}
     counts: Counter[str] = Counter()
     for p in range(REPAIR_PARTS):
@@ -572,38 +578,92 @@ def repair_parts(inputs: dict, out_dir: str) -> dict:
             continue
         digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
         digests[str(p)] = digest
-        names = {t: out / t / f"{p:03d}.parquet" for t in ("best_texts", "repairs")}
-        if digest in earlier:
-            folder, name = earlier[digest]
+        name = f"{p:03d}.parquet"
+        names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
+        if digest in previous and all((previous[digest] / t / name).exists() for t in names):
             for t, target in names.items():
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    os.link(folder / t / name, target)
+                    os.link(previous[digest] / t / name, target)
                 except OSError:  # another filesystem
-                    shutil.copy2(folder / t / name, target)
+                    shutil.copy2(previous[digest] / t / name, target)
             counts["parts_reused"] += 1
         else:
             members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
-            speeches, repairs = repair_table(members)
-            write_table(speeches, names["best_texts"], ["cluster_id"])
-            write_table(repairs, names["repairs"], ["cluster_id", "position", "kind"])
+            memo = _cluster_digests(members)
+            known = _earlier_clusters([Path(d) for d in earlier], name)
+            copy: dict[Path, list[str]] = {}
+            todo: set[str] = set()
+            for cid, d in memo.items():
+                if d in known:
+                    copy.setdefault(known[d], []).append(cid)
+                else:
+                    todo.add(cid)
+            speeches, repairs = repair_table(members, todo)
+            s_parts, r_parts = [speeches], [repairs]
+            for src, ids in sorted(copy.items()):
+                keep = pa.array(sorted(ids), pa.string())
+                for t, acc, sch in (("best_texts", s_parts, SPEECHES), ("repairs", r_parts, REPAIRS)):
+                    prev = pq.read_table(src / t / name)
+                    acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
+            write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
+            write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
+            memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
+            write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
             counts["parts_repaired"] += 1
+            counts["clusters_repaired"] += len(todo)
+            counts["clusters_copied"] += len(memo) - len(todo)
         counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
         counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
     (out / "parts.json").write_text(json.dumps(digests, sort_keys=True))
     return dict(sorted(counts.items()))
 
 
-def _earlier_parts(out: Path) -> dict[str, tuple[Path, str]]:
-    """digest -> (complete earlier repair artifact, file name) holding a part made from those inputs."""
+REPAIR_COLUMNS = ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical")  # what repair_table reads
+
+
+def _cluster_digests(members: pa.Table) -> dict[str, str]:
+    """cluster_id -> digest of its member rows, in the order repair_table sees them."""
     import json
 
-    found: dict[str, tuple[Path, str]] = {}
-    for sibling in sorted(out.parent.iterdir()) if out.parent.exists() else []:
-        if sibling == out or not (sibling / "_done.json").exists() or not (sibling / "parts.json").exists():
+    rows: dict[str, list] = defaultdict(list)
+    for row in members.select(list(REPAIR_COLUMNS)).to_pylist():
+        cid = row.get("cluster_id") or row.get("doc_id")
+        if cid:
+            rows[cid].append(row)
+    return {
+        cid: hashlib.blake2b(json.dumps(r, ensure_ascii=False, sort_keys=True).encode(), digest_size=16).hexdigest()
+        for cid, r in rows.items()
+    }
+
+
+def _earlier_clusters(earlier: list[Path], name: str) -> dict[str, Path]:
+    """cluster digest -> an earlier artifact whose part `name` holds that cluster's rows."""
+    import pyarrow.parquet as pq
+
+    found: dict[str, Path] = {}
+    for d in sorted(earlier):
+        try:
+            digests = pq.read_table(d / "memo" / name, columns=["digest"]).column(0).to_pylist()
+        except (OSError, ValueError, KeyError):
+            continue  # no such part there, or made before memos
+        for digest in digests:
+            found.setdefault(digest, d)
+    return found
+
+
+def _earlier_parts(earlier: list[Path]) -> dict[str, Path]:
+    """part inputs digest -> a complete earlier repair artifact holding the part made from them."""
+    import json
+
+    found: dict[str, Path] = {}
+    for d in sorted(earlier):
+        try:
+            parts = json.loads((d / "parts.json").read_text())
+        except (OSError, ValueError):
             continue
-        for p, digest in json.loads((sibling / "parts.json").read_text()).items():
-            found.setdefault(digest, (sibling, f"{int(p):03d}.parquet"))
+        for _, digest in sorted(parts.items()):
+            found.setdefault(digest, d)
     return found
 
 

@@ -430,6 +430,15 @@ EXTRACT_MEMO = pa.schema(
     ]
 )
 
+# What a repair part was made from, per cluster: a later run that repairs the part again (a copy
+# arrived in one of its clusters) copies the rows of every cluster whose member rows are unchanged.
+CLUSTER_MEMO = pa.schema(
+    [
+        pa.field("cluster_id", STR, nullable=False),
+        pa.field("digest", STR, nullable=False),
+    ]
+)
+
 ANCHORS = pa.schema(
     [
         pa.field("part", pa.int16(), nullable=False),

@@ -176,8 +176,9 @@ STAGES: dict[str, Stage] = {
             "global",
             "tasks.repair:repair_parts",
             reads=("members",),
-            writes={"best_texts": schema.SPEECHES, "repairs": schema.REPAIRS},
+            writes={"best_texts": schema.SPEECHES, "repairs": schema.REPAIRS, "memo": schema.CLUSTER_MEMO},
             tag="repair",
+            hints="tasks.stages:earlier_artifacts",
         ),
         Stage(
             "reuse",

@@ -271,7 +271,8 @@ def test_the_repair_step_recomputes_only_the_cluster_parts_whose_copies_changed(
     def run(name: str, shards: list[str]) -> dict:
         out = tmp_path / "repair" / name
         out.mkdir(parents=True)
-        stats = repair_parts({"members": shards}, str(out))
+        done = [str(d) for d in (tmp_path / "repair").iterdir() if (d / "_done.json").exists()]
+        stats = repair_parts({"members": shards}, str(out), earlier=done)  # the flow passes same-code artifacts
         (out / "_done.json").write_text("{}")  # complete, as the step marks it
         return stats
 
@@ -297,3 +298,40 @@ def test_the_repair_step_recomputes_only_the_cluster_parts_whose_copies_changed(
             (d / "_done.json").unlink()
     run("cold", [a, b, c])
     assert digests("second") == digests("cold")
+
+
+def test_a_changed_part_repairs_only_its_changed_clusters(tmp_path):
+    """Two clusters share part 7; a copy joins one: that one is repaired, the other copied — and the
+    part equals a cold computation."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.repair import repair_parts
+    from tasks.schema import MEMBERS
+
+    text = body()
+    rng = random.Random(5)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": i == 0}
+            for i, (d, c, t) in enumerate(docs)
+        ]
+        write_table(pa.Table.from_pylist(rows, schema=MEMBERS), tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    a = shard("a", [("a1", "cA", text), ("a2", "cB", text[::-1])])
+    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))])
+    first = repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+    assert first["clusters_repaired"] == 2
+    c = shard("c", [("c1", "cB", truncate(text[::-1], 0.5))])
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 1)
+    repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))  # cold
+    for t in ("best_texts", "repairs", "memo"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "r2" / "best_texts" / "007.parquet").column("cluster_id").to_pylist() == [
+        "cA",
+        "cB",
+    ]
