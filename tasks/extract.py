@@ -838,7 +838,7 @@ GOV_SELF_RE = re.compile(
 # Committee's report to a national party congress (`我代表第十四届中央委员会向大会作报告`), the NPC and CPPCC
 # national committees.
 NATIONAL_SELF_RE = re.compile(
-    r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)|我代表(?:中国共产党)?第[一二三四五六七八九十]+届中央委员会"
+    r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)|我代表(?:中国共产党)?(?:第[一二三四五六七八九十]+届)?中央委员会"
     r"|我代表(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协)"
 )
 NATIONAL_MEETING_RE = re.compile(

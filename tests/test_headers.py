@@ -210,3 +210,15 @@ def test_speech_below_a_forum_footer_is_kept():
     # link titles below a related-reports heading still go
     n = normalize_text("同志们：\n今天召开全区经济工作会议，安排部署今年任务。\n相关报道：\n河北省政府工作报告解读\n")
     assert "河北省政府工作报告解读" not in n.text and "安排部署今年任务" in n.text
+
+
+def test_central_committee_report_is_national_whatever_cities_it_names():
+    """`我代表中央委员会` (no session number, as the early congress reports write it) is the CPC Central
+    Committee: national, even when the report is mostly about party groups in 上海 and 北京."""
+    text = (
+        "现在我代表中央委员会作关于上届代表会议以来的工作报告。中央委员会的人员太少，搜集不了很多材料。\n"
+        "代表会议以后，杭州委员会建议扩大中央委员会。可是上海和北京反对这个建议。当上海的迫害更加厉害时，"
+        "中央委员会迁到北京。上海和广州小组由这两个市的一些地方小组组成。\n"
+    )
+    got = extract_fields(text, raw_text=text)
+    assert (got["admin_level"], got["region"], got["region_code"]) == ("national", "全国", "100000")
