@@ -37,6 +37,15 @@ MIN_ANCHOR_SHARE = 0.3  # ... and 30 % of the smaller one's rare anchors: a chea
 ANCHOR_MAX_DF = 64  # anchors in more documents than this are boilerplate, not evidence
 BOILER_MIN_DF = 4  # a shingle held by df > 4 near-duplicate groups weighs 4/df (boilerplate discount)
 NEAR_GROUP_JACCARD = 0.8  # near-duplicate groups (exact or this Jaccard) count once in df
+# ... or the smaller copy this much inside the larger (containment estimated from the MinHash Jaccard and the
+# sampled-shingle counts): a truncated or damaged copy of a speech is a copy, not another document quoting it.
+# Without it, copies damaged like a doc-sharing site's (1 % characters replaced, a span cut: Jaccard 0.78 and
+# containment 0.88 on the 5k scale bench) each count in df; with a few speeches quoting them, their shared text
+# is discounted as boilerplate while each copy's own damage (shingles no other document has) keeps full weight,
+# and weighted containment falls under MIN_CONTAINMENT: 208 of 2,325 built near-copies stayed apart (91.1 %
+# removed; 97.9 % with this rule, 100 % with no discount at all; dev-set precision unchanged, 0.9998).
+# A half-and-half mosaic estimates ~0.5.
+NEAR_GROUP_CONTAINMENT = 0.85
 NEAR_JACCARD = 0.8  # reason 'near': Jaccard with the canonical this high, or containment both ways
 MIN_CONTAINMENT = 0.8  # merge when the smaller copy's rare shingles are this much in the larger
 MIN_WEIGHT = 8.0  # ... and it has at least this much rare-shingle weight (about 32 rare characters)

@@ -77,7 +77,7 @@ def params_version() -> str:
     names = [
         "SHINGLE", "NUM_PERM", "BANDS", "ROWS", "MINHASH_SEED", "SAMPLE_MOD", "WINDOW", "MIN_SHARED_ANCHORS",
         "MIN_ANCHOR_SHARE", "ANCHOR_MAX_DF", "BOILER_MIN_DF", "NEAR_JACCARD", "MIN_CONTAINMENT", "MIN_WEIGHT",
-        "NEAR_GROUP_JACCARD",
+        "NEAR_GROUP_JACCARD", "NEAR_GROUP_CONTAINMENT",
     ]  # fmt: skip
     params = {n: getattr(sig, n) for n in names}
     from tasks.stages import code_version  # the dedupe stage's code, hashed without comments and docstrings
@@ -1071,6 +1071,7 @@ def _cold(
             a, b = codes_of(path)
             jac = np.load(path.with_suffix(".jac.npy"))
             near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+            near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
             yield a[near], b[near]
 
     group = _components(n, near_edges)
@@ -1169,6 +1170,15 @@ def _log_count(work: Path, key: str, value: int) -> None:
     d = json.loads(path.read_text()) if path.exists() else {}
     d[key] = int(value)
     path.write_text(json.dumps(d))
+
+
+def _estimated_containment(jac: np.ndarray, na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    """Share of the smaller set inside the larger, from their Jaccard and sizes: |A∩B| = J(|A|+|B|)/(1+J)."""
+    na, nb = na.astype(np.float64), nb.astype(np.float64)
+    small = np.minimum(na, nb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = jac * (na + nb) / ((1.0 + jac) * small)
+    return np.where(small > 0, np.minimum(c, 1.0), 0.0)
 
 
 def _verdicts(meta, small, big, jac, inter_w, total) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -504,3 +504,48 @@ def test_pair_chunks_cover_every_pair_of_every_group_once(monkeypatch):
     )
     assert got == want and len(chunks) > 3
     assert max(len(c) for c in chunks) <= 2 * 50 + 40  # bounded by the budget (plus one group's row)
+
+
+def _damaged(text: str, rng: random.Random, rate: float, cut: float) -> str:
+    """A doc-sharing site's copy: `rate` of the Han characters replaced, a span of `cut` of the text gone."""
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if "\u4e00" <= ch <= "\u9fff" and rng.random() < rate:
+            chars[i] = chr(rng.randrange(0x4E00, 0x9FA5))
+    start = rng.randrange(len(chars) // 10, len(chars) - int(len(chars) * cut) - 1)
+    del chars[start : start + int(len(chars) * cut)]
+    return "".join(chars)
+
+
+RATE, QUOTES = 0.008, 8
+
+
+def test_damaged_copies_quoted_by_other_speeches_still_cluster(tmp_path):
+    """Four copies of one speech, each damaged differently (Jaccard ~0.75 with each other, each
+    ~0.85 inside another), while five other speeches quote its paragraphs: its shingles are in
+    more than BOILER_MIN_DF documents, but copies of one speech count once in df, so the copies
+    still merge and the quoting speeches stay apart."""
+    rng = random.Random(11)
+    base = sample(HUAIAN)
+    paras = [p for p in base.split("\n") if len(p) > 40]
+    others = [p for name in (SH_GOV, HUAINAN) for p in sample(name).split("\n") if len(p) > 40]
+    docs = {f"copy{i}": _damaged(base, rng, RATE, 0.06) for i in range(4)}
+    for k in range(QUOTES):  # half of the speech's paragraphs, among other speeches' paragraphs
+        mine = paras[k % 2 :: 2]
+        docs[f"quote{k}"] = "\n".join(mine + rng.sample(others, min(len(others), len(mine))))
+    rows = by_id(run(tmp_path, docs)[0])
+    assert len({rows[f"copy{i}"]["cluster_id"] for i in range(4)}) == 1
+    assert all(rows[f"quote{k}"]["cluster_id"] != rows["copy0"]["cluster_id"] for k in range(QUOTES))
+
+
+def test_estimated_containment_groups_damaged_and_truncated_copies_not_mosaics():
+    est = dedupe_cluster._estimated_containment
+    j = np.array([0.78, 0.5, 1 / 3, 0.0], np.float32)
+    na = np.array([1000, 1000, 1000, 0], np.int32)
+    nb = np.array([1000, 500, 1000, 10], np.int32)
+    got = est(j, na, nb)
+    assert got[0] == pytest.approx(0.876, abs=0.001)  # two damaged full copies: one group for df
+    assert got[1] == pytest.approx(1.0)  # a copy truncated at half is inside the full one
+    assert got[2] == pytest.approx(0.5, abs=0.001)  # a mosaic holding half of the speech is not its copy
+    assert got[3] == 0.0
+    assert (got[:3] >= dedupe.NEAR_GROUP_CONTAINMENT).tolist() == [True, True, False]
