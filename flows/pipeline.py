@@ -7,6 +7,7 @@ documents), so Prefect's per-task cost stays small and the UI shows one row per 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections import Counter
 from pathlib import Path
@@ -152,7 +153,8 @@ class Dag:
     """Runs the declared stages in dependency order, each as soon as what it reads is ready.
 
     Every stage is submitted the same way (tasks.steps): one Prefect task per shard for a shard
-    stage, one for a global stage. What a step reads and what its key holds come from the
+    stage, one for a global stage (whose task spreads its parts over the workers if it declares
+    `plan`). What a step reads and what its key holds come from the
     declaration: a shard stage reads its own shard's upstream artifacts, a global stage every
     shard's, and a shard stage reads a global stage through the view it declares (the whole
     artifact by default). Independent stages run side by side (extract beside signatures →
@@ -241,6 +243,9 @@ class Dag:
         done = {} if self.rebuild else {sid: r for sid, j in jobs.items() if (r := steps.finished(j)) is not None}
         if len(done) == len(jobs):
             return done
+        if self.rebuild and declared.plan:  # parts in place from an interrupted run are kept, unless rebuilding
+            for j in jobs.values():
+                shutil.rmtree(j.dir, ignore_errors=True)
         run_params = {p: self.params[p] for p in declared.params}
         run_params |= {k: v for k, v in self.runtime.items() if k in declared.runtime}
         if declared.hints:

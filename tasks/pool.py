@@ -72,6 +72,11 @@ def inline() -> bool:
     return _inline
 
 
+def workers() -> int:
+    """How many calls run at once (1 inline): what a step splitting its work into calls divides by."""
+    return 1 if _inline else _workers
+
+
 def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 

@@ -549,13 +549,34 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
 
 
 def repair_parts(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:
-    """Global step, part by part: best_text and repairs of every cluster in a part.
+    """Global step in one call: every part (`repair_part`) one after another, then `repair_finish`.
+    The flow runs the same three functions with the parts spread over its workers (Stage.plan)."""
+    parts = {p: repair_part(inputs, out_dir, p, earlier) for p in repair_plan(inputs, earlier)}
+    return repair_finish(inputs, out_dir, parts, earlier)
+
+
+def repair_plan(inputs: dict, earlier: Sequence[str] = ()) -> dict[str, int]:
+    """The parts that have copies: part id ("007") -> bytes of its member files (its cost)."""
+    from pathlib import Path
+
+    sizes: dict[str, int] = {}
+    for p in range(REPAIR_PARTS):
+        found = [
+            f.stat().st_size for d in inputs["members"] if (f := Path(d) / "members" / f"{p:03d}.parquet").exists()
+        ]
+        if found:
+            sizes[f"{p:03d}"] = sum(found)
+    return sizes
+
+
+def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = ()) -> dict:
+    """best_text and repairs of every cluster in one part (memory: that part's copies only).
 
     `earlier` are complete repair artifacts made by this code (the flow passes them). A part whose
     inputs are byte-identical to an earlier one is linked; in a changed part, a cluster whose copies
     are unchanged (same digest of its member rows) is copied and only the others are repaired, so a
-    nightly run repairs only the clusters its new pages touched."""
-    import json
+    nightly run repairs only the clusters its new pages touched. Returns the part's counts and the
+    digest of its inputs."""
     import os
     import shutil
     from collections import Counter
@@ -568,54 +589,64 @@ def repair_parts(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dic
     from tasks.schema import CLUSTER_MEMO
 
     out = Path(out_dir)
-    previous = _earlier_parts([Path(d) for d in earlier])
-    digests: dict[str, str] = {}
     counts: Counter[str] = Counter()
-    for p in range(REPAIR_PARTS):
-        files = [Path(d) / "members" / f"{p:03d}.parquet" for d in inputs["members"]]
-        files = [f for f in files if f.exists()]
-        if not files:
-            continue
-        digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
-        digests[str(p)] = digest
-        name = f"{p:03d}.parquet"
-        names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
-        if digest in previous and all((previous[digest] / t / name).exists() for t in names):
-            for t, target in names.items():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(previous[digest] / t / name, target)
-                except OSError:  # another filesystem
-                    shutil.copy2(previous[digest] / t / name, target)
-            counts["parts_reused"] += 1
-        else:
-            members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
-            memo = _cluster_digests(members)
-            known = _earlier_clusters([Path(d) for d in earlier], name)
-            copy: dict[Path, list[str]] = {}
-            todo: set[str] = set()
-            for cid, d in memo.items():
-                if d in known:
-                    copy.setdefault(known[d], []).append(cid)
-                else:
-                    todo.add(cid)
-            speeches, repairs = repair_table(members, todo)
-            s_parts, r_parts = [speeches], [repairs]
-            for src, ids in sorted(copy.items()):
-                keep = pa.array(sorted(ids), pa.string())
-                for t, acc, sch in (("best_texts", s_parts, SPEECHES), ("repairs", r_parts, REPAIRS)):
-                    prev = pq.read_table(src / t / name)
-                    acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
-            write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
-            write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
-            memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
-            write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
-            counts["parts_repaired"] += 1
-            counts["clusters_repaired"] += len(todo)
-            counts["clusters_copied"] += len(memo) - len(todo)
-        counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
-        counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
-    (out / "parts.json").write_text(json.dumps(digests, sort_keys=True))
+    files = [Path(d) / "members" / f"{part}.parquet" for d in inputs["members"]]
+    files = [f for f in files if f.exists()]
+    digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
+    previous = _earlier_parts([Path(d) for d in earlier])
+    name = f"{part}.parquet"
+    names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
+    if digest in previous and all((previous[digest] / t / name).exists() for t in names):
+        for t, target in names.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(previous[digest] / t / name, target)
+            except OSError:  # another filesystem
+                shutil.copy2(previous[digest] / t / name, target)
+        counts["parts_reused"] += 1
+    else:
+        members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
+        memo = _cluster_digests(members)
+        known = _earlier_clusters([Path(d) for d in earlier], name)
+        copy: dict[Path, list[str]] = {}
+        todo: set[str] = set()
+        for cid, d in memo.items():
+            if d in known:
+                copy.setdefault(known[d], []).append(cid)
+            else:
+                todo.add(cid)
+        speeches, repairs = repair_table(members, todo)
+        s_parts, r_parts = [speeches], [repairs]
+        for src, ids in sorted(copy.items()):
+            keep = pa.array(sorted(ids), pa.string())
+            for t, acc, sch in (("best_texts", s_parts, SPEECHES), ("repairs", r_parts, REPAIRS)):
+                prev = pq.read_table(src / t / name)
+                acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
+        write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
+        write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
+        memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
+        write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
+        counts["parts_repaired"] += 1
+        counts["clusters_repaired"] += len(todo)
+        counts["clusters_copied"] += len(memo) - len(todo)
+    counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
+    counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
+    return {**counts, "digest": digest}
+
+
+def repair_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Sequence[str] = ()) -> dict:
+    """parts.json (part -> digest of its inputs: what a later run links unchanged parts by) and
+    the step's counts, summed over its parts."""
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    counts: Counter[str] = Counter()
+    for stats in parts.values():
+        counts.update({k: v for k, v in stats.items() if k != "digest"})
+    digests = {str(int(p)): stats["digest"] for p, stats in parts.items()}
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    (Path(out_dir) / "parts.json").write_text(json.dumps(digests, sort_keys=True))
     return dict(sorted(counts.items()))
 
 

@@ -64,6 +64,19 @@ class Stage:
     hints: str = ""
     # "module:function"(state_dir, result), called once the run's release is published
     after_publish: str = ""
+    # A global stage whose work splits into independent parts (tasks.steps spreads them over the
+    # worker pool, a few calls per worker): `plan`(inputs, **params) -> {part id: weight} names the
+    # parts (ids are file-name safe; weight ~ cost, e.g. input bytes); the runner is then called
+    # once per part as `runner(inputs, part_dir, part=id, **params)` -> stats, writing only that
+    # part's files (the artifact's layout, under part_dir); `finish`(inputs, out_dir, parts,
+    # **params), parts = {part id: its stats}, assembles the rest and returns the step's stats.
+    # A part is kept once all its files are in place, so a rerun after a crash runs only the rest.
+    plan: str = ""
+    finish: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
+            raise ValueError(f"stage {self.name!r}: a partitioned stage is global and declares both plan and finish")
 
     @property
     def module(self) -> str:
@@ -72,6 +85,11 @@ class Stage:
     @property
     def function(self) -> str:
         return self.runner.split(":", 1)[1]
+
+    @property
+    def modules(self) -> list[str]:
+        """The modules whose code makes the artifact: the runner's, plus the plan's and finish's."""
+        return sorted({ref.split(":", 1)[0] for ref in (self.runner, self.plan, self.finish) if ref})
 
 
 STAGES: dict[str, Stage] = {
@@ -174,11 +192,13 @@ STAGES: dict[str, Stage] = {
         Stage(
             "repair",
             "global",
-            "tasks.repair:repair_parts",
+            "tasks.repair:repair_part",
             reads=("members",),
             writes={"best_texts": schema.SPEECHES, "repairs": schema.REPAIRS, "memo": schema.CLUSTER_MEMO},
             tag="repair",
             hints="tasks.stages:earlier_artifacts",
+            plan="tasks.repair:repair_plan",  # its REPAIR_PARTS hash parts of clusters, spread over the workers
+            finish="tasks.repair:repair_finish",
         ),
         Stage(
             "reuse",
@@ -366,14 +386,17 @@ def _library_version(name: str) -> str:
 def code_version(stage: str) -> str:
     """Hash of what the stage executes and what shapes its output (see the module docstring)."""
     s = STAGES[stage]
+    closure = sorted({m for module in s.modules for m in code_closure(module)})
     parts: dict[str, Any] = {
         "stage": s.name,
-        "code": {m: _parsed(m)[0] for m in code_closure(s.module)},
+        "code": {m: _parsed(m)[0] for m in closure},
         "function": s.function,
         "data": {d: _data_digest(d) for d in s.data},
         "libraries": {lib: _library_version(lib) for lib in s.libraries},
         "writes": {name: sch.serialize().to_pybytes().hex() for name, sch in sorted(s.writes.items())},
     }
+    if s.plan:  # only partitioned stages: every other stage keeps its version
+        parts |= {"plan": s.plan, "finish": s.finish}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 

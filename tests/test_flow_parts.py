@@ -1,0 +1,150 @@
+"""A global stage that declares its parts (Stage.plan/finish) runs them across the worker pool,
+keeps the parts already in place after a crash, and gives the artifact one call would."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from flows.pipeline import build_corpus
+from tasks import stages, steps
+from tasks.stages import STAGES, Stage
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+LENGTHS = pa.schema([("doc_id", pa.string()), ("chars", pa.int64())])
+
+# A toy partitioned stage: documents hashed into 12 parts; each part writes lengths/<part>.parquet.
+# Every part call appends "<part> <pid>" to CALL_LOG (written from the worker processes), and the
+# part named in CRASH_FILE, if that file exists, writes its file and then fails.
+TOY_MODULE = """
+import hashlib
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.common import write_table
+
+CALL_LOG = {log!r}
+CRASH_FILE = {crash!r}
+PARTS = 12
+SCHEMA = pa.schema([("doc_id", pa.string()), ("chars", pa.int64())])
+
+
+def part_of(doc_id):
+    return f"{{int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % PARTS:02d}}"
+
+
+def plan(inputs):
+    return {{f"{{p:02d}}": 1 + p % 3 for p in range(PARTS)}}
+
+
+def lengths_part(inputs, out_dir, part):
+    with open(CALL_LOG, "a", encoding="utf-8") as log:
+        log.write(f"{{part}} {{os.getpid()}}\\n")
+    rows = []
+    for d in inputs["normalize"]:
+        t = pq.read_table(Path(d) / "docs.parquet", columns=["doc_id", "text"])
+        rows += [{{"doc_id": i, "chars": len(x)}} for i, x in zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist()) if part_of(i) == part]
+    write_table(pa.Table.from_pylist(rows, schema=SCHEMA), Path(out_dir) / "lengths" / f"{{part}}.parquet", ["doc_id"])
+    if os.path.exists(CRASH_FILE) and Path(CRASH_FILE).read_text() == part:
+        raise RuntimeError(f"simulated crash in part {{part}}")
+    return {{"docs": len(rows), "pid": os.getpid()}}
+
+
+def finish(inputs, out_dir, parts):
+    Path(out_dir, "index.json").write_text(__import__("json").dumps(sorted(parts)))
+    return {{"docs": sum(s["docs"] for s in parts.values()), "parts": len(parts), "workers": len({{s["pid"] for s in parts.values()}})}}
+"""
+
+
+@pytest.fixture
+def toy(tmp_path, monkeypatch):
+    code = tmp_path / "toycode"
+    code.mkdir()
+    log, crash = tmp_path / "calls.log", tmp_path / "crash.txt"
+    (code / "toy_parts.py").write_text(TOY_MODULE.format(log=str(log), crash=str(crash)), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(code))  # spawned workers get the parent's sys.path
+    importlib.invalidate_caches()
+    sys.modules.pop("toy_parts", None)
+    monkeypatch.setitem(
+        STAGES,
+        "toy",
+        Stage(
+            "toy",
+            "global",
+            "toy_parts:lengths_part",
+            reads=("normalize",),
+            writes={"lengths": LENGTHS},
+            plan="toy_parts:plan",
+            finish="toy_parts:finish",
+        ),
+    )
+    stages.code_version.cache_clear()
+    stages._parsed.cache_clear()
+    yield log, crash
+    sys.modules.pop("toy_parts", None)
+    stages.code_version.cache_clear()
+    stages._parsed.cache_clear()
+
+
+def _run(landing: Path, out: Path) -> dict:
+    return build_corpus(inputs=[str(landing)], out=str(out), workers=2, target_shard_docs=3)
+
+
+def _calls(log: Path) -> list[tuple[str, int]]:
+    lines = log.read_text(encoding="utf-8").split() if log.exists() else []
+    return [(lines[i], int(lines[i + 1])) for i in range(0, len(lines), 2)]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != steps.DONE_FILE
+    }
+
+
+def test_parts_run_across_workers_resume_after_a_crash_and_equal_one_call(samples, tmp_path, toy):
+    log, crash = toy
+    out = tmp_path / "out"
+    crash.write_text("07")
+    with pytest.raises(Exception, match="simulated crash in part 07"):
+        _run(samples, out)
+    assert not (out / "current").exists()  # nothing published
+    (artifact,) = (out / ".state" / "artifacts" / "toy").iterdir()
+    assert not (artifact / steps.DONE_FILE).exists()  # the half artifact does not look complete
+    assert steps.part_done(str(artifact), "07") is None
+    crashed_run = _calls(log)
+    assert len({pid for _, pid in crashed_run}) == 2  # the parts ran in both worker processes
+    first = {p for p, _ in crashed_run}
+    in_place = {p for p in first if steps.part_done(str(artifact), p) is not None}
+    assert "07" in first and "07" not in in_place and len(in_place) >= 6
+
+    crash.unlink()
+    log.unlink()
+    summary = _run(samples, out)
+    rerun = _calls(log)
+    assert sorted(p for p, _ in rerun) == sorted({f"{p:02d}" for p in range(12)} - in_place)  # only the missing
+    assert (artifact / steps.DONE_FILE).exists() and not (artifact / steps.PARTS_DIR).exists()
+    assert summary["stages"]["toy"]["docs"] == summary["counts"]["accepted"]
+    assert summary["stages"]["toy"]["parts"] == 12
+    assert json.loads((artifact / steps.DONE_FILE).read_text())["parts"] == 12
+
+    # the same artifact as one call of plan, every part, finish (in this process)
+    module = importlib.import_module("toy_parts")
+    inputs = {"normalize": sorted(str(d) for d in (out / ".state" / "artifacts" / "normalize").iterdir())}
+    one = tmp_path / "one"
+    parts = {p: module.lengths_part(inputs, str(one), p) for p in module.plan(inputs)}
+    module.finish(inputs, str(one), parts)
+    assert _files(artifact) == _files(one)
+    rows = pa.concat_tables(pq.read_table(f) for f in sorted((artifact / "lengths").glob("*.parquet")))
+    assert rows.num_rows == summary["counts"]["accepted"]
