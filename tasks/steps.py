@@ -124,7 +124,8 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
     if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
         (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
-        shutil.rmtree(Path(job.dir) / PARTS_DIR, ignore_errors=True)  # part markers: only a resume needs them
+    # part markers only serve a resume of this artifact; one not to be reused must not be resumed either
+    shutil.rmtree(Path(job.dir) / PARTS_DIR, ignore_errors=True)
     return stats
 
 
@@ -173,7 +174,10 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
         for f in futures:
             done |= f.result()  # the first failure, if any, fails the step
     parts = {p: done[p] for p in sorted(planned)}
-    return pool.run(call, declared.finish, (inputs, job.dir, parts), params, timeout=STEP_SECONDS)
+    stats = pool.run(call, declared.finish, (inputs, job.dir, parts), params, timeout=STEP_SECONDS)
+    if not all(s.get("cacheable", True) for s in parts.values()):
+        stats["cacheable"] = False  # a part that must not be reused makes the artifact one too
+    return stats
 
 
 def balance(weights: dict[str, float], n: int) -> list[list[str]]:
@@ -216,11 +220,13 @@ def run_part_batch(
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(f, target)
         shutil.rmtree(staging)
+        results[part] = stats
+        if not stats.get("cacheable", True):
+            continue  # in place for this attempt only: no marker, a rerun runs it again
         marker = out / PARTS_DIR / f"{part}.json"
         tmp = marker.with_name(marker.name + ".tmp")
         tmp.write_text(json.dumps(stats, sort_keys=True), encoding="utf-8")
         tmp.replace(marker)
-        results[part] = stats
     return results
 
 

@@ -148,3 +148,24 @@ def test_parts_run_across_workers_resume_after_a_crash_and_equal_one_call(sample
     assert _files(artifact) == _files(one)
     rows = pa.concat_tables(pq.read_table(f) for f in sorted((artifact / "lengths").glob("*.parquet")))
     assert rows.num_rows == summary["counts"]["accepted"]
+
+
+def test_the_repair_stage_gives_the_same_artifact_partitioned_and_in_one_call(samples, tmp_path, monkeypatch):
+    import dataclasses
+
+    parted = _run(samples, tmp_path / "parted")
+    monkeypatch.setitem(
+        STAGES, "repair", dataclasses.replace(STAGES["repair"], runner="tasks.repair:repair_parts", plan="", finish="")
+    )
+    stages.code_version.cache_clear()
+    try:
+        whole = _run(samples, tmp_path / "whole")
+    finally:
+        stages.code_version.cache_clear()
+    (a,) = (tmp_path / "parted" / ".state" / "artifacts" / "repair").iterdir()
+    (b,) = (tmp_path / "whole" / ".state" / "artifacts" / "repair").iterdir()
+    assert a.name != b.name  # two declarations, two code versions: both really ran
+    files = _files(a)
+    assert files == _files(b) and "parts.json" in files and len(json.loads(files["parts.json"])) >= 2
+    assert parted["stages"]["repair"] == whole["stages"]["repair"]
+    assert parted["counts"]["best_texts_rows"] == whole["counts"]["best_texts_rows"] > 0
