@@ -169,3 +169,50 @@ def test_the_repair_stage_gives_the_same_artifact_partitioned_and_in_one_call(sa
     assert files == _files(b) and "parts.json" in files and len(json.loads(files["parts.json"])) >= 2
     assert parted["stages"]["repair"] == whole["stages"]["repair"]
     assert parted["counts"]["best_texts_rows"] == whole["counts"]["best_texts_rows"] > 0
+
+
+def test_balance_spreads_parts_into_near_equal_batches_heaviest_first():
+    weights = {f"{p:03d}": (p * 37) % 11 + 1 for p in range(64)}
+    batches = steps.balance(weights, 8)
+    assert len(batches) == 8 and sorted(p for b in batches for p in b) == sorted(weights)
+    totals = [sum(weights[p] for p in b) for b in batches]
+    assert totals == sorted(totals, reverse=True) and totals[0] - totals[-1] <= max(weights.values())
+    assert steps.balance(weights, 8) == batches  # deterministic
+    assert steps.balance({"a": 1.0}, 8) == [["a"]] and steps.balance({}, 8) == []
+
+
+def test_a_partitioned_declaration_is_global_and_complete():
+    with pytest.raises(ValueError, match="partitioned"):
+        Stage("x", "shard", "m:f", reads=(), plan="m:plan", finish="m:finish")
+    with pytest.raises(ValueError, match="partitioned"):
+        Stage("x", "global", "m:f", reads=(), plan="m:plan")
+
+
+def write_part(inputs: dict, out_dir: str, part: str) -> dict:
+    """A part runner that links an earlier file when told to, else writes in place (open "w")."""
+    import os
+
+    target = Path(out_dir) / "t" / f"{part}.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if inputs.get("link"):
+        os.link(inputs["link"], target)
+    else:
+        target.write_text(inputs["text"], encoding="utf-8")
+    return {"rows": 1, **({"cacheable": False} if inputs.get("uncacheable") else {})}
+
+
+def test_a_rerun_part_replaces_its_files_and_never_writes_into_a_linked_earlier_one(tmp_path):
+    runner = f"{__name__}:write_part"
+    earlier = tmp_path / "earlier.txt"
+    earlier.write_text("earlier", encoding="utf-8")
+    out = tmp_path / "artifact"
+    assert steps.run_part_batch(runner, {"link": str(earlier)}, str(out), ["p1"], {}) == {"p1": {"rows": 1}}
+    assert steps.part_done(str(out), "p1") == {"rows": 1}
+    (out / steps.PARTS_DIR / "p1.json").unlink()  # as if it had crashed before its marker
+    steps.run_part_batch(runner, {"text": "new"}, str(out), ["p1"], {})
+    assert (out / "t" / "p1.txt").read_text(encoding="utf-8") == "new"
+    assert earlier.read_text(encoding="utf-8") == "earlier"  # replaced by rename, not overwritten
+    assert sorted(p.name for p in (out / steps.PARTS_DIR).iterdir()) == ["p1.json"]  # no staging left
+    # a part whose result must not be reused is in place but unmarked: a rerun runs it again
+    steps.run_part_batch(runner, {"text": "x", "uncacheable": True}, str(out), ["p2"], {})
+    assert (out / "t" / "p2.txt").exists() and steps.part_done(str(out), "p2") is None
