@@ -149,6 +149,12 @@ def test_parts_run_across_workers_resume_after_a_crash_and_equal_one_call(sample
     rows = pa.concat_tables(pq.read_table(f) for f in sorted((artifact / "lengths").glob("*.parquet")))
     assert rows.num_rows == summary["counts"]["accepted"]
 
+    # --rebuild trusts nothing in place: every part runs again
+    log.unlink()
+    build_corpus(inputs=[str(samples)], out=str(out), workers=2, target_shard_docs=3, rebuild=True)
+    assert sorted(p for p, _ in _calls(log)) == [f"{p:02d}" for p in range(12)]
+    assert _files(artifact) == _files(one)
+
 
 def test_the_repair_stage_gives_the_same_artifact_partitioned_and_in_one_call(samples, tmp_path, monkeypatch):
     import dataclasses
