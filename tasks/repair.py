@@ -71,79 +71,161 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[once], order[once]
 
 
+def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The unique 5-grams of a whole text: `align` against many copies takes it once (the base)."""
+    return _unique_positions(shingle_hashes(text))
+
+
 def _lis(b_pos: list[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence (n log n)."""
+    """Indices of a longest strictly increasing subsequence (n log n): the one patience sorting
+    picks element by element, with a run of values rising by exactly 1 placed in one slice.
+
+    Why a run can go in one step: after v lands at tails[k], tails[k] = v < v+1 <= old tails[k+1]
+    (old tails rise by at least 1 per slot from old tails[k] >= v), so v+1 lands at k+1, and so on."""
+    n = len(b_pos)
+    if not n:
+        return []
+    arr = np.asarray(b_pos, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, np.diff(arr) != 1]).tolist()
+    ends = [*starts[1:], n]
     tails: list[int] = []
     tails_idx: list[int] = []
-    prev = [-1] * len(b_pos)
-    for i, v in enumerate(b_pos):
+    prev_of_run: list[int] = []  # prev of a run's first element; inside a run prev[i] = i - 1
+    for s, e in zip(starts, ends, strict=True):
+        v = b_pos[s]
         k = bisect_left(tails, v)
-        if k == len(tails):
-            tails.append(v)
-            tails_idx.append(i)
-        else:
-            tails[k] = v
-            tails_idx[k] = i
-        prev[i] = tails_idx[k - 1] if k else -1
-    out = []
-    i = tails_idx[-1] if tails_idx else -1
+        prev_of_run.append(tails_idx[k - 1] if k else -1)
+        tails[k : k + e - s] = range(v, v + e - s)
+        tails_idx[k : k + e - s] = range(s, e)
+    out: list[int] = []
+    i = tails_idx[-1]
     while i >= 0:
-        out.append(i)
-        i = prev[i]
+        r = bisect_right(starts, i) - 1
+        out.extend(range(i, starts[r] - 1, -1))
+        i = prev_of_run[r]
     return out[::-1]
 
 
+def _common_prefix(a: str, i: int, b: str, j: int, limit: int) -> int:
+    """Length of the longest common prefix of a[i:] and b[j:], at most `limit` (galloping on slices)."""
+    n, step = 0, 8
+    while n < limit:
+        m = min(step, limit - n)
+        if a[i + n : i + n + m] == b[j + n : j + n + m]:
+            n += m
+            step *= 2
+            continue
+        lo, hi = 0, m  # a prefix of lo characters agrees, one of hi does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if a[i + n : i + n + mid] == b[j + n : j + n + mid]:
+                lo = mid
+            else:
+                hi = mid
+        return n + lo
+    return n
+
+
+def _common_suffix(a: str, i: int, b: str, j: int, limit: int) -> int:
+    """Length of the longest common suffix of a[:i] and b[:j], at most `limit`."""
+    n, step = 0, 8
+    while n < limit:
+        m = min(step, limit - n)
+        if a[i - n - m : i - n] == b[j - n - m : j - n]:
+            n += m
+            step *= 2
+            continue
+        lo, hi = 0, m
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if a[i - n - mid : i - n] == b[j - n - mid : j - n]:
+                lo = mid
+            else:
+                hi = mid
+        return n + lo
+    return n
+
+
 def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
-    sm = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
+    sa, sb = a[a0:a1], b[b0:b1]
+    if set(sa).isdisjoint(sb):
+        return []  # nothing in common: difflib finds no block (a swapped word, a placeholder)
+    sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
     return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
 
 
-def _blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int, depth: int) -> list[tuple[int, int, int]]:
-    """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order."""
+def _anchors(
+    a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[list[int], list[int]]:
+    """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
+    ha, pa_ = a_index if a_index is not None else anchor_index(a[a0:a1])
+    hb, pb_ = anchor_index(b[b0:b1])
+    _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
+    if not len(ia):
+        return [], []
+    xa = pa_[ia] + a0
+    xb = pb_[ib] + b0
+    order = np.argsort(xa, kind="stable")  # positions in a are distinct: (a, b) order = a order
+    xa, xb = xa[order].tolist(), xb[order].tolist()
+    chain = _lis(xb)
+    return [xa[i] for i in chain], [xb[i] for i in chain]
+
+
+def _blocks(
+    a: str,
+    b: str,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    depth: int,
+    a_index: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order.
+
+    Anchors inside the run an earlier anchor grew into are skipped by bisection (both chains
+    increase), and an anchor's 5-gram is compared only when it starts a run (a hash collision
+    drops it), so the Python loop runs once per run, not once per anchor."""
     na, nb = a1 - a0, b1 - b0
     if na <= 0 or nb <= 0:
         return []
     if na * nb <= DIFFLIB_MAX_CELLS:
         return _difflib_blocks(a, b, a0, a1, b0, b1)
-    anchors: list[tuple[int, int]] = []
+    xs: list[int] = []
+    ys: list[int] = []
     if depth < MAX_DEPTH and na >= ANCHOR_K and nb >= ANCHOR_K:
-        ha, pa_ = _unique_positions(shingle_hashes(a[a0:a1]))
-        hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
-        common, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
-        if len(common):
-            pairs = sorted(zip((pa_[ia] + a0).tolist(), (pb_[ib] + b0).tolist(), strict=True))
-            chain = _lis([p[1] for p in pairs])
-            anchors = [
-                pairs[i]
-                for i in chain
-                if a[pairs[i][0] : pairs[i][0] + ANCHOR_K] == b[pairs[i][1] : pairs[i][1] + ANCHOR_K]
-            ]
-    if not anchors:
-        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
+        xs, ys = _anchors(a, b, a0, a1, b0, b1, a_index)
     out: list[tuple[int, int, int]] = []
     ca, cb = a0, b0  # end of the last run
-    for xa, xb in anchors:
-        if xa < ca or xb < cb:
-            continue  # inside the previous run
+    k, n_anchors, found = 0, len(xs), False
+    while True:
+        k = max(bisect_left(xs, ca, k), bisect_left(ys, cb, k))  # first anchor past the last run
+        if k >= n_anchors:
+            break
+        xa, xb = xs[k], ys[k]
+        k += 1
+        if a[xa : xa + ANCHOR_K] != b[xb : xb + ANCHOR_K]:
+            continue  # equal hashes, different 5-grams
+        found = True
         # extend the anchor backwards to the previous run, forwards as far as the texts agree
-        s_a, s_b = xa, xb
-        while s_a > ca and s_b > cb and a[s_a - 1] == b[s_b - 1]:
-            s_a -= 1
-            s_b -= 1
-        e_a, e_b = xa + ANCHOR_K, xb + ANCHOR_K
-        while e_a < a1 and e_b < b1 and a[e_a] == b[e_b]:
-            e_a += 1
-            e_b += 1
+        back = _common_suffix(a, xa, b, xb, min(xa - ca, xb - cb))
+        s_a, s_b = xa - back, xb - back
+        fwd = _common_prefix(a, xa + ANCHOR_K, b, xb + ANCHOR_K, min(a1 - xa, b1 - xb) - ANCHOR_K)
+        e_a, e_b = xa + ANCHOR_K + fwd, xb + ANCHOR_K + fwd
         out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
         out.append((s_a, s_b, e_a - s_a))
         ca, cb = e_a, e_b
+    if not found:
+        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
     out.extend(_blocks(a, b, ca, a1, cb, b1, depth + 1))
     return out
 
 
-def align(a: str, b: str) -> list[tuple[int, int, int]]:
-    """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts."""
-    return _blocks(a, b, 0, len(a), 0, len(b), 0)
+def align(a: str, b: str, a_index: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts.
+
+    a_index: `anchor_index(a)`, when a is aligned against many texts (hashed once, not per pair)."""
+    return _blocks(a, b, 0, len(a), 0, len(b), 0, a_index)
 
 
 # --------------------------------------------------------------------------- what a copy offers
@@ -241,10 +323,11 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
     truncated = _looks_truncated(base_member, base)
     while truncated:
         best = None
+        index = anchor_index(text)
         for m in others:
             if m["doc_id"] in used or not m["text"]:
                 continue
-            blocks = align(text, m["text"])
+            blocks = align(text, m["text"], index)
             if not blocks:
                 continue
             i, j, n = blocks[-1]
@@ -327,9 +410,10 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     spots.sort(key=lambda t: (t[1], t[2], t[0]))
     offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    index = anchor_index(text)
     for m in members:
         c = m["text"]
-        blocks = [(0, 0, base_len)] if m is base_member else align(text, c)
+        blocks = [(0, 0, base_len)] if m is base_member else align(text, c, index)
         view = _View(blocks)
         for spot in spots:
             kind, s, e = spot
