@@ -63,7 +63,7 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(hash, position) of the hashes occurring exactly once, sorted by hash."""
     if len(h) == 0:
         return h, np.zeros(0, dtype=np.int64)
-    order = np.argsort(h, kind="stable")
+    order = np.argsort(h)  # ties are dropped below, so the sort need not be stable
     s = h[order]
     first = np.r_[True, s[1:] != s[:-1]]
     last = np.r_[s[1:] != s[:-1], True]
@@ -72,37 +72,53 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The unique 5-grams of a whole text: `align` against many copies takes it once (the base)."""
-    return _unique_positions(shingle_hashes(text))
+    """(position, hash) of the 5-grams unique in a text, in text order: `align` against many copies
+    takes the base's once instead of hashing it per pair."""
+    h = shingle_hashes(text)
+    _, pos = _unique_positions(h)
+    pos = np.sort(pos)
+    return pos, h[pos]
 
 
-def _lis(b_pos: list[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence (n log n): the one patience sorting
-    picks element by element, with a run of values rising by exactly 1 placed in one slice.
+def _lis(b_pos: Sequence[int] | np.ndarray) -> list[int]:
+    """Indices of a longest strictly increasing subsequence (n log n): exactly the one patience
+    sorting picks element by element, but a rising stretch is placed as one slice.
 
-    Why a run can go in one step: after v lands at tails[k], tails[k] = v < v+1 <= old tails[k+1]
-    (old tails rise by at least 1 per slot from old tails[k] >= v), so v+1 lands at k+1, and so on."""
-    n = len(b_pos)
+    Why a stretch can go in one step: after v lands at tails[k], the next, larger value v' lands at
+    k+1 iff the old tails[k+1] >= v' (or tails ends there) — one vectorised compare for the stretch."""
+    b = np.asarray(b_pos, dtype=np.int64)
+    n = len(b)
     if not n:
         return []
-    arr = np.asarray(b_pos, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, np.diff(arr) != 1]).tolist()
-    ends = [*starts[1:], n]
-    tails: list[int] = []
-    tails_idx: list[int] = []
-    prev_of_run: list[int] = []  # prev of a run's first element; inside a run prev[i] = i - 1
-    for s, e in zip(starts, ends, strict=True):
-        v = b_pos[s]
-        k = bisect_left(tails, v)
-        prev_of_run.append(tails_idx[k - 1] if k else -1)
-        tails[k : k + e - s] = range(v, v + e - s)
-        tails_idx[k : k + e - s] = range(s, e)
+    rises = np.flatnonzero(np.diff(b) <= 0) + 1  # strictly rising stretches of the sequence
+    stretch_ends = [*rises.tolist(), n]
+    tails = np.empty(n, dtype=np.int64)
+    tails_idx = np.empty(n, dtype=np.int64)
+    length = 0
+    seg_starts: list[int] = []
+    seg_prev: list[int] = []  # prev of a segment's first element; inside a segment prev[i] = i - 1
+    s = 0
+    for e in stretch_ends:
+        while s < e:
+            k = int(np.searchsorted(tails[:length], b[s]))
+            m = min(e - s, length - k)  # elements whose slot already holds an old tail
+            size = e - s
+            if m > 1:
+                late = tails[k + 1 : k + m] < b[s + 1 : s + m]
+                if late.any():
+                    size = 1 + int(late.argmax())
+            seg_starts.append(s)
+            seg_prev.append(int(tails_idx[k - 1]) if k else -1)
+            tails[k : k + size] = b[s : s + size]
+            tails_idx[k : k + size] = np.arange(s, s + size)
+            length = max(length, k + size)
+            s += size
     out: list[int] = []
-    i = tails_idx[-1]
+    i = int(tails_idx[length - 1])
     while i >= 0:
-        r = bisect_right(starts, i) - 1
-        out.extend(range(i, starts[r] - 1, -1))
-        i = prev_of_run[r]
+        r = bisect_right(seg_starts, i) - 1
+        out.extend(range(i, seg_starts[r] - 1, -1))
+        i = seg_prev[r]
     return out[::-1]
 
 
@@ -158,17 +174,17 @@ def _anchors(
     a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, np.ndarray] | None
 ) -> tuple[list[int], list[int]]:
     """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
-    ha, pa_ = a_index if a_index is not None else anchor_index(a[a0:a1])
-    hb, pb_ = anchor_index(b[b0:b1])
-    _, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
-    if not len(ia):
+    pa_, ha = a_index if a_index is not None else anchor_index(a[a0:a1])
+    hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
+    if not len(ha) or not len(hb):
         return [], []
-    xa = pa_[ia] + a0
-    xb = pb_[ib] + b0
-    order = np.argsort(xa, kind="stable")  # positions in a are distinct: (a, b) order = a order
-    xa, xb = xa[order].tolist(), xb[order].tolist()
+    at = np.searchsorted(hb, ha)  # a's unique 5-grams in text order, looked up among b's
+    at[at == len(hb)] = 0
+    both = hb[at] == ha
+    xa = pa_[both] + a0
+    xb = pb_[at[both]] + b0
     chain = _lis(xb)
-    return [xa[i] for i in chain], [xb[i] for i in chain]
+    return xa[chain].tolist(), xb[chain].tolist()
 
 
 def _blocks(
