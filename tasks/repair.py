@@ -71,13 +71,15 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[once], order[once]
 
 
-def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(position, hash) of the 5-grams unique in a text, in text order: `align` against many copies
-    takes the base's once instead of hashing it per pair."""
-    h = shingle_hashes(text)
-    _, pos = _unique_positions(h)
-    pos = np.sort(pos)
-    return pos, h[pos]
+def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 5-grams unique in a text: (hashes sorted, their positions, the rank of each position in
+    text order, the positions in text order). `align` against many copies takes the base's once
+    instead of hashing and sorting it per pair."""
+    hs, pos = _unique_positions(shingle_hashes(text))
+    in_order = np.argsort(pos)
+    rank = np.empty(len(pos), dtype=np.int64)
+    rank[in_order] = np.arange(len(pos))
+    return hs, pos, rank, pos[in_order]
 
 
 def _lis(b_pos: Sequence[int] | np.ndarray) -> list[int]:
@@ -122,43 +124,38 @@ def _lis(b_pos: Sequence[int] | np.ndarray) -> list[int]:
     return out[::-1]
 
 
-def _common_prefix(a: str, i: int, b: str, j: int, limit: int) -> int:
-    """Length of the longest common prefix of a[i:] and b[j:], at most `limit` (galloping on slices)."""
-    n, step = 0, 8
+def _common_prefix(a: str, i: int, b: str, j: int, limit: int, step: int = 16) -> int:
+    """Length of the longest common prefix of a[i:] and b[j:], at most `limit`: slices compared in
+    C, growing while they agree, then halving inside the first window that does not."""
+    n, grow = 0, True
     while n < limit:
         m = min(step, limit - n)
         if a[i + n : i + n + m] == b[j + n : j + n + m]:
             n += m
-            step *= 2
-            continue
-        lo, hi = 0, m  # a prefix of lo characters agrees, one of hi does not
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if a[i + n : i + n + mid] == b[j + n : j + n + mid]:
-                lo = mid
-            else:
-                hi = mid
-        return n + lo
+            if grow:
+                step *= 2
+        elif m == 1:
+            return n
+        else:
+            grow = False
+            step = m // 2
     return n
 
 
-def _common_suffix(a: str, i: int, b: str, j: int, limit: int) -> int:
-    """Length of the longest common suffix of a[:i] and b[:j], at most `limit`."""
-    n, step = 0, 8
+def _common_suffix(a: str, i: int, b: str, j: int, limit: int, step: int = 4) -> int:
+    """Length of the longest common suffix of a[:i] and b[:j], at most `limit` (as `_common_prefix`)."""
+    n, grow = 0, True
     while n < limit:
         m = min(step, limit - n)
         if a[i - n - m : i - n] == b[j - n - m : j - n]:
             n += m
-            step *= 2
-            continue
-        lo, hi = 0, m
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if a[i - n - mid : i - n] == b[j - n - mid : j - n]:
-                lo = mid
-            else:
-                hi = mid
-        return n + lo
+            if grow:
+                step *= 2
+        elif m == 1:
+            return n
+        else:
+            grow = False
+            step = m // 2
     return n
 
 
@@ -171,18 +168,23 @@ def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[
 
 
 def _anchors(
-    a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, np.ndarray] | None
+    a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, ...] | None
 ) -> tuple[list[int], list[int]]:
     """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
-    pa_, ha = a_index if a_index is not None else anchor_index(a[a0:a1])
+    ha, _, rank, pa_sorted = a_index if a_index is not None else anchor_index(a[a0:a1])
     hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
     if not len(ha) or not len(hb):
         return [], []
-    at = np.searchsorted(hb, ha)  # a's unique 5-grams in text order, looked up among b's
+    at = np.searchsorted(hb, ha)  # both sorted by hash: a merge-like lookup
     at[at == len(hb)] = 0
     both = hb[at] == ha
-    xa = pa_[both] + a0
-    xb = pb_[at[both]] + b0
+    # into a's text order through the rank (positions in a are distinct: (a, b) order = a order)
+    in_a = np.zeros(len(ha), dtype=bool)
+    in_a[rank[both]] = True
+    xb_of = np.empty(len(ha), dtype=np.int64)
+    xb_of[rank[both]] = pb_[at[both]]
+    xa = pa_sorted[in_a] + a0
+    xb = xb_of[in_a] + b0
     chain = _lis(xb)
     return xa[chain].tolist(), xb[chain].tolist()
 
@@ -195,7 +197,7 @@ def _blocks(
     b0: int,
     b1: int,
     depth: int,
-    a_index: tuple[np.ndarray, np.ndarray] | None = None,
+    a_index: tuple[np.ndarray, ...] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order.
 
@@ -228,7 +230,13 @@ def _blocks(
         s_a, s_b = xa - back, xb - back
         fwd = _common_prefix(a, xa + ANCHOR_K, b, xb + ANCHOR_K, min(a1 - xa, b1 - xb) - ANCHOR_K)
         e_a, e_b = xa + ANCHOR_K + fwd, xb + ANCHOR_K + fwd
-        out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
+        ga, gb = s_a - ca, s_b - cb
+        if ga > 1 or gb > 1:  # a 1x1 gap is one differing character on each side: nothing matches
+            if ga * gb <= DIFFLIB_MAX_CELLS:
+                if ga and gb:
+                    out.extend(_difflib_blocks(a, b, ca, s_a, cb, s_b))
+            else:
+                out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
         out.append((s_a, s_b, e_a - s_a))
         ca, cb = e_a, e_b
     if not found:
@@ -237,7 +245,7 @@ def _blocks(
     return out
 
 
-def align(a: str, b: str, a_index: tuple[np.ndarray, np.ndarray] | None = None) -> list[tuple[int, int, int]]:
+def align(a: str, b: str, a_index: tuple[np.ndarray, ...] | None = None) -> list[tuple[int, int, int]]:
     """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts.
 
     a_index: `anchor_index(a)`, when a is aligned against many texts (hashed once, not per pair)."""
@@ -331,19 +339,27 @@ def _looks_truncated(member: dict, text: str) -> bool:
     return len(last) >= CUT_LINE and last[-1] not in TERMINAL
 
 
-def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[str, list[dict]]:
-    """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first)."""
+def _complete_tail(
+    base: str, base_member: dict, others: list[dict]
+) -> tuple[str, list[dict], dict[int, list[tuple[int, int, int]]]]:
+    """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first).
+
+    Also returns the alignments against the final text made on the way (by id of the member dict),
+    so the cluster does not align those copies a second time."""
     tails: list[dict] = []
+    aligned: dict[int, list[tuple[int, int, int]]] = {}
     text = base
     used = {base_member["doc_id"]}
     truncated = _looks_truncated(base_member, base)
     while truncated:
         best = None
         index = anchor_index(text)
+        aligned = {}
         for m in others:
             if m["doc_id"] in used or not m["text"]:
                 continue
             blocks = align(text, m["text"], index)
+            aligned[id(m)] = blocks
             if not blocks:
                 continue
             i, j, n = blocks[-1]
@@ -358,6 +374,7 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
                     best = (rank, m, tail)
         if best is None:
             break
+        aligned = {}  # the text grows: these alignments are stale
         _, m, tail = best
         tails.append(
             {"position": len(text), "before": "", "after": tail, "kind": "truncated_tail", "evidence": [m["doc_id"]]}
@@ -365,7 +382,7 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
         text = text + tail
         used.add(m["doc_id"])
         truncated = "truncated" in (m.get("quality_flags") or [])
-    return text, tails
+    return text, tails, aligned
 
 
 def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> list[str]:
@@ -417,7 +434,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
-    text, tail_rows = _complete_tail(base_member["text"], base_member, ordered[1:])
+    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:])
     base_len = len(base_member["text"])
 
     # every member against the (completed) base: what each one shows at each damaged or spun spot
@@ -429,7 +446,10 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     index = anchor_index(text)
     for m in members:
         c = m["text"]
-        blocks = [(0, 0, base_len)] if m is base_member else align(text, c, index)
+        if m is base_member:
+            blocks = [(0, 0, base_len)]
+        else:
+            blocks = aligned[id(m)] if id(m) in aligned else align(text, c, index)
         view = _View(blocks)
         for spot in spots:
             kind, s, e = spot
