@@ -79,7 +79,35 @@ def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     in_order = np.argsort(pos)
     rank = np.empty(len(pos), dtype=np.int64)
     rank[in_order] = np.arange(len(pos))
-    return hs, pos, rank, pos[in_order]
+    return hs, pos, rank, pos[in_order], _codepoints(text)
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _mismatches(
+    a_cp: np.ndarray, b_cp: np.ndarray, xs: np.ndarray, ys: np.ndarray
+) -> tuple[list[int], list[int], list[int], int]:
+    """Where a run grown from an anchor stops, for every anchor at once: anchors in a row on one
+    diagonal (same ys - xs) form a group; inside the span from its first anchor to its last one's
+    end, the characters that differ are found in one vectorised compare.
+
+    Returns sorted keys group * stride + position of every differing character, each anchor's group,
+    each group's span end in a, and the stride."""
+    d = ys - xs
+    new = np.r_[True, d[1:] != d[:-1]]
+    gid = np.cumsum(new) - 1
+    firsts = np.flatnonzero(new)
+    lasts = np.r_[firsts[1:], len(xs)] - 1
+    lo, hi, dg = xs[firsts], xs[lasts] + ANCHOR_K, d[firsts]
+    lens = hi - lo
+    starts = np.cumsum(lens) - lens
+    p = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(lo - starts, lens)
+    g = np.repeat(np.arange(len(firsts), dtype=np.int64), lens)
+    differ = a_cp[p] != b_cp[p + np.repeat(dg, lens)]
+    stride = len(a_cp) + 1
+    return (g[differ] * stride + p[differ]).tolist(), gid.tolist(), hi.tolist(), stride
 
 
 def _lis(b_pos: Sequence[int] | np.ndarray) -> list[int]:
@@ -169,12 +197,12 @@ def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[
 
 def _anchors(
     a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, ...] | None
-) -> tuple[list[int], list[int]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
-    ha, _, rank, pa_sorted = a_index if a_index is not None else anchor_index(a[a0:a1])
+    ha, _, rank, pa_sorted, _ = a_index if a_index is not None else anchor_index(a[a0:a1])
     hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
     if not len(ha) or not len(hb):
-        return [], []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     at = np.searchsorted(hb, ha)  # both sorted by hash: a merge-like lookup
     at[at == len(hb)] = 0
     both = hb[at] == ha
@@ -186,7 +214,7 @@ def _anchors(
     xa = pa_sorted[in_a] + a0
     xb = xb_of[in_a] + b0
     chain = _lis(xb)
-    return xa[chain].tolist(), xb[chain].tolist()
+    return xa[chain], xb[chain]
 
 
 def _blocks(
@@ -211,8 +239,12 @@ def _blocks(
         return _difflib_blocks(a, b, a0, a1, b0, b1)
     xs: list[int] = []
     ys: list[int] = []
+    grown = None  # where runs stop, found for all anchors at once (the top level, a's index given)
     if depth < MAX_DEPTH and na >= ANCHOR_K and nb >= ANCHOR_K:
-        xs, ys = _anchors(a, b, a0, a1, b0, b1, a_index)
+        x_np, y_np = _anchors(a, b, a0, a1, b0, b1, a_index)
+        xs, ys = x_np.tolist(), y_np.tolist()
+        if a_index is not None and len(xs) and a0 == 0 and b0 == 0:
+            grown = _mismatches(a_index[4], _codepoints(b), x_np, y_np)
     out: list[tuple[int, int, int]] = []
     ca, cb = a0, b0  # end of the last run
     k, n_anchors, found = 0, len(xs), False
@@ -228,7 +260,19 @@ def _blocks(
         # extend the anchor backwards to the previous run, forwards as far as the texts agree
         back = _common_suffix(a, xa, b, xb, min(xa - ca, xb - cb))
         s_a, s_b = xa - back, xb - back
-        fwd = _common_prefix(a, xa + ANCHOR_K, b, xb + ANCHOR_K, min(a1 - xa, b1 - xb) - ANCHOR_K)
+        limit = min(a1 - xa, b1 - xb) - ANCHOR_K
+        if grown is None:
+            fwd = _common_prefix(a, xa + ANCHOR_K, b, xb + ANCHOR_K, limit)
+        else:
+            keys, gid, span_end, stride = grown
+            g = gid[k - 1]
+            base, start = g * stride, xa + ANCHOR_K
+            q = bisect_left(keys, base + start)
+            if q < len(keys) and keys[q] < base + stride:
+                fwd = keys[q] - base - start  # a differing character inside the group's span
+            else:  # equal to the span's end, then on past the group's last anchor
+                fwd = span_end[g] - start
+                fwd += _common_prefix(a, span_end[g], b, span_end[g] + xb - xa, limit - fwd)
         e_a, e_b = xa + ANCHOR_K + fwd, xb + ANCHOR_K + fwd
         ga, gb = s_a - ca, s_b - cb
         if ga > 1 or gb > 1:  # a 1x1 gap is one differing character on each side: nothing matches

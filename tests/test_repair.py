@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.normalize import normalize_text
-from tasks.repair import align, repair_cluster
+from tasks.repair import align, anchor_index, repair_cluster
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
@@ -466,7 +466,8 @@ def test_fast_aligner_returns_the_reference_blocks_on_edited_real_text(seed):
     if rng.random() < 0.3:
         b = b[: int(len(b) * rng.uniform(0.3, 1.0))]  # a truncated copy
     assert align(a, b) == _reference_align(a, b)
-    assert align(b, a) == _reference_align(b, a)
+    assert align(a, b, anchor_index(a)) == _reference_align(a, b)  # the base's index, as repair_cluster
+    assert align(b, a, anchor_index(b)) == _reference_align(b, a)
 
 
 @settings(max_examples=40, deadline=None)
@@ -485,6 +486,7 @@ def test_fast_aligner_returns_the_reference_blocks_on_adversarial_pairs(seed):
         a = "".join(rng.choice("一二三四五六七八九十百千万") for _ in range(rng.randint(300, 4000)))
     b = _edited(a, rng, rng.randint(0, 40))
     assert align(a, b) == _reference_align(a, b)
+    assert align(a, b, anchor_index(a)) == _reference_align(a, b)
 
 
 def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch):
