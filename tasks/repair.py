@@ -71,10 +71,10 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[once], order[once]
 
 
-def anchor_index(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def anchor_index(text: str) -> tuple[np.ndarray, ...]:
     """The 5-grams unique in a text: (hashes sorted, their positions, the rank of each position in
-    text order, the positions in text order). `align` against many copies takes the base's once
-    instead of hashing and sorting it per pair."""
+    text order, the positions in text order) and the text's code points. `align` against many
+    copies takes the base's once instead of hashing and sorting it per pair."""
     hs, pos = _unique_positions(shingle_hashes(text))
     in_order = np.argsort(pos)
     rank = np.empty(len(pos), dtype=np.int64)
