@@ -63,7 +63,7 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(hash, position) of the hashes occurring exactly once, sorted by hash."""
     if len(h) == 0:
         return h, np.zeros(0, dtype=np.int64)
-    order = np.argsort(h, kind="stable")
+    order = np.argsort(h)  # ties are dropped below, so the sort need not be stable
     s = h[order]
     first = np.r_[True, s[1:] != s[:-1]]
     last = np.r_[s[1:] != s[:-1], True]
@@ -71,79 +71,229 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return s[once], order[once]
 
 
-def _lis(b_pos: list[int]) -> list[int]:
-    """Indices of a longest strictly increasing subsequence (n log n)."""
-    tails: list[int] = []
-    tails_idx: list[int] = []
-    prev = [-1] * len(b_pos)
-    for i, v in enumerate(b_pos):
-        k = bisect_left(tails, v)
-        if k == len(tails):
-            tails.append(v)
-            tails_idx.append(i)
-        else:
-            tails[k] = v
-            tails_idx[k] = i
-        prev[i] = tails_idx[k - 1] if k else -1
-    out = []
-    i = tails_idx[-1] if tails_idx else -1
+def anchor_index(text: str) -> tuple[np.ndarray, ...]:
+    """The 5-grams unique in a text: (hashes sorted, their positions, the rank of each position in
+    text order, the positions in text order) and the text's code points. `align` against many
+    copies takes the base's once instead of hashing and sorting it per pair."""
+    hs, pos = _unique_positions(shingle_hashes(text))
+    in_order = np.argsort(pos)
+    rank = np.empty(len(pos), dtype=np.int64)
+    rank[in_order] = np.arange(len(pos))
+    return hs, pos, rank, pos[in_order], _codepoints(text)
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _mismatches(
+    a_cp: np.ndarray, b_cp: np.ndarray, xs: np.ndarray, ys: np.ndarray
+) -> tuple[list[int], list[int], list[int], int]:
+    """Where a run grown from an anchor stops, for every anchor at once: anchors in a row on one
+    diagonal (same ys - xs) form a group; inside the span from its first anchor to its last one's
+    end, the characters that differ are found in one vectorised compare.
+
+    Returns sorted keys group * stride + position of every differing character, each anchor's group,
+    each group's span end in a, and the stride."""
+    d = ys - xs
+    new = np.r_[True, d[1:] != d[:-1]]
+    gid = np.cumsum(new) - 1
+    firsts = np.flatnonzero(new)
+    lasts = np.r_[firsts[1:], len(xs)] - 1
+    lo, hi, dg = xs[firsts], xs[lasts] + ANCHOR_K, d[firsts]
+    lens = hi - lo
+    starts = np.cumsum(lens) - lens
+    p = np.arange(int(lens.sum()), dtype=np.int64) + np.repeat(lo - starts, lens)
+    g = np.repeat(np.arange(len(firsts), dtype=np.int64), lens)
+    differ = a_cp[p] != b_cp[p + np.repeat(dg, lens)]
+    stride = len(a_cp) + 1
+    return (g[differ] * stride + p[differ]).tolist(), gid.tolist(), hi.tolist(), stride
+
+
+def _lis(b_pos: Sequence[int] | np.ndarray) -> list[int]:
+    """Indices of a longest strictly increasing subsequence (n log n): exactly the one patience
+    sorting picks element by element, but a rising stretch is placed as one slice.
+
+    Why a stretch can go in one step: after v lands at tails[k], the next, larger value v' lands at
+    k+1 iff the old tails[k+1] >= v' (or tails ends there) — one vectorised compare for the stretch."""
+    b = np.asarray(b_pos, dtype=np.int64)
+    n = len(b)
+    if not n:
+        return []
+    rises = np.flatnonzero(np.diff(b) <= 0) + 1  # strictly rising stretches of the sequence
+    stretch_ends = [*rises.tolist(), n]
+    tails = np.empty(n, dtype=np.int64)
+    tails_idx = np.empty(n, dtype=np.int64)
+    length = 0
+    seg_starts: list[int] = []
+    seg_prev: list[int] = []  # prev of a segment's first element; inside a segment prev[i] = i - 1
+    s = 0
+    for e in stretch_ends:
+        while s < e:
+            k = int(np.searchsorted(tails[:length], b[s]))
+            m = min(e - s, length - k)  # elements whose slot already holds an old tail
+            size = e - s
+            if m > 1:
+                late = tails[k + 1 : k + m] < b[s + 1 : s + m]
+                if late.any():
+                    size = 1 + int(late.argmax())
+            seg_starts.append(s)
+            seg_prev.append(int(tails_idx[k - 1]) if k else -1)
+            tails[k : k + size] = b[s : s + size]
+            tails_idx[k : k + size] = np.arange(s, s + size)
+            length = max(length, k + size)
+            s += size
+    out: list[int] = []
+    i = int(tails_idx[length - 1])
     while i >= 0:
-        out.append(i)
-        i = prev[i]
+        r = bisect_right(seg_starts, i) - 1
+        out.extend(range(i, seg_starts[r] - 1, -1))
+        i = seg_prev[r]
     return out[::-1]
 
 
+def _common_prefix(a: str, i: int, b: str, j: int, limit: int, step: int = 16) -> int:
+    """Length of the longest common prefix of a[i:] and b[j:], at most `limit`: slices compared in
+    C, growing while they agree, then halving inside the first window that does not."""
+    n, grow = 0, True
+    while n < limit:
+        m = min(step, limit - n)
+        if a[i + n : i + n + m] == b[j + n : j + n + m]:
+            n += m
+            if grow:
+                step *= 2
+        elif m == 1:
+            return n
+        else:
+            grow = False
+            step = m // 2
+    return n
+
+
+def _common_suffix(a: str, i: int, b: str, j: int, limit: int, step: int = 4) -> int:
+    """Length of the longest common suffix of a[:i] and b[:j], at most `limit` (as `_common_prefix`)."""
+    n, grow = 0, True
+    while n < limit:
+        m = min(step, limit - n)
+        if a[i - n - m : i - n] == b[j - n - m : j - n]:
+            n += m
+            if grow:
+                step *= 2
+        elif m == 1:
+            return n
+        else:
+            grow = False
+            step = m // 2
+    return n
+
+
 def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
-    sm = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
+    sa, sb = a[a0:a1], b[b0:b1]
+    if set(sa).isdisjoint(sb):
+        return []  # nothing in common: difflib finds no block (a swapped word, a placeholder)
+    sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
     return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
 
 
-def _blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int, depth: int) -> list[tuple[int, int, int]]:
-    """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order."""
+def _anchors(
+    a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, ...] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
+    ha, _, rank, pa_sorted, _ = a_index if a_index is not None else anchor_index(a[a0:a1])
+    hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
+    if not len(ha) or not len(hb):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    at = np.searchsorted(hb, ha)  # both sorted by hash: a merge-like lookup
+    at[at == len(hb)] = 0
+    both = hb[at] == ha
+    # into a's text order through the rank (positions in a are distinct: (a, b) order = a order)
+    in_a = np.zeros(len(ha), dtype=bool)
+    in_a[rank[both]] = True
+    xb_of = np.empty(len(ha), dtype=np.int64)
+    xb_of[rank[both]] = pb_[at[both]]
+    xa = pa_sorted[in_a] + a0
+    xb = xb_of[in_a] + b0
+    chain = _lis(xb)
+    return xa[chain], xb[chain]
+
+
+def _blocks(
+    a: str,
+    b: str,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    depth: int,
+    a_index: tuple[np.ndarray, ...] | None = None,
+) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order.
+
+    Anchors inside the run an earlier anchor grew into are skipped by bisection (both chains
+    increase), and an anchor's 5-gram is compared only when it starts a run (a hash collision
+    drops it), so the Python loop runs once per run, not once per anchor."""
     na, nb = a1 - a0, b1 - b0
     if na <= 0 or nb <= 0:
         return []
     if na * nb <= DIFFLIB_MAX_CELLS:
         return _difflib_blocks(a, b, a0, a1, b0, b1)
-    anchors: list[tuple[int, int]] = []
+    xs: list[int] = []
+    ys: list[int] = []
+    grown = None  # where runs stop, found for all anchors at once (the top level, a's index given)
     if depth < MAX_DEPTH and na >= ANCHOR_K and nb >= ANCHOR_K:
-        ha, pa_ = _unique_positions(shingle_hashes(a[a0:a1]))
-        hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
-        common, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
-        if len(common):
-            pairs = sorted(zip((pa_[ia] + a0).tolist(), (pb_[ib] + b0).tolist(), strict=True))
-            chain = _lis([p[1] for p in pairs])
-            anchors = [
-                pairs[i]
-                for i in chain
-                if a[pairs[i][0] : pairs[i][0] + ANCHOR_K] == b[pairs[i][1] : pairs[i][1] + ANCHOR_K]
-            ]
-    if not anchors:
-        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
+        x_np, y_np = _anchors(a, b, a0, a1, b0, b1, a_index)
+        xs, ys = x_np.tolist(), y_np.tolist()
+        if a_index is not None and len(xs) and a0 == 0 and b0 == 0:
+            grown = _mismatches(a_index[4], _codepoints(b), x_np, y_np)
     out: list[tuple[int, int, int]] = []
     ca, cb = a0, b0  # end of the last run
-    for xa, xb in anchors:
-        if xa < ca or xb < cb:
-            continue  # inside the previous run
+    k, n_anchors, found = 0, len(xs), False
+    while True:
+        k = max(bisect_left(xs, ca, k), bisect_left(ys, cb, k))  # first anchor past the last run
+        if k >= n_anchors:
+            break
+        xa, xb = xs[k], ys[k]
+        k += 1
+        if a[xa : xa + ANCHOR_K] != b[xb : xb + ANCHOR_K]:
+            continue  # equal hashes, different 5-grams
+        found = True
         # extend the anchor backwards to the previous run, forwards as far as the texts agree
-        s_a, s_b = xa, xb
-        while s_a > ca and s_b > cb and a[s_a - 1] == b[s_b - 1]:
-            s_a -= 1
-            s_b -= 1
-        e_a, e_b = xa + ANCHOR_K, xb + ANCHOR_K
-        while e_a < a1 and e_b < b1 and a[e_a] == b[e_b]:
-            e_a += 1
-            e_b += 1
-        out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
+        back = _common_suffix(a, xa, b, xb, min(xa - ca, xb - cb))
+        s_a, s_b = xa - back, xb - back
+        limit = min(a1 - xa, b1 - xb) - ANCHOR_K
+        if grown is None:
+            fwd = _common_prefix(a, xa + ANCHOR_K, b, xb + ANCHOR_K, limit)
+        else:
+            keys, gid, span_end, stride = grown
+            g = gid[k - 1]
+            base, start = g * stride, xa + ANCHOR_K
+            q = bisect_left(keys, base + start)
+            if q < len(keys) and keys[q] < base + stride:
+                fwd = keys[q] - base - start  # a differing character inside the group's span
+            else:  # equal to the span's end, then on past the group's last anchor
+                fwd = span_end[g] - start
+                fwd += _common_prefix(a, span_end[g], b, span_end[g] + xb - xa, limit - fwd)
+        e_a, e_b = xa + ANCHOR_K + fwd, xb + ANCHOR_K + fwd
+        ga, gb = s_a - ca, s_b - cb
+        if ga > 1 or gb > 1:  # a 1x1 gap is one differing character on each side: nothing matches
+            if ga * gb <= DIFFLIB_MAX_CELLS:
+                if ga and gb:
+                    out.extend(_difflib_blocks(a, b, ca, s_a, cb, s_b))
+            else:
+                out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
         out.append((s_a, s_b, e_a - s_a))
         ca, cb = e_a, e_b
+    if not found:
+        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
     out.extend(_blocks(a, b, ca, a1, cb, b1, depth + 1))
     return out
 
 
-def align(a: str, b: str) -> list[tuple[int, int, int]]:
-    """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts."""
-    return _blocks(a, b, 0, len(a), 0, len(b), 0)
+def align(a: str, b: str, a_index: tuple[np.ndarray, ...] | None = None) -> list[tuple[int, int, int]]:
+    """Matching blocks (i, j, n) with a[i:i+n] == b[j:j+n], increasing in both texts.
+
+    a_index: `anchor_index(a)`, when a is aligned against many texts (hashed once, not per pair)."""
+    return _blocks(a, b, 0, len(a), 0, len(b), 0, a_index)
 
 
 # --------------------------------------------------------------------------- what a copy offers
@@ -233,18 +383,27 @@ def _looks_truncated(member: dict, text: str) -> bool:
     return len(last) >= CUT_LINE and last[-1] not in TERMINAL
 
 
-def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[str, list[dict]]:
-    """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first)."""
+def _complete_tail(
+    base: str, base_member: dict, others: list[dict]
+) -> tuple[str, list[dict], dict[int, list[tuple[int, int, int]]]]:
+    """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first).
+
+    Also returns the alignments against the final text made on the way (by id of the member dict),
+    so the cluster does not align those copies a second time."""
     tails: list[dict] = []
+    aligned: dict[int, list[tuple[int, int, int]]] = {}
     text = base
     used = {base_member["doc_id"]}
     truncated = _looks_truncated(base_member, base)
     while truncated:
         best = None
+        index = anchor_index(text)
+        aligned = {}
         for m in others:
             if m["doc_id"] in used or not m["text"]:
                 continue
-            blocks = align(text, m["text"])
+            blocks = align(text, m["text"], index)
+            aligned[id(m)] = blocks
             if not blocks:
                 continue
             i, j, n = blocks[-1]
@@ -259,6 +418,7 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
                     best = (rank, m, tail)
         if best is None:
             break
+        aligned = {}  # the text grows: these alignments are stale
         _, m, tail = best
         tails.append(
             {"position": len(text), "before": "", "after": tail, "kind": "truncated_tail", "evidence": [m["doc_id"]]}
@@ -266,7 +426,7 @@ def _complete_tail(base: str, base_member: dict, others: list[dict]) -> tuple[st
         text = text + tail
         used.add(m["doc_id"])
         truncated = "truncated" in (m.get("quality_flags") or [])
-    return text, tails
+    return text, tails, aligned
 
 
 def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> list[str]:
@@ -318,7 +478,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
-    text, tail_rows = _complete_tail(base_member["text"], base_member, ordered[1:])
+    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:])
     base_len = len(base_member["text"])
 
     # every member against the (completed) base: what each one shows at each damaged or spun spot
@@ -327,9 +487,13 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     spots.sort(key=lambda t: (t[1], t[2], t[0]))
     offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    index = anchor_index(text)
     for m in members:
         c = m["text"]
-        blocks = [(0, 0, base_len)] if m is base_member else align(text, c)
+        if m is base_member:
+            blocks = [(0, 0, base_len)]
+        else:
+            blocks = aligned[id(m)] if id(m) in aligned else align(text, c, index)
         view = _View(blocks)
         for spot in spots:
             kind, s, e = spot

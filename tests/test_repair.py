@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.normalize import normalize_text
-from tasks.repair import align, repair_cluster
+from tasks.repair import align, anchor_index, repair_cluster
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
@@ -335,3 +335,173 @@ def test_a_changed_part_repairs_only_its_changed_clusters(tmp_path):
         "cA",
         "cB",
     ]
+
+
+# ----------------------------------------------------------------------------- the aligner, pinned
+# The reference is the aligner as first written (every anchor verified and looped over in Python, one
+# character at a time when a run grows, patience LIS element by element, difflib on every small gap).
+# The fast one must return the very same blocks: same alignments, same edits, byte-identical output.
+
+
+def _reference_lis(b_pos: list[int]) -> list[int]:
+    from bisect import bisect_left
+
+    tails: list[int] = []
+    tails_idx: list[int] = []
+    prev = [-1] * len(b_pos)
+    for i, v in enumerate(b_pos):
+        k = bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tails_idx.append(i)
+        else:
+            tails[k] = v
+            tails_idx[k] = i
+        prev[i] = tails_idx[k - 1] if k else -1
+    out = []
+    i = tails_idx[-1] if tails_idx else -1
+    while i >= 0:
+        out.append(i)
+        i = prev[i]
+    return out[::-1]
+
+
+def _reference_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int, depth: int) -> list:
+    import difflib
+
+    import numpy as np
+
+    import tasks.repair as rp
+
+    def by_difflib():
+        sm = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False)
+        return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
+
+    na, nb = a1 - a0, b1 - b0
+    if na <= 0 or nb <= 0:
+        return []
+    if na * nb <= rp.DIFFLIB_MAX_CELLS:
+        return by_difflib()
+    anchors: list = []
+    if depth < rp.MAX_DEPTH and na >= rp.ANCHOR_K and nb >= rp.ANCHOR_K:
+        ha, pa_ = rp._unique_positions(rp.shingle_hashes(a[a0:a1]))
+        hb, pb_ = rp._unique_positions(rp.shingle_hashes(b[b0:b1]))
+        common, ia, ib = np.intersect1d(ha, hb, assume_unique=True, return_indices=True)
+        if len(common):
+            pairs = sorted(zip((pa_[ia] + a0).tolist(), (pb_[ib] + b0).tolist(), strict=True))
+            chain = _reference_lis([p[1] for p in pairs])
+            k = rp.ANCHOR_K
+            anchors = [pairs[i] for i in chain if a[pairs[i][0] : pairs[i][0] + k] == b[pairs[i][1] : pairs[i][1] + k]]
+    if not anchors:
+        return by_difflib() if na * nb <= rp.GAP_MAX_CELLS else []
+    out: list = []
+    ca, cb = a0, b0
+    for xa, xb in anchors:
+        if xa < ca or xb < cb:
+            continue
+        s_a, s_b = xa, xb
+        while s_a > ca and s_b > cb and a[s_a - 1] == b[s_b - 1]:
+            s_a -= 1
+            s_b -= 1
+        e_a, e_b = xa + rp.ANCHOR_K, xb + rp.ANCHOR_K
+        while e_a < a1 and e_b < b1 and a[e_a] == b[e_b]:
+            e_a += 1
+            e_b += 1
+        out.extend(_reference_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
+        out.append((s_a, s_b, e_a - s_a))
+        ca, cb = e_a, e_b
+    out.extend(_reference_blocks(a, b, ca, a1, cb, b1, depth + 1))
+    return out
+
+
+def _reference_align(a: str, b: str) -> list:
+    return _reference_blocks(a, b, 0, len(a), 0, len(b), 0)
+
+
+def _edited(a: str, rng: random.Random, n_edits: int) -> str:
+    """Substitutions, deletions, insertions, a moved paragraph-sized chunk and a repeated one."""
+    b = list(a)
+    for _ in range(n_edits):
+        k = rng.randrange(len(b) or 1)
+        op = rng.random()
+        if op < 0.3 and b:
+            b[k] = rng.choice("×?某发")
+        elif op < 0.55 and b:
+            del b[k]
+        elif op < 0.8:
+            b.insert(k, rng.choice("某号区"))
+        elif len(b) > 40:  # move a chunk elsewhere (anchors out of order: the LIS must choose)
+            s = rng.randrange(len(b) - 30)
+            chunk = b[s : s + rng.randint(5, 300)]
+            del b[s : s + len(chunk)]
+            t = rng.randrange(len(b) + 1)
+            b[t:t] = chunk
+        else:
+            b.extend(b[: rng.randint(0, 50)])
+    return "".join(b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_fast_lis_picks_the_same_subsequence_as_element_by_element_patience(seed):
+    from tasks.repair import _lis
+
+    rng = random.Random(seed)
+    values: list[int] = []
+    while len(values) < rng.randint(0, 400):
+        start, length = rng.randint(0, 500), rng.randint(1, 40)  # runs rising by 1, as anchors in a copy
+        values.extend(range(start, start + length))
+        if rng.random() < 0.3:
+            values.append(rng.randint(0, 500))  # a stray, sometimes a repeated value
+    assert _lis(values) == _reference_lis(values)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_fast_aligner_returns_the_reference_blocks_on_edited_real_text(seed):
+    rng = random.Random(seed)
+    text = normalize_text(body()).text
+    a = text[rng.randint(0, 4000) :][: rng.choice([50, 300, 3000, 8000])]
+    b = _edited(a, rng, rng.randint(0, 80))
+    if rng.random() < 0.3:
+        b = b[: int(len(b) * rng.uniform(0.3, 1.0))]  # a truncated copy
+    assert align(a, b) == _reference_align(a, b)
+    assert align(a, b, anchor_index(a)) == _reference_align(a, b)  # the base's index, as repair_cluster
+    assert align(b, a, anchor_index(b)) == _reference_align(b, a)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_fast_aligner_returns_the_reference_blocks_on_adversarial_pairs(seed):
+    """Repetitive text (few unique 5-grams), two-letter alphabets (big gaps, recursion depth), and
+    texts with long shared runs: the anchor chain, the skipping and the run growth all matter."""
+    rng = random.Random(seed)
+    kind = seed % 3
+    if kind == 0:
+        unit = "".join(rng.choice("同志们要坚持发展") for _ in range(rng.randint(3, 12)))
+        a = unit * rng.randint(20, 200)
+    elif kind == 1:
+        a = "".join(rng.choice("ab") for _ in range(rng.randint(200, 2500)))
+    else:
+        a = "".join(rng.choice("一二三四五六七八九十百千万") for _ in range(rng.randint(300, 4000)))
+    b = _edited(a, rng, rng.randint(0, 40))
+    assert align(a, b) == _reference_align(a, b)
+    assert align(a, b, anchor_index(a)) == _reference_align(a, b)
+
+
+def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch):
+    """A 5-gram hash that collides often: anchors are checked against the text, and an alignment
+    whose every anchor collides falls back to difflib — exactly as the reference does."""
+    import numpy as np
+
+    import tasks.repair as rp
+
+    real = rp.shingle_hashes
+    monkeypatch.setattr(rp, "shingle_hashes", lambda s: real(s) % np.uint64(997))
+    rng = random.Random(5)
+    text = normalize_text(body()).text
+    for _ in range(20):
+        a = text[rng.randint(0, 4000) :][:2500]
+        b = _edited(a, rng, rng.randint(0, 40))
+        assert rp.align(a, b) == _reference_align(a, b)
+        assert rp.align(a, b, rp.anchor_index(a)) == _reference_align(a, b)
