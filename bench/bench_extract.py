@@ -435,8 +435,9 @@ def seed_cases() -> list[tuple[str, str, dict]]:
     return out
 
 
-def score(prepared: list, show: str = "") -> tuple[dict, list, float]:
-    """Per-field [predicted, correct predicted, labelled, correct labelled], misses of `show`, fields CPU time."""
+def score(prepared: list, show: str = "", dump=None, variant: str = "original") -> tuple[dict, list, float]:
+    """Per-field [predicted, correct predicted, labelled, correct labelled], misses of `show`, fields CPU time.
+    `dump` (an open text file) gets one JSON line of extracted fields per document, to diff runs before/after."""
     stats = {f: [0, 0, 0, 0] for f in FIELDS}
     misses: list = []
     t_fields = 0.0
@@ -445,6 +446,9 @@ def score(prepared: list, show: str = "") -> tuple[dict, list, float]:
         out = extract_fields(text, raw_text=raw, removed_lines=removed)
         t_fields += time.process_time() - t0
         out["anonymized_speaker"] = bool(out["flags"].get("anonymized_speaker"))
+        if dump is not None:
+            row = {"variant": variant, "name": name, **{k: v for k, v in out.items() if k != "flags"}}
+            dump.write(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str) + "\n")
         for f in FIELDS:
             if f not in lab:
                 continue  # this source carries no label for the field
@@ -485,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", default="", help="comma list of bench/reflow.py variants to score, or 'all'")
     ap.add_argument("--only", default="", help="score only cases whose file name contains this")
     ap.add_argument("--no-speed", action="store_true", help="skip the tables/terms speed pass (accuracy only)")
+    ap.add_argument("--dump", default="", help="write every document's extracted fields (JSON lines) to this file")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
     cases = seed_cases()
@@ -502,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     term_counts("预热分词器")
     prepared = [(n, raw, *normalize(raw), lab) for n, raw, lab in cases]
     n_bytes = sum(len(text.encode("utf-8")) for _, _, text, _, _ in prepared)
-    stats, misses, t_fields = score(prepared, args.show)
+    dump = open(args.dump, "w", encoding="utf-8") if args.dump else None  # noqa: SIM115 - closed at the end
+    stats, misses, t_fields = score(prepared, args.show, dump)
     t_tables = t_terms = 0.0
     for name, _raw, text, _removed, _lab in [] if args.no_speed else prepared:
         t1 = time.process_time()
@@ -536,10 +542,12 @@ def main(argv: list[str] | None = None) -> int:
         for name, raw, lab in cases:
             vraw = VARIANTS[v](raw)
             vp.append((name, vraw, *normalize(vraw), lab))
-        vstats, vmiss, _ = score(vp, args.show)
+        vstats, vmiss, _ = score(vp, args.show, dump, v)
         print_table(f"== variant {v}", vstats)
         for name, field, gold, pred in vmiss:
             print(f"  {name}: {field}={gold!r} pred={pred!r}")
+    if dump is not None:
+        dump.close()
     return 0
 
 
