@@ -466,6 +466,17 @@ WORK_REPORT_BODY_RE = re.compile(
     r"(?:作|做)?(?:报告(?:政府)?工作|(?:政府)?工作报告|政府工作的报告)"
 )
 PLAN_REPORT_RE = re.compile(r"关于.{0,40}?(?:预算|决算|计划|规划|纲要).{0,30}?报告$")
+# The speaker's own words naming the report a plan or budget report (`我代表国务院向…会议，提出关于一九五八年度国民经济计划
+# （草案）的报告`, `我受中共中央和国务院的委托，向大会作关于…全国农业发展纲要的执行情况…的报告`): the untitled pages
+# of old State Council reports carry no other sign of their kind.
+PLAN_REPORT_BODY_RE = re.compile(
+    r"(?:我(?:现在)?代表|我受|受)[^。；]{0,40}?(?:作|做|提出)关于[^。；]{0,60}?(?:预算|决算|计划|规划|纲要)[^。；]{0,40}?的报告"
+)
+# `市十三届人大一次会议以来，…市政府紧紧依靠全市人民…`: a government reporting its work since the congress's last
+# session — the opening of a work report whose title and salutation the page lost.
+SINCE_SESSION_GOV_RE = re.compile(
+    r"(?:人大|人民代表大会)[^，。；\n]{0,12}?次会议以来[^。；\n]{0,80}?(?<![常委])(?:[省市区县州旗]人民政府|[省市区县州旗]政府|本届政府|国务院)"
+)
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
 
@@ -494,14 +505,21 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
                 if key in t:
                     kind = k
                     break
-    if kind not in (None, "报告"):
-        return kind
     head_office = bool(speaker_title and HEAD_OFFICE_RE.search(speaker_title) and "副" not in speaker_title)
     congress = bool(meeting and re.search(r"人民代表大会|人大", meeting))
+    plan_opening = PLAN_REPORT_BODY_RE.search(text[:OPENING_PARA_CHARS])
+    if kind == "政府工作报告" and plan_opening and speaker_title and not head_office:
+        # `1960年政府工作报告` over a vice-premier's `…作关于…农业发展纲要…的报告`: the headline files the year's
+        # report; the speaker's own words say what it is.
+        return "报告"
+    if kind not in (None, "报告"):
+        return kind
     if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
         return "政府工作报告" if head_office and congress else "报告"
     if WORK_REPORT_BODY_RE.search(text[:OPENING_CHARS]):
         return "政府工作报告"
+    if plan_opening and speaker_title:
+        return "政府工作报告" if head_office and congress else "报告"
     if kind == "报告":
         return "政府工作报告" if head_office and congress else "报告"
     if (congress and head_office) or (
@@ -514,6 +532,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     if "各位代表" in text[:OPENING_PARA_CHARS] and re.search(
         r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:OPENING_CHARS]
     ):
+        return "政府工作报告"
+    if plan_opening:
+        return "报告"  # a plan or budget report whose speaker the page does not name
+    if SINCE_SESSION_GOV_RE.search(text[:DOC_TYPE_HEAD_CHARS]):
         return "政府工作报告"
     if "同志们" in head:
         return "讲话"
@@ -852,6 +874,9 @@ CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六
 PARTY_REPORT_RE = re.compile(
     r"我代表(?:中国共产党|中共)?[^，。；]{0,20}?第[一二三四五六七八九十]+届[^，。；]{0,6}?委员会[，,]?\s*"
     r"向(?:大会|本次大会|这次大会|全会)(?:作|做)(?:工作)?报告"
+    # `现在我代表中央委员会作关于上届代表会议以来的工作报告` (1923): the Central Committee, no term number.
+    r"|我代表(?:中国共产党|中共)?中央委员会[，,]?\s*(?:向(?:大会|本次大会|这次大会|代表大会)[，,]?)?"
+    r"(?:作|做)(?:关于[^。；]{0,30}?以来的)?(?:工作)?报告"
 )
 
 
