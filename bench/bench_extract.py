@@ -422,8 +422,26 @@ def wikisource_cases(corpus: Path) -> list[tuple[str, str, dict]]:
             "speaker_name": who,
         }
         _keep_stated(lab, raw)
+        _keep_stated_congress(lab, raw, n)
         cases.append((p.name, raw, lab))
     return cases
+
+
+def _keep_stated_congress(label: dict, raw: str, n: int) -> None:
+    """Drop the meeting and year labels of a congress report that never names its congress nor states a year (cpc_002,
+    the 1923 report, says only `关于上届代表会议以来的工作报告`: the congress is known from the file name alone)."""
+    from tasks.extract_text import simplify
+
+    flat = re.sub(r"\s", "", simplify(raw).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    cn = "〇一二三四五六七八九"
+    named = f"第{CN_ORDINALS[n]}次全国代表大会" in flat or f"{CN_ORDINALS[n]}大" in flat
+    year = label.get("year")
+    if not named and "meeting" in label:
+        del label["meeting"]
+        NOT_IN_TEXT["meeting"] = NOT_IN_TEXT.get("meeting", 0) + 1
+    if year and not named and str(year) not in flat and "".join(cn[int(c)] for c in str(year)) not in flat:
+        del label["year"]
+        NOT_IN_TEXT["year"] = NOT_IN_TEXT.get("year", 0) + 1
 
 
 def seed_cases() -> list[tuple[str, str, dict]]:
