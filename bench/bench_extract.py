@@ -428,13 +428,18 @@ def wikisource_cases(corpus: Path) -> list[tuple[str, str, dict]]:
 
 
 def _keep_stated_congress(label: dict, raw: str, n: int) -> None:
-    """Drop the meeting and year labels of a congress report that never names its congress nor states a year (cpc_002,
-    the 1923 report, says only `关于上届代表会议以来的工作报告`: the congress is known from the file name alone)."""
+    """Drop the meeting and year labels of a congress report that never names its congress (nor the committee that
+    reports to it) nor states a year (cpc_002, the 1923 report, says only `关于上届代表会议以来的工作报告`: the
+    congress is known from the file name alone); count them."""
     from tasks.extract_text import simplify
 
     flat = re.sub(r"\s", "", simplify(raw).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
     cn = "〇一二三四五六七八九"
-    named = f"第{CN_ORDINALS[n]}次全国代表大会" in flat or f"{CN_ORDINALS[n]}大" in flat
+    named = (
+        f"第{CN_ORDINALS[n]}次全国代表大会" in flat
+        or f"{CN_ORDINALS[n]}大" in flat
+        or f"{CN_ORDINALS[n - 1]}届中央委员会" in flat  # `我受十二届中央委员会委托，向大会作报告`: the next congress
+    )
     year = label.get("year")
     if not named and "meeting" in label:
         del label["meeting"]

@@ -497,7 +497,8 @@ PLAN_REPORT_BODY_RE = re.compile(
 # `市十三届人大一次会议以来，…市政府紧紧依靠全市人民…`: a government reporting its work since the congress's last
 # session — the opening of a work report whose title and salutation the page lost.
 SINCE_SESSION_GOV_RE = re.compile(
-    r"(?:人大|人民代表大会)[^，。；\n]{0,12}?次会议以来[^。；\n]{0,80}?(?<![常委])(?:[省市区县州旗]人民政府|[省市区县州旗]政府|本届政府|国务院)"
+    r"(?:人大|人民代表大会)[^，。；\n]{0,12}?次会议以来[^。；\n]{0,80}?[，,]\s*"
+    r"(?:[省市区县州旗](?:人民)?政府|本届政府|国务院)(?!办|各部门)"
 )
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
@@ -976,7 +977,7 @@ PLAN_YEAR_RE = re.compile(
 REVIEW_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾"
     # `一、回顾2024年，我们克难攻坚…`: the review heading names its year after the verb.
-    r"|^(?:[一二三四五六七八九十]+、\s*)?回顾((?:19|20)\d{2})年(?![\d月])",
+    r"|(?:^|(?<=[。！!；;]))(?:[一二三四五六七八九十]+、\s*)?回顾((?:19|20)\d{2})年(?![\d月])",
     re.M,
 )
 
@@ -998,7 +999,12 @@ def _report_year(text: str) -> int | None:
 # ---- text evidence for a report's year when no date, title or `YYYY年工作回顾` states it
 CN_YEAR_RE = re.compile(r"[〇零○ＯО一二三四五六七八九]{4}(?=\s*年)")
 # `2013年是全面贯彻落实党的十八大精神的开局之年 … 做好今年…`: a sentence-initial `YYYY年是` tied to 今年 nearby.
-YEAR_IS_RE = re.compile(r"(?:^|[。！!；\n])[^。！!\n]{0,6}?(?<!\d)((?:19|20)\d{2})年[，,]?(?:是|，是)")
+YEAR_IS_RE = re.compile(
+    r"(?:(?:^|[。！!；\n])[^。！!\n]{0,6}?(?<!\d)"
+    # … or right after a heading the page ran into it (`…确保“十一五”开好局、起好步2006年是实施…`)
+    r"|(?<=[\u4e00-\u9fff”）)])(?<![到至在于从自前后以末底初])(?=(?:19|20)\d{2}年[，,]?是(?!否)))"
+    r"((?:19|20)\d{2})年[，,]?(?:是|，是)"
+)
 # … or to this year's programme (`2003年是…第一年…全市工作总的要求是`).
 THIS_YEAR_CUE_RE = re.compile(r"今年|工作总的要求|工作的总体要求|工作总体要求")
 # The year just reviewed: `在刚刚过去的1987年` -> that year + 1.
@@ -1008,6 +1014,11 @@ THIS_YEAR_HEAD_RE = re.compile(r"^[一二三四五六七八九十]+、\s*今年[
 YEAR_WORK_HEAD_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$",
     re.M,
+)
+# The same heading run into its paragraph (`…。三、2011年的工作2011年，是…`, `二、1992年政府工作总的要求展望新的一年`).
+YEAR_WORK_HEAD_JOINED_RE = re.compile(
+    r"(?:^|(?<=[。！!；;]))[一二三四五六七八九十]+、\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作"
+    r"(?:总体部署|安排|任务|总的要求|的总体要求)?(?=(?:19|20)\d{2}年|今年|展望|新的一年|做好|根据|按照)"
 )
 # The plan or budget a report presents: `一九八六年的国民经济和社会发展计划草案`, `1956年的国家预算`,
 # `1987年经济体制改革的主要任务`, `2006年国民经济和社会发展的主要预期目标`.
@@ -1139,7 +1150,7 @@ def _text_year(text: str) -> int | None:
         stated = YEAR_RE.search(t[h.end() : h.end() + 40])
         if stated:
             return int(stated.group(1))
-    w = YEAR_WORK_HEAD_RE.search(t)
+    w = YEAR_WORK_HEAD_RE.search(t) or YEAR_WORK_HEAD_JOINED_RE.search(t)
     if w:
         return int(w.group(1))
     votes = Counter(int(m.group(1) or m.group(2)) for m in PLAN_YEAR2_RE.finditer(t))
