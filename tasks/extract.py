@@ -322,7 +322,12 @@ def _title_title_cut(seg: str) -> int:
     """Where a first title ends when a whole `…在…讲话` title follows it in the same span; 0 if none."""
     for m in SECOND_TITLE_RE.finditer(seg):
         first, rest = clean_line(seg[: m.end()]), clean_line(seg[m.end() :])
-        if len(first) >= 5 and TITLE_LINE_RE.match(rest) and not rest.startswith(("的", "上")):
+        # `…工作总结暨在全区经济工作会议上的讲话` is one title
+        if (
+            len(first) >= 5
+            and TITLE_LINE_RE.match(rest)
+            and not rest.startswith(("的", "上", "暨", "和", "及", "与", "、"))
+        ):
             return m.end()
     return 0
 

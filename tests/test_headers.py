@@ -270,6 +270,13 @@ def test_download_notice_and_two_titles_joined():
     for out in _normalized_fields(NOTICE_PAGE):
         assert out["title"] == "区长在互学互比汇报会讲话"
         assert (out["speaker_title"], out["meeting"], out["region"]) == ("区长", "互学互比汇报会", None)
+    # one title that joins two parts is not cut
+    segs, _ = header_segments(
+        "某某区人民政府网站首页2022年工作总结暨在全区经济工作会议上的讲话同志们：今天召开全区经济工作会议。"
+    )
+    assert "2022年工作总结暨在全区经济工作会议上的讲话" in "".join(segs[:2]) and not any(
+        s.startswith("暨") for s in segs
+    )
 
 
 # Class 10: untitled State Council reports that open at the salutation: the speaker's own words say what it is.
