@@ -1120,9 +1120,9 @@ def _session_year(text: str) -> int | None:
             return y
         if re.match(r"以来的五年", after):
             return y + 5
-    m = NPC_FIRST_RE.search(text[:NATIONAL_OPENING_CHARS])
-    if m:
-        y = NPC_SESSION_YEAR.get((cn_int(m.group(1)) or 0, 1))
+    first = NPC_FIRST_RE.search(text[:NATIONAL_OPENING_CHARS])
+    if first:
+        y = NPC_SESSION_YEAR.get((cn_int(first.group(1)) or 0, 1))
         if y is not None:
             return y
     for m in CPC_RE.finditer(text[:SESSION_MENTION_CHARS]):
