@@ -53,6 +53,8 @@ HEAD_MAX_LINES = 60
 # WORK_REPORT_BODY_RE matches by character 1,040 in all 578 reports it matches, PARTY_REPORT_RE by 86,
 # NATIONAL_SELF_RE by 424.
 OPENING_CHARS = 3000
+# Removed photo captions / HTML comments searched for the speaker's office: pages carry one or two at the top.
+CAPTION_LINES = 3
 # The salutation (`各位代表：`) and the opening paragraph that names the report (`向大会报告`) or the meeting
 # (`在…会议上`); an NPC resolution's name and opening sentence. 99% of the 636 reports with 各位代表 have it by
 # character 1,145; 向大会报告 by 951.
@@ -180,6 +182,8 @@ MEET_NODATE_RE = re.compile(r"^(?:[—\-─–－―]{1,3}\s*|[（(]\s*)在(.{4,
 MEET_BODY_RE = re.compile(
     rf"(?:今天|今天的|本次|这次)(?:这次|我们)?(?:召开的?|举行的?|在这里召开的?)?(?:这次)?([^，。,；:：“”\s]{{2,30}}?{MEET_SUFFIX})"
 )
+# `这次代表会议` / `本次大会`: a meeting named only by its kind is no meeting name.
+GENERIC_MEETING_RE = re.compile(r"^(?:代表|全体|工作|党员)?(?:会议|大会|会)$")
 MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{DOC_END}")
 
 # ---------------------------------------------------------------- speaker
@@ -234,6 +238,8 @@ HEAD_CHROME_END_RE = re.compile(
     rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
     r"|【[^】\n]{0,20}】|[>＞»]|分享到?\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
     r"|(?:您的|当前|您的当前)所?在?位置\s*[:：]?\s*(?:首页\s*[>＞»]?\s*)?(?:正文\s*[>＞»]?)?"
+    # a document site's download notice ends at its support contact (`网站客服：3074922707`, `客服QQ：…`)
+    r"|客服(?:电话|热线|QQ|qq|微信)?\s*[:：]\s*\d{5,11}"
 )
 # Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
 HEAD_CHROME_START_RE = re.compile(
@@ -308,6 +314,24 @@ def _title_byline_cut(seg: str) -> int:
     return 0
 
 
+# `…汇报会致辞区长在互学互比汇报会讲话`: a second title (an office or name, then `在…讲话`) run into the first.
+SECOND_TITLE_RE = re.compile(rf"{DOC_END}(?=[^，。；：:！!？?]{{1,12}}?在[^，。；：:！!？?]{{2,60}}?{DOC_END}$)")
+
+
+def _title_title_cut(seg: str) -> int:
+    """Where a first title ends when a whole `…在…讲话` title follows it in the same span; 0 if none."""
+    for m in SECOND_TITLE_RE.finditer(seg):
+        first, rest = clean_line(seg[: m.end()]), clean_line(seg[m.end() :])
+        # `…工作总结暨在全区经济工作会议上的讲话` is one title
+        if (
+            len(first) >= 5
+            and TITLE_LINE_RE.match(rest)
+            and not rest.startswith(("的", "上", "暨", "和", "及", "与", "、"))
+        ):
+            return m.end()
+    return 0
+
+
 def _split_chrome(line: str) -> list[int]:
     """Cut points inside one line for page chrome and a byline run into what follows."""
     cuts = []
@@ -348,6 +372,9 @@ def header_segments(text: str) -> tuple[list[str], int]:
                 seg = seg[k:]
             if len(line) > 40 and (k := _title_byline_cut(seg)):
                 segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
+                seg = seg[k:]
+            if len(line) > 40 and (k := _title_title_cut(seg)):
+                segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
                 seg = seg[k:]
             if seg.strip():
                 segs.append(seg)
@@ -466,6 +493,18 @@ WORK_REPORT_BODY_RE = re.compile(
     r"(?:作|做)?(?:报告(?:政府)?工作|(?:政府)?工作报告|政府工作的报告)"
 )
 PLAN_REPORT_RE = re.compile(r"关于.{0,40}?(?:预算|决算|计划|规划|纲要).{0,30}?报告$")
+# The speaker's own words naming the report a plan or budget report (`我代表国务院向…会议，提出关于一九五八年度国民经济计划
+# （草案）的报告`, `我受中共中央和国务院的委托，向大会作关于…全国农业发展纲要的执行情况…的报告`): the untitled pages
+# of old State Council reports carry no other sign of their kind.
+PLAN_REPORT_BODY_RE = re.compile(
+    r"(?:我(?:现在)?代表|我受|受)[^。；]{0,40}?(?:作|做|提出)关于[^。；]{0,60}?(?:预算|决算|计划|规划|纲要)[^。；]{0,40}?的报告"
+)
+# `市十三届人大一次会议以来，…市政府紧紧依靠全市人民…`: a government reporting its work since the congress's last
+# session — the opening of a work report whose title and salutation the page lost.
+SINCE_SESSION_GOV_RE = re.compile(
+    r"(?:人大|人民代表大会)[^，。；\n]{0,12}?次会议以来[^。；\n]{0,80}?[，,]\s*"
+    r"(?:[省市区县州旗](?:人民)?政府|本届政府|国务院)(?!办|各部门)"
+)
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
 
@@ -494,14 +533,21 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
                 if key in t:
                     kind = k
                     break
-    if kind not in (None, "报告"):
-        return kind
     head_office = bool(speaker_title and HEAD_OFFICE_RE.search(speaker_title) and "副" not in speaker_title)
     congress = bool(meeting and re.search(r"人民代表大会|人大", meeting))
+    plan_opening = PLAN_REPORT_BODY_RE.search(text[:OPENING_PARA_CHARS])
+    if kind == "政府工作报告" and plan_opening and speaker_title and not head_office:
+        # `1960年政府工作报告` over a vice-premier's `…作关于…农业发展纲要…的报告`: the headline files the year's
+        # report; the speaker's own words say what it is.
+        return "报告"
+    if kind not in (None, "报告"):
+        return kind
     if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
         return "政府工作报告" if head_office and congress else "报告"
     if WORK_REPORT_BODY_RE.search(text[:OPENING_CHARS]):
         return "政府工作报告"
+    if plan_opening and speaker_title:
+        return "政府工作报告" if head_office and congress else "报告"
     if kind == "报告":
         return "政府工作报告" if head_office and congress else "报告"
     if (congress and head_office) or (
@@ -514,6 +560,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     if "各位代表" in text[:OPENING_PARA_CHARS] and re.search(
         r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:OPENING_CHARS]
     ):
+        return "政府工作报告"
+    if plan_opening:
+        return "报告"  # a plan or budget report whose speaker the page does not name
+    if SINCE_SESSION_GOV_RE.search(text[:DOC_TYPE_HEAD_CHARS]):
         return "政府工作报告"
     if "同志们" in head:
         return "讲话"
@@ -683,7 +733,7 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             if m:
                 return m.group(1)
     m = MEET_BODY_RE.search(text[:OPENING_PARA_CHARS])
-    if m and not m.group(1).startswith(("的", "是")):
+    if m and not m.group(1).startswith(("的", "是")) and not GENERIC_MEETING_RE.match(m.group(1)):
         return m.group(1)
     for t in (title, page_title):
         if t:
@@ -792,15 +842,18 @@ CAPTION_SPEAKER_RE = re.compile(
 )
 
 
-def _caption_speaker(lines: Sequence[str]) -> tuple[str | None, str | None]:
-    """(name, office) from the first head span that is a caption `[office] name 作政府工作报告`."""
+def _caption_speaker(lines: Sequence[str], sentences: bool = False) -> tuple[str | None, str | None]:
+    """(name, office) from the first head span that is a caption `[office] name 作政府工作报告`; with `sentences`,
+    from any sentence of a span (`2月3日，…会议在省人民会堂开幕。省长毛伟明作政府工作报告。…记者 刘尚文 摄`)."""
     for line in lines:
-        m = CAPTION_SPEAKER_RE.match(clean_line(re.sub(r"<!--|-->", "", line)))
-        if not m:
-            continue
-        name, office = m.group("name"), m.group("office")
-        if (is_byline_name(name) if office else is_name(name)) and not regions.find_places(name):
-            return name, _strip_jurisdiction(office) if office else None
+        line = clean_line(re.sub(r"<!--|-->", "", line))
+        for part in re.split(r"(?<=[。！；])", line) if sentences else (line,):
+            m = CAPTION_SPEAKER_RE.match(part.strip())
+            if not m:
+                continue
+            name, office = m.group("name"), m.group("office")
+            if (is_byline_name(name) if office else is_name(name)) and not regions.find_places(name):
+                return name, _strip_jurisdiction(office) if office else None
     return None, None
 
 
@@ -852,6 +905,9 @@ CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六
 PARTY_REPORT_RE = re.compile(
     r"我代表(?:中国共产党|中共)?[^，。；]{0,20}?第[一二三四五六七八九十]+届[^，。；]{0,6}?委员会[，,]?\s*"
     r"向(?:大会|本次大会|这次大会|全会)(?:作|做)(?:工作)?报告"
+    # `现在我代表中央委员会作关于上届代表会议以来的工作报告` (1923): the Central Committee, no term number.
+    r"|我代表(?:中国共产党|中共)?中央委员会[，,]?\s*(?:向(?:大会|本次大会|这次大会|代表大会)[，,]?)?"
+    r"(?:作|做)(?:关于[^。；]{0,30}?以来的)?(?:工作)?报告"
 )
 
 
@@ -923,7 +979,12 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
 PLAN_YEAR_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)"
 )
-REVIEW_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾")
+REVIEW_YEAR_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾"
+    # `一、回顾2024年，我们克难攻坚…`: the review heading names its year after the verb.
+    r"|(?:^|(?<=[。！!；;]))(?:[一二三四五六七八九十]+、\s*)?回顾((?:19|20)\d{2})年(?![\d月])",
+    re.M,
+)
 
 
 def _report_year(text: str) -> int | None:
@@ -936,14 +997,19 @@ def _report_year(text: str) -> int | None:
         cands.append(int(m.group(1)))
     m = REVIEW_YEAR_RE.search(text[:REVIEW_HEADING_CHARS])
     if m:
-        cands.append(int(m.group(1)) + 1)
+        cands.append(int(m.group(1) or m.group(2)) + 1)
     return max(cands) if cands else _text_year(text)
 
 
 # ---- text evidence for a report's year when no date, title or `YYYY年工作回顾` states it
 CN_YEAR_RE = re.compile(r"[〇零○ＯО一二三四五六七八九]{4}(?=\s*年)")
 # `2013年是全面贯彻落实党的十八大精神的开局之年 … 做好今年…`: a sentence-initial `YYYY年是` tied to 今年 nearby.
-YEAR_IS_RE = re.compile(r"(?:^|[。！!；\n])[^。！!\n]{0,6}?(?<!\d)((?:19|20)\d{2})年[，,]?(?:是|，是)")
+YEAR_IS_RE = re.compile(
+    r"(?:(?:^|[。！!；\n])[^。！!\n]{0,6}?(?<!\d)"
+    # … or right after a heading the page ran into it (`…确保“十一五”开好局、起好步2006年是实施…`)
+    r"|(?<=[\u4e00-\u9fff”）)])(?<![到至在于从自前后以末底初])(?=(?:19|20)\d{2}年[，,]?是(?!否)))"
+    r"((?:19|20)\d{2})年[，,]?(?:是|，是)"
+)
 # … or to this year's programme (`2003年是…第一年…全市工作总的要求是`).
 THIS_YEAR_CUE_RE = re.compile(r"今年|工作总的要求|工作的总体要求|工作总体要求")
 # The year just reviewed: `在刚刚过去的1987年` -> that year + 1.
@@ -954,6 +1020,11 @@ YEAR_WORK_HEAD_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$",
     re.M,
 )
+# The same heading run into its paragraph (`…。三、2011年的工作2011年，是…`, `二、1992年政府工作总的要求展望新的一年`).
+YEAR_WORK_HEAD_JOINED_RE = re.compile(
+    r"(?:^|(?<=[。！!；;]))[一二三四五六七八九十]+、\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作"
+    r"(?:总体部署|安排|任务|总的要求|的总体要求)?(?=(?:19|20)\d{2}年|今年|展望|新的一年|做好|根据|按照)"
+)
 # The plan or budget a report presents: `一九八六年的国民经济和社会发展计划草案`, `1956年的国家预算`,
 # `1987年经济体制改革的主要任务`, `2006年国民经济和社会发展的主要预期目标`.
 PLAN_YEAR2_RE = re.compile(
@@ -962,9 +1033,12 @@ PLAN_YEAR2_RE = re.compile(
     r"|做好((?:19|20)\d{2})年(?:的)?(?:各项)?(?:政府)?工作"
 )  # `必须扎实做好2011年各项工作`
 # A current-year estimate in a report given late in the year (`一九五四年预计现代工业的总产值`).
-YEAR_EST_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?预计")
+# … also with the item between (`一九六四年全国工业总产值，预计比一九六三年增长`).
+YEAR_EST_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?(?:[^，。；\n\d年]{1,10}[，,])?预计")
 CN_ORD = r"[一二三四五六七八九十]{1,3}"
 NPC_RE = re.compile(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人民代表大会|全国人大|人大)第?({CN_ORD})次会议")
+# `向第四届全国人民代表大会作政府工作报告` (1975): a report to a new congress, no session named, is at its first.
+NPC_FIRST_RE = re.compile(rf"向第({CN_ORD})届全国人民代表大会(?:作|做|提出)")
 CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
 # National People's Congress sessions that heard a government work report (term, session) -> year.
 NPC_SESSION_YEAR = {
@@ -1036,7 +1110,7 @@ def _session_year(text: str) -> int | None:
         if "去年" in before[-LAST_YEAR_GAP:]:
             return y + 1
         if (
-            re.search(r"(?:^|[，。\n])(?:[^，。\n]{0,12}?向|我们|在这次)$", before)
+            re.search(r"(?:^|[，。：:！!\n])(?:[^，。：:！!\n]{0,12}?向|我们|在这次)$", before)
             and m.start() < NATIONAL_OPENING_CHARS
         ):
             return y
@@ -1046,6 +1120,11 @@ def _session_year(text: str) -> int | None:
             return y
         if re.match(r"以来的五年", after):
             return y + 5
+    first = NPC_FIRST_RE.search(text[:NATIONAL_OPENING_CHARS])
+    if first:
+        y = NPC_SESSION_YEAR.get((cn_int(first.group(1)) or 0, 1))
+        if y is not None:
+            return y
     for m in CPC_RE.finditer(text[:SESSION_MENTION_CHARS]):
         y = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)
         if y is not None and re.search(r"去年(?:召开|举行)的$", text[max(0, m.start() - 8) : m.start()]):
@@ -1076,7 +1155,7 @@ def _text_year(text: str) -> int | None:
         stated = YEAR_RE.search(t[h.end() : h.end() + 40])
         if stated:
             return int(stated.group(1))
-    w = YEAR_WORK_HEAD_RE.search(t)
+    w = YEAR_WORK_HEAD_RE.search(t) or YEAR_WORK_HEAD_JOINED_RE.search(t)
     if w:
         return int(w.group(1))
     votes = Counter(int(m.group(1) or m.group(2)) for m in PLAN_YEAR2_RE.finditer(t))
@@ -1269,8 +1348,19 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             name = _bare_name(head, sal >= 0)
     if name is None and not anon and res_title is None:
         caption = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "markup.html_comment"][:3]
-        name, c_office = _caption_speaker(head + caption)
+        name, c_office = _caption_speaker(head + caption, sentences=True)
         office = office or (c_office if name else None)
+    if name is not None and office is None and res_title is None:
+        # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office
+        # (`省长毛伟明作政府工作报告`) — kept only when it names the same person.
+        captions = [
+            str(r[1])
+            for r in removed_lines
+            if len(r) >= 3 and str(r[2]) in ("chrome.photo_caption", "markup.html_comment")
+        ][:CAPTION_LINES]
+        c_name, c_office = _caption_speaker(head + captions, sentences=True)
+        if c_name == name:
+            office = c_office
     out["speaker_name"] = name
     out["speaker_title"] = office
 

@@ -222,3 +222,139 @@ def test_central_committee_report_is_national_whatever_cities_it_names():
     )
     got = extract_fields(text, raw_text=text)
     assert (got["admin_level"], got["region"], got["region_code"]) == ("national", "全国", "100000")
+
+
+# ---------------------------------------------------------------- session 4 classes (issue 11)
+def _normalized_fields(page: str) -> list[dict]:
+    """Fields of the page as laid out, with its paragraphs joined and with its header lines joined — each through
+    the real normalizer, so what it cuts as chrome (captions, notices) reaches extraction as removed lines."""
+    from tasks.normalize import normalize_text
+
+    outs = []
+    for raw in (page, join_paragraphs(page), join_header(page)):
+        n = normalize_text(raw)
+        outs.append(extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines))
+    return outs
+
+
+# Class 8: a byline that gives the name alone; the photo caption under it names the office mid-caption.
+NAME_ONLY_PAGE = (
+    "2026年某省政府工作报告\n"
+    "——2026年2月3日在湖南省第十四届人民代表大会第四次会议上\n"
+    "何建国\n"
+    "2月3日，湖南省第十四届人民代表大会第四次会议在省人民会堂开幕。省长何建国作政府工作报告。湖南日报全媒体记者 刘尚文 摄\n"
+    "各位代表：\n" + BODY
+)
+
+
+def test_name_only_byline_takes_the_office_from_the_caption():
+    for out in _normalized_fields(NAME_ONLY_PAGE):
+        assert (out["speaker_name"], out["speaker_title"]) == ("何建国", "省长")
+    # a caption about someone else gives the byline's name no office
+    out = _normalized_fields(NAME_ONLY_PAGE.replace("省长何建国作", "省长刘小涛作"))[0]
+    assert (out["speaker_name"], out["speaker_title"]) == ("何建国", None)
+
+
+# Class 9: a document site's download notice, its keyword line and the speech's own title run together.
+NOTICE_PAGE = (
+    "温馨提示：\n1. 部分包含数学公式或PPT动画的文件，查看预览时可能会显示错乱或异常，文件下载后无此问题，请放心下载。\n"
+    "2. 本文档由用户上传，版权归属用户，汇文网负责整理代发布。如果您对本文档版权有争议请及时联系客服。\n"
+    "网站客服：3074922707\n2023\n区长\n互学互汇报会致辞\n"
+    "区长在互学互比汇报会讲话\n同志们：\n"
+    "从12月26日开始，我们集中3天半时间开展新一轮的“互学互比”活动汇报会。8个功能区和70多个区直部门逐一登台亮相。\n"
+    "全区上下要再鼓干劲、再促工作，区委区政府将继续加大支持力度。\n"
+)
+
+
+def test_download_notice_and_two_titles_joined():
+    for out in _normalized_fields(NOTICE_PAGE):
+        assert out["title"] == "区长在互学互比汇报会讲话"
+        assert (out["speaker_title"], out["meeting"], out["region"]) == ("区长", "互学互比汇报会", None)
+    # one title that joins two parts is not cut
+    segs, _ = header_segments(
+        "某某区人民政府网站首页2022年工作总结暨在全区经济工作会议上的讲话同志们：今天召开全区经济工作会议。"
+    )
+    assert "2022年工作总结暨在全区经济工作会议上的讲话" in "".join(segs[:2]) and not any(
+        s.startswith("暨") for s in segs
+    )
+
+
+# Class 10: untitled State Council reports that open at the salutation: the speaker's own words say what it is.
+def test_untitled_plan_report_is_a_report():
+    page = (
+        "各位代表：\n我代表国务院向第一届全国人民代表大会第五次会议，提出关于一九五八年度国民经济计划（草案）的报告，"
+        "请予审议。\n一九五七年是我国在各个战线上取得伟大胜利的一年。全国人民团结一致。\n"
+    )
+    for out in _normalized_fields(page):
+        assert (out["doc_type"], out["year"], out["region"]) == ("报告", 1958, "全国")
+    # the head of government's five-year-plan report to the congress is the year's work report …
+    premier = (
+        "关于第七个五年计划的报告\n——1986年3月25日在第六届全国人民代表大会第四次会议上\n国务院总理　赵紫阳\n"
+        + page.replace("提出关于一九五八年度国民经济计划（草案）的报告", "作关于第七个五年计划的报告")
+    )
+    for out in _normalized_fields(premier):
+        assert out["doc_type"] == "政府工作报告"
+    # … a vice-premier's programme report is a 报告 even under the headline `1960年政府工作报告`
+    deputy = (
+        "1960年政府工作报告\n为提前实现全国农业发展纲要而奋斗\n——1960年4月6日在第二届全国人民代表大会第二次会议上\n"
+        "国务院副总理　谭震林\n各位代表：\n我受中共中央和国务院的委托，向大会作关于一九五六年到一九六七年全国农业发展纲要的"
+        "执行情况和争取提前实现这个纲要的报告。\n全国农民和全国人民为执行农业发展纲要而努力。\n"
+    )
+    for out in _normalized_fields(deputy):
+        assert out["doc_type"] == "报告"
+
+
+def test_premier_report_to_a_new_congress_dates_itself():
+    page = (
+        "各位代表！\n根据中共中央的决定，我代表国务院，向第四届全国人民代表大会作政府工作报告。\n"
+        "从三届人大以来，我国各族人民团结一致，全国上下共同努力。\n"
+    )
+    for out in _normalized_fields(page):
+        assert (out["doc_type"], out["year"]) == ("政府工作报告", 1975)
+    page = (
+        "各位代表：\n中华人民共和国国务院向第一届全国人民代表大会第二次会议提出关于发展国民经济第一个五年计划的议案，"
+        "我现在代表国务院向本次大会作关于第一个五年计划的报告。\n全国人民团结一致。\n"
+    )
+    for out in _normalized_fields(page):
+        assert (out["doc_type"], out["year"]) == ("报告", 1955)
+
+
+# Class 11: a work report whose page lost title and salutation: it opens at the review of the term.
+def test_work_report_opening_at_its_review():
+    page = (
+        "一、过去四年工作回顾\n市十三届人大一次会议以来，在省委、省政府和市委的正确领导下，市政府紧紧依靠全市人民，"
+        "统筹推进稳增长、调结构、惠民生，经济社会发展取得了新成就。\n综合经济实力显著增强。全市生产总值年均增长7.9%。\n"
+    )
+    for out in _normalized_fields(page):
+        assert out["doc_type"] == "政府工作报告"
+    standing = page.replace("市政府紧紧依靠全市人民", "市人大常委会紧紧依靠全市人民")
+    for out in _normalized_fields(standing):
+        assert out["doc_type"] != "政府工作报告"
+
+
+# Class 12: years a report states only as a review heading or an estimate.
+def test_review_heading_after_the_verb_and_estimates():
+    page = (
+        "白山市市长王某某\n各位代表：\n现在，我代表白山市人民政府向大会报告工作，请予审议。\n"
+        "一、回顾2024年，我们克难攻坚、砥砺奋进\n一年来，全市经济社会发展取得积极成效。\n"
+    )
+    for out in _normalized_fields(page):
+        assert out["year"] == 2025
+    summary = (
+        "五年来，我国各族人民在中国共产党的领导下，基本上完成了调整国民经济的任务，国务院作了说明。\n"
+        "一九六四年全国工业总产值，预计比一九六三年增长百分之十五。一九六四年的产量都比一九六三年增长。\n"
+        "他指出，一九六五年的主要任务就是开展增产节约运动。一九六五年国民经济计划草案拟定。\n"
+    )
+    for out in _normalized_fields(summary):
+        assert out["year"] == 1964
+
+
+# Class 13: a meeting named only by its kind (`这次代表会议`) is no meeting name; the 1923 report is a party
+# congress report though it gives the Central Committee no term number.
+def test_generic_meeting_is_no_meeting():
+    text = (
+        "现在我代表中央委员会作关于上届代表会议以来的工作报告。中央委员会的人员太少，搜集不了很多材料。\n"
+        "我们要准备召开党代表会议，所以我们把一千六百用在这次代表会议上。\n"
+    )
+    for out in _normalized_fields(text):
+        assert (out["meeting"], out["doc_type"]) == (None, "党代会报告")
