@@ -170,6 +170,7 @@ STAGES: dict[str, Stage] = {
             },
             tag="repair",
             views={"dedupe": "tasks.stages:assignments_and_shared"},
+            hints="tasks.stages:earlier_artifacts",
         ),
         Stage(
             "repair",
@@ -198,6 +199,7 @@ STAGES: dict[str, Stage] = {
             libraries=("pyarrow",),
             tag="export",
             views={"dedupe": "tasks.stages:assignments_part"},
+            hints="tasks.stages:earlier_artifacts",
         ),
     )
 }
