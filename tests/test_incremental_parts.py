@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.common import write_table
+from tasks.common import rows_to_table, write_table
 from tasks.repair import cluster_members_shard
 from tasks.schema import COUNTS
 from tests.test_reuse import PASSAGE, insert, text_of
@@ -125,8 +125,71 @@ def test_members_ignores_an_earlier_artifact_it_cannot_read(tmp_path):
     (broken / "canonical.parquet").write_bytes(b"not parquet")
     gone = tmp_path / "gone"  # pruned meanwhile
     got = cluster_members_shard(inputs, str(tmp_path / "out"), earlier=[str(broken), str(gone)])
-    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
     assert got["anchors_copied"] == 0 and got["anchors_computed"] == 6
     assert artifact_bytes(tmp_path / "out") == artifact_bytes(tmp_path / "cold")
     assert not os.path.exists(gone)
     assert pq.read_table(tmp_path / "out" / "anchors.parquet").num_rows > 0
+
+
+def _export_inputs(tmp_path: Path) -> tuple[dict, list[str]]:
+    """Real normalize and extract artifacts of the seed pages, and their doc ids."""
+    from tasks import extract, normalize, schema
+    from tests.test_speed import _ingest_rows
+
+    write_table(rows_to_table(_ingest_rows(), schema.INGEST_DOCS), tmp_path / "ingest" / "docs.parquet", ["doc_id"])
+    normalize.normalize_shard({"ingest": str(tmp_path / "ingest")}, str(tmp_path / "normalize"), min_chars=50)
+    extract.extract_shard({"normalize": str(tmp_path / "normalize")}, str(tmp_path / "extract"), top_k=10)
+    ids = pq.read_table(tmp_path / "normalize" / "docs.parquet", columns=["doc_id"]).column(0).to_pylist()
+    return {"normalize": str(tmp_path / "normalize"), "extract": str(tmp_path / "extract")}, ids
+
+
+def _assignments(path: Path, ids: list[str], joined: dict[str, str]) -> str:
+    """One cluster per document, except `joined`: doc -> the canonical it is now a near copy of."""
+    from tasks.schema import ASSIGNMENTS
+
+    rows = []
+    for d in ids:
+        dup_of = joined.get(d)
+        rows.append(
+            {
+                "doc_id": d,
+                "cluster_id": f"k-{dup_of or d}",
+                "is_canonical": dup_of is None,
+                "dup_of": dup_of,
+                "dup_jaccard": 0.91 if dup_of else None,
+                "dup_containment": 0.97 if dup_of else None,
+                "dup_reason": "near" if dup_of else None,
+            }
+        )
+    return write_table(pa.Table.from_pylist(rows, schema=ASSIGNMENTS), path, ["doc_id"])
+
+
+def test_export_rerun_links_unchanged_tables_and_writes_the_cold_bytes(tmp_path):
+    import json
+
+    from tasks.export import export_shard
+
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    a = export_shard({**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {})}, str(first), "v1")
+    assert a["linked"] is False
+    (first / "_done.json").write_text(json.dumps(a))  # complete, as the step runner marks it
+
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0], ids[3]: ids[0]})}
+    inc = export_shard(later, str(tmp_path / "inc"), "v1", earlier=[str(first)])
+    cold = export_shard(later, str(tmp_path / "cold"), "v1")
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["digests"] == cold["digests"] and inc["digests"]["documents"] != a["digests"]["documents"]
+    assert inc["linked"] is True and cold["linked"] is False
+    for name in ("removed_lines", "mentions", "keywords"):  # the same file, not a rewrite
+        assert os.path.samefile(tmp_path / "inc" / f"{name}.parquet", first / f"{name}.parquet")
+    docs = pq.read_table(tmp_path / "inc" / "documents.parquet").to_pylist()
+    assert {d["doc_id"]: d["dup_of"] for d in docs if d["dup_of"]} == {ids[1]: ids[0], ids[3]: ids[0]}
+
+    # another pipeline version, or other extract output, is never linked
+    other = export_shard(later, str(tmp_path / "v2"), "v2", earlier=[str(first)])
+    assert other["linked"] is False
+    moved = {**later, "extract": str(tmp_path / "extract2")}
+    os.rename(tmp_path / "extract", tmp_path / "extract2")
+    assert export_shard(moved, str(tmp_path / "x2"), "v1", earlier=[str(first)])["linked"] is False
