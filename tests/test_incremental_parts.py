@@ -193,3 +193,40 @@ def test_export_rerun_links_unchanged_tables_and_writes_the_cold_bytes(tmp_path)
     moved = {**later, "extract": str(tmp_path / "extract2")}
     os.rename(tmp_path / "extract", tmp_path / "extract2")
     assert export_shard(moved, str(tmp_path / "x2"), "v1", earlier=[str(first)])["linked"] is False
+
+
+def test_reuse_rerun_after_removals_rewrites_and_cluster_moves_equals_cold(tmp_path):
+    """Pages taken down, rewritten, or moved to another cluster: the pairs they are in are computed
+    again, every other pair keeps its rows, and the bytes are a cold run's."""
+    from tests.test_reuse import corpus_docs, run_stage, table_bytes, write_shard
+
+    shards = corpus_docs()
+    first = run_stage([write_shard(tmp_path / f"s{k}", d) for k, d in enumerate(shards)], tmp_path / "runs" / "a")
+    assert first["reuse"] > 0 and first["pairs_reused"] == 0
+
+    later = [[dict(d) for d in s] for s in shards]
+    removed = later[2].pop(0)  # a page with PASSAGE taken down
+    later[0][0]["text"] = insert(later[0][0]["text"], 100, PASSAGE[:40] + "。")  # rewritten
+    later[1][2]["cluster_id"] = later[0][2]["cluster_id"]  # now a copy of another speech: never paired with it
+    before = [
+        r for f in sorted((tmp_path / "runs" / "a" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    untouched = {d["doc_id"]: d for d in later[1][3:] + later[0][3:]}
+    pair = next(
+        r for r in before if r["first_doc_id"] in untouched and {r["doc_id_a"], r["doc_id_b"]} <= set(untouched)
+    )
+    dated = untouched[pair["first_doc_id"]]  # the earlier one of a pair, dated anew (same text): now the later
+    dated["year"] = 2031
+    dirs = [write_shard(tmp_path / f"t{k}", d) for k, d in enumerate(later)]
+    inc = run_stage(dirs, tmp_path / "runs" / "b")
+    cold = run_stage(dirs, tmp_path / "cold" / "c")
+    assert table_bytes(tmp_path / "runs" / "b") == table_bytes(tmp_path / "cold" / "c")
+    assert inc["pairs_reused"] > 0 and inc["pairs_computed"] < cold["pairs_computed"]
+    assert inc["pairs_reused"] + inc["pairs_computed"] == cold["pairs_computed"]
+    rows = [
+        r for f in sorted((tmp_path / "cold" / "c" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    assert removed["doc_id"] not in {r["doc_id_a"] for r in rows} | {r["doc_id_b"] for r in rows}
+    assert not [r for r in rows if {r["cluster_a"], r["cluster_b"]} == {later[0][2]["cluster_id"]}]
+    firsts = {r["first_doc_id"] for r in rows if dated["doc_id"] in (r["doc_id_a"], r["doc_id_b"])}
+    assert firsts and dated["doc_id"] not in firsts
