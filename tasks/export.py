@@ -5,8 +5,12 @@ Publishing the release (one atomic switch for all tables) is `tasks.publish`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tasks import schema
 from tasks.common import read_table, rows_to_table, write_table
@@ -14,17 +18,37 @@ from tasks.common import read_table, rows_to_table, write_table
 DUPLICATE_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
 
 
-def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) -> dict[str, Any]:
-    """Assemble the shard's slice of every published table."""
+def export_shard(
+    inputs: dict[str, Any], out_dir: str, pipeline_version: str, earlier: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Assemble the shard's slice of every published table.
+
+    `earlier` are complete export artifacts made by this code (the flow passes them). One made from
+    the same normalize and extract artifacts differs from this one only in the dedupe columns of
+    documents (a new copy joined one of its clusters): its other tables are linked, not rewritten,
+    and its documents rows are kept with only those columns replaced, so a nightly run rewrites
+    only what its new pages changed."""
     norm_dir, extract_dir = Path(inputs["normalize"]), Path(inputs["extract"])
+    sources = {"normalize": norm_dir.name, "extract": extract_dir.name, "pipeline_version": pipeline_version}
+    out = Path(out_dir)
+    assign = {r["doc_id"]: r for r in read_table(inputs["dedupe"]).to_pylist()}
+    prev = _earlier_export(earlier, sources)
+    if prev is not None:
+        table = _rededuped(read_table(prev / "documents.parquet"), assign)
+        write_table(table, out / "documents.parquet", schema.SORT_KEYS["documents"])
+        counts_out: dict[str, Any] = {"documents": table.num_rows, "sources": sources, "linked": True}
+        for name in ("removed_lines", *schema.EXTRACT_TABLES):
+            _link(prev / f"{name}.parquet", out / f"{name}.parquet")
+            counts_out[name] = pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
+        counts_out["digests"] = {t: _sha256(out / f"{t}.parquet") for t in schema.SHARD_TABLES}
+        return counts_out
     norm = {r["doc_id"]: r for r in read_table(norm_dir / "docs.parquet").to_pylist()}
     fields = {r["doc_id"]: r for r in read_table(extract_dir / "fields.parquet").to_pylist()}
-    assign = {r["doc_id"]: r for r in read_table(inputs["dedupe"]).to_pylist()}
     rows = []
     for doc_id in sorted(norm):
         doc, got, dup = norm[doc_id], fields.get(doc_id, {}), assign.get(doc_id)
         if dup is None or dup.get("cluster_id") is None:
-            raise RuntimeError(f"document {doc_id} has no duplicate-cluster assignment; this is a jianghua bug")
+            raise RuntimeError(_UNASSIGNED.format(doc_id=doc_id))
         counts = dict(doc["norm_flags"] or [])
         for flag, n in got.get("extract_flags") or []:
             counts[flag] = counts.get(flag, 0) + n
@@ -45,9 +69,8 @@ def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) ->
             **{k: dup.get(k) for k in DUPLICATE_COLUMNS},
         )
         rows.append(row)
-    out = Path(out_dir)
     write_table(rows_to_table(rows, schema.DOCUMENTS), out / "documents.parquet", schema.SORT_KEYS["documents"])
-    counts_out: dict[str, Any] = {"documents": len(rows)}
+    counts_out = {"documents": len(rows), "sources": sources, "linked": False}
     copies = {"removed_lines": norm_dir / "removed_lines.parquet"}
     copies.update({name: extract_dir / f"{name}.parquet" for name in schema.EXTRACT_TABLES})
     for name, src in copies.items():
@@ -57,6 +80,52 @@ def export_shard(inputs: dict[str, Any], out_dir: str, pipeline_version: str) ->
     # content digests, recorded once: the release id is built from them without re-reading parts
     counts_out["digests"] = {t: _sha256(out / f"{t}.parquet") for t in schema.SHARD_TABLES}
     return counts_out
+
+
+_UNASSIGNED = "document {doc_id} has no duplicate-cluster assignment; this is a jianghua bug"
+
+
+def _earlier_export(earlier: Sequence[str], sources: dict[str, str]) -> Path | None:
+    """A complete earlier export artifact made from the same normalize and extract artifacts."""
+    import json
+
+    for folder in sorted(earlier):
+        try:
+            done = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        names = ("documents", "removed_lines", *schema.EXTRACT_TABLES)
+        if done.get("sources") == sources and all((Path(folder) / f"{t}.parquet").exists() for t in names):
+            return Path(folder)
+    return None
+
+
+def _rededuped(docs: pa.Table, assign: dict[str, dict]) -> pa.Table:
+    """documents rows with the dedupe columns taken from `assign` (every other column is a function
+    of the normalize and extract rows, unchanged)."""
+    ids = docs.column("doc_id").to_pylist()
+    for doc_id in ids:
+        dup = assign.get(doc_id)
+        if dup is None or dup.get("cluster_id") is None:
+            raise RuntimeError(_UNASSIGNED.format(doc_id=doc_id))
+    docs = docs.cast(schema.DOCUMENTS)
+    for name in DUPLICATE_COLUMNS:
+        field = schema.DOCUMENTS.field(name)
+        values = pa.array([assign[i].get(name) for i in ids], field.type)
+        docs = docs.set_column(schema.DOCUMENTS.get_field_index(name), field, values)
+    return docs
+
+
+def _link(src: Path, dst: Path) -> None:
+    """Hard link an unchanged part (immutable artifacts), or copy it across filesystems."""
+    import os
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _sha256(path: Path) -> str:

@@ -652,9 +652,13 @@ def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[p
 REPAIR_PARTS = 64  # clusters are hashed into this many parts; one part's copies are in memory at a time
 
 
-def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
+def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:
     """Per shard: the documents whose clusters can be repaired (several copies, or a spun page),
-    written to one file per cluster part, so the repair step reads a part from every shard."""
+    written to one file per cluster part, so the repair step reads a part from every shard.
+
+    `earlier` are complete members artifacts made by this code (the flow passes them): a canonical
+    document whose text and cluster are unchanged there keeps its anchor rows (copied, not winnowed
+    again), so a shard re-run because a few assignments changed does only those documents' work."""
     import hashlib
     from pathlib import Path
 
@@ -685,7 +689,11 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
     _write_row_groups(canonical_table, Path(out_dir) / "canonical.parquet", CANONICAL_ROW_GROUP)
     # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads one
     # range of parts from every shard)
-    write_table(anchor_table(canonical), Path(out_dir) / "anchors.parquet")
+    copied, todo = _earlier_anchors(canonical, earlier)
+    anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
+        [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
+    )
+    write_table(anchors, Path(out_dir) / "anchors.parquet")
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
     dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
     shared = set(
@@ -709,7 +717,57 @@ def cluster_members_shard(inputs: dict, out_dir: str) -> dict:
         target = Path(out_dir) / "members" / f"{p:03d}.parquet"
         write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
         digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
-    return {"docs": sum(len(r) for r in parts.values()), "canonical": len(canonical), "part_digests": digests}
+    return {
+        "docs": sum(len(r) for r in parts.values()),
+        "canonical": len(canonical),
+        "anchors_copied": len(canonical) - len(todo),
+        "anchors_computed": len(todo),
+        "part_digests": digests,
+    }
+
+
+def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[list[pa.Table], list[dict]]:
+    """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
+
+    A document's anchors depend only on its text and cluster: where an earlier artifact's
+    canonical.parquet holds the same doc_id with the same text and cluster_id, its rows of that
+    artifact's anchors.parquet are the ones anchor_table would compute. Only the doc_id column of
+    an earlier artifact is read unless it shares documents with this shard."""
+    from pathlib import Path
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tasks.schema import ANCHORS
+
+    want = {d["doc_id"]: d for d in canonical if d.get("doc_id")}
+    taken: set[str] = set()
+    copied: list[pa.Table] = []
+    for folder in sorted(earlier):
+        if len(taken) == len(want):
+            break
+        src = Path(folder)
+        try:
+            ids = pq.read_table(src / "canonical.parquet", columns=["doc_id"]).column(0)
+            open_ids = pa.array(sorted(set(want) - taken), pa.string())
+            hit = pc.is_in(ids, value_set=open_ids)
+            if not pc.any(hit).as_py():
+                continue
+            prev = pq.read_table(src / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).filter(hit)
+            same = [
+                r["doc_id"]
+                for r in prev.to_pylist()
+                if r["text"] == want[r["doc_id"]]["text"] and r["cluster_id"] == want[r["doc_id"]]["cluster_id"]
+            ]
+            if not same:
+                continue
+            rows = pq.read_table(src / "anchors.parquet")
+            keep = pa.array(sorted(same), pa.string())
+            copied.append(rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS))
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+            continue  # pruned meanwhile, or made before anchors: its documents are winnowed again
+        taken.update(same)
+    return copied, [d for d in canonical if d.get("doc_id") not in taken]
 
 
 def repair_parts(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:

@@ -540,6 +540,14 @@ class _Corpus:
         self.id_list = self.ids.tolist()
         _, self.cluster = np.unique(np.array(clusters, dtype=object)[order], return_inverse=True)
         self.prints = np.array(prints, dtype=object)[order]
+        # two 64-bit hashes of (doc id, fingerprint) per document: the document part of pair digests
+        self.uid = np.array(
+            [
+                np.frombuffer(hashlib.blake2b(f"{i}\0{p}".encode(), digest_size=16).digest(), dtype="<u8")
+                for i, p in zip(self.id_list, self.prints.tolist(), strict=True)
+            ],
+            dtype=np.uint64,
+        ).reshape(-1, 2)
         self.chars = np.array(chars, dtype=np.int64)[order]
         self.shard = np.array(shard, dtype=np.int64)[order]
         self.levels = dict(zip(self.id_list, np.array(levels, dtype=object)[order].tolist(), strict=True))
@@ -679,53 +687,55 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
         del rec
         pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
         pair_end = np.r_[pair_start[1:], len(a)]
-        # a pair none of whose chains is mostly rare anchors can give no row: no text is read for it
+        # a pair's rows are a function of its two documents and of the starts of its chains that are
+        # mostly rare anchors (_passages): a pair with no such chain gives no row and no text is read
+        # for it; the others get a digest of exactly that, computed for all pairs at once
         share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
-        can = np.zeros(len(pair_start), dtype=bool)
-        can[np.searchsorted(pair_start, chain[share >= MIN_RARE_SHARE], side="right") - 1] = True
-        pairs = []
-        for s, e in zip(pair_start.tolist(), pair_end.tolist(), strict=True):
-            ia, ib = int(a[s]), int(b[s])
-            digest = hashlib.sha256(
-                f"{version}\0{corpus.id_list[ia]}\0{corpus.id_list[ib]}\0{corpus.prints[ia]}\0{corpus.prints[ib]}\0".encode()
-                + pa_[s:e].tobytes()
-                + pb_[s:e].tobytes()
-                + rare[s:e].tobytes()
-            ).hexdigest()[:20]
-            pairs.append((corpus.id_list[ia], corpus.id_list[ib], digest, s, e))
+        kept_chain = chain[share >= MIN_RARE_SHARE]
+        owner = np.searchsorted(pair_start, kept_chain, side="right") - 1
+        firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+        live = owner[firsts]  # pairs that can give rows, in (a, b) order
+        ps, pe = pair_start[live], pair_end[live]
+        ca, cb = a[ps], b[ps]
+        digest = _pair_digests(corpus.uid[ca], corpus.uid[cb], pa_[kept_chain], pb_[kept_chain], firsts)
+        del kept_chain, owner, firsts, live
         name = f"{q:03d}.parquet"
-        part_digest = hashlib.sha256("\n".join(f"{x}\0{y}\0{g}" for x, y, g, _, _ in pairs).encode()).hexdigest()[:20]
+        part_digest = hashlib.sha256(digest.tobytes()).hexdigest()[:20]
         parts_meta[str(q)] = part_digest
-        before = _earlier_pairs(earlier, q)
-        if earlier is not None and before is not None and before["part_digest"] == part_digest:
+        before = _earlier_pairs(earlier, q, corpus)
+        if earlier is not None and before is not None and before[0] == part_digest:
             for table in ("reuse", "pairs"):
                 src = earlier / table / name
                 if src.exists():
                     _link(src, out / table / name)
             counts["parts_linked"] += 1
-            counts["pairs_reused"] += len(pairs)
+            counts["pairs_reused"] += len(ca)
             target = out / "reuse" / name
             rows_t = pq.read_table(target) if target.exists() else REUSE.empty_table()
         else:
-            kept = {(x, y) for x, y, g, _, _ in pairs if before and before["digests"].get((x, y)) == g}
-            old_rows = pa.Table.from_pylist([], schema=REUSE)
-            if kept and earlier is not None:
-                prev = pq.read_table(earlier / "reuse" / name) if (earlier / "reuse" / name).exists() else None
-                if prev is not None and prev.num_rows:
-                    mask = [
-                        (x, y) in kept
-                        for x, y in zip(prev["doc_id_a"].to_pylist(), prev["doc_id_b"].to_pylist(), strict=True)
-                    ]
-                    old_rows = prev.filter(pa.array(mask, pa.bool_())).cast(REUSE)
-            changed = [k for k, (x, y, _, _, _) in enumerate(pairs) if (x, y) not in kept]
-            todo = [pairs[k][3:] for k in changed if can[k]]
+            key = ca * len(corpus.id_list) + cb  # increasing: pairs are sorted by (a, b)
+            kept = np.zeros(len(key), dtype=bool)
+            old_rows = REUSE.empty_table()
+            if before is not None and len(key):
+                _, prev_key, prev_digest = before
+                at = np.minimum(np.searchsorted(key, prev_key), len(key) - 1)
+                same = (key[at] == prev_key) & (digest[at] == prev_digest).all(axis=1)
+                kept[at[same]] = True
+                src = earlier / "reuse" / name if earlier is not None else None
+                if kept.any() and src is not None and src.exists():
+                    prev = pq.read_table(src)
+                    ra = corpus.codes(prev.column("doc_id_a"))
+                    rb = corpus.codes(prev.column("doc_id_b"))
+                    ok = (ra >= 0) & (rb >= 0) & np.isin(ra * len(corpus.id_list) + rb, key[kept])
+                    old_rows = prev.filter(pa.array(ok, pa.bool_())).cast(REUSE)
+            todo = list(zip(ps[~kept].tolist(), pe[~kept].tolist(), strict=True))
             new_rows = []
             for batch in _batches(todo, a, b, corpus.chars):
                 sel = np.concatenate([np.arange(s, e) for s, e in batch])
                 docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
                 new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
-            counts["pairs_reused"] += len(kept)
-            counts["pairs_computed"] += len(changed)
+            counts["pairs_reused"] += int(kept.sum())
+            counts["pairs_computed"] += len(todo)
             counts["pairs_extended"] += len(todo)
             rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
             rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
@@ -733,9 +743,10 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
                 write_table(rows_t, out / "reuse" / name)
             pair_t = pa.table(
                 {
-                    "doc_id_a": pa.array([p[0] for p in pairs], pa.string()),
-                    "doc_id_b": pa.array([p[1] for p in pairs], pa.string()),
-                    "digest": pa.array([p[2] for p in pairs], pa.string()),
+                    "doc_id_a": pa.array(corpus.ids[ca].tolist(), pa.string()),
+                    "doc_id_b": pa.array(corpus.ids[cb].tolist(), pa.string()),
+                    "h1": pa.array(digest[:, 0], pa.uint64()),
+                    "h2": pa.array(digest[:, 1], pa.uint64()),
                 }
             )
             write_table(pair_t, out / "pairs" / name)
@@ -879,7 +890,9 @@ def _meta(folder: Path) -> dict:
         return {}
 
 
-def _earlier_pairs(earlier: Path | None, q: int) -> dict | None:
+def _earlier_pairs(earlier: Path | None, q: int, corpus: _Corpus) -> tuple[str, np.ndarray, np.ndarray] | None:
+    """(part digest, pair keys in this run's document codes, pair digests) of output part q of an
+    earlier run; pairs of documents no longer in the corpus are left out."""
     import pyarrow.parquet as pq
 
     if earlier is None:
@@ -888,9 +901,37 @@ def _earlier_pairs(earlier: Path | None, q: int) -> dict | None:
     f = earlier / "pairs" / f"{q:03d}.parquet"
     if digest is None or not f.exists():
         return None
-    t = pq.read_table(f).to_pydict()
-    digests = {(x, y): g for x, y, g in zip(t["doc_id_a"], t["doc_id_b"], t["digest"], strict=True)}
-    return {"part_digest": digest, "digests": digests}
+    try:
+        t = pq.read_table(f, columns=["doc_id_a", "doc_id_b", "h1", "h2"])
+    except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+        return None
+    ca, cb = corpus.codes(t.column("doc_id_a")), corpus.codes(t.column("doc_id_b"))
+    ok = (ca >= 0) & (cb >= 0)
+    digests = np.stack([t.column("h1").to_numpy(), t.column("h2").to_numpy()], axis=1)[ok]
+    return digest, (ca * len(corpus.id_list) + cb)[ok], digests
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer on uint64 arrays (wrapping arithmetic): a well-spread 64-bit hash."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _pair_digests(uid_a: np.ndarray, uid_b: np.ndarray, x: np.ndarray, y: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+    """128 bits per pair (two uint64 columns) over what its rows depend on: both documents (uid:
+    doc id and fingerprint) and the set of its kept chain starts (x, y), which `firsts` splits
+    into pairs. Two independent seeds; the chain sum is order-free, the starts being distinct."""
+    out = np.zeros((len(firsts), 2), dtype=np.uint64)
+    if not len(firsts):
+        return out
+    x, y = x.astype(np.uint64), y.astype(np.uint64)
+    for k, seed in enumerate((np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344))):
+        chains = np.add.reduceat(_mix(_mix(x ^ seed) ^ y), firsts)
+        n = np.diff(np.r_[firsts, len(x)]).astype(np.uint64)
+        out[:, k] = _mix(chains ^ _mix(uid_a[:, k] ^ seed) ^ _mix(_mix(uid_b[:, k]) + seed) ^ _mix(n + seed))
+    return out
 
 
 def _link(src: Path, dst: Path) -> None:

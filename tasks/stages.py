@@ -188,6 +188,7 @@ STAGES: dict[str, Stage] = {
             },
             tag="repair",
             views={"dedupe": "tasks.stages:assignments_and_shared"},
+            hints="tasks.stages:earlier_artifacts",
         ),
         Stage(
             "repair",
@@ -218,6 +219,7 @@ STAGES: dict[str, Stage] = {
             libraries=("pyarrow",),
             tag="export",
             views={"dedupe": "tasks.stages:assignments_part"},
+            hints="tasks.stages:earlier_artifacts",
         ),
     )
 }

@@ -1,0 +1,232 @@
+"""Shard stages re-run because a few documents changed do only those documents' work (issue 10):
+the members stage copies unchanged documents' anchors from its earlier artifact, the export stage
+links the tables its inputs did not change; either way the bytes equal a cold run's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.common import rows_to_table, write_table
+from tasks.repair import cluster_members_shard
+from tasks.schema import COUNTS
+from tests.test_reuse import PASSAGE, insert, text_of
+
+REPORTS = (
+    "lawtext__gov/主要城市__上海市__2026.txt",
+    "lawtext__gov/其他地市__淮南市__2016.txt",
+    "lawtext__gov/其他地市__淮安市__2016.txt",
+    "lawtext__gov/国务院__1956.txt",
+    "aldohemsn__chinese-political-corpora/cpc_003_論聯合政府 (七大).txt",
+)
+
+
+def member_docs() -> list[dict]:
+    """Eight documents of one shard: five reports, two near-copies and a spun page; d0/d5 and
+    d1/d6 are copies of one speech (d5 and d6 are not canonical)."""
+    texts = [text_of(r)[:4000] for r in REPORTS]
+    docs = [
+        {"doc_id": f"d{k}", "cluster_id": f"c{k}", "text": t, "canonical": True, "flags": {}}
+        for k, t in enumerate(texts)
+    ]
+    docs.append({"doc_id": "d5", "cluster_id": "c0", "text": texts[0][:3000], "canonical": False, "flags": {}})
+    docs.append({"doc_id": "d6", "cluster_id": "c1", "text": texts[1] + "谢谢。", "canonical": False, "flags": {}})
+    docs.append(
+        {"doc_id": "d7", "cluster_id": "c7", "text": insert(texts[2], 500, PASSAGE), "canonical": True, "flags": {}}
+    )
+    docs[7]["flags"] = {"spun": 2}
+    return docs
+
+
+def write_inputs(folder: Path, docs: list[dict], shared: list[str]) -> dict:
+    """The members stage's inputs as the upstream stages write them (the columns it reads)."""
+    norm, ext = folder / "normalize", folder / "extract"
+    write_table(
+        pa.table(
+            {
+                "doc_id": [d["doc_id"] for d in docs],
+                "text": [d["text"] for d in docs],
+                "norm_flags": pa.array([list(d["flags"].items()) for d in docs], COUNTS),
+            }
+        ),
+        norm / "docs.parquet",
+    )
+    write_table(
+        pa.table(
+            {
+                "doc_id": [d["doc_id"] for d in docs],
+                "year": pa.array([2016 + len(d["text"]) % 5 for d in docs], pa.int16()),
+                "delivered_on": pa.array([dt.date(2016, 1, 1 + k) for k in range(len(docs))], pa.date32()),
+                "admin_level": [None] * len(docs),
+            }
+        ),
+        ext / "fields.parquet",
+    )
+    write_table(
+        pa.table(
+            {
+                "doc_id": [d["doc_id"] for d in docs],
+                "cluster_id": [d["cluster_id"] for d in docs],
+                "is_canonical": [d["canonical"] for d in docs],
+            }
+        ),
+        folder / "assignments.parquet",
+    )
+    write_table(pa.table({"cluster_id": pa.array(shared, pa.string())}), folder / "duplicates.parquet")
+    return {
+        "normalize": str(norm),
+        "extract": str(ext),
+        "dedupe": str(folder / "assignments.parquet"),
+        "duplicates": str(folder / "duplicates.parquet"),
+    }
+
+
+def artifact_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.parquet"))}
+
+
+def test_members_rerun_copies_unchanged_documents_and_writes_the_cold_bytes(tmp_path):
+    docs = member_docs()
+    first = tmp_path / "first"
+    stats = cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    assert stats["anchors_computed"] == stats["canonical"] == 6 and stats["anchors_copied"] == 0
+
+    later = [dict(d) for d in docs if d["doc_id"] != "d3"]  # d3 taken down
+    later[2]["text"] = insert(later[2]["text"], 800, PASSAGE)  # d2 rewritten
+    later[3]["cluster_id"] = "c0"  # d4 joins c0 (a new copy elsewhere made them one speech) ...
+    later[3]["canonical"] = False
+    later[0]["cluster_id"] = later[5]["cluster_id"] = "c4"  # ... whose id is now c4's
+    later.append(
+        {"doc_id": "d8", "cluster_id": "c8", "text": text_of(REPORTS[3])[4000:8000], "canonical": True, "flags": {}}
+    )
+    inputs = write_inputs(tmp_path / "in2", later, ["c4", "c1"])
+    inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["part_digests"] == cold["part_digests"]
+    # canonical now: d0 (cluster changed), d1, d2 (text changed), d7, d8 (new): only d1 and d7 copied
+    assert (inc["anchors_copied"], inc["anchors_computed"]) == (2, 3)
+    assert (cold["anchors_copied"], cold["anchors_computed"]) == (0, 5)
+
+    again = cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(first), str(tmp_path / "inc")])
+    assert (again["anchors_copied"], again["anchors_computed"]) == (5, 0)
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold")
+
+
+def test_members_ignores_an_earlier_artifact_it_cannot_read(tmp_path):
+    docs = member_docs()
+    inputs = write_inputs(tmp_path / "in", docs, ["c0"])
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "canonical.parquet").write_bytes(b"not parquet")
+    gone = tmp_path / "gone"  # pruned meanwhile
+    got = cluster_members_shard(inputs, str(tmp_path / "out"), earlier=[str(broken), str(gone)])
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert got["anchors_copied"] == 0 and got["anchors_computed"] == 6
+    assert artifact_bytes(tmp_path / "out") == artifact_bytes(tmp_path / "cold")
+    assert not os.path.exists(gone)
+    assert pq.read_table(tmp_path / "out" / "anchors.parquet").num_rows > 0
+
+
+def _export_inputs(tmp_path: Path) -> tuple[dict, list[str]]:
+    """Real normalize and extract artifacts of the seed pages, and their doc ids."""
+    from tasks import extract, normalize, schema
+    from tests.test_speed import _ingest_rows
+
+    write_table(rows_to_table(_ingest_rows(), schema.INGEST_DOCS), tmp_path / "ingest" / "docs.parquet", ["doc_id"])
+    normalize.normalize_shard({"ingest": str(tmp_path / "ingest")}, str(tmp_path / "normalize"), min_chars=50)
+    extract.extract_shard({"normalize": str(tmp_path / "normalize")}, str(tmp_path / "extract"), top_k=10)
+    ids = pq.read_table(tmp_path / "normalize" / "docs.parquet", columns=["doc_id"]).column(0).to_pylist()
+    return {"normalize": str(tmp_path / "normalize"), "extract": str(tmp_path / "extract")}, ids
+
+
+def _assignments(path: Path, ids: list[str], joined: dict[str, str]) -> str:
+    """One cluster per document, except `joined`: doc -> the canonical it is now a near copy of."""
+    from tasks.schema import ASSIGNMENTS
+
+    rows = []
+    for d in ids:
+        dup_of = joined.get(d)
+        rows.append(
+            {
+                "doc_id": d,
+                "cluster_id": f"k-{dup_of or d}",
+                "is_canonical": dup_of is None,
+                "dup_of": dup_of,
+                "dup_jaccard": 0.91 if dup_of else None,
+                "dup_containment": 0.97 if dup_of else None,
+                "dup_reason": "near" if dup_of else None,
+            }
+        )
+    return write_table(pa.Table.from_pylist(rows, schema=ASSIGNMENTS), path, ["doc_id"])
+
+
+def test_export_rerun_links_unchanged_tables_and_writes_the_cold_bytes(tmp_path):
+    import json
+
+    from tasks.export import export_shard
+
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    a = export_shard({**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {})}, str(first), "v1")
+    assert a["linked"] is False
+    (first / "_done.json").write_text(json.dumps(a))  # complete, as the step runner marks it
+
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0], ids[3]: ids[0]})}
+    inc = export_shard(later, str(tmp_path / "inc"), "v1", earlier=[str(first)])
+    cold = export_shard(later, str(tmp_path / "cold"), "v1")
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["digests"] == cold["digests"] and inc["digests"]["documents"] != a["digests"]["documents"]
+    assert inc["linked"] is True and cold["linked"] is False
+    for name in ("removed_lines", "mentions", "keywords"):  # the same file, not a rewrite
+        assert os.path.samefile(tmp_path / "inc" / f"{name}.parquet", first / f"{name}.parquet")
+    docs = pq.read_table(tmp_path / "inc" / "documents.parquet").to_pylist()
+    assert {d["doc_id"]: d["dup_of"] for d in docs if d["dup_of"]} == {ids[1]: ids[0], ids[3]: ids[0]}
+
+    # another pipeline version, or other extract output, is never linked
+    other = export_shard(later, str(tmp_path / "v2"), "v2", earlier=[str(first)])
+    assert other["linked"] is False
+    moved = {**later, "extract": str(tmp_path / "extract2")}
+    os.rename(tmp_path / "extract", tmp_path / "extract2")
+    assert export_shard(moved, str(tmp_path / "x2"), "v1", earlier=[str(first)])["linked"] is False
+
+
+def test_reuse_rerun_after_removals_rewrites_and_cluster_moves_equals_cold(tmp_path):
+    """Pages taken down, rewritten, or moved to another cluster: the pairs they are in are computed
+    again, every other pair keeps its rows, and the bytes are a cold run's."""
+    from tests.test_reuse import corpus_docs, run_stage, table_bytes, write_shard
+
+    shards = corpus_docs()
+    first = run_stage([write_shard(tmp_path / f"s{k}", d) for k, d in enumerate(shards)], tmp_path / "runs" / "a")
+    assert first["reuse"] > 0 and first["pairs_reused"] == 0
+
+    later = [[dict(d) for d in s] for s in shards]
+    removed = later[2].pop(0)  # a page with PASSAGE taken down
+    later[0][0]["text"] = insert(later[0][0]["text"], 100, PASSAGE[:40] + "。")  # rewritten
+    later[1][2]["cluster_id"] = later[0][2]["cluster_id"]  # now a copy of another speech: never paired with it
+    before = [
+        r for f in sorted((tmp_path / "runs" / "a" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    untouched = {d["doc_id"]: d for d in later[1][3:] + later[0][3:]}
+    pair = next(
+        r for r in before if r["first_doc_id"] in untouched and {r["doc_id_a"], r["doc_id_b"]} <= set(untouched)
+    )
+    dated = untouched[pair["first_doc_id"]]  # the earlier one of a pair, dated anew (same text): now the later
+    dated["year"] = 2031
+    dirs = [write_shard(tmp_path / f"t{k}", d) for k, d in enumerate(later)]
+    inc = run_stage(dirs, tmp_path / "runs" / "b")
+    cold = run_stage(dirs, tmp_path / "cold" / "c")
+    assert table_bytes(tmp_path / "runs" / "b") == table_bytes(tmp_path / "cold" / "c")
+    assert inc["pairs_reused"] > 0 and inc["pairs_computed"] < cold["pairs_computed"]
+    assert inc["pairs_reused"] + inc["pairs_computed"] == cold["pairs_computed"]
+    rows = [
+        r for f in sorted((tmp_path / "cold" / "c" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
+    ]
+    assert removed["doc_id"] not in {r["doc_id_a"] for r in rows} | {r["doc_id_b"] for r in rows}
+    assert not [r for r in rows if {r["cluster_a"], r["cluster_b"]} == {later[0][2]["cluster_id"]}]
+    firsts = {r["first_doc_id"] for r in rows if dated["doc_id"] in (r["doc_id_a"], r["doc_id_b"])}
+    assert firsts and dated["doc_id"] not in firsts
