@@ -74,8 +74,11 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CN_NUM = "〇零○一二两三四五六七八九十百千万亿点"
 # one number: Arabic with an optional magnitude word, or a Chinese numeral (magnitudes and 多/余 inside)
 ONE = rf"(?:(?:{ARABIC})\s?(?:万亿|亿|万|千)?|[{CN_NUM}][{CN_NUM}多余]*|[×XＸx]{{1,3}})"
+# Every figure starts with a digit, a Chinese numeral (百分之 included) or a placeholder ×: the lookahead lets the scan
+# skip every other position with one set test (tests pin the equivalence with the bare pattern).
+FIGURE_FIRST = rf"\d{CN_NUM}×XＸx"
 FIGURE_RE = re.compile(
-    rf"(?P<pct>百分之)?(?P<n1>{ONE})(?P<more>多|余)?(?:(?P<u1>%|％|个百分点)?\s*(?P<sep>[-－—–~～]{{1,2}}|至|到)\s*"
+    rf"(?=[{FIGURE_FIRST}])(?P<pct>百分之)?(?P<n1>{ONE})(?P<more>多|余)?(?:(?P<u1>%|％|个百分点)?\s*(?P<sep>[-－—–~～]{{1,2}}|至|到)\s*"
     rf"(?P<pct2>百分之)?(?P<n2>{ONE}))?(?P<more2>多|余)?(?P<unit>{UNIT_ALT})?(?P<more3>多|余)?"
 )
 PLACEHOLDER_RE = re.compile(r"^[×XＸx]{1,3}$")

@@ -67,11 +67,14 @@ TITLES = sorted(
     key=lambda t: (-len(t), t),
 )
 TITLE = "|".join(TITLES)
-OFFICE_RE = re.compile(rf"(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
+# The characters an office can start with (ORGAN's, the 代理/常务/执行/副 prefixes', TITLES'): the lookahead lets the
+# scan skip every other position with one set test instead of trying each alternative (tests pin the equivalence).
+OFFICE_FIRST = "中国全省市区县州旗盟镇乡自人代常执副" + "".join(sorted({t[0] for t in TITLES}))
+OFFICE_RE = re.compile(rf"(?=[{OFFICE_FIRST}])(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
 # Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
 AFTER_RE = re.compile(
-    r"同志(?!们)|(?:代理|代|常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
-    r"|代表(?=发表|提出|指出|建议|认为|说|的|，|。|、)"  # 叶圣陶代表发表… (a deputy), not 李强代表国务院
+    r"(?=[同代常副总国委主书省市区县州旗镇乡])(?:同志(?!们)|(?:代理|代|常务)?副?(?:总书记|总理|委员长|主席|书记|省长|市长|区长|县长|州长|旗长|镇长|乡长)"
+    r"|代表(?=发表|提出|指出|建议|认为|说|的|，|。|、))"  # 叶圣陶代表发表… (a deputy), not 李强代表国务院
 )
 SPACES = " \u3000\t"
 # Uyghur, Tibetan and foreign names written with a middle dot (艾尔肯·吐尼亚孜, 雪克来提·扎克尔)
@@ -530,7 +533,8 @@ def _org_re() -> re.Pattern:
         else:
             words.add(line)
     alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?:{alt})")
+    first = "".join(re.escape(c) for c in sorted({w[0] for w in words}))  # one set test per position, not one per word
+    return re.compile(rf"(?=[{first}])(?:{alt})")
 
 
 def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
