@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from tasks.extract_text import YEAR_RE
 
@@ -216,6 +217,8 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("职工平均工资", r"(?:职工)?平均工资", False),
 ]
 INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
+# matches where any alias matches (an alternation of them all): text without it has no indicator alias
+INDICATOR_ANY_RE = re.compile("|".join(f"(?:{rx})" for _, rx, _ in INDICATORS))
 COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
@@ -292,6 +295,7 @@ BARE_INT_RE = re.compile(r"^\d{5,}$")
 PLAN_HEAD_RE = re.compile(r"今年|明年|总体要求|主要任务|重点任务|工作安排|预期目标|目标任务|工作部署|开局|主要工作")
 REVIEW_HEAD_RE = re.compile(r"回顾|过去|去年|上年|工作总结|成就|取得")
 SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+NUMERAL_RE = re.compile(r"\d|[一二两三四五六七八九十]")
 CLAUSE_SPLIT = "，,；;：:、"
 
 
@@ -339,6 +343,12 @@ class _Sections:
         return verdict
 
 
+# Pure functions of short strings that speeches repeat (the same clause before a number, in copies and in every
+# year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
+MEMO_SIZE = 8192
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     """(indicator, governing phrase) from the clause text before a number.
 
@@ -349,11 +359,12 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     zhan = before.find("占")
     head = before[:zhan] if zhan > 0 else before
     best: tuple[int, int, str] | None = None  # (end, -priority, name)
-    for prio, (name, rx, _) in enumerate(INDICATOR_RES):
-        for m in rx.finditer(head):
-            key = (m.end(), -prio, name)
-            if best is None or key > best:
-                best = key
+    if INDICATOR_ANY_RE.search(head):  # one C scan says whether any alias occurs before trying each
+        for prio, (name, rx, _) in enumerate(INDICATOR_RES):
+            for m in rx.finditer(head):
+                key = (m.end(), -prio, name)
+                if best is None or key > best:
+                    best = key
     for gm in GDP_WORD_RE.finditer(head):
         if best is None or gm.end() > best[0]:
             gdp = NATIONAL_GDP if national else REGIONAL_GDP
@@ -364,7 +375,7 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     end, _, name = best
     if NOT_HEAD_RE.search(TARGET_OF_RE.sub("", head[end:])):
         return None, phrase
-    if name in (NATIONAL_GDP, "人均国内生产总值") and not national and not re.search(r"全国|我国|国家", head[:end]):
+    if name in (NATIONAL_GDP, "人均国内生产总值") and not national and not NATIONWIDE_RE.search(head[:end]):
         name = REGIONAL_GDP if name == NATIONAL_GDP else "人均地区生产总值"  # 全省国内生产总值 in a province report
     return name, phrase
 
@@ -393,7 +404,7 @@ def extract_figures(
         sent = sm.group(0)
         if sm.start() == 0 or text[sm.start() - 1] == "\n":
             para_outcome = False
-        if sent.strip() and re.search(r"\d|[一二两三四五六七八九十]", sent):
+        if sent.strip() and NUMERAL_RE.search(sent):
             rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
         para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
     _flag_outliers(rows)
@@ -706,19 +717,25 @@ def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | 
     return name, (phrase or item)[-PHRASE_MAX_CHARS:] or None
 
 
+NATIONWIDE_RE = re.compile(r"全国|我国|国家")
+NOT_HAN_LATIN_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _has_noun(subject: str) -> bool:
     """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
-    s = re.sub(r"增加值", "增值", subject)  # 增加值 is a noun (工业增加值), not the verb 增加
+    s = subject.replace("增加值", "增值")  # 增加值 is a noun (工业增加值), not the verb 增加
     s = s.replace("人均", "每人")  # 人均3712元: per head, not the total of the clause before
     s = RANK_RE.sub("", BASIS_RE.sub("", s))
-    s = re.sub(
-        r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
-        r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
-        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量",
-        "",
-        s,
-    )
-    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", s)) >= 2
+    s = NOT_NOUN_RE.sub("", s)
+    return len(NOT_HAN_LATIN_RE.sub("", s)) >= 2
+
+
+NOT_NOUN_RE = re.compile(
+    r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
+    r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
+    r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量"
+)
 
 
 def _qualifiers(before: str, post: str, m: re.Match) -> list[str]:
