@@ -1451,6 +1451,7 @@ def term_counts(text: str) -> dict[str, int]:
         if len(_TERMS) + len(_NOT_TERMS) + len(new) > TERM_MEMO_MAX:
             _TERMS.clear()
             _NOT_TERMS.clear()
+            new = set(tokens)  # this document's known tokens went with the memo: judge them all again
         stop = _stopwords()
         for t in new:
             (_TERMS if _is_term(t, stop) else _NOT_TERMS).add(t)
