@@ -14,6 +14,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import operator
 import os
 import re
 from collections import Counter
@@ -1493,6 +1494,12 @@ def reference_idf() -> tuple[dict[str, float], float]:
     return idf, statistics.median(idf.values())
 
 
+@lru_cache(maxsize=1)
+def _max_idf() -> float:
+    idf, default = reference_idf()
+    return max(max(idf.values(), default=default), default)
+
+
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
     terms get its median), the k best taken by a heap instead of sorting every term."""
@@ -1501,8 +1508,23 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     if not tf or k <= 0:
         return []
     get = idf.get
-    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides
-    best = heapq.nsmallest(k, [(-(n * get(t, default)), t, n) for t, n in tf.items() if n > 0])
+    top = _max_idf()
+    # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
+    # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
+    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides.
+    cand: list[tuple[float, str, int]] = []
+    kth = None  # a lower bound of the final k-th best score
+    last = None
+    for t, n in sorted(tf.items(), key=operator.itemgetter(1), reverse=True):
+        if n != last:
+            if len(cand) >= k:
+                kth = -heapq.nsmallest(k, cand)[-1][0]
+            last = n
+        if kth is not None and n * top < kth:
+            break
+        if n > 0:
+            cand.append((-(n * get(t, default)), t, n))
+    best = heapq.nsmallest(k, cand)
     return [
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}
         for i, (s, t, n) in enumerate(best)

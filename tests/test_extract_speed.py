@@ -277,3 +277,11 @@ def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     for t in SAMPLES:
         assert E.term_counts(t) == _term_counts_reference(t)
         assert len(E._TERMS) + len(E._NOT_TERMS) <= max(50, len(Counter(E._token_counts()(t))))
+
+
+def test_to_half_replaces_exactly_what_translate_did():
+    from tasks.extract_text import FULLWIDTH, to_half
+
+    texts = _random_texts("０１２３４５６７８９．％：（）0123.:()一二，。ａＡ 　") + SAMPLES
+    for t in texts:
+        assert to_half(t) == t.translate(FULLWIDTH)
