@@ -18,6 +18,13 @@ from functools import lru_cache
 
 from tasks.extract_text import YEAR_RE
 
+
+@lru_cache(maxsize=256)
+def _re(pattern: str) -> re.Pattern:
+    """A compiled pattern from a C-level memo: re.search(p, s) pays for re's Python-level cache on every call."""
+    return re.compile(pattern)
+
+
 # ---------------------------------------------------------------- units
 # unit as written -> kind. The canonical unit keeps the magnitude word as written, folded to 亿 or 万
 # (5.67万亿元 -> 56700 亿元, 52万平方米 -> 52 万平方米, 1400亩 -> 1400 亩, 41314元 -> 41314 元), so values read
@@ -130,7 +137,7 @@ def _cn_small(s: str) -> float | None:
 
 def _mag_word(num: str) -> str | None:
     """Magnitude a number is written in: 5.67万亿 -> 万亿, 八千七百一十亿 -> 亿, 七亿七千多万 -> 万."""
-    m = re.search(r"(万亿|亿|万)[多余]?$", num.strip())
+    m = _re(r"(万亿|亿|万)[多余]?$").search(num.strip())
     return m.group(1) if m else None
 
 
@@ -138,7 +145,7 @@ def _number(s: str) -> tuple[float | None, bool]:
     """(value, is_chinese) of one number as written: 5.67万亿, 1,234, 八千七百一十亿, 七亿七千多万."""
     s = s.strip()
     if s[0].isdigit():
-        m = re.match(r"([\d,]+(?:\.\d+)?)\s?(万亿|亿|万|千)?$", s)
+        m = _re(r"([\d,]+(?:\.\d+)?)\s?(万亿|亿|万|千)?$").match(s)
         if not m:
             return None, False
         return float(m.group(1).replace(",", "")) * MAG.get(m.group(2) or "", 1.0), False
@@ -324,7 +331,7 @@ class _Sections:
         if year is None:
             return None
         for row in reversed(self.stack):
-            found = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", row.get("heading") or "")}
+            found = {int(y) for y in _re(r"((?:19|20)\d{2})\s*年").findall(row.get("heading") or "")}
             found &= {year - 1, year, year + 1}
             if len(found) == 1:
                 return found.pop()
@@ -338,7 +345,7 @@ class _Sections:
             h = row.get("heading") or ""
             if REVIEW_HEAD_RE.search(h) or (year and f"{year - 1}年" in h):
                 verdict = False
-            elif PLAN_HEAD_RE.search(h) or (year and re.search(rf"{year}年|{year + 1}年", h)):
+            elif PLAN_HEAD_RE.search(h) or (year and _re(rf"{year}年|{year + 1}年").search(h)):
                 verdict = True
         return verdict
 
@@ -454,7 +461,7 @@ def _sentence_figures(
         start = m.start("n1") if not pct else m.start()
         prev = sent[start - 1 : start]
         neg = False
-        if prev in ("-", "－") and not re.match(r"[0-9A-Za-z０-９.%)）]", sent[start - 2 : start - 1] or "。"):
+        if prev in ("-", "－") and not _re(r"[0-9A-Za-z０-９.%)）]").match(sent[start - 2 : start - 1] or "。"):
             neg, start, prev = True, start - 1, sent[start - 2 : start - 1]  # 增速-×%, 增长-2.3%: a minus sign
         elif prev and (prev.isdigit() or prev in ".-—－/第$"):  # 21$1.$2亿元: digits damaged by a template
             continue
@@ -477,17 +484,17 @@ def _sentence_figures(
             # 八至九 / 4.5-5: a range only when the bounds ascend and are close (1-2月 and 2016-2020 are not)
             if not (value is not None and value < v2 <= value * 4 + 10):
                 continue
-            if m.group("sep") in ("到", "至") and re.search(r"[从由]", sent[max(0, start - 12) : start]):
+            if m.group("sep") in ("到", "至") and _re(r"[从由]").search(sent[max(0, start - 12) : start]):
                 continue
         else:
             v2 = None
-        times = unit == "倍" and re.search(
-            r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$", sent[max(0, start - 4) : start]
+        times = unit == "倍" and _re(r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$").search(
+            sent[max(0, start - 4) : start]
         )
         if is_cn:
             if prev in ORDINAL_BEFORE and not times:
                 continue
-            small = value is not None and value < 100 and not re.search(r"[万亿千百]", n1)
+            small = value is not None and value < 100 and not _re(r"[万亿千百]").search(n1)
             if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3") or times):
                 continue  # 三个代表, 两个一百年, 五位一体, 三项制度
             if unit == "个" and sent[m.end() : m.end() + 1] == "月":
@@ -555,7 +562,7 @@ def _sentence_figures(
         elif value is not None:
             if "以上" in quals or "不低于" in clause_before[-4:] or post.startswith("以上"):
                 low = value
-            elif any(q in quals for q in ("以内", "以下")) or re.search(r"不超过|不高于$", clause_before):
+            elif any(q in quals for q in ("以内", "以下")) or _re(r"不超过|不高于$").search(clause_before):
                 high = value
         if decline != neg and value is not None:
             value = -value
@@ -663,7 +670,7 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
             prev = [i for i in range(first) if spans[i][1] <= p][-n:]
             names = [(rows[i]["indicator"], rows[i]["indicator_phrase"]) for i in prev] if len(prev) == n else None
         else:
-            if len(items) == 1 and n == 2 and re.search(r"城乡(?:常住)?居民", items[0]):
+            if len(items) == 1 and n == 2 and _re(r"城乡(?:常住)?居民").search(items[0]):
                 items = [items[0].replace("城乡", "城镇", 1), items[0].replace("城乡", "农村", 1)]
             names = [_item_indicator(x, items, national) for x in items] if len(items) == n else None
         lead = rows[group[0]]
@@ -693,7 +700,7 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
 
 def _ends_with_alias(item: str, name: str) -> bool:
     """The item ends with an alias of `name` (a trailing 年均/比上年 aside)."""
-    item = re.sub(r"(?:年均|平均每年|比上年|同比|实际|总量)+$", "", item)
+    item = _re(r"(?:年均|平均每年|比上年|同比|实际|总量)+$").sub("", item)
     rxs = [rx for n, rx, _ in INDICATOR_RES if n == name]
     if name in (NATIONAL_GDP, REGIONAL_GDP, "人均地区生产总值"):
         rxs += [GDP_WORD_RE, re.compile("国内生产总值|地区生产总值")]
@@ -753,27 +760,27 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
     tail = clause_before[-8:]
     if unit == "个百分点":
         return "change"
-    if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail):
+    if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or _re(r"(?:提高|增加|增长|下降|降低)(?:到|至)").search(tail):
         return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
     if unit in ("%", "‰", "倍"):
         last_growth = max(
-            (m.end() for m in re.finditer(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-MEASURE_CUE_CHARS:])),
+            (m.end() for m in _re(r"增长|增速|涨幅|增幅|降幅|上涨|递增").finditer(clause_before[-MEASURE_CUE_CHARS:])),
             default=-1,
         )
         last_share = max(
-            (m.end() for m in re.finditer(r"贡献率|比重|占比|覆盖率|普及率|份额", clause_before[-MEASURE_CUE_CHARS:])),
+            (m.end() for m in _re(r"贡献率|比重|占比|覆盖率|普及率|份额").finditer(clause_before[-MEASURE_CUE_CHARS:])),
             default=-1,
         )
         if last_share > last_growth >= 0:
             return "share"
         if GROWTH_RE.search(tail) or last_growth >= 0:
-            if indicator in RATE_INDICATORS and not re.search(r"增长|增速|涨幅|增幅|上涨|递增", tail):
+            if indicator in RATE_INDICATORS and not _re(r"增长|增速|涨幅|增幅|上涨|递增").search(tail):
                 return "change"
             return "growth"
         return "share" if unit != "倍" else "level"
-    if re.search(
-        r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|增产|减产|多|少)了?(?:分别|约|近|超过)?$", tail
-    ) and not re.search(r"新增就业", tail):
+    if _re(r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|增产|减产|多|少)了?(?:分别|约|近|超过)?$").search(
+        tail
+    ) and not _re(r"新增就业").search(tail):
         return "change"
     if kind == "count" and indicator is None:
         return "count"
@@ -792,15 +799,15 @@ def _is_target(
         return True, True
     if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
         return True, False
-    if re.search(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为", head) and not re.search(
-        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际", head
-    ):
+    if _re(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为").search(head) and not _re(
+        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际"
+    ).search(head):
         return True, False
     if para_outcome or OUTCOME_RE.search(head):
         return False, False
-    if re.search(r"今年|明年|本年度", head) and not re.search(
-        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d", head
-    ):
+    if _re(r"今年|明年|本年度").search(head) and not _re(
+        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d"
+    ).search(head):
         return True, False
     return bool(plan), False
 
@@ -833,13 +840,13 @@ def _ref_year(
     found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent[:start])]
     stated, stated_pos = None, -1
     for ys, ye, y in sorted(found):
-        base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
-            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[ye : ye + 4]
-        )
+        base = _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys]) or _re(
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)"
+        ).match(sent[ye : ye + 4])
         if y and not base:
             stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
-    clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
+    clause_years = [int(y) for y in _re(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)").findall(before)]
     if clause_years:
         return clause_years[-1]
     # 年均增长, 今后五年, 累计: a span of years (the cue in the number's clause, or just before a bare clause)
@@ -850,15 +857,15 @@ def _ref_year(
         return stated
     if year is None:
         return stated
-    if re.search(r"明年", sent[:start]):
+    if _re(r"明年").search(sent[:start]):
         return year + 1
-    if section_year is not None and not past_target and not re.search(r"去年|上年|今年|过去一年", sent[:start]):
+    if section_year is not None and not past_target and not _re(r"去年|上年|今年|过去一年").search(sent[:start]):
         return section_year
     if is_target:
         return year - 1 if past_target else year
-    if re.search(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年", sent[:start]) and not re.search(
-        r"去年|上年|过去一年", sent[:start]
-    ):
+    if _re(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年").search(sent[:start]) and not _re(
+        r"去年|上年|过去一年"
+    ).search(sent[:start]):
         return year
     return year - 1 if stated is None else stated
 
@@ -914,7 +921,7 @@ def _flag_outliers(rows: list[dict]) -> None:
     for r in rows:
         if r["value"] is None or r["unit"] not in OUTLIER_UNITS or r["is_implausible"]:
             continue
-        num = re.match(r"\d+", r["as_written"])
+        num = _re(r"\d+").match(r["as_written"])
         if not num or not BARE_INT_RE.match(num.group(0)):
             continue
         if r["as_written"][len(num.group(0)) : len(num.group(0)) + 1] in ".,":
