@@ -17,6 +17,7 @@ and dictionary lookups over the text once: linear in document size.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from tasks import extract_regions as regions
@@ -354,6 +355,26 @@ def _list_token_ok(t: str) -> bool:
     return plausible_name(t) and (t in _word_tags() or t[-1] not in NOT_LAST) and _not_word(t)
 
 
+# the Han run (at most 12 characters) that ends where a search's endpos is
+HAN_TAIL_RE = re.compile(rf"[{HAN}]{{1,12}}\Z")
+
+
+def long_lists(text: str) -> Iterator[re.Match]:
+    """LONG_LIST_RE.finditer(text), trying the pattern only where a list can start: the Han run right before each
+    、. From any later start in that run the list is the same (it is read from the 、 on), so one try per 、 is
+    enough; the regex alone backtracks up to 12 characters at every Han character of the text."""
+    pos = 0  # where finditer would resume
+    q = text.find("、")
+    while q >= 0:
+        run = HAN_TAIL_RE.search(text, max(pos, q - 12), q)
+        if run is not None:
+            m = LONG_LIST_RE.match(text, run.start())
+            if m is not None:
+                yield m
+                pos = m.end()
+        q = text.find("、", max(q + 1, pos))
+
+
 def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
     """Names of a 、 list of three or more (马天水、于会泳、迟群、张铁生): the inner tokens must each be a name the
     dictionary does not know as a word; the outer ones are cut from their neighbours (象|马天水, 陈阿大|那样)."""
@@ -483,7 +504,7 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
             for t in toks:
                 add(pos, t, pos, pos + len(t), None)
                 pos += len(t) + 1
-    for m in LONG_LIST_RE.finditer(text):
+    for m in long_lists(text):
         for ls, lname in _long_list(text, m):
             add(ls, lname, ls, ls + len(lname), None)
     for s, name, e in _bylines(text):

@@ -302,3 +302,31 @@ def test_clause_bounds_match_the_character_walk():
     for t in texts:
         for pos in range(len(t) + 1):
             assert F._clause_bounds(t, pos) == _clause_bounds_reference(t, pos)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "、",
+        "、、、",
+        "王洪文、张春桥、江青、姚文元",
+        "象马天水、于会泳、迟群、张铁生那样",
+        "一二三四五六七八九十一二三四五六七八九十、甲乙、丙丁",  # a first item longer than 12 characters
+        "甲、乙\n、丙、丁、戊",  # a line break inside
+        "甲乙、丙丁、戊己、庚辛、壬癸，子丑、寅卯",
+        "ab、甲、乙、丙",
+    ],
+)
+def test_long_lists_match_the_regex_scan(text):
+    assert _spans(P.LONG_LIST_RE, text) == [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(text)]
+
+
+def test_long_lists_match_the_regex_scan_on_random_and_sample_texts():
+    texts = _random_texts("甲乙丙丁、、，a1\n", n=1500) + SAMPLES
+    found = 0
+    for t in texts:
+        want = _spans(P.LONG_LIST_RE, t)
+        found += len(want)
+        assert [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(t)] == want
+    assert found > 100
