@@ -419,13 +419,13 @@ def extract_figures(
 
 
 def _clause_bounds(sent: str, pos: int) -> tuple[int, int]:
-    """[s, e): the clause around `pos`, between the clause marks before and after it (found in C, not per char)."""
-    s = max(sent.rfind(c, 0, pos) for c in CLAUSE_SPLIT) + 1
-    m = CLAUSE_MARK_RE.search(sent, pos)
-    return s, (m.start() if m else len(sent))
-
-
-CLAUSE_MARK_RE = re.compile("[" + re.escape(CLAUSE_SPLIT) + "]")
+    s = pos
+    while s > 0 and sent[s - 1] not in CLAUSE_SPLIT:
+        s -= 1
+    e = pos
+    while e < len(sent) and sent[e] not in CLAUSE_SPLIT:
+        e += 1
+    return s, e
 
 
 def _sentence_figures(

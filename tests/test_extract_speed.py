@@ -287,23 +287,6 @@ def test_to_half_replaces_exactly_what_translate_did():
         assert to_half(t) == t.translate(FULLWIDTH)
 
 
-def _clause_bounds_reference(sent: str, pos: int) -> tuple[int, int]:
-    s = pos
-    while s > 0 and sent[s - 1] not in F.CLAUSE_SPLIT:
-        s -= 1
-    e = pos
-    while e < len(sent) and sent[e] not in F.CLAUSE_SPLIT:
-        e += 1
-    return s, e
-
-
-def test_clause_bounds_match_the_character_walk():
-    texts = _random_texts("，,；;：:、增长3%年") + ["", "，", "增长，", "，增长"]
-    for t in texts:
-        for pos in range(len(t) + 1):
-            assert F._clause_bounds(t, pos) == _clause_bounds_reference(t, pos)
-
-
 @pytest.mark.parametrize(
     "text",
     [
