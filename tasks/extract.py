@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
+import itertools
 import json
+import operator
 import os
 import re
 from collections import Counter
@@ -1481,7 +1484,8 @@ def _token_counts():
 
     def counts(text: str) -> Counter:
         got = Counter(seg.cut(text, True))
-        for tok in [t for t in got if len(t) > 1 and not t.isalnum()]:  # unique tokens only: few
+        # unique tokens only, and the all-alphanumeric ones (nearly all, Han included) skipped in C: few
+        for tok in [t for t in itertools.filterfalse(str.isalnum, got) if len(t) > 1]:
             if tok not in known and not HAN_CHAR_RE.search(tok):
                 # jieba-rs keeps an unknown run like Wi-Fi, 2011-2020 whole; jieba's HMM step splits it at
                 # its alphanumeric runs (Wi - Fi): count as jieba does.
@@ -1515,17 +1519,34 @@ TERM_RE = re.compile(rf"^[{HAN}][{HAN}A-Za-z0-9]*$|^[A-Za-z]{{2,}}$")
 PLACE_PRONOUN_RE = re.compile(r"^[我本全](?:国|省|市|区|县|州|盟|旗|镇|乡|村)$")
 
 
+# Tokens already judged term / not term: a document's tokens are split by set operations (in C) and only unseen
+# ones are judged in Python. Cleared when they pass this many tokens, so memory stays bounded whatever the corpus
+# (jieba's dictionary has ~350k words; 300k short strings are ~25 MB).
+TERM_MEMO_MAX = 300_000
+_TERMS: set[str] = set()
+_NOT_TERMS: set[str] = set()
+
+
+def _is_term(t: str, stop: frozenset[str]) -> bool:
+    return len(t) >= 2 and t not in stop and bool(TERM_RE.match(t)) and not PLACE_PRONOUN_RE.match(t)
+
+
 def term_counts(text: str) -> dict[str, int]:
-    """Term frequencies for TF-IDF: jieba (precise mode, domain user dict) minus domain stopwords."""
+    """Term frequencies for TF-IDF: jieba (precise mode, domain user dict) minus domain stopwords, sorted by term."""
     if not text:
         return {}
-    stop = _stopwords()
     counts = _token_counts()(text)
-    return {
-        t: n
-        for t, n in sorted(counts.items())
-        if len(t) >= 2 and t not in stop and TERM_RE.match(t) and not PLACE_PRONOUN_RE.match(t)
-    }
+    tokens = counts.keys()
+    new = tokens - _TERMS - _NOT_TERMS
+    if new:
+        if len(_TERMS) + len(_NOT_TERMS) + len(new) > TERM_MEMO_MAX:
+            _TERMS.clear()
+            _NOT_TERMS.clear()
+            new = set(tokens)  # this document's known tokens went with the memo: judge them all again
+        stop = _stopwords()
+        for t in new:
+            (_TERMS if _is_term(t, stop) else _NOT_TERMS).add(t)
+    return {t: counts[t] for t in sorted(tokens & _TERMS)}
 
 
 def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:
@@ -1563,11 +1584,41 @@ def reference_idf() -> tuple[dict[str, float], float]:
     return idf, statistics.median(idf.values())
 
 
+@lru_cache(maxsize=1)
+def _max_idf() -> float:
+    idf, default = reference_idf()
+    return max(max(idf.values(), default=default), default)
+
+
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
-    """Top-k TF-IDF terms of one document (schema.KEYWORDS rows)."""
+    """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
+    terms get its median), the k best taken by a heap instead of sorting every term."""
     idf, default = reference_idf()
     tf = term_counts(text)
-    return top_keywords(doc_id, tf, {t: idf.get(t, default) for t in tf}, k=k)
+    if not tf or k <= 0:
+        return []
+    get = idf.get
+    top = _max_idf()
+    # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
+    # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
+    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides.
+    cand: list[tuple[float, str, int]] = []
+    kth = None  # a lower bound of the final k-th best score
+    last = None
+    for t, n in sorted(tf.items(), key=operator.itemgetter(1), reverse=True):
+        if n != last:
+            if len(cand) >= k:
+                kth = -heapq.nsmallest(k, cand)[-1][0]
+            last = n
+        if kth is not None and n * top < kth:
+            break
+        if n > 0:
+            cand.append((-(n * get(t, default)), t, n))
+    best = heapq.nsmallest(k, cand)
+    return [
+        {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}
+        for i, (s, t, n) in enumerate(best)
+    ]
 
 
 # ----------------------------------------------------------------------------- stage runner

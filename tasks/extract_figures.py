@@ -14,8 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from tasks.extract_text import YEAR_RE
+
+
+@lru_cache(maxsize=256)
+def _re(pattern: str) -> re.Pattern:
+    """A compiled pattern from a C-level memo: re.search(p, s) pays for re's Python-level cache on every call."""
+    return re.compile(pattern)
+
 
 # ---------------------------------------------------------------- units
 # unit as written -> kind. The canonical unit keeps the magnitude word as written, folded to 亿 or 万
@@ -74,8 +82,11 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CN_NUM = "〇零○一二两三四五六七八九十百千万亿点"
 # one number: Arabic with an optional magnitude word, or a Chinese numeral (magnitudes and 多/余 inside)
 ONE = rf"(?:(?:{ARABIC})\s?(?:万亿|亿|万|千)?|[{CN_NUM}][{CN_NUM}多余]*|[×XＸx]{{1,3}})"
+# Every figure starts with a digit, a Chinese numeral (百分之 included) or a placeholder ×: the lookahead lets the scan
+# skip every other position with one set test (tests pin the equivalence with the bare pattern).
+FIGURE_FIRST = rf"\d{CN_NUM}×XＸx"
 FIGURE_RE = re.compile(
-    rf"(?P<pct>百分之)?(?P<n1>{ONE})(?P<more>多|余)?(?:(?P<u1>%|％|个百分点)?\s*(?P<sep>[-－—–~～]{{1,2}}|至|到)\s*"
+    rf"(?=[{FIGURE_FIRST}])(?P<pct>百分之)?(?P<n1>{ONE})(?P<more>多|余)?(?:(?P<u1>%|％|个百分点)?\s*(?P<sep>[-－—–~～]{{1,2}}|至|到)\s*"
     rf"(?P<pct2>百分之)?(?P<n2>{ONE}))?(?P<more2>多|余)?(?P<unit>{UNIT_ALT})?(?P<more3>多|余)?"
 )
 PLACEHOLDER_RE = re.compile(r"^[×XＸx]{1,3}$")
@@ -126,7 +137,7 @@ def _cn_small(s: str) -> float | None:
 
 def _mag_word(num: str) -> str | None:
     """Magnitude a number is written in: 5.67万亿 -> 万亿, 八千七百一十亿 -> 亿, 七亿七千多万 -> 万."""
-    m = re.search(r"(万亿|亿|万)[多余]?$", num.strip())
+    m = _re(r"(万亿|亿|万)[多余]?$").search(num.strip())
     return m.group(1) if m else None
 
 
@@ -134,7 +145,7 @@ def _number(s: str) -> tuple[float | None, bool]:
     """(value, is_chinese) of one number as written: 5.67万亿, 1,234, 八千七百一十亿, 七亿七千多万."""
     s = s.strip()
     if s[0].isdigit():
-        m = re.match(r"([\d,]+(?:\.\d+)?)\s?(万亿|亿|万|千)?$", s)
+        m = _re(r"([\d,]+(?:\.\d+)?)\s?(万亿|亿|万|千)?$").match(s)
         if not m:
             return None, False
         return float(m.group(1).replace(",", "")) * MAG.get(m.group(2) or "", 1.0), False
@@ -213,6 +224,8 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("职工平均工资", r"(?:职工)?平均工资", False),
 ]
 INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
+# matches where any alias matches (an alternation of them all): text without it has no indicator alias
+INDICATOR_ANY_RE = re.compile("|".join(f"(?:{rx})" for _, rx, _ in INDICATORS))
 COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
@@ -289,6 +302,7 @@ BARE_INT_RE = re.compile(r"^\d{5,}$")
 PLAN_HEAD_RE = re.compile(r"今年|明年|总体要求|主要任务|重点任务|工作安排|预期目标|目标任务|工作部署|开局|主要工作")
 REVIEW_HEAD_RE = re.compile(r"回顾|过去|去年|上年|工作总结|成就|取得")
 SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+NUMERAL_RE = re.compile(r"\d|[一二两三四五六七八九十]")
 CLAUSE_SPLIT = "，,；;：:、"
 
 
@@ -317,7 +331,7 @@ class _Sections:
         if year is None:
             return None
         for row in reversed(self.stack):
-            found = {int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", row.get("heading") or "")}
+            found = {int(y) for y in _re(r"((?:19|20)\d{2})\s*年").findall(row.get("heading") or "")}
             found &= {year - 1, year, year + 1}
             if len(found) == 1:
                 return found.pop()
@@ -331,11 +345,17 @@ class _Sections:
             h = row.get("heading") or ""
             if REVIEW_HEAD_RE.search(h) or (year and f"{year - 1}年" in h):
                 verdict = False
-            elif PLAN_HEAD_RE.search(h) or (year and re.search(rf"{year}年|{year + 1}年", h)):
+            elif PLAN_HEAD_RE.search(h) or (year and _re(rf"{year}年|{year + 1}年").search(h)):
                 verdict = True
         return verdict
 
 
+# Pure functions of short strings that speeches repeat (the same clause before a number, in copies and in every
+# year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
+MEMO_SIZE = 8192
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     """(indicator, governing phrase) from the clause text before a number.
 
@@ -346,11 +366,12 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     zhan = before.find("占")
     head = before[:zhan] if zhan > 0 else before
     best: tuple[int, int, str] | None = None  # (end, -priority, name)
-    for prio, (name, rx, _) in enumerate(INDICATOR_RES):
-        for m in rx.finditer(head):
-            key = (m.end(), -prio, name)
-            if best is None or key > best:
-                best = key
+    if INDICATOR_ANY_RE.search(head):  # one C scan says whether any alias occurs before trying each
+        for prio, (name, rx, _) in enumerate(INDICATOR_RES):
+            for m in rx.finditer(head):
+                key = (m.end(), -prio, name)
+                if best is None or key > best:
+                    best = key
     for gm in GDP_WORD_RE.finditer(head):
         if best is None or gm.end() > best[0]:
             gdp = NATIONAL_GDP if national else REGIONAL_GDP
@@ -361,7 +382,7 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     end, _, name = best
     if NOT_HEAD_RE.search(TARGET_OF_RE.sub("", head[end:])):
         return None, phrase
-    if name in (NATIONAL_GDP, "人均国内生产总值") and not national and not re.search(r"全国|我国|国家", head[:end]):
+    if name in (NATIONAL_GDP, "人均国内生产总值") and not national and not NATIONWIDE_RE.search(head[:end]):
         name = REGIONAL_GDP if name == NATIONAL_GDP else "人均地区生产总值"  # 全省国内生产总值 in a province report
     return name, phrase
 
@@ -390,7 +411,7 @@ def extract_figures(
         sent = sm.group(0)
         if sm.start() == 0 or text[sm.start() - 1] == "\n":
             para_outcome = False
-        if sent.strip() and re.search(r"\d|[一二两三四五六七八九十]", sent):
+        if sent.strip() and NUMERAL_RE.search(sent):
             rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
         para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
     _flag_outliers(rows)
@@ -440,7 +461,7 @@ def _sentence_figures(
         start = m.start("n1") if not pct else m.start()
         prev = sent[start - 1 : start]
         neg = False
-        if prev in ("-", "－") and not re.match(r"[0-9A-Za-z０-９.%)）]", sent[start - 2 : start - 1] or "。"):
+        if prev in ("-", "－") and not _re(r"[0-9A-Za-z０-９.%)）]").match(sent[start - 2 : start - 1] or "。"):
             neg, start, prev = True, start - 1, sent[start - 2 : start - 1]  # 增速-×%, 增长-2.3%: a minus sign
         elif prev and (prev.isdigit() or prev in ".-—－/第$"):  # 21$1.$2亿元: digits damaged by a template
             continue
@@ -463,17 +484,17 @@ def _sentence_figures(
             # 八至九 / 4.5-5: a range only when the bounds ascend and are close (1-2月 and 2016-2020 are not)
             if not (value is not None and value < v2 <= value * 4 + 10):
                 continue
-            if m.group("sep") in ("到", "至") and re.search(r"[从由]", sent[max(0, start - 12) : start]):
+            if m.group("sep") in ("到", "至") and _re(r"[从由]").search(sent[max(0, start - 12) : start]):
                 continue
         else:
             v2 = None
-        times = unit == "倍" and re.search(
-            r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$", sent[max(0, start - 4) : start]
+        times = unit == "倍" and _re(r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$").search(
+            sent[max(0, start - 4) : start]
         )
         if is_cn:
             if prev in ORDINAL_BEFORE and not times:
                 continue
-            small = value is not None and value < 100 and not re.search(r"[万亿千百]", n1)
+            small = value is not None and value < 100 and not _re(r"[万亿千百]").search(n1)
             if unit in COUNT_UNITS and small and not (m.group("more") or m.group("more3") or times):
                 continue  # 三个代表, 两个一百年, 五位一体, 三项制度
             if unit == "个" and sent[m.end() : m.end() + 1] == "月":
@@ -541,7 +562,7 @@ def _sentence_figures(
         elif value is not None:
             if "以上" in quals or "不低于" in clause_before[-4:] or post.startswith("以上"):
                 low = value
-            elif any(q in quals for q in ("以内", "以下")) or re.search(r"不超过|不高于$", clause_before):
+            elif any(q in quals for q in ("以内", "以下")) or _re(r"不超过|不高于$").search(clause_before):
                 high = value
         if decline != neg and value is not None:
             value = -value
@@ -649,7 +670,7 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
             prev = [i for i in range(first) if spans[i][1] <= p][-n:]
             names = [(rows[i]["indicator"], rows[i]["indicator_phrase"]) for i in prev] if len(prev) == n else None
         else:
-            if len(items) == 1 and n == 2 and re.search(r"城乡(?:常住)?居民", items[0]):
+            if len(items) == 1 and n == 2 and _re(r"城乡(?:常住)?居民").search(items[0]):
                 items = [items[0].replace("城乡", "城镇", 1), items[0].replace("城乡", "农村", 1)]
             names = [_item_indicator(x, items, national) for x in items] if len(items) == n else None
         lead = rows[group[0]]
@@ -679,7 +700,7 @@ def _pair_respectively(sent: str, rows: list[dict], spans: list[tuple[int, int, 
 
 def _ends_with_alias(item: str, name: str) -> bool:
     """The item ends with an alias of `name` (a trailing 年均/比上年 aside)."""
-    item = re.sub(r"(?:年均|平均每年|比上年|同比|实际|总量)+$", "", item)
+    item = _re(r"(?:年均|平均每年|比上年|同比|实际|总量)+$").sub("", item)
     rxs = [rx for n, rx, _ in INDICATOR_RES if n == name]
     if name in (NATIONAL_GDP, REGIONAL_GDP, "人均地区生产总值"):
         rxs += [GDP_WORD_RE, re.compile("国内生产总值|地区生产总值")]
@@ -703,19 +724,25 @@ def _item_indicator(item: str, items: list[str], national: bool) -> tuple[str | 
     return name, (phrase or item)[-PHRASE_MAX_CHARS:] or None
 
 
+NATIONWIDE_RE = re.compile(r"全国|我国|国家")
+NOT_HAN_LATIN_RE = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _has_noun(subject: str) -> bool:
     """A governing phrase of its own (not just 比上年, 同比, 分别, 年均)."""
-    s = re.sub(r"增加值", "增值", subject)  # 增加值 is a noun (工业增加值), not the verb 增加
+    s = subject.replace("增加值", "增值")  # 增加值 is a noun (工业增加值), not the verb 增加
     s = s.replace("人均", "每人")  # 人均3712元: per head, not the total of the clause before
     s = RANK_RE.sub("", BASIS_RE.sub("", s))
-    s = re.sub(
-        r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
-        r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
-        r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量",
-        "",
-        s,
-    )
-    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", s)) >= 2
+    s = NOT_NOUN_RE.sub("", s)
+    return len(NOT_HAN_LATIN_RE.sub("", s)) >= 2
+
+
+NOT_NOUN_RE = re.compile(
+    r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
+    r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
+    r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量"
+)
 
 
 def _qualifiers(before: str, post: str, m: re.Match) -> list[str]:
@@ -733,27 +760,27 @@ def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) ->
     tail = clause_before[-8:]
     if unit == "个百分点":
         return "change"
-    if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail):
+    if TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or _re(r"(?:提高|增加|增长|下降|降低)(?:到|至)").search(tail):
         return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
     if unit in ("%", "‰", "倍"):
         last_growth = max(
-            (m.end() for m in re.finditer(r"增长|增速|涨幅|增幅|降幅|上涨|递增", clause_before[-MEASURE_CUE_CHARS:])),
+            (m.end() for m in _re(r"增长|增速|涨幅|增幅|降幅|上涨|递增").finditer(clause_before[-MEASURE_CUE_CHARS:])),
             default=-1,
         )
         last_share = max(
-            (m.end() for m in re.finditer(r"贡献率|比重|占比|覆盖率|普及率|份额", clause_before[-MEASURE_CUE_CHARS:])),
+            (m.end() for m in _re(r"贡献率|比重|占比|覆盖率|普及率|份额").finditer(clause_before[-MEASURE_CUE_CHARS:])),
             default=-1,
         )
         if last_share > last_growth >= 0:
             return "share"
         if GROWTH_RE.search(tail) or last_growth >= 0:
-            if indicator in RATE_INDICATORS and not re.search(r"增长|增速|涨幅|增幅|上涨|递增", tail):
+            if indicator in RATE_INDICATORS and not _re(r"增长|增速|涨幅|增幅|上涨|递增").search(tail):
                 return "change"
             return "growth"
         return "share" if unit != "倍" else "level"
-    if re.search(
-        r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|增产|减产|多|少)了?(?:分别|约|近|超过)?$", tail
-    ) and not re.search(r"新增就业", tail):
+    if _re(r"(?:增加|减少|增长|下降|降低|提高|扩大|缩小|新增|增产|减产|多|少)了?(?:分别|约|近|超过)?$").search(
+        tail
+    ) and not _re(r"新增就业").search(tail):
         return "change"
     if kind == "count" and indicator is None:
         return "count"
@@ -772,15 +799,15 @@ def _is_target(
         return True, True
     if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
         return True, False
-    if re.search(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为", head) and not re.search(
-        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际", head
-    ):
+    if _re(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为").search(head) and not _re(
+        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际"
+    ).search(head):
         return True, False
     if para_outcome or OUTCOME_RE.search(head):
         return False, False
-    if re.search(r"今年|明年|本年度", head) and not re.search(
-        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d", head
-    ):
+    if _re(r"今年|明年|本年度").search(head) and not _re(
+        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d"
+    ).search(head):
         return True, False
     return bool(plan), False
 
@@ -813,13 +840,13 @@ def _ref_year(
     found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent[:start])]
     stated, stated_pos = None, -1
     for ys, ye, y in sorted(found):
-        base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
-            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[ye : ye + 4]
-        )
+        base = _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys]) or _re(
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)"
+        ).match(sent[ye : ye + 4])
         if y and not base:
             stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
-    clause_years = [int(y) for y in re.findall(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)", before)]
+    clause_years = [int(y) for y in _re(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)").findall(before)]
     if clause_years:
         return clause_years[-1]
     # 年均增长, 今后五年, 累计: a span of years (the cue in the number's clause, or just before a bare clause)
@@ -830,15 +857,15 @@ def _ref_year(
         return stated
     if year is None:
         return stated
-    if re.search(r"明年", sent[:start]):
+    if _re(r"明年").search(sent[:start]):
         return year + 1
-    if section_year is not None and not past_target and not re.search(r"去年|上年|今年|过去一年", sent[:start]):
+    if section_year is not None and not past_target and not _re(r"去年|上年|今年|过去一年").search(sent[:start]):
         return section_year
     if is_target:
         return year - 1 if past_target else year
-    if re.search(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年", sent[:start]) and not re.search(
-        r"去年|上年|过去一年", sent[:start]
-    ):
+    if _re(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年").search(sent[:start]) and not _re(
+        r"去年|上年|过去一年"
+    ).search(sent[:start]):
         return year
     return year - 1 if stated is None else stated
 
@@ -894,7 +921,7 @@ def _flag_outliers(rows: list[dict]) -> None:
     for r in rows:
         if r["value"] is None or r["unit"] not in OUTLIER_UNITS or r["is_implausible"]:
             continue
-        num = re.match(r"\d+", r["as_written"])
+        num = _re(r"\d+").match(r["as_written"])
         if not num or not BARE_INT_RE.match(num.group(0)):
             continue
         if r["as_written"][len(num.group(0)) : len(num.group(0)) + 1] in ".,":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import operator
+import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
@@ -256,20 +257,20 @@ def find_places(text: str) -> list[PlaceHit]:
     """All division names (full names and safe aliases) in `text`, leftmost-longest, non-overlapping."""
     gz = load_gazetteer()
     hits: list[PlaceHit] = []
-    i, n = 0, len(text)
+    nxt = 0  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
-    while i < n - 1:
-        cands = prefix.get(text[i : i + 2])
-        if cands:
-            for key in cands:
-                surface = key[1:] if key[0] == "~" else key
-                if text.startswith(surface, i):
-                    if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
-                        continue  # 千亿元大关, 3个大同: an alias after a count is a word
-                    hits.append(PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
-                    i += len(surface) - 1
-                    break
-        i += 1
+    for m in _scanners(gz)[0].finditer(text):
+        i = m.start()
+        if i < nxt:
+            continue
+        for key in prefix.get(text[i : i + 2], ()):
+            surface = key[1:] if key[0] == "~" else key
+            if text.startswith(surface, i):
+                if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
+                    continue  # 千亿元大关, 3个大同: an alias after a count is a word
+                hits.append(PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
+                nxt = i + len(surface)
+                break
     return hits
 
 
@@ -277,18 +278,47 @@ def find_towns(text: str) -> list[tuple[int, str]]:
     """Township names with their suffix (大梁庄乡, 东郭村镇): strong evidence for the county above them."""
     gz = load_gazetteer()
     out: list[tuple[int, str]] = []
-    i, n = 0, len(text)
+    nxt = 0
     tp = gz.town_prefix2
-    while i < n - 2:
-        cands = tp.get(text[i : i + 2])
-        if cands:
-            for t in cands:
-                if text.startswith(t, i):
-                    out.append((i, t))
-                    i += len(t) - 1
-                    break
-        i += 1
+    _, towns_rx, three = _scanners(gz)
+    for m in towns_rx.finditer(text):
+        i = m.start()
+        if i < nxt or text[i : i + 3] not in three:
+            continue
+        for t in tp.get(text[i : i + 2], ()):
+            if text.startswith(t, i):
+                out.append((i, t))
+                nxt = i + len(t)
+                break
     return out
+
+
+_SCANNERS: dict[int, tuple[re.Pattern, re.Pattern, frozenset[str]]] = {}
+
+
+def _char_class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _scanners(gz: Gazetteer) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    """Regexes that find, in C, the positions where a name can start (its first character, followed by a possible
+    second — and third for townships — character), and the set of townships' first three characters (all have
+    three or more). The scans then try names at a few positions instead of a Python step per character; a
+    position they skip cannot start a name, so the hits are the same."""
+    key = id(gz)
+    if key not in _SCANNERS:
+        keys = [k for k in gz.prefix2 if len(k) == 2]  # a one-character name never matched (two are read)
+        towns = [t for names in gz.town_prefix2.values() for t in names]
+        places_rx = re.compile(_char_class({k[0] for k in keys}) + "(?=" + _char_class({k[1] for k in keys}) + ")")
+        towns_rx = re.compile(
+            _char_class({t[0] for t in towns})
+            + "(?="
+            + _char_class({t[1] for t in towns})
+            + _char_class({t[2] for t in towns})
+            + ")"
+        )
+        _SCANNERS[key] = (places_rx, towns_rx, frozenset(t[:3] for t in towns))
+    return _SCANNERS[key]
 
 
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}

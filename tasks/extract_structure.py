@@ -175,7 +175,8 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
         ):
             key = f"“{inner}”"
             counts[key] = counts.get(key, 0) + 1
-    for m in CAMPAIGN_RE.finditer(text):
+    # every campaign name ends in 战 or 行动: a text with neither is not scanned
+    for m in CAMPAIGN_RE.finditer(text) if "战" in text or "行动" in text else ():
         t = m.group(1)
         t = re.sub(r"^(?:第[一二三四五六七八九十]+次|新一轮|一次|这次|上一次|开展|进行|的|了)", "", t)
         if len(t) >= 4:

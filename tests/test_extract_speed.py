@@ -1,0 +1,315 @@
+"""The extract stage's fast paths give what the plain ones gave: each rewritten matcher is checked against the
+straightforward version it replaced (kept here as the reference) on tricky strings, random strings over the
+characters that matter, and the sample speeches."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tasks import extract as E
+from tasks import extract_figures as F
+from tasks import extract_people as P
+from tasks import extract_regions as R
+from tasks import extract_structure as S
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "data/samples/seeds").glob("*.txt"))]
+
+
+def _random_texts(alphabet: str, n: int = 400, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+
+
+def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int, str, dict]]:
+    return [(m.start(), m.end(), m.group(0), m.groupdict()) for m in rx.finditer(text)]
+
+
+# ---------------------------------------------------------------- gazetteer scans
+
+
+def _places_reference(text: str) -> list[R.PlaceHit]:
+    """find_places as it was: a Python step per character."""
+    gz = R.load_gazetteer()
+    hits, i, n = [], 0, len(text)
+    while i < n - 1:
+        cands = gz.prefix2.get(text[i : i + 2])
+        if cands:
+            for key in cands:
+                surface = key[1:] if key[0] == "~" else key
+                if text.startswith(surface, i):
+                    if key[0] == "~" and i > 0 and text[i - 1] in R._NUMERIC_BEFORE:
+                        continue
+                    hits.append(R.PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
+                    i += len(surface) - 1
+                    break
+        i += 1
+    return hits
+
+
+def _towns_reference(text: str) -> list[tuple[int, str]]:
+    gz = R.load_gazetteer()
+    out, i, n = [], 0, len(text)
+    while i < n - 2:
+        cands = gz.town_prefix2.get(text[i : i + 2])
+        if cands:
+            for t in cands:
+                if text.startswith(t, i):
+                    out.append((i, t))
+                    i += len(t) - 1
+                    break
+        i += 1
+    return out
+
+
+PLACE_TEXTS = [
+    "",
+    "邢",
+    "邢台",
+    "邢台市",
+    "河北省邢台市桥东区",  # nested names: leftmost-longest, no overlap
+    "3个大同，千亿元大关",  # an alias after a count is skipped, a shorter name may still start there
+    "大梁庄乡和东郭村镇",
+    "到大梁庄乡",  # a town at the very end
+    "大梁庄",  # shorter than any town with its suffix
+    "北京市海淀区中关村北京市",
+    "朝阳区朝阳区朝阳",
+]
+
+
+@pytest.mark.parametrize("text", PLACE_TEXTS)
+def test_place_and_town_scans_match_the_per_character_scan(text):
+    assert R.find_places(text) == _places_reference(text)
+    assert R.find_towns(text) == _towns_reference(text)
+
+
+def test_place_and_town_scans_on_samples_and_random_place_characters():
+    gz = R.load_gazetteer()
+    names = [k.lstrip("~") for k in list(gz.by_name)[:400]] + [t for t in list(gz.towns)[:200]]
+    rng = random.Random(3)
+    texts = list(SAMPLES)
+    for _ in range(300):  # names glued together, cut and mixed with digits: many overlaps and near-misses
+        parts = [rng.choice(names)[rng.randint(0, 1) :] for _ in range(rng.randint(1, 6))]
+        texts.append(rng.choice(["", "3", "十", "和"]).join(parts))
+    assert sum(len(_places_reference(t)) for t in texts) > 300  # the texts do contain places
+    for t in texts:
+        assert R.find_places(t) == _places_reference(t)
+        assert R.find_towns(t) == _towns_reference(t)
+
+
+# ---------------------------------------------------------------- first-character lookaheads
+
+
+def _unguarded(rx: re.Pattern) -> re.Pattern:
+    """The pattern without its leading first-character lookahead."""
+    m = re.match(r"\(\?=\[[^\]]*\]\)", rx.pattern)
+    assert m, rx.pattern
+    return re.compile(rx.pattern[m.end() :])
+
+
+OFFICE_ALPHABET = (
+    "中共央国务院家全省市区县州旗盟镇乡委人民政府大常会协自治代理务执行副总书记主席长任部秘局厅表同志们李强，。 发"
+)
+
+
+@pytest.mark.parametrize(
+    ("rx", "alphabet"),
+    [
+        (P.OFFICE_RE, OFFICE_ALPHABET),
+        (P.AFTER_RE, OFFICE_ALPHABET + "提出指的、"),
+        (F.FIGURE_RE, "0123456789.,%％个百分点亿万千元吨人次一二两三四五十百之×Xx多余-至到~ 年第届"),
+    ],
+)
+def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
+    plain = _unguarded(rx)
+    texts = _random_texts(alphabet) + SAMPLES
+    for t in texts:
+        assert _spans(rx, t) == _spans(plain, t)
+    # .match at a position (AFTER_RE is also used so) agrees too
+    for t in texts[:100]:
+        for pos in range(len(t)):
+            a, b = rx.match(t, pos), plain.match(t, pos)
+            assert (a and a.span()) == (b and b.span())
+
+
+def test_organization_regex_matches_its_plain_alternation():
+    rx = P._org_re()
+    plain = _unguarded(rx)
+    words = re.findall(r"[^|()?:\\]+", plain.pattern)[:300]
+    rng = random.Random(5)
+    texts = SAMPLES + ["".join(rng.choice(words)[rng.randint(0, 2) :] for _ in range(5)) for _ in range(300)]
+    assert sum(len(_spans(plain, t)) for t in texts) > 100
+    for t in texts:
+        assert _spans(rx, t) == _spans(plain, t)
+
+
+def test_campaign_scan_is_skipped_only_where_it_cannot_match():
+    """extract_slogans scans for campaigns only in texts with 战 or 行动: every campaign match contains one."""
+    texts = _random_texts("打好赢响开展进行启动推进决战第一二次新轮百日千天大会攻坚专项行动作，") + SAMPLES
+    found = 0
+    for t in texts:
+        for m in S.CAMPAIGN_RE.finditer(t):
+            found += 1
+            assert "战" in m.group(0) or "行动" in m.group(0)
+    assert found > 20
+    rows = S.extract_slogans("d", "打响百日会战，开展专项行动。")
+    assert [r["text"] for r in rows] == ["专项行动", "百日会战"]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _indicator_reference(before: str, national: bool):
+    """_indicator without the combined pre-scan and the memo."""
+    before = F.BASIS_RE.sub("", before)
+    zhan = before.find("占")
+    head = before[:zhan] if zhan > 0 else before
+    best = None
+    for prio, (name, rx, _) in enumerate(F.INDICATOR_RES):
+        for m in rx.finditer(head):
+            key = (m.end(), -prio, name)
+            if best is None or key > best:
+                best = key
+    for gm in F.GDP_WORD_RE.finditer(head):
+        if best is None or gm.end() > best[0]:
+            best = (gm.end(), 1, F.NATIONAL_GDP if national else F.REGIONAL_GDP)
+    phrase = F.SUBJECT_TRIM.sub("", head.strip(' “”"（）()')).strip()
+    if best is None:
+        return None, phrase
+    end, _, name = best
+    if F.NOT_HEAD_RE.search(F.TARGET_OF_RE.sub("", head[end:])):
+        return None, phrase
+    if name in (F.NATIONAL_GDP, "人均国内生产总值") and not national and not re.search(r"全国|我国|国家", head[:end]):
+        name = F.REGIONAL_GDP if name == F.NATIONAL_GDP else "人均地区生产总值"
+    return name, phrase
+
+
+INDICATOR_CLAUSES = [
+    "",
+    "全省地区生产总值",
+    "其中服务业增加值占地区生产总值的比重",  # 占: the part before it governs
+    "商务服务业增加值",  # a lookbehind inside an alias
+    "扣除物价因素，城镇居民人均可支配收入实际",
+    "经济增长速度的宏观调控目标",
+    "全国国内生产总值",
+    "国内生产总值增长对就业的贡献率",
+    "人均GDP",
+    "M2余额",
+    "货币供应量M2",
+    "户籍人口城镇化率",
+    "规模以上工业增速",
+    "比上年",
+]
+
+
+@pytest.mark.parametrize("clause", INDICATOR_CLAUSES)
+@pytest.mark.parametrize("national", [False, True])
+def test_indicator_prescan_and_memo_keep_the_answer(clause, national):
+    assert F._indicator(clause, national) == _indicator_reference(clause, national)
+    assert F._indicator(clause, national) == _indicator_reference(clause, national)  # memo hit
+
+
+def test_indicator_on_every_clause_of_the_samples():
+    clauses = [c for t in SAMPLES for c in re.split(r"[，,；;：:、。！？\n\d]", t) if c]
+    assert len(clauses) > 500
+    for c in clauses:
+        for national in (False, True):
+            assert F._indicator(c, national) == _indicator_reference(c, national)
+
+
+def _has_noun_reference(subject: str) -> bool:
+    s = re.sub(r"增加值", "增值", subject)
+    s = s.replace("人均", "每人")
+    s = F.RANK_RE.sub("", F.BASIS_RE.sub("", s))
+    s = re.sub(F.NOT_NOUN_RE.pattern, "", s)
+    return len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", s)) >= 2
+
+
+def test_has_noun_memo_keeps_the_answer():
+    clauses = [*INDICATOR_CLAUSES, "工业增加值增加", "人均3712元", "比上年增长", "居全国第六位", "分别", "总量"]
+    clauses += [c for t in SAMPLES for c in re.split(r"[，,；;：:、。！？\n\d]", t) if c]
+    assert {_has_noun_reference(c) for c in clauses} == {True, False}
+    for c in clauses:
+        assert F._has_noun(c) is _has_noun_reference(c)
+        assert F._has_noun(c) is _has_noun_reference(c)
+
+
+# ---------------------------------------------------------------- keywords
+
+
+def _term_counts_reference(text: str) -> dict[str, int]:
+    stop = E._stopwords()
+    counts = E._token_counts()(text)
+    return {
+        t: n
+        for t, n in sorted(counts.items())
+        if len(t) >= 2 and t not in stop and E.TERM_RE.match(t) and not E.PLACE_PRONOUN_RE.match(t)
+    }
+
+
+def _keywords_reference(doc_id: str, text: str, k: int) -> list[dict]:
+    idf, default = E.reference_idf()
+    tf = _term_counts_reference(text)
+    return E.top_keywords(doc_id, tf, {t: idf.get(t, default) for t in tf}, k=k)
+
+
+TRICKY = "推进Wi-Fi全覆盖，落实2011-2020年规划，我区、本市、全国；C++与A+B方案，III-V族，REITs试点。"
+
+
+def test_term_counts_and_keywords_match_the_sorting_versions():
+    texts = [*SAMPLES, TRICKY, "", "。", "发展发展发展经济经济"]
+    for t in texts:
+        assert E.term_counts(t) == _term_counts_reference(t)
+        assert list(E.term_counts(t)) == list(_term_counts_reference(t))  # sorted by term
+        for k in (0, 1, 5, 20, 500):
+            assert E.document_keywords("d", t, k=k) == _keywords_reference("d", t, k)
+
+
+def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
+    monkeypatch.setattr(E, "TERM_MEMO_MAX", 50)
+    monkeypatch.setattr(E, "_TERMS", set())
+    monkeypatch.setattr(E, "_NOT_TERMS", set())
+    for t in SAMPLES:
+        assert E.term_counts(t) == _term_counts_reference(t)
+        assert len(E._TERMS) + len(E._NOT_TERMS) <= max(50, len(Counter(E._token_counts()(t))))
+
+
+def test_to_half_replaces_exactly_what_translate_did():
+    from tasks.extract_text import FULLWIDTH, to_half
+
+    texts = _random_texts("０１２３４５６７８９．％：（）0123.:()一二，。ａＡ 　") + SAMPLES
+    for t in texts:
+        assert to_half(t) == t.translate(FULLWIDTH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "、",
+        "、、、",
+        "王洪文、张春桥、江青、姚文元",
+        "象马天水、于会泳、迟群、张铁生那样",
+        "一二三四五六七八九十一二三四五六七八九十、甲乙、丙丁",  # a first item longer than 12 characters
+        "甲、乙\n、丙、丁、戊",  # a line break inside
+        "甲乙、丙丁、戊己、庚辛、壬癸，子丑、寅卯",
+        "ab、甲、乙、丙",
+    ],
+)
+def test_long_lists_match_the_regex_scan(text):
+    assert _spans(P.LONG_LIST_RE, text) == [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(text)]
+
+
+def test_long_lists_match_the_regex_scan_on_random_and_sample_texts():
+    texts = _random_texts("甲乙丙丁、、，a1\n", n=1500) + SAMPLES
+    found = 0
+    for t in texts:
+        want = _spans(P.LONG_LIST_RE, t)
+        found += len(want)
+        assert [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(t)] == want
+    assert found > 100
