@@ -440,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--work", default="/tmp/jianghua-scale", help="cache of built inputs")
     c.add_argument("--dask", type=int, default=0, help="also run on a LocalCluster of this many worker processes")
     c.add_argument("--memory-limit", default="1GB", help="Dask memory_limit per worker (the tree bound)")
+    c.add_argument(
+        "--against", default=None, help="with --dask: compare with this kept local output, skip the local run"
+    )
     p = sub.add_parser("pipeline", help="the CLI: cold, unchanged rerun, +1 %% new documents")
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--workers", type=int, default=2)
@@ -497,8 +500,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.dask:
                 time_cluster(files, work / "out", f"{n:,} synthetic signatures", args.workers)
                 continue
-            local, on_dask = work / f"out-{n}-local", work / f"out-{n}-dask"
-            time_cluster(files, local, f"{n:,} synthetic, local", args.workers, keep=True)
+            local, on_dask = Path(args.against or work / f"out-{n}-local"), work / f"out-{n}-dask"
+            if not args.against:
+                time_cluster(files, local, f"{n:,} synthetic, local", args.workers, keep=True)
             time_cluster(
                 files, on_dask, f"{n:,} synthetic, Dask ×{args.dask}", 1, keep=True, dask=args.dask,
                 memory_limit=args.memory_limit,
@@ -507,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'':>28}  local and Dask outputs byte-identical: {same}")
             if not same:
                 sys.exit("Dask output differs from the local run (both kept for inspection)")
-            shutil.rmtree(local, ignore_errors=True)
+            if not args.against:
+                shutil.rmtree(local, ignore_errors=True)
             shutil.rmtree(on_dask, ignore_errors=True)
         return 0
     folder, out = work / f"pipeline-{args.n}", work / f"pipeline-{args.n}-out"
