@@ -2,6 +2,10 @@
 
     python -m bench.scale cluster --n 5000 20000 100000      # cluster_corpus alone on signed texts
     python -m bench.scale cluster --synthetic 1000000         # ... on generated signatures
+    python -m bench.scale cluster --synthetic 1000000 --dask 2 --memory-limit 1GB
+                                                              # ... in this process, then on a Dask
+                                                              # LocalCluster of 2 worker processes:
+                                                              # outputs compared byte for byte
     python -m bench.scale cluster --n 5000 20000 --plus 0.01  # cold on N, then +1 % new documents:
                                                               # incremental (on the index) vs cold
     python -m bench.scale pipeline --n 20000 --workers 2      # CLI: cold, unchanged rerun, +1 % documents
@@ -53,6 +57,7 @@ class TreeSampler:
         self.root = psutil.Process(pid)
         self.every = every
         self.per_process: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, float] = {}  # last seen user + system CPU seconds of each process
         self.tree_peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -77,7 +82,9 @@ class TreeSampler:
             for p in procs:
                 try:
                     rss = p.memory_info().rss
-                    name = " ".join(p.cmdline()[1:4])[:60]
+                    name = _role(p.cmdline())
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = t.user + t.system
                 except psutil.Error:
                     continue
                 total += rss
@@ -88,6 +95,18 @@ class TreeSampler:
 
     def largest(self) -> tuple[str, int]:
         return max(self.per_process.values(), key=lambda x: x[1], default=("", 0))
+
+
+def _role(cmdline: list[str]) -> str:
+    """A short name for a process of the measured tree (Dask workers are multiprocessing children)."""
+    text = " ".join(cmdline)
+    if "multiprocessing.spawn" in text or "multiprocessing-fork" in text or "forkserver" in text:
+        return "dask worker"
+    if "resource_tracker" in text:
+        return "resource tracker"
+    if "_cluster" in cmdline:
+        return "client + scheduler" if "--dask" in cmdline else "cluster_corpus"
+    return " ".join(cmdline[1:4])[:60]
 
 
 def _mb(b: int) -> str:
@@ -307,20 +326,35 @@ def _lists(matrix):
 
 
 def time_cluster(
-    files: list[str], out: Path, label: str, workers: int, prev: Path | None = None, keep: bool = False
+    files: list[str],
+    out: Path,
+    label: str,
+    workers: int,
+    prev: Path | None = None,
+    keep: bool = False,
+    dask: int = 0,
+    memory_limit: str = "1GB",
 ) -> tuple[float, dict]:
-    """cluster_corpus in a child process (on the index in `prev` if given), its memory sampled."""
+    """cluster_corpus in a child process (on the index in `prev` if given; on a Dask LocalCluster of
+    `dask` worker processes if given), the memory and CPU of its whole process tree sampled."""
+    import resource
     import shutil
 
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "bench.scale", "_cluster", str(out), str(workers), *files]
     if prev is not None:
         cmd += ["--prev", str(prev)]
+    if dask:
+        cmd += ["--dask", str(dask), "--memory-limit", memory_limit]
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid) as mem:
         stdout, _ = proc.communicate()
     wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # every process of the tree was waited for by its parent: their CPU is in RUSAGE_CHILDREN
+    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
     if proc.returncode:
         sys.exit(f"{label}: cluster_corpus failed (exit {proc.returncode})")
     stats = json.loads(stdout.strip().splitlines()[-1])
@@ -333,6 +367,10 @@ def time_cluster(
         f"anchors {stats.get('candidates_anchors', 0):,}; re-examined docs {stats.get('reexamined_docs', 0):,}, "
         f"measured pairs {stats.get('reverified_pairs', 0):,}"
     )
+    print(f"{'':>28}  CPU {cpu:,.1f} s (user + system, whole tree); load average {os.getloadavg()[0]:.2f}")
+    for pid, (name, rss) in sorted(mem.per_process.items(), key=lambda x: -x[1][1]):
+        if rss > 50e6:
+            print(f"{'':>28}  pid {pid:>7}  {_mb(rss):>9} peak  {mem.cpu.get(pid, 0):8.1f} s CPU  {name}")
     if not keep:
         shutil.rmtree(out, ignore_errors=True)
     return wall, stats
@@ -356,6 +394,12 @@ def time_incremental(n: int, plus: float, work: Path, workers: int) -> None:
         shutil.rmtree(d, ignore_errors=True)
     if not same:
         sys.exit("incremental output differs from cold")
+
+
+def same_outputs(a: Path, b: Path, parts: int) -> bool:
+    """Every assignment part and the duplicates table, byte for byte."""
+    names = [f"assignments/{i:05d}.parquet" for i in range(parts)] + ["duplicates.parquet"]
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in names)
 
 
 def run_cli(folder: Path, out: Path, workers: int, label: str, mb: float, docs: int) -> None:
@@ -394,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--workers", type=int, default=1)
     c.add_argument("--plus", type=float, default=0.0, help="then add this share of new documents (0.01)")
     c.add_argument("--work", default="/tmp/jianghua-scale", help="cache of built inputs")
+    c.add_argument("--dask", type=int, default=0, help="also run on a LocalCluster of this many worker processes")
+    c.add_argument("--memory-limit", default="1GB", help="Dask memory_limit per worker (the tree bound)")
+    c.add_argument(
+        "--against", default=None, help="with --dask: compare with this kept local output, skip the local run"
+    )
     p = sub.add_parser("pipeline", help="the CLI: cold, unchanged rerun, +1 %% new documents")
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--workers", type=int, default=2)
@@ -406,17 +455,38 @@ def main(argv: list[str] | None = None) -> int:
     inner.add_argument("workers", type=int)
     inner.add_argument("files", nargs="*")
     inner.add_argument("--prev", default=None)
+    inner.add_argument("--dask", type=int, default=0)
+    inner.add_argument("--memory-limit", default="1GB")
     args = ap.parse_args(argv)
 
     if args.mode == "_cluster":
         from tasks.dedupe_cluster import cluster_corpus
 
-        print(json.dumps(cluster_corpus(args.files, args.prev, args.out, workers=args.workers)))
+        if not args.dask:
+            print(json.dumps(cluster_corpus(args.files, args.prev, args.out, workers=args.workers)))
+            return 0
+        import distributed
+
+        # one thread a worker: a worker's peak is one kernel's partition (PARTITION_ROWS), as in a pool
+        with (
+            distributed.LocalCluster(
+                n_workers=args.dask,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=args.memory_limit,
+                dashboard_address=None,
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            stats = cluster_corpus(args.files, args.prev, args.out, client=client)
+        print(json.dumps(stats))
         return 0
     if args.mode == "build":
         size = build_folder(args.n, Path(args.folder))
         print(f"{args.n:,} documents, {size / 1e6:,.0f} MB in {args.folder}")
         return 0
+    import shutil
+
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     if args.mode == "cluster":
@@ -426,10 +496,25 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 time_cluster(signed_texts(n, work), work / "out", f"{n:,} texts", args.workers)
         for n in args.synthetic:
-            time_cluster(synthetic_signatures(n, work), work / "out", f"{n:,} synthetic signatures", args.workers)
+            files = synthetic_signatures(n, work)
+            if not args.dask:
+                time_cluster(files, work / "out", f"{n:,} synthetic signatures", args.workers)
+                continue
+            local, on_dask = Path(args.against or work / f"out-{n}-local"), work / f"out-{n}-dask"
+            if not args.against:
+                time_cluster(files, local, f"{n:,} synthetic, local", args.workers, keep=True)
+            time_cluster(
+                files, on_dask, f"{n:,} synthetic, Dask ×{args.dask}", 1, keep=True, dask=args.dask,
+                memory_limit=args.memory_limit,
+            )  # fmt: skip
+            same = same_outputs(local, on_dask, len(files))
+            print(f"{'':>28}  local and Dask outputs byte-identical: {same}")
+            if not same:
+                sys.exit("Dask output differs from the local run (both kept for inspection)")
+            if not args.against:
+                shutil.rmtree(local, ignore_errors=True)
+            shutil.rmtree(on_dask, ignore_errors=True)
         return 0
-    import shutil
-
     folder, out = work / f"pipeline-{args.n}", work / f"pipeline-{args.n}-out"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
