@@ -235,7 +235,9 @@ def _boilerplate_digests(folder: str) -> dict[str, str]:
 
     from tasks.common import stable_hash
 
-    table = pq.read_table(Path(folder) / "boilerplate.parquet", columns=["group", "line_key"])
+    table = pq.ParquetFile(Path(folder) / "boilerplate.parquet").read(
+        columns=["group", "line_key"]
+    )  # read_table loads pandas
     keys: dict[str, list[str]] = {}
     for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
         keys.setdefault(g, []).append(k)
