@@ -168,3 +168,31 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     assert [state for _, state in recorded] == ["COMPLETED"] * 3
     assert all(name.startswith("corpus → ") for name, _ in recorded)
     assert _left_running(home) == []  # no temporary server outlives its run
+
+
+def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_end(prefect_api, monkeypatch):
+    import prefect.artifacts
+    from prefect import flow
+
+    from flows.progress import RunProgress
+
+    real = prefect.artifacts.update_progress_artifact
+    sent: list[float] = []
+
+    def counting(artifact_id, progress, *args, **kwargs):
+        sent.append(progress)
+        return real(artifact_id, progress, *args, **kwargs)
+
+    monkeypatch.setattr(prefect.artifacts, "update_progress_artifact", counting)
+
+    @flow
+    def steps() -> None:
+        run = RunProgress(total_steps=40, artifact_key="overhead-test-progress")
+        assert run._artifact_id is not None
+        stage = run.stage("ingest", 40)
+        for _ in range(40):  # forty steps served from the cache in well under a second
+            stage.advance(10)
+
+    steps()
+    assert 2 <= len(sent) <= 4, sent  # the first, the last, and at most a couple in between
+    assert sent[-1] == 100.0
