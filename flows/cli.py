@@ -10,8 +10,10 @@ itself failed, 2 for a usage error, 143 when stopped by SIGTERM and 130 by SIGIN
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -165,6 +167,10 @@ def _run(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no phoning home from a crawl box
+    from tasks import procs
+
+    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
+    server = _start_temporary_server()  # its start overlaps the imports below (Prefect, the flow)
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -172,7 +178,7 @@ def _run(args: argparse.Namespace) -> int:
     from flows.pipeline import build_corpus, validate_parameters
     from tasks.ingest import MAX_DOC_BYTES
 
-    try:  # the flow validates too (deployments); here it saves starting Prefect for a typo
+    try:  # the flow validates too (deployments); here a typo fails before the flow starts
         validate_parameters(
             args.inputs,
             args.out,
@@ -184,13 +190,11 @@ def _run(args: argparse.Namespace) -> int:
         )
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
-        return 1
-    from tasks import procs
-
+        return 1  # no join: Prefect stops its server at exit; the watchdog (left running) kills one still starting
+    server.join()  # the flow must not meet a server that is still starting (see _start_temporary_server)
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
-    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
     stopper = procs.StopOnSignal(on_hard_exit=lambda signum: _say_stopped(console, signum, hard=True))
     try:
         with bar:
@@ -226,6 +230,41 @@ def _run(args: argparse.Namespace) -> int:
         watchdog.stop()
     _print_summary(console, summary, time.monotonic() - started)
     return 0
+
+
+def _start_temporary_server() -> threading.Thread:
+    """Start Prefect's temporary API server (when no PREFECT_API_URL is set) in a thread.
+
+    The flow would start it on entry, after this process has imported Prefect and the flow
+    code; started here, the server's own start (a uvicorn process importing the Prefect server:
+    seconds of CPU on the other core) runs while this process imports. It is the same server the
+    flow uses (Prefect keeps one per process): the run is recorded exactly as before. The thread
+    must be joined before the flow starts: Prefect marks the server running before it answers,
+    and a flow entering then would find no one listening. A failure here is left to the flow's
+    own start, which retries and reports it."""
+
+    def start() -> None:
+        try:
+            from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+            if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+                return  # a configured server, or none allowed: the flow decides, as before
+            from prefect.server.api.server import SubprocessASGIServer
+
+            server = SubprocessASGIServer()
+        except Exception:  # noqa: BLE001 - the flow's own start raises it with Prefect's message
+            return
+        try:
+            server.start()
+        except Exception:  # noqa: BLE001 - e.g. a start timeout on a busy machine
+            # Prefect leaves a server that did not answer in time running: stop it, so the flow's
+            # own start (which tries again and reports a failure) leaves no second server behind
+            with contextlib.suppress(Exception):
+                server.stop()
+
+    thread = threading.Thread(target=start, name="jianghua-prefect-server", daemon=True)
+    thread.start()
+    return thread
 
 
 def _say_stopped(console, signum: int, hard: bool = False) -> None:

@@ -425,7 +425,8 @@ def _build(
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
     manifest["report"] = str(out_dir / "report.html")
-    publish(str(out_dir), release_dir, manifest, write_extras=write_report)  # one switch: tables, manifest, report
+    # one switch: tables, manifest, report (the report reads the release's tables: in a worker, not here)
+    publish(str(out_dir), release_dir, manifest, write_extras=lambda d: pool.run(write_report, d))
     for stage, declared in STAGES.items():
         if declared.after_publish:
             for result in done[stage].values():

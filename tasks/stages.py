@@ -251,9 +251,19 @@ def topological() -> list[str]:
 
 @cache
 def _boilerplate_digests(folder: str) -> dict[str, str]:
-    from tasks.normalize import boilerplate_digests
+    """tasks.normalize.boilerplate_digests, restated (tests/test_overhead.py checks they agree): importing
+    tasks.normalize would load opencc, pypinyin and numpy into the flow process for a few lines of pyarrow."""
+    import pyarrow.parquet as pq
 
-    return boilerplate_digests(folder)
+    from tasks.common import stable_hash
+
+    table = pq.ParquetFile(Path(folder) / "boilerplate.parquet").read(
+        columns=["group", "line_key"]
+    )  # read_table loads pandas
+    keys: dict[str, list[str]] = {}
+    for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
+        keys.setdefault(g, []).append(k)
+    return {g: stable_hash(sorted(v))[:16] for g, v in keys.items()}
 
 
 def boilerplate_of_groups(result: dict, index: int, shard: dict[str, dict]) -> tuple[dict, list]:
@@ -310,6 +320,15 @@ def remember_dedupe_index(state_dir: str, result: dict) -> None:
 
 
 def _module_path(module: str) -> Path | None:
+    if module == PACKAGE or module.startswith(PACKAGE + "."):  # looked up on disk: find_spec would
+        rel = module.split(".")[1:]  # import the parents, i.e. stage code and its libraries
+        for path in (
+            TASKS_DIR.joinpath(*rel[:-1], rel[-1] + ".py") if rel else None,
+            TASKS_DIR.joinpath(*rel, "__init__.py"),
+        ):
+            if path is not None and path.is_file():
+                return path
+        return None
     spec = util.find_spec(module)
     return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
 

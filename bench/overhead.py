@@ -1,0 +1,66 @@
+"""Fixed cost and memory of a run: cold, then unchanged rerun, with peak RSS per process and per stage.
+
+    python -m bench.overhead FOLDER --out OUT [--workers 2] [--runs cold,unchanged]
+
+Runs the CLI (bench.scale.run_cli: per-process and whole-tree peak RSS, sampled every 0.2 s) and
+has each pool worker log every stage call's peak RSS (tasks.pool JIANGHUA_STAGE_MEMORY), printed
+as the largest peak per stage. Figures are wall clock: quote the machine load beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def stage_peaks(log: Path) -> str:
+    """Largest sampled peak RSS (MB) and total seconds per stage runner, from the workers' log."""
+    peak: dict[str, int] = defaultdict(int)
+    seconds: dict[str, float] = defaultdict(float)
+    calls: dict[str, int] = defaultdict(int)
+    for line in log.read_text().splitlines() if log.exists() else []:
+        r = json.loads(line)
+        name = r["call"].split(":")[-1]
+        peak[name] = max(peak[name], r["mb_peak"])
+        seconds[name] += r["seconds"]
+        calls[name] += 1
+    rows = sorted(peak, key=lambda k: -peak[k])
+    return "\n".join(f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s" for k in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.scale import run_cli
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--runs", default="cold,unchanged")
+    args = ap.parse_args(argv)
+    folder, out = Path(args.folder), Path(args.out)
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    docs = sum(1 for p in files for _ in p.open("rb")) if all(p.suffix == ".jsonl" for p in files) else len(files)
+    for run in args.runs.split(","):
+        if run == "cold":
+            shutil.rmtree(out, ignore_errors=True)
+        log = Path(f"{out}.{run}.stage-memory.jsonl")
+        log.unlink(missing_ok=True)
+        os.environ["JIANGHUA_STAGE_MEMORY"] = str(log)
+        run_cli(folder, out, args.workers, run, mb, docs)
+        print("   per stage (largest worker peak RSS during one call):")
+        print(stage_peaks(log) or "   (no stage ran in a worker)")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Fixed cost and memory of a run: the flow process holds ids (no stage code or libraries), workers
+load a stage's libraries only when a stage needs them, Prefect's temporary server is started early
+and still records every run, and an unchanged rerun still notices a changed file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from importlib import util
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from tasks import pool, schema, stages
+
+REPO = Path(__file__).resolve().parent.parent
+HEAVY = ("jieba", "opencc", "pypinyin", "pandas", "rjieba", "trafilatura", "tasks.normalize", "tasks.extract")
+
+
+def _loaded(names: tuple[str, ...]) -> list[str]:
+    return sorted(n for n in names if n in sys.modules)
+
+
+def _boilerplate(folder: Path) -> Path:
+    rows = {
+        "group": ["gov.cn/a", "gov.cn/a", "gov.cn/b"],
+        "line_key": ["首页 > 新闻", "打印本页", "关闭窗口"],
+    }
+    table = pa.table({f.name: rows.get(f.name, [None] * 3) for f in schema.BOILERPLATE}, schema=schema.BOILERPLATE)
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, folder / "boilerplate.parquet")
+    return folder
+
+
+def test_flow_process_computes_versions_and_keys_without_loading_stage_code(tmp_path):
+    folder = _boilerplate(tmp_path / "boilerplate")
+    code = (
+        "import sys; from flows.pipeline import pipeline_version; from tasks import stages\n"
+        f"pipeline_version(); stages._boilerplate_digests({str(folder)!r})\n"
+        f"print([n for n in {HEAVY!r} if n in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_boilerplate_digests_in_the_flow_equal_normalizes_own(tmp_path):
+    from tasks.normalize import boilerplate_digests
+
+    folder = _boilerplate(tmp_path / "boilerplate")
+    stages._boilerplate_digests.cache_clear()
+    got = stages._boilerplate_digests(str(folder))
+    assert got == boilerplate_digests(str(folder))
+    assert set(got) == {"gov.cn/a", "gov.cn/b"}
+
+
+def test_modules_found_on_disk_are_the_ones_python_would_import():
+    names = [f"tasks.{p.stem}" for p in (REPO / "tasks").glob("*.py") if p.stem != "__init__"]
+    for name in names:
+        assert stages._module_path(name) == Path(util.find_spec(name).origin), name
+    assert stages._module_path("tasks") == REPO / "tasks" / "__init__.py"
+    assert stages._module_path("tasks.common.sha256_hex") is None  # a name imported from a module
+    assert not stages._is_module("tasks.no_such_module")
+
+
+def _modules_in_worker(_: int) -> list[str]:
+    return _loaded(HEAVY)
+
+
+def _normalize_in_worker(_: int) -> list[str]:
+    import tasks.normalize  # noqa: F401 - what a normalize step does first
+
+    return _loaded(HEAVY)
+
+
+def test_a_worker_loads_a_stages_libraries_only_when_it_runs_that_stage():
+    pool.configure(1)
+    try:
+        assert pool.run(_modules_in_worker, 0) == []
+        assert "opencc" in pool.run(_normalize_in_worker, 0)
+        assert "jieba" not in pool.run(_modules_in_worker, 0)  # normalize does not need jieba
+    finally:
+        pool.shutdown()
+
+
+def _allocate(mb: int) -> int:
+    block = bytearray(mb * 2**20)
+    return len(block)
+
+
+def test_the_memory_probe_logs_each_calls_peak(tmp_path, monkeypatch):
+    log = tmp_path / "memory.jsonl"
+    monkeypatch.setenv(pool.MEMORY_LOG_ENV, str(log))
+    pool.configure(1)  # workers spawned now see the variable
+    try:
+        assert pool.run(_allocate, 200) == 200 * 2**20
+    finally:
+        pool.shutdown()
+    (line,) = [json.loads(x) for x in log.read_text().splitlines()]
+    assert line["call"] == "_allocate"
+    assert line["mb_peak"] >= line["mb_before"] + 150  # the 200 MB block was seen
+    assert line["mb_after"] < line["mb_peak"] - 150  # and given back once the call returned
+
+
+# --------------------------------------------------------------------------- the CLI, end to end
+
+
+def _cli(inputs: Path, out: Path, home: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_URL")}
+    env |= {
+        "PREFECT_HOME": str(home),  # its own database: a temporary server of its own, as for a user
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",  # a busy CI machine
+    }
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(inputs), "--out", str(out), "--workers", "1"]
+    return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+
+
+def _flow_runs(home: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(home / "prefect.db") as db:
+        return db.execute("select name, state_type from flow_run order by created").fetchall()
+
+
+def _left_running(home: Path) -> list[int]:
+    """Processes (a temporary API server …) still running with this PREFECT_HOME."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"PREFECT_HOME={home}".encode() in env:
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file(samples, tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for src in sorted(p for p in (samples / "seeds").iterdir() if p.is_file())[:2]:  # keeps three runs short
+        shutil.copy(src, inputs / src.name)
+    out, home = tmp_path / "out", tmp_path / "prefect-home"
+
+    runs = []
+    for _ in range(2):
+        done = _cli(inputs, out, home)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads((out / "manifest.json").read_text()))
+    cold, unchanged = runs
+    assert unchanged["cache"]["computed"] == 0 and unchanged["cache"]["cached"] == cold["cache"]["shard_steps"]
+    assert unchanged["run_id"] != cold["run_id"]
+
+    page = next(p for p in sorted(inputs.rglob("*")) if p.is_file())
+    page.write_bytes(page.read_bytes().replace(b"\xe3\x80\x82", b"\xef\xbc\x9b", 1) + b"\n")  # 。 -> ；
+    done = _cli(inputs, out, home)
+    assert done.returncode == 0, done.stderr[-2000:]
+    changed = json.loads((out / "manifest.json").read_text())
+    assert changed["cache"]["computed"] > 0  # the edit was seen, not served from the cache
+    assert changed["input_fingerprint"] != unchanged["input_fingerprint"]
+
+    recorded = _flow_runs(home)  # every run, the unchanged one included, is a completed flow run
+    assert [state for _, state in recorded] == ["COMPLETED"] * 3
+    assert all(name.startswith("corpus → ") for name, _ in recorded)
+    assert _left_running(home) == []  # no temporary server outlives its run
+
+
+def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_end(prefect_api, monkeypatch):
+    import prefect.artifacts
+    from prefect import flow
+
+    from flows.progress import RunProgress
+
+    real = prefect.artifacts.update_progress_artifact
+    sent: list[float] = []
+
+    def counting(artifact_id, progress, *args, **kwargs):
+        sent.append(progress)
+        return real(artifact_id, progress, *args, **kwargs)
+
+    monkeypatch.setattr(prefect.artifacts, "update_progress_artifact", counting)
+
+    @flow
+    def steps() -> None:
+        run = RunProgress(total_steps=40, artifact_key="overhead-test-progress")
+        assert run._artifact_id is not None
+        stage = run.stage("ingest", 40)
+        for _ in range(40):  # forty steps served from the cache in well under a second
+            stage.advance(10)
+
+    steps()
+    assert 2 <= len(sent) <= 4, sent  # the first, the last, and at most a couple in between
+    assert sent[-1] == 100.0
