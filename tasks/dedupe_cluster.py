@@ -1247,8 +1247,12 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 
 def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh) -> dict[str, Any]:
     n = plan.n
-    # canonical per component: not truncated, fewest flags, longest, then smallest id hash
-    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
+    # canonical per component: not truncated, not one-way contained in another member (a mosaic
+    # quoting part of a speech never wins over the speech, even when the speech carries a flag),
+    # fewest flags, longest, then smallest id hash
+    inside = np.zeros(n, bool)
+    inside[best_one_way[0].astype(np.int64)] = True
+    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, inside, meta.truncated, comp))
     first = np.r_[True, comp[order][1:] != comp[order][:-1]] if n else np.zeros(0, bool)
     canon_of_comp = np.zeros(n, np.int64)
     canon_of_comp[comp[order][first]] = order[first]
@@ -1257,7 +1261,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
     np.minimum.at(min_id, comp, meta.idhash)
     cluster_hash = min_id[comp]
-    del order, first, canon_of_comp, min_id
+    del order, first, canon_of_comp, min_id, inside
 
     # evidence of every member against its canonical
     members = np.flatnonzero(canon != np.arange(n))
@@ -1268,11 +1272,16 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
     exact = meta.fp[members] == meta.fp[cn]
     near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
-    reason = np.where(exact, 0, np.where(near, 1, 2)).astype(np.int8)
-    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
-    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
     matched = _matched_with(meta, cand, best_one_way, members)
     matched = np.where(matched >= 0, matched, cn)
+    # `contained` only when it is true of the canonical: the shown containment reaches the threshold,
+    # or the verified pair that joined the member is the one with the canonical (boilerplate-discounted
+    # containment ≥ MIN_CONTAINMENT). Otherwise the member joined through a chain of verified pairs
+    # (near copy of a copy, copy of a quoted mosaic): `linked`, partner in duplicates.matched_with.
+    contained = (raw >= sig.MIN_CONTAINMENT) | (matched == cn)
+    reason = np.where(exact, 0, np.where(near, 1, np.where(contained, 2, 3))).astype(np.int8)
+    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
+    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
 
     # doc_id strings of canonicals and partners, resolved one file at a time
     want = np.unique(np.concatenate([cn, matched]))
@@ -1285,7 +1294,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     dup_dir = plan.work / "dups"
     for p in range(DUP_PARTS):
         (dup_dir / f"{p:02d}").mkdir(parents=True)
-    reasons = np.array(["exact", "near", "contained"], dtype=object)
+    reasons = np.array(["exact", "near", "contained", "linked"], dtype=object)
     for i, f in enumerate(plan.files):
         lo, hi = int(plan.base[i]), int(plan.base[i + 1])
         ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
@@ -1341,7 +1350,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
         "docs": n,
         "clusters": int(sum(sizes.values())),
         "duplicates": len(members),
-        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
+        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=4), strict=True) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
         "reexamined_docs": int(fresh.sum()),  # new or changed documents (all of them in a cold run)
         "reexamined_clusters": len(np.unique(comp[fresh])),  # the clusters they are in
