@@ -45,6 +45,7 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
+RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
 W_ONE = 1 << 24  # shingle weights are integers in units of 2^-24: sums are exact in any order, so an
@@ -176,16 +177,40 @@ def _partition_of(keys: np.ndarray, bits: int) -> np.ndarray:
     return (sig._mix64(keys) >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _scatter(plan: _Plan, kind: str, run: str, keys: np.ndarray, gids: np.ndarray) -> None:
-    """Append (key, gid) rows of one batch to the runs of their partitions (run names sort in gid order)."""
-    part = _partition_of(keys, plan.bits[kind])
-    order = np.argsort(part, kind="stable")
-    part, keys, gids = part[order], keys[order], gids[order]
-    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
-    for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
-        d = plan.run_dir(kind, int(part[s]))
-        d.mkdir(parents=True, exist_ok=True)
-        np.save(d / f"{run}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
+class _Runs:
+    """(key, gid) rows of one signature file's batches, collected per (kind, partition) and written
+    as one run per partition every RUN_ROWS rows: a file of SCATTER_DOCS-row batches used to leave
+    one tiny `.npy` per batch per partition (226k files at 1 M documents, ~520 s to delete). Run
+    names are the first batch's (`<file>-<batch>`), so they still sort in gid order; the rows of a
+    partition, read in run order, are the same as before."""
+
+    def __init__(self, plan: _Plan, file: int) -> None:
+        self.plan, self.file = plan, file
+        self.parts: dict[tuple[str, int], list[np.ndarray]] = {}
+        self.rows, self.first = 0, 0
+
+    def add(self, kind: str, keys: np.ndarray, gids: np.ndarray) -> None:
+        part = _partition_of(keys, self.plan.bits[kind])
+        order = np.argsort(part, kind="stable")
+        part, keys, gids = part[order], keys[order], gids[order]
+        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
+        for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
+            rows = np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)])
+            self.parts.setdefault((kind, int(part[s])), []).append(rows)
+        self.rows += len(part)
+
+    def end_batch(self, batch: int) -> None:
+        """After batch `batch`: write when RUN_ROWS rows are held; the next run starts at batch + 1."""
+        if self.rows >= RUN_ROWS:
+            self.flush()
+            self.first = batch + 1
+
+    def flush(self) -> None:
+        for (kind, p), chunks in sorted(self.parts.items()):
+            d = self.plan.run_dir(kind, p)
+            d.mkdir(parents=True, exist_ok=True)
+            np.save(d / f"{self.file:06d}-{self.first:05d}.npy", np.concatenate(chunks, axis=1))
+        self.parts, self.rows = {}, 0
 
 
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
@@ -216,12 +241,15 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
         reader = pq.ParquetFile(plan.files[i])
         batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
         start = int(plan.base[i])
+        runs = _Runs(plan, i)
         for c, batch in enumerate(batches):
             t = pa.Table.from_batches([batch])
-            _scatter_batch(plan, f"{i:06d}-{c:05d}", t, start, meta)
+            _scatter_batch(plan, runs, t, start, meta)
+            runs.end_batch(c)
             start += t.num_rows
             del t, batch
             pa.default_memory_pool().release_unused()
+        runs.flush()
     except DedupeStateError:
         raise
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
@@ -258,19 +286,19 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
     return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
-def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
+def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list]) -> None:
     n = t.num_rows
     gid = np.arange(start, start + n, dtype=np.uint64)
     bands, nb = _flat(t, "bands")
-    _scatter(plan, "bands", run, bands, np.repeat(gid, nb))
+    runs.add("bands", bands, np.repeat(gid, nb))
     anchors, na = _flat(t, "anchors")
-    _scatter(plan, "anchors", run, anchors, np.repeat(gid, na))
+    runs.add("anchors", anchors, np.repeat(gid, na))
     sample, ns = _flat(t, "sample")
-    _scatter(plan, "sample", run, sample, np.repeat(gid, ns))
+    runs.add("sample", sample, np.repeat(gid, ns))
     fp = t.column("fp_hash").to_numpy()
     fp_chars = t.column("fp_chars").to_numpy().astype(np.int32)
     has = fp_chars > 0
-    _scatter(plan, "exact", run, fp[has], gid[has])
+    runs.add("exact", fp[has], gid[has])
     # MinHash, stored permutation-major so a group of permutations for all documents is one read
     if n:
         mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
@@ -620,8 +648,13 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
     inter_n = np.zeros(len(a), np.int64)
     delta = np.zeros(0 if known is None else len(known[0]), np.int64)
     total = np.zeros(plan.n, np.int64) if group is not None else None
+    sa, sb, sg = a, b, group
+    if client is not None:  # the same arrays for every partition: sent to each worker once, not with every task
+        sa, sb = client.scatter(a, broadcast=True, hash=False), client.scatter(b, broadcast=True, hash=False)
+        if group is not None:
+            sg = client.scatter(group, broadcast=True, hash=False)
     jobs = [
-        (plan.run_dir("sample", p), a, b, group, known, None if index is None else index.weights_path(p))
+        (plan.run_dir("sample", p), sa, sb, sg, known, None if index is None else index.weights_path(p))
         for p in range(plan.parts("sample"))
     ]
     for iw, inn, tot, dl in _imap(_overlap_kernel, jobs, workers, client):
