@@ -1307,11 +1307,12 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
     matched = _matched_with(meta, cand, best_one_way, members)
     matched = np.where(matched >= 0, matched, cn)
-    # `contained` only when it is true of the canonical: the shown containment reaches the threshold,
-    # or the verified pair that joined the member is the one with the canonical (boilerplate-discounted
-    # containment ≥ MIN_CONTAINMENT). Otherwise the member joined through a chain of verified pairs
-    # (near copy of a copy, copy of a quoted mosaic): `linked`, partner in duplicates.matched_with.
-    contained = (raw >= sig.MIN_CONTAINMENT) | (matched == cn)
+    # `contained` only when the shown containment in the canonical reaches MIN_CONTAINMENT. Otherwise
+    # the member was merged by verified pair evidence the canonical's figures do not show: a chain
+    # (near copy of a copy, a quote inside another copy of the speech) or a pair whose
+    # boilerplate-discounted containment passed while the raw share is under 0.8: `linked`, with
+    # the partner in duplicates.matched_with.
+    contained = raw >= sig.MIN_CONTAINMENT
     reason = np.where(exact, 0, np.where(near, 1, np.where(contained, 2, 3))).astype(np.int8)
     dup_j = np.where(exact, 1.0, jac).astype(np.float32)
     dup_c = np.where(exact, 1.0, raw).astype(np.float32)
