@@ -53,6 +53,7 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -350,55 +351,111 @@ def run_jianghua(folder: Path, work: Path, workers: int, n: int, mb: float) -> t
     return flagged, {"signatures": w1, "cluster": w2}
 
 
-def pipeline_flags(out: Path) -> set[str]:
-    """Bench ids (from the url) of the published documents that have a dup_of."""
+def pipeline_flags(out: Path) -> tuple[set[str], set[str]]:
+    """Bench ids (from the url) of the published documents that have a dup_of, and of every published
+    document (a rejected page is neither kept nor removed as a duplicate)."""
     import pyarrow.parquet as pq
 
     t = pq.read_table(out / "documents", columns=["url", "dup_of"]).to_pydict()
-    return {u.rsplit("/", 1)[-1] for u, dup in zip(t["url"], t["dup_of"]) if u and dup is not None}
+    ids = [u.rsplit("/", 1)[-1] if u else None for u in t["url"]]
+    return {i for i, dup in zip(ids, t["dup_of"]) if i and dup is not None}, {i for i in ids if i}
 
 
-def compare(truth_file: Path, flagged: dict[str, set[str]]) -> None:
-    """Per tool: removals against what the bench was built as; then tools against each other."""
+# Same speech under two names that DUPLICATE_PAIRS.tsv does not list (found by the 5k audit: the 1954
+# State Council report in two collections).
+EXTRA_SAME_SPEECH = (
+    (
+        "aldohemsn__chinese-political-corpora/gwr_071_1954年中华人民共和国国务院政府工作报告.txt",
+        "lawtext__gov/国务院__1954.txt",
+    ),
+)
+
+
+def same_speech(corpus: Path) -> Callable[[str], str]:
+    """Source report -> one representative per speech: union-find over the corpus's known duplicate
+    pairs (every kind but TEMPLATE-SIMILAR, which are different speeches) and EXTRA_SAME_SPEECH. Near-
+    copies of a report and of its cross-site twin are copies of one speech: one of them should survive."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    tsv = corpus / "DUPLICATE_PAIRS.tsv"
+    rows = tsv.read_text(encoding="utf-8").splitlines()[1:] if tsv.exists() else []
+    pairs = [(c[0], c[1]) for c in (r.split("\t") for r in rows) if len(c) >= 5 and not c[-1].startswith("TEMPLATE")]
+    for x, y in [*pairs, *EXTRA_SAME_SPEECH]:
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return find
+
+
+def compare(truth_file: Path, flagged: dict[str, set[str]], published: dict[str, set[str]] | None = None) -> None:
+    """Per tool: removals against what the bench was built as; then tools against each other. Near-copies
+    are grouped by speech (a report and its cross-site twins), and only published copies count: a tool's
+    `published` set (default: every bench document) drops its rejected pages, reported separately."""
+    from bench.devset_dedupe import DEFAULT_CORPUS
+
+    find = same_speech(DEFAULT_CORPUS)
     truth = [json.loads(line) for line in truth_file.open(encoding="utf-8")]
     known = {t["id"] for t in truth}
     flagged = {tool: ids & known for tool, ids in flagged.items()}  # a pipeline OUT may hold later additions
-    groups: dict[str, list[str]] = defaultdict(list)
+    published = {tool: (published or {}).get(tool, known) & known for tool in flagged}
+    speech: dict[str, str] = {}
     mosaics = set()
     for t in truth:
         if t["kind"] == "near":
-            groups[t["sources"][0]].append(t["id"])
+            speech[t["id"]] = find(t["sources"][0])
         else:
             mosaics.add(t["id"])
-    multi = {r: ids for r, ids in groups.items() if len(ids) > 1}
-    single = {ids[0] for ids in groups.values() if len(ids) == 1}
-    expected = sum(len(ids) - 1 for ids in multi.values())
+    every: dict[str, list[str]] = defaultdict(list)
+    for d, sp in speech.items():
+        every[sp].append(d)
     print(
-        f"  truth: {len(truth):,} documents; {sum(map(len, groups.values())):,} near-copies of {len(groups)} reports "
-        f"({len(multi)} reports with 2+ copies: {expected:,} removals expected, one survivor each); "
-        f"{len(mosaics):,} mosaics of 2-4 reports (none expected)"
+        f"  truth: {len(truth):,} documents; {len(speech):,} near-copies of {len(every)} speeches (a report and "
+        f"its cross-site twins count as one); {len(mosaics):,} mosaics of 2-4 reports (none expected)"
     )
     survivors: dict[str, dict[str, int]] = {}
+    multi_of: dict[str, dict[str, list[str]]] = {}
     for tool, ids in flagged.items():
-        surv = {r: sum(d not in ids for d in members) for r, members in multi.items()}
-        survivors[tool] = surv
+        pub = published[tool]
+        groups: dict[str, list[str]] = defaultdict(list)
+        for d, sp in speech.items():
+            if d in pub:
+                groups[sp].append(d)
+        multi = {r: m for r, m in groups.items() if len(m) > 1}
+        single = {m[0] for m in groups.values() if len(m) == 1}
+        expected = sum(len(m) - 1 for m in multi.values())
+        rejected = [d for d in speech if d not in pub]
+        rejected_sole = sum(1 for sp, m in every.items() if not any(d in pub for d in m))
+        surv = {r: sum(d not in ids for d in m) for r, m in multi.items()}
+        survivors[tool], multi_of[tool] = surv, multi
         hit = sum(min(len(multi[r]) - s, len(multi[r]) - 1) for r, s in surv.items())
         extra = sum(s - 1 for s in surv.values() if s > 1)
         wiped = sum(1 for s in surv.values() if s == 0)
         exact = sum(1 for s in surv.values() if s == 1)
         print(
             f"  {tool:>28}: flagged {len(ids):,}; near-copy removals {hit:,}/{expected:,} ({hit / max(expected, 1):.1%}); "
-            f"reports left with exactly 1 copy {exact}/{len(multi)}; near-copies kept beyond one {extra:,}; "
-            f"reports with no copy left {wiped}; lone near-copies removed {len(ids & single):,}; "
+            f"speeches left with exactly 1 copy {exact}/{len(multi)}; near-copies kept beyond one {extra:,}; "
+            f"speeches with no copy left {wiped}; lone near-copies removed {len(ids & single):,}; "
             f"mosaics removed {len(ids & mosaics):,}"
         )
+        if rejected:
+            print(
+                f"  {'':>28}  rejected (not published, counted in none of the above): {len(rejected):,} near-copies, "
+                f"{len(mosaics - pub):,} mosaics; speeches with every copy rejected {rejected_sole}"
+            )
     tools = list(flagged)
     for i, a in enumerate(tools):
         for b in tools[i + 1 :]:
+            multi = {r: m for r, m in multi_of[a].items() if r in multi_of[b]}
+            single = {d for d, sp in speech.items() if sp not in multi_of[a] and sp not in multi_of[b]}
             same = sum(1 for r in multi if survivors[a][r] == survivors[b][r])
             print(
                 f"  {a} vs {b}: flagged by both {len(flagged[a] & flagged[b]):,}, only {a} "
-                f"{len(flagged[a] - flagged[b]):,}, only {b} {len(flagged[b] - flagged[a]):,}; reports with the same "
+                f"{len(flagged[a] - flagged[b]):,}, only {b} {len(flagged[b] - flagged[a]):,}; speeches with the same "
                 f"number of surviving near-copies {same}/{len(multi)}"
             )
             kinds = Counter(
@@ -450,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         folder, mb = ensure_bench(n, work)
         print(f"\n== {n:,} documents, {mb:,.0f} MB ({folder})")
         flagged: dict[str, set[str]] = {}
+        published: dict[str, set[str]] = {}
         for tok in args.tokenizer:
             removed, _, timings, _, out = run_datatrove(
                 python, folder, work / f"dt-{n}-{tok}", tok, args.tasks, args.workers, n, mb
@@ -465,10 +523,10 @@ def main(argv: list[str] | None = None) -> int:
                 print_stages("jianghua dedupe", timings)
             flagged["jianghua dedupe"] = set(reasons)
         if args.jianghua_out:
-            flagged["jianghua pipeline"] = pipeline_flags(Path(args.jianghua_out))
+            flagged["jianghua pipeline"], published["jianghua pipeline"] = pipeline_flags(Path(args.jianghua_out))
         from bench.scale import truth_path
 
-        compare(truth_path(folder), flagged)
+        compare(truth_path(folder), flagged, published)
         if not args.no_jianghua:
             kinds = {t["id"]: t["kind"] for t in map(json.loads, truth_path(folder).open(encoding="utf-8"))}
             by = Counter((kinds.get(d, "?"), r) for d, r in reasons.items())

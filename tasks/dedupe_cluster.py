@@ -45,6 +45,7 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
+RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
 W_ONE = 1 << 24  # shingle weights are integers in units of 2^-24: sums are exact in any order, so an
@@ -176,16 +177,40 @@ def _partition_of(keys: np.ndarray, bits: int) -> np.ndarray:
     return (sig._mix64(keys) >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def _scatter(plan: _Plan, kind: str, run: str, keys: np.ndarray, gids: np.ndarray) -> None:
-    """Append (key, gid) rows of one batch to the runs of their partitions (run names sort in gid order)."""
-    part = _partition_of(keys, plan.bits[kind])
-    order = np.argsort(part, kind="stable")
-    part, keys, gids = part[order], keys[order], gids[order]
-    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
-    for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
-        d = plan.run_dir(kind, int(part[s]))
-        d.mkdir(parents=True, exist_ok=True)
-        np.save(d / f"{run}.npy", np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)]))
+class _Runs:
+    """(key, gid) rows of one signature file's batches, collected per (kind, partition) and written
+    as one run per partition every RUN_ROWS rows: a file of SCATTER_DOCS-row batches used to leave
+    one tiny `.npy` per batch per partition (226k files at 1 M documents, ~520 s to delete). Run
+    names are the first batch's (`<file>-<batch>`), so they still sort in gid order; the rows of a
+    partition, read in run order, are the same as before."""
+
+    def __init__(self, plan: _Plan, file: int) -> None:
+        self.plan, self.file = plan, file
+        self.parts: dict[tuple[str, int], list[np.ndarray]] = {}
+        self.rows, self.first = 0, 0
+
+    def add(self, kind: str, keys: np.ndarray, gids: np.ndarray) -> None:
+        part = _partition_of(keys, self.plan.bits[kind])
+        order = np.argsort(part, kind="stable")
+        part, keys, gids = part[order], keys[order], gids[order]
+        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else np.zeros(0, np.int64)
+        for s, e in zip(starts, np.r_[starts[1:], len(part)], strict=False):
+            rows = np.stack([keys[s:e].astype(np.uint64), gids[s:e].astype(np.uint64)])
+            self.parts.setdefault((kind, int(part[s])), []).append(rows)
+        self.rows += len(part)
+
+    def end_batch(self, batch: int) -> None:
+        """After batch `batch`: write when RUN_ROWS rows are held; the next run starts at batch + 1."""
+        if self.rows >= RUN_ROWS:
+            self.flush()
+            self.first = batch + 1
+
+    def flush(self) -> None:
+        for (kind, p), chunks in sorted(self.parts.items()):
+            d = self.plan.run_dir(kind, p)
+            d.mkdir(parents=True, exist_ok=True)
+            np.save(d / f"{self.file:06d}-{self.first:05d}.npy", np.concatenate(chunks, axis=1))
+        self.parts, self.rows = {}, 0
 
 
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
@@ -216,12 +241,15 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
         reader = pq.ParquetFile(plan.files[i])
         batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
         start = int(plan.base[i])
+        runs = _Runs(plan, i)
         for c, batch in enumerate(batches):
             t = pa.Table.from_batches([batch])
-            _scatter_batch(plan, f"{i:06d}-{c:05d}", t, start, meta)
+            _scatter_batch(plan, runs, t, start, meta)
+            runs.end_batch(c)
             start += t.num_rows
             del t, batch
             pa.default_memory_pool().release_unused()
+        runs.flush()
     except DedupeStateError:
         raise
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
@@ -258,19 +286,19 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
     return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
-def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[str, list]) -> None:
+def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list]) -> None:
     n = t.num_rows
     gid = np.arange(start, start + n, dtype=np.uint64)
     bands, nb = _flat(t, "bands")
-    _scatter(plan, "bands", run, bands, np.repeat(gid, nb))
+    runs.add("bands", bands, np.repeat(gid, nb))
     anchors, na = _flat(t, "anchors")
-    _scatter(plan, "anchors", run, anchors, np.repeat(gid, na))
+    runs.add("anchors", anchors, np.repeat(gid, na))
     sample, ns = _flat(t, "sample")
-    _scatter(plan, "sample", run, sample, np.repeat(gid, ns))
+    runs.add("sample", sample, np.repeat(gid, ns))
     fp = t.column("fp_hash").to_numpy()
     fp_chars = t.column("fp_chars").to_numpy().astype(np.int32)
     has = fp_chars > 0
-    _scatter(plan, "exact", run, fp[has], gid[has])
+    runs.add("exact", fp[has], gid[has])
     # MinHash, stored permutation-major so a group of permutations for all documents is one read
     if n:
         mh = t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
@@ -620,8 +648,13 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
     inter_n = np.zeros(len(a), np.int64)
     delta = np.zeros(0 if known is None else len(known[0]), np.int64)
     total = np.zeros(plan.n, np.int64) if group is not None else None
+    sa, sb, sg = a, b, group
+    if client is not None:  # the same arrays for every partition: sent to each worker once, not with every task
+        sa, sb = client.scatter(a, broadcast=True, hash=False), client.scatter(b, broadcast=True, hash=False)
+        if group is not None:
+            sg = client.scatter(group, broadcast=True, hash=False)
     jobs = [
-        (plan.run_dir("sample", p), a, b, group, known, None if index is None else index.weights_path(p))
+        (plan.run_dir("sample", p), sa, sb, sg, known, None if index is None else index.weights_path(p))
         for p in range(plan.parts("sample"))
     ]
     for iw, inn, tot, dl in _imap(_overlap_kernel, jobs, workers, client):
@@ -1247,8 +1280,12 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 
 def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh) -> dict[str, Any]:
     n = plan.n
-    # canonical per component: not truncated, fewest flags, longest, then smallest id hash
-    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
+    # canonical per component: not truncated, not one-way contained in another member (a mosaic
+    # quoting part of a speech never wins over the speech, even when the speech carries a flag),
+    # fewest flags, longest, then smallest id hash
+    inside = np.zeros(n, bool)
+    inside[best_one_way[0].astype(np.int64)] = True
+    order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, inside, meta.truncated, comp))
     first = np.r_[True, comp[order][1:] != comp[order][:-1]] if n else np.zeros(0, bool)
     canon_of_comp = np.zeros(n, np.int64)
     canon_of_comp[comp[order][first]] = order[first]
@@ -1257,7 +1294,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
     np.minimum.at(min_id, comp, meta.idhash)
     cluster_hash = min_id[comp]
-    del order, first, canon_of_comp, min_id
+    del order, first, canon_of_comp, min_id, inside
 
     # evidence of every member against its canonical
     members = np.flatnonzero(canon != np.arange(n))
@@ -1268,11 +1305,17 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
     exact = meta.fp[members] == meta.fp[cn]
     near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
-    reason = np.where(exact, 0, np.where(near, 1, 2)).astype(np.int8)
-    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
-    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
     matched = _matched_with(meta, cand, best_one_way, members)
     matched = np.where(matched >= 0, matched, cn)
+    # `contained` only when the shown containment in the canonical reaches MIN_CONTAINMENT. Otherwise
+    # the member was merged by verified pair evidence the canonical's figures do not show: a chain
+    # (near copy of a copy, a quote inside another copy of the speech) or a pair whose
+    # boilerplate-discounted containment passed while the raw share is under 0.8: `linked`, with
+    # the partner in duplicates.matched_with.
+    contained = raw >= sig.MIN_CONTAINMENT
+    reason = np.where(exact, 0, np.where(near, 1, np.where(contained, 2, 3))).astype(np.int8)
+    dup_j = np.where(exact, 1.0, jac).astype(np.float32)
+    dup_c = np.where(exact, 1.0, raw).astype(np.float32)
 
     # doc_id strings of canonicals and partners, resolved one file at a time
     want = np.unique(np.concatenate([cn, matched]))
@@ -1285,7 +1328,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     dup_dir = plan.work / "dups"
     for p in range(DUP_PARTS):
         (dup_dir / f"{p:02d}").mkdir(parents=True)
-    reasons = np.array(["exact", "near", "contained"], dtype=object)
+    reasons = np.array(["exact", "near", "contained", "linked"], dtype=object)
     for i, f in enumerate(plan.files):
         lo, hi = int(plan.base[i]), int(plan.base[i + 1])
         ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
@@ -1341,7 +1384,7 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
         "docs": n,
         "clusters": int(sum(sizes.values())),
         "duplicates": len(members),
-        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
+        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=4), strict=True) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
         "reexamined_docs": int(fresh.sum()),  # new or changed documents (all of them in a cold run)
         "reexamined_clusters": len(np.unique(comp[fresh])),  # the clusters they are in

@@ -110,7 +110,12 @@ DOCUMENTS = pa.schema(
         _f("dup_of", STR, "doc_id of the canonical copy (null for the canonical itself)."),
         _f("dup_jaccard", pa.float32(), "Estimated Jaccard similarity with the canonical copy."),
         _f("dup_containment", pa.float32(), "Share of this copy's shingles found in the canonical copy."),
-        _f("dup_reason", STR, "Why merged: exact, near or contained (null for canonical/singletons)."),
+        _f(
+            "dup_reason",
+            STR,
+            "Why merged: exact, near, contained (its dup_containment ≥ 0.8), or linked (joined through "
+            "another member's verified pair, named in duplicates.matched_with); null for canonical/singletons.",
+        ),
         _f("pipeline_version", STR, "jianghua version plus the code version of every stage.", False),
     ]
 )
@@ -158,7 +163,12 @@ DUPLICATES = pa.schema(
         _f("doc_id", STR, "Member document.", False),
         _f("canonical_id", STR, "The cluster's canonical document.", False),
         _f("is_canonical", pa.bool_(), "Whether this member is the canonical one.", False),
-        _f("reason", STR, "exact, near or contained (null for the canonical member)."),
+        _f(
+            "reason",
+            STR,
+            "exact, near, contained (containment ≥ 0.8) or linked (joined through matched_with's verified "
+            "pair; its own figures against the canonical are under the thresholds); null for the canonical member.",
+        ),
         _f("jaccard", pa.float32(), "Estimated Jaccard similarity with the canonical member."),
         _f("containment", pa.float32(), "Share of this member's shingles found in the canonical member."),
         _f("matched_with", STR, "doc_id of the member whose pair evidence joined this one to the cluster."),

@@ -548,3 +548,60 @@ def test_estimated_containment_groups_damaged_and_truncated_copies_not_mosaics()
     assert got[2] == pytest.approx(0.5, abs=0.001)  # a mosaic holding half of the speech is not its copy
     assert got[3] == 0.0
     assert (got[:3] >= dedupe.NEAR_GROUP_CONTAINMENT).tolist() == [True, True, False]
+
+
+def test_flagged_speech_is_elected_over_an_unflagged_mosaic_quoting_it(tmp_path):
+    """Three copies of a long speech carry `foreign_word` (their source writes 推进smart城市); a short
+    clean page quoting a quarter of its paragraphs is inside each copy, but only one way. Fewest flags
+    used to elect the quote, and the 16k-character copies were `contained` in it at ~25 %."""
+    base = sample(HUAIAN)
+    paras = [p for p in base.split("\n") if len(p) > 40]
+    flagged = base.replace("。", "。推进smart城市建设。", 1)
+    docs = {f"copy{i}": flagged + "\n" * i for i in range(3)}
+    docs["mosaic"] = "\n".join(paras[: len(paras) // 4])
+    docs["other"] = sample(SH_GOV)
+    rows = by_id(run(tmp_path, docs)[0])
+    assert len({rows[k]["cluster_id"] for k in docs if k != "other"}) == 1
+    assert rows["other"]["cluster_id"] != rows["mosaic"]["cluster_id"]
+    canon = [k for k in docs if k != "other" and rows[k]["is_canonical"]]
+    assert len(canon) == 1 and canon[0].startswith("copy")
+    assert rows["mosaic"]["dup_of"] == canon[0] and rows["mosaic"]["dup_reason"] == "contained"
+    assert rows["mosaic"]["dup_containment"] >= dedupe.MIN_CONTAINMENT
+    for k in ("copy0", "copy1", "copy2"):
+        if k != canon[0]:
+            assert rows[k]["dup_reason"] in ("exact", "near")
+
+
+def test_member_joined_through_a_chain_is_labelled_linked_not_contained(tmp_path):
+    """A speech, a revision with 14 % of its text replaced, and a revision of that revision with
+    another 14 % replaced: each is near the one before (85 % shared both ways), but the last shares
+    only ~70 % with the canonical, so neither `near` nor `contained` is true of it against the
+    canonical; its label says it joined through a chain (`linked`), its evidence columns show the
+    measured values and duplicates.matched_with names the copy it was verified against."""
+    lines = normalize_text(sample(HUAIAN)).text.split("\n")
+    other = [p for p in normalize_text(sample(SH_GOV)).text.split("\n") if len(p) > 60]
+    long_ones = [i for i, p in enumerate(lines) if len(p) > 60]
+    total = sum(len(p) for p in lines)
+
+    def revise(src: list[str], picks: list[int], fill: str) -> list[str]:
+        out, used = list(src), 0
+        for i in picks:
+            if used >= 0.14 * total:
+                break
+            n = int(len(out[i]) * 0.95)  # a little shorter: the original stays the longest
+            out[i], fill, used = fill[:n], fill[n:], used + len(out[i])
+        return out
+
+    mid = revise(lines, long_ones[0::2], "".join(other[0::2]))
+    far = revise(mid, long_ones[1::2], "".join(other[1::2]))
+    docs = {"a-base": "\n".join(lines), "b-mid": "\n".join(mid), "c-far": "\n".join(far), "other": sample(NPC_A)}
+    a, d, _ = run(tmp_path, docs)
+    rows = by_id(a)
+    assert len({rows[k]["cluster_id"] for k in ("a-base", "b-mid", "c-far")}) == 1
+    assert rows["a-base"]["is_canonical"]
+    far_row = rows["c-far"]
+    assert far_row["dup_jaccard"] < dedupe.NEAR_JACCARD and far_row["dup_containment"] < dedupe.MIN_CONTAINMENT
+    assert far_row["dup_reason"] == "linked"
+    dup = {r["doc_id"]: r for r in d.to_pylist()}
+    assert dup["c-far"]["matched_with"] == "b-mid" and dup["c-far"]["reason"] == "linked"
+    assert rows["b-mid"]["dup_reason"] == "near"
