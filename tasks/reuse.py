@@ -721,9 +721,9 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
                 at = np.minimum(np.searchsorted(key, prev_key), len(key) - 1)
                 same = (key[at] == prev_key) & (digest[at] == prev_digest).all(axis=1)
                 kept[at[same]] = True
-                src = earlier / "reuse" / name if earlier is not None else None
-                if kept.any() and src is not None and src.exists():
-                    prev = pq.read_table(src)
+                prev_path = earlier / "reuse" / name if earlier is not None else None
+                if kept.any() and prev_path is not None and prev_path.exists():
+                    prev = pq.read_table(prev_path)
                     ra = corpus.codes(prev.column("doc_id_a"))
                     rb = corpus.codes(prev.column("doc_id_b"))
                     ok = (ra >= 0) & (rb >= 0) & np.isin(ra * len(corpus.id_list) + rb, key[kept])
