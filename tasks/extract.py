@@ -1570,12 +1570,15 @@ def reference_idf() -> tuple[dict[str, float], float]:
     reference keeps keywords a function of the document alone (cold run = incremental run, and a
     nightly run costs what its new pages cost).
     """
+    import importlib.util
     import statistics
     from pathlib import Path
 
-    import jieba.analyse
-
-    path = Path(jieba.analyse.__file__).with_name("idf.txt")
+    # The file, not `jieba.analyse`: importing that module builds jieba's own TF-IDF and TextRank
+    # extractors, a second copy of this table (~90 MB resident in every extract worker).
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a pinned dependency"
+    path = Path(spec.origin).with_name("analyse") / "idf.txt"
     idf: dict[str, float] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         word, _, value = line.rpartition(" ")
