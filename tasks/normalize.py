@@ -253,9 +253,13 @@ def _front_matter(lines: _Lines) -> None:
 
     The closing --- is looked for within R.FRONT_MATTER_MAX_LINES. Without it (lost by a bad copy, cut by a scraper)
     only what is clearly metadata goes: the opening --- and the `key: value` lines right after it."""
-    nonempty = [i for i, k in enumerate(lines.keys) if k]
+    nonempty = [i for i, k in enumerate(lines.keys) if k][:2]
     if not nonempty or lines.raw[nonempty[0]].strip() != "---":
-        return
+        # an opener damaged like a closer (-湂-) counts when a `key:` line follows it
+        if len(nonempty) < 2 or not _damaged_delimiter(lines.raw[nonempty[0]]):
+            return
+        if not _YAML_KEY.match(lines.raw[nonempty[1]]):
+            return
     start = nonempty[0]
     stop = min(len(lines.raw), start + R.FRONT_MATTER_MAX_LINES)
     end = next((j for j in range(start + 1, stop) if lines.raw[j].strip() == "---"), None)
