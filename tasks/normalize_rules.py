@@ -284,7 +284,7 @@ _SPEECH = "各位代表：\n现在，我代表市人民政府向大会报告工�
 RULES: tuple[Rule, ...] = (
     Rule(
         "frontmatter.delimiter",
-        "YAML front matter of markdown copies is page metadata",
+        "YAML front matter of markdown copies is page metadata; unclosed (--- lost or damaged), only --- and the key: lines after it",
         "---\ntitle: 政府工作报告\n---\n" + _SPEECH,
     ),
     Rule(
@@ -304,7 +304,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "markup.html_comment",
-        "photo captions hidden in <!-- --> of gov-site markdown",
+        "photo captions hidden in <!-- --> of gov-site markdown; an unclosed <!-- (--> lost) removes only its own line",
         "<!-- 王正谱作政府工作报告。河北日报记者 霍艳恩摄 -->\n" + _SPEECH,
     ),
     Rule("markup.image", "markdown image lines carry no text", "![](https://www.gov.cn/a.jpg)\n" + _SPEECH),
