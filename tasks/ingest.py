@@ -1001,12 +1001,40 @@ def _html_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
     return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url)
 
 
+# Elements whose content the HTML parser swallows up to their closer: a page whose closer is lost (a truncated download,
+# a bad copy: `-衑>`) loses everything after the opener, and the extractor finds no text (a `no_text` reject).
+_SWALLOWING = (
+    (re.compile(r"<!--"), re.compile(r"-->")),
+    (re.compile(r"<script\b[^>]{0,2000}>", re.I), re.compile(r"</script\s*>", re.I)),
+    (re.compile(r"<style\b[^>]{0,2000}>", re.I), re.compile(r"</style\s*>", re.I)),
+)
+# where an unclosed opener's content ends: its line, or the next tag, whichever comes first
+_UNCLOSED_END = re.compile(r"\n|<[A-Za-z/!]")
+
+
+def close_unclosed(html: str) -> str:
+    """An opener (<!--, <script>, <style>) with no closer after it gets one at the end of its line or before the next
+    tag: only that line is hidden, never the rest of the page. Pages whose elements all close are returned as is."""
+    for opener, closer in _SWALLOWING:
+        last_close = None
+        for last_close in closer.finditer(html):  # noqa: B007 - the last one is wanted
+            pass
+        m = opener.search(html, last_close.end() if last_close else 0)
+        if m is None:
+            continue
+        e = _UNCLOSED_END.search(html, m.end())
+        at = e.start() if e else len(html)
+        html = html[:at] + ("-->" if m.group(0) == "<!--" else f"</{m.group(0)[1:].split()[0].strip('>')}>") + html[at:]
+    return html
+
+
 def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str | None]:
     """Main text via trafilatura (favouring recall: chrome is normalize's job, lost body is forever)."""
     import html as html_lib
 
     import trafilatura
 
+    html = close_unclosed(html)
     m = _TITLE_TAG.search(html[:20000])
     title = html_lib.unescape(re.sub(r"\s+", " ", m.group(1))).strip() if m else None
     try:

@@ -236,60 +236,121 @@ def _head_end(lines: _Lines) -> int:
 _SALUTATION = vocab.SALUTATION_LINE_RE
 
 
-# a YAML front-matter line: `key: value`, an indented continuation or a `- item`
-_YAML_LINE = re.compile(r"\s*(?:[A-Za-z_][\w-]*\s*:|-\s|\s)")
+# a YAML front-matter line: `key: value`, an indented continuation (ASCII indent: an ideographic one is a
+# paragraph of speech) or a `- item`
+_YAML_LINE = re.compile(r"[ \t]*(?:[A-Za-z_][A-Za-z0-9_-]*[ \t]*:|-[ \t]|[ \t])")
+_YAML_KEY = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:")
+
+
+def _damaged_delimiter(line: str) -> bool:
+    """A closing --- with a character lost or replaced by a bad copy: -衑- / --X / --."""
+    s = line.strip()
+    return 2 <= len(s) <= 4 and s.count("-") >= 2 and not any(c.isspace() for c in s)
 
 
 def _front_matter(lines: _Lines) -> None:
-    """YAML front matter (--- title: … ---): removed as lines, `title:` under its own rule for extract."""
-    nonempty = [i for i, k in enumerate(lines.keys) if k]
+    """YAML front matter (--- title: … ---): removed as lines, `title:` under its own rule for extract.
+
+    The closing --- is looked for within R.FRONT_MATTER_MAX_LINES. Without it (lost by a bad copy, cut by a scraper)
+    only what is clearly metadata goes: the opening --- and the `key: value` lines right after it."""
+    nonempty = [i for i, k in enumerate(lines.keys) if k][:2]
     if not nonempty or lines.raw[nonempty[0]].strip() != "---":
-        return
+        # an opener damaged like a closer (-湂-) counts when a `key:` line follows it
+        if len(nonempty) < 2 or not _damaged_delimiter(lines.raw[nonempty[0]]):
+            return
+        if not _YAML_KEY.match(lines.raw[nonempty[1]]):
+            return
     start = nonempty[0]
-    for end in range(start + 1, min(len(lines.raw), start + 60)):
-        if lines.raw[end].strip() == "---":
-            break
-    else:
-        return
-    fields = [i for i in range(start + 1, end) if lines.keys[i]]
-    if not all(_YAML_LINE.match(lines.raw[i]) for i in fields):
-        return  # a markdown rule (---) above text, not front matter: nothing between is metadata
+    stop = min(len(lines.raw), start + R.FRONT_MATTER_MAX_LINES)
+    end = next((j for j in range(start + 1, stop) if lines.raw[j].strip() == "---"), None)
+    closer = None
+    if end is not None and all(_YAML_LINE.match(lines.raw[i]) for i in range(start + 1, end) if lines.keys[i]):
+        closer = end
+    else:  # unclosed (or the --- found is a markdown rule below text): the key lines after the opener only
+        end = start + 1
+        while end < stop and (not lines.keys[end] or _YAML_KEY.match(lines.raw[end])):
+            end += 1
+        if not any(lines.keys[i] for i in range(start + 1, end)):
+            return  # a markdown rule (---) above text, not front matter: nothing after it is metadata
+        if end < len(lines.raw) and _damaged_delimiter(lines.raw[end]):
+            closer = end
     lines.remove(start, "frontmatter.delimiter", whole=True)
-    lines.remove(end, "frontmatter.delimiter", whole=True)
+    if closer is not None:
+        lines.remove(closer, "frontmatter.delimiter", whole=True)
     for i in range(start + 1, end):
-        m = re.match(r"\s*([A-Za-z_][\w-]*)\s*:", lines.raw[i])
-        lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field", whole=True)
+        m = _YAML_KEY.match(lines.raw[i])
+        if lines.keys[i]:
+            lines.remove(i, f"frontmatter.{m.group(1).lower()}" if m else "frontmatter.field", whole=True)
 
 
 _MD_IMAGE_LINE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_RULE_LINE = re.compile(r"(?:-{3,}|\*{3,}|_{3,})")
 
 
+def _comment_close(lines: _Lines, i: int, start: int) -> int | None:
+    """The line that closes the <!-- opened on line i at `start`, if within R.COMMENT_MAX_LINES / _CHARS.
+
+    None (unclosed) also when another <!-- opens first (comments do not nest: ours lost its -->) or a line of
+    speech comes first (a salutation, a body paragraph)."""
+    size = len(lines.raw[i]) - start
+    for j in range(i + 1, min(len(lines.raw), i + R.COMMENT_MAX_LINES)):
+        raw = lines.raw[j]
+        end = raw.find("-->")
+        opener = raw.find("<!--")
+        if opener >= 0 and (end < 0 or opener < end):
+            return None
+        size += 1 + (end + 3 if end >= 0 else len(raw))
+        if size > R.COMMENT_MAX_CHARS:
+            return None
+        if end >= 0:
+            return j
+        if _SALUTATION.match(lines.keys[j]) or _is_body(lines.keys[j]):
+            return None
+    return None
+
+
 def _html_comments(lines: _Lines) -> None:
-    """<!-- photo captions --> of markdown copies: whole comment lines go; a comment inside a line of text is cut."""
-    inside = False
-    for i, raw in enumerate(lines.raw):
+    """<!-- photo captions --> of markdown copies: whole comment lines go; a comment inside a line of text is cut.
+
+    A <!-- whose --> is not found within a bounded span is unclosed: only its own line goes (or, when text is glued
+    to it, only the `<!--`), never the speech after it."""
+    i = 0
+    while i < len(lines.raw):
+        raw = lines.raw[i]
         s = raw.strip()
-        if inside:
-            end = raw.find("-->")
-            if end >= 0 and raw[end + 3 :].strip():
-                lines.cut(i, 0, end + 3, "markup.html_comment")
-            else:
-                lines.remove(i, "markup.html_comment", whole=True)
-            inside = end < 0
-        elif "<!--" in raw:
+        if "<!--" in raw:
             start = raw.index("<!--")
             end = raw.find("-->", start)
-            if start == raw.find(s) and (end < 0 or not raw[end + 3 :].strip()):
+            at_start = start == raw.find(s)
+            if end >= 0 and at_start and not raw[end + 3 :].strip():
                 lines.remove(i, "markup.html_comment", whole=True)
-                inside = end < 0
             elif end >= 0:
                 while start >= 0 and end >= 0:  # every comment on the line; the text between them stays
                     lines.cut(i, start, end + 3, "markup.html_comment")
                     start = lines.raw[i].find("<!--")
                     end = lines.raw[i].find("-->", start) if start >= 0 else -1
+            elif at_start:
+                close = _comment_close(lines, i, start)
+                if close is not None:
+                    for j in range(i, close):
+                        lines.remove(j, "markup.html_comment", whole=True)
+                    end = lines.raw[close].find("-->")
+                    if lines.raw[close][end + 3 :].strip():
+                        lines.cut(close, 0, end + 3, "markup.html_comment")
+                    else:
+                        lines.remove(close, "markup.html_comment", whole=True)
+                    i = close
+                elif len(lines.keys[i]) <= R.UNCLOSED_COMMENT_MAX and not (
+                    R.SPEECH_MARK.search(lines.keys[i]) or _SALUTATION.search(lines.keys[i])
+                ):
+                    lines.remove(i, "markup.html_comment", whole=True)  # <!-- 新华社北京3月15日电 -衑>
+                else:
+                    lines.cut(i, start, start + 4, "markup.html_comment")  # <!-- 图 --X各位代表：… keeps the text
+        elif s == "-->":
+            lines.remove(i, "markup.html_comment", whole=True)  # the closer of a comment whose opener was lost
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
             lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule", whole=True)
+        i += 1
 
 
 def _line_rules(lines: _Lines) -> None:

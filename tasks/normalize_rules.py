@@ -185,6 +185,15 @@ SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
 REMOVABLE_MAX = 120  # key chars a guarded rule may remove; page chrome lines of the dev corpus are <= 110
 SPEECH_MIN_HAN = 20  # a line with sentence punctuation and this many Han characters reads as a sentence
 
+# Spans from an opening to a closing marker (<!-- … -->, --- front matter ---) are bounded: a closer lost to a bad copy
+# (`-衑>`, `--泦`) must not let the opener swallow the speech after it. On the 681 dev pages all 56 HTML comments are one
+# line of <= 77 characters and all 498 front-matter blocks are <= 5 lines (<= 160 characters); the bounds leave room for
+# the multi-line comments and longer YAML of other sites. Past them the opener is unclosed: only its own line goes.
+COMMENT_MAX_LINES = 10  # lines from <!-- to its -->
+COMMENT_MAX_CHARS = 600  # characters from <!-- to its -->
+UNCLOSED_COMMENT_MAX = 160  # an unclosed <!-- line longer than this (2x the longest comment) has text glued: cut <!--
+FRONT_MATTER_MAX_LINES = 30  # lines from --- to ---
+
 # Wikisource licence template at the end of a page (本作品是中华人民共和国的法律、法规… / 本作品来自…的决定、决议 /
 # 这部作品在1931年1月1日以前…), fragmented over short lines, ending `Public domain` / `false`.
 LICENCE_START = re.compile(r"(?:本作品|这部作品)(?:是|来自|在|于|属于|原文|已|的)")
@@ -275,7 +284,7 @@ _SPEECH = "各位代表：\n现在，我代表市人民政府向大会报告工�
 RULES: tuple[Rule, ...] = (
     Rule(
         "frontmatter.delimiter",
-        "YAML front matter of markdown copies is page metadata",
+        "YAML front matter of markdown copies is page metadata; unclosed (--- lost or damaged), only --- and the key: lines after it",
         "---\ntitle: 政府工作报告\n---\n" + _SPEECH,
     ),
     Rule(
@@ -295,7 +304,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "markup.html_comment",
-        "photo captions hidden in <!-- --> of gov-site markdown",
+        "photo captions hidden in <!-- --> of gov-site markdown; an unclosed <!-- (--> lost) removes only its own line",
         "<!-- 王正谱作政府工作报告。河北日报记者 霍艳恩摄 -->\n" + _SPEECH,
     ),
     Rule("markup.image", "markdown image lines carry no text", "![](https://www.gov.cn/a.jpg)\n" + _SPEECH),

@@ -500,3 +500,32 @@ def test_streamed_lines_match_a_plain_split_whatever_the_chunking():
         (2, b"b"),
         (3, None),
     ]
+
+
+# ---------------------------------------------------------------- unclosed elements (issue 11)
+_SPEECH_P = "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。"
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "<!-- 新华社北京3月15日电 -衑>",  # a comment whose --> a bad copy broke
+        "<!-- 图片说明",
+        "<script>var a = 1;",
+        "<STYLE type='text/css'>p { color: red }",
+    ],
+)
+def test_html_unclosed_element_does_not_swallow_the_page(opener):
+    """libxml2 runs an unclosed comment/script/style to the end of the page: the speech would be a no_text reject."""
+    body = "".join(f"<p>各位代表：</p><p>{_SPEECH_P}第{i}部分。</p>" for i in range(4))
+    html = f"<html><head><title>政府工作报告</title></head><body>{opener}\n<article>{body}</article></body></html>"
+    title, text = ingest_mod.html_main_text(html)
+    assert title == "政府工作报告"
+    assert text is not None and all(f"{_SPEECH_P}第{i}部分。" in text for i in range(4))
+    assert "color" not in text and "var a" not in text
+
+
+def test_close_unclosed_leaves_closed_pages_alone():
+    html = "<html><head><style>p{}</style><script>if (a<b) {}</script></head><body><!-- x --><p>正文</p></body></html>"
+    assert ingest_mod.close_unclosed(html) == html
+    assert ingest_mod.close_unclosed("<p>正文</p><!-- 图片\n<p>接着</p>") == "<p>正文</p><!-- 图片-->\n<p>接着</p>"

@@ -705,3 +705,124 @@ def test_body_survival_on_shipped_samples_and_reflowed_variants():
     assert run(ROOT / "data" / "samples", out=lines.append) == 0, "\n".join(lines[-40:])
     assert not [line for line in lines if line.startswith("LOST")]
     assert sum(int(line.split()[2]) for line in lines[-5:]) > 5 * 2000  # the check saw the samples' sentences
+
+
+# ---------------------------------------------------------------- unclosed spans (issue 11)
+# A bad copy loses a closing `-->` or `---` (`-衑>`, `--泦`, `-衑-`); the opener must not swallow the speech after it.
+
+SPEECH_LINES = [
+    "各位代表：",
+    "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。",
+    "过去一年，全市经济运行稳中有进，地区生产总值增长百分之六，城乡居民收入稳步提高，民生福祉明显改善。",
+    "今年经济社会发展的主要预期目标是：地区生产总值增长百分之五左右，城镇新增就业十二万人以上。",
+]
+SPEECH_TEXT = "\n\n".join(SPEECH_LINES) + "\n"
+
+
+def _keeps_speech(n: Normalized) -> None:
+    for line in SPEECH_LINES:
+        assert line in n.text, (line, n.text[:300], n.removed_lines)
+
+
+def test_unclosed_comment_at_top_keeps_the_speech():
+    n = normalize_text("<!-- 新华社北京3月15日电\n\n**政府工作报告**\n\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert n.text.startswith("政府工作报告\n各位代表：")
+    assert n.removed_lines == [(1, "<!-- 新华社北京3月15日电", "markup.html_comment")]
+
+
+@pytest.mark.parametrize("closer", ["-衑>", "--泦", "衟->", "->", "--", "- ->", ""])
+def test_damaged_comment_closer_keeps_the_speech(closer):
+    caption = f"<!-- 陈博彰在长沙市第十六届人民代表大会第六次会议上作政府工作报告。 {closer}"
+    raw = "**政府工作报告**\n\n" + caption + "\n\n" + SPEECH_TEXT + "\n<!-- 图为会场 -->\n\n结束语。\n"
+    n = normalize_text(raw)
+    _keeps_speech(n)
+    assert "结束语。" in n.text and "陈博彰在长沙市" not in n.text
+    rules = {line.strip(): rule for _, line, rule in n.removed_lines}
+    assert rules[caption.strip()] == "markup.html_comment"
+    assert rules["<!-- 图为会场 -->"] == "markup.html_comment"
+
+
+def test_unclosed_comment_with_speech_glued_cuts_only_the_marker():
+    raw = (
+        "<!-- 图 --X各位代表：现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。\n"
+    )
+    n = normalize_text(raw + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert "图 --X各位代表：现在，我代表市人民政府向大会报告工作" in n.text
+    assert (1, "<!--", "markup.html_comment") in n.removed_lines
+
+
+def test_multiline_comment_within_bound_is_removed_whole():
+    n = normalize_text("<!--\n王正谱作政府工作报告。河北日报记者 霍艳恩摄\n-->\n\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert "霍艳恩" not in n.text
+    assert [r for _, _, r in n.removed_lines] == ["markup.html_comment"] * 3
+
+
+def test_comment_closed_past_the_bound_removes_only_its_opener():
+    from tasks.normalize_rules import COMMENT_MAX_LINES
+
+    filler = "\n".join(f"第{i}项工作。" for i in range(COMMENT_MAX_LINES))
+    n = normalize_text("<!-- 图片说明\n" + filler + "\n-->\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert all(f"第{i}项工作。" in n.text for i in range(COMMENT_MAX_LINES))
+    assert (1, "<!-- 图片说明", "markup.html_comment") in n.removed_lines
+    assert "-->" not in n.text
+
+
+def test_comment_whose_closer_belongs_to_the_next_comment_keeps_what_is_between():
+    n = normalize_text("<!-- 图一 -x>\n结束语。\n<!-- 图二 -->\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert "结束语。" in n.text and "图一" not in n.text and "图二" not in n.text
+
+
+def test_unclosed_front_matter_keeps_the_speech():
+    raw = "---\nsource: https://www.changsha.gov.cn/a.html\ntitle: 2026年政府工作报告\n\n**政府工作报告**\n\n"
+    n = normalize_text(raw + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert n.text.startswith("政府工作报告\n各位代表：")
+    assert n.removed_lines == [
+        (1, "---", "frontmatter.delimiter"),
+        (2, "source: https://www.changsha.gov.cn/a.html", "frontmatter.source"),
+        (3, "title: 2026年政府工作报告", "frontmatter.title"),
+    ]
+
+
+@pytest.mark.parametrize(("opener", "closer"), [("---", "-衑-"), ("---", "--"), ("-湂-", "---"), ("--X", "X--")])
+def test_damaged_front_matter_delimiters(opener, closer):
+    n = normalize_text(f"{opener}\ntitle: 2026年政府工作报告\n{closer}\n\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert n.removed_lines == [
+        (1, opener, "frontmatter.delimiter"),
+        (2, "title: 2026年政府工作报告", "frontmatter.title"),
+        (3, closer, "frontmatter.delimiter"),
+    ]
+
+
+def test_markdown_rules_around_indented_speech_are_not_front_matter():
+    indented = "\n".join("\u3000\u3000" + line for line in SPEECH_LINES)
+    n = normalize_text("---\n" + indented + "\n---\n")
+    _keeps_speech(n)
+    assert [r for _, _, r in n.removed_lines] == ["markup.rule", "markup.rule"]
+
+
+@given(st.integers(min_value=0, max_value=10_000))
+@settings(max_examples=60, deadline=None)
+def test_any_damage_to_a_closer_never_loses_speech(seed):
+    """Replace or drop one character of each --> and ---: every speech line is still in the text."""
+    import random
+
+    rng = random.Random(seed)
+
+    def damage(s: str) -> str:
+        i = rng.randrange(len(s))
+        return s[:i] + rng.choice(["", "衑", "泦", "x", " "]) + s[i + 1 :]
+
+    raw = (
+        f"---\ntitle: 政府工作报告\n{damage('---')}\n\n<!-- 本报记者 霍艳恩摄 {damage('-->')}\n\n"
+        + SPEECH_TEXT
+        + f"<!-- 图为会场 {damage('-->')}\n\n"
+        + "\n".join(SPEECH_LINES[2:])
+    )
+    _keeps_speech(normalize_text(raw))
