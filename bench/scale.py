@@ -98,10 +98,11 @@ class TreeSampler:
 
 
 def _role(cmdline: list[str]) -> str:
-    """A short name for a process of the measured tree (Dask workers are multiprocessing children)."""
+    """A short name for a process of the measured tree (Dask workers and the pipeline's pool workers are both
+    multiprocessing children: which one it is depends on the mode measured)."""
     text = " ".join(cmdline)
     if "multiprocessing.spawn" in text or "multiprocessing-fork" in text or "forkserver" in text:
-        return "dask worker"
+        return "dask worker" if sys.argv[1:2] == ["cluster"] else "pool worker"
     if "resource_tracker" in text:
         return "resource tracker"
     if "_cluster" in cmdline:
