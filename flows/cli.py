@@ -17,6 +17,8 @@ import threading
 import time
 from typing import Any
 
+SERVER_STARTUP_TIMEOUT = 180  # seconds; see _run
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
@@ -167,6 +169,10 @@ def _run(args: argparse.Namespace) -> int:
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no phoning home from a crawl box
+    # Prefect gives its temporary server 20 s to answer; on a crawl box busy with other jobs (load 10-20 on
+    # 2 cores, measured while eight sessions shared this machine) it needed longer and the run failed before
+    # any work. Waiting longer costs nothing when the server is quick.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_TIMEOUT))
     from tasks import procs
 
     watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
