@@ -11,6 +11,13 @@ environment variable JIANGHUA_INLINE=1 — runs `fn` in the calling thread inste
 (each task already runs inside a Dask worker) and for tests that monkeypatch stage code.
 Workers die with the main process (procs.die_with_parent) and ignore SIGINT: stopping is the
 main process's decision (procs.StopOnSignal calls `terminate`).
+
+A worker is replaced by a fresh one when a call of another stage module reaches it while it holds
+more than `recycle_mb` (see RECYCLE_MB): extraction leaves ~600 MB of tables (jieba's dictionaries,
+IDF, word frequencies) resident for its next shard, and a global step run on top of them took the
+worker to 1.7 GB at 20k documents. The call is handed back unrun, the worker exits, the pool spawns
+its replacement (never more processes than `workers`) and the call is resubmitted: a spawn plus
+imports (~1-3 s) once per worker per change of phase, not per call.
 """
 
 from __future__ import annotations
@@ -35,11 +42,20 @@ MEMORY_LOG_ENV = "JIANGHUA_STAGE_MEMORY"
 MEMORY_SAMPLE_SECONDS = 0.05  # RSS sampling period of the probe (a stage call takes ≥ 0.1 s)
 # A call whose pool was killed because ANOTHER call timed out is resubmitted up to this often.
 MAX_RESUBMITS = 2
+# A worker holding more than this (RSS after releasing its last call's memory) is replaced before it
+# runs a call of a stage module it has not run yet. Measured at 5k/20k: a worker that ran ingest,
+# lines or normalize holds 280-350 MB after release, one that ran extract ~600-650 MB; a global
+# step (dedupe ~560 MB alone at 20k) on top of extract's set broke the 1 GB per-process target.
+# 450 MB sits between the two, so only extract's resident set (or a ratchet as large) costs a spawn.
+RECYCLE_MB = 450
+# A call handed back by this many recycling workers in a row runs on the next worker regardless.
+MAX_RECYCLES = 8
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
+_recycle_mb: float | None = RECYCLE_MB
 _inline = False
 _terminated: str | None = None
 # Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
@@ -49,6 +65,10 @@ _submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool
 
 class PoolTerminated(RuntimeError):
     """The run is being stopped (SIGTERM/SIGINT): not transient, never retried."""
+
+
+class WorkerRecycled(RuntimeError):
+    """The worker handed the call back unrun and exited (too big for a new stage): resubmit it."""
 
 
 class ShardTimeout(RuntimeError):
@@ -62,11 +82,15 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def configure(workers: int | None) -> int:
-    """Set the number of worker processes (None: every core; 0: inline). Returns the number set."""
-    global _workers, _inline, _terminated
+def configure(workers: int | None, recycle_mb: float | None = RECYCLE_MB) -> int:
+    """Set the number of worker processes (None: every core; 0: inline). Returns the number set.
+
+    `recycle_mb`: replace a worker holding more than this many MB before it runs a call of a stage
+    module it has not run (None: never)."""
+    global _workers, _inline, _terminated, _recycle_mb
     shutdown()
     _terminated = None
+    _recycle_mb = recycle_mb
     _inline = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
     _workers = default_workers() if workers is None else max(1, workers)
     return _workers
@@ -90,11 +114,16 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
         raise PoolTerminated(_terminated)
     if _inline or multiprocessing.current_process().daemon:
         return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
-    for attempt in range(MAX_RESUBMITS + 1):
+    attempt = recycled = 0
+    while True:
         pool = _get_pool()
-        future: Future = _submitter.submit(pool.submit, _call, fn, *args).result()
+        wrapper = _call if recycled < MAX_RECYCLES else _call_here
+        future: Future = _submitter.submit(pool.submit, wrapper, fn, *args).result()
         try:
             return future.result(timeout=timeout)
+        except WorkerRecycled:
+            recycled += 1  # handed back unrun by a worker that exited: a fresh one takes it
+            continue
         except FutureTimeout:
             _kill(pool)
             raise ShardTimeout(
@@ -106,22 +135,48 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
             if _terminated:
                 raise PoolTerminated(_terminated) from None
             if any(k is pool for k in _killed) and attempt < MAX_RESUBMITS:
+                attempt += 1
                 continue  # another call's timeout killed this pool: not this call's fault
             raise  # a worker died (out of memory?): the retry gets a fresh pool
-    raise AssertionError("unreachable")
 
 
 def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(
+            _pool = _RecyclingPool(
                 max_workers=_workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), _recycle_mb),
             )
         return _pool
+
+
+class _RecyclingPool(ProcessPoolExecutor):
+    """ProcessPoolExecutor whose workers run `_worker_loop`, which may hand a call back and exit.
+
+    The exit rides on the machinery of `max_tasks_per_child` (Python >= 3.11): the handed-back
+    result carries the worker's pid, the executor's manager thread joins that worker and calls
+    `_adjust_process_count`, which spawns the replacement — never above `max_workers`. Spawned
+    from the manager thread, a replacement's parent-death signal is tied to that thread, which
+    outlives every worker of its pool (it joins them before it ends)."""
+
+    def _spawn_process(self) -> None:
+        me: Any = self  # private attributes of the base class (typeshed leaves them out)
+        p = me._mp_context.Process(
+            target=_worker_loop, args=(me._call_queue, me._result_queue, me._initializer, me._initargs)
+        )
+        p.start()
+        me._processes[p.pid] = p
+
+    def _adjust_process_count(self) -> None:
+        # The base class skips the spawn when its idle-worker count says a worker is free; a worker
+        # that exited after being counted idle would then leave queued calls with no process to run
+        # them. Here: spawn whenever the pool is short and work is waiting.
+        me: Any = self
+        if len(me._processes) < me._max_workers and me._pending_work_items:
+            self._spawn_process()
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:
@@ -159,9 +214,11 @@ def terminate(reason: str) -> None:
         _kill(pool)
 
 
-def _init_worker(parent_pid: int) -> None:
+def _init_worker(parent_pid: int, recycle_mb: float | None = None) -> None:
+    global _recycle_mb
     from tasks import procs
 
+    _recycle_mb = recycle_mb
     procs.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     _warm_up()
@@ -177,6 +234,68 @@ def _warm_up() -> None:
     # jieba's dictionary-loading chatter would break the progress bar. A filter, not a level:
     # importing jieba (later, in the stage that uses it) sets its logger's level to DEBUG.
     logging.getLogger("jieba").addFilter(lambda record: record.levelno >= logging.WARNING)
+
+
+# In a worker: the stage modules whose calls it has run (what its resident tables belong to).
+_ran: set[str] = set()
+
+
+def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
+    """concurrent.futures.process._process_worker, plus: a call of a stage module this worker has not
+    run, reaching it while it holds more than `recycle_mb`, is handed back as WorkerRecycled
+    and the worker exits (its replacement starts without the tables)."""
+    from concurrent.futures import process as cf
+
+    sendback: Any = cf._sendback_result  # private helpers of the loop this one copies
+    with_traceback: Any = cf._ExceptionWithTraceback
+
+    if initializer is not None:
+        try:
+            initializer(*initargs)
+        except BaseException:  # noqa: BLE001 - as the base class: the parent sees the process stop
+            return
+    while True:
+        call_item = call_queue.get(block=True)
+        if call_item is None:
+            result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
+            return
+        family = _family(call_item.fn, call_item.args)
+        if call_item.fn is _call and _should_recycle(family):
+            _log_recycle(family)
+            sendback(result_queue, call_item.work_id, exception=WorkerRecycled(family), exit_pid=os.getpid())
+            return
+        _ran.add(family)
+        try:
+            r = call_item.fn(*call_item.args, **call_item.kwargs)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller, as the base class does
+            sendback(result_queue, call_item.work_id, exception=with_traceback(e, e.__traceback__))
+        else:
+            sendback(result_queue, call_item.work_id, result=r)
+            del r
+        del call_item
+
+
+def _family(wrapper: Any, args: tuple) -> str:
+    """The stage module a pool call runs: tasks.steps passes the runner as "module:function" first."""
+    fn, rest = (args[0], args[1:]) if args else (wrapper, ())
+    if rest and isinstance(rest[0], str) and ":" in rest[0]:
+        return rest[0].split(":", 1)[0]
+    return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', fn)}"
+
+
+def _should_recycle(family: str) -> bool:
+    """Replace this worker: it has run other stages, this one is new to it and it is big."""
+    return _recycle_mb is not None and bool(_ran) and family not in _ran and _rss_bytes() > _recycle_mb * 2**20
+
+
+def _log_recycle(family: str) -> None:
+    if not os.environ.get(MEMORY_LOG_ENV):
+        return
+    import json
+
+    line = dict(recycle=family, pid=os.getpid(), mb_held=round(_rss_bytes() / 2**20), ran=sorted(_ran))
+    with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line) + "\n")
 
 
 def _rss_bytes() -> int:
@@ -197,6 +316,11 @@ def _call(fn: Callable[..., T], *args: Any) -> T:
         return _measured(fn, *args) if os.environ.get(MEMORY_LOG_ENV) else fn(*args)
     finally:
         release_memory()
+
+
+def _call_here(fn: Callable[..., T], *args: Any) -> T:
+    """`_call`, never handed back: a call recycled MAX_RECYCLES times runs where it lands."""
+    return _call(fn, *args)
 
 
 def release_memory() -> None:

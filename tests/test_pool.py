@@ -3,6 +3,7 @@ calls, workers die with their parent, and a per-document time budget interrupts 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -37,6 +38,23 @@ def _read_fifo(path: str) -> bytes:
 def _sleep_then_pid(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
+
+
+def _other_pid(_: int) -> int:
+    return os.getpid()  # a second "stage": another function than _pid
+
+
+_held: list[bytes] = []
+
+
+def _hold_mb(mb: int) -> int:
+    """A stage that leaves a table resident in its worker (as extract leaves jieba's)."""
+    _held.append(b"x" * (mb << 20))
+    return os.getpid()
+
+
+def _rss_mb(_: int) -> tuple[int, int]:
+    return os.getpid(), pool._rss_bytes() >> 20
 
 
 def _budgeted(pattern: str, text: str, seconds: float) -> str:
@@ -129,6 +147,57 @@ def _catch(errors: list, fn, *args) -> None:
         errors.append(exc)
 
 
+def test_a_big_worker_is_replaced_before_a_new_stage_and_the_new_one_is_small(workers, monkeypatch, tmp_path):
+    log = tmp_path / "memory.jsonl"
+    monkeypatch.setenv(pool.MEMORY_LOG_ENV, str(log))
+    pool.configure(1, recycle_mb=150)
+    first = pool.run(_hold_mb, 300)
+    assert pool.run(_hold_mb, 1) == first  # same stage: keeps its worker (and its tables)
+    pid, mb = pool.run(_rss_mb, 0)  # another stage while holding ~300 MB: a fresh worker runs it
+    assert pid != first and mb < 150
+    assert not procs._stat(first)  # the big one is gone, not idle beside it
+    assert pool.worker_pids() == [pid]
+    again, _ = pool.run(_rss_mb, 0)
+    assert again == pid  # a small worker is kept across stages
+    recycled = [json.loads(x) for x in log.read_text().splitlines() if '"recycle"' in x]
+    assert [(r["pid"], r["recycle"]) for r in recycled] == [(first, f"{_rss_mb.__module__}:_rss_mb")]
+    assert recycled[0]["mb_held"] >= 300
+
+
+def test_a_small_worker_keeps_running_every_stage(workers):
+    pool.configure(1, recycle_mb=10_000)
+    assert pool.run(_hold_mb, 50) == pool.run(_other_pid, 0) == pool.run(_pid, 0)
+
+
+def test_recycling_never_runs_more_workers_than_configured(workers):
+    pool.configure(2, recycle_mb=0)  # every change of stage replaces the worker
+    seen: set[int] = set()
+    most = 0
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal most
+        while not stop.is_set():
+            pids = pool.worker_pids()
+            most = max(most, len([p for p in pids if procs._stat(p)]))
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        from concurrent.futures import ThreadPoolExecutor
+
+        fns = [_pid, _other_pid, _sleep_then_pid] * 4
+        with ThreadPoolExecutor(6) as threads:
+            futures = [threads.submit(pool.run, f, 0.2 if f is _sleep_then_pid else 0) for f in fns]
+            seen = {f.result() for f in futures}
+    finally:
+        stop.set()
+        watcher.join()
+    assert os.getpid() not in seen and len(seen) > 2  # workers were replaced, every call answered
+    assert most <= 2
+
+
 def test_time_budget_interrupts_a_catastrophic_regex_in_a_worker(workers):
     workers(1)
     result = pool.run(_budgeted, r"(a+)+$", "a" * 40 + "b", 0.5)
@@ -153,14 +222,20 @@ def test_time_budget_is_a_no_op_outside_the_main_thread():
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux")
-def test_workers_die_with_a_parent_killed_with_sigkill(tmp_path):
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "pool.configure(2)\npool.run(os.getpid)\n",
+        # a replacement worker is spawned by the pool's manager thread, not the submitting thread
+        "pool.configure(2, recycle_mb=0)\npool.run(os.getpid)\npool.run(os.getppid)\npool.run(os.getpid)\n",
+    ],
+    ids=["first workers", "replacement workers"],
+)
+def test_workers_die_with_a_parent_killed_with_sigkill(tmp_path, setup):
     pids_file = tmp_path / "pids"
     script = (
         "import os, sys, time\n"
-        "from tasks import pool\n"
-        "pool.configure(2)\n"
-        "pool.run(os.getpid)\n"
-        "open(sys.argv[1], 'w').write(' '.join(map(str, pool.worker_pids())))\n"
+        "from tasks import pool\n" + setup + "open(sys.argv[1], 'w').write(' '.join(map(str, pool.worker_pids())))\n"
         "time.sleep(60)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
