@@ -22,18 +22,28 @@ sys.path.insert(0, str(ROOT))
 
 
 def stage_peaks(log: Path) -> str:
-    """Largest sampled peak RSS (MB) and total seconds per stage runner, from the workers' log."""
+    """Largest sampled peak RSS (MB) and total seconds per stage runner, from the workers' log, and
+    the workers tasks.pool replaced (RECYCLE_MB) before a stage module they had not run."""
     peak: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
+    recycled: dict[str, list[int]] = defaultdict(list)
     for line in log.read_text().splitlines() if log.exists() else []:
         r = json.loads(line)
+        if "recycle" in r:  # a worker replaced before this stage module: the MB it held
+            recycled[r["recycle"]].append(r["mb_held"])
+            continue
         name = r["call"].split(":")[-1]
         peak[name] = max(peak[name], r["mb_peak"])
         seconds[name] += r["seconds"]
         calls[name] += 1
     rows = sorted(peak, key=lambda k: -peak[k])
-    return "\n".join(f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s" for k in rows)
+    lines = [f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s" for k in rows]
+    lines += [
+        f"   worker replaced before {k}: {len(v)}x (it held {', '.join(f'{mb:,}' for mb in v)} MB)"
+        for k, v in sorted(recycled.items())
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -403,14 +403,21 @@ def same_outputs(a: Path, b: Path, parts: int) -> bool:
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in names)
 
 
-def run_cli(folder: Path, out: Path, workers: int, label: str, mb: float, docs: int) -> None:
+def run_cli(
+    folder: Path, out: Path, workers: int, label: str, mb: float, docs: int, stage_memory: Path | None = None
+) -> None:
+    """One CLI run, sampled. With `stage_memory` (a file), each pool worker logs every call's peak RSS
+    there (tasks.pool JIANGHUA_STAGE_MEMORY) and the largest per stage is printed after the run."""
     cmd = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out), "--workers", str(workers)]
+    if stage_memory is not None:
+        stage_memory.unlink(missing_ok=True)
     env = dict(
         os.environ,
         PREFECT_LOGGING_LEVEL="WARNING",
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         # a busy shared machine can take longer than the default 20 s to start the temporary API server
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+        **({"JIANGHUA_STAGE_MEMORY": str(stage_memory)} if stage_memory is not None else {}),
     )
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -428,6 +435,12 @@ def run_cli(folder: Path, out: Path, workers: int, label: str, mb: float, docs: 
     print("   stages (s): " + "  ".join(f"{k} {v:.1f}" for k, v in manifest.get("timings", {}).items()))
     for pid, (name, rss) in sorted(mem.per_process.items(), key=lambda x: -x[1][1])[:6]:
         print(f"   pid {pid:>7}  {_mb(rss):>9}  {name}")
+    if stage_memory is not None:
+        from bench.overhead import stage_peaks
+
+        print("   per stage (largest worker peak RSS during one call, MiB):")
+        print(stage_peaks(stage_memory) or "   (no stage ran in a worker)")
+    sys.stdout.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -448,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--work", default="/tmp/jianghua-scale")
+    p.add_argument("--stage-memory", action="store_true", help="also print each stage's largest worker peak RSS")
     b = sub.add_parser("build", help="only write the bench folder")
     b.add_argument("n", type=int)
     b.add_argument("folder")
@@ -520,11 +534,15 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     mb = build_folder(args.n, folder) / 1e6
-    run_cli(folder, out, args.workers, f"cold, {args.n:,} documents ({mb:,.0f} MB)", mb, args.n)
-    run_cli(folder, out, args.workers, "unchanged rerun", mb, args.n)
+
+    def log(run: str) -> Path | None:
+        return Path(f"{out}.{run}.stage-memory.jsonl") if args.stage_memory else None
+
+    run_cli(folder, out, args.workers, f"cold, {args.n:,} documents ({mb:,.0f} MB)", mb, args.n, log("cold"))
+    run_cli(folder, out, args.workers, "unchanged rerun", mb, args.n, log("unchanged"))
     extra = max(1, args.n // 100)
     mb_extra = build_folder(extra, folder, start=args.n, shards=1) / 1e6
-    run_cli(folder, out, args.workers, f"+{extra:,} new documents (1 %)", mb + mb_extra, args.n + extra)
+    run_cli(folder, out, args.workers, f"+{extra:,} new documents (1 %)", mb + mb_extra, args.n + extra, log("plus1"))
     return 0
 
 
