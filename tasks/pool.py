@@ -12,12 +12,15 @@ environment variable JIANGHUA_INLINE=1 — runs `fn` in the calling thread inste
 Workers die with the main process (procs.die_with_parent) and ignore SIGINT: stopping is the
 main process's decision (procs.StopOnSignal calls `terminate`).
 
-A worker is replaced by a fresh one when a call of another stage module reaches it while it holds
-more than `recycle_mb` (see RECYCLE_MB): extraction leaves ~600 MB of tables (jieba's dictionaries,
-IDF, word frequencies) resident for its next shard, and a global step run on top of them took the
-worker to 1.7 GB at 20k documents. The call is handed back unrun, the worker exits, the pool spawns
-its replacement (never more processes than `workers`) and the call is resubmitted: a spawn plus
-imports (~1-3 s) once per worker per change of phase, not per call.
+A worker is replaced by a fresh one when a call of a stage module it has not run reaches it and
+would not fit: extraction leaves ~600 MB of tables (jieba's dictionaries, IDF, word frequencies)
+resident for its next shard, and a global step run on top of them took the worker to 1.7 GB at
+20k documents. "Fits" is judged from what the worker holds now and the most this stage module
+has added to a worker's RSS during a call so far in this pool (exact peaks: VmHWM); a module not
+seen yet fits only a worker holding at most `recycle_mb` (RECYCLE_MB). The call is handed back
+unrun, the worker exits, the pool spawns its replacement (never more processes than `workers`)
+and the call is resubmitted: a spawn plus imports (~1-3 s) once per worker per change of phase,
+not per call.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ MAX_RESUBMITS = 2
 # step (dedupe ~560 MB alone at 20k) on top of extract's set broke the 1 GB per-process target.
 # 450 MB sits between the two, so only extract's resident set (or a ratchet as large) costs a spawn.
 RECYCLE_MB = 450
+# A worker whose RSS now plus a stage module's largest growth seen so far in this pool would exceed
+# this is replaced before running that module's call: the issue's 1 GB per process (954 MiB) less
+# ~5 % because a stage's growth varies between shards (signatures at 5k: 250-290 MiB).
+WORKER_BUDGET_MB = 900
 # A call handed back by this many recycling workers in a row runs on the next worker regardless.
 MAX_RECYCLES = 8
 
@@ -56,8 +63,11 @@ _pool: ProcessPoolExecutor | None = None
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
 _recycle_mb: float | None = RECYCLE_MB
+_budget_mb: float = WORKER_BUDGET_MB
 _inline = False
 _terminated: str | None = None
+# Largest RSS growth (MiB) seen during one call, per stage module, in the current pool's workers.
+_growth: dict[str, int] = {}
 # Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
 # THAT thread exits, so every submit goes through this one thread, which lives as long as the process.
 _submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool-submit")
@@ -82,15 +92,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def configure(workers: int | None, recycle_mb: float | None = RECYCLE_MB) -> int:
+def configure(workers: int | None, recycle_mb: float | None = RECYCLE_MB, budget_mb: float = WORKER_BUDGET_MB) -> int:
     """Set the number of worker processes (None: every core; 0: inline). Returns the number set.
 
-    `recycle_mb`: replace a worker holding more than this many MB before it runs a call of a stage
-    module it has not run (None: never)."""
-    global _workers, _inline, _terminated, _recycle_mb
+    A worker holding more than `recycle_mb` MiB (None: never replace) is replaced before a call of a
+    stage module it has not run, unless that module is known to fit within `budget_mb` on top."""
+    global _workers, _inline, _terminated, _recycle_mb, _budget_mb
     shutdown()
     _terminated = None
-    _recycle_mb = recycle_mb
+    _recycle_mb, _budget_mb = recycle_mb, budget_mb
+    _growth.clear()
     _inline = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
     _workers = default_workers() if workers is None else max(1, workers)
     return _workers
@@ -118,9 +129,15 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
     while True:
         pool = _get_pool()
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
-        future: Future = _submitter.submit(pool.submit, wrapper, fn, *args).result()
+        family = _family(wrapper, (fn, *args))
+        expect = _growth.get(family)
+        submit: Any = pool.submit
+        future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect).result()
         try:
-            return future.result(timeout=timeout)
+            value, grew = future.result(timeout=timeout)
+            if grew is not None and grew > _growth.get(family, -1):
+                _growth[family] = grew
+            return value
         except WorkerRecycled:
             recycled += 1  # handed back unrun by a worker that exited: a fresh one takes it
             continue
@@ -148,7 +165,7 @@ def _get_pool() -> ProcessPoolExecutor:
                 max_workers=_workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init_worker,
-                initargs=(os.getpid(), _recycle_mb),
+                initargs=(os.getpid(), _recycle_mb, _budget_mb),
             )
         return _pool
 
@@ -214,11 +231,11 @@ def terminate(reason: str) -> None:
         _kill(pool)
 
 
-def _init_worker(parent_pid: int, recycle_mb: float | None = None) -> None:
-    global _recycle_mb
+def _init_worker(parent_pid: int, recycle_mb: float | None = None, budget_mb: float = WORKER_BUDGET_MB) -> None:
+    global _recycle_mb, _budget_mb
     from tasks import procs
 
-    _recycle_mb = recycle_mb
+    _recycle_mb, _budget_mb = recycle_mb, budget_mb
     procs.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     _warm_up()
@@ -242,8 +259,8 @@ _ran: set[str] = set()
 
 def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
     """concurrent.futures.process._process_worker, plus: a call of a stage module this worker has not
-    run, reaching it while it holds more than `recycle_mb`, is handed back as WorkerRecycled
-    and the worker exits (its replacement starts without the tables)."""
+    run that would not fit (`_should_recycle`) is handed back as WorkerRecycled and the worker exits
+    (its replacement starts without the tables); a result goes back with the call's RSS growth."""
     from concurrent.futures import process as cf
 
     sendback: Any = cf._sendback_result  # private helpers of the loop this one copies
@@ -259,18 +276,22 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         if call_item is None:
             result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
             return
+        expect = call_item.kwargs.pop("expect_mb", None)
         family = _family(call_item.fn, call_item.args)
-        if call_item.fn is _call and _should_recycle(family):
-            _log_recycle(family)
+        if call_item.fn is _call and _should_recycle(family, expect):
+            _log_recycle(family, expect)
             sendback(result_queue, call_item.work_id, exception=WorkerRecycled(family), exit_pid=os.getpid())
             return
         _ran.add(family)
+        before = _rss_bytes()
+        exact = _reset_peak()
         try:
             r = call_item.fn(*call_item.args, **call_item.kwargs)
         except BaseException as e:  # noqa: BLE001 - handed to the caller, as the base class does
             sendback(result_queue, call_item.work_id, exception=with_traceback(e, e.__traceback__))
         else:
-            sendback(result_queue, call_item.work_id, result=r)
+            grew = max(0, _peak_bytes() - before) >> 20 if exact else None
+            sendback(result_queue, call_item.work_id, result=(r, grew))
             del r
         del call_item
 
@@ -283,17 +304,46 @@ def _family(wrapper: Any, args: tuple) -> str:
     return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', fn)}"
 
 
-def _should_recycle(family: str) -> bool:
-    """Replace this worker: it has run other stages, this one is new to it and it is big."""
-    return _recycle_mb is not None and bool(_ran) and family not in _ran and _rss_bytes() > _recycle_mb * 2**20
+def _should_recycle(family: str, expect_mb: int | None) -> bool:
+    """Replace this worker before a call: it has run other stages, this one is new to it, and what it
+    holds more than `recycle_mb` and, if the stage's growth is known, plus that growth would pass the
+    budget (WORKER_BUDGET_MB)."""
+    if _recycle_mb is None or not _ran or family in _ran:
+        return False
+    held = _rss_bytes() >> 20
+    if expect_mb is None:
+        return held > _recycle_mb
+    return held > _recycle_mb and held + expect_mb > _budget_mb
 
 
-def _log_recycle(family: str) -> None:
+def _reset_peak() -> bool:
+    """Reset this process's peak RSS (VmHWM) so `_peak_bytes` gives the next call's; False: not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) << 10
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _log_recycle(family: str, expect_mb: int | None) -> None:
     if not os.environ.get(MEMORY_LOG_ENV):
         return
     import json
 
-    line = dict(recycle=family, pid=os.getpid(), mb_held=round(_rss_bytes() / 2**20), ran=sorted(_ran))
+    held = round(_rss_bytes() / 2**20)
+    line = dict(recycle=family, pid=os.getpid(), mb_held=held, mb_expected=expect_mb, ran=sorted(_ran))
     with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
 

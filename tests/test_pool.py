@@ -53,6 +53,15 @@ def _hold_mb(mb: int) -> int:
     return os.getpid()
 
 
+def _passing_mb(mb: int) -> int:
+    """A stage that needs `mb` while it runs and keeps nothing."""
+    return len(b"x" * (mb << 20)) and os.getpid()
+
+
+def _passing_big_mb(mb: int) -> int:
+    return _passing_mb(mb)
+
+
 def _rss_mb(_: int) -> tuple[int, int]:
     return os.getpid(), pool._rss_bytes() >> 20
 
@@ -164,13 +173,25 @@ def test_a_big_worker_is_replaced_before_a_new_stage_and_the_new_one_is_small(wo
     assert recycled[0]["mb_held"] >= 300
 
 
+def test_a_stage_known_to_fit_runs_on_a_big_worker_and_one_known_not_to_gets_a_fresh_one(workers):
+    pool.configure(1, recycle_mb=100, budget_mb=500)
+    a = pool.run(_passing_mb, 50)  # the pool learns: this stage adds ~50 MiB, the next ~300 MiB
+    assert pool.run(_passing_big_mb, 300) == a
+    assert pool.run(_hold_mb, 300) == a  # a small worker takes any stage; now it holds ~340 MiB
+    b = pool.run(_pid, 0)  # not seen yet, and the worker is big: replaced
+    assert b != a and pool.run(_hold_mb, 300) == b
+    assert pool.run(_passing_mb, 50) == b  # ~340 + ~50 fits in 500
+    c = pool.run(_passing_big_mb, 300)  # ~340 + ~300 does not
+    assert c != b and not procs._stat(b)
+
+
 def test_a_small_worker_keeps_running_every_stage(workers):
     pool.configure(1, recycle_mb=10_000)
     assert pool.run(_hold_mb, 50) == pool.run(_other_pid, 0) == pool.run(_pid, 0)
 
 
 def test_recycling_never_runs_more_workers_than_configured(workers):
-    pool.configure(2, recycle_mb=0)  # every change of stage replaces the worker
+    pool.configure(2, recycle_mb=0, budget_mb=0)  # every change of stage replaces the worker
     seen: set[int] = set()
     most = 0
     stop = threading.Event()
@@ -227,7 +248,7 @@ def test_time_budget_is_a_no_op_outside_the_main_thread():
     [
         "pool.configure(2)\npool.run(os.getpid)\n",
         # a replacement worker is spawned by the pool's manager thread, not the submitting thread
-        "pool.configure(2, recycle_mb=0)\npool.run(os.getpid)\npool.run(os.getppid)\npool.run(os.getpid)\n",
+        "pool.configure(2, recycle_mb=0, budget_mb=0)\npool.run(os.getpid)\npool.run(os.getppid)\npool.run(os.getpid)\n",
     ],
     ids=["first workers", "replacement workers"],
 )
