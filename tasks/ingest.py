@@ -15,10 +15,12 @@ triple (input_root, source_path, record) is the accounting key, and `doc_id` dep
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import glob as globlib
 import hashlib
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -36,6 +38,14 @@ from tasks.common import sha256_hex
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
+# Container files plan_shards may cut into slices (byte ranges, see InputFile.part): one record a
+# line, so any newline is a record boundary a worker finds by itself. Not .jsonl.gz (a gzip stream
+# cannot be entered mid-way, and its inflated size is unknown until read) nor Parquet (row groups
+# would do, but the planner would have to read footers).
+SLICEABLE_SUFFIXES = (".jsonl", ".ndjson")
+# A sliced file's last slice takes a tail of up to 1/4 slice rather than leave a few records a shard
+# of their own (every shard costs a step per stage): shards stay within 1.25 x max_shard_bytes.
+SLICE_TAIL = 4
 
 TEXT_FIELDS = ("text", "content", "raw_text", "body")  # first present one is the page text
 RECORD_FIELDS = (*TEXT_FIELDS, "url", "title", "fetched_at")  # the only columns read from a record
@@ -71,6 +81,11 @@ class InputFile:
     ids, so moving the landing folder elsewhere does not change them. `problem` is (reason, detail)
     for an entry discovery already knows it cannot read (FIFO, dangling link, link loop …): it is
     rejected without ever being opened.
+
+    `part` is set on a slice of a large container file (see plan_shards): the byte range
+    [start, end) of the file (end None: to the end of the file) whose records this entry stands
+    for — a record belongs to the slice its first byte is in. Everything else, `source_path`
+    included, is the whole file's, so records keep their ids whatever slice they land in.
     """
 
     path: str
@@ -79,6 +94,34 @@ class InputFile:
     size: int
     input_root: str = ""
     problem: tuple[str, str] | None = None
+    part: tuple[int, int | None] | None = None
+
+    @property
+    def slice_record(self) -> str | None:
+        """The record a slice's own rejects carry (`bytes=0-33554432`, `bytes=67108864-`), so a
+        file-level problem seen by several slices is one row per slice; None for a whole file."""
+        if self.part is None:
+            return None
+        start, end = self.part
+        return f"bytes={start}-{'' if end is None else end}"
+
+    @property
+    def owns_file(self) -> bool:
+        """A whole file or its first slice: the entry that hashes the file and reports it as
+        unreadable, so a sliced file is read for its fingerprint once and rejected once."""
+        return self.part is None or self.part[0] == 0
+
+    @property
+    def whole(self) -> InputFile:
+        return self if self.part is None else dataclasses.replace(self, part=None)
+
+    @property
+    def n_bytes(self) -> int:
+        """The bytes this entry stands for: the file's size, or the slice's share of it."""
+        if self.part is None:
+            return self.size
+        start, end = self.part
+        return max(0, min(self.size, self.size if end is None else end) - start)
 
 
 @dataclass
@@ -398,6 +441,14 @@ def accounting_gaps(
     return missing, twice
 
 
+def input_key(f: InputFile, sha: str | None) -> tuple[str | None, ...]:
+    """What an ingest step's cache key holds for one of its entries: the file's place and bytes,
+    and a slice's byte range (two slices of one file are two different steps)."""
+    if f.part is None:
+        return (f.input_root, f.source_path, sha)
+    return (f.input_root, f.source_path, sha, f.slice_record)
+
+
 # --------------------------------------------------------------------------- planning
 
 
@@ -408,10 +459,15 @@ class ShardPlan:
 
     @property
     def n_bytes(self) -> int:
-        return sum(f.size for f in self.files)
+        return sum(f.n_bytes for f in self.files)
 
 
-def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int = 32 * 1024 * 1024) -> list[ShardPlan]:
+def plan_shards(
+    files: list[InputFile],
+    target_docs: int = 2000,
+    max_bytes: int = 32 * 1024 * 1024,
+    slice_bytes: int | None = None,
+) -> list[ShardPlan]:
     """Cut the path-sorted file list into shards at content-defined boundaries.
 
     A file starts a new shard when the hash of its relative path hits 0 modulo the target size
@@ -421,13 +477,54 @@ def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int 
     new days form shards of their own. A shard over `max_bytes` is split again at finer
     boundaries (still name-based), so no shard ties up a worker for long. Files with the same
     relative path under different roots are never cut apart, so one shard sees both and keeps one.
+
+    A container file over `max_bytes` (SLICEABLE_SUFFIXES: a crawler's .jsonl) is not one shard but
+    several slices, one shard each (see slice_file): no shard stage's memory or time grows with the
+    file, and its slices spread over the workers. Nothing is read here.
     """
-    ordered = sorted(files, key=lambda f: (f.relpath, f.input_root))
+    sliced = {f.relpath for f in files if _sliceable(f) and f.size > max_bytes}
+    whole = [f for f in files if f.relpath not in sliced or f.problem is not None]
+    ordered = sorted(whole, key=lambda f: (f.relpath, f.input_root))
     shards = [list(group) for group in _cut(ordered, max(1, target_docs))]
     out: list[list[InputFile]] = []
     for group in shards:
         out.extend(_split_large(group, max(1, target_docs) // 2, max_bytes))
+    if sliced:
+        out.extend(
+            _slice_groups([f for f in files if f.relpath in sliced and f.problem is None], slice_bytes or max_bytes)
+        )
+        out.sort(key=lambda g: (g[0].relpath, (g[0].part or (0,))[0]))
     return [ShardPlan(_shard_id(g), tuple(g)) for g in out if g]
+
+
+def _sliceable(f: InputFile) -> bool:
+    return f.problem is None and f.relpath.lower().endswith(SLICEABLE_SUFFIXES)
+
+
+def slice_file(f: InputFile, slice_bytes: int, size: int | None = None) -> list[InputFile]:
+    """`f` as slices at fixed offsets 0, S, 2S, … (S = slice_bytes); the last runs to the end of the
+    file, so a file that grew since discovery is still read whole, and takes a tail of up to
+    S / SLICE_TAIL rather than leave it a shard of its own. Fixed offsets: the same file
+    gives the same slices, and appending to it leaves every slice but the last unchanged."""
+    size = f.size if size is None else size
+    slice_bytes = max(1, slice_bytes)
+    n = max(1, -(-(size - slice_bytes // SLICE_TAIL) // slice_bytes))
+    return [
+        dataclasses.replace(f, part=(i * slice_bytes, (i + 1) * slice_bytes if i < n - 1 else None)) for i in range(n)
+    ]
+
+
+def _slice_groups(files: list[InputFile], slice_bytes: int) -> list[list[InputFile]]:
+    """One shard per slice; copies of a path under several roots are sliced alike (from the largest
+    copy) and share each slice's shard, so ingest keeps one of two identical records."""
+    by_path: dict[str, list[InputFile]] = {}
+    for f in sorted(files, key=lambda f: (f.relpath, f.input_root)):
+        by_path.setdefault(f.relpath, []).append(f)
+    groups: list[list[InputFile]] = []
+    for copies in by_path.values():
+        size = max(f.size for f in copies)
+        groups.extend(map(list, zip(*(slice_file(f, slice_bytes, size) for f in copies), strict=True)))
+    return groups
 
 
 def _utf8(s: str) -> bytes:
@@ -472,8 +569,11 @@ def _split_large(group: list[InputFile], modulus: int, max_bytes: int) -> list[l
 
 
 def _shard_id(group: list[InputFile]) -> str:
-    """Named after its first file, so a shard keeps its name while files join or leave it."""
-    return "shard-" + xxhash.xxh64_hexdigest(_utf8(group[0].relpath))[:10]
+    """Named after its first file, so a shard keeps its name while files join or leave it; a
+    slice's shard after its file and offset."""
+    first = group[0]
+    name = first.relpath if first.part is None else f"{first.relpath}\0{first.part[0]}"
+    return "shard-" + xxhash.xxh64_hexdigest(_utf8(name))[:10]
 
 
 # --------------------------------------------------------------------------- reading
@@ -800,7 +900,7 @@ def ingest_one(
         )
         return
     cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
-    if suffix != ".jsonl.gz" and f.size > cap:
+    if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
         out.rejects.append(reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
         return
     for _attempt in (1, 2):
@@ -921,10 +1021,11 @@ def _read_capped(reader: HashingReader, cap: int) -> bytes | None:
 
 
 def reject_row(f: InputFile, sha: str | None, reason: str, detail: str, record: str | None = None) -> dict[str, Any]:
-    """A rejects row for `f` (and a record inside it) with every provenance column filled."""
+    """A rejects row for `f` (and a record inside it) with every provenance column filled; a
+    slice's own problem (changed, vanished, unreadable) is recorded under its byte range."""
     return {
         "source_path": f.source_path,
-        "record": record,
+        "record": f.slice_record if record is None else record,
         "input_root": f.input_root,
         "content_sha256": sha,
         "reason": reason,
@@ -1180,10 +1281,10 @@ def _capped(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
 _BLANK_LINES = re.compile(rb"[ \t\r\n]*\n")  # a char class, not a repeated group: no per-line stack
 
 
-def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | None]]:
+def _lines(chunks: Iterable[bytes], cap: int, first_line: int = 1) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) for every non-blank line; None for a line over `cap` bytes, which is
     skipped without being held. Runs of blank lines are skipped at C speed."""
-    line_no = 1
+    line_no = first_line
     buf = bytearray()
     over = False
     for chunk in chunks:
@@ -1219,9 +1320,62 @@ def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | Non
         yield line_no, bytes(buf)
 
 
+def _slice_region(
+    chunks: Iterator[bytes], start: int, end: int | None, rest: list[bytes]
+) -> tuple[int, Iterator[bytes]]:
+    """A slice's lines out of the file's chunks: (number of its first line, the bytes from that
+    line's start through the end of the last line that starts before `end`).
+
+    A line belongs to the slice its first byte is in, so the slices of a file share out its lines
+    exactly, each found here from the bytes alone. The bytes before are only counted (newlines, for
+    the line numbers that name records); nothing outside the region is held, except the part of the
+    chunk after the region, which goes to `rest`.
+    """
+    newlines = 0
+    offset = 0  # file offset of `chunk`
+    chunk = b""
+    if start > 0:  # the first line start at or after `start` follows the first newline at >= start - 1
+        for chunk in chunks:
+            lo = start - 1 - offset
+            nl = chunk.find(b"\n", max(0, lo)) if lo < len(chunk) else -1
+            if nl < 0:
+                newlines += chunk.count(b"\n")
+                offset += len(chunk)
+                continue
+            newlines += chunk.count(b"\n", 0, nl + 1)
+            chunk = chunk[nl + 1 :]
+            offset += nl + 1
+            break
+        else:
+            return newlines + 1, iter(())
+    return newlines + 1, _region_until(chunk, chunks, offset, end, rest)
+
+
+def _region_until(
+    first: bytes, chunks: Iterator[bytes], offset: int, end: int | None, rest: list[bytes]
+) -> Iterator[bytes]:
+    """`first` and the chunks after it (starting at file offset `offset`, a line start) up to and
+    including the first newline at offset >= end - 1: the end of the last line starting before `end`."""
+    if end is not None and offset >= end:
+        rest.append(first)
+        return
+    for chunk in itertools.chain((first,), chunks):
+        lo = None if end is None else end - 1 - offset
+        if lo is not None and lo < len(chunk):
+            nl = chunk.find(b"\n", max(0, lo))
+            if nl >= 0:
+                rest.append(chunk[nl + 1 :])
+                yield chunk[: nl + 1]
+                return
+        if chunk:
+            yield chunk
+        offset += len(chunk)
+
+
 def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
     """JSONL read line by line as it streams in (inflated on the fly for .gz), one record a line;
-    records are named by line (`L12`), never by anything inside them."""
+    records are named by line (`L12`), never by anything inside them. A slice (f.part) reads the
+    whole file — every byte is hashed for the change check — but parses only its own lines."""
     import json
 
     cap = MULTI_DOC_FACTOR * max_doc_bytes
@@ -1229,9 +1383,15 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     part = ShardIngest()
     n_records = 0
     last_line = 0
-    chunks: Iterable[bytes] = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
+    first_line = 1
+    rest: list[bytes] = []  # a slice: the bytes read past its region
+    chunks: Iterable[bytes]
+    if f.part is not None and not gz:
+        first_line, chunks = _slice_region(reader.chunks(), *f.part, rest)
+    else:
+        chunks = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
     try:
-        for line_no, line in _lines(chunks, line_cap):
+        for line_no, line in _lines(chunks, line_cap, first_line):
             n_records += 1
             last_line = line_no
             rid = f"L{line_no}"
@@ -1285,10 +1445,19 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             )
         )
     if n_records == 0:
-        out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
-        return
+        if f.part is None or (f.part[0] == 0 and not _any_text(itertools.chain(rest, reader.chunks()))):
+            out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
+        return  # a slice without records of its own: the file's other slices hold them
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
+
+
+_BLANK = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line of only these is no record
+
+
+def _any_text(chunks: Iterable[bytes]) -> bool:
+    """Whether any chunk holds a byte that is not blank (stops at the first; the caller drains)."""
+    return any(chunk.translate(None, _BLANK) for chunk in chunks)
 
 
 def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int) -> None:
