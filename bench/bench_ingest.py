@@ -15,6 +15,7 @@ One process, so figures are per core; peak RSS includes the imported libraries (
 
 from __future__ import annotations
 
+import json
 import resource
 import sys
 import tempfile
@@ -140,7 +141,57 @@ def run_slices(path: str, out: str, slice_mb: int) -> None:
             print(f"extract {label} {n} docs, peak RSS {rss:.0f} MB, CPU {cpu:.1f} s")
 
 
+def run_slices_pipeline(src: str, work: str, n_files: int, workers: int) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    import pyarrow.parquet as pq
+
+    from bench.scale import ROOT, TreeSampler, _mb
+
+    base = Path(work)
+    folder = base / "in"
+    shutil.rmtree(base, ignore_errors=True)
+    folder.mkdir(parents=True)
+    parts = sorted(Path(src).glob("*.jsonl"))
+    for k in range(n_files):
+        with (folder / f"crawl-{k}.jsonl").open("wb") as dst:
+            for part in parts[k::n_files]:
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, dst, 1 << 20)
+    sizes = [p.stat().st_size / 1e6 for p in sorted(folder.iterdir())]
+    print(f"{len(parts)} files -> {n_files} containers of {', '.join(f'{s:.0f}' for s in sizes)} MB")
+    docs = {}
+    for label, shard_mb in (("sliced (--shard-mb 32)", 32), ("whole files (--shard-mb 4096)", 4096)):
+        out = base / f"out-{shard_mb}"
+        cmd = [sys.executable, "-m", "flows.cli", "run", str(folder), "--out", str(out)]
+        cmd += ["--workers", str(workers), "--shard-mb", str(shard_mb)]
+        env = dict(os.environ, PREFECT_LOGGING_LEVEL="WARNING", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with TreeSampler(proc.pid) as mem:
+            _, err = proc.communicate()
+        wall = time.perf_counter() - t0
+        if proc.returncode:
+            sys.exit(f"{label}: the CLI failed ({proc.returncode}): {err[-2000:]}")
+        manifest = json.loads((out / "manifest.json").read_text())
+        print(f"\n== {label}: {manifest['shards']} shards, {wall:.0f} s wall (load {os.getloadavg()[0]:.1f}), "
+              f"CPU {sum(mem.cpu.values()):.0f} s, peak RSS tree {_mb(mem.tree_peak)}")  # fmt: skip
+        print("   stages (s): " + "  ".join(f"{k} {v:.1f}" for k, v in manifest.get("timings", {}).items()))
+        for pid, (name, rss) in sorted(mem.per_process.items(), key=lambda x: -x[1][1])[:5]:
+            print(f"   pid {pid:>7}  {_mb(rss):>9}  {name}")
+        table = pq.read_table(out / "documents")
+        docs[shard_mb] = table.drop_columns(["pipeline_version"]).sort_by("doc_id")
+    print(f"\ndocuments equal sorted by doc_id: {docs[32].equals(docs[4096])} ({docs[32].num_rows} rows)")
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) > 1 and argv[1] == "slices-pipeline":
+        opt = {k: int(argv[argv.index(k) + 1]) for k in ("--files", "--workers") if k in argv}
+        run_slices_pipeline(argv[2], argv[3], opt.get("--files", 2), opt.get("--workers", 2))
+        return 0
     if len(argv) > 1 and argv[1] == "slices":
         slice_mb = int(argv[argv.index("--slice-mb") + 1]) if "--slice-mb" in argv else 32
         run_slices(argv[2], argv[3], slice_mb)
