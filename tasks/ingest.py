@@ -38,11 +38,11 @@ from tasks.common import sha256_hex
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
-# Container files plan_shards may cut into slices (byte ranges, see InputFile.part): one record a
-# line, so any newline is a record boundary a worker finds by itself. Not .jsonl.gz (a gzip stream
-# cannot be entered mid-way, and its inflated size is unknown until read) nor Parquet (row groups
-# would do, but the planner would have to read footers).
-SLICEABLE_SUFFIXES = (".jsonl", ".ndjson")
+# Container files plan_shards may cut into slices (byte ranges, see InputFile.part), whose records
+# a worker finds by itself: JSONL lines (any newline is a boundary), Parquet rows (shared out in
+# proportion to their place, see _row_share). Not .jsonl.gz: a gzip stream cannot be entered
+# mid-way, and its inflated size is unknown until read.
+SLICEABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 # A sliced file's last slice takes a tail of up to 1/4 slice rather than leave a few records a shard
 # of their own (every shard costs a step per stage): shards stay within 1.25 x max_shard_bytes.
 SLICE_TAIL = 4
@@ -63,6 +63,7 @@ LINE_FACTOR = 2
 LINE_SLACK = 64 * 1024
 READ_CHUNK = 1 << 20  # 1 MB reads: few syscalls, bounded buffers
 PARQUET_BATCH_ROWS = 64  # rows decoded at a time; with the per-text cap, a batch stays ~64 x max_doc_bytes
+ALL_ROWS = 1 << 62  # the end of a whole Parquet file's rows: no row is past it
 
 # Reasons a transient state of the landing folder produced: never cache a result that holds one.
 TRANSIENT_REASONS = frozenset({"changed_during_run", "vanished"})
@@ -977,7 +978,7 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
             sha = reader.drain()  # Parquet needs seeks: hash the whole file first, then parse it
             fh.seek(0)
             before = _stat_key(fh)
-            _parquet_docs(f, fh, sha, out, max_doc_bytes)
+            _parquet_docs(f, fh, sha, out, max_doc_bytes, reader.n)
             if before is not None and _stat_key(fh) != before:
                 return "changed"  # rewritten in place while parsed: never equals a sha
             return sha
@@ -1460,48 +1461,82 @@ def _any_text(chunks: Iterable[bytes]) -> bool:
     return any(chunk.translate(None, _BLANK) for chunk in chunks)
 
 
-def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int) -> None:
+def _parquet_docs(
+    f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int, size: int | None = None
+) -> None:
     """Parquet read in batches of PARQUET_BATCH_ROWS rows, only the columns jianghua uses; records
-    are named by row position (`row=3`, from 0), never by an `id` column."""
+    are named by row position (`row=3`, from 0), never by an `id` column. A slice (f.part) reads
+    its share of the rows (see _row_share) from the row groups that hold them; a problem of the
+    whole file (unreadable, no rows, no text column) is reported by its first slice only."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cap = MULTI_DOC_FACTOR * max_doc_bytes
+    mine = f.owns_file  # a whole file, or the slice that speaks for it
     try:
         pf = pq.ParquetFile(fh)
         names = pf.schema_arrow.names
-        decoded = sum(pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups))
+        counts = [pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)]
+        sizes = [pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups)]
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types on damaged files
-        out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
+        if mine:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
         return
+    n_rows = sum(counts)
+    groups: list[int] | None = None  # None: every row group (a whole file)
+    lo, hi, first_row, decoded = 0, ALL_ROWS, 0, sum(sizes)
+    if f.part is not None:
+        lo, hi = _row_share(n_rows, size or f.size, f.part)
+        groups, decoded, start = [], 0, 0
+        for i, (n, b) in enumerate(zip(counts, sizes, strict=True)):
+            if start < hi and start + n > lo:  # the row group holds rows of this share
+                first_row = start if not groups else first_row
+                groups.append(i)
+                decoded += b * (min(hi, start + n) - max(lo, start)) // max(1, n)  # its share of the group
+            start += n
     if decoded > cap:
         out.rejects.append(reject_row(f, sha, "too_large", _too_large(decoded, cap, ".parquet")))
         return
-    if pf.metadata.num_rows == 0:
-        out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
+    if n_rows == 0:
+        if mine:
+            out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
         return
     wanted = [n for n in dict.fromkeys(names) if n in RECORD_FIELDS]
     if not any(n in TEXT_FIELDS for n in wanted):
-        out.rejects.append(
-            reject_row(
-                f, sha, "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})"
+        if mine:
+            out.rejects.append(
+                reject_row(
+                    f,
+                    sha,
+                    "bad_record",
+                    f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})",
+                )
             )
-        )
         return
+    if groups == []:
+        return  # a slice with no rows of its own
     part = ShardIngest()
-    row = 0
+    row = first_row
     try:
-        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted, use_threads=False):
+        for batch in pf.iter_batches(
+            batch_size=PARQUET_BATCH_ROWS, row_groups=groups, columns=wanted, use_threads=False
+        ):
+            if row + batch.num_rows <= lo:  # rows of the slice before: decoded, not read
+                row += batch.num_rows
+                continue
             columns: dict[str, list[Any]] = {}
             for i, name in enumerate(batch.schema.names):
                 if name not in columns:  # a repeated column name: the first one counts
                     columns[name] = _column_values(batch.column(i), max_doc_bytes)
             for j in range(batch.num_rows):
-                record = {name: values[j] for name, values in columns.items()}
-                _record_doc(f, record, f"row={row}", f"row {row}", part, "parquet", max_doc_bytes)
+                if lo <= row < hi:
+                    record = {name: values[j] for name, values in columns.items()}
+                    _record_doc(f, record, f"row={row}", f"row {row}", part, "parquet", max_doc_bytes)
                 row += 1
+            if row >= hi:
+                break  # only a slice gets here
     except (pa.ArrowException, OSError, ValueError) as exc:
-        if row == 0:
+        if row == first_row and f.part is None:
             out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
             return
         part.rejects.append(
@@ -1510,11 +1545,22 @@ def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_do
                 sha,
                 "decode_error",
                 f"damaged after row {row - 1} ({exc}); later rows are lost — re-export it",
-                "tail",
+                "tail" if f.part is None else None,  # a slice's damage: under the slice's range
             )
         )
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
+
+
+def _row_share(n_rows: int, size: int, part: tuple[int, int | None]) -> tuple[int, int]:
+    """The rows [lo, hi) of a Parquet slice: row r sits at byte r * size // n_rows of the file (its
+    place in proportion), and belongs to the slice that byte is in. Row groups need not match the
+    slices (a one-group file is shared out too); the same file and slices always give the same rows."""
+    start, end = part
+    size = max(1, size)
+    lo = min(n_rows, -(-start * n_rows // size))
+    hi = n_rows if end is None else min(n_rows, -(-end * n_rows // size))
+    return lo, hi
 
 
 class _Oversized:

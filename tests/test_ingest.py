@@ -743,3 +743,38 @@ def test_small_files_and_unsliceable_containers_are_planned_as_before(tmp_path):
     assert sum(1 for p in plans if p.files[0].source_path == "x.jsonl") > 1
     assert plan_shards(files) == plan_shards(files, max_bytes=10**9)  # nothing over the cap: no slice
     assert all(f.part is None for p in plan_shards(files) for f in p.files)
+
+
+@pytest.mark.parametrize("row_group_size", [7, 1000])  # many row groups, or one that the slices share
+def test_a_large_parquet_is_sliced_by_rows_with_the_same_documents(tmp_path, row_group_size):
+    texts = [speech(i) if i != 23 else None for i in range(60)]  # row 23 has no text: a reject
+    table = pa.table({"text": texts, "url": [f"https://www.gov.cn/{i}.html" for i in range(60)]})
+    path = tmp_path / "dump.parquet"
+    pq.write_table(table, path, row_group_size=row_group_size)
+    f = discover([str(path)])[0]
+    sha = fingerprint(f)[0]
+    whole = ingest_files([(f, sha)])
+    assert len(whole.docs) == 59
+    plans = plan_shards([f], max_bytes=f.size // 4)
+    assert len(plans) == 4 and all(p.files[0].part is not None for p in plans)
+    docs, rejects = [], []
+    for p in plans:
+        got = ingest_files([(s, sha) for s in p.files])
+        assert got.docs  # rows are shared out in proportion: every slice holds some
+        docs += got.docs
+        rejects += got.rejects
+    assert sorted(docs, key=lambda d: d["doc_id"]) == whole.docs
+    assert sorted(rejects, key=accounting_key) == whole.rejects
+    assert [r["record"] for r in rejects] == ["row=23"]
+
+
+def test_a_sliced_parquet_without_text_is_one_reject(tmp_path):
+    path = tmp_path / "dump.parquet"
+    pq.write_table(pa.table({"html_len": list(range(5000))}), path)
+    f = discover([str(path)])[0]
+    plans = plan_shards([f], max_bytes=f.size // 3)
+    assert len(plans) == 3
+    docs, rejects, _ = _ingest_plans(plans, fingerprint(f)[0])
+    assert docs == [] and [(r["reason"], r["record"]) for r in rejects] == [
+        ("bad_record", plans[0].files[0].slice_record)
+    ]
