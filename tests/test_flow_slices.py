@@ -11,7 +11,7 @@ import pytest
 
 import flows.pipeline as pipeline
 from flows.pipeline import build_corpus
-from tasks import ingest
+from tasks import ingest, steps
 from tests.fixtures.fuzz import speech
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -62,8 +62,12 @@ def ingested(monkeypatch) -> Counter:
 def test_a_sliced_container_gives_the_unsplit_corpus(tmp_path, monkeypatch, ingested):
     landing = _landing(tmp_path / "landing", 60)
     whole = _run(landing, tmp_path / "whole", monkeypatch, sliced=False)
+    hashed: Counter = Counter()
+    fingerprint = steps.fingerprint
+    monkeypatch.setattr(steps, "fingerprint", lambda f: hashed.update([f.source_path]) or fingerprint(f))
     sliced = _run(landing, tmp_path / "sliced", monkeypatch, sliced=True)
     assert sliced["shards"] >= whole["shards"] + 2  # the file is several shards
+    assert hashed == Counter({"crawl.jsonl": 1, "page.txt": 1})  # a sliced file is fingerprinted once
     assert ingested["bytes=0-20000"] == 1 and ingested["crawl.jsonl"] == 1
     for table, key in (("documents", ["doc_id"]), ("rejects", ["source_path", "record", "reason"])):
         assert _table(tmp_path / "sliced", table, key) == _table(tmp_path / "whole", table, key), table
