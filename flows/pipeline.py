@@ -21,7 +21,7 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.export import account
-from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, plan_shards, reject_row
+from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, input_key, plan_shards, reject_row
 from tasks.publish import build_release, output_lock, publish
 from tasks.report import write_report
 from tasks.schema import REJECTS
@@ -359,15 +359,13 @@ def _build(
     shard_files, unreadable = _fingerprint(plans, progress, state, rehash or rebuild)
     shard_ids = sorted(shard_files)
     input_fingerprint = stable_hash(
-        sorted((f.input_root, f.source_path, sha) for m in shard_files.values() for f, sha in m)
+        sorted({(f.input_root, f.source_path, sha) for m in shard_files.values() for f, sha in m})
     )
     lap("fingerprint")
 
     # ---- the DAG declared in tasks.stages: ingest → lines → boilerplate → normalize →
     #      (extract | signatures → dedupe) → members → (repair | reuse), export
-    files_source = {
-        sid: (m, sorted((f.input_root, f.source_path, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()
-    }
+    files_source = {sid: (m, sorted(input_key(f, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()}
     done = dag.run(shard_ids, {"files": files_source})
     timings.update(dag.timings)
     clock = time.monotonic()
@@ -439,17 +437,20 @@ def _fingerprint(
     plans: list, progress: RunProgress, state: str, rehash: bool
 ) -> tuple[dict[str, list[tuple[InputFile, str | None]]], list[dict]]:
     """sha256 of every file, shard by shard (only files whose stat changed are read: see
-    tasks.steps._fingerprint_many); unreadable files become rejects right here."""
+    tasks.steps._fingerprint_many); unreadable files become rejects right here. A file cut into
+    slices is hashed once, by the shard of its first slice."""
     stage = progress.stage("fingerprint", len(plans))
     caches = Path(state) / "fingerprints"
+    hashed = {p.shard_id: [f for f in p.files if f.owns_file] for p in plans}
     futures = {
         steps.fingerprint_files.submit(
-            list(p.files),
+            hashed[p.shard_id],
             label=f"{p.shard_id} ({len(p.files):,} files)",
             cache_file=str(caches / f"{p.shard_id}.json"),
             rehash=rehash,
         ): p
         for p in plans
+        if hashed[p.shard_id]  # a shard of later slices only: nothing of its own to hash
     }
     if caches.exists():  # shards that no longer exist
         for old in caches.glob("*.json"):
@@ -457,12 +458,18 @@ def _fingerprint(
                 old.unlink(missing_ok=True)
     shard_files: dict[str, list[tuple[InputFile, str | None]]] = {}
     unreadable: list[dict[str, Any]] = []
+    prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
     for fut in as_completed(list(futures)):
         plan = futures[fut]
+        for f, result in zip(hashed[plan.shard_id], fut.result(), strict=True):
+            prints[(f.input_root, f.source_path)] = result
+    for plan in plans:
         members: list[tuple[InputFile, str | None]] = []  # sha None: discovery already knows its reject
-        for f, (sha, _size, error) in zip(plan.files, fut.result(), strict=True):
+        for f in plan.files:
+            sha, _size, error = prints[(f.input_root, f.source_path)]
             if error:
-                unreadable.append(reject_row(f, None, "read_error", error))
+                if f.owns_file:
+                    unreadable.append(reject_row(f.whole, None, "read_error", error))
             else:
                 members.append((f, sha))
         shard_files[plan.shard_id] = members

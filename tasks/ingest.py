@@ -15,10 +15,12 @@ triple (input_root, source_path, record) is the accounting key, and `doc_id` dep
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import errno
 import glob as globlib
 import hashlib
 import io
+import itertools
 import os
 import posixpath
 import re
@@ -36,6 +38,14 @@ from tasks.common import sha256_hex
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
+# Container files plan_shards may cut into slices (byte ranges, see InputFile.part), whose records
+# a worker finds by itself: JSONL lines (any newline is a boundary), Parquet rows (shared out in
+# proportion to their place, see _row_share). Not .jsonl.gz: a gzip stream cannot be entered
+# mid-way, and its inflated size is unknown until read.
+SLICEABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+# A sliced file's last slice takes a tail of up to 1/4 slice rather than leave a few records a shard
+# of their own (every shard costs a step per stage): shards stay within 1.25 x max_shard_bytes.
+SLICE_TAIL = 4
 
 TEXT_FIELDS = ("text", "content", "raw_text", "body")  # first present one is the page text
 RECORD_FIELDS = (*TEXT_FIELDS, "url", "title", "fetched_at")  # the only columns read from a record
@@ -53,6 +63,7 @@ LINE_FACTOR = 2
 LINE_SLACK = 64 * 1024
 READ_CHUNK = 1 << 20  # 1 MB reads: few syscalls, bounded buffers
 PARQUET_BATCH_ROWS = 64  # rows decoded at a time; with the per-text cap, a batch stays ~64 x max_doc_bytes
+ALL_ROWS = 1 << 62  # the end of a whole Parquet file's rows: no row is past it
 
 # Reasons a transient state of the landing folder produced: never cache a result that holds one.
 TRANSIENT_REASONS = frozenset({"changed_during_run", "vanished"})
@@ -71,6 +82,11 @@ class InputFile:
     ids, so moving the landing folder elsewhere does not change them. `problem` is (reason, detail)
     for an entry discovery already knows it cannot read (FIFO, dangling link, link loop …): it is
     rejected without ever being opened.
+
+    `part` is set on a slice of a large container file (see plan_shards): the byte range
+    [start, end) of the file (end None: to the end of the file) whose records this entry stands
+    for — a record belongs to the slice its first byte is in. Everything else, `source_path`
+    included, is the whole file's, so records keep their ids whatever slice they land in.
     """
 
     path: str
@@ -79,6 +95,34 @@ class InputFile:
     size: int
     input_root: str = ""
     problem: tuple[str, str] | None = None
+    part: tuple[int, int | None] | None = None
+
+    @property
+    def slice_record(self) -> str | None:
+        """The record a slice's own rejects carry (`bytes=0-33554432`, `bytes=67108864-`), so a
+        file-level problem seen by several slices is one row per slice; None for a whole file."""
+        if self.part is None:
+            return None
+        start, end = self.part
+        return f"bytes={start}-{'' if end is None else end}"
+
+    @property
+    def owns_file(self) -> bool:
+        """A whole file or its first slice: the entry that hashes the file and reports it as
+        unreadable, so a sliced file is read for its fingerprint once and rejected once."""
+        return self.part is None or self.part[0] == 0
+
+    @property
+    def whole(self) -> InputFile:
+        return self if self.part is None else dataclasses.replace(self, part=None)
+
+    @property
+    def n_bytes(self) -> int:
+        """The bytes this entry stands for: the file's size, or the slice's share of it."""
+        if self.part is None:
+            return self.size
+        start, end = self.part
+        return max(0, min(self.size, self.size if end is None else end) - start)
 
 
 @dataclass
@@ -398,6 +442,14 @@ def accounting_gaps(
     return missing, twice
 
 
+def input_key(f: InputFile, sha: str | None) -> tuple[str | None, ...]:
+    """What an ingest step's cache key holds for one of its entries: the file's place and bytes,
+    and a slice's byte range (two slices of one file are two different steps)."""
+    if f.part is None:
+        return (f.input_root, f.source_path, sha)
+    return (f.input_root, f.source_path, sha, f.slice_record)
+
+
 # --------------------------------------------------------------------------- planning
 
 
@@ -408,10 +460,15 @@ class ShardPlan:
 
     @property
     def n_bytes(self) -> int:
-        return sum(f.size for f in self.files)
+        return sum(f.n_bytes for f in self.files)
 
 
-def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int = 32 * 1024 * 1024) -> list[ShardPlan]:
+def plan_shards(
+    files: list[InputFile],
+    target_docs: int = 2000,
+    max_bytes: int = 32 * 1024 * 1024,
+    slice_bytes: int | None = None,
+) -> list[ShardPlan]:
     """Cut the path-sorted file list into shards at content-defined boundaries.
 
     A file starts a new shard when the hash of its relative path hits 0 modulo the target size
@@ -421,13 +478,54 @@ def plan_shards(files: list[InputFile], target_docs: int = 2000, max_bytes: int 
     new days form shards of their own. A shard over `max_bytes` is split again at finer
     boundaries (still name-based), so no shard ties up a worker for long. Files with the same
     relative path under different roots are never cut apart, so one shard sees both and keeps one.
+
+    A container file over `max_bytes` (SLICEABLE_SUFFIXES: a crawler's .jsonl) is not one shard but
+    several slices, one shard each (see slice_file): no shard stage's memory or time grows with the
+    file, and its slices spread over the workers. Nothing is read here.
     """
-    ordered = sorted(files, key=lambda f: (f.relpath, f.input_root))
+    sliced = {f.relpath for f in files if _sliceable(f) and f.size > max_bytes}
+    whole = [f for f in files if f.relpath not in sliced or f.problem is not None]
+    ordered = sorted(whole, key=lambda f: (f.relpath, f.input_root))
     shards = [list(group) for group in _cut(ordered, max(1, target_docs))]
     out: list[list[InputFile]] = []
     for group in shards:
         out.extend(_split_large(group, max(1, target_docs) // 2, max_bytes))
+    if sliced:
+        out.extend(
+            _slice_groups([f for f in files if f.relpath in sliced and f.problem is None], slice_bytes or max_bytes)
+        )
+        out.sort(key=lambda g: (g[0].relpath, (g[0].part or (0,))[0]))
     return [ShardPlan(_shard_id(g), tuple(g)) for g in out if g]
+
+
+def _sliceable(f: InputFile) -> bool:
+    return f.problem is None and f.relpath.lower().endswith(SLICEABLE_SUFFIXES)
+
+
+def slice_file(f: InputFile, slice_bytes: int, size: int | None = None) -> list[InputFile]:
+    """`f` as slices at fixed offsets 0, S, 2S, … (S = slice_bytes); the last runs to the end of the
+    file, so a file that grew since discovery is still read whole, and takes a tail of up to
+    S / SLICE_TAIL rather than leave it a shard of its own. Fixed offsets: the same file
+    gives the same slices, and appending to it leaves every slice but the last unchanged."""
+    size = f.size if size is None else size
+    slice_bytes = max(1, slice_bytes)
+    n = max(1, -(-(size - slice_bytes // SLICE_TAIL) // slice_bytes))
+    return [
+        dataclasses.replace(f, part=(i * slice_bytes, (i + 1) * slice_bytes if i < n - 1 else None)) for i in range(n)
+    ]
+
+
+def _slice_groups(files: list[InputFile], slice_bytes: int) -> list[list[InputFile]]:
+    """One shard per slice; copies of a path under several roots are sliced alike (from the largest
+    copy) and share each slice's shard, so ingest keeps one of two identical records."""
+    by_path: dict[str, list[InputFile]] = {}
+    for f in sorted(files, key=lambda f: (f.relpath, f.input_root)):
+        by_path.setdefault(f.relpath, []).append(f)
+    groups: list[list[InputFile]] = []
+    for copies in by_path.values():
+        size = max(f.size for f in copies)
+        groups.extend(map(list, zip(*(slice_file(f, slice_bytes, size) for f in copies), strict=True)))
+    return groups
 
 
 def _utf8(s: str) -> bytes:
@@ -472,8 +570,11 @@ def _split_large(group: list[InputFile], modulus: int, max_bytes: int) -> list[l
 
 
 def _shard_id(group: list[InputFile]) -> str:
-    """Named after its first file, so a shard keeps its name while files join or leave it."""
-    return "shard-" + xxhash.xxh64_hexdigest(_utf8(group[0].relpath))[:10]
+    """Named after its first file, so a shard keeps its name while files join or leave it; a
+    slice's shard after its file and offset."""
+    first = group[0]
+    name = first.relpath if first.part is None else f"{first.relpath}\0{first.part[0]}"
+    return "shard-" + xxhash.xxh64_hexdigest(_utf8(name))[:10]
 
 
 # --------------------------------------------------------------------------- reading
@@ -800,7 +901,7 @@ def ingest_one(
         )
         return
     cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
-    if suffix != ".jsonl.gz" and f.size > cap:
+    if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
         out.rejects.append(reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
         return
     for _attempt in (1, 2):
@@ -877,7 +978,7 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
             sha = reader.drain()  # Parquet needs seeks: hash the whole file first, then parse it
             fh.seek(0)
             before = _stat_key(fh)
-            _parquet_docs(f, fh, sha, out, max_doc_bytes)
+            _parquet_docs(f, fh, sha, out, max_doc_bytes, reader.n)
             if before is not None and _stat_key(fh) != before:
                 return "changed"  # rewritten in place while parsed: never equals a sha
             return sha
@@ -921,10 +1022,11 @@ def _read_capped(reader: HashingReader, cap: int) -> bytes | None:
 
 
 def reject_row(f: InputFile, sha: str | None, reason: str, detail: str, record: str | None = None) -> dict[str, Any]:
-    """A rejects row for `f` (and a record inside it) with every provenance column filled."""
+    """A rejects row for `f` (and a record inside it) with every provenance column filled; a
+    slice's own problem (changed, vanished, unreadable) is recorded under its byte range."""
     return {
         "source_path": f.source_path,
-        "record": record,
+        "record": f.slice_record if record is None else record,
         "input_root": f.input_root,
         "content_sha256": sha,
         "reason": reason,
@@ -1180,10 +1282,10 @@ def _capped(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
 _BLANK_LINES = re.compile(rb"[ \t\r\n]*\n")  # a char class, not a repeated group: no per-line stack
 
 
-def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | None]]:
+def _lines(chunks: Iterable[bytes], cap: int, first_line: int = 1) -> Iterator[tuple[int, bytes | None]]:
     """(line number, line) for every non-blank line; None for a line over `cap` bytes, which is
     skipped without being held. Runs of blank lines are skipped at C speed."""
-    line_no = 1
+    line_no = first_line
     buf = bytearray()
     over = False
     for chunk in chunks:
@@ -1219,9 +1321,62 @@ def _lines(chunks: Iterable[bytes], cap: int) -> Iterator[tuple[int, bytes | Non
         yield line_no, bytes(buf)
 
 
+def _slice_region(
+    chunks: Iterator[bytes], start: int, end: int | None, rest: list[bytes]
+) -> tuple[int, Iterator[bytes]]:
+    """A slice's lines out of the file's chunks: (number of its first line, the bytes from that
+    line's start through the end of the last line that starts before `end`).
+
+    A line belongs to the slice its first byte is in, so the slices of a file share out its lines
+    exactly, each found here from the bytes alone. The bytes before are only counted (newlines, for
+    the line numbers that name records); nothing outside the region is held, except the part of the
+    chunk after the region, which goes to `rest`.
+    """
+    newlines = 0
+    offset = 0  # file offset of `chunk`
+    chunk = b""
+    if start > 0:  # the first line start at or after `start` follows the first newline at >= start - 1
+        for chunk in chunks:
+            lo = start - 1 - offset
+            nl = chunk.find(b"\n", max(0, lo)) if lo < len(chunk) else -1
+            if nl < 0:
+                newlines += chunk.count(b"\n")
+                offset += len(chunk)
+                continue
+            newlines += chunk.count(b"\n", 0, nl + 1)
+            chunk = chunk[nl + 1 :]
+            offset += nl + 1
+            break
+        else:
+            return newlines + 1, iter(())
+    return newlines + 1, _region_until(chunk, chunks, offset, end, rest)
+
+
+def _region_until(
+    first: bytes, chunks: Iterator[bytes], offset: int, end: int | None, rest: list[bytes]
+) -> Iterator[bytes]:
+    """`first` and the chunks after it (starting at file offset `offset`, a line start) up to and
+    including the first newline at offset >= end - 1: the end of the last line starting before `end`."""
+    if end is not None and offset >= end:
+        rest.append(first)
+        return
+    for chunk in itertools.chain((first,), chunks):
+        lo = None if end is None else end - 1 - offset
+        if lo is not None and lo < len(chunk):
+            nl = chunk.find(b"\n", max(0, lo))
+            if nl >= 0:
+                rest.append(chunk[nl + 1 :])
+                yield chunk[: nl + 1]
+                return
+        if chunk:
+            yield chunk
+        offset += len(chunk)
+
+
 def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
     """JSONL read line by line as it streams in (inflated on the fly for .gz), one record a line;
-    records are named by line (`L12`), never by anything inside them."""
+    records are named by line (`L12`), never by anything inside them. A slice (f.part) reads the
+    whole file — every byte is hashed for the change check — but parses only its own lines."""
     import json
 
     cap = MULTI_DOC_FACTOR * max_doc_bytes
@@ -1229,9 +1384,15 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     part = ShardIngest()
     n_records = 0
     last_line = 0
-    chunks: Iterable[bytes] = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
+    first_line = 1
+    rest: list[bytes] = []  # a slice: the bytes read past its region
+    chunks: Iterable[bytes]
+    if f.part is not None and not gz:
+        first_line, chunks = _slice_region(reader.chunks(), *f.part, rest)
+    else:
+        chunks = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
     try:
-        for line_no, line in _lines(chunks, line_cap):
+        for line_no, line in _lines(chunks, line_cap, first_line):
             n_records += 1
             last_line = line_no
             rid = f"L{line_no}"
@@ -1285,54 +1446,97 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             )
         )
     if n_records == 0:
-        out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
-        return
+        if f.part is None or (f.part[0] == 0 and not _any_text(itertools.chain(rest, reader.chunks()))):
+            out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
+        return  # a slice without records of its own: the file's other slices hold them
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
 
 
-def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int) -> None:
+_BLANK = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line of only these is no record
+
+
+def _any_text(chunks: Iterable[bytes]) -> bool:
+    """Whether any chunk holds a byte that is not blank (stops at the first; the caller drains)."""
+    return any(chunk.translate(None, _BLANK) for chunk in chunks)
+
+
+def _parquet_docs(
+    f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_doc_bytes: int, size: int | None = None
+) -> None:
     """Parquet read in batches of PARQUET_BATCH_ROWS rows, only the columns jianghua uses; records
-    are named by row position (`row=3`, from 0), never by an `id` column."""
+    are named by row position (`row=3`, from 0), never by an `id` column. A slice (f.part) reads
+    its share of the rows (see _row_share) from the row groups that hold them; a problem of the
+    whole file (unreadable, no rows, no text column) is reported by its first slice only."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     cap = MULTI_DOC_FACTOR * max_doc_bytes
+    mine = f.owns_file  # a whole file, or the slice that speaks for it
     try:
         pf = pq.ParquetFile(fh)
         names = pf.schema_arrow.names
-        decoded = sum(pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups))
+        counts = [pf.metadata.row_group(i).num_rows for i in range(pf.num_row_groups)]
+        sizes = [pf.metadata.row_group(i).total_byte_size for i in range(pf.num_row_groups)]
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types on damaged files
-        out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
+        if mine:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
         return
+    n_rows = sum(counts)
+    groups: list[int] | None = None  # None: every row group (a whole file)
+    lo, hi, first_row, decoded = 0, ALL_ROWS, 0, sum(sizes)
+    if f.part is not None:
+        lo, hi = _row_share(n_rows, size or f.size, f.part)
+        groups, decoded, start = [], 0, 0
+        for i, (n, b) in enumerate(zip(counts, sizes, strict=True)):
+            if start < hi and start + n > lo:  # the row group holds rows of this share
+                first_row = start if not groups else first_row
+                groups.append(i)
+                decoded += b * (min(hi, start + n) - max(lo, start)) // max(1, n)  # its share of the group
+            start += n
     if decoded > cap:
         out.rejects.append(reject_row(f, sha, "too_large", _too_large(decoded, cap, ".parquet")))
         return
-    if pf.metadata.num_rows == 0:
-        out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
+    if n_rows == 0:
+        if mine:
+            out.rejects.append(reject_row(f, sha, "empty", "the Parquet file has no rows"))
         return
     wanted = [n for n in dict.fromkeys(names) if n in RECORD_FIELDS]
     if not any(n in TEXT_FIELDS for n in wanted):
-        out.rejects.append(
-            reject_row(
-                f, sha, "bad_record", f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})"
+        if mine:
+            out.rejects.append(
+                reject_row(
+                    f,
+                    sha,
+                    "bad_record",
+                    f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})",
+                )
             )
-        )
         return
+    if groups == []:
+        return  # a slice with no rows of its own
     part = ShardIngest()
-    row = 0
+    row = first_row
     try:
-        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted, use_threads=False):
+        for batch in pf.iter_batches(
+            batch_size=PARQUET_BATCH_ROWS, row_groups=groups, columns=wanted, use_threads=False
+        ):
+            if row + batch.num_rows <= lo:  # rows of the slice before: decoded, not read
+                row += batch.num_rows
+                continue
             columns: dict[str, list[Any]] = {}
             for i, name in enumerate(batch.schema.names):
                 if name not in columns:  # a repeated column name: the first one counts
                     columns[name] = _column_values(batch.column(i), max_doc_bytes)
             for j in range(batch.num_rows):
-                record = {name: values[j] for name, values in columns.items()}
-                _record_doc(f, record, f"row={row}", f"row {row}", part, "parquet", max_doc_bytes)
+                if lo <= row < hi:
+                    record = {name: values[j] for name, values in columns.items()}
+                    _record_doc(f, record, f"row={row}", f"row {row}", part, "parquet", max_doc_bytes)
                 row += 1
+            if row >= hi:
+                break  # only a slice gets here
     except (pa.ArrowException, OSError, ValueError) as exc:
-        if row == 0:
+        if row == first_row and f.part is None:
             out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable Parquet file ({exc}); re-export it"))
             return
         part.rejects.append(
@@ -1341,11 +1545,22 @@ def _parquet_docs(f: InputFile, fh: BinaryIO, sha: str, out: ShardIngest, max_do
                 sha,
                 "decode_error",
                 f"damaged after row {row - 1} ({exc}); later rows are lost — re-export it",
-                "tail",
+                "tail" if f.part is None else None,  # a slice's damage: under the slice's range
             )
         )
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
+
+
+def _row_share(n_rows: int, size: int, part: tuple[int, int | None]) -> tuple[int, int]:
+    """The rows [lo, hi) of a Parquet slice: row r sits at byte r * size // n_rows of the file (its
+    place in proportion), and belongs to the slice that byte is in. Row groups need not match the
+    slices (a one-group file is shared out too); the same file and slices always give the same rows."""
+    start, end = part
+    size = max(1, size)
+    lo = min(n_rows, -(-start * n_rows // size))
+    hi = n_rows if end is None else min(n_rows, -(-end * n_rows // size))
+    return lo, hi
 
 
 class _Oversized:

@@ -529,3 +529,252 @@ def test_close_unclosed_leaves_closed_pages_alone():
     html = "<html><head><style>p{}</style><script>if (a<b) {}</script></head><body><!-- x --><p>正文</p></body></html>"
     assert ingest_mod.close_unclosed(html) == html
     assert ingest_mod.close_unclosed("<p>正文</p><!-- 图片\n<p>接着</p>") == "<p>正文</p><!-- 图片-->\n<p>接着</p>"
+
+
+# ---------------------------------------------------------------- slices of a large container file
+
+
+def _container(path: Path, n: int, bad: set[int] = frozenset(), first: int = 0) -> Path:
+    """A crawler's JSONL: n speeches, a blank line every seventh, `bad` lines not JSON."""
+    with path.open("a", encoding="utf-8", newline="\n") as fh:
+        for i in range(first, first + n):
+            if i % 7 == 3:
+                fh.write("\n")
+            if i in bad:
+                fh.write('{"text": "未闭合的记录\n')
+            else:
+                fh.write(
+                    json.dumps({"text": speech(i), "url": f"https://www.gov.cn/{i}.html"}, ensure_ascii=False) + "\n"
+                )
+    return path
+
+
+def _ingest_plans(plans, sha: str):
+    docs, rejects, cacheable = [], [], True
+    for p in plans:
+        got = ingest_files([(f, sha) for f in p.files])
+        docs += got.docs
+        rejects += got.rejects
+        cacheable = cacheable and got.cacheable
+    return sorted(docs, key=lambda d: d["doc_id"]), sorted(rejects, key=accounting_key), cacheable
+
+
+def test_a_large_jsonl_is_cut_into_slices_with_the_same_documents_and_ids(tmp_path):
+    path = _container(tmp_path / "crawl.jsonl", 60, bad={17, 44})
+    small = tmp_path / "other.txt"
+    small.write_text(speech(99), encoding="utf-8")
+    files = discover([str(tmp_path)])
+    whole = ingest_files([(f, fingerprint(f)[0]) for f in files])
+    max_bytes = path.stat().st_size // 4  # the file weighs ~4 shards
+    plans = plan_shards(files, max_bytes=max_bytes)
+    sliced = [p for p in plans if p.files[0].part is not None]
+    assert len(sliced) == 4 and all(len(p.files) == 1 for p in sliced)  # one slice a shard
+    assert all(p.n_bytes <= max_bytes * 1.25 for p in plans)  # the last slice takes the few bytes left over
+    assert [p.files[0].part for p in sliced] == [(i * max_bytes, (i + 1) * max_bytes) for i in range(3)] + [
+        (3 * max_bytes, None)
+    ]
+    assert plan_shards(files, max_bytes=max_bytes) == plans  # stable: the same file, the same slices
+    shas = {f.source_path: fingerprint(f)[0] for f in files}
+    docs, rejects = [], []
+    for p in plans:
+        got = ingest_files([(f, shas[f.source_path]) for f in p.files])
+        assert got.docs, p  # every slice holds records of its own
+        docs += got.docs
+        rejects += got.rejects
+    assert sorted(docs, key=lambda d: d["doc_id"]) == whole.docs  # same documents, same ids, same texts
+    assert sorted(rejects, key=accounting_key) == sorted(whole.rejects, key=accounting_key)
+    assert sorted(r["record"] for r in rejects) == ["L21", "L51"]  # bad lines keep their file line numbers
+    missing, twice = accounting_gaps(files, [accounting_key(r) for r in docs + rejects])
+    assert missing == [] and twice == []
+
+
+def test_a_bad_line_affects_only_its_own_slice(tmp_path):
+    for name in ("clean", "damaged"):
+        (tmp_path / name).mkdir()
+    clean = _container(tmp_path / "clean" / "crawl.jsonl", 40)
+    data = clean.read_bytes()
+    at = data.index(b'{"text": "' + speech(25).split("\n")[0].encode())
+    damaged = tmp_path / "damaged" / "crawl.jsonl"
+    damaged.write_bytes(data[:at] + b"#" + data[at + 1 :])  # same length: the same slice boundaries
+
+    def by_slice(path: Path) -> list[tuple[list, list]]:
+        f = discover([str(path)])[0]
+        plans = plan_shards([f], max_bytes=len(data) // 3)
+        assert len(plans) == 3
+        out = []
+        for p in plans:
+            got = ingest_files([(s, fingerprint(f)[0]) for s in p.files])
+            out.append(([d["doc_id"] for d in got.docs], [(r["reason"], r["record"]) for r in got.rejects]))
+        return out
+
+    before, after = by_slice(clean), by_slice(damaged)
+    changed = [i for i in range(3) if before[i] != after[i]]
+    assert len(changed) == 1  # the slice that holds record 25; the others are untouched
+    k = changed[0]
+    assert after[k][1] == [("bad_record", "L30")] and len(after[k][0]) == len(before[k][0]) - 1
+
+
+def test_slices_share_out_every_line_whatever_the_boundaries(tmp_path, monkeypatch):
+    """Cut anywhere (inside a line, on a newline, in a run of blank lines, CRLF), read in chunks of any
+    size: the slices hold exactly the unsplit file's records — each once."""
+    import random
+
+    rng = random.Random(7)
+    path = tmp_path / "c.jsonl"
+    for trial in range(60):
+        lines = []
+        for i in range(rng.randint(0, 25)):
+            r = rng.random()
+            lines.append(
+                ""
+                if r < 0.15
+                else " \t"
+                if r < 0.2
+                else "{bad"
+                if r < 0.25
+                else json.dumps({"text": f"{'中文讲话内容' * rng.randint(4, 20)}{i}"}, ensure_ascii=rng.random() < 0.5)
+            )
+        sep = "\r\n" if trial % 5 == 0 else "\n"
+        path.write_text(sep.join(lines) + (sep if trial % 2 else ""), encoding="utf-8", newline="")
+        monkeypatch.setattr(ingest_mod, "READ_CHUNK", rng.choice([1, 3, 64, 1 << 20]))
+        f = discover([str(path)])[0]
+        sha = fingerprint(f)[0]
+        whole = ingest_files([(f, sha)])
+        slice_bytes = rng.randint(1, max(1, f.size // 2 + 1))
+        docs, rejects, _ = _ingest_plans(
+            [ingest_mod.ShardPlan("s", (s,)) for s in ingest_mod.slice_file(f, slice_bytes)], sha
+        )
+        assert docs == whole.docs, (trial, slice_bytes)
+        if whole.rejects and whole.rejects[0]["reason"] == "empty":  # the file's one reject, from its first slice
+            assert [(r["reason"], r["record"]) for r in rejects] == [
+                ("empty", f"bytes=0-{slice_bytes}" if f.size > slice_bytes else "bytes=0-")
+            ]
+        else:
+            assert rejects == sorted(whole.rejects, key=accounting_key), (trial, slice_bytes)
+
+
+def test_appending_to_a_sliced_file_keeps_the_earlier_slices(tmp_path):
+    path = _container(tmp_path / "crawl.jsonl", 40)
+    slice_bytes = path.stat().st_size // 3
+    f = discover([str(path)])[0]
+    before = plan_shards([f], max_bytes=slice_bytes)
+    old_docs, _, _ = _ingest_plans(before, fingerprint(f)[0])
+    _container(path, 30, first=40)  # tonight's crawl appends
+    g = discover([str(path)])[0]
+    after = plan_shards([g], max_bytes=slice_bytes)
+    new_docs, rejects, _ = _ingest_plans(after, fingerprint(g)[0])
+    assert [p.shard_id for p in after[: len(before) - 1]] == [p.shard_id for p in before[:-1]]
+    assert [p.files[0].part for p in after[: len(before) - 1]] == [p.files[0].part for p in before[:-1]]
+    assert rejects == [] and len(new_docs) == 70
+    assert {d["doc_id"]: d for d in new_docs}.items() >= {d["doc_id"]: d for d in old_docs}.items()
+
+
+def test_a_sliced_file_changed_during_the_run_is_caught_by_every_slice(tmp_path):
+    path = _container(tmp_path / "crawl.jsonl", 40)
+    f = discover([str(path)])[0]
+    sha = fingerprint(f)[0]
+    plans = plan_shards([f], max_bytes=f.size // 3)
+    data = path.read_bytes()
+    path.write_bytes(data.replace("第5次".encode(), "第6次".encode(), 1))  # same size, one record rewritten
+    docs, rejects, cacheable = _ingest_plans(plans, sha)
+    assert docs == [] and not cacheable
+    assert [r["reason"] for r in rejects] == ["changed_during_run"] * len(plans)
+    assert [r["record"] for r in rejects] == sorted(p.files[0].slice_record for p in plans)  # one row per slice
+    missing, twice = accounting_gaps([f], [accounting_key(r) for r in rejects])
+    assert missing == [] and twice == []
+    path.unlink()
+    _docs, rejects, cacheable = _ingest_plans(plans, sha)
+    assert {r["reason"] for r in rejects} == {"vanished"} and len(rejects) == len(plans) and not cacheable
+
+
+def test_a_sliced_file_of_blank_lines_is_one_empty_reject(tmp_path):
+    path = tmp_path / "blank.jsonl"
+    path.write_bytes(b"\n \n\t\r\n" * 5000)
+    f = discover([str(path)])[0]
+    plans = plan_shards([f], max_bytes=4096)
+    assert len(plans) > 3
+    docs, rejects, _ = _ingest_plans(plans, fingerprint(f)[0])
+    assert docs == [] and [(r["reason"], r["record"]) for r in rejects] == [("empty", "bytes=0-4096")]
+
+
+def test_slices_lift_the_whole_file_cap_but_each_reads_only_its_range(tmp_path):
+    """Unsplit, a container over MULTI_DOC_FACTOR x max_doc_bytes is refused (it would be held by one
+    worker); sliced, each slice holds only its range, so the file is read."""
+    path = _container(tmp_path / "crawl.jsonl", 80)
+    f = discover([str(path)])[0]
+    sha = fingerprint(f)[0]
+    max_doc_bytes = 2000  # each speech fits; 32 of them do not hold the file
+    assert f.size > ingest_mod.MULTI_DOC_FACTOR * max_doc_bytes
+    unsplit = ingest_files([(f, sha)], max_doc_bytes=max_doc_bytes)
+    assert unsplit.docs == [] and unsplit.rejects[0]["reason"] == "too_large"
+    docs, rejects = [], []
+    for p in plan_shards([f], max_bytes=f.size // 4):
+        got = ingest_files([(s, sha) for s in p.files], max_doc_bytes=max_doc_bytes)
+        docs += got.docs
+        rejects += got.rejects
+    assert len(docs) == 80 and rejects == []
+
+
+def test_copies_of_a_sliced_file_under_two_roots_share_each_slice_shard(tmp_path):
+    for root in ("a", "b"):
+        (tmp_path / root).mkdir()
+    _container(tmp_path / "a" / "crawl.jsonl", 30)
+    _container(tmp_path / "b" / "crawl.jsonl", 40)  # the same file, grown by ten records
+    files = discover([str(tmp_path / "a"), str(tmp_path / "b")])
+    plans = plan_shards(files, max_bytes=files[0].size // 3)
+    assert all(len(p.files) == 2 and p.files[0].part == p.files[1].part for p in plans)
+    docs, rejects = [], []
+    for p in plans:
+        got = ingest_files([(f, fingerprint(f)[0]) for f in p.files])
+        docs += got.docs
+        rejects += got.rejects
+    assert len(docs) == 40 and len({d["doc_id"] for d in docs}) == 40
+    assert [r["reason"] for r in rejects] == ["duplicate_input"] * 30
+    missing, twice = accounting_gaps(files, [accounting_key(r) for r in docs + rejects])
+    assert missing == [] and twice == []
+
+
+def test_small_files_and_unsliceable_containers_are_planned_as_before(tmp_path):
+    big_gz = tmp_path / "crawl.jsonl.gz"
+    big_gz.write_bytes(gzip.compress(_container(tmp_path / "x.jsonl", 30).read_bytes()))
+    files = [f for f in discover([str(tmp_path)])]
+    plans = plan_shards(files, max_bytes=1000)
+    assert all(f.part is None for p in plans for f in p.files if f.source_path.endswith(".gz"))
+    assert sum(1 for p in plans if p.files[0].source_path == "x.jsonl") > 1
+    assert plan_shards(files) == plan_shards(files, max_bytes=10**9)  # nothing over the cap: no slice
+    assert all(f.part is None for p in plan_shards(files) for f in p.files)
+
+
+@pytest.mark.parametrize("row_group_size", [7, 1000])  # many row groups, or one that the slices share
+def test_a_large_parquet_is_sliced_by_rows_with_the_same_documents(tmp_path, row_group_size):
+    texts = [speech(i) if i != 23 else None for i in range(60)]  # row 23 has no text: a reject
+    table = pa.table({"text": texts, "url": [f"https://www.gov.cn/{i}.html" for i in range(60)]})
+    path = tmp_path / "dump.parquet"
+    pq.write_table(table, path, row_group_size=row_group_size)
+    f = discover([str(path)])[0]
+    sha = fingerprint(f)[0]
+    whole = ingest_files([(f, sha)])
+    assert len(whole.docs) == 59
+    plans = plan_shards([f], max_bytes=f.size // 4)
+    assert len(plans) == 4 and all(p.files[0].part is not None for p in plans)
+    docs, rejects = [], []
+    for p in plans:
+        got = ingest_files([(s, sha) for s in p.files])
+        assert got.docs  # rows are shared out in proportion: every slice holds some
+        docs += got.docs
+        rejects += got.rejects
+    assert sorted(docs, key=lambda d: d["doc_id"]) == whole.docs
+    assert sorted(rejects, key=accounting_key) == whole.rejects
+    assert [r["record"] for r in rejects] == ["row=23"]
+
+
+def test_a_sliced_parquet_without_text_is_one_reject(tmp_path):
+    path = tmp_path / "dump.parquet"
+    pq.write_table(pa.table({"html_len": list(range(5000))}), path)
+    f = discover([str(path)])[0]
+    plans = plan_shards([f], max_bytes=f.size // 3)
+    assert len(plans) == 3
+    docs, rejects, _ = _ingest_plans(plans, fingerprint(f)[0])
+    assert docs == [] and [(r["reason"], r["record"]) for r in rejects] == [
+        ("bad_record", plans[0].files[0].slice_record)
+    ]
