@@ -123,12 +123,9 @@ def _jionlp_dir() -> Path | None:
 
 def _common_words() -> dict[str, str]:
     """jieba's POS tag table: tells an alias that is an ordinary word (和平/nz) from a place (邢台/ns)."""
-    try:
-        import jieba.posseg as pseg
+    from tasks.extract_text import word_tags
 
-        return pseg.dt.word_tag_tab if hasattr(pseg.dt, "word_tag_tab") else {}
-    except Exception:  # noqa: BLE001 - pragma: no cover - jieba is a pinned dependency
-        return {}
+    return word_tags()  # jieba.posseg's table read from the file: one copy shared with the name rules
 
 
 def _add(gz: Gazetteer, key: str, div: Division) -> None:
