@@ -351,8 +351,22 @@ def header_segments(text: str) -> tuple[list[str], int]:
     Cuts fall on line breaks and on anchors (a dash/paren/bare dateline, the end of its `在…会议上`, a
     salutation), so `——2024年1月30日在沧州市…会议上市长 向辉各位代表：现在，…` gives the same spans as the
     same words on four lines. Returns the spans and the offset in text where the head ends (after the
-    salutation, or HEAD_CHARS).
+    salutation, or HEAD_CHARS). A document's fields read the same head 3-4 times: memoized on it.
     """
+    head = text[:HEAD_CHARS]
+    got = _HEADER_MEMO.get(head)
+    if got is None:
+        if len(_HEADER_MEMO) >= HEADER_MEMO_MAX:
+            _HEADER_MEMO.clear()
+        got = _HEADER_MEMO[head] = _header_segments(text)
+    return list(got[0]), got[1]
+
+
+HEADER_MEMO_MAX = 8  # heads kept: one document reads its own (and its page title's) a few times in a row
+_HEADER_MEMO: dict[str, tuple[list[str], int]] = {}
+
+
+def _header_segments(text: str) -> tuple[list[str], int]:
     segs: list[str] = []
     offset = 0
     for line in text[:HEAD_CHARS].split("\n"):
@@ -1403,7 +1417,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     m = GOV_SELF_RE.search(text[:OPENING_CHARS])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
-    rr = regions.resolve_region(title_zone, head_zone, text[body_start : body_start + 60000], kind)
+    rr = regions.resolve_region(
+        title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)
+    )
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions
     flags.update(rr.flags)
