@@ -7,7 +7,8 @@ Each shard stage (normalize, extract, signatures, members) is re-run on every sh
 pool worker runs it: in a fresh forked process that first imports and warms the stage modules (timed apart as
 "load"), then runs the stage's runner on each shard in turn. Printed per stage: load seconds, run seconds, MB/s
 (UTF-8 bytes of the texts the stage reads / CPU seconds of the runs, one core: a shared machine's load
-does not skew it as it skews wall time) and the worker's peak RSS (ru_maxrss).
+does not skew it as it skews wall time), the worker's peak RSS (ru_maxrss) and its RSS after the first shard
+once the pool's release_memory ran ("kept": what an idle worker holds).
 --check compares every table the re-run writes with the run's own artifact (pyarrow `equals`), so a speed
 change that alters an output shows up here before the corpus comparison. --profile STAGE prints the top of a
 cProfile of that stage. OUT must hold a single cold run (shards are paired with their inputs by doc ids).
@@ -127,6 +128,7 @@ def _worker(stage: str, jobs: list, params: dict, profile: bool, check: bool, co
         prof = cProfile.Profile()
     diffs: list[str] = []
     run = 0.0
+    kept = None
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     for inputs, artifact, _ in jobs:
         with tempfile.TemporaryDirectory(prefix=f"bench-{stage}-") as tmp:
@@ -137,6 +139,9 @@ def _worker(stage: str, jobs: list, params: dict, profile: bool, check: bool, co
             if prof:
                 prof.disable()
             run += time.perf_counter() - t1
+            if kept is None:  # what an idle pool worker keeps after its first call (the pool releases freed memory)
+                pool.release_memory()
+                kept = pool._rss_bytes()
             if check:
                 diffs += [f"{Path(artifact).name}/{d}" for d in _same(Path(tmp), Path(artifact))]
     if prof:
@@ -149,7 +154,7 @@ def _worker(stage: str, jobs: list, params: dict, profile: bool, check: bool, co
         print(s.getvalue())
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime - cpu0.ru_utime - cpu0.ru_stime  # robust to a busy machine, unlike wall
-    conn.send({"load": load, "run": run, "cpu": cpu, "rss": usage.ru_maxrss * 1024, "diffs": diffs})
+    conn.send({"load": load, "run": run, "cpu": cpu, "rss": usage.ru_maxrss * 1024, "kept": kept, "diffs": diffs})
     conn.close()
 
 
@@ -164,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     jobs = plan(args.out)
     ctx = mp.get_context("fork")  # the parent imported no stage module: the child starts small
     print(
-        f"{'stage':<11}{'shards':>7}{'MB':>8}{'load s':>8}{'run s':>8}{'cpu s':>8}{'MB/cpu-s':>9}{'peak RSS':>10}  check"
+        f"{'stage':<11}{'shards':>7}{'MB':>8}{'load s':>8}{'run s':>8}{'cpu s':>8}{'MB/cpu-s':>9}{'peak RSS':>10}"
+        f"{'kept RSS':>10}  check"
     )
     failed = False
     for stage in args.stages:
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         failed |= bool(r["diffs"])
         print(
             f"{stage:<11}{len(todo):>7}{mb:>8.1f}{r['load']:>8.1f}{r['run']:>8.1f}{r['cpu']:>8.1f}{mb / r['cpu']:>9.2f}"
-            f"{r['rss'] / 2**30:>9.2f}G  {check}",
+            f"{r['rss'] / 2**30:>9.2f}G{r['kept'] / 2**30:>9.2f}G  {check}",
             flush=True,
         )
     return 1 if failed else 0

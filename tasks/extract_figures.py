@@ -313,6 +313,9 @@ class _Sections:
         self.rows = sorted(sections, key=lambda r: (r["start"], r["level"]))
         self.i = 0
         self.stack: list[dict] = []
+        # (method, deepest open row, year) -> answer: the open rows are those that held the deepest one when it was
+        # pushed, so it fixes the whole stack; a document's figures ask again and again under the same heading.
+        self._memo: dict[tuple, object] = {}
 
     def at(self, pos: int) -> str | None:
         while self.i < len(self.rows) and self.rows[self.i]["start"] <= pos:
@@ -328,6 +331,12 @@ class _Sections:
     def year(self, year: int | None) -> int | None:
         """The year the deepest heading names (`三、2021年主要工作`, `2020年工作回顾`) when it is the document's
         year or next to it (2035年远景目标 is not the year a figure refers to)."""
+        key = ("year", id(self.stack[-1]) if self.stack else None, year)
+        if key not in self._memo:
+            self._memo[key] = self._year(year)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _year(self, year: int | None) -> int | None:
         if year is None:
             return None
         for row in reversed(self.stack):
@@ -340,6 +349,12 @@ class _Sections:
     def plan(self, year: int | None) -> bool | None:
         """True inside a part about this year's work (今年/明年/2025年 in a heading), False inside a review part
         (回顾/过去/去年), None when the headings say neither."""
+        key = ("plan", id(self.stack[-1]) if self.stack else None, year)
+        if key not in self._memo:
+            self._memo[key] = self._plan(year)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def _plan(self, year: int | None) -> bool | None:
         verdict = None
         for row in self.stack:
             h = row.get("heading") or ""

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from tasks import extract_regions as regions
-from tasks.extract_text import DATA_DIR, HAN, surnames
+from tasks.extract_text import DATA_DIR, HAN, surnames, word_tags
 
 # jieba dictionary frequency above which a two-character given name is read as the word (主义 2416, 流域 2825;
 # given names that are words are rarer: 爱民 107, 志强 15). Chosen on the labelled sample in bench/labels/.
@@ -116,12 +116,7 @@ def _surnames() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _word_tags() -> dict:
-    try:
-        import jieba.posseg as pseg
-
-        return getattr(pseg.dt, "word_tag_tab", {})
-    except ImportError:  # pragma: no cover - jieba is a pinned dependency
-        return {}
+    return word_tags()  # jieba.posseg's table, read once from jieba's dictionary file (extract_text)
 
 
 @lru_cache(maxsize=1)

@@ -12,12 +12,16 @@ character, no per-sentence parser.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import operator
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
+
+from tasks.extract_text import _HALF_OF, to_half
 
 DATA_DIR = Path(__file__).parent / "data" / "extract"
 
@@ -123,12 +127,9 @@ def _jionlp_dir() -> Path | None:
 
 def _common_words() -> dict[str, str]:
     """jieba's POS tag table: tells an alias that is an ordinary word (和平/nz) from a place (邢台/ns)."""
-    try:
-        import jieba.posseg as pseg
+    from tasks.extract_text import word_tags
 
-        return pseg.dt.word_tag_tab if hasattr(pseg.dt, "word_tag_tab") else {}
-    except Exception:  # noqa: BLE001 - pragma: no cover - jieba is a pinned dependency
-        return {}
+    return word_tags()  # jieba.posseg's table read from the file: one copy shared with the name rules
 
 
 def _add(gz: Gazetteer, key: str, div: Division) -> None:
@@ -253,13 +254,12 @@ class PlaceHit:
     is_alias: bool
 
 
-def find_places(text: str) -> list[PlaceHit]:
-    """All division names (full names and safe aliases) in `text`, leftmost-longest, non-overlapping."""
+def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
+    """find_places' scan of `text` from `pos` on (a hit never starts before pos)."""
     gz = load_gazetteer()
-    hits: list[PlaceHit] = []
-    nxt = 0  # end of the last hit: the scan resumes there
+    nxt = pos  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
-    for m in _scanners(gz)[0].finditer(text):
+    for m in _scanners(gz)[0].finditer(text, pos):
         i = m.start()
         if i < nxt:
             continue
@@ -268,10 +268,69 @@ def find_places(text: str) -> list[PlaceHit]:
             if text.startswith(surface, i):
                 if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
                     continue  # 千亿元大关, 3个大同: an alias after a count is a word
-                hits.append(PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
+                yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
                 nxt = i + len(surface)
                 break
-    return hits
+
+
+# The last text scanned whole and its hits: a document's text is scanned once for its region (the body) and once
+# for its mentions (all of it) — the second scan is this memo, the first a slice of it (find_places_in).
+_LAST_PLACES: tuple[str, list[PlaceHit]] = ("", [])
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """All division names (full names and safe aliases) in `text`, leftmost-longest, non-overlapping."""
+    global _LAST_PLACES
+    last, hits = _LAST_PLACES
+    if text is last or text == last:
+        return list(hits)
+    if len(text) == len(last) and not any(c in text for c in _half_unsafe()) and to_half(text) == last:
+        return list(hits)  # the fields read the half-width text (to_half), the mentions table the text itself
+    hits = list(_scan_places(text))
+    _LAST_PLACES = (text, hits)
+    return list(hits)
+
+
+@lru_cache(maxsize=1)
+def _half_unsafe() -> frozenset[str]:
+    """Characters whose half-width form (to_half: one character for one) could change a scan's hits: in a name, or
+    counted differently by the `3个大同` rule (％ is not a count sign, % is). Text without them has the same hits as
+    its half-width form, at the same positions."""
+    gz = load_gazetteer()
+    in_names = {c for names in gz.prefix2.values() for key in names for c in key.lstrip("~")}
+    return frozenset(
+        c
+        for c, h in _HALF_OF.items()
+        if len(h) != 1 or c in in_names or h in in_names or (c in _NUMERIC_BEFORE) != (h in _NUMERIC_BEFORE)
+    )
+
+
+def find_places_in(text: str, start: int, end: int) -> list[PlaceHit]:
+    """`find_places(text[start:end])` read from the scan of the whole text (memoized for the mentions table).
+
+    Both scans are greedy from left to right, so once the slice's own scan takes the same hit as the whole text's
+    scan, they agree until a whole-text hit runs past the slice's end; only the slice's start (a name cut by it, a
+    count before it) and end (a name cut by it) are scanned again.
+    """
+    sub = text[start:end]
+    end = start + len(sub)
+    full = find_places(text)
+    at = {h.start: i for i, h in enumerate(full) if start <= h.start < end}
+    out: list[PlaceHit] = []
+    for h in _scan_places(sub):
+        out.append(h)
+        j = at.get(start + h.start)
+        if j is None or full[j].key != h.key:
+            continue
+        for f in itertools.islice(full, j + 1, None):  # in step with the whole text's scan from here
+            if f.start >= end:
+                return out
+            if f.end > end:  # cut by the slice's end: the slice may hold a shorter name here
+                out.extend(_scan_places(sub, f.start - start))
+                return out
+            out.append(PlaceHit(f.start - start, f.end - start, f.surface, f.key, f.is_alias))
+        return out
+    return out
 
 
 def find_towns(text: str) -> list[tuple[int, str]]:
@@ -333,13 +392,17 @@ class RegionResult:
     flags: dict[str, int]
 
 
-def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: str | None) -> RegionResult:
+def resolve_region(
+    title_text: str, head_text: str, body_text: str, kind_hint: str | None, body_at: tuple[str, int] | None = None
+) -> RegionResult:
     """Pick the jurisdiction a speech is about.
 
     kind_hint is the jurisdiction kind read from the speaker's office or 全区/全县/全市 counts
     ('区', '县', '市', '省', '镇', 'national' or None). Evidence weights: title 5, head (byline,
     meeting line) 3, body 1; an alias counts 0.6 of a full name; parents/children mentioned and
     township names add support, which is how 邢台 (or 大梁庄乡) picks Hebei's Xingtai 桥东区.
+    body_at = (text, i) says body_text is text[i : i + len(body_text)]: its places are then read from the scan of the
+    whole text, which the mentions table reuses (same hits).
     """
     gz = load_gazetteer()
     flags: dict[str, int] = {}
@@ -354,7 +417,11 @@ def resolve_region(title_text: str, head_text: str, body_text: str, kind_hint: s
     for weight, part in ((5.0, title_text), (3.0, head_text), (1.0, body_text)):
         if not part:
             continue
-        for h in find_places(part):
+        if part is body_text and body_at is not None:
+            hits = find_places_in(body_at[0], body_at[1], body_at[1] + len(part))
+        else:
+            hits = find_places(part)
+        for h in hits:
             divs = gz.by_name.get(h.key, [])
             if not divs:
                 continue

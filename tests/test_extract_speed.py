@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import statistics
 from collections import Counter
 from pathlib import Path
 
@@ -100,6 +101,74 @@ def test_place_and_town_scans_on_samples_and_random_place_characters():
     for t in texts:
         assert R.find_places(t) == _places_reference(t)
         assert R.find_towns(t) == _towns_reference(t)
+
+
+def _place_texts() -> list[str]:
+    gz = R.load_gazetteer()
+    names = [k.lstrip("~") for k in list(gz.by_name)[:400]]
+    rng = random.Random(5)
+    texts = list(SAMPLES)
+    for _ in range(200):  # names glued together, cut, after counts (3个大同) and full-width signs (５％大同)
+        parts = [rng.choice(names)[rng.randint(0, 1) :] for _ in range(rng.randint(1, 8))]
+        texts.append("".join(rng.choice(["", "3", "３", "％", "%", "（", "十", "和"]) + p for p in parts))
+    return texts
+
+
+def test_places_of_a_slice_are_read_from_the_whole_texts_scan():
+    """find_places_in (the region's body, read from the scan the mentions table shares) is find_places of the
+    slice at every cut: through a name, right after a count, at the ends."""
+    rng = random.Random(11)
+    checked = 0
+    for t in _place_texts():
+        cuts = {0, len(t)} | {
+            x for h in _places_reference(t)[:20] for x in (h.start - 1, h.start, h.start + 1, h.end - 1, h.end)
+        }
+        cuts |= {rng.randint(0, len(t)) for _ in range(10)}
+        cuts = sorted(x for x in cuts if 0 <= x <= len(t))
+        for a in cuts:
+            for b in cuts[cuts.index(a) :: 3]:
+                assert R.find_places_in(t, a, b) == _places_reference(t[a:b]), (t, a, b)
+                checked += 1
+        assert R.find_places_in(t, 3, len(t) + 50) == _places_reference(t[3:])  # an end past the text
+    assert checked > 2000
+
+
+def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
+    from tasks.extract_text import to_half
+
+    assert "％" in R._half_unsafe()  # `５％大同`: ％ is no count sign, % is — the alias rule reads them differently
+    reused = 0
+    for t in _place_texts():
+        R.find_places(to_half(t))  # the fields scan the half-width text first
+        got = R.find_places(t)  # then the mentions table asks for the text itself
+        assert got == _places_reference(t)
+        reused += to_half(t) != t and not (set(t) & R._half_unsafe())
+    assert reused > 20  # the shared path was taken
+
+
+def test_pos_table_is_jiebas_and_reference_idf_is_jiebas_file():
+    """The POS table read from jieba's dictionary is jieba.posseg's word_tag_tab; the packed reference IDF answers
+    what the plain dict of jieba's idf.txt answered (the keyword tests check the rest)."""
+    import jieba.posseg
+
+    from tasks.extract_text import word_tags
+
+    assert word_tags() == jieba.posseg.dt.word_tag_tab
+    assert R._common_words() is word_tags() and P._word_tags() is word_tags()  # one copy
+    idf, median = E.reference_idf()
+    plain: dict[str, float] = {}
+    path = Path(jieba.__file__).with_name("analyse") / "idf.txt"
+    for line in path.read_text("utf-8").splitlines():
+        word, _, value = line.rpartition(" ")
+        if word:
+            plain[word] = float(value)
+    assert len(idf) == len(plain) and E._max_idf() == max(plain.values())
+    assert median == statistics.median(plain.values())
+    assert all(idf.get(w) == v for w, v in plain.items())
+    for miss in ("", "不存在的词语", "x" * 40, "发展x"):
+        assert idf.get(miss, -1.0) == (plain.get(miss, -1.0))
+        assert (miss in idf) == (miss in plain)
+    assert idf["发展"] == plain["发展"] and sorted(idf) == sorted(plain)
 
 
 # ---------------------------------------------------------------- first-character lookaheads
