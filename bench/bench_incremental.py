@@ -1,11 +1,12 @@
-"""CPU seconds of the members, export and reuse stages on a nightly run, re-run from two states.
+"""CPU seconds of the members, export, repair and reuse stages on a nightly run, re-run from two states.
 
     python -m bench.bench_incremental BASE_OUT PLUS_OUT
 
 BASE_OUT and PLUS_OUT are output folders of two runs (e.g. 5k, then the same + 1 % new documents, each
 pruned to its own artifacts). Every shard of PLUS is re-run twice by the code of this checkout: cold (no
 earlier artifact) and incremental (earlier artifacts made by this code from BASE's inputs, as the flow
-passes them); reuse likewise, next to a reuse artifact made from BASE's members. Printed: CPU seconds of
+passes them); repair (every part, then its finish) and reuse likewise, from artifacts made from BASE's
+members. Printed: CPU seconds of
 each (one core: a shared machine's load does not skew it as it skews wall time), how many documents were
 copied rather than recomputed, and whether incremental and cold wrote the same bytes.
 """
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.parquet  # noqa: F401  (imports outside the timed runs)
 
     from tasks.export import export_shard
-    from tasks.repair import cluster_members_shard
+    from tasks.repair import cluster_members_shard, repair_parts
     from tasks.reuse import reuse_stage
 
     base, plus = shard_inputs(Path(args.base)), shard_inputs(Path(args.plus))
@@ -110,14 +111,30 @@ def main(argv: list[str] | None = None) -> int:
         outputs = ("reuse", "reuse_formulae")
         same &= _bytes(work / "reuse" / "b-plus", outputs) == _bytes(work / "cold" / "c", outputs)
         cpu["reuse cold"], cpu["reuse inc"] = t_cold, t_inc
+        members = {"base": "bm", "inc": "members-inc", "cold": "members-cold"}
+        n = {"base": len(base), "inc": len(plus), "cold": len(plus)}
+        rep = {k: [str(work / v / str(i)) for i in range(n[k])] for k, v in members.items()}
+        _run(repair_parts, {"members": rep["base"]}, work / "repair" / "a-base")
+        t_inc, r_inc = _run(
+            repair_parts, {"members": rep["inc"]}, work / "repair" / "b-plus", earlier=[str(work / "repair" / "a-base")]
+        )
+        t_cold, r_cold = _run(repair_parts, {"members": rep["cold"]}, work / "cold" / "r")
+        same_repair = _bytes(work / "repair" / "b-plus") == _bytes(work / "cold" / "r")
+        same &= same_repair
+        cpu["repair cold"], cpu["repair inc"] = t_cold, t_inc
         print(f"{len(plus)} shards (base {len(base)}); CPU seconds, one core:")
-        for stage in ("members", "export", "reuse"):
+        for stage in ("members", "export", "repair", "reuse"):
             c, i = cpu[f"{stage} cold"], cpu[f"{stage} inc"]
             print(f"  {stage:<8} cold {c:7.2f}   incremental {i:7.2f}   ({i / c:.0%} of cold)")
         print(f"  members: anchors of {copied:,} canonical documents copied, {computed:,} computed")
         print(f"  export: {linked} of {len(plus)} shards linked their unchanged tables")
         print(
             f"  reuse: pairs reused {inc['pairs_reused']:,}, computed {inc['pairs_computed']:,} (cold {cold['pairs_computed']:,})"
+        )
+        print(
+            f"  repair: parts linked {r_inc.get('parts_reused', 0)}, repaired {r_inc.get('parts_repaired', 0)}; "
+            f"clusters copied {r_inc.get('clusters_copied', 0):,}, repaired {r_inc.get('clusters_repaired', 0):,} "
+            f"(cold {r_cold.get('clusters_repaired', 0):,}); bytes == cold: {same_repair}"
         )
         print(f"  incremental bytes == cold bytes: {same}")
         return 0 if same else 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -656,74 +657,195 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     """Per shard: the documents whose clusters can be repaired (several copies, or a spun page),
     written to one file per cluster part, so the repair step reads a part from every shard.
 
-    `earlier` are complete members artifacts made by this code (the flow passes them): a canonical
-    document whose text and cluster are unchanged there keeps its anchor rows (copied, not winnowed
-    again), so a shard re-run because a few assignments changed does only those documents' work."""
-    import hashlib
-    from pathlib import Path
-
+    `earlier` are complete members artifacts made by this code (the flow passes them). One made
+    from the same normalize and extract artifacts (`sources.json`) lends every file whose rows are
+    unchanged (hard links: a member part whose rows' ids, clusters and flags digest the same, the
+    canonical and anchor files when the canonical documents and their clusters are the same), and
+    texts are read only for the documents of the files still to write. Elsewhere a canonical
+    document whose text and cluster are unchanged keeps its anchor rows (copied, not winnowed
+    again). Either way the bytes are a cold run's, and a shard re-run because a new page joined
+    one of its clusters writes only the parts of that cluster."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
     import xxhash
 
-    from tasks.common import write_table
+    from tasks.common import stable_hash, write_table
     from tasks.reuse import CANONICAL_ROW_GROUP, anchor_table
 
-    docs = pq.read_table(Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags"])
+    out = Path(out_dir)
+    docs_file = Path(inputs["normalize"]) / "docs.parquet"
+    fields_file = Path(inputs["extract"]) / "fields.parquet"
+    sources = {
+        "normalize": _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
+        "extract": _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
+    }
+    meta = pq.read_table(docs_file, columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
     assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
     by_id = {r["doc_id"]: r for r in assign.to_pylist()}
-    fields = pq.read_table(Path(inputs["extract"]) / "fields.parquet", columns=["doc_id", *CANONICAL.names[3:]])
-    dated = {r["doc_id"]: r for r in fields.to_pylist()}
-    canonical = [
-        {
-            "doc_id": d["doc_id"],
-            "cluster_id": by_id[d["doc_id"]]["cluster_id"],
-            "text": d["text"],
-            **dated.get(d["doc_id"], {}),
-        }
-        for d in docs.select(["doc_id", "text"]).to_pylist()
-        if by_id[d["doc_id"]]["is_canonical"]
-    ]
-    # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
-    canonical_table = pa.Table.from_pylist(canonical, schema=CANONICAL).sort_by([("doc_id", "ascending")])
-    _write_row_groups(canonical_table, Path(out_dir) / "canonical.parquet", CANONICAL_ROW_GROUP)
-    # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads one
-    # range of parts from every shard)
-    copied, todo = _earlier_anchors(canonical, earlier)
-    anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
-        [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
-    )
-    write_table(anchors, Path(out_dir) / "anchors.parquet")
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
     dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
     shared = set(
         pc.unique(dup.filter(pc.is_in(dup.column("cluster_id"), value_set=clusters)).column("cluster_id")).to_pylist()
     )
-    parts: dict[int, list[dict]] = {}
-    for d in docs.to_pylist():
+    canonical_ids = [
+        (d["doc_id"], by_id[d["doc_id"]]["cluster_id"]) for d in meta if by_id[d["doc_id"]]["is_canonical"]
+    ]
+    parts: dict[int, list[dict]] = {}  # member rows without their texts, in document order
+    for d in meta:
         a = by_id[d["doc_id"]]
         flags = sorted(k for k, _ in d["norm_flags"] or [])
         if a["cluster_id"] in shared or "spun" in flags:
             row = {
                 "doc_id": d["doc_id"],
                 "cluster_id": a["cluster_id"],
-                "text": d["text"],
                 "quality_flags": flags,
                 "is_canonical": bool(a["is_canonical"]),
             }
             parts.setdefault(xxhash.xxh64_intdigest(a["cluster_id"].encode()) % REPAIR_PARTS, []).append(row)
-    digests = {}
+    digests = {
+        "canonical": stable_hash(sorted(canonical_ids))[:32],
+        "parts": {f"{p:03d}": stable_hash(rows)[:32] for p, rows in sorted(parts.items())},
+    }
+    lend = _same_sources(earlier, sources)
+    linked = {name for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
+    # texts of the documents whose files are still to write
+    need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
+    if not canonical_linked:
+        need.update(doc_id for doc_id, _ in canonical_ids)
+    texts = _texts(docs_file, need)
+    copied_n = len(canonical_ids)
+    if not canonical_linked:
+        fields = pq.read_table(fields_file, columns=["doc_id", *CANONICAL.names[3:]])
+        fields = fields.filter(pc.is_in(fields.column("doc_id"), value_set=pa.array(sorted(need), pa.string())))
+        dated = {r["doc_id"]: r for r in fields.to_pylist()}
+        canonical = [
+            {"doc_id": doc_id, "cluster_id": cid, "text": texts[doc_id], **dated.get(doc_id, {})}
+            for doc_id, cid in canonical_ids
+        ]
+        # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
+        canonical_table = pa.Table.from_pylist(canonical, schema=CANONICAL).sort_by([("doc_id", "ascending")])
+        _write_row_groups(canonical_table, out / "canonical.parquet", CANONICAL_ROW_GROUP)
+        # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads
+        # one range of parts from every shard)
+        copied, todo = _earlier_anchors(canonical, earlier)
+        copied_n = len(canonical) - len(todo)
+        anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
+            [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
+        )
+        write_table(anchors, out / "anchors.parquet")
+    part_digests = {}
     for p, rows in sorted(parts.items()):
-        target = Path(out_dir) / "members" / f"{p:03d}.parquet"
-        write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
-        digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+        target = out / "members" / f"{p:03d}.parquet"
+        if f"members/{p:03d}.parquet" not in linked:
+            full = [{**r, "text": texts[r["doc_id"]]} for r in rows]
+            table = pa.Table.from_pylist(full, schema=MEMBERS).sort_by(
+                [("cluster_id", "ascending"), ("doc_id", "ascending")]
+            )
+            table = table.replace_schema_metadata(
+                {CLUSTER_DIGESTS: json.dumps(_cluster_digests(table), sort_keys=True)}
+            )
+            write_table(table, target)
+        part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
     return {
         "docs": sum(len(r) for r in parts.values()),
-        "canonical": len(canonical),
-        "anchors_copied": len(canonical) - len(todo),
-        "anchors_computed": len(todo),
-        "part_digests": digests,
+        "canonical": len(canonical_ids),
+        "anchors_copied": copied_n,
+        "anchors_computed": len(canonical_ids) - copied_n,
+        "files_linked": len(linked),
+        "texts_read": len(texts),
+        "part_digests": part_digests,
     }
+
+
+SOURCES_FILE = "sources.json"  # what a members artifact was made from, and digests of its files' rows
+CLUSTER_DIGESTS = "jianghua.cluster_digests"  # members part metadata: cluster_id -> digest of its rows
+
+
+def _input_identity(path: Path, columns: Sequence[str]) -> str:
+    """Digest of what the named columns of a Parquet file hold, from their compressed bytes (no
+    page is decoded): the writer is deterministic, so equal values give equal bytes. A re-run
+    upstream artifact whose other columns changed (another input root) is still recognised."""
+    import pyarrow.parquet as pq
+
+    h = hashlib.sha256()
+    pf = pq.ParquetFile(path)
+    md = pf.metadata
+    h.update(str(pf.schema_arrow.remove_metadata()).encode())
+    with open(path, "rb") as f:
+        for g in range(md.num_row_groups):
+            rg = md.row_group(g)
+            h.update(str(rg.num_rows).encode())
+            for c in range(rg.num_columns):
+                col = rg.column(c)
+                if col.path_in_schema.split(".")[0] not in columns:
+                    continue
+                start = col.data_page_offset
+                if col.has_dictionary_page and col.dictionary_page_offset:
+                    start = min(start, col.dictionary_page_offset)
+                f.seek(start)
+                h.update(col.path_in_schema.encode())
+                h.update(f.read(col.total_compressed_size))
+    return h.hexdigest()[:32]
+
+
+def _same_sources(earlier: Sequence[str], sources: dict) -> list[tuple[Path, dict]]:
+    """(folder, its sources.json) of the earlier members artifacts made from the same normalize and
+    extract inputs."""
+    found = []
+    for folder in sorted(earlier):
+        try:
+            made = json.loads((Path(folder) / SOURCES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(made, dict) and all(made.get(k) == v for k, v in sources.items()):
+            found.append((Path(folder), made))
+    return found
+
+
+def _lendable(lend: list[tuple[Path, dict]], digests: dict) -> dict[str, Path]:
+    """file name -> the earlier file with the same rows (members parts; canonical and anchors)."""
+    files: dict[str, Path] = {}
+    for folder, made in lend:
+        if made.get("canonical") == digests["canonical"]:
+            for name in ("canonical.parquet", "anchors.parquet"):
+                files.setdefault(name, folder / name)
+        for p, d in digests["parts"].items():
+            if made.get("parts", {}).get(p) == d:
+                files.setdefault(f"members/{p}.parquet", folder / "members" / f"{p}.parquet")
+    return files
+
+
+def _link_file(src: Path, dst: Path) -> bool:
+    """Hard link an unchanged file of an immutable earlier artifact (copy across filesystems);
+    False when it is gone (pruned meanwhile): the caller writes it."""
+    import os
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        return True
+    except OSError:
+        try:
+            shutil.copy2(src, dst)
+        except OSError:
+            return False
+    return True
+
+
+def _texts(docs_file: Path, ids: set[str]) -> dict[str, str]:
+    """doc_id -> text of the named documents only (the other rows' texts are never converted)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not ids:
+        return {}
+    t = pq.read_table(docs_file, columns=["doc_id", "text"])
+    t = t.filter(pc.is_in(t.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
+    return dict(zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist(), strict=True))
 
 
 def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[list[pa.Table], list[dict]]:
@@ -794,15 +916,13 @@ def repair_plan(inputs: dict, earlier: Sequence[str] = ()) -> dict[str, int]:
 def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = ()) -> dict:
     """best_text and repairs of every cluster in one part (memory: that part's copies only).
 
-    `earlier` are complete repair artifacts made by this code (the flow passes them). A part whose
-    inputs are byte-identical to an earlier one is linked; in a changed part, a cluster whose copies
-    are unchanged (same digest of its member rows) is copied and only the others are repaired, so a
-    nightly run repairs only the clusters its new pages touched. Returns the part's counts and the
-    digest of its inputs."""
-    import os
-    import shutil
+    `earlier` are complete repair artifacts made by this code (the flow passes them). A cluster
+    whose copies are unchanged (the same digest of its member rows, which the members stage keeps in
+    each file's metadata, so no text is read to know it) is copied from there and only the others
+    are repaired, reading only their rows; a part whose clusters are all unchanged is linked. So a
+    nightly run repairs, and reads the copies of, only the clusters its new pages touched. Returns
+    the part's counts and the digest of its inputs."""
     from collections import Counter
-    from pathlib import Path
 
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -814,22 +934,18 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     counts: Counter[str] = Counter()
     files = [Path(d) / "members" / f"{part}.parquet" for d in inputs["members"]]
     files = [f for f in files if f.exists()]
-    digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
-    previous = _earlier_parts([Path(d) for d in earlier])
+    in_file = [_file_cluster_digests(f) for f in files]
+    memo = {
+        cid: hashlib.blake2b("/".join(d[cid] for d in in_file if cid in d).encode(), digest_size=16).hexdigest()
+        for cid in sorted({c for d in in_file for c in d})
+    }
+    digest = stable_hash(sorted(memo.items()))[:20]
     name = f"{part}.parquet"
     names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
-    if digest in previous and all((previous[digest] / t / name).exists() for t in names):
-        for t, target in names.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(previous[digest] / t / name, target)
-            except OSError:  # another filesystem
-                shutil.copy2(previous[digest] / t / name, target)
+    known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
+    if same is not None and all(_link_file(same / t / name, target) for t, target in names.items()):
         counts["parts_reused"] += 1
     else:
-        members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
-        memo = _cluster_digests(members)
-        known = _earlier_clusters([Path(d) for d in earlier], name)
         copy: dict[Path, list[str]] = {}
         todo: set[str] = set()
         for cid, d in memo.items():
@@ -837,6 +953,14 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 copy.setdefault(known[d], []).append(cid)
             else:
                 todo.add(cid)
+        # only the rows of the clusters to repair, from only the files that hold them
+        wanted = pa.array(sorted(todo), pa.string())
+        tables = []
+        for f, d in zip(files, in_file, strict=True):
+            if not todo.isdisjoint(d):
+                t = pq.read_table(f).cast(MEMBERS)
+                tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
+        members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()
         speeches, repairs = repair_table(members, todo)
         s_parts, r_parts = [speeches], [repairs]
         for src, ids in sorted(copy.items()):
@@ -877,8 +1001,6 @@ REPAIR_COLUMNS = ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical
 
 def _cluster_digests(members: pa.Table) -> dict[str, str]:
     """cluster_id -> digest of its member rows, in the order repair_table sees them."""
-    import json
-
     rows: dict[str, list] = defaultdict(list)
     for row in members.select(list(REPAIR_COLUMNS)).to_pylist():
         cid = row.get("cluster_id") or row.get("doc_id")
@@ -890,34 +1012,35 @@ def _cluster_digests(members: pa.Table) -> dict[str, str]:
     }
 
 
-def _earlier_clusters(earlier: list[Path], name: str) -> dict[str, Path]:
-    """cluster digest -> an earlier artifact whose part `name` holds that cluster's rows."""
+def _file_cluster_digests(path: Path) -> dict[str, str]:
+    """cluster_id -> digest of its rows in one members file: from the file's metadata (the footer
+    only), else (a file written without it) from its rows."""
+    import pyarrow.parquet as pq
+
+    raw = (pq.read_schema(path).metadata or {}).get(CLUSTER_DIGESTS.encode())
+    if raw is not None:
+        return json.loads(raw)
+    return _cluster_digests(pq.read_table(path).cast(MEMBERS))
+
+
+def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> tuple[dict[str, Path], Path | None]:
+    """(cluster digest -> an earlier artifact whose part `name` holds that cluster's rows, an
+    earlier artifact whose part holds exactly the clusters of `memo` or None)."""
     import pyarrow.parquet as pq
 
     found: dict[str, Path] = {}
+    same = None
     for d in sorted(earlier):
         try:
-            digests = pq.read_table(d / "memo" / name, columns=["digest"]).column(0).to_pylist()
-        except (OSError, ValueError, KeyError):
+            t = pq.read_table(d / "memo" / name, columns=["cluster_id", "digest"])
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
+        ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()
+        if same is None and dict(zip(ids, digests, strict=True)) == memo:
+            same = d
         for digest in digests:
             found.setdefault(digest, d)
-    return found
-
-
-def _earlier_parts(earlier: list[Path]) -> dict[str, Path]:
-    """part inputs digest -> a complete earlier repair artifact holding the part made from them."""
-    import json
-
-    found: dict[str, Path] = {}
-    for d in sorted(earlier):
-        try:
-            parts = json.loads((d / "parts.json").read_text())
-        except (OSError, ValueError):
-            continue
-        for _, digest in sorted(parts.items()):
-            found.setdefault(digest, d)
-    return found
+    return found, same
 
 
 def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
