@@ -738,14 +738,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     for p, rows in sorted(parts.items()):
         target = out / "members" / f"{p:03d}.parquet"
         if f"members/{p:03d}.parquet" not in linked:
-            full = [{**r, "text": texts[r["doc_id"]]} for r in rows]
-            table = pa.Table.from_pylist(full, schema=MEMBERS).sort_by(
-                [("cluster_id", "ascending"), ("doc_id", "ascending")]
-            )
-            table = table.replace_schema_metadata(
-                {CLUSTER_DIGESTS: json.dumps(_cluster_digests(table), sort_keys=True)}
-            )
-            write_table(table, target)
+            write_members_part([{**r, "text": texts[r["doc_id"]]} for r in rows], target)
         part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
     (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
     return {
@@ -757,6 +750,16 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "texts_read": len(texts),
         "part_digests": part_digests,
     }
+
+
+def write_members_part(rows: list[dict], path: Path) -> None:
+    """One members part (schema MEMBERS, sorted by cluster and document) with the digest of each
+    cluster's rows in its metadata: the repair step knows which clusters changed from the footers."""
+    from tasks.common import write_table
+
+    table = pa.Table.from_pylist(rows, schema=MEMBERS).sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
+    digests = json.dumps(_cluster_digests(table), sort_keys=True)
+    write_table(table.replace_schema_metadata({CLUSTER_DIGESTS: digests}), path)
 
 
 SOURCES_FILE = "sources.json"  # what a members artifact was made from, and digests of its files' rows
@@ -962,6 +965,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
         members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()
         speeches, repairs = repair_table(members, todo)
+        counts["copies_read"] += members.num_rows
         s_parts, r_parts = [speeches], [repairs]
         for src, ids in sorted(copy.items()):
             keep = pa.array(sorted(ids), pa.string())
