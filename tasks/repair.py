@@ -728,7 +728,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         _write_row_groups(canonical_table, out / "canonical.parquet", CANONICAL_ROW_GROUP)
         # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads
         # one range of parts from every shard)
-        copied, todo = _earlier_anchors(canonical, earlier)
+        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend])
         copied_n = len(canonical) - len(todo)
         anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
             [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
@@ -851,13 +851,16 @@ def _texts(docs_file: Path, ids: set[str]) -> dict[str, str]:
     return dict(zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist(), strict=True))
 
 
-def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[list[pa.Table], list[dict]]:
+def _earlier_anchors(
+    canonical: list[dict], earlier: Sequence[str], same_pages: Sequence[Path] = ()
+) -> tuple[list[pa.Table], list[dict]]:
     """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
 
     A document's anchors depend only on its text and cluster: where an earlier artifact's
     canonical.parquet holds the same doc_id with the same text and cluster_id, its rows of that
     artifact's anchors.parquet are the ones anchor_table would compute. Only the doc_id column of
-    an earlier artifact is read unless it shares documents with this shard."""
+    an earlier artifact is read unless it shares documents with this shard, and its texts only
+    when it was made from other pages than `same_pages` (artifacts made from these very texts)."""
     from pathlib import Path
 
     import pyarrow.compute as pc
@@ -878,11 +881,14 @@ def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[lis
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
-            prev = pq.read_table(src / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).filter(hit)
+            texts_known = src in same_pages
+            cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
+            prev = pq.read_table(src / "canonical.parquet", columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
-                if r["text"] == want[r["doc_id"]]["text"] and r["cluster_id"] == want[r["doc_id"]]["cluster_id"]
+                if (texts_known or r["text"] == want[r["doc_id"]]["text"])
+                and r["cluster_id"] == want[r["doc_id"]]["cluster_id"]
             ]
             if not same:
                 continue
