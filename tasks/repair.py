@@ -18,7 +18,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -709,30 +709,46 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     lend = _same_sources(earlier, sources)
     linked = {name for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
     canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
-    # texts of the documents whose files are still to write
+    # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
-    if not canonical_linked:
-        need.update(doc_id for doc_id, _ in canonical_ids)
-    texts = _texts(docs_file, need)
+    read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
+    text_table = _texts(docs_file, read)
+    member_texts = text_table.filter(
+        pc.is_in(text_table.column("doc_id"), value_set=pa.array(sorted(need), pa.string()))
+    )
+    texts = dict(zip(*(member_texts.column(c).to_pylist() for c in ("doc_id", "text")), strict=True))
     copied_n = len(canonical_ids)
     if not canonical_linked:
+        ordered = sorted(canonical_ids)
+        ids = pa.array([doc_id for doc_id, _ in ordered], pa.string())
         fields = pq.read_table(fields_file, columns=["doc_id", *CANONICAL.names[3:]])
-        fields = fields.filter(pc.is_in(fields.column("doc_id"), value_set=pa.array(sorted(need), pa.string())))
-        dated = {r["doc_id"]: r for r in fields.to_pylist()}
-        canonical = [
-            {"doc_id": doc_id, "cluster_id": cid, "text": texts[doc_id], **dated.get(doc_id, {})}
-            for doc_id, cid in canonical_ids
-        ]
+        at = pc.index_in(ids, value_set=fields.column("doc_id"))
+        columns = {
+            "doc_id": ids,
+            "cluster_id": pa.array([cid for _, cid in ordered], pa.string()),
+            "text": text_table.column("text").take(pc.index_in(ids, value_set=text_table.column("doc_id"))),
+            **{c: fields.column(c).take(at) for c in CANONICAL.names[3:]},
+        }
+        canonical_table = pa.table(columns).cast(CANONICAL)
         # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
-        canonical_table = pa.Table.from_pylist(canonical, schema=CANONICAL).sort_by([("doc_id", "ascending")])
         _write_row_groups(canonical_table, out / "canonical.parquet", CANONICAL_ROW_GROUP)
         # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads
         # one range of parts from every shard)
-        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend])
+        canonical = [{"doc_id": doc_id, "cluster_id": cid} for doc_id, cid in ordered]
+        position = {doc_id: k for k, (doc_id, _) in enumerate(ordered)}
+
+        def text_of(doc_id: str) -> str | None:
+            return canonical_table.column("text")[position[doc_id]].as_py()
+
+        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend], text_of)
         copied_n = len(canonical) - len(todo)
-        anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
-            [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
-        )
+        if len(copied) == 1 and not todo:
+            anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
+        else:
+            anchors = pa.concat_tables([*copied, anchor_table({**d, "text": text_of(d["doc_id"])} for d in todo)])
+            anchors = anchors.sort_by(
+                [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
+            )
         write_table(anchors, out / "anchors.parquet")
     part_digests = {}
     for p, rows in sorted(parts.items()):
@@ -839,20 +855,22 @@ def _link_file(src: Path, dst: Path) -> bool:
     return True
 
 
-def _texts(docs_file: Path, ids: set[str]) -> dict[str, str]:
-    """doc_id -> text of the named documents only (the other rows' texts are never converted)."""
+def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
+    """(doc_id, text) of the named documents only."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     if not ids:
-        return {}
+        return pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
     t = pq.read_table(docs_file, columns=["doc_id", "text"])
-    t = t.filter(pc.is_in(t.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
-    return dict(zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist(), strict=True))
+    return t.filter(pc.is_in(t.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
 
 
 def _earlier_anchors(
-    canonical: list[dict], earlier: Sequence[str], same_pages: Sequence[Path] = ()
+    canonical: list[dict],
+    earlier: Sequence[str],
+    same_pages: Sequence[Path] = (),
+    text_of: Callable[[str], str | None] | None = None,
 ) -> tuple[list[pa.Table], list[dict]]:
     """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
 
@@ -860,7 +878,9 @@ def _earlier_anchors(
     canonical.parquet holds the same doc_id with the same text and cluster_id, its rows of that
     artifact's anchors.parquet are the ones anchor_table would compute. Only the doc_id column of
     an earlier artifact is read unless it shares documents with this shard, and its texts only
-    when it was made from other pages than `same_pages` (artifacts made from these very texts)."""
+    when it was made from other pages than `same_pages` (artifacts made from these very texts):
+    there a document's rows are taken whatever its cluster was, relabelled with its cluster now.
+    `text_of(doc_id)`: a document's text when the rows do not carry it."""
     from pathlib import Path
 
     import pyarrow.compute as pc
@@ -869,6 +889,8 @@ def _earlier_anchors(
     from tasks.schema import ANCHORS
 
     want = {d["doc_id"]: d for d in canonical if d.get("doc_id")}
+    if text_of is None:
+        text_of = lambda doc_id: want[doc_id]["text"]  # noqa: E731
     taken: set[str] = set()
     copied: list[pa.Table] = []
     for folder in sorted(earlier):
@@ -887,14 +909,19 @@ def _earlier_anchors(
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
-                if (texts_known or r["text"] == want[r["doc_id"]]["text"])
-                and r["cluster_id"] == want[r["doc_id"]]["cluster_id"]
+                if texts_known
+                or (r["text"] == text_of(r["doc_id"]) and r["cluster_id"] == want[r["doc_id"]]["cluster_id"])
             ]
             if not same:
                 continue
             rows = pq.read_table(src / "anchors.parquet")
             keep = pa.array(sorted(same), pa.string())
-            copied.append(rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS))
+            rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS)
+            if texts_known:  # anchors depend on the text only; the cluster is a label
+                now = pa.array([want[d].get("cluster_id") or d for d in sorted(same)], pa.string())
+                label = now.take(pc.index_in(rows.column("doc_id"), value_set=keep))
+                rows = rows.set_column(rows.schema.get_field_index("cluster_id"), ANCHORS.field("cluster_id"), label)
+            copied.append(rows)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # pruned meanwhile, or made before anchors: its documents are winnowed again
         taken.update(same)
