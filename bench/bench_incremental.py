@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             earlier["members"].append(str(work / "bm" / str(k)))
             earlier["export"].append(str(work / "be" / str(k)))
         cpu = {k: 0.0 for k in ("members cold", "members inc", "export cold", "export inc")}
-        copied = computed = linked = 0
+        copied = computed = linked = files_linked = texts = 0
         same = True
         for k, s in enumerate(plus):
             for stage, fn, cols, kw in (
@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                 cpu[f"{stage} inc"] += t_inc
                 same &= _bytes(work / f"{stage}-cold" / str(k)) == _bytes(work / f"{stage}-inc" / str(k))
                 copied += st.get("anchors_copied", 0)
+                files_linked += st.get("files_linked", 0) if stage == "members" else 0
+                texts += st.get("texts_read", 0) if stage == "members" else 0
                 computed += st.get("anchors_computed", 0)
                 linked += bool(st.get("linked"))
         _run(reuse_stage, [str(work / "bm" / str(k)) for k in range(len(base))], work / "reuse" / "a-base")
@@ -127,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             c, i = cpu[f"{stage} cold"], cpu[f"{stage} inc"]
             print(f"  {stage:<8} cold {c:7.2f}   incremental {i:7.2f}   ({i / c:.0%} of cold)")
         print(f"  members: anchors of {copied:,} canonical documents copied, {computed:,} computed")
+        print(f"  members: {files_linked:,} files linked from earlier artifacts, {texts:,} member texts read")
         print(f"  export: {linked} of {len(plus)} shards linked their unchanged tables")
         print(
             f"  reuse: pairs reused {inc['pairs_reused']:,}, computed {inc['pairs_computed']:,} (cold {cold['pairs_computed']:,})"
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  repair: parts linked {r_inc.get('parts_reused', 0)}, repaired {r_inc.get('parts_repaired', 0)}; "
             f"clusters copied {r_inc.get('clusters_copied', 0):,}, repaired {r_inc.get('clusters_repaired', 0):,} "
-            f"(cold {r_cold.get('clusters_repaired', 0):,}); bytes == cold: {same_repair}"
+            f"(cold {r_cold.get('clusters_repaired', 0):,}); copies read {r_inc.get('copies_read', 0):,} "
+            f"(cold {r_cold.get('copies_read', 0):,}); bytes == cold: {same_repair}"
         )
         print(f"  incremental bytes == cold bytes: {same}")
         return 0 if same else 1
