@@ -297,6 +297,53 @@ def align(a: str, b: str, a_index: tuple[np.ndarray, ...] | None = None) -> list
     return _blocks(a, b, 0, len(a), 0, len(b), 0, a_index)
 
 
+Blocks = list[tuple[int, int, int]]
+
+
+class Aligner:
+    """`align` with a memo: alignments of earlier runs (text pair digest -> blocks; align is a pure
+    function of the two texts), and a record of every pair this run asked for, by cluster, so the
+    repair step can keep them for the next run. A cluster that gained a copy then aligns only the
+    new copy (and any whose base changed)."""
+
+    def __init__(self, known: dict[str, Blocks] | None = None):
+        self.known = known or {}
+        self.cluster = ""
+        self.used: dict[tuple[str, str], Blocks] = {}
+        self.computed = 0
+
+    def __call__(self, a: str, b: str, index) -> Blocks:
+        """index: a function returning `anchor_index(a)` (built only when an alignment is computed)."""
+        key = _text_digest(a) + _text_digest(b)
+        blocks = self.known.get(key)
+        if blocks is None:
+            blocks = align(a, b, index())
+            self.known[key] = blocks
+            self.computed += 1
+        self.used[(self.cluster, key)] = blocks
+        return blocks
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _plain_align(a: str, b: str, index) -> Blocks:
+    return align(a, b, index())
+
+
+class _Lazy:
+    """A value computed on first use (the base's anchor index, unneeded when every alignment is known)."""
+
+    def __init__(self, fn):
+        self.fn, self.value = fn, None
+
+    def __call__(self):
+        if self.value is None:
+            self.value = self.fn()
+        return self.value
+
+
 # --------------------------------------------------------------------------- what a copy offers
 
 
@@ -385,7 +432,7 @@ def _looks_truncated(member: dict, text: str) -> bool:
 
 
 def _complete_tail(
-    base: str, base_member: dict, others: list[dict]
+    base: str, base_member: dict, others: list[dict], aligner=_plain_align
 ) -> tuple[str, list[dict], dict[int, list[tuple[int, int, int]]]]:
     """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first).
 
@@ -398,12 +445,12 @@ def _complete_tail(
     truncated = _looks_truncated(base_member, base)
     while truncated:
         best = None
-        index = anchor_index(text)
+        index = _Lazy(lambda t=text: anchor_index(t))
         aligned = {}
         for m in others:
             if m["doc_id"] in used or not m["text"]:
                 continue
-            blocks = align(text, m["text"], index)
+            blocks = aligner(text, m["text"], index)
             aligned[id(m)] = blocks
             if not blocks:
                 continue
@@ -459,11 +506,12 @@ def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
     return out
 
 
-def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dict]]:
+def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -> tuple[dict, list[dict]]:
     """The speech row (best_text …) and the repair rows of one duplicate cluster.
 
     members: dicts with doc_id, text, quality_flags, optionally is_canonical (the cluster's documents).
-    Cost: one anchor alignment per member, O(n log n) in the cluster's text size.
+    Cost: one anchor alignment per member, O(n log n) in the cluster's text size. aligner: an
+    `Aligner` that knows earlier alignments (same result, fewer alignments computed).
     """
     members = [
         {**m, "text": m.get("text") if isinstance(m.get("text"), str) else ""}
@@ -479,7 +527,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
-    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:])
+    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:], aligner)
     base_len = len(base_member["text"])
 
     # every member against the (completed) base: what each one shows at each damaged or spun spot
@@ -488,13 +536,13 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     spots.sort(key=lambda t: (t[1], t[2], t[0]))
     offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    index = anchor_index(text)
+    index = _Lazy(lambda: anchor_index(text))
     for m in members:
         c = m["text"]
         if m is base_member:
             blocks = [(0, 0, base_len)]
         else:
-            blocks = aligned[id(m)] if id(m) in aligned else align(text, c, index)
+            blocks = aligned[id(m)] if id(m) in aligned else aligner(text, c, index)
         view = _View(blocks)
         for spot in spots:
             kind, s, e = spot
@@ -624,7 +672,9 @@ def _speech_row(
     }
 
 
-def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[pa.Table, pa.Table]:
+def repair_table(
+    docs: pa.Table, cluster_ids: set[str] | None = None, aligner: Aligner | None = None
+) -> tuple[pa.Table, pa.Table]:
     """speeches and repairs tables (schema.SPEECHES / REPAIRS) for the clusters of a documents table.
 
     docs needs doc_id, cluster_id, text, quality_flags (is_canonical optional). With cluster_ids,
@@ -639,7 +689,9 @@ def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[p
             groups[cid].append(row)
     speeches, repairs = [], []
     for cid in sorted(groups):
-        speech, rows = repair_cluster(cid, groups[cid])
+        if aligner is not None:
+            aligner.cluster = cid
+        speech, rows = repair_cluster(cid, groups[cid], aligner or _plain_align)
         speeches.append(speech)
         repairs.extend(rows)
     return (
@@ -977,7 +1029,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     }
     digest = stable_hash(sorted(memo.items()))[:20]
     name = f"{part}.parquet"
-    names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
+    names = {t: out / t / name for t in ("best_texts", "repairs", "memo", "align")}
     known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
     if same is not None and all(_link_file(same / t / name, target) for t, target in names.items()):
         counts["parts_reused"] += 1
@@ -997,16 +1049,24 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 t = pq.read_table(f).cast(MEMBERS)
                 tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
         members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()
-        speeches, repairs = repair_table(members, todo)
+        aligner = Aligner(_earlier_alignments([Path(d) for d in earlier], name) if todo else {})
+        speeches, repairs = repair_table(members, todo, aligner)
         counts["copies_read"] += members.num_rows
-        s_parts, r_parts = [speeches], [repairs]
+        counts["alignments_computed"] += aligner.computed
+        counts["alignments_known"] += len(aligner.used) - aligner.computed
+        s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
         for src, ids in sorted(copy.items()):
             keep = pa.array(sorted(ids), pa.string())
-            for t, acc, sch in (("best_texts", s_parts, SPEECHES), ("repairs", r_parts, REPAIRS)):
+            for t, acc, sch in (
+                ("best_texts", s_parts, SPEECHES),
+                ("repairs", r_parts, REPAIRS),
+                ("align", a_parts, ALIGN_MEMO),
+            ):
                 prev = pq.read_table(src / t / name)
                 acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
         write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
         write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
+        write_table(pa.concat_tables(a_parts), names["align"], ["cluster_id", "pair"])
         memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
         write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
         counts["parts_repaired"] += 1
@@ -1047,6 +1107,45 @@ def _cluster_digests(members: pa.Table) -> dict[str, str]:
         cid: hashlib.blake2b(json.dumps(r, ensure_ascii=False, sort_keys=True).encode(), digest_size=16).hexdigest()
         for cid, r in rows.items()
     }
+
+
+# The alignments a part's clusters were repaired with (text pair digest -> blocks i, j, n flattened):
+# a later run that adds a copy to a cluster aligns only the new copy against an unchanged base.
+ALIGN_MEMO = pa.schema(
+    [
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("pair", pa.string(), nullable=False),
+        pa.field("blocks", pa.list_(pa.int32()), nullable=False),
+    ]
+)
+
+
+def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
+    rows = sorted(used.items())
+    return pa.table(
+        {
+            "cluster_id": pa.array([c for (c, _), _ in rows], pa.string()),
+            "pair": pa.array([k for (_, k), _ in rows], pa.string()),
+            "blocks": pa.array([[x for block in b for x in block] for _, b in rows], pa.list_(pa.int32())),
+        },
+        schema=ALIGN_MEMO,
+    )
+
+
+def _earlier_alignments(earlier: list[Path], name: str) -> dict[str, Blocks]:
+    """text pair digest -> blocks, from the alignment memos of a part in earlier repair artifacts."""
+    import pyarrow.parquet as pq
+
+    known: dict[str, Blocks] = {}
+    for d in sorted(earlier):
+        try:
+            t = pq.read_table(d / "align" / name, columns=["pair", "blocks"])
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+            continue
+        for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
+            if pair not in known:
+                known[pair] = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+    return known
 
 
 def _file_cluster_digests(path: Path) -> dict[str, str]:

@@ -329,7 +329,7 @@ def test_a_changed_part_repairs_only_its_changed_clusters(tmp_path):
     warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
     assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 1)
     repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))  # cold
-    for t in ("best_texts", "repairs", "memo"):
+    for t in ("best_texts", "repairs", "memo", "align"):
         assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
     assert pq.read_table(tmp_path / "r2" / "best_texts" / "007.parquet").column("cluster_id").to_pylist() == [
         "cA",
@@ -531,8 +531,9 @@ def test_a_rerun_reads_only_the_copies_of_changed_clusters_and_links_parts_whose
 
     other = text[len(text) // 2 :] + text[: len(text) // 2]
     a = shard("a", [("a1", "cA", text), ("a2", "cB", text[::-1]), ("a3", "cC", other)])
-    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))])
-    b_cc = shard("b_cc", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))])
+    damaged = placeholders(text[::-1], rng)
+    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", damaged)])
+    b_cc = shard("b_cc", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", damaged)])
     write_members_part(
         [
             {
@@ -557,11 +558,13 @@ def test_a_rerun_reads_only_the_copies_of_changed_clusters_and_links_parts_whose
     warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
     assert (warm["parts_reused"], warm["parts_repaired"]) == (1, 1)
     assert (warm["clusters_repaired"], warm["clusters_copied"], warm["copies_read"]) == (1, 1, 3)
-    for t in ("best_texts", "repairs", "memo"):
+    # cB's base (a2, complete) is unchanged: b2's alignment against it is known, only c1's is computed
+    assert (warm["alignments_computed"], warm["alignments_known"]) == (1, 1)
+    for t in ("best_texts", "repairs", "memo", "align"):
         assert os.path.samefile(tmp_path / "r2" / t / "003.parquet", tmp_path / "r1" / t / "003.parquet")
     cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
     assert cold["copies_read"] == 7 and cold["clusters_repaired"] == 3
-    for t in ("best_texts", "repairs", "memo"):
+    for t in ("best_texts", "repairs", "memo", "align"):
         for p in ("003", "007"):
             got = (tmp_path / "r2" / t / f"{p}.parquet").read_bytes()
             assert got == (tmp_path / "r3" / t / f"{p}.parquet").read_bytes()
