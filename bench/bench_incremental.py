@@ -1,11 +1,12 @@
-"""CPU seconds of the members, export and reuse stages on a nightly run, re-run from two states.
+"""CPU seconds of the members, export, repair and reuse stages on a nightly run, re-run from two states.
 
     python -m bench.bench_incremental BASE_OUT PLUS_OUT
 
 BASE_OUT and PLUS_OUT are output folders of two runs (e.g. 5k, then the same + 1 % new documents, each
 pruned to its own artifacts). Every shard of PLUS is re-run twice by the code of this checkout: cold (no
 earlier artifact) and incremental (earlier artifacts made by this code from BASE's inputs, as the flow
-passes them); reuse likewise, next to a reuse artifact made from BASE's members. Printed: CPU seconds of
+passes them); repair (every part, then its finish) and reuse likewise, from artifacts made from BASE's
+members. Printed: CPU seconds of
 each (one core: a shared machine's load does not skew it as it skews wall time), how many documents were
 copied rather than recomputed, and whether incremental and cold wrote the same bytes.
 """
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.parquet  # noqa: F401  (imports outside the timed runs)
 
     from tasks.export import export_shard
-    from tasks.repair import cluster_members_shard
+    from tasks.repair import cluster_members_shard, repair_parts
     from tasks.reuse import reuse_stage
 
     base, plus = shard_inputs(Path(args.base)), shard_inputs(Path(args.plus))
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             earlier["members"].append(str(work / "bm" / str(k)))
             earlier["export"].append(str(work / "be" / str(k)))
         cpu = {k: 0.0 for k in ("members cold", "members inc", "export cold", "export inc")}
-        copied = computed = linked = 0
+        copied = computed = linked = files_linked = texts = 0
         same = True
         for k, s in enumerate(plus):
             for stage, fn, cols, kw in (
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                 cpu[f"{stage} inc"] += t_inc
                 same &= _bytes(work / f"{stage}-cold" / str(k)) == _bytes(work / f"{stage}-inc" / str(k))
                 copied += st.get("anchors_copied", 0)
+                files_linked += st.get("files_linked", 0) if stage == "members" else 0
+                texts += st.get("texts_read", 0) if stage == "members" else 0
                 computed += st.get("anchors_computed", 0)
                 linked += bool(st.get("linked"))
         _run(reuse_stage, [str(work / "bm" / str(k)) for k in range(len(base))], work / "reuse" / "a-base")
@@ -110,14 +113,32 @@ def main(argv: list[str] | None = None) -> int:
         outputs = ("reuse", "reuse_formulae")
         same &= _bytes(work / "reuse" / "b-plus", outputs) == _bytes(work / "cold" / "c", outputs)
         cpu["reuse cold"], cpu["reuse inc"] = t_cold, t_inc
+        members = {"base": "bm", "inc": "members-inc", "cold": "members-cold"}
+        n = {"base": len(base), "inc": len(plus), "cold": len(plus)}
+        rep = {k: [str(work / v / str(i)) for i in range(n[k])] for k, v in members.items()}
+        _run(repair_parts, {"members": rep["base"]}, work / "repair" / "a-base")
+        t_inc, r_inc = _run(
+            repair_parts, {"members": rep["inc"]}, work / "repair" / "b-plus", earlier=[str(work / "repair" / "a-base")]
+        )
+        t_cold, r_cold = _run(repair_parts, {"members": rep["cold"]}, work / "cold" / "r")
+        same_repair = _bytes(work / "repair" / "b-plus") == _bytes(work / "cold" / "r")
+        same &= same_repair
+        cpu["repair cold"], cpu["repair inc"] = t_cold, t_inc
         print(f"{len(plus)} shards (base {len(base)}); CPU seconds, one core:")
-        for stage in ("members", "export", "reuse"):
+        for stage in ("members", "export", "repair", "reuse"):
             c, i = cpu[f"{stage} cold"], cpu[f"{stage} inc"]
             print(f"  {stage:<8} cold {c:7.2f}   incremental {i:7.2f}   ({i / c:.0%} of cold)")
         print(f"  members: anchors of {copied:,} canonical documents copied, {computed:,} computed")
+        print(f"  members: {files_linked:,} files linked from earlier artifacts, {texts:,} member texts read")
         print(f"  export: {linked} of {len(plus)} shards linked their unchanged tables")
         print(
             f"  reuse: pairs reused {inc['pairs_reused']:,}, computed {inc['pairs_computed']:,} (cold {cold['pairs_computed']:,})"
+        )
+        print(
+            f"  repair: parts linked {r_inc.get('parts_reused', 0)}, repaired {r_inc.get('parts_repaired', 0)}; "
+            f"clusters copied {r_inc.get('clusters_copied', 0):,}, repaired {r_inc.get('clusters_repaired', 0):,} "
+            f"(cold {r_cold.get('clusters_repaired', 0):,}); copies read {r_inc.get('copies_read', 0):,} "
+            f"(cold {r_cold.get('copies_read', 0):,}); bytes == cold: {same_repair}"
         )
         print(f"  incremental bytes == cold bytes: {same}")
         return 0 if same else 1

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +297,53 @@ def align(a: str, b: str, a_index: tuple[np.ndarray, ...] | None = None) -> list
     return _blocks(a, b, 0, len(a), 0, len(b), 0, a_index)
 
 
+Blocks = list[tuple[int, int, int]]
+
+
+class Aligner:
+    """`align` with a memo: alignments of earlier runs (text pair digest -> blocks; align is a pure
+    function of the two texts), and a record of every pair this run asked for, by cluster, so the
+    repair step can keep them for the next run. A cluster that gained a copy then aligns only the
+    new copy (and any whose base changed)."""
+
+    def __init__(self, known: dict[str, Blocks] | None = None):
+        self.known = known or {}
+        self.cluster = ""
+        self.used: dict[tuple[str, str], Blocks] = {}
+        self.computed = 0
+
+    def __call__(self, a: str, b: str, index) -> Blocks:
+        """index: a function returning `anchor_index(a)` (built only when an alignment is computed)."""
+        key = _text_digest(a) + _text_digest(b)
+        blocks = self.known.get(key)
+        if blocks is None:
+            blocks = align(a, b, index())
+            self.known[key] = blocks
+            self.computed += 1
+        self.used[(self.cluster, key)] = blocks
+        return blocks
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _plain_align(a: str, b: str, index) -> Blocks:
+    return align(a, b, index())
+
+
+class _Lazy:
+    """A value computed on first use (the base's anchor index, unneeded when every alignment is known)."""
+
+    def __init__(self, fn):
+        self.fn, self.value = fn, None
+
+    def __call__(self):
+        if self.value is None:
+            self.value = self.fn()
+        return self.value
+
+
 # --------------------------------------------------------------------------- what a copy offers
 
 
@@ -384,7 +432,7 @@ def _looks_truncated(member: dict, text: str) -> bool:
 
 
 def _complete_tail(
-    base: str, base_member: dict, others: list[dict]
+    base: str, base_member: dict, others: list[dict], aligner=_plain_align
 ) -> tuple[str, list[dict], dict[int, list[tuple[int, int, int]]]]:
     """Append the tail a truncated base lacks, from the copy that goes on furthest (complete copies first).
 
@@ -397,12 +445,12 @@ def _complete_tail(
     truncated = _looks_truncated(base_member, base)
     while truncated:
         best = None
-        index = anchor_index(text)
+        index = _Lazy(lambda t=text: anchor_index(t))
         aligned = {}
         for m in others:
             if m["doc_id"] in used or not m["text"]:
                 continue
-            blocks = align(text, m["text"], index)
+            blocks = aligner(text, m["text"], index)
             aligned[id(m)] = blocks
             if not blocks:
                 continue
@@ -458,11 +506,12 @@ def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
     return out
 
 
-def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dict]]:
+def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -> tuple[dict, list[dict]]:
     """The speech row (best_text …) and the repair rows of one duplicate cluster.
 
     members: dicts with doc_id, text, quality_flags, optionally is_canonical (the cluster's documents).
-    Cost: one anchor alignment per member, O(n log n) in the cluster's text size.
+    Cost: one anchor alignment per member, O(n log n) in the cluster's text size. aligner: an
+    `Aligner` that knows earlier alignments (same result, fewer alignments computed).
     """
     members = [
         {**m, "text": m.get("text") if isinstance(m.get("text"), str) else ""}
@@ -478,7 +527,7 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
-    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:])
+    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:], aligner)
     base_len = len(base_member["text"])
 
     # every member against the (completed) base: what each one shows at each damaged or spun spot
@@ -487,13 +536,13 @@ def repair_cluster(cluster_id: str, members: list[dict]) -> tuple[dict, list[dic
     spots.sort(key=lambda t: (t[1], t[2], t[0]))
     offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
-    index = anchor_index(text)
+    index = _Lazy(lambda: anchor_index(text))
     for m in members:
         c = m["text"]
         if m is base_member:
             blocks = [(0, 0, base_len)]
         else:
-            blocks = aligned[id(m)] if id(m) in aligned else align(text, c, index)
+            blocks = aligned[id(m)] if id(m) in aligned else aligner(text, c, index)
         view = _View(blocks)
         for spot in spots:
             kind, s, e = spot
@@ -623,7 +672,9 @@ def _speech_row(
     }
 
 
-def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[pa.Table, pa.Table]:
+def repair_table(
+    docs: pa.Table, cluster_ids: set[str] | None = None, aligner: Aligner | None = None
+) -> tuple[pa.Table, pa.Table]:
     """speeches and repairs tables (schema.SPEECHES / REPAIRS) for the clusters of a documents table.
 
     docs needs doc_id, cluster_id, text, quality_flags (is_canonical optional). With cluster_ids,
@@ -638,7 +689,9 @@ def repair_table(docs: pa.Table, cluster_ids: set[str] | None = None) -> tuple[p
             groups[cid].append(row)
     speeches, repairs = [], []
     for cid in sorted(groups):
-        speech, rows = repair_cluster(cid, groups[cid])
+        if aligner is not None:
+            aligner.cluster = cid
+        speech, rows = repair_cluster(cid, groups[cid], aligner or _plain_align)
         speeches.append(speech)
         repairs.extend(rows)
     return (
@@ -656,83 +709,230 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     """Per shard: the documents whose clusters can be repaired (several copies, or a spun page),
     written to one file per cluster part, so the repair step reads a part from every shard.
 
-    `earlier` are complete members artifacts made by this code (the flow passes them): a canonical
-    document whose text and cluster are unchanged there keeps its anchor rows (copied, not winnowed
-    again), so a shard re-run because a few assignments changed does only those documents' work."""
-    import hashlib
-    from pathlib import Path
-
+    `earlier` are complete members artifacts made by this code (the flow passes them). One made
+    from the same normalize and extract artifacts (`sources.json`) lends every file whose rows are
+    unchanged (hard links: a member part whose rows' ids, clusters and flags digest the same, the
+    canonical and anchor files when the canonical documents and their clusters are the same), and
+    texts are read only for the documents of the files still to write. Elsewhere a canonical
+    document whose text and cluster are unchanged keeps its anchor rows (copied, not winnowed
+    again). Either way the bytes are a cold run's, and a shard re-run because a new page joined
+    one of its clusters writes only the parts of that cluster."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
     import xxhash
 
-    from tasks.common import write_table
+    from tasks.common import stable_hash, write_table
     from tasks.reuse import CANONICAL_ROW_GROUP, anchor_table
 
-    docs = pq.read_table(Path(inputs["normalize"]) / "docs.parquet", columns=["doc_id", "text", "norm_flags"])
+    out = Path(out_dir)
+    docs_file = Path(inputs["normalize"]) / "docs.parquet"
+    fields_file = Path(inputs["extract"]) / "fields.parquet"
+    sources = {
+        "normalize": _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
+        "extract": _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
+    }
+    meta = pq.read_table(docs_file, columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
     assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
     by_id = {r["doc_id"]: r for r in assign.to_pylist()}
-    fields = pq.read_table(Path(inputs["extract"]) / "fields.parquet", columns=["doc_id", *CANONICAL.names[3:]])
-    dated = {r["doc_id"]: r for r in fields.to_pylist()}
-    canonical = [
-        {
-            "doc_id": d["doc_id"],
-            "cluster_id": by_id[d["doc_id"]]["cluster_id"],
-            "text": d["text"],
-            **dated.get(d["doc_id"], {}),
-        }
-        for d in docs.select(["doc_id", "text"]).to_pylist()
-        if by_id[d["doc_id"]]["is_canonical"]
-    ]
-    # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
-    canonical_table = pa.Table.from_pylist(canonical, schema=CANONICAL).sort_by([("doc_id", "ascending")])
-    _write_row_groups(canonical_table, Path(out_dir) / "canonical.parquet", CANONICAL_ROW_GROUP)
-    # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads one
-    # range of parts from every shard)
-    copied, todo = _earlier_anchors(canonical, earlier)
-    anchors = pa.concat_tables([*copied, anchor_table(todo)]).sort_by(
-        [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
-    )
-    write_table(anchors, Path(out_dir) / "anchors.parquet")
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
     dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
     shared = set(
         pc.unique(dup.filter(pc.is_in(dup.column("cluster_id"), value_set=clusters)).column("cluster_id")).to_pylist()
     )
-    parts: dict[int, list[dict]] = {}
-    for d in docs.to_pylist():
+    canonical_ids = [
+        (d["doc_id"], by_id[d["doc_id"]]["cluster_id"]) for d in meta if by_id[d["doc_id"]]["is_canonical"]
+    ]
+    parts: dict[int, list[dict]] = {}  # member rows without their texts, in document order
+    for d in meta:
         a = by_id[d["doc_id"]]
         flags = sorted(k for k, _ in d["norm_flags"] or [])
         if a["cluster_id"] in shared or "spun" in flags:
             row = {
                 "doc_id": d["doc_id"],
                 "cluster_id": a["cluster_id"],
-                "text": d["text"],
                 "quality_flags": flags,
                 "is_canonical": bool(a["is_canonical"]),
             }
             parts.setdefault(xxhash.xxh64_intdigest(a["cluster_id"].encode()) % REPAIR_PARTS, []).append(row)
-    digests = {}
+    digests = {
+        "canonical": stable_hash(sorted(canonical_ids))[:32],
+        "parts": {f"{p:03d}": stable_hash(rows)[:32] for p, rows in sorted(parts.items())},
+    }
+    lend = _same_sources(earlier, sources)
+    linked = {name for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
+    # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
+    need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
+    read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
+    text_table = _texts(docs_file, read)
+    member_texts = text_table.filter(
+        pc.is_in(text_table.column("doc_id"), value_set=pa.array(sorted(need), pa.string()))
+    )
+    texts = dict(zip(*(member_texts.column(c).to_pylist() for c in ("doc_id", "text")), strict=True))
+    copied_n = len(canonical_ids)
+    if not canonical_linked:
+        ordered = sorted(canonical_ids)
+        ids = pa.array([doc_id for doc_id, _ in ordered], pa.string())
+        fields = pq.read_table(fields_file, columns=["doc_id", *CANONICAL.names[3:]])
+        at = pc.index_in(ids, value_set=fields.column("doc_id"))
+        columns = {
+            "doc_id": ids,
+            "cluster_id": pa.array([cid for _, cid in ordered], pa.string()),
+            "text": text_table.column("text").take(pc.index_in(ids, value_set=text_table.column("doc_id"))),
+            **{c: fields.column(c).take(at) for c in CANONICAL.names[3:]},
+        }
+        canonical_table = pa.table(columns).cast(CANONICAL)
+        # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
+        _write_row_groups(canonical_table, out / "canonical.parquet", CANONICAL_ROW_GROUP)
+        # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads
+        # one range of parts from every shard)
+        canonical = [{"doc_id": doc_id, "cluster_id": cid} for doc_id, cid in ordered]
+        position = {doc_id: k for k, (doc_id, _) in enumerate(ordered)}
+
+        def text_of(doc_id: str) -> str | None:
+            return canonical_table.column("text")[position[doc_id]].as_py()
+
+        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend], text_of)
+        copied_n = len(canonical) - len(todo)
+        if len(copied) == 1 and not todo:
+            anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
+        else:
+            anchors = pa.concat_tables([*copied, anchor_table({**d, "text": text_of(d["doc_id"])} for d in todo)])
+            anchors = anchors.sort_by(
+                [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
+            )
+        write_table(anchors, out / "anchors.parquet")
+    part_digests = {}
     for p, rows in sorted(parts.items()):
-        target = Path(out_dir) / "members" / f"{p:03d}.parquet"
-        write_table(pa.Table.from_pylist(rows, schema=MEMBERS), target, ["cluster_id", "doc_id"])
-        digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+        target = out / "members" / f"{p:03d}.parquet"
+        if f"members/{p:03d}.parquet" not in linked:
+            write_members_part([{**r, "text": texts[r["doc_id"]]} for r in rows], target)
+        part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
     return {
         "docs": sum(len(r) for r in parts.values()),
-        "canonical": len(canonical),
-        "anchors_copied": len(canonical) - len(todo),
-        "anchors_computed": len(todo),
-        "part_digests": digests,
+        "canonical": len(canonical_ids),
+        "anchors_copied": copied_n,
+        "anchors_computed": len(canonical_ids) - copied_n,
+        "files_linked": len(linked),
+        "texts_read": len(texts),
+        "part_digests": part_digests,
     }
 
 
-def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[list[pa.Table], list[dict]]:
+def write_members_part(rows: list[dict], path: Path) -> None:
+    """One members part (schema MEMBERS, sorted by cluster and document) with the digest of each
+    cluster's rows in its metadata: the repair step knows which clusters changed from the footers."""
+    from tasks.common import write_table
+
+    table = pa.Table.from_pylist(rows, schema=MEMBERS).sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
+    digests = json.dumps(_cluster_digests(table), sort_keys=True)
+    write_table(table.replace_schema_metadata({CLUSTER_DIGESTS: digests}), path)
+
+
+SOURCES_FILE = "sources.json"  # what a members artifact was made from, and digests of its files' rows
+CLUSTER_DIGESTS = "jianghua.cluster_digests"  # members part metadata: cluster_id -> digest of its rows
+
+
+def _input_identity(path: Path, columns: Sequence[str]) -> str:
+    """Digest of what the named columns of a Parquet file hold, from their compressed bytes (no
+    page is decoded): the writer is deterministic, so equal values give equal bytes. A re-run
+    upstream artifact whose other columns changed (another input root) is still recognised."""
+    import pyarrow.parquet as pq
+
+    h = hashlib.sha256()
+    pf = pq.ParquetFile(path)
+    md = pf.metadata
+    h.update(str(pf.schema_arrow.remove_metadata()).encode())
+    with open(path, "rb") as f:
+        for g in range(md.num_row_groups):
+            rg = md.row_group(g)
+            h.update(str(rg.num_rows).encode())
+            for c in range(rg.num_columns):
+                col = rg.column(c)
+                if col.path_in_schema.split(".")[0] not in columns:
+                    continue
+                start = col.data_page_offset
+                if col.has_dictionary_page and col.dictionary_page_offset:
+                    start = min(start, col.dictionary_page_offset)
+                f.seek(start)
+                h.update(col.path_in_schema.encode())
+                h.update(f.read(col.total_compressed_size))
+    return h.hexdigest()[:32]
+
+
+def _same_sources(earlier: Sequence[str], sources: dict) -> list[tuple[Path, dict]]:
+    """(folder, its sources.json) of the earlier members artifacts made from the same normalize and
+    extract inputs."""
+    found = []
+    for folder in sorted(earlier):
+        try:
+            made = json.loads((Path(folder) / SOURCES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(made, dict) and all(made.get(k) == v for k, v in sources.items()):
+            found.append((Path(folder), made))
+    return found
+
+
+def _lendable(lend: list[tuple[Path, dict]], digests: dict) -> dict[str, Path]:
+    """file name -> the earlier file with the same rows (members parts; canonical and anchors)."""
+    files: dict[str, Path] = {}
+    for folder, made in lend:
+        if made.get("canonical") == digests["canonical"]:
+            for name in ("canonical.parquet", "anchors.parquet"):
+                files.setdefault(name, folder / name)
+        for p, d in digests["parts"].items():
+            if made.get("parts", {}).get(p) == d:
+                files.setdefault(f"members/{p}.parquet", folder / "members" / f"{p}.parquet")
+    return files
+
+
+def _link_file(src: Path, dst: Path) -> bool:
+    """Hard link an unchanged file of an immutable earlier artifact (copy across filesystems);
+    False when it is gone (pruned meanwhile): the caller writes it."""
+    import os
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        return True
+    except OSError:
+        try:
+            shutil.copy2(src, dst)
+        except OSError:
+            return False
+    return True
+
+
+def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
+    """(doc_id, text) of the named documents only."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if not ids:
+        return pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
+    t = pq.read_table(docs_file, columns=["doc_id", "text"])
+    return t.filter(pc.is_in(t.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
+
+
+def _earlier_anchors(
+    canonical: list[dict],
+    earlier: Sequence[str],
+    same_pages: Sequence[Path] = (),
+    text_of: Callable[[str], str | None] | None = None,
+) -> tuple[list[pa.Table], list[dict]]:
     """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
 
     A document's anchors depend only on its text and cluster: where an earlier artifact's
     canonical.parquet holds the same doc_id with the same text and cluster_id, its rows of that
     artifact's anchors.parquet are the ones anchor_table would compute. Only the doc_id column of
-    an earlier artifact is read unless it shares documents with this shard."""
+    an earlier artifact is read unless it shares documents with this shard, and its texts only
+    when it was made from other pages than `same_pages` (artifacts made from these very texts):
+    there a document's rows are taken whatever its cluster was, relabelled with its cluster now.
+    `text_of(doc_id)`: a document's text when the rows do not carry it."""
     from pathlib import Path
 
     import pyarrow.compute as pc
@@ -741,6 +941,8 @@ def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[lis
     from tasks.schema import ANCHORS
 
     want = {d["doc_id"]: d for d in canonical if d.get("doc_id")}
+    if text_of is None:
+        text_of = lambda doc_id: want[doc_id]["text"]  # noqa: E731
     taken: set[str] = set()
     copied: list[pa.Table] = []
     for folder in sorted(earlier):
@@ -753,17 +955,25 @@ def _earlier_anchors(canonical: list[dict], earlier: Sequence[str]) -> tuple[lis
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
-            prev = pq.read_table(src / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).filter(hit)
+            texts_known = src in same_pages
+            cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
+            prev = pq.read_table(src / "canonical.parquet", columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
-                if r["text"] == want[r["doc_id"]]["text"] and r["cluster_id"] == want[r["doc_id"]]["cluster_id"]
+                if texts_known
+                or (r["text"] == text_of(r["doc_id"]) and r["cluster_id"] == want[r["doc_id"]]["cluster_id"])
             ]
             if not same:
                 continue
             rows = pq.read_table(src / "anchors.parquet")
             keep = pa.array(sorted(same), pa.string())
-            copied.append(rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS))
+            rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS)
+            if texts_known:  # anchors depend on the text only; the cluster is a label
+                now = pa.array([want[d].get("cluster_id") or d for d in sorted(same)], pa.string())
+                label = now.take(pc.index_in(rows.column("doc_id"), value_set=keep))
+                rows = rows.set_column(rows.schema.get_field_index("cluster_id"), ANCHORS.field("cluster_id"), label)
+            copied.append(rows)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # pruned meanwhile, or made before anchors: its documents are winnowed again
         taken.update(same)
@@ -794,15 +1004,13 @@ def repair_plan(inputs: dict, earlier: Sequence[str] = ()) -> dict[str, int]:
 def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = ()) -> dict:
     """best_text and repairs of every cluster in one part (memory: that part's copies only).
 
-    `earlier` are complete repair artifacts made by this code (the flow passes them). A part whose
-    inputs are byte-identical to an earlier one is linked; in a changed part, a cluster whose copies
-    are unchanged (same digest of its member rows) is copied and only the others are repaired, so a
-    nightly run repairs only the clusters its new pages touched. Returns the part's counts and the
-    digest of its inputs."""
-    import os
-    import shutil
+    `earlier` are complete repair artifacts made by this code (the flow passes them). A cluster
+    whose copies are unchanged (the same digest of its member rows, which the members stage keeps in
+    each file's metadata, so no text is read to know it) is copied from there and only the others
+    are repaired, reading only their rows; a part whose clusters are all unchanged is linked. So a
+    nightly run repairs, and reads the copies of, only the clusters its new pages touched. Returns
+    the part's counts and the digest of its inputs."""
     from collections import Counter
-    from pathlib import Path
 
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -814,22 +1022,18 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     counts: Counter[str] = Counter()
     files = [Path(d) / "members" / f"{part}.parquet" for d in inputs["members"]]
     files = [f for f in files if f.exists()]
-    digest = stable_hash(sorted(hashlib.sha256(f.read_bytes()).hexdigest() for f in files))[:20]
-    previous = _earlier_parts([Path(d) for d in earlier])
+    in_file = [_file_cluster_digests(f) for f in files]
+    memo = {
+        cid: hashlib.blake2b("/".join(d[cid] for d in in_file if cid in d).encode(), digest_size=16).hexdigest()
+        for cid in sorted({c for d in in_file for c in d})
+    }
+    digest = stable_hash(sorted(memo.items()))[:20]
     name = f"{part}.parquet"
-    names = {t: out / t / name for t in ("best_texts", "repairs", "memo")}
-    if digest in previous and all((previous[digest] / t / name).exists() for t in names):
-        for t, target in names.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(previous[digest] / t / name, target)
-            except OSError:  # another filesystem
-                shutil.copy2(previous[digest] / t / name, target)
+    names = {t: out / t / name for t in ("best_texts", "repairs", "memo", "align")}
+    known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
+    if same is not None and all(_link_file(same / t / name, target) for t, target in names.items()):
         counts["parts_reused"] += 1
     else:
-        members = pa.concat_tables([pq.read_table(f).cast(MEMBERS) for f in files])
-        memo = _cluster_digests(members)
-        known = _earlier_clusters([Path(d) for d in earlier], name)
         copy: dict[Path, list[str]] = {}
         todo: set[str] = set()
         for cid, d in memo.items():
@@ -837,15 +1041,32 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 copy.setdefault(known[d], []).append(cid)
             else:
                 todo.add(cid)
-        speeches, repairs = repair_table(members, todo)
-        s_parts, r_parts = [speeches], [repairs]
+        # only the rows of the clusters to repair, from only the files that hold them
+        wanted = pa.array(sorted(todo), pa.string())
+        tables = []
+        for f, d in zip(files, in_file, strict=True):
+            if not todo.isdisjoint(d):
+                t = pq.read_table(f).cast(MEMBERS)
+                tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
+        members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()
+        aligner = Aligner(_earlier_alignments([Path(d) for d in earlier], name) if todo else {})
+        speeches, repairs = repair_table(members, todo, aligner)
+        counts["copies_read"] += members.num_rows
+        counts["alignments_computed"] += aligner.computed
+        counts["alignments_known"] += len(aligner.used) - aligner.computed
+        s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
         for src, ids in sorted(copy.items()):
             keep = pa.array(sorted(ids), pa.string())
-            for t, acc, sch in (("best_texts", s_parts, SPEECHES), ("repairs", r_parts, REPAIRS)):
+            for t, acc, sch in (
+                ("best_texts", s_parts, SPEECHES),
+                ("repairs", r_parts, REPAIRS),
+                ("align", a_parts, ALIGN_MEMO),
+            ):
                 prev = pq.read_table(src / t / name)
                 acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
         write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
         write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
+        write_table(pa.concat_tables(a_parts), names["align"], ["cluster_id", "pair"])
         memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
         write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
         counts["parts_repaired"] += 1
@@ -877,8 +1098,6 @@ REPAIR_COLUMNS = ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical
 
 def _cluster_digests(members: pa.Table) -> dict[str, str]:
     """cluster_id -> digest of its member rows, in the order repair_table sees them."""
-    import json
-
     rows: dict[str, list] = defaultdict(list)
     for row in members.select(list(REPAIR_COLUMNS)).to_pylist():
         cid = row.get("cluster_id") or row.get("doc_id")
@@ -890,34 +1109,74 @@ def _cluster_digests(members: pa.Table) -> dict[str, str]:
     }
 
 
-def _earlier_clusters(earlier: list[Path], name: str) -> dict[str, Path]:
-    """cluster digest -> an earlier artifact whose part `name` holds that cluster's rows."""
+# The alignments a part's clusters were repaired with (text pair digest -> blocks i, j, n flattened):
+# a later run that adds a copy to a cluster aligns only the new copy against an unchanged base.
+ALIGN_MEMO = pa.schema(
+    [
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("pair", pa.string(), nullable=False),
+        pa.field("blocks", pa.list_(pa.int32()), nullable=False),
+    ]
+)
+
+
+def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
+    rows = sorted(used.items())
+    return pa.table(
+        {
+            "cluster_id": pa.array([c for (c, _), _ in rows], pa.string()),
+            "pair": pa.array([k for (_, k), _ in rows], pa.string()),
+            "blocks": pa.array([[x for block in b for x in block] for _, b in rows], pa.list_(pa.int32())),
+        },
+        schema=ALIGN_MEMO,
+    )
+
+
+def _earlier_alignments(earlier: list[Path], name: str) -> dict[str, Blocks]:
+    """text pair digest -> blocks, from the alignment memos of a part in earlier repair artifacts."""
+    import pyarrow.parquet as pq
+
+    known: dict[str, Blocks] = {}
+    for d in sorted(earlier):
+        try:
+            t = pq.read_table(d / "align" / name, columns=["pair", "blocks"])
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+            continue
+        for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
+            if pair not in known:
+                known[pair] = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+    return known
+
+
+def _file_cluster_digests(path: Path) -> dict[str, str]:
+    """cluster_id -> digest of its rows in one members file: from the file's metadata (the footer
+    only), else (a file written without it) from its rows."""
+    import pyarrow.parquet as pq
+
+    raw = (pq.read_schema(path).metadata or {}).get(CLUSTER_DIGESTS.encode())
+    if raw is not None:
+        return json.loads(raw)
+    return _cluster_digests(pq.read_table(path).cast(MEMBERS))
+
+
+def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> tuple[dict[str, Path], Path | None]:
+    """(cluster digest -> an earlier artifact whose part `name` holds that cluster's rows, an
+    earlier artifact whose part holds exactly the clusters of `memo` or None)."""
     import pyarrow.parquet as pq
 
     found: dict[str, Path] = {}
+    same = None
     for d in sorted(earlier):
         try:
-            digests = pq.read_table(d / "memo" / name, columns=["digest"]).column(0).to_pylist()
-        except (OSError, ValueError, KeyError):
+            t = pq.read_table(d / "memo" / name, columns=["cluster_id", "digest"])
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
+        ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()
+        if same is None and dict(zip(ids, digests, strict=True)) == memo:
+            same = d
         for digest in digests:
             found.setdefault(digest, d)
-    return found
-
-
-def _earlier_parts(earlier: list[Path]) -> dict[str, Path]:
-    """part inputs digest -> a complete earlier repair artifact holding the part made from them."""
-    import json
-
-    found: dict[str, Path] = {}
-    for d in sorted(earlier):
-        try:
-            parts = json.loads((d / "parts.json").read_text())
-        except (OSError, ValueError):
-            continue
-        for _, digest in sorted(parts.items()):
-            found.setdefault(digest, d)
-    return found
+    return found, same
 
 
 def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:

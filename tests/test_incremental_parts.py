@@ -42,13 +42,15 @@ def member_docs() -> list[dict]:
     return docs
 
 
-def write_inputs(folder: Path, docs: list[dict], shared: list[str]) -> dict:
-    """The members stage's inputs as the upstream stages write them (the columns it reads)."""
+def write_inputs(folder: Path, docs: list[dict], shared: list[str], root: str = "/corpus") -> dict:
+    """The members stage's inputs as the upstream stages write them (the columns it reads, and one
+    it does not: the input root)."""
     norm, ext = folder / "normalize", folder / "extract"
     write_table(
         pa.table(
             {
                 "doc_id": [d["doc_id"] for d in docs],
+                "input_root": [root] * len(docs),
                 "text": [d["text"] for d in docs],
                 "norm_flags": pa.array([list(d["flags"].items()) for d in docs], COUNTS),
             }
@@ -115,6 +117,51 @@ def test_members_rerun_copies_unchanged_documents_and_writes_the_cold_bytes(tmp_
     again = cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(first), str(tmp_path / "inc")])
     assert (again["anchors_copied"], again["anchors_computed"]) == (5, 0)
     assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold")
+
+
+def test_members_rerun_on_the_same_pages_links_unchanged_files_and_reads_only_changed_texts(tmp_path):
+    """A nightly run: the shard's pages are unchanged (normalize ran again elsewhere: another input
+    root), but a new page in another shard made c2 a shared cluster, then made d5 the canonical of
+    c0. Only the member parts of those clusters are written (only their texts read); every other
+    file is the earlier one, hard-linked; the bytes are a cold run's."""
+    import xxhash
+
+    from tasks.repair import REPAIR_PARTS
+
+    def part_of(cid: str) -> str:
+        return f"{xxhash.xxh64_intdigest(cid.encode()) % REPAIR_PARTS:03d}"
+
+    docs = member_docs()
+    first = tmp_path / "first"
+    cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+
+    inputs = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"], root="/elsewhere")
+    inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["part_digests"] == cold["part_digests"]
+    members = {p.name: p for p in (tmp_path / "inc" / "members").glob("*.parquet")}
+    assert part_of("c2") + ".parquet" in members
+    for name, path in members.items():  # c2's part is new; every other part is the first run's file
+        old = first / "members" / name
+        assert (old.exists() and os.path.samefile(path, old)) == (name != part_of("c2") + ".parquet")
+    for name in ("canonical.parquet", "anchors.parquet"):  # same canonical documents and clusters
+        assert os.path.samefile(tmp_path / "inc" / name, first / name)
+    rows = pq.read_table(members[part_of("c2") + ".parquet"], columns=["doc_id"]).num_rows
+    assert inc["texts_read"] == rows < cold["texts_read"]
+    assert (inc["anchors_copied"], inc["anchors_computed"]) == (6, 0)
+
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True  # d5 now stands for c0
+    inputs = write_inputs(tmp_path / "in3", later, ["c0", "c1", "c2"], root="/elsewhere")
+    again = cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(first), str(tmp_path / "inc")])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold2"))
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold2")
+    assert not os.path.samefile(tmp_path / "again" / "canonical.parquet", first / "canonical.parquet")
+    assert (again["anchors_copied"], again["anchors_computed"]) == (5, 1)  # d5's anchors are new
+    for name in os.listdir(tmp_path / "again" / "members"):
+        linked = os.path.samefile(tmp_path / "again" / "members" / name, tmp_path / "inc" / "members" / name)
+        assert linked == (name != part_of("c0") + ".parquet")
 
 
 def test_members_ignores_an_earlier_artifact_it_cannot_read(tmp_path):

@@ -329,7 +329,7 @@ def test_a_changed_part_repairs_only_its_changed_clusters(tmp_path):
     warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
     assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 1)
     repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))  # cold
-    for t in ("best_texts", "repairs", "memo"):
+    for t in ("best_texts", "repairs", "memo", "align"):
         assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
     assert pq.read_table(tmp_path / "r2" / "best_texts" / "007.parquet").column("cluster_id").to_pylist() == [
         "cA",
@@ -505,3 +505,66 @@ def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch):
         b = _edited(a, rng, rng.randint(0, 40))
         assert rp.align(a, b) == _reference_align(a, b)
         assert rp.align(a, b, rp.anchor_index(a)) == _reference_align(a, b)
+
+
+def test_a_rerun_reads_only_the_copies_of_changed_clusters_and_links_parts_whose_clusters_are_unchanged(tmp_path):
+    """Member files carry each cluster's digest: a new copy of cB is repaired reading only cB's
+    copies (not cA's, in the same part), and part 3, whose cluster cC moved to another shard's
+    file unchanged, is linked although its files' bytes changed. Both equal a cold computation."""
+    import os
+
+    import pyarrow.parquet as pq
+
+    from tasks.repair import repair_parts, write_members_part
+
+    text = body()
+    rng = random.Random(11)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        parts: dict[str, list[dict]] = {}
+        for i, (d, c, t) in enumerate(docs):
+            row = {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": i == 0}
+            parts.setdefault("003" if c == "cC" else "007", []).append(row)
+        for p, rows in parts.items():
+            write_members_part(rows, tmp_path / name / "members" / f"{p}.parquet")
+        return str(tmp_path / name)
+
+    other = text[len(text) // 2 :] + text[: len(text) // 2]
+    a = shard("a", [("a1", "cA", text), ("a2", "cB", text[::-1]), ("a3", "cC", other)])
+    damaged = placeholders(text[::-1], rng)
+    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", damaged)])
+    b_cc = shard("b_cc", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", damaged)])
+    write_members_part(
+        [
+            {
+                "doc_id": "b3",
+                "cluster_id": "cC",
+                "text": spin(other, rng),
+                "quality_flags": ["spun"],
+                "is_canonical": False,
+            }
+        ],
+        tmp_path / "b_cc" / "members" / "003.parquet",
+    )
+    first = repair_parts({"members": [a, b_cc]}, str(tmp_path / "r1"))
+    assert (first["parts_repaired"], first["clusters_repaired"]) == (2, 3)
+
+    # next night: b3 now sits in the new shard's file (same row), and a new copy joins cB
+    c = shard("c", [("c1", "cB", truncate(text[::-1], 0.5))])
+    write_members_part(
+        pq.read_table(tmp_path / "b_cc" / "members" / "003.parquet").to_pylist(),
+        tmp_path / "c" / "members" / "003.parquet",
+    )
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert (warm["parts_reused"], warm["parts_repaired"]) == (1, 1)
+    assert (warm["clusters_repaired"], warm["clusters_copied"], warm["copies_read"]) == (1, 1, 3)
+    # cB's base (a2, complete) is unchanged: b2's alignment against it is known, only c1's is computed
+    assert (warm["alignments_computed"], warm["alignments_known"]) == (1, 1)
+    for t in ("best_texts", "repairs", "memo", "align"):
+        assert os.path.samefile(tmp_path / "r2" / t / "003.parquet", tmp_path / "r1" / t / "003.parquet")
+    cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
+    assert cold["copies_read"] == 7 and cold["clusters_repaired"] == 3
+    for t in ("best_texts", "repairs", "memo", "align"):
+        for p in ("003", "007"):
+            got = (tmp_path / "r2" / t / f"{p}.parquet").read_bytes()
+            assert got == (tmp_path / "r3" / t / f"{p}.parquet").read_bytes()
