@@ -32,6 +32,7 @@ import re
 import shutil
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -499,7 +500,7 @@ def _code_version() -> str:
 def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Table:
     """One row per canonical document: its shard (index into member_dirs), doc id, cluster, the
     fingerprint of what its rows depend on (cluster, dates, text), length and level. A shard file
-    listed in the earlier run's docs.parquet (same path, size and time) is not read again."""
+    listed in the earlier run's docs.parquet (same size and sha256) is not decoded again."""
     import pyarrow.parquet as pq
 
     known = _earlier_docs(earlier)
@@ -508,8 +509,9 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
     for k, d in enumerate(member_dirs):
         f = Path(d) / "canonical.parquet"
-        st = f.stat()  # artifacts are immutable: the same file at the same size and time, the same rows
-        key = f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+        # members writes canonical.parquet deterministically: the same bytes, the same rows (a shard
+        # re-run into a new artifact, or another output folder, is still recognised)
+        key = f"{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
         if key in known:
             rows = known[key]
         else:
@@ -540,8 +542,17 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
 
 def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray]:
     """(doc ids sorted: a document's code is its index, cluster code per document): the codes
-    _Corpus gives, from the id columns alone (what a hits part needs, without texts)."""
+    _Corpus gives, from the id columns alone (what a hits part needs, without texts). Kept for the
+    next part the same worker runs (ids only: ~100 B a document)."""
+    stamps = tuple((d, (Path(d) / "canonical.parquet").stat().st_mtime_ns) for d in member_dirs)
+    return _doc_codes_of(stamps)
+
+
+@lru_cache(maxsize=1)
+def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray]:
     import pyarrow.parquet as pq
+
+    member_dirs = [d for d, _ in stamps]
 
     ids: list[str] = []
     clusters: list[str] = []
@@ -584,6 +595,7 @@ class _Corpus:
         self.shard = np.array(cols["shard"], dtype=np.int64)[order]
         self.levels = dict(zip(self.id_list, np.array(cols["admin_level"], dtype=object)[order].tolist(), strict=True))
         self._groups: dict[int, list[tuple[str, str]]] = {}
+        self._open: dict[int, object] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._cached_chars = 0
 
@@ -610,19 +622,22 @@ class _Corpus:
             if i not in out:
                 by_shard.setdefault(int(self.shard[bisect.bisect_left(self.id_list, i)]), []).append(i)
         for k, want in sorted(by_shard.items()):
-            pf = pq.ParquetFile(self.files[k])
-            wanted = set(want)
+            if k not in self._open:
+                self._open[k] = pq.ParquetFile(self.files[k])
+            pf = self._open[k]
+            wanted = pa.array(want, pa.string())
             for g, (lo, hi) in enumerate(self._row_groups(k, pf)):
                 at = bisect.bisect_left(want, lo)
                 if at == len(want) or want[at] > hi:
                     continue
-                for r in pf.read_row_group(g, use_threads=False).to_pylist():
-                    if r["doc_id"] in wanted:
-                        folded, offs = fold(r["text"] or "")
-                        r["_fold"] = (folded, offs.astype(np.int32))
-                        out[r["doc_id"]] = r
-                        self._cache[r["doc_id"]] = r
-                        self._cached_chars += len(r["text"] or "")
+                group = pf.read_row_group(g, use_threads=False)
+                # only the wanted rows become Python objects (a row group holds CANONICAL_ROW_GROUP texts)
+                for r in group.filter(pc.is_in(group.column("doc_id"), value_set=wanted)).to_pylist():
+                    folded, offs = fold(r["text"] or "")
+                    r["_fold"] = (folded, offs.astype(np.int32))
+                    out[r["doc_id"]] = r
+                    self._cache[r["doc_id"]] = r
+                    self._cached_chars += len(r["text"] or "")
         while self._cached_chars > TEXT_CACHE_CHARS and self._cache:
             _, r = self._cache.popitem(last=False)
             self._cached_chars -= len(r["text"] or "")
@@ -746,18 +761,19 @@ def hits_finish(
 ) -> dict:
     """hits.json (the partition count) and the step's counts."""
     n = max([int(k.split("-")[1]) for k in parts if k != DOCS_PART] or [0])
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    (Path(out_dir) / "hits.json").write_text(json.dumps({"partitions": n}, sort_keys=True))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # the parts' slice offsets in one array (partition x output part): a reuse part opens one file
+    # to find its slices instead of one per partition
+    offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in range(n)]
+    index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
+    np.save(out / "hits" / "index.npy", index)
+    (out / "hits.json").write_text(json.dumps({"partitions": n}, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
     for stats in parts.values():
         for k in ("docs", "anchor_rows", "hits", "formula_anchors"):
             counts[k] += int(stats.get(k, 0))
     return counts
-
-
-def _hits_files(hits_dir: Path) -> list[Path]:
-    n = json.loads((hits_dir / "hits.json").read_text())["partitions"]
-    return [hits_dir / "hits" / f"{p:04d}.npy" for p in range(n)]
 
 
 _LOADED: dict[tuple, _Corpus] = {}  # the corpus of the hits artifact this worker serves now (one entry)
@@ -786,18 +802,18 @@ def release_corpus() -> None:
 
 def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
     """The hits of output part q, from every hash partition's file (memory-mapped: only the slice is read)."""
+    index = np.load(hits_dir / "hits" / "index.npy")
     chunks = []
-    for f in _hits_files(hits_dir):
-        i, j = np.load(f.with_suffix(".idx.npy"))[q : q + 2]
+    for p, (i, j) in enumerate(index[:, q : q + 2].tolist()):
         if j > i:
-            chunks.append(np.array(np.load(f, mmap_mode="r")[i:j]))
+            chunks.append(np.array(np.load(hits_dir / "hits" / f"{p:04d}.npy", mmap_mode="r")[i:j]))
     return np.concatenate(chunks) if chunks else None
 
 
 def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
     """Output parts that have hits ("007": doc_id_a in its range), weighted by their hit count."""
-    files = _hits_files(Path(inputs["reuse_hits"]))
-    sizes = sum((np.diff(np.load(f.with_suffix(".idx.npy"))) for f in files), np.zeros(REUSE_PARTS, np.int64))
+    index = np.load(Path(inputs["reuse_hits"]) / "hits" / "index.npy")
+    sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(REUSE_PARTS, np.int64)
     return {f"{q:03d}": int(n) for q, n in enumerate(sizes.tolist()) if n}
 
 
@@ -1088,8 +1104,18 @@ def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
 
 
 def _meta(folder: Path) -> dict:
+    """reuse_parts.json of an artifact ({} if none); parsed once per process (artifacts are immutable)."""
     try:
-        return json.loads((folder / "reuse_parts.json").read_text())
+        st = (folder / "reuse_parts.json").stat()
+    except OSError:
+        return {}
+    return _meta_of(str(folder / "reuse_parts.json"), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _meta_of(path: str, size: int, mtime_ns: int) -> dict:
+    try:
+        return json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return {}
 
