@@ -56,7 +56,7 @@ TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a ch
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
 CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
-MAX_GROUP_PAIRS = 4_000_000  # occurrence pairs generated at once (memory of one triu block)
+MAX_GROUP_PAIRS = 1_000_000  # occurrence pairs generated at once (one triu block: ~60 B a pair in flight, bench_reuse)
 
 # Acknowledgement and procedure paragraphs every report words alike (向…致以崇高的敬意, 自觉接受…监督,
 # 请予审议): shared wording, but not policy reuse. Flagged, not dropped.
@@ -690,9 +690,27 @@ def _anchor_sources(member_dirs: list[str]) -> list:
     return out
 
 
-def _source_rows(source) -> int:
+def _source_part_counts(source) -> np.ndarray:
+    """Anchor rows per value of anchors.part (2**PART_BITS counts) of one shard."""
     what, ranges = source
-    return what.num_rows if ranges is None else what.metadata.num_rows
+    part = what.column("part") if ranges is None else what.read(columns=["part"], use_threads=False).column(0)
+    return np.bincount(part.combine_chunks().to_numpy().astype(np.int64), minlength=1 << PART_BITS)
+
+
+def partition_bounds(counts: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """Contiguous ranges [lo, hi) of anchors.part holding about 1/n of the rows each. Winnowing keeps
+    each window's smallest hash, so anchors crowd the low hashes: equal ranges of parts put ~80 % of
+    the rows in the first of 16 (P(min of 24 > 1/16) = (15/16)**24 = 21 %; 825k of 1.3M rows on the
+    5k bench), i.e. one part held most of the memory and the work."""
+    target = max(1, -(-int(counts.sum()) // max(1, n)))
+    bounds, lo, acc = [], 0, 0
+    for part, c in enumerate(counts.tolist()):
+        if acc and acc + c > target:
+            bounds.append((lo, part))
+            lo, acc = part, 0
+        acc += c
+    bounds.append((lo, len(counts)))
+    return bounds
 
 
 def _source_parts(source, lo: int, hi: int) -> pa.Table:
@@ -703,12 +721,14 @@ def _source_parts(source, lo: int, hi: int) -> pa.Table:
 
 
 def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None = None) -> dict[str, int]:
-    """Parts of the reuse_hits step: the listing, and every hash partition ("0003-0016": partition
-    3 of 16; the count follows the corpus's anchor rows, partition_count). Weights ~ rows read."""
-    members = list(inputs["members"])
-    total = sum(_source_rows(s) for s in _anchor_sources(members))
+    """Parts of the reuse_hits step: the listing, and every hash partition ("0000-0007": the anchor
+    rows whose anchors.part is in [0, 7); partition_count of them, cut to hold equal rows,
+    partition_bounds). Weights: rows read."""
+    sources = _anchor_sources(list(inputs["members"]))
+    counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
+    total = int(counts.sum())
     n = partitions or partition_count(total)
-    plan = {f"{p:04d}-{n:04d}": max(1, total // n) for p in range(n)}
+    plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in partition_bounds(counts, n)}
     plan[DOCS_PART] = max(1, total // n)
     return plan
 
@@ -725,8 +745,7 @@ def hits_part(
         listing = corpus_listing(members, _newest(earlier, _code_version()))
         write_table(listing, out / "docs.parquet")
         return {"docs": listing.num_rows}
-    p, n = (int(x) for x in part.split("-"))
-    lo, hi = partition_range(p, n)
+    lo, hi = (int(x) for x in part.split("-"))
     ids, cluster = _doc_codes(members)
     id_list = ids.to_pylist()
     t = pa.concat_tables([_source_parts(s, lo, hi) for s in _anchor_sources(members)])
@@ -745,30 +764,31 @@ def hits_part(
     rec = rec[np.argsort(rec["a"], kind="stable")]
     (out / "hits").mkdir(parents=True, exist_ok=True)
     (out / "formulae").mkdir(parents=True, exist_ok=True)
-    np.save(out / "hits" / f"{p:04d}.npy", rec)
+    np.save(out / "hits" / f"{lo:04d}.npy", rec)
     # where each output part's hits start and end: the reuse step slices without searching
     bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
-    np.save(out / "hits" / f"{p:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
+    np.save(out / "hits" / f"{lo:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
     frec = np.empty(len(f["hash"]), dtype=FORMULA_DTYPE)
     for col in FORMULA_DTYPE.names or ():
         frec[col] = f[col]
-    np.save(out / "formulae" / f"{p:04d}.npy", frec)
+    np.save(out / "formulae" / f"{lo:04d}.npy", frec)
     return {"anchor_rows": rows, "hits": len(rec), "formula_anchors": len(frec)}
 
 
 def hits_finish(
     inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = (), partitions: int | None = None
 ) -> dict:
-    """hits.json (the partition count) and the step's counts."""
-    n = max([int(k.split("-")[1]) for k in parts if k != DOCS_PART] or [0])
+    """hits.json (where each partition starts: its files' names) and the step's counts."""
+    starts = sorted(int(k.split("-")[0]) for k in parts if k != DOCS_PART)
+    n = len(starts)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # the parts' slice offsets in one array (partition x output part): a reuse part opens one file
     # to find its slices instead of one per partition
-    offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in range(n)]
+    offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in starts]
     index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
     np.save(out / "hits" / "index.npy", index)
-    (out / "hits.json").write_text(json.dumps({"partitions": n}, sort_keys=True))
+    (out / "hits.json").write_text(json.dumps({"partitions": n, "starts": starts}, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
     for stats in parts.values():
         for k in ("docs", "anchor_rows", "hits", "formula_anchors"):
@@ -803,8 +823,9 @@ def release_corpus() -> None:
 def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
     """The hits of output part q, from every hash partition's file (memory-mapped: only the slice is read)."""
     index = np.load(hits_dir / "hits" / "index.npy")
+    starts = json.loads((hits_dir / "hits.json").read_text())["starts"]
     chunks = []
-    for p, (i, j) in enumerate(index[:, q : q + 2].tolist()):
+    for p, (i, j) in zip(starts, index[:, q : q + 2].tolist(), strict=True):
         if j > i:
             chunks.append(np.array(np.load(hits_dir / "hits" / f"{p:04d}.npy", mmap_mode="r")[i:j]))
     return np.concatenate(chunks) if chunks else None
@@ -949,9 +970,8 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
             cell = flow_acc.setdefault((src, dst, bool(dated)), [0, 0])
             cell[0] += n_pairs
             cell[1] += n_chars
-    n_parts = json.loads((hits_dir / "hits.json").read_text())["partitions"]
     formula_parts = []
-    for p in range(n_parts):
+    for p in json.loads((hits_dir / "hits.json").read_text())["starts"]:
         frec = np.load(hits_dir / "formulae" / f"{p:04d}.npy")
         formula_parts.append({k: frec[k] for k in FORMULA_DTYPE.names or ()})
     f = _formula_arrays(formula_parts)
