@@ -8,6 +8,7 @@ same pairs that involve a new document as the full run.
 
     python bench/bench_reuse.py [--corpus DIR] [--sample 50] [--seed 13]
     python bench/bench_reuse.py --scale 2000 8000 [--old]   # the stage: peak RSS at two sizes, +1 %
+    python bench/bench_reuse.py --pipeline BASE_OUT PLUS_OUT [--code /work/main]  # the stage on two runs' members
 
 The scale mode writes N canonical documents (random Han text around 3 paragraphs of the shared real
 reports, 30 % with a common paragraph; each its own cluster) as members artifacts of 500 documents
@@ -20,6 +21,7 @@ runs today's in-memory path (every canonical text loaded, find_reuse) for compar
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -31,6 +33,8 @@ import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if os.environ.get("REUSE_BENCH_CODE"):  # --code DIR: the child runs another checkout's tasks.reuse
+    sys.path.insert(0, os.environ["REUSE_BENCH_CODE"])
 
 from bench.bench_repair import DEFAULT_CORPUS  # noqa: E402
 from tasks import dedupe, reuse  # noqa: E402
@@ -135,7 +139,9 @@ def child(argv: list[str]) -> None:
     if argv[0] == "stage":
         out = Path(argv[1])
         out.mkdir(parents=True)
+        cpu = time.process_time()
         stats = reuse.reuse_stage(argv[2:], str(out))
+        stats["cpu"] = round(time.process_time() - cpu, 2)
         (out / "_done.json").write_text(json.dumps(stats))
     else:  # today's path before the change: every canonical text in memory, find_reuse
         docs = [r for d in argv[1:] for r in pq.read_table(Path(d) / "canonical.parquet").to_pylist()]
@@ -169,6 +175,43 @@ def scale(sizes: list[int], old: bool) -> None:
                 show("old: find_reuse", *measured([*me, "old", *dirs]))
 
 
+def pipeline_members(out: Path) -> list[str]:
+    """The complete members artifacts of a pipeline output (one per shard after pruning)."""
+    folder = out / ".state" / "artifacts" / "members"
+    return sorted(str(d) for d in folder.iterdir() if (d / "_done.json").exists())
+
+
+def pipeline(base: Path, plus: Path, code: str | None) -> None:
+    """The stage on two pipeline outputs' members artifacts: cold on BASE, then PLUS next to it (the
+    earlier run lends what is unchanged), PLUS cold, PLUS again unchanged; CPU seconds and peak RSS
+    of each child, and whether incremental and cold wrote the same reuse tables."""
+    me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    if code:
+        os.environ["REUSE_BENCH_CODE"] = code
+    with tempfile.TemporaryDirectory(prefix="bench-reuse-") as tmp:
+        work = Path(tmp)
+        runs = (
+            ("cold BASE", "runs/a", base),
+            ("+ new docs (PLUS inc)", "runs/b", plus),
+            ("PLUS cold", "cold/c", plus),
+            ("PLUS unchanged", "runs/d", plus),
+        )
+        print(f"{'run':<24} {'CPU':>8} {'wall':>8} {'peak RSS':>9}  stats")
+        for label, rel, src in runs:
+            wall, rss, stats = measured([*me, "stage", str(work / rel), *pipeline_members(src)])
+            keep = ("hits", "pairs_computed", "pairs_reused", "parts_linked", "parts_written", "reuse", "formulae")
+            brief = " ".join(f"{k}={stats[k]}" for k in keep if k in stats)
+            print(f"{label:<24} {stats['cpu']:>7.2f}s {wall:>7.1f}s {rss / 1e6:>7,.0f}MB  {brief}", flush=True)
+
+        def tables(folder: Path) -> dict[str, bytes]:
+            keep = ("reuse", "reuse_formulae")
+            files = [p for p in sorted(folder.rglob("*.parquet")) if p.parent.name in keep]
+            return {str(p.relative_to(folder)): p.read_bytes() for p in [*files, folder / "flows.json"]}
+
+        same = tables(work / "runs/b") == tables(work / "cold/c") == tables(work / "runs/d")
+        print(f"incremental == cold == unchanged (reuse, reuse_formulae, flows.json): {same}")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--child"]:
         return child(sys.argv[2:])
@@ -178,7 +221,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--scale", type=int, nargs="+", help="document counts: the stage's peak RSS at each")
     ap.add_argument("--old", action="store_true", help="with --scale: also today's in-memory path")
+    ap.add_argument("--pipeline", type=Path, nargs=2, metavar=("BASE_OUT", "PLUS_OUT"), help="two pipeline outputs")
+    ap.add_argument("--code", help="with --pipeline: run another checkout's tasks.reuse (e.g. /work/main)")
     args = ap.parse_args()
+    if args.pipeline:
+        return pipeline(*args.pipeline, args.code)
     if args.scale:
         return scale(args.scale, args.old)
     files = sorted(str(p.relative_to(args.corpus)) for p in args.corpus.glob("*/*.txt"))

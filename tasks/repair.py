@@ -1200,12 +1200,3 @@ def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def reuse_corpus(inputs: dict, out_dir: str) -> dict:
-    """Global step: passages shared by different speeches (one canonical copy per cluster), the
-    formulae shared too widely to pair, and who copies whom by level (for the report). Out of core
-    and incremental: see tasks.reuse.reuse_stage."""
-    from tasks.reuse import reuse_stage
-
-    return reuse_stage(list(inputs["members"]), out_dir)

@@ -32,6 +32,7 @@ import re
 import shutil
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +56,7 @@ TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a ch
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
 CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
-MAX_GROUP_PAIRS = 4_000_000  # occurrence pairs generated at once (memory of one triu block)
+MAX_GROUP_PAIRS = 1_000_000  # occurrence pairs generated at once (one triu block: ~60 B a pair in flight, bench_reuse)
 
 # Acknowledgement and procedure paragraphs every report words alike (向…致以崇高的敬意, 自觉接受…监督,
 # 请予审议): shared wording, but not policy reuse. Flagged, not dropped.
@@ -484,62 +485,104 @@ def part_of_doc(doc_id: str) -> int:
 _PART_BOUNDS = [f"{q * 256 // REUSE_PARTS:02x}" for q in range(1, REUSE_PARTS)]
 
 
+def _code_range(id_list: list[str], q: int) -> tuple[int, int]:
+    """Codes [lo, hi) of the documents whose doc_id falls in output part q (id_list sorted)."""
+    lo = bisect.bisect_left(id_list, _PART_BOUNDS[q - 1]) if q else 0
+    hi = bisect.bisect_left(id_list, _PART_BOUNDS[q]) if q < len(_PART_BOUNDS) else len(id_list)
+    return lo, hi
+
+
 def _code_version() -> str:
     """This module's source and thresholds: an earlier run's rows are reused only from the same code."""
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Table:
+    """One row per canonical document: its shard (index into member_dirs), doc id, cluster, the
+    fingerprint of what its rows depend on (cluster, dates, text), length and level. A shard file
+    listed in the earlier run's docs.parquet (same size and sha256) is not decoded again."""
+    import pyarrow.parquet as pq
+
+    known = _earlier_docs(earlier)
+    out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
+    out["admin_level"] = []
+    cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
+    for k, d in enumerate(member_dirs):
+        f = Path(d) / "canonical.parquet"
+        # members writes canonical.parquet deterministically: the same bytes, the same rows (a shard
+        # re-run into a new artifact, or another output folder, is still recognised)
+        key = f"{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
+        if key in known:
+            rows = known[key]
+        else:
+            rows = []
+            for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
+                batch_size=512, columns=cols, use_threads=False
+            ):
+                for r in batch.to_pylist():
+                    text = r["text"] or ""
+                    head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                    digest = hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+                    rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], digest, len(text), r["admin_level"]))
+        for doc_id, cluster_id, digest, n_chars, level in rows:
+            for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level), strict=True):
+                out[name].append(value)
+    return pa.table(
+        {
+            "shard": pa.array(out["shard"], pa.int32()),
+            "shard_key": pa.array(out["shard_key"], pa.string()),
+            "doc_id": pa.array(out["doc_id"], pa.string()),
+            "cluster_id": pa.array(out["cluster_id"], pa.string()),
+            "fingerprint": pa.array(out["fingerprint"], pa.string()),
+            "chars": pa.array(out["chars"], pa.int64()),
+            "admin_level": pa.array(out["admin_level"], pa.string()),
+        }
+    )
+
+
+def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray]:
+    """(doc ids sorted: a document's code is its index, cluster code per document): the codes
+    _Corpus gives, from the id columns alone (what a hits part needs, without texts). Kept for the
+    next part the same worker runs (ids only: ~100 B a document)."""
+    stamps = tuple((d, (Path(d) / "canonical.parquet").stat().st_mtime_ns) for d in member_dirs)
+    return _doc_codes_of(stamps)
+
+
+@lru_cache(maxsize=1)
+def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    member_dirs = [d for d, _ in stamps]
+
+    ids: list[str] = []
+    clusters: list[str] = []
+    for d in member_dirs:
+        t = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id"])
+        doc_ids = t.column("doc_id").to_pylist()
+        ids += doc_ids
+        clusters += [c or i for i, c in zip(doc_ids, t.column("cluster_id").to_pylist(), strict=True)]
+    arr = np.array(ids, dtype=object)
+    order = np.argsort(arr, kind="stable")
+    _, cluster = np.unique(np.array(clusters, dtype=object)[order], return_inverse=True)
+    return pa.array(arr[order].tolist(), pa.string()), cluster
+
+
 class _Corpus:
     """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
-    texts: those are read on demand, a few row groups at a time)."""
+    texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`)."""
 
-    def __init__(self, member_dirs: list[str], earlier: Path | None = None):
-        import pyarrow.parquet as pq
-
+    def __init__(self, member_dirs: list[str], listing: pa.Table):
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
-        known = _earlier_docs(earlier)
-        ids, clusters, prints, chars, shard, levels, keys = [], [], [], [], [], [], []
-        cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
-        for k, f in enumerate(self.files):
-            st = f.stat()  # artifacts are immutable: the same file at the same size and time, the same rows
-            key = f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
-            if key in known:
-                rows = known[key]
-            else:
-                rows = []
-                for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
-                    batch_size=512, columns=cols, use_threads=False
-                ):
-                    for r in batch.to_pylist():
-                        text = r["text"] or ""
-                        head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                        digest = hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-                        rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], digest, len(text), r["admin_level"]))
-            for doc_id, cluster_id, digest, n_chars, level in rows:
-                ids.append(doc_id)
-                clusters.append(cluster_id)
-                prints.append(digest)
-                chars.append(n_chars)
-                shard.append(k)
-                levels.append(level)
-                keys.append(key)
-        self.listing = pa.table(
-            {
-                "shard_key": pa.array(keys, pa.string()),
-                "doc_id": pa.array(ids, pa.string()),
-                "cluster_id": pa.array(clusters, pa.string()),
-                "fingerprint": pa.array(prints, pa.string()),
-                "chars": pa.array(chars, pa.int64()),
-                "admin_level": pa.array(levels, pa.string()),
-            }
-        )  # stored as docs.parquet: the next run skips re-reading unchanged shards' texts
-        order = np.argsort(np.array(ids, dtype=object), kind="stable")
-        self.ids = np.array(ids, dtype=object)[order]
+        self.listing = listing
+        cols = listing.to_pydict()
+        ids = np.array(cols["doc_id"], dtype=object)
+        order = np.argsort(ids, kind="stable")
+        self.ids = ids[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
             raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
         self.id_list = self.ids.tolist()
-        _, self.cluster = np.unique(np.array(clusters, dtype=object)[order], return_inverse=True)
-        self.prints = np.array(prints, dtype=object)[order]
+        _, self.cluster = np.unique(np.array(cols["cluster_id"], dtype=object)[order], return_inverse=True)
+        self.prints = np.array(cols["fingerprint"], dtype=object)[order]
         # two 64-bit hashes of (doc id, fingerprint) per document: the document part of pair digests
         self.uid = np.array(
             [
@@ -548,10 +591,11 @@ class _Corpus:
             ],
             dtype=np.uint64,
         ).reshape(-1, 2)
-        self.chars = np.array(chars, dtype=np.int64)[order]
-        self.shard = np.array(shard, dtype=np.int64)[order]
-        self.levels = dict(zip(self.id_list, np.array(levels, dtype=object)[order].tolist(), strict=True))
+        self.chars = np.array(cols["chars"], dtype=np.int64)[order]
+        self.shard = np.array(cols["shard"], dtype=np.int64)[order]
+        self.levels = dict(zip(self.id_list, np.array(cols["admin_level"], dtype=object)[order].tolist(), strict=True))
         self._groups: dict[int, list[tuple[str, str]]] = {}
+        self._open: dict[int, object] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._cached_chars = 0
 
@@ -561,9 +605,7 @@ class _Corpus:
         return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def code_range(self, q: int) -> tuple[int, int]:
-        lo = bisect.bisect_left(self.id_list, _PART_BOUNDS[q - 1]) if q else 0
-        hi = bisect.bisect_left(self.id_list, _PART_BOUNDS[q]) if q < len(_PART_BOUNDS) else len(self.id_list)
-        return lo, hi
+        return _code_range(self.id_list, q)
 
     def texts(self, codes: Iterable[int]) -> dict[str, dict]:
         """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
@@ -580,19 +622,22 @@ class _Corpus:
             if i not in out:
                 by_shard.setdefault(int(self.shard[bisect.bisect_left(self.id_list, i)]), []).append(i)
         for k, want in sorted(by_shard.items()):
-            pf = pq.ParquetFile(self.files[k])
-            wanted = set(want)
+            if k not in self._open:
+                self._open[k] = pq.ParquetFile(self.files[k])
+            pf = self._open[k]
+            wanted = pa.array(want, pa.string())
             for g, (lo, hi) in enumerate(self._row_groups(k, pf)):
                 at = bisect.bisect_left(want, lo)
                 if at == len(want) or want[at] > hi:
                     continue
-                for r in pf.read_row_group(g, use_threads=False).to_pylist():
-                    if r["doc_id"] in wanted:
-                        folded, offs = fold(r["text"] or "")
-                        r["_fold"] = (folded, offs.astype(np.int32))
-                        out[r["doc_id"]] = r
-                        self._cache[r["doc_id"]] = r
-                        self._cached_chars += len(r["text"] or "")
+                group = pf.read_row_group(g, use_threads=False)
+                # only the wanted rows become Python objects (a row group holds CANONICAL_ROW_GROUP texts)
+                for r in group.filter(pc.is_in(group.column("doc_id"), value_set=wanted)).to_pylist():
+                    folded, offs = fold(r["text"] or "")
+                    r["_fold"] = (folded, offs.astype(np.int32))
+                    out[r["doc_id"]] = r
+                    self._cache[r["doc_id"]] = r
+                    self._cached_chars += len(r["text"] or "")
         while self._cached_chars > TEXT_CACHE_CHARS and self._cache:
             _, r = self._cache.popitem(last=False)
             self._cached_chars -= len(r["text"] or "")
@@ -611,188 +656,396 @@ class _Corpus:
         return self._groups[k]
 
 
-def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = None) -> dict:
-    """The global reuse step: reuse/<part>.parquet, reuse_formulae/0.parquet and flows.json in out_dir.
+# The stage runs as two partitioned global steps (tasks.stages: "reuse_hits", then "reuse"), a
+# shuffle: anchors are grouped by hash partition, the pairs they give by document. A pair's rows
+# need all its hits, which lie in every hash partition, so no one split serves both phases.
+#   reuse_hits, part "docs":     the corpus listing (docs.parquet: ids, fingerprints, lengths)
+#   reuse_hits, part "PPPP-NNNN": hash partition PPPP of NNNN -> hits/PPPP.npy (sorted by document
+#                                a) and formulae/PPPP.npy
+#   reuse, part "QQQ":           output part QQQ (a range of doc_id_a) from its slice of every hits
+#                                file -> reuse/QQQ.parquet, pairs/QQQ.parquet
+#   reuse, finish:               reuse_formulae/0.parquet, flows.json, reuse_parts.json
+# `reuse_stage` runs the same functions one after another in one process (tests, benches).
 
-    Memory: one anchor partition, then one output part's hits and one batch of texts; never the
-    corpus. A complete earlier artifact next to out_dir (same code) lends the rows of every pair
-    whose hits and documents are unchanged; a part with no changed pair is hard-linked from it.
-    """
+FORMULA_DTYPE = np.dtype(
+    [(k, "<u8" if k == "hash" else "<i8") for k in ("hash", "n_docs", "n_clusters", "doc", "pos", "other", "other_pos")]
+)
+DOCS_PART = "docs"
+
+
+def _anchor_sources(member_dirs: list[str]) -> list:
+    """Per shard: (ParquetFile, part ranges of its row groups) of anchors.parquet, or the anchor
+    table itself for a members artifact made before anchors.parquet existed."""
+    import pyarrow.parquet as pq
+
+    out = []
+    for d in member_dirs:
+        f = Path(d) / "anchors.parquet"
+        if f.exists():
+            pf = pq.ParquetFile(f)
+            out.append((pf, _part_ranges(pf)))
+        else:
+            rows = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
+            out.append((anchor_table(rows), None))
+    return out
+
+
+def _source_part_counts(source) -> np.ndarray:
+    """Anchor rows per value of anchors.part (2**PART_BITS counts) of one shard."""
+    what, ranges = source
+    part = what.column("part") if ranges is None else what.read(columns=["part"], use_threads=False).column(0)
+    return np.bincount(part.combine_chunks().to_numpy().astype(np.int64), minlength=1 << PART_BITS)
+
+
+def partition_bounds(counts: np.ndarray, n: int) -> list[tuple[int, int]]:
+    """Contiguous ranges [lo, hi) of anchors.part holding about 1/n of the rows each. Winnowing keeps
+    each window's smallest hash, so anchors crowd the low hashes: equal ranges of parts put ~80 % of
+    the rows in the first of 16 (P(min of 24 > 1/16) = (15/16)**24 = 21 %; 825k of 1.3M rows on the
+    5k bench), i.e. one part held most of the memory and the work."""
+    target = max(1, -(-int(counts.sum()) // max(1, n)))
+    bounds, lo, acc = [], 0, 0
+    for part, c in enumerate(counts.tolist()):
+        if acc and acc + c > target:
+            bounds.append((lo, part))
+            lo, acc = part, 0
+        acc += c
+    bounds.append((lo, len(counts)))
+    return bounds
+
+
+def _source_parts(source, lo: int, hi: int) -> pa.Table:
+    what, ranges = source
+    if ranges is None:
+        return _parts(what, lo, hi).select(["hash", "doc_id", "pos"])
+    return _read_parts(what, ranges, lo, hi)
+
+
+def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None = None) -> dict[str, int]:
+    """Parts of the reuse_hits step: the listing, and every hash partition ("0000-0007": the anchor
+    rows whose anchors.part is in [0, 7); partition_count of them, cut to hold equal rows,
+    partition_bounds). Weights: rows read."""
+    sources = _anchor_sources(list(inputs["members"]))
+    counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
+    total = int(counts.sum())
+    n = partitions or partition_count(total)
+    plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in partition_bounds(counts, n)}
+    plan[DOCS_PART] = max(1, total // n)
+    return plan
+
+
+def hits_part(
+    inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (), partitions: int | None = None
+) -> dict:
+    """One part of reuse_hits (see hits_plan). Memory: one hash partition's anchor rows."""
+    members = list(inputs["members"])
+    out = Path(out_dir)
+    if part == DOCS_PART:
+        from tasks.common import write_table
+
+        listing = corpus_listing(members, _newest(earlier, _code_version()))
+        write_table(listing, out / "docs.parquet")
+        return {"docs": listing.num_rows}
+    lo, hi = (int(x) for x in part.split("-"))
+    ids, cluster = _doc_codes(members)
+    id_list = ids.to_pylist()
+    t = pa.concat_tables([_source_parts(s, lo, hi) for s in _anchor_sources(members)])
+    d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
+    d = d.astype(np.int64)
+    ok = d >= 0
+    h, pos = t.column("hash").to_numpy()[ok], t.column("pos").to_numpy().astype(np.int64)[ok]
+    rows = t.num_rows
+    del t
+    d = d[ok]
+    hits, f = _hits(h, d, cluster[d], pos, np.ones(len(d), dtype=bool))
+    del h, d, pos
+    rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
+    for col in HIT_DTYPE.names or ():
+        rec[col] = hits[col]
+    rec = rec[np.argsort(rec["a"], kind="stable")]
+    (out / "hits").mkdir(parents=True, exist_ok=True)
+    (out / "formulae").mkdir(parents=True, exist_ok=True)
+    np.save(out / "hits" / f"{lo:04d}.npy", rec)
+    # where each output part's hits start and end: the reuse step slices without searching
+    bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
+    np.save(out / "hits" / f"{lo:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
+    frec = np.empty(len(f["hash"]), dtype=FORMULA_DTYPE)
+    for col in FORMULA_DTYPE.names or ():
+        frec[col] = f[col]
+    np.save(out / "formulae" / f"{lo:04d}.npy", frec)
+    return {"anchor_rows": rows, "hits": len(rec), "formula_anchors": len(frec)}
+
+
+def hits_finish(
+    inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = (), partitions: int | None = None
+) -> dict:
+    """hits.json (where each partition starts: its files' names) and the step's counts."""
+    starts = sorted(int(k.split("-")[0]) for k in parts if k != DOCS_PART)
+    n = len(starts)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # the parts' slice offsets in one array (partition x output part): a reuse part opens one file
+    # to find its slices instead of one per partition
+    offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in starts]
+    index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
+    np.save(out / "hits" / "index.npy", index)
+    (out / "hits.json").write_text(json.dumps({"partitions": n, "starts": starts}, sort_keys=True))
+    counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
+    for stats in parts.values():
+        for k in ("docs", "anchor_rows", "hits", "formula_anchors"):
+            counts[k] += int(stats.get(k, 0))
+    return counts
+
+
+_LOADED: dict[tuple, _Corpus] = {}  # the corpus of the hits artifact this worker serves now (one entry)
+
+
+def _load_corpus(inputs: dict) -> _Corpus:
+    """The corpus of a hits artifact, kept for the next part the same worker runs: a document pairs
+    with documents of many output parts, and its text stays in the corpus's bounded text cache
+    (TEXT_CACHE_CHARS) instead of being read and folded again by every part. A worker holds the
+    corpus of one artifact at most; reuse_finish drops it (see release_corpus)."""
+    import pyarrow.parquet as pq
+
+    listing = Path(inputs["reuse_hits"]) / "docs.parquet"
+    st = listing.stat()
+    key = (str(listing.resolve()), st.st_size, st.st_mtime_ns, tuple(inputs["members"]))
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = _Corpus(list(inputs["members"]), pq.read_table(listing))
+    return _LOADED[key]
+
+
+def release_corpus() -> None:
+    """Forget the kept corpus and its texts (the stage is done)."""
+    _LOADED.clear()
+
+
+def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
+    """The hits of output part q, from every hash partition's file (memory-mapped: only the slice is read)."""
+    index = np.load(hits_dir / "hits" / "index.npy")
+    starts = json.loads((hits_dir / "hits.json").read_text())["starts"]
+    chunks = []
+    for p, (i, j) in zip(starts, index[:, q : q + 2].tolist(), strict=True):
+        if j > i:
+            chunks.append(np.array(np.load(hits_dir / "hits" / f"{p:04d}.npy", mmap_mode="r")[i:j]))
+    return np.concatenate(chunks) if chunks else None
+
+
+def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
+    """Output parts that have hits ("007": doc_id_a in its range), weighted by their hit count."""
+    index = np.load(Path(inputs["reuse_hits"]) / "hits" / "index.npy")
+    sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(REUSE_PARTS, np.int64)
+    return {f"{q:03d}": int(n) for q, n in enumerate(sizes.tolist()) if n}
+
+
+def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = ()) -> dict:
+    """Output part `part` of the reuse step: the rows of every pair whose document a lies in its
+    range. Memory: that part's hits and one batch of texts. A pair whose digest (its documents and
+    the chains that can give rows) equals its digest in the newest earlier artifact (same code)
+    keeps its rows; a part whose pairs all do is hard-linked."""
     import pyarrow.parquet as pq
 
     from tasks.common import write_table
-    from tasks.schema import REUSE, REUSE_FORMULAE, SORT_KEYS
+    from tasks.schema import REUSE
 
     out = Path(out_dir)
+    q = int(part)
     version = _code_version()
-    earlier = _earlier_run(out, version)
-    corpus = _Corpus(member_dirs, earlier)
-    spill = out / "_hits"
-    spill.mkdir(parents=True, exist_ok=True)
-    anchor_files = [_anchor_file(Path(d), spill / f"anchors-{k}.parquet") for k, d in enumerate(member_dirs)]
-    readers = [(pf := pq.ParquetFile(f), _part_ranges(pf)) for f in anchor_files]
-    total = sum(pf.metadata.num_rows for pf, _ in readers)
-    n_parts = partitions or partition_count(total)
-    counts = {"docs": len(corpus.ids), "anchor_rows": total, "partitions": n_parts}
+    before_dir = _newest(earlier, version)
+    corpus = _load_corpus(inputs)
+    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
+    rec = _part_slices(Path(inputs["reuse_hits"]), q)
+    if rec is None:
+        return {**counts, "reuse": 0, "digest": None, "flows": []}
+    a, b, pa_, pb_, rare, chain = _sorted_hits(
+        rec["a"].astype(np.int64),
+        rec["b"].astype(np.int64),
+        rec["pa"].astype(np.int64),
+        rec["pb"].astype(np.int64),
+        rec["rare"],
+    )
+    del rec
+    pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    pair_end = np.r_[pair_start[1:], len(a)]
+    # a pair's rows are a function of its two documents and of the starts of its chains that are
+    # mostly rare anchors (_passages): a pair with no such chain gives no row and no text is read
+    # for it; the others get a digest of exactly that, computed for all pairs at once
+    share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
+    kept_chain = chain[share >= MIN_RARE_SHARE]
+    owner = np.searchsorted(pair_start, kept_chain, side="right") - 1
+    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
+    live = owner[firsts]  # pairs that can give rows, in (a, b) order
+    ps, pe = pair_start[live], pair_end[live]
+    ca, cb = a[ps], b[ps]
+    digest = _pair_digests(corpus.uid[ca], corpus.uid[cb], pa_[kept_chain], pb_[kept_chain], firsts)
+    del kept_chain, owner, firsts, live
+    name = f"{q:03d}.parquet"
+    part_digest = hashlib.sha256(digest.tobytes()).hexdigest()[:20]
+    before = _earlier_pairs(before_dir, q, corpus)
+    prev_flows = _meta(before_dir).get("flows", {}).get(str(q)) if before_dir is not None else None
+    if before_dir is not None and before is not None and before[0] == part_digest:
+        for table in ("reuse", "pairs"):
+            src = before_dir / table / name
+            if src.exists():
+                _link(src, out / table / name)
+        counts["parts_linked"] += 1
+        counts["pairs_reused"] += len(ca)
+        target = out / "reuse" / name
+        n_rows = pq.ParquetFile(target).metadata.num_rows if target.exists() else 0
+        if prev_flows is not None:
+            return {**counts, "reuse": n_rows, "digest": part_digest, "flows": prev_flows}
+        rows_t = pq.read_table(target) if target.exists() else REUSE.empty_table()
+    else:
+        key = ca * len(corpus.id_list) + cb  # increasing: pairs are sorted by (a, b)
+        kept = np.zeros(len(key), dtype=bool)
+        old_rows = REUSE.empty_table()
+        if before is not None and len(key):
+            _, prev_key, prev_digest = before
+            at = np.minimum(np.searchsorted(key, prev_key), len(key) - 1)
+            same = (key[at] == prev_key) & (digest[at] == prev_digest).all(axis=1)
+            kept[at[same]] = True
+            prev_path = before_dir / "reuse" / name if before_dir is not None else None
+            if kept.any() and prev_path is not None and prev_path.exists():
+                prev = pq.read_table(prev_path)
+                ra = corpus.codes(prev.column("doc_id_a"))
+                rb = corpus.codes(prev.column("doc_id_b"))
+                ok = (ra >= 0) & (rb >= 0) & np.isin(ra * len(corpus.id_list) + rb, key[kept])
+                old_rows = prev.filter(pa.array(ok, pa.bool_())).cast(REUSE)
+        todo = list(zip(ps[~kept].tolist(), pe[~kept].tolist(), strict=True))
+        new_rows = []
+        for batch in _batches(todo, a, b, corpus.chars):
+            sel = np.concatenate([np.arange(s, e) for s, e in batch])
+            docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
+            new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
+        counts["pairs_reused"] += int(kept.sum())
+        counts["pairs_computed"] += len(todo)
+        counts["pairs_extended"] += len(todo)
+        rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
+        rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
+        if rows_t.num_rows:
+            write_table(rows_t, out / "reuse" / name)
+        pair_t = pa.table(
+            {
+                "doc_id_a": pa.array(corpus.ids[ca].tolist(), pa.string()),
+                "doc_id_b": pa.array(corpus.ids[cb].tolist(), pa.string()),
+                "h1": pa.array(digest[:, 0], pa.uint64()),
+                "h2": pa.array(digest[:, 1], pa.uint64()),
+            }
+        )
+        write_table(pair_t, out / "pairs" / name)
+        counts["parts_written"] += 1
+    part_acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
+    _flow_add(
+        part_acc,
+        rows_t.select(["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]).to_pylist(),
+        corpus.levels,
+    )
+    flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
+    return {**counts, "reuse": rows_t.num_rows, "digest": part_digest, "flows": flows}
 
-    # 1. anchors, one hash partition at a time -> hits spilled, sorted by document a
-    formula_parts: list[dict[str, np.ndarray]] = []
-    n_hits = 0
-    for p in range(n_parts):
-        lo, hi = partition_range(p, n_parts)
-        tables = [_read_parts(pf, ranges, lo, hi) for pf, ranges in readers]
-        t = pa.concat_tables(tables)
-        d = corpus.codes(t.column("doc_id"))
-        ok = d >= 0
-        h, pos = t.column("hash").to_numpy()[ok], t.column("pos").to_numpy().astype(np.int64)[ok]
-        del t, tables
-        d = d[ok]
-        hits, f = _hits(h, d, corpus.cluster[d], pos, np.ones(len(d), dtype=bool))
-        del h, d, pos
-        formula_parts.append(f)
-        rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
-        for col in HIT_DTYPE.names or ():
-            rec[col] = hits[col]
-        rec = rec[np.argsort(rec["a"], kind="stable")]
-        np.save(spill / f"{p:04d}.npy", rec)
-        n_hits += len(rec)
-        del hits, rec
-    counts["hits"] = n_hits
 
-    # 2. output parts: ranges of doc_id_a; unchanged pairs keep their earlier rows
-    parts_meta: dict[str, str] = {}
+def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = ()) -> dict:
+    """The formulae (every formula anchor of the corpus, merged into passages of their example
+    document), flows.json (who copies whom, summed over the parts), reuse_parts.json (per part the
+    digest a later run links it by) and the step's counts."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.schema import REUSE_FORMULAE, SORT_KEYS
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    version = _code_version()
+    before_dir = _newest(earlier, version)
+    hits_dir = Path(inputs["reuse_hits"])
+    corpus = _load_corpus(inputs)
+    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     flow_acc: dict[tuple[str, str, bool], list] = {}
     n_rows = 0
-    for key in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written"):
-        counts[key] = 0
-    spills = [np.load(spill / f"{p:04d}.npy", mmap_mode="r") for p in range(n_parts)]
-    for q in range(REUSE_PARTS):
-        clo, chi = corpus.code_range(q)
-        chunks = []
-        for s in spills:
-            i, j = np.searchsorted(s["a"], [clo, chi])
-            if j > i:
-                chunks.append(np.array(s[i:j]))
-        if not chunks:
-            continue
-        rec = np.concatenate(chunks)
-        del chunks
-        a, b, pa_, pb_, rare, chain = _sorted_hits(
-            rec["a"].astype(np.int64),
-            rec["b"].astype(np.int64),
-            rec["pa"].astype(np.int64),
-            rec["pb"].astype(np.int64),
-            rec["rare"],
-        )
-        del rec
-        pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
-        pair_end = np.r_[pair_start[1:], len(a)]
-        # a pair's rows are a function of its two documents and of the starts of its chains that are
-        # mostly rare anchors (_passages): a pair with no such chain gives no row and no text is read
-        # for it; the others get a digest of exactly that, computed for all pairs at once
-        share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
-        kept_chain = chain[share >= MIN_RARE_SHARE]
-        owner = np.searchsorted(pair_start, kept_chain, side="right") - 1
-        firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
-        live = owner[firsts]  # pairs that can give rows, in (a, b) order
-        ps, pe = pair_start[live], pair_end[live]
-        ca, cb = a[ps], b[ps]
-        digest = _pair_digests(corpus.uid[ca], corpus.uid[cb], pa_[kept_chain], pb_[kept_chain], firsts)
-        del kept_chain, owner, firsts, live
-        name = f"{q:03d}.parquet"
-        part_digest = hashlib.sha256(digest.tobytes()).hexdigest()[:20]
-        parts_meta[str(q)] = part_digest
-        before = _earlier_pairs(earlier, q, corpus)
-        if earlier is not None and before is not None and before[0] == part_digest:
-            for table in ("reuse", "pairs"):
-                src = earlier / table / name
-                if src.exists():
-                    _link(src, out / table / name)
-            counts["parts_linked"] += 1
-            counts["pairs_reused"] += len(ca)
-            target = out / "reuse" / name
-            rows_t = pq.read_table(target) if target.exists() else REUSE.empty_table()
-        else:
-            key = ca * len(corpus.id_list) + cb  # increasing: pairs are sorted by (a, b)
-            kept = np.zeros(len(key), dtype=bool)
-            old_rows = REUSE.empty_table()
-            if before is not None and len(key):
-                _, prev_key, prev_digest = before
-                at = np.minimum(np.searchsorted(key, prev_key), len(key) - 1)
-                same = (key[at] == prev_key) & (digest[at] == prev_digest).all(axis=1)
-                kept[at[same]] = True
-                prev_path = earlier / "reuse" / name if earlier is not None else None
-                if kept.any() and prev_path is not None and prev_path.exists():
-                    prev = pq.read_table(prev_path)
-                    ra = corpus.codes(prev.column("doc_id_a"))
-                    rb = corpus.codes(prev.column("doc_id_b"))
-                    ok = (ra >= 0) & (rb >= 0) & np.isin(ra * len(corpus.id_list) + rb, key[kept])
-                    old_rows = prev.filter(pa.array(ok, pa.bool_())).cast(REUSE)
-            todo = list(zip(ps[~kept].tolist(), pe[~kept].tolist(), strict=True))
-            new_rows = []
-            for batch in _batches(todo, a, b, corpus.chars):
-                sel = np.concatenate([np.arange(s, e) for s, e in batch])
-                docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
-                new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
-            counts["pairs_reused"] += int(kept.sum())
-            counts["pairs_computed"] += len(todo)
-            counts["pairs_extended"] += len(todo)
-            rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
-            rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
-            if rows_t.num_rows:
-                write_table(rows_t, out / "reuse" / name)
-            pair_t = pa.table(
-                {
-                    "doc_id_a": pa.array(corpus.ids[ca].tolist(), pa.string()),
-                    "doc_id_b": pa.array(corpus.ids[cb].tolist(), pa.string()),
-                    "h1": pa.array(digest[:, 0], pa.uint64()),
-                    "h2": pa.array(digest[:, 1], pa.uint64()),
-                }
-            )
-            write_table(pair_t, out / "pairs" / name)
-            counts["parts_written"] += 1
-        n_rows += rows_t.num_rows
-        part_acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
-        _flow_add(
-            part_acc,
-            rows_t.select(["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]).to_pylist(),
-            corpus.levels,
-        )
-        for k, (pairs_k, chars_k) in part_acc.items():
-            cell = flow_acc.setdefault(k, [0, 0])
-            cell[0] += len(pairs_k)
-            cell[1] += chars_k
-        del a, b, pa_, pb_, rare
-    del spills
-    shutil.rmtree(spill, ignore_errors=True)
-
-    # 3. formulae: every formula anchor of the corpus, merged into passages of their example document
+    for stats in parts.values():
+        for k in counts:
+            counts[k] += int(stats.get(k, 0))
+        n_rows += int(stats.get("reuse", 0))
+        for src, dst, dated, n_pairs, n_chars in stats.get("flows", []):
+            cell = flow_acc.setdefault((src, dst, bool(dated)), [0, 0])
+            cell[0] += n_pairs
+            cell[1] += n_chars
+    formula_parts = []
+    for p in json.loads((hits_dir / "hits.json").read_text())["starts"]:
+        frec = np.load(hits_dir / "formulae" / f"{p:04d}.npy")
+        formula_parts.append({k: frec[k] for k in FORMULA_DTYPE.names or ()})
     f = _formula_arrays(formula_parts)
     tuples = _formula_tuples(f, corpus.ids)
     involved = np.unique(np.r_[f["doc"], f["other"]]).astype(np.int64)
     fdigest = hashlib.sha256(
         json.dumps([version, tuples, corpus.prints[involved].tolist()], default=str).encode()
     ).hexdigest()[:20]
-    prev_meta = _meta(earlier) if earlier is not None else {}
+    prev_meta = _meta(before_dir) if before_dir is not None else {}
     target = out / "reuse_formulae" / "0.parquet"
     if (
-        earlier is not None
+        before_dir is not None
         and prev_meta.get("formulae") == fdigest
-        and (earlier / "reuse_formulae" / "0.parquet").exists()
+        and (before_dir / "reuse_formulae" / "0.parquet").exists()
     ):
-        _link(earlier / "reuse_formulae" / "0.parquet", target)
+        _link(before_dir / "reuse_formulae" / "0.parquet", target)
         n_formulae = pq.ParquetFile(target).metadata.num_rows
     else:
         ids_code = {x: i for i, x in enumerate(corpus.id_list)} if tuples else {}
         formulae = _formulae(tuples, {}, lambda need: corpus.texts(ids_code[x] for x in need))
         write_table(pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE), target, SORT_KEYS["reuse_formulae"])
         n_formulae = len(formulae)
-    write_table(corpus.listing, out / "docs.parquet")
     (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
-    (out / "reuse_parts.json").write_text(
-        json.dumps({"version": version, "parts": parts_meta, "formulae": fdigest}, sort_keys=True)
-    )
-    return {**counts, "reuse": n_rows, "formulae": n_formulae}
+    meta = {
+        "version": version,
+        "parts": {str(int(q)): s["digest"] for q, s in sorted(parts.items()) if s.get("digest")},
+        "flows": {str(int(q)): s.get("flows", []) for q, s in sorted(parts.items()) if s.get("digest")},
+        "formulae": fdigest,
+    }
+    (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
+    release_corpus()
+    return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae}
+
+
+def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = None) -> dict:
+    """The global reuse step in one process: reuse/<part>.parquet, reuse_formulae/0.parquet and
+    flows.json in out_dir (the hits step's artifact in out_dir/hits). The flow runs the same
+    functions as two partitioned steps, parts spread over its workers. The newest complete earlier
+    artifact next to out_dir made by the same code lends its unchanged pairs and parts.
+
+    Memory: one anchor partition, then one output part's hits and one batch of texts; never the
+    corpus."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    earlier = _earlier_run(out, _code_version())
+    hits_earlier = [str(earlier / "hits")] if earlier is not None else []
+    reuse_earlier = [str(earlier)] if earlier is not None else []
+    members = {"members": list(member_dirs)}
+    hits_dir = out / "hits"
+    plan = hits_plan(members, hits_earlier, partitions=partitions)
+    done = {p: hits_part(members, str(hits_dir), p, hits_earlier, partitions=partitions) for p in sorted(plan)}
+    for stats in done.values():
+        stats.pop("formula_anchors", None)
+    hit_counts = hits_finish(members, str(hits_dir), done, hits_earlier, partitions=partitions)
+    (hits_dir / "_done.json").write_text(json.dumps(hit_counts, sort_keys=True))
+    inputs = {**members, "reuse_hits": str(hits_dir)}
+    parts = {q: reuse_part(inputs, out_dir, q, reuse_earlier) for q in sorted(reuse_plan(inputs, reuse_earlier))}
+    counts = reuse_finish(inputs, out_dir, parts, reuse_earlier)
+    return {**{k: v for k, v in hit_counts.items() if k != "formula_anchors"}, **counts}
+
+
+def _newest(earlier: Iterable[str] | None, version: str) -> Path | None:
+    """The newest complete artifact among `earlier` (tasks.stages.earlier_artifacts: same stage
+    code) whose reuse_parts.json or hits.json names this module's version."""
+    best = None
+    for d in earlier or ():
+        folder = Path(d)
+        done = folder / "_done.json"
+        if not done.exists() or _meta(folder).get("version", version) != version:
+            continue
+        stamp = (done.stat().st_mtime_ns, str(folder))
+        if best is None or stamp > best[0]:
+            best = (stamp, folder)
+    return best[1] if best else None
 
 
 def _batches(todo: list[tuple[int, int]], a: np.ndarray, b: np.ndarray, chars: np.ndarray):
@@ -840,19 +1093,6 @@ def _read_parts(pf, ranges: list[tuple[int, int]], lo: int, hi: int) -> pa.Table
     )
 
 
-def _anchor_file(member_dir: Path, fallback: Path) -> Path:
-    """A shard's anchors.parquet; a members artifact from before it existed gets one computed here."""
-    import pyarrow.parquet as pq
-
-    from tasks.common import write_table
-
-    f = member_dir / "anchors.parquet"
-    if f.exists():
-        return f
-    rows = pq.read_table(member_dir / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
-    return Path(write_table(anchor_table(rows), fallback))
-
-
 def _earlier_run(out: Path, version: str) -> Path | None:
     """The newest complete earlier reuse artifact next to out_dir made by the same code."""
     best = None
@@ -884,8 +1124,18 @@ def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
 
 
 def _meta(folder: Path) -> dict:
+    """reuse_parts.json of an artifact ({} if none); parsed once per process (artifacts are immutable)."""
     try:
-        return json.loads((folder / "reuse_parts.json").read_text())
+        st = (folder / "reuse_parts.json").stat()
+    except OSError:
+        return {}
+    return _meta_of(str(folder / "reuse_parts.json"), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _meta_of(path: str, size: int, mtime_ns: int) -> dict:
+    try:
+        return json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return {}
 

@@ -201,13 +201,26 @@ STAGES: dict[str, Stage] = {
             plan="tasks.repair:repair_plan",  # its REPAIR_PARTS hash parts of clusters, spread over the workers
             finish="tasks.repair:repair_finish",
         ),
-        Stage(
+        Stage(  # reuse, phase 1 of 2: anchors grouped by hash partition -> hits, spread over the workers
+            "reuse_hits",
+            "global",
+            "tasks.reuse:hits_part",
+            reads=("members",),
+            tag="repair",
+            hints="tasks.stages:earlier_artifacts",
+            plan="tasks.reuse:hits_plan",
+            finish="tasks.reuse:hits_finish",
+        ),
+        Stage(  # phase 2: hits grouped by document -> rows, per output part (a range of doc_id_a)
             "reuse",
             "global",
-            "tasks.repair:reuse_corpus",
-            reads=("members",),
+            "tasks.reuse:reuse_part",
+            reads=("members", "reuse_hits"),
             writes={"reuse": schema.REUSE, "reuse_formulae": schema.REUSE_FORMULAE},
             tag="repair",
+            hints="tasks.stages:earlier_artifacts",
+            plan="tasks.reuse:reuse_plan",
+            finish="tasks.reuse:reuse_finish",
         ),
         Stage(
             "export",

@@ -246,3 +246,62 @@ def test_an_incremental_run_writes_the_cold_run_bytes_and_reuses_unchanged_pairs
     again = run_stage(dirs, tmp_path / "runs" / "d")  # unchanged: every part linked
     assert again["pairs_computed"] == 0 and again["parts_written"] == 0
     assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
+
+
+# ----------------------------------------------------------------------------- the partitioned steps
+
+
+def run_steps(member_dirs: list[str], out: Path, earlier: dict[str, list[str]] | None = None) -> dict:
+    """Both steps as the flow runs them (tasks.steps.run_part_batch: each part into its own staging
+    folder, then moved into the artifact), parts in reverse order and in two batches, then finish."""
+    import json
+
+    from tasks.steps import run_part_batch
+
+    earlier = earlier or {"reuse_hits": [], "reuse": []}
+    stats = {}
+    inputs = {"members": member_dirs}
+    for stage, plan, runner, finish, folder in (
+        ("reuse_hits", reuse.hits_plan, "tasks.reuse:hits_part", reuse.hits_finish, out / "hits"),
+        ("reuse", reuse.reuse_plan, "tasks.reuse:reuse_part", reuse.reuse_finish, out / "reuse_step"),
+    ):
+        params = {"earlier": earlier[stage]}
+        parts = sorted(plan(inputs, **params), reverse=True)
+        done = {}
+        for batch in (parts[::2], parts[1::2]):
+            done |= run_part_batch(runner, inputs, str(folder), batch, params)
+        stats[stage] = finish(inputs, str(folder), {p: done[p] for p in sorted(done)}, **params)
+        (folder / "_done.json").write_text(json.dumps(stats[stage]))
+        inputs = {**inputs, stage: str(folder)}
+    return stats
+
+
+def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged(tmp_path):
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_stage(dirs, tmp_path / "one" / "run")  # the same functions in one process
+    want = table_bytes(tmp_path / "one" / "run")
+
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "cold" / "reuse_step") == want
+    assert cold["reuse"]["pairs_reused"] == 0 and cold["reuse"]["parts_written"] > 3
+    assert cold["reuse_hits"]["docs"] == sum(len(s) for s in shards)
+
+    # a run on the first two shards, then all three given it as the earlier artifact of each step
+    first = run_steps(dirs[:2], tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == want
+    assert inc["reuse"]["pairs_reused"] > 0
+    assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
+    assert first["reuse"]["parts_written"] > 0
+
+    # unchanged: every part linked, nothing extended; an earlier artifact of other code lends nothing
+    again = run_steps(dirs, tmp_path / "again", {"reuse_hits": [], "reuse": [str(tmp_path / "inc" / "reuse_step")]})
+    assert again["reuse"]["pairs_computed"] == 0 and again["reuse"]["parts_written"] == 0
+    assert table_bytes(tmp_path / "again" / "reuse_step") == want
+    meta = tmp_path / "inc" / "reuse_step" / "reuse_parts.json"
+    meta.write_text(meta.read_text().replace(reuse._code_version(), "other-code"))
+    other = run_steps(dirs, tmp_path / "other", {"reuse_hits": [], "reuse": [str(tmp_path / "inc" / "reuse_step")]})
+    assert other["reuse"]["pairs_reused"] == 0
+    assert table_bytes(tmp_path / "other" / "reuse_step") == want

@@ -84,7 +84,7 @@ def test_ingest_does_not_execute_normalization_code():
 
 
 def test_downstream_follows_the_declared_reads():
-    assert downstream("extract") == {"extract", "members", "repair", "reuse", "export"}
+    assert downstream("extract") == {"extract", "members", "repair", "reuse_hits", "reuse", "export"}
     assert downstream("normalize") >= {"normalize", "extract", "signatures", "dedupe", "export"}
     assert "ingest" not in downstream("normalize")
 
