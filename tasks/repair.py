@@ -1044,8 +1044,8 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
         # only the rows of the clusters to repair, from only the files that hold them
         wanted = pa.array(sorted(todo), pa.string())
         tables = []
-        for f, d in zip(files, in_file, strict=True):
-            if not todo.isdisjoint(d):
+        for f, held in zip(files, in_file, strict=True):
+            if not todo.isdisjoint(held):
                 t = pq.read_table(f).cast(MEMBERS)
                 tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
         members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()

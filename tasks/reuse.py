@@ -34,6 +34,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -595,7 +596,7 @@ class _Corpus:
         self.shard = np.array(cols["shard"], dtype=np.int64)[order]
         self.levels = dict(zip(self.id_list, np.array(cols["admin_level"], dtype=object)[order].tolist(), strict=True))
         self._groups: dict[int, list[tuple[str, str]]] = {}
-        self._open: dict[int, object] = {}
+        self._open: dict[int, Any] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._cached_chars = 0
 
@@ -678,7 +679,7 @@ def _anchor_sources(member_dirs: list[str]) -> list:
     table itself for a members artifact made before anchors.parquet existed."""
     import pyarrow.parquet as pq
 
-    out = []
+    out: list[tuple[Any, Any]] = []
     for d in member_dirs:
         f = Path(d) / "anchors.parquet"
         if f.exists():
