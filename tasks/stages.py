@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -367,13 +368,17 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     return tree
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @cache
 def _parsed(module: str) -> tuple[str, frozenset[str]]:
     """(hash of the module's code without docstrings/comments, the tasks.* modules it imports)."""
     path = _module_path(module)
     if path is None:
         raise ModuleNotFoundError(f"stage code module {module!r} not found")
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    with _PARSE_LOCK:  # CPython < 3.11.8 (gh-106905): ast.parse from two threads at once raises
+        tree = ast.parse(path.read_text(encoding="utf-8"))  # "AST constructor recursion depth mismatch"
     imports: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
