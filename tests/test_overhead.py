@@ -206,3 +206,29 @@ def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_en
     steps()
     assert 2 <= len(sent) <= 4, sent  # the first, the last, and at most a couple in between
     assert sent[-1] == 100.0
+
+
+def test_the_temporary_server_skips_block_registration_only_once_prefect_recorded_it(tmp_path, monkeypatch):
+    from flows import cli
+
+    for name in (
+        "PREFECT_API_BLOCKS_REGISTER_ON_START",
+        "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+        "PREFECT_API_DATABASE_CONNECTION_URL",
+        "PREFECT_MEMO_STORE_PATH",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    assert cli._skip_block_registration() == {}  # a fresh home: Prefect registers, as always
+    (tmp_path / "memo_store.toml").write_text('block_auto_registration = "ca90d799"\n', encoding="utf-8")
+    skip = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+    assert cli._skip_block_registration() == skip
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
+    assert cli._skip_block_registration() == {}  # another database: its own registration is unknown
+
+
+def test_a_configured_api_starts_no_temporary_server(monkeypatch):
+    from flows import cli
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert cli._start_temporary_server() is None
