@@ -232,3 +232,23 @@ def test_a_configured_api_starts_no_temporary_server(monkeypatch):
 
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     assert cli._start_temporary_server() is None
+
+
+def test_a_linked_export_takes_its_linked_tables_digests_from_the_earlier_artifact(tmp_path, monkeypatch):
+    from tasks import export
+    from tests.test_incremental_parts import _assignments, _export_inputs
+
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    a = export.export_shard({**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {})}, str(first), "v1")
+    (first / "_done.json").write_text(json.dumps(a))
+    hashed: list[str] = []
+    real = export._sha256
+    monkeypatch.setattr(export, "_sha256", lambda p: hashed.append(p.name) or real(p))
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0]})}
+    inc = export.export_shard(later, str(tmp_path / "inc"), "v1", earlier=[str(first)])
+    assert inc["linked"] is True
+    assert hashed == ["documents.parquet"]  # the one file rewritten; linked ones are not read again
+    assert {t: v for t, v in inc["digests"].items() if t != "documents"} == {
+        t: v for t, v in a["digests"].items() if t != "documents"
+    }
