@@ -10,14 +10,21 @@ itself failed, 2 for a usage error, 143 when stopped by SIGTERM and 130 by SIGIN
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import os
+import socket
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 SERVER_STARTUP_TIMEOUT = 180  # seconds; see _run
+HEALTH_POLL_SECONDS = 0.05  # Prefect polls its temporary server every 0.1 s; a request costs ~1 ms
+UVICORN_BIND_FAILED = 3  # uvicorn's exit code when the port is taken (Prefect then tries another port)
+PORT_RETRIES = 5
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,8 +182,8 @@ def _run(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_TIMEOUT))
     from tasks import procs
 
+    server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
     watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
-    server = _start_temporary_server()  # its start overlaps the imports below (Prefect, the flow)
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -196,8 +203,8 @@ def _run(args: argparse.Namespace) -> int:
         )
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
-        return 1  # no join: Prefect stops its server at exit; the watchdog (left running) kills one still starting
-    server.join()  # the flow must not meet a server that is still starting (see _start_temporary_server)
+        return 1  # no join: the server is stopped at exit
+    _use_temporary_server(server)  # the flow must not meet a server that is still starting
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
@@ -238,39 +245,175 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_temporary_server() -> threading.Thread:
-    """Start Prefect's temporary API server (when no PREFECT_API_URL is set) in a thread.
+class TemporaryServer:
+    """Prefect's temporary API server, started by the CLI before Prefect is imported.
 
-    The flow would start it on entry, after this process has imported Prefect and the flow
-    code; started here, the server's own start (a uvicorn process importing the Prefect server:
-    seconds of CPU on the other core) runs while this process imports. It is the same server the
-    flow uses (Prefect keeps one per process): the run is recorded exactly as before. The thread
-    must be joined before the flow starts: Prefect marks the server running before it answers,
-    and a flow entering then would find no one listening. A failure here is left to the flow's
-    own start, which retries and reports it."""
+    Prefect starts the same server (`prefect.server.api.server.SubprocessASGIServer`: uvicorn on
+    127.0.0.1 serving the API on PREFECT_HOME's database, UI off) when a flow first needs the API.
+    That start waits for this process to import Prefect, the flow and the whole server package
+    (~2.5 s of CPU only to reach that class) and then for the server's own start (~4.5 s of CPU
+    on the other core). Launched here, first thing, the server starts while this process imports;
+    the flow then talks to it through PREFECT_API_URL and never imports the server package. The
+    run is recorded in the same database as before, and the server stops when this process ends
+    (atexit; the watchdog kills it if this process is killed)."""
 
-    def start() -> None:
-        try:
-            from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.ready = threading.Event()
+        self.failed = ""
+        self._launch()
+        self._thread = threading.Thread(target=self._wait_for_health, name="jianghua-prefect-server", daemon=True)
+        self._thread.start()
+        atexit.register(self.stop)
 
-            if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-                return  # a configured server, or none allowed: the flow decides, as before
-            from prefect.server.api.server import SubprocessASGIServer
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
 
-            server = SubprocessASGIServer()
-        except Exception:  # noqa: BLE001 - the flow's own start raises it with Prefect's message
-            return
-        try:
-            server.start()
-        except Exception:  # noqa: BLE001 - e.g. a start timeout on a busy machine
-            # Prefect leaves a server that did not answer in time running: stop it, so the flow's
-            # own start (which tries again and reports a failure) leaves no second server behind
-            with contextlib.suppress(Exception):
-                server.stop()
+    def _launch(self) -> None:
+        import importlib.util
 
-    thread = threading.Thread(target=start, name="jianghua-prefect-server", daemon=True)
-    thread.start()
-    return thread
+        with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+            sock.bind(("127.0.0.1", 0))  # a free port, as Prefect picks one; a lost race is retried below
+            self.port = sock.getsockname()[1]
+        spec = importlib.util.find_spec("prefect")  # its location only: Prefect is not imported
+        package = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
+        if package is None:
+            raise ModuleNotFoundError("prefect is not installed")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(package.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            # what Prefect sets for its temporary server: no UI, ephemeral services, one app
+            env={
+                **os.environ,
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+            },
+            stdin=subprocess.DEVNULL,
+        )
+
+    def _wait_for_health(self) -> None:
+        import urllib.error
+        import urllib.request
+
+        timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", SERVER_STARTUP_TIMEOUT))
+        deadline = time.monotonic() + timeout
+        retries = PORT_RETRIES
+        while time.monotonic() < deadline and self.proc is not None:
+            code = self.proc.poll()
+            if code is not None:
+                if code == UVICORN_BIND_FAILED and retries > 0:  # the port was taken meanwhile: another one
+                    retries -= 1
+                    self._launch()
+                    continue
+                self.failed = f"the temporary server exited with code {code}"
+                return
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=5) as response:
+                    if response.status == 200:
+                        self.ready.set()
+                        return
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(HEALTH_POLL_SECONDS)
+        self.failed = f"the temporary server did not answer within {timeout:.0f} s"
+
+    def join(self) -> bool:
+        """Wait until the server answers (True) or failed to start (False: it is stopped)."""
+        self._thread.join()
+        if not self.ready.is_set():
+            self.stop()
+        return self.ready.is_set()
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _skip_block_registration() -> dict[str, str]:
+    """Settings that spare the temporary server Prefect's block registration, once it has been done.
+
+    On every start Prefect's server imports every installed Prefect collection (prefect-dask pulls
+    in dask.distributed) to see whether their block types are registered in its database: ~1 s of
+    the server's ~5 s start (CPU, measured on this machine). The memo Prefect writes after a
+    registration (PREFECT_HOME/memo_store.toml) says it happened; the runs need no block type, and
+    `prefect server start` (the UI) registers new ones on its own start. Without the memo, or with
+    these settings or another database named in the environment, Prefect does as it always does."""
+    if any(
+        k in os.environ
+        for k in (
+            "PREFECT_API_BLOCKS_REGISTER_ON_START",
+            "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+            "PREFECT_API_DATABASE_CONNECTION_URL",
+            "PREFECT_MEMO_STORE_PATH",
+        )
+    ):
+        return {}
+    home = Path(os.environ.get("PREFECT_HOME") or Path.home() / ".prefect").expanduser()
+    try:
+        registered = "block_auto_registration" in (home / "memo_store.toml").read_text(encoding="utf-8")
+    except OSError:
+        registered = False
+    if not registered:
+        return {}
+    return {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
+
+def _start_temporary_server() -> TemporaryServer | None:
+    """Start Prefect's temporary server now, unless the environment names an API (PREFECT_API_URL).
+
+    A profile or settings file may also name one, or forbid the temporary server; that is known
+    only once Prefect's settings are loaded (`_use_temporary_server`), which stops this one then."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    try:
+        return TemporaryServer()
+    except Exception:  # noqa: BLE001 - the flow's own start raises it with Prefect's message
+        return None
+
+
+def _use_temporary_server(server: TemporaryServer | None) -> None:
+    """Point Prefect at the server started by `_start_temporary_server`, once it answers.
+
+    Prefect's settings decide as they would have: a configured API, or the temporary server
+    turned off, wins (this server is stopped unused). A server that failed to start is stopped
+    and the flow starts its own, which retries and reports a failure in Prefect's words."""
+    if server is None:
+        return
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        server.stop()
+        return
+    if not server.join():
+        return
+    os.environ["PREFECT_API_URL"] = server.api_url
+    from prefect.context import refresh_global_settings_context
+
+    refresh_global_settings_context()  # the settings were read at import, before the URL was known
 
 
 def _say_stopped(console, signum: int, hard: bool = False) -> None:

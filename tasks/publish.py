@@ -124,12 +124,15 @@ def build_release(
     reject_files: list[str],
     duplicates_file: str | None,
     global_parts: dict[str, list[str]] | None = None,
+    current: tuple[str, dict[str, dict[str, Any]]] | None = None,
 ) -> tuple[str, dict[str, dict[str, Any]]]:
     """Assemble OUT/releases/<id>/ (idempotent; invisible to readers until `publish`).
 
     Returns (release_dir, table -> {"rows", "files"}). A folder named by a release id is always
     complete: it is built under a temp name and renamed, and garbage collection renames it away
-    before deleting it."""
+    before deleting it. `current` is (id, tables) of the release the last run published (its
+    manifest): when this release is that one, its tables are returned without reading every part's
+    footer again (an unchanged rerun)."""
     out = out_root(out_dir)
     tables = list(schema.SHARD_TABLES)
     release_id = stable_hash(
@@ -164,6 +167,8 @@ def build_release(
         for table in schema.TABLES:
             (tmp / table).mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)
+    elif current is not None and current[0] == release_id and set(current[1]) == set(schema.TABLES):
+        return str(final), current[1]
     return str(final), _describe(final)
 
 

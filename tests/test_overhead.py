@@ -110,8 +110,10 @@ def test_the_memory_probe_logs_each_calls_peak(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- the CLI, end to end
 
 
-def _cli(inputs: Path, out: Path, home: Path) -> subprocess.CompletedProcess:
+def _cli(inputs: Path, out: Path, home: Path, worker_log: Path | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_URL")}
+    if worker_log is not None:
+        env[pool.MEMORY_LOG_ENV] = str(worker_log)  # a line per call that ran in a worker process
     env |= {
         "PREFECT_HOME": str(home),  # its own database: a temporary server of its own, as for a user
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -147,14 +149,20 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
         shutil.copy(src, inputs / src.name)
     out, home = tmp_path / "out", tmp_path / "prefect-home"
 
-    runs = []
-    for _ in range(2):
-        done = _cli(inputs, out, home)
+    runs, reports, logs = [], [], [tmp_path / "cold.jsonl", tmp_path / "unchanged.jsonl"]
+    for log in logs:
+        done = _cli(inputs, out, home, log)
         assert done.returncode == 0, done.stderr[-2000:]
         runs.append(json.loads((out / "manifest.json").read_text()))
+        reports.append((out / "report.html").read_bytes())
     cold, unchanged = runs
     assert unchanged["cache"]["computed"] == 0 and unchanged["cache"]["cached"] == cold["cache"]["shard_steps"]
     assert unchanged["run_id"] != cold["run_id"]
+    assert logs[0].read_text().strip()  # the cold run worked in worker processes ...
+    assert not logs[1].exists() or not logs[1].read_text().strip()  # ... the unchanged one started none
+    assert unchanged["release"] == cold["release"] and unchanged["tables"] == cold["tables"]
+    assert unchanged["counts"] == cold["counts"]
+    assert reports[1] == reports[0]  # same release, same tables: its report is kept, not rendered again
 
     page = next(p for p in sorted(inputs.rglob("*")) if p.is_file())
     page.write_bytes(page.read_bytes().replace(b"\xe3\x80\x82", b"\xef\xbc\x9b", 1) + b"\n")  # 。 -> ；
@@ -163,6 +171,8 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     changed = json.loads((out / "manifest.json").read_text())
     assert changed["cache"]["computed"] > 0  # the edit was seen, not served from the cache
     assert changed["input_fingerprint"] != unchanged["input_fingerprint"]
+    assert changed["release"] != cold["release"]
+    assert changed["run_id"].encode() in (out / "report.html").read_bytes()  # a new release, a new report
 
     recorded = _flow_runs(home)  # every run, the unchanged one included, is a completed flow run
     assert [state for _, state in recorded] == ["COMPLETED"] * 3
@@ -196,3 +206,49 @@ def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_en
     steps()
     assert 2 <= len(sent) <= 4, sent  # the first, the last, and at most a couple in between
     assert sent[-1] == 100.0
+
+
+def test_the_temporary_server_skips_block_registration_only_once_prefect_recorded_it(tmp_path, monkeypatch):
+    from flows import cli
+
+    for name in (
+        "PREFECT_API_BLOCKS_REGISTER_ON_START",
+        "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+        "PREFECT_API_DATABASE_CONNECTION_URL",
+        "PREFECT_MEMO_STORE_PATH",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    assert cli._skip_block_registration() == {}  # a fresh home: Prefect registers, as always
+    (tmp_path / "memo_store.toml").write_text('block_auto_registration = "ca90d799"\n', encoding="utf-8")
+    skip = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+    assert cli._skip_block_registration() == skip
+    monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
+    assert cli._skip_block_registration() == {}  # another database: its own registration is unknown
+
+
+def test_a_configured_api_starts_no_temporary_server(monkeypatch):
+    from flows import cli
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert cli._start_temporary_server() is None
+
+
+def test_a_linked_export_takes_its_linked_tables_digests_from_the_earlier_artifact(tmp_path, monkeypatch):
+    from tasks import export
+    from tests.test_incremental_parts import _assignments, _export_inputs
+
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    a = export.export_shard({**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {})}, str(first), "v1")
+    (first / "_done.json").write_text(json.dumps(a))
+    hashed: list[str] = []
+    real = export._sha256
+    monkeypatch.setattr(export, "_sha256", lambda p: hashed.append(p.name) or real(p))
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0]})}
+    inc = export.export_shard(later, str(tmp_path / "inc"), "v1", earlier=[str(first)])
+    assert inc["linked"] is True
+    assert hashed == ["documents.parquet"]  # the one file rewritten; linked ones are not read again
+    assert {t: v for t, v in inc["digests"].items() if t != "documents"} == {
+        t: v for t, v in a["digests"].items() if t != "documents"
+    }

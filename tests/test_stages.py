@@ -65,6 +65,22 @@ def test_a_helper_change_reruns_exactly_the_stages_that_execute_it(copy, origina
     assert changed == {"extract"}
 
 
+def test_the_parse_cache_gives_the_same_versions_and_never_hides_an_edit(copy, original):
+    cache = copy / "tasks" / "__pycache__" / stages.PARSE_CACHE.name
+    assert _versions(copy) == original  # cold: every module parsed, the cache written
+    assert cache.is_file()
+    assert _versions(copy) == original  # warm: served from the cache
+    _edit(
+        copy / "tasks" / "extract_text.py",
+        "def clean_line(s: str) -> str:",
+        "def clean_line(s: str) -> str:  # noqa\n    s = s.strip()\n",
+    )
+    edited = _versions(copy)  # the cache is keyed by the module's bytes: the edit is parsed
+    assert {s for s, v in edited.items() if v != original[s]} == {"extract"}
+    cache.write_text("{damaged", encoding="utf-8")
+    assert _versions(copy) == edited  # a damaged cache only costs the parse
+
+
 def test_a_dedupe_threshold_change_reclusters(copy, original):
     _edit(copy / "tasks" / "dedupe.py", "MIN_CONTAINMENT = 0.8", "MIN_CONTAINMENT = 0.75")
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
