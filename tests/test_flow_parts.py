@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -124,7 +125,10 @@ def test_parts_run_across_workers_resume_after_a_crash_and_equal_one_call(sample
     assert not (artifact / steps.DONE_FILE).exists()  # the half artifact does not look complete
     assert steps.part_done(str(artifact), "07") is None
     crashed_run = _calls(log)
-    assert len({pid for _, pid in crashed_run}) == 2  # the parts ran in both worker processes
+    # The parts ran in pool workers, not the flow process. Not asserted: that both workers took
+    # some — another global stage (dedupe) may hold one worker for the whole step, and the pool
+    # may replace a big worker before a new stage (tasks.pool.RECYCLE_MB), giving a third pid.
+    assert os.getpid() not in {pid for _, pid in crashed_run}
     first = {p for p, _ in crashed_run}
     in_place = {p for p in first if steps.part_done(str(artifact), p) is not None}
     assert "07" in first and "07" not in in_place and len(in_place) >= 6
