@@ -389,11 +389,13 @@ def release_memory() -> None:
 
 
 def _measured(fn: Callable[..., T], *args: Any) -> T:
-    """fn(*args), logging its peak RSS in this worker (sampled) to the MEMORY_LOG_ENV file."""
+    """fn(*args), logging its peak RSS in this worker to the MEMORY_LOG_ENV file: exact (VmHWM) where
+    the kernel lets us reset it, else sampled (a short spike between samples is then missed)."""
     import json
     import time
 
     before = peak = _rss_bytes()
+    exact = _reset_peak()
     stop = threading.Event()
 
     def sample() -> None:
@@ -410,6 +412,8 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
         stop.set()
         sampler.join()
         after = _rss_bytes()
+        if exact:
+            peak = max(peak, _peak_bytes())
         label = args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", str(fn))
         line = dict(
             call=label,
