@@ -18,8 +18,9 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -702,7 +703,15 @@ def repair_table(
 
 # ----------------------------------------------------------------------------- stage runners
 
-REPAIR_PARTS = 64  # clusters are hashed into this many parts; one part's copies are in memory at a time
+REPAIR_PARTS = 64  # clusters are hashed into this many parts; the repair step reads a part from every shard
+# A part grows with the corpus (1/64 of its copies), so it is repaired in batches of whole clusters,
+# contiguous in cluster_id order: memory follows these constants, not the corpus.
+REPAIR_BATCH_COPIES = (
+    2_000  # copies of the clusters to repair in memory at once (~37 KB each on the scale bench: ~75 MB)
+)
+REPAIR_BATCH_CLUSTERS = 2_000  # clusters per batch, repaired or copied from an earlier run (one best_text each)
+SPEECH_ROW_GROUP = 512  # best_texts rows per row group (written as they come: ~19 MB of text at 37 KB a speech)
+SPILL_DIR = "_spill"  # a part's copies sorted into their batches on disk when it needs more than one
 
 
 def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:
@@ -1010,6 +1019,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     are repaired, reading only their rows; a part whose clusters are all unchanged is linked. So a
     nightly run repairs, and reads the copies of, only the clusters its new pages touched. Returns
     the part's counts and the digest of its inputs."""
+    import shutil
     from collections import Counter
 
     import pyarrow.compute as pc
@@ -1041,32 +1051,50 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 copy.setdefault(known[d], []).append(cid)
             else:
                 todo.add(cid)
-        # only the rows of the clusters to repair, from only the files that hold them
-        wanted = pa.array(sorted(todo), pa.string())
-        tables = []
-        for f, held in zip(files, in_file, strict=True):
-            if not todo.isdisjoint(held):
-                t = pq.read_table(f).cast(MEMBERS)
-                tables.append(t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted)))
-        members = pa.concat_tables(tables) if tables else MEMBERS.empty_table()
         aligner = Aligner(_earlier_alignments([Path(d) for d in earlier], name) if todo else {})
-        speeches, repairs = repair_table(members, todo, aligner)
-        counts["copies_read"] += members.num_rows
+        writers = {
+            "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
+            "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
+            "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"]),
+        }
+        batches = _cluster_batches(sorted(memo), files, in_file, todo)
+        asked = 0
+        try:
+            # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
+            for batch, members in _member_batches(files, in_file, todo, batches, out / SPILL_DIR / part):
+                aligner.used = {}
+                speeches, repairs = repair_table(members, todo & batch, aligner)
+                counts["copies_read"] += members.num_rows
+                asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
+                s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
+                lo, hi = min(batch), max(batch)
+                for src, ids in sorted(copy.items()):
+                    keep = sorted(batch.intersection(ids))
+                    if not keep:
+                        continue
+                    for t, acc, sch in (
+                        ("best_texts", s_parts, SPEECHES),
+                        ("repairs", r_parts, REPAIRS),
+                        ("align", a_parts, ALIGN_MEMO),
+                    ):
+                        # the earlier part is sorted by cluster_id: row-group statistics skip other ranges
+                        prev = pq.read_table(
+                            src / t / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)]
+                        )
+                        keep_ids = pa.array(keep, pa.string())
+                        acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
+                writers["best_texts"].add(pa.concat_tables(s_parts))
+                writers["repairs"].add(pa.concat_tables(r_parts))
+                writers["align"].add(pa.concat_tables(a_parts))
+                del members, speeches, repairs, s_parts, r_parts, a_parts
+            for w in writers.values():
+                w.close()
+        finally:
+            for w in writers.values():
+                w.abort()
+            shutil.rmtree(out / SPILL_DIR / part, ignore_errors=True)
         counts["alignments_computed"] += aligner.computed
-        counts["alignments_known"] += len(aligner.used) - aligner.computed
-        s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
-        for src, ids in sorted(copy.items()):
-            keep = pa.array(sorted(ids), pa.string())
-            for t, acc, sch in (
-                ("best_texts", s_parts, SPEECHES),
-                ("repairs", r_parts, REPAIRS),
-                ("align", a_parts, ALIGN_MEMO),
-            ):
-                prev = pq.read_table(src / t / name)
-                acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep)).cast(sch))
-        write_table(pa.concat_tables(s_parts), names["best_texts"], ["cluster_id"])
-        write_table(pa.concat_tables(r_parts), names["repairs"], ["cluster_id", "position", "kind"])
-        write_table(pa.concat_tables(a_parts), names["align"], ["cluster_id", "pair"])
+        counts["alignments_known"] += asked - aligner.computed
         memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
         write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
         counts["parts_repaired"] += 1
@@ -1075,6 +1103,147 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
     counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
     return {**counts, "digest": digest}
+
+
+def _cluster_batches(clusters: list[str], files: list[Path], in_file: list[dict], todo: set[str]) -> list[set[str]]:
+    """Sorted clusters cut into contiguous batches of at most REPAIR_BATCH_COPIES copies to repair
+    and REPAIR_BATCH_CLUSTERS clusters. Copies are counted from the cluster_id column only."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    copies: dict[str, int] = {}
+    for f, held in zip(files, in_file, strict=True):
+        if not todo.isdisjoint(held):
+            counted = pc.value_counts(pq.read_table(f, columns=["cluster_id"]).column(0)).to_pylist()
+            for c in counted:
+                if c["values"] in todo:
+                    copies[c["values"]] = copies.get(c["values"], 0) + c["counts"]
+    batches: list[set[str]] = []
+    batch: set[str] = set()
+    held_copies = 0
+    for cid in clusters:
+        n = copies.get(cid, 0)
+        if batch and (held_copies + n > REPAIR_BATCH_COPIES or len(batch) >= REPAIR_BATCH_CLUSTERS):
+            batches.append(batch)
+            batch, held_copies = set(), 0
+        batch.add(cid)
+        held_copies += n
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def _member_batches(
+    files: list[Path], in_file: list[dict], todo: set[str], batches: list[set[str]], spill: Path
+) -> Iterator[tuple[set[str], pa.Table]]:
+    """(batch, the member rows of its clusters to repair), batch by batch, rows in file order.
+
+    One batch: read as before. Several: every file is read once and its rows are sorted into one
+    Arrow IPC file per batch (a shuffle on disk), so each copy is read twice, never held with the
+    whole part."""
+    import pyarrow.compute as pc
+    import pyarrow.ipc as ipc
+    import pyarrow.parquet as pq
+
+    holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
+
+    def rows_of(f: Path, wanted: pa.Array) -> pa.Table:
+        t = pq.read_table(f).cast(MEMBERS)
+        return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
+
+    if len(batches) <= 1:
+        for batch in batches:
+            wanted = pa.array(sorted(todo & batch), pa.string())
+            tables = [rows_of(f, wanted) for f in holding] if len(wanted) else []
+            yield batch, pa.concat_tables(tables) if tables else MEMBERS.empty_table()
+        return
+    order = sorted(todo)
+    batch_of = np.zeros(len(order), dtype=np.int32)
+    for k, batch in enumerate(batches):
+        for cid in batch & todo:
+            batch_of[bisect_left(order, cid)] = k
+    spill.mkdir(parents=True, exist_ok=True)
+    writers: dict[int, Any] = {}
+    try:
+        wanted = pa.array(order, pa.string())
+        for f in holding:
+            t = rows_of(f, wanted)
+            where = batch_of[pc.index_in(t.column("cluster_id"), value_set=wanted).to_numpy(zero_copy_only=False)]
+            for k in np.unique(where):
+                if int(k) not in writers:
+                    writers[int(k)] = ipc.new_file(str(spill / f"{int(k):05d}.arrow"), MEMBERS)
+                writers[int(k)].write_table(t.filter(pa.array(where == k)))
+            del t
+    finally:
+        for w in writers.values():
+            w.close()
+    for k, batch in enumerate(batches):
+        if k not in writers:
+            yield batch, MEMBERS.empty_table()
+            continue
+        with pa.memory_map(str(spill / f"{k:05d}.arrow")) as source:
+            yield batch, ipc.open_file(source).read_all()
+        (spill / f"{k:05d}.arrow").unlink()
+
+
+class _SortedWriter:
+    """`tasks.common.write_table(concat of every added table, sort_by)` without holding them:
+    tables are added in sort order of their first key (batches of cluster ranges), buffered to whole
+    row groups, written as they fill — the same bytes as one write of the whole table.
+    Atomic like write_table: a temporary file renamed by `close`; `abort` drops it if not closed."""
+
+    def __init__(self, path: Path, schema: pa.Schema, sort_by: list[str], row_group_size: int = 8192):
+        import os
+        import tempfile
+
+        self.path, self.schema, self.sort_by, self.size = Path(path), schema, sort_by, row_group_size
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=self.path.parent)
+        os.close(fd)
+        self.buffer: list[pa.Table] = []
+        self.buffered = self.written = 0
+        self.writer: Any = None
+
+    def _write(self, table: pa.Table) -> None:
+        import pyarrow.parquet as pq
+
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                self.tmp, self.schema, compression="zstd", use_dictionary=True, write_statistics=True
+            )
+        self.writer.write_table(table.combine_chunks(), row_group_size=self.size)
+        self.written += table.num_rows
+
+    def add(self, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
+        table = table.cast(self.schema)
+        self.buffer.append(table.sort_by([(c, "ascending") for c in self.sort_by]))
+        self.buffered += table.num_rows
+        if self.buffered >= self.size:
+            whole = pa.concat_tables(self.buffer)
+            cut = self.buffered - self.buffered % self.size
+            self._write(whole.slice(0, cut))
+            rest = whole.slice(cut)
+            self.buffer, self.buffered = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def close(self) -> None:
+        import os
+
+        if self.buffered or not self.written:  # an empty table still gets its one empty row group
+            self._write(pa.concat_tables(self.buffer) if self.buffer else self.schema.empty_table())
+        self.writer.close()
+        self.writer = None
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        import os
+
+        if self.writer is not None:
+            self.writer.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
 
 
 def repair_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Sequence[str] = ()) -> dict:

@@ -568,3 +568,71 @@ def test_a_rerun_reads_only_the_copies_of_changed_clusters_and_links_parts_whose
         for p in ("003", "007"):
             got = (tmp_path / "r2" / t / f"{p}.parquet").read_bytes()
             assert got == (tmp_path / "r3" / t / f"{p}.parquet").read_bytes()
+
+
+def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(tmp_path, monkeypatch):
+    """A part holds 1/64 of the corpus's copies, so it grows with the corpus: it is repaired in
+    contiguous cluster batches (spilled to disk by batch), never holding more than a batch's copies.
+    Batching must not show in the output: cold and incremental runs with batches of one or two
+    clusters give the bytes of one batch."""
+    import os
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+
+    rng = random.Random(17)
+    base = body()
+    texts = {f"c{k}": base[k * 40 :] + base[: k * 40] for k in range(6)}  # six speeches, one part
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "005.parquet")
+        return str(tmp_path / name)
+
+    a = shard("a", [(f"a{k}", c, t) for k, (c, t) in enumerate(texts.items())])
+    b = shard("b", [(f"b{k}", c, truncate(t, 0.6)) for k, (c, t) in enumerate(texts.items())])
+    c = shard("c", [("c0", "c2", placeholders(texts["c2"], rng)), ("c1", "c4", truncate(texts["c4"], 0.4))])
+
+    held: list[int] = []
+    real = rp.repair_table
+
+    def counting(members, *args, **kwargs):
+        held.append(members.num_rows)
+        return real(members, *args, **kwargs)
+
+    def files(root) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.parquet"))}
+
+    one = repair_parts({"members": [a, b, c]}, str(tmp_path / "one"))
+    assert one["clusters_repaired"] == 6 and one["copies_read"] == 14
+    monkeypatch.setattr(rp, "repair_table", counting)
+    monkeypatch.setattr(rp, "REPAIR_BATCH_COPIES", 3)
+    monkeypatch.setattr(rp, "REPAIR_BATCH_CLUSTERS", 2)
+    monkeypatch.setattr(rp, "SPEECH_ROW_GROUP", 2)  # several row groups, cut across batches
+    small = repair_parts({"members": [a, b, c]}, str(tmp_path / "small"))
+    assert max(held) <= 3 and len(held) >= 5  # c2 alone holds 3 copies; no batch more
+    assert {k: v for k, v in small.items() if k != "digest"} == {k: v for k, v in one.items() if k != "digest"}
+    assert not any((tmp_path / "small").rglob("*.arrow")) and not any((tmp_path / "small").rglob(".tmp-*"))
+    for name in files(tmp_path / "one"):  # other row groups, same rows
+        assert pq.read_table(tmp_path / "small" / name).equals(pq.read_table(tmp_path / "one" / name))
+    assert pq.ParquetFile(tmp_path / "small" / "best_texts" / "005.parquet").num_row_groups == 3
+
+    monkeypatch.setattr(rp, "SPEECH_ROW_GROUP", 512)
+    small = repair_parts({"members": [a, b, c]}, str(tmp_path / "small2"))
+    assert files(tmp_path / "small2") == files(tmp_path / "one")
+
+    # next night a copy joins c3: warm in small batches (c3 repaired, the rest copied) == cold
+    d = shard("d", [("d0", "c3", placeholders(texts["c3"], rng))])
+    warm = repair_parts({"members": [a, b, c, d]}, str(tmp_path / "warm"), earlier=[str(tmp_path / "one")])
+    assert (warm["clusters_repaired"], warm["clusters_copied"], warm["copies_read"]) == (1, 5, 3)
+    monkeypatch.setattr(rp, "repair_table", real)
+    monkeypatch.setattr(rp, "REPAIR_BATCH_COPIES", 2_000)
+    monkeypatch.setattr(rp, "REPAIR_BATCH_CLUSTERS", 2_000)
+    repair_parts({"members": [a, b, c, d]}, str(tmp_path / "cold"))
+    assert files(tmp_path / "warm") == files(tmp_path / "cold")
+    assert not os.path.exists(tmp_path / "warm" / rp.SPILL_DIR / "005")
