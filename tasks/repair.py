@@ -1061,7 +1061,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
         asked = 0
         try:
             # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
-            for batch, members in _member_batches(files, in_file, todo, batches, out / SPILL_DIR / part):
+            for batch, members in _member_batches(files, in_file, todo, batches, out / f"{SPILL_DIR}-{part}"):
                 aligner.used = {}
                 speeches, repairs = repair_table(members, todo & batch, aligner)
                 counts["copies_read"] += members.num_rows
@@ -1092,7 +1092,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
         finally:
             for w in writers.values():
                 w.abort()
-            shutil.rmtree(out / SPILL_DIR / part, ignore_errors=True)
+            shutil.rmtree(out / f"{SPILL_DIR}-{part}", ignore_errors=True)
         counts["alignments_computed"] += aligner.computed
         counts["alignments_known"] += asked - aligner.computed
         memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]

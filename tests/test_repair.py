@@ -617,7 +617,14 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
     small = repair_parts({"members": [a, b, c]}, str(tmp_path / "small"))
     assert max(held) <= 3 and len(held) >= 5  # c2 alone holds 3 copies; no batch more
     assert {k: v for k, v in small.items() if k != "digest"} == {k: v for k, v in one.items() if k != "digest"}
-    assert not any((tmp_path / "small").rglob("*.arrow")) and not any((tmp_path / "small").rglob(".tmp-*"))
+    assert sorted(p.name for p in (tmp_path / "small").iterdir()) == [
+        "align",
+        "best_texts",
+        "memo",
+        "parts.json",
+        "repairs",
+    ]
+    assert not any((tmp_path / "small").rglob(".tmp-*"))
     for name in files(tmp_path / "one"):  # other row groups, same rows
         assert pq.read_table(tmp_path / "small" / name).equals(pq.read_table(tmp_path / "one" / name))
     assert pq.ParquetFile(tmp_path / "small" / "best_texts" / "005.parquet").num_row_groups == 3
@@ -635,4 +642,4 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
     monkeypatch.setattr(rp, "REPAIR_BATCH_CLUSTERS", 2_000)
     repair_parts({"members": [a, b, c, d]}, str(tmp_path / "cold"))
     assert files(tmp_path / "warm") == files(tmp_path / "cold")
-    assert not os.path.exists(tmp_path / "warm" / rp.SPILL_DIR / "005")
+    assert not os.path.exists(tmp_path / "warm" / f"{rp.SPILL_DIR}-005")
