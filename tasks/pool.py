@@ -26,6 +26,8 @@ not per call.
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import multiprocessing
 import os
 import signal
@@ -57,6 +59,7 @@ RECYCLE_MB = 450
 WORKER_BUDGET_MB = 900
 # A call handed back by this many recycling workers in a row runs on the next worker regardless.
 MAX_RECYCLES = 8
+GATE_POLL_SECONDS = 0.5  # a call waiting for a worker notices `terminate` this often
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -116,15 +119,65 @@ def workers() -> int:
     return 1 if _inline else _workers
 
 
-def run(fn: Callable[..., T], *args: Any, timeout: float | None = None) -> T:
+def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority: tuple[int, int] = (0, 0)) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
-    With `timeout` (seconds), a call still running after that long has its pool's workers
-    killed and raises ShardTimeout; calls that were sharing the killed pool are resubmitted."""
+    Calls wait in this process until a worker is free, then the highest `priority` goes first
+    (first come, first served among equals): a global step submitted while shard calls queue does
+    not wait behind all of them. With `timeout` (seconds), a call still running after that long
+    (counted from when a worker was free for it) has its pool's workers killed and raises
+    ShardTimeout; calls that were sharing the killed pool are resubmitted."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if _inline or multiprocessing.current_process().daemon:
         return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
+    _gate.enter(priority)
+    try:
+        return _run(fn, args, timeout)
+    finally:
+        _gate.leave()
+
+
+class _Gate:
+    """At most `workers` calls in the executor; the others wait here, by priority then arrival.
+
+    ProcessPoolExecutor's own queue is first come, first served: a call could not overtake the
+    calls queued before it."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.busy = 0
+        self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
+        self.arrivals = itertools.count()
+
+    def enter(self, priority: tuple[int, int]) -> None:
+        ticket = (tuple(-p for p in priority), next(self.arrivals))
+        with self.cond:
+            heapq.heappush(self.waiting, ticket)
+            try:
+                while self.busy >= _workers or self.waiting[0] != ticket:
+                    if _terminated:
+                        raise PoolTerminated(_terminated)
+                    self.cond.wait(GATE_POLL_SECONDS)
+            except BaseException:
+                self.waiting.remove(ticket)
+                heapq.heapify(self.waiting)
+                self.cond.notify_all()
+                raise
+            heapq.heappop(self.waiting)
+            self.busy += 1
+            self.cond.notify_all()  # the next in line may fit too
+
+    def leave(self) -> None:
+        with self.cond:
+            self.busy -= 1
+            self.cond.notify_all()
+
+
+_gate = _Gate()
+
+
+def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
     attempt = recycled = 0
     while True:
         pool = _get_pool()
@@ -226,6 +279,8 @@ def terminate(reason: str) -> None:
     """Stop now: kill the workers, fail the running calls and every later one with PoolTerminated."""
     global _terminated
     _terminated = reason
+    with _gate.cond:
+        _gate.cond.notify_all()  # calls waiting for a worker raise PoolTerminated now
     pool = _pool
     if pool is not None:
         _kill(pool)

@@ -251,16 +251,56 @@ def resolve(ref: str) -> Callable[..., Any]:
 
 
 def topological() -> list[str]:
-    """Stage names, each after every stage it reads (declaration order among equals)."""
+    """Stage names, each after every stage it reads; among stages ready together, the one with the
+    longer chain of stages after it first (then declaration order).
+
+    The flow submits ready stages in this order and the pool runs calls first come, first served:
+    signatures (-> dedupe, one long global call -> members ...) go before extract, so dedupe runs on
+    one worker while the other still extracts, instead of starting after the last extract shard
+    (20k bench: dedupe's 157 s single call ran with the second core idle)."""
+    depth = downstream_depth()
     done: list[str] = []
     todo = list(STAGES)
     while todo:
         ready = [s for s in todo if all(r in done or r not in STAGES for r in STAGES[s].reads)]
         if not ready:
             raise ValueError(f"the stage declarations have a cycle among {todo}")
-        done += ready
+        done += sorted(ready, key=lambda s: -depth[s])
         todo = [s for s in todo if s not in ready]
     return done
+
+
+def call_priority(stage: str) -> tuple[int, int]:
+    """The pool's order for calls waiting for a worker (higher first): a global stage's calls
+    before shard calls (one global call holds up every stage after it), then the longer chain
+    after the stage. 20k bench: dedupe's single 157 s call waited behind every queued extract shard."""
+    return (int(STAGES[stage].scope == "global"), _depths()[stage])
+
+
+@cache
+def _depths() -> dict[str, int]:
+    return downstream_depth()
+
+
+def downstream_depth() -> dict[str, int]:
+    """Stage -> the number of stages on the longest chain that reads it, directly or not (0: none)."""
+    readers: dict[str, list[str]] = {s: [] for s in STAGES}
+    for name, st in STAGES.items():
+        for r in st.reads:
+            if r in readers:
+                readers[r].append(name)
+    depth: dict[str, int] = {}
+
+    def of(s: str, seen: tuple[str, ...] = ()) -> int:
+        if s in seen:
+            raise ValueError(f"the stage declarations have a cycle through {s}")
+        if s not in depth:
+            depth[s] = max((1 + of(r, (*seen, s)) for r in readers[s]), default=0)
+        return depth[s]
+
+    for s in STAGES:
+        of(s)
+    return depth
 
 
 @cache

@@ -29,7 +29,7 @@ from prefect.tasks import exponential_backoff
 
 from tasks import pool
 from tasks.ingest import InputFile, fingerprint
-from tasks.stages import STAGES, code_version, step_key
+from tasks.stages import STAGES, call_priority, code_version, step_key
 
 DONE_FILE = "_done.json"
 # A shard step that runs this long is stuck (a blocked read, a runaway page past its budget): its
@@ -114,12 +114,15 @@ def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[st
 @task(name="step", cache_policy=CacheKeyFnPolicy(cache_key_fn=_cache_key), persist_result=True, **RETRIES)
 def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Run one declared stage on one shard (or the whole corpus, for a global stage)."""
+    first = call_priority(job.stage)
     if STAGES[job.stage].plan:
         stats = run_parts(job, inputs, params)
     else:
         shutil.rmtree(job.dir, ignore_errors=True)  # a retry must not see a half-written attempt
         Path(job.dir).mkdir(parents=True, exist_ok=True)
-        stats = pool.run(run_stage, STAGES[job.stage].runner, inputs, job.dir, params, timeout=STEP_SECONDS)
+        stats = pool.run(
+            run_stage, STAGES[job.stage].runner, inputs, job.dir, params, timeout=STEP_SECONDS, priority=first
+        )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
     if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
@@ -150,7 +153,8 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
     out = Path(job.dir)
     (out / DONE_FILE).unlink(missing_ok=True)
     (out / PARTS_DIR).mkdir(parents=True, exist_ok=True)
-    planned: dict[str, float] = pool.run(call, declared.plan, (inputs,), params, timeout=STEP_SECONDS)
+    first = call_priority(job.stage)
+    planned: dict[str, float] = pool.run(call, declared.plan, (inputs,), params, timeout=STEP_SECONDS, priority=first)
     for part in planned:
         if not part or Path(part).name != part or part.startswith("."):
             raise ValueError(f"stage {job.stage!r}: part id {part!r} is not a plain file name")
@@ -158,7 +162,9 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
     batches = balance({p: w for p, w in planned.items() if p not in done}, pool.workers() * CALLS_PER_WORKER)
     if len(batches) <= 1 or pool.inline():
         for batch in batches:
-            done |= pool.run(run_part_batch, declared.runner, inputs, job.dir, batch, params, timeout=STEP_SECONDS)
+            done |= pool.run(
+                run_part_batch, declared.runner, inputs, job.dir, batch, params, timeout=STEP_SECONDS, priority=first
+            )
     else:
         from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -166,7 +172,15 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
         with ThreadPoolExecutor(max_workers=len(batches), thread_name_prefix=f"{job.stage}-parts") as threads:
             futures = [
                 threads.submit(
-                    pool.run, run_part_batch, declared.runner, inputs, job.dir, batch, params, timeout=STEP_SECONDS
+                    pool.run,
+                    run_part_batch,
+                    declared.runner,
+                    inputs,
+                    job.dir,
+                    batch,
+                    params,
+                    timeout=STEP_SECONDS,
+                    priority=first,
                 )
                 for batch in batches
             ]
@@ -174,7 +188,7 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
         for f in futures:
             done |= f.result()  # the first failure, if any, fails the step
     parts = {p: done[p] for p in sorted(planned)}
-    stats = pool.run(call, declared.finish, (inputs, job.dir, parts), params, timeout=STEP_SECONDS)
+    stats = pool.run(call, declared.finish, (inputs, job.dir, parts), params, timeout=STEP_SECONDS, priority=first)
     if not all(s.get("cacheable", True) for s in parts.values()):
         stats["cacheable"] = False  # a part that must not be reused makes the artifact one too
     return stats

@@ -149,6 +149,51 @@ def test_terminate_kills_running_work_and_refuses_new_work(workers):
     assert not any(procs._stat(p) for p in pids)
 
 
+def _sleep_then_tag(seconds: float, tag: str) -> str:
+    time.sleep(seconds)
+    return tag
+
+
+def test_a_waiting_call_of_higher_priority_overtakes_earlier_ones(workers):
+    """One worker busy; shard calls b, c queue, then a global call g: g runs next, then b, then c
+    (ProcessPoolExecutor alone would run b, c, g in arrival order)."""
+    workers(1)
+    pool.run(_pid, 0)  # the worker is up
+    finished: list[str] = []
+    lock = threading.Lock()
+
+    def call(seconds: float, tag: str, priority: tuple[int, int]) -> None:
+        got = pool.run(_sleep_then_tag, seconds, tag, priority=priority)
+        with lock:
+            finished.append(got)
+
+    threads = [threading.Thread(target=call, args=(1.5, "a", (0, 3)))]
+    threads[0].start()
+    time.sleep(0.5)  # a holds the only worker
+    for tag, priority in (("b", (0, 3)), ("c", (0, 3)), ("g", (1, 3))):
+        threads.append(threading.Thread(target=call, args=(0.1, tag, priority)))
+        threads[-1].start()
+        time.sleep(0.2)  # arrival order b, c, g
+    for t in threads:
+        t.join(30)
+    assert finished == ["a", "g", "b", "c"]
+
+
+def test_terminate_also_stops_calls_waiting_for_a_worker(workers):
+    workers(1)
+    pool.run(_pid, 0)
+    errors: list = []
+    threads = [threading.Thread(target=lambda: _catch(errors, pool.run, _sleep_then_pid, 60)) for _ in range(2)]
+    for t in threads:
+        t.start()
+        time.sleep(0.3)  # the first runs, the second waits in this process
+    pool.terminate("test stop")
+    for t in threads:
+        t.join(10)
+    assert not any(t.is_alive() for t in threads)
+    assert len(errors) == 2 and all(isinstance(e, pool.PoolTerminated) for e in errors)
+
+
 def _catch(errors: list, fn, *args) -> None:
     try:
         fn(*args)

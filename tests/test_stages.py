@@ -114,3 +114,15 @@ def test_every_stage_names_a_real_runner_and_declared_reads():
             assert r in STAGES or r == "files", (s.name, r)
         assert s.scope in ("shard", "global")
     assert stages.step_key("ingest", 1) != stages.step_key("ingest", 2)
+
+
+def test_stages_ready_together_start_with_the_longer_chain_after_them():
+    """signatures -> dedupe (one long global call) -> members: submitted before extract, so dedupe
+    runs beside the last extract shards instead of after them."""
+    order = stages.topological()
+    for i, name in enumerate(order):  # still a topological order
+        assert all(r not in STAGES or r in order[:i] for r in STAGES[name].reads), name
+    assert order.index("signatures") < order.index("extract")
+    assert order.index("reuse_hits") < order.index("repair")  # reuse_hits -> reuse
+    depth = stages.downstream_depth()
+    assert depth["signatures"] == depth["extract"] + 1 and depth["reuse"] == 0
