@@ -21,7 +21,16 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.export import account
-from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, input_key, plan_shards, reject_row
+from tasks.ingest import (
+    MAX_DOC_BYTES,
+    InputFile,
+    discover_all,
+    input_key,
+    locate_rejects,
+    located,
+    plan_shards,
+    reject_row,
+)
 from tasks.publish import REPORT, build_release, current_release, output_lock, publish
 from tasks.report import write_report
 from tasks.schema import REJECTS
@@ -365,18 +374,26 @@ def _build(
 
     # ---- the DAG declared in tasks.stages: ingest → lines → boilerplate → normalize →
     #      (extract | signatures → dedupe) → members → (repair | reuse), export
-    files_source = {sid: (m, sorted(input_key(f, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()}
-    done = dag.run(shard_ids, {"files": files_source})
+    # Shard steps see each root as a token (tasks.ingest.located): their keys and artifacts do not
+    # depend on where the landing folder is mounted; export and the rejects below resolve it.
+    files_source, roots_source = {}, {}
+    for sid, m in shard_files.items():
+        tokened, roots = located(m)
+        files_source[sid] = (tokened, sorted(input_key(f, sha) for f, sha in tokened), len(m))
+        roots_source[sid] = (roots, [roots], len(m))
+    done = dag.run(shard_ids, {"files": files_source, "roots": roots_source})
     timings.update(dag.timings)
     clock = time.monotonic()
     corpus = Dag.GLOBAL
-    ingested, normalized, exported = done["ingest"], done["normalize"], done["export"]
+    normalized, exported = done["normalize"], done["export"]
     clustered, repaired, reused = done["dedupe"][corpus], done["repair"][corpus], done["reuse"][corpus]
 
     # ---- release: the export artifacts, the rejects and the global tables, linked
     duplicates_file = str(Path(clustered["dir"]) / "duplicates.parquet")
-    reject_files = [str(Path(ingested[s]["dir"]) / "rejects.parquet") for s in shard_ids]
-    reject_files += [str(Path(normalized[s]["dir"]) / "rejects.parquet") for s in shard_ids]
+    reject_files = _located_rejects(
+        state,
+        [(stage, done[stage][sid], roots_source[sid][0]) for stage in ("ingest", "normalize") for sid in shard_ids],
+    )
     if unreadable:
         reject_files.append(
             write_table(
@@ -492,6 +509,32 @@ def _fingerprint(
         shard_files[plan.shard_id] = members
         stage.advance(len(members))
     return shard_files, unreadable
+
+
+LOCATED = "located"  # OUT/.state/artifacts/located/: shard rejects with their roots resolved
+
+
+def _located_rejects(state: str, steps_done: list[tuple[str, dict[str, Any], list[str]]]) -> list[str]:
+    """Each shard step's rejects.parquet with its root tokens resolved to where the files are now
+    (tasks.ingest.locate_rejects), one small file per (step key, roots), made once and kept while
+    in use: an unchanged rerun only checks they exist; a moved landing folder rewrites only these."""
+    folder = Path(state) / "artifacts" / LOCATED
+    paths = []
+    for stage, result, roots in steps_done:
+        # computed_by: a step re-run under the same key (not cacheable, or its artifact deleted) is new
+        made = stable_hash(result["key"], result.get("computed_by"), roots)[:24]
+        target = folder / f"{stage}-{made}.parquet"
+        if not target.exists():
+            from tasks.common import read_table
+
+            source = Path(result["dir"]) / "rejects.parquet"
+            write_table(locate_rejects(read_table(source), roots), target)  # rows stay in their order
+        paths.append(str(target))
+    used = {Path(p).name for p in paths}
+    for old in folder.glob("*.parquet") if folder.exists() else ():
+        if old.name not in used:
+            old.unlink(missing_ok=True)
+    return paths
 
 
 def _accounting_of(counts: dict[str, Any]) -> dict[str, Any]:
