@@ -32,7 +32,7 @@ from tasks.ingest import (
     reject_row,
 )
 from tasks.publish import REPORT, build_release, current_release, output_lock, publish
-from tasks.report import write_report
+from tasks.report import has_run_note, note_reuse, reuse_note, write_report
 from tasks.schema import REJECTS
 from tasks.stages import STAGES, code_version, resolve, topological
 
@@ -455,9 +455,18 @@ def _build(
     # one switch: tables, manifest, report (the report reads the release's tables: in a worker, not here).
     # An unchanged rerun keeps the release's report (its tables are the same; the new run is in the
     # manifest): no worker process starts for a run with nothing to compute.
-    keep_report = unchanged and (Path(release_dir) / REPORT).is_file()
+    # (a report made before reports could say so is rebuilt once)
+    keep_report = unchanged and has_run_note(str(Path(release_dir) / REPORT))
+    if keep_report:  # the report says which run made it, and that this one reused it
+        manifest["report_made_by"] = previous.get("report_made_by") or {
+            "run_id": previous.get("run_id"),
+            "finished_at": previous.get("finished_at"),
+        }
     publish(
-        str(out_dir), release_dir, manifest, write_extras=None if keep_report else lambda d: pool.run(write_report, d)
+        str(out_dir),
+        release_dir,
+        manifest,
+        write_extras=(lambda d: _note_kept_report(d, manifest)) if keep_report else lambda d: pool.run(write_report, d),
     )
     for stage, declared in STAGES.items():
         if declared.after_publish:
@@ -476,23 +485,26 @@ def _fingerprint(
     stage = progress.stage("fingerprint", len(plans))
     caches = Path(state) / "fingerprints"
     hashed = {p.shard_id: [f for f in p.files if f.owns_file] for p in plans}
-    futures = {
-        steps.fingerprint_files.submit(
-            hashed[p.shard_id],
-            label=f"{p.shard_id} ({len(p.files):,} files)",
-            cache_file=str(caches / f"{p.shard_id}.json"),
-            rehash=rehash,
-        ): p
-        for p in plans
-        if hashed[p.shard_id]  # a shard of later slices only: nothing of its own to hash
-    }
+    prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
+    futures = {}
+    for p in plans:
+        if not hashed[p.shard_id]:  # a shard of later slices only: nothing of its own to hash
+            continue
+        cache_file = str(caches / f"{p.shard_id}.json")
+        known = steps.stat_cached_fingerprints(hashed[p.shard_id], cache_file, rehash)
+        if known is not None:  # every file's stat unchanged since it was hashed: no task run
+            prints.update({(f.input_root, f.source_path): r for f, r in zip(hashed[p.shard_id], known, strict=True)})
+            continue
+        label = f"{p.shard_id} ({len(p.files):,} files)"
+        futures[
+            steps.fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)
+        ] = p
     if caches.exists():  # shards that no longer exist
         for old in caches.glob("*.json"):
             if old.stem not in {p.shard_id for p in plans}:
                 old.unlink(missing_ok=True)
     shard_files: dict[str, list[tuple[InputFile, str | None]]] = {}
     unreadable: list[dict[str, Any]] = []
-    prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
     for fut in as_completed(list(futures)):
         plan = futures[fut]
         for f, result in zip(hashed[plan.shard_id], fut.result(), strict=True):
@@ -509,6 +521,14 @@ def _fingerprint(
         shard_files[plan.shard_id] = members
         stage.advance(len(members))
     return shard_files, unreadable
+
+
+def _note_kept_report(release_dir: str, manifest: dict[str, Any]) -> None:
+    """An unchanged rerun keeps the release's report and adds one line naming the run that made it."""
+    made = manifest["report_made_by"]
+    note = reuse_note(made.get("run_id"), made.get("finished_at"), manifest.get("run_id"), manifest["finished_at"])
+    if not note_reuse(str(Path(release_dir) / REPORT), note):
+        raise RuntimeError(f"the report of {release_dir} lost its run-note markers while the run held the lock")
 
 
 LOCATED = "located"  # OUT/.state/artifacts/located/: shard rejects with their roots resolved
