@@ -364,7 +364,7 @@ def stat_cached_fingerprints(
     out: list[tuple[str | None, int, str | None]] = []
     for f in files:
         if f.problem is not None:
-            out.append(fingerprint(f))  # never opened: discovery already knows its reject
+            out.append((None, 0, None))  # as `fingerprint` says: never opened, ingest rejects it
             continue
         before = _stat_key(f.path)
         entry = cached.get(f.path)

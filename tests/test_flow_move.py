@@ -96,3 +96,7 @@ def test_a_moved_landing_folder_is_served_from_cache_with_its_new_provenance(sam
     fourth = _run([moved, other], out)
     assert sum(calls.values()) == 0, calls
     assert fourth["release"] == second["release"]
+    # it kept the release's report, which now says so
+    assert fourth["report_made_by"]["run_id"] == second["run_id"]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"Unchanged since run {second['run_id']}" in page and f"run {fourth['run_id']} (finished" in page
