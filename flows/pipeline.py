@@ -21,9 +21,18 @@ from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
 from tasks.export import account
-from tasks.ingest import MAX_DOC_BYTES, InputFile, discover_all, input_key, plan_shards, reject_row
+from tasks.ingest import (
+    MAX_DOC_BYTES,
+    InputFile,
+    discover_all,
+    input_key,
+    locate_rejects,
+    located,
+    plan_shards,
+    reject_row,
+)
 from tasks.publish import REPORT, build_release, current_release, output_lock, publish
-from tasks.report import write_report
+from tasks.report import has_run_note, note_reuse, reuse_note, write_report
 from tasks.schema import REJECTS
 from tasks.stages import STAGES, code_version, resolve, topological
 
@@ -365,18 +374,26 @@ def _build(
 
     # ---- the DAG declared in tasks.stages: ingest → lines → boilerplate → normalize →
     #      (extract | signatures → dedupe) → members → (repair | reuse), export
-    files_source = {sid: (m, sorted(input_key(f, sha) for f, sha in m), len(m)) for sid, m in shard_files.items()}
-    done = dag.run(shard_ids, {"files": files_source})
+    # Shard steps see each root as a token (tasks.ingest.located): their keys and artifacts do not
+    # depend on where the landing folder is mounted; export and the rejects below resolve it.
+    files_source, roots_source = {}, {}
+    for sid, m in shard_files.items():
+        tokened, roots = located(m)
+        files_source[sid] = (tokened, sorted(input_key(f, sha) for f, sha in tokened), len(m))
+        roots_source[sid] = (roots, [roots], len(m))
+    done = dag.run(shard_ids, {"files": files_source, "roots": roots_source})
     timings.update(dag.timings)
     clock = time.monotonic()
     corpus = Dag.GLOBAL
-    ingested, normalized, exported = done["ingest"], done["normalize"], done["export"]
+    normalized, exported = done["normalize"], done["export"]
     clustered, repaired, reused = done["dedupe"][corpus], done["repair"][corpus], done["reuse"][corpus]
 
     # ---- release: the export artifacts, the rejects and the global tables, linked
     duplicates_file = str(Path(clustered["dir"]) / "duplicates.parquet")
-    reject_files = [str(Path(ingested[s]["dir"]) / "rejects.parquet") for s in shard_ids]
-    reject_files += [str(Path(normalized[s]["dir"]) / "rejects.parquet") for s in shard_ids]
+    reject_files = _located_rejects(
+        state,
+        [(stage, done[stage][sid], roots_source[sid][0]) for stage in ("ingest", "normalize") for sid in shard_ids],
+    )
     if unreadable:
         reject_files.append(
             write_table(
@@ -438,9 +455,18 @@ def _build(
     # one switch: tables, manifest, report (the report reads the release's tables: in a worker, not here).
     # An unchanged rerun keeps the release's report (its tables are the same; the new run is in the
     # manifest): no worker process starts for a run with nothing to compute.
-    keep_report = unchanged and (Path(release_dir) / REPORT).is_file()
+    # (a report made before reports could say so is rebuilt once)
+    keep_report = unchanged and has_run_note(str(Path(release_dir) / REPORT))
+    if keep_report:  # the report says which run made it, and that this one reused it
+        manifest["report_made_by"] = previous.get("report_made_by") or {
+            "run_id": previous.get("run_id"),
+            "finished_at": previous.get("finished_at"),
+        }
     publish(
-        str(out_dir), release_dir, manifest, write_extras=None if keep_report else lambda d: pool.run(write_report, d)
+        str(out_dir),
+        release_dir,
+        manifest,
+        write_extras=(lambda d: _note_kept_report(d, manifest)) if keep_report else lambda d: pool.run(write_report, d),
     )
     for stage, declared in STAGES.items():
         if declared.after_publish:
@@ -459,23 +485,26 @@ def _fingerprint(
     stage = progress.stage("fingerprint", len(plans))
     caches = Path(state) / "fingerprints"
     hashed = {p.shard_id: [f for f in p.files if f.owns_file] for p in plans}
-    futures = {
-        steps.fingerprint_files.submit(
-            hashed[p.shard_id],
-            label=f"{p.shard_id} ({len(p.files):,} files)",
-            cache_file=str(caches / f"{p.shard_id}.json"),
-            rehash=rehash,
-        ): p
-        for p in plans
-        if hashed[p.shard_id]  # a shard of later slices only: nothing of its own to hash
-    }
+    prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
+    futures = {}
+    for p in plans:
+        if not hashed[p.shard_id]:  # a shard of later slices only: nothing of its own to hash
+            continue
+        cache_file = str(caches / f"{p.shard_id}.json")
+        known = steps.stat_cached_fingerprints(hashed[p.shard_id], cache_file, rehash)
+        if known is not None:  # every file's stat unchanged since it was hashed: no task run
+            prints.update({(f.input_root, f.source_path): r for f, r in zip(hashed[p.shard_id], known, strict=True)})
+            continue
+        label = f"{p.shard_id} ({len(p.files):,} files)"
+        futures[
+            steps.fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)
+        ] = p
     if caches.exists():  # shards that no longer exist
         for old in caches.glob("*.json"):
             if old.stem not in {p.shard_id for p in plans}:
                 old.unlink(missing_ok=True)
     shard_files: dict[str, list[tuple[InputFile, str | None]]] = {}
     unreadable: list[dict[str, Any]] = []
-    prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
     for fut in as_completed(list(futures)):
         plan = futures[fut]
         for f, result in zip(hashed[plan.shard_id], fut.result(), strict=True):
@@ -492,6 +521,40 @@ def _fingerprint(
         shard_files[plan.shard_id] = members
         stage.advance(len(members))
     return shard_files, unreadable
+
+
+def _note_kept_report(release_dir: str, manifest: dict[str, Any]) -> None:
+    """An unchanged rerun keeps the release's report and adds one line naming the run that made it."""
+    made = manifest["report_made_by"]
+    note = reuse_note(made.get("run_id"), made.get("finished_at"), manifest.get("run_id"), manifest["finished_at"])
+    if not note_reuse(str(Path(release_dir) / REPORT), note):
+        raise RuntimeError(f"the report of {release_dir} lost its run-note markers while the run held the lock")
+
+
+LOCATED = "located"  # OUT/.state/artifacts/located/: shard rejects with their roots resolved
+
+
+def _located_rejects(state: str, steps_done: list[tuple[str, dict[str, Any], list[str]]]) -> list[str]:
+    """Each shard step's rejects.parquet with its root tokens resolved to where the files are now
+    (tasks.ingest.locate_rejects), one small file per (step key, roots), made once and kept while
+    in use: an unchanged rerun only checks they exist; a moved landing folder rewrites only these."""
+    folder = Path(state) / "artifacts" / LOCATED
+    paths = []
+    for stage, result, roots in steps_done:
+        # computed_by: a step re-run under the same key (not cacheable, or its artifact deleted) is new
+        made = stable_hash(result["key"], result.get("computed_by"), roots)[:24]
+        target = folder / f"{stage}-{made}.parquet"
+        if not target.exists():
+            from tasks.common import read_table
+
+            source = Path(result["dir"]) / "rejects.parquet"
+            write_table(locate_rejects(read_table(source), roots), target)  # rows stay in their order
+        paths.append(str(target))
+    used = {Path(p).name for p in paths}
+    for old in folder.glob("*.parquet") if folder.exists() else ():
+        if old.name not in used:
+            old.unlink(missing_ok=True)
+    return paths
 
 
 def _accounting_of(counts: dict[str, Any]) -> dict[str, Any]:

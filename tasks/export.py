@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from tasks import schema
 from tasks.common import read_table, rows_to_table, write_table
+from tasks.ingest import resolve_root
 
 TEXT_COLUMNS = ("raw_text", "text")
 DUPLICATE_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
@@ -35,8 +36,9 @@ def export_shard(
     out = Path(out_dir)
     assign = {r["doc_id"]: r for r in read_table(inputs["dedupe"]).to_pylist()}
     prev = _earlier_export(earlier, sources)
+    roots = list(inputs.get("roots") or [])  # the shard's input roots now: provenance is where the files are
     if prev is not None:
-        table = _rededuped(read_table(prev / "documents.parquet"), assign)
+        table = _located(_rededuped(read_table(prev / "documents.parquet"), assign), norm_dir, roots)
         ids = table.column("doc_id").to_pylist()
         # the earlier file's rows are in doc_id order already (checked): no sort, same bytes
         write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
@@ -66,6 +68,7 @@ def export_shard(
         for flag, n in got.get("extract_flags") or []:
             counts[flag] = counts.get(flag, 0) + n
         row = {name: doc.get(name) for name in schema.DOCUMENTS.names if name in doc}
+        row["input_root"] = resolve_root(row.get("input_root"), roots)
         row.update(
             {
                 k: v
@@ -147,6 +150,16 @@ def _rededuped(docs: pa.Table, assign: dict[str, dict]) -> pa.Table:
         values = pa.array([assign[i].get(name) for i in ids], field.type)
         docs = docs.set_column(schema.DOCUMENTS.get_field_index(name), field, values)
     return docs
+
+
+def _located(docs: pa.Table, norm_dir: Path, roots: list[str]) -> pa.Table:
+    """documents rows with input_root resolved from the normalize rows' root tokens: an earlier
+    artifact of the same documents may have been made while the landing folder was elsewhere."""
+    norm = read_table(norm_dir / "docs.parquet", ["doc_id", "input_root"])
+    where = dict(zip(norm.column("doc_id").to_pylist(), norm.column("input_root").to_pylist(), strict=True))
+    values = pa.array([resolve_root(where.get(i), roots) for i in docs.column("doc_id").to_pylist()], pa.string())
+    at = schema.DOCUMENTS.get_field_index("input_root")
+    return docs.set_column(at, schema.DOCUMENTS.field(at), values)
 
 
 def _link(src: Path, dst: Path) -> None:

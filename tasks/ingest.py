@@ -443,11 +443,77 @@ def accounting_gaps(
 
 
 def input_key(f: InputFile, sha: str | None) -> tuple[str | None, ...]:
-    """What an ingest step's cache key holds for one of its entries: the file's place and bytes,
-    and a slice's byte range (two slices of one file are two different steps)."""
-    if f.part is None:
-        return (f.input_root, f.source_path, sha)
-    return (f.input_root, f.source_path, sha, f.slice_record)
+    """What an ingest step's cache key holds for one of its entries: the file's place below its
+    root and its bytes, a slice's byte range (two slices of one file are two different steps) and
+    the problem discovery found (its detail is in the reject row). Given entries from `located`,
+    the root is a token, never the absolute root: a landing folder that moves keeps its keys."""
+    key: tuple[str | None, ...] = (f.input_root, f.source_path, sha)
+    if f.part is not None:
+        key += (f.slice_record,)
+    if f.problem is not None:
+        key += f.problem
+    return key
+
+
+# --------------------------------------------------------------------------- moving landing folders
+# Shard artifacts never hold an absolute input root: the flow hands ingest each shard's files with
+# their root replaced by a token naming its rank among the shard's roots (`located`), so reading a
+# copied, re-mounted or moved landing folder hits the same cache keys. The published provenance is
+# the current location: export writes documents.input_root from the shard's roots (`resolve_root`)
+# and the flow resolves rejects (`locate_rejects`) when it assembles the release.
+ROOT_TOKEN = "\0input-"  # NUL: no input given on a command line starts with it
+_ROOT_TOKEN_DIGITS = 6  # zero-padded, so tokens sort like the roots they stand for
+
+
+def root_token(rank: int) -> str:
+    return f"{ROOT_TOKEN}{rank:0{_ROOT_TOKEN_DIGITS}d}"
+
+
+def located(
+    files: Iterable[tuple[InputFile, str | None]],
+) -> tuple[list[tuple[InputFile, str | None]], list[str]]:
+    """(the shard's files with each input_root replaced by its token, the roots by rank).
+
+    Ranks follow the roots' sort order, so which copy of a path ingest keeps (the root that sorts
+    first) is the same whatever the roots are called; if a move reorders roots, the keys change."""
+    items = list(files)
+    roots = sorted({f.input_root for f, _ in items})
+    rank = {r: i for i, r in enumerate(roots)}
+    return [(dataclasses.replace(f, input_root=root_token(rank[f.input_root])), sha) for f, sha in items], roots
+
+
+def resolve_root(value: str | None, roots: list[str]) -> str | None:
+    """The current root a token stands for (anything else is returned as it is; so is a token
+    without a root, e.g. a bench running export alone: the flow's accounting check would fail on
+    a token in a release, since no discovered file carries one)."""
+    if value is None or not value.startswith(ROOT_TOKEN):
+        return value
+    rank = int(value[len(ROOT_TOKEN) :])
+    return roots[rank] if rank < len(roots) else value
+
+
+def locate_rejects(table: Any, roots: list[str]) -> Any:
+    """A rejects table with its tokens resolved: input_root, and `input '<token>'` in details
+    (ingest names the root a duplicate copy was read under)."""
+    import pyarrow as pa
+
+    if not table.num_rows:
+        return table
+    names = table.column_names
+    at = names.index("input_root")
+    values = [resolve_root(v, roots) for v in table.column(at).to_pylist()]
+    table = table.set_column(at, table.schema.field(at), pa.array(values, pa.string()))
+    tokens = {repr(root_token(i)): repr(r) for i, r in enumerate(roots)}
+    if not tokens:
+        return table
+    pattern = re.compile("|".join(re.escape(t) for t in tokens))
+    quoted = repr(ROOT_TOKEN)[1:-1]  # how a token looks inside a repr: `\x00input-`
+    d = names.index("detail")
+    details = [
+        v if v is None or quoted not in v else pattern.sub(lambda m: tokens[m.group(0)], v)
+        for v in table.column(d).to_pylist()
+    ]
+    return table.set_column(d, table.schema.field(d), pa.array(details, pa.string()))
 
 
 # --------------------------------------------------------------------------- planning

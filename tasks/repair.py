@@ -774,10 +774,6 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
     text_table = _texts(docs_file, read)
-    member_texts = text_table.filter(
-        pc.is_in(text_table.column("doc_id"), value_set=pa.array(sorted(need), pa.string()))
-    )
-    texts = dict(zip(*(member_texts.column(c).to_pylist() for c in ("doc_id", "text")), strict=True))
     copied_n = len(canonical_ids)
     if not canonical_linked:
         ordered = sorted(canonical_ids)
@@ -811,11 +807,12 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
                 [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
             )
         write_table(anchors, out / "anchors.parquet")
+        del canonical_table, anchors, copied
     part_digests = {}
     for p, rows in sorted(parts.items()):
         target = out / "members" / f"{p:03d}.parquet"
         if f"members/{p:03d}.parquet" not in linked:
-            write_members_part([{**r, "text": texts[r["doc_id"]]} for r in rows], target)
+            write_members_table(_member_rows(rows, text_table), target)
         part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
     (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
     return {
@@ -824,19 +821,46 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "anchors_copied": copied_n,
         "anchors_computed": len(canonical_ids) - copied_n,
         "files_linked": len(linked),
-        "texts_read": len(texts),
+        "texts_read": len(need),
         "part_digests": part_digests,
     }
 
 
 def write_members_part(rows: list[dict], path: Path) -> None:
+    """One members part from rows (doc_id, cluster_id, text, quality_flags, is_canonical)."""
+    write_members_table(pa.Table.from_pylist(rows, schema=MEMBERS), path)
+
+
+def write_members_table(table: pa.Table, path: Path) -> None:
     """One members part (schema MEMBERS, sorted by cluster and document) with the digest of each
     cluster's rows in its metadata: the repair step knows which clusters changed from the footers."""
     from tasks.common import write_table
 
-    table = pa.Table.from_pylist(rows, schema=MEMBERS).sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
+    table = table.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")]).combine_chunks()
     digests = json.dumps(_cluster_digests(table), sort_keys=True)
     write_table(table.replace_schema_metadata({CLUSTER_DIGESTS: digests}), path)
+
+
+def _member_rows(rows: list[dict], texts: pa.Table) -> pa.Table:
+    """A part's member rows with their texts taken from `texts` (doc_id, text) in Arrow: as Python
+    strings, a 91 MB shard's texts were held twice (members peaked at 531 MiB, bench.stage_peaks)."""
+    import pyarrow.compute as pc
+
+    ids = pa.array([r["doc_id"] for r in rows], pa.string())
+    at = pc.index_in(ids, value_set=texts.column("doc_id"))
+    if at.null_count:
+        missing = ids.filter(pc.is_null(at))[0].as_py()
+        raise KeyError(f"member {missing} has no text in its normalize artifact; this is a jianghua bug")
+    return pa.table(
+        {
+            "doc_id": ids,
+            "cluster_id": pa.array([r["cluster_id"] for r in rows], pa.string()),
+            "text": texts.column("text").take(at),
+            "quality_flags": pa.array([r["quality_flags"] for r in rows], MEMBERS.field("quality_flags").type),
+            "is_canonical": pa.array([r["is_canonical"] for r in rows], pa.bool_()),
+        },
+        schema=MEMBERS,
+    )
 
 
 SOURCES_FILE = "sources.json"  # what a members artifact was made from, and digests of its files' rows
@@ -916,15 +940,23 @@ def _link_file(src: Path, dst: Path) -> bool:
     return True
 
 
+TEXT_BATCH = 256  # documents decoded at a time when picking texts: the shard's texts are never all read twice
+
+
 def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
-    """(doc_id, text) of the named documents only."""
+    """(doc_id, text) of the named documents only, filtered batch by batch."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    empty = pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
     if not ids:
-        return pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
-    t = pq.read_table(docs_file, columns=["doc_id", "text"])
-    return t.filter(pc.is_in(t.column("doc_id"), value_set=pa.array(sorted(ids), pa.string())))
+        return empty
+    wanted = pa.array(sorted(ids), pa.string())
+    kept = [
+        pa.Table.from_batches([b]).filter(pc.is_in(b.column(0), value_set=wanted))
+        for b in pq.ParquetFile(docs_file).iter_batches(batch_size=TEXT_BATCH, columns=["doc_id", "text"])
+    ]
+    return pa.concat_tables(kept) if kept else empty
 
 
 def _earlier_anchors(
@@ -1265,17 +1297,29 @@ def repair_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: S
 REPAIR_COLUMNS = ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical")  # what repair_table reads
 
 
+CLUSTER_DIGEST_BATCH = 256  # rows turned into Python at a time: a members part's texts never are all at once
+
+
 def _cluster_digests(members: pa.Table) -> dict[str, str]:
-    """cluster_id -> digest of its member rows, in the order repair_table sees them."""
-    rows: dict[str, list] = defaultdict(list)
-    for row in members.select(list(REPAIR_COLUMNS)).to_pylist():
-        cid = row.get("cluster_id") or row.get("doc_id")
-        if cid:
-            rows[cid].append(row)
-    return {
-        cid: hashlib.blake2b(json.dumps(r, ensure_ascii=False, sort_keys=True).encode(), digest_size=16).hexdigest()
-        for cid, r in rows.items()
-    }
+    """cluster_id -> digest of its member rows, in the order repair_table sees them: blake2b of the
+    JSON list of the rows (sort_keys), fed row by row (`[` row `, ` row … `]` is json.dumps' list)."""
+    hashers: dict[str, Any] = {}
+    for batch in members.select(list(REPAIR_COLUMNS)).to_batches(max_chunksize=CLUSTER_DIGEST_BATCH):
+        for row in batch.to_pylist():
+            cid = row.get("cluster_id") or row.get("doc_id")
+            if not cid:
+                continue
+            h = hashers.get(cid)
+            if h is None:
+                h = hashers[cid] = hashlib.blake2b(b"[", digest_size=16)
+            else:
+                h.update(b", ")
+            h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode())
+    out = {}
+    for cid, h in hashers.items():
+        h.update(b"]")
+        out[cid] = h.hexdigest()
+    return out
 
 
 # The alignments a part's clusters were repaired with (text pair digest -> blocks i, j, n flattened):

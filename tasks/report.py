@@ -1123,6 +1123,7 @@ body{font-family:%(font)s;margin:0;background:#f6f7f9;color:#1f2933;line-height:
 main{max-width:900px;margin:0 auto;padding:24px 20px 60px}
 h1{font-size:26px;margin:8px 0 2px}
 .sub{color:#52606d;margin:0 0 18px}
+.sub.reused{color:#7c5e10;background:#fff8e1;padding:6px 10px;border-radius:4px}
 section{background:#fff;border:1px solid #e1e5ea;border-radius:8px;padding:14px 18px 16px;margin:18px 0}
 h2{font-size:19px;margin:2px 0 6px}
 .note{color:#52606d;font-size:13px;margin:0 0 8px}
@@ -1255,8 +1256,61 @@ def build_report(out_dir: str) -> str:
         f"<title>{esc(head_title)}</title><style>{CSS}</style></head>\n"
         f'<body><main><h1 lang="en">jianghua corpus report</h1>'
         f'<p class="sub">run {esc(run_id or "—")} · output {esc(os.path.abspath(out_dir))}</p>'
+        f"{RUN_NOTE_OPEN}{RUN_NOTE_CLOSE}"
         f"<nav>{nav}</nav>\n" + "".join(parts) + f"</main><script>{RENDER_CHECK}</script></body></html>\n"
     )
+
+
+# Where a later run that kept this report says so (`note_reuse`): an unchanged rerun does not
+# rebuild the report (that reads every table), it only replaces what is between these markers.
+RUN_NOTE_OPEN = "<!--jianghua:run-note-->"
+RUN_NOTE_CLOSE = "<!--/jianghua:run-note-->"
+
+
+def reuse_note(made_by: str | None, made_at: str | None, run_id: str | None, run_at: str | None) -> str:
+    """The line a kept report shows: which run made it, and that this run reused it."""
+    made = f"run {made_by or '—'}" + (f" (finished {made_at})" if made_at else "")
+    this = f"run {run_id or '—'}" + (f" (finished {run_at})" if run_at else "")
+    return (
+        f'<p class="sub reused"><b>Unchanged since {esc(made)}.</b> {esc(this)} found the same inputs and '
+        "the same release, and kept this report: its numbers and stage timings are that run's; this "
+        "run's own are in manifest.json.</p>"
+    )
+
+
+def has_run_note(html_path: str) -> bool:
+    """The report exists and has the run-note markers (reports made since they were added)."""
+    try:
+        with open(html_path, encoding="utf-8") as fh:
+            return RUN_NOTE_CLOSE in fh.read()
+    except (OSError, ValueError):
+        return False
+
+
+def note_reuse(html_path: str, note_html: str) -> bool:
+    """Put `note_html` between the run-note markers of a written report (atomically); False when
+    the report has no markers (made before them): the caller rebuilds it instead."""
+    try:
+        with open(html_path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return False
+    start, end = text.find(RUN_NOTE_OPEN), text.find(RUN_NOTE_CLOSE)
+    if start < 0 or end < start:
+        return False
+    text = text[: start + len(RUN_NOTE_OPEN)] + note_html + text[end:]
+    folder = os.path.dirname(os.path.abspath(html_path))
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, html_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return True
 
 
 def write_report(out_dir: str, html_path: str | None = None) -> str:

@@ -227,7 +227,7 @@ STAGES: dict[str, Stage] = {
             "export",
             "shard",
             "tasks.export:export_shard",
-            reads=("normalize", "extract", "dedupe"),
+            reads=("normalize", "extract", "dedupe", "roots"),  # roots: where the files are now (provenance)
             writes={f"{t}.parquet": schema.TABLES[t] for t in schema.SHARD_TABLES},
             params=("pipeline_version",),
             libraries=("pyarrow",),

@@ -363,6 +363,31 @@ def _fingerprint_many(
     return out
 
 
+def stat_cached_fingerprints(
+    files: list[InputFile], cache_file: str, rehash: bool = False
+) -> list[tuple[str | None, int, str | None]] | None:
+    """The shard's fingerprints when every file's sha256 comes from its stat cache (the rule of
+    `_fingerprint_many`), else None: the flow then runs the fingerprint task. An unchanged shard
+    costs a few stat calls in the flow's thread, not a Prefect task run's API round trips."""
+    if rehash:
+        return None
+    try:
+        cached = json.loads(Path(cache_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    out: list[tuple[str | None, int, str | None]] = []
+    for f in files:
+        if f.problem is not None:
+            out.append((None, 0, None))  # as `fingerprint` says: never opened, ingest rejects it
+            continue
+        before = _stat_key(f.path)
+        entry = cached.get(f.path)
+        if before is None or entry is None or entry[0] != before or not before[1] < entry[2] - RACY_NS:
+            return None
+        out.append((entry[1], before[0], None))
+    return out
+
+
 def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
     """Drop artifacts and result records this run did not use, so nightly runs don't grow the
     state forever. Published releases are hard links and outlive the artifacts they came from."""
@@ -392,6 +417,7 @@ __all__ = [
     "is_transient",
     "job",
     "prune_state",
+    "stat_cached_fingerprints",
     "step",
     "task_for",
 ]

@@ -85,3 +85,22 @@ def test_missing_and_damaged_caches_cost_a_full_hash_only(tmp_path, reads):
     (tmp_path / "a.txt").unlink()
     sha, _size, error = steps._fingerprint_many(files, str(cache))[0]
     assert sha is None and error  # a vanished file is an error (a reject), never a cached sha
+
+
+def test_the_flow_checks_stat_unchanged_shards_without_a_task_run(tmp_path, reads):
+    """stat_cached_fingerprints (the flow's own check) agrees with the fingerprint task where every
+    stat is unchanged, and declines (None: run the task) wherever the task would read a file."""
+    files = [_file(tmp_path, f"{i}.txt", f"讲话 {i}\n" * 50) for i in range(3)]
+    problem = InputFile(str(tmp_path / "fifo"), "fifo", "fifo", 0, problem=("not_regular_file", "a FIFO"))
+    cache = str(tmp_path / "fp.json")
+    assert steps.stat_cached_fingerprints(files, cache) is None  # no cache yet
+    first = steps._fingerprint_many([*files, problem], cache)
+    reads.clear()
+    assert steps.stat_cached_fingerprints([*files, problem], cache) == first
+    assert reads == []
+    assert steps.stat_cached_fingerprints(files, cache, rehash=True) is None
+    Path(files[1].path).write_text("改过的讲话\n" * 50, encoding="utf-8")
+    assert steps.stat_cached_fingerprints(files, cache) is None  # the task re-hashes it
+    fresh = _file(tmp_path, "fresh.txt", "刚写入的讲话", age_ns=0)
+    steps._fingerprint_many([fresh], str(tmp_path / "fresh.json"))
+    assert steps.stat_cached_fingerprints([fresh], str(tmp_path / "fresh.json")) is None  # racy: not trusted

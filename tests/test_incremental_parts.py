@@ -277,3 +277,41 @@ def test_reuse_rerun_after_removals_rewrites_and_cluster_moves_equals_cold(tmp_p
     assert not [r for r in rows if {r["cluster_a"], r["cluster_b"]} == {later[0][2]["cluster_id"]}]
     firsts = {r["first_doc_id"] for r in rows if dated["doc_id"] in (r["doc_id_a"], r["doc_id_b"])}
     assert firsts and dated["doc_id"] not in firsts
+
+
+def test_members_parts_built_in_arrow_equal_parts_built_from_python_rows(tmp_path, monkeypatch):
+    """The members stage takes texts in Arrow batch by batch and digests clusters a few rows at a
+    time (memory); its parts are the bytes `write_members_part` makes from whole Python rows."""
+    import json
+
+    from tasks import repair
+
+    monkeypatch.setattr(repair, "TEXT_BATCH", 2)  # several batches even for eight documents
+    monkeypatch.setattr(repair, "CLUSTER_DIGEST_BATCH", 2)
+    docs = member_docs()
+    stats = cluster_members_shard(write_inputs(tmp_path / "in", docs, ["c0", "c1"]), str(tmp_path / "arrow"))
+    assert stats["texts_read"] == 5  # c0 and c1 copies (d0, d1, d5, d6) and the spun page d7
+    by_id = {d["doc_id"]: d for d in docs}
+    parts = sorted((tmp_path / "arrow" / "members").glob("*.parquet"))
+    assert parts
+    for part in parts:
+        ids = pq.read_table(part, columns=["doc_id"]).column(0).to_pylist()
+        rows = [
+            {
+                "doc_id": i,
+                "cluster_id": by_id[i]["cluster_id"],
+                "text": by_id[i]["text"],
+                "quality_flags": sorted(by_id[i]["flags"]),
+                "is_canonical": by_id[i]["canonical"],
+            }
+            for i in reversed(ids)  # any order: the part is sorted by cluster and document
+        ]
+        repair.write_members_part(rows, tmp_path / "rows.parquet")
+        assert (tmp_path / "rows.parquet").read_bytes() == part.read_bytes(), part.name
+        # the footer's digests are blake2b of each cluster's rows as one JSON list
+        table = pq.read_table(part)
+        recorded = json.loads(table.schema.metadata[repair.CLUSTER_DIGESTS.encode()])
+        for cid in recorded:
+            mine = [r for r in table.select(list(repair.REPAIR_COLUMNS)).to_pylist() if r["cluster_id"] == cid]
+            text = json.dumps(mine, ensure_ascii=False, sort_keys=True).encode()
+            assert recorded[cid] == repair.hashlib.blake2b(text, digest_size=16).hexdigest()

@@ -578,3 +578,25 @@ def test_reuse_chart_counts_pairs_from_the_earlier_level_to_the_later(tmp_path):
     label = "unknown → unknown"  # the fixture's documents state no admin_level
     assert chart_numbers(body, "chart-reuse") == {label: "1"}
     assert "2 shared passages" not in body and "3 shared passages" in body
+
+
+def test_a_kept_report_says_which_run_made_it_and_that_this_run_reused_it(tmp_path):
+    out = make_out(tmp_path)
+    path = report.write_report(str(out))
+    before = Path(path).read_text(encoding="utf-8")
+    assert report.has_run_note(path) and "Unchanged since" not in before
+    note = report.reuse_note("run-a", "2026-12-01T01:00:00Z", "run-b", "2026-12-02T01:00:00Z")
+    assert report.note_reuse(path, note)
+    after = Path(path).read_text(encoding="utf-8")
+    assert "Unchanged since run run-a (finished 2026-12-01T01:00:00Z)" in after
+    assert "run run-b (finished 2026-12-02T01:00:00Z) found the same inputs" in after
+    assert after.replace(note, "") == before  # nothing else is rewritten
+    # a later unchanged run replaces the note, it does not add a second one
+    assert report.note_reuse(path, report.reuse_note("run-a", None, "run-c", None))
+    again = Path(path).read_text(encoding="utf-8")
+    assert again.count("Unchanged since") == 1 and "run-c" in again and "run-b" not in again
+    # a report from before the markers existed is not patched (the flow rebuilds it)
+    old = tmp_path / "old.html"
+    old.write_text(before.replace(report.RUN_NOTE_OPEN + report.RUN_NOTE_CLOSE, ""), encoding="utf-8")
+    assert not report.has_run_note(str(old)) and not report.note_reuse(str(old), note)
+    assert not report.has_run_note(str(tmp_path / "missing.html"))
