@@ -5,6 +5,7 @@ Publishing the release (one atomic switch for all tables) is `tasks.publish`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -347,11 +348,10 @@ def _span(chunk: list[list[Any]]) -> tuple[int, int]:
 
 
 def _moved(chunk: list[list[Any]], delta: int) -> list[list[Any]]:
-    """A copy of a ColumnChunk's metadata for its pages moved by delta bytes."""
-    import copy
-
-    chunk = copy.deepcopy(chunk)
-    if _get(chunk, 2) is not None:
+    """A ColumnChunk's metadata changed in place for its pages moved by delta bytes."""
+    if not delta:
+        return chunk
+    if _get(chunk, 2):  # deprecated; pyarrow writes 0 (no offset), older writers the chunk's end
         _set(chunk, 2, _get(chunk, 2) + delta)
     meta = _get(chunk, 3)
     for fid in (9, 10, 11):
@@ -360,7 +360,7 @@ def _moved(chunk: list[list[Any]], delta: int) -> list[list[Any]]:
     return chunk
 
 
-def _parquet_footer(buf: Any) -> list[list[Any]]:
+def _parquet_footer(buf: Any, layout: bool = True) -> list[list[Any]]:
     """The FileMetaData of a Parquet file's bytes, checked to be laid out as the splice assumes."""
     n = len(buf)
     if n < 12 or buf[:4] != b"PAR1" or buf[n - 4 :] != b"PAR1":
@@ -372,6 +372,8 @@ def _parquet_footer(buf: Any) -> list[list[Any]]:
     _write_struct(meta, out)
     if end != size or bytes(out) != footer or _get(meta, 8) is not None:
         raise _Unsupported("footer does not re-encode to its own bytes")
+    if not layout:
+        return meta
     pos = 4
     for group in (_get(meta, 4) or (_STRUCT, []))[1]:
         chunks = _get(group, 1)[1]
@@ -385,6 +387,16 @@ def _parquet_footer(buf: Any) -> list[list[Any]]:
     if pos != n - 8 - size:
         raise _Unsupported("bytes between the last chunk and the footer")
     return meta
+
+
+_FILE_FIELDS = (1, 2, 5, 6, 7)  # FileMetaData: version, schema, key_value_metadata, created_by, column_orders
+
+
+@functools.cache
+def _documents_file_fields() -> list[Any]:
+    """What every documents file this code writes has in its footer whatever its rows."""
+    meta = _parquet_footer(_small_parquet(schema.DOCUMENTS.empty_table()), layout=False)
+    return [_get(meta, fid) for fid in _FILE_FIELDS]
 
 
 def _small_parquet(table: pa.Table) -> bytes:
@@ -401,8 +413,6 @@ def _splice_columns(src: Path, new: pa.Table, dst: Path) -> str | None:
     import os
     import tempfile
 
-    if not pq.read_schema(src).equals(schema.DOCUMENTS, check_metadata=True):
-        return None
     names = new.column_names
     old_small = _small_parquet(pq.read_table(src, columns=names).cast(new.schema))
     new_small = _small_parquet(new)
@@ -432,7 +442,13 @@ def _spliced(view: memoryview, old_small: bytes, new_small: bytes, names: list[s
     """The byte pieces (after "PAR1") and footer of the file in `view` with the columns `names`
     taken from new_small; old_small (the same columns' old values, written alone) proves that a
     column written alone gives the very chunks the file holds."""
+    import copy
+
     meta, old, new = _parquet_footer(view), _parquet_footer(old_small), _parquet_footer(new_small)
+    # written from the published schema by this pyarrow: version, schema, key-value metadata (the
+    # Arrow schema), created_by and column orders as a cold write's
+    if [_get(meta, fid) for fid in _FILE_FIELDS] != _documents_file_fields():
+        raise _Unsupported("not written from the documents schema")
     groups, old_groups, new_groups = (_get(m, 4)[1] for m in (meta, old, new))
     if not (len(groups) == len(old_groups) == len(new_groups)):
         raise _Unsupported("row groups differ")
@@ -452,7 +468,7 @@ def _spliced(view: memoryview, old_small: bytes, new_small: bytes, names: list[s
                 k = replaced[i]
                 o_chunk, n_chunk = _get(og, 1)[1][k], _get(ng, 1)[1][k]
                 o_start, o_len = _span(o_chunk)
-                same = _moved(chunk, -start) == _moved(o_chunk, -o_start)
+                same = _moved(copy.deepcopy(chunk), -start) == _moved(copy.deepcopy(o_chunk), -o_start)
                 if not same or view[start : start + length] != old_small[o_start : o_start + o_len]:
                     raise _Unsupported("a column written alone does not give the file's chunk")
                 chunk, (at, length) = n_chunk, _span(n_chunk)
