@@ -5,6 +5,7 @@ Publishing the release (one atomic switch for all tables) is `tasks.publish`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,22 @@ def export_shard(
     prev = _earlier_export(earlier, sources)
     roots = list(inputs.get("roots") or [])  # the shard's input roots now: provenance is where the files are
     if prev is not None:
-        table = _located(_rededuped(read_table(prev / "documents.parquet"), assign), norm_dir, roots)
-        ids = table.column("doc_id").to_pylist()
-        # the earlier file's rows are in doc_id order already (checked): no sort, same bytes
-        write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
-        counts_out: dict[str, Any] = {"documents": table.num_rows, "sources": sources, "linked": True}
+        counts_out: dict[str, Any] = {"sources": sources, "linked": True}
+        ids = pq.read_table(prev / "documents.parquet", columns=["doc_id"]).column(0).to_pylist()
+        # dedupe columns from this run's assignments, input_root from where the files are now
+        dup = _dedupe_columns(ids, assign).append_column(
+            schema.DOCUMENTS.field("input_root"), _located_roots(ids, norm_dir, roots)
+        )
+        # the earlier file's rows are in doc_id order already (checked): its other columns' encoded
+        # pages are copied, only these columns are encoded again (see _splice_columns)
+        digest = (
+            _splice_columns(prev / "documents.parquet", dup, out / "documents.parquet") if ids == sorted(ids) else None
+        )
+        counts_out["patched"] = digest is not None
+        if digest is None:
+            table = _rededuped(read_table(prev / "documents.parquet"), dup)
+            write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
+        counts_out["documents"] = len(ids)
         for name in ("removed_lines", *schema.EXTRACT_TABLES):
             _link(prev / f"{name}.parquet", out / f"{name}.parquet")
             counts_out[name] = pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
@@ -51,7 +63,10 @@ def export_shard(
         counts_out["digests"] = {
             t: recorded.get(t) if t != "documents" and recorded.get(t) else _sha256(out / f"{t}.parquet")
             for t in schema.SHARD_TABLES
+            if t != "documents" or digest is None
         }
+        if digest is not None:
+            counts_out["digests"]["documents"] = digest
         return counts_out
     # the two text columns (~90 % of a shard's bytes) stay Arrow: as Python rows, then rebuilt and
     # re-sorted, they took export of a 91 MB shard to 961 MiB (bench.stage_peaks, 20k bench)
@@ -135,31 +150,355 @@ def _recorded_digests(folder: Path) -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-def _rededuped(docs: pa.Table, assign: dict[str, dict]) -> pa.Table:
-    """documents rows with the dedupe columns taken from `assign` (every other column is a function
-    of the normalize and extract rows, unchanged)."""
-    ids = docs.column("doc_id").to_pylist()
+def _dedupe_columns(ids: list[str], assign: dict[str, dict]) -> pa.Table:
+    """The documents table's dedupe columns for the rows `ids`, from the shard's assignments."""
     for doc_id in ids:
         dup = assign.get(doc_id)
         if dup is None or dup.get("cluster_id") is None:
             raise RuntimeError(_UNASSIGNED.format(doc_id=doc_id))
+    fields = [schema.DOCUMENTS.field(name) for name in DUPLICATE_COLUMNS]
+    return pa.Table.from_arrays(
+        [pa.array([assign[i].get(f.name) for i in ids], f.type) for f in fields], schema=pa.schema(fields)
+    )
+
+
+def _rededuped(docs: pa.Table, dup: pa.Table) -> pa.Table:
+    """documents rows with the dedupe columns replaced by `dup`'s (every other column is a function
+    of the normalize and extract rows, unchanged)."""
     if not docs.schema.equals(schema.DOCUMENTS, check_metadata=True):
         docs = docs.cast(schema.DOCUMENTS)
-    for name in DUPLICATE_COLUMNS:
-        field = schema.DOCUMENTS.field(name)
-        values = pa.array([assign[i].get(name) for i in ids], field.type)
-        docs = docs.set_column(schema.DOCUMENTS.get_field_index(name), field, values)
+    for name in dup.column_names:  # the dedupe columns (and input_root, where the files are now)
+        docs = docs.set_column(schema.DOCUMENTS.get_field_index(name), schema.DOCUMENTS.field(name), dup.column(name))
     return docs
 
 
-def _located(docs: pa.Table, norm_dir: Path, roots: list[str]) -> pa.Table:
-    """documents rows with input_root resolved from the normalize rows' root tokens: an earlier
+def _located_roots(ids: list[str], norm_dir: Path, roots: list[str]) -> pa.Array:
+    """input_root of the rows `ids`, resolved from the normalize rows' root tokens: an earlier
     artifact of the same documents may have been made while the landing folder was elsewhere."""
     norm = read_table(norm_dir / "docs.parquet", ["doc_id", "input_root"])
     where = dict(zip(norm.column("doc_id").to_pylist(), norm.column("input_root").to_pylist(), strict=True))
-    values = pa.array([resolve_root(where.get(i), roots) for i in docs.column("doc_id").to_pylist()], pa.string())
-    at = schema.DOCUMENTS.get_field_index("input_root")
-    return docs.set_column(at, schema.DOCUMENTS.field(at), values)
+    return pa.array([resolve_root(where.get(i), roots) for i in ids], pa.string())
+
+
+# ----------------------------------------------------------------------------- patching columns in place
+#
+# A Parquet file is "PAR1", each row group's column chunks back to back in schema order, the
+# footer (a Thrift compact-protocol FileMetaData) and its length, "PAR1". A column chunk's bytes
+# and metadata depend only on that column's values and the writer options, not on its neighbours,
+# so a documents file whose only change is the dedupe columns is the earlier file's chunks with
+# those columns' chunks encoded again, and the footer with their metadata and the offsets after
+# them moved. Encoding the text columns again was most of a re-run shard's cost (profile in
+# bench/bench_incremental.py's export row). Every assumption is checked on the file at hand
+# (footer re-encodes to its own bytes, chunks contiguous, no page index/bloom filter/encryption,
+# the old dedupe columns encode to the very chunks the file holds); if one fails, the caller
+# writes the table again as before.
+
+# Options of tasks.common.write_table; a change there fails the "same chunks" check, never the bytes.
+_WRITE_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "row_group_size": 8192,
+}
+_BOOL_TRUE, _BOOL_FALSE, _BYTE, _I16, _I32, _I64, _DOUBLE, _BINARY, _LIST, _SET, _STRUCT = (
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    12,
+)
+
+
+class _Unsupported(Exception):
+    """The file is not laid out as _splice_columns assumes: write it whole instead."""
+
+
+def _read_varint(buf: bytes, pos: int) -> tuple[int, int]:
+    shift = result = 0
+    while True:
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return result, pos
+        shift += 7
+
+
+def _read_struct(buf: bytes, pos: int) -> tuple[list[list[Any]], int]:
+    """A Thrift compact struct as [field id, type, value] in wire order (re-encodes to the same bytes)."""
+    fields: list[list[Any]] = []
+    last = 0
+    while True:
+        byte = buf[pos]
+        pos += 1
+        if byte == 0:
+            return fields, pos
+        kind, delta = byte & 0x0F, byte >> 4
+        if delta:
+            fid = last + delta
+        else:
+            n, pos = _read_varint(buf, pos)
+            fid = (n >> 1) ^ -(n & 1)
+        value = None
+        if kind not in (_BOOL_TRUE, _BOOL_FALSE):
+            value, pos = _read_value(buf, pos, kind)
+        fields.append([fid, kind, value])
+        last = fid
+
+
+def _read_value(buf: bytes, pos: int, kind: int) -> tuple[Any, int]:
+    if kind == _BYTE:
+        return buf[pos], pos + 1
+    if kind in (_I16, _I32, _I64):
+        n, pos = _read_varint(buf, pos)
+        return (n >> 1) ^ -(n & 1), pos
+    if kind == _DOUBLE:
+        return bytes(buf[pos : pos + 8]), pos + 8
+    if kind == _BINARY:
+        n, pos = _read_varint(buf, pos)
+        return bytes(buf[pos : pos + n]), pos + n
+    if kind in (_LIST, _SET):
+        head = buf[pos]
+        pos += 1
+        elem, size = head & 0x0F, head >> 4
+        if size == 15:
+            size, pos = _read_varint(buf, pos)
+        items = []
+        for _ in range(size):
+            if elem in (_BOOL_TRUE, _BOOL_FALSE):  # one byte per element
+                items.append(buf[pos])
+                pos += 1
+            else:
+                item, pos = _read_value(buf, pos, elem)
+                items.append(item)
+        return (elem, items), pos
+    if kind == _STRUCT:
+        return _read_struct(buf, pos)
+    raise _Unsupported(f"Thrift type {kind}")
+
+
+def _write_varint(n: int, out: bytearray) -> None:
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def _write_struct(fields: list[list[Any]], out: bytearray) -> None:
+    last = 0
+    for fid, kind, value in fields:
+        delta = fid - last
+        if 0 < delta <= 15:
+            out.append(delta << 4 | kind)
+        else:
+            out.append(kind)
+            _write_varint((fid << 1) ^ (fid >> 63), out)
+        if kind not in (_BOOL_TRUE, _BOOL_FALSE):
+            _write_value(kind, value, out)
+        last = fid
+    out.append(0)
+
+
+def _write_value(kind: int, value: Any, out: bytearray) -> None:
+    if kind == _BYTE:
+        out.append(value)
+    elif kind in (_I16, _I32, _I64):
+        _write_varint((value << 1) ^ (value >> 63), out)
+    elif kind == _DOUBLE:
+        out += value
+    elif kind == _BINARY:
+        _write_varint(len(value), out)
+        out += value
+    elif kind in (_LIST, _SET):
+        elem, items = value
+        if len(items) < 15:
+            out.append(len(items) << 4 | elem)
+        else:
+            out.append(0xF0 | elem)
+            _write_varint(len(items), out)
+        for item in items:
+            if elem in (_BOOL_TRUE, _BOOL_FALSE):
+                out.append(item)
+            else:
+                _write_value(elem, item, out)
+    elif kind == _STRUCT:
+        _write_struct(value, out)
+    else:
+        raise _Unsupported(f"Thrift type {kind}")
+
+
+def _get(fields: list[list[Any]], fid: int) -> Any:
+    for f in fields:
+        if f[0] == fid:
+            return f[2]
+    return None
+
+
+def _set(fields: list[list[Any]], fid: int, value: Any) -> None:
+    for f in fields:
+        if f[0] == fid:
+            f[2] = value
+            return
+    raise _Unsupported(f"no field {fid}")
+
+
+# FileMetaData 4: row_groups; RowGroup 1: columns, 2: total_byte_size, 3: num_rows, 5: file_offset,
+# 6: total_compressed_size; ColumnChunk 2: file_offset, 3: meta_data, 4/6: offset/column index,
+# 8/9: encryption; ColumnMetaData 3: path_in_schema, 7: total_compressed_size, 9: data_page_offset,
+# 10: index_page_offset, 11: dictionary_page_offset, 14: bloom_filter_offset (parquet.thrift).
+def _span(chunk: list[list[Any]]) -> tuple[int, int]:
+    """Where a column chunk's pages are in the file: (first byte, length)."""
+    meta = _get(chunk, 3)
+    if meta is None or any(_get(chunk, f) is not None for f in (4, 6, 8, 9)) or _get(meta, 14) is not None:
+        raise _Unsupported("page index, bloom filter or encryption")
+    start = _get(meta, 11) if _get(meta, 11) is not None else _get(meta, 9)
+    return start, _get(meta, 7)
+
+
+def _moved(chunk: list[list[Any]], delta: int) -> list[list[Any]]:
+    """A ColumnChunk's metadata changed in place for its pages moved by delta bytes."""
+    if not delta:
+        return chunk
+    if _get(chunk, 2):  # deprecated; pyarrow writes 0 (no offset), older writers the chunk's end
+        _set(chunk, 2, _get(chunk, 2) + delta)
+    meta = _get(chunk, 3)
+    for fid in (9, 10, 11):
+        if _get(meta, fid) is not None:
+            _set(meta, fid, _get(meta, fid) + delta)
+    return chunk
+
+
+def _parquet_footer(buf: Any, layout: bool = True) -> list[list[Any]]:
+    """The FileMetaData of a Parquet file's bytes, checked to be laid out as the splice assumes."""
+    n = len(buf)
+    if n < 12 or buf[:4] != b"PAR1" or buf[n - 4 :] != b"PAR1":
+        raise _Unsupported("not a Parquet file")
+    size = int.from_bytes(buf[n - 8 : n - 4], "little")
+    footer = bytes(buf[n - 8 - size : n - 8])
+    meta, end = _read_struct(footer, 0)
+    out = bytearray()
+    _write_struct(meta, out)
+    if end != size or bytes(out) != footer or _get(meta, 8) is not None:
+        raise _Unsupported("footer does not re-encode to its own bytes")
+    if not layout:
+        return meta
+    pos = 4
+    for group in (_get(meta, 4) or (_STRUCT, []))[1]:
+        chunks = _get(group, 1)[1]
+        if _get(group, 6) is not None and _get(group, 6) != sum(_span(c)[1] for c in chunks):
+            raise _Unsupported("row group size is not the sum of its chunks")
+        for chunk in chunks:
+            start, length = _span(chunk)
+            if start != pos:
+                raise _Unsupported("column chunks are not back to back")
+            pos += length
+    if pos != n - 8 - size:
+        raise _Unsupported("bytes between the last chunk and the footer")
+    return meta
+
+
+_FILE_FIELDS = (1, 2, 5, 6, 7)  # FileMetaData: version, schema, key_value_metadata, created_by, column_orders
+
+
+@functools.cache
+def _documents_file_fields() -> list[Any]:
+    """What every documents file this code writes has in its footer whatever its rows."""
+    meta = _parquet_footer(_small_parquet(schema.DOCUMENTS.empty_table()), layout=False)
+    return [_get(meta, fid) for fid in _FILE_FIELDS]
+
+
+def _small_parquet(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, **_WRITE_OPTIONS)
+    return sink.getvalue().to_pybytes()
+
+
+def _splice_columns(src: Path, new: pa.Table, dst: Path) -> str | None:
+    """Write src with its columns named in `new` replaced by new's values (same rows, same order),
+    without decoding or encoding any other column. Returns the sha256 of the bytes written, or
+    None (nothing written) when src is not laid out as this assumes."""
+    import hashlib
+    import os
+    import tempfile
+
+    names = new.column_names
+    old_small = _small_parquet(pq.read_table(src, columns=names).cast(new.schema))
+    new_small = _small_parquet(new)
+    try:
+        # the file's bytes once (a plain read: a memory map could not be closed while a failed
+        # check's traceback still holds views of it); pieces are views, never copies
+        pieces, footer = _spliced(memoryview(src.read_bytes()), old_small, new_small, names)
+    except (_Unsupported, IndexError, TypeError, ValueError, AttributeError):
+        return None
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=dst.parent)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as sink:
+            for piece in [b"PAR1", *pieces, footer, len(footer).to_bytes(4, "little"), b"PAR1"]:
+                sink.write(piece)
+                digest.update(piece)
+        os.chmod(tmp, 0o644)  # as tasks.common.write_table: analysts on other accounts read the corpus
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return digest.hexdigest()
+
+
+def _spliced(view: memoryview, old_small: bytes, new_small: bytes, names: list[str]) -> tuple[list[Any], bytes]:
+    """The byte pieces (after "PAR1") and footer of the file in `view` with the columns `names`
+    taken from new_small; old_small (the same columns' old values, written alone) proves that a
+    column written alone gives the very chunks the file holds."""
+    import copy
+
+    meta, old, new = _parquet_footer(view), _parquet_footer(old_small), _parquet_footer(new_small)
+    # written from the published schema by this pyarrow: version, schema, key-value metadata (the
+    # Arrow schema), created_by and column orders as a cold write's
+    if [_get(meta, fid) for fid in _FILE_FIELDS] != _documents_file_fields():
+        raise _Unsupported("not written from the documents schema")
+    groups, old_groups, new_groups = (_get(m, 4)[1] for m in (meta, old, new))
+    if not (len(groups) == len(old_groups) == len(new_groups)):
+        raise _Unsupported("row groups differ")
+    pieces: list[Any] = []
+    pos = 4
+    for group, og, ng in zip(groups, old_groups, new_groups, strict=True):
+        if not (_get(group, 3) == _get(og, 3) == _get(ng, 3)):
+            raise _Unsupported("row group sizes differ")
+        chunks = _get(group, 1)[1]
+        paths = [tuple(_get(_get(c, 3), 3)[1]) for c in chunks]
+        replaced = {paths.index((name.encode(),)): k for k, name in enumerate(names)}
+        first_delta = None
+        for i, chunk in enumerate(chunks):
+            start, length = _span(chunk)
+            source, at = view, start
+            if i in replaced:
+                k = replaced[i]
+                o_chunk, n_chunk = _get(og, 1)[1][k], _get(ng, 1)[1][k]
+                o_start, o_len = _span(o_chunk)
+                same = _moved(copy.deepcopy(chunk), -start) == _moved(copy.deepcopy(o_chunk), -o_start)
+                if not same or view[start : start + length] != old_small[o_start : o_start + o_len]:
+                    raise _Unsupported("a column written alone does not give the file's chunk")
+                chunk, (at, length) = n_chunk, _span(n_chunk)
+                source = memoryview(new_small)
+            chunks[i] = _moved(chunk, pos - at)
+            first_delta = pos - start if first_delta is None else first_delta
+            pieces.append(source[at : at + length])
+            pos += length
+        for fid, o_group, n_group in ((2, og, ng), (6, og, ng)):  # total_byte_size, total_compressed_size
+            if _get(group, fid) is not None:
+                _set(group, fid, _get(group, fid) - _get(o_group, fid) + _get(n_group, fid))
+        if _get(group, 5) is not None:
+            _set(group, 5, _get(group, 5) + first_delta)
+    out = bytearray()
+    _write_struct(meta, out)
+    return pieces, bytes(out)
 
 
 def _link(src: Path, dst: Path) -> None:
