@@ -59,9 +59,10 @@ TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a ch
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
 CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
-# an earlier run's partition ranges are kept (its groups compared, not re-paired) while no partition
-# holds more than this times an even share: +25 % rows in one partition before the hash space is
-# cut again (a recut pairs everything once); the row cap above then still bounds memory within 25 %
+# an earlier run's partition ranges are kept (its groups compared, not re-paired) while the partition
+# count is the same and no partition holds more than this times MAX_PARTITION_ROWS: memory stays
+# within 25 % of the cap's; past that the hash space is cut again (a recut pairs everything once).
+# Winnowed hashes are uniform, so the ranges of an earlier run stay balanced as the corpus grows.
 BOUNDS_SLACK = 1.25
 MAX_GROUP_PAIRS = 1_000_000  # occurrence pairs generated at once (one triu block: ~60 B a pair in flight, bench_reuse)
 
@@ -753,8 +754,9 @@ def _source_parts(source, lo: int, hi: int) -> pa.Table:
 def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None = None) -> dict[str, int]:
     """Parts of the reuse_hits step: the listing, and every hash partition ("0000-0007": the anchor
     rows whose anchors.part is in [0, 7); partition_count of them, cut to hold equal rows,
-    partition_bounds). The newest earlier artifact's ranges are kept while they stay balanced
-    (BOUNDS_SLACK): a partition then re-pairs only its changed anchor groups. Weights: rows read."""
+    partition_bounds). The newest earlier artifact's ranges are kept while the count is the same
+    and none outgrew BOUNDS_SLACK: a partition then re-pairs only its changed anchor groups.
+    Weights: rows read."""
     sources = _anchor_sources(list(inputs["members"]))
     counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
     total = int(counts.sum())
@@ -762,9 +764,10 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     bounds = partition_bounds(counts, n)
     base = _newest_hits(earlier, _code_version())
     if base is not None:
-        prev = [tuple(b) for b in _meta(base).get("bounds", [])]
-        even = max(1, -(-total // n))
-        if len(prev) == n and max(int(counts[lo:hi].sum()) for lo, hi in prev) <= BOUNDS_SLACK * even:
+        meta = _meta(base)
+        prev = [tuple(b) for b in meta.get("bounds", [])]
+        biggest = max((int(counts[lo:hi].sum()) for lo, hi in prev), default=0)
+        if prev and meta.get("count") == n and biggest <= BOUNDS_SLACK * MAX_PARTITION_ROWS:
             bounds = prev
     plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in bounds}
     plan[DOCS_PART] = max(1, total // n)
@@ -905,6 +908,8 @@ def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Keys of the document pairs with a hit in x or in y but not in both (hits of the changed
     groups before and after): a new document that joins a group of old ones changes no hit of two
     old ones unless the group's count crosses RARE_CLUSTERS or a formula threshold."""
+    if not len(x) + len(y):
+        return np.zeros(0, np.int64)
     k1 = np.r_[_pair_keys(x["a"], x["b"]), _pair_keys(y["a"], y["b"])]
     k2 = np.r_[_pair_keys(x["pa"], x["pb"]), _pair_keys(y["pa"], y["pb"])]
     k3 = np.r_[x["rare"], y["rare"]].astype(np.int8)
@@ -989,6 +994,7 @@ def hits_finish(
         np.save(out / "dirty.npy", np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64))
     meta = {
         "version": _code_version(),
+        "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
         "partitions": n,
         "starts": starts,
         "bounds": [list(r) for r in ranges],
@@ -1086,6 +1092,8 @@ def _reuse_base(earlier: Iterable[str] | None, version: str, hits_base: str | No
 
 def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> list[dict]:
     """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches."""
+    if not len(rec):
+        return []
     a, b, pa_, pb_, rare, chain = _sorted_hits(
         rec["a"].astype(np.int64),
         rec["b"].astype(np.int64),
