@@ -57,7 +57,10 @@ MAX_PARTITION_ROWS = 250_000  # anchor rows of one partition in memory (~0.5 KB 
 REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
-CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
+# documents per row group of canonical.parquet: a text is read with the others of its group. An
+# incremental run reads the texts of the new documents' partners, scattered over every shard: with
+# 16, 2,313 texts cost 1,126 row groups (18 k texts decompressed) on the 5k bench's +1 % run
+CANONICAL_ROW_GROUP = 4
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
 # an earlier run's partition ranges are kept (its groups compared, not re-paired) while the partition
 # count is the same and no partition holds more than this times MAX_PARTITION_ROWS: memory stays
@@ -692,7 +695,8 @@ class _Corpus:
 #                                document a), formulae/PPPP.npy, groups/PPPP.npy (digest per anchor
 #                                group) and, compared with an earlier run, dirty/PPPP.npy (pairs
 #                                of the groups that changed)
-#   reuse_hits, finish:          hits.json, hits/index.npy, dirty.npy (every pair to recompute)
+#   reuse_hits, finish:          hits.json, hits/index.npy, dirty.npy (every pair to recompute) and
+#                                dirty_hits.npy (their hits, sorted by document a)
 #   reuse, part "QQQ":           output part QQQ (a range of doc_id_a) from its slice of every hits
 #                                file (only the dirty pairs, the others' rows lent) -> reuse/QQQ.parquet
 #   reuse, finish:               reuse_formulae/0.parquet, flows.json, reuse_parts.json
@@ -984,14 +988,24 @@ def hits_finish(
                 touched[code[row[0]]] = True
         removed = len(set(was["doc_id"]) - set(code))
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
-        keys = [np.load(out / "dirty" / f"{p:04d}.npy") for p in starts]
-        if touched.any():
-            for p in starts:  # every pair of a touched document (its rows may change with no hit moving)
-                rec = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
-                a, b = rec["a"], rec["b"]
-                sel = touched[a] | touched[b]
-                keys.append(_pair_keys(a[sel], b[sel]))
-        np.save(out / "dirty.npy", np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64))
+        moved = np.unique(np.concatenate([np.load(out / "dirty" / f"{p:04d}.npy") for p in starts] or [[]]))
+        # every hit of those pairs and of the pairs of a touched document (its rows may change with
+        # no hit moving), in one file sorted by document a: a reuse part reads its slice only
+        chosen = []
+        for p in starts:
+            rec = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
+            key = _pair_keys(rec["a"], rec["b"])
+            at = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
+            sel = (moved[at] == key) if len(moved) else np.zeros(len(key), bool)
+            if touched.any():
+                sel |= touched[rec["a"]] | touched[rec["b"]]
+            chosen.append(np.array(rec[sel]))
+        picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
+        picked = picked[np.argsort(picked["a"], kind="stable")]
+        np.save(out / "dirty.npy", np.unique(np.r_[moved.astype(np.int64), _pair_keys(picked["a"], picked["b"])]))
+        np.save(out / "dirty_hits.npy", picked)
+        bounds = [_code_range(ids, q)[0] for q in range(REUSE_PARTS)] + [len(ids)]
+        np.save(out / "dirty_hits.idx.npy", np.searchsorted(picked["a"], bounds).astype(np.int64))
     meta = {
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
@@ -1166,12 +1180,12 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
             counts["pairs_reused"] += len(np.unique(key[keep]))
-    rec = _part_slices(hits_dir, q)
-    new_rows: list[dict] = []
-    if rec is not None:
-        if dirty is not None:
-            rec = rec[np.isin(_pair_keys(rec["a"], rec["b"]), dirty)]
-        new_rows = _pair_rows(rec, corpus, counts)
+    if dirty is None:
+        rec = _part_slices(hits_dir, q)
+    else:  # the hits of this part's pairs to recompute, gathered by hits_finish
+        i, j = np.load(hits_dir / "dirty_hits.idx.npy")[q : q + 2].tolist()
+        rec = np.array(np.load(hits_dir / "dirty_hits.npy", mmap_mode="r")[i:j])
+    new_rows = _pair_rows(rec, corpus, counts) if rec is not None else []
     rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
     rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
     if rows_t.num_rows:
