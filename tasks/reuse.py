@@ -1104,10 +1104,11 @@ def _reuse_base(earlier: Iterable[str] | None, version: str, hits_base: str | No
     return best[1] if best else None
 
 
-def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> list[dict]:
-    """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches."""
+def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> tuple[list[dict], np.ndarray]:
+    """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches, and
+    the keys of the pairs that have a chain to extend (those extended: counts["pairs_computed"])."""
     if not len(rec):
-        return []
+        return [], np.zeros(0, np.int64)
     a, b, pa_, pb_, rare, chain = _sorted_hits(
         rec["a"].astype(np.int64),
         rec["b"].astype(np.int64),
@@ -1130,7 +1131,7 @@ def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> list[dict]:
         rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
     counts["pairs_computed"] += len(todo)
     counts["pairs_extended"] += len(todo)
-    return rows
+    return rows, _pair_keys(a[pair_start[live]], b[pair_start[live]])
 
 
 def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = ()) -> dict:
@@ -1162,30 +1163,48 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     prev_flows = _meta(before).get("flows", {}).get(str(q)) if before is not None else None
     if prev_flows is None:
         dirty = None  # a part the earlier run did not have: every pair is computed
+    old_live = np.zeros(0, np.int64)
     if before is not None and dirty is not None:
         prev = before / "reuse" / name
-        prev_pairs = int(_meta(before).get("pairs", {}).get(str(q), 0))
         if not len(dirty) and q not in hits_meta.get("gone_parts", []):
             n_rows = 0
+            for table in ("reuse", "pairs"):
+                if (before / table / name).exists():
+                    _link(before / table / name, out / table / name)
             if prev.exists():
-                _link(prev, out / "reuse" / name)
                 n_rows = pq.ParquetFile(prev).metadata.num_rows
+            live = int(_meta(before).get("live", {}).get(str(q), 0))
             counts["parts_linked"] += 1
-            counts["pairs_reused"] += prev_pairs
-            return {**counts, "reuse": n_rows, "pairs": prev_pairs, "flows": prev_flows}
+            counts["pairs_reused"] += live
+            return {**counts, "reuse": n_rows, "live": live, "flows": prev_flows}
         if prev.exists():
             old = pq.read_table(prev)
             ra, rb = corpus.codes(old.column("doc_id_a")), corpus.codes(old.column("doc_id_b"))
             key = _pair_keys(ra, rb)
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
-            counts["pairs_reused"] += len(np.unique(key[keep]))
+        if (before / "pairs" / name).exists():
+            pairs = pq.read_table(before / "pairs" / name)
+            ra, rb = corpus.codes(pairs.column("doc_id_a")), corpus.codes(pairs.column("doc_id_b"))
+            key = _pair_keys(ra, rb)
+            old_live = key[(ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)]  # live pairs not recomputed
+            counts["pairs_reused"] += len(old_live)
     if dirty is None:
         rec = _part_slices(hits_dir, q)
     else:  # the hits of this part's pairs to recompute, gathered by hits_finish
         i, j = np.load(hits_dir / "dirty_hits.idx.npy")[q : q + 2].tolist()
         rec = np.array(np.load(hits_dir / "dirty_hits.npy", mmap_mode="r")[i:j])
-    new_rows = _pair_rows(rec, corpus, counts) if rec is not None else []
+    new_rows, new_live = _pair_rows(rec, corpus, counts) if rec is not None else ([], np.zeros(0, np.int64))
+    live_keys = np.union1d(old_live, new_live)
+    if len(live_keys):  # the pairs with a chain to extend: what pairs_reused counts on the next run
+        ids = corpus.ids
+        live_t = pa.table(
+            {
+                "doc_id_a": pa.array(ids[live_keys >> 32].tolist(), pa.string()),
+                "doc_id_b": pa.array(ids[live_keys & 0xFFFFFFFF].tolist(), pa.string()),
+            }
+        )
+        write_table(live_t, out / "pairs" / name)
     rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
     rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
     if rows_t.num_rows:
@@ -1198,13 +1217,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
         corpus.levels,
     )
     flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
-    pairs = len(
-        {
-            (a, b)
-            for a, b in zip(rows_t.column("doc_id_a").to_pylist(), rows_t.column("doc_id_b").to_pylist(), strict=True)
-        }
-    )
-    return {**counts, "reuse": rows_t.num_rows, "pairs": pairs, "flows": flows}
+    return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows}
 
 
 def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = ()) -> dict:
@@ -1263,7 +1276,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
         "version": version,
         "hits": str(hits_dir.resolve()),
         "flows": {str(int(q)): s.get("flows", []) for q, s in sorted(parts.items())},
-        "pairs": {str(int(q)): int(s.get("pairs", 0)) for q, s in sorted(parts.items())},
+        "live": {str(int(q)): int(s.get("live", 0)) for q, s in sorted(parts.items())},
         "formulae": fdigest,
     }
     (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
