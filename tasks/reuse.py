@@ -971,7 +971,8 @@ def hits_finish(
     index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
     np.save(out / "hits" / "index.npy", index)
     bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
-    base = Path(bases.pop()) if len(bases) == 1 and None not in bases else None
+    only = bases.pop() if len(bases) == 1 else None
+    base = Path(only) if only is not None else None
     removed, gone_parts = 0, list[int]()
     if base is not None and not (base / "docs.parquet").exists():
         base = None
