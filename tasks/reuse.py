@@ -17,8 +17,10 @@ The stage never holds the corpus: anchors are read one hash partition at a time 
 shard's anchors.parquet, the pairs they give are spilled to disk, then processed by ranges of
 doc_id_a (REUSE_PARTS output parts, so the parts concatenate in sorted order); texts are read only
 for the pairs whose passages must be extended, in batches, from the row groups that hold them.
-Incremental: a pair whose anchor hits and documents are unchanged since the previous run keeps its
-rows, and an output part whose pairs are all unchanged is linked, not rewritten.
+Incremental: each hash partition keeps a digest per anchor group; the next run pairs only the
+groups whose rows changed (new documents join few groups), keeps the other groups' hits, and names
+the document pairs those changes touch. Only those pairs are extended again; every other pair keeps
+its rows, and an output part with none of them is linked, not rewritten.
 """
 
 from __future__ import annotations
@@ -55,8 +57,16 @@ MAX_PARTITION_ROWS = 250_000  # anchor rows of one partition in memory (~0.5 KB 
 REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
-CANONICAL_ROW_GROUP = 16  # documents per row group of canonical.parquet: a text is read with ~15 others
+# documents per row group of canonical.parquet: a text is read with the others of its group. An
+# incremental run reads the texts of the new documents' partners, scattered over every shard: with
+# 16, 2,313 texts cost 1,126 row groups (18 k texts decompressed) on the 5k bench's +1 % run
+CANONICAL_ROW_GROUP = 4
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
+# an earlier run's partition ranges are kept (its groups compared, not re-paired) while the partition
+# count is the same and no partition holds more than this times MAX_PARTITION_ROWS: memory stays
+# within 25 % of the cap's; past that the hash space is cut again (a recut pairs everything once).
+# Winnowed hashes are uniform, so the ranges of an earlier run stay balanced as the corpus grows.
+BOUNDS_SLACK = 1.25
 MAX_GROUP_PAIRS = 1_000_000  # occurrence pairs generated at once (one triu block: ~60 B a pair in flight, bench_reuse)
 
 # Acknowledgement and procedure paragraphs every report words alike (向…致以崇高的敬意, 自觉接受…监督,
@@ -146,10 +156,11 @@ def _hits(
     and the formula anchors (too many clusters to pair).
 
     h: hashes, d: document codes ordered like the doc_id strings, c: cluster codes, pos: folded
-    offsets, is_new: per row. Returns hits {a, b, pa, pb, rare} with a < b, and formulae {hash,
+    offsets, is_new: per row. Returns hits {a, b, pa, pb, rare, h} with a < b (h: the anchor's hash),
+    and formulae {hash,
     n_docs, n_clusters, doc, pos, other, other_pos} (the first document of the anchor, and the
     first one in another cluster: the two examples its passage is extended between)."""
-    hits: dict[str, list] = {k: [] for k in ("a", "b", "pa", "pb", "rare")}
+    hits: dict[str, list] = {k: [] for k in ("a", "b", "pa", "pb", "rare", "h")}
     if len(h):  # most anchors are in one document only: keep the rows of hashes that occur twice or more
         hs = h[(o := np.argsort(h))]
         same = hs[1:] == hs[:-1]
@@ -204,11 +215,12 @@ def _hits(
             hits["pa"].append(pos[i])
             hits["pb"].append(pos[j])
             hits["rare"].append(n_cl[gid[i]] <= RARE_CLUSTERS)
+            hits["h"].append(h[i])
     return _concat(hits), f
 
 
 def _concat(cols: dict[str, list]) -> dict[str, np.ndarray]:
-    kinds = {"a": np.int64, "b": np.int64, "pa": np.int64, "pb": np.int64, "rare": np.bool_}
+    kinds = {"a": np.int64, "b": np.int64, "pa": np.int64, "pb": np.int64, "rare": np.bool_, "h": np.uint64}
     return {k: (np.concatenate(v).astype(kinds[k]) if v else np.zeros(0, kinds[k])) for k, v in cols.items()}
 
 
@@ -465,7 +477,10 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
 
 # ----------------------------------------------------------------------------- the stage, out of core
 
-HIT_DTYPE = np.dtype([("a", "<i4"), ("b", "<i4"), ("pa", "<i4"), ("pb", "<i4"), ("rare", "?")])
+# one hit: documents a < b (codes), their offsets, whether the anchor is rare, and g: the index of
+# its anchor group in the partition's groups/PPPP.npy (a later run keeps or drops hits by group)
+HIT_DTYPE = np.dtype([("a", "<i4"), ("b", "<i4"), ("pa", "<i4"), ("pb", "<i4"), ("rare", "?"), ("g", "<i4")])
+GROUP_DTYPE = np.dtype([("hash", "<u8"), ("digest", "<u8")])  # anchor groups of 2+ rows, sorted by hash
 
 
 def partition_count(anchor_rows: int) -> int:
@@ -520,11 +535,20 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
                 batch_size=512, columns=cols, use_threads=False
             ):
-                for r in batch.to_pylist():
-                    text = r["text"] or ""
+                # the text's UTF-8 bytes are hashed where Arrow holds them: no Python string is made
+                text = batch.column("text").cast(pa.string())
+                n_chars = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False).tolist()
+                offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+                data = memoryview(text.buffers()[2] or b"")
+                valid = text.is_valid().to_numpy(zero_copy_only=False)
+                small = batch.select([c for c in cols if c != "text"]).to_pylist()
+                for i, r in enumerate(small):
                     head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                    digest = hashlib.sha256(head + text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-                    rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], digest, len(text), r["admin_level"]))
+                    digest = hashlib.sha256(head)
+                    if valid[i]:
+                        digest.update(data[offsets[i] : offsets[i + 1]])
+                    row = (r["doc_id"], r["cluster_id"] or r["doc_id"], digest.hexdigest()[:16], n_chars[i])
+                    rows.append((*row, r["admin_level"]))
         for doc_id, cluster_id, digest, n_chars, level in rows:
             for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level), strict=True):
                 out[name].append(value)
@@ -541,16 +565,17 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     )
 
 
-def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray]:
-    """(doc ids sorted: a document's code is its index, cluster code per document): the codes
-    _Corpus gives, from the id columns alone (what a hits part needs, without texts). Kept for the
-    next part the same worker runs (ids only: ~100 B a document)."""
+def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """(doc ids sorted: a document's code is its index, cluster code per document, a 64-bit hash of
+    each document's id and cluster): the codes _Corpus gives, from the id columns alone (what a
+    hits part needs, without texts), and what an anchor row of the document depends on besides
+    its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document)."""
     stamps = tuple((d, (Path(d) / "canonical.parquet").stat().st_mtime_ns) for d in member_dirs)
     return _doc_codes_of(stamps)
 
 
 @lru_cache(maxsize=1)
-def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray]:
+def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     import pyarrow.parquet as pq
 
     member_dirs = [d for d, _ in stamps]
@@ -564,8 +589,13 @@ def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.nda
         clusters += [c or i for i, c in zip(doc_ids, t.column("cluster_id").to_pylist(), strict=True)]
     arr = np.array(ids, dtype=object)
     order = np.argsort(arr, kind="stable")
-    _, cluster = np.unique(np.array(clusters, dtype=object)[order], return_inverse=True)
-    return pa.array(arr[order].tolist(), pa.string()), cluster
+    sorted_clusters = np.array(clusters, dtype=object)[order]
+    _, cluster = np.unique(sorted_clusters, return_inverse=True)
+    keyed = b"".join(
+        hashlib.blake2b(f"{i}\0{c}".encode(), digest_size=8).digest()
+        for i, c in zip(arr[order].tolist(), sorted_clusters.tolist(), strict=True)
+    )
+    return pa.array(arr[order].tolist(), pa.string()), cluster, np.frombuffer(keyed, dtype="<u8")
 
 
 class _Corpus:
@@ -661,10 +691,14 @@ class _Corpus:
 # shuffle: anchors are grouped by hash partition, the pairs they give by document. A pair's rows
 # need all its hits, which lie in every hash partition, so no one split serves both phases.
 #   reuse_hits, part "docs":     the corpus listing (docs.parquet: ids, fingerprints, lengths)
-#   reuse_hits, part "PPPP-NNNN": hash partition PPPP of NNNN -> hits/PPPP.npy (sorted by document
-#                                a) and formulae/PPPP.npy
+#   reuse_hits, part "PPPP-NNNN": the anchors with part in [PPPP, NNNN) -> hits/PPPP.npy (sorted by
+#                                document a), formulae/PPPP.npy, groups/PPPP.npy (digest per anchor
+#                                group) and, compared with an earlier run, dirty/PPPP.npy (pairs
+#                                of the groups that changed)
+#   reuse_hits, finish:          hits.json, hits/index.npy, dirty.npy (every pair to recompute) and
+#                                dirty_hits.npy (their hits, sorted by document a)
 #   reuse, part "QQQ":           output part QQQ (a range of doc_id_a) from its slice of every hits
-#                                file -> reuse/QQQ.parquet, pairs/QQQ.parquet
+#                                file (only the dirty pairs, the others' rows lent) -> reuse/QQQ.parquet
 #   reuse, finish:               reuse_formulae/0.parquet, flows.json, reuse_parts.json
 # `reuse_stage` runs the same functions one after another in one process (tests, benches).
 
@@ -724,31 +758,80 @@ def _source_parts(source, lo: int, hi: int) -> pa.Table:
 def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None = None) -> dict[str, int]:
     """Parts of the reuse_hits step: the listing, and every hash partition ("0000-0007": the anchor
     rows whose anchors.part is in [0, 7); partition_count of them, cut to hold equal rows,
-    partition_bounds). Weights: rows read."""
+    partition_bounds). The newest earlier artifact's ranges are kept while the count is the same
+    and none outgrew BOUNDS_SLACK: a partition then re-pairs only its changed anchor groups.
+    Weights: rows read."""
     sources = _anchor_sources(list(inputs["members"]))
     counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
     total = int(counts.sum())
     n = partitions or partition_count(total)
-    plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in partition_bounds(counts, n)}
+    bounds = partition_bounds(counts, n)
+    base = _newest_hits(earlier, _code_version())
+    if base is not None:
+        meta = _meta(base)
+        prev = [tuple(b) for b in meta.get("bounds", [])]
+        biggest = max((int(counts[lo:hi].sum()) for lo, hi in prev), default=0)
+        if prev and meta.get("count") == n and biggest <= BOUNDS_SLACK * MAX_PARTITION_ROWS:
+            bounds = prev
+    plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in bounds}
     plan[DOCS_PART] = max(1, total // n)
     return plan
+
+
+def _group_digests(h: np.ndarray, d: np.ndarray, pos: np.ndarray, dochash: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The anchor groups of a partition that have two rows or more (a group of one gives no hit):
+    (rows of those groups ordered by hash, where each group starts, its hash, its digest). A
+    group's digest covers its rows (document id, cluster, offset: all its hits and formula depend
+    on), so an equal digest means equal hits; it is a sum, free of the rows' order."""
+    o = np.argsort(h, kind="stable")
+    hs = h[o]
+    same = hs[1:] == hs[:-1]
+    o = o[np.r_[False, same] | np.r_[same, False]]
+    hs = h[o]
+    gs = np.flatnonzero(np.r_[True, hs[1:] != hs[:-1]]) if len(hs) else np.zeros(0, np.int64)
+    if not len(gs):
+        return o, gs, np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+    row = _mix(dochash[d[o]] ^ _mix(pos[o].astype(np.uint64) + np.uint64(0x452821E638D01377)))
+    size = np.diff(np.r_[gs, len(o)]).astype(np.uint64)
+    return o, gs, hs[gs], np.add.reduceat(row, gs) ^ _mix(size)
+
+
+def _record(hits: dict[str, np.ndarray], groups: np.ndarray) -> np.ndarray:
+    rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
+    for col in ("a", "b", "pa", "pb", "rare"):
+        rec[col] = hits[col]
+    rec["g"] = np.searchsorted(groups, hits["h"])
+    return rec[np.argsort(rec["a"], kind="stable")]
+
+
+def _formula_record(f: dict[str, np.ndarray]) -> np.ndarray:
+    frec = np.empty(len(f["hash"]), dtype=FORMULA_DTYPE)
+    for col in FORMULA_DTYPE.names or ():
+        frec[col] = f[col]
+    return frec
 
 
 def hits_part(
     inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (), partitions: int | None = None
 ) -> dict:
-    """One part of reuse_hits (see hits_plan). Memory: one hash partition's anchor rows."""
+    """One part of reuse_hits (see hits_plan). Memory: one hash partition's anchor rows and hits.
+
+    Incremental: with the newest earlier artifact (same code) that has this very range, only the
+    anchor groups whose digest changed (or that are new) are paired; the hits and formula anchors
+    of the others are the earlier ones, their document codes moved to this corpus's codes. The
+    pairs whose hits in the changed groups moved go to dirty/PPPP.npy: the reuse step recomputes
+    only them (hits_finish adds the pairs of documents whose text, cluster, dates or level changed)."""
     members = list(inputs["members"])
     out = Path(out_dir)
+    version = _code_version()
     if part == DOCS_PART:
         from tasks.common import write_table
 
-        listing = corpus_listing(members, _newest(earlier, _code_version()))
+        listing = corpus_listing(members, _newest_hits(earlier, version))
         write_table(listing, out / "docs.parquet")
         return {"docs": listing.num_rows}
     lo, hi = (int(x) for x in part.split("-"))
-    ids, cluster = _doc_codes(members)
-    id_list = ids.to_pylist()
+    ids, cluster, dochash = _doc_codes(members)
     t = pa.concat_tables([_source_parts(s, lo, hi) for s in _anchor_sources(members)])
     d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
     d = d.astype(np.int64)
@@ -757,30 +840,128 @@ def hits_part(
     rows = t.num_rows
     del t
     d = d[ok]
-    hits, f = _hits(h, d, cluster[d], pos, np.ones(len(d), dtype=bool))
-    del h, d, pos
-    rec = np.empty(len(hits["a"]), dtype=HIT_DTYPE)
-    for col in HIT_DTYPE.names or ():
-        rec[col] = hits[col]
-    rec = rec[np.argsort(rec["a"], kind="stable")]
-    (out / "hits").mkdir(parents=True, exist_ok=True)
-    (out / "formulae").mkdir(parents=True, exist_ok=True)
+    o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
+    base = _newest_hits(earlier, version)
+    if base is not None and [lo, hi] not in _meta(base).get("bounds", []):
+        base = None  # another cut of the hash space: nothing to compare group by group
+    changed = np.ones(len(gs), dtype=bool)
+    if base is not None:
+        prev = np.load(base / "groups" / f"{lo:04d}.npy")
+        at = np.minimum(np.searchsorted(prev["hash"], ghash), max(0, len(prev) - 1))
+        if len(prev):
+            changed = ~((prev["hash"][at] == ghash) & (prev["digest"][at] == gdigest))
+    # the rows of the groups to pair: every row of a changed group (a group is paired whole)
+    take = o[np.repeat(changed, np.diff(np.r_[gs, len(o)]))]
+    hits, f = _hits(h[take], d[take], cluster[d[take]], pos[take], np.ones(len(take), dtype=bool))
+    del h, d, pos, o, take
+    rec = _record(hits, ghash)
+    frec = _formula_record(f)
+    dirty = None
+    gone_parts: list[int] = []
+    if base is not None:
+        old = np.load(base / "hits" / f"{lo:04d}.npy")
+        remap = _code_remap(base, ids)
+        new_g = np.full(len(prev), -1, np.int64)  # earlier group -> this run's group, when unchanged
+        new_g[at[~changed]] = np.flatnonzero(~changed)
+        g = new_g[old["g"]] if len(old) else np.zeros(0, np.int64)
+        keep = g >= 0
+        lost = old[~keep]  # hits of groups that changed or are gone, in this run's codes
+        la, lb = remap[lost["a"]], remap[lost["b"]]
+        gone = (la < 0) | (lb < 0)  # a document gone: the output part of its pairs drops their rows
+        old_ids = _listing_ids(base).to_pylist()
+        old_bounds = [_code_range(old_ids, q)[0] for q in range(REUSE_PARTS)]
+        gone_parts = np.unique(np.searchsorted(old_bounds, lost["a"][gone], side="right") - 1).tolist()
+        lost = lost[~gone]
+        lost["a"], lost["b"] = la[~gone], lb[~gone]
+        dirty = _moved_pairs(lost, rec)
+        kept = old[keep]
+        kept["a"], kept["b"], kept["g"] = remap[kept["a"]], remap[kept["b"]], g[keep]
+        rec = np.insert(kept, np.searchsorted(kept["a"], rec["a"], side="right"), rec)  # both sorted by a
+        oldf = np.load(base / "formulae" / f"{lo:04d}.npy")
+        fat = np.minimum(np.searchsorted(ghash, oldf["hash"]), max(0, len(ghash) - 1))
+        fkeep = (ghash[fat] == oldf["hash"]) & ~changed[fat] if len(ghash) else np.zeros(len(oldf), bool)
+        oldf = oldf[fkeep]
+        oldf["doc"], oldf["other"] = remap[oldf["doc"]], remap[oldf["other"]]
+        frec = np.concatenate([oldf, frec])
+        frec = frec[np.argsort(frec["hash"], kind="stable")]
+    for sub in ("hits", "formulae", "groups", "dirty"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
     np.save(out / "hits" / f"{lo:04d}.npy", rec)
     # where each output part's hits start and end: the reuse step slices without searching
+    id_list = ids.to_pylist()
     bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
     np.save(out / "hits" / f"{lo:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
-    frec = np.empty(len(f["hash"]), dtype=FORMULA_DTYPE)
-    for col in FORMULA_DTYPE.names or ():
-        frec[col] = f[col]
     np.save(out / "formulae" / f"{lo:04d}.npy", frec)
-    return {"anchor_rows": rows, "hits": len(rec), "formula_anchors": len(frec)}
+    groups = np.empty(len(ghash), dtype=GROUP_DTYPE)
+    groups["hash"], groups["digest"] = ghash, gdigest
+    np.save(out / "groups" / f"{lo:04d}.npy", groups)
+    if dirty is not None:
+        np.save(out / "dirty" / f"{lo:04d}.npy", dirty)
+    return {
+        "anchor_rows": rows,
+        "hits": len(rec),
+        "formula_anchors": len(frec),
+        "groups": len(gs),
+        "groups_paired": int(changed.sum()),
+        "base": str(base.resolve()) if base is not None else None,
+        "gone_parts": gone_parts,
+    }
+
+
+def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Keys of the document pairs with a hit in x or in y but not in both (hits of the changed
+    groups before and after): a new document that joins a group of old ones changes no hit of two
+    old ones unless the group's count crosses RARE_CLUSTERS or a formula threshold."""
+    if not len(x) + len(y):
+        return np.zeros(0, np.int64)
+    k1 = np.r_[_pair_keys(x["a"], x["b"]), _pair_keys(y["a"], y["b"])]
+    k2 = np.r_[_pair_keys(x["pa"], x["pb"]), _pair_keys(y["pa"], y["pb"])]
+    k3 = np.r_[x["rare"], y["rare"]].astype(np.int8)
+    o = np.lexsort((k3, k2, k1))
+    k1, k2, k3 = k1[o], k2[o], k3[o]
+    both = (k1[1:] == k1[:-1]) & (k2[1:] == k2[:-1]) & (k3[1:] == k3[:-1])  # each side holds a hit once
+    return np.unique(k1[~(np.r_[False, both] | np.r_[both, False])])
+
+
+def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per document pair (codes below 2**31), increasing with (a, b)."""
+    return (a.astype(np.int64) << 32) | b.astype(np.int64)
+
+
+def _code_remap(base: Path, ids: pa.Array) -> np.ndarray:
+    """Earlier artifact's document codes -> this corpus's codes (-1: gone). Both number the sorted
+    doc ids, so the map is increasing: hits sorted by document stay sorted."""
+    codes = pc.index_in(_listing_ids(base), value_set=ids)
+    return pc.fill_null(codes, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _listing_ids(hits_dir: Path) -> pa.Array:
+    """The sorted doc ids of a hits artifact's docs.parquet: its document codes."""
+    f = Path(hits_dir) / "docs.parquet"
+    st = f.stat()
+    return _listing_ids_of(str(f), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _listing_ids_of(path: str, size: int, mtime_ns: int) -> pa.Array:
+    import pyarrow.parquet as pq
+
+    ids = np.array(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist(), dtype=object)
+    return pa.array(np.sort(ids).tolist(), pa.string())
 
 
 def hits_finish(
     inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = (), partitions: int | None = None
 ) -> dict:
-    """hits.json (where each partition starts: its files' names) and the step's counts."""
-    starts = sorted(int(k.split("-")[0]) for k in parts if k != DOCS_PART)
+    """hits.json (the partitions' ranges, the earlier artifact they were compared with, the
+    output parts that held pairs of documents gone since), hits/index.npy and, when every partition was compared with the same
+    earlier artifact, dirty.npy: the document pairs the reuse step must recompute (sorted keys,
+    a << 32 | b): those of changed anchor groups, and every pair of a document whose listing row
+    (text and cluster fingerprint, dates, level) changed."""
+    import pyarrow.parquet as pq
+
+    ranges = sorted(tuple(int(x) for x in k.split("-")) for k in parts if k != DOCS_PART)
+    starts = [lo for lo, _ in ranges]
     n = len(starts)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -789,10 +970,58 @@ def hits_finish(
     offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in starts]
     index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
     np.save(out / "hits" / "index.npy", index)
-    (out / "hits.json").write_text(json.dumps({"partitions": n, "starts": starts}, sort_keys=True))
+    bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
+    only = bases.pop() if len(bases) == 1 else None
+    base = Path(only) if only is not None else None
+    removed, gone_parts = 0, list[int]()
+    if base is not None and not (base / "docs.parquet").exists():
+        base = None
+    if base is not None:
+        cols = ["doc_id", "fingerprint", "admin_level"]
+        now = pq.read_table(out / "docs.parquet", columns=cols).to_pydict()
+        was = pq.read_table(base / "docs.parquet", columns=cols).to_pydict()
+        before = set(zip(*was.values(), strict=True))
+        ids = sorted(now["doc_id"])
+        code = {x: i for i, x in enumerate(ids)}
+        touched = np.zeros(len(ids), dtype=bool)
+        for row in zip(*now.values(), strict=True):
+            if row not in before:
+                touched[code[row[0]]] = True
+        removed = len(set(was["doc_id"]) - set(code))
+        gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
+        moved = np.unique(np.concatenate([np.load(out / "dirty" / f"{p:04d}.npy") for p in starts] or [[]]))
+        # every hit of those pairs and of the pairs of a touched document (its rows may change with
+        # no hit moving), in one file sorted by document a: a reuse part reads its slice only
+        chosen = []
+        for p in starts:
+            rec = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
+            key = _pair_keys(rec["a"], rec["b"])
+            at = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
+            sel = (moved[at] == key) if len(moved) else np.zeros(len(key), bool)
+            if touched.any():
+                sel |= touched[rec["a"]] | touched[rec["b"]]
+            chosen.append(np.array(rec[sel]))
+        picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
+        picked = picked[np.argsort(picked["a"], kind="stable")]
+        np.save(out / "dirty.npy", np.unique(np.r_[moved.astype(np.int64), _pair_keys(picked["a"], picked["b"])]))
+        np.save(out / "dirty_hits.npy", picked)
+        bounds = [_code_range(ids, q)[0] for q in range(REUSE_PARTS)] + [len(ids)]
+        np.save(out / "dirty_hits.idx.npy", np.searchsorted(picked["a"], bounds).astype(np.int64))
+    meta = {
+        "version": _code_version(),
+        "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
+        "partitions": n,
+        "starts": starts,
+        "bounds": [list(r) for r in ranges],
+        "base": str(base) if base is not None else None,
+        "removed": removed,  # documents gone since the earlier artifact
+        "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+    }
+    (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
+    counts |= {"groups": 0, "groups_paired": 0}
     for stats in parts.values():
-        for k in ("docs", "anchor_rows", "hits", "formula_anchors"):
+        for k in ("docs", "anchor_rows", "hits", "formula_anchors", "groups", "groups_paired"):
             counts[k] += int(stats.get(k, 0))
     return counts
 
@@ -832,32 +1061,55 @@ def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
     return np.concatenate(chunks) if chunks else None
 
 
+def _dirty_of(hits_dir: Path, lo: int, hi: int) -> np.ndarray | None:
+    """The pair keys to recompute whose document a has a code in [lo, hi) (None: no comparison
+    with an earlier artifact, every pair is computed)."""
+    f = hits_dir / "dirty.npy"
+    if not f.exists():
+        return None
+    keys = np.load(f, mmap_mode="r")
+    i, j = np.searchsorted(keys, [lo << 32, hi << 32])
+    return np.array(keys[i:j])
+
+
 def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
-    """Output parts that have hits ("007": doc_id_a in its range), weighted by their hit count."""
-    index = np.load(Path(inputs["reuse_hits"]) / "hits" / "index.npy")
+    """Output parts that have hits ("007": doc_id_a in its range), weighted by their hit count, or
+    by their pairs to recompute when the hits step compared its groups with an earlier artifact."""
+    hits_dir = Path(inputs["reuse_hits"])
+    index = np.load(hits_dir / "hits" / "index.npy")
     sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(REUSE_PARTS, np.int64)
+    dirty = np.load(hits_dir / "dirty.npy") if (hits_dir / "dirty.npy").exists() else None
+    if dirty is not None and _reuse_base(earlier, _code_version(), _meta(hits_dir).get("base")) is not None:
+        id_list = _listing_ids(hits_dir).to_pylist()
+        bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
+        per = np.diff(np.searchsorted(dirty >> 32, bounds))
+        return {f"{q:03d}": 1 + int(per[q]) for q, n in enumerate(sizes.tolist()) if n}
     return {f"{q:03d}": int(n) for q, n in enumerate(sizes.tolist()) if n}
 
 
-def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = ()) -> dict:
-    """Output part `part` of the reuse step: the rows of every pair whose document a lies in its
-    range. Memory: that part's hits and one batch of texts. A pair whose digest (its documents and
-    the chains that can give rows) equals its digest in the newest earlier artifact (same code)
-    keeps its rows; a part whose pairs all do is hard-linked."""
-    import pyarrow.parquet as pq
+def _reuse_base(earlier: Iterable[str] | None, version: str, hits_base: str | None) -> Path | None:
+    """The newest complete earlier reuse artifact (same code) made from the hits artifact this
+    run's hits were compared with: its rows are those of every pair not to recompute."""
+    if hits_base is None:
+        return None
+    best = None
+    for d in earlier or ():
+        folder = Path(d)
+        done = folder / "_done.json"
+        meta = _meta(folder)
+        if not done.exists() or meta.get("version") != version or meta.get("hits") != hits_base:
+            continue
+        stamp = (done.stat().st_mtime_ns, str(folder))
+        if best is None or stamp > best[0]:
+            best = (stamp, folder)
+    return best[1] if best else None
 
-    from tasks.common import write_table
-    from tasks.schema import REUSE
 
-    out = Path(out_dir)
-    q = int(part)
-    version = _code_version()
-    before_dir = _newest(earlier, version)
-    corpus = _load_corpus(inputs)
-    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
-    rec = _part_slices(Path(inputs["reuse_hits"]), q)
-    if rec is None:
-        return {**counts, "reuse": 0, "digest": None, "flows": []}
+def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> tuple[list[dict], np.ndarray]:
+    """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches, and
+    the keys of the pairs that have a chain to extend (those extended: counts["pairs_computed"])."""
+    if not len(rec):
+        return [], np.zeros(0, np.int64)
     a, b, pa_, pb_, rare, chain = _sorted_hits(
         rec["a"].astype(np.int64),
         rec["b"].astype(np.int64),
@@ -865,76 +1117,100 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
         rec["pb"].astype(np.int64),
         rec["rare"],
     )
-    del rec
     pair_start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
     pair_end = np.r_[pair_start[1:], len(a)]
-    # a pair's rows are a function of its two documents and of the starts of its chains that are
-    # mostly rare anchors (_passages): a pair with no such chain gives no row and no text is read
-    # for it; the others get a digest of exactly that, computed for all pairs at once
+    # a pair's rows come from its chains that are mostly rare anchors (_passages): a pair with no
+    # such chain gives no row and no text is read for it
     share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
-    kept_chain = chain[share >= MIN_RARE_SHARE]
-    owner = np.searchsorted(pair_start, kept_chain, side="right") - 1
-    firsts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else owner
-    live = owner[firsts]  # pairs that can give rows, in (a, b) order
-    ps, pe = pair_start[live], pair_end[live]
-    ca, cb = a[ps], b[ps]
-    digest = _pair_digests(corpus.uid[ca], corpus.uid[cb], pa_[kept_chain], pb_[kept_chain], firsts)
-    del kept_chain, owner, firsts, live
+    owner = np.searchsorted(pair_start, chain[share >= MIN_RARE_SHARE], side="right") - 1
+    live = np.unique(owner)
+    todo = list(zip(pair_start[live].tolist(), pair_end[live].tolist(), strict=True))
+    rows: list[dict] = []
+    for batch in _batches(todo, a, b, corpus.chars):
+        sel = np.concatenate([np.arange(s, e) for s, e in batch])
+        docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
+        rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
+    counts["pairs_computed"] += len(todo)
+    counts["pairs_extended"] += len(todo)
+    return rows, _pair_keys(a[pair_start[live]], b[pair_start[live]])
+
+
+def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = ()) -> dict:
+    """Output part `part` of the reuse step: the rows of every pair whose document a lies in its
+    range. Memory: that part's hits and one batch of texts.
+
+    Incremental: when the hits step compared its anchor groups with an earlier hits artifact and
+    the reuse artifact made from that one is among `earlier`, only the pairs in dirty.npy are
+    recomputed (from all their hits); every other pair keeps its earlier rows, and a part with no
+    such pair (and no earlier pair of a document gone) is hard-linked without reading a hit or a
+    text."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.schema import REUSE
+
+    out = Path(out_dir)
+    q = int(part)
+    hits_dir = Path(inputs["reuse_hits"])
+    version = _code_version()
+    hits_meta = _meta(hits_dir)
+    before = _reuse_base(earlier, version, hits_meta.get("base"))
+    corpus = _load_corpus(inputs)
+    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     name = f"{q:03d}.parquet"
-    part_digest = hashlib.sha256(digest.tobytes()).hexdigest()[:20]
-    before = _earlier_pairs(before_dir, q, corpus)
-    prev_flows = _meta(before_dir).get("flows", {}).get(str(q)) if before_dir is not None else None
-    if before_dir is not None and before is not None and before[0] == part_digest:
-        for table in ("reuse", "pairs"):
-            src = before_dir / table / name
-            if src.exists():
-                _link(src, out / table / name)
-        counts["parts_linked"] += 1
-        counts["pairs_reused"] += len(ca)
-        target = out / "reuse" / name
-        n_rows = pq.ParquetFile(target).metadata.num_rows if target.exists() else 0
-        if prev_flows is not None:
-            return {**counts, "reuse": n_rows, "digest": part_digest, "flows": prev_flows}
-        rows_t = pq.read_table(target) if target.exists() else REUSE.empty_table()
-    else:
-        key = ca * len(corpus.id_list) + cb  # increasing: pairs are sorted by (a, b)
-        kept = np.zeros(len(key), dtype=bool)
-        old_rows = REUSE.empty_table()
-        if before is not None and len(key):
-            _, prev_key, prev_digest = before
-            at = np.minimum(np.searchsorted(key, prev_key), len(key) - 1)
-            same = (key[at] == prev_key) & (digest[at] == prev_digest).all(axis=1)
-            kept[at[same]] = True
-            prev_path = before_dir / "reuse" / name if before_dir is not None else None
-            if kept.any() and prev_path is not None and prev_path.exists():
-                prev = pq.read_table(prev_path)
-                ra = corpus.codes(prev.column("doc_id_a"))
-                rb = corpus.codes(prev.column("doc_id_b"))
-                ok = (ra >= 0) & (rb >= 0) & np.isin(ra * len(corpus.id_list) + rb, key[kept])
-                old_rows = prev.filter(pa.array(ok, pa.bool_())).cast(REUSE)
-        todo = list(zip(ps[~kept].tolist(), pe[~kept].tolist(), strict=True))
-        new_rows = []
-        for batch in _batches(todo, a, b, corpus.chars):
-            sel = np.concatenate([np.arange(s, e) for s, e in batch])
-            docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
-            new_rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
-        counts["pairs_reused"] += int(kept.sum())
-        counts["pairs_computed"] += len(todo)
-        counts["pairs_extended"] += len(todo)
-        rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
-        rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
-        if rows_t.num_rows:
-            write_table(rows_t, out / "reuse" / name)
-        pair_t = pa.table(
+    lo, hi = corpus.code_range(q)
+    dirty = _dirty_of(hits_dir, lo, hi) if before is not None else None
+    old_rows = REUSE.empty_table()
+    prev_flows = _meta(before).get("flows", {}).get(str(q)) if before is not None else None
+    if prev_flows is None:
+        dirty = None  # a part the earlier run did not have: every pair is computed
+    old_live = np.zeros(0, np.int64)
+    if before is not None and dirty is not None:
+        prev = before / "reuse" / name
+        if not len(dirty) and q not in hits_meta.get("gone_parts", []):
+            n_rows = 0
+            for table in ("reuse", "pairs"):
+                if (before / table / name).exists():
+                    _link(before / table / name, out / table / name)
+            if prev.exists():
+                n_rows = pq.ParquetFile(prev).metadata.num_rows
+            live = int(_meta(before).get("live", {}).get(str(q), 0))
+            counts["parts_linked"] += 1
+            counts["pairs_reused"] += live
+            return {**counts, "reuse": n_rows, "live": live, "flows": prev_flows}
+        if prev.exists():
+            old = pq.read_table(prev)
+            ra, rb = corpus.codes(old.column("doc_id_a")), corpus.codes(old.column("doc_id_b"))
+            key = _pair_keys(ra, rb)
+            keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
+            old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
+        if (before / "pairs" / name).exists():
+            pairs = pq.read_table(before / "pairs" / name)
+            ra, rb = corpus.codes(pairs.column("doc_id_a")), corpus.codes(pairs.column("doc_id_b"))
+            key = _pair_keys(ra, rb)
+            old_live = key[(ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)]  # live pairs not recomputed
+            counts["pairs_reused"] += len(old_live)
+    if dirty is None:
+        rec = _part_slices(hits_dir, q)
+    else:  # the hits of this part's pairs to recompute, gathered by hits_finish
+        i, j = np.load(hits_dir / "dirty_hits.idx.npy")[q : q + 2].tolist()
+        rec = np.array(np.load(hits_dir / "dirty_hits.npy", mmap_mode="r")[i:j])
+    new_rows, new_live = _pair_rows(rec, corpus, counts) if rec is not None else ([], np.zeros(0, np.int64))
+    live_keys = np.union1d(old_live, new_live)
+    if len(live_keys):  # the pairs with a chain to extend: what pairs_reused counts on the next run
+        ids = corpus.ids
+        live_t = pa.table(
             {
-                "doc_id_a": pa.array(corpus.ids[ca].tolist(), pa.string()),
-                "doc_id_b": pa.array(corpus.ids[cb].tolist(), pa.string()),
-                "h1": pa.array(digest[:, 0], pa.uint64()),
-                "h2": pa.array(digest[:, 1], pa.uint64()),
+                "doc_id_a": pa.array(ids[live_keys >> 32].tolist(), pa.string()),
+                "doc_id_b": pa.array(ids[live_keys & 0xFFFFFFFF].tolist(), pa.string()),
             }
         )
-        write_table(pair_t, out / "pairs" / name)
-        counts["parts_written"] += 1
+        write_table(live_t, out / "pairs" / name)
+    rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
+    rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
+    if rows_t.num_rows:
+        write_table(rows_t, out / "reuse" / name)
+    counts["parts_written"] += 1
     part_acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
     _flow_add(
         part_acc,
@@ -942,13 +1218,14 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
         corpus.levels,
     )
     flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
-    return {**counts, "reuse": rows_t.num_rows, "digest": part_digest, "flows": flows}
+    return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows}
 
 
 def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = ()) -> dict:
     """The formulae (every formula anchor of the corpus, merged into passages of their example
-    document), flows.json (who copies whom, summed over the parts), reuse_parts.json (per part the
-    digest a later run links it by) and the step's counts."""
+    document), flows.json (who copies whom, summed over the parts), reuse_parts.json (the hits
+    artifact this one was made from, per part its flows and pairs: what a later run links a part
+    with) and the step's counts."""
     import pyarrow.parquet as pq
 
     from tasks.common import write_table
@@ -957,8 +1234,8 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     version = _code_version()
-    before_dir = _newest(earlier, version)
     hits_dir = Path(inputs["reuse_hits"])
+    before_dir = _reuse_base(earlier, version, _meta(hits_dir).get("base"))
     corpus = _load_corpus(inputs)
     counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     flow_acc: dict[tuple[str, str, bool], list] = {}
@@ -972,7 +1249,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
             cell[0] += n_pairs
             cell[1] += n_chars
     formula_parts = []
-    for p in json.loads((hits_dir / "hits.json").read_text())["starts"]:
+    for p in _meta(hits_dir)["starts"]:
         frec = np.load(hits_dir / "formulae" / f"{p:04d}.npy")
         formula_parts.append({k: frec[k] for k in FORMULA_DTYPE.names or ()})
     f = _formula_arrays(formula_parts)
@@ -998,8 +1275,9 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
     meta = {
         "version": version,
-        "parts": {str(int(q)): s["digest"] for q, s in sorted(parts.items()) if s.get("digest")},
-        "flows": {str(int(q)): s.get("flows", []) for q, s in sorted(parts.items()) if s.get("digest")},
+        "hits": str(hits_dir.resolve()),
+        "flows": {str(int(q)): s.get("flows", []) for q, s in sorted(parts.items())},
+        "live": {str(int(q)): int(s.get("live", 0)) for q, s in sorted(parts.items())},
         "formulae": fdigest,
     }
     (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
@@ -1011,7 +1289,7 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     """The global reuse step in one process: reuse/<part>.parquet, reuse_formulae/0.parquet and
     flows.json in out_dir (the hits step's artifact in out_dir/hits). The flow runs the same
     functions as two partitioned steps, parts spread over its workers. The newest complete earlier
-    artifact next to out_dir made by the same code lends its unchanged pairs and parts.
+    artifact next to out_dir made by the same code lends its unchanged groups, pairs and parts.
 
     Memory: one anchor partition, then one output part's hits and one batch of texts; never the
     corpus."""
@@ -1034,14 +1312,14 @@ def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = N
     return {**{k: v for k, v in hit_counts.items() if k != "formula_anchors"}, **counts}
 
 
-def _newest(earlier: Iterable[str] | None, version: str) -> Path | None:
-    """The newest complete artifact among `earlier` (tasks.stages.earlier_artifacts: same stage
-    code) whose reuse_parts.json or hits.json names this module's version."""
+def _newest_hits(earlier: Iterable[str] | None, version: str) -> Path | None:
+    """The newest complete reuse_hits artifact among `earlier` made by this code (hits.json names
+    its version; one made before the groups were kept has none)."""
     best = None
     for d in earlier or ():
         folder = Path(d)
         done = folder / "_done.json"
-        if not done.exists() or _meta(folder).get("version", version) != version:
+        if not done.exists() or _meta(folder).get("version") != version:
             continue
         stamp = (done.stat().st_mtime_ns, str(folder))
         if best is None or stamp > best[0]:
@@ -1125,12 +1403,15 @@ def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
 
 
 def _meta(folder: Path) -> dict:
-    """reuse_parts.json of an artifact ({} if none); parsed once per process (artifacts are immutable)."""
-    try:
-        st = (folder / "reuse_parts.json").stat()
-    except OSError:
-        return {}
-    return _meta_of(str(folder / "reuse_parts.json"), st.st_size, st.st_mtime_ns)
+    """reuse_parts.json of a reuse artifact, hits.json of a hits artifact ({} if none); parsed once
+    per process (artifacts are immutable; the dict is shared: read it, never change it)."""
+    for name in ("reuse_parts.json", "hits.json"):
+        try:
+            st = (Path(folder) / name).stat()
+        except OSError:
+            continue
+        return _meta_of(str(Path(folder) / name), st.st_size, st.st_mtime_ns)
+    return {}
 
 
 @lru_cache(maxsize=8)
@@ -1141,48 +1422,12 @@ def _meta_of(path: str, size: int, mtime_ns: int) -> dict:
         return {}
 
 
-def _earlier_pairs(earlier: Path | None, q: int, corpus: _Corpus) -> tuple[str, np.ndarray, np.ndarray] | None:
-    """(part digest, pair keys in this run's document codes, pair digests) of output part q of an
-    earlier run; pairs of documents no longer in the corpus are left out."""
-    import pyarrow.parquet as pq
-
-    if earlier is None:
-        return None
-    digest = _meta(earlier).get("parts", {}).get(str(q))
-    f = earlier / "pairs" / f"{q:03d}.parquet"
-    if digest is None or not f.exists():
-        return None
-    try:
-        t = pq.read_table(f, columns=["doc_id_a", "doc_id_b", "h1", "h2"])
-    except (OSError, ValueError, KeyError, pa.ArrowInvalid):
-        return None
-    ca, cb = corpus.codes(t.column("doc_id_a")), corpus.codes(t.column("doc_id_b"))
-    ok = (ca >= 0) & (cb >= 0)
-    digests = np.stack([t.column("h1").to_numpy(), t.column("h2").to_numpy()], axis=1)[ok]
-    return digest, (ca * len(corpus.id_list) + cb)[ok], digests
-
-
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64's finalizer on uint64 arrays (wrapping arithmetic): a well-spread 64-bit hash."""
     x = x + np.uint64(0x9E3779B97F4A7C15)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return x ^ (x >> np.uint64(31))
-
-
-def _pair_digests(uid_a: np.ndarray, uid_b: np.ndarray, x: np.ndarray, y: np.ndarray, firsts: np.ndarray) -> np.ndarray:
-    """128 bits per pair (two uint64 columns) over what its rows depend on: both documents (uid:
-    doc id and fingerprint) and the set of its kept chain starts (x, y), which `firsts` splits
-    into pairs. Two independent seeds; the chain sum is order-free, the starts being distinct."""
-    out = np.zeros((len(firsts), 2), dtype=np.uint64)
-    if not len(firsts):
-        return out
-    x, y = x.astype(np.uint64), y.astype(np.uint64)
-    for k, seed in enumerate((np.uint64(0x243F6A8885A308D3), np.uint64(0x13198A2E03707344))):
-        chains = np.add.reduceat(_mix(_mix(x ^ seed) ^ y), firsts)
-        n = np.diff(np.r_[firsts, len(x)]).astype(np.uint64)
-        out[:, k] = _mix(chains ^ _mix(uid_a[:, k] ^ seed) ^ _mix(_mix(uid_b[:, k]) + seed) ^ _mix(n + seed))
-    return out
 
 
 def _link(src: Path, dst: Path) -> None:

@@ -234,24 +234,28 @@ def test_an_incremental_run_writes_the_cold_run_bytes_and_reuses_unchanged_pairs
     assert pair in {(r["doc_id_a"], r["doc_id_b"]) for r in before}  # the old pair, rare while two clusters share it
     assert first["pairs_computed"] > 0 and first["pairs_reused"] == 0
 
-    inc = run_stage(dirs, tmp_path / "runs" / "b")  # next to a: lends its unchanged pairs
+    inc = run_stage(dirs, tmp_path / "runs" / "b")  # next to a: lends its unchanged groups and pairs
     cold = run_stage(dirs, tmp_path / "cold" / "c")  # no sibling: computes everything
     assert table_bytes(tmp_path / "runs" / "b") == table_bytes(tmp_path / "cold" / "c")
     assert inc["pairs_reused"] > 0 and inc["pairs_computed"] < cold["pairs_computed"]
+    # only the anchor groups the new shard's documents joined (or made) are paired again
+    assert cold["groups_paired"] == cold["groups"] and 0 < inc["groups_paired"] < cold["groups"] // 2
     after = [
         r for f in sorted((tmp_path / "cold" / "c" / "reuse").glob("*.parquet")) for r in pq.read_table(f).to_pylist()
     ]
     assert pair not in {(r["doc_id_a"], r["doc_id_b"]) for r in after if "创新驱动" in r["passage"]}
 
-    again = run_stage(dirs, tmp_path / "runs" / "d")  # unchanged: every part linked
-    assert again["pairs_computed"] == 0 and again["parts_written"] == 0
+    again = run_stage(dirs, tmp_path / "runs" / "d")  # unchanged: every part linked, no group paired
+    assert again["pairs_computed"] == 0 and again["parts_written"] == 0 and again["groups_paired"] == 0
     assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
 
 
 # ----------------------------------------------------------------------------- the partitioned steps
 
 
-def run_steps(member_dirs: list[str], out: Path, earlier: dict[str, list[str]] | None = None) -> dict:
+def run_steps(
+    member_dirs: list[str], out: Path, earlier: dict[str, list[str]] | None = None, hits_params: dict | None = None
+) -> dict:
     """Both steps as the flow runs them (tasks.steps.run_part_batch: each part into its own staging
     folder, then moved into the artifact), parts in reverse order and in two batches, then finish."""
     import json
@@ -265,7 +269,7 @@ def run_steps(member_dirs: list[str], out: Path, earlier: dict[str, list[str]] |
         ("reuse_hits", reuse.hits_plan, "tasks.reuse:hits_part", reuse.hits_finish, out / "hits"),
         ("reuse", reuse.reuse_plan, "tasks.reuse:reuse_part", reuse.reuse_finish, out / "reuse_step"),
     ):
-        params = {"earlier": earlier[stage]}
+        params = {"earlier": earlier[stage], **(hits_params or {} if stage == "reuse_hits" else {})}
         parts = sorted(plan(inputs, **params), reverse=True)
         done = {}
         for batch in (parts[::2], parts[1::2]):
@@ -296,12 +300,71 @@ def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
     assert first["reuse"]["parts_written"] > 0
 
-    # unchanged: every part linked, nothing extended; an earlier artifact of other code lends nothing
-    again = run_steps(dirs, tmp_path / "again", {"reuse_hits": [], "reuse": [str(tmp_path / "inc" / "reuse_step")]})
+    # unchanged: every part linked, nothing paired or extended
+    after_inc = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
+    again = run_steps(dirs, tmp_path / "again", after_inc)
+    assert again["reuse_hits"]["groups_paired"] == 0
     assert again["reuse"]["pairs_computed"] == 0 and again["reuse"]["parts_written"] == 0
     assert table_bytes(tmp_path / "again" / "reuse_step") == want
+    # a reuse artifact not made from the hits artifact the groups were compared with lends nothing
+    mixed = run_steps(dirs, tmp_path / "mixed", {**after_inc, "reuse": [str(tmp_path / "first" / "reuse_step")]})
+    assert mixed["reuse"]["pairs_reused"] == 0 and mixed["reuse"]["pairs_computed"] == cold["reuse"]["pairs_computed"]
+    assert table_bytes(tmp_path / "mixed" / "reuse_step") == want
+    # an earlier artifact of other code lends nothing
     meta = tmp_path / "inc" / "reuse_step" / "reuse_parts.json"
     meta.write_text(meta.read_text().replace(reuse._code_version(), "other-code"))
-    other = run_steps(dirs, tmp_path / "other", {"reuse_hits": [], "reuse": [str(tmp_path / "inc" / "reuse_step")]})
+    other = run_steps(dirs, tmp_path / "other", after_inc)
+    assert other["reuse_hits"]["groups_paired"] == 0  # the hits artifact is still of this code
     assert other["reuse"]["pairs_reused"] == 0
     assert table_bytes(tmp_path / "other" / "reuse_step") == want
+
+
+def test_changed_gone_and_relabelled_documents_give_the_cold_run_bytes(tmp_path):
+    """What a nightly run brings besides new pages: a page's dates or level corrected (no anchor
+    moves: its pairs are recomputed all the same), a document that joined another cluster (its
+    anchor rows change), a document gone from the canonical set, a shard re-cut. Incremental from
+    the earlier run == cold, byte for byte, through the partitioned steps."""
+    shards = corpus_docs()
+    n = reuse.FORMULA_CLUSTERS + 5
+    changed = [[dict(d) for d in s] for s in shards]
+    changed[0][0]["year"] = 1990  # a date corrected: the old pair's first_doc_id moves
+    changed[0][0]["admin_level"] = "province"
+    changed[1][0]["cluster_id"] = changed[0][0][
+        "cluster_id"
+    ]  # joined the cluster of the document it shares PASSAGE with
+    del changed[0][2]  # gone (its cluster got another canonical elsewhere)
+    changed[2] = changed[2][:2]
+    changed.append([shards[2][3], {**shards[2][2], "doc_id": f"ff{n:014x}"}])  # a new shard, one document a copy
+    first_dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
+    run_steps(first_dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") != table_bytes(tmp_path / "first" / "reuse_step")
+    assert 0 < inc["reuse_hits"]["groups_paired"] < cold["reuse_hits"]["groups_paired"]
+    assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
+
+
+def test_hash_ranges_are_kept_while_balanced_and_cut_again_when_not(tmp_path):
+    """The earlier run's partition ranges are what lets a partition compare its groups; with
+    another partition count (the corpus outgrew MAX_PARTITION_ROWS) they are cut again, and the
+    hits are then computed as in a cold run (same bytes)."""
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    want = run_steps(dirs, tmp_path / "cold")
+    first = run_steps(dirs[:2], tmp_path / "first")
+    ranges_first = {p for p in reuse.hits_plan({"members": dirs[:2]}) if p != reuse.DOCS_PART}
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    kept = {p for p in reuse.hits_plan({"members": dirs}, before["reuse_hits"]) if p != reuse.DOCS_PART}
+    assert kept == ranges_first and first["reuse_hits"]["partitions"] == len(kept) < 32
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    assert 0 < inc["reuse_hits"]["groups_paired"] < want["reuse_hits"]["groups_paired"]
+
+    recut = run_steps(dirs, tmp_path / "recut", before, hits_params={"partitions": 32})
+    assert recut["reuse_hits"]["partitions"] >= 32
+    assert recut["reuse_hits"]["groups_paired"] == recut["reuse_hits"]["groups"]  # nothing to compare with
+    assert recut["reuse"]["pairs_reused"] == 0
+    for run in ("inc", "recut"):
+        assert table_bytes(tmp_path / run / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
