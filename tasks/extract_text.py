@@ -175,10 +175,9 @@ def jieba_main_dict() -> tuple[list[str], Sequence[int], list[str]]:
     """(words, frequencies, tags) of jieba's main dictionary `dict.txt`, in file order, read once per process.
 
     Three readers need it (the POS table below, extract.word_freq and rjieba's segmenter); each used to parse the
-    349k-line file itself, ~10 % of a one-shard extract process. When every line is `word freq tag` with no other
-    whitespace (one C regex pass checks it), one `split()` of the whole file gives exactly the per-line parse;
-    otherwise the lines are read one by one as jieba does. Tags are interned (350k copies of `n`, `nr`, `vn` ...);
-    words are shared with the tables built from them, so the cached lists cost ~8 MB (frequencies packed).
+    349k-line file itself, ~10 % of a one-shard extract process (one parse ~0.25 CPU-s). Tags are interned (350k
+    copies of `n`, `nr`, `vn` ...); words are shared with the tables built from them and frequencies are packed, so
+    the cached parse costs ~8 MB.
     """
     import importlib.util
 
@@ -188,30 +187,23 @@ def jieba_main_dict() -> tuple[list[str], Sequence[int], list[str]]:
     return parse_jieba_dict(Path(spec.origin).with_name("dict.txt").read_bytes().decode("utf-8"))
 
 
-def parse_jieba_dict(data: str, fast: bool = True) -> tuple[list[str], Sequence[int], list[str]]:
-    """(words, frequencies, tags) of a jieba dictionary file's text: one split when DICT_FILE_RE holds (and `fast`),
-    else line by line as jieba.posseg's load_word_tag reads it."""
+def parse_jieba_dict(data: str) -> tuple[list[str], Sequence[int], list[str]]:
+    """(words, frequencies, tags) of a jieba dictionary file's text, line by line as jieba.posseg's load_word_tag
+    reads it: strip the line, skip it if empty, `word freq tag`."""
     import sys
 
     intern = sys.intern
-    if fast and DICT_FILE_RE.fullmatch(data):
-        parts = data.split()
-        return parts[0::3], array("q", map(int, parts[1::3])), [intern(t) for t in parts[2::3]]
     words: list[str] = []
     freqs = array("q")
     tags: list[str] = []
     for raw in data.split("\n"):
-        line = raw.strip(" \t\r\x0b\x0c")  # jieba's load_word_tag: strip the line, skip empty, `word freq tag`
+        line = raw.strip(" \t\r\x0b\x0c")  # bytes.strip()'s ASCII whitespace, as jieba strips the raw line
         if line:
             word, freq, tag = line.split(" ")
             words.append(word)
             freqs.append(int(freq))
             tags.append(intern(tag))
     return words, freqs, tags
-
-
-# jieba's dict.txt as the fast path reads it: lines of three whitespace-free fields joined by single spaces
-DICT_FILE_RE = re.compile(r"(?:\S+ \S+ \S+\n)*(?:\S+ \S+ \S+)?")
 
 
 @lru_cache(maxsize=1)
