@@ -18,6 +18,10 @@ from functools import lru_cache
 
 from tasks.extract_text import YEAR_RE
 
+# Pure functions of short strings that speeches repeat (the same clause before a number, the same number as written,
+# in copies and in every year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
+MEMO_SIZE = 8192
+
 
 @lru_cache(maxsize=256)
 def _re(pattern: str) -> re.Pattern:
@@ -135,12 +139,14 @@ def _cn_small(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _mag_word(num: str) -> str | None:
     """Magnitude a number is written in: 5.67万亿 -> 万亿, 八千七百一十亿 -> 亿, 七亿七千多万 -> 万."""
     m = _re(r"(万亿|亿|万)[多余]?$").search(num.strip())
     return m.group(1) if m else None
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _number(s: str) -> tuple[float | None, bool]:
     """(value, is_chinese) of one number as written: 5.67万亿, 1,234, 八千七百一十亿, 七亿七千多万."""
     s = s.strip()
@@ -363,11 +369,6 @@ class _Sections:
             elif PLAN_HEAD_RE.search(h) or (year and _re(rf"{year}年|{year + 1}年").search(h)):
                 verdict = True
         return verdict
-
-
-# Pure functions of short strings that speeches repeat (the same clause before a number, in copies and in every
-# year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
-MEMO_SIZE = 8192
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -761,15 +762,27 @@ NOT_NOUN_RE = re.compile(
 
 
 def _qualifiers(before: str, post: str, m: re.Match) -> list[str]:
-    quals = [q for q in PRE_QUAL if q in before]
-    quals = [q for q in quals if not any(q != o and q in o for o in quals)]
+    quals = list(_pre_qualifiers(before))
     for g in ("more", "more3"):
         if m.group(g):
             quals.append(m.group(g))
-    quals += [q for q in POST_QUAL if post.startswith(q)]
+    quals += _post_qualifiers(post)
     return quals
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def _pre_qualifiers(before: str) -> tuple[str, ...]:
+    """The PRE_QUAL words in the text before a number, less those inside a longer one found (达 in 达到)."""
+    quals = [q for q in PRE_QUAL if q in before]
+    return tuple(q for q in quals if not any(q != o and q in o for o in quals))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _post_qualifiers(post: str) -> tuple[str, ...]:
+    return tuple(q for q in POST_QUAL if post.startswith(q))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) -> str:
     """growth (rate of change), change (absolute change), share (a proportion or rate level), level, count."""
     tail = clause_before[-8:]

@@ -250,6 +250,39 @@ def test_campaign_scan_is_skipped_only_where_it_cannot_match():
     assert [r["text"] for r in rows] == ["专项行动", "百日会战"]
 
 
+def test_campaign_scan_of_han_runs_finds_what_the_whole_text_scan_finds():
+    """Campaigns are searched only in the runs of Han characters that hold 战 or 行动; the matches (spans and
+    groups) are those of CAMPAIGN_RE over the whole text: runs cut by punctuation, digits, Latin letters, a rare
+    Extension-B character inside a name, an ending at a run's first or last character, long 第…次 prefixes."""
+    alphabet = "打好赢响开展进行启动推进决战第一二三十次新轮百日千天大会攻坚专项行动的㙟𠮷，。A1\n"
+    rng = random.Random(11)
+    texts = _random_texts(alphabet) + SAMPLES
+    pieces = [
+        "打好",
+        "开展",
+        "第十二次",
+        "第",
+        "次",
+        "新一轮",
+        "百日",
+        "千日",
+        "三",
+        "大会战",
+        "攻坚战",
+        "会战",
+        "行动",
+    ]
+    pieces += ["百日行动", "专项行动", "战", "动", "，", "1", "A", "𠮷", "㙟", "的", "\n"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    texts += ["行动", "战", "会战", "第十一十二次大会战。", "，专项行动", "𠮷专项行动𠮷", "A百日行动1攻坚战"]
+    found = 0
+    for t in texts:
+        whole = [(m.span(), m.group(1)) for m in S.CAMPAIGN_RE.finditer(t)]
+        assert [(m.span(), m.group(1)) for m in S._campaign_matches(t)] == whole, t
+        found += len(whole)
+    assert found > 500
+
+
 # ---------------------------------------------------------------- figures
 
 
