@@ -38,6 +38,7 @@ from tasks.extract_text import (
     find_date,
     is_byline_name,
     is_name,
+    jieba_main_dict,
     simplify,
     to_half,
     word_tags,
@@ -1445,15 +1446,7 @@ def _tokenizer():
 
 def _jieba_dict_entries() -> Iterator[tuple[str, int, str | None]]:
     """(word, frequency, tag) of jieba's main dictionary, then of the domain user dictionary (jieba's load order)."""
-    from pathlib import Path
-
-    import jieba
-
-    with Path(jieba.__file__).with_name("dict.txt").open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split(" ")
-            if len(parts) >= 2:
-                yield parts[0], int(parts[1]), parts[2] if len(parts) > 2 else None
+    yield from zip(*jieba_main_dict(), strict=True)  # parsed once per process, shared with word_tags
     ud = DATA_DIR / "userdict.txt"
     if ud.exists():
         for line in ud.read_text("utf-8").splitlines():

@@ -13,10 +13,15 @@ these texts far more often than a quantity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
 from tasks.extract_text import YEAR_RE
+
+# Pure functions of short strings that speeches repeat (the same clause before a number, the same number as written,
+# in copies and in every year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
+MEMO_SIZE = 8192
 
 
 @lru_cache(maxsize=256)
@@ -135,12 +140,14 @@ def _cn_small(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _mag_word(num: str) -> str | None:
     """Magnitude a number is written in: 5.67万亿 -> 万亿, 八千七百一十亿 -> 亿, 七亿七千多万 -> 万."""
     m = _re(r"(万亿|亿|万)[多余]?$").search(num.strip())
     return m.group(1) if m else None
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _number(s: str) -> tuple[float | None, bool]:
     """(value, is_chinese) of one number as written: 5.67万亿, 1,234, 八千七百一十亿, 七亿七千多万."""
     s = s.strip()
@@ -365,11 +372,6 @@ class _Sections:
         return verdict
 
 
-# Pure functions of short strings that speeches repeat (the same clause before a number, in copies and in every
-# year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
-MEMO_SIZE = 8192
-
-
 @lru_cache(maxsize=MEMO_SIZE)
 def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     """(indicator, governing phrase) from the clause text before a number.
@@ -434,13 +436,22 @@ def extract_figures(
 
 
 def _clause_bounds(sent: str, pos: int) -> tuple[int, int]:
-    s = pos
-    while s > 0 and sent[s - 1] not in CLAUSE_SPLIT:
-        s -= 1
-    e = pos
-    while e < len(sent) and sent[e] not in CLAUSE_SPLIT:
-        e += 1
-    return s, e
+    """(start, end) of the clause holding `pos`: after the last CLAUSE_SPLIT before it, up to the first at or after
+    it. A binary search in the sentence's split positions (found once per sentence), not a character loop."""
+    splits = _clause_splits(sent)
+    i = bisect_left(splits, pos)
+    return (splits[i - 1] + 1 if i else 0), (splits[i] if i < len(splits) else len(sent))
+
+
+# The last sentences' split positions and years: a sentence's figures ask for them once per number. Sentences run
+# to a few hundred characters (a run-on page's, longer): 256 of them stay small.
+SENTENCE_MEMO_SIZE = 256
+CLAUSE_SPLIT_RE = re.compile(f"[{re.escape(CLAUSE_SPLIT)}]")
+
+
+@lru_cache(maxsize=SENTENCE_MEMO_SIZE)
+def _clause_splits(sent: str) -> list[int]:
+    return [m.start() for m in CLAUSE_SPLIT_RE.finditer(sent)]
 
 
 def _sentence_figures(
@@ -761,15 +772,27 @@ NOT_NOUN_RE = re.compile(
 
 
 def _qualifiers(before: str, post: str, m: re.Match) -> list[str]:
-    quals = [q for q in PRE_QUAL if q in before]
-    quals = [q for q in quals if not any(q != o and q in o for o in quals)]
+    quals = list(_pre_qualifiers(before))
     for g in ("more", "more3"):
         if m.group(g):
             quals.append(m.group(g))
-    quals += [q for q in POST_QUAL if post.startswith(q)]
+    quals += _post_qualifiers(post)
     return quals
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def _pre_qualifiers(before: str) -> tuple[str, ...]:
+    """The PRE_QUAL words in the text before a number, less those inside a longer one found (达 in 达到)."""
+    quals = [q for q in PRE_QUAL if q in before]
+    return tuple(q for q in quals if not any(q != o and q in o for o in quals))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _post_qualifiers(post: str) -> tuple[str, ...]:
+    return tuple(q for q in POST_QUAL if post.startswith(q))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
 def _measure(kind: str, unit: str, clause_before: str, indicator: str | None) -> str:
     """growth (rate of change), change (absolute change), share (a proportion or rate level), level, count."""
     tail = clause_before[-8:]
@@ -849,16 +872,9 @@ def _ref_year(
     section_year: int | None = None,
 ) -> int | None:
     # the last year written before the number that is not a base (与2002年相比, 低于2007年, 比1992年增长)
-    found: list[tuple[int, int, int | None]] = [
-        (ym.start(), ym.end(), int(ym.group(1))) for ym in YEAR_RE.finditer(sent[:start])
-    ]
-    found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent[:start])]
     stated, stated_pos = None, -1
-    for ys, ye, y in sorted(found):
-        base = _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys]) or _re(
-            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)"
-        ).match(sent[ye : ye + 4])
-        if y and not base:
+    for ys, ye, y in _stated_years(sent):
+        if ye <= start:
             stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
     clause_years = [int(y) for y in _re(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)").findall(before)]
@@ -883,6 +899,26 @@ def _ref_year(
     ).search(sent[:start]):
         return year
     return year - 1 if stated is None else stated
+
+
+@lru_cache(maxsize=SENTENCE_MEMO_SIZE)
+def _stated_years(sent: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, year) of the years a sentence writes that are not a base year, in order. The years before a
+    number are those ending before it: YEAR_RE and CN_YEAR_RE look neither ahead nor past their match's end, so
+    their matches in `sent[:start]` are exactly their matches in `sent` that end by `start` (tests pin it); the base
+    test reads the sentence around the year, whatever the number."""
+    found: list[tuple[int, int, int | None]] = [
+        (ym.start(), ym.end(), int(ym.group(1))) for ym in YEAR_RE.finditer(sent)
+    ]
+    found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent)]
+    out = []
+    for ys, ye, y in sorted(found):
+        base = _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys]) or _re(
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)"
+        ).match(sent[ye : ye + 4])
+        if y and not base:
+            out.append((ys, ye, y))
+    return tuple(out)
 
 
 def _cn_year(s: str) -> int | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -169,26 +171,49 @@ def is_byline_name(s: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def word_tags() -> dict[str, str]:
-    """word -> part-of-speech tag of jieba's main dictionary: exactly jieba.posseg's `word_tag_tab`, read from the
-    file. Importing jieba.posseg builds that table with a str object per tag and loads its HMM tables too; here the
-    tags are interned (350k copies of `n`, `nr`, `vn` ...), ~56 -> ~35 MB per extract worker, and the gazetteer reads the same table."""
+def jieba_main_dict() -> tuple[list[str], Sequence[int], list[str]]:
+    """(words, frequencies, tags) of jieba's main dictionary `dict.txt`, in file order, read once per process.
+
+    Three readers need it (the POS table below, extract.word_freq and rjieba's segmenter); each used to parse the
+    349k-line file itself, ~10 % of a one-shard extract process (one parse ~0.25 CPU-s). Tags are interned (350k
+    copies of `n`, `nr`, `vn` ...); words are shared with the tables built from them and frequencies are packed, so
+    the cached parse costs ~8 MB.
+    """
     import importlib.util
-    import sys
-    from pathlib import Path
 
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:  # pragma: no cover - jieba is a pinned dependency
-        return {}
-    tags: dict[str, str] = {}
+        return [], array("q"), []
+    return parse_jieba_dict(Path(spec.origin).with_name("dict.txt").read_bytes().decode("utf-8"))
+
+
+def parse_jieba_dict(data: str) -> tuple[list[str], Sequence[int], list[str]]:
+    """(words, frequencies, tags) of a jieba dictionary file's text, line by line as jieba.posseg's load_word_tag
+    reads it: strip the line, skip it if empty, `word freq tag`."""
+    import sys
+
     intern = sys.intern
-    with Path(spec.origin).with_name("dict.txt").open("rb") as fh:
-        for raw in fh:
-            line = raw.strip().decode("utf-8")  # jieba's load_word_tag: strip the bytes, skip empty, `word freq tag`
-            if line:
-                word, _, tag = line.split(" ")
-                tags[word] = intern(tag)
-    return tags
+    words: list[str] = []
+    freqs = array("q")
+    tags: list[str] = []
+    for raw in data.split("\n"):
+        line = raw.strip(" \t\r\x0b\x0c")  # bytes.strip()'s ASCII whitespace, as jieba strips the raw line
+        if line:
+            word, freq, tag = line.split(" ")
+            words.append(word)
+            freqs.append(int(freq))
+            tags.append(intern(tag))
+    return words, freqs, tags
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """word -> part-of-speech tag of jieba's main dictionary: exactly jieba.posseg's `word_tag_tab`, built from the
+    shared parse of the file. Importing jieba.posseg builds that table with a str object per tag and loads its HMM
+    tables too; here the tags are interned, ~56 -> ~35 MB per extract worker, and the gazetteer reads the same
+    table."""
+    words, _, tags = jieba_main_dict()
+    return dict(zip(words, tags, strict=True))
 
 
 def is_name(s: str) -> bool:

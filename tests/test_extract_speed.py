@@ -146,6 +146,26 @@ def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
     assert reused > 20  # the shared path was taken
 
 
+def test_jieba_dictionary_is_parsed_once_for_every_reader(monkeypatch):
+    """One parse of jieba's dict.txt serves the POS table, word_freq and the segmenter: it is the file's lines as
+    jieba reads them (CRLF and blank lines too), and word_freq builds from it rather than reading the file again."""
+    import importlib.util
+
+    from tasks import extract_text as T
+
+    text = Path(importlib.util.find_spec("jieba").origin).with_name("dict.txt").read_text("utf-8")
+    words, freqs, tags = T.jieba_main_dict()
+    lines = [ln.split(" ") for ln in text.split("\n") if ln]
+    assert list(freqs) == [int(x[1]) for x in lines] and words == [x[0] for x in lines]
+    assert tags == [x[2] for x in lines] and words[:2] == ["AT&T", "B超"]
+    assert T.parse_jieba_dict("甲 3 n\r\n\n乙 5 v\n") == (["甲", "乙"], T.array("q", [3, 5]), ["n", "v"])
+    calls = []
+    original = E.jieba_main_dict
+    monkeypatch.setattr(E, "jieba_main_dict", lambda: calls.append(1) or original())
+    fresh = E.word_freq.__wrapped__(1)
+    assert calls and fresh == E.word_freq(1) and fresh["区政府"] == 10  # the user dictionary still overrides
+
+
 def test_pos_table_is_jiebas_and_reference_idf_is_jiebas_file():
     """The POS table read from jieba's dictionary is jieba.posseg's word_tag_tab; the packed reference IDF answers
     what the plain dict of jieba's idf.txt answered (the keyword tests check the rest)."""
@@ -228,6 +248,39 @@ def test_campaign_scan_is_skipped_only_where_it_cannot_match():
     assert found > 20
     rows = S.extract_slogans("d", "打响百日会战，开展专项行动。")
     assert [r["text"] for r in rows] == ["专项行动", "百日会战"]
+
+
+def test_campaign_scan_of_han_runs_finds_what_the_whole_text_scan_finds():
+    """Campaigns are searched only in the runs of Han characters that hold 战 or 行动; the matches (spans and
+    groups) are those of CAMPAIGN_RE over the whole text: runs cut by punctuation, digits, Latin letters, a rare
+    Extension-B character inside a name, an ending at a run's first or last character, long 第…次 prefixes."""
+    alphabet = "打好赢响开展进行启动推进决战第一二三十次新轮百日千天大会攻坚专项行动的㙟𠮷，。A1\n"
+    rng = random.Random(11)
+    texts = _random_texts(alphabet) + SAMPLES
+    pieces = [
+        "打好",
+        "开展",
+        "第十二次",
+        "第",
+        "次",
+        "新一轮",
+        "百日",
+        "千日",
+        "三",
+        "大会战",
+        "攻坚战",
+        "会战",
+        "行动",
+    ]
+    pieces += ["百日行动", "专项行动", "战", "动", "，", "1", "A", "𠮷", "㙟", "的", "\n"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) for _ in range(3000)]
+    texts += ["行动", "战", "会战", "第十一十二次大会战。", "，专项行动", "𠮷专项行动𠮷", "A百日行动1攻坚战"]
+    found = 0
+    for t in texts:
+        whole = [(m.span(), m.group(1)) for m in S.CAMPAIGN_RE.finditer(t)]
+        assert [(m.span(), m.group(1)) for m in S._campaign_matches(t)] == whole, t
+        found += len(whole)
+    assert found > 500
 
 
 # ---------------------------------------------------------------- figures

@@ -172,3 +172,43 @@ def test_heading_year_and_local_gdp_words():
 def test_gdp_words_in_a_gnp_sentence_mean_gnp():
     text = "我们要实现到本世纪末国民生产总值翻两番的战略目标，今后大体需要保持每年递增百分之五点四的经济增长速度。"
     assert _ind(text, national=True, year=1990) == [("百分之五点四", "国民生产总值", 5.4)]
+
+
+def test_sentence_memos_equal_the_per_number_scans():
+    """Years and clause bounds are found once per sentence: the years ending by a number's start are those a scan
+    of the text before it finds (YEAR_RE and CN_YEAR_RE look neither ahead nor past their match), and the clause
+    bounds are the character walk's."""
+    import random
+
+    from tasks import extract_figures as F
+
+    rng = random.Random(3)
+    years = 0
+    pieces = ["2020", "1998", "20", "19", "二〇二一", "一九九九", "〇", "年", " ", "比", "与", "相比", "同期", "较"]
+    pieces += ["，", "、", "；", ":", "增长", "5.3%", "亿元", "低于", "1", "9"]
+    for _ in range(3000):
+        sent = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        for start in range(len(sent) + 1):
+            head = sent[:start]
+            found = [(m.start(), m.end(), int(m.group(1))) for m in F.YEAR_RE.finditer(head)]
+            found += [(m.start(), m.end(), F._cn_year(m.group(1))) for m in F.CN_YEAR_RE.finditer(head)]
+            memo = [(s, e) for s, e, _ in F._stated_years(sent) if e <= start]
+            assert set(memo) <= {(s, e) for s, e, _ in found}, (sent, start)
+            kept = [
+                (s, e)
+                for s, e, y in sorted(found)
+                if y
+                and not re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, s - 3) : s])
+                and not re.match(r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[e : e + 4])
+            ]
+            assert memo == kept, (sent, start)
+            years += len(memo)
+            if start < len(sent):
+                s = start
+                while s > 0 and sent[s - 1] not in F.CLAUSE_SPLIT:
+                    s -= 1
+                e = start
+                while e < len(sent) and sent[e] not in F.CLAUSE_SPLIT:
+                    e += 1
+                assert F._clause_bounds(sent, start) == (s, e)
+    assert years > 1000  # the pieces do write stated years
