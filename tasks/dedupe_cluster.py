@@ -277,6 +277,15 @@ def _scatter_batch(plan: _Plan, run: str, t: pa.Table, start: int, meta: dict[st
         with open(plan.work / "minhash.bin", "r+b") as f:
             for r in range(sig.NUM_PERM):
                 os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + start) * 4)
+    (plan.work / "bydoc").mkdir(exist_ok=True)  # doc-major keys: what the next run's fast path reads
+    np.savez(
+        plan.work / "bydoc" / f"{run}.npz",
+        sample=sample.astype(np.uint64),
+        ns=ns,
+        anchors=anchors.astype(np.uint64),
+        na=na,
+        mh=mh if n else np.zeros((0, sig.NUM_PERM), np.uint32),
+    )
     meta["idhash"].append(_id_hashes(t.column("doc_id").combine_chunks()))
     meta["fp"].append(fp.astype(np.uint64))
     meta["fp_chars"].append(fp_chars)
@@ -459,11 +468,16 @@ def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
 
 
-def _merge_pairs_kernel(args: tuple[list[Path], Path, int, int]) -> int:
-    """Union of candidate pair codes with first document in [lo, hi): one pair partition."""
-    srcs, dst, lo, hi = args
-    codes = sig._sort_unique(_codes_in_range(srcs, lo, hi))
+def _merge_pairs_kernel(args: tuple[list[Path], list[Path], Path, int, int]) -> int:
+    """Union of candidate pair codes with first document in [lo, hi): one pair partition, and
+    where each came from (`.src.npy`: 1 bands or fingerprint, 2 anchors) for the fast path."""
+    band_srcs, anchor_srcs, dst, lo, hi = args
+    bands = sig._sort_unique(_codes_in_range(band_srcs, lo, hi))
+    anchors = sig._sort_unique(_codes_in_range(anchor_srcs, lo, hi))
+    codes = sig._sort_unique(np.concatenate([bands, anchors]))
+    src = np.isin(codes, bands).astype(np.int8) | (np.isin(codes, anchors).astype(np.int8) << 1)
     np.save(dst, codes)
+    np.save(dst.with_suffix(".src.npy"), src)
     return len(codes)
 
 
@@ -541,6 +555,9 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     else:
         wrank = np.full(len(ukeys), W_ONE, np.int64)
     w = wrank[rank]
+    if group is not None:  # key-major rows for the fast path's base tables (no second sort)
+        np.save(src / "bykey-k.npy", ks)
+        np.save(src / "bykey-g.npy", gids[by_key])
     del by_key, ks, first, rank_sorted
     code = (gids << 32) | rank  # sorted: a document's shingles are one slice
     if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
@@ -849,17 +866,40 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
         arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
         save(prefix + "meta.npz", minhash=mh, **arrays)
+        runs = [np.load(x) for x in sorted((plan.work / "bydoc").glob(f"{i:06d}-*.npz"))]
+        _save_bydoc(save, prefix, arrays, runs)
 
 
-def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str) -> None:
+def _save_bydoc(save: Callable, prefix: str, arrays: dict, runs: list) -> None:
+    """A signature file's keys document by document (sample, anchors, MinHash rows, offsets):
+    the fast path reads the few documents it re-examines from here."""
+    cat = np.concatenate
+    sample = cat([r["sample"] for r in runs]) if runs else np.zeros(0, np.uint64)
+    anchors = cat([r["anchors"] for r in runs]) if runs else np.zeros(0, np.uint64)
+    ns = cat([r["ns"] for r in runs]).astype(np.int64) if runs else np.zeros(0, np.int64)
+    na = cat([r["na"] for r in runs]).astype(np.int64) if runs else np.zeros(0, np.int64)
+    mh = cat([r["mh"] for r in runs]) if runs else np.zeros((0, sig.NUM_PERM), np.uint32)
+    save(prefix + "bydoc-sample.npy", sample.astype(np.uint64))
+    save(prefix + "bydoc-anchors.npy", anchors.astype(np.uint64))
+    save(prefix + "bydoc-minhash.npy", np.ascontiguousarray(mh, dtype=np.uint32))
+    save(prefix + "bydoc-meta.npz", soff=np.r_[0, np.cumsum(ns)], aoff=np.r_[0, np.cumsum(na)], **arrays)
+
+
+def _write_index(
+    plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str, extra: dict | None = None
+) -> None:
     """The next run's index, under work/index: weights per sample partition, every pair this run
-    measured (candidates and evidence pairs) partitioned by pair hash, the document keys."""
+    measured (candidates and evidence pairs) partitioned by pair hash, the document keys; and the
+    fast path's state (`delta/`: per-document results, candidate pairs, key-major tables)."""
     dst = plan.work / INDEX_DIR
     files: dict[str, str] = {}
 
-    def save(rel: str, **arrays: Any) -> None:
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
         buf = io.BytesIO()
-        np.savez(buf, **arrays)
+        if rel.endswith(".npy"):
+            np.save(buf, array[0])
+        else:
+            np.savez(buf, **arrays)
         data = buf.getvalue()
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         (dst / rel).write_bytes(data)
@@ -909,7 +949,82 @@ def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, 
     save("docs.npz", dockey=np.sort(meta.dockey))
     _write_file_cache(plan, meta, save, files)
     info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
+    if extra is not None:
+        info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save)
     (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+
+def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, extra: dict, save) -> dict:
+    """The fast path's state after a full run: per document (by key) its group, total weight,
+    rare-anchor count, output row and evidence; every candidate pair with its measures and source;
+    per keyed partition the (key, document key) rows sorted by key (the base layer)."""
+    n, dk = plan.n, meta.dockey
+    rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
+    np.minimum.at(rep, group, dk)
+    m = extra["members"]
+    cols = {
+        "reason": np.full(n, -1, np.int8),
+        "dup_j": np.zeros(n, np.float32),
+        "dup_c": np.zeros(n, np.float32),
+        "matched": np.zeros(n, np.uint64),
+        "ev_j": np.zeros(n, np.float32),
+        "ev_n": np.zeros(n, np.int64),
+    }
+    for k in ("reason", "dup_j", "dup_c", "ev_j", "ev_n"):
+        cols[k][m] = extra[k]
+    cols["matched"][m] = dk[extra["matched"]]
+    floc = np.repeat(np.arange(len(plan.files)), np.diff(plan.base)).astype(np.int32)
+    order = np.argsort(dk, kind="stable")
+    docs = {
+        "dockey": dk,
+        "idhash": meta.idhash,
+        "group": rep[group],
+        "total": extra["total"].astype(np.int64),
+        "per_doc": extra["per_doc"].astype(np.int64),
+        "chash": extra["chash"],
+        "canon": dk[extra["canon"]],
+        "multi": extra["multi"],
+        "floc": floc,
+        "row": np.arange(n, dtype=np.int64) - plan.base[floc],
+        **cols,
+    }
+    save("delta/docs.npz", **{k: v[order] for k, v in docs.items()})
+    ka, kb, jac, cnt, wt, src = [], [], [], [], [], []
+    for path in cand:
+        c = np.load(path)
+        a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        ka.append(dk[a])
+        kb.append(dk[b])
+        jac.append(np.load(path.with_suffix(".jac.npy")))
+        cnt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+        wt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
+        src.append(np.load(path.with_suffix(".src.npy")))
+    cat = _cat_or(np.int64)
+    save("delta/pairs.npz", ka=cat(ka, np.uint64), kb=cat(kb, np.uint64), jac=cat(jac, np.float32),
+         n=cat(cnt), w=cat(wt), src=cat(src, np.int8))  # fmt: skip
+    rows = {}
+    for kind in KINDS:
+        rows[kind] = 0
+        for p in range(plan.parts(kind)):
+            d = plan.run_dir(kind, p)
+            if kind == "sample" and (d / "bykey-k.npy").exists():
+                keys, gids = np.load(d / "bykey-k.npy"), np.load(d / "bykey-g.npy")
+            else:
+                keys, gids = _load_runs(d)
+                o = np.argsort(keys, kind="stable")
+                keys, gids = keys[o], gids[o]
+            if len(keys):
+                save(f"delta/base/{kind}-{p:05d}-k.npy", keys.astype(np.uint64))
+                save(f"delta/base/{kind}-{p:05d}-d.npy", dk[gids])
+            rows[kind] += len(keys)
+    return {"inputs": list(plan.digests or []), "base_rows": rows, "add_rows": dict.fromkeys(KINDS, 0)}
+
+
+def _cat_or(default):
+    def cat(chunks: list, dtype=default) -> np.ndarray:
+        return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
+
+    return cat
 
 
 def _file_digest(path: str) -> str:
@@ -1034,14 +1149,13 @@ def _cold(
         (code_files, work / "pairs" / "anchors" / f"{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)
     ]
     _log_count(work, "candidates_anchors", sum(_map(_pair_count_kernel, count_jobs, workers, client)))
-    pair_dirs.append(work / "pairs" / "anchors")
-    del per_doc
     shutil.rmtree(work / "anchor-codes")
-    pair_files = _chunk_files(pair_dirs)
-    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in pair_files)
+    band_files, anchor_files = _chunk_files(pair_dirs), _chunk_files([work / "pairs" / "anchors"])
+    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in band_files + anchor_files)
     ranges = _gid_ranges(n, total_pairs)
     cand = [work / f"cand-{k:05d}.npy" for k in range(len(ranges))]
-    _map(_merge_pairs_kernel, [(pair_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)], workers, client)
+    merge_jobs = [(band_files, anchor_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)]
+    _map(_merge_pairs_kernel, merge_jobs, workers, client)
     shutil.rmtree(work / "pairs")
 
     # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
@@ -1124,9 +1238,9 @@ def _cold(
 
     comp = _components(n, accepted)
     _log_count(work, "reverified_pairs", reverified)
-    stats = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
-    _write_index(plan, meta, cand, group, version)
-    return stats
+    stats, elected = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
+    _write_index(plan, meta, cand, group, version, {**elected, "total": total, "per_doc": per_doc})
+    return {**stats, "fast_path": False}
 
 
 def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
@@ -1245,9 +1359,10 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 # --- election and outputs -----------------------------------------------------------------------
 
 
-def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh) -> dict[str, Any]:
-    n = plan.n
-    # canonical per component: not truncated, fewest flags, longest, then smallest id hash
+def _elect(meta: _Meta, comp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Canonical per component (not truncated, fewest flags, longest, then smallest id hash), each
+    document's component size and cluster hash (smallest member id hash)."""
+    n = len(comp)
     order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, meta.truncated, comp))
     first = np.r_[True, comp[order][1:] != comp[order][:-1]] if n else np.zeros(0, bool)
     canon_of_comp = np.zeros(n, np.int64)
@@ -1256,13 +1371,11 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     size = np.bincount(comp, minlength=n)[comp]
     min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
     np.minimum.at(min_id, comp, meta.idhash)
-    cluster_hash = min_id[comp]
-    del order, first, canon_of_comp, min_id
+    return canon, size, min_id[comp]
 
-    # evidence of every member against its canonical
-    members = np.flatnonzero(canon != np.arange(n))
-    cn = canon[members]
-    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client, index)
+
+def _reasons(meta: _Meta, members, cn, jac, inter_n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dup_reason code (0 exact, 1 near, 2 contained), dup_jaccard, dup_containment per member."""
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
@@ -1271,6 +1384,69 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     reason = np.where(exact, 0, np.where(near, 1, 2)).astype(np.int8)
     dup_j = np.where(exact, 1.0, jac).astype(np.float32)
     dup_c = np.where(exact, 1.0, raw).astype(np.float32)
+    return reason, dup_j, dup_c
+
+
+REASONS = np.array(["exact", "near", "contained"], dtype=object)
+
+
+def _part_tables(ids: pa.Array, lo: int, hi: int, members, cluster_hash, cn, matched, reason, dup_j, dup_c, size,
+                 name_of) -> tuple[pa.Table, pa.Table | None, np.ndarray]:  # fmt: skip
+    """One signature file's assignments part (sorted by doc_id) and its duplicates rows (clusters
+    of 2+) with each row's duplicates partition (top 4 bits of the cluster hash)."""
+    g = np.arange(lo, hi)
+    at = np.searchsorted(members, g)
+    is_member = (
+        (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
+        if len(members)
+        else np.zeros(len(g), bool)
+    )
+    k = at[is_member]
+    cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
+    dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
+    mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
+    rs = _scatter_strings(len(g), is_member, pa.array(REASONS[reason[k]].tolist(), pa.string()))
+    jj = _scatter_floats(len(g), is_member, dup_j[k])
+    cc = _scatter_floats(len(g), is_member, dup_c[k])
+    table = pa.table(
+        {
+            "doc_id": ids,
+            "cluster_id": cid,
+            "is_canonical": pa.array(~is_member),
+            "dup_of": dup_of,
+            "dup_jaccard": jj,
+            "dup_containment": cc,
+            "dup_reason": rs,
+        }
+    ).cast(ASSIGNMENTS_SCHEMA)
+    multi = size[lo:hi] > 1
+    d = None
+    if multi.any():
+        d = pa.table(
+            {
+                "cluster_id": cid,
+                "doc_id": ids,
+                "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
+                "is_canonical": pa.array(~is_member),
+                "reason": rs,
+                "jaccard": jj,
+                "containment": cc,
+                "matched_with": mw,
+            }
+        ).filter(pa.array(multi))
+    dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+    return table.sort_by("doc_id"), d, dpart
+
+
+def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh):
+    n = plan.n
+    canon, size, cluster_hash = _elect(meta, comp)
+
+    # evidence of every member against its canonical
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client, index)
+    reason, dup_j, dup_c = _reasons(meta, members, cn, jac, inter_n)
     matched = _matched_with(meta, cand, best_one_way, members)
     matched = np.where(matched >= 0, matched, cn)
 
@@ -1285,68 +1461,41 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     dup_dir = plan.work / "dups"
     for p in range(DUP_PARTS):
         (dup_dir / f"{p:02d}").mkdir(parents=True)
-    reasons = np.array(["exact", "near", "contained"], dtype=object)
     for i, f in enumerate(plan.files):
         lo, hi = int(plan.base[i]), int(plan.base[i + 1])
         ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
-        g = np.arange(lo, hi)
-        at = np.searchsorted(members, g)
-        is_member = (
-            (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
-            if len(members)
-            else np.zeros(len(g), bool)
-        )
-        k = at[is_member]
-        cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
-        dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
-        mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
-        rs = _scatter_strings(len(g), is_member, pa.array(reasons[reason[k]].tolist(), pa.string()))
-        jj = _scatter_floats(len(g), is_member, dup_j[k])
-        cc = _scatter_floats(len(g), is_member, dup_c[k])
-        table = pa.table(
-            {
-                "doc_id": ids,
-                "cluster_id": cid,
-                "is_canonical": pa.array(~is_member),
-                "dup_of": dup_of,
-                "dup_jaccard": jj,
-                "dup_containment": cc,
-                "dup_reason": rs,
-            }
-        ).cast(ASSIGNMENTS_SCHEMA)
-        table = table.sort_by("doc_id")
+        args = (members, cluster_hash, canon[members], matched, reason, dup_j, dup_c, size, name_of)
+        table, d, dpart = _part_tables(ids, lo, hi, *args)
         _write(table, out / "assignments" / f"{i:05d}.parquet")
-        multi = size[lo:hi] > 1
-        if multi.any():
-            d = pa.table(
-                {
-                    "cluster_id": cid,
-                    "doc_id": ids,
-                    "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
-                    "is_canonical": pa.array(~is_member),
-                    "reason": rs,
-                    "jaccard": jj,
-                    "containment": cc,
-                    "matched_with": mw,
-                }
-            ).filter(pa.array(multi))
-            dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+        if d is not None:
             for p in np.unique(dpart).tolist():
                 _write(d.filter(pa.array(dpart == p)).cast(DUPLICATES), dup_dir / f"{p:02d}" / f"{i:06d}.parquet")
     _write_duplicates(dup_dir, out / "duplicates.parquet")
 
     sizes = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
     counts = json.loads((plan.work / "counts.json").read_text()) if (plan.work / "counts.json").exists() else {}
+    elected = {
+        "chash": cluster_hash,
+        "canon": canon,
+        "members": members,
+        "reason": reason,
+        "dup_j": dup_j,
+        "dup_c": dup_c,
+        "matched": matched,
+        "multi": size > 1,
+        "ev_j": jac,
+        "ev_n": inter_n,
+    }
     return {
         "docs": n,
         "clusters": int(sum(sizes.values())),
         "duplicates": len(members),
-        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=3), strict=False) if c},
+        "duplicate_reasons": {r: int(c) for r, c in zip(REASONS, np.bincount(reason, minlength=3), strict=False) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
         "reexamined_docs": int(fresh.sum()),  # new or changed documents (all of them in a cold run)
         "reexamined_clusters": len(np.unique(comp[fresh])),  # the clusters they are in
         **counts,
-    }
+    }, elected
 
 
 def _scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
