@@ -683,7 +683,11 @@ def cluster_corpus(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        stats = _cold(files, work, out, workers, client, index, version, digests)
+        stats = _fast(files, digests, index, prev_state_dir, out, version)
+        if stats is None:  # no usable delta state, or too large a change: the full path
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            stats = _cold(files, work, out, workers, client, index, version, digests)
         new = out / ".state-new"  # the previous state may be out/state itself: replaced only at the end
         shutil.rmtree(new, ignore_errors=True)
         (new / "outputs" / "assignments").mkdir(parents=True)
@@ -1570,19 +1574,631 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def _write_duplicates(dup_dir: Path, dst: Path) -> None:
     """Cluster-id ranges sorted one at a time and appended: a globally sorted table, flat memory."""
-    tmp = dst.with_name(dst.name + ".tmp")
-    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+
+    def parts():
         for p in range(DUP_PARTS):
             files = sorted((dup_dir / f"{p:02d}").glob("*.parquet"))
-            if not files:
-                continue
-            t = pa.concat_tables([pq.read_table(x) for x in files]).sort_by(
-                [("cluster_id", "ascending"), ("doc_id", "ascending")]
-            )
+            if files:
+                yield pa.concat_tables([pq.read_table(x) for x in files])
+
+    _write_duplicate_parts(parts(), dst)
+
+
+def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
+    """One table per non-empty cluster-id range, in range order, each sorted alone."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    wrote = False
+    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+        for t in parts:
+            t = t.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
             w.write_table(t.cast(DUPLICATES), row_group_size=65536)
-        if not any((dup_dir / f"{p:02d}").glob("*.parquet") for p in range(DUP_PARTS)):
+            wrote = True
+        if not wrote:
             w.write_table(DUPLICATES.empty_table())
     os.replace(tmp, dst)
+
+
+# --- the fast path: an incremental run whose cost follows the change ----------------------------
+
+FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
+# it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
+ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
+# takes the full path, which folds them into a new base (so lookups stay two sorted reads)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Every index of the ranges [lo, hi), concatenated."""
+    ln = np.maximum(hi - lo, 0).astype(np.int64)
+    total = int(ln.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    return np.repeat(lo.astype(np.int64) - np.r_[0, np.cumsum(ln)[:-1]], ln) + np.arange(total)
+
+
+def _unique_rows(k: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (k, g) rows, sorted by k then g."""
+    if len(k) == 0:
+        return k, g
+    o = np.lexsort((g, k))
+    k, g = k[o], g[o]
+    keep = np.r_[True, (k[1:] != k[:-1]) | (g[1:] != g[:-1])]
+    return k[keep], g[keep]
+
+
+def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For each of the sorted `keys`: how many distinct v its rows (k, v) have."""
+    kk, _ = _unique_rows(k, v)
+    return np.bincount(np.searchsorted(keys, kk), minlength=len(keys)).astype(np.int64)
+
+
+def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray) -> np.ndarray:
+    """Pair codes (a < b) of documents sharing a key, for pairs with a touched row: rows are
+    distinct (k, g) sorted by k; each (pair, shared key) comes out once."""
+    if len(k) == 0:
+        return np.zeros(0, np.uint64)
+    first = np.r_[True, k[1:] != k[:-1]]
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], len(k)]
+    rank = np.cumsum(first) - 1
+    t = np.flatnonzero(touch)
+    lo, hi = starts[rank[t]], ends[rank[t]]
+    idx = _ranges(lo, hi)
+    x = np.repeat(g[t], hi - lo)
+    y = g[idx]
+    keep = (x != y) & (~touch[idx] | (x < y))  # two touched rows: counted from the smaller one only
+    x, y = x[keep], y[keep]
+    return _pair_code(np.minimum(x, y), np.maximum(x, y))
+
+
+class _FastState:
+    """The delta state of the previous index; every file read is checked against its digest in
+    index.json (a damaged or missing one raises DedupeStateError: the run takes the full path).
+    Counts the keyed partitions it reads (`partitions_read`)."""
+
+    def __init__(self, index: _Index, mem: dict):
+        self.index, self.files, self.mem = index, index.info["files"], mem
+        self.reads: Counter = Counter()
+        self._bydoc: dict[str, dict] = {}
+
+    def npy(self, rel: str) -> np.ndarray:
+        path = self.index.root / rel
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DedupeStateError(f"dedupe index file {path} is missing ({exc})") from exc
+        if xxhash.xxh3_128_hexdigest(data) != self.files.get(rel):
+            raise DedupeStateError(f"dedupe index file {path} is damaged (its digest differs from index.json)")
+        return np.load(io.BytesIO(data))
+
+    def lookup(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(key, document key) rows of the base and add layers for these keys: only the partitions
+        the keys fall in are read."""
+        keys = sig._sort_unique(keys.astype(np.uint64))
+        ks, ds = [np.zeros(0, np.uint64)], [np.zeros(0, np.uint64)]
+        part = _partition_of(keys, self.index.bits[kind])
+        for p in np.unique(part).tolist():
+            q = keys[part == p]
+            self.reads[kind] += 1
+            for layer in ("base", "add"):
+                rel = f"delta/{layer}/{kind}-{p:05d}"
+                if rel + "-k.npy" not in self.files:
+                    continue
+                k, d = self.npy(rel + "-k.npy"), self.npy(rel + "-d.npy")
+                idx = _ranges(np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right"))
+                ks.append(k[idx])
+                ds.append(d[idx])
+        return np.concatenate(ks), np.concatenate(ds)
+
+    def bydoc(self, digest: str) -> dict:
+        if digest in self.mem:
+            return self.mem[digest]
+        if digest not in self._bydoc:
+            pre = f"files/{digest}/"
+            z = self.index.load(pre + "bydoc-meta.npz")
+            self._bydoc[digest] = {
+                "soff": z["soff"],
+                "aoff": z["aoff"],
+                "sample": self.npy(pre + "bydoc-sample.npy"),
+                "anchors": self.npy(pre + "bydoc-anchors.npy"),
+                "minhash": self.npy(pre + "bydoc-minhash.npy"),
+            }
+        return self._bydoc[digest]
+
+    def gather(self, what: str, digests: list[str], fidx: np.ndarray, rows: np.ndarray):
+        """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
+        of the owning document in the query)."""
+        vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        off = {"sample": "soff", "anchors": "aoff", "bands": "boff"}[what]
+        for f in np.unique(fidx).tolist():
+            sel = np.flatnonzero(fidx == f)
+            src = self.bydoc(digests[f])
+            lo, hi = src[off][rows[sel]], src[off][rows[sel] + 1]
+            vals.append(src[what][_ranges(lo, hi)])
+            own.append(np.repeat(sel, hi - lo))
+        return np.concatenate(vals), np.concatenate(own)
+
+    def minhash(self, digests: list[str], fidx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
+        for f in np.unique(fidx).tolist():
+            sel = np.flatnonzero(fidx == f)
+            out[sel] = self.bydoc(digests[f])["minhash"][rows[sel]]
+        return out
+
+
+def _read_new_file(path: str) -> tuple[dict, dict]:
+    """A signature file the previous run did not see: per-document metadata and keys in memory."""
+    t = _read_signature_file(path)
+    n = t.num_rows
+    bands, nb = _flat(t, "bands")
+    anchors, na = _flat(t, "anchors")
+    sample, ns = _flat(t, "sample")
+    mh = (
+        t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
+        if n
+        else np.zeros((0, sig.NUM_PERM), np.uint32)
+    )
+    meta = {
+        "idhash": _id_hashes(t.column("doc_id").combine_chunks()),
+        "fp": t.column("fp_hash").to_numpy().astype(np.uint64),
+        "fp_chars": t.column("fp_chars").to_numpy().astype(np.int32),
+        "n_chars": t.column("n_chars").to_numpy().astype(np.int32),
+        "truncated": t.column("truncated").to_numpy(zero_copy_only=False).astype(bool),
+        "n_flags": t.column("n_flags").to_numpy().astype(np.int16),
+        "n_sample": ns.astype(np.int32),
+        "dockey": _doc_keys(t, mh, bands, nb, sample, ns, anchors, na),
+    }
+    mem = {
+        "sample": sample.astype(np.uint64),
+        "soff": np.r_[0, np.cumsum(ns)].astype(np.int64),
+        "anchors": anchors.astype(np.uint64),
+        "aoff": np.r_[0, np.cumsum(na)].astype(np.int64),
+        "bands": bands.astype(np.uint64),
+        "boff": np.r_[0, np.cumsum(nb)].astype(np.int64),
+        "minhash": np.ascontiguousarray(mh, dtype=np.uint32),
+        "ns": ns,
+        "na": na,
+    }
+    return meta, mem
+
+
+def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, version: str) -> dict | None:
+    """An incremental run on the previous index's delta state, or None (take the full path) when
+    that state is missing, damaged, or the change is too large. Only the new and removed documents'
+    keys are looked up (their partitions read), only the pairs they make are measured, and only the
+    documents whose near-duplicate group changed have their shingles' document frequencies
+    recounted: weights, totals and shared weights move by exact integer deltas. Verdicts, components
+    and the election are then re-run over the per-document and per-pair arrays (no keyed table),
+    and only the assignments parts whose rows changed are rewritten. Same bytes as a cold run."""
+    if index is None or prev_state_dir is None or "delta" not in index.info:
+        return None
+    dl = index.info["delta"]
+    if any(dl["add_rows"][k] > ADD_MAX_SHARE * max(dl["base_rows"][k], 1) for k in KINDS):
+        return None
+    rows = {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
+    for f in files:
+        md = _parquet_meta(f)
+        rows["bands"] += md.num_rows * sig.BANDS
+        rows["exact"] += md.num_rows
+        for col in ("anchors", "sample"):
+            rows[col] += _list_length_estimate(md, col)
+    if any((rows[k] >> index.bits[k]) > 2 * PARTITION_ROWS for k in KINDS):
+        return None
+    try:
+        return _fast_run(files, digests, index, Path(prev_state_dir), out, version)
+    except DedupeStateError:
+        return None  # damaged or missing delta state: the full path (it raises on a damaged main index)
+
+
+def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str) -> dict | None:
+    dl = index.info["delta"]
+    old_inputs: list[str] = dl["inputs"]
+    mem: dict[str, dict] = {}
+    st = _FastState(index, mem)
+    D = index.load("delta/docs.npz")
+    P = index.load("delta/pairs.npz")
+    metas = []
+    for f, d in zip(files, digests, strict=True):
+        rel = f"files/{d}/bydoc-meta.npz"
+        if rel in st.files:
+            z = index.load(rel)
+            metas.append({k: z[k] for k in _Meta.__dataclass_fields__})
+        elif d in mem:
+            metas.append(mem[d]["meta"])
+        else:
+            m, mem[d] = _read_new_file(f)
+            mem[d]["meta"] = m
+            metas.append(m)
+    meta = _Meta(**{k: _cat([x[k] for x in metas], k) for k in _Meta.__dataclass_fields__})
+    sizes = [len(x["dockey"]) for x in metas]
+    base = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    n = int(base[-1])
+    _check_unique_ids(meta.idhash, files)
+    floc = np.repeat(np.arange(len(files)), sizes)
+    frow = np.arange(n, dtype=np.int64) - base[floc]
+    dk = meta.dockey
+
+    # which documents are new, which are gone
+    okeys = D["dockey"]
+    if len(okeys) == 0:
+        return None
+    at = np.minimum(np.searchsorted(okeys, dk), max(len(okeys) - 1, 0))
+    known = (okeys[at] == dk) if len(okeys) else np.zeros(n, bool)
+    oi = np.where(known, at, -1)
+    fresh = ~known
+    new = np.flatnonzero(fresh)
+    present = np.zeros(len(okeys), bool)
+    present[oi[known]] = True
+    removed = np.flatnonzero(~present)
+    if len(new) + len(removed) > FAST_MAX_SHARE * max(n, 1):
+        return None
+    if any(digests[f] not in mem for f in np.unique(floc[new]).tolist()):
+        return None  # a new document in a file the index knows: inconsistent state, full path
+    kord = np.argsort(dk, kind="stable")
+    ksorted = dk[kord]
+
+    def gid_of(keys: np.ndarray) -> np.ndarray:
+        if n == 0:
+            return np.full(len(keys), -1, np.int64)
+        j = np.minimum(np.searchsorted(ksorted, keys), n - 1)
+        return np.where(ksorted[j] == keys, kord[j], -1)
+
+    def old_of(keys: np.ndarray) -> np.ndarray:
+        if len(okeys) == 0:
+            return np.full(len(keys), -1, np.int64)
+        j = np.minimum(np.searchsorted(okeys, keys), len(okeys) - 1)
+        return np.where(okeys[j] == keys, j, -1)
+
+    def cur(what, gids):
+        v, own = st.gather(what, digests, floc[gids], frow[gids])
+        return v, gids[own]
+
+    def gone(what, ridx):
+        v, own = st.gather(what, old_inputs, D["floc"][ridx], D["row"][ridx])
+        return v, ridx[own]
+
+    # candidate pairs with a new document: shared band or fingerprint keys
+    extra_codes, extra_src = [np.zeros(0, np.uint64)], [np.zeros(0, np.int8)]
+    for kind in ("bands", "exact"):
+        if kind == "bands":
+            kk, kg = cur("bands", new)
+        else:
+            sel = new[meta.fp_chars[new] > 0]
+            kk, kg = meta.fp[sel], sel
+        if len(kk) == 0:
+            continue
+        tk, td = st.lookup(kind, kk)
+        tg = gid_of(td)
+        k2, g2 = _unique_rows(np.r_[tk[tg >= 0], kk], np.r_[tg[tg >= 0], kg])
+        codes = sig._sort_unique(_pairs_touching(k2, g2, fresh[g2]))
+        extra_codes.append(codes)
+        extra_src.append(np.ones(len(codes), np.int8))
+
+    # anchors: keys of new and removed documents whose rarity flips change other documents'
+    # rare-anchor counts and shared counts: those documents (X) get their anchor pairs recounted
+    ak_n, ag_n = _unique_rows(*cur("anchors", new))
+    ak_r, _ = gone("anchors", removed)
+    Q = sig._sort_unique(np.r_[ak_n, ak_r])
+    tk, td = st.lookup("anchors", Q)
+    om = old_of(td) >= 0
+    cnt_old = _distinct_per_key(Q, tk[om], td[om])
+    tg = gid_of(td)
+    kc, gc = _unique_rows(np.r_[tk[tg >= 0], ak_n], np.r_[tg[tg >= 0], ag_n])
+    cnt_new = _distinct_per_key(Q, kc, gc)
+    flip = (cnt_old <= sig.ANCHOR_MAX_DF) != (cnt_new <= sig.ANCHOR_MAX_DF)
+    inX = fresh.copy()
+    inX[gc[flip[np.searchsorted(Q, kc)]]] = True
+    xs = np.flatnonzero(inX)
+    xo = xs[known[xs]]
+    k_all, g_all = _unique_rows(*[np.r_[a, b] for a, b in zip((ak_n, ag_n), cur("anchors", xo), strict=True)])
+    Q2 = sig._sort_unique(k_all)
+    tk, td = st.lookup("anchors", Q2)
+    tg = gid_of(td)
+    k2, g2 = _unique_rows(np.r_[tk[tg >= 0], ak_n], np.r_[tg[tg >= 0], ag_n])
+    rare = _distinct_per_key(Q2, k2, g2) <= sig.ANCHOR_MAX_DF
+    per_doc = np.zeros(n, np.int64)
+    per_doc[known] = D["per_doc"][oi[known]]
+    per_doc[xs] = np.bincount(g_all[rare[np.searchsorted(Q2, k_all)]], minlength=n)[xs]
+    rk = rare[np.searchsorted(Q2, k2)]
+    codes = _pairs_touching(k2[rk], g2[rk], inX[g2[rk]])
+    u, c = np.unique(codes, return_counts=True)
+    a, b = (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
+    extra_codes.append(u[c >= need])
+    extra_src.append(np.full(int((c >= need).sum()), 2, np.int8))
+
+    # the candidate set: the previous run's pairs of documents still here (anchor source recounted
+    # for pairs with a document in X), plus the new ones
+    pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
+    ok = (pa_ >= 0) & (pb_ >= 0)
+    a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
+    code0 = _pair_code(a0, b0)
+    src0 = np.where(inX[a0] | inX[b0], P["src"][ok] & 1, P["src"][ok]).astype(np.int8)
+    o0 = np.argsort(code0, kind="stable")
+    code0, src0 = code0[o0], src0[o0]
+    pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
+    allc = np.concatenate([code0, *extra_codes])
+    alls = np.concatenate([src0, *extra_src])
+    o = np.argsort(allc, kind="stable")
+    allc, alls = allc[o], alls[o]
+    if len(allc):
+        starts = np.flatnonzero(np.r_[True, allc[1:] != allc[:-1]])
+        src = np.bitwise_or.reduceat(alls, starts)
+        codes = allc[starts]
+    else:
+        src, codes = np.zeros(0, np.int8), np.zeros(0, np.uint64)
+    codes, src = codes[src != 0], src[src != 0]
+    a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    j = np.minimum(np.searchsorted(code0, codes), max(len(code0) - 1, 0))
+    kn = (code0[j] == codes) if len(code0) else np.zeros(len(codes), bool)
+    jac = np.zeros(len(codes), np.float32)
+    jac[kn] = pj[j[kn]]
+    un = np.flatnonzero(~kn)
+    if len(un):  # MinHash Jaccard of the pairs measured now
+        docs = np.unique(np.r_[a[un], b[un]])
+        mh = st.minhash(digests, floc[docs], frow[docs])
+        ia, ib = np.searchsorted(docs, a[un]), np.searchsorted(docs, b[un])
+        match = (mh[ia] == mh[ib]).sum(axis=1).astype(np.int32)
+        jac[un] = (match / sig.NUM_PERM).astype(np.float32)
+        jac[un[(meta.fp_chars[a[un]] == 0) | (meta.fp_chars[b[un]] == 0)]] = 0.0
+
+    # near-duplicate groups (pair-local edges), named by their smallest document key
+    near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+    near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
+    glab = _components(n, lambda: [(a[near], b[near])])
+    rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
+    np.minimum.at(rep, glab, dk)
+    grp = rep[glab]
+    regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
+
+    # df changes only for shingles of new, removed and regrouped documents (C)
+    s_new, g_new = cur("sample", new)
+    C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]])
+    tk, td = st.lookup("sample", C)
+    oj = old_of(td)
+    df_old = _distinct_per_key(C, tk[oj >= 0], D["group"][oj[oj >= 0]])
+    tg = gid_of(td)
+    hk, hg = _unique_rows(np.r_[tk[tg >= 0], s_new], np.r_[tg[tg >= 0], g_new])
+    df_new = _distinct_per_key(C, hk, grp[hg])
+    w_new = _weight_of_df(df_new)
+    dw = w_new - _weight_of_df(df_old)
+    r = np.searchsorted(C, hk)
+    total = np.zeros(n, np.int64)
+    total[known] = D["total"][oi[known]]
+    ko = known[hg]
+    np.add.at(total, hg[ko], dw[r[ko]])
+    np.add.at(total, hg[~ko], w_new[r[~ko]])
+
+    swap = meta.n_sample[a] > meta.n_sample[b]
+    small, big = np.where(swap, b, a), np.where(swap, a, b)
+    iw = np.zeros(len(codes), np.int64)
+    inn = np.zeros(len(codes), np.int64)
+    kni = np.flatnonzero(kn)
+    chg = dw[r] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+    code_c = np.sort((hg[chg].astype(np.int64) << 32) | r[chg])
+    delta = _expand(code_c, dw[code_c & 0xFFFFFFFF], small[kni], big[kni])[0]
+    iw[kni] = pw[j[kni]] + delta
+    inn[kni] = pn[j[kni]]
+    if len(un):  # pairs measured now: every shingle a new document holds is in C; an old pair new
+        # as a candidate (its anchors changed) intersects over all its shingles
+        ua, ub = small[un], big[un]
+        both_old = ~(fresh[ua] | fresh[ub])
+        full = np.unique(np.r_[ua[both_old], ub[both_old]])
+        fk, fg = cur("sample", full)
+        extra_k = sig._sort_unique(fk[~np.isin(fk, C)])
+        tk, td = st.lookup("sample", extra_k) if len(extra_k) else (np.zeros(0, np.uint64),) * 2
+        tg = gid_of(td)
+        ek, eg = _unique_rows(tk[tg >= 0], tg[tg >= 0])
+        w_extra = _weight_of_df(_distinct_per_key(extra_k, ek, grp[eg]))
+        keys_u = np.r_[C, extra_k]
+        ord_u = np.argsort(keys_u, kind="stable")
+        w_u = np.r_[w_new, w_extra]
+        fr = ord_u[np.searchsorted(keys_u[ord_u], fk)]
+        rows_u = np.r_[(hg.astype(np.int64) << 32) | r, (fg.astype(np.int64) << 32) | fr]
+        code_u = sig._sort_unique(rows_u)
+        iw[un], inn[un] = _expand(code_u, w_u[code_u & 0xFFFFFFFF], ua, ub)
+
+    # verdicts, best containers, components, election: over the per-pair and per-document arrays
+    keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
+    ow = keep & ~mutual
+    best_one_way = _best_containers(np.stack([small[ow], big[ow], cont[ow], jac[ow]]), meta)
+    e = keep & mutual
+    comp = _components(n, lambda: [(small[e], big[e]), (best_one_way[0], best_one_way[1])])
+    canon, size, cluster_hash = _elect(meta, comp)
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    q = _pair_code(np.minimum(members, cn), np.maximum(members, cn))
+    ev_j = np.zeros(len(members), np.float32)
+    ev_n = np.zeros(len(members), np.int64)
+    jj = np.minimum(np.searchsorted(codes, q), max(len(codes) - 1, 0))
+    hit = (codes[jj] == q) if len(codes) else np.zeros(len(q), bool)
+    ev_j[hit], ev_n[hit] = jac[jj[hit]], inn[jj[hit]]
+    mo = oi[members]
+    same = ~hit & (mo >= 0)
+    same[same] = (D["canon"][mo[same]] == dk[cn[same]]) & (D["reason"][mo[same]] >= 0)
+    ev_j[same], ev_n[same] = D["ev_j"][mo[same]], D["ev_n"][mo[same]]
+    todo = np.flatnonzero(~hit & ~same)
+    if len(todo):  # (member, canonical) pairs never measured: MinHash and plain shared count
+        x, y = members[todo], cn[todo]
+        docs = np.unique(np.r_[x, y])
+        mh = st.minhash(digests, floc[docs], frow[docs])
+        match = (mh[np.searchsorted(docs, x)] == mh[np.searchsorted(docs, y)]).sum(axis=1).astype(np.int32)
+        ev_j[todo] = (match / sig.NUM_PERM).astype(np.float32)
+        ev_j[todo[(meta.fp_chars[x] == 0) | (meta.fp_chars[y] == 0)]] = 0.0
+        sk, sg = cur("sample", docs)
+        kr = np.unique(sk, return_inverse=True)[1]
+        code_e = sig._sort_unique((sg.astype(np.int64) << 32) | kr)
+        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y)[1]
+    reason, dup_j, dup_c = _reasons(meta, members, cn, ev_j, ev_n)
+    acc = keep & (mutual | np.isin(_pair_code(small, big), _pair_code(best_one_way[0], best_one_way[1])))
+    cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
+    rows4 = np.stack([np.r_[small[acc], big[acc]], np.r_[big[acc], small[acc]], cj[0], cj[1]]).astype(np.float64)
+    found = _best_partner(rows4, meta)
+    best = np.full(len(members), -1, np.int64)
+    fx = found[0].astype(np.int64)
+    fa = np.searchsorted(members, fx)
+    fh = fa < len(members)
+    fh[fh] = members[fa[fh]] == fx[fh]
+    best[fa[fh]] = found[1][fh].astype(np.int64)
+    matched = np.where(best >= 0, best, cn)
+
+    # per-document output rows: which changed since the previous run
+    t_reason = np.full(n, -1, np.int8)
+    t_j, t_c = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    t_m, t_ej, t_en = np.zeros(n, np.uint64), np.zeros(n, np.float32), np.zeros(n, np.int64)
+    t_reason[members], t_j[members], t_c[members] = reason, dup_j, dup_c
+    t_m[members], t_ej[members], t_en[members] = dk[matched], ev_j, ev_n
+    mine = {"chash": cluster_hash, "canon": dk[canon], "multi": size > 1, "reason": t_reason, "dup_j": t_j,
+            "dup_c": t_c, "matched": t_m}  # fmt: skip
+    changed = fresh.copy()
+    for k, v in mine.items():
+        changed[known] |= D[k][oi[known]] != v[known]
+
+    # outputs: unchanged parts linked from the previous run, the others written
+    plan = _Plan(out / ".work", list(files), base, dict(index.bits))
+    old_pos = {d: i for i, d in enumerate(old_inputs)}
+    rewrite = [i for i in range(len(files)) if digests[i] not in old_pos or changed[base[i] : base[i + 1]].any()]
+    dup_src = np.flatnonzero(changed & (size > 1))
+    want_g = np.unique(np.r_[members[np.isin(floc[members], rewrite)], members[np.isin(members, dup_src)]])
+    at_m = np.searchsorted(members, want_g)
+    want = np.unique(np.r_[cn[at_m], matched[at_m]])
+    names = _resolve_names(plan, want)
+
+    def name_of(g):
+        return pc.take(names, pa.array(np.searchsorted(want, g)))
+
+    (out / "assignments").mkdir(parents=True, exist_ok=True)
+    new_dups = []
+    args = (members, cluster_hash, cn, matched, reason, dup_j, dup_c, size, name_of)
+    for i in range(len(files)):
+        lo, hi = int(base[i]), int(base[i + 1])
+        dst = out / "assignments" / f"{i:05d}.parquet"
+        if i not in rewrite:
+            src_part = prev / "outputs" / "assignments" / f"{old_pos[digests[i]]:05d}.parquet"
+            if not src_part.exists():
+                raise DedupeStateError(f"dedupe state output {src_part} is missing")
+            _link_or_copy(src_part, dst)
+            continue
+        ids = _read_signature_file(files[i], ["doc_id"]).column("doc_id").combine_chunks()
+        table, d, _ = _part_tables(ids, lo, hi, *args)
+        _write(table, dst)
+        if d is not None:
+            d = d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1]))
+            new_dups.append(d.cast(DUPLICATES))
+    for i in sorted(set(np.unique(floc[dup_src]).tolist()) - set(rewrite)):
+        lo, hi = int(base[i]), int(base[i + 1])
+        ids = _read_signature_file(files[i], ["doc_id"]).column("doc_id").combine_chunks()
+        _, d, _ = _part_tables(ids, lo, hi, *args)
+        new_dups.append(d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1])).cast(DUPLICATES))
+    try:
+        old_dups = pq.read_table(prev / "outputs" / "duplicates.parquet")
+    except Exception as exc:
+        raise DedupeStateError(f"dedupe state {prev} is damaged ({exc})") from exc
+    gone_ids = np.r_[meta.idhash[changed], D["idhash"][removed]]
+    kept = old_dups.filter(pa.array(~np.isin(_id_hashes(old_dups.column("doc_id").combine_chunks()), gone_ids)))
+    dups = pa.concat_tables([kept.cast(DUPLICATES), *new_dups])
+    part = np.array([int(c[0], 16) for c in dups.column("cluster_id").to_pylist()], np.int64)
+    _write_duplicate_parts(
+        (dups.filter(pa.array(part == p)) for p in range(DUP_PARTS) if (part == p).any()), out / "duplicates.parquet"
+    )
+
+    # the next run's state: per-document arrays and pairs rewritten (small), new documents' keys
+    # added to the add layer of their partitions only, new files' doc-major keys
+    work = out / ".work"
+    dst_root = work / INDEX_DIR
+    files_out: dict[str, str] = {}
+    keep_prefixes = tuple(f"files/{d}/" for d in digests)
+    for rel, h in st.files.items():
+        if rel.startswith("delta/docs") or rel.startswith("delta/pairs") or rel.startswith("delta/add/"):
+            continue
+        if rel.startswith("files/") and not rel.startswith(keep_prefixes):
+            continue
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(index.root / rel, dst_root / rel)
+        files_out[rel] = h
+
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
+        buf = io.BytesIO()
+        if rel.endswith(".npy"):
+            np.save(buf, array[0])
+        else:
+            np.savez(buf, **arrays)
+        data = buf.getvalue()
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst_root / rel).write_bytes(data)
+        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    for d, m in mem.items():
+        if f"files/{d}/bydoc-meta.npz" in files_out:
+            continue
+        save(f"files/{d}/bydoc-sample.npy", m["sample"])
+        save(f"files/{d}/bydoc-anchors.npy", m["anchors"])
+        save(f"files/{d}/bydoc-minhash.npy", m["minhash"])
+        save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
+    add_rows = dict(dl["add_rows"])
+    for kind in KINDS:
+        if kind == "exact":
+            sel = new[meta.fp_chars[new] > 0]
+            nk, ng = meta.fp[sel], sel
+        else:
+            nk, ng = cur(kind, new)
+        part = _partition_of(nk, index.bits[kind])
+        touched = set(np.unique(part).tolist())
+        for rel in [r for r in st.files if r.startswith(f"delta/add/{kind}-")]:
+            if int(rel.split("-")[1]) not in touched:
+                (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(index.root / rel, dst_root / rel)
+                files_out[rel] = st.files[rel]
+        for p in sorted(touched):
+            rel = f"delta/add/{kind}-{p:05d}"
+            k_old = st.npy(rel + "-k.npy") if rel + "-k.npy" in st.files else np.zeros(0, np.uint64)
+            d_old = st.npy(rel + "-d.npy") if rel + "-d.npy" in st.files else np.zeros(0, np.uint64)
+            k = np.r_[k_old, nk[part == p]].astype(np.uint64)
+            d = np.r_[d_old, dk[ng[part == p]]].astype(np.uint64)
+            o = np.argsort(k, kind="stable")
+            save(rel + "-k.npy", k[o])
+            save(rel + "-d.npy", d[o])
+            add_rows[kind] += int((part == p).sum())
+    order = np.argsort(dk, kind="stable")
+    docs_out = {
+        "dockey": dk,
+        "idhash": meta.idhash,
+        "group": grp,
+        "total": total,
+        "per_doc": per_doc,
+        "floc": floc.astype(np.int32),
+        "row": frow,
+        "ev_j": t_ej,
+        "ev_n": t_en,
+        **mine,
+    }
+    save("delta/docs.npz", **{k: v[order] for k, v in docs_out.items()})
+    save("delta/pairs.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8))
+    info = {
+        **{k: v for k, v in index.info.items() if k not in ("files", "delta")},
+        "files": files_out,
+        "delta": {"inputs": list(digests), "base_rows": dl["base_rows"], "add_rows": add_rows},
+    }
+    (dst_root / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+    sizes_c = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
+    return {
+        "docs": n,
+        "clusters": int(sum(sizes_c.values())),
+        "duplicates": len(members),
+        "duplicate_reasons": {r: int(c) for r, c in zip(REASONS, np.bincount(reason, minlength=3), strict=False) if c},
+        "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes_c.items())},
+        "reexamined_docs": int(fresh.sum()),
+        "reexamined_clusters": len(np.unique(comp[fresh])),
+        "reused_files": sum(1 for d in digests if d not in mem),
+        "reverified_pairs": len(un),
+        "candidates_bands": int((src & 1).astype(bool).sum()),
+        "candidates_exact": 0,
+        "candidates_anchors": int((src & 2).astype(bool).sum()),
+        "fast_path": True,
+        "partitions_read": {k: int(st.reads[k]) for k in KINDS},
+        "rewritten_parts": len(rewrite),
+        "regrouped_docs": len(regrouped),
+    }
 
 
 # ----------------------------------------------------------------------------- stage runner

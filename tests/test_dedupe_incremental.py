@@ -124,6 +124,7 @@ def check_step(tmp: Path, name: str, shards: list[dict[str, str]], prev: str | N
     """Incremental (on `prev`) and cold on the same files: the same bytes and digests."""
     files = write_shards(tmp / f"{name}-sig", shards)
     inc = stage(files, tmp / f"{name}-inc", prev)
+    print("FASTPATH", name, inc.get("fast_path"), inc.get("partitions_read"), inc.get("reexamined_docs"))
     cold = stage(files, tmp / f"{name}-cold", None)
     assert all_bytes(tmp / f"{name}-inc", len(files)) == all_bytes(tmp / f"{name}-cold", len(files)), name
     assert inc["part_digests"] == cold["part_digests"] and inc["shared_digests"] == cold["shared_digests"]
