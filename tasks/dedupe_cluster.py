@@ -993,6 +993,9 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         **cols,
     }
     save("delta/docs.npz", **{k: v[order] for k, v in docs.items()})
+    save("delta/base-docs.npy", dk[order])  # base rows name documents by their position here
+    pos = np.empty(n, np.int64)
+    pos[order] = np.arange(n)
     ka, kb, jac, cnt, wt, src = [], [], [], [], [], []
     for path in cand:
         c = np.load(path)
@@ -1011,15 +1014,14 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         rows[kind] = 0
         for p in range(plan.parts(kind)):
             d = plan.run_dir(kind, p)
-            if kind == "sample" and (d / "bykey-k.npy").exists():
+            if kind == "sample" and (d / "bykey-k.npy").exists():  # sorted, (key, doc) distinct
                 keys, gids = np.load(d / "bykey-k.npy"), np.load(d / "bykey-g.npy")
             else:
                 keys, gids = _load_runs(d)
-                o = np.argsort(keys, kind="stable")
-                keys, gids = keys[o], gids[o]
+                keys, gids = _unique_rows(keys, gids)
             if len(keys):
                 save(f"delta/base/{kind}-{p:05d}-k.npy", keys.astype(np.uint64))
-                save(f"delta/base/{kind}-{p:05d}-d.npy", dk[gids])
+                save(f"delta/base/{kind}-{p:05d}-d.npy", pos[gids].astype(np.uint32))
             rows[kind] += len(keys)
     return {"inputs": list(plan.digests or []), "base_rows": rows, "add_rows": dict.fromkeys(KINDS, 0)}
 
@@ -1659,6 +1661,16 @@ class _FastState:
         self.index, self.files, self.mem = index, index.info["files"], mem
         self.reads: Counter = Counter()
         self._bydoc: dict[str, dict] = {}
+        self.gid_of: Callable = lambda k: k
+        self.old_of: Callable = lambda k: k
+
+    def bind(self, gid_of: Callable, old_of: Callable) -> None:
+        """Document keys -> this run's gids and the previous run's rows (-1: absent); the base
+        layer's positions are mapped once (a gather per looked-up row, no search)."""
+        self.gid_of, self.old_of = gid_of, old_of
+        self.base_docs = self.npy("delta/base-docs.npy")
+        self.base_gid, self.base_old = gid_of(self.base_docs), old_of(self.base_docs)
+        self.add_docs = self.npy("delta/add-docs.npy") if "delta/add-docs.npy" in self.files else np.zeros(0, np.uint64)
 
     def npy(self, rel: str) -> np.ndarray:
         path = self.index.root / rel
@@ -1670,24 +1682,32 @@ class _FastState:
             raise DedupeStateError(f"dedupe index file {path} is damaged (its digest differs from index.json)")
         return np.load(io.BytesIO(data))
 
-    def lookup(self, kind: str, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(key, document key) rows of the base and add layers for these keys: only the partitions
-        the keys fall in are read."""
+    def lookup(self, kind: str, keys: np.ndarray):
+        """Rows of the base and add layers holding these keys: (sorted distinct keys, each row's
+        key rank, its document's gid in this run, its row in the previous run; -1 when absent).
+        Only the partitions the keys fall in are read. A (key, document) row is in one layer once."""
         keys = sig._sort_unique(keys.astype(np.uint64))
-        ks, ds = [np.zeros(0, np.uint64)], [np.zeros(0, np.uint64)]
+        rk, gs, os_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         part = _partition_of(keys, self.index.bits[kind])
         for p in np.unique(part).tolist():
-            q = keys[part == p]
+            qi = np.flatnonzero(part == p)
+            q = keys[qi]
             self.reads[kind] += 1
             for layer in ("base", "add"):
                 rel = f"delta/{layer}/{kind}-{p:05d}"
                 if rel + "-k.npy" not in self.files:
                     continue
                 k, d = self.npy(rel + "-k.npy"), self.npy(rel + "-d.npy")
-                idx = _ranges(np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right"))
-                ks.append(k[idx])
-                ds.append(d[idx])
-        return np.concatenate(ks), np.concatenate(ds)
+                lo, hi = np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")
+                idx = _ranges(lo, hi)
+                rk.append(np.repeat(qi, hi - lo))
+                if layer == "base":
+                    gs.append(self.base_gid[d[idx]])
+                    os_.append(self.base_old[d[idx]])
+                else:
+                    gs.append(self.gid_of(d[idx]))
+                    os_.append(self.old_of(d[idx]))
+        return keys, np.concatenate(rk), np.concatenate(gs), np.concatenate(os_)
 
     def bydoc(self, digest: str) -> dict:
         if digest in self.mem:
@@ -1856,55 +1876,81 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         v, own = st.gather(what, old_inputs, D["floc"][ridx], D["row"][ridx])
         return v, ridx[own]
 
+    st.bind(gid_of, old_of)
+    # new documents whose rows are not in the tables yet (a re-added document's rows still are)
+    in_tables = np.isin(dk[new], st.base_docs) | np.isin(dk[new], st.add_docs)
+    newmem = new[~in_tables]
+
+    def rows_of(kind, gids):
+        """(key, gid) of these documents, each (key, document) once."""
+        if kind == "exact":
+            sel = gids[meta.fp_chars[gids] > 0]
+            return meta.fp[sel], sel
+        k, g = cur(kind, gids)
+        return _unique_rows(k, g)
+
+    def holders(kind, qk, extra_k=None, extra_g=None):
+        """Current holders of the keys qk (and of extra_k): sorted keys, and distinct rows
+        (rank, gid) sorted by rank, with the new documents' rows from memory; plus each table
+        row's previous-run document row (for counts before this run)."""
+        mk, mg = rows_of(kind, newmem) if extra_k is None else (extra_k, extra_g)
+        keys, rank, tg, to = st.lookup(kind, np.r_[qk, mk])
+        code = np.r_[(rank[tg >= 0] << 32) | tg[tg >= 0], (np.searchsorted(keys, mk) << 32) | mg]
+        code = sig._sort_unique(code.astype(np.int64))
+        return keys, code >> 32, code & 0xFFFFFFFF, rank, to
+
+    def count_distinct(nkeys, rank, val):
+        code = sig._sort_unique((rank.astype(np.int64) << 32) | val.astype(np.int64))
+        return np.bincount(code >> 32, minlength=nkeys).astype(np.int64)
+
     # candidate pairs with a new document: shared band or fingerprint keys
     extra_codes, extra_src = [np.zeros(0, np.uint64)], [np.zeros(0, np.int8)]
     for kind in ("bands", "exact"):
-        if kind == "bands":
-            kk, kg = cur("bands", new)
-        else:
-            sel = new[meta.fp_chars[new] > 0]
-            kk, kg = meta.fp[sel], sel
-        if len(kk) == 0:
+        qk, _ = rows_of(kind, new)
+        if len(qk) == 0:
             continue
-        tk, td = st.lookup(kind, kk)
-        tg = gid_of(td)
-        k2, g2 = _unique_rows(np.r_[tk[tg >= 0], kk], np.r_[tg[tg >= 0], kg])
-        codes = sig._sort_unique(_pairs_touching(k2, g2, fresh[g2]))
+        _, r2, g2, _, _ = holders(kind, qk)
+        codes = sig._sort_unique(_pairs_touching(r2, g2, fresh[g2]))
         extra_codes.append(codes)
         extra_src.append(np.ones(len(codes), np.int8))
 
     # anchors: keys of new and removed documents whose rarity flips change other documents'
     # rare-anchor counts and shared counts: those documents (X) get their anchor pairs recounted
-    ak_n, ag_n = _unique_rows(*cur("anchors", new))
+    ak_n, _ = rows_of("anchors", new)
     ak_r, _ = gone("anchors", removed)
-    Q = sig._sort_unique(np.r_[ak_n, ak_r])
-    tk, td = st.lookup("anchors", Q)
-    om = old_of(td) >= 0
-    cnt_old = _distinct_per_key(Q, tk[om], td[om])
-    tg = gid_of(td)
-    kc, gc = _unique_rows(np.r_[tk[tg >= 0], ak_n], np.r_[tg[tg >= 0], ag_n])
-    cnt_new = _distinct_per_key(Q, kc, gc)
+    Q, hr, hg, rank, to = holders("anchors", np.r_[ak_n, ak_r])
+    cnt_old = count_distinct(len(Q), rank[to >= 0], to[to >= 0])
+    cnt_new = np.bincount(hr, minlength=len(Q))
     flip = (cnt_old <= sig.ANCHOR_MAX_DF) != (cnt_new <= sig.ANCHOR_MAX_DF)
     inX = fresh.copy()
-    inX[gc[flip[np.searchsorted(Q, kc)]]] = True
+    inX[hg[flip[hr]]] = True
     xs = np.flatnonzero(inX)
-    xo = xs[known[xs]]
-    k_all, g_all = _unique_rows(*[np.r_[a, b] for a, b in zip((ak_n, ag_n), cur("anchors", xo), strict=True)])
-    Q2 = sig._sort_unique(k_all)
-    tk, td = st.lookup("anchors", Q2)
-    tg = gid_of(td)
-    k2, g2 = _unique_rows(np.r_[tk[tg >= 0], ak_n], np.r_[tg[tg >= 0], ag_n])
-    rare = _distinct_per_key(Q2, k2, g2) <= sig.ANCHOR_MAX_DF
+    k_all, g_all = rows_of("anchors", xs)
+    Q2, r2, g2, _, _ = holders("anchors", k_all)
+    rare = np.bincount(r2, minlength=len(Q2)) <= sig.ANCHOR_MAX_DF
     per_doc = np.zeros(n, np.int64)
     per_doc[known] = D["per_doc"][oi[known]]
     per_doc[xs] = np.bincount(g_all[rare[np.searchsorted(Q2, k_all)]], minlength=n)[xs]
-    rk = rare[np.searchsorted(Q2, k2)]
-    codes = _pairs_touching(k2[rk], g2[rk], inX[g2[rk]])
+    rk = rare[r2]
+    pd_old = np.where(known, D["per_doc"][np.maximum(oi, 0)], 0)
+
+    def need_of(pd, a, b):
+        return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(pd[a], pd[b]))
+
+    def eligible(a, b):
+        """Pairs whose anchor candidacy can change: a new document, both holding flipped keys
+        (shared count may move), or a threshold moved by a changed rare-anchor count. The others
+        keep their previous verdict (same shared count, same threshold)."""
+        return fresh[a] | fresh[b] | (inX[a] & inX[b]) | (need_of(pd_old, a, b) != need_of(per_doc, a, b))
+
+    codes = _pairs_touching(r2[rk], g2[rk], inX[g2[rk]])
+    a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    codes = codes[eligible(a, b)]  # a pair-level test: all of an eligible pair's rows stay
     u, c = np.unique(codes, return_counts=True)
     a, b = (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
-    extra_codes.append(u[c >= need])
-    extra_src.append(np.full(int((c >= need).sum()), 2, np.int8))
+    ok_anchor = c >= need_of(per_doc, a, b)
+    extra_codes.append(u[ok_anchor])
+    extra_src.append(np.full(int(ok_anchor.sum()), 2, np.int8))
 
     # the candidate set: the previous run's pairs of documents still here (anchor source recounted
     # for pairs with a document in X), plus the new ones
@@ -1912,7 +1958,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     ok = (pa_ >= 0) & (pb_ >= 0)
     a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
     code0 = _pair_code(a0, b0)
-    src0 = np.where(inX[a0] | inX[b0], P["src"][ok] & 1, P["src"][ok]).astype(np.int8)
+    src0 = np.where(eligible(a0, b0), P["src"][ok] & 1, P["src"][ok]).astype(np.int8)
     o0 = np.argsort(code0, kind="stable")
     code0, src0 = code0[o0], src0[o0]
     pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
@@ -1951,30 +1997,27 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
 
     # df changes only for shingles of new, removed and regrouped documents (C)
-    s_new, g_new = cur("sample", new)
-    C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]])
-    tk, td = st.lookup("sample", C)
-    oj = old_of(td)
-    df_old = _distinct_per_key(C, tk[oj >= 0], D["group"][oj[oj >= 0]])
-    tg = gid_of(td)
-    hk, hg = _unique_rows(np.r_[tk[tg >= 0], s_new], np.r_[tg[tg >= 0], g_new])
-    df_new = _distinct_per_key(C, hk, grp[hg])
+    s_new, _ = rows_of("sample", new)
+    C, hr, hg, rank, to = holders("sample", np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]])
+    old_rep = old_of(D["group"])  # previous group names (document keys) -> rows of the previous run
+    df_old = count_distinct(len(C), rank[to >= 0], old_rep[to[to >= 0]])
+    df_new = count_distinct(len(C), hr, glab[hg])
     w_new = _weight_of_df(df_new)
     dw = w_new - _weight_of_df(df_old)
-    r = np.searchsorted(C, hk)
     total = np.zeros(n, np.int64)
     total[known] = D["total"][oi[known]]
     ko = known[hg]
-    np.add.at(total, hg[ko], dw[r[ko]])
-    np.add.at(total, hg[~ko], w_new[r[~ko]])
+    np.add.at(total, hg[ko], dw[hr[ko]])
+    np.add.at(total, hg[~ko], w_new[hr[~ko]])
 
     swap = meta.n_sample[a] > meta.n_sample[b]
     small, big = np.where(swap, b, a), np.where(swap, a, b)
     iw = np.zeros(len(codes), np.int64)
     inn = np.zeros(len(codes), np.int64)
     kni = np.flatnonzero(kn)
-    chg = dw[r] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
-    code_c = np.sort((hg[chg].astype(np.int64) << 32) | r[chg])
+    chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+    code_c = (hg[chg] << 32) | hr[chg]  # sorted: rows come sorted by (rank, gid)... re-sorted by gid
+    code_c = np.sort(code_c)
     delta = _expand(code_c, dw[code_c & 0xFFFFFFFF], small[kni], big[kni])[0]
     iw[kni] = pw[j[kni]] + delta
     inn[kni] = pn[j[kni]]
@@ -1983,18 +2026,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         ua, ub = small[un], big[un]
         both_old = ~(fresh[ua] | fresh[ub])
         full = np.unique(np.r_[ua[both_old], ub[both_old]])
-        fk, fg = cur("sample", full)
-        extra_k = sig._sort_unique(fk[~np.isin(fk, C)])
-        tk, td = st.lookup("sample", extra_k) if len(extra_k) else (np.zeros(0, np.uint64),) * 2
-        tg = gid_of(td)
-        ek, eg = _unique_rows(tk[tg >= 0], tg[tg >= 0])
-        w_extra = _weight_of_df(_distinct_per_key(extra_k, ek, grp[eg]))
-        keys_u = np.r_[C, extra_k]
-        ord_u = np.argsort(keys_u, kind="stable")
-        w_u = np.r_[w_new, w_extra]
-        fr = ord_u[np.searchsorted(keys_u[ord_u], fk)]
-        rows_u = np.r_[(hg.astype(np.int64) << 32) | r, (fg.astype(np.int64) << 32) | fr]
-        code_u = sig._sort_unique(rows_u)
+        fk, fg = rows_of("sample", full)
+        out_c = ~np.isin(fk, C)
+        extra_k = sig._sort_unique(fk[out_c])
+        ek, er, eg, _, _ = holders("sample", extra_k, np.zeros(0, np.uint64), np.zeros(0, np.int64))
+        w_u = np.r_[w_new, _weight_of_df(count_distinct(len(ek), er, glab[eg]))]
+        fr = np.where(out_c, len(C) + np.searchsorted(ek, fk), np.searchsorted(C, fk))
+        code_u = sig._sort_unique(np.r_[(hg << 32) | hr, (fg.astype(np.int64) << 32) | fr])
         iw[un], inn[un] = _expand(code_u, w_u[code_u & 0xFFFFFFFF], ua, ub)
 
     # verdicts, best containers, components, election: over the per-pair and per-document arrays
@@ -2124,6 +2162,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             np.savez(buf, **arrays)
         data = buf.getvalue()
         (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
         (dst_root / rel).write_bytes(data)
         files_out[rel] = xxhash.xxh3_128_hexdigest(data)
 
@@ -2135,12 +2174,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         save(f"files/{d}/bydoc-minhash.npy", m["minhash"])
         save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
     add_rows = dict(dl["add_rows"])
+    save("delta/add-docs.npy", np.sort(np.r_[st.add_docs, dk[newmem]]))
     for kind in KINDS:
-        if kind == "exact":
-            sel = new[meta.fp_chars[new] > 0]
-            nk, ng = meta.fp[sel], sel
-        else:
-            nk, ng = cur(kind, new)
+        nk, ng = rows_of(kind, newmem)
         part = _partition_of(nk, index.bits[kind])
         touched = set(np.unique(part).tolist())
         for rel in [r for r in st.files if r.startswith(f"delta/add/{kind}-")]:
