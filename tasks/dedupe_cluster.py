@@ -1633,23 +1633,36 @@ def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndar
     return np.bincount(np.searchsorted(keys, kk), minlength=len(keys)).astype(np.int64)
 
 
-def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray) -> np.ndarray:
+def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
     """Pair codes (a < b) of documents sharing a key, for pairs with a touched row: rows are
-    distinct (k, g) sorted by k; each (pair, shared key) comes out once."""
+    distinct (k, g) sorted by k; each (pair, shared key) comes out once. Yielded in chunks of
+    about PARTITION_ROWS codes (a key held by many documents makes many pairs)."""
     if len(k) == 0:
-        return np.zeros(0, np.uint64)
+        return
     first = np.r_[True, k[1:] != k[:-1]]
     starts = np.flatnonzero(first)
     ends = np.r_[starts[1:], len(k)]
     rank = np.cumsum(first) - 1
-    t = np.flatnonzero(touch)
-    lo, hi = starts[rank[t]], ends[rank[t]]
-    idx = _ranges(lo, hi)
-    x = np.repeat(g[t], hi - lo)
-    y = g[idx]
-    keep = (x != y) & (~touch[idx] | (x < y))  # two touched rows: counted from the smaller one only
-    x, y = x[keep], y[keep]
-    return _pair_code(np.minimum(x, y), np.maximum(x, y))
+    t_all = np.flatnonzero(touch)
+    span = ends[rank[t_all]] - starts[rank[t_all]]
+    cum = np.cumsum(span)
+    s = 0
+    while s < len(t_all):
+        e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + PARTITION_ROWS, side="right")))
+        t = t_all[s:e]
+        lo, hi = starts[rank[t]], ends[rank[t]]
+        idx = _ranges(lo, hi)
+        x = np.repeat(g[t], hi - lo)
+        y = g[idx]
+        keep = (x != y) & (~touch[idx] | (x < y))  # two touched rows: counted from the smaller one only
+        x, y = x[keep], y[keep]
+        yield _pair_code(np.minimum(x, y), np.maximum(x, y))
+        s = e
+
+
+def _all_pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray) -> np.ndarray:
+    chunks = [sig._sort_unique(c) for c in _pairs_touching(k, g, touch)]
+    return sig._sort_unique(np.concatenate(chunks)) if chunks else np.zeros(0, np.uint64)
 
 
 class _FastState:
@@ -1910,7 +1923,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         if len(qk) == 0:
             continue
         _, r2, g2, _, _ = holders(kind, qk)
-        codes = sig._sort_unique(_pairs_touching(r2, g2, fresh[g2]))
+        codes = _all_pairs_touching(r2, g2, fresh[g2])
         extra_codes.append(codes)
         extra_src.append(np.ones(len(codes), np.int8))
 
@@ -1943,10 +1956,18 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         keep their previous verdict (same shared count, same threshold)."""
         return fresh[a] | fresh[b] | (inX[a] & inX[b]) | (need_of(pd_old, a, b) != need_of(per_doc, a, b))
 
-    codes = _pairs_touching(r2[rk], g2[rk], inX[g2[rk]])
-    a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    codes = codes[eligible(a, b)]  # a pair-level test: all of an eligible pair's rows stay
-    u, c = np.unique(codes, return_counts=True)
+    us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
+        a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
+        us.append(u)
+        cs.append(c.astype(np.int64))
+    u, c = np.concatenate(us), np.concatenate(cs)
+    o = np.argsort(u, kind="stable")
+    u, c = u[o], c[o]
+    if len(u):
+        st_ = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+        u, c = u[st_], np.add.reduceat(c, st_)
     a, b = (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
     ok_anchor = c >= need_of(per_doc, a, b)
     extra_codes.append(u[ok_anchor])
