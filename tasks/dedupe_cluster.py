@@ -966,7 +966,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
     rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
     np.minimum.at(rep, group, dk)
     m = extra["members"]
-    cols = {
+    cols: dict[str, np.ndarray] = {
         "reason": np.full(n, -1, np.int8),
         "dup_j": np.zeros(n, np.float32),
         "dup_c": np.zeros(n, np.float32),
@@ -2147,7 +2147,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         lo, hi = int(base[i]), int(base[i + 1])
         ids = _read_signature_file(files[i], ["doc_id"]).column("doc_id").combine_chunks()
         _, d, _ = _part_tables(ids, lo, hi, *args)
-        new_dups.append(d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1])).cast(DUPLICATES))
+        if d is not None:  # the file holds a changed document of a cluster of 2+ (dup_src)
+            new_dups.append(d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1])).cast(DUPLICATES))
     try:
         old_dups = pq.read_table(prev / "outputs" / "duplicates.parquet")
     except Exception as exc:
