@@ -842,7 +842,7 @@ class _Index:
         return found, jac, cnt, wt
 
 
-def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str]) -> None:
+def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str], bydoc: bool = True) -> None:
     """Each signature file's pass-1 output (keyed runs with file-local rows, metadata, MinHash),
     under files/<digest>/: hard links to the previous index for a file it already had."""
     dst = plan.work / INDEX_DIR
@@ -870,8 +870,9 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
         arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
         save(prefix + "meta.npz", minhash=mh, **arrays)
-        runs = [np.load(x) for x in sorted((plan.work / "bydoc").glob(f"{i:06d}-*.npz"))]
-        _save_bydoc(save, prefix, arrays, runs)
+        if bydoc:
+            runs = [np.load(x) for x in sorted((plan.work / "bydoc").glob(f"{i:06d}-*.npz"))]
+            _save_bydoc(save, prefix, arrays, runs)
 
 
 def _save_bydoc(save: Callable, prefix: str, arrays: dict, runs: list) -> None:
@@ -951,9 +952,12 @@ def _write_index(
         save(f"pairs/{p:05d}.npz", **{c: v[order] for c, v in arr.items()})
     shutil.rmtree(runs, ignore_errors=True)
     save("docs.npz", dockey=np.sort(meta.dockey))
-    _write_file_cache(plan, meta, save, files)
+    n_cand = sum(np.load(p, mmap_mode="r").shape[0] for p in cand)
+    fast = extra is not None and n_cand <= DELTA_MAX_PAIRS  # beyond: no fast path (memory stays flat)
+    _write_file_cache(plan, meta, save, files, fast)
     info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
-    if extra is not None:
+    if fast:
+        assert extra is not None
         info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save)
     (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
 
@@ -1604,6 +1608,9 @@ def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
 
 FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
 # it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
+DELTA_MAX_PAIRS = 4 * PARTITION_ROWS  # the fast path keeps every candidate pair in one array (~37 bytes
+# a pair: 0.3 GB here); a corpus with more candidates keeps the full incremental path (1 M synthetic
+# signatures: 56 M pairs) until delta/pairs is partitioned
 ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
 # takes the full path, which folds them into a new base (so lookups stay two sorted reads)
 

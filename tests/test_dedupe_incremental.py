@@ -415,3 +415,12 @@ def test_large_change_takes_the_full_path(tmp_path, monkeypatch, path_mode):
     s0, _ = check_step(tmp_path, "half", [{d: docs[d] for d in ids[: len(ids) // 2]}], None)
     _, stats = check_step(tmp_path, "all", [{d: docs[d] for d in ids}], s0)
     assert stats["fast_path"] is False
+
+
+def test_too_many_candidate_pairs_keep_no_fast_path_state(tmp_path, monkeypatch, path_mode):
+    monkeypatch.setattr(dedupe_cluster, "DELTA_MAX_PAIRS", 0)  # every pair array stays bounded
+    docs = pool(26)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    assert "delta" not in json.loads((Path(s0) / "index" / "index.json").read_text())
+    _, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[2][:900]}], s0)
+    assert stats["fast_path"] is False
