@@ -358,7 +358,8 @@ def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
     """A partition's (key, gid) rows in gid order: runs written this run (`.npy`) and runs of
     unchanged files kept in the index (`.ref`: file-local rows, shifted to this run's gids)."""
     runs = []
-    for p in sorted([*d.glob("*.npy"), *d.glob("*.ref")], key=lambda x: x.stem) if d.is_dir() else []:
+    found = [*d.glob("[0-9]*.npy"), *d.glob("[0-9]*.ref")] if d.is_dir() else []  # not bykey-*.npy
+    for p in sorted(found, key=lambda x: x.stem):
         if p.suffix == ".npy":
             runs.append(np.load(p))
         else:
@@ -439,7 +440,9 @@ def _unique_codes(pairs: np.ndarray) -> np.ndarray:
 def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
     shared anchor, for counting later; written in bounded chunks) and, returned, the gid of every
-    rare anchor row (each document's rare-anchor count is their bincount)."""
+    distinct anchor row, rare or not (each document's anchor count, the pre-filter's denominator,
+    is their bincount: a property of the document alone, so an anchor becoming boilerplate
+    changes nothing but the shared counts of the pairs among its own holders)."""
     src, dst, _n = args
     keys, gids = _load_runs(src)
     if len(keys) == 0:
@@ -457,7 +460,7 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     first = np.r_[True, k[1:] != k[:-1]]
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(k)])
-    per_doc = m[np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)]
+    per_doc = m
     shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
     rank = (np.cumsum(first) - 1)[shared]
     _save_chunks(_pair_code_chunks(rank, m[shared]), dst)
@@ -466,7 +469,8 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
 
 def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
     """Count how many rare anchors each pair shares (one slice of the pair-code space), keep pairs
-    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's rare anchors."""
+    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's anchors; their shared counts
+    go to `.cnt.npy` (the fast path moves them by the anchors that cross ANCHOR_MAX_DF)."""
     srcs, dst, per_doc, lo, hi = args
     codes = np.sort(_codes_in_range(srcs, lo, hi))
     if len(codes):
@@ -476,13 +480,16 @@ def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> i
         a = (codes >> np.uint64(32)).astype(np.int64)
         b = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
         need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
-        codes = codes[counts >= need]
+        codes, counts = codes[counts >= need], counts[counts >= need]
+    else:
+        counts = np.zeros(0, np.int64)
     np.save(dst, codes)
+    np.save(dst.with_suffix(".cnt.npy"), counts.astype(np.int32))
     return len(codes)
 
 
 def _chunk_files(dirs: list[Path]) -> list[Path]:
-    return [f for d in dirs for f in sorted(d.glob("*.npy"))]
+    return [f for d in dirs for f in sorted(d.glob("*.npy")) if not f.name.endswith(".cnt.npy")]
 
 
 def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
@@ -501,11 +508,23 @@ def _merge_pairs_kernel(args: tuple[list[Path], list[Path], Path, int, int]) -> 
     where each came from (`.src.npy`: 1 bands or fingerprint, 2 anchors) for the fast path."""
     band_srcs, anchor_srcs, dst, lo, hi = args
     bands = sig._sort_unique(_codes_in_range(band_srcs, lo, hi))
-    anchors = sig._sort_unique(_codes_in_range(anchor_srcs, lo, hi))
+    lo_code, hi_code = np.uint64(lo) << np.uint64(32), np.uint64(hi) << np.uint64(32)
+    ac, an = [np.zeros(0, np.uint64)], [np.zeros(0, np.int32)]
+    for f in anchor_srcs:  # anchor pairs are distinct across files (one pair-code range each)
+        c = np.load(f)
+        sel = (c >= lo_code) & (c < hi_code)
+        ac.append(c[sel])
+        an.append(np.load(f.with_suffix(".cnt.npy"))[sel])
+    anchors, acount = np.concatenate(ac), np.concatenate(an)
+    o = np.argsort(anchors, kind="stable")
+    anchors, acount = anchors[o], acount[o]
     codes = sig._sort_unique(np.concatenate([bands, anchors]))
     src = np.isin(codes, bands).astype(np.int8) | (np.isin(codes, anchors).astype(np.int8) << 1)
+    cnt = np.zeros(len(codes), np.int32)  # shared rare anchors of the anchor candidates, 0 otherwise
+    cnt[np.searchsorted(codes, anchors)] = acount
     np.save(dst, codes)
     np.save(dst.with_suffix(".src.npy"), src)
+    np.save(dst.with_suffix(".acnt.npy"), cnt)
     return len(codes)
 
 
@@ -1033,7 +1052,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
     save("delta/base-docs.npy", dk[order])  # base rows name documents by their position here
     pos = np.empty(n, np.int64)
     pos[order] = np.arange(n)
-    ka, kb, jac, cnt, wt, src = [], [], [], [], [], []
+    ka, kb, jac, cnt, wt, src, acnt = [], [], [], [], [], [], []
     for path in cand:
         c = np.load(path)
         a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
@@ -1043,9 +1062,10 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         cnt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
         wt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
         src.append(np.load(path.with_suffix(".src.npy")))
+        acnt.append(np.load(path.with_suffix(".acnt.npy")))
     cat = _cat_or(np.int64)
     save("delta/pairs.npz", ka=cat(ka, np.uint64), kb=cat(kb, np.uint64), jac=cat(jac, np.float32),
-         n=cat(cnt), w=cat(wt), src=cat(src, np.int8))  # fmt: skip
+         n=cat(cnt), w=cat(wt), src=cat(src, np.int8), ac=cat(acnt, np.int32))  # fmt: skip
     rows = {}
     for kind in KINDS:
         rows[kind] = 0
@@ -1977,34 +1997,36 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         extra_codes.append(codes)
         extra_src.append(np.ones(len(codes), np.int8))
 
-    # anchors: keys of new and removed documents whose rarity flips change other documents'
-    # rare-anchor counts and shared counts: those documents (X) get their anchor pairs recounted
+    # anchors. The pre-filter's threshold depends on each document's own anchor count (fixed by its
+    # key), so an anchor crossing ANCHOR_MAX_DF moves only the shared counts of pairs among its
+    # holders. Anchors that became boilerplate (new holders): the previous anchor candidates among
+    # their holders lose one shared anchor each (counts kept in the pair table); nothing else moves.
+    # Anchors that became rare again (holders removed): their holders (X) get their anchor pairs
+    # recounted in full, as do the new documents.
     ak_n, _ = rows_of("anchors", new)
     ak_r, _ = gone("anchors", removed)
     Q, hr, hg, rank, to = holders("anchors", np.r_[ak_n, ak_r])
     cnt_old = count_distinct(len(Q), rank[to >= 0], to[to >= 0])
     cnt_new = np.bincount(hr, minlength=len(Q))
-    flip = (cnt_old <= sig.ANCHOR_MAX_DF) != (cnt_new <= sig.ANCHOR_MAX_DF)
+    to_common = (cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)
+    to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
     inX = fresh.copy()
-    inX[hg[flip[hr]]] = True
+    inX[hg[to_rare[hr]]] = True
     xs = np.flatnonzero(inX)
     k_all, g_all = rows_of("anchors", xs)
     Q2, r2, g2, _, _ = holders("anchors", k_all)
     rare = np.bincount(r2, minlength=len(Q2)) <= sig.ANCHOR_MAX_DF
-    per_doc = np.zeros(n, np.int64)
+    per_doc = np.zeros(n, np.int64)  # every distinct anchor of the document, rare or not
     per_doc[known] = D["per_doc"][oi[known]]
-    per_doc[xs] = np.bincount(g_all[rare[np.searchsorted(Q2, k_all)]], minlength=n)[xs]
+    per_doc[new] = np.bincount(g_all, minlength=n)[new]
     rk = rare[r2]
-    pd_old = np.where(known, D["per_doc"][np.maximum(oi, 0)], 0)
 
-    def need_of(pd, a, b):
-        return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(pd[a], pd[b]))
+    def need_of(a, b):
+        return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
 
     def eligible(a, b):
-        """Pairs whose anchor candidacy can change: a new document, both holding flipped keys
-        (shared count may move), or a threshold moved by a changed rare-anchor count. The others
-        keep their previous verdict (same shared count, same threshold)."""
-        return fresh[a] | fresh[b] | (inX[a] & inX[b]) | (need_of(pd_old, a, b) != need_of(per_doc, a, b))
+        """Pairs counted in full now: a new document, or both holding an anchor that became rare."""
+        return fresh[a] | fresh[b] | (inX[a] & inX[b])
 
     us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
     for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
@@ -2019,30 +2041,55 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         st_ = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
         u, c = u[st_], np.add.reduceat(c, st_)
     a, b = (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    ok_anchor = c >= need_of(per_doc, a, b)
+    ok_anchor = c >= need_of(a, b)
     extra_codes.append(u[ok_anchor])
     extra_src.append(np.full(int(ok_anchor.sum()), 2, np.int8))
+    extra_ac = [np.zeros(len(x), np.int64) for x in extra_codes[:-1]] + [c[ok_anchor]]
+    # shared anchors that became boilerplate, per pair of their (old) holders: (pair, count)
+    tc = to_common[hr]
+    lost_u, lost_c = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for codes in _pairs_touching(hr[tc], hg[tc], np.ones(int(tc.sum()), bool)):
+        a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
+        lost_u.append(uu)
+        lost_c.append(cc.astype(np.int64))
+    lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
+    o = np.argsort(lu, kind="stable")
+    lu, lc = lu[o], lc[o]
+    if len(lu):
+        st_ = np.flatnonzero(np.r_[True, lu[1:] != lu[:-1]])
+        lu, lc = lu[st_], np.add.reduceat(lc, st_)
 
-    # the candidate set: the previous run's pairs of documents still here (anchor source recounted
-    # for pairs with a document in X), plus the new ones
+    # the candidate set: the previous run's pairs of documents still here (anchor counts moved by
+    # the anchors that became boilerplate; recounted pairs take their new count), plus the new ones
     pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
     ok = (pa_ >= 0) & (pb_ >= 0)
     a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
     code0 = _pair_code(a0, b0)
-    src0 = np.where(eligible(a0, b0), P["src"][ok] & 1, P["src"][ok]).astype(np.int8)
     o0 = np.argsort(code0, kind="stable")
-    code0, src0 = code0[o0], src0[o0]
+    code0, a0, b0 = code0[o0], a0[o0], b0[o0]
+    src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
+    jl = np.minimum(np.searchsorted(lu, code0), max(len(lu) - 1, 0))
+    hit_l = (lu[jl] == code0) if len(lu) else np.zeros(len(code0), bool)
+    ac0 = ac0 - np.where(hit_l, lc[jl] if len(lu) else 0, 0)
+    full0 = eligible(a0, b0)
+    keep_a = ((src0 & 2) != 0) & ~full0 & (ac0 >= need_of(a0, b0))
+    src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
+    ac0 = np.where(keep_a, ac0, 0)
     pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
     allc = np.concatenate([code0, *extra_codes])
     alls = np.concatenate([src0, *extra_src])
+    alla = np.concatenate([ac0, *extra_ac])
     o = np.argsort(allc, kind="stable")
-    allc, alls = allc[o], alls[o]
+    allc, alls, alla = allc[o], alls[o], alla[o]
     if len(allc):
         starts = np.flatnonzero(np.r_[True, allc[1:] != allc[:-1]])
         src = np.bitwise_or.reduceat(alls, starts)
+        acnt = np.maximum.reduceat(alla, starts)
         codes = allc[starts]
     else:
-        src, codes = np.zeros(0, np.int8), np.zeros(0, np.uint64)
+        src, codes, acnt = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    acnt = acnt[src != 0]
     codes, src = codes[src != 0], src[src != 0]
     a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
     j = np.minimum(np.searchsorted(code0, codes), max(len(code0) - 1, 0))
@@ -2280,7 +2327,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         **mine,
     }
     save("delta/docs.npz", **{k: v[order] for k, v in docs_out.items()})
-    save("delta/pairs.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8))
+    save("delta/pairs.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8), ac=acnt.astype(np.int32))
     info = {
         **{k: v for k, v in index.info.items() if k not in ("files", "delta")},
         "files": files_out,
@@ -2306,6 +2353,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         "partitions_read": {k: int(st.reads[k]) for k in KINDS},
         "rewritten_parts": len(rewrite),
         "regrouped_docs": len(regrouped),
+        "anchor_recount_docs": len(xs),  # new documents + holders of anchors that became rare again
+        "anchor_moved_pairs": len(lu),  # pairs whose shared anchors became boilerplate (count moved)
     }
 
 
