@@ -213,6 +213,43 @@ class _Runs:
         self.parts, self.rows = {}, 0
 
 
+BYDOC = {"sample": np.uint64, "anchors": np.uint64, "minhash": np.uint32}  # raw doc-major files
+
+
+class _ByDoc:
+    """A signature file's keys document by document (what the next run's fast path reads for the
+    few documents it re-examines), appended batch by batch to raw files whose digests are taken
+    as they are written: no second pass, no copy (the cold run's cost of the fast path's state)."""
+
+    def __init__(self, d: Path, file: int) -> None:
+        d.mkdir(parents=True, exist_ok=True)
+        self.d, self.file = d, file
+        self.out = {k: open(d / f"{file:06d}-{k}.bin", "wb") for k in BYDOC}  # noqa: SIM115 (closed in close)
+        self.hash = {k: xxhash.xxh3_128() for k in BYDOC}
+        self.ns: list[np.ndarray] = []
+        self.na: list[np.ndarray] = []
+
+    def add(self, sample: np.ndarray, ns: np.ndarray, anchors: np.ndarray, na: np.ndarray, mh: np.ndarray) -> None:
+        for k, arr in (("sample", sample), ("anchors", anchors), ("minhash", mh)):
+            data = np.ascontiguousarray(arr, dtype=BYDOC[k]).data
+            self.out[k].write(data)
+            self.hash[k].update(data)
+        self.ns.append(np.asarray(ns, np.int64))
+        self.na.append(np.asarray(na, np.int64))
+
+    def close(self, done: bool) -> None:
+        for f in self.out.values():
+            f.close()
+        if done:
+            ns = np.concatenate(self.ns) if self.ns else np.zeros(0, np.int64)
+            na = np.concatenate(self.na) if self.na else np.zeros(0, np.int64)
+            np.savez(
+                self.d / f"{self.file:06d}-offsets.npz", soff=np.r_[0, np.cumsum(ns)], aoff=np.r_[0, np.cumsum(na)]
+            )
+            digests = {k: h.hexdigest() for k, h in self.hash.items()}
+            (self.d / f"{self.file:06d}-digests.json").write_text(json.dumps(digests))
+
+
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
     pa.default_memory_pool().release_unused()  # the previous file's buffers go back to the OS
     try:
@@ -242,14 +279,20 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
         batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
         start = int(plan.base[i])
         runs = _Runs(plan, i)
-        for c, batch in enumerate(batches):
-            t = pa.Table.from_batches([batch])
-            _scatter_batch(plan, runs, t, start, meta)
-            runs.end_batch(c)
-            start += t.num_rows
-            del t, batch
-            pa.default_memory_pool().release_unused()
-        runs.flush()
+        bydoc = _ByDoc(plan.work / "bydoc", i)
+        done = False
+        try:
+            for c, batch in enumerate(batches):
+                t = pa.Table.from_batches([batch])
+                _scatter_batch(plan, runs, t, start, meta, bydoc)
+                runs.end_batch(c)
+                start += t.num_rows
+                del t, batch
+                pa.default_memory_pool().release_unused()
+            runs.flush()
+            done = True
+        finally:
+            bydoc.close(done)
     except DedupeStateError:
         raise
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
@@ -286,7 +329,7 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
     return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
-def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list]) -> None:
+def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list], bydoc: _ByDoc) -> None:
     n = t.num_rows
     gid = np.arange(start, start + n, dtype=np.uint64)
     bands, nb = _flat(t, "bands")
@@ -305,15 +348,7 @@ def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict
         with open(plan.work / "minhash.bin", "r+b") as f:
             for r in range(sig.NUM_PERM):
                 os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + start) * 4)
-    (plan.work / "bydoc").mkdir(exist_ok=True)  # doc-major keys: what the next run's fast path reads
-    np.savez(
-        plan.work / "bydoc" / f"{runs.file:06d}-{start:012d}.npz",  # sorted by first gid within the file
-        sample=sample.astype(np.uint64),
-        ns=ns,
-        anchors=anchors.astype(np.uint64),
-        na=na,
-        mh=mh if n else np.zeros((0, sig.NUM_PERM), np.uint32),
-    )
+    bydoc.add(sample, ns, anchors, na, mh if n else np.zeros((0, sig.NUM_PERM), np.uint32))
     meta["idhash"].append(_id_hashes(t.column("doc_id").combine_chunks()))
     meta["fp"].append(fp.astype(np.uint64))
     meta["fp_chars"].append(fp_chars)
@@ -457,6 +492,8 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     del keys, gids, order
     keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
     k, m = k[keep], m[keep]
+    np.save(src / "bykey-k.npy", k)  # the fast path's base table, sorted and distinct already
+    np.save(src / "bykey-d.npy", m.astype(np.uint32))
     first = np.r_[True, k[1:] != k[:-1]]
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(k)])
@@ -602,9 +639,9 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     else:
         wrank = np.full(len(ukeys), W_ONE, np.int64)
     w = wrank[rank]
-    if group is not None:  # key-major rows for the fast path's base tables (no second sort)
+    if group is not None:  # the fast path's base table, written as it will be kept (no second sort)
         np.save(src / "bykey-k.npy", ks)
-        np.save(src / "bykey-g.npy", gids[by_key])
+        np.save(src / "bykey-d.npy", gids[by_key].astype(np.uint32))
     del by_key, ks, first, rank_sorted
     code = (gids << 32) | rank  # sorted: a document's shingles are one slice
     if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
@@ -922,24 +959,27 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
         arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
         save(prefix + "meta.npz", minhash=mh, **arrays)
-        if bydoc:
-            runs = [np.load(x) for x in sorted((plan.work / "bydoc").glob(f"{i:06d}-*.npz"))]
-            _save_bydoc(save, prefix, arrays, runs)
+        if bydoc:  # the raw doc-major files pass 1 wrote (digests taken while writing): moved, not copied
+            src = plan.work / "bydoc"
+            digests = json.loads((src / f"{i:06d}-digests.json").read_text())
+            for k in BYDOC:
+                rel = prefix + f"bydoc-{k}.bin"
+                os.replace(src / f"{i:06d}-{k}.bin", dst / rel)
+                files[rel] = digests[k]
+            with np.load(src / f"{i:06d}-offsets.npz") as z:
+                save(prefix + "bydoc-meta.npz", soff=z["soff"], aoff=z["aoff"], **arrays)
 
 
-def _save_bydoc(save: Callable, prefix: str, arrays: dict, runs: list) -> None:
-    """A signature file's keys document by document (sample, anchors, MinHash rows, offsets):
-    the fast path reads the few documents it re-examines from here."""
-    cat = np.concatenate
-    sample = cat([r["sample"] for r in runs]) if runs else np.zeros(0, np.uint64)
-    anchors = cat([r["anchors"] for r in runs]) if runs else np.zeros(0, np.uint64)
-    ns = cat([r["ns"] for r in runs]).astype(np.int64) if runs else np.zeros(0, np.int64)
-    na = cat([r["na"] for r in runs]).astype(np.int64) if runs else np.zeros(0, np.int64)
-    mh = cat([r["mh"] for r in runs]) if runs else np.zeros((0, sig.NUM_PERM), np.uint32)
-    save(prefix + "bydoc-sample.npy", sample.astype(np.uint64))
-    save(prefix + "bydoc-anchors.npy", anchors.astype(np.uint64))
-    save(prefix + "bydoc-minhash.npy", np.ascontiguousarray(mh, dtype=np.uint32))
-    save(prefix + "bydoc-meta.npz", soff=np.r_[0, np.cumsum(ns)], aoff=np.r_[0, np.cumsum(na)], **arrays)
+def _encode(rel: str, array: tuple, arrays: dict) -> bytes:
+    """An index file's bytes: raw (`.bin`), one array (`.npy`) or several (`.npz`)."""
+    buf = io.BytesIO()
+    if rel.endswith(".bin"):
+        return np.ascontiguousarray(array[0]).tobytes()
+    if rel.endswith(".npy"):
+        np.save(buf, array[0])
+    else:
+        np.savez(buf, **arrays)
+    return buf.getvalue()
 
 
 def _write_index(
@@ -952,15 +992,16 @@ def _write_index(
     files: dict[str, str] = {}
 
     def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
-        buf = io.BytesIO()
-        if rel.endswith(".npy"):
-            np.save(buf, array[0])
-        else:
-            np.savez(buf, **arrays)
-        data = buf.getvalue()
+        data = _encode(rel, array, arrays)
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         (dst / rel).write_bytes(data)
         files[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    def adopt(rel: str, path: Path) -> None:
+        """A file a kernel wrote in its final form: moved into the index, hashed streaming."""
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dst / rel)
+        files[rel] = _hash_file(dst / rel)
 
     for p in range(plan.parts("sample")):
         _code, _w, _t, ukeys, wrank = _prepared_partition(plan.run_dir("sample", p), group)
@@ -1010,11 +1051,11 @@ def _write_index(
     info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
     if fast:
         assert extra is not None
-        info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save)
+        info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save, adopt)
     (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
 
 
-def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, extra: dict, save) -> dict:
+def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, extra: dict, save, adopt) -> dict:
     """The fast path's state after a full run: per document (by key) its group, total weight,
     rare-anchor count, output row and evidence; every candidate pair with its measures and source;
     per keyed partition the (key, document key) rows sorted by key (the base layer)."""
@@ -1049,9 +1090,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         **cols,
     }
     save("delta/docs.npz", **{k: v[order] for k, v in docs.items()})
-    save("delta/base-docs.npy", dk[order])  # base rows name documents by their position here
-    pos = np.empty(n, np.int64)
-    pos[order] = np.arange(n)
+    save("delta/base-docs.npy", dk)  # base rows name documents by their gid in this run
     ka, kb, jac, cnt, wt, src, acnt = [], [], [], [], [], [], []
     for path in cand:
         c = np.load(path)
@@ -1071,16 +1110,38 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         rows[kind] = 0
         for p in range(plan.parts(kind)):
             d = plan.run_dir(kind, p)
-            if kind == "sample" and (d / "bykey-k.npy").exists():  # sorted, (key, doc) distinct
-                keys, gids = np.load(d / "bykey-k.npy"), np.load(d / "bykey-g.npy")
-            else:
-                keys, gids = _load_runs(d)
-                keys, gids = _unique_rows(keys, gids)
+            rel = f"delta/base/{kind}-{p:05d}"
+            if (d / "bykey-d.npy").exists():  # written by the kernel that sorted the partition
+                length = _npy_rows(d / "bykey-k.npy")
+                if length:
+                    adopt(rel + "-k.npy", d / "bykey-k.npy")
+                    adopt(rel + "-d.npy", d / "bykey-d.npy")
+                rows[kind] += length
+                continue
+            keys, gids = _load_runs(d)
+            keys, gids = _unique_rows(keys, gids)
             if len(keys):
-                save(f"delta/base/{kind}-{p:05d}-k.npy", keys.astype(np.uint64))
-                save(f"delta/base/{kind}-{p:05d}-d.npy", pos[gids].astype(np.uint32))
+                save(rel + "-k.npy", keys.astype(np.uint64))
+                save(rel + "-d.npy", gids.astype(np.uint32))
             rows[kind] += len(keys)
     return {"inputs": list(plan.digests or []), "base_rows": rows, "add_rows": dict.fromkeys(KINDS, 0)}
+
+
+def _npy_rows(path: Path) -> int:
+    """Rows of a `.npy` file, from its header alone."""
+    with open(path, "rb") as f:
+        major, _ = np.lib.format.read_magic(f)
+        fmt = np.lib.format
+        shape = (fmt.read_array_header_1_0(f) if major == 1 else fmt.read_array_header_2_0(f))[0]
+    return int(shape[0])
+
+
+def _hash_file(path: Path) -> str:
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(HASH_CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def _cat_or(default):
@@ -1674,6 +1735,10 @@ FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus 
 DELTA_MAX_PAIRS = 4 * PARTITION_ROWS  # the fast path keeps every candidate pair in one array (~37 bytes
 # a pair: 0.3 GB here); a corpus with more candidates keeps the full incremental path (1 M synthetic
 # signatures: 56 M pairs) until delta/pairs is partitioned
+HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
+# of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
+# a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
+HASH_CHUNK = 8 << 20  # bytes read at a time when checking an index file's digest (never held whole)
 ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
 # takes the full path, which folds them into a new base (so lookups stay two sorted reads)
 
@@ -1730,11 +1795,6 @@ def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
         s = e
 
 
-def _all_pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray) -> np.ndarray:
-    chunks = [sig._sort_unique(c) for c in _pairs_touching(k, g, touch)]
-    return sig._sort_unique(np.concatenate(chunks)) if chunks else np.zeros(0, np.uint64)
-
-
 class _FastState:
     """The delta state of the previous index; every file read is checked against its digest in
     index.json (a damaged or missing one raises DedupeStateError: the run takes the full path).
@@ -1743,7 +1803,8 @@ class _FastState:
     def __init__(self, index: _Index, mem: dict):
         self.index, self.files, self.mem = index, index.info["files"], mem
         self.reads: Counter = Counter()
-        self._bydoc: dict[str, dict] = {}
+        self._bydoc: dict[str, dict] = {}  # per file: offsets, and its keys memory-mapped
+        self._ok: set[str] = set()  # files whose digest was checked this run
         self.gid_of: Callable = lambda k: k
         self.old_of: Callable = lambda k: k
 
@@ -1755,42 +1816,100 @@ class _FastState:
         self.base_gid, self.base_old = gid_of(self.base_docs), old_of(self.base_docs)
         self.add_docs = self.npy("delta/add-docs.npy") if "delta/add-docs.npy" in self.files else np.zeros(0, np.uint64)
 
-    def npy(self, rel: str) -> np.ndarray:
+    def _verified(self, rel: str) -> Path:
+        """The file's path once its bytes have matched the digest in index.json: hashed streaming
+        (a few MB at a time, never held whole), once per run."""
         path = self.index.root / rel
+        if rel in self._ok:
+            return path
+        h = xxhash.xxh3_128()
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(HASH_CHUNK), b""):
+                    h.update(chunk)
         except OSError as exc:
             raise DedupeStateError(f"dedupe index file {path} is missing ({exc})") from exc
-        if xxhash.xxh3_128_hexdigest(data) != self.files.get(rel):
+        if h.hexdigest() != self.files.get(rel):
             raise DedupeStateError(f"dedupe index file {path} is damaged (its digest differs from index.json)")
-        return np.load(io.BytesIO(data))
+        self._ok.add(rel)
+        return path
 
-    def lookup(self, kind: str, keys: np.ndarray):
-        """Rows of the base and add layers holding these keys: (sorted distinct keys, each row's
-        key rank, its document's gid in this run, its row in the previous run; -1 when absent).
-        Only the partitions the keys fall in are read. A (key, document) row is in one layer once."""
+    def npy(self, rel: str, mmap: bool = False) -> np.ndarray:
+        """A checked `.npy` of the index; memory-mapped with `mmap` (only the pages a gather or a
+        binary search touches are read)."""
+        path = self._verified(rel)
+        if mmap:
+            try:
+                return np.load(path, mmap_mode="r")
+            except ValueError:  # an empty array cannot be mapped
+                pass
+        return np.load(path)
+
+    def raw(self, rel: str, shape: tuple) -> np.ndarray:
+        """A checked raw doc-major file (`_ByDoc`), memory-mapped: a gather reads only its rows."""
+        path = self._verified(rel)
+        dtype = BYDOC[rel.rsplit("bydoc-", 1)[1].removesuffix(".bin")]
+        if int(np.prod(shape)) == 0:
+            return np.zeros(shape, dtype)
+        if path.stat().st_size != int(np.prod(shape)) * np.dtype(dtype).itemsize:
+            raise DedupeStateError(f"dedupe index file {path} has the wrong size for its offsets")
+        return np.memmap(path, dtype=dtype, mode="r", shape=shape)
+
+    def holder_chunks(self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0):
+        """Current holders of the keys (with the new documents' rows mk, mg that are not in the
+        tables yet), a slice of keys at a time: per chunk (its sorted distinct keys, distinct rows
+        (rank, gid) sorted by rank, each table row's rank and its document's row in the previous
+        run; -1 when absent). A chunk is a run of keys of one partition with about `max_rows`
+        table rows (HOLDER_ROWS); only the partitions the keys fall in are opened, memory-mapped,
+        and only the slices of their sorted keys that hold the queries are read. A (key, document)
+        row is in one layer once."""
+        max_rows = max_rows or HOLDER_ROWS
+        mk = mk.astype(np.uint64)
+        mg = mg.astype(np.int64)
         keys = sig._sort_unique(keys.astype(np.uint64))
-        rk, gs, os_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        o = np.argsort(mk, kind="stable")
+        mk, mg = mk[o], mg[o]
         part = _partition_of(keys, self.index.bits[kind])
+        mpart = _partition_of(mk, self.index.bits[kind])
         for p in np.unique(part).tolist():
-            qi = np.flatnonzero(part == p)
-            q = keys[qi]
+            q = keys[part == p]
+            mkp, mgp = mk[mpart == p], mg[mpart == p]
             self.reads[kind] += 1
+            layers = []
             for layer in ("base", "add"):
                 rel = f"delta/{layer}/{kind}-{p:05d}"
                 if rel + "-k.npy" not in self.files:
                     continue
-                k, d = self.npy(rel + "-k.npy"), self.npy(rel + "-d.npy")
-                lo, hi = np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")
-                idx = _ranges(lo, hi)
-                rk.append(np.repeat(qi, hi - lo))
-                if layer == "base":
-                    gs.append(self.base_gid[d[idx]])
-                    os_.append(self.base_old[d[idx]])
-                else:
-                    gs.append(self.gid_of(d[idx]))
-                    os_.append(self.old_of(d[idx]))
-        return keys, np.concatenate(rk), np.concatenate(gs), np.concatenate(os_)
+                k, d = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-d.npy", mmap=True)
+                layers.append((layer, d, np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")))
+                del k
+            per_key = sum((hi - lo for _, _, lo, hi in layers), np.zeros(len(q), np.int64))
+            cum = np.cumsum(per_key)
+            s = 0
+            while s < len(q):
+                e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + max_rows, side="right")))
+                ck = q[s:e]
+                rk, gs, os_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+                for layer, d, lo, hi in layers:
+                    ln = hi[s:e] - lo[s:e]
+                    dd = np.asarray(d[_ranges(lo[s:e], hi[s:e])])
+                    rk.append(np.repeat(np.arange(e - s, dtype=np.int64), ln))
+                    if layer == "base":
+                        gs.append(self.base_gid[dd])
+                        os_.append(self.base_old[dd])
+                    else:
+                        gs.append(self.gid_of(dd))
+                        os_.append(self.old_of(dd))
+                rank, tg, to = np.concatenate(rk), np.concatenate(gs), np.concatenate(os_)
+                a_, b_ = np.searchsorted(mkp, ck[0], "left"), np.searchsorted(mkp, ck[-1], "right")
+                mks, mgs = mkp[a_:b_], mgp[a_:b_]
+                mr = np.minimum(np.searchsorted(ck, mks), len(ck) - 1).astype(np.int64)
+                hit = ck[mr] == mks  # the new documents' rows of these keys only
+                code = np.r_[(rank[tg >= 0] << 32) | tg[tg >= 0], (mr[hit] << 32) | mgs[hit]]
+                code = sig._sort_unique(code.astype(np.int64))
+                yield ck, code >> 32, code & 0xFFFFFFFF, rank, to
+                s = e
+            del layers
 
     def bydoc(self, digest: str) -> dict:
         if digest in self.mem:
@@ -1798,12 +1917,13 @@ class _FastState:
         if digest not in self._bydoc:
             pre = f"files/{digest}/"
             z = self.index.load(pre + "bydoc-meta.npz")
+            rows, soff, aoff = len(z["soff"]) - 1, z["soff"], z["aoff"]
             self._bydoc[digest] = {
-                "soff": z["soff"],
-                "aoff": z["aoff"],
-                "sample": self.npy(pre + "bydoc-sample.npy"),
-                "anchors": self.npy(pre + "bydoc-anchors.npy"),
-                "minhash": self.npy(pre + "bydoc-minhash.npy"),
+                "soff": soff,
+                "aoff": aoff,
+                "sample": self.raw(pre + "bydoc-sample.bin", (int(soff[-1]),)),
+                "anchors": self.raw(pre + "bydoc-anchors.bin", (int(aoff[-1]),)),
+                "minhash": self.raw(pre + "bydoc-minhash.bin", (rows, sig.NUM_PERM)),
             }
         return self._bydoc[digest]
 
@@ -1816,7 +1936,7 @@ class _FastState:
             sel = np.flatnonzero(fidx == f)
             src = self.bydoc(digests[f])
             lo, hi = src[off][rows[sel]], src[off][rows[sel] + 1]
-            vals.append(src[what][_ranges(lo, hi)])
+            vals.append(np.asarray(src[what][_ranges(lo, hi)]))
             own.append(np.repeat(sel, hi - lo))
         return np.concatenate(vals), np.concatenate(own)
 
@@ -1824,7 +1944,7 @@ class _FastState:
         out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            out[sel] = self.bydoc(digests[f])["minhash"][rows[sel]]
+            out[sel] = np.asarray(self.bydoc(digests[f])["minhash"][rows[sel]])
         return out
 
 
@@ -1972,16 +2092,6 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         k, g = cur(kind, gids)
         return _unique_rows(k, g)
 
-    def holders(kind, qk, extra_k=None, extra_g=None):
-        """Current holders of the keys qk (and of extra_k): sorted keys, and distinct rows
-        (rank, gid) sorted by rank, with the new documents' rows from memory; plus each table
-        row's previous-run document row (for counts before this run)."""
-        mk, mg = rows_of(kind, newmem) if extra_k is None else (extra_k, extra_g)
-        keys, rank, tg, to = st.lookup(kind, np.r_[qk, mk])
-        code = np.r_[(rank[tg >= 0] << 32) | tg[tg >= 0], (np.searchsorted(keys, mk) << 32) | mg]
-        code = sig._sort_unique(code.astype(np.int64))
-        return keys, code >> 32, code & 0xFFFFFFFF, rank, to
-
     def count_distinct(nkeys, rank, val):
         code = sig._sort_unique((rank.astype(np.int64) << 32) | val.astype(np.int64))
         return np.bincount(code >> 32, minlength=nkeys).astype(np.int64)
@@ -1992,8 +2102,11 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         qk, _ = rows_of(kind, new)
         if len(qk) == 0:
             continue
-        _, r2, g2, _, _ = holders(kind, qk)
-        codes = _all_pairs_touching(r2, g2, fresh[g2])
+        mk, mg = rows_of(kind, newmem)
+        pairs = [np.zeros(0, np.uint64)]
+        for _, r2, g2, _, _ in st.holder_chunks(kind, qk, mk, mg):
+            pairs += [sig._sort_unique(c) for c in _pairs_touching(r2, g2, fresh[g2])]
+        codes = sig._sort_unique(np.concatenate(pairs))
         extra_codes.append(codes)
         extra_src.append(np.ones(len(codes), np.int8))
 
@@ -2003,23 +2116,23 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # their holders lose one shared anchor each (counts kept in the pair table); nothing else moves.
     # Anchors that became rare again (holders removed): their holders (X) get their anchor pairs
     # recounted in full, as do the new documents.
+    # Holders are read a slice of keys at a time (HOLDER_ROWS).
     ak_n, _ = rows_of("anchors", new)
     ak_r, _ = gone("anchors", removed)
-    Q, hr, hg, rank, to = holders("anchors", np.r_[ak_n, ak_r])
-    cnt_old = count_distinct(len(Q), rank[to >= 0], to[to >= 0])
-    cnt_new = np.bincount(hr, minlength=len(Q))
-    to_common = (cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)
-    to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
+    mk_a, mg_a = rows_of("anchors", newmem)
     inX = fresh.copy()
-    inX[hg[to_rare[hr]]] = True
+    common = [np.zeros(0, np.uint64)]  # anchors that became boilerplate
+    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a):
+        cnt_old = count_distinct(len(ck), rank[to >= 0], to[to >= 0])
+        cnt_new = np.bincount(hr, minlength=len(ck))
+        common.append(ck[(cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)])
+        to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
+        inX[hg[to_rare[hr]]] = True
     xs = np.flatnonzero(inX)
     k_all, g_all = rows_of("anchors", xs)
-    Q2, r2, g2, _, _ = holders("anchors", k_all)
-    rare = np.bincount(r2, minlength=len(Q2)) <= sig.ANCHOR_MAX_DF
     per_doc = np.zeros(n, np.int64)  # every distinct anchor of the document, rare or not
     per_doc[known] = D["per_doc"][oi[known]]
     per_doc[new] = np.bincount(g_all, minlength=n)[new]
-    rk = rare[r2]
 
     def need_of(a, b):
         return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
@@ -2029,11 +2142,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         return fresh[a] | fresh[b] | (inX[a] & inX[b])
 
     us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-    for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
-        a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
-        us.append(u)
-        cs.append(c.astype(np.int64))
+    for _, r2, g2, _, _ in st.holder_chunks("anchors", k_all, mk_a, mg_a):
+        rk = (np.bincount(r2)[r2] <= sig.ANCHOR_MAX_DF) if len(r2) else np.zeros(0, bool)  # rare anchors' rows
+        for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
+            a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
+            us.append(u)
+            cs.append(c.astype(np.int64))
     u, c = np.concatenate(us), np.concatenate(cs)
     o = np.argsort(u, kind="stable")
     u, c = u[o], c[o]
@@ -2046,13 +2161,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     extra_src.append(np.full(int(ok_anchor.sum()), 2, np.int8))
     extra_ac = [np.zeros(len(x), np.int64) for x in extra_codes[:-1]] + [c[ok_anchor]]
     # shared anchors that became boilerplate, per pair of their (old) holders: (pair, count)
-    tc = to_common[hr]
     lost_u, lost_c = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-    for codes in _pairs_touching(hr[tc], hg[tc], np.ones(int(tc.sum()), bool)):
-        a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
-        lost_u.append(uu)
-        lost_c.append(cc.astype(np.int64))
+    for _, hr, hg, _, _ in st.holder_chunks("anchors", np.concatenate(common), mk_a, mg_a):
+        for codes in _pairs_touching(hr, hg, np.ones(len(hr), bool)):
+            a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
+            lost_u.append(uu)
+            lost_c.append(cc.astype(np.int64))
     lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
     o = np.argsort(lu, kind="stable")
     lu, lc = lu[o], lc[o]
@@ -2114,44 +2229,69 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     grp = rep[glab]
     regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
 
-    # df changes only for shingles of new, removed and regrouped documents (C)
+    # df changes only for shingles of new, removed and regrouped documents (C). Their holders are
+    # read a slice of keys at a time (HOLDER_ROWS rows): per slice the df before and after, the
+    # weight change, each holder's total and every pair's shared weight move by exact integers
+    # (sums over shingles: the slices add up to the whole)
     s_new, _ = rows_of("sample", new)
-    C, hr, hg, rank, to = holders("sample", np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]])
+    C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]].astype(np.uint64))
     old_rep = old_of(D["group"])  # previous group names (document keys) -> rows of the previous run
-    df_old = count_distinct(len(C), rank[to >= 0], old_rep[to[to >= 0]])
-    df_new = count_distinct(len(C), hr, glab[hg])
-    w_new = _weight_of_df(df_new)
-    dw = w_new - _weight_of_df(df_old)
     total = np.zeros(n, np.int64)
     total[known] = D["total"][oi[known]]
-    ko = known[hg]
-    np.add.at(total, hg[ko], dw[hr[ko]])
-    np.add.at(total, hg[~ko], w_new[hr[~ko]])
 
     swap = meta.n_sample[a] > meta.n_sample[b]
     small, big = np.where(swap, b, a), np.where(swap, a, b)
     iw = np.zeros(len(codes), np.int64)
     inn = np.zeros(len(codes), np.int64)
     kni = np.flatnonzero(kn)
-    chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
-    code_c = (hg[chg] << 32) | hr[chg]  # sorted: rows come sorted by (rank, gid)... re-sorted by gid
-    code_c = np.sort(code_c)
-    delta = _expand(code_c, dw[code_c & 0xFFFFFFFF], small[kni], big[kni])[0]
+    ks_, kb_ = small[kni], big[kni]
+    delta = np.zeros(len(kni), np.int64)
+    ua, ub = small[un], big[un]
+    uw, un_n = np.zeros(len(un), np.int64), np.zeros(len(un), np.int64)
+    mark = np.zeros(n, bool)
+    mk_s, mg_s = rows_of("sample", newmem)
+    for ck, hr, hg, rank, to in st.holder_chunks("sample", C, mk_s, mg_s):
+        df_old = count_distinct(len(ck), rank[to >= 0], old_rep[to[to >= 0]])
+        w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
+        dw = w_new - _weight_of_df(df_old)
+        ko = known[hg]
+        np.add.at(total, hg[ko], dw[hr[ko]])
+        np.add.at(total, hg[~ko], w_new[hr[~ko]])
+        chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+        if chg.any() and len(kni):
+            mark[:] = False
+            mark[hg[chg]] = True
+            sel = np.flatnonzero(mark[ks_] & mark[kb_])
+            if len(sel):
+                code_c = np.sort((hg[chg] << 32) | hr[chg])
+                delta[sel] += _expand(code_c, dw[code_c & 0xFFFFFFFF], ks_[sel], kb_[sel])[0]
+        if len(un):  # pairs measured now: every shingle a new document holds is in C
+            mark[:] = False
+            mark[hg] = True
+            sel = np.flatnonzero(mark[ua] & mark[ub])
+            if len(sel):
+                code_h = np.sort((hg << 32) | hr)
+                w_s, n_s = _expand(code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel])
+                uw[sel] += w_s
+                un_n[sel] += n_s
+        del hr, hg, rank, to
     iw[kni] = pw[j[kni]] + delta
     inn[kni] = pn[j[kni]]
-    if len(un):  # pairs measured now: every shingle a new document holds is in C; an old pair new
-        # as a candidate (its anchors changed) intersects over all its shingles
-        ua, ub = small[un], big[un]
+    if len(un):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
         both_old = ~(fresh[ua] | fresh[ub])
         full = np.unique(np.r_[ua[both_old], ub[both_old]])
         fk, fg = rows_of("sample", full)
-        out_c = ~np.isin(fk, C)
-        extra_k = sig._sort_unique(fk[out_c])
-        ek, er, eg, _, _ = holders("sample", extra_k, np.zeros(0, np.uint64), np.zeros(0, np.int64))
-        w_u = np.r_[w_new, _weight_of_df(count_distinct(len(ek), er, glab[eg]))]
-        fr = np.where(out_c, len(C) + np.searchsorted(ek, fk), np.searchsorted(C, fk))
-        code_u = sig._sort_unique(np.r_[(hg << 32) | hr, (fg.astype(np.int64) << 32) | fr])
-        iw[un], inn[un] = _expand(code_u, w_u[code_u & 0xFFFFFFFF], ua, ub)
+        at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
+        out_c = ~(C[at_c] == fk) if len(C) else np.ones(len(fk), bool)
+        ek = sig._sort_unique(fk[out_c])
+        w_ek = np.zeros(len(ek), np.int64)
+        for ck, hr, hg, _, _ in st.holder_chunks("sample", ek, np.zeros(0, np.uint64), np.zeros(0, np.int64)):
+            w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
+        code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
+        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub)
+        iw[un], inn[un] = uw + w_s, un_n + n_s
+    else:
+        iw[un], inn[un] = uw, un_n
 
     # verdicts, best containers, components, election: over the per-pair and per-document arrays
     keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
@@ -2274,12 +2414,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         files_out[rel] = h
 
     def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
-        buf = io.BytesIO()
-        if rel.endswith(".npy"):
-            np.save(buf, array[0])
-        else:
-            np.savez(buf, **arrays)
-        data = buf.getvalue()
+        data = _encode(rel, array, arrays)
         (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
         (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
         (dst_root / rel).write_bytes(data)
@@ -2288,9 +2423,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     for d, m in mem.items():
         if f"files/{d}/bydoc-meta.npz" in files_out:
             continue
-        save(f"files/{d}/bydoc-sample.npy", m["sample"])
-        save(f"files/{d}/bydoc-anchors.npy", m["anchors"])
-        save(f"files/{d}/bydoc-minhash.npy", m["minhash"])
+        save(f"files/{d}/bydoc-sample.bin", m["sample"].astype(np.uint64))
+        save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
+        save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
         save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
     add_rows = dict(dl["add_rows"])
     save("delta/add-docs.npy", np.sort(np.r_[st.add_docs, dk[newmem]]))

@@ -378,9 +378,9 @@ def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypa
     read: list[str] = []
     real = dedupe_cluster._FastState.npy
 
-    def counting(self, rel):
+    def counting(self, rel, mmap=False):
         read.append(rel)
-        return real(self, rel)
+        return real(self, rel, mmap)
 
     monkeypatch.setattr(dedupe_cluster._FastState, "npy", counting)
     short = speeches()[3][100:130]  # 30 characters of its own: a handful of sampled shingles
@@ -406,6 +406,73 @@ def test_fast_path_damaged_delta_state_falls_back_to_the_full_path(tmp_path, pat
     docs_file.write_bytes(bytes(data))
     _, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[1][:900]}], s0)
     assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
+
+
+@pytest.mark.parametrize("damaged", ["bydoc", "base"])
+def test_fast_path_damaged_key_files_fall_back_to_the_full_path(tmp_path, path_mode, damaged):
+    """A doc-major file of a rewritten shard (read for its removed document's keys) or a key-major
+    base partition (read for the new document's holders) whose bytes changed: the fast path
+    notices (digest checked as it streams the file) and the full path gives the cold bytes."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    docs = pool(27)
+    ids = sorted(docs)
+    first, second = {d: docs[d] for d in ids[::2]}, {d: docs[d] for d in ids[1::2]}
+    s0, _ = check_step(tmp_path, "one", [first, second], None)
+    index = Path(s0) / "index"
+    info = json.loads((index / "index.json").read_text())
+    if damaged == "bydoc":
+        gone_file = dedupe_cluster._file_digest(str(tmp_path / "one-sig" / "1.parquet"))
+        target = index / "files" / gone_file / "bydoc-sample.bin"
+    else:
+        target = index / sorted(r for r in info["files"] if r.startswith("delta/base/sample-"))[0]
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    less = dict(list(second.items())[1:])  # shard 1 rewritten: its first document removed
+    _, stats = check_step(tmp_path, "two", [first, less, {"extra": speeches()[1][:900]}], s0)
+    assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
+
+
+def test_fast_path_reads_holders_in_bounded_slices(tmp_path, monkeypatch, path_mode):
+    """Holders of changed keys are read a slice at a time (HOLDER_ROWS rows, here 5) from
+    memory-mapped base partitions, never a whole partition into memory; the slices add up to
+    the same bytes as cold, over additions, a df flip and removals."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", 5)
+    opened: list[tuple[str, bool]] = []
+    real = dedupe_cluster._FastState.npy
+
+    def recording(self, rel, mmap=False):
+        out = real(self, rel, mmap)
+        opened.append((rel, isinstance(out, np.memmap)))
+        return out
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
+    chunks: list[int] = []
+    real_chunks = dedupe_cluster._FastState.holder_chunks
+
+    def sizes(self, *args, **kw):
+        for c in real_chunks(self, *args, **kw):
+            chunks.append(len(c[3]))  # table rows of the slice
+            yield c
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "holder_chunks", sizes)
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    s1, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"]
+    _, stats = check_step(tmp_path, "back", [old], s1)
+    assert stats["fast_path"]
+    docs = pool(28)
+    ids = sorted(docs)
+    s3, _ = check_step(tmp_path, "pool", [{d: docs[d] for d in ids[:-4]}], None)
+    _, stats = check_step(tmp_path, "pool2", [{d: docs[d] for d in ids[:-4]}, {d: docs[d] for d in ids[-4:]}], s3)
+    assert stats["fast_path"]
+    base = [ok for rel, ok in opened if rel.startswith("delta/base/")]
+    assert base and all(base)  # every base partition memory-mapped
+    assert len(chunks) > 10 and max(chunks) <= 60  # many small slices (one key may exceed 5 rows)
 
 
 def test_large_change_takes_the_full_path(tmp_path, monkeypatch, path_mode):
