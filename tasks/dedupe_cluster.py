@@ -1738,6 +1738,10 @@ DELTA_MAX_PAIRS = 4 * PARTITION_ROWS  # the fast path keeps every candidate pair
 HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
+FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows the fast path holds
+# while recounting anchor pairs (~16 bytes each plus their sort: ~0.3 GB); beyond, the full path.
+# Reached by removals: on the 20k bench, removing the 200 pages of a +1 % run made anchors rare
+# again for 11,661 documents (X), whose anchor pairs ran to 2.4 GB before this bound
 HASH_CHUNK = 8 << 20  # bytes read at a time when checking an index file's digest (never held whole)
 ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
 # takes the full path, which folds them into a new base (so lookups stay two sorted reads)
@@ -2018,7 +2022,6 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     mem: dict[str, dict] = {}
     st = _FastState(index, mem)
     D = index.load("delta/docs.npz")
-    P = index.load("delta/pairs.npz")
     metas = []
     for f, d in zip(files, digests, strict=True):
         rel = f"files/{d}/bydoc-meta.npz"
@@ -2142,6 +2145,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         return fresh[a] | fresh[b] | (inX[a] & inX[b])
 
     us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    held = 0  # (pair, count) rows held for the recount
     for _, r2, g2, _, _ in st.holder_chunks("anchors", k_all, mk_a, mg_a):
         rk = (np.bincount(r2)[r2] <= sig.ANCHOR_MAX_DF) if len(r2) else np.zeros(0, bool)  # rare anchors' rows
         for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
@@ -2149,6 +2153,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
             us.append(u)
             cs.append(c.astype(np.int64))
+            held += len(u)
+            if held > FAST_MAX_ANCHOR_CODES:
+                return None  # too many pairs to recount in memory: the full path counts them out of core
     u, c = np.concatenate(us), np.concatenate(cs)
     o = np.argsort(u, kind="stable")
     u, c = u[o], c[o]
@@ -2168,6 +2175,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
             lost_u.append(uu)
             lost_c.append(cc.astype(np.int64))
+            held += len(uu)
+            if held > FAST_MAX_ANCHOR_CODES:
+                return None
     lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
     o = np.argsort(lu, kind="stable")
     lu, lc = lu[o], lc[o]
@@ -2177,6 +2187,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 
     # the candidate set: the previous run's pairs of documents still here (anchor counts moved by
     # the anchors that became boilerplate; recounted pairs take their new count), plus the new ones
+    P = index.load("delta/pairs.npz")
     pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
     ok = (pa_ >= 0) & (pb_ >= 0)
     a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
@@ -2192,9 +2203,12 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
     ac0 = np.where(keep_a, ac0, 0)
     pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
+    moved = len(lu)
+    del P, pa_, pb_, ok, o0, a0, b0, jl, hit_l, full0, keep_a, lu, lc  # per-pair arrays: held only while needed
     allc = np.concatenate([code0, *extra_codes])
     alls = np.concatenate([src0, *extra_src])
     alla = np.concatenate([ac0, *extra_ac])
+    del src0, ac0, extra_codes, extra_src, extra_ac, u, c, us, cs
     o = np.argsort(allc, kind="stable")
     allc, alls, alla = allc[o], alls[o], alla[o]
     if len(allc):
@@ -2204,6 +2218,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         codes = allc[starts]
     else:
         src, codes, acnt = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    del allc, alls, alla, o
     acnt = acnt[src != 0]
     codes, src = codes[src != 0], src[src != 0]
     a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
@@ -2211,6 +2226,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     kn = (code0[j] == codes) if len(code0) else np.zeros(len(codes), bool)
     jac = np.zeros(len(codes), np.float32)
     jac[kn] = pj[j[kn]]
+    known_n, known_w = pn[j[kn]], pw[j[kn]]  # stored shared count and weight of the known pairs
+    del code0, j, pj, pn, pw
     un = np.flatnonzero(~kn)
     if len(un):  # MinHash Jaccard of the pairs measured now
         docs = np.unique(np.r_[a[un], b[un]])
@@ -2275,8 +2292,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
                 uw[sel] += w_s
                 un_n[sel] += n_s
         del hr, hg, rank, to
-    iw[kni] = pw[j[kni]] + delta
-    inn[kni] = pn[j[kni]]
+    iw[kni] = known_w + delta
+    inn[kni] = known_n
+    del ks_, kb_, delta, known_w, known_n, mark
     if len(un):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
         both_old = ~(fresh[ua] | fresh[ub])
         full = np.unique(np.r_[ua[both_old], ub[both_old]])
@@ -2489,7 +2507,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         "rewritten_parts": len(rewrite),
         "regrouped_docs": len(regrouped),
         "anchor_recount_docs": len(xs),  # new documents + holders of anchors that became rare again
-        "anchor_moved_pairs": len(lu),  # pairs whose shared anchors became boilerplate (count moved)
+        "anchor_moved_pairs": moved,  # pairs whose shared anchors became boilerplate (count moved)
     }
 
 

@@ -475,6 +475,17 @@ def test_fast_path_reads_holders_in_bounded_slices(tmp_path, monkeypatch, path_m
     assert len(chunks) > 10 and max(chunks) <= 60  # many small slices (one key may exceed 5 rows)
 
 
+def test_too_many_anchor_pairs_to_recount_take_the_full_path(tmp_path, monkeypatch, path_mode):
+    """The fast path holds the anchor pairs it recounts in memory: above FAST_MAX_ANCHOR_CODES
+    (here 0, any) it gives up before writing anything and the full path gives the cold bytes."""
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_ANCHOR_CODES", 0)
+    base = speeches()
+    docs = {f"s{i}": t for i, t in enumerate(base[:4])}
+    s0, _ = check_step(tmp_path, "base", [docs], None)
+    _, stats = check_step(tmp_path, "more", [docs, {"cut": base[0][:1500] + "\n" + NOTICE}], s0)
+    assert stats["fast_path"] is False
+
+
 def test_large_change_takes_the_full_path(tmp_path, monkeypatch, path_mode):
     monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 0.25)
     docs = pool(25)
