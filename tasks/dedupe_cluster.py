@@ -1732,9 +1732,11 @@ def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
 
 FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
 # it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
-DELTA_MAX_PAIRS = 4 * PARTITION_ROWS  # the fast path keeps every candidate pair in one array (~37 bytes
-# a pair: 0.3 GB here); a corpus with more candidates keeps the full incremental path (1 M synthetic
-# signatures: 56 M pairs) until delta/pairs is partitioned
+DELTA_MAX_PAIRS = 1_000_000  # the fast path holds every candidate pair (the candidate set, verdicts,
+# edges: a few hundred bytes a pair at its peak); 20k bench, +1 %: 606 k pairs, 689 MB peak, of which
+# ~250 MB are the bounded slices (HOLDER_ROWS, EXPAND_BATCH). A corpus with more candidate pairs
+# writes no fast-path state: its next run takes the full incremental path (~0.5 GB, flat), until
+# delta/pairs is partitioned by document range and the pair phase streamed
 HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
@@ -2120,7 +2122,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # Anchors that became rare again (holders removed): their holders (X) get their anchor pairs
     # recounted in full, as do the new documents.
     # Holders are read a slice of keys at a time (HOLDER_ROWS).
-    ak_n, _ = rows_of("anchors", new)
+    ak_n, ag_n = rows_of("anchors", new)
     ak_r, _ = gone("anchors", removed)
     mk_a, mg_a = rows_of("anchors", newmem)
     inX = fresh.copy()
@@ -2132,10 +2134,12 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
         inX[hg[to_rare[hr]]] = True
     xs = np.flatnonzero(inX)
-    k_all, g_all = rows_of("anchors", xs)
     per_doc = np.zeros(n, np.int64)  # every distinct anchor of the document, rare or not
     per_doc[known] = D["per_doc"][oi[known]]
-    per_doc[new] = np.bincount(g_all, minlength=n)[new]
+    per_doc[new] = np.bincount(ag_n, minlength=n)[new]
+    if int(per_doc[xs].sum()) > FAST_MAX_ANCHOR_CODES:
+        return None  # X's anchor rows alone are too many to hold (a removal): the full path
+    k_all, _ = rows_of("anchors", xs)
 
     def need_of(a, b):
         return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
