@@ -361,7 +361,8 @@ def time_cluster(
     stats = json.loads(stdout.strip().splitlines()[-1])
     _, peak = mem.largest()
     print(
-        f"{label:>28}: {stats['docs']:>9,} docs  {wall:7.1f} s  {stats['docs'] / wall:8,.0f} docs/s  "
+        f"{label:>28}: {stats['docs']:>9,} docs  {wall:7.1f} s wall  {cpu:7.1f} s CPU  "
+        f"{stats['docs'] / wall:8,.0f} docs/s  "
         f"peak RSS {_mb(peak)} (largest process), {_mb(mem.tree_peak)} (tree)  "
         f"clusters {stats['clusters']:,}, duplicates {stats['duplicates']:,}, candidate pairs "
         f"bands {stats.get('candidates_bands', 0):,} exact {stats.get('candidates_exact', 0):,} "
@@ -374,6 +375,7 @@ def time_cluster(
             print(f"{'':>28}  pid {pid:>7}  {_mb(rss):>9} peak  {mem.cpu.get(pid, 0):8.1f} s CPU  {name}")
     if not keep:
         shutil.rmtree(out, ignore_errors=True)
+    stats["_cpu"] = cpu
     return wall, stats
 
 
@@ -386,11 +388,14 @@ def time_incremental(n: int, plus: float, work: Path, workers: int) -> None:
     files = base + signed_extra(n, k, work)
     first, inc, cold = work / f"out-{n}-base", work / f"out-{n}-inc", work / f"out-{n}-cold"
     time_cluster(base, first, f"{n:,} texts, cold", workers, keep=True)
-    t_inc, _ = time_cluster(files, inc, f"+{k:,} new, incremental", workers, prev=first / "state", keep=True)
-    t_cold, _ = time_cluster(files, cold, f"+{k:,} new, cold", workers, keep=True)
+    t_inc, s_inc = time_cluster(files, inc, f"+{k:,} new, incremental", workers, prev=first / "state", keep=True)
+    t_cold, s_cold = time_cluster(files, cold, f"+{k:,} new, cold", workers, keep=True)
     names = [f"assignments/{i:05d}.parquet" for i in range(len(files))] + ["duplicates.parquet"]
     same = all((inc / f).read_bytes() == (cold / f).read_bytes() for f in names)
-    print(f"{'':>28}  incremental / cold = {t_inc / t_cold:.1%}; outputs byte-identical: {same}")
+    print(
+        f"{'':>28}  incremental / cold = {t_inc / t_cold:.1%} wall, {s_inc['_cpu'] / s_cold['_cpu']:.1%} CPU; "
+        f"outputs byte-identical: {same}"
+    )
     for d in (first, inc, cold):
         shutil.rmtree(d, ignore_errors=True)
     if not same:

@@ -213,6 +213,43 @@ class _Runs:
         self.parts, self.rows = {}, 0
 
 
+BYDOC = {"sample": np.uint64, "anchors": np.uint64, "minhash": np.uint32}  # raw doc-major files
+
+
+class _ByDoc:
+    """A signature file's keys document by document (what the next run's fast path reads for the
+    few documents it re-examines), appended batch by batch to raw files whose digests are taken
+    as they are written: no second pass, no copy (the cold run's cost of the fast path's state)."""
+
+    def __init__(self, d: Path, file: int) -> None:
+        d.mkdir(parents=True, exist_ok=True)
+        self.d, self.file = d, file
+        self.out = {k: open(d / f"{file:06d}-{k}.bin", "wb") for k in BYDOC}  # noqa: SIM115 (closed in close)
+        self.hash = {k: xxhash.xxh3_128() for k in BYDOC}
+        self.ns: list[np.ndarray] = []
+        self.na: list[np.ndarray] = []
+
+    def add(self, sample: np.ndarray, ns: np.ndarray, anchors: np.ndarray, na: np.ndarray, mh: np.ndarray) -> None:
+        for k, arr in (("sample", sample), ("anchors", anchors), ("minhash", mh)):
+            data = np.ascontiguousarray(arr, dtype=BYDOC[k]).data
+            self.out[k].write(data)
+            self.hash[k].update(data)
+        self.ns.append(np.asarray(ns, np.int64))
+        self.na.append(np.asarray(na, np.int64))
+
+    def close(self, done: bool) -> None:
+        for f in self.out.values():
+            f.close()
+        if done:
+            ns = np.concatenate(self.ns) if self.ns else np.zeros(0, np.int64)
+            na = np.concatenate(self.na) if self.na else np.zeros(0, np.int64)
+            np.savez(
+                self.d / f"{self.file:06d}-offsets.npz", soff=np.r_[0, np.cumsum(ns)], aoff=np.r_[0, np.cumsum(na)]
+            )
+            digests = {k: h.hexdigest() for k, h in self.hash.items()}
+            (self.d / f"{self.file:06d}-digests.json").write_text(json.dumps(digests))
+
+
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
     pa.default_memory_pool().release_unused()  # the previous file's buffers go back to the OS
     try:
@@ -242,14 +279,20 @@ def _scatter_file(args: tuple[_Plan, int]) -> dict[str, np.ndarray]:
         batches = reader.iter_batches(batch_size=SCATTER_DOCS, columns=READ_COLUMNS)
         start = int(plan.base[i])
         runs = _Runs(plan, i)
-        for c, batch in enumerate(batches):
-            t = pa.Table.from_batches([batch])
-            _scatter_batch(plan, runs, t, start, meta)
-            runs.end_batch(c)
-            start += t.num_rows
-            del t, batch
-            pa.default_memory_pool().release_unused()
-        runs.flush()
+        bydoc = _ByDoc(plan.work / "bydoc", i)
+        done = False
+        try:
+            for c, batch in enumerate(batches):
+                t = pa.Table.from_batches([batch])
+                _scatter_batch(plan, runs, t, start, meta, bydoc)
+                runs.end_batch(c)
+                start += t.num_rows
+                del t, batch
+                pa.default_memory_pool().release_unused()
+            runs.flush()
+            done = True
+        finally:
+            bydoc.close(done)
     except DedupeStateError:
         raise
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
@@ -286,7 +329,7 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
     return {k: z[k] for k in _Meta.__dataclass_fields__}
 
 
-def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list]) -> None:
+def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict[str, list], bydoc: _ByDoc) -> None:
     n = t.num_rows
     gid = np.arange(start, start + n, dtype=np.uint64)
     bands, nb = _flat(t, "bands")
@@ -305,6 +348,7 @@ def _scatter_batch(plan: _Plan, runs: _Runs, t: pa.Table, start: int, meta: dict
         with open(plan.work / "minhash.bin", "r+b") as f:
             for r in range(sig.NUM_PERM):
                 os.pwrite(f.fileno(), np.ascontiguousarray(mh[:, r]).tobytes(), (r * plan.n + start) * 4)
+    bydoc.add(sample, ns, anchors, na, mh if n else np.zeros((0, sig.NUM_PERM), np.uint32))
     meta["idhash"].append(_id_hashes(t.column("doc_id").combine_chunks()))
     meta["fp"].append(fp.astype(np.uint64))
     meta["fp_chars"].append(fp_chars)
@@ -349,7 +393,8 @@ def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
     """A partition's (key, gid) rows in gid order: runs written this run (`.npy`) and runs of
     unchanged files kept in the index (`.ref`: file-local rows, shifted to this run's gids)."""
     runs = []
-    for p in sorted([*d.glob("*.npy"), *d.glob("*.ref")], key=lambda x: x.stem) if d.is_dir() else []:
+    found = [*d.glob("[0-9]*.npy"), *d.glob("[0-9]*.ref")] if d.is_dir() else []  # not bykey-*.npy
+    for p in sorted(found, key=lambda x: x.stem):
         if p.suffix == ".npy":
             runs.append(np.load(p))
         else:
@@ -430,7 +475,9 @@ def _unique_codes(pairs: np.ndarray) -> np.ndarray:
 def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     """One anchor partition: pair codes of documents sharing a rare anchor (repeated once per
     shared anchor, for counting later; written in bounded chunks) and, returned, the gid of every
-    rare anchor row (each document's rare-anchor count is their bincount)."""
+    distinct anchor row, rare or not (each document's anchor count, the pre-filter's denominator,
+    is their bincount: a property of the document alone, so an anchor becoming boilerplate
+    changes nothing but the shared counts of the pairs among its own holders)."""
     src, dst, _n = args
     keys, gids = _load_runs(src)
     if len(keys) == 0:
@@ -445,10 +492,12 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     del keys, gids, order
     keep = np.r_[True, (k[1:] != k[:-1]) | (m[1:] != m[:-1])]
     k, m = k[keep], m[keep]
+    np.save(src / "bykey-k.npy", k)  # the fast path's base table, sorted and distinct already
+    np.save(src / "bykey-d.npy", m.astype(np.uint32))
     first = np.r_[True, k[1:] != k[:-1]]
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(k)])
-    per_doc = m[np.repeat(sizes <= sig.ANCHOR_MAX_DF, sizes)]
+    per_doc = m
     shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
     rank = (np.cumsum(first) - 1)[shared]
     _save_chunks(_pair_code_chunks(rank, m[shared]), dst)
@@ -457,7 +506,8 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
 
 def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
     """Count how many rare anchors each pair shares (one slice of the pair-code space), keep pairs
-    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's rare anchors."""
+    with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's anchors; their shared counts
+    go to `.cnt.npy` (the fast path moves them by the anchors that cross ANCHOR_MAX_DF)."""
     srcs, dst, per_doc, lo, hi = args
     codes = np.sort(_codes_in_range(srcs, lo, hi))
     if len(codes):
@@ -467,13 +517,16 @@ def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> i
         a = (codes >> np.uint64(32)).astype(np.int64)
         b = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
         need = np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
-        codes = codes[counts >= need]
+        codes, counts = codes[counts >= need], counts[counts >= need]
+    else:
+        counts = np.zeros(0, np.int64)
     np.save(dst, codes)
+    np.save(dst.with_suffix(".cnt.npy"), counts.astype(np.int32))
     return len(codes)
 
 
 def _chunk_files(dirs: list[Path]) -> list[Path]:
-    return [f for d in dirs for f in sorted(d.glob("*.npy"))]
+    return [f for d in dirs for f in sorted(d.glob("*.npy")) if not f.name.endswith(".cnt.npy")]
 
 
 def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
@@ -487,11 +540,28 @@ def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
 
 
-def _merge_pairs_kernel(args: tuple[list[Path], Path, int, int]) -> int:
-    """Union of candidate pair codes with first document in [lo, hi): one pair partition."""
-    srcs, dst, lo, hi = args
-    codes = sig._sort_unique(_codes_in_range(srcs, lo, hi))
+def _merge_pairs_kernel(args: tuple[list[Path], list[Path], Path, int, int]) -> int:
+    """Union of candidate pair codes with first document in [lo, hi): one pair partition, and
+    where each came from (`.src.npy`: 1 bands or fingerprint, 2 anchors) for the fast path."""
+    band_srcs, anchor_srcs, dst, lo, hi = args
+    bands = sig._sort_unique(_codes_in_range(band_srcs, lo, hi))
+    lo_code, hi_code = np.uint64(lo) << np.uint64(32), np.uint64(hi) << np.uint64(32)
+    ac, an = [np.zeros(0, np.uint64)], [np.zeros(0, np.int32)]
+    for f in anchor_srcs:  # anchor pairs are distinct across files (one pair-code range each)
+        c = np.load(f)
+        sel = (c >= lo_code) & (c < hi_code)
+        ac.append(c[sel])
+        an.append(np.load(f.with_suffix(".cnt.npy"))[sel])
+    anchors, acount = np.concatenate(ac), np.concatenate(an)
+    o = np.argsort(anchors, kind="stable")
+    anchors, acount = anchors[o], acount[o]
+    codes = sig._sort_unique(np.concatenate([bands, anchors]))
+    src = np.isin(codes, bands).astype(np.int8) | (np.isin(codes, anchors).astype(np.int8) << 1)
+    cnt = np.zeros(len(codes), np.int32)  # shared rare anchors of the anchor candidates, 0 otherwise
+    cnt[np.searchsorted(codes, anchors)] = acount
     np.save(dst, codes)
+    np.save(dst.with_suffix(".src.npy"), src)
+    np.save(dst.with_suffix(".acnt.npy"), cnt)
     return len(codes)
 
 
@@ -569,6 +639,9 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     else:
         wrank = np.full(len(ukeys), W_ONE, np.int64)
     w = wrank[rank]
+    if group is not None:  # the fast path's base table, written as it will be kept (no second sort)
+        np.save(src / "bykey-k.npy", ks)
+        np.save(src / "bykey-d.npy", gids[by_key].astype(np.uint32))
     del by_key, ks, first, rank_sorted
     code = (gids << 32) | rank  # sorted: a document's shingles are one slice
     if len(code) > 1 and not (code[1:] > code[:-1]).all():  # runs not in (gid, key) order: sort them
@@ -699,7 +772,11 @@ def cluster_corpus(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        stats = _cold(files, work, out, workers, client, index, version, digests)
+        stats = _fast(files, digests, index, prev_state_dir, out, version)
+        if stats is None:  # no usable delta state, or too large a change: the full path
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            stats = _cold(files, work, out, workers, client, index, version, digests)
         new = out / ".state-new"  # the previous state may be out/state itself: replaced only at the end
         shutil.rmtree(new, ignore_errors=True)
         (new / "outputs" / "assignments").mkdir(parents=True)
@@ -854,7 +931,7 @@ class _Index:
         return found, jac, cnt, wt
 
 
-def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str]) -> None:
+def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str, str], bydoc: bool = True) -> None:
     """Each signature file's pass-1 output (keyed runs with file-local rows, metadata, MinHash),
     under files/<digest>/: hard links to the previous index for a file it already had."""
     dst = plan.work / INDEX_DIR
@@ -882,21 +959,49 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 mh[perm] = np.fromfile(f, dtype=np.uint32, count=hi - lo)
         arrays = {k: getattr(meta, k)[lo:hi] for k in _Meta.__dataclass_fields__}
         save(prefix + "meta.npz", minhash=mh, **arrays)
+        if bydoc:  # the raw doc-major files pass 1 wrote (digests taken while writing): moved, not copied
+            src = plan.work / "bydoc"
+            digests = json.loads((src / f"{i:06d}-digests.json").read_text())
+            for k in BYDOC:
+                rel = prefix + f"bydoc-{k}.bin"
+                os.replace(src / f"{i:06d}-{k}.bin", dst / rel)
+                files[rel] = digests[k]
+            with np.load(src / f"{i:06d}-offsets.npz") as z:
+                save(prefix + "bydoc-meta.npz", soff=z["soff"], aoff=z["aoff"], **arrays)
 
 
-def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str) -> None:
+def _encode(rel: str, array: tuple, arrays: dict) -> bytes:
+    """An index file's bytes: raw (`.bin`), one array (`.npy`) or several (`.npz`)."""
+    buf = io.BytesIO()
+    if rel.endswith(".bin"):
+        return np.ascontiguousarray(array[0]).tobytes()
+    if rel.endswith(".npy"):
+        np.save(buf, array[0])
+    else:
+        np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def _write_index(
+    plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, version: str, extra: dict | None = None
+) -> None:
     """The next run's index, under work/index: weights per sample partition, every pair this run
-    measured (candidates and evidence pairs) partitioned by pair hash, the document keys."""
+    measured (candidates and evidence pairs) partitioned by pair hash, the document keys; and the
+    fast path's state (`delta/`: per-document results, candidate pairs, key-major tables)."""
     dst = plan.work / INDEX_DIR
     files: dict[str, str] = {}
 
-    def save(rel: str, **arrays: Any) -> None:
-        buf = io.BytesIO()
-        np.savez(buf, **arrays)
-        data = buf.getvalue()
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
+        data = _encode(rel, array, arrays)
         (dst / rel).parent.mkdir(parents=True, exist_ok=True)
         (dst / rel).write_bytes(data)
         files[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    def adopt(rel: str, path: Path) -> None:
+        """A file a kernel wrote in its final form: moved into the index, hashed streaming."""
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, dst / rel)
+        files[rel] = _hash_file(dst / rel)
 
     for p in range(plan.parts("sample")):
         _code, _w, _t, ukeys, wrank = _prepared_partition(plan.run_dir("sample", p), group)
@@ -940,9 +1045,110 @@ def _write_index(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, 
         save(f"pairs/{p:05d}.npz", **{c: v[order] for c, v in arr.items()})
     shutil.rmtree(runs, ignore_errors=True)
     save("docs.npz", dockey=np.sort(meta.dockey))
-    _write_file_cache(plan, meta, save, files)
+    n_cand = sum(np.load(p, mmap_mode="r").shape[0] for p in cand)
+    fast = extra is not None and n_cand <= DELTA_MAX_PAIRS  # beyond: no fast path (memory stays flat)
+    _write_file_cache(plan, meta, save, files, fast)
     info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
+    if fast:
+        assert extra is not None
+        info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save, adopt)
     (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+
+def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, extra: dict, save, adopt) -> dict:
+    """The fast path's state after a full run: per document (by key) its group, total weight,
+    rare-anchor count, output row and evidence; every candidate pair with its measures and source;
+    per keyed partition the (key, document key) rows sorted by key (the base layer)."""
+    n, dk = plan.n, meta.dockey
+    rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
+    np.minimum.at(rep, group, dk)
+    m = extra["members"]
+    cols: dict[str, np.ndarray] = {
+        "reason": np.full(n, -1, np.int8),
+        "dup_j": np.zeros(n, np.float32),
+        "dup_c": np.zeros(n, np.float32),
+        "matched": np.zeros(n, np.uint64),
+        "ev_j": np.zeros(n, np.float32),
+        "ev_n": np.zeros(n, np.int64),
+    }
+    for k in ("reason", "dup_j", "dup_c", "ev_j", "ev_n"):
+        cols[k][m] = extra[k]
+    cols["matched"][m] = dk[extra["matched"]]
+    floc = np.repeat(np.arange(len(plan.files)), np.diff(plan.base)).astype(np.int32)
+    order = np.argsort(dk, kind="stable")
+    docs = {
+        "dockey": dk,
+        "idhash": meta.idhash,
+        "group": rep[group],
+        "total": extra["total"].astype(np.int64),
+        "per_doc": extra["per_doc"].astype(np.int64),
+        "chash": extra["chash"],
+        "canon": dk[extra["canon"]],
+        "multi": extra["multi"],
+        "floc": floc,
+        "row": np.arange(n, dtype=np.int64) - plan.base[floc],
+        **cols,
+    }
+    save("delta/docs.npz", **{k: v[order] for k, v in docs.items()})
+    save("delta/base-docs.npy", dk)  # base rows name documents by their gid in this run
+    ka, kb, jac, cnt, wt, src, acnt = [], [], [], [], [], [], []
+    for path in cand:
+        c = np.load(path)
+        a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        ka.append(dk[a])
+        kb.append(dk[b])
+        jac.append(np.load(path.with_suffix(".jac.npy")))
+        cnt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+        wt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
+        src.append(np.load(path.with_suffix(".src.npy")))
+        acnt.append(np.load(path.with_suffix(".acnt.npy")))
+    cat = _cat_or(np.int64)
+    save("delta/pairs.npz", ka=cat(ka, np.uint64), kb=cat(kb, np.uint64), jac=cat(jac, np.float32),
+         n=cat(cnt), w=cat(wt), src=cat(src, np.int8), ac=cat(acnt, np.int32))  # fmt: skip
+    rows = {}
+    for kind in KINDS:
+        rows[kind] = 0
+        for p in range(plan.parts(kind)):
+            d = plan.run_dir(kind, p)
+            rel = f"delta/base/{kind}-{p:05d}"
+            if (d / "bykey-d.npy").exists():  # written by the kernel that sorted the partition
+                length = _npy_rows(d / "bykey-k.npy")
+                if length:
+                    adopt(rel + "-k.npy", d / "bykey-k.npy")
+                    adopt(rel + "-d.npy", d / "bykey-d.npy")
+                rows[kind] += length
+                continue
+            keys, gids = _load_runs(d)
+            keys, gids = _unique_rows(keys, gids)
+            if len(keys):
+                save(rel + "-k.npy", keys.astype(np.uint64))
+                save(rel + "-d.npy", gids.astype(np.uint32))
+            rows[kind] += len(keys)
+    return {"inputs": list(plan.digests or []), "base_rows": rows, "add_rows": dict.fromkeys(KINDS, 0)}
+
+
+def _npy_rows(path: Path) -> int:
+    """Rows of a `.npy` file, from its header alone."""
+    with open(path, "rb") as f:
+        major, _ = np.lib.format.read_magic(f)
+        fmt = np.lib.format
+        shape = (fmt.read_array_header_1_0(f) if major == 1 else fmt.read_array_header_2_0(f))[0]
+    return int(shape[0])
+
+
+def _hash_file(path: Path) -> str:
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(HASH_CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _cat_or(default):
+    def cat(chunks: list, dtype=default) -> np.ndarray:
+        return np.concatenate(chunks).astype(dtype) if chunks else np.zeros(0, dtype)
+
+    return cat
 
 
 def _file_digest(path: str) -> str:
@@ -1067,14 +1273,13 @@ def _cold(
         (code_files, work / "pairs" / "anchors" / f"{k:05d}.npy", per_doc, lo, hi) for k, (lo, hi) in enumerate(ranges)
     ]
     _log_count(work, "candidates_anchors", sum(_map(_pair_count_kernel, count_jobs, workers, client)))
-    pair_dirs.append(work / "pairs" / "anchors")
-    del per_doc
     shutil.rmtree(work / "anchor-codes")
-    pair_files = _chunk_files(pair_dirs)
-    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in pair_files)
+    band_files, anchor_files = _chunk_files(pair_dirs), _chunk_files([work / "pairs" / "anchors"])
+    total_pairs = sum(np.load(p, mmap_mode="r").shape[0] for p in band_files + anchor_files)
     ranges = _gid_ranges(n, total_pairs)
     cand = [work / f"cand-{k:05d}.npy" for k in range(len(ranges))]
-    _map(_merge_pairs_kernel, [(pair_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)], workers, client)
+    merge_jobs = [(band_files, anchor_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)]
+    _map(_merge_pairs_kernel, merge_jobs, workers, client)
     shutil.rmtree(work / "pairs")
 
     # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
@@ -1157,9 +1362,9 @@ def _cold(
 
     comp = _components(n, accepted)
     _log_count(work, "reverified_pairs", reverified)
-    stats = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
-    _write_index(plan, meta, cand, group, version)
-    return stats
+    stats, elected = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
+    _write_index(plan, meta, cand, group, version, {**elected, "total": total, "per_doc": per_doc})
+    return {**stats, "fast_path": False}
 
 
 def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
@@ -1278,11 +1483,12 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 # --- election and outputs -----------------------------------------------------------------------
 
 
-def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh) -> dict[str, Any]:
-    n = plan.n
-    # canonical per component: not truncated, not one-way contained in another member (a mosaic
-    # quoting part of a speech never wins over the speech, even when the speech carries a flag),
-    # fewest flags, longest, then smallest id hash
+def _elect(meta: _Meta, comp: np.ndarray, best_one_way: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Canonical per component, each document's component size and cluster hash (smallest member id
+    hash). Canonical: not truncated, not one-way contained in another member (a mosaic quoting part of
+    a speech never wins over the speech, even when the speech carries a flag), fewest flags, longest,
+    then smallest id hash."""
+    n = len(comp)
     inside = np.zeros(n, bool)
     inside[best_one_way[0].astype(np.int64)] = True
     order = np.lexsort((meta.idhash, -meta.n_chars.astype(np.int64), meta.n_flags, inside, meta.truncated, comp))
@@ -1293,20 +1499,16 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     size = np.bincount(comp, minlength=n)[comp]
     min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
     np.minimum.at(min_id, comp, meta.idhash)
-    cluster_hash = min_id[comp]
-    del order, first, canon_of_comp, min_id, inside
+    return canon, size, min_id[comp]
 
-    # evidence of every member against its canonical
-    members = np.flatnonzero(canon != np.arange(n))
-    cn = canon[members]
-    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client, index)
+
+def _reasons(meta: _Meta, members, cn, jac, inter_n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dup_reason code (0 exact, 1 near, 2 contained), dup_jaccard, dup_containment per member."""
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(meta.n_sample[members] > 0, inter_n / np.maximum(meta.n_sample[members], 1), 0.0)
         back = np.where(meta.n_sample[cn] > 0, inter_n / np.maximum(meta.n_sample[cn], 1), 0.0)
     exact = meta.fp[members] == meta.fp[cn]
     near = (jac >= sig.NEAR_JACCARD) | (np.minimum(raw, back) >= sig.MIN_CONTAINMENT)
-    matched = _matched_with(meta, cand, best_one_way, members)
-    matched = np.where(matched >= 0, matched, cn)
     # `contained` only when the shown containment in the canonical reaches MIN_CONTAINMENT. Otherwise
     # the member was merged by verified pair evidence the canonical's figures do not show: a chain
     # (near copy of a copy, a quote inside another copy of the speech) or a pair whose
@@ -1316,6 +1518,71 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     reason = np.where(exact, 0, np.where(near, 1, np.where(contained, 2, 3))).astype(np.int8)
     dup_j = np.where(exact, 1.0, jac).astype(np.float32)
     dup_c = np.where(exact, 1.0, raw).astype(np.float32)
+    return reason, dup_j, dup_c
+
+
+REASONS = np.array(["exact", "near", "contained", "linked"], dtype=object)
+
+
+def _part_tables(ids: pa.Array, lo: int, hi: int, members, cluster_hash, cn, matched, reason, dup_j, dup_c, size,
+                 name_of) -> tuple[pa.Table, pa.Table | None, np.ndarray]:  # fmt: skip
+    """One signature file's assignments part (sorted by doc_id) and its duplicates rows (clusters
+    of 2+) with each row's duplicates partition (top 4 bits of the cluster hash)."""
+    g = np.arange(lo, hi)
+    at = np.searchsorted(members, g)
+    is_member = (
+        (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
+        if len(members)
+        else np.zeros(len(g), bool)
+    )
+    k = at[is_member]
+    cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
+    dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
+    mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
+    rs = _scatter_strings(len(g), is_member, pa.array(REASONS[reason[k]].tolist(), pa.string()))
+    jj = _scatter_floats(len(g), is_member, dup_j[k])
+    cc = _scatter_floats(len(g), is_member, dup_c[k])
+    table = pa.table(
+        {
+            "doc_id": ids,
+            "cluster_id": cid,
+            "is_canonical": pa.array(~is_member),
+            "dup_of": dup_of,
+            "dup_jaccard": jj,
+            "dup_containment": cc,
+            "dup_reason": rs,
+        }
+    ).cast(ASSIGNMENTS_SCHEMA)
+    multi = size[lo:hi] > 1
+    d = None
+    if multi.any():
+        d = pa.table(
+            {
+                "cluster_id": cid,
+                "doc_id": ids,
+                "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
+                "is_canonical": pa.array(~is_member),
+                "reason": rs,
+                "jaccard": jj,
+                "containment": cc,
+                "matched_with": mw,
+            }
+        ).filter(pa.array(multi))
+    dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+    return table.sort_by("doc_id"), d, dpart
+
+
+def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, client, index, fresh):
+    n = plan.n
+    canon, size, cluster_hash = _elect(meta, comp, best_one_way)
+
+    # evidence of every member against its canonical
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    jac, inter_n = _evidence(plan, meta, members, cn, cand, workers, client, index)
+    reason, dup_j, dup_c = _reasons(meta, members, cn, jac, inter_n)
+    matched = _matched_with(meta, cand, best_one_way, members)
+    matched = np.where(matched >= 0, matched, cn)
 
     # doc_id strings of canonicals and partners, resolved one file at a time
     want = np.unique(np.concatenate([cn, matched]))
@@ -1328,68 +1595,41 @@ def _elect_and_write(plan, meta, comp, cand, best_one_way, out: Path, workers, c
     dup_dir = plan.work / "dups"
     for p in range(DUP_PARTS):
         (dup_dir / f"{p:02d}").mkdir(parents=True)
-    reasons = np.array(["exact", "near", "contained", "linked"], dtype=object)
     for i, f in enumerate(plan.files):
         lo, hi = int(plan.base[i]), int(plan.base[i + 1])
         ids = _read_signature_file(f, ["doc_id"]).column("doc_id").combine_chunks()
-        g = np.arange(lo, hi)
-        at = np.searchsorted(members, g)
-        is_member = (
-            (at < len(members)) & (members[np.minimum(at, len(members) - 1)] == g)
-            if len(members)
-            else np.zeros(len(g), bool)
-        )
-        k = at[is_member]
-        cid = pa.array([f"{h:016x}" for h in cluster_hash[lo:hi].tolist()], pa.string())
-        dup_of = _scatter_strings(len(g), is_member, name_of(cn[k]) if len(k) else pa.array([], pa.string()))
-        mw = _scatter_strings(len(g), is_member, name_of(matched[k]) if len(k) else pa.array([], pa.string()))
-        rs = _scatter_strings(len(g), is_member, pa.array(reasons[reason[k]].tolist(), pa.string()))
-        jj = _scatter_floats(len(g), is_member, dup_j[k])
-        cc = _scatter_floats(len(g), is_member, dup_c[k])
-        table = pa.table(
-            {
-                "doc_id": ids,
-                "cluster_id": cid,
-                "is_canonical": pa.array(~is_member),
-                "dup_of": dup_of,
-                "dup_jaccard": jj,
-                "dup_containment": cc,
-                "dup_reason": rs,
-            }
-        ).cast(ASSIGNMENTS_SCHEMA)
-        table = table.sort_by("doc_id")
+        args = (members, cluster_hash, canon[members], matched, reason, dup_j, dup_c, size, name_of)
+        table, d, dpart = _part_tables(ids, lo, hi, *args)
         _write(table, out / "assignments" / f"{i:05d}.parquet")
-        multi = size[lo:hi] > 1
-        if multi.any():
-            d = pa.table(
-                {
-                    "cluster_id": cid,
-                    "doc_id": ids,
-                    "canonical_id": pc.if_else(pa.array(is_member), dup_of, ids),
-                    "is_canonical": pa.array(~is_member),
-                    "reason": rs,
-                    "jaccard": jj,
-                    "containment": cc,
-                    "matched_with": mw,
-                }
-            ).filter(pa.array(multi))
-            dpart = (cluster_hash[lo:hi][multi] >> np.uint64(60)).astype(np.int64)
+        if d is not None:
             for p in np.unique(dpart).tolist():
                 _write(d.filter(pa.array(dpart == p)).cast(DUPLICATES), dup_dir / f"{p:02d}" / f"{i:06d}.parquet")
     _write_duplicates(dup_dir, out / "duplicates.parquet")
 
     sizes = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
     counts = json.loads((plan.work / "counts.json").read_text()) if (plan.work / "counts.json").exists() else {}
+    elected = {
+        "chash": cluster_hash,
+        "canon": canon,
+        "members": members,
+        "reason": reason,
+        "dup_j": dup_j,
+        "dup_c": dup_c,
+        "matched": matched,
+        "multi": size > 1,
+        "ev_j": jac,
+        "ev_n": inter_n,
+    }
     return {
         "docs": n,
         "clusters": int(sum(sizes.values())),
         "duplicates": len(members),
-        "duplicate_reasons": {r: int(c) for r, c in zip(reasons, np.bincount(reason, minlength=4), strict=True) if c},
+        "duplicate_reasons": {r: int(c) for r, c in zip(REASONS, np.bincount(reason, minlength=4), strict=True) if c},
         "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes.items())},
         "reexamined_docs": int(fresh.sum()),  # new or changed documents (all of them in a cold run)
         "reexamined_clusters": len(np.unique(comp[fresh])),  # the clusters they are in
         **counts,
-    }
+    }, elected
 
 
 def _scatter_strings(n: int, mask: np.ndarray, values: pa.Array) -> pa.Array:
@@ -1464,19 +1704,815 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def _write_duplicates(dup_dir: Path, dst: Path) -> None:
     """Cluster-id ranges sorted one at a time and appended: a globally sorted table, flat memory."""
-    tmp = dst.with_name(dst.name + ".tmp")
-    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+
+    def parts():
         for p in range(DUP_PARTS):
             files = sorted((dup_dir / f"{p:02d}").glob("*.parquet"))
-            if not files:
-                continue
-            t = pa.concat_tables([pq.read_table(x) for x in files]).sort_by(
-                [("cluster_id", "ascending"), ("doc_id", "ascending")]
-            )
+            if files:
+                yield pa.concat_tables([pq.read_table(x) for x in files])
+
+    _write_duplicate_parts(parts(), dst)
+
+
+def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
+    """One table per non-empty cluster-id range, in range order, each sorted alone."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    wrote = False
+    with pq.ParquetWriter(tmp, DUPLICATES, compression="zstd", write_statistics=True) as w:
+        for t in parts:
+            t = t.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")])
             w.write_table(t.cast(DUPLICATES), row_group_size=65536)
-        if not any((dup_dir / f"{p:02d}").glob("*.parquet") for p in range(DUP_PARTS)):
+            wrote = True
+        if not wrote:
             w.write_table(DUPLICATES.empty_table())
     os.replace(tmp, dst)
+
+
+# --- the fast path: an incremental run whose cost follows the change ----------------------------
+
+FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
+# it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
+DELTA_MAX_PAIRS = 1_000_000  # the fast path holds every candidate pair (the candidate set, verdicts,
+# edges: a few hundred bytes a pair at its peak); 20k bench, +1 %: 606 k pairs, 689 MB peak, of which
+# ~250 MB are the bounded slices (HOLDER_ROWS, EXPAND_BATCH). A corpus with more candidate pairs
+# writes no fast-path state: its next run takes the full incremental path (~0.5 GB, flat), until
+# delta/pairs is partitioned by document range and the pair phase streamed
+HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
+# of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
+# a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
+FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows the fast path holds
+# while recounting anchor pairs (~16 bytes each plus their sort: ~0.3 GB); beyond, the full path.
+# Reached by removals: on the 20k bench, removing the 200 pages of a +1 % run made anchors rare
+# again for 11,661 documents (X), whose anchor pairs ran to 2.4 GB before this bound
+HASH_CHUNK = 8 << 20  # bytes read at a time when checking an index file's digest (never held whole)
+ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
+# takes the full path, which folds them into a new base (so lookups stay two sorted reads)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Every index of the ranges [lo, hi), concatenated."""
+    ln = np.maximum(hi - lo, 0).astype(np.int64)
+    total = int(ln.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    return np.repeat(lo.astype(np.int64) - np.r_[0, np.cumsum(ln)[:-1]], ln) + np.arange(total)
+
+
+def _unique_rows(k: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (k, g) rows, sorted by k then g."""
+    if len(k) == 0:
+        return k, g
+    o = np.lexsort((g, k))
+    k, g = k[o], g[o]
+    keep = np.r_[True, (k[1:] != k[:-1]) | (g[1:] != g[:-1])]
+    return k[keep], g[keep]
+
+
+def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """For each of the sorted `keys`: how many distinct v its rows (k, v) have."""
+    kk, _ = _unique_rows(k, v)
+    return np.bincount(np.searchsorted(keys, kk), minlength=len(keys)).astype(np.int64)
+
+
+def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
+    """Pair codes (a < b) of documents sharing a key, for pairs with a touched row: rows are
+    distinct (k, g) sorted by k; each (pair, shared key) comes out once. Yielded in chunks of
+    about PARTITION_ROWS codes (a key held by many documents makes many pairs)."""
+    if len(k) == 0:
+        return
+    first = np.r_[True, k[1:] != k[:-1]]
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], len(k)]
+    rank = np.cumsum(first) - 1
+    t_all = np.flatnonzero(touch)
+    span = ends[rank[t_all]] - starts[rank[t_all]]
+    cum = np.cumsum(span)
+    s = 0
+    while s < len(t_all):
+        e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + PARTITION_ROWS, side="right")))
+        t = t_all[s:e]
+        lo, hi = starts[rank[t]], ends[rank[t]]
+        idx = _ranges(lo, hi)
+        x = np.repeat(g[t], hi - lo)
+        y = g[idx]
+        keep = (x != y) & (~touch[idx] | (x < y))  # two touched rows: counted from the smaller one only
+        x, y = x[keep], y[keep]
+        yield _pair_code(np.minimum(x, y), np.maximum(x, y))
+        s = e
+
+
+class _FastState:
+    """The delta state of the previous index; every file read is checked against its digest in
+    index.json (a damaged or missing one raises DedupeStateError: the run takes the full path).
+    Counts the keyed partitions it reads (`partitions_read`)."""
+
+    def __init__(self, index: _Index, mem: dict):
+        self.index, self.files, self.mem = index, index.info["files"], mem
+        self.reads: Counter = Counter()
+        self._bydoc: dict[str, dict] = {}  # per file: offsets, and its keys memory-mapped
+        self._ok: set[str] = set()  # files whose digest was checked this run
+        self.gid_of: Callable = lambda k: k
+        self.old_of: Callable = lambda k: k
+
+    def bind(self, gid_of: Callable, old_of: Callable) -> None:
+        """Document keys -> this run's gids and the previous run's rows (-1: absent); the base
+        layer's positions are mapped once (a gather per looked-up row, no search)."""
+        self.gid_of, self.old_of = gid_of, old_of
+        self.base_docs = self.npy("delta/base-docs.npy")
+        self.base_gid, self.base_old = gid_of(self.base_docs), old_of(self.base_docs)
+        self.add_docs = self.npy("delta/add-docs.npy") if "delta/add-docs.npy" in self.files else np.zeros(0, np.uint64)
+
+    def _verified(self, rel: str) -> Path:
+        """The file's path once its bytes have matched the digest in index.json: hashed streaming
+        (a few MB at a time, never held whole), once per run."""
+        path = self.index.root / rel
+        if rel in self._ok:
+            return path
+        h = xxhash.xxh3_128()
+        try:
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(HASH_CHUNK), b""):
+                    h.update(chunk)
+        except OSError as exc:
+            raise DedupeStateError(f"dedupe index file {path} is missing ({exc})") from exc
+        if h.hexdigest() != self.files.get(rel):
+            raise DedupeStateError(f"dedupe index file {path} is damaged (its digest differs from index.json)")
+        self._ok.add(rel)
+        return path
+
+    def npy(self, rel: str, mmap: bool = False) -> np.ndarray:
+        """A checked `.npy` of the index; memory-mapped with `mmap` (only the pages a gather or a
+        binary search touches are read)."""
+        path = self._verified(rel)
+        if mmap:
+            try:
+                return np.load(path, mmap_mode="r")
+            except ValueError:  # an empty array cannot be mapped
+                pass
+        return np.load(path)
+
+    def raw(self, rel: str, shape: tuple) -> np.ndarray:
+        """A checked raw doc-major file (`_ByDoc`), memory-mapped: a gather reads only its rows."""
+        path = self._verified(rel)
+        dtype = BYDOC[rel.rsplit("bydoc-", 1)[1].removesuffix(".bin")]
+        if int(np.prod(shape)) == 0:
+            return np.zeros(shape, dtype)
+        if path.stat().st_size != int(np.prod(shape)) * np.dtype(dtype).itemsize:
+            raise DedupeStateError(f"dedupe index file {path} has the wrong size for its offsets")
+        return np.memmap(path, dtype=dtype, mode="r", shape=shape)
+
+    def holder_chunks(self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0):
+        """Current holders of the keys (with the new documents' rows mk, mg that are not in the
+        tables yet), a slice of keys at a time: per chunk (its sorted distinct keys, distinct rows
+        (rank, gid) sorted by rank, each table row's rank and its document's row in the previous
+        run; -1 when absent). A chunk is a run of keys of one partition with about `max_rows`
+        table rows (HOLDER_ROWS); only the partitions the keys fall in are opened, memory-mapped,
+        and only the slices of their sorted keys that hold the queries are read. A (key, document)
+        row is in one layer once."""
+        max_rows = max_rows or HOLDER_ROWS
+        mk = mk.astype(np.uint64)
+        mg = mg.astype(np.int64)
+        keys = sig._sort_unique(keys.astype(np.uint64))
+        o = np.argsort(mk, kind="stable")
+        mk, mg = mk[o], mg[o]
+        part = _partition_of(keys, self.index.bits[kind])
+        mpart = _partition_of(mk, self.index.bits[kind])
+        for p in np.unique(part).tolist():
+            q = keys[part == p]
+            mkp, mgp = mk[mpart == p], mg[mpart == p]
+            self.reads[kind] += 1
+            layers = []
+            for layer in ("base", "add"):
+                rel = f"delta/{layer}/{kind}-{p:05d}"
+                if rel + "-k.npy" not in self.files:
+                    continue
+                k, d = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-d.npy", mmap=True)
+                layers.append((layer, d, np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")))
+                del k
+            per_key = sum((hi - lo for _, _, lo, hi in layers), np.zeros(len(q), np.int64))
+            cum = np.cumsum(per_key)
+            s = 0
+            while s < len(q):
+                e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + max_rows, side="right")))
+                ck = q[s:e]
+                rk, gs, os_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+                for layer, d, lo, hi in layers:
+                    ln = hi[s:e] - lo[s:e]
+                    dd = np.asarray(d[_ranges(lo[s:e], hi[s:e])])
+                    rk.append(np.repeat(np.arange(e - s, dtype=np.int64), ln))
+                    if layer == "base":
+                        gs.append(self.base_gid[dd])
+                        os_.append(self.base_old[dd])
+                    else:
+                        gs.append(self.gid_of(dd))
+                        os_.append(self.old_of(dd))
+                rank, tg, to = np.concatenate(rk), np.concatenate(gs), np.concatenate(os_)
+                a_, b_ = np.searchsorted(mkp, ck[0], "left"), np.searchsorted(mkp, ck[-1], "right")
+                mks, mgs = mkp[a_:b_], mgp[a_:b_]
+                mr = np.minimum(np.searchsorted(ck, mks), len(ck) - 1).astype(np.int64)
+                hit = ck[mr] == mks  # the new documents' rows of these keys only
+                code = np.r_[(rank[tg >= 0] << 32) | tg[tg >= 0], (mr[hit] << 32) | mgs[hit]]
+                code = sig._sort_unique(code.astype(np.int64))
+                yield ck, code >> 32, code & 0xFFFFFFFF, rank, to
+                s = e
+            del layers
+
+    def bydoc(self, digest: str) -> dict:
+        if digest in self.mem:
+            return self.mem[digest]
+        if digest not in self._bydoc:
+            pre = f"files/{digest}/"
+            z = self.index.load(pre + "bydoc-meta.npz")
+            rows, soff, aoff = len(z["soff"]) - 1, z["soff"], z["aoff"]
+            self._bydoc[digest] = {
+                "soff": soff,
+                "aoff": aoff,
+                "sample": self.raw(pre + "bydoc-sample.bin", (int(soff[-1]),)),
+                "anchors": self.raw(pre + "bydoc-anchors.bin", (int(aoff[-1]),)),
+                "minhash": self.raw(pre + "bydoc-minhash.bin", (rows, sig.NUM_PERM)),
+            }
+        return self._bydoc[digest]
+
+    def gather(self, what: str, digests: list[str], fidx: np.ndarray, rows: np.ndarray):
+        """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
+        of the owning document in the query)."""
+        vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        off = {"sample": "soff", "anchors": "aoff", "bands": "boff"}[what]
+        for f in np.unique(fidx).tolist():
+            sel = np.flatnonzero(fidx == f)
+            src = self.bydoc(digests[f])
+            lo, hi = src[off][rows[sel]], src[off][rows[sel] + 1]
+            vals.append(np.asarray(src[what][_ranges(lo, hi)]))
+            own.append(np.repeat(sel, hi - lo))
+        return np.concatenate(vals), np.concatenate(own)
+
+    def minhash(self, digests: list[str], fidx: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
+        for f in np.unique(fidx).tolist():
+            sel = np.flatnonzero(fidx == f)
+            out[sel] = np.asarray(self.bydoc(digests[f])["minhash"][rows[sel]])
+        return out
+
+
+def _read_new_file(path: str) -> tuple[dict, dict]:
+    """A signature file the previous run did not see: per-document metadata and keys in memory."""
+    t = _read_signature_file(path)
+    n = t.num_rows
+    bands, nb = _flat(t, "bands")
+    anchors, na = _flat(t, "anchors")
+    sample, ns = _flat(t, "sample")
+    mh = (
+        t.column("minhash").combine_chunks().flatten().to_numpy().reshape(n, sig.NUM_PERM)
+        if n
+        else np.zeros((0, sig.NUM_PERM), np.uint32)
+    )
+    meta = {
+        "idhash": _id_hashes(t.column("doc_id").combine_chunks()),
+        "fp": t.column("fp_hash").to_numpy().astype(np.uint64),
+        "fp_chars": t.column("fp_chars").to_numpy().astype(np.int32),
+        "n_chars": t.column("n_chars").to_numpy().astype(np.int32),
+        "truncated": t.column("truncated").to_numpy(zero_copy_only=False).astype(bool),
+        "n_flags": t.column("n_flags").to_numpy().astype(np.int16),
+        "n_sample": ns.astype(np.int32),
+        "dockey": _doc_keys(t, mh, bands, nb, sample, ns, anchors, na),
+    }
+    mem = {
+        "sample": sample.astype(np.uint64),
+        "soff": np.r_[0, np.cumsum(ns)].astype(np.int64),
+        "anchors": anchors.astype(np.uint64),
+        "aoff": np.r_[0, np.cumsum(na)].astype(np.int64),
+        "bands": bands.astype(np.uint64),
+        "boff": np.r_[0, np.cumsum(nb)].astype(np.int64),
+        "minhash": np.ascontiguousarray(mh, dtype=np.uint32),
+        "ns": ns,
+        "na": na,
+    }
+    return meta, mem
+
+
+def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, version: str) -> dict | None:
+    """An incremental run on the previous index's delta state, or None (take the full path) when
+    that state is missing, damaged, or the change is too large. Only the new and removed documents'
+    keys are looked up (their partitions read), only the pairs they make are measured, and only the
+    documents whose near-duplicate group changed have their shingles' document frequencies
+    recounted: weights, totals and shared weights move by exact integer deltas. Verdicts, components
+    and the election are then re-run over the per-document and per-pair arrays (no keyed table),
+    and only the assignments parts whose rows changed are rewritten. Same bytes as a cold run."""
+    if index is None or prev_state_dir is None or "delta" not in index.info:
+        return None
+    dl = index.info["delta"]
+    if any(dl["add_rows"][k] > ADD_MAX_SHARE * max(dl["base_rows"][k], 1) for k in KINDS):
+        return None
+    rows = {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
+    for f in files:
+        md = _parquet_meta(f)
+        rows["bands"] += md.num_rows * sig.BANDS
+        rows["exact"] += md.num_rows
+        for col in ("anchors", "sample"):
+            rows[col] += _list_length_estimate(md, col)
+    if any((rows[k] >> index.bits[k]) > 2 * PARTITION_ROWS for k in KINDS):
+        return None
+    try:
+        return _fast_run(files, digests, index, Path(prev_state_dir), out, version)
+    except DedupeStateError:
+        return None  # damaged or missing delta state: the full path (it raises on a damaged main index)
+
+
+def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str) -> dict | None:
+    dl = index.info["delta"]
+    old_inputs: list[str] = dl["inputs"]
+    mem: dict[str, dict] = {}
+    st = _FastState(index, mem)
+    D = index.load("delta/docs.npz")
+    metas = []
+    for f, d in zip(files, digests, strict=True):
+        rel = f"files/{d}/bydoc-meta.npz"
+        if rel in st.files:
+            z = index.load(rel)
+            metas.append({k: z[k] for k in _Meta.__dataclass_fields__})
+        elif d in mem:
+            metas.append(mem[d]["meta"])
+        else:
+            m, mem[d] = _read_new_file(f)
+            mem[d]["meta"] = m
+            metas.append(m)
+    meta = _Meta(**{k: _cat([x[k] for x in metas], k) for k in _Meta.__dataclass_fields__})
+    sizes = [len(x["dockey"]) for x in metas]
+    base = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    n = int(base[-1])
+    _check_unique_ids(meta.idhash, files)
+    floc = np.repeat(np.arange(len(files)), sizes)
+    frow = np.arange(n, dtype=np.int64) - base[floc]
+    dk = meta.dockey
+
+    # which documents are new, which are gone
+    okeys = D["dockey"]
+    if len(okeys) == 0:
+        return None
+    at = np.minimum(np.searchsorted(okeys, dk), max(len(okeys) - 1, 0))
+    known = (okeys[at] == dk) if len(okeys) else np.zeros(n, bool)
+    oi = np.where(known, at, -1)
+    fresh = ~known
+    new = np.flatnonzero(fresh)
+    present = np.zeros(len(okeys), bool)
+    present[oi[known]] = True
+    removed = np.flatnonzero(~present)
+    if len(new) + len(removed) > FAST_MAX_SHARE * max(n, 1):
+        return None
+    if any(digests[f] not in mem for f in np.unique(floc[new]).tolist()):
+        return None  # a new document in a file the index knows: inconsistent state, full path
+    kord = np.argsort(dk, kind="stable")
+    ksorted = dk[kord]
+
+    def gid_of(keys: np.ndarray) -> np.ndarray:
+        if n == 0:
+            return np.full(len(keys), -1, np.int64)
+        j = np.minimum(np.searchsorted(ksorted, keys), n - 1)
+        return np.where(ksorted[j] == keys, kord[j], -1)
+
+    def old_of(keys: np.ndarray) -> np.ndarray:
+        if len(okeys) == 0:
+            return np.full(len(keys), -1, np.int64)
+        j = np.minimum(np.searchsorted(okeys, keys), len(okeys) - 1)
+        return np.where(okeys[j] == keys, j, -1)
+
+    def cur(what, gids):
+        v, own = st.gather(what, digests, floc[gids], frow[gids])
+        return v, gids[own]
+
+    def gone(what, ridx):
+        v, own = st.gather(what, old_inputs, D["floc"][ridx], D["row"][ridx])
+        return v, ridx[own]
+
+    st.bind(gid_of, old_of)
+    # new documents whose rows are not in the tables yet (a re-added document's rows still are)
+    in_tables = np.isin(dk[new], st.base_docs) | np.isin(dk[new], st.add_docs)
+    newmem = new[~in_tables]
+
+    def rows_of(kind, gids):
+        """(key, gid) of these documents, each (key, document) once."""
+        if kind == "exact":
+            sel = gids[meta.fp_chars[gids] > 0]
+            return meta.fp[sel], sel
+        k, g = cur(kind, gids)
+        return _unique_rows(k, g)
+
+    def count_distinct(nkeys, rank, val):
+        code = sig._sort_unique((rank.astype(np.int64) << 32) | val.astype(np.int64))
+        return np.bincount(code >> 32, minlength=nkeys).astype(np.int64)
+
+    # candidate pairs with a new document: shared band or fingerprint keys
+    extra_codes, extra_src = [np.zeros(0, np.uint64)], [np.zeros(0, np.int8)]
+    for kind in ("bands", "exact"):
+        qk, _ = rows_of(kind, new)
+        if len(qk) == 0:
+            continue
+        mk, mg = rows_of(kind, newmem)
+        pairs = [np.zeros(0, np.uint64)]
+        for _, r2, g2, _, _ in st.holder_chunks(kind, qk, mk, mg):
+            pairs += [sig._sort_unique(c) for c in _pairs_touching(r2, g2, fresh[g2])]
+        codes = sig._sort_unique(np.concatenate(pairs))
+        extra_codes.append(codes)
+        extra_src.append(np.ones(len(codes), np.int8))
+
+    # anchors. The pre-filter's threshold depends on each document's own anchor count (fixed by its
+    # key), so an anchor crossing ANCHOR_MAX_DF moves only the shared counts of pairs among its
+    # holders. Anchors that became boilerplate (new holders): the previous anchor candidates among
+    # their holders lose one shared anchor each (counts kept in the pair table); nothing else moves.
+    # Anchors that became rare again (holders removed): their holders (X) get their anchor pairs
+    # recounted in full, as do the new documents.
+    # Holders are read a slice of keys at a time (HOLDER_ROWS).
+    ak_n, ag_n = rows_of("anchors", new)
+    ak_r, _ = gone("anchors", removed)
+    mk_a, mg_a = rows_of("anchors", newmem)
+    inX = fresh.copy()
+    common = [np.zeros(0, np.uint64)]  # anchors that became boilerplate
+    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a):
+        cnt_old = count_distinct(len(ck), rank[to >= 0], to[to >= 0])
+        cnt_new = np.bincount(hr, minlength=len(ck))
+        common.append(ck[(cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)])
+        to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
+        inX[hg[to_rare[hr]]] = True
+    xs = np.flatnonzero(inX)
+    per_doc = np.zeros(n, np.int64)  # every distinct anchor of the document, rare or not
+    per_doc[known] = D["per_doc"][oi[known]]
+    per_doc[new] = np.bincount(ag_n, minlength=n)[new]
+    if int(per_doc[xs].sum()) > FAST_MAX_ANCHOR_CODES:
+        return None  # X's anchor rows alone are too many to hold (a removal): the full path
+    k_all, _ = rows_of("anchors", xs)
+
+    def need_of(a, b):
+        return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
+
+    def eligible(a, b):
+        """Pairs counted in full now: a new document, or both holding an anchor that became rare."""
+        return fresh[a] | fresh[b] | (inX[a] & inX[b])
+
+    us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    held = 0  # (pair, count) rows held for the recount
+    for _, r2, g2, _, _ in st.holder_chunks("anchors", k_all, mk_a, mg_a):
+        rk = (np.bincount(r2)[r2] <= sig.ANCHOR_MAX_DF) if len(r2) else np.zeros(0, bool)  # rare anchors' rows
+        for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
+            a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
+            us.append(u)
+            cs.append(c.astype(np.int64))
+            held += len(u)
+            if held > FAST_MAX_ANCHOR_CODES:
+                return None  # too many pairs to recount in memory: the full path counts them out of core
+    u, c = np.concatenate(us), np.concatenate(cs)
+    o = np.argsort(u, kind="stable")
+    u, c = u[o], c[o]
+    if len(u):
+        st_ = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+        u, c = u[st_], np.add.reduceat(c, st_)
+    a, b = (u >> np.uint64(32)).astype(np.int64), (u & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    ok_anchor = c >= need_of(a, b)
+    extra_codes.append(u[ok_anchor])
+    extra_src.append(np.full(int(ok_anchor.sum()), 2, np.int8))
+    extra_ac = [np.zeros(len(x), np.int64) for x in extra_codes[:-1]] + [c[ok_anchor]]
+    # shared anchors that became boilerplate, per pair of their (old) holders: (pair, count)
+    lost_u, lost_c = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    for _, hr, hg, _, _ in st.holder_chunks("anchors", np.concatenate(common), mk_a, mg_a):
+        for codes in _pairs_touching(hr, hg, np.ones(len(hr), bool)):
+            a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+            uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
+            lost_u.append(uu)
+            lost_c.append(cc.astype(np.int64))
+            held += len(uu)
+            if held > FAST_MAX_ANCHOR_CODES:
+                return None
+    lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
+    o = np.argsort(lu, kind="stable")
+    lu, lc = lu[o], lc[o]
+    if len(lu):
+        st_ = np.flatnonzero(np.r_[True, lu[1:] != lu[:-1]])
+        lu, lc = lu[st_], np.add.reduceat(lc, st_)
+
+    # the candidate set: the previous run's pairs of documents still here (anchor counts moved by
+    # the anchors that became boilerplate; recounted pairs take their new count), plus the new ones
+    P = index.load("delta/pairs.npz")
+    pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
+    ok = (pa_ >= 0) & (pb_ >= 0)
+    a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
+    code0 = _pair_code(a0, b0)
+    o0 = np.argsort(code0, kind="stable")
+    code0, a0, b0 = code0[o0], a0[o0], b0[o0]
+    src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
+    jl = np.minimum(np.searchsorted(lu, code0), max(len(lu) - 1, 0))
+    hit_l = (lu[jl] == code0) if len(lu) else np.zeros(len(code0), bool)
+    ac0 = ac0 - np.where(hit_l, lc[jl] if len(lu) else 0, 0)
+    full0 = eligible(a0, b0)
+    keep_a = ((src0 & 2) != 0) & ~full0 & (ac0 >= need_of(a0, b0))
+    src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
+    ac0 = np.where(keep_a, ac0, 0)
+    pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
+    moved = len(lu)
+    del P, pa_, pb_, ok, o0, a0, b0, jl, hit_l, full0, keep_a, lu, lc  # per-pair arrays: held only while needed
+    allc = np.concatenate([code0, *extra_codes])
+    alls = np.concatenate([src0, *extra_src])
+    alla = np.concatenate([ac0, *extra_ac])
+    del src0, ac0, extra_codes, extra_src, extra_ac, u, c, us, cs
+    o = np.argsort(allc, kind="stable")
+    allc, alls, alla = allc[o], alls[o], alla[o]
+    if len(allc):
+        starts = np.flatnonzero(np.r_[True, allc[1:] != allc[:-1]])
+        src = np.bitwise_or.reduceat(alls, starts)
+        acnt = np.maximum.reduceat(alla, starts)
+        codes = allc[starts]
+    else:
+        src, codes, acnt = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    del allc, alls, alla, o
+    acnt = acnt[src != 0]
+    codes, src = codes[src != 0], src[src != 0]
+    a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    j = np.minimum(np.searchsorted(code0, codes), max(len(code0) - 1, 0))
+    kn = (code0[j] == codes) if len(code0) else np.zeros(len(codes), bool)
+    jac = np.zeros(len(codes), np.float32)
+    jac[kn] = pj[j[kn]]
+    known_n, known_w = pn[j[kn]], pw[j[kn]]  # stored shared count and weight of the known pairs
+    del code0, j, pj, pn, pw
+    un = np.flatnonzero(~kn)
+    if len(un):  # MinHash Jaccard of the pairs measured now
+        docs = np.unique(np.r_[a[un], b[un]])
+        mh = st.minhash(digests, floc[docs], frow[docs])
+        ia, ib = np.searchsorted(docs, a[un]), np.searchsorted(docs, b[un])
+        match = (mh[ia] == mh[ib]).sum(axis=1).astype(np.int32)
+        jac[un] = (match / sig.NUM_PERM).astype(np.float32)
+        jac[un[(meta.fp_chars[a[un]] == 0) | (meta.fp_chars[b[un]] == 0)]] = 0.0
+
+    # near-duplicate groups (pair-local edges), named by their smallest document key
+    near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+    near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
+    glab = _components(n, lambda: [(a[near], b[near])])
+    rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
+    np.minimum.at(rep, glab, dk)
+    grp = rep[glab]
+    regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
+
+    # df changes only for shingles of new, removed and regrouped documents (C). Their holders are
+    # read a slice of keys at a time (HOLDER_ROWS rows): per slice the df before and after, the
+    # weight change, each holder's total and every pair's shared weight move by exact integers
+    # (sums over shingles: the slices add up to the whole)
+    s_new, _ = rows_of("sample", new)
+    C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]].astype(np.uint64))
+    old_rep = old_of(D["group"])  # previous group names (document keys) -> rows of the previous run
+    total = np.zeros(n, np.int64)
+    total[known] = D["total"][oi[known]]
+
+    swap = meta.n_sample[a] > meta.n_sample[b]
+    small, big = np.where(swap, b, a), np.where(swap, a, b)
+    iw = np.zeros(len(codes), np.int64)
+    inn = np.zeros(len(codes), np.int64)
+    kni = np.flatnonzero(kn)
+    ks_, kb_ = small[kni], big[kni]
+    delta = np.zeros(len(kni), np.int64)
+    ua, ub = small[un], big[un]
+    uw, un_n = np.zeros(len(un), np.int64), np.zeros(len(un), np.int64)
+    mark = np.zeros(n, bool)
+    mk_s, mg_s = rows_of("sample", newmem)
+    for ck, hr, hg, rank, to in st.holder_chunks("sample", C, mk_s, mg_s):
+        df_old = count_distinct(len(ck), rank[to >= 0], old_rep[to[to >= 0]])
+        w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
+        dw = w_new - _weight_of_df(df_old)
+        ko = known[hg]
+        np.add.at(total, hg[ko], dw[hr[ko]])
+        np.add.at(total, hg[~ko], w_new[hr[~ko]])
+        chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+        if chg.any() and len(kni):
+            mark[:] = False
+            mark[hg[chg]] = True
+            sel = np.flatnonzero(mark[ks_] & mark[kb_])
+            if len(sel):
+                code_c = np.sort((hg[chg] << 32) | hr[chg])
+                delta[sel] += _expand(code_c, dw[code_c & 0xFFFFFFFF], ks_[sel], kb_[sel])[0]
+        if len(un):  # pairs measured now: every shingle a new document holds is in C
+            mark[:] = False
+            mark[hg] = True
+            sel = np.flatnonzero(mark[ua] & mark[ub])
+            if len(sel):
+                code_h = np.sort((hg << 32) | hr)
+                w_s, n_s = _expand(code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel])
+                uw[sel] += w_s
+                un_n[sel] += n_s
+        del hr, hg, rank, to
+    iw[kni] = known_w + delta
+    inn[kni] = known_n
+    del ks_, kb_, delta, known_w, known_n, mark
+    if len(un):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
+        both_old = ~(fresh[ua] | fresh[ub])
+        full = np.unique(np.r_[ua[both_old], ub[both_old]])
+        fk, fg = rows_of("sample", full)
+        at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
+        out_c = ~(C[at_c] == fk) if len(C) else np.ones(len(fk), bool)
+        ek = sig._sort_unique(fk[out_c])
+        w_ek = np.zeros(len(ek), np.int64)
+        for ck, hr, hg, _, _ in st.holder_chunks("sample", ek, np.zeros(0, np.uint64), np.zeros(0, np.int64)):
+            w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
+        code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
+        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub)
+        iw[un], inn[un] = uw + w_s, un_n + n_s
+    else:
+        iw[un], inn[un] = uw, un_n
+
+    # verdicts, best containers, components, election: over the per-pair and per-document arrays
+    keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
+    ow = keep & ~mutual
+    best_one_way = _best_containers(np.stack([small[ow], big[ow], cont[ow], jac[ow]]), meta)
+    e = keep & mutual
+    comp = _components(n, lambda: [(small[e], big[e]), (best_one_way[0], best_one_way[1])])
+    canon, size, cluster_hash = _elect(meta, comp, best_one_way)
+    members = np.flatnonzero(canon != np.arange(n))
+    cn = canon[members]
+    q = _pair_code(np.minimum(members, cn), np.maximum(members, cn))
+    ev_j = np.zeros(len(members), np.float32)
+    ev_n = np.zeros(len(members), np.int64)
+    jj = np.minimum(np.searchsorted(codes, q), max(len(codes) - 1, 0))
+    hit = (codes[jj] == q) if len(codes) else np.zeros(len(q), bool)
+    ev_j[hit], ev_n[hit] = jac[jj[hit]], inn[jj[hit]]
+    mo = oi[members]
+    same = ~hit & (mo >= 0)
+    same[same] = (D["canon"][mo[same]] == dk[cn[same]]) & (D["reason"][mo[same]] >= 0)
+    ev_j[same], ev_n[same] = D["ev_j"][mo[same]], D["ev_n"][mo[same]]
+    todo = np.flatnonzero(~hit & ~same)
+    if len(todo):  # (member, canonical) pairs never measured: MinHash and plain shared count
+        x, y = members[todo], cn[todo]
+        docs = np.unique(np.r_[x, y])
+        mh = st.minhash(digests, floc[docs], frow[docs])
+        match = (mh[np.searchsorted(docs, x)] == mh[np.searchsorted(docs, y)]).sum(axis=1).astype(np.int32)
+        ev_j[todo] = (match / sig.NUM_PERM).astype(np.float32)
+        ev_j[todo[(meta.fp_chars[x] == 0) | (meta.fp_chars[y] == 0)]] = 0.0
+        sk, sg = cur("sample", docs)
+        kr = np.unique(sk, return_inverse=True)[1]
+        code_e = sig._sort_unique((sg.astype(np.int64) << 32) | kr)
+        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y)[1]
+    reason, dup_j, dup_c = _reasons(meta, members, cn, ev_j, ev_n)
+    acc = keep & (mutual | np.isin(_pair_code(small, big), _pair_code(best_one_way[0], best_one_way[1])))
+    cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
+    rows4 = np.stack([np.r_[small[acc], big[acc]], np.r_[big[acc], small[acc]], cj[0], cj[1]]).astype(np.float64)
+    found = _best_partner(rows4, meta)
+    best = np.full(len(members), -1, np.int64)
+    fx = found[0].astype(np.int64)
+    fa = np.searchsorted(members, fx)
+    fh = fa < len(members)
+    fh[fh] = members[fa[fh]] == fx[fh]
+    best[fa[fh]] = found[1][fh].astype(np.int64)
+    matched = np.where(best >= 0, best, cn)
+
+    # per-document output rows: which changed since the previous run
+    t_reason = np.full(n, -1, np.int8)
+    t_j, t_c = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    t_m, t_ej, t_en = np.zeros(n, np.uint64), np.zeros(n, np.float32), np.zeros(n, np.int64)
+    t_reason[members], t_j[members], t_c[members] = reason, dup_j, dup_c
+    t_m[members], t_ej[members], t_en[members] = dk[matched], ev_j, ev_n
+    mine = {"chash": cluster_hash, "canon": dk[canon], "multi": size > 1, "reason": t_reason, "dup_j": t_j,
+            "dup_c": t_c, "matched": t_m}  # fmt: skip
+    changed = fresh.copy()
+    for k, v in mine.items():
+        changed[known] |= D[k][oi[known]] != v[known]
+
+    # outputs: unchanged parts linked from the previous run, the others written
+    plan = _Plan(out / ".work", list(files), base, dict(index.bits))
+    old_pos = {d: i for i, d in enumerate(old_inputs)}
+    rewrite = [i for i in range(len(files)) if digests[i] not in old_pos or changed[base[i] : base[i + 1]].any()]
+    dup_src = np.flatnonzero(changed & (size > 1))
+    want_g = np.unique(np.r_[members[np.isin(floc[members], rewrite)], members[np.isin(members, dup_src)]])
+    at_m = np.searchsorted(members, want_g)
+    want = np.unique(np.r_[cn[at_m], matched[at_m]])
+    names = _resolve_names(plan, want)
+
+    def name_of(g):
+        return pc.take(names, pa.array(np.searchsorted(want, g)))
+
+    (out / "assignments").mkdir(parents=True, exist_ok=True)
+    new_dups = []
+    args = (members, cluster_hash, cn, matched, reason, dup_j, dup_c, size, name_of)
+    for i in range(len(files)):
+        lo, hi = int(base[i]), int(base[i + 1])
+        dst = out / "assignments" / f"{i:05d}.parquet"
+        if i not in rewrite:
+            src_part = prev / "outputs" / "assignments" / f"{old_pos[digests[i]]:05d}.parquet"
+            if not src_part.exists():
+                raise DedupeStateError(f"dedupe state output {src_part} is missing")
+            _link_or_copy(src_part, dst)
+            continue
+        ids = _read_signature_file(files[i], ["doc_id"]).column("doc_id").combine_chunks()
+        table, d, _ = _part_tables(ids, lo, hi, *args)
+        _write(table, dst)
+        if d is not None:
+            d = d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1]))
+            new_dups.append(d.cast(DUPLICATES))
+    for i in sorted(set(np.unique(floc[dup_src]).tolist()) - set(rewrite)):
+        lo, hi = int(base[i]), int(base[i + 1])
+        ids = _read_signature_file(files[i], ["doc_id"]).column("doc_id").combine_chunks()
+        _, d, _ = _part_tables(ids, lo, hi, *args)
+        if d is not None:  # the file holds a changed document of a cluster of 2+ (dup_src)
+            new_dups.append(d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1])).cast(DUPLICATES))
+    try:
+        old_dups = pq.read_table(prev / "outputs" / "duplicates.parquet")
+    except Exception as exc:
+        raise DedupeStateError(f"dedupe state {prev} is damaged ({exc})") from exc
+    gone_ids = np.r_[meta.idhash[changed], D["idhash"][removed]]
+    kept = old_dups.filter(pa.array(~np.isin(_id_hashes(old_dups.column("doc_id").combine_chunks()), gone_ids)))
+    dups = pa.concat_tables([kept.cast(DUPLICATES), *new_dups])
+    part = np.array([int(c[0], 16) for c in dups.column("cluster_id").to_pylist()], np.int64)
+    _write_duplicate_parts(
+        (dups.filter(pa.array(part == p)) for p in range(DUP_PARTS) if (part == p).any()), out / "duplicates.parquet"
+    )
+
+    # the next run's state: per-document arrays and pairs rewritten (small), new documents' keys
+    # added to the add layer of their partitions only, new files' doc-major keys
+    work = out / ".work"
+    dst_root = work / INDEX_DIR
+    files_out: dict[str, str] = {}
+    keep_prefixes = tuple(f"files/{d}/" for d in digests)
+    for rel, h in st.files.items():
+        if rel.startswith("delta/docs") or rel.startswith("delta/pairs") or rel.startswith("delta/add/"):
+            continue
+        if rel.startswith("files/") and not rel.startswith(keep_prefixes):
+            continue
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(index.root / rel, dst_root / rel)
+        files_out[rel] = h
+
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
+        data = _encode(rel, array, arrays)
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
+        (dst_root / rel).write_bytes(data)
+        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    for d, m in mem.items():
+        if f"files/{d}/bydoc-meta.npz" in files_out:
+            continue
+        save(f"files/{d}/bydoc-sample.bin", m["sample"].astype(np.uint64))
+        save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
+        save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
+        save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
+    add_rows = dict(dl["add_rows"])
+    save("delta/add-docs.npy", np.sort(np.r_[st.add_docs, dk[newmem]]))
+    for kind in KINDS:
+        nk, ng = rows_of(kind, newmem)
+        part = _partition_of(nk, index.bits[kind])
+        touched = set(np.unique(part).tolist())
+        for rel in [r for r in st.files if r.startswith(f"delta/add/{kind}-")]:
+            if int(rel.split("-")[1]) not in touched:
+                (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(index.root / rel, dst_root / rel)
+                files_out[rel] = st.files[rel]
+        for p in sorted(touched):
+            rel = f"delta/add/{kind}-{p:05d}"
+            k_old = st.npy(rel + "-k.npy") if rel + "-k.npy" in st.files else np.zeros(0, np.uint64)
+            d_old = st.npy(rel + "-d.npy") if rel + "-d.npy" in st.files else np.zeros(0, np.uint64)
+            k = np.r_[k_old, nk[part == p]].astype(np.uint64)
+            d = np.r_[d_old, dk[ng[part == p]]].astype(np.uint64)
+            o = np.argsort(k, kind="stable")
+            save(rel + "-k.npy", k[o])
+            save(rel + "-d.npy", d[o])
+            add_rows[kind] += int((part == p).sum())
+    order = np.argsort(dk, kind="stable")
+    docs_out = {
+        "dockey": dk,
+        "idhash": meta.idhash,
+        "group": grp,
+        "total": total,
+        "per_doc": per_doc,
+        "floc": floc.astype(np.int32),
+        "row": frow,
+        "ev_j": t_ej,
+        "ev_n": t_en,
+        **mine,
+    }
+    save("delta/docs.npz", **{k: v[order] for k, v in docs_out.items()})
+    save("delta/pairs.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8), ac=acnt.astype(np.int32))
+    info = {
+        **{k: v for k, v in index.info.items() if k not in ("files", "delta")},
+        "files": files_out,
+        "delta": {"inputs": list(digests), "base_rows": dl["base_rows"], "add_rows": add_rows},
+    }
+    (dst_root / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+
+    sizes_c = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
+    return {
+        "docs": n,
+        "clusters": int(sum(sizes_c.values())),
+        "duplicates": len(members),
+        "duplicate_reasons": {r: int(c) for r, c in zip(REASONS, np.bincount(reason, minlength=4), strict=True) if c},
+        "cluster_sizes": {str(k): int(v) for k, v in sorted(sizes_c.items())},
+        "reexamined_docs": int(fresh.sum()),
+        "reexamined_clusters": len(np.unique(comp[fresh])),
+        "reused_files": sum(1 for d in digests if d not in mem),
+        "reverified_pairs": len(un),
+        "candidates_bands": int((src & 1).astype(bool).sum()),
+        "candidates_exact": 0,
+        "candidates_anchors": int((src & 2).astype(bool).sum()),
+        "fast_path": True,
+        "partitions_read": {k: int(st.reads[k]) for k in KINDS},
+        "rewritten_parts": len(rewrite),
+        "regrouped_docs": len(regrouped),
+        "anchor_recount_docs": len(xs),  # new documents + holders of anchors that became rare again
+        "anchor_moved_pairs": moved,  # pairs whose shared anchors became boilerplate (count moved)
+    }
 
 
 # ----------------------------------------------------------------------------- stage runner

@@ -454,9 +454,9 @@ def test_anchor_pairs_match_a_plain_python_reference(tmp_path, monkeypatch):
         holders.setdefault(k, set()).add(m)
         rows_of[k] = rows_of.get(k, 0) + 1
     rare = {k for k, c in rows_of.items() if c <= dedupe.ANCHOR_MAX_DF}
-    per_doc = [0] * n
-    for k, m in zip(keys.tolist(), members.tolist(), strict=False):
-        per_doc[m] += k in rare
+    per_doc = [0] * n  # the pre-filter's denominator: every anchor of the document, rare or not
+    for m in members.tolist():
+        per_doc[m] += 1
     shared: dict[tuple, int] = {}
     for k in rare:
         hs = sorted(holders[k])
@@ -483,6 +483,8 @@ def test_anchor_pairs_match_a_plain_python_reference(tmp_path, monkeypatch):
     codes = dedupe_cluster._chunk_files([tmp_path / f"codes-{p}" for p in range(2)])
     dedupe_cluster._pair_count_kernel((codes, tmp_path / "pairs.npy", got_per_doc, 0, n))
     got = [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in np.load(tmp_path / "pairs.npy")]
+    # each kept pair's shared rare-anchor count is stored with it (the fast path moves it)
+    assert np.load(tmp_path / "pairs.cnt.npy").tolist() == [shared[p] for p in got]
     assert got == want and len(want) > 0
 
 

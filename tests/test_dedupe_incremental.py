@@ -120,6 +120,23 @@ def all_bytes(out: Path, parts: int) -> list[bytes]:
     ]
 
 
+@pytest.fixture(params=["fast", "full"])
+def path_mode(request, monkeypatch):
+    """Every incremental test runs twice: through the fast path wherever it applies (its size
+    limits lifted: these corpora are tiny) and through the full path only."""
+    if request.param == "fast":
+        monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
+        monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
+    else:
+        monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", -1.0)
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _both_paths(path_mode):
+    return path_mode
+
+
 def check_step(tmp: Path, name: str, shards: list[dict[str, str]], prev: str | None) -> tuple[str, dict]:
     """Incremental (on `prev`) and cold on the same files: the same bytes and digests."""
     files = write_shards(tmp / f"{name}-sig", shards)
@@ -222,7 +239,8 @@ def test_changed_parameters_rebuild_the_index(tmp_path, monkeypatch):
     assert info["version"] == dedupe_cluster.params_version()
 
 
-def test_damaged_index_fails_loudly(tmp_path):
+def test_damaged_index_fails_loudly(tmp_path, monkeypatch):
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", -1.0)  # the full path reads the main index
     docs = pool(10)
     s0, _ = check_step(tmp_path, "one", [docs], None)
     more = [docs, {"extra": speeches()[1][:900]}]
@@ -287,3 +305,234 @@ def test_incremental_in_place_on_its_own_state(tmp_path):
         dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "cold"))
         assert all_bytes(out, 3) == all_bytes(tmp_path / "cold", 3)
     assert (out / "state" / "index" / "index.json").exists()
+
+
+# --- the fast path (cost follows the change) ----------------------------------------------------
+
+
+def test_fast_path_add_to_one_cluster(tmp_path, path_mode):
+    base = speeches()
+    rng = random.Random(21)
+    docs = {f"s{i}": t for i, t in enumerate(base[:5])} | {"s0-copy": near_copy(base[0], rng)}
+    s0, _ = check_step(tmp_path, "base", [docs], None)
+    _, stats = check_step(tmp_path, "more", [docs, {"s0-copy2": near_copy(base[0], rng)}], s0)
+    assert stats["fast_path"] is (path_mode == "fast")
+    rows = cluster_of(tmp_path / "more-inc", 2)
+    assert rows["s0-copy2"]["cluster_id"] == rows["s0"]["cluster_id"] != rows["s1"]["cluster_id"]
+    if path_mode == "fast":  # only the new document's pairs measured; the other shard's part untouched
+        assert stats["reexamined_docs"] == 1 and stats["reverified_pairs"] <= 3 and stats["reused_files"] == 1
+
+
+def boiler_case() -> tuple[dict[str, str], dict[str, str]]:
+    """X = boilerplate P + a little own text, Y = P + a speech: X is contained in Y while P is rare.
+    Five new pages carry P too: P's shingles are then in 7 groups (weight 4/7) and X's rare-weight
+    containment in Y drops below 0.8 — a verdict between two old documents flips."""
+    base = speeches()
+    p = base[5][:440]
+    x = p + base[4][2000:2070]
+    y = p + base[0]
+    others = {f"z{k}": p + base[1 + k % 3][k * 350 : k * 350 + 800] for k in range(5)}
+    return {"x": x, "y": y}, others
+
+
+def test_fast_path_df_flip_changes_a_verdict_between_old_documents(tmp_path, path_mode):
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    rows = cluster_of(tmp_path / "two-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]  # X contained in Y
+    s1, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"] is (path_mode == "fast")
+    rows = cluster_of(tmp_path / "seven-inc", 2)
+    assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]  # P is boilerplate now: X stands alone
+    _, stats = check_step(tmp_path, "back", [old], s1)  # removal: P rare again, X back in Y's cluster
+    rows = cluster_of(tmp_path / "back-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
+
+
+def test_fast_path_removal_and_bridge_chain(tmp_path, path_mode):
+    """Several fast runs in a row on each other's state: bridge added, copies removed, re-added."""
+    base = speeches()
+    rng = random.Random(22)
+    docs = {"a": base[0], "a2": near_copy(base[0], rng), "b": base[1], "b2": near_copy(base[1], rng), "c": base[2]}
+    s, _ = check_step(tmp_path, "s0", [docs], None)
+    s, _ = check_step(tmp_path, "s1", [docs, {"ab": base[0] + "\n" + base[1]}], s)
+    rows = cluster_of(tmp_path / "s1-inc", 2)
+    assert rows["a"]["cluster_id"] == rows["b"]["cluster_id"]
+    less = {d: t for d, t in docs.items() if d not in ("a", "b2")}
+    s, stats = check_step(tmp_path, "s2", [less, {"ab": base[0] + "\n" + base[1]}], s)
+    assert stats["fast_path"] is (path_mode == "fast")
+    s, _ = check_step(tmp_path, "s3", [docs], s)
+    rows = cluster_of(tmp_path / "s3-inc", 1)
+    assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
+
+
+def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypatch, path_mode):
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 200)  # many small partitions
+    docs = pool(23)
+    s0, _ = check_step(tmp_path, "base", [docs], None)
+    info = json.loads((Path(s0) / "index" / "index.json").read_text())
+    n_parts = 1 << info["bits"]["sample"]
+    assert n_parts >= 32
+    read: list[str] = []
+    real = dedupe_cluster._FastState.npy
+
+    def counting(self, rel, mmap=False):
+        read.append(rel)
+        return real(self, rel, mmap)
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "npy", counting)
+    short = speeches()[3][100:130]  # 30 characters of its own: a handful of sampled shingles
+    _, stats = check_step(tmp_path, "one", [docs, {"short": short}], s0)
+    assert stats["fast_path"] and stats["reexamined_docs"] == 1
+    sample_parts = {r.split("/")[2].split("-")[1] for r in read if r.startswith("delta/base/sample-")}
+    keys = dedupe.shard_signatures(
+        pa.table({"doc_id": ["short"], "text": [normalize_text(short).text], "quality_flags": [[]], "n_chars": [30]})
+    )["sample"][0].as_py()
+    touched = set(dedupe_cluster._partition_of(np.array(keys, np.uint64), info["bits"]["sample"]).tolist())
+    assert len(sample_parts) == stats["partitions_read"]["sample"] == len(touched) < n_parts // 2
+    assert {int(p) for p in sample_parts} == touched
+
+
+def test_fast_path_damaged_delta_state_falls_back_to_the_full_path(tmp_path, path_mode):
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    docs = pool(24)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    docs_file = Path(s0) / "index" / "delta" / "docs.npz"
+    data = bytearray(docs_file.read_bytes())
+    data[-20] ^= 0xFF
+    docs_file.write_bytes(bytes(data))
+    _, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[1][:900]}], s0)
+    assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
+
+
+@pytest.mark.parametrize("damaged", ["bydoc", "base"])
+def test_fast_path_damaged_key_files_fall_back_to_the_full_path(tmp_path, path_mode, damaged):
+    """A doc-major file of a rewritten shard (read for its removed document's keys) or a key-major
+    base partition (read for the new document's holders) whose bytes changed: the fast path
+    notices (digest checked as it streams the file) and the full path gives the cold bytes."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    docs = pool(27)
+    ids = sorted(docs)
+    first, second = {d: docs[d] for d in ids[::2]}, {d: docs[d] for d in ids[1::2]}
+    s0, _ = check_step(tmp_path, "one", [first, second], None)
+    index = Path(s0) / "index"
+    info = json.loads((index / "index.json").read_text())
+    if damaged == "bydoc":
+        gone_file = dedupe_cluster._file_digest(str(tmp_path / "one-sig" / "1.parquet"))
+        target = index / "files" / gone_file / "bydoc-sample.bin"
+    else:
+        target = index / sorted(r for r in info["files"] if r.startswith("delta/base/sample-"))[0]
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    less = dict(list(second.items())[1:])  # shard 1 rewritten: its first document removed
+    _, stats = check_step(tmp_path, "two", [first, less, {"extra": speeches()[1][:900]}], s0)
+    assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
+
+
+def test_fast_path_reads_holders_in_bounded_slices(tmp_path, monkeypatch, path_mode):
+    """Holders of changed keys are read a slice at a time (HOLDER_ROWS rows, here 5) from
+    memory-mapped base partitions, never a whole partition into memory; the slices add up to
+    the same bytes as cold, over additions, a df flip and removals."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", 5)
+    opened: list[tuple[str, bool]] = []
+    real = dedupe_cluster._FastState.npy
+
+    def recording(self, rel, mmap=False):
+        out = real(self, rel, mmap)
+        opened.append((rel, isinstance(out, np.memmap)))
+        return out
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
+    chunks: list[int] = []
+    real_chunks = dedupe_cluster._FastState.holder_chunks
+
+    def sizes(self, *args, **kw):
+        for c in real_chunks(self, *args, **kw):
+            chunks.append(len(c[3]))  # table rows of the slice
+            yield c
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "holder_chunks", sizes)
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    s1, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"]
+    _, stats = check_step(tmp_path, "back", [old], s1)
+    assert stats["fast_path"]
+    docs = pool(28)
+    ids = sorted(docs)
+    s3, _ = check_step(tmp_path, "pool", [{d: docs[d] for d in ids[:-4]}], None)
+    _, stats = check_step(tmp_path, "pool2", [{d: docs[d] for d in ids[:-4]}, {d: docs[d] for d in ids[-4:]}], s3)
+    assert stats["fast_path"]
+    base = [ok for rel, ok in opened if rel.startswith("delta/base/")]
+    assert base and all(base)  # every base partition memory-mapped
+    assert len(chunks) > 10 and max(chunks) <= 60  # many small slices (one key may exceed 5 rows)
+
+
+def test_too_many_anchor_pairs_to_recount_take_the_full_path(tmp_path, monkeypatch, path_mode):
+    """The fast path holds the anchor pairs it recounts in memory: above FAST_MAX_ANCHOR_CODES
+    (here 0, any) it gives up before writing anything and the full path gives the cold bytes."""
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_ANCHOR_CODES", 0)
+    base = speeches()
+    docs = {f"s{i}": t for i, t in enumerate(base[:4])}
+    s0, _ = check_step(tmp_path, "base", [docs], None)
+    _, stats = check_step(tmp_path, "more", [docs, {"cut": base[0][:1500] + "\n" + NOTICE}], s0)
+    assert stats["fast_path"] is False
+
+
+def test_large_change_takes_the_full_path(tmp_path, monkeypatch, path_mode):
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 0.25)
+    docs = pool(25)
+    ids = sorted(docs)
+    s0, _ = check_step(tmp_path, "half", [{d: docs[d] for d in ids[: len(ids) // 2]}], None)
+    _, stats = check_step(tmp_path, "all", [{d: docs[d] for d in ids}], s0)
+    assert stats["fast_path"] is False
+
+
+def test_too_many_candidate_pairs_keep_no_fast_path_state(tmp_path, monkeypatch, path_mode):
+    monkeypatch.setattr(dedupe_cluster, "DELTA_MAX_PAIRS", 0)  # every pair array stays bounded
+    docs = pool(26)
+    s0, _ = check_step(tmp_path, "one", [docs], None)
+    assert "delta" not in json.loads((Path(s0) / "index" / "index.json").read_text())
+    _, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[2][:900]}], s0)
+    assert stats["fast_path"] is False
+
+
+def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypatch, path_mode):
+    """New pages push boilerplate P's anchors over ANCHOR_MAX_DF (3 here): pairs among P's holders
+    lose those shared anchors, and some old anchor candidates (X = P + a little own text inside
+    Y) stop being candidates. Only the new pages' anchors are recounted in full, the old pairs'
+    stored counts move by the anchors that became boilerplate; removing the pages makes P rare
+    again (its holders recounted). Every step byte for byte as cold."""
+    monkeypatch.setattr(dedupe, "ANCHOR_MAX_DF", 3)
+    monkeypatch.setattr(dedupe, "MIN_ANCHOR_SHARE", 0.3)  # X's own anchors are 20-30 % of its anchors
+    base = speeches()
+    p = base[5][:600]
+    old = {
+        "x": p + base[4][:150],
+        "y": p + base[4],
+        "c": base[0],
+        "cut": base[0][:1100] + "\n" + NOTICE,
+        "w": p + base[2][:700],
+    }
+    others = {f"z{k}": p + base[1 + k][k * 300 : k * 300 + 700] for k in range(3)}
+    s0, _ = check_step(tmp_path, "old", [old], None)
+    rows = cluster_of(tmp_path / "old-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
+    s1, stats = check_step(tmp_path, "more", [old, others], s0)
+    assert stats["fast_path"] is (path_mode == "fast")
+    if path_mode == "fast":  # additions only: no old document's anchors recounted
+        assert stats["anchor_recount_docs"] == len(others) and stats["anchor_moved_pairs"] >= 3
+    s2, stats = check_step(tmp_path, "back", [old], s1)  # removal: P rare again
+    rows = cluster_of(tmp_path / "back-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
+    if path_mode == "fast":
+        assert stats["anchor_recount_docs"] >= 3
+    s3, _ = check_step(tmp_path, "again", [old, dict(list(others.items())[:1])], s2)
+    check_step(tmp_path, "all", [old, others, {"z99": p + base[3][:500]}], s3)
