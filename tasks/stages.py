@@ -274,12 +274,10 @@ def call_priority(stage: str) -> tuple[int, int]:
     """The pool's order for calls waiting for a worker (higher first): a global stage's calls
     before shard calls (one global call holds up every stage after it), then the longer chain
     after the stage. 20k bench: dedupe's single 157 s call waited behind every queued extract shard."""
-    return (int(STAGES[stage].scope == "global"), _depths()[stage])
-
-
-@cache
-def _depths() -> dict[str, int]:
-    return downstream_depth()
+    return (
+        int(STAGES[stage].scope == "global"),
+        downstream_depth()[stage],
+    )  # a dozen stages: no cache (plugins register more)
 
 
 def downstream_depth() -> dict[str, int]:

@@ -391,16 +391,19 @@ def test_concurrent_runs_never_interleave(service):
         windows = []
         for r in runs:
             tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[r.id])))
-            assert tasks, f"{r.name} ran no tasks"
+            if not tasks:  # a run that finds its landing files unchanged (stat cache) starts no task
+                continue
             windows.append(
                 (min(t.start_time for t in tasks if t.start_time), max(t.end_time for t in tasks if t.end_time), r.id)
             )
     assert any("AwaitingConcurrencySlot" in names for names in waited.values()), waited
+    assert len(windows) >= 2, windows  # the first nightly run and the rebuild do work
     windows.sort()
     for (_, end, first), (start, _, second) in itertools.pairwise(windows):
         assert end <= start, f"run {second} worked while run {first} still held the output: {windows}"
     manifest = json.loads((service.corpus / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["run_id"] == str(windows[-1][2])  # the corpus is what the last run published
+    last = max(runs, key=lambda r: r.end_time)
+    assert manifest["run_id"] in (str(last.id), str(windows[-1][2]))  # published by the last run (or kept by it)
     counts = manifest["counts"]
     assert counts["discovered"] == counts["accepted"] + counts["rejected"] == counts["discovered_files"]
     assert len(pd.read_parquet(service.corpus / "documents")) == counts["accepted"]
