@@ -397,7 +397,8 @@ def test_concurrent_runs_never_interleave(service):
                 (min(t.start_time for t in tasks if t.start_time), max(t.end_time for t in tasks if t.end_time), r.id)
             )
     assert any("AwaitingConcurrencySlot" in names for names in waited.values()), waited
-    assert len(windows) >= 2, windows  # the first nightly run and the rebuild do work
+    # the rebuild always works, and so does whichever run came first (the others may find nothing changed)
+    assert rebuild.id in {w[2] for w in windows} and len(windows) >= 1, windows
     windows.sort()
     for (_, end, first), (start, _, second) in itertools.pairwise(windows):
         assert end <= start, f"run {second} worked while run {first} still held the output: {windows}"
