@@ -523,9 +523,14 @@ def test_alerts_install_idempotently_and_reach_a_notification_block(service, web
 
     # the nightly watchdog is satisfied by a Completed nightly run (its filter matches the real event)
     # and not by a Completed run of another deployment
+    # a completed run of the nightly deployment: other tests on this server also run the rebuild one,
+    # which may have finished last
     with service.client() as client:
+        nightly_id = client.read_deployment_by_name("build-corpus/nightly").id
         completed = client.read_flow_runs(sort="END_TIME_DESC", limit=50)
-    nightly_ok = next(r for r in completed if r.state and r.state.is_completed())
+    found = [r for r in completed if r.state and r.state.is_completed() and r.deployment_id == nightly_id]
+    nightly_ok = found[0] if found else _run_nightly(service, {"workers": 1})
+    assert nightly_ok.state.is_completed(), f"{nightly_ok.state}\n{service.log_tail()}"
     [event] = _events(service, "prefect.flow-run.Completed", nightly_ok.id)
     watchdog = ServerEventTrigger.model_validate(nightly.model_dump(mode="json"))
     assert watchdog.covers(event)
