@@ -103,7 +103,7 @@ def build_corpus(
             on_dask = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))  # type: ignore[arg-type]
             summary = on_dask(settings=settings, where=f"dask {dask_address}")
         else:
-            n_workers = pool.configure(workers)
+            n_workers = pool.configure(workers, growth=_load_growth(out_dir))
             try:
                 summary = _build(log, workers=n_workers, **settings)
             except BaseException:
@@ -111,6 +111,7 @@ def build_corpus(
                 raise
             finally:
                 pool.shutdown()
+                _save_growth(out_dir, pool.growth())
     summary["timings"]["total"] = round(time.time() - started, 3)
     _warn_on_jumps(log, summary, previous)
     _publish_artifacts(summary)
@@ -609,6 +610,38 @@ def _run_id() -> str | None:
         return str(flow_run.id)
     except Exception:  # noqa: BLE001
         return None
+
+
+GROWTH_FILE = "worker-growth.json"  # under OUT/.state: each runner's largest RSS growth in one call, MiB
+
+
+def _load_growth(out_dir: Path) -> dict[str, int]:
+    """The memory each runner took in the last runs, so a worker left large by one stage is replaced
+    before the first call of another that would take it past the budget, not only before the second."""
+    import json
+
+    try:
+        found = json.loads((out_dir / ".state" / GROWTH_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _save_growth(out_dir: Path, measured: dict[str, int]) -> None:
+    """This run's figures replace the earlier ones runner by runner (a runner that did not run keeps
+    its old figure), so a stage made smaller is judged by its new size after one run."""
+    import json
+
+    if not measured:
+        return
+    merged = _load_growth(out_dir) | measured
+    path = out_dir / ".state" / GROWTH_FILE
+    tmp = path.with_name(f".tmp-{os.getpid()}-{GROWTH_FILE}")
+    try:
+        tmp.write_text(json.dumps(dict(sorted(merged.items())), indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a hint for the next run, never worth failing this one
 
 
 def _previous_manifest(out_dir: Path) -> dict[str, Any] | None:

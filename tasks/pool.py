@@ -57,6 +57,9 @@ RECYCLE_MB = 450
 # this is replaced before running that module's call: the issue's 1 GB per process (954 MiB) less
 # ~5 % because a stage's growth varies between shards (signatures at 5k: 250-290 MiB).
 WORKER_BUDGET_MB = 900
+# What a worker holds after spawn, imports and one light call (ingest, lines: 170-340 MB measured
+# at 20k); replacing a worker this small gains little, so it is never replaced.
+FRESH_WORKER_MB = 300
 # A call handed back by this many recycling workers in a row runs on the next worker regardless.
 MAX_RECYCLES = 8
 GATE_POLL_SECONDS = 0.5  # a call waiting for a worker notices `terminate` this often
@@ -95,19 +98,33 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def configure(workers: int | None, recycle_mb: float | None = RECYCLE_MB, budget_mb: float = WORKER_BUDGET_MB) -> int:
+def configure(
+    workers: int | None,
+    recycle_mb: float | None = RECYCLE_MB,
+    budget_mb: float = WORKER_BUDGET_MB,
+    growth: dict[str, int] | None = None,
+) -> int:
     """Set the number of worker processes (None: every core; 0: inline). Returns the number set.
 
-    A worker holding more than `recycle_mb` MiB (None: never replace) is replaced before a call of a
-    stage module it has not run, unless that module is known to fit within `budget_mb` on top."""
+    A worker is replaced before a call that would take it past `budget_mb` MiB: what it holds plus
+    the most that call's runner has added to a worker during one call (`growth`: measured earlier in
+    this pool, or passed in from an earlier run). A runner not measured yet is judged by the
+    worker's size alone: more than `recycle_mb` (None: never replace) and new to the worker."""
     global _workers, _inline, _terminated, _recycle_mb, _budget_mb
     shutdown()
     _terminated = None
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
     _growth.clear()
+    _growth.update({k: int(v) for k, v in (growth or {}).items() if isinstance(v, int | float) and v >= 0})
     _inline = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
     _workers = default_workers() if workers is None else max(1, workers)
     return _workers
+
+
+def growth() -> dict[str, int]:
+    """The most each runner ("module:function") has added to a worker's RSS during one call, in MiB:
+    what the flow keeps in OUT/.state so the next run's first calls are judged on a measurement."""
+    return dict(sorted(_growth.items()))
 
 
 def inline() -> bool:
@@ -182,7 +199,7 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
     while True:
         pool = _get_pool()
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
-        family = _family(wrapper, (fn, *args))
+        family = _runner(wrapper, (fn, *args))
         expect = _growth.get(family)
         submit: Any = pool.submit
         future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect).result()
@@ -359,16 +376,30 @@ def _family(wrapper: Any, args: tuple) -> str:
     return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', fn)}"
 
 
+def _runner(wrapper: Any, args: tuple) -> str:
+    """The runner a pool call runs ("module:function"): what its memory growth is recorded under."""
+    fn, rest = (args[0], args[1:]) if args else (wrapper, ())
+    if rest and isinstance(rest[0], str) and ":" in rest[0]:
+        return rest[0]
+    return f"{getattr(fn, '__module__', '?')}:{getattr(fn, '__qualname__', fn)}"
+
+
 def _should_recycle(family: str, expect_mb: int | None) -> bool:
-    """Replace this worker before a call: it has run other stages, this one is new to it, and what it
-    holds more than `recycle_mb` and, if the stage's growth is known, plus that growth would pass the
-    budget (WORKER_BUDGET_MB)."""
-    if _recycle_mb is None or not _ran or family in _ran:
+    """Replace this worker (it has run something) before a call that would take it past the budget.
+
+    With the call's growth known: what the worker holds plus that growth passes `budget_mb` — checked
+    on every call, not only a stage's first: at 20k an export shard (+350 MB) ran in a worker that
+    reuse and repair parts had left at ~630 MB, and peaked at 1,017 MB. Unknown growth: the stage is
+    new to the worker and the worker holds more than `recycle_mb`. A worker at or below
+    FRESH_WORKER_MB is never replaced: a fresh one would not be much smaller."""
+    if _recycle_mb is None or not _ran:
         return False
     held = _rss_bytes() >> 20
+    if held <= min(FRESH_WORKER_MB, _recycle_mb):
+        return False
     if expect_mb is None:
-        return held > _recycle_mb
-    return held > _recycle_mb and held + expect_mb > _budget_mb
+        return family not in _ran and held > _recycle_mb
+    return held + expect_mb > _budget_mb
 
 
 def _reset_peak() -> bool:

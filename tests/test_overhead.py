@@ -159,6 +159,8 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     assert unchanged["cache"]["computed"] == 0 and unchanged["cache"]["cached"] == cold["cache"]["shard_steps"]
     assert unchanged["run_id"] != cold["run_id"]
     assert logs[0].read_text().strip()  # the cold run worked in worker processes ...
+    growth = json.loads((out / ".state" / "worker-growth.json").read_text())  # ... and kept what each took
+    assert "tasks.extract:extract_shard" in growth and all(isinstance(v, int) and v >= 0 for v in growth.values())
     assert not logs[1].exists() or not logs[1].read_text().strip()  # ... the unchanged one started none
     assert unchanged["release"] == cold["release"] and unchanged["tables"] == cold["tables"]
     assert unchanged["counts"] == cold["counts"]

@@ -230,6 +230,31 @@ def test_a_stage_known_to_fit_runs_on_a_big_worker_and_one_known_not_to_gets_a_f
     assert c != b and not procs._stat(b)
 
 
+def test_a_worker_grown_by_another_stage_is_replaced_before_a_stage_it_already_ran(workers):
+    pool.configure(1, recycle_mb=100, budget_mb=500)
+    a = pool.run(_passing_big_mb, 300)  # learned: ~300 MiB per call
+    assert pool.run(_hold_mb, 300) == a  # another stage leaves ~340 MiB in the same worker
+    b = pool.run(_passing_big_mb, 300)  # ran here before, but ~340 + ~300 is past 500 now
+    assert b != a and not procs._stat(a)
+
+
+def test_growth_measured_in_an_earlier_run_judges_the_first_call(workers):
+    pool.configure(1, recycle_mb=100, budget_mb=500)
+    pool.run(_passing_big_mb, 300)
+    measured = pool.growth()
+    assert measured[f"{_passing_big_mb.__module__}:_passing_big_mb"] >= 290  # MiB, within a page or two
+    pool.configure(1, recycle_mb=100, budget_mb=500, growth=measured)  # the next run
+    a = pool.run(_hold_mb, 300)
+    b = pool.run(_passing_big_mb, 300)  # its first call in this pool, judged on the earlier figure
+    assert b != a
+    pool.configure(1, recycle_mb=100, budget_mb=500)  # without it: new stage, ~340 MiB held > 100
+    a = pool.run(_hold_mb, 300)
+    assert pool.run(_passing_big_mb, 300) != a  # replaced too, but only because nothing was known
+    pool.configure(1, recycle_mb=10_000, budget_mb=500, growth=measured)
+    a = pool.run(_hold_mb, 300)
+    assert pool.run(_passing_big_mb, 300) != a  # recycle_mb alone would have kept it
+
+
 def test_a_small_worker_keeps_running_every_stage(workers):
     pool.configure(1, recycle_mb=10_000)
     assert pool.run(_hold_mb, 50) == pool.run(_other_pid, 0) == pool.run(_pid, 0)
