@@ -32,6 +32,11 @@ def stable_hash(*parts: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def export_source_key(sources: dict[str, Any]) -> str:
+    """What an export artifact was made from, as one string (the index `stages.earlier_exports` builds)."""
+    return "/".join(str(sources.get(k)) for k in ("normalize", "extract", "pipeline_version"))
+
+
 def write_table(table: pa.Table, path: str | os.PathLike, sort_by: Iterable[str] = ()) -> str:
     """Write Parquet deterministically (fixed options, sorted rows) and atomically (temp + rename)."""
     sort_by = list(sort_by)

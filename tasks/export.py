@@ -6,7 +6,7 @@ Publishing the release (one atomic switch for all tables) is `tasks.publish`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks import schema
-from tasks.common import read_table, rows_to_table, write_table
+from tasks.common import export_source_key, read_table, rows_to_table, write_table
 from tasks.ingest import resolve_root
 
 TEXT_COLUMNS = ("raw_text", "text")
@@ -23,7 +23,7 @@ DUPLICATE_COLUMNS = ("cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup
 
 
 def export_shard(
-    inputs: dict[str, Any], out_dir: str, pipeline_version: str, earlier: Sequence[str] = ()
+    inputs: dict[str, Any], out_dir: str, pipeline_version: str, earlier: Sequence[str] | Mapping[str, str] = ()
 ) -> dict[str, Any]:
     """Assemble the shard's slice of every published table.
 
@@ -124,10 +124,15 @@ def export_shard(
 _UNASSIGNED = "document {doc_id} has no duplicate-cluster assignment; this is a jianghua bug"
 
 
-def _earlier_export(earlier: Sequence[str], sources: dict[str, str]) -> Path | None:
-    """A complete earlier export artifact made from the same normalize and extract artifacts."""
+def _earlier_export(earlier: Sequence[str] | Mapping[str, str], sources: dict[str, str]) -> Path | None:
+    """A complete earlier export artifact made from the same normalize and extract artifacts.
+
+    `earlier` is the flow's index (source key -> folder: one lookup) or a list of folders to scan."""
     import json
 
+    if isinstance(earlier, Mapping):
+        hit = earlier.get(export_source_key(sources))
+        earlier = [hit] if hit else []
     for folder in sorted(earlier):
         try:
             done = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))

@@ -233,7 +233,7 @@ STAGES: dict[str, Stage] = {
             libraries=("pyarrow",),
             tag="export",
             views={"dedupe": "tasks.stages:assignments_part"},
-            hints="tasks.stages:earlier_artifacts",
+            hints="tasks.stages:earlier_exports",
         ),
     )
 }
@@ -352,6 +352,27 @@ def earlier_artifacts(stage: str, state_dir: str, rebuild: bool) -> dict[str, An
             continue
         if made_by == version:
             found.append(str(done.parent))
+    return {"earlier": found}
+
+
+def earlier_exports(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:
+    """`earlier_artifacts` for export, indexed by what each was made from (`export_source_key`): a
+    re-run shard finds its match in one lookup. Scanning every earlier artifact's `_done.json` per
+    shard was quadratic in the number of shards, and a nightly run re-runs every shard's export."""
+    from tasks.common import export_source_key
+
+    if rebuild:
+        return {"earlier": {}}
+    found: dict[str, str] = {}
+    version = code_version(stage)
+    for done in sorted((Path(state_dir) / "artifacts" / stage).glob("*/_done.json")):
+        try:
+            made = json.loads(done.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        sources = made.get("sources") if isinstance(made, dict) else None
+        if made.get("code_version") == version and isinstance(sources, dict):
+            found.setdefault(export_source_key(sources), str(done.parent))  # the first in sorted order, as a scan
     return {"earlier": found}
 
 

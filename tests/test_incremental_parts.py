@@ -458,3 +458,36 @@ def test_a_near_copy_in_a_new_shard_patches_the_shard_of_its_original(samples, t
     incremental = run(tmp_path / "inc")
     assert patched and all(d is not None for d in patched)
     assert incremental == run(tmp_path / "cold")
+
+
+def test_the_flows_index_of_earlier_exports_finds_the_match_in_one_lookup(tmp_path):
+    """`stages.earlier_exports` reads each earlier export's `_done.json` once per run; a shard then
+    looks its match up instead of reading every earlier artifact's marker again."""
+    import json
+
+    from tasks.export import export_shard
+    from tasks.stages import code_version, earlier_exports
+
+    inputs, ids = _export_inputs(tmp_path)
+    state = tmp_path / "state"
+    folders = {}
+    for name, version in (("b-old", "v1"), ("a-other", "v0"), ("c-later", "v1")):
+        folders[name] = state / "artifacts" / "export" / name
+        made = export_shard(
+            {**inputs, "dedupe": _assignments(tmp_path / f"{name}.parquet", ids, {})}, str(folders[name]), version
+        )
+        made["code_version"] = code_version("export")
+        (folders[name] / "_done.json").write_text(json.dumps(made))
+    stale = state / "artifacts" / "export" / "d-stale"  # made by other code: never offered
+    stale.mkdir()
+    (stale / "_done.json").write_text(json.dumps({"code_version": "older", "sources": made["sources"]}))
+
+    index = earlier_exports("export", str(state), rebuild=False)["earlier"]
+    assert sorted(index.values()) == [str(folders["a-other"]), str(folders["b-old"])]  # first of equal sources
+    later = {**inputs, "dedupe": _assignments(tmp_path / "later.parquet", ids, {ids[1]: ids[0]})}
+    inc = export_shard(later, str(tmp_path / "inc"), "v1", earlier=index)
+    scanned = export_shard(later, str(tmp_path / "scan"), "v1", earlier=sorted(map(str, folders.values())))
+    assert inc["linked"] is True and inc == {**scanned}
+    assert os.path.samefile(tmp_path / "inc" / "keywords.parquet", folders["b-old"] / "keywords.parquet")
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "scan")
+    assert earlier_exports("export", str(state), rebuild=True) == {"earlier": {}}
