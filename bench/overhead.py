@@ -28,6 +28,7 @@ def stage_peaks(log: Path) -> str:
     seconds: dict[str, float] = defaultdict(float)
     calls: dict[str, int] = defaultdict(int)
     recycled: dict[str, list[int]] = defaultdict(list)
+    spans: list[tuple[float, float]] = []  # (start, end) of every call that logged its start time
     for line in log.read_text().splitlines() if log.exists() else []:
         r = json.loads(line)
         if "recycle" in r:  # a worker replaced before this stage module: the MB it held
@@ -37,13 +38,35 @@ def stage_peaks(log: Path) -> str:
         peak[name] = max(peak[name], r["mb_peak"])
         seconds[name] += r["seconds"]
         calls[name] += 1
+        if "at" in r:
+            spans.append((r["at"], r["at"] + r["seconds"]))
     rows = sorted(peak, key=lambda k: -peak[k])
     lines = [f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s" for k in rows]
     lines += [
         f"   worker replaced before {k}: {len(v)}x (it held {', '.join(f'{mb:,}' for mb in v)} MB)"
         for k, v in sorted(recycled.items())
     ]
+    if spans:  # how busy the workers were between the first call's start and the last call's end
+        first, last = min(a for a, _ in spans), max(b for _, b in spans)
+        busy, idle_at = sum(b - a for a, b in spans), _idle_gaps(spans)
+        lines.append(
+            f"   calls {busy:,.1f} worker-s between the first call's start and the last's end ({last - first:,.1f} s);"
+            f" no call running for {sum(g for g, _ in idle_at):,.1f} s of it"
+            + (f", longest {idle_at[0][0]:.1f} s before {idle_at[0][1]}" if idle_at else "")
+        )
     return "\n".join(lines)
+
+
+def _idle_gaps(spans: list[tuple[float, float]]) -> list[tuple[float, str]]:
+    """Stretches where no worker ran a call (waiting on the flow: task starts, spawns, the release),
+    longest first, each with the offset (s) of the call that ended it."""
+    gaps, start = [], min(a for a, _ in spans)
+    reach = start
+    for a, b in sorted(spans):
+        if a > reach + 0.05:
+            gaps.append((a - reach, f"+{a - start:.1f} s"))
+        reach = max(reach, b)
+    return sorted(gaps, reverse=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -490,7 +490,7 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             peak = max(peak, _rss_bytes())
 
     sampler = threading.Thread(target=sample, daemon=True)
-    started = time.monotonic()
+    at, started = time.time(), time.monotonic()
     sampler.start()
     try:
         return fn(*args)
@@ -508,6 +508,7 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             mb_peak=round(max(peak, after) / 2**20),
             mb_after=round(after / 2**20),
             seconds=round(time.monotonic() - started, 2),
+            at=round(at, 3),  # wall-clock start: with the others', where workers waited between calls
         )
         with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
