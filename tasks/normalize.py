@@ -95,10 +95,39 @@ def _split_lines(raw: str) -> list[str]:
 
 def _key(line: str) -> str:
     """Line key for rules and learned boilerplate: Simplified, width-folded, no whitespace, no (pinyin)."""
-    key = _WS.sub("", line).translate(_KEY_FOLD)
+    return _key_finish(_WS.sub("", line).translate(_KEY_FOLD))
+
+
+def _key_finish(key: str) -> str:
+    """The key of a line already stripped of _WS characters and folded with _KEY_FOLD."""
     if "*" in key or "#" in key or key[:1] == ">":
         key = _KEY_MARKUP.sub("", key)
     return _KEY_PINYIN.sub("", key) if "(" in key or "（" in key else key
+
+
+@functools.cache
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(code point is a _WS character, code point after _KEY_FOLD): _key as two array lookups (built once)."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    every = codes[(codes < 0xD800) | (codes > 0xDFFF)].tobytes().decode("utf-32-le")
+    drop = np.zeros(0x110000, dtype=bool)
+    for m in _WS.finditer(every):
+        drop[[ord(c) for c in m.group(0)]] = True
+    drop[[0x0A, 0x0D]] = False  # line breaks stay: they separate the keys
+    fold = codes.copy()
+    for c, to in _KEY_FOLD.items():
+        fold[c] = ord(to) if isinstance(to, str) else to
+    return drop, fold
+
+
+def _line_keys_of(raw: str) -> list[str]:
+    """_key of every line of `raw` (split as _split_lines splits), folding the whole text at once: the
+    per-line substitution and translation were the largest costs of the line-counting stage. Exact: no
+    _WS character is a line break and every fold maps one code point to one code point."""
+    drop, fold = _fold_tables()
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = fold[codes[~drop[codes]]].tobytes().decode("utf-32-le", "surrogatepass")
+    return [_key_finish(k) for k in _split_lines(folded)]
 
 
 # ============================================================================ script
@@ -164,7 +193,9 @@ class _Lines:
 
     def __init__(self, raw: str):
         self.raw = _split_lines(raw)
-        self.keys = [_key(line) if len(line) <= _LONG_LINE else line for line in self.raw]
+        self.keys = [
+            key if len(line) <= _LONG_LINE else line for line, key in zip(self.raw, _line_keys_of(raw), strict=True)
+        ]
         self.rule: list[str | None] = [None] * len(self.raw)
         self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
 
@@ -1082,7 +1113,7 @@ def line_keys(raw_text: str) -> set[str]:
     """Keys of the page's short lines: the candidates for corpus-learned boilerplate."""
     if not isinstance(raw_text, str):
         return set()
-    return {k for k in (_key(line) for line in _LINE_SPLIT.split(raw_text)) if 0 < len(k) <= _MAX_KEY_LEN}
+    return {k for k in _line_keys_of(raw_text) if 0 < len(k) <= _MAX_KEY_LEN}
 
 
 MIN_GROUP_DOCS = 5
@@ -1116,15 +1147,17 @@ def line_counts_shard(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
     """Per shard: in how many documents of each site/folder each short line occurs."""
     from pathlib import Path
 
+    import pyarrow.parquet as pq
     import xxhash
 
     from tasks import schema
-    from tasks.common import read_table, rows_to_table, write_table
+    from tasks.common import rows_to_table, write_table
 
-    docs = read_table(Path(inputs["ingest"]) / "docs.parquet", columns=["group", "raw_text"])
     counts: Counter[tuple[str, str]] = Counter()
     groups: Counter[str] = Counter()
-    for batch in docs.to_batches(max_chunksize=256):
+    # row batches: a worker holds one batch of pages, not the shard's texts
+    docs = pq.ParquetFile(Path(inputs["ingest"]) / "docs.parquet")
+    for batch in docs.iter_batches(BATCH_ROWS, columns=["group", "raw_text"]):
         for group, raw in zip(batch.column("group").to_pylist(), batch.column("raw_text").to_pylist(), strict=True):
             groups[group] += 1
             counts.update((group, key) for key in line_keys(raw))
