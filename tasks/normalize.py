@@ -984,12 +984,14 @@ def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
         "spun": _count_spun(text),
         "foreign_word": _count_foreign_words(text) if has_lower else 0,
         "lost_chars": text.count(LOST),
-        "redacted_name": (len(R.REDACTED.findall(text)) if any(t in text for t in R.REDACTED_TRIGGERS) else 0)
+        "redacted_name": (len(R.REDACTED.findall(text)) if _REDACTED_TRIGGER.search(text) else 0)
         + (text.startswith("的") and not text.startswith(("的确", "的士"))),
     }
 
 
 _PLACEHOLDER_TRIGGERS = vocab.PLACEHOLDER_TRIGGERS
+# one scan for any of the triggers instead of one `in` per trigger (13 scans of every text)
+_REDACTED_TRIGGER = re.compile("|".join(re.escape(t) for t in R.REDACTED_TRIGGERS))
 
 
 def _count_placeholders(text: str) -> int:
@@ -1249,11 +1251,11 @@ def normalize_shard(
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.common import processing_reject, read_table, rows_to_table, write_table
+    from tasks.common import processing_reject, rows_to_table, write_table
     from tasks.procs import TimeBudgetExceeded, time_budget
 
     docs_path = Path(inputs["ingest"]) / "docs.parquet"
-    groups = set(read_table(docs_path, columns=["group"]).column("group").to_pylist())
+    groups = set(pq.ParquetFile(docs_path).read(columns=["group"]).column("group").to_pylist())
     boilerplate = _load_boilerplate(inputs.get("boilerplate"), groups)
     kept_parts: list[pa.Table] = []
     removed: list[dict[str, Any]] = []
@@ -1333,12 +1335,13 @@ def _load_boilerplate(folder: str | None, groups: set[str]) -> dict[str, frozens
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pq.read_table(
-        Path(folder) / "boilerplate.parquet", filters=pc.field("group").isin(pa.array(sorted(groups), pa.string()))
-    )
+    # batches filtered as read (pq.read_table's filter loads pyarrow.dataset: 0.3 CPU s a process)
+    wanted = pa.array(sorted(groups), pa.string())
     out: dict[str, set[str]] = {}
-    for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
-        out.setdefault(g, set()).add(k)
+    for batch in pq.ParquetFile(Path(folder) / "boilerplate.parquet").iter_batches(columns=["group", "line_key"]):
+        batch = batch.filter(pc.is_in(batch.column("group"), value_set=wanted))
+        for g, k in zip(batch.column("group").to_pylist(), batch.column("line_key").to_pylist(), strict=True):
+            out.setdefault(g, set()).add(k)
     return {g: frozenset(keys) for g, keys in out.items()}
 
 
