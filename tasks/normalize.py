@@ -1239,6 +1239,8 @@ SPEECH_STEP = 1024  # characters counted at a time before checking the threshold
 
 # Pages converted to Python at a time: bounds a worker's memory by the batch, not the shard.
 BATCH_ROWS = 256
+# the columns of a page that normalize_shard reads in Python (the others pass through as Arrow)
+_DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root")
 
 
 def normalize_shard(
@@ -1264,9 +1266,19 @@ def normalize_shard(
     n_kept = n_bytes = 0
     cacheable = True
     # Row batches, not the whole shard as dicts: a worker holds one batch of pages, the kept rows as Arrow.
+    ingest_names = [f.name for f in schema.INGEST_DOCS]
+    added = pa.schema([f for f in schema.NORMALIZED_DOCS if f.name not in ingest_names])
     for batch in pq.ParquetFile(docs_path).iter_batches(BATCH_ROWS):
+        # the page's own columns go to the output as Arrow (taken by row), not through Python objects, when
+        # the batch has them all with their types
+        passthrough = all(
+            f.name in batch.schema.names and batch.schema.field(f.name).type == f.type for f in schema.INGEST_DOCS
+        )
+        names = [n for n in _DOC_FIELDS if n in batch.schema.names] if passthrough else batch.schema.names
+        values = [batch.column(n).to_pylist() for n in names]
         kept: list[dict[str, Any]] = []
-        for doc in batch.to_pylist():
+        kept_rows: list[int] = []
+        for row, doc in enumerate(dict(zip(names, v, strict=True)) for v in zip(*values, strict=True)):
             try:
                 with time_budget(doc_seconds):
                     norm = normalize_text(doc["raw_text"], boilerplate.get(doc["group"], frozenset()))
@@ -1294,9 +1306,10 @@ def normalize_shard(
                     }
                 )
                 continue
+            kept_rows.append(row)
             kept.append(
                 {
-                    **doc,
+                    **({} if passthrough else doc),
                     "text": norm.text,
                     "n_chars": len(norm.text),
                     "script": norm.script,
@@ -1308,7 +1321,12 @@ def normalize_shard(
             flags.update(norm.flags.keys())
             n_bytes += len(doc["raw_text"].encode("utf-8"))
         n_kept += len(kept)
-        kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
+        if passthrough:
+            own = batch.select(ingest_names).take(pa.array(kept_rows, pa.int64()))
+            new_cols = rows_to_table(kept, added)
+            kept_parts.append(pa.Table.from_arrays([*own.columns, *new_cols.columns], schema=schema.NORMALIZED_DOCS))
+        else:
+            kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
     out = Path(out_dir)
     kept_table = pa.concat_tables(kept_parts) if kept_parts else rows_to_table([], schema.NORMALIZED_DOCS)
     write_table(kept_table, out / "docs.parquet", ["doc_id"])
