@@ -123,11 +123,13 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
 def _line_keys_of(raw: str) -> list[str]:
     """_key of every line of `raw` (split as _split_lines splits), folding the whole text at once: the
     per-line substitution and translation were the largest costs of the line-counting stage. Exact: no
-    _WS character is a line break and every fold maps one code point to one code point."""
+    _WS character is a line break (\\r and \\n) and every fold maps one code point to one code point."""
+    if "\r" in raw:  # one break per line first: dropping the spaces of `\r \n` must not make it one `\r\n`
+        raw = "\n".join(_LINE_SPLIT.split(raw))
     drop, fold = _fold_tables()
     codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     folded = fold[codes[~drop[codes]]].tobytes().decode("utf-32-le", "surrogatepass")
-    return [_key_finish(k) for k in _split_lines(folded)]
+    return [_key_finish(k) for k in folded.split("\n")]
 
 
 # ============================================================================ script
