@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import opencc
-from pypinyin import Style, pinyin
 
 from tasks import normalize_rules as R
 from tasks import vocab
@@ -129,7 +128,12 @@ def _line_keys_of(raw: str) -> list[str]:
     drop, fold = _fold_tables()
     codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     folded = fold[codes[~drop[codes]]].tobytes().decode("utf-32-le", "surrogatepass")
+    if not any(c in folded for c in _KEY_FINISH_CHARS):
+        return folded.split("\n")  # no markup, no parenthesis: every key is finished
     return [_key_finish(k) for k in folded.split("\n")]
+
+
+_KEY_FINISH_CHARS = "*#>(（"  # _key_finish changes only keys holding one of these
 
 
 # ============================================================================ script
@@ -677,6 +681,10 @@ _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
 @functools.lru_cache(maxsize=65536)
 def _readings(char: str) -> frozenset[str]:
     """Tone-marked readings of a Han character (its Simplified form too: pypinyin knows more of those)."""
+    # imported on the first page with toned pinyin: pypinyin's phrase dictionary costs every normalize worker
+    # ~55 MB and ~0.4 CPU s to load, and most pages have no injected pinyin
+    from pypinyin import Style, pinyin
+
     found: set[str] = set()
     for c in {char, char.translate(_T2S_MAP)}:
         for reading in pinyin(c, style=Style.TONE, heteronym=True, errors="ignore")[:1]:
