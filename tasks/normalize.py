@@ -754,10 +754,11 @@ def _strip_markdown(text: str, counts: Counter) -> str:
         if "*" in text:
             text, n = _MD_STRAY_STARS.subn("", text)
             counts["markup.bold"] += n
-    if "#" in text:
+    # both patterns start at a line start (^ with re.M): a # or > there, not anywhere, makes them worth a scan
+    if text[:1] == "#" or "\n#" in text:
         text, n = _MD_HEADING.subn("", text)
         counts["markup.heading"] += n
-    if ">" in text:
+    if text[:1] == ">" or "\n>" in text:
         text, n = _MD_QUOTE.subn("", text)
         counts["markup.quote"] += n
     if "](" in text:
