@@ -13,6 +13,7 @@ them (and the code) into the version of the persisted index.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -71,10 +72,74 @@ def fingerprint_text(text: str) -> str:
     """Fold a normalized text to what survives every kind of site damage, for hashing."""
     if not isinstance(text, str) or not text:
         return ""
+    kept = _kept_fast(text)
+    if kept is None:
+        return _fingerprint_exact(text)
+    return _SPIN.sub(lambda m: _SPIN_PAIRS[m.group(0)], kept)
+
+
+def _fingerprint_exact(text: str) -> str:
+    """The definition: NFKC, truncation notices out, only the kept characters, spun words folded."""
     text = unicodedata.normalize("NFKC", text)  # full-width digits and punctuation
     text = _TRUNCATION.sub("", text)
     text = _NOT_KEPT.sub("", text)
     return _SPIN.sub(lambda m: _SPIN_PAIRS[m.group(0)], text)
+
+
+# The same fold without normalizing the whole text (NFKC of a page was the stage's largest cost): one table
+# lookup per code point gives the kept characters of the character's own NFKC form. That is exact: NFKC(text)
+# equals NFKC of the characters' NFKC forms side by side, and composition and mark reordering never create, drop
+# or move a digit or a CJK ideograph (none composes, none is a combining mark), so the kept characters are the
+# same in the same order. Two cases take the exact path: a character whose NFKC form keeps two or more
+# characters (⑽ -> 10), and a text whose kept characters hold the start of a truncation notice (因篇幅 / 查看 /
+# 已结束: every notice keeps one of them contiguous, since injected pinyin and punctuation are dropped).
+_KEPT_NONE = 0  # NUL: not a kept character, so free as "keeps nothing"
+_KEPT_MANY = 0xFFFFFFFF
+_TABLE_BLOCK = 256  # code points checked at once while building the table
+_NOTICE_KEPT = ("因篇幅", "查看", "已结束")
+
+
+def _is_kept(c: int) -> bool:
+    return 0x30 <= c <= 0x39 or 0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF or 0xF900 <= c <= 0xFAFF
+
+
+@functools.cache
+def _kept_table() -> np.ndarray:
+    """Code point -> the one kept character of its NFKC form, _KEPT_NONE, or _KEPT_MANY (built once a process)."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    table = np.where(
+        ((codes >= 0x30) & (codes <= 0x39))
+        | ((codes >= 0x3400) & (codes <= 0x4DBF))
+        | ((codes >= 0x4E00) & (codes <= 0x9FFF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF)),
+        codes,
+        np.uint32(_KEPT_NONE),
+    ).astype(np.uint32)
+    # the characters NFKC changes: checked 256 at a time, then one by one in the blocks that hold any (a
+    # character NFKC changes never appears in normalized text, so a normalized block holds none)
+    valid = codes[(codes < 0xD800) | (codes > 0xDFFF)]
+    every = valid.tobytes().decode("utf-32-le")
+    for lo in range(0, len(every), _TABLE_BLOCK):
+        block = every[lo : lo + _TABLE_BLOCK]
+        if unicodedata.is_normalized("NFKC", block):
+            continue
+        for c in block:
+            if not unicodedata.is_normalized("NFKC", c):
+                kept = [ord(x) for x in unicodedata.normalize("NFKC", c) if _is_kept(ord(x))]
+                table[ord(c)] = kept[0] if len(kept) == 1 else _KEPT_NONE if not kept else _KEPT_MANY
+    return table
+
+
+def _kept_fast(text: str) -> str | None:
+    """The kept characters of NFKC(text) (before spin folding), or None when the exact path must decide."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    mapped = _kept_table()[codes]
+    if (mapped == _KEPT_MANY).any():
+        return None
+    kept = mapped[mapped != _KEPT_NONE].tobytes().decode("utf-32-le")
+    if any(w in kept for w in _NOTICE_KEPT):
+        return None
+    return kept
 
 
 # --- hashing (numpy, vectorized) -------------------------------------------------------------
@@ -110,7 +175,23 @@ def _winnow(h: np.ndarray) -> np.ndarray:
     """Minimum of every WINDOW consecutive shingle hashes (winnowing), unique and sorted."""
     if len(h) <= WINDOW:
         return np.unique(h.min(keepdims=True)) if len(h) else h
-    return _sort_unique(np.lib.stride_tricks.sliding_window_view(h, WINDOW).min(axis=1))
+    return _sort_unique(_runs(_window_min(h, WINDOW)))
+
+
+def _window_min(h: np.ndarray, w: int) -> np.ndarray:
+    """min(h[i:i + w]) for every i, by doubling (sparse table): log2(w) + 1 passes over the array instead of
+    w comparisons per position. Windows of 2**k overlap to cover w: min is idempotent."""
+    m, span = h, 1
+    while span * 2 <= w:
+        m = np.minimum(m[:-span], m[span:])  # m[i] = min(h[i:i + 2 * span])
+        span *= 2
+    n = len(h) - w + 1
+    return m[:n] if span == w else np.minimum(m[:n], m[w - span : w - span + n])
+
+
+def _runs(x: np.ndarray) -> np.ndarray:
+    """x without consecutive repeats (a window minimum holds for many windows): less to sort."""
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) > 1 else x
 
 
 def _band_hashes(digests: np.ndarray) -> np.ndarray:

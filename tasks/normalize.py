@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import opencc
-from pypinyin import Style, pinyin
 
 from tasks import normalize_rules as R
 from tasks import vocab
@@ -95,10 +94,46 @@ def _split_lines(raw: str) -> list[str]:
 
 def _key(line: str) -> str:
     """Line key for rules and learned boilerplate: Simplified, width-folded, no whitespace, no (pinyin)."""
-    key = _WS.sub("", line).translate(_KEY_FOLD)
+    return _key_finish(_WS.sub("", line).translate(_KEY_FOLD))
+
+
+def _key_finish(key: str) -> str:
+    """The key of a line already stripped of _WS characters and folded with _KEY_FOLD."""
     if "*" in key or "#" in key or key[:1] == ">":
         key = _KEY_MARKUP.sub("", key)
     return _KEY_PINYIN.sub("", key) if "(" in key or "（" in key else key
+
+
+@functools.cache
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """(code point is a _WS character, code point after _KEY_FOLD): _key as two array lookups (built once)."""
+    codes = np.arange(0x110000, dtype=np.uint32)
+    every = codes[(codes < 0xD800) | (codes > 0xDFFF)].tobytes().decode("utf-32-le")
+    drop = np.zeros(0x110000, dtype=bool)
+    for m in _WS.finditer(every):
+        drop[[ord(c) for c in m.group(0)]] = True
+    drop[[0x0A, 0x0D]] = False  # line breaks stay: they separate the keys
+    fold = codes.copy()
+    for c, to in _KEY_FOLD.items():
+        fold[c] = ord(to) if isinstance(to, str) else to
+    return drop, fold
+
+
+def _line_keys_of(raw: str) -> list[str]:
+    """_key of every line of `raw` (split as _split_lines splits), folding the whole text at once: the
+    per-line substitution and translation were the largest costs of the line-counting stage. Exact: no
+    _WS character is a line break (\\r and \\n) and every fold maps one code point to one code point."""
+    if "\r" in raw:  # one break per line first: dropping the spaces of `\r \n` must not make it one `\r\n`
+        raw = "\n".join(_LINE_SPLIT.split(raw))
+    drop, fold = _fold_tables()
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = fold[codes[~drop[codes]]].tobytes().decode("utf-32-le", "surrogatepass")
+    if not any(c in folded for c in _KEY_FINISH_CHARS):
+        return folded.split("\n")  # no markup, no parenthesis: every key is finished
+    return [_key_finish(k) for k in folded.split("\n")]
+
+
+_KEY_FINISH_CHARS = "*#>(（"  # _key_finish changes only keys holding one of these
 
 
 # ============================================================================ script
@@ -164,7 +199,9 @@ class _Lines:
 
     def __init__(self, raw: str):
         self.raw = _split_lines(raw)
-        self.keys = [_key(line) if len(line) <= _LONG_LINE else line for line in self.raw]
+        self.keys = [
+            key if len(line) <= _LONG_LINE else line for line, key in zip(self.raw, _line_keys_of(raw), strict=True)
+        ]
         self.rule: list[str | None] = [None] * len(self.raw)
         self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
 
@@ -644,6 +681,10 @@ _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
 @functools.lru_cache(maxsize=65536)
 def _readings(char: str) -> frozenset[str]:
     """Tone-marked readings of a Han character (its Simplified form too: pypinyin knows more of those)."""
+    # imported on the first page with toned pinyin: pypinyin's phrase dictionary costs every normalize worker
+    # ~55 MB and ~0.4 CPU s to load, and most pages have no injected pinyin
+    from pypinyin import Style, pinyin
+
     found: set[str] = set()
     for c in {char, char.translate(_T2S_MAP)}:
         for reading in pinyin(c, style=Style.TONE, heteronym=True, errors="ignore")[:1]:
@@ -713,10 +754,11 @@ def _strip_markdown(text: str, counts: Counter) -> str:
         if "*" in text:
             text, n = _MD_STRAY_STARS.subn("", text)
             counts["markup.bold"] += n
-    if "#" in text:
+    # both patterns start at a line start (^ with re.M): a # or > there, not anywhere, makes them worth a scan
+    if text[:1] == "#" or "\n#" in text:
         text, n = _MD_HEADING.subn("", text)
         counts["markup.heading"] += n
-    if ">" in text:
+    if text[:1] == ">" or "\n>" in text:
         text, n = _MD_QUOTE.subn("", text)
         counts["markup.quote"] += n
     if "](" in text:
@@ -953,12 +995,14 @@ def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
         "spun": _count_spun(text),
         "foreign_word": _count_foreign_words(text) if has_lower else 0,
         "lost_chars": text.count(LOST),
-        "redacted_name": (len(R.REDACTED.findall(text)) if any(t in text for t in R.REDACTED_TRIGGERS) else 0)
+        "redacted_name": (len(R.REDACTED.findall(text)) if _REDACTED_TRIGGER.search(text) else 0)
         + (text.startswith("的") and not text.startswith(("的确", "的士"))),
     }
 
 
 _PLACEHOLDER_TRIGGERS = vocab.PLACEHOLDER_TRIGGERS
+# one scan for any of the triggers instead of one `in` per trigger (13 scans of every text)
+_REDACTED_TRIGGER = re.compile("|".join(re.escape(t) for t in R.REDACTED_TRIGGERS))
 
 
 def _count_placeholders(text: str) -> int:
@@ -1082,7 +1126,7 @@ def line_keys(raw_text: str) -> set[str]:
     """Keys of the page's short lines: the candidates for corpus-learned boilerplate."""
     if not isinstance(raw_text, str):
         return set()
-    return {k for k in (_key(line) for line in _LINE_SPLIT.split(raw_text)) if 0 < len(k) <= _MAX_KEY_LEN}
+    return {k for k in _line_keys_of(raw_text) if 0 < len(k) <= _MAX_KEY_LEN}
 
 
 MIN_GROUP_DOCS = 5
@@ -1116,15 +1160,17 @@ def line_counts_shard(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
     """Per shard: in how many documents of each site/folder each short line occurs."""
     from pathlib import Path
 
+    import pyarrow.parquet as pq
     import xxhash
 
     from tasks import schema
-    from tasks.common import read_table, rows_to_table, write_table
+    from tasks.common import rows_to_table, write_table
 
-    docs = read_table(Path(inputs["ingest"]) / "docs.parquet", columns=["group", "raw_text"])
     counts: Counter[tuple[str, str]] = Counter()
     groups: Counter[str] = Counter()
-    for batch in docs.to_batches(max_chunksize=256):
+    # row batches: a worker holds one batch of pages, not the shard's texts
+    docs = pq.ParquetFile(Path(inputs["ingest"]) / "docs.parquet")
+    for batch in docs.iter_batches(BATCH_ROWS, columns=["group", "raw_text"]):
         for group, raw in zip(batch.column("group").to_pylist(), batch.column("raw_text").to_pylist(), strict=True):
             groups[group] += 1
             counts.update((group, key) for key in line_keys(raw))
@@ -1204,6 +1250,8 @@ SPEECH_STEP = 1024  # characters counted at a time before checking the threshold
 
 # Pages converted to Python at a time: bounds a worker's memory by the batch, not the shard.
 BATCH_ROWS = 256
+# the columns of a page that normalize_shard reads in Python (the others pass through as Arrow)
+_DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root")
 
 
 def normalize_shard(
@@ -1216,11 +1264,11 @@ def normalize_shard(
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.common import processing_reject, read_table, rows_to_table, write_table
+    from tasks.common import processing_reject, rows_to_table, write_table
     from tasks.procs import TimeBudgetExceeded, time_budget
 
     docs_path = Path(inputs["ingest"]) / "docs.parquet"
-    groups = set(read_table(docs_path, columns=["group"]).column("group").to_pylist())
+    groups = set(pq.ParquetFile(docs_path).read(columns=["group"]).column("group").to_pylist())
     boilerplate = _load_boilerplate(inputs.get("boilerplate"), groups)
     kept_parts: list[pa.Table] = []
     removed: list[dict[str, Any]] = []
@@ -1229,9 +1277,19 @@ def normalize_shard(
     n_kept = n_bytes = 0
     cacheable = True
     # Row batches, not the whole shard as dicts: a worker holds one batch of pages, the kept rows as Arrow.
+    ingest_names = [f.name for f in schema.INGEST_DOCS]
+    added = pa.schema([f for f in schema.NORMALIZED_DOCS if f.name not in ingest_names])
     for batch in pq.ParquetFile(docs_path).iter_batches(BATCH_ROWS):
+        # the page's own columns go to the output as Arrow (taken by row), not through Python objects, when
+        # the batch has them all with their types
+        passthrough = all(
+            f.name in batch.schema.names and batch.schema.field(f.name).type == f.type for f in schema.INGEST_DOCS
+        )
+        names = [n for n in _DOC_FIELDS if n in batch.schema.names] if passthrough else batch.schema.names
+        values = [batch.column(n).to_pylist() for n in names]
         kept: list[dict[str, Any]] = []
-        for doc in batch.to_pylist():
+        kept_rows: list[int] = []
+        for row, doc in enumerate(dict(zip(names, v, strict=True)) for v in zip(*values, strict=True)):
             try:
                 with time_budget(doc_seconds):
                     norm = normalize_text(doc["raw_text"], boilerplate.get(doc["group"], frozenset()))
@@ -1259,9 +1317,10 @@ def normalize_shard(
                     }
                 )
                 continue
+            kept_rows.append(row)
             kept.append(
                 {
-                    **doc,
+                    **({} if passthrough else doc),
                     "text": norm.text,
                     "n_chars": len(norm.text),
                     "script": norm.script,
@@ -1273,7 +1332,12 @@ def normalize_shard(
             flags.update(norm.flags.keys())
             n_bytes += len(doc["raw_text"].encode("utf-8"))
         n_kept += len(kept)
-        kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
+        if passthrough:
+            own = batch.select(ingest_names).take(pa.array(kept_rows, pa.int64()))
+            new_cols = rows_to_table(kept, added)
+            kept_parts.append(pa.Table.from_arrays([*own.columns, *new_cols.columns], schema=schema.NORMALIZED_DOCS))
+        else:
+            kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
     out = Path(out_dir)
     kept_table = pa.concat_tables(kept_parts) if kept_parts else rows_to_table([], schema.NORMALIZED_DOCS)
     write_table(kept_table, out / "docs.parquet", ["doc_id"])
@@ -1300,12 +1364,13 @@ def _load_boilerplate(folder: str | None, groups: set[str]) -> dict[str, frozens
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pq.read_table(
-        Path(folder) / "boilerplate.parquet", filters=pc.field("group").isin(pa.array(sorted(groups), pa.string()))
-    )
+    # batches filtered as read (pq.read_table's filter loads pyarrow.dataset: 0.3 CPU s a process)
+    wanted = pa.array(sorted(groups), pa.string())
     out: dict[str, set[str]] = {}
-    for g, k in zip(table.column("group").to_pylist(), table.column("line_key").to_pylist(), strict=True):
-        out.setdefault(g, set()).add(k)
+    for batch in pq.ParquetFile(Path(folder) / "boilerplate.parquet").iter_batches(columns=["group", "line_key"]):
+        batch = batch.filter(pc.is_in(batch.column("group"), value_set=wanted))
+        for g, k in zip(batch.column("group").to_pylist(), batch.column("line_key").to_pylist(), strict=True):
+            out.setdefault(g, set()).add(k)
     return {g: frozenset(keys) for g, keys in out.items()}
 
 

@@ -607,3 +607,57 @@ def test_member_joined_through_a_chain_is_labelled_linked_not_contained(tmp_path
     dup = {r["doc_id"]: r for r in d.to_pylist()}
     assert dup["c-far"]["matched_with"] == "b-mid" and dup["c-far"]["reason"] == "linked"
     assert rows["b-mid"]["dup_reason"] == "near"
+
+
+# --- the fast fingerprint (a per-code-point NFKC table) is the definition, exactly ---------------------------
+
+FOLD_CASES = [
+    "２０２３年，全区ＧＤＰ增长５．２％。",  # full-width digits fold to ASCII digits, which are kept
+    "豈更車賈滑",  # CJK compatibility ideographs (U+F900…) fold to the unified ones
+    "⑽项任务，⑴加快发展",  # ⑽ keeps two digits: the exact path decides
+    "面积１２０㎡，½的",  # ㎡ -> m2 keeps one digit; ½ -> 1⁄2 keeps two
+    "e\u0301中\u0301国\u20e31",  # combining marks next to kept characters
+    "经济开展很快……那么",  # spun words fold after the table
+    "正文到此。因篇(piān)幅问题不能全部显示,请点此查看更多更全内容",  # a notice with injected pinyin
+    "文末点此查看更多更全内容\n下一行",
+    "试读已结束，请购买",
+    "\ud800孤立代理项" + chr(0x2F800) + chr(0x1D7CE),  # a lone surrogate; astral compatibility forms
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOLD_CASES)
+def test_fast_fingerprint_is_the_exact_fold(text):
+    assert dedupe.fingerprint_text(text) == dedupe._fingerprint_exact(text)
+
+
+def test_fast_fingerprint_folds_what_nfkc_folds():
+    assert dedupe.fingerprint_text("２０２３年⑴") == "2023年1"
+    assert dedupe.fingerprint_text("经济开展，⑽项") == "经济发展10项"
+    assert dedupe.fingerprint_text("正文。因篇幅问题不能全部显示,请点此查看") == "正文"
+
+
+def test_fast_fingerprint_every_bmp_code_point():
+    """Each code point alone and between kept characters: the table agrees with NFKC + the kept-character regex."""
+    bad = [
+        hex(c)
+        for c in range(0x10000)
+        if not 0xD800 <= c <= 0xDFFF
+        and dedupe.fingerprint_text(f"中{chr(c)}1") != dedupe._fingerprint_exact(f"中{chr(c)}1")
+    ]
+    assert bad == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"中国发展开展那么篇幅查看因已结束１２⑽㎡…（）(ā)豈 \n", "e\u0301"])).map("".join))
+def test_fast_fingerprint_random_mixes(text):
+    assert dedupe.fingerprint_text(text) == dedupe._fingerprint_exact(text)
+
+
+@pytest.mark.parametrize("n", [1, 23, 24, 25, 48, 49, 1000])
+@pytest.mark.parametrize("w", [1, 2, 3, 8, 16, 24, 33])
+def test_window_min_is_the_sliding_minimum(n, w):
+    if n < w:
+        return
+    h = np.random.default_rng(n * 100 + w).integers(0, 1 << 63, n, dtype=np.uint64)
+    assert np.array_equal(dedupe._window_min(h, w), np.lib.stride_tricks.sliding_window_view(h, w).min(axis=1))

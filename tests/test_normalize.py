@@ -826,3 +826,39 @@ def test_any_damage_to_a_closer_never_loses_speech(seed):
         + "\n".join(SPEECH_LINES[2:])
     )
     _keeps_speech(normalize_text(raw))
+
+
+# --- line keys of a whole page at once are the per-line keys ----------------------------------------------------
+
+KEY_CASES = [
+    "第一行\r\n第二行\r第三行\n\n  各 位　代 表：\t",
+    "發佈時間：２０２３／０１／０２\x0b下一段\u2028同一行\x0c",
+    "**加粗**\n# 標題\n> 引用\n區(qū)長（ā）",
+    "\ufeff\u200b零宽\u00a0空格\x00控制\x7f",
+    "\ud800孤立\n" + chr(0x20000) + "扩展B",
+    "",
+    "\n",
+    "\r",
+]
+
+
+@pytest.mark.parametrize("raw", KEY_CASES)
+def test_page_line_keys_are_the_per_line_keys(raw):
+    from tasks.normalize import _key, _line_keys_of, _split_lines
+
+    assert _line_keys_of(raw) == [_key(line) for line in _split_lines(raw)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"國发展 \t\r\n\u3000\u00a0\u2028\x0b（(ā)）*#>:：／Ａ１區長", "\ufeff"])))
+def test_page_line_keys_random_pages(raw):
+    from tasks.normalize import _key, _line_keys_of, _split_lines
+
+    assert _line_keys_of(raw) == [_key(line) for line in _split_lines(raw)]
+
+
+def test_page_line_keys_keep_a_break_split_by_spaces():
+    r"""`\r \n` is three lines (\r, a space, \n): dropping the space must not join the breaks into one \r\n."""
+    from tasks.normalize import _key, _line_keys_of, _split_lines
+
+    assert _line_keys_of("甲\r \n乙") == [_key(line) for line in _split_lines("甲\r \n乙")] == ["甲", "", "乙"]
