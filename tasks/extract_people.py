@@ -535,7 +535,7 @@ def _around(found: dict[int, dict], s: int) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _org_re() -> re.Pattern:
+def _org_words() -> frozenset[str]:
     words = set()
     for line in (DATA_DIR / "orgs.txt").read_text("utf-8").splitlines():
         line = line.strip()
@@ -548,9 +548,44 @@ def _org_re() -> re.Pattern:
                 words.add(p + core)
         else:
             words.add(line)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _org_re() -> re.Pattern:
+    """The organizations as one alternation, longest first (the reference _org_matches must agree with)."""
+    words = _org_words()
     alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
     first = "".join(re.escape(c) for c in sorted({w[0] for w in words}))  # one set test per position, not one per word
     return re.compile(rf"(?=[{first}])(?:{alt})")
+
+
+@lru_cache(maxsize=1)
+def _org_index() -> tuple[dict[str, list[str]], tuple[int, object, object]] | None:
+    """Organizations by their first two characters, longest first, and the sorted codes of those pairs; None when
+    a one-character organization exists (the pair scan cannot see it)."""
+    import numpy as np
+
+    words = _org_words()
+    if any(len(w) < 2 for w in words):
+        return None
+    by_prefix: dict[str, list[str]] = {}
+    for w in sorted(words, key=lambda w: (-len(w), w)):
+        by_prefix.setdefault(w[:2], []).append(w)
+    codes = np.array(sorted(regions._gram_code(p) for p in by_prefix), dtype=np.uint64)
+    firsts = np.zeros(max(ord(p[0]) for p in by_prefix) + 2, dtype=bool)
+    firsts[[ord(p[0]) for p in by_prefix]] = True
+    return by_prefix, (2, firsts, codes)
+
+
+def _org_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of _org_re's matches: its alternation tried, in effect, only where a text's two
+    characters begin an organization (a NumPy lookup), instead of at every position whose first character may
+    (~1.5 % of extract's CPU on a 20k-bench shard)."""
+    index = _org_index()
+    if index is None:
+        return [(m.start(), m.end(), m.group(0)) for m in _org_re().finditer(text)]
+    return regions.literal_scan(text, *index)
 
 
 def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
@@ -613,16 +648,15 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     taken = bytearray(len(text) + 1)  # characters already inside a mention
     for r in rows:
         taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
-    for m in _org_re().finditer(text):
-        s, e = m.span()
+    for s, e, org in _org_matches(text):
         if _inside(s, e, taken):
             continue
         rows.append(
             {
                 "doc_id": doc_id,
                 "kind": "organization",
-                "text": m.group(0),
-                "name": m.group(0),
+                "text": org,
+                "name": org,
                 "office": None,
                 "level": None,
                 "start": s,

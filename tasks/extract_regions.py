@@ -15,7 +15,7 @@ import importlib.util
 import itertools
 import operator
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
@@ -365,8 +365,8 @@ PLACE_FIRST, PLACE_SECOND, TOWN_FIRST, TOWN_SECOND, TOWN_THIRD = 1, 2, 4, 8, 16
 @dataclass(frozen=True)
 class _Scanners:
     chars: object  # uint8 per code point (0x110000): the PLACE_*/TOWN_* bits of the gram positions it occurs at
-    prefixes: tuple[int, int, object]  # (2, first bit, sorted uint64 codes of prefix2's two-character keys)
-    towns: tuple[int, int, object]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
+    prefixes: tuple[int, object, object]  # (2, first bit, sorted uint64 codes of prefix2's two-character keys)
+    towns: tuple[int, object, object]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
 
 
 _SCANNERS: dict[int, _Scanners] = {}
@@ -402,9 +402,10 @@ def _scanners(gz: Gazetteer) -> _Scanners:
     return _SCANNERS[key]
 
 
-def _gram_starts(text: str, sc: _Scanners, table: tuple[int, int, object], pos: int) -> list[int]:
-    """Positions >= pos, in order, where text's `width`-character gram is one of the sorted `codes` (table is one of
-    sc's)."""
+def _gram_starts(text: str, sc: _Scanners | None, table: tuple[int, object, object], pos: int) -> list[int]:
+    """Positions >= pos, in order, where text's `width`-character gram is one of the sorted `codes`: table = (width,
+    first bit of sc.chars, codes), or with sc None (width, a bool per code point saying it can start a gram,
+    codes)."""
     import numpy as np
 
     width, bit, codes = table
@@ -412,13 +413,19 @@ def _gram_starts(text: str, sc: _Scanners, table: tuple[int, int, object], pos: 
         return []
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)[pos:]
     n = len(points) - width + 1
-    kinds = sc.chars[points]  # type: ignore[index]
-    ok = (kinds[:n] & bit) != 0
-    for k in range(1, width):
-        ok &= (kinds[k : k + n] & (bit << k)) != 0
-    at = np.flatnonzero(ok)
-    if not len(at):
-        return []
+    if sc is None:  # table[2]: a bool per code point up to the largest first character (then one False)
+        firsts = table[1]
+        at = np.flatnonzero(firsts[np.minimum(points[:n], len(firsts) - 1)])  # type: ignore[arg-type,index]
+        if not len(at):
+            return []
+    else:
+        kinds = sc.chars[points]  # type: ignore[attr-defined]
+        ok = (kinds[:n] & bit) != 0
+        for k in range(1, width):
+            ok &= (kinds[k : k + n] & (bit << k)) != 0
+        at = np.flatnonzero(ok)
+        if not len(at):
+            return []
     grams = points[at].astype(np.uint64)
     for k in range(1, width):
         grams <<= np.uint64(CODE_BITS)
@@ -429,6 +436,24 @@ def _gram_starts(text: str, sc: _Scanners, table: tuple[int, int, object], pos: 
     if pos:
         at += pos
     return at.tolist()
+
+
+def literal_scan(text: str, by_prefix: Mapping[str, Sequence[str]], table: tuple[int, object, object]) -> list[tuple]:
+    """(start, end, word) of `re.finditer("|".join(words))` for words of two or more characters sorted longest
+    first: at each position the longest word, scanning on after it. by_prefix maps a word's first two characters to
+    its words, longest first; table = (2, first, sorted uint64 _gram_code of by_prefix's keys), first[c] saying
+    whether code point c starts a key (up to the largest, then one False)."""
+    out = []
+    nxt = 0
+    for i in _gram_starts(text, None, table, 0):
+        if i < nxt:
+            continue
+        for w in by_prefix[text[i : i + 2]]:
+            if text.startswith(w, i):
+                nxt = i + len(w)
+                out.append((i, nxt, w))
+                break
+    return out
 
 
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}

@@ -80,6 +80,7 @@ PLACE_TEXTS = [
     "大梁庄",  # shorter than any town with its suffix
     "北京市海淀区中关村北京市",
     "朝阳区朝阳区朝阳",
+    "𠀀邢台市\ud800北京市海淀区𠀁大梁庄乡",  # a character beyond the BMP and a lone surrogate keep the positions
 ]
 
 
@@ -235,6 +236,7 @@ def test_organization_regex_matches_its_plain_alternation():
     assert sum(len(_spans(plain, t)) for t in texts) > 100
     for t in texts:
         assert _spans(rx, t) == _spans(plain, t)
+        assert P._org_matches(t) == [(a, b, w) for a, b, w, _ in _spans(plain, t)]
 
 
 def test_campaign_scan_is_skipped_only_where_it_cannot_match():
