@@ -370,6 +370,23 @@ def long_lists(text: str) -> Iterator[re.Match]:
         q = text.find("、", max(q + 1, pos))
 
 
+def name_lists(text: str) -> Iterator[re.Match]:
+    """NAME_LIST_RE.finditer(text), trying the pattern only where a match can start: its first name is two or three
+    Han characters followed by 、, so 2 or 3 characters before a 、 (the regex alone is tried at every character)."""
+    starts = sorted({q - n for q in (m.start() for m in LIST_MARK_RE.finditer(text)) for n in (2, 3) if q >= n})
+    pos = 0
+    for s in starts:
+        if s < pos:
+            continue
+        m = NAME_LIST_RE.match(text, s)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+LIST_MARK_RE = re.compile("、")
+
+
 def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
     """Names of a 、 list of three or more (马天水、于会泳、迟群、张铁生): the inner tokens must each be a name the
     dictionary does not know as a word; the outer ones are cut from their neighbours (象|马天水, 陈阿大|那样)."""
@@ -488,7 +505,7 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
         add(s, name, s, m.end() if office else s + len(name), office)
         for ls, lname in _list_names(text, s, s + len(name)):
             add(ls, lname, ls, ls + len(lname), None)
-    for m in NAME_LIST_RE.finditer(text):
+    for m in name_lists(text):
         toks = m.group(0)[:-1].split("、")
         pos = m.start()
         if len(toks[0]) == 3 and not plausible_name(toks[0]) and m.start() > 0:

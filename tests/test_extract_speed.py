@@ -227,6 +227,24 @@ def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
             assert (a and a.span()) == (b and b.span())
 
 
+def test_name_list_scan_matches_the_regex():
+    rng = random.Random(11)
+    lists = []  # names of 1-4 characters joined by 、 (sometimes ，), closed by 等 or not, glued to their neighbours
+    for _ in range(300):
+        text = "".join(rng.choice("王李张强伟亚民。") for _ in range(rng.randint(0, 3)))
+        for i in range(rng.randint(2, 6)):
+            text += rng.choice("、、、、，") if i else ""
+            text += "".join(rng.choice("朱亚民吴义海黄荣文") for _ in range(rng.choice([1, 2, 2, 3, 3, 4])))
+        lists.append(text + rng.choice(["等", "等同志", "", "和"]))
+    texts = _random_texts("王李张强伟、等，。同志") + lists + SAMPLES
+    found = 0
+    for t in texts:
+        got = [(m.start(), m.end()) for m in P.name_lists(t)]
+        assert got == [(m.start(), m.end()) for m in P.NAME_LIST_RE.finditer(t)]
+        found += len(got)
+    assert found > 20
+
+
 def test_organization_regex_matches_its_plain_alternation():
     rx = P._org_re()
     plain = _unguarded(rx)
