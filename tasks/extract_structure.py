@@ -45,38 +45,49 @@ def _ordinal(s: str) -> int | None:
     return v if v and 0 < v < 100 else None
 
 
+# The characters a line-start marker can begin with (besides decimal digits, `\d`): the styles are tried only on
+# lines that start with one.
+LINE_FIRST = frozenset(CN + "（(第")
+# ENUM_STYLES inside a paragraph, over the whole text: right after a sentence end (matched with it, so the scan
+# jumps from one sentence end to the next in C), within one line (the per-line scan's strings held no line break).
+# A match the per-line scan skipped (not after 。；！？：) could not hide a later one: its characters are numerals,
+# 是/要/第, spaces and ，、, never a sentence end.
+ENUM_INNER = [
+    ("一是", re.compile(rf"[。；！？：]([{CN}]{{1,2}})是(?=[^，。；：\n]{{2}})")),
+    ("一要", re.compile(rf"[。；！？：]([{CN}]{{1,2}})要(?=[^，。；：\n]{{2}})")),
+    ("第一，", re.compile(rf"[。；！？：]第([{CN}]{{1,2}})[^\S\n]*[，,、](?=[^，。；：\n]{{2}})")),
+]
+
+
 def _candidates(text: str):
     """(start, style, ordinal, heading_start) for every marker at a line start or (enumerations) after 。；."""
     pos = 0
     for line in text.split("\n"):
         stripped = line.lstrip(" \u3000*#")
-        off = pos + len(line) - len(stripped)
-        for style, rx in LINE_STYLES:
-            m = rx.match(stripped)
-            if m:
-                n = _ordinal(m.group(1))
-                if n:
-                    yield off, style, n, off + m.end()
-                break
-        else:
-            for style, rx in ENUM_STYLES:
-                if style == "第一，":
-                    continue
+        if stripped and (stripped[0] in LINE_FIRST or stripped[0].isdecimal()):
+            off = pos + len(line) - len(stripped)
+            for style, rx in LINE_STYLES:
                 m = rx.match(stripped)
-                if m and _ordinal(m.group(1)):
-                    yield off, style, _ordinal(m.group(1)), off + m.end()
+                if m:
+                    n = _ordinal(m.group(1))
+                    if n:
+                        yield off, style, n, off + m.end()
                     break
-        # enumerations inside a paragraph: only right after a sentence end
-        for style, rx in ENUM_STYLES:
-            for m in rx.finditer(stripped):
-                if m.start() == 0:
-                    continue
-                if stripped[m.start() - 1] not in "。；！？：":
-                    continue
-                n = _ordinal(m.group(1))
-                if n:
-                    yield off + m.start(), style, n, off + m.end()
+            else:
+                for style, rx in ENUM_STYLES:
+                    if style == "第一，":
+                        continue
+                    m = rx.match(stripped)
+                    if m and _ordinal(m.group(1)):
+                        yield off, style, _ordinal(m.group(1)), off + m.end()
+                        break
         pos += len(line) + 1
+    # enumerations inside a paragraph: only right after a sentence end
+    for style, rx in ENUM_INNER:
+        for m in rx.finditer(text):
+            n = _ordinal(m.group(1))
+            if n:
+                yield m.start() + 1, style, n, m.end()
 
 
 def _heading(text: str, start: int) -> str:

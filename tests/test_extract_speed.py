@@ -455,3 +455,45 @@ def test_long_lists_match_the_regex_scan_on_random_and_sample_texts():
         found += len(want)
         assert [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(t)] == want
     assert found > 100
+
+
+def _section_candidates_reference(text: str):
+    """extract_structure._candidates as it was: every style tried on every line, enumerations line by line."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \u3000*#")
+        off = pos + len(line) - len(stripped)
+        for style, rx in S.LINE_STYLES:
+            m = rx.match(stripped)
+            if m:
+                n = S._ordinal(m.group(1))
+                if n:
+                    yield off, style, n, off + m.end()
+                break
+        else:
+            for style, rx in S.ENUM_STYLES:
+                if style == "第一，":
+                    continue
+                m = rx.match(stripped)
+                if m and S._ordinal(m.group(1)):
+                    yield off, style, S._ordinal(m.group(1)), off + m.end()
+                    break
+        for style, rx in S.ENUM_STYLES:
+            for m in rx.finditer(stripped):
+                if m.start() == 0 or stripped[m.start() - 1] not in "。；！？：":
+                    continue
+                n = S._ordinal(m.group(1))
+                if n:
+                    yield off + m.start(), style, n, off + m.end()
+        pos += len(line) + 1
+
+
+def test_section_candidates_match_the_per_line_scan():
+    texts = _random_texts("一二三是要第，、。；：！ \u3000\n\r\t（）(1)２.．*#做好工作", n=1500) + SAMPLES
+    found = inner = 0
+    for t in texts:
+        want = sorted(set(_section_candidates_reference(t)))
+        assert sorted(set(S._candidates(t))) == want
+        found += len(want)
+        inner += sum(1 for c in want if c[0] and t[c[0] - 1] in "。；！？：")
+    assert found > 150 and inner > 30
