@@ -8,7 +8,6 @@ Compiled patterns over the normalized text; places come from the gazetteer scan 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 
 from tasks.extract_figures import extract_figures
@@ -178,6 +177,7 @@ NOT_SLOGAN = {"一把手", "一盘棋"}
 # whole-text scan tried the pattern at every position of a document, ~4 % of extract's CPU.
 CAMPAIGN_END_RE = re.compile("战|行动")
 NOT_HAN_RE = re.compile(f"[^{HAN}]")
+HAN_RUN_RE = re.compile(f"[{HAN}]*")
 
 
 def _campaign_matches(text: str) -> Iterator[re.Match]:
@@ -185,14 +185,17 @@ def _campaign_matches(text: str) -> Iterator[re.Match]:
     ends = [m.start() for m in CAMPAIGN_END_RE.finditer(text)]
     if not ends:
         return
-    breaks = [m.start() for m in NOT_HAN_RE.finditer(text)]
+    # The run around an ending: its end is the next non-Han character, its start the end of the Han run that
+    # ends there read backwards (a match on the reversed text), not a list of every non-Han position of the text.
+    backwards = text[::-1]
+    n = len(text)
     run_end = -1
     for at in ends:
         if at < run_end:
             continue  # in the run just scanned
-        i = bisect_left(breaks, at)
-        run_start = breaks[i - 1] + 1 if i else 0
-        run_end = breaks[i] if i < len(breaks) else len(text)
+        run_start = n - HAN_RUN_RE.match(backwards, n - at).end()  # type: ignore[union-attr]
+        after = NOT_HAN_RE.search(text, at)
+        run_end = after.start() if after else n
         yield from CAMPAIGN_RE.finditer(text, run_start, run_end)
 
 
