@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from tasks import extract_regions as regions
 from tasks.extract_text import DATA_DIR, HAN, surnames, word_tags
@@ -578,7 +579,7 @@ def _org_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _org_index() -> tuple[dict[str, list[str]], tuple[int, object, object]] | None:
+def _org_index() -> tuple[dict[str, list[str]], tuple[int, Any, Any]] | None:
     """Organizations by their first two characters, longest first, and the sorted codes of those pairs; None when
     a one-character organization exists (the pair scan cannot see it)."""
     import numpy as np

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
+from typing import Any
 
 from tasks.extract_text import _HALF_OF, to_half
 
@@ -364,9 +365,9 @@ PLACE_FIRST, PLACE_SECOND, TOWN_FIRST, TOWN_SECOND, TOWN_THIRD = 1, 2, 4, 8, 16
 
 @dataclass(frozen=True)
 class _Scanners:
-    chars: object  # uint8 per code point (0x110000): the PLACE_*/TOWN_* bits of the gram positions it occurs at
-    prefixes: tuple[int, object, object]  # (2, first bit, sorted uint64 codes of prefix2's two-character keys)
-    towns: tuple[int, object, object]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
+    chars: Any  # uint8 per code point (0x110000): the PLACE_*/TOWN_* bits of the gram positions it occurs at
+    prefixes: tuple[int, Any, Any]  # (2, first bit, sorted uint64 codes of prefix2's two-character keys)
+    towns: tuple[int, Any, Any]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
 
 
 _SCANNERS: dict[int, _Scanners] = {}
@@ -402,7 +403,7 @@ def _scanners(gz: Gazetteer) -> _Scanners:
     return _SCANNERS[key]
 
 
-def _gram_starts(text: str, sc: _Scanners | None, table: tuple[int, object, object], pos: int) -> list[int]:
+def _gram_starts(text: str, sc: _Scanners | None, table: tuple[int, Any, Any], pos: int) -> list[int]:
     """Positions >= pos, in order, where text's `width`-character gram is one of the sorted `codes`: table = (width,
     first bit of sc.chars, codes), or with sc None (width, a bool per code point saying it can start a gram,
     codes)."""
@@ -415,11 +416,11 @@ def _gram_starts(text: str, sc: _Scanners | None, table: tuple[int, object, obje
     n = len(points) - width + 1
     if sc is None:  # table[2]: a bool per code point up to the largest first character (then one False)
         firsts = table[1]
-        at = np.flatnonzero(firsts[np.minimum(points[:n], len(firsts) - 1)])  # type: ignore[arg-type,index]
+        at = np.flatnonzero(firsts[np.minimum(points[:n], len(firsts) - 1)])
         if not len(at):
             return []
     else:
-        kinds = sc.chars[points]  # type: ignore[attr-defined]
+        kinds = sc.chars[points]
         ok = (kinds[:n] & bit) != 0
         for k in range(1, width):
             ok &= (kinds[k : k + n] & (bit << k)) != 0
@@ -430,15 +431,15 @@ def _gram_starts(text: str, sc: _Scanners | None, table: tuple[int, object, obje
     for k in range(1, width):
         grams <<= np.uint64(CODE_BITS)
         grams |= points[at + k]
-    found = np.searchsorted(codes, grams)  # type: ignore[call-overload]
-    found[found == len(codes)] = 0  # type: ignore[arg-type]
-    at = at[codes[found] == grams]  # type: ignore[index]
+    found = np.searchsorted(codes, grams)
+    found[found == len(codes)] = 0
+    at = at[codes[found] == grams]
     if pos:
         at += pos
     return at.tolist()
 
 
-def literal_scan(text: str, by_prefix: Mapping[str, Sequence[str]], table: tuple[int, object, object]) -> list[tuple]:
+def literal_scan(text: str, by_prefix: Mapping[str, Sequence[str]], table: tuple[int, Any, Any]) -> list[tuple]:
     """(start, end, word) of `re.finditer("|".join(words))` for words of two or more characters sorted longest
     first: at each position the longest word, scanning on after it. by_prefix maps a word's first two characters to
     its words, longest first; table = (2, first, sorted uint64 _gram_code of by_prefix's keys), first[c] saying
