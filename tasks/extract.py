@@ -14,7 +14,6 @@ import hashlib
 import heapq
 import itertools
 import json
-import operator
 import os
 import re
 from collections import Counter
@@ -1545,6 +1544,11 @@ def term_counts(text: str) -> dict[str, int]:
     if not text:
         return {}
     counts = _token_counts()(text)
+    return {t: counts[t] for t in sorted(_terms_of(counts))}
+
+
+def _terms_of(counts: Mapping[str, int]) -> set[str]:
+    """The tokens of `counts` that are terms (see _is_term), judged once per process (memo above)."""
     tokens = counts.keys()
     new = tokens - _TERMS - _NOT_TERMS
     if new:
@@ -1555,7 +1559,7 @@ def term_counts(text: str) -> dict[str, int]:
         stop = _stopwords()
         for t in new:
             (_TERMS if _is_term(t, stop) else _NOT_TERMS).add(t)
-    return {t: counts[t] for t in sorted(tokens & _TERMS)}
+    return tokens & _TERMS
 
 
 def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:
@@ -1656,18 +1660,24 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
     terms get its median), the k best taken by a heap instead of sorting every term."""
     idf, default = reference_idf()
-    tf = term_counts(text)
-    if not tf or k <= 0:
+    if not text or k <= 0:
+        return []
+    tf = _token_counts()(text)
+    terms = _terms_of(tf)
+    if not terms:
         return []
     get = idf.get
     top = _max_idf()
     # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
     # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
-    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides.
+    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides. Which terms are looked
+    # at depends only on the counts (the bound is checked as a count begins), so terms of one count need no order:
+    # they are not sorted by term first (term_counts' order), which cost as much as the scoring.
     cand: list[tuple[float, str, int]] = []
     kth = None  # a lower bound of the final k-th best score
     last = None
-    for t, n in sorted(tf.items(), key=operator.itemgetter(1), reverse=True):
+    for t in sorted(terms, key=tf.__getitem__, reverse=True):
+        n = tf[t]
         if n != last:
             if len(cand) >= k:
                 kth = -heapq.nsmallest(k, cand)[-1][0]

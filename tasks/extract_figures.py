@@ -96,7 +96,8 @@ FIGURE_RE = re.compile(
 )
 PLACEHOLDER_RE = re.compile(r"^[×XＸx]{1,3}$")
 ORDINAL_BEFORE = ("第", "初", "前", "近", "后")  # 第三次, 初一, 前三季度 (前/后 only before a Chinese numeral)
-SESSION_AFTER = re.compile(r"^(?:届|次(?:会议|全会|全体|全国|代表|党代会|人代会)|五|中全会|大(?:精神|以来|报告))")
+# matched at a position (.match(sent, pos)), not on a copy of the sentence's rest: a copy per number was quadratic
+SESSION_AFTER = re.compile(r"(?:届|次(?:会议|全会|全体|全国|代表|党代会|人代会)|五|中全会|大(?:精神|以来|报告))")
 CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 CN_YEAR_RE = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
@@ -492,7 +493,7 @@ def _sentence_figures(
         elif prev and (prev.isdigit() or prev in ".-—－/第$"):  # 21$1.$2亿元: digits damaged by a template
             continue
         after = sent[m.end() : m.end() + 6]
-        if (m.group("unit") and after.startswith("年")) or SESSION_AFTER.match(sent[m.end("n1") :]):
+        if (m.group("unit") and after.startswith("年")) or SESSION_AFTER.match(sent, m.end("n1")):
             continue
         if PLACEHOLDER_RE.match(n1):
             value, is_cn, placeholder = None, False, True

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from tasks import extract_regions as regions
 from tasks.extract_text import DATA_DIR, HAN, surnames, word_tags
@@ -370,6 +371,23 @@ def long_lists(text: str) -> Iterator[re.Match]:
         q = text.find("、", max(q + 1, pos))
 
 
+def name_lists(text: str) -> Iterator[re.Match]:
+    """NAME_LIST_RE.finditer(text), trying the pattern only where a match can start: its first name is two or three
+    Han characters followed by 、, so 2 or 3 characters before a 、 (the regex alone is tried at every character)."""
+    starts = sorted({q - n for q in (m.start() for m in LIST_MARK_RE.finditer(text)) for n in (2, 3) if q >= n})
+    pos = 0
+    for s in starts:
+        if s < pos:
+            continue
+        m = NAME_LIST_RE.match(text, s)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
+LIST_MARK_RE = re.compile("、")
+
+
 def _long_list(text: str, m: re.Match) -> list[tuple[int, str]]:
     """Names of a 、 list of three or more (马天水、于会泳、迟群、张铁生): the inner tokens must each be a name the
     dictionary does not know as a word; the outer ones are cut from their neighbours (象|马天水, 陈阿大|那样)."""
@@ -488,7 +506,7 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
         add(s, name, s, m.end() if office else s + len(name), office)
         for ls, lname in _list_names(text, s, s + len(name)):
             add(ls, lname, ls, ls + len(lname), None)
-    for m in NAME_LIST_RE.finditer(text):
+    for m in name_lists(text):
         toks = m.group(0)[:-1].split("、")
         pos = m.start()
         if len(toks[0]) == 3 and not plausible_name(toks[0]) and m.start() > 0:
@@ -535,7 +553,7 @@ def _around(found: dict[int, dict], s: int) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _org_re() -> re.Pattern:
+def _org_words() -> frozenset[str]:
     words = set()
     for line in (DATA_DIR / "orgs.txt").read_text("utf-8").splitlines():
         line = line.strip()
@@ -548,9 +566,44 @@ def _org_re() -> re.Pattern:
                 words.add(p + core)
         else:
             words.add(line)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _org_re() -> re.Pattern:
+    """The organizations as one alternation, longest first (the reference _org_matches must agree with)."""
+    words = _org_words()
     alt = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
     first = "".join(re.escape(c) for c in sorted({w[0] for w in words}))  # one set test per position, not one per word
     return re.compile(rf"(?=[{first}])(?:{alt})")
+
+
+@lru_cache(maxsize=1)
+def _org_index() -> tuple[dict[str, list[str]], tuple[int, Any, Any]] | None:
+    """Organizations by their first two characters, longest first, and the sorted codes of those pairs; None when
+    a one-character organization exists (the pair scan cannot see it)."""
+    import numpy as np
+
+    words = _org_words()
+    if any(len(w) < 2 for w in words):
+        return None
+    by_prefix: dict[str, list[str]] = {}
+    for w in sorted(words, key=lambda w: (-len(w), w)):
+        by_prefix.setdefault(w[:2], []).append(w)
+    codes = np.array(sorted(regions._gram_code(p) for p in by_prefix), dtype=np.uint64)
+    firsts = np.zeros(max(ord(p[0]) for p in by_prefix) + 2, dtype=bool)
+    firsts[[ord(p[0]) for p in by_prefix]] = True
+    return by_prefix, (2, firsts, codes)
+
+
+def _org_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of _org_re's matches: its alternation tried, in effect, only where a text's two
+    characters begin an organization (a NumPy lookup), instead of at every position whose first character may
+    (~1.5 % of extract's CPU on a 20k-bench shard)."""
+    index = _org_index()
+    if index is None:
+        return [(m.start(), m.end(), m.group(0)) for m in _org_re().finditer(text)]
+    return regions.literal_scan(text, *index)
 
 
 def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | None = None) -> list[dict]:
@@ -613,16 +666,15 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     taken = bytearray(len(text) + 1)  # characters already inside a mention
     for r in rows:
         taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
-    for m in _org_re().finditer(text):
-        s, e = m.span()
+    for s, e, org in _org_matches(text):
         if _inside(s, e, taken):
             continue
         rows.append(
             {
                 "doc_id": doc_id,
                 "kind": "organization",
-                "text": m.group(0),
-                "name": m.group(0),
+                "text": org,
+                "name": org,
                 "office": None,
                 "level": None,
                 "start": s,

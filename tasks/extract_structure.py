@@ -8,7 +8,6 @@ Compiled patterns over the normalized text; places come from the gazetteer scan 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 
 from tasks.extract_figures import extract_figures
@@ -45,38 +44,49 @@ def _ordinal(s: str) -> int | None:
     return v if v and 0 < v < 100 else None
 
 
+# The characters a line-start marker can begin with (besides decimal digits, `\d`): the styles are tried only on
+# lines that start with one.
+LINE_FIRST = frozenset(CN + "（(第")
+# ENUM_STYLES inside a paragraph, over the whole text: right after a sentence end (matched with it, so the scan
+# jumps from one sentence end to the next in C), within one line (the per-line scan's strings held no line break).
+# A match the per-line scan skipped (not after 。；！？：) could not hide a later one: its characters are numerals,
+# 是/要/第, spaces and ，、, never a sentence end.
+ENUM_INNER = [
+    ("一是", re.compile(rf"[。；！？：]([{CN}]{{1,2}})是(?=[^，。；：\n]{{2}})")),
+    ("一要", re.compile(rf"[。；！？：]([{CN}]{{1,2}})要(?=[^，。；：\n]{{2}})")),
+    ("第一，", re.compile(rf"[。；！？：]第([{CN}]{{1,2}})[^\S\n]*[，,、](?=[^，。；：\n]{{2}})")),
+]
+
+
 def _candidates(text: str):
     """(start, style, ordinal, heading_start) for every marker at a line start or (enumerations) after 。；."""
     pos = 0
     for line in text.split("\n"):
         stripped = line.lstrip(" \u3000*#")
-        off = pos + len(line) - len(stripped)
-        for style, rx in LINE_STYLES:
-            m = rx.match(stripped)
-            if m:
-                n = _ordinal(m.group(1))
-                if n:
-                    yield off, style, n, off + m.end()
-                break
-        else:
-            for style, rx in ENUM_STYLES:
-                if style == "第一，":
-                    continue
+        if stripped and (stripped[0] in LINE_FIRST or stripped[0].isdecimal()):
+            off = pos + len(line) - len(stripped)
+            for style, rx in LINE_STYLES:
                 m = rx.match(stripped)
-                if m and _ordinal(m.group(1)):
-                    yield off, style, _ordinal(m.group(1)), off + m.end()
+                if m:
+                    n = _ordinal(m.group(1))
+                    if n:
+                        yield off, style, n, off + m.end()
                     break
-        # enumerations inside a paragraph: only right after a sentence end
-        for style, rx in ENUM_STYLES:
-            for m in rx.finditer(stripped):
-                if m.start() == 0:
-                    continue
-                if stripped[m.start() - 1] not in "。；！？：":
-                    continue
-                n = _ordinal(m.group(1))
-                if n:
-                    yield off + m.start(), style, n, off + m.end()
+            else:
+                for style, rx in ENUM_STYLES:
+                    if style == "第一，":
+                        continue
+                    m = rx.match(stripped)
+                    if m and _ordinal(m.group(1)):
+                        yield off, style, _ordinal(m.group(1)), off + m.end()
+                        break
         pos += len(line) + 1
+    # enumerations inside a paragraph: only right after a sentence end
+    for style, rx in ENUM_INNER:
+        for m in rx.finditer(text):
+            n = _ordinal(m.group(1))
+            if n:
+                yield m.start() + 1, style, n, m.end()
 
 
 def _heading(text: str, start: int) -> str:
@@ -167,6 +177,7 @@ NOT_SLOGAN = {"一把手", "一盘棋"}
 # whole-text scan tried the pattern at every position of a document, ~4 % of extract's CPU.
 CAMPAIGN_END_RE = re.compile("战|行动")
 NOT_HAN_RE = re.compile(f"[^{HAN}]")
+HAN_RUN_RE = re.compile(f"[{HAN}]*")
 
 
 def _campaign_matches(text: str) -> Iterator[re.Match]:
@@ -174,14 +185,17 @@ def _campaign_matches(text: str) -> Iterator[re.Match]:
     ends = [m.start() for m in CAMPAIGN_END_RE.finditer(text)]
     if not ends:
         return
-    breaks = [m.start() for m in NOT_HAN_RE.finditer(text)]
+    # The run around an ending: its end is the next non-Han character, its start the end of the Han run that
+    # ends there read backwards (a match on the reversed text), not a list of every non-Han position of the text.
+    backwards = text[::-1]
+    n = len(text)
     run_end = -1
     for at in ends:
         if at < run_end:
             continue  # in the run just scanned
-        i = bisect_left(breaks, at)
-        run_start = breaks[i - 1] + 1 if i else 0
-        run_end = breaks[i] if i < len(breaks) else len(text)
+        run_start = n - HAN_RUN_RE.match(backwards, n - at).end()  # type: ignore[union-attr]
+        after = NOT_HAN_RE.search(text, at)
+        run_end = after.start() if after else n
         yield from CAMPAIGN_RE.finditer(text, run_start, run_end)
 
 

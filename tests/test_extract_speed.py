@@ -80,6 +80,7 @@ PLACE_TEXTS = [
     "大梁庄",  # shorter than any town with its suffix
     "北京市海淀区中关村北京市",
     "朝阳区朝阳区朝阳",
+    "𠀀邢台市\ud800北京市海淀区𠀁大梁庄乡",  # a character beyond the BMP and a lone surrogate keep the positions
 ]
 
 
@@ -226,6 +227,24 @@ def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
             assert (a and a.span()) == (b and b.span())
 
 
+def test_name_list_scan_matches_the_regex():
+    rng = random.Random(11)
+    lists = []  # names of 1-4 characters joined by 、 (sometimes ，), closed by 等 or not, glued to their neighbours
+    for _ in range(300):
+        text = "".join(rng.choice("王李张强伟亚民。") for _ in range(rng.randint(0, 3)))
+        for i in range(rng.randint(2, 6)):
+            text += rng.choice("、、、、，") if i else ""
+            text += "".join(rng.choice("朱亚民吴义海黄荣文") for _ in range(rng.choice([1, 2, 2, 3, 3, 4])))
+        lists.append(text + rng.choice(["等", "等同志", "", "和"]))
+    texts = _random_texts("王李张强伟、等，。同志") + lists + SAMPLES
+    found = 0
+    for t in texts:
+        got = [(m.start(), m.end()) for m in P.name_lists(t)]
+        assert got == [(m.start(), m.end()) for m in P.NAME_LIST_RE.finditer(t)]
+        found += len(got)
+    assert found > 20
+
+
 def test_organization_regex_matches_its_plain_alternation():
     rx = P._org_re()
     plain = _unguarded(rx)
@@ -235,6 +254,7 @@ def test_organization_regex_matches_its_plain_alternation():
     assert sum(len(_spans(plain, t)) for t in texts) > 100
     for t in texts:
         assert _spans(rx, t) == _spans(plain, t)
+        assert P._org_matches(t) == [(a, b, w) for a, b, w, _ in _spans(plain, t)]
 
 
 def test_campaign_scan_is_skipped_only_where_it_cannot_match():
@@ -435,3 +455,45 @@ def test_long_lists_match_the_regex_scan_on_random_and_sample_texts():
         found += len(want)
         assert [(m.start(), m.end(), m.group(0), {}) for m in P.long_lists(t)] == want
     assert found > 100
+
+
+def _section_candidates_reference(text: str):
+    """extract_structure._candidates as it was: every style tried on every line, enumerations line by line."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \u3000*#")
+        off = pos + len(line) - len(stripped)
+        for style, rx in S.LINE_STYLES:
+            m = rx.match(stripped)
+            if m:
+                n = S._ordinal(m.group(1))
+                if n:
+                    yield off, style, n, off + m.end()
+                break
+        else:
+            for style, rx in S.ENUM_STYLES:
+                if style == "第一，":
+                    continue
+                m = rx.match(stripped)
+                if m and S._ordinal(m.group(1)):
+                    yield off, style, S._ordinal(m.group(1)), off + m.end()
+                    break
+        for style, rx in S.ENUM_STYLES:
+            for m in rx.finditer(stripped):
+                if m.start() == 0 or stripped[m.start() - 1] not in "。；！？：":
+                    continue
+                n = S._ordinal(m.group(1))
+                if n:
+                    yield off + m.start(), style, n, off + m.end()
+        pos += len(line) + 1
+
+
+def test_section_candidates_match_the_per_line_scan():
+    texts = _random_texts("一二三是要第，、。；：！ \u3000\n\r\t（）(1)２.．*#做好工作", n=1500) + SAMPLES
+    found = inner = 0
+    for t in texts:
+        want = sorted(set(_section_candidates_reference(t)))
+        assert sorted(set(S._candidates(t))) == want
+        found += len(want)
+        inner += sum(1 for c in want if c[0] and t[c[0] - 1] in "。；！？：")
+    assert found > 150 and inner > 30
