@@ -663,9 +663,12 @@ def _weight_of_df(df: np.ndarray) -> np.ndarray:
     return np.where(df <= sig.BOILER_MIN_DF, W_ONE, (int(sig.BOILER_MIN_DF) * W_ONE) // df).astype(np.int64)
 
 
-def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _expand(
+    code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Per pair: summed weight and count of the rows of `a` in `code` that `b` holds too (exact
-    integers), expanding at most EXPAND_BATCH rows at once."""
+    integers), expanding at most `batch` (EXPAND_BATCH) rows at once."""
+    batch = batch or EXPAND_BATCH
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
@@ -679,7 +682,7 @@ def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tu
     cum = np.cumsum(lens)
     s = 0
     while s < len(a):
-        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + EXPAND_BATCH, side="right"))
+        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + batch, side="right"))
         e = max(e, s + 1)
         ln = lens[s:e]
         pair = np.repeat(np.arange(s, e), ln)
@@ -2358,7 +2361,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             sel = np.flatnonzero(mark[ua] & mark[ub])
             if len(sel):
                 code_h = np.sort((hg << 32) | hr)
-                w_s, n_s = _expand(code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel])  # few pairs, many rows
+                w_s, n_s = _expand(
+                    code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel], SHARED_BATCH
+                )  # few pairs, many rows
                 uw[sel] += w_s
                 un_n[sel] += n_s
         del hr, hg, rank, to
@@ -2376,7 +2381,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         for ck, hr, hg, _, _ in st.holder_chunks("sample", ek, np.zeros(0, np.uint64), np.zeros(0, np.int64)):
             w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
         code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
-        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub)
+        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub, SHARED_BATCH)
         iw[un], inn[un] = uw + w_s, un_n + n_s
     else:
         iw[un], inn[un] = uw, un_n
@@ -2411,7 +2416,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         sk, sg = cur("sample", docs)
         kr = np.unique(sk, return_inverse=True)[1]
         code_e = sig._sort_unique((sg.astype(np.int64) << 32) | kr)
-        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y)[1]
+        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y, SHARED_BATCH)[1]
     reason, dup_j, dup_c = _reasons(meta, members, cn, ev_j, ev_n)
     acc = keep & (mutual | np.isin(_pair_code(small, big), _pair_code(best_one_way[0], best_one_way[1])))
     cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
