@@ -44,8 +44,10 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 # ~0.3 GB peak per kernel with sort temporaries: under the 1 GB per-process target of issue 10
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
-DENSE_CELLS = 1 << 25  # (document x shingle) membership cells `_shared` holds at once: 32 MB of bools
-SHARED_BATCH = 500_000  # rows `_shared` expands at once (~6 arrays of 8 bytes a row: ~25 MB)
+DENSE_CELLS = 1 << 24  # (document x shingle) membership cells `_shared` holds at once: 16 MB of bools
+SHARED_BATCH = 250_000  # rows the fast path expands at once (~6 arrays of 8 bytes a row: ~12 MB). With
+# HOLDER_ROWS 500 k and DENSE_CELLS 16 M: 20k bench +1 % peaks at 540 MB, 16.7 CPU s; with 1 M / 32 M /
+# 500 k: 614 MB, 14.8 CPU s (same window, load ~9; docs/dedupe.md, session 7)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
@@ -1806,7 +1808,7 @@ DELTA_MAX_PAIRS = 1_000_000  # the fast path holds every candidate pair (the can
 # ~250 MB are the bounded slices (HOLDER_ROWS, EXPAND_BATCH). A corpus with more candidate pairs
 # writes no fast-path state: its next run takes the full incremental path (~0.5 GB, flat), until
 # delta/pairs is partitioned by document range and the pair phase streamed
-HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
+HOLDER_ROWS = 500_000  # index rows (holders of changed keys) the fast path handles at once: ~50 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
 FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows the fast path holds
