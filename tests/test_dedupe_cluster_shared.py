@@ -31,3 +31,36 @@ def test_shared_empty_inputs():
     assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
     w, n = dedupe_cluster._shared(np.array([5 << 32 | 1], np.int64), np.array([0, 9]), e, e)
     assert len(w) == 0 and len(n) == 0
+
+
+@pytest.mark.parametrize("holder_rows", [3, 50])
+def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows):
+    """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
+    and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS),
+    membership-matrix slices (DENSE_CELLS) and expansion batches (SHARED_BATCH) all cross their
+    boundaries many times; incremental == cold, byte for byte."""
+    from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
+
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
+    monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
+    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 5)
+    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
+    calls = []
+    real = dedupe_cluster._shared
+
+    def counting(*args):
+        calls.append(len(args[2]))
+        return real(*args)
+
+    monkeypatch.setattr(dedupe_cluster, "_shared", counting)
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    s1, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"] and sum(calls) > 0  # known pairs' weight deltas went through _shared
+    rows = cluster_of(tmp_path / "seven-inc", 2)
+    assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]
+    _, stats = check_step(tmp_path, "back", [old], s1)
+    assert stats["fast_path"]
+    rows = cluster_of(tmp_path / "back-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
