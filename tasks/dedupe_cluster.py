@@ -44,6 +44,10 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 # ~0.3 GB peak per kernel with sort temporaries: under the 1 GB per-process target of issue 10
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
+DENSE_CELLS = 1 << 24  # (document x shingle) membership cells `_shared` holds at once: 16 MB of bools
+SHARED_BATCH = 250_000  # rows the fast path expands at once (~6 arrays of 8 bytes a row: ~12 MB). With
+# HOLDER_ROWS 500 k and DENSE_CELLS 16 M: 20k bench +1 % peaks at 540 MB, 16.7 CPU s; with 1 M / 32 M /
+# 500 k: 614 MB, 14.8 CPU s (same window, load ~9; docs/dedupe.md, session 7)
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
@@ -661,9 +665,12 @@ def _weight_of_df(df: np.ndarray) -> np.ndarray:
     return np.where(df <= sig.BOILER_MIN_DF, W_ONE, (int(sig.BOILER_MIN_DF) * W_ONE) // df).astype(np.int64)
 
 
-def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _expand(
+    code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Per pair: summed weight and count of the rows of `a` in `code` that `b` holds too (exact
-    integers), expanding at most EXPAND_BATCH rows at once."""
+    integers), expanding at most `batch` (EXPAND_BATCH) rows at once."""
+    batch = batch or EXPAND_BATCH
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
@@ -677,7 +684,7 @@ def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tu
     cum = np.cumsum(lens)
     s = 0
     while s < len(a):
-        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + EXPAND_BATCH, side="right"))
+        e = int(np.searchsorted(cum, (cum[s - 1] if s else 0) + batch, side="right"))
         e = max(e, s + 1)
         ln = lens[s:e]
         pair = np.repeat(np.arange(s, e), ln)
@@ -689,6 +696,70 @@ def _expand(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tu
         inter_w[by_b[s:e]] = np.rint(np.bincount(pair[hit] - s, weights=w[pos[hit]], minlength=e - s))
         inter_n[by_b[s:e]] = np.bincount(pair[hit] - s, minlength=e - s)
         s = e
+    return inter_w, inter_n
+
+
+def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`_expand` for weights that depend on the shingle alone (wrank[rank]): per pair the summed
+    weight and count of the shingles both documents hold among the rows `code` (sorted distinct
+    gid << 32 | rank). Each pair expands the side with fewer rows and tests the other side in a
+    dense (document x shingle) membership matrix of at most DENSE_CELLS cells, a slice of ranks at
+    a time: a gather instead of a binary search per row (the fast path's df loop: 5x fewer CPU
+    seconds on the 20k bench). Same exact integers as `_expand`."""
+    inter_w = np.zeros(len(a), np.int64)
+    inter_n = np.zeros(len(a), np.int64)
+    if len(code) == 0 or len(a) == 0:
+        return inter_w, inter_n
+    docs = (code >> 32).astype(np.int64)
+    rk = (code & 0xFFFFFFFF).astype(np.int64)
+    ud = docs[np.r_[True, docs[1:] != docs[:-1]]]
+    local = np.full(int(max(ud[-1], a.max(), b.max())) + 1, -1, np.int64)  # gid -> local document (a gather)
+    local[ud] = np.arange(len(ud))
+    la, lb = local[a], local[b]
+    pairs = np.flatnonzero((la >= 0) & (lb >= 0))
+    if len(pairs) == 0:
+        return inter_w, inter_n
+    la, lb = la[pairs], lb[pairs]
+    dl = local[docs]  # local document of each row
+    del local
+    seen = np.zeros(int(rk.max()) + 1, bool)  # ranks are small (a chunk's keys): a dense map, no sort
+    seen[rk] = True
+    ur = np.flatnonzero(seen)
+    rl = (np.cumsum(seen) - 1)[rk]  # local shingle of each row
+    del seen
+    width = max(1, DENSE_CELLS // len(ud))
+    acc_w = np.zeros(len(pairs), np.int64)
+    acc_n = np.zeros(len(pairs), np.int64)
+    for c0 in range(0, len(ur), width):
+        c1 = min(c0 + width, len(ur))
+        m = (rl >= c0) & (rl < c1)
+        sd, sr, sw = dl[m], rl[m] - c0, wrank[rk[m]].astype(np.int64)
+        held = np.zeros((len(ud), c1 - c0), bool)
+        held[sd, sr] = True
+        held = held.ravel()
+        start = np.r_[0, np.cumsum(np.bincount(sd, minlength=len(ud)))]  # rows of local document d: start[d]:start[d+1]
+        na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
+        x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side
+        ln = np.minimum(na, nb)
+        cum = np.cumsum(ln)
+        s = 0
+        while s < len(x):
+            e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + SHARED_BATCH, side="right")))
+            lns = ln[s:e]
+            first = cum[s:e] - lns - (cum[s - 1] if s else 0)  # each pair's first expanded row
+            total = int(lns.sum())
+            if total == 0:
+                s = e
+                continue
+            pos = np.repeat(start[x[s:e]] - first, lns) + np.arange(total)
+            hit = held[np.repeat(y[s:e] * (c1 - c0), lns) + sr[pos]]
+            # segment sums; a trailing 0 keeps every start in range, an empty segment's sum is zeroed
+            acc_w[s:e] += np.where(lns > 0, np.add.reduceat(np.r_[np.where(hit, sw[pos], 0), 0], first), 0)
+            acc_n[s:e] += np.where(lns > 0, np.add.reduceat(np.r_[hit.astype(np.int64), 0], first), 0)
+            s = e
+        del held, sd, sr, sw
+    inter_w[pairs] = acc_w
+    inter_n[pairs] = acc_n
     return inter_w, inter_n
 
 
@@ -1737,7 +1808,7 @@ DELTA_MAX_PAIRS = 1_000_000  # the fast path holds every candidate pair (the can
 # ~250 MB are the bounded slices (HOLDER_ROWS, EXPAND_BATCH). A corpus with more candidate pairs
 # writes no fast-path state: its next run takes the full incremental path (~0.5 GB, flat), until
 # delta/pairs is partitioned by document range and the pair phase streamed
-HOLDER_ROWS = 1_000_000  # index rows (holders of changed keys) the fast path handles at once: ~100 MB
+HOLDER_ROWS = 500_000  # index rows (holders of changed keys) the fast path handles at once: ~50 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
 FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows the fast path holds
@@ -2276,8 +2347,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
         dw = w_new - _weight_of_df(df_old)
         ko = known[hg]
-        np.add.at(total, hg[ko], dw[hr[ko]])
-        np.add.at(total, hg[~ko], w_new[hr[~ko]])
+        # totals move by exact integers (float64 bincount of integers < 2^53 is exact)
+        total += np.rint(np.bincount(hg, weights=np.where(ko, dw[hr], w_new[hr]), minlength=n)).astype(np.int64)
         chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
         if chg.any() and len(kni):
             mark[:] = False
@@ -2285,14 +2356,16 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             sel = np.flatnonzero(mark[ks_] & mark[kb_])
             if len(sel):
                 code_c = np.sort((hg[chg] << 32) | hr[chg])
-                delta[sel] += _expand(code_c, dw[code_c & 0xFFFFFFFF], ks_[sel], kb_[sel])[0]
+                delta[sel] += _shared(code_c, dw, ks_[sel], kb_[sel])[0]
         if len(un):  # pairs measured now: every shingle a new document holds is in C
             mark[:] = False
             mark[hg] = True
             sel = np.flatnonzero(mark[ua] & mark[ub])
             if len(sel):
                 code_h = np.sort((hg << 32) | hr)
-                w_s, n_s = _expand(code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel])
+                w_s, n_s = _expand(
+                    code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel], SHARED_BATCH
+                )  # few pairs, many rows
                 uw[sel] += w_s
                 un_n[sel] += n_s
         del hr, hg, rank, to
@@ -2310,7 +2383,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         for ck, hr, hg, _, _ in st.holder_chunks("sample", ek, np.zeros(0, np.uint64), np.zeros(0, np.int64)):
             w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
         code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
-        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub)
+        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub, SHARED_BATCH)
         iw[un], inn[un] = uw + w_s, un_n + n_s
     else:
         iw[un], inn[un] = uw, un_n
@@ -2345,7 +2418,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         sk, sg = cur("sample", docs)
         kr = np.unique(sk, return_inverse=True)[1]
         code_e = sig._sort_unique((sg.astype(np.int64) << 32) | kr)
-        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y)[1]
+        ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y, SHARED_BATCH)[1]
     reason, dup_j, dup_c = _reasons(meta, members, cn, ev_j, ev_n)
     acc = keep & (mutual | np.isin(_pair_code(small, big), _pair_code(best_one_way[0], best_one_way[1])))
     cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)

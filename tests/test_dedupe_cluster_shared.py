@@ -1,0 +1,66 @@
+"""`_shared` (the fast path's dense-membership intersection) against `_expand` (binary search)."""
+
+import numpy as np
+import pytest
+
+from tasks import dedupe_cluster
+
+
+@pytest.mark.parametrize("cells,batch", [(1, 1), (7, 3), (50, 2_000), (1 << 25, 500_000)])
+def test_shared_weights_and_counts_equal_expand(monkeypatch, cells, batch):
+    """Every rank slice (DENSE_CELLS) and expansion batch (SHARED_BATCH) boundary gives the same
+    exact integers, negative weights included, with pairs whose documents hold no row."""
+    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", cells)
+    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", batch)
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
+        g, r = rng.integers(0, nd, 500), rng.integers(0, nr, 500)
+        code = np.unique((g.astype(np.int64) << 32) | r)
+        wrank = rng.integers(-5000, 5000, nr)
+        a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
+        want = dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)
+        got = dedupe_cluster._shared(code, wrank, a, b)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        assert want[1].sum() > 0  # the case has shared rows at all
+
+
+def test_shared_empty_inputs():
+    e = np.zeros(0, np.int64)
+    w, n = dedupe_cluster._shared(e, e, np.array([1, 2]), np.array([2, 3]))
+    assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
+    w, n = dedupe_cluster._shared(np.array([5 << 32 | 1], np.int64), np.array([0, 9]), e, e)
+    assert len(w) == 0 and len(n) == 0
+
+
+@pytest.mark.parametrize("holder_rows", [3, 50])
+def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows):
+    """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
+    and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS),
+    membership-matrix slices (DENSE_CELLS) and expansion batches (SHARED_BATCH) all cross their
+    boundaries many times; incremental == cold, byte for byte."""
+    from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
+
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
+    monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
+    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 5)
+    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
+    calls = []
+    real = dedupe_cluster._shared
+
+    def counting(*args):
+        calls.append(len(args[2]))
+        return real(*args)
+
+    monkeypatch.setattr(dedupe_cluster, "_shared", counting)
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    s1, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"] and sum(calls) > 0  # known pairs' weight deltas went through _shared
+    rows = cluster_of(tmp_path / "seven-inc", 2)
+    assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]
+    _, stats = check_step(tmp_path, "back", [old], s1)
+    assert stats["fast_path"]
+    rows = cluster_of(tmp_path / "back-inc", 1)
+    assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
