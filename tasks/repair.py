@@ -773,7 +773,11 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
-    text_table = _texts(docs_file, read)
+    to_write = [f"{p:03d}.parquet" for p in parts if f"members/{p:03d}.parquet" not in linked]
+    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write)
+    rest = read.difference(text_table.column("doc_id").to_pylist())
+    if rest:
+        text_table = pa.concat_tables([text_table, _texts(docs_file, rest)])
     copied_n = len(canonical_ids)
     if not canonical_linked:
         ordered = sorted(canonical_ids)
@@ -797,7 +801,11 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         def text_of(doc_id: str) -> str | None:
             return canonical_table.column("text")[position[doc_id]].as_py()
 
-        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend], text_of)
+        # an artifact of these very pages holds every document of the shard that was canonical
+        # before: the others were not canonical anywhere (searching the other shards' artifacts for
+        # them read 24 canonical files per shard at 20k, most of a +1 % call), so they are winnowed
+        same_pages = [folder for folder, _ in lend]
+        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of)
         copied_n = len(canonical) - len(todo)
         if len(copied) == 1 and not todo:
             anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
@@ -822,6 +830,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "anchors_computed": len(canonical_ids) - copied_n,
         "files_linked": len(linked),
         "texts_read": len(need),
+        "texts_decoded": len(rest),  # read from the normalize artifact (the others: from earlier files)
         "part_digests": part_digests,
     }
 
@@ -957,6 +966,43 @@ def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
         for b in pq.ParquetFile(docs_file).iter_batches(batch_size=TEXT_BATCH, columns=["doc_id", "text"])
     ]
     return pa.concat_tables(kept) if kept else empty
+
+
+def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str]) -> pa.Table:
+    """(doc_id, text) of the named documents found in earlier members artifacts made from these very
+    pages: every document of a shard is in one of its canonical.parquet (singletons are canonical)
+    or members parts, so a re-run shard reads the texts from those files (only the row groups of
+    canonical.parquet that hold them: 4 documents each) instead of decoding the whole text column of
+    the normalize artifact (its one row group: the larger part of a +1 % call at 20k). Looked for in
+    canonical.parquet and the earlier files of the parts being written."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    found: list[pa.Table] = []
+    want = set(ids)
+    for folder in same_pages:
+        for f in [folder / "canonical.parquet", *(folder / "members" / n for n in part_names)]:
+            if not want:
+                break
+            try:
+                pf = pq.ParquetFile(f)
+                doc_ids = pf.read(columns=["doc_id"]).column(0)
+                wanted = pa.array(sorted(want), pa.string())
+                hit = pc.is_in(doc_ids, value_set=wanted).to_numpy(zero_copy_only=False)
+                if not hit.any():
+                    continue
+                sizes = [pf.metadata.row_group(g).num_rows for g in range(pf.metadata.num_row_groups)]
+                group_of = np.repeat(np.arange(len(sizes)), sizes)
+                groups = sorted(set(group_of[hit].tolist()))
+                t = pf.read_row_groups(groups, columns=["doc_id", "text"])
+            except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+                continue  # pruned meanwhile: read from the normalize artifact instead
+            t = t.filter(pc.is_in(t.column("doc_id"), value_set=wanted))
+            found.append(t.select(["doc_id", "text"]).cast(pa.schema([("doc_id", pa.string()), ("text", pa.string())])))
+            want.difference_update(t.column("doc_id").to_pylist())
+    if not found:
+        return pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
+    return pa.concat_tables(found)
 
 
 def _earlier_anchors(
