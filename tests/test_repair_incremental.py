@@ -1,0 +1,55 @@
+"""A members shard re-run because a new page elsewhere changed some of its clusters (issue 10):
+texts come from the earlier artifact of the same pages, not from the normalize artifact, and the
+bytes are a cold run's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from tasks.repair import cluster_members_shard
+from tests.test_incremental_parts import artifact_bytes, member_docs, write_inputs
+
+
+def test_a_rerun_shard_takes_every_text_from_its_earlier_artifact(tmp_path):
+    """c2 becomes shared (its canonical d2 joins the members: its text is in the earlier
+    canonical.parquet), then d5 becomes c0's canonical (canonical.parquet rebuilt: d5's text is in
+    the earlier members part of c0). No text is decoded from the normalize artifact."""
+    docs = member_docs()
+    first = tmp_path / "first"
+    cold0 = cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    assert cold0["texts_decoded"] == cold0["canonical"] + 2  # cold: every text from normalize
+
+    inputs = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"], root="/elsewhere")
+    inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["texts_read"] > 0 and inc["texts_decoded"] == 0
+
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True  # d5 now stands for c0
+    inputs = write_inputs(tmp_path / "in3", later, ["c0", "c1", "c2"], root="/elsewhere")
+    again = cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(tmp_path / "inc")])
+    cluster_members_shard(inputs, str(tmp_path / "cold2"))
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold2")
+    assert not os.path.samefile(tmp_path / "again" / "canonical.parquet", tmp_path / "inc" / "canonical.parquet")
+    assert again["texts_decoded"] == 0
+    assert (again["anchors_copied"], again["anchors_computed"]) == (5, 1)  # d5's anchors are new
+
+
+def test_texts_missing_from_the_earlier_artifact_are_decoded_and_the_bytes_stay_cold(tmp_path):
+    """The earlier artifact lost its canonical.parquet and a members part (pruned, or made
+    otherwise): what it still holds is used, the rest is decoded from the normalize artifact."""
+    docs = member_docs()
+    first = tmp_path / "first"
+    cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    broken = tmp_path / "broken"
+    shutil.copytree(first, broken)
+    (broken / "canonical.parquet").unlink()
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True
+    inputs = write_inputs(tmp_path / "in2", later, ["c0", "c1", "c2"], root="/elsewhere")
+    got = cluster_members_shard(inputs, str(tmp_path / "got"), earlier=[str(broken)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "got") == artifact_bytes(tmp_path / "cold")
+    assert 0 < got["texts_decoded"] < cold["texts_decoded"]
