@@ -307,20 +307,43 @@ class Aligner:
     repair step can keep them for the next run. A cluster that gained a copy then aligns only the
     new copy (and any whose base changed)."""
 
-    def __init__(self, known: dict[str, Blocks] | None = None):
+    def __init__(self, known: dict[str, Blocks] | None = None, flat: dict[str, list[int]] | None = None):
         self.known = known or {}
-        self.cluster = ""
+        self.flat = flat or {}  # as stored (i, j, n flattened): made blocks only when asked for
+        self._cluster = ""
+        self._digests: dict[str, str] = {}
         self.used: dict[tuple[str, str], Blocks] = {}
         self.computed = 0
 
+    @property
+    def cluster(self) -> str:
+        return self._cluster
+
+    @cluster.setter
+    def cluster(self, cid: str) -> None:
+        self._cluster = cid
+        self._digests = {}  # texts of one cluster only: a batch's texts are not kept alive
+
+    def _digest(self, text: str) -> str:
+        """_text_digest, once per text of a cluster (the base is asked for once per copy, a copy
+        once per base: a cluster of 64 copies hashed its 37 KB texts ~130 times)."""
+        d = self._digests.get(text)
+        if d is None:
+            d = self._digests[text] = _text_digest(text)
+        return d
+
     def __call__(self, a: str, b: str, index) -> Blocks:
         """index: a function returning `anchor_index(a)` (built only when an alignment is computed)."""
-        key = _text_digest(a) + _text_digest(b)
+        key = self._digest(a) + self._digest(b)
         blocks = self.known.get(key)
         if blocks is None:
-            blocks = align(a, b, index())
+            flat = self.flat.pop(key, None)
+            if flat is not None:
+                blocks = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+            else:
+                blocks = align(a, b, index())
+                self.computed += 1
             self.known[key] = blocks
-            self.computed += 1
         self.used[(self.cluster, key)] = blocks
         return blocks
 
@@ -1129,7 +1152,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 copy.setdefault(known[d], []).append(cid)
             else:
                 todo.add(cid)
-        aligner = Aligner(_earlier_alignments([Path(d) for d in earlier], name) if todo else {})
+        aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
         writers = {
             "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
             "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
@@ -1155,10 +1178,12 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                         ("repairs", r_parts, REPAIRS),
                         ("align", a_parts, ALIGN_MEMO),
                     ):
-                        # the earlier part is sorted by cluster_id: row-group statistics skip other ranges
-                        prev = pq.read_table(
-                            src / t / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)]
-                        )
+                        if len(batches) == 1:
+                            prev = pq.ParquetFile(src / t / name).read()
+                        else:  # sorted by cluster_id: row-group statistics skip other ranges
+                            prev = pq.read_table(
+                                src / t / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)]
+                            )
                         keep_ids = pa.array(keep, pa.string())
                         acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
                 writers["best_texts"].add(pa.concat_tables(s_parts))
@@ -1189,10 +1214,16 @@ def _cluster_batches(clusters: list[str], files: list[Path], in_file: list[dict]
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
+    if (
+        sum(pq.ParquetFile(f).metadata.num_rows for f in holding) <= REPAIR_BATCH_COPIES
+        and len(clusters) <= REPAIR_BATCH_CLUSTERS
+    ):
+        return [set(clusters)]  # what counting would give: every copy fits in one batch
     copies: dict[str, int] = {}
     for f, held in zip(files, in_file, strict=True):
         if not todo.isdisjoint(held):
-            counted = pc.value_counts(pq.read_table(f, columns=["cluster_id"]).column(0)).to_pylist()
+            counted = pc.value_counts(pq.ParquetFile(f).read(columns=["cluster_id"]).column(0)).to_pylist()
             for c in counted:
                 if c["values"] in todo:
                     copies[c["values"]] = copies.get(c["values"], 0) + c["counts"]
@@ -1226,7 +1257,7 @@ def _member_batches(
     holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
 
     def rows_of(f: Path, wanted: pa.Array) -> pa.Table:
-        t = pq.read_table(f).cast(MEMBERS)
+        t = pq.ParquetFile(f).read().cast(MEMBERS)  # one row group: no dataset machinery
         return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
 
     if len(batches) <= 1:
@@ -1391,19 +1422,25 @@ def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
     )
 
 
-def _earlier_alignments(earlier: list[Path], name: str) -> dict[str, Blocks]:
-    """text pair digest -> blocks, from the alignment memos of a part in earlier repair artifacts."""
+def _earlier_alignments(earlier: list[Path], name: str, clusters: set[str] | None = None) -> dict[str, list[int]]:
+    """text pair digest -> blocks (i, j, n flattened), from the alignment memos of a part in earlier
+    repair artifacts; with `clusters`, only the rows of those clusters (the ones to repair: turning
+    every alignment of the part into Python objects was a third of a +1 % repair call at 20k, and
+    the objects' memory stayed with the worker). An alignment is a pure function of the two texts,
+    so one not loaded is computed again with the same result."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    known: dict[str, Blocks] = {}
+    known: dict[str, list[int]] = {}
     for d in sorted(earlier):
         try:
-            t = pq.read_table(d / "align" / name, columns=["pair", "blocks"])
+            t = pq.ParquetFile(d / "align" / name).read()
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue
+        if clusters is not None:
+            t = t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
         for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
-            if pair not in known:
-                known[pair] = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+            known.setdefault(pair, flat)
     return known
 
 
