@@ -53,3 +53,45 @@ def test_texts_missing_from_the_earlier_artifact_are_decoded_and_the_bytes_stay_
     cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
     assert artifact_bytes(tmp_path / "got") == artifact_bytes(tmp_path / "cold")
     assert 0 < got["texts_decoded"] < cold["texts_decoded"]
+
+
+def test_a_rerun_loads_the_earlier_alignments_of_the_clusters_it_repairs_only(tmp_path):
+    """cA and cB share a part; a new copy joins cB. Only cB's earlier alignments become blocks
+    (cA is copied); the known one is not computed again, and the bytes are a cold run's."""
+    import random
+
+    from tasks.repair import Aligner, _earlier_alignments, align, repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()
+    rng = random.Random(5)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": i == 0}
+            for i, (d, c, t) in enumerate(docs)
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    a = shard("a", [("a1", "cA", text), ("a2", "cB", text[::-1])])
+    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))])
+    repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+    every = _earlier_alignments([tmp_path / "r1"], "007.parquet")
+    only_b = _earlier_alignments([tmp_path / "r1"], "007.parquet", {"cB"})
+    assert 0 < len(only_b) < len(every) and set(only_b) <= set(every)
+
+    c = shard("c", [("c1", "cB", truncate(text[::-1], 0.5))])
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 1)
+    assert (warm["alignments_computed"], warm["alignments_known"]) == (1, 1)
+    cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
+    assert cold["alignments_computed"] == 3
+    for t in ("best_texts", "repairs", "memo", "align"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
+
+    # blocks made from the stored flat memo are align's blocks
+    base, copy = text[::-1], placeholders(text[::-1], random.Random(5))
+    aligner = Aligner(flat=every)
+    got = aligner(base, copy, lambda: None)
+    assert aligner.computed == 0 and got == align(base, copy)
