@@ -763,11 +763,11 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "normalize": _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
         "extract": _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
     }
-    meta = pq.read_table(docs_file, columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
-    assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
+    meta = pq.ParquetFile(docs_file).read(columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
+    assign = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "cluster_id", "is_canonical"])
     by_id = {r["doc_id"]: r for r in assign.to_pylist()}
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
-    dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
+    dup = pq.ParquetFile(inputs["duplicates"]).read(columns=["cluster_id"])
     shared = set(
         pc.unique(dup.filter(pc.is_in(dup.column("cluster_id"), value_set=clusters)).column("cluster_id")).to_pylist()
     )
@@ -805,7 +805,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     if not canonical_linked:
         ordered = sorted(canonical_ids)
         ids = pa.array([doc_id for doc_id, _ in ordered], pa.string())
-        fields = pq.read_table(fields_file, columns=["doc_id", *CANONICAL.names[3:]])
+        fields = pq.ParquetFile(fields_file).read(columns=["doc_id", *CANONICAL.names[3:]])
         at = pc.index_in(ids, value_set=fields.column("doc_id"))
         columns = {
             "doc_id": ids,
@@ -1060,14 +1060,14 @@ def _earlier_anchors(
             break
         src = Path(folder)
         try:
-            ids = pq.read_table(src / "canonical.parquet", columns=["doc_id"]).column(0)
+            ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
             open_ids = pa.array(sorted(set(want) - taken), pa.string())
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
             texts_known = src in same_pages
             cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
-            prev = pq.read_table(src / "canonical.parquet", columns=cols).filter(hit)
+            prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
@@ -1076,7 +1076,7 @@ def _earlier_anchors(
             ]
             if not same:
                 continue
-            rows = pq.read_table(src / "anchors.parquet")
+            rows = pq.ParquetFile(src / "anchors.parquet").read()
             keep = pa.array(sorted(same), pa.string())
             rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS)
             if texts_known:  # anchors depend on the text only; the cluster is a label
@@ -1464,7 +1464,7 @@ def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> t
     same = None
     for d in sorted(earlier):
         try:
-            t = pq.read_table(d / "memo" / name, columns=["cluster_id", "digest"])
+            t = pq.ParquetFile(d / "memo" / name).read(columns=["cluster_id", "digest"])  # no dataset setup
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
         ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()
