@@ -759,9 +759,11 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     out = Path(out_dir)
     docs_file = Path(inputs["normalize"]) / "docs.parquet"
     fields_file = Path(inputs["extract"]) / "fields.parquet"
+    stat = {"normalize": _file_stat(docs_file), "extract": _file_stat(fields_file)}
+    seen = _identities_seen(earlier, stat)
     sources = {
-        "normalize": _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
-        "extract": _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
+        "normalize": seen.get("normalize") or _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
+        "extract": seen.get("extract") or _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
     }
     meta = pq.ParquetFile(docs_file).read(columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
     assign = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "cluster_id", "is_canonical"])
@@ -791,7 +793,9 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "parts": {f"{p:03d}": stable_hash(rows)[:32] for p, rows in sorted(parts.items())},
     }
     lend = _same_sources(earlier, sources)
-    linked = {name for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    lent = {name: src for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    linked = set(lent)
+    file_digests = {str(folder): made.get("files", {}) for folder, made in lend}
     canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
     # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
@@ -842,10 +846,13 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     part_digests = {}
     for p, rows in sorted(parts.items()):
         target = out / "members" / f"{p:03d}.parquet"
-        if f"members/{p:03d}.parquet" not in linked:
+        name = f"members/{p:03d}.parquet"
+        if name not in linked:
             write_members_table(_member_rows(rows, text_table), target)
-        part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
-    (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
+        known = file_digests.get(str(lent[name].parent.parent), {}).get(str(p)) if name in lent else None
+        part_digests[str(p)] = known or hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    made = {**sources, **digests, "files": part_digests, "stat": stat}
+    (out / SOURCES_FILE).write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
     return {
         "docs": sum(len(r) for r in parts.values()),
         "canonical": len(canonical_ids),
@@ -924,6 +931,30 @@ def _input_identity(path: Path, columns: Sequence[str]) -> str:
                 h.update(col.path_in_schema.encode())
                 h.update(f.read(col.total_compressed_size))
     return h.hexdigest()[:32]
+
+
+def _file_stat(path: Path) -> list[int]:
+    """What tells an artifact file apart without reading it: artifacts are written once, by rename
+    (a new inode), so device, inode, size and modification time name one content."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _identities_seen(earlier: Sequence[str], stat: dict[str, list[int]]) -> dict[str, str]:
+    """Input identities an earlier members artifact computed from these very files (same
+    `_file_stat`): a re-run shard does not hash its normalize artifact's text bytes again."""
+    seen: dict[str, str] = {}
+    for folder in sorted(earlier):
+        try:
+            made = json.loads((Path(folder) / SOURCES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(made, dict) or not isinstance(made.get("stat"), dict):
+            continue
+        for k, v in stat.items():
+            if k not in seen and made["stat"].get(k) == v and isinstance(made.get(k), str):
+                seen[k] = made[k]
+    return seen
 
 
 def _same_sources(earlier: Sequence[str], sources: dict) -> list[tuple[Path, dict]]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
+
 from tasks.repair import cluster_members_shard
 from tests.test_incremental_parts import artifact_bytes, member_docs, write_inputs
 
@@ -95,3 +97,37 @@ def test_a_rerun_loads_the_earlier_alignments_of_the_clusters_it_repairs_only(tm
     aligner = Aligner(flat=every)
     got = aligner(base, copy, lambda: None)
     assert aligner.computed == 0 and got == align(base, copy)
+
+
+def test_a_rerun_on_the_same_input_files_does_not_hash_them_again(tmp_path, monkeypatch):
+    """The earlier artifact recorded which files it hashed (device, inode, size, mtime) and the
+    digests of its members files: a re-run on the same files reuses both; other files are hashed."""
+    import json
+
+    import tasks.repair as repair
+
+    docs = member_docs()
+    inputs = write_inputs(tmp_path / "in1", docs, ["c0", "c1"])
+    first = tmp_path / "first"
+    cluster_members_shard(inputs, str(first))
+    made = json.loads((first / "sources.json").read_text())
+    assert set(made["stat"]) == {"normalize", "extract"} and made["files"]
+
+    def no_hash(*_):
+        raise AssertionError("hashed again")
+
+    shared = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"])  # same pages, new upstream files
+    inputs["duplicates"] = shared["duplicates"]
+    with monkeypatch.context() as m:
+        m.setattr(repair, "_input_identity", no_hash)
+        inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["part_digests"] == cold["part_digests"] and inc["files_linked"] > 0
+
+    with monkeypatch.context() as m, pytest.raises(AssertionError, match="hashed again"):
+        m.setattr(repair, "_input_identity", no_hash)  # other upstream files: hashed ...
+        cluster_members_shard(shared, str(tmp_path / "other"), earlier=[str(first)])
+    # ... and recognised as the same pages
+    other = cluster_members_shard(shared, str(tmp_path / "other2"), earlier=[str(first)])
+    assert other["files_linked"] > 0
