@@ -307,20 +307,43 @@ class Aligner:
     repair step can keep them for the next run. A cluster that gained a copy then aligns only the
     new copy (and any whose base changed)."""
 
-    def __init__(self, known: dict[str, Blocks] | None = None):
+    def __init__(self, known: dict[str, Blocks] | None = None, flat: dict[str, list[int]] | None = None):
         self.known = known or {}
-        self.cluster = ""
+        self.flat = flat or {}  # as stored (i, j, n flattened): made blocks only when asked for
+        self._cluster = ""
+        self._digests: dict[str, str] = {}
         self.used: dict[tuple[str, str], Blocks] = {}
         self.computed = 0
 
+    @property
+    def cluster(self) -> str:
+        return self._cluster
+
+    @cluster.setter
+    def cluster(self, cid: str) -> None:
+        self._cluster = cid
+        self._digests = {}  # texts of one cluster only: a batch's texts are not kept alive
+
+    def _digest(self, text: str) -> str:
+        """_text_digest, once per text of a cluster (the base is asked for once per copy, a copy
+        once per base: a cluster of 64 copies hashed its 37 KB texts ~130 times)."""
+        d = self._digests.get(text)
+        if d is None:
+            d = self._digests[text] = _text_digest(text)
+        return d
+
     def __call__(self, a: str, b: str, index) -> Blocks:
         """index: a function returning `anchor_index(a)` (built only when an alignment is computed)."""
-        key = _text_digest(a) + _text_digest(b)
+        key = self._digest(a) + self._digest(b)
         blocks = self.known.get(key)
         if blocks is None:
-            blocks = align(a, b, index())
+            flat = self.flat.pop(key, None)
+            if flat is not None:
+                blocks = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+            else:
+                blocks = align(a, b, index())
+                self.computed += 1
             self.known[key] = blocks
-            self.computed += 1
         self.used[(self.cluster, key)] = blocks
         return blocks
 
@@ -712,6 +735,10 @@ REPAIR_BATCH_COPIES = (
 REPAIR_BATCH_CLUSTERS = 2_000  # clusters per batch, repaired or copied from an earlier run (one best_text each)
 SPEECH_ROW_GROUP = 512  # best_texts rows per row group (written as they come: ~19 MB of text at 37 KB a speech)
 SPILL_DIR = "_spill"  # a part's copies sorted into their batches on disk when it needs more than one
+# The repair step reads many small one-row-group files with `use_threads=False`: threads gain
+# nothing there, and what Arrow's default pool (mimalloc) allocates on its worker threads stayed
+# with the worker after `tasks.pool.release_memory` (20k +1 %, 8 batches of 8 parts in one process:
+# RSS after release 229 -> 281 MB threaded, 212 -> 227 MB with these reads unthreaded).
 
 
 def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = ()) -> dict:
@@ -736,15 +763,17 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     out = Path(out_dir)
     docs_file = Path(inputs["normalize"]) / "docs.parquet"
     fields_file = Path(inputs["extract"]) / "fields.parquet"
+    stat = {"normalize": _file_stat(docs_file), "extract": _file_stat(fields_file)}
+    seen = _identities_seen(earlier, stat)
     sources = {
-        "normalize": _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
-        "extract": _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
+        "normalize": seen.get("normalize") or _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
+        "extract": seen.get("extract") or _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
     }
-    meta = pq.read_table(docs_file, columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
-    assign = pq.read_table(inputs["dedupe"], columns=["doc_id", "cluster_id", "is_canonical"])
+    meta = pq.ParquetFile(docs_file).read(columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
+    assign = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "cluster_id", "is_canonical"])
     by_id = {r["doc_id"]: r for r in assign.to_pylist()}
     clusters = pa.array(sorted({r["cluster_id"] for r in by_id.values()}), pa.string())
-    dup = pq.read_table(inputs["duplicates"], columns=["cluster_id"])
+    dup = pq.ParquetFile(inputs["duplicates"]).read(columns=["cluster_id"])
     shared = set(
         pc.unique(dup.filter(pc.is_in(dup.column("cluster_id"), value_set=clusters)).column("cluster_id")).to_pylist()
     )
@@ -768,17 +797,23 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "parts": {f"{p:03d}": stable_hash(rows)[:32] for p, rows in sorted(parts.items())},
     }
     lend = _same_sources(earlier, sources)
-    linked = {name for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    lent = {name: src for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
+    linked = set(lent)
+    file_digests = {str(folder): made.get("files", {}) for folder, made in lend}
     canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
     # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
-    text_table = _texts(docs_file, read)
+    to_write = [f"{p:03d}.parquet" for p in parts if f"members/{p:03d}.parquet" not in linked]
+    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write)
+    rest = read.difference(text_table.column("doc_id").to_pylist())
+    if rest:
+        text_table = pa.concat_tables([text_table, _texts(docs_file, rest)])
     copied_n = len(canonical_ids)
     if not canonical_linked:
         ordered = sorted(canonical_ids)
         ids = pa.array([doc_id for doc_id, _ in ordered], pa.string())
-        fields = pq.read_table(fields_file, columns=["doc_id", *CANONICAL.names[3:]])
+        fields = pq.ParquetFile(fields_file).read(columns=["doc_id", *CANONICAL.names[3:]])
         at = pc.index_in(ids, value_set=fields.column("doc_id"))
         columns = {
             "doc_id": ids,
@@ -797,7 +832,11 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         def text_of(doc_id: str) -> str | None:
             return canonical_table.column("text")[position[doc_id]].as_py()
 
-        copied, todo = _earlier_anchors(canonical, earlier, [folder for folder, _ in lend], text_of)
+        # an artifact of these very pages holds every document of the shard that was canonical
+        # before: the others were not canonical anywhere (searching the other shards' artifacts for
+        # them read 24 canonical files per shard at 20k, most of a +1 % call), so they are winnowed
+        same_pages = [folder for folder, _ in lend]
+        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of)
         copied_n = len(canonical) - len(todo)
         if len(copied) == 1 and not todo:
             anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
@@ -811,10 +850,13 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     part_digests = {}
     for p, rows in sorted(parts.items()):
         target = out / "members" / f"{p:03d}.parquet"
-        if f"members/{p:03d}.parquet" not in linked:
+        name = f"members/{p:03d}.parquet"
+        if name not in linked:
             write_members_table(_member_rows(rows, text_table), target)
-        part_digests[str(p)] = hashlib.sha256(target.read_bytes()).hexdigest()[:16]
-    (out / SOURCES_FILE).write_text(json.dumps({**sources, **digests}, sort_keys=True), encoding="utf-8")
+        known = file_digests.get(str(lent[name].parent.parent), {}).get(str(p)) if name in lent else None
+        part_digests[str(p)] = known or hashlib.sha256(target.read_bytes()).hexdigest()[:16]
+    made = {**sources, **digests, "files": part_digests, "stat": stat}
+    (out / SOURCES_FILE).write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
     return {
         "docs": sum(len(r) for r in parts.values()),
         "canonical": len(canonical_ids),
@@ -822,6 +864,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         "anchors_computed": len(canonical_ids) - copied_n,
         "files_linked": len(linked),
         "texts_read": len(need),
+        "texts_decoded": len(rest),  # read from the normalize artifact (the others: from earlier files)
         "part_digests": part_digests,
     }
 
@@ -894,6 +937,30 @@ def _input_identity(path: Path, columns: Sequence[str]) -> str:
     return h.hexdigest()[:32]
 
 
+def _file_stat(path: Path) -> list[int]:
+    """What tells an artifact file apart without reading it: artifacts are written once, by rename
+    (a new inode), so device, inode, size and modification time name one content."""
+    st = path.stat()
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _identities_seen(earlier: Sequence[str], stat: dict[str, list[int]]) -> dict[str, str]:
+    """Input identities an earlier members artifact computed from these very files (same
+    `_file_stat`): a re-run shard does not hash its normalize artifact's text bytes again."""
+    seen: dict[str, str] = {}
+    for folder in sorted(earlier):
+        try:
+            made = json.loads((Path(folder) / SOURCES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(made, dict) or not isinstance(made.get("stat"), dict):
+            continue
+        for k, v in stat.items():
+            if k not in seen and made["stat"].get(k) == v and isinstance(made.get(k), str):
+                seen[k] = made[k]
+    return seen
+
+
 def _same_sources(earlier: Sequence[str], sources: dict) -> list[tuple[Path, dict]]:
     """(folder, its sources.json) of the earlier members artifacts made from the same normalize and
     extract inputs."""
@@ -959,6 +1026,43 @@ def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
     return pa.concat_tables(kept) if kept else empty
 
 
+def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str]) -> pa.Table:
+    """(doc_id, text) of the named documents found in earlier members artifacts made from these very
+    pages: every document of a shard is in one of its canonical.parquet (singletons are canonical)
+    or members parts, so a re-run shard reads the texts from those files (only the row groups of
+    canonical.parquet that hold them: 4 documents each) instead of decoding the whole text column of
+    the normalize artifact (its one row group: the larger part of a +1 % call at 20k). Looked for in
+    canonical.parquet and the earlier files of the parts being written."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    found: list[pa.Table] = []
+    want = set(ids)
+    for folder in same_pages:
+        for f in [folder / "canonical.parquet", *(folder / "members" / n for n in part_names)]:
+            if not want:
+                break
+            try:
+                pf = pq.ParquetFile(f)
+                doc_ids = pf.read(columns=["doc_id"]).column(0)
+                wanted = pa.array(sorted(want), pa.string())
+                hit = pc.is_in(doc_ids, value_set=wanted).to_numpy(zero_copy_only=False)
+                if not hit.any():
+                    continue
+                sizes = [pf.metadata.row_group(g).num_rows for g in range(pf.metadata.num_row_groups)]
+                group_of = np.repeat(np.arange(len(sizes)), sizes)
+                groups = sorted(set(group_of[hit].tolist()))
+                t = pf.read_row_groups(groups, columns=["doc_id", "text"])
+            except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+                continue  # pruned meanwhile: read from the normalize artifact instead
+            t = t.filter(pc.is_in(t.column("doc_id"), value_set=wanted))
+            found.append(t.select(["doc_id", "text"]).cast(pa.schema([("doc_id", pa.string()), ("text", pa.string())])))
+            want.difference_update(t.column("doc_id").to_pylist())
+    if not found:
+        return pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
+    return pa.concat_tables(found)
+
+
 def _earlier_anchors(
     canonical: list[dict],
     earlier: Sequence[str],
@@ -991,14 +1095,14 @@ def _earlier_anchors(
             break
         src = Path(folder)
         try:
-            ids = pq.read_table(src / "canonical.parquet", columns=["doc_id"]).column(0)
+            ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
             open_ids = pa.array(sorted(set(want) - taken), pa.string())
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
             texts_known = src in same_pages
             cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
-            prev = pq.read_table(src / "canonical.parquet", columns=cols).filter(hit)
+            prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
@@ -1007,7 +1111,7 @@ def _earlier_anchors(
             ]
             if not same:
                 continue
-            rows = pq.read_table(src / "anchors.parquet")
+            rows = pq.ParquetFile(src / "anchors.parquet").read()
             keep = pa.array(sorted(same), pa.string())
             rows = rows.filter(pc.is_in(rows.column("doc_id"), value_set=keep)).cast(ANCHORS)
             if texts_known:  # anchors depend on the text only; the cluster is a label
@@ -1083,7 +1187,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 copy.setdefault(known[d], []).append(cid)
             else:
                 todo.add(cid)
-        aligner = Aligner(_earlier_alignments([Path(d) for d in earlier], name) if todo else {})
+        aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
         writers = {
             "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
             "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
@@ -1109,10 +1213,14 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                         ("repairs", r_parts, REPAIRS),
                         ("align", a_parts, ALIGN_MEMO),
                     ):
-                        # the earlier part is sorted by cluster_id: row-group statistics skip other ranges
-                        prev = pq.read_table(
-                            src / t / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)]
-                        )
+                        if len(batches) == 1:
+                            prev = pq.ParquetFile(src / t / name).read(use_threads=False)
+                        else:  # sorted by cluster_id: row-group statistics skip other ranges
+                            prev = pq.read_table(
+                                src / t / name,
+                                filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)],
+                                use_threads=False,
+                            )
                         keep_ids = pa.array(keep, pa.string())
                         acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
                 writers["best_texts"].add(pa.concat_tables(s_parts))
@@ -1143,10 +1251,17 @@ def _cluster_batches(clusters: list[str], files: list[Path], in_file: list[dict]
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
+    if (
+        sum(pq.ParquetFile(f).metadata.num_rows for f in holding) <= REPAIR_BATCH_COPIES
+        and len(clusters) <= REPAIR_BATCH_CLUSTERS
+    ):
+        return [set(clusters)]  # what counting would give: every copy fits in one batch
     copies: dict[str, int] = {}
     for f, held in zip(files, in_file, strict=True):
         if not todo.isdisjoint(held):
-            counted = pc.value_counts(pq.read_table(f, columns=["cluster_id"]).column(0)).to_pylist()
+            counted = pc.value_counts(pq.ParquetFile(f).read(columns=["cluster_id"], use_threads=False).column(0))
+            counted = counted.to_pylist()
             for c in counted:
                 if c["values"] in todo:
                     copies[c["values"]] = copies.get(c["values"], 0) + c["counts"]
@@ -1180,7 +1295,7 @@ def _member_batches(
     holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
 
     def rows_of(f: Path, wanted: pa.Array) -> pa.Table:
-        t = pq.read_table(f).cast(MEMBERS)
+        t = pq.ParquetFile(f).read(use_threads=False).cast(MEMBERS)  # one small row group: no threads
         return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
 
     if len(batches) <= 1:
@@ -1345,19 +1460,25 @@ def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
     )
 
 
-def _earlier_alignments(earlier: list[Path], name: str) -> dict[str, Blocks]:
-    """text pair digest -> blocks, from the alignment memos of a part in earlier repair artifacts."""
+def _earlier_alignments(earlier: list[Path], name: str, clusters: set[str] | None = None) -> dict[str, list[int]]:
+    """text pair digest -> blocks (i, j, n flattened), from the alignment memos of a part in earlier
+    repair artifacts; with `clusters`, only the rows of those clusters (the ones to repair: turning
+    every alignment of the part into Python objects was a third of a +1 % repair call at 20k, and
+    the objects' memory stayed with the worker). An alignment is a pure function of the two texts,
+    so one not loaded is computed again with the same result."""
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    known: dict[str, Blocks] = {}
+    known: dict[str, list[int]] = {}
     for d in sorted(earlier):
         try:
-            t = pq.read_table(d / "align" / name, columns=["pair", "blocks"])
+            t = pq.ParquetFile(d / "align" / name).read(use_threads=False)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue
+        if clusters is not None:
+            t = t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
         for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
-            if pair not in known:
-                known[pair] = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+            known.setdefault(pair, flat)
     return known
 
 
@@ -1369,7 +1490,7 @@ def _file_cluster_digests(path: Path) -> dict[str, str]:
     raw = (pq.read_schema(path).metadata or {}).get(CLUSTER_DIGESTS.encode())
     if raw is not None:
         return json.loads(raw)
-    return _cluster_digests(pq.read_table(path).cast(MEMBERS))
+    return _cluster_digests(pq.ParquetFile(path).read(use_threads=False).cast(MEMBERS))
 
 
 def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> tuple[dict[str, Path], Path | None]:
@@ -1381,7 +1502,9 @@ def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> t
     same = None
     for d in sorted(earlier):
         try:
-            t = pq.read_table(d / "memo" / name, columns=["cluster_id", "digest"])
+            t = pq.ParquetFile(d / "memo" / name).read(
+                columns=["cluster_id", "digest"], use_threads=False
+            )  # no dataset setup
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
         ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()

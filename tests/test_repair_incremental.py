@@ -1,0 +1,133 @@
+"""A members shard re-run because a new page elsewhere changed some of its clusters (issue 10):
+texts come from the earlier artifact of the same pages, not from the normalize artifact, and the
+bytes are a cold run's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tasks.repair import cluster_members_shard
+from tests.test_incremental_parts import artifact_bytes, member_docs, write_inputs
+
+
+def test_a_rerun_shard_takes_every_text_from_its_earlier_artifact(tmp_path):
+    """c2 becomes shared (its canonical d2 joins the members: its text is in the earlier
+    canonical.parquet), then d5 becomes c0's canonical (canonical.parquet rebuilt: d5's text is in
+    the earlier members part of c0). No text is decoded from the normalize artifact."""
+    docs = member_docs()
+    first = tmp_path / "first"
+    cold0 = cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    assert cold0["texts_decoded"] == cold0["canonical"] + 2  # cold: every text from normalize
+
+    inputs = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"], root="/elsewhere")
+    inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["texts_read"] > 0 and inc["texts_decoded"] == 0
+
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True  # d5 now stands for c0
+    inputs = write_inputs(tmp_path / "in3", later, ["c0", "c1", "c2"], root="/elsewhere")
+    again = cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(tmp_path / "inc")])
+    cluster_members_shard(inputs, str(tmp_path / "cold2"))
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold2")
+    assert not os.path.samefile(tmp_path / "again" / "canonical.parquet", tmp_path / "inc" / "canonical.parquet")
+    assert again["texts_decoded"] == 0
+    assert (again["anchors_copied"], again["anchors_computed"]) == (5, 1)  # d5's anchors are new
+
+
+def test_texts_missing_from_the_earlier_artifact_are_decoded_and_the_bytes_stay_cold(tmp_path):
+    """The earlier artifact lost its canonical.parquet and a members part (pruned, or made
+    otherwise): what it still holds is used, the rest is decoded from the normalize artifact."""
+    docs = member_docs()
+    first = tmp_path / "first"
+    cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    broken = tmp_path / "broken"
+    shutil.copytree(first, broken)
+    (broken / "canonical.parquet").unlink()
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True
+    inputs = write_inputs(tmp_path / "in2", later, ["c0", "c1", "c2"], root="/elsewhere")
+    got = cluster_members_shard(inputs, str(tmp_path / "got"), earlier=[str(broken)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "got") == artifact_bytes(tmp_path / "cold")
+    assert 0 < got["texts_decoded"] < cold["texts_decoded"]
+
+
+def test_a_rerun_loads_the_earlier_alignments_of_the_clusters_it_repairs_only(tmp_path):
+    """cA and cB share a part; a new copy joins cB. Only cB's earlier alignments become blocks
+    (cA is copied); the known one is not computed again, and the bytes are a cold run's."""
+    import random
+
+    from tasks.repair import Aligner, _earlier_alignments, align, repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()
+    rng = random.Random(5)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": i == 0}
+            for i, (d, c, t) in enumerate(docs)
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    a = shard("a", [("a1", "cA", text), ("a2", "cB", text[::-1])])
+    b = shard("b", [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))])
+    repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+    every = _earlier_alignments([tmp_path / "r1"], "007.parquet")
+    only_b = _earlier_alignments([tmp_path / "r1"], "007.parquet", {"cB"})
+    assert 0 < len(only_b) < len(every) and set(only_b) <= set(every)
+
+    c = shard("c", [("c1", "cB", truncate(text[::-1], 0.5))])
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 1)
+    assert (warm["alignments_computed"], warm["alignments_known"]) == (1, 1)
+    cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
+    assert cold["alignments_computed"] == 3
+    for t in ("best_texts", "repairs", "memo", "align"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
+
+    # blocks made from the stored flat memo are align's blocks
+    base, copy = text[::-1], placeholders(text[::-1], random.Random(5))
+    aligner = Aligner(flat=every)
+    got = aligner(base, copy, lambda: None)
+    assert aligner.computed == 0 and got == align(base, copy)
+
+
+def test_a_rerun_on_the_same_input_files_does_not_hash_them_again(tmp_path, monkeypatch):
+    """The earlier artifact recorded which files it hashed (device, inode, size, mtime) and the
+    digests of its members files: a re-run on the same files reuses both; other files are hashed."""
+    import json
+
+    import tasks.repair as repair
+
+    docs = member_docs()
+    inputs = write_inputs(tmp_path / "in1", docs, ["c0", "c1"])
+    first = tmp_path / "first"
+    cluster_members_shard(inputs, str(first))
+    made = json.loads((first / "sources.json").read_text())
+    assert set(made["stat"]) == {"normalize", "extract"} and made["files"]
+
+    def no_hash(*_):
+        raise AssertionError("hashed again")
+
+    shared = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"])  # same pages, new upstream files
+    inputs["duplicates"] = shared["duplicates"]
+    with monkeypatch.context() as m:
+        m.setattr(repair, "_input_identity", no_hash)
+        inc = cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["part_digests"] == cold["part_digests"] and inc["files_linked"] > 0
+
+    with monkeypatch.context() as m, pytest.raises(AssertionError, match="hashed again"):
+        m.setattr(repair, "_input_identity", no_hash)  # other upstream files: hashed ...
+        cluster_members_shard(shared, str(tmp_path / "other"), earlier=[str(first)])
+    # ... and recognised as the same pages
+    other = cluster_members_shard(shared, str(tmp_path / "other2"), earlier=[str(first)])
+    assert other["files_linked"] > 0
