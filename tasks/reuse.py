@@ -429,50 +429,88 @@ def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> l
     return out
 
 
-def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dict]:
-    """Formula anchors merged into passages of their example document, one row per passage."""
+def _formulae(
+    formula: list[tuple],
+    docs: dict[str, dict],
+    old_docs,
+    memo: dict[str, dict | None] | None = None,
+    print_of: Callable[[str], str] | None = None,
+) -> list[dict]:
+    """Formula anchors merged into passages of their example document, one row per passage.
+
+    memo (with print_of: doc id -> the fingerprint of its text, cluster and dates): each run of
+    anchors' row (or None) by a key of the run and its two documents' fingerprints. Runs found
+    there need no text; the others are computed and added, so the stage's next run reads only the
+    texts of runs that changed."""
     if not formula:
         return []
     formula.sort(key=lambda f: (f[3], f[4]))
-    need = sorted({f[3] for f in formula} | {f[5] for f in formula} - set(docs))
-    need = [d for d in need if d not in docs]
-    if need and old_docs is not None:
-        docs = {**docs, **old_docs(need)}
-    out: dict[str, dict] = {}
+    runs: list[list[tuple]] = []
     k = 0
     while k < len(formula):
         m = k + 1
         while m < len(formula) and formula[m][3] == formula[k][3] and formula[m][4] - formula[m - 1][4] <= CHAIN_GAP:
             m += 1
-        run = formula[k:m]
+        if m - k >= MIN_FORMULA_ANCHORS:
+            runs.append(formula[k:m])
         k = m
-        doc, other = run[0][3], run[0][5]
-        if len(run) < MIN_FORMULA_ANCHORS or doc not in docs or other not in docs:
+    keys: list[str | None] = [None] * len(runs)
+    if memo is not None and print_of is not None:
+        keys = [
+            hashlib.sha256(json.dumps([run, print_of(run[0][3]), print_of(run[0][5])]).encode()).hexdigest()[:24]
+            for run in runs
+        ]
+    todo = [i for i, key in enumerate(keys) if key is None or memo is None or key not in memo]
+    need = sorted({runs[i][0][3] for i in todo} | {runs[i][0][5] for i in todo})
+    need = [d for d in need if d not in docs]
+    if need and old_docs is not None:
+        docs = {**docs, **old_docs(need)}
+    out: dict[str, dict] = {}
+    for i, run in enumerate(runs):
+        key = keys[i]
+        if memo is not None and key is not None and key in memo:
+            row = memo[key]
+        else:
+            row = _formula_row(run, docs)
+            if memo is not None and key is not None:
+                memo[key] = row
+        if row is None:
             continue
-        fa, oa = fold(docs[doc].get("text") or "")
-        fb, _ = fold(docs[other].get("text") or "")
-        x, y = run[0][4], run[0][6]
-        if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
-            continue
-        s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors ...
-        # ... but no further than one window past its first and last formula anchor: a longer run would
-        # hold another formula anchor, so beyond that the two examples share text the others do not
-        s_clip = max(s, x - WINDOW)
-        e_clip = min(s + length, run[-1][4] + SHINGLE + WINDOW)
-        if e_clip - s_clip < MIN_PASSAGE:
-            continue  # a common word or phrase, not a formula passage
-        start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
-        passage = (docs[doc].get("text") or "")[start:end]
-        row = {
-            "passage": passage,
-            "n_docs": min(f[1] for f in run),
-            "n_clusters": min(f[2] for f in run),
-            "example_doc_id": doc,
-            "start": start,
-        }
+        passage = row["passage"]
         if passage not in out or row["n_docs"] > out[passage]["n_docs"]:
             out[passage] = row
+    if memo is not None:  # only this corpus's runs go on to the next run
+        live = set(keys)
+        for key in [key for key in memo if key not in live]:
+            del memo[key]
     return [out[p] for p in sorted(out)]
+
+
+def _formula_row(run: list[tuple], docs: dict[str, dict]) -> dict | None:
+    """The formula row of one run of formula anchors of one document (None: not a formula passage)."""
+    doc, other = run[0][3], run[0][5]
+    if doc not in docs or other not in docs:
+        return None
+    fa, oa = docs[doc]["_fold"] if "_fold" in docs[doc] else fold(docs[doc].get("text") or "")
+    fb, _ = docs[other]["_fold"] if "_fold" in docs[other] else fold(docs[other].get("text") or "")
+    x, y = run[0][4], run[0][6]
+    if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
+        return None
+    s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors ...
+    # ... but no further than one window past its first and last formula anchor: a longer run would
+    # hold another formula anchor, so beyond that the two examples share text the others do not
+    s_clip = max(s, x - WINDOW)
+    e_clip = min(s + length, run[-1][4] + SHINGLE + WINDOW)
+    if e_clip - s_clip < MIN_PASSAGE:
+        return None  # a common word or phrase, not a formula passage
+    start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
+    return {
+        "passage": (docs[doc].get("text") or "")[start:end],
+        "n_docs": min(f[1] for f in run),
+        "n_clusters": min(f[2] for f in run),
+        "example_doc_id": doc,
+        "start": start,
+    }
 
 
 # ----------------------------------------------------------------------------- the stage, out of core
@@ -706,6 +744,7 @@ FORMULA_DTYPE = np.dtype(
     [(k, "<u8" if k == "hash" else "<i8") for k in ("hash", "n_docs", "n_clusters", "doc", "pos", "other", "other_pos")]
 )
 DOCS_PART = "docs"
+FORMULA_MEMO = "formula_runs.json"  # in a reuse artifact: each formula run's row by its key (_formulae)
 
 
 def _anchor_sources(member_dirs: list[str]) -> list:
@@ -1337,16 +1376,31 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     ).hexdigest()[:20]
     prev_meta = _meta(before_dir) if before_dir is not None else {}
     target = out / "reuse_formulae" / "0.parquet"
+    runs_computed = 0
     if (
         before_dir is not None
         and prev_meta.get("formulae") == fdigest
         and (before_dir / "reuse_formulae" / "0.parquet").exists()
     ):
         _link(before_dir / "reuse_formulae" / "0.parquet", target)
+        if (before_dir / FORMULA_MEMO).exists():
+            _link(before_dir / FORMULA_MEMO, out / FORMULA_MEMO)
         n_formulae = pq.ParquetFile(target).metadata.num_rows
     else:
         ids_code = {x: i for i, x in enumerate(corpus.id_list)} if tuples else {}
-        formulae = _formulae(tuples, {}, lambda need: corpus.texts(ids_code[x] for x in need))
+        memo: dict[str, dict | None] = {}
+        if before_dir is not None and (before_dir / FORMULA_MEMO).exists():
+            memo = json.loads((before_dir / FORMULA_MEMO).read_text())
+        known = set(memo)
+        formulae = _formulae(
+            tuples,
+            {},
+            lambda need: corpus.texts(ids_code[x] for x in need),
+            memo,
+            lambda doc_id: str(corpus.prints[ids_code[doc_id]]),
+        )
+        (out / FORMULA_MEMO).write_text(json.dumps(memo, ensure_ascii=False, sort_keys=True))
+        runs_computed = len(set(memo) - known)
         write_table(pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE), target, SORT_KEYS["reuse_formulae"])
         n_formulae = len(formulae)
     (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
@@ -1359,7 +1413,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     }
     (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
     release_corpus()
-    return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae}
+    return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae, "formula_runs": runs_computed}
 
 
 def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = None) -> dict:
