@@ -433,7 +433,7 @@ def _formulae(
     formula: list[tuple],
     docs: dict[str, dict],
     old_docs,
-    memo: dict[str, dict | None] | None = None,
+    memo: dict[str, Any] | None = None,
     print_of: Callable[[str], str] | None = None,
 ) -> list[dict]:
     """Formula anchors merged into passages of their example document, one row per passage.
@@ -457,8 +457,12 @@ def _formulae(
     keys: list[str | None] = [None] * len(runs)
     if memo is not None and print_of is not None:
         keys = [
-            hashlib.sha256(json.dumps([run, print_of(run[0][3]), print_of(run[0][5])]).encode()).hexdigest()[:24]
-            for run in runs
+            hashlib.sha256(
+                json.dumps(
+                    [[(f[0], f[3], f[4], f[5], f[6]) for f in run], print_of(run[0][3]), print_of(run[0][5])]
+                ).encode()
+            ).hexdigest()[:24]
+            for run in runs  # the counts are left out: a formula that spreads keeps its passage
         ]
     todo = [i for i, key in enumerate(keys) if key is None or memo is None or key not in memo]
     need = sorted({runs[i][0][3] for i in todo} | {runs[i][0][5] for i in todo})
@@ -469,13 +473,20 @@ def _formulae(
     for i, run in enumerate(runs):
         key = keys[i]
         if memo is not None and key is not None and key in memo:
-            row = memo[key]
+            span = memo[key]
         else:
-            row = _formula_row(run, docs)
+            span = _formula_span(run, docs)
             if memo is not None and key is not None:
-                memo[key] = row
-        if row is None:
+                memo[key] = span
+        if span is None:
             continue
+        row = {
+            "passage": span[1],
+            "n_docs": min(f[1] for f in run),
+            "n_clusters": min(f[2] for f in run),
+            "example_doc_id": run[0][3],
+            "start": span[0],
+        }
         passage = row["passage"]
         if passage not in out or row["n_docs"] > out[passage]["n_docs"]:
             out[passage] = row
@@ -486,8 +497,8 @@ def _formulae(
     return [out[p] for p in sorted(out)]
 
 
-def _formula_row(run: list[tuple], docs: dict[str, dict]) -> dict | None:
-    """The formula row of one run of formula anchors of one document (None: not a formula passage)."""
+def _formula_span(run: list[tuple], docs: dict[str, dict]) -> tuple[int, str] | None:
+    """(start, passage) of one run of formula anchors of one document (None: not a formula passage)."""
     doc, other = run[0][3], run[0][5]
     if doc not in docs or other not in docs:
         return None
@@ -504,13 +515,7 @@ def _formula_row(run: list[tuple], docs: dict[str, dict]) -> dict | None:
     if e_clip - s_clip < MIN_PASSAGE:
         return None  # a common word or phrase, not a formula passage
     start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
-    return {
-        "passage": (docs[doc].get("text") or "")[start:end],
-        "n_docs": min(f[1] for f in run),
-        "n_clusters": min(f[2] for f in run),
-        "example_doc_id": doc,
-        "start": start,
-    }
+    return start, (docs[doc].get("text") or "")[start:end]
 
 
 # ----------------------------------------------------------------------------- the stage, out of core
@@ -1388,7 +1393,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
         n_formulae = pq.ParquetFile(target).metadata.num_rows
     else:
         ids_code = {x: i for i, x in enumerate(corpus.id_list)} if tuples else {}
-        memo: dict[str, dict | None] = {}
+        memo: dict[str, Any] = {}
         if before_dir is not None and (before_dir / FORMULA_MEMO).exists():
             memo = json.loads((before_dir / FORMULA_MEMO).read_text())
         known = set(memo)
