@@ -524,6 +524,8 @@ def _formula_span(run: list[tuple], docs: dict[str, dict]) -> tuple[int, str] | 
 # its anchor group in the partition's groups/PPPP.npy (a later run keeps or drops hits by group)
 HIT_DTYPE = np.dtype([("a", "<i4"), ("b", "<i4"), ("pa", "<i4"), ("pb", "<i4"), ("rare", "?"), ("g", "<i4")])
 GROUP_DTYPE = np.dtype([("hash", "<u8"), ("digest", "<u8")])  # anchor groups of 2+ rows, sorted by hash
+# the anchor rows of a partition, kept for the next run (src: index of the shard in the step's members)
+ROW_DTYPE = np.dtype([("hash", "<u8"), ("doc", "<i4"), ("pos", "<i4"), ("src", "<i4")])
 
 
 def partition_count(anchor_rows: int) -> int:
@@ -805,12 +807,19 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     partition_bounds). The newest earlier artifact's ranges are kept while the count is the same
     and none outgrew BOUNDS_SLACK: a partition then re-pairs only its changed anchor groups.
     Weights: rows read."""
-    sources = _anchor_sources(list(inputs["members"]))
-    counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
+    members = list(inputs["members"])
+    base = _newest_hits(earlier, _code_version())
+    known = _known_part_counts(base) if base is not None else {}
+    counts = np.zeros(1 << PART_BITS, np.int64)
+    read = [m for m in members if _source_id(m) not in known]
+    for m in members:  # a shard the earlier artifact read: its counts are kept there
+        if m not in read:
+            counts += known[_source_id(m)]
+    for source in _anchor_sources(read):
+        counts += _source_part_counts(source)
     total = int(counts.sum())
     n = partitions or partition_count(total)
     bounds = partition_bounds(counts, n)
-    base = _newest_hits(earlier, _code_version())
     if base is not None:
         meta = _meta(base)
         prev = [tuple(b) for b in meta.get("bounds", [])]
@@ -820,6 +829,25 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in bounds}
     plan[DOCS_PART] = max(1, total // n)
     return plan
+
+
+def _known_part_counts(base: Path) -> dict[str, np.ndarray]:
+    """Shard source id -> its rows per value of anchors.part, from a hits artifact's partitions
+    (rows/PPPP.counts.npy cover every part once; {} if any is missing)."""
+    meta = _meta(base)
+    sources, bounds = meta.get("sources", []), meta.get("bounds", [])
+    out = np.zeros((len(sources), 1 << PART_BITS), np.int64)
+    for lo, hi in bounds:
+        f = base / "rows" / f"{lo:04d}.counts.npy"
+        if not f.exists():
+            return {}
+        c = np.load(f)
+        if c.shape != (len(sources), hi - lo):
+            return {}
+        out[:, lo:hi] = c
+    if not bounds or sum(hi - lo for lo, hi in bounds) != 1 << PART_BITS:
+        return {}
+    return {x: out[k] for k, x in enumerate(sources)}
 
 
 def _group_digests(h: np.ndarray, d: np.ndarray, pos: np.ndarray, dochash: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -876,18 +904,18 @@ def hits_part(
         return {"docs": listing.num_rows}
     lo, hi = (int(x) for x in part.split("-"))
     ids, cluster, dochash = _doc_codes(members)
-    t = pa.concat_tables([_source_parts(s, lo, hi) for s in _anchor_sources(members)])
-    d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
-    d = d.astype(np.int64)
-    ok = d >= 0
-    h, pos = t.column("hash").to_numpy()[ok], t.column("pos").to_numpy().astype(np.int64)[ok]
-    rows = t.num_rows
-    del t
-    d = d[ok]
-    o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
     base = _newest_hits(earlier, version)
     if base is not None and [lo, hi] not in _meta(base).get("bounds", []):
         base = None  # another cut of the hash space: nothing to compare group by group
+    h, d, pos, src, counts, fresh = _partition_rows(members, ids, lo, hi, base)
+    rows = int(counts.sum())
+    (out / "rows").mkdir(parents=True, exist_ok=True)
+    stored = np.empty(len(h), dtype=ROW_DTYPE)
+    stored["hash"], stored["doc"], stored["pos"], stored["src"] = h, d, pos, src
+    np.save(out / "rows" / f"{lo:04d}.npy", stored)
+    np.save(out / "rows" / f"{lo:04d}.counts.npy", counts)
+    del stored, src
+    o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
     changed = np.ones(len(gs), dtype=bool)
     if base is not None:
         prev = np.load(base / "groups" / f"{lo:04d}.npy")
@@ -952,6 +980,7 @@ def hits_part(
         np.save(out / "dirty" / f"{lo:04d}.now.npy", now)
     return {
         "anchor_rows": rows,
+        "anchor_rows_read": fresh,
         "hits": len(rec),
         "formula_anchors": len(frec),
         "groups": len(gs),
@@ -959,6 +988,75 @@ def hits_part(
         "base": str(base.resolve()) if base is not None else None,
         "gone_parts": gone_parts,
     }
+
+
+def _source_id(member_dir: str) -> str:
+    """What a shard's anchor rows are read from: the file, its size and mtime (a members artifact
+    is written once; a re-run shard is a new artifact)."""
+    f = Path(member_dir) / "anchors.parquet"
+    if not f.exists():
+        f = Path(member_dir) / "canonical.parquet"  # an artifact made before anchors.parquet: derived from it
+    st = f.stat()
+    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+
+
+def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[np.ndarray, ...]:
+    """The anchor rows of parts [lo, hi) of every shard (hash, document code, offset, shard index)
+    and the shard x part row counts (hits_plan's weights, kept in the artifact). The rows of a
+    shard whose anchors file the earlier artifact `base` read are taken from its rows/PPPP.npy
+    (document codes moved to this corpus's), not read and matched by doc id again: a nightly
+    run reads the new and re-run shards only."""
+    ident = [_source_id(m) for m in members]
+    width = hi - lo
+    counts = np.zeros((len(members), width), np.int64)
+    fresh = list(range(len(members)))
+    parts_h, parts_d, parts_pos, parts_src = [], [], [], []
+    stored_file = base / "rows" / f"{lo:04d}.npy" if base is not None else None
+    if base is not None and stored_file is not None and stored_file.exists():
+        before = {x: k for k, x in enumerate(_meta(base).get("sources", []))}
+        new_src = np.full(len(before), -1, np.int64)  # the earlier artifact's shard index -> this run's
+        for k, x in enumerate(ident):
+            if x in before:
+                new_src[before[x]] = k
+        fresh = [k for k, x in enumerate(ident) if x not in before]
+        old_counts = np.load(base / "rows" / f"{lo:04d}.counts.npy")
+        for k, x in enumerate(ident):
+            if x in before:
+                counts[k] = old_counts[before[x]]
+        stored = np.load(stored_file)
+        srcs = new_src[stored["src"]] if len(new_src) else np.zeros(len(stored), np.int64)
+        d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
+        keep = (srcs >= 0) & (d >= 0)
+        parts_h.append(stored["hash"][keep])
+        parts_d.append(d[keep])
+        parts_pos.append(stored["pos"][keep].astype(np.int64))
+        parts_src.append(srcs[keep])
+        del stored
+    if fresh:
+        sources = _anchor_sources([members[k] for k in fresh])
+        for k, source in zip(fresh, sources, strict=True):
+            t = _source_parts(source, lo, hi)
+            h = t.column("hash").to_numpy()
+            counts[k] = np.bincount((h >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo, minlength=width)
+            d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
+            d = d.astype(np.int64)
+            ok = d >= 0
+            parts_h.append(h[ok])
+            parts_d.append(d[ok])
+            parts_pos.append(t.column("pos").to_numpy().astype(np.int64)[ok])
+            parts_src.append(np.full(int(ok.sum()), k, np.int64))
+    read = int(counts[fresh].sum()) if fresh else 0
+    if not parts_h:
+        z = np.zeros(0, np.int64)
+        return np.zeros(0, np.uint64), z, z, z, counts, read
+    return (
+        np.concatenate(parts_h).astype(np.uint64),
+        np.concatenate(parts_d).astype(np.int64),
+        np.concatenate(parts_pos).astype(np.int64),
+        np.concatenate(parts_src).astype(np.int64),
+        counts,
+        read,
+    )
 
 
 def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -1127,12 +1225,13 @@ def hits_finish(
         "base": str(base) if base is not None else None,
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+        "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
-    counts |= {"groups": 0, "groups_paired": 0}
+    counts |= {"groups": 0, "groups_paired": 0, "anchor_rows_read": 0}
     for stats in parts.values():
-        for k in ("docs", "anchor_rows", "hits", "formula_anchors", "groups", "groups_paired"):
+        for k in ("docs", "anchor_rows", "anchor_rows_read", "hits", "formula_anchors", "groups", "groups_paired"):
             counts[k] += int(stats.get(k, 0))
     return counts
 

@@ -297,13 +297,19 @@ def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged
     inc = run_steps(dirs, tmp_path / "inc", before)
     assert table_bytes(tmp_path / "inc" / "reuse_step") == want
     assert inc["reuse"]["pairs_reused"] > 0
+    # anchor rows are read from the new shard only; the others come from the earlier partitions' rows
+    import pyarrow.parquet as pq
+
+    new_rows = pq.ParquetFile(Path(dirs[2]) / "anchors.parquet").metadata.num_rows
+    assert inc["reuse_hits"]["anchor_rows_read"] == new_rows < inc["reuse_hits"]["anchor_rows"]
+    assert cold["reuse_hits"]["anchor_rows_read"] == cold["reuse_hits"]["anchor_rows"]
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
     assert first["reuse"]["parts_written"] > 0
 
     # unchanged: every part linked, nothing paired or extended
     after_inc = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
     again = run_steps(dirs, tmp_path / "again", after_inc)
-    assert again["reuse_hits"]["groups_paired"] == 0
+    assert again["reuse_hits"]["groups_paired"] == 0 and again["reuse_hits"]["anchor_rows_read"] == 0
     assert again["reuse"]["pairs_computed"] == 0 and again["reuse"]["parts_written"] == 0
     assert table_bytes(tmp_path / "again" / "reuse_step") == want
     # a reuse artifact not made from the hits artifact the groups were compared with lends nothing
