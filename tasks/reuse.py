@@ -610,24 +610,43 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     )
 
 
-def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(doc ids sorted: a document's code is its index, cluster code per document, a 64-bit hash of
     each document's id and cluster): the codes _Corpus gives, from the id columns alone (what a
     hits part needs, without texts), and what an anchor row of the document depends on besides
-    its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document)."""
-    stamps = tuple((d, (Path(d) / "canonical.parquet").stat().st_mtime_ns) for d in member_dirs)
-    return _doc_codes_of(stamps)
+    its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document).
+    A shard whose canonical.parquet the earlier hits artifact `base` listed is taken from its
+    docs.parquet instead of its own file (thousands of tiny row groups)."""
+    stamps = tuple((d, _file_id(Path(d) / "canonical.parquet")) for d in member_dirs)
+    return _doc_codes_of(stamps, str(base) if base is not None else None)
+
+
+def _file_id(f: Path) -> str:
+    st = f.stat()
+    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
 @lru_cache(maxsize=1)
-def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _doc_codes_of(stamps: tuple[tuple[str, str], ...], base: str | None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     import pyarrow.parquet as pq
 
-    member_dirs = [d for d, _ in stamps]
-
+    listed: dict[str, tuple[list, list]] = {}
+    if base is not None and (Path(base) / "docs.parquet").exists():
+        known = _meta(Path(base)).get("canonicals", [])
+        if any(x in known for _, x in stamps):
+            t = pq.read_table(Path(base) / "docs.parquet", columns=["shard", "doc_id", "cluster_id"]).to_pydict()
+            listed = {x: ([], []) for x in known}
+            for shard, doc_id, cluster_id in zip(t["shard"], t["doc_id"], t["cluster_id"], strict=True):
+                if 0 <= shard < len(known):
+                    listed[known[shard]][0].append(doc_id)
+                    listed[known[shard]][1].append(cluster_id)
     ids: list[str] = []
     clusters: list[str] = []
-    for d in member_dirs:
+    for d, x in stamps:
+        if x in listed:
+            ids += listed[x][0]
+            clusters += listed[x][1]
+            continue
         t = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id"])
         doc_ids = t.column("doc_id").to_pylist()
         ids += doc_ids
@@ -903,8 +922,8 @@ def hits_part(
         write_table(listing, out / "docs.parquet")
         return {"docs": listing.num_rows}
     lo, hi = (int(x) for x in part.split("-"))
-    ids, cluster, dochash = _doc_codes(members)
     base = _newest_hits(earlier, version)
+    ids, cluster, dochash = _doc_codes(members, base)
     if base is not None and [lo, hi] not in _meta(base).get("bounds", []):
         base = None  # another cut of the hash space: nothing to compare group by group
     h, d, pos, src, counts, fresh = _partition_rows(members, ids, lo, hi, base)
@@ -1000,7 +1019,7 @@ def _source_id(member_dir: str) -> str:
     return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
-def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[np.ndarray, ...]:
+def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[Any, ...]:
     """The anchor rows of parts [lo, hi) of every shard (hash, document code, offset, shard index)
     and the shard x part row counts (hits_plan's weights, kept in the artifact). The rows of a
     shard whose anchors file the earlier artifact `base` read are taken from its rows/PPPP.npy
@@ -1226,6 +1245,7 @@ def hits_finish(
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
         "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
+        "canonicals": [_file_id(Path(m) / "canonical.parquet") for m in inputs["members"]],  # docs.parquet's shard
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}

@@ -303,6 +303,10 @@ def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged
     new_rows = pq.ParquetFile(Path(dirs[2]) / "anchors.parquet").metadata.num_rows
     assert inc["reuse_hits"]["anchor_rows_read"] == new_rows < inc["reuse_hits"]["anchor_rows"]
     assert cold["reuse_hits"]["anchor_rows_read"] == cold["reuse_hits"]["anchor_rows"]
+    # the ids of shards the earlier artifact listed come from its docs.parquet: the same codes
+    ids, cluster, keyed = reuse._doc_codes(dirs, tmp_path / "first" / "hits")
+    ids2, cluster2, keyed2 = reuse._doc_codes(dirs)
+    assert ids.equals(ids2) and (cluster == cluster2).all() and (keyed == keyed2).all()
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
     assert first["reuse"]["parts_written"] > 0
 
