@@ -1098,16 +1098,17 @@ def _kept_chains(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     extends (mostly rare anchors): a pair's rows are a function of these and its two documents."""
     if not len(rec):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    a, b, pa_, pb_, rare, chain = _sorted_hits(
-        rec["a"].astype(np.int64),
-        rec["b"].astype(np.int64),
-        rec["pa"].astype(np.int64),
-        rec["pb"].astype(np.int64),
-        rec["rare"],
-    )
-    share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
+    # _sorted_hits' order and chains, on two sort keys instead of four (~1 M hits at 20k +1 %)
+    pair = _pair_keys(rec["a"], rec["b"])
+    pa_, pb_ = rec["pa"].astype(np.int64), rec["pb"].astype(np.int64)
+    diag = pb_ - pa_
+    o = np.lexsort((((diag + (1 << 31)).astype(np.uint64) << np.uint64(32)) | pa_.astype(np.uint64), pair))
+    pair, pa_, pb_, diag, rare = pair[o], pa_[o], pb_[o], diag[o], rec["rare"][o]
+    brk = np.r_[True, (pair[1:] != pair[:-1]) | (diag[1:] != diag[:-1]) | (pa_[1:] - pa_[:-1] > CHAIN_GAP)]
+    chain = np.flatnonzero(brk)
+    share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(pair)])
     c = chain[share >= MIN_RARE_SHARE]
-    return _pair_keys(a[c], b[c]), _pair_keys(pa_[c], pb_[c])
+    return pair[c], _pair_keys(pa_[c], pb_[c])
 
 
 def _in_set(x1: np.ndarray, x2: np.ndarray, y1: np.ndarray, y2: np.ndarray) -> np.ndarray:
