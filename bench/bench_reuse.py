@@ -206,7 +206,14 @@ def pipeline(base: Path, plus: Path, code: str | None, without: str | None = Non
                 members = [m for m in members if Path(m).name != Path(without).name]
                 assert len(members) == len(pipeline_members(src)) - 1, f"{without} is not a members artifact of {src}"
             wall, rss, stats = measured([*me, "stage", str(work / rel), *members])
-            keep = ("hits", "anchor_rows_read", "pairs_computed", "pairs_reused", "parts_linked", "parts_written")
+            keep: tuple[str, ...] = (
+                "hits",
+                "anchor_rows_read",
+                "pairs_computed",
+                "pairs_reused",
+                "parts_linked",
+                "parts_written",
+            )
             keep += ("reuse", "formulae", "formula_runs")
             brief = " ".join(f"{k}={stats[k]}" for k in keep if k in stats)
             print(f"{label:<24} {stats['cpu']:>7.2f}s {wall:>7.1f}s {rss / 1e6:>7,.0f}MB  {brief}", flush=True)
