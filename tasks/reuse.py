@@ -692,11 +692,14 @@ class _Corpus:
         self._groups: dict[int, list[tuple[str, str]]] = {}
         self._open: dict[int, Any] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._id_array: pa.Array | None = None
         self._cached_chars = 0
 
     def codes(self, doc_ids: pa.Array) -> np.ndarray:
         """Codes of doc ids (-1: not a canonical document)."""
-        idx = pc.index_in(doc_ids, value_set=pa.array(self.id_list, pa.string()))
+        if self._id_array is None:
+            self._id_array = pa.array(self.id_list, pa.string())
+        idx = pc.index_in(doc_ids, value_set=self._id_array)
         return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def code_range(self, q: int) -> tuple[int, int]:
