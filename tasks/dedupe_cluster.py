@@ -734,9 +734,10 @@ def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -
         c1 = min(c0 + width, len(ur))
         m = (rl >= c0) & (rl < c1)
         sd, sr, sw = dl[m], rl[m] - c0, wrank[rk[m]].astype(np.int64)
-        held = np.zeros((len(ud), c1 - c0), bool)
-        held[sd, sr] = True
-        held = held.ravel()
+        grid = np.zeros((len(ud), c1 - c0), bool)
+        grid[sd, sr] = True
+        held = grid.ravel()
+        del grid
         start = np.r_[0, np.cumsum(np.bincount(sd, minlength=len(ud)))]  # rows of local document d: start[d]:start[d+1]
         na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
         x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side

@@ -152,7 +152,7 @@ STAGES: dict[str, Stage] = {
             },
             params=("top_k",),
             runtime=("doc_seconds",),
-            libraries=("jieba", "rjieba", "cn2an", "jionlp"),
+            libraries=("jieba", "rjieba", "cn2an", "jionlp", "numpy"),
             data=("data/extract",),
             tag="extract",
             hints="tasks.stages:earlier_artifacts",
