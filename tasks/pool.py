@@ -197,6 +197,8 @@ _gate = _Gate()
 def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
     attempt = recycled = 0
     while True:
+        if _terminated:  # a call between the gate and its submit must not start a fresh pool after terminate
+            raise PoolTerminated(_terminated)
         pool = _get_pool()
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
         family = _runner(wrapper, (fn, *args))
