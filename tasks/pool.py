@@ -16,7 +16,8 @@ A worker is replaced by a fresh one when a call of a stage module it has not run
 would not fit: extraction leaves ~600 MB of tables (jieba's dictionaries, IDF, word frequencies)
 resident for its next shard, and a global step run on top of them took the worker to 1.7 GB at
 20k documents. "Fits" is judged from what the worker holds now and the most this stage module
-has added to a worker's RSS during a call so far in this pool (exact peaks: VmHWM); a module not
+has added to a worker's RSS during a call so far in this pool (exact peaks: VmHWM; a runner's
+first call in a worker and its repeat calls there apart: the first loads the tables); a module not
 seen yet fits only a worker holding at most `recycle_mb` (RECYCLE_MB). The call is handed back
 unrun, the worker exits, the pool spawns its replacement (never more processes than `workers`)
 and the call is resubmitted: a spawn plus imports (~1-3 s) once per worker per change of phase,
@@ -72,8 +73,14 @@ _recycle_mb: float | None = RECYCLE_MB
 _budget_mb: float = WORKER_BUDGET_MB
 _inline = False
 _terminated: str | None = None
-# Largest RSS growth (MiB) seen during one call, per stage module, in the current pool's workers.
+# Largest RSS growth (MiB) seen during one call, per runner, in the current pool's workers: a
+# runner's first call in a worker under its name, its later calls there under name + WARM.
 _growth: dict[str, int] = {}
+# A runner's repeat calls in the same worker grow it far less than its first, which also loads the
+# tables it keeps (extract at 20k: first calls 158 -> ~650 MB, +~490; repeat calls 470 -> ~700, +~240).
+# Judged on the first call's figure, every warm extract worker (~430-470 MB) looked too big for its
+# next shard: 16 replacements per cold 20k run, ~1.9 s of idle worker each.
+WARM = " (repeat call)"
 # Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
 # THAT thread exits, so every submit goes through this one thread, which lives as long as the process.
 _submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool-submit")
@@ -202,13 +209,14 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
         pool = _get_pool()
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
         family = _runner(wrapper, (fn, *args))
-        expect = _growth.get(family)
+        expect = (_growth.get(family), _growth.get(family + WARM))
         submit: Any = pool.submit
         future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect).result()
         try:
-            value, grew = future.result(timeout=timeout)
-            if grew is not None and grew > _growth.get(family, -1):
-                _growth[family] = grew
+            value, grew, repeat = future.result(timeout=timeout)
+            key = family + WARM if repeat else family
+            if grew is not None and grew > _growth.get(key, -1):
+                _growth[key] = grew
             return value
         except WorkerRecycled:
             recycled += 1  # handed back unrun by a worker that exited: a fresh one takes it
@@ -327,8 +335,13 @@ def _warm_up() -> None:
     logging.getLogger("jieba").addFilter(lambda record: record.levelno >= logging.WARNING)
 
 
-# In a worker: the stage modules whose calls it has run (what its resident tables belong to).
+# In a worker: the stage modules whose calls it has run (what its resident tables belong to), and
+# the runners it has run (a repeat call of one of those is judged on its repeat calls' growth).
 _ran: set[str] = set()
+_ran_runners: set[str] = set()
+# In a worker: what each runner's first call here left resident (MiB; its tables). Until a repeat
+# call has been measured anywhere, a repeat call is expected to add the first call's growth less that.
+_kept_mb: dict[str, int] = {}
 
 
 def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
@@ -350,13 +363,20 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         if call_item is None:
             result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
             return
-        expect = call_item.kwargs.pop("expect_mb", None)
+        first, warm = call_item.kwargs.pop("expect_mb", None) or (None, None)
         family = _family(call_item.fn, call_item.args)
+        runner = _runner(call_item.fn, call_item.args)
+        repeat = runner in _ran_runners
+        expect = first
+        if repeat:
+            guess = None if first is None or runner not in _kept_mb else max(0, first - _kept_mb[runner])
+            expect = warm if warm is not None else guess
         if call_item.fn is _call and _should_recycle(family, expect):
             _log_recycle(family, expect)
             sendback(result_queue, call_item.work_id, exception=WorkerRecycled(family), exit_pid=os.getpid())
             return
         _ran.add(family)
+        _ran_runners.add(runner)
         before = _rss_bytes()
         exact = _reset_peak()
         try:
@@ -365,7 +385,9 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             sendback(result_queue, call_item.work_id, exception=with_traceback(e, e.__traceback__))
         else:
             grew = max(0, _peak_bytes() - before) >> 20 if exact else None
-            sendback(result_queue, call_item.work_id, result=(r, grew))
+            if not repeat:
+                _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
+            sendback(result_queue, call_item.work_id, result=(r, grew, repeat))
             del r
         del call_item
 
@@ -393,7 +415,8 @@ def _should_recycle(family: str, expect_mb: int | None) -> bool:
     on every call, not only a stage's first: at 20k an export shard (+350 MB) ran in a worker that
     reuse and repair parts had left at ~630 MB, and peaked at 1,017 MB. Unknown growth: the stage is
     new to the worker and the worker holds more than `recycle_mb`. A worker at or below
-    FRESH_WORKER_MB is never replaced: a fresh one would not be much smaller."""
+    FRESH_WORKER_MB is never replaced: a fresh one would not be much smaller. A runner's repeat call
+    in a worker comes with its repeat calls' growth (the worker holds its tables already: see WARM)."""
     if _recycle_mb is None or not _ran:
         return False
     held = _rss_bytes() >> 20

@@ -62,6 +62,16 @@ def _passing_big_mb(mb: int) -> int:
     return _passing_mb(mb)
 
 
+_tables: list[bytes] = []
+
+
+def _tables_then_passing_mb(tables_mb: int, passing_mb: int) -> int:
+    """extract's shape: its first call in a worker loads tables it keeps, every call needs `passing_mb`."""
+    if not _tables:
+        _tables.append(b"t" * (tables_mb << 20))
+    return len(b"x" * (passing_mb << 20)) and os.getpid()
+
+
 def _rss_mb(_: int) -> tuple[int, int]:
     return os.getpid(), pool._rss_bytes() >> 20
 
@@ -253,6 +263,23 @@ def test_growth_measured_in_an_earlier_run_judges_the_first_call(workers):
     pool.configure(1, recycle_mb=10_000, budget_mb=500, growth=measured)
     a = pool.run(_hold_mb, 300)
     assert pool.run(_passing_big_mb, 300) != a  # recycle_mb alone would have kept it
+
+
+def test_a_repeat_call_is_judged_on_what_it_adds_not_on_the_first_calls_table_load(workers):
+    """A warm worker already holds the tables its first call loaded: judged on the first call's
+    growth (tables + work), every warm extract worker looked too big for its next shard."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=600)  # only measured growth replaces workers
+    a = pool.run(_tables_then_passing_mb, 300, 100)  # first call: +~400 MiB, ~300 of them kept
+    assert pool.run(_tables_then_passing_mb, 300, 100) == a  # ~340 held + ~100 fits in 600
+    measured = pool.growth()
+    name = f"{_tables_then_passing_mb.__module__}:_tables_then_passing_mb"
+    assert measured[name] >= 390 and 90 <= measured[name + pool.WARM] < 200
+    assert pool.run(_hold_mb, 200) == a  # now ~540 held: ~540 + ~100 is past 600
+    b = pool.run(_tables_then_passing_mb, 300, 100)
+    assert b != a and not procs._stat(a)
+    pool.configure(1, recycle_mb=10_000, budget_mb=600, growth=measured)  # the next run knows both figures
+    c = pool.run(_tables_then_passing_mb, 300, 100)
+    assert pool.run(_tables_then_passing_mb, 300, 100) == c
 
 
 def test_a_small_worker_keeps_running_every_stage(workers):
