@@ -45,6 +45,10 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 DENSE_CELLS = 1 << 24  # (document x shingle) membership cells `_shared` holds at once: 16 MB of bools
+SHARED_CELLS = 1 << 25  # cells of the fast path's df-loop `_shared` grid (32 MB of bools). Each column
+# block is one pass over ~440 k known pairs (20k bench, +1 %: ~72 k changed shingles held by ~20 k
+# documents: ~90 passes at DENSE_CELLS' 800 columns a block, ~45 here). Session 8, same window, load
+# 7-9: 2^25 and 2^26 gave the same CPU (8.0-8.7 s), 2^26 peaked ~30 MB higher
 SHARED_BATCH = 250_000  # rows the fast path expands at once (~6 arrays of 8 bytes a row: ~12 MB). With
 # HOLDER_ROWS 500 k and DENSE_CELLS 16 M: 20k bench +1 % peaks at 540 MB, 16.7 CPU s; with 1 M / 32 M /
 # 500 k: 614 MB, 14.8 CPU s (same window, load ~9; docs/dedupe.md, session 7)
@@ -699,13 +703,18 @@ def _expand(
     return inter_w, inter_n
 
 
-def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _shared(
+    code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, cells: int = 0, counts: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """`_expand` for weights that depend on the shingle alone (wrank[rank]): per pair the summed
     weight and count of the shingles both documents hold among the rows `code` (sorted distinct
     gid << 32 | rank). Each pair expands the side with fewer rows and tests the other side in a
     dense (document x shingle) membership matrix of at most DENSE_CELLS cells, a slice of ranks at
     a time: a gather instead of a binary search per row (the fast path's df loop: 5x fewer CPU
-    seconds on the 20k bench). Same exact integers as `_expand`."""
+    seconds on the 20k bench). Same exact integers as `_expand`. `cells` overrides DENSE_CELLS;
+    without `counts` the shared counts are not summed (returned as zeros: the df loop needs only
+    the weights). The pairs are expanded grouped by the tested document so its grid row stays in
+    cache, positions in int32 when they fit (less memory traffic; the gathers are the cost)."""
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
@@ -727,13 +736,15 @@ def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -
     ur = np.flatnonzero(seen)
     rl = (np.cumsum(seen) - 1)[rk]  # local shingle of each row
     del seen
-    width = max(1, DENSE_CELLS // len(ud))
+    width = max(1, (cells or DENSE_CELLS) // len(ud))
     acc_w = np.zeros(len(pairs), np.int64)
     acc_n = np.zeros(len(pairs), np.int64)
     for c0 in range(0, len(ur), width):
         c1 = min(c0 + width, len(ur))
         m = (rl >= c0) & (rl < c1)
-        sd, sr, sw = dl[m], rl[m] - c0, wrank[rk[m]].astype(np.int64)
+        # positions fit int32 when the rows and the grid do (halves the expansion's memory traffic)
+        idx = np.int32 if max(len(rl), len(ud) * (c1 - c0)) < (1 << 31) else np.int64
+        sd, sr, sw = dl[m], (rl[m] - c0).astype(idx), wrank[rk[m]].astype(np.int64)
         grid = np.zeros((len(ud), c1 - c0), bool)
         grid[sd, sr] = True
         held = grid.ravel()
@@ -742,6 +753,10 @@ def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -
         na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
         x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side
         ln = np.minimum(na, nb)
+        by_y = np.argsort(y, kind="stable")  # pairs testing one grid row run together: it stays in cache
+        x, y, ln = x[by_y], y[by_y], ln[by_y]
+        aw = np.zeros(len(x), np.int64)
+        an = np.zeros(len(x), np.int64)
         cum = np.cumsum(ln)
         s = 0
         while s < len(x):
@@ -752,12 +767,18 @@ def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -
             if total == 0:
                 s = e
                 continue
-            pos = np.repeat(start[x[s:e]] - first, lns) + np.arange(total)
-            hit = held[np.repeat(y[s:e] * (c1 - c0), lns) + sr[pos]]
+            pos = np.repeat((start[x[s:e]] - first).astype(idx), lns) + np.arange(total, dtype=idx)
+            hit = held[np.repeat((y[s:e] * (c1 - c0)).astype(idx), lns) + sr[pos]]
             # segment sums; a trailing 0 keeps every start in range, an empty segment's sum is zeroed
-            acc_w[s:e] += np.where(lns > 0, np.add.reduceat(np.r_[np.where(hit, sw[pos], 0), 0], first), 0)
-            acc_n[s:e] += np.where(lns > 0, np.add.reduceat(np.r_[hit.astype(np.int64), 0], first), 0)
+            vals = np.zeros(total + 1, np.int64)
+            np.multiply(sw[pos], hit, out=vals[:total])
+            aw[s:e] = np.where(lns > 0, np.add.reduceat(vals, first), 0)
+            if counts:
+                vals[:total] = hit
+                an[s:e] = np.where(lns > 0, np.add.reduceat(vals, first), 0)
             s = e
+        acc_w[by_y] += aw
+        acc_n[by_y] += an
         del held, sd, sr, sw
     inter_w[pairs] = acc_w
     inter_n[pairs] = acc_n
@@ -2062,6 +2083,23 @@ def _read_new_file(path: str) -> tuple[dict, dict]:
     return meta, mem
 
 
+def _flush_shared(rows: list, dws: list, mark: np.ndarray, a: np.ndarray, b: np.ndarray, delta: np.ndarray) -> None:
+    """The fast path's df loop: known pairs (a, b) add to `delta` the weight change of the shingles
+    both hold, over the changed rows buffered from several holder slices (`rows`: gid << 32 |
+    shingle number, `dws`: change per shingle number; emptied here). One `_shared` call for several
+    slices: each of its passes over the pairs covers SHARED_CELLS of shingles, not one slice's."""
+    if rows and len(a):
+        code = np.sort(np.concatenate(rows))
+        dw = np.concatenate(dws)
+        mark[:] = False
+        mark[code >> 32] = True
+        sel = np.flatnonzero(mark[a] & mark[b])
+        if len(sel):
+            delta[sel] += _shared(code, dw, a[sel], b[sel], SHARED_CELLS, counts=False)[0]
+    rows.clear()
+    dws.clear()
+
+
 def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, version: str) -> dict | None:
     """An incremental run on the previous index's delta state, or None (take the full path) when
     that state is missing, damaged, or the change is too large. Only the new and removed documents'
@@ -2342,7 +2380,12 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     ua, ub = small[un], big[un]
     uw, un_n = np.zeros(len(un), np.int64), np.zeros(len(un), np.int64)
     mark = np.zeros(n, bool)
+    in_un = np.zeros(n, bool)
+    in_un[ua], in_un[ub] = True, True
     mk_s, mg_s = rows_of("sample", newmem)
+    changed_rows: list[np.ndarray] = []  # (gid << 32 | shingle number) of changed weights, across slices
+    changed_w: list[np.ndarray] = []  # weight change per shingle number
+    numbered = 0  # shingles numbered since the last flush (every buffered slice's keys, changed or not)
     for ck, hr, hg, rank, to in st.holder_chunks("sample", C, mk_s, mg_s):
         df_old = count_distinct(len(ck), rank[to >= 0], old_rep[to[to >= 0]])
         w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
@@ -2352,24 +2395,26 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         total += np.rint(np.bincount(hg, weights=np.where(ko, dw[hr], w_new[hr]), minlength=n)).astype(np.int64)
         chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
         if chg.any() and len(kni):
-            mark[:] = False
-            mark[hg[chg]] = True
-            sel = np.flatnonzero(mark[ks_] & mark[kb_])
-            if len(sel):
-                code_c = np.sort((hg[chg] << 32) | hr[chg])
-                delta[sel] += _shared(code_c, dw, ks_[sel], kb_[sel])[0]
+            changed_rows.append((hg[chg] << 32) | (hr[chg] + numbered))
+            changed_w.append(dw)
+            numbered += len(ck)
+            if sum(len(x) for x in changed_rows) >= HOLDER_ROWS:  # the buffer is bounded like a slice
+                _flush_shared(changed_rows, changed_w, mark, ks_, kb_, delta)
+                numbered = 0
         if len(un):  # pairs measured now: every shingle a new document holds is in C
             mark[:] = False
             mark[hg] = True
             sel = np.flatnonzero(mark[ua] & mark[ub])
             if len(sel):
-                code_h = np.sort((hg << 32) | hr)
+                mine = in_un[hg]  # only the rows of these pairs' documents are expanded: a smaller sort
+                code_h = np.sort((hg[mine] << 32) | hr[mine])
                 w_s, n_s = _expand(
                     code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel], SHARED_BATCH
                 )  # few pairs, many rows
                 uw[sel] += w_s
                 un_n[sel] += n_s
         del hr, hg, rank, to
+    _flush_shared(changed_rows, changed_w, mark, ks_, kb_, delta)
     iw[kni] = known_w + delta
     inn[kni] = known_n
     del ks_, kb_, delta, known_w, known_n, mark

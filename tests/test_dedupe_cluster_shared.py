@@ -25,6 +25,26 @@ def test_shared_weights_and_counts_equal_expand(monkeypatch, cells, batch):
         assert want[1].sum() > 0  # the case has shared rows at all
 
 
+@pytest.mark.parametrize("cells", [1, 7, 50, 1 << 25])
+def test_shared_cells_argument_and_weights_only(monkeypatch, cells):
+    """The fast path's df loop passes its own grid size (SHARED_CELLS) and skips the counts: the
+    weights are the same exact integers as `_expand`'s for every grid width, and the pairs come
+    back in their own order although they are expanded grouped by the tested document."""
+    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 1 << 30)  # must not be the one used
+    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 3)
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
+        g, r = rng.integers(0, nd, 500), rng.integers(0, nr, 500)
+        code = np.unique((g.astype(np.int64) << 32) | r)
+        wrank = rng.integers(-5000, 5000, nr)
+        a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
+        want = dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)
+        got_w, got_n = dedupe_cluster._shared(code, wrank, a, b, cells, counts=False)
+        assert np.array_equal(got_w, want[0]) and not got_n.any()
+        assert np.array_equal(dedupe_cluster._shared(code, wrank, a, b, cells)[1], want[1])
+
+
 def test_shared_empty_inputs():
     e = np.zeros(0, np.int64)
     w, n = dedupe_cluster._shared(e, e, np.array([1, 2]), np.array([2, 3]))
@@ -37,7 +57,7 @@ def test_shared_empty_inputs():
 def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows):
     """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
     and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS),
-    membership-matrix slices (DENSE_CELLS) and expansion batches (SHARED_BATCH) all cross their
+    membership-matrix slices (DENSE_CELLS, SHARED_CELLS) and expansion batches (SHARED_BATCH) all cross their
     boundaries many times; incremental == cold, byte for byte."""
     from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
 
@@ -45,13 +65,14 @@ def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_r
     monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
     monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
     monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 5)
+    monkeypatch.setattr(dedupe_cluster, "SHARED_CELLS", 5)
     monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
     calls = []
     real = dedupe_cluster._shared
 
-    def counting(*args):
+    def counting(*args, **kwargs):
         calls.append(len(args[2]))
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(dedupe_cluster, "_shared", counting)
     old, others = boiler_case()
