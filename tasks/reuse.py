@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -617,23 +618,49 @@ def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Arr
     its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document).
     A shard whose canonical.parquet the earlier hits artifact `base` listed is taken from its
     docs.parquet instead of its own file (thousands of tiny row groups)."""
-    stamps = tuple((d, _file_id(Path(d) / "canonical.parquet")) for d in member_dirs)
-    return _doc_codes_of(stamps, str(base) if base is not None else None)
+    stamps = tuple(
+        (d, _file_id(Path(d) / "canonical.parquet"), _stamp(Path(d) / "canonical.parquet")) for d in member_dirs
+    )
+    listed = None
+    if base is not None:  # what is read from the earlier artifact: its version is part of the key too
+        listed = tuple((str(Path(base) / n), _stamp_or_none(Path(base) / n)) for n in ("docs.parquet", "hits.json"))
+    return _doc_codes_of(stamps, str(base) if base is not None else None, listed)
 
 
 def _file_id(f: Path) -> str:
+    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names)."""
     st = f.stat()
     return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
 
 
+def _stamp(f: Path) -> tuple[int, ...]:
+    """Which version of a file a value cached in this process was made from: device, inode, size,
+    mtime_ns. Size and mtime alone can stay the same when a file is replaced at its path (a part's
+    files are moved into the artifact by rename, a retried step rewrites its artifact, an earlier
+    artifact's files are hard links or copies keeping mtime); the inode of a replacement differs."""
+    st = f.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _stamp_or_none(f: Path) -> tuple[int, ...] | None:
+    try:
+        return _stamp(f)
+    except OSError:
+        return None
+
+
 @lru_cache(maxsize=1)
-def _doc_codes_of(stamps: tuple[tuple[str, str], ...], base: str | None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _doc_codes_of(
+    stamps: tuple[tuple[str, str, tuple[int, ...]], ...], base: str | None, listed_from: tuple | None
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """_doc_codes, cached on the version (_stamp) of every file it reads: each canonical.parquet
+    and, with `base`, its docs.parquet and hits.json (`listed_from`, only a key)."""
     import pyarrow.parquet as pq
 
     listed: dict[str, tuple[list, list]] = {}
     if base is not None and (Path(base) / "docs.parquet").exists():
         known = _meta(Path(base)).get("canonicals", [])
-        if any(x in known for _, x in stamps):
+        if any(x in known for _, x, _ in stamps):
             t = pq.read_table(Path(base) / "docs.parquet", columns=["shard", "doc_id", "cluster_id"]).to_pydict()
             listed = {x: ([], []) for x in known}
             for shard, doc_id, cluster_id in zip(t["shard"], t["doc_id"], t["cluster_id"], strict=True):
@@ -642,7 +669,7 @@ def _doc_codes_of(stamps: tuple[tuple[str, str], ...], base: str | None) -> tupl
                     listed[known[shard]][1].append(cluster_id)
     ids: list[str] = []
     clusters: list[str] = []
-    for d, x in stamps:
+    for d, x, _ in stamps:
         if x in listed:
             ids += listed[x][0]
             clusters += listed[x][1]
@@ -664,7 +691,12 @@ def _doc_codes_of(stamps: tuple[tuple[str, str], ...], base: str | None) -> tupl
 
 class _Corpus:
     """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
-    texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`)."""
+    texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`).
+
+    Not thread-safe: it keeps the shards' ParquetFiles open, and a ParquetFile read from two
+    threads at once fails (its pre-buffered ranges are replaced under the other read: "ReadRangeCache
+    did not find matching cache entry", or an abort in a mutex). `_load_corpus` gives each thread
+    its own; `close` shuts the files when the thread's batch of parts is done."""
 
     def __init__(self, member_dirs: list[str], listing: pa.Table):
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
@@ -741,6 +773,15 @@ class _Corpus:
             self._cached_chars -= len(r["text"] or "")
         return out
 
+    def close(self) -> None:
+        """Close the shards' files and drop the texts: no handle outlives the parts it served."""
+        for pf in self._open.values():
+            pf.close()
+        self._open.clear()
+        self._groups.clear()
+        self._cache.clear()
+        self._cached_chars = 0
+
     def _row_groups(self, k: int, pf) -> list[tuple[str, str]]:
         if k not in self._groups:
             col = pf.schema_arrow.get_field_index("doc_id")
@@ -793,6 +834,13 @@ def _anchor_sources(member_dirs: list[str]) -> list:
     return out
 
 
+def _close_sources(sources: list) -> None:
+    """Close the anchors files `_anchor_sources` opened (their reads are done)."""
+    for what, ranges in sources:
+        if ranges is not None:
+            what.close()
+
+
 def _source_part_counts(source) -> np.ndarray:
     """Anchor rows per value of anchors.part (2**PART_BITS counts) of one shard."""
     what, ranges = source
@@ -837,8 +885,10 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     for m in members:  # a shard the earlier artifact read: its counts are kept there
         if m not in read:
             counts += known[_source_id(m)]
-    for source in _anchor_sources(read):
+    sources = _anchor_sources(read)
+    for source in sources:
         counts += _source_part_counts(source)
+    _close_sources(sources)
     total = int(counts.sum())
     n = partitions or partition_count(total)
     bounds = partition_bounds(counts, n)
@@ -1067,6 +1117,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             parts_d.append(d[ok])
             parts_pos.append(t.column("pos").to_numpy().astype(np.int64)[ok])
             parts_src.append(np.full(int(ok.sum()), k, np.int64))
+        _close_sources(sources)
     read = int(counts[fresh].sum()) if fresh else 0
     if not parts_h:
         z = np.zeros(0, np.int64)
@@ -1157,12 +1208,11 @@ def _code_remap(base: Path, ids: pa.Array) -> np.ndarray:
 def _listing_ids(hits_dir: Path) -> pa.Array:
     """The sorted doc ids of a hits artifact's docs.parquet: its document codes."""
     f = Path(hits_dir) / "docs.parquet"
-    st = f.stat()
-    return _listing_ids_of(str(f), st.st_size, st.st_mtime_ns)
+    return _listing_ids_of(str(f), _stamp(f))
 
 
 @lru_cache(maxsize=2)
-def _listing_ids_of(path: str, size: int, mtime_ns: int) -> pa.Array:
+def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     import pyarrow.parquet as pq
 
     ids = np.array(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist(), dtype=object)
@@ -1260,35 +1310,46 @@ def hits_finish(
     return counts
 
 
-_LOADED: dict[tuple, _Corpus] = {}  # the corpus of the hits artifact this worker serves now (one entry)
+# The corpus of the hits artifact this thread serves now (one entry per thread). Per thread, not
+# per process: threads of one process may run parts at once (a Dask worker runs Prefect tasks in
+# several threads; two flows may share a cluster) and a _Corpus is not thread-safe.
+_LOADED = threading.local()
 
 
 def _load_corpus(inputs: dict) -> _Corpus:
-    """The corpus of a hits artifact, kept for the next part the same worker runs: a document pairs
+    """The corpus of a hits artifact, kept for the next part the same thread runs: a document pairs
     with documents of many output parts, and its text stays in the corpus's bounded text cache
-    (TEXT_CACHE_CHARS) instead of being read and folded again by every part. A worker holds the
-    corpus of one artifact at most; reuse_finish drops it (see release_corpus)."""
+    (TEXT_CACHE_CHARS) instead of being read and folded again by every part. A thread holds the
+    corpus of one artifact at most; the end of a batch of parts and reuse_finish drop it
+    (release_parts, release_corpus). Its key is the version of every file it reads or keeps open
+    (_stamp), so a file replaced at its path is never read through a handle or a listing of the
+    file it replaced."""
     import pyarrow.parquet as pq
 
     listing = Path(inputs["reuse_hits"]) / "docs.parquet"
-    st = listing.stat()
-    key = (str(listing.resolve()), st.st_size, st.st_mtime_ns, tuple(inputs["members"]))
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = _Corpus(list(inputs["members"]), pq.read_table(listing))
-    return _LOADED[key]
+    members = list(inputs["members"])
+    key = (str(listing.resolve()), _stamp(listing), tuple((m, _stamp(Path(m) / "canonical.parquet")) for m in members))
+    held = getattr(_LOADED, "corpus", None)
+    if held is None or held[0] != key:
+        release_corpus()
+        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing)))
+    return _LOADED.corpus[1]
 
 
 def release_corpus() -> None:
-    """Forget the kept corpus and its texts (the stage is done)."""
-    _LOADED.clear()
+    """Forget this thread's corpus: close its files, drop its texts (the stage is done)."""
+    held = getattr(_LOADED, "corpus", None)
+    _LOADED.corpus = None
+    if held is not None:
+        held[1].close()
 
 
 def release_parts() -> None:
-    """Called by the pool after each call's batch of parts (tasks.steps.run_part_batch): the corpus
-    and its text cache serve the parts of one call only. Kept across calls, they stayed resident in
-    both workers for the rest of the run (+1 % at 20k: RSS before successive reuse_part calls grew
-    610 -> 694 -> 714 -> 764 MB, and the worker went on holding it through repair and export)."""
+    """Called by the pool after each call's batch of parts (tasks.steps.run_part_batch), in the
+    thread that ran them: the corpus, its open files and its text cache serve the parts of one
+    call only. Kept across calls, they stayed resident in both workers for the rest of the run
+    (+1 % at 20k: RSS before successive reuse_part calls grew 610 -> 694 -> 714 -> 764 MB, and the
+    worker went on holding it through repair and export)."""
     release_corpus()
     _listing_ids_of.cache_clear()
     _meta_of.cache_clear()
@@ -1663,18 +1724,18 @@ def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
 
 def _meta(folder: Path) -> dict:
     """reuse_parts.json of a reuse artifact, hits.json of a hits artifact ({} if none); parsed once
-    per process (artifacts are immutable; the dict is shared: read it, never change it)."""
+    per version of the file (the dict is shared: read it, never change it)."""
     for name in ("reuse_parts.json", "hits.json"):
         try:
-            st = (Path(folder) / name).stat()
+            stamp = _stamp(Path(folder) / name)
         except OSError:
             continue
-        return _meta_of(str(Path(folder) / name), st.st_size, st.st_mtime_ns)
+        return _meta_of(str(Path(folder) / name), stamp)
     return {}
 
 
 @lru_cache(maxsize=8)
-def _meta_of(path: str, size: int, mtime_ns: int) -> dict:
+def _meta_of(path: str, stamp: tuple[int, ...]) -> dict:
     try:
         return json.loads(Path(path).read_text())
     except (OSError, ValueError):

@@ -443,3 +443,83 @@ def test_a_formula_that_spreads_keeps_its_passage_without_reading_texts_again(tm
     assert [f["n_docs"] for f in was if "请予审议" in f["passage"]] == [n]
     assert [f["n_docs"] for f in now if "请予审议" in f["passage"]] == [n + len(spread)]
     assert cold["reuse"]["formula_runs"] > 0 and inc["reuse"]["formula_runs"] < cold["reuse"]["formula_runs"]
+
+
+# ----------------------------------------------------------------------------- state kept in a worker
+
+
+def test_threads_of_one_process_each_read_texts_through_their_own_files(tmp_path):
+    """A Dask worker may run reuse parts in several threads at once. They once shared one corpus and
+    so one open ParquetFile: a read in one thread replaced the ranges another thread's read had
+    pre-buffered ("ReadRangeCache did not find matching cache entry", test_flow's dask test). Each
+    thread has its own corpus now, and the end of one thread's batch (release_parts) closes that
+    thread's files only."""
+    import threading
+
+    from tasks.steps import run_part_batch
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs, tmp_path / "run")
+    inputs = {"members": dirs, "reuse_hits": str(tmp_path / "run" / "hits")}
+    codes = list(range(len(reuse._load_corpus(inputs).ids)))
+    mine = reuse._load_corpus(inputs)
+    want = {k: v["text"] for k, v in mine.texts(codes[:5]).items()}
+    assert mine._open  # a shard file is kept open for the next part of this thread's batch
+    theirs: dict[str, object] = {}
+
+    def other_thread() -> None:
+        theirs["corpus"] = reuse._load_corpus(inputs)
+        # a whole batch of parts, as a pool call runs it, then release_parts in this thread
+        parts = sorted(reuse.reuse_plan(inputs))[:2]
+        theirs["stats"] = run_part_batch("tasks.reuse:reuse_part", inputs, str(tmp_path / "other"), parts, {})
+        theirs["after"] = reuse._load_corpus(inputs)
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    assert theirs["stats"] and theirs["corpus"] is not mine and theirs["after"] is not theirs["corpus"]
+    assert reuse._load_corpus(inputs) is mine  # the other thread's release left this one alone ...
+    assert all(not pf.closed for pf in mine._open.values())  # ... and its files open
+    mine._cache.clear()
+    assert {k: v["text"] for k, v in mine.texts(codes[:5]).items()} == want
+    reuse.release_parts()
+    assert not mine._open  # closed with the batch: no handle outlives the parts it served
+
+
+def test_cached_listings_follow_a_file_replaced_at_the_same_path(tmp_path):
+    """Values kept in a worker across parts (docs.parquet's ids, hits.json) are keyed on the file's
+    inode as well as its size and mtime: a file replaced at its path by one of the same size and
+    mtime (a rename into the artifact, a copy keeping mtime) is read again, not served stale."""
+    import json
+    import os
+
+    import pyarrow as pa
+
+    from tasks.common import write_table
+
+    folder = tmp_path / "hits"
+    folder.mkdir()
+
+    def replace(name: str, write) -> None:
+        target = folder / name
+        before = target.stat() if target.exists() else None
+        staged = tmp_path / f"new-{name}"
+        write(staged)
+        if before is not None:
+            assert staged.stat().st_size == before.st_size
+            os.utime(staged, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(staged, target)
+
+    def listing(ids: list[str]):
+        return lambda f: write_table(pa.table({"doc_id": pa.array(ids, pa.string())}), f)
+
+    replace("docs.parquet", listing(["aaaa", "bbbb"]))
+    assert reuse._listing_ids(folder).to_pylist() == ["aaaa", "bbbb"]
+    replace("docs.parquet", listing(["cccc", "dddd"]))
+    assert reuse._listing_ids(folder).to_pylist() == ["cccc", "dddd"]
+
+    replace("hits.json", lambda f: f.write_text(json.dumps({"version": "aaaa"})))
+    assert reuse._meta(folder)["version"] == "aaaa"
+    replace("hits.json", lambda f: f.write_text(json.dumps({"version": "bbbb"})))
+    assert reuse._meta(folder)["version"] == "bbbb"
