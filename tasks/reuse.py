@@ -1530,7 +1530,15 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     """The formulae (every formula anchor of the corpus, merged into passages of their example
     document), flows.json (who copies whom, summed over the parts), reuse_parts.json (the hits
     artifact this one was made from, per part its flows and pairs: what a later run links a part
-    with) and the step's counts."""
+    with) and the step's counts. The corpus it reads formula texts through is released (its files
+    closed) however it ends."""
+    try:
+        return _reuse_finish(inputs, out_dir, parts, earlier)
+    finally:
+        release_corpus()
+
+
+def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str]) -> dict:
     import pyarrow.parquet as pq
 
     from tasks.common import write_table
@@ -1601,7 +1609,6 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
         "formulae": fdigest,
     }
     (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
-    release_corpus()
     return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae, "formula_runs": runs_computed}
 
 
