@@ -8,7 +8,7 @@ same pairs that involve a new document as the full run.
 
     python bench/bench_reuse.py [--corpus DIR] [--sample 50] [--seed 13]
     python bench/bench_reuse.py --scale 2000 8000 [--old]   # the stage: peak RSS at two sizes, +1 %
-    python bench/bench_reuse.py --pipeline BASE_OUT PLUS_OUT [--code /work/main]  # the stage on two runs' members
+    python bench/bench_reuse.py --pipeline BASE_OUT PLUS_OUT [--code /work/main] [--without NEW_SHARD_ARTIFACT]  # two runs' members
 
 The scale mode writes N canonical documents (random Han text around 3 paragraphs of the shared real
 reports, 30 % with a common paragraph; each its own cluster) as members artifacts of 500 documents
@@ -182,10 +182,12 @@ def pipeline_members(out: Path) -> list[str]:
     return sorted(str(d) for d in folder.iterdir() if (d / "_done.json").exists())
 
 
-def pipeline(base: Path, plus: Path, code: str | None) -> None:
+def pipeline(base: Path, plus: Path, code: str | None, without: str | None = None) -> None:
     """The stage on two pipeline outputs' members artifacts: cold on BASE, then PLUS next to it (the
     earlier run lends what is unchanged), PLUS cold, PLUS again unchanged; CPU seconds and peak RSS
-    of each child, and whether incremental and cold wrote the same reuse tables."""
+    of each child, and whether incremental and cold wrote the same reuse tables. With `without`
+    (a members artifact folder name of PLUS, e.g. the +1 % run's new shard), BASE is PLUS's members
+    less that one: a +1 % run from one pipeline output (each output keeps its last run's artifacts only)."""
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
     if code:
         os.environ["REUSE_BENCH_CODE"] = code
@@ -199,8 +201,20 @@ def pipeline(base: Path, plus: Path, code: str | None) -> None:
         )
         print(f"{'run':<24} {'CPU':>8} {'wall':>8} {'peak RSS':>9}  stats")
         for label, rel, src in runs:
-            wall, rss, stats = measured([*me, "stage", str(work / rel), *pipeline_members(src)])
-            keep = ("hits", "pairs_computed", "pairs_reused", "parts_linked", "parts_written", "reuse", "formulae")
+            members = pipeline_members(src)
+            if without and rel == "runs/a":
+                members = [m for m in members if Path(m).name != Path(without).name]
+                assert len(members) == len(pipeline_members(src)) - 1, f"{without} is not a members artifact of {src}"
+            wall, rss, stats = measured([*me, "stage", str(work / rel), *members])
+            keep: tuple[str, ...] = (
+                "hits",
+                "anchor_rows_read",
+                "pairs_computed",
+                "pairs_reused",
+                "parts_linked",
+                "parts_written",
+            )
+            keep += ("reuse", "formulae", "formula_runs")
             brief = " ".join(f"{k}={stats[k]}" for k in keep if k in stats)
             print(f"{label:<24} {stats['cpu']:>7.2f}s {wall:>7.1f}s {rss / 1e6:>7,.0f}MB  {brief}", flush=True)
 
@@ -224,9 +238,10 @@ def main() -> None:
     ap.add_argument("--old", action="store_true", help="with --scale: also today's in-memory path")
     ap.add_argument("--pipeline", type=Path, nargs=2, metavar=("BASE_OUT", "PLUS_OUT"), help="two pipeline outputs")
     ap.add_argument("--code", help="with --pipeline: run another checkout's tasks.reuse (e.g. /work/main)")
+    ap.add_argument("--without", help="with --pipeline: BASE = PLUS's members less this artifact folder")
     args = ap.parse_args()
     if args.pipeline:
-        return pipeline(*args.pipeline, args.code)
+        return pipeline(*args.pipeline, args.code, args.without)
     if args.scale:
         return scale(args.scale, args.old)
     files = sorted(str(p.relative_to(args.corpus)) for p in args.corpus.glob("*/*.txt"))

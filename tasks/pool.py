@@ -135,12 +135,18 @@ def growth() -> dict[str, int]:
 
 
 def inline() -> bool:
-    return _inline
+    """Whether `run` calls fn in the calling thread: inline mode, or a daemonic process (a Dask
+    worker). `configure(0)` is called in the flow's process only, so in a Dask worker `_inline`
+    stays False; without the daemon check a partitioned step there (tasks.steps.run_parts) spread
+    its part batches over threads that each ran `fn` in the same process at once: the reuse
+    step's parts then shared one ParquetFile and failed with "ReadRangeCache did not find matching
+    cache entry" (test_dask_cluster_gives_byte_identical_output)."""
+    return _inline or multiprocessing.current_process().daemon
 
 
 def workers() -> int:
     """How many calls run at once (1 inline): what a step splitting its work into calls divides by."""
-    return 1 if _inline else _workers
+    return 1 if inline() else _workers
 
 
 def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority: tuple[int, int] = (0, 0)) -> T:
@@ -153,7 +159,7 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority
     ShardTimeout; calls that were sharing the killed pool are resubmitted."""
     if _terminated:
         raise PoolTerminated(_terminated)
-    if _inline or multiprocessing.current_process().daemon:
+    if inline():
         return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
     _gate.enter(priority)
     try:

@@ -32,6 +32,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -429,50 +430,93 @@ def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> l
     return out
 
 
-def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dict]:
-    """Formula anchors merged into passages of their example document, one row per passage."""
+def _formulae(
+    formula: list[tuple],
+    docs: dict[str, dict],
+    old_docs,
+    memo: dict[str, Any] | None = None,
+    print_of: Callable[[str], str] | None = None,
+) -> list[dict]:
+    """Formula anchors merged into passages of their example document, one row per passage.
+
+    memo (with print_of: doc id -> the fingerprint of its text, cluster and dates): each run of
+    anchors' row (or None) by a key of the run and its two documents' fingerprints. Runs found
+    there need no text; the others are computed and added, so the stage's next run reads only the
+    texts of runs that changed."""
     if not formula:
         return []
     formula.sort(key=lambda f: (f[3], f[4]))
-    need = sorted({f[3] for f in formula} | {f[5] for f in formula} - set(docs))
-    need = [d for d in need if d not in docs]
-    if need and old_docs is not None:
-        docs = {**docs, **old_docs(need)}
-    out: dict[str, dict] = {}
+    runs: list[list[tuple]] = []
     k = 0
     while k < len(formula):
         m = k + 1
         while m < len(formula) and formula[m][3] == formula[k][3] and formula[m][4] - formula[m - 1][4] <= CHAIN_GAP:
             m += 1
-        run = formula[k:m]
+        if m - k >= MIN_FORMULA_ANCHORS:
+            runs.append(formula[k:m])
         k = m
-        doc, other = run[0][3], run[0][5]
-        if len(run) < MIN_FORMULA_ANCHORS or doc not in docs or other not in docs:
+    keys: list[str | None] = [None] * len(runs)
+    if memo is not None and print_of is not None:
+        keys = [
+            hashlib.sha256(
+                json.dumps(
+                    [[(f[0], f[3], f[4], f[5], f[6]) for f in run], print_of(run[0][3]), print_of(run[0][5])]
+                ).encode()
+            ).hexdigest()[:24]
+            for run in runs  # the counts are left out: a formula that spreads keeps its passage
+        ]
+    todo = [i for i, key in enumerate(keys) if key is None or memo is None or key not in memo]
+    need = sorted({runs[i][0][3] for i in todo} | {runs[i][0][5] for i in todo})
+    need = [d for d in need if d not in docs]
+    if need and old_docs is not None:
+        docs = {**docs, **old_docs(need)}
+    out: dict[str, dict] = {}
+    for i, run in enumerate(runs):
+        key = keys[i]
+        if memo is not None and key is not None and key in memo:
+            span = memo[key]
+        else:
+            span = _formula_span(run, docs)
+            if memo is not None and key is not None:
+                memo[key] = span
+        if span is None:
             continue
-        fa, oa = fold(docs[doc].get("text") or "")
-        fb, _ = fold(docs[other].get("text") or "")
-        x, y = run[0][4], run[0][6]
-        if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
-            continue
-        s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors ...
-        # ... but no further than one window past its first and last formula anchor: a longer run would
-        # hold another formula anchor, so beyond that the two examples share text the others do not
-        s_clip = max(s, x - WINDOW)
-        e_clip = min(s + length, run[-1][4] + SHINGLE + WINDOW)
-        if e_clip - s_clip < MIN_PASSAGE:
-            continue  # a common word or phrase, not a formula passage
-        start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
-        passage = (docs[doc].get("text") or "")[start:end]
         row = {
-            "passage": passage,
+            "passage": span[1],
             "n_docs": min(f[1] for f in run),
             "n_clusters": min(f[2] for f in run),
-            "example_doc_id": doc,
-            "start": start,
+            "example_doc_id": run[0][3],
+            "start": span[0],
         }
+        passage = row["passage"]
         if passage not in out or row["n_docs"] > out[passage]["n_docs"]:
             out[passage] = row
+    if memo is not None:  # only this corpus's runs go on to the next run
+        live = set(keys)
+        for key in [key for key in memo if key not in live]:
+            del memo[key]
     return [out[p] for p in sorted(out)]
+
+
+def _formula_span(run: list[tuple], docs: dict[str, dict]) -> tuple[int, str] | None:
+    """(start, passage) of one run of formula anchors of one document (None: not a formula passage)."""
+    doc, other = run[0][3], run[0][5]
+    if doc not in docs or other not in docs:
+        return None
+    fa, oa = docs[doc]["_fold"] if "_fold" in docs[doc] else fold(docs[doc].get("text") or "")
+    fb, _ = docs[other]["_fold"] if "_fold" in docs[other] else fold(docs[other].get("text") or "")
+    x, y = run[0][4], run[0][6]
+    if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
+        return None
+    s, _, length = _extend(fa, fb, x, y)  # the whole formula, not just the span of its anchors ...
+    # ... but no further than one window past its first and last formula anchor: a longer run would
+    # hold another formula anchor, so beyond that the two examples share text the others do not
+    s_clip = max(s, x - WINDOW)
+    e_clip = min(s + length, run[-1][4] + SHINGLE + WINDOW)
+    if e_clip - s_clip < MIN_PASSAGE:
+        return None  # a common word or phrase, not a formula passage
+    start, end = int(oa[s_clip]), int(oa[e_clip - 1]) + 1
+    return start, (docs[doc].get("text") or "")[start:end]
 
 
 # ----------------------------------------------------------------------------- the stage, out of core
@@ -481,6 +525,8 @@ def _formulae(formula: list[tuple], docs: dict[str, dict], old_docs) -> list[dic
 # its anchor group in the partition's groups/PPPP.npy (a later run keeps or drops hits by group)
 HIT_DTYPE = np.dtype([("a", "<i4"), ("b", "<i4"), ("pa", "<i4"), ("pb", "<i4"), ("rare", "?"), ("g", "<i4")])
 GROUP_DTYPE = np.dtype([("hash", "<u8"), ("digest", "<u8")])  # anchor groups of 2+ rows, sorted by hash
+# the anchor rows of a partition, kept for the next run (src: index of the shard in the step's members)
+ROW_DTYPE = np.dtype([("hash", "<u8"), ("doc", "<i4"), ("pos", "<i4"), ("src", "<i4")])
 
 
 def partition_count(anchor_rows: int) -> int:
@@ -565,24 +611,69 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     )
 
 
-def _doc_codes(member_dirs: list[str]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(doc ids sorted: a document's code is its index, cluster code per document, a 64-bit hash of
     each document's id and cluster): the codes _Corpus gives, from the id columns alone (what a
     hits part needs, without texts), and what an anchor row of the document depends on besides
-    its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document)."""
-    stamps = tuple((d, (Path(d) / "canonical.parquet").stat().st_mtime_ns) for d in member_dirs)
-    return _doc_codes_of(stamps)
+    its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document).
+    A shard whose canonical.parquet the earlier hits artifact `base` listed is taken from its
+    docs.parquet instead of its own file (thousands of tiny row groups)."""
+    stamps = tuple(
+        (d, _file_id(Path(d) / "canonical.parquet"), _stamp(Path(d) / "canonical.parquet")) for d in member_dirs
+    )
+    listed = None
+    if base is not None:  # what is read from the earlier artifact: its version is part of the key too
+        listed = tuple((str(Path(base) / n), _stamp_or_none(Path(base) / n)) for n in ("docs.parquet", "hits.json"))
+    return _doc_codes_of(stamps, str(base) if base is not None else None, listed)
+
+
+def _file_id(f: Path) -> str:
+    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names)."""
+    st = f.stat()
+    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+
+
+def _stamp(f: Path) -> tuple[int, ...]:
+    """Which version of a file a value cached in this process was made from: device, inode, size,
+    mtime_ns. Size and mtime alone can stay the same when a file is replaced at its path (a part's
+    files are moved into the artifact by rename, a retried step rewrites its artifact, an earlier
+    artifact's files are hard links or copies keeping mtime); the inode of a replacement differs."""
+    st = f.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _stamp_or_none(f: Path) -> tuple[int, ...] | None:
+    try:
+        return _stamp(f)
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=1)
-def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+def _doc_codes_of(
+    stamps: tuple[tuple[str, str, tuple[int, ...]], ...], base: str | None, listed_from: tuple | None
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """_doc_codes, cached on the version (_stamp) of every file it reads: each canonical.parquet
+    and, with `base`, its docs.parquet and hits.json (`listed_from`, only a key)."""
     import pyarrow.parquet as pq
 
-    member_dirs = [d for d, _ in stamps]
-
+    listed: dict[str, tuple[list, list]] = {}
+    if base is not None and (Path(base) / "docs.parquet").exists():
+        known = _meta(Path(base)).get("canonicals", [])
+        if any(x in known for _, x, _ in stamps):
+            t = pq.read_table(Path(base) / "docs.parquet", columns=["shard", "doc_id", "cluster_id"]).to_pydict()
+            listed = {x: ([], []) for x in known}
+            for shard, doc_id, cluster_id in zip(t["shard"], t["doc_id"], t["cluster_id"], strict=True):
+                if 0 <= shard < len(known):
+                    listed[known[shard]][0].append(doc_id)
+                    listed[known[shard]][1].append(cluster_id)
     ids: list[str] = []
     clusters: list[str] = []
-    for d in member_dirs:
+    for d, x, _ in stamps:
+        if x in listed:
+            ids += listed[x][0]
+            clusters += listed[x][1]
+            continue
         t = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id"])
         doc_ids = t.column("doc_id").to_pylist()
         ids += doc_ids
@@ -600,7 +691,12 @@ def _doc_codes_of(stamps: tuple[tuple[str, int], ...]) -> tuple[pa.Array, np.nda
 
 class _Corpus:
     """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
-    texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`)."""
+    texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`).
+
+    Not thread-safe: it keeps the shards' ParquetFiles open, and a ParquetFile read from two
+    threads at once fails (its pre-buffered ranges are replaced under the other read: "ReadRangeCache
+    did not find matching cache entry", or an abort in a mutex). `_load_corpus` gives each thread
+    its own; `close` shuts the files when the thread's batch of parts is done."""
 
     def __init__(self, member_dirs: list[str], listing: pa.Table):
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
@@ -628,11 +724,14 @@ class _Corpus:
         self._groups: dict[int, list[tuple[str, str]]] = {}
         self._open: dict[int, Any] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._id_array: pa.Array | None = None
         self._cached_chars = 0
 
     def codes(self, doc_ids: pa.Array) -> np.ndarray:
         """Codes of doc ids (-1: not a canonical document)."""
-        idx = pc.index_in(doc_ids, value_set=pa.array(self.id_list, pa.string()))
+        if self._id_array is None:
+            self._id_array = pa.array(self.id_list, pa.string())
+        idx = pc.index_in(doc_ids, value_set=self._id_array)
         return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def code_range(self, q: int) -> tuple[int, int]:
@@ -674,6 +773,15 @@ class _Corpus:
             self._cached_chars -= len(r["text"] or "")
         return out
 
+    def close(self) -> None:
+        """Close the shards' files and drop the texts: no handle outlives the parts it served."""
+        for pf in self._open.values():
+            pf.close()
+        self._open.clear()
+        self._groups.clear()
+        self._cache.clear()
+        self._cached_chars = 0
+
     def _row_groups(self, k: int, pf) -> list[tuple[str, str]]:
         if k not in self._groups:
             col = pf.schema_arrow.get_field_index("doc_id")
@@ -706,6 +814,7 @@ FORMULA_DTYPE = np.dtype(
     [(k, "<u8" if k == "hash" else "<i8") for k in ("hash", "n_docs", "n_clusters", "doc", "pos", "other", "other_pos")]
 )
 DOCS_PART = "docs"
+FORMULA_MEMO = "formula_runs.json"  # in a reuse artifact: each formula run's row by its key (_formulae)
 
 
 def _anchor_sources(member_dirs: list[str]) -> list:
@@ -723,6 +832,13 @@ def _anchor_sources(member_dirs: list[str]) -> list:
             rows = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
             out.append((anchor_table(rows), None))
     return out
+
+
+def _close_sources(sources: list) -> None:
+    """Close the anchors files `_anchor_sources` opened (their reads are done)."""
+    for what, ranges in sources:
+        if ranges is not None:
+            what.close()
 
 
 def _source_part_counts(source) -> np.ndarray:
@@ -761,12 +877,21 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     partition_bounds). The newest earlier artifact's ranges are kept while the count is the same
     and none outgrew BOUNDS_SLACK: a partition then re-pairs only its changed anchor groups.
     Weights: rows read."""
-    sources = _anchor_sources(list(inputs["members"]))
-    counts = sum((_source_part_counts(s) for s in sources), np.zeros(1 << PART_BITS, np.int64))
+    members = list(inputs["members"])
+    base = _newest_hits(earlier, _code_version())
+    known = _known_part_counts(base) if base is not None else {}
+    counts = np.zeros(1 << PART_BITS, np.int64)
+    read = [m for m in members if _source_id(m) not in known]
+    for m in members:  # a shard the earlier artifact read: its counts are kept there
+        if m not in read:
+            counts += known[_source_id(m)]
+    sources = _anchor_sources(read)
+    for source in sources:
+        counts += _source_part_counts(source)
+    _close_sources(sources)
     total = int(counts.sum())
     n = partitions or partition_count(total)
     bounds = partition_bounds(counts, n)
-    base = _newest_hits(earlier, _code_version())
     if base is not None:
         meta = _meta(base)
         prev = [tuple(b) for b in meta.get("bounds", [])]
@@ -776,6 +901,25 @@ def hits_plan(inputs: dict, earlier: Iterable[str] = (), partitions: int | None 
     plan = {f"{lo:04d}-{hi:04d}": max(1, int(counts[lo:hi].sum())) for lo, hi in bounds}
     plan[DOCS_PART] = max(1, total // n)
     return plan
+
+
+def _known_part_counts(base: Path) -> dict[str, np.ndarray]:
+    """Shard source id -> its rows per value of anchors.part, from a hits artifact's partitions
+    (rows/PPPP.counts.npy cover every part once; {} if any is missing)."""
+    meta = _meta(base)
+    sources, bounds = meta.get("sources", []), meta.get("bounds", [])
+    out = np.zeros((len(sources), 1 << PART_BITS), np.int64)
+    for lo, hi in bounds:
+        f = base / "rows" / f"{lo:04d}.counts.npy"
+        if not f.exists():
+            return {}
+        c = np.load(f)
+        if c.shape != (len(sources), hi - lo):
+            return {}
+        out[:, lo:hi] = c
+    if not bounds or sum(hi - lo for lo, hi in bounds) != 1 << PART_BITS:
+        return {}
+    return {x: out[k] for k, x in enumerate(sources)}
 
 
 def _group_digests(h: np.ndarray, d: np.ndarray, pos: np.ndarray, dochash: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -831,19 +975,19 @@ def hits_part(
         write_table(listing, out / "docs.parquet")
         return {"docs": listing.num_rows}
     lo, hi = (int(x) for x in part.split("-"))
-    ids, cluster, dochash = _doc_codes(members)
-    t = pa.concat_tables([_source_parts(s, lo, hi) for s in _anchor_sources(members)])
-    d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
-    d = d.astype(np.int64)
-    ok = d >= 0
-    h, pos = t.column("hash").to_numpy()[ok], t.column("pos").to_numpy().astype(np.int64)[ok]
-    rows = t.num_rows
-    del t
-    d = d[ok]
-    o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
     base = _newest_hits(earlier, version)
+    ids, cluster, dochash = _doc_codes(members, base)
     if base is not None and [lo, hi] not in _meta(base).get("bounds", []):
         base = None  # another cut of the hash space: nothing to compare group by group
+    h, d, pos, src, counts, fresh = _partition_rows(members, ids, lo, hi, base)
+    rows = int(counts.sum())
+    (out / "rows").mkdir(parents=True, exist_ok=True)
+    stored = np.empty(len(h), dtype=ROW_DTYPE)
+    stored["hash"], stored["doc"], stored["pos"], stored["src"] = h, d, pos, src
+    np.save(out / "rows" / f"{lo:04d}.npy", stored)
+    np.save(out / "rows" / f"{lo:04d}.counts.npy", counts)
+    del stored, src
+    o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
     changed = np.ones(len(gs), dtype=bool)
     if base is not None:
         prev = np.load(base / "groups" / f"{lo:04d}.npy")
@@ -857,6 +1001,7 @@ def hits_part(
     rec = _record(hits, ghash)
     frec = _formula_record(f)
     dirty = None
+    was = now = np.zeros(0, HIT_DTYPE)
     gone_parts: list[int] = []
     if base is not None:
         old = np.load(base / "hits" / f"{lo:04d}.npy")
@@ -874,6 +1019,12 @@ def hits_part(
         lost = lost[~gone]
         lost["a"], lost["b"] = la[~gone], lb[~gone]
         dirty = _moved_pairs(lost, rec)
+        # the changed groups' hits of those pairs, before and after: hits_finish rebuilds each pair's
+        # earlier hits from them and drops the pairs whose chains to extend did not change
+        was, now = (
+            lost[np.isin(_pair_keys(lost["a"], lost["b"]), dirty)],
+            rec[np.isin(_pair_keys(rec["a"], rec["b"]), dirty)],
+        )
         kept = old[keep]
         kept["a"], kept["b"], kept["g"] = remap[kept["a"]], remap[kept["b"]], g[keep]
         rec = np.insert(kept, np.searchsorted(kept["a"], rec["a"], side="right"), rec)  # both sorted by a
@@ -897,8 +1048,11 @@ def hits_part(
     np.save(out / "groups" / f"{lo:04d}.npy", groups)
     if dirty is not None:
         np.save(out / "dirty" / f"{lo:04d}.npy", dirty)
+        np.save(out / "dirty" / f"{lo:04d}.was.npy", was)
+        np.save(out / "dirty" / f"{lo:04d}.now.npy", now)
     return {
         "anchor_rows": rows,
+        "anchor_rows_read": fresh,
         "hits": len(rec),
         "formula_anchors": len(frec),
         "groups": len(gs),
@@ -906,6 +1060,76 @@ def hits_part(
         "base": str(base.resolve()) if base is not None else None,
         "gone_parts": gone_parts,
     }
+
+
+def _source_id(member_dir: str) -> str:
+    """What a shard's anchor rows are read from: the file, its size and mtime (a members artifact
+    is written once; a re-run shard is a new artifact)."""
+    f = Path(member_dir) / "anchors.parquet"
+    if not f.exists():
+        f = Path(member_dir) / "canonical.parquet"  # an artifact made before anchors.parquet: derived from it
+    st = f.stat()
+    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+
+
+def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[Any, ...]:
+    """The anchor rows of parts [lo, hi) of every shard (hash, document code, offset, shard index)
+    and the shard x part row counts (hits_plan's weights, kept in the artifact). The rows of a
+    shard whose anchors file the earlier artifact `base` read are taken from its rows/PPPP.npy
+    (document codes moved to this corpus's), not read and matched by doc id again: a nightly
+    run reads the new and re-run shards only."""
+    ident = [_source_id(m) for m in members]
+    width = hi - lo
+    counts = np.zeros((len(members), width), np.int64)
+    fresh = list(range(len(members)))
+    parts_h, parts_d, parts_pos, parts_src = [], [], [], []
+    stored_file = base / "rows" / f"{lo:04d}.npy" if base is not None else None
+    if base is not None and stored_file is not None and stored_file.exists():
+        before = {x: k for k, x in enumerate(_meta(base).get("sources", []))}
+        new_src = np.full(len(before), -1, np.int64)  # the earlier artifact's shard index -> this run's
+        for k, x in enumerate(ident):
+            if x in before:
+                new_src[before[x]] = k
+        fresh = [k for k, x in enumerate(ident) if x not in before]
+        old_counts = np.load(base / "rows" / f"{lo:04d}.counts.npy")
+        for k, x in enumerate(ident):
+            if x in before:
+                counts[k] = old_counts[before[x]]
+        stored = np.load(stored_file)
+        srcs = new_src[stored["src"]] if len(new_src) else np.zeros(len(stored), np.int64)
+        d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
+        keep = (srcs >= 0) & (d >= 0)
+        parts_h.append(stored["hash"][keep])
+        parts_d.append(d[keep])
+        parts_pos.append(stored["pos"][keep].astype(np.int64))
+        parts_src.append(srcs[keep])
+        del stored
+    if fresh:
+        sources = _anchor_sources([members[k] for k in fresh])
+        for k, source in zip(fresh, sources, strict=True):
+            t = _source_parts(source, lo, hi)
+            h = t.column("hash").to_numpy()
+            counts[k] = np.bincount((h >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo, minlength=width)
+            d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
+            d = d.astype(np.int64)
+            ok = d >= 0
+            parts_h.append(h[ok])
+            parts_d.append(d[ok])
+            parts_pos.append(t.column("pos").to_numpy().astype(np.int64)[ok])
+            parts_src.append(np.full(int(ok.sum()), k, np.int64))
+        _close_sources(sources)
+    read = int(counts[fresh].sum()) if fresh else 0
+    if not parts_h:
+        z = np.zeros(0, np.int64)
+        return np.zeros(0, np.uint64), z, z, z, counts, read
+    return (
+        np.concatenate(parts_h).astype(np.uint64),
+        np.concatenate(parts_d).astype(np.int64),
+        np.concatenate(parts_pos).astype(np.int64),
+        np.concatenate(parts_src).astype(np.int64),
+        counts,
+        read,
+    )
 
 
 def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -923,6 +1147,52 @@ def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.unique(k1[~(np.r_[False, both] | np.r_[both, False])])
 
 
+def _kept_chains(rec: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pair key, pa << 32 | pb of the first hit) of every chain of these hits that _passages
+    extends (mostly rare anchors): a pair's rows are a function of these and its two documents."""
+    if not len(rec):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    # _sorted_hits' order and chains, on two sort keys instead of four (~1 M hits at 20k +1 %)
+    pair = _pair_keys(rec["a"], rec["b"])
+    pa_, pb_ = rec["pa"].astype(np.int64), rec["pb"].astype(np.int64)
+    diag = pb_ - pa_
+    o = np.lexsort((((diag + (1 << 31)).astype(np.uint64) << np.uint64(32)) | pa_.astype(np.uint64), pair))
+    pair, pa_, pb_, diag, rare = pair[o], pa_[o], pb_[o], diag[o], rec["rare"][o]
+    brk = np.r_[True, (pair[1:] != pair[:-1]) | (diag[1:] != diag[:-1]) | (pa_[1:] - pa_[:-1] > CHAIN_GAP)]
+    chain = np.flatnonzero(brk)
+    share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(pair)])
+    c = chain[share >= MIN_RARE_SHARE]
+    return pair[c], _pair_keys(pa_[c], pb_[c])
+
+
+def _in_set(x1: np.ndarray, x2: np.ndarray, y1: np.ndarray, y2: np.ndarray) -> np.ndarray:
+    """Per element of x: whether (x1, x2) occurs among the (y1, y2) (each pair unique in y)."""
+    n = len(x1)
+    tag = np.r_[np.zeros(n, np.int8), np.ones(len(y1), np.int8)]
+    k1, k2 = np.r_[x1, y1].astype(np.int64), np.r_[x2, y2].astype(np.int64)
+    o = np.lexsort((tag, k2, k1))  # an x before the equal y
+    s1, s2, t = k1[o], k2[o], tag[o]
+    eq = (s1[1:] == s1[:-1]) & (s2[1:] == s2[:-1]) & (t[:-1] == 0) & (t[1:] == 1)
+    out = np.zeros(n, dtype=bool)
+    out[o[:-1][eq]] = True
+    return out
+
+
+def _unchanged_pairs(cand: np.ndarray, new: np.ndarray, was: np.ndarray, now: np.ndarray) -> np.ndarray:
+    """The pairs of cand (sorted keys) whose extended chains are the same before and after: new
+    holds every hit of those pairs now, now the hits of changed groups now, was those groups' hits
+    before (in this run's codes), so the earlier hits are new - now + was."""
+    was = was[np.isin(_pair_keys(was["a"], was["b"]), cand)]
+    now = now[np.isin(_pair_keys(now["a"], now["b"]), cand)]
+    nk, nk2 = _pair_keys(new["a"], new["b"]), _pair_keys(new["pa"], new["pb"])
+    gone = _in_set(nk, nk2, _pair_keys(now["a"], now["b"]), _pair_keys(now["pa"], now["pb"]))
+    before = np.concatenate([new[~gone], was])
+    k_old, s_old = _kept_chains(before)
+    k_new, s_new = _kept_chains(new)
+    differ = np.r_[k_old[~_in_set(k_old, s_old, k_new, s_new)], k_new[~_in_set(k_new, s_new, k_old, s_old)]]
+    return np.setdiff1d(cand, differ)
+
+
 def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One int64 per document pair (codes below 2**31), increasing with (a, b)."""
     return (a.astype(np.int64) << 32) | b.astype(np.int64)
@@ -938,12 +1208,11 @@ def _code_remap(base: Path, ids: pa.Array) -> np.ndarray:
 def _listing_ids(hits_dir: Path) -> pa.Array:
     """The sorted doc ids of a hits artifact's docs.parquet: its document codes."""
     f = Path(hits_dir) / "docs.parquet"
-    st = f.stat()
-    return _listing_ids_of(str(f), st.st_size, st.st_mtime_ns)
+    return _listing_ids_of(str(f), _stamp(f))
 
 
 @lru_cache(maxsize=2)
-def _listing_ids_of(path: str, size: int, mtime_ns: int) -> pa.Array:
+def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     import pyarrow.parquet as pq
 
     ids = np.array(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist(), dtype=object)
@@ -1002,6 +1271,19 @@ def hits_finish(
                 sel |= touched[rec["a"]] | touched[rec["b"]]
             chosen.append(np.array(rec[sel]))
         picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
+        # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
+        # or a formula threshold (a new document joined the anchor's group) keeps its rows when the
+        # chains _passages extends are the same ones: drop it (+1 % at 20k: 3,671 of 4,720 pairs
+        # to extend, whose texts are most of what the reuse step reads)
+        pkey = _pair_keys(picked["a"], picked["b"])
+        cand = moved[~(touched[moved >> 32] | touched[moved & 0xFFFFFFFF])] if len(moved) else moved
+        if len(cand):
+            was = np.concatenate([np.load(out / "dirty" / f"{p:04d}.was.npy") for p in starts])
+            now = np.concatenate([np.load(out / "dirty" / f"{p:04d}.now.npy") for p in starts])
+            same = _unchanged_pairs(cand, picked[np.isin(pkey, cand)], was, now)
+            if len(same):
+                picked = picked[~np.isin(pkey, same)]
+                moved = np.setdiff1d(moved, same)
         picked = picked[np.argsort(picked["a"], kind="stable")]
         np.save(out / "dirty.npy", np.unique(np.r_[moved.astype(np.int64), _pair_keys(picked["a"], picked["b"])]))
         np.save(out / "dirty_hits.npy", picked)
@@ -1016,38 +1298,61 @@ def hits_finish(
         "base": str(base) if base is not None else None,
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+        "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
+        "canonicals": [_file_id(Path(m) / "canonical.parquet") for m in inputs["members"]],  # docs.parquet's shard
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
-    counts |= {"groups": 0, "groups_paired": 0}
+    counts |= {"groups": 0, "groups_paired": 0, "anchor_rows_read": 0}
     for stats in parts.values():
-        for k in ("docs", "anchor_rows", "hits", "formula_anchors", "groups", "groups_paired"):
+        for k in ("docs", "anchor_rows", "anchor_rows_read", "hits", "formula_anchors", "groups", "groups_paired"):
             counts[k] += int(stats.get(k, 0))
     return counts
 
 
-_LOADED: dict[tuple, _Corpus] = {}  # the corpus of the hits artifact this worker serves now (one entry)
+# The corpus of the hits artifact this thread serves now (one entry per thread). Per thread, not
+# per process: threads of one process may run parts at once (a Dask worker runs Prefect tasks in
+# several threads; two flows may share a cluster) and a _Corpus is not thread-safe.
+_LOADED = threading.local()
 
 
 def _load_corpus(inputs: dict) -> _Corpus:
-    """The corpus of a hits artifact, kept for the next part the same worker runs: a document pairs
+    """The corpus of a hits artifact, kept for the next part the same thread runs: a document pairs
     with documents of many output parts, and its text stays in the corpus's bounded text cache
-    (TEXT_CACHE_CHARS) instead of being read and folded again by every part. A worker holds the
-    corpus of one artifact at most; reuse_finish drops it (see release_corpus)."""
+    (TEXT_CACHE_CHARS) instead of being read and folded again by every part. A thread holds the
+    corpus of one artifact at most; the end of a batch of parts and reuse_finish drop it
+    (release_parts, release_corpus). Its key is the version of every file it reads or keeps open
+    (_stamp), so a file replaced at its path is never read through a handle or a listing of the
+    file it replaced."""
     import pyarrow.parquet as pq
 
     listing = Path(inputs["reuse_hits"]) / "docs.parquet"
-    st = listing.stat()
-    key = (str(listing.resolve()), st.st_size, st.st_mtime_ns, tuple(inputs["members"]))
-    if key not in _LOADED:
-        _LOADED.clear()
-        _LOADED[key] = _Corpus(list(inputs["members"]), pq.read_table(listing))
-    return _LOADED[key]
+    members = list(inputs["members"])
+    key = (str(listing.resolve()), _stamp(listing), tuple((m, _stamp(Path(m) / "canonical.parquet")) for m in members))
+    held = getattr(_LOADED, "corpus", None)
+    if held is None or held[0] != key:
+        release_corpus()
+        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing)))
+    return _LOADED.corpus[1]
 
 
 def release_corpus() -> None:
-    """Forget the kept corpus and its texts (the stage is done)."""
-    _LOADED.clear()
+    """Forget this thread's corpus: close its files, drop its texts (the stage is done)."""
+    held = getattr(_LOADED, "corpus", None)
+    _LOADED.corpus = None
+    if held is not None:
+        held[1].close()
+
+
+def release_parts() -> None:
+    """Called by the pool after each call's batch of parts (tasks.steps.run_part_batch), in the
+    thread that ran them: the corpus, its open files and its text cache serve the parts of one
+    call only. Kept across calls, they stayed resident in both workers for the rest of the run
+    (+1 % at 20k: RSS before successive reuse_part calls grew 610 -> 694 -> 714 -> 764 MB, and the
+    worker went on holding it through repair and export)."""
+    release_corpus()
+    _listing_ids_of.cache_clear()
+    _meta_of.cache_clear()
 
 
 def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
@@ -1225,7 +1530,15 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     """The formulae (every formula anchor of the corpus, merged into passages of their example
     document), flows.json (who copies whom, summed over the parts), reuse_parts.json (the hits
     artifact this one was made from, per part its flows and pairs: what a later run links a part
-    with) and the step's counts."""
+    with) and the step's counts. The corpus it reads formula texts through is released (its files
+    closed) however it ends."""
+    try:
+        return _reuse_finish(inputs, out_dir, parts, earlier)
+    finally:
+        release_corpus()
+
+
+def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str]) -> dict:
     import pyarrow.parquet as pq
 
     from tasks.common import write_table
@@ -1260,16 +1573,31 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
     ).hexdigest()[:20]
     prev_meta = _meta(before_dir) if before_dir is not None else {}
     target = out / "reuse_formulae" / "0.parquet"
+    runs_computed = 0
     if (
         before_dir is not None
         and prev_meta.get("formulae") == fdigest
         and (before_dir / "reuse_formulae" / "0.parquet").exists()
     ):
         _link(before_dir / "reuse_formulae" / "0.parquet", target)
+        if (before_dir / FORMULA_MEMO).exists():
+            _link(before_dir / FORMULA_MEMO, out / FORMULA_MEMO)
         n_formulae = pq.ParquetFile(target).metadata.num_rows
     else:
         ids_code = {x: i for i, x in enumerate(corpus.id_list)} if tuples else {}
-        formulae = _formulae(tuples, {}, lambda need: corpus.texts(ids_code[x] for x in need))
+        memo: dict[str, Any] = {}
+        if before_dir is not None and (before_dir / FORMULA_MEMO).exists():
+            memo = json.loads((before_dir / FORMULA_MEMO).read_text())
+        known = set(memo)
+        formulae = _formulae(
+            tuples,
+            {},
+            lambda need: corpus.texts(ids_code[x] for x in need),
+            memo,
+            lambda doc_id: str(corpus.prints[ids_code[doc_id]]),
+        )
+        (out / FORMULA_MEMO).write_text(json.dumps(memo, ensure_ascii=False, sort_keys=True))
+        runs_computed = len(set(memo) - known)
         write_table(pa.Table.from_pylist(formulae, schema=REUSE_FORMULAE), target, SORT_KEYS["reuse_formulae"])
         n_formulae = len(formulae)
     (out / "flows.json").write_text(json.dumps(_flow_rows(flow_acc), ensure_ascii=False, sort_keys=True))
@@ -1281,8 +1609,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
         "formulae": fdigest,
     }
     (out / "reuse_parts.json").write_text(json.dumps(meta, sort_keys=True))
-    release_corpus()
-    return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae}
+    return {"docs": len(corpus.ids), **counts, "reuse": n_rows, "formulae": n_formulae, "formula_runs": runs_computed}
 
 
 def reuse_stage(member_dirs: list[str], out_dir: str, partitions: int | None = None) -> dict:
@@ -1404,18 +1731,18 @@ def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
 
 def _meta(folder: Path) -> dict:
     """reuse_parts.json of a reuse artifact, hits.json of a hits artifact ({} if none); parsed once
-    per process (artifacts are immutable; the dict is shared: read it, never change it)."""
+    per version of the file (the dict is shared: read it, never change it)."""
     for name in ("reuse_parts.json", "hits.json"):
         try:
-            st = (Path(folder) / name).stat()
+            stamp = _stamp(Path(folder) / name)
         except OSError:
             continue
-        return _meta_of(str(Path(folder) / name), st.st_size, st.st_mtime_ns)
+        return _meta_of(str(Path(folder) / name), stamp)
     return {}
 
 
 @lru_cache(maxsize=8)
-def _meta_of(path: str, size: int, mtime_ns: int) -> dict:
+def _meta_of(path: str, stamp: tuple[int, ...]) -> dict:
     try:
         return json.loads(Path(path).read_text())
     except (OSError, ValueError):

@@ -218,12 +218,20 @@ def run_part_batch(
     """Run parts one after another (in a worker): each writes into a fresh folder of its own, its
     files are then moved into the artifact (rename: a file linked from an earlier artifact is
     replaced, never overwritten in place) and only then is its marker written."""
-    import os
-
     module, function = runner.split(":", 1)
     fn = getattr(importlib.import_module(module), function)
     out = Path(out_dir)
     results: dict[str, dict[str, Any]] = {}
+    try:
+        _run_batch(fn, inputs, out, parts, params, results)
+    finally:  # a module may keep state across the parts of one call (reuse: texts); never across calls
+        getattr(importlib.import_module(module), "release_parts", lambda: None)()
+    return results
+
+
+def _run_batch(fn, inputs: dict[str, Any], out: Path, parts: list[str], params: dict[str, Any], results: dict) -> None:
+    import os
+
     for part in parts:
         staging = out / PARTS_DIR / f"{part}.tmp"
         shutil.rmtree(staging, ignore_errors=True)  # what a crashed attempt left
@@ -241,7 +249,6 @@ def run_part_batch(
         tmp = marker.with_name(marker.name + ".tmp")
         tmp.write_text(json.dumps(stats, sort_keys=True), encoding="utf-8")
         tmp.replace(marker)
-    return results
 
 
 def part_done(out_dir: str, part: str) -> dict[str, Any] | None:

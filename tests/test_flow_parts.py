@@ -226,3 +226,32 @@ def test_a_rerun_part_replaces_its_files_and_never_writes_into_a_linked_earlier_
     # a part whose result must not be reused is in place but unmarked: a rerun runs it again
     steps.run_part_batch(runner, {"text": "x", "uncacheable": True}, str(out), ["p2"], {})
     assert (out / "t" / "p2.txt").exists() and steps.part_done(str(out), "p2") is None
+
+
+def test_in_a_dask_worker_the_part_batches_run_one_after_another_in_the_step_thread(toy, tmp_path, monkeypatch):
+    """A Dask worker is a daemonic process: pool.run calls fn inline there, but configure(0) was
+    called in the flow's process only, so the worker's pool still counted its default workers and
+    run_parts spread the batches over threads that each ran them in the worker at once (the reuse
+    step's parts then shared a ParquetFile across threads: "ReadRangeCache did not find matching
+    cache entry"). In a daemonic process the pool is inline: one batch at a time, in this thread."""
+    import multiprocessing
+    import threading
+
+    from tasks import pool
+
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # as in a Dask worker
+    monkeypatch.setattr(pool, "_inline", False)
+    monkeypatch.setattr(pool, "_workers", 2)
+    assert pool.inline() and pool.workers() == 1
+    ran_in: list[threading.Thread] = []
+    original = steps.run_part_batch
+
+    def recording(*args, **kw):
+        ran_in.append(threading.current_thread())
+        return original(*args, **kw)
+
+    monkeypatch.setattr(steps, "run_part_batch", recording)
+    job = steps.Job("toy", "k" * 16, str(tmp_path / "state"), "toy")
+    stats = steps.run_parts(job, {"normalize": []}, {})
+    assert stats["parts"] == 12
+    assert ran_in and all(t is threading.current_thread() for t in ran_in)

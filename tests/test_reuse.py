@@ -297,13 +297,23 @@ def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged
     inc = run_steps(dirs, tmp_path / "inc", before)
     assert table_bytes(tmp_path / "inc" / "reuse_step") == want
     assert inc["reuse"]["pairs_reused"] > 0
+    # anchor rows are read from the new shard only; the others come from the earlier partitions' rows
+    import pyarrow.parquet as pq
+
+    new_rows = pq.ParquetFile(Path(dirs[2]) / "anchors.parquet").metadata.num_rows
+    assert inc["reuse_hits"]["anchor_rows_read"] == new_rows < inc["reuse_hits"]["anchor_rows"]
+    assert cold["reuse_hits"]["anchor_rows_read"] == cold["reuse_hits"]["anchor_rows"]
+    # the ids of shards the earlier artifact listed come from its docs.parquet: the same codes
+    ids, cluster, keyed = reuse._doc_codes(dirs, tmp_path / "first" / "hits")
+    ids2, cluster2, keyed2 = reuse._doc_codes(dirs)
+    assert ids.equals(ids2) and (cluster == cluster2).all() and (keyed == keyed2).all()
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
     assert first["reuse"]["parts_written"] > 0
 
     # unchanged: every part linked, nothing paired or extended
     after_inc = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
     again = run_steps(dirs, tmp_path / "again", after_inc)
-    assert again["reuse_hits"]["groups_paired"] == 0
+    assert again["reuse_hits"]["groups_paired"] == 0 and again["reuse_hits"]["anchor_rows_read"] == 0
     assert again["reuse"]["pairs_computed"] == 0 and again["reuse"]["parts_written"] == 0
     assert table_bytes(tmp_path / "again" / "reuse_step") == want
     # a reuse artifact not made from the hits artifact the groups were compared with lends nothing
@@ -368,3 +378,148 @@ def test_hash_ranges_are_kept_while_balanced_and_cut_again_when_not(tmp_path):
     assert recut["reuse"]["pairs_reused"] == 0
     for run in ("inc", "recut"):
         assert table_bytes(tmp_path / run / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+
+
+def test_a_pair_whose_anchors_only_became_common_keeps_its_rows_without_being_recomputed(tmp_path):
+    """New pages that quote the first 40 characters of an old pair's passage make those anchors
+    common (more than RARE_CLUSTERS clusters): the old pair's hits move, but its passage is still
+    mostly rare anchors, so the chain extended is the same one. hits_finish leaves the pair out of
+    the pairs to recompute; the rows are still the cold run's."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    pieces = slices(12)
+    long_passage = PASSAGE + "坚持以人民为中心的发展思想，把增进民生福祉作为城市发展的根本目的，让群众有更多获得感。"
+    old = [
+        {"doc_id": f"{k:02x}{k:014x}", "cluster_id": f"c{k:02d}", "text": insert(pieces[k], 300, long_passage)}
+        for k in (0, 1)
+    ]
+    old += [{"doc_id": f"{k:02x}{k:014x}", "cluster_id": f"c{k:02d}", "text": pieces[k]} for k in range(2, 8)]
+    new = [
+        {"doc_id": f"{k * 16:02x}{k:014x}", "cluster_id": f"c{k:02d}", "text": insert(pieces[k], 300, PASSAGE[:40])}
+        for k in range(8, 12)
+    ]
+    old_dirs = [write_shard(tmp_path / "s0", old)]
+    dirs = [*old_dirs, write_shard(tmp_path / "s1", new)]
+    run_steps(old_dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+
+    hits = tmp_path / "inc" / "hits"
+    ids = sorted(pq.read_table(hits / "docs.parquet", columns=["doc_id"]).column(0).to_pylist())
+    key = (ids.index(old[0]["doc_id"]) << 32) | ids.index(old[1]["doc_id"])
+    moved = np.concatenate([np.load(f) for f in sorted((hits / "dirty").glob("*[0-9].npy"))])
+    assert key in moved  # its hits moved: some of its anchors are common now ...
+    assert key not in np.load(hits / "dirty.npy")  # ... but it is not recomputed
+    rows = [
+        r
+        for f in sorted((tmp_path / "inc" / "reuse_step" / "reuse").glob("*.parquet"))
+        for r in pq.read_table(f).to_pylist()
+    ]
+    assert [(r["doc_id_a"], r["doc_id_b"]) for r in rows] == [(old[0]["doc_id"], old[1]["doc_id"])]
+    assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
+
+
+def test_a_formula_that_spreads_keeps_its_passage_without_reading_texts_again(tmp_path):
+    """New pages with the formula change every formula anchor's counts: the formula table is
+    written again, but each run of anchors' passage comes from the earlier run (formula_runs.json);
+    the bytes are the cold run's."""
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    n = reuse.FORMULA_CLUSTERS + 5
+    formula = "各位代表，现在我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。" * 2
+    spread = [{**d, "text": d["text"][:600] + formula + d["text"][600:]} for d in shards[2]]
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate([*shards[:2], spread])]
+    run_steps(dirs[:2], tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    was = pq.read_table(tmp_path / "first" / "reuse_step" / "reuse_formulae" / "0.parquet").to_pylist()
+    now = pq.read_table(tmp_path / "inc" / "reuse_step" / "reuse_formulae" / "0.parquet").to_pylist()
+    assert [f["n_docs"] for f in was if "请予审议" in f["passage"]] == [n]
+    assert [f["n_docs"] for f in now if "请予审议" in f["passage"]] == [n + len(spread)]
+    assert cold["reuse"]["formula_runs"] > 0 and inc["reuse"]["formula_runs"] < cold["reuse"]["formula_runs"]
+
+
+# ----------------------------------------------------------------------------- state kept in a worker
+
+
+def test_threads_of_one_process_each_read_texts_through_their_own_files(tmp_path):
+    """A Dask worker may run reuse parts in several threads at once. They once shared one corpus and
+    so one open ParquetFile: a read in one thread replaced the ranges another thread's read had
+    pre-buffered ("ReadRangeCache did not find matching cache entry", test_flow's dask test). Each
+    thread has its own corpus now, and the end of one thread's batch (release_parts) closes that
+    thread's files only."""
+    import threading
+
+    from tasks.steps import run_part_batch
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs, tmp_path / "run")
+    inputs = {"members": dirs, "reuse_hits": str(tmp_path / "run" / "hits")}
+    codes = list(range(len(reuse._load_corpus(inputs).ids)))
+    mine = reuse._load_corpus(inputs)
+    want = {k: v["text"] for k, v in mine.texts(codes[:5]).items()}
+    assert mine._open  # a shard file is kept open for the next part of this thread's batch
+    theirs: dict[str, object] = {}
+
+    def other_thread() -> None:
+        theirs["corpus"] = reuse._load_corpus(inputs)
+        # a whole batch of parts, as a pool call runs it, then release_parts in this thread
+        parts = sorted(reuse.reuse_plan(inputs))[:2]
+        theirs["stats"] = run_part_batch("tasks.reuse:reuse_part", inputs, str(tmp_path / "other"), parts, {})
+        theirs["after"] = reuse._load_corpus(inputs)
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    assert theirs["stats"] and theirs["corpus"] is not mine and theirs["after"] is not theirs["corpus"]
+    assert reuse._load_corpus(inputs) is mine  # the other thread's release left this one alone ...
+    assert all(not pf.closed for pf in mine._open.values())  # ... and its files open
+    mine._cache.clear()
+    assert {k: v["text"] for k, v in mine.texts(codes[:5]).items()} == want
+    reuse.release_parts()
+    assert not mine._open  # closed with the batch: no handle outlives the parts it served
+
+
+def test_cached_listings_follow_a_file_replaced_at_the_same_path(tmp_path):
+    """Values kept in a worker across parts (docs.parquet's ids, hits.json) are keyed on the file's
+    inode as well as its size and mtime: a file replaced at its path by one of the same size and
+    mtime (a rename into the artifact, a copy keeping mtime) is read again, not served stale."""
+    import json
+    import os
+
+    import pyarrow as pa
+
+    from tasks.common import write_table
+
+    folder = tmp_path / "hits"
+    folder.mkdir()
+
+    def replace(name: str, write) -> None:
+        target = folder / name
+        before = target.stat() if target.exists() else None
+        staged = tmp_path / f"new-{name}"
+        write(staged)
+        if before is not None:
+            assert staged.stat().st_size == before.st_size
+            os.utime(staged, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(staged, target)
+
+    def listing(ids: list[str]):
+        return lambda f: write_table(pa.table({"doc_id": pa.array(ids, pa.string())}), f)
+
+    replace("docs.parquet", listing(["aaaa", "bbbb"]))
+    assert reuse._listing_ids(folder).to_pylist() == ["aaaa", "bbbb"]
+    replace("docs.parquet", listing(["cccc", "dddd"]))
+    assert reuse._listing_ids(folder).to_pylist() == ["cccc", "dddd"]
+
+    replace("hits.json", lambda f: f.write_text(json.dumps({"version": "aaaa"})))
+    assert reuse._meta(folder)["version"] == "aaaa"
+    replace("hits.json", lambda f: f.write_text(json.dumps({"version": "bbbb"})))
+    assert reuse._meta(folder)["version"] == "bbbb"
