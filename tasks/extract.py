@@ -39,6 +39,7 @@ from tasks.extract_text import (
     is_name,
     jieba_main_dict,
     simplify,
+    simplify_lines,
     to_half,
     word_tags,
 )
@@ -1191,14 +1192,14 @@ CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时�
 
 
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
-    lines = [simplify(str(r[1])) for r in removed_lines if len(r) >= 2]
+    lines = [str(r[1]) for r in removed_lines if len(r) >= 2]
     if raw_text:
         raw_head = raw_text[:RAW_HEAD_CHARS].splitlines()[:RAW_HEAD_LINES]
-        lines += [simplify(x) for x in raw_head]
+        lines += raw_head
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
-        lines += [simplify(a.strip() + b.strip()) for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
-        tail = raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]
-        lines += [simplify(x) for x in tail]
+        lines += [a.strip() + b.strip() for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
+        lines += raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]
+    lines = simplify_lines(lines)  # the raw page's lines, Simplified (one OpenCC call, not one a line)
     text_head = text[:TEXT_CHROME_CHARS].splitlines()[:HEAD_MAX_LINES]
     lines += text_head
     lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if CHROME_KEY_LINE_RE.search(a)]
@@ -1656,17 +1657,29 @@ def _max_idf() -> float:
     return _MAX_IDF
 
 
+# Terms whose IDF is memoized (a bounded C-level memo in front of ReferenceIdf's binary search): a term's lookup
+# in the packed table (a NumPy call per term) was ~3 % of extract's CPU on the 20k bench, and speeches look up the
+# same few thousand terms again and again. 32k entries of short strings and floats are ~5 MB.
+IDF_MEMO_SIZE = 32_768
+
+
+@lru_cache(maxsize=IDF_MEMO_SIZE)
+def _idf(term: str) -> float:
+    """The reference IDF of `term`, the median for a term the table lacks."""
+    idf, default = reference_idf()
+    return idf.get(term, default)
+
+
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
     terms get its median), the k best taken by a heap instead of sorting every term."""
-    idf, default = reference_idf()
+    reference_idf()  # loaded before the first document, as before (the memo reads it on a miss)
     if not text or k <= 0:
         return []
     tf = _token_counts()(text)
     terms = _terms_of(tf)
     if not terms:
         return []
-    get = idf.get
     top = _max_idf()
     # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
     # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
@@ -1685,7 +1698,7 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
         if kth is not None and n * top < kth:
             break
         if n > 0:
-            cand.append((-(n * get(t, default)), t, n))
+            cand.append((-(n * _idf(t)), t, n))
     best = heapq.nsmallest(k, cand)
     return [
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}
@@ -1756,6 +1769,14 @@ def _doc_batches(path) -> Iterator[list[dict]]:
         del columns
 
 
+# The cyclic garbage collector's first-generation threshold while a shard is extracted (CPython's default is 700
+# allocations). Extraction allocates millions of short-lived acyclic objects (match objects, row dicts, token
+# lists): at 700 the collector ran ~700 times a 900-document shard of the 20k bench and took ~4 % of its CPU
+# (measured with gc.callbacks: 0.68 of 17.7 s), at 20 000 ~20 times and ~1 % (0.21 s). The young generation it
+# scans stays a few MB; the worker's own threshold is restored after the shard.
+EXTRACT_GC_GEN0 = 20_000
+
+
 def extract_shard(
     inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None, earlier: Sequence[str] = ()
 ) -> dict:
@@ -1765,6 +1786,17 @@ def extract_shard(
     `earlier` complete artifact made by the same code (the flow passes them) is copied, not
     re-extracted: a shard that re-runs because one page arrived costs that page, not the shard.
     """
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(EXTRACT_GC_GEN0, threshold[0]), *threshold[1:])
+    try:
+        return _extract_shard(inputs, out_dir, top_k, doc_seconds, earlier)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None, earlier: Sequence[str]) -> dict:
     from pathlib import Path
 
     import pyarrow as pa

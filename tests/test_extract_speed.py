@@ -497,3 +497,82 @@ def test_section_candidates_match_the_per_line_scan():
         found += len(want)
         inner += sum(1 for c in want if c[0] and t[c[0] - 1] in "。；！？：")
     assert found > 150 and inner > 30
+
+
+# ---------------------------------------------------------------- session 8: first-character index, date cue, chrome
+
+
+def test_alias_first_characters_cover_every_match():
+    """Every match of every alias starts with a character _alias_index files it under (or the alias is always
+    tried): clauses built from the aliases' own characters, around random lookbehind contexts."""
+    pieces = sorted({p for _, rx, _ in F.INDICATOR_RES for p in re.findall(r"[\u4e00-\u9fffA-Z&2]+", rx.pattern)})
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces + list("的和年全本")) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    texts += [name for name, _, _ in F.INDICATORS] + [c for t in SAMPLES for c in re.split(r"[，。；\n]", t)]
+    seen = 0
+    for t in texts:
+        for prio, (_, rx, _) in enumerate(F.INDICATOR_RES):
+            for m in rx.finditer(t):
+                if m.end() > m.start():
+                    seen += 1
+                    assert prio in F.ALIAS_ALWAYS or prio in F.ALIAS_BY_FIRST.get(t[m.start()], ()), (t, rx.pattern)
+    assert seen > 1000
+
+
+def test_alias_first_characters_of_each_pattern_form():
+    import re._parser as parser
+
+    def first(p):
+        return F._first_chars(parser.parse(p))
+
+    assert first(r"(?:农村)?贫困人口|脱贫") == ({"农", "贫", "脱"}, False)
+    assert first(r"(?<![A-Za-z])M2") == ({"M"}, False)  # a lookbehind starts nothing
+    assert first(r"[全本][省市]生产总值") == ({"全", "本"}, False)
+    assert first(r"(?:a)?") == ({"a"}, True)
+    assert first(r".x")[0] is None and first(r"[^a]x")[0] is None and first(r"\wx")[0] is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "发布时间：2021-03-25",
+        "2021年3月5日",
+        "二〇二一年三月五日",
+        "2021.3.5",
+        "2021/03/05",
+        "２０２１．３．５",
+        "时间：2026-02-09 来源：解放日报",
+        "没有日期的一行",
+        "2021年",
+        "12月",
+        "-",
+        "３月",
+    ],
+)
+def test_find_date_cue_skips_only_lines_without_a_date(line):
+    from tasks import extract_text as X
+
+    def reference(s):
+        s = X.to_half(s)
+        best = None
+        for rx in (X.DATE_RE, X.ISO_DATE_RE):
+            for m in rx.finditer(s):
+                d = X.make_date(m["y"], m["m"], m["d"])
+                if d is not None:
+                    if best is None or m.start() < best[1]:
+                        best = (d, m.start(), m.end())
+                    break
+        return best
+
+    assert X.find_date(line) == reference(line)
+
+
+def test_simplify_lines_is_simplify_line_by_line():
+    from tasks.extract_text import simplify, simplify_lines
+
+    lines = [ln for t in SAMPLES for ln in t.splitlines()[:80]]
+    lines += ["", "區(qū)長經(jīng)濟", "發佈時間：２０２１年３月", "  ", "乾隆", "后台 後臺", "a\rb", "\u2028"]
+    assert simplify_lines(lines) == [simplify(x) for x in lines]
+    assert simplify_lines(["甲\n乙", "發"]) == [simplify("甲\n乙"), simplify("發")]  # a break inside: line by line
+    assert simplify_lines([]) == []
