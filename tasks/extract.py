@@ -1657,29 +1657,17 @@ def _max_idf() -> float:
     return _MAX_IDF
 
 
-# Terms whose IDF is memoized (a bounded C-level memo in front of ReferenceIdf's binary search): a term's lookup
-# in the packed table (a NumPy call per term) was ~3 % of extract's CPU on the 20k bench, and speeches look up the
-# same few thousand terms again and again. 32k entries of short strings and floats are ~5 MB.
-IDF_MEMO_SIZE = 32_768
-
-
-@lru_cache(maxsize=IDF_MEMO_SIZE)
-def _idf(term: str) -> float:
-    """The reference IDF of `term`, the median for a term the table lacks."""
-    idf, default = reference_idf()
-    return idf.get(term, default)
-
-
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
     terms get its median), the k best taken by a heap instead of sorting every term."""
-    reference_idf()  # loaded before the first document, as before (the memo reads it on a miss)
+    idf, default = reference_idf()
     if not text or k <= 0:
         return []
     tf = _token_counts()(text)
     terms = _terms_of(tf)
     if not terms:
         return []
+    get = idf.get
     top = _max_idf()
     # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
     # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
@@ -1698,7 +1686,7 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
         if kth is not None and n * top < kth:
             break
         if n > 0:
-            cand.append((-(n * _idf(t)), t, n))
+            cand.append((-(n * get(t, default)), t, n))
     best = heapq.nsmallest(k, cand)
     return [
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}

@@ -234,74 +234,6 @@ INDICATORS: list[tuple[str, str, bool]] = [
 INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
 # matches where any alias matches (an alternation of them all): text without it has no indicator alias
 INDICATOR_ANY_RE = re.compile("|".join(f"(?:{rx})" for _, rx, _ in INDICATORS))
-
-
-def _first_chars(items) -> tuple[set[str] | None, bool]:
-    """(the characters a match of parsed pattern `items` can start with, whether it can match the empty string);
-    None for the set when the pattern may start with any character (., a negated or category class, a wide range).
-    Lookarounds and anchors are zero-width: they neither start a match nor stop the next item from starting it."""
-    from re import _constants as c  # type: ignore[attr-defined]  # the parser's opcodes (Python >= 3.11)
-
-    out: set[str] = set()
-    for op, av in items:
-        if op is c.LITERAL:
-            first, nullable = {chr(av)}, False
-        elif op is c.IN:
-            first, nullable = set(), False
-            for o, a in av:
-                if o is c.LITERAL:
-                    first.add(chr(a))
-                elif o is c.RANGE and a[1] - a[0] < FIRST_RANGE_MAX:
-                    first.update(map(chr, range(a[0], a[1] + 1)))
-                else:
-                    return None, False
-        elif op is c.SUBPATTERN:
-            first, nullable = _first_chars(av[-1])  # type: ignore[assignment]
-        elif op is c.BRANCH:
-            first, nullable = set(), False
-            for alt in av[1]:
-                f, n = _first_chars(alt)
-                if f is None:
-                    return None, False
-                first |= f
-                nullable = nullable or n
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            first, nullable = _first_chars(av[2])  # type: ignore[assignment]
-            nullable = nullable or av[0] == 0
-        elif op in (c.ASSERT, c.ASSERT_NOT, c.AT):
-            continue
-        else:
-            return None, False
-        if first is None:
-            return None, False
-        out |= first
-        if not nullable:
-            return out, False
-    return out, True
-
-
-# A character class wider than this is not expanded into first characters (the alias is then always tried).
-FIRST_RANGE_MAX = 64
-
-
-def _alias_index() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """character -> the INDICATOR_RES entries (by priority) whose alias can start with it, and the entries that may
-    start anywhere: _indicator tries only the aliases whose first character occurs in the clause, not all ~55."""
-    import re._parser as parser
-
-    by_char: dict[str, list[int]] = {}
-    always: list[int] = []
-    for prio, (_, rx, _) in enumerate(INDICATOR_RES):
-        first, nullable = _first_chars(parser.parse(rx.pattern))
-        if first is None or nullable:
-            always.append(prio)
-            continue
-        for ch in first:
-            by_char.setdefault(ch, []).append(prio)
-    return {ch: tuple(v) for ch, v in by_char.items()}, tuple(always)
-
-
-ALIAS_BY_FIRST, ALIAS_ALWAYS = _alias_index()
 COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
@@ -453,12 +385,7 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
     head = before[:zhan] if zhan > 0 else before
     best: tuple[int, int, str] | None = None  # (end, -priority, name)
     if INDICATOR_ANY_RE.search(head):  # one C scan says whether any alias occurs before trying each
-        # only the aliases that can start with one of the clause's characters: a match starts with one of them
-        cand = set(ALIAS_ALWAYS)
-        for ch in set(head):
-            cand.update(ALIAS_BY_FIRST.get(ch, ()))
-        for prio in cand:  # best is a maximum: the order the aliases are tried in does not matter
-            name, rx, _ = INDICATOR_RES[prio]
+        for prio, (name, rx, _) in enumerate(INDICATOR_RES):
             for m in rx.finditer(head):
                 key = (m.end(), -prio, name)
                 if best is None or key > best:
