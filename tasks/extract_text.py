@@ -99,8 +99,17 @@ def make_date(y: str, m: str, d: str) -> dt.date | None:
         return None
 
 
+# A date needs 月 (DATE_RE) or an ISO separator (ISO_DATE_RE), as written or as to_half writes it: a line with
+# neither (most chrome and body lines find_date is asked about) has no date, found with one C scan.
+_DATE_CUE_RE = re.compile(
+    "[" + re.escape("".join(sorted({c for c, h in _HALF_OF.items() if set(h) & set("月-/.")} | set("月-/.")))) + "]"
+)
+
+
 def find_date(s: str) -> tuple[dt.date, int, int] | None:
     """First date (Chinese, Chinese-numeral or ISO) in s with its span."""
+    if not _DATE_CUE_RE.search(s):
+        return None
     s = to_half(s)
     best = None
     for rx in (DATE_RE, ISO_DATE_RE):
@@ -146,6 +155,22 @@ def simplify(s: str) -> str:
     except Exception:  # noqa: BLE001 - a title that OpenCC cannot convert stays as it is
         pass
     return to_half(s)
+
+
+def simplify_lines(lines: Sequence[str]) -> list[str]:
+    """[simplify(x) for x in lines], converted as one string: OpenCC's per-call cost, not its per-character one, was
+    most of what the page chrome's ~35 short lines a document cost (extract's _chrome_lines). The same result: no
+    OpenCC phrase, injected pinyin or full-width form spans a line break, so each line converts as it would alone
+    (a line holding a break, an OpenCC failure or a changed line count falls back to the line-by-line loop)."""
+    if not lines or any("\n" in x for x in lines):
+        return [simplify(x) for x in lines]
+    s = PINYIN_RE.sub("", "\n".join(lines))
+    try:
+        s = t2s().convert(s)
+    except Exception:  # noqa: BLE001 - one line OpenCC cannot convert stays as it is: convert them one by one
+        return [simplify(x) for x in lines]
+    out = to_half(s).split("\n")
+    return out if len(out) == len(lines) else [simplify(x) for x in lines]
 
 
 # Characters that never occur in a byline's personal name but do in the words that follow an office

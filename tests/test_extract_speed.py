@@ -497,3 +497,69 @@ def test_section_candidates_match_the_per_line_scan():
         found += len(want)
         inner += sum(1 for c in want if c[0] and t[c[0] - 1] in "。；！？：")
     assert found > 150 and inner > 30
+
+
+# ---------------------------------------------------------------- session 8: date cue, chrome lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "",
+        "发布时间：2021-03-25",
+        "2021年3月5日",
+        "二〇二一年三月五日",
+        "2021.3.5",
+        "2021/03/05",
+        "２０２１．３．５",
+        "时间：2026-02-09 来源：解放日报",
+        "没有日期的一行",
+        "2021年",
+        "12月",
+        "-",
+        "３月",
+    ],
+)
+def test_find_date_cue_skips_only_lines_without_a_date(line):
+    from tasks import extract_text as X
+
+    def reference(s):
+        s = X.to_half(s)
+        best = None
+        for rx in (X.DATE_RE, X.ISO_DATE_RE):
+            for m in rx.finditer(s):
+                d = X.make_date(m["y"], m["m"], m["d"])
+                if d is not None:
+                    if best is None or m.start() < best[1]:
+                        best = (d, m.start(), m.end())
+                    break
+        return best
+
+    assert X.find_date(line) == reference(line)
+
+
+def test_simplify_lines_is_simplify_line_by_line():
+    from tasks.extract_text import simplify, simplify_lines
+
+    lines = [ln for t in SAMPLES for ln in t.splitlines()[:80]]
+    lines += ["", "區(qū)長經(jīng)濟", "發佈時間：２０２１年３月", "  ", "乾隆", "后台 後臺", "a\rb", "\u2028"]
+    assert simplify_lines(lines) == [simplify(x) for x in lines]
+    assert simplify_lines(["甲\n乙", "發"]) == [simplify("甲\n乙"), simplify("發")]  # a break inside: line by line
+    assert simplify_lines([]) == []
+
+
+def test_extract_shard_raises_the_gc_threshold_and_restores_it(monkeypatch):
+    import gc
+
+    before = gc.get_threshold()
+    seen = []
+
+    def fake(*args):
+        seen.append(gc.get_threshold())
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(E, "_extract_shard", fake)
+    with pytest.raises(RuntimeError):
+        E.extract_shard({"normalize": "nowhere"}, "nowhere", top_k=1)
+    assert seen == [(max(E.EXTRACT_GC_GEN0, before[0]), *before[1:])]
+    assert gc.get_threshold() == before

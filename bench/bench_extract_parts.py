@@ -1,0 +1,87 @@
+"""CPU seconds of each part of extract_shard (fields, tables, keywords) on real shards, to compare two versions of
+the code A/B on the same shards in one window (bench_stages times the whole runner).
+
+    python -m bench.bench_extract_parts OUT [--shards 1] [--root DIR]
+
+OUT is the --out of a cold CLI run (its normalize artifacts are extract's inputs; bench_stages pairs them). --root
+runs another checkout's `tasks` (e.g. a `git archive` of main in /tmp) with this bench, so both versions read the same
+documents: alternate the two roots, two or more times each (a loaded machine moves CPU seconds by a few per cent).
+Each part is timed with time.process_time in a fresh process after the stage's tables are loaded (the first
+document), with the runner's GC settings (extract_shard's threshold when the checkout has one). A part's figure
+moves by ~5 % between runs of the same code on a loaded machine: compare means of several alternations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--root", type=Path, default=ROOT, help="checkout whose tasks/ is timed (default: this one)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from bench.bench_stages import plan  # the pairing of shards with their inputs, from this checkout
+
+    jobs = plan(args.out)["extract"][: args.shards]
+    sys.path.insert(0, str(args.root.resolve()))
+    for name in [m for m in sys.modules if m == "tasks" or m.startswith("tasks.")]:
+        del sys.modules[name]  # bench_stages imported nothing of tasks, but be sure the root's copy is the one timed
+    import pyarrow.parquet as pq
+
+    from tasks import extract as E
+    from tasks.extract_structure import extract_tables
+
+    assert Path(E.__file__).resolve().is_relative_to(args.root.resolve()), E.__file__
+    docs, removed = [], {}
+    for inputs, _, _ in jobs:
+        folder = Path(inputs["normalize"])
+        docs += pq.read_table(folder / "docs.parquet", columns=list(E.DOC_COLUMNS)).to_pylist()
+        for r in pq.read_table(
+            folder / "removed_lines.parquet", columns=["doc_id", "line_no", "text", "rule"]
+        ).to_pylist():
+            removed.setdefault(r["doc_id"], []).append((r["line_no"], r["text"], r["rule"]))
+    mb = sum(len(d["text"].encode()) for d in docs) / 1e6
+    E.extract_fields(docs[0]["text"])  # load the tables (gazetteer, jieba dictionary, IDF) outside the timings
+    E.document_keywords("d", docs[0]["text"])
+    extract_tables("d", docs[0]["text"])
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(getattr(E, "EXTRACT_GC_GEN0", 0), threshold[0]), *threshold[1:])
+    parts = {"fields": 0.0, "tables": 0.0, "keywords": 0.0}
+    for d in docs:
+        t0 = time.process_time()
+        f = E.extract_fields(
+            d["text"],
+            raw_text=d["raw_text"],
+            removed_lines=removed.get(d["doc_id"], ()),
+            page_title=d["page_title"],
+            url=d["url"],
+        )
+        t1 = time.process_time()
+        extract_tables(d["doc_id"], d["text"], year=f.get("year"), admin_level=f.get("admin_level"))
+        t2 = time.process_time()
+        E.document_keywords(d["doc_id"], d["text"], k=20)
+        t3 = time.process_time()
+        parts["fields"] += t1 - t0
+        parts["tables"] += t2 - t1
+        parts["keywords"] += t3 - t2
+    gc.set_threshold(*threshold)
+    total = sum(parts.values())
+    print(
+        f"root={args.root} docs={len(docs)} MB={mb:.1f} "
+        + " ".join(f"{k}={v:.2f}" for k, v in parts.items())
+        + f" sum={total:.2f} MB/cpu-s={mb / total:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
