@@ -412,7 +412,8 @@ def test_a_pair_whose_anchors_only_became_common_keeps_its_rows_without_being_re
     key = (ids.index(old[0]["doc_id"]) << 32) | ids.index(old[1]["doc_id"])
     moved = np.concatenate([np.load(f) for f in sorted((hits / "dirty").glob("*[0-9].npy"))])
     assert key in moved  # its hits moved: some of its anchors are common now ...
-    assert key not in np.load(hits / "dirty.npy")  # ... but it is not recomputed
+    recompute = np.concatenate([np.load(f) for f in sorted((hits / "dirty_pairs").glob("*.npy"))])
+    assert key not in recompute  # ... but it is not recomputed
     rows = [
         r
         for f in sorted((tmp_path / "inc" / "reuse_step" / "reuse").glob("*.parquet"))
