@@ -535,9 +535,7 @@ def test_hits_finish_holds_one_output_part_of_dirty_hits_at_a_time(tmp_path, mon
 
     pieces = slices(12)
     prefixes = ("00", "40", "80", "c0")  # output parts 0, 16, 32, 48 of 64
-    old = [
-        {"doc_id": f"{prefixes[k % 4]}{k:014x}", "cluster_id": f"c{k:02d}", "text": pieces[k]} for k in range(8)
-    ]
+    old = [{"doc_id": f"{prefixes[k % 4]}{k:014x}", "cluster_id": f"c{k:02d}", "text": pieces[k]} for k in range(8)]
     # a copy sorts right after its original: the pair is in the original's part
     new = [
         {"doc_id": f"{prefixes[k % 4]}{k:013x}f", "cluster_id": f"n{k:02d}", "text": pieces[k][:900] + "。新增一句。"}
