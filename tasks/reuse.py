@@ -1021,7 +1021,9 @@ def hits_part(
         lost["a"], lost["b"] = la[~gone], lb[~gone]
         dirty = _moved_pairs(lost, rec)
         # the changed groups' hits of those pairs, before and after: hits_finish rebuilds each pair's
-        # earlier hits from them and drops the pairs whose chains to extend did not change
+        # earlier hits from them and drops the pairs whose chains to extend did not change. Both stay
+        # sorted by document a (lost: the earlier hits, codes mapped increasingly; rec: _record):
+        # hits_finish finds each output part's rows by binary search
         was, now = (
             lost[np.isin(_pair_keys(lost["a"], lost["b"]), dirty)],
             rec[np.isin(_pair_keys(rec["a"], rec["b"]), dirty)],
