@@ -803,8 +803,9 @@ class _Corpus:
 #                                document a), formulae/PPPP.npy, groups/PPPP.npy (digest per anchor
 #                                group) and, compared with an earlier run, dirty/PPPP.npy (pairs
 #                                of the groups that changed)
-#   reuse_hits, finish:          hits.json, hits/index.npy, dirty.npy (every pair to recompute) and
-#                                dirty_hits.npy (their hits, sorted by document a)
+#   reuse_hits, finish:          hits.json, hits/index.npy, per output part QQQ dirty_pairs/QQQ.npy
+#                                (its pairs to recompute) and dirty_hits/QQQ.npy (their hits, sorted
+#                                by document a), one output part at a time
 #   reuse, part "QQQ":           output part QQQ (a range of doc_id_a) from its slice of every hits
 #                                file (only the dirty pairs, the others' rows lent) -> reuse/QQQ.parquet
 #   reuse, finish:               reuse_formulae/0.parquet, flows.json, reuse_parts.json
@@ -1020,7 +1021,9 @@ def hits_part(
         lost["a"], lost["b"] = la[~gone], lb[~gone]
         dirty = _moved_pairs(lost, rec)
         # the changed groups' hits of those pairs, before and after: hits_finish rebuilds each pair's
-        # earlier hits from them and drops the pairs whose chains to extend did not change
+        # earlier hits from them and drops the pairs whose chains to extend did not change. Both stay
+        # sorted by document a (lost: the earlier hits, codes mapped increasingly; rec: _record):
+        # hits_finish finds each output part's rows by binary search
         was, now = (
             lost[np.isin(_pair_keys(lost["a"], lost["b"]), dirty)],
             rec[np.isin(_pair_keys(rec["a"], rec["b"]), dirty)],
@@ -1219,16 +1222,142 @@ def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     return pa.array(np.sort(ids).tolist(), pa.string())
 
 
+def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray]:
+    """(per document code of this listing: whether its row (doc id, fingerprint, level) is not in
+    the earlier listing; how many earlier doc ids are gone; where each output part's codes start,
+    REUSE_PARTS + 1 offsets). Columnar: the listings are compared as Arrow columns, one doc id
+    lookup, no Python object per document (a set of row tuples of both listings was O(corpus)
+    Python objects in the finish call)."""
+    import pyarrow.parquet as pq
+
+    cols = ["doc_id", "fingerprint", "admin_level"]
+    now = pq.read_table(now_file, columns=cols)
+    was = pq.read_table(was_file, columns=cols)
+    # codes number the sorted doc ids (Arrow orders strings by UTF-8 bytes: code point order, as sorted())
+    now = now.take(pc.sort_indices(now, sort_keys=[("doc_id", "ascending")]))
+    ids = now.column("doc_id").combine_chunks()
+    at = pc.index_in(ids, value_set=was.column("doc_id"))
+    same = pc.is_valid(at)
+    prev = was.take(at)  # a null row where the doc id is new
+    for c in cols[1:]:
+        x, y = now.column(c), prev.column(c)
+        # a null equals a null, as in a tuple comparison
+        same = pc.and_(same, pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y))))
+    touched = ~np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+    gone = pc.invert(pc.is_in(pc.unique(was.column("doc_id")), value_set=ids))
+    removed = int(pc.sum(gone.cast(pa.int64())).as_py() or 0)
+    # _code_range's bounds: the codes below each part's first doc id prefix
+    bounds = [0] + [int(pc.sum(pc.less(ids, b).cast(pa.int64())).as_py() or 0) for b in _PART_BOUNDS]
+    return touched, removed, np.array([*bounds, len(ids)], np.int64)
+
+
+def _npy_rows(path: Path, i: int, j: int) -> np.ndarray:
+    """Rows [i, j) of a 1-d .npy file, read with one seek (header parsed once per file). _dirty_parts
+    reads 64 slices of every partition's files: np.load's memory map and header parse per slice were
+    half its CPU (20k +1 %: 4,330 loads, 2.5 of 5.3 s profiled)."""
+    dtype, offset = _npy_layout(str(path), _stamp(path))
+    return np.fromfile(path, dtype=dtype, count=j - i, offset=offset + i * dtype.itemsize)
+
+
+@lru_cache(maxsize=256)
+def _npy_layout(path: str, stamp: tuple[int, ...]) -> tuple[np.dtype, int]:
+    from numpy.lib import format as npy
+
+    with open(path, "rb") as f:
+        version = npy.read_magic(f)
+        read = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, fortran, dtype = read(f)
+        if len(shape) != 1 or fortran:
+            raise ValueError(f"{path}: not a 1-d array")
+        return dtype, f.tell()
+
+
+def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray) -> list[int]:
+    """Per output part q, from every partition's slice of it: the moved pairs (dirty/PPPP.npy), the
+    hits of those pairs and of the pairs of a touched document (its rows may change with no hit
+    moving) -> dirty_hits/QQQ.npy sorted by document a, and every pair to recompute ->
+    dirty_pairs/QQQ.npy. Returns each part's count of pairs to recompute (reuse_plan's weights).
+
+    One output part at a time: every hit of a pair lies in the part of its document a, and so do
+    its changed groups' hits before and after (dirty/PPPP.was.npy, .now.npy, sorted by a like the
+    hits), so _unchanged_pairs sees whole chains, and memory follows the largest part's dirty hits,
+    not their sum (100k +1 %: 1,193 MB when every part's were gathered in one array, session 8)."""
+    dirty = out / "dirty"
+    # per partition: where each output part starts in its dirty files
+    key_at: list[list[int]] = []
+    was_at: list[list[int]] = []
+    now_at: list[list[int]] = []
+    for p in starts:
+        keys = np.load(dirty / f"{p:04d}.npy", mmap_mode="r")
+        key_at.append(np.searchsorted(keys, bounds << 32).tolist())
+        for side, at in (("was", was_at), ("now", now_at)):
+            rows = np.load(dirty / f"{p:04d}.{side}.npy", mmap_mode="r")
+            at.append(np.searchsorted(np.ascontiguousarray(rows["a"]), bounds).tolist())
+            del rows
+        del keys
+    for sub in ("dirty_pairs", "dirty_hits"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    counts = []
+    z = np.zeros(0, np.int64)
+
+    def gather(suffix: str, at: list[list[int]], q: int, empty: np.ndarray) -> np.ndarray:
+        chunks = []
+        for p, offsets in zip(starts, at, strict=True):
+            i, j = offsets[q], offsets[q + 1]
+            if j > i:
+                chunks.append(_npy_rows(dirty / f"{p:04d}{suffix}", i, j))
+        return np.concatenate(chunks) if chunks else empty
+
+    for q in range(REUSE_PARTS):
+        moved = np.unique(gather(".npy", key_at, q, z))
+        chosen = []
+        for k, p in enumerate(starts):
+            i, j = int(index[k, q]), int(index[k, q + 1])
+            if j <= i:
+                continue
+            rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
+            key = _pair_keys(rec["a"], rec["b"])
+            hit = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
+            sel = (moved[hit] == key) if len(moved) else np.zeros(len(key), bool)
+            sel |= touched[rec["a"]] | touched[rec["b"]]
+            chosen.append(rec[sel])
+            del rec, key, hit, sel
+        picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
+        del chosen
+        # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
+        # or a formula threshold (a new document joined the anchor's group) keeps its rows when the
+        # chains _passages extends are the same ones: drop it (+1 % at 20k: 3,671 of 4,720 pairs
+        # to extend, whose texts are most of what the reuse step reads)
+        pkey = _pair_keys(picked["a"], picked["b"])
+        cand = moved[~(touched[moved >> 32] | touched[moved & 0xFFFFFFFF])] if len(moved) else moved
+        if len(cand):
+            was = gather(".was.npy", was_at, q, np.zeros(0, HIT_DTYPE))
+            now = gather(".now.npy", now_at, q, np.zeros(0, HIT_DTYPE))
+            same = _unchanged_pairs(cand, picked[np.isin(pkey, cand)], was, now)
+            del was, now
+            if len(same):
+                keep = ~np.isin(pkey, same)
+                picked, pkey = picked[keep], pkey[keep]
+                moved = np.setdiff1d(moved, same)
+        picked = picked[np.argsort(picked["a"], kind="stable")]
+        keys = np.unique(np.r_[moved.astype(np.int64), pkey])
+        np.save(out / "dirty_pairs" / f"{q:03d}.npy", keys)
+        np.save(out / "dirty_hits" / f"{q:03d}.npy", picked)
+        counts.append(len(keys))
+        del moved, picked, pkey, keys
+    return counts
+
+
 def hits_finish(
     inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = (), partitions: int | None = None
 ) -> dict:
     """hits.json (the partitions' ranges, the earlier artifact they were compared with, the
-    output parts that held pairs of documents gone since), hits/index.npy and, when every partition was compared with the same
-    earlier artifact, dirty.npy: the document pairs the reuse step must recompute (sorted keys,
+    output parts that held pairs of documents gone since), hits/index.npy and, when every
+    partition was compared with the same earlier artifact, per output part QQQ
+    dirty_pairs/QQQ.npy: the document pairs the reuse step must recompute (sorted keys,
     a << 32 | b): those of changed anchor groups, and every pair of a document whose listing row
-    (text and cluster fingerprint, dates, level) changed."""
-    import pyarrow.parquet as pq
-
+    (text and cluster fingerprint, dates, level) changed; and dirty_hits/QQQ.npy, every hit of
+    those pairs. Memory: one output part's dirty hits at a time (_dirty_parts), never all of them."""
     ranges = sorted(tuple(int(x) for x in k.split("-")) for k in parts if k != DOCS_PART)
     starts = [lo for lo, _ in ranges]
     n = len(starts)
@@ -1242,53 +1371,13 @@ def hits_finish(
     bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
     only = bases.pop() if len(bases) == 1 else None
     base = Path(only) if only is not None else None
-    removed, gone_parts = 0, list[int]()
+    removed, gone_parts, dirty_counts = 0, list[int](), None
     if base is not None and not (base / "docs.parquet").exists():
         base = None
     if base is not None:
-        cols = ["doc_id", "fingerprint", "admin_level"]
-        now = pq.read_table(out / "docs.parquet", columns=cols).to_pydict()
-        was = pq.read_table(base / "docs.parquet", columns=cols).to_pydict()
-        before = set(zip(*was.values(), strict=True))
-        ids = sorted(now["doc_id"])
-        code = {x: i for i, x in enumerate(ids)}
-        touched = np.zeros(len(ids), dtype=bool)
-        for row in zip(*now.values(), strict=True):
-            if row not in before:
-                touched[code[row[0]]] = True
-        removed = len(set(was["doc_id"]) - set(code))
+        touched, removed, bounds = _listing_diff(out / "docs.parquet", base / "docs.parquet")
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
-        moved = np.unique(np.concatenate([np.load(out / "dirty" / f"{p:04d}.npy") for p in starts] or [[]]))
-        # every hit of those pairs and of the pairs of a touched document (its rows may change with
-        # no hit moving), in one file sorted by document a: a reuse part reads its slice only
-        chosen = []
-        for p in starts:
-            rec = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
-            key = _pair_keys(rec["a"], rec["b"])
-            at = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
-            sel = (moved[at] == key) if len(moved) else np.zeros(len(key), bool)
-            if touched.any():
-                sel |= touched[rec["a"]] | touched[rec["b"]]
-            chosen.append(np.array(rec[sel]))
-        picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
-        # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
-        # or a formula threshold (a new document joined the anchor's group) keeps its rows when the
-        # chains _passages extends are the same ones: drop it (+1 % at 20k: 3,671 of 4,720 pairs
-        # to extend, whose texts are most of what the reuse step reads)
-        pkey = _pair_keys(picked["a"], picked["b"])
-        cand = moved[~(touched[moved >> 32] | touched[moved & 0xFFFFFFFF])] if len(moved) else moved
-        if len(cand):
-            was = np.concatenate([np.load(out / "dirty" / f"{p:04d}.was.npy") for p in starts])
-            now = np.concatenate([np.load(out / "dirty" / f"{p:04d}.now.npy") for p in starts])
-            same = _unchanged_pairs(cand, picked[np.isin(pkey, cand)], was, now)
-            if len(same):
-                picked = picked[~np.isin(pkey, same)]
-                moved = np.setdiff1d(moved, same)
-        picked = picked[np.argsort(picked["a"], kind="stable")]
-        np.save(out / "dirty.npy", np.unique(np.r_[moved.astype(np.int64), _pair_keys(picked["a"], picked["b"])]))
-        np.save(out / "dirty_hits.npy", picked)
-        bounds = [_code_range(ids, q)[0] for q in range(REUSE_PARTS)] + [len(ids)]
-        np.save(out / "dirty_hits.idx.npy", np.searchsorted(picked["a"], bounds).astype(np.int64))
+        dirty_counts = _dirty_parts(out, starts, index, bounds, touched)
     meta = {
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
@@ -1298,6 +1387,7 @@ def hits_finish(
         "base": str(base) if base is not None else None,
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+        "dirty_pairs": dirty_counts,  # per output part: its pairs to recompute (None: no earlier artifact)
         "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
         "canonicals": [_file_id(Path(m) / "canonical.parquet") for m in inputs["members"]],  # docs.parquet's shard
     }
@@ -1366,15 +1456,12 @@ def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
     return np.concatenate(chunks) if chunks else None
 
 
-def _dirty_of(hits_dir: Path, lo: int, hi: int) -> np.ndarray | None:
-    """The pair keys to recompute whose document a has a code in [lo, hi) (None: no comparison
-    with an earlier artifact, every pair is computed)."""
-    f = hits_dir / "dirty.npy"
-    if not f.exists():
+def _dirty_of(hits_dir: Path, q: int) -> np.ndarray | None:
+    """The pair keys to recompute of output part q (None: no comparison with an earlier artifact,
+    every pair is computed). One part's file: never every part's pairs."""
+    if _meta(hits_dir).get("dirty_pairs") is None:
         return None
-    keys = np.load(f, mmap_mode="r")
-    i, j = np.searchsorted(keys, [lo << 32, hi << 32])
-    return np.array(keys[i:j])
+    return np.load(hits_dir / "dirty_pairs" / f"{q:03d}.npy")
 
 
 def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
@@ -1383,11 +1470,8 @@ def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
     hits_dir = Path(inputs["reuse_hits"])
     index = np.load(hits_dir / "hits" / "index.npy")
     sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(REUSE_PARTS, np.int64)
-    dirty = np.load(hits_dir / "dirty.npy") if (hits_dir / "dirty.npy").exists() else None
-    if dirty is not None and _reuse_base(earlier, _code_version(), _meta(hits_dir).get("base")) is not None:
-        id_list = _listing_ids(hits_dir).to_pylist()
-        bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
-        per = np.diff(np.searchsorted(dirty >> 32, bounds))
+    per = _meta(hits_dir).get("dirty_pairs")
+    if per is not None and _reuse_base(earlier, _code_version(), _meta(hits_dir).get("base")) is not None:
         return {f"{q:03d}": 1 + int(per[q]) for q, n in enumerate(sizes.tolist()) if n}
     return {f"{q:03d}": int(n) for q, n in enumerate(sizes.tolist()) if n}
 
@@ -1445,7 +1529,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     range. Memory: that part's hits and one batch of texts.
 
     Incremental: when the hits step compared its anchor groups with an earlier hits artifact and
-    the reuse artifact made from that one is among `earlier`, only the pairs in dirty.npy are
+    the reuse artifact made from that one is among `earlier`, only the pairs in dirty_pairs/QQQ.npy are
     recomputed (from all their hits); every other pair keeps its earlier rows, and a part with no
     such pair (and no earlier pair of a document gone) is hard-linked without reading a hit or a
     text."""
@@ -1463,8 +1547,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     corpus = _load_corpus(inputs)
     counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     name = f"{q:03d}.parquet"
-    lo, hi = corpus.code_range(q)
-    dirty = _dirty_of(hits_dir, lo, hi) if before is not None else None
+    dirty = _dirty_of(hits_dir, q) if before is not None else None
     old_rows = REUSE.empty_table()
     prev_flows = _meta(before).get("flows", {}).get(str(q)) if before is not None else None
     if prev_flows is None:
@@ -1498,8 +1581,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     if dirty is None:
         rec = _part_slices(hits_dir, q)
     else:  # the hits of this part's pairs to recompute, gathered by hits_finish
-        i, j = np.load(hits_dir / "dirty_hits.idx.npy")[q : q + 2].tolist()
-        rec = np.array(np.load(hits_dir / "dirty_hits.npy", mmap_mode="r")[i:j])
+        rec = np.load(hits_dir / "dirty_hits" / f"{q:03d}.npy")
     new_rows, new_live = _pair_rows(rec, corpus, counts) if rec is not None else ([], np.zeros(0, np.int64))
     live_keys = np.union1d(old_live, new_live)
     if len(live_keys):  # the pairs with a chain to extend: what pairs_reused counts on the next run
