@@ -1188,7 +1188,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
     n_pairs = sum(_npy_rows(path) for path in cand)
     pbits = _delta_pair_bits(n_pairs)
     runs = plan.work / "delta-pairs"
-    for k, path in enumerate(cand):
+    for ci, path in enumerate(cand):
         c = np.load(path)
         a, b = _split_codes(c)
         cnt = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
@@ -1206,7 +1206,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         for p in np.unique(part).tolist():
             m = part == p
             (runs / f"{p:05d}").mkdir(parents=True, exist_ok=True)
-            np.savez(runs / f"{p:05d}" / f"{k:06d}.npz", **{name: v[m] for name, v in cols.items()})
+            np.savez(runs / f"{p:05d}" / f"{ci:06d}.npz", **{name: v[m] for name, v in cols.items()})
     for p in range(1 << pbits):
         save(f"delta/pairs/{p:05d}.npz", **_gather_pair_runs(runs / f"{p:05d}"))
     shutil.rmtree(runs, ignore_errors=True)

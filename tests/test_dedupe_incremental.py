@@ -540,7 +540,7 @@ def test_fast_path_over_many_pair_partitions_matches_cold(tmp_path, monkeypatch,
         assert stats["fast_path"] and stats["pair_partitions"] == 1 << bits
     old, others = boiler_case()
     s0, _ = check_step(tmp_path, "two", [old, {f"c{k}": t for k, t in enumerate(speeches()[:3])}], None)
-    s1, stats = check_step(tmp_path, "seven", [old, {f"c{k}": t for k, t in enumerate(speeches()[:3])}, others], s0)
+    _, stats = check_step(tmp_path, "seven", [old, {f"c{k}": t for k, t in enumerate(speeches()[:3])}, others], s0)
     assert stats["fast_path"]
     rows = cluster_of(tmp_path / "seven-inc", 3)
     assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]  # the df flip, as in the unpartitioned test
@@ -562,7 +562,7 @@ def test_fast_path_old_pair_layout_or_damaged_partition_takes_the_full_path(tmp_
     s1, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[2][:900]}], s0)
     assert stats["fast_path"] is False
     assert json.loads((Path(s1) / "index" / "index.json").read_text())["delta"]["pairs_format"] == 2
-    bits, sizes = pair_partitions(s1)
+    _, sizes = pair_partitions(s1)
     target = Path(s1) / "index" / "delta" / "pairs" / f"{int(np.argmax(sizes)):05d}.npz"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
