@@ -2560,8 +2560,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             sel = np.flatnonzero(mark[ks_] & mark[kb_])
             if len(sel) == 0:
                 continue
-            ud = np.unique(np.r_[ks_[sel], kb_[sel]])  # only these documents' rows are expanded
-            mine_rows = code[_ranges(np.searchsorted(docs_b, ud, "left"), np.searchsorted(docs_b, ud, "right"))]
+            mark[:] = False  # only the rows of these pairs' documents are expanded (a mask, no sort)
+            mark[ks_[sel]], mark[kb_[sel]] = True, True
+            mine_rows = code[mark[docs_b]]
             del code, docs_b
             delta[sel] += _shared(mine_rows, dw_c, ks_[sel], kb_[sel], SHARED_CELLS, counts=False)[0]
         iw, inn = kn_w, kn_n
