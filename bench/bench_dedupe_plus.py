@@ -1,6 +1,6 @@
 """CPU seconds and peak RSS of the global dedupe call on a +1 % run, on a finished run's real signatures.
 
-    python -m bench.bench_dedupe_plus OUT --work DIR [--new 1] [--cold-check]
+    python -m bench.bench_dedupe_plus OUT --work DIR [--new 1] [--cold-check] [--set NAME=VALUE ...]
 
 OUT is a pipeline output whose last run added new shards (e.g. /tmp/jianghua-scale/pipeline-20000-out after
 its +1 % run; read only). Its signature artifacts are copied to DIR in the dedupe state's input order; the
@@ -10,6 +10,9 @@ the +1 % call on all of them with DIR/base/state as the previous state. Each chi
 core: usable under load) and VmHWM; the +1 % child first reads one Parquet file, so the reader's library
 pages (~90 MB of RssFile that a pool worker has already paged in) are not counted as the call's growth.
 `--cold-check` also runs a cold call on all files and compares the Parquet outputs byte for byte.
+`--set NAME=VALUE` sets an integer constant of tasks.dedupe_cluster in every child (e.g.
+`DELTA_PART_PAIRS=20000` to force many pair partitions); use a separate DIR per setting (the base is
+reused while its inputs are the same).
 """
 
 from __future__ import annotations
@@ -31,15 +34,18 @@ def status(key):
         if line.startswith(key + ":"):
             return int(line.split()[1]) // 1024
 import pyarrow.parquet as pq
+import tasks.dedupe_cluster as dc
 from tasks.dedupe_cluster import cluster_shards
-dirs, out, prev = json.loads(sys.argv[1])
+dirs, out, prev, overrides = json.loads(sys.argv[1])
+for name, value in overrides.items():
+    setattr(dc, name, value)
 pq.read_table(dirs[-1] + "/signatures.parquet")  # warm-up: the Parquet reader's library pages
 before = status("VmRSS")
 t = time.process_time()
 stats = cluster_shards({"signatures": dirs}, out, prev)
 cpu = time.process_time() - t
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
-        "candidates_anchors", "anchor_moved_pairs")
+        "candidates_anchors", "anchor_moved_pairs", "pair_partitions")
 print(json.dumps({"cpu_s": round(cpu, 1), "peak_mb": status("VmHWM"), "growth_mb": status("VmHWM") - before,
                   **{k: stats[k] for k in keep if k in stats}}))
 """
@@ -62,11 +68,14 @@ def signature_files(out: Path) -> list[Path]:
     return [by_digest[d] for d in order]
 
 
+OVERRIDES: dict[str, int] = {}
+
+
 def child(dirs: list[str], out: Path, prev: str | None) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev])],
+        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev, OVERRIDES])],
         env=env,
         capture_output=True,
         text=True,
@@ -89,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", required=True)
     ap.add_argument("--new", type=int, default=1, help="how many of the newest signature files are new")
     ap.add_argument("--cold-check", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="an integer constant")
     args = ap.parse_args(argv)
+    for item in args.set:
+        name, value = item.split("=", 1)
+        OVERRIDES[name] = int(value)
     work = Path(args.work)
     files = signature_files(Path(args.out))
     newest = set(sorted(files, key=lambda f: f.stat().st_mtime)[-args.new :])

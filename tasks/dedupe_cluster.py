@@ -1138,8 +1138,7 @@ def _write_index(
         save(f"pairs/{p:05d}.npz", **{c: v[order] for c, v in arr.items()})
     shutil.rmtree(runs, ignore_errors=True)
     save("docs.npz", dockey=np.sort(meta.dockey))
-    n_cand = sum(np.load(p, mmap_mode="r").shape[0] for p in cand)
-    fast = extra is not None and n_cand <= DELTA_MAX_PAIRS  # beyond: no fast path (memory stays flat)
+    fast = extra is not None  # any pair count: the fast path holds one delta/pairs partition at a time
     _write_file_cache(plan, meta, save, files, fast)
     info = {"version": version, "bits": plan.bits, "pair_bits": bits, "files": files}
     if fast:
@@ -1184,20 +1183,33 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
     }
     save("delta/docs.npz", **{k: v[order] for k, v in docs.items()})
     save("delta/base-docs.npy", dk)  # base rows name documents by their gid in this run
-    ka, kb, jac, cnt, wt, src, acnt = [], [], [], [], [], [], []
-    for path in cand:
+    # candidate pairs by partition of their smaller document key (`_delta_part`), written as runs
+    # chunk by chunk and gathered one partition at a time (never every pair at once)
+    n_pairs = sum(_npy_rows(path) for path in cand)
+    pbits = _delta_pair_bits(n_pairs)
+    runs = plan.work / "delta-pairs"
+    for ci, path in enumerate(cand):
         c = np.load(path)
-        a, b = (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        ka.append(dk[a])
-        kb.append(dk[b])
-        jac.append(np.load(path.with_suffix(".jac.npy")))
-        cnt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
-        wt += [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
-        src.append(np.load(path.with_suffix(".src.npy")))
-        acnt.append(np.load(path.with_suffix(".acnt.npy")))
-    cat = _cat_or(np.int64)
-    save("delta/pairs.npz", ka=cat(ka, np.uint64), kb=cat(kb, np.uint64), jac=cat(jac, np.float32),
-         n=cat(cnt), w=cat(wt), src=cat(src, np.int8), ac=cat(acnt, np.int32))  # fmt: skip
+        a, b = _split_codes(c)
+        cnt = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".n*.npy"))]
+        wt = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
+        cols = {
+            "ka": dk[a],
+            "kb": dk[b],
+            "jac": np.load(path.with_suffix(".jac.npy")).astype(np.float32),
+            "n": np.concatenate(cnt).astype(np.int64) if cnt else np.zeros(len(c), np.int64),
+            "w": np.concatenate(wt).astype(np.int64) if wt else np.zeros(len(c), np.int64),
+            "src": np.load(path.with_suffix(".src.npy")).astype(np.int8),
+            "ac": np.load(path.with_suffix(".acnt.npy")).astype(np.int32),
+        }
+        part = _delta_part(cols["ka"], cols["kb"], pbits)
+        for p in np.unique(part).tolist():
+            m = part == p
+            (runs / f"{p:05d}").mkdir(parents=True, exist_ok=True)
+            np.savez(runs / f"{p:05d}" / f"{ci:06d}.npz", **{name: v[m] for name, v in cols.items()})
+    for p in range(1 << pbits):
+        save(f"delta/pairs/{p:05d}.npz", **_gather_pair_runs(runs / f"{p:05d}"))
+    shutil.rmtree(runs, ignore_errors=True)
     rows = {}
     for kind in KINDS:
         rows[kind] = 0
@@ -1217,7 +1229,50 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
                 save(rel + "-k.npy", keys.astype(np.uint64))
                 save(rel + "-d.npy", gids.astype(np.uint32))
             rows[kind] += len(keys)
-    return {"inputs": list(plan.digests or []), "base_rows": rows, "add_rows": dict.fromkeys(KINDS, 0)}
+    return {
+        "inputs": list(plan.digests or []),
+        "base_rows": rows,
+        "add_rows": dict.fromkeys(KINDS, 0),
+        "pairs_format": DELTA_PAIRS_FORMAT,
+        "pair_bits": pbits,
+        "pairs": n_pairs,
+    }
+
+
+DELTA_PAIR_COLUMNS = {"ka": np.uint64, "kb": np.uint64, "jac": np.float32, "n": np.int64, "w": np.int64,
+                      "src": np.int8, "ac": np.int32}  # fmt: skip
+
+
+def _split_codes(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes (a << 32 | b) -> (a, b) as int64."""
+    return (c >> np.uint64(32)).astype(np.int64), (c & np.uint64(0xFFFFFFFF)).astype(np.int64)
+
+
+def _delta_pair_bits(n_pairs: int) -> int:
+    """Partition bits of delta/pairs: at most DELTA_PART_PAIRS pairs per partition."""
+    bits = 0
+    while (n_pairs >> bits) > DELTA_PART_PAIRS and bits < 16:
+        bits += 1
+    return bits
+
+
+def _delta_part(ka: np.ndarray, kb: np.ndarray, bits: int) -> np.ndarray:
+    """Partition of pairs (by document keys) in delta/pairs: the smaller key's hash, so a pair lands
+    in the same partition whatever the gids or the order of its two documents."""
+    return _partition_of(np.minimum(ka, kb).astype(np.uint64), bits)
+
+
+def _gather_pair_runs(d: Path) -> dict[str, np.ndarray]:
+    """One delta/pairs partition from its runs, sorted by (smaller key, larger key)."""
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in DELTA_PAIR_COLUMNS}
+    for f in sorted(d.glob("*.npz")) if d.is_dir() else []:
+        with np.load(f) as z:
+            for c in cols:
+                cols[c].append(z[c])
+    arr = {c: (np.concatenate(v) if v else np.zeros(0)).astype(DELTA_PAIR_COLUMNS[c]) for c, v in cols.items()}
+    lo, hi = np.minimum(arr["ka"], arr["kb"]), np.maximum(arr["ka"], arr["kb"])
+    order = np.lexsort((hi, lo))
+    return {c: v[order] for c, v in arr.items()}
 
 
 def _npy_rows(path: Path) -> int:
@@ -1825,11 +1880,12 @@ def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
 
 FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
 # it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
-DELTA_MAX_PAIRS = 1_000_000  # the fast path holds every candidate pair (the candidate set, verdicts,
-# edges: a few hundred bytes a pair at its peak); 20k bench, +1 %: 606 k pairs, 689 MB peak, of which
-# ~250 MB are the bounded slices (HOLDER_ROWS, EXPAND_BATCH). A corpus with more candidate pairs
-# writes no fast-path state: its next run takes the full incremental path (~0.5 GB, flat), until
-# delta/pairs is partitioned by document range and the pair phase streamed
+DELTA_PART_PAIRS = 250_000  # candidate pairs per partition of delta/pairs (by the smaller document
+# key): the fast path holds one partition's pair arrays at a time (~600 bytes a pair at its peak: ~150 MB).
+# Session 8's fast path held every pair at once (20k bench, +1 %: 606 k pairs, 935 MB peak) and a corpus
+# above 1 M pairs (DELTA_MAX_PAIRS) wrote no fast-path state: a 100k +1 % run took the full path (609 s)
+DELTA_PAIRS_FORMAT = 2  # layout of delta/pairs: 2 = partitions delta/pairs/<p>.npz; a state without it
+# (one delta/pairs.npz) takes the full path, which writes the new layout
 HOLDER_ROWS = 500_000  # index rows (holders of changed keys) the fast path handles at once: ~50 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
@@ -2083,23 +2139,6 @@ def _read_new_file(path: str) -> tuple[dict, dict]:
     return meta, mem
 
 
-def _flush_shared(rows: list, dws: list, mark: np.ndarray, a: np.ndarray, b: np.ndarray, delta: np.ndarray) -> None:
-    """The fast path's df loop: known pairs (a, b) add to `delta` the weight change of the shingles
-    both hold, over the changed rows buffered from several holder slices (`rows`: gid << 32 |
-    shingle number, `dws`: change per shingle number; emptied here). One `_shared` call for several
-    slices: each of its passes over the pairs covers SHARED_CELLS of shingles, not one slice's."""
-    if rows and len(a):
-        code = np.sort(np.concatenate(rows))
-        dw = np.concatenate(dws)
-        mark[:] = False
-        mark[code >> 32] = True
-        sel = np.flatnonzero(mark[a] & mark[b])
-        if len(sel):
-            delta[sel] += _shared(code, dw, a[sel], b[sel], SHARED_CELLS, counts=False)[0]
-    rows.clear()
-    dws.clear()
-
-
 def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, version: str) -> dict | None:
     """An incremental run on the previous index's delta state, or None (take the full path) when
     that state is missing, damaged, or the change is too large. Only the new and removed documents'
@@ -2111,8 +2150,12 @@ def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, versi
     if index is None or prev_state_dir is None or "delta" not in index.info:
         return None
     dl = index.info["delta"]
+    if dl.get("pairs_format") != DELTA_PAIRS_FORMAT:
+        return None  # an older layout of delta/pairs (one file): never misread, the full path rewrites it
     if any(dl["add_rows"][k] > ADD_MAX_SHARE * max(dl["base_rows"][k], 1) for k in KINDS):
         return None
+    if (int(dl["pairs"]) >> int(dl["pair_bits"])) > 4 * DELTA_PART_PAIRS:
+        return None  # the pairs outgrew their partitions: the full path partitions them anew
     rows = {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
     for f in files:
         md = _parquet_meta(f)
@@ -2299,62 +2342,113 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         st_ = np.flatnonzero(np.r_[True, lu[1:] != lu[:-1]])
         lu, lc = lu[st_], np.add.reduceat(lc, st_)
 
-    # the candidate set: the previous run's pairs of documents still here (anchor counts moved by
-    # the anchors that became boilerplate; recounted pairs take their new count), plus the new ones
-    P = index.load("delta/pairs.npz")
-    pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
-    ok = (pa_ >= 0) & (pb_ >= 0)
-    a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
-    code0 = _pair_code(a0, b0)
-    o0 = np.argsort(code0, kind="stable")
-    code0, a0, b0 = code0[o0], a0[o0], b0[o0]
-    src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
-    jl = np.minimum(np.searchsorted(lu, code0), max(len(lu) - 1, 0))
-    hit_l = (lu[jl] == code0) if len(lu) else np.zeros(len(code0), bool)
-    ac0 = ac0 - np.where(hit_l, lc[jl] if len(lu) else 0, 0)
-    full0 = eligible(a0, b0)
-    keep_a = ((src0 & 2) != 0) & ~full0 & (ac0 >= need_of(a0, b0))
-    src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
-    ac0 = np.where(keep_a, ac0, 0)
-    pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
-    moved = len(lu)
-    del P, pa_, pb_, ok, o0, a0, b0, jl, hit_l, full0, keep_a, lu, lc  # per-pair arrays: held only while needed
-    allc = np.concatenate([code0, *extra_codes])
-    alls = np.concatenate([src0, *extra_src])
-    alla = np.concatenate([ac0, *extra_ac])
-    del src0, ac0, extra_codes, extra_src, extra_ac, u, c, us, cs
-    o = np.argsort(allc, kind="stable")
-    allc, alls, alla = allc[o], alls[o], alla[o]
-    if len(allc):
-        starts = np.flatnonzero(np.r_[True, allc[1:] != allc[:-1]])
-        src = np.bitwise_or.reduceat(alls, starts)
-        acnt = np.maximum.reduceat(alla, starts)
-        codes = allc[starts]
-    else:
-        src, codes, acnt = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    del allc, alls, alla, o
-    acnt = acnt[src != 0]
-    codes, src = codes[src != 0], src[src != 0]
-    a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    j = np.minimum(np.searchsorted(code0, codes), max(len(code0) - 1, 0))
-    kn = (code0[j] == codes) if len(code0) else np.zeros(len(codes), bool)
-    jac = np.zeros(len(codes), np.float32)
-    jac[kn] = pj[j[kn]]
-    known_n, known_w = pn[j[kn]], pw[j[kn]]  # stored shared count and weight of the known pairs
-    del code0, j, pj, pn, pw
-    un = np.flatnonzero(~kn)
-    if len(un):  # MinHash Jaccard of the pairs measured now
-        docs = np.unique(np.r_[a[un], b[un]])
-        mh = st.minhash(digests, floc[docs], frow[docs])
-        ia, ib = np.searchsorted(docs, a[un]), np.searchsorted(docs, b[un])
-        match = (mh[ia] == mh[ib]).sum(axis=1).astype(np.int32)
-        jac[un] = (match / sig.NUM_PERM).astype(np.float32)
-        jac[un[(meta.fp_chars[a[un]] == 0) | (meta.fp_chars[b[un]] == 0)]] = 0.0
+    # the candidate set, one pair partition at a time. delta/pairs/<p> holds the previous run's pairs
+    # whose smaller document key falls in partition p (`_delta_part`); the new pairs and the moved
+    # anchor counts (sized by the change) are split the same way. Per partition: the previous pairs of
+    # documents still here (anchor counts moved by the anchors that became boilerplate; recounted
+    # pairs take their new count) merged with the new ones, and the Jaccard of the pairs measured
+    # now. Its arrays go to the work folder (fast-pairs/<p>.npz) and are read back by the later
+    # pair-local phases: memory follows the partition, not the corpus's pair count.
+    pbits = int(dl["pair_bits"])
+    nparts = 1 << pbits
+    pdir = out / ".work" / "fast-pairs"
+    pdir.mkdir(parents=True, exist_ok=True)
 
-    # near-duplicate groups (pair-local edges), named by their smallest document key
-    near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
-    near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
-    glab = _components(n, lambda: [(a[near], b[near])])
+    def by_part(cs_: np.ndarray, *cols: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Pair codes (and their columns) ordered by pair partition (stable: sorted codes stay
+        sorted within one), with the bounds of each partition."""
+        x, y = _split_codes(cs_)
+        part = _delta_part(dk[x], dk[y], pbits)
+        o = np.argsort(part, kind="stable")
+        return (np.searchsorted(part[o], np.arange(nparts + 1)), cs_[o], *[col[o] for col in cols])
+
+    ebound, ec, es, ea = by_part(
+        np.concatenate(extra_codes), np.concatenate(extra_src), np.concatenate(extra_ac).astype(np.int64)
+    )
+    lbound, lu, lc = by_part(lu, lc)
+    moved = len(lu)
+    del extra_codes, extra_src, extra_ac, u, c, us, cs
+    ua_l, ub_l, uoff = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [0]
+    n_known = 0
+    for p in range(nparts):
+        P = index.load(f"delta/pairs/{p:05d}.npz")
+        pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
+        ok = (pa_ >= 0) & (pb_ >= 0)
+        a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
+        code0 = _pair_code(a0, b0)
+        o0 = np.argsort(code0, kind="stable")
+        code0, a0, b0 = code0[o0], a0[o0], b0[o0]
+        src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
+        lu_p, lc_p = lu[lbound[p] : lbound[p + 1]], lc[lbound[p] : lbound[p + 1]]
+        jl = np.minimum(np.searchsorted(lu_p, code0), max(len(lu_p) - 1, 0))
+        hit_l = (lu_p[jl] == code0) if len(lu_p) else np.zeros(len(code0), bool)
+        ac0 = ac0 - np.where(hit_l, lc_p[jl] if len(lu_p) else 0, 0)
+        full0 = eligible(a0, b0)
+        keep_a = ((src0 & 2) != 0) & ~full0 & (ac0 >= need_of(a0, b0))
+        src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
+        ac0 = np.where(keep_a, ac0, 0)
+        pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
+        del P, pa_, pb_, ok, o0, a0, b0, jl, hit_l, full0, keep_a  # per-pair arrays: held only while needed
+        e0, e1 = int(ebound[p]), int(ebound[p + 1])
+        allc = np.concatenate([code0, ec[e0:e1]])
+        alls = np.concatenate([src0, es[e0:e1]])
+        alla = np.concatenate([ac0, ea[e0:e1]])
+        del src0, ac0
+        o = np.argsort(allc, kind="stable")
+        allc, alls, alla = allc[o], alls[o], alla[o]
+        if len(allc):
+            starts = np.flatnonzero(np.r_[True, allc[1:] != allc[:-1]])
+            src = np.bitwise_or.reduceat(alls, starts)
+            acnt = np.maximum.reduceat(alla, starts)
+            codes = allc[starts]
+        else:
+            src, codes, acnt = np.zeros(0, np.int8), np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        del allc, alls, alla, o
+        acnt = acnt[src != 0]
+        codes, src = codes[src != 0], src[src != 0]
+        a, b = _split_codes(codes)
+        j = np.minimum(np.searchsorted(code0, codes), max(len(code0) - 1, 0))
+        kn = (code0[j] == codes) if len(code0) else np.zeros(len(codes), bool)
+        jac = np.zeros(len(codes), np.float32)
+        jac[kn] = pj[j[kn]]
+        kn_n, kn_w = np.zeros(len(codes), np.int64), np.zeros(len(codes), np.int64)
+        kn_n[kn], kn_w[kn] = pn[j[kn]], pw[j[kn]]  # stored shared count and weight of the known pairs
+        del code0, j, pj, pn, pw
+        un = np.flatnonzero(~kn)
+        if len(un):  # MinHash Jaccard of the pairs measured now
+            docs = np.unique(np.r_[a[un], b[un]])
+            mh = st.minhash(digests, floc[docs], frow[docs])
+            ia, ib = np.searchsorted(docs, a[un]), np.searchsorted(docs, b[un])
+            match = (mh[ia] == mh[ib]).sum(axis=1).astype(np.int32)
+            jac[un] = (match / sig.NUM_PERM).astype(np.float32)
+            jac[un[(meta.fp_chars[a[un]] == 0) | (meta.fp_chars[b[un]] == 0)]] = 0.0
+            del mh, docs
+        # near-duplicate edges (pair-local), grouped below over every partition
+        near = (jac >= sig.NEAR_GROUP_JACCARD) | ((meta.fp[a] == meta.fp[b]) & (meta.fp_chars[a] > 0))
+        near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
+        swap = meta.n_sample[a] > meta.n_sample[b]
+        small, big = np.where(swap, b, a), np.where(swap, a, b)
+        np.savez(pdir / f"{p:05d}.npz", codes=codes, small=small, big=big, src=src, acnt=acnt, jac=jac, kn=kn,
+                 kn_n=kn_n, kn_w=kn_w, near=near, un=un)  # fmt: skip
+        ua_l.append(small[un])
+        ub_l.append(big[un])
+        uoff.append(uoff[-1] + len(un))
+        n_known += int(kn.sum())
+        del codes, small, big, src, acnt, jac, kn, kn_n, kn_w, near, a, b, swap
+    del ec, es, ea, lu, lc
+
+    def pair_files(stem: str, *cols: str):
+        """The columns of every pair partition's working file, one partition at a time."""
+        for p in range(nparts):
+            with np.load(pdir / f"{stem}{p:05d}.npz") as z:
+                yield [z[col] for col in cols]
+
+    def near_edges():
+        for s_, b_, m_ in pair_files("", "small", "big", "near"):
+            yield s_[m_], b_[m_]
+
+    # near-duplicate groups (components of the near edges, streamed), named by their smallest document key
+    glab = _components(n, near_edges)
     rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
     np.minimum.at(rep, glab, dk)
     grp = rep[glab]
@@ -2362,30 +2456,34 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 
     # df changes only for shingles of new, removed and regrouped documents (C). Their holders are
     # read a slice of keys at a time (HOLDER_ROWS rows): per slice the df before and after, the
-    # weight change, each holder's total and every pair's shared weight move by exact integers
-    # (sums over shingles: the slices add up to the whole)
+    # weight change, each holder's total moves by exact integers (sums over shingles: the slices add
+    # up to the whole). The changed (document, shingle) rows go to disk in blocks of about
+    # HOLDER_ROWS rows, each sorted by document, with the change per shingle of C (`dw_c`): every
+    # pair partition then reads, block by block, only the rows of its own documents.
     s_new, _ = rows_of("sample", new)
     C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]].astype(np.uint64))
     old_rep = old_of(D["group"])  # previous group names (document keys) -> rows of the previous run
     total = np.zeros(n, np.int64)
     total[known] = D["total"][oi[known]]
 
-    swap = meta.n_sample[a] > meta.n_sample[b]
-    small, big = np.where(swap, b, a), np.where(swap, a, b)
-    iw = np.zeros(len(codes), np.int64)
-    inn = np.zeros(len(codes), np.int64)
-    kni = np.flatnonzero(kn)
-    ks_, kb_ = small[kni], big[kni]
-    delta = np.zeros(len(kni), np.int64)
-    ua, ub = small[un], big[un]
-    uw, un_n = np.zeros(len(un), np.int64), np.zeros(len(un), np.int64)
+    ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
+    del ua_l, ub_l
+    uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
     mark = np.zeros(n, bool)
     in_un = np.zeros(n, bool)
     in_un[ua], in_un[ub] = True, True
     mk_s, mg_s = rows_of("sample", newmem)
-    changed_rows: list[np.ndarray] = []  # (gid << 32 | shingle number) of changed weights, across slices
-    changed_w: list[np.ndarray] = []  # weight change per shingle number
-    numbered = 0  # shingles numbered since the last flush (every buffered slice's keys, changed or not)
+    dw_c = np.zeros(len(C), np.int64)  # weight change of each shingle of C
+    blocks: list[Path] = []  # files of changed rows (gid << 32 | position in C), each sorted
+    buffered: list[np.ndarray] = []
+
+    def flush_changed() -> None:
+        if buffered:
+            path = pdir / f"changed-{len(blocks):05d}.npy"
+            np.save(path, np.sort(np.concatenate(buffered)))
+            blocks.append(path)
+            buffered.clear()
+
     for ck, hr, hg, rank, to in st.holder_chunks("sample", C, mk_s, mg_s):
         df_old = count_distinct(len(ck), rank[to >= 0], old_rep[to[to >= 0]])
         w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
@@ -2394,14 +2492,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         # totals move by exact integers (float64 bincount of integers < 2^53 is exact)
         total += np.rint(np.bincount(hg, weights=np.where(ko, dw[hr], w_new[hr]), minlength=n)).astype(np.int64)
         chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
-        if chg.any() and len(kni):
-            changed_rows.append((hg[chg] << 32) | (hr[chg] + numbered))
-            changed_w.append(dw)
-            numbered += len(ck)
-            if sum(len(x) for x in changed_rows) >= HOLDER_ROWS:  # the buffer is bounded like a slice
-                _flush_shared(changed_rows, changed_w, mark, ks_, kb_, delta)
-                numbered = 0
-        if len(un):  # pairs measured now: every shingle a new document holds is in C
+        if chg.any() and n_known:
+            ci = np.searchsorted(C, ck)
+            dw_c[ci] = dw
+            buffered.append((hg[chg] << 32) | ci[hr[chg]])
+            if sum(len(x) for x in buffered) >= HOLDER_ROWS:  # a block is bounded like a slice
+                flush_changed()
+        if len(ua):  # pairs measured now: every shingle a new document holds is in C
             mark[:] = False
             mark[hg] = True
             sel = np.flatnonzero(mark[ua] & mark[ub])
@@ -2414,11 +2511,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
                 uw[sel] += w_s
                 un_n[sel] += n_s
         del hr, hg, rank, to
-    _flush_shared(changed_rows, changed_w, mark, ks_, kb_, delta)
-    iw[kni] = known_w + delta
-    inn[kni] = known_n
-    del ks_, kb_, delta, known_w, known_n, mark
-    if len(un):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
+    flush_changed()
+    if len(ua):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
         both_old = ~(fresh[ua] | fresh[ub])
         full = np.unique(np.r_[ua[both_old], ub[both_old]])
         fk, fg = rows_of("sample", full)
@@ -2430,25 +2524,108 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
         code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
         w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub, SHARED_BATCH)
-        iw[un], inn[un] = uw + w_s, un_n + n_s
-    else:
-        iw[un], inn[un] = uw, un_n
+        uw, un_n = uw + w_s, un_n + n_s
 
-    # verdicts, best containers, components, election: over the per-pair and per-document arrays
-    keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
-    ow = keep & ~mutual
-    best_one_way = _best_containers(np.stack([small[ow], big[ow], cont[ow], jac[ow]]), meta)
-    e = keep & mutual
-    comp = _components(n, lambda: [(small[e], big[e]), (best_one_way[0], best_one_way[1])])
+    # the next run's state is written into work/index from here on (pair partitions first)
+    work = out / ".work"
+    dst_root = work / INDEX_DIR
+    files_out: dict[str, str] = {}
+
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
+        data = _encode(rel, array, arrays)
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
+        (dst_root / rel).write_bytes(data)
+        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
+
+    # per pair partition: the known pairs' shared weights moved by the changed rows of their
+    # documents (block by block), the measured ones taken from above, verdicts; the one-way pairs
+    # reduced to each smaller document's best container as the partitions go (a total order: the
+    # reduction of a union is the reduction of the partial reductions)
+    ow_rows = np.zeros((4, 0))
+    n_pairs = 0
+    for p in range(nparts):
+        with np.load(pdir / f"{p:05d}.npz") as z:
+            codes, small, big, src, acnt, jac, kn, kn_n, kn_w, un = (
+                z[k] for k in ("codes", "small", "big", "src", "acnt", "jac", "kn", "kn_n", "kn_w", "un")
+            )
+        kni = np.flatnonzero(kn)
+        ks_, kb_ = small[kni], big[kni]
+        delta = np.zeros(len(kni), np.int64)
+        for path in blocks if len(kni) else []:
+            code = np.load(path)
+            docs_b = code >> 32
+            mark[:] = False
+            mark[docs_b] = True
+            sel = np.flatnonzero(mark[ks_] & mark[kb_])
+            if len(sel) == 0:
+                continue
+            mark[:] = False  # only the rows of these pairs' documents are expanded (a mask, no sort)
+            mark[ks_[sel]], mark[kb_[sel]] = True, True
+            mine_rows = code[mark[docs_b]]
+            del code, docs_b
+            delta[sel] += _shared(mine_rows, dw_c, ks_[sel], kb_[sel], SHARED_CELLS, counts=False)[0]
+        iw, inn = kn_w, kn_n
+        iw[kni] += delta
+        iw[un], inn[un] = uw[uoff[p] : uoff[p + 1]], un_n[uoff[p] : uoff[p + 1]]
+        del ks_, kb_, delta, kni, kn_w, kn_n
+        keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
+        ow = keep & ~mutual
+        ow_rows = _best_partner(
+            np.concatenate([ow_rows, np.stack([small[ow], big[ow], cont[ow], jac[ow]])], axis=1), meta
+        )
+        np.savez(pdir / f"v{p:05d}.npz", codes=codes, small=small, big=big, jac=jac, inn=inn, keep=keep,
+                 mutual=mutual, cont=cont, src=src)  # fmt: skip
+        a, b = _split_codes(codes)
+        save(f"delta/pairs/{p:05d}.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8),
+             ac=acnt.astype(np.int32))  # fmt: skip
+        n_pairs += len(codes)
+        (pdir / f"{p:05d}.npz").unlink()
+        del codes, small, big, src, acnt, jac, kn, un, iw, inn, keep, mutual, cont, ow, a, b
+    for path in blocks:
+        path.unlink()
+    del dw_c, ua, ub, uw, un_n, mark, in_un
+
+    # best containers, components of the accepted edges (streamed from the partitions), election
+    best_one_way = _best_containers(ow_rows, meta)
+    del ow_rows
+
+    def accepted_edges():
+        for s_, b_, k_, m_ in pair_files("v", "small", "big", "keep", "mutual"):
+            e = k_ & m_
+            yield s_[e], b_[e]
+        yield best_one_way[0], best_one_way[1]
+
+    comp = _components(n, accepted_edges)
     canon, size, cluster_hash = _elect(meta, comp, best_one_way)
     members = np.flatnonzero(canon != np.arange(n))
     cn = canon[members]
     q = _pair_code(np.minimum(members, cn), np.maximum(members, cn))
     ev_j = np.zeros(len(members), np.float32)
     ev_n = np.zeros(len(members), np.int64)
-    jj = np.minimum(np.searchsorted(codes, q), max(len(codes) - 1, 0))
-    hit = (codes[jj] == q) if len(codes) else np.zeros(len(q), bool)
-    ev_j[hit], ev_n[hit] = jac[jj[hit]], inn[jj[hit]]
+    hit = np.zeros(len(members), bool)
+    # per partition: the (member, canonical) pairs that are candidates, and each member's best
+    # accepted partner (reduced as the partitions go, like the best containers)
+    qpart = _delta_part(dk[members], dk[cn], pbits)
+    bo = _pair_code(best_one_way[0], best_one_way[1])
+    found = np.zeros((4, 0))
+    n_bands = n_anchors = 0
+    for p, (codes, small, big, jac, inn, keep, mutual, cont, src) in enumerate(
+        pair_files("v", "codes", "small", "big", "jac", "inn", "keep", "mutual", "cont", "src")
+    ):
+        sel = np.flatnonzero(qpart == p)
+        if len(sel) and len(codes):
+            jj = np.minimum(np.searchsorted(codes, q[sel]), len(codes) - 1)
+            h = codes[jj] == q[sel]
+            hit[sel[h]] = True
+            ev_j[sel[h]], ev_n[sel[h]] = jac[jj[h]], inn[jj[h]]
+        acc = keep & (mutual | np.isin(_pair_code(small, big), bo))
+        cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
+        rows4 = np.stack([np.r_[small[acc], big[acc]], np.r_[big[acc], small[acc]], cj[0], cj[1]]).astype(np.float64)
+        found = _best_partner(np.concatenate([found, rows4], axis=1), meta)
+        n_bands += int(((src & 1) != 0).sum())
+        n_anchors += int(((src & 2) != 0).sum())
+    shutil.rmtree(pdir, ignore_errors=True)
     mo = oi[members]
     same = ~hit & (mo >= 0)
     same[same] = (D["canon"][mo[same]] == dk[cn[same]]) & (D["reason"][mo[same]] >= 0)
@@ -2466,10 +2643,6 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         code_e = sig._sort_unique((sg.astype(np.int64) << 32) | kr)
         ev_n[todo] = _expand(code_e, np.ones(len(code_e), np.int64), x, y, SHARED_BATCH)[1]
     reason, dup_j, dup_c = _reasons(meta, members, cn, ev_j, ev_n)
-    acc = keep & (mutual | np.isin(_pair_code(small, big), _pair_code(best_one_way[0], best_one_way[1])))
-    cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
-    rows4 = np.stack([np.r_[small[acc], big[acc]], np.r_[big[acc], small[acc]], cj[0], cj[1]]).astype(np.float64)
-    found = _best_partner(rows4, meta)
     best = np.full(len(members), -1, np.int64)
     fx = found[0].astype(np.int64)
     fa = np.searchsorted(members, fx)
@@ -2539,11 +2712,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         (dups.filter(pa.array(part == p)) for p in range(DUP_PARTS) if (part == p).any()), out / "duplicates.parquet"
     )
 
-    # the next run's state: per-document arrays and pairs rewritten (small), new documents' keys
-    # added to the add layer of their partitions only, new files' doc-major keys
-    work = out / ".work"
-    dst_root = work / INDEX_DIR
-    files_out: dict[str, str] = {}
+    # the next run's state: per-document arrays rewritten (the pair partitions are written above),
+    # new documents' keys added to the add layer of their partitions only, new files' doc-major keys
     keep_prefixes = tuple(f"files/{d}/" for d in digests)
     for rel, h in st.files.items():
         if rel.startswith("delta/docs") or rel.startswith("delta/pairs") or rel.startswith("delta/add/"):
@@ -2553,13 +2723,6 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
         _link_or_copy(index.root / rel, dst_root / rel)
         files_out[rel] = h
-
-    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
-        data = _encode(rel, array, arrays)
-        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
-        (dst_root / rel).write_bytes(data)
-        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
 
     for d, m in mem.items():
         if f"files/{d}/bydoc-meta.npz" in files_out:
@@ -2603,11 +2766,17 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         **mine,
     }
     save("delta/docs.npz", **{k: v[order] for k, v in docs_out.items()})
-    save("delta/pairs.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8), ac=acnt.astype(np.int32))
     info = {
         **{k: v for k, v in index.info.items() if k not in ("files", "delta")},
         "files": files_out,
-        "delta": {"inputs": list(digests), "base_rows": dl["base_rows"], "add_rows": add_rows},
+        "delta": {
+            "inputs": list(digests),
+            "base_rows": dl["base_rows"],
+            "add_rows": add_rows,
+            "pairs_format": DELTA_PAIRS_FORMAT,
+            "pair_bits": pbits,
+            "pairs": n_pairs,
+        },
     }
     (dst_root / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
 
@@ -2621,10 +2790,11 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         "reexamined_docs": int(fresh.sum()),
         "reexamined_clusters": len(np.unique(comp[fresh])),
         "reused_files": sum(1 for d in digests if d not in mem),
-        "reverified_pairs": len(un),
-        "candidates_bands": int((src & 1).astype(bool).sum()),
+        "reverified_pairs": int(uoff[-1]),
+        "candidates_bands": n_bands,
         "candidates_exact": 0,
-        "candidates_anchors": int((src & 2).astype(bool).sum()),
+        "candidates_anchors": n_anchors,
+        "pair_partitions": nparts,
         "fast_path": True,
         "partitions_read": {k: int(st.reads[k]) for k in KINDS},
         "rewritten_parts": len(rewrite),

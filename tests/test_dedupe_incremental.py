@@ -495,12 +495,79 @@ def test_large_change_takes_the_full_path(tmp_path, monkeypatch, path_mode):
     assert stats["fast_path"] is False
 
 
-def test_too_many_candidate_pairs_keep_no_fast_path_state(tmp_path, monkeypatch, path_mode):
-    monkeypatch.setattr(dedupe_cluster, "DELTA_MAX_PAIRS", 0)  # every pair array stays bounded
+def small_pair_partitions(monkeypatch) -> None:
+    """delta/pairs split into many partitions of a few pairs, the changed rows of the df loop into
+    many blocks: every pair-local phase of the fast path runs partition by partition."""
+    monkeypatch.setattr(dedupe_cluster, "DELTA_PART_PAIRS", 3)
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", 40)
+
+
+def pair_partitions(state: str) -> tuple[int, list[int]]:
+    """(partition bits of delta/pairs, pairs in each partition) of a state's index."""
+    index = Path(state) / "index"
+    info = json.loads((index / "index.json").read_text())
+    bits = info["delta"]["pair_bits"]
+    sizes = [len(np.load(index / "delta" / "pairs" / f"{p:05d}.npz")["ka"]) for p in range(1 << bits)]
+    return bits, sizes
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_fast_path_over_many_pair_partitions_matches_cold(tmp_path, monkeypatch, path_mode, seed):
+    """Candidate pairs partitioned by their smaller document key (here ~3 a partition): a cluster's
+    pairs, a truncation's containers, a member and its canonical fall in different partitions, so
+    groups, best containers, components, evidence and matched_with must combine every partition.
+    Additions, removals, rewrites and a df flip over several fast runs, each byte for byte as cold."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    small_pair_partitions(monkeypatch)
+    rng = random.Random(seed)
+    docs = pool(seed)
+    ids = sorted(docs)
+    present = set(rng.sample(ids, len(ids) * 3 // 4))
+    state, _ = check_step(tmp_path, "s0", deal({d: docs[d] for d in present}, 2, rng), None)
+    bits, sizes = pair_partitions(state)
+    assert bits >= 3 and sum(1 for x in sizes if x) >= 4
+    for step in range(1, 4):
+        absent = sorted(set(ids) - present)
+        added = set(rng.sample(absent, min(len(absent), rng.randint(1, 3))))
+        removed = set(rng.sample(sorted(present), rng.randint(0, 2)))
+        present = (present | added) - removed
+        current = {d: docs[d] for d in present}
+        for d in rng.sample(sorted(present), 1):  # a document rewritten under the same id
+            current[d] = near_copy(current[d], rng)
+        docs.update(current)
+        state, stats = check_step(tmp_path, f"s{step}", deal(current, 3, rng), state)
+        assert stats["fast_path"] and stats["pair_partitions"] == 1 << bits
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old, {f"c{k}": t for k, t in enumerate(speeches()[:3])}], None)
+    _, stats = check_step(tmp_path, "seven", [old, {f"c{k}": t for k, t in enumerate(speeches()[:3])}, others], s0)
+    assert stats["fast_path"]
+    rows = cluster_of(tmp_path / "seven-inc", 3)
+    assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]  # the df flip, as in the unpartitioned test
+
+
+def test_fast_path_old_pair_layout_or_damaged_partition_takes_the_full_path(tmp_path, monkeypatch, path_mode):
+    """A state whose delta/pairs is the session 8 layout (one file, no `pairs_format`) is never
+    read as partitions: the full path runs and writes the new layout. A damaged pair partition
+    (digest differs) also falls back. Both give the cold bytes."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    small_pair_partitions(monkeypatch)
     docs = pool(26)
     s0, _ = check_step(tmp_path, "one", [docs], None)
-    assert "delta" not in json.loads((Path(s0) / "index" / "index.json").read_text())
-    _, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[2][:900]}], s0)
+    index = Path(s0) / "index"
+    info = json.loads((index / "index.json").read_text())
+    del info["delta"]["pairs_format"]
+    (index / "index.json").write_text(json.dumps(info))
+    s1, stats = check_step(tmp_path, "two", [docs, {"extra": speeches()[2][:900]}], s0)
+    assert stats["fast_path"] is False
+    assert json.loads((Path(s1) / "index" / "index.json").read_text())["delta"]["pairs_format"] == 2
+    _, sizes = pair_partitions(s1)
+    target = Path(s1) / "index" / "delta" / "pairs" / f"{int(np.argmax(sizes)):05d}.npz"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    _, stats = check_step(tmp_path, "three", [docs, {"extra": speeches()[2][:900]}, {"more": speeches()[3]}], s1)
     assert stats["fast_path"] is False
 
 
