@@ -180,8 +180,9 @@ def _run(args: argparse.Namespace) -> int:
     # 2 cores, measured while eight sessions shared this machine) it needed longer and the run failed before
     # any work. Waiting longer costs nothing when the server is quick.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_TIMEOUT))
-    from tasks import procs
+    from tasks import pool, procs
 
+    pool.trace("cli_start")
     server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
     watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
     from rich.console import Console
@@ -204,7 +205,9 @@ def _run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1  # no join: the server is stopped at exit
+    pool.trace("cli_imported")
     _use_temporary_server(server)  # the flow must not meet a server that is still starting
+    pool.trace("cli_server_ready")
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
@@ -241,6 +244,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         remove()
         watchdog.stop()
+    pool.trace("cli_flow_returned")
     _print_summary(console, summary, time.monotonic() - started)
     return 0
 

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -463,6 +464,20 @@ def _log_recycle(family: str, expect_mb: int | None) -> None:
     line = dict(recycle=family, pid=os.getpid(), mb_held=held, mb_expected=expect_mb, ran=sorted(_ran))
     with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
+
+
+def trace(event: str, **fields: Any) -> None:
+    """With MEMORY_LOG_ENV set (bench/), one JSON line for a flow-side event (a stage submitted, a
+    step's body started or ended, the flow seeing a step finish) beside the workers' call lines: where
+    the time between two calls goes (bench.overhead prints it). Nothing without the variable."""
+    path = os.environ.get(MEMORY_LOG_ENV)
+    if not path:
+        return
+    import json
+
+    line = json.dumps(dict(event=event, at=round(time.time(), 3), **fields), default=str)
+    with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
 
 def _rss_bytes() -> int:

@@ -114,6 +114,7 @@ def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[st
 @task(name="step", cache_policy=CacheKeyFnPolicy(cache_key_fn=_cache_key), persist_result=True, **RETRIES)
 def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Run one declared stage on one shard (or the whole corpus, for a global stage)."""
+    pool.trace("step_start", stage=job.stage, label=job.label)
     first = call_priority(job.stage)
     if STAGES[job.stage].plan:
         stats = run_parts(job, inputs, params)
@@ -129,6 +130,7 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
         (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
     # part markers only serve a resume of this artifact; one not to be reused must not be resumed either
     shutil.rmtree(Path(job.dir) / PARTS_DIR, ignore_errors=True)
+    pool.trace("step_end", stage=job.stage, label=job.label)
     return stats
 
 
