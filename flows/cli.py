@@ -206,7 +206,10 @@ def _run(args: argparse.Namespace) -> int:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1  # no join: the server is stopped at exit
     pool.trace("cli_imported")
-    _use_temporary_server(server)  # the flow must not meet a server that is still starting
+    if _use_temporary_server(server):  # the flow must not meet a server that is still starting
+        from tasks import steps
+
+        steps.tag_task_runs(False)  # no UI, no concurrency limits: spare each task run the API's slot check
     pool.trace("cli_server_ready")
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
@@ -399,25 +402,27 @@ def _start_temporary_server() -> TemporaryServer | None:
         return None
 
 
-def _use_temporary_server(server: TemporaryServer | None) -> None:
-    """Point Prefect at the server started by `_start_temporary_server`, once it answers.
+def _use_temporary_server(server: TemporaryServer | None) -> bool:
+    """Point Prefect at the server started by `_start_temporary_server`, once it answers; True when the
+    run uses it (False: a configured API, or Prefect's own temporary server).
 
     Prefect's settings decide as they would have: a configured API, or the temporary server
     turned off, wins (this server is stopped unused). A server that failed to start is stopped
     and the flow starts its own, which retries and reports a failure in Prefect's words."""
     if server is None:
-        return
+        return False
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         server.stop()
-        return
+        return False
     if not server.join():
-        return
+        return False
     os.environ["PREFECT_API_URL"] = server.api_url
     from prefect.context import refresh_global_settings_context
 
     refresh_global_settings_context()  # the settings were read at import, before the URL was known
+    return True
 
 
 def _say_stopped(console, signum: int, hard: bool = False) -> None:

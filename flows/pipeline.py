@@ -496,6 +496,7 @@ def _fingerprint(
     hashed = {p.shard_id: [f for f in p.files if f.owns_file] for p in plans}
     prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
     futures = {}
+    fingerprint_files = steps.fingerprint_task()
     for p in plans:
         if not hashed[p.shard_id]:  # a shard of later slices only: nothing of its own to hash
             continue
@@ -505,9 +506,7 @@ def _fingerprint(
             prints.update({(f.input_root, f.source_path): r for f, r in zip(hashed[p.shard_id], known, strict=True)})
             continue
         label = f"{p.shard_id} ({len(p.files):,} files)"
-        futures[
-            steps.fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)
-        ] = p
+        futures[fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)] = p
     if caches.exists():  # shards that no longer exist
         for old in caches.glob("*.json"):
             if old.stem not in {p.shard_id for p in plans}:

@@ -267,3 +267,19 @@ def test_a_linked_export_takes_its_linked_tables_digests_from_the_earlier_artifa
     assert {t: v for t, v in inc["digests"].items() if t != "documents"} == {
         t: v for t, v in a["digests"].items() if t != "documents"
     }
+
+
+def test_task_runs_on_the_clis_temporary_server_go_untagged(tmp_path):
+    """A tagged task run asks the API for its tags' concurrency slots before it starts (occasional
+    multi-second stalls on a busy machine); the CLI's temporary server has no UI and no limits, so its
+    runs leave the stage tags off. Everything else (deployments, tests) keeps them."""
+    from tasks import steps
+
+    try:
+        assert steps.task_for("ingest", tmp_path, False).tags == {"ingest"}
+        assert steps.fingerprint_task().tags == {"ingest"}
+        steps.tag_task_runs(False)  # what flows.cli does once it runs on its own temporary server
+        assert not steps.task_for("normalize", tmp_path, False).tags
+        assert not steps.fingerprint_task().tags
+    finally:
+        steps.tag_task_runs(True)
