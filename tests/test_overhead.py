@@ -158,6 +158,7 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     cold, unchanged = runs
     assert unchanged["cache"]["computed"] == 0 and unchanged["cache"]["cached"] == cold["cache"]["shard_steps"]
     assert unchanged["run_id"] != cold["run_id"]
+
     def worker_calls(log: Path) -> list[dict]:  # the log also holds the flow's events (tasks.pool.trace)
         return [r for r in map(json.loads, log.read_text().splitlines()) if "call" in r] if log.exists() else []
 
