@@ -31,6 +31,8 @@ def stage_peaks(log: Path) -> str:
     spans: list[tuple[float, float]] = []  # (start, end) of every call that logged its start time
     for line in log.read_text().splitlines() if log.exists() else []:
         r = json.loads(line)
+        if "event" in r:  # a flow-side event (tasks.pool.trace): see timeline()
+            continue
         if "recycle" in r:  # a worker replaced before this stage module: the MB it held
             recycled[r["recycle"]].append(r["mb_held"])
             continue
@@ -55,6 +57,39 @@ def stage_peaks(log: Path) -> str:
             + (f", longest {idle_at[0][0]:.1f} s before {idle_at[0][1]}" if idle_at else "")
         )
     return "\n".join(lines)
+
+
+def timeline(log: Path) -> str:
+    """Every worker call and flow-side event (tasks.pool.trace) of a run in time order, seconds from
+    the first, and the time workers sat between two consecutive calls of their own (what the flow,
+    Prefect and the pool's hand-over cost a worker that had more work queued)."""
+    rows = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    rows = [r for r in rows if "at" in r]
+    if not rows:
+        return "   (no timeline)"
+    t0 = min(r["at"] for r in rows)
+    out = []
+    for r in sorted(rows, key=lambda r: r["at"]):
+        if "event" in r:
+            what = f"{r['event']:<16} {r.get('stage', '')} {r.get('label', '')}".rstrip()
+            out.append(f"   {r['at'] - t0:7.2f}          flow   {what}")
+        elif "call" in r:
+            name = r["call"].split(":")[-1] if ":" in r["call"] else "report"
+            out.append(
+                f"   {r['at'] - t0:7.2f} {r['at'] - t0 + r['seconds']:7.2f}  {r['pid']:>6} {name}  {r['mb_peak']} MB"
+            )
+    by_pid: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for r in rows:
+        if "call" in r:
+            by_pid[r["pid"]].append((r["at"], r["at"] + r["seconds"]))
+    gaps = [b[0] - a[1] for spans in by_pid.values() for a, b in zip(sorted(spans), sorted(spans)[1:], strict=False)]
+    short = [g for g in gaps if g < 1.0]  # longer: the worker had nothing queued (waiting on a stage)
+    if short:
+        out.append(
+            f"   between a worker's consecutive calls (< 1 s apart): {len(short)} hand-overs, "
+            f"{sum(short):.2f} worker-s, mean {sum(short) / len(short) * 1000:.0f} ms"
+        )
+    return "\n".join(out)
 
 
 def _idle_gaps(spans: list[tuple[float, float]]) -> list[tuple[float, str]]:

@@ -10,6 +10,10 @@
                                                               # incremental (on the index) vs cold
     python -m bench.scale pipeline --n 20000 --workers 2      # CLI: cold, unchanged rerun, +1 % documents
     python -m bench.scale build 20000 DIR                     # only write the N-document bench folder
+    python -m bench.scale plus --n 20000 --work DIR [--inputs-from /tmp/jianghua-scale/pipeline-20000]
+                                                              # cold once (kept as DIR/pipeline-N-cold),
+                                                              # then each call: the +1 % run alone on a
+                                                              # fresh copy of that cold output
 
 Documents are built from the shared real reports (../shared/corpus/real): 60 % near-copies of a
 report with small edits (1 % of characters replaced, a span cut, a chrome line), 40 % paragraph
@@ -424,11 +428,19 @@ def run_cli(
         PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
         **({"JIANGHUA_STAGE_MEMORY": str(stage_memory)} if stage_memory is not None else {}),
     )
+
+    def event(name: str) -> None:  # the launch and exit on the timeline of the run's stage-memory log
+        if stage_memory is not None:
+            with open(stage_memory, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"event": name, "at": round(time.time(), 3)}) + "\n")
+
+    event("bench_launch")
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     with TreeSampler(proc.pid) as mem:
         _, err = proc.communicate()
     wall = time.perf_counter() - t0
+    event("bench_exit")
     if proc.returncode:
         print(err[-2000:], file=sys.stderr)
         sys.exit(f"{label}: the CLI failed (exit {proc.returncode})")
@@ -439,13 +451,62 @@ def run_cli(
     )
     print("   stages (s): " + "  ".join(f"{k} {v:.1f}" for k, v in manifest.get("timings", {}).items()))
     for pid, (name, rss) in sorted(mem.per_process.items(), key=lambda x: -x[1][1])[:6]:
-        print(f"   pid {pid:>7}  {_mb(rss):>9}  {name}")
+        print(f"   pid {pid:>7}  {_mb(rss):>9}  {mem.cpu.get(pid, 0):6.1f} CPU-s (last sampled)  {name}")
     if stage_memory is not None:
-        from bench.overhead import stage_peaks
+        from bench.overhead import stage_peaks, timeline
 
         print("   per stage (largest worker peak RSS during one call, MiB):")
         print(stage_peaks(stage_memory) or "   (no stage ran in a worker)")
+        if os.environ.get("JIANGHUA_BENCH_TIMELINE"):
+            print("   timeline (s from the first call or flow event; start end pid call, or flow event):")
+            print(timeline(stage_memory))
+        else:
+            print(timeline(stage_memory).splitlines()[-1])
     sys.stdout.flush()
+
+
+def plus_only(args, work: Path) -> int:
+    """The +1 % step of `pipeline` without rebuilding and re-running cold each time: the cold output is
+    made once and kept (`pipeline-N-cold`); each run restores a full copy of it at the same path (paths
+    are recorded in the state) and adds the same +1 % file `pipeline` adds. A cold output only serves
+    the code that made it: stage code edits change code versions, so make a new one after them (delete
+    the kept copy). Flow and pool edits (tasks.steps, tasks.pool, tasks.stages, flows/) keep them."""
+    import shutil
+
+    folder, out, kept = work / f"pipeline-{args.n}", work / f"pipeline-{args.n}-out", work / f"pipeline-{args.n}-cold"
+    extra = max(1, args.n // 100)
+    extra_name = f"part-{args.n:07d}-0.jsonl"
+    if not folder.exists():
+        if args.inputs_from:  # a built bench folder (deterministic: the same bytes build_folder writes)
+            folder.mkdir(parents=True)
+            for f in sorted(Path(args.inputs_from).glob("part-*.jsonl")):
+                if f.name != extra_name:
+                    shutil.copy2(f, folder / f.name)
+        else:
+            build_folder(args.n, folder)
+    mb = sum(f.stat().st_size for f in folder.glob("part-*.jsonl") if f.name != extra_name) / 1e6
+    (folder / extra_name).unlink(missing_ok=True)
+
+    def log(run: str) -> Path | None:
+        return Path(f"{out}.{run}.stage-memory.jsonl") if args.stage_memory else None
+
+    if not kept.exists():
+        shutil.rmtree(out, ignore_errors=True)
+        run_cli(folder, out, args.workers, f"cold, {args.n:,} documents ({mb:,.0f} MB)", mb, args.n, log("cold"))
+        subprocess.run(["cp", "-a", str(out), str(kept)], check=True)
+    for i in range(args.runs):
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(kept), str(out)], check=True)
+        (folder / extra_name).unlink(missing_ok=True)
+        if args.inputs_from and (Path(args.inputs_from) / extra_name).exists():
+            shutil.copy2(Path(args.inputs_from) / extra_name, folder / extra_name)
+        else:
+            build_folder(extra, folder, start=args.n, shards=1)
+        mb_extra = (folder / extra_name).stat().st_size / 1e6
+        run_cli(folder, out, args.workers, f"+{extra:,} new documents (1 %), run {i + 1}", mb + mb_extra,
+                args.n + extra, log(f"plus1-{i + 1}"))  # fmt: skip
+        (folder / extra_name).unlink(missing_ok=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -467,6 +528,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--work", default="/tmp/jianghua-scale")
     p.add_argument("--stage-memory", action="store_true", help="also print each stage's largest worker peak RSS")
+    q = sub.add_parser("plus", help="the +1 %% run alone, on a copy of a kept cold output (made once)")
+    q.add_argument("--n", type=int, default=20000)
+    q.add_argument("--workers", type=int, default=2)
+    q.add_argument("--work", default="/tmp/jianghua-scale-plus")
+    q.add_argument("--inputs-from", default=None, help="copy the bench folder from here instead of building it")
+    q.add_argument("--stage-memory", action="store_true")
+    q.add_argument("--runs", type=int, default=1, help="+1 %% runs, each on a fresh copy of the cold output")
     b = sub.add_parser("build", help="only write the bench folder")
     b.add_argument("n", type=int)
     b.add_argument("folder")
@@ -535,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(local, ignore_errors=True)
             shutil.rmtree(on_dask, ignore_errors=True)
         return 0
+    if args.mode == "plus":
+        return plus_only(args, work)
     folder, out = work / f"pipeline-{args.n}", work / f"pipeline-{args.n}-out"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)

@@ -180,8 +180,9 @@ def _run(args: argparse.Namespace) -> int:
     # 2 cores, measured while eight sessions shared this machine) it needed longer and the run failed before
     # any work. Waiting longer costs nothing when the server is quick.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(SERVER_STARTUP_TIMEOUT))
-    from tasks import procs
+    from tasks import pool, procs
 
+    pool.trace("cli_start")
     server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
     watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
     from rich.console import Console
@@ -204,7 +205,12 @@ def _run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1  # no join: the server is stopped at exit
-    _use_temporary_server(server)  # the flow must not meet a server that is still starting
+    pool.trace("cli_imported")
+    if _use_temporary_server(server):  # the flow must not meet a server that is still starting
+        from tasks import steps
+
+        steps.tag_task_runs(False)  # no UI, no concurrency limits: spare each task run the API's slot check
+    pool.trace("cli_server_ready")
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
@@ -241,6 +247,7 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         remove()
         watchdog.stop()
+    pool.trace("cli_flow_returned")
     _print_summary(console, summary, time.monotonic() - started)
     return 0
 
@@ -395,25 +402,27 @@ def _start_temporary_server() -> TemporaryServer | None:
         return None
 
 
-def _use_temporary_server(server: TemporaryServer | None) -> None:
-    """Point Prefect at the server started by `_start_temporary_server`, once it answers.
+def _use_temporary_server(server: TemporaryServer | None) -> bool:
+    """Point Prefect at the server started by `_start_temporary_server`, once it answers; True when the
+    run uses it (False: a configured API, or Prefect's own temporary server).
 
     Prefect's settings decide as they would have: a configured API, or the temporary server
     turned off, wins (this server is stopped unused). A server that failed to start is stopped
     and the flow starts its own, which retries and reports a failure in Prefect's words."""
     if server is None:
-        return
+        return False
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
         server.stop()
-        return
+        return False
     if not server.join():
-        return
+        return False
     os.environ["PREFECT_API_URL"] = server.api_url
     from prefect.context import refresh_global_settings_context
 
     refresh_global_settings_context()  # the settings were read at import, before the URL was known
+    return True
 
 
 def _say_stopped(console, signum: int, hard: bool = False) -> None:

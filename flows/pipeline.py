@@ -79,6 +79,7 @@ def build_corpus(
     """
     log = get_run_logger()
     started = time.time()
+    pool.trace("flow_start")
     out_dir = validate_parameters(
         inputs, out, workers, target_shard_docs, max_shard_mb, min_chars, max_doc_bytes, doc_seconds
     )
@@ -116,6 +117,7 @@ def build_corpus(
     _warn_on_jumps(log, summary, previous)
     _publish_artifacts(summary)
     _log_summary(log, summary)
+    pool.trace("flow_end")
     return summary
 
 
@@ -286,6 +288,8 @@ class Dag:
                 f"{k} {v:,}" for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool)
             )
             cached = "" if result.get("computed_by") == run_id else " (cached)"
+            if not cached:
+                pool.trace("step_seen", stage=stage, label=sid)
             log.info(f"{stage} {sid}: {counts}{cached}")
             if len(partial[stage]) < trackers[stage].total:
                 return False
@@ -299,6 +303,9 @@ class Dag:
                 waiting.remove(stage)
                 started[stage] = time.monotonic()
                 submitted = self.submit(stage, self.work(stage, shard_ids, sources, results))
+                pool.trace(
+                    "stage_submitted", stage=stage, steps=sum(not isinstance(f, dict) for f in submitted.values())
+                )
                 trackers[stage] = self.progress.stage(stage, len(submitted))
                 partial[stage] = {}
                 if not submitted:  # no shards: nothing to wait for
@@ -350,6 +357,7 @@ def _build(
         now = time.monotonic()
         timings[step] = round(timings.get(step, 0.0) + now - clock, 3)
         clock = now
+        pool.trace("lap", stage=step)
 
     # ---- discover + plan
     found = discover_all(inputs, exclude=[str(out_dir)])
@@ -488,6 +496,7 @@ def _fingerprint(
     hashed = {p.shard_id: [f for f in p.files if f.owns_file] for p in plans}
     prints: dict[tuple[str, str], tuple[str | None, int, str | None]] = {}
     futures = {}
+    fingerprint_files = steps.fingerprint_task()
     for p in plans:
         if not hashed[p.shard_id]:  # a shard of later slices only: nothing of its own to hash
             continue
@@ -497,9 +506,7 @@ def _fingerprint(
             prints.update({(f.input_root, f.source_path): r for f, r in zip(hashed[p.shard_id], known, strict=True)})
             continue
         label = f"{p.shard_id} ({len(p.files):,} files)"
-        futures[
-            steps.fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)
-        ] = p
+        futures[fingerprint_files.submit(hashed[p.shard_id], label=label, cache_file=cache_file, rehash=rehash)] = p
     if caches.exists():  # shards that no longer exist
         for old in caches.glob("*.json"):
             if old.stem not in {p.shard_id for p in plans}:

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -64,6 +65,15 @@ FRESH_WORKER_MB = 300
 # A call handed back by this many recycling workers in a row runs on the next worker regardless.
 MAX_RECYCLES = 8
 GATE_POLL_SECONDS = 0.5  # a call waiting for a worker notices `terminate` this often
+# While every worker is busy, one more call per worker may wait inside the executor (its call queue)
+# instead of at the gate, so a worker that finishes starts the next at once: without it, a worker sat idle between two
+# calls for the result's trip back here, the gate hand-over and the submit thread (~0.1 s a call on
+# the +1 % 20k run of session 8, ~80 calls of 0.05-1 s each: members, export, part batches). Only a
+# call of a runner whose calls have all been short in this pool is queued ahead (a call arriving
+# meanwhile with a higher priority then waits at most that long behind it): cold extract calls
+# (15-80 s) never are, so dedupe's global call still overtakes queued extract shards.
+QUEUE_AHEAD = 1  # calls per worker that may wait in the executor beyond the running ones
+QUEUE_AHEAD_SECONDS = 2.0  # longest call of its runner so far for a call to be queued ahead
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -81,6 +91,9 @@ _growth: dict[str, int] = {}
 # Judged on the first call's figure, every warm extract worker (~430-470 MB) looked too big for its
 # next shard: 16 replacements per cold 20k run, ~1.9 s of idle worker each.
 WARM = " (repeat call)"
+# Longest call of each runner ("module:function") in the current pool, seconds measured in the worker:
+# whether its next call may be queued ahead (QUEUE_AHEAD_SECONDS).
+_seconds: dict[str, float] = {}
 # Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
 # THAT thread exits, so every submit goes through this one thread, which lives as long as the process.
 _submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool-submit")
@@ -122,6 +135,7 @@ def configure(
     _terminated = None
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
     _growth.clear()
+    _seconds.clear()
     _growth.update({k: int(v) for k, v in (growth or {}).items() if isinstance(v, int | float) and v >= 0})
     _inline = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
     _workers = default_workers() if workers is None else max(1, workers)
@@ -154,14 +168,17 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority
 
     Calls wait in this process until a worker is free, then the highest `priority` goes first
     (first come, first served among equals): a global step submitted while shard calls queue does
-    not wait behind all of them. With `timeout` (seconds), a call still running after that long
-    (counted from when a worker was free for it) has its pool's workers killed and raises
-    ShardTimeout; calls that were sharing the killed pool are resubmitted."""
+    not wait behind all of them; a call of a runner known to be quick may wait for its worker inside
+    the executor instead (QUEUE_AHEAD). With `timeout` (seconds), a call still running after that long
+    (counted from when it entered the executor: at most one quick call before a worker was free for
+    it) has its pool's workers killed and raises ShardTimeout; calls that were sharing the killed pool
+    are resubmitted."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
         return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
-    _gate.enter(priority)
+    longest = _seconds.get(_runner(_call, (fn, *args)))
+    _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
     try:
         return _run(fn, args, timeout)
     finally:
@@ -169,10 +186,12 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority
 
 
 class _Gate:
-    """At most `workers` calls in the executor; the others wait here, by priority then arrival.
+    """At most `workers` calls in the executor (plus QUEUE_AHEAD short ones); the others wait here,
+    by priority then arrival.
 
     ProcessPoolExecutor's own queue is first come, first served: a call could not overtake the
-    calls queued before it."""
+    calls queued before it. So only a call known to be short (`ahead`) enters it while every worker
+    is busy."""
 
     def __init__(self) -> None:
         self.cond = threading.Condition()
@@ -180,12 +199,12 @@ class _Gate:
         self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
         self.arrivals = itertools.count()
 
-    def enter(self, priority: tuple[int, int]) -> None:
+    def enter(self, priority: tuple[int, int], ahead: bool = False) -> None:
         ticket = (tuple(-p for p in priority), next(self.arrivals))
         with self.cond:
             heapq.heappush(self.waiting, ticket)
             try:
-                while self.busy >= _workers or self.waiting[0] != ticket:
+                while self.busy >= _workers * (1 + QUEUE_AHEAD if ahead else 1) or self.waiting[0] != ticket:
                     if _terminated:
                         raise PoolTerminated(_terminated)
                     self.cond.wait(GATE_POLL_SECONDS)
@@ -219,10 +238,12 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
         submit: Any = pool.submit
         future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect).result()
         try:
-            value, grew, repeat = future.result(timeout=timeout)
+            value, grew, repeat, seconds = future.result(timeout=timeout)
             key = family + WARM if repeat else family
             if grew is not None and grew > _growth.get(key, -1):
                 _growth[key] = grew
+            if seconds > _seconds.get(family, -1.0):
+                _seconds[family] = seconds
             return value
         except WorkerRecycled:
             recycled += 1  # handed back unrun by a worker that exited: a fresh one takes it
@@ -385,6 +406,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         _ran_runners.add(runner)
         before = _rss_bytes()
         exact = _reset_peak()
+        started = time.monotonic()
         try:
             r = call_item.fn(*call_item.args, **call_item.kwargs)
         except BaseException as e:  # noqa: BLE001 - handed to the caller, as the base class does
@@ -393,7 +415,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             grew = max(0, _peak_bytes() - before) >> 20 if exact else None
             if not repeat:
                 _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
-            sendback(result_queue, call_item.work_id, result=(r, grew, repeat))
+            sendback(result_queue, call_item.work_id, result=(r, grew, repeat, time.monotonic() - started))
             del r
         del call_item
 
@@ -463,6 +485,20 @@ def _log_recycle(family: str, expect_mb: int | None) -> None:
     line = dict(recycle=family, pid=os.getpid(), mb_held=held, mb_expected=expect_mb, ran=sorted(_ran))
     with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
         fh.write(json.dumps(line) + "\n")
+
+
+def trace(event: str, **fields: Any) -> None:
+    """With MEMORY_LOG_ENV set (bench/), one JSON line for a flow-side event (a stage submitted, a
+    step's body started or ended, the flow seeing a step finish) beside the workers' call lines: where
+    the time between two calls goes (bench.overhead prints it). Nothing without the variable."""
+    path = os.environ.get(MEMORY_LOG_ENV)
+    if not path:
+        return
+    import json
+
+    line = json.dumps(dict(event=event, at=round(time.time(), 3), **fields), default=str)
+    with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
 
 
 def _rss_bytes() -> int:

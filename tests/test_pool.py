@@ -189,6 +189,37 @@ def test_a_waiting_call_of_higher_priority_overtakes_earlier_ones(workers):
     assert finished == ["a", "g", "b", "c"]
 
 
+def test_a_quick_call_waits_for_its_worker_in_the_executor_a_slow_one_at_the_gate(workers, monkeypatch):
+    """While the only worker is busy, a call of a runner whose calls were all quick is handed to the
+    executor (it starts the moment the worker is free, with no round trip through the gate); a call of a
+    runner seen to be slow, or never seen, waits at the gate, where a later call of higher priority
+    can still overtake it."""
+    monkeypatch.setattr(pool, "QUEUE_AHEAD_SECONDS", 0.5)
+    workers(1)
+    pool.run(_other_pid, 0)  # known quick
+    pool.run(_sleep_then_pid, 0.8)  # known slow
+
+    def start(fn, *args) -> threading.Thread:
+        t = threading.Thread(target=pool.run, args=(fn, *args))
+        t.start()
+        time.sleep(0.3)
+        return t
+
+    threads = [start(_sleep_then_tag, 1.5, "busy")]  # never seen: runs, as the worker is free
+    assert pool._gate.busy == 1
+    threads.append(start(_sleep_then_pid, 0.01))
+    assert pool._gate.busy == 1  # the slow runner's call waits at the gate
+    threads.append(start(_other_pid, 0))
+    assert pool._gate.busy == 1  # a quick one behind it too: the gate's order holds
+    for t in threads:
+        t.join(30)
+    threads = [start(_sleep_then_pid, 0.6), start(_other_pid, 0)]
+    assert pool._gate.busy == 2  # queued ahead: in the executor while the worker runs the other call
+    for t in threads:
+        t.join(30)
+    assert pool._gate.busy == 0
+
+
 def test_terminate_also_stops_calls_waiting_for_a_worker(workers):
     workers(1)
     pool.run(_pid, 0)
