@@ -415,6 +415,7 @@ def test_term_counts_and_keywords_match_the_sorting_versions():
 def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     monkeypatch.setattr(E, "TERM_MEMO_MAX", 50)
     monkeypatch.setattr(E, "_TERMS", set())
+    monkeypatch.setattr(E, "_TERM_IDF", {})
     monkeypatch.setattr(E, "_NOT_TERMS", set())
     for t in SAMPLES:
         assert E.term_counts(t) == _term_counts_reference(t)
@@ -563,3 +564,10 @@ def test_extract_shard_raises_the_gc_threshold_and_restores_it(monkeypatch):
         E.extract_shard({"normalize": "nowhere"}, "nowhere", top_k=1)
     assert seen == [(max(E.EXTRACT_GC_GEN0, before[0]), *before[1:])]
     assert gc.get_threshold() == before
+
+
+def test_reference_idf_get_many_is_get_of_each_word():
+    idf, default = E.reference_idf()
+    words = [*list(idf)[:200:7], *list(idf)[-50:], "不在词典里的词", "Zz", "", "发展", "经济", "a", "龘龘龘龘龘龘龘龘"]
+    assert idf.get_many(words, default) == [idf.get(w, default) for w in words]
+    assert idf.get_many([], default) == []
