@@ -571,3 +571,25 @@ def test_reference_idf_get_many_is_get_of_each_word():
     words = [*list(idf)[:200:7], *list(idf)[-50:], "不在词典里的词", "Zz", "", "发展", "经济", "a", "龘龘龘龘龘龘龘龘"]
     assert idf.get_many(words, default) == [idf.get(w, default) for w in words]
     assert idf.get_many([], default) == []
+
+
+def test_rows_table_is_rows_to_table():
+    from tasks import schema
+    from tasks.common import rows_to_table
+
+    fields, tables = [], {name: [] for name in schema.EXTRACT_TABLES}
+    for i, text in enumerate(SAMPLES):
+        got = E.extract_fields(text)
+        got.pop("flags", None)
+        fields.append({**got, "doc_id": f"d{i}", "extract_flags": [("x", 1)], "not_a_column": 1})
+        for name, rows in S.extract_tables(f"d{i}", text, year=got.get("year")).items():
+            tables[name].extend(rows)
+        tables["keywords"].extend(E.document_keywords(f"d{i}", text))
+    fields.append({"doc_id": "bare", "extract_flags": []})  # every other column missing: nulls
+    cases = [(fields, schema.EXTRACTED)] + [(rows, schema.TABLES[name]) for name, rows in tables.items()]
+    cases += [([], schema.TABLES[name]) for name in schema.EXTRACT_TABLES]
+    for rows, sch in cases:
+        new, old = E.rows_table(rows, sch), rows_to_table(rows, sch)
+        assert new.schema.equals(old.schema, check_metadata=True)
+        assert new.equals(old)
+    assert all(tables.values())
