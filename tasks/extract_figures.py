@@ -16,6 +16,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
+from re import _constants as _C  # the parser of the re module these patterns are compiled by
+from re import _parser as _P
 
 from tasks.extract_text import YEAR_RE
 
@@ -28,6 +30,63 @@ MEMO_SIZE = 8192
 def _re(pattern: str) -> re.Pattern:
     """A compiled pattern from a C-level memo: re.search(p, s) pays for re's Python-level cache on every call."""
     return re.compile(pattern)
+
+
+def _first_chars(items) -> tuple[set[str] | None, bool]:
+    """(characters a match of the parsed pattern `items` can start with, whether it can match empty); None when
+    that set is not a small known one (., \\d, [^…], a wide range, a back-reference)."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            return out | {chr(av)}, False
+        if op is _C.IN:
+            for o, a in av:
+                if o is _C.LITERAL:
+                    out.add(chr(a))
+                elif o is _C.RANGE and a[1] - a[0] < 256:
+                    out.update(chr(x) for x in range(a[0], a[1] + 1))
+                else:
+                    return None, False
+            return out, False
+        if op in (_C.ASSERT_NOT, _C.ASSERT, _C.AT):
+            continue  # zero-width: the first character is the next item's
+        if op is _C.SUBPATTERN or op is _C.BRANCH or op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            subs = [av[3]] if op is _C.SUBPATTERN else av[1] if op is _C.BRANCH else [av[2]]
+            nullable = op is not _C.SUBPATTERN and op is not _C.BRANCH and av[0] == 0
+            for sub in subs:
+                chars, empty = _first_chars(sub)
+                if chars is None:
+                    return None, False
+                out |= chars
+                nullable |= empty
+            if not nullable:
+                return out, False
+            continue
+        return None, False
+    return out, True
+
+
+def _re_scans_itself(items) -> bool:
+    """re compiles its own prefix scan for a pattern led by a literal or a set, or by alternatives each led by a
+    literal (re._compiler._get_charset_prefix): a lookahead there only adds a step."""
+    op, av = items[0] if len(items) else (None, None)
+    if op is _C.SUBPATTERN and not av[1] and not av[2]:
+        return _re_scans_itself(av[3])
+    if op is _C.BRANCH:
+        return all(len(b) and b[0][0] is _C.LITERAL for b in av[1])
+    return op in (_C.LITERAL, _C.IN)
+
+
+def _prefixed(pattern: str) -> re.Pattern:
+    """`pattern` compiled behind a lookahead for the characters its matches can start with: the same matches, but
+    the scan skips every other position with one set test instead of trying each alternative there (re finds such a
+    prefix itself only when every alternative starts with a literal). The alias alternation of 60 indicators, most
+    behind lookbehinds, scanned ~6x faster (session 9). Patterns that can match empty stay as they are."""
+    parsed = _P.parse(pattern)
+    chars, empty = _first_chars(parsed)
+    if chars is None or empty or not chars or _re_scans_itself(parsed):
+        return re.compile(pattern)
+    return re.compile(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:{pattern})")
 
 
 # ---------------------------------------------------------------- units
@@ -237,22 +296,22 @@ INDICATORS: list[tuple[str, str, bool]] = [
     ("外汇储备", r"外汇储备", False),
     ("职工平均工资", r"(?:职工)?平均工资", False),
 ]
-INDICATOR_RES = [(name, re.compile(rx), rate) for name, rx, rate in INDICATORS]
+INDICATOR_RES = [(name, _prefixed(rx), rate) for name, rx, rate in INDICATORS]
 # matches where any alias matches (an alternation of them all): text without it has no indicator alias
-INDICATOR_ANY_RE = re.compile("|".join(f"(?:{rx})" for _, rx, _ in INDICATORS))
+INDICATOR_ANY_RE = _prefixed("|".join(f"(?:{rx})" for _, rx, _ in INDICATORS))
 COUNT_INDICATORS = {"城镇新增就业", "农村贫困人口", "棚户区改造"}  # indicators measured in people or homes
 RATE_INDICATORS = {name for name, _, rate in INDICATORS if rate}
 # bare words for national/regional output: 经济增长, GDP, 生产总值, 经济总量
 TARGET_OF_RE = re.compile(r"的(?:宏观)?(?:调控|预期|增长)?目标")  # 经济增长速度的宏观调控目标: still the GDP's target
-NOT_HEAD_RE = re.compile(r"的|贡献|比重|份额|(?<!增长)(?<!增)率|占|拉动|带动")
-GDP_WORD_RE = re.compile(
+NOT_HEAD_RE = _prefixed(r"的|贡献|比重|份额|(?<!增长)(?<!增)率|占|拉动|带动")
+GDP_WORD_RE = _prefixed(
     r"(?:(?<![\u4e00-\u9fff])|(?<=[全国省市县区年民的是和均，：]))"
     r"(?:经济增长(?:速度|率)?|经济增速|经济总量|经济(?=(?:实际|年均|平均每年)?增长)|生产总值)"
     r"|GDP"
 )
 
 # 居全国第六位, 升至全国第八位, 翻了一番: remarks between a figure and the growth that follows it
-RANK_RE = re.compile(
+RANK_RE = _prefixed(
     r"(?:[居位列]|升至|跃居|上升至?|保持)?(?:全国|全省|全市|全区|西部|中部|东部|中西部)?"
     r"(?:第[一二三四五六七八九十\d]+位|前列|首位|前[一二三四五六七八九十\d]+位?)|翻了?[一两三]番"
 )
@@ -281,14 +340,14 @@ STRONG_TARGET = re.compile(
     r"预期目标|预期为|增长预期|目标(?:是|为|定为)|力争|争取|控制在|确保|拟|计划(?:增长|达到|完成|安排|要求|为)|定为|要(?:达到|控制|保持)"
     r"|将(?:达到|增长)|预计(?:今年|明年)|调控目标"
 )
-OUTCOME_RE = re.compile(
+OUTCOME_RE = _prefixed(
     r"过去一年|(?<!比)去年|(?<!比)上年|一年来|过去五年|五年来|已经|完成了|实现了|达到了|超额|增长了|下降了|提高了|预计全年|"
     r"执行情况|初步(?:核算|统计)"
 )
 PARA_OUTCOME_RE = re.compile(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
 OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
 PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
-MULTI_YEAR = re.compile(
+MULTI_YEAR = _prefixed(
     r"年均|平均每年|每年平均|每年(?:递增|增长)|五年|期间|十[一二三四五]五|[一二三四五六七八九]五(?:计划|期间|时期)|今后|累计"
 )
 STATED_TARGET_HINT = re.compile(r"以上|以内|以下|左右|力争|控制在|不低于|不超过")
@@ -769,7 +828,7 @@ def _has_noun(subject: str) -> bool:
     return len(NOT_HAN_LATIN_RE.sub("", s)) >= 2
 
 
-NOT_NOUN_RE = re.compile(
+NOT_NOUN_RE = _prefixed(
     r"[较比与](?:“?十[一二三四五]五”?(?:末|期间|时期)?|上年(?:同期)?|去年(?:同期)?|(?:19|20)\d{2}年末?|[〇零○一二三四五六七八九]{4}年)|"
     r"比上年|比去年|同比|分别|年均|平均每年|实际|名义|按可比价格计算|扣除价格因素|其中|[再又均将要拟][^\u4e00-\u9fff]?|"
     r"增长|下降|达到|提高|增加|降低|减少|上升|回落|增产|减产|增速|增幅|涨幅|速度|超过|突破|为|约|近|达|在|了|到|至|分别|左右|以上|^总量"

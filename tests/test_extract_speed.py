@@ -202,6 +202,20 @@ def _unguarded(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern[m.end() :])
 
 
+def _pattern_alphabet(rx: re.Pattern) -> str:
+    """The letters a pattern names, and a few neighbours: random texts over them hit its alternatives often."""
+    return "".join(sorted(set(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", rx.pattern)))) + "，：的比"
+
+
+def test_prefixed_guards_only_what_re_does_not_scan_for_itself():
+    assert F._prefixed("(?<!商务)服务业增加值|第三产业增加值").pattern.startswith("(?=[服第])")
+    assert F._prefixed("(?:增长|增速)率?$").pattern == "(?:增长|增速)率?$"  # alternatives led by literals
+    assert F._prefixed("国民收入").pattern == "国民收入"
+    assert F._prefixed("(?:全国)?第[一二]位").pattern.startswith("(?=[全第])")
+    assert F._prefixed("(?:全国)?").pattern == "(?:全国)?"  # matches empty: no first character
+    assert F._prefixed(r"(?:\d+)?亿").pattern == r"(?:\d+)?亿"  # \d: not a small known set
+
+
 OFFICE_ALPHABET = (
     "中共央国务院家全省市区县州旗盟镇乡委人民政府大常会协自治代理务执行副总书记主席长任部秘局厅表同志们李强，。 发"
 )
@@ -213,6 +227,19 @@ OFFICE_ALPHABET = (
         (P.OFFICE_RE, OFFICE_ALPHABET),
         (P.AFTER_RE, OFFICE_ALPHABET + "提出指的、"),
         (F.FIGURE_RE, "0123456789.,%％个百分点亿万千元吨人次一二两三四五十百之×Xx多余-至到~ 年第届"),
+        *[
+            (rx, _pattern_alphabet(rx))
+            for rx in (
+                F.INDICATOR_ANY_RE,
+                F.GDP_WORD_RE,
+                F.NOT_HEAD_RE,
+                F.RANK_RE,
+                F.OUTCOME_RE,
+                F.MULTI_YEAR,
+                F.NOT_NOUN_RE,
+                *tuple(rx for _, rx, _ in F.INDICATOR_RES if rx.pattern.startswith("(?=")),
+            )
+        ],
     ],
 )
 def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
