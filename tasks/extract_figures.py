@@ -898,23 +898,32 @@ def _is_target(
     """(is_target, refers to last year's target). Targets: a target cue in the clause (力争, 控制在, 预期目标, 拟 …),
     a plan sentence (今年/明年/主要预期目标) or a plan part of the report, unless the text before the number says
     it is an outcome (去年, 过去一年, 完成了, 实现了 …)."""
-    head = sent[:start]
+    # pattern.search(sent, pos, endpos) reads sent[pos:endpos] as if it were the whole string (re's documented
+    # contract, anchors and lookarounds included): the text before the number without a copy of it per number
     clause = sent[cs : end + 4]
     if PAST_TARGET.search(clause) and OUTCOME_RE.search(sent):
         return True, True
-    if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent[cs:start]):
+    if STRONG_TARGET.search(clause) and not OUTCOME_CLAUSE.search(sent, cs, start):
         return True, False
-    if _re(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为").search(head) and not _re(
-        r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际"
-    ).search(head):
+    if STATED_GOAL_RE.search(sent, 0, start) and not GOAL_MET_RE.search(sent, 0, start):
         return True, False
-    if para_outcome or OUTCOME_RE.search(head):
+    if para_outcome or OUTCOME_RE.search(sent, 0, start):
         return False, False
-    if _re(r"今年|明年|本年度").search(head) and not _re(
-        r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d"
-    ).search(head):
+    if THIS_YEAR_RE.search(sent, 0, start) and not SO_FAR_THIS_YEAR_RE.search(sent, 0, start):
         return True, False
     return bool(plan), False
+
+
+STATED_GOAL_RE = re.compile(r"预期目标|主要(?:奋斗)?目标|调控目标|奋斗目标|目标是|目标为")
+GOAL_MET_RE = re.compile(r"实现了?|完成了?|达到了|超过|低于|高于|执行|实际")
+THIS_YEAR_RE = re.compile(r"今年|明年|本年度")
+SO_FAR_THIS_YEAR_RE = re.compile(r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d")
+# 比2010年, 与2000年相比: a base year, not the year referred to
+CLAUSE_YEAR_RE = _prefixed(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)")
+NEXT_YEAR_RE = re.compile(r"明年")
+OTHER_YEAR_RE = re.compile(r"去年|上年|今年|过去一年")
+THIS_YEAR_PART_RE = re.compile(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年")
+LAST_YEAR_RE = re.compile(r"去年|上年|过去一年")
 
 
 # figures.sentence keeps a sentence's first 500 characters: a run-on "sentence" of a page that lost its
@@ -944,26 +953,28 @@ def _ref_year(
         if ye <= start:
             stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
-    clause_years = [int(y) for y in _re(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)").findall(before)]
+    clause_years = CLAUSE_YEAR_RE.findall(before)
     if clause_years:
-        return clause_years[-1]
+        return int(clause_years[-1])
     # 年均增长, 今后五年, 累计: a span of years (the cue in the number's clause, or just before a bare clause)
-    span_ctx = before if _has_noun(before) else sent[max(0, start - 30) : start]
-    if MULTI_YEAR.search(span_ctx) or MULTI_YEAR.search(sent[:SENTENCE_HEAD]):
+    if _has_noun(before):
+        span = MULTI_YEAR.search(before)
+    else:
+        span = MULTI_YEAR.search(sent, max(0, start - 30), start)
+    if span or MULTI_YEAR.search(sent, 0, SENTENCE_HEAD):
         return None
     if stated is not None and (start - stated_pos <= 40 or stated_pos <= SENTENCE_HEAD):
         return stated
     if year is None:
         return stated
-    if _re(r"明年").search(sent[:start]):
+    # search(sent, 0, start): the text before the number, see _is_target
+    if NEXT_YEAR_RE.search(sent, 0, start):
         return year + 1
-    if section_year is not None and not past_target and not _re(r"去年|上年|今年|过去一年").search(sent[:start]):
+    if section_year is not None and not past_target and not OTHER_YEAR_RE.search(sent, 0, start):
         return section_year
     if is_target:
         return year - 1 if past_target else year
-    if _re(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年").search(sent[:start]) and not _re(
-        r"去年|上年|过去一年"
-    ).search(sent[:start]):
+    if THIS_YEAR_PART_RE.search(sent, 0, start) and not LAST_YEAR_RE.search(sent, 0, start):
         return year
     return year - 1 if stated is None else stated
 
