@@ -1,6 +1,6 @@
-"""CPU seconds of each part of extract_shard (fields, the side tables one by one, keywords, the Arrow tables the runner
-builds of the rows) on real shards, to compare two versions of
-the code A/B on the same shards in one window (bench_stages times the whole runner).
+"""CPU seconds of each part of extract_shard (fields, the side tables one by one, keywords, and `arrow`: the runner's
+conversion of each batch's rows to tables) on real shards, to compare two versions of the code A/B on the same shards
+in one window (bench_stages times the whole runner).
 
     python -m bench.bench_extract_parts OUT [--shards 1] [--root DIR]
 

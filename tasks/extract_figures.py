@@ -12,18 +12,23 @@ these texts far more often than a quantity.
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from re import _constants as _C  # the parser of the re module these patterns are compiled by
-from re import _parser as _P
+from typing import Any
 
 from tasks.extract_text import YEAR_RE
 
 # Pure functions of short strings that speeches repeat (the same clause before a number, the same number as written,
 # in copies and in every year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
 MEMO_SIZE = 8192
+
+
+# the parser of the re module these patterns are compiled by (private modules: untyped)
+_C: Any = importlib.import_module("re._constants")
+_P: Any = importlib.import_module("re._parser")
 
 
 @lru_cache(maxsize=256)
@@ -69,7 +74,9 @@ def _first_chars(items) -> tuple[set[str] | None, bool]:
 def _re_scans_itself(items) -> bool:
     """re compiles its own prefix scan for a pattern led by a literal or a set, or by alternatives each led by a
     literal (re._compiler._get_charset_prefix): a lookahead there only adds a step."""
-    op, av = items[0] if len(items) else (None, None)
+    if not len(items):
+        return False
+    op, av = items[0]
     if op is _C.SUBPATTERN and not av[1] and not av[2]:
         return _re_scans_itself(av[3])
     if op is _C.BRANCH:
