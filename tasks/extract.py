@@ -1565,9 +1565,10 @@ def _terms_of(counts: Mapping[str, int]) -> set[str]:
         stop = _stopwords()
         terms = [t for t in new if _is_term(t, stop)]
         idf, default = reference_idf()
+        # the IDF first: a term another thread (in-process runs) finds in _TERMS has its IDF already
+        _TERM_IDF.update(zip(terms, idf.get_many(terms, default), strict=True))
         _TERMS.update(terms)
         _JUDGED.update(new)
-        _TERM_IDF.update(zip(terms, idf.get_many(terms, default), strict=True))
     return _TERMS.intersection(tokens)
 
 
@@ -1695,7 +1696,10 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     terms = _terms_of(tf)
     if not terms:
         return []
-    term_idf = _TERM_IDF  # every term of `terms` is in it: reference_idf's idf.get(t, default)
+    # _TERM_IDF holds reference_idf's idf.get(t, default) of the terms; a term missing there (another thread
+    # cleared the memo meanwhile) is looked up again: the same float
+    term_idf = _TERM_IDF.get
+    idf, default = reference_idf()
     top = _max_idf()
     # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
     # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
@@ -1717,7 +1721,8 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
         if kth is not None and n * top < kth:
             break
         if n > 0:
-            score = n * term_idf[t]
+            w = term_idf(t)
+            score = n * (w if w is not None else idf.get(t, default))
             cand.append((-score, t, n))
             if len(top_k) < k:
                 heapq.heappush(top_k, score)

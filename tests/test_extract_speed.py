@@ -620,3 +620,13 @@ def test_rows_table_is_rows_to_table():
         assert new.schema.equals(old.schema, check_metadata=True)
         assert new.equals(old)
     assert all(tables.values())
+
+
+def test_keywords_survive_a_term_memo_without_its_idf(monkeypatch):
+    # in-process runs extract shards in threads sharing the memo: a term can be judged (in _TERMS) while its IDF is
+    # not (yet, or no more) in _TERM_IDF; the keywords must not change (they raised KeyError: an extract_error flag)
+    text = SAMPLES[0]
+    want = _keywords_reference("d", text, 20)
+    assert E.document_keywords("d", text, k=20) == want  # its terms judged: in _TERMS
+    monkeypatch.setattr(E, "_TERM_IDF", {})
+    assert E.document_keywords("d", text, k=20) == want
