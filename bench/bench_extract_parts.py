@@ -1,5 +1,6 @@
-"""CPU seconds of each part of extract_shard (fields, tables, keywords) on real shards, to compare two versions of
-the code A/B on the same shards in one window (bench_stages times the whole runner).
+"""CPU seconds of each part of extract_shard (fields, the side tables one by one, keywords, and `arrow`: the runner's
+conversion of each batch's rows to tables) on real shards, to compare two versions of the code A/B on the same shards
+in one window (bench_stages times the whole runner).
 
     python -m bench.bench_extract_parts OUT [--shards 1] [--root DIR]
 
@@ -38,7 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.parquet as pq
 
     from tasks import extract as E
-    from tasks.extract_structure import extract_tables
+    from tasks import schema
+    from tasks.common import rows_to_table
+    from tasks.extract_structure import (
+        NATIONAL_OPENING_CHARS,
+        extract_figures,
+        extract_mentions,
+        extract_sections,
+        extract_slogans,
+        extract_tables,
+    )
 
     assert Path(E.__file__).resolve().is_relative_to(args.root.resolve()), E.__file__
     docs, removed = [], {}
@@ -55,9 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     extract_tables("d", docs[0]["text"])
     threshold = gc.get_threshold()
     gc.set_threshold(max(getattr(E, "EXTRACT_GC_GEN0", 0), threshold[0]), *threshold[1:])
-    parts = {"fields": 0.0, "tables": 0.0, "keywords": 0.0}
-    for d in docs:
-        t0 = time.process_time()
+    names = ("fields", "sections", "figures", "slogans", "mentions", "keywords", "arrow")
+    parts = dict.fromkeys(names, 0.0)
+    rows: dict[str, list[dict]] = {name: [] for name in schema.EXTRACT_TABLES}
+    batches = []  # the runner converts the rows of E.BATCH_ROWS documents at a time
+    clock = time.process_time
+    for i, d in enumerate(docs):
+        doc_id, text = d["doc_id"], d["text"] or ""
+        t0 = clock()
         f = E.extract_fields(
             d["text"],
             raw_text=d["raw_text"],
@@ -65,14 +80,36 @@ def main(argv: list[str] | None = None) -> int:
             page_title=d["page_title"],
             url=d["url"],
         )
-        t1 = time.process_time()
-        extract_tables(d["doc_id"], d["text"], year=f.get("year"), admin_level=f.get("admin_level"))
-        t2 = time.process_time()
-        E.document_keywords(d["doc_id"], d["text"], k=20)
-        t3 = time.process_time()
-        parts["fields"] += t1 - t0
-        parts["tables"] += t2 - t1
-        parts["keywords"] += t3 - t2
+        t1 = clock()
+        # extract_tables' parts one by one, as it calls them (its national rule, repeated)
+        sections = extract_sections(doc_id, text)
+        t2 = clock()
+        national = (
+            f.get("admin_level") == "national"
+            or "全国人民代表大会" in text[:NATIONAL_OPENING_CHARS]
+            or text[:NATIONAL_OPENING_CHARS].count("国务院") >= 2
+        )
+        figures = extract_figures(doc_id, text, sections, national, f.get("year"), f.get("admin_level"))
+        t3 = clock()
+        slogans = extract_slogans(doc_id, text)
+        t4 = clock()
+        mentions = extract_mentions(doc_id, text)
+        t5 = clock()
+        keywords = E.document_keywords(doc_id, text, k=20)
+        t6 = clock()
+        for name, got in zip(schema.EXTRACT_TABLES, (sections, figures, slogans, mentions, keywords), strict=True):
+            rows[name].extend(got)
+        if (i + 1) % E.BATCH_ROWS == 0 or i + 1 == len(docs):
+            batches.append(rows)
+            rows = {name: [] for name in schema.EXTRACT_TABLES}
+        for name, t_a, t_b in zip(names, (t0, t1, t2, t3, t4, t5), (t1, t2, t3, t4, t5, t6), strict=False):
+            parts[name] += t_b - t_a
+    to_table = getattr(E, "rows_table", rows_to_table)  # the runner's conversion (its own since session 9)
+    t0 = clock()
+    for batch in batches:
+        for name, got in batch.items():
+            to_table(got, schema.TABLES[name])
+    parts["arrow"] = clock() - t0
     gc.set_threshold(*threshold)
     total = sum(parts.values())
     print(

@@ -1530,10 +1530,14 @@ PLACE_PRONOUN_RE = re.compile(r"^[我本全](?:国|省|市|区|县|州|盟|旗|�
 
 # Tokens already judged term / not term: a document's tokens are split by set operations (in C) and only unseen
 # ones are judged in Python. Cleared when they pass this many tokens, so memory stays bounded whatever the corpus
-# (jieba's dictionary has ~350k words; 300k short strings are ~25 MB).
+# (jieba's dictionary has ~350k words; 300k short strings are ~25 MB). _TERM_IDF keeps a term's reference IDF
+# (looked up once, for all of a document's new terms together): one binary search in NumPy per term and document
+# cost ~7 % of keywords (session 9), a dict hit costs nothing measurable. The terms stay a set of their own: set
+# operations against a dict's keys walk the whole dict (~20x slower than against a set, measured).
 TERM_MEMO_MAX = 300_000
 _TERMS: set[str] = set()
-_NOT_TERMS: set[str] = set()
+_JUDGED: set[str] = set()  # every token judged, terms included: one set difference finds a document's new tokens
+_TERM_IDF: dict[str, float] = {}
 
 
 def _is_term(t: str, stop: frozenset[str]) -> bool:
@@ -1551,16 +1555,21 @@ def term_counts(text: str) -> dict[str, int]:
 def _terms_of(counts: Mapping[str, int]) -> set[str]:
     """The tokens of `counts` that are terms (see _is_term), judged once per process (memo above)."""
     tokens = counts.keys()
-    new = tokens - _TERMS - _NOT_TERMS
+    new = set(tokens) - _JUDGED  # a set's difference walks the smaller side; a keys view's, the other set
     if new:
-        if len(_TERMS) + len(_NOT_TERMS) + len(new) > TERM_MEMO_MAX:
+        if len(_JUDGED) + len(new) > TERM_MEMO_MAX:
             _TERMS.clear()
-            _NOT_TERMS.clear()
+            _JUDGED.clear()
+            _TERM_IDF.clear()
             new = set(tokens)  # this document's known tokens went with the memo: judge them all again
         stop = _stopwords()
-        for t in new:
-            (_TERMS if _is_term(t, stop) else _NOT_TERMS).add(t)
-    return tokens & _TERMS
+        terms = [t for t in new if _is_term(t, stop)]
+        idf, default = reference_idf()
+        # the IDF first: a term another thread (in-process runs) finds in _TERMS has its IDF already
+        _TERM_IDF.update(zip(terms, idf.get_many(terms, default), strict=True))
+        _TERMS.update(terms)
+        _JUDGED.update(new)
+    return _TERMS.intersection(tokens)
 
 
 def top_keywords(doc_id: str, tf: Mapping[str, int], idf: Mapping[str, float], k: int = 20) -> list[dict]:
@@ -1603,6 +1612,26 @@ class ReferenceIdf(Mapping):
         if i < len(words) and words[i] == word:
             return float(self._values[len(word)][i])
         return default
+
+    def get_many(self, words: Sequence[str], default: float) -> list[float]:
+        """get(word, default) of every word, one vectorised binary search per word length (the same floats)."""
+        import numpy as np
+
+        out = [default] * len(words)
+        by_len: dict[int, list[int]] = {}
+        for i, word in enumerate(words):
+            by_len.setdefault(len(word), []).append(i)
+        for n, idx in by_len.items():
+            table = self._words.get(n)
+            if table is None:
+                continue
+            query = np.array([words[i] for i in idx], dtype=f"<U{n}")
+            at = np.minimum(table.searchsorted(query), len(table) - 1)
+            found = (table[at] == query).tolist()
+            for i, hit, value in zip(idx, found, self._values[n][at].tolist(), strict=True):
+                if hit:
+                    out[i] = value
+        return out
 
     def __getitem__(self, word):
         got = self.get(word, self)
@@ -1660,33 +1689,45 @@ def _max_idf() -> float:
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with the reference IDF (unseen
     terms get its median), the k best taken by a heap instead of sorting every term."""
-    idf, default = reference_idf()
+    reference_idf()  # loaded before the first document (_terms_of and _max_idf read it)
     if not text or k <= 0:
         return []
     tf = _token_counts()(text)
     terms = _terms_of(tf)
     if not terms:
         return []
-    get = idf.get
+    # _TERM_IDF holds reference_idf's idf.get(t, default) of the terms; a term missing there (another thread
+    # cleared the memo meanwhile) is looked up again: the same float
+    term_idf = _TERM_IDF.get
+    idf, default = reference_idf()
     top = _max_idf()
     # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
     # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
     # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides. Which terms are looked
     # at depends only on the counts (the bound is checked as a count begins), so terms of one count need no order:
     # they are not sorted by term first (term_counts' order), which cost as much as the scoring.
+    # The k best scores so far are kept in a min-heap of floats (its head is the k-th best, the bound): taking the
+    # k smallest of all candidates again at every new count cost ~1/4 of keywords (session 9).
     cand: list[tuple[float, str, int]] = []
+    top_k: list[float] = []  # the k largest scores of cand
     kth = None  # a lower bound of the final k-th best score
     last = None
     for t in sorted(terms, key=tf.__getitem__, reverse=True):
         n = tf[t]
         if n != last:
-            if len(cand) >= k:
-                kth = -heapq.nsmallest(k, cand)[-1][0]
+            if len(top_k) >= k:
+                kth = top_k[0]
             last = n
         if kth is not None and n * top < kth:
             break
         if n > 0:
-            cand.append((-(n * get(t, default)), t, n))
+            w = term_idf(t)
+            score = n * (w if w is not None else idf.get(t, default))
+            cand.append((-score, t, n))
+            if len(top_k) < k:
+                heapq.heappush(top_k, score)
+            elif score > top_k[0]:
+                heapq.heapreplace(top_k, score)
     best = heapq.nsmallest(k, cand)
     return [
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}
@@ -1757,6 +1798,16 @@ def _doc_batches(path) -> Iterator[list[dict]]:
         del columns
 
 
+def rows_table(rows: list[dict], schema):
+    """common.rows_to_table's table (missing keys become nulls, other keys are ignored), converted as one struct
+    array: Arrow reads each row dict in C++ instead of Python building a list per column first (a shard's side
+    tables: ~7 % of extract's CPU, about half of it those lists; session 9)."""
+    import pyarrow as pa
+
+    struct = pa.array(rows, type=pa.struct(schema))
+    return pa.Table.from_arrays(struct.flatten(), schema=schema)
+
+
 # The cyclic garbage collector's first-generation threshold while a shard is extracted (CPython's default is 700
 # allocations). Extraction allocates millions of short-lived acyclic objects (match objects, row dicts, token
 # lists): at 700 the collector ran ~700 times a 900-document shard of the 20k bench and took ~4 % of its CPU
@@ -1791,7 +1842,7 @@ def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | 
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.common import rows_to_table, write_table
+    from tasks.common import write_table
     from tasks.jurisdiction import jurisdiction
     from tasks.procs import TimeBudgetExceeded, time_budget
 
@@ -1845,8 +1896,8 @@ def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | 
                 batch_rows[name].extend(doc_tables.get(name, ()))
         for name, rows in batch_rows.items():
             counts[name] += len(rows)
-            tables[name].append(rows_to_table(rows, schema.TABLES[name]))
-    field_parts = [rows_to_table(fields, schema.EXTRACTED)]
+            tables[name].append(rows_table(rows, schema.TABLES[name]))
+    field_parts = [rows_table(fields, schema.EXTRACTED)]
     for src, ids in sorted(reused.items()):
         field_parts.append(_rows_of(Path(src) / "fields.parquet", ids, schema.EXTRACTED))
         for name in schema.EXTRACT_TABLES:
@@ -1857,7 +1908,7 @@ def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | 
     write_table(pa.concat_tables(field_parts), out / "fields.parquet", ["doc_id"])
     for name in schema.EXTRACT_TABLES:
         parts = tables.pop(name)
-        table = pa.concat_tables(parts) if parts else rows_to_table([], schema.TABLES[name])
+        table = pa.concat_tables(parts) if parts else rows_table([], schema.TABLES[name])
         del parts
         write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
         del table

@@ -202,6 +202,20 @@ def _unguarded(rx: re.Pattern) -> re.Pattern:
     return re.compile(rx.pattern[m.end() :])
 
 
+def _pattern_alphabet(rx: re.Pattern) -> str:
+    """The letters a pattern names, and a few neighbours: random texts over them hit its alternatives often."""
+    return "".join(sorted(set(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", rx.pattern)))) + "，：的比"
+
+
+def test_prefixed_guards_only_what_re_does_not_scan_for_itself():
+    assert F._prefixed("(?<!商务)服务业增加值|第三产业增加值").pattern.startswith("(?=[服第])")
+    assert F._prefixed("(?:增长|增速)率?$").pattern == "(?:增长|增速)率?$"  # alternatives led by literals
+    assert F._prefixed("国民收入").pattern == "国民收入"
+    assert F._prefixed("(?:全国)?第[一二]位").pattern.startswith("(?=[全第])")
+    assert F._prefixed("(?:全国)?").pattern == "(?:全国)?"  # matches empty: no first character
+    assert F._prefixed(r"(?:\d+)?亿").pattern == r"(?:\d+)?亿"  # \d: not a small known set
+
+
 OFFICE_ALPHABET = (
     "中共央国务院家全省市区县州旗盟镇乡委人民政府大常会协自治代理务执行副总书记主席长任部秘局厅表同志们李强，。 发"
 )
@@ -213,6 +227,19 @@ OFFICE_ALPHABET = (
         (P.OFFICE_RE, OFFICE_ALPHABET),
         (P.AFTER_RE, OFFICE_ALPHABET + "提出指的、"),
         (F.FIGURE_RE, "0123456789.,%％个百分点亿万千元吨人次一二两三四五十百之×Xx多余-至到~ 年第届"),
+        *[
+            (rx, _pattern_alphabet(rx))
+            for rx in (
+                F.INDICATOR_ANY_RE,
+                F.GDP_WORD_RE,
+                F.NOT_HEAD_RE,
+                F.RANK_RE,
+                F.OUTCOME_RE,
+                F.MULTI_YEAR,
+                F.NOT_NOUN_RE,
+                *tuple(rx for _, rx, _ in F.INDICATOR_RES if rx.pattern.startswith("(?=")),
+            )
+        ],
     ],
 )
 def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
@@ -415,10 +442,11 @@ def test_term_counts_and_keywords_match_the_sorting_versions():
 def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     monkeypatch.setattr(E, "TERM_MEMO_MAX", 50)
     monkeypatch.setattr(E, "_TERMS", set())
-    monkeypatch.setattr(E, "_NOT_TERMS", set())
+    monkeypatch.setattr(E, "_TERM_IDF", {})
+    monkeypatch.setattr(E, "_JUDGED", set())
     for t in SAMPLES:
         assert E.term_counts(t) == _term_counts_reference(t)
-        assert len(E._TERMS) + len(E._NOT_TERMS) <= max(50, len(Counter(E._token_counts()(t))))
+        assert len(E._JUDGED) <= max(50, len(Counter(E._token_counts()(t))))
 
 
 def test_to_half_replaces_exactly_what_translate_did():
@@ -563,3 +591,42 @@ def test_extract_shard_raises_the_gc_threshold_and_restores_it(monkeypatch):
         E.extract_shard({"normalize": "nowhere"}, "nowhere", top_k=1)
     assert seen == [(max(E.EXTRACT_GC_GEN0, before[0]), *before[1:])]
     assert gc.get_threshold() == before
+
+
+def test_reference_idf_get_many_is_get_of_each_word():
+    idf, default = E.reference_idf()
+    words = [*list(idf)[:200:7], *list(idf)[-50:], "不在词典里的词", "Zz", "", "发展", "经济", "a", "龘龘龘龘龘龘龘龘"]
+    assert idf.get_many(words, default) == [idf.get(w, default) for w in words]
+    assert idf.get_many([], default) == []
+
+
+def test_rows_table_is_rows_to_table():
+    from tasks import schema
+    from tasks.common import rows_to_table
+
+    fields, tables = [], {name: [] for name in schema.EXTRACT_TABLES}
+    for i, text in enumerate(SAMPLES):
+        got = E.extract_fields(text)
+        got.pop("flags", None)
+        fields.append({**got, "doc_id": f"d{i}", "extract_flags": [("x", 1)], "not_a_column": 1})
+        for name, rows in S.extract_tables(f"d{i}", text, year=got.get("year")).items():
+            tables[name].extend(rows)
+        tables["keywords"].extend(E.document_keywords(f"d{i}", text))
+    fields.append({"doc_id": "bare", "extract_flags": []})  # every other column missing: nulls
+    cases = [(fields, schema.EXTRACTED)] + [(rows, schema.TABLES[name]) for name, rows in tables.items()]
+    cases += [([], schema.TABLES[name]) for name in schema.EXTRACT_TABLES]
+    for rows, sch in cases:
+        new, old = E.rows_table(rows, sch), rows_to_table(rows, sch)
+        assert new.schema.equals(old.schema, check_metadata=True)
+        assert new.equals(old)
+    assert all(tables.values())
+
+
+def test_keywords_survive_a_term_memo_without_its_idf(monkeypatch):
+    # in-process runs extract shards in threads sharing the memo: a term can be judged (in _TERMS) while its IDF is
+    # not (yet, or no more) in _TERM_IDF; the keywords must not change (they raised KeyError: an extract_error flag)
+    text = SAMPLES[0]
+    want = _keywords_reference("d", text, 20)
+    assert E.document_keywords("d", text, k=20) == want  # its terms judged: in _TERMS
+    monkeypatch.setattr(E, "_TERM_IDF", {})
+    assert E.document_keywords("d", text, k=20) == want
