@@ -17,7 +17,8 @@ would not fit: extraction leaves ~600 MB of tables (jieba's dictionaries, IDF, w
 resident for its next shard, and a global step run on top of them took the worker to 1.7 GB at
 20k documents. "Fits" is judged from what the worker holds now and the most this stage module
 has added to a worker's RSS during a call so far in this pool (exact peaks: VmHWM; a runner's
-first call in a worker and its repeat calls there apart: the first loads the tables); a module not
+first call in a worker and its repeat calls there apart: the first loads the tables; a kind of call
+its caller names, such as an export patching an earlier file, apart too: KIND); a module not
 seen yet fits only a worker holding at most `recycle_mb` (RECYCLE_MB). The call is handed back
 unrun, the worker exits, the pool spawns its replacement (never more processes than `workers`)
 and the call is resubmitted: a spawn plus imports (~1-3 s) once per worker per change of phase,
