@@ -95,7 +95,7 @@ _growth: dict[str, int] = {}
 WARM = " (repeat call)"
 # A call of a runner whose kind the caller names (`run(..., kind=)`) is judged and recorded under the
 # runner plus its kind, e.g. "tasks.export:export_shard (patch)": an export that patches an earlier
-# file adds ~100 MB, a cold one writes the whole shard (+~507 MB, 20k). Under one key the +1 % run
+# file adds 22-125 MB (+1 % 20k log), a cold one writes the whole shard (+461-507 MB). Under one key the +1 % run
 # judged every patching export on the cold run's figure: 3 needless worker replacements, 1-2 s each.
 KIND = "{} ({})"
 # Longest call of each runner ("module:function") in the current pool, seconds measured in the worker:
