@@ -17,7 +17,8 @@ would not fit: extraction leaves ~600 MB of tables (jieba's dictionaries, IDF, w
 resident for its next shard, and a global step run on top of them took the worker to 1.7 GB at
 20k documents. "Fits" is judged from what the worker holds now and the most this stage module
 has added to a worker's RSS during a call so far in this pool (exact peaks: VmHWM; a runner's
-first call in a worker and its repeat calls there apart: the first loads the tables); a module not
+first call in a worker and its repeat calls there apart: the first loads the tables; a kind of call
+its caller names, such as an export patching an earlier file, apart too: KIND); a module not
 seen yet fits only a worker holding at most `recycle_mb` (RECYCLE_MB). The call is handed back
 unrun, the worker exits, the pool spawns its replacement (never more processes than `workers`)
 and the call is resubmitted: a spawn plus imports (~1-3 s) once per worker per change of phase,
@@ -84,13 +85,19 @@ _budget_mb: float = WORKER_BUDGET_MB
 _inline = False
 _terminated: str | None = None
 # Largest RSS growth (MiB) seen during one call, per runner, in the current pool's workers: a
-# runner's first call in a worker under its name, its later calls there under name + WARM.
+# runner's first call in a worker under its name, its later calls there under name + WARM (a call
+# of a named kind: under the runner plus its kind, KIND, instead of the name).
 _growth: dict[str, int] = {}
 # A runner's repeat calls in the same worker grow it far less than its first, which also loads the
 # tables it keeps (extract at 20k: first calls 158 -> ~650 MB, +~490; repeat calls 470 -> ~700, +~240).
 # Judged on the first call's figure, every warm extract worker (~430-470 MB) looked too big for its
 # next shard: 16 replacements per cold 20k run, ~1.9 s of idle worker each.
 WARM = " (repeat call)"
+# A call of a runner whose kind the caller names (`run(..., kind=)`) is judged and recorded under the
+# runner plus its kind, e.g. "tasks.export:export_shard (patch)": an export that patches an earlier
+# file adds 22-125 MB (+1 % 20k log), a cold one writes the whole shard (+461-507 MB). Under one key the +1 % run
+# judged every patching export on the cold run's figure: 3 needless worker replacements, 1-2 s each.
+KIND = "{} ({})"
 # Longest call of each runner ("module:function") in the current pool, seconds measured in the worker:
 # whether its next call may be queued ahead (QUEUE_AHEAD_SECONDS).
 _seconds: dict[str, float] = {}
@@ -163,7 +170,9 @@ def workers() -> int:
     return 1 if inline() else _workers
 
 
-def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority: tuple[int, int] = (0, 0)) -> T:
+def run(
+    fn: Callable[..., T], *args: Any, timeout: float | None = None, priority: tuple[int, int] = (0, 0), kind: str = ""
+) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
     Calls wait in this process until a worker is free, then the highest `priority` goes first
@@ -172,7 +181,9 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority
     the executor instead (QUEUE_AHEAD). With `timeout` (seconds), a call still running after that long
     (counted from when it entered the executor: at most one quick call before a worker was free for
     it) has its pool's workers killed and raises ShardTimeout; calls that were sharing the killed pool
-    are resubmitted."""
+    are resubmitted. `kind` names what kind of call of its runner this is, as the caller knows it in
+    advance (e.g. "patch": an export that patches an earlier file): its memory growth is judged and
+    recorded apart from the runner's other calls (see KIND)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -180,7 +191,7 @@ def run(fn: Callable[..., T], *args: Any, timeout: float | None = None, priority
     longest = _seconds.get(_runner(_call, (fn, *args)))
     _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
     try:
-        return _run(fn, args, timeout)
+        return _run(fn, args, timeout, kind)
     finally:
         _gate.leave()
 
@@ -226,7 +237,18 @@ class _Gate:
 _gate = _Gate()
 
 
-def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
+def _expected(runner: str, key: str) -> tuple[int | None, int | None]:
+    """The growth a call recorded under `key` is judged on: its first and repeat calls' figures.
+
+    A kind of call not measured yet (`key` is the runner plus KIND) is judged on the runner's own
+    figures, as every call of it was before kinds: never smaller than without them. Neither
+    measured: (None, None), and the unknown-growth rule of `_should_recycle` applies."""
+    if key != runner and key not in _growth:
+        key = runner
+    return _growth.get(key), _growth.get(key + WARM)
+
+
+def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "") -> T:
     attempt = recycled = 0
     while True:
         if _terminated:  # a call between the gate and its submit must not start a fresh pool after terminate
@@ -234,12 +256,13 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None) -> T:
         pool = _get_pool()
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
         family = _runner(wrapper, (fn, *args))
-        expect = (_growth.get(family), _growth.get(family + WARM))
+        memory_key = KIND.format(family, kind) if kind else family
+        expect = _expected(family, memory_key)
         submit: Any = pool.submit
-        future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect).result()
+        future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key).result()
         try:
             value, grew, repeat, seconds = future.result(timeout=timeout)
-            key = family + WARM if repeat else family
+            key = memory_key + WARM if repeat else memory_key
             if grew is not None and grew > _growth.get(key, -1):
                 _growth[key] = grew
             if seconds > _seconds.get(family, -1.0):
@@ -363,7 +386,7 @@ def _warm_up() -> None:
 
 
 # In a worker: the stage modules whose calls it has run (what its resident tables belong to), and
-# the runners it has run (a repeat call of one of those is judged on its repeat calls' growth).
+# the runners it has run, by memory key (a repeat call of one of those is judged on its repeat calls' growth).
 _ran: set[str] = set()
 _ran_runners: set[str] = set()
 # In a worker: what each runner's first call here left resident (MiB; its tables). Until a repeat
@@ -392,7 +415,8 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             return
         first, warm = call_item.kwargs.pop("expect_mb", None) or (None, None)
         family = _family(call_item.fn, call_item.args)
-        runner = _runner(call_item.fn, call_item.args)
+        # what the call's growth is recorded under: its runner, or the runner and its kind (KIND)
+        runner = call_item.kwargs.pop("memory_key", None) or _runner(call_item.fn, call_item.args)
         repeat = runner in _ran_runners
         expect = first
         if repeat:

@@ -74,6 +74,11 @@ class Stage:
     # A part is kept once all its files are in place, so a rerun after a crash runs only the rest.
     plan: str = ""
     finish: str = ""
+    # "module:function"(inputs, params) -> the kind of this call ("" for the plain kind), computed in
+    # the flow before the call: the worker pool judges and records its memory growth under the runner
+    # plus that kind (tasks.pool.KIND), so a light kind of call (an export patching an earlier file,
+    # +~100 MB) is not judged on the heavy kind's growth (a cold export, +~507 MB at 20k).
+    memory_kind: str = ""
 
     def __post_init__(self) -> None:
         if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
@@ -234,6 +239,7 @@ STAGES: dict[str, Stage] = {
             tag="export",
             views={"dedupe": "tasks.stages:assignments_part"},
             hints="tasks.stages:earlier_exports",
+            memory_kind="tasks.stages:export_kind",
         ),
     )
 }
@@ -374,6 +380,25 @@ def earlier_exports(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]
         if made.get("code_version") == version and isinstance(sources, dict):
             found.setdefault(export_source_key(sources), str(done.parent))  # the first in sorted order, as a scan
     return {"earlier": found}
+
+
+def export_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
+    """The kind "patch" when the flow's index of earlier exports (`earlier_exports`) has one made from this
+    call's sources: tasks.export then links or patches that artifact's files (+~100 MB a call at 20k)
+    instead of writing the shard (+~507 MB). The sources are built as `export_shard` builds them; a
+    mismatch only gives "" (the cold kind's larger figure), never a smaller one than the call needs.
+    Computed here rather than in tasks.export: a change there would change export's code version."""
+    from tasks.common import export_source_key
+
+    earlier = params.get("earlier")
+    if not isinstance(earlier, dict) or not earlier or "normalize" not in inputs or "extract" not in inputs:
+        return ""
+    sources = {
+        "normalize": Path(inputs["normalize"]).name,
+        "extract": Path(inputs["extract"]).name,
+        "pipeline_version": params.get("pipeline_version"),
+    }
+    return "patch" if export_source_key(sources) in earlier else ""
 
 
 def previous_dedupe_index(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from prefect.tasks import exponential_backoff
 
 from tasks import pool
 from tasks.ingest import InputFile, fingerprint
-from tasks.stages import STAGES, call_priority, code_version, step_key
+from tasks.stages import STAGES, call_priority, code_version, resolve, step_key
 
 DONE_FILE = "_done.json"
 # A shard step that runs this long is stuck (a blocked read, a runaway page past its budget): its
@@ -121,8 +121,10 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
     else:
         shutil.rmtree(job.dir, ignore_errors=True)  # a retry must not see a half-written attempt
         Path(job.dir).mkdir(parents=True, exist_ok=True)
+        declared = STAGES[job.stage]
+        kind = resolve(declared.memory_kind)(inputs, params) if declared.memory_kind else ""
         stats = pool.run(
-            run_stage, STAGES[job.stage].runner, inputs, job.dir, params, timeout=STEP_SECONDS, priority=first
+            run_stage, declared.runner, inputs, job.dir, params, timeout=STEP_SECONDS, priority=first, kind=kind
         )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from

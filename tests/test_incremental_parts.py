@@ -439,6 +439,11 @@ def test_a_near_copy_in_a_new_shard_patches_the_shard_of_its_original(samples, t
 
     monkeypatch.setattr(export, "_splice_columns", counting)
     monkeypatch.setenv("JIANGHUA_INLINE", "1")  # in-process, so the patch above is what runs
+    from tasks import stages
+
+    kinds: list[str] = []  # the kind each export call was judged as by the worker pool (tasks.pool.KIND)
+    kind_of = stages.export_kind
+    monkeypatch.setattr(stages, "export_kind", lambda *a: kinds.append(kind_of(*a)) or kinds[-1])
 
     def run(out: Path) -> dict[str, str]:
         build_corpus(inputs=[str(samples)], out=str(out), workers=1, target_shard_docs=3)
@@ -450,13 +455,15 @@ def test_a_near_copy_in_a_new_shard_patches_the_shard_of_its_original(samples, t
     for folder in ("aldohemsn__chinese-political-corpora", "johncodes404__china-provincial-gov-reports-2026"):
         shutil.rmtree(samples / "real" / folder)  # nine pages in four shards are enough, and quicker
     run(tmp_path / "inc")
-    assert patched == []
+    assert patched == [] and kinds and set(kinds) == {""}
+    kinds.clear()
     original = samples / "real" / "lawtext__gov" / "国务院__1956.txt"
     text = original.read_text(encoding="utf-8")
     (samples / "zz-new").mkdir()
     (samples / "zz-new" / "转载.txt").write_text(text + "\n（本文转载自人民网，转载请注明出处。）\n", encoding="utf-8")
     incremental = run(tmp_path / "inc")
     assert patched and all(d is not None for d in patched)
+    assert kinds.count("patch") == len(patched)  # the flow knew before each call which ones would patch
     assert incremental == run(tmp_path / "cold")
 
 

@@ -270,6 +270,28 @@ def test_a_linked_export_takes_its_linked_tables_digests_from_the_earlier_artifa
     }
 
 
+def test_an_export_is_of_the_patch_kind_exactly_when_the_flows_index_has_its_earlier_artifact(tmp_path):
+    """The worker pool judges a patching export on its own growth (tasks.pool.KIND): the kind the
+    flow computes before the call must agree with what export_shard then finds."""
+    from tasks import export
+    from tasks.common import export_source_key
+    from tasks.stages import STAGES, export_kind, resolve
+    from tests.test_incremental_parts import _assignments, _export_inputs
+
+    assert resolve(STAGES["export"].memory_kind) is export_kind
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    cold = {**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {})}
+    assert export_kind(cold, {"pipeline_version": "v1", "earlier": {}}) == ""
+    a = export.export_shard(cold, str(first), "v1", earlier={})
+    (first / "_done.json").write_text(json.dumps(a))
+    index = {export_source_key(a["sources"]): str(first)}  # what stages.earlier_exports builds
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0]})}
+    assert export_kind(later, {"pipeline_version": "v1", "earlier": index}) == "patch"
+    assert export_kind(later, {"pipeline_version": "v2", "earlier": index}) == ""  # another version: cold
+    assert export.export_shard(later, str(tmp_path / "inc"), "v1", earlier=index)["linked"] is True
+
+
 def test_task_runs_on_the_clis_temporary_server_go_untagged(tmp_path):
     """A tagged task run asks the API for its tags' concurrency slots before it starts (occasional
     multi-second stalls on a busy machine); the CLI's temporary server has no UI and no limits, so its

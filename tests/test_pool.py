@@ -313,6 +313,45 @@ def test_a_repeat_call_is_judged_on_what_it_adds_not_on_the_first_calls_table_lo
     assert pool.run(_tables_then_passing_mb, 300, 100) == c
 
 
+def _writes_or_patches_mb(mb: int) -> int:
+    """export's shape: a cold call writes the whole shard (needs much), a patching call little."""
+    return _passing_mb(mb)
+
+
+def test_a_kind_of_call_is_judged_on_its_own_growth_not_on_the_runners_heaviest(workers):
+    """At 20k a cold export adds ~507 MB, one patching an earlier file ~100: judged on the cold
+    figure, the +1 % run replaced 3 workers (~470-510 MB held) before patching exports."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=500)  # only measured growth replaces workers
+    a = pool.run(_writes_or_patches_mb, 300)  # a cold call: +~300 MiB under the runner's name
+    assert pool.run(_writes_or_patches_mb, 50, kind="patch") == a  # +~50 MiB under its own key
+    measured = pool.growth()
+    name = f"{_writes_or_patches_mb.__module__}:_writes_or_patches_mb"
+    assert measured[name] >= 290 and 40 <= measured[pool.KIND.format(name, "patch")] < 150
+    assert pool.run(_hold_mb, 300) == a  # another stage leaves ~340 MiB held
+    assert pool.run(_writes_or_patches_mb, 50, kind="patch") == a  # ~340 + ~50 fits in 500
+    b = pool.run(_writes_or_patches_mb, 300)  # a cold call: ~340 + ~300 does not
+    assert b != a and not procs._stat(a)
+    pool.configure(1, recycle_mb=10_000, budget_mb=500, growth=measured)  # the next run knows both kinds
+    c = pool.run(_hold_mb, 300)
+    assert pool.run(_writes_or_patches_mb, 50, kind="patch") == c
+    assert pool.run(_writes_or_patches_mb, 300) != c
+
+
+def test_a_kind_not_measured_yet_is_judged_on_its_runners_growth(workers):
+    """A growth file from before kinds (runner keys only) still loads; a kind it lacks is judged as
+    every call of its runner was then, and one neither knows falls to the unknown-growth rule."""
+    name = f"{_writes_or_patches_mb.__module__}:_writes_or_patches_mb"
+    old = {name: 300, name + pool.WARM: 280, "tasks.gone:runner": 12}
+    pool.configure(1, recycle_mb=10_000, budget_mb=500, growth=old)
+    assert pool.growth() == dict(sorted(old.items()))
+    a = pool.run(_hold_mb, 300)
+    b = pool.run(_writes_or_patches_mb, 50, kind="patch")  # ~340 + 300 (the runner's figure) > 500
+    assert b != a
+    pool.configure(1, recycle_mb=100, budget_mb=500)  # nothing known: a new stage on a big worker
+    a = pool.run(_hold_mb, 300)
+    assert pool.run(_writes_or_patches_mb, 50, kind="patch") != a
+
+
 def test_a_small_worker_keeps_running_every_stage(workers):
     pool.configure(1, recycle_mb=10_000)
     assert pool.run(_hold_mb, 50) == pool.run(_other_pid, 0) == pool.run(_pid, 0)
