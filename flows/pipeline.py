@@ -635,8 +635,10 @@ def _load_growth(out_dir: Path) -> dict[str, int]:
 
 
 def _save_growth(out_dir: Path, measured: dict[str, int]) -> None:
-    """This run's figures replace the earlier ones runner by runner (a runner that did not run keeps
-    its old figure), so a stage made smaller is judged by its new size after one run."""
+    """This run's figures, runner by runner (a runner that did not run keeps its old figure). They
+    only ever grow: `pool.configure` starts from the saved figures and a call raises its key's figure,
+    never lowers it — conservative (a worker is replaced too often, never run past the budget); a
+    stage made smaller keeps its old figure until OUT/.state's growth file is removed."""
     import json
 
     if not measured:
