@@ -13,6 +13,32 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+
+def _serialise_literal_eval() -> None:
+    """Python 3.11's AST constructor keeps its recursion depth in per-interpreter state, so two
+    threads building ASTs at once can fail with "SystemError: AST constructor recursion depth
+    mismatch" (CPython gh-106905). numpy parses every .npy header (np.load, each member of an .npz)
+    with ast.literal_eval, and threaded Dask workers (processes=False, threads_per_worker > 1) load
+    arrays at once: seen in CI, test_dedupe_dask[many-partitions], dedupe's _prepared_partition.
+    literal_eval is pure and these calls parse ~100-byte headers: one lock costs nothing."""
+    import ast
+    import threading
+
+    inner = ast.literal_eval
+    if getattr(inner, "_jianghua_serialised", False):
+        return
+    lock = threading.Lock()
+
+    def literal_eval(node_or_string: Any) -> Any:
+        with lock:
+            return inner(node_or_string)
+
+    literal_eval._jianghua_serialised = True  # type: ignore[attr-defined]
+    ast.literal_eval = literal_eval
+
+
+_serialise_literal_eval()
+
 PIPELINE_NAME = "jianghua"
 __version__ = "0.1.0"
 

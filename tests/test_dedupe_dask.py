@@ -63,3 +63,35 @@ def test_dask_gives_the_local_bytes_on_every_step(tmp_path, monkeypatch, small):
     assert rows["cut"]["dup_reason"] == "contained" and not rows["cut"]["is_canonical"]
     assert rows[SH_GOV]["cluster_id"] == rows[SH_NEWS]["cluster_id"]
     assert rows["other"]["is_canonical"]
+
+
+def test_npy_headers_parse_one_thread_at_a_time():
+    """numpy parses .npy headers with ast.literal_eval, which Python 3.11 cannot run in two threads at
+    once (SystemError: AST constructor recursion depth mismatch, seen here with threaded workers):
+    importing any stage module serialises it, and arrays still load."""
+    import ast
+    import io
+    import threading
+
+    import numpy as np
+
+    import tasks.common  # noqa: F401 - installs the lock
+
+    assert getattr(ast.literal_eval, "_jianghua_serialised", False)
+    buf = io.BytesIO()
+    np.save(buf, np.arange(7))
+    data, errors = buf.getvalue(), []
+
+    def load() -> None:
+        try:
+            for _ in range(200):
+                assert np.load(io.BytesIO(data)).tolist() == list(range(7))
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
