@@ -11,12 +11,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tasks import extract as E
 from tasks import extract_figures as F
 from tasks import extract_people as P
 from tasks import extract_regions as R
 from tasks import extract_structure as S
+from tasks import extract_text as T
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "data/samples/seeds").glob("*.txt"))]
@@ -28,7 +31,7 @@ def _random_texts(alphabet: str, n: int = 400, seed: int = 7) -> list[str]:
 
 
 def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int, str, dict]]:
-    return [(m.start(), m.end(), m.group(0), m.groupdict()) for m in rx.finditer(text)]
+    return [(m.start(), m.end(), m.group(0), m.groups(), m.groupdict()) for m in rx.finditer(text)]
 
 
 # ---------------------------------------------------------------- gazetteer scans
@@ -199,7 +202,7 @@ def _unguarded(rx: re.Pattern) -> re.Pattern:
     """The pattern without its leading first-character lookahead."""
     m = re.match(r"\(\?=\[[^\]]*\]\)", rx.pattern)
     assert m, rx.pattern
-    return re.compile(rx.pattern[m.end() :])
+    return re.compile(rx.pattern[m.end() :], rx.flags)
 
 
 def _pattern_alphabet(rx: re.Pattern) -> str:
@@ -240,6 +243,23 @@ OFFICE_ALPHABET = (
                 *tuple(rx for _, rx, _ in F.INDICATOR_RES if rx.pattern.startswith("(?=")),
             )
         ],
+        # session 10: whole-text scans of the fields and the figures' paragraph cue (years, offices, sessions)
+        *[
+            (rx, _pattern_alphabet(rx) + "。；\n、-/.0123456789")
+            for rx in (
+                F.PARA_OUTCOME_RE,
+                T.YEAR_RE,
+                T.ISO_DATE_RE,
+                T.OFFICE_KW_RE,
+                T.ORG_PREFIX_RE,
+                E.PLAN_YEAR_RE,
+                E.REVIEW_YEAR_RE,
+                E.YEAR_WORK_HEAD_JOINED_RE,
+                E.PLAN_YEAR2_RE,
+                E.YEAR_EST_RE,
+                E.NPC_RE,
+            )
+        ],
     ],
 )
 def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
@@ -252,6 +272,37 @@ def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
         for pos in range(len(t)):
             a, b = rx.match(t, pos), plain.match(t, pos)
             assert (a and a.span()) == (b and b.span())
+
+
+SESSION_10_GUARDED = (
+    F.PARA_OUTCOME_RE,
+    T.YEAR_RE,
+    T.ISO_DATE_RE,
+    T.OFFICE_KW_RE,
+    T.ORG_PREFIX_RE,
+    E.PLAN_YEAR_RE,
+    E.REVIEW_YEAR_RE,
+    E.YEAR_WORK_HEAD_JOINED_RE,
+    E.PLAN_YEAR2_RE,
+    E.YEAR_EST_RE,
+    E.NPC_RE,
+)
+
+
+@pytest.mark.parametrize("rx", SESSION_10_GUARDED, ids=lambda rx: rx.pattern[:24])
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_guarded_whole_text_patterns_match_their_plain_pattern_around_real_matches(rx, data):
+    """Random letters seldom spell `2019年主要任务` or `十三届全国人大第二次会议`: texts here hold strings the plain
+    pattern matches (drawn from it), glued between pieces of other matches and the characters around them."""
+    plain = _unguarded(rx)
+    alphabet = _pattern_alphabet(rx) + "。；\n、-/.0123456789"
+    piece = st.one_of(st.from_regex(plain), st.text(alphabet, max_size=6))
+    text = "".join(data.draw(st.lists(piece, min_size=1, max_size=6)))
+    assert _spans(rx, text) == _spans(plain, text)
+    for pos in range(len(text)):
+        a, b = rx.search(text, pos), plain.search(text, pos)
+        assert (a and a.span()) == (b and b.span())
 
 
 def test_name_list_scan_matches_the_regex():
