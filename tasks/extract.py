@@ -210,7 +210,7 @@ SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士�
 #   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
 #   a bare dateline `2016年1月19日在…`, page chrome run into the title (`…的讲话发布时间：2021-03-25来源：…`),
 #   and the salutation `各位代表：` / `同志们！`.
-HEAD_SPLIT_RE = re.compile(
+HEAD_SPLIT_RE = _prefixed(
     rf"(?P<dash>(?:[—─–－―]{{1,3}}|-{{2,3}})\s*(?={CN_YEAR4}\s*年|在))"
     rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
     rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
@@ -223,7 +223,7 @@ DATELINE_END_RE = re.compile(
     r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
 # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过` then the byline: the date the congress adopted the report.
-DATELINE_PASSED_RE = re.compile(
+DATELINE_PASSED_RE = _prefixed(
     rf"{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日"
     r"[^，。；：:\n（()）]{2,60}?会议(?:审议)?通过\s*[）)]?"
 )
@@ -238,7 +238,7 @@ _ANY_DATE = (
     r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
 )
 DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
-HEAD_CHROME_END_RE = re.compile(
+HEAD_CHROME_END_RE = _prefixed(
     rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
     rf"|{_ANY_DATE}{_CLOCK}"
     rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
@@ -248,7 +248,7 @@ HEAD_CHROME_END_RE = re.compile(
     r"|客服(?:电话|热线|QQ|qq|微信)?\s*[:：]\s*\d{5,11}"
 )
 # Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
-HEAD_CHROME_START_RE = re.compile(
+HEAD_CHROME_START_RE = _prefixed(
     rf"(?:您的|当前|您的当前)所?在?位置|首页\s*[>＞»]|下载打印|【字[号体]|{_ANY_DATE}(?=\s*(?:来源|作者|点击|浏览))"
 )
 # What may follow a byline's name on a page that ran the byline into the next span: the name again (a photo

@@ -24,9 +24,13 @@ _C: Any = importlib.import_module("re._constants")
 _P: Any = importlib.import_module("re._parser")
 
 
+# Stands for \d (re's Unicode decimal digits) in a set of first characters: the lookahead names the class itself.
+DIGITS = "\\d"
+
+
 def _first_chars(items) -> tuple[set[str] | None, bool]:
     """(characters a match of the parsed pattern `items` can start with, whether it can match empty); None when
-    that set is not a small known one (., \\d, [^…], a wide range, a back-reference)."""
+    that set is not a small known one (., \\w, [^…], a wide range, a back-reference). \\d is DIGITS."""
     out: set[str] = set()
     for op, av in items:
         if op is _C.LITERAL:
@@ -37,6 +41,8 @@ def _first_chars(items) -> tuple[set[str] | None, bool]:
                     out.add(chr(a))
                 elif o is _C.RANGE and a[1] - a[0] < 256:
                     out.update(chr(x) for x in range(a[0], a[1] + 1))
+                elif o is _C.CATEGORY and a is _C.CATEGORY_DIGIT:
+                    out.add(DIGITS)
                 else:
                     return None, False
             return out, False
@@ -82,7 +88,8 @@ def _prefixed(pattern: str, flags: int = 0) -> re.Pattern:
     chars, empty = _first_chars(parsed)
     if chars is None or empty or not chars or _re_scans_itself(parsed):
         return re.compile(pattern, flags)
-    return re.compile(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:{pattern})", flags)
+    digits = DIGITS if DIGITS in chars else ""
+    return re.compile(f"(?=[{digits}{re.escape(''.join(sorted(chars - {DIGITS})))}])(?:{pattern})", flags)
 
 
 FULLWIDTH = str.maketrans("０１２３４５６７８９．％：（）", "0123456789.%:()")
@@ -105,7 +112,7 @@ CN_DIGIT = {
 }
 CN_NUM_CHARS = "〇零○一二两三四五六七八九十百千万亿"
 
-DATE_RE = re.compile(
+DATE_RE = _prefixed(
     r"(?P<y>\d{4}|[〇零○ＯОO一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 )

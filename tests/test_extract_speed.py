@@ -216,7 +216,10 @@ def test_prefixed_guards_only_what_re_does_not_scan_for_itself():
     assert F._prefixed("国民收入").pattern == "国民收入"
     assert F._prefixed("(?:全国)?第[一二]位").pattern.startswith("(?=[全第])")
     assert F._prefixed("(?:全国)?").pattern == "(?:全国)?"  # matches empty: no first character
-    assert F._prefixed(r"(?:\d+)?亿").pattern == r"(?:\d+)?亿"  # \d: not a small known set
+    assert F._prefixed(r"(?:\w+)?亿").pattern == r"(?:\w+)?亿"  # \w: not a small known set
+    # \d is named as itself in the lookahead (re's Unicode digits, or ASCII ones under re.ASCII: the same as the body's)
+    assert F._prefixed(r"(?<!\d)\d+亿|万").pattern == r"(?=[\d万])(?:(?<!\d)\d+亿|万)"
+    assert F._prefixed(r"(?<!x)\d+", re.ASCII).match("٣") is None
 
 
 OFFICE_ALPHABET = (
@@ -286,6 +289,11 @@ SESSION_10_GUARDED = (
     E.PLAN_YEAR2_RE,
     E.YEAR_EST_RE,
     E.NPC_RE,
+    E.HEAD_SPLIT_RE,
+    E.DATELINE_PASSED_RE,
+    E.HEAD_CHROME_END_RE,
+    E.HEAD_CHROME_START_RE,
+    T.DATE_RE,
 )
 
 
