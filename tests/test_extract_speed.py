@@ -137,9 +137,27 @@ def test_places_of_a_slice_are_read_from_the_whole_texts_scan():
     assert checked > 2000
 
 
-def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
+@pytest.mark.parametrize("window", [1, 2, 3, 7])
+def test_place_scan_in_windows_finds_the_same_hits(monkeypatch, window):
+    """_scan_places finds its candidate positions for a first window, then for the rest (find_places_in mostly
+    stops within the first): a window edge through a name, right after a count or at a hit's end changes nothing."""
+    rng = random.Random(window)
+    texts = _place_texts()[:120] + PLACE_TEXTS
+    starts = [sorted({0, min(1, len(t)), rng.randint(0, len(t))}) for t in texts]
+    whole = [[list(R._scan_places(t, a)) for a in at] for t, at in zip(texts, starts, strict=True)]
+    monkeypatch.setattr(R, "SCAN_FIRST_CHARS", window)
+    for t, at, expected in zip(texts, starts, whole, strict=True):
+        assert list(R._scan_places(t)) == _places_reference(t)
+        assert [list(R._scan_places(t, a)) for a in at] == expected
+        for a in at:
+            b = rng.randint(a, len(t))
+            assert R.find_places_in(t, a, b) == _places_reference(t[a:b]), (t, a, b)
+
+
+def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same(monkeypatch):
     from tasks.extract_text import to_half
 
+    monkeypatch.setattr(R, "PLACES_MEMO_MIN_CHARS", 0)  # these texts are short: memoize them all the same
     assert "％" in R._half_unsafe()  # `５％大同`: ％ is no count sign, % is — the alias rule reads them differently
     reused = 0
     for t in _place_texts():
@@ -148,6 +166,21 @@ def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
         assert got == _places_reference(t)
         reused += to_half(t) != t and not (set(t) & R._half_unsafe())
     assert reused > 20  # the shared path was taken
+
+
+def test_a_short_scan_between_keeps_the_documents_scan_for_its_mentions(monkeypatch):
+    """The fields scan a byline or a meeting's name after the body: that does not evict the text's hits, which the
+    mentions table then reads without scanning again (and a short text's own hits are still right)."""
+    text = "".join(SAMPLES)
+    assert len(text) >= R.PLACES_MEMO_MIN_CHARS
+    first = R.find_places(text)
+    assert R.find_places("北京市海淀区") == _places_reference("北京市海淀区")
+    scans = []
+    original = R._scan_places
+    monkeypatch.setattr(R, "_scan_places", lambda t, pos=0: scans.append(t) or original(t, pos))
+    assert R.find_places(text) == first and not scans
+    short = "邢台市" * ((R.PLACES_MEMO_MIN_CHARS - 1) // 3)
+    assert R.find_places(short) == _places_reference(short) and R.find_places(text) == first and len(scans) == 1
 
 
 def test_jieba_dictionary_is_parsed_once_for_every_reader(monkeypatch):
