@@ -199,8 +199,13 @@ def find_date(s: str) -> tuple[dt.date, int, int] | None:
 
 def clean_line(s: str) -> str:
     """Strip markdown emphasis/heading marks and HTML comments; squeeze spaces."""
-    s = MARKUP_RE.sub("", s)
-    return SPACES_RE.sub(" ", s).strip()
+    # Most lines hold no markup and no space to squeeze: a substring test in C skips each substitution then (the
+    # head and chrome lines of every document pass here; both re.sub scans were ~1.5 % of extract's CPU, session 10).
+    if s[:1].isspace() or s[:1] == "#" or "**" in s or "__" in s or "<!--" in s:
+        s = MARKUP_RE.sub("", s)
+    if " " in s or "\t" in s or "\u3000" in s or "\xa0" in s:
+        s = SPACES_RE.sub(" ", s)
+    return s.strip()
 
 
 @lru_cache(maxsize=1)

@@ -557,6 +557,28 @@ def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
         assert len(E._JUDGED) <= max(50, len(Counter(E._token_counts()(t))))
 
 
+def test_clean_line_skips_only_substitutions_that_change_nothing():
+    from tasks import extract_text as X
+
+    def reference(s: str) -> str:
+        return X.SPACES_RE.sub(" ", X.MARKUP_RE.sub("", s)).strip()
+
+    texts = _random_texts(" \t\u3000\xa0\n\r\x1c\u2028#*_<!->甲乙a1", n=3000) + SAMPLES
+    texts += [
+        "## 标题",
+        "  #甲",
+        "**甲**",
+        "甲__乙",
+        "<!-- x -->甲",
+        "甲<!--乙",
+        "甲\u3000\u3000乙",
+        "\x85甲",
+        "#######甲",
+    ]
+    for t in texts + [line for s in SAMPLES for line in s.splitlines()]:
+        assert X.clean_line(t) == reference(t), repr(t)
+
+
 def test_to_half_replaces_exactly_what_translate_did():
     from tasks.extract_text import FULLWIDTH, to_half
 
