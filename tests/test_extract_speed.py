@@ -347,7 +347,7 @@ SESSION_10_GUARDED = (
 
 
 @pytest.mark.parametrize("rx", SESSION_10_GUARDED, ids=lambda rx: rx.pattern[:24])
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data())
 def test_guarded_whole_text_patterns_match_their_plain_pattern_around_real_matches(rx, data):
     """Random letters seldom spell `2019年主要任务` or `十三届全国人大第二次会议`: texts here hold strings the plain
