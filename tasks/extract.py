@@ -28,10 +28,12 @@ from tasks.extract_text import (
     ANON_RE,
     DATA_DIR,
     HAN,
+    OFFICE_KW,
     OFFICE_KW_RE,
     ORG_PREFIX_RE,
     SALUTATION_RE,
     YEAR_RE,
+    _prefixed,
     clean_line,
     cn_int,
     find_date,
@@ -147,7 +149,7 @@ RESOLUTION_NAME_RE = re.compile(
 
 
 # A photo caption run into the head: `省长赵刚作政府工作报告` (office, name, 作 — a title puts the name first).
-CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW_RE.pattern}[ \u3000]?[{HAN}]{{2,3}}(?:同志)?作")
+CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW}[ \u3000]?[{HAN}]{{2,3}}(?:同志)?作")
 
 
 def is_junk_title(line: str) -> bool:
@@ -192,7 +194,7 @@ MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{D
 
 # ---------------------------------------------------------------- speaker
 NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
-TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW_RE.pattern})(?:同志)?(?:在|的)")
+TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?(?:在|的)")
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
 DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
@@ -208,7 +210,7 @@ SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士�
 #   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
 #   a bare dateline `2016年1月19日在…`, page chrome run into the title (`…的讲话发布时间：2021-03-25来源：…`),
 #   and the salutation `各位代表：` / `同志们！`.
-HEAD_SPLIT_RE = re.compile(
+HEAD_SPLIT_RE = _prefixed(
     rf"(?P<dash>(?:[—─–－―]{{1,3}}|-{{2,3}})\s*(?={CN_YEAR4}\s*年|在))"
     rf"|(?P<paren>[（(]\s*{CN_YEAR4}\s*年[^（()）\n]{{0,60}}[）)])"
     rf"|(?P<date>(?<![—─–－―\-（(\d]){CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日\s*(?=在))"
@@ -221,7 +223,7 @@ DATELINE_END_RE = re.compile(
     r"在[^，。；：:\n]{2,60}?(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)上\s*[）)]?(?![的讲话发言致辞报告）)])"
 )
 # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过` then the byline: the date the congress adopted the report.
-DATELINE_PASSED_RE = re.compile(
+DATELINE_PASSED_RE = _prefixed(
     rf"{CN_YEAR4}\s*年\s*[\d一二三四五六七八九十]{{1,3}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日"
     r"[^，。；：:\n（()）]{2,60}?会议(?:审议)?通过\s*[）)]?"
 )
@@ -236,7 +238,7 @@ _ANY_DATE = (
     r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})"
 )
 DATE_CLOCK_RE = re.compile(rf"{_ANY_DATE}{_CLOCK}")
-HEAD_CHROME_END_RE = re.compile(
+HEAD_CHROME_END_RE = _prefixed(
     rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
     rf"|{_ANY_DATE}{_CLOCK}"
     rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
@@ -246,13 +248,13 @@ HEAD_CHROME_END_RE = re.compile(
     r"|客服(?:电话|热线|QQ|qq|微信)?\s*[:：]\s*\d{5,11}"
 )
 # Page chrome that STARTS a span: `您的位置：首页>…`, `当前位置：`, a toolbar run `下载打印全屏收藏`.
-HEAD_CHROME_START_RE = re.compile(
+HEAD_CHROME_START_RE = _prefixed(
     rf"(?:您的|当前|您的当前)所?在?位置|首页\s*[>＞»]|下载打印|【字[号体]|{_ANY_DATE}(?=\s*(?:来源|作者|点击|浏览))"
 )
 # What may follow a byline's name on a page that ran the byline into the next span: the name again (a photo
 # caption `省长 刘小涛省长刘小涛代表…`, `市长 殷勇殷勇同志作…`), an office, 同志/在/作, a date, punctuation, chrome.
 _AFTER_NAME_RE = re.compile(
-    rf"(?:{OFFICE_KW_RE.pattern}|[，。：:；（(\[\d]|{SALUTATION_WORDS}|首页|来源|时间|发布|分享|当前|您的)"
+    rf"(?:{OFFICE_KW}|[，。：:；（(\[\d]|{SALUTATION_WORDS}|首页|来源|时间|发布|分享|当前|您的)"
 )
 _SPACED_NAME_RE = re.compile(
     rf"[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?![ \u3000]*[{HAN}])|[{HAN}](?:[ \u3000]+[{HAN}]){{1,2}}(?=[ \u3000])"
@@ -803,7 +805,7 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `上海市市长 龚 正`, `市长：王勇`, `州长 多杰`,
     `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
     for i, line in enumerate(head):
-        line = re.sub(rf"({OFFICE_KW_RE.pattern})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
+        line = re.sub(rf"({OFFICE_KW})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
         if len(line) > 40 or re.search(r"[，。：:；]", line) or find_date(line):
             continue
         offices = list(OFFICE_KW_RE.finditer(line))
@@ -855,7 +857,7 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
 
 # A photo caption in the head names the speaker: `赵立香作政府工作报告`, `<!-- 西藏自治区主席白玛赤林作政府工作报告 -->`.
 CAPTION_SPEAKER_RE = re.compile(
-    rf"^(?:(?P<office>[^在的，。]{{0,16}}?{OFFICE_KW_RE.pattern})[ \u3000]?)?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    rf"^(?:(?P<office>[^在的，。]{{0,16}}?{OFFICE_KW})[ \u3000]?)?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
     r"(?:作|做)了?(?:政府)?工作报告"
 )
 
@@ -994,10 +996,10 @@ def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None
     return kind
 
 
-PLAN_YEAR_RE = re.compile(
+PLAN_YEAR_RE = _prefixed(
     r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:工作|政府工作|经济社会发展)?(?:的)?(?:总体要求|主要任务|主要目标|目标任务|工作安排|重点工作|预期目标|工作任务|主要预期目标)"
 )
-REVIEW_YEAR_RE = re.compile(
+REVIEW_YEAR_RE = _prefixed(
     r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:[^，。\n\d]{0,6}?)(?:工作)?(?:的)?回顾"
     # `一、回顾2024年，我们克难攻坚…`: the review heading names its year after the verb.
     r"|(?:^|(?<=[。！!；;]))(?:[一二三四五六七八九十]+、\s*)?回顾((?:19|20)\d{2})年(?![\d月])",
@@ -1039,22 +1041,22 @@ YEAR_WORK_HEAD_RE = re.compile(
     re.M,
 )
 # The same heading run into its paragraph (`…。三、2011年的工作2011年，是…`, `二、1992年政府工作总的要求展望新的一年`).
-YEAR_WORK_HEAD_JOINED_RE = re.compile(
+YEAR_WORK_HEAD_JOINED_RE = _prefixed(
     r"(?:^|(?<=[。！!；;]))[一二三四五六七八九十]+、\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作"
     r"(?:总体部署|安排|任务|总的要求|的总体要求)?(?=(?:19|20)\d{2}年|今年|展望|新的一年|做好|根据|按照)"
 )
 # The plan or budget a report presents: `一九八六年的国民经济和社会发展计划草案`, `1956年的国家预算`,
 # `1987年经济体制改革的主要任务`, `2006年国民经济和社会发展的主要预期目标`.
-PLAN_YEAR2_RE = re.compile(
+PLAN_YEAR2_RE = _prefixed(
     r"(?<!\d)((?:19|20)\d{2})年度?(?:的)?(?:国民经济(?:和社会发展)?(?:的)?(?:计划|主要预期目标)|国家预算|"
     r"[^，。\n\d年]{0,8}?的主要任务|工作(?:总体)?部署)"
     r"|做好((?:19|20)\d{2})年(?:的)?(?:各项)?(?:政府)?工作"
 )  # `必须扎实做好2011年各项工作`
 # A current-year estimate in a report given late in the year (`一九五四年预计现代工业的总产值`).
 # … also with the item between (`一九六四年全国工业总产值，预计比一九六三年增长`).
-YEAR_EST_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?(?:[^，。；\n\d年]{1,10}[，,])?预计")
+YEAR_EST_RE = _prefixed(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?(?:[^，。；\n\d年]{1,10}[，,])?预计")
 CN_ORD = r"[一二三四五六七八九十]{1,3}"
-NPC_RE = re.compile(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人民代表大会|全国人大|人大)第?({CN_ORD})次会议")
+NPC_RE = _prefixed(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人民代表大会|全国人大|人大)第?({CN_ORD})次会议")
 # `向第四届全国人民代表大会作政府工作报告` (1975): a report to a new congress, no session named, is at its first.
 NPC_FIRST_RE = re.compile(rf"向第({CN_ORD})届全国人民代表大会(?:作|做|提出)")
 CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")

@@ -12,88 +12,22 @@ these texts far more often than a quantity.
 
 from __future__ import annotations
 
-import importlib
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
-from tasks.extract_text import YEAR_RE
+from tasks.extract_text import YEAR_RE, _prefixed
 
 # Pure functions of short strings that speeches repeat (the same clause before a number, the same number as written,
 # in copies and in every year's report): a bounded per-process memo. 8192 entries of clause-sized strings stay a few MB.
 MEMO_SIZE = 8192
 
 
-# the parser of the re module these patterns are compiled by (private modules: untyped)
-_C: Any = importlib.import_module("re._constants")
-_P: Any = importlib.import_module("re._parser")
-
-
 @lru_cache(maxsize=256)
 def _re(pattern: str) -> re.Pattern:
     """A compiled pattern from a C-level memo: re.search(p, s) pays for re's Python-level cache on every call."""
     return re.compile(pattern)
-
-
-def _first_chars(items) -> tuple[set[str] | None, bool]:
-    """(characters a match of the parsed pattern `items` can start with, whether it can match empty); None when
-    that set is not a small known one (., \\d, [^…], a wide range, a back-reference)."""
-    out: set[str] = set()
-    for op, av in items:
-        if op is _C.LITERAL:
-            return out | {chr(av)}, False
-        if op is _C.IN:
-            for o, a in av:
-                if o is _C.LITERAL:
-                    out.add(chr(a))
-                elif o is _C.RANGE and a[1] - a[0] < 256:
-                    out.update(chr(x) for x in range(a[0], a[1] + 1))
-                else:
-                    return None, False
-            return out, False
-        if op in (_C.ASSERT_NOT, _C.ASSERT, _C.AT):
-            continue  # zero-width: the first character is the next item's
-        if op is _C.SUBPATTERN or op is _C.BRANCH or op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
-            subs = [av[3]] if op is _C.SUBPATTERN else av[1] if op is _C.BRANCH else [av[2]]
-            nullable = op is not _C.SUBPATTERN and op is not _C.BRANCH and av[0] == 0
-            for sub in subs:
-                chars, empty = _first_chars(sub)
-                if chars is None:
-                    return None, False
-                out |= chars
-                nullable |= empty
-            if not nullable:
-                return out, False
-            continue
-        return None, False
-    return out, True
-
-
-def _re_scans_itself(items) -> bool:
-    """re compiles its own prefix scan for a pattern led by a literal or a set, or by alternatives each led by a
-    literal (re._compiler._get_charset_prefix): a lookahead there only adds a step."""
-    if not len(items):
-        return False
-    op, av = items[0]
-    if op is _C.SUBPATTERN and not av[1] and not av[2]:
-        return _re_scans_itself(av[3])
-    if op is _C.BRANCH:
-        return all(len(b) and b[0][0] is _C.LITERAL for b in av[1])
-    return op in (_C.LITERAL, _C.IN)
-
-
-def _prefixed(pattern: str) -> re.Pattern:
-    """`pattern` compiled behind a lookahead for the characters its matches can start with: the same matches, but
-    the scan skips every other position with one set test instead of trying each alternative there (re finds such a
-    prefix itself only when every alternative starts with a literal). The alias alternation of 60 indicators, most
-    behind lookbehinds, scanned ~6x faster (session 9). Patterns that can match empty stay as they are."""
-    parsed = _P.parse(pattern)
-    chars, empty = _first_chars(parsed)
-    if chars is None or empty or not chars or _re_scans_itself(parsed):
-        return re.compile(pattern)
-    return re.compile(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:{pattern})")
 
 
 # ---------------------------------------------------------------- units
@@ -351,7 +285,7 @@ OUTCOME_RE = _prefixed(
     r"过去一年|(?<!比)去年|(?<!比)上年|一年来|过去五年|五年来|已经|完成了|实现了|达到了|超额|增长了|下降了|提高了|预计全年|"
     r"执行情况|初步(?:核算|统计)"
 )
-PARA_OUTCOME_RE = re.compile(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
+PARA_OUTCOME_RE = _prefixed(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
 OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
 PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
 MULTI_YEAR = _prefixed(

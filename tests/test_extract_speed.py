@@ -11,12 +11,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tasks import extract as E
 from tasks import extract_figures as F
 from tasks import extract_people as P
 from tasks import extract_regions as R
 from tasks import extract_structure as S
+from tasks import extract_text as T
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "data/samples/seeds").glob("*.txt"))]
@@ -29,6 +32,11 @@ def _random_texts(alphabet: str, n: int = 400, seed: int = 7) -> list[str]:
 
 def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int, str, dict]]:
     return [(m.start(), m.end(), m.group(0), m.groupdict()) for m in rx.finditer(text)]
+
+
+def _spans_groups(rx: re.Pattern, text: str) -> list[tuple]:
+    """_spans with every group (the year and session patterns read numbered ones)."""
+    return [(m.span(), m.groups(), m.lastgroup) for m in rx.finditer(text)]
 
 
 # ---------------------------------------------------------------- gazetteer scans
@@ -104,6 +112,17 @@ def test_place_and_town_scans_on_samples_and_random_place_characters():
         assert R.find_towns(t) == _towns_reference(t)
 
 
+def test_gram_filters_pass_every_code_of_their_table():
+    """The filter in front of the binary search drops only grams that are no name's: each table's own codes pass
+    (a dropped code would be a name never found), and most grams of ordinary text do not."""
+    sc = R._scanners(R.load_gazetteer())
+    tables = [sc.prefixes, sc.towns] + ([P._org_index()[1]] if P._org_index() else [])
+    for _, _, codes in tables:
+        assert R._gram_filter(codes)[R._gram_hash(codes)].all()
+        assert R._gram_filter(codes) is R._gram_filter(codes)  # built once
+        assert R._gram_filter(codes).mean() < 0.05
+
+
 def _place_texts() -> list[str]:
     gz = R.load_gazetteer()
     names = [k.lstrip("~") for k in list(gz.by_name)[:400]]
@@ -134,9 +153,27 @@ def test_places_of_a_slice_are_read_from_the_whole_texts_scan():
     assert checked > 2000
 
 
-def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
+@pytest.mark.parametrize("window", [1, 2, 3, 7])
+def test_place_scan_in_windows_finds_the_same_hits(monkeypatch, window):
+    """_scan_places finds its candidate positions for a first window, then for the rest (find_places_in mostly
+    stops within the first): a window edge through a name, right after a count or at a hit's end changes nothing."""
+    rng = random.Random(window)
+    texts = _place_texts()[:120] + PLACE_TEXTS
+    starts = [sorted({0, min(1, len(t)), rng.randint(0, len(t))}) for t in texts]
+    whole = [[list(R._scan_places(t, a)) for a in at] for t, at in zip(texts, starts, strict=True)]
+    monkeypatch.setattr(R, "SCAN_FIRST_CHARS", window)
+    for t, at, expected in zip(texts, starts, whole, strict=True):
+        assert list(R._scan_places(t)) == _places_reference(t)
+        assert [list(R._scan_places(t, a)) for a in at] == expected
+        for a in at:
+            b = rng.randint(a, len(t))
+            assert R.find_places_in(t, a, b) == _places_reference(t[a:b]), (t, a, b)
+
+
+def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same(monkeypatch):
     from tasks.extract_text import to_half
 
+    monkeypatch.setattr(R, "PLACES_MEMO_MIN_CHARS", 0)  # these texts are short: memoize them all the same
     assert "％" in R._half_unsafe()  # `５％大同`: ％ is no count sign, % is — the alias rule reads them differently
     reused = 0
     for t in _place_texts():
@@ -145,6 +182,21 @@ def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same():
         assert got == _places_reference(t)
         reused += to_half(t) != t and not (set(t) & R._half_unsafe())
     assert reused > 20  # the shared path was taken
+
+
+def test_a_short_scan_between_keeps_the_documents_scan_for_its_mentions(monkeypatch):
+    """The fields scan a byline or a meeting's name after the body: that does not evict the text's hits, which the
+    mentions table then reads without scanning again (and a short text's own hits are still right)."""
+    text = "".join(SAMPLES)
+    assert len(text) >= R.PLACES_MEMO_MIN_CHARS
+    first = R.find_places(text)
+    assert R.find_places("北京市海淀区") == _places_reference("北京市海淀区")
+    scans = []
+    original = R._scan_places
+    monkeypatch.setattr(R, "_scan_places", lambda t, pos=0: scans.append(t) or original(t, pos))
+    assert R.find_places(text) == first and not scans
+    short = "邢台市" * ((R.PLACES_MEMO_MIN_CHARS - 1) // 3)
+    assert R.find_places(short) == _places_reference(short) and R.find_places(text) == first and len(scans) == 1
 
 
 def test_jieba_dictionary_is_parsed_once_for_every_reader(monkeypatch):
@@ -199,7 +251,7 @@ def _unguarded(rx: re.Pattern) -> re.Pattern:
     """The pattern without its leading first-character lookahead."""
     m = re.match(r"\(\?=\[[^\]]*\]\)", rx.pattern)
     assert m, rx.pattern
-    return re.compile(rx.pattern[m.end() :])
+    return re.compile(rx.pattern[m.end() :], rx.flags)
 
 
 def _pattern_alphabet(rx: re.Pattern) -> str:
@@ -213,7 +265,10 @@ def test_prefixed_guards_only_what_re_does_not_scan_for_itself():
     assert F._prefixed("国民收入").pattern == "国民收入"
     assert F._prefixed("(?:全国)?第[一二]位").pattern.startswith("(?=[全第])")
     assert F._prefixed("(?:全国)?").pattern == "(?:全国)?"  # matches empty: no first character
-    assert F._prefixed(r"(?:\d+)?亿").pattern == r"(?:\d+)?亿"  # \d: not a small known set
+    assert F._prefixed(r"(?:\w+)?亿").pattern == r"(?:\w+)?亿"  # \w: not a small known set
+    # \d is named as itself in the lookahead (re's Unicode digits, or ASCII ones under re.ASCII: the same as the body's)
+    assert F._prefixed(r"(?<!\d)\d+亿|万").pattern == r"(?=[\d万])(?:(?<!\d)\d+亿|万)"
+    assert F._prefixed(r"(?<!x)\d+", re.ASCII).match("٣") is None
 
 
 OFFICE_ALPHABET = (
@@ -240,6 +295,23 @@ OFFICE_ALPHABET = (
                 *tuple(rx for _, rx, _ in F.INDICATOR_RES if rx.pattern.startswith("(?=")),
             )
         ],
+        # session 10: whole-text scans of the fields and the figures' paragraph cue (years, offices, sessions)
+        *[
+            (rx, _pattern_alphabet(rx) + "。；\n、-/.0123456789")
+            for rx in (
+                F.PARA_OUTCOME_RE,
+                T.YEAR_RE,
+                T.ISO_DATE_RE,
+                T.OFFICE_KW_RE,
+                T.ORG_PREFIX_RE,
+                E.PLAN_YEAR_RE,
+                E.REVIEW_YEAR_RE,
+                E.YEAR_WORK_HEAD_JOINED_RE,
+                E.PLAN_YEAR2_RE,
+                E.YEAR_EST_RE,
+                E.NPC_RE,
+            )
+        ],
     ],
 )
 def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
@@ -252,6 +324,42 @@ def test_lookahead_guarded_regexes_match_their_plain_pattern(rx, alphabet):
         for pos in range(len(t)):
             a, b = rx.match(t, pos), plain.match(t, pos)
             assert (a and a.span()) == (b and b.span())
+
+
+SESSION_10_GUARDED = (
+    F.PARA_OUTCOME_RE,
+    T.YEAR_RE,
+    T.ISO_DATE_RE,
+    T.OFFICE_KW_RE,
+    T.ORG_PREFIX_RE,
+    E.PLAN_YEAR_RE,
+    E.REVIEW_YEAR_RE,
+    E.YEAR_WORK_HEAD_JOINED_RE,
+    E.PLAN_YEAR2_RE,
+    E.YEAR_EST_RE,
+    E.NPC_RE,
+    E.HEAD_SPLIT_RE,
+    E.DATELINE_PASSED_RE,
+    E.HEAD_CHROME_END_RE,
+    E.HEAD_CHROME_START_RE,
+    T.DATE_RE,
+)
+
+
+@pytest.mark.parametrize("rx", SESSION_10_GUARDED, ids=lambda rx: rx.pattern[:24])
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_guarded_whole_text_patterns_match_their_plain_pattern_around_real_matches(rx, data):
+    """Random letters seldom spell `2019年主要任务` or `十三届全国人大第二次会议`: texts here hold strings the plain
+    pattern matches (drawn from it), glued between pieces of other matches and the characters around them."""
+    plain = _unguarded(rx)
+    alphabet = _pattern_alphabet(rx) + "。；\n、-/.0123456789"
+    piece = st.one_of(st.from_regex(plain), st.text(alphabet, max_size=6))
+    text = "".join(data.draw(st.lists(piece, min_size=1, max_size=6)))
+    assert _spans_groups(rx, text) == _spans_groups(plain, text)
+    for pos in range(len(text)):
+        a, b = rx.search(text, pos), plain.search(text, pos)
+        assert (a and a.span()) == (b and b.span())
 
 
 def test_name_list_scan_matches_the_regex():
@@ -447,6 +555,28 @@ def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     for t in SAMPLES:
         assert E.term_counts(t) == _term_counts_reference(t)
         assert len(E._JUDGED) <= max(50, len(Counter(E._token_counts()(t))))
+
+
+def test_clean_line_skips_only_substitutions_that_change_nothing():
+    from tasks import extract_text as X
+
+    def reference(s: str) -> str:
+        return X.SPACES_RE.sub(" ", X.MARKUP_RE.sub("", s)).strip()
+
+    texts = _random_texts(" \t\u3000\xa0\n\r\x1c\u2028#*_<!->甲乙a1", n=3000) + SAMPLES
+    texts += [
+        "## 标题",
+        "  #甲",
+        "**甲**",
+        "甲__乙",
+        "<!-- x -->甲",
+        "甲<!--乙",
+        "甲\u3000\u3000乙",
+        "\x85甲",
+        "#######甲",
+    ]
+    for t in texts + [line for s in SAMPLES for line in s.splitlines()]:
+        assert X.clean_line(t) == reference(t), repr(t)
 
 
 def test_to_half_replaces_exactly_what_translate_did():
