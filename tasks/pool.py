@@ -189,9 +189,11 @@ def run(
     if inline():
         return fn(*args)  # a daemonic process (a Dask worker) may not start workers of its own
     longest = _seconds.get(_runner(_call, (fn, *args)))
+    call_id = next(_call_ids)
+    trace("pool_call", id=call_id)
     _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
     try:
-        return _run(fn, args, timeout, kind)
+        return _run(fn, args, timeout, kind, call_id)
     finally:
         _gate.leave()
 
@@ -248,7 +250,7 @@ def _expected(runner: str, key: str) -> tuple[int | None, int | None]:
     return _growth.get(key), _growth.get(key + WARM)
 
 
-def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "") -> T:
+def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "", call_id: int = 0) -> T:
     attempt = recycled = 0
     while True:
         if _terminated:  # a call between the gate and its submit must not start a fresh pool after terminate
@@ -259,9 +261,13 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "
         memory_key = KIND.format(family, kind) if kind else family
         expect = _expected(family, memory_key)
         submit: Any = pool.submit
-        future: Future = _submitter.submit(submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key).result()
+        future: Future = _submitter.submit(
+            submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id
+        ).result()
+        trace("pool_submit", id=call_id)
         try:
             value, grew, repeat, seconds = future.result(timeout=timeout)
+            trace("pool_result", id=call_id)
             key = memory_key + WARM if repeat else memory_key
             if grew is not None and grew > _growth.get(key, -1):
                 _growth[key] = grew
@@ -392,6 +398,11 @@ _ran_runners: set[str] = set()
 # In a worker: what each runner's first call here left resident (MiB; its tables). Until a repeat
 # call has been measured anywhere, a repeat call is expected to add the first call's growth less that.
 _kept_mb: dict[str, int] = {}
+# In a worker: wall-clock time the current call was taken off the executor's call queue (the memory
+# log's `taken`: with the previous call's end, whether a hand-over waited for the flow or for the worker).
+_taken_at = 0.0
+_call_id = 0  # in a worker: the id `run` gave the current call (the memory log's and trace's `id`)
+_call_ids = itertools.count(1)  # in the flow: ids of pool calls, for the trace (MEMORY_LOG_ENV)
 
 
 def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
@@ -400,6 +411,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
     (its replacement starts without the tables); a result goes back with the call's RSS growth."""
     from concurrent.futures import process as cf
 
+    global _taken_at, _call_id
     sendback: Any = cf._sendback_result  # private helpers of the loop this one copies
     with_traceback: Any = cf._ExceptionWithTraceback
 
@@ -410,6 +422,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             return
     while True:
         call_item = call_queue.get(block=True)
+        _taken_at = time.time()
         if call_item is None:
             result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
             return
@@ -417,6 +430,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         family = _family(call_item.fn, call_item.args)
         # what the call's growth is recorded under: its runner, or the runner and its kind (KIND)
         runner = call_item.kwargs.pop("memory_key", None) or _runner(call_item.fn, call_item.args)
+        _call_id = call_item.kwargs.pop("call_id", 0)
         repeat = runner in _ran_runners
         expect = first
         if repeat:
@@ -539,8 +553,10 @@ def _call(fn: Callable[..., T], *args: Any) -> T:
     A stage frees its tables when it returns, but glibc's malloc and Arrow's allocator keep the
     freed pages for reuse: an idle worker would stay as big as its largest call, and the next
     stage would peak on top of that (measured at 5k: ~100-200 MB left after each normalize call)."""
+    if os.environ.get(MEMORY_LOG_ENV):
+        return _measured(fn, *args)
     try:
-        return _measured(fn, *args) if os.environ.get(MEMORY_LOG_ENV) else fn(*args)
+        return fn(*args)
     finally:
         release_memory()
 
@@ -588,9 +604,12 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
     finally:
         stop.set()
         sampler.join()
+        ended = time.monotonic()
         after = _rss_bytes()
         if exact:
             peak = max(peak, _peak_bytes())
+        release_memory()
+        released = time.monotonic() - ended
         label = args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", str(fn))
         line = dict(
             call=label,
@@ -598,8 +617,11 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             mb_before=round(before / 2**20),
             mb_peak=round(max(peak, after) / 2**20),
             mb_after=round(after / 2**20),
-            seconds=round(time.monotonic() - started, 2),
+            seconds=round(ended - started, 2),
             at=round(at, 3),  # wall-clock start: with the others', where workers waited between calls
+            id=_call_id,
+            taken=round(_taken_at, 3),  # when the worker took the call off the queue (0: not in a pool worker)
+            release=round(released, 3),  # seconds of release_memory after the call
         )
         with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")
