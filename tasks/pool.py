@@ -403,6 +403,10 @@ _kept_mb: dict[str, int] = {}
 _taken_at = 0.0
 _call_id = 0  # in a worker: the id `run` gave the current call (the memory log's and trace's `id`)
 _call_ids = itertools.count(1)  # in the flow: ids of pool calls, for the trace (MEMORY_LOG_ENV)
+_last_runner = ""  # in a worker: the memory key of its previous call (a change of phase: see _release)
+# In a worker: the memory log line of the call just run (MEMORY_LOG_ENV), written once its memory is
+# released (`_release`), with how long that took.
+_pending_line: dict[str, Any] | None = None
 
 
 def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
@@ -411,7 +415,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
     (its replacement starts without the tables); a result goes back with the call's RSS growth."""
     from concurrent.futures import process as cf
 
-    global _taken_at, _call_id
+    global _taken_at, _call_id, _last_runner
     sendback: Any = cf._sendback_result  # private helpers of the loop this one copies
     with_traceback: Any = cf._ExceptionWithTraceback
 
@@ -442,6 +446,8 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             return
         _ran.add(family)
         _ran_runners.add(runner)
+        full = runner != _last_runner  # a new phase: collect what earlier calls left too (see _release)
+        _last_runner = runner
         before = _rss_bytes()
         exact = _reset_peak()
         started = time.monotonic()
@@ -449,13 +455,20 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             r = call_item.fn(*call_item.args, **call_item.kwargs)
         except BaseException as e:  # noqa: BLE001 - handed to the caller, as the base class does
             sendback(result_queue, call_item.work_id, exception=with_traceback(e, e.__traceback__))
+            del e
         else:
             grew = max(0, _peak_bytes() - before) >> 20 if exact else None
+            seconds = time.monotonic() - started
+            # the result goes back before the memory is released: the flow (a stage waiting on this
+            # call, the next call's submit) need not wait for the release; the next call still does
+            sendback(result_queue, call_item.work_id, result=(r, grew, repeat, seconds))
+            del r
+        stage_call = call_item.fn in (_call, _call_here)
+        del call_item
+        if stage_call:
+            _release(full)
             if not repeat:
                 _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
-            sendback(result_queue, call_item.work_id, result=(r, grew, repeat, time.monotonic() - started))
-            del r
-        del call_item
 
 
 def _family(wrapper: Any, args: tuple) -> str:
@@ -548,22 +561,49 @@ def _rss_bytes() -> int:
 
 
 def _call(fn: Callable[..., T], *args: Any) -> T:
-    """fn(*args) in a worker, then hand the memory it freed back to the system.
+    """fn(*args) in a worker; the worker loop then sends the result back and releases the memory the
+    call freed (`_release`) before it takes the next call.
 
     A stage frees its tables when it returns, but glibc's malloc and Arrow's allocator keep the
     freed pages for reuse: an idle worker would stay as big as its largest call, and the next
     stage would peak on top of that (measured at 5k: ~100-200 MB left after each normalize call)."""
     if os.environ.get(MEMORY_LOG_ENV):
         return _measured(fn, *args)
-    try:
-        return fn(*args)
-    finally:
-        release_memory()
+    return fn(*args)
 
 
 def _call_here(fn: Callable[..., T], *args: Any) -> T:
     """`_call`, never handed back: a call recycled MAX_RECYCLES times runs where it lands."""
     return _call(fn, *args)
+
+
+def _release(full: bool) -> None:
+    """`release_memory` after a call in a worker, collecting only what was made since the last release.
+
+    A full collection walks every tracked object the worker holds: its stage modules, Arrow's and
+    jieba's tables stay resident between calls, so each release cost ~20-30 CPU-ms (session 9) —
+    on every one of a +1 % run's ~80 hand-overs, where the next call was already queued. The objects
+    alive after a release are frozen (`gc.freeze`: later collections skip them, automatic ones
+    during a call too), so the next release walks only what its call made. Garbage those frozen
+    objects form later (a cycle of module state a later call drops) waits for the next full
+    collection: the first call of a runner other than the worker's previous one unfreezes first,
+    so it is kept at most for one phase of calls of one runner."""
+    import gc
+
+    started = time.monotonic()
+    if full:
+        gc.unfreeze()
+    release_memory()
+    gc.freeze()
+    global _pending_line
+    line, _pending_line = _pending_line, None
+    if line is not None:
+        import json
+
+        line["release"] = round(time.monotonic() - started, 3)
+        line["full"] = full
+        with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line) + "\n")
 
 
 def release_memory() -> None:
@@ -608,8 +648,6 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
         after = _rss_bytes()
         if exact:
             peak = max(peak, _peak_bytes())
-        release_memory()
-        released = time.monotonic() - ended
         label = args[0] if args and isinstance(args[0], str) else getattr(fn, "__name__", str(fn))
         line = dict(
             call=label,
@@ -621,10 +659,13 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             at=round(at, 3),  # wall-clock start: with the others', where workers waited between calls
             id=_call_id,
             taken=round(_taken_at, 3),  # when the worker took the call off the queue (0: not in a pool worker)
-            release=round(released, 3),  # seconds of release_memory after the call
         )
-        with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(line) + "\n")
+        if _taken_at:  # in a pool worker: written after the release, with its seconds (`_release`)
+            global _pending_line
+            _pending_line = line
+        else:
+            with contextlib.suppress(OSError), open(os.environ[MEMORY_LOG_ENV], "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(line) + "\n")
 
 
 def shutdown() -> None:
