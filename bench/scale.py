@@ -461,7 +461,7 @@ def run_cli(
             print("   timeline (s from the first call or flow event; start end pid call, or flow event):")
             print(timeline(stage_memory))
         else:
-            print(timeline(stage_memory).splitlines()[-1])
+            print("\n".join(x for x in timeline(stage_memory).splitlines() if "hand-over" in x or "of which" in x))
     sys.stdout.flush()
 
 

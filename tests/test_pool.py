@@ -516,15 +516,15 @@ def _freeze_count(_: int) -> int:
 def test_a_release_walks_only_what_its_call_made_and_a_new_phase_collects_everything(workers, monkeypatch, tmp_path):
     """After a call the worker's survivors are frozen (gc.freeze): the next release's collection walks
     only the next call's objects, not every table the worker keeps (~20-30 CPU-ms a hand-over in a
-    worker holding jieba's). A call of another runner unfreezes first, so garbage the frozen state
-    formed during one runner's calls is freed at the next change of runner."""
+    worker holding jieba's). A call of another stage module unfreezes first, so garbage the frozen
+    state formed during one module's calls is freed at the next change of module."""
     log = tmp_path / "memory.jsonl"
     monkeypatch.setenv(pool.MEMORY_LOG_ENV, str(log))
     workers(1)
     assert pool.run(_module_cycle, "make")
     assert pool.run(_module_cycle, "drop")  # unreachable now, but only a collection frees a cycle
     assert pool.run(_module_cycle, "alive")  # the release of a repeat call did not walk it (frozen)
-    assert pool.run(_freeze_count, 0) > 0  # another runner: its release is a full collection
+    assert pool.run(_freeze_count, 0) > 0  # another module (here: function): a full collection
     assert not pool.run(_module_cycle, "alive")  # ... which freed the cycle
     pool.shutdown()  # a call's line is written after its release, which follows its result: wait for it
     calls = [json.loads(x) for x in log.read_text().splitlines() if '"call"' in x]
