@@ -403,7 +403,13 @@ _kept_mb: dict[str, int] = {}
 _taken_at = 0.0
 _call_id = 0  # in a worker: the id `run` gave the current call (the memory log's and trace's `id`)
 _call_ids = itertools.count(1)  # in the flow: ids of pool calls, for the trace (MEMORY_LOG_ENV)
-_last_family = ""  # in a worker: the stage module of its previous call (a change of phase: see _release)
+# In a worker: its RSS (bytes) after the last full collection, None before its first call (see _release).
+_full_rss: int | None = None
+# A release walks every object (unfreezes first) once the worker holds this much more than after the last
+# full collection: garbage among frozen objects (a cycle of module state a later call dropped) then never
+# keeps more than this resident, and the pool's budget check sees whatever it keeps (it judges RSS).
+# ~10 % of the 1 GB per process; a new stage's resident tables (extract: +~490 MB) cost one full walk.
+FULL_COLLECT_MB = 100
 # In a worker: the memory log line of the call just run (MEMORY_LOG_ENV), written once its memory is
 # released (`_release`), with how long that took.
 _pending_line: dict[str, Any] | None = None
@@ -415,7 +421,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
     (its replacement starts without the tables); a result goes back with the call's RSS growth."""
     from concurrent.futures import process as cf
 
-    global _taken_at, _call_id, _last_family
+    global _taken_at, _call_id
     sendback: Any = cf._sendback_result  # private helpers of the loop this one copies
     with_traceback: Any = cf._ExceptionWithTraceback
 
@@ -446,8 +452,6 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             return
         _ran.add(family)
         _ran_runners.add(runner)
-        full = family != _last_family  # a new phase: collect what earlier calls left too (see _release)
-        _last_family = family
         before = _rss_bytes()
         exact = _reset_peak()
         started = time.monotonic()
@@ -466,7 +470,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         stage_call = call_item.fn in (_call, _call_here)
         del call_item
         if stage_call:
-            _release(full)
+            _release()
             if not repeat:
                 _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
 
@@ -577,7 +581,7 @@ def _call_here(fn: Callable[..., T], *args: Any) -> T:
     return _call(fn, *args)
 
 
-def _release(full: bool) -> None:
+def _release() -> None:
     """`release_memory` after a call in a worker, collecting only what was made since the last release.
 
     A full collection walks every tracked object the worker holds: its stage modules, Arrow's and
@@ -585,18 +589,25 @@ def _release(full: bool) -> None:
     on every one of a +1 % run's ~80 hand-overs, where the next call was already queued. The objects
     alive after a release are frozen (`gc.freeze`: later collections skip them, automatic ones
     during a call too), so the next release walks only what its call made. Garbage those frozen
-    objects form later (a cycle of module state a later call drops) waits for the next full
-    collection: a call of another stage module than the worker's previous one unfreezes first, so it
-    is kept at most for one phase of calls of one module (members and repair's plan, parts and
-    finish are one: tasks.repair). Measured in a loaded cold 20k run (load ~10 on 2 cores): a full
-    release took 0.2-1.1 s of wall (extract's workers up to 2.5 s), one that walks only the call's
-    objects 16-17 ms."""
+    objects form later (a cycle of module state a later call drops) is kept until the worker holds
+    FULL_COLLECT_MB more than after its last full collection; then everything is unfrozen and walked.
+    Measured on a loaded +1 % 20k run (load ~10 on 2 cores, py-spy attached): a full release took
+    0.2-1.5 s of wall (gc.collect: 547 of 559 py-spy samples in release_memory), one that walks only
+    the call's objects 8-20 ms; a full walk on every change of stage module still cost 16 worker-s."""
     import gc
 
+    global _full_rss
     started = time.monotonic()
+    full = _full_rss is None
     if full:
         gc.unfreeze()
     release_memory()
+    if not full and _rss_bytes() > (_full_rss or 0) + (FULL_COLLECT_MB << 20):
+        full = True
+        gc.unfreeze()
+        release_memory()
+    if full:
+        _full_rss = _rss_bytes()
     gc.freeze()
     global _pending_line
     line, _pending_line = _pending_line, None
