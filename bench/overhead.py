@@ -10,6 +10,7 @@ as the largest peak per stage. Figures are wall clock: quote the machine load be
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -78,18 +79,68 @@ def timeline(log: Path) -> str:
             out.append(
                 f"   {r['at'] - t0:7.2f} {r['at'] - t0 + r['seconds']:7.2f}  {r['pid']:>6} {name}  {r['mb_peak']} MB"
             )
-    by_pid: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    by_pid: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         if "call" in r:
-            by_pid[r["pid"]].append((r["at"], r["at"] + r["seconds"]))
-    gaps = [b[0] - a[1] for spans in by_pid.values() for a, b in zip(sorted(spans), sorted(spans)[1:], strict=False)]
-    short = [g for g in gaps if g < 1.0]  # longer: the worker had nothing queued (waiting on a stage)
+            by_pid[r["pid"]].append(r)
+    pairs = [(a, b) for calls in by_pid.values() for a, b in itertools.pairwise(sorted(calls, key=lambda r: r["at"]))]
+    short = [(a, b) for a, b in pairs if b["at"] - (a["at"] + a["seconds"]) < 1.0]  # longer: nothing queued
     if short:
+        gaps = [b["at"] - (a["at"] + a["seconds"]) for a, b in short]
         out.append(
             f"   between a worker's consecutive calls (< 1 s apart): {len(short)} hand-overs, "
-            f"{sum(short):.2f} worker-s, mean {sum(short) / len(short) * 1000:.0f} ms"
+            f"{sum(gaps):.2f} worker-s, mean {sum(gaps) / len(gaps) * 1000:.0f} ms"
         )
+        if all("release" in a and b.get("taken") for a, b in short):  # logs of the pool since session 10
+            release = [a["release"] for a, _ in short]
+            wait = [b["taken"] - (a["at"] + a["seconds"] + a["release"]) for a, b in short]
+            start = [b["at"] - b["taken"] for _, b in short]
+            out.append(
+                "   of which (mean ms): releasing the call's memory "
+                f"{sum(release) / len(short) * 1000:.0f}, waiting for the next call (result sent back, flow, "
+                f"queue) {sum(wait) / len(short) * 1000:.0f}, taking it up (worker loop, probe) "
+                f"{sum(start) / len(short) * 1000:.0f}"
+            )
+            out.append(_handover_sides(short, rows))
     return "\n".join(out)
+
+
+def _handover_sides(short: list[tuple[dict, dict]], rows: list[dict]) -> str:
+    """Which side a hand-over waited on, from the pool's own events (tasks.pool.trace: a call reaching
+    `pool.run`, entering the executor, its result back in the flow): the next call already inside the
+    executor when the worker was free (the worker's own cost: memory release, result and call pickled
+    through the queues), or not yet — still in Prefect/the step (had not reached the pool) or waiting at
+    the pool's gate."""
+    at: dict[str, dict[int, float]] = defaultdict(dict)
+    for r in rows:
+        if r.get("event", "").startswith("pool_") and "id" in r:
+            at[r["event"]][r["id"]] = r["at"]
+    if not at:
+        return "   (no pool events in the log)"
+    queued, not_arrived, gated = [], [], []
+    for a, b in short:
+        free = a["at"] + a["seconds"] + a["release"]
+        gap = b["at"] - (a["at"] + a["seconds"])
+        submitted, arrived = at["pool_submit"].get(b.get("id", 0)), at["pool_call"].get(b.get("id", 0))
+        if submitted is None or arrived is None:
+            continue
+        if submitted <= free:
+            queued.append(gap)
+        elif arrived > free:
+            not_arrived.append(gap)
+        else:
+            gated.append(gap)
+
+    def part(name: str, gaps: list[float]) -> str:
+        return f"{name} {len(gaps)} ({sum(gaps):.2f} s, mean {sum(gaps) / max(1, len(gaps)) * 1000:.0f} ms)"
+
+    return "   hand-overs whose next call was: " + "; ".join(
+        (
+            part("already in the executor", queued),
+            part("not yet at the pool (Prefect, the step)", not_arrived),
+            part("at the pool's gate", gated),
+        )
+    )
 
 
 def _idle_gaps(spans: list[tuple[float, float]]) -> list[tuple[float, str]]:

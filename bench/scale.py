@@ -461,7 +461,7 @@ def run_cli(
             print("   timeline (s from the first call or flow event; start end pid call, or flow event):")
             print(timeline(stage_memory))
         else:
-            print(timeline(stage_memory).splitlines()[-1])
+            print("\n".join(x for x in timeline(stage_memory).splitlines() if "hand-over" in x or "of which" in x))
     sys.stdout.flush()
 
 
@@ -496,7 +496,8 @@ def plus_only(args, work: Path) -> int:
         subprocess.run(["cp", "-a", str(out), str(kept)], check=True)
     for i in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
-        subprocess.run(["cp", "-a", str(kept), str(out)], check=True)
+        subprocess.run(["cp", "-al" if args.link else "-a", str(kept), str(out)], check=True)
+        before = _stats(kept) if args.link else {}
         (folder / extra_name).unlink(missing_ok=True)
         if args.inputs_from and (Path(args.inputs_from) / extra_name).exists():
             shutil.copy2(Path(args.inputs_from) / extra_name, folder / extra_name)
@@ -506,7 +507,19 @@ def plus_only(args, work: Path) -> int:
         run_cli(folder, out, args.workers, f"+{extra:,} new documents (1 %), run {i + 1}", mb + mb_extra,
                 args.n + extra, log(f"plus1-{i + 1}"))  # fmt: skip
         (folder / extra_name).unlink(missing_ok=True)
+        if args.link and (changed := [p for p, st in _stats(kept).items() if before.get(p) != st]):
+            sys.exit(f"the run wrote {len(changed)} files of the linked cold copy in place (e.g. {changed[0]}): "
+                     "make a new one without --link")  # fmt: skip
     return 0
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """path -> (inode, size, mtime_ns) of every file: a file written in place keeps its inode, not its mtime."""
+    return {
+        str(p.relative_to(folder)): (st.st_ino, st.st_size, st.st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and p.name != "lock" and (st := p.stat())  # .state/lock: the run's
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -535,6 +548,11 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--inputs-from", default=None, help="copy the bench folder from here instead of building it")
     q.add_argument("--stage-memory", action="store_true")
     q.add_argument("--runs", type=int, default=1, help="+1 %% runs, each on a fresh copy of the cold output")
+    q.add_argument(
+        "--link",
+        action="store_true",
+        help="restore the cold output as hard links (no disk space; fails loudly if a run wrote a file in place)",
+    )
     b = sub.add_parser("build", help="only write the bench folder")
     b.add_argument("n", type=int)
     b.add_argument("folder")
