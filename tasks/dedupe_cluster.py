@@ -56,6 +56,8 @@ PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a do
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
+DF_GRID_STEPS = 1  # df quantized before weighting: rounded up to ceil(4 * 2^(k / steps)); 1 = powers of
+# two, 0 = exact df. Measurement: docs/dedupe.md, session 10 (TODO figures)
 W_ONE = 1 << 24  # shingle weights are integers in units of 2^-24: sums are exact in any order, so an
 # incremental run's delta-updated weights equal a cold run's bit for bit; 2^-24 is far finer than any
 # threshold (0.8 containment of >= 8 units), and a sum stays < 2^53 up to 5e8 sampled shingles a document
@@ -663,9 +665,22 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     return code, w, totals, ukeys, wrank
 
 
+def _df_grid(steps: int) -> np.ndarray:
+    """The grid df is rounded up to: ceil(BOILER_MIN_DF * 2^(k / steps)), k = 0, 1, ... up to
+    2^32 documents (integers, so the weights stay exact integers)."""
+    k = np.arange(32 * steps + 1, dtype=np.float64)
+    return np.unique(np.ceil(sig.BOILER_MIN_DF * 2.0 ** (k / steps)).astype(np.int64))
+
+
 def _weight_of_df(df: np.ndarray) -> np.ndarray:
-    """min(1, BOILER_MIN_DF / df) in W_ONE units (floor): a shingle in df > 4 groups is boilerplate."""
+    """min(1, BOILER_MIN_DF / df_q) in W_ONE units (floor): a shingle in df > 4 groups is
+    boilerplate. df_q = df rounded up to the DF_GRID_STEPS grid, so a weight moves only when df
+    crosses a grid point: a run adding a few documents changes few weights (the fast path's
+    work follows the change, not the holders of every boilerplate shingle it touches)."""
     df = np.maximum(df.astype(np.int64), 1)
+    if DF_GRID_STEPS > 0:
+        grid = _df_grid(DF_GRID_STEPS)
+        df = np.where(df <= sig.BOILER_MIN_DF, df, grid[np.minimum(np.searchsorted(grid, df), len(grid) - 1)])
     return np.where(df <= sig.BOILER_MIN_DF, W_ONE, (int(sig.BOILER_MIN_DF) * W_ONE) // df).astype(np.int64)
 
 
@@ -2474,6 +2489,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     in_un[ua], in_un[ub] = True, True
     mk_s, mg_s = rows_of("sample", newmem)
     dw_c = np.zeros(len(C), np.int64)  # weight change of each shingle of C
+    w_changed = [0, 0]  # shingles of C whose weight moved, and their (holder, shingle) rows
     blocks: list[Path] = []  # files of changed rows (gid << 32 | position in C), each sorted
     buffered: list[np.ndarray] = []
 
@@ -2489,9 +2505,15 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
         dw = w_new - _weight_of_df(df_old)
         ko = known[hg]
-        # totals move by exact integers (float64 bincount of integers < 2^53 is exact)
-        total += np.rint(np.bincount(hg, weights=np.where(ko, dw[hr], w_new[hr]), minlength=n)).astype(np.int64)
         chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+        w_changed[0] += int((dw != 0).sum())
+        w_changed[1] += int(chg.sum())
+        # totals move by exact integers (float64 bincount of integers < 2^53 is exact): a known
+        # document's only by the shingles whose (quantized) weight moved
+        mv = chg | ~ko
+        total += np.rint(
+            np.bincount(hg[mv], weights=np.where(ko[mv], dw[hr[mv]], w_new[hr[mv]]), minlength=n)
+        ).astype(np.int64)
         if chg.any() and n_known:
             ci = np.searchsorted(C, ck)
             dw_c[ci] = dw
@@ -2801,6 +2823,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         "regrouped_docs": len(regrouped),
         "anchor_recount_docs": len(xs),  # new documents + holders of anchors that became rare again
         "anchor_moved_pairs": moved,  # pairs whose shared anchors became boilerplate (count moved)
+        "df_keys": len(C),  # sampled shingles whose df may have moved (held by new/removed/regrouped docs)
+        "weight_changed_keys": w_changed[0],  # of them, those whose (quantized) weight moved
+        "weight_changed_rows": w_changed[1],  # their (holder, shingle) rows: the known pairs' delta work
     }
 
 
