@@ -1989,6 +1989,7 @@ class _FastState:
         self.reads: Counter = Counter()
         self._bydoc: dict[str, dict] = {}  # per file: offsets, and its keys memory-mapped
         self._ok: set[str] = set()  # files whose digest was checked this run
+        self._df_add: dict[str, dict] = {}  # df bound layers read this run (`df_bounds`)
         self.gid_of: Callable = lambda k: k
         self.old_of: Callable = lambda k: k
 
@@ -2109,7 +2110,9 @@ class _FastState:
             rest = np.ones(len(q), bool)
             rel = f"delta/df/add-{p:05d}.npz"
             if rel in self.files:
-                z = self.index.load(rel)
+                if rel not in self._df_add:  # sized by the change since the last full run: kept for the run
+                    self._df_add[rel] = self.index.load(rel)
+                z = self._df_add[rel]
                 j = np.minimum(np.searchsorted(z["k"], q), max(len(z["k"]) - 1, 0))
                 hit = (z["k"][j] == q) if len(z["k"]) else np.zeros(len(q), bool)
                 lo[sel[hit]], hi[sel[hit]] = z["lo"][j[hit]], z["hi"][j[hit]]
@@ -2579,17 +2582,25 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 
     # pairs measured now (a new document, or an old pair new as a candidate): shared weight and
     # count over every shingle both hold, from their own rows; weights of C from above, of the
-    # other shingles from their (unchanged) bounds
+    # other shingles from their (unchanged) bounds. Pairs go in batches whose documents hold about
+    # HOLDER_ROWS rows (grouped by their new document: its partners, copies of one speech, are
+    # gathered once a batch), so memory follows the batch, not every partner's rows at once.
     ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
     del ua_l, ub_l
     uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
     mark = np.zeros(n, bool)
-    if len(ua):
-        fk, fg = rows_of("sample", np.unique(np.r_[ua, ub]))
+    both_old = ~(fresh[ua] | fresh[ub])
+    by_new = np.argsort(np.where(fresh[ua], ua, ub), kind="stable")
+    cum = np.cumsum(meta.n_sample[ua[by_new]].astype(np.int64) + meta.n_sample[ub[by_new]])
+    s0 = 0
+    while s0 < len(by_new):
+        e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
+        bi = by_new[s0:e0]
+        ba, bb = ua[bi], ub[bi]
+        fk, fg = rows_of("sample", np.unique(np.r_[ba, bb]))
         at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
         in_c = (C[at_c] == fk) if len(C) else np.zeros(len(fk), bool)
-        both_old = ~(fresh[ua] | fresh[ub])
-        mark[ua[both_old]], mark[ub[both_old]] = True, True
+        mark[ba[both_old[bi]]], mark[bb[both_old[bi]]] = True, True
         mine = in_c | mark[fg]  # a shingle outside C is shared only by two old documents
         mark[:] = False
         fk, fg = fk[mine], fg[mine]
@@ -2598,11 +2609,14 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         in_c = (C[at_c] == ek) if len(C) else np.zeros(len(ek), bool)
         w_ek = np.zeros(len(ek), np.int64)
         w_ek[in_c] = w_c[at_c[in_c]]
-        w_ek[~in_c] = _weight_of_df(st.df_bounds(ek[~in_c])[1])
+        if not in_c.all():
+            w_ek[~in_c] = _weight_of_df(st.df_bounds(ek[~in_c])[1])
         code_x = sig._sort_unique((fg.astype(np.int64) << 32) | np.searchsorted(ek, fk))
-        del fk, fg, at_c, in_c, mine, both_old
-        uw, un_n = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub, SHARED_BATCH)
+        del fk, fg, at_c, in_c, mine
+        uw[bi], un_n[bi] = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ba, bb, SHARED_BATCH)
         del code_x, ek, w_ek
+        s0 = e0
+    del both_old, by_new, cum
 
     work = out / ".work"
     dst_root = work / INDEX_DIR
