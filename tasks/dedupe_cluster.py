@@ -2129,23 +2129,22 @@ class _FastState:
                 del k, v
         return lo, hi
 
-    def bydoc(self, digest: str) -> dict:
+    def bydoc(self, digest: str, what: str) -> tuple[np.ndarray, Any]:
+        """One file's doc-major keys `what` (sample, anchors, minhash), memory-mapped (only that
+        kind's file: a batch that needs sampled shingles maps nothing else), and their offsets."""
         if digest in self.mem:
-            return self.mem[digest]
-        if digest not in self._bydoc:
-            pre = f"files/{digest}/"
-            if digest not in self._bymeta:  # offsets (small) kept for the run; `release` unmaps only the keys
-                self._bymeta[digest] = self.index.load(pre + "bydoc-meta.npz")
-            z = self._bymeta[digest]
-            rows, soff, aoff = len(z["soff"]) - 1, z["soff"], z["aoff"]
-            self._bydoc[digest] = {
-                "soff": soff,
-                "aoff": aoff,
-                "sample": self.raw(pre + "bydoc-sample.bin", (int(soff[-1]),)),
-                "anchors": self.raw(pre + "bydoc-anchors.bin", (int(aoff[-1]),)),
-                "minhash": self.raw(pre + "bydoc-minhash.bin", (rows, sig.NUM_PERM)),
-            }
-        return self._bydoc[digest]
+            m = self.mem[digest]
+            return m[what], m.get({"sample": "soff", "anchors": "aoff", "bands": "boff"}.get(what, ""))
+        pre = f"files/{digest}/"
+        if digest not in self._bymeta:  # offsets (small) kept for the run; `release` unmaps only the keys
+            self._bymeta[digest] = self.index.load(pre + "bydoc-meta.npz")
+        z = self._bymeta[digest]
+        maps = self._bydoc.setdefault(digest, {})
+        if what not in maps:
+            shape = {"sample": (int(z["soff"][-1]),), "anchors": (int(z["aoff"][-1]),),
+                     "minhash": (len(z["soff"]) - 1, sig.NUM_PERM)}[what]  # fmt: skip
+            maps[what] = self.raw(pre + f"bydoc-{what}.bin", shape)
+        return maps[what], z.get({"sample": "soff", "anchors": "aoff"}.get(what, ""))
 
     def release(self) -> None:
         """Unmap the doc-major files: the pages a gather touched count as resident while mapped
@@ -2157,12 +2156,11 @@ class _FastState:
         """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
         of the owning document in the query)."""
         vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-        off = {"sample": "soff", "anchors": "aoff", "bands": "boff"}[what]
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            src = self.bydoc(digests[f])
-            lo, hi = src[off][rows[sel]], src[off][rows[sel] + 1]
-            vals.append(np.asarray(src[what][_ranges(lo, hi)]))
+            keys, offs = self.bydoc(digests[f], what)
+            lo, hi = offs[rows[sel]], offs[rows[sel] + 1]
+            vals.append(np.asarray(keys[_ranges(lo, hi)]))
             own.append(np.repeat(sel, hi - lo))
         return np.concatenate(vals), np.concatenate(own)
 
@@ -2170,7 +2168,7 @@ class _FastState:
         out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            out[sel] = np.asarray(self.bydoc(digests[f])["minhash"][rows[sel]])
+            out[sel] = np.asarray(self.bydoc(digests[f], "minhash")[0][rows[sel]])
         return out
 
 
@@ -2591,9 +2589,10 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 
     # pairs measured now (a new document, or an old pair new as a candidate): shared weight and
     # count over every shingle both hold, from their own rows; weights of C from above, of the
-    # other shingles from their (unchanged) bounds. Pairs go in batches whose documents hold about
-    # HOLDER_ROWS rows (grouped by their new document: its partners, copies of one speech, are
-    # gathered once a batch), so memory follows the batch, not every partner's rows at once.
+    # other shingles from their (unchanged) bounds. Pairs go in batches whose two documents hold
+    # about 4 x HOLDER_ROWS rows in all (grouped by their new document: its partners, copies of one
+    # speech, are gathered once a batch; the distinct rows are far fewer), so memory follows the
+    # batch, not every partner's rows at once.
     ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
     del ua_l, ub_l
     uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
@@ -2603,7 +2602,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     cum = np.cumsum(meta.n_sample[ua[by_new]].astype(np.int64) + meta.n_sample[ub[by_new]])
     s0 = 0
     while s0 < len(by_new):
-        e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
+        e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + 4 * HOLDER_ROWS, side="right")))
         bi = by_new[s0:e0]
         ba, bb = ua[bi], ub[bi]
         fk, fg = rows_of("sample", np.unique(np.r_[ba, bb]))
