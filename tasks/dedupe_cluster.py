@@ -1990,7 +1990,7 @@ class _FastState:
     def __init__(self, index: _Index, mem: dict):
         self.index, self.files, self.mem = index, index.info["files"], mem
         self.reads: Counter = Counter()
-        self._bydoc: dict[str, dict] = {}  # per file: offsets, and its keys memory-mapped
+        self._bydoc: dict[str, dict] = {}  # per file and kind: its keys memory-mapped (`release` unmaps)
         self._ok: set[str] = set()  # files whose digest was checked this run
         self._df_add: dict[str, dict] = {}  # df bound layers read this run (`df_bounds`)
         self._bymeta: dict[str, dict] = {}  # per file: its bydoc-meta.npz
