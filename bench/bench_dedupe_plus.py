@@ -45,7 +45,8 @@ t = time.process_time()
 stats = cluster_shards({"signatures": dirs}, out, prev)
 cpu = time.process_time() - t
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
-        "candidates_anchors", "anchor_moved_pairs", "pair_partitions")
+        "candidates_anchors", "anchor_moved_pairs", "pair_partitions", "df_keys", "df_recount_keys",
+        "weight_changed_keys", "weight_changed_rows")
 print(json.dumps({"cpu_s": round(cpu, 1), "peak_mb": status("VmHWM"), "growth_mb": status("VmHWM") - before,
                   **{k: stats[k] for k in keep if k in stats}}))
 """

@@ -56,6 +56,11 @@ PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a do
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
+DF_GRID_STEPS = 4  # df rounded up to the grid ceil(4 * 2^(k / steps)) before weighting (0 = exact df): a
+# weight moves only when df crosses a grid point. Session 10, 20k bench vs exact: steps 4 (5, 6, 7, 8, 10,
+# 12, 14, 16, 20, ...) changes 27 duplicate flags of 20,169 documents (near-copy removals 11,520 vs 11,527
+# of 11,649; dev set byte-identical) and cuts the +1 % call's changed weight rows ~9 M -> 1.8 M; steps 1
+# (powers of two): 0.5 M rows but 350 flags changed (removals 11,434), steps 2: 139 (11,496)
 W_ONE = 1 << 24  # shingle weights are integers in units of 2^-24: sums are exact in any order, so an
 # incremental run's delta-updated weights equal a cold run's bit for bit; 2^-24 is far finer than any
 # threshold (0.8 containment of >= 8 units), and a sum stays < 2^53 up to 5e8 sampled shingles a document
@@ -643,7 +648,11 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     rank[by_key] = rank_sorted
     if group is not None:  # df = distinct groups per shingle
         gcode = sig._sort_unique(rank_sorted * (1 << 32) + group[gids[by_key]])
-        wrank = _weight_of_df(np.bincount(gcode >> 32, minlength=len(ukeys)))
+        df = np.bincount(gcode >> 32, minlength=len(ukeys))
+        wrank = _weight_of_df(df)
+        np.save(src / "bykey-u.npy", ukeys)  # the fast path's df bounds (exact here), by distinct key
+        np.save(src / "bykey-df.npy", df.astype(np.uint32))
+        del gcode, df
     else:
         wrank = np.full(len(ukeys), W_ONE, np.int64)
     w = wrank[rank]
@@ -663,9 +672,22 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     return code, w, totals, ukeys, wrank
 
 
+def _df_grid(steps: int) -> np.ndarray:
+    """The grid df is rounded up to: ceil(BOILER_MIN_DF * 2^(k / steps)), k = 0, 1, ... up to
+    2^32 documents (integers, so the weights stay exact integers)."""
+    k = np.arange(32 * steps + 1, dtype=np.float64)
+    return np.unique(np.ceil(sig.BOILER_MIN_DF * 2.0 ** (k / steps)).astype(np.int64))
+
+
 def _weight_of_df(df: np.ndarray) -> np.ndarray:
-    """min(1, BOILER_MIN_DF / df) in W_ONE units (floor): a shingle in df > 4 groups is boilerplate."""
+    """min(1, BOILER_MIN_DF / df_q) in W_ONE units (floor): a shingle in df > 4 groups is
+    boilerplate. df_q = df rounded up to the DF_GRID_STEPS grid, so a weight moves only when df
+    crosses a grid point: a run adding a few documents changes few weights (the fast path's
+    work follows the change, not the holders of every boilerplate shingle it touches)."""
     df = np.maximum(df.astype(np.int64), 1)
+    if DF_GRID_STEPS > 0:
+        grid = _df_grid(DF_GRID_STEPS)
+        df = np.where(df <= sig.BOILER_MIN_DF, df, grid[np.minimum(np.searchsorted(grid, df), len(grid) - 1)])
     return np.where(df <= sig.BOILER_MIN_DF, W_ONE, (int(sig.BOILER_MIN_DF) * W_ONE) // df).astype(np.int64)
 
 
@@ -1221,6 +1243,9 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
                 if length:
                     adopt(rel + "-k.npy", d / "bykey-k.npy")
                     adopt(rel + "-d.npy", d / "bykey-d.npy")
+                if kind == "sample" and length:  # df of each distinct sampled shingle (`_FastState.df_bounds`)
+                    adopt(f"delta/df/base-{p:05d}-k.npy", d / "bykey-u.npy")
+                    adopt(f"delta/df/base-{p:05d}-v.npy", d / "bykey-df.npy")
                 rows[kind] += length
                 continue
             keys, gids = _load_runs(d)
@@ -1228,6 +1253,10 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
             if len(keys):
                 save(rel + "-k.npy", keys.astype(np.uint64))
                 save(rel + "-d.npy", gids.astype(np.uint32))
+            if kind == "sample" and len(keys):  # a partition no pair batch prepared: its df here
+                uk = sig._sort_unique(keys)
+                save(f"delta/df/base-{p:05d}-k.npy", uk)
+                save(f"delta/df/base-{p:05d}-v.npy", _distinct_per_key(uk, keys, group[gids]).astype(np.uint32))
             rows[kind] += len(keys)
     return {
         "inputs": list(plan.digests or []),
@@ -1236,6 +1265,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         "pairs_format": DELTA_PAIRS_FORMAT,
         "pair_bits": pbits,
         "pairs": n_pairs,
+        "df_format": DELTA_DF_FORMAT,
     }
 
 
@@ -1886,6 +1916,8 @@ DELTA_PART_PAIRS = 250_000  # candidate pairs per partition of delta/pairs (by t
 # above 1 M pairs (DELTA_MAX_PAIRS) wrote no fast-path state: a 100k +1 % run took the full path (609 s)
 DELTA_PAIRS_FORMAT = 2  # layout of delta/pairs: 2 = partitions delta/pairs/<p>.npz; a state without it
 # (one delta/pairs.npz) takes the full path, which writes the new layout
+DELTA_DF_FORMAT = 1  # delta/df: bounds on each sampled shingle's df (session 10); a state without them
+# takes the full path, which writes them
 HOLDER_ROWS = 500_000  # index rows (holders of changed keys) the fast path handles at once: ~50 MB
 # of working arrays (rank, gid, previous row, codes and their sorts, ~100 bytes a row); the holders of
 # a new page's shingles grow with the corpus (copies of a speech), so they are read slice by slice
@@ -1958,8 +1990,10 @@ class _FastState:
     def __init__(self, index: _Index, mem: dict):
         self.index, self.files, self.mem = index, index.info["files"], mem
         self.reads: Counter = Counter()
-        self._bydoc: dict[str, dict] = {}  # per file: offsets, and its keys memory-mapped
+        self._bydoc: dict[str, dict] = {}  # per file and kind: its keys memory-mapped (`release` unmaps)
         self._ok: set[str] = set()  # files whose digest was checked this run
+        self._df_add: dict[str, dict] = {}  # df bound layers read this run (`df_bounds`)
+        self._bymeta: dict[str, dict] = {}  # per file: its bydoc-meta.npz
         self.gid_of: Callable = lambda k: k
         self.old_of: Callable = lambda k: k
 
@@ -2066,32 +2100,70 @@ class _FastState:
                 s = e
             del layers
 
-    def bydoc(self, digest: str) -> dict:
+    def df_bounds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds [lo, hi] on the df of each of the sorted distinct sampled-shingle `keys`, always
+        inside one cell of `_weight_of_df`'s grid: the fast runs' layer (delta/df/add-<p>.npz: the
+        shingles whose df may have moved since the last full run), else the full run's exact df
+        (delta/df/base-<p>-{k,v}.npy, memory-mapped, binary-searched), else 0 (no holder)."""
+        keys = keys.astype(np.uint64)
+        lo, hi = np.zeros(len(keys), np.int64), np.zeros(len(keys), np.int64)
+        part = _partition_of(keys, self.index.bits["sample"])
+        for p in np.unique(part).tolist():
+            sel = np.flatnonzero(part == p)
+            q = keys[sel]
+            rest = np.ones(len(q), bool)
+            rel = f"delta/df/add-{p:05d}.npz"
+            if rel in self.files:
+                if rel not in self._df_add:  # sized by the change since the last full run: kept for the run
+                    self._df_add[rel] = self.index.load(rel)
+                z = self._df_add[rel]
+                j = np.minimum(np.searchsorted(z["k"], q), max(len(z["k"]) - 1, 0))
+                hit = (z["k"][j] == q) if len(z["k"]) else np.zeros(len(q), bool)
+                lo[sel[hit]], hi[sel[hit]] = z["lo"][j[hit]], z["hi"][j[hit]]
+                rest = ~hit
+            rel = f"delta/df/base-{p:05d}"
+            if rel + "-k.npy" in self.files and rest.any():
+                k, v = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-v.npy", mmap=True)
+                m = np.flatnonzero(rest)
+                j = np.minimum(np.searchsorted(k, q[m]), len(k) - 1)
+                hit = np.asarray(k[j]) == q[m]
+                got = np.asarray(v[j[hit]]).astype(np.int64)
+                lo[sel[m[hit]]], hi[sel[m[hit]]] = got, got
+                del k, v
+        return lo, hi
+
+    def bydoc(self, digest: str, what: str) -> tuple[np.ndarray, Any]:
+        """One file's doc-major keys `what` (sample, anchors, minhash), memory-mapped (only that
+        kind's file: a batch that needs sampled shingles maps nothing else), and their offsets."""
         if digest in self.mem:
-            return self.mem[digest]
-        if digest not in self._bydoc:
-            pre = f"files/{digest}/"
-            z = self.index.load(pre + "bydoc-meta.npz")
-            rows, soff, aoff = len(z["soff"]) - 1, z["soff"], z["aoff"]
-            self._bydoc[digest] = {
-                "soff": soff,
-                "aoff": aoff,
-                "sample": self.raw(pre + "bydoc-sample.bin", (int(soff[-1]),)),
-                "anchors": self.raw(pre + "bydoc-anchors.bin", (int(aoff[-1]),)),
-                "minhash": self.raw(pre + "bydoc-minhash.bin", (rows, sig.NUM_PERM)),
-            }
-        return self._bydoc[digest]
+            m = self.mem[digest]
+            return m[what], m.get({"sample": "soff", "anchors": "aoff", "bands": "boff"}.get(what, ""))
+        pre = f"files/{digest}/"
+        if digest not in self._bymeta:  # offsets (small) kept for the run; `release` unmaps only the keys
+            self._bymeta[digest] = self.index.load(pre + "bydoc-meta.npz")
+        z = self._bymeta[digest]
+        maps = self._bydoc.setdefault(digest, {})
+        if what not in maps:
+            shape = {"sample": (int(z["soff"][-1]),), "anchors": (int(z["aoff"][-1]),),
+                     "minhash": (len(z["soff"]) - 1, sig.NUM_PERM)}[what]  # fmt: skip
+            maps[what] = self.raw(pre + f"bydoc-{what}.bin", shape)
+        return maps[what], z.get({"sample": "soff", "anchors": "aoff"}.get(what, ""))
+
+    def release(self) -> None:
+        """Unmap the doc-major files: the pages a gather touched count as resident while mapped
+        (the new pairs' partners: ~300 MB at 20k +1 %, session 10); a later gather maps them again
+        (digests are checked once a run)."""
+        self._bydoc.clear()
 
     def gather(self, what: str, digests: list[str], fidx: np.ndarray, rows: np.ndarray):
         """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
         of the owning document in the query)."""
         vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-        off = {"sample": "soff", "anchors": "aoff", "bands": "boff"}[what]
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            src = self.bydoc(digests[f])
-            lo, hi = src[off][rows[sel]], src[off][rows[sel] + 1]
-            vals.append(np.asarray(src[what][_ranges(lo, hi)]))
+            keys, offs = self.bydoc(digests[f], what)
+            lo, hi = offs[rows[sel]], offs[rows[sel] + 1]
+            vals.append(np.asarray(keys[_ranges(lo, hi)]))
             own.append(np.repeat(sel, hi - lo))
         return np.concatenate(vals), np.concatenate(own)
 
@@ -2099,7 +2171,7 @@ class _FastState:
         out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            out[sel] = np.asarray(self.bydoc(digests[f])["minhash"][rows[sel]])
+            out[sel] = np.asarray(self.bydoc(digests[f], "minhash")[0][rows[sel]])
         return out
 
 
@@ -2150,8 +2222,8 @@ def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, versi
     if index is None or prev_state_dir is None or "delta" not in index.info:
         return None
     dl = index.info["delta"]
-    if dl.get("pairs_format") != DELTA_PAIRS_FORMAT:
-        return None  # an older layout of delta/pairs (one file): never misread, the full path rewrites it
+    if dl.get("pairs_format") != DELTA_PAIRS_FORMAT or dl.get("df_format") != DELTA_DF_FORMAT:
+        return None  # an older layout of delta/pairs (one file) or no df bounds: the full path rewrites them
     if any(dl["add_rows"][k] > ADD_MAX_SHARE * max(dl["base_rows"][k], 1) for k in KINDS):
         return None
     if (int(dl["pairs"]) >> int(dl["pair_bits"])) > 4 * DELTA_PART_PAIRS:
@@ -2454,26 +2526,36 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     grp = rep[glab]
     regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
 
-    # df changes only for shingles of new, removed and regrouped documents (C). Their holders are
-    # read a slice of keys at a time (HOLDER_ROWS rows): per slice the df before and after, the
-    # weight change, each holder's total moves by exact integers (sums over shingles: the slices add
-    # up to the whole). The changed (document, shingle) rows go to disk in blocks of about
-    # HOLDER_ROWS rows, each sorted by document, with the change per shingle of C (`dw_c`): every
-    # pair partition then reads, block by block, only the rows of its own documents.
-    s_new, _ = rows_of("sample", new)
-    C = sig._sort_unique(np.r_[s_new, cur("sample", regrouped)[0], gone("sample", removed)[0]].astype(np.uint64))
-    old_rep = old_of(D["group"])  # previous group names (document keys) -> rows of the previous run
+    # df changes only for shingles of new, removed and regrouped documents (C). The state keeps per
+    # sampled shingle bounds [lo, hi] on its df, exact after a full run and always inside one cell
+    # of `_weight_of_df`'s grid, so its weight is known without reading its holders. A group name N
+    # adds 1 to the df of s only if a new or regrouped document now named N holds s, and removes 1
+    # only if a removed or regrouped document formerly named N holds s (its other members are the
+    # same before and after): the bounds widen by those counts, taken from the changed documents'
+    # own rows. Only the shingles whose widened bounds straddle a grid point are recounted from their
+    # holders (a slice of keys at a time, HOLDER_ROWS rows): exact df again and, when the weight
+    # moved, every holder's total moves by exact integers and the changed (document, shingle) rows
+    # go to disk in blocks of about HOLDER_ROWS rows, each sorted by document, with the change per
+    # shingle of C (`dw_c`): every pair partition then reads, block by block, only the rows of its
+    # own documents.
+    s_new, g_new = rows_of("sample", new)
+    r_k, r_g = cur("sample", regrouped)
+    x_k, x_r = gone("sample", removed)
+    C = sig._sort_unique(np.r_[s_new, r_k, x_k].astype(np.uint64))
+    up = _distinct_per_key(C, np.r_[s_new, r_k].astype(np.uint64), np.r_[grp[g_new], grp[r_g]])
+    down = _distinct_per_key(C, np.r_[x_k, r_k].astype(np.uint64), np.r_[D["group"][x_r], D["group"][oi[r_g]]])
+    del r_k, r_g, x_k, x_r
+    lo_c, hi_c = st.df_bounds(C)
+    w_old = _weight_of_df(hi_c)  # = the weight at lo_c: bounds stay inside one grid cell
+    lo_c, hi_c = np.maximum(lo_c - down, 0), hi_c + up
+    w_c = _weight_of_df(hi_c)  # the weight of each shingle of C now (recounted ones below)
+    recount = w_c != _weight_of_df(lo_c)
+    del up, down
     total = np.zeros(n, np.int64)
     total[known] = D["total"][oi[known]]
-
-    ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
-    del ua_l, ub_l
-    uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
-    mark = np.zeros(n, bool)
-    in_un = np.zeros(n, bool)
-    in_un[ua], in_un[ub] = True, True
     mk_s, mg_s = rows_of("sample", newmem)
     dw_c = np.zeros(len(C), np.int64)  # weight change of each shingle of C
+    w_changed = [0, 0]  # shingles of C whose weight moved, and their (holder, shingle) rows
     blocks: list[Path] = []  # files of changed rows (gid << 32 | position in C), each sorted
     buffered: list[np.ndarray] = []
 
@@ -2484,49 +2566,70 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             blocks.append(path)
             buffered.clear()
 
-    for ck, hr, hg, rank, to in st.holder_chunks("sample", C, mk_s, mg_s):
-        df_old = count_distinct(len(ck), rank[to >= 0], old_rep[to[to >= 0]])
-        w_new = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
-        dw = w_new - _weight_of_df(df_old)
-        ko = known[hg]
-        # totals move by exact integers (float64 bincount of integers < 2^53 is exact)
-        total += np.rint(np.bincount(hg, weights=np.where(ko, dw[hr], w_new[hr]), minlength=n)).astype(np.int64)
+    for ck, hr, hg, _, _ in st.holder_chunks("sample", C[recount], mk_s, mg_s):
+        ci = np.searchsorted(C, ck)
+        df_new = count_distinct(len(ck), hr, glab[hg])
+        lo_c[ci], hi_c[ci] = df_new, df_new
+        w_c[ci] = _weight_of_df(df_new)
+        dw = w_c[ci] - w_old[ci]
+        dw_c[ci] = dw
         chg = dw[hr] != 0  # known pairs: their shared weight moves by the change of the shingles both hold
+        w_changed[0] += int((dw != 0).sum())
+        w_changed[1] += int(chg.sum())
+        ko = chg & known[hg]  # known documents' totals move by the change (new ones are summed below)
+        total += np.rint(np.bincount(hg[ko], weights=dw[hr[ko]], minlength=n)).astype(np.int64)
         if chg.any() and n_known:
-            ci = np.searchsorted(C, ck)
-            dw_c[ci] = dw
             buffered.append((hg[chg] << 32) | ci[hr[chg]])
             if sum(len(x) for x in buffered) >= HOLDER_ROWS:  # a block is bounded like a slice
                 flush_changed()
-        if len(ua):  # pairs measured now: every shingle a new document holds is in C
-            mark[:] = False
-            mark[hg] = True
-            sel = np.flatnonzero(mark[ua] & mark[ub])
-            if len(sel):
-                mine = in_un[hg]  # only the rows of these pairs' documents are expanded: a smaller sort
-                code_h = np.sort((hg[mine] << 32) | hr[mine])
-                w_s, n_s = _expand(
-                    code_h, w_new[code_h & 0xFFFFFFFF], ua[sel], ub[sel], SHARED_BATCH
-                )  # few pairs, many rows
-                uw[sel] += w_s
-                un_n[sel] += n_s
-        del hr, hg, rank, to
+        del hr, hg
     flush_changed()
-    if len(ua):  # an old pair new as a candidate (its anchors changed): its shingles outside C too
-        both_old = ~(fresh[ua] | fresh[ub])
-        full = np.unique(np.r_[ua[both_old], ub[both_old]])
-        fk, fg = rows_of("sample", full)
-        at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
-        out_c = ~(C[at_c] == fk) if len(C) else np.ones(len(fk), bool)
-        ek = sig._sort_unique(fk[out_c])
-        w_ek = np.zeros(len(ek), np.int64)
-        for ck, hr, hg, _, _ in st.holder_chunks("sample", ek, np.zeros(0, np.uint64), np.zeros(0, np.int64)):
-            w_ek[np.searchsorted(ek, ck)] = _weight_of_df(count_distinct(len(ck), hr, glab[hg]))
-        code_x = sig._sort_unique((fg[out_c].astype(np.int64) << 32) | np.searchsorted(ek, fk[out_c]))
-        w_s, n_s = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ua, ub, SHARED_BATCH)
-        uw, un_n = uw + w_s, un_n + n_s
+    df_recount, df_keys = int(recount.sum()), len(C)
+    del w_old, recount, mk_s, mg_s
+    # new documents' totals: every shingle they hold is in C (float64 bincount of integers < 2^53 is exact)
+    total += np.rint(np.bincount(g_new, weights=w_c[np.searchsorted(C, s_new)], minlength=n)).astype(np.int64)
+    del s_new, g_new
 
-    # the next run's state is written into work/index from here on (pair partitions first)
+    # pairs measured now (a new document, or an old pair new as a candidate): shared weight and
+    # count over every shingle both hold, from their own rows; weights of C from above, of the
+    # other shingles from their (unchanged) bounds. Pairs go in batches whose two documents hold
+    # about 4 x HOLDER_ROWS rows in all (grouped by their new document: its partners, copies of one
+    # speech, are gathered once a batch; the distinct rows are far fewer), so memory follows the
+    # batch, not every partner's rows at once.
+    ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
+    del ua_l, ub_l
+    uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
+    mark = np.zeros(n, bool)
+    both_old = ~(fresh[ua] | fresh[ub])
+    by_new = np.argsort(np.where(fresh[ua], ua, ub), kind="stable")
+    cum = np.cumsum(meta.n_sample[ua[by_new]].astype(np.int64) + meta.n_sample[ub[by_new]])
+    s0 = 0
+    while s0 < len(by_new):
+        e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + 4 * HOLDER_ROWS, side="right")))
+        bi = by_new[s0:e0]
+        ba, bb = ua[bi], ub[bi]
+        fk, fg = rows_of("sample", np.unique(np.r_[ba, bb]))
+        at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
+        in_c = (C[at_c] == fk) if len(C) else np.zeros(len(fk), bool)
+        mark[ba[both_old[bi]]], mark[bb[both_old[bi]]] = True, True
+        mine = in_c | mark[fg]  # a shingle outside C is shared only by two old documents
+        mark[:] = False
+        fk, fg = fk[mine], fg[mine]
+        ek = sig._sort_unique(fk)
+        at_c = np.minimum(np.searchsorted(C, ek), max(len(C) - 1, 0))
+        in_c = (C[at_c] == ek) if len(C) else np.zeros(len(ek), bool)
+        w_ek = np.zeros(len(ek), np.int64)
+        w_ek[in_c] = w_c[at_c[in_c]]
+        if not in_c.all():
+            w_ek[~in_c] = _weight_of_df(st.df_bounds(ek[~in_c])[1])
+        code_x = sig._sort_unique((fg.astype(np.int64) << 32) | np.searchsorted(ek, fk))
+        del fk, fg, at_c, in_c, mine
+        uw[bi], un_n[bi] = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ba, bb, SHARED_BATCH)
+        del code_x, ek, w_ek
+        st.release()  # the partners' pages of this batch
+        s0 = e0
+    del both_old, by_new, cum
+
     work = out / ".work"
     dst_root = work / INDEX_DIR
     files_out: dict[str, str] = {}
@@ -2584,7 +2687,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         del codes, small, big, src, acnt, jac, kn, un, iw, inn, keep, mutual, cont, ow, a, b
     for path in blocks:
         path.unlink()
-    del dw_c, ua, ub, uw, un_n, mark, in_un
+    del dw_c, ua, ub, uw, un_n, mark
 
     # best containers, components of the accepted edges (streamed from the partitions), election
     best_one_way = _best_containers(ow_rows, meta)
@@ -2716,7 +2819,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # new documents' keys added to the add layer of their partitions only, new files' doc-major keys
     keep_prefixes = tuple(f"files/{d}/" for d in digests)
     for rel, h in st.files.items():
-        if rel.startswith("delta/docs") or rel.startswith("delta/pairs") or rel.startswith("delta/add/"):
+        if rel.startswith(("delta/docs", "delta/pairs", "delta/add/", "delta/df/add-")):
             continue
         if rel.startswith("files/") and not rel.startswith(keep_prefixes):
             continue
@@ -2731,6 +2834,24 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
         save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
         save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
+    # df bounds of C replace their previous ones in the layer of their partitions (the others linked)
+    part = _partition_of(C, index.bits["sample"])
+    touched = set(np.unique(part).tolist())
+    for rel in [r for r in st.files if r.startswith("delta/df/add-")]:
+        if int(rel.removesuffix(".npz").rsplit("-", 1)[1]) not in touched:
+            (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(index.root / rel, dst_root / rel)
+            files_out[rel] = st.files[rel]
+    for p in sorted(touched):
+        rel = f"delta/df/add-{p:05d}.npz"
+        z = index.load(rel) if rel in st.files else {k: np.zeros(0, np.uint64) for k in ("k", "lo", "hi")}
+        cp = C[part == p]
+        keep = ~np.isin(z["k"], cp)
+        k = np.r_[z["k"][keep], cp].astype(np.uint64)
+        o = np.argsort(k, kind="stable")
+        save(rel, k=k[o], lo=np.r_[z["lo"][keep], lo_c[part == p]].astype(np.uint32)[o],
+             hi=np.r_[z["hi"][keep], hi_c[part == p]].astype(np.uint32)[o])  # fmt: skip
+    del C, lo_c, hi_c, part
     add_rows = dict(dl["add_rows"])
     save("delta/add-docs.npy", np.sort(np.r_[st.add_docs, dk[newmem]]))
     for kind in KINDS:
@@ -2776,6 +2897,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             "pairs_format": DELTA_PAIRS_FORMAT,
             "pair_bits": pbits,
             "pairs": n_pairs,
+            "df_format": DELTA_DF_FORMAT,
         },
     }
     (dst_root / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
@@ -2801,6 +2923,10 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         "regrouped_docs": len(regrouped),
         "anchor_recount_docs": len(xs),  # new documents + holders of anchors that became rare again
         "anchor_moved_pairs": moved,  # pairs whose shared anchors became boilerplate (count moved)
+        "df_keys": df_keys,  # sampled shingles whose df may have moved (held by new/removed/regrouped docs)
+        "df_recount_keys": df_recount,  # of them, those whose df bounds straddled a grid point: holders read
+        "weight_changed_keys": w_changed[0],  # of them, those whose (quantized) weight moved
+        "weight_changed_rows": w_changed[1],  # their (holder, shingle) rows: the known pairs' delta work
     }
 
 

@@ -387,12 +387,15 @@ def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypa
     _, stats = check_step(tmp_path, "one", [docs, {"short": short}], s0)
     assert stats["fast_path"] and stats["reexamined_docs"] == 1
     sample_parts = {r.split("/")[2].split("-")[1] for r in read if r.startswith("delta/base/sample-")}
+    df_parts = {r.split("/")[2].split("-")[1] for r in read if r.startswith("delta/df/base-")}
     keys = dedupe.shard_signatures(
         pa.table({"doc_id": ["short"], "text": [normalize_text(short).text], "quality_flags": [[]], "n_chars": [30]})
     )["sample"][0].as_py()
     touched = set(dedupe_cluster._partition_of(np.array(keys, np.uint64), info["bits"]["sample"]).tolist())
-    assert len(sample_parts) == stats["partitions_read"]["sample"] == len(touched) < n_parts // 2
-    assert {int(p) for p in sample_parts} == touched
+    # the df bounds of its keys are looked up in their partitions only; no df crossed a grid point,
+    # so no holder of a sampled shingle is read at all
+    assert {int(p) for p in df_parts} == touched and len(touched) < n_parts // 2
+    assert stats["df_recount_keys"] == 0 and len(sample_parts) == stats["partitions_read"]["sample"] == 0
 
 
 def test_fast_path_damaged_delta_state_falls_back_to_the_full_path(tmp_path, path_mode):
@@ -410,8 +413,8 @@ def test_fast_path_damaged_delta_state_falls_back_to_the_full_path(tmp_path, pat
 
 @pytest.mark.parametrize("damaged", ["bydoc", "base"])
 def test_fast_path_damaged_key_files_fall_back_to_the_full_path(tmp_path, path_mode, damaged):
-    """A doc-major file of a rewritten shard (read for its removed document's keys) or a key-major
-    base partition (read for the new document's holders) whose bytes changed: the fast path
+    """A doc-major file of a rewritten shard (read for its removed document's keys) or a base
+    partition of df bounds (read for the new document's shingles) whose bytes changed: the fast path
     notices (digest checked as it streams the file) and the full path gives the cold bytes."""
     if path_mode != "fast":
         pytest.skip("fast path only")
@@ -424,8 +427,13 @@ def test_fast_path_damaged_key_files_fall_back_to_the_full_path(tmp_path, path_m
     if damaged == "bydoc":
         gone_file = dedupe_cluster._file_digest(str(tmp_path / "one-sig" / "1.parquet"))
         target = index / "files" / gone_file / "bydoc-sample.bin"
-    else:
-        target = index / sorted(r for r in info["files"] if r.startswith("delta/base/sample-"))[0]
+    else:  # the df bounds of the new document's first sampled shingle (session 10: no holders read)
+        key = dedupe.shard_signatures(
+            pa.table({"doc_id": ["extra"], "text": [normalize_text(speeches()[1][:900]).text], "quality_flags": [[]],
+                      "n_chars": [900]})
+        )["sample"][0].as_py()[0]  # fmt: skip
+        p = int(dedupe_cluster._partition_of(np.array([key], np.uint64), info["bits"]["sample"])[0])
+        target = index / "delta" / "df" / f"base-{p:05d}-v.npy"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
@@ -603,3 +611,34 @@ def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypat
         assert stats["anchor_recount_docs"] >= 3
     s3, _ = check_step(tmp_path, "again", [old, dict(list(others.items())[:1])], s2)
     check_step(tmp_path, "all", [old, others, {"z99": p + base[3][:500]}], s3)
+
+
+@pytest.mark.parametrize("steps", [1, 0])
+def test_df_inside_its_grid_cell_moves_no_weight(tmp_path, monkeypatch, path_mode, steps):
+    """df is rounded up to a geometric grid before weighting (DF_GRID_STEPS; 1 = powers of two), so
+    a new page that moves a boilerplate paragraph's df inside its grid cell (5 -> 6 groups, both
+    weigh 4/8) changes no weight: no holder's row of it is a delta for the known pairs. Crossing a
+    grid point (6 -> 9 groups: 4/8 -> 4/16) moves the weight of every holder's row. With exact df
+    (steps 0) the first step already moves them. Every step byte for byte as cold."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "DF_GRID_STEPS", steps)
+    p = speeches()[5][:440]  # a boilerplate paragraph P, then each page's own text
+    rng = random.Random(31)
+    pages = {f"w{k}": p + "".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(600)) for k in range(9)}
+    base = {k: pages[k] for k in ("w0", "w1", "w2", "w7", "w8")}  # P in 5 groups
+    s0, _ = check_step(tmp_path, "five", [base], None)
+    s1, stats = check_step(tmp_path, "six", [base, {"w3": pages["w3"]}], s0)
+    assert stats["fast_path"] and stats["regrouped_docs"] == 0 and stats["df_keys"] > 50
+    if steps:
+        assert stats["weight_changed_keys"] == 0 and stats["weight_changed_rows"] == 0
+    else:  # exact df: 4/5 -> 4/6 for every shingle of P, on each of its 6 holders' rows
+        assert stats["weight_changed_keys"] > 50 and stats["weight_changed_rows"] >= 6 * stats["weight_changed_keys"]
+    s2, stats = check_step(tmp_path, "seven", [base, {k: pages[k] for k in ("w3", "w4")}], s1)
+    if steps:  # bounds [5, 7] kept from the previous runs, still inside (4, 8]: nothing read
+        assert stats["df_recount_keys"] == 0 and stats["weight_changed_rows"] == 0
+    s3, stats = check_step(tmp_path, "nine", [base, {k: pages[k] for k in ("w3", "w4", "w5", "w6")}], s2)
+    assert stats["fast_path"] and stats["weight_changed_keys"] > 50  # bounds [5, 9] straddle 8: recounted
+    assert stats["weight_changed_rows"] >= 9 * stats["weight_changed_keys"] * 0.9  # P's 9 holders
+    _, stats = check_step(tmp_path, "back", [base], s3)  # removals: 9 -> 5 groups, 4/16 -> 4/8 again
+    assert stats["fast_path"] and stats["weight_changed_keys"] > 50
