@@ -869,12 +869,13 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
         for p in range(plan.parts("sample"))
     ]
     for iw, inn, tot, dl in _imap(_overlap_kernel, jobs, workers, client):
-        inter_w[order] += iw
-        inter_n[order] += inn
+        inter_w += iw  # in the sorted order: put back once below
+        inter_n += inn
         if len(dl):
             delta += dl
         if total is not None and tot.shape[1]:
             np.add.at(total, tot[0].astype(np.int64), tot[1])
+    inter_w[order], inter_n[order] = inter_w.copy(), inter_n.copy()
     return inter_w, inter_n, total, delta
 
 
