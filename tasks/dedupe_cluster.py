@@ -725,6 +725,49 @@ def _expand(
     return inter_w, inter_n
 
 
+def _intersect(
+    code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_expand` for the cold path's verification (same exact integers, any pair order): every pair
+    is tested in every sampled-shingle partition, so the per-pair work is paid pairs x partitions
+    times (64 partitions at 20k documents, 256 at 100k) and has to be a few gathers. Each document's
+    rows are located from one bincount of the partition's gids (dense offsets) instead of two binary
+    searches per pair; pairs with no rows on either side are skipped; the pairs are not re-sorted
+    (the caller sorts them by `b` once for all partitions, so the searches walk memory in order);
+    the per-pair sums are segment sums (every kept pair has rows) instead of bincounts. 1.60 -> 1.02
+    CPU-s on partition 0 of the 20k bench (455k pairs, 26 M rows tested), outputs equal."""
+    batch = batch or EXPAND_BATCH
+    inter_w = np.zeros(len(a), np.int64)
+    inter_n = np.zeros(len(a), np.int64)
+    if len(code) == 0 or len(a) == 0:
+        return inter_w, inter_n
+    docs = code >> 32
+    n = max(int(docs[-1]), int(a.max()), int(b.max())) + 1
+    start = np.zeros(n + 1, np.int64)  # rows of document d: start[d]:start[d + 1] (code is sorted)
+    np.cumsum(np.bincount(docs, minlength=n), out=start[1:])
+    lo = start[a]
+    ln = start[a + 1] - lo
+    live = np.flatnonzero((ln > 0) & (start[b + 1] > start[b]))
+    lo, ln, bl = lo[live], ln[live], b[live].astype(np.int64) << 32
+    del start
+    cum = np.cumsum(ln)
+    s = 0
+    while s < len(live):
+        before = int(cum[s - 1]) if s else 0
+        e = max(s + 1, int(np.searchsorted(cum, before + batch, side="right")))
+        lns = ln[s:e]
+        first = cum[s:e] - lns - before  # each pair's first expanded row
+        pos = np.repeat(lo[s:e] - first, lns) + np.arange(int(cum[e - 1]) - before)
+        want = np.repeat(bl[s:e], lns) | (code[pos] & 0xFFFFFFFF)
+        at = np.searchsorted(code, want)
+        np.minimum(at, len(code) - 1, out=at)
+        hit = code[at] == want
+        inter_n[live[s:e]] = np.add.reduceat(hit.astype(np.int64), first)
+        inter_w[live[s:e]] = np.add.reduceat(np.where(hit, w[pos], 0), first)
+        s = e
+    return inter_w, inter_n
+
+
 def _shared(
     code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, cells: int = 0, counts: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -815,7 +858,7 @@ def _overlap_kernel(args: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     (new - old weight) over the shingles both hold whose weight changed since the index `old`."""
     src, a, b, group, known, old = args
     code, w, totals, ukeys, wrank = _prepared_partition(src, group)
-    inter_w, inter_n = _expand(code, w, a, b)
+    inter_w, inter_n = _intersect(code, w, a, b)
     delta = np.zeros(0 if known is None else len(known[0]), np.int64)
     if known is not None and len(delta) and len(code):
         okeys, ow = _load_weights(old)
@@ -836,6 +879,8 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
     inter_n = np.zeros(len(a), np.int64)
     delta = np.zeros(0 if known is None else len(known[0]), np.int64)
     total = np.zeros(plan.n, np.int64) if group is not None else None
+    order = np.argsort(b, kind="stable")  # once for every partition: `_intersect`'s searches walk memory in order
+    a, b = a[order], b[order]
     sa, sb, sg = a, b, group
     if client is not None:  # the same arrays for every partition: sent to each worker once, not with every task
         sa, sb = client.scatter(a, broadcast=True, hash=False), client.scatter(b, broadcast=True, hash=False)
@@ -846,12 +891,13 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
         for p in range(plan.parts("sample"))
     ]
     for iw, inn, tot, dl in _imap(_overlap_kernel, jobs, workers, client):
-        inter_w += iw
+        inter_w += iw  # in the sorted order: put back once below
         inter_n += inn
         if len(dl):
             delta += dl
         if total is not None and tot.shape[1]:
             np.add.at(total, tot[0].astype(np.int64), tot[1])
+    inter_w[order], inter_n[order] = inter_w.copy(), inter_n.copy()
     return inter_w, inter_n, total, delta
 
 

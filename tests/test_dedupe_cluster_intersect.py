@@ -1,0 +1,86 @@
+"""`_intersect` (the cold path's per-partition pair verification) against a brute-force per-pair
+intersection, and `_overlaps` (which sorts the pairs once for every partition) against the old
+`_expand` kernel."""
+
+import numpy as np
+import pytest
+
+from tasks import dedupe_cluster
+
+
+def brute(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: summed weight (of a's rows) and count of the shingles a and b both hold, one pair at a time."""
+    docs, ranks = code >> 32, code & 0xFFFFFFFF
+    rows = {int(d): {int(r): int(x) for r, x in zip(ranks[docs == d], w[docs == d])} for d in np.unique(docs)}
+    out_w, out_n = np.zeros(len(a), np.int64), np.zeros(len(a), np.int64)
+    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
+        mine, theirs = rows.get(x, {}), rows.get(y, {})
+        both = [r for r in mine if r in theirs]
+        out_w[i] = sum(mine[r] for r in both)
+        out_n[i] = len(both)
+    return out_w, out_n
+
+
+def random_case(rng: np.random.Generator):
+    nd, nr = int(rng.integers(1, 40)), int(rng.integers(1, 60))
+    m = int(rng.integers(1, 400))
+    g, r = rng.integers(0, nd, m), rng.integers(0, nr, m)
+    keep = g % 5 != 3  # some documents hold no row at all (empty documents)
+    code = np.unique((g[keep].astype(np.int64) << 32) | r[keep])
+    w = rng.integers(-5000, 5000, len(code))  # per row: `_intersect` must take a's row weights
+    npairs = int(rng.integers(4, 200))
+    a, b = rng.integers(0, nd + 3, npairs), rng.integers(0, nd + 3, npairs)  # ids past the last row too
+    k = npairs // 4
+    a[:k], b[:k] = a[-k:], b[-k:]  # duplicate pairs
+    return code, w, a, b
+
+
+@pytest.mark.parametrize("batch", [1, 2, 7, 1_000, 2_000_000])
+def test_intersect_equals_brute_force(batch):
+    """Every expansion batch boundary, empty documents, pairs with no rows in the partition, pairs
+    past the partition's last document, duplicate pairs and self pairs: the same exact integers."""
+    rng = np.random.default_rng(5)
+    seen = 0
+    for _ in range(40):
+        code, w, a, b = random_case(rng)
+        a[:3] = b[:3]  # self pairs
+        want = brute(code, w, a, b)
+        got = dedupe_cluster._intersect(code, w, a, b, batch)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        assert np.array_equal(dedupe_cluster._expand(code, w, a, b, batch)[1], want[1])
+        seen += int(want[1].sum())
+    assert seen > 0  # the cases share rows at all
+
+
+def test_intersect_empty_inputs():
+    e = np.zeros(0, np.int64)
+    w, n = dedupe_cluster._intersect(e, e, np.array([1, 2]), np.array([2, 3]))
+    assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
+    w, n = dedupe_cluster._intersect(np.array([5 << 32 | 1], np.int64), np.array([9]), e, e)
+    assert len(w) == 0 and len(n) == 0
+    w, n = dedupe_cluster._intersect(np.array([5 << 32 | 1], np.int64), np.array([9]), np.array([0]), np.array([1]))
+    assert w.tolist() == [0] and n.tolist() == [0]  # neither document has rows
+
+
+def test_overlaps_sums_partitions_in_pair_order(tmp_path, monkeypatch):
+    """`_overlaps` sorts the pairs by b once and puts the per-partition sums back in the callers'
+    order: equal to the brute force summed over the partitions, pairs in random order."""
+    rng = np.random.default_rng(9)
+    parts = [random_case(rng)[:2] for _ in range(4)]
+    a, b = rng.integers(0, 45, 300), rng.integers(0, 45, 300)
+    monkeypatch.setattr(dedupe_cluster, "_prepared_partition", lambda src, group: parts[int(src)] + (None,) * 3)
+
+    class Plan:
+        n = 50
+
+        def run_dir(self, kind, p):
+            return str(p)
+
+        def parts(self, kind):
+            return len(parts)
+
+    got_w, got_n, total, _ = dedupe_cluster._overlaps(Plan(), None, a, b, None, 1, None)
+    want = [brute(code, w, a, b) for code, w in parts]
+    assert total is None
+    assert np.array_equal(got_w, sum(x[0] for x in want)) and np.array_equal(got_n, sum(x[1] for x in want))
+    assert got_n.sum() > 0
