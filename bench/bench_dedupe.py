@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -390,19 +391,22 @@ def main() -> None:
     source = {d.doc_id: d.source for d in docs}
     template_pairs = {frozenset((a, b)) for a, b, k in dev.read_pairs(dev.DEFAULT_CORPUS) if k == "template"}
     work = Path(tempfile.mkdtemp(prefix="bench-dedupe-"))
-    pred, _, took = run_jianghua(table, args.shards, work)
-    rows = {"jianghua": report("jianghua", pred, truth, damage, source, template_pairs)}
-    rows["jianghua"]["seconds"] = took["signatures"] + took["cluster"]
-    if args.compare:
-        path = work / "devset.parquet"
-        pq.write_table(table.select(["doc_id", "text"]), path)
-        names = {
-            "text-dedup": "text-dedup 0.4.0 MinHash (defaults)",
-            "datatrove": "datatrove 0.10.1 MinHash (defaults)",
-            "datatrove-zh": "datatrove 0.10.1 MinHash, language=zho_Hani (jieba words; not default)",
-        }
-        for tool, r in compare(str(path), truth, damage, source, template_pairs).items():
-            rows[names[tool]] = r
+    try:  # the work folder holds ~1 GB of signatures and index: never left behind in /tmp
+        pred, _, took = run_jianghua(table, args.shards, work)
+        rows = {"jianghua": report("jianghua", pred, truth, damage, source, template_pairs)}
+        rows["jianghua"]["seconds"] = took["signatures"] + took["cluster"]
+        if args.compare:
+            path = work / "devset.parquet"
+            pq.write_table(table.select(["doc_id", "text"]), path)
+            names = {
+                "text-dedup": "text-dedup 0.4.0 MinHash (defaults)",
+                "datatrove": "datatrove 0.10.1 MinHash (defaults)",
+                "datatrove-zh": "datatrove 0.10.1 MinHash, language=zho_Hani (jieba words; not default)",
+            }
+            for tool, r in compare(str(path), truth, damage, source, template_pairs).items():
+                rows[names[tool]] = r
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     print("\n" + markdown_table(rows))
 
 
