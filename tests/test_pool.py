@@ -213,7 +213,9 @@ def test_a_quick_call_waits_for_its_worker_in_the_executor_a_slow_one_at_the_gat
     assert pool._gate.busy == 1  # a quick one behind it too: the gate's order holds
     for t in threads:
         t.join(30)
-    threads = [start(_sleep_then_pid, 0.6), start(_other_pid, 0)]
+    # the running call sleeps well past the check (0.6 s after its start): a loaded machine (CI) must not
+    # let it end, and the quick call behind it run, before the gate is read
+    threads = [start(_sleep_then_pid, 3.0), start(_other_pid, 0)]
     assert pool._gate.busy == 2  # queued ahead: in the executor while the worker runs the other call
     for t in threads:
         t.join(30)
