@@ -84,3 +84,19 @@ def test_overlaps_sums_partitions_in_pair_order(tmp_path, monkeypatch):
     assert total is None
     assert np.array_equal(got_w, sum(x[0] for x in want)) and np.array_equal(got_n, sum(x[1] for x in want))
     assert got_n.sum() > 0
+
+
+@pytest.mark.parametrize("holder_rows", [1, 3, 7, 10_000])
+def test_distinct_per_key_in_key_ranges_counts_like_one_pass(monkeypatch, holder_rows):
+    """`_distinct_per_key` sorts a range of keys at a time (HOLDER_ROWS rows): the same counts as
+    counting distinct (key, value) rows in one pass, whatever the ranges (repeated rows, a key with
+    most rows, ranges that hold no row)."""
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        keys = np.unique(rng.integers(0, 2**63, int(rng.integers(1, 30)), dtype=np.uint64))
+        m = int(rng.integers(0, 200))
+        k = keys[np.minimum(rng.geometric(0.3, m) - 1, len(keys) - 1)]  # skewed: the first key holds most rows
+        v = rng.integers(0, 6, m).astype(np.uint64)
+        want = np.array([len(set(v[k == x].tolist())) for x in keys], np.int64)
+        assert dedupe_cluster._distinct_per_key(keys, k, v).tolist() == want.tolist()
