@@ -50,6 +50,7 @@ MEMORY_LOG_ENV = "JIANGHUA_STAGE_MEMORY"
 MEMORY_SAMPLE_SECONDS = 0.05  # RSS sampling period of the probe (a stage call takes ≥ 0.1 s)
 # A call whose pool was killed because ANOTHER call timed out is resubmitted up to this often.
 MAX_RESUBMITS = 2
+WAIT_POLL_SECONDS = 2.0  # how often a waiting call checks that its pool can still finish it (`_wait`)
 # A worker holding more than this (RSS after releasing its last call's memory) is replaced before it
 # runs a call of a stage module it has not run yet. Measured at 5k/20k: a worker that ran ingest,
 # lines or normalize holds 280-350 MB after release, one that ran extract ~600-650 MB; a global
@@ -266,7 +267,7 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "
         ).result()
         trace("pool_submit", id=call_id)
         try:
-            value, grew, repeat, seconds = future.result(timeout=timeout)
+            value, grew, repeat, seconds = _wait(pool, future, timeout)
             trace("pool_result", id=call_id)
             key = memory_key + WARM if repeat else memory_key
             if grew is not None and grew > _growth.get(key, -1):
@@ -291,6 +292,33 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "
                 attempt += 1
                 continue  # another call's timeout killed this pool: not this call's fault
             raise  # a worker died (out of memory?): the retry gets a fresh pool
+
+
+def _wait(pool: ProcessPoolExecutor, future: Future, timeout: float | None) -> Any:
+    """future.result(timeout), checking every WAIT_POLL_SECONDS that someone can still finish it.
+
+    Only the executor's manager thread completes a call's future (with its result, or with
+    BrokenProcessPool when a worker dies). Should that thread end with the call unfinished, the
+    caller would wait forever (seen once in CI, session 10: a flow run hung with two calls waiting
+    on a pool whose workers were zombies and whose manager thread was gone): raise
+    BrokenProcessPool instead, which the caller handles as a dead worker. A terminated pool's
+    calls raise PoolTerminated."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        step = WAIT_POLL_SECONDS if deadline is None else max(0.0, min(WAIT_POLL_SECONDS, deadline - time.monotonic()))
+        try:
+            return future.result(timeout=step)
+        except FutureTimeout:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
+            if _terminated:
+                raise PoolTerminated(_terminated) from None
+            manager = getattr(pool, "_executor_manager_thread", None)  # private: CPython's executor
+            if manager is not None and not manager.is_alive() and not future.done():
+                raise BrokenProcessPool(
+                    "the worker pool's manager thread ended with this call unfinished; the call is retried "
+                    "on a fresh pool"
+                ) from None
 
 
 def _get_pool() -> ProcessPoolExecutor:

@@ -534,3 +534,30 @@ def test_a_release_walks_only_what_its_call_made_and_growth_brings_a_full_walk(w
     assert len({c["pid"] for c in calls}) == 1
     assert [c["full"] for c in calls] == [True, False, False, False, True, False]
     assert all(c["release"] >= 0 and c["taken"] > 0 for c in calls)
+
+
+def test_a_call_whose_pool_lost_its_manager_thread_raises_instead_of_waiting_forever(workers, monkeypatch):
+    """Only the executor's manager thread completes a call's future: were it gone with the call
+    unfinished (a CI run hung that way in session 10), the call raises BrokenProcessPool — handled
+    as a dead worker — instead of waiting forever."""
+    monkeypatch.setattr(pool, "WAIT_POLL_SECONDS", 0.1)
+    workers(1)
+    executor = pool._get_pool()
+    gone = threading.Thread(target=lambda: None)
+    gone.start()
+    gone.join()
+    executor._executor_manager_thread = gone  # type: ignore[attr-defined]  # no live thread will run the call
+    outcome: list[BaseException | int] = []
+
+    def call() -> None:
+        try:
+            outcome.append(pool.run(_pid, 0))
+        except BaseException as exc:  # noqa: BLE001 - the outcome is what is asserted
+            outcome.append(exc)
+
+    t = threading.Thread(target=call, daemon=True)
+    t.start()
+    t.join(20)
+    assert not t.is_alive(), "the call still waits on a pool nobody will finish it on"
+    assert isinstance(outcome[0], BrokenProcessPool)
+    assert "manager thread" in str(outcome[0])
