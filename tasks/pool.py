@@ -51,6 +51,7 @@ MEMORY_SAMPLE_SECONDS = 0.05  # RSS sampling period of the probe (a stage call t
 # A call whose pool was killed because ANOTHER call timed out is resubmitted up to this often.
 MAX_RESUBMITS = 2
 WAIT_POLL_SECONDS = 2.0  # how often a waiting call checks that its pool can still finish it (`_wait`)
+MANAGER_ERROR_CHARS = 2000  # the tail of a dead manager thread's traceback kept for the error message
 # A worker holding more than this (RSS after releasing its last call's memory) is replaced before it
 # runs a call of a stage module it has not run yet. Measured at 5k/20k: a worker that ran ingest,
 # lines or normalize holds 280-350 MB after release, one that ran extract ~600-650 MB; a global
@@ -300,8 +301,9 @@ def _wait(pool: ProcessPoolExecutor, future: Future, timeout: float | None) -> A
     Only the executor's manager thread completes a call's future (with its result, or with
     BrokenProcessPool when a worker dies). Should that thread end with the call unfinished, the
     caller would wait forever (seen once in CI, session 10: a flow run hung with two calls waiting
-    on a pool whose workers were zombies and whose manager thread was gone): raise
-    BrokenProcessPool instead, which the caller handles as a dead worker. A terminated pool's
+    on a pool whose workers were zombies and whose manager thread was gone): kill the pool's workers
+    and raise BrokenProcessPool, which `_run` answers by resubmitting the call to a fresh pool (a
+    killed pool), with a warning naming why the thread ended (`_manager_errors`). A terminated pool's
     calls raise PoolTerminated."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:
@@ -315,16 +317,53 @@ def _wait(pool: ProcessPoolExecutor, future: Future, timeout: float | None) -> A
                 raise PoolTerminated(_terminated) from None
             manager = getattr(pool, "_executor_manager_thread", None)  # private: CPython's executor
             if manager is not None and not manager.is_alive() and not future.done():
-                raise BrokenProcessPool(
-                    "the worker pool's manager thread ended with this call unfinished; the call is retried "
-                    "on a fresh pool"
-                ) from None
+                why = _manager_errors.get(id(manager), "it raised nothing (it returned)")
+                message = (
+                    "the worker pool's manager thread ended with this call unfinished; the pool's workers are "
+                    f"killed and its calls resubmitted to a fresh pool. The thread's end: {why}"
+                )
+                import logging
+
+                logging.getLogger(__name__).warning(message)
+                _kill(pool)  # its workers would wait forever on a queue nobody feeds; its calls are resubmitted
+                raise BrokenProcessPool(message) from None
+
+
+# A pool manager thread that died of an exception, by id(thread): its formatted traceback, so the
+# BrokenProcessPool `_wait` raises (and the stage's retry logs) says why. The one hang seen (CI,
+# session 10) left no trace of the cause; threading's default hook prints to a stderr that pytest
+# or a scheduler may swallow.
+_manager_errors: dict[int, str] = {}
+_hook_installed = False
+
+
+def _install_manager_hook() -> None:
+    global _hook_installed
+    if _hook_installed:
+        return
+    _hook_installed = True
+    previous = threading.excepthook
+
+    def hook(args: Any) -> None:
+        from concurrent.futures import process as cf
+
+        if isinstance(args.thread, cf._ExecutorManagerThread):
+            import traceback
+
+            text = "".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback))
+            _manager_errors[id(args.thread)] = text[-MANAGER_ERROR_CHARS:]
+            for old in list(_manager_errors)[:-8]:  # never grows: only the last few pools matter
+                del _manager_errors[old]
+        previous(args)
+
+    threading.excepthook = hook
 
 
 def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
+            _install_manager_hook()
             _pool = _RecyclingPool(
                 max_workers=_workers,
                 mp_context=multiprocessing.get_context("spawn"),
