@@ -47,7 +47,7 @@ pq.read_table(dirs[-1] + "/signatures.parquet")  # warm-up: the Parquet reader's
 before = status("VmRSS")
 if profile:
     import cProfile
-    prof = cProfile.Profile()
+    prof = cProfile.Profile(time.process_time)
     prof.enable()
 t = time.process_time()
 stats = cluster_shards({"signatures": dirs}, out, prev)
@@ -112,9 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=1, help="how many of the newest signature files are new")
     ap.add_argument("--cold-check", action="store_true")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="an integer constant")
-    ap.add_argument("--pin-version", action="store_true",
-                    help="every child's params_version() is one fixed string: a base made by one checkout serves "
-                    "the +1 %% call of another (A/B of the same state layout without a cold call per edit)")
+    ap.add_argument(
+        "--pin-version",
+        action="store_true",
+        help="every child's params_version() is one fixed string: a base made by one checkout serves "
+        "the +1 %% call of another (A/B of the same state layout without a cold call per edit)",
+    )
     ap.add_argument("--profile", default="", metavar="FILE", help="cProfile stats of the +1 %% call to FILE")
     args = ap.parse_args(argv)
     PIN[0] = args.pin_version
@@ -122,7 +125,11 @@ def main(argv: list[str] | None = None) -> int:
         name, value = item.split("=", 1)
         OVERRIDES[name] = int(value)
     work = Path(args.work)
-    files = signature_files(Path(args.out))
+    copied = sorted(work.glob("sig/*/signatures.parquet"))
+    if copied and not list(Path(args.out).glob(".state/artifacts/dedupe/*/state/state.json")):
+        files = copied  # OUT is being rebuilt: the copies made from it earlier (same order, mtimes kept)
+    else:
+        files = signature_files(Path(args.out))
     newest = set(sorted(files, key=lambda f: f.stat().st_mtime)[-args.new :])
     dirs, base_dirs = [], []
     for i, f in enumerate(files):
