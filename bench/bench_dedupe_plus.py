@@ -12,7 +12,9 @@ pages (~90 MB of RssFile that a pool worker has already paged in) are not counte
 `--cold-check` also runs a cold call on all files and compares the Parquet outputs byte for byte.
 `--set NAME=VALUE` sets an integer constant of tasks.dedupe_cluster in every child (e.g.
 `DELTA_PART_PAIRS=20000` to force many pair partitions); use a separate DIR per setting (the base is
-reused while its inputs are the same).
+reused while its inputs are the same). `--pin-version` fixes the code version string in every child, so
+one base (made by any checkout with the same state layout) serves +1 % calls of several checkouts, A/B in
+one window (session 11); `--profile FILE` dumps cProfile stats of the +1 % call.
 """
 
 from __future__ import annotations
@@ -36,14 +38,23 @@ def status(key):
 import pyarrow.parquet as pq
 import tasks.dedupe_cluster as dc
 from tasks.dedupe_cluster import cluster_shards
-dirs, out, prev, overrides = json.loads(sys.argv[1])
+dirs, out, prev, overrides, pin, profile = json.loads(sys.argv[1])
 for name, value in overrides.items():
     setattr(dc, name, value)
+if pin:
+    dc.params_version = lambda: "dedupe-pinned"
 pq.read_table(dirs[-1] + "/signatures.parquet")  # warm-up: the Parquet reader's library pages
 before = status("VmRSS")
+if profile:
+    import cProfile
+    prof = cProfile.Profile(time.process_time)
+    prof.enable()
 t = time.process_time()
 stats = cluster_shards({"signatures": dirs}, out, prev)
 cpu = time.process_time() - t
+if profile:
+    prof.disable()
+    prof.dump_stats(profile)
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
         "candidates_anchors", "anchor_moved_pairs", "pair_partitions", "df_keys", "df_recount_keys",
         "weight_changed_keys", "weight_changed_rows")
@@ -70,13 +81,14 @@ def signature_files(out: Path) -> list[Path]:
 
 
 OVERRIDES: dict[str, int] = {}
+PIN: list[bool] = [False]
 
 
-def child(dirs: list[str], out: Path, prev: str | None) -> dict:
+def child(dirs: list[str], out: Path, prev: str | None, profile: str = "") -> dict:
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev, OVERRIDES])],
+        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev, OVERRIDES, PIN[0], profile])],
         env=env,
         capture_output=True,
         text=True,
@@ -100,12 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=1, help="how many of the newest signature files are new")
     ap.add_argument("--cold-check", action="store_true")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="an integer constant")
+    ap.add_argument(
+        "--pin-version",
+        action="store_true",
+        help="every child's params_version() is one fixed string: a base made by one checkout serves "
+        "the +1 %% call of another (A/B of the same state layout without a cold call per edit)",
+    )
+    ap.add_argument("--profile", default="", metavar="FILE", help="cProfile stats of the +1 %% call to FILE")
     args = ap.parse_args(argv)
+    PIN[0] = args.pin_version
     for item in args.set:
         name, value = item.split("=", 1)
         OVERRIDES[name] = int(value)
     work = Path(args.work)
-    files = signature_files(Path(args.out))
+    copied = sorted(work.glob("sig/*/signatures.parquet"))
+    if copied and not list(Path(args.out).glob(".state/artifacts/dedupe/*/state/state.json")):
+        files = copied  # OUT is being rebuilt: the copies made from it earlier (same order, mtimes kept)
+    else:
+        files = signature_files(Path(args.out))
     newest = set(sorted(files, key=lambda f: f.stat().st_mtime)[-args.new :])
     dirs, base_dirs = [], []
     for i, f in enumerate(files):
@@ -122,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         cold = child(base_dirs, base, None)
         stamp.write_text(json.dumps(base_dirs))
         print(f"base cold ({len(base_dirs)} files): {json.dumps(cold)}")
-    plus = child(dirs, work / "plus", str(base / "state"))
+    plus = child(dirs, work / "plus", str(base / "state"), args.profile)
     print(f"+ {args.new} new file(s), incremental: {json.dumps(plus)}")
     if args.cold_check:
         cold = child(dirs, work / "cold", None)

@@ -768,18 +768,59 @@ def _intersect(
     return inter_w, inter_n
 
 
+def _shared_by_doc(
+    vals: np.ndarray, start: np.ndarray, length: np.ndarray, w: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_expand` for rows kept document by document: document d's keys are vals[start[d]:start[d] +
+    length[d]], sorted and distinct (as the doc-major files and the signatures hold them), w the
+    integer weight of each row. Per pair (x, y): the summed weight (of x's rows) and the count of
+    the keys both hold. Pairs are taken a document x at a time: its partners' rows are searched in
+    x's own keys, a few thousand that stay in cache, and each partner's rows come sorted, so the
+    search walks them in order (~7x faster than unordered queries) — no sort of the rows at all
+    (the fast path's new pairs: session 11)."""
+    inter_w = np.zeros(len(x), np.int64)
+    inter_n = np.zeros(len(x), np.int64)
+    if len(x) == 0:
+        return inter_w, inter_n
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    cuts = np.r_[np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]]), len(xs)]
+    for s, e in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        d = int(xs[s])
+        keys = vals[start[d] : start[d] + length[d]]
+        if len(keys) == 0:
+            continue
+        wk = w[start[d] : start[d] + length[d]]
+        sel = order[s:e]
+        ln = length[y[sel]]
+        q = vals[_ranges(start[y[sel]], start[y[sel]] + ln)]
+        if len(q) == 0:
+            continue
+        at = np.searchsorted(keys, q)
+        np.minimum(at, len(keys) - 1, out=at)
+        hit = keys[at] == q
+        live = ln > 0
+        first = (np.cumsum(ln) - ln)[live]  # each non-empty partner's first row (segments in order)
+        inter_n[sel[live]] = np.add.reduceat(hit.astype(np.int64), first)
+        inter_w[sel[live]] = np.add.reduceat(np.where(hit, wk[at], 0), first)
+    return inter_w, inter_n
+
+
 def _shared(
     code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, cells: int = 0, counts: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """`_expand` for weights that depend on the shingle alone (wrank[rank]): per pair the summed
     weight and count of the shingles both documents hold among the rows `code` (sorted distinct
     gid << 32 | rank). Each pair expands the side with fewer rows and tests the other side in a
-    dense (document x shingle) membership matrix of at most DENSE_CELLS cells, a slice of ranks at
-    a time: a gather instead of a binary search per row (the fast path's df loop: 5x fewer CPU
-    seconds on the 20k bench). Same exact integers as `_expand`. `cells` overrides DENSE_CELLS;
-    without `counts` the shared counts are not summed (returned as zeros: the df loop needs only
-    the weights). The pairs are expanded grouped by the tested document so its grid row stays in
-    cache, positions in int32 when they fit (less memory traffic; the gathers are the cost)."""
+    dense (tested document x shingle) membership matrix of at most DENSE_CELLS cells: a gather
+    instead of a binary search per row (the fast path's df loop: 5x fewer CPU seconds on the 20k
+    bench, session 8). The matrix is cut by tested documents, not by shingles: the pairs are
+    sorted by their tested document once and each pair is expanded in exactly one slice (cut by
+    shingle ranks, every slice passed over every pair again: ~14 passes over ~450 k known pairs
+    at 20k +1 %, 1.4 of the call's CPU-s; session 11). Same exact integers as `_expand`. `cells`
+    overrides DENSE_CELLS; without `counts` the shared counts are not summed (returned as zeros:
+    the df loop needs only the weights). Positions in int32 when they fit (less memory traffic;
+    the gathers are the cost)."""
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
@@ -795,45 +836,55 @@ def _shared(
         return inter_w, inter_n
     la, lb = la[pairs], lb[pairs]
     dl = local[docs]  # local document of each row
-    del local
+    del local, docs
+    start = np.r_[0, np.cumsum(np.bincount(dl, minlength=len(ud)))]  # rows of local document d: start[d]:start[d+1]
     seen = np.zeros(int(rk.max()) + 1, bool)  # ranks are small (a chunk's keys): a dense map, no sort
     seen[rk] = True
-    ur = np.flatnonzero(seen)
-    rl = (np.cumsum(seen) - 1)[rk]  # local shingle of each row
+    width = int(seen.sum())
+    rl = (np.cumsum(seen) - 1)[rk]  # local shingle of each row: a column of the matrix
     del seen
-    width = max(1, (cells or DENSE_CELLS) // len(ud))
-    acc_w = np.zeros(len(pairs), np.int64)
-    acc_n = np.zeros(len(pairs), np.int64)
-    for c0 in range(0, len(ur), width):
-        c1 = min(c0 + width, len(ur))
-        m = (rl >= c0) & (rl < c1)
-        # positions fit int32 when the rows and the grid do (halves the expansion's memory traffic)
-        idx = np.int32 if max(len(rl), len(ud) * (c1 - c0)) < (1 << 31) else np.int64
-        sd, sr, sw = dl[m], (rl[m] - c0).astype(idx), wrank[rk[m]].astype(np.int64)
-        grid = np.zeros((len(ud), c1 - c0), bool)
-        grid[sd, sr] = True
-        held = grid.ravel()
-        del grid
-        start = np.r_[0, np.cumsum(np.bincount(sd, minlength=len(ud)))]  # rows of local document d: start[d]:start[d+1]
-        na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
-        x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side
-        ln = np.minimum(na, nb)
-        by_y = np.argsort(y, kind="stable")  # pairs testing one grid row run together: it stays in cache
-        x, y, ln = x[by_y], y[by_y], ln[by_y]
-        aw = np.zeros(len(x), np.int64)
-        an = np.zeros(len(x), np.int64)
-        cum = np.cumsum(ln)
-        s = 0
-        while s < len(x):
-            e = max(s + 1, int(np.searchsorted(cum, (cum[s - 1] if s else 0) + SHARED_BATCH, side="right")))
+    sw = wrank[rk].astype(np.int64)
+    del rk
+    na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
+    x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side
+    ln = np.minimum(na, nb)
+    by_y = np.argsort(y, kind="stable")  # pairs testing one document run together, once
+    x, y, ln = x[by_y], y[by_y], ln[by_y]
+    ty = y[np.r_[True, y[1:] != y[:-1]]]  # the tested documents, sorted
+    ty_row = np.searchsorted(ty, y)  # each pair's row of the matrix (over every slice)
+    per = max(1, (cells or DENSE_CELLS) // width)  # matrix rows (tested documents) a slice holds
+    idx = np.int32 if max(len(rl), per * width) < (1 << 31) else np.int64
+    rl = rl.astype(idx)
+    aw = np.zeros(len(x), np.int64)
+    an = np.zeros(len(x), np.int64)
+    pcut = np.searchsorted(ty_row, np.arange(0, len(ty) + per, per))  # pairs of slice i: pcut[i]:pcut[i+1]
+    held = None
+    for i in range(len(pcut) - 1):
+        p0, p1 = int(pcut[i]), int(pcut[i + 1])
+        if p0 == p1:
+            continue
+        t0 = i * per
+        tdocs = ty[t0 : t0 + per]
+        if held is None:  # one buffer for every slice, its set cells cleared after use (no fresh 32 MB each)
+            held = np.zeros(min(len(ty), per) * width, bool)
+        rows = _ranges(start[tdocs], start[tdocs + 1])
+        cell = np.repeat((np.arange(len(tdocs)) * width).astype(idx), start[tdocs + 1] - start[tdocs]) + rl[rows]
+        held[cell] = True
+        del rows
+        cum = np.cumsum(ln[p0:p1])
+        s = p0
+        while s < p1:
+            before = int(cum[s - p0 - 1]) if s > p0 else 0
+            e = max(s + 1, p0 + int(np.searchsorted(cum, before + SHARED_BATCH, side="right")))
+            e = min(e, p1)
             lns = ln[s:e]
-            first = cum[s:e] - lns - (cum[s - 1] if s else 0)  # each pair's first expanded row
-            total = int(lns.sum())
+            total = int(cum[e - p0 - 1]) - before
             if total == 0:
                 s = e
                 continue
+            first = cum[s - p0 : e - p0] - lns - before  # each pair's first expanded row
             pos = np.repeat((start[x[s:e]] - first).astype(idx), lns) + np.arange(total, dtype=idx)
-            hit = held[np.repeat((y[s:e] * (c1 - c0)).astype(idx), lns) + sr[pos]]
+            hit = held[np.repeat(((ty_row[s:e] - t0) * width).astype(idx), lns) + rl[pos]]
             # segment sums; a trailing 0 keeps every start in range, an empty segment's sum is zeroed
             vals = np.zeros(total + 1, np.int64)
             np.multiply(sw[pos], hit, out=vals[:total])
@@ -842,9 +893,12 @@ def _shared(
                 vals[:total] = hit
                 an[s:e] = np.where(lns > 0, np.add.reduceat(vals, first), 0)
             s = e
-        acc_w[by_y] += aw
-        acc_n[by_y] += an
-        del held, sd, sr, sw
+        held[cell] = False
+        del cell
+    del held
+    acc_w = np.zeros(len(pairs), np.int64)
+    acc_n = np.zeros(len(pairs), np.int64)
+    acc_w[by_y], acc_n[by_y] = aw, an
     inter_w[pairs] = acc_w
     inter_n[pairs] = acc_n
     return inter_w, inter_n
@@ -2669,41 +2723,51 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # count over every shingle both hold, from their own rows; weights of C from above, of the
     # other shingles from their (unchanged) bounds. Pairs go in batches whose two documents hold
     # about 4 x HOLDER_ROWS rows in all (grouped by their new document: its partners, copies of one
-    # speech, are gathered once a batch; the distinct rows are far fewer), so memory follows the
-    # batch, not every partner's rows at once.
+    # speech, are gathered once a batch), so memory follows the batch, not every partner's rows at
+    # once. Each document's rows come sorted and distinct from the doc-major files, so a pair is
+    # measured by searching the partner's rows in its new document's own keys (`_shared_by_doc`):
+    # no sort of the batch's rows (session 11: 3.6 of the 20k +1 % call's 8.5 CPU-s went to sorting
+    # ~27 M gathered rows twice and expanding them).
     ua, ub = np.concatenate(ua_l), np.concatenate(ub_l)
     del ua_l, ub_l
     uw, un_n = np.zeros(len(ua), np.int64), np.zeros(len(ua), np.int64)
     mark = np.zeros(n, bool)
-    both_old = ~(fresh[ua] | fresh[ub])
-    by_new = np.argsort(np.where(fresh[ua], ua, ub), kind="stable")
+    ux = np.where(fresh[ua], ua, ub)  # the side whose keys are searched: the new document (else a)
+    uy = np.where(fresh[ua], ub, ua)
+    by_new = np.argsort(ux, kind="stable")
     cum = np.cumsum(meta.n_sample[ua[by_new]].astype(np.int64) + meta.n_sample[ub[by_new]])
     s0 = 0
     while s0 < len(by_new):
         e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + 4 * HOLDER_ROWS, side="right")))
         bi = by_new[s0:e0]
-        ba, bb = ua[bi], ub[bi]
-        fk, fg = rows_of("sample", np.unique(np.r_[ba, bb]))
-        at_c = np.minimum(np.searchsorted(C, fk), max(len(C) - 1, 0))
-        in_c = (C[at_c] == fk) if len(C) else np.zeros(len(fk), bool)
-        mark[ba[both_old[bi]]], mark[bb[both_old[bi]]] = True, True
-        mine = in_c | mark[fg]  # a shingle outside C is shared only by two old documents
-        mark[:] = False
-        fk, fg = fk[mine], fg[mine]
-        ek = sig._sort_unique(fk)
-        at_c = np.minimum(np.searchsorted(C, ek), max(len(C) - 1, 0))
-        in_c = (C[at_c] == ek) if len(C) else np.zeros(len(ek), bool)
-        w_ek = np.zeros(len(ek), np.int64)
-        w_ek[in_c] = w_c[at_c[in_c]]
-        if not in_c.all():
-            w_ek[~in_c] = _weight_of_df(st.df_bounds(ek[~in_c])[1])
-        code_x = sig._sort_unique((fg.astype(np.int64) << 32) | np.searchsorted(ek, fk))
-        del fk, fg, at_c, in_c, mine
-        uw[bi], un_n[bi] = _expand(code_x, w_ek[code_x & 0xFFFFFFFF], ba, bb, SHARED_BATCH)
-        del code_x, ek, w_ek
+        bx, by = ux[bi], uy[bi]
+        docs = np.unique(np.r_[bx, by])
+        vals, own = st.gather("sample", digests, floc[docs], frow[docs])
+        length = np.bincount(own, minlength=len(docs)).astype(np.int64)
+        start = np.zeros(len(docs), np.int64)
+        first = np.flatnonzero(np.r_[True, own[1:] != own[:-1]]) if len(own) else np.zeros(0, np.int64)
+        start[own[first]] = first  # a gather returns each document's rows in one run
+        lx, ly = np.searchsorted(docs, bx), np.searchsorted(docs, by)
+        xd = np.unique(lx)
+        xr = _ranges(start[xd], start[xd] + length[xd])  # the rows whose weight a pair can add
+        kx = vals[xr]
+        at_c = np.minimum(np.searchsorted(C, kx), max(len(C) - 1, 0))
+        in_c = (C[at_c] == kx) if len(C) else np.zeros(len(kx), bool)
+        wx = np.zeros(len(kx), np.int64)
+        wx[in_c] = w_c[at_c[in_c]]
+        if not in_c.all():  # an old pair new as a candidate: shingles outside C keep their bound's weight
+            out_c = kx[~in_c]
+            ek = sig._sort_unique(out_c)
+            wx[~in_c] = _weight_of_df(st.df_bounds(ek)[1])[np.searchsorted(ek, out_c)]
+            del out_c, ek
+        w_rows = np.zeros(len(vals), np.int64)
+        w_rows[xr] = wx
+        del kx, at_c, in_c, wx, xr, own, first
+        uw[bi], un_n[bi] = _shared_by_doc(vals, start, length, w_rows, lx, ly)
+        del vals, w_rows, start, length
         st.release()  # the partners' pages of this batch
         s0 = e0
-    del both_old, by_new, cum
+    del ux, uy, by_new, cum
 
     work = out / ".work"
     dst_root = work / INDEX_DIR
@@ -2919,9 +2983,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             files_out[rel] = st.files[rel]
     for p in sorted(touched):
         rel = f"delta/df/add-{p:05d}.npz"
-        z = index.load(rel) if rel in st.files else {k: np.zeros(0, np.uint64) for k in ("k", "lo", "hi")}
+        if rel in st.files:  # read by `df_bounds` for this run's C (every touched partition)
+            z = st._df_add[rel] if rel in st._df_add else index.load(rel)
+        else:
+            z = {k: np.zeros(0, np.uint64) for k in ("k", "lo", "hi")}
         cp = C[part == p]
-        keep = ~np.isin(z["k"], cp)
+        j = np.minimum(np.searchsorted(cp, z["k"]), max(len(cp) - 1, 0))
+        keep = ~(cp[j] == z["k"]) if len(cp) else np.ones(len(z["k"]), bool)  # both sorted: no `isin` sort
         k = np.r_[z["k"][keep], cp].astype(np.uint64)
         o = np.argsort(k, kind="stable")
         save(rel, k=k[o], lo=np.r_[z["lo"][keep], lo_c[part == p]].astype(np.uint32)[o],

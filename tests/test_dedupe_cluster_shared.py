@@ -85,3 +85,31 @@ def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_r
     assert stats["fast_path"]
     rows = cluster_of(tmp_path / "back-inc", 1)
     assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
+
+
+def test_shared_by_doc_equals_expand():
+    """`_shared_by_doc` (the fast path's new pairs: a partner's rows searched in the new document's
+    own sorted keys, no sort of the batch) gives `_expand`'s exact integers: negative weights,
+    documents with no rows, a document paired with itself, repeated pairs, pairs in any order, and
+    documents whose runs sit in `vals` in any order (a gather returns them file by file)."""
+    rng = np.random.default_rng(5)
+    for _ in range(40):
+        nd, nk = int(rng.integers(1, 40)), int(rng.integers(1, 60))
+        held = [np.unique(rng.integers(0, nk, int(rng.integers(0, 30)))) for _ in range(nd)]  # key ranks
+        keys = np.sort(rng.choice(np.iinfo(np.int64).max, nk, replace=False).astype(np.uint64))
+        wkey = rng.integers(-5000, 5000, nk)  # a key weighs the same in every document
+        length = np.array([len(r) for r in held], np.int64)
+        layout = rng.permutation(nd)
+        start = np.zeros(nd, np.int64)
+        start[layout] = np.r_[0, np.cumsum(length[layout])[:-1]]
+        vals, w, owner = (np.zeros(int(length.sum()), t) for t in (np.uint64, np.int64, np.int64))
+        for d, r in enumerate(held):
+            vals[start[d] : start[d] + len(r)] = keys[r]  # sorted and distinct, as the doc-major files hold them
+            w[start[d] : start[d] + len(r)] = wkey[r]
+            owner[start[d] : start[d] + len(r)] = d
+        x, y = rng.integers(0, nd, 200), rng.integers(0, nd, 200)
+        got = dedupe_cluster._shared_by_doc(vals, start, length, w, x, y)
+        code = np.sort((owner << 32) | np.searchsorted(keys, vals).astype(np.int64))
+        want = dedupe_cluster._expand(code, wkey[code & 0xFFFFFFFF], x, y)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        assert want[1].sum() > 0  # the case has shared rows at all
