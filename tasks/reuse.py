@@ -699,7 +699,7 @@ def _doc_codes_of(
 
 
 class _Corpus:
-    """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
+    """The canonical documents of every shard as ids, fingerprints, levels and lengths (no
     texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`).
 
     Not thread-safe: it keeps the shards' ParquetFiles open, and a ParquetFile read from two
@@ -710,14 +710,15 @@ class _Corpus:
     def __init__(self, member_dirs: list[str], listing: pa.Table):
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
         self.listing = listing
-        cols = listing.to_pydict()
+        # the columns it keeps (shard_key, ~100 B a document, and cluster ids are not used here:
+        # every reuse part and the finish build a corpus, so this is a per-call cost)
+        cols = listing.select(["doc_id", "fingerprint", "chars", "shard", "admin_level"]).to_pydict()
         ids = np.array(cols["doc_id"], dtype=object)
         order = np.argsort(ids, kind="stable")
         self.ids = ids[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
             raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
         self.id_list = self.ids.tolist()
-        _, self.cluster = np.unique(np.array(cols["cluster_id"], dtype=object)[order], return_inverse=True)
         self.prints = np.array(cols["fingerprint"], dtype=object)[order]
         self.chars = np.array(cols["chars"], dtype=np.int64)[order]
         self.shard = np.array(cols["shard"], dtype=np.int64)[order]
@@ -1545,7 +1546,8 @@ def _load_corpus(inputs: dict) -> _Corpus:
     held = getattr(_LOADED, "corpus", None)
     if held is None or held[0] != key:
         release_corpus()
-        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing)))
+        columns = ["doc_id", "fingerprint", "chars", "shard", "admin_level"]
+        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing, columns=columns)))
     return _LOADED.corpus[1]
 
 
