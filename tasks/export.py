@@ -62,7 +62,9 @@ def export_shard(
             n = made.get(name)
             counts_out[name] = n if isinstance(n, int) else pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
         # ... and the digest it recorded, not a re-read of its bytes
-        recorded = made.get("digests") if isinstance(made.get("digests"), dict) else {}
+        recorded = made.get("digests")
+        if not isinstance(recorded, dict):
+            recorded = {}
         counts_out["digests"] = {
             t: recorded.get(t) if t != "documents" and recorded.get(t) else _sha256(out / f"{t}.parquet")
             for t in schema.SHARD_TABLES

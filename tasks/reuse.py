@@ -1429,8 +1429,8 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
                 n = j - i
                 if n.sum():
                     rows = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
-                    at = np.repeat(i - np.cumsum(np.r_[0, n[:-1]]), n) + np.arange(int(n.sum()))
-                    rec = np.array(rows[at])
+                    take = np.repeat(i - np.cumsum(np.r_[0, n[:-1]]), n) + np.arange(int(n.sum()))
+                    rec = np.array(rows[take])
                     del rows
                     key = _pair_keys(rec["a"], rec["b"])
                     hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
