@@ -19,12 +19,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if os.environ.get("BENCH_CODE"):  # another checkout's tasks (e.g. `git archive BASE tasks | tar -x -C DIR`)
+    sys.path.insert(0, os.environ["BENCH_CODE"])
 
 
 def _by_age(folder: Path) -> list[Path]:
@@ -50,6 +53,7 @@ def main() -> None:
     args = ap.parse_args()
     from tasks import reuse
 
+    print("code:", Path(reuse.__file__).parent.parent)
     art = Path(args.out) / ".state" / "artifacts"
     scratch = Path(args.scratch)
     shutil.rmtree(scratch, ignore_errors=True)
