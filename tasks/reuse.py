@@ -628,18 +628,29 @@ def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Arr
 
 
 def _file_id(f: Path) -> str:
-    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names)."""
-    st = f.stat()
-    return f"{_real(str(f))}\0{st.st_size}\0{st.st_mtime_ns}"
+    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names): its
+    content (_content_id)."""
+    return _content_id(f)
+
+
+def _content_id(f: Path) -> str:
+    """A file named by its name, size and sha256: what hits.json records of each shard's files.
+    Named by path, size and mtime (before session 11), a +1 % run shared nothing with the earlier
+    artifact: the members stage re-runs every shard into a new artifact when the duplicates change
+    (20k +1 %: 25 of 25), and writes the same bytes for a shard whose documents did not change
+    (deterministic Parquet), but at another path — every anchor row was read and matched again
+    (3.05 M) and no document counted as kept. Hashed once per version of the file in a process
+    (_stamp: 25 shards' two files, ~120 MB at 20k, ~0.1 CPU-s a worker)."""
+    return _content_id_of(str(f), _stamp(f))
 
 
 @lru_cache(maxsize=4096)
-def _real(path: str) -> str:
-    """os.path.realpath, once per path in a process: every part's call named its shards' files by
-    Path.resolve (a stat per path component), 25 shards x 3 files x 17 partitions at 20k: ~0.3 of
-    the 1.6 CPU-s of an unchanged run's hits parts (profile, session 11). A members artifact's
-    folder is made once and never moved while a run reads it."""
-    return os.path.realpath(path)
+def _content_id_of(path: str, stamp: tuple[int, ...]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return f"{Path(path).name}\0{stamp[2]}\0{digest.hexdigest()}"
 
 
 def _stamp(f: Path) -> tuple[int, ...]:
@@ -1002,7 +1013,7 @@ def hits_part(
         take = o[np.repeat(changed, size)]  # every row of a changed group: its counts need them all
         # ... but its pairs of two earlier rows are the earlier hits (carried below) where the group
         # was paired before (a group of 2+ rows then, not a formula): only pairs with a new row are made
-        old_doc = _kept_docs(base, members, ids)
+        old_doc = _same_rows(base, lo, ids, dochash, h, d, pos)
         before_formula = np.load(base / "formulae" / f"{lo:04d}.npy")["hash"]
         trusted = changed & (prev["hash"][at] == ghash) if len(prev) else np.zeros(len(gs), bool)
         trusted &= ~np.isin(ghash, before_formula)
@@ -1075,14 +1086,6 @@ def hits_part(
         np.save(out / "dirty" / f"{lo:04d}.npy", dirty)
         np.save(out / "dirty" / f"{lo:04d}.was.npy", was)
         np.save(out / "dirty" / f"{lo:04d}.now.npy", now)
-        # for hits_finish, which then reads what changed instead of every hit (_dirty_parts): where
-        # each document's hits as document a start (a moved pair's hits are all under its a) ...
-        np.save(out / "dirty" / f"{lo:04d}.docs.npy", np.searchsorted(rec["a"], np.arange(len(id_list) + 1)))
-        # ... and the hits of a document not kept from the earlier artifact's shards: every
-        # document whose listing row changed is one (its canonical.parquet is another file)
-        fresh_hits = rec[~(old_doc[rec["a"]] & old_doc[rec["b"]])]
-        np.save(out / "dirty" / f"{lo:04d}.fresh.npy", fresh_hits)
-        np.save(out / "dirty" / f"{lo:04d}.fresh.idx.npy", np.searchsorted(fresh_hits["a"], bounds).astype(np.int64))
     return {
         "anchor_rows": rows,
         "anchor_rows_read": fresh,
@@ -1102,29 +1105,44 @@ def _by_a(rec: np.ndarray) -> np.ndarray:
     return rec[np.argsort(rec["a"], kind="stable")]
 
 
-def _kept_docs(base: Path, members: list[str], ids: pa.Array) -> np.ndarray:
-    """Per document code: whether the document's shard is one the earlier artifact read, the same
-    canonical.parquet and anchors.parquet (members artifacts are written once: the same text,
-    cluster and anchor rows). Its anchor rows then are the earlier ones, and so are the hits
-    between two such documents in an anchor group paired before (hits_part carries those)."""
-    meta = _meta(base)
-    canon = {x: k for k, x in enumerate(meta.get("canonicals", []))}
-    sources = set(meta.get("sources", []))
-    kept = [
-        canon[fid]
-        for m in members
-        if (fid := _file_id(Path(m) / "canonical.parquet")) in canon and _source_id(m) in sources
-    ]
-    out = np.zeros(len(ids), dtype=bool)
-    if not kept or not (base / "docs.parquet").exists():
-        return out
+def _same_rows(
+    base: Path, lo: int, ids: pa.Array, dochash: np.ndarray, h: np.ndarray, d: np.ndarray, pos: np.ndarray
+) -> np.ndarray:
+    """Per document code: whether the document has the same anchor rows in this partition (hash and
+    offset) and the same id and cluster as in the earlier artifact `base`. The pairs of two such
+    rows in an anchor group paired before are the earlier hits (hits_part carries them). Judged
+    per document and partition, not per shard: a +1 % run's members stage re-runs most shards
+    (20k: 20 of 25 canonical files changed, for 33 of 7,440 earlier documents)."""
     import pyarrow.parquet as pq
 
-    t = pq.ParquetFile(base / "docs.parquet").read(columns=["shard", "doc_id"])
-    mine = t.filter(pc.is_in(t.column("shard"), value_set=pa.array(sorted(kept), pa.int32())))
-    codes = pc.fill_null(pc.index_in(mine.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
-    out[codes[codes >= 0]] = True
-    return out
+    n = len(ids)
+    remap = _code_remap(base, ids)
+    was = np.load(base / "rows" / f"{lo:04d}.npy")
+    wd = remap[was["doc"]] if len(was) else np.zeros(0, np.int64)
+    ok = wd >= 0
+    was, wd = was[ok], wd[ok]
+
+    def per_doc(hh: np.ndarray, dd: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total = np.zeros(n, np.uint64)
+        np.add.at(total, dd, _mix(hh.astype(np.uint64) ^ _mix(pp.astype(np.uint64) + np.uint64(0x452821E638D01377))))
+        return total, np.bincount(dd, minlength=n)
+
+    now_sum, now_n = per_doc(h, d, pos)
+    was_sum, was_n = per_doc(was["hash"], wd, was["pos"])
+    # the earlier id and cluster of each document, hashed as _doc_codes hashes this run's
+    listing = pq.ParquetFile(base / "docs.parquet").read(columns=["doc_id", "cluster_id"])
+    listing = listing.take(pc.sort_indices(listing, sort_keys=[("doc_id", "ascending")]))
+    before = np.frombuffer(
+        b"".join(
+            hashlib.blake2b(f"{i}\0{c or i}".encode(), digest_size=8).digest()
+            for i, c in zip(listing.column("doc_id").to_pylist(), listing.column("cluster_id").to_pylist(), strict=True)
+        ),
+        dtype="<u8",
+    )
+    same_doc = np.zeros(n, dtype=bool)
+    at = remap >= 0
+    same_doc[remap[at]] = before[at] == dochash[remap[at]]
+    return same_doc & (now_sum == was_sum) & (now_n == was_n)
 
 
 def _carried_hits(
@@ -1174,13 +1192,13 @@ def _carried_hits(
 
 
 def _source_id(member_dir: str) -> str:
-    """What a shard's anchor rows are read from: the file, its size and mtime (a members artifact
-    is written once; a re-run shard is a new artifact)."""
+    """What a shard's anchor rows are read from: the file's content (_content_id; the same bytes,
+    the same rows, whichever artifact of the shard holds them)."""
     f = Path(member_dir) / "anchors.parquet"
     if not f.exists():
         f = Path(member_dir) / "canonical.parquet"  # an artifact made before anchors.parquet: derived from it
-    st = f.stat()
-    return f"{_real(str(f))}\0{st.st_size}\0{st.st_mtime_ns}"
+        return "derived\0" + _content_id(f)
+    return _content_id(f)
 
 
 def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[Any, ...]:
@@ -1416,35 +1434,20 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
                 chunks.append(_npy_rows(dirty / f"{p:04d}{suffix}", i, j))
         return np.concatenate(chunks) if chunks else empty
 
-    fresh_at = [np.load(dirty / f"{p:04d}.fresh.idx.npy").tolist() for p in starts]
-    doc_at = [np.load(dirty / f"{p:04d}.docs.npy", mmap_mode="r") for p in starts]
     for q in range(REUSE_PARTS):
         moved = np.unique(gather(".npy", key_at, q, z))
         chosen = []
-        heads = np.unique(moved >> 32)  # the documents a of the moved pairs
         for k, p in enumerate(starts):
-            # every hit of a moved pair: they lie under its document a in each partition's hits
-            if len(heads):
-                i, j = np.asarray(doc_at[k][heads]), np.asarray(doc_at[k][heads + 1])
-                n = j - i
-                if n.sum():
-                    rows = np.load(out / "hits" / f"{p:04d}.npy", mmap_mode="r")
-                    take = np.repeat(i - np.cumsum(np.r_[0, n[:-1]]), n) + np.arange(int(n.sum()))
-                    rec = np.array(rows[take])
-                    del rows
-                    key = _pair_keys(rec["a"], rec["b"])
-                    hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
-                    chosen.append(rec[moved[hit] == key])
-            # every hit of a touched document, from the hits of documents not kept (a superset)
-            i, j = fresh_at[k][q], fresh_at[k][q + 1]
-            if j > i:
-                rec = _npy_rows(dirty / f"{p:04d}.fresh.npy", i, j)
-                sel = touched[rec["a"]] | touched[rec["b"]]
-                if len(moved):  # a moved pair's hits are taken above
-                    key = _pair_keys(rec["a"], rec["b"])
-                    hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
-                    sel &= moved[hit] != key
-                chosen.append(rec[sel])
+            i, j = int(index[k, q]), int(index[k, q + 1])
+            if j <= i:
+                continue
+            rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
+            key = _pair_keys(rec["a"], rec["b"])
+            hit = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
+            sel = (moved[hit] == key) if len(moved) else np.zeros(len(key), bool)
+            sel |= touched[rec["a"]] | touched[rec["b"]]
+            chosen.append(rec[sel])
+            del rec, key, hit, sel
         picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
         del chosen
         # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
