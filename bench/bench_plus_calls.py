@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("scratch")
     ap.add_argument("--as-version", action="store_true")
     ap.add_argument("--export", type=int, default=25)
+    ap.add_argument("--export-only", action="store_true")
     args = ap.parse_args()
     from tasks import reuse
 
@@ -74,6 +75,11 @@ def main() -> None:
         cpu.setdefault(name, []).append(time.process_time() - t)
         return value
 
+    if args.export_only:
+        _exports(art, scratch, args.export, timed)
+        for name, xs in cpu.items():
+            print(f"  {name:<14} {len(xs):>3} calls {sum(xs):7.2f} CPU-s")
+        return
     hits_dir = scratch / "hits"
     he, re_ = [str(cold_h)], [str(cold_r)]
     plan = timed("hits_plan", reuse.hits_plan, inputs, he)
