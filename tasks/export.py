@@ -55,11 +55,16 @@ def export_shard(
             table = _rededuped(read_table(prev / "documents.parquet"), dup)
             write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
         counts_out["documents"] = len(ids)
+        made = _recorded(prev)
         for name in ("removed_lines", *schema.EXTRACT_TABLES):
             _link(prev / f"{name}.parquet", out / f"{name}.parquet")
-            counts_out[name] = pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
-        # a linked file is the earlier one: the digest it recorded, not a re-read of its bytes
-        recorded = _recorded_digests(prev)
+            # a linked file is the earlier one: the row count it recorded, not its footer read again
+            n = made.get(name)
+            counts_out[name] = n if isinstance(n, int) else pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
+        # ... and the digest it recorded, not a re-read of its bytes
+        recorded = made.get("digests")
+        if not isinstance(recorded, dict):
+            recorded = {}
         counts_out["digests"] = {
             t: recorded.get(t) if t != "documents" and recorded.get(t) else _sha256(out / f"{t}.parquet")
             for t in schema.SHARD_TABLES
@@ -144,12 +149,13 @@ def _earlier_export(earlier: Sequence[str] | Mapping[str, str], sources: dict[st
     return None
 
 
-def _recorded_digests(folder: Path) -> dict[str, str]:
-    """The content digests an export artifact recorded when it wrote its files."""
+def _recorded(folder: Path) -> dict[str, Any]:
+    """What an export artifact recorded when it wrote its files (_done.json: row counts, content
+    digests), read once a call: a patching call takes its linked tables' counts and digests from it."""
     import json
 
     try:
-        found = json.loads((folder / "_done.json").read_text(encoding="utf-8")).get("digests")
+        found = json.loads((folder / "_done.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}

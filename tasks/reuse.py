@@ -628,9 +628,29 @@ def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Arr
 
 
 def _file_id(f: Path) -> str:
-    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names)."""
-    st = f.stat()
-    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names): its
+    content (_content_id)."""
+    return _content_id(f)
+
+
+def _content_id(f: Path) -> str:
+    """A file named by its name, size and sha256: what hits.json records of each shard's files.
+    Named by path, size and mtime (before session 11), a +1 % run shared nothing with the earlier
+    artifact: the members stage re-runs every shard into a new artifact when the duplicates change
+    (20k +1 %: 25 of 25), and writes the same bytes for a shard whose documents did not change
+    (deterministic Parquet), but at another path — every anchor row was read and matched again
+    (3.05 M) and no document counted as kept. Hashed once per version of the file in a process
+    (_stamp: 25 shards' two files, ~120 MB at 20k, ~0.1 CPU-s a worker)."""
+    return _content_id_of(str(f), _stamp(f))
+
+
+@lru_cache(maxsize=4096)
+def _content_id_of(path: str, stamp: tuple[int, ...]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return f"{Path(path).name}\0{stamp[2]}\0{digest.hexdigest()}"
 
 
 def _stamp(f: Path) -> tuple[int, ...]:
@@ -690,7 +710,7 @@ def _doc_codes_of(
 
 
 class _Corpus:
-    """The canonical documents of every shard as ids, cluster codes, fingerprints and lengths (no
+    """The canonical documents of every shard as ids, fingerprints, levels and lengths (no
     texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`).
 
     Not thread-safe: it keeps the shards' ParquetFiles open, and a ParquetFile read from two
@@ -701,23 +721,16 @@ class _Corpus:
     def __init__(self, member_dirs: list[str], listing: pa.Table):
         self.files = [Path(d) / "canonical.parquet" for d in member_dirs]
         self.listing = listing
-        cols = listing.to_pydict()
+        # the columns it keeps (shard_key, ~100 B a document, and cluster ids are not used here:
+        # every reuse part and the finish build a corpus, so this is a per-call cost)
+        cols = listing.select(["doc_id", "fingerprint", "chars", "shard", "admin_level"]).to_pydict()
         ids = np.array(cols["doc_id"], dtype=object)
         order = np.argsort(ids, kind="stable")
         self.ids = ids[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
             raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
         self.id_list = self.ids.tolist()
-        _, self.cluster = np.unique(np.array(cols["cluster_id"], dtype=object)[order], return_inverse=True)
         self.prints = np.array(cols["fingerprint"], dtype=object)[order]
-        # two 64-bit hashes of (doc id, fingerprint) per document: the document part of pair digests
-        self.uid = np.array(
-            [
-                np.frombuffer(hashlib.blake2b(f"{i}\0{p}".encode(), digest_size=16).digest(), dtype="<u8")
-                for i, p in zip(self.id_list, self.prints.tolist(), strict=True)
-            ],
-            dtype=np.uint64,
-        ).reshape(-1, 2)
         self.chars = np.array(cols["chars"], dtype=np.int64)[order]
         self.shard = np.array(cols["shard"], dtype=np.int64)[order]
         self.levels = dict(zip(self.id_list, np.array(cols["admin_level"], dtype=object)[order].tolist(), strict=True))
@@ -987,19 +1000,30 @@ def hits_part(
     stored["hash"], stored["doc"], stored["pos"], stored["src"] = h, d, pos, src
     np.save(out / "rows" / f"{lo:04d}.npy", stored)
     np.save(out / "rows" / f"{lo:04d}.counts.npy", counts)
-    del stored, src
     o, gs, ghash, gdigest = _group_digests(h, d, pos, dochash)
     changed = np.ones(len(gs), dtype=bool)
+    size = np.diff(np.r_[gs, len(o)])
+    take = o[np.repeat(changed, size)]
+    row_new = np.ones(len(take), dtype=bool)
     if base is not None:
         prev = np.load(base / "groups" / f"{lo:04d}.npy")
         at = np.minimum(np.searchsorted(prev["hash"], ghash), max(0, len(prev) - 1))
         if len(prev):
             changed = ~((prev["hash"][at] == ghash) & (prev["digest"][at] == gdigest))
-    # the rows of the groups to pair: every row of a changed group (a group is paired whole)
-    take = o[np.repeat(changed, np.diff(np.r_[gs, len(o)]))]
-    hits, f = _hits(h[take], d[take], cluster[d[take]], pos[take], np.ones(len(take), dtype=bool))
+        take = o[np.repeat(changed, size)]  # every row of a changed group: its counts need them all
+        # ... but its pairs of two earlier rows are the earlier hits (carried below) where the group
+        # was paired before (a group of 2+ rows then, not a formula): only pairs with a new row are made
+        old_doc = _same_rows(base, lo, ids, dochash, h, d, pos)
+        before_formula = np.load(base / "formulae" / f"{lo:04d}.npy")["hash"]
+        trusted = changed & (prev["hash"][at] == ghash) if len(prev) else np.zeros(len(gs), bool)
+        trusted &= ~np.isin(ghash, before_formula)
+        row_new = ~(old_doc[d[take]] & np.repeat(trusted[changed], size[changed]))
+    del stored, src
+    h_take, c_take = h[take], cluster[d[take]]
+    hits, f = _hits(h_take, d[take], c_take, pos[take], row_new)
     del h, d, pos, o, take
     rec = _record(hits, ghash)
+    paired, carried = len(rec), np.zeros(0, HIT_DTYPE)
     frec = _formula_record(f)
     dirty = None
     was = now = np.zeros(0, HIT_DTYPE)
@@ -1019,15 +1043,24 @@ def hits_part(
         gone_parts = np.unique(np.searchsorted(old_bounds, lost["a"][gone], side="right") - 1).tolist()
         lost = lost[~gone]
         lost["a"], lost["b"] = la[~gone], lb[~gone]
-        dirty = _moved_pairs(lost, rec)
+        carried, same, rare_moved = _carried_hits(
+            lost, prev, at, ghash, changed, trusted, old_doc, h_take, c_take, f["hash"]
+        )
+        # a carried hit whose rare flag stayed is the same hit before and after: it moves no pair,
+        # and _unchanged_pairs (earlier hits = all hits - now + was) sees it in the pair's hits either
+        # way, so it is left out of both sides
+        lost_x = lost[~same]
+        rec_x = _by_a(np.concatenate([rec, carried[rare_moved]]))
+        dirty = _moved_pairs(lost_x, rec_x)
         # the changed groups' hits of those pairs, before and after: hits_finish rebuilds each pair's
         # earlier hits from them and drops the pairs whose chains to extend did not change. Both stay
         # sorted by document a (lost: the earlier hits, codes mapped increasingly; rec: _record):
         # hits_finish finds each output part's rows by binary search
         was, now = (
-            lost[np.isin(_pair_keys(lost["a"], lost["b"]), dirty)],
-            rec[np.isin(_pair_keys(rec["a"], rec["b"]), dirty)],
+            lost_x[np.isin(_pair_keys(lost_x["a"], lost_x["b"]), dirty)],
+            rec_x[np.isin(_pair_keys(rec_x["a"], rec_x["b"]), dirty)],
         )
+        rec = _by_a(np.concatenate([rec, carried]))
         kept = old[keep]
         kept["a"], kept["b"], kept["g"] = remap[kept["a"]], remap[kept["b"]], g[keep]
         rec = np.insert(kept, np.searchsorted(kept["a"], rec["a"], side="right"), rec)  # both sorted by a
@@ -1060,19 +1093,112 @@ def hits_part(
         "formula_anchors": len(frec),
         "groups": len(gs),
         "groups_paired": int(changed.sum()),
+        "hits_paired": paired,  # hits made by pairing rows (the others are earlier hits, carried)
+        "hits_carried": len(carried),  # earlier hits of changed groups kept (pairs of two earlier rows)
         "base": str(base.resolve()) if base is not None else None,
         "gone_parts": gone_parts,
     }
 
 
+def _by_a(rec: np.ndarray) -> np.ndarray:
+    """Hits sorted by document a (stable): how every hits file is laid out."""
+    return rec[np.argsort(rec["a"], kind="stable")]
+
+
+def _same_rows(
+    base: Path, lo: int, ids: pa.Array, dochash: np.ndarray, h: np.ndarray, d: np.ndarray, pos: np.ndarray
+) -> np.ndarray:
+    """Per document code: whether the document has the same anchor rows in this partition (hash and
+    offset) and the same id and cluster as in the earlier artifact `base`. The pairs of two such
+    rows in an anchor group paired before are the earlier hits (hits_part carries them). Judged
+    per document and partition, not per shard: a +1 % run's members stage re-runs most shards
+    (20k: 20 of 25 canonical files changed, for 33 of 7,440 earlier documents)."""
+    import pyarrow.parquet as pq
+
+    n = len(ids)
+    remap = _code_remap(base, ids)
+    was = np.load(base / "rows" / f"{lo:04d}.npy")
+    wd = remap[was["doc"]] if len(was) else np.zeros(0, np.int64)
+    ok = wd >= 0
+    was, wd = was[ok], wd[ok]
+
+    def per_doc(hh: np.ndarray, dd: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        total = np.zeros(n, np.uint64)
+        np.add.at(total, dd, _mix(hh.astype(np.uint64) ^ _mix(pp.astype(np.uint64) + np.uint64(0x452821E638D01377))))
+        return total, np.bincount(dd, minlength=n)
+
+    now_sum, now_n = per_doc(h, d, pos)
+    was_sum, was_n = per_doc(was["hash"], wd, was["pos"])
+    # the earlier id and cluster of each document, hashed as _doc_codes hashes this run's
+    listing = pq.ParquetFile(base / "docs.parquet").read(columns=["doc_id", "cluster_id"])
+    listing = listing.take(pc.sort_indices(listing, sort_keys=[("doc_id", "ascending")]))
+    before = np.frombuffer(
+        b"".join(
+            hashlib.blake2b(f"{i}\0{c or i}".encode(), digest_size=8).digest()
+            for i, c in zip(listing.column("doc_id").to_pylist(), listing.column("cluster_id").to_pylist(), strict=True)
+        ),
+        dtype="<u8",
+    )
+    same_doc = np.zeros(n, dtype=bool)
+    at = remap >= 0
+    same_doc[remap[at]] = before[at] == dochash[remap[at]]
+    return same_doc & (now_sum == was_sum) & (now_n == was_n)
+
+
+def _carried_hits(
+    lost: np.ndarray,
+    prev: np.ndarray,
+    at: np.ndarray,
+    ghash: np.ndarray,
+    changed: np.ndarray,
+    trusted: np.ndarray,
+    old_doc: np.ndarray,
+    h_take: np.ndarray,
+    c_take: np.ndarray,
+    formula_now: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The earlier hits (lost: of the groups that changed, in this run's codes) that stay hits now:
+    both rows are earlier rows (old_doc) of a group paired before and paired now (trusted, not a
+    formula now). Its rare flag follows the group's cluster count now (h_take, c_take: the rows of
+    the changed groups, by hash). Returns (those hits with rare and g of this run, per lost hit
+    whether it is carried with the same rare flag, per carried hit whether its flag moved).
+
+    _hits then pairs only the rows of new (or re-read) documents in those groups: pairing a changed
+    group whole made every pair of its earlier rows again (20k bench, a shard taken as new: 6.7 M
+    pairs of rows in the groups it joined, 0.94 M of them with one of its rows)."""
+    none = np.zeros(0, dtype=bool)
+    if not len(lost):
+        return np.zeros(0, HIT_DTYPE), none, none
+    to_now = np.full(len(prev), -1, np.int64)  # earlier group -> this run's group of the same hash
+    to_now[at[trusted]] = np.flatnonzero(trusted)
+    g = to_now[lost["g"]]
+    keep = (g >= 0) & old_doc[lost["a"]] & old_doc[lost["b"]]
+    keep[keep] &= ~np.isin(ghash[g[keep]], formula_now)
+    n_cl = np.zeros(len(ghash), np.int64)  # distinct clusters of each changed group now
+    if len(h_take):
+        starts = np.flatnonzero(np.r_[True, h_take[1:] != h_take[:-1]])
+        o2 = np.lexsort((c_take, h_take))
+        hc, cc = h_take[o2], c_take[o2]
+        n_cl[np.flatnonzero(changed)] = np.add.reduceat(
+            np.r_[True, (hc[1:] != hc[:-1]) | (cc[1:] != cc[:-1])].astype(np.int64), starts
+        )
+    carried = lost[keep]
+    carried["g"] = g[keep]
+    carried["rare"] = n_cl[carried["g"]] <= RARE_CLUSTERS
+    moved = carried["rare"] != lost["rare"][keep]
+    same = np.zeros(len(lost), dtype=bool)
+    same[np.flatnonzero(keep)[~moved]] = True
+    return carried, same, moved
+
+
 def _source_id(member_dir: str) -> str:
-    """What a shard's anchor rows are read from: the file, its size and mtime (a members artifact
-    is written once; a re-run shard is a new artifact)."""
+    """What a shard's anchor rows are read from: the file's content (_content_id; the same bytes,
+    the same rows, whichever artifact of the shard holds them)."""
     f = Path(member_dir) / "anchors.parquet"
     if not f.exists():
         f = Path(member_dir) / "canonical.parquet"  # an artifact made before anchors.parquet: derived from it
-    st = f.stat()
-    return f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}"
+        return "derived\0" + _content_id(f)
+    return _content_id(f)
 
 
 def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[Any, ...]:
@@ -1393,9 +1519,10 @@ def hits_finish(
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
-    counts |= {"groups": 0, "groups_paired": 0, "anchor_rows_read": 0}
+    counts |= {"groups": 0, "groups_paired": 0, "anchor_rows_read": 0, "hits_paired": 0, "hits_carried": 0}
+    summed = ("anchor_rows", "anchor_rows_read", "hits", "formula_anchors", "groups", "groups_paired")
     for stats in parts.values():
-        for k in ("docs", "anchor_rows", "anchor_rows_read", "hits", "formula_anchors", "groups", "groups_paired"):
+        for k in ("docs", *summed, "hits_paired", "hits_carried"):
             counts[k] += int(stats.get(k, 0))
     return counts
 
@@ -1422,7 +1549,8 @@ def _load_corpus(inputs: dict) -> _Corpus:
     held = getattr(_LOADED, "corpus", None)
     if held is None or held[0] != key:
         release_corpus()
-        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing)))
+        columns = ["doc_id", "fingerprint", "chars", "shard", "admin_level"]
+        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing, columns=columns)))
     return _LOADED.corpus[1]
 
 

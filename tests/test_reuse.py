@@ -309,6 +309,10 @@ def test_the_partitioned_steps_write_the_stage_bytes_and_reuse_what_is_unchanged
     assert ids.equals(ids2) and (cluster == cluster2).all() and (keyed == keyed2).all()
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
     assert first["reuse"]["parts_written"] > 0
+    # in the groups the new shard's documents joined, only pairs with one of their rows are made:
+    # the pairs of two earlier rows are the earlier hits, carried (their rare flag updated)
+    assert cold["reuse_hits"]["hits_paired"] == cold["reuse_hits"]["hits"] and cold["reuse_hits"]["hits_carried"] == 0
+    assert inc["reuse_hits"]["hits_carried"] > 0
 
     # unchanged: every part linked, nothing paired or extended
     after_inc = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
