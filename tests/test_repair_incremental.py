@@ -151,8 +151,15 @@ def test_a_members_shard_is_keyed_by_the_assignment_columns_it_reads_only(tmp_pa
 
     rows = [
         {"doc_id": "d1", "cluster_id": "c1", "is_canonical": True, "dup_reason": None},
-        {"doc_id": "d2", "cluster_id": "c1", "is_canonical": False, "dup_of": "d1", "dup_jaccard": 0.9,
-         "dup_containment": 0.95, "dup_reason": "near"},  # fmt: skip
+        {
+            "doc_id": "d2",
+            "cluster_id": "c1",
+            "is_canonical": False,
+            "dup_of": "d1",
+            "dup_jaccard": 0.9,
+            "dup_containment": 0.95,
+            "dup_reason": "near",
+        },
         {"doc_id": "d3", "cluster_id": "c3", "is_canonical": True},
     ]
     first = key("first", rows)
