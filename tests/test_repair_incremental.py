@@ -131,3 +131,45 @@ def test_a_rerun_on_the_same_input_files_does_not_hash_them_again(tmp_path, monk
     # ... and recognised as the same pages
     other = cluster_members_shard(shared, str(tmp_path / "other2"), earlier=[str(first)])
     assert other["files_linked"] > 0
+
+
+def test_a_members_shard_is_keyed_by_the_assignment_columns_it_reads_only(tmp_path):
+    """A new copy elsewhere rewrites dup_of and the match figures of its cluster's members: the
+    shard's members key stays (its rows are the same), while a changed cluster_id or canonical
+    flag, or a cluster newly shared with another shard, gives another key."""
+    import pyarrow as pa
+
+    from tasks.common import write_table
+    from tasks.schema import ASSIGNMENTS
+    from tasks.stages import assignments_and_shared
+
+    def key(name: str, rows: list[dict], shared: str = "s0") -> list:
+        folder = tmp_path / name
+        write_table(pa.Table.from_pylist(rows, schema=ASSIGNMENTS), folder / "assignments" / "00000.parquet")
+        result = {"dir": str(folder), "part_digests": {"0": name}, "shared_digests": {"0": shared}}
+        return assignments_and_shared(result, 0, {})[1]
+
+    rows = [
+        {"doc_id": "d1", "cluster_id": "c1", "is_canonical": True, "dup_reason": None},
+        {
+            "doc_id": "d2",
+            "cluster_id": "c1",
+            "is_canonical": False,
+            "dup_of": "d1",
+            "dup_jaccard": 0.9,
+            "dup_containment": 0.95,
+            "dup_reason": "near",
+        },
+        {"doc_id": "d3", "cluster_id": "c3", "is_canonical": True},
+    ]
+    first = key("first", rows)
+    figures = [dict(r) for r in rows]
+    figures[1].update(dup_of="d9", dup_jaccard=0.8, dup_containment=0.85, dup_reason="contained")
+    assert key("figures", figures) == first
+    relabelled = [dict(r) for r in rows]
+    relabelled[0]["cluster_id"] = relabelled[1]["cluster_id"] = "c0"
+    assert key("relabelled", relabelled) != first
+    flipped = [dict(r) for r in rows]
+    flipped[0]["is_canonical"], flipped[1]["is_canonical"] = False, True
+    assert key("flipped", flipped) != first
+    assert key("shared", rows, shared="s1") != first

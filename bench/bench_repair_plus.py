@@ -1,0 +1,152 @@
+"""CPU seconds of the members and repair stages' calls in a +1 % run, replayed from a cold run's state.
+
+    python -m bench.bench_repair_plus COLD_OUT PLUS_OUT [--root CHECKOUT] [--keep DIR]
+
+COLD_OUT is a cold run's output folder and PLUS_OUT the +1 % run made on a copy of it (`bench.scale
+plus`: PLUS_OUT's state holds the +1 % run's dedupe, normalize and extract artifacts). The calls the
+flow would make on the +1 % run are replayed by the code of CHECKOUT (default: this one) against the
+cold run's artifacts as `earlier`: a members call for every shard whose members key changed (the key
+of `tasks.stages.assignments_and_shared`, when CHECKOUT has that view; otherwise every shard whose
+assignments part changed, as the flow did), then every repair part. Printed: calls, CPU seconds of
+one core (a shared machine's load does not skew it as it skews wall time), what was linked, copied
+or recomputed, and whether the replayed repair parts equal the +1 % run's files byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _artifacts(out: Path, stage: str) -> list[Path]:
+    return sorted(d for d in (out / ".state" / "artifacts" / stage).iterdir() if (d / "_done.json").exists())
+
+
+def shard_inputs(out: Path, besides: Path | None = None) -> list[dict[str, str]]:
+    """Per shard (dedupe assignments part order): its normalize, extract, dedupe inputs (paired by doc
+    ids). `besides`: an earlier run's output whose dedupe artifact the state may still hold (not pruned)."""
+    import pyarrow.parquet as pq
+
+    old = {d.name for d in _artifacts(besides, "dedupe")} if besides else set()
+    dedupe = [d for d in _artifacts(out, "dedupe") if d.name not in old]
+    if len(dedupe) != 1:
+        sys.exit(f"{out}: expected the artifacts of one run (found {len(dedupe)} dedupe artifacts)")
+    parts = sorted((dedupe[0] / "assignments").glob("*.parquet"))
+    ids = [frozenset(pq.read_table(p, columns=["doc_id"]).column(0).to_pylist()) for p in parts]
+    result = json.loads((dedupe[0] / "_done.json").read_text())
+    shards = [
+        {"dedupe": str(p), "duplicates": str(dedupe[0] / "duplicates.parquet"), "_index": k, "_result": result}
+        for k, p in enumerate(parts)
+    ]
+    by_ids = {}
+    for stage, name in (("normalize", "docs.parquet"), ("extract", "fields.parquet")):
+        for d in _artifacts(out, stage):
+            got = frozenset(pq.read_table(d / name, columns=["doc_id"]).column(0).to_pylist())
+            by_ids.setdefault(got, {})[stage] = str(d)
+    for k, want in enumerate(ids):
+        shards[k].update(by_ids.get(want, {}))
+    members = {}
+    for d in _artifacts(out, "members"):  # the run's members artifact of each shard, by its canonical documents
+        got = pq.read_table(d / "canonical.parquet", columns=["doc_id"]).column(0).to_pylist()
+        members[got[0] if got else ""] = str(d)
+    for s, want in zip(shards, ids, strict=True):
+        s["_members"] = next((m for doc, m in members.items() if doc in want), "")
+    return shards
+
+
+def members_key(s: dict) -> list:
+    from tasks import stages
+
+    result = {**s["_result"], "dir": str(Path(s["dedupe"]).parent.parent)}
+    return stages.assignments_and_shared(result, s["_index"], {})[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("cold")
+    ap.add_argument("plus")
+    ap.add_argument("--root", default=str(Path(__file__).resolve().parents[1]), help="checkout whose code runs")
+    ap.add_argument("--keep", default="", help="write the replayed artifacts here (kept)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, args.root)
+
+    # imports outside the timed calls
+    import pyarrow.compute
+    import pyarrow.parquet  # noqa: F401
+
+    try:
+        import pandas  # noqa: F401  (pyarrow's Table.filter imports it on first use)
+    except ImportError:
+        pass
+    from tasks import repair
+
+    cold_out, plus_out = Path(args.cold), Path(args.plus)
+    cold, plus = shard_inputs(cold_out), shard_inputs(plus_out, cold_out)
+    cold_members = [s["_members"] for s in cold]
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-repair-plus-"))
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        cols = ("normalize", "extract", "dedupe", "duplicates")
+        cold_keys = {}
+        for s in cold:
+            try:
+                cold_keys[(Path(s["normalize"]).name, Path(s["extract"]).name)] = members_key(s)
+            except (KeyError, TypeError):
+                cold_keys[(Path(s["normalize"]).name, Path(s["extract"]).name)] = None
+        members_dirs, calls, cpu_m, linked, texts = [], 0, 0.0, 0, 0
+        for k, s in enumerate(plus):
+            key = cold_keys.get((Path(s["normalize"]).name, Path(s["extract"]).name))
+            if key is not None and key == members_key(s):
+                members_dirs.append(
+                    next(c["_members"] for c in cold if Path(c["normalize"]).name == Path(s["normalize"]).name)
+                )
+                continue  # the flow finds its artifact complete: no call
+            out = work / "members" / str(k)
+            t = time.process_time()
+            st = repair.cluster_members_shard({c: s[c] for c in cols}, str(out), earlier=cold_members)
+            cpu_m += time.process_time() - t
+            calls += 1
+            linked += st.get("files_linked", 0)
+            texts += st.get("texts_read", 0)
+            members_dirs.append(str(out))
+        earlier = [str(d) for d in _artifacts(cold_out, "repair")]
+        parts = repair.repair_plan({"members": members_dirs})
+        counts: dict[str, int] = {}
+        cpu_r = 0.0
+        for p in parts:
+            t = time.process_time()
+            st = repair.repair_part({"members": members_dirs}, str(work / "repair"), p, earlier)
+            cpu_r += time.process_time() - t
+            for name, v in st.items():
+                if isinstance(v, int):
+                    counts[name] = counts.get(name, 0) + v
+        ran = [
+            d for d in _artifacts(plus_out, "repair") if d.name not in {r.name for r in _artifacts(cold_out, "repair")}
+        ]
+        same = None
+        if len(ran) == 1:
+            same = all(
+                (work / "repair" / t / f"{p}.parquet").read_bytes() == (ran[0] / t / f"{p}.parquet").read_bytes()
+                for p in parts
+                for t in ("best_texts", "repairs", "memo", "align")
+            )
+        print(f"{len(plus)} shards; CPU seconds, one core, code of {args.root}:")
+        print(f"  members: {calls} calls, {cpu_m:.2f} s; {linked:,} files linked, {texts:,} member texts read")
+        print(
+            f"  repair:  {len(parts)} parts, {cpu_r:.2f} s; "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
+        )
+        print(f"  repair parts == the +1 % run's (best_texts, repairs, memo, align): {same}")
+        return 0 if same in (True, None) else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
