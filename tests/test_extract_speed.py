@@ -147,7 +147,10 @@ def test_places_of_a_slice_are_read_from_the_whole_texts_scan():
         cuts = sorted(x for x in cuts if 0 <= x <= len(t))
         for a in cuts:
             for b in cuts[cuts.index(a) :: 3]:
-                assert R.find_places_in(t, a, b) == _places_reference(t[a:b]), (t, a, b)
+                want = _places_reference(t[a:b])
+                assert R.find_places_in(t, a, b) == want, (t, a, b)
+                names = [(h.surface, h.key, h.is_alias) for h in R.find_places_in(t, a, b, positions=False)]
+                assert names == [(h.surface, h.key, h.is_alias) for h in want], (t, a, b)  # resolve_region's read
                 checked += 1
         assert R.find_places_in(t, 3, len(t) + 50) == _places_reference(t[3:])  # an end past the text
     assert checked > 2000
