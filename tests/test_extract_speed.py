@@ -519,6 +519,84 @@ def test_has_noun_memo_keeps_the_answer():
         assert F._has_noun(c) is _has_noun_reference(c)
 
 
+def _figure_sentences() -> list[str]:
+    """The sample speeches' sentences that hold a numeral (those extract_figures reads), and tricky ones."""
+    sents = [m.group(0) for t in SAMPLES for m in F.SENT_RE.finditer(t) if F.NUMERAL_RE.search(m.group(0))]
+    sents += ["比2010年增长3%", "二〇二〇年增长5%", "与1978年相比，增长了两倍", "增长5%，2019年", "年均增长8%"]
+    assert len(sents) > 300
+    return sents
+
+
+def _stated_years_reference(sent: str) -> tuple:
+    """_stated_years without its 年 pre-test."""
+    found = [(ym.start(), ym.end(), int(ym.group(1))) for ym in T.YEAR_RE.finditer(sent)]
+    found += [(ym.start(), ym.end(), F._cn_year(ym.group(1))) for ym in F.CN_YEAR_RE.finditer(sent)]
+    out = []
+    for ys, ye, y in sorted(found):
+        base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[ye : ye + 4]
+        )
+        if y and not base:
+            out.append((ys, ye, y))
+    return tuple(out)
+
+
+def test_stated_years_skip_only_sentences_without_a_year():
+    sents = _figure_sentences()
+    assert any("年" not in x for x in sents) and any(_stated_years_reference(x) for x in sents)
+    for x in sents:
+        assert F._stated_years(x) == _stated_years_reference(x), x
+
+
+def _measure_reference(kind: str, unit: str, clause_before: str, indicator: str | None) -> str:
+    """_measure's first test as it was (no 到/至 pre-test); the rest is _measure's own."""
+    tail = clause_before[-8:]
+    if unit != "个百分点" and (
+        F.TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail)
+    ):
+        return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
+    return F._measure.__wrapped__(kind, unit, clause_before, indicator)
+
+
+def test_measure_to_level_pretest_keeps_the_answer():
+    clauses = [c for x in _figure_sentences() for c in re.split(r"[，,；;：:、。！？\d]", x)]
+    clauses += ["提高到", "增加至约", "下降到了", "降低至", "增长至", "增速提高至", "提高", "到", "增长了"]
+    units = [("rate", "%"), ("amount", "元"), ("count", "人"), ("rate", "个百分点"), ("rate", "倍")]
+    for c in clauses:
+        for kind, unit in units:
+            for indicator in (None, "城镇登记失业率", F.REGIONAL_GDP):
+                assert F._measure(kind, unit, c, indicator) == _measure_reference(kind, unit, c, indicator), c
+
+
+@given(st.text(alphabet="经济增长速度率总量生产总值GDP全国省的是和均，：实际年平均每", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_gdp_word_and_basis_matches_start_with_their_literals(text):
+    """_indicator scans for GDP_WORD_RE and substitutes BASIS_RE only in clauses holding one of their literals."""
+    for m in F.GDP_WORD_RE.finditer(text):
+        assert text.startswith(F.GDP_WORD_LITERALS, m.start())
+    assert not F.GDP_WORD_RE.search(text) or any(w in text for w in F.GDP_WORD_LITERALS)
+    for m in F.BASIS_RE.finditer(text + "扣除价格因素按可比口径计算"):
+        assert m.group(0).startswith(("扣除", "按可比"))
+
+
+def test_numbers_without_a_qualifier_word_have_no_qualifiers():
+    """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
+    there: _quals then gives () on every number of the samples, and gives something where the test passes."""
+    seen = {True: 0, False: 0}
+    for x in _figure_sentences():
+        for m in F.FIGURE_RE.finditer(x):
+            start, end = m.start(), m.end()
+            for before in (x[max(0, start - 8) : start], x[:start][-3:]):
+                post = x[end : end + 3]
+                for more, more3 in ((m.group("more"), m.group("more3")), (None, None)):
+                    asks = bool(more or more3 or post[:1] in F.POST_QUAL_FIRST or F.PRE_QUAL_RE.search(before))
+                    seen[asks] += 1
+                    if not asks:
+                        assert F._quals(before, more, more3, post) == ()
+    assert seen[True] > 50 and seen[False] > 50
+    assert F._quals("", None, None, "以上") == ("以上",) and F._quals("约", None, None, "") == ("约",)
+
+
 # ---------------------------------------------------------------- keywords
 
 
