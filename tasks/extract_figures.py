@@ -95,6 +95,12 @@ FIGURE_RE = re.compile(
     rf"(?P<pct2>百分之)?(?P<n2>{ONE}))?(?P<more2>多|余)?(?P<unit>{UNIT_ALT})?(?P<more3>多|余)?"
 )
 PLACEHOLDER_RE = re.compile(r"^[×XＸx]{1,3}$")
+# A figure row needs a unit (UNIT_ALT, or %/％/个百分点 before a range's second number) written right after a number's
+# last character — a digit, a space (`5 元`), a Chinese numeral or magnitude, 多/余 or a placeholder × — or 百分之.
+# A sentence with neither (about half of those with a numeral: years, dates, ordinals) yields no row: extract_figures
+# skips it with this one scan instead of FIGURE_RE's scan and a _sentence_figures call (tests pin it on the samples).
+UNIT_FIRST = "".join(sorted({u[0] for u in UNITS} | {"%", "％", "个"}))
+UNIT_AFTER_NUMBER_RE = re.compile(rf"[\d\s{CN_NUM}多余×XＸx][{re.escape(UNIT_FIRST)}]")
 MINUS_NOT_AFTER_RE = re.compile(r"[0-9A-Za-z０-９.%)）]")  # -2.3 after one of these is a dash, not a minus sign
 FROM_RE = re.compile(r"[从由]")  # 从3到5 within 12 characters before: a span, not a range of one figure
 TIMES_RE = re.compile(r"(?:增长|提高|增加|高出|扩大|是)[近约了]?$")  # 增长三倍: a multiple, not a count
@@ -441,7 +447,7 @@ def extract_figures(
         sent = sm.group(0)
         if sm.start() == 0 or text[sm.start() - 1] == "\n":
             para_outcome = False
-        if sent.strip() and NUMERAL_RE.search(sent):
+        if sent.strip() and NUMERAL_RE.search(sent) and (UNIT_AFTER_NUMBER_RE.search(sent) or "百分之" in sent):
             rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
         para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
     _flag_outliers(rows)
