@@ -443,13 +443,21 @@ def extract_figures(
     secs = _Sections(sections)
     rows: list[dict] = []
     para_outcome = False  # an earlier sentence of this paragraph said 过去一年/去年: its figures are outcomes
+    # The paragraph's sentences not yet searched for PARA_OUTCOME_RE: they are searched only when a later sentence
+    # of the paragraph has figures (most sentences are followed by none in their paragraph), with the same answer.
+    unread: list[str] = []
     for sm in SENT_RE.finditer(text):
         sent = sm.group(0)
         if sm.start() == 0 or text[sm.start() - 1] == "\n":
             para_outcome = False
+            unread.clear()
         if sent.strip() and NUMERAL_RE.search(sent) and (UNIT_AFTER_NUMBER_RE.search(sent) or "百分之" in sent):
+            if unread:
+                para_outcome = para_outcome or any(PARA_OUTCOME_RE.search(u) for u in unread)
+                unread.clear()
             rows.extend(_sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
-        para_outcome = para_outcome or bool(PARA_OUTCOME_RE.search(sent))
+        if not para_outcome:
+            unread.append(sent)
     _flag_outliers(rows)
     return rows
 

@@ -600,6 +600,43 @@ def test_unit_pretest_on_the_sample_sentences():
     assert all(_figure_rows_of(x) for x in ["增长5 %", "达到3 亿元", "增长百分之五", "5%-6%"])
 
 
+def _figures_reference(doc_id, text, sections=(), national=False, year=None, admin_level=None) -> list[dict]:
+    """extract_figures as it was: every sentence with a numeral read, every sentence searched for the paragraph cue."""
+    level = admin_level or ("national" if national else None)
+    national = national or level == "national"
+    secs = F._Sections(sections)
+    rows: list[dict] = []
+    para_outcome = False
+    for sm in F.SENT_RE.finditer(text):
+        sent = sm.group(0)
+        if sm.start() == 0 or text[sm.start() - 1] == "\n":
+            para_outcome = False
+        if sent.strip() and F.NUMERAL_RE.search(sent):
+            rows.extend(F._sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
+        para_outcome = para_outcome or bool(F.PARA_OUTCOME_RE.search(sent))
+    F._flag_outliers(rows)
+    return rows
+
+
+def test_figures_read_the_paragraph_cue_lazily_with_the_same_rows():
+    """The paragraph cue (去年, 过去一年 …) is searched only when a later sentence of the paragraph has figures."""
+    texts = list(SAMPLES)
+    texts += [
+        "去年，全市生产总值增长5%。今年预期增长6%。\n增长7%。",
+        "一年来，工作扎实。我们努力。生产总值增长8%，达到100亿元。\n。过去五年。增长9%。",
+        "增长5%。过去一年，增长6%。增长7%。\n今年增长8%。",
+        "。去年。\n\n增长3%。",
+        "增长5%。去年。\n今年增长6%。",  # the cue of a paragraph with no figure after it does not carry over
+    ]
+    checked = 0
+    for t in texts:
+        for year, national in ((2020, False), (None, True)):
+            got = F.extract_figures("d", t, S.extract_sections("d", t), national, year)
+            assert got == _figures_reference("d", t, S.extract_sections("d", t), national, year)
+            checked += len(got)
+    assert checked > 100
+
+
 def test_numbers_without_a_qualifier_word_have_no_qualifiers():
     """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
     there: _quals then gives () on every number of the samples, and gives something where the test passes."""
