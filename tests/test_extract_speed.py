@@ -583,7 +583,9 @@ def _figure_rows_of(sent: str) -> list[dict]:
     return F._sentence_figures("d", sent, 0, F._Sections([]), False, 2020, None)
 
 
-@given(st.text(alphabet="12３0.,  -～至到多余万亿千百十五两一〇百分之%％‰元人个家项倍亩吨岁次年月第×Xx和增长", max_size=24))
+@given(
+    st.text(alphabet="12３0.,  -～至到多余万亿千百十五两一〇百分之%％‰元人个家项倍亩吨岁次年月第×Xx和增长", max_size=24)
+)
 @settings(max_examples=600, deadline=None)
 def test_sentences_skipped_by_the_unit_pretest_have_no_figure(sent):
     """extract_figures calls _sentence_figures only for sentences UNIT_AFTER_NUMBER_RE (or 百分之) lets through: the
@@ -593,7 +595,7 @@ def test_sentences_skipped_by_the_unit_pretest_have_no_figure(sent):
 
 
 def test_unit_pretest_on_the_sample_sentences():
-    sents = _figure_sentences() + ["增长5 %", "达到3 亿元", "×元", "八至九个百分点", "5%-6%", "增长百分之五"]
+    sents = [*_figure_sentences(), "增长5 %", "达到3 亿元", "×元", "八至九个百分点", "5%-6%", "增长百分之五"]
     skipped = [x for x in sents if not (F.UNIT_AFTER_NUMBER_RE.search(x) or "百分之" in x)]
     assert len(skipped) > 20
     assert all(_figure_rows_of(x) == [] for x in skipped)
