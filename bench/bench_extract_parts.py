@@ -2,7 +2,7 @@
 conversion of each batch's rows to tables) on real shards, to compare two versions of the code A/B on the same shards
 in one window (bench_stages times the whole runner).
 
-    python -m bench.bench_extract_parts OUT [--shards 1] [--root DIR]
+    python -m bench.bench_extract_parts OUT [--shards 1] [--first 0] [--root DIR] [--inputs]
 
 OUT is the --out of a cold CLI run (its normalize artifacts are extract's inputs; bench_stages pairs them). --root
 runs another checkout's `tasks` (e.g. a `git archive` of main in /tmp) with this bench, so both versions read the same
@@ -27,12 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path)
     ap.add_argument("--shards", type=int, default=1)
+    ap.add_argument("--inputs", action="store_true", help="OUT is a folder of normalize-* folders (extract_outputs)")
+    ap.add_argument("--first", type=int, default=0, help="index of the first shard timed")
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout whose tasks/ is timed (default: this one)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from bench.bench_stages import plan  # the pairing of shards with their inputs, from this checkout
 
-    jobs = plan(args.out)["extract"][: args.shards]
+    if args.inputs:
+        jobs = [({"normalize": str(d)}, None, 0) for d in sorted(args.out.glob("normalize-*"))]
+    else:
+        jobs = plan(args.out)["extract"]
+    jobs = jobs[args.first : args.first + args.shards]
     sys.path.insert(0, str(args.root.resolve()))
     for name in [m for m in sys.modules if m == "tasks" or m.startswith("tasks.")]:
         del sys.modules[name]  # bench_stages imported nothing of tasks, but be sure the root's copy is the one timed

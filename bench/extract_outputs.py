@@ -3,11 +3,14 @@ outputs byte for byte (and their CPU seconds) on the same documents.
 
     python -m bench.extract_outputs OUT DEST [--shards 0 2 5] [--root CHECKOUT]
     python -m bench.extract_outputs --compare DEST_A DEST_B
+    python -m bench.extract_outputs INPUTS DEST --inputs [--shards 0 1]   # INPUTS: copies of normalize-* folders
 
 OUT is the --out of a cold CLI run (read only: its normalize artifacts are extract's inputs, paired by
 bench_stages.plan). Each shard is written to DEST/<shard index>/ by `tasks.extract:extract_shard` of --root (default
 this checkout), in a fresh process, and the CPU seconds of each call are printed. --compare lists every Parquet file
 of A and B and says whether their bytes are equal (the writer is deterministic, so equal tables give equal bytes).
+--inputs reads extract's inputs from a folder of normalize-* artifact folders (copied out of a cold run, shard i the
+i-th in name order: a cold run's folder another session overwrites or prunes meanwhile leaves the copies alone).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shards", type=int, nargs="+", default=[0])
     ap.add_argument("--root", type=Path, default=ROOT)
     ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--inputs", action="store_true", help="OUT is a folder of normalize-* folders, not a cold run")
     args = ap.parse_args(argv)
     if args.compare:
         return compare(*args.paths)
@@ -47,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from bench.bench_stages import _params, plan
 
-    jobs = plan(out)["extract"]
+    if args.inputs:
+        jobs = [({"normalize": str(d)}, None, 0) for d in sorted(out.glob("normalize-*"))]
+    else:
+        jobs = plan(out)["extract"]
     sys.path.insert(0, str(args.root.resolve()))
     for name in [m for m in sys.modules if m == "tasks" or m.startswith("tasks.")]:
         del sys.modules[name]

@@ -318,12 +318,14 @@ def _half_unsafe() -> frozenset[str]:
     )
 
 
-def find_places_in(text: str, start: int, end: int) -> list[PlaceHit]:
+def find_places_in(text: str, start: int, end: int, positions: bool = True) -> list[PlaceHit]:
     """`find_places(text[start:end])` read from the scan of the whole text (memoized for the mentions table).
 
     Both scans are greedy from left to right, so once the slice's own scan takes the same hit as the whole text's
     scan, they agree until a whole-text hit runs past the slice's end; only the slice's start (a name cut by it, a
     count before it) and end (a name cut by it) are scanned again.
+    positions=False: the hits read from the whole text's scan keep its positions (the same objects, not a shifted
+    copy of each: a speech's body has hundreds of hits) — for a reader of their names only (resolve_region).
     """
     sub = text[start:end]
     end = start + len(sub)
@@ -341,7 +343,7 @@ def find_places_in(text: str, start: int, end: int) -> list[PlaceHit]:
             if f.end > end:  # cut by the slice's end: the slice may hold a shorter name here
                 out.extend(_scan_places(sub, f.start - start))
                 return out
-            out.append(PlaceHit(f.start - start, f.end - start, f.surface, f.key, f.is_alias))
+            out.append(PlaceHit(f.start - start, f.end - start, f.surface, f.key, f.is_alias) if positions else f)
         return out
     return out
 
@@ -545,7 +547,8 @@ def resolve_region(
         if not part:
             continue
         if part is body_text and body_at is not None:
-            hits = find_places_in(body_at[0], body_at[1], body_at[1] + len(part))
+            # names only are read here (key, surface, is_alias): no shifted copy of each hit
+            hits = find_places_in(body_at[0], body_at[1], body_at[1] + len(part), positions=False)
         else:
             hits = find_places(part)
         for h in hits:

@@ -147,7 +147,10 @@ def test_places_of_a_slice_are_read_from_the_whole_texts_scan():
         cuts = sorted(x for x in cuts if 0 <= x <= len(t))
         for a in cuts:
             for b in cuts[cuts.index(a) :: 3]:
-                assert R.find_places_in(t, a, b) == _places_reference(t[a:b]), (t, a, b)
+                want = _places_reference(t[a:b])
+                assert R.find_places_in(t, a, b) == want, (t, a, b)
+                names = [(h.surface, h.key, h.is_alias) for h in R.find_places_in(t, a, b, positions=False)]
+                assert names == [(h.surface, h.key, h.is_alias) for h in want], (t, a, b)  # resolve_region's read
                 checked += 1
         assert R.find_places_in(t, 3, len(t) + 50) == _places_reference(t[3:])  # an end past the text
     assert checked > 2000
@@ -514,6 +517,144 @@ def test_has_noun_memo_keeps_the_answer():
     for c in clauses:
         assert F._has_noun(c) is _has_noun_reference(c)
         assert F._has_noun(c) is _has_noun_reference(c)
+
+
+def _figure_sentences() -> list[str]:
+    """The sample speeches' sentences that hold a numeral (those extract_figures reads), and tricky ones."""
+    sents = [m.group(0) for t in SAMPLES for m in F.SENT_RE.finditer(t) if F.NUMERAL_RE.search(m.group(0))]
+    sents += ["比2010年增长3%", "二〇二〇年增长5%", "与1978年相比，增长了两倍", "增长5%，2019年", "年均增长8%"]
+    assert len(sents) > 300
+    return sents
+
+
+def _stated_years_reference(sent: str) -> tuple:
+    """_stated_years without its 年 pre-test."""
+    found = [(ym.start(), ym.end(), int(ym.group(1))) for ym in T.YEAR_RE.finditer(sent)]
+    found += [(ym.start(), ym.end(), F._cn_year(ym.group(1))) for ym in F.CN_YEAR_RE.finditer(sent)]
+    out = []
+    for ys, ye, y in sorted(found):
+        base = re.search(r"(?:[比与较同]|低于|高于|相对)\s*$", sent[max(0, ys - 3) : ys]) or re.match(
+            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)", sent[ye : ye + 4]
+        )
+        if y and not base:
+            out.append((ys, ye, y))
+    return tuple(out)
+
+
+def test_stated_years_skip_only_sentences_without_a_year():
+    sents = _figure_sentences()
+    assert any("年" not in x for x in sents) and any(_stated_years_reference(x) for x in sents)
+    for x in sents:
+        assert F._stated_years(x) == _stated_years_reference(x), x
+
+
+def _measure_reference(kind: str, unit: str, clause_before: str, indicator: str | None) -> str:
+    """_measure's first test as it was (no 到/至 pre-test); the rest is _measure's own."""
+    tail = clause_before[-8:]
+    if unit != "个百分点" and (
+        F.TO_LEVEL_RE.search(tail.rstrip("了约近超过达")) or re.search(r"(?:提高|增加|增长|下降|降低)(?:到|至)", tail)
+    ):
+        return "share" if unit in ("%", "‰") else ("count" if kind == "count" and indicator is None else "level")
+    return F._measure.__wrapped__(kind, unit, clause_before, indicator)
+
+
+def test_measure_to_level_pretest_keeps_the_answer():
+    clauses = [c for x in _figure_sentences() for c in re.split(r"[，,；;：:、。！？\d]", x)]
+    clauses += ["提高到", "增加至约", "下降到了", "降低至", "增长至", "增速提高至", "提高", "到", "增长了"]
+    units = [("rate", "%"), ("amount", "元"), ("count", "人"), ("rate", "个百分点"), ("rate", "倍")]
+    for c in clauses:
+        for kind, unit in units:
+            for indicator in (None, "城镇登记失业率", F.REGIONAL_GDP):
+                assert F._measure(kind, unit, c, indicator) == _measure_reference(kind, unit, c, indicator), c
+
+
+@given(st.text(alphabet="经济增长速度率总量生产总值GDP全国省的是和均，：实际年平均每", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_gdp_word_and_basis_matches_start_with_their_literals(text):
+    """_indicator scans for GDP_WORD_RE and substitutes BASIS_RE only in clauses holding one of their literals."""
+    for m in F.GDP_WORD_RE.finditer(text):
+        assert text.startswith(F.GDP_WORD_LITERALS, m.start())
+    assert not F.GDP_WORD_RE.search(text) or any(w in text for w in F.GDP_WORD_LITERALS)
+    for m in F.BASIS_RE.finditer(text + "扣除价格因素按可比口径计算"):
+        assert m.group(0).startswith(("扣除", "按可比"))
+
+
+def _figure_rows_of(sent: str) -> list[dict]:
+    return F._sentence_figures("d", sent, 0, F._Sections([]), False, 2020, None)
+
+
+@given(
+    st.text(alphabet="12３0.,  -～至到多余万亿千百十五两一〇百分之%％‰元人个家项倍亩吨岁次年月第×Xx和增长", max_size=24)
+)
+@settings(max_examples=600, deadline=None)
+def test_sentences_skipped_by_the_unit_pretest_have_no_figure(sent):
+    """extract_figures calls _sentence_figures only for sentences UNIT_AFTER_NUMBER_RE (or 百分之) lets through: the
+    others yield no row, whatever their numbers (spaces, magnitudes, 多/余, ranges, placeholders)."""
+    if not (F.UNIT_AFTER_NUMBER_RE.search(sent) or "百分之" in sent):
+        assert _figure_rows_of(sent) == []
+
+
+def test_unit_pretest_on_the_sample_sentences():
+    sents = [*_figure_sentences(), "增长5 %", "达到3 亿元", "×元", "八至九个百分点", "5%-6%", "增长百分之五"]
+    skipped = [x for x in sents if not (F.UNIT_AFTER_NUMBER_RE.search(x) or "百分之" in x)]
+    assert len(skipped) > 20
+    assert all(_figure_rows_of(x) == [] for x in skipped)
+    assert all(_figure_rows_of(x) for x in ["增长5 %", "达到3 亿元", "增长百分之五", "5%-6%"])
+
+
+def _figures_reference(doc_id, text, sections=(), national=False, year=None, admin_level=None) -> list[dict]:
+    """extract_figures as it was: every sentence with a numeral read, every sentence searched for the paragraph cue."""
+    level = admin_level or ("national" if national else None)
+    national = national or level == "national"
+    secs = F._Sections(sections)
+    rows: list[dict] = []
+    para_outcome = False
+    for sm in F.SENT_RE.finditer(text):
+        sent = sm.group(0)
+        if sm.start() == 0 or text[sm.start() - 1] == "\n":
+            para_outcome = False
+        if sent.strip() and F.NUMERAL_RE.search(sent):
+            rows.extend(F._sentence_figures(doc_id, sent, sm.start(), secs, national, year, level, para_outcome))
+        para_outcome = para_outcome or bool(F.PARA_OUTCOME_RE.search(sent))
+    F._flag_outliers(rows)
+    return rows
+
+
+def test_figures_read_the_paragraph_cue_lazily_with_the_same_rows():
+    """The paragraph cue (去年, 过去一年 …) is searched only when a later sentence of the paragraph has figures."""
+    texts = list(SAMPLES)
+    texts += [
+        "去年，全市生产总值增长5%。今年预期增长6%。\n增长7%。",
+        "一年来，工作扎实。我们努力。生产总值增长8%，达到100亿元。\n。过去五年。增长9%。",
+        "增长5%。过去一年，增长6%。增长7%。\n今年增长8%。",
+        "。去年。\n\n增长3%。",
+        "增长5%。去年。\n今年增长6%。",  # the cue of a paragraph with no figure after it does not carry over
+    ]
+    checked = 0
+    for t in texts:
+        for year, national in ((2020, False), (None, True)):
+            got = F.extract_figures("d", t, S.extract_sections("d", t), national, year)
+            assert got == _figures_reference("d", t, S.extract_sections("d", t), national, year)
+            checked += len(got)
+    assert checked > 100
+
+
+def test_numbers_without_a_qualifier_word_have_no_qualifiers():
+    """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
+    there: _quals then gives () on every number of the samples, and gives something where the test passes."""
+    seen = {True: 0, False: 0}
+    for x in _figure_sentences():
+        for m in F.FIGURE_RE.finditer(x):
+            start, end = m.start(), m.end()
+            for before in (x[max(0, start - 8) : start], x[:start][-3:]):
+                post = x[end : end + 3]
+                for more, more3 in ((m.group("more"), m.group("more3")), (None, None)):
+                    asks = bool(more or more3 or post[:1] in F.POST_QUAL_FIRST or F.PRE_QUAL_RE.search(before))
+                    seen[asks] += 1
+                    if not asks:
+                        assert F._quals(before, more, more3, post) == ()
+    assert seen[True] > 50 and seen[False] > 50
+    assert F._quals("", None, None, "以上") == ("以上",) and F._quals("约", None, None, "") == ("约",)
 
 
 # ---------------------------------------------------------------- keywords
