@@ -1214,16 +1214,22 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
     parts_h, parts_d, parts_pos, parts_src = [], [], [], []
     stored_file = base / "rows" / f"{lo:04d}.npy" if base is not None else None
     if base is not None and stored_file is not None and stored_file.exists():
-        before = {x: k for k, x in enumerate(_meta(base).get("sources", []))}
-        new_src = np.full(len(before), -1, np.int64)  # the earlier artifact's shard index -> this run's
-        for k, x in enumerate(ident):
-            if x in before:
-                new_src[before[x]] = k
-        fresh = [k for k, x in enumerate(ident) if x not in before]
+        # Files are named by content, so two shards may share a name (two anchors files with no rows:
+        # the same bytes): the i-th shard of a name now takes the i-th of it in the earlier list.
+        listed = _meta(base).get("sources", [])
+        slots: dict[str, list[int]] = {}
+        for k, x in enumerate(listed):
+            slots.setdefault(x, []).append(k)
+        new_src = np.full(len(listed), -1, np.int64)  # the earlier artifact's shard index -> this run's
         old_counts = np.load(base / "rows" / f"{lo:04d}.counts.npy")
+        fresh = []
         for k, x in enumerate(ident):
-            if x in before:
-                counts[k] = old_counts[before[x]]
+            if slots.get(x):
+                j = slots[x].pop(0)
+                new_src[j] = k
+                counts[k] = old_counts[j]
+            else:
+                fresh.append(k)
         stored = np.load(stored_file)
         srcs = new_src[stored["src"]] if len(new_src) else np.zeros(len(stored), np.int64)
         d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
