@@ -36,7 +36,9 @@ PACKAGE = "tasks"
 # declarations themselves, Prefect wrappers, the worker pool, process hygiene and the schema
 # module (the schemas a stage writes are hashed directly, so a doc edit of one table does not
 # re-run every stage).
-NOT_CODE = frozenset({"tasks.stages", "tasks.steps", "tasks.pool", "tasks.procs", "tasks.schema", "tasks.publish"})
+NOT_CODE = frozenset(
+    {"tasks.stages", "tasks.steps", "tasks.calls", "tasks.pool", "tasks.procs", "tasks.schema", "tasks.publish"}
+)
 
 
 @dataclass(frozen=True)

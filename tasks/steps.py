@@ -15,7 +15,6 @@ costs one small file read; documents never travel through Prefect.
 from __future__ import annotations
 
 import errno
-import importlib
 import json
 import shutil
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from prefect.context import TaskRunContext
 from prefect.tasks import exponential_backoff
 
 from tasks import pool
+from tasks.calls import PARTS_DIR, call, part_done, run_part_batch, run_stage
 from tasks.ingest import InputFile, fingerprint
 from tasks.stages import STAGES, call_priority, code_version, resolve, step_key
 
@@ -105,12 +105,6 @@ RETRIES: dict[str, Any] = dict(
 )
 
 
-def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Call a stage's runner by reference (in a worker process; it imports the stage module)."""
-    module, function = runner.split(":", 1)
-    return getattr(importlib.import_module(module), function)(inputs, out_dir, **params)
-
-
 @task(name="step", cache_policy=CacheKeyFnPolicy(cache_key_fn=_cache_key), persist_result=True, **RETRIES)
 def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """Run one declared stage on one shard (or the whole corpus, for a global stage)."""
@@ -138,7 +132,6 @@ def step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, 
 
 # ----------------------------------------------------------------------------- partitioned stages
 
-PARTS_DIR = "_parts"  # inside a partitioned step's artifact: <part>.json once a part is in place
 # Calls per worker for a partitioned step: several, so that one slow call does not leave the other
 # workers idle at the end (repair's 64 parts vary ~4x in cost on the 5k bench), few enough that a
 # call still does seconds of work (a pool call costs ~1 ms; a Prefect task run ~10 ms plus the
@@ -208,59 +201,6 @@ def balance(weights: dict[str, float], n: int) -> list[list[str]]:
         total, i, members = min(batches)
         batches[i] = (total + weights[part], i, [*members, part])
     return [members for _, _, members in sorted(batches, key=lambda b: (-b[0], b[1]))]
-
-
-def call(ref: str, args: tuple, params: dict[str, Any]) -> Any:
-    """Call a "module:function" reference (in a worker process)."""
-    module, function = ref.split(":", 1)
-    return getattr(importlib.import_module(module), function)(*args, **params)
-
-
-def run_part_batch(
-    runner: str, inputs: dict[str, Any], out_dir: str, parts: list[str], params: dict[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """Run parts one after another (in a worker): each writes into a fresh folder of its own, its
-    files are then moved into the artifact (rename: a file linked from an earlier artifact is
-    replaced, never overwritten in place) and only then is its marker written."""
-    module, function = runner.split(":", 1)
-    fn = getattr(importlib.import_module(module), function)
-    out = Path(out_dir)
-    results: dict[str, dict[str, Any]] = {}
-    try:
-        _run_batch(fn, inputs, out, parts, params, results)
-    finally:  # a module may keep state across the parts of one call (reuse: texts); never across calls
-        getattr(importlib.import_module(module), "release_parts", lambda: None)()
-    return results
-
-
-def _run_batch(fn, inputs: dict[str, Any], out: Path, parts: list[str], params: dict[str, Any], results: dict) -> None:
-    import os
-
-    for part in parts:
-        staging = out / PARTS_DIR / f"{part}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)  # what a crashed attempt left
-        staging.mkdir(parents=True)
-        stats = json.loads(json.dumps(fn(inputs, str(staging), part=part, **params), sort_keys=True, default=str))
-        for f in sorted(p for p in staging.rglob("*") if p.is_file()):
-            target = out / f.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(f, target)
-        shutil.rmtree(staging)
-        results[part] = stats
-        if not stats.get("cacheable", True):
-            continue  # in place for this attempt only: no marker, a rerun runs it again
-        marker = out / PARTS_DIR / f"{part}.json"
-        tmp = marker.with_name(marker.name + ".tmp")
-        tmp.write_text(json.dumps(stats, sort_keys=True), encoding="utf-8")
-        tmp.replace(marker)
-
-
-def part_done(out_dir: str, part: str) -> dict[str, Any] | None:
-    """The stats of a part already in place in a partitioned step's artifact, or None."""
-    try:
-        return json.loads((Path(out_dir) / PARTS_DIR / f"{part}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def finished(job: Job) -> dict[str, Any] | None:

@@ -584,3 +584,59 @@ def test_a_manager_thread_that_died_of_an_exception_is_named_in_the_error(worker
     monkeypatch.setattr(cf._ExecutorManagerThread, "process_result_item", broken)
     with pytest.raises(BrokenProcessPool, match="manager thread broke while handling a result"):
         pool.run(_pid, 0)
+
+
+def test_a_call_submitted_while_a_worker_is_idle_runs_there_without_spawning_another(workers):
+    # Before: every submit spawned while the pool was short, and the spawned worker, waiting on the
+    # queue first, took the next call and imported its stage module again (+1 % run: boilerplate's
+    # call started 1.1-1.6 s after its submit, the warm worker idle).
+    workers(2)
+    first = pool.run(_pid, 0)
+    second = pool.run(_other_pid, 0)
+    assert first == second and pool.worker_pids() == [first]
+
+
+def test_a_second_worker_is_spawned_when_two_calls_run_at_once(workers):
+    workers(2)
+    pool.run(_pid, 0)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as threads:
+        pids = set(threads.map(lambda _: pool.run(_sleep_then_pid, 0.5), range(2)))
+    assert len(pids) == 2 and len(pool.worker_pids()) == 2
+
+
+def _loaded(names: tuple[str, ...]) -> list[bool]:
+    return [name in sys.modules for name in names]
+
+
+def test_a_workers_stage_call_does_not_load_prefect(workers):
+    """A step's call pickles its function by module: the worker side lives in tasks.calls, which does
+    not import Prefect (~1.2 CPU-s and ~40 MB on every spawn and replacement when it lived in tasks.steps)."""
+    from tasks import steps
+
+    workers(1)
+    ran = pool.run(steps.call, "tests.test_pool:_loaded", (("prefect", "tasks.steps", "tasks.calls"),), {})
+    assert ran == [False, False, True]
+
+
+def test_a_prestarted_worker_is_kept_by_the_next_configure_and_holds_its_modules(workers):
+    warm = pool.prestart(2, ("tasks.ingest",))
+    assert warm is not None
+    warm.result(timeout=120)
+    started = pool.worker_pids()
+    assert len(started) == 1
+    workers(2)  # what the flow does: the same settings keep the prestarted pool
+    assert pool.worker_pids() == started
+    assert pool.run(_loaded, ("tasks.ingest",)) == [True] and pool.worker_pids() == started
+    workers(2)  # a pool that ran calls is never carried into another run
+    assert pool.run(_pid, 0) not in started
+
+
+def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(workers):
+    warm = pool.prestart(2, ())
+    assert warm is not None
+    warm.result(timeout=120)
+    started = pool.worker_pids()
+    workers(1)
+    assert pool.run(_pid, 0) not in started
