@@ -56,14 +56,18 @@ def _start(out: Path, home: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400) -> dict[int, int]:
-    """Block until the run has its pool workers and Prefect's server; return its process tree."""
+def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400, workers: int = 1) -> dict[int, int]:
+    """Block until the run has `workers` pool workers and Prefect's server; return its process tree.
+
+    One worker may be the one the CLI prestarts while the server starts, before the flow (and its
+    signal handling) has begun; two exist only once the flow runs two calls at once."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert cli.poll() is None, f"the run ended before its workers were seen: {cli.communicate()}"
         tree = procs.descendants(cli.pid)
         kinds = [_cmdline(p) for p in tree]
-        if any("multiprocessing" in c and "spawn_main" in c for c in kinds) and any("uvicorn" in c for c in kinds):
+        spawned = sum("multiprocessing" in c and "spawn_main" in c for c in kinds)
+        if spawned >= workers and any("uvicorn" in c for c in kinds):
             return tree
         time.sleep(0.1)
     raise AssertionError("no workers after {timeout} s")
@@ -113,7 +117,7 @@ def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp
 
     cli = _start(out, home, "--rebuild")
     try:
-        tree = _wait_for_workers(cli)
+        tree = _wait_for_workers(cli, workers=2)  # the flow is running: its signal handling is in place
         started = time.monotonic()
         os.kill(cli.pid, signal.SIGTERM)
         _, stderr = cli.communicate(timeout=60)
@@ -130,5 +134,19 @@ def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp
         import pandas as pd
 
         assert len(pd.read_parquet(out / "documents")) == json.loads(manifest)["counts"]["accepted"]
+    finally:
+        _cleanup(cli)
+
+
+def test_a_finished_run_exits_zero_and_leaves_no_process_behind(tmp_path, home):
+    """The CLI ends without the interpreter's teardown (flows.cli.entry): the exit handlers that
+    stop Prefect's server, the pool's workers and the watchdog must still have run."""
+    cli = _start(tmp_path / "out", home)
+    try:
+        tree = _wait_for_workers(cli)
+        _stdout, stderr = cli.communicate(timeout=600)
+        assert cli.returncode == 0, stderr[-3000:]
+        assert (tmp_path / "out" / "current").exists()
+        assert _survivors(tree, within=5) == []
     finally:
         _cleanup(cli)
