@@ -520,7 +520,14 @@ def entry() -> None:
         os._exit(code[0])
 
     atexit.register(leave)
-    code[0] = main()
+    try:
+        code[0] = main()
+    except SystemExit as exc:  # argparse's --help and usage errors, sys.exit anywhere: keep their status
+        code[0] = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+        raise
+    except KeyboardInterrupt:
+        code[0] = 130
+        raise
     sys.exit(code[0])
 
 

@@ -33,3 +33,19 @@ def test_schema_command_lists_every_column(capsys):
     assert main(["schema"]) == 0
     out = capsys.readouterr().out
     assert all(f"`{name}`" in out for name in DOCUMENTS.names)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--help"], 0), (["run"], 2), (["run", "/nowhere/at/all", "--out", "/tmp/jianghua-never"], 1), (["schema"], 0)],
+)
+def test_the_command_keeps_main_s_exit_status_through_its_fast_exit(args, code):
+    """`python -m flows.cli` / `jianghua` end with os._exit after the exit handlers (flows.cli.entry):
+    argparse's SystemExit and main's own status must survive it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=repo, capture_output=True, timeout=300)
+    assert done.returncode == code, done.stderr[-2000:]
