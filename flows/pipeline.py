@@ -6,6 +6,7 @@ documents), so Prefect's per-task cost stays small and the UI shows one row per 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -20,7 +21,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.progress import RunProgress
 from tasks import pool, steps
 from tasks.common import __version__, rows_to_table, stable_hash, write_table
-from tasks.export import account
+from tasks.export import account_shard, key_columns_digest, merge_accounts
 from tasks.ingest import (
     MAX_DOC_BYTES,
     InputFile,
@@ -436,7 +437,11 @@ def _build(
     )
     unchanged = same_inputs and Path(release_dir).name == previous["release"]
     # the same inputs in the same release account the same way: the check ran when it was built
-    accounting = _accounting_of(previous["counts"]) if unchanged else account(files, release_dir)
+    accounting = (
+        _accounting_of(previous["counts"])
+        if unchanged
+        else _account(state, files, shard_files, exported, reject_files[: 2 * len(shard_ids)], unreadable)
+    )
     lap("release")
 
     counts = _counts(len(files), tables, accounting, normalized, clustered)
@@ -563,6 +568,54 @@ def _located_rejects(state: str, steps_done: list[tuple[str, dict[str, Any], lis
         if old.name not in used:
             old.unlink(missing_ok=True)
     return paths
+
+
+ACCOUNTED = "accounting"  # OUT/.state/artifacts/accounting/: each shard's accounting (tasks.export.account_shard)
+
+
+def _account(
+    state: str,
+    files: list,
+    shard_files: dict[str, list[tuple[InputFile, str | None]]],
+    exported: dict[str, dict[str, Any]],
+    shard_rejects: list[str],
+    unreadable: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Every discovered input in documents or rejects, once: checked shard by shard, each shard's
+    summary kept beside the artifacts under what it was made from, so a run reads the shards it
+    changed (see tasks.export.account_shard). `shard_rejects`: the shards' located ingest rejects,
+    then their normalize rejects, in shard order (as `_located_rejects` returns them)."""
+    folder = Path(state) / "artifacts" / ACCOUNTED
+    folder.mkdir(parents=True, exist_ok=True)
+    shard_ids = sorted(shard_files)
+    version = code_version("export")
+    summaries, used = [], set()
+    for i, sid in enumerate(shard_ids):
+        members = [f for f, _sha in shard_files[sid]]
+        rejects = [shard_rejects[i], shard_rejects[len(shard_ids) + i]]
+        documents = str(Path(exported[sid]["dir"]) / "documents.parquet")
+        made = stable_hash(
+            version,
+            sid,
+            key_columns_digest(documents),  # not the export's key: a +1 % run re-exports most shards' dedupe columns
+            [Path(p).name for p in rejects],
+            [(f.input_root, f.source_path, f.part) for f in members],
+        )[:24]
+        target = folder / f"{made}.json"
+        used.add(target.name)
+        try:
+            summary = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = account_shard(members, documents, rejects)
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(summary, sort_keys=True), encoding="utf-8")
+            tmp.replace(target)
+        summaries.append(summary)
+    for old in folder.iterdir():
+        if old.name not in used:
+            old.unlink(missing_ok=True)
+    heads = {(f.input_root, f.source_path) for members in shard_files.values() for f, _sha in members}
+    return merge_accounts(files, summaries, heads, unreadable)
 
 
 def _accounting_of(counts: dict[str, Any]) -> dict[str, Any]:

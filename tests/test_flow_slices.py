@@ -12,6 +12,7 @@ import pytest
 import flows.pipeline as pipeline
 from flows.pipeline import build_corpus
 from tasks import ingest, steps
+from tasks.export import account
 from tests.fixtures.fuzz import speech
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -72,6 +73,9 @@ def test_a_sliced_container_gives_the_unsplit_corpus(tmp_path, monkeypatch, inge
     for table, key in (("documents", ["doc_id"]), ("rejects", ["source_path", "record", "reason"])):
         assert _table(tmp_path / "sliced", table, key) == _table(tmp_path / "whole", table, key), table
     assert sliced["counts"]["accepted"] == 61 and sliced["counts"]["rejected"] == 1
+    files = ingest.discover_all([str(landing)], exclude=[str(tmp_path / "sliced")]).files
+    reference = account(files, str((tmp_path / "sliced" / "current").resolve()))  # the whole-release check
+    assert {k: sliced["counts"][k] for k in reference} == reference
     assert [(r["record"], r["reason"]) for r in _table(tmp_path / "sliced", "rejects", ["record"])] == [
         ("L22", "bad_record")
     ]
