@@ -675,13 +675,12 @@ def _doc_codes_of(
 ) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """_doc_codes, cached on the version (_stamp) of every file it reads: each canonical.parquet
     and, with `base`, its docs.parquet and hits.json (`listed_from`, only a key)."""
-    import pyarrow.parquet as pq
 
     listed: dict[str, tuple[list, list]] = {}
     if base is not None and (Path(base) / "docs.parquet").exists():
         known = _meta(Path(base)).get("canonicals", [])
         if any(x in known for _, x, _ in stamps):
-            t = pq.read_table(Path(base) / "docs.parquet", columns=["shard", "doc_id", "cluster_id"]).to_pydict()
+            t = _read(Path(base) / "docs.parquet", ["shard", "doc_id", "cluster_id"]).to_pydict()
             listed = {x: ([], []) for x in known}
             for shard, doc_id, cluster_id in zip(t["shard"], t["doc_id"], t["cluster_id"], strict=True):
                 if 0 <= shard < len(known):
@@ -694,7 +693,7 @@ def _doc_codes_of(
             ids += listed[x][0]
             clusters += listed[x][1]
             continue
-        t = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id"])
+        t = _read(Path(d) / "canonical.parquet", ["doc_id", "cluster_id"])
         doc_ids = t.column("doc_id").to_pylist()
         ids += doc_ids
         clusters += [c or i for i, c in zip(doc_ids, t.column("cluster_id").to_pylist(), strict=True)]
@@ -840,7 +839,9 @@ def _anchor_sources(member_dirs: list[str]) -> list:
     for d in member_dirs:
         f = Path(d) / "anchors.parquet"
         if f.exists():
-            pf = pq.ParquetFile(f)
+            # doc ids as a dictionary per row group (a few hundred documents): _doc_code_column
+            # looks up each distinct id once instead of decoding and matching 3 M strings (20k)
+            pf = pq.ParquetFile(f, read_dictionary=["doc_id"])
             out.append((pf, _part_ranges(pf)))
         else:
             rows = pq.read_table(Path(d) / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
@@ -1113,8 +1114,6 @@ def _same_rows(
     rows in an anchor group paired before are the earlier hits (hits_part carries them). Judged
     per document and partition, not per shard: a +1 % run's members stage re-runs most shards
     (20k: 20 of 25 canonical files changed, for 33 of 7,440 earlier documents)."""
-    import pyarrow.parquet as pq
-
     n = len(ids)
     remap = _code_remap(base, ids)
     was = np.load(base / "rows" / f"{lo:04d}.npy")
@@ -1129,20 +1128,35 @@ def _same_rows(
 
     now_sum, now_n = per_doc(h, d, pos)
     was_sum, was_n = per_doc(was["hash"], wd, was["pos"])
-    # the earlier id and cluster of each document, hashed as _doc_codes hashes this run's
-    listing = pq.ParquetFile(base / "docs.parquet").read(columns=["doc_id", "cluster_id"])
+    before = _listing_doc_hashes(base)
+    same_doc = np.zeros(n, dtype=bool)
+    at = remap >= 0
+    same_doc[remap[at]] = before[at] == dochash[remap[at]]
+    return same_doc & (now_sum == was_sum) & (now_n == was_n)
+
+
+def _listing_doc_hashes(base: Path) -> np.ndarray:
+    """Per document code of a hits artifact: its id and cluster hashed as _doc_codes hashes this
+    run's (what _same_rows compares). Once per version of the artifact's docs.parquet in a process:
+    made per partition, reading the listing and 7.5 k blake2b calls took ~0.3 CPU-s of a 20k +1 %
+    reuse_hits step (17 partitions)."""
+    f = Path(base) / "docs.parquet"
+    return _listing_doc_hashes_of(str(f), _stamp(f))
+
+
+@lru_cache(maxsize=2)
+def _listing_doc_hashes_of(path: str, stamp: tuple[int, ...]) -> np.ndarray:
+    import pyarrow.parquet as pq
+
+    listing = pq.ParquetFile(path).read(columns=["doc_id", "cluster_id"])
     listing = listing.take(pc.sort_indices(listing, sort_keys=[("doc_id", "ascending")]))
-    before = np.frombuffer(
+    return np.frombuffer(
         b"".join(
             hashlib.blake2b(f"{i}\0{c or i}".encode(), digest_size=8).digest()
             for i, c in zip(listing.column("doc_id").to_pylist(), listing.column("cluster_id").to_pylist(), strict=True)
         ),
         dtype="<u8",
     )
-    same_doc = np.zeros(n, dtype=bool)
-    at = remap >= 0
-    same_doc[remap[at]] = before[at] == dochash[remap[at]]
-    return same_doc & (now_sum == was_sum) & (now_n == was_n)
 
 
 def _carried_hits(
@@ -1245,8 +1259,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             t = _source_parts(source, lo, hi)
             h = t.column("hash").to_numpy()
             counts[k] = np.bincount((h >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo, minlength=width)
-            d = pc.fill_null(pc.index_in(t.column("doc_id"), value_set=ids), -1).to_numpy(zero_copy_only=False)
-            d = d.astype(np.int64)
+            d = _doc_code_column(t.column("doc_id"), ids)
             ok = d >= 0
             parts_h.append(h[ok])
             parts_d.append(d[ok])
@@ -1265,6 +1278,20 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         counts,
         read,
     )
+
+
+def _doc_code_column(col: pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
+    """Codes (index in the sorted doc ids `ids`, -1: not canonical) of a doc id column, plain or
+    dictionary-encoded (anchors.parquet read with read_dictionary: each chunk's distinct ids are
+    looked up once, its rows take their codes by index)."""
+    parts = []
+    for chunk in col.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            codes = pc.fill_null(pc.index_in(chunk.dictionary, value_set=ids), -1).to_numpy(zero_copy_only=False)
+            parts.append(codes.astype(np.int64)[chunk.indices.to_numpy(zero_copy_only=False)])
+        else:
+            parts.append(pc.fill_null(pc.index_in(chunk, value_set=ids), -1).to_numpy(zero_copy_only=False))
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
 
 
 def _moved_pairs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -1348,9 +1375,8 @@ def _listing_ids(hits_dir: Path) -> pa.Array:
 
 @lru_cache(maxsize=2)
 def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
-    import pyarrow.parquet as pq
 
-    ids = np.array(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist(), dtype=object)
+    ids = np.array(_read(path, ["doc_id"]).column(0).to_pylist(), dtype=object)
     return pa.array(np.sort(ids).tolist(), pa.string())
 
 
@@ -1360,11 +1386,10 @@ def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.n
     REUSE_PARTS + 1 offsets). Columnar: the listings are compared as Arrow columns, one doc id
     lookup, no Python object per document (a set of row tuples of both listings was O(corpus)
     Python objects in the finish call)."""
-    import pyarrow.parquet as pq
 
     cols = ["doc_id", "fingerprint", "admin_level"]
-    now = pq.read_table(now_file, columns=cols)
-    was = pq.read_table(was_file, columns=cols)
+    now = _read(now_file, cols)
+    was = _read(was_file, cols)
     # codes number the sorted doc ids (Arrow orders strings by UTF-8 bytes: code point order, as sorted())
     now = now.take(pc.sort_indices(now, sort_keys=[("doc_id", "ascending")]))
     ids = now.column("doc_id").combine_chunks()
@@ -1440,20 +1465,32 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
                 chunks.append(_npy_rows(dirty / f"{p:04d}{suffix}", i, j))
         return np.concatenate(chunks) if chunks else empty
 
+    # per document: whether it is document a / document b of a moved pair of the current part (set
+    # and cleared per part): a hit can be of a moved pair only if both hold, so only those hits'
+    # pair keys are searched among the moved pairs (searching every hit's key was a third of the
+    # finish: 7.65 M hits at 20k, of which a few hundred thousand pass)
+    as_a = np.zeros(len(touched), dtype=bool)
+    as_b = np.zeros(len(touched), dtype=bool)
     for q in range(REUSE_PARTS):
         moved = np.unique(gather(".npy", key_at, q, z))
+        ma, mb = moved >> 32, moved & 0xFFFFFFFF
+        as_a[ma], as_b[mb] = True, True
         chosen = []
         for k, p in enumerate(starts):
             i, j = int(index[k, q]), int(index[k, q + 1])
             if j <= i:
                 continue
             rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
-            key = _pair_keys(rec["a"], rec["b"])
-            hit = np.minimum(np.searchsorted(moved, key), max(0, len(moved) - 1))
-            sel = (moved[hit] == key) if len(moved) else np.zeros(len(key), bool)
-            sel |= touched[rec["a"]] | touched[rec["b"]]
+            ra, rb = rec["a"], rec["b"]
+            sel = touched[ra] | touched[rb]
+            maybe = np.flatnonzero(as_a[ra] & as_b[rb] & ~sel)
+            if len(maybe) and len(moved):
+                key = _pair_keys(ra[maybe], rb[maybe])
+                hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
+                sel[maybe[moved[hit] == key]] = True
             chosen.append(rec[sel])
-            del rec, key, hit, sel
+            del rec, ra, rb, sel, maybe
+        as_a[ma], as_b[mb] = False, False
         picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
         del chosen
         # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
@@ -1547,7 +1584,6 @@ def _load_corpus(inputs: dict) -> _Corpus:
     (release_parts, release_corpus). Its key is the version of every file it reads or keeps open
     (_stamp), so a file replaced at its path is never read through a handle or a listing of the
     file it replaced."""
-    import pyarrow.parquet as pq
 
     listing = Path(inputs["reuse_hits"]) / "docs.parquet"
     members = list(inputs["members"])
@@ -1556,7 +1592,7 @@ def _load_corpus(inputs: dict) -> _Corpus:
     if held is None or held[0] != key:
         release_corpus()
         columns = ["doc_id", "fingerprint", "chars", "shard", "admin_level"]
-        _LOADED.corpus = (key, _Corpus(members, pq.read_table(listing, columns=columns)))
+        _LOADED.corpus = (key, _Corpus(members, _read(listing, columns)))
     return _LOADED.corpus[1]
 
 
@@ -1576,6 +1612,7 @@ def release_parts() -> None:
     worker went on holding it through repair and export)."""
     release_corpus()
     _listing_ids_of.cache_clear()
+    _listing_doc_hashes_of.cache_clear()
     _meta_of.cache_clear()
 
 
@@ -1701,13 +1738,13 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             counts["pairs_reused"] += live
             return {**counts, "reuse": n_rows, "live": live, "flows": prev_flows}
         if prev.exists():
-            old = pq.read_table(prev)
+            old = _read(prev)
             ra, rb = corpus.codes(old.column("doc_id_a")), corpus.codes(old.column("doc_id_b"))
             key = _pair_keys(ra, rb)
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
         if (before / "pairs" / name).exists():
-            pairs = pq.read_table(before / "pairs" / name)
+            pairs = _read(before / "pairs" / name)
             ra, rb = corpus.codes(pairs.column("doc_id_a")), corpus.codes(pairs.column("doc_id_b"))
             key = _pair_keys(ra, rb)
             old_live = key[(ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)]  # live pairs not recomputed
@@ -1910,8 +1947,12 @@ def _read_parts(pf, ranges: list[tuple[int, int]], lo: int, hi: int) -> pa.Table
     t = pf.read_row_groups(groups, columns=["part", "hash", "doc_id", "pos"], use_threads=False)
     part = t.column("part")
     t = t.filter(pc.and_(pc.greater_equal(part, lo), pc.less(part, hi)))
-    return t.select(["hash", "doc_id", "pos"]).cast(
-        pa.schema([("hash", pa.uint64()), ("doc_id", pa.string()), ("pos", pa.int32())])
+    return pa.table(
+        {
+            "hash": t.column("hash").cast(pa.uint64()),
+            "doc_id": t.column("doc_id"),
+            "pos": t.column("pos").cast(pa.int32()),
+        }
     )
 
 
@@ -1931,18 +1972,29 @@ def _earlier_run(out: Path, version: str) -> Path | None:
 
 def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
     """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level) from an earlier run."""
-    import pyarrow.parquet as pq
 
     f = earlier / "docs.parquet" if earlier is not None else None
     if f is None or not f.exists():
         return {}
     out: dict[str, list[tuple]] = {}
-    t = pq.read_table(f).to_pydict()
+    t = _read(f).to_pydict()
     for row in zip(
         t["shard_key"], t["doc_id"], t["cluster_id"], t["fingerprint"], t["chars"], t["admin_level"], strict=True
     ):
         out.setdefault(row[0], []).append(row[1:])
     return out
+
+
+def _read(path: Path | str, columns: list[str] | None = None) -> pa.Table:
+    """A whole Parquet file (or some of its columns) in this thread, without pre-buffering.
+    pq.read_table goes through the datasets layer: on this stage's small files (a reuse part's
+    earlier rows, the listings) and many-row-group files (canonical.parquet: row groups of
+    CANONICAL_ROW_GROUP documents) it cost 2-4x the CPU of ParquetFile.read (20k: the doc ids of 25
+    canonical files, 0.26-0.51 s against 0.09-0.12 s)."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path, pre_buffer=False) as pf:
+        return pf.read(columns=columns, use_threads=False)
 
 
 def _meta(folder: Path) -> dict:

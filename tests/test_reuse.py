@@ -578,3 +578,21 @@ def test_hits_finish_holds_one_output_part_of_dirty_hits_at_a_time(tmp_path, mon
     dirty = [len(np.load(f)) for f in sorted((hits / "dirty_hits").glob("*.npy"))]
     assert sum(n > 0 for n in dirty) == 4 and sum(dirty) > largest_part  # what one array of every part held
     assert sizes and max(sizes) <= largest_part
+
+
+def test_doc_codes_of_a_dictionary_column_are_those_of_the_plain_ids(tmp_path):
+    """anchors.parquet is read with its doc ids as a dictionary per row group (session 12): each
+    chunk's codes come from its own dictionary, ids not in the corpus are -1, as index_in gives on
+    the plain strings."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ids = pa.array(["0a", "1b", "2c", "3d"], pa.string())
+    plain = pa.table({"doc_id": ["3d", "0a", "zz", "3d", "1b", "1b", "0a"]})
+    pq.write_table(plain, tmp_path / "a.parquet", row_group_size=3, use_dictionary=True)
+    pf = pq.ParquetFile(tmp_path / "a.parquet", read_dictionary=["doc_id"])
+    col = pf.read_row_groups([0, 1, 2]).column("doc_id")
+    assert pa.types.is_dictionary(col.type) and col.num_chunks == 3
+    assert reuse._doc_code_column(col, ids).tolist() == [3, 0, -1, 3, 1, 1, 0]
+    assert reuse._doc_code_column(plain.column("doc_id"), ids).tolist() == [3, 0, -1, 3, 1, 1, 0]
+    assert reuse._doc_code_column(pa.chunked_array([], pa.string()), ids).tolist() == []

@@ -1,0 +1,177 @@
+"""CPU seconds of the reuse stages' calls on a +1 % run, from one pipeline output's members artifacts.
+
+    python bench/bench_reuse_plus.py OUT WORK [--drop 96] [--seed 12]
+
+OUT is a pipeline output (e.g. /tmp/jianghua-scale/pipeline-20000-out, read only). Its complete
+members artifacts are the +1 % corpus (PLUS); BASE is the same shards less `--drop` canonical
+documents picked by a hash of their doc id (each shard's canonical.parquet and anchors.parquet
+rewritten without them into WORK/base, once): the +1 % run's new documents are spread over the
+shards, so most shards' files differ, as in bench.scale plus (20k: 20 of 25 canonical files
+changed), and the new doc ids fall between the old ones (96 new documents at 20k).
+
+Then, in WORK/runs/<code version>: the stage cold on BASE and cold on PLUS (child processes), and
+the +1 % calls (reuse_hits, reuse) of PLUS against BASE's artifacts in this process, each
+function's process CPU seconds printed, and whether the +1 % tables equal the cold PLUS run's,
+byte for byte. Why not bench/bench_plus_calls.py: the 20k output keeps only its last run's global
+artifacts (the cold run's reuse_hits and reuse are pruned), and a changed artifact format needs a
+cold output made by the same code anyway. An A/B runs this once per checkout (BENCH_CODE=DIR runs
+another checkout's tasks/, e.g. `git archive BASE tasks | tar -x -C DIR`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if os.environ.get("BENCH_CODE"):
+    sys.path.insert(0, os.environ["BENCH_CODE"])
+
+
+def _members(out: Path) -> list[Path]:
+    root = out / ".state" / "artifacts" / "members"
+    return sorted(d for d in root.iterdir() if (d / "_done.json").exists() and (d / "anchors.parquet").exists())
+
+
+def _dropped(ids: list[str], n: int, seed: int) -> set[str]:
+    ranked = sorted(ids, key=lambda i: hashlib.sha256(f"{seed}\0{i}".encode()).hexdigest())
+    return set(ranked[:n])
+
+
+def make_base(out: Path, work: Path, n: int, seed: int) -> list[str]:
+    """BASE's members folders: each shard less the dropped documents (written once)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.repair import _write_row_groups
+    from tasks.reuse import CANONICAL_ROW_GROUP
+
+    members = _members(out)
+    base = work / "base" / f"drop{n}-seed{seed}"
+    done = base / "_done"
+    if not done.exists():
+        shutil.rmtree(base, ignore_errors=True)
+        ids = []
+        for m in members:
+            ids += pq.read_table(m / "canonical.parquet", columns=["doc_id"]).column(0).to_pylist()
+        drop = pa.array(sorted(_dropped(ids, n, seed)), pa.string())
+        for m in members:
+            d = base / m.name
+            d.mkdir(parents=True)
+            t = pq.read_table(m / "canonical.parquet")
+            _write_row_groups(
+                t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=drop))),
+                d / "canonical.parquet",
+                CANONICAL_ROW_GROUP,
+            )
+            a = pq.read_table(m / "anchors.parquet")
+            write_table(a.filter(pc.invert(pc.is_in(a.column("doc_id"), value_set=drop))), d / "anchors.parquet")
+        done.write_text(json.dumps({"dropped": len(drop)}))
+    return [str(base / m.name) for m in members]
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {
+        str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
+        for t in ("reuse", "reuse_formulae")
+        for f in sorted((folder / t).glob("*.parquet"))
+    }
+
+
+def run(members: list[str], folder: Path, earlier: Path | None, timed) -> tuple[dict, dict]:
+    """reuse_hits then reuse into folder/hits and folder/reuse, part by part (earlier: a folder of
+    an earlier such run)."""
+    from tasks import reuse
+
+    shutil.rmtree(folder, ignore_errors=True)
+    inputs = {"members": members}
+    he = [str(earlier / "hits")] if earlier else []
+    re_ = [str(earlier / "reuse")] if earlier else []
+    hits_dir = folder / "hits"
+    plan = timed("hits_plan", reuse.hits_plan, inputs, he)
+    done = {p: timed("hits_part", reuse.hits_part, inputs, str(hits_dir), p, he) for p in sorted(plan)}
+    hits = timed("hits_finish", reuse.hits_finish, inputs, str(hits_dir), done, he)
+    (hits_dir / "_done.json").write_text(json.dumps(hits))
+    inputs = {**inputs, "reuse_hits": str(hits_dir)}
+    rplan = timed("reuse_plan", reuse.reuse_plan, inputs, re_)
+    parts = {q: timed("reuse_part", reuse.reuse_part, inputs, str(folder / "reuse"), q, re_) for q in sorted(rplan)}
+    reused = timed("reuse_finish", reuse.reuse_finish, inputs, str(folder / "reuse"), parts, re_)
+    (folder / "reuse" / "_done.json").write_text(json.dumps(reused))
+    reuse.release_parts()
+    return hits, reused
+
+
+def _hwm() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", type=Path)
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--drop", type=int, default=96, help="canonical documents BASE lacks (20k +1 %%: 96 new)")
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--phase", choices=["cold-base", "cold-plus"], help=argparse.SUPPRESS)
+    ap.add_argument("--keep-cold", action="store_true", help="reuse WORK's cold runs of this code version")
+    args = ap.parse_args()
+    from tasks import reuse
+
+    version = reuse._code_version()
+    runs = args.work / "runs" / version
+    base_members = make_base(args.out, args.work, args.drop, args.seed)
+    plus_members = [str(m) for m in _members(args.out)]
+
+    def untimed(name, fn, *a, **k):
+        return fn(*a, **k)
+
+    if args.phase == "cold-base":
+        run(base_members, runs / "base", None, untimed)
+        return
+    if args.phase == "cold-plus":
+        run(plus_members, runs / "coldplus", None, untimed)
+        return
+    print("code:", Path(reuse.__file__).parent.parent, "version", version)
+    for phase, folder in (("cold-base", "base"), ("cold-plus", "coldplus")):
+        if args.keep_cold and (runs / folder / "reuse" / "_done.json").exists():
+            continue
+        t = time.time()
+        cmd = [sys.executable, __file__, str(args.out), str(args.work), "--drop", str(args.drop)]
+        subprocess.run([*cmd, "--seed", str(args.seed), "--phase", phase], check=True)
+        print(f"{phase}: {time.time() - t:.1f} s wall")
+    cpu: dict[str, list[float]] = {}
+
+    def timed(name, fn, *a, **k):
+        t = time.process_time()
+        value = fn(*a, **k)
+        cpu.setdefault(name, []).append(time.process_time() - t)
+        return value
+
+    hits, reused = run(plus_members, runs / "plus", runs / "base", timed)
+    same = _digests(runs / "plus" / "reuse") == _digests(runs / "coldplus" / "reuse")
+    keys = ("groups", "groups_paired", "hits", "hits_paired", "hits_carried", "anchor_rows_read")
+    print("reuse_hits:", {k: hits.get(k) for k in keys})
+    keys = ("pairs_computed", "pairs_reused", "parts_linked", "parts_written")
+    print("reuse:", {k: reused.get(k) for k in keys}, "| +1 % tables equal the cold run's:", same)
+    total = 0.0
+    for name, xs in cpu.items():
+        total += sum(xs)
+        print(f"  {name:<14} {len(xs):>3} calls {sum(xs):7.2f} CPU-s (largest {max(xs):.2f})")
+    print(f"  {'total':<14} {total:17.2f} CPU-s; peak RSS of this process {_hwm()} MB")
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
