@@ -89,9 +89,7 @@ def _documents(folder: Path, name: str, records: list[str], clusters: list[str])
     path = folder / f"{name}.parquet"
     n = len(records)
     pq.write_table(
-        pa.table(
-            {"input_root": [ROOT] * n, "source_path": ["b.jsonl"] * n, "record": records, "cluster_id": clusters}
-        ),
+        pa.table({"input_root": [ROOT] * n, "source_path": ["b.jsonl"] * n, "record": records, "cluster_id": clusters}),
         path,
     )
     return str(path)
