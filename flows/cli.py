@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 SERVER_STARTUP_TIMEOUT = 180  # seconds; see _run
-# What a prestarted worker imports while the CLI waits for the server: the modules of the first
+# What the prestarted workers import while the CLI waits for the server: the modules of the first
 # stages every run with new pages calls (ingest, then lines/boilerplate/normalize), ~0.7 + 0.6 s of
-# imports the run's first calls would otherwise wait for. Not extract's or dedupe's: the second
-# worker, spawned when two calls first run at once, loads those.
+# imports (pyarrow, pandas and numpy with them) the run's first calls would otherwise wait for.
+# Not extract's tables (~2 CPU-s, ~270 MB a worker): an unchanged rerun would hold them for nothing.
 FIRST_STAGE_MODULES = ("tasks.ingest", "tasks.normalize")
 HEALTH_POLL_SECONDS = 0.05  # Prefect polls its temporary server every 0.1 s; a request costs ~1 ms
 UVICORN_BIND_FAILED = 3  # uvicorn's exit code when the port is taken (Prefect then tries another port)

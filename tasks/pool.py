@@ -81,6 +81,10 @@ QUEUE_AHEAD_SECONDS = 2.0  # longest call of its runner so far for a call to be 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _prestarted: ProcessPoolExecutor | None = None  # the pool `prestart` made, until the next `configure`
+# Workers `prestart` spawns, at most: the first stages of a run call one or two at once (ingest of a
+# new day's shard; then extract beside signatures → dedupe). More would sit idle through an unchanged
+# rerun, each holding its imports (~130 MB), on a many-core box as many as its cores.
+PRESTART_WORKERS = 2
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
 _recycle_mb: float | None = RECYCLE_MB
@@ -164,33 +168,34 @@ def configure(
 
 
 def prestart(workers: int | None, modules: Sequence[str] = ()) -> Future | None:
-    """Start one worker now and have it import `modules`, while this process waits for something
-    else (the CLI: Prefect's temporary server, ~2.5 s of an idle wait on a quiet machine).
+    """Start the pool's first workers now (at most PRESTART_WORKERS), each importing `modules`,
+    while this process waits for something else (the CLI: Prefect's temporary server, ~2.5 s of an
+    idle wait with a core free on a quiet machine).
 
-    A run's first call otherwise waits for a worker's spawn and its stage module's imports (+1 %
-    20k run: the ingest call taken 1.0 s after its submit, on the critical path of a ~30 s run).
-    The next `configure` with the same settings keeps this pool (and only then: a pool that ran
-    calls is never carried into another run). The worker has run no call: nothing about it
-    differs from a fresh one but the modules it holds, which its first calls would load anyway.
-    Returns the warm-up call's future (None: nothing started). A call submitted before it is done
-    may get a second worker, as any two calls at once would."""
+    A run's first calls otherwise wait for a worker's spawn and their stage modules' imports (+1 %
+    20k run: the ingest call taken 1.0 s after its submit; the new shard's extract, the second
+    call at once, on a worker spawned for it). The next `configure` with the same settings keeps
+    this pool (and only then: a pool that ran calls is never carried into another run). Its workers
+    have run no call: nothing about them differs from fresh ones but the modules they hold, which
+    their first calls would load anyway; workers spawned later (more calls at once, replacements)
+    import nothing ahead. Returns a future done once the workers are started (None: nothing
+    started); each then imports on its own."""
     global _workers, _prestarted
     if workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0") or _pool is not None:
         return None
     _workers = default_workers() if workers is None else max(1, workers)
     pool = _get_pool()
     _prestarted = pool
-    try:  # the spawn itself is quick (the worker imports on its own); only a head start if it fails
-        return _submitter.submit(pool.submit, _import_modules, tuple(modules)).result()
-    except Exception:  # noqa: BLE001 - the first real call meets the same problem and reports it
+
+    def spawn() -> None:  # on the submit thread: the workers' parent-death signal is tied to it
+        for _ in range(min(_workers, PRESTART_WORKERS)):
+            assert isinstance(pool, _RecyclingPool)
+            pool._spawn_process(tuple(modules))
+
+    try:
+        return _submitter.submit(spawn)
+    except Exception:  # noqa: BLE001 - only a head start: the first real call meets the same problem
         return None
-
-
-def _import_modules(modules: tuple[str, ...]) -> None:
-    import importlib
-
-    for name in modules:
-        importlib.import_module(name)
 
 
 def growth() -> dict[str, int]:
@@ -424,10 +429,11 @@ class _RecyclingPool(ProcessPoolExecutor):
     from the manager thread, a replacement's parent-death signal is tied to that thread, which
     outlives every worker of its pool (it joins them before it ends)."""
 
-    def _spawn_process(self) -> None:
+    def _spawn_process(self, preload: tuple[str, ...] = ()) -> None:
         me: Any = self  # private attributes of the base class (typeshed leaves them out)
         p = me._mp_context.Process(
-            target=_worker_loop, args=(me._call_queue, me._result_queue, me._initializer, me._initargs)
+            target=_worker_loop,
+            args=(me._call_queue, me._result_queue, me._initializer, (*me._initargs, preload)),
         )
         p.start()
         me._processes[p.pid] = p
@@ -483,14 +489,21 @@ def terminate(reason: str) -> None:
         _kill(pool)
 
 
-def _init_worker(parent_pid: int, recycle_mb: float | None = None, budget_mb: float = WORKER_BUDGET_MB) -> None:
+def _init_worker(
+    parent_pid: int, recycle_mb: float | None = None, budget_mb: float = WORKER_BUDGET_MB, preload: tuple[str, ...] = ()
+) -> None:
     global _recycle_mb, _budget_mb
+    import importlib
+
     from tasks import procs
 
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
     procs.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     _warm_up()
+    for name in preload:  # a prestarted worker (see `prestart`)
+        with contextlib.suppress(Exception):  # a module that fails to import fails its stage's call, with its error
+            importlib.import_module(name)
 
 
 def _warm_up() -> None:

@@ -620,23 +620,44 @@ def test_a_workers_stage_call_does_not_load_prefect(workers):
     assert ran == [False, False, True]
 
 
-def test_a_prestarted_worker_is_kept_by_the_next_configure_and_holds_its_modules(workers):
-    warm = pool.prestart(2, ("tasks.ingest",))
+def _started(warm) -> list[int]:
     assert warm is not None
     warm.result(timeout=120)
-    started = pool.worker_pids()
-    assert len(started) == 1
-    workers(2)  # what the flow does: the same settings keep the prestarted pool
+    return pool.worker_pids()
+
+
+def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_modules(workers):
+    started = _started(pool.prestart(3, ("tasks.ingest",)))
+    assert len(started) == pool.PRESTART_WORKERS == 2  # never more than the first calls need
+    workers(3)  # what the flow does: the same settings keep the prestarted pool
     assert pool.worker_pids() == started
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as threads:  # two calls at once: one on each prestarted worker
+        seen = list(threads.map(lambda _: pool.run(_sleep_then_pid, 1.0), range(2)))
+    assert sorted(seen) == started
     assert pool.run(_loaded, ("tasks.ingest",)) == [True] and pool.worker_pids() == started
-    workers(2)  # a pool that ran calls is never carried into another run
+    workers(3)  # a pool that ran calls is never carried into another run
     assert pool.run(_pid, 0) not in started
 
 
+def _sleep_then_loaded(seconds: float) -> tuple[int, bool]:
+    time.sleep(seconds)
+    return os.getpid(), "tasks.ingest" in sys.modules
+
+
+def test_a_worker_spawned_later_imports_nothing_ahead(workers):
+    started = _started(pool.prestart(3, ("tasks.ingest",)))
+    workers(3)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as threads:  # three calls at once: a third worker is spawned for one
+        seen = dict(threads.map(lambda _: pool.run(_sleep_then_loaded, 1.0), range(3)))
+    assert {pid: seen[pid] for pid in started} == dict.fromkeys(started, True)
+    assert [loaded for pid, loaded in seen.items() if pid not in started] == [False]
+
+
 def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(workers):
-    warm = pool.prestart(2, ())
-    assert warm is not None
-    warm.result(timeout=120)
-    started = pool.worker_pids()
+    started = _started(pool.prestart(2, ()))
     workers(1)
     assert pool.run(_pid, 0) not in started

@@ -35,8 +35,9 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _start(out: Path, home: Path, *extra: str) -> subprocess.Popen:
+def _start(out: Path, home: Path, *extra: str, trace: Path | None = None) -> subprocess.Popen:
     env = {
+        **({"JIANGHUA_STAGE_MEMORY": str(trace)} if trace is not None else {}),
         **os.environ,
         "PYTHONPATH": str(REPO),
         "PREFECT_HOME": str(home),
@@ -56,18 +57,19 @@ def _start(out: Path, home: Path, *extra: str) -> subprocess.Popen:
     )
 
 
-def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400, workers: int = 1) -> dict[int, int]:
-    """Block until the run has `workers` pool workers and Prefect's server; return its process tree.
+def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400, trace: Path | None = None) -> dict[int, int]:
+    """Block until the run has its pool workers and Prefect's server; return its process tree.
 
-    One worker may be the one the CLI prestarts while the server starts, before the flow (and its
-    signal handling) has begun; two exist only once the flow runs two calls at once."""
+    The CLI prestarts workers while the server starts, before the flow (and its signal handling)
+    has begun: with `trace` (the run's JIANGHUA_STAGE_MEMORY log), also until the flow has started."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert cli.poll() is None, f"the run ended before its workers were seen: {cli.communicate()}"
         tree = procs.descendants(cli.pid)
         kinds = [_cmdline(p) for p in tree]
-        spawned = sum("multiprocessing" in c and "spawn_main" in c for c in kinds)
-        if spawned >= workers and any("uvicorn" in c for c in kinds):
+        spawned = any("multiprocessing" in c and "spawn_main" in c for c in kinds)
+        flowing = trace is None or (trace.exists() and '"flow_start"' in trace.read_text(encoding="utf-8"))
+        if spawned and flowing and any("uvicorn" in c for c in kinds):
             return tree
         time.sleep(0.1)
     raise AssertionError("no workers after {timeout} s")
@@ -115,9 +117,10 @@ def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp
     previous = current_release(out)
     manifest = (out / "manifest.json").read_text()
 
-    cli = _start(out, home, "--rebuild")
+    trace = tmp_path / "trace.jsonl"
+    cli = _start(out, home, "--rebuild", trace=trace)
     try:
-        tree = _wait_for_workers(cli, workers=2)  # the flow is running: its signal handling is in place
+        tree = _wait_for_workers(cli, trace=trace)  # the flow is running: its signal handling is in place
         started = time.monotonic()
         os.kill(cli.pid, signal.SIGTERM)
         _, stderr = cli.communicate(timeout=60)
