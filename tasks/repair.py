@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from rapidfuzz.distance import Indel as _Indel
 
 from tasks import normalize_rules as R
 from tasks.dedupe import shingle_hashes
@@ -190,11 +191,51 @@ def _common_suffix(a: str, i: int, b: str, j: int, limit: int, step: int = 4) ->
 
 
 def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
+    """difflib's matching blocks of a[a0:a1] and b[b0:b1] (SequenceMatcher without junk), without difflib.
+
+    difflib takes the longest common substring (the first in a, then in b), then recurses on
+    both sides, and joins adjacent blocks: the same recursion here. Each side is first asked of rapidfuzz's LCS (C++, bit-parallel):
+    with no common subsequence nothing matches there; when a longest common subsequence is one
+    contiguous block of length L, the longest common substring is L long too and nothing matches
+    beside it (that would make a longer subsequence), so that side's block is the first length-L
+    piece of a found in b (`str.find`). rapidfuzz's own blocks are not used: an LCS can scatter
+    where difflib keeps the longest run, and on bench_repair's seed 13 they cost two recovered
+    sentences (docs/repair.md, session 12). Only a side whose LCS has several blocks asks
+    difflib's `find_longest_match` (one SequenceMatcher per gap: its index of b is built once).
+    Equal to difflib's blocks: tests/test_repair.py."""
     sa, sb = a[a0:a1], b[b0:b1]
     if set(sa).isdisjoint(sb):
         return []  # nothing in common: difflib finds no block (a swapped word, a placeholder)
-    sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
-    return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
+    found: list[tuple[int, int, int]] = []
+    sm = None
+    queue = [(0, len(sa), 0, len(sb))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        lcs = [m for m in _Indel.opcodes(sa[alo:ahi], sb[blo:bhi]).as_matching_blocks() if m.size]
+        if not lcs:
+            continue
+        if len(lcs) == 1:
+            n = lcs[0].size
+            pa_, pb_ = sa[alo:ahi], sb[blo:bhi]
+            i = next(i for i in range(len(pa_) - n + 1) if pb_.find(pa_[i : i + n]) >= 0)
+            found.append((alo + i, blo + pb_.find(pa_[i : i + n]), n))
+            continue
+        if sm is None:
+            sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
+        i, j, n = sm.find_longest_match(alo, ahi, blo, bhi)
+        found.append((i, j, n))
+        if alo < i and blo < j:
+            queue.append((alo, i, blo, j))
+        if i + n < ahi and j + n < bhi:
+            queue.append((i + n, ahi, j + n, bhi))
+    found.sort()
+    out: list[tuple[int, int, int]] = []
+    for i, j, n in found:  # adjacent blocks are one (difflib's get_matching_blocks does the same)
+        if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == j:
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2] + n)
+        else:
+            out.append((i, j, n))
+    return [(a0 + i, b0 + j, n) for i, j, n in out]
 
 
 def _anchors(
@@ -805,10 +846,15 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
     to_write = [f"{p:03d}.parquet" for p in parts if f"members/{p:03d}.parquet" not in linked]
-    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write)
+    keys: dict[Path, pa.Table] = {}  # earlier canonical.parquet -> its (doc_id, cluster_id), read once
+    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write, keys)
     rest = read.difference(text_table.column("doc_id").to_pylist())
     if rest:
         text_table = pa.concat_tables([text_table, _texts(docs_file, rest)])
+    # one chunk: a take from a column of many chunks (one per row group read: canonical.parquet
+    # keeps 4 documents a row group) joined all of them again for every part written (20k +1 %:
+    # take was a tenth of the members calls' CPU)
+    text_table = text_table.combine_chunks()
     copied_n = len(canonical_ids)
     if not canonical_linked:
         ordered = sorted(canonical_ids)
@@ -836,7 +882,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         # before: the others were not canonical anywhere (searching the other shards' artifacts for
         # them read 24 canonical files per shard at 20k, most of a +1 % call), so they are winnowed
         same_pages = [folder for folder, _ in lend]
-        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of)
+        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of, keys)
         copied_n = len(canonical) - len(todo)
         if len(copied) == 1 and not todo:
             anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
@@ -1026,7 +1072,23 @@ def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
     return pa.concat_tables(kept) if kept else empty
 
 
-def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str]) -> pa.Table:
+def _canonical_keys(path: Path, cache: dict[Path, pa.Table] | None) -> pa.Table:
+    """(doc_id, cluster_id) of an earlier canonical.parquet, read once per call: its 4-document
+    row groups make even one column cost ~5 ms, and the texts and the anchors of a re-run shard
+    both look it up (20k +1 %: 67 reads of its doc_id column in 25 calls, ~6 % of their CPU)."""
+    import pyarrow.parquet as pq
+
+    if cache is not None and path in cache:
+        return cache[path]
+    t = pq.ParquetFile(path, pre_buffer=False).read(columns=["doc_id", "cluster_id"], use_threads=False)
+    if cache is not None:
+        cache[path] = t
+    return t
+
+
+def _earlier_texts(
+    same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str], keys: dict[Path, pa.Table] | None = None
+) -> pa.Table:
     """(doc_id, text) of the named documents found in earlier members artifacts made from these very
     pages: every document of a shard is in one of its canonical.parquet (singletons are canonical)
     or members parts, so a re-run shard reads the texts from those files (only the row groups of
@@ -1044,7 +1106,10 @@ def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequen
                 break
             try:
                 pf = pq.ParquetFile(f)
-                doc_ids = pf.read(columns=["doc_id"]).column(0)
+                if f.name == "canonical.parquet":
+                    doc_ids = _canonical_keys(f, keys).column("doc_id")
+                else:
+                    doc_ids = pf.read(columns=["doc_id"]).column(0)
                 wanted = pa.array(sorted(want), pa.string())
                 hit = pc.is_in(doc_ids, value_set=wanted).to_numpy(zero_copy_only=False)
                 if not hit.any():
@@ -1068,6 +1133,7 @@ def _earlier_anchors(
     earlier: Sequence[str],
     same_pages: Sequence[Path] = (),
     text_of: Callable[[str], str | None] | None = None,
+    keys: dict[Path, pa.Table] | None = None,
 ) -> tuple[list[pa.Table], list[dict]]:
     """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
 
@@ -1095,14 +1161,21 @@ def _earlier_anchors(
             break
         src = Path(folder)
         try:
-            ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
+            texts_known = src in same_pages
+            if texts_known:  # (doc_id, cluster_id): read once per call (`_canonical_keys`)
+                prev = _canonical_keys(src / "canonical.parquet", keys)
+                ids = prev.column("doc_id")
+            else:
+                ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
             open_ids = pa.array(sorted(set(want) - taken), pa.string())
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
-            texts_known = src in same_pages
-            cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
-            prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
+            if texts_known:
+                prev = prev.filter(hit)
+            else:
+                cols = ["doc_id", "cluster_id", "text"]
+                prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()

@@ -643,3 +643,46 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
     repair_parts({"members": [a, b, c, d]}, str(tmp_path / "cold"))
     assert files(tmp_path / "warm") == files(tmp_path / "cold")
     assert not os.path.exists(tmp_path / "warm" / f"{rp.SPILL_DIR}-005")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_gap_blocks_are_difflibs_though_computed_mostly_by_rapidfuzz(seed):
+    """`_difflib_blocks` asks rapidfuzz's LCS first and difflib only where the LCS has several
+    blocks: the result is difflib's, also on small alphabets where an LCS differs from difflib's
+    longest-run-first blocks (a plain rapidfuzz LCS would not be)."""
+    import difflib
+
+    from tasks.repair import _difflib_blocks
+
+    rng = random.Random(seed)
+    alphabet = rng.choice(["ab", "的是在了和", "一二三四五六七八九十", "同志们要坚持发展×某?"])
+    for _ in range(50):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, rng.choice([8, 60, 400]))))
+        b = _edited(a, rng, rng.randint(0, 8)) if rng.random() < 0.8 else "".join(rng.sample(a, len(a)))
+        pad_a, pad_b = "前" * rng.randint(0, 3), "后" * rng.randint(0, 3)  # blocks are offset to the gap
+        want = [
+            (len(pad_a) + i, len(pad_b) + j, n)
+            for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            if n
+        ]
+        got = _difflib_blocks(
+            pad_a + a + "尾", pad_b + b + "尾", len(pad_a), len(pad_a) + len(a), len(pad_b), len(pad_b) + len(b)
+        )
+        assert got == want
+
+
+def test_an_lcs_that_differs_from_difflib_is_not_taken():
+    """difflib keeps the longest run first (`bc` here); the LCS is longer (`abc`, three scattered
+    characters): the blocks stay difflib's."""
+    import difflib
+
+    from rapidfuzz.distance import Indel
+
+    from tasks.repair import _difflib_blocks
+
+    a, b = "aabc", "bccacbdcc"
+    want = [(i, j, n) for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if n]
+    lcs = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size]
+    assert want == [(2, 0, 2)] and lcs != want
+    assert _difflib_blocks(a, b, 0, len(a), 0, len(b)) == want
