@@ -686,3 +686,36 @@ def test_an_lcs_that_differs_from_difflib_is_not_taken():
     lcs = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size]
     assert want == [(2, 0, 2)] and lcs != want
     assert _difflib_blocks(a, b, 0, len(a), 0, len(b)) == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_numpy_longest_match_is_difflibs_on_any_range(seed):
+    """`_longest_match` (one NumPy step per character of the shorter side) returns difflib's
+    find_longest_match: the longest run, the first in a, then the first in b — on skewed and
+    square ranges, small alphabets (many ties) and real text."""
+    import difflib
+
+    from tasks.repair import _codepoints, _longest_match
+
+    rng = random.Random(seed)
+    if seed % 2:
+        a = "".join(rng.choice("abc的是") for _ in range(rng.randint(1, 400)))
+        b = (
+            _edited(a, rng, rng.randint(0, 30))
+            if rng.random() < 0.5
+            else "".join(rng.choice("abc") for _ in range(rng.randint(1, 60)))
+        )
+    else:
+        text = normalize_text(body()).text
+        a = text[rng.randint(0, 3000) :][: rng.choice([30, 300, 3000])]
+        b = _edited(a[: rng.randint(1, len(a))], rng, rng.randint(0, 20))
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    ca, cb = _codepoints(a), _codepoints(b)
+    for _ in range(10):
+        alo = rng.randint(0, len(a))
+        ahi = rng.randint(alo, len(a))
+        blo = rng.randint(0, len(b))
+        bhi = rng.randint(blo, len(b))
+        assert _longest_match(ca, cb, alo, ahi, blo, bhi) == tuple(sm.find_longest_match(alo, ahi, blo, bhi))
+    assert _longest_match(ca, cb, 0, len(a), 0, len(b)) == tuple(sm.find_longest_match(0, len(a), 0, len(b)))
