@@ -62,6 +62,25 @@ def main(argv: list[str] | None = None) -> int:
                 canonical.add((d, lab))
         return parts, canonical
 
+    # repair re-votes a cluster whose member rows changed: under its label, the set of (doc, canonical)
+    old_members = collections.defaultdict(set)
+    for d, (c, can) in old.items():
+        if c in shared_old:
+            old_members[c].add((d, can))
+    for name, label in (("ids as they are", lambda c: c), ("stable ids", lambda c: stable[c])):
+        changed = [
+            c
+            for c, docs in members.items()
+            if c in shared_new and {(d, new[d][1]) for d in docs} != old_members.get(label(c), set())
+        ]
+        part = lambda c: xxhash.xxh64_intdigest(c.encode()) % REPAIR_PARTS  # noqa: E731
+        now = {label(c) for c in members if c in shared_new}
+        gone = [c for c in old_members if c not in now]  # old labels no cluster has now: their parts lose them
+        parts = {part(label(c)) for c in changed} | {part(c) for c in gone}
+        print(
+            f"{name}: shared clusters whose member rows change (repair re-votes them) {len(changed)}, "
+            f"repair parts to rewrite {len(parts)} of {REPAIR_PARTS}"
+        )
     for name, label in (("ids as they are", lambda c: c), ("stable ids", lambda c: stable[c])):
         shards = canon = parts = 0
         for s in cold:
