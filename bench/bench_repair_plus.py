@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             except (KeyError, TypeError):
                 cold_keys[(Path(s["normalize"]).name, Path(s["extract"]).name)] = None
         members_dirs, calls, cpu_m, linked, texts = [], 0, 0.0, 0, 0
+        members_same: list[bool] = []
         for k, s in enumerate(plus):
             key = cold_keys.get((Path(s["normalize"]).name, Path(s["extract"]).name))
             if key is not None and key == members_key(s):
@@ -114,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
             linked += st.get("files_linked", 0)
             texts += st.get("texts_read", 0)
             members_dirs.append(str(out))
+            ran_members = s.get("_members")
+            if ran_members:  # the +1 % run's artifact of this shard (computed from its own earlier ones)
+                names = sorted(
+                    str(f.relative_to(ran_members)) for f in Path(ran_members).rglob("*.parquet") if f.is_file()
+                )
+                mine = sorted(str(f.relative_to(out)) for f in out.rglob("*.parquet") if f.is_file())
+                members_same.append(
+                    names == mine and all((out / n).read_bytes() == (Path(ran_members) / n).read_bytes() for n in names)
+                )
         earlier = [str(d) for d in _artifacts(cold_out, "repair")]
         parts = repair.repair_plan({"members": members_dirs})
         counts: dict[str, int] = {}
@@ -142,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items()))
         )
         print(f"  repair parts == the +1 % run's (best_texts, repairs, memo, align): {same}")
-        return 0 if same in (True, None) else 1
+        print(
+            f"  members artifacts == the +1 % run's (every Parquet file, byte for byte): "
+            f"{sum(members_same)} of {len(members_same)}"
+        )
+        return 0 if same in (True, None) and all(members_same) else 1
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

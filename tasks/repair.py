@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from rapidfuzz.distance import Indel as _Indel
 
 from tasks import normalize_rules as R
 from tasks.dedupe import shingle_hashes
@@ -31,7 +32,10 @@ from tasks.schema import CANONICAL, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
 ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a safe anchor
-DIFFLIB_MAX_CELLS = 40_000  # gaps up to ~200x200 characters go to difflib directly
+DIFFLIB_MAX_CELLS = 40_000
+# a side of a gap this large (cells) takes its longest common run from NumPy, not difflib (on the
+# 20k +1 % bench's gaps: 5,000 / 20,000 / 100,000 cost alike, a little less than difflib alone)
+LONGEST_MATCH_NUMPY_CELLS = 20_000  # gaps up to ~200x200 characters go to difflib directly
 GAP_MAX_CELLS = 4_000_000  # larger gaps without anchors are left unaligned (one big difference)
 MAX_DEPTH = 4  # anchor recursion depth inside gaps
 MIN_TAIL = 10  # a copy must go on for 10+ characters past the base's end to complete its tail
@@ -189,12 +193,92 @@ def _common_suffix(a: str, i: int, b: str, j: int, limit: int, step: int = 4) ->
     return n
 
 
+def _longest_match(a_cp: np.ndarray, b_cp: np.ndarray, alo: int, ahi: int, blo: int, bhi: int) -> tuple[int, int, int]:
+    """difflib's `find_longest_match(alo, ahi, blo, bhi)` without junk, on code points: the
+    longest common run, the first in a, then the first in b. The same dynamic programme (run
+    length ending at each cell = the one up-left + 1 where the characters agree), but one NumPy
+    step per character of the shorter side: difflib steps through every character of a in
+    Python, and inside a gap of 10,000 x 100 characters (a copy's missing paragraph) each of the
+    recursion's calls walked all of a again."""
+    a, b = a_cp[alo:ahi], b_cp[blo:bhi]
+    best_k, best_i, best_j = 0, alo, blo
+    if len(a) <= len(b):  # rows of a in order: the first row reaching a length has the first start in a
+        prev, cur = np.zeros(len(b), np.int32), np.empty(len(b), np.int32)
+        for i in range(len(a)):
+            cur[0] = 1
+            np.add(prev[:-1], 1, out=cur[1:])
+            cur *= b == a[i]
+            j = int(cur.argmax())  # the first end in b of this row's longest run
+            k = int(cur[j])
+            if k > best_k:
+                best_k, best_i, best_j = k, alo + i - k + 1, blo + j - k + 1
+            prev, cur = cur, prev
+    else:  # columns of b in order: a tie goes to the first start in a, then in b
+        prev, cur = np.zeros(len(a), np.int32), np.empty(len(a), np.int32)
+        for j in range(len(b)):
+            cur[0] = 1
+            np.add(prev[:-1], 1, out=cur[1:])
+            cur *= a == b[j]
+            i = int(cur.argmax())
+            k = int(cur[i])
+            if k and (k > best_k or (k == best_k and (alo + i - k + 1, blo + j - k + 1) < (best_i, best_j))):
+                best_k, best_i, best_j = k, alo + i - k + 1, blo + j - k + 1
+            prev, cur = cur, prev
+    return best_i, best_j, best_k
+
+
 def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[tuple[int, int, int]]:
+    """difflib's matching blocks of a[a0:a1] and b[b0:b1] (SequenceMatcher without junk), without difflib.
+
+    difflib takes the longest common substring (the first in a, then in b), then recurses on
+    both sides, and joins adjacent blocks: the same recursion here. Each side is first asked of rapidfuzz's LCS (C++, bit-parallel):
+    with no common subsequence nothing matches there; when a longest common subsequence is one
+    contiguous block of length L, the longest common substring is L long too and nothing matches
+    beside it (that would make a longer subsequence), so that side's block is the first length-L
+    piece of a found in b (`str.find`). rapidfuzz's own blocks are not used: an LCS can scatter
+    where difflib keeps the longest run, and on bench_repair's seed 13 they cost two recovered
+    sentences (docs/repair.md, session 12). Only a side whose LCS has several blocks asks
+    difflib's `find_longest_match` (one SequenceMatcher per gap: its index of b is built once).
+    Equal to difflib's blocks: tests/test_repair.py."""
     sa, sb = a[a0:a1], b[b0:b1]
     if set(sa).isdisjoint(sb):
         return []  # nothing in common: difflib finds no block (a swapped word, a placeholder)
-    sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
-    return [(a0 + i, b0 + j, n) for i, j, n in sm.get_matching_blocks() if n]
+    found: list[tuple[int, int, int]] = []
+    sm = None
+    cps: tuple[np.ndarray, np.ndarray] | None = None
+    queue = [(0, len(sa), 0, len(sb))]
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        lcs = [m for m in _Indel.opcodes(sa[alo:ahi], sb[blo:bhi]).as_matching_blocks() if m.size]
+        if not lcs:
+            continue
+        if len(lcs) == 1:
+            n = lcs[0].size
+            pa_, pb_ = sa[alo:ahi], sb[blo:bhi]
+            i = next(i for i in range(len(pa_) - n + 1) if pb_.find(pa_[i : i + n]) >= 0)
+            found.append((alo + i, blo + pb_.find(pa_[i : i + n]), n))
+            continue
+        if (ahi - alo) * (bhi - blo) >= LONGEST_MATCH_NUMPY_CELLS:
+            if cps is None:
+                cps = _codepoints(sa), _codepoints(sb)
+            i, j, n = _longest_match(*cps, alo, ahi, blo, bhi)
+        else:
+            if sm is None:
+                sm = difflib.SequenceMatcher(None, sa, sb, autojunk=False)
+            i, j, n = sm.find_longest_match(alo, ahi, blo, bhi)
+        found.append((i, j, n))
+        if alo < i and blo < j:
+            queue.append((alo, i, blo, j))
+        if i + n < ahi and j + n < bhi:
+            queue.append((i + n, ahi, j + n, bhi))
+    found.sort()
+    out: list[tuple[int, int, int]] = []
+    for i, j, n in found:  # adjacent blocks are one (difflib's get_matching_blocks does the same)
+        if out and out[-1][0] + out[-1][2] == i and out[-1][1] + out[-1][2] == j:
+            out[-1] = (out[-1][0], out[-1][1], out[-1][2] + n)
+        else:
+            out.append((i, j, n))
+    return [(a0 + i, b0 + j, n) for i, j, n in out]
 
 
 def _anchors(
@@ -339,7 +423,8 @@ class Aligner:
         if blocks is None:
             flat = self.flat.pop(key, None)
             if flat is not None:
-                blocks = [(flat[k], flat[k + 1], flat[k + 2]) for k in range(0, len(flat) - 2, 3)]
+                triples = iter(flat)  # (i, j, n) from the flat list, zipped in C
+                blocks = list(zip(triples, triples, triples))
             else:
                 blocks = align(a, b, index())
                 self.computed += 1
@@ -805,10 +890,15 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
     to_write = [f"{p:03d}.parquet" for p in parts if f"members/{p:03d}.parquet" not in linked]
-    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write)
+    keys: dict[Path, pa.Table] = {}  # earlier canonical.parquet -> its (doc_id, cluster_id), read once
+    text_table = _earlier_texts([folder for folder, _ in lend], read, to_write, keys)
     rest = read.difference(text_table.column("doc_id").to_pylist())
     if rest:
         text_table = pa.concat_tables([text_table, _texts(docs_file, rest)])
+    # one chunk: a take from a column of many chunks (one per row group read: canonical.parquet
+    # keeps 4 documents a row group) joined all of them again for every part written (20k +1 %:
+    # take was a tenth of the members calls' CPU)
+    text_table = text_table.combine_chunks()
     copied_n = len(canonical_ids)
     if not canonical_linked:
         ordered = sorted(canonical_ids)
@@ -836,7 +926,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
         # before: the others were not canonical anywhere (searching the other shards' artifacts for
         # them read 24 canonical files per shard at 20k, most of a +1 % call), so they are winnowed
         same_pages = [folder for folder, _ in lend]
-        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of)
+        copied, todo = _earlier_anchors(canonical, [str(f) for f in same_pages] or earlier, same_pages, text_of, keys)
         copied_n = len(canonical) - len(todo)
         if len(copied) == 1 and not todo:
             anchors = copied[0]  # rows of one sorted file (relabelled clusters are no sort key): still sorted
@@ -1026,7 +1116,23 @@ def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
     return pa.concat_tables(kept) if kept else empty
 
 
-def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str]) -> pa.Table:
+def _canonical_keys(path: Path, cache: dict[Path, pa.Table] | None) -> pa.Table:
+    """(doc_id, cluster_id) of an earlier canonical.parquet, read once per call: its 4-document
+    row groups make even one column cost ~5 ms, and the texts and the anchors of a re-run shard
+    both look it up (20k +1 %: 67 reads of its doc_id column in 25 calls, ~6 % of their CPU)."""
+    import pyarrow.parquet as pq
+
+    if cache is not None and path in cache:
+        return cache[path]
+    t = pq.ParquetFile(path, pre_buffer=False).read(columns=["doc_id", "cluster_id"], use_threads=False)
+    if cache is not None:
+        cache[path] = t
+    return t
+
+
+def _earlier_texts(
+    same_pages: Sequence[Path], ids: set[str], part_names: Sequence[str], keys: dict[Path, pa.Table] | None = None
+) -> pa.Table:
     """(doc_id, text) of the named documents found in earlier members artifacts made from these very
     pages: every document of a shard is in one of its canonical.parquet (singletons are canonical)
     or members parts, so a re-run shard reads the texts from those files (only the row groups of
@@ -1044,7 +1150,10 @@ def _earlier_texts(same_pages: Sequence[Path], ids: set[str], part_names: Sequen
                 break
             try:
                 pf = pq.ParquetFile(f)
-                doc_ids = pf.read(columns=["doc_id"]).column(0)
+                if f.name == "canonical.parquet":
+                    doc_ids = _canonical_keys(f, keys).column("doc_id")
+                else:
+                    doc_ids = pf.read(columns=["doc_id"]).column(0)
                 wanted = pa.array(sorted(want), pa.string())
                 hit = pc.is_in(doc_ids, value_set=wanted).to_numpy(zero_copy_only=False)
                 if not hit.any():
@@ -1068,6 +1177,7 @@ def _earlier_anchors(
     earlier: Sequence[str],
     same_pages: Sequence[Path] = (),
     text_of: Callable[[str], str | None] | None = None,
+    keys: dict[Path, pa.Table] | None = None,
 ) -> tuple[list[pa.Table], list[dict]]:
     """(anchor rows copied from earlier members artifacts, canonical rows still to winnow).
 
@@ -1095,14 +1205,21 @@ def _earlier_anchors(
             break
         src = Path(folder)
         try:
-            ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
+            texts_known = src in same_pages
+            if texts_known:  # (doc_id, cluster_id): read once per call (`_canonical_keys`)
+                prev = _canonical_keys(src / "canonical.parquet", keys)
+                ids = prev.column("doc_id")
+            else:
+                ids = pq.ParquetFile(src / "canonical.parquet").read(columns=["doc_id"]).column(0)
             open_ids = pa.array(sorted(set(want) - taken), pa.string())
             hit = pc.is_in(ids, value_set=open_ids)
             if not pc.any(hit).as_py():
                 continue
-            texts_known = src in same_pages
-            cols = ["doc_id", "cluster_id"] if texts_known else ["doc_id", "cluster_id", "text"]
-            prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
+            if texts_known:
+                prev = prev.filter(hit)
+            else:
+                cols = ["doc_id", "cluster_id", "text"]
+                prev = pq.ParquetFile(src / "canonical.parquet").read(columns=cols).filter(hit)
             same = [
                 r["doc_id"]
                 for r in prev.to_pylist()
@@ -1456,12 +1573,22 @@ ALIGN_MEMO = pa.schema(
 
 
 def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
+    """The memo rows of the alignments a batch used. The blocks column is built from one flat
+    NumPy array and its offsets (the same list<int32> values as a list of lists, without a Python
+    list per alignment: 20k +1 %, 3,360 alignments a run)."""
+    from itertools import chain
+
     rows = sorted(used.items())
+    offsets = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([3 * len(b) for _, b in rows], out=offsets[1:])
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(b) for _, b in rows), dtype=np.int32, count=int(offsets[-1])
+    )
     return pa.table(
         {
             "cluster_id": pa.array([c for (c, _), _ in rows], pa.string()),
             "pair": pa.array([k for (_, k), _ in rows], pa.string()),
-            "blocks": pa.array([[x for block in b for x in block] for _, b in rows], pa.list_(pa.int32())),
+            "blocks": pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat), type=pa.list_(pa.int32())),
         },
         schema=ALIGN_MEMO,
     )

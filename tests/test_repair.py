@@ -643,3 +643,79 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
     repair_parts({"members": [a, b, c, d]}, str(tmp_path / "cold"))
     assert files(tmp_path / "warm") == files(tmp_path / "cold")
     assert not os.path.exists(tmp_path / "warm" / f"{rp.SPILL_DIR}-005")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_gap_blocks_are_difflibs_though_computed_mostly_by_rapidfuzz(seed):
+    """`_difflib_blocks` asks rapidfuzz's LCS first and difflib only where the LCS has several
+    blocks: the result is difflib's, also on small alphabets where an LCS differs from difflib's
+    longest-run-first blocks (a plain rapidfuzz LCS would not be)."""
+    import difflib
+
+    from tasks.repair import _difflib_blocks
+
+    rng = random.Random(seed)
+    alphabet = rng.choice(["ab", "的是在了和", "一二三四五六七八九十", "同志们要坚持发展×某?"])
+    for _ in range(50):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, rng.choice([8, 60, 400]))))
+        b = _edited(a, rng, rng.randint(0, 8)) if rng.random() < 0.8 else "".join(rng.sample(a, len(a)))
+        pad_a, pad_b = "前" * rng.randint(0, 3), "后" * rng.randint(0, 3)  # blocks are offset to the gap
+        want = [
+            (len(pad_a) + i, len(pad_b) + j, n)
+            for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            if n
+        ]
+        got = _difflib_blocks(
+            pad_a + a + "尾", pad_b + b + "尾", len(pad_a), len(pad_a) + len(a), len(pad_b), len(pad_b) + len(b)
+        )
+        assert got == want
+
+
+def test_an_lcs_that_differs_from_difflib_is_not_taken():
+    """difflib keeps the longest run first (`bc` here); the LCS is longer (`abc`, three scattered
+    characters): the blocks stay difflib's."""
+    import difflib
+
+    from rapidfuzz.distance import Indel
+
+    from tasks.repair import _difflib_blocks
+
+    a, b = "aabc", "bccacbdcc"
+    want = [(i, j, n) for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if n]
+    lcs = [(m.a, m.b, m.size) for m in Indel.opcodes(a, b).as_matching_blocks() if m.size]
+    assert want == [(2, 0, 2)] and lcs != want
+    assert _difflib_blocks(a, b, 0, len(a), 0, len(b)) == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000))
+def test_numpy_longest_match_is_difflibs_on_any_range(seed):
+    """`_longest_match` (one NumPy step per character of the shorter side) returns difflib's
+    find_longest_match: the longest run, the first in a, then the first in b — on skewed and
+    square ranges, small alphabets (many ties) and real text."""
+    import difflib
+
+    from tasks.repair import _codepoints, _longest_match
+
+    rng = random.Random(seed)
+    if seed % 2:
+        a = "".join(rng.choice("abc的是") for _ in range(rng.randint(1, 400)))
+        b = (
+            _edited(a, rng, rng.randint(0, 30))
+            if rng.random() < 0.5
+            else "".join(rng.choice("abc") for _ in range(rng.randint(1, 60)))
+        )
+    else:
+        text = normalize_text(body()).text
+        a = text[rng.randint(0, 3000) :][: rng.choice([30, 300, 3000])]
+        b = _edited(a[: rng.randint(1, len(a))], rng, rng.randint(0, 20))
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    ca, cb = _codepoints(a), _codepoints(b)
+    for _ in range(10):
+        alo = rng.randint(0, len(a))
+        ahi = rng.randint(alo, len(a))
+        blo = rng.randint(0, len(b))
+        bhi = rng.randint(blo, len(b))
+        assert _longest_match(ca, cb, alo, ahi, blo, bhi) == tuple(sm.find_longest_match(alo, ahi, blo, bhi))
+    assert _longest_match(ca, cb, 0, len(a), 0, len(b)) == tuple(sm.find_longest_match(0, len(a), 0, len(b)))
