@@ -132,3 +132,51 @@ def processing_reject(
     row = {"source_path": doc["source_path"], "content_sha256": doc.get("content_sha256"), "reason": reason}
     row.update({k: doc[k] for k in ("record", "input_root") if k in doc})
     return {**row, "detail": detail}
+
+
+# Tables a stage builds from its libraries' data files (jieba's IDF list) are kept in the user's cache
+# folder as plain NumPy arrays, named by a hash of what they are built from: a fresh worker then loads
+# them instead of parsing the files again. JIANGHUA_CACHE names another folder; "off" disables it.
+CACHE_ENV = "JIANGHUA_CACHE"
+
+
+def table_cache_dir() -> Path | None:
+    """The folder cached tables live in (created), or None: caching off or no writable place."""
+    chosen = os.environ.get(CACHE_ENV, "")
+    if chosen.lower() in ("off", "0", "none"):
+        return None
+    base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jianghua"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return base if os.access(base, os.W_OK) else None
+
+
+def load_arrays(name: str) -> dict[str, Any] | None:
+    """The arrays `save_arrays` kept under `name` (never pickles: only plain arrays are read back), or None."""
+    import numpy as np
+
+    folder = table_cache_dir()
+    if folder is None:
+        return None
+    try:
+        with np.load(folder / f"{name}.npz", allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError, KeyError, EOFError):  # absent, or a damaged file: build again
+        return None
+
+
+def save_arrays(name: str, arrays: dict[str, Any]) -> None:
+    """Keep `arrays` under `name` (atomically; silently not at all when no folder is writable)."""
+    import numpy as np
+
+    folder = table_cache_dir()
+    if folder is None:
+        return
+    tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, folder / f"{name}.npz")
+    except OSError:
+        tmp.unlink(missing_ok=True)

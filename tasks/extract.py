@@ -20,9 +20,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
+from tasks.common import load_arrays, save_arrays
 from tasks.extract_structure import NATIONAL_OPENING_CHARS, extract_tables
 from tasks.extract_text import (
     ANON_RE,
@@ -1606,6 +1608,18 @@ class ReferenceIdf(Mapping):
             self._values[n] = np.array([table[w] for w in words], dtype=np.float64)
         self._len = len(table)
 
+    def arrays(self) -> dict[str, Any]:
+        """The packed table as named arrays (w<length>: sorted words, v<length>: their IDF)."""
+        return {**{f"w{n}": w for n, w in self._words.items()}, **{f"v{n}": v for n, v in self._values.items()}}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any], n: int) -> ReferenceIdf:
+        self = cls({})
+        self._words = {int(k[1:]): arrays[k] for k in arrays if k.startswith("w")}
+        self._values = {int(k[1:]): arrays[k] for k in arrays if k.startswith("v")}
+        self._len = n
+        return self
+
     def get(self, word, default=None):
         words = self._words.get(len(word)) if isinstance(word, str) else None
         if words is None:
@@ -1669,15 +1683,28 @@ def reference_idf() -> tuple[ReferenceIdf, float]:
     spec = importlib.util.find_spec("jieba")
     assert spec is not None and spec.origin is not None, "jieba is a pinned dependency"
     path = Path(spec.origin).with_name("analyse") / "idf.txt"
+    data = path.read_bytes()
+    global _MAX_IDF
+    # parsing the 350k lines and packing them cost ~0.5 CPU-s in every fresh extract worker (on a +1 %
+    # run's critical path beside dedupe); the packed arrays load in milliseconds
+    name = f"idf-{IDF_CACHE_FORMAT}-{hashlib.sha256(data).hexdigest()[:24]}"
+    cached = load_arrays(name)
+    if cached is not None:
+        median, _MAX_IDF, n = float(cached["median"]), float(cached["max"]), int(cached["n"])
+        return ReferenceIdf.from_arrays(cached, n), median
     idf: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in data.decode("utf-8").splitlines():
         word, _, value = line.rpartition(" ")
         if word:
             idf[word] = float(value)
     median = statistics.median(idf.values())
-    global _MAX_IDF
     _MAX_IDF = max(max(idf.values(), default=median), median)
-    return ReferenceIdf(idf), median
+    table = ReferenceIdf(idf)
+    save_arrays(name, {**table.arrays(), "median": median, "max": _MAX_IDF, "n": len(idf)})
+    return table, median
+
+
+IDF_CACHE_FORMAT = 1  # bump when ReferenceIdf's arrays change meaning: older cached tables are then never read
 
 
 _MAX_IDF = 0.0  # set by reference_idf(), from the table before it is packed

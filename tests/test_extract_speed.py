@@ -901,3 +901,28 @@ def test_keywords_survive_a_term_memo_without_its_idf(monkeypatch):
     assert E.document_keywords("d", text, k=20) == want  # its terms judged: in _TERMS
     monkeypatch.setattr(E, "_TERM_IDF", {})
     assert E.document_keywords("d", text, k=20) == want
+
+
+def test_the_reference_idf_loaded_from_the_cache_is_the_parsed_one(tmp_path, monkeypatch):
+    """A fresh worker loads the packed IDF arrays (tasks.common.load_arrays) instead of parsing jieba's
+    idf.txt: the same table, median and maximum; a damaged cache file is built again."""
+    from tasks import extract
+
+    monkeypatch.setenv("JIANGHUA_CACHE", str(tmp_path))
+
+    def fresh():
+        extract.reference_idf.cache_clear()
+        table, median = extract.reference_idf()
+        return table, median, extract._max_idf()
+
+    built, median, top = fresh()
+    (cached_file,) = tmp_path.glob("idf-*.npz")
+    loaded, median2, top2 = fresh()
+    assert (median2, top2, len(loaded)) == (median, top, len(built))
+    assert list(loaded) == list(built)
+    words = ["改革", "发展", "人民群众", "高质量", "乡村振兴", "不存在的词语"]
+    assert loaded.get_many(words, -1.0) == built.get_many(words, -1.0)
+    cached_file.write_bytes(b"not an npz")
+    again, median3, _ = fresh()
+    assert median3 == median and len(again) == len(built)
+    extract.reference_idf.cache_clear()
