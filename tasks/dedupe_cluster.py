@@ -2041,9 +2041,16 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _unique_rows(k: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (k, g) rows, sorted by k then g."""
+    """Distinct (k, g) rows, sorted by k then g. When g are integers in [0, 2^32) (gids), the
+    rank of k and g are packed in one int64 and sorted once (numpy's vectorized quicksort):
+    ~2.5x faster than `np.lexsort` (a stable two-key merge sort) on the fast path's millions of
+    gathered rows (session 12); other g (group names) take the lexsort."""
     if len(k) == 0:
         return k, g
+    if g.dtype.kind in "iu" and int(g.min()) >= 0 and int(g.max()) < (1 << 32):
+        u, inv = np.unique(k, return_inverse=True)
+        code = sig._sort_unique((inv.astype(np.int64) << 32) | g.astype(np.int64))
+        return u[code >> 32], (code & 0xFFFFFFFF).astype(g.dtype)
     o = np.lexsort((g, k))
     k, g = k[o], g[o]
     keep = np.r_[True, (k[1:] != k[:-1]) | (g[1:] != g[:-1])]
@@ -2057,6 +2064,7 @@ def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndar
     counts = np.zeros(len(keys), np.int64)
     if len(k) == 0:
         return counts
+    v = np.unique(v, return_inverse=True)[1].astype(np.int64)  # ranks (same distinct counts): `_unique_rows` packs them
     parts = max(1, min(len(keys), -(-len(k) // HOLDER_ROWS)))
     edges = keys[(np.arange(1, parts) * len(keys)) // parts]  # range i holds edges[i-1] <= k < edges[i]
     for i in range(parts):
@@ -2181,6 +2189,7 @@ class _FastState:
             raise DedupeStateError(f"dedupe index file {self.index.root / rel} has the wrong size for its offsets")
         if mm is None:
             return np.zeros(shape, dtype)
+        mm.madvise(mmap.MADV_DONTNEED)  # a gather reads a few of its rows: the hash's pages are not kept resident
         return np.frombuffer(mm, dtype=dtype).reshape(shape)
 
     def holder_chunks(self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0):
@@ -2197,11 +2206,20 @@ class _FastState:
         keys = sig._sort_unique(keys.astype(np.uint64))
         o = np.argsort(mk, kind="stable")
         mk, mg = mk[o], mg[o]
-        part = _partition_of(keys, self.index.bits[kind])
-        mpart = _partition_of(mk, self.index.bits[kind])
+        bits = self.index.bits[kind]
+        # both split by partition once (a stable sort keeps each partition's keys sorted), not one
+        # mask over every key per partition (32 x the new pages' rows per call at 20k; session 12)
+        part = _partition_of(keys, bits)
+        po = np.argsort(part, kind="stable")
+        keys, part = keys[po], part[po]
+        mpart = _partition_of(mk, bits)
+        mo = np.argsort(mpart, kind="stable")
+        mk, mg, mpart = mk[mo], mg[mo], mpart[mo]
+        kcut = np.searchsorted(part, np.arange((1 << bits) + 1))
+        mcut = np.searchsorted(mpart, np.arange((1 << bits) + 1))
         for p in np.unique(part).tolist():
-            q = keys[part == p]
-            mkp, mgp = mk[mpart == p], mg[mpart == p]
+            q = keys[kcut[p] : kcut[p + 1]]
+            mkp, mgp = mk[mcut[p] : mcut[p + 1]], mg[mcut[p] : mcut[p + 1]]
             self.reads[kind] += 1
             layers = []
             for layer in ("base", "add"):
