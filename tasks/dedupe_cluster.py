@@ -769,6 +769,45 @@ def _intersect(
     return inter_w, inter_n
 
 
+BUCKET_EXTRA_BITS = 2  # `_find_sorted`: 2^(bit_length(len(keys)) + 2) buckets, ~1/4 to 1/8 key each. Measured
+# on 3,000 keys and 45 partners of 80 % overlap (session 12): +0 bits 3.0 ms, +1 2.2, +2 2.0, +3 2.1, +4 4.0
+# (binary search 2.9 ms)
+
+
+def _find_sorted(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `q` is in the sorted distinct uint64 `keys` (a valid index, meaningful where
+    found) and whether it is there: `np.searchsorted` + an equality test, by a table of the first
+    key of each bucket of the keys' top bits instead of a binary search — one gather finds the
+    only candidate of most queries (the keys are shingle hashes: uniform top bits). ~1.5x faster
+    than the binary search on the fast path's new pairs (27 M queries at 20k +1 %; session 12);
+    every candidate of a bucket is tested, so the answers are the binary search's."""
+    n = len(keys)
+    at = np.zeros(len(q), np.int64)
+    if n == 0 or len(q) == 0:
+        return at, np.zeros(len(q), bool)
+    if keys.dtype != np.uint64 or q.dtype != np.uint64:  # other keys: the binary search
+        np.minimum(np.searchsorted(keys, q), n - 1, out=at)
+        return at, keys[at] == q
+    bits = min(24, int(n).bit_length() + BUCKET_EXTRA_BITS)
+    shift = np.uint64(64 - bits)
+    first = np.searchsorted(keys >> shift, np.arange((1 << bits) + 1, dtype=np.uint64))
+    b = (q >> shift).astype(np.intp)
+    lo, hi = first[b], first[b + 1]
+    np.minimum(lo, n - 1, out=at)
+    hit = (keys[at] == q) & (lo < hi)
+    more = np.flatnonzero(~hit & (hi - lo > 1))  # buckets of 2+ keys: their other candidates
+    r = 1
+    while len(more):
+        cand = lo[more] + r
+        inside = cand < hi[more]
+        more, cand = more[inside], cand[inside]
+        h = keys[cand] == q[more]
+        at[more[h]], hit[more[h]] = cand[h], True
+        more = more[~h]
+        r += 1
+    return at, hit
+
+
 def _shared_by_doc(
     vals: np.ndarray, start: np.ndarray, length: np.ndarray, w: np.ndarray, x: np.ndarray, y: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -797,9 +836,7 @@ def _shared_by_doc(
         q = vals[_ranges(start[y[sel]], start[y[sel]] + ln)]
         if len(q) == 0:
             continue
-        at = np.searchsorted(keys, q)
-        np.minimum(at, len(keys) - 1, out=at)
-        hit = keys[at] == q
+        at, hit = _find_sorted(keys, q)
         live = ln > 0
         first = (np.cumsum(ln) - ln)[live]  # each non-empty partner's first row (segments in order)
         inter_n[sel[live]] = np.add.reduceat(hit.astype(np.int64), first)
