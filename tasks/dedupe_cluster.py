@@ -2063,7 +2063,7 @@ FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows t
 # while recounting anchor pairs (~16 bytes each plus their sort: ~0.3 GB); beyond, the full path.
 # Reached by removals: on the 20k bench, removing the 200 pages of a +1 % run made anchors rare
 # again for 11,661 documents (X), whose anchor pairs ran to 2.4 GB before this bound
-HASH_CHUNK = 8 << 20  # bytes read at a time when checking an index file's digest (never held whole)
+HASH_CHUNK = 8 << 20  # bytes of a mapped index file hashed at a time when checking its digest (`_mapped`)
 ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
 # takes the full path, which folds them into a new base (so lookups stay two sorted reads)
 
