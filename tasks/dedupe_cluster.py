@@ -772,6 +772,8 @@ def _intersect(
 BUCKET_EXTRA_BITS = 2  # `_find_sorted`: 2^(bit_length(len(keys)) + 2) buckets, ~1/4 to 1/8 key each. Measured
 # on 3,000 keys and 45 partners of 80 % overlap (session 12): +0 bits 3.0 ms, +1 2.2, +2 2.0, +3 2.1, +4 4.0
 # (binary search 2.9 ms)
+BUCKET_MAX_BITS = 20  # at most 2^20 buckets (an 8 MB table): a page of a million sampled shingles still
+# gets ~1 key a bucket
 
 
 def _find_sorted(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -788,7 +790,7 @@ def _find_sorted(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if keys.dtype != np.uint64 or q.dtype != np.uint64:  # other keys: the binary search
         np.minimum(np.searchsorted(keys, q), n - 1, out=at)
         return at, keys[at] == q
-    bits = min(24, int(n).bit_length() + BUCKET_EXTRA_BITS)
+    bits = min(BUCKET_MAX_BITS, int(n).bit_length() + BUCKET_EXTRA_BITS)
     shift = np.uint64(64 - bits)
     first = np.searchsorted(keys >> shift, np.arange((1 << bits) + 1, dtype=np.uint64))
     b = (q >> shift).astype(np.intp)

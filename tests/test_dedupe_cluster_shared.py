@@ -116,11 +116,13 @@ def test_shared_by_doc_equals_expand():
 
 
 @pytest.mark.parametrize("extra", [0, 2, 5])
-def test_find_sorted_equals_binary_search(monkeypatch, extra):
+@pytest.mark.parametrize("max_bits", [3, 20])
+def test_find_sorted_equals_binary_search(monkeypatch, extra, max_bits):
     """`_find_sorted`'s bucket table answers what searchsorted + equality answers: keys crowded in
     one bucket (a long chain of candidates), keys at both ends of uint64, absent queries between,
     below and above every key, repeated queries, empty sides."""
     monkeypatch.setattr(dedupe_cluster, "BUCKET_EXTRA_BITS", extra)
+    monkeypatch.setattr(dedupe_cluster, "BUCKET_MAX_BITS", max_bits)  # 3: ~70 keys a bucket
     rng = np.random.default_rng(extra)
     top = np.uint64(0xFFFFFFFFFFFFFFFF)
     keys = np.unique(
