@@ -284,7 +284,7 @@ def _sort_unique(x: np.ndarray) -> np.ndarray:
     """Sorted distinct values (what np.unique returns), by sorting."""
     if len(x) < 2:
         return np.array(x, copy=True)
-    s = np.sort(x, kind="stable")
+    s = np.sort(x)
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 

@@ -113,3 +113,32 @@ def test_shared_by_doc_equals_expand():
         want = dedupe_cluster._expand(code, wkey[code & 0xFFFFFFFF], x, y)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
         assert want[1].sum() > 0  # the case has shared rows at all
+
+
+@pytest.mark.parametrize("extra", [0, 2, 5])
+@pytest.mark.parametrize("max_bits", [3, 20])
+def test_find_sorted_equals_binary_search(monkeypatch, extra, max_bits):
+    """`_find_sorted`'s bucket table answers what searchsorted + equality answers: keys crowded in
+    one bucket (a long chain of candidates), keys at both ends of uint64, absent queries between,
+    below and above every key, repeated queries, empty sides."""
+    monkeypatch.setattr(dedupe_cluster, "BUCKET_EXTRA_BITS", extra)
+    monkeypatch.setattr(dedupe_cluster, "BUCKET_MAX_BITS", max_bits)  # 3: ~70 keys a bucket
+    rng = np.random.default_rng(extra)
+    top = np.uint64(0xFFFFFFFFFFFFFFFF)
+    keys = np.unique(
+        np.r_[
+            rng.integers(0, 2**63, 500, dtype=np.int64).astype(np.uint64) * np.uint64(2),
+            np.arange(40, dtype=np.uint64) + np.uint64(7 << 58),  # 40 keys in one bucket
+            np.array([0, 1, top - np.uint64(1), top], np.uint64),
+        ]
+    )
+    q = np.r_[keys, keys[::3], keys + np.uint64(1), rng.integers(0, 2**63, 500, dtype=np.int64).astype(np.uint64),
+              np.array([0, top, 2, np.uint64(7 << 58) - np.uint64(1)], np.uint64)]  # fmt: skip
+    q = np.r_[q, np.sort(q)]
+    for k in (keys, keys[:1], keys[-1:], np.zeros(0, np.uint64)):
+        at, hit = dedupe_cluster._find_sorted(k, q)
+        ref = np.minimum(np.searchsorted(k, q), max(len(k) - 1, 0))
+        ref_hit = (k[ref] == q) if len(k) else np.zeros(len(q), bool)
+        assert (hit == ref_hit).all()
+        assert (at[hit] == ref[ref_hit]).all()
+    assert dedupe_cluster._find_sorted(keys, q[:0])[1].shape == (0,)

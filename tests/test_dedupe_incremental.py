@@ -8,6 +8,7 @@ cold, and compares every output file byte for byte plus the digests the stage re
 from __future__ import annotations
 
 import json
+import mmap
 import random
 from pathlib import Path
 
@@ -378,9 +379,9 @@ def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypa
     read: list[str] = []
     real = dedupe_cluster._FastState.npy
 
-    def counting(self, rel, mmap=False):
+    def counting(self, rel, mmap=False, sparse=False):
         read.append(rel)
-        return real(self, rel, mmap)
+        return real(self, rel, mmap, sparse)
 
     monkeypatch.setattr(dedupe_cluster._FastState, "npy", counting)
     short = speeches()[3][100:130]  # 30 characters of its own: a handful of sampled shingles
@@ -442,6 +443,17 @@ def test_fast_path_damaged_key_files_fall_back_to_the_full_path(tmp_path, path_m
     assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
 
 
+def _mapped_view(a: np.ndarray) -> bool:
+    """Whether the array is a view of a memory-mapped file (np.memmap, or a buffer over mmap)."""
+    while a is not None:
+        if isinstance(a, (np.memmap, mmap.mmap)):
+            return True
+        a = getattr(a, "base", None)
+        if isinstance(a, memoryview):
+            a = a.obj
+    return False
+
+
 def test_fast_path_reads_holders_in_bounded_slices(tmp_path, monkeypatch, path_mode):
     """Holders of changed keys are read a slice at a time (HOLDER_ROWS rows, here 5) from
     memory-mapped base partitions, never a whole partition into memory; the slices add up to
@@ -452,9 +464,9 @@ def test_fast_path_reads_holders_in_bounded_slices(tmp_path, monkeypatch, path_m
     opened: list[tuple[str, bool]] = []
     real = dedupe_cluster._FastState.npy
 
-    def recording(self, rel, mmap=False):
-        out = real(self, rel, mmap)
-        opened.append((rel, isinstance(out, np.memmap)))
+    def recording(self, rel, mmap=False, sparse=False):
+        out = real(self, rel, mmap, sparse)
+        opened.append((rel, _mapped_view(out)))
         return out
 
     monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
@@ -642,3 +654,57 @@ def test_df_inside_its_grid_cell_moves_no_weight(tmp_path, monkeypatch, path_mod
     assert stats["weight_changed_rows"] >= 9 * stats["weight_changed_keys"] * 0.9  # P's 9 holders
     _, stats = check_step(tmp_path, "back", [base], s3)  # removals: 9 -> 5 groups, 4/16 -> 4/8 again
     assert stats["fast_path"] and stats["weight_changed_keys"] > 50
+
+
+def test_fast_state_checks_files_over_their_mapping(tmp_path, monkeypatch):
+    """`_FastState` checks a state file's digest over its memory mapping and hands out arrays read
+    from that mapping: the same bytes hashed (a damaged byte past the first hash chunk, a truncated
+    or a missing file is still refused), but never copied through `read()` (session 12: ~1.3 GB of
+    copies a 20k +1 % call)."""
+    import xxhash
+
+    monkeypatch.setattr(dedupe_cluster, "HASH_CHUNK", 64)
+    root = tmp_path / "index"
+    (root / "delta").mkdir(parents=True)
+    keys = np.arange(1000, dtype=np.uint64) * np.uint64(7)
+    np.save(root / "delta" / "k.npy", keys)
+    (root / "files").mkdir()
+    raw = np.arange(50, dtype=np.uint64)
+    (root / "files" / "bydoc-sample.bin").write_bytes(raw.tobytes())
+    digest = {
+        rel: xxhash.xxh3_128_hexdigest((root / rel).read_bytes()) for rel in ("delta/k.npy", "files/bydoc-sample.bin")
+    }
+    info = {"files": digest, "bits": {k: 0 for k in dedupe_cluster.KINDS}, "pair_bits": 0}
+
+    def fresh():
+        return dedupe_cluster._FastState(dedupe_cluster._Index(root, info), {})
+
+    real_open = open
+
+    def no_read(path, mode="r", *a, **kw):  # the state's files may be opened, not read
+        f = real_open(path, mode, *a, **kw)
+        if str(path).startswith(str(root)) and "b" in mode:
+            f.read = f.readinto = lambda *_: pytest.fail(f"{path} copied through read()")
+        return f
+
+    monkeypatch.setattr("builtins.open", no_read)
+    st = fresh()
+    got = st.npy("delta/k.npy", mmap=True)
+    assert _mapped_view(got) and (got == keys).all()
+    assert (st.npy("delta/k.npy") == keys).all() and (st.npy("delta/k.npy", mmap=True, sparse=True) == keys).all()
+    assert (st.raw("files/bydoc-sample.bin", (50,)) == raw).all()
+    with pytest.raises(dedupe_cluster.DedupeStateError, match="wrong size"):
+        fresh().raw("files/bydoc-sample.bin", (51,))
+    monkeypatch.setattr("builtins.open", real_open)
+
+    data = bytearray((root / "delta" / "k.npy").read_bytes())
+    data[-100] ^= 1  # past the header and the first hash chunks
+    (root / "delta" / "k.npy").write_bytes(bytes(data))
+    with pytest.raises(dedupe_cluster.DedupeStateError, match="damaged"):
+        fresh().npy("delta/k.npy", mmap=True)
+    (root / "delta" / "k.npy").write_bytes(bytes(data[:-8]))
+    with pytest.raises(dedupe_cluster.DedupeStateError, match="damaged"):
+        fresh().npy("delta/k.npy")
+    (root / "delta" / "k.npy").unlink()
+    with pytest.raises(dedupe_cluster.DedupeStateError, match="missing"):
+        fresh().npy("delta/k.npy")
