@@ -239,7 +239,9 @@ def _run(args: argparse.Namespace) -> int:
                 dask_address=args.dask,
             )
     except procs.Stopped as exc:
-        _say_stopped(console, exc.signum)
+        _say_stopped(
+            console, exc.signum, published=exc.finished.get("release") if isinstance(exc.finished, dict) else None
+        )
         return exc.exit_code
     except KeyboardInterrupt:  # not in the main thread: no handler of ours was installed
         _say_stopped(console, 2)
@@ -432,12 +434,21 @@ def _use_temporary_server(server: TemporaryServer | None) -> bool:
     return True
 
 
-def _say_stopped(console, signum: int, hard: bool = False) -> None:
+def _say_stopped(console, signum: int, hard: bool = False, published: str | None = None) -> None:
     import signal
 
+    name = signal.Signals(signum).name
+    if published:  # the signal came after the release switch: the run's work is in place
+        console.print(
+            f"[red]stopped[/red] by {name} after the run had published release {published}, "
+            "which is the current one; output lock released",
+            soft_wrap=True,
+            highlight=False,
+        )
+        return
     how = " (forced: the run did not unwind in time)" if hard else ""
     console.print(
-        f"[red]stopped[/red] by {signal.Signals(signum).name}{how}: workers killed, output lock released; "
+        f"[red]stopped[/red] by {name}{how}: workers killed, output lock released; "
         "the previous release is still the current one; finished shards are cached — rerun to resume",
         soft_wrap=True,
         highlight=False,

@@ -481,6 +481,7 @@ def _build(
         release_dir,
         manifest,
         write_extras=(lambda d: _note_kept_report(d, manifest)) if keep_report else lambda d: pool.run(write_report, d),
+        before_switch=pool.check_stop,
     )
     for stage, declared in STAGES.items():
         if declared.after_publish:

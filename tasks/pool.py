@@ -157,7 +157,9 @@ def configure(
     _prestarted = None
     if not same:
         shutdown()
-    _terminated = None
+    from tasks import procs
+
+    _terminated = procs.stop_requested()  # a signal during the flow's start still stops it
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
     _growth.clear()
     _seconds.clear()
@@ -476,6 +478,13 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 def worker_pids() -> list[int]:
     pool = _pool
     return sorted((getattr(pool, "_processes", None) or {}).keys()) if pool is not None else []
+
+
+def check_stop() -> None:
+    """Raise PoolTerminated if the run is being stopped: for the flow's steps that call no worker
+    (the release switch), which would otherwise finish a run a signal asked to stop."""
+    if _terminated:
+        raise PoolTerminated(_terminated)
 
 
 def terminate(reason: str) -> None:

@@ -157,14 +157,30 @@ def _repo_root() -> str:
 # ----------------------------------------------------------------------------- stopping on a signal
 
 
-class Stopped(Exception):
-    """The run was stopped by SIGTERM/SIGINT; `exit_code` is 128 + the signal number."""
+_stop_signal: int | None = None  # set by StopOnSignal's handler; never cleared by the pool
 
-    def __init__(self, signum: int, hard: bool = False):
+
+def stop_requested() -> str | None:
+    """Why the run is stopping (a signal arrived during StopOnSignal.run), or None.
+
+    The pool's `configure` starts from this rather than from "not stopped": a signal that arrives
+    while the flow starts, before its pool exists, must still stop the run."""
+    return None if _stop_signal is None else f"the run was stopped by {signal.Signals(_stop_signal).name}"
+
+
+class Stopped(Exception):
+    """The run was stopped by SIGTERM/SIGINT; `exit_code` is 128 + the signal number.
+
+    `finished` holds the run's result when the signal came after the run could no longer stop
+    (its release already switched): the exit code still says a signal ended it, the message must
+    not say the previous release is current."""
+
+    def __init__(self, signum: int, hard: bool = False, finished: Any = None):
         self.signum = signum
         self.signame = signal.Signals(signum).name
         self.exit_code = 128 + signum
         self.hard = hard
+        self.finished = finished
         super().__init__(f"stopped by {self.signame}")
 
 
@@ -190,9 +206,11 @@ class StopOnSignal:
         self.deadline = 0.0
 
     def _handler(self, signum: int, frame: Any) -> None:
+        global _stop_signal
         if self.signum is not None:  # second signal: no more waiting
             self._hard_exit(signum)
         self.signum = signum
+        _stop_signal = signum
         self.deadline = time.monotonic() + self.grace
         self.on_signal(signum)
 
@@ -205,9 +223,12 @@ class StopOnSignal:
         os._exit(128 + signum)
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """fn's result; Stopped if a signal arrived while it ran, even if it then finished."""
+        global _stop_signal
         if threading.current_thread() is not threading.main_thread():
             return fn(*args, **kwargs)  # signals belong to the main thread: nothing to install
         outcome: dict[str, Any] = {}
+        _stop_signal = None
 
         def target() -> None:
             try:
@@ -226,9 +247,12 @@ class StopOnSignal:
         finally:
             for s, h in previous.items():
                 signal.signal(s, h)
-        if "error" in outcome:
-            if self.signum is not None:
+            _stop_signal = None
+        if self.signum is not None:  # a run that finished anyway is still reported as stopped
+            if "error" in outcome:
                 raise Stopped(self.signum) from outcome["error"]
+            raise Stopped(self.signum, finished=outcome.get("value"))
+        if "error" in outcome:
             raise outcome["error"]
         return outcome.get("value")
 

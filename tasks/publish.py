@@ -37,7 +37,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from tasks import schema
+from tasks import procs, schema
 from tasks.common import read_table, stable_hash, write_table
 
 RELEASES = "releases"
@@ -86,6 +86,8 @@ def output_lock(out_dir: str | os.PathLike, wait_seconds: float = 0.0) -> Iterat
             except OSError as exc:
                 if exc.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
+                if stopping := procs.stop_requested():  # a signal while waiting for the lock
+                    raise InterruptedError(stopping) from None
                 if time.monotonic() >= deadline:
                     fh.seek(0)
                     holder = fh.read().strip() or "another run"
@@ -219,13 +221,15 @@ def publish(
     release_dir: str,
     manifest: dict[str, Any],
     write_extras: Callable[[str], Any] | None = None,
+    before_switch: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
     """Make `release_dir` the current release with one rename; returns the manifest as written.
 
     Before the switch: the manifest (plus "release" and "keep_releases") is written to
     `release_dir/manifest.json`, then `write_extras(release_dir)` runs (e.g. the flow's
-    `lambda d: write_report(d)`, which reads the release folder and writes its report.html).
-    An exception up to here leaves the previous release current and untouched. After the switch
+    `lambda d: write_report(d)`, which reads the release folder and writes its report.html), then
+    `before_switch()` (the flow's `pool.check_stop`: a run stopped by a signal after its last worker
+    call must not publish). An exception up to here leaves the previous release current and untouched. After the switch
     only old releases and leftovers are removed; a failure there raises CleanupFailed, whose
     message says that the release is published."""
     out = Path(out_dir)
@@ -248,6 +252,8 @@ def publish(
     os.utime(release)  # newest mtime = most recently published, for garbage collection
     for name in STABLE_LINKS:
         _ensure_link(out / name, f"{CURRENT}/{name}")
+    if before_switch is not None:
+        before_switch()
     _swap_link(out / CURRENT, f"{RELEASES}/{release_id}")  # THE switch
     try:
         _fsync_dir(out)

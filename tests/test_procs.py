@@ -35,11 +35,57 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def _start(out: Path, home: Path, *extra: str, trace: Path | None = None) -> subprocess.Popen:
+# Loaded through PYTHONPATH by the CLI and by every worker it spawns: a call of the stage named in
+# JIANGHUA_TEST_HOLD ("<runner substring>|<marker file>") writes the marker and waits, so a test
+# can signal a run that is surely mid-flow (a run of the samples takes ~4 s: a test that signalled
+# "soon after the flow started" sometimes signalled a finished run on a loaded CI box).
+_HOLD = """
+import importlib.abc, importlib.util, os, sys, time
+
+_needle, _, _marker = os.environ.get("JIANGHUA_TEST_HOLD", "").partition("|")
+
+
+class _Hold(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name != "tasks.calls":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def wrapped(module):
+            exec_module(module)
+            original = module.run_stage
+
+            def run_stage(runner, *args, **kwargs):
+                if _needle in runner:
+                    open(_marker, "w").close()
+                    time.sleep(600)
+                return original(runner, *args, **kwargs)
+
+            run_stage.__module__, run_stage.__qualname__ = module.__name__, "run_stage"  # picklable by name
+            module.run_stage = run_stage
+
+        spec.loader.exec_module = wrapped
+        return spec
+
+
+if _needle:
+    sys.meta_path.insert(0, _Hold())
+"""
+
+
+def _start(out: Path, home: Path, *extra: str, hold: tuple[str, Path] | None = None) -> subprocess.Popen:
+    path = str(REPO)
+    if hold is not None:
+        hooks = hold[1].parent / "hooks"
+        hooks.mkdir(exist_ok=True)
+        (hooks / "sitecustomize.py").write_text(_HOLD, encoding="utf-8")
+        path = f"{hooks}{os.pathsep}{REPO}"
     env = {
-        **({"JIANGHUA_STAGE_MEMORY": str(trace)} if trace is not None else {}),
         **os.environ,
-        "PYTHONPATH": str(REPO),
+        **({"JIANGHUA_TEST_HOLD": f"{hold[0]}|{hold[1]}"} if hold is not None else {}),
+        "PYTHONPATH": path,
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300",  # a busy CI box starts it slowly
@@ -57,19 +103,15 @@ def _start(out: Path, home: Path, *extra: str, trace: Path | None = None) -> sub
     )
 
 
-def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400, trace: Path | None = None) -> dict[int, int]:
-    """Block until the run has its pool workers and Prefect's server; return its process tree.
-
-    The CLI prestarts workers while the server starts, before the flow (and its signal handling)
-    has begun: with `trace` (the run's JIANGHUA_STAGE_MEMORY log), also until the flow has started."""
+def _wait_for_workers(cli: subprocess.Popen, timeout: float = 400) -> dict[int, int]:
+    """Block until the run has its pool workers and Prefect's server; return its process tree."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert cli.poll() is None, f"the run ended before its workers were seen: {cli.communicate()}"
         tree = procs.descendants(cli.pid)
         kinds = [_cmdline(p) for p in tree]
         spawned = any("multiprocessing" in c and "spawn_main" in c for c in kinds)
-        flowing = trace is None or (trace.exists() and '"flow_start"' in trace.read_text(encoding="utf-8"))
-        if spawned and flowing and any("uvicorn" in c for c in kinds):
+        if spawned and any("uvicorn" in c for c in kinds):
             return tree
         time.sleep(0.1)
     raise AssertionError("no workers after {timeout} s")
@@ -117,10 +159,14 @@ def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp
     previous = current_release(out)
     manifest = (out / "manifest.json").read_text()
 
-    trace = tmp_path / "trace.jsonl"
-    cli = _start(out, home, "--rebuild", trace=trace)
+    held = tmp_path / "held"
+    cli = _start(out, home, "--rebuild", hold=("tasks.extract:", held))
     try:
-        tree = _wait_for_workers(cli, trace=trace)  # the flow is running: its signal handling is in place
+        deadline = time.monotonic() + 400
+        while not held.exists():  # the flow is running (its signal handling is in place), extract held
+            assert cli.poll() is None and time.monotonic() < deadline, cli.communicate()
+            time.sleep(0.1)
+        tree = procs.descendants(cli.pid)
         started = time.monotonic()
         os.kill(cli.pid, signal.SIGTERM)
         _, stderr = cli.communicate(timeout=60)

@@ -199,6 +199,21 @@ def test_failing_report_leaves_previous_release_current_and_no_temps(tmp_path):
     assert export.current_release(out) == new and _no_temps(out) == []
 
 
+def test_a_run_stopped_after_its_report_does_not_switch(tmp_path):
+    """A signal after the last worker call (pool.check_stop raises) leaves the previous release."""
+    out = tmp_path / "out"
+    old = _publish(out, _exports(tmp_path / "x", "old"))
+    spec = _exports(tmp_path / "x", "new")
+
+    def stopped() -> None:
+        raise InterruptedError("the run was stopped by SIGTERM")
+
+    with output_lock(out), pytest.raises(InterruptedError):
+        release_dir, _ = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+        publish(str(out), release_dir, {"tag": "new"}, write_extras=_write_report, before_switch=stopped)
+    assert export.current_release(out) == old and _read_pinned(out, old) == "old"
+
+
 def test_failure_after_the_switch_says_the_release_is_published(tmp_path, monkeypatch):
     out = tmp_path / "out"
     _publish(out, _exports(tmp_path / "x", "old"))
