@@ -221,7 +221,15 @@ def _run(args: argparse.Namespace) -> int:
     bar = _ProgressBar(console)
     remove = progress.add_listener(bar.update)
     started = time.monotonic()
-    stopper = procs.StopOnSignal(on_hard_exit=lambda signum: _say_stopped(console, signum, hard=True))
+    from tasks.publish import current_release
+
+    before = current_release(args.out)
+
+    def hard_exit(signum: int) -> None:  # the run may have switched its release before it stuck
+        now = current_release(args.out)
+        _say_stopped(console, signum, hard=True, published=now if now != before else None)
+
+    stopper = procs.StopOnSignal(on_hard_exit=hard_exit)
     try:
         with bar:
             summary = stopper.run(
@@ -438,15 +446,15 @@ def _say_stopped(console, signum: int, hard: bool = False, published: str | None
     import signal
 
     name = signal.Signals(signum).name
+    how = " (forced: the run did not unwind in time)" if hard else ""
     if published:  # the signal came after the release switch: the run's work is in place
         console.print(
-            f"[red]stopped[/red] by {name} after the run had published release {published}, "
+            f"[red]stopped[/red] by {name}{how} after the run had published release {published}, "
             "which is the current one; output lock released",
             soft_wrap=True,
             highlight=False,
         )
         return
-    how = " (forced: the run did not unwind in time)" if hard else ""
     console.print(
         f"[red]stopped[/red] by {name}{how}: workers killed, output lock released; "
         "the previous release is still the current one; finished shards are cached — rerun to resume",
