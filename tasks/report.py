@@ -979,7 +979,9 @@ def _reuse(ctx: Context) -> str:
         return reuse_partial(t, made["lookup"]), {}
 
     levels_key = hashlib.sha256(
-        json.dumps([docs.has("doc_id"), docs.has("admin_level"), [(p.rel, p.digest) for p in docs.parts]]).encode()
+        json.dumps(
+            [docs.has("doc_id"), docs.has("admin_level"), [(p.rel, p.digests["light"]) for p in docs.parts]]
+        ).encode()
     ).hexdigest()
     reuse = summarize(
         ctx.out_dir, "reuse", REUSE_COLUMNS, [("flows", REUSE_COLUMNS, flows_of, ())], ctx.cache, extra=levels_key

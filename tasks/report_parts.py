@@ -321,15 +321,15 @@ def _exact_parts(key: pa.ChunkedArray, score: pa.ChunkedArray) -> tuple[pa.Table
         }
     )
     both = both.filter(pc.not_equal(both.column("m"), 0))
-    exact = both.group_by(["key", "exp"], use_threads=False).aggregate([("m", "sum")]).rename_columns(["key", "exp", "m"])
+    exact = (
+        both.group_by(["key", "exp"], use_threads=False).aggregate([("m", "sum")]).rename_columns(["key", "exp", "m"])
+    )
     odd = np.flatnonzero(valid & ~finite)
     rows: dict[Any, float] = {}
     kl = keys.take(pa.array(odd)).to_pylist() if len(odd) else []
     for k, v in zip(kl, x[odd].tolist(), strict=True):
         rows[k] = rows.get(k, 0.0) + v
-    nonfinite = pa.table(
-        {"key": pa.array(list(rows), keys.type), "v": pa.array(list(rows.values()), pa.float64())}
-    )
+    nonfinite = pa.table({"key": pa.array(list(rows), keys.type), "v": pa.array(list(rows.values()), pa.float64())})
     return exact, nonfinite
 
 
@@ -413,7 +413,7 @@ class Part:
     keys: dict[str, tuple[str, Any]] = field(default_factory=dict)  # table -> (cache key, its group)
     held: dict[str, pa.Table] = field(default_factory=dict)  # tables the cache could not take
     types: dict[str, str] = field(default_factory=dict)
-    digest: str = ""
+    digests: dict[str, str] = field(default_factory=dict)  # group -> its columns' digest
 
 
 @dataclass
@@ -503,7 +503,7 @@ def summarize(
                 part.types.update(obj["types"])
                 part.obj.update({k: v for k, v in obj.items() if k not in ("types", "_key")})
                 part.keys.update({t: (key, (columns, fn, None)) for t in tables})
-                part.digest += digest[:16]
+                part.digests[gname] = digest
             summary.present |= available
             summary.parts.append(part)
         except Exception:  # noqa: BLE001 - the note says what reading the file the plain way says
