@@ -25,6 +25,7 @@ corpus is cut into files (a cold and an incremental build of the same documents 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -184,7 +185,7 @@ class Cache:
         try:
             self.where.mkdir(parents=True, exist_ok=True)
             for t, table in (tables or {}).items():
-                self._atomic(f"{key}.{t}.arrow", lambda fh, table=table: _write_ipc(fh, table))
+                self._atomic(f"{key}.{t}.arrow", functools.partial(_write_ipc, table=table))
             data = json.dumps({**obj, "_key": key}, ensure_ascii=False, sort_keys=True).encode("utf-8")
             self._atomic(f"{key}.json", lambda fh: fh.write(data))  # last: its presence means complete
             self.used.add(key)
@@ -219,7 +220,7 @@ class Cache:
             pass
 
 
-def _write_ipc(fh: Any, table: pa.Table) -> None:
+def _write_ipc(fh: Any, *, table: pa.Table) -> None:
     with pa.ipc.new_file(fh, table.schema) as w:
         w.write_table(table)
 
