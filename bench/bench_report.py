@@ -14,6 +14,9 @@ in a fresh process); --no-preimport counts them in. Modes:
     fill   an empty cache folder (every file read, partial aggregates written)
     warm   the filled cache folder (nothing read but the cache and the footers)
 
+`--plus LATER` fills the cache with OUT's report, then builds LATER's (a release of the same corpus
+after a +1 % run: most files unchanged, documents re-exported with only dedupe columns moved) cold
+and with that cache — what the flow's report costs on a +1 % run.
 `--scale K` also builds SCRATCH/synth-K: OUT's documents linked, and its keyword files copied K
 times with the doc ids made distinct (keyword rows ×K, as a corpus K times larger has), then
 measures cold and fill on it: the peak RSS must stay flat as K grows (partials are per file).
@@ -106,6 +109,10 @@ def main() -> None:
     ap.add_argument("scratch")
     ap.add_argument("--scale", type=int, nargs="*", default=[])
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument(
+        "--plus",
+        help="a later release of the same corpus (the +1 %% run's): its report built cold, and with the cache OUT's filled",
+    )
     ap.add_argument("--no-preimport", action="store_true", help="time pandas/acero imports as part of the call")
     args = ap.parse_args()
     global PREIMPORT
@@ -120,6 +127,15 @@ def main() -> None:
         show(f"cold (no cache) #{r}", measure(out, None, scratch / "cold.html"))
         show(f"fill (empty cache) #{r}", measure(out, str(cache), scratch / "fill.html"))
         show(f"warm (filled cache) #{r}", measure(out, str(cache), scratch / "warm.html"))
+    if args.plus:
+        plus = os.path.abspath(args.plus)
+        cache = scratch / "cache-plus"
+        shutil.rmtree(cache, ignore_errors=True)
+        show("OUT fill (empty cache)", measure(out, str(cache), scratch / "before.html"))
+        show("plus cold (no cache)", measure(plus, None, scratch / "plus-cold.html"))
+        show("plus with OUT's cache", measure(plus, str(cache), scratch / "plus-warm.html"))
+        same = (scratch / "plus-cold.html").read_bytes() == (scratch / "plus-warm.html").read_bytes()
+        print(f"plus report with the cache == cold: {same}")
     for k in args.scale:
         folder = synth(Path(out), scratch, k)
         cache = scratch / f"cache-{k}"

@@ -947,19 +947,67 @@ def _level_lookup(docs: Summary) -> Callable[[pa.Array], pa.Array]:
     """doc id -> its document's admin_level label ("unknown" when missing, null or blank), as
     `level_of.get(id) or "unknown"` over dict(zip(doc_id, admin_level)) (a later row wins).
     Built from the documents' cached (doc_id, admin_level) columns, only when a reuse part's flows
-    must be computed: memory O(documents) of two narrow columns, lookups columnar."""
+    must be computed. The pipeline's doc ids are 16 hex digits: held as sorted uint64 (8 bytes a
+    document, plus a label code) and looked up by binary search; other ids (a foreign folder) go
+    through Arrow's hash lookup, rebuilt per call."""
     if not (docs.has("doc_id") and docs.has("admin_level")) or not docs.parts:
         return lambda ids: pa.array([UNKNOWN] * len(ids), pa.string())
     t = pa.concat_tables(list(docs.tables("levels")), promote_options="permissive")
-    ids = t.column("doc_id").combine_chunks()[::-1]  # index_in finds the first: the last row wins
+    ids = t.column("doc_id").combine_chunks()[::-1]  # the first match is the last row: it wins
     labels = pc.cast(t.column("admin_level").combine_chunks()[::-1], pa.string())
     labels = pc.if_else(pc.fill_null(pc.not_equal(labels, ""), False), labels, UNKNOWN)
+    del t
+    keys = hex_ids(ids)
+    if keys is None:
 
-    def lookup(values: pa.Array) -> pa.Array:
-        idx = pc.index_in(values, value_set=ids)
-        return pc.fill_null(labels.take(idx), UNKNOWN)
+        def by_hash(values: pa.Array) -> pa.Array:
+            return pc.fill_null(labels.take(pc.index_in(values, value_set=ids)), UNKNOWN)
 
-    return lookup
+        return by_hash
+    order = np.argsort(keys, kind="stable")  # among equal ids the first (= the last row) comes first
+    keys = keys[order]
+    first = np.r_[True, keys[1:] != keys[:-1]]
+    keys, order = keys[first], order[first]
+    codes = labels.dictionary_encode()
+    names = codes.dictionary
+    code_of = np_values(codes.indices).astype(np.int32)[order]
+
+    def by_search(values: pa.Array) -> pa.Array:
+        wanted = hex_ids(values)
+        if wanted is None:
+            return pc.fill_null(labels.take(pc.index_in(values, value_set=ids)), UNKNOWN)
+        pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[pos] == wanted if len(keys) else np.zeros(len(wanted), bool)
+        idx = pa.array(np.where(found, code_of[pos] if len(keys) else 0, 0), pa.int32(), mask=~found)
+        return pc.fill_null(names.take(idx), UNKNOWN)
+
+    return by_search
+
+
+_HEX = np.full(256, 255, np.uint8)
+_HEX[np.frombuffer(b"0123456789abcdef", np.uint8)] = np.arange(16, dtype=np.uint8)
+
+
+def hex_ids(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """16-lowercase-hex-digit ids (ingest's doc ids) as uint64, or None when any id is not one."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_string(arr.type) or arr.null_count:
+        return None
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    offsets = np.frombuffer(arr.buffers()[1], np.int32, count=n + 1, offset=arr.offset * 4)
+    if not np.all(np.diff(offsets) == 16):
+        return None
+    data = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0] : offsets[-1]].reshape(n, 16)
+    nibbles = _HEX[data]
+    if (nibbles == 255).any():
+        return None
+    out = np.zeros(n, np.uint64)
+    for j in range(16):
+        out = (out << np.uint64(4)) | nibbles[:, j].astype(np.uint64)
+    return out
 
 
 def _reuse(ctx: Context) -> str:

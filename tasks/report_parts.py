@@ -62,14 +62,16 @@ def one_line(s: str, limit: int) -> str:
     return _one_line(s, limit)
 
 
-def read_part(path: str, name: str, wanted: Sequence[str], cast: pa.Schema | None = None) -> tuple[pa.Table, set[str]]:
+def read_part(
+    path: str, name: str, wanted: Sequence[str], cast: pa.Schema | None = None, pf: pq.ParquetFile | None = None
+) -> tuple[pa.Table, set[str]]:
     """The wanted columns of one file, missing ones as nulls of the contract type (tasks.schema),
     and the columns the file really has; raises on any damage (the caller notes it)."""
     schema = TABLES.get(name)
-    pf = pq.ParquetFile(path)
+    pf = pf if pf is not None else pq.ParquetFile(path)
     available = set(pf.schema_arrow.names)
     cols = [c for c in wanted if c in available]
-    t = pf.read(columns=cols)
+    t = pf.read(columns=cols, use_threads=False)  # small files: threads cost more than they save
     arrays, fields = [], []
     for c in wanted:
         if c in t.column_names:
@@ -98,12 +100,12 @@ def wanted_types(path: str, name: str, wanted: Sequence[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
-def columns_digest(path: str, columns: Sequence[str]) -> str:
+def columns_digest(path: str, columns: Sequence[str], pf: pq.ParquetFile | None = None) -> str:
     """sha256 of the encoded bytes of the named columns' chunks (every leaf under each name), the
     row count and the columns' Arrow types, read without decoding: what a partial of these
     columns depends on. A file re-exported with only other columns changed keeps it."""
     h = hashlib.sha256()
-    pf = pq.ParquetFile(path)
+    pf = pf if pf is not None else pq.ParquetFile(path)
     md = pf.metadata
     arrow = pf.schema_arrow
     names = set(columns)
@@ -154,12 +156,12 @@ class Cache:
     def where(self) -> Path:
         return self.folder if self.folder is not None else Path(self.scratch.name)  # type: ignore[union-attr]
 
-    def digest(self, path: str, columns: Sequence[str]) -> str:
+    def digest(self, path: str, columns: Sequence[str], pf: pq.ParquetFile | None = None) -> str:
         st = os.stat(path)
         ident = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{','.join(columns)}"
         d = self.digests.get(ident)
         if d is None:
-            d = columns_digest(path, columns)
+            d = columns_digest(path, columns, pf)
         self.used_digests[ident] = d
         return d
 
@@ -485,15 +487,16 @@ def summarize(
         summary.files.append(rel)
         part = Part(rel=rel, path=path)
         try:
-            available = set(pq.ParquetFile(path).schema_arrow.names)
+            pf = pq.ParquetFile(path)  # one footer parse per file (documents' carry ~30 KB of metadata)
+            available = set(pf.schema_arrow.names)
             for gname, columns, fn, tables in groups:
-                digest = cache.digest(path, columns)
+                digest = cache.digest(path, columns, pf)
                 key = hashlib.sha256(
                     json.dumps([CACHE_VERSION, name, gname, wanted, columns, digest, extra]).encode()
                 ).hexdigest()[:32]
                 obj = cache.load(key, tables)
                 if obj is None:
-                    t, _ = read_part(path, name, columns)
+                    t, _ = read_part(path, name, columns, pf=pf)
                     obj, made = fn(t)
                     obj = {**obj, "types": _typesig(t)}
                     if not cache.save(key, obj, made):

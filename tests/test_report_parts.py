@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from tasks import report, report_parts
 from tasks.schema import TABLES
@@ -45,17 +46,23 @@ def _reuse_rows(ids: list[str]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["doc_id_a"], r["doc_id_b"], r["start_a"]))
 
 
-def big_out(root: Path) -> Path:
+def big_out(root: Path, hexed: bool = False) -> Path:
     """make_out's folder with more rows, every table in several files (as a release has them):
-    documents with levels, many keywords with float32 scores of many magnitudes, reuse parts."""
+    documents with levels, many keywords with float32 scores of many magnitudes, reuse parts.
+    `hexed`: doc ids of 16 hex digits, as ingest makes them (the report's level lookup by uint64)."""
     out = make_out(root)
     docs = pq.read_table(out / "documents").to_pylist()
     levels = ["province", "prefecture", "county", None, ""]
     for i, d in enumerate(docs):
         d["admin_level"] = levels[i % len(levels)]
+        if hexed:
+            d["doc_id"] = f"{(i * 0x9E3779B97F4A7C15) % 2**64:016x}"
+    if hexed:
+        docs[-1]["doc_id"] = docs[0]["doc_id"]  # an id twice: the later row's level wins, as in a dict
+        docs[-1]["admin_level"] = "national"
     shutil.rmtree(out / "documents")
     _write(out, "documents", docs, files=3)
-    ids = [d["doc_id"] for d in docs]
+    ids = list(dict.fromkeys(d["doc_id"] for d in docs))  # a document's keywords and pairs lie in one file
     terms = [f"词{k}" for k in range(60)]
     kw = []
     for doc in ids:
@@ -119,8 +126,9 @@ def _summaries(out: Path, cache: report_parts.Cache) -> dict[str, report_parts.S
     }
 
 
-def test_merged_partials_equal_the_whole_table_numbers(tmp_path):
-    out = big_out(tmp_path)
+@pytest.mark.parametrize("hexed", [False, True])
+def test_merged_partials_equal_the_whole_table_numbers(tmp_path, hexed):
+    out = big_out(tmp_path, hexed)
     cache = report_parts.Cache(None)
     s = _summaries(out, cache)
     whole = report.read_table(str(out), "documents", report.DOC_COLUMNS)
@@ -187,9 +195,9 @@ def _counting_reads(monkeypatch) -> list[tuple[str, tuple[str, ...]]]:
     reads: list[tuple[str, tuple[str, ...]]] = []
     real = report_parts.read_part
 
-    def counting(path, name, wanted, cast=None):
+    def counting(path, name, wanted, cast=None, pf=None):
         reads.append((Path(path).name, tuple(wanted)))
-        return real(path, name, wanted, cast)
+        return real(path, name, wanted, cast, pf)
 
     monkeypatch.setattr(report_parts, "read_part", counting)
     return reads
@@ -267,6 +275,7 @@ def test_a_cache_entry_of_another_file_version_is_never_used(tmp_path):
     assert report.build_report(str(copy), cache) == report.build_report(str(copy))
 
 
+@pytest.mark.usefixtures("prefect_api")
 def test_the_flow_s_report_of_a_plus_one_run_equals_a_cold_report(samples, tmp_path, monkeypatch):
     """The nightly case: the report of a run that added a page is built from cached partials of
     the unchanged files, and equals a report of the same release made from its files alone."""
