@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 from tasks.schema import TABLES
 
 # Bump when a partial's format or meaning changes: entries of another version are never read.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DIGESTS_FILE = "digests.json"  # file identity (dev, inode, size, mtime_ns) -> column digests
 FOLD_FILES = 16  # term / cluster partials concatenated before each re-grouping (memory: acc + 16 files)
 EXP_SPLIT = 27  # a double's 53-bit mantissa is summed as two int64 halves of < 2^27: 2^36 rows per term stay exact
@@ -338,13 +338,14 @@ def _exact_parts(key: pa.ChunkedArray, score: pa.ChunkedArray) -> tuple[pa.Table
 
 def terms(t: pa.Table, key: str, weight: str, score: str | None) -> tuple[dict, dict[str, pa.Table]]:
     """Per term of one file: distinct documents, summed weight (and exact score parts)."""
+    rows = t.num_rows  # the table's rows, null terms included (what "is empty" is judged by)
     t = t.filter(pc.is_valid(t.column(key)))
     g = t.group_by([key], use_threads=False).aggregate([("doc_id", "count_distinct"), (weight, "sum")])
     stats = pa.table({"key": g.column(key), "docs": g.column("doc_id_count_distinct"), "w": g.column(f"{weight}_sum")})
     out = {"stats": stats}
     if score:
         out["exact"], out["nonfinite"] = _exact_parts(t.column(key), t.column(score))
-    return {"rows": t.num_rows}, out
+    return {"rows": rows}, out
 
 
 def rejects_partial(t: pa.Table) -> tuple[dict, dict[str, pa.Table]]:

@@ -175,6 +175,18 @@ def report_parts_chart(page: str) -> list[tuple[str, str]]:
     return list(chart_numbers(section_html(page, "reuse"), "chart-reuse").items())
 
 
+def test_rows_with_null_terms_count_as_rows_not_as_terms(tmp_path):
+    out = tmp_path / "out"
+    (out / "keywords").mkdir(parents=True)
+    rows = [{"doc_id": "d1", "rank": 1, "term": None, "tf": 1, "score": 0.5}]  # a foreign writer's null term
+    pq.write_table(pa.Table.from_pylist(rows), out / "keywords" / "a.parquet")
+    page = report.build_report(str(out))
+    assert "table `keywords` has no usable rows" in page  # not "is empty": the table has a row
+    rows.append({"doc_id": "d1", "rank": 2, "term": "发展", "tf": 2, "score": 0.25})
+    pq.write_table(pa.Table.from_pylist(rows), out / "keywords" / "a.parquet")
+    assert "top 1 of 1 by number of documents" in report.build_report(str(out))
+
+
 def test_exact_score_sums_do_not_depend_on_the_cut_into_files():
     x = np.array([1e-30, 3.5, -3.5, 2.0**-1074, 1e300, -1e300, 0.1, 0.2, 0.3], np.float64)
     key = pa.chunked_array([pa.array(["t"] * len(x))])
