@@ -1,9 +1,16 @@
 """Corpus report: one self-contained HTML page (inline CSS + inline SVG) describing an output folder.
 
-Pure functions, no Prefect: the flow calls `write_report(out_dir)` after publishing. Every input is
-treated as possibly missing or damaged — a bad table or manifest turns its section into "no data",
-never an exception — because a report that crashes would hide the run it is meant to explain.
-Output is deterministic (sorted, no clock reads), so the same folder always gives the same bytes.
+Pure functions, no Prefect: the flow calls `write_report(release_dir, None, cache_dir)` in a worker
+before publishing. Every input is treated as possibly missing or damaged — a bad table or manifest
+turns its section into "no data", never an exception — because a report that crashes would hide the
+run it is meant to explain. Output is deterministic (sorted, no clock reads), so the same folder
+always gives the same bytes.
+
+Tables are read file by file into partial aggregates (tasks.report_parts) and merged: memory is one
+file plus the distinct labels / terms / clusters, never the rows; with a cache folder (the flow's
+OUT/.state/artifacts/report) a file's partials are computed once per version of its columns. The
+whole-table functions below (read_table, value_counts, term_stats, ...) are the reference the
+merged numbers are tested against.
 """
 
 from __future__ import annotations
