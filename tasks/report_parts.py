@@ -324,9 +324,8 @@ def _exact_parts(key: pa.ChunkedArray, score: pa.ChunkedArray) -> tuple[pa.Table
         }
     )
     both = both.filter(pc.not_equal(both.column("m"), 0))
-    exact = (
-        both.group_by(["key", "exp"], use_threads=False).aggregate([("m", "sum")]).rename_columns(["key", "exp", "m"])
-    )
+    g = both.group_by(["key", "exp"], use_threads=False).aggregate([("m", "sum")])
+    exact = pa.table({"key": g.column("key"), "exp": g.column("exp"), "m": g.column("m_sum")})
     odd = np.flatnonzero(valid & ~finite)
     rows: dict[Any, float] = {}
     kl = keys.take(pa.array(odd)).to_pylist() if len(odd) else []
@@ -390,7 +389,7 @@ def reuse_partial(t: pa.Table, lookup: Callable[[pa.Array], pa.Array]) -> dict:
     )
     pairs = g.group_by(["src", "dst", "dated", "a", "b"], use_threads=False).aggregate([("length", "sum")])
     flows = pairs.group_by(["src", "dst", "dated"], use_threads=False).aggregate(
-        [("length_sum", "sum"), ("length_sum", "count")]
+        [("length_sum", "sum"), ("length_sum", "count", pc.CountOptions(mode="all"))]
     )
     return {
         "rows": rows,
@@ -511,18 +510,20 @@ def summarize(
                 part.digests[gname] = digest
             summary.present |= available
             summary.parts.append(part)
-        except Exception:  # noqa: BLE001 - the note says what reading the file the plain way says
-            summary.problems.append(_read_problem(path, rel, name, wanted))
+        except Exception as exc:  # noqa: BLE001 - the note says what reading the file the plain way says
+            summary.problems.append(_read_problem(path, rel, name, wanted, exc))
     _unify(summary, wanted, groups)
     return summary
 
 
-def _read_problem(path: str, rel: str, name: str, wanted: list[str]) -> str:
+def _read_problem(path: str, rel: str, name: str, wanted: list[str], failure: Exception) -> str:
+    """The whole-table report's note for a file it could not read; a file that reads but could not
+    be summarized (odd values of a foreign writer) says so, with the error."""
     try:
         read_part(path, name, wanted)
     except Exception as exc:  # noqa: BLE001
         return f"{rel}: {type(exc).__name__}: {one_line(str(exc), 160)}"
-    return f"{rel}: unreadable"
+    return f"{rel}: could not be summarized ({type(failure).__name__}: {one_line(str(failure), 160)})"
 
 
 def _unify(summary: Summary, wanted: list[str], groups: list[Group]) -> None:
