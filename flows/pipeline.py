@@ -480,7 +480,11 @@ def _build(
         str(out_dir),
         release_dir,
         manifest,
-        write_extras=(lambda d: _note_kept_report(d, manifest)) if keep_report else lambda d: pool.run(write_report, d),
+        write_extras=(
+            (lambda d: _note_kept_report(d, manifest))
+            if keep_report
+            else lambda d: pool.run(write_report, d, None, str(Path(state) / "artifacts" / REPORTED))
+        ),
         before_switch=pool.check_stop,
     )
     for stage, declared in STAGES.items():
@@ -571,6 +575,9 @@ def _located_rejects(state: str, steps_done: list[tuple[str, dict[str, Any], lis
     return paths
 
 
+# OUT/.state/artifacts/report/: each table file's partial aggregates for the report (tasks.report_parts),
+# keyed by the digest of the columns they come from: a +1 % run's report reads only the files it changed
+REPORTED = "report"
 ACCOUNTED = "accounting"  # OUT/.state/artifacts/accounting/: each shard's accounting (tasks.export.account_shard)
 
 

@@ -137,12 +137,16 @@ def build_release(
     footer again (an unchanged rerun)."""
     out = out_root(out_dir)
     tables = list(schema.SHARD_TABLES)
+    digests = _Digests(out / ".state" / DIGESTS)
+    reject_digests = [digests.of(p) for p in reject_files]
+    dups_digest = digests.of(duplicates_file)
     release_id = stable_hash(
-        sorted(_export_identity(sid, d, tables) for sid, d in shard_exports),
-        sorted(_file_digest(p) for p in reject_files),
-        _file_digest(duplicates_file),
-        {t: [(Path(f).name, _file_digest(f)) for f in fs] for t, fs in sorted((global_parts or {}).items())},
+        sorted(_export_identity(sid, d, tables, digests) for sid, d in shard_exports),
+        sorted(reject_digests),
+        dups_digest,
+        {t: [(Path(f).name, digests.of(f)) for f in fs] for t, fs in sorted((global_parts or {}).items())},
     )[:20]
+    digests.save()
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     sweep_temps(out)
@@ -154,12 +158,26 @@ def build_release(
             for table in tables:
                 src = Path(export_dir) / f"{table}.parquet"
                 _link(src, tmp / table / f"part-{release_id}-{shard_id}.parquet")
-        rejects = merge_tables(reject_files, schema.REJECTS)
-        write_table(rejects, tmp / "rejects" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["rejects"])
-        dups = (
-            read_table(duplicates_file).cast(schema.DUPLICATES) if duplicates_file else schema.DUPLICATES.empty_table()
+        made = out / ".state" / "artifacts" / RELEASED
+        rejects = _made_once(
+            made / f"rejects-{stable_hash(reject_digests)[:24]}.parquet",
+            lambda path: write_table(merge_tables(reject_files, schema.REJECTS), path, schema.SORT_KEYS["rejects"]),
         )
-        write_table(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet", schema.SORT_KEYS["duplicates"])
+        dups = _made_once(
+            made / f"duplicates-{stable_hash(dups_digest)[:24]}.parquet",
+            lambda path: write_table(
+                read_table(duplicates_file).cast(schema.DUPLICATES)
+                if duplicates_file
+                else schema.DUPLICATES.empty_table(),
+                path,
+                schema.SORT_KEYS["duplicates"],
+            ),
+        )
+        for old in made.iterdir():  # the release holds its own links; only the newest are kept
+            if old not in (rejects, dups):
+                old.unlink(missing_ok=True)
+        _link(rejects, tmp / "rejects" / f"part-{release_id}-0.parquet")
+        _link(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet")
         for table in schema.GLOBAL_TABLES:  # corpus-wide tables written in parts
             files = (global_parts or {}).get(table) or []
             for f in files:
@@ -174,7 +192,57 @@ def build_release(
     return str(final), _describe(final)
 
 
-def _export_identity(shard_id: str, export_dir: str, tables: list[str]) -> list[Any]:
+# OUT/.state/release-digests.json: sha256 of the files a release is identified by, under each file's
+# identity (device, inode, size, mtime): artifacts are written once (temp + rename) and never
+# changed, so an unchanged file — most of them on a +1 % run, all on an unchanged rerun — is not
+# read again (the reuse, best_texts and repairs parts: ~45 MB at 20k documents, every run).
+DIGESTS = "release-digests.json"
+# OUT/.state/artifacts/release/: the merged rejects and the release's duplicates file, named by the
+# digests of what they are made from: a run whose rejects did not change links them, unread.
+RELEASED = "release"
+
+
+class _Digests:
+    def __init__(self, path: Path):
+        self.path = path
+        self.known: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self.known = {str(k): str(v) for k, v in loaded.items()}
+        except (OSError, ValueError):
+            pass
+
+    def of(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        ident = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+        digest = self.known.get(ident) or _file_digest(path)
+        if digest is not None:
+            self.used[ident] = digest
+        return digest
+
+    def save(self) -> None:
+        if self.used == self.known:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_json_atomic(dict(sorted(self.used.items())), self.path)
+
+
+def _made_once(path: Path, make: Callable[[Path], Any]) -> Path:
+    """`path`, made by `make(path)` unless a run made it already (its name says what from)."""
+    if not path.is_file():
+        make(path)
+    return path
+
+
+def _export_identity(shard_id: str, export_dir: str, tables: list[str], digests: _Digests | None = None) -> list[Any]:
     """What identifies a shard's export: the content digests its export step recorded when it wrote
     the files (so nothing is re-read), else the files' own digests. Content, never the artifact's
     key or path: a corpus built run by run and one built cold get the same release id."""
@@ -182,7 +250,8 @@ def _export_identity(shard_id: str, export_dir: str, tables: list[str]) -> list[
         recorded = json.loads(Path(export_dir, "_done.json").read_text(encoding="utf-8"))["digests"]
     except (OSError, ValueError, KeyError):
         recorded = {}
-    return [shard_id, [recorded.get(t) or _file_digest(str(Path(export_dir, f"{t}.parquet"))) for t in tables]]
+    digest = digests.of if digests is not None else _file_digest
+    return [shard_id, [recorded.get(t) or digest(str(Path(export_dir, f"{t}.parquet"))) for t in tables]]
 
 
 def _file_digest(path: str | None) -> str | None:

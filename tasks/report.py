@@ -1,13 +1,21 @@
 """Corpus report: one self-contained HTML page (inline CSS + inline SVG) describing an output folder.
 
-Pure functions, no Prefect: the flow calls `write_report(out_dir)` after publishing. Every input is
-treated as possibly missing or damaged — a bad table or manifest turns its section into "no data",
-never an exception — because a report that crashes would hide the run it is meant to explain.
-Output is deterministic (sorted, no clock reads), so the same folder always gives the same bytes.
+Pure functions, no Prefect: the flow calls `write_report(release_dir, None, cache_dir)` in a worker
+before publishing. Every input is treated as possibly missing or damaged — a bad table or manifest
+turns its section into "no data", never an exception — because a report that crashes would hide the
+run it is meant to explain. Output is deterministic (sorted, no clock reads), so the same folder
+always gives the same bytes.
+
+Tables are read file by file into partial aggregates (tasks.report_parts) and merged: memory is one
+file plus the distinct labels / terms / clusters, never the rows; with a cache folder (the flow's
+OUT/.state/artifacts/report) a file's partials are computed once per version of its columns. The
+whole-table functions below (read_table, value_counts, term_stats, ...) are the reference the
+merged numbers are tested against.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -22,10 +30,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks.report_parts import (
+    DOC_DUPS,
+    DOC_LIGHT,
+    Cache,
+    Summary,
+    docs_dups,
+    docs_light,
+    exact_float,
+    fold,
+    np_values,
+    rejects_partial,
+    reuse_partial,
+    summarize,
+    terms,
+)
 from tasks.schema import TABLES
 
 REPORT_FILE = "report.html"
@@ -696,10 +720,18 @@ class Context:
     out_dir: str
     manifest: dict[str, Any]
     manifest_problem: str | None
-    docs: TableData
-    rejects: TableData
-    keywords: TableData
-    slogans: TableData
+    docs: Summary
+    rejects: Summary
+    keywords: Summary
+    slogans: Summary
+    cache: Cache
+    _docs_numbers: dict[str, Any] | None = None
+
+    def numbers(self) -> dict[str, Any]:
+        """The documents' partials merged (once; a section that fails here fails alone)."""
+        if self._docs_numbers is None:
+            self._docs_numbers = merge_docs(self.docs)
+        return self._docs_numbers
 
 
 def _headline(ctx: Context) -> str:
@@ -720,9 +752,9 @@ def _headline(ctx: Context) -> str:
             extra = (extra + "; " if extra else "") + f"manifest says {fmt_num(m)}"
         cards.append((label, fmt_num(table_value), extra))
 
-    n_docs = docs.rows if docs.table is not None else None
+    n_docs = docs.rows if docs.readable else None
     card("documents", n_docs, "accepted")
-    card("rejected inputs", ctx.rejects.rows if ctx.rejects.table is not None else None, "rejected")
+    card("rejected inputs", ctx.rejects.rows if ctx.rejects.readable else None, "rejected")
     discovered = _as_int(_get(counts, "discovered"))
     cards.append(
         (
@@ -731,15 +763,15 @@ def _headline(ctx: Context) -> str:
             "from manifest" if discovered is not None else "no data",
         )
     )
-    cs = cluster_stats(docs.column("cluster_id"))
+    cs = _cluster_stats(ctx)
     card(
         "duplicate clusters",
         cs.clusters if cs else None,
         "clusters",
         f"{fmt_num(cs.multi)} with ≥ 2 copies" if cs else "",
     )
-    card("duplicate copies", _duplicate_count(docs), "duplicates")
-    canon = _canonical_count(docs)
+    card("duplicate copies", _duplicate_count(ctx), "duplicates")
+    canon = _canonical_count(ctx)
     if canon is not None:
         cards.append(("unique speeches", fmt_num(canon), "canonical copies"))
 
@@ -791,40 +823,67 @@ def _run_time(manifest: dict[str, Any]) -> str | None:
     return fmt_seconds(secs) if secs >= 0 else None
 
 
-def _duplicate_count(docs: TableData) -> int | None:
+def _duplicate_count(ctx: Context) -> int | None:
     """Non-canonical copies: is_canonical false, or (when that is null) dup_of set."""
-    if docs.table is None:
+    docs = ctx.docs
+    if not docs.readable:
         return None
-    canon, dup_of = docs.column("is_canonical"), docs.column("dup_of")
-    n = 0
-    if canon is not None and canon.null_count < len(canon):
-        n = pc.sum(pc.invert(canon.drop_null())).as_py() or 0
-        if dup_of is not None:
-            mask = pc.and_(pc.is_null(canon), pc.is_valid(dup_of))
-            n += pc.sum(mask).as_py() or 0
-        return int(n)
-    if dup_of is not None and dup_of.null_count < len(dup_of):
-        return int(len(dup_of) - dup_of.null_count)
+    n = ctx.numbers()
+    if docs.has("is_canonical") and n["canon_valid"]:
+        dups = n["canon_valid"] - n["canon_true"]
+        if docs.has("dup_of"):
+            dups += n["canon_null_dup_of"]
+        return int(dups)
+    if docs.has("dup_of") and n["dup_of_valid"]:
+        return int(n["dup_of_valid"])
     return None if docs.rows else 0
 
 
-def _canonical_count(docs: TableData) -> int | None:
-    canon = docs.column("is_canonical")
-    if canon is None or canon.null_count == len(canon):
+def _canonical_count(ctx: Context) -> int | None:
+    if not ctx.docs.has("is_canonical") or not ctx.numbers()["canon_valid"]:
         return None
-    return int(pc.sum(canon.drop_null()).as_py() or 0)
+    return int(ctx.numbers()["canon_true"])
+
+
+def _cluster_stats(ctx: Context) -> ClusterStats | None:
+    """Cluster sizes from the documents' cluster_id (null ids are ignored), merged over files."""
+    if not ctx.docs.has("cluster_id"):
+        return None
+    merged = fold(ctx.docs.tables("clusters"), ["cluster_id"], ["n"])
+    if merged is None or merged.num_rows == 0:
+        return None
+    sizes = Counter(merged.column("n").to_pylist())
+    pairs = sorted(sizes.items())
+    return ClusterStats(clusters=merged.num_rows, multi=sum(n for s, n in pairs if s >= 2), sizes=pairs)
+
+
+def merge_docs(docs: Summary) -> dict[str, Any]:
+    """The documents' per-file partials summed (tasks.report_parts.docs_light / docs_dups)."""
+    out: dict[str, Any] = {c: Counter() for c in ("region", "source_site", "doc_type", "flags", "dup_reasons")}
+    out["years"] = Counter()
+    for k in ("year_unknown", "flags_clean", "canon_valid", "canon_true", "canon_null_dup_of", "dup_of_valid"):
+        out[k] = 0
+    out["dup_reason_valid"] = 0
+    for p in docs.parts:
+        o = p.obj
+        for c in ("region", "source_site", "doc_type", "flags", "dup_reasons"):
+            out[c].update(o[c])
+        out["years"].update({int(y): int(n) for y, n in o["years"]})
+        for k in ("year_unknown", "flags_clean", "canon_valid", "canon_true", "canon_null_dup_of", "dup_of_valid"):
+            out[k] += int(o[k])
+        out["dup_reason_valid"] += int(o["dup_reason_valid"])
+    return out
 
 
 def _category_section(
     ctx: Context, sid: str, title: str, column: str, axis: str, color: str, manifest_key: str | None = None
 ) -> str:
     reason = ctx.docs.no_data_reason()
-    col = ctx.docs.column(column)
-    if reason is None and col is None:
+    if reason is None and not ctx.docs.has(column):
         reason = f"column `{column}` is missing"
     if reason is not None:
         return section(sid, title, no_data(reason))
-    items = value_counts(col)
+    items = sort_counts(ctx.numbers()[column].items())
     shown, more, more_n = top_n(items, TOP_CATEGORIES)
     note = f"all {fmt_num(ctx.docs.rows)} documents (duplicate copies included); null → “{UNKNOWN}”"
     if more:
@@ -839,25 +898,34 @@ def _category_section(
 def _years(ctx: Context) -> str:
     title = "Documents by year"
     reason = ctx.docs.no_data_reason()
-    col = ctx.docs.column("year")
-    if reason is None and col is None:
+    if reason is None and not ctx.docs.has("year"):
         reason = "column `year` is missing"
     if reason is not None:
         return section("years", title, no_data(reason))
-    items = year_counts(col)
+    items = _year_items(ctx.numbers()["years"], ctx.numbers()["year_unknown"])
     note = f"all {fmt_num(ctx.docs.rows)} documents (duplicate copies included); no year → “{UNKNOWN}”"
     chart = column_chart(title, items, "year", "documents", chart_id="chart-years")
     return section("years", title, chart + chart_data(items, "year", "documents"), esc(note))
 
 
+def _year_items(counts: dict[int, int], unknown: int) -> list[tuple[str, int]]:
+    """year_counts' rows from merged counts: year order, gaps filled (sane span), unknown last."""
+    years = sorted(counts)
+    if years and years[-1] - years[0] <= 60:
+        years = list(range(years[0], years[-1] + 1))
+    out = [(str(y), counts.get(y, 0)) for y in years]
+    if unknown:
+        out.append((UNKNOWN, unknown))
+    return out
+
+
 def _flags(ctx: Context) -> str:
     title = "Damage flags"
     reason = ctx.docs.no_data_reason()
-    col = ctx.docs.column("quality_flags")
     items: list[tuple[str, int]] = []
     note = ""
-    if reason is None and col is not None:
-        items, clean = flag_doc_counts(col)
+    if reason is None and ctx.docs.has("quality_flags"):
+        items, clean = sort_counts(ctx.numbers()["flags"].items()), ctx.numbers()["flags_clean"]
         note = (
             f"documents carrying each quality flag (a document may carry several); "
             f"{fmt_num(clean)} of {fmt_num(ctx.docs.rows)} documents carry none"
@@ -882,19 +950,107 @@ def _flags(ctx: Context) -> str:
 REUSE_COLUMNS = ["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]
 
 
-def _reuse(ctx: Context, reuse: TableData) -> str:
+def _level_lookup(docs: Summary) -> Callable[[pa.Array], pa.Array]:
+    """doc id -> its document's admin_level label ("unknown" when missing, null or blank), as
+    `level_of.get(id) or "unknown"` over dict(zip(doc_id, admin_level)) (a later row wins).
+    Built from the documents' cached (doc_id, admin_level) columns, only when a reuse part's flows
+    must be computed. The pipeline's doc ids are 16 hex digits: held as sorted uint64 (8 bytes a
+    document, plus a label code) and looked up by binary search; other ids (a foreign folder) go
+    through Arrow's hash lookup, rebuilt per call."""
+    if not (docs.has("doc_id") and docs.has("admin_level")) or not docs.parts:
+        return lambda ids: pa.array([UNKNOWN] * len(ids), pa.string())
+    t = pa.concat_tables(list(docs.tables("levels")), promote_options="permissive")
+    ids = t.column("doc_id").combine_chunks()[::-1]  # the first match is the last row: it wins
+    labels = pc.cast(t.column("admin_level").combine_chunks()[::-1], pa.string())
+    labels = pc.if_else(pc.fill_null(pc.not_equal(labels, ""), False), labels, UNKNOWN)
+    del t
+    keys = hex_ids(ids)
+    if keys is None:
+
+        def by_hash(values: pa.Array) -> pa.Array:
+            return pc.fill_null(labels.take(pc.index_in(values, value_set=ids)), UNKNOWN)
+
+        return by_hash
+    order = np.argsort(keys, kind="stable")  # among equal ids the first (= the last row) comes first
+    keys = keys[order]
+    first = np.r_[True, keys[1:] != keys[:-1]]
+    keys, order = keys[first], order[first]
+    codes = labels.dictionary_encode()
+    names = codes.dictionary
+    code_of = np_values(codes.indices).astype(np.int32)[order]
+
+    def by_search(values: pa.Array) -> pa.Array:
+        wanted = hex_ids(values)
+        if wanted is None:
+            return pc.fill_null(labels.take(pc.index_in(values, value_set=ids)), UNKNOWN)
+        pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[pos] == wanted if len(keys) else np.zeros(len(wanted), bool)
+        idx = pa.array(np.where(found, code_of[pos] if len(keys) else 0, 0), pa.int32(), mask=~found)
+        return pc.fill_null(names.take(idx), UNKNOWN)
+
+    return by_search
+
+
+_HEX = np.full(256, 255, np.uint8)
+_HEX[np.frombuffer(b"0123456789abcdef", np.uint8)] = np.arange(16, dtype=np.uint8)
+
+
+def hex_ids(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """16-lowercase-hex-digit ids (ingest's doc ids) as uint64, or None when any id is not one."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_string(arr.type) or arr.null_count:
+        return None
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    offsets = np.frombuffer(arr.buffers()[1], np.int32, count=n + 1, offset=arr.offset * 4)
+    if not np.all(np.diff(offsets) == 16):
+        return None
+    data = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0] : offsets[-1]].reshape(n, 16)
+    nibbles = _HEX[data]
+    if (nibbles == 255).any():
+        return None
+    out = np.zeros(n, np.uint64)
+    for j in range(16):
+        out = (out << np.uint64(4)) | nibbles[:, j].astype(np.uint64)
+    return out
+
+
+def _reuse(ctx: Context) -> str:
     """Who copies whom, by level: passages of one speech found in another (formulae left out),
-    from the earlier document's level to the later one's."""
-    from tasks.reuse import reuse_flows
+    from the earlier document's level to the later one's. Each reuse part's flows are cached
+    under the part's columns and the documents' levels (their files' digests): a pair lies in one
+    part (parts are ranges of doc_id_a), so the parts' flows add up."""
+    from tasks.reuse import _flow_rows
 
     title = "Shared passages between speeches"
-    reason = reuse.no_data_reason() or ctx.docs.no_data_reason()
+    docs = ctx.docs
+    made: dict[str, Callable[[pa.Array], pa.Array]] = {}
+
+    def flows_of(t: pa.Table) -> tuple[dict, dict]:
+        if "lookup" not in made:
+            made["lookup"] = _level_lookup(docs)
+        return reuse_partial(t, made["lookup"]), {}
+
+    levels_key = hashlib.sha256(
+        json.dumps(
+            [docs.has("doc_id"), docs.has("admin_level"), [(p.rel, p.digests["light"]) for p in docs.parts]]
+        ).encode()
+    ).hexdigest()
+    reuse = summarize(
+        ctx.out_dir, "reuse", REUSE_COLUMNS, [("flows", REUSE_COLUMNS, flows_of, ())], ctx.cache, extra=levels_key
+    )
+    reason = reuse.no_data_reason() or docs.no_data_reason()
     if reason is not None:
         return section("reuse", title, no_data(reason))
-    ids, level_col = ctx.docs.column("doc_id"), ctx.docs.column("admin_level")
-    levels = dict(zip(ids.to_pylist(), level_col.to_pylist())) if ids is not None and level_col is not None else {}
-    rows = reuse.table.to_pylist() if reuse.table is not None else []
-    flows = reuse_flows(rows, levels)
+    acc: dict[tuple[str, str, bool], list[int]] = {}
+    for p in reuse.parts:
+        for src, dst, dated, n_pairs, n_chars in p.obj["flows"]:
+            cell = acc.setdefault((src, dst, bool(dated)), [0, 0])
+            cell[0] += n_pairs
+            cell[1] += n_chars
+    flows = _flow_rows(acc)
     if not flows:
         return section("reuse", title, no_data("no passage is shared by two different speeches"))
     items = [(f"{f['from_level']} → {f['to_level']}" + ("" if f["dated"] else " (undated)"), f["pairs"]) for f in flows]
@@ -903,7 +1059,7 @@ def _reuse(ctx: Context, reuse: TableData) -> str:
         "Who copies whom", shown, "pairs of speeches", "from level → to level", color="purple", chart_id="chart-reuse"
     )
     note = (
-        f"{fmt_num(len(rows))} shared passages of 50+ characters between different speeches; "
+        f"{fmt_num(reuse.rows)} shared passages of 50+ characters between different speeches; "
         "from the earlier document's level to the later one's; formulae shared by many speeches are left out"
     )
     return section("reuse", title, chart + chart_data(shown, "levels", "pairs"), esc(note))
@@ -912,7 +1068,7 @@ def _reuse(ctx: Context, reuse: TableData) -> str:
 def _clusters(ctx: Context) -> str:
     title = "Duplicate clusters"
     reason = ctx.docs.no_data_reason()
-    cs = cluster_stats(ctx.docs.column("cluster_id")) if reason is None else None
+    cs = _cluster_stats(ctx) if reason is None else None
     sizes: list[tuple[int, int]] = []
     note = ""
     if cs is not None:
@@ -940,9 +1096,8 @@ def _clusters(ctx: Context) -> str:
         chart_id="chart-clusters",
     )
     body += chart_data(items, "cluster size", "clusters")
-    reasons_col = ctx.docs.column("dup_reason")
-    if cs is not None and reasons_col is not None and reasons_col.null_count < len(reasons_col):
-        r_items = value_counts(reasons_col.drop_null())
+    if cs is not None and ctx.docs.has("dup_reason") and ctx.numbers()["dup_reason_valid"]:
+        r_items = sort_counts(ctx.numbers()["dup_reasons"].items())
         body += hbar_chart(
             "Why copies were merged",
             r_items,
@@ -957,8 +1112,8 @@ def _clusters(ctx: Context) -> str:
 def _terms_section(
     sid: str,
     title: str,
-    data: TableData,
-    rows: list[dict[str, Any]],
+    data: Summary,
+    ranked: tuple[list[dict[str, Any]], int],
     weight_name: str,
     weight_header: str,
     chart_title: str,
@@ -966,11 +1121,11 @@ def _terms_section(
     color: str,
 ) -> str:
     reason = data.no_data_reason()
-    if reason is None and not rows:
+    top, n_terms = ranked
+    if reason is None and not n_terms:
         reason = f"table `{data.name}` has no usable rows"
     if reason is not None:
         return section(sid, title, no_data(reason))
-    top = rows[:TOP_TERMS]
     items = [(r["term"], r["docs"]) for r in top]
     chart = hbar_chart(chart_title.format(n=len(top)), items, "documents", axis, color=color, chart_id=f"chart-{sid}")
     headers = ["#", axis, "documents", weight_header] + (["sum of scores"] if "score" in top[0] else [])
@@ -982,21 +1137,73 @@ def _terms_section(
         trows.append(row)
     table = data_table(headers, trows, numeric=[True, False, True, True, True])
     note = (
-        f"top {len(top)} of {fmt_num(len(rows))} by number of documents "
+        f"top {len(top)} of {fmt_num(n_terms)} by number of documents "
         f"(ties broken by {'summed score' if 'score' in top[0] else weight_header})"
     )
     return section(sid, title, chart + f"<details><summary>table</summary>{table}</details>", esc(note))
 
 
+def merged_terms(data: Summary, weight_name: str, score: bool) -> tuple[list[dict[str, Any]], int]:
+    """term_stats over the files' partials: the first TOP_TERMS rows (by documents, then summed
+    score — or weight when the score sums to 0 — then term) and how many terms there are. Only
+    the terms that can reach the top (as many documents as the TOP_TERMS-th most) get their
+    exact score sum; the rest are counted."""
+    stats = fold(data.tables("stats"), ["key"], ["docs", "w"])
+    if stats is None or stats.num_rows == 0:
+        return [], 0
+    n_terms = stats.num_rows
+    docs = np_values(stats.column("docs"))
+    if n_terms > TOP_TERMS:
+        floor = int(np.sort(docs)[-TOP_TERMS])
+        stats = stats.filter(pc.greater_equal(stats.column("docs"), floor))
+    scores: dict[Any, float] = {}
+    if score:
+        keys = stats.column("key")
+        parts: dict[Any, list[tuple[int, int]]] = {}
+        odd: dict[Any, float] = {}
+        for p in data.parts:
+            ex = data.table(p, "exact")
+            ex = ex.filter(pc.is_in(ex.column("key"), value_set=keys.combine_chunks()))
+            for k, e, m in zip(*(ex.column(c).to_pylist() for c in ("key", "exp", "m")), strict=True):
+                parts.setdefault(k, []).append((e, m))
+            nonfinite = data.table(p, "nonfinite")
+            for k, v in zip(*(nonfinite.column(c).to_pylist() for c in ("key", "v")), strict=True):
+                odd[k] = odd.get(k, 0.0) + v
+        scores = {k: exact_float(parts.get(k, []), odd.get(k)) for k in keys.to_pylist()}
+    rows = []
+    for k, d, w in zip(*(stats.column(c).to_pylist() for c in ("key", "docs", "w")), strict=True):
+        row = {"term": _label(k), "docs": int(d or 0), weight_name: w or 0}
+        if score:
+            row["score"] = float(scores[k] or 0.0)
+        rows.append(row)
+    rows.sort(key=lambda r: (-int(r["docs"]), -float(r.get("score") or r[weight_name]), str(r["term"])))
+    return rows[:TOP_TERMS], n_terms
+
+
+def merged_rejects(rejects: Summary) -> list[dict[str, Any]]:
+    """reject_rows over the files' partials: per reason the count and the first example (by
+    source_path, then file, then row)."""
+    by: dict[str, dict[str, Any]] = {}
+    best: dict[str, tuple[str, int, int]] = {}
+    for i, p in enumerate(rejects.parts):
+        for reason, (count, example) in p.obj["reasons"].items():
+            row = by.setdefault(reason, {"reason": reason, "count": 0, "detail": None, "path": None})
+            row["count"] += int(count)
+            if example is not None and (reason not in best or (example[0], i, example[1]) < best[reason]):
+                best[reason] = (example[0], i, example[1])
+                row["detail"], row["path"] = example[2], example[3]
+    return sorted(by.values(), key=lambda r: (-r["count"], r["reason"]))
+
+
 def _keywords(ctx: Context) -> str:
-    rows = term_stats(ctx.keywords.table, "term", "tf", "tf", score="score")
+    rows = merged_terms(ctx.keywords, "tf", score=True) if ctx.keywords.no_data_reason() is None else ([], 0)
     return _terms_section(
         "keywords", "Top keywords", ctx.keywords, rows, "tf", "occurrences (tf)", "Top {n} keywords", "keyword", "green"
     )
 
 
 def _slogans(ctx: Context) -> str:
-    rows = term_stats(ctx.slogans.table, "text", "count", "count")
+    rows = merged_terms(ctx.slogans, "count", score=False) if ctx.slogans.no_data_reason() is None else ([], 0)
     return _terms_section(
         "slogans", "Top slogans", ctx.slogans, rows, "count", "occurrences", "Top {n} slogans", "slogan", "teal"
     )
@@ -1033,14 +1240,14 @@ def _timings(ctx: Context) -> str:
 def _rejects(ctx: Context) -> str:
     title = "Reject reasons"
     reason = ctx.rejects.no_data_reason()
-    rows = reject_rows(ctx.rejects.table) if reason is None else []
+    rows = merged_rejects(ctx.rejects) if reason is None else []
     note = ""
     if not rows:
         m = _int_mapping(_get(ctx.manifest, "counts", "rejected_by_reason"))
         if m:
             rows = [{"reason": k, "count": v, "detail": None, "path": None} for k, v in sort_counts(m)]
             note = f"from manifest ({reason or 'rejects table has no reasons'}); no examples"
-        elif ctx.rejects.table is not None and ctx.rejects.rows == 0 and not ctx.rejects.problems:
+        elif ctx.rejects.readable and ctx.rejects.rows == 0 and not ctx.rejects.problems:
             return section("rejects", title, '<p class="nodata">no rejects — every input was accepted</p>')
     if not rows:
         return section("rejects", title, no_data(reason or "no reject reasons"))
@@ -1069,17 +1276,15 @@ def _rejects(ctx: Context) -> str:
     return section("rejects", title, chart + table, esc(note))
 
 
-def _tables(ctx: Context, datas: dict[str, TableData]) -> str:
+def _tables(ctx: Context, datas: dict[str, Summary]) -> str:
     rows = []
     for name in TABLES:
         d = datas.get(name)
         if d is None:
-            d = TableData(
-                name=name, table=None, files=[os.path.relpath(f, ctx.out_dir) for f in _table_files(ctx.out_dir, name)]
-            )
+            d = Summary(name=name, files=[os.path.relpath(f, ctx.out_dir) for f in _table_files(ctx.out_dir, name)])
             rows_n: Any = _count_rows(ctx.out_dir, d)
         else:
-            rows_n = d.rows if d.table is not None else None
+            rows_n = d.rows if d.readable else None
         m = _as_int(_get(ctx.manifest, "tables", name, "rows"))
         status = "ok"
         if not d.files:
@@ -1100,7 +1305,7 @@ def _tables(ctx: Context, datas: dict[str, TableData]) -> str:
     )
 
 
-def _count_rows(out_dir: str, d: TableData) -> int | None:
+def _count_rows(out_dir: str, d: Summary) -> int | None:
     """Row count from Parquet footers only (cheap), noting unreadable files."""
     if not d.files:
         return None
@@ -1209,14 +1414,44 @@ def _guard(fn: Callable[[], str], sid: str, title: str) -> str:
         return section(sid, title, no_data(f"could not be computed ({type(exc).__name__}: {_one_line(str(exc), 200)})"))
 
 
-def build_report(out_dir: str) -> str:
-    """Return the corpus report of an output folder as one self-contained HTML page."""
+REJECT_COLUMNS = ["source_path", "reason", "detail"]
+KEYWORD_COLUMNS = ["doc_id", "term", "tf", "score"]
+SLOGAN_COLUMNS = ["doc_id", "text", "count"]
+
+
+def build_report(out_dir: str, cache_dir: str | os.PathLike | None = None) -> str:
+    """Return the corpus report of an output folder as one self-contained HTML page.
+
+    Tables are read file by file into partial aggregates (tasks.report_parts), merged here:
+    memory is one file plus the distinct labels / terms / clusters. With `cache_dir` each file's
+    partials are kept there under a digest of the columns they come from, so the next report
+    reads only the files that changed (the flow passes OUT/.state/artifacts/report); the folder
+    is pruned to what this report used."""
     manifest, manifest_problem = read_manifest(out_dir)
-    docs = read_table(out_dir, "documents", DOC_COLUMNS)
-    rejects = read_table(out_dir, "rejects", ["source_path", "reason", "detail"])
-    keywords = read_table(out_dir, "keywords", ["doc_id", "term", "tf", "score"])
-    slogans = read_table(out_dir, "slogans", ["doc_id", "text", "count"])
-    ctx = Context(out_dir, manifest, manifest_problem, docs, rejects, keywords, slogans)
+    cache = Cache(cache_dir)
+    docs = summarize(
+        out_dir,
+        "documents",
+        DOC_COLUMNS,
+        [("light", DOC_LIGHT, docs_light, ("levels",)), ("dups", DOC_DUPS, docs_dups, ("clusters",))],
+        cache,
+    )
+    rejects = summarize(out_dir, "rejects", REJECT_COLUMNS, [("reasons", REJECT_COLUMNS, rejects_partial, ())], cache)
+    keywords = summarize(
+        out_dir,
+        "keywords",
+        KEYWORD_COLUMNS,
+        [("terms", KEYWORD_COLUMNS, lambda t: terms(t, "term", "tf", "score"), ("stats", "exact", "nonfinite"))],
+        cache,
+    )
+    slogans = summarize(
+        out_dir,
+        "slogans",
+        SLOGAN_COLUMNS,
+        [("terms", SLOGAN_COLUMNS, lambda t: terms(t, "text", "count", None), ("stats",))],
+        cache,
+    )
+    ctx = Context(out_dir, manifest, manifest_problem, docs, rejects, keywords, slogans, cache)
     datas = {"documents": docs, "rejects": rejects, "keywords": keywords, "slogans": slogans}
 
     parts = [
@@ -1239,13 +1474,14 @@ def build_report(out_dir: str) -> str:
         ),
         _guard(lambda: _flags(ctx), "flags", "Damage flags"),
         _guard(lambda: _clusters(ctx), "clusters", "Duplicate clusters"),
-        _guard(lambda: _reuse(ctx, read_table(out_dir, "reuse", REUSE_COLUMNS)), "reuse", "Shared passages"),
+        _guard(lambda: _reuse(ctx), "reuse", "Shared passages"),
         _guard(lambda: _keywords(ctx), "keywords", "Top keywords"),
         _guard(lambda: _slogans(ctx), "slogans", "Top slogans"),
         _guard(lambda: _timings(ctx), "timings", "Stage timings"),
         _guard(lambda: _rejects(ctx), "rejects", "Reject reasons"),
         _guard(lambda: _tables(ctx, datas), "tables", "Output tables"),
     ]
+    cache.finish()
     run_id = _scalar(manifest.get("run_id"))
     head_title = "jianghua corpus report" + (f" — {run_id}" if run_id else "")
     nav = "".join(f'<a href="#{sid}">{esc(t)}</a>' for sid, t in SECTION_TITLES)
@@ -1313,10 +1549,11 @@ def note_reuse(html_path: str, note_html: str) -> bool:
     return True
 
 
-def write_report(out_dir: str, html_path: str | None = None) -> str:
-    """Write the report (default OUT/report.html) atomically: temp file in the same folder + os.replace."""
+def write_report(out_dir: str, html_path: str | None = None, cache_dir: str | os.PathLike | None = None) -> str:
+    """Write the report (default OUT/report.html) atomically: temp file in the same folder + os.replace.
+    `cache_dir`: where the files' partial aggregates are kept between reports (build_report)."""
     path = html_path or os.path.join(out_dir, REPORT_FILE)
-    text = build_report(out_dir)
+    text = build_report(out_dir, cache_dir)
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html.tmp", dir=folder)

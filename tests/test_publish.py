@@ -156,6 +156,37 @@ def test_unchanged_rerun_republishes_the_same_bytes(tmp_path):
     assert sorted(p.name for p in (out / "releases").iterdir()) == [first]
 
 
+def test_a_release_reads_only_the_files_that_changed(tmp_path, monkeypatch):
+    """Digests are kept under each file's identity and the merged rejects / duplicates under what
+    they were made from: a rerun reads no file; a changed reject file is the only one read, and
+    the release is the one a fresh state builds (same id, same bytes)."""
+    read: list[str] = []
+    digest = export._file_digest
+    monkeypatch.setattr(export, "_file_digest", lambda p: read.append(Path(p).name) or digest(p))
+    merged: list[int] = []
+    merge = export.merge_tables
+    monkeypatch.setattr(export, "merge_tables", lambda paths, t: merged.append(len(paths)) or merge(paths, t))
+    out = tmp_path / "out"
+    spec = _exports(tmp_path / "x", "old")
+    spec["rejects"].append(write_table(_table("rejects", "old", "r2"), tmp_path / "x" / "rejects-2.parquet"))
+    first = _publish(out, spec)
+    assert {"rejects.parquet", "rejects-2.parquet", "duplicates.parquet"} <= set(read) and merged == [2]
+    read.clear()
+    shutil.rmtree(out / "releases" / first)  # the release is built again: from what the last run made
+    assert _publish(out, spec) == first and read == [] and merged == [2]
+    write_table(_table("rejects", "new", "r2"), spec["rejects"][1])
+    second = _publish(out, spec)
+    assert read == ["rejects-2.parquet"] and merged == [2, 2] and second != first
+    fresh = tmp_path / "fresh"
+    assert _publish(fresh, spec) == second
+    for table in ("rejects", "duplicates"):
+        [mine] = (out / "releases" / second / table).iterdir()
+        [theirs] = (fresh / "releases" / second / table).iterdir()
+        assert mine.read_bytes() == theirs.read_bytes()
+    made = sorted(p.name.split("-")[0] for p in (out / ".state" / "artifacts" / export.RELEASED).iterdir())
+    assert made == ["duplicates", "rejects"]  # the superseded merge is gone
+
+
 def test_keeps_the_last_releases_and_says_how_many(tmp_path):
     out = tmp_path / "out"
     ids = []
