@@ -7,7 +7,10 @@ members artifacts are the +1 % corpus (PLUS); BASE is the same shards less `--dr
 documents picked by a hash of their doc id (each shard's canonical.parquet and anchors.parquet
 rewritten without them into WORK/base, once): the +1 % run's new documents are spread over the
 shards, so most shards' files differ, as in bench.scale plus (20k: 20 of 25 canonical files
-changed), and the new doc ids fall between the old ones (96 new documents at 20k).
+changed), and the new doc ids fall between the old ones (96 new documents at 20k). With code that
+lists shards from their listing.parquet (session 13), BASE and PLUS get the listing that code's
+members stage would write beside each canonical.parquet (PLUS: links to OUT's files plus the
+listing, in WORK/plus-listing).
 
 Then, in WORK/runs/<code version>: the stage cold on BASE and cold on PLUS (child processes), and
 the +1 % calls (reuse_hits, reuse) of PLUS against BASE's artifacts in this process, each
@@ -56,7 +59,8 @@ def make_base(out: Path, work: Path, n: int, seed: int) -> list[str]:
     from tasks.reuse import CANONICAL_ROW_GROUP
 
     members = _members(out)
-    base = work / "base" / f"drop{n}-seed{seed}"
+    listing_of = _listing_of()
+    base = work / "base" / f"drop{n}-seed{seed}{'-listing' if listing_of else ''}"
     done = base / "_done"
     if not done.exists():
         shutil.rmtree(base, ignore_errors=True)
@@ -68,15 +72,47 @@ def make_base(out: Path, work: Path, n: int, seed: int) -> list[str]:
             d = base / m.name
             d.mkdir(parents=True)
             t = pq.read_table(m / "canonical.parquet")
-            _write_row_groups(
-                t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=drop))),
-                d / "canonical.parquet",
-                CANONICAL_ROW_GROUP,
-            )
+            t = t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=drop)))
+            _write_row_groups(t, d / "canonical.parquet", CANONICAL_ROW_GROUP)
+            if listing_of is not None:
+                write_table(listing_of(t), d / "listing.parquet")
             a = pq.read_table(m / "anchors.parquet")
             write_table(a.filter(pc.invert(pc.is_in(a.column("doc_id"), value_set=drop))), d / "anchors.parquet")
         done.write_text(json.dumps({"dropped": len(drop)}))
     return [str(base / m.name) for m in members]
+
+
+def _listing_of():
+    """tasks.reuse.canonical_listing when the code under test has it (session 13: members writes
+    each shard's listing.parquet beside canonical.parquet; a checkout without it reads OUT's files
+    as they are)."""
+    from tasks import reuse
+
+    return getattr(reuse, "canonical_listing", None)
+
+
+def make_plus(out: Path, work: Path) -> list[str]:
+    """PLUS's members folders: OUT's, or (`_listing_of`) links to OUT's files with the listing the
+    code under test's members stage writes beside them (written once)."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+
+    members = _members(out)
+    listing_of = _listing_of()
+    if listing_of is None:
+        return [str(m) for m in members]
+    plus = work / "plus-listing"
+    if not (plus / "_done").exists():
+        shutil.rmtree(plus, ignore_errors=True)
+        for m in members:
+            d = plus / m.name
+            d.mkdir(parents=True)
+            for name in ("canonical.parquet", "anchors.parquet"):
+                os.link(m / name, d / name)
+            write_table(listing_of(pq.read_table(m / "canonical.parquet")), d / "listing.parquet")
+        (plus / "_done").write_text("{}")
+    return [str(plus / m.name) for m in members]
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -131,7 +167,7 @@ def main() -> None:
     version = reuse._code_version()
     runs = args.work / "runs" / version
     base_members = make_base(args.out, args.work, args.drop, args.seed)
-    plus_members = [str(m) for m in _members(args.out)]
+    plus_members = make_plus(args.out, args.work)
 
     def untimed(name, fn, *a, **k):
         return fn(*a, **k)

@@ -559,42 +559,82 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+LISTING_FILE = "listing.parquet"  # a members artifact's canonical.parquet without texts (schema.CANONICAL_LISTING)
+
+
+def text_digests(text: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """(xxh3_128 of each text's UTF-8 bytes, of b"" when null; its length in characters, 0 when
+    null): what a document's listing row depends on of its text (`canonical_listing`). Hashed where
+    Arrow holds the bytes: no Python string is made."""
+    import xxhash
+
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    text = text.cast(pa.string())
+    chars = pc.fill_null(pc.utf8_length(text), 0).cast(pa.int32())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    data = memoryview(text.buffers()[2] or b"")
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    empty = xxhash.xxh3_128_digest(b"")
+    digests = [
+        xxhash.xxh3_128_digest(data[offsets[i] : offsets[i + 1]]) if valid[i] else empty for i in range(len(text))
+    ]
+    return pa.array(digests, pa.binary(16)), chars
+
+
+def canonical_listing(canonical: pa.Table) -> pa.Table:
+    """A shard's `listing.parquet` (schema.CANONICAL_LISTING) from its canonical.parquet table: the
+    members stage writes both; the reuse step lists the corpus (`corpus_listing`) and numbers its
+    documents (`_doc_codes`) from the listing, one row group, instead of canonical.parquet's
+    thousands of 4-document row groups and its texts."""
+    from tasks.schema import CANONICAL_LISTING
+
+    digests, chars = text_digests(canonical.column("text"))
+    small = canonical.select([n for n in CANONICAL_LISTING.names if n in canonical.column_names])
+    return small.append_column("text_digest", digests).append_column("chars", chars).cast(CANONICAL_LISTING)
+
+
+def _listing_table(member_dir: str | Path) -> pa.Table:
+    """A shard's listing: its listing.parquet, or (an artifact without one: tests, benches write
+    canonical.parquet alone) made from its canonical.parquet, to the same values."""
+    f = Path(member_dir) / LISTING_FILE
+    if f.exists():
+        return _read(f)
+    return canonical_listing(_read(Path(member_dir) / "canonical.parquet"))
+
+
+def _listing_file(member_dir: str | Path) -> Path:
+    """The file a shard's listing is read from (what its key in docs.parquet and hits.json names)."""
+    f = Path(member_dir) / LISTING_FILE
+    return f if f.exists() else Path(member_dir) / "canonical.parquet"
+
+
 def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Table:
     """One row per canonical document: its shard (index into member_dirs), doc id, cluster, the
     fingerprint of what its rows depend on (cluster, dates, text), length and level. A shard file
-    listed in the earlier run's docs.parquet (same size and sha256) is not decoded again."""
-    import pyarrow.parquet as pq
-
+    listed in the earlier run's docs.parquet (same size and sha256) is not read again. The rows come
+    from the shard's listing.parquet (`_listing_table`): a +1 % run at 20k rewrites 20 of 25 shards'
+    canonical.parquet for a few changed documents, and reading those (4-document row groups, texts
+    decoded for their digests) was ~0.6 CPU-s of the listing."""
     known = _earlier_docs(earlier)
     out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
     out["admin_level"] = []
-    cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
     for k, d in enumerate(member_dirs):
-        f = Path(d) / "canonical.parquet"
-        # members writes canonical.parquet deterministically: the same bytes, the same rows (a shard
-        # re-run into a new artifact, or another output folder, is still recognised)
-        key = f"{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
+        f = _listing_file(d)
+        # members writes its files deterministically: the same bytes, the same rows (a shard re-run
+        # into a new artifact, or another output folder, is still recognised)
+        key = f"{f.name}\0{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
         if key in known:
             rows = known[key]
         else:
             rows = []
-            for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
-                batch_size=512, columns=cols, use_threads=False
-            ):
-                # the text's UTF-8 bytes are hashed where Arrow holds them: no Python string is made
-                text = batch.column("text").cast(pa.string())
-                n_chars = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False).tolist()
-                offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
-                data = memoryview(text.buffers()[2] or b"")
-                valid = text.is_valid().to_numpy(zero_copy_only=False)
-                small = batch.select([c for c in cols if c != "text"]).to_pylist()
-                for i, r in enumerate(small):
-                    head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                    digest = hashlib.sha256(head)
-                    if valid[i]:
-                        digest.update(data[offsets[i] : offsets[i + 1]])
-                    row = (r["doc_id"], r["cluster_id"] or r["doc_id"], digest.hexdigest()[:16], n_chars[i])
-                    rows.append((*row, r["admin_level"]))
+            t = _listing_table(d)
+            small = t.select(["doc_id", "cluster_id", "year", "delivered_on", "admin_level"]).to_pylist()
+            digests = t.column("text_digest").to_pylist()
+            n_chars = t.column("chars").to_pylist()
+            for i, r in enumerate(small):
+                head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+                rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"]))
         for doc_id, cluster_id, digest, n_chars, level in rows:
             for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level), strict=True):
                 out[name].append(value)
@@ -618,19 +658,17 @@ def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Arr
     its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document).
     A shard whose canonical.parquet the earlier hits artifact `base` listed is taken from its
     docs.parquet instead of its own file (thousands of tiny row groups)."""
-    stamps = tuple(
-        (d, _file_id(Path(d) / "canonical.parquet"), _stamp(Path(d) / "canonical.parquet")) for d in member_dirs
-    )
+    stamps = tuple((d, _file_id(d), _stamp(_listing_file(d))) for d in member_dirs)
     listed = None
     if base is not None:  # what is read from the earlier artifact: its version is part of the key too
         listed = tuple((str(Path(base) / n), _stamp_or_none(Path(base) / n)) for n in ("docs.parquet", "hits.json"))
     return _doc_codes_of(stamps, str(base) if base is not None else None, listed)
 
 
-def _file_id(f: Path) -> str:
-    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names): its
+def _file_id(member_dir: str | Path) -> str:
+    """A shard's listing file as hits.json records it (what docs.parquet's shard index names): its
     content (_content_id)."""
-    return _content_id(f)
+    return _content_id(_listing_file(member_dir))
 
 
 def _content_id(f: Path) -> str:
@@ -693,7 +731,8 @@ def _doc_codes_of(
             ids += listed[x][0]
             clusters += listed[x][1]
             continue
-        t = _read(Path(d) / "canonical.parquet", ["doc_id", "cluster_id"])
+        f = _listing_file(d)
+        t = _read(f, ["doc_id", "cluster_id"])
         doc_ids = t.column("doc_id").to_pylist()
         ids += doc_ids
         clusters += [c or i for i, c in zip(doc_ids, t.column("cluster_id").to_pylist(), strict=True)]
@@ -1558,7 +1597,7 @@ def hits_finish(
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
         "dirty_pairs": dirty_counts,  # per output part: its pairs to recompute (None: no earlier artifact)
         "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
-        "canonicals": [_file_id(Path(m) / "canonical.parquet") for m in inputs["members"]],  # docs.parquet's shard
+        "canonicals": [_file_id(m) for m in inputs["members"]],  # docs.parquet's shard
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}

@@ -210,3 +210,39 @@ def test_a_rerun_shard_reads_the_earlier_canonical_keys_once(tmp_path, monkeypat
     assert artifact_bytes(tmp_path / "got") == artifact_bytes(tmp_path / "cold")
     assert got["texts_decoded"] == 0 and got["anchors_copied"] > 0 and cold["canonical"] == got["canonical"]
     assert sum(1 for cols in reads if cols and "doc_id" in cols) == 1
+
+
+def test_members_writes_each_shards_listing_beside_canonical_and_links_it_with_it(tmp_path):
+    """listing.parquet (session 13: what the reuse step lists of a shard, without texts) holds
+    canonical.parquet's rows, in its order, with each text's digest and length; a re-run whose
+    canonical documents are unchanged links it with canonical.parquet, one whose canonical set
+    changed writes both again — a cold run's bytes either way."""
+    import pyarrow.parquet as pq
+
+    from tasks import reuse
+
+    docs = member_docs()
+    first = tmp_path / "first"
+    cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    canonical = pq.read_table(first / "canonical.parquet")
+    listing = pq.read_table(first / reuse.LISTING_FILE)
+    assert listing.equals(reuse.canonical_listing(canonical))
+    assert (
+        listing.column("doc_id").equals(canonical.column("doc_id"))
+        and pq.ParquetFile(first / reuse.LISTING_FILE).metadata.num_row_groups == 1
+    )
+
+    inputs = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"], root="/elsewhere")
+    cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    for name in ("canonical.parquet", reuse.LISTING_FILE):
+        assert os.path.samefile(tmp_path / "inc" / name, first / name)
+
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True
+    inputs = write_inputs(tmp_path / "in3", later, ["c0", "c1", "c2"], root="/elsewhere")
+    cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(tmp_path / "inc")])
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold")
+    assert not os.path.samefile(tmp_path / "again" / reuse.LISTING_FILE, first / reuse.LISTING_FILE)
+    again = pq.read_table(tmp_path / "again" / reuse.LISTING_FILE)
+    assert again.equals(reuse.canonical_listing(pq.read_table(tmp_path / "again" / "canonical.parquet")))
