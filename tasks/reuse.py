@@ -617,7 +617,7 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     decoded for their digests) was ~0.6 CPU-s of the listing."""
     known = _earlier_docs(earlier)
     out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
-    out["admin_level"] = []
+    out["admin_level"], out["text_digest"] = [], []
     for k, d in enumerate(member_dirs):
         f = _listing_file(d)
         # members writes its files deterministically: the same bytes, the same rows (a shard re-run
@@ -634,9 +634,10 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             for i, r in enumerate(small):
                 head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
                 fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
-                rows.append((r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"]))
-        for doc_id, cluster_id, digest, n_chars, level in rows:
-            for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level), strict=True):
+                row = (r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"])
+                rows.append((*row, digests[i]))
+        for doc_id, cluster_id, digest, n_chars, level, text_digest in rows:
+            for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level, text_digest), strict=True):
                 out[name].append(value)
     return pa.table(
         {
@@ -647,6 +648,8 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             "fingerprint": pa.array(out["fingerprint"], pa.string()),
             "chars": pa.array(out["chars"], pa.int64()),
             "admin_level": pa.array(out["admin_level"], pa.string()),
+            # what the document's anchor rows depend on besides its id (_partition_rows)
+            "text_digest": pa.array(out["text_digest"], pa.binary(16)),
         }
     )
 
@@ -1287,6 +1290,17 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         srcs = new_src[stored["src"]] if len(new_src) else np.zeros(len(stored), np.int64)
         d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
         keep = (srcs >= 0) & (d >= 0)
+        # a re-run shard whose every document has the text it had: its rows are the earlier ones
+        shard_of = _text_known_shards(members, fresh, ids, base)
+        if len(shard_of):
+            adopt = (srcs < 0) & (d >= 0)
+            adopt[adopt] = shard_of[d[adopt]] >= 0
+            srcs[adopt] = shard_of[d[adopt]]
+            keep |= adopt
+            adopted = np.unique(srcs[adopt])
+            at = srcs[adopt] * width + ((stored["hash"][adopt] >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo)
+            counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
+            fresh = [k for k in fresh if k not in set(shard_of[shard_of >= 0].tolist())]
         parts_h.append(stored["hash"][keep])
         parts_d.append(d[keep])
         parts_pos.append(stored["pos"][keep].astype(np.int64))
@@ -1317,6 +1331,69 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         counts,
         read,
     )
+
+
+def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base: Path) -> np.ndarray:
+    """Per document code: the index of its shard among `fresh` (shards whose anchors file the
+    earlier artifact `base` did not read) when every document of that shard is in base's listing
+    with the same text digest, else -1 (empty: none). A document's anchor rows (hash, offset) are a
+    function of its text alone, so such a shard's rows are base's rows of its documents: its
+    anchors file need not be read. A +1 % run re-runs most shards for relabelled clusters or
+    canonical flips elsewhere (20k: 25 of 25 anchors files new), and reading their ranges of
+    anchors.parquet was ~1/3 of the partitions' CPU. Known from the shards' listing.parquet
+    (digests written by members); a shard without one is read."""
+    if not fresh:
+        return np.zeros(0, np.int64)
+    earlier_ids, earlier_digests = _listing_text_digests(Path(base))
+    if earlier_digests is None:
+        return np.zeros(0, np.int64)
+    shard_of = np.full(len(ids), -1, np.int64)
+    for k in fresh:
+        listing = Path(members[k]) / LISTING_FILE
+        if not listing.exists():
+            continue
+        doc_ids, digests = _listing_digests_of(str(listing), _stamp(listing))
+        if not len(doc_ids):
+            continue
+        was, now = pc.index_in(doc_ids, value_set=earlier_ids), pc.index_in(doc_ids, value_set=ids)
+        if was.null_count or now.null_count:  # a document new to the corpus (or not listed now)
+            continue
+        if not (earlier_digests[was.to_numpy(zero_copy_only=False).astype(np.int64)] == digests).all():
+            continue  # a text that changed
+        shard_of[now.to_numpy(zero_copy_only=False).astype(np.int64)] = k
+    return shard_of if (shard_of >= 0).any() else np.zeros(0, np.int64)
+
+
+def _listing_text_digests(base: Path) -> tuple[pa.Array, np.ndarray | None]:
+    """(doc ids, text digests as 16-byte values) of a hits artifact's docs.parquet in code order;
+    None without the column. Once per version of the file in a process."""
+    f = Path(base) / "docs.parquet"
+    return _listing_text_digests_of(str(f), _stamp(f))
+
+
+@lru_cache(maxsize=2)
+def _listing_text_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Array, np.ndarray | None]:
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path, pre_buffer=False) as pf:
+        if "text_digest" not in pf.schema_arrow.names:
+            return pa.array([], pa.string()), None
+        t = pf.read(columns=["doc_id", "text_digest"], use_threads=False)
+    t = t.take(pc.sort_indices(t, sort_keys=[("doc_id", "ascending")]))
+    return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
+
+
+@lru_cache(maxsize=64)
+def _listing_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Array, np.ndarray]:
+    """(doc ids, text digests) of one shard's listing.parquet, once per version of the file."""
+    t = _read(path, ["doc_id", "text_digest"])
+    return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
+
+
+def _fixed16(col: pa.ChunkedArray) -> np.ndarray:
+    """A binary(16) column as a NumPy array of 16-byte values compared byte for byte (void, not
+    "S16", which ignores trailing zero bytes; nulls: 16 zero bytes)."""
+    return np.frombuffer(b"".join(b or bytes(16) for b in col.to_pylist()), dtype="V16")
 
 
 def _doc_code_column(col: pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
@@ -2010,16 +2087,16 @@ def _earlier_run(out: Path, version: str) -> Path | None:
 
 
 def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
-    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level) from an earlier run."""
+    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level, text_digest) from an
+    earlier run."""
 
     f = earlier / "docs.parquet" if earlier is not None else None
     if f is None or not f.exists():
         return {}
     out: dict[str, list[tuple]] = {}
     t = _read(f).to_pydict()
-    for row in zip(
-        t["shard_key"], t["doc_id"], t["cluster_id"], t["fingerprint"], t["chars"], t["admin_level"], strict=True
-    ):
+    columns = ("shard_key", "doc_id", "cluster_id", "fingerprint", "chars", "admin_level", "text_digest")
+    for row in zip(*(t[c] for c in columns), strict=True):
         out.setdefault(row[0], []).append(row[1:])
     return out
 
