@@ -646,3 +646,40 @@ def test_the_listing_and_document_codes_read_the_shards_listing_files_not_their_
 def _mkdir(folder: Path) -> Path:
     folder.mkdir(parents=True)
     return folder
+
+
+def test_a_rerun_shard_whose_texts_are_unchanged_is_not_read_again(tmp_path):
+    """A +1 % run's members stage rewrites old shards for relabelled clusters, canonical documents
+    gone or dates corrected (20k: 25 of 25 anchors files new), without changing a text. Their anchor
+    rows (hash, offset: a function of the text) are the earlier partitions' rows, known from the
+    text digests of their listing.parquet and the earlier docs.parquet (session 13): only a shard with
+    a new or changed text (or without a listing file) is read. Incremental == cold, byte for byte."""
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    n = reuse.FORMULA_CLUSTERS + 5
+    changed = [[dict(d) for d in s] for s in shards]
+    changed[0][0]["year"] = 1990  # a date corrected
+    changed[1][0]["cluster_id"] = changed[0][0]["cluster_id"]  # relabelled: joined another cluster
+    del changed[1][2]  # gone from the canonical set
+    changed[2][1]["text"] = changed[2][1]["text"][:-40] + PASSAGE[:40]  # a text that changed
+    changed.append([{**shards[2][2], "doc_id": f"ff{n:014x}"}])  # a new shard: a copy of an old page
+    first_dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(first_dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+
+    def rows(folder: str) -> int:
+        return pq.ParquetFile(Path(folder) / "anchors.parquet").metadata.num_rows
+
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert inc["reuse_hits"]["anchor_rows_read"] == rows(dirs[2]) + rows(dirs[3])  # shards 0 and 1 not read
+    assert inc["reuse_hits"]["anchor_rows"] == cold["reuse_hits"]["anchor_rows"]
+
+    # the same shards written without their listing files: each is read, the bytes are the same
+    bare = [write_shard(tmp_path / f"u{k}", docs, listing=k != 1) for k, docs in enumerate(changed)]
+    got = run_steps(bare, tmp_path / "bare", before)
+    assert table_bytes(tmp_path / "bare" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert got["reuse_hits"]["anchor_rows_read"] == rows(bare[1]) + rows(bare[2]) + rows(bare[3])
