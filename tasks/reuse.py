@@ -559,6 +559,7 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+RELABELLED_FILE = "relabelled.npy"  # a hits artifact's codes of the documents whose cluster alone changed
 LISTING_FILE = "listing.parquet"  # a members artifact's canonical.parquet without texts (schema.CANONICAL_LISTING)
 
 
@@ -617,7 +618,7 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
     decoded for their digests) was ~0.6 CPU-s of the listing."""
     known = _earlier_docs(earlier)
     out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
-    out["admin_level"], out["text_digest"] = [], []
+    out["admin_level"], out["text_digest"], out["content"] = [], [], []
     for k, d in enumerate(member_dirs):
         f = _listing_file(d)
         # members writes its files deterministically: the same bytes, the same rows (a shard re-run
@@ -634,10 +635,15 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             for i, r in enumerate(small):
                 head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
                 fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+                # the same without the cluster (whether it is null stays in): a document whose
+                # content is the same and whose fingerprint is not was relabelled (_listing_diff)
+                head = f"{r['cluster_id'] is None}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                content = hashlib.sha256(head + digests[i]).hexdigest()[:16]
                 row = (r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"])
-                rows.append((*row, digests[i]))
-        for doc_id, cluster_id, digest, n_chars, level, text_digest in rows:
-            for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level, text_digest), strict=True):
+                rows.append((*row, digests[i], content))
+        for doc_id, cluster_id, digest, n_chars, level, text_digest, content in rows:
+            values = (k, key, doc_id, cluster_id, digest, n_chars, level, text_digest, content)
+            for name, value in zip(out, values, strict=True):
                 out[name].append(value)
     return pa.table(
         {
@@ -650,6 +656,8 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             "admin_level": pa.array(out["admin_level"], pa.string()),
             # what the document's anchor rows depend on besides its id (_partition_rows)
             "text_digest": pa.array(out["text_digest"], pa.binary(16)),
+            # the fingerprint without the cluster's value (_listing_diff: relabelled documents)
+            "content": pa.array(out["content"], pa.string()),
         }
     )
 
@@ -765,8 +773,11 @@ class _Corpus:
         # the columns it keeps (shard_key, ~100 B a document, and cluster ids are not used here:
         # every reuse part and the finish build a corpus, so this is a per-call cost)
         cols = listing.select(["doc_id", "fingerprint", "chars", "shard", "admin_level"]).to_pydict()
+        self._listing_clusters = listing.column("cluster_id") if "cluster_id" in listing.column_names else None
         ids = np.array(cols["doc_id"], dtype=object)
         order = np.argsort(ids, kind="stable")
+        self._order = order
+        self._clusters: pa.Array | None = None
         self.ids = ids[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
             raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
@@ -780,6 +791,14 @@ class _Corpus:
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._id_array: pa.Array | None = None
         self._cached_chars = 0
+
+    def clusters(self, codes: np.ndarray) -> pa.Array:
+        """The listing's cluster ids of these document codes (a corpus listed with its cluster_id)."""
+        if self._clusters is None:
+            if self._listing_clusters is None:
+                raise ValueError("a corpus listed without its clusters")
+            self._clusters = self._listing_clusters.combine_chunks().take(pa.array(self._order))
+        return self._clusters.take(pa.array(codes, pa.int64()))
 
     def codes(self, doc_ids: pa.Array) -> np.ndarray:
         """Codes of doc ids (-1: not a canonical document)."""
@@ -1496,14 +1515,21 @@ def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     return pa.array(np.sort(ids).tolist(), pa.string())
 
 
-def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray]:
-    """(per document code of this listing: whether its row (doc id, fingerprint, level) is not in
-    the earlier listing; how many earlier doc ids are gone; where each output part's codes start,
-    REUSE_PARTS + 1 offsets). Columnar: the listings are compared as Arrow columns, one doc id
-    lookup, no Python object per document (a set of row tuples of both listings was O(corpus)
-    Python objects in the finish call)."""
+def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """(per document code of this listing: whether its row (doc id, content fingerprint, level) is
+    not in the earlier listing; how many earlier doc ids are gone; where each output part's codes
+    start, REUSE_PARTS + 1 offsets; per document code: whether only its cluster changed). Columnar:
+    the listings are compared as Arrow columns, one doc id lookup, no Python object per document (a
+    set of row tuples of both listings was O(corpus) Python objects in the finish call).
 
-    cols = ["doc_id", "fingerprint", "admin_level"]
+    A relabelled document (same text, dates and level, another cluster: a new copy with a smaller
+    hash joined its cluster) is not touched: its pairs' rows change only in cluster_a / cluster_b
+    (reuse_part rewrites those), and whatever the cluster changes in the hits (two documents now
+    in one cluster, a rare flag) moves the pairs' hits in the changed groups, which dirty/PPPP.npy
+    holds. Recomputing every pair of such a document read and extended their texts again
+    (session 13)."""
+
+    cols = ["doc_id", "content", "admin_level", "fingerprint"]
     now = _read(now_file, cols)
     was = _read(was_file, cols)
     # codes number the sorted doc ids (Arrow orders strings by UTF-8 bytes: code point order, as sorted())
@@ -1512,16 +1538,21 @@ def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.n
     at = pc.index_in(ids, value_set=was.column("doc_id"))
     same = pc.is_valid(at)
     prev = was.take(at)  # a null row where the doc id is new
-    for c in cols[1:]:
+
+    def equal(c: str) -> Any:  # a null equals a null, as in a tuple comparison
         x, y = now.column(c), prev.column(c)
-        # a null equals a null, as in a tuple comparison
-        same = pc.and_(same, pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y))))
-    touched = ~np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y)))
+
+    for c in ("content", "admin_level"):
+        same = pc.and_(same, equal(c))
+    kept = np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+    touched = ~kept
+    relabelled = kept & ~np.asarray(pc.fill_null(equal("fingerprint"), False).to_numpy(zero_copy_only=False), bool)
     gone = pc.invert(pc.is_in(pc.unique(was.column("doc_id")), value_set=ids))
     removed = int(pc.sum(gone.cast(pa.int64())).as_py() or 0)
     # _code_range's bounds: the codes below each part's first doc id prefix
     bounds = [0] + [int(pc.sum(pc.less(ids, b).cast(pa.int64())).as_py() or 0) for b in _PART_BOUNDS]
-    return touched, removed, np.array([*bounds, len(ids)], np.int64)
+    return touched, removed, np.array([*bounds, len(ids)], np.int64), relabelled
 
 
 def _npy_rows(path: Path, i: int, j: int) -> np.ndarray:
@@ -1545,11 +1576,14 @@ def _npy_layout(path: str, stamp: tuple[int, ...]) -> tuple[np.dtype, int]:
         return dtype, f.tell()
 
 
-def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray) -> list[int]:
+def _dirty_parts(
+    out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray, relabelled: np.ndarray
+) -> tuple[list[int], list[int]]:
     """Per output part q, from every partition's slice of it: the moved pairs (dirty/PPPP.npy), the
     hits of those pairs and of the pairs of a touched document (its rows may change with no hit
     moving) -> dirty_hits/QQQ.npy sorted by document a, and every pair to recompute ->
-    dirty_pairs/QQQ.npy. Returns each part's count of pairs to recompute (reuse_plan's weights).
+    dirty_pairs/QQQ.npy. Returns each part's count of pairs to recompute (reuse_plan's weights) and
+    the parts with a hit of a relabelled document (their rows' cluster columns change).
 
     One output part at a time: every hit of a pair lies in the part of its document a, and so do
     its changed groups' hits before and after (dirty/PPPP.was.npy, .now.npy, sorted by a like the
@@ -1571,6 +1605,7 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
     for sub in ("dirty_pairs", "dirty_hits"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     counts = []
+    relabel_parts: list[int] = []
     z = np.zeros(0, np.int64)
 
     def gather(suffix: str, at: list[list[int]], q: int, empty: np.ndarray) -> np.ndarray:
@@ -1598,6 +1633,8 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
                 continue
             rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
             ra, rb = rec["a"], rec["b"]
+            if (not relabel_parts or relabel_parts[-1] != q) and (relabelled[ra] | relabelled[rb]).any():
+                relabel_parts.append(q)
             sel = touched[ra] | touched[rb]
             maybe = np.flatnonzero(as_a[ra] & as_b[rb] & ~sel)
             if len(maybe) and len(moved):
@@ -1630,7 +1667,7 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
         np.save(out / "dirty_hits" / f"{q:03d}.npy", picked)
         counts.append(len(keys))
         del moved, picked, pkey, keys
-    return counts
+    return counts, relabel_parts
 
 
 def hits_finish(
@@ -1656,13 +1693,14 @@ def hits_finish(
     bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
     only = bases.pop() if len(bases) == 1 else None
     base = Path(only) if only is not None else None
-    removed, gone_parts, dirty_counts = 0, list[int](), None
+    removed, gone_parts, dirty_counts, relabel_parts = 0, list[int](), None, list[int]()
     if base is not None and not (base / "docs.parquet").exists():
         base = None
     if base is not None:
-        touched, removed, bounds = _listing_diff(out / "docs.parquet", base / "docs.parquet")
+        touched, removed, bounds, relabelled = _listing_diff(out / "docs.parquet", base / "docs.parquet")
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
-        dirty_counts = _dirty_parts(out, starts, index, bounds, touched)
+        dirty_counts, relabel_parts = _dirty_parts(out, starts, index, bounds, touched, relabelled)
+        np.save(out / RELABELLED_FILE, np.flatnonzero(relabelled).astype(np.int64))
     meta = {
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
@@ -1672,6 +1710,7 @@ def hits_finish(
         "base": str(base) if base is not None else None,
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+        "relabel_parts": relabel_parts,  # output parts with a pair of a relabelled document (RELABELLED_FILE)
         "dirty_pairs": dirty_counts,  # per output part: its pairs to recompute (None: no earlier artifact)
         "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
         "canonicals": [_file_id(m) for m in inputs["members"]],  # docs.parquet's shard
@@ -1707,7 +1746,7 @@ def _load_corpus(inputs: dict) -> _Corpus:
     held = getattr(_LOADED, "corpus", None)
     if held is None or held[0] != key:
         release_corpus()
-        columns = ["doc_id", "fingerprint", "chars", "shard", "admin_level"]
+        columns = ["doc_id", "cluster_id", "fingerprint", "chars", "shard", "admin_level"]
         _LOADED.corpus = (key, _Corpus(members, _read(listing, columns)))
     return _LOADED.corpus[1]
 
@@ -1842,7 +1881,8 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     old_live = np.zeros(0, np.int64)
     if before is not None and dirty is not None:
         prev = before / "reuse" / name
-        if not len(dirty) and q not in hits_meta.get("gone_parts", []):
+        relabel = q in hits_meta.get("relabel_parts", [])
+        if not len(dirty) and q not in hits_meta.get("gone_parts", []) and not relabel:
             n_rows = 0
             for table in ("reuse", "pairs"):
                 if (before / table / name).exists():
@@ -1859,6 +1899,8 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             key = _pair_keys(ra, rb)
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
+            if relabel:
+                old_rows = _relabelled_rows(old_rows, corpus, np.load(hits_dir / RELABELLED_FILE))
         if (before / "pairs" / name).exists():
             pairs = _read(before / "pairs" / name)
             ra, rb = corpus.codes(pairs.column("doc_id_a")), corpus.codes(pairs.column("doc_id_b"))
@@ -1893,6 +1935,22 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     )
     flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
     return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows}
+
+
+def _relabelled_rows(rows: pa.Table, corpus: _Corpus, relabelled: np.ndarray) -> pa.Table:
+    """Kept reuse rows with cluster_a / cluster_b of the relabelled documents (codes `relabelled`)
+    set to their clusters now. Such a document's cluster is never null (a null cluster is part of
+    the listing's content fingerprint), so the listing's value is the canonical row's."""
+    for side in ("a", "b"):
+        codes = corpus.codes(rows.column(f"doc_id_{side}"))
+        moved = np.isin(codes, relabelled)
+        if not moved.any():
+            continue
+        name = f"cluster_{side}"
+        now = corpus.clusters(np.where(moved, codes, 0)).cast(rows.schema.field(name).type)
+        column = pc.if_else(pa.array(moved, pa.bool_()), now, rows.column(name))
+        rows = rows.set_column(rows.schema.get_field_index(name), rows.schema.field(name), column)
+    return rows
 
 
 def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = ()) -> dict:
@@ -2087,15 +2145,15 @@ def _earlier_run(out: Path, version: str) -> Path | None:
 
 
 def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
-    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level, text_digest) from an
-    earlier run."""
+    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level, text_digest,
+    content) from an earlier run."""
 
     f = earlier / "docs.parquet" if earlier is not None else None
     if f is None or not f.exists():
         return {}
     out: dict[str, list[tuple]] = {}
     t = _read(f).to_pydict()
-    columns = ("shard_key", "doc_id", "cluster_id", "fingerprint", "chars", "admin_level", "text_digest")
+    columns = ("shard_key", "doc_id", "cluster_id", "fingerprint", "chars", "admin_level", "text_digest", "content")
     for row in zip(*(t[c] for c in columns), strict=True):
         out.setdefault(row[0], []).append(row[1:])
     return out

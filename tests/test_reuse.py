@@ -683,3 +683,30 @@ def test_a_rerun_shard_whose_texts_are_unchanged_is_not_read_again(tmp_path):
     got = run_steps(bare, tmp_path / "bare", before)
     assert table_bytes(tmp_path / "bare" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
     assert got["reuse_hits"]["anchor_rows_read"] == rows(bare[1]) + rows(bare[2]) + rows(bare[3])
+
+
+def test_a_relabelled_document_keeps_its_pairs_rows_with_its_cluster_now(tmp_path):
+    """A cluster renamed (a new copy with a smaller hash joined it: cluster id = smallest member
+    hash) changes its documents' listing rows but neither their texts nor their hits' pairs: their
+    pairs are not recomputed (no text read), the kept rows take the new cluster_a / cluster_b, and
+    the parts holding them are rewritten, not linked (session 13). Incremental == cold."""
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    first = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(first, tmp_path / "first")
+    rows = [
+        pq.read_table(f).to_pylist() for f in sorted((tmp_path / "first" / "reuse_step" / "reuse").glob("*.parquet"))
+    ]
+    pair = rows[0][0]  # the documents of a pair with rows, both renamed
+    renamed = [[dict(d) for d in s] for s in shards]
+    for d in (d for s in renamed for d in s if d["doc_id"] in (pair["doc_id_a"], pair["doc_id_b"])):
+        d["cluster_id"] = "r-" + d["cluster_id"]
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(renamed)]
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    got = table_bytes(tmp_path / "inc" / "reuse_step")
+    assert got == table_bytes(tmp_path / "cold" / "reuse_step") != table_bytes(tmp_path / "first" / "reuse_step")
+    assert inc["reuse"]["pairs_computed"] == 0 < cold["reuse"]["pairs_computed"]
+    assert inc["reuse"]["parts_written"] > 0
