@@ -7,7 +7,12 @@ members artifacts are the +1 % corpus (PLUS); BASE is the same shards less `--dr
 documents picked by a hash of their doc id (each shard's canonical.parquet and anchors.parquet
 rewritten without them into WORK/base, once): the +1 % run's new documents are spread over the
 shards, so most shards' files differ, as in bench.scale plus (20k: 20 of 25 canonical files
-changed), and the new doc ids fall between the old ones (96 new documents at 20k).
+changed), and the new doc ids fall between the old ones (96 new documents at 20k). With code that
+lists shards from their listing.parquet (session 13), BASE and PLUS get the listing that code's
+members stage would write beside each canonical.parquet (PLUS: links to OUT's files plus the
+listing, in WORK/plus-listing). `--new-shard RELABEL` makes BASE as a flow's +1 % run finds it
+instead: the new documents all in one new shard, the old shards' files changed by relabelled
+clusters only (`make_base_shard`).
 
 Then, in WORK/runs/<code version>: the stage cold on BASE and cold on PLUS (child processes), and
 the +1 % calls (reuse_hits, reuse) of PLUS against BASE's artifacts in this process, each
@@ -56,7 +61,8 @@ def make_base(out: Path, work: Path, n: int, seed: int) -> list[str]:
     from tasks.reuse import CANONICAL_ROW_GROUP
 
     members = _members(out)
-    base = work / "base" / f"drop{n}-seed{seed}"
+    listing_of = _listing_of()
+    base = work / "base" / f"drop{n}-seed{seed}{'-listing' if listing_of else ''}"
     done = base / "_done"
     if not done.exists():
         shutil.rmtree(base, ignore_errors=True)
@@ -68,15 +74,98 @@ def make_base(out: Path, work: Path, n: int, seed: int) -> list[str]:
             d = base / m.name
             d.mkdir(parents=True)
             t = pq.read_table(m / "canonical.parquet")
-            _write_row_groups(
-                t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=drop))),
-                d / "canonical.parquet",
-                CANONICAL_ROW_GROUP,
-            )
+            t = t.filter(pc.invert(pc.is_in(t.column("doc_id"), value_set=drop)))
+            _write_row_groups(t, d / "canonical.parquet", CANONICAL_ROW_GROUP)
+            if listing_of is not None:
+                write_table(listing_of(t), d / "listing.parquet")
             a = pq.read_table(m / "anchors.parquet")
             write_table(a.filter(pc.invert(pc.is_in(a.column("doc_id"), value_set=drop))), d / "anchors.parquet")
         done.write_text(json.dumps({"dropped": len(drop)}))
     return [str(base / m.name) for m in members]
+
+
+def _listing_of():
+    """tasks.reuse.canonical_listing when the code under test has it (session 13: members writes
+    each shard's listing.parquet beside canonical.parquet; a checkout without it reads OUT's files
+    as they are)."""
+    from tasks import reuse
+
+    return getattr(reuse, "canonical_listing", None)
+
+
+def make_plus(out: Path, work: Path) -> list[str]:
+    """PLUS's members folders: OUT's, or (`_listing_of`) links to OUT's files with the listing the
+    code under test's members stage writes beside them (written once)."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+
+    members = _members(out)
+    listing_of = _listing_of()
+    if listing_of is None:
+        return [str(m) for m in members]
+    plus = work / "plus-listing"
+    if not (plus / "_done").exists():
+        shutil.rmtree(plus, ignore_errors=True)
+        for m in members:
+            d = plus / m.name
+            d.mkdir(parents=True)
+            for name in ("canonical.parquet", "anchors.parquet"):
+                os.link(m / name, d / name)
+            write_table(listing_of(pq.read_table(m / "canonical.parquet")), d / "listing.parquet")
+        (plus / "_done").write_text("{}")
+    return [str(plus / m.name) for m in members]
+
+
+def make_base_shard(out: Path, work: Path, relabel: int, seed: int) -> list[str]:
+    """BASE as a flow's +1 % run finds it (`--new-shard`): PLUS less its smallest shard (the new
+    pages' shard of bench.scale plus: 200 documents at 20k) and, in every other shard, `relabel`
+    canonical documents with another cluster id (their own doc id: the cluster took a new member with
+    a smaller hash since), so every old shard's files differ from PLUS's while their texts do not —
+    what the members stage does to old shards in the flow's +1 % run (20k: 25 of 25 anchors files
+    new, for relabels and canonical flips). Written once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.repair import _write_row_groups
+    from tasks.reuse import CANONICAL_ROW_GROUP
+
+    members = _members(out)
+    listing_of = _listing_of()
+    sizes = {m: pq.ParquetFile(m / "canonical.parquet").metadata.num_rows for m in members}
+    new = min(members, key=lambda m: (sizes[m], m.name))
+    base = work / "base" / f"newshard-relabel{relabel}-seed{seed}{'-listing' if listing_of else ''}"
+    if not (base / "_done").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        for m in members:
+            if m == new:
+                continue
+            d = base / m.name
+            d.mkdir(parents=True)
+            t = pq.read_table(m / "canonical.parquet")
+            ids = t.column("doc_id").to_pylist()
+            moved = _dropped(ids, relabel, seed)
+            label = {i: i for i in moved}
+            clusters = [label.get(i, c) for i, c in zip(ids, t.column("cluster_id").to_pylist(), strict=True)]
+            field = t.schema.field("cluster_id")
+            t = t.set_column(t.schema.get_field_index("cluster_id"), field, pa.array(clusters, field.type))
+            _write_row_groups(t, d / "canonical.parquet", CANONICAL_ROW_GROUP)
+            if listing_of is not None:
+                write_table(listing_of(t), d / "listing.parquet")
+            a = pq.read_table(m / "anchors.parquet")
+            hit = pc.is_in(a.column("doc_id"), value_set=pa.array(sorted(moved), pa.string()))
+            field = a.schema.field("cluster_id")
+            a = a.set_column(
+                a.schema.get_field_index("cluster_id"),
+                field,
+                pc.if_else(hit, a.column("doc_id"), a.column("cluster_id")),
+            )
+            write_table(a, d / "anchors.parquet")
+        (base / "_done").write_text(json.dumps({"new_shard": new.name, "relabelled": relabel}))
+    print("BASE:", base.name, "| new shard:", new.name, f"({sizes[new]} canonical documents)")
+    return [str(base / m.name) for m in members if m != new]
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -125,13 +214,22 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--phase", choices=["cold-base", "cold-plus"], help=argparse.SUPPRESS)
     ap.add_argument("--keep-cold", action="store_true", help="reuse WORK's cold runs of this code version")
+    ap.add_argument(
+        "--new-shard",
+        type=int,
+        metavar="RELABEL",
+        help="BASE = PLUS less its smallest shard, RELABEL documents of each other shard relabelled (make_base_shard)",
+    )
     args = ap.parse_args()
     from tasks import reuse
 
     version = reuse._code_version()
-    runs = args.work / "runs" / version
-    base_members = make_base(args.out, args.work, args.drop, args.seed)
-    plus_members = [str(m) for m in _members(args.out)]
+    runs = args.work / "runs" / (version + (f"-newshard{args.new_shard}" if args.new_shard is not None else ""))
+    if args.new_shard is not None:
+        base_members = make_base_shard(args.out, args.work, args.new_shard, args.seed)
+    else:
+        base_members = make_base(args.out, args.work, args.drop, args.seed)
+    plus_members = make_plus(args.out, args.work)
 
     def untimed(name, fn, *a, **k):
         return fn(*a, **k)
@@ -148,6 +246,8 @@ def main() -> None:
             continue
         t = time.time()
         cmd = [sys.executable, __file__, str(args.out), str(args.work), "--drop", str(args.drop)]
+        if args.new_shard is not None:
+            cmd += ["--new-shard", str(args.new_shard)]
         subprocess.run([*cmd, "--seed", str(args.seed), "--phase", phase], check=True)
         print(f"{phase}: {time.time() - t:.1f} s wall")
     cpu: dict[str, list[float]] = {}

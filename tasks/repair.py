@@ -28,7 +28,7 @@ from rapidfuzz.distance import Indel as _Indel
 
 from tasks import normalize_rules as R
 from tasks.dedupe import shingle_hashes
-from tasks.schema import CANONICAL, MEMBERS, REPAIRS, SPEECHES
+from tasks.schema import CANONICAL, CANONICAL_FIELDS, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
 ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a safe anchor
@@ -843,7 +843,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     import xxhash
 
     from tasks.common import stable_hash, write_table
-    from tasks.reuse import CANONICAL_ROW_GROUP, anchor_table
+    from tasks.reuse import CANONICAL_ROW_GROUP, LISTING_FILE, anchor_table, canonical_listing
 
     out = Path(out_dir)
     docs_file = Path(inputs["normalize"]) / "docs.parquet"
@@ -852,7 +852,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     seen = _identities_seen(earlier, stat)
     sources = {
         "normalize": seen.get("normalize") or _input_identity(docs_file, ["doc_id", "text", "norm_flags"]),
-        "extract": seen.get("extract") or _input_identity(fields_file, ["doc_id", *CANONICAL.names[3:]]),
+        "extract": seen.get("extract") or _input_identity(fields_file, ["doc_id", *CANONICAL_FIELDS]),
     }
     meta = pq.ParquetFile(docs_file).read(columns=["doc_id", "norm_flags"]).to_pylist()  # no texts yet
     assign = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "cluster_id", "is_canonical"])
@@ -885,7 +885,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     lent = {name: src for name, src in _lendable(lend, digests).items() if _link_file(src, out / name)}
     linked = set(lent)
     file_digests = {str(folder): made.get("files", {}) for folder, made in lend}
-    canonical_linked = "canonical.parquet" in linked and "anchors.parquet" in linked
+    canonical_linked = {"canonical.parquet", "anchors.parquet", LISTING_FILE} <= linked
     # texts of the documents whose files are still to write (kept in Arrow: no Python strings)
     need = {row["doc_id"] for p, rows in parts.items() if f"members/{p:03d}.parquet" not in linked for row in rows}
     read = need if canonical_linked else need | {doc_id for doc_id, _ in canonical_ids}
@@ -903,17 +903,19 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
     if not canonical_linked:
         ordered = sorted(canonical_ids)
         ids = pa.array([doc_id for doc_id, _ in ordered], pa.string())
-        fields = pq.ParquetFile(fields_file).read(columns=["doc_id", *CANONICAL.names[3:]])
+        fields = pq.ParquetFile(fields_file).read(columns=["doc_id", *CANONICAL_FIELDS])
         at = pc.index_in(ids, value_set=fields.column("doc_id"))
         columns = {
             "doc_id": ids,
             "cluster_id": pa.array([cid for _, cid in ordered], pa.string()),
             "text": text_table.column("text").take(pc.index_in(ids, value_set=text_table.column("doc_id"))),
-            **{c: fields.column(c).take(at) for c in CANONICAL.names[3:]},
+            **{c: fields.column(c).take(at) for c in CANONICAL_FIELDS},
         }
         canonical_table = pa.table(columns).cast(CANONICAL)
         # small row groups: the reuse step reads the texts of a few pairs' documents, not the shard
         _write_row_groups(canonical_table, out / "canonical.parquet", CANONICAL_ROW_GROUP)
+        # ... and what it lists of each document, without the texts, in one row group
+        write_table(canonical_listing(canonical_table), out / LISTING_FILE)
         # the reuse index of this shard: winnowed anchors, sorted by hash part (the reuse step reads
         # one range of parts from every shard)
         canonical = [{"doc_id": doc_id, "cluster_id": cid} for doc_id, cid in ordered]
@@ -1066,11 +1068,13 @@ def _same_sources(earlier: Sequence[str], sources: dict) -> list[tuple[Path, dic
 
 
 def _lendable(lend: list[tuple[Path, dict]], digests: dict) -> dict[str, Path]:
-    """file name -> the earlier file with the same rows (members parts; canonical and anchors)."""
+    """file name -> the earlier file with the same rows (members parts; canonical, its listing and anchors)."""
+    from tasks.reuse import LISTING_FILE
+
     files: dict[str, Path] = {}
     for folder, made in lend:
         if made.get("canonical") == digests["canonical"]:
-            for name in ("canonical.parquet", "anchors.parquet"):
+            for name in ("canonical.parquet", "anchors.parquet", LISTING_FILE):
                 files.setdefault(name, folder / name)
         for p, d in digests["parts"].items():
             if made.get("parts", {}).get(p) == d:
@@ -1122,9 +1126,14 @@ def _canonical_keys(path: Path, cache: dict[Path, pa.Table] | None) -> pa.Table:
     both look it up (20k +1 %: 67 reads of its doc_id column in 25 calls, ~6 % of their CPU)."""
     import pyarrow.parquet as pq
 
+    from tasks.reuse import LISTING_FILE
+
     if cache is not None and path in cache:
         return cache[path]
-    t = pq.ParquetFile(path, pre_buffer=False).read(columns=["doc_id", "cluster_id"], use_threads=False)
+    # its listing (written with it, same rows in the same order; one row group) when there is one
+    listing = path.parent / LISTING_FILE
+    source = listing if listing.exists() else path
+    t = pq.ParquetFile(source, pre_buffer=False).read(columns=["doc_id", "cluster_id"], use_threads=False)
     if cache is not None:
         cache[path] = t
     return t
@@ -1647,8 +1656,16 @@ def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> t
     return found, same
 
 
+# Columns of canonical.parquet compressed (zstd); the others are written plain. Its row groups hold
+# CANONICAL_ROW_GROUP = 4 documents, so each small column's page is a few dozen bytes, and zstd's
+# per-page cost on ~75 row groups x 5 small columns was ~20 % of writing the file for no bytes saved
+# (20k, the 25 shards' files: 0.87 -> 0.68 CPU-s, 66.0 -> 65.9 MB; session 13).
+COMPRESSED_COLUMNS = ("text",)
+
+
 def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
-    """write_table's deterministic options with another row group size (atomic: temp + rename)."""
+    """write_table's deterministic options with another row group size (atomic: temp + rename);
+    only COMPRESSED_COLUMNS compressed."""
     import os
     import tempfile
     from pathlib import Path
@@ -1660,8 +1677,14 @@ def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
+        compression = {c: ("zstd" if c in COMPRESSED_COLUMNS else "none") for c in table.column_names}
         pq.write_table(
-            table, tmp, compression="zstd", use_dictionary=True, write_statistics=True, row_group_size=row_group_size
+            table,
+            tmp,
+            compression=compression,
+            use_dictionary=True,
+            write_statistics=True,
+            row_group_size=row_group_size,
         )
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

@@ -559,44 +559,91 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
+RELABELLED_FILE = "relabelled.npy"  # a hits artifact's codes of the documents whose cluster alone changed
+LISTING_FILE = "listing.parquet"  # a members artifact's canonical.parquet without texts (schema.CANONICAL_LISTING)
+
+
+def text_digests(text: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """(xxh3_128 of each text's UTF-8 bytes, of b"" when null; its length in characters, 0 when
+    null): what a document's listing row depends on of its text (`canonical_listing`). Hashed where
+    Arrow holds the bytes: no Python string is made."""
+    import xxhash
+
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    text = text.cast(pa.string())
+    chars = pc.fill_null(pc.utf8_length(text), 0).cast(pa.int32())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    data = memoryview(text.buffers()[2] or b"")
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    empty = xxhash.xxh3_128_digest(b"")
+    digests = [
+        xxhash.xxh3_128_digest(data[offsets[i] : offsets[i + 1]]) if valid[i] else empty for i in range(len(text))
+    ]
+    return pa.array(digests, pa.binary(16)), chars
+
+
+def canonical_listing(canonical: pa.Table) -> pa.Table:
+    """A shard's `listing.parquet` (schema.CANONICAL_LISTING) from its canonical.parquet table: the
+    members stage writes both; the reuse step lists the corpus (`corpus_listing`) and numbers its
+    documents (`_doc_codes`) from the listing, one row group, instead of canonical.parquet's
+    thousands of 4-document row groups and its texts."""
+    from tasks.schema import CANONICAL_LISTING
+
+    digests, chars = text_digests(canonical.column("text"))
+    small = canonical.select([n for n in CANONICAL_LISTING.names if n in canonical.column_names])
+    return small.append_column("text_digest", digests).append_column("chars", chars).cast(CANONICAL_LISTING)
+
+
+def _listing_table(member_dir: str | Path) -> pa.Table:
+    """A shard's listing: its listing.parquet, or (an artifact without one: tests, benches write
+    canonical.parquet alone) made from its canonical.parquet, to the same values."""
+    f = Path(member_dir) / LISTING_FILE
+    if f.exists():
+        return _read(f)
+    return canonical_listing(_read(Path(member_dir) / "canonical.parquet"))
+
+
+def _listing_file(member_dir: str | Path) -> Path:
+    """The file a shard's listing is read from (what its key in docs.parquet and hits.json names)."""
+    f = Path(member_dir) / LISTING_FILE
+    return f if f.exists() else Path(member_dir) / "canonical.parquet"
+
+
 def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Table:
     """One row per canonical document: its shard (index into member_dirs), doc id, cluster, the
     fingerprint of what its rows depend on (cluster, dates, text), length and level. A shard file
-    listed in the earlier run's docs.parquet (same size and sha256) is not decoded again."""
-    import pyarrow.parquet as pq
-
+    listed in the earlier run's docs.parquet (same size and sha256) is not read again. The rows come
+    from the shard's listing.parquet (`_listing_table`): a +1 % run at 20k rewrites 20 of 25 shards'
+    canonical.parquet for a few changed documents, and reading those (4-document row groups, texts
+    decoded for their digests) was ~0.6 CPU-s of the listing."""
     known = _earlier_docs(earlier)
     out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
-    out["admin_level"] = []
-    cols = ["doc_id", "cluster_id", "text", "year", "delivered_on", "admin_level"]
+    out["admin_level"], out["text_digest"], out["content"] = [], [], []
     for k, d in enumerate(member_dirs):
-        f = Path(d) / "canonical.parquet"
-        # members writes canonical.parquet deterministically: the same bytes, the same rows (a shard
-        # re-run into a new artifact, or another output folder, is still recognised)
-        key = f"{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
+        f = _listing_file(d)
+        # members writes its files deterministically: the same bytes, the same rows (a shard re-run
+        # into a new artifact, or another output folder, is still recognised)
+        key = f"{f.name}\0{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
         if key in known:
             rows = known[key]
         else:
             rows = []
-            for batch in pq.ParquetFile(f, memory_map=True).iter_batches(
-                batch_size=512, columns=cols, use_threads=False
-            ):
-                # the text's UTF-8 bytes are hashed where Arrow holds them: no Python string is made
-                text = batch.column("text").cast(pa.string())
-                n_chars = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False).tolist()
-                offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
-                data = memoryview(text.buffers()[2] or b"")
-                valid = text.is_valid().to_numpy(zero_copy_only=False)
-                small = batch.select([c for c in cols if c != "text"]).to_pylist()
-                for i, r in enumerate(small):
-                    head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                    digest = hashlib.sha256(head)
-                    if valid[i]:
-                        digest.update(data[offsets[i] : offsets[i + 1]])
-                    row = (r["doc_id"], r["cluster_id"] or r["doc_id"], digest.hexdigest()[:16], n_chars[i])
-                    rows.append((*row, r["admin_level"]))
-        for doc_id, cluster_id, digest, n_chars, level in rows:
-            for name, value in zip(out, (k, key, doc_id, cluster_id, digest, n_chars, level), strict=True):
+            t = _listing_table(d)
+            small = t.select(["doc_id", "cluster_id", "year", "delivered_on", "admin_level"]).to_pylist()
+            digests = t.column("text_digest").to_pylist()
+            n_chars = t.column("chars").to_pylist()
+            for i, r in enumerate(small):
+                head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+                # the same without the cluster (whether it is null stays in): a document whose
+                # content is the same and whose fingerprint is not was relabelled (_listing_diff)
+                head = f"{r['cluster_id'] is None}\0{r['year']}\0{r['delivered_on']}\0".encode()
+                content = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+                row = (r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"])
+                rows.append((*row, digests[i], content))
+        for doc_id, cluster_id, digest, n_chars, level, text_digest, content in rows:
+            values = (k, key, doc_id, cluster_id, digest, n_chars, level, text_digest, content)
+            for name, value in zip(out, values, strict=True):
                 out[name].append(value)
     return pa.table(
         {
@@ -607,6 +654,10 @@ def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Ta
             "fingerprint": pa.array(out["fingerprint"], pa.string()),
             "chars": pa.array(out["chars"], pa.int64()),
             "admin_level": pa.array(out["admin_level"], pa.string()),
+            # what the document's anchor rows depend on besides its id (_partition_rows)
+            "text_digest": pa.array(out["text_digest"], pa.binary(16)),
+            # the fingerprint without the cluster's value (_listing_diff: relabelled documents)
+            "content": pa.array(out["content"], pa.string()),
         }
     )
 
@@ -618,19 +669,17 @@ def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Arr
     its hash and offset. Kept for the next part the same worker runs (ids only: ~100 B a document).
     A shard whose canonical.parquet the earlier hits artifact `base` listed is taken from its
     docs.parquet instead of its own file (thousands of tiny row groups)."""
-    stamps = tuple(
-        (d, _file_id(Path(d) / "canonical.parquet"), _stamp(Path(d) / "canonical.parquet")) for d in member_dirs
-    )
+    stamps = tuple((d, _file_id(d), _stamp(_listing_file(d))) for d in member_dirs)
     listed = None
     if base is not None:  # what is read from the earlier artifact: its version is part of the key too
         listed = tuple((str(Path(base) / n), _stamp_or_none(Path(base) / n)) for n in ("docs.parquet", "hits.json"))
     return _doc_codes_of(stamps, str(base) if base is not None else None, listed)
 
 
-def _file_id(f: Path) -> str:
-    """A canonical.parquet as hits.json records it (what docs.parquet's shard index names): its
+def _file_id(member_dir: str | Path) -> str:
+    """A shard's listing file as hits.json records it (what docs.parquet's shard index names): its
     content (_content_id)."""
-    return _content_id(f)
+    return _content_id(_listing_file(member_dir))
 
 
 def _content_id(f: Path) -> str:
@@ -693,7 +742,8 @@ def _doc_codes_of(
             ids += listed[x][0]
             clusters += listed[x][1]
             continue
-        t = _read(Path(d) / "canonical.parquet", ["doc_id", "cluster_id"])
+        f = _listing_file(d)
+        t = _read(f, ["doc_id", "cluster_id"])
         doc_ids = t.column("doc_id").to_pylist()
         ids += doc_ids
         clusters += [c or i for i, c in zip(doc_ids, t.column("cluster_id").to_pylist(), strict=True)]
@@ -723,8 +773,11 @@ class _Corpus:
         # the columns it keeps (shard_key, ~100 B a document, and cluster ids are not used here:
         # every reuse part and the finish build a corpus, so this is a per-call cost)
         cols = listing.select(["doc_id", "fingerprint", "chars", "shard", "admin_level"]).to_pydict()
+        self._listing_clusters = listing.column("cluster_id") if "cluster_id" in listing.column_names else None
         ids = np.array(cols["doc_id"], dtype=object)
         order = np.argsort(ids, kind="stable")
+        self._order = order
+        self._clusters: pa.Array | None = None
         self.ids = ids[order]
         if len(self.ids) > 1 and (self.ids[1:] == self.ids[:-1]).any():
             raise ValueError("a doc_id appears in two shards' canonical.parquet: shards overlap")
@@ -738,6 +791,14 @@ class _Corpus:
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._id_array: pa.Array | None = None
         self._cached_chars = 0
+
+    def clusters(self, codes: np.ndarray) -> pa.Array:
+        """The listing's cluster ids of these document codes (a corpus listed with its cluster_id)."""
+        if self._clusters is None:
+            if self._listing_clusters is None:
+                raise ValueError("a corpus listed without its clusters")
+            self._clusters = self._listing_clusters.combine_chunks().take(pa.array(self._order))
+        return self._clusters.take(pa.array(codes, pa.int64()))
 
     def codes(self, doc_ids: pa.Array) -> np.ndarray:
         """Codes of doc ids (-1: not a canonical document)."""
@@ -1248,6 +1309,17 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         srcs = new_src[stored["src"]] if len(new_src) else np.zeros(len(stored), np.int64)
         d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
         keep = (srcs >= 0) & (d >= 0)
+        # a re-run shard whose every document has the text it had: its rows are the earlier ones
+        shard_of = _text_known_shards(members, fresh, ids, base)
+        if len(shard_of):
+            adopt = (srcs < 0) & (d >= 0)
+            adopt[adopt] = shard_of[d[adopt]] >= 0
+            srcs[adopt] = shard_of[d[adopt]]
+            keep |= adopt
+            adopted = np.unique(srcs[adopt])
+            at = srcs[adopt] * width + ((stored["hash"][adopt] >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo)
+            counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
+            fresh = [k for k in fresh if k not in set(shard_of[shard_of >= 0].tolist())]
         parts_h.append(stored["hash"][keep])
         parts_d.append(d[keep])
         parts_pos.append(stored["pos"][keep].astype(np.int64))
@@ -1278,6 +1350,69 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         counts,
         read,
     )
+
+
+def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base: Path) -> np.ndarray:
+    """Per document code: the index of its shard among `fresh` (shards whose anchors file the
+    earlier artifact `base` did not read) when every document of that shard is in base's listing
+    with the same text digest, else -1 (empty: none). A document's anchor rows (hash, offset) are a
+    function of its text alone, so such a shard's rows are base's rows of its documents: its
+    anchors file need not be read. A +1 % run re-runs most shards for relabelled clusters or
+    canonical flips elsewhere (20k: 25 of 25 anchors files new), and reading their ranges of
+    anchors.parquet was ~1/3 of the partitions' CPU. Known from the shards' listing.parquet
+    (digests written by members); a shard without one is read."""
+    if not fresh:
+        return np.zeros(0, np.int64)
+    earlier_ids, earlier_digests = _listing_text_digests(Path(base))
+    if earlier_digests is None:
+        return np.zeros(0, np.int64)
+    shard_of = np.full(len(ids), -1, np.int64)
+    for k in fresh:
+        listing = Path(members[k]) / LISTING_FILE
+        if not listing.exists():
+            continue
+        doc_ids, digests = _listing_digests_of(str(listing), _stamp(listing))
+        if not len(doc_ids):
+            continue
+        was, now = pc.index_in(doc_ids, value_set=earlier_ids), pc.index_in(doc_ids, value_set=ids)
+        if was.null_count or now.null_count:  # a document new to the corpus (or not listed now)
+            continue
+        if not (earlier_digests[was.to_numpy(zero_copy_only=False).astype(np.int64)] == digests).all():
+            continue  # a text that changed
+        shard_of[now.to_numpy(zero_copy_only=False).astype(np.int64)] = k
+    return shard_of if (shard_of >= 0).any() else np.zeros(0, np.int64)
+
+
+def _listing_text_digests(base: Path) -> tuple[pa.Array, np.ndarray | None]:
+    """(doc ids, text digests as 16-byte values) of a hits artifact's docs.parquet in code order;
+    None without the column. Once per version of the file in a process."""
+    f = Path(base) / "docs.parquet"
+    return _listing_text_digests_of(str(f), _stamp(f))
+
+
+@lru_cache(maxsize=2)
+def _listing_text_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Array, np.ndarray | None]:
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path, pre_buffer=False) as pf:
+        if "text_digest" not in pf.schema_arrow.names:
+            return pa.array([], pa.string()), None
+        t = pf.read(columns=["doc_id", "text_digest"], use_threads=False)
+    t = t.take(pc.sort_indices(t, sort_keys=[("doc_id", "ascending")]))
+    return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
+
+
+@lru_cache(maxsize=64)
+def _listing_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Array, np.ndarray]:
+    """(doc ids, text digests) of one shard's listing.parquet, once per version of the file."""
+    t = _read(path, ["doc_id", "text_digest"])
+    return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
+
+
+def _fixed16(col: pa.ChunkedArray) -> np.ndarray:
+    """A binary(16) column as a NumPy array of 16-byte values compared byte for byte (void, not
+    "S16", which ignores trailing zero bytes; nulls: 16 zero bytes)."""
+    return np.frombuffer(b"".join(b or bytes(16) for b in col.to_pylist()), dtype="V16")
 
 
 def _doc_code_column(col: pa.ChunkedArray, ids: pa.Array) -> np.ndarray:
@@ -1380,14 +1515,21 @@ def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     return pa.array(np.sort(ids).tolist(), pa.string())
 
 
-def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray]:
-    """(per document code of this listing: whether its row (doc id, fingerprint, level) is not in
-    the earlier listing; how many earlier doc ids are gone; where each output part's codes start,
-    REUSE_PARTS + 1 offsets). Columnar: the listings are compared as Arrow columns, one doc id
-    lookup, no Python object per document (a set of row tuples of both listings was O(corpus)
-    Python objects in the finish call)."""
+def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """(per document code of this listing: whether its row (doc id, content fingerprint, level) is
+    not in the earlier listing; how many earlier doc ids are gone; where each output part's codes
+    start, REUSE_PARTS + 1 offsets; per document code: whether only its cluster changed). Columnar:
+    the listings are compared as Arrow columns, one doc id lookup, no Python object per document (a
+    set of row tuples of both listings was O(corpus) Python objects in the finish call).
 
-    cols = ["doc_id", "fingerprint", "admin_level"]
+    A relabelled document (same text, dates and level, another cluster: a new copy with a smaller
+    hash joined its cluster) is not touched: its pairs' rows change only in cluster_a / cluster_b
+    (reuse_part rewrites those), and whatever the cluster changes in the hits (two documents now
+    in one cluster, a rare flag) moves the pairs' hits in the changed groups, which dirty/PPPP.npy
+    holds. Recomputing every pair of such a document read and extended their texts again
+    (session 13)."""
+
+    cols = ["doc_id", "content", "admin_level", "fingerprint"]
     now = _read(now_file, cols)
     was = _read(was_file, cols)
     # codes number the sorted doc ids (Arrow orders strings by UTF-8 bytes: code point order, as sorted())
@@ -1396,16 +1538,21 @@ def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.n
     at = pc.index_in(ids, value_set=was.column("doc_id"))
     same = pc.is_valid(at)
     prev = was.take(at)  # a null row where the doc id is new
-    for c in cols[1:]:
+
+    def equal(c: str) -> Any:  # a null equals a null, as in a tuple comparison
         x, y = now.column(c), prev.column(c)
-        # a null equals a null, as in a tuple comparison
-        same = pc.and_(same, pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y))))
-    touched = ~np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return pc.or_(pc.fill_null(pc.equal(x, y), False), pc.and_(pc.is_null(x), pc.is_null(y)))
+
+    for c in ("content", "admin_level"):
+        same = pc.and_(same, equal(c))
+    kept = np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), dtype=bool)
+    touched = ~kept
+    relabelled = kept & ~np.asarray(pc.fill_null(equal("fingerprint"), False).to_numpy(zero_copy_only=False), bool)
     gone = pc.invert(pc.is_in(pc.unique(was.column("doc_id")), value_set=ids))
     removed = int(pc.sum(gone.cast(pa.int64())).as_py() or 0)
     # _code_range's bounds: the codes below each part's first doc id prefix
     bounds = [0] + [int(pc.sum(pc.less(ids, b).cast(pa.int64())).as_py() or 0) for b in _PART_BOUNDS]
-    return touched, removed, np.array([*bounds, len(ids)], np.int64)
+    return touched, removed, np.array([*bounds, len(ids)], np.int64), relabelled
 
 
 def _npy_rows(path: Path, i: int, j: int) -> np.ndarray:
@@ -1429,11 +1576,14 @@ def _npy_layout(path: str, stamp: tuple[int, ...]) -> tuple[np.dtype, int]:
         return dtype, f.tell()
 
 
-def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray) -> list[int]:
+def _dirty_parts(
+    out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray, relabelled: np.ndarray
+) -> tuple[list[int], list[int]]:
     """Per output part q, from every partition's slice of it: the moved pairs (dirty/PPPP.npy), the
     hits of those pairs and of the pairs of a touched document (its rows may change with no hit
     moving) -> dirty_hits/QQQ.npy sorted by document a, and every pair to recompute ->
-    dirty_pairs/QQQ.npy. Returns each part's count of pairs to recompute (reuse_plan's weights).
+    dirty_pairs/QQQ.npy. Returns each part's count of pairs to recompute (reuse_plan's weights) and
+    the parts with a hit of a relabelled document (their rows' cluster columns change).
 
     One output part at a time: every hit of a pair lies in the part of its document a, and so do
     its changed groups' hits before and after (dirty/PPPP.was.npy, .now.npy, sorted by a like the
@@ -1455,6 +1605,7 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
     for sub in ("dirty_pairs", "dirty_hits"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     counts = []
+    relabel_parts: list[int] = []
     z = np.zeros(0, np.int64)
 
     def gather(suffix: str, at: list[list[int]], q: int, empty: np.ndarray) -> np.ndarray:
@@ -1482,6 +1633,8 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
                 continue
             rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
             ra, rb = rec["a"], rec["b"]
+            if (not relabel_parts or relabel_parts[-1] != q) and (relabelled[ra] | relabelled[rb]).any():
+                relabel_parts.append(q)
             sel = touched[ra] | touched[rb]
             maybe = np.flatnonzero(as_a[ra] & as_b[rb] & ~sel)
             if len(maybe) and len(moved):
@@ -1514,7 +1667,7 @@ def _dirty_parts(out: Path, starts: list[int], index: np.ndarray, bounds: np.nda
         np.save(out / "dirty_hits" / f"{q:03d}.npy", picked)
         counts.append(len(keys))
         del moved, picked, pkey, keys
-    return counts
+    return counts, relabel_parts
 
 
 def hits_finish(
@@ -1540,13 +1693,14 @@ def hits_finish(
     bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
     only = bases.pop() if len(bases) == 1 else None
     base = Path(only) if only is not None else None
-    removed, gone_parts, dirty_counts = 0, list[int](), None
+    removed, gone_parts, dirty_counts, relabel_parts = 0, list[int](), None, list[int]()
     if base is not None and not (base / "docs.parquet").exists():
         base = None
     if base is not None:
-        touched, removed, bounds = _listing_diff(out / "docs.parquet", base / "docs.parquet")
+        touched, removed, bounds, relabelled = _listing_diff(out / "docs.parquet", base / "docs.parquet")
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
-        dirty_counts = _dirty_parts(out, starts, index, bounds, touched)
+        dirty_counts, relabel_parts = _dirty_parts(out, starts, index, bounds, touched, relabelled)
+        np.save(out / RELABELLED_FILE, np.flatnonzero(relabelled).astype(np.int64))
     meta = {
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
@@ -1556,9 +1710,10 @@ def hits_finish(
         "base": str(base) if base is not None else None,
         "removed": removed,  # documents gone since the earlier artifact
         "gone_parts": gone_parts,  # output parts whose earlier rows hold a pair of a document gone
+        "relabel_parts": relabel_parts,  # output parts with a pair of a relabelled document (RELABELLED_FILE)
         "dirty_pairs": dirty_counts,  # per output part: its pairs to recompute (None: no earlier artifact)
         "sources": [_source_id(m) for m in inputs["members"]],  # what rows/*.npy's src index names
-        "canonicals": [_file_id(Path(m) / "canonical.parquet") for m in inputs["members"]],  # docs.parquet's shard
+        "canonicals": [_file_id(m) for m in inputs["members"]],  # docs.parquet's shard
     }
     (out / "hits.json").write_text(json.dumps(meta, sort_keys=True))
     counts = {"docs": 0, "anchor_rows": 0, "partitions": n, "hits": 0, "formula_anchors": 0}
@@ -1591,7 +1746,7 @@ def _load_corpus(inputs: dict) -> _Corpus:
     held = getattr(_LOADED, "corpus", None)
     if held is None or held[0] != key:
         release_corpus()
-        columns = ["doc_id", "fingerprint", "chars", "shard", "admin_level"]
+        columns = ["doc_id", "cluster_id", "fingerprint", "chars", "shard", "admin_level"]
         _LOADED.corpus = (key, _Corpus(members, _read(listing, columns)))
     return _LOADED.corpus[1]
 
@@ -1726,7 +1881,8 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     old_live = np.zeros(0, np.int64)
     if before is not None and dirty is not None:
         prev = before / "reuse" / name
-        if not len(dirty) and q not in hits_meta.get("gone_parts", []):
+        relabel = q in hits_meta.get("relabel_parts", [])
+        if not len(dirty) and q not in hits_meta.get("gone_parts", []) and not relabel:
             n_rows = 0
             for table in ("reuse", "pairs"):
                 if (before / table / name).exists():
@@ -1743,6 +1899,8 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             key = _pair_keys(ra, rb)
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
+            if relabel:
+                old_rows = _relabelled_rows(old_rows, corpus, np.load(hits_dir / RELABELLED_FILE))
         if (before / "pairs" / name).exists():
             pairs = _read(before / "pairs" / name)
             ra, rb = corpus.codes(pairs.column("doc_id_a")), corpus.codes(pairs.column("doc_id_b"))
@@ -1777,6 +1935,22 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     )
     flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
     return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows}
+
+
+def _relabelled_rows(rows: pa.Table, corpus: _Corpus, relabelled: np.ndarray) -> pa.Table:
+    """Kept reuse rows with cluster_a / cluster_b of the relabelled documents (codes `relabelled`)
+    set to their clusters now. Such a document's cluster is never null (a null cluster is part of
+    the listing's content fingerprint), so the listing's value is the canonical row's."""
+    for side in ("a", "b"):
+        codes = corpus.codes(rows.column(f"doc_id_{side}"))
+        moved = np.isin(codes, relabelled)
+        if not moved.any():
+            continue
+        name = f"cluster_{side}"
+        now = corpus.clusters(np.where(moved, codes, 0)).cast(rows.schema.field(name).type)
+        column = pc.if_else(pa.array(moved, pa.bool_()), now, rows.column(name))
+        rows = rows.set_column(rows.schema.get_field_index(name), rows.schema.field(name), column)
+    return rows
 
 
 def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str] = ()) -> dict:
@@ -1971,16 +2145,16 @@ def _earlier_run(out: Path, version: str) -> Path | None:
 
 
 def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
-    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level) from an earlier run."""
+    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level, text_digest,
+    content) from an earlier run."""
 
     f = earlier / "docs.parquet" if earlier is not None else None
     if f is None or not f.exists():
         return {}
     out: dict[str, list[tuple]] = {}
     t = _read(f).to_pydict()
-    for row in zip(
-        t["shard_key"], t["doc_id"], t["cluster_id"], t["fingerprint"], t["chars"], t["admin_level"], strict=True
-    ):
+    columns = ("shard_key", "doc_id", "cluster_id", "fingerprint", "chars", "admin_level", "text_digest", "content")
+    for row in zip(*(t[c] for c in columns), strict=True):
         out.setdefault(row[0], []).append(row[1:])
     return out
 

@@ -192,6 +192,7 @@ STAGES: dict[str, Stage] = {
             writes={
                 "members": schema.MEMBERS,
                 "canonical.parquet": schema.CANONICAL,
+                "listing.parquet": schema.CANONICAL_LISTING,
                 "anchors.parquet": schema.ANCHORS,
             },
             tag="repair",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -177,8 +178,9 @@ def test_a_members_shard_is_keyed_by_the_assignment_columns_it_reads_only(tmp_pa
 
 def test_a_rerun_shard_reads_the_earlier_canonical_keys_once(tmp_path, monkeypatch):
     """A shard whose canonical documents changed looks up the earlier canonical.parquet for texts
-    and for anchors: its doc_id column (~5 ms a read at 20k: 4-document row groups) is read once
-    per call, and the bytes stay a cold run's."""
+    and for anchors: its keys are read once per call, from its listing.parquet (one row group; from
+    canonical.parquet's 4-document row groups a read was ~5 ms at 20k), and the bytes stay a cold
+    run's."""
     import pyarrow.parquet as pq
 
     docs = member_docs()
@@ -188,12 +190,12 @@ def test_a_rerun_shard_reads_the_earlier_canonical_keys_once(tmp_path, monkeypat
     later[0]["canonical"], later[5]["canonical"] = False, True  # canonical.parquet is rebuilt
     inputs = write_inputs(tmp_path / "in2", later, ["c0", "c1", "c2"], root="/elsewhere")
 
-    reads: list[list[str] | None] = []
+    reads: list[tuple[str, list[str] | None]] = []
     real_read = pq.ParquetFile.read
 
     def counted(self, *args, **kwargs):
-        if str(getattr(self, "_jh_path", "")).startswith(str(first / "canonical.parquet")):
-            reads.append(kwargs.get("columns"))
+        if str(getattr(self, "_jh_path", "")).startswith(str(first)):
+            reads.append((Path(self._jh_path).name, kwargs.get("columns")))
         return real_read(self, *args, **kwargs)
 
     real_init = pq.ParquetFile.__init__
@@ -209,4 +211,43 @@ def test_a_rerun_shard_reads_the_earlier_canonical_keys_once(tmp_path, monkeypat
     cold = cluster_members_shard(inputs, str(tmp_path / "cold"))
     assert artifact_bytes(tmp_path / "got") == artifact_bytes(tmp_path / "cold")
     assert got["texts_decoded"] == 0 and got["anchors_copied"] > 0 and cold["canonical"] == got["canonical"]
-    assert sum(1 for cols in reads if cols and "doc_id" in cols) == 1
+    keys = [
+        name for name, cols in reads if cols and "doc_id" in cols and name in ("canonical.parquet", "listing.parquet")
+    ]
+    assert keys == ["listing.parquet"]
+
+
+def test_members_writes_each_shards_listing_beside_canonical_and_links_it_with_it(tmp_path):
+    """listing.parquet (session 13: what the reuse step lists of a shard, without texts) holds
+    canonical.parquet's rows, in its order, with each text's digest and length; a re-run whose
+    canonical documents are unchanged links it with canonical.parquet, one whose canonical set
+    changed writes both again — a cold run's bytes either way."""
+    import pyarrow.parquet as pq
+
+    from tasks import reuse
+
+    docs = member_docs()
+    first = tmp_path / "first"
+    cluster_members_shard(write_inputs(tmp_path / "in1", docs, ["c0", "c1"]), str(first))
+    canonical = pq.read_table(first / "canonical.parquet")
+    listing = pq.read_table(first / reuse.LISTING_FILE)
+    assert listing.equals(reuse.canonical_listing(canonical))
+    assert (
+        listing.column("doc_id").equals(canonical.column("doc_id"))
+        and pq.ParquetFile(first / reuse.LISTING_FILE).metadata.num_row_groups == 1
+    )
+
+    inputs = write_inputs(tmp_path / "in2", docs, ["c0", "c1", "c2"], root="/elsewhere")
+    cluster_members_shard(inputs, str(tmp_path / "inc"), earlier=[str(first)])
+    for name in ("canonical.parquet", reuse.LISTING_FILE):
+        assert os.path.samefile(tmp_path / "inc" / name, first / name)
+
+    later = [dict(d) for d in docs]
+    later[0]["canonical"], later[5]["canonical"] = False, True
+    inputs = write_inputs(tmp_path / "in3", later, ["c0", "c1", "c2"], root="/elsewhere")
+    cluster_members_shard(inputs, str(tmp_path / "again"), earlier=[str(tmp_path / "inc")])
+    cluster_members_shard(inputs, str(tmp_path / "cold"))
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "cold")
+    assert not os.path.samefile(tmp_path / "again" / reuse.LISTING_FILE, first / reuse.LISTING_FILE)
+    again = pq.read_table(tmp_path / "again" / reuse.LISTING_FILE)
+    assert again.equals(reuse.canonical_listing(pq.read_table(tmp_path / "again" / "canonical.parquet")))

@@ -149,8 +149,9 @@ def test_flows_go_from_the_earlier_document_to_the_later_one_by_level():
 # ----------------------------------------------------------------------------- the stage, out of core
 
 
-def write_shard(folder: Path, docs: list[dict]) -> str:
-    """A members artifact as the members stage writes it: canonical.parquet and anchors.parquet."""
+def write_shard(folder: Path, docs: list[dict], listing: bool = True) -> str:
+    """A members artifact as the members stage writes it: canonical.parquet, its listing.parquet
+    (`listing=False`: an artifact without one) and anchors.parquet."""
     import pyarrow as pa
 
     from tasks.common import write_table
@@ -160,6 +161,8 @@ def write_shard(folder: Path, docs: list[dict]) -> str:
     rows = [{"year": None, "delivered_on": None, "admin_level": None, **d} for d in docs]
     table = pa.Table.from_pylist(rows, schema=CANONICAL).sort_by([("doc_id", "ascending")])
     _write_row_groups(table, folder / "canonical.parquet", reuse.CANONICAL_ROW_GROUP)
+    if listing:
+        write_table(reuse.canonical_listing(table), folder / reuse.LISTING_FILE)
     write_table(reuse.anchor_table(docs), folder / "anchors.parquet")
     return str(folder)
 
@@ -596,3 +599,114 @@ def test_doc_codes_of_a_dictionary_column_are_those_of_the_plain_ids(tmp_path):
     assert reuse._doc_code_column(col, ids).tolist() == [3, 0, -1, 3, 1, 1, 0]
     assert reuse._doc_code_column(plain.column("doc_id"), ids).tolist() == [3, 0, -1, 3, 1, 1, 0]
     assert reuse._doc_code_column(pa.chunked_array([], pa.string()), ids).tolist() == []
+
+
+def test_the_listing_and_document_codes_read_the_shards_listing_files_not_their_texts(tmp_path, monkeypatch):
+    """The members stage writes each shard's listing.parquet (canonical.parquet without texts, one row
+    group; session 13): the corpus listing and the document codes read those, never canonical.parquet
+    (4-document row groups, texts decoded for their digests: ~0.6 CPU-s of a +1 % run's listing at
+    20k). A shard without a listing file is listed from its canonical.parquet, to the same rows; the
+    stage's tables are the same bytes either way."""
+    import pyarrow.parquet as pq
+
+    docs = [d for shard in corpus_docs() for d in shard]
+    docs[3]["text"] = None
+    docs[4]["text"] = ""
+    docs[5] = {**docs[5], "year": None, "delivered_on": None, "admin_level": "city"}
+    shards = [docs[:10], docs[10:25], docs[25:]]
+    with_listing = [write_shard(_mkdir(tmp_path / "a" / str(k)), s) for k, s in enumerate(shards)]
+    without = [write_shard(_mkdir(tmp_path / "b" / str(k)), s, listing=False) for k, s in enumerate(shards)]
+
+    opened: list[str] = []
+    real = pq.ParquetFile
+
+    class Recording(real):
+        def __init__(self, source, *a, **k):
+            opened.append(str(source))
+            super().__init__(source, *a, **k)
+
+    monkeypatch.setattr(pq, "ParquetFile", Recording)
+    listed = reuse.corpus_listing(with_listing)
+    reuse._doc_codes_of.cache_clear()
+    codes = reuse._doc_codes(with_listing)
+    assert opened and not [f for f in opened if f.endswith("canonical.parquet")]
+    monkeypatch.setattr(pq, "ParquetFile", real)
+
+    unlisted = reuse.corpus_listing(without)
+    reuse._doc_codes_of.cache_clear()
+    assert listed.drop(["shard_key"]).equals(unlisted.drop(["shard_key"]))
+    same = reuse._doc_codes(without)
+    assert codes[0].equals(same[0]) and (codes[1] == same[1]).all() and (codes[2] == same[2]).all()
+    assert len(set(listed.column("fingerprint").to_pylist())) == len(docs)
+    run_stage(with_listing, tmp_path / "out-a")
+    run_stage(without, tmp_path / "out-b")
+    assert table_bytes(tmp_path / "out-a") == table_bytes(tmp_path / "out-b") != {}
+
+
+def _mkdir(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    return folder
+
+
+def test_a_rerun_shard_whose_texts_are_unchanged_is_not_read_again(tmp_path):
+    """A +1 % run's members stage rewrites old shards for relabelled clusters, canonical documents
+    gone or dates corrected (20k: 25 of 25 anchors files new), without changing a text. Their anchor
+    rows (hash, offset: a function of the text) are the earlier partitions' rows, known from the
+    text digests of their listing.parquet and the earlier docs.parquet (session 13): only a shard with
+    a new or changed text (or without a listing file) is read. Incremental == cold, byte for byte."""
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    n = reuse.FORMULA_CLUSTERS + 5
+    changed = [[dict(d) for d in s] for s in shards]
+    changed[0][0]["year"] = 1990  # a date corrected
+    changed[1][0]["cluster_id"] = changed[0][0]["cluster_id"]  # relabelled: joined another cluster
+    del changed[1][2]  # gone from the canonical set
+    changed[2][1]["text"] = changed[2][1]["text"][:-40] + PASSAGE[:40]  # a text that changed
+    changed.append([{**shards[2][2], "doc_id": f"ff{n:014x}"}])  # a new shard: a copy of an old page
+    first_dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(first_dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+
+    def rows(folder: str) -> int:
+        return pq.ParquetFile(Path(folder) / "anchors.parquet").metadata.num_rows
+
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert inc["reuse_hits"]["anchor_rows_read"] == rows(dirs[2]) + rows(dirs[3])  # shards 0 and 1 not read
+    assert inc["reuse_hits"]["anchor_rows"] == cold["reuse_hits"]["anchor_rows"]
+
+    # the same shards written without their listing files: each is read, the bytes are the same
+    bare = [write_shard(tmp_path / f"u{k}", docs, listing=k != 1) for k, docs in enumerate(changed)]
+    got = run_steps(bare, tmp_path / "bare", before)
+    assert table_bytes(tmp_path / "bare" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert got["reuse_hits"]["anchor_rows_read"] == rows(bare[1]) + rows(bare[2]) + rows(bare[3])
+
+
+def test_a_relabelled_document_keeps_its_pairs_rows_with_its_cluster_now(tmp_path):
+    """A cluster renamed (a new copy with a smaller hash joined it: cluster id = smallest member
+    hash) changes its documents' listing rows but neither their texts nor their hits' pairs: their
+    pairs are not recomputed (no text read), the kept rows take the new cluster_a / cluster_b, and
+    the parts holding them are rewritten, not linked (session 13). Incremental == cold."""
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()
+    first = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(first, tmp_path / "first")
+    rows = [
+        pq.read_table(f).to_pylist() for f in sorted((tmp_path / "first" / "reuse_step" / "reuse").glob("*.parquet"))
+    ]
+    pair = rows[0][0]  # the documents of a pair with rows, both renamed
+    renamed = [[dict(d) for d in s] for s in shards]
+    for d in (d for s in renamed for d in s if d["doc_id"] in (pair["doc_id_a"], pair["doc_id_b"])):
+        d["cluster_id"] = "r-" + d["cluster_id"]
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(renamed)]
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    cold = run_steps(dirs, tmp_path / "cold")
+    got = table_bytes(tmp_path / "inc" / "reuse_step")
+    assert got == table_bytes(tmp_path / "cold" / "reuse_step") != table_bytes(tmp_path / "first" / "reuse_step")
+    assert inc["reuse"]["pairs_computed"] == 0 < cold["reuse"]["pairs_computed"]
+    assert inc["reuse"]["parts_written"] > 0
