@@ -639,6 +639,47 @@ def test_figures_read_the_paragraph_cue_lazily_with_the_same_rows():
     assert checked > 100
 
 
+# sentences of a report (figures or not, the paragraph cues 去年/过去一年 among them) and what ends them: terminators,
+# line ends, a line end before a terminator (`\n。` starts no paragraph), a unit across a line end (`5\n元`)
+FIGURE_SENTENCES = [
+    "今年全市生产总值增长5%",
+    "今年力争增长6%",
+    "今年财政收入达到12亿元",
+    "去年全市生产总值增长7%",
+    "过去一年，工作扎实",
+    "一年来",
+    "比去年增长3%",
+    "预期目标是增长百分之五",
+    "全年粮食产量达到500万吨以上",
+    "我们努力",
+    "第三次会议",
+    "5",
+    "元",
+    "",
+]
+FIGURE_SEPARATORS = ["。", "！", "？", "!", "?", "\n", "\n\n", "\n。", "。\n", "。。", " ", "，"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(FIGURE_SENTENCES), st.sampled_from(FIGURE_SEPARATORS)), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_figures_search_candidates_with_the_same_rows_as_reading_every_sentence(parts):
+    """extract_figures reads only the sentences holding a candidate (a unit after a number, 百分之) and finds a
+    sentence's start and paragraph from the text around it: the same rows, paragraph cues included, as reading
+    every sentence in turn (terminators and line ends in every order, `\n。`, a unit across a line end)."""
+    text = "".join(a + b for a, b in parts)
+    for year, national in ((2020, False), (None, True)):
+        sections = S.extract_sections("d", text)
+        assert F.extract_figures("d", text, sections, national, year) == _figures_reference(
+            "d", text, sections, national, year
+        )
+
+
+def test_figures_candidate_search_on_the_samples():
+    for t in SAMPLES:
+        for cut in (t, t.replace("。", "\n"), t.replace("，", "\n。")):
+            assert F.extract_figures("d", cut, (), False, 2020) == _figures_reference("d", cut, (), False, 2020)
+
+
 def test_numbers_without_a_qualifier_word_have_no_qualifiers():
     """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
     there: _quals then gives () on every number of the samples, and gives something where the test passes."""
