@@ -680,6 +680,55 @@ def test_figures_candidate_search_on_the_samples():
             assert F.extract_figures("d", cut, (), False, 2020) == _figures_reference("d", cut, (), False, 2020)
 
 
+def _indicator_aliases_reference(head: str) -> tuple | None:
+    """_indicator's best alias as it was found: every alias pattern tried on the clause."""
+    best = None
+    for prio, (name, rx, _) in enumerate(F.INDICATOR_RES):
+        for m in rx.finditer(head):
+            key = (m.end(), -prio, name)
+            if best is None or key > best:
+                best = key
+    return best
+
+
+@given(st.text(alphabet="".join(sorted({c for _, rx, _ in F.INDICATORS for c in rx if c >= "\u4e00"})) + "，的占5%"))
+@settings(max_examples=300, deadline=None)
+def test_indicator_tries_only_the_aliases_of_the_clause_characters(head):
+    """_indicator tries only the aliases that can start with one of the clause's characters: the same indicator as
+    trying all of them, on clauses drawn from the aliases' own characters and on every sample clause."""
+    F._indicator.cache_clear()
+    for national in (False, True):
+        got = F._indicator(head, national)
+        F.INDICATOR_BY_FIRST, saved = (
+            {c: tuple(range(len(F.INDICATORS))) for c in F.INDICATOR_BY_FIRST},
+            F.INDICATOR_BY_FIRST,
+        )
+        try:
+            F._indicator.cache_clear()
+            want = F._indicator(head, national)
+        finally:
+            F.INDICATOR_BY_FIRST = saved
+            F._indicator.cache_clear()
+        assert got == want
+
+
+def test_indicator_first_characters_on_the_samples():
+    heads = {x[:i] for x in _figure_sentences() for i in range(len(x))}
+    checked = 0
+    for head in heads:
+        want = _indicator_aliases_reference(head)
+        tried = set()
+        for c in F.INDICATOR_BY_FIRST.keys() & set(head):
+            tried.update(F.INDICATOR_BY_FIRST[c])
+        got = max(
+            ((m.end(), -p, F.INDICATOR_RES[p][0]) for p in tried for m in F.INDICATOR_RES[p][1].finditer(head)),
+            default=None,
+        )
+        assert got == want
+        checked += want is not None
+    assert checked > 150
+
+
 def test_numbers_without_a_qualifier_word_have_no_qualifiers():
     """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
     there: _quals then gives () on every number of the samples, and gives something where the test passes."""
