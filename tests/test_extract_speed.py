@@ -639,6 +639,96 @@ def test_figures_read_the_paragraph_cue_lazily_with_the_same_rows():
     assert checked > 100
 
 
+# sentences of a report (figures or not, the paragraph cues 去年/过去一年 among them) and what ends them: terminators,
+# line ends, a line end before a terminator (`\n。` starts no paragraph), a unit across a line end (`5\n元`)
+FIGURE_SENTENCES = [
+    "今年全市生产总值增长5%",
+    "今年力争增长6%",
+    "今年财政收入达到12亿元",
+    "去年全市生产总值增长7%",
+    "过去一年，工作扎实",
+    "一年来",
+    "比去年增长3%",
+    "预期目标是增长百分之五",
+    "全年粮食产量达到500万吨以上",
+    "我们努力",
+    "第三次会议",
+    "5",
+    "元",
+    "",
+]
+FIGURE_SEPARATORS = ["。", "！", "？", "!", "?", "\n", "\n\n", "\n。", "。\n", "。。", " ", "，"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(FIGURE_SENTENCES), st.sampled_from(FIGURE_SEPARATORS)), max_size=14))
+@settings(max_examples=500, deadline=None)
+def test_figures_search_candidates_with_the_same_rows_as_reading_every_sentence(parts):
+    """extract_figures reads only the sentences holding a candidate (a unit after a number, 百分之) and finds a
+    sentence's start and paragraph from the text around it: the same rows, paragraph cues included, as reading
+    every sentence in turn (terminators and line ends in every order, `\n。`, a unit across a line end)."""
+    text = "".join(a + b for a, b in parts)
+    for year, national in ((2020, False), (None, True)):
+        sections = S.extract_sections("d", text)
+        assert F.extract_figures("d", text, sections, national, year) == _figures_reference(
+            "d", text, sections, national, year
+        )
+
+
+def test_figures_candidate_search_on_the_samples():
+    for t in SAMPLES:
+        for cut in (t, t.replace("。", "\n"), t.replace("，", "\n。")):
+            assert F.extract_figures("d", cut, (), False, 2020) == _figures_reference("d", cut, (), False, 2020)
+
+
+def _indicator_aliases_reference(head: str) -> tuple | None:
+    """_indicator's best alias as it was found: every alias pattern tried on the clause."""
+    best = None
+    for prio, (name, rx, _) in enumerate(F.INDICATOR_RES):
+        for m in rx.finditer(head):
+            key = (m.end(), -prio, name)
+            if best is None or key > best:
+                best = key
+    return best
+
+
+@given(st.text(alphabet="".join(sorted({c for _, rx, _ in F.INDICATORS for c in rx if c >= "\u4e00"})) + "，的占5%"))
+@settings(max_examples=300, deadline=None)
+def test_indicator_tries_only_the_aliases_of_the_clause_characters(head):
+    """_indicator tries only the aliases that can start with one of the clause's characters: the same indicator as
+    trying all of them, on clauses drawn from the aliases' own characters and on every sample clause."""
+    F._indicator.cache_clear()
+    for national in (False, True):
+        got = F._indicator(head, national)
+        F.INDICATOR_BY_FIRST, saved = (
+            {c: tuple(range(len(F.INDICATORS))) for c in F.INDICATOR_BY_FIRST},
+            F.INDICATOR_BY_FIRST,
+        )
+        try:
+            F._indicator.cache_clear()
+            want = F._indicator(head, national)
+        finally:
+            F.INDICATOR_BY_FIRST = saved
+            F._indicator.cache_clear()
+        assert got == want
+
+
+def test_indicator_first_characters_on_the_samples():
+    heads = {x[:i] for x in _figure_sentences() for i in range(len(x))}
+    checked = 0
+    for head in heads:
+        want = _indicator_aliases_reference(head)
+        tried = set()
+        for c in F.INDICATOR_BY_FIRST.keys() & set(head):
+            tried.update(F.INDICATOR_BY_FIRST[c])
+        got = max(
+            ((m.end(), -p, F.INDICATOR_RES[p][0]) for p in tried for m in F.INDICATOR_RES[p][1].finditer(head)),
+            default=None,
+        )
+        assert got == want
+        checked += want is not None
+    assert checked > 150
+
+
 def test_numbers_without_a_qualifier_word_have_no_qualifiers():
     """_sentence_figures skips _quals (memo and all) when neither 多/余, a POST_QUAL start nor a PRE_QUAL word is
     there: _quals then gives () on every number of the samples, and gives something where the test passes."""
