@@ -105,7 +105,7 @@ def build_corpus(
             on_dask = _shards_on_dask.with_options(task_runner=DaskTaskRunner(address=dask_address))  # type: ignore[arg-type]
             summary = on_dask(settings=settings, where=f"dask {dask_address}")
         else:
-            n_workers = pool.configure(workers, growth=_load_growth(out_dir))
+            n_workers = pool.configure(workers, growth=_growth_figures(out_dir))
             try:
                 summary = _build(log, workers=n_workers, **settings)
             except BaseException:
@@ -681,6 +681,15 @@ def _run_id() -> str | None:
 
 
 GROWTH_FILE = "worker-growth.json"  # under OUT/.state: each runner's largest RSS growth in one call, MiB
+
+
+def _growth_figures(out_dir: Path) -> dict[str, int]:
+    """What the pool judges calls on: the figures measured in earlier runs (`_load_growth`), and for a
+    kind of call never measured, its stage's declared figure (Stage.memory_kind_growth)."""
+    declared = {
+        pool.KIND.format(stage.runner, kind): mb for stage in STAGES.values() for kind, mb in stage.memory_kind_growth
+    }
+    return declared | _load_growth(out_dir)
 
 
 def _load_growth(out_dir: Path) -> dict[str, int]:

@@ -41,6 +41,13 @@ NOT_CODE = frozenset(
 )
 
 
+# What a patching export (tasks.export on a shard exported before) adds to a worker before the pool
+# has measured one: 1.6x the largest first call seen, 158 MB in a fresh worker (imports included;
+# repeat calls 33 MB) on the 20k bench's +1 % run, session 13. Shards are bounded in size
+# (--shard-docs / --shard-mb), so this does not grow with the corpus.
+PATCH_EXPORT_MB = 256
+
+
 @dataclass(frozen=True)
 class Stage:
     """One step of the DAG. `runner` is "module:function"; it is called in a worker process as
@@ -81,6 +88,11 @@ class Stage:
     # plus that kind (tasks.pool.KIND), so a light kind of call (an export patching an earlier file,
     # +~100 MB) is not judged on the heavy kind's growth (a cold export, +~507 MB at 20k).
     memory_kind: str = ""
+    # A figure for a kind of call the pool has not measured yet ((kind, MiB), ...): without one, an
+    # unmeasured kind is judged on the runner's own (heavier) growth, so the first +1 % run after a
+    # cold run replaced two workers before its first patching exports (session 13's 20k bench,
+    # ~1-2 s of its 21 s). The pool's own measurement replaces it after the kind's first call.
+    memory_kind_growth: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self) -> None:
         if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
@@ -243,6 +255,7 @@ STAGES: dict[str, Stage] = {
             views={"dedupe": "tasks.stages:assignments_part"},
             hints="tasks.stages:earlier_exports",
             memory_kind="tasks.stages:export_kind",
+            memory_kind_growth=(("patch", PATCH_EXPORT_MB),),
         ),
     )
 }

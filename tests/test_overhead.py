@@ -306,3 +306,25 @@ def test_task_runs_on_the_clis_temporary_server_go_untagged(tmp_path):
         assert not steps.fingerprint_task().tags
     finally:
         steps.tag_task_runs(True)
+
+
+def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measured(tmp_path):
+    """After a cold run the pool has no figure for a patching export: judged on a full export's
+    (~509 MB at 20k), the first +1 % run replaced two workers before its patches (+33-158 MB)."""
+    from flows.pipeline import GROWTH_FILE, _growth_figures
+    from tasks import pool
+    from tasks.stages import PATCH_EXPORT_MB, STAGES
+
+    runner = STAGES["export"].runner
+    patch = pool.KIND.format(runner, "patch")
+    (tmp_path / ".state").mkdir()
+    (tmp_path / ".state" / GROWTH_FILE).write_text(json.dumps({runner: 509}))  # what a cold run leaves
+    assert _growth_figures(tmp_path) == {runner: 509, patch: PATCH_EXPORT_MB}
+    assert PATCH_EXPORT_MB < 509
+    (tmp_path / ".state" / GROWTH_FILE).write_text(json.dumps({runner: 509, patch: 170}))
+    assert _growth_figures(tmp_path)[patch] == 170  # measured: the declared figure steps aside
+    try:
+        pool.configure(1, growth=_growth_figures(tmp_path))
+        assert pool._expected(runner, patch) == (170, None)
+    finally:
+        pool.configure(None)
