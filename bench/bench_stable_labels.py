@@ -2,8 +2,10 @@
 
     python -m bench.bench_stable_labels COLD_OUT PLUS_OUT
 
-COLD_OUT / PLUS_OUT as for `bench.bench_repair_plus`. A cluster's id is its smallest member hash,
-so a new page with a smaller hash (or a merge) renames a cluster in every shard holding a copy.
+COLD_OUT / PLUS_OUT as for `bench.bench_repair_plus`. Until session 14 a cluster's id was its smallest
+member hash, so a new page with a smaller hash (or a merge) renamed a cluster in every shard holding a
+copy; it is now its first member's in the listing (this bench measured the choice; on outputs made
+since, both columns below should agree but for merges).
 Counted for the old shards, from the two runs' dedupe assignments: whose member rows (doc, cluster,
 canonical flag, by repair part) or canonical rows change — with the ids as they are, and with each
 cluster keeping the smallest earlier id among its old members (a "stable" label). Members rows of

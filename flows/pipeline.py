@@ -376,7 +376,9 @@ def _build(
 
     # ---- fingerprint: the content every cache key starts from
     shard_files, unreadable = _fingerprint(plans, progress, state, rehash or rebuild)
-    shard_ids = sorted(shard_files)
+    # listing (path) order, as planned: dedupe names a cluster after its first member in this order, so
+    # a crawler's new dated folder (later paths) leaves every earlier cluster's id as it was
+    shard_ids = list(shard_files)
     input_fingerprint = stable_hash(
         sorted({(f.input_root, f.source_path, sha) for m in shard_files.values() for f, sha in m})
     )
@@ -595,7 +597,7 @@ def _account(
     then their normalize rejects, in shard order (as `_located_rejects` returns them)."""
     folder = Path(state) / "artifacts" / ACCOUNTED
     folder.mkdir(parents=True, exist_ok=True)
-    shard_ids = sorted(shard_files)
+    shard_ids = list(shard_files)  # the run's shard order (listing order), as `shard_rejects`
     version = code_version("export")
     summaries, used = [], set()
     for i, sid in enumerate(shard_ids):

@@ -335,19 +335,36 @@ def _pairs_from_groups(keys: np.ndarray, members: np.ndarray) -> np.ndarray:
 SIGN_BATCH_ROWS = 128
 
 
+_RECORD_NUMBER = re.compile(r"\d+")
+
+
+def listing_key(source_path: str | None, record: str | None, doc_id: str) -> tuple[str, int, str]:
+    """A document's place in the input listing: its path, then its position in a multi-document
+    file (`L12` before `L100`, `row=3`; -1 for a whole file), then doc_id. The same whether a
+    container file is one shard or several slices."""
+    found = _RECORD_NUMBER.search(record) if record else None
+    return (source_path or "", int(found.group()) if found else -1, doc_id)
+
+
 def signature_shard(inputs: dict, out_dir: str) -> dict:
-    """Per shard: fingerprints, MinHash bands and anchors of every normalized document."""
+    """Per shard: fingerprints, MinHash bands and anchors of every normalized document, rows in
+    listing order (`listing_key`): the global step names a cluster after its first member in the
+    listing, which must not depend on where the shard boundaries fall."""
     from pathlib import Path
 
     import pyarrow.parquet as pq
 
     from tasks.common import write_table
 
-    parts = []
+    parts, place = [], {}
     # Row batches: a worker holds one batch's texts and shingles, the signatures of the shard as Arrow.
     docs_file = pq.ParquetFile(Path(inputs["normalize"]) / "docs.parquet")
-    for docs in docs_file.iter_batches(SIGN_BATCH_ROWS, columns=["doc_id", "text", "norm_flags", "n_chars"]):
+    columns = ["doc_id", "text", "norm_flags", "n_chars", "source_path", "record"]
+    for docs in docs_file.iter_batches(SIGN_BATCH_ROWS, columns=columns):
         flags = [sorted(k for k, _ in (m or [])) for m in docs.column("norm_flags").to_pylist()]
+        ids = docs.column("doc_id").to_pylist()
+        for d, path, rec in zip(ids, docs.column("source_path").to_pylist(), docs.column("record").to_pylist()):
+            place[d] = listing_key(path, rec, d)
         table = pa.table(
             {
                 "doc_id": docs.column("doc_id"),
@@ -358,7 +375,7 @@ def signature_shard(inputs: dict, out_dir: str) -> dict:
         )
         parts.append(shard_signatures(table))
     sigs = pa.concat_tables(parts) if parts else shard_signatures(pa.table({"doc_id": pa.array([], pa.string())}))
-    if len(parts) > 1:
-        sigs = sigs.sort_by("doc_id")
+    keys = [place[d] for d in sigs.column("doc_id").to_pylist()]
+    sigs = sigs.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), pa.int64()))
     write_table(sigs, Path(out_dir) / "signatures.parquet")
     return {"docs": sigs.num_rows}

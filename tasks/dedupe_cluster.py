@@ -10,10 +10,12 @@ under a work folder and processed one partition at a time by pure kernels (`_ban
 `_anchor_kernel`, `_pair_count_kernel`, …) that take and return paths and small arrays, so they
 run the same in this process, in a thread pool (`workers`) or as Dask tasks (`client`).
 
-The output is a function of the set of signed documents only: cluster ids are derived from the
-smallest member id hash, the canonical is elected by a total order on member content, every tie
-is broken by a hash of the doc_id (never by file order or history). So a run on a corpus that was
-built up incrementally gives the same bytes as a cold run on the same documents.
+The output is a function of the signed documents in listing order only: a cluster's id is the id
+hash of its first member in the listing (gid order: the signature files as given, then their rows;
+the flow gives the shards in path order, each file's rows in listing order), the canonical is elected by a total order on member content, every
+other tie is broken by a hash of the doc_id (never by history). So a run on a corpus that was built
+up incrementally gives the same bytes as a cold run on the same files, and a cluster keeps its id
+when copies join it later in the listing.
 """
 
 from __future__ import annotations
@@ -1802,10 +1804,12 @@ def _best_containers(ow: np.ndarray, meta: _Meta) -> np.ndarray:
 
 
 def _elect(meta: _Meta, comp: np.ndarray, best_one_way: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Canonical per component, each document's component size and cluster hash (smallest member id
-    hash). Canonical: not truncated, not one-way contained in another member (a mosaic quoting part of
-    a speech never wins over the speech, even when the speech carries a flag), fewest flags, longest,
-    then smallest id hash."""
+    """Canonical per component, each document's component size and cluster hash: the id hash of
+    the component's first member in the listing (the earliest signature file holding one, its first
+    row there), so a cluster keeps its id when copies arrive later in the listing (a crawler's new
+    dated folder) and analysts can follow it across releases. Canonical: not truncated, not one-way
+    contained in another member (a mosaic quoting part of a speech never wins over the speech, even
+    when the speech carries a flag), fewest flags, longest, then smallest id hash."""
     n = len(comp)
     inside = np.zeros(n, bool)
     inside[best_one_way[0].astype(np.int64)] = True
@@ -1815,9 +1819,8 @@ def _elect(meta: _Meta, comp: np.ndarray, best_one_way: np.ndarray) -> tuple[np.
     canon_of_comp[comp[order][first]] = order[first]
     canon = canon_of_comp[comp]
     size = np.bincount(comp, minlength=n)[comp]
-    min_id = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
-    np.minimum.at(min_id, comp, meta.idhash)
-    return canon, size, min_id[comp]
+    # `comp` is the component's smallest gid (`_components`): its first member in the listing
+    return canon, size, meta.idhash[comp]
 
 
 def _reasons(meta: _Meta, members, cn, jac, inter_n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -233,9 +233,57 @@ def test_one_assignment_part_per_signature_file_with_its_own_documents(tmp_path)
     assert rows["c"]["cluster_id"] == rows["b"]["cluster_id"] and rows["c"]["dup_reason"] == "exact"
     assert stats["docs"] == 3 and stats["clusters"] == 2 and stats["duplicates"] == 1
     assert stats["duplicate_reasons"] == {"exact": 1} and stats["cluster_sizes"] == {"1": 1, "2": 1}
-    # the cluster id is the smallest member's id hash: derived from the members, not from history
-    want = min(xxhash.xxh3_64_intdigest(x.encode()) for x in ("b", "c"))
-    assert rows["b"]["cluster_id"] == f"{want:016x}"
+    # the cluster id is its first member's id hash in the listing (file s0 before s2)
+    assert rows["b"]["cluster_id"] == f"{xxhash.xxh3_64_intdigest(b'b'):016x}"
+
+
+def _ids_by_hash(n: int) -> list[str]:
+    """n doc ids in decreasing order of their id hash: each later one would win a smallest-hash rule."""
+    ids = [f"d{i}" for i in range(4 * n)]
+    return sorted(ids, key=lambda d: -xxhash.xxh3_64_intdigest(d.encode()))[:n]
+
+
+def test_a_cluster_keeps_its_id_when_copies_arrive_later_in_the_listing(tmp_path):
+    """Copies of one speech arrive night after night in new files, each copy's id hash smaller than
+    every earlier one's: the cluster's id stays its first member's (a smallest-hash id would move
+    every night), in the incremental run and in a cold one on the same files."""
+    first, *later = _ids_by_hash(4)
+    text = sample(HUAIAN)
+    files = [sign(tmp_path, {first: text, "other": sample(NPC_A)}, "night0")]
+    state = None
+    want = f"{xxhash.xxh3_64_intdigest(first.encode()):016x}"
+    for night, doc in enumerate(later, 1):
+        files.append(sign(tmp_path, {doc: text}, f"night{night}"))
+        stats = dedupe_cluster.cluster_corpus(files, state, str(tmp_path / f"out{night}"))
+        cold = dedupe_cluster.cluster_corpus(files, None, str(tmp_path / f"cold{night}"))
+        assert stats["duplicates"] == cold["duplicates"] == night
+        a, d = outputs(tmp_path / f"out{night}", len(files))
+        rows = by_id(a)
+        assert {rows[x]["cluster_id"] for x in [first, *later[:night]]} == {want}
+        assert set(d.column("cluster_id").to_pylist()) == {want}
+        assert rows["other"]["cluster_id"] != want
+        assert outputs(tmp_path / f"cold{night}", len(files))[0].equals(a)
+        state = str(tmp_path / f"out{night}" / "state")
+
+
+def test_a_merge_keeps_the_id_of_the_cluster_that_comes_first(tmp_path):
+    """A page bridging two clusters (a full copy joining a head-cut and a tail-cut one) merges them
+    under the id of the member that comes first in the listing."""
+    text = sample(HUAIAN)
+    cut = len(text) // 2
+    late, early, bridge = _ids_by_hash(3)  # the earliest file's member has the largest hash
+    files = [
+        sign(tmp_path, {early: text[:cut]}, "a"),
+        sign(tmp_path, {late: text[cut:]}, "b"),
+    ]
+    dedupe_cluster.cluster_corpus(files, None, str(tmp_path / "apart"))
+    rows = by_id(outputs(tmp_path / "apart", 2)[0])
+    assert rows[early]["cluster_id"] != rows[late]["cluster_id"]
+    files.append(sign(tmp_path, {bridge: text}, "c"))
+    dedupe_cluster.cluster_corpus(files, str(tmp_path / "apart" / "state"), str(tmp_path / "merged"))
+    rows = by_id(outputs(tmp_path / "merged", 3)[0])
+    want = f"{xxhash.xxh3_64_intdigest(early.encode()):016x}"
+    assert rows[early]["cluster_id"] == rows[late]["cluster_id"] == rows[bridge]["cluster_id"] == want
 
 
 def test_same_inputs_give_byte_identical_outputs_and_reuse_them(tmp_path):
@@ -661,3 +709,13 @@ def test_window_min_is_the_sliding_minimum(n, w):
         return
     h = np.random.default_rng(n * 100 + w).integers(0, 1 << 63, n, dtype=np.uint64)
     assert np.array_equal(dedupe._window_min(h, w), np.lib.stride_tricks.sliding_window_view(h, w).min(axis=1))
+
+
+def test_listing_key_orders_records_by_their_position_in_the_file():
+    keys = [
+        dedupe.listing_key("b.jsonl", "L10", "x"),
+        dedupe.listing_key("b.jsonl", "L2", "y"),
+        dedupe.listing_key("a.txt", None, "z"),
+        dedupe.listing_key("b.parquet", "row=0", "w"),
+    ]
+    assert [k[2] for k in sorted(keys)] == ["z", "y", "x", "w"]  # a.txt, L2 before L10, then b.parquet
