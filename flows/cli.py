@@ -19,7 +19,10 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tasks.procs import StopOnSignal
 
 SERVER_STARTUP_TIMEOUT = 180  # seconds; see _run
 # What the prestarted workers import while the CLI waits for the server: the modules of the first
@@ -189,8 +192,25 @@ def _run(args: argparse.Namespace) -> int:
 
     pool.trace("cli_start")
     server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
+    stopper = procs.StopOnSignal()
+    stopper.guard_start()  # a signal while the command starts ends it with a message, before any work
     watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
+    try:
+        return _start_and_run(args, server, stopper)
+    except procs.Stopped as exc:  # from the guard: the run had not started
+        from rich.console import Console
+
+        _say_stopped(Console(stderr=True), exc.signum, started=False)
+        return exc.exit_code
+    finally:
+        stopper.end_guard()
+        watchdog.stop()
+
+
+def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, stopper: StopOnSignal) -> int:
     from rich.console import Console
+
+    from tasks import pool, procs
 
     console = Console(stderr=True)
     from flows import progress
@@ -229,7 +249,7 @@ def _run(args: argparse.Namespace) -> int:
         now = current_release(args.out)
         _say_stopped(console, signum, hard=True, published=now if now != before else None)
 
-    stopper = procs.StopOnSignal(on_hard_exit=hard_exit)
+    stopper.on_hard_exit = hard_exit
     try:
         with bar:
             summary = stopper.run(
@@ -263,7 +283,6 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     finally:
         remove()
-        watchdog.stop()
     pool.trace("cli_flow_returned")
     _print_summary(console, summary, time.monotonic() - started)
     return 0
@@ -442,11 +461,19 @@ def _use_temporary_server(server: TemporaryServer | None) -> bool:
     return True
 
 
-def _say_stopped(console, signum: int, hard: bool = False, published: str | None = None) -> None:
+def _say_stopped(console, signum: int, hard: bool = False, published: str | None = None, started: bool = True) -> None:
     import signal
 
     name = signal.Signals(signum).name
     how = " (forced: the run did not unwind in time)" if hard else ""
+    if not started:
+        console.print(
+            f"[red]stopped[/red] by {name} before the run started: nothing was written, the current release "
+            "is unchanged",
+            soft_wrap=True,
+            highlight=False,
+        )
+        return
     if published:  # the signal came after the release switch: the run's work is in place
         console.print(
             f"[red]stopped[/red] by {name}{how} after the run had published release {published}, "

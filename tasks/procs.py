@@ -204,6 +204,24 @@ class StopOnSignal:
         self.grace = grace_seconds
         self.signum: int | None = None
         self.deadline = 0.0
+        self._original: dict[signal.Signals, Any] | None = None
+
+    def guard_start(self) -> None:
+        """From now until `run` takes over, a signal raises Stopped in the main thread.
+
+        The CLI spends seconds starting Prefect's server and its first workers before the run (a
+        busy box: a minute); nothing is written then, so a signal there ends the command with a
+        message and 128+signal instead of a silent kill (SIGTERM) or a traceback (SIGINT). `run`
+        replaces the guard and restores the handlers found here. Installed after the server's
+        process is launched: a Stopped raised inside `Popen` could leave it without an owner."""
+        if threading.current_thread() is threading.main_thread() and self._original is None:
+            self._original = {s: signal.signal(s, _raise_stopped) for s in self.SIGNALS}
+
+    def end_guard(self) -> None:
+        """The handlers `guard_start` found, back (a start that ends before `run`)."""
+        for s, h in (self._original or {}).items():
+            signal.signal(s, h)
+        self._original = None
 
     def _handler(self, signum: int, frame: Any) -> None:
         global _stop_signal
@@ -245,6 +263,8 @@ class StopOnSignal:
                 if self.signum is not None and time.monotonic() > self.deadline:
                     self._hard_exit(self.signum)
         finally:
+            if self._original is not None:  # the guard ends with the run: the handlers found before it
+                previous, self._original = self._original, None
             for s, h in previous.items():
                 signal.signal(s, h)
             _stop_signal = None
@@ -255,6 +275,10 @@ class StopOnSignal:
         if "error" in outcome:
             raise outcome["error"]
         return outcome.get("value")
+
+
+def _raise_stopped(signum: int, frame: Any) -> None:
+    raise Stopped(signum)
 
 
 def _terminate_pool(signum: int) -> None:

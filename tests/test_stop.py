@@ -85,3 +85,42 @@ def test_the_stop_message_says_which_release_is_current():
     before, after = console.export_text().strip().split("\n")
     assert "previous release is still the current one" in before
     assert "published release r123" in after and "previous release" not in after
+
+
+def test_a_signal_before_the_run_starts_raises_in_the_main_thread_and_run_restores_the_handlers():
+    """While the CLI starts (Prefect's server, the first workers) a SIGTERM used to kill it silently."""
+    original = signal.getsignal(signal.SIGTERM)
+    stopper = procs.StopOnSignal(on_signal=lambda s: None)
+    stopper.guard_start()
+    with pytest.raises(procs.Stopped) as stopped:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(1)  # the handler raises before this ends
+    assert stopped.value.exit_code == 143
+    assert stopper.run(lambda: 5) == 5  # the run takes over from the guard ...
+    assert signal.getsignal(signal.SIGTERM) is original  # ... and leaves the handlers found before it
+    stopper.guard_start()
+    stopper.end_guard()  # a start that ends before the run
+    assert signal.getsignal(signal.SIGTERM) is original
+
+
+def test_the_command_stopped_while_it_starts_says_so_and_exits_143(tmp_path, monkeypatch, capsys):
+    from flows import cli
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("讲话" * 200, encoding="utf-8")
+    original = signal.getsignal(signal.SIGTERM)
+    waited = []
+
+    def waiting_for_the_server(server):  # the signal lands while the CLI waits for Prefect's server
+        waited.append(True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        return False
+
+    monkeypatch.setattr(cli, "_start_temporary_server", lambda: None)
+    monkeypatch.setattr(cli, "_use_temporary_server", waiting_for_the_server)
+    monkeypatch.setattr(pool, "prestart", lambda *a, **k: None)
+    assert cli.main(["run", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 143
+    assert waited and not (tmp_path / "out" / "current").exists()
+    assert "stopped by SIGTERM before the run started" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is original
