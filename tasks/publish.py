@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tasks import procs, schema
 from tasks.common import read_table, stable_hash, write_table
@@ -163,15 +164,19 @@ def build_release(
             made / f"rejects-{stable_hash(reject_digests)[:24]}.parquet",
             lambda path: write_table(merge_tables(reject_files, schema.REJECTS), path, schema.SORT_KEYS["rejects"]),
         )
-        dups = _made_once(
-            made / f"duplicates-{stable_hash(dups_digest)[:24]}.parquet",
-            lambda path: write_table(
-                read_table(duplicates_file).cast(schema.DUPLICATES)
-                if duplicates_file
-                else schema.DUPLICATES.empty_table(),
-                path,
-                schema.SORT_KEYS["duplicates"],
-            ),
+        dups = (
+            Path(duplicates_file)
+            if duplicates_file and in_release_form(duplicates_file, "duplicates")
+            else _made_once(
+                made / f"duplicates-{stable_hash(dups_digest)[:24]}.parquet",
+                lambda path: write_table(
+                    read_table(duplicates_file).cast(schema.DUPLICATES)
+                    if duplicates_file
+                    else schema.DUPLICATES.empty_table(),
+                    path,
+                    schema.SORT_KEYS["duplicates"],
+                ),
+            )
         )
         for old in made.iterdir():  # the release holds its own links; only the newest are kept
             if old not in (rejects, dups):
@@ -233,6 +238,22 @@ class _Digests:
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_json_atomic(dict(sorted(self.used.items())), self.path)
+
+
+def in_release_form(path: str, table: str) -> bool:
+    """A file the release can link as it is: the table's schema (pandas metadata included), every row
+    group declaring the table's sort keys as its `sorting_columns` (the writer's promise: the dedupe
+    step writes its duplicates file so), readable by every account. Only the footer is read."""
+    try:
+        f = pq.ParquetFile(path)
+        want = tuple(pq.SortingColumn(schema.TABLES[table].get_field_index(c)) for c in schema.SORT_KEYS[table])
+        return (
+            f.schema_arrow.equals(schema.TABLES[table], check_metadata=True)
+            and all(tuple(f.metadata.row_group(i).sorting_columns) == want for i in range(f.metadata.num_row_groups))
+            and os.stat(path).st_mode & 0o044 == 0o044
+        )
+    except (OSError, ValueError, pa.ArrowException):
+        return False
 
 
 def _made_once(path: Path, make: Callable[[Path], Any]) -> Path:

@@ -187,6 +187,37 @@ def test_a_release_reads_only_the_files_that_changed(tmp_path, monkeypatch):
     assert made == ["duplicates", "rejects"]  # the superseded merge is gone
 
 
+def test_the_dedupe_steps_duplicates_file_is_linked_not_rewritten(tmp_path, monkeypatch):
+    """The dedupe step writes its duplicates file in the release's form (schema, sorted, declared in
+    every row group): the release links it as it is, with no read of the table in the flow process;
+    a file that does not declare its order is read, sorted and rewritten as before."""
+    from tasks import dedupe_cluster
+
+    read: list[str] = []
+    real = export.read_table
+    monkeypatch.setattr(export, "read_table", lambda p, *a: read.append(Path(p).name) or real(p, *a))
+    spec = _exports(tmp_path / "x", "old")
+    rows = pq.read_table(spec["dups"])
+    shuffled = rows.take(pa.array(list(range(rows.num_rows))[::-1]))
+    write_table(shuffled, spec["dups"])  # no declared order: rewritten sorted
+    plain = _publish(tmp_path / "plain", spec)
+    assert "duplicates.parquet" in read
+    [rewritten] = (tmp_path / "plain" / "releases" / plain / "duplicates").iterdir()
+    assert os.stat(rewritten).st_ino != os.stat(spec["dups"]).st_ino
+
+    read.clear()
+    dedupe_cluster._write_duplicate_parts([shuffled], Path(spec["dups"]))  # as the dedupe step writes it
+    assert export.in_release_form(spec["dups"], "duplicates")
+    linked = _publish(tmp_path / "linked", spec)
+    [part] = (tmp_path / "linked" / "releases" / linked / "duplicates").iterdir()
+    assert "duplicates.parquet" not in read and os.stat(part).st_ino == os.stat(spec["dups"]).st_ino
+    assert pq.read_table(part).equals(pq.read_table(rewritten))  # the same rows, in the same order
+    assert pd.read_parquet(part).equals(pd.read_parquet(rewritten))
+
+    os.chmod(spec["dups"], 0o600)  # another account could not read it: not linked
+    assert not export.in_release_form(spec["dups"], "duplicates")
+
+
 def test_keeps_the_last_releases_and_says_how_many(tmp_path):
     out = tmp_path / "out"
     ids = []
