@@ -192,12 +192,13 @@ def _run(args: argparse.Namespace) -> int:
 
     pool.trace("cli_start")
     server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
+    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
     stopper = procs.StopOnSignal()
     stopper.guard_start()  # a signal while the command starts ends it with a message, before any work
-    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
     try:
         return _start_and_run(args, server, stopper)
-    except procs.Stopped as exc:  # from the guard: the run had not started
+    except procs.StartStopped as exc:  # from the guard: the run had not started
+        stopper.end_guard()  # a second signal while this prints takes the default action
         from rich.console import Console
 
         _say_stopped(Console(stderr=True), exc.signum, started=False)

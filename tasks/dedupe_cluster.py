@@ -2039,7 +2039,7 @@ def _write_duplicates(dup_dir: Path, dst: Path) -> None:
 # saying so in every row group's `sorting_columns`, readable by every account): the release links it
 # as it is (tasks.publish.in_release_form) instead of reading and rewriting the whole table in the
 # flow process on every run that adds a document (~700 k rows at a million documents).
-DUPLICATES_SORTING = [pq.SortingColumn(DUPLICATES.get_field_index(c)) for c in ("cluster_id", "doc_id")]
+DUPLICATES_SORTING = pq.SortingColumn.from_ordering(DUPLICATES, [("cluster_id", "ascending"), ("doc_id", "ascending")])
 
 
 def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:

@@ -14,6 +14,7 @@ triple (input_root, source_path, record) is the accounting key, and `doc_id` dep
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import dataclasses
 import errno
@@ -552,7 +553,12 @@ def plan_shards(
     sliced = {f.relpath for f in files if _sliceable(f) and f.size > max_bytes}
     whole = [f for f in files if f.relpath not in sliced or f.problem is not None]
     ordered = sorted(whole, key=lambda f: (f.relpath, f.input_root))
-    shards = [list(group) for group in _cut(ordered, max(1, target_docs))]
+    # no shard spans a sliced file: the shards in plan order are then the listing in path order, which
+    # names every duplicate cluster (dedupe: its first member in the listing) — a shard [a.txt, c.txt]
+    # around b.jsonl's slices would put c.txt before b.jsonl's records
+    cuts = sorted(sliced)
+    runs = itertools.groupby(ordered, key=lambda f: bisect.bisect_right(cuts, f.relpath))
+    shards = [list(group) for _, run in runs for group in _cut(list(run), max(1, target_docs))]
     out: list[list[InputFile]] = []
     for group in shards:
         out.extend(_split_large(group, max(1, target_docs) // 2, max_bytes))

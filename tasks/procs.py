@@ -184,6 +184,18 @@ class Stopped(Exception):
         super().__init__(f"stopped by {self.signame}")
 
 
+class StartStopped(BaseException):
+    """A signal while the command was starting (`StopOnSignal.guard_start`): nothing ran yet.
+
+    A BaseException, so that no `except Exception` on the start's path (Prefect's import and plugin
+    set-up, the pool's prestart) swallows it; `run` refuses to start after one anyway."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        self.exit_code = 128 + signum
+        super().__init__(f"stopped by {signal.Signals(signum).name} before the run started")
+
+
 class StopOnSignal:
     """Run a function in a thread; SIGTERM/SIGINT kill the workers and stop it within seconds.
 
@@ -205,6 +217,7 @@ class StopOnSignal:
         self.signum: int | None = None
         self.deadline = 0.0
         self._original: dict[signal.Signals, Any] | None = None
+        self._early: int | None = None  # a signal the start-up guard saw
 
     def guard_start(self) -> None:
         """From now until `run` takes over, a signal raises Stopped in the main thread.
@@ -215,7 +228,11 @@ class StopOnSignal:
         replaces the guard and restores the handlers found here. Installed after the server's
         process is launched: a Stopped raised inside `Popen` could leave it without an owner."""
         if threading.current_thread() is threading.main_thread() and self._original is None:
-            self._original = {s: signal.signal(s, _raise_stopped) for s in self.SIGNALS}
+            self._original = {s: signal.signal(s, self._guard) for s in self.SIGNALS}
+
+    def _guard(self, signum: int, frame: Any) -> None:
+        self._early = self._early or signum
+        raise StartStopped(signum)
 
     def end_guard(self) -> None:
         """The handlers `guard_start` found, back (a start that ends before `run`)."""
@@ -245,6 +262,8 @@ class StopOnSignal:
         global _stop_signal
         if threading.current_thread() is not threading.main_thread():
             return fn(*args, **kwargs)  # signals belong to the main thread: nothing to install
+        if self._early is not None:  # the start-up guard's signal, caught on its way: do not start
+            raise StartStopped(self._early)
         outcome: dict[str, Any] = {}
         _stop_signal = None
 
@@ -275,10 +294,6 @@ class StopOnSignal:
         if "error" in outcome:
             raise outcome["error"]
         return outcome.get("value")
-
-
-def _raise_stopped(signum: int, frame: Any) -> None:
-    raise Stopped(signum)
 
 
 def _terminate_pool(signum: int) -> None:

@@ -246,7 +246,9 @@ def in_release_form(path: str, table: str) -> bool:
     step writes its duplicates file so), readable by every account. Only the footer is read."""
     try:
         f = pq.ParquetFile(path)
-        want = tuple(pq.SortingColumn(schema.TABLES[table].get_field_index(c)) for c in schema.SORT_KEYS[table])
+        want = tuple(  # leaf column indices, as Parquet counts them
+            pq.SortingColumn.from_ordering(schema.TABLES[table], [(c, "ascending") for c in schema.SORT_KEYS[table]])
+        )
         return (
             f.schema_arrow.equals(schema.TABLES[table], check_metadata=True)
             and all(tuple(f.metadata.row_group(i).sorting_columns) == want for i in range(f.metadata.num_row_groups))

@@ -93,3 +93,20 @@ def test_a_sliced_container_gives_the_unsplit_corpus(tmp_path, monkeypatch, inge
     assert {k: {c: v[c] for c in keep} for k, v in after.items() if k in before} == {
         k: {c: v[c] for c in keep} for k, v in before.items()
     }
+
+
+def test_a_copy_after_a_sliced_container_does_not_name_its_cluster(tmp_path, monkeypatch):
+    """Whole files on both sides of a sliced container: the copy in `zz-copy.txt` (after the container
+    in the listing) must not come first because its shard was planned before the slices — the
+    cluster keeps the container's first record's id, sliced or not."""
+    landing = _landing(tmp_path / "landing", 40)
+    other = Path(__file__).parents[1] / "data" / "samples" / "real" / "lawtext__gov" / "主要城市__上海市__2026.txt"
+    # small whole files (one shard together, under the shard size) on both sides of the container
+    (landing / "a-first.txt").write_text(other.read_text(encoding="utf-8")[:800], encoding="utf-8")  # unrelated
+    (landing / "zz-copy.txt").write_text(speech(5), encoding="utf-8")  # record L6's text, after it
+    whole = _run(landing, tmp_path / "whole", monkeypatch, sliced=False)
+    sliced = _run(landing, tmp_path / "sliced", monkeypatch, sliced=True)
+    assert sliced["shards"] >= whole["shards"] + 2
+    docs = {r["source_path"] + (r["record"] or ""): r for r in _table(tmp_path / "sliced", "documents", ["doc_id"])}
+    assert docs["zz-copy.txt"]["cluster_id"] == docs["crawl.jsonlL1"]["cluster_id"]
+    assert _table(tmp_path / "sliced", "documents", ["doc_id"]) == _table(tmp_path / "whole", "documents", ["doc_id"])
