@@ -105,7 +105,14 @@ DOCUMENTS = pa.schema(
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),
         _f("rule_counts", COUNTS, "How often each normalization rule fired (see removed_lines for lines)."),
-        _f("cluster_id", STR, "Duplicate cluster; every document is in one (singletons too)."),
+        _f(
+            "cluster_id",
+            STR,
+            "Duplicate cluster; every document is in one (singletons too). It is the 16-hex id hash of the "
+            "cluster's first member in the input listing (by source_path, then position in a multi-document "
+            "file), so it stays the same across releases while copies arrive later in the listing (a crawler's "
+            "new dated folder); two clusters merged by a new page keep the id of the one that comes first.",
+        ),
         _f("is_canonical", pa.bool_(), "True for the cluster's best copy (complete, cleanest, longest)."),
         _f("dup_of", STR, "doc_id of the canonical copy (null for the canonical itself)."),
         _f("dup_jaccard", pa.float32(), "Estimated Jaccard similarity with the canonical copy."),
