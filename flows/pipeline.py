@@ -6,11 +6,15 @@ documents), so Prefect's per-task cost stays small and the UI shows one row per 
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
 import json
 import os
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +39,7 @@ from tasks.ingest import (
 from tasks.publish import REPORT, build_release, current_release, output_lock, publish
 from tasks.report import has_run_note, note_reuse, reuse_note, write_report
 from tasks.schema import REJECTS
-from tasks.stages import STAGES, code_version, resolve, topological
+from tasks.stages import STAGES, code_version, downstream_depth, resolve, topological
 
 MB = 1024 * 1024
 DOC_SECONDS = 120.0  # per-page time budget: the slowest real page (a 1 MB report) takes ~3 s in extraction
@@ -47,10 +51,20 @@ def pipeline_version() -> str:
     return f"{__version__}+{stable_hash(parts)[:12]}"
 
 
+# Threads of the flow's task runner: they only wait (tasks.pool does the CPU work). A Prefect task
+# holds a thread from its start, so shard steps are submitted at most SHARD_WINDOW at a time and the
+# other threads are left for global steps: the pool's priorities (a global call before queued shard
+# calls) work only among tasks that have started. 100k bench, session 14: 112 extract tasks took all
+# 32 threads; dedupe's task (the critical path) waited 796 s for one, then ran alone for the last
+# 314 s with the second worker idle.
+TASK_THREADS = 32
+SHARD_WINDOW = 24  # shard steps in flight; the other 8 threads: at most 3 global steps run at once
+
+
 @flow(
     name="build-corpus",
     flow_run_name="corpus → {out}",
-    task_runner=ThreadPoolTaskRunner(max_workers=32),  # type: ignore[arg-type]  # threads only wait; tasks.pool does the CPU work
+    task_runner=ThreadPoolTaskRunner(max_workers=TASK_THREADS),  # type: ignore[arg-type]
     log_prints=True,
     validate_parameters=True,
 )
@@ -183,6 +197,7 @@ class Dag:
         progress: RunProgress,
         params: dict[str, Any],
         runtime: dict[str, Any],
+        window: int | None = SHARD_WINDOW,
     ):
         self.state = state
         self.rebuild = rebuild
@@ -193,6 +208,7 @@ class Dag:
         self.tasks = {name: steps.task_for(name, storage, rebuild) for name in STAGES}
         self.jobs: dict[str, dict[str, steps.Job]] = {}
         self.timings: dict[str, float] = {}
+        self.window = window  # shard steps in flight at most (None: all at once, e.g. on a Dask cluster)
 
     def work(
         self,
@@ -242,7 +258,8 @@ class Dag:
 
     def submit(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]]) -> dict:
         """One Prefect task per item of `work` whose artifact is not complete yet; returns shard
-        id -> future, or -> the stats of the complete artifact (served without a task run)."""
+        id -> a function that submits it and returns its future (`run` decides when), or -> the
+        stats of the complete artifact (served without a task run)."""
         declared = STAGES[stage]
         keyed = [self.params[p] for p in declared.params]
         what = "files" if "files" in declared.reads else "docs"
@@ -263,8 +280,9 @@ class Dag:
         run_params |= {k: v for k, v in self.runtime.items() if k in declared.runtime}
         if declared.hints:
             run_params |= resolve(declared.hints)(stage, self.state, self.rebuild)
+        task = self.tasks[stage]
         return {
-            sid: done[sid] if sid in done else self.tasks[stage].submit(jobs[sid], work[sid][0], run_params)
+            sid: done[sid] if sid in done else functools.partial(task.submit, jobs[sid], work[sid][0], run_params)
             for sid in work
         }
 
@@ -280,6 +298,21 @@ class Dag:
         running: dict[Any, tuple[str, str]] = {}  # future -> (stage, shard id)
         trackers: dict[str, Any] = {}
         started: dict[str, float] = {}
+        # shard steps not submitted yet: the longer chain of stages after theirs first, then in order
+        backlog: list[tuple[int, int, str, str, Callable[[], Any]]] = []
+        depth, arrival = downstream_depth(), itertools.count()
+        in_flight = 0  # shard steps submitted and not finished
+
+        def launch() -> bool:
+            """Submit backlogged shard steps while fewer than the window run; True if any was."""
+            nonlocal in_flight
+            launched = False
+            while backlog and (self.window is None or in_flight < self.window):
+                _, _, stage, sid, start = heapq.heappop(backlog)
+                running[start()] = (stage, sid)
+                in_flight += 1
+                launched = True
+            return launched
 
         def finish(stage: str, sid: str, result: dict[str, Any]) -> bool:
             """Record one step's result; True when it was the stage's last."""
@@ -298,7 +331,7 @@ class Dag:
             self.timings[stage] = round(time.monotonic() - started[stage], 3)
             return True
 
-        while waiting or running:
+        while waiting or running or backlog:
             ready = [s for s in waiting if all(r in results or r not in STAGES for r in STAGES[s].reads)]
             for stage in ready:
                 waiting.remove(stage)
@@ -315,8 +348,11 @@ class Dag:
                 for sid, fut in submitted.items():
                     if isinstance(fut, dict):
                         finish(stage, sid, fut)
+                    elif STAGES[stage].scope == "global":  # never behind a backlog of shard steps
+                        running[fut()] = (stage, sid)
                     else:
-                        running[fut] = (stage, sid)
+                        heapq.heappush(backlog, (-depth[stage], next(arrival), stage, sid, fut))
+            launch()
             if ready and any(s in results for s in ready):
                 continue  # a stage served from its artifacts may unblock others at once
             if not running:
@@ -325,8 +361,11 @@ class Dag:
                 continue
             for fut in as_completed(list(running)):
                 stage, sid = running.pop(fut)
+                in_flight -= STAGES[stage].scope == "shard"
                 if finish(stage, sid, fut.result()):
                     break  # a stage finished: submit what it unblocks, then wait again
+                if launch():
+                    break  # wait for the steps just submitted too
         return results
 
     def used_keys(self) -> set[str]:
@@ -371,7 +410,8 @@ def _build(
     progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
     version = pipeline_version()
     params = dict(max_doc_bytes=max_doc_bytes, min_chars=min_chars, top_k=top_k, pipeline_version=version)
-    dag = Dag(state, rebuild, progress, params, {"doc_seconds": doc_seconds})
+    window = SHARD_WINDOW if isinstance(workers, int) else None  # a Dask cluster's own scheduler orders its tasks
+    dag = Dag(state, rebuild, progress, params, {"doc_seconds": doc_seconds}, window)
     lap("discover")
 
     # ---- fingerprint: the content every cache key starts from
