@@ -1319,7 +1319,8 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             adopted = np.unique(srcs[adopt])
             at = srcs[adopt] * width + ((stored["hash"][adopt] >> np.uint64(64 - PART_BITS)).astype(np.int64) - lo)
             counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
-            fresh = [k for k in fresh if k not in set(shard_of[shard_of >= 0].tolist())]
+            known = set(np.unique(shard_of[shard_of >= 0]).tolist())  # once: not per shard
+            fresh = [k for k in fresh if k not in known]
         parts_h.append(stored["hash"][keep])
         parts_d.append(d[keep])
         parts_pos.append(stored["pos"][keep].astype(np.int64))
@@ -1360,26 +1361,68 @@ def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base
     anchors file need not be read. A +1 % run re-runs most shards for relabelled clusters or
     canonical flips elsewhere (20k: 25 of 25 anchors files new), and reading their ranges of
     anchors.parquet was ~1/3 of the partitions' CPU. Known from the shards' listing.parquet
-    (digests written by members); a shard without one is read."""
+    (digests written by members); a shard without one is read.
+
+    The same for every partition of a run, so made once per process (`_KNOWN_SHARDS`): made per
+    partition, shard by shard, it was 69 % of a 100k +1 % hits_part's CPU (113 listings read again
+    past their cache and two hash tables of 100 k ids built per shard, for each of 153 partitions)."""
     if not fresh:
         return np.zeros(0, np.int64)
+    docs = Path(base) / "docs.parquet"
+    listings = [Path(members[k]) / LISTING_FILE for k in fresh]
+    key = (
+        str(docs),
+        _stamp(docs),
+        tuple(fresh),
+        tuple((str(f), _stamp_or_none(f)) for f in listings),
+        _array_digest(ids),
+    )
+    if key not in _KNOWN_SHARDS:
+        _KNOWN_SHARDS.clear()  # one run's answer at a time
+        _KNOWN_SHARDS[key] = _text_known_shards_of(fresh, listings, ids, base)
+    return _KNOWN_SHARDS[key]
+
+
+_KNOWN_SHARDS: dict[tuple, np.ndarray] = {}
+
+
+def _array_digest(a: pa.Array) -> str:
+    """A digest of a string array's values (its buffers, offsets from the array's own offset)."""
+    a = pa.concat_arrays([a]) if a.offset else a  # a slice: rebased, so equal values hash equal
+    h = hashlib.blake2b(digest_size=16)
+    h.update(len(a).to_bytes(8, "little"))
+    for b in a.buffers():
+        if b is not None:
+            h.update(memoryview(b))
+    return h.hexdigest()
+
+
+def _text_known_shards_of(fresh: list[int], listings: list[Path], ids: pa.Array, base: Path) -> np.ndarray:
     earlier_ids, earlier_digests = _listing_text_digests(Path(base))
     if earlier_digests is None:
         return np.zeros(0, np.int64)
+    shard, doc_ids, digests = [], [], []
+    for k, f in zip(fresh, listings, strict=True):
+        if not f.exists():
+            continue
+        t = _read(f, ["doc_id", "text_digest"])
+        shard.append(np.full(t.num_rows, k, np.int64))
+        doc_ids.append(t.column("doc_id").combine_chunks())
+        digests.append(_fixed16(t.column("text_digest")))
+    if not shard:
+        return np.zeros(0, np.int64)
+    rows = pa.concat_arrays(doc_ids)
+    of = np.concatenate(shard)
+    # one hash table per side for all the shards' ids, not two per shard
+    was = pc.fill_null(pc.index_in(rows, value_set=earlier_ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    now = pc.fill_null(pc.index_in(rows, value_set=ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    ok = (was >= 0) & (now >= 0)  # not: a document new to the corpus (or not listed now)
+    ok[ok] = earlier_digests[was[ok]] == np.concatenate(digests)[ok]  # not: a text that changed
+    bad = np.zeros(int(of.max()) + 1, dtype=bool)
+    bad[of[~ok]] = True  # a shard is known only when every document of it is
+    take = ~bad[of]
     shard_of = np.full(len(ids), -1, np.int64)
-    for k in fresh:
-        listing = Path(members[k]) / LISTING_FILE
-        if not listing.exists():
-            continue
-        doc_ids, digests = _listing_digests_of(str(listing), _stamp(listing))
-        if not len(doc_ids):
-            continue
-        was, now = pc.index_in(doc_ids, value_set=earlier_ids), pc.index_in(doc_ids, value_set=ids)
-        if was.null_count or now.null_count:  # a document new to the corpus (or not listed now)
-            continue
-        if not (earlier_digests[was.to_numpy(zero_copy_only=False).astype(np.int64)] == digests).all():
-            continue  # a text that changed
-        shard_of[now.to_numpy(zero_copy_only=False).astype(np.int64)] = k
+    shard_of[now[take]] = of[take]
     return shard_of if (shard_of >= 0).any() else np.zeros(0, np.int64)
 
 
@@ -1399,13 +1442,6 @@ def _listing_text_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Arra
             return pa.array([], pa.string()), None
         t = pf.read(columns=["doc_id", "text_digest"], use_threads=False)
     t = t.take(pc.sort_indices(t, sort_keys=[("doc_id", "ascending")]))
-    return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
-
-
-@lru_cache(maxsize=64)
-def _listing_digests_of(path: str, stamp: tuple[int, ...]) -> tuple[pa.Array, np.ndarray]:
-    """(doc ids, text digests) of one shard's listing.parquet, once per version of the file."""
-    t = _read(path, ["doc_id", "text_digest"])
     return t.column("doc_id").combine_chunks(), _fixed16(t.column("text_digest"))
 
 
@@ -1555,16 +1591,26 @@ def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.n
     return touched, removed, np.array([*bounds, len(ids)], np.int64), relabelled
 
 
-def _npy_rows(path: Path, i: int, j: int) -> np.ndarray:
-    """Rows [i, j) of a 1-d .npy file, read with one seek (header parsed once per file). _dirty_parts
-    reads 64 slices of every partition's files: np.load's memory map and header parse per slice were
-    half its CPU (20k +1 %: 4,330 loads, 2.5 of 5.3 s profiled)."""
-    dtype, offset = _npy_layout(str(path), _stamp(path))
-    return np.fromfile(path, dtype=dtype, count=j - i, offset=offset + i * dtype.itemsize)
+class _NpySlices:
+    """Rows [i, j) of 1-d .npy files, each read with one seek, each file's header parsed once.
+    _dirty_parts reads a slice of every partition's files per output part: np.load's memory map and
+    header parse per slice were half its CPU (20k +1 %: 4,330 loads, 2.5 of 5.3 s profiled), and a
+    layout cache keyed by (path, stat) still cost a stat and path joins per slice (100k +1 %:
+    38 k slices of 612 files, ~1.7 of 6.5 CPU-s). The files are the call's own inputs, written
+    before it starts: their layout cannot change during it."""
+
+    def __init__(self) -> None:
+        self._layout: dict[str, tuple[np.dtype, int]] = {}
+
+    def rows(self, path: str, i: int, j: int) -> np.ndarray:
+        layout = self._layout.get(path)
+        if layout is None:
+            layout = self._layout[path] = _npy_layout(path)
+        dtype, offset = layout
+        return np.fromfile(path, dtype=dtype, count=j - i, offset=offset + i * dtype.itemsize)
 
 
-@lru_cache(maxsize=256)
-def _npy_layout(path: str, stamp: tuple[int, ...]) -> tuple[np.dtype, int]:
+def _npy_layout(path: str) -> tuple[np.dtype, int]:
     from numpy.lib import format as npy
 
     with open(path, "rb") as f:
@@ -1607,13 +1653,16 @@ def _dirty_parts(
     counts = []
     relabel_parts: list[int] = []
     z = np.zeros(0, np.int64)
+    files = _NpySlices()
+    names = {suffix: [str(dirty / f"{p:04d}{suffix}") for p in starts] for suffix in (".npy", ".was.npy", ".now.npy")}
+    hit_files = [str(out / "hits" / f"{p:04d}.npy") for p in starts]
 
     def gather(suffix: str, at: list[list[int]], q: int, empty: np.ndarray) -> np.ndarray:
         chunks = []
-        for p, offsets in zip(starts, at, strict=True):
+        for name, offsets in zip(names[suffix], at, strict=True):
             i, j = offsets[q], offsets[q + 1]
             if j > i:
-                chunks.append(_npy_rows(dirty / f"{p:04d}{suffix}", i, j))
+                chunks.append(files.rows(name, i, j))
         return np.concatenate(chunks) if chunks else empty
 
     # per document: whether it is document a / document b of a moved pair of the current part (set
@@ -1631,7 +1680,7 @@ def _dirty_parts(
             i, j = int(index[k, q]), int(index[k, q + 1])
             if j <= i:
                 continue
-            rec = _npy_rows(out / "hits" / f"{p:04d}.npy", i, j)
+            rec = files.rows(hit_files[k], i, j)
             ra, rb = rec["a"], rec["b"]
             if (not relabel_parts or relabel_parts[-1] != q) and (relabelled[ra] | relabelled[rb]).any():
                 relabel_parts.append(q)
