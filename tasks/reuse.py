@@ -1676,7 +1676,7 @@ def _dirty_parts(
         ma, mb = moved >> 32, moved & 0xFFFFFFFF
         as_a[ma], as_b[mb] = True, True
         chosen = []
-        for k, p in enumerate(starts):
+        for k in range(len(starts)):
             i, j = int(index[k, q]), int(index[k, q + 1])
             if j <= i:
                 continue
