@@ -1378,21 +1378,26 @@ def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base
         tuple((str(f), _stamp_or_none(f)) for f in listings),
         _array_digest(ids),
     )
-    if key not in _KNOWN_SHARDS:
-        _KNOWN_SHARDS.clear()  # one run's answer at a time
-        _KNOWN_SHARDS[key] = _text_known_shards_of(fresh, listings, ids, base)
-    return _KNOWN_SHARDS[key]
+    with _KNOWN_LOCK:  # parts may run in threads of one process: one computes, the others wait for it
+        known = _KNOWN_SHARDS.get(key)
+        if known is None:
+            known = _text_known_shards_of(fresh, listings, ids, base)
+            _KNOWN_SHARDS.clear()  # one run's answer at a time
+            _KNOWN_SHARDS[key] = known
+    return known
 
 
 _KNOWN_SHARDS: dict[tuple, np.ndarray] = {}
+_KNOWN_LOCK = threading.Lock()
 
 
 def _array_digest(a: pa.Array) -> str:
     """A digest of a string array's values (its buffers, offsets from the array's own offset)."""
     a = pa.concat_arrays([a]) if a.offset else a  # a slice: rebased, so equal values hash equal
     h = hashlib.blake2b(digest_size=16)
-    h.update(len(a).to_bytes(8, "little"))
+    h.update(f"{a.type}\0{len(a)}\0{a.null_count}".encode())
     for b in a.buffers():
+        h.update(b"\0" if b is None else len(b).to_bytes(8, "little"))
         if b is not None:
             h.update(memoryview(b))
     return h.hexdigest()
@@ -1410,10 +1415,10 @@ def _text_known_shards_of(fresh: list[int], listings: list[Path], ids: pa.Array,
         shard.append(np.full(t.num_rows, k, np.int64))
         doc_ids.append(t.column("doc_id").combine_chunks())
         digests.append(_fixed16(t.column("text_digest")))
-    if not shard:
+    of = np.concatenate(shard) if shard else np.zeros(0, np.int64)
+    if not len(of):  # no listing, or only listings of no document (a shard of copies only)
         return np.zeros(0, np.int64)
     rows = pa.concat_arrays(doc_ids)
-    of = np.concatenate(shard)
     # one hash table per side for all the shards' ids, not two per shard
     was = pc.fill_null(pc.index_in(rows, value_set=earlier_ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
     now = pc.fill_null(pc.index_in(rows, value_set=ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -685,6 +685,32 @@ def test_a_rerun_shard_whose_texts_are_unchanged_is_not_read_again(tmp_path):
     assert got["reuse_hits"]["anchor_rows_read"] == rows(bare[1]) + rows(bare[2]) + rows(bare[3])
 
 
+def test_a_new_shard_without_canonical_documents_changes_nothing(tmp_path):
+    """A nightly folder of copies only (every page a duplicate of an old one) gives the members stage a
+    shard whose listing and anchors have no rows: the only shard the earlier artifact did not read.
+    The run is the earlier one's (no anchor row read, the same bytes as cold), and a second run in
+    the same process with other inputs gets its own answer, not the first one's cached."""
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    empty = write_shard(_mkdir(tmp_path / "empty"), [])
+    inc = run_steps([*dirs, empty], tmp_path / "inc", before)
+    cold = run_steps([*dirs, empty], tmp_path / "cold")
+    assert inc["reuse_hits"]["anchor_rows_read"] == 0
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert table_bytes(tmp_path / "cold" / "reuse_step") == table_bytes(tmp_path / "first" / "reuse_step")
+
+    # the same process, other inputs: a text changed in a re-run shard (known shards differ)
+    changed = [[dict(d) for d in s] for s in shards]
+    changed[1][0]["text"] = changed[1][0]["text"][:-40] + PASSAGE[:40]
+    again = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
+    inc2 = run_steps([*again, empty], tmp_path / "inc2", before)
+    cold2 = run_steps([*again, empty], tmp_path / "cold2")
+    assert table_bytes(tmp_path / "inc2" / "reuse_step") == table_bytes(tmp_path / "cold2" / "reuse_step")
+    assert inc2["reuse_hits"]["anchor_rows_read"] > 0
+
+
 def test_a_relabelled_document_keeps_its_pairs_rows_with_its_cluster_now(tmp_path):
     """A cluster renamed (a new copy with a smaller hash joined it: cluster id = smallest member
     hash) changes its documents' listing rows but neither their texts nor their hits' pairs: their
