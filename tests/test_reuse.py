@@ -696,7 +696,7 @@ def test_a_new_shard_without_canonical_documents_changes_nothing(tmp_path):
     before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
     empty = write_shard(_mkdir(tmp_path / "empty"), [])
     inc = run_steps([*dirs, empty], tmp_path / "inc", before)
-    cold = run_steps([*dirs, empty], tmp_path / "cold")
+    run_steps([*dirs, empty], tmp_path / "cold")
     assert inc["reuse_hits"]["anchor_rows_read"] == 0
     assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
     assert table_bytes(tmp_path / "cold" / "reuse_step") == table_bytes(tmp_path / "first" / "reuse_step")
@@ -706,7 +706,7 @@ def test_a_new_shard_without_canonical_documents_changes_nothing(tmp_path):
     changed[1][0]["text"] = changed[1][0]["text"][:-40] + PASSAGE[:40]
     again = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
     inc2 = run_steps([*again, empty], tmp_path / "inc2", before)
-    cold2 = run_steps([*again, empty], tmp_path / "cold2")
+    run_steps([*again, empty], tmp_path / "cold2")
     assert table_bytes(tmp_path / "inc2" / "reuse_step") == table_bytes(tmp_path / "cold2" / "reuse_step")
     assert inc2["reuse_hits"]["anchor_rows_read"] > 0
 
