@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
+import tasks._kernels as _kernels
 from tasks import dedupe as sig
 from tasks.common import stable_order
 from tasks.schema import ASSIGNMENTS, DUPLICATES
@@ -48,14 +49,9 @@ PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32
 # ~0.3 GB peak per kernel with sort temporaries: under the 1 GB per-process target of issue 10
 PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
-DENSE_CELLS = 1 << 24  # (document x shingle) membership cells `_shared` holds at once: 16 MB of bools
-SHARED_CELLS = 1 << 25  # cells of the fast path's df-loop `_shared` grid (32 MB of bools). Each column
-# block is one pass over ~440 k known pairs (20k bench, +1 %: ~72 k changed shingles held by ~20 k
-# documents: ~90 passes at DENSE_CELLS' 800 columns a block, ~45 here). Session 8, same window, load
-# 7-9: 2^25 and 2^26 gave the same CPU (8.0-8.7 s), 2^26 peaked ~30 MB higher
-SHARED_BATCH = 250_000  # rows the fast path expands at once (~6 arrays of 8 bytes a row: ~12 MB). With
-# HOLDER_ROWS 500 k and DENSE_CELLS 16 M: 20k bench +1 % peaks at 540 MB, 16.7 CPU s; with 1 M / 32 M /
-# 500 k: 614 MB, 14.8 CPU s (same window, load ~9; docs/dedupe.md, session 7)
+SHARED_BATCH = 250_000  # rows the fast path's evidence pairs expand at once (`_expand`: ~6 arrays of 8
+# bytes a row, ~12 MB). The known pairs' deltas and the cold verification no longer expand rows in numpy
+# (`_kernels.marked_sums`, session 16): their dense-matrix budgets (DENSE_CELLS, SHARED_CELLS) are gone
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
@@ -729,46 +725,31 @@ def _expand(
     return inter_w, inter_n
 
 
-def _intersect(
-    code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
+def _intersect(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`_expand` for the cold path's verification (same exact integers, any pair order): every pair
-    is tested in every sampled-shingle partition, so the per-pair work is paid pairs x partitions
-    times (64 partitions at 20k documents, 256 at 100k) and has to be a few gathers. Each document's
-    rows are located from one bincount of the partition's gids (dense offsets) instead of two binary
-    searches per pair; pairs with no rows on either side are skipped; the pairs are not re-sorted
-    (the caller sorts them by `b` once for all partitions, so the searches walk memory in order);
-    the per-pair sums are segment sums (every kept pair has rows) instead of bincounts. 1.60 -> 1.02
-    CPU-s on partition 0 of the 20k bench (455k pairs, 26 M rows tested), outputs equal."""
-    batch = batch or EXPAND_BATCH
+    is tested in every sampled-shingle partition (64 partitions at 20k documents, 256 at 100k), so
+    the per-pair work is paid pairs x partitions times. Each document's rows are located from one
+    bincount of the partition's gids (dense offsets); `_kernels.marked_sums` marks b's keys once per
+    run of pairs with the same b (the caller sorts the pairs by b once for all partitions) and sums
+    the weights of a's rows that are marked, each row read once."""
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
         return inter_w, inter_n
+    code = np.ascontiguousarray(code, np.int64)
     docs = code >> 32
     n = max(int(docs[-1]), int(a.max()), int(b.max())) + 1
     start = np.zeros(n + 1, np.int64)  # rows of document d: start[d]:start[d + 1] (code is sorted)
     np.cumsum(np.bincount(docs, minlength=n), out=start[1:])
-    lo = start[a]
-    ln = start[a + 1] - lo
-    live = np.flatnonzero((ln > 0) & (start[b + 1] > start[b]))
-    lo, ln, bl = lo[live], ln[live], b[live].astype(np.int64) << 32
-    del start
-    cum = np.cumsum(ln)
-    s = 0
-    while s < len(live):
-        before = int(cum[s - 1]) if s else 0
-        e = max(s + 1, int(np.searchsorted(cum, before + batch, side="right")))
-        lns = ln[s:e]
-        first = cum[s:e] - lns - before  # each pair's first expanded row
-        pos = np.repeat(lo[s:e] - first, lns) + np.arange(int(cum[e - 1]) - before)
-        want = np.repeat(bl[s:e], lns) | (code[pos] & 0xFFFFFFFF)
-        at = np.searchsorted(code, want)
-        np.minimum(at, len(code) - 1, out=at)
-        hit = code[at] == want
-        inter_n[live[s:e]] = np.add.reduceat(hit.astype(np.int64), first)
-        inter_w[live[s:e]] = np.add.reduceat(np.where(hit, w[pos], 0), first)
-        s = e
+    del docs
+    live = np.flatnonzero((start[a + 1] > start[a]) & (start[b + 1] > start[b]))
+    if len(live) == 0:
+        return inter_w, inter_n
+    width = int((code & 0xFFFFFFFF).max()) + 1
+    ow, on = np.empty(len(live), np.int64), np.empty(len(live), np.int64)
+    x, y = np.ascontiguousarray(a[live], np.int64), np.ascontiguousarray(b[live], np.int64)
+    _kernels.marked_sums(start, code, np.ascontiguousarray(w, np.int64), x, y, width, ow, on)
+    inter_w[live], inter_n[live] = ow, on
     return inter_w, inter_n
 
 
@@ -849,101 +830,39 @@ def _shared_by_doc(
     return inter_w, inter_n
 
 
-def _shared(
-    code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, cells: int = 0, counts: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
+def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`_expand` for weights that depend on the shingle alone (wrank[rank]): per pair the summed
     weight and count of the shingles both documents hold among the rows `code` (sorted distinct
-    gid << 32 | rank). Each pair expands the side with fewer rows and tests the other side in a
-    dense (tested document x shingle) membership matrix of at most DENSE_CELLS cells: a gather
-    instead of a binary search per row (the fast path's df loop: 5x fewer CPU seconds on the 20k
-    bench, session 8). The matrix is cut by tested documents, not by shingles: the pairs are
-    sorted by their tested document once and each pair is expanded in exactly one slice (cut by
-    shingle ranks, every slice passed over every pair again: ~14 passes over ~450 k known pairs
-    at 20k +1 %, 1.4 of the call's CPU-s; session 11). Same exact integers as `_expand`. `cells`
-    overrides DENSE_CELLS; without `counts` the shared counts are not summed (returned as zeros:
-    the df loop needs only the weights). Positions in int32 when they fit (less memory traffic;
-    the gathers are the cost)."""
+    gid << 32 | rank). Each pair tests the rows of its document with fewer rows against the marked
+    ranks of the other (`_kernels.marked_sums`, pairs grouped by the marked document: each is
+    marked once). Same exact integers as `_expand`; the numpy version it replaces (a dense
+    membership matrix and ~10 gathered arrays per expanded row) was half of the 100k +1 % call."""
     inter_w = np.zeros(len(a), np.int64)
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
         return inter_w, inter_n
-    docs = (code >> 32).astype(np.int64)
-    rk = (code & 0xFFFFFFFF).astype(np.int64)
-    ud = docs[np.r_[True, docs[1:] != docs[:-1]]]
-    local = np.full(int(max(ud[-1], a.max(), b.max())) + 1, -1, np.int64)  # gid -> local document (a gather)
-    local[ud] = np.arange(len(ud))
-    la, lb = local[a], local[b]
-    pairs = np.flatnonzero((la >= 0) & (lb >= 0))
-    if len(pairs) == 0:
+    code = np.ascontiguousarray(code, np.int64)
+    docs = code >> 32
+    n = int(max(docs[-1], a.max(), b.max())) + 1
+    start = np.zeros(n + 1, np.int64)  # rows of document d: start[d]:start[d + 1] (code is sorted)
+    np.cumsum(np.bincount(docs, minlength=n), out=start[1:])
+    del docs
+    rank = code & 0xFFFFFFFF
+    sw = np.ascontiguousarray(wrank[rank], np.int64)  # each row's weight
+    width = int(rank.max()) + 1
+    del rank
+    na, nb = start[a + 1] - start[a], start[b + 1] - start[b]
+    live = np.flatnonzero((na > 0) & (nb > 0))
+    if len(live) == 0:
         return inter_w, inter_n
-    la, lb = la[pairs], lb[pairs]
-    dl = local[docs]  # local document of each row
-    del local, docs
-    start = np.r_[0, np.cumsum(np.bincount(dl, minlength=len(ud)))]  # rows of local document d: start[d]:start[d+1]
-    seen = np.zeros(int(rk.max()) + 1, bool)  # ranks are small (a chunk's keys): a dense map, no sort
-    seen[rk] = True
-    width = int(seen.sum())
-    rl = (np.cumsum(seen) - 1)[rk]  # local shingle of each row: a column of the matrix
-    del seen
-    sw = wrank[rk].astype(np.int64)
-    del rk
-    na, nb = start[la + 1] - start[la], start[lb + 1] - start[lb]
-    x, y = np.where(na <= nb, la, lb), np.where(na <= nb, lb, la)  # expand the shorter side
-    ln = np.minimum(na, nb)
-    by_y = stable_order(y, len(ud))  # pairs testing one document run together, once (radix: ~14 % of the call)
-    x, y, ln = x[by_y], y[by_y], ln[by_y]
-    ty = y[np.r_[True, y[1:] != y[:-1]]]  # the tested documents, sorted
-    ty_row = np.searchsorted(ty, y)  # each pair's row of the matrix (over every slice)
-    per = max(1, (cells or DENSE_CELLS) // width)  # matrix rows (tested documents) a slice holds
-    idx = np.int32 if max(len(rl), per * width) < (1 << 31) else np.int64
-    rl = rl.astype(idx)
-    aw = np.zeros(len(x), np.int64)
-    an = np.zeros(len(x), np.int64)
-    pcut = np.searchsorted(ty_row, np.arange(0, len(ty) + per, per))  # pairs of slice i: pcut[i]:pcut[i+1]
-    held = None
-    for i in range(len(pcut) - 1):
-        p0, p1 = int(pcut[i]), int(pcut[i + 1])
-        if p0 == p1:
-            continue
-        t0 = i * per
-        tdocs = ty[t0 : t0 + per]
-        if held is None:  # one buffer for every slice, its set cells cleared after use (no fresh 32 MB each)
-            held = np.zeros(min(len(ty), per) * width, bool)
-        rows = _ranges(start[tdocs], start[tdocs + 1])
-        cell = np.repeat((np.arange(len(tdocs)) * width).astype(idx), start[tdocs + 1] - start[tdocs]) + rl[rows]
-        held[cell] = True
-        del rows
-        cum = np.cumsum(ln[p0:p1])
-        s = p0
-        while s < p1:
-            before = int(cum[s - p0 - 1]) if s > p0 else 0
-            e = max(s + 1, p0 + int(np.searchsorted(cum, before + SHARED_BATCH, side="right")))
-            e = min(e, p1)
-            lns = ln[s:e]
-            total = int(cum[e - p0 - 1]) - before
-            if total == 0:
-                s = e
-                continue
-            first = cum[s - p0 : e - p0] - lns - before  # each pair's first expanded row
-            pos = np.repeat((start[x[s:e]] - first).astype(idx), lns) + np.arange(total, dtype=idx)
-            hit = held[np.repeat(((ty_row[s:e] - t0) * width).astype(idx), lns) + rl[pos]]
-            # segment sums; a trailing 0 keeps every start in range, an empty segment's sum is zeroed
-            vals = np.zeros(total + 1, np.int64)
-            np.multiply(sw[pos], hit, out=vals[:total])
-            aw[s:e] = np.where(lns > 0, np.add.reduceat(vals, first), 0)
-            if counts:
-                vals[:total] = hit
-                an[s:e] = np.where(lns > 0, np.add.reduceat(vals, first), 0)
-            s = e
-        held[cell] = False
-        del cell
-    del held
-    acc_w = np.zeros(len(pairs), np.int64)
-    acc_n = np.zeros(len(pairs), np.int64)
-    acc_w[by_y], acc_n[by_y] = aw, an
-    inter_w[pairs] = acc_w
-    inter_n[pairs] = acc_n
+    short = na[live] <= nb[live]
+    x = np.where(short, a[live], b[live]).astype(np.int64)  # tested row by row
+    y = np.where(short, b[live], a[live]).astype(np.int64)  # marked
+    by_y = stable_order(y, n)  # pairs marking one document run together (radix)
+    live = live[by_y]
+    ow, on = np.empty(len(live), np.int64), np.empty(len(live), np.int64)
+    _kernels.marked_sums(start, code, sw, x[by_y], y[by_y], width, ow, on)
+    inter_w[live], inter_n[live] = ow, on
     return inter_w, inter_n
 
 
@@ -2911,7 +2830,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             mark[ks_[sel]], mark[kb_[sel]] = True, True
             mine_rows = code[mark[docs_b]]
             del code, docs_b
-            delta[sel] += _shared(mine_rows, dw_c, ks_[sel], kb_[sel], SHARED_CELLS, counts=False)[0]
+            delta[sel] += _shared(mine_rows, dw_c, ks_[sel], kb_[sel])[0]
         iw, inn = kn_w, kn_n
         iw[kni] += delta
         iw[un], inn[un] = uw[uoff[p] : uoff[p + 1]], un_n[uoff[p] : uoff[p + 1]]

@@ -35,21 +35,35 @@ def random_case(rng: np.random.Generator):
     return code, w, a, b
 
 
-@pytest.mark.parametrize("batch", [1, 2, 7, 1_000, 2_000_000])
-def test_intersect_equals_brute_force(batch):
-    """Every expansion batch boundary, empty documents, pairs with no rows in the partition, pairs
-    past the partition's last document, duplicate pairs and self pairs: the same exact integers."""
+@pytest.mark.parametrize("sort_by_b", [True, False])
+def test_intersect_equals_brute_force(sort_by_b):
+    """Empty documents, pairs with no rows in the partition, pairs past the partition's last
+    document, duplicate pairs and self pairs: the same exact integers, with the pairs sorted by b
+    (as `_overlaps` passes them: each b marked once) or in any order (b marked again per run)."""
     rng = np.random.default_rng(5)
     seen = 0
-    for _ in range(40):
+    for _ in range(60):
         code, w, a, b = random_case(rng)
         a[:3] = b[:3]  # self pairs
+        if sort_by_b:
+            o = np.argsort(b, kind="stable")
+            a, b = a[o], b[o]
         want = brute(code, w, a, b)
-        got = dedupe_cluster._intersect(code, w, a, b, batch)
+        got = dedupe_cluster._intersect(code, w, a, b)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-        assert np.array_equal(dedupe_cluster._expand(code, w, a, b, batch)[1], want[1])
+        for batch in (1, 7, 2_000_000):
+            assert np.array_equal(dedupe_cluster._expand(code, w, a, b, batch)[1], want[1])
         seen += int(want[1].sum())
     assert seen > 0  # the cases share rows at all
+
+
+def test_marked_sums_rejects_short_outputs():
+    """The compiled kernel checks its lengths rather than writing past an array."""
+    from tasks import _kernels
+
+    z = np.zeros(3, np.int64)
+    with pytest.raises(ValueError):
+        _kernels.marked_sums(np.zeros(2, np.int64), z, z, z, z, 1, np.zeros(2, np.int64), z)
 
 
 def test_intersect_empty_inputs():

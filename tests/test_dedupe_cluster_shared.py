@@ -6,43 +6,23 @@ import pytest
 from tasks import dedupe_cluster
 
 
-@pytest.mark.parametrize("cells,batch", [(1, 1), (7, 3), (50, 2_000), (1 << 25, 500_000)])
-def test_shared_weights_and_counts_equal_expand(monkeypatch, cells, batch):
-    """Every rank slice (DENSE_CELLS) and expansion batch (SHARED_BATCH) boundary gives the same
-    exact integers, negative weights included, with pairs whose documents hold no row."""
-    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", cells)
-    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", batch)
+def test_shared_weights_and_counts_equal_expand():
+    """The same exact integers as `_expand`, negative weights included, with pairs whose documents
+    hold no row, pairs past the last document, self pairs and pairs whose sides hold very different
+    numbers of rows (the shorter side is the one tested row by row)."""
     rng = np.random.default_rng(7)
-    for _ in range(25):
+    for _ in range(60):
         nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
         g, r = rng.integers(0, nd, 500), rng.integers(0, nr, 500)
+        g[: int(rng.integers(0, 200))] = 0  # document 0 holds many rows
         code = np.unique((g.astype(np.int64) << 32) | r)
         wrank = rng.integers(-5000, 5000, nr)
         a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
+        a[:5] = b[:5]
         want = dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)
         got = dedupe_cluster._shared(code, wrank, a, b)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
         assert want[1].sum() > 0  # the case has shared rows at all
-
-
-@pytest.mark.parametrize("cells", [1, 7, 50, 1 << 25])
-def test_shared_cells_argument_and_weights_only(monkeypatch, cells):
-    """The fast path's df loop passes its own grid size (SHARED_CELLS) and skips the counts: the
-    weights are the same exact integers as `_expand`'s for every grid width, and the pairs come
-    back in their own order although they are expanded grouped by the tested document."""
-    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 1 << 30)  # must not be the one used
-    monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 3)
-    rng = np.random.default_rng(11)
-    for _ in range(25):
-        nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
-        g, r = rng.integers(0, nd, 500), rng.integers(0, nr, 500)
-        code = np.unique((g.astype(np.int64) << 32) | r)
-        wrank = rng.integers(-5000, 5000, nr)
-        a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
-        want = dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)
-        got_w, got_n = dedupe_cluster._shared(code, wrank, a, b, cells, counts=False)
-        assert np.array_equal(got_w, want[0]) and not got_n.any()
-        assert np.array_equal(dedupe_cluster._shared(code, wrank, a, b, cells)[1], want[1])
 
 
 def test_shared_empty_inputs():
@@ -56,16 +36,14 @@ def test_shared_empty_inputs():
 @pytest.mark.parametrize("holder_rows", [3, 50])
 def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows):
     """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
-    and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS),
-    membership-matrix slices (DENSE_CELLS, SHARED_CELLS) and expansion batches (SHARED_BATCH) all cross their
-    boundaries many times; incremental == cold, byte for byte."""
+    and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS) and
+    expansion batches (SHARED_BATCH) cross their boundaries many times; incremental == cold, byte
+    for byte."""
     from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
 
     monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
     monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
     monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
-    monkeypatch.setattr(dedupe_cluster, "DENSE_CELLS", 5)
-    monkeypatch.setattr(dedupe_cluster, "SHARED_CELLS", 5)
     monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
     calls = []
     real = dedupe_cluster._shared

@@ -1,0 +1,12 @@
+import numpy as np
+
+def marked_sums(
+    start: np.ndarray,
+    code: np.ndarray,
+    w: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    width: int,
+    out_w: np.ndarray,
+    out_n: np.ndarray,
+) -> None: ...

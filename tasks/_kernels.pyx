@@ -1,0 +1,59 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled inner loops of the dedupe step (built at install by setup.py).
+
+The numpy versions of these loops materialize every expanded row several times (positions, wanted
+codes, hits, weights): the 100k bench's +1 % dedupe call spent half its time there, bound by memory
+traffic, and threads did not help (docs/dedupe.md, session 15). Here each row is read once, the
+GIL is released, and the result is the same exact integers.
+"""
+
+from libc.stdint cimport int64_t, uint8_t
+from libc.stdlib cimport calloc, free
+
+
+def marked_sums(
+    const int64_t[::1] start,
+    const int64_t[::1] code,
+    const int64_t[::1] w,
+    const int64_t[::1] x,
+    const int64_t[::1] y,
+    int64_t width,
+    int64_t[::1] out_w,
+    int64_t[::1] out_n,
+):
+    """Per pair k: the summed w and the count of the rows of document x[k] whose key the document
+    y[k] holds too. Rows of document d are code[start[d]:start[d + 1]], keys in the low 32 bits
+    (< width), distinct within a document. Pairs with the same y should be consecutive (sorted by y):
+    y's keys are marked once per run of pairs, then each x's rows are tested against the marks."""
+    cdef Py_ssize_t n = x.shape[0]
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j, k
+    cdef int64_t r, r1, yy, s, c, m
+    cdef int64_t low = 0xFFFFFFFF
+    if out_w.shape[0] < n or out_n.shape[0] < n or y.shape[0] < n:
+        raise ValueError("marked_sums: x, y, out_w and out_n must have the same length")
+    cdef uint8_t* mark = <uint8_t*> calloc(width if width > 0 else 1, 1)
+    if mark == NULL:
+        raise MemoryError()
+    with nogil:
+        while i < n:
+            yy = y[i]
+            j = i + 1
+            while j < n and y[j] == yy:
+                j += 1
+            for r in range(start[yy], start[yy + 1]):
+                mark[code[r] & low] = 1
+            for k in range(i, j):
+                s = 0
+                c = 0
+                r1 = start[x[k] + 1]
+                for r in range(start[x[k]], r1):
+                    m = mark[code[r] & low]
+                    s += w[r] & (-m)  # branch-free: hits are unpredictable
+                    c += m
+                out_w[k] = s
+                out_n[k] = c
+            for r in range(start[yy], start[yy + 1]):
+                mark[code[r] & low] = 0
+            i = j
+    free(mark)
