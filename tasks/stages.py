@@ -475,6 +475,7 @@ def _module_path(module: str) -> Path | None:
         rel = module.split(".")[1:]  # import the parents, i.e. stage code and its libraries
         for path in (
             TASKS_DIR.joinpath(*rel[:-1], rel[-1] + ".py") if rel else None,
+            TASKS_DIR.joinpath(*rel[:-1], rel[-1] + ".pyx") if rel else None,  # compiled at install (setup.py)
             TASKS_DIR.joinpath(*rel, "__init__.py"),
         ):
             if path is not None and path.is_file():
@@ -549,6 +550,8 @@ def _parsed(module: str) -> tuple[str, frozenset[str]]:
     if path is None:
         raise ModuleNotFoundError(f"stage code module {module!r} not found")
     source = path.read_bytes()
+    if path.suffix == ".pyx":  # Cython: its bytes (no Python syntax tree); it imports no tasks.* module
+        return hashlib.sha256(source).hexdigest(), frozenset()
     key = f"{sys.version_info[0]}.{sys.version_info[1]}:{hashlib.sha256(source).hexdigest()}"
     with _PARSE_LOCK:  # one thread at a time: the cache dict and ast.parse (see _PARSE_LOCK)
         found = _cached_parse(key)
