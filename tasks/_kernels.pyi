@@ -10,3 +10,13 @@ def marked_sums(
     out_w: np.ndarray,
     out_n: np.ndarray,
 ) -> None: ...
+def merged_sums(
+    vals: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    w: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    out_w: np.ndarray,
+    out_n: np.ndarray,
+) -> None: ...

@@ -7,7 +7,7 @@ traffic, and threads did not help (docs/dedupe.md, session 15). Here each row is
 GIL is released, and the result is the same exact integers.
 """
 
-from libc.stdint cimport int64_t, uint8_t
+from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free
 
 
@@ -57,3 +57,46 @@ def marked_sums(
                 mark[code[r] & low] = 0
             i = j
     free(mark)
+
+
+def merged_sums(
+    const uint64_t[::1] vals,
+    const int64_t[::1] start,
+    const int64_t[::1] length,
+    const int64_t[::1] w,
+    const int64_t[::1] x,
+    const int64_t[::1] y,
+    int64_t[::1] out_w,
+    int64_t[::1] out_n,
+):
+    """Per pair k: the summed w (of x[k]'s rows) and the count of the keys both x[k] and y[k] hold.
+    Document d's keys are vals[start[d]:start[d] + length[d]], sorted and distinct; the two runs
+    are merged (keys are hashes, too sparse to mark)."""
+    cdef Py_ssize_t n = x.shape[0]
+    cdef Py_ssize_t k
+    cdef int64_t i, i1, j, j1, s, c
+    cdef uint64_t a, b
+    if out_w.shape[0] < n or out_n.shape[0] < n or y.shape[0] < n:
+        raise ValueError("merged_sums: x, y, out_w and out_n must have the same length")
+    with nogil:
+        for k in range(n):
+            i = start[x[k]]
+            i1 = i + length[x[k]]
+            j = start[y[k]]
+            j1 = j + length[y[k]]
+            s = 0
+            c = 0
+            while i < i1 and j < j1:
+                a = vals[i]
+                b = vals[j]
+                if a == b:
+                    s += w[i]
+                    c += 1
+                    i += 1
+                    j += 1
+                elif a < b:
+                    i += 1
+                else:
+                    j += 1
+            out_w[k] = s
+            out_n[k] = c

@@ -753,80 +753,31 @@ def _intersect(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) ->
     return inter_w, inter_n
 
 
-BUCKET_EXTRA_BITS = 2  # `_find_sorted`: 2^(bit_length(len(keys)) + 2) buckets, ~1/4 to 1/8 key each. Measured
-# on 3,000 keys and 45 partners of 80 % overlap (session 12): +0 bits 3.0 ms, +1 2.2, +2 2.0, +3 2.1, +4 4.0
-# (binary search 2.9 ms)
-BUCKET_MAX_BITS = 20  # at most 2^20 buckets (an 8 MB table): a page of a million sampled shingles still
-# gets ~1 key a bucket
-
-
-def _find_sorted(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `q` is in the sorted distinct uint64 `keys` (a valid index, meaningful where
-    found) and whether it is there: `np.searchsorted` + an equality test, by a table of the first
-    key of each bucket of the keys' top bits instead of a binary search — one gather finds the
-    only candidate of most queries (the keys are shingle hashes: uniform top bits). ~1.5x faster
-    than the binary search on the fast path's new pairs (27 M queries at 20k +1 %; session 12);
-    every candidate of a bucket is tested, so the answers are the binary search's."""
-    n = len(keys)
-    at = np.zeros(len(q), np.int64)
-    if n == 0 or len(q) == 0:
-        return at, np.zeros(len(q), bool)
-    if keys.dtype != np.uint64 or q.dtype != np.uint64:  # other keys: the binary search
-        np.minimum(np.searchsorted(keys, q), n - 1, out=at)
-        return at, keys[at] == q
-    bits = min(BUCKET_MAX_BITS, int(n).bit_length() + BUCKET_EXTRA_BITS)
-    shift = np.uint64(64 - bits)
-    first = np.searchsorted(keys >> shift, np.arange((1 << bits) + 1, dtype=np.uint64))
-    b = (q >> shift).astype(np.intp)
-    lo, hi = first[b], first[b + 1]
-    np.minimum(lo, n - 1, out=at)
-    hit = (keys[at] == q) & (lo < hi)
-    more = np.flatnonzero(~hit & (hi - lo > 1))  # buckets of 2+ keys: their other candidates
-    r = 1
-    while len(more):
-        cand = lo[more] + r
-        inside = cand < hi[more]
-        more, cand = more[inside], cand[inside]
-        h = keys[cand] == q[more]
-        at[more[h]], hit[more[h]] = cand[h], True
-        more = more[~h]
-        r += 1
-    return at, hit
-
-
 def _shared_by_doc(
     vals: np.ndarray, start: np.ndarray, length: np.ndarray, w: np.ndarray, x: np.ndarray, y: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """`_expand` for rows kept document by document: document d's keys are vals[start[d]:start[d] +
     length[d]], sorted and distinct (as the doc-major files and the signatures hold them), w the
     integer weight of each row. Per pair (x, y): the summed weight (of x's rows) and the count of
-    the keys both hold. Pairs are taken a document x at a time: its partners' rows are searched in
-    x's own keys, a few thousand that stay in cache, and each partner's rows come sorted, so the
-    search walks them in order (~7x faster than unordered queries) — no sort of the rows at all
-    (the fast path's new pairs: session 11)."""
+    the keys both hold — the two sorted runs merged (`_kernels.merged_sums`), pairs taken a
+    document x at a time so its keys stay in cache; no sort of the rows at all (the fast path's new
+    pairs: session 11; compiled in session 16)."""
     inter_w = np.zeros(len(x), np.int64)
     inter_n = np.zeros(len(x), np.int64)
     if len(x) == 0:
         return inter_w, inter_n
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
-    cuts = np.r_[np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]]), len(xs)]
-    for s, e in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
-        d = int(xs[s])
-        keys = vals[start[d] : start[d] + length[d]]
-        if len(keys) == 0:
-            continue
-        wk = w[start[d] : start[d] + length[d]]
-        sel = order[s:e]
-        ln = length[y[sel]]
-        q = vals[_ranges(start[y[sel]], start[y[sel]] + ln)]
-        if len(q) == 0:
-            continue
-        at, hit = _find_sorted(keys, q)
-        live = ln > 0
-        first = (np.cumsum(ln) - ln)[live]  # each non-empty partner's first row (segments in order)
-        inter_n[sel[live]] = np.add.reduceat(hit.astype(np.int64), first)
-        inter_w[sel[live]] = np.add.reduceat(np.where(hit, wk[at], 0), first)
+    order = stable_order(x)
+    _kernels.merged_sums(
+        np.ascontiguousarray(vals, np.uint64),
+        np.ascontiguousarray(start, np.int64),
+        np.ascontiguousarray(length, np.int64),
+        np.ascontiguousarray(w, np.int64),
+        np.ascontiguousarray(x[order], np.int64),
+        np.ascontiguousarray(y[order], np.int64),
+        inter_w,
+        inter_n,
+    )
+    inter_w[order], inter_n[order] = inter_w.copy(), inter_n.copy()
     return inter_w, inter_n
 
 
