@@ -39,10 +39,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
-import tasks._kernels as _kernels
 from tasks import dedupe as sig
 from tasks.common import stable_order
 from tasks.schema import ASSIGNMENTS, DUPLICATES
+
+_kernels: Any
+try:  # compiled at install (setup.py, tasks/_kernels.pyx)
+    import tasks._kernels as _kernels
+except ImportError:  # no C compiler where it was installed: numpy's `_expand` (same integers, ~3x slower)
+    _kernels = None
 
 # --- budgets (memory is flat in corpus size: these bound what one partition holds) -------------
 PARTITION_ROWS = 2_000_000  # keyed rows (or pair codes) per partition/chunk: 32 MB of (key, gid) pairs,
@@ -736,6 +741,8 @@ def _intersect(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) ->
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
         return inter_w, inter_n
+    if _kernels is None:
+        return _expand(code, w, a, b)
     code = np.ascontiguousarray(code, np.int64)
     docs = code >> 32
     n = max(int(docs[-1]), int(a.max()), int(b.max())) + 1
@@ -766,6 +773,13 @@ def _shared_by_doc(
     inter_n = np.zeros(len(x), np.int64)
     if len(x) == 0:
         return inter_w, inter_n
+    if _kernels is None:  # rows as (document << 32 | key rank), sorted, for `_expand`
+        docs = np.flatnonzero(length > 0)
+        rows = _ranges(start[docs], start[docs] + length[docs])
+        owner = np.repeat(docs.astype(np.int64), length[docs])
+        code = (owner << 32) | np.unique(vals[rows], return_inverse=True)[1].astype(np.int64)
+        o = np.argsort(code, kind="stable")
+        return _expand(code[o], w[rows][o], x, y)
     order = stable_order(x)
     _kernels.merged_sums(
         np.ascontiguousarray(vals, np.uint64),
@@ -792,6 +806,8 @@ def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -
     inter_n = np.zeros(len(a), np.int64)
     if len(code) == 0 or len(a) == 0:
         return inter_w, inter_n
+    if _kernels is None:
+        return _expand(code, wrank[code & 0xFFFFFFFF], a, b)
     code = np.ascontiguousarray(code, np.int64)
     docs = code >> 32
     n = int(max(docs[-1], a.max(), b.max())) + 1
@@ -3067,7 +3083,8 @@ def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None) ->
         copied = sorted(mine.filter(pc.is_in(mine, value_set=shared)).to_pylist())
         # the shard's clusters that have copies elsewhere too: what its repair inputs depend on
         shared_parts[str(i)] = hashlib.sha256("\n".join(copied).encode()).hexdigest()[:16]
-    return {**stats, "part_digests": parts, "shared_digests": shared_parts}
+    # False: tasks/_kernels.pyx was not built (no C compiler at install): same output, slower
+    return {**stats, "compiled_kernels": _kernels is not None, "part_digests": parts, "shared_digests": shared_parts}
 
 
 INDEX_POINTER = "dedupe-state.json"

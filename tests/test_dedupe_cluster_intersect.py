@@ -8,6 +8,16 @@ import pytest
 from tasks import dedupe_cluster
 
 
+@pytest.fixture(params=["compiled", "numpy"])
+def kernels(request, monkeypatch):
+    """Each test runs with the compiled kernels and with the numpy fallback (an install without a C
+    compiler): the same exact integers."""
+    assert dedupe_cluster._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    if request.param == "numpy":
+        monkeypatch.setattr(dedupe_cluster, "_kernels", None)
+    return request.param
+
+
 def brute(code: np.ndarray, w: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per pair: summed weight (of a's rows) and count of the shingles a and b both hold, one pair at a time."""
     docs, ranks = code >> 32, code & 0xFFFFFFFF
@@ -36,7 +46,7 @@ def random_case(rng: np.random.Generator):
 
 
 @pytest.mark.parametrize("sort_by_b", [True, False])
-def test_intersect_equals_brute_force(sort_by_b):
+def test_intersect_equals_brute_force(sort_by_b, kernels):
     """Empty documents, pairs with no rows in the partition, pairs past the partition's last
     document, duplicate pairs and self pairs: the same exact integers, with the pairs sorted by b
     (as `_overlaps` passes them: each b marked once) or in any order (b marked again per run)."""
@@ -66,7 +76,7 @@ def test_marked_sums_rejects_short_outputs():
         _kernels.marked_sums(np.zeros(2, np.int64), z, z, z, z, 1, np.zeros(2, np.int64), z)
 
 
-def test_intersect_empty_inputs():
+def test_intersect_empty_inputs(kernels):
     e = np.zeros(0, np.int64)
     w, n = dedupe_cluster._intersect(e, e, np.array([1, 2]), np.array([2, 3]))
     assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
@@ -76,7 +86,7 @@ def test_intersect_empty_inputs():
     assert w.tolist() == [0] and n.tolist() == [0]  # neither document has rows
 
 
-def test_overlaps_sums_partitions_in_pair_order(tmp_path, monkeypatch):
+def test_overlaps_sums_partitions_in_pair_order(tmp_path, monkeypatch, kernels):
     """`_overlaps` sorts the pairs by b once and puts the per-partition sums back in the callers'
     order: equal to the brute force summed over the partitions, pairs in random order."""
     rng = np.random.default_rng(9)

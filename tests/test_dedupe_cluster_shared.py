@@ -6,7 +6,17 @@ import pytest
 from tasks import dedupe_cluster
 
 
-def test_shared_weights_and_counts_equal_expand():
+@pytest.fixture(params=["compiled", "numpy"])
+def kernels(request, monkeypatch):
+    """Each test runs with the compiled kernels and with the numpy fallback (an install without a C
+    compiler): the same exact integers."""
+    assert dedupe_cluster._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    if request.param == "numpy":
+        monkeypatch.setattr(dedupe_cluster, "_kernels", None)
+    return request.param
+
+
+def test_shared_weights_and_counts_equal_expand(kernels):
     """The same exact integers as `_expand`, negative weights included, with pairs whose documents
     hold no row, pairs past the last document, self pairs and pairs whose sides hold very different
     numbers of rows (the shorter side is the one tested row by row)."""
@@ -25,7 +35,7 @@ def test_shared_weights_and_counts_equal_expand():
         assert want[1].sum() > 0  # the case has shared rows at all
 
 
-def test_shared_empty_inputs():
+def test_shared_empty_inputs(kernels):
     e = np.zeros(0, np.int64)
     w, n = dedupe_cluster._shared(e, e, np.array([1, 2]), np.array([2, 3]))
     assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
@@ -34,7 +44,7 @@ def test_shared_empty_inputs():
 
 
 @pytest.mark.parametrize("holder_rows", [3, 50])
-def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows):
+def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows, kernels):
     """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
     and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS) and
     expansion batches (SHARED_BATCH) cross their boundaries many times; incremental == cold, byte
@@ -73,7 +83,7 @@ def test_merged_sums_rejects_short_outputs():
         _kernels.merged_sums(np.zeros(3, np.uint64), z, z, z, z, z, np.zeros(2, np.int64), z)
 
 
-def test_shared_by_doc_equals_expand():
+def test_shared_by_doc_equals_expand(kernels):
     """`_shared_by_doc` (the fast path's new pairs: a partner's rows searched in the new document's
     own sorted keys, no sort of the batch) gives `_expand`'s exact integers: negative weights,
     documents with no rows, a document paired with itself, repeated pairs, pairs in any order, and
