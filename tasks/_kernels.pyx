@@ -7,6 +7,8 @@ traffic, and threads did not help (docs/dedupe.md, session 15). Here each row is
 GIL is released, and the result is the same exact integers.
 """
 
+import numpy as np
+
 from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.stdlib cimport calloc, free
 
@@ -100,3 +102,51 @@ def merged_sums(
                     j += 1
             out_w[k] = s
             out_n[k] = c
+
+
+def radix_order(const uint64_t[::1] keys):
+    """np.argsort(keys, kind="stable") of uint64 keys as least-significant-digit radix passes of 16
+    bits (a pass is skipped where every key has the same digit): the same permutation (a stable sort
+    is unique), ~3x faster than numpy's merge sort on the shingle and anchor hashes of a partition."""
+    cdef Py_ssize_t n = keys.shape[0]
+    cdef int64_t[::1] src = np.arange(n, dtype=np.int64)
+    cdef int64_t[::1] dst = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] swap
+    cdef int64_t* counts = <int64_t*> calloc(4 * 65536, sizeof(int64_t))
+    cdef int64_t* cnt
+    cdef Py_ssize_t i
+    cdef int p, shift
+    cdef int64_t total, c, idx
+    cdef uint64_t d
+    if counts == NULL:
+        raise MemoryError()
+    if n == 0:
+        free(counts)
+        return np.asarray(src)
+    with nogil:
+        for i in range(n):  # every pass's histogram in one read
+            d = keys[i]
+            counts[d & 0xFFFF] += 1
+            counts[65536 + ((d >> 16) & 0xFFFF)] += 1
+            counts[2 * 65536 + ((d >> 32) & 0xFFFF)] += 1
+            counts[3 * 65536 + (d >> 48)] += 1
+        for p in range(4):
+            cnt = counts + p * 65536
+            shift = 16 * p
+            if cnt[(keys[0] >> shift) & 0xFFFF] == n:
+                continue
+            total = 0
+            for i in range(65536):
+                c = cnt[i]
+                cnt[i] = total
+                total += c
+            for i in range(n):
+                idx = src[i]
+                d = (keys[idx] >> shift) & 0xFFFF
+                dst[cnt[d]] = idx
+                cnt[d] += 1
+            swap = src
+            src = dst
+            dst = swap
+    free(counts)
+    return np.asarray(src)

@@ -124,3 +124,30 @@ def test_distinct_per_key_in_key_ranges_counts_like_one_pass(monkeypatch, holder
         v = rng.integers(0, 6, m).astype(np.uint64)
         want = np.array([len(set(v[k == x].tolist())) for x in keys], np.int64)
         assert dedupe_cluster._distinct_per_key(keys, k, v).tolist() == want.tolist()
+
+
+def test_radix_order_is_numpys_stable_argsort(kernels):
+    """`_order` (compiled radix passes for uint64 keys) gives np.argsort(kind="stable")'s
+    permutation: ties kept in input order, keys over the whole uint64 range (>= 2^63 too), digits
+    that never vary (skipped passes), every key equal, sorted and reversed input, and other dtypes
+    (numpy's sort)."""
+    rng = np.random.default_rng(3)
+    top = np.iinfo(np.uint64).max
+    cases = [
+        rng.integers(0, top, 10_000, dtype=np.uint64, endpoint=True),
+        rng.integers(0, 5, 10_000).astype(np.uint64),  # many ties, one pass
+        rng.integers(0, 1 << 16, 10_000).astype(np.uint64) << np.uint64(48),  # only the top digit varies
+        np.full(9_000, top, np.uint64),
+        np.sort(rng.integers(0, top, 8_000, dtype=np.uint64, endpoint=True)),
+        np.sort(rng.integers(0, top, 8_000, dtype=np.uint64, endpoint=True))[::-1].copy(),
+        rng.integers(0, top, 100, dtype=np.uint64, endpoint=True),  # below ORDER_MIN_KEYS
+        rng.integers(-5, 5, 10_000),  # int64: numpy's own sort
+        np.zeros(0, np.uint64),
+    ]
+    for keys in cases:
+        assert np.array_equal(dedupe_cluster._order(keys), np.argsort(keys, kind="stable"))
+    if kernels == "compiled":
+        from tasks import _kernels
+
+        for keys in cases[:6]:
+            assert np.array_equal(_kernels.radix_order(keys), np.argsort(keys, kind="stable"))
