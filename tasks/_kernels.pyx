@@ -150,3 +150,60 @@ def radix_order(const uint64_t[::1] keys):
             dst = swap
     free(counts)
     return np.asarray(src)
+
+
+cdef inline Py_ssize_t _lower_bound(const int64_t[::1] code, int64_t v) noexcept nogil:
+    cdef Py_ssize_t lo = 0
+    cdef Py_ssize_t hi = code.shape[0]
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if code[mid] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def pair_deltas(
+    const int64_t[::1] code,
+    const int64_t[::1] wrank,
+    const int64_t[::1] a,
+    const int64_t[::1] b,
+    int64_t[::1] acc,
+):
+    """acc[k] += the summed wrank[rank] of the ranks both a[k] and b[k] hold among the rows `code`
+    (sorted distinct document << 32 | rank): a document's rows are found by binary search and the
+    two runs merged, so a block of changed rows costs O(pairs x log rows + rows of their documents)
+    whatever the pairs' order, with no per-document table."""
+    cdef Py_ssize_t n = a.shape[0]
+    cdef Py_ssize_t k, i, i1, j, j1
+    cdef int64_t s, ra, rb
+    cdef int64_t low = 0xFFFFFFFF
+    if b.shape[0] < n or acc.shape[0] < n:
+        raise ValueError("pair_deltas: a, b and acc must have the same length")
+    if code.shape[0] == 0:
+        return
+    with nogil:
+        for k in range(n):
+            i = _lower_bound(code, a[k] << 32)
+            if i == code.shape[0] or (code[i] >> 32) != a[k]:
+                continue
+            j = _lower_bound(code, b[k] << 32)
+            if j == code.shape[0] or (code[j] >> 32) != b[k]:
+                continue
+            i1 = _lower_bound(code, (a[k] + 1) << 32)
+            j1 = _lower_bound(code, (b[k] + 1) << 32)
+            s = 0
+            while i < i1 and j < j1:
+                ra = code[i] & low
+                rb = code[j] & low
+                if ra == rb:
+                    s += wrank[ra]
+                    i += 1
+                    j += 1
+                elif ra < rb:
+                    i += 1
+                else:
+                    j += 1
+            acc[k] += s

@@ -45,10 +45,10 @@ def test_shared_empty_inputs(kernels):
 
 @pytest.mark.parametrize("holder_rows", [3, 50])
 def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_rows, kernels):
-    """A weight flip between old documents (their pairs' shared weights move by `_shared` deltas)
-    and its removal, through the fast path with every slice tiny: holder slices (HOLDER_ROWS) and
-    expansion batches (SHARED_BATCH) cross their boundaries many times; incremental == cold, byte
-    for byte."""
+    """A weight flip between old documents (their pairs' shared weights move by `_block_deltas`,
+    one call per block of changed rows) and its removal, through the fast path with every slice
+    tiny: holder slices and blocks (HOLDER_ROWS) and expansion batches (SHARED_BATCH) cross their
+    boundaries many times; incremental == cold, byte for byte."""
     from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
 
     monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
@@ -56,17 +56,17 @@ def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_r
     monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
     monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
     calls = []
-    real = dedupe_cluster._shared
+    real = dedupe_cluster._block_deltas
 
     def counting(*args, **kwargs):
-        calls.append(len(args[2]))
+        calls.append(int(args[0].size))  # changed rows in the block
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dedupe_cluster, "_shared", counting)
+    monkeypatch.setattr(dedupe_cluster, "_block_deltas", counting)
     old, others = boiler_case()
     s0, _ = check_step(tmp_path, "two", [old], None)
     s1, stats = check_step(tmp_path, "seven", [old, others], s0)
-    assert stats["fast_path"] and sum(calls) > 0  # known pairs' weight deltas went through _shared
+    assert stats["fast_path"] and len(calls) > 1 and sum(calls) > 0  # known pairs' deltas, block by block
     rows = cluster_of(tmp_path / "seven-inc", 2)
     assert rows["x"]["cluster_id"] != rows["y"]["cluster_id"]
     _, stats = check_step(tmp_path, "back", [old], s1)
@@ -112,3 +112,27 @@ def test_shared_by_doc_equals_expand(kernels):
         want = dedupe_cluster._expand(code, wkey[code & 0xFFFFFFFF], x, y)
         assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
         assert want[1].sum() > 0  # the case has shared rows at all
+
+
+def test_block_deltas_equal_expand(kernels):
+    """`_block_deltas` (the fast path's known pairs against one block of changed rows) adds
+    `_expand`'s exact integers to what the pairs already hold: pairs in any order, repeated pairs,
+    self pairs, documents with no row in the block, documents past the block's last one, and a
+    block that holds nothing."""
+    rng = np.random.default_rng(13)
+    for _ in range(60):
+        nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
+        g, r = rng.integers(0, nd, 400), rng.integers(0, nr, 400)
+        code = np.unique((g.astype(np.int64) << 32) | r)
+        wrank = rng.integers(-5000, 5000, nr)
+        a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
+        a[:5] = b[:5]
+        a[5:10], b[5:10] = a[10:15], b[10:15]
+        acc = rng.integers(-100, 100, 300)
+        want = acc + dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)[0]
+        dedupe_cluster._block_deltas(code, wrank, a, b, acc, np.zeros(nd + 3, bool))
+        assert np.array_equal(acc, want)
+    acc = np.ones(2, np.int64)
+    dedupe_cluster._block_deltas(np.zeros(0, np.int64), np.zeros(0, np.int64), np.array([1, 2]), np.array([2, 3]),
+                                 acc, np.zeros(4, bool))  # fmt: skip
+    assert acc.tolist() == [1, 1]
