@@ -56,7 +56,7 @@ PAIR_BATCH = 2_000_000  # candidate pairs verified at once (accumulators ~40 MB)
 EXPAND_BATCH = 2_000_000  # sampled-shingle rows expanded at once when intersecting pairs (~100 MB)
 SHARED_BATCH = 250_000  # rows the fast path's evidence pairs expand at once (`_expand`: ~6 arrays of 8
 # bytes a row, ~12 MB). The known pairs' deltas and the cold verification no longer expand rows in numpy
-# (`_kernels.marked_sums`, session 16): their dense-matrix budgets (DENSE_CELLS, SHARED_CELLS) are gone
+# (`_kernels.pair_deltas`, `marked_sums`; session 16): their dense-matrix budgets (DENSE_CELLS, SHARED_CELLS) are gone
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
@@ -815,44 +815,6 @@ def _shared_by_doc(
     return inter_w, inter_n
 
 
-def _shared(code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`_expand` for weights that depend on the shingle alone (wrank[rank]): per pair the summed
-    weight and count of the shingles both documents hold among the rows `code` (sorted distinct
-    gid << 32 | rank). Each pair tests the rows of its document with fewer rows against the marked
-    ranks of the other (`_kernels.marked_sums`, pairs grouped by the marked document: each is
-    marked once). Same exact integers as `_expand`; the numpy version it replaces (a dense
-    membership matrix and ~10 gathered arrays per expanded row) was half of the 100k +1 % call."""
-    inter_w = np.zeros(len(a), np.int64)
-    inter_n = np.zeros(len(a), np.int64)
-    if len(code) == 0 or len(a) == 0:
-        return inter_w, inter_n
-    if _kernels is None:
-        return _expand(code, wrank[code & 0xFFFFFFFF], a, b)
-    code = np.ascontiguousarray(code, np.int64)
-    docs = code >> 32
-    n = int(max(docs[-1], a.max(), b.max())) + 1
-    start = np.zeros(n + 1, np.int64)  # rows of document d: start[d]:start[d + 1] (code is sorted)
-    np.cumsum(np.bincount(docs, minlength=n), out=start[1:])
-    del docs
-    rank = code & 0xFFFFFFFF
-    sw = np.ascontiguousarray(wrank[rank], np.int64)  # each row's weight
-    width = int(rank.max()) + 1
-    del rank
-    na, nb = start[a + 1] - start[a], start[b + 1] - start[b]
-    live = np.flatnonzero((na > 0) & (nb > 0))
-    if len(live) == 0:
-        return inter_w, inter_n
-    short = na[live] <= nb[live]
-    x = np.where(short, a[live], b[live]).astype(np.int64)  # tested row by row
-    y = np.where(short, b[live], a[live]).astype(np.int64)  # marked
-    by_y = stable_order(y, n)  # pairs marking one document run together (radix)
-    live = live[by_y]
-    ow, on = np.empty(len(live), np.int64), np.empty(len(live), np.int64)
-    _kernels.marked_sums(start, code, sw, x[by_y], y[by_y], width, ow, on)
-    inter_w[live], inter_n[live] = ow, on
-    return inter_w, inter_n
-
-
 def _block_deltas(
     code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, acc: np.ndarray, mark: np.ndarray
 ) -> None:
@@ -861,7 +823,7 @@ def _block_deltas(
     pair's two runs found by binary search and merged (`_kernels.pair_deltas`: no per-block
     selection of pairs and rows; the 100k +1 % call ran this loop 432 times). Numpy: the pairs whose
     documents both have rows here, their rows selected by a mask (`mark`: a scratch bool per
-    document), then `_shared`."""
+    document), then `_expand`."""
     if _kernels is not None:
         _kernels.pair_deltas(
             np.ascontiguousarray(code, np.int64),
@@ -879,7 +841,8 @@ def _block_deltas(
         return
     mark[:] = False  # only the rows of these pairs' documents are expanded (a mask, no sort)
     mark[a[sel]], mark[b[sel]] = True, True
-    acc[sel] += _shared(code[mark[docs_b]], wrank, a[sel], b[sel])[0]
+    rows = code[mark[docs_b]]
+    acc[sel] += _expand(rows, wrank[rows & 0xFFFFFFFF], a[sel], b[sel])[0]
 
 
 def _overlap_kernel(args: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

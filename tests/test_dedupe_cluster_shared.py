@@ -1,4 +1,4 @@
-"""`_shared` (the fast path's dense-membership intersection) against `_expand` (binary search)."""
+"""The fast path's intersections (`_block_deltas`, `_shared_by_doc`) against `_expand` (numpy, binary search)."""
 
 import numpy as np
 import pytest
@@ -14,33 +14,6 @@ def kernels(request, monkeypatch):
     if request.param == "numpy":
         monkeypatch.setattr(dedupe_cluster, "_kernels", None)
     return request.param
-
-
-def test_shared_weights_and_counts_equal_expand(kernels):
-    """The same exact integers as `_expand`, negative weights included, with pairs whose documents
-    hold no row, pairs past the last document, self pairs and pairs whose sides hold very different
-    numbers of rows (the shorter side is the one tested row by row)."""
-    rng = np.random.default_rng(7)
-    for _ in range(60):
-        nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
-        g, r = rng.integers(0, nd, 500), rng.integers(0, nr, 500)
-        g[: int(rng.integers(0, 200))] = 0  # document 0 holds many rows
-        code = np.unique((g.astype(np.int64) << 32) | r)
-        wrank = rng.integers(-5000, 5000, nr)
-        a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
-        a[:5] = b[:5]
-        want = dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)
-        got = dedupe_cluster._shared(code, wrank, a, b)
-        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-        assert want[1].sum() > 0  # the case has shared rows at all
-
-
-def test_shared_empty_inputs(kernels):
-    e = np.zeros(0, np.int64)
-    w, n = dedupe_cluster._shared(e, e, np.array([1, 2]), np.array([2, 3]))
-    assert w.tolist() == [0, 0] and n.tolist() == [0, 0]
-    w, n = dedupe_cluster._shared(np.array([5 << 32 | 1], np.int64), np.array([0, 9]), e, e)
-    assert len(w) == 0 and len(n) == 0
 
 
 @pytest.mark.parametrize("holder_rows", [3, 50])
