@@ -152,19 +152,6 @@ def radix_order(const uint64_t[::1] keys):
     return np.asarray(src)
 
 
-cdef inline Py_ssize_t _lower_bound(const int64_t[::1] code, int64_t v) noexcept nogil:
-    cdef Py_ssize_t lo = 0
-    cdef Py_ssize_t hi = code.shape[0]
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if code[mid] < v:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 def pair_deltas(
     const int64_t[::1] code,
     const int64_t[::1] wrank,
@@ -173,27 +160,35 @@ def pair_deltas(
     int64_t[::1] acc,
 ):
     """acc[k] += the summed wrank[rank] of the ranks both a[k] and b[k] hold among the rows `code`
-    (sorted distinct document << 32 | rank): a document's rows are found by binary search and the
-    two runs merged, so a block of changed rows costs O(pairs x log rows + rows of their documents)
-    whatever the pairs' order, with no per-document table."""
+    (sorted distinct document << 32 | rank): each document's run located by one pass over the rows
+    (offsets per document id), then the two runs merged — O(rows + documents + the pairs' rows), in
+    any pair order, with no per-block selection of pairs or rows."""
     cdef Py_ssize_t n = a.shape[0]
-    cdef Py_ssize_t k, i, i1, j, j1
-    cdef int64_t s, ra, rb
+    cdef Py_ssize_t m = code.shape[0]
+    cdef Py_ssize_t k, r
+    cdef int64_t i, i1, j, j1, s, ra, rb, top
     cdef int64_t low = 0xFFFFFFFF
+    cdef int64_t* start
     if b.shape[0] < n or acc.shape[0] < n:
         raise ValueError("pair_deltas: a, b and acc must have the same length")
-    if code.shape[0] == 0:
+    if m == 0 or n == 0:
         return
+    top = code[m - 1] >> 32  # documents past the block's last one have no row here
+    start = <int64_t*> calloc(top + 2, sizeof(int64_t))
+    if start == NULL:
+        raise MemoryError()
     with nogil:
+        for r in range(m):  # rows of document d: start[d]:start[d + 1]
+            start[(code[r] >> 32) + 1] += 1
+        for r in range(top + 1):
+            start[r + 1] += start[r]
         for k in range(n):
-            i = _lower_bound(code, a[k] << 32)
-            if i == code.shape[0] or (code[i] >> 32) != a[k]:
+            if a[k] > top or b[k] > top or a[k] < 0 or b[k] < 0:
                 continue
-            j = _lower_bound(code, b[k] << 32)
-            if j == code.shape[0] or (code[j] >> 32) != b[k]:
-                continue
-            i1 = _lower_bound(code, (a[k] + 1) << 32)
-            j1 = _lower_bound(code, (b[k] + 1) << 32)
+            i = start[a[k]]
+            i1 = start[a[k] + 1]
+            j = start[b[k]]
+            j1 = start[b[k] + 1]
             s = 0
             while i < i1 and j < j1:
                 ra = code[i] & low
@@ -207,3 +202,4 @@ def pair_deltas(
                 else:
                     j += 1
             acc[k] += s
+    free(start)
