@@ -21,13 +21,15 @@ def test_fast_path_with_tiny_slices_matches_cold(tmp_path, monkeypatch, holder_r
     """A weight flip between old documents (their pairs' shared weights move by `_block_deltas`,
     one call per block of changed rows) and its removal, through the fast path with every slice
     tiny: holder slices and blocks (HOLDER_ROWS) and expansion batches (SHARED_BATCH) cross their
-    boundaries many times; incremental == cold, byte for byte."""
+    boundaries many times and one doc-major file is mapped at a time (MAPS_OPEN); incremental ==
+    cold, byte for byte."""
     from tests.test_dedupe_incremental import boiler_case, check_step, cluster_of
 
     monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
     monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
     monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
     monkeypatch.setattr(dedupe_cluster, "SHARED_BATCH", 4)
+    monkeypatch.setattr(dedupe_cluster, "MAPS_OPEN", 1)  # every gather of another file closes the last map
     calls = []
     real = dedupe_cluster._block_deltas
 
