@@ -874,7 +874,7 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
     inter_n = np.zeros(len(a), np.int64)
     delta = np.zeros(0 if known is None else len(known[0]), np.int64)
     total = np.zeros(plan.n, np.int64) if group is not None else None
-    order = _order(b)  # once for every partition: `_intersect`'s searches walk memory in order
+    order = stable_order(b, plan.n)  # once for every partition: `_intersect` marks each b once per run
     a, b = a[order], b[order]
     sa, sb, sg = a, b, group
     if client is not None:  # the same arrays for every partition: sent to each worker once, not with every task
