@@ -493,7 +493,8 @@ def plus_only(args, work: Path) -> int:
     if not kept.exists():
         shutil.rmtree(out, ignore_errors=True)
         run_cli(folder, out, args.workers, f"cold, {args.n:,} documents ({mb:,.0f} MB)", mb, args.n, log("cold"))
-        subprocess.run(["cp", "-a", str(out), str(kept)], check=True)
+        # with --link the kept copy is hard links too: each run's check below catches an in-place write
+        subprocess.run(["cp", "-al" if args.link else "-a", str(out), str(kept)], check=True)
     for i in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
         subprocess.run(["cp", "-al" if args.link else "-a", str(kept), str(out)], check=True)
