@@ -1005,6 +1005,8 @@ def _group_digests(h: np.ndarray, d: np.ndarray, pos: np.ndarray, dochash: np.nd
     group's digest covers its rows (document id, cluster, offset: all its hits and formula depend
     on), so an equal digest means equal hits; it is a sum, free of the rows' order."""
     o = np.argsort(h, kind="stable")
+    if len(o) < 2:  # no group of two (a corpus of empty files: no anchors at all)
+        return o[:0], np.zeros(0, np.int64), np.zeros(0, np.uint64), np.zeros(0, np.uint64)
     hs = h[o]
     same = hs[1:] == hs[:-1]
     o = o[np.r_[False, same] | np.r_[same, False]]

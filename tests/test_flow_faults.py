@@ -109,3 +109,35 @@ def test_an_incremental_corpus_is_byte_identical_to_a_cold_build(samples, tmp_pa
     _run(landing, cold, target_shard_docs=3)
     assert _published(out) == _published(cold)
     assert (out / "current").resolve().name == (cold / "current").resolve().name  # the same release id
+
+
+def test_a_corpus_with_no_document_publishes_empty_tables_and_grows_and_shrinks(samples, tmp_path):
+    """A landing folder that holds only rejects (a crawler's first night, or every page taken down)
+    crashed reuse on a partition without one anchor (session 17); it is a corpus like any other."""
+    landing = tmp_path / "nothing"
+    landing.mkdir()
+    (landing / "empty.jsonl").write_bytes(b"")
+    (landing / "blank.txt").write_text("\n\n", encoding="utf-8")
+    (landing / "binary.bin").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out"
+
+    def run_and_read():
+        summary = _run(landing, out)
+        docs, rejects = pd.read_parquet(out / "documents"), pd.read_parquet(out / "rejects")
+        assert summary["counts"]["discovered"] == summary["counts"]["accepted"] + summary["counts"]["rejected"]
+        return summary, docs, rejects
+
+    summary, docs, rejects = run_and_read()
+    assert summary["counts"]["accepted"] == 0 and docs.empty
+    assert set(rejects["source_path"]) == {"empty.jsonl", "blank.txt", "binary.bin"}
+    page = next(p for p in sorted(samples.rglob("*.txt")) if p.stat().st_size > 2000)
+    shutil.copy2(page, landing / "page.txt")  # a page arrives: the incremental path from an empty index
+    summary, docs, _ = run_and_read()
+    assert summary["counts"]["accepted"] == 1 and list(docs["source_path"]) == ["page.txt"]
+    (landing / "page.txt").write_bytes(b"")  # and is emptied: back to no document
+    summary, docs, rejects = run_and_read()
+    assert summary["counts"]["accepted"] == 0 and docs.empty
+    assert "page.txt" in set(rejects["source_path"])
+    for table in ("speeches", "reuse", "duplicates"):  # every published table reads, with no rows
+        if (out / table).exists():
+            assert pd.read_parquet(out / table).empty, table
