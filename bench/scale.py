@@ -191,6 +191,7 @@ def build_folder(n: int, folder: Path, start: int = 0, shards: int = SHARDS, see
     """Write documents [start, start + n) as `shards` .jsonl files; returns bytes written."""
     from contextlib import ExitStack
 
+    real_files()  # exits before any file is made: a folder of empty parts would be a bench of nothing
     folder.mkdir(parents=True, exist_ok=True)
     size = 0
     with ExitStack() as stack:
