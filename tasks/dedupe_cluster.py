@@ -26,6 +26,7 @@ import json
 import mmap
 import os
 import shutil
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -899,6 +900,11 @@ def _overlaps(plan, meta, a, b, group, workers, client, known=None, index=None):
 # --- the global step ----------------------------------------------------------------------------
 
 
+def _lasting(stats: dict[str, Any]) -> dict[str, Any]:
+    """The stats a later run that reuses these outputs reports too: counts, not this call's seconds."""
+    return {k: v for k, v in stats.items() if not k.startswith("phase_")}
+
+
 def cluster_corpus(
     signature_files: list[str],
     prev_state_dir: str | None,
@@ -942,7 +948,8 @@ def cluster_corpus(
         _link_or_copy(out / "duplicates.parquet", new / "outputs" / "duplicates.parquet")
         shutil.move(str(work / INDEX_DIR), str(new / INDEX_DIR))
         (new / "state.json").write_text(
-            json.dumps({"version": version, "inputs": digests, "stats": stats}, indent=1, sort_keys=True) + "\n"
+            json.dumps({"version": version, "inputs": digests, "stats": _lasting(stats)}, indent=1, sort_keys=True)
+            + "\n"
         )
         shutil.rmtree(out / "state", ignore_errors=True)
         os.replace(new, out / "state")
@@ -1452,6 +1459,8 @@ def _cold(
 ) -> dict[str, Any]:
     """The whole step; with `index`, every pair of two documents the index has seen takes its
     Jaccard, shared count and (updated) shared weight from it instead of being measured."""
+    phase = _Phases()
+    phase("scatter")
     sizes, rows = [], {"bands": 0, "anchors": 0, "sample": 0, "exact": 0}
     for f in files:
         md = _parquet_meta(f)
@@ -1489,6 +1498,7 @@ def _cold(
         fresh = ~(old[at] == meta.dockey) if len(old) else fresh
         del old, at
 
+    phase("candidates")
     # candidate pairs: bands and exact fingerprints, then anchors (counted across partitions)
     (work / "pairs").mkdir()
     pair_dirs = []
@@ -1518,6 +1528,8 @@ def _cold(
     merge_jobs = [(band_files, anchor_files, cand[k], lo, hi) for k, (lo, hi) in enumerate(ranges)]
     _map(_merge_pairs_kernel, merge_jobs, workers, client)
     shutil.rmtree(work / "pairs")
+
+    phase("jaccard")
 
     # Jaccard per candidate pair (pair partitions are bounded; each gets a jac file)
     def codes_of(path):
@@ -1549,8 +1561,10 @@ def _cold(
             near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
             yield a[near], b[near]
 
+    phase("near groups")
     group = _components(n, near_edges)
 
+    phase("verification")
     # verification: weighted overlap of the smaller document in the larger, one pair partition at a time
     total = None
     one_way = []
@@ -1597,11 +1611,13 @@ def _cold(
                 yield m[0], m[1]
         yield best_one_way[0].astype(np.int64), best_one_way[1].astype(np.int64)
 
+    phase("election")
     comp = _components(n, accepted)
     _log_count(work, "reverified_pairs", reverified)
     stats, elected = _elect_and_write(plan, meta, comp, cand, best_one_way, out, workers, client, index, fresh)
+    phase("next state")
     _write_index(plan, meta, cand, group, version, {**elected, "total": total, "per_doc": per_doc})
-    return {**stats, "fast_path": False}
+    return {**stats, **phase.stats(), "fast_path": False}
 
 
 def _cat(chunks: list[np.ndarray], name: str) -> np.ndarray:
@@ -2404,7 +2420,33 @@ def _fast(files, digests, index: _Index | None, prev_state_dir, out: Path, versi
         return None  # damaged or missing delta state: the full path (it raises on a damaged main index)
 
 
+class _Phases:
+    """Seconds of a call's phases, for its stats (manifest.json `stages`, the step's `_done.json`):
+    where a nightly run's dedupe time goes is read from any run, not from a profiler session.
+    CPU is this process's (the cold path's Dask or process workers are in the wall figure only)."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self._name: str | None = None
+        self._at = (time.process_time(), time.perf_counter())
+
+    def __call__(self, name: str | None) -> None:
+        """End the current phase and start `name` (None: only end it)."""
+        now = (time.process_time(), time.perf_counter())
+        if self._name is not None:
+            self.cpu[self._name] = round(self.cpu.get(self._name, 0.0) + now[0] - self._at[0], 3)
+            self.wall[self._name] = round(self.wall.get(self._name, 0.0) + now[1] - self._at[1], 3)
+        self._name, self._at = name, now
+
+    def stats(self) -> dict[str, dict[str, float]]:
+        self(None)
+        return {"phase_cpu_s": dict(self.cpu), "phase_wall_s": dict(self.wall)}
+
+
 def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str) -> dict | None:
+    phase = _Phases()
+    phase("load")
     dl = index.info["delta"]
     old_inputs: list[str] = dl["inputs"]
     mem: dict[str, dict] = {}
@@ -2431,6 +2473,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     frow = np.arange(n, dtype=np.int64) - base[floc]
     dk = meta.dockey
 
+    phase("new and removed")
     # which documents are new, which are gone
     okeys = D["dockey"]
     if len(okeys) == 0:
@@ -2487,6 +2530,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         code = sig._sort_unique((rank.astype(np.int64) << 32) | val.astype(np.int64))
         return np.bincount(code >> 32, minlength=nkeys).astype(np.int64)
 
+    phase("band candidates")
     # candidate pairs with a new document: shared band or fingerprint keys
     extra_codes, extra_src = [np.zeros(0, np.uint64)], [np.zeros(0, np.int8)]
     for kind in ("bands", "exact"):
@@ -2501,6 +2545,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         extra_codes.append(codes)
         extra_src.append(np.ones(len(codes), np.int8))
 
+    phase("anchor candidates")
     # anchors. The pre-filter's threshold depends on each document's own anchor count (fixed by its
     # key), so an anchor crossing ANCHOR_MAX_DF moves only the shared counts of pairs among its
     # holders. Anchors that became boilerplate (new holders): the previous anchor candidates among
@@ -2575,6 +2620,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         st_ = np.flatnonzero(np.r_[True, lu[1:] != lu[:-1]])
         lu, lc = lu[st_], np.add.reduceat(lc, st_)
 
+    phase("candidate partitions")
     # the candidate set, one pair partition at a time. delta/pairs/<p> holds the previous run's pairs
     # whose smaller document key falls in partition p (`_delta_part`); the new pairs and the moved
     # anchor counts (sized by the change) are split the same way. Per partition: the previous pairs of
@@ -2680,6 +2726,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         for s_, b_, m_ in pair_files("", "small", "big", "near"):
             yield s_[m_], b_[m_]
 
+    phase("near groups")
     # near-duplicate groups (components of the near edges, streamed), named by their smallest document key
     glab = _components(n, near_edges)
     rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
@@ -2687,6 +2734,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     grp = rep[glab]
     regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
 
+    phase("df changes")
     # df changes only for shingles of new, removed and regrouped documents (C). The state keeps per
     # sampled shingle bounds [lo, hi] on its df, exact after a full run and always inside one cell
     # of `_weight_of_df`'s grid, so its weight is known without reading its holders. A group name N
@@ -2751,6 +2799,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     total += np.rint(np.bincount(g_new, weights=w_c[np.searchsorted(C, s_new)], minlength=n)).astype(np.int64)
     del s_new, g_new
 
+    phase("measured pairs")
     # pairs measured now (a new document, or an old pair new as a candidate): shared weight and
     # count over every shingle both hold, from their own rows; weights of C from above, of the
     # other shingles from their (unchanged) bounds. Pairs go in batches whose two documents hold
@@ -2812,6 +2861,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         (dst_root / rel).write_bytes(data)
         files_out[rel] = xxhash.xxh3_128_hexdigest(data)
 
+    phase("known pair deltas")
     # per pair partition: the known pairs' shared weights moved by the changed rows of their
     # documents (block by block), the measured ones taken from above, verdicts; the one-way pairs
     # reduced to each smaller document's best container as the partitions go (a total order: the
@@ -2849,6 +2899,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         path.unlink()
     del dw_c, ua, ub, uw, un_n, mark
 
+    phase("election")
     # best containers, components of the accepted edges (streamed from the partitions), election
     best_one_way = _best_containers(ow_rows, meta)
     del ow_rows
@@ -2926,6 +2977,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     for k, v in mine.items():
         changed[known] |= D[k][oi[known]] != v[known]
 
+    phase("outputs")
     # outputs: unchanged parts linked from the previous run, the others written
     plan = _Plan(out / ".work", list(files), base, dict(index.bits))
     old_pos = {d: i for i, d in enumerate(old_inputs)}
@@ -2975,6 +3027,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         (dups.filter(pa.array(part == p)) for p in range(DUP_PARTS) if (part == p).any()), out / "duplicates.parquet"
     )
 
+    phase("next state")
     # the next run's state: per-document arrays rewritten (the pair partitions are written above),
     # new documents' keys added to the add layer of their partitions only, new files' doc-major keys
     keep_prefixes = tuple(f"files/{d}/" for d in digests)
@@ -3068,6 +3121,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 
     sizes_c = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
     return {
+        **phase.stats(),
         "docs": n,
         "clusters": int(sum(sizes_c.values())),
         "duplicates": len(members),

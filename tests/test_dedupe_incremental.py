@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import mmap
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -322,6 +323,32 @@ def test_fast_path_add_to_one_cluster(tmp_path, path_mode):
     assert rows["s0-copy2"]["cluster_id"] == rows["s0"]["cluster_id"] != rows["s1"]["cluster_id"]
     if path_mode == "fast":  # only the new document's pairs measured; the other shard's part untouched
         assert stats["reexamined_docs"] == 1 and stats["reverified_pairs"] <= 3 and stats["reused_files"] == 1
+
+
+FAST_PHASES = ["load", "new and removed", "band candidates", "anchor candidates", "candidate partitions",
+               "near groups", "df changes", "measured pairs", "known pair deltas", "election", "outputs",
+               "next state"]  # fmt: skip
+COLD_PHASES = ["scatter", "candidates", "jaccard", "near groups", "verification", "election", "next state"]
+
+
+def test_stats_say_where_the_call_spent_its_time(tmp_path, path_mode):
+    """Each path reports its phases' seconds (manifest `stages`); a reused call computed nothing and
+    reports none, not the seconds of the run whose outputs it reuses."""
+    base = speeches()
+    rng = random.Random(22)
+    docs = {f"s{i}": t for i, t in enumerate(base[:4])} | {"s0-copy": near_copy(base[0], rng)}
+    files = write_shards(tmp_path / "a", [docs])
+    started = time.perf_counter()
+    cold = stage(files, tmp_path / "cold", None)
+    elapsed = time.perf_counter() - started
+    assert list(cold["phase_wall_s"]) == COLD_PHASES and list(cold["phase_cpu_s"]) == COLD_PHASES
+    assert all(v >= 0 for v in [*cold["phase_wall_s"].values(), *cold["phase_cpu_s"].values()])
+    assert sum(cold["phase_wall_s"].values()) <= elapsed
+    more = write_shards(tmp_path / "b", [docs, {"s1-copy": near_copy(base[1], rng)}])
+    inc = stage(more, tmp_path / "inc", str(tmp_path / "cold" / "state"))
+    assert list(inc["phase_wall_s"]) == (FAST_PHASES if path_mode == "fast" else COLD_PHASES)
+    again = stage(more, tmp_path / "again", str(tmp_path / "inc" / "state"))
+    assert again["reexamined_docs"] == 0 and not any(k.startswith("phase_") for k in again)
 
 
 def boiler_case() -> tuple[dict[str, str], dict[str, str]]:
