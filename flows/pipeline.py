@@ -503,6 +503,12 @@ def _build(
         "stages": _stage_counts(**done),
         "cache": _cache_report(*(done[s] for s in STAGES if STAGES[s].scope == "shard")),
         "timings": timings,
+        # where this run's global dedupe call spent its seconds (none when served from the cache)
+        "dedupe_phases": {
+            k: clustered[k]
+            for k in ("phase_cpu_s", "phase_wall_s")
+            if k in clustered and clustered.get("computed_by") == _run_id()
+        },
         "tables": tables,
     }
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

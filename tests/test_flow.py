@@ -92,6 +92,8 @@ def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["accepted"] == len(docs) and manifest["input_fingerprint"]
     assert set(manifest["timings"]) >= {"ingest", "normalize", "extract", "dedupe", "export"}
+    phases = manifest["dedupe_phases"]  # the cold dedupe call's breakdown
+    assert set(phases) == {"phase_cpu_s", "phase_wall_s"} and "verification" in phases["phase_wall_s"]
     stages = manifest["stages"]
     assert stages["ingest"]["docs"] + stages["ingest"]["rejects"] == counts["discovered"]
     assert stages["normalize"]["docs"] == stages["export"]["documents"] == counts["accepted"]
@@ -116,6 +118,7 @@ def test_unchanged_rerun_is_served_from_cache_and_byte_identical(samples, tmp_pa
     second = _run(samples, out)
     assert sum(calls.values()) == 0, calls  # no shard step executed
     assert second["cache"]["computed"] == 0 and second["cache"]["cached"] == second["cache"]["shard_steps"]
+    assert first["dedupe_phases"] and second["dedupe_phases"] == {}  # nothing clustered this time
     assert _digests(out) == before
     assert second["release"] == first["release"]
 
