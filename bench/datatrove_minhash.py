@@ -68,6 +68,7 @@ VENV_PACKAGES = [
     "spacy==3.8.18",
     "jieba==0.42.1",
     "tokenizers==0.23.3",
+    "orjson==3.13.0",  # its JsonlReader/JsonlWriter: the probe imports it
 ]
 TASKS = 8  # the bench: 8 shards, tasks=8
 N_GRAMS = 5  # datatrove's default (words); for chars the same as tasks.dedupe.SHINGLE
