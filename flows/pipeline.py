@@ -51,6 +51,14 @@ def pipeline_version() -> str:
     return f"{__version__}+{stable_hash(parts)[:12]}"
 
 
+def progress_steps(shards: int) -> int:
+    """Steps a run of this many shards finishes: each shard stage and the fingerprint once per shard,
+    each global stage once (counting global stages per shard left a 113-shard run at 74 % in the
+    UI when it ended, and a run with no shard at 500 %)."""
+    per_shard = sum(1 for s in STAGES.values() if s.scope == "shard") + 1
+    return shards * per_shard + sum(1 for s in STAGES.values() if s.scope == "global")
+
+
 # Threads of the flow's task runner: they only wait (tasks.pool does the CPU work). A Prefect task
 # holds a thread from its start, so shard steps are submitted at most SHARD_WINDOW at a time and the
 # other threads are left for global steps: the pool's priorities (a global call before queued shard
@@ -407,7 +415,7 @@ def _build(
         f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "
         f"workers: {workers}"
     )
-    progress = RunProgress(total_steps=len(plans) * (len(STAGES) + 1), artifact_key="corpus-progress")
+    progress = RunProgress(total_steps=progress_steps(len(plans)), artifact_key="corpus-progress")
     version = pipeline_version()
     params = dict(max_doc_bytes=max_doc_bytes, min_chars=min_chars, top_k=top_k, pipeline_version=version)
     window = SHARD_WINDOW if isinstance(workers, int) else None  # a Dask cluster's own scheduler orders its tasks

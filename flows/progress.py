@@ -55,7 +55,8 @@ class RunProgress:
             try:
                 from prefect.artifacts import update_progress_artifact
 
-                update_progress_artifact(self._artifact_id, progress=100.0 * self.done_steps / self.total_steps)  # type: ignore[arg-type]
+                share = min(100.0, 100.0 * self.done_steps / self.total_steps)  # a miscount never shows 200 %
+                update_progress_artifact(self._artifact_id, progress=share)  # type: ignore[arg-type]
             except Exception:  # noqa: BLE001
                 pass
             self._artifact_updated = time.monotonic()  # after the call: a slow API never means an update per step

@@ -24,6 +24,23 @@ def _run(landing: Path, out: Path, **kw):
         return build_corpus(inputs=[str(landing)], out=str(out), workers=1, **kw)
 
 
+@pytest.fixture
+def progress_runs(monkeypatch) -> list:
+    """Every run's progress counter: a finished run finished every step it announced (the UI's bar
+    ends at 100 %, never short of it or past it)."""
+    import flows.pipeline as pipeline
+
+    made = []
+
+    class Counted(pipeline.RunProgress):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(pipeline, "RunProgress", Counted)
+    return made
+
+
 def _published(out: Path) -> dict[str, str]:
     """sha256 of every published Parquet part, by its path inside the release."""
     release = (out / "current").resolve()
@@ -85,7 +102,7 @@ def test_a_page_rewritten_during_the_run_is_rejected_now_and_read_right_next_run
     assert "seeds/001_49f5c10d9eda79ac.txt" not in set(pd.read_parquet(out / "rejects")["source_path"])
 
 
-def test_an_incremental_corpus_is_byte_identical_to_a_cold_build(samples, tmp_path):
+def test_an_incremental_corpus_is_byte_identical_to_a_cold_build(samples, tmp_path, progress_runs):
     landing = tmp_path / "crawl"
     landing.mkdir()
     everything = sorted(p for p in samples.rglob("*") if p.is_file())
@@ -109,9 +126,10 @@ def test_an_incremental_corpus_is_byte_identical_to_a_cold_build(samples, tmp_pa
     _run(landing, cold, target_shard_docs=3)
     assert _published(out) == _published(cold)
     assert (out / "current").resolve().name == (cold / "current").resolve().name  # the same release id
+    assert len(progress_runs) == 3 and all(p.done_steps == p.total_steps > 10 for p in progress_runs)
 
 
-def test_a_corpus_with_no_document_publishes_empty_tables_and_grows_and_shrinks(samples, tmp_path):
+def test_a_corpus_with_no_document_publishes_empty_tables_and_grows_and_shrinks(samples, tmp_path, progress_runs):
     """A landing folder that holds only rejects (a crawler's first night, or every page taken down)
     crashed reuse on a partition without one anchor (session 17); it is a corpus like any other."""
     landing = tmp_path / "nothing"
@@ -141,3 +159,7 @@ def test_a_corpus_with_no_document_publishes_empty_tables_and_grows_and_shrinks(
     for table in ("speeches", "reuse", "duplicates"):  # every published table reads, with no rows
         if (out / table).exists():
             assert pd.read_parquet(out / table).empty, table
+    (tmp_path / "no-file").mkdir()  # a landing folder with nothing in it: no shard at all
+    summary = _run(tmp_path / "no-file", tmp_path / "out-none")
+    assert summary["counts"]["discovered"] == 0 and summary["shards"] == 0
+    assert all(p.done_steps == p.total_steps for p in progress_runs) and len(progress_runs) == 4
