@@ -524,12 +524,22 @@ class _ProgressBar:
         self.progress.update(self.tasks[stage], completed=done, total=total, docs=docs, rate=docs / elapsed)
 
 
+SKIPPED_SHOWN = 5  # earlier output folders named in the summary (all of them are in manifest.json)
+
+
 def _print_summary(console, summary: dict[str, Any], seconds: float) -> None:
     from rich.table import Table
 
     c = summary["counts"]
     table = Table(title=f"corpus → {summary['output']}", show_header=False, box=None)
     table.add_row("discovered", f"{c['discovered']:,} documents in {c['discovered_files']:,} files")
+    if skipped := summary.get("skipped_outputs"):  # pointed at an earlier output: say why nothing was read
+        shown = "\n  ".join(skipped[:SKIPPED_SHOWN]) + (
+            f"\n  … {len(skipped) - SKIPPED_SHOWN:,} more" if len(skipped) > SKIPPED_SHOWN else ""
+        )
+        table.add_row(
+            "skipped", f"{len(skipped):,} earlier jianghua output folder(s), not read as speeches:\n  {shown}"
+        )
     table.add_row("accepted", f"{c['accepted']:,}")
     table.add_row(
         "rejected", f"{c['rejected']:,}" + "".join(f"\n  {r}: {n:,}" for r, n in c["rejected_by_reason"].items())

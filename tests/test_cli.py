@@ -18,6 +18,10 @@ def test_run_prints_a_summary_and_exits_zero_despite_rejects(samples, tmp_path, 
     assert "discovered = accepted + rejected ✓" in err and "empty: 1" in err
     assert "docs/s" in err  # the progress bar
     assert len(pd.read_parquet(tmp_path / "out" / "documents")) > 0
+    # pointed at that output by mistake: nothing is read, and the summary says why
+    assert main(["run", str(tmp_path / "out"), "--out", str(tmp_path / "again"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "0 documents in 0 files" in err and "1 earlier jianghua output folder(s), not read" in err
 
 
 def test_missing_input_fails_with_a_clear_message(tmp_path, capsys):
