@@ -69,6 +69,14 @@ CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW p
 # within 25 % of the cap's; past that the hash space is cut again (a recut pairs everything once).
 # Winnowed hashes are uniform, so the ranges of an earlier run stay balanced as the corpus grows.
 BOUNDS_SLACK = 1.25
+# A re-run shard most of whose canonical documents kept their texts (a +1 % run: a cluster's canonical
+# copy moved into it): its other documents' rows are read from its anchors file once per process and
+# the rest adopted from the earlier partitions, instead of the whole file's range in every partition
+# (100k +1 %: 38 such documents made 31 shards' 4.6 M rows be read again, for ~16 k rows; session 17).
+# Taken while the shard's unknown documents are at most this share of it, and at most
+# PARTLY_KNOWN_MAX_DOCS in all (their rows are held for the process: ~420 rows, ~13 KB a document).
+PARTLY_KNOWN_MAX_SHARE = 0.1
+PARTLY_KNOWN_MAX_DOCS = 4096
 MAX_GROUP_PAIRS = 1_000_000  # occurrence pairs generated at once (one triu block: ~60 B a pair in flight, bench_reuse)
 
 # Acknowledgement and procedure paragraphs every report words alike (向…致以崇高的敬意, 自觉接受…监督,
@@ -1289,6 +1297,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
     width = hi - lo
     counts = np.zeros((len(members), width), np.int64)
     fresh = list(range(len(members)))
+    partly_read = 0  # rows of partly known shards' unknown documents
     parts_h, parts_d, parts_pos, parts_src = [], [], [], []
     stored_file = base / "rows" / f"{lo:04d}.npy" if base is not None else None
     if base is not None and stored_file is not None and stored_file.exists():
@@ -1313,7 +1322,8 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         d = _code_remap(base, ids)[stored["doc"]] if len(stored) else np.zeros(0, np.int64)
         keep = (srcs >= 0) & (d >= 0)
         # a re-run shard whose every document has the text it had: its rows are the earlier ones
-        shard_of = _text_known_shards(members, fresh, ids, base)
+        # (a partly known shard: those of its known documents; the others' rows are read below)
+        shard_of, unknown = _text_known_shards(members, fresh, ids, base)
         if len(shard_of):
             adopt = (srcs < 0) & (d >= 0)
             adopt[adopt] = shard_of[d[adopt]] >= 0
@@ -1324,6 +1334,15 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
             known = set(np.unique(shard_of[shard_of >= 0]).tolist())  # once: not per shard
             fresh = [k for k in fresh if k not in known]
+            for k, codes in sorted(unknown.items()):  # the few documents of a partly known shard
+                r = _unknown_rows(members[k], codes, ids)
+                sel = (r["part"] >= lo) & (r["part"] < hi)
+                counts[k] += np.bincount(r["part"][sel] - lo, minlength=width)
+                parts_h.append(r["hash"][sel])
+                parts_d.append(r["doc"][sel])
+                parts_pos.append(r["pos"][sel])
+                parts_src.append(np.full(int(sel.sum()), k, np.int64))
+                partly_read += int(sel.sum())
         parts_h.append(stored["hash"][keep])
         parts_d.append(d[keep])
         parts_pos.append(stored["pos"][keep].astype(np.int64))
@@ -1342,7 +1361,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             parts_pos.append(t.column("pos").to_numpy().astype(np.int64)[ok])
             parts_src.append(np.full(int(ok.sum()), k, np.int64))
         _close_sources(sources)
-    read = int(counts[fresh].sum()) if fresh else 0
+    read = (int(counts[fresh].sum()) if fresh else 0) + partly_read
     if not parts_h:
         z = np.zeros(0, np.int64)
         return np.zeros(0, np.uint64), z, z, z, counts, read
@@ -1356,7 +1375,9 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
     )
 
 
-def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base: Path) -> np.ndarray:
+def _text_known_shards(
+    members: list[str], fresh: list[int], ids: pa.Array, base: Path
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """Per document code: the index of its shard among `fresh` (shards whose anchors file the
     earlier artifact `base` did not read) when every document of that shard is in base's listing
     with the same text digest, else -1 (empty: none). A document's anchor rows (hash, offset) are a
@@ -1370,7 +1391,7 @@ def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base
     partition, shard by shard, it was 69 % of a 100k +1 % hits_part's CPU (113 listings read again
     past their cache and two hash tables of 100 k ids built per shard, for each of 153 partitions)."""
     if not fresh:
-        return np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), {}
     docs = Path(base) / "docs.parquet"
     listings = [Path(members[k]) / LISTING_FILE for k in fresh]
     key = (
@@ -1389,7 +1410,7 @@ def _text_known_shards(members: list[str], fresh: list[int], ids: pa.Array, base
     return known
 
 
-_KNOWN_SHARDS: dict[tuple, np.ndarray] = {}
+_KNOWN_SHARDS: dict[tuple, tuple[np.ndarray, dict[int, np.ndarray]]] = {}
 _KNOWN_LOCK = threading.Lock()
 
 
@@ -1405,10 +1426,47 @@ def _array_digest(a: pa.Array) -> str:
     return h.hexdigest()
 
 
-def _text_known_shards_of(fresh: list[int], listings: list[Path], ids: pa.Array, base: Path) -> np.ndarray:
+def _unknown_rows(member_dir: str, codes: np.ndarray, ids: pa.Array) -> dict[str, np.ndarray]:
+    """The anchor rows (part, hash, document code, offset) of these documents of one shard, read
+    from its anchors file once per process for all the partitions (a few documents: small)."""
+    f = Path(member_dir) / "anchors.parquet"
+    key = (str(f), _stamp_or_none(f), hashlib.blake2b(codes.tobytes(), digest_size=16).hexdigest(), _array_digest(ids))
+    with _UNKNOWN_LOCK:
+        rows = _UNKNOWN_ROWS.get(key)
+        if rows is None:
+            ((what, ranges),) = _anchor_sources([member_dir])
+            t = what if ranges is None else what.read(columns=["part", "hash", "doc_id", "pos"], use_threads=False)
+            if ranges is not None:
+                what.close()
+            d = _doc_code_column(t.column("doc_id"), ids)
+            sel = np.isin(d, codes)
+            rows = {
+                "part": t.column("part").to_numpy().astype(np.int64)[sel],
+                "hash": t.column("hash").to_numpy()[sel],
+                "doc": d[sel],
+                "pos": t.column("pos").to_numpy().astype(np.int64)[sel],
+            }
+            if len(_UNKNOWN_ROWS) >= UNKNOWN_CACHED:
+                _UNKNOWN_ROWS.pop(next(iter(_UNKNOWN_ROWS)))
+            _UNKNOWN_ROWS[key] = rows
+    return rows
+
+
+UNKNOWN_CACHED = 4096  # shards' unknown rows kept per process (bounded by PARTLY_KNOWN_MAX_DOCS in a run)
+_UNKNOWN_ROWS: dict[tuple, dict[str, np.ndarray]] = {}
+_UNKNOWN_LOCK = threading.Lock()
+
+
+def _text_known_shards_of(
+    fresh: list[int], listings: list[Path], ids: pa.Array, base: Path
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """(shard_of, unknown): shard_of as `_text_known_shards` says, for every document of a known
+    shard and the known documents of a partly known one; unknown: partly known shard -> the codes
+    of its documents whose rows must be read (new to the earlier listing, or a changed text)."""
     earlier_ids, earlier_digests = _listing_text_digests(Path(base))
+    none: tuple[np.ndarray, dict[int, np.ndarray]] = (np.zeros(0, np.int64), {})
     if earlier_digests is None:
-        return np.zeros(0, np.int64)
+        return none
     shard, doc_ids, digests = [], [], []
     for k, f in zip(fresh, listings, strict=True):
         if not f.exists():
@@ -1419,19 +1477,26 @@ def _text_known_shards_of(fresh: list[int], listings: list[Path], ids: pa.Array,
         digests.append(_fixed16(t.column("text_digest")))
     of = np.concatenate(shard) if shard else np.zeros(0, np.int64)
     if not len(of):  # no listing, or only listings of no document (a shard of copies only)
-        return np.zeros(0, np.int64)
+        return none
     rows = pa.concat_arrays(doc_ids)
     # one hash table per side for all the shards' ids, not two per shard
     was = pc.fill_null(pc.index_in(rows, value_set=earlier_ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
     now = pc.fill_null(pc.index_in(rows, value_set=ids), -1).to_numpy(zero_copy_only=False).astype(np.int64)
     ok = (was >= 0) & (now >= 0)  # not: a document new to the corpus (or not listed now)
     ok[ok] = earlier_digests[was[ok]] == np.concatenate(digests)[ok]  # not: a text that changed
-    bad = np.zeros(int(of.max()) + 1, dtype=bool)
-    bad[of[~ok]] = True  # a shard is known only when every document of it is
-    take = ~bad[of]
+    size = np.bincount(of)
+    n_bad = np.bincount(of[~ok], minlength=len(size))
+    # partly known: a few documents to read (the others known), within the process's budget
+    partly = np.flatnonzero((n_bad > 0) & (n_bad < size) & (n_bad <= PARTLY_KNOWN_MAX_SHARE * size))
+    partly = partly[np.cumsum(n_bad[partly]) <= PARTLY_KNOWN_MAX_DOCS]
+    whole = n_bad == 0  # a shard is known when every document of it is ...
+    whole[partly] = True  # ... or partly known: its known documents' rows are adopted
+    take = whole[of] & ok
     shard_of = np.full(len(ids), -1, np.int64)
     shard_of[now[take]] = of[take]
-    return shard_of if (shard_of >= 0).any() else np.zeros(0, np.int64)
+    read = np.isin(of, partly) & ~ok & (now >= 0)  # a document not listed now has no row to read
+    unknown = {int(k): np.sort(now[read & (of == k)]) for k in partly.tolist()}
+    return (shard_of, unknown) if (shard_of >= 0).any() else none
 
 
 def _listing_text_digests(base: Path) -> tuple[pa.Array, np.ndarray | None]:
