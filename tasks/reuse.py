@@ -1334,8 +1334,9 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
             known = set(np.unique(shard_of[shard_of >= 0]).tolist())  # once: not per shard
             fresh = [k for k in fresh if k not in known]
+            ids_digest = _array_digest(ids) if unknown else ""  # once a partition, not once a shard
             for k, codes in sorted(unknown.items()):  # the few documents of a partly known shard
-                r = _unknown_rows(members[k], codes, ids)
+                r = _unknown_rows(members[k], codes, ids, ids_digest)
                 sel = (r["part"] >= lo) & (r["part"] < hi)
                 counts[k] += np.bincount(r["part"][sel] - lo, minlength=width)
                 parts_h.append(r["hash"][sel])
@@ -1426,12 +1427,17 @@ def _array_digest(a: pa.Array) -> str:
     return h.hexdigest()
 
 
-def _unknown_rows(member_dir: str, codes: np.ndarray, ids: pa.Array) -> dict[str, np.ndarray]:
+def _unknown_rows(member_dir: str, codes: np.ndarray, ids: pa.Array, ids_digest: str) -> dict[str, np.ndarray]:
     """The anchor rows (part, hash, document code, offset) of these documents of one shard, read
-    from its anchors file once per process for all the partitions (a few documents: small)."""
+    from its anchors file once per process for all the partitions (a few documents: small). Only
+    the current corpus's entries are kept (`ids_digest`, `_array_digest(ids)`): a long-lived Dask
+    worker holds one run's, at most PARTLY_KNOWN_MAX_DOCS documents' rows."""
     f = Path(member_dir) / "anchors.parquet"
-    key = (str(f), _stamp_or_none(f), hashlib.blake2b(codes.tobytes(), digest_size=16).hexdigest(), _array_digest(ids))
+    key = (str(f), _stamp_or_none(f), hashlib.blake2b(codes.tobytes(), digest_size=16).hexdigest())
     with _UNKNOWN_LOCK:
+        if _UNKNOWN_RUN[0] != ids_digest:  # another corpus: the earlier one's rows are not needed again
+            _UNKNOWN_ROWS.clear()
+            _UNKNOWN_RUN[0] = ids_digest
         rows = _UNKNOWN_ROWS.get(key)
         if rows is None:
             ((what, ranges),) = _anchor_sources([member_dir])
@@ -1446,14 +1452,12 @@ def _unknown_rows(member_dir: str, codes: np.ndarray, ids: pa.Array) -> dict[str
                 "doc": d[sel],
                 "pos": t.column("pos").to_numpy().astype(np.int64)[sel],
             }
-            if len(_UNKNOWN_ROWS) >= UNKNOWN_CACHED:
-                _UNKNOWN_ROWS.pop(next(iter(_UNKNOWN_ROWS)))
             _UNKNOWN_ROWS[key] = rows
     return rows
 
 
-UNKNOWN_CACHED = 4096  # shards' unknown rows kept per process (bounded by PARTLY_KNOWN_MAX_DOCS in a run)
 _UNKNOWN_ROWS: dict[tuple, dict[str, np.ndarray]] = {}
+_UNKNOWN_RUN: list[str | None] = [None]  # the ids digest the cached rows belong to
 _UNKNOWN_LOCK = threading.Lock()
 
 
