@@ -6,8 +6,8 @@ from setuptools.command.build_ext import build_ext
 
 
 class OptionalBuildExt(build_ext):
-    """Without a C compiler the install goes on: dedupe then runs its numpy fallback (the same
-    output, slower; the dedupe stage's stats say `compiled_kernels: false`)."""
+    """Without a C compiler the install goes on: dedupe then runs its numpy fallback and repair its
+    Python anchor walk (the same output, slower; the dedupe stage's stats say `compiled_kernels: false`)."""
 
     def build_extensions(self):
         built = []
@@ -16,7 +16,7 @@ class OptionalBuildExt(build_ext):
                 self.build_extension(ext)
                 built.append(ext)
             except Exception as exc:  # noqa: BLE001 - any compiler failure: warn, install the rest
-                print(f"warning: {ext.name} not built ({exc}); dedupe will use its slower numpy fallback")
+                print(f"warning: {ext.name} not built ({exc}); dedupe and repair use their slower fallbacks")
         self.extensions = built  # what the wheel (or the editable install) copies
 
 

@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Compiled inner loops of the dedupe step (built at install by setup.py).
+"""Compiled inner loops of the dedupe and repair steps (built at install by setup.py).
 
 The numpy versions of these loops materialize every expanded row several times (positions, wanted
 codes, hits, weights): the 100k bench's +1 % dedupe call spent half its time there, bound by memory
@@ -9,7 +9,7 @@ GIL is released, and the result is the same exact integers.
 
 import numpy as np
 
-from libc.stdint cimport int64_t, uint8_t, uint64_t
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free
 
 
@@ -203,3 +203,84 @@ def pair_deltas(
                     j += 1
             acc[k] += s
     free(start)
+
+
+def anchor_runs(
+    const uint32_t[::1] a,
+    const uint32_t[::1] b,
+    const int64_t[::1] xs,
+    const int64_t[::1] ys,
+    int64_t a0,
+    int64_t a1,
+    int64_t b0,
+    int64_t b1,
+    int64_t k_len,
+):
+    """The runs repair's `_blocks` grows from a chain of anchors (xs, ys: increasing positions of
+    k_len-grams in the code points a and b), as (start in a, start in b, length) rows: the Python
+    loop of `_blocks` (first anchor past the last run by binary search, a 5-gram compared, the run
+    extended backwards to the last run and forwards inside [a0, a1) x [b0, b1)) without a Python
+    step per run. The gaps between runs are left to the caller, which aligns them as before."""
+    cdef Py_ssize_t n = xs.shape[0]
+    cdef Py_ssize_t na = a.shape[0]
+    cdef Py_ssize_t nb = b.shape[0]
+    cdef int64_t[:, ::1] out = np.empty((n, 3), dtype=np.int64)
+    cdef Py_ssize_t m = 0
+    cdef Py_ssize_t k = 0
+    cdef Py_ssize_t lo, hi, mid, t
+    cdef int64_t ca = a0
+    cdef int64_t cb = b0
+    cdef int64_t xa, xb, back, fwd, limit, i
+    cdef bint same
+    if ys.shape[0] != n:
+        raise ValueError("anchor_runs: xs and ys must have the same length")
+    with nogil:
+        while True:
+            # k = max(bisect_left(xs, ca, k), bisect_left(ys, cb, k))
+            lo = k
+            hi = n
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if xs[mid] < ca:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            t = lo
+            lo = k
+            hi = n
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if ys[mid] < cb:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            k = t if t > lo else lo
+            if k >= n:
+                break
+            xa = xs[k]
+            xb = ys[k]
+            k += 1
+            if xa < 0 or xb < 0 or xa + k_len > na or xb + k_len > nb:
+                continue  # not a k_len-gram of both texts (never from _anchors)
+            same = True
+            for i in range(k_len):
+                if a[xa + i] != b[xb + i]:
+                    same = False
+                    break
+            if not same:
+                continue  # equal hashes, different k-grams
+            limit = xa - ca if xa - ca < xb - cb else xb - cb
+            back = 0
+            while back < limit and a[xa - back - 1] == b[xb - back - 1]:
+                back += 1
+            limit = (a1 - xa if a1 - xa < b1 - xb else b1 - xb) - k_len
+            fwd = 0
+            while fwd < limit and a[xa + k_len + fwd] == b[xb + k_len + fwd]:
+                fwd += 1
+            out[m, 0] = xa - back
+            out[m, 1] = xb - back
+            out[m, 2] = k_len + fwd + back
+            m += 1
+            ca = xa + k_len + fwd
+            cb = xb + k_len + fwd
+    return np.asarray(out)[:m]

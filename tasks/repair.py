@@ -31,6 +31,12 @@ from tasks.dedupe import shingle_hashes
 from tasks.schema import CANONICAL, CANONICAL_FIELDS, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
+_kernels: Any
+try:  # compiled at install (setup.py, tasks/_kernels.pyx); without them the same runs, in Python
+    import tasks._kernels as _kernels
+except ImportError:  # pragma: no cover - no C compiler at install
+    _kernels = None
+
 ANCHOR_K = 5  # dedupe.SHINGLE: a 5-character window unique in both texts is a safe anchor
 DIFFLIB_MAX_CELLS = 40_000
 # a side of a gap this large (cells) takes its longest common run from NumPy, not difflib (on the
@@ -312,28 +318,70 @@ def _blocks(
     b1: int,
     depth: int,
     a_index: tuple[np.ndarray, ...] | None = None,
+    cps: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Matching blocks (i, j, n) of a[a0:a1] and b[b0:b1], in order.
 
-    Anchors inside the run an earlier anchor grew into are skipped by bisection (both chains
-    increase), and an anchor's 5-gram is compared only when it starts a run (a hash collision
-    drops it), so the Python loop runs once per run, not once per anchor."""
+    The runs grown from the anchors come from `_kernels.anchor_runs` (compiled) or `_anchor_runs`;
+    the gaps between them are aligned here, by difflib or by anchors again one level down.
+    cps: the code points of the whole of a and b, once per alignment (the kernel reads them)."""
     na, nb = a1 - a0, b1 - b0
     if na <= 0 or nb <= 0:
         return []
     if na * nb <= DIFFLIB_MAX_CELLS:
         return _difflib_blocks(a, b, a0, a1, b0, b1)
-    xs: list[int] = []
-    ys: list[int] = []
-    grown = None  # where runs stop, found for all anchors at once (the top level, a's index given)
+    runs: list[list[int]] | list[tuple[int, int, int]] = []
     if depth < MAX_DEPTH and na >= ANCHOR_K and nb >= ANCHOR_K:
         x_np, y_np = _anchors(a, b, a0, a1, b0, b1, a_index)
-        xs, ys = x_np.tolist(), y_np.tolist()
-        if a_index is not None and len(xs) and a0 == 0 and b0 == 0:
-            grown = _mismatches(a_index[4], _codepoints(b), x_np, y_np)
+        if len(x_np) and cps is None and _kernels is not None:
+            try:
+                cps = (a_index[4] if a_index is not None else _codepoints(a)), _codepoints(b)
+            except UnicodeEncodeError:  # a lone surrogate: the Python walk compares the strings instead
+                cps = None
+        if len(x_np) and cps is not None and _kernels is not None:
+            runs = _kernels.anchor_runs(*cps, x_np, y_np, a0, a1, b0, b1, ANCHOR_K).tolist()
+        elif len(x_np):
+            runs = _anchor_runs(a, b, a0, a1, b0, b1, x_np, y_np, a_index)
+    if not runs:
+        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
     out: list[tuple[int, int, int]] = []
     ca, cb = a0, b0  # end of the last run
-    k, n_anchors, found = 0, len(xs), False
+    for s_a, s_b, n in runs:
+        ga, gb = s_a - ca, s_b - cb
+        if ga > 1 or gb > 1:  # a 1x1 gap is one differing character on each side: nothing matches
+            if ga * gb <= DIFFLIB_MAX_CELLS:
+                if ga and gb:
+                    out.extend(_difflib_blocks(a, b, ca, s_a, cb, s_b))
+            else:
+                out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1, cps=cps))
+        out.append((s_a, s_b, n))
+        ca, cb = s_a + n, s_b + n
+    out.extend(_blocks(a, b, ca, a1, cb, b1, depth + 1, cps=cps))
+    return out
+
+
+def _anchor_runs(
+    a: str,
+    b: str,
+    a0: int,
+    a1: int,
+    b0: int,
+    b1: int,
+    x_np: np.ndarray,
+    y_np: np.ndarray,
+    a_index: tuple[np.ndarray, ...] | None,
+) -> list[tuple[int, int, int]]:
+    """The runs (i, j, n) grown from a chain of anchors, in Python (`_kernels.anchor_runs` when it is
+    built: the same runs). Anchors inside the run an earlier anchor grew into are skipped by bisection
+    (both chains increase), and an anchor's 5-gram is compared only when it starts a run (a hash
+    collision drops it), so the loop runs once per run, not once per anchor."""
+    xs, ys = x_np.tolist(), y_np.tolist()
+    grown = None  # where runs stop, found for all anchors at once (the top level, a's index given)
+    if a_index is not None and a0 == 0 and b0 == 0:
+        grown = _mismatches(a_index[4], _codepoints(b), x_np, y_np)
+    runs: list[tuple[int, int, int]] = []
+    ca, cb = a0, b0  # end of the last run
+    k, n_anchors = 0, len(xs)
     while True:
         k = max(bisect_left(xs, ca, k), bisect_left(ys, cb, k))  # first anchor past the last run
         if k >= n_anchors:
@@ -342,7 +390,6 @@ def _blocks(
         k += 1
         if a[xa : xa + ANCHOR_K] != b[xb : xb + ANCHOR_K]:
             continue  # equal hashes, different 5-grams
-        found = True
         # extend the anchor backwards to the previous run, forwards as far as the texts agree
         back = _common_suffix(a, xa, b, xb, min(xa - ca, xb - cb))
         s_a, s_b = xa - back, xb - back
@@ -359,20 +406,10 @@ def _blocks(
             else:  # equal to the span's end, then on past the group's last anchor
                 fwd = span_end[g] - start
                 fwd += _common_prefix(a, span_end[g], b, span_end[g] + xb - xa, limit - fwd)
-        e_a, e_b = xa + ANCHOR_K + fwd, xb + ANCHOR_K + fwd
-        ga, gb = s_a - ca, s_b - cb
-        if ga > 1 or gb > 1:  # a 1x1 gap is one differing character on each side: nothing matches
-            if ga * gb <= DIFFLIB_MAX_CELLS:
-                if ga and gb:
-                    out.extend(_difflib_blocks(a, b, ca, s_a, cb, s_b))
-            else:
-                out.extend(_blocks(a, b, ca, s_a, cb, s_b, depth + 1))
-        out.append((s_a, s_b, e_a - s_a))
-        ca, cb = e_a, e_b
-    if not found:
-        return _difflib_blocks(a, b, a0, a1, b0, b1) if na * nb <= GAP_MAX_CELLS else []
-    out.extend(_blocks(a, b, ca, a1, cb, b1, depth + 1))
-    return out
+        e_a = xa + ANCHOR_K + fwd
+        runs.append((s_a, s_b, e_a - s_a))
+        ca, cb = e_a, xb + ANCHOR_K + fwd
+    return runs
 
 
 def align(a: str, b: str, a_index: tuple[np.ndarray, ...] | None = None) -> list[tuple[int, int, int]]:

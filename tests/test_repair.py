@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -456,9 +458,34 @@ def test_fast_lis_picks_the_same_subsequence_as_element_by_element_patience(seed
     assert _lis(values) == _reference_lis(values)
 
 
+@contextlib.contextmanager
+def _walk(kind: str):
+    """The anchor runs of `_blocks` from the compiled kernel, or from its Python twin (a machine
+    without a C compiler at install): both must give the reference's blocks."""
+    import tasks.repair as rp
+
+    assert rp._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    kept = rp._kernels
+    if kind == "python":
+        rp._kernels = None
+    try:
+        yield
+    finally:
+        rp._kernels = kept
+
+
+WALKS = pytest.mark.parametrize("walk", ["compiled", "python"])
+
+
+@WALKS
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 10_000))
-def test_fast_aligner_returns_the_reference_blocks_on_edited_real_text(seed):
+@given(seed=st.integers(0, 10_000))
+def test_fast_aligner_returns_the_reference_blocks_on_edited_real_text(walk, seed):
+    with _walk(walk):
+        _check_edited_real_text(seed)
+
+
+def _check_edited_real_text(seed: int) -> None:
     rng = random.Random(seed)
     text = normalize_text(body()).text
     a = text[rng.randint(0, 4000) :][: rng.choice([50, 300, 3000, 8000])]
@@ -470,11 +497,17 @@ def test_fast_aligner_returns_the_reference_blocks_on_edited_real_text(seed):
     assert align(b, a, anchor_index(b)) == _reference_align(b, a)
 
 
+@WALKS
 @settings(max_examples=40, deadline=None)
-@given(st.integers(0, 10_000))
-def test_fast_aligner_returns_the_reference_blocks_on_adversarial_pairs(seed):
+@given(seed=st.integers(0, 10_000))
+def test_fast_aligner_returns_the_reference_blocks_on_adversarial_pairs(walk, seed):
     """Repetitive text (few unique 5-grams), two-letter alphabets (big gaps, recursion depth), and
     texts with long shared runs: the anchor chain, the skipping and the run growth all matter."""
+    with _walk(walk):
+        _check_adversarial(seed)
+
+
+def _check_adversarial(seed: int) -> None:
     rng = random.Random(seed)
     kind = seed % 3
     if kind == 0:
@@ -489,7 +522,8 @@ def test_fast_aligner_returns_the_reference_blocks_on_adversarial_pairs(seed):
     assert align(a, b, anchor_index(a)) == _reference_align(a, b)
 
 
-def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch):
+@WALKS
+def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch, walk):
     """A 5-gram hash that collides often: anchors are checked against the text, and an alignment
     whose every anchor collides falls back to difflib — exactly as the reference does."""
     import numpy as np
@@ -500,11 +534,30 @@ def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch):
     monkeypatch.setattr(rp, "shingle_hashes", lambda s: real(s) % np.uint64(997))
     rng = random.Random(5)
     text = normalize_text(body()).text
-    for _ in range(20):
-        a = text[rng.randint(0, 4000) :][:2500]
-        b = _edited(a, rng, rng.randint(0, 40))
-        assert rp.align(a, b) == _reference_align(a, b)
-        assert rp.align(a, b, rp.anchor_index(a)) == _reference_align(a, b)
+    with _walk(walk):
+        for _ in range(20):
+            a = text[rng.randint(0, 4000) :][:2500]
+            b = _edited(a, rng, rng.randint(0, 40))
+            assert rp.align(a, b) == _reference_align(a, b)
+            assert rp.align(a, b, rp.anchor_index(a)) == _reference_align(a, b)
+
+
+def test_anchor_runs_kernel_checks_its_inputs_and_stays_inside_the_texts():
+    """Anchors past a text's end or of differing 5-grams are skipped (never read out of bounds), a
+    run grows only inside [a0, a1) x [b0, b1), and mismatched chains are refused."""
+    import numpy as np
+
+    import tasks.repair as rp
+
+    a, b = rp._codepoints("甲乙丙丁戊己庚辛壬癸"), rp._codepoints("子甲乙丙丁戊己庚辛壬癸")
+    runs = rp._kernels.anchor_runs(a, b, np.array([0, 8]), np.array([1, 9]), 0, len(a), 0, len(b), 5)
+    assert runs.tolist() == [[0, 1, 10]]  # one run grown from the first anchor; the second lies inside it
+    bounded = rp._kernels.anchor_runs(a, b, np.array([2]), np.array([3]), 1, 8, 1, 9, 5)
+    assert bounded.tolist() == [[1, 2, 7]]  # back to a0 = 1, forward to a1 = 8
+    wild = rp._kernels.anchor_runs(a, b, np.array([0, 7]), np.array([5, 20]), 0, len(a), 0, len(b), 5)
+    assert wild.tolist() == []  # 甲乙丙丁戊 against 戊己庚辛壬: not the same 5-gram; then past b's end
+    with pytest.raises(ValueError):
+        rp._kernels.anchor_runs(a, b, np.array([0, 1]), np.array([1]), 0, len(a), 0, len(b), 5)
 
 
 def test_a_rerun_reads_only_the_copies_of_changed_clusters_and_links_parts_whose_clusters_are_unchanged(tmp_path):
