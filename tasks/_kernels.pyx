@@ -205,6 +205,19 @@ def pair_deltas(
     free(start)
 
 
+cdef inline Py_ssize_t _bisect_left(const int64_t[::1] v, int64_t x, Py_ssize_t lo) noexcept nogil:
+    """bisect.bisect_left(v, x, lo) on an increasing array."""
+    cdef Py_ssize_t hi = v.shape[0]
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if v[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
 def anchor_runs(
     const uint32_t[::1] a,
     const uint32_t[::1] b,
@@ -227,7 +240,7 @@ def anchor_runs(
     cdef int64_t[:, ::1] out = np.empty((n, 3), dtype=np.int64)
     cdef Py_ssize_t m = 0
     cdef Py_ssize_t k = 0
-    cdef Py_ssize_t lo, hi, mid, t
+    cdef Py_ssize_t lo, t
     cdef int64_t ca = a0
     cdef int64_t cb = b0
     cdef int64_t xa, xb, back, fwd, limit, i
@@ -237,23 +250,8 @@ def anchor_runs(
     with nogil:
         while True:
             # k = max(bisect_left(xs, ca, k), bisect_left(ys, cb, k))
-            lo = k
-            hi = n
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if xs[mid] < ca:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            t = lo
-            lo = k
-            hi = n
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if ys[mid] < cb:
-                    lo = mid + 1
-                else:
-                    hi = mid
+            t = _bisect_left(xs, ca, k)
+            lo = _bisect_left(ys, cb, k)
             k = t if t > lo else lo
             if k >= n:
                 break
