@@ -62,6 +62,12 @@ RECYCLE_MB = 450
 # this is replaced before running that module's call: the issue's 1 GB per process (954 MiB) less
 # ~5 % because a stage's growth varies between shards (signatures at 5k: 250-290 MiB).
 WORKER_BUDGET_MB = 900
+# A call is expected to grow its worker by this much more than the most its runner (and kind) grew one
+# so far: calls of one runner differ with their shard (20k cold, session 19: exports grew 249-433 MiB,
+# shards of 669-952 documents), so the largest seen early in a run is not the largest. Without it, an
+# export judged on +333 started at 567 MiB and peaked at 930. Replayed on the session 18-19 20k call
+# logs, 1.25 replaces one more worker per cold run (that one) and none in the +1 % run; 1.5: 8-13 more.
+GROWTH_MARGIN = 1.25
 # What a worker holds after spawn, imports and one light call (ingest, lines: 170-340 MB measured
 # at 20k); replacing a worker this small gains little, so it is never replaced.
 FRESH_WORKER_MB = 300
@@ -638,7 +644,7 @@ def _runner(wrapper: Any, args: tuple) -> str:
 def _should_recycle(family: str, expect_mb: int | None) -> bool:
     """Replace this worker (it has run something) before a call that would take it past the budget.
 
-    With the call's growth known: what the worker holds plus that growth passes `budget_mb` — checked
+    With the call's growth known: what the worker holds plus that growth (GROWTH_MARGIN) passes `budget_mb` — checked
     on every call, not only a stage's first: at 20k an export shard (+350 MB) ran in a worker that
     reuse and repair parts had left at ~630 MB, and peaked at 1,017 MB. Unknown growth: the stage is
     new to the worker and the worker holds more than `recycle_mb`. A worker at or below
@@ -651,7 +657,7 @@ def _should_recycle(family: str, expect_mb: int | None) -> bool:
         return False
     if expect_mb is None:
         return family not in _ran and held > _recycle_mb
-    return held + expect_mb > _budget_mb
+    return held + expect_mb * GROWTH_MARGIN > _budget_mb
 
 
 def _reset_peak() -> bool:

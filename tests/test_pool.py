@@ -315,6 +315,22 @@ def test_a_repeat_call_is_judged_on_what_it_adds_not_on_the_first_calls_table_lo
     assert pool.run(_tables_then_passing_mb, 300, 100) == c
 
 
+def test_a_call_must_fit_with_a_margin_over_the_most_its_runner_grew(monkeypatch):
+    """The rule a worker applies before a call, on fixed figures: a call of one runner grows with its
+    shard, so the largest growth seen so far is taken GROWTH_MARGIN larger."""
+    monkeypatch.setattr(pool, "_recycle_mb", 450)
+    monkeypatch.setattr(pool, "_budget_mb", 900)
+    monkeypatch.setattr(pool, "_ran", {"tasks.export"})
+    monkeypatch.setattr(pool, "_rss_bytes", lambda: 560 << 20)
+    assert pool.GROWTH_MARGIN > 1
+    fits = int((900 - 560) / pool.GROWTH_MARGIN)  # 272 MiB: 560 + 272 x the margin stays within 900
+    assert not pool._should_recycle("tasks.export", fits)
+    assert pool._should_recycle("tasks.export", fits + 2)  # 560 + 274 = 834 would fit without the margin
+    assert pool._should_recycle("tasks.repair", None)  # unknown growth, a new module, 560 > 450 held
+    monkeypatch.setattr(pool, "_rss_bytes", lambda: 280 << 20)  # a worker this small is never replaced
+    assert not pool._should_recycle("tasks.export", 900)
+
+
 def test_a_repeat_call_after_another_stage_is_judged_as_a_first_call(workers):
     """Back to back, a call reuses the pages its predecessor freed; after other stages those pages hold
     their objects: at 20k an export after repair and reuse parts grew 433 MB where back-to-back
