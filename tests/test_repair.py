@@ -725,6 +725,44 @@ def test_gap_blocks_are_difflibs_though_computed_mostly_by_rapidfuzz(seed):
         assert got == want
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_matching_blocks_kernel_is_difflibs(seed):
+    """`_kernels.matching_blocks` (small gaps, compiled) gives difflib's blocks at the gap's place in
+    the whole texts: small alphabets (many tied runs), shuffles, edited copies, empty sides."""
+    import difflib
+
+    import tasks.repair as rp
+
+    assert rp._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    rng = random.Random(seed)
+    alphabet = rng.choice(["ab", "的是在了和", "一二三四五六七八九十", "同志们要坚持发展×某?"])
+    for _ in range(50):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, rng.choice([8, 60, 200]))))
+        b = _edited(a, rng, rng.randint(0, 8)) if rng.random() < 0.8 else "".join(rng.sample(a, len(a)))
+        pad_a, pad_b = "前" * rng.randint(0, 3), "后" * rng.randint(0, 3)
+        want = [
+            (len(pad_a) + i, len(pad_b) + j, n)
+            for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+            if n
+        ]
+        A, B = rp._codepoints(pad_a + a + "尾"), rp._codepoints(pad_b + b + "尾")
+        assert (
+            rp._kernels.matching_blocks(A, B, len(pad_a), len(pad_a) + len(a), len(pad_b), len(pad_b) + len(b)) == want
+        )
+
+
+def test_matching_blocks_kernel_refuses_ranges_outside_the_texts():
+    import tasks.repair as rp
+
+    a, b = rp._codepoints("甲乙丙"), rp._codepoints("甲乙")
+    assert rp._kernels.matching_blocks(a, b, 0, 3, 0, 2) == [(0, 0, 2)]
+    assert rp._kernels.matching_blocks(a, b, 1, 1, 0, 2) == []
+    for bad in ((0, 4, 0, 2), (0, 3, 1, 0), (-1, 3, 0, 2)):
+        with pytest.raises(ValueError):
+            rp._kernels.matching_blocks(a, b, *bad)
+
+
 def test_an_lcs_that_differs_from_difflib_is_not_taken():
     """difflib keeps the longest run first (`bc` here); the LCS is longer (`abc`, three scattered
     characters): the blocks stay difflib's."""
