@@ -85,13 +85,13 @@ def _unique_positions(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def anchor_index(text: str) -> tuple[np.ndarray, ...]:
     """The 5-grams unique in a text: (hashes sorted, their positions, the rank of each position in
-    text order, the positions in text order) and the text's code points. `align` against many
-    copies takes the base's once instead of hashing and sorting it per pair."""
+    text order, the positions in text order), the text's code points and the unique hashes in text
+    order. `align` against many copies takes the base's once instead of hashing and sorting it per pair."""
     hs, pos = _unique_positions(shingle_hashes(text))
     in_order = np.argsort(pos)
     rank = np.empty(len(pos), dtype=np.int64)
     rank[in_order] = np.arange(len(pos))
-    return hs, pos, rank, pos[in_order], _codepoints(text)
+    return hs, pos, rank, pos[in_order], _codepoints(text), hs[in_order]
 
 
 def _codepoints(text: str) -> np.ndarray:
@@ -290,8 +290,16 @@ def _difflib_blocks(a: str, b: str, a0: int, a1: int, b0: int, b1: int) -> list[
 def _anchors(
     a: str, b: str, a0: int, a1: int, b0: int, b1: int, a_index: tuple[np.ndarray, ...] | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions)."""
-    ha, _, rank, pa_sorted, _ = a_index if a_index is not None else anchor_index(a[a0:a1])
+    """The longest chain of 5-grams unique in both a[a0:a1] and b[b0:b1], increasing in both (positions).
+
+    Compiled (`_kernels.anchor_chain`) after the hashing when built: the same chain."""
+    if _kernels is not None:
+        hb_all = shingle_hashes(b[b0:b1])
+        if a_index is not None:
+            return _kernels.anchor_chain(a_index[5], a_index[3], a0, hb_all, b0, True)
+        ha_all = shingle_hashes(a[a0:a1])
+        return _kernels.anchor_chain(ha_all, np.arange(len(ha_all), dtype=np.int64), a0, hb_all, b0, False)
+    ha, _, rank, pa_sorted, _, _ = a_index if a_index is not None else anchor_index(a[a0:a1])
     hb, pb_ = _unique_positions(shingle_hashes(b[b0:b1]))
     if not len(ha) or not len(hb):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

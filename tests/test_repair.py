@@ -542,6 +542,39 @@ def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch, walk):
             assert rp.align(a, b, rp.anchor_index(a)) == _reference_align(a, b)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_anchor_chain_kernel_pairs_keys_unique_on_both_sides_and_keeps_the_patience_chain(seed):
+    """`_kernels.anchor_chain` on raw keys (few distinct values: many repeats on either side, keys
+    of 0 and 2**64 - 1, colliding table slots): the pairs of keys occurring once in a and once in b,
+    in a's order, then element-by-element patience sorting's chain — as the NumPy path computes."""
+    from collections import Counter
+
+    import numpy as np
+
+    import tasks.repair as rp
+
+    assert rp._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    rng = random.Random(seed)
+    pool = [0, 2**64 - 1, *(rng.getrandbits(64) for _ in range(rng.randint(1, 300)))]
+    pool += [k + 4096 * i for k in pool[:3] for i in range(1, 4) if k + 4096 * i < 2**64]  # same low bits
+    a = [rng.choice(pool) for _ in range(rng.randint(0, 400))]
+    b = [rng.choice(pool) for _ in range(rng.randint(0, 400))]
+    a0, b0 = rng.randint(0, 50), rng.randint(0, 50)
+    ca, cb = Counter(a), Counter(b)
+    pairs = [(a0 + i, b0 + b.index(k)) for i, k in enumerate(a) if ca[k] == 1 and cb[k] == 1]
+    chain = _reference_lis([y for _, y in pairs])
+    want = ([pairs[i][0] for i in chain], [pairs[i][1] for i in chain])
+    ha, hb = np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64)
+    xa, xb = rp._kernels.anchor_chain(ha, np.arange(len(a), dtype=np.int64), a0, hb, b0, False)
+    assert (xa.tolist(), xb.tolist()) == want
+    once = [i for i, k in enumerate(a) if ca[k] == 1]  # a's keys given already unique (an anchor index)
+    xa, xb = rp._kernels.anchor_chain(ha[once], np.array(once, dtype=np.int64), a0, hb, b0, True)
+    assert (xa.tolist(), xb.tolist()) == want
+    with pytest.raises(ValueError):
+        rp._kernels.anchor_chain(ha, np.arange(len(a) + 1, dtype=np.int64), a0, hb, b0, False)
+
+
 def test_anchor_runs_kernel_checks_its_inputs_and_stays_inside_the_texts():
     """Anchors past a text's end or of differing 5-grams are skipped (never read out of bounds), a
     run grows only inside [a0, a1) x [b0, b1), and mismatched chains are refused."""
