@@ -1,9 +1,12 @@
 """CPU seconds of a +1 % run's reuse_hits, reuse and export calls, re-run in this process.
 
-    python bench/bench_plus_calls.py OUT SCRATCH [--as-version] [--export N]
+    python bench/bench_plus_calls.py OUT SCRATCH [--cold COLD_OUT] [--as-version] [--export N]
 
-OUT is a pipeline output after a cold run and one +1 % run (e.g. bench.scale plus's
-pipeline-N-out): its state holds both runs' artifacts. The +1 % run's reuse_hits and reuse steps
+OUT is a pipeline output after a cold run and one +1 % run: its state holds both runs' artifacts,
+or only the +1 % run's when the run pruned the cold ones (bench.scale plus: pipeline-N-out) — then
+`--cold` names the cold output they are read from (pipeline-N-cold). With --cold the reuse calls
+recompute every pair: the cold reuse artifact names its hits input by the path it had when written
+(under pipeline-N-out), so it is not the base of the replayed hits; the reuse_hits calls are incremental. The +1 % run's reuse_hits and reuse steps
 are re-run part by part against the cold run's artifacts (as the flow's `earlier`) into SCRATCH,
 then up to N export calls of the +1 % run's shards against the cold run's export artifacts; each
 function's process CPU seconds are printed, and the reuse tables are compared with the +1 % run's
@@ -36,6 +39,18 @@ def _by_age(folder: Path) -> list[Path]:
     )
 
 
+def _members_of(art: Path, sources: list[str]) -> list[str]:
+    """The members artifacts the +1 % run's reuse_hits read, in its order: `hits.json` names each by
+    its anchors file's content (`reuse._source_id`), not by path."""
+    from tasks import reuse
+
+    by_id = {reuse._source_id(str(d)): str(d) for d in _by_age(art / "members")}
+    missing = [s for s in sources if s not in by_id]
+    if missing:
+        sys.exit(f"{len(missing)} of the +1 % run's members sources are not in {art / 'members'}")
+    return [by_id[s] for s in sources]
+
+
 def _digests(folder: Path) -> dict[str, str]:
     return {
         str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
@@ -48,6 +63,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("scratch")
+    ap.add_argument("--cold", default="", help="the cold run's output, when OUT holds only the +1 % run's reuse")
     ap.add_argument("--as-version", action="store_true")
     ap.add_argument("--export", type=int, default=25)
     ap.add_argument("--export-only", action="store_true")
@@ -59,13 +75,16 @@ def main() -> None:
     scratch = Path(args.scratch)
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    cold_h, plus_h = _by_age(art / "reuse_hits")[0], _by_age(art / "reuse_hits")[-1]
-    cold_r, plus_r = _by_age(art / "reuse")[0], _by_age(art / "reuse")[-1]
+    old = Path(args.cold) / ".state" / "artifacts" if args.cold else art
+    cold_h, plus_h = _by_age(old / "reuse_hits")[0], _by_age(art / "reuse_hits")[-1]
+    cold_r, plus_r = _by_age(old / "reuse")[0], _by_age(art / "reuse")[-1]
+    if cold_h == plus_h:
+        sys.exit(f"{art} holds one reuse_hits artifact: name the cold run's output with --cold")
     if args.as_version:
         version = json.loads((cold_h / "hits.json").read_text())["version"]
         reuse._code_version = lambda: version
     meta = json.loads((plus_h / "hits.json").read_text())
-    members = [str(Path(s.split("\0")[0]).parent) for s in meta["sources"]]
+    members = _members_of(art, meta["sources"])
     inputs = {"members": members}
     cpu: dict[str, list[float]] = {}
 
