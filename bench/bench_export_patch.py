@@ -48,11 +48,13 @@ def main() -> None:
             part_of[doc_id] = str(p)
     calls = []
     for d in sorted(x for x in (art / "export").iterdir() if (x / "_done.json").exists()):
-        sources = json.loads((d / "_done.json").read_text())["sources"]
+        made = json.loads((d / "_done.json").read_text())
+        sources = made["sources"]
         first = pq.ParquetFile(d / "documents.parquet").read(columns=["doc_id"]).column(0)[0].as_py()
         inputs = {
             "normalize": str(art / "normalize" / sources["normalize"]),
             "extract": str(art / "extract" / sources["extract"]),
+            "annotate": str(art / "annotate" / made["annotate"]),
             "dedupe": part_of[first],
             "roots": [],
         }

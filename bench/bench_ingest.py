@@ -74,7 +74,7 @@ def _ingest_ids(f, sha: str, out_dir: str) -> tuple[int, list[str]]:
 def _extract(normalize_dir: str, out_dir: str) -> int:
     from tasks.extract import extract_shard
 
-    return extract_shard({"normalize": normalize_dir}, out_dir, top_k=20)["docs"]
+    return extract_shard({"normalize": normalize_dir}, out_dir)["docs"]
 
 
 def _column(path: Path, name: str) -> list:

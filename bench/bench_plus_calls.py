@@ -138,12 +138,14 @@ def _exports(art: Path, scratch: Path, limit: int, timed) -> None:
         first.update(dict.fromkeys(ids, p))
     plus = [d for d in exports if d.stat().st_mtime >= (dedupe / "_done.json").stat().st_mtime][:limit]
     for k, d in enumerate(plus):
-        sources = json.loads((d / "_done.json").read_text())["sources"]
+        made = json.loads((d / "_done.json").read_text())
+        sources = made["sources"]
         prev = by_sources[json.dumps(sources, sort_keys=True)]
         doc = pq.ParquetFile(d / "documents.parquet").read(columns=["doc_id"]).column(0)[0].as_py()
         inputs = {
             "normalize": str(art / "normalize" / sources["normalize"]),
             "extract": str(art / "extract" / sources["extract"]),
+            "annotate": str(art / "annotate" / made["annotate"]),
             "dedupe": str(first[doc]),
             "roots": [],
         }

@@ -93,7 +93,7 @@ def _params(stage: str, out: Path) -> dict:
     if stage == "normalize":
         return {"min_chars": params.get("min_chars", 200), "doc_seconds": None}
     if stage == "extract":
-        return {"top_k": params.get("top_k", 20), "doc_seconds": None}
+        return {"doc_seconds": None}
     return {}
 
 

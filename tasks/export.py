@@ -33,13 +33,22 @@ def export_shard(
     and its documents rows are kept with only those columns replaced, so a nightly run rewrites
     only what its new pages changed."""
     norm_dir, extract_dir = Path(inputs["normalize"]), Path(inputs["extract"])
+    annotate_dir = Path(inputs["annotate"])
     sources = {"normalize": norm_dir.name, "extract": extract_dir.name, "pipeline_version": pipeline_version}
     out = Path(out_dir)
     assign = {r["doc_id"]: r for r in _read(inputs["dedupe"]).to_pylist()}
+    annotated = _annotate_flags(annotate_dir)
     prev = _earlier_export(earlier, sources)
+    if prev is not None and (annotated or _recorded(prev).get("annotate_flagged")):
+        prev = None  # a failed annotation is a quality flag of its document: written whole, never patched
     roots = list(inputs.get("roots") or [])  # the shard's input roots now: provenance is where the files are
     if prev is not None:
-        counts_out: dict[str, Any] = {"sources": sources, "linked": True}
+        counts_out: dict[str, Any] = {
+            "sources": sources,
+            "annotate": annotate_dir.name,
+            "linked": True,
+            "annotate_flagged": 0,
+        }
         ids = _read(prev / "documents.parquet", ["doc_id"]).column(0).to_pylist()
         # dedupe columns from this run's assignments, input_root from where the files are now
         dup = _dedupe_columns(ids, assign).append_column(
@@ -56,22 +65,21 @@ def export_shard(
             write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
         counts_out["documents"] = len(ids)
         made = _recorded(prev)
-        for name in ("removed_lines", *schema.EXTRACT_TABLES):
-            _link(prev / f"{name}.parquet", out / f"{name}.parquet")
-            # a linked file is the earlier one: the row count it recorded, not its footer read again
-            n = made.get(name)
-            counts_out[name] = n if isinstance(n, int) else pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
+        _link(prev / "removed_lines.parquet", out / "removed_lines.parquet")
+        # a linked file is the earlier one: the row count it recorded, not its footer read again
+        n = made.get("removed_lines")
+        counts_out["removed_lines"] = (
+            n if isinstance(n, int) else pq.ParquetFile(out / "removed_lines.parquet").metadata.num_rows
+        )
         # ... and the digest it recorded, not a re-read of its bytes
         recorded = made.get("digests")
         if not isinstance(recorded, dict):
             recorded = {}
         counts_out["digests"] = {
-            t: recorded.get(t) if t != "documents" and recorded.get(t) else _sha256(out / f"{t}.parquet")
-            for t in schema.SHARD_TABLES
-            if t != "documents" or digest is None
+            "removed_lines": recorded.get("removed_lines") or _sha256(out / "removed_lines.parquet"),
+            "documents": digest if digest is not None else _sha256(out / "documents.parquet"),
         }
-        if digest is not None:
-            counts_out["digests"]["documents"] = digest
+        _link_side_tables(annotate_dir, out, counts_out)
         return counts_out
     # the two text columns (~90 % of a shard's bytes) stay Arrow: as Python rows, then rebuilt and
     # re-sorted, they took export of a 91 MB shard to 961 MiB (bench.stage_peaks, 20k bench)
@@ -87,6 +95,8 @@ def export_shard(
         counts = dict(doc["norm_flags"] or [])
         for flag, n in got.get("extract_flags") or []:
             counts[flag] = counts.get(flag, 0) + n
+        for flag in annotated.get(doc_id, ()):
+            counts[flag] = counts.get(flag, 0) + 1
         row = {name: doc.get(name) for name in schema.DOCUMENTS.names if name in doc}
         row["input_root"] = resolve_root(row.get("input_root"), roots)
         row.update(
@@ -114,16 +124,41 @@ def export_shard(
         table = table.set_column(table.schema.get_field_index(name), field, norm_table.column(name).cast(field.type))
     del norm_table
     write_table(table, out / "documents.parquet")
-    counts_out = {"documents": len(rows), "sources": sources, "linked": False}
-    copies = {"removed_lines": norm_dir / "removed_lines.parquet"}
-    copies.update({name: extract_dir / f"{name}.parquet" for name in schema.EXTRACT_TABLES})
-    for name, src in copies.items():
-        table = read_table(src).cast(schema.TABLES[name])
-        write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
-        counts_out[name] = table.num_rows
+    counts_out = {
+        "documents": len(rows),
+        "sources": sources,
+        "annotate": annotate_dir.name,  # where its side tables came from (not a source: they are linked, never read)
+        "linked": False,
+        "annotate_flagged": len(annotated),
+    }
+    table = read_table(norm_dir / "removed_lines.parquet").cast(schema.TABLES["removed_lines"])
+    write_table(table, out / "removed_lines.parquet", schema.SORT_KEYS["removed_lines"])
+    counts_out["removed_lines"] = table.num_rows
+    del table
     # content digests, recorded once: the release id is built from them without re-reading parts
-    counts_out["digests"] = {t: _sha256(out / f"{t}.parquet") for t in schema.SHARD_TABLES}
+    counts_out["digests"] = {t: _sha256(out / f"{t}.parquet") for t in ("documents", "removed_lines")}
+    _link_side_tables(annotate_dir, out, counts_out)
     return counts_out
+
+
+def _annotate_flags(folder: Path) -> dict[str, list[str]]:
+    """doc_id -> what went wrong annotating it (annotate_error, annotate_timeout); usually empty."""
+    memo = _read(folder / "memo.parquet", ["doc_id", "flags"])
+    return {d: f for d, f in zip(memo.column(0).to_pylist(), memo.column(1).to_pylist(), strict=True) if f}
+
+
+def _link_side_tables(annotate_dir: Path, out: Path, counts_out: dict[str, Any]) -> None:
+    """The annotate artifact's side tables, linked: annotate writes them as they are published (schema, row
+    order, options), so export never decodes or re-encodes them; counts and digests as annotate recorded them."""
+    made = _recorded(annotate_dir)
+    recorded = made.get("digests")
+    if not isinstance(recorded, dict):
+        recorded = {}
+    for name in schema.EXTRACT_TABLES:
+        _link(annotate_dir / f"{name}.parquet", out / f"{name}.parquet")
+        n = made.get(name)
+        counts_out[name] = n if isinstance(n, int) else pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
+        counts_out["digests"][name] = recorded.get(name) or _sha256(out / f"{name}.parquet")
 
 
 _UNASSIGNED = "document {doc_id} has no duplicate-cluster assignment; this is a jianghua bug"
@@ -143,7 +178,7 @@ def _earlier_export(earlier: Sequence[str] | Mapping[str, str], sources: dict[st
             done = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        names = ("documents", "removed_lines", *schema.EXTRACT_TABLES)
+        names = ("documents", "removed_lines")
         if done.get("sources") == sources and all((Path(folder) / f"{t}.parquet").exists() for t in names):
             return Path(folder)
     return None

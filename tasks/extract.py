@@ -1771,9 +1771,9 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
 # 256 speeches of ~20 KB is ~5 MB of text; larger batches only save per-batch overhead, measured negligible).
 
 
-def _doc_digest(doc: dict, removed: Sequence[tuple[int, str, str]], top_k: int) -> str:
-    """Everything extraction reads of one document (the code is versioned by the artifact)."""
-    payload = [doc[c] for c in DOC_COLUMNS] + [list(map(list, removed)), top_k]
+def _doc_digest(doc: dict, removed: Sequence[tuple[int, str, str]]) -> str:
+    """Everything field extraction reads of one document (the code is versioned by the artifact)."""
+    payload = [doc[c] for c in DOC_COLUMNS] + [list(map(list, removed))]
     return hashlib.blake2b(json.dumps(payload, ensure_ascii=False).encode(), digest_size=16).hexdigest()
 
 
@@ -1845,11 +1845,11 @@ def rows_table(rows: list[dict], schema):
 EXTRACT_GC_GEN0 = 20_000
 
 
-def extract_shard(
-    inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None, earlier: Sequence[str] = ()
-) -> dict:
-    """Fields, side tables and keywords of every document of a shard.
+def extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None = None, earlier: Sequence[str] = ()) -> dict:
+    """The documents' fields (who spoke, where, when, which meeting) of every document of a shard.
 
+    The side tables (figures, mentions, ...) are the annotate stage's (tasks.annotate): they describe
+    a speech, so only the canonical copy of each cluster is annotated, once dedupe has chosen it.
     Extraction is a function of the document alone, so a document whose inputs digest is in an
     `earlier` complete artifact made by the same code (the flow passes them) is copied, not
     re-extracted: a shard that re-runs because one page arrived costs that page, not the shard.
@@ -1859,12 +1859,12 @@ def extract_shard(
     threshold = gc.get_threshold()
     gc.set_threshold(max(EXTRACT_GC_GEN0, threshold[0]), *threshold[1:])
     try:
-        return _extract_shard(inputs, out_dir, top_k, doc_seconds, earlier)
+        return _extract_shard(inputs, out_dir, doc_seconds, earlier)
     finally:
         gc.set_threshold(*threshold)
 
 
-def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None, earlier: Sequence[str]) -> dict:
+def _extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None, earlier: Sequence[str]) -> dict:
     from pathlib import Path
 
     import pyarrow as pa
@@ -1884,17 +1884,14 @@ def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | 
             removed.setdefault(doc_id, []).append((n, line, rule))
     del lines
     fields: list[dict] = []
-    tables: dict[str, list[pa.Table]] = {name: [] for name in schema.EXTRACT_TABLES}
-    counts = dict.fromkeys(schema.EXTRACT_TABLES, 0)
     errors = timeouts = 0
     known = _earlier_digests(earlier)
     memo: list[dict] = []
     reused: dict[str, list[str]] = {}  # earlier artifact -> its documents copied here
     # Row batches, not the whole shard as dicts: a worker holds one batch of texts and the shard's rows as Arrow.
     for batch in _doc_batches(folder / "docs.parquet"):
-        batch_rows: dict[str, list[dict]] = {name: [] for name in schema.EXTRACT_TABLES}
         for doc in batch:
-            digest = _doc_digest(doc, removed.get(doc["doc_id"], ()), top_k)
+            digest = _doc_digest(doc, removed.get(doc["doc_id"], ()))
             memo.append({"doc_id": doc["doc_id"], "digest": digest})
             if digest in known:
                 reused.setdefault(known[digest], []).append(doc["doc_id"])
@@ -1908,49 +1905,28 @@ def _extract_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | 
                         page_title=doc["page_title"],
                         url=doc["url"],
                     )
-                    doc_tables = extract_tables(
-                        doc["doc_id"], doc["text"], year=got.get("year"), admin_level=got.get("admin_level")
-                    )
-                    doc_tables["keywords"] = document_keywords(doc["doc_id"], doc["text"], k=top_k)
             except TimeBudgetExceeded:
-                got, doc_tables = {"flags": {"extract_timeout": 1}}, {}
+                got = {"flags": {"extract_timeout": 1}}
                 timeouts += 1
             except Exception:  # noqa: BLE001 - extraction is annotation: the page stays, a flag says it failed
-                got, doc_tables = {"flags": {"extract_error": 1}}, {}
+                got = {"flags": {"extract_error": 1}}
                 errors += 1
             flags = got.pop("flags", None) or {}
             got.update(jurisdiction(got.get("region_code"), got.get("admin_level")))
             fields.append({**got, "doc_id": doc["doc_id"], "extract_flags": sorted(flags.items())})
-            for name in schema.EXTRACT_TABLES:
-                batch_rows[name].extend(doc_tables.get(name, ()))
-        for name, rows in batch_rows.items():
-            counts[name] += len(rows)
-            tables[name].append(rows_table(rows, schema.TABLES[name]))
     field_parts = [rows_table(fields, schema.EXTRACTED)]
     for src, ids in sorted(reused.items()):
         field_parts.append(_rows_of(Path(src) / "fields.parquet", ids, schema.EXTRACTED))
-        for name in schema.EXTRACT_TABLES:
-            copied = _rows_of(Path(src) / f"{name}.parquet", ids, schema.TABLES[name])
-            counts[name] += copied.num_rows
-            tables[name].append(copied)
     out = Path(out_dir)
     write_table(pa.concat_tables(field_parts), out / "fields.parquet", ["doc_id"])
-    for name in schema.EXTRACT_TABLES:
-        parts = tables.pop(name)
-        table = pa.concat_tables(parts) if parts else rows_table([], schema.TABLES[name])
-        del parts
-        write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name])
-        del table
     write_table(pa.Table.from_pylist(memo, schema=schema.EXTRACT_MEMO), out / "memo.parquet", ["doc_id"])
-    del tables, field_parts
-    # Arrow's allocator (mimalloc) keeps what the shard's tables freed: ~180 MB resident in the worker after a 22 MB
-    # shard (measured: 568 -> 384 MB). Hand it back; the next call allocates afresh.
+    del field_parts
+    # Arrow's allocator (mimalloc) keeps what the shard's tables freed: hand it back, the next call allocates afresh.
     pa.default_memory_pool().release_unused()
     return {
         "docs": len(memo),
         "reused_docs": sum(len(ids) for ids in reused.values()),
         "errors": errors,
         "timeouts": timeouts,
-        **counts,
         "cacheable": timeouts == 0,
     }

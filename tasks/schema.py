@@ -182,9 +182,16 @@ DUPLICATES = pa.schema(
     ]
 )
 
+# The side tables (sections, figures, slogans, mentions, keywords) describe a speech, once: the annotate stage
+# reads only each duplicate cluster's canonical copy (tasks.annotate).
+SIDE_DOC_ID = (
+    "Document: the canonical copy of its speech (documents.is_canonical; singletons included). A copy's rows "
+    "are its canonical's (documents.dup_of), so the table holds each speech once."
+)
+
 SECTIONS = pa.schema(
     [
-        _f("doc_id", STR, "Document.", False),
+        _f("doc_id", STR, SIDE_DOC_ID, False),
         _f("path", STR, "Ordinal path in the outline (`2.3`).", False),
         _f("level", pa.int8(), "Depth (1 = top).", False),
         _f("marker_style", STR, "Marker: 一、 / （一） / 1. / 一是 / 第一， / 一要 …", False),
@@ -196,7 +203,7 @@ SECTIONS = pa.schema(
 
 FIGURES = pa.schema(
     [
-        _f("doc_id", STR, "Document.", False),
+        _f("doc_id", STR, SIDE_DOC_ID, False),
         _f("section_path", STR, "Section the figure is in."),
         _f(
             "sentence", STR, "Sentence containing the figure (up to 。！？ or a line end; first 500 characters).", False
@@ -264,7 +271,7 @@ FIGURES = pa.schema(
 
 SLOGANS = pa.schema(
     [
-        _f("doc_id", STR, "Document.", False),
+        _f("doc_id", STR, SIDE_DOC_ID, False),
         _f("text", STR, "Formula or campaign (“5+2”, 百日大会战, “六个围绕”).", False),
         _f("count", pa.int32(), "Occurrences in the document.", False),
     ]
@@ -272,7 +279,7 @@ SLOGANS = pa.schema(
 
 MENTIONS = pa.schema(
     [
-        _f("doc_id", STR, "Document.", False),
+        _f("doc_id", STR, SIDE_DOC_ID, False),
         _f("kind", STR, "person, organization or place.", False),
         _f("text", STR, "Mention as written (省委书记周本顺).", False),
         _f(
@@ -295,7 +302,7 @@ MENTIONS = pa.schema(
 
 KEYWORDS = pa.schema(
     [
-        _f("doc_id", STR, "Document.", False),
+        _f("doc_id", STR, SIDE_DOC_ID, False),
         _f("rank", pa.int16(), "1 = most characteristic.", False),
         _f("term", STR, "Term (jieba on Simplified text, domain stopwords removed).", False),
         _f("tf", pa.int32(), "Occurrences in the document.", False),
@@ -464,6 +471,16 @@ EXTRACT_MEMO = pa.schema(
     [
         pa.field("doc_id", STR, nullable=False),
         pa.field("digest", STR, nullable=False),
+    ]
+)
+
+# Annotate's per-document memo: the digest of what it read (reuse across runs) and what went wrong
+# (annotate_error / annotate_timeout: export adds them to the document's quality_flags).
+ANNOTATE_MEMO = pa.schema(
+    [
+        pa.field("doc_id", STR, nullable=False),
+        pa.field("digest", STR, nullable=False),
+        pa.field("flags", pa.list_(STR)),
     ]
 )
 

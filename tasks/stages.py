@@ -164,12 +164,7 @@ STAGES: dict[str, Stage] = {
             "shard",
             "tasks.extract:extract_shard",
             reads=("normalize",),
-            writes={
-                "fields.parquet": schema.EXTRACTED,
-                **{f"{t}.parquet": schema.TABLES[t] for t in schema.EXTRACT_TABLES},
-                "memo.parquet": schema.EXTRACT_MEMO,
-            },
-            params=("top_k",),
+            writes={"fields.parquet": schema.EXTRACTED, "memo.parquet": schema.EXTRACT_MEMO},
             runtime=("doc_seconds",),
             libraries=("jieba", "rjieba", "cn2an", "jionlp", "numpy"),
             data=("data/extract",),
@@ -243,11 +238,28 @@ STAGES: dict[str, Stage] = {
             plan="tasks.reuse:reuse_plan",
             finish="tasks.reuse:reuse_finish",
         ),
+        Stage(  # the side tables, of each cluster's canonical copy only (tasks.annotate's doc)
+            "annotate",
+            "shard",
+            "tasks.annotate:annotate_shard",
+            reads=("normalize", "extract", "dedupe"),
+            writes={
+                **{f"{t}.parquet": schema.TABLES[t] for t in schema.EXTRACT_TABLES},
+                "memo.parquet": schema.ANNOTATE_MEMO,
+            },
+            params=("top_k",),
+            runtime=("doc_seconds",),
+            libraries=("jieba", "rjieba", "cn2an", "jionlp", "numpy"),
+            data=("data/extract",),
+            tag="extract",
+            views={"dedupe": "tasks.stages:canonical_of_part"},
+            hints="tasks.stages:earlier_artifacts",
+        ),
         Stage(
             "export",
             "shard",
             "tasks.export:export_shard",
-            reads=("normalize", "extract", "dedupe", "roots"),  # roots: where the files are now (provenance)
+            reads=("normalize", "extract", "annotate", "dedupe", "roots"),  # roots: where the files are now
             writes={f"{t}.parquet": schema.TABLES[t] for t in schema.SHARD_TABLES},
             params=("pipeline_version",),
             libraries=("pyarrow",),
@@ -350,6 +362,13 @@ def assignments_part(result: dict, index: int, shard: dict[str, dict]) -> tuple[
     """The dedupe step's assignments part of the index-th shard, keyed by that part's digest."""
     part = str(Path(result["dir"]) / "assignments" / f"{index:05d}.parquet")
     return {"dedupe": part}, [result["part_digests"][str(index)]]
+
+
+def canonical_of_part(result: dict, index: int, shard: dict[str, dict]) -> tuple[dict, list]:
+    """The index-th shard's assignments part, keyed by its doc_id and is_canonical columns only: annotate
+    re-runs a shard when its canonicals change, not when a new copy rewrites its members' dup_of figures."""
+    inputs, _ = assignments_part(result, index, shard)
+    return inputs, [_columns_digest(Path(inputs["dedupe"]), ("doc_id", "is_canonical"))]
 
 
 # What the members step reads of a shard's assignments part (tasks.repair.cluster_members_shard).

@@ -937,8 +937,11 @@ def test_simplify_lines_is_simplify_line_by_line():
     assert simplify_lines([]) == []
 
 
-def test_extract_shard_raises_the_gc_threshold_and_restores_it(monkeypatch):
+@pytest.mark.parametrize("stage", ["extract", "annotate"])
+def test_extract_and_annotate_shards_raise_the_gc_threshold_and_restore_it(monkeypatch, stage):
     import gc
+
+    from tasks import annotate
 
     before = gc.get_threshold()
     seen = []
@@ -947,9 +950,17 @@ def test_extract_shard_raises_the_gc_threshold_and_restores_it(monkeypatch):
         seen.append(gc.get_threshold())
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(E, "_extract_shard", fake)
+    module, call = (
+        (E, lambda: E.extract_shard({"normalize": "nowhere"}, "nowhere"))
+        if stage == "extract"
+        else (
+            annotate,
+            lambda: annotate.annotate_shard({"normalize": "nowhere"}, "nowhere", top_k=1),
+        )
+    )
+    monkeypatch.setattr(module, f"_{stage}_shard", fake)
     with pytest.raises(RuntimeError):
-        E.extract_shard({"normalize": "nowhere"}, "nowhere", top_k=1)
+        call()
     assert seen == [(max(E.EXTRACT_GC_GEN0, before[0]), *before[1:])]
     assert gc.get_threshold() == before
 

@@ -5,6 +5,7 @@ links the tables its inputs did not change; either way the bytes equal a cold ru
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -184,13 +185,18 @@ def test_members_ignores_an_earlier_artifact_it_cannot_read(tmp_path):
 def _export_inputs(tmp_path: Path) -> tuple[dict, list[str]]:
     """Real normalize and extract artifacts of the seed pages, and their doc ids."""
     from tasks import extract, normalize, schema
+    from tasks.annotate import annotate_shard
     from tests.test_speed import _ingest_rows
 
     write_table(rows_to_table(_ingest_rows(), schema.INGEST_DOCS), tmp_path / "ingest" / "docs.parquet", ["doc_id"])
     normalize.normalize_shard({"ingest": str(tmp_path / "ingest")}, str(tmp_path / "normalize"), min_chars=50)
-    extract.extract_shard({"normalize": str(tmp_path / "normalize")}, str(tmp_path / "extract"), top_k=10)
+    extract.extract_shard({"normalize": str(tmp_path / "normalize")}, str(tmp_path / "extract"))
     ids = pq.read_table(tmp_path / "normalize" / "docs.parquet", columns=["doc_id"]).column(0).to_pylist()
-    return {"normalize": str(tmp_path / "normalize"), "extract": str(tmp_path / "extract")}, ids
+    inputs = {"normalize": str(tmp_path / "normalize"), "extract": str(tmp_path / "extract")}
+    every = _assignments(tmp_path / "all-canonical.parquet", ids, {})
+    made = annotate_shard({**inputs, "dedupe": every}, str(tmp_path / "annotate"), top_k=10)
+    (tmp_path / "annotate" / "_done.json").write_text(json.dumps(made))  # complete, as the step runner marks it
+    return {**inputs, "annotate": str(tmp_path / "annotate")}, ids
 
 
 def _assignments(path: Path, ids: list[str], joined: dict[str, str]) -> str:

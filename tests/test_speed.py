@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import dedupe, normalize, schema
+from tasks import annotate, dedupe, normalize, schema
 from tasks import extract as E
 from tasks.common import rows_to_table, write_table
 
@@ -54,18 +54,29 @@ def _tables(folder: Path) -> dict[str, bytes]:
 
 
 def test_normalize_extract_signatures_batched_equal_whole_shard(shard, tmp_path, monkeypatch):
+    from tests.test_incremental_parts import _assignments
+
     outs = {}
     for rows in (3, 10_000):
         monkeypatch.setattr(normalize, "BATCH_ROWS", rows)
         monkeypatch.setattr(E, "BATCH_ROWS", rows)
         monkeypatch.setattr(dedupe, "SIGN_BATCH_ROWS", rows)
-        n, x, s = (tmp_path / f"{name}-{rows}" for name in ("normalize", "extract", "signatures"))
+        monkeypatch.setattr(annotate, "BATCH_ROWS", rows)
+        n, x, a, s = (tmp_path / f"{name}-{rows}" for name in ("normalize", "extract", "annotate", "signatures"))
         normalize.normalize_shard({"ingest": str(shard / "ingest")}, str(n), min_chars=50)
-        E.extract_shard({"normalize": str(n)}, str(x), top_k=10)
+        E.extract_shard({"normalize": str(n)}, str(x))
+        ids = pq.read_table(n / "docs.parquet", columns=["doc_id"]).column(0).to_pylist()
+        canonical = _assignments(tmp_path / f"assign-{rows}.parquet", ids, {ids[1]: ids[0]})
+        annotate.annotate_shard({"normalize": str(n), "extract": str(x), "dedupe": canonical}, str(a), top_k=10)
         dedupe.signature_shard({"normalize": str(n)}, str(s))
-        outs[rows] = {**_tables(n), **{f"x/{k}": v for k, v in _tables(x).items()}, "sig": _tables(s)}
+        outs[rows] = {
+            **_tables(n),
+            **{f"x/{k}": v for k, v in _tables(x).items()},
+            **{f"a/{k}": v for k, v in _tables(a).items()},
+            "sig": _tables(s),
+        }
     assert pq.read_table(tmp_path / "normalize-3" / "docs.parquet").num_rows == 2 * len(SEEDS)
-    assert pq.read_table(tmp_path / "extract-3" / "keywords.parquet").num_rows > 0
+    assert pq.read_table(tmp_path / "annotate-3" / "keywords.parquet").num_rows > 0
     assert outs[3] == outs[10_000]  # byte-identical Parquet
 
 
@@ -95,21 +106,14 @@ def test_extract_copies_unchanged_documents_from_an_earlier_artifact(shard, tmp_
     writes, extracting only those two pages (the rest are copied from the earlier artifact)."""
     rows = _ingest_rows()
     normalize.normalize_shard({"ingest": str(shard / "ingest")}, str(tmp_path / "n0"), min_chars=50)
-    first = E.extract_shard({"normalize": str(tmp_path / "n0")}, str(tmp_path / "x0"), top_k=10)
+    first = E.extract_shard({"normalize": str(tmp_path / "n0")}, str(tmp_path / "x0"))
     assert first["reused_docs"] == 0
     rows[1] = {**rows[1], "raw_text": rows[1]["raw_text"] + "\n各位代表：今年全市生产总值增长6.5%左右。"}
     rows.append({**rows[0], "doc_id": "new", "source_path": "new.txt", "content_sha256": "new"})
     write_table(rows_to_table(rows, schema.INGEST_DOCS), tmp_path / "i1" / "docs.parquet", ["doc_id"])
     normalize.normalize_shard({"ingest": str(tmp_path / "i1")}, str(tmp_path / "n1"), min_chars=50)
-    warm = E.extract_shard(
-        {"normalize": str(tmp_path / "n1")}, str(tmp_path / "warm"), top_k=10, earlier=[str(tmp_path / "x0")]
-    )
-    cold = E.extract_shard({"normalize": str(tmp_path / "n1")}, str(tmp_path / "cold"), top_k=10)
+    warm = E.extract_shard({"normalize": str(tmp_path / "n1")}, str(tmp_path / "warm"), earlier=[str(tmp_path / "x0")])
+    cold = E.extract_shard({"normalize": str(tmp_path / "n1")}, str(tmp_path / "cold"))
     assert warm["reused_docs"] == len(rows) - 2  # the changed page and the new one are extracted
     assert cold["reused_docs"] == 0
     assert _tables(tmp_path / "warm") == _tables(tmp_path / "cold")
-    # another top_k is another extraction: nothing is copied
-    other = E.extract_shard(
-        {"normalize": str(tmp_path / "n1")}, str(tmp_path / "k5"), top_k=5, earlier=[str(tmp_path / "x0")]
-    )
-    assert other["reused_docs"] == 0

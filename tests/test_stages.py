@@ -57,14 +57,15 @@ def test_comments_and_docstrings_change_no_version(copy, original):
 
 
 def test_a_helper_change_reruns_exactly_the_stages_that_execute_it(copy, original):
-    # extract_text is a helper of extraction only (the steps after it re-run through their keys)
+    # extract_text is a helper of extraction only — fields (extract) and side tables (annotate); the steps
+    # after them re-run through their keys
     _edit(
         copy / "tasks" / "extract_text.py",
         "def clean_line(s: str) -> str:",
         "def clean_line(s: str) -> str:  # noqa\n    s = s.strip()\n",
     )
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
-    assert changed == {"extract"}
+    assert changed == {"extract", "annotate"}
 
 
 def test_the_parse_cache_gives_the_same_versions_and_never_hides_an_edit(copy, original):
@@ -78,7 +79,7 @@ def test_the_parse_cache_gives_the_same_versions_and_never_hides_an_edit(copy, o
         "def clean_line(s: str) -> str:  # noqa\n    s = s.strip()\n",
     )
     edited = _versions(copy)  # the cache is keyed by the module's bytes: the edit is parsed
-    assert {s for s, v in edited.items() if v != original[s]} == {"extract"}
+    assert {s for s, v in edited.items() if v != original[s]} == {"extract", "annotate"}
     cache.write_text("{damaged", encoding="utf-8")
     assert _versions(copy) == edited  # a damaged cache only costs the parse
 
@@ -104,7 +105,7 @@ def test_a_dedupe_threshold_change_reclusters(copy, original):
 def test_a_schema_doc_edit_reruns_only_the_stages_that_write_that_table(copy, original):
     _edit(copy / "tasks" / "schema.py", '"Formula or campaign', '"A formula or a campaign')
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
-    assert changed == {"extract", "export"}  # the slogans table is written by both
+    assert changed == {"annotate", "export"}  # the slogans table is written by both
 
 
 def test_ingest_does_not_execute_normalization_code():
@@ -113,7 +114,8 @@ def test_ingest_does_not_execute_normalization_code():
 
 
 def test_downstream_follows_the_declared_reads():
-    assert downstream("extract") == {"extract", "members", "repair", "reuse_hits", "reuse", "export"}
+    assert downstream("extract") == {"extract", "annotate", "members", "repair", "reuse_hits", "reuse", "export"}
+    assert downstream("dedupe") >= {"annotate", "members", "export"}
     assert downstream("normalize") >= {"normalize", "extract", "signatures", "dedupe", "export"}
     assert "ingest" not in downstream("normalize")
 

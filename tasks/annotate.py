@@ -1,0 +1,157 @@
+"""Annotate stage: a speech's side tables — sections, figures, slogans, mentions and keywords.
+
+They describe the speech, not one site's copy of it, so only the canonical copy of each duplicate
+cluster is annotated (documents.is_canonical; singletons are their own canonical). On the 20k
+bench 63 % of the documents are copies: annotating every one of them was ~45 % of a cold run's
+worker time for rows no analyst query reads (the speech_* views already kept the canonical's only).
+The stage runs once dedupe has elected the canonicals; extract (the documents' fields, which every
+copy needs) runs beside dedupe, before it.
+
+A document's rows are a function of its text, its year and level (from extract) and top_k, so one
+whose digest of those is in an `earlier` artifact of this code is copied, not annotated again: when
+a new page makes an old copy canonical, its shard re-runs for that one document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from tasks.extract import EXTRACT_GC_GEN0, _earlier_digests, _rows_of, document_keywords, rows_table
+from tasks.extract_structure import extract_tables
+
+# Documents decoded to Python at a time (as extract's batches): bounds a worker by the batch, not the shard.
+BATCH_ROWS = 256
+FIELD_COLUMNS = ("doc_id", "year", "admin_level")  # what annotation reads of extract's fields
+
+
+def annotate_shard(
+    inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None = None, earlier: Sequence[str] = ()
+) -> dict:
+    """Side tables of the shard's canonical documents; `inputs` = normalize, extract and the shard's
+    dedupe assignments part (doc_id, is_canonical)."""
+    import gc
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(EXTRACT_GC_GEN0, threshold[0]), *threshold[1:])  # short-lived acyclic objects, as extract
+    try:
+        return _annotate_shard(inputs, out_dir, top_k, doc_seconds, earlier)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def annotate_document(doc_id: str, text: str, year: int | None, admin_level: str | None, top_k: int) -> dict:
+    """The side-table rows of one document (schema.ANNOTATE_TABLES names -> rows)."""
+    tables = extract_tables(doc_id, text, year=year, admin_level=admin_level)
+    tables["keywords"] = document_keywords(doc_id, text, k=top_k)
+    return tables
+
+
+def _annotate_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float | None, earlier: Sequence[str]) -> dict:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks import schema
+    from tasks.common import write_table
+    from tasks.procs import TimeBudgetExceeded, time_budget
+
+    assign = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "is_canonical"])
+    canonical = {d for d, c in zip(assign.column(0).to_pylist(), assign.column(1).to_pylist(), strict=True) if c}
+    del assign
+    fields_table = pq.ParquetFile(Path(inputs["extract"]) / "fields.parquet").read(columns=list(FIELD_COLUMNS))
+    fields = {r["doc_id"]: r for r in fields_table.to_pylist() if r["doc_id"] in canonical}
+    del fields_table
+    tables: dict[str, list[pa.Table]] = {name: [] for name in schema.EXTRACT_TABLES}
+    counts = dict.fromkeys(schema.EXTRACT_TABLES, 0)
+    errors = timeouts = 0
+    known = _earlier_digests(earlier)
+    memo: list[dict] = []
+    reused: dict[str, list[str]] = {}  # earlier artifact -> its documents copied here
+    for batch in _canonical_batches(Path(inputs["normalize"]) / "docs.parquet", canonical):
+        batch_rows: dict[str, list[dict]] = {name: [] for name in schema.EXTRACT_TABLES}
+        for doc_id, text in batch:
+            got = fields.get(doc_id) or {}
+            year, level = got.get("year"), got.get("admin_level")
+            digest = _digest(doc_id, text, year, level, top_k)
+            if digest in known:
+                memo.append({"doc_id": doc_id, "digest": digest, "flags": []})
+                reused.setdefault(known[digest], []).append(doc_id)
+                continue
+            flags: list[str] = []
+            try:
+                with time_budget(doc_seconds):
+                    doc_tables = annotate_document(doc_id, text or "", year, level, top_k)
+            except TimeBudgetExceeded:
+                doc_tables, flags = {}, ["annotate_timeout"]
+                timeouts += 1
+            except Exception:  # noqa: BLE001 - annotation must not lose the page: a flag says it failed
+                doc_tables, flags = {}, ["annotate_error"]
+                errors += 1
+            # a timed-out document is never reused from its memo: the next run tries it again
+            memo.append({"doc_id": doc_id, "digest": digest if not flags else f"failed:{digest}", "flags": flags})
+            for name in schema.EXTRACT_TABLES:
+                batch_rows[name].extend(doc_tables.get(name, ()))
+        for name, rows in batch_rows.items():
+            counts[name] += len(rows)
+            tables[name].append(rows_table(rows, schema.TABLES[name]))
+    for src, ids in sorted(reused.items()):
+        for name in schema.EXTRACT_TABLES:
+            copied = _rows_of(Path(src) / f"{name}.parquet", ids, schema.TABLES[name])
+            counts[name] += copied.num_rows
+            tables[name].append(copied)
+    out = Path(out_dir)
+    digests = {}
+    for name in schema.EXTRACT_TABLES:
+        parts = tables.pop(name)
+        table = pa.concat_tables(parts) if parts else rows_table([], schema.TABLES[name])
+        del parts
+        # written as export publishes it (schema, sort, options): export links the file, it never re-encodes it
+        path = Path(write_table(table, out / f"{name}.parquet", schema.SORT_KEYS[name]))
+        digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        del table
+    write_table(pa.Table.from_pylist(memo, schema=schema.ANNOTATE_MEMO), out / "memo.parquet", ["doc_id"])
+    del tables
+    pa.default_memory_pool().release_unused()  # what the shard's tables freed (see tasks.extract)
+    return {
+        "docs": len(memo),
+        "reused_docs": sum(len(ids) for ids in reused.values()),
+        "errors": errors,
+        "timeouts": timeouts,
+        "flagged": errors + timeouts,
+        **counts,
+        "digests": digests,
+        "cacheable": timeouts == 0,
+    }
+
+
+def _digest(doc_id: str, text: str | None, year: int | None, level: str | None, top_k: int) -> str:
+    """Everything annotation reads of one document (the code is versioned by the artifact)."""
+    payload = [doc_id, text, year, level, top_k]
+    return hashlib.blake2b(json.dumps(payload, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+
+
+def _canonical_batches(path: Path, canonical: set[str]) -> Iterator[list[tuple[str, str | None]]]:
+    """(doc_id, text) of the canonical documents of a docs.parquet, BATCH_ROWS at a time: a row group's
+    ids decoded first, and only the canonical rows' texts turned into Python strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    docs_file = pq.ParquetFile(path)
+    wanted = pa.array(sorted(canonical), pa.string())
+    for group in range(docs_file.metadata.num_row_groups):
+        ids = docs_file.read_row_group(group, columns=["doc_id"]).column(0)
+        mask = pc.is_in(ids, value_set=wanted)
+        if not pc.any(mask).as_py():
+            continue
+        keep = ids.filter(mask).to_pylist()
+        texts = docs_file.read_row_group(group, columns=["text"]).column(0).filter(mask).to_pylist()
+        pa.default_memory_pool().release_unused()
+        for at in range(0, len(keep), BATCH_ROWS):
+            yield list(zip(keep[at : at + BATCH_ROWS], texts[at : at + BATCH_ROWS], strict=True))
+        del keep, texts
+
+
+__all__ = ["annotate_document", "annotate_shard"]

@@ -1,0 +1,114 @@
+"""The annotate stage: side tables of each cluster's canonical copy only, reused per document across runs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from tasks import schema
+from tasks.annotate import annotate_document, annotate_shard
+from tasks.extract import rows_table
+from tests.test_incremental_parts import _assignments, _export_inputs, artifact_bytes
+
+
+def _doc_ids(folder: Path, table: str) -> set[str]:
+    return set(pq.read_table(folder / f"{table}.parquet", columns=["doc_id"]).column(0).to_pylist())
+
+
+def test_only_canonical_copies_are_annotated_with_the_rows_of_each_alone(tmp_path):
+    inputs, ids = _export_inputs(tmp_path)  # every document canonical: tmp_path/annotate
+    copies = {ids[1]: ids[0], ids[3]: ids[0]}  # 3 copies of one speech: 1 and 3 are not annotated
+    out = tmp_path / "some"
+    stats = annotate_shard({**inputs, "dedupe": _assignments(tmp_path / "a.parquet", ids, copies)}, str(out), top_k=10)
+    every = Path(inputs["annotate"])
+    assert stats["docs"] == len(ids) - 2 and stats["flagged"] == 0
+    for name in schema.EXTRACT_TABLES:
+        assert _doc_ids(out, name) == _doc_ids(every, name) - set(copies), name
+    # a canonical's rows are the ones annotating it alone gives, with its own year and level from extract
+    fields = {r["doc_id"]: r for r in pq.read_table(Path(inputs["extract"]) / "fields.parquet").to_pylist()}
+    texts = {r["doc_id"]: r["text"] for r in pq.read_table(Path(inputs["normalize"]) / "docs.parquet").to_pylist()}
+    d = ids[0]
+    alone = annotate_document(d, texts[d], fields[d]["year"], fields[d]["admin_level"], 10)
+    for name in schema.EXTRACT_TABLES:
+        table = pq.read_table(out / f"{name}.parquet")
+        got = [r for r in table.to_pylist() if r["doc_id"] == d]
+        want = rows_table(alone[name], schema.TABLES[name])
+        assert got == want.sort_by([(k, "ascending") for k in schema.SORT_KEYS[name]]).to_pylist(), name
+    assert sum(len(v) for v in alone.values()) > 0
+
+
+def test_a_copy_becoming_canonical_is_annotated_and_the_rest_copied_with_cold_bytes(tmp_path, monkeypatch):
+    from tasks import annotate
+
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    a = annotate_shard(
+        {**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {ids[1]: ids[0]})}, str(first), 10
+    )
+    (first / "_done.json").write_text(json.dumps(a))
+    assert a["reused_docs"] == 0 and ids[1] not in _doc_ids(first, "keywords")
+
+    seen: list[str] = []
+    real = annotate.annotate_document
+    monkeypatch.setattr(annotate, "annotate_document", lambda d, *rest: seen.append(d) or real(d, *rest))
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[0]: ids[1]})}  # 1 won the election
+    inc = annotate_shard(later, str(tmp_path / "inc"), 10, earlier=[str(first)])
+    assert seen == [ids[1]] and inc["reused_docs"] == len(ids) - 2
+    cold = annotate_shard(later, str(tmp_path / "cold"), 10)
+    assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+    assert inc["digests"] == cold["digests"]
+    assert ids[1] in _doc_ids(tmp_path / "inc", "keywords") and ids[0] not in _doc_ids(tmp_path / "inc", "keywords")
+    # another top_k is another annotation: nothing is copied
+    assert annotate_shard(later, str(tmp_path / "k5"), 5, earlier=[str(first)])["reused_docs"] == 0
+
+
+def test_a_failed_annotation_is_a_quality_flag_and_never_reused(tmp_path, monkeypatch):
+    """The page stays (documents row, every other table); its flag says the side tables are missing, and the
+    next run tries it again (a timeout is often the machine, not the page)."""
+    from tasks import annotate
+    from tasks.export import export_shard
+
+    inputs, ids = _export_inputs(tmp_path)
+    real = annotate.annotate_document
+
+    def broken(d, *rest):
+        if d == ids[2]:
+            raise ValueError("a figure rule met a page it never saw")
+        return real(d, *rest)
+
+    monkeypatch.setattr(annotate, "annotate_document", broken)
+    dedupe = _assignments(tmp_path / "a.parquet", ids, {})
+    first = tmp_path / "first"
+    made = annotate_shard({**inputs, "dedupe": dedupe}, str(first), 10)
+    (first / "_done.json").write_text(json.dumps(made))
+    assert made["errors"] == 1 and ids[2] not in _doc_ids(first, "keywords")
+    exported = export_shard({**inputs, "annotate": str(first), "dedupe": dedupe}, str(tmp_path / "x"), "v1")
+    docs = {r["doc_id"]: r for r in pq.read_table(tmp_path / "x" / "documents.parquet").to_pylist()}
+    assert "annotate_error" in docs[ids[2]]["quality_flags"] and exported["annotate_flagged"] == 1
+    assert all("annotate_error" not in r["quality_flags"] for d, r in docs.items() if d != ids[2])
+
+    monkeypatch.setattr(annotate, "annotate_document", real)
+    again = annotate_shard({**inputs, "dedupe": dedupe}, str(tmp_path / "again"), 10, earlier=[str(first)])
+    assert again["reused_docs"] == len(ids) - 1 and again["flagged"] == 0
+    assert ids[2] in _doc_ids(tmp_path / "again", "keywords")
+    # the export made with the flag is never patched: its documents rows are written again, flag gone
+    (tmp_path / "x" / "_done.json").write_text(json.dumps(exported))
+    fixed = {**inputs, "annotate": str(tmp_path / "again"), "dedupe": dedupe}
+    inc = export_shard(fixed, str(tmp_path / "inc"), "v1", earlier=[str(tmp_path / "x")])
+    export_shard(fixed, str(tmp_path / "cold"), "v1")
+    assert inc["linked"] is False and artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
+
+
+def test_export_links_the_side_tables_annotate_wrote(tmp_path):
+    from tasks.export import export_shard
+
+    inputs, ids = _export_inputs(tmp_path)
+    out = tmp_path / "x"
+    made = export_shard({**inputs, "dedupe": _assignments(tmp_path / "a.parquet", ids, {})}, str(out), "v1")
+    for name in schema.EXTRACT_TABLES:
+        assert os.path.samefile(out / f"{name}.parquet", Path(inputs["annotate"]) / f"{name}.parquet")
+        assert pq.read_schema(out / f"{name}.parquet").equals(schema.TABLES[name], check_metadata=False)
+        assert made[name] == pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
