@@ -575,17 +575,21 @@ def resolve_region(
         del score[k]
     if not cand:
         return RegionResult(None, None, None, [], flags)
+    # score_by_name of every (name, level) at once, each sum in score's order (the same floats): asked once per
+    # candidate, the per-name scan was quadratic in a document's candidates (~7 % of fields' CPU on the 20k bench)
+    named: dict[tuple[str, str], float] = {}
+    for k, s in score.items():
+        key = (cand[k].name, cand[k].level)
+        named[key] = named.get(key, 0) + s
     total: dict[tuple, float] = {}
     for k, dv in cand.items():
         s = score[k]
         # Parents mentioned support a child; children/towns mentioned support their parent.
         if dv.level == COUNTY:
-            s += 0.5 * (
-                score_by_name(score, cand, dv.city, PREFECTURE) + score_by_name(score, cand, dv.province, PROVINCE)
-            )
+            s += 0.5 * (named.get((dv.city, PREFECTURE), 0) + named.get((dv.province, PROVINCE), 0))
             s += 0.7 * code_support.get(dv.code or "", 0.0)
         elif dv.level == PREFECTURE:
-            s += 0.3 * score_by_name(score, cand, dv.province, PROVINCE) + 0.2 * name_support.get(dv.name, 0.0)
+            s += 0.3 * named.get((dv.province, PROVINCE), 0) + 0.2 * name_support.get(dv.name, 0.0)
         elif dv.level == PROVINCE:
             s += 0.1 * name_support.get(dv.name, 0.0)
         total[k] = s
