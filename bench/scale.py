@@ -453,6 +453,10 @@ def run_cli(
     print("   stages (s): " + "  ".join(f"{k} {v:.1f}" for k, v in manifest.get("timings", {}).items()))
     for pid, (name, rss) in sorted(mem.per_process.items(), key=lambda x: -x[1][1])[:6]:
         print(f"   pid {pid:>7}  {_mb(rss):>9}  {mem.cpu.get(pid, 0):6.1f} CPU-s (last sampled)  {name}")
+    # the CPU the orchestration takes from the workers' two cores: the flow process and the temporary API server
+    roles = {"flow": "flows.cli", "API server": "uvicorn"}
+    spent = {r: sum(mem.cpu.get(p, 0) for p, (n, _) in mem.per_process.items() if k in n) for r, k in roles.items()}
+    print(f"   CPU-s: whole tree {sum(mem.cpu.values()):.1f}; " + ", ".join(f"{r} {v:.1f}" for r, v in spent.items()))
     if stage_memory is not None:
         from bench.overhead import stage_peaks, timeline
 
