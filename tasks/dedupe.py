@@ -354,7 +354,7 @@ def signature_shard(inputs: dict, out_dir: str) -> dict:
 
     import pyarrow.parquet as pq
 
-    from tasks.common import write_table
+    from tasks.common import ARTIFACT_COMPRESSION, write_table
 
     parts, place = [], {}
     # Row batches: a worker holds one batch's texts and shingles, the signatures of the shard as Arrow.
@@ -377,5 +377,6 @@ def signature_shard(inputs: dict, out_dir: str) -> dict:
     sigs = pa.concat_tables(parts) if parts else shard_signatures(pa.table({"doc_id": pa.array([], pa.string())}))
     keys = [place[d] for d in sigs.column("doc_id").to_pylist()]
     sigs = sigs.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), pa.int64()))
-    write_table(sigs, Path(out_dir) / "signatures.parquet")
+    hashes = ("minhash", "bands", "sample", "anchors")  # incompressible: 19.7 MB a shard with zstd or without
+    write_table(sigs, Path(out_dir) / "signatures.parquet", compression=ARTIFACT_COMPRESSION, plain=hashes)
     return {"docs": sigs.num_rows}

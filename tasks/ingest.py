@@ -1665,11 +1665,12 @@ def ingest_shard(inputs: dict[str, Any], out_dir: str, max_doc_bytes: int) -> di
     from pathlib import Path
 
     from tasks import schema
-    from tasks.common import rows_to_table, write_table
+    from tasks.common import ARTIFACT_COMPRESSION, rows_to_table, write_table
 
     result = ingest_files(inputs["files"], max_doc_bytes=max_doc_bytes)
     out = Path(out_dir)
-    write_table(rows_to_table(result.docs, schema.INGEST_DOCS), out / "docs.parquet", ["doc_id"])
+    docs = rows_to_table(result.docs, schema.INGEST_DOCS)
+    write_table(docs, out / "docs.parquet", ["doc_id"], compression=ARTIFACT_COMPRESSION, plain=["raw_text"])
     write_table(rows_to_table(result.rejects, schema.REJECTS), out / "rejects.parquet", schema.SORT_KEYS["rejects"])
     groups = Counter(doc["group"] for doc in result.docs)
     return {

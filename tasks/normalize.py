@@ -1250,6 +1250,7 @@ SPEECH_STEP = 1024  # characters counted at a time before checking the threshold
 
 # Pages converted to Python at a time: bounds a worker's memory by the batch, not the shard.
 BATCH_ROWS = 256
+TEXT_COLUMNS = ("raw_text", "text")  # written without a dictionary (tasks.common.ARTIFACT_COMPRESSION)
 # the columns of a page that normalize_shard reads in Python (the others pass through as Arrow)
 _DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root")
 
@@ -1264,7 +1265,7 @@ def normalize_shard(
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.common import processing_reject, rows_to_table, write_table
+    from tasks.common import ARTIFACT_COMPRESSION, processing_reject, rows_to_table, write_table
     from tasks.procs import TimeBudgetExceeded, time_budget
 
     docs_path = Path(inputs["ingest"]) / "docs.parquet"
@@ -1340,7 +1341,7 @@ def normalize_shard(
             kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
     out = Path(out_dir)
     kept_table = pa.concat_tables(kept_parts) if kept_parts else rows_to_table([], schema.NORMALIZED_DOCS)
-    write_table(kept_table, out / "docs.parquet", ["doc_id"])
+    write_table(kept_table, out / "docs.parquet", ["doc_id"], compression=ARTIFACT_COMPRESSION, plain=TEXT_COLUMNS)
     del kept_table, kept_parts
     write_table(rows_to_table(removed, schema.REMOVED_LINES), out / "removed_lines.parquet", ["doc_id", "line_no"])
     write_table(rows_to_table(rejects, schema.REJECTS), out / "rejects.parquet", schema.SORT_KEYS["rejects"])

@@ -1025,11 +1025,12 @@ def write_members_part(rows: list[dict], path: Path) -> None:
 def write_members_table(table: pa.Table, path: Path) -> None:
     """One members part (schema MEMBERS, sorted by cluster and document) with the digest of each
     cluster's rows in its metadata: the repair step knows which clusters changed from the footers."""
-    from tasks.common import write_table
+    from tasks.common import ARTIFACT_COMPRESSION, write_table
 
     table = table.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")]).combine_chunks()
     digests = json.dumps(_cluster_digests(table), sort_keys=True)
-    write_table(table.replace_schema_metadata({CLUSTER_DIGESTS: digests}), path)
+    table = table.replace_schema_metadata({CLUSTER_DIGESTS: digests})
+    write_table(table, path, compression=ARTIFACT_COMPRESSION, plain=["text"])
 
 
 def _member_rows(rows: list[dict], texts: pa.Table) -> pa.Table:
@@ -1712,16 +1713,16 @@ def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> t
     return found, same
 
 
-# Columns of canonical.parquet compressed (zstd); the others are written plain. Its row groups hold
-# CANONICAL_ROW_GROUP = 4 documents, so each small column's page is a few dozen bytes, and zstd's
-# per-page cost on ~75 row groups x 5 small columns was ~20 % of writing the file for no bytes saved
-# (20k, the 25 shards' files: 0.87 -> 0.68 CPU-s, 66.0 -> 65.9 MB; session 13).
-COMPRESSED_COLUMNS = ("text",)
+# canonical.parquet is an intermediate artifact: nothing compressed (tasks.common.ARTIFACT_COMPRESSION; session 13
+# had left only the text zstd — its row groups hold CANONICAL_ROW_GROUP = 4 documents, and zstd's per-page cost on
+# the small columns was ~20 % of writing the file for no bytes saved), the text without a dictionary. The reuse
+# step reads a few documents' texts at a time from it: decompressing them was 7 of its ~21 worker-s (20k cold).
+PLAIN_COLUMNS = ("text",)
 
 
 def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
     """write_table's deterministic options with another row group size (atomic: temp + rename);
-    only COMPRESSED_COLUMNS compressed."""
+    nothing compressed (an intermediate artifact), PLAIN_COLUMNS without a dictionary."""
     import os
     import tempfile
     from pathlib import Path
@@ -1733,12 +1734,13 @@ def _write_row_groups(table: pa.Table, path, row_group_size: int) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
     os.close(fd)
     try:
-        compression = {c: ("zstd" if c in COMPRESSED_COLUMNS else "none") for c in table.column_names}
+        from tasks.common import ARTIFACT_COMPRESSION
+
         pq.write_table(
             table,
             tmp,
-            compression=compression,
-            use_dictionary=True,
+            compression=ARTIFACT_COMPRESSION,
+            use_dictionary=[c for c in table.column_names if c not in PLAIN_COLUMNS],
             write_statistics=True,
             row_group_size=row_group_size,
         )
