@@ -397,7 +397,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("pinyin.injected", "区(qū)长: a reading injected after its character is dropped", "區(qū)長講話。\n"),
     Rule("damage.lost_chars", "bytes lost around injected pinyin or as ? become one U+FFFD", "秩序?qū)m?xiàng整治。\n"),
-    Rule("script.t2s", "Traditional script converted to Simplified (OpenCC t2s)", "區長在會議上講話。\n"),
+    Rule("script.t2s", "Lines in Traditional script converted to Simplified (OpenCC t2s)", "區長在會議上講話。\n"),
     Rule(
         "punct.ascii_to_cjk", 'ASCII , : ; ? ! ( ) " in Chinese text become Chinese punctuation', "发展,改革:开放。\n"
     ),

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tasks import normalize
 from tasks.normalize import (
     LOST,
     Normalized,
@@ -307,6 +308,17 @@ def test_opencc_t2s():
     n = normalize_text("組織部長在季度總結大會講話\n同志們：\n剛才，同志代表區委、區政府對一季度的工作進行了全面總結。")
     assert n.text == "组织部长在季度总结大会讲话\n同志们：\n刚才，同志代表区委、区政府对一季度的工作进行了全面总结。"
     assert n.script == "traditional" and n.rule_counts["script.t2s"] > 0
+
+
+def test_t2s_converts_only_the_lines_holding_traditional_script():
+    # OpenCC's phrases rewrite Simplified words too (藉口 -> 借口): a page's Simplified lines stay as written, as they
+    # read in a copy of the page without any Traditional line
+    simplified = "我们决不找任何藉口推卸责任，要把各项工作落到实处。"
+    assert normalize._T2S.convert(simplified) != simplified  # what converting the whole page did
+    n = normalize_text("區長在全區經濟工作會議上的講話\n" + simplified)
+    assert n.text.split("\n") == ["区长在全区经济工作会议上的讲话", simplified]
+    assert normalize_text(simplified).text == simplified
+    assert n.rule_counts["script.t2s"] > 0
 
 
 @pytest.mark.parametrize(
