@@ -15,10 +15,10 @@ a new page makes an old copy canonical, its shard re-runs for that one document.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tasks.common import content_digest
 from tasks.extract import EXTRACT_GC_GEN0, _earlier_digests, _rows_of, document_keywords, rows_table
 from tasks.extract_structure import extract_tables
 
@@ -128,8 +128,7 @@ def _annotate_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float |
 
 def _digest(doc_id: str, text: str | None, year: int | None, level: str | None, top_k: int) -> str:
     """Everything annotation reads of one document (the code is versioned by the artifact)."""
-    payload = [doc_id, text, year, level, top_k]
-    return hashlib.blake2b(json.dumps(payload, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+    return content_digest(doc_id, text, year, level, top_k)
 
 
 def _canonical_batches(path: Path, canonical: set[str]) -> Iterator[list[tuple[str, str | None]]]:

@@ -58,6 +58,21 @@ def stable_hash(*parts: Any) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def content_digest(*parts: Any) -> str:
+    """A 128-bit digest of a document's parts (texts, ids, small values), each hashed with its type and length:
+    no JSON encoding of the texts (escaping a page's ~100 KB of text and raw text was ~3 % of extract's CPU), and a
+    lone surrogate hashes instead of failing to encode."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, str):
+            data = b"s" + part.encode("utf-8", "surrogatepass")
+        else:  # None, numbers, lists of them: small
+            data = b"j" + json.dumps(part, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
 def export_source_key(sources: dict[str, Any]) -> str:
     """What an export artifact was made from, as one string (the index `stages.earlier_exports` builds)."""
     return "/".join(str(sources.get(k)) for k in ("normalize", "extract", "pipeline_version"))

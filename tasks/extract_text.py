@@ -194,7 +194,9 @@ def find_date(s: str) -> tuple[dt.date, int, int] | None:
         return None
     s = to_half(s)
     best = None
-    for rx in (DATE_RE, ISO_DATE_RE):
+    # each pattern only where its literals are (a line of page chrome is mostly digits, dots and dashes: DATE_RE's
+    # scan tried each of its numbers as a year)
+    for rx in (DATE_RE,) * ("年" in s and "月" in s) + (ISO_DATE_RE,) * ("-" in s or "/" in s or "." in s):
         for m in rx.finditer(s):
             d = make_date(m["y"], m["m"], m["d"])
             if d is not None:

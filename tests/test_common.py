@@ -33,3 +33,12 @@ def test_stable_order_of_a_structured_field_and_negative_keys():
     assert np.array_equal(stable_order(rec["a"]), np.argsort(rec["a"], kind="stable"))
     neg = rng.integers(-50, 50, 1000)
     assert np.array_equal(stable_order(neg), np.argsort(neg, kind="stable"))
+
+
+def test_content_digest_tells_parts_apart_and_takes_any_text():
+    from tasks.common import content_digest
+
+    assert content_digest("ab", "c") != content_digest("a", "bc")  # parts are length-prefixed
+    assert content_digest("1", None) != content_digest(1, None) != content_digest("1", "")  # and typed
+    assert content_digest("区长", 2020, [[1, "x", "rule"]]) == content_digest("区长", 2020, [[1, "x", "rule"]])
+    assert len(content_digest("lone \ud800 surrogate")) == 32  # a page's broken text still gets a memo digest
