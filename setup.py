@@ -16,7 +16,7 @@ class OptionalBuildExt(build_ext):
                 self.build_extension(ext)
                 built.append(ext)
             except Exception as exc:  # noqa: BLE001 - any compiler failure: warn, install the rest
-                print(f"warning: {ext.name} not built ({exc}); dedupe and repair use their slower fallbacks")
+                print(f"warning: {ext.name} not built ({exc}); dedupe, repair and extract use their slower fallbacks")
         self.extensions = built  # what the wheel (or the editable install) copies
 
 

@@ -448,6 +448,17 @@ def _gram_filter(codes):
     return got[1]
 
 
+@lru_cache(maxsize=1)
+def _compiled_kernels() -> Any:
+    """tasks._kernels (compiled at install by setup.py), or None where it was not built: _gram_starts then runs
+    its numpy passes (the same positions). Imported on first use, as numpy is here."""
+    try:
+        import tasks._kernels as kernels
+    except ImportError:  # pragma: no cover - an install without a C compiler
+        return None
+    return kernels
+
+
 def _gram_starts(
     text: str, sc: _Scanners | None, table: tuple[int, Any, Any], pos: int, end: int | None = None
 ) -> list[int]:
@@ -463,6 +474,14 @@ def _gram_starts(
         return []
     part = text if pos == 0 and stop == len(text) else text[pos:stop]
     points = np.frombuffer(part.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kernels = _compiled_kernels()
+    if kernels is not None:  # the same positions, ~2.2x quicker (session 22: 17 % of extract's CPU was these scans)
+        kinds, bit, checked = (table[1].view(np.uint8), 1, 1) if sc is None else (sc.chars, bit, width)
+        maybe = _gram_filter(codes).view(np.uint8)
+        at = kernels.gram_starts(points, kinds, bit, checked, width, maybe, GRAM_FILTER_BITS, codes)
+        if pos:
+            at += pos
+        return at.tolist()
     n = len(points) - width + 1
     if sc is None:  # table[2]: a bool per code point up to the largest first character (then one False)
         firsts = table[1]

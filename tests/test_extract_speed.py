@@ -123,6 +123,32 @@ def test_gram_filters_pass_every_code_of_their_table():
         assert R._gram_filter(codes).mean() < 0.05
 
 
+def test_compiled_gram_scan_finds_the_numpy_scans_positions(monkeypatch):
+    """tasks._kernels.gram_starts (the compiled scan) against _gram_starts' numpy passes, for each kind of table
+    (place prefixes, township triples, an organisation index's first-character table), whole texts and windows,
+    on the samples, glued names and text with astral and surrogate code points."""
+    if R._compiled_kernels() is None:
+        pytest.skip("tasks._kernels is not built here")
+    gz = R.load_gazetteer()
+    sc = R._scanners(gz)
+    tables = [(sc, sc.prefixes), (sc, sc.towns)] + ([(None, P._org_index()[1])] if P._org_index() else [])
+    names = [k.lstrip("~") for k in list(gz.by_name)[:300]] + list(gz.towns)[:300]
+    rng = random.Random(11)
+    texts = [*SAMPLES, "", "北", "\U0002a6a5北京\ud800市", "\U0010ffff" * 3]
+    for _ in range(200):
+        parts = [rng.choice(names)[rng.randint(0, 1) :] for _ in range(rng.randint(1, 8))]
+        texts.append(rng.choice(["", "3", "\U00020000", "和"]).join(parts))
+    got = [
+        R._gram_starts(t, s, table, pos, end) for t in texts for s, table in tables for pos, end in ((0, None), (1, 9))
+    ]
+    monkeypatch.setattr(R, "_compiled_kernels", lambda: None)
+    want = [
+        R._gram_starts(t, s, table, pos, end) for t in texts for s, table in tables for pos, end in ((0, None), (1, 9))
+    ]
+    assert got == want
+    assert sum(map(len, want)) > 1000  # the texts do hold names
+
+
 def _place_texts() -> list[str]:
     gz = R.load_gazetteer()
     names = [k.lstrip("~") for k in list(gz.by_name)[:400]]
