@@ -523,6 +523,24 @@ def test_year_from_the_year_just_past():
     )
 
 
+def test_year_is_search_finds_what_finditer_finds():
+    """The windowed search around each 年 is exact: the same matches as YEAR_IS_RE.finditer, on random strings
+    dense in the pattern's pieces (delimiters, lookbehind characters, 否, full-width digits, back-to-back years)."""
+    import random
+
+    pieces = [*"年是，,否。！!；\n到前一今这”）０", "2013", "1999", "年是", "20", "19"]
+    rng = random.Random(7)
+    found = 0
+    for _ in range(20000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        want = [(m.span(), m.group(1)) for m in E.YEAR_IS_RE.finditer(t)]
+        assert [(m.span(), m.group(1)) for m in E.year_is_matches(t)] == want, t
+        found += len(want)
+    assert found > 300  # the strings do exercise the pattern
+    page = "确保“十一五”开好局、起好步2006年是实施规划的第一年。2007年，是关键之年：2008年是"
+    assert [m.group(1) for m in E.year_is_matches(page)] == ["2006", "2007"]  # `：` is no sentence start
+
+
 def test_report_year_bad_input():
     for bad in ("", "年", "一九年", "〇〇〇〇年是", "刚刚过去的年", "第届全国人大第次会议", "今年" * 50, "\x00" * 10):
         E._text_year(bad)
