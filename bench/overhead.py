@@ -27,6 +27,7 @@ def stage_peaks(log: Path) -> str:
     the workers tasks.pool replaced (RECYCLE_MB) before a stage module they had not run."""
     peak: dict[str, int] = defaultdict(int)
     seconds: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)  # the worker's CPU-s during the calls (logs since session 22)
     calls: dict[str, int] = defaultdict(int)
     recycled: dict[str, list[int]] = defaultdict(list)
     spans: list[tuple[float, float]] = []  # (start, end) of every call that logged its start time
@@ -40,11 +41,15 @@ def stage_peaks(log: Path) -> str:
         name = r["call"].split(":")[-1]
         peak[name] = max(peak[name], r["mb_peak"])
         seconds[name] += r["seconds"]
+        cpu[name] += r.get("cpu", float("nan"))
         calls[name] += 1
         if "at" in r:
             spans.append((r["at"], r["at"] + r["seconds"]))
     rows = sorted(peak, key=lambda k: -peak[k])
-    lines = [f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s" for k in rows]
+    lines = [
+        f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s  {cpu[k]:>7.1f} CPU-s"
+        for k in rows
+    ]
     lines += [
         f"   worker replaced before {k}: {len(v)}x (it held {', '.join(f'{mb:,}' for mb in v)} MB)"
         for k, v in sorted(recycled.items())
@@ -53,7 +58,8 @@ def stage_peaks(log: Path) -> str:
         first, last = min(a for a, _ in spans), max(b for _, b in spans)
         busy, idle_at = sum(b - a for a, b in spans), _idle_gaps(spans)
         lines.append(
-            f"   calls {busy:,.1f} worker-s between the first call's start and the last's end ({last - first:,.1f} s);"
+            f"   calls {busy:,.1f} worker-s ({sum(cpu.values()):,.1f} CPU-s: the rest waited for the disk or a core)"
+            f" between the first call's start and the last's end ({last - first:,.1f} s);"
             f" no call running for {sum(g for g, _ in idle_at):,.1f} s of it"
             + (f", longest {idle_at[0][0]:.1f} s before {idle_at[0][1]}" if idle_at else "")
         )

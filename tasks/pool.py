@@ -801,7 +801,7 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             peak = max(peak, _rss_bytes())
 
     sampler = threading.Thread(target=sample, daemon=True)
-    at, started = time.time(), time.monotonic()
+    at, started, cpu = time.time(), time.monotonic(), time.process_time()
     sampler.start()
     try:
         return fn(*args)
@@ -820,6 +820,7 @@ def _measured(fn: Callable[..., T], *args: Any) -> T:
             mb_peak=round(max(peak, after) / 2**20),
             mb_after=round(after / 2**20),
             seconds=round(ended - started, 2),
+            cpu=round(time.process_time() - cpu, 2),  # this process's CPU (the sampler's too): below `seconds` = waits
             at=round(at, 3),  # wall-clock start: with the others', where workers waited between calls
             id=_call_id,
             taken=round(_taken_at, 3),  # when the worker took the call off the queue (0: not in a pool worker)
