@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: install demo test test-fast lint format bench docs clean
 
-$(VENV)/.installed: pyproject.toml requirements.lock setup.py tasks/_kernels.pyx
+$(VENV)/.installed: pyproject.toml requirements.lock setup.py tasks/_kernels.pyx tasks/_textscan.pyx
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock

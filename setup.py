@@ -23,6 +23,10 @@ class OptionalBuildExt(build_ext):
 setup(
     cmdclass={"build_ext": OptionalBuildExt},
     ext_modules=cythonize(
-        [Extension("tasks._kernels", ["tasks/_kernels.pyx"], extra_compile_args=["-O3"])], language_level=3
+        [
+            Extension("tasks._kernels", ["tasks/_kernels.pyx"], extra_compile_args=["-O3"]),
+            Extension("tasks._textscan", ["tasks/_textscan.pyx"], extra_compile_args=["-O3"]),
+        ],
+        language_level=3,
     ),
 )

@@ -29,13 +29,3 @@ def matching_blocks(a: np.ndarray, b: np.ndarray, a0: int, a1: int, b0: int, b1:
 def anchor_chain(
     ha: np.ndarray, pa: np.ndarray, a0: int, hb: np.ndarray, b0: int, a_unique: bool
 ) -> tuple[np.ndarray, np.ndarray]: ...
-def gram_starts(
-    points: np.ndarray,
-    kinds: np.ndarray,
-    bit: int,
-    checked: int,
-    width: int,
-    maybe: np.ndarray,
-    hash_bits: int,
-    codes: np.ndarray,
-) -> np.ndarray: ...

@@ -450,10 +450,10 @@ def _gram_filter(codes):
 
 @lru_cache(maxsize=1)
 def _compiled_kernels() -> Any:
-    """tasks._kernels (compiled at install by setup.py), or None where it was not built: _gram_starts then runs
+    """tasks._textscan (compiled at install by setup.py), or None where it was not built: _gram_starts then runs
     its numpy passes (the same positions). Imported on first use, as numpy is here."""
     try:
-        import tasks._kernels as kernels
+        import tasks._textscan as kernels
     except ImportError:  # pragma: no cover - an install without a C compiler
         return None
     return kernels

@@ -95,6 +95,15 @@ def test_a_compiled_kernel_edit_reruns_the_stages_that_execute_it(copy, original
     assert changed == importers == {"dedupe", "members", "repair"}
 
 
+def test_a_text_scan_kernel_edit_reruns_extraction_only(copy, original):
+    """The gazetteer scans are compiled apart (tasks/_textscan.pyx): their edit re-runs the stages that scan
+    texts for places (extract, annotate), a dedupe kernel's edit does not (the test above)."""
+    _edit(copy / "tasks" / "_textscan.pyx", "found += 1", "found = found + 1")
+    changed = {s for s, v in _versions(copy).items() if v != original[s]}
+    importers = {s for s in STAGES if "tasks._textscan" in code_closure(STAGES[s].module)}
+    assert changed == importers == {"extract", "annotate"}
+
+
 def test_a_dedupe_threshold_change_reclusters(copy, original):
     _edit(copy / "tasks" / "dedupe.py", "MIN_CONTAINMENT = 0.8", "MIN_CONTAINMENT = 0.75")
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
