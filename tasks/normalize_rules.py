@@ -256,6 +256,34 @@ LATIN_RUN = re.compile(r"[A-Za-z]+")
 FOREIGN_MIN_LEN = 4
 FOREIGN_OK = frozenset({"wifi", "http", "https", "html", "email"})
 SPUN_TRIGGER = re.compile(vocab.SPIN_TRIGGER)
+# For the two common triggers, what each of SPUN's alternatives built on it needs right before or after it
+# (normalize._count_spun skips a lone trigger with neither): (words ending just before, words starting just after).
+# Keep in step with SPUN; tests/test_normalize.py checks _count_spun against the unfiltered search.
+SPUN_CONTEXT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "开展": (
+        ("经济", "科学", "转型", "跨越", "可持续", "协调", "区域", "城乡", "产业", "大"),
+        (
+            "速度",
+            "动力",
+            "思路",
+            "理念",
+            "潜力",
+            "前景",
+            "态势",
+            "机遇",
+            "成就",
+            "趋势",
+            "格局",
+            "步伐",
+            "势头",
+            "的速度",
+        ),
+    ),
+    "工程": (
+        ("具体", "工作", "招商", "签约", "谋划", "招引", "在谈", "洽谈", "入库", "引资", "外资"),
+        ("签约", "储备", "谋划", "招引", "入库", "落地", "上", "不够多", "还不够多", "也不够多"),
+    ),
+}
 
 # A place name cut out of a template: a clause starting with 的 (“的城市管理), 对来讲, 把当作 …
 REDACTED_TRIGGERS = (*(p + "的" for p in "\n，。；：！？“、"), "对来", "把当", "在召开", "就是的")

@@ -468,6 +468,41 @@ def test_natural_project_and_embody_not_spun(text):
     assert "spun" not in normalize_text(text).flags
 
 
+def _spun_reference(text: str) -> int:
+    """normalize._count_spun without its lone-trigger shortcut: every trigger's window searched."""
+    from tasks import normalize_rules as R
+
+    spans = set()
+    for m in R.SPUN_TRIGGER.finditer(text):
+        lo, hi = max(0, m.start() - 12), min(len(text), m.end() + 14)
+        for hit in R.SPUN.finditer(text, lo, hi):
+            if hit.start() <= m.start() < hit.end() or hit.start() < m.end() <= hit.end():
+                spans.add(hit.span())
+    return len(spans)
+
+
+def test_spun_shortcut_counts_what_every_window_search_counts():
+    """The skipped windows (a lone 开展 or 工程 without one of its contexts) never held a spinner context:
+    random strings dense in triggers, their context words, other triggers' contexts and delimiters."""
+    import random
+
+    from tasks import normalize_rules as R
+
+    pieces = [*R.SPUN_CONTEXT["开展"][0], *R.SPUN_CONTEXT["开展"][1], *R.SPUN_CONTEXT["工程"][0]]
+    pieces += [*R.SPUN_CONTEXT["工程"][1], "开展", "开展", "工程", "工程", "那么", "到达", "目标", "了", "表达"]
+    pieces += ["效劳", "公共", "成认", "比方", "原", "重点", "项目", "师", "推动", "落在", "充分", "公开", "在"]
+    pieces += [*"，。；、！？“\n的和与大水", "建设", "工作"]
+    rng = random.Random(5)
+    counted = 0
+    for _ in range(30000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert normalize._count_spun(t) == _spun_reference(t), t
+        counted += _spun_reference(t)
+    assert counted > 3000  # the strings do hold spinner contexts
+    for t in [*(p.read_text("utf-8", errors="replace") for p in sorted(SEEDS.glob("*.txt"))), "大开展大，开展的速度"]:
+        assert normalize._count_spun(t) == _spun_reference(t)
+
+
 # ============================================================================ properties
 
 
