@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-STAGES = ("normalize", "extract", "signatures", "members")
+STAGES = ("normalize", "extract", "signatures", "members", "annotate")
 MB = 1_000_000
 
 
@@ -65,6 +65,12 @@ def plan(out: Path) -> dict[str, list[tuple[dict, Path, int]]]:
     members = {}
     for d in _dirs(state, "members"):
         members[_doc_ids(d / "canonical.parquet")] = d
+    annotations = {}  # shard doc ids -> annotate artifact (its memo lists every canonical document of the shard)
+    for d in _dirs(state, "annotate"):
+        canon = set(_doc_ids(d / "memo.parquet"))
+        shard = next((ids for ids in normalized.values() if canon and canon <= set(ids)), None)
+        if shard is not None:
+            annotations.setdefault(shard, d)
     jobs: dict[str, list] = {s: [] for s in STAGES}
     for nd, ids in sorted(normalized.items()):
         nbytes = _text_bytes(nd / "docs.parquet", "text")
@@ -84,6 +90,10 @@ def plan(out: Path) -> dict[str, list[tuple[dict, Path, int]]]:
         mdir = next((d for k, d in members.items() if set(k) <= canon), None)
         if mdir is not None:
             jobs["members"].append((inputs, mdir, nbytes))
+        annotated = annotations.get(ids)
+        if annotated is not None:
+            inputs = {"normalize": str(nd), "extract": str(extracted[ids]), "dedupe": str(assignments[ids])}
+            jobs["annotate"].append((inputs, annotated, nbytes))
     return jobs
 
 
@@ -94,6 +104,8 @@ def _params(stage: str, out: Path) -> dict:
         return {"min_chars": params.get("min_chars", 200), "doc_seconds": None}
     if stage == "extract":
         return {"doc_seconds": None}
+    if stage == "annotate":
+        return {"top_k": params.get("top_k", 20), "doc_seconds": None}
     return {}
 
 

@@ -104,52 +104,137 @@ def merged_sums(
             out_n[k] = c
 
 
+# Radix digits of DIGIT_BITS bits: 8 keeps a pass's 256 write positions in the L1 cache; 16-bit
+# passes (half as many) scattered over 65,536 positions and took ~18 ns a key each on pair codes,
+# 8-bit ones ~2.5 ns (session 23: 10 M codes sorted in 0.10 s against numpy's 0.7 s).
+cdef enum:
+    DIGIT_BITS = 8
+    BUCKETS = 1 << DIGIT_BITS
+    DIGIT_MASK = BUCKETS - 1
+    PASSES = 64 // DIGIT_BITS
+
+
+cdef int _histograms(const uint64_t* keys, Py_ssize_t n, int64_t* counts) noexcept nogil:
+    """Every digit's histogram in one read; returns a bit mask of the passes to run (a pass whose
+    digit is the same in every key moves nothing and is skipped)."""
+    cdef Py_ssize_t i
+    cdef uint64_t d
+    cdef int p, mask = 0
+    for i in range(n):
+        d = keys[i]
+        for p in range(PASSES):
+            counts[p * BUCKETS + ((d >> (DIGIT_BITS * p)) & DIGIT_MASK)] += 1
+    for p in range(PASSES):
+        if counts[p * BUCKETS + ((keys[0] >> (DIGIT_BITS * p)) & DIGIT_MASK)] != n:
+            mask |= 1 << p
+    return mask
+
+
+cdef void _offsets(int64_t* cnt) noexcept nogil:
+    cdef int64_t total = 0
+    cdef int64_t c
+    cdef Py_ssize_t i
+    for i in range(BUCKETS):
+        c = cnt[i]
+        cnt[i] = total
+        total += c
+
+
 def radix_order(const uint64_t[::1] keys):
     """np.argsort(keys, kind="stable") of uint64 keys as least-significant-digit radix passes of 16
     bits (a pass is skipped where every key has the same digit): the same permutation (a stable sort
-    is unique), ~3x faster than numpy's merge sort on the shingle and anchor hashes of a partition."""
+    is unique), ~3x faster than numpy's merge sort on the shingle and anchor hashes of a partition.
+    Each pass moves the keys beside their positions, so every read is sequential (reading
+    keys[position] at random cost ~2x on a 1.6 M-key partition, session 23)."""
     cdef Py_ssize_t n = keys.shape[0]
-    cdef int64_t[::1] src = np.arange(n, dtype=np.int64)
-    cdef int64_t[::1] dst = np.empty(n, dtype=np.int64)
-    cdef int64_t[::1] swap
-    cdef int64_t* counts = <int64_t*> calloc(4 * 65536, sizeof(int64_t))
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    cdef int64_t[::1] pos_a = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] pos_b = np.empty(n, dtype=np.int64)
+    cdef uint64_t[::1] key_a = np.empty(n, dtype=np.uint64)
+    cdef uint64_t[::1] key_b = np.empty(n, dtype=np.uint64)
+    cdef int64_t* counts = <int64_t*> calloc(PASSES * BUCKETS, sizeof(int64_t))
     cdef int64_t* cnt
+    cdef const uint64_t* sk = &keys[0]
+    cdef int64_t* sp = NULL  # NULL: the identity (before the first pass that moves anything)
+    cdef uint64_t* dk
+    cdef int64_t* dp
     cdef Py_ssize_t i
-    cdef int p, shift
-    cdef int64_t total, c, idx
+    cdef int p, shift, mask, flip = 0
+    cdef int64_t at
     cdef uint64_t d
     if counts == NULL:
         raise MemoryError()
-    if n == 0:
-        free(counts)
-        return np.asarray(src)
     with nogil:
-        for i in range(n):  # every pass's histogram in one read
-            d = keys[i]
-            counts[d & 0xFFFF] += 1
-            counts[65536 + ((d >> 16) & 0xFFFF)] += 1
-            counts[2 * 65536 + ((d >> 32) & 0xFFFF)] += 1
-            counts[3 * 65536 + (d >> 48)] += 1
-        for p in range(4):
-            cnt = counts + p * 65536
-            shift = 16 * p
-            if cnt[(keys[0] >> shift) & 0xFFFF] == n:
+        mask = _histograms(sk, n, counts)
+        for p in range(PASSES):
+            if not (mask >> p) & 1:
                 continue
-            total = 0
-            for i in range(65536):
-                c = cnt[i]
-                cnt[i] = total
-                total += c
+            cnt = counts + p * BUCKETS
+            shift = DIGIT_BITS * p
+            _offsets(cnt)
+            dk = &key_a[0] if flip == 0 else &key_b[0]
+            dp = &pos_a[0] if flip == 0 else &pos_b[0]
             for i in range(n):
-                idx = src[i]
-                d = (keys[idx] >> shift) & 0xFFFF
-                dst[cnt[d]] = idx
-                cnt[d] += 1
-            swap = src
-            src = dst
-            dst = swap
+                d = sk[i]
+                at = cnt[(d >> shift) & DIGIT_MASK]
+                cnt[(d >> shift) & DIGIT_MASK] = at + 1
+                dk[at] = d
+                dp[at] = sp[i] if sp != NULL else i
+            sk, sp = dk, dp
+            flip ^= 1
+        if sp == NULL:
+            for i in range(n):
+                pos_a[i] = i
     free(counts)
-    return np.asarray(src)
+    if sp == NULL or flip == 1:
+        return np.asarray(pos_a)
+    return np.asarray(pos_b)
+
+
+def radix_sort(const uint64_t[::1] keys):
+    """np.sort(keys) of uint64 keys (a new array) by the same 16-bit passes over the values: ~5x
+    numpy's sort on this machine's pair codes, whose high digits rarely vary (a << 32 | b with
+    fewer than 65,536 documents: two passes), session 23."""
+    cdef Py_ssize_t n = keys.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    cdef uint64_t[::1] key_a = np.empty(n, dtype=np.uint64)
+    cdef uint64_t[::1] key_b = np.empty(n, dtype=np.uint64)
+    cdef int64_t* counts = <int64_t*> calloc(PASSES * BUCKETS, sizeof(int64_t))
+    cdef int64_t* cnt
+    cdef const uint64_t* sk = &keys[0]
+    cdef uint64_t* dk
+    cdef Py_ssize_t i
+    cdef int p, shift, mask, flip = 0, moved = 0
+    cdef int64_t at
+    cdef uint64_t d
+    if counts == NULL:
+        raise MemoryError()
+    with nogil:
+        mask = _histograms(sk, n, counts)
+        for p in range(PASSES):
+            if not (mask >> p) & 1:
+                continue
+            cnt = counts + p * BUCKETS
+            shift = DIGIT_BITS * p
+            _offsets(cnt)
+            dk = &key_a[0] if flip == 0 else &key_b[0]
+            for i in range(n):
+                d = sk[i]
+                at = cnt[(d >> shift) & DIGIT_MASK]
+                cnt[(d >> shift) & DIGIT_MASK] = at + 1
+                dk[at] = d
+            sk = dk
+            flip ^= 1
+            moved = 1
+        if not moved:
+            for i in range(n):
+                key_a[i] = keys[i]
+    free(counts)
+    if not moved or flip == 1:
+        return np.asarray(key_a)
+    return np.asarray(key_b)
 
 
 def pair_deltas(

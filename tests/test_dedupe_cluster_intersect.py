@@ -151,3 +151,40 @@ def test_radix_order_is_numpys_stable_argsort(kernels):
 
         for keys in cases[:6]:
             assert np.array_equal(_kernels.radix_order(keys), np.argsort(keys, kind="stable"))
+
+
+def test_sorted_is_numpys_sort(kernels):
+    """`_sorted` (compiled radix passes over the values for uint64 and non-negative int64) gives
+    np.sort's array: pair codes (a << 32 | b: the middle and top digits never vary, skipped
+    passes), keys over the whole uint64 range, every key equal, int64 with a negative value
+    (numpy's sort), sorted and reversed input; `_sort_unique` and `_grouped` the same as
+    tasks.dedupe's numpy versions."""
+    from tasks import dedupe as sig
+
+    rng = np.random.default_rng(5)
+    top = np.iinfo(np.uint64).max
+    pairs = (rng.integers(0, 20_000, 50_000).astype(np.uint64) << np.uint64(32)) | rng.integers(
+        0, 20_000, 50_000
+    ).astype(np.uint64)
+    cases = [
+        pairs,
+        pairs.view(np.int64),
+        rng.integers(0, top, 10_000, dtype=np.uint64, endpoint=True),
+        rng.integers(0, 3, 10_000).astype(np.uint64),
+        np.full(9_000, top, np.uint64),
+        np.r_[rng.integers(0, 1 << 40, 9_999), -1],  # one negative int64: numpy's sort
+        np.sort(pairs),
+        np.sort(pairs)[::-1].copy(),
+        pairs[:100],  # below ORDER_MIN_KEYS
+        np.zeros(0, np.uint64),
+    ]
+    for keys in cases:
+        got = dedupe_cluster._sorted(keys)
+        assert got.dtype == keys.dtype and np.array_equal(got, np.sort(keys))
+        assert np.array_equal(dedupe_cluster._sort_unique(keys), sig._sort_unique(keys))
+    keys = rng.integers(0, 300, 20_000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    members = rng.integers(0, 5_000, 20_000)
+    for got, want in zip(
+        dedupe_cluster._grouped(keys, members, 5_000), sig._grouped(keys, members, 5_000), strict=True
+    ):
+        assert np.array_equal(got, want)
