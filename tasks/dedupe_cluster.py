@@ -61,6 +61,11 @@ SHARED_BATCH = 250_000  # rows the fast path's evidence pairs expand at once (`_
 PERM_GROUP = 8  # MinHash permutations loaded at once for Jaccard: 32 bytes a document
 RUN_ROWS = 4_000_000  # (key, gid) rows held before pass 1 writes its runs: 64 MB, twice PARTITION_ROWS
 SCATTER_DOCS = 256  # signature rows read at once in pass 1 (~10 MB of sampled shingles for long reports)
+# Partitions the cold call works on at once, in threads (numpy's sorts, takes and the compiled
+# kernels release the GIL). 20k bench signatures, session 24: 1 thread 44.1 s wall / 43.0 CPU-s /
+# 407 MB, 2 threads 30.1 s / 46.3 CPU-s / 601 MB, byte-identical output. Each thread holds one
+# partition's arrays (bounded by PARTITION_ROWS, not by the corpus); more than 2 is not measured.
+MAX_THREADS = 2
 DUP_PARTS = 16  # duplicates table is sorted in cluster-id ranges (top bits of the id hash)
 DF_GRID_STEPS = 4  # df rounded up to the grid ceil(4 * 2^(k / steps)) before weighting (0 = exact df): a
 # weight moves only when df crosses a grid point. Session 10, 20k bench vs exact: steps 4 (5, 6, 7, 8, 10,
@@ -135,6 +140,38 @@ def _imap(fn: Callable, items: Iterable, workers: int, client: Any = None):
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+# --- run-local working arrays -------------------------------------------------------------------
+
+
+class _Bundle:
+    """Named arrays of one working file, as a folder of `.npy` files: `np.savez` zips them and
+    checks a CRC32 of every array on each read (~1 s of the 20k cold call, whose prepared
+    partitions are read once per batch of pairs). Only for files of this run's `.work`; the
+    persisted index keeps its `.npz` members (digested, see `_write_index`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> _Bundle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return np.load(self.path / f"{name}.npy")
+
+    def exists(self) -> bool:
+        return (self.path / "done").exists()
+
+
+def _save_bundle(path: Path, **arrays: np.ndarray) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    for name, a in arrays.items():
+        np.save(path / f"{name}.npy", a)
+    (path / "done").touch()  # written last: a half-written bundle is never read as a cache hit
 
 
 # --- per-document metadata: the only O(N) state -------------------------------------------------
@@ -686,10 +723,9 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     weight, the partition's sorted distinct shingle keys and the weight of each (by rank), in one
     sampled-shingle partition; computed once per run and weighting, then read back (every batch of
     pairs visits every partition)."""
-    cache = src / ("prepared-weighted.npz" if group is not None else "prepared-plain.npz")
+    cache = _Bundle(src / ("prepared-weighted" if group is not None else "prepared-plain"))
     if cache.exists():
-        with np.load(cache) as z:
-            return z["code"], z["w"], z["totals"], z["ukeys"], z["wrank"]
+        return cache["code"], cache["w"], cache["totals"], cache["ukeys"], cache["wrank"]
     keys, gids = _load_runs(src)
     empty = np.zeros(0, np.int64)
     if len(keys) == 0:
@@ -725,7 +761,7 @@ def _prepared_partition(src: Path, group: np.ndarray | None):
     if group is not None:
         st = np.flatnonzero(np.r_[True, gids[1:] != gids[:-1]])
         totals = np.stack([gids[st].astype(np.int64), np.add.reduceat(w, st)])
-    np.savez(cache, code=code, w=w, totals=totals, ukeys=ukeys, wrank=wrank)
+    _save_bundle(cache.path, code=code, w=w, totals=totals, ukeys=ukeys, wrank=wrank)
     return code, w, totals, ukeys, wrank
 
 
@@ -1208,12 +1244,12 @@ def _write_index(
             w = [np.load(f) for f in sorted(path.parent.glob(path.stem + ".w*.npy"))]
             cat = np.concatenate
             yield a, b, np.load(path.with_suffix(".jac.npy")), cat(n) if n else a * 0, cat(w) if w else a * 0
-        ev = plan.work / "evidence.npz"
         if ev.exists():
-            with np.load(ev) as z:
+            with ev as z:
                 yield z["a"], z["b"], z["jac"], z["n"], np.full(len(z["a"]), -1, np.int64)
 
-    total = sum(len(x[0]) for x in measured())
+    ev = _Bundle(plan.work / "evidence")
+    total = sum(_npy_rows(path) for path in cand) + (_npy_rows(ev.path / "a.npy") if ev.exists() else 0)
     bits = _bits_for(total)
     runs = plan.work / "pair-index"
     for k, (a, b, jac, n, w) in enumerate(measured()):
@@ -1224,11 +1260,11 @@ def _write_index(
         for p in np.unique(part).tolist():
             m = part == p
             (runs / f"{p:05d}").mkdir(parents=True, exist_ok=True)
-            np.savez(runs / f"{p:05d}" / f"{k:06d}.npz", h=h[m], lo=lo[m], hi=hi[m], jac=jac[m], n=n[m], w=w[m])
+            _save_bundle(runs / f"{p:05d}" / f"{k:06d}", h=h[m], lo=lo[m], hi=hi[m], jac=jac[m], n=n[m], w=w[m])
     for p in range(1 << bits):
         cols: dict[str, list[np.ndarray]] = {c: [] for c in ("h", "lo", "hi", "jac", "n", "w")}
-        for f in sorted((runs / f"{p:05d}").glob("*.npz")) if (runs / f"{p:05d}").is_dir() else []:
-            with np.load(f) as z:
+        for f in sorted((runs / f"{p:05d}").iterdir()) if (runs / f"{p:05d}").is_dir() else []:
+            with _Bundle(f) as z:
                 for c in cols:
                     cols[c].append(z[c])
         dtypes = {"h": np.uint64, "lo": np.uint64, "hi": np.uint64, "jac": np.float32, "n": np.int64, "w": np.int64}
@@ -1582,7 +1618,7 @@ def _cold(
         known = found & (wt >= 0) if wt is not None else found
         reverified += int((~known).sum())
         if index is not None:
-            np.savez(path.with_suffix(".known.npz"), known=known, n=cnt, w=wt)
+            _save_bundle(path.with_suffix(".known"), known=known, n=cnt, w=wt)
 
     def near_edges():
         for path in cand:
@@ -1604,7 +1640,7 @@ def _cold(
         jac = np.load(path.with_suffix(".jac.npy"))
         swap = meta.n_sample[a] > meta.n_sample[b]
         small, big = np.where(swap, b, a), np.where(swap, a, b)
-        kn = np.load(path.with_suffix(".known.npz")) if index is not None else None
+        kn = _Bundle(path.with_suffix(".known")) if index is not None else None
         for s in range(0, max(len(a), 1), PAIR_BATCH):
             sl = slice(s, s + PAIR_BATCH)
             if kn is None:
@@ -1748,7 +1784,7 @@ def _evidence(plan, meta, members, cn, cand, workers, client, index=None) -> tup
         for s in range(0, len(todo), PAIR_BATCH):
             r = todo[s : s + PAIR_BATCH]
             inter_n[r] = _overlaps(plan, meta, members[r], cn[r], None, workers, client)[1]
-    np.savez(plan.work / "evidence.npz", a=members[rest], b=cn[rest], jac=jac[rest], n=inter_n[rest])
+    _save_bundle(plan.work / "evidence", a=members[rest], b=cn[rest], jac=jac[rest], n=inter_n[rest])
     return jac, inter_n
 
 
@@ -2657,7 +2693,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # anchor counts (sized by the change) are split the same way. Per partition: the previous pairs of
     # documents still here (anchor counts moved by the anchors that became boilerplate; recounted
     # pairs take their new count) merged with the new ones, and the Jaccard of the pairs measured
-    # now. Its arrays go to the work folder (fast-pairs/<p>.npz) and are read back by the later
+    # now. Its arrays go to the work folder (fast-pairs/<p>/) and are read back by the later
     # pair-local phases: memory follows the partition, not the corpus's pair count.
     pbits = int(dl["pair_bits"])
     nparts = 1 << pbits
@@ -2738,7 +2774,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         near |= _estimated_containment(jac, meta.n_sample[a], meta.n_sample[b]) >= sig.NEAR_GROUP_CONTAINMENT
         swap = meta.n_sample[a] > meta.n_sample[b]
         small, big = np.where(swap, b, a), np.where(swap, a, b)
-        np.savez(pdir / f"{p:05d}.npz", codes=codes, small=small, big=big, src=src, acnt=acnt, jac=jac, kn=kn,
+        _save_bundle(pdir / f"{p:05d}", codes=codes, small=small, big=big, src=src, acnt=acnt, jac=jac, kn=kn,
                  kn_n=kn_n, kn_w=kn_w, near=near, un=un)  # fmt: skip
         ua_l.append(small[un])
         ub_l.append(big[un])
@@ -2750,7 +2786,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     def pair_files(stem: str, *cols: str):
         """The columns of every pair partition's working file, one partition at a time."""
         for p in range(nparts):
-            with np.load(pdir / f"{stem}{p:05d}.npz") as z:
+            with _Bundle(pdir / f"{stem}{p:05d}") as z:
                 yield [z[col] for col in cols]
 
     def near_edges():
@@ -2900,9 +2936,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     ow_rows = np.zeros((4, 0))
     n_pairs = 0
     for p in range(nparts):
-        with np.load(pdir / f"{p:05d}.npz") as z:
+        with _Bundle(pdir / f"{p:05d}") as bundle:
             codes, small, big, src, acnt, jac, kn, kn_n, kn_w, un = (
-                z[k] for k in ("codes", "small", "big", "src", "acnt", "jac", "kn", "kn_n", "kn_w", "un")
+                bundle[k] for k in ("codes", "small", "big", "src", "acnt", "jac", "kn", "kn_n", "kn_w", "un")
             )
         kni = np.flatnonzero(kn)
         ks_, kb_ = small[kni].astype(np.int64), big[kni].astype(np.int64)
@@ -2918,13 +2954,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         ow_rows = _best_partner(
             np.concatenate([ow_rows, np.stack([small[ow], big[ow], cont[ow], jac[ow]])], axis=1), meta
         )
-        np.savez(pdir / f"v{p:05d}.npz", codes=codes, small=small, big=big, jac=jac, inn=inn, keep=keep,
+        _save_bundle(pdir / f"v{p:05d}", codes=codes, small=small, big=big, jac=jac, inn=inn, keep=keep,
                  mutual=mutual, cont=cont, src=src)  # fmt: skip
         a, b = _split_codes(codes)
         save(f"delta/pairs/{p:05d}.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8),
              ac=acnt.astype(np.int32))  # fmt: skip
         n_pairs += len(codes)
-        (pdir / f"{p:05d}.npz").unlink()
+        shutil.rmtree(pdir / f"{p:05d}")
         del codes, small, big, src, acnt, jac, kn, un, iw, inn, keep, mutual, cont, ow, a, b
     for path in blocks:
         path.unlink()
@@ -3182,13 +3218,17 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
 # ----------------------------------------------------------------------------- stage runner
 
 
-def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None) -> dict:
+def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None, threads: int = 1) -> dict:
     """Global step: every signed document clustered (out of core), one assignments part per shard
-    (each shard's export reads only its own), the duplicates table, and the index for next run."""
+    (each shard's export reads only its own), the duplicates table, and the index for next run.
+
+    `threads`: the cold call's partitions at once (tasks.stages.previous_dedupe_index gives the
+    pool's size, up to MAX_THREADS). The call is the flow's critical path: every later stage reads
+    its assignments, and a cold run's other worker sat idle for its last ~13 s (20k, session 24)."""
     import hashlib
 
     sig_files = [str(Path(d) / "signatures.parquet") for d in inputs["signatures"]]
-    stats = cluster_corpus(sig_files, prev_state, out_dir)
+    stats = cluster_corpus(sig_files, prev_state, out_dir, workers=max(1, threads))
     shared = pc.unique(pq.read_table(Path(out_dir) / "duplicates.parquet", columns=["cluster_id"]).column("cluster_id"))
     parts, shared_parts = {}, {}
     for i in range(len(sig_files)):

@@ -474,10 +474,12 @@ def export_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
 
 
 def previous_dedupe_index(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:
-    """The index the last published run left: a shortcut only, never part of the key."""
-    from tasks.dedupe_cluster import previous_index
+    """The index the last published run left, and the threads the call may use: shortcuts only,
+    never part of the key (the output is the same bytes either way)."""
+    from tasks import pool
+    from tasks.dedupe_cluster import MAX_THREADS, previous_index
 
-    return {"prev_state": previous_index(state_dir, rebuild)}
+    return {"prev_state": previous_index(state_dir, rebuild), "threads": min(pool.workers(), MAX_THREADS)}
 
 
 def remember_dedupe_index(state_dir: str, result: dict) -> None:

@@ -129,6 +129,25 @@ def test_downstream_follows_the_declared_reads():
     assert "ingest" not in downstream("normalize")
 
 
+@pytest.mark.parametrize(("workers", "threads"), [(0, 1), (1, 1), (2, 2), (5, 2)])
+def test_the_dedupe_call_gets_threads_from_the_pool_size_capped(tmp_path, monkeypatch, workers, threads):
+    """The cold dedupe call is the critical path: it takes the pool's idle cores (up to
+    MAX_THREADS; inline — Dask, tests — one), and never as part of its key."""
+    import inspect
+
+    from tasks import pool
+    from tasks.dedupe_cluster import MAX_THREADS, cluster_shards
+
+    monkeypatch.delenv(pool.INLINE_ENV, raising=False)
+    try:
+        pool.configure(workers)
+        hints = stages.previous_dedupe_index("dedupe", str(tmp_path), False)
+    finally:
+        pool.configure(0)
+    assert MAX_THREADS == 2 and hints == {"prev_state": None, "threads": threads}
+    assert set(hints) <= set(inspect.signature(cluster_shards).parameters)  # the runner takes every hint
+
+
 def test_every_stage_names_a_real_runner_and_declared_reads():
     import importlib
 
