@@ -20,6 +20,7 @@ when copies join it later in the listing.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -140,6 +141,17 @@ def _imap(fn: Callable, items: Iterable, workers: int, client: Any = None):
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
+            _trim()
+
+
+def _trim() -> None:
+    """Give the heap the threads freed back to the OS: each thread allocates from its own glibc arena,
+    and what a pass freed there stayed resident through the serial phases after it (100k documents
+    in 112 shard files, 2 threads: 725 MB at the next state against 581 with one thread)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 # --- run-local working arrays -------------------------------------------------------------------
@@ -232,7 +244,7 @@ ORDER_MIN_KEYS = 4096  # below this numpy's sort is as quick as the compiled one
 
 def _order(keys: np.ndarray) -> np.ndarray:
     """np.argsort(keys, kind="stable"): for uint64 keys (shingle, anchor and document hashes, pair
-    codes) by compiled 16-bit radix passes, the same permutation ~3x faster (numpy merge-sorts
+    codes) by compiled 8-bit radix passes, the same permutation ~3x faster (numpy merge-sorts
     64-bit keys: a fifth of the 20k cold dedupe call; session 16)."""
     if _kernels is not None and keys.dtype == np.uint64 and len(keys) >= ORDER_MIN_KEYS:
         return _kernels.radix_order(np.ascontiguousarray(keys))
