@@ -141,8 +141,8 @@ cdef void _offsets(int64_t* cnt) noexcept nogil:
 
 
 def radix_order(const uint64_t[::1] keys):
-    """np.argsort(keys, kind="stable") of uint64 keys as least-significant-digit radix passes of 16
-    bits (a pass is skipped where every key has the same digit): the same permutation (a stable sort
+    """np.argsort(keys, kind="stable") of uint64 keys as least-significant-digit radix passes of
+    DIGIT_BITS bits (a pass is skipped where every key has the same digit): the same permutation (a stable sort
     is unique), ~3x faster than numpy's merge sort on the shingle and anchor hashes of a partition.
     Each pass moves the keys beside their positions, so every read is sequential (reading
     keys[position] at random cost ~2x on a 1.6 M-key partition, session 23)."""
@@ -193,9 +193,9 @@ def radix_order(const uint64_t[::1] keys):
 
 
 def radix_sort(const uint64_t[::1] keys):
-    """np.sort(keys) of uint64 keys (a new array) by the same 16-bit passes over the values: ~5x
+    """np.sort(keys) of uint64 keys (a new array) by the same DIGIT_BITS passes over the values: ~5x
     numpy's sort on this machine's pair codes, whose high digits rarely vary (a << 32 | b with
-    fewer than 65,536 documents: two passes), session 23."""
+    fewer than 65,536 documents: four passes), session 23."""
     cdef Py_ssize_t n = keys.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -606,3 +606,37 @@ def anchor_chain(
             chain_v[t] = last
             last = prev_v[last]
     return xa_all[chain], xb_all[chain]
+
+
+def winnow(const uint64_t[::1] h, Py_ssize_t window):
+    """Positions of the rightmost minimum of every `window` consecutive hashes, distinct, in order
+    (tasks.reuse._winnow_positions): one pass with a deque of positions whose hashes increase, O(n),
+    where the numpy version reads every window whole (n x window reads through a strided view:
+    ~30 % of the members step, session 24). Consecutive windows' rightmost minima never move left,
+    so distinct is: not the one just written. Needs len(h) > window >= 1."""
+    cdef Py_ssize_t n = h.shape[0]
+    if window < 1 or n <= window:
+        raise ValueError("winnow needs more hashes than the window, and a window of at least 1")
+    out = np.empty(n - window + 1, dtype=np.int64)
+    cdef int64_t[::1] out_v = out
+    cdef int64_t* dq = <int64_t*> malloc(n * sizeof(int64_t))  # positions, hashes strictly increasing
+    cdef Py_ssize_t head = 0, tail = 0, j, m = 0
+    cdef int64_t last = -1, p
+    if dq == NULL:
+        raise MemoryError()
+    with nogil:
+        for j in range(n):
+            while tail > head and h[dq[tail - 1]] >= h[j]:  # >=: an equal hash to the right wins
+                tail -= 1
+            dq[tail] = j
+            tail += 1
+            if j + 1 >= window:
+                while dq[head] <= j - window:
+                    head += 1
+                p = dq[head]
+                if p != last:
+                    out_v[m] = p
+                    m += 1
+                    last = p
+    free(dq)
+    return out[:m].copy()

@@ -47,6 +47,12 @@ from tasks.common import stable_order
 from tasks.dedupe import SHINGLE, WINDOW, shingle_hashes
 from tasks.schema import ANCHORS
 
+_kernels: Any
+try:  # compiled at install (setup.py, tasks/_kernels.pyx); without them the same positions, in numpy
+    import tasks._kernels as _kernels
+except ImportError:  # pragma: no cover - no C compiler at install
+    _kernels = None
+
 MIN_PASSAGE = 50  # shared characters (Han + digits) for a passage to count as reuse (issue 13)
 FORMULA_CLUSTERS = 25  # anchor in more clusters than this: a formula (政府工作报告 openings), not paired
 FORMULA_DOCS = 60  # ... or in more documents than this (copies of one speech count once per cluster)
@@ -110,8 +116,15 @@ def _winnow_positions(h: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if len(h) <= WINDOW:
         return np.array([int(np.argmin(h))], dtype=np.int64)
-    win = np.lib.stride_tricks.sliding_window_view(h, WINDOW)
-    rev = WINDOW - 1 - np.argmin(win[:, ::-1], axis=1)
+    if _kernels is not None and h.dtype == np.uint64:
+        return _kernels.winnow(np.ascontiguousarray(h), WINDOW)
+    return _winnow_numpy(h, WINDOW)
+
+
+def _winnow_numpy(h: np.ndarray, window: int) -> np.ndarray:
+    """_kernels.winnow without a compiler: every window read whole (len(h) > window)."""
+    win = np.lib.stride_tricks.sliding_window_view(h, window)
+    rev = window - 1 - np.argmin(win[:, ::-1], axis=1)
     return np.unique(np.arange(len(win)) + rev)
 
 

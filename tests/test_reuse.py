@@ -127,6 +127,31 @@ def test_incremental_run_finds_what_the_full_run_finds_for_new_documents():
     assert parted == want
 
 
+def test_compiled_winnowing_picks_the_numpy_positions():
+    """The rightmost minimum of every window, distinct: on random hashes, runs of ties (a repeated
+    phrase hashes alike: 发展发展发展…), sorted and constant input, every window width around the one used."""
+    import numpy as np
+    import pytest
+
+    kernels = pytest.importorskip("tasks._kernels")
+    rng = np.random.default_rng(24)
+    cases = [rng.integers(0, 2**64, n, dtype=np.uint64) for n in (2, 25, 26, 300, 5000)]
+    cases += [rng.integers(0, 4, n).astype(np.uint64) for n in (30, 200, 3000)]  # many ties
+    cases += [np.arange(100, dtype=np.uint64), np.arange(100, dtype=np.uint64)[::-1].copy(), np.full(80, 7, np.uint64)]
+    for h in cases:
+        for window in (1, 2, 3, reuse.WINDOW - 1, reuse.WINDOW, reuse.WINDOW + 1):
+            if len(h) <= window:
+                continue
+            got = kernels.winnow(h, window)
+            want = reuse._winnow_numpy(h, window)
+            assert got.dtype == np.int64 and got.tolist() == want.tolist(), (len(h), window)
+    text = "各地区各部门要深入贯彻落实新发展理念，推动高质量发展。" * 20
+    h = reuse.shingle_hashes(reuse.fold(text)[0])
+    assert reuse._winnow_positions(h).tolist() == reuse._winnow_numpy(h, reuse.WINDOW).tolist()
+    with pytest.raises(ValueError):
+        kernels.winnow(np.arange(5, dtype=np.uint64), 5)
+
+
 def test_empty_and_missing_text_do_not_crash():
     rows, formulae = reuse.find_reuse([{"doc_id": "a", "cluster_id": "k", "text": None}, {"doc_id": "b", "text": ""}])
     assert rows == [] and formulae == []

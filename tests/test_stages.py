@@ -87,12 +87,12 @@ def test_the_parse_cache_gives_the_same_versions_and_never_hides_an_edit(copy, o
 def test_a_compiled_kernel_edit_reruns_the_stages_that_execute_it(copy, original):
     """tasks/_kernels.pyx is built at install; its source is part of the code version of every stage
     whose runner imports it (dedupe; repair's alignment, whose module also holds the members
-    stage), byte for byte (Cython has no syntax tree here)."""
+    stage; reuse's winnowing, which its two stages run), byte for byte (Cython has no syntax tree here)."""
     assert "tasks._kernels" in code_closure(STAGES["dedupe"].module)
     _edit(copy / "tasks" / "_kernels.pyx", "s += w[r] & (-m)", "s += w[r] * m")
     changed = {s for s, v in _versions(copy).items() if v != original[s]}
     importers = {s for s in STAGES if "tasks._kernels" in code_closure(STAGES[s].module)}
-    assert changed == importers == {"dedupe", "members", "repair"}
+    assert changed == importers == {"dedupe", "members", "repair", "reuse_hits", "reuse"}
 
 
 def test_a_text_scan_kernel_edit_reruns_extraction_only(copy, original):
