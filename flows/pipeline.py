@@ -741,10 +741,11 @@ GROWTH_FILE = "worker-growth.json"  # under OUT/.state: each runner's largest RS
 
 def _growth_figures(out_dir: Path) -> dict[str, int]:
     """What the pool judges calls on: the figures measured in earlier runs (`_load_growth`), and for a
-    kind of call never measured, its stage's declared figure (Stage.memory_kind_growth)."""
+    call never measured, its stage's declared figure (Stage.memory_growth, Stage.memory_kind_growth)."""
     declared = {
         pool.KIND.format(stage.runner, kind): mb for stage in STAGES.values() for kind, mb in stage.memory_kind_growth
     }
+    declared |= {stage.runner: stage.memory_growth for stage in STAGES.values() if stage.memory_growth}
     return declared | _load_growth(out_dir)
 
 

@@ -46,6 +46,12 @@ NOT_CODE = frozenset(
 # repeat calls 33 MB) on the 20k bench's +1 % run, session 13. Shards are bounded in size
 # (--shard-docs / --shard-mb), so this does not grow with the corpus.
 PATCH_EXPORT_MB = 256
+# What the cold dedupe call adds to a worker before the pool has measured one (a cold run on a new
+# OUT): 20k bench, 2 threads, session 24: +529 MiB (395 -> 924 in a worker that had run signatures;
+# one thread +236); 100k in shard-sized files, one process: +554. Judged on it, a worker left at
+# ~400 MB by the shard stages is replaced by a fresh one first (a spawn, ~1-2 s), so the call peaks
+# under 1 GB whatever the worker ran before; without it, only a worker above RECYCLE_MB was.
+DEDUPE_CALL_MB = 560
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ class Stage:
     # cold run replaced two workers before its first patching exports (session 13's 20k bench,
     # ~1-2 s of its 21 s). The pool's own measurement replaces it after the kind's first call.
     memory_kind_growth: tuple[tuple[str, int], ...] = ()
+    # The same for the runner's plain calls (MiB): a global step runs once per run, so the pool's own
+    # measurement comes too late for the cold run that needs it (DEDUPE_CALL_MB).
+    memory_growth: int = 0
 
     def __post_init__(self) -> None:
         if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
@@ -190,6 +199,7 @@ STAGES: dict[str, Stage] = {
             tag="dedupe",
             hints="tasks.stages:previous_dedupe_index",
             after_publish="tasks.stages:remember_dedupe_index",
+            memory_growth=DEDUPE_CALL_MB,
         ),
         Stage(
             "members",
