@@ -153,6 +153,38 @@ def test_radix_order_is_numpys_stable_argsort(kernels):
             assert np.array_equal(_kernels.radix_order(keys), np.argsort(keys, kind="stable"))
 
 
+def test_radix_order_of_hashes_sharing_high_halves_is_numpys_stable_argsort(kernels):
+    """Hash-like keys are sorted by their high half, then each run of one high half by its low half:
+    runs short (insertion) and long (radix passes over the low digits), in order already or not,
+    with whole keys repeated (ties stay in input order), low digits that never vary inside a run,
+    and pair codes whose low half has few varying digits (the plain passes)."""
+    if kernels != "compiled":
+        pytest.skip("the compiled kernel's own path")
+    from tasks import _kernels
+
+    rng = np.random.default_rng(24)
+    top = np.iinfo(np.uint64).max
+    u64 = np.uint64
+
+    def keys_of(high: np.ndarray, low: np.ndarray) -> np.ndarray:
+        return (high.astype(u64) << u64(32)) | low.astype(u64)
+
+    low = rng.integers(0, 1 << 32, 60_000, dtype=np.uint64)
+    cases = [
+        rng.integers(0, top, 60_000, dtype=np.uint64, endpoint=True),  # high halves almost never shared
+        keys_of(rng.integers(0, 3, 60_000), low),  # three runs of ~20k: radix inside each
+        keys_of(rng.integers(0, 4_000, 60_000), low),  # runs of ~15: insertion
+        keys_of(rng.integers(0, 2_000, 60_000), low),  # runs of ~30: both sides of RUN_INSERTION_MAX
+        keys_of(rng.integers(0, 50, 60_000), rng.integers(0, 1 << 32, 60_000) & ~np.int64(0xFF00)),  # a constant digit
+        keys_of(rng.integers(0, 7, 60_000), rng.integers(0, 1 << 32, 60_000)[rng.integers(0, 900, 60_000)]),  # repeats
+        np.sort(keys_of(rng.integers(0, 5, 60_000), low)),  # runs already in order
+        keys_of(np.repeat(np.arange(600), 100), np.tile(np.arange(100)[::-1] * 0x01010101, 600)),  # each run reversed
+        keys_of(rng.integers(0, 20_000, 60_000), rng.integers(0, 20_000, 60_000)),  # pair codes: not split
+    ]
+    for keys in cases:
+        assert np.array_equal(_kernels.radix_order(keys), np.argsort(keys, kind="stable"))
+
+
 def test_sorted_is_numpys_sort(kernels):
     """`_sorted` (compiled radix passes over the values for uint64 and non-negative int64) gives
     np.sort's array: pair codes (a << 32 | b: the middle and top digits never vary, skipped
