@@ -228,7 +228,12 @@ def workers() -> int:
 
 
 def run(
-    fn: Callable[..., T], *args: Any, timeout: float | None = None, priority: tuple[int, int] = (0, 0), kind: str = ""
+    fn: Callable[..., T],
+    *args: Any,
+    timeout: float | None = None,
+    priority: tuple[int, int] = (0, 0),
+    kind: str = "",
+    warm: bool = True,
 ) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
@@ -240,7 +245,11 @@ def run(
     it) has its pool's workers killed and raises ShardTimeout; calls that were sharing the killed pool
     are resubmitted. `kind` names what kind of call of its runner this is, as the caller knows it in
     advance (e.g. "patch": an export that patches an earlier file): its memory growth is judged and
-    recorded apart from the runner's other calls (see KIND)."""
+    recorded apart from the runner's other calls (see KIND). `warm=False`: a call right after another
+    of its runner in the same worker reuses nothing that one left (each part of a partitioned step
+    reads its own clusters), so it is judged on the runner's first-call growth, not on that growth less
+    what the worker kept: at 100k a repair part ran in a worker that kept 269 MB of the part before
+    it, was judged on +145 and took +383, to 1,053 MB (session 24)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -250,7 +259,7 @@ def run(
     trace("pool_call", id=call_id)
     _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
     try:
-        return _run(fn, args, timeout, kind, call_id)
+        return _run(fn, args, timeout, kind, call_id, warm)
     finally:
         _gate.leave()
 
@@ -307,7 +316,9 @@ def _expected(runner: str, key: str) -> tuple[int | None, int | None]:
     return _growth.get(key), _growth.get(key + WARM)
 
 
-def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "", call_id: int = 0) -> T:
+def _run(
+    fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "", call_id: int = 0, warm: bool = True
+) -> T:
     attempt = recycled = 0
     while True:
         if _terminated:  # a call between the gate and its submit must not start a fresh pool after terminate
@@ -319,7 +330,7 @@ def _run(fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "
         expect = _expected(family, memory_key)
         submit: Any = pool.submit
         future: Future = _submitter.submit(
-            submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id
+            submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id, warm=warm
         ).result()
         trace("pool_submit", id=call_id)
         try:
@@ -589,8 +600,9 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         # what the call's growth is recorded under: its runner, or the runner and its kind (KIND)
         runner = call_item.kwargs.pop("memory_key", None) or _runner(call_item.fn, call_item.args)
         _call_id = call_item.kwargs.pop("call_id", 0)
+        warm = call_item.kwargs.pop("warm", True)  # False: a repeat call reuses nothing (see `run`)
         seen = runner in _ran_runners
-        repeat = seen and runner == _last_runner
+        repeat = seen and runner == _last_runner and warm
         expect = first
         if repeat:
             guess = None if first is None or runner not in _kept_mb else max(0, first - _kept_mb[runner])

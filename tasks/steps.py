@@ -160,7 +160,15 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
     if len(batches) <= 1 or pool.inline():
         for batch in batches:
             done |= pool.run(
-                run_part_batch, declared.runner, inputs, job.dir, batch, params, timeout=STEP_SECONDS, priority=first
+                run_part_batch,
+                declared.runner,
+                inputs,
+                job.dir,
+                batch,
+                params,
+                timeout=STEP_SECONDS,
+                priority=first,
+                warm=False,  # a part reads its own clusters: nothing the part before it left is reused
             )
     else:
         from concurrent.futures import ThreadPoolExecutor, wait
@@ -178,6 +186,7 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
                     params,
                     timeout=STEP_SECONDS,
                     priority=first,
+                    warm=False,
                 )
                 for batch in batches
             ]

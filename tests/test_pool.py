@@ -315,6 +315,21 @@ def test_a_repeat_call_is_judged_on_what_it_adds_not_on_the_first_calls_table_lo
     assert pool.run(_tables_then_passing_mb, 300, 100) == c
 
 
+def test_a_part_after_another_is_judged_on_a_first_calls_growth(workers):
+    """A repair part keeps some of what it read after its release, and the next part reads other
+    clusters: judged as a warm repeat (first growth less what was kept) it went past the budget
+    (100k: 670 MB held, judged on +145, took +383); with warm=False it gets a fresh worker."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=600)
+    a = pool.run(_hold_mb, 300)  # first call: +~300 MiB, all of it kept
+    assert pool.run(_hold_mb, 300) == a  # as a warm repeat: ~300 less ~300 kept, so it ran here...
+    assert pool.run(_rss_mb, 0)[1] > 600  # ...and took the worker past the budget
+    pool.configure(1, recycle_mb=10_000, budget_mb=600)
+    a = pool.run(_hold_mb, 300, warm=False)
+    b = pool.run(_hold_mb, 300, warm=False)  # ~340 held + ~300 (its first call's growth) is past 600
+    assert b != a and not procs._stat(a)
+    assert pool.run(_rss_mb, 0)[1] < 600
+
+
 def test_a_call_must_fit_with_a_margin_over_the_most_its_runner_grew(monkeypatch):
     """The rule a worker applies before a call, on fixed figures: a call of one runner grows with its
     shard, so the largest growth seen so far is taken GROWTH_MARGIN larger."""
