@@ -157,39 +157,21 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
             raise ValueError(f"stage {job.stage!r}: part id {part!r} is not a plain file name")
     done = {p: stats for p in planned if (stats := part_done(job.dir, p)) is not None}
     batches = balance({p: w for p, w in planned.items() if p not in done}, pool.workers() * CALLS_PER_WORKER)
+
+    def run_batch(batch: list[str]) -> dict[str, Any]:
+        # warm=False: a part reads its own clusters, nothing the part before it left is reused
+        args = (run_part_batch, declared.runner, inputs, job.dir, batch, params)
+        return pool.run(*args, timeout=STEP_SECONDS, priority=first, warm=False)
+
     if len(batches) <= 1 or pool.inline():
         for batch in batches:
-            done |= pool.run(
-                run_part_batch,
-                declared.runner,
-                inputs,
-                job.dir,
-                batch,
-                params,
-                timeout=STEP_SECONDS,
-                priority=first,
-                warm=False,  # a part reads its own clusters: nothing the part before it left is reused
-            )
+            done |= run_batch(batch)
     else:
         from concurrent.futures import ThreadPoolExecutor, wait
 
         # each thread only waits on its pool call; the pool's queue hands the next batch to a free worker
         with ThreadPoolExecutor(max_workers=len(batches), thread_name_prefix=f"{job.stage}-parts") as threads:
-            futures = [
-                threads.submit(
-                    pool.run,
-                    run_part_batch,
-                    declared.runner,
-                    inputs,
-                    job.dir,
-                    batch,
-                    params,
-                    timeout=STEP_SECONDS,
-                    priority=first,
-                    warm=False,
-                )
-                for batch in batches
-            ]
+            futures = [threads.submit(run_batch, batch) for batch in batches]
             wait(futures)  # every batch that can finish does: a rerun then has less to do
         for f in futures:
             done |= f.result()  # the first failure, if any, fails the step
