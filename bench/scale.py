@@ -500,6 +500,12 @@ def plus_only(args, work: Path) -> int:
         run_cli(folder, out, args.workers, f"cold, {args.n:,} documents ({mb:,.0f} MB)", mb, args.n, log("cold"))
         # with --link the kept copy is hard links too: each run's check below catches an in-place write
         subprocess.run(["cp", "-al" if args.link else "-a", str(out), str(kept)], check=True)
+    for i in range(args.unchanged):  # the same inputs again: every step a cache hit, the release the same
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(["cp", "-al" if args.link else "-a", str(kept), str(out)], check=True)
+        before = _stats(kept) if args.link else {}
+        run_cli(folder, out, args.workers, f"unchanged rerun, run {i + 1}", mb, args.n, log(f"unchanged-{i + 1}"))
+        _check_unwritten(args, kept, before)
     for i in range(args.runs):
         shutil.rmtree(out, ignore_errors=True)
         subprocess.run(["cp", "-al" if args.link else "-a", str(kept), str(out)], check=True)
@@ -513,10 +519,14 @@ def plus_only(args, work: Path) -> int:
         run_cli(folder, out, args.workers, f"+{extra:,} new documents (1 %), run {i + 1}", mb + mb_extra,
                 args.n + extra, log(f"plus1-{i + 1}"))  # fmt: skip
         (folder / extra_name).unlink(missing_ok=True)
-        if args.link and (changed := [p for p, st in _stats(kept).items() if before.get(p) != st]):
-            sys.exit(f"the run wrote {len(changed)} files of the linked cold copy in place (e.g. {changed[0]}): "
-                     "make a new one without --link")  # fmt: skip
+        _check_unwritten(args, kept, before)
     return 0
+
+
+def _check_unwritten(args, kept: Path, before: dict) -> None:
+    if args.link and (changed := [p for p, st in _stats(kept).items() if before.get(p) != st]):
+        sys.exit(f"the run wrote {len(changed)} files of the linked cold copy in place (e.g. {changed[0]}): "
+                 "make a new one without --link")  # fmt: skip
 
 
 def _stats(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -554,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--inputs-from", default=None, help="copy the bench folder from here instead of building it")
     q.add_argument("--stage-memory", action="store_true")
     q.add_argument("--runs", type=int, default=1, help="+1 %% runs, each on a fresh copy of the cold output")
+    q.add_argument("--unchanged", type=int, default=0, help="unchanged reruns first, each on a fresh copy")
     q.add_argument(
         "--link",
         action="store_true",

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import os
 import signal
@@ -273,10 +274,11 @@ class StopOnSignal:
             raise StartStopped(self._early)
         outcome: dict[str, Any] = {}
         _stop_signal = None
+        context = contextvars.copy_context()  # the caller's settings contexts hold in the run's thread
 
         def target() -> None:
             try:
-                outcome["value"] = fn(*args, **kwargs)
+                outcome["value"] = context.run(fn, *args, **kwargs)
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                 outcome["error"] = exc
 

@@ -238,8 +238,42 @@ def test_the_temporary_server_skips_block_registration_only_once_prefect_recorde
     (tmp_path / "memo_store.toml").write_text('block_auto_registration = "ca90d799"\n', encoding="utf-8")
     skip = {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
     assert cli._skip_block_registration() == skip
+    env = cli.server_env()  # what the server is launched with (29a92bc wrote the check, never passed it)
+    assert {k: env[k] for k in skip} == skip
+    assert env["PREFECT__SERVER_EPHEMERAL"] == "1" and env["PREFECT_HOME"] == str(tmp_path)
     monkeypatch.setenv("PREFECT_API_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
     assert cli._skip_block_registration() == {}  # another database: its own registration is unknown
+    assert not set(skip) & set(cli.server_env())
+
+
+def test_a_run_on_the_temporary_server_starts_no_heartbeat_thread_unless_the_operator_set_one(monkeypatch):
+    """The flow engine reads its heartbeat setting in the run's thread (procs.StopOnSignal.run): the
+    CLI's settings must reach it there, and an operator's own setting wins."""
+    from prefect.settings import get_current_settings
+
+    from flows import cli
+    from tasks import procs
+
+    def heartbeat() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    for name in cli.HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    stopper = procs.StopOnSignal(on_signal=lambda s: None)
+    assert stopper.run(heartbeat) is not None  # Prefect's default: a heartbeat every 180 s
+    with cli._without_heartbeats():
+        assert stopper.run(heartbeat) is None
+    assert stopper.run(heartbeat) is not None
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    from prefect.context import refresh_global_settings_context
+
+    refresh_global_settings_context()
+    try:
+        with cli._without_heartbeats():
+            assert stopper.run(heartbeat) == 60
+    finally:
+        monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY")
+        refresh_global_settings_context()
 
 
 def test_a_configured_api_starts_no_temporary_server(monkeypatch):
