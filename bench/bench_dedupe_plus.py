@@ -14,7 +14,8 @@ pages (~90 MB of RssFile that a pool worker has already paged in) are not counte
 `DELTA_PART_PAIRS=20000` to force many pair partitions); use a separate DIR per setting (the base is
 reused while its inputs are the same). `--pin-version` fixes the code version string in every child, so
 one base (made by any checkout with the same state layout) serves +1 % calls of several checkouts, A/B in
-one window (session 11); `--profile FILE` dumps cProfile stats of the +1 % call.
+one window (session 11); `--profile FILE` dumps cProfile stats of the +1 % call; `--threads N` runs the
++1 % call as the flow does on N workers (its wall time is then the figure: CPU counts every thread).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def status(key):
 import pyarrow.parquet as pq
 import tasks.dedupe_cluster as dc
 from tasks.dedupe_cluster import cluster_shards
-dirs, out, prev, overrides, pin, profile = json.loads(sys.argv[1])
+dirs, out, prev, overrides, pin, profile, threads = json.loads(sys.argv[1])
 for name, value in overrides.items():
     setattr(dc, name, value)
 if pin:
@@ -49,16 +50,16 @@ if profile:
     import cProfile
     prof = cProfile.Profile(time.process_time)
     prof.enable()
-t = time.process_time()
-stats = cluster_shards({"signatures": dirs}, out, prev)
-cpu = time.process_time() - t
+t, w = time.process_time(), time.perf_counter()
+stats = cluster_shards({"signatures": dirs}, out, prev, threads=threads)
+cpu, wall = time.process_time() - t, time.perf_counter() - w
 if profile:
     prof.disable()
     prof.dump_stats(profile)
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
         "candidates_anchors", "anchor_moved_pairs", "pair_partitions", "df_keys", "df_recount_keys",
-        "weight_changed_keys", "weight_changed_rows")
-print(json.dumps({"cpu_s": round(cpu, 1), "peak_mb": status("VmHWM"), "growth_mb": status("VmHWM") - before,
+        "weight_changed_keys", "weight_changed_rows", "phase_wall_s")
+print(json.dumps({"cpu_s": round(cpu, 1), "wall_s": round(wall, 1), "peak_mb": status("VmHWM"), "growth_mb": status("VmHWM") - before,
                   **{k: stats[k] for k in keep if k in stats}}))
 """
 
@@ -84,11 +85,11 @@ OVERRIDES: dict[str, int] = {}
 PIN: list[bool] = [False]
 
 
-def child(dirs: list[str], out: Path, prev: str | None, profile: str = "") -> dict:
+def child(dirs: list[str], out: Path, prev: str | None, profile: str = "", threads: int = 1) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev, OVERRIDES, PIN[0], profile])],
+        [sys.executable, "-c", CHILD, json.dumps([dirs, str(out), prev, OVERRIDES, PIN[0], profile, threads])],
         env=env,
         capture_output=True,
         text=True,
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "the +1 %% call of another (A/B of the same state layout without a cold call per edit)",
     )
     ap.add_argument("--profile", default="", metavar="FILE", help="cProfile stats of the +1 %% call to FILE")
+    ap.add_argument("--threads", type=int, default=1, help="the +1 %% call's threads (the flow passes 2 on 2 workers)")
     args = ap.parse_args(argv)
     PIN[0] = args.pin_version
     for item in args.set:
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         cold = child(base_dirs, base, None)
         stamp.write_text(json.dumps(base_dirs))
         print(f"base cold ({len(base_dirs)} files): {json.dumps(cold)}")
-    plus = child(dirs, work / "plus", str(base / "state"), args.profile)
+    plus = child(dirs, work / "plus", str(base / "state"), args.profile, args.threads)
     print(f"+ {args.new} new file(s), incremental: {json.dumps(plus)}")
     if args.cold_check:
         cold = child(dirs, work / "cold", None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import mmap
 import random
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tasks import dedupe, dedupe_cluster
+from tasks.dedupe_cluster import DedupeStateError
 from tasks.normalize import normalize_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "real"
@@ -113,7 +115,10 @@ def stage(files: list[str], out: Path, prev: str | None) -> dict:
         d.mkdir(exist_ok=True)
         (d / "signatures.parquet").write_bytes(Path(f).read_bytes())
         folders.append(str(d))
-    return dedupe_cluster.cluster_shards({"signatures": folders}, str(out), prev)
+    return dedupe_cluster.cluster_shards({"signatures": folders}, str(out), prev, threads=THREADS[0])
+
+
+THREADS = {0: 1}  # the calls' threads: 2 on the fast path (the flow's on two workers: chunks made ahead), else 1
 
 
 def all_bytes(out: Path, parts: int) -> list[bytes]:
@@ -129,8 +134,10 @@ def path_mode(request, monkeypatch):
     if request.param == "fast":
         monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
         monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
+        monkeypatch.setitem(THREADS, 0, 2)
     else:
         monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", -1.0)
+        monkeypatch.setitem(THREADS, 0, 1)
     return request.param
 
 
@@ -735,3 +742,33 @@ def test_fast_state_checks_files_over_their_mapping(tmp_path, monkeypatch):
     (root / "delta" / "k.npy").unlink()
     with pytest.raises(dedupe_cluster.DedupeStateError, match="missing"):
         fresh().npy("delta/k.npy")
+
+
+def test_chunks_made_ahead_come_in_order_and_stop_with_their_caller(path_mode):
+    """`_ahead` (the fast path's holder chunks on two threads): the same items in the same order; a
+    caller that stops early stops the thread and closes the source; a source's error reaches the
+    caller; off, it is the source itself."""
+    if path_mode != "fast":
+        pytest.skip("one run is enough")
+    closed: list[int] = []
+
+    def source(n: int, fail_at: int = -1):
+        try:
+            for i in range(n):
+                if i == fail_at:
+                    raise DedupeStateError(f"item {i}")
+                yield np.arange(i)
+        finally:
+            closed.append(n)
+
+    assert [len(x) for x in dedupe_cluster._ahead(source(50), True)] == list(range(50))
+    assert [len(x) for x in dedupe_cluster._ahead(source(5), False)] == list(range(5))
+    before = {t.ident for t in threading.enumerate()}
+    ahead = dedupe_cluster._ahead(source(1000), True)
+    assert [len(next(ahead)) for _ in range(3)] == [0, 1, 2]
+    ahead.close()  # the caller's early `return`
+    assert 1000 in closed
+    assert not [t for t in threading.enumerate() if t.ident not in before and t.name == "jianghua-dedupe-ahead"]
+    with pytest.raises(DedupeStateError, match="item 7"):
+        for _ in dedupe_cluster._ahead(source(20, fail_at=7), True):
+            pass
