@@ -214,6 +214,7 @@ class Dag:
         self.runtime = runtime  # settings that bound a run (time budgets) but never change an artifact
         storage = Path(state) / "prefect-results"
         self.tasks = {name: steps.task_for(name, storage, rebuild) for name in STAGES}
+        self.batches = {name: steps.batch_task_for(name) for name, st in STAGES.items() if st.scope == "shard"}
         self.jobs: dict[str, dict[str, steps.Job]] = {}
         self.timings: dict[str, float] = {}
         self.window = window  # shard steps in flight at most (None: all at once, e.g. on a Dask cluster)
@@ -264,10 +265,13 @@ class Dag:
             work[sid] = (inputs, parts, n or 0)
         return work
 
-    def submit(self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]]) -> dict:
-        """One Prefect task per item of `work` whose artifact is not complete yet; returns shard
-        id -> a function that submits it and returns its future (`run` decides when), or -> the
-        stats of the complete artifact (served without a task run)."""
+    def submit(
+        self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]]
+    ) -> tuple[dict[str, dict[str, Any]], list[tuple[list[str], Callable[[], Any]]]]:
+        """(shard id -> the stats of its complete artifact, served without a task run; the steps still
+        to run, as (shard ids, a function that submits their Prefect task and returns its future)):
+        one task run per step, or per batch of up to `steps.STEPS_PER_TASK` shard steps on the local
+        pool (`steps.steps_batch`; `run` decides when each goes out)."""
         declared = STAGES[stage]
         keyed = [self.params[p] for p in declared.params]
         what = "files" if "files" in declared.reads else "docs"
@@ -280,7 +284,7 @@ class Dag:
         self.jobs[stage] = jobs
         done = {} if self.rebuild else {sid: r for sid, j in jobs.items() if (r := steps.finished(j)) is not None}
         if len(done) == len(jobs):
-            return done
+            return done, []
         if self.rebuild and declared.plan:  # parts in place from an interrupted run are kept, unless rebuilding
             for j in jobs.values():
                 shutil.rmtree(j.dir, ignore_errors=True)
@@ -289,10 +293,19 @@ class Dag:
         if declared.hints:
             run_params |= resolve(declared.hints)(stage, self.state, self.rebuild)
         task = self.tasks[stage]
-        return {
-            sid: done[sid] if sid in done else functools.partial(task.submit, jobs[sid], work[sid][0], run_params)
-            for sid in work
-        }
+        pending = [sid for sid in work if sid not in done]
+        one_each = declared.scope == "global" or self.window is None  # a Dask cluster schedules each step
+        launches: list[tuple[list[str], Callable[[], Any]]] = []
+        for sids in [[sid] for sid in pending] if one_each else _batches(pending, steps.STEPS_PER_TASK):
+            if len(sids) == 1:
+                launches.append((sids, functools.partial(task.submit, jobs[sids[0]], work[sids[0]][0], run_params)))
+                continue
+            label = f"{jobs[sids[0]].label} and {len(sids) - 1} more"
+            submit = functools.partial(
+                self.batches[stage].submit, [jobs[s] for s in sids], [work[s][0] for s in sids], run_params, label
+            )
+            launches.append((sids, submit))
+        return done, launches
 
     def run(
         self, shard_ids: list[str], sources: dict[str, dict[str, tuple[Any, list[Any], int]]]
@@ -303,22 +316,22 @@ class Dag:
         results: dict[str, dict[str, dict[str, Any]]] = {}  # stages whose steps are all done
         partial: dict[str, dict[str, dict[str, Any]]] = {}
         waiting = topological()
-        running: dict[Any, tuple[str, str]] = {}  # future -> (stage, shard id)
+        running: dict[Any, tuple[str, list[str]]] = {}  # future -> (stage, its shard ids)
         trackers: dict[str, Any] = {}
         started: dict[str, float] = {}
         # shard steps not submitted yet: the longer chain of stages after theirs first, then in order
-        backlog: list[tuple[int, int, str, str, Callable[[], Any]]] = []
+        backlog: list[tuple[int, int, str, list[str], Callable[[], Any]]] = []
         depth, arrival = downstream_depth(), itertools.count()
         in_flight = 0  # shard steps submitted and not finished
 
         def launch() -> bool:
-            """Submit backlogged shard steps while fewer than the window run; True if any was."""
+            """Submit backlogged shard steps while the window has room for them; True if any was."""
             nonlocal in_flight
             launched = False
-            while backlog and (self.window is None or in_flight < self.window):
-                _, _, stage, sid, start = heapq.heappop(backlog)
-                running[start()] = (stage, sid)
-                in_flight += 1
+            while backlog and (self.window is None or in_flight == 0 or in_flight + len(backlog[0][3]) <= self.window):
+                _, _, stage, sids, start = heapq.heappop(backlog)
+                running[start()] = (stage, sids)
+                in_flight += len(sids)
                 launched = True
             return launched
 
@@ -344,22 +357,20 @@ class Dag:
             for stage in ready:
                 waiting.remove(stage)
                 started[stage] = time.monotonic()
-                submitted = self.submit(stage, self.work(stage, shard_ids, sources, results))
-                pool.trace(
-                    "stage_submitted", stage=stage, steps=sum(not isinstance(f, dict) for f in submitted.values())
-                )
-                trackers[stage] = self.progress.stage(stage, len(submitted))
+                done, launches = self.submit(stage, self.work(stage, shard_ids, sources, results))
+                pool.trace("stage_submitted", stage=stage, steps=sum(len(sids) for sids, _ in launches))
+                trackers[stage] = self.progress.stage(stage, len(done) + sum(len(sids) for sids, _ in launches))
                 partial[stage] = {}
-                if not submitted:  # no shards: nothing to wait for
+                if not done and not launches:  # no shards: nothing to wait for
                     results[stage] = {}
                     self.timings[stage] = 0.0
-                for sid, fut in submitted.items():
-                    if isinstance(fut, dict):
-                        finish(stage, sid, fut)
-                    elif STAGES[stage].scope == "global":  # never behind a backlog of shard steps
-                        running[fut()] = (stage, sid)
+                for sid, result in done.items():
+                    finish(stage, sid, result)
+                for sids, start in launches:
+                    if STAGES[stage].scope == "global":  # never behind a backlog of shard steps
+                        running[start()] = (stage, sids)
                     else:
-                        heapq.heappush(backlog, (-depth[stage], next(arrival), stage, sid, fut))
+                        heapq.heappush(backlog, (-depth[stage], next(arrival), stage, sids, start))
             launch()
             if ready and any(s in results for s in ready):
                 continue  # a stage served from its artifacts may unblock others at once
@@ -368,9 +379,12 @@ class Dag:
                     raise RuntimeError(f"stages {waiting} wait for stages that never run")
                 continue
             for fut in as_completed(list(running)):
-                stage, sid = running.pop(fut)
-                in_flight -= STAGES[stage].scope == "shard"
-                if finish(stage, sid, fut.result()):
+                stage, sids = running.pop(fut)
+                if STAGES[stage].scope == "shard":
+                    in_flight -= len(sids)
+                got = fut.result()
+                last = [finish(stage, sid, r) for sid, r in zip(sids, got if len(sids) > 1 else [got], strict=True)]
+                if any(last):
                     break  # a stage finished: submit what it unblocks, then wait again
                 if launch():
                     break  # wait for the steps just submitted too
@@ -378,6 +392,18 @@ class Dag:
 
     def used_keys(self) -> set[str]:
         return {j.key for jobs in self.jobs.values() for j in jobs.values()}
+
+
+def _batches(items: list[str], most: int) -> list[list[str]]:
+    """Consecutive runs of `items`, as few as hold at most `most` each, their sizes within one."""
+    n = -(-len(items) // most) if items else 0
+    size, extra = divmod(len(items), n) if n else (0, 0)
+    out, at = [], 0
+    for k in range(n):
+        step = size + (k < extra)
+        out.append(items[at : at + step])
+        at += step
+    return out
 
 
 def _build(

@@ -123,6 +123,33 @@ def test_unchanged_rerun_is_served_from_cache_and_byte_identical(samples, tmp_pa
     assert second["release"] == first["release"]
 
 
+def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(samples, tmp_path):
+    """Shard steps of a stage go to Prefect in batches (`steps.STEPS_PER_TASK`): fewer task runs, each
+    step still its own artifact, computed by this flow run (the batch's threads carry its context)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.pipeline import _batches
+
+    assert [len(b) for b in _batches(list("abcdefghij"), 4)] == [4, 3, 3]
+    assert _batches(list("abcd"), 4) == [list("abcd")] and _batches([], 4) == []
+    assert [len(b) for b in _batches(list("abcde"), 4)] == [3, 2]
+    summary = _run(samples, tmp_path / "out", target_shard_docs=1)
+    assert summary["shards"] >= 7
+    cache = summary["cache"]
+    assert cache["computed"] == cache["shard_steps"] >= 8 * summary["shards"]
+    done = [json.loads(p.read_text()) for p in (tmp_path / "out" / ".state" / "artifacts").glob("*/*/_done.json")]
+    assert done and {d["computed_by"] for d in done} == {summary["run_id"]}
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[summary["run_id"]])))
+    steps_runs = [r for r in runs if not r.name.startswith("fingerprint")]
+    assert len(steps_runs) < cache["shard_steps"] / 2, len(steps_runs)
+    assert any(" more" in r.name for r in steps_runs)  # "extract shard-… (3 docs) and 3 more"
+    assert all(r.state.is_completed() for r in runs)
+    again = _run(samples, tmp_path / "out", target_shard_docs=1, rebuild=True)  # a batch trusts no artifact then
+    assert again["cache"]["computed"] == again["cache"]["shard_steps"] == cache["shard_steps"]
+
+
 def test_changing_one_file_recomputes_only_its_shard(samples, tmp_path, calls):
     out = tmp_path / "out"
     first = _run(samples, out, target_shard_docs=3)
@@ -168,8 +195,10 @@ def test_transient_io_error_is_retried(samples, tmp_path, monkeypatch):
 
     monkeypatch.setattr(ingest, "ingest_shard", flaky)
     monkeypatch.setattr(steps, "step", steps.step.with_options(retry_delay_seconds=0))
-    summary = _run(samples, tmp_path / "out")
-    assert attempts["n"] == summary["shards"] + 1  # one shard needed a second attempt
+    monkeypatch.setattr(steps, "steps_batch", steps.steps_batch.with_options(retry_delay_seconds=0))
+    summary = _run(samples, tmp_path / "out", target_shard_docs=1)  # several shards: ingest's run in batches
+    assert summary["shards"] > steps.STEPS_PER_TASK
+    assert attempts["n"] == summary["shards"] + 1  # one shard needed a second attempt (not its batch's others)
     assert summary["counts"]["accepted"] > 0
 
 
@@ -283,11 +312,9 @@ def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_
     from tasks import steps
 
     order: list[str] = []
-    real = steps.task_for
+    real, real_batch = steps.task_for, steps.batch_task_for
 
-    def recording(stage, storage, refresh):
-        task = real(stage, storage, refresh)
-
+    def recorded(stage, task):
         class Recorded:
             def submit(self, *args, **kwargs):
                 order.append(stage)
@@ -295,7 +322,8 @@ def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_
 
         return Recorded()
 
-    monkeypatch.setattr(steps, "task_for", recording)
+    monkeypatch.setattr(steps, "task_for", lambda stage, *a: recorded(stage, real(stage, *a)))
+    monkeypatch.setattr(steps, "batch_task_for", lambda stage: recorded(stage, real_batch(stage)))
     monkeypatch.setattr(pipeline, "SHARD_WINDOW", 2)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JIANGHUA_INLINE", "1")
@@ -305,6 +333,7 @@ def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_
     assert order.index("signatures") < order.index("extract")  # the longer chain's shards first
 
     monkeypatch.setattr(steps, "task_for", real)
+    monkeypatch.setattr(steps, "batch_task_for", real_batch)
     monkeypatch.setattr(pipeline, "SHARD_WINDOW", 1000)  # every shard step at once, as before
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JIANGHUA_INLINE", "1")

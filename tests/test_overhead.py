@@ -264,16 +264,12 @@ def test_a_run_on_the_temporary_server_starts_no_heartbeat_thread_unless_the_ope
     with cli._without_heartbeats():
         assert stopper.run(heartbeat) is None
     assert stopper.run(heartbeat) is not None
-    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
-    from prefect.context import refresh_global_settings_context
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    refresh_global_settings_context()
-    try:
-        with cli._without_heartbeats():
-            assert stopper.run(heartbeat) == 60
-    finally:
-        monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY")
-        refresh_global_settings_context()
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    operator = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60})  # what Prefect read from it
+    with operator, cli._without_heartbeats():
+        assert stopper.run(heartbeat) == 60
 
 
 def test_a_configured_api_starts_no_temporary_server(monkeypatch):
