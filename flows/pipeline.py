@@ -187,8 +187,8 @@ def validate_parameters(
 class Dag:
     """Runs the declared stages in dependency order, each as soon as what it reads is ready.
 
-    Every stage is submitted the same way (tasks.steps): one Prefect task per shard for a shard
-    stage, one for a global stage (whose task spreads its parts over the workers if it declares
+    Every stage is submitted the same way (tasks.steps): one Prefect task per shard step for a shard
+    stage (up to `steps.STEPS_PER_TASK` of them to one task run on the local pool), one for a global stage (whose task spreads its parts over the workers if it declares
     `plan`). What a step reads and what its key holds come from the
     declaration: a shard stage reads its own shard's upstream artifacts, a global stage every
     shard's, and a shard stage reads a global stage through the view it declares (the whole
