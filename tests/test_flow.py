@@ -142,12 +142,19 @@ def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(samples, t
     assert cache["computed"] == cache["shard_steps"] >= 8 * summary["shards"]
     done = [json.loads(p.read_text()) for p in (tmp_path / "out" / ".state" / "artifacts").glob("*/*/_done.json")]
     assert done and {d["computed_by"] for d in done} == {summary["run_id"]}
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[summary["run_id"]])))
-    steps_runs = [r for r in runs if not r.name.startswith("fingerprint")]
+    import time
+
+    deadline = time.monotonic() + 60  # the API records task runs from the events they send: it may lag
+    while True:
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[summary["run_id"]])))
+        steps_runs = [r for r in runs if not r.name.startswith("fingerprint")]
+        if (steps_runs and all(r.state and r.state.is_completed() for r in runs)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert all(r.state and r.state.is_completed() for r in runs), [(r.name, r.state) for r in runs]
     assert len(steps_runs) < cache["shard_steps"] / 2, len(steps_runs)
     assert any(" more" in r.name for r in steps_runs)  # "extract shard-… (3 docs) and 3 more"
-    assert all(r.state.is_completed() for r in runs)
     again = _run(samples, tmp_path / "out", target_shard_docs=1, rebuild=True)  # a batch trusts no artifact then
     assert again["cache"]["computed"] == again["cache"]["shard_steps"] == cache["shard_steps"]
 
