@@ -39,7 +39,7 @@ from tasks.ingest import (
 from tasks.publish import REPORT, build_release, current_release, output_lock, publish
 from tasks.report import has_run_note, note_reuse, reuse_note, write_report
 from tasks.schema import REJECTS
-from tasks.stages import STAGES, code_version, downstream_depth, resolve, topological
+from tasks.stages import STAGES, ByShard, code_version, downstream_depth, resolve, topological
 
 MB = 1024 * 1024
 DOC_SECONDS = 120.0  # per-page time budget: the slowest real page (a 1 MB report) takes ~3 s in extraction
@@ -275,9 +275,10 @@ class Dag:
         declared = STAGES[stage]
         keyed = [self.params[p] for p in declared.params]
         what = "files" if "files" in declared.reads else "docs"
+        shard = declared.scope == "shard"
         jobs = {
             sid: steps.job(
-                stage, self.state, f"{sid} ({n:,} {what})" if declared.scope == "shard" else sid, parts, keyed
+                stage, self.state, f"{sid} ({n:,} {what})" if shard else sid, parts, keyed, shard=sid if shard else ""
             )
             for sid, (_, parts, n) in work.items()
         }
@@ -292,17 +293,29 @@ class Dag:
         run_params |= {k: v for k, v in self.runtime.items() if k in declared.runtime}
         if declared.hints:
             run_params |= resolve(declared.hints)(stage, self.state, self.rebuild)
+        plan = frozenset(work)
+
+        def params_of(sid: str) -> dict[str, Any]:
+            """The step's own share of a hint given by shard (`stages.ByShard`)."""
+            return {k: v.for_shard(sid, plan) if isinstance(v, ByShard) else v for k, v in run_params.items()}
+
         task = self.tasks[stage]
         pending = [sid for sid in work if sid not in done]
         one_each = declared.scope == "global" or self.window is None  # a Dask cluster schedules each step
         launches: list[tuple[list[str], Callable[[], Any]]] = []
         for sids in [[sid] for sid in pending] if one_each else _batches(pending, steps.STEPS_PER_TASK):
             if len(sids) == 1:
-                launches.append((sids, functools.partial(task.submit, jobs[sids[0]], work[sids[0]][0], run_params)))
+                launches.append(
+                    (sids, functools.partial(task.submit, jobs[sids[0]], work[sids[0]][0], params_of(sids[0])))
+                )
                 continue
             label = f"{jobs[sids[0]].label} and {len(sids) - 1} more"
             submit = functools.partial(
-                self.batches[stage].submit, [jobs[s] for s in sids], [work[s][0] for s in sids], run_params, label
+                self.batches[stage].submit,
+                [jobs[s] for s in sids],
+                [work[s][0] for s in sids],
+                [params_of(s) for s in sids],
+                label,
             )
             launches.append((sids, submit))
         return done, launches

@@ -46,6 +46,7 @@ class Job:
     key: str
     state_dir: str
     label: str
+    shard: str = ""  # the shard a shard step works on (recorded in `_done.json`: see stages.ByShard)
 
     @property
     def dir(self) -> str:
@@ -55,8 +56,8 @@ class Job:
         return str(Path(self.dir) / name)
 
 
-def job(stage: str, state_dir: str, label: str, *key_parts: Any) -> Job:
-    return Job(stage, step_key(stage, *key_parts), state_dir, label)
+def job(stage: str, state_dir: str, label: str, *key_parts: Any, shard: str = "") -> Job:
+    return Job(stage, step_key(stage, *key_parts), state_dir, label, shard)
 
 
 def _cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -121,7 +122,7 @@ STEPS_PER_TASK = 4
 
 
 @task(name="steps", cache_policy=NO_CACHE, persist_result=False, **RETRIES)
-def steps_batch(jobs: list[Job], inputs: list[dict[str, Any]], params: dict[str, Any], label: str) -> list[dict]:
+def steps_batch(jobs: list[Job], inputs: list[dict[str, Any]], params: list[dict[str, Any]], label: str) -> list[dict]:
     """Several shard steps of one stage in one task run (`STEPS_PER_TASK`), run side by side, each
     exactly as `step` runs it; their stats in order. A retry re-runs only the steps whose artifact is
     not complete; a step that fails lets the others finish, then fails the task run with its error."""
@@ -131,13 +132,16 @@ def steps_batch(jobs: list[Job], inputs: list[dict[str, Any]], params: dict[str,
     context = TaskRunContext.get()
     retry = context is not None and context.task_run.run_count > 1  # first attempts run all (a --rebuild too)
 
-    def one(j: Job, i: dict[str, Any]) -> dict[str, Any]:
+    def one(j: Job, i: dict[str, Any], p: dict[str, Any]) -> dict[str, Any]:
         done = finished(j) if retry else None
-        return done if done is not None else run_step(j, i, params)
+        return done if done is not None else run_step(j, i, p)
 
     # each thread runs in a copy of this task's context: the flow run's id (`computed_by`), settings
     with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix=f"{jobs[0].stage}-steps") as threads:
-        futures = [threads.submit(contextvars.copy_context().run, one, j, i) for j, i in zip(jobs, inputs, strict=True)]
+        futures = [
+            threads.submit(contextvars.copy_context().run, one, j, i, p)
+            for j, i, p in zip(jobs, inputs, params, strict=True)
+        ]
         wait(futures)
     return [f.result() for f in futures]  # the first failure, if any, fails the task run
 
@@ -164,6 +168,8 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
         )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
+    if job.shard:
+        stats["shard"] = job.shard  # ... and for which shard it was made (stages.ByShard)
     if stats.pop("cacheable", True):  # only a complete, reusable artifact is marked done
         (Path(job.dir) / DONE_FILE).write_text(json.dumps(stats, sort_keys=True, default=str))
     # part markers only serve a resume of this artifact; one not to be reused must not be resumed either
