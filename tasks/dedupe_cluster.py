@@ -45,7 +45,7 @@ import xxhash
 
 from tasks import dedupe as sig
 from tasks.common import stable_order
-from tasks.schema import ASSIGNMENTS, DUPLICATES
+from tasks.schema import ASSIGNMENTS, DUPLICATES, SHARED_CLUSTERS
 
 _kernels: Any
 try:  # compiled at install (setup.py, tasks/_kernels.pyx)
@@ -3322,18 +3322,26 @@ def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None, th
     stats = cluster_corpus(sig_files, prev_state, out_dir, workers=max(1, threads))
     shared = pc.unique(pq.read_table(Path(out_dir) / "duplicates.parquet", columns=["cluster_id"]).column("cluster_id"))
     parts, shared_parts = {}, {}
+    (Path(out_dir) / SHARED_DIR).mkdir(exist_ok=True)
     for i in range(len(sig_files)):
         part = Path(out_dir) / "assignments" / f"{i:05d}.parquet"
         parts[str(i)] = hashlib.sha256(part.read_bytes()).hexdigest()[:16]
         mine = pc.unique(pq.read_table(part, columns=["cluster_id"]).column("cluster_id"))
         copied = sorted(mine.filter(pc.is_in(mine, value_set=shared)).to_pylist())
-        # the shard's clusters that have copies elsewhere too: what its repair inputs depend on
+        # the shard's clusters that have copies (elsewhere too): what its repair inputs depend on,
+        # and what its members step reads instead of the whole duplicates table (O(corpus) a call)
         shared_parts[str(i)] = hashlib.sha256("\n".join(copied).encode()).hexdigest()[:16]
+        pq.write_table(
+            pa.table({"cluster_id": pa.array(copied, pa.string())}, schema=SHARED_CLUSTERS),
+            Path(out_dir) / SHARED_DIR / f"{i:05d}.parquet",
+            compression="none",
+        )
     # False: tasks/_kernels.pyx was not built (no C compiler at install): same output, slower
     return {**stats, "compiled_kernels": _kernels is not None, "part_digests": parts, "shared_digests": shared_parts}
 
 
 INDEX_POINTER = "dedupe-state.json"
+SHARED_DIR = "shared"  # per shard: its clusters that have copies (schema.SHARED_CLUSTERS), read by its members step
 
 
 def previous_index(state_dir: str, rebuild: bool) -> str | None:

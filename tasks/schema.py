@@ -508,6 +508,9 @@ ASSIGNMENTS = pa.schema(
         for c in ("doc_id", "cluster_id", "is_canonical", "dup_of", "dup_jaccard", "dup_containment", "dup_reason")
     ]
 )
+# Per shard, the dedupe step's clusters of its documents that have two or more members (sorted):
+# the shard's members step reads this, not the corpus-wide duplicates table.
+SHARED_CLUSTERS = pa.schema([pa.field("cluster_id", STR, nullable=False)])
 
 # ----------------------------------------------------------------------------- published tables
 

@@ -194,7 +194,11 @@ STAGES: dict[str, Stage] = {
             "global",
             "tasks.dedupe_cluster:cluster_shards",
             reads=("signatures",),
-            writes={"duplicates.parquet": schema.DUPLICATES, "assignments": schema.ASSIGNMENTS},
+            writes={
+                "duplicates.parquet": schema.DUPLICATES,
+                "assignments": schema.ASSIGNMENTS,
+                "shared": schema.SHARED_CLUSTERS,
+            },
             libraries=("numpy", "pyarrow"),
             tag="dedupe",
             hints="tasks.stages:previous_dedupe_index",
@@ -394,7 +398,10 @@ def assignments_and_shared(result: dict, index: int, shard: dict[str, dict]) -> 
     The digest is of the columns' compressed bytes (footer and those column chunks, nothing decoded:
     the writer is deterministic, so equal values give equal bytes)."""
     inputs, _ = assignments_part(result, index, shard)
-    duplicates = str(Path(result["dir"]) / "duplicates.parquet")
+    # the shard's own list of them (session 26): the whole duplicates table has the same column and
+    # gives the same rows, but reading it made each members call O(corpus)
+    shared = Path(result["dir"]) / "shared" / f"{index:05d}.parquet"
+    duplicates = str(shared if shared.exists() else Path(result["dir"]) / "duplicates.parquet")
     columns = _columns_digest(Path(inputs["dedupe"]), MEMBERS_ASSIGNMENT_COLUMNS)
     return {**inputs, "duplicates": duplicates}, [columns, result["shared_digests"][str(index)]]
 

@@ -122,9 +122,24 @@ THREADS = {0: 1}  # the calls' threads: 2 on the fast path (the flow's on two wo
 
 
 def all_bytes(out: Path, parts: int) -> list[bytes]:
-    return [(out / "assignments" / f"{i:05d}.parquet").read_bytes() for i in range(parts)] + [
-        (out / "duplicates.parquet").read_bytes()
+    """Assignments, duplicates and (the stage runner's, not `cluster_corpus`'s) per-shard shared lists."""
+    shared = [out / "shared" / f"{i:05d}.parquet" for i in range(parts)] if (out / "shared").exists() else []
+    return [
+        *((out / "assignments" / f"{i:05d}.parquet").read_bytes() for i in range(parts)),
+        *(p.read_bytes() for p in shared),
+        (out / "duplicates.parquet").read_bytes(),
     ]
+
+
+def check_shared(out: Path, parts: int) -> None:
+    """Each shard's list of its clusters with copies is what the duplicates table holds of them."""
+    copied = set(pq.read_table(out / "duplicates.parquet", columns=["cluster_id"]).column(0).to_pylist())
+    for i in range(parts):
+        mine = set(
+            pq.read_table(out / "assignments" / f"{i:05d}.parquet", columns=["cluster_id"]).column(0).to_pylist()
+        )
+        got = pq.read_table(out / "shared" / f"{i:05d}.parquet").column("cluster_id").to_pylist()
+        assert got == sorted(mine & copied), i
 
 
 @pytest.fixture(params=["fast", "full"])
@@ -152,6 +167,7 @@ def check_step(tmp: Path, name: str, shards: list[dict[str, str]], prev: str | N
     inc = stage(files, tmp / f"{name}-inc", prev)
     cold = stage(files, tmp / f"{name}-cold", None)
     assert all_bytes(tmp / f"{name}-inc", len(files)) == all_bytes(tmp / f"{name}-cold", len(files)), name
+    check_shared(tmp / f"{name}-inc", len(files))
     assert inc["part_digests"] == cold["part_digests"] and inc["shared_digests"] == cold["shared_digests"]
     for k in ("docs", "clusters", "duplicates", "duplicate_reasons", "cluster_sizes"):
         assert inc[k] == cold[k], (name, k)
