@@ -1059,11 +1059,22 @@ def cluster_corpus(
     if reused is not None:
         return reused
     index = _Index.open(prev_state_dir, version)
+    steps = _fast_steps(files, digests, index)
     work = out / ".work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
+        # more new documents than one fast run holds: fast runs on the kept files plus a batch at a time
+        for k, sub in enumerate(steps):
+            step_out = out / ".steps" / f"{k:03d}"
+            cluster_corpus(sub, prev_state_dir, str(step_out), workers, client)
+            if k:
+                shutil.rmtree(out / ".steps" / f"{k - 1:03d}", ignore_errors=True)
+            prev_state_dir = str(step_out / "state")
+            index = _Index.open(prev_state_dir, version)
         stats = _fast(files, digests, index, prev_state_dir, out, version, workers if client is None else 1)
+        if stats is not None and steps:
+            stats["fast_steps"] = len(steps) + 1
         if stats is None:  # no usable delta state, or too large a change: the full path
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
@@ -1084,7 +1095,36 @@ def cluster_corpus(
         os.replace(new, out / "state")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(out / ".steps", ignore_errors=True)
     return stats
+
+
+def _fast_steps(files: list[str], digests: list[str], index: _Index | None) -> list[list[str]]:
+    """The input lists of the fast runs that lead up to this one, when its new files hold more
+    sampled shingles than one fast run holds (FAST_STEP_ROWS): the kept files plus the new ones a
+    batch at a time, in input order (a file never split; removed files are left out of the first).
+    Each run's output is a cold run's on its own inputs, so the last, on every file, gives the same
+    bytes whatever the steps; only its memory is bounded by a batch instead of by the change."""
+    if index is None or "delta" not in index.info:
+        return []
+    old = set(index.info["delta"].get("inputs", []))
+    new = [(d, _list_length_estimate(_parquet_meta(f), "sample")) for f, d in zip(files, digests, strict=True)]
+    new = [(d, rows) for d, rows in new if d not in old]
+    if sum(rows for _, rows in new) <= FAST_STEP_ROWS:
+        return []
+    batches: list[set[str]] = [set()]
+    held = 0
+    for d, rows in new:
+        if batches[-1] and held + rows > FAST_STEP_ROWS:
+            batches.append(set())
+            held = 0
+        batches[-1].add(d)
+        held += rows
+    steps, included = [], set()
+    for batch in batches[:-1]:
+        included |= batch
+        steps.append([f for f, d in zip(files, digests, strict=True) if d in old or d in included])
+    return steps
 
 
 # --- the persisted index: what the next run reuses ----------------------------------------------
@@ -2124,6 +2164,15 @@ def _write_duplicate_parts(parts: Iterable[pa.Table], dst: Path) -> None:
 
 FAST_MAX_SHARE = 0.25  # new + removed documents above this share of the corpus take the full path:
 # it regroups everything anyway and writes fresh base tables (a nightly +1 % is far below)
+# Sampled shingles of new documents one fast run takes on (`_fast_steps`): its arrays are sized by the
+# change (the changed documents' shingles, their holders' pairs), not bounded by the corpus. Measured
+# (bench.bench_dedupe_plus, 2 threads, session 26): 20k +200 pages (~0.5 M rows) +207 MB; 20k +869 pages
+# (2.2 M rows) +563-631 MB, peak 724-790 MB; 100k +1,000 pages (one 26 MB shard, 2.5 M rows) 674 MB in the
+# flow. One shard of the default 32 MB holds up to ~2.7 M: it fits in one run; a larger change runs as
+# several, a shard's worth of new pages at a time. 20k +3,375 pages (5 shards): before, the fast path gave
+# up (too many anchor pairs) and the full path on the index took 37.2 s / peak 944 MB; in 5 steps 55.9 s /
+# 870 MB (the same bytes). At 100k the full path costs minutes: steps keep the cost with the change.
+FAST_STEP_ROWS = 3_000_000
 DELTA_PART_PAIRS = 250_000  # candidate pairs per partition of delta/pairs (by the smaller document
 # key): the fast path holds one partition's pair arrays at a time (~600 bytes a pair at its peak: ~150 MB).
 # Session 8's fast path held every pair at once (20k bench, +1 %: 606 k pairs, 935 MB peak) and a corpus
@@ -2643,6 +2692,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     removed = np.flatnonzero(~present)
     if len(new) + len(removed) > FAST_MAX_SHARE * max(n, 1):
         return None
+    if len(removed) * float(meta.n_sample.mean() if n else 0) > FAST_STEP_ROWS:
+        return None  # removed pages are gathered at once (their shingles' df, their anchors): a mass removal runs cold
     if any(digests[f] not in mem for f in np.unique(floc[new]).tolist()):
         return None  # a new document in a file the index knows: inconsistent state, full path
     kord = _order(dk)

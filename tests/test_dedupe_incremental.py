@@ -788,3 +788,21 @@ def test_chunks_made_ahead_come_in_order_and_stop_with_their_caller(path_mode):
     with pytest.raises(DedupeStateError, match="item 7"):
         for _ in dedupe_cluster._ahead(source(20, fail_at=7), True):
             pass
+
+
+def test_a_change_larger_than_one_fast_run_holds_runs_as_steps(tmp_path, monkeypatch, path_mode):
+    """New files holding more sampled shingles than FAST_STEP_ROWS go in steps, a batch of files at a
+    time on the kept ones (a removal with the first): the last step's bytes are a cold run's."""
+    rng = random.Random(21)
+    docs = pool(21)
+    ids = sorted(docs)
+    first = deal({d: docs[d] for d in ids[: len(ids) // 2]}, 2, rng)
+    s0, _ = check_step(tmp_path, "half", first, None)
+    rows = signed(ids[0], docs[ids[0]]).column("sample").combine_chunks().value_lengths()[0].as_py()
+    monkeypatch.setattr(dedupe_cluster, "FAST_STEP_ROWS", rows)  # about one document's worth
+    later = deal({d: docs[d] for d in ids[len(ids) // 2 :]}, 3, rng)
+    kept = {d: v for d, v in first[0].items() if d != sorted(first[0])[0]}  # one page removed as well
+    _, stats = check_step(tmp_path, "steps", [kept, first[1], *later], s0)
+    if path_mode == "fast":
+        assert stats["fast_path"] and stats["fast_steps"] == 4  # three new files, one at a time, then all
+    assert not (tmp_path / "steps-inc" / ".steps").exists()
