@@ -2245,6 +2245,38 @@ def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndar
     return counts
 
 
+# Documents per group name whose shingles are read as witnesses (`_witnessed`): one near copy holds
+# most of its speech's sampled shingles; a second covers most of what the first lacks.
+FAST_DF_WITNESSES = 2
+
+
+def _witnessed(
+    keys: np.ndarray, k: np.ndarray, names: np.ndarray, eligible: np.ndarray, name_of: np.ndarray, cur: Callable
+) -> np.ndarray:
+    """For rows (k, name) (k one of the sorted `keys`): whether a witness holds k, a document among
+    `eligible` (a mask over gids) with name_of[gid] == name. Up to FAST_DF_WITNESSES documents per
+    name are read (`cur`: their sampled shingles); exact, no hashing: a (name, key) pair is coded
+    as (rank of the name << 32) | position of the key."""
+    if len(k) == 0:
+        return np.zeros(0, bool)
+    wanted = _sort_unique(names.astype(np.uint64))
+    docs = np.flatnonzero(eligible & np.isin(name_of, wanted))
+    if len(docs) == 0:
+        return np.zeros(len(k), bool)
+    docs = docs[_order(name_of[docs].astype(np.uint64))]  # by name, gid order within one (stable)
+    nm = name_of[docs]
+    start = np.flatnonzero(np.r_[True, nm[1:] != nm[:-1]])
+    rank = np.arange(len(docs)) - np.repeat(start, np.diff(np.r_[start, len(docs)]))
+    wk, wg = cur("sample", np.sort(docs[rank < FAST_DF_WITNESSES]))
+    at = np.minimum(np.searchsorted(keys, wk), len(keys) - 1)
+    held = keys[at] == wk
+    code_w = (np.searchsorted(wanted, name_of[wg[held]].astype(np.uint64)).astype(np.int64) << 32) | at[held]
+    code = (np.searchsorted(wanted, names.astype(np.uint64)).astype(np.int64) << 32) | np.searchsorted(keys, k)
+    code_w = _sort_unique(code_w)
+    j = np.minimum(np.searchsorted(code_w, code), max(len(code_w) - 1, 0))
+    return (code_w[j] == code) if len(code_w) else np.zeros(len(k), bool)
+
+
 def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
     """Pair codes (a < b) of documents sharing a key, for pairs with a touched row: rows are
     distinct (k, g) sorted by k; each (pair, shared key) comes out once. Yielded in chunks of
@@ -2958,9 +2990,18 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     r_k, r_g = cur("sample", regrouped)
     x_k, x_r = gone("sample", removed)
     C = _sort_unique(np.r_[s_new, r_k, x_k].astype(np.uint64))
-    up = _distinct_per_key(C, np.r_[s_new, r_k].astype(np.uint64), np.r_[grp[g_new], grp[r_g]])
-    down = _distinct_per_key(C, np.r_[x_k, r_k].astype(np.uint64), np.r_[D["group"][x_r], D["group"][oi[r_g]]])
-    del r_k, r_g, x_k, x_r
+    old_name = np.where(known, D["group"][np.maximum(oi, 0)], np.uint64(0))  # a known document's group before
+    # A name N can add 1 to the df of s only if N held no holder of s before: a witness (a document named N
+    # before that holds s) rules it out, and a name O can take 1 away only if no holder of s is named O now.
+    # A near copy joining its speech's group (most new pages of a nightly run) is witnessed by the copies
+    # already there: its shingles' bounds no longer widen, and far fewer are recounted from their holders.
+    up_k, up_n = np.r_[s_new, r_k].astype(np.uint64), np.r_[grp[g_new], grp[r_g]]
+    keep = ~_witnessed(C, up_k, up_n, known, old_name, cur)
+    up = _distinct_per_key(C, up_k[keep], up_n[keep])
+    dn_k, dn_n = np.r_[x_k, r_k].astype(np.uint64), np.r_[D["group"][x_r], D["group"][oi[r_g]]]
+    keep = ~_witnessed(C, dn_k, dn_n, np.ones(n, bool), grp, cur)
+    down = _distinct_per_key(C, dn_k[keep], dn_n[keep])
+    del r_k, r_g, x_k, x_r, up_k, up_n, dn_k, dn_n, keep, old_name
     lo_c, hi_c = st.df_bounds(C)
     w_old = _weight_of_df(hi_c)  # = the weight at lo_c: bounds stay inside one grid cell
     lo_c, hi_c = np.maximum(lo_c - down, 0), hi_c + up
