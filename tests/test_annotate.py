@@ -54,9 +54,17 @@ def test_a_copy_becoming_canonical_is_annotated_and_the_rest_copied_with_cold_by
     seen: list[str] = []
     real = annotate.annotate_document
     monkeypatch.setattr(annotate, "annotate_document", lambda d, *rest: seen.append(d) or real(d, *rest))
+    texts_read: list[
+        set[str]
+    ] = []  # the earlier artifact has these very sources: only the new canonical's text is read
+    batches = annotate._canonical_batches
+    monkeypatch.setattr(
+        annotate, "_canonical_batches", lambda path, want: texts_read.append(set(want)) or batches(path, want)
+    )
     later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[0]: ids[1]})}  # 1 won the election
     inc = annotate_shard(later, str(tmp_path / "inc"), 10, earlier=[str(first)])
     assert seen == [ids[1]] and inc["reused_docs"] == len(ids) - 2
+    assert texts_read == [{ids[1]}]
     cold = annotate_shard(later, str(tmp_path / "cold"), 10)
     assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
     assert inc["digests"] == cold["digests"]
