@@ -806,3 +806,30 @@ def test_a_change_larger_than_one_fast_run_holds_runs_as_steps(tmp_path, monkeyp
     if path_mode == "fast":
         assert stats["fast_path"] and stats["fast_steps"] == 4  # three new files, one at a time, then all
     assert not (tmp_path / "steps-inc" / ".steps").exists()
+
+
+def test_state_files_are_taken_on_their_stamps_and_a_rewritten_one_is_hashed(tmp_path, monkeypatch, path_mode):
+    """A state file whose size, mtime and inode are those index.json recorded (and not racily clean
+    then) is not hashed again: a nightly run reads a few rows of each, and hashing them whole made its
+    cost follow the corpus. One rewritten in place since (a new mtime) is hashed and refused."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", -(10**12))  # this test's files count as old
+    docs = pool(31)
+    ids = sorted(docs)
+    first, second = {d: docs[d] for d in ids[::2]}, {d: docs[d] for d in ids[1::2]}
+    s0, _ = check_step(tmp_path, "one", [first, second], None)
+    s1, stats = check_step(tmp_path, "two", [first, second, {"extra": speeches()[1][:900]}], s0)
+    assert stats["fast_path"] and stats["state_files_trusted"] > 0 and stats["state_bytes_hashed"] == 0
+    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", 3_000_000_000)  # the default rule: just written, racy
+    _, stats = check_step(tmp_path, "two-racy", [first, second, {"extra": speeches()[1][:900]}], s0)
+    assert stats["fast_path"] and stats["state_files_trusted"] == 0 and stats["state_bytes_hashed"] > 0
+    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", -(10**12))
+    time.sleep(0.05)  # past the file system's timestamp tick
+    target = next(p for p in sorted((Path(s1) / "index" / "files").rglob("bydoc-sample.bin")) if p.stat().st_size)
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))  # in place: same inode and size, a new mtime
+    less = dict(list(second.items())[1:])  # every shard's keys read: its removed document's, the others'
+    _, stats = check_step(tmp_path, "three", [first, less], s1)
+    assert stats["fast_path"] is False  # refused, the full path's cold bytes (check_step)
