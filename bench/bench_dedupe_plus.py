@@ -58,7 +58,8 @@ if profile:
     prof.dump_stats(profile)
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
         "candidates_anchors", "anchor_moved_pairs", "pair_partitions", "df_keys", "df_recount_keys",
-        "weight_changed_keys", "weight_changed_rows", "phase_wall_s", "phase_peak_mb")
+        "weight_changed_keys", "weight_changed_rows", "fast_steps", "state_bytes_hashed", "state_files_trusted",
+        "phase_wall_s", "phase_peak_mb")
 print(json.dumps({"cpu_s": round(cpu, 1), "wall_s": round(wall, 1), "peak_mb": status("VmHWM"), "growth_mb": status("VmHWM") - before,
                   **{k: stats[k] for k in keep if k in stats}}))
 """

@@ -2222,22 +2222,25 @@ def _unique_rows(k: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return k[keep], g[keep]
 
 
-def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray) -> np.ndarray:
+def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """For each of the sorted `keys` (every k is one of them): how many distinct v its rows (k, v)
-    have. A range of keys at a time, about HOLDER_ROWS rows each: the rows of a +1 % run's new and
-    regrouped pages run to millions at 100k (5.5 M, sorted whole: the call's peak, 983 MB; session 10)."""
+    have (only the rows where the mask `rows` is set, if given: no filtered copy of k and v). A range of
+    keys at a time, about HOLDER_ROWS rows each: the rows of a +1 % run's new and regrouped pages run
+    to millions at 100k (5.5 M, sorted whole: the call's peak, 983 MB; session 10)."""
     counts = np.zeros(len(keys), np.int64)
     if len(k) == 0:
         return counts
     parts = max(1, min(len(keys), -(-len(k) // HOLDER_ROWS)))
     edges = keys[(np.arange(1, parts) * len(keys)) // parts]  # range i holds edges[i-1] <= k < edges[i]
     for i in range(parts):
-        if parts == 1:
+        if parts == 1 and rows is None:
             kp, vp = k, v
         else:
             m = k >= edges[i - 1] if i else np.ones(len(k), bool)
             if i < parts - 1:
                 m &= k < edges[i]
+            if rows is not None:
+                m &= rows
             kp, vp = k[m], v[m]
             del m
         kk, _ = _unique_rows(kp, vp)
@@ -2281,7 +2284,7 @@ def _witnessed(
     docs = np.sort(docs[rank < FAST_DF_WITNESSES])
     del nm, start, rank
     cum = np.cumsum(rows_of_doc[docs].astype(np.int64))
-    found = [np.zeros(0, np.int64)]
+    code_w = np.zeros(0, np.int64)
     s0 = 0
     while s0 < len(docs):
         e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
@@ -2289,11 +2292,9 @@ def _witnessed(
         at = np.minimum(np.searchsorted(keys, wk), len(keys) - 1)
         held = keys[at] == wk
         name_rank = np.searchsorted(wanted, name_of[wg[held]].astype(np.uint64)).astype(np.int64)
-        found.append(_sort_unique((name_rank << 32) | at[held]))
+        code_w = _sort_unique(np.r_[code_w, (name_rank << 32) | at[held]])  # merged as they come
         del wk, wg, at, held, name_rank
         s0 = e0
-    code_w = _sort_unique(np.concatenate(found))
-    del found
     if len(code_w) == 0:
         return out
     for s in range(0, len(k), HOLDER_ROWS):
@@ -3072,12 +3073,13 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # already there: its shingles' bounds no longer widen, and far fewer are recounted from their holders.
     up_k, up_n = np.r_[s_new, r_k].astype(np.uint64), np.r_[grp[g_new], grp[r_g]]
     keep = ~_witnessed(C, up_k, up_n, known, old_name, cur, meta.n_sample)
-    up = _distinct_per_key(C, up_k[keep], up_n[keep])
-    del up_k, up_n, keep, old_name
+    del old_name
+    up = _distinct_per_key(C, up_k, up_n, keep)
+    del up_k, up_n, keep
     dn_k, dn_n = np.r_[x_k, r_k].astype(np.uint64), np.r_[D["group"][x_r], D["group"][oi[r_g]]]
     del r_k, r_g, x_k, x_r
     keep = ~_witnessed(C, dn_k, dn_n, np.ones(n, bool), grp, cur, meta.n_sample)
-    down = _distinct_per_key(C, dn_k[keep], dn_n[keep])
+    down = _distinct_per_key(C, dn_k, dn_n, keep)
     del dn_k, dn_n, keep
     lo_c, hi_c = st.df_bounds(C)
     w_old = _weight_of_df(hi_c)  # = the weight at lo_c: bounds stay inside one grid cell
