@@ -553,7 +553,7 @@ def _build(
         # where this run's global dedupe call spent its seconds (none when served from the cache)
         "dedupe_phases": {
             k: clustered[k]
-            for k in ("phase_cpu_s", "phase_wall_s", "phase_peak_mb")
+            for k in ("phase_cpu_s", "phase_wall_s", "phase_peak_mb", "phase_read_mb")
             if k in clustered and clustered.get("computed_by") == _run_id()
         },
         "tables": tables,

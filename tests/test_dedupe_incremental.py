@@ -833,3 +833,43 @@ def test_state_files_are_taken_on_their_stamps_and_a_rewritten_one_is_hashed(tmp
     less = dict(list(second.items())[1:])  # every shard's keys read: its removed document's, the others'
     _, stats = check_step(tmp_path, "three", [first, less], s1)
     assert stats["fast_path"] is False  # refused, the full path's cold bytes (check_step)
+
+
+def test_signature_files_seen_before_are_not_hashed_again_and_a_rewritten_one_is(tmp_path, monkeypatch, path_mode):
+    """Every call hashed every signature file whole to learn which are new: O(corpus) bytes a nightly
+    run. A file at the path, size, mtime and inode the last state recorded keeps its digest unread;
+    the new file is hashed, and so is one rewritten in place since (new mtime), which is then
+    clustered as the documents it now holds (the same bytes as a cold run on the same files)."""
+    if path_mode != "fast":
+        pytest.skip("one run is enough: the digests come before the path is chosen")
+    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", -(10**12))  # this test's files count as old
+    docs = pool(41)
+    ids = sorted(docs)
+    shards = [{d: docs[d] for d in ids[k::3]} for k in range(3)]
+    folders = []
+    for k, path in enumerate(write_shards(tmp_path / "sig", shards)):
+        d = tmp_path / f"shard-{k}"
+        d.mkdir()
+        Path(path).rename(d / "signatures.parquet")
+        folders.append(str(d))
+    real = dedupe_cluster._file_digest
+    hashed: list[str] = []
+    monkeypatch.setattr(dedupe_cluster, "_file_digest", lambda p: hashed.append(p) or real(p))
+
+    def run(name: str, inputs: list[str], prev: str | None) -> Path:
+        hashed.clear()
+        dedupe_cluster.cluster_shards({"signatures": inputs}, str(tmp_path / name), prev, threads=THREADS[0])
+        return tmp_path / name
+
+    first = run("one", folders[:2], None)
+    assert sorted(hashed) == sorted(f"{d}/signatures.parquet" for d in folders[:2])
+    second = run("two", folders, str(first / "state"))
+    assert hashed == [f"{folders[2]}/signatures.parquet"]  # the new file only
+
+    time.sleep(0.05)  # past the file system's timestamp tick
+    other = write_shards(tmp_path / "other", [{d: near_copy(docs[d], random.Random(5)) for d in ids[0::3]}])
+    Path(folders[0], "signatures.parquet").write_bytes(Path(other[0]).read_bytes())  # same path, new bytes
+    third = run("three", folders, str(second / "state"))
+    assert hashed == [f"{folders[0]}/signatures.parquet"]
+    cold = run("three-cold", folders, None)
+    assert all_bytes(third, 3) == all_bytes(cold, 3)
