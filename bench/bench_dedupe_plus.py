@@ -45,9 +45,6 @@ from tasks.dedupe_cluster import cluster_shards
 dirs, out, prev, overrides, pin, profile, threads = json.loads(sys.argv[1])
 for name, value in overrides.items():
     setattr(dc, name, value)
-import os
-if os.environ.get("JIANGHUA_NO_PREFETCH"):  # --no-prefetch: the fast path's reads as before session 27
-    dc._MADV_WILLNEED = None
 if pin:
     dc.params_version = lambda: "dedupe-pinned"
 pq.read_table(dirs[-1] + "/signatures.parquet")  # warm-up: the Parquet reader's library pages
@@ -131,12 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--profile", default="", metavar="FILE", help="cProfile stats of the +1 %% call to FILE")
     ap.add_argument("--threads", type=int, default=1, help="the +1 %% call's threads (the flow passes 2 on 2 workers)")
-    ap.add_argument("--no-prefetch", action="store_true", help="no read-ahead advice (A/B of dedupe_cluster._prefetch)")
     ap.add_argument("--evict", action="store_true", help="the base state out of the page cache before the +1 %% call")
     args = ap.parse_args(argv)
     PIN[0] = args.pin_version
-    if args.no_prefetch:
-        os.environ["JIANGHUA_NO_PREFETCH"] = "1"
     for item in args.set:
         name, value = item.split("=", 1)
         OVERRIDES[name] = int(value)

@@ -2374,64 +2374,6 @@ def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
 
 
 _MADV_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)  # Linux, macOS; elsewhere a no-op (`_drop`)
-_MADV_WILLNEED = getattr(mmap, "MADV_WILLNEED", None)  # Linux, macOS; elsewhere a no-op (`_prefetch`)
-# Rows of a mapped file closer than this are asked for as one range: reading a gap of up to 128 KB
-# with its neighbours costs less than another request to the disk.
-PREFETCH_GAP = 128 << 10
-# A sorted query touches the pages of a binary search in a mapped key column; with at least one query
-# per this many pages of the column, the column is read whole, in order, before the search.
-SEARCH_PAGES_PER_QUERY = 8
-_PAGE = mmap.PAGESIZE
-_libc_madvise: Any = None
-
-
-def _madvise(addr: int, length: int) -> None:
-    """madvise(MADV_WILLNEED) on [addr, addr + length) of this process (page-aligned here)."""
-    global _libc_madvise
-    if _libc_madvise is None:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        fn = libc.madvise
-        fn.argtypes, fn.restype = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int], ctypes.c_int
-        _libc_madvise = fn
-    start = addr - addr % _PAGE
-    _libc_madvise(start, addr + length - start, _MADV_WILLNEED)  # advice only: a failure reads on demand
-
-
-def _prefetch(a: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
-    """Ask the kernel to read rows [lo, hi) of a memory-mapped array now, every range at once, before
-    a gather faults them in one page at a time. Why: after a large run the page cache no longer holds
-    the index (100k: ~33 GB of output on a 24 GB machine; this machine's DAMON also pages out what
-    was not touched for a while), and each fault of a gather then waited for one read — the 100k +1 %
-    call took 46 s in the flow against 31.5 s with the index in the cache (session 26). Advised
-    together, the reads are queued at once and merged. Advice only: the bytes read are the same."""
-    if _MADV_WILLNEED is None or not len(lo) or not a.flags.c_contiguous or a.base is None:
-        return
-    row = a.itemsize * (int(np.prod(a.shape[1:])) if a.ndim > 1 else 1)
-    lo = np.asarray(lo, np.int64)
-    hi = np.asarray(hi, np.int64)
-    keep = hi > lo
-    if not keep.all():
-        lo, hi = lo[keep], hi[keep]
-        if not len(lo):
-            return
-    o = np.argsort(lo, kind="stable")
-    lo, hi = lo[o] * row, hi[o] * row
-    reach = np.maximum.accumulate(hi)
-    cut = np.flatnonzero(lo[1:] > reach[:-1] + PREFETCH_GAP) + 1
-    starts = lo[np.r_[0, cut]]
-    ends = reach[np.r_[cut - 1, len(lo) - 1]]
-    base = a.ctypes.data
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        _madvise(base + s, e - s)
-
-
-def _prefetch_search(k: np.ndarray, queries: int) -> None:
-    """Read a mapped sorted key column whole, in order, when `queries` binary searches would touch
-    most of its pages anyway (see SEARCH_PAGES_PER_QUERY)."""
-    if queries * SEARCH_PAGES_PER_QUERY >= k.nbytes // _PAGE:
-        _prefetch(k, np.zeros(1, np.int64), np.array([len(k)], np.int64))
 
 
 def _drop(mm: mmap.mmap) -> None:
@@ -2619,10 +2561,7 @@ class _FastState:
                 if rel + "-k.npy" not in self.files:
                     continue
                 k, d = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-d.npy", mmap=True, sparse=True)
-                _prefetch_search(k, len(q))
-                lo_, hi_ = np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")
-                _prefetch(d, lo_, hi_)  # every slice's holders of this partition: read ahead at once
-                layers.append((layer, d, lo_, hi_))
+                layers.append((layer, d, np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")))
                 del k
             per_key = sum((hi - lo for _, _, lo, hi in layers), np.zeros(len(q), np.int64))
             cum = np.cumsum(per_key)
@@ -2677,9 +2616,7 @@ class _FastState:
             if rel + "-k.npy" in self.files and rest.any():
                 k, v = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-v.npy", mmap=True)
                 m = np.flatnonzero(rest)
-                _prefetch_search(k, len(m))
                 j = np.minimum(np.searchsorted(k, q[m]), len(k) - 1)
-                _prefetch(v, j, j + 1)
                 hit = np.asarray(k[j]) == q[m]
                 got = np.asarray(v[j[hit]]).astype(np.int64)
                 lo[sel[m[hit]]], hi[sel[m[hit]]] = got, got
@@ -2725,7 +2662,6 @@ class _FastState:
             sel = np.flatnonzero(fidx == f)
             keys, offs = self.bydoc(digests[f], what)
             lo, hi = offs[rows[sel]], offs[rows[sel] + 1]
-            _prefetch(keys, lo, hi)
             vals.append(np.asarray(keys[_ranges(lo, hi)]))
             own.append(np.repeat(sel, hi - lo))
             del keys
@@ -2744,10 +2680,7 @@ class _FastState:
         out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
         for f in np.unique(fidx).tolist():
             sel = np.flatnonzero(fidx == f)
-            mh = self.bydoc(digests[f], "minhash")[0]
-            _prefetch(mh, rows[sel], rows[sel] + 1)
-            out[sel] = np.asarray(mh[rows[sel]])
-            del mh
+            out[sel] = np.asarray(self.bydoc(digests[f], "minhash")[0][rows[sel]])
             self._unmap(digests[f], "minhash")
         return out
 
