@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 import re
 from bisect import bisect_left, bisect_right
@@ -1030,7 +1031,81 @@ def write_members_table(table: pa.Table, path: Path) -> None:
     table = table.sort_by([("cluster_id", "ascending"), ("doc_id", "ascending")]).combine_chunks()
     digests = json.dumps(_cluster_digests(table), sort_keys=True)
     table = table.replace_schema_metadata({CLUSTER_DIGESTS: digests})
-    write_table(table, path, compression=ARTIFACT_COMPRESSION, plain=["text"])
+    if table.num_rows == 0:
+        write_table(table, path, compression=ARTIFACT_COMPRESSION, plain=["text"])
+        return
+    # one row group per cluster: the repair step reads the row groups of the clusters it repairs,
+    # not every text of the file (100k +1 %: 7,232 files of ~9 copies read whole, 3.1 GB of texts,
+    # for the 23 k copies of the 477 clusters a thousand new pages touched)
+    ids = table.column("cluster_id").to_numpy(zero_copy_only=False)
+    cuts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), len(ids)]
+    _write_groups(table, path, [(a, b - a) for a, b in itertools.pairwise(cuts)])
+
+
+def _write_groups(table: pa.Table, path: Path, groups: list[tuple[int, int]]) -> None:
+    """write_table's deterministic options (uncompressed, texts without a dictionary), one row
+    group per (offset, length) slice; atomic (temp + rename)."""
+    import os
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from tasks.common import ARTIFACT_COMPRESSION
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=path.parent)
+    os.close(fd)
+    try:
+        with pq.ParquetWriter(
+            tmp,
+            table.schema,
+            compression=ARTIFACT_COMPRESSION,
+            use_dictionary=[c for c in table.column_names if c not in PLAIN_COLUMNS],
+            write_statistics=True,
+        ) as writer:
+            for offset, length in groups:
+                writer.write_table(table.slice(offset, length), row_group_size=length)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _groups_of(pf: Any, wanted: set[str]) -> list[int]:
+    """Row groups of an opened members file that may hold a cluster of `wanted`: from the cluster_id
+    statistics (one cluster a row group, `write_members_table`); a group without them is kept."""
+    meta = pf.metadata
+    column = pf.schema_arrow.get_field_index("cluster_id")
+    if not wanted:
+        return []
+    lo_w, hi_w = min(wanted), max(wanted)
+    keep = []
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            keep.append(g)
+        elif stats.min == stats.max:
+            if stats.min in wanted:
+                keep.append(g)
+        elif not (stats.max < lo_w or stats.min > hi_w):
+            keep.append(g)  # several clusters (a file written before): read, then filtered
+    return keep
+
+
+def _group_copies(pf: Any) -> dict[str, int] | None:
+    """cluster_id -> its rows in an opened members file, from the row groups' statistics; None when
+    a row group holds several clusters or has no statistics (count from the column instead)."""
+    meta = pf.metadata
+    column = pf.schema_arrow.get_field_index("cluster_id")
+    counts: dict[str, int] = {}
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        stats = rg.column(column).statistics
+        if stats is None or not stats.has_min_max or stats.min != stats.max:
+            return None
+        counts[stats.min] = counts.get(stats.min, 0) + rg.num_rows
+    return counts
 
 
 def _member_rows(rows: list[dict], texts: pa.Table) -> pa.Table:
@@ -1434,7 +1509,7 @@ def _open_parquet(path: Path) -> Any:
     import pyarrow.parquet as pq
 
     try:
-        return pq.ParquetFile(path)
+        return pq.ParquetFile(path, memory_map=True)  # a file read in part: no copy of the rest (0.37 vs 0.57 ms)
     except FileNotFoundError:
         return None
 
@@ -1451,11 +1526,13 @@ def _cluster_batches(clusters: list[str], files: list[Any], in_file: list[dict],
     copies: dict[str, int] = {}
     for f, held in zip(files, in_file, strict=True):
         if not todo.isdisjoint(held):
-            counted = pc.value_counts(f.read(columns=["cluster_id"], use_threads=False).column(0))
-            counted = counted.to_pylist()
-            for c in counted:
-                if c["values"] in todo:
-                    copies[c["values"]] = copies.get(c["values"], 0) + c["counts"]
+            known = _group_copies(f)
+            if known is None:
+                counted = pc.value_counts(f.read(columns=["cluster_id"], use_threads=False).column(0))
+                known = {c["values"]: c["counts"] for c in counted.to_pylist()}
+            for cid, n in known.items():
+                if cid in todo:
+                    copies[cid] = copies.get(cid, 0) + n
     batches: list[set[str]] = []
     batch: set[str] = set()
     held_copies = 0
@@ -1484,14 +1561,18 @@ def _member_batches(
 
     holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
 
-    def rows_of(f: Any, wanted: pa.Array) -> pa.Table:
-        t = f.read(use_threads=False).cast(MEMBERS)  # one small row group: no threads
+    def rows_of(f: Any, wanted: pa.Array, wanted_set: set[str]) -> pa.Table:
+        groups = _groups_of(f, wanted_set)
+        if not groups:
+            return MEMBERS.empty_table()
+        t = f.read_row_groups(groups, use_threads=False).cast(MEMBERS)  # small row groups: no threads
         return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
 
     if len(batches) <= 1:
         for batch in batches:
-            wanted = pa.array(sorted(todo & batch), pa.string())
-            tables = [rows_of(f, wanted) for f in holding] if len(wanted) else []
+            wanted_set = todo & batch
+            wanted = pa.array(sorted(wanted_set), pa.string())
+            tables = [rows_of(f, wanted, wanted_set) for f in holding] if len(wanted) else []
             yield batch, pa.concat_tables(tables) if tables else MEMBERS.empty_table()
         return
     order = sorted(todo)
@@ -1504,7 +1585,7 @@ def _member_batches(
     try:
         wanted = pa.array(order, pa.string())
         for f in holding:
-            t = rows_of(f, wanted)
+            t = rows_of(f, wanted, todo)
             where = batch_of[pc.index_in(t.column("cluster_id"), value_set=wanted).to_numpy(zero_copy_only=False)]
             for k in np.unique(where):
                 if int(k) not in writers:
