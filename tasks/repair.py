@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import xxhash
 from rapidfuzz.distance import Indel as _Indel
 
 from tasks import normalize_rules as R
@@ -491,7 +492,11 @@ class Aligner:
 
 
 def _text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    """A text's key in the alignment memo. xxh3-128, not blake2b: every copy of a re-repaired
+    cluster is hashed once a run (100k +1 %: 23 k texts, 1.7 of the repair parts' 28 CPU-s with
+    blake2b-96; ~3x faster, the UTF-8 encoding then most of it). Not a security boundary: a
+    collision would only pair a cached alignment with the wrong text pair, at 2^-64 odds per pair."""
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
 def _plain_align(a: str, b: str, index) -> Blocks:
