@@ -100,7 +100,9 @@ def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
     peaks = phases["phase_peak_mb"]  # VmHWM at each phase's (last) end: where the call's peak was reached
     assert set(peaks) == set(phases["phase_wall_s"]) and min(peaks.values()) > 0
     if reads:
-        assert set(phases["phase_read_mb"]) == set(phases["phase_wall_s"]) and min(phases["phase_read_mb"].values()) >= 0
+        assert (
+            set(phases["phase_read_mb"]) == set(phases["phase_wall_s"]) and min(phases["phase_read_mb"].values()) >= 0
+        )
     stages = manifest["stages"]
     assert stages["ingest"]["docs"] + stages["ingest"]["rejects"] == counts["discovered"]
     assert stages["normalize"]["docs"] == stages["export"]["documents"] == counts["accepted"]
