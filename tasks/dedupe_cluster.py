@@ -2288,62 +2288,65 @@ def _distinct_per_key(keys: np.ndarray, k: np.ndarray, v: np.ndarray, rows: np.n
     return counts
 
 
-# Documents per group name whose shingles are read as witnesses (`_witnessed`): one near copy holds
+# Documents per group name whose shingles are read as witnesses (`_unwitnessed_names`): one near copy holds
 # most of its speech's sampled shingles; a second covers most of what the first lacks.
 FAST_DF_WITNESSES = 2
 
 
-def _witnessed(
+def _unwitnessed_names(
     keys: np.ndarray,
-    k: np.ndarray,
-    names: np.ndarray,
+    parts: list[tuple[np.ndarray, np.ndarray]],
     eligible: np.ndarray,
     name_of: np.ndarray,
     cur: Callable,
     rows_of_doc: np.ndarray,
 ) -> np.ndarray:
-    """For rows (k, name) (k one of the sorted `keys`): whether a witness holds k, a document among
-    `eligible` (a mask over gids) with name_of[gid] == name. Up to FAST_DF_WITNESSES documents per
-    name are read (`cur`: their sampled shingles; `rows_of_doc`: how many each holds), a batch of
-    about HOLDER_ROWS rows at a time, and the rows are tested a slice at a time: memory follows those
-    bounds (at 100k +1 %, ~1,400 witnesses read at once and 5 M rows tested whole took the call from
-    674 to 1,029 MB, session 26). Exact, no hashing: a (name, key) pair is coded as
-    (rank of the name << 32) | position of the key."""
-    out = np.zeros(len(k), bool)
-    if len(k) == 0:
-        return out
-    wanted = _sort_unique(names.astype(np.uint64))
-    docs = np.flatnonzero(eligible & np.isin(name_of, wanted))
-    if len(docs) == 0:
-        return out
-    docs = docs[_order(name_of[docs].astype(np.uint64))]  # by name, gid order within one (stable)
-    nm = name_of[docs]
-    start = np.flatnonzero(np.r_[True, nm[1:] != nm[:-1]])
-    rank = np.arange(len(docs)) - np.repeat(start, np.diff(np.r_[start, len(docs)]))
-    docs = np.sort(docs[rank < FAST_DF_WITNESSES])
-    del nm, start, rank
-    cum = np.cumsum(rows_of_doc[docs].astype(np.int64))
-    code_w = np.zeros(0, np.int64)
-    s0 = 0
-    while s0 < len(docs):
-        e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
-        wk, wg = cur("sample", docs[s0:e0])
-        at = np.minimum(np.searchsorted(keys, wk), len(keys) - 1)
-        held = keys[at] == wk
-        name_rank = np.searchsorted(wanted, name_of[wg[held]].astype(np.uint64)).astype(np.int64)
-        code_w = _sort_unique(np.r_[code_w, (name_rank << 32) | at[held]])  # merged as they come
-        del wk, wg, at, held, name_rank
-        s0 = e0
-    if len(code_w) == 0:
-        return out
-    for s in range(0, len(k), HOLDER_ROWS):
-        e = s + HOLDER_ROWS
-        code = (np.searchsorted(wanted, names[s:e].astype(np.uint64)).astype(np.int64) << 32) | np.searchsorted(
-            keys, k[s:e]
-        )
-        j = np.minimum(np.searchsorted(code_w, code), len(code_w) - 1)
-        out[s:e] = code_w[j] == code
-    return out
+    """For each of the sorted `keys`: how many distinct names its rows (k, name) have (the rows of
+    every (k, names) part; each k one of the keys) that no witness holds — a witness of (k, name)
+    is a document among `eligible` (a mask over gids) with name_of[gid] == name holding k. Up to
+    FAST_DF_WITNESSES documents per name are read (`cur`: their sampled shingles; `rows_of_doc`:
+    how many each holds), a batch of about HOLDER_ROWS rows at a time.
+
+    Rows with the same (name, key) share their verdict, so the rows are reduced first to their
+    distinct codes (rank of the name << 32 | position of the key), a part at a time, and each
+    witness batch marks the codes it holds: memory follows the distinct codes and one batch
+    (100k +1 %: 5.8 M rows whose keys and names, 93 MB, were tested whole against every witness
+    code merged into one array, ~12 M codes and their merges: the call's peak; session 28)."""
+    if len(keys) == 0:
+        return np.zeros(0, np.int64)
+    wanted = _sort_unique(np.concatenate([_sort_unique(nm.astype(np.uint64)) for _, nm in parts]))
+    codes = np.zeros(0, np.int64)
+    for k, nm in parts:
+        got = [codes]
+        for s in range(0, len(k), HOLDER_ROWS):  # the rows' codes, a slice at a time, distinct
+            rank = np.searchsorted(wanted, nm[s : s + HOLDER_ROWS].astype(np.uint64)).astype(np.int64)
+            got.append(_sort_unique((rank << 32) | np.searchsorted(keys, k[s : s + HOLDER_ROWS]).astype(np.int64)))
+            del rank
+        codes = _sort_unique(np.concatenate(got))
+        del got
+    seen = np.zeros(len(codes), bool)
+    docs = np.flatnonzero(eligible & np.isin(name_of, wanted)) if len(codes) else np.zeros(0, np.int64)
+    if len(docs):
+        docs = docs[_order(name_of[docs].astype(np.uint64))]  # by name, gid order within one (stable)
+        nm = name_of[docs]
+        start = np.flatnonzero(np.r_[True, nm[1:] != nm[:-1]])
+        rank = np.arange(len(docs)) - np.repeat(start, np.diff(np.r_[start, len(docs)]))
+        docs = np.sort(docs[rank < FAST_DF_WITNESSES])
+        del nm, start, rank
+        cum = np.cumsum(rows_of_doc[docs].astype(np.int64))
+        s0 = 0
+        while s0 < len(docs):
+            e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
+            wk, wg = cur("sample", docs[s0:e0])
+            at = np.minimum(np.searchsorted(keys, wk), len(keys) - 1)
+            held = keys[at] == wk
+            name_rank = np.searchsorted(wanted, name_of[wg[held]].astype(np.uint64)).astype(np.int64)
+            w = (name_rank << 32) | at[held]
+            j = np.minimum(np.searchsorted(codes, w), len(codes) - 1)
+            seen[j[codes[j] == w]] = True
+            del wk, wg, at, held, name_rank, w, j
+            s0 = e0
+    return np.bincount(codes[~seen] & 0xFFFFFFFF, minlength=len(keys)).astype(np.int64)
 
 
 def _pairs_touching(k: np.ndarray, g: np.ndarray, touch: np.ndarray):
@@ -3128,22 +3131,18 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     s_new, g_new = rows_of("sample", new)
     r_k, r_g = cur("sample", regrouped)
     x_k, x_r = gone("sample", removed)
-    C = _sort_unique(np.r_[s_new, r_k, x_k].astype(np.uint64))
+    C = _sort_unique(np.concatenate([_sort_unique(x.astype(np.uint64)) for x in (s_new, r_k, x_k)]))
     old_name = np.where(known, D["group"][np.maximum(oi, 0)], np.uint64(0))  # a known document's group before
     # A name N can add 1 to the df of s only if N held no holder of s before: a witness (a document named N
     # before that holds s) rules it out, and a name O can take 1 away only if no holder of s is named O now.
     # A near copy joining its speech's group (most new pages of a nightly run) is witnessed by the copies
     # already there: its shingles' bounds no longer widen, and far fewer are recounted from their holders.
-    up_k, up_n = np.r_[s_new, r_k].astype(np.uint64), np.r_[grp[g_new], grp[r_g]]
-    keep = ~_witnessed(C, up_k, up_n, known, old_name, cur, meta.n_sample)
+    up = _unwitnessed_names(C, [(s_new, grp[g_new]), (r_k, grp[r_g])], known, old_name, cur, meta.n_sample)
     del old_name
-    up = _distinct_per_key(C, up_k, up_n, keep)
-    del up_k, up_n, keep
-    dn_k, dn_n = np.r_[x_k, r_k].astype(np.uint64), np.r_[D["group"][x_r], D["group"][oi[r_g]]]
+    down_rows = [(x_k, D["group"][x_r]), (r_k, D["group"][oi[r_g]])]
     del r_k, r_g, x_k, x_r
-    keep = ~_witnessed(C, dn_k, dn_n, np.ones(n, bool), grp, cur, meta.n_sample)
-    down = _distinct_per_key(C, dn_k, dn_n, keep)
-    del dn_k, dn_n, keep
+    down = _unwitnessed_names(C, down_rows, np.ones(n, bool), grp, cur, meta.n_sample)
+    del down_rows
     lo_c, hi_c = st.df_bounds(C)
     w_old = _weight_of_df(hi_c)  # = the weight at lo_c: bounds stay inside one grid cell
     lo_c, hi_c = np.maximum(lo_c - down, 0), hi_c + up
@@ -3152,7 +3151,11 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     del up, down
     total = np.zeros(n, np.int64)
     total[known] = D["total"][oi[known]]
-    mk_s, mg_s = rows_of("sample", newmem)
+    # the new documents not in the tables yet: their rows are some of the new ones' (sorted, distinct)
+    in_mem = np.zeros(n, bool)
+    in_mem[newmem] = True
+    mk_s, mg_s = (s_new, g_new) if len(newmem) == len(new) else (s_new[in_mem[g_new]], g_new[in_mem[g_new]])
+    del in_mem
     dw_c = np.zeros(len(C), np.int64)  # weight change of each shingle of C
     w_changed = [0, 0]  # shingles of C whose weight moved, and their (holder, shingle) rows
     blocks: list[Path] = []  # files of changed rows (gid << 32 | position in C), each sorted

@@ -126,6 +126,46 @@ def test_distinct_per_key_in_key_ranges_counts_like_one_pass(monkeypatch, holder
         assert dedupe_cluster._distinct_per_key(keys, k, v).tolist() == want.tolist()
 
 
+@pytest.mark.parametrize("holder_rows", [1, 4, 10_000])
+def test_unwitnessed_names_counts_like_testing_every_row(monkeypatch, holder_rows):
+    """`_unwitnessed_names` (the fast path's df widening: rows reduced to distinct (name, key)
+    codes a slice at a time, witnesses read in batches of HOLDER_ROWS rows, each marking the codes
+    it holds) counts, per key, the distinct names of its rows that no witness holds — the first
+    FAST_DF_WITNESSES eligible documents of that name, by gid — as testing every row against every
+    witness does. Names and keys span uint64 (>= 2^63), rows repeat, parts may be empty."""
+    monkeypatch.setattr(dedupe_cluster, "HOLDER_ROWS", holder_rows)
+    rng = np.random.default_rng(11)
+    top = np.iinfo(np.uint64).max
+    for _ in range(25):
+        keys = np.unique(rng.integers(0, top, int(rng.integers(1, 25)), dtype=np.uint64, endpoint=True))
+        n_docs = int(rng.integers(1, 15))
+        name_pool = rng.integers(0, top, 4, dtype=np.uint64, endpoint=True)
+        name_of = name_pool[rng.integers(0, 4, n_docs)]
+        eligible = rng.random(n_docs) < 0.7
+        held = [keys[rng.random(len(keys)) < 0.5] for _ in range(n_docs)]  # each document's keys
+
+        def cur(kind, gids, held=held):
+            assert kind == "sample"
+            vals = [held[g] for g in gids.tolist()]
+            return np.concatenate(vals or [np.zeros(0, np.uint64)]), np.repeat(gids, [len(v) for v in vals])
+
+        parts = []
+        for _ in range(int(rng.integers(1, 3))):
+            m = int(rng.integers(0, 40))
+            parts.append((keys[rng.integers(0, len(keys), m)], name_pool[rng.integers(0, 4, m)]))
+        rows_of_doc = np.array([len(h) for h in held], np.int64)
+        got = dedupe_cluster._unwitnessed_names(keys, parts, eligible, name_of, cur, rows_of_doc)
+        witnesses: dict[int, list[int]] = {}
+        for g in range(n_docs):  # gid order: the first FAST_DF_WITNESSES of each name witness
+            if eligible[g] and len(witnesses.setdefault(int(name_of[g]), [])) < dedupe_cluster.FAST_DF_WITNESSES:
+                witnesses[int(name_of[g])].append(g)
+        want = np.zeros(len(keys), np.int64)
+        for i, key in enumerate(keys.tolist()):
+            names = {int(nm) for k, names_ in parts for kk, nm in zip(k.tolist(), names_.tolist()) if kk == key}
+            want[i] = sum(1 for nm in names if not any(key in held[g].tolist() for g in witnesses.get(nm, [])))
+        assert got.tolist() == want.tolist()
+
+
 def test_radix_order_is_numpys_stable_argsort(kernels):
     """`_order` (compiled radix passes for uint64 keys) gives np.argsort(kind="stable")'s
     permutation: ties kept in input order, keys over the whole uint64 range (>= 2^63 too), digits
