@@ -2937,20 +2937,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     ak_r, _ = gone("anchors", removed)
     mk_a, mg_a = rows_of("anchors", newmem)
     inX = fresh.copy()
-    common = [np.zeros(0, np.uint64)]  # anchors that became boilerplate
-    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a):
-        cnt_old = count_distinct(len(ck), rank[to >= 0], to[to >= 0])
-        cnt_new = np.bincount(hr, minlength=len(ck))
-        common.append(ck[(cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)])
-        to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
-        inX[hg[to_rare[hr]]] = True
-    xs = np.flatnonzero(inX)
     per_doc = np.zeros(n, np.int64)  # every distinct anchor of the document, rare or not
     per_doc[known] = D["per_doc"][oi[known]]
     per_doc[new] = np.bincount(ag_n, minlength=n)[new]
-    if int(per_doc[xs].sum()) > FAST_MAX_ANCHOR_CODES:
-        return None  # X's anchor rows alone are too many to hold (a removal): the full path
-    k_all, _ = rows_of("anchors", xs)
 
     def need_of(a, b):
         return np.maximum(sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE * np.minimum(per_doc[a], per_doc[b]))
@@ -2960,17 +2949,48 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         return fresh[a] | fresh[b] | (inX[a] & inX[b])
 
     us, cs = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-    held = 0  # (pair, count) rows held for the recount
-    for _, r2, g2, _, _ in st.holder_chunks("anchors", k_all, mk_a, mg_a):
+    held = [0]  # (pair, count) rows held for the recount
+
+    def recount_pairs(r2: np.ndarray, g2: np.ndarray, us: list, cs: list) -> bool:
+        """The shared rare anchors of the pairs touching X among one chunk of holders, into us, cs (False:
+        too many pairs to recount in memory, the full path counts them out of core)."""
         rk = (np.bincount(r2)[r2] <= sig.ANCHOR_MAX_DF) if len(r2) else np.zeros(0, bool)  # rare anchors' rows
         for codes in _pairs_touching(r2[rk], g2[rk], inX[g2[rk]]):  # shared rare anchors per pair, by chunks
             a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
             u, c = np.unique(codes[eligible(a, b)], return_counts=True)  # pair-level test: all rows stay
             us.append(u)
             cs.append(c.astype(np.int64))
-            held += len(u)
-            if held > FAST_MAX_ANCHOR_CODES:
-                return None  # too many pairs to recount in memory: the full path counts them out of core
+            held[0] += len(u)
+            if held[0] > FAST_MAX_ANCHOR_CODES:
+                return False
+        return True
+
+    # Without removed pages no anchor becomes rare again: X is the new pages, whose anchors' holders are
+    # the chunks read just below, so their pairs are recounted from those chunks (one holder pass, not
+    # two: 100k +1 %, session 28). An anchor turning rare anyway drops that count and recounts as below.
+    fused = len(removed) == 0
+    if fused and int(per_doc[new].sum()) > FAST_MAX_ANCHOR_CODES:
+        return None
+    common = [np.zeros(0, np.uint64)]  # anchors that became boilerplate
+    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a):
+        cnt_old = count_distinct(len(ck), rank[to >= 0], to[to >= 0])
+        cnt_new = np.bincount(hr, minlength=len(ck))
+        common.append(ck[(cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)])
+        to_rare = (cnt_old > sig.ANCHOR_MAX_DF) & (cnt_new <= sig.ANCHOR_MAX_DF)
+        if to_rare.any():
+            inX[hg[to_rare[hr]]] = True
+            fused = False
+        if fused and not recount_pairs(hr, hg, us, cs):
+            return None
+    xs = np.flatnonzero(inX)
+    if not fused:
+        us, cs, held[0] = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)], 0
+        if int(per_doc[xs].sum()) > FAST_MAX_ANCHOR_CODES:
+            return None  # X's anchor rows alone are too many to hold (a removal): the full path
+        k_all, _ = rows_of("anchors", xs)
+        for _, r2, g2, _, _ in st.holder_chunks("anchors", k_all, mk_a, mg_a):
+            if not recount_pairs(r2, g2, us, cs):
+                return None
     u, c = np.concatenate(us), np.concatenate(cs)
     o = _order(u)
     u, c = u[o], c[o]
@@ -2990,8 +3010,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
             lost_u.append(uu)
             lost_c.append(cc.astype(np.int64))
-            held += len(uu)
-            if held > FAST_MAX_ANCHOR_CODES:
+            held[0] += len(uu)
+            if held[0] > FAST_MAX_ANCHOR_CODES:
                 return None
     lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
     o = _order(lu)
