@@ -323,21 +323,29 @@ def pair_deltas(
 ):
     """acc[k] += the summed wrank[rank] of the ranks both a[k] and b[k] hold among the rows `code`
     (sorted distinct document << 32 | rank): each document's run located by one pass over the rows
-    (offsets per document id), then the two runs merged — O(rows + documents + the pairs' rows), in
-    any pair order, with no per-block selection of pairs or rows."""
+    (offsets per document id). a[k]'s ranks are marked in a byte per rank and b[k]'s run is tested
+    against the marks, which stay set while the next pair has the same a: pairs in code order (a
+    ascending) mark each document once per block, and a pair costs its b run only, without the
+    merge's unpredictable branches (100k +1 %: 432 blocks x ~227 k pairs, 3.9 of the call's
+    ~35 CPU-s as a merge; session 28). Any pair order gives the same sums."""
     cdef Py_ssize_t n = a.shape[0]
     cdef Py_ssize_t m = code.shape[0]
+    cdef Py_ssize_t nr = wrank.shape[0]
     cdef Py_ssize_t k, r
-    cdef int64_t i, i1, j, j1, s, ra, rb, top
+    cdef int64_t i, i1, j, j1, s, x, y, rk, top, cur = -1
     cdef int64_t low = 0xFFFFFFFF
     cdef int64_t* start
+    cdef uint8_t* mark
     if b.shape[0] < n or acc.shape[0] < n:
         raise ValueError("pair_deltas: a, b and acc must have the same length")
     if m == 0 or n == 0:
         return
     top = code[m - 1] >> 32  # documents past the block's last one have no row here
     start = <int64_t*> calloc(top + 2, sizeof(int64_t))
-    if start == NULL:
+    mark = <uint8_t*> calloc(nr + 1, sizeof(uint8_t))
+    if start == NULL or mark == NULL:
+        free(start)
+        free(mark)
         raise MemoryError()
     with nogil:
         for r in range(m):  # rows of document d: start[d]:start[d + 1]
@@ -345,26 +353,28 @@ def pair_deltas(
         for r in range(top + 1):
             start[r + 1] += start[r]
         for k in range(n):
-            if a[k] > top or b[k] > top or a[k] < 0 or b[k] < 0:
+            x = a[k]
+            y = b[k]
+            if x > top or y > top or x < 0 or y < 0:
                 continue
-            i = start[a[k]]
-            i1 = start[a[k] + 1]
-            j = start[b[k]]
-            j1 = start[b[k] + 1]
+            j = start[y]
+            j1 = start[y + 1]
+            if j == j1 or start[x] == start[x + 1]:
+                continue
+            if x != cur:
+                if cur >= 0:
+                    for i in range(start[cur], start[cur + 1]):
+                        mark[code[i] & low] = 0
+                for i in range(start[x], start[x + 1]):
+                    mark[code[i] & low] = 1
+                cur = x
             s = 0
-            while i < i1 and j < j1:
-                ra = code[i] & low
-                rb = code[j] & low
-                if ra == rb:
-                    s += wrank[ra]
-                    i += 1
-                    j += 1
-                elif ra < rb:
-                    i += 1
-                else:
-                    j += 1
+            for i in range(j, j1):
+                rk = code[i] & low
+                s += wrank[rk] * mark[rk]
             acc[k] += s
     free(start)
+    free(mark)
 
 
 cdef inline Py_ssize_t _bisect_left(const int64_t[::1] v, int64_t x, Py_ssize_t lo) noexcept nogil:

@@ -949,9 +949,9 @@ def _block_deltas(
     code: np.ndarray, wrank: np.ndarray, a: np.ndarray, b: np.ndarray, acc: np.ndarray, mark: np.ndarray
 ) -> None:
     """acc[k] += the weight change of the shingles both a[k] and b[k] hold among one block of changed
-    rows (`code`: sorted distinct gid << 32 | rank in C; wrank: each rank's change). Compiled: each
-    pair's two runs found by binary search and merged (`_kernels.pair_deltas`: no per-block
-    selection of pairs and rows; the 100k +1 % call ran this loop 432 times). Numpy: the pairs whose
+    rows (`code`: sorted distinct gid << 32 | rank in C; wrank: each rank's change). Compiled: a[k]'s
+    rows marked, b[k]'s tested against the marks (`_kernels.pair_deltas`: no per-block selection of
+    pairs and rows; the 100k +1 % call ran this loop 432 times). Numpy: the pairs whose
     documents both have rows here, their rows selected by a mask (`mark`: a scratch bool per
     document), then `_expand`."""
     if _kernels is not None:
@@ -3289,7 +3289,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
                 bundle[k] for k in ("codes", "small", "big", "src", "acnt", "jac", "kn", "kn_n", "kn_w", "un")
             )
         kni = np.flatnonzero(kn)
-        ks_, kb_ = small[kni].astype(np.int64), big[kni].astype(np.int64)
+        # by the smaller gid, in code order: `pair_deltas` marks a document's rows once for its run of pairs
+        ks_, kb_ = np.minimum(small[kni], big[kni]).astype(np.int64), np.maximum(small[kni], big[kni]).astype(np.int64)
         delta = np.zeros(len(kni), np.int64)
         for path in blocks if len(kni) else []:
             _block_deltas(np.load(path), dw_c, ks_, kb_, delta, mark)

@@ -92,8 +92,8 @@ def test_shared_by_doc_equals_expand(kernels):
 def test_block_deltas_equal_expand(kernels):
     """`_block_deltas` (the fast path's known pairs against one block of changed rows) adds
     `_expand`'s exact integers to what the pairs already hold: pairs in any order, repeated pairs,
-    self pairs, documents with no row in the block, documents past the block's last one, and a
-    block that holds nothing."""
+    self pairs, runs of pairs sharing their first document, documents with no row in the block,
+    documents past the block's last one, and a block that holds nothing."""
     rng = np.random.default_rng(13)
     for _ in range(60):
         nd, nr = int(rng.integers(1, 60)), int(rng.integers(1, 80))
@@ -103,10 +103,11 @@ def test_block_deltas_equal_expand(kernels):
         a, b = rng.integers(0, nd + 3, 300), rng.integers(0, nd + 3, 300)
         a[:5] = b[:5]
         a[5:10], b[5:10] = a[10:15], b[10:15]
-        acc = rng.integers(-100, 100, 300)
-        want = acc + dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a, b)[0]
-        dedupe_cluster._block_deltas(code, wrank, a, b, acc, np.zeros(nd + 3, bool))
-        assert np.array_equal(acc, want)
+        for order in (np.arange(300), np.argsort(a, kind="stable")):  # any order; by a, as the fast path passes
+            acc = rng.integers(-100, 100, 300)
+            want = acc + dedupe_cluster._expand(code, wrank[code & 0xFFFFFFFF], a[order], b[order])[0]
+            dedupe_cluster._block_deltas(code, wrank, a[order], b[order], acc, np.zeros(nd + 3, bool))
+            assert np.array_equal(acc, want)
     acc = np.ones(2, np.int64)
     dedupe_cluster._block_deltas(np.zeros(0, np.int64), np.zeros(0, np.int64), np.array([1, 2]), np.array([2, 3]),
                                  acc, np.zeros(4, bool))  # fmt: skip
