@@ -384,13 +384,50 @@ def test_patching_dedupe_columns_writes_the_bytes_of_a_full_write(tmp_path):
     write_table(table, tmp_path / "a.parquet")
     assert pq.ParquetFile(tmp_path / "a.parquet").metadata.num_row_groups == 3
     dup = _rededupe(table, {5: 4, 9000: 3, 19_999: 16_500, 12: 11})
-    digest = export._splice_columns(tmp_path / "a.parquet", dup, tmp_path / "patched.parquet")
+    spliced = export._splice_columns(tmp_path / "a.parquet", dup, tmp_path / "patched.parquet")
     full = export._rededuped(table, dup)
     write_table(full, tmp_path / "full.parquet")
     patched = (tmp_path / "patched.parquet").read_bytes()
     assert patched == (tmp_path / "full.parquet").read_bytes()
-    assert digest == hashlib.sha256(patched).hexdigest()
+    assert spliced == export._documents_digest(tmp_path / "full.parquet")
     assert pq.read_table(tmp_path / "patched.parquet").equals(full)
+    # the piece digests: one per column chunk, plus head and footer, joined into the content digest
+    digest, pieces = spliced
+    md = pq.ParquetFile(tmp_path / "patched.parquet").metadata
+    assert len(pieces) == 2 + md.num_row_groups * md.num_columns and digest != hashlib.sha256(patched).hexdigest()
+
+
+def test_a_patch_with_recorded_piece_digests_reads_no_unchanged_chunk(tmp_path, monkeypatch):
+    """The earlier file's piece digests (its export's _done.json) stand for its unchanged chunks: only
+    the replaced columns' chunks and the footer are hashed, and the unchanged bytes are copied file to
+    file (os.copy_file_range), or through the mapped file where that fails: the same bytes either way."""
+    from tasks import export
+
+    table = _documents_table(20_000)
+    write_table(table, tmp_path / "a.parquet")
+    digest_a, pieces_a = export._documents_digest(tmp_path / "a.parquet")
+    assert pieces_a is not None
+    dup = _rededupe(table, {5: 4, 9000: 3, 19_999: 16_500})
+    write_table(export._rededuped(table, dup), tmp_path / "full.parquet")
+    want = export._documents_digest(tmp_path / "full.parquet")
+    hashed: list[int] = []
+    piece_digest = export._piece_digest
+    monkeypatch.setattr(export, "_piece_digest", lambda data: hashed.append(len(data)) or piece_digest(data))
+    got = export._splice_columns(tmp_path / "a.parquet", dup, tmp_path / "p1.parquet", pieces_a)
+    assert got == want
+    assert (tmp_path / "p1.parquet").read_bytes() == (tmp_path / "full.parquet").read_bytes()
+    # head, one chunk per replaced column and row group, the footer: no text chunk
+    assert len(hashed) == 2 + 3 * len(dup.column_names)
+    assert sum(hashed) < (tmp_path / "full.parquet").stat().st_size // 20
+
+    def refused(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(export.os, "copy_file_range", refused, raising=False)
+    assert export._splice_columns(tmp_path / "a.parquet", dup, tmp_path / "p2.parquet", pieces_a) == want
+    assert (tmp_path / "p2.parquet").read_bytes() == (tmp_path / "full.parquet").read_bytes()
+    # recorded digests of another layout (a count that does not match) are not taken: hashed again
+    assert export._splice_columns(tmp_path / "a.parquet", dup, tmp_path / "p3.parquet", pieces_a[:-1]) == want
 
 
 def test_a_file_laid_out_otherwise_is_not_patched(tmp_path):
