@@ -405,7 +405,7 @@ def test_a_patch_with_recorded_piece_digests_reads_no_unchanged_chunk(tmp_path, 
 
     table = _documents_table(20_000)
     write_table(table, tmp_path / "a.parquet")
-    digest_a, pieces_a = export._documents_digest(tmp_path / "a.parquet")
+    _, pieces_a = export._documents_digest(tmp_path / "a.parquet")
     assert pieces_a is not None
     dup = _rededupe(table, {5: 4, 9000: 3, 19_999: 16_500})
     write_table(export._rededuped(table, dup), tmp_path / "full.parquet")
