@@ -64,10 +64,13 @@ def export_shard(
             else None
         )
         counts_out["patched"] = spliced is not None
+        written: tuple[str, list[str] | None]
         if spliced is None:
             table = _rededuped(read_table(prev / "documents.parquet"), dup)
             write_table(table, out / "documents.parquet", () if ids == sorted(ids) else schema.SORT_KEYS["documents"])
-            spliced = _documents_digest(out / "documents.parquet")
+            written = _documents_digest(out / "documents.parquet")
+        else:
+            written = spliced
         counts_out["documents"] = len(ids)
         _link(prev / "removed_lines.parquet", out / "removed_lines.parquet")
         # a linked file is the earlier one: the row count it recorded, not its footer read again
@@ -81,9 +84,9 @@ def export_shard(
             recorded = {}
         counts_out["digests"] = {
             "removed_lines": recorded.get("removed_lines") or _sha256(out / "removed_lines.parquet"),
-            "documents": spliced[0],
+            "documents": written[0],
         }
-        counts_out[PIECES] = spliced[1]
+        counts_out[PIECES] = written[1]
         _link_side_tables(annotate_dir, out, counts_out)
         return counts_out
     # the two text columns (~90 % of a shard's bytes) stay Arrow: as Python rows, then rebuilt and
