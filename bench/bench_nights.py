@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         add_rows = sum((info.get("delta") or {}).get("add_rows", {}).values())
         wall = got.get("phase_wall_s", {})
         print(
-            f"{night:5d}  {got.get('docs', 0):7,d}  {str(got.get('fast_path', False)):>5}  {got['cpu_s']:5.1f}  "
+            f"{night:5d}  {got.get('docs', 0):7,d}  {got.get('fast_path', False)!s:>5}  {got['cpu_s']:5.1f}  "
             f"{got['wall_s']:6.1f}  {got['peak_mb']:7d}  "
             + "  ".join(f"{wall.get(p, 0.0):12.2f}" for p in PHASES)
             + f"  {add_rows:,d}",

@@ -1482,6 +1482,9 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
         "inputs": list(plan.digests or []),
         "base_rows": rows,
         "add_rows": dict.fromkeys(KINDS, 0),
+        "add_runs": [],
+        "add_seq": 0,
+        "add_format": ADD_FORMAT,
         "pairs_format": DELTA_PAIRS_FORMAT,
         "pair_bits": pbits,
         "pairs": n_pairs,
@@ -2232,7 +2235,16 @@ FAST_MAX_ANCHOR_CODES = 4 * PARTITION_ROWS  # (pair, shared-anchor count) rows t
 # again for 11,661 documents (X), whose anchor pairs ran to 2.4 GB before this bound
 HASH_CHUNK = 8 << 20  # bytes of a mapped index file hashed at a time when checking its digest (`_mapped`)
 ADD_MAX_SHARE = 0.5  # rows added by fast runs above this share of a kind's base rows: the next run
-# takes the full path, which folds them into a new base (so lookups stay two sorted reads)
+# takes the full path, which folds them into a new base
+# What fast runs add to the index (holder rows of new documents, df bounds of the shingles they touched)
+# goes to runs, one per night, merged as in a log-structured merge tree: a level's runs become one run
+# of the next level when it holds ADD_RUNS_PER_LEVEL of them. Each added row is rewritten once per level
+# (log4 of the nights since the last full run), not every night: one add layer, rewritten whole in every
+# partition a night touched (all of them), cost night k about k nights' rows, and its df bounds were
+# loaded whole (bench.bench_nights, session 29). Lookups search the base and every run (at most
+# ADD_RUNS_PER_LEVEL - 1 per level).
+ADD_RUNS_PER_LEVEL = 4
+ADD_FORMAT = 1  # delta/add/<run>/, delta/df/<run>/ and the delta's "add_runs": a state without them runs full
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -2426,6 +2438,37 @@ def _stamped(info: dict, rel: str, path: Path) -> bool:
     return recorded == [st.st_size, st.st_mtime_ns, st.st_ino] and st.st_mtime_ns < int(stamps["at"]) - STAMP_RACY_NS
 
 
+def _load_run(st: _FastState, run: str) -> dict[str, dict[str, np.ndarray]]:
+    """One fast run of the index (its holder rows and df bounds), partition file by partition file."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for rel in sorted(st.files):
+        if rel.startswith(f"delta/df/{run}/") and rel.endswith("-k.npy"):
+            stem = rel.removesuffix("-k.npy")
+            p = stem.rsplit("/", 1)[1]
+            out[f"df/{p}"] = {col: st.npy(f"{stem}-{col}.npy") for col in ("k", "lo", "hi")}
+        elif rel.startswith(f"delta/add/{run}/") and rel.endswith("-k.npy"):
+            stem = rel.removesuffix("-k.npy")
+            kind, p = stem.rsplit("/", 1)[1].rsplit("-", 1)
+            out[f"{kind}/{p}"] = {col: st.npy(f"{stem}-{col}.npy") for col in ("k", "d")}
+    return out
+
+
+def _merge_runs(runs: list[dict[str, dict[str, np.ndarray]]]) -> dict[str, dict[str, np.ndarray]]:
+    """Runs (oldest first) merged into one: holder rows concatenated and sorted by key (stable: a
+    key's rows keep their age order); df bounds by key, the newest run's bounds where several hold it."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for name in sorted({n for r in runs for n in r}):
+        parts = [r[name] for r in runs if name in r]
+        cols = {c: np.concatenate([x[c] for x in parts]) for c in parts[0]}
+        o = _order(cols["k"])
+        cols = {c: v[o] for c, v in cols.items()}
+        if name.startswith("df/") and len(cols["k"]):
+            last = np.r_[cols["k"][1:] != cols["k"][:-1], True]  # stable: the newest of equal keys is last
+            cols = {c: v[last] for c, v in cols.items()}
+        out[name] = cols
+    return out
+
+
 class _FastState:
     """The delta state of the previous index; every file read is checked against its digest in
     index.json (a damaged or missing one raises DedupeStateError: the run takes the full path).
@@ -2434,13 +2477,13 @@ class _FastState:
     def __init__(self, index: _Index, mem: dict, threads: int = 1):
         self.index, self.files, self.mem = index, index.info["files"], mem
         self.threads = threads
+        self.runs = [str(r["id"]) for r in index.info.get("delta", {}).get("add_runs", [])]  # oldest first
         self.reads: Counter = Counter()
         self._bydoc: dict[str, dict] = {}  # per file and kind: its keys memory-mapped (at most MAPS_OPEN)
         self._maps: OrderedDict[tuple[str, str], mmap.mmap] = OrderedDict()  # the open mappings, oldest first
         self._ok: set[str] = set()  # files whose digest was checked this run
         self.hashed = 0  # bytes of state files hashed to check them
         self.trusted = 0  # state files taken on their stamp (`_stamped`)
-        self._df_add: dict[str, dict] = {}  # df bound layers read this run (`df_bounds`)
         self._bymeta: dict[str, dict] = {}  # per file: its bydoc-meta.npz
         self.gid_of: Callable = lambda k: k
         self.old_of: Callable = lambda k: k
@@ -2559,7 +2602,7 @@ class _FastState:
             mkp, mgp = mk[mo[mcut[p] : mcut[p + 1]]], mg[mo[mcut[p] : mcut[p + 1]]]
             self.reads[kind] += 1
             layers = []
-            for layer in ("base", "add"):
+            for layer in ("base", *(f"add/{r}" for r in self.runs)):
                 rel = f"delta/{layer}/{kind}-{p:05d}"
                 if rel + "-k.npy" not in self.files:
                     continue
@@ -2596,9 +2639,10 @@ class _FastState:
 
     def df_bounds(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Bounds [lo, hi] on the df of each of the sorted distinct sampled-shingle `keys`, always
-        inside one cell of `_weight_of_df`'s grid: the fast runs' layer (delta/df/add-<p>.npz: the
-        shingles whose df may have moved since the last full run), else the full run's exact df
-        (delta/df/base-<p>-{k,v}.npy, memory-mapped, binary-searched), else 0 (no holder)."""
+        inside one cell of `_weight_of_df`'s grid: the newest fast run that holds the shingle
+        (delta/df/<run>/<p>-{k,lo,hi}.npy: the shingles whose df may have moved that night), else the
+        full run's exact df (delta/df/base-<p>-{k,v}.npy), else 0 (no holder). Every file
+        memory-mapped and binary-searched: nothing is loaded whole."""
         keys = keys.astype(np.uint64)
         lo, hi = np.zeros(len(keys), np.int64), np.zeros(len(keys), np.int64)
         part = _partition_of(keys, self.index.bits["sample"])
@@ -2606,15 +2650,19 @@ class _FastState:
             sel = np.flatnonzero(part == p)
             q = keys[sel]
             rest = np.ones(len(q), bool)
-            rel = f"delta/df/add-{p:05d}.npz"
-            if rel in self.files:
-                if rel not in self._df_add:  # sized by the change since the last full run: kept for the run
-                    self._df_add[rel] = self.index.load(rel)
-                z = self._df_add[rel]
-                j = np.minimum(np.searchsorted(z["k"], q), max(len(z["k"]) - 1, 0))
-                hit = (z["k"][j] == q) if len(z["k"]) else np.zeros(len(q), bool)
-                lo[sel[hit]], hi[sel[hit]] = z["lo"][j[hit]], z["hi"][j[hit]]
-                rest = ~hit
+            for run in reversed(self.runs):
+                rel = f"delta/df/{run}/{p:05d}"
+                if rel + "-k.npy" not in self.files or not rest.any():
+                    continue
+                k = self.npy(rel + "-k.npy", mmap=True)
+                m = np.flatnonzero(rest)
+                j = np.minimum(np.searchsorted(k, q[m]), len(k) - 1)
+                hit = np.asarray(k[j]) == q[m]
+                got = j[hit]
+                lo[sel[m[hit]]] = np.asarray(self.npy(rel + "-lo.npy", mmap=True)[got]).astype(np.int64)
+                hi[sel[m[hit]]] = np.asarray(self.npy(rel + "-hi.npy", mmap=True)[got]).astype(np.int64)
+                rest[m[hit]] = False
+                del k
             rel = f"delta/df/base-{p:05d}"
             if rel + "-k.npy" in self.files and rest.any():
                 k, v = self.npy(rel + "-k.npy", mmap=True), self.npy(rel + "-v.npy", mmap=True)
@@ -2739,6 +2787,8 @@ def _fast(
     dl = index.info["delta"]
     if dl.get("pairs_format") != DELTA_PAIRS_FORMAT or dl.get("df_format") != DELTA_DF_FORMAT:
         return None  # an older layout of delta/pairs (one file) or no df bounds: the full path rewrites them
+    if dl.get("add_format") != ADD_FORMAT:
+        return None  # one add layer rewritten whole (before runs): the full path starts the runs
     if any(dl["add_rows"][k] > ADD_MAX_SHARE * max(dl["base_rows"][k], 1) for k in KINDS):
         return None
     if (int(dl["pairs"]) >> int(dl["pair_bits"])) > 4 * DELTA_PART_PAIRS:
@@ -3450,7 +3500,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     kept = {
         rel: h
         for rel, h in st.files.items()
-        if not rel.startswith(("delta/docs", "delta/pairs", "delta/add/", "delta/df/add-"))
+        if not rel.startswith(("delta/docs", "delta/pairs", "delta/add", "delta/df/r"))
         and (not rel.startswith("files/") or rel.startswith(keep_prefixes))
     }
     _link_files(index.root, dst_root, kept)
@@ -3463,49 +3513,50 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
         save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
         save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
-    # df bounds of C replace their previous ones in the layer of their partitions (the others linked)
-    part = _partition_of(C, index.bits["sample"])
-    touched = set(np.unique(part).tolist())
-    linked = [
-        r
-        for r in st.files
-        if r.startswith("delta/df/add-") and int(r.removesuffix(".npz").rsplit("-", 1)[1]) not in touched
-    ]
-    _link_files(index.root, dst_root, linked)
-    files_out.update({r: st.files[r] for r in linked})
-    for p in sorted(touched):
-        rel = f"delta/df/add-{p:05d}.npz"
-        if rel in st.files:  # read by `df_bounds` for this run's C (every touched partition)
-            z = st._df_add[rel] if rel in st._df_add else index.load(rel)
-        else:
-            z = {k: np.zeros(0, np.uint64) for k in ("k", "lo", "hi")}
-        cp = C[part == p]
-        j = np.minimum(np.searchsorted(cp, z["k"]), max(len(cp) - 1, 0))
-        keep = ~(cp[j] == z["k"]) if len(cp) else np.ones(len(z["k"]), bool)  # both sorted: no `isin` sort
-        k = np.r_[z["k"][keep], cp].astype(np.uint64)
-        o = _order(k)
-        save(rel, k=k[o], lo=np.r_[z["lo"][keep], lo_c[part == p]].astype(np.uint32)[o],
-             hi=np.r_[z["hi"][keep], hi_c[part == p]].astype(np.uint32)[o])  # fmt: skip
-    del C, lo_c, hi_c, part
+    # tonight's run: the new documents' holder rows and the df bounds of C, merged with the runs of its
+    # level when that level is full (and so on up): only the runs made or merged tonight are written
+    part_c = _partition_of(C, index.bits["sample"])
+    night: dict[str, dict[str, np.ndarray]] = {}
+    for p in np.unique(part_c).tolist():
+        m = part_c == p
+        night[f"df/{p:05d}"] = {"k": C[m].astype(np.uint64), "lo": lo_c[m].astype(np.uint32),
+                                "hi": hi_c[m].astype(np.uint32)}  # fmt: skip
+    del C, lo_c, hi_c, part_c
     add_rows = dict(dl["add_rows"])
-    save("delta/add-docs.npy", _sorted(np.r_[st.add_docs, dk[newmem]]))
     for kind in KINDS:
         nk, ng = rows_of(kind, newmem)
         part = _partition_of(nk, index.bits[kind])
-        touched = set(np.unique(part).tolist())
-        linked = [r for r in st.files if r.startswith(f"delta/add/{kind}-") and int(r.split("-")[1]) not in touched]
-        _link_files(index.root, dst_root, linked)
-        files_out.update({r: st.files[r] for r in linked})
-        for p in sorted(touched):
-            rel = f"delta/add/{kind}-{p:05d}"
-            k_old = st.npy(rel + "-k.npy") if rel + "-k.npy" in st.files else np.zeros(0, np.uint64)
-            d_old = st.npy(rel + "-d.npy") if rel + "-d.npy" in st.files else np.zeros(0, np.uint64)
-            k = np.r_[k_old, nk[part == p]].astype(np.uint64)
-            d = np.r_[d_old, dk[ng[part == p]]].astype(np.uint64)
-            o = _order(k)
-            save(rel + "-k.npy", k[o])
-            save(rel + "-d.npy", d[o])
-            add_rows[kind] += int((part == p).sum())
+        for p in np.unique(part).tolist():
+            m = part == p
+            o = _order(nk[m].astype(np.uint64))
+            night[f"{kind}/{p:05d}"] = {"k": nk[m].astype(np.uint64)[o], "d": dk[ng[m]].astype(np.uint64)[o]}
+        add_rows[kind] += len(nk)
+    runs, seq = [dict(r) for r in dl["add_runs"]], int(dl["add_seq"])
+    made, level = night, 0
+    while True:
+        full = [r for r in runs if r["level"] == level]
+        if len(full) + 1 < ADD_RUNS_PER_LEVEL:
+            break
+        made = _merge_runs([_load_run(st, r["id"]) for r in full] + [made])
+        runs = [r for r in runs if r["level"] != level]
+        level += 1
+    seq += 1
+    run_id = f"r{seq:06d}"
+    runs.append({"id": run_id, "level": level})
+    for name, cols in sorted(made.items()):
+        group, where = name.split("/")
+        if group == "df":
+            for col in ("k", "lo", "hi"):
+                save(f"delta/df/{run_id}/{where}-{col}.npy", cols[col])
+        else:
+            save(f"delta/add/{run_id}/{group}-{where}-k.npy", cols["k"])
+            save(f"delta/add/{run_id}/{group}-{where}-d.npy", cols["d"])
+    del night, made
+    prefixes = tuple(f"delta/{where}/{r['id']}/" for r in runs[:-1] for where in ("add", "df"))
+    linked = [r for r in st.files if r.startswith(prefixes)]
+    _link_files(index.root, dst_root, linked)
+    files_out.update({r: st.files[r] for r in linked})
+    save("delta/add-docs.npy", _sorted(np.r_[st.add_docs, dk[newmem]]))
     order = _order(dk)
     docs_out = {
         "dockey": dk,
@@ -3527,6 +3578,9 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             "inputs": list(digests),
             "base_rows": dl["base_rows"],
             "add_rows": add_rows,
+            "add_runs": runs,
+            "add_seq": seq,
+            "add_format": ADD_FORMAT,
             "pairs_format": DELTA_PAIRS_FORMAT,
             "pair_bits": pbits,
             "pairs": n_pairs,

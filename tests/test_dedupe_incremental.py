@@ -873,3 +873,36 @@ def test_signature_files_seen_before_are_not_hashed_again_and_a_rewritten_one_is
     assert hashed == [f"{folders[0]}/signatures.parquet"]
     cold = run("three-cold", folders, None)
     assert all_bytes(third, 3) == all_bytes(cold, 3)
+
+
+def test_nightly_runs_merge_by_level_and_match_cold(tmp_path, monkeypatch, path_mode):
+    """Night after night, each fast run adds one run of holder rows and df bounds to the index; a
+    level's runs merge into one run of the next level when it is full (here two a level: the runs
+    after night k follow k's binary digits). Lookups across every run give a cold run's bytes, also
+    for a removed page and one added back while its rows sit in an old run."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    monkeypatch.setattr(dedupe_cluster, "ADD_RUNS_PER_LEVEL", 2)
+    docs = pool(21)
+    ids = sorted(docs)
+    present = set(ids[: len(ids) // 2])
+    state, _ = check_step(tmp_path, "n0", [{d: docs[d] for d in sorted(present)}], None)
+    nights = [sorted(set(ids) - present)[k::7] for k in range(7)]
+    gone = ""
+    for k, added in enumerate(nights, start=1):
+        present |= set(added)
+        if k == 3:
+            gone = sorted(present)[0]
+            present.discard(gone)
+        if k == 6:
+            present.add(gone)  # back, its holder rows still in an older run
+        shards = [{d: docs[d] for d in sorted(present) if d in set(ids[: len(ids) // 2])},
+                  {d: docs[d] for d in sorted(present) if d not in set(ids[: len(ids) // 2])}]  # fmt: skip
+        state, stats = check_step(tmp_path, f"n{k}", shards, state)
+        assert stats["fast_path"], k
+        info = json.loads((Path(state) / "index" / "index.json").read_text())
+        levels = [r["level"] for r in info["delta"]["add_runs"]]
+        assert levels == [b for b in range(k.bit_length() - 1, -1, -1) if k >> b & 1], (k, levels)
+        runs = {r["id"] for r in info["delta"]["add_runs"]}
+        listed = {rel.split("/")[2] for rel in info["files"] if rel.startswith(("delta/add/", "delta/df/r"))}
+        assert listed == runs  # merged runs are gone from the state
