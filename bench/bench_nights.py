@@ -7,7 +7,8 @@ OUT is a pipeline output (its last dedupe state names the signature files, in in
 `cluster_shards` on the first `--base` files, then one fast call a night, each adding the next file
 (~1 % of the corpus) on the previous night's state, as a crawl growing by a shard a night. Printed per
 night: CPU and wall seconds, peak RSS, the phases that grow with what fast runs left behind (the add
-layers of the index, the df bounds of the shingles they touched), and the state's add-layer rows. A
+layers of the index, the df bounds of the shingles they touched), the state's add-layer rows, and the
+megabytes of state the night wrote (files not hard-linked from the night before: noise-free). A
 bench of one +1 % run (`bench.scale plus`) always starts from a fresh full-path state and cannot show
 this. Only the last two nights' folders are kept (states are mostly hard links to the one before).
 """
@@ -23,6 +24,11 @@ from pathlib import Path
 from bench.bench_dedupe_plus import OVERRIDES, child, signature_files
 
 PHASES = ("anchor candidates", "df changes", "measured pairs", "known pair deltas", "next state")
+
+
+def _written(state: Path) -> int:
+    """Bytes of the state's files written by its own call (one link: not shared with the night before)."""
+    return sum(st.st_size for f in state.rglob("*") if f.is_file() and (st := f.stat()).st_nlink == 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     print(f"{len(files)} signature files; cold on {args.base}, then {nights} nights of one file each")
-    print("night  docs     fast  cpu_s  wall_s  peak_mb  " + "  ".join(f"{p[:12]:>12}" for p in PHASES) + "  add_rows")
+    print(
+        "night  docs     fast  cpu_s  wall_s  peak_mb  "
+        + "  ".join(f"{p[:12]:>12}" for p in PHASES)
+        + "  add_rows  written_mb"
+    )
     prev = None
     for night in range(nights + 1):
         out = work / f"night-{night:03d}"
@@ -56,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{night:5d}  {got.get('docs', 0):7,d}  {got.get('fast_path', False)!s:>5}  {got['cpu_s']:5.1f}  "
             f"{got['wall_s']:6.1f}  {got['peak_mb']:7d}  "
             + "  ".join(f"{wall.get(p, 0.0):12.2f}" for p in PHASES)
-            + f"  {add_rows:,d}",
+            + f"  {add_rows:,d}  {_written(out / 'state') / 2**20:,.0f}",
             flush=True,
         )
         if night >= 2:
