@@ -2438,6 +2438,63 @@ def _stamped(info: dict, rel: str, path: Path) -> bool:
     return recorded == [st.st_size, st.st_mtime_ns, st.st_ino] and st.st_mtime_ns < int(stamps["at"]) - STAMP_RACY_NS
 
 
+LOST_FLUSH_CODES = 1_000_000  # (pair, count) rows of anchors turned boilerplate buffered before a spill (~16 MB)
+
+
+class _Spill:
+    """(pair code, count) rows appended to one raw file per pair partition, a buffer of
+    LOST_FLUSH_CODES rows at a time: memory follows the buffer and one partition's rows, not the
+    change's every row."""
+
+    DTYPE = np.dtype([("u", "<u8"), ("c", "<i8")])
+
+    def __init__(self, folder: Path, nparts: int):
+        self.folder, self.nparts = folder, nparts
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        self.parts: list[np.ndarray] = []
+        self.rows: list[np.ndarray] = []
+        self.held = 0
+
+    def add(self, part: np.ndarray, codes: np.ndarray, counts: np.ndarray) -> None:
+        row = np.empty(len(codes), self.DTYPE)
+        row["u"], row["c"] = codes, counts
+        self.parts.append(part.astype(np.int64))
+        self.rows.append(row)
+        self.held += len(codes)
+        if self.held >= LOST_FLUSH_CODES:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        part, rows = np.concatenate(self.parts), np.concatenate(self.rows)
+        self.parts, self.rows, self.held = [], [], 0
+        o = np.argsort(part, kind="stable")
+        part, rows = part[o], rows[o]
+        cut = np.searchsorted(part, np.arange(self.nparts + 1))
+        for p in np.flatnonzero(np.diff(cut)).tolist():
+            with open(self.folder / f"{p:05d}.bin", "ab") as fh:
+                rows[cut[p] : cut[p + 1]].tofile(fh)
+
+    def summed(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """Partition p's distinct pair codes, sorted, with their counts summed."""
+        path = self.folder / f"{p:05d}.bin"
+        if not path.exists():
+            return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+        rows = np.fromfile(path, dtype=self.DTYPE)
+        u, c = rows["u"], rows["c"]
+        o = _order(u)
+        u, c = u[o], c[o]
+        if len(u):
+            st_ = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+            u, c = u[st_], np.add.reduceat(c, st_)
+        return u, c
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def _load_run(st: _FastState, run: str) -> dict[str, dict[str, np.ndarray]]:
     """One fast run of the index (its holder rows and df bounds), partition file by partition file."""
     out: dict[str, dict[str, np.ndarray]] = {}
@@ -3052,23 +3109,21 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     extra_codes.append(u[ok_anchor])
     extra_src.append(np.full(int(ok_anchor.sum()), 2, np.int8))
     extra_ac = [np.zeros(len(x), np.int64) for x in extra_codes[:-1]] + [c[ok_anchor]]
-    # shared anchors that became boilerplate, per pair of their (old) holders: (pair, count)
-    lost_u, lost_c = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+    # shared anchors that became boilerplate, per pair of their (old) holders: (pair, count), spilled to
+    # disk by pair partition as they are made (`_Spill`) and summed per partition below. Held in memory
+    # they were bounded by FAST_MAX_ANCHOR_CODES and the night took the full path past it: a speech
+    # whose copies pass ANCHOR_MAX_DF makes every pair of its ~64 holders lose each shared anchor
+    # (bench.bench_nights from 53.6 k documents of the 100k bench: every night, ~125 s against ~25 s).
+    pbits = int(dl["pair_bits"])
+    nparts = 1 << pbits
+    lost = _Spill(out / ".work" / "fast-lost", nparts)
     for _, hr, hg, _, _ in st.holder_chunks("anchors", np.concatenate(common), mk_a, mg_a):
         for codes in _pairs_touching(hr, hg, np.ones(len(hr), bool)):
             a, b = (codes >> np.uint64(32)).astype(np.int64), (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
             uu, cc = np.unique(codes[~eligible(a, b)], return_counts=True)
-            lost_u.append(uu)
-            lost_c.append(cc.astype(np.int64))
-            held[0] += len(uu)
-            if held[0] > FAST_MAX_ANCHOR_CODES:
-                return None
-    lu, lc = np.concatenate(lost_u), np.concatenate(lost_c)
-    o = _order(lu)
-    lu, lc = lu[o], lc[o]
-    if len(lu):
-        st_ = np.flatnonzero(np.r_[True, lu[1:] != lu[:-1]])
-        lu, lc = lu[st_], np.add.reduceat(lc, st_)
+            x, y = _split_codes(uu)
+            lost.add(_delta_part(dk[x], dk[y], pbits), uu, cc.astype(np.int64))
+    lost.flush()
 
     phase("candidate partitions")
     # the candidate set, one pair partition at a time. delta/pairs/<p> holds the previous run's pairs
@@ -3078,8 +3133,6 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     # pairs take their new count) merged with the new ones, and the Jaccard of the pairs measured
     # now. Its arrays go to the work folder (fast-pairs/<p>/) and are read back by the later
     # pair-local phases: memory follows the partition, not the corpus's pair count.
-    pbits = int(dl["pair_bits"])
-    nparts = 1 << pbits
     pdir = out / ".work" / "fast-pairs"
     pdir.mkdir(parents=True, exist_ok=True)
 
@@ -3094,8 +3147,7 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
     ebound, ec, es, ea = by_part(
         np.concatenate(extra_codes), np.concatenate(extra_src), np.concatenate(extra_ac).astype(np.int64)
     )
-    lbound, lu, lc = by_part(lu, lc)
-    moved = len(lu)
+    moved = 0
     del extra_codes, extra_src, extra_ac, u, c, us, cs
     ua_l, ub_l, uoff = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [0]
     n_known = 0
@@ -3108,7 +3160,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         o0 = _order(code0)
         code0, a0, b0 = code0[o0], a0[o0], b0[o0]
         src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
-        lu_p, lc_p = lu[lbound[p] : lbound[p + 1]], lc[lbound[p] : lbound[p + 1]]
+        lu_p, lc_p = lost.summed(p)
+        moved += len(lu_p)
         jl = np.minimum(np.searchsorted(lu_p, code0), max(len(lu_p) - 1, 0))
         hit_l = (lu_p[jl] == code0) if len(lu_p) else np.zeros(len(code0), bool)
         ac0 = ac0 - np.where(hit_l, lc_p[jl] if len(lu_p) else 0, 0)
@@ -3164,7 +3217,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         uoff.append(uoff[-1] + len(un))
         n_known += int(kn.sum())
         del codes, small, big, src, acnt, jac, kn, kn_n, kn_w, near, a, b, swap
-    del ec, es, ea, lu, lc
+    del ec, es, ea
+    lost.remove()
 
     def pair_files(stem: str, *cols: str):
         """The columns of every pair partition's working file, one partition at a time."""

@@ -641,12 +641,16 @@ def test_fast_path_old_pair_layout_or_damaged_partition_takes_the_full_path(tmp_
     assert stats["fast_path"] is False
 
 
-def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypatch, path_mode):
+@pytest.mark.parametrize("flush", [1_000_000, 1])
+def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypatch, path_mode, flush):
     """New pages push boilerplate P's anchors over ANCHOR_MAX_DF (3 here): pairs among P's holders
     lose those shared anchors, and some old anchor candidates (X = P + a little own text inside
     Y) stop being candidates. Only the new pages' anchors are recounted in full, the old pairs'
-    stored counts move by the anchors that became boilerplate; removing the pages makes P rare
-    again (its holders recounted). Every step byte for byte as cold."""
+    stored counts move by the anchors that became boilerplate (spilled by pair partition: with
+    `flush` 1 every row goes to disk on its own, and no bound on their number sends the night to
+    the full path); removing the pages makes P rare again (its holders recounted). Every step byte
+    for byte as cold."""
+    monkeypatch.setattr(dedupe_cluster, "LOST_FLUSH_CODES", flush)
     monkeypatch.setattr(dedupe, "ANCHOR_MAX_DF", 3)
     monkeypatch.setattr(dedupe, "MIN_ANCHOR_SHARE", 0.3)  # X's own anchors are 20-30 % of its anchors
     base = speeches()
@@ -666,6 +670,7 @@ def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypat
     assert stats["fast_path"] is (path_mode == "fast")
     if path_mode == "fast":  # additions only: no old document's anchors recounted
         assert stats["anchor_recount_docs"] == len(others) and stats["anchor_moved_pairs"] >= 3
+        assert not (tmp_path / "more-inc" / ".work" / "fast-lost").exists()  # the spill is removed
     s2, stats = check_step(tmp_path, "back", [old], s1)  # removal: P rare again
     rows = cluster_of(tmp_path / "back-inc", 1)
     assert rows["x"]["cluster_id"] == rows["y"]["cluster_id"]
