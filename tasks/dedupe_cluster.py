@@ -2495,35 +2495,30 @@ class _Spill:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _load_run(st: _FastState, run: str) -> dict[str, dict[str, np.ndarray]]:
-    """One fast run of the index (its holder rows and df bounds), partition file by partition file."""
-    out: dict[str, dict[str, np.ndarray]] = {}
+def _run_files(st: _FastState, run: str) -> dict[str, dict[str, str]]:
+    """One fast run's files by partition ("df/00012", "sample/00012") and column."""
+    out: dict[str, dict[str, str]] = {}
     for rel in sorted(st.files):
-        if rel.startswith(f"delta/df/{run}/") and rel.endswith("-k.npy"):
-            stem = rel.removesuffix("-k.npy")
-            p = stem.rsplit("/", 1)[1]
-            out[f"df/{p}"] = {col: st.npy(f"{stem}-{col}.npy") for col in ("k", "lo", "hi")}
-        elif rel.startswith(f"delta/add/{run}/") and rel.endswith("-k.npy"):
-            stem = rel.removesuffix("-k.npy")
+        if rel.startswith(f"delta/df/{run}/"):
+            stem, col = rel.removesuffix(".npy").rsplit("-", 1)
+            out.setdefault(f"df/{stem.rsplit('/', 1)[1]}", {})[col] = rel
+        elif rel.startswith(f"delta/add/{run}/"):
+            stem, col = rel.removesuffix(".npy").rsplit("-", 1)
             kind, p = stem.rsplit("/", 1)[1].rsplit("-", 1)
-            out[f"{kind}/{p}"] = {col: st.npy(f"{stem}-{col}.npy") for col in ("k", "d")}
+            out.setdefault(f"{kind}/{p}", {})[col] = rel
     return out
 
 
-def _merge_runs(runs: list[dict[str, dict[str, np.ndarray]]]) -> dict[str, dict[str, np.ndarray]]:
-    """Runs (oldest first) merged into one: holder rows concatenated and sorted by key (stable: a
-    key's rows keep their age order); df bounds by key, the newest run's bounds where several hold it."""
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for name in sorted({n for r in runs for n in r}):
-        parts = [r[name] for r in runs if name in r]
-        cols = {c: np.concatenate([x[c] for x in parts]) for c in parts[0]}
-        o = _order(cols["k"])
-        cols = {c: v[o] for c, v in cols.items()}
-        if name.startswith("df/") and len(cols["k"]):
-            last = np.r_[cols["k"][1:] != cols["k"][:-1], True]  # stable: the newest of equal keys is last
-            cols = {c: v[last] for c, v in cols.items()}
-        out[name] = cols
-    return out
+def _merge_runs(parts: list[dict[str, np.ndarray]], newest_wins: bool) -> dict[str, np.ndarray]:
+    """One partition of several runs (oldest first) merged: rows sorted by key (stable: a key's rows
+    keep their age order); with `newest_wins` (df bounds) one row a key, the newest run's."""
+    cols = {c: np.concatenate([x[c] for x in parts]) for c in parts[0]}
+    o = _order(cols["k"].astype(np.uint64))
+    cols = {c: v[o] for c, v in cols.items()}
+    if newest_wins and len(cols["k"]):
+        last = np.r_[cols["k"][1:] != cols["k"][:-1], True]  # stable: the newest of equal keys is last
+        cols = {c: v[last] for c, v in cols.items()}
+    return cols
 
 
 class _FastState:
@@ -3586,18 +3581,21 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
             night[f"{kind}/{p:05d}"] = {"k": nk[m].astype(np.uint64)[o], "d": dk[ng[m]].astype(np.uint64)[o]}
         add_rows[kind] += len(nk)
     runs, seq = [dict(r) for r in dl["add_runs"]], int(dl["add_seq"])
-    made, level = night, 0
-    while True:
-        full = [r for r in runs if r["level"] == level]
+    level, merged = 0, set()
+    while True:  # tonight's run takes the place of every full level below the first that is not
+        full = {r["id"] for r in runs if r["level"] == level}
         if len(full) + 1 < ADD_RUNS_PER_LEVEL:
             break
-        made = _merge_runs([_load_run(st, r["id"]) for r in full] + [made])
-        runs = [r for r in runs if r["level"] != level]
+        merged |= full
         level += 1
+    sources = [_run_files(st, str(r["id"])) for r in runs if r["id"] in merged]  # oldest first
+    runs = [r for r in runs if r["id"] not in merged]
     seq += 1
     run_id = f"r{seq:06d}"
     runs.append({"id": run_id, "level": level})
-    for name, cols in sorted(made.items()):
+    for name in sorted(set(night).union(*sources)):  # one partition in memory at a time
+        parts = [{col: st.npy(rel) for col, rel in f[name].items()} for f in sources if name in f]
+        cols = _merge_runs([*parts, night[name]] if name in night else parts, name.startswith("df/"))
         group, where = name.split("/")
         if group == "df":
             for col in ("k", "lo", "hi"):
@@ -3605,7 +3603,8 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         else:
             save(f"delta/add/{run_id}/{group}-{where}-k.npy", cols["k"])
             save(f"delta/add/{run_id}/{group}-{where}-d.npy", cols["d"])
-    del night, made
+        del parts, cols
+    del night
     prefixes = tuple(f"delta/{where}/{r['id']}/" for r in runs[:-1] for where in ("add", "df"))
     linked = [r for r in st.files if r.startswith(prefixes)]
     _link_files(index.root, dst_root, linked)

@@ -911,3 +911,22 @@ def test_nightly_runs_merge_by_level_and_match_cold(tmp_path, monkeypatch, path_
         runs = {r["id"] for r in info["delta"]["add_runs"]}
         listed = {rel.split("/")[2] for rel in info["files"] if rel.startswith(("delta/add/", "delta/df/r"))}
         assert listed == runs  # merged runs are gone from the state
+
+
+def test_merged_runs_keep_every_holder_row_and_each_shingles_newest_bounds(path_mode):
+    """Runs merge oldest first: holder rows all kept, sorted by key in age order; df bounds one row a
+    shingle, the newest run's (a later night's bounds replace an earlier night's)."""
+    if path_mode != "fast":
+        pytest.skip("one run is enough")
+    u8, u4 = np.uint64, np.uint32
+    old = {"k": np.array([1, 3, 5], u8), "lo": np.array([1, 1, 1], u4), "hi": np.array([1, 2, 1], u4)}
+    new = {"k": np.array([3, 4], u8), "lo": np.array([2, 2], u4), "hi": np.array([3, 3], u4)}
+    got = dedupe_cluster._merge_runs([old, new], newest_wins=True)
+    assert (
+        got["k"].tolist() == [1, 3, 4, 5] and got["lo"].tolist() == [1, 2, 2, 1] and got["hi"].tolist() == [1, 3, 3, 1]
+    )
+    rows = dedupe_cluster._merge_runs(
+        [{"k": np.array([1, 2], u8), "d": np.array([11, 10], u8)}, {"k": np.array([1], u8), "d": np.array([12], u8)}],
+        newest_wins=False,
+    )
+    assert rows["k"].tolist() == [1, 1, 2] and rows["d"].tolist() == [11, 12, 10]
