@@ -930,3 +930,41 @@ def test_merged_runs_keep_every_holder_row_and_each_shingles_newest_bounds(path_
         newest_wins=False,
     )
     assert rows["k"].tolist() == [1, 1, 2] and rows["d"].tolist() == [11, 12, 10]
+
+
+def test_base_lookups_search_distinct_keys_and_an_older_base_its_key_column(tmp_path, monkeypatch, path_mode):
+    """Holder lookups in a base partition binary-search its distinct keys and their row offsets
+    (-u, -o), never the rows' own key column (-k: one key a row, ~200 rows a key at 100k); a base
+    written before those files existed is searched by its key column, with the same bytes."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    opened: list[str] = []
+    real = dedupe_cluster._FastState.npy
+
+    def recording(self, rel, mmap=False, sparse=False):
+        opened.append(rel)
+        return real(self, rel, mmap, sparse)
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
+    docs = pool(29)
+    ids = sorted(docs)
+    old, new = {d: docs[d] for d in ids[:-3]}, {d: docs[d] for d in ids[-3:]}
+    s0, _ = check_step(tmp_path, "base", [old], None)
+    _, stats = check_step(tmp_path, "plus", [old, new], s0)
+    assert stats["fast_path"]
+    base = [rel for rel in opened if rel.startswith("delta/base/")]
+    assert any(rel.endswith("-u.npy") for rel in base) and any(rel.endswith("-o.npy") for rel in base)
+    assert not any(rel.endswith("-k.npy") for rel in base)
+    index = Path(s0) / "index"
+    info = json.loads((index / "index.json").read_text())
+    gone = [r for r in info["files"] if r.startswith("delta/base/") and r.endswith(("-u.npy", "-o.npy"))]
+    assert gone
+    for rel in gone:
+        del info["files"][rel]
+        info.get("stamps", {}).get("files", {}).pop(rel, None)
+        (index / rel).unlink()
+    (index / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    opened.clear()
+    _, stats = check_step(tmp_path, "plus-older", [old, new], s0)  # the same bytes as cold (check_step)
+    assert stats["fast_path"]
+    assert any(rel.startswith("delta/base/") and rel.endswith("-k.npy") for rel in opened)
