@@ -2517,10 +2517,11 @@ def _run_files(st: _FastState, run: str) -> dict[str, dict[str, str]]:
 
 
 # A base holder partition keeps, beside its (key, document) rows sorted by key (-k, -d), its distinct
-# keys and where each one's rows start (-u, -o): a lookup binary-searches the distinct keys, ~1/200 of
-# the rows at 100k (sample: 1.2 M distinct of 250 M rows). Searching the rows' own key column faulted
-# in nearly every page of it (the 100k +1 % df changes looked up 120 k keys, one every few pages, and
-# read 4.85 GB from disk: the 2 GB sample key column, the 1 GB document column, with readahead).
+# keys and where each one's rows start (-u, -o): a lookup binary-searches the distinct keys, ~1/18 of
+# the rows at 100k (sample: 14 M distinct keys of 259 M rows). Searching the rows' own key column
+# faulted in nearly every page of it (the 100k +1 % df changes look up 120 k keys, one every few pages,
+# and read 4.85 GB from disk with read-around; 3.1 GB now, most of it the document column and the
+# doc-major files; docs/dedupe.md "Session 30").
 def _key_offsets(k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys of a sorted key column and the offset of each one's first row (one more
     offset: the column's length)."""

@@ -934,7 +934,7 @@ def test_merged_runs_keep_every_holder_row_and_each_shingles_newest_bounds(path_
 
 def test_base_lookups_search_distinct_keys_and_an_older_base_its_key_column(tmp_path, monkeypatch, path_mode):
     """Holder lookups in a base partition binary-search its distinct keys and their row offsets
-    (-u, -o), never the rows' own key column (-k: one key a row, ~200 rows a key at 100k); a base
+    (-u, -o), never the rows' own key column (-k: one key a row, ~18 rows a key at 100k); a base
     written before those files existed is searched by its key column, with the same bytes."""
     if path_mode != "fast":
         pytest.skip("fast path only")
