@@ -3422,13 +3422,15 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         files_out[rel] = xxhash.xxh3_128_hexdigest(data)
 
     phase("known pair deltas")
+
     # per pair partition: the known pairs' shared weights moved by the changed rows of their
     # documents (block by block), the measured ones taken from above, verdicts; the one-way pairs
     # reduced to each smaller document's best container as the partitions go (a total order: the
     # reduction of a union is the reduction of the partial reductions)
-    ow_rows = np.zeros((4, 0))
-    n_pairs = 0
-    for p in range(nparts):
+    def part_deltas(
+        p: int, dw_c: np.ndarray = dw_c, uw: np.ndarray = uw, un_n: np.ndarray = un_n, mark: np.ndarray = mark
+    ) -> tuple[np.ndarray, int]:
+        """One pair partition's deltas, verdicts and files; its one-way pairs reduced (4 x rows)."""
         with _Bundle(pdir / f"{p:05d}") as bundle:
             codes, small, big, src, acnt, jac, kn, kn_n, kn_w, un = (
                 bundle[k] for k in ("codes", "small", "big", "src", "acnt", "jac", "kn", "kn_n", "kn_w", "un")
@@ -3437,26 +3439,37 @@ def _fast_run(files, digests, index: _Index, prev: Path, out: Path, version: str
         # by the smaller gid, in code order: `pair_deltas` marks a document's rows once for its run of pairs
         ks_, kb_ = np.minimum(small[kni], big[kni]).astype(np.int64), np.maximum(small[kni], big[kni]).astype(np.int64)
         delta = np.zeros(len(kni), np.int64)
+        scratch = mark if st.threads == 1 else np.zeros(n, bool)  # the numpy fallback's marks, one set a thread
         # every partition scans every block: mapped, not copied (100k +1 %: ~113 MB of blocks, 16 times)
         for path in blocks if len(kni) else []:
-            _block_deltas(np.load(path, mmap_mode="r"), dw_c, ks_, kb_, delta, mark)
+            _block_deltas(np.load(path, mmap_mode="r"), dw_c, ks_, kb_, delta, scratch)
         iw, inn = kn_w, kn_n
         iw[kni] += delta
         iw[un], inn[un] = uw[uoff[p] : uoff[p + 1]], un_n[uoff[p] : uoff[p + 1]]
         del ks_, kb_, delta, kni, kn_w, kn_n
         keep, mutual, cont = _verdicts(meta, small, big, jac, iw, total)
         ow = keep & ~mutual
-        ow_rows = _best_partner(
-            np.concatenate([ow_rows, np.stack([small[ow], big[ow], cont[ow], jac[ow]])], axis=1), meta
-        )
+        rows = _best_partner(np.stack([small[ow], big[ow], cont[ow], jac[ow]]), meta)
         _save_bundle(pdir / f"v{p:05d}", codes=codes, small=small, big=big, jac=jac, inn=inn, keep=keep,
                  mutual=mutual, cont=cont, src=src)  # fmt: skip
         a, b = _split_codes(codes)
         save(f"delta/pairs/{p:05d}.npz", ka=dk[a], kb=dk[b], jac=jac, n=inn, w=iw, src=src.astype(np.int8),
              ac=acnt.astype(np.int32))  # fmt: skip
-        n_pairs += len(codes)
         shutil.rmtree(pdir / f"{p:05d}")
-        del codes, small, big, src, acnt, jac, kn, un, iw, inn, keep, mutual, cont, ow, a, b
+        return rows, len(codes)
+
+    # partitions two at a time when the call has two threads (`pair_deltas` is compiled and lets go of
+    # the GIL): the reduction of the one-way pairs is a total order, so its partial reductions may come
+    # from either thread; results are taken in partition order all the same
+    ow_rows = np.zeros((4, 0))
+    n_pairs = 0
+    with ThreadPoolExecutor(max_workers=min(st.threads, 2)) if st.threads > 1 else contextlib.nullcontext() as ex:
+        results = ex.map(part_deltas, range(nparts)) if ex is not None else map(part_deltas, range(nparts))
+        for rows, count in results:
+            ow_rows = _best_partner(np.concatenate([ow_rows, rows], axis=1), meta)
+            n_pairs += count
+    if st.threads > 1:
+        _trim()  # the second thread's heap arena
     for path in blocks:
         path.unlink()
     del dw_c, ua, ub, uw, un_n, mark
