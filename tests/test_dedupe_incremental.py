@@ -417,6 +417,19 @@ def test_fast_path_removal_and_bridge_chain(tmp_path, path_mode):
     assert rows["a"]["cluster_id"] != rows["b"]["cluster_id"]
 
 
+def _npy_reads(monkeypatch) -> list[str]:
+    """The index files the fast path reads through `_FastState.npy`, in order (the list fills as it runs)."""
+    read: list[str] = []
+    real = dedupe_cluster._FastState.npy
+
+    def recording(self, rel, mmap=False, sparse=False):
+        read.append(rel)
+        return real(self, rel, mmap, sparse)
+
+    monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
+    return read
+
+
 def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypatch, path_mode):
     if path_mode != "fast":
         pytest.skip("fast path only")
@@ -426,14 +439,7 @@ def test_fast_path_reads_only_the_partitions_new_keys_fall_in(tmp_path, monkeypa
     info = json.loads((Path(s0) / "index" / "index.json").read_text())
     n_parts = 1 << info["bits"]["sample"]
     assert n_parts >= 32
-    read: list[str] = []
-    real = dedupe_cluster._FastState.npy
-
-    def counting(self, rel, mmap=False, sparse=False):
-        read.append(rel)
-        return real(self, rel, mmap, sparse)
-
-    monkeypatch.setattr(dedupe_cluster._FastState, "npy", counting)
+    read = _npy_reads(monkeypatch)
     short = speeches()[3][100:130]  # 30 characters of its own: a handful of sampled shingles
     _, stats = check_step(tmp_path, "one", [docs, {"short": short}], s0)
     assert stats["fast_path"] and stats["reexamined_docs"] == 1
@@ -938,14 +944,7 @@ def test_base_lookups_search_distinct_keys_and_an_older_base_its_key_column(tmp_
     written before those files existed is searched by its key column, with the same bytes."""
     if path_mode != "fast":
         pytest.skip("fast path only")
-    opened: list[str] = []
-    real = dedupe_cluster._FastState.npy
-
-    def recording(self, rel, mmap=False, sparse=False):
-        opened.append(rel)
-        return real(self, rel, mmap, sparse)
-
-    monkeypatch.setattr(dedupe_cluster._FastState, "npy", recording)
+    opened = _npy_reads(monkeypatch)
     docs = pool(29)
     ids = sorted(docs)
     old, new = {d: docs[d] for d in ids[:-3]}, {d: docs[d] for d in ids[-3:]}
