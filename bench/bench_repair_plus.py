@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("plus")
     ap.add_argument("--root", default=str(Path(__file__).resolve().parents[1]), help="checkout whose code runs")
     ap.add_argument("--keep", default="", help="write the replayed artifacts here (kept)")
+    ap.add_argument(
+        "--profile", type=int, default=0, help="print the N top cProfile entries (cumulative) of each stage"
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, args.root)
 
@@ -98,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
                 cold_keys[(Path(s["normalize"]).name, Path(s["extract"]).name)] = members_key(s)
             except (KeyError, TypeError):
                 cold_keys[(Path(s["normalize"]).name, Path(s["extract"]).name)] = None
+        import cProfile
+        import pstats
+
+        profiles = {"members": cProfile.Profile(), "repair": cProfile.Profile()}
         members_dirs, calls, cpu_m, linked, texts = [], 0, 0.0, 0, 0
         members_same: list[bool] = []
         for k, s in enumerate(plus):
@@ -109,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue  # the flow finds its artifact complete: no call
             out = work / "members" / str(k)
             t = time.process_time()
+            if args.profile:
+                profiles["members"].enable()
             st = repair.cluster_members_shard({c: s[c] for c in cols}, str(out), earlier=cold_members)
+            profiles["members"].disable()
             cpu_m += time.process_time() - t
             calls += 1
             linked += st.get("files_linked", 0)
@@ -130,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
         cpu_r = 0.0
         for p in parts:
             t = time.process_time()
+            if args.profile:
+                profiles["repair"].enable()
             st = repair.repair_part({"members": members_dirs}, str(work / "repair"), p, earlier)
+            profiles["repair"].disable()
             cpu_r += time.process_time() - t
             for name, v in st.items():
                 if isinstance(v, int):
@@ -156,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  members artifacts == the +1 % run's (every Parquet file, byte for byte): "
             f"{sum(members_same)} of {len(members_same)}"
         )
+        for name, prof in profiles.items() if args.profile else ():
+            print(f"\n== {name}: cProfile, top {args.profile} by cumulative time")
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
         return 0 if same in (True, None) and all(members_same) else 1
     finally:
         if not args.keep:

@@ -266,7 +266,7 @@ class Dag:
         return work
 
     def submit(
-        self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]]
+        self, stage: str, work: dict[str, tuple[dict[str, Any], list[Any], int]], fresh: dict[str, int] | None = None
     ) -> tuple[dict[str, dict[str, Any]], list[tuple[list[str], Callable[[], Any]]]]:
         """(shard id -> the stats of its complete artifact, served without a task run; the steps still
         to run, as (shard ids, a function that submits their Prefect task and returns its future)):
@@ -276,9 +276,16 @@ class Dag:
         keyed = [self.params[p] for p in declared.params]
         what = "files" if "files" in declared.reads else "docs"
         shard = declared.scope == "shard"
+        fresh = fresh or {}
         jobs = {
             sid: steps.job(
-                stage, self.state, f"{sid} ({n:,} {what})" if shard else sid, parts, keyed, shard=sid if shard else ""
+                stage,
+                self.state,
+                f"{sid} ({n:,} {what})" if shard else sid,
+                parts,
+                keyed,
+                shard=sid if shard else "",
+                rank=fresh.get(sid, 0),
             )
             for sid, (_, parts, n) in work.items()
         }
@@ -300,10 +307,18 @@ class Dag:
             return {k: v.for_shard(sid, plan) if isinstance(v, ByShard) else v for k, v in run_params.items()}
 
         task = self.tasks[stage]
-        pending = [sid for sid in work if sid not in done]
+        # Steps with more inputs this run computed go first, in batches of their own, and wait for a
+        # worker ahead of the others (Job.rank): a nightly run's new shard computes every document
+        # where an old shard's step patches a few rows. Last in line, it ran alone with the other
+        # worker idle and held up the next stage (100k +1 %: the new shard's annotate, 2.8 s, after
+        # 77 quick ones).
         one_each = declared.scope == "global" or self.window is None  # a Dask cluster schedules each step
         launches: list[tuple[list[str], Callable[[], Any]]] = []
-        for sids in [[sid] for sid in pending] if one_each else _batches(pending, steps.STEPS_PER_TASK):
+        batches: list[list[str]] = []
+        for rank in sorted({fresh.get(sid, 0) for sid in work if sid not in done}, reverse=True):
+            tier = [sid for sid in work if sid not in done and fresh.get(sid, 0) == rank]
+            batches += [[sid] for sid in tier] if one_each else _batches(tier, steps.STEPS_PER_TASK)
+        for sids in batches:
             if len(sids) == 1:
                 launches.append(
                     (sids, functools.partial(task.submit, jobs[sids[0]], work[sids[0]][0], params_of(sids[0])))
@@ -370,7 +385,9 @@ class Dag:
             for stage in ready:
                 waiting.remove(stage)
                 started[stage] = time.monotonic()
-                done, launches = self.submit(stage, self.work(stage, shard_ids, sources, results))
+                done, launches = self.submit(
+                    stage, self.work(stage, shard_ids, sources, results), fresh_shards(stage, results, run_id)
+                )
                 pool.trace("stage_submitted", stage=stage, steps=sum(len(sids) for sids, _ in launches))
                 trackers[stage] = self.progress.stage(stage, len(done) + sum(len(sids) for sids, _ in launches))
                 partial[stage] = {}
@@ -405,6 +422,20 @@ class Dag:
 
     def used_keys(self) -> set[str]:
         return {j.key for jobs in self.jobs.values() for j in jobs.values()}
+
+
+def fresh_shards(stage: str, results: dict[str, dict[str, dict[str, Any]]], run_id: str | None) -> dict[str, int]:
+    """Shard -> how many of a shard stage's shard inputs this run computed rather than read from its
+    cache: a new shard's every input (its pages are new), an old shard's only what a change reached."""
+    if STAGES[stage].scope != "shard" or run_id is None:
+        return {}
+    fresh: dict[str, int] = {}
+    for r in STAGES[stage].reads:
+        if r in STAGES and STAGES[r].scope == "shard":
+            for sid, result in results.get(r, {}).items():
+                if result.get("computed_by") == run_id:
+                    fresh[sid] = fresh.get(sid, 0) + 1
+    return fresh
 
 
 def _batches(items: list[str], most: int) -> list[list[str]]:

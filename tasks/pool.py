@@ -231,7 +231,7 @@ def run(
     fn: Callable[..., T],
     *args: Any,
     timeout: float | None = None,
-    priority: tuple[int, int] = (0, 0),
+    priority: tuple[int, ...] = (0, 0, 0),
     kind: str = "",
     warm: bool = True,
 ) -> T:
@@ -278,7 +278,7 @@ class _Gate:
         self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
         self.arrivals = itertools.count()
 
-    def enter(self, priority: tuple[int, int], ahead: bool = False) -> None:
+    def enter(self, priority: tuple[int, ...], ahead: bool = False) -> None:
         ticket = (tuple(-p for p in priority), next(self.arrivals))
         with self.cond:
             heapq.heappush(self.waiting, ticket)

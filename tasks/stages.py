@@ -318,13 +318,15 @@ def topological() -> list[str]:
     return done
 
 
-def call_priority(stage: str) -> tuple[int, int]:
+def call_priority(stage: str, rank: int = 0) -> tuple[int, int, int]:
     """The pool's order for calls waiting for a worker (higher first): a global stage's calls
     before shard calls (one global call holds up every stage after it), then the longer chain
-    after the stage. 20k bench: dedupe's single 157 s call waited behind every queued extract shard."""
+    after the stage, then the step's rank among its stage's (steps.Job.rank: a new shard's first).
+    20k bench: dedupe's single 157 s call waited behind every queued extract shard."""
     return (
         int(STAGES[stage].scope == "global"),
         downstream_depth()[stage],
+        rank,
     )  # a dozen stages: no cache (plugins register more)
 
 

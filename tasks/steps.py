@@ -47,6 +47,9 @@ class Job:
     state_dir: str
     label: str
     shard: str = ""  # the shard a shard step works on (recorded in `_done.json`: see stages.ByShard)
+    # among a stage's waiting calls, the higher first (flows.pipeline.fresh_shards: how many of its
+    # inputs this run computed): never part of the key
+    rank: int = 0
 
     @property
     def dir(self) -> str:
@@ -56,8 +59,8 @@ class Job:
         return str(Path(self.dir) / name)
 
 
-def job(stage: str, state_dir: str, label: str, *key_parts: Any, shard: str = "") -> Job:
-    return Job(stage, step_key(stage, *key_parts), state_dir, label, shard)
+def job(stage: str, state_dir: str, label: str, *key_parts: Any, shard: str = "", rank: int = 0) -> Job:
+    return Job(stage, step_key(stage, *key_parts), state_dir, label, shard, rank)
 
 
 def _cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -155,7 +158,7 @@ def batch_task_for(stage: str) -> Task:
 def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """One step's work: its artifact written and marked complete, its stats returned."""
     pool.trace("step_start", stage=job.stage, label=job.label)
-    first = call_priority(job.stage)
+    first = call_priority(job.stage, job.rank)
     if STAGES[job.stage].plan:
         stats = run_parts(job, inputs, params)
     else:

@@ -165,28 +165,29 @@ def _sleep_then_tag(seconds: float, tag: str) -> str:
 
 
 def test_a_waiting_call_of_higher_priority_overtakes_earlier_ones(workers):
-    """One worker busy; shard calls b, c queue, then a global call g: g runs next, then b, then c
-    (ProcessPoolExecutor alone would run b, c, g in arrival order)."""
+    """One worker busy; shard calls b, c queue, then a new shard's call n of the same stage (a
+    higher rank), then a global call g: g runs next, then n, then b, then c (ProcessPoolExecutor
+    alone would run b, c, n, g in arrival order)."""
     workers(1)
     pool.run(_pid, 0)  # the worker is up
     finished: list[str] = []
     lock = threading.Lock()
 
-    def call(seconds: float, tag: str, priority: tuple[int, int]) -> None:
+    def call(seconds: float, tag: str, priority: tuple[int, int, int]) -> None:
         got = pool.run(_sleep_then_tag, seconds, tag, priority=priority)
         with lock:
             finished.append(got)
 
-    threads = [threading.Thread(target=call, args=(1.5, "a", (0, 3)))]
+    threads = [threading.Thread(target=call, args=(1.5, "a", (0, 3, 0)))]
     threads[0].start()
     time.sleep(0.5)  # a holds the only worker
-    for tag, priority in (("b", (0, 3)), ("c", (0, 3)), ("g", (1, 3))):
+    for tag, priority in (("b", (0, 3, 0)), ("c", (0, 3, 0)), ("n", (0, 3, 2)), ("g", (1, 3, 0))):
         threads.append(threading.Thread(target=call, args=(0.1, tag, priority)))
         threads[-1].start()
-        time.sleep(0.2)  # arrival order b, c, g
+        time.sleep(0.2)  # arrival order b, c, n, g
     for t in threads:
         t.join(30)
-    assert finished == ["a", "g", "b", "c"]
+    assert finished == ["a", "g", "n", "b", "c"]
 
 
 def test_a_quick_call_waits_for_its_worker_in_the_executor_a_slow_one_at_the_gate(workers, monkeypatch):

@@ -1,0 +1,44 @@
+"""A nightly run's new shard goes first in every shard stage: its steps compute every document, an
+old shard's steps patch the few rows a change reached. Last in line, the new shard's annotate ran
+alone with the other worker idle and held up export (100k +1 %: 2.8 s of a 102 s run)."""
+
+from __future__ import annotations
+
+from flows.pipeline import Dag, fresh_shards
+from tasks.stages import call_priority
+
+
+def test_steps_on_new_inputs_are_batched_and_ranked_first(tmp_path):
+    """In a stage's order of shards, the new shard is last; its step still goes out first, in a batch
+    of its own, and waits for a worker ahead of the old shards' steps."""
+    dag = Dag(str(tmp_path / "state"), rebuild=False, progress=None, params={"top_k": 10}, runtime={})
+    shards = [f"shard-{k:02d}" for k in range(6)]
+    work = {sid: ({"normalize": sid, "extract": sid, "dedupe": sid}, [sid], 10) for sid in shards}
+    fresh = {"shard-05": 2, "shard-01": 1}  # shard-05: new pages; shard-01: an old shard a change reached
+    done, launches = dag.submit("annotate", work, fresh)
+    assert done == {}
+    order = [sids for sids, _ in launches]
+    assert order[0] == ["shard-05"] and order[1] == ["shard-01"]
+    assert sorted(s for sids in order[2:] for s in sids) == ["shard-00", "shard-02", "shard-03", "shard-04"]
+    jobs = dag.jobs["annotate"]
+    assert (jobs["shard-05"].rank, jobs["shard-01"].rank, jobs["shard-00"].rank) == (2, 1, 0)
+    assert call_priority("annotate", jobs["shard-05"].rank) > call_priority("annotate", jobs["shard-00"].rank)
+    assert call_priority("dedupe") > call_priority("annotate", 99)  # a global call still goes first
+    # the rank never reaches the key: a step cached in a run where it was new is a hit in the next
+    again = Dag(str(tmp_path / "state"), rebuild=False, progress=None, params={"top_k": 10}, runtime={})
+    again.submit("annotate", work)
+    assert {s: j.key for s, j in again.jobs["annotate"].items()} == {s: j.key for s, j in jobs.items()}
+
+
+def test_fresh_counts_the_inputs_this_run_computed():
+    run = "run-1"
+    results = {
+        "normalize": {"a": {"computed_by": "run-0"}, "b": {"computed_by": run}},
+        "extract": {"a": {"computed_by": "run-0"}, "b": {"computed_by": run}},
+        "annotate": {"a": {"computed_by": run}, "b": {"computed_by": run}},
+        "dedupe": {"corpus": {"computed_by": run}},
+    }
+    assert fresh_shards("export", results, run) == {"a": 1, "b": 3}  # a global input is not a shard's
+    assert fresh_shards("annotate", results, run) == {"b": 2}
+    assert fresh_shards("dedupe", results, run) == {}  # a global stage has one step
+    assert fresh_shards("annotate", results, None) == {}  # no flow run: no order
