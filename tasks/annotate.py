@@ -165,21 +165,16 @@ def _digest(doc_id: str, text: str | None, year: int | None, level: str | None, 
 
 
 def _canonical_batches(path: Path, canonical: set[str]) -> Iterator[list[tuple[str, str | None]]]:
-    """(doc_id, text) of the canonical documents of a docs.parquet, BATCH_ROWS at a time: a row group's
-    ids decoded first, and only the canonical rows' texts turned into Python strings."""
+    """(doc_id, text) of the canonical documents of a docs.parquet, BATCH_ROWS at a time: only the row
+    groups that hold them are read (common.rows_by_id), and only their texts turned into Python strings."""
     import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
-    docs_file = pq.ParquetFile(path)
-    wanted = pa.array(sorted(canonical), pa.string())
-    for group in range(docs_file.metadata.num_row_groups):
-        ids = docs_file.read_row_group(group, columns=["doc_id"]).column(0)
-        mask = pc.is_in(ids, value_set=wanted)
-        if not pc.any(mask).as_py():
-            continue
-        keep = ids.filter(mask).to_pylist()
-        texts = docs_file.read_row_group(group, columns=["text"]).column(0).filter(mask).to_pylist()
+    from tasks.common import rows_by_id
+
+    for rows in rows_by_id(path, canonical, ["doc_id", "text"]):
+        keep = rows.column("doc_id").to_pylist()
+        texts = rows.column("text").to_pylist()
+        del rows
         pa.default_memory_pool().release_unused()
         for at in range(0, len(keep), BATCH_ROWS):
             yield list(zip(keep[at : at + BATCH_ROWS], texts[at : at + BATCH_ROWS], strict=True))

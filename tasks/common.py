@@ -6,7 +6,8 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ def write_table(
     *,
     compression: str = "zstd",
     plain: Iterable[str] = (),
+    row_group_size: int = 8192,
 ) -> str:
     """Write Parquet deterministically (fixed options, sorted rows) and atomically (temp + rename).
 
@@ -113,7 +115,7 @@ def write_table(
             compression=compression,
             use_dictionary=_dictionary_columns(table, plain),
             write_statistics=True,
-            row_group_size=8192,
+            row_group_size=row_group_size,
         )
         os.chmod(tmp, _PUBLIC)
         os.replace(tmp, path)
@@ -130,6 +132,35 @@ def _dictionary_columns(table: pa.Table, plain: Iterable[str]) -> bool | list[st
 
 def read_table(path: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
     return pq.read_table(path, columns=columns)
+
+
+def rows_by_id(path: str | os.PathLike, ids: Iterable[str], columns: list[str]) -> Iterator[pa.Table]:
+    """The rows of the named documents of a Parquet file sorted by doc_id, one row group at a time
+    (`columns`, doc_id first among them or not): a row group whose doc_id range in the footer holds
+    none of them is not read, and of the others only the doc_id column is read before the rest.
+    A +1 % run reads a handful of texts per shard (annotate's newly canonical documents, the members
+    step's copies not in an earlier artifact): in one row group of ~900 documents that was the whole
+    33 MB text column, ~70 ms a call (100k bench, session 32)."""
+    import pyarrow.compute as pc
+
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    value_set = pa.array(wanted, pa.string())
+    pf = pq.ParquetFile(path)
+    meta = pf.metadata
+    leaf = next((i for i in range(meta.num_columns) if meta.schema.column(i).path == "doc_id"), None)
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(leaf).statistics if leaf is not None else None
+        if stats is not None and stats.has_min_max:
+            at = bisect_left(wanted, stats.min)
+            if at == len(wanted) or wanted[at] > stats.max:
+                continue
+        doc_ids = pf.read_row_group(group, columns=["doc_id"]).column(0)
+        mask = pc.is_in(doc_ids, value_set=value_set)
+        if not pc.any(mask).as_py():
+            continue
+        yield pf.read_row_group(group, columns=columns).filter(mask)
 
 
 def write_json(obj: Any, path: str | os.PathLike) -> str:

@@ -1317,6 +1317,10 @@ SPEECH_STEP = 1024  # characters counted at a time before checking the threshold
 # Pages converted to Python at a time: bounds a worker's memory by the batch, not the shard.
 BATCH_ROWS = 256
 TEXT_COLUMNS = ("raw_text", "text")  # written without a dictionary (tasks.common.ARTIFACT_COMPRESSION)
+# docs.parquet's row groups: a later stage reading a few documents by id (common.rows_by_id) reads
+# ~2.4 MB of texts for them, not the shard's whole ~33 MB column (100k bench shards of ~900 pages);
+# whole-shard readers go group by group as before, which also bounds their batches (session 32)
+DOC_ROW_GROUP = 64
 # the columns of a page that normalize_shard reads in Python (the others pass through as Arrow)
 _DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root")
 
@@ -1407,7 +1411,14 @@ def normalize_shard(
             kept_parts.append(rows_to_table(kept, schema.NORMALIZED_DOCS))
     out = Path(out_dir)
     kept_table = pa.concat_tables(kept_parts) if kept_parts else rows_to_table([], schema.NORMALIZED_DOCS)
-    write_table(kept_table, out / "docs.parquet", ["doc_id"], compression=ARTIFACT_COMPRESSION, plain=TEXT_COLUMNS)
+    write_table(
+        kept_table,
+        out / "docs.parquet",
+        ["doc_id"],
+        compression=ARTIFACT_COMPRESSION,
+        plain=TEXT_COLUMNS,
+        row_group_size=DOC_ROW_GROUP,
+    )
     del kept_table, kept_parts
     write_table(rows_to_table(removed, schema.REMOVED_LINES), out / "removed_lines.parquet", ["doc_id", "line_no"])
     write_table(rows_to_table(rejects, schema.REJECTS), out / "rejects.parquet", schema.SORT_KEYS["rejects"])

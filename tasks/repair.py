@@ -1238,23 +1238,16 @@ def _link_file(src: Path, dst: Path) -> bool:
     return True
 
 
-TEXT_BATCH = 256  # documents decoded at a time when picking texts: the shard's texts are never all read twice
-
-
 def _texts(docs_file: Path, ids: set[str]) -> pa.Table:
-    """(doc_id, text) of the named documents only, filtered batch by batch."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
+    """(doc_id, text) of the named documents only, from the row groups that hold them."""
+    from tasks.common import rows_by_id
 
-    empty = pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
-    if not ids:
-        return empty
-    wanted = pa.array(sorted(ids), pa.string())
-    kept = [
-        pa.Table.from_batches([b]).filter(pc.is_in(b.column(0), value_set=wanted))
-        for b in pq.ParquetFile(docs_file).iter_batches(batch_size=TEXT_BATCH, columns=["doc_id", "text"])
-    ]
-    return pa.concat_tables(kept) if kept else empty
+    kept = list(rows_by_id(docs_file, ids, ["doc_id", "text"]))
+    return (
+        pa.concat_tables(kept)
+        if kept
+        else pa.table({"doc_id": pa.array([], pa.string()), "text": pa.array([], pa.string())})
+    )
 
 
 def _canonical_keys(path: Path, cache: dict[Path, pa.Table] | None) -> pa.Table:

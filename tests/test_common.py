@@ -42,3 +42,35 @@ def test_content_digest_tells_parts_apart_and_takes_any_text():
     assert content_digest("1", None) != content_digest(1, None) != content_digest("1", "")  # and typed
     assert content_digest("区长", 2020, [[1, "x", "rule"]]) == content_digest("区长", 2020, [[1, "x", "rule"]])
     assert len(content_digest("lone \ud800 surrogate")) == 32  # a page's broken text still gets a memo digest
+
+
+def test_rows_by_id_reads_only_the_row_groups_that_hold_the_ids(tmp_path, monkeypatch):
+    """A few documents of a shard by id: the row groups whose doc_id range (footer statistics) holds
+    none of them are not read; the rows come back whatever groups they fall in, unknown ids ignored."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.common import rows_by_id, write_table
+
+    ids = [f"{k:016x}" for k in range(0, 300, 3)]  # 100 documents, 10 row groups of 10
+    path = tmp_path / "docs.parquet"
+    write_table(
+        pa.table({"doc_id": ids, "text": [f"正文{k}" for k in range(100)]}), path, ["doc_id"], row_group_size=10
+    )
+    reads: list[int] = []
+    real = pq.ParquetFile.read_row_group
+
+    def counted(self, i, *args, **kwargs):
+        reads.append(i)
+        return real(self, i, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_group", counted)
+    wanted = [ids[9], ids[10], ids[55], "ffffffffffffffff", "0000000000000001"]  # groups 0, 1, 5; two unknown
+    got = pa.concat_tables(rows_by_id(path, wanted, ["doc_id", "text"])).to_pylist()
+    assert got == [{"doc_id": ids[k], "text": f"正文{k}"} for k in (9, 10, 55)]
+    # group 0 is read for its ids (0000000000000001 is inside its range) but holds ids[9] anyway
+    assert sorted(set(reads)) == [0, 1, 5]
+    assert list(rows_by_id(path, [], ["doc_id", "text"])) == []
+    reads.clear()
+    assert list(rows_by_id(path, ["0000000000000001"], ["doc_id"])) == []  # in range, not there: ids only
+    assert reads == [0]

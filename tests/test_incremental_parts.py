@@ -45,7 +45,9 @@ def member_docs() -> list[dict]:
     return docs
 
 
-def write_inputs(folder: Path, docs: list[dict], shared: list[str], root: str = "/corpus") -> dict:
+def write_inputs(
+    folder: Path, docs: list[dict], shared: list[str], root: str = "/corpus", row_group_size: int = 64
+) -> dict:
     """The members stage's inputs as the upstream stages write them (the columns it reads, and one
     it does not: the input root)."""
     norm, ext = folder / "normalize", folder / "extract"
@@ -59,6 +61,8 @@ def write_inputs(folder: Path, docs: list[dict], shared: list[str], root: str = 
             }
         ),
         norm / "docs.parquet",
+        ["doc_id"],
+        row_group_size=row_group_size,
     )
     write_table(
         pa.table(
@@ -294,10 +298,10 @@ def test_members_parts_built_in_arrow_equal_parts_built_from_python_rows(tmp_pat
 
     from tasks import repair
 
-    monkeypatch.setattr(repair, "TEXT_BATCH", 2)  # several batches even for eight documents
     monkeypatch.setattr(repair, "CLUSTER_DIGEST_BATCH", 2)
     docs = member_docs()
-    stats = cluster_members_shard(write_inputs(tmp_path / "in", docs, ["c0", "c1"]), str(tmp_path / "arrow"))
+    inputs = write_inputs(tmp_path / "in", docs, ["c0", "c1"], row_group_size=2)  # texts from several row groups
+    stats = cluster_members_shard(inputs, str(tmp_path / "arrow"))
     assert stats["texts_read"] == 5  # c0 and c1 copies (d0, d1, d5, d6) and the spun page d7
     by_id = {d["doc_id"]: d for d in docs}
     parts = sorted((tmp_path / "arrow" / "members").glob("*.parquet"))
