@@ -777,6 +777,26 @@ def _components(n: int, edge_batches: Callable[[], Iterable[tuple[np.ndarray, np
         labels = new
 
 
+def _stable_names(labels: np.ndarray, dk: np.ndarray, namer: np.ndarray) -> np.ndarray:
+    """Each document's group name (a uint64 document key), from its component label: the key of a
+    member that named its group before (`namer`: its previous group name is its own key), the
+    smallest such one when groups merged; else the smallest member key (a cold run names every group
+    so). A group's name is always the key of one of its members, so two groups never share one.
+
+    Why: named by their smallest key only, a group took a new page's key whenever the page's key was
+    smaller than its members' (a speech of ~88 copies: 1 new copy in 89), and all its members counted
+    as regrouped — their shingles joined the df widening with no witness for the new name (100k +1 %:
+    1,000 regrouped pages beside the 1,000 new ones, 120 k shingles' holders read again). Names
+    only identify groups in the df counts (distinct names per shingle), so the outputs stay a cold
+    run's while the state's names keep their history."""
+    top = np.iinfo(np.uint64).max
+    kept = np.full(len(labels), top, np.uint64)
+    np.minimum.at(kept, labels[namer], dk[namer])
+    smallest = np.full(len(labels), top, np.uint64)
+    np.minimum.at(smallest, labels, dk)
+    return np.where(kept != top, kept, smallest)[labels]
+
+
 # --- pass 4: sampled-shingle overlap per hash partition ----------------------------------------
 
 
@@ -3312,11 +3332,10 @@ def _fast_run(
             yield s_[m_], b_[m_]
 
     phase("near groups")
-    # near-duplicate groups (components of the near edges, streamed), named by their smallest document key
+    # near-duplicate groups (components of the near edges, streamed), each keeping its name when it can
+    # (`_stable_names`): a copy that joins its speech's group does not rename it
     glab = _components(n, near_edges)
-    rep = np.full(n, np.iinfo(np.uint64).max, np.uint64)
-    np.minimum.at(rep, glab, dk)
-    grp = rep[glab]
+    grp = _stable_names(glab, dk, known & (D["group"][np.maximum(oi, 0)] == dk))
     regrouped = np.flatnonzero(known & (grp != D["group"][np.maximum(oi, 0)]))
 
     phase("df changes")

@@ -686,6 +686,49 @@ def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypat
     check_step(tmp_path, "all", [old, others, {"z99": p + base[3][:500]}], s3)
 
 
+def group_names(state: str, doc_ids: list[str]) -> dict[str, int]:
+    """doc_id -> the name of its near-duplicate group in a run's state (delta/docs.npz)."""
+    with np.load(Path(state) / "index" / "delta" / "docs.npz") as z:
+        at = {int(h): int(g) for h, g in zip(z["idhash"], z["group"], strict=True)}
+    hashes = dedupe_cluster._id_hashes(pa.array(doc_ids, pa.string()))
+    return {d: at[int(h)] for d, h in zip(doc_ids, hashes, strict=True)}
+
+
+def test_a_group_keeps_its_name_when_a_smaller_key_joins(tmp_path, path_mode):
+    """A group is named by a member's document key; a cold run takes the smallest. A new copy with a
+    smaller key than that leaves the name alone in a fast run: its copies are not regrouped, so their
+    shingles' df bounds do not widen (no holder read for them). When the member that names the group
+    goes, the group takes its smallest key again. Every step byte for byte as cold."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    base = speeches()
+    rng = random.Random(41)
+    speech = {"s0": base[0]} | {f"s0-{k}": near_copy(base[0], rng) for k in range(3)}
+    others = {f"s{i}": t for i, t in enumerate(base[1:5], 1)}
+    s0, _ = check_step(tmp_path, "base", [speech | others], None)
+    before = group_names(s0, sorted(speech))
+    assert len(set(before.values())) == 1
+    name = next(iter(before.values()))
+    joining = {f"new-{k}": near_copy(base[0], rng) for k in range(8)}
+    s1, stats = check_step(tmp_path, "join", [speech | others, joining], s0)
+    after = group_names(s1, sorted(speech | joining))
+    cold = group_names(str(tmp_path / "join-cold" / "state"), sorted(speech | joining))
+    assert len(set(cold.values())) == 1 and next(iter(cold.values())) < name  # cold renames the group...
+    assert set(after.values()) == {name}  # ... the fast run keeps its name
+    assert stats["fast_path"] and stats["regrouped_docs"] == 0
+    # the page whose key names the group goes: the group takes its smallest key, every member regrouped
+    with np.load(Path(s1) / "index" / "delta" / "docs.npz") as z:
+        by_key = {int(k): int(h) for k, h in zip(z["dockey"], z["idhash"], strict=True)}
+    ids = sorted(speech | joining)
+    named = [d for d, h in zip(ids, dedupe_cluster._id_hashes(pa.array(ids)), strict=True) if int(h) == by_key[name]]
+    assert len(named) == 1
+    rest = {d: t for d, t in (speech | joining).items() if d != named[0]}
+    s2, stats = check_step(tmp_path, "gone", [others, rest], s1)
+    renamed = group_names(s2, sorted(rest))
+    assert len(set(renamed.values())) == 1 and next(iter(renamed.values())) != name
+    assert stats["fast_path"] and stats["regrouped_docs"] == len(rest)
+
+
 @pytest.mark.parametrize("steps", [1, 0])
 def test_df_inside_its_grid_cell_moves_no_weight(tmp_path, monkeypatch, path_mode, steps):
     """df is rounded up to a geometric grid before weighting (DF_GRID_STEPS; 1 = powers of two), so
