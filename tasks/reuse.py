@@ -569,6 +569,26 @@ def part_of_doc(doc_id: str) -> int:
 _PART_BOUNDS = [f"{q * 256 // REUSE_PARTS:02x}" for q in range(1, REUSE_PARTS)]
 
 
+def _part_starts(ids: pa.Array) -> list[int]:
+    """Where each output part's codes start in the sorted doc ids, then their count (REUSE_PARTS + 1
+    offsets, `_code_range`'s lower bounds): a binary search per part bound on the Arrow array. A hits
+    part turned the whole listing into a Python list (twice with an earlier artifact) to find these
+    64 numbers: a term of corpus size x hash partitions in every nightly run (100k: 2 x 152 lists of
+    40 k ids; at a million documents ~2 x 1,500 lists of 400 k)."""
+    n = len(ids)
+    starts = [0]
+    for bound in _PART_BOUNDS:
+        lo, hi = starts[-1], n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if ids[mid].as_py() < bound:
+                lo = mid + 1
+            else:
+                hi = mid
+        starts.append(lo)
+    return [*starts, n]
+
+
 def _code_range(id_list: list[str], q: int) -> tuple[int, int]:
     """Codes [lo, hi) of the documents whose doc_id falls in output part q (id_list sorted)."""
     lo = bisect.bisect_left(id_list, _PART_BOUNDS[q - 1]) if q else 0
@@ -1146,8 +1166,7 @@ def hits_part(
         lost = old[~keep]  # hits of groups that changed or are gone, in this run's codes
         la, lb = remap[lost["a"]], remap[lost["b"]]
         gone = (la < 0) | (lb < 0)  # a document gone: the output part of its pairs drops their rows
-        old_ids = _listing_ids(base).to_pylist()
-        old_bounds = [_code_range(old_ids, q)[0] for q in range(REUSE_PARTS)]
+        old_bounds = _part_starts(_listing_ids(base))[:REUSE_PARTS]
         gone_parts = np.unique(np.searchsorted(old_bounds, lost["a"][gone], side="right") - 1).tolist()
         lost = lost[~gone]
         lost["a"], lost["b"] = la[~gone], lb[~gone]
@@ -1183,8 +1202,7 @@ def hits_part(
         (out / sub).mkdir(parents=True, exist_ok=True)
     np.save(out / "hits" / f"{lo:04d}.npy", rec)
     # where each output part's hits start and end: the reuse step slices without searching
-    id_list = ids.to_pylist()
-    bounds = [_code_range(id_list, q)[0] for q in range(REUSE_PARTS)] + [len(id_list)]
+    bounds = _part_starts(ids)
     np.save(out / "hits" / f"{lo:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
     np.save(out / "formulae" / f"{lo:04d}.npy", frec)
     groups = np.empty(len(ghash), dtype=GROUP_DTYPE)

@@ -799,3 +799,19 @@ def test_a_relabelled_document_keeps_its_pairs_rows_with_its_cluster_now(tmp_pat
     assert got == table_bytes(tmp_path / "cold" / "reuse_step") != table_bytes(tmp_path / "first" / "reuse_step")
     assert inc["reuse"]["pairs_computed"] == 0 < cold["reuse"]["pairs_computed"]
     assert inc["reuse"]["parts_written"] > 0
+
+
+def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
+    """The 64 output parts' first codes, searched in the sorted Arrow ids, are `_code_range`'s on a
+    Python list of them: empty, one id, ids at a part bound's very prefix, parts with no id."""
+    import random
+
+    import pyarrow as pa
+
+    rng = random.Random(7)
+    cases = [[], ["0000000000000000"], ["ffffffffffffffff"], [f"{q * 4:02x}00000000000000" for q in range(64)]]
+    cases += [sorted(f"{rng.getrandbits(64):016x}" for _ in range(n)) for n in (5, 300, 5000)]
+    cases += [sorted(f"{rng.choice('3a'):s}{rng.getrandbits(60):015x}" for _ in range(200))]  # two parts only
+    for ids in cases:
+        want = [reuse._code_range(ids, q)[0] for q in range(reuse.REUSE_PARTS)] + [len(ids)]
+        assert reuse._part_starts(pa.array(ids, pa.string())) == want
