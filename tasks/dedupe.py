@@ -22,6 +22,7 @@ import pyarrow as pa
 import rensa
 import xxhash
 
+from tasks.common import sorted_table
 from tasks.schema import NUM_PERM, SIGNATURES  # NUM_PERM: MinHash permutations (the signature width)
 from tasks.vocab import SPIN_PAIRS as _SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 from tasks.vocab import TRUNCATION_NOTICE_RE as _TRUNCATION
@@ -259,7 +260,7 @@ def _signature_table(cols: dict) -> pa.Table:
         else:
             arrays.append(pa.array(vals, type=f.type))
     table = pa.Table.from_arrays(arrays, schema=SIGNATURE_SCHEMA)
-    return table.sort_by("doc_id") if table.num_rows else table
+    return sorted_table(table, ["doc_id"]) if table.num_rows else table
 
 
 def _list_array(values: list[np.ndarray], type_: pa.DataType) -> pa.Array:
@@ -376,7 +377,9 @@ def signature_shard(inputs: dict, out_dir: str) -> dict:
         parts.append(shard_signatures(table))
     sigs = pa.concat_tables(parts) if parts else shard_signatures(pa.table({"doc_id": pa.array([], pa.string())}))
     keys = [place[d] for d in sigs.column("doc_id").to_pylist()]
-    sigs = sigs.take(pa.array(sorted(range(len(keys)), key=keys.__getitem__), pa.int64()))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    # in the normalized file's order: nearly always the order the batches came in (see common.sorted_table)
+    sigs = sigs.combine_chunks() if order == list(range(len(keys))) else sigs.take(pa.array(order, pa.int64()))
     hashes = ("minhash", "bands", "sample", "anchors")  # incompressible: 19.7 MB a shard with zstd or without
     write_table(sigs, Path(out_dir) / "signatures.parquet", compression=ARTIFACT_COMPRESSION, plain=hashes)
     return {"docs": sigs.num_rows}

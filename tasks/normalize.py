@@ -1404,7 +1404,9 @@ def normalize_shard(
             n_bytes += len(doc["raw_text"].encode("utf-8"))
         n_kept += len(kept)
         if passthrough:
-            own = batch.select(ingest_names).take(pa.array(kept_rows, pa.int64()))
+            own = batch.select(ingest_names)
+            if len(kept_rows) < batch.num_rows:  # a batch keeping every page (nearly all) is not copied row by row
+                own = own.take(pa.array(kept_rows, pa.int64()))
             new_cols = rows_to_table(kept, added)
             kept_parts.append(pa.Table.from_arrays([*own.columns, *new_cols.columns], schema=schema.NORMALIZED_DOCS))
         else:

@@ -43,7 +43,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks.common import stable_order
+from tasks.common import sorted_table, stable_order
 from tasks.dedupe import SHINGLE, WINDOW, shingle_hashes
 from tasks.schema import ANCHORS
 
@@ -169,7 +169,7 @@ def anchor_table(docs: Iterable[dict]) -> pa.Table:
         },
         schema=ANCHOR_SCHEMA,
     )
-    return table.sort_by([("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")])
+    return sorted_table(table, ["part", "hash", "doc_id", "pos"])
 
 
 def _hits(

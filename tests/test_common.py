@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,38 @@ def test_rows_by_id_reads_only_the_row_groups_that_hold_the_ids(tmp_path, monkey
     reads.clear()
     assert list(rows_by_id(path, ["0000000000000001"], ["doc_id"])) == []  # in range, not there: ids only
     assert reads == [0]
+
+
+def _texts_table(n: int, reverse: bool = False):
+    import pyarrow as pa
+
+    ids = [f"d{i:05d}" for i in range(n)]
+    rows = list(zip(ids, [("讲话" * (i % 7 + 1) * 2000) + str(i) for i in range(n)], strict=True))
+    if reverse:
+        rows.reverse()
+    return pa.table({"doc_id": [r[0] for r in rows], "text": [r[1] for r in rows]})
+
+
+def test_write_table_gives_the_bytes_of_a_sorted_copy_whatever_the_chunks(tmp_path):
+    """A table already in order is combined, not gathered row by row: its Parquet bytes are what sort_by's copy
+    writes, and they do not depend on how the rows were chunked (Parquet pages do: the bytes differ by chunks)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+
+    whole = _texts_table(600)
+    chunked = pa.concat_tables([whole.slice(i, 97) for i in range(0, whole.num_rows, 97)])
+    assert chunked.column("text").num_chunks > 1
+    reference = whole.sort_by([("doc_id", "ascending")])
+    pq.write_table(
+        reference, tmp_path / "ref.parquet", compression="none", use_dictionary=["doc_id"], row_group_size=64
+    )
+    pq.write_table(chunked, tmp_path / "raw.parquet", compression="none", use_dictionary=["doc_id"], row_group_size=64)
+    ref = (tmp_path / "ref.parquet").read_bytes()
+    assert (tmp_path / "raw.parquet").read_bytes() != ref  # why the chunks must be combined
+    for name, table in (("sorted", chunked), ("reversed", _texts_table(600, reverse=True))):
+        path = write_table(
+            table, tmp_path / f"{name}.parquet", ["doc_id"], compression="none", plain=["text"], row_group_size=64
+        )
+        assert Path(path).read_bytes() == ref, name
