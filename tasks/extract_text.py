@@ -239,11 +239,25 @@ def simplify(s: str) -> str:
     if not s:
         return ""
     s = PINYIN_RE.sub("", s)
-    try:
-        s = t2s().convert(s)
-    except Exception:  # noqa: BLE001 - a title that OpenCC cannot convert stays as it is
-        pass
+    if _traditional().search(s):  # else nothing for OpenCC to do (see _traditional)
+        try:
+            s = t2s().convert(s)
+        except Exception:  # noqa: BLE001 - a title that OpenCC cannot convert stays as it is
+            pass
     return to_half(s)
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern:
+    """The characters OpenCC t2s converts on their own (every BMP character tried once, ~60 ms a process; beyond the
+    BMP not tried, so all of them), as tasks.normalize's _T2S_TABLE. A line without one is Simplified and read as
+    written, as normalize leaves such lines: t2s phrases would otherwise rewrite Simplified words in it (`藉口` ->
+    `借口`: 藉 is a Simplified character too). On the 20k bench most pages' chrome holds none: OpenCC was ~6 % of
+    extract's CPU (py-spy of a cold run), converting Simplified lines."""
+    chars = [chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c < 0xE000]
+    alone = t2s().convert("\n".join(chars)).split("\n")
+    converted = [c for c, s in zip(chars, alone, strict=True) if s != c]
+    return re.compile("[" + "".join(map(re.escape, converted)) + "\U00010000-\U0010ffff]")
 
 
 def simplify_lines(lines: Sequence[str]) -> list[str]:
@@ -254,10 +268,18 @@ def simplify_lines(lines: Sequence[str]) -> list[str]:
     if not lines or any("\n" in x for x in lines):
         return [simplify(x) for x in lines]
     s = PINYIN_RE.sub("", "\n".join(lines))
-    try:
-        s = t2s().convert(s)
-    except Exception:  # noqa: BLE001 - one line OpenCC cannot convert stays as it is: convert them one by one
-        return [simplify(x) for x in lines]
+    if _traditional().search(s):  # the lines holding Traditional script, converted in one call
+        parts = s.split("\n")
+        todo = [i for i, x in enumerate(parts) if _traditional().search(x)]
+        try:
+            done = t2s().convert("\n".join(parts[i] for i in todo)).split("\n")
+        except Exception:  # noqa: BLE001 - one line OpenCC cannot convert stays as it is: convert them one by one
+            return [simplify(x) for x in lines]
+        if len(done) != len(todo):
+            return [simplify(x) for x in lines]
+        for i, x in zip(todo, done, strict=True):
+            parts[i] = x
+        s = "\n".join(parts)
     out = to_half(s).split("\n")
     return out if len(out) == len(lines) else [simplify(x) for x in lines]
 

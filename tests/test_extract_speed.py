@@ -957,10 +957,31 @@ def test_simplify_lines_is_simplify_line_by_line():
     from tasks.extract_text import simplify, simplify_lines
 
     lines = [ln for t in SAMPLES for ln in t.splitlines()[:80]]
-    lines += ["", "區(qū)長經(jīng)濟", "發佈時間：２０２１年３月", "  ", "乾隆", "后台 後臺", "a\rb", "\u2028"]
+    lines += [
+        "",
+        "區(qū)長經(jīng)濟",
+        "發佈時間：２０２１年３月",
+        "  ",
+        "乾隆",
+        "后台 後臺",
+        "a\rb",
+        "\u2028",
+        "藉口",
+        "區長 藉口",
+    ]
     assert simplify_lines(lines) == [simplify(x) for x in lines]
     assert simplify_lines(["甲\n乙", "發"]) == [simplify("甲\n乙"), simplify("發")]  # a break inside: line by line
     assert simplify_lines([]) == []
+
+
+def test_simplify_reads_a_simplified_line_as_written():
+    """OpenCC runs only on lines holding a character t2s converts on its own, as normalize converts pages: its phrases
+    would rewrite Simplified words (藉 is Simplified too); a line with Traditional script converts whole."""
+    from tasks.extract_text import simplify, simplify_lines
+
+    assert simplify("藉口") == "藉口"
+    assert simplify("區長 藉口") == "区长 借口"
+    assert simplify_lines(["藉口", "區(qū)長講話", "２０２１年"]) == ["藉口", "区长讲话", "2021年"]
 
 
 @pytest.mark.parametrize("stage", ["extract", "annotate"])
