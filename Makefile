@@ -5,11 +5,16 @@ BIN := $(VENV)/bin
 
 .PHONY: install demo test test-fast lint format bench docs clean
 
+# The last step writes bytecode for our own modules, as pip does for every installed package: an editable
+# install has none, and where PYTHONDONTWRITEBYTECODE is set every run's CLI and each pool worker compiled
+# the modules it imports again (~0.25 CPU-s a process). A source edited later is compiled in memory as
+# before (its stale .pyc is never used).
 $(VENV)/.installed: pyproject.toml requirements.lock setup.py tasks/_kernels.pyx tasks/_textscan.pyx
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/python -m compileall -q flows tasks bench >/dev/null
 	touch $@
 
 install: $(VENV)/.installed
