@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tasks.extract_text import _HALF_OF, to_half
 
@@ -245,8 +245,11 @@ def load_gazetteer() -> Gazetteer:
     return gz
 
 
-@dataclass(frozen=True)
-class PlaceHit:
+class PlaceHit(NamedTuple):
+    """A place name found in a text. A named tuple, not a frozen dataclass: a document's scans make ~75 of them
+    (extract) and as many again (annotate's mentions), and a frozen dataclass took ~1.2 us each to build, a tuple
+    ~0.4 us."""
+
     start: int
     end: int
     surface: str

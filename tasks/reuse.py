@@ -69,6 +69,10 @@ TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and par
 # incremental run reads the texts of the new documents' partners, scattered over every shard: with
 # 16, 2,313 texts cost 1,126 row groups (18 k texts decompressed) on the 5k bench's +1 % run
 CANONICAL_ROW_GROUP = 4
+# Row groups read by one call: one read and one filter a row group cost ~0.3 ms of Arrow calls, and a cold run's
+# reuse parts read ~15 k of them (~4.8 s of py-spy samples at 20k, session 34); 64 groups hold <= 256 texts
+# (~10 MB): what one call holds before its wanted rows are taken.
+TEXT_READ_GROUPS = 64
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
 # an earlier run's partition ranges are kept (its groups compared, not re-paired) while the partition
 # count is the same and no partition holds more than this times MAX_PARTITION_ROWS: memory stays
@@ -893,11 +897,13 @@ class _Corpus:
                 self._open[k] = pq.ParquetFile(self.files[k])
             pf = self._open[k]
             wanted = pa.array(want, pa.string())
-            for g, (lo, hi) in enumerate(self._row_groups(k, pf)):
-                at = bisect.bisect_left(want, lo)
-                if at == len(want) or want[at] > hi:
-                    continue
-                group = pf.read_row_group(g, use_threads=False)
+            groups = [
+                g
+                for g, (lo, hi) in enumerate(self._row_groups(k, pf))
+                if (at := bisect.bisect_left(want, lo)) < len(want) and want[at] <= hi
+            ]
+            for s in range(0, len(groups), TEXT_READ_GROUPS):
+                group = pf.read_row_groups(groups[s : s + TEXT_READ_GROUPS], use_threads=False)
                 # only the wanted rows become Python objects (a row group holds CANONICAL_ROW_GROUP texts)
                 for r in group.filter(pc.is_in(group.column("doc_id"), value_set=wanted)).to_pylist():
                     folded, offs = fold(r["text"] or "")
