@@ -70,9 +70,10 @@ TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and par
 # 16, 2,313 texts cost 1,126 row groups (18 k texts decompressed) on the 5k bench's +1 % run
 CANONICAL_ROW_GROUP = 4
 # Row groups read by one call: one read and one filter a row group cost ~0.3 ms of Arrow calls, and a cold run's
-# reuse parts read ~15 k of them (~4.8 s of py-spy samples at 20k, session 34); 64 groups hold <= 256 texts
-# (~10 MB): what one call holds before its wanted rows are taken.
-TEXT_READ_GROUPS = 64
+# reuse parts read ~15 k of them. The 20k cold run's 64 parts replayed in one process (session 34): one group a
+# call 17.1 / 16.5 CPU-s, peak 432 / 421 MB; 16 a call 12.3 / 12.7 CPU-s, 469 / 510 MB (<= 64 texts, ~7 MB as
+# UTF-8, held before the wanted rows are taken); 64 a call 13.4 CPU-s, 557 MB. Same files.
+TEXT_READ_GROUPS = 16
 CHAIN_GAP = WINDOW + SHINGLE  # winnowing puts an anchor at least every WINDOW positions of a shared run
 # an earlier run's partition ranges are kept (its groups compared, not re-paired) while the partition
 # count is the same and no partition holds more than this times MAX_PARTITION_ROWS: memory stays
