@@ -87,10 +87,13 @@ QUEUE_AHEAD_SECONDS = 2.0  # longest call of its runner so far for a call to be 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 _prestarted: ProcessPoolExecutor | None = None  # the pool `prestart` made, until the next `configure`
-# Workers `prestart` spawns, at most: the first stages of a run call one or two at once (ingest of a
-# new day's shard; then extract beside signatures → dedupe). More would sit idle through an unchanged
-# rerun, each holding its imports (~130 MB), on a many-core box as many as its cores.
-PRESTART_WORKERS = 2
+# Workers `prestart` spawns, at most: a nightly run's first call is the new shard's ingest, and its second
+# (that shard's extract, beside signatures → dedupe) comes ~1.5 s later, time for a spawned worker's
+# imports. A second prestarted worker imported beside Prefect's server start, the run's critical path on
+# two cores, and sat idle through an unchanged rerun: 20k bench, alternated (session 34), unchanged
+# 5.7 / 6.0 and 5.0 / 5.0 s with two against 5.2 / 5.0 and 4.6 / 4.7 s with one; +1 % 24.0 / 25.1, 22.4 /
+# 23.1 s against 24.3, 22.6 / 25.5 s (and one 36.1 s first run on a cold page cache).
+PRESTART_WORKERS = 1
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
 _recycle_mb: float | None = RECYCLE_MB

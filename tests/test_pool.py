@@ -678,15 +678,15 @@ def _started(warm) -> list[int]:
 
 def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_modules(workers):
     started = _started(pool.prestart(3, ("tasks.ingest",)))
-    assert len(started) == pool.PRESTART_WORKERS == 2  # never more than the first calls need
+    assert len(started) == pool.PRESTART_WORKERS == 1  # never more than a run's first call needs
     workers(3)  # what the flow does: the same settings keep the prestarted pool
     assert pool.worker_pids() == started
+    assert pool.run(_loaded, ("tasks.ingest",)) == [True] and pool.worker_pids() == started
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(2) as threads:  # two calls at once: one on each prestarted worker
+    with ThreadPoolExecutor(2) as threads:  # two calls at once: the prestarted worker and one spawned for them
         seen = list(threads.map(lambda _: pool.run(_sleep_then_pid, 1.0), range(2)))
-    assert sorted(seen) == started
-    assert pool.run(_loaded, ("tasks.ingest",)) == [True] and pool.worker_pids() == started
+    assert started[0] in seen and len(set(seen)) == 2
     workers(3)  # a pool that ran calls is never carried into another run
     assert pool.run(_pid, 0) not in started
 
@@ -701,10 +701,10 @@ def test_a_worker_spawned_later_imports_nothing_ahead(workers):
     workers(3)
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(3) as threads:  # three calls at once: a third worker is spawned for one
+    with ThreadPoolExecutor(3) as threads:  # three calls at once: two more workers are spawned for them
         seen = dict(threads.map(lambda _: pool.run(_sleep_then_loaded, 1.0), range(3)))
     assert {pid: seen[pid] for pid in started} == dict.fromkeys(started, True)
-    assert [loaded for pid, loaded in seen.items() if pid not in started] == [False]
+    assert [loaded for pid, loaded in seen.items() if pid not in started] == [False, False]
 
 
 def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(workers):
