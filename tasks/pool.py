@@ -527,6 +527,7 @@ def _init_worker(
     from tasks import procs
 
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
+    os.environ.setdefault("MIMALLOC_PURGE_DELAY", MIMALLOC_PURGE_DELAY_MS)  # read when pyarrow loads: not yet
     procs.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     _warm_up()
@@ -572,9 +573,35 @@ _full_rss: int | None = None
 # keeps more than this resident, and the pool's budget check sees whatever it keeps (it judges RSS).
 # ~10 % of the 1 GB per process; a new stage's resident tables (extract: +~490 MB) cost one full walk.
 FULL_COLLECT_MB = 100
+# Between calls a worker keeps the pages its calls freed, up to this RSS, for its next call: giving them
+# back after every call (Arrow's mimalloc purge, glibc's malloc_trim) made the next call fault them in
+# again, ~6-9 us a 4 KiB page here. A cold 20k run faulted 4.0-4.5 M pages (sys 38-44 of ~290 CPU-s);
+# kept as below, 2.5-2.9 M: old and new code run at once (one worker each, the same window for both,
+# session 35), 297.1 -> 288.9 and 289.5 -> 279.9 s, sys 43.7 -> 36.6 and 42.1 -> 35.5 s, user equal;
+# largest process of two-worker runs 585-665 -> 630-840 MB. Pages are given back when the worker would hold
+# more than this, after a runner's first call (what it left resident are its tables: `_kept_mb`),
+# when a call would not fit beside them (`_should_recycle`), and after IDLE_GIVE_BACK_SECONDS without
+# a call. A call is judged and measured from the worker's size after its last give-back (`_floor`),
+# as if the pages were gone: below the 900 MB budget, two kept workers, the flow and the API server
+# stay within the issue's 2.5 GB for the tree.
+KEEP_PAGES_MB = 800
+# A call started beside kept pages records its growth (from `_floor`) only when it grew the worker past
+# them by more than this (RSS moves by a few MiB on its own): had it fitted in them, peak - floor would
+# be the pages' size, not its need, and a small call would be judged on a large stage's figure.
+GREW_PAST_KEPT_MB = 16
+IDLE_GIVE_BACK_SECONDS = 1.0  # an idle worker keeps its freed pages this long, then gives them back
+# Arrow's allocator (mimalloc) in a worker: freed pages are purged only when the worker gives them back
+# (`release_pages`: a forced collection purges whatever the delay). Its default (10 ms) purged them
+# between two calls; -1 would never purge them, not even when forced. An operator's own setting is kept.
+MIMALLOC_PURGE_DELAY_MS = "600000"
 # In a worker: the memory log line of the call just run (MEMORY_LOG_ENV), written once its memory is
 # released (`_release`), with how long that took.
 _pending_line: dict[str, Any] | None = None
+# In a worker: whether it kept the pages its calls freed since it last gave them back (KEEP_PAGES_MB),
+# and its RSS (bytes) right after that give-back: what it holds besides those pages, at most (what
+# calls since left resident aside). A call's growth is measured and judged from there.
+_kept_pages = False
+_floor = 0
 
 
 def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs: tuple) -> None:
@@ -593,7 +620,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         except BaseException:  # noqa: BLE001 - as the base class: the parent sees the process stop
             return
     while True:
-        call_item = call_queue.get(block=True)
+        call_item = _next_call(call_queue)
         _taken_at = time.time()
         if call_item is None:
             result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
@@ -603,13 +630,15 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         # what the call's growth is recorded under: its runner, or the runner and its kind (KIND)
         runner = call_item.kwargs.pop("memory_key", None) or _runner(call_item.fn, call_item.args)
         _call_id = call_item.kwargs.pop("call_id", 0)
-        warm = call_item.kwargs.pop("warm", True)  # False: a repeat call reuses nothing (see `run`)
+        reuses = call_item.kwargs.pop("warm", True)  # False: a repeat call reuses nothing (see `run`)
         seen = runner in _ran_runners
-        repeat = seen and runner == _last_runner and warm
+        repeat = seen and runner == _last_runner and reuses
         expect = first
         if repeat:
             guess = None if first is None or runner not in _kept_mb else max(0, first - _kept_mb[runner])
             expect = warm if warm is not None else guess
+        if call_item.fn is _call and _kept_pages and (expect is None or _should_recycle(family, expect)):
+            _give_back()  # would not fit beside the kept pages (or nothing is known): give them back first
         if call_item.fn is _call and _should_recycle(family, expect):
             _log_recycle(family, expect)
             sendback(result_queue, call_item.work_id, exception=WorkerRecycled(family), exit_pid=os.getpid())
@@ -617,7 +646,8 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         _ran.add(family)
         _ran_runners.add(runner)
         _last_runner = runner
-        before = _rss_bytes()
+        kept_before, held_before = _kept_pages, _rss_bytes()
+        before = _floor if kept_before else held_before  # growth as if the kept pages were gone
         exact = _reset_peak()
         started = time.monotonic()
         try:
@@ -626,7 +656,10 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             sendback(result_queue, call_item.work_id, exception=with_traceback(e, e.__traceback__))
             del e
         else:
-            grew = max(0, _peak_bytes() - before) >> 20 if exact else None
+            peak = _peak_bytes() if exact else 0
+            grew = max(0, peak - before) >> 20 if exact else None
+            if kept_before and peak <= held_before + (GREW_PAST_KEPT_MB << 20):
+                grew = None  # it fitted in the kept pages: what it needed is unknown, at most held - floor
             seconds = time.monotonic() - started
             # the result goes back before the memory is released: the flow (a stage waiting on this
             # call, the next call's submit) need not wait for the release; the next call still does
@@ -635,9 +668,23 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         stage_call = call_item.fn in (_call, _call_here)
         del call_item
         if stage_call:
-            _release()
+            # a runner's first call gives its pages back: what it left resident are its tables (_kept_mb)
+            _release(keep=seen)
             if not seen:
                 _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
+
+
+def _next_call(call_queue: Any) -> Any:
+    """The next call off the executor's queue; a worker that kept freed pages gives them back once it
+    has waited IDLE_GIVE_BACK_SECONDS (a stage's last shard on the other worker, the flow between stages)."""
+    import queue
+
+    if _kept_pages:
+        try:
+            return call_queue.get(block=True, timeout=IDLE_GIVE_BACK_SECONDS)
+        except queue.Empty:
+            _give_back()
+    return call_queue.get(block=True)
 
 
 def _family(wrapper: Any, args: tuple) -> str:
@@ -672,7 +719,9 @@ def _should_recycle(family: str, expect_mb: int | None) -> bool:
         return False
     if expect_mb is None:
         return family not in _ran and held > _recycle_mb
-    return held + expect_mb * GROWTH_MARGIN > _budget_mb
+    # with freed pages kept, the call reuses them before it grows the worker past them
+    base = _floor >> 20 if _kept_pages else held
+    return max(held, base + expect_mb * GROWTH_MARGIN) > _budget_mb
 
 
 def _reset_peak() -> bool:
@@ -746,8 +795,9 @@ def _call_here(fn: Callable[..., T], *args: Any) -> T:
     return _call(fn, *args)
 
 
-def _release() -> None:
-    """`release_memory` after a call in a worker, collecting only what was made since the last release.
+def _release(keep: bool = False) -> None:
+    """After a call in a worker: collect what it made since the last release and, unless `keep` (its
+    next call reuses them, KEEP_PAGES_MB), give the freed pages back to the OS.
 
     A full collection walks every tracked object the worker holds: its stage modules, Arrow's and
     jieba's tables stay resident between calls, so each release cost ~20-30 CPU-ms (session 9) —
@@ -761,18 +811,16 @@ def _release() -> None:
     the call's objects 8-20 ms; a full walk on every change of stage module still cost 16 worker-s."""
     import gc
 
-    global _full_rss
+    global _kept_pages
     started = time.monotonic()
     full = _full_rss is None
     if full:
         gc.unfreeze()
-    release_memory()
-    if not full and _rss_bytes() > (_full_rss or 0) + (FULL_COLLECT_MB << 20):
-        full = True
-        gc.unfreeze()
-        release_memory()
-    if full:
-        _full_rss = _rss_bytes()
+    gc.collect()
+    if full or not keep or _rss_bytes() > KEEP_PAGES_MB << 20:
+        full = _give_back(full)
+    else:
+        _kept_pages = True
     gc.freeze()
     global _pending_line
     line, _pending_line = _pending_line, None
@@ -785,12 +833,39 @@ def _release() -> None:
             fh.write(json.dumps(line) + "\n")
 
 
+def _give_back(full: bool = False) -> bool:
+    """Give the worker's freed pages back to the OS (`release_pages`); walk every object first when it
+    holds FULL_COLLECT_MB more than after its last full walk (garbage among the frozen objects).
+    True: every object was walked."""
+    import gc
+
+    global _full_rss, _kept_pages, _floor
+    release_pages()
+    if not full and _rss_bytes() > (_full_rss or 0) + (FULL_COLLECT_MB << 20):
+        full = True
+        gc.unfreeze()
+        gc.collect()
+        release_pages()
+    if full:
+        _full_rss = _rss_bytes()
+        gc.freeze()
+    _kept_pages = False
+    _floor = _rss_bytes()
+    return full
+
+
 def release_memory() -> None:
     """Return freed memory to the OS: Python's garbage, Arrow's memory pool, glibc's free lists."""
     import gc
-    import sys
 
     gc.collect()
+    release_pages()
+
+
+def release_pages() -> None:
+    """Give freed pages back to the OS: Arrow's memory pool (purged whatever its delay), glibc's free lists."""
+    import sys
+
     if "pyarrow" in sys.modules:  # never import it just for this
         with contextlib.suppress(Exception):
             sys.modules["pyarrow"].default_memory_pool().release_unused()

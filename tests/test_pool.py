@@ -316,6 +316,18 @@ def test_a_repeat_call_is_judged_on_what_it_adds_not_on_the_first_calls_table_lo
     assert pool.run(_tables_then_passing_mb, 300, 100) == c
 
 
+def test_a_repeat_call_that_would_not_fit_on_its_repeat_figure_gets_a_fresh_worker(workers):
+    """A repeat call is judged on what repeat calls of its runner added (WARM), not waved through:
+    the worker loop once read that figure from the wrong variable and judged every repeat as +1 MiB."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=500)  # only measured growth replaces workers
+    a = pool.run(_tables_then_passing_mb, 300, 50)  # first call: +~350 MiB, ~300 of them kept
+    assert pool.run(_tables_then_passing_mb, 300, 150) == a  # guessed +~50 (first less kept): runs, +~150
+    name = f"{_tables_then_passing_mb.__module__}:_tables_then_passing_mb"
+    assert 140 <= pool.growth()[name + pool.WARM] < 200
+    b = pool.run(_tables_then_passing_mb, 300, 150)  # ~340 held + ~150 x the margin is past 500
+    assert b != a and not procs._stat(a)
+
+
 def test_a_part_after_another_is_judged_on_a_first_calls_growth(workers):
     """A repair part keeps some of what it read after its release, and the next part reads other
     clusters: judged as a warm repeat (first growth less what was kept) it went past the budget
@@ -711,3 +723,61 @@ def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(worke
     started = _started(pool.prestart(2, ()))
     workers(1)
     assert pool.run(_pid, 0) not in started
+
+
+# ----------------------------------------------------------------------------- freed pages kept for a repeat call
+
+
+def _arrow_mb(mb: int) -> tuple[int, int]:
+    """A stage whose working memory is Arrow's (as normalize's batches are): `mb` MiB allocated,
+    touched and freed. Returns the worker's pid and its RSS when the call started (MiB)."""
+    import pyarrow as pa
+
+    start = pool._rss_bytes() >> 20
+    buffers = [pa.allocate_buffer(1 << 20) for _ in range(mb)]
+    for b in buffers:
+        memoryview(b).cast("B")[::4096] = b"\x01" * (len(b) // 4096)  # touched: resident, as real work makes it
+    del buffers
+    return os.getpid(), start
+
+
+def _arrow_other_mb(mb: int) -> tuple[int, int]:
+    return _arrow_mb(mb)  # another runner with the same shape
+
+
+def test_a_worker_keeps_freed_pages_for_its_next_call_and_gives_them_back_when_idle(workers):
+    """Giving freed pages back after every call made the next call fault them in again (~6-9 us a
+    page, ~40 s of a cold 20k run's CPU): a worker keeps them for its next call, of any runner, and
+    gives them back after a runner's first call (its tables are measured) and when idle."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=10_000)
+    pool.run(_arrow_other_mb, 10)  # pyarrow imported by a first call, which gives its pages back
+    pid, base = pool.run(_arrow_mb, 300)  # another runner's first call: its pages are given back after it
+    assert pool.run(_arrow_mb, 300) == (pid, pytest.approx(base, abs=50))  # so its repeat starts without them
+    _, start = pool.run(_arrow_mb, 300)
+    assert start >= base + 250  # kept for the next call
+    _, start = pool.run(_arrow_other_mb, 300)
+    assert start >= base + 250  # of any runner: another stage reuses them too
+    time.sleep(pool.IDLE_GIVE_BACK_SECONDS + 1.0)
+    _, start = pool.run(_arrow_mb, 300)
+    assert start < base + 100  # idle: given back
+    name = f"{_arrow_mb.__module__}:_arrow_mb"
+    assert pool.growth()[name + pool.WARM] >= 250  # its growth from given-back pages
+
+
+def test_a_call_is_judged_as_if_the_kept_pages_were_gone_and_they_go_when_it_would_not_fit(workers):
+    """A call beside kept pages reuses them: it is judged on what the worker held after its last
+    give-back plus the call's growth; a call of unknown growth (a new stage) or one that would not
+    fit even so gets the pages given back first, and a spawn only if it still does not fit."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=10_000)
+    pool.run(_arrow_mb, 10)
+    _, base = pool.run(_arrow_other_mb, 10)  # a worker with pyarrow loaded and nothing kept
+    pool.configure(1, recycle_mb=base + 150, budget_mb=base + 450)  # a fresh pool
+    pid, _ = pool.run(_arrow_mb, 10)
+    assert pool.run(_arrow_mb, 300)[0] == pid  # +~300 from given-back pages: the WARM figure
+    assert pool.run(_arrow_mb, 300) == (pid, pytest.approx(base + 300, abs=80))  # ~base + 300 held, kept
+    # held with the kept pages ~base + 300, past recycle_mb: a new stage would be a spawn; given back, it fits
+    again, held = pool.run(_rss_mb, 0)
+    assert again == pid and held < base + 100
+    pool.run(_arrow_mb, 300)  # not a repeat (another runner ran): judged on the first call's figure; keeps
+    again, start = pool.run(_arrow_mb, 300)  # kept ~+300; ~base + 300 x the margin fits beside them
+    assert again == pid and start >= base + 250
