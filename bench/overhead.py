@@ -29,6 +29,7 @@ def stage_peaks(log: Path) -> str:
     seconds: dict[str, float] = defaultdict(float)
     cpu: dict[str, float] = defaultdict(float)  # the worker's CPU-s during the calls (logs since session 22)
     calls: dict[str, int] = defaultdict(int)
+    faults: dict[str, int] = defaultdict(int)  # minor page faults during the calls (logs since session 35)
     recycled: dict[str, list[int]] = defaultdict(list)
     spans: list[tuple[float, float]] = []  # (start, end) of every call that logged its start time
     for line in log.read_text().splitlines() if log.exists() else []:
@@ -43,11 +44,13 @@ def stage_peaks(log: Path) -> str:
         seconds[name] += r["seconds"]
         cpu[name] += r.get("cpu", float("nan"))
         calls[name] += 1
+        faults[name] += r.get("faults", 0)
         if "at" in r:
             spans.append((r["at"], r["at"] + r["seconds"]))
     rows = sorted(peak, key=lambda k: -peak[k])
     lines = [
         f"   {k:<28} peak {peak[k]:>6,} MB  {calls[k]:>3} calls  {seconds[k]:>7.1f} s  {cpu[k]:>7.1f} CPU-s"
+        + (f"  {faults[k] / 1e3:>7,.0f} k page faults" if faults[k] else "")
         for k in rows
     ]
     lines += [
