@@ -578,7 +578,8 @@ FULL_COLLECT_MB = 100
 # again, ~6-9 us a 4 KiB page here. A cold 20k run faulted 4.0-4.5 M pages (sys 38-44 of ~290 CPU-s);
 # kept as below, 2.5-2.9 M: old and new code run at once (one worker each, the same window for both,
 # session 35), 297.1 -> 288.9 and 289.5 -> 279.9 s, sys 43.7 -> 36.6 and 42.1 -> 35.5 s, user equal;
-# largest process of two-worker runs 585-665 -> 630-840 MB. Pages are given back when the worker would hold
+# largest process of two-worker runs 585-665 -> 630-840 MB (with a ten-minute purge delay: see
+# MIMALLOC_PURGE_DELAY_MS for the one second kept). Pages are given back when the worker would hold
 # more than this, after a runner's first call (what it left resident are its tables: `_kept_mb`),
 # when a call would not fit beside them (`_should_recycle`), and after IDLE_GIVE_BACK_SECONDS without
 # a call. A call is judged and measured from the worker's size after its last give-back (`_floor`),
@@ -590,10 +591,15 @@ KEEP_PAGES_MB = 800
 # be the pages' size, not its need, and a small call would be judged on a large stage's figure.
 GREW_PAST_KEPT_MB = 16
 IDLE_GIVE_BACK_SECONDS = 1.0  # an idle worker keeps its freed pages this long, then gives them back
-# Arrow's allocator (mimalloc) in a worker: freed pages are purged only when the worker gives them back
-# (`release_pages`: a forced collection purges whatever the delay). Its default (10 ms) purged them
-# between two calls; -1 would never purge them, not even when forced. An operator's own setting is kept.
-MIMALLOC_PURGE_DELAY_MS = "600000"
+# Arrow's allocator (mimalloc) in a worker purges pages free for longer than this (and all of them when
+# the worker gives its pages back: `release_pages` forces it). Its default, 10 ms, purged them in the
+# hand-over between two calls; -1 never purges them, not even when forced. Ten minutes (session 35)
+# kept every page a call had touched until its end: a cold 20k run faulted 2.99 M pages, but at 100k
+# calls peaked higher (reuse_finish 932 MiB, repair parts 911; session 31: 779 and 831). One second
+# keeps pages across hand-overs (milliseconds) and lets a call's phases give back what they stopped
+# using: 3.39 M faults at 20k (4.3 M before), 100k peaks 893 and 809 MiB, largest process 937 MB.
+# An operator's own setting is kept.
+MIMALLOC_PURGE_DELAY_MS = "1000"
 # In a worker: the memory log line of the call just run (MEMORY_LOG_ENV), written once its memory is
 # released (`_release`), with how long that took.
 _pending_line: dict[str, Any] | None = None
