@@ -6,6 +6,8 @@
   and SIGKILLs whatever is left of it once the main process is gone — Prefect's temporary API
   server (a `python -m uvicorn` subprocess started by prefect.server.api.server.
   SubprocessASGIServer, stopped only by an atexit hook that kill -9 skips) and any grandchild.
+  At a normal end it is told which processes were asked to stop (the CLI's temporary server) and
+  waits for them, killing them after LINGER_SECONDS, so that the CLI itself need not wait.
 - `StopOnSignal` runs the flow in a thread and keeps SIGTERM/SIGINT for the main thread: Prefect's
   engine installs its own SIGTERM handler only in the main thread (prefect.utilities.engine.
   capture_sigterm), and with it one SIGTERM unwound into `pool.shutdown(wait=True)`, which waits
@@ -25,11 +27,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WATCH_POLL_SECONDS = 0.25  # how often the watchdog looks: orphans die within about this long
+# Prefect's temporary server, sent SIGTERM at a run's end, takes ~0.2 s to shut down (uvicorn checks
+# its exit flag every 0.1 s, then closes connections and the app's services); the CLI used to wait
+# for it. The watchdog waits instead, this long at most (Prefect's own SubprocessASGIServer.stop
+# waits 5 s too), then kills it.
+LINGER_SECONDS = 5.0
+LINGER_POLL_SECONDS = 0.02
 # After SIGTERM/SIGINT the workers are dead at once; the flow then only records its state in
 # Prefect and releases the lock (well under a second on the test box). If it has not unwound after
 # this long, the CLI exits anyway: the lock is an flock the kernel releases, and the previous
@@ -109,16 +117,30 @@ def kill_all(procs: dict[int, int]) -> list[int]:
 
 
 def _watch(main_pid: int) -> None:
-    """Watchdog loop: remember the main process's tree; when the main process is gone, kill it."""
+    """Watchdog loop: remember the main process's tree; when the main process is gone, kill it.
+
+    A normal end says so on stdin (`Watchdog.stop(linger=...)`): the processes named there were
+    asked to stop and get LINGER_SECONDS to exit on their own before they are killed."""
+    import select
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and a group SIGTERM are the main process's
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     me = os.getpid()
     known: dict[int, int] = {}
+    said = b""
     while os.getppid() == main_pid:  # reparented = the main process died
         tree = descendants(main_pid)
         tree.pop(me, None)
         known = {p: s for p, s in known.items() if _stat(p) is not None} | tree
-        time.sleep(WATCH_POLL_SECONDS)
+        if select.select([0], [], [], WATCH_POLL_SECONDS)[0]:
+            chunk = os.read(0, 4096)
+            said += chunk
+            if not chunk or said.endswith(b"\n"):  # the main process closed its end, or died
+                break
+    words = said.split()
+    if words[:1] == [b"linger"] and len(words) > 2:
+        _linger({p: st[1] for p in map(int, words[2:]) if (st := _stat(p)) is not None}, float(words[1]))
+        return
     for _ in range(3):  # a killed worker's own children are found on the next pass
         killed = kill_all(known)
         more: dict[int, int] = {}
@@ -129,15 +151,37 @@ def _watch(main_pid: int) -> None:
             break
 
 
+def _linger(procs: dict[int, int], seconds: float) -> None:
+    """Wait up to `seconds` for processes that were asked to stop, then kill what is left."""
+    null = os.open(os.devnull, os.O_WRONLY)  # the run's stdout/stderr close when the main process exits
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        procs = {p: s for p, s in procs.items() if (st := _stat(p)) is not None and st[1] == s}
+        if not procs:
+            return
+        time.sleep(LINGER_POLL_SECONDS)
+    kill_all(procs)
+
+
 class Watchdog:
     def __init__(self, proc: subprocess.Popen | None):
         self.proc = proc
 
-    def stop(self) -> None:
-        """The run ended normally: the watchdog is no longer needed."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+    def stop(self, linger: Sequence[int] = (), seconds: float = LINGER_SECONDS) -> None:
+        """The run ended normally: the watchdog is no longer needed. Processes in `linger` were asked
+        to stop (Prefect's server, SIGTERM): the watchdog gives them `seconds`, then kills them, so
+        that this process need not wait for them."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if linger and self.proc.stdin is not None:
+            with contextlib.suppress(OSError):  # the watchdog died: nobody to hand them to, nothing to wait for
+                self.proc.stdin.write(f"linger {seconds} {' '.join(map(str, linger))}\n".encode())
+                self.proc.stdin.close()
+                return
+        self.proc.kill()
+        self.proc.wait()
 
 
 def start_watchdog() -> Watchdog:
@@ -151,7 +195,7 @@ def start_watchdog() -> Watchdog:
             "import sys; from tasks.procs import _watch; _watch(int(sys.argv[1]))",
             str(os.getpid()),
         ],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,  # Watchdog.stop's word; end of file when this process dies
         close_fds=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_repo_root(), os.environ.get("PYTHONPATH")) if p)},
     )

@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from importlib import util
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tasks import pool, schema, stages
+from tasks import pool, procs, schema, stages
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("jieba", "opencc", "pypinyin", "pandas", "rjieba", "trafilatura", "tasks.normalize", "tasks.extract")
@@ -192,7 +193,19 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     recorded = _flow_runs(home)  # every run, the unchanged one included, is a completed flow run
     assert [state for _, state in recorded] == ["COMPLETED"] * 3
     assert all(name.startswith("corpus → ") for name, _ in recorded)
-    assert _left_running(home) == []  # no temporary server outlives its run
+    # the cold run's task runs reached the database (their states travel as events, which the CLI
+    # sends before it asks the server to stop and stops waiting for it)
+    with sqlite3.connect(home / "prefect.db") as db:
+        tasks = db.execute(
+            "select t.state_type, count(*) from task_run t join flow_run f on t.flow_run_id = f.id "
+            "where f.created = (select min(created) from flow_run) group by t.state_type"
+        ).fetchall()
+    assert [state for state, _ in tasks] == ["COMPLETED"] and tasks[0][1] >= 5, tasks
+    # no temporary server outlives its run for long: the watchdog gives it procs.LINGER_SECONDS
+    deadline = time.monotonic() + procs.LINGER_SECONDS + 5
+    while _left_running(home) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _left_running(home) == []
 
 
 def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_end(prefect_api, monkeypatch):

@@ -199,3 +199,55 @@ def test_a_finished_run_exits_zero_and_leaves_no_process_behind(tmp_path, home):
         assert _survivors(tree, within=5) == []
     finally:
         _cleanup(cli)
+
+
+def _sleeper(ignore_sigterm: bool) -> subprocess.Popen:
+    code = "import signal, sys, time\n"
+    if ignore_sigterm:
+        code += "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    code += "print('ready', flush=True)\ntime.sleep(120)\n"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "ready\n"  # its handler is in place
+    return child
+
+
+def test_the_watchdog_gives_a_stopping_process_its_grace_and_then_kills_it():
+    """A run's end asks Prefect's server to stop and hands it to the watchdog instead of waiting
+    (flows.cli TemporaryServer.hand_over): one that exits in time is left alone, one that does not
+    is killed when its grace is over, and the watchdog itself then ends."""
+    polite, stuck = _sleeper(False), _sleeper(True)
+    watchdog = procs.start_watchdog()
+    try:
+        assert watchdog.proc is not None
+        time.sleep(procs.WATCH_POLL_SECONDS * 2)  # it has seen both
+        for child in (polite, stuck):
+            child.terminate()
+        started = time.monotonic()
+        watchdog.stop(linger=[polite.pid, stuck.pid], seconds=2.0)
+        assert polite.wait(timeout=5) == -signal.SIGTERM  # its own exit, not the watchdog's kill
+        time.sleep(1.0)
+        assert stuck.poll() is None  # still within its grace: not killed yet
+        assert stuck.wait(timeout=10) == -signal.SIGKILL
+        assert time.monotonic() - started >= 2.0
+        assert watchdog.proc.wait(timeout=5) == 0  # and the watchdog is gone
+    finally:
+        for child in (polite, stuck):
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+            child.wait()
+        if watchdog.proc is not None and watchdog.proc.poll() is None:
+            watchdog.proc.kill()
+
+
+def test_a_stopped_watchdog_with_nothing_to_wait_for_kills_nothing():
+    child = _sleeper(False)
+    watchdog = procs.start_watchdog()
+    try:
+        time.sleep(procs.WATCH_POLL_SECONDS * 2)
+        watchdog.stop()
+        assert watchdog.proc is not None and watchdog.proc.poll() is not None
+        time.sleep(procs.WATCH_POLL_SECONDS * 2)
+        assert child.poll() is None  # the run's other processes are the pool's to stop, not the watchdog's
+    finally:
+        child.kill()
+        child.wait()
