@@ -463,13 +463,15 @@ def _formulae(
     old_docs,
     memo: dict[str, Any] | None = None,
     print_of: Callable[[str], str] | None = None,
+    chars_of: Callable[[str], int] | None = None,
 ) -> list[dict]:
     """Formula anchors merged into passages of their example document, one row per passage.
 
     memo (with print_of: doc id -> the fingerprint of its text, cluster and dates): each run of
     anchors' row (or None) by a key of the run and its two documents' fingerprints. Runs found
     there need no text; the others are computed and added, so the stage's next run reads only the
-    texts of runs that changed."""
+    texts of runs that changed. chars_of (doc id -> its length): the texts are read through
+    old_docs in batches of at most TEXT_BATCH_CHARS, not all at once."""
     if not formula:
         return []
     formula.sort(key=lambda f: (f[3], f[4]))
@@ -493,19 +495,23 @@ def _formulae(
             for run in runs  # the counts are left out: a formula that spreads keeps its passage
         ]
     todo = [i for i, key in enumerate(keys) if key is None or memo is None or key not in memo]
-    need = sorted({runs[i][0][3] for i in todo} | {runs[i][0][5] for i in todo})
-    need = [d for d in need if d not in docs]
-    if need and old_docs is not None:
-        docs = {**docs, **old_docs(need)}
+    spans: dict[int, tuple[int, str] | None] = {}
+    for batch in _text_batches(todo, runs, docs, chars_of):
+        need = sorted({runs[i][0][3] for i in batch} | {runs[i][0][5] for i in batch})
+        need = [d for d in need if d not in docs]
+        texts = {**docs, **old_docs(need)} if need and old_docs is not None else docs
+        for i in batch:
+            spans[i] = _formula_span(runs[i], texts)
+        del texts
     out: dict[str, dict] = {}
     for i, run in enumerate(runs):
         key = keys[i]
-        if memo is not None and key is not None and key in memo:
-            span = memo[key]
-        else:
-            span = _formula_span(run, docs)
+        if i in spans:
+            span = spans[i]
             if memo is not None and key is not None:
                 memo[key] = span
+        else:
+            span = memo[key] if memo is not None and key is not None else None
         if span is None:
             continue
         row = {
@@ -523,6 +529,34 @@ def _formulae(
         for key in [key for key in memo if key not in live]:
             del memo[key]
     return [out[p] for p in sorted(out)]
+
+
+def _text_batches(
+    todo: list[int], runs: list[list[tuple]], docs: dict[str, dict], chars_of: Callable[[str], int] | None
+) -> Iterable[list[int]]:
+    """The runs to compute, in order, cut where their documents' texts not already in `docs` would
+    pass TEXT_BATCH_CHARS (one batch without chars_of). A cold 100k run's reuse_finish read every
+    text a formula run needed at once: +515 MiB in that call, growing with the corpus."""
+    if chars_of is None:
+        if todo:
+            yield todo
+        return
+    batch: list[int] = []
+    held: set[str] = set()
+    chars = 0
+    for i in todo:
+        more = {runs[i][0][3], runs[i][0][5]} - held - docs.keys()
+        extra = sum(chars_of(d) for d in more)
+        if batch and chars + extra > TEXT_BATCH_CHARS:
+            yield batch
+            batch, held, chars = [], set(), 0
+            more = {runs[i][0][3], runs[i][0][5]} - docs.keys()
+            extra = sum(chars_of(d) for d in more)
+        batch.append(i)
+        held |= more
+        chars += extra
+    if batch:
+        yield batch
 
 
 def _formula_span(run: list[tuple], docs: dict[str, dict]) -> tuple[int, str] | None:
@@ -2250,6 +2284,7 @@ def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: I
             lambda need: corpus.texts(ids_code[x] for x in need),
             memo,
             lambda doc_id: str(corpus.prints[ids_code[doc_id]]),
+            lambda doc_id: int(corpus.chars[ids_code[doc_id]]),
         )
         (out / FORMULA_MEMO).write_text(json.dumps(memo, ensure_ascii=False, sort_keys=True))
         runs_computed = len(set(memo) - known)

@@ -815,3 +815,57 @@ def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
     for ids in cases:
         want = [reuse._code_range(ids, q)[0] for q in range(reuse.REUSE_PARTS)] + [len(ids)]
         assert reuse._part_starts(pa.array(ids, pa.string())) == want
+
+
+def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monkeypatch):
+    """reuse_finish reads the texts of the formula runs it computes through the corpus: in batches
+    of at most TEXT_BATCH_CHARS (a cold 100k run had read them all in one go, +515 MiB in that one
+    call), with the same passages as the whole-corpus find_reuse."""
+    import pyarrow.parquet as pq
+
+    formulas = [
+        "各位代表，现在我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。" * 2,
+        "我们要坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大和二十届历次全会精神，统筹发展和安全。"
+        * 2,
+        "让我们更加紧密地团结在以习近平同志为核心的党中央周围，开拓进取，真抓实干，为全面建设社会主义现代化国家而努力奋斗！"
+        * 2,
+    ]
+    n = 36  # each formula in 30 clusters (a formula: more than FORMULA_CLUSTERS), not all with the same example
+    pieces = slices(n)
+    docs = [
+        {
+            "doc_id": f"{k:016x}",
+            "cluster_id": f"c{k:03d}",
+            "text": pieces[k][:500] + "".join(f for j, f in enumerate(formulas) if k % 6 != j) + pieces[k][500:],
+        }
+        for k in range(n)
+    ]
+    shards = [docs[0::3], docs[1::3], docs[2::3]]
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    _, formulae = reuse.find_reuse(docs)
+    assert len({f["example_doc_id"] for f in formulae}) >= 2
+    longest = max(len(d["text"]) for d in docs)
+    monkeypatch.setattr(reuse, "TEXT_BATCH_CHARS", 2 * longest + 1)  # a run's two documents at most
+    monkeypatch.setattr(reuse, "TEXT_CACHE_CHARS", 0)  # every batch read, none served from the cache
+    finishing: list[bool] = []
+    reads: list[list[str]] = []  # the documents of each text read of reuse_finish
+    texts, finish = reuse._Corpus.texts, reuse._reuse_finish
+
+    def counting(self, codes):
+        got = texts(self, codes)
+        if finishing:
+            reads.append(sorted(got))
+        return got
+
+    def flagged(*args, **kwargs):
+        finishing.append(True)
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(reuse._Corpus, "texts", counting)
+    monkeypatch.setattr(reuse, "_reuse_finish", flagged)
+    out = tmp_path / "run"
+    run_stage(dirs, out)
+    assert pq.read_table(out / "reuse_formulae" / "0.parquet").to_pylist() == formulae
+    chars = {d["doc_id"]: len(d["text"]) for d in docs}
+    assert len(reads) >= 2  # the formulae's runs came in several batches ...
+    assert all(sum(chars[i] for i in ids) <= reuse.TEXT_BATCH_CHARS for ids in reads)  # ... each bounded
