@@ -15,8 +15,9 @@ anchors are kept.
 
 The stage never holds the corpus: anchors are read one hash partition at a time from every
 shard's anchors.parquet, the pairs they give are spilled to disk, then processed by ranges of
-doc_id_a (REUSE_PARTS output parts, so the parts concatenate in sorted order); texts are read only
-for the pairs whose passages must be extended, in batches, from the row groups that hold them.
+doc_id_a (output parts, more of them as the corpus grows: reuse_part_count; they concatenate in
+sorted order); texts are read only for the pairs whose passages must be extended, in batches, from
+the row groups that hold them.
 Incremental: each hash partition keeps a digest per anchor group; the next run pairs only the
 groups whose rows changed (new documents join few groups), keeps the other groups' hits, and names
 the document pairs those changes touch. Only those pairs are extended again; every other pair keeps
@@ -62,7 +63,14 @@ MIN_FORMULA_ANCHORS = 2  # one common anchor is a common phrase (各民主党派
 PARTITIONS = 16  # anchor hash partitions of the in-memory find_reuse (the stage picks its own, see below)
 PART_BITS = 12  # anchors.part = the hash's top 12 bits (4096 buckets); a partition is a contiguous range of them
 MAX_PARTITION_ROWS = 250_000  # anchor rows of one partition in memory (~0.5 KB each while read and paired, bench_reuse)
-REUSE_PARTS = 64  # output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest)
+# Output parts = ranges of doc_id_a by its first hex digits (doc ids are 16 hex, ingest): REUSE_PARTS,
+# doubled while a part would hold more than REUSE_PART_DOCS canonical documents on average
+# (reuse_part_count). A part's call holds its pairs' rows and hits, so with a fixed 64 a call grew with
+# the corpus: the largest reuse_part call grew its worker by 252 MiB at 20k (7,440 canonical
+# documents, 116 a part) and 649 MiB at 100k (40 k, 627 a part; session 35's runs). 256 keeps 20k at
+# 64 parts (its output unchanged) and bounds a part at about twice the 20k bench's.
+REUSE_PARTS = 64
+REUSE_PART_DOCS = 256
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
 # documents per row group of canonical.parquet: a text is read with the others of its group. An
@@ -599,25 +607,46 @@ def partition_count(anchor_rows: int) -> int:
     return n
 
 
-def part_of_doc(doc_id: str) -> int:
+def reuse_part_count(docs: int) -> int:
+    """Output parts of a corpus of `docs` canonical documents (see REUSE_PART_DOCS). A function of the
+    corpus alone, so a nightly run and a cold run of the same corpus cut it alike; a run whose count
+    differs from its earlier artifact's (the corpus crossed a doubling) recomputes every part once."""
+    n = REUSE_PARTS
+    while docs > n * REUSE_PART_DOCS:
+        n *= 2
+    return n
+
+
+@lru_cache(maxsize=8)
+def part_bounds(n: int) -> tuple[str, ...]:
+    """The first doc id prefix of each output part but the first, for `n` parts."""
+    digits = 2
+    while 16**digits < n:
+        digits += 1
+    return tuple(f"{q * 16**digits // n:0{digits}x}" for q in range(1, n))
+
+
+def part_name(q: int, n: int) -> str:
+    """Output part q's file stem: zero-padded alike for every part, so the names sort in part order."""
+    return f"{q:0{max(3, len(str(n - 1)))}d}"
+
+
+def part_of_doc(doc_id: str, n: int = REUSE_PARTS) -> int:
     """Output part of a pair: a range of doc_id_a (16 hex digits, ingest.doc_id_for), so the parts
     concatenate in sorted order and a nightly run's new documents touch few parts' rows."""
-    return bisect.bisect_right(_PART_BOUNDS, doc_id)
+    return bisect.bisect_right(part_bounds(n), doc_id)
 
 
-_PART_BOUNDS = [f"{q * 256 // REUSE_PARTS:02x}" for q in range(1, REUSE_PARTS)]
-
-
-def _part_starts(ids: pa.Array) -> list[int]:
-    """Where each output part's codes start in the sorted doc ids, then their count (REUSE_PARTS + 1
+def _part_starts(ids: pa.Array, n: int) -> list[int]:
+    """Where each of the n output parts' codes start in the sorted doc ids, then their count (n + 1
     offsets, `_code_range`'s lower bounds): a binary search per part bound on the Arrow array. A hits
     part turned the whole listing into a Python list (twice with an earlier artifact) to find these
     64 numbers: a term of corpus size x hash partitions in every nightly run (100k: 2 x 152 lists of
     40 k ids; at a million documents ~2 x 1,500 lists of 400 k)."""
-    n = len(ids)
+    total = len(ids)
     starts = [0]
-    for bound in _PART_BOUNDS:
-        lo, hi = starts[-1], n
+    for bound in part_bounds(n):
+        lo, hi = starts[-1], total
         while lo < hi:
             mid = (lo + hi) // 2
             if ids[mid].as_py() < bound:
@@ -625,13 +654,14 @@ def _part_starts(ids: pa.Array) -> list[int]:
             else:
                 hi = mid
         starts.append(lo)
-    return [*starts, n]
+    return [*starts, total]
 
 
-def _code_range(id_list: list[str], q: int) -> tuple[int, int]:
-    """Codes [lo, hi) of the documents whose doc_id falls in output part q (id_list sorted)."""
-    lo = bisect.bisect_left(id_list, _PART_BOUNDS[q - 1]) if q else 0
-    hi = bisect.bisect_left(id_list, _PART_BOUNDS[q]) if q < len(_PART_BOUNDS) else len(id_list)
+def _code_range(id_list: list[str], q: int, n: int) -> tuple[int, int]:
+    """Codes [lo, hi) of the documents whose doc_id falls in output part q of n (id_list sorted)."""
+    bounds = part_bounds(n)
+    lo = bisect.bisect_left(id_list, bounds[q - 1]) if q else 0
+    hi = bisect.bisect_left(id_list, bounds[q]) if q < len(bounds) else len(id_list)
     return lo, hi
 
 
@@ -909,9 +939,6 @@ class _Corpus:
             self._id_array = pa.array(self.id_list, pa.string())
         idx = pc.index_in(doc_ids, value_set=self._id_array)
         return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def code_range(self, q: int) -> tuple[int, int]:
-        return _code_range(self.id_list, q)
 
     def texts(self, codes: Iterable[int]) -> dict[str, dict]:
         """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
@@ -1207,7 +1234,8 @@ def hits_part(
         lost = old[~keep]  # hits of groups that changed or are gone, in this run's codes
         la, lb = remap[lost["a"]], remap[lost["b"]]
         gone = (la < 0) | (lb < 0)  # a document gone: the output part of its pairs drops their rows
-        old_bounds = _part_starts(_listing_ids(base))[:REUSE_PARTS]
+        was_parts = _meta(base).get("parts", REUSE_PARTS)  # gone_parts are in the earlier cut; hits_finish
+        old_bounds = _part_starts(_listing_ids(base), was_parts)[:was_parts]  # drops them if it differs
         gone_parts = np.unique(np.searchsorted(old_bounds, lost["a"][gone], side="right") - 1).tolist()
         lost = lost[~gone]
         lost["a"], lost["b"] = la[~gone], lb[~gone]
@@ -1243,7 +1271,7 @@ def hits_part(
         (out / sub).mkdir(parents=True, exist_ok=True)
     np.save(out / "hits" / f"{lo:04d}.npy", rec)
     # where each output part's hits start and end: the reuse step slices without searching
-    bounds = _part_starts(ids)
+    bounds = _part_starts(ids, reuse_part_count(len(ids)))
     np.save(out / "hits" / f"{lo:04d}.idx.npy", np.searchsorted(rec["a"], bounds).astype(np.int64))
     np.save(out / "formulae" / f"{lo:04d}.npy", frec)
     groups = np.empty(len(ghash), dtype=GROUP_DTYPE)
@@ -1764,10 +1792,10 @@ def _listing_ids_of(path: str, stamp: tuple[int, ...]) -> pa.Array:
     return pa.array(np.sort(ids).tolist(), pa.string())
 
 
-def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+def _listing_diff(now_file: Path, was_file: Path, n_parts: int) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
     """(per document code of this listing: whether its row (doc id, content fingerprint, level) is
     not in the earlier listing; how many earlier doc ids are gone; where each output part's codes
-    start, REUSE_PARTS + 1 offsets; per document code: whether only its cluster changed). Columnar:
+    start, n_parts + 1 offsets; per document code: whether only its cluster changed). Columnar:
     the listings are compared as Arrow columns, one doc id lookup, no Python object per document (a
     set of row tuples of both listings was O(corpus) Python objects in the finish call).
 
@@ -1800,7 +1828,7 @@ def _listing_diff(now_file: Path, was_file: Path) -> tuple[np.ndarray, int, np.n
     gone = pc.invert(pc.is_in(pc.unique(was.column("doc_id")), value_set=ids))
     removed = int(pc.sum(gone.cast(pa.int64())).as_py() or 0)
     # _code_range's bounds: the codes below each part's first doc id prefix
-    bounds = [0] + [int(pc.sum(pc.less(ids, b).cast(pa.int64())).as_py() or 0) for b in _PART_BOUNDS]
+    bounds = [0] + [int(pc.sum(pc.less(ids, b).cast(pa.int64())).as_py() or 0) for b in part_bounds(n_parts)]
     return touched, removed, np.array([*bounds, len(ids)], np.int64), relabelled
 
 
@@ -1884,7 +1912,8 @@ def _dirty_parts(
     # finish: 7.65 M hits at 20k, of which a few hundred thousand pass)
     as_a = np.zeros(len(touched), dtype=bool)
     as_b = np.zeros(len(touched), dtype=bool)
-    for q in range(REUSE_PARTS):
+    n_parts = len(bounds) - 1
+    for q in range(n_parts):
         moved = np.unique(gather(".npy", key_at, q, z))
         ma, mb = moved >> 32, moved & 0xFFFFFFFF
         as_a[ma], as_b[mb] = True, True
@@ -1925,8 +1954,8 @@ def _dirty_parts(
                 moved = np.setdiff1d(moved, same)
         picked = picked[stable_order(picked["a"])]
         keys = np.unique(np.r_[moved.astype(np.int64), pkey])
-        np.save(out / "dirty_pairs" / f"{q:03d}.npy", keys)
-        np.save(out / "dirty_hits" / f"{q:03d}.npy", picked)
+        np.save(out / "dirty_pairs" / f"{part_name(q, n_parts)}.npy", keys)
+        np.save(out / "dirty_hits" / f"{part_name(q, n_parts)}.npy", picked)
         counts.append(len(keys))
         del moved, picked, pkey, keys
     return counts, relabel_parts
@@ -1949,8 +1978,11 @@ def hits_finish(
     out.mkdir(parents=True, exist_ok=True)
     # the parts' slice offsets in one array (partition x output part): a reuse part opens one file
     # to find its slices instead of one per partition
+    n_parts = reuse_part_count(int(parts.get(DOCS_PART, {}).get("docs", 0)))
     offsets = [np.load(out / "hits" / f"{p:04d}.idx.npy") for p in starts]
-    index = np.stack(offsets) if offsets else np.zeros((0, REUSE_PARTS + 1), np.int64)
+    index = np.stack(offsets) if offsets else np.zeros((0, n_parts + 1), np.int64)
+    if index.shape[1] != n_parts + 1:
+        raise ValueError(f"hits parts cut the output in {index.shape[1] - 1} parts, the listing says {n_parts}")
     np.save(out / "hits" / "index.npy", index)
     bases = {s.get("base") for k, s in parts.items() if k != DOCS_PART}
     only = bases.pop() if len(bases) == 1 else None
@@ -1958,8 +1990,10 @@ def hits_finish(
     removed, gone_parts, dirty_counts, relabel_parts = 0, list[int](), None, list[int]()
     if base is not None and not (base / "docs.parquet").exists():
         base = None
+    if base is not None and _meta(base).get("parts", REUSE_PARTS) != n_parts:
+        base = None  # the corpus crossed a doubling: the output is cut anew, every part computed once
     if base is not None:
-        touched, removed, bounds, relabelled = _listing_diff(out / "docs.parquet", base / "docs.parquet")
+        touched, removed, bounds, relabelled = _listing_diff(out / "docs.parquet", base / "docs.parquet", n_parts)
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
         dirty_counts, relabel_parts = _dirty_parts(out, starts, index, bounds, touched, relabelled)
         np.save(out / RELABELLED_FILE, np.flatnonzero(relabelled).astype(np.int64))
@@ -1967,6 +2001,7 @@ def hits_finish(
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
         "partitions": n,
+        "parts": n_parts,  # output parts (reuse_part_count of the listing)
         "starts": starts,
         "bounds": [list(r) for r in ranges],
         "base": str(base) if base is not None else None,
@@ -2047,9 +2082,10 @@ def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
 def _dirty_of(hits_dir: Path, q: int) -> np.ndarray | None:
     """The pair keys to recompute of output part q (None: no comparison with an earlier artifact,
     every pair is computed). One part's file: never every part's pairs."""
-    if _meta(hits_dir).get("dirty_pairs") is None:
+    meta = _meta(hits_dir)
+    if meta.get("dirty_pairs") is None:
         return None
-    return np.load(hits_dir / "dirty_pairs" / f"{q:03d}.npy")
+    return np.load(hits_dir / "dirty_pairs" / f"{part_name(q, meta['parts'])}.npy")
 
 
 def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
@@ -2057,11 +2093,12 @@ def reuse_plan(inputs: dict, earlier: Iterable[str] = ()) -> dict[str, int]:
     by their pairs to recompute when the hits step compared its groups with an earlier artifact."""
     hits_dir = Path(inputs["reuse_hits"])
     index = np.load(hits_dir / "hits" / "index.npy")
-    sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(REUSE_PARTS, np.int64)
+    n_parts = _meta(hits_dir)["parts"]
+    sizes = np.diff(index, axis=1).sum(axis=0) if len(index) else np.zeros(n_parts, np.int64)
     per = _meta(hits_dir).get("dirty_pairs")
     if per is not None and _reuse_base(earlier, _code_version(), _meta(hits_dir).get("base")) is not None:
-        return {f"{q:03d}": 1 + int(per[q]) for q, n in enumerate(sizes.tolist()) if n}
-    return {f"{q:03d}": int(n) for q, n in enumerate(sizes.tolist()) if n}
+        return {part_name(q, n_parts): 1 + int(per[q]) for q, n in enumerate(sizes.tolist()) if n}
+    return {part_name(q, n_parts): int(n) for q, n in enumerate(sizes.tolist()) if n}
 
 
 def _reuse_base(earlier: Iterable[str] | None, version: str, hits_base: str | None) -> Path | None:
@@ -2134,7 +2171,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     before = _reuse_base(earlier, version, hits_meta.get("base"))
     corpus = _load_corpus(inputs)
     counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
-    name = f"{q:03d}.parquet"
+    name = f"{part_name(q, hits_meta['parts'])}.parquet"
     dirty = _dirty_of(hits_dir, q) if before is not None else None
     old_rows = REUSE.empty_table()
     prev_flows = _meta(before).get("flows", {}).get(str(q)) if before is not None else None
@@ -2172,7 +2209,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     if dirty is None:
         rec = _part_slices(hits_dir, q)
     else:  # the hits of this part's pairs to recompute, gathered by hits_finish
-        rec = np.load(hits_dir / "dirty_hits" / f"{q:03d}.npy")
+        rec = np.load(hits_dir / "dirty_hits" / name.replace(".parquet", ".npy"))
     new_rows, new_live = _pair_rows(rec, corpus, counts) if rec is not None else ([], np.zeros(0, np.int64))
     live_keys = np.union1d(old_live, new_live)
     if len(live_keys):  # the pairs with a chain to extend: what pairs_reused counts on the next run

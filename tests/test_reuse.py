@@ -812,9 +812,10 @@ def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
     cases = [[], ["0000000000000000"], ["ffffffffffffffff"], [f"{q * 4:02x}00000000000000" for q in range(64)]]
     cases += [sorted(f"{rng.getrandbits(64):016x}" for _ in range(n)) for n in (5, 300, 5000)]
     cases += [sorted(f"{rng.choice('3a'):s}{rng.getrandbits(60):015x}" for _ in range(200))]  # two parts only
-    for ids in cases:
-        want = [reuse._code_range(ids, q)[0] for q in range(reuse.REUSE_PARTS)] + [len(ids)]
-        assert reuse._part_starts(pa.array(ids, pa.string())) == want
+    for n in (64, 128, 512, 2048):
+        for ids in cases:
+            want = [reuse._code_range(ids, q, n)[0] for q in range(n)] + [len(ids)]
+            assert reuse._part_starts(pa.array(ids, pa.string()), n) == want
 
 
 def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monkeypatch):
@@ -869,3 +870,54 @@ def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monk
     chars = {d["doc_id"]: len(d["text"]) for d in docs}
     assert len(reads) >= 2  # the formulae's runs came in several batches ...
     assert all(sum(chars[i] for i in ids) <= reuse.TEXT_BATCH_CHARS for ids in reads)  # ... each bounded
+
+
+def test_the_output_parts_double_as_the_corpus_grows():
+    assert [reuse.reuse_part_count(n) for n in (0, 7_440, 64 * 256, 64 * 256 + 1, 40_157, 400_000)] == [
+        64,
+        64,  # the 20k bench: its output is cut as before
+        64,
+        128,
+        256,  # the 100k bench's canonical documents
+        2048,
+    ]
+    assert list(reuse.part_bounds(64)) == [f"{q * 4:02x}" for q in range(1, 64)]  # the fixed cut of sessions past
+    for n in (64, 128, 256, 512, 4096):
+        bounds = reuse.part_bounds(n)
+        assert len(bounds) == n - 1 and list(bounds) == sorted(set(bounds))
+        names = [reuse.part_name(q, n) for q in range(n)]
+        assert names == sorted(names) and len({len(x) for x in names}) == 1  # the files sort in part order
+    assert reuse.part_name(7, 64) == "007" and reuse.part_name(7, 2048) == "0007"
+
+
+def test_a_run_across_a_doubling_cuts_the_output_anew_and_writes_the_cold_run_bytes(tmp_path, monkeypatch):
+    """Output parts follow the corpus (reuse_part_count): the nightly run in which it crosses a
+    doubling cuts every part anew (no earlier part covers the same documents) and writes what a cold
+    run of the same corpus writes; each part holds the pairs of its own range of doc_id_a."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(reuse, "REUSE_PARTS", 2)  # small parts: the test corpus spans a doubling
+    monkeypatch.setattr(reuse, "REUSE_PART_DOCS", 8)
+    shards = corpus_docs()
+    before, after = len(shards[0]) + len(shards[1]), sum(len(s) for s in shards)
+    assert reuse.reuse_part_count(before) < reuse.reuse_part_count(after)
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    rows, formulae = reuse.find_reuse([d for s in shards for d in s])
+    run_stage(dirs[:2], tmp_path / "runs" / "a")
+    inc = run_stage(dirs, tmp_path / "runs" / "b")  # next to a: its earlier artifact, cut in fewer parts
+    cold = run_stage(dirs, tmp_path / "cold" / "c")
+    assert table_bytes(tmp_path / "runs" / "b") == table_bytes(tmp_path / "cold" / "c")
+    assert inc["pairs_reused"] == 0 and inc["pairs_computed"] == cold["pairs_computed"]  # every part computed
+    n = reuse.reuse_part_count(after)
+    files = sorted((tmp_path / "cold" / "c" / "reuse").glob("*.parquet"))
+    assert len(files) > 1
+    got = []
+    for f in files:
+        part = pq.read_table(f).to_pylist()
+        assert {reuse.part_of_doc(r["doc_id_a"], n) for r in part} == {int(f.stem)}
+        got += part
+    assert got == rows
+    assert pq.read_table(tmp_path / "cold" / "c" / "reuse_formulae" / "0.parquet").to_pylist() == formulae
+    again = run_stage(dirs, tmp_path / "runs" / "d")  # the next night, same cut: incremental again
+    assert again["pairs_computed"] == 0 and again["parts_written"] == 0
+    assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
