@@ -1841,14 +1841,25 @@ class _NpySlices:
     before it starts: their layout cannot change during it."""
 
     def __init__(self) -> None:
-        self._layout: dict[str, tuple[np.dtype, int]] = {}
+        self._layout: dict[str, tuple[np.dtype, int, int]] = {}
 
     def rows(self, path: str, i: int, j: int) -> np.ndarray:
+        """Rows [i, j), one pread on a descriptor kept open (output parts x partitions slices: an
+        open and a close each were ~a third of a slice's cost at 100k, 256 parts x 152 partitions)."""
         layout = self._layout.get(path)
         if layout is None:
-            layout = self._layout[path] = _npy_layout(path)
-        dtype, offset = layout
-        return np.fromfile(path, dtype=dtype, count=j - i, offset=offset + i * dtype.itemsize)
+            dtype, offset = _npy_layout(path)
+            layout = self._layout[path] = (dtype, offset, os.open(path, os.O_RDONLY))
+        dtype, offset, fd = layout
+        buf = bytearray((j - i) * dtype.itemsize)
+        if os.preadv(fd, [buf], offset + i * dtype.itemsize) != len(buf):
+            raise ValueError(f"{path}: rows {i}-{j} past its end")
+        return np.frombuffer(buf, dtype=dtype)
+
+    def close(self) -> None:
+        for _, _, fd in self._layout.values():
+            os.close(fd)
+        self._layout.clear()
 
 
 def _npy_layout(path: str) -> tuple[np.dtype, int]:
@@ -1865,6 +1876,23 @@ def _npy_layout(path: str) -> tuple[np.dtype, int]:
 
 def _dirty_parts(
     out: Path, starts: list[int], index: np.ndarray, bounds: np.ndarray, touched: np.ndarray, relabelled: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """_dirty_parts_in, its files closed however it ends."""
+    files = _NpySlices()
+    try:
+        return _dirty_parts_in(files, out, starts, index, bounds, touched, relabelled)
+    finally:
+        files.close()
+
+
+def _dirty_parts_in(
+    files: _NpySlices,
+    out: Path,
+    starts: list[int],
+    index: np.ndarray,
+    bounds: np.ndarray,
+    touched: np.ndarray,
+    relabelled: np.ndarray,
 ) -> tuple[list[int], list[int]]:
     """Per output part q, from every partition's slice of it: the moved pairs (dirty/PPPP.npy), the
     hits of those pairs and of the pairs of a touched document (its rows may change with no hit
@@ -1894,7 +1922,6 @@ def _dirty_parts(
     counts = []
     relabel_parts: list[int] = []
     z = np.zeros(0, np.int64)
-    files = _NpySlices()
     names = {suffix: [str(dirty / f"{p:04d}{suffix}") for p in starts] for suffix in (".npy", ".was.npy", ".now.npy")}
     hit_files = [str(out / "hits" / f"{p:04d}.npy") for p in starts]
 
@@ -1917,26 +1944,24 @@ def _dirty_parts(
         moved = np.unique(gather(".npy", key_at, q, z))
         ma, mb = moved >> 32, moved & 0xFFFFFFFF
         as_a[ma], as_b[mb] = True, True
-        chosen = []
-        for k in range(len(starts)):
-            i, j = int(index[k, q]), int(index[k, q + 1])
-            if j <= i:
-                continue
-            rec = files.rows(hit_files[k], i, j)
-            ra, rb = rec["a"], rec["b"]
-            if (not relabel_parts or relabel_parts[-1] != q) and (relabelled[ra] | relabelled[rb]).any():
-                relabel_parts.append(q)
-            sel = touched[ra] | touched[rb]
-            maybe = np.flatnonzero(as_a[ra] & as_b[rb] & ~sel)
-            if len(maybe) and len(moved):
-                key = _pair_keys(ra[maybe], rb[maybe])
-                hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
-                sel[maybe[moved[hit] == key]] = True
-            chosen.append(rec[sel])
-            del rec, ra, rb, sel, maybe
+        # the part's hits from every partition, then one pass over them (a pass per slice was
+        # Python work per output part x partition: 39 k slices at 100k with 256 parts)
+        slices = [(k, int(index[k, q]), int(index[k, q + 1])) for k in range(len(starts))]
+        chunks = [files.rows(hit_files[k], i, j) for k, i, j in slices if j > i]
+        rec = np.concatenate(chunks) if chunks else np.zeros(0, HIT_DTYPE)
+        del chunks
+        ra, rb = rec["a"], rec["b"]
+        if (relabelled[ra] | relabelled[rb]).any():
+            relabel_parts.append(q)
+        sel = touched[ra] | touched[rb]
+        maybe = np.flatnonzero(as_a[ra] & as_b[rb] & ~sel)
+        if len(maybe) and len(moved):
+            key = _pair_keys(ra[maybe], rb[maybe])
+            hit = np.minimum(np.searchsorted(moved, key), len(moved) - 1)
+            sel[maybe[moved[hit] == key]] = True
+        picked = rec[sel]
+        del rec, ra, rb, sel, maybe
         as_a[ma], as_b[mb] = False, False
-        picked = np.concatenate(chosen) if chosen else np.zeros(0, HIT_DTYPE)
-        del chosen
         # a pair of two untouched documents whose hits moved only by a count crossing RARE_CLUSTERS
         # or a formula threshold (a new document joined the anchor's group) keeps its rows when the
         # chains _passages extends are the same ones: drop it (+1 % at 20k: 3,671 of 4,720 pairs
@@ -2069,13 +2094,17 @@ def release_parts() -> None:
 
 
 def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
-    """The hits of output part q, from every hash partition's file (memory-mapped: only the slice is read)."""
-    index = np.load(hits_dir / "hits" / "index.npy")
-    starts = json.loads((hits_dir / "hits.json").read_text())["starts"]
-    chunks = []
-    for p, (i, j) in zip(starts, index[:, q : q + 2].tolist(), strict=True):
-        if j > i:
-            chunks.append(np.array(np.load(hits_dir / "hits" / f"{p:04d}.npy", mmap_mode="r")[i:j]))
+    """The hits of output part q, from every hash partition's file (only the slice is read)."""
+    index = np.load(hits_dir / "hits" / "index.npy", mmap_mode="r")
+    files = _NpySlices()
+    try:
+        chunks = [
+            files.rows(str(hits_dir / "hits" / f"{p:04d}.npy"), i, j)
+            for p, (i, j) in zip(_meta(hits_dir)["starts"], index[:, q : q + 2].tolist(), strict=True)
+            if j > i
+        ]
+    finally:
+        files.close()
     return np.concatenate(chunks) if chunks else None
 
 
