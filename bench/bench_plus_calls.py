@@ -67,6 +67,12 @@ def main() -> None:
     ap.add_argument("--as-version", action="store_true")
     ap.add_argument("--export", type=int, default=25)
     ap.add_argument("--export-only", action="store_true")
+    ap.add_argument(
+        "--reuse-only",
+        action="store_true",
+        help="replay only the +1 %% run's reuse step, on its own hits artifact, against the cold reuse "
+        "artifact (--cold): incremental, as in the flow (the hits artifact names the cold hits as its base)",
+    )
     args = ap.parse_args()
     from tasks import reuse
 
@@ -101,6 +107,20 @@ def main() -> None:
         return
     hits_dir = scratch / "hits"
     he, re_ = [str(cold_h)], [str(cold_r)]
+    if args.reuse_only:
+        inputs = {**inputs, "reuse_hits": str(plus_h)}
+        rplan = timed("reuse_plan", reuse.reuse_plan, inputs, re_)
+        parts = {
+            q: timed("reuse_part", reuse.reuse_part, inputs, str(scratch / "reuse"), q, re_) for q in sorted(rplan)
+        }
+        reused = timed("reuse_finish", reuse.reuse_finish, inputs, str(scratch / "reuse"), parts, re_)
+        reuse.release_parts()
+        keys = ("pairs_computed", "pairs_reused", "parts_linked", "parts_written")
+        same = _digests(scratch / "reuse") == _digests(plus_r)
+        print("reuse:", {k: reused.get(k) for k in keys}, "| tables equal the +1 % run's:", same)
+        for name, xs in cpu.items():
+            print(f"  {name:<14} {len(xs):>3} calls {sum(xs):7.2f} CPU-s")
+        return
     plan = timed("hits_plan", reuse.hits_plan, inputs, he)
     done = {p: timed("hits_part", reuse.hits_part, inputs, str(hits_dir), p, he) for p in sorted(plan)}
     hits = timed("hits_finish", reuse.hits_finish, inputs, str(hits_dir), done, he)

@@ -922,7 +922,7 @@ class _Corpus:
         self._groups: dict[int, list[tuple[str, str]]] = {}
         self._open: dict[int, Any] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
-        self._id_array: pa.Array | None = None
+        self._code_of: dict[str, int] | None = None
         self._cached_chars = 0
 
     def clusters(self, codes: np.ndarray) -> pa.Array:
@@ -933,12 +933,14 @@ class _Corpus:
             self._clusters = self._listing_clusters.combine_chunks().take(pa.array(self._order))
         return self._clusters.take(pa.array(codes, pa.int64()))
 
-    def codes(self, doc_ids: pa.Array) -> np.ndarray:
-        """Codes of doc ids (-1: not a canonical document)."""
-        if self._id_array is None:
-            self._id_array = pa.array(self.id_list, pa.string())
-        idx = pc.index_in(doc_ids, value_set=self._id_array)
-        return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    def codes(self, doc_ids: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Codes of doc ids (-1: not a canonical document), from a dict of the corpus built once.
+        pc.index_in hashed the whole corpus's ids on every call: ~1.5 ms at 100k, four calls an
+        output part, a term of corpus size x output parts (256 at 100k)."""
+        if self._code_of is None:
+            self._code_of = dict(zip(self.id_list, range(len(self.id_list)), strict=True))
+        get = self._code_of.get
+        return np.fromiter((get(x, -1) for x in doc_ids.to_pylist()), np.int64, count=len(doc_ids))
 
     def texts(self, codes: Iterable[int]) -> dict[str, dict]:
         """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
