@@ -73,6 +73,12 @@ REUSE_PARTS = 64
 REUSE_PART_DOCS = 256
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
+# reuse_finish's formula runs: texts read per batch, and the corpus's text cache in that call. The 100k
+# cold call replayed (session 36) grew 581 MiB with TEXT_BATCH_CHARS and the 16 M cache, 397 MiB with
+# 4 M for both (CPU 3.1 -> 4.1 s: texts read again; a nightly run computes few runs); 2 M or no cache
+# gained less than 45 MiB more for up to 2.6 s. What is left is the corpus, the formula records as
+# Python tuples and Arrow's buffers of the row groups read.
+FORMULA_TEXT_CHARS = 4_000_000
 # documents per row group of canonical.parquet: a text is read with the others of its group. An
 # incremental run reads the texts of the new documents' partners, scattered over every shard: with
 # 16, 2,313 texts cost 1,126 row groups (18 k texts decompressed) on the 5k bench's +1 % run
@@ -479,7 +485,7 @@ def _formulae(
     anchors' row (or None) by a key of the run and its two documents' fingerprints. Runs found
     there need no text; the others are computed and added, so the stage's next run reads only the
     texts of runs that changed. chars_of (doc id -> its length): the texts are read through
-    old_docs in batches of at most TEXT_BATCH_CHARS, not all at once."""
+    old_docs in batches of at most FORMULA_TEXT_CHARS, not all at once."""
     if not formula:
         return []
     formula.sort(key=lambda f: (f[3], f[4]))
@@ -543,7 +549,7 @@ def _text_batches(
     todo: list[int], runs: list[list[tuple]], docs: dict[str, dict], chars_of: Callable[[str], int] | None
 ) -> Iterable[list[int]]:
     """The runs to compute, in order, cut where their documents' texts not already in `docs` would
-    pass TEXT_BATCH_CHARS (one batch without chars_of). A cold 100k run's reuse_finish read every
+    pass FORMULA_TEXT_CHARS (one batch without chars_of). A cold 100k run's reuse_finish read every
     text a formula run needed at once: +515 MiB in that call, growing with the corpus."""
     if chars_of is None:
         if todo:
@@ -555,7 +561,7 @@ def _text_batches(
     for i in todo:
         more = {runs[i][0][3], runs[i][0][5]} - held - docs.keys()
         extra = sum(chars_of(d) for d in more)
-        if batch and chars + extra > TEXT_BATCH_CHARS:
+        if batch and chars + extra > FORMULA_TEXT_CHARS:
             yield batch
             batch, held, chars = [], set(), 0
             more = {runs[i][0][3], runs[i][0][5]} - docs.keys()
@@ -923,6 +929,7 @@ class _Corpus:
         self._open: dict[int, Any] = {}
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._code_of: dict[str, int] | None = None
+        self.cache_chars: int | None = None  # the text cache's bound (None: TEXT_CACHE_CHARS)
         self._cached_chars = 0
 
     def clusters(self, codes: np.ndarray) -> pa.Array:
@@ -975,7 +982,8 @@ class _Corpus:
                     out[r["doc_id"]] = r
                     self._cache[r["doc_id"]] = r
                     self._cached_chars += len(r["text"] or "")
-        while self._cached_chars > TEXT_CACHE_CHARS and self._cache:
+        limit = TEXT_CACHE_CHARS if self.cache_chars is None else self.cache_chars
+        while self._cached_chars > limit and self._cache:
             _, r = self._cache.popitem(last=False)
             self._cached_chars -= len(r["text"] or "")
         return out
@@ -2307,6 +2315,7 @@ def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: I
     hits_dir = Path(inputs["reuse_hits"])
     before_dir = _reuse_base(earlier, version, _meta(hits_dir).get("base"))
     corpus = _load_corpus(inputs)
+    corpus.cache_chars = FORMULA_TEXT_CHARS  # released when the call ends (reuse_finish)
     counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     flow_acc: dict[tuple[str, str, bool], list] = {}
     n_rows = 0

@@ -820,7 +820,7 @@ def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
 
 def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monkeypatch):
     """reuse_finish reads the texts of the formula runs it computes through the corpus: in batches
-    of at most TEXT_BATCH_CHARS (a cold 100k run had read them all in one go, +515 MiB in that one
+    of at most FORMULA_TEXT_CHARS (a cold 100k run had read them all in one go, +515 MiB in that one
     call), with the same passages as the whole-corpus find_reuse."""
     import pyarrow.parquet as pq
 
@@ -846,7 +846,7 @@ def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monk
     _, formulae = reuse.find_reuse(docs)
     assert len({f["example_doc_id"] for f in formulae}) >= 2
     longest = max(len(d["text"]) for d in docs)
-    monkeypatch.setattr(reuse, "TEXT_BATCH_CHARS", 2 * longest + 1)  # a run's two documents at most
+    monkeypatch.setattr(reuse, "FORMULA_TEXT_CHARS", 2 * longest + 1)  # a run's two documents at most
     monkeypatch.setattr(reuse, "TEXT_CACHE_CHARS", 0)  # every batch read, none served from the cache
     finishing: list[bool] = []
     reads: list[list[str]] = []  # the documents of each text read of reuse_finish
@@ -869,7 +869,7 @@ def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monk
     assert pq.read_table(out / "reuse_formulae" / "0.parquet").to_pylist() == formulae
     chars = {d["doc_id"]: len(d["text"]) for d in docs}
     assert len(reads) >= 2  # the formulae's runs came in several batches ...
-    assert all(sum(chars[i] for i in ids) <= reuse.TEXT_BATCH_CHARS for ids in reads)  # ... each bounded
+    assert all(sum(chars[i] for i in ids) <= reuse.FORMULA_TEXT_CHARS for ids in reads)  # ... each bounded
 
 
 def test_the_output_parts_double_as_the_corpus_grows():
