@@ -648,7 +648,24 @@ def _part_starts(ids: pa.Array, n: int) -> list[int]:
     offsets, `_code_range`'s lower bounds): a binary search per part bound on the Arrow array. A hits
     part turned the whole listing into a Python list (twice with an earlier artifact) to find these
     64 numbers: a term of corpus size x hash partitions in every nightly run (100k: 2 x 152 lists of
-    40 k ids; at a million documents ~2 x 1,500 lists of 400 k)."""
+    40 k ids; at a million documents ~2 x 1,500 lists of 400 k). Kept for the next partition the
+    worker runs on the same listing (the ids are cached objects): the searches themselves, 256
+    bounds x 16 steps of `as_py`, were ~1 of a 100k +1 % run's 25.5 profiled hits CPU-s."""
+    with _STARTS_LOCK:
+        for held, held_n, kept in _STARTS:
+            if held is ids and held_n == n:
+                return list(kept)
+    starts = _part_starts_of(ids, n)
+    with _STARTS_LOCK:
+        _STARTS[:] = [(ids, n, tuple(starts)), *_STARTS[:1]]  # this run's listing and the earlier one's
+    return starts
+
+
+_STARTS: list[tuple[pa.Array, int, tuple[int, ...]]] = []  # the arrays are held: an identity is never reused
+_STARTS_LOCK = threading.Lock()
+
+
+def _part_starts_of(ids: pa.Array, n: int) -> list[int]:
     total = len(ids)
     starts = [0]
     for bound in part_bounds(n):
@@ -847,6 +864,16 @@ def _stamp(f: Path) -> tuple[int, ...]:
     files are moved into the artifact by rename, a retried step rewrites its artifact, an earlier
     artifact's files are hard links or copies keeping mtime); the inode of a replacement differs."""
     st = f.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _os_stamp(path: str) -> tuple[int, ...] | None:
+    """_stamp_or_none of a path given as a string (no pathlib object: keys made once a partition
+    for every shard)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
@@ -1222,7 +1249,7 @@ def hits_part(
         old_doc = _same_rows(base, lo, ids, dochash, h, d, pos)
         before_formula = np.load(base / "formulae" / f"{lo:04d}.npy")["hash"]
         trusted = changed & (prev["hash"][at] == ghash) if len(prev) else np.zeros(len(gs), bool)
-        trusted &= ~np.isin(ghash, before_formula)
+        trusted &= ~_in_sorted(ghash, np.unique(before_formula))
         row_new = ~(old_doc[d[take]] & np.repeat(trusted[changed], size[changed]))
     del stored, src
     h_take, c_take = h[take], cluster[d[take]]
@@ -1263,8 +1290,8 @@ def hits_part(
         # sorted by document a (lost: the earlier hits, codes mapped increasingly; rec: _record):
         # hits_finish finds each output part's rows by binary search
         was, now = (
-            lost_x[np.isin(_pair_keys(lost_x["a"], lost_x["b"]), dirty)],
-            rec_x[np.isin(_pair_keys(rec_x["a"], rec_x["b"]), dirty)],
+            lost_x[_in_sorted(_pair_keys(lost_x["a"], lost_x["b"]), dirty)],  # dirty: sorted, distinct
+            rec_x[_in_sorted(_pair_keys(rec_x["a"], rec_x["b"]), dirty)],
         )
         rec = _by_a(np.concatenate([rec, carried]))
         kept = old[keep]
@@ -1391,7 +1418,7 @@ def _carried_hits(
     to_now[at[trusted]] = np.flatnonzero(trusted)
     g = to_now[lost["g"]]
     keep = (g >= 0) & old_doc[lost["a"]] & old_doc[lost["b"]]
-    keep[keep] &= ~np.isin(ghash[g[keep]], formula_now)
+    keep[keep] &= ~_in_sorted(ghash[g[keep]], np.unique(formula_now))
     n_cl = np.zeros(len(ghash), np.int64)  # distinct clusters of each changed group now
     if len(h_take):
         starts = np.flatnonzero(np.r_[True, h_take[1:] != h_take[:-1]])
@@ -1464,7 +1491,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
             counts[adopted] = np.bincount(at, minlength=len(members) * width).reshape(len(members), width)[adopted]
             known = set(np.unique(shard_of[shard_of >= 0]).tolist())  # once: not per shard
             fresh = [k for k in fresh if k not in known]
-            ids_digest = _array_digest(ids) if unknown else ""  # once a partition, not once a shard
+            ids_digest = _ids_digest(ids) if unknown else ""  # once a run, not once a shard
             for k, codes in sorted(unknown.items()):  # the few documents of a partly known shard
                 r = _unknown_rows(members[k], codes, ids, ids_digest)
                 sel = (r["part"] >= lo) & (r["part"] < hi)
@@ -1538,18 +1565,12 @@ def _text_known_shards(
     if not fresh:
         return np.zeros(0, np.int64), {}
     docs = Path(base) / "docs.parquet"
-    listings = [Path(members[k]) / LISTING_FILE for k in fresh]
-    key = (
-        str(docs),
-        _stamp(docs),
-        tuple(fresh),
-        tuple((str(f), _stamp_or_none(f)) for f in listings),
-        _array_digest(ids),
-    )
+    listings = [os.path.join(members[k], LISTING_FILE) for k in fresh]  # strings: a key a partition
+    key = (str(docs), _stamp(docs), tuple(fresh), tuple((f, _os_stamp(f)) for f in listings), _ids_digest(ids))
     with _KNOWN_LOCK:  # parts may run in threads of one process: one computes, the others wait for it
         known = _KNOWN_SHARDS.get(key)
         if known is None:
-            known = _text_known_shards_of(fresh, listings, ids, base)
+            known = _text_known_shards_of(fresh, [Path(f) for f in listings], ids, base)
             _KNOWN_SHARDS.clear()  # one run's answer at a time
             _KNOWN_SHARDS[key] = known
     return known
@@ -1557,6 +1578,21 @@ def _text_known_shards(
 
 _KNOWN_SHARDS: dict[tuple, tuple[np.ndarray, dict[int, np.ndarray]]] = {}
 _KNOWN_LOCK = threading.Lock()
+
+
+def _ids_digest(ids: pa.Array) -> str:
+    """_array_digest of a corpus's sorted doc ids, kept for the next partition the worker runs on the
+    same (cached) array: hashing ~0.8 MB of ids twice a partition was a term of corpus size x
+    partitions (100k +1 %: 304 digests, ~0.3 profiled CPU-s)."""
+    held = _IDS_DIGEST[0]
+    if held is not None and held[0] is ids:
+        return held[1]
+    digest = _array_digest(ids)
+    _IDS_DIGEST[0] = (ids, digest)  # the array is held: an identity is never reused
+    return digest
+
+
+_IDS_DIGEST: list[tuple[pa.Array, str] | None] = [None]
 
 
 def _array_digest(a: pa.Array) -> str:
@@ -1576,8 +1612,8 @@ def _unknown_rows(member_dir: str, codes: np.ndarray, ids: pa.Array, ids_digest:
     from its anchors file once per process for all the partitions (a few documents: small). Only
     the current corpus's entries are kept (`ids_digest`, `_array_digest(ids)`): a long-lived Dask
     worker holds one run's, at most PARTLY_KNOWN_MAX_DOCS documents' rows."""
-    f = Path(member_dir) / "anchors.parquet"
-    key = (str(f), _stamp_or_none(f), hashlib.blake2b(codes.tobytes(), digest_size=16).hexdigest())
+    f = os.path.join(member_dir, "anchors.parquet")
+    key = (f, _os_stamp(f), hashlib.blake2b(codes.tobytes(), digest_size=16).hexdigest())
     with _UNKNOWN_LOCK:
         if _UNKNOWN_RUN[0] != ids_digest:  # another corpus: the earlier one's rows are not needed again
             _UNKNOWN_ROWS.clear()
@@ -1853,18 +1889,30 @@ class _NpySlices:
     def __init__(self) -> None:
         self._layout: dict[str, tuple[np.dtype, int, int]] = {}
 
-    def rows(self, path: str, i: int, j: int) -> np.ndarray:
-        """Rows [i, j), one pread on a descriptor kept open (output parts x partitions slices: an
-        open and a close each were ~a third of a slice's cost at 100k, 256 parts x 152 partitions)."""
-        layout = self._layout.get(path)
-        if layout is None:
-            dtype, offset = _npy_layout(path)
-            layout = self._layout[path] = (dtype, offset, os.open(path, os.O_RDONLY))
-        dtype, offset, fd = layout
-        buf = bytearray((j - i) * dtype.itemsize)
-        if os.preadv(fd, [buf], offset + i * dtype.itemsize) != len(buf):
-            raise ValueError(f"{path}: rows {i}-{j} past its end")
-        return np.frombuffer(buf, dtype=dtype)
+    def gather(self, slices: Iterable[tuple[str, int, int]], dtype: np.dtype) -> np.ndarray:
+        """Rows [i, j) of each (path, i, j), in that order, in one array: one pread a slice, on a
+        descriptor kept open (output parts x partitions slices: an open and a close each were ~a
+        third of a slice's cost at 100k, 256 parts x 152 partitions), straight into the array. Not
+        np.concatenate of one array a slice: on structured arrays it promotes their dtypes field by
+        field in Python for every input (100k +1 %: ~110 k `_promote_fields` calls, ~3.3 of the
+        finish call's 12.7 profiled CPU-s)."""
+        wanted = [(path, i, j) for path, i, j in slices if j > i]
+        out = np.empty(sum(j - i for _, i, j in wanted), dtype=dtype)
+        view = memoryview(out.view(np.uint8))  # type: ignore[arg-type]  # an ndarray is a buffer
+        at = 0
+        for path, i, j in wanted:
+            layout = self._layout.get(path)
+            if layout is None:
+                file_dtype, offset = _npy_layout(path)
+                layout = self._layout[path] = (file_dtype, offset, os.open(path, os.O_RDONLY))
+            file_dtype, offset, fd = layout
+            if file_dtype != dtype:
+                raise ValueError(f"{path}: rows of {file_dtype}, not {dtype}")
+            size = (j - i) * dtype.itemsize
+            if os.preadv(fd, [view[at : at + size]], offset + i * dtype.itemsize) != size:
+                raise ValueError(f"{path}: rows {i}-{j} past its end")
+            at += size
+        return out
 
     def close(self) -> None:
         for _, _, fd in self._layout.values():
@@ -1931,17 +1979,13 @@ def _dirty_parts_in(
         (out / sub).mkdir(parents=True, exist_ok=True)
     counts = []
     relabel_parts: list[int] = []
-    z = np.zeros(0, np.int64)
     names = {suffix: [str(dirty / f"{p:04d}{suffix}") for p in starts] for suffix in (".npy", ".was.npy", ".now.npy")}
     hit_files = [str(out / "hits" / f"{p:04d}.npy") for p in starts]
 
-    def gather(suffix: str, at: list[list[int]], q: int, empty: np.ndarray) -> np.ndarray:
-        chunks = []
-        for name, offsets in zip(names[suffix], at, strict=True):
-            i, j = offsets[q], offsets[q + 1]
-            if j > i:
-                chunks.append(files.rows(name, i, j))
-        return np.concatenate(chunks) if chunks else empty
+    def gather(suffix: str, at: list[list[int]], q: int, dtype: np.dtype) -> np.ndarray:
+        return files.gather(
+            ((name, offsets[q], offsets[q + 1]) for name, offsets in zip(names[suffix], at, strict=True)), dtype
+        )
 
     # per document: whether it is document a / document b of a moved pair of the current part (set
     # and cleared per part): a hit can be of a moved pair only if both hold, so only those hits'
@@ -1951,15 +1995,13 @@ def _dirty_parts_in(
     as_b = np.zeros(len(touched), dtype=bool)
     n_parts = len(bounds) - 1
     for q in range(n_parts):
-        moved = np.unique(gather(".npy", key_at, q, z))
+        moved = np.unique(gather(".npy", key_at, q, np.dtype(np.int64)))
         ma, mb = moved >> 32, moved & 0xFFFFFFFF
         as_a[ma], as_b[mb] = True, True
         # the part's hits from every partition, then one pass over them (a pass per slice was
         # Python work per output part x partition: 39 k slices at 100k with 256 parts)
         slices = [(k, int(index[k, q]), int(index[k, q + 1])) for k in range(len(starts))]
-        chunks = [files.rows(hit_files[k], i, j) for k, i, j in slices if j > i]
-        rec = np.concatenate(chunks) if chunks else np.zeros(0, HIT_DTYPE)
-        del chunks
+        rec = files.gather(((hit_files[k], i, j) for k, i, j in slices), HIT_DTYPE)
         ra, rb = rec["a"], rec["b"]
         if (relabelled[ra] | relabelled[rb]).any():
             relabel_parts.append(q)
@@ -1979,8 +2021,8 @@ def _dirty_parts_in(
         pkey = _pair_keys(picked["a"], picked["b"])
         cand = moved[~(touched[moved >> 32] | touched[moved & 0xFFFFFFFF])] if len(moved) else moved
         if len(cand):
-            was = gather(".was.npy", was_at, q, np.zeros(0, HIT_DTYPE))
-            now = gather(".now.npy", now_at, q, np.zeros(0, HIT_DTYPE))
+            was = gather(".was.npy", was_at, q, HIT_DTYPE)
+            now = gather(".now.npy", now_at, q, HIT_DTYPE)
             same = _unchanged_pairs(cand, picked[_in_sorted(pkey, cand)], was, now)
             del was, now
             if len(same):
@@ -2101,6 +2143,10 @@ def release_parts() -> None:
     _listing_ids_of.cache_clear()
     _listing_doc_hashes_of.cache_clear()
     _meta_of.cache_clear()
+    with _STARTS_LOCK:
+        _STARTS.clear()
+    _REMAP[0] = None
+    _IDS_DIGEST[0] = None
 
 
 def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
@@ -2108,14 +2154,14 @@ def _part_slices(hits_dir: Path, q: int) -> np.ndarray | None:
     index = np.load(hits_dir / "hits" / "index.npy", mmap_mode="r")
     files = _NpySlices()
     try:
-        chunks = [
-            files.rows(str(hits_dir / "hits" / f"{p:04d}.npy"), i, j)
+        slices = [
+            (os.path.join(hits_dir, "hits", f"{p:04d}.npy"), i, j)
             for p, (i, j) in zip(_meta(hits_dir)["starts"], index[:, q : q + 2].tolist(), strict=True)
             if j > i
         ]
+        return files.gather(slices, HIT_DTYPE) if slices else None
     finally:
         files.close()
-    return np.concatenate(chunks) if chunks else None
 
 
 def _dirty_of(hits_dir: Path, q: int) -> np.ndarray | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from tasks import reuse
 from tasks.normalize import normalize_text
 
@@ -816,6 +819,55 @@ def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
         for ids in cases:
             want = [reuse._code_range(ids, q, n)[0] for q in range(n)] + [len(ids)]
             assert reuse._part_starts(pa.array(ids, pa.string()), n) == want
+
+
+def test_output_part_starts_are_kept_for_the_same_listing_only(monkeypatch):
+    """A worker's hash partitions ask for the starts of one listing again and again: they are
+    searched once per listing array, never served for another array (even one of equal values,
+    whose identity says nothing), and forgotten when the batch of parts ends."""
+    import pyarrow as pa
+
+    reuse.release_parts()
+    ids = pa.array(sorted(f"{k * 7919:016x}" for k in range(3000)), pa.string())
+    want = reuse._part_starts(ids, 64)
+    searched = []
+    real = reuse._part_starts_of
+    monkeypatch.setattr(reuse, "_part_starts_of", lambda a, n: searched.append(n) or real(a, n))
+    assert reuse._part_starts(ids, 64) == want and searched == []
+    assert reuse._part_starts(ids, 128) == real(ids, 128) and searched == [128]
+    twin = pa.array(ids.to_pylist(), pa.string())
+    assert reuse._part_starts(twin, 64) == want and searched == [128, 64]
+    reuse.release_parts()
+    assert reuse._part_starts(ids, 64) == want and searched == [128, 64, 64]
+    reuse.release_parts()
+
+
+def test_slices_of_several_hits_files_are_read_into_one_array(tmp_path):
+    """_NpySlices.gather: rows [i, j) of each file in the order asked, empty slices skipped, the
+    bytes those of np.load's slices; another dtype or a slice past a file's end is an error."""
+    rng = np.random.default_rng(3)
+    paths = []
+    for k, n in enumerate((50, 0, 17)):
+        rec = np.zeros(n, reuse.HIT_DTYPE)
+        for name in ("a", "b", "pa", "pb", "g"):
+            rec[name] = rng.integers(0, 1 << 30, n)
+        rec["rare"] = rng.integers(0, 2, n).astype(bool)
+        np.save(tmp_path / f"{k}.npy", rec)
+        paths.append(str(tmp_path / f"{k}.npy"))
+    np.save(tmp_path / "keys.npy", np.arange(10, dtype=np.int64))
+    asked = [(paths[2], 3, 9), (paths[0], 0, 50), (paths[1], 0, 0), (paths[0], 10, 10), (paths[2], 0, 2)]
+    files = reuse._NpySlices()
+    try:
+        got = files.gather(asked, reuse.HIT_DTYPE)
+        want = np.concatenate([np.load(p)[i:j] for p, i, j in asked])
+        assert got.dtype == reuse.HIT_DTYPE and got.tobytes() == want.tobytes()
+        assert len(files.gather([], reuse.HIT_DTYPE)) == 0
+        with pytest.raises(ValueError, match=r"keys\.npy"):
+            files.gather([(str(tmp_path / "keys.npy"), 0, 3)], reuse.HIT_DTYPE)
+        with pytest.raises(ValueError, match="past its end"):
+            files.gather([(paths[2], 10, 18)], reuse.HIT_DTYPE)
+    finally:
+        files.close()
 
 
 def test_the_formula_passages_read_their_texts_in_bounded_batches(tmp_path, monkeypatch):
