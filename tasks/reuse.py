@@ -760,57 +760,88 @@ def _found(member_dir: str | Path, first: str, fallback: str) -> tuple[str, tupl
     raise AssertionError("unreachable")
 
 
+LISTING_SCHEMA = pa.schema(
+    [
+        ("shard", pa.int32()),
+        ("shard_key", pa.string()),
+        ("doc_id", pa.string()),
+        ("cluster_id", pa.string()),
+        ("fingerprint", pa.string()),
+        ("chars", pa.int64()),
+        ("admin_level", pa.string()),
+        # what the document's anchor rows depend on besides its id (_partition_rows)
+        ("text_digest", pa.binary(16)),
+        # the fingerprint without the cluster's value (_listing_diff: relabelled documents)
+        ("content", pa.string()),
+    ]
+)
+
+
 def corpus_listing(member_dirs: list[str], earlier: Path | None = None) -> pa.Table:
     """One row per canonical document: its shard (index into member_dirs), doc id, cluster, the
     fingerprint of what its rows depend on (cluster, dates, text), length and level. A shard file
-    listed in the earlier run's docs.parquet (same size and sha256) is not read again. The rows come
-    from the shard's listing.parquet (`_listing_table`): a +1 % run at 20k rewrites 20 of 25 shards'
-    canonical.parquet for a few changed documents, and reading those (4-document row groups, texts
-    decoded for their digests) was ~0.6 CPU-s of the listing."""
-    known = _earlier_docs(earlier)
-    out: dict[str, list] = {k: [] for k in ("shard", "shard_key", "doc_id", "cluster_id", "fingerprint", "chars")}
-    out["admin_level"], out["text_digest"], out["content"] = [], [], []
+    listed in the earlier run's docs.parquet (same size and sha256) is not read again: its rows are
+    a slice of that table, in Arrow (as Python tuples, every document of the corpus was ~9 list
+    appends a night: ~1.4 of a 100k +1 % run's profiled hits CPU-s). The rows come from the shard's
+    listing.parquet (`_listing_table`): a +1 % run at 20k rewrites 20 of 25 shards' canonical.parquet
+    for a few changed documents, and reading those (4-document row groups, texts decoded for their
+    digests) was ~0.6 CPU-s of the listing."""
+    known, runs = _earlier_listing(earlier)
+    tables = []
     for k, d in enumerate(member_dirs):
         f = _listing_file(d)
         # members writes its files deterministically: the same bytes, the same rows (a shard re-run
         # into a new artifact, or another output folder, is still recognised)
         key = f"{f.name}\0{f.stat().st_size}\0{hashlib.sha256(f.read_bytes()).hexdigest()}"
-        if key in known:
-            rows = known[key]
+        if key in runs:
+            at, n = runs[key]
+            rows = known.slice(at, n)
+            tables.append(rows.set_column(0, "shard", pa.array(np.full(n, k, np.int32))))
         else:
-            rows = []
-            t = _listing_table(d)
-            small = t.select(["doc_id", "cluster_id", "year", "delivered_on", "admin_level"]).to_pylist()
-            digests = t.column("text_digest").to_pylist()
-            n_chars = t.column("chars").to_pylist()
-            for i, r in enumerate(small):
-                head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
-                # the same without the cluster (whether it is null stays in): a document whose
-                # content is the same and whose fingerprint is not was relabelled (_listing_diff)
-                head = f"{r['cluster_id'] is None}\0{r['year']}\0{r['delivered_on']}\0".encode()
-                content = hashlib.sha256(head + digests[i]).hexdigest()[:16]
-                row = (r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"])
-                rows.append((*row, digests[i], content))
-        for doc_id, cluster_id, digest, n_chars, level, text_digest, content in rows:
-            values = (k, key, doc_id, cluster_id, digest, n_chars, level, text_digest, content)
-            for name, value in zip(out, values, strict=True):
-                out[name].append(value)
-    return pa.table(
-        {
-            "shard": pa.array(out["shard"], pa.int32()),
-            "shard_key": pa.array(out["shard_key"], pa.string()),
-            "doc_id": pa.array(out["doc_id"], pa.string()),
-            "cluster_id": pa.array(out["cluster_id"], pa.string()),
-            "fingerprint": pa.array(out["fingerprint"], pa.string()),
-            "chars": pa.array(out["chars"], pa.int64()),
-            "admin_level": pa.array(out["admin_level"], pa.string()),
-            # what the document's anchor rows depend on besides its id (_partition_rows)
-            "text_digest": pa.array(out["text_digest"], pa.binary(16)),
-            # the fingerprint without the cluster's value (_listing_diff: relabelled documents)
-            "content": pa.array(out["content"], pa.string()),
-        }
+            tables.append(_shard_listing(k, key, _listing_table(d)))
+    if not tables:
+        return LISTING_SCHEMA.empty_table()
+    return pa.concat_tables(tables).combine_chunks()
+
+
+def _shard_listing(k: int, key: str, t: pa.Table) -> pa.Table:
+    """corpus_listing's rows of one shard (index k, file key) from its listing table."""
+    out: dict[str, list] = {name: [] for name in LISTING_SCHEMA.names}
+    small = t.select(["doc_id", "cluster_id", "year", "delivered_on", "admin_level"]).to_pylist()
+    digests = t.column("text_digest").to_pylist()
+    n_chars = t.column("chars").to_pylist()
+    for i, r in enumerate(small):
+        head = f"{r['cluster_id']}\0{r['year']}\0{r['delivered_on']}\0".encode()
+        fingerprint = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+        # the same without the cluster (whether it is null stays in): a document whose content is
+        # the same and whose fingerprint is not was relabelled (_listing_diff)
+        head = f"{r['cluster_id'] is None}\0{r['year']}\0{r['delivered_on']}\0".encode()
+        content = hashlib.sha256(head + digests[i]).hexdigest()[:16]
+        values = (k, key, r["doc_id"], r["cluster_id"] or r["doc_id"], fingerprint, n_chars[i], r["admin_level"])
+        for name, value in zip(out, (*values, digests[i], content), strict=True):
+            out[name].append(value)
+    return pa.table({name: pa.array(out[name], LISTING_SCHEMA.field(name).type) for name in out})
+
+
+def _earlier_listing(earlier: Path | None) -> tuple[pa.Table, dict[str, tuple[int, int]]]:
+    """An earlier run's docs.parquet (LISTING_SCHEMA) and, per shard key, where its rows run
+    (offset, count): a shard's rows are contiguous, as corpus_listing writes them."""
+    f = earlier / "docs.parquet" if earlier is not None else None
+    if f is None or not f.exists():
+        return LISTING_SCHEMA.empty_table(), {}
+    t = _read(f).select(LISTING_SCHEMA.names).cast(LISTING_SCHEMA).combine_chunks()
+    keys = t.column("shard_key")
+    if not len(keys):
+        return t, {}
+    cut = np.flatnonzero(
+        np.r_[True, ~np.asarray(pc.equal(keys.slice(1), keys.slice(0, len(keys) - 1)).to_numpy(zero_copy_only=False))]
     )
+    ends = np.r_[cut[1:], len(keys)]
+    names = pc.take(keys, pa.array(cut)).to_pylist()
+    runs: dict[str, tuple[int, int]] = {}
+    for name, a, b in zip(names, cut.tolist(), ends.tolist(), strict=True):
+        runs.setdefault(name, (a, b - a))  # two shards of the same bytes list the same rows
+    return t, runs
 
 
 def _doc_codes(member_dirs: list[str], base: Path | None = None) -> tuple[pa.Array, np.ndarray, np.ndarray]:
@@ -2528,21 +2559,6 @@ def _earlier_run(out: Path, version: str) -> Path | None:
         if best is None or stamp > best[0]:
             best = (stamp, sibling)
     return best[1] if best else None
-
-
-def _earlier_docs(earlier: Path | None) -> dict[str, list[tuple]]:
-    """shard key -> its documents (doc_id, cluster_id, fingerprint, chars, admin_level, text_digest,
-    content) from an earlier run."""
-
-    f = earlier / "docs.parquet" if earlier is not None else None
-    if f is None or not f.exists():
-        return {}
-    out: dict[str, list[tuple]] = {}
-    t = _read(f).to_pydict()
-    columns = ("shard_key", "doc_id", "cluster_id", "fingerprint", "chars", "admin_level", "text_digest", "content")
-    for row in zip(*(t[c] for c in columns), strict=True):
-        out.setdefault(row[0], []).append(row[1:])
-    return out
 
 
 def _read(path: Path | str, columns: list[str] | None = None) -> pa.Table:
