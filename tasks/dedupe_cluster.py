@@ -3392,9 +3392,12 @@ def _fast_run(
             blocks.append(path)
             buffered.clear()
 
-    # not made ahead: the call's peak is reached in this loop (100k +1 %: 711 MB one thread, 848 with
-    # chunks made ahead in a second thread and its heap arena, session 25), for ~0.5 s of its 9
-    for ck, hr, hg, _, _ in st.holder_chunks("sample", C[recount], mk_s, mg_s, ahead=False):
+    # chunks made ahead in the call's second thread: their holder reads (~3 GB at 100k when the
+    # state is not in the page cache) overlap the counting. Session 25 left this loop unthreaded for
+    # memory (711 -> 848 MB); since then the call peaks lower, and replayed at 100k +1 %
+    # (bench_dedupe_plus --threads 2 --evict, alternated) the phase took 5.5-6.3 -> 4.9-5.7 s, the
+    # call 23.0-23.8 -> 20.9-22.2 s, peak 662-671 -> 661-684 MB (warm cache: 3.7 -> 3.4 s, 664 -> 704 MB)
+    for ck, hr, hg, _, _ in st.holder_chunks("sample", C[recount], mk_s, mg_s, ahead=True):
         ci = np.searchsorted(C, ck)
         df_new = count_distinct(len(ck), hr, glab[hg])
         lo_c[ci], hi_c[ci] = df_new, df_new
