@@ -1406,7 +1406,8 @@ def _write_index(
         assert extra is not None
         info["delta"] = _write_delta_base(plan, meta, cand, group, extra, save, adopt)
     info["stamps"] = _stamps(dst, files)
-    (dst / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    # compact: json's C encoder serves only indent=None (100k: 40 k files listed, 8.5 MB; 0.15 -> 0.05 s)
+    (dst / "index.json").write_text(json.dumps(info, sort_keys=True) + "\n")
 
 
 def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndarray, extra: dict, save, adopt) -> dict:
@@ -2277,10 +2278,25 @@ ADD_FORMAT = 1  # delta/add/<run>/, delta/df/<run>/ and the delta's "add_runs": 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Every index of the ranges [lo, hi), concatenated."""
     ln = np.maximum(hi - lo, 0).astype(np.int64)
-    total = int(ln.sum())
+    ends = np.cumsum(ln)
+    total = int(ends[-1]) if len(ends) else 0
     if total == 0:
         return np.zeros(0, np.int64)
-    return np.repeat(lo.astype(np.int64) - np.r_[0, np.cumsum(ln)[:-1]], ln) + np.arange(total)
+    # not np.r_: its indexing machinery is Python (a +1 % call at 100k makes ~25 k of these)
+    return np.repeat(lo.astype(np.int64) - (ends - ln), ln) + np.arange(total)
+
+
+def _by_file(fidx: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(file, the positions of its rows in fidx, increasing) for each file of fidx, in file order:
+    one stable sort, not a pass over every row per file (a gather of a measured-pairs batch spans
+    ~100 signature files at 100k: 249 batches x 100 files x the batch's rows)."""
+    if not len(fidx):
+        return
+    order = np.argsort(fidx, kind="stable")
+    f = fidx[order]
+    cut = np.flatnonzero(f[1:] != f[:-1]) + 1
+    for a, b in zip([0, *cut.tolist()], [*cut.tolist(), len(f)], strict=True):
+        yield int(f[a]), order[a:b]
 
 
 def _unique_rows(k: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2817,8 +2833,7 @@ class _FastState:
         """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
         of the owning document in the query)."""
         vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
-        for f in np.unique(fidx).tolist():
-            sel = np.flatnonzero(fidx == f)
+        for f, sel in _by_file(fidx):
             keys, offs = self.bydoc(digests[f], what)
             lo, hi = offs[rows[sel]], offs[rows[sel] + 1]
             vals.append(np.asarray(keys[_ranges(lo, hi)]))
@@ -2837,8 +2852,7 @@ class _FastState:
 
     def minhash(self, digests: list[str], fidx: np.ndarray, rows: np.ndarray) -> np.ndarray:
         out = np.zeros((len(rows), sig.NUM_PERM), np.uint32)
-        for f in np.unique(fidx).tolist():
-            sel = np.flatnonzero(fidx == f)
+        for f, sel in _by_file(fidx):
             out[sel] = np.asarray(self.bydoc(digests[f], "minhash")[0][rows[sel]])
             self._unmap(digests[f], "minhash")
         return out
@@ -3765,7 +3779,7 @@ def _fast_run(
     }
     info["stamps"] = _stamps(dst_root, (rel for rel in files_out if rel not in kept_stamps))
     info["stamps"]["files"].update(kept_stamps)
-    (dst_root / "index.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+    (dst_root / "index.json").write_text(json.dumps(info, sort_keys=True) + "\n")  # compact: see _write_index
 
     sizes_c = Counter(np.bincount(comp, minlength=n)[np.unique(comp)].tolist()) if n else Counter()
     return {
