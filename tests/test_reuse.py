@@ -671,6 +671,35 @@ def test_the_listing_and_document_codes_read_the_shards_listing_files_not_their_
     assert table_bytes(tmp_path / "out-a") == table_bytes(tmp_path / "out-b") != {}
 
 
+def test_an_unchanged_shards_listing_rows_come_from_the_earlier_listing(tmp_path, monkeypatch):
+    """corpus_listing with an earlier docs.parquet: a shard whose listing file has the same bytes takes
+    its rows from the earlier table (renumbered to its place now), only a changed or new shard is
+    listed from its file, and the table is the one listed from scratch, value for value and in its
+    Parquet bytes."""
+    from tasks.common import write_table
+
+    docs = [d for shard in corpus_docs() for d in shard]
+    shards = [docs[:10], docs[10:25], docs[25:]]
+    dirs = [write_shard(_mkdir(tmp_path / "s" / str(k)), s) for k, s in enumerate(shards)]
+    earlier = _mkdir(tmp_path / "earlier")
+    write_table(reuse.corpus_listing(dirs[1:]), earlier / "docs.parquet")  # shards 1 and 2, at places 0 and 1
+    changed = [dict(d) for d in shards[2]]
+    changed[0]["year"] = 1990
+    dirs[2] = write_shard(_mkdir(tmp_path / "s" / "2b"), changed)
+    listed: list[int] = []
+    real = reuse._shard_listing
+    monkeypatch.setattr(reuse, "_shard_listing", lambda k, key, t: listed.append(k) or real(k, key, t))
+    got = reuse.corpus_listing(dirs, earlier)
+    assert listed == [0, 2]  # shard 1's rows came from the earlier listing
+    monkeypatch.setattr(reuse, "_shard_listing", real)
+    want = reuse.corpus_listing(dirs)
+    assert got.equals(want) and got.schema == reuse.LISTING_SCHEMA
+    assert got.column("shard").to_pylist() == [k for k, s in enumerate(shards) for _ in s]
+    write_table(got, tmp_path / "got.parquet")
+    write_table(want, tmp_path / "want.parquet")
+    assert (tmp_path / "got.parquet").read_bytes() == (tmp_path / "want.parquet").read_bytes()
+
+
 def _mkdir(folder: Path) -> Path:
     folder.mkdir(parents=True)
     return folder
