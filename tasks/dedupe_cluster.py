@@ -480,12 +480,24 @@ def _scatter_cached(plan: _Plan, i: int) -> dict[str, np.ndarray]:
         with open(plan.work / "minhash.bin", "r+b") as f:
             for r in range(sig.NUM_PERM):
                 os.pwrite(f.fileno(), np.ascontiguousarray(mh[r]).tobytes(), (r * plan.n + start) * 4)
-    for rel, digest in files.items():
-        kind, _, part = rel[len(prefix) :].removesuffix(".npz").partition("-")
-        if kind in KINDS:
-            d = plan.run_dir(kind, int(part))
+    for kind in KINDS:
+        rel = prefix + f"{kind}-at.npz"
+        runs = _load_checked(root / rel, files.get(rel))
+        at = runs["at"]
+        if len(at) != plan.parts(kind) + 1 or len(runs["digest"]) != plan.parts(kind):
+            raise DedupeStateError(
+                f"dedupe index file {root / rel} has {len(at) - 1} partitions, not {plan.parts(kind)}"
+            )
+        for p in np.flatnonzero(np.diff(at)).tolist():
+            d = plan.run_dir(kind, p)
             d.mkdir(parents=True, exist_ok=True)
-            ref = {"path": str(root / rel), "digest": digest, "base": start}
+            ref = {
+                "keys": str(root / (prefix + f"{kind}-k.bin")),
+                "rows": str(root / (prefix + f"{kind}-row.bin")),
+                "slice": [int(at[p]), int(at[p + 1])],
+                "digest": str(runs["digest"][p]),
+                "base": start,
+            }
             (d / f"{i:06d}-00000.ref").write_text(json.dumps(ref))
     return {k: z[k] for k in _Meta.__dataclass_fields__}
 
@@ -550,6 +562,32 @@ def _doc_keys(t: pa.Table, mh, bands, nb, sample, ns, anchors, na) -> np.ndarray
     return out
 
 
+def _read_slice(ref: dict) -> tuple[np.ndarray, np.ndarray]:
+    """One partition's (keys, file-local rows) of a signature file kept in the index
+    (`_write_file_runs`), read and checked against that partition's digest alone."""
+    lo, hi = ref["slice"]
+    data = []
+    for path, width in ((ref["keys"], 8), (ref["rows"], 4)):
+        try:
+            with open(path, "rb") as f:
+                f.seek(lo * width)
+                data.append(f.read((hi - lo) * width))
+        except OSError as exc:
+            raise DedupeStateError(
+                f"dedupe index file {path} is missing ({exc}); delete {Path(path).parents[2]}"
+            ) from exc
+    if (
+        len(data[0]) != (hi - lo) * 8
+        or len(data[1]) != (hi - lo) * 4
+        or (xxhash.xxh3_128_hexdigest(data[0] + data[1]) != ref["digest"])
+    ):
+        raise DedupeStateError(
+            f"dedupe index file {ref['keys']} is damaged (rows {lo}-{hi} differ from their digest); "
+            f"delete the state folder {Path(ref['keys']).parents[2]} to rebuild"
+        )
+    return np.frombuffer(data[0], np.uint64), np.frombuffer(data[1], np.uint32)
+
+
 def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
     """A partition's (key, gid) rows in gid order: runs written this run (`.npy`) and runs of
     unchanged files kept in the index (`.ref`: file-local rows, shifted to this run's gids)."""
@@ -560,8 +598,8 @@ def _load_runs(d: Path) -> tuple[np.ndarray, np.ndarray]:
             runs.append(np.load(p))
         else:
             ref = json.loads(p.read_text())
-            z = _load_checked(Path(ref["path"]), ref["digest"])
-            runs.append(np.stack([z["k"], z["row"].astype(np.uint64) + np.uint64(ref["base"])]))
+            keys, rows = _read_slice(ref)
+            runs.append(np.stack([keys, rows.astype(np.uint64) + np.uint64(ref["base"])]))
     if not runs:
         return np.zeros(0, np.uint64), np.zeros(0, np.int64)
     rows = np.concatenate(runs, axis=1)
@@ -1301,11 +1339,7 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
             continue
         lo, hi = int(plan.base[i]), int(plan.base[i + 1])
         for kind in KINDS:
-            for p in range(plan.parts(kind)):
-                runs = sorted(plan.run_dir(kind, p).glob(f"{i:06d}-*.npy"))
-                if runs:
-                    r = np.concatenate([np.load(x) for x in runs], axis=1)
-                    save(prefix + f"{kind}-{p:05d}.npz", k=r[0], row=(r[1] - np.uint64(lo)).astype(np.uint32))
+            _write_file_runs(plan, i, kind, lo, prefix, save, files)
         mh = np.empty((sig.NUM_PERM, hi - lo), np.uint32)
         with open(plan.work / "minhash.bin", "rb") as f:
             for perm in range(sig.NUM_PERM):
@@ -1322,6 +1356,43 @@ def _write_file_cache(plan: _Plan, meta: _Meta, save: Callable, files: dict[str,
                 files[rel] = digests[k]
             with np.load(src / f"{i:06d}-offsets.npz") as z:
                 save(prefix + "bydoc-meta.npz", soff=z["soff"], aoff=z["aoff"], **arrays)
+
+
+def _write_file_runs(plan: _Plan, i: int, kind: str, lo: int, prefix: str, save: Callable, files: dict) -> None:
+    """Signature file i's keyed runs of one kind, every partition in one pair of raw files
+    (`<kind>-k.bin` keys, `<kind>-row.bin` file-local rows, partition after partition) and
+    `<kind>-at.npz`: where each partition's rows start, and each partition's own digest, so a later
+    run reads and checks one partition's slice (`_load_runs`) without the rest of the file.
+    One file a partition (before session 37) made the index hold signature files x partitions
+    files: 36 k of its 38.8 k at 100k (2.9 M at a million documents), each created by the cold call
+    and linked again into the next index every night."""
+    dst = plan.work / INDEX_DIR
+    parts = plan.parts(kind)
+    at = np.zeros(parts + 1, np.int64)
+    digests: list[str] = []
+    k_rel, row_rel = prefix + f"{kind}-k.bin", prefix + f"{kind}-row.bin"
+    (dst / k_rel).parent.mkdir(parents=True, exist_ok=True)
+    for rel in (k_rel, row_rel):
+        (dst / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
+    hk, hr = xxhash.xxh3_128(), xxhash.xxh3_128()
+    with open(dst / k_rel, "wb") as fk, open(dst / row_rel, "wb") as fr:
+        for p in range(parts):
+            runs = sorted(plan.run_dir(kind, p).glob(f"{i:06d}-*.npy"))
+            if runs:
+                r = np.concatenate([np.load(x) for x in runs], axis=1)
+                kb = np.ascontiguousarray(r[0], dtype=np.uint64).tobytes()
+                rb = (r[1] - np.uint64(lo)).astype(np.uint32).tobytes()
+                del r
+            else:
+                kb = rb = b""
+            fk.write(kb)
+            fr.write(rb)
+            hk.update(kb)
+            hr.update(rb)
+            digests.append(xxhash.xxh3_128_hexdigest(kb + rb))
+            at[p + 1] = at[p] + len(kb) // 8
+    files[k_rel], files[row_rel] = hk.hexdigest(), hr.hexdigest()
+    save(prefix + f"{kind}-at.npz", at=at, digest=np.array(digests, dtype="U32"))
 
 
 def _encode(rel: str, array: tuple, arrays: dict) -> bytes:
@@ -1718,8 +1789,8 @@ def _cold(
         bits = dict(index.bits)  # the index's runs and weights are partitioned like this run's rows
         for i, d in enumerate(digests or []):
             mine = {rel: h for rel, h in index.info["files"].items() if rel.startswith(f"files/{d}/")}
-            if f"files/{d}/meta.npz" in mine:
-                cached[i] = mine
+            if f"files/{d}/meta.npz" in mine and all(f"files/{d}/{kind}-at.npz" in mine for kind in KINDS):
+                cached[i] = mine  # (cached one partition a file, before session 37: scattered again)
     elif index is not None:
         index = None  # the corpus outgrew the index's partitions: rebuilt from scratch
     plan = _Plan(work, files, base, bits, digests, cached, index.root if index is not None else None)

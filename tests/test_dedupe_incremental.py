@@ -281,6 +281,39 @@ def test_damaged_index_fails_loudly(tmp_path, monkeypatch):
         dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "out2"))
 
 
+def test_a_signature_files_runs_are_kept_in_a_few_files_and_a_damaged_partition_is_refused(tmp_path, monkeypatch):
+    """The index keeps each signature file's keyed runs one pair of files per kind (keys, rows) plus
+    their partition offsets and digests, however many partitions: one file a partition made the index
+    hold signature files x partitions files (36 k of 38.8 k at 100k). The full path on the index reads
+    a partition's slice only, checked against that partition's digest: a flipped byte is refused,
+    naming the file."""
+    monkeypatch.setattr(dedupe_cluster, "PARTITION_ROWS", 300)  # many partitions
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", -1.0)  # the full path reads the cached runs
+    docs = pool(12)
+    s0, _ = check_step(tmp_path, "one", deal(docs, 2, random.Random(12)), None)
+    info = json.loads((Path(s0) / "index" / "index.json").read_text())
+    assert any(bits > 2 for bits in info["bits"].values())
+    per_file: dict[str, set[str]] = {}
+    for rel in info["files"]:
+        if rel.startswith("files/"):
+            _, digest, name = rel.split("/")
+            per_file.setdefault(digest, set()).add(name)
+    kinds = ("bands", "anchors", "sample", "exact")
+    runs = {f"{k}-{x}" for k in kinds for x in ("k.bin", "row.bin", "at.npz")}
+    assert len(per_file) == 2 and all(runs <= names and len(names) <= len(runs) + 5 for names in per_file.values())
+    _, stats = check_step(tmp_path, "again", deal(docs, 2, random.Random(12))[::-1], s0)
+    assert stats["reused_files"] == 2  # the same bytes as cold (check_step), from the kept runs
+    digest = sorted(per_file)[0]
+    keys = Path(s0) / "index" / "files" / digest / "sample-k.bin"
+    data = bytearray(keys.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    keys.write_bytes(bytes(data))
+    more = [*deal(docs, 2, random.Random(12)), {"extra": speeches()[1][:900]}]  # new inputs: no outputs reused
+    files = write_shards(tmp_path / "more-sig", more)
+    with pytest.raises(dedupe_cluster.DedupeStateError, match=rf"{digest}/sample-k\.bin.*damaged"):
+        dedupe_cluster.cluster_corpus(files, s0, str(tmp_path / "out"))
+
+
 def test_index_holds_every_measured_pair_once_per_key(tmp_path):
     docs = pool(11)
     s0, _ = check_step(tmp_path, "one", [docs], None)
