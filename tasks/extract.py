@@ -40,6 +40,7 @@ from tasks.extract_text import (
     find_date,
     is_byline_name,
     is_name,
+    jieba_dict_digest,
     jieba_main_dict,
     simplify,
     simplify_lines,
@@ -1476,6 +1477,11 @@ def _tokenizer():
 def _jieba_dict_entries() -> Iterator[tuple[str, int, str | None]]:
     """(word, frequency, tag) of jieba's main dictionary, then of the domain user dictionary (jieba's load order)."""
     yield from zip(*jieba_main_dict(), strict=True)  # parsed once per process, shared with word_tags
+    yield from _userdict_entries()
+
+
+def _userdict_entries() -> Iterator[tuple[str, int, str | None]]:
+    """(word, frequency, tag) of the domain user dictionary, in file order."""
     ud = DATA_DIR / "userdict.txt"
     if ud.exists():
         for line in ud.read_text("utf-8").splitlines():
@@ -1491,13 +1497,31 @@ USERDICT_RE = re.compile(r"^(.+?) ([0-9]+)(?: ([a-z]+))?$")  # jieba's own user-
 def word_freq(min_freq: int = 1) -> dict[str, int]:
     """jieba's word frequencies (main + domain user dictionary) of at least `min_freq`: a caller that only asks
     `freq >= threshold` loads the words above its smallest threshold (~1/6 of the dictionary at 100)."""
-    out: dict[str, int] = {}
-    for word, freq, _ in _jieba_dict_entries():
+    import numpy as np
+
+    words, freqs, _ = jieba_main_dict()
+    out: dict[str, int]
+    if len(set(words)) == len(words):
+        # each word once (jieba's own file): the main dictionary's words at the floor, picked in C (a loop over the
+        # 349k entries was ~0.1 s of a fresh worker's first extract or annotate call)
+        keep = (np.asarray(freqs, dtype=np.int64) >= min_freq).tolist()
+        out = dict(zip(itertools.compress(words, keep), itertools.compress(freqs, keep), strict=True))
+        later = _userdict_entries()
+    else:
+        out, later = {}, _jieba_dict_entries()
+    for word, freq, _ in later:
         if freq >= min_freq:
             out[word] = freq
         else:
             out.pop(word, None)  # the user dictionary re-weights a word below the floor
     return out
+
+
+# (rjieba version, sha256 of jieba's dict.txt) pairs whose `rjieba.Jieba()` holds exactly that file's words,
+# frequencies and tags (so the same total and segmentation as adding them one by one): checked word by word and on
+# joined pairs by tests/test_extract_speed.py for the pinned versions. Any other pair builds the segmenter from the
+# file, as before.
+RJIEBA_BUILTIN_IS_JIEBAS = {("0.2.2", "7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8")}
 
 
 @lru_cache(maxsize=1)
@@ -1513,12 +1537,19 @@ def _token_counts():
     except ImportError:
         tk = _tokenizer()
         return lambda text: Counter(tk.lcut(text, HMM=True))
-    seg = rjieba.Jieba.empty()
-    known: set[str] = set()  # dictionary words that are not all letters/digits (C++, ...): jieba keeps them whole
-    for word, freq, tag in _jieba_dict_entries():
+    import importlib.metadata
+
+    words = jieba_main_dict()[0]
+    if (importlib.metadata.version("rjieba"), jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS:
+        # its bundled dictionary is this dict.txt: built in Rust (~0.05 s) rather than by 349k add_word calls
+        # from Python (~0.2 s of every fresh extract or annotate worker's first call)
+        seg, entries = rjieba.Jieba(), _userdict_entries()
+    else:
+        seg, entries = rjieba.Jieba.empty(), _jieba_dict_entries()
+    for word, freq, tag in entries:
         seg.add_word(word, freq, tag)
-        if not word.isalnum():
-            known.add(word)
+    # dictionary words that are not all letters/digits (C++, ...): jieba keeps them whole
+    known = set(itertools.filterfalse(str.isalnum, itertools.chain(words, (w for w, _, _ in _userdict_entries()))))
 
     def counts(text: str) -> Counter:
         got = Counter(seg.cut(text, True))

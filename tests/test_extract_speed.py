@@ -248,6 +248,79 @@ def test_jieba_dictionary_is_parsed_once_for_every_reader(monkeypatch):
     assert calls and fresh == E.word_freq(1) and fresh["区政府"] == 10  # the user dictionary still overrides
 
 
+def test_jieba_dictionary_and_gazetteer_loaded_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    """A fresh worker loads jieba's parsed dictionary and the gazetteer from the table cache instead of parsing and
+    building them (~0.5 s of its first extract or annotate call): the same lists, tables, order and shared objects;
+    a damaged cache file is built again, and an edit of the gazetteer's data gives it another name."""
+    from tasks import extract_text as T
+
+    monkeypatch.setenv("JIANGHUA_CACHE", str(tmp_path))
+
+    def fresh():
+        T.jieba_main_dict.cache_clear()
+        R.load_gazetteer.cache_clear()
+        return T.jieba_main_dict(), R.load_gazetteer()
+
+    try:
+        parsed, built = fresh()
+        text = SAMPLES[0] + "河北省邢台市桥东区和平路"
+        monkeypatch.setattr(R, "_LAST_PLACES", ("", []))
+        hits = R.find_places(text)
+        (dict_file,) = tmp_path.glob("jieba-dict-*.npz")
+        (gz_file,) = tmp_path.glob("gazetteer-*.npz")
+        (words, freqs, tags), loaded = fresh()
+        assert (words, list(freqs), tags) == (parsed[0], list(parsed[1]), parsed[2]) and type(freqs) is type(parsed[1])
+        assert all(t is u for t, u in zip(tags, parsed[2], strict=True))  # interned, as the parse makes them
+        assert loaded == built == R._build_gazetteer(R._jionlp_dir())
+        for name in ("by_name", "by_code", "prefix2", "towns", "town_prefix2", "alias_of"):
+            assert list(getattr(loaded, name)) == list(getattr(built, name)), name  # dict order: scans try keys in it
+        # one object per division, as built: by_code's entry is the very one its full name lists
+        same = [d for d in loaded.by_name["邢台市"] if d.code in loaded.by_code]
+        assert same and all(loaded.by_code[d.code] is d for d in same)
+        monkeypatch.setattr(R, "_LAST_PLACES", ("", []))
+        assert R.find_places(text) == hits
+        dict_file.write_bytes(b"not an npz")
+        gz_file.write_bytes(b"not an npz")
+        again_parse, again = fresh()
+        assert again_parse[0] == parsed[0] and again == built
+        extra = tmp_path / "places_extra.tsv"
+        extra.write_text(
+            (R.DATA_DIR / "places_extra.tsv").read_text("utf-8") + "甘肃省\t嘉峪关市\t测试区\tcounty\n", "utf-8"
+        )
+        monkeypatch.setattr(R, "DATA_DIR", tmp_path)
+        _, edited = fresh()
+        assert "测试区" in edited.by_name and "测试区" not in built.by_name
+        assert len(list(tmp_path.glob("gazetteer-*.npz"))) == 2
+    finally:
+        monkeypatch.undo()
+        fresh()
+
+
+def test_rjiebas_bundled_dictionary_is_jiebas_file_for_the_pinned_versions():
+    """_token_counts builds its segmenter from rjieba's bundled dictionary when the installed (rjieba, dict.txt)
+    pair is one checked here: every word's frequency (through suggest_freq) and tag, and the total (suggest_freq of
+    two words joined divides by it), equal a segmenter built by adding the file's entries one by one. An upgrade of
+    either package fails the first assert until the pair is checked and pinned."""
+    import importlib.metadata
+
+    rjieba = pytest.importorskip("rjieba")
+    from tasks import extract_text as T
+
+    pair = (importlib.metadata.version("rjieba"), T.jieba_dict_digest())
+    assert pair in E.RJIEBA_BUILTIN_IS_JIEBAS, f"check rjieba's bundled dictionary for {pair}, then pin it"
+    words, freqs, tags = T.jieba_main_dict()
+    bundled, added = rjieba.Jieba(), rjieba.Jieba.empty()
+    for w, f, t in zip(words, freqs, tags, strict=True):
+        added.add_word(w, f, t)
+    assert [bundled.suggest_freq(w) for w in words] == [added.suggest_freq(w) for w in words]
+    assert [bundled.tag(w, False) for w in words] == [added.tag(w, False) for w in words]
+    rng = random.Random(7)
+    joined = [rng.choice(words) + rng.choice(words) for _ in range(5000)]
+    assert [bundled.suggest_freq(w) for w in joined] == [added.suggest_freq(w) for w in joined]
+    assert [bundled.has_word(w) for w in joined] == [added.has_word(w) for w in joined]
+    assert bundled.cut(SAMPLES[0], True) == added.cut(SAMPLES[0], True)
+
+
 def test_pos_table_is_jiebas_and_reference_idf_is_jiebas_file():
     """The POS table read from jieba's dictionary is jieba.posseg's word_tag_tab; the packed reference IDF answers
     what the plain dict of jieba's idf.txt answered (the keyword tests check the rest)."""
