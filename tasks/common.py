@@ -270,6 +270,28 @@ def save_arrays(name: str, arrays: dict[str, Any]) -> None:
         os.replace(tmp, folder / f"{name}.npz")
     except OSError:
         tmp.unlink(missing_ok=True)
+        return
+    _prune_older(folder, name)
+
+
+# A cached table of the same kind ("<kind>-<format>-<digest>") built from other files or code is removed once it
+# is this old: every upgrade (or edit of the code a name hashes) writes a new one, and two installs sharing the
+# folder still find each other's recent tables.
+CACHE_KEEP_SECONDS = 30 * 86400
+
+
+def _prune_older(folder: Path, name: str) -> None:
+    import time
+
+    kind = name.rsplit("-", 2)[0]
+    now = time.time()
+    for old in folder.glob(f"{kind}-*.npz"):
+        if old.name != f"{name}.npz" and old.name.rsplit("-", 2)[0] == kind:
+            try:
+                if now - old.stat().st_mtime > CACHE_KEEP_SECONDS:
+                    old.unlink()
+            except OSError:
+                pass
 
 
 RADIX_DIGIT = 16  # numpy's stable argsort is a radix sort for 16-bit integers, a merge sort above

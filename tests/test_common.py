@@ -111,3 +111,26 @@ def test_write_table_gives_the_bytes_of_a_sorted_copy_whatever_the_chunks(tmp_pa
             table, tmp_path / f"{name}.parquet", ["doc_id"], compression="none", plain=["text"], row_group_size=64
         )
         assert Path(path).read_bytes() == ref, name
+
+
+def test_a_saved_table_removes_its_kinds_tables_that_are_older_than_the_keep_time(tmp_path, monkeypatch):
+    """The table cache does not grow with every upgrade: saving `<kind>-<format>-<digest>` removes other tables of
+    that kind older than CACHE_KEEP_SECONDS, and keeps recent ones (another install's) and other kinds."""
+    import os
+    import time
+
+    from tasks import common
+
+    monkeypatch.setenv("JIANGHUA_CACHE", str(tmp_path))
+    old = time.time() - common.CACHE_KEEP_SECONDS - 60
+    for name in ("gazetteer-1-aaaa", "gazetteer-0-bbbb", "jieba-dict-1-cccc", "gazetteer-1-dddd"):
+        common.save_arrays(name, {"x": np.arange(3)})
+    for name in ("gazetteer-1-aaaa", "gazetteer-0-bbbb", "jieba-dict-1-cccc"):
+        os.utime(tmp_path / f"{name}.npz", (old, old))
+    common.save_arrays("gazetteer-1-eeee", {"x": np.arange(4)})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gazetteer-1-dddd.npz",
+        "gazetteer-1-eeee.npz",
+        "jieba-dict-1-cccc.npz",
+    ]
+    assert common.load_arrays("gazetteer-1-eeee")["x"].tolist() == [0, 1, 2, 3]
