@@ -1540,7 +1540,11 @@ def _token_counts():
     import importlib.metadata
 
     words = jieba_main_dict()[0]
-    if (importlib.metadata.version("rjieba"), jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS:
+    try:
+        installed = importlib.metadata.version("rjieba")
+    except importlib.metadata.PackageNotFoundError:  # importable without its metadata: not a checked pair
+        installed = ""
+    if (installed, jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS:
         # its bundled dictionary is this dict.txt: built in Rust (~0.05 s) rather than by 349k add_word calls
         # from Python (~0.2 s of every fresh extract or annotate worker's first call)
         seg, entries = rjieba.Jieba(), _userdict_entries()

@@ -87,11 +87,20 @@ def test_word_freq_is_jiebas_dictionary():
     assert E.word_freq(100) == {w: f for w, f in freq.items() if f >= 100}
 
 
-def test_segmenter_cuts_as_jieba():
+@pytest.mark.parametrize("bundled", [True, False], ids=["rjieba's bundled dictionary", "filled from dict.txt"])
+def test_segmenter_cuts_as_jieba(bundled, monkeypatch):
+    """Either way rjieba's segmenter is built (its bundled dictionary for a checked pair of versions, else every
+    entry of jieba's file added), it counts jieba's tokens."""
     pytest.importorskip("rjieba")
-    tk = E._tokenizer()
-    for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
-        assert E._token_counts()(text) == Counter(tk.lcut(text, HMM=True))
+    if not bundled:
+        monkeypatch.setattr(E, "RJIEBA_BUILTIN_IS_JIEBAS", set())
+    E._token_counts.cache_clear()
+    try:
+        tk = E._tokenizer()
+        for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
+            assert E._token_counts()(text) == Counter(tk.lcut(text, HMM=True))
+    finally:
+        E._token_counts.cache_clear()
 
 
 @pytest.mark.parametrize("text", ["", "中" * 199, "，" * 5000 + "a" * 150, "ab，" * 90, "中" * 200, "x，" * 10_000])
