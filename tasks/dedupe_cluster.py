@@ -21,6 +21,7 @@ when copies join it later in the listing.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import itertools
 import json
@@ -3001,36 +3002,122 @@ def _fast(
     except DedupeStateError:
         return None  # damaged or missing delta state: the full path (it raises on a damaged main index)
     finally:
-        background.join(raise_error=False)  # never left writing into a work folder the caller clears
+        background.join_all()  # never left writing into a work folder the caller clears
+
+
+def _write_night(
+    save: Callable[..., None],
+    files_out: dict[str, str],
+    st: Any,
+    index: _Index,
+    dl: dict,
+    dst_root: Path,
+    mem: dict[str, dict],
+    kept_files: dict[str, str],
+    C: np.ndarray,
+    lo_c: np.ndarray,
+    hi_c: np.ndarray,
+    rows_of: Callable[[str, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    newmem: np.ndarray,
+    dk: np.ndarray,
+) -> tuple[dict[str, int], list[dict], int]:
+    """Tonight's LSM run of a fast call's next index, through `save`: the new files' doc-major keys, the
+    new documents' holder rows (`newmem`, whose rows `rows_of` gathers from memory) and the df bounds of the shingles C
+    whose df may have moved (`files_out`: the next index's files this call wrote or linked, the caller's), merged with the runs of its level when that level is full (and so on up):
+    only the runs made or merged tonight are written, the older ones linked. Returns the delta's
+    add_rows, add_runs and add_seq."""
+    for d, m in mem.items():
+        if f"files/{d}/bydoc-meta.npz" in kept_files:
+            continue
+        save(f"files/{d}/bydoc-sample.bin", m["sample"].astype(np.uint64))
+        save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
+        save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
+        save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
+    part_c = _partition_of(C, index.bits["sample"])
+    night: dict[str, dict[str, np.ndarray]] = {}
+    for p in np.unique(part_c).tolist():
+        m = part_c == p
+        night[f"df/{p:05d}"] = {"k": C[m].astype(np.uint64), "lo": lo_c[m].astype(np.uint32),
+                                "hi": hi_c[m].astype(np.uint32)}  # fmt: skip
+    del part_c
+    add_rows = dict(dl["add_rows"])
+    for kind in KINDS:
+        nk, ng = rows_of(kind, newmem)
+        part = _partition_of(nk, index.bits[kind])
+        for p in np.unique(part).tolist():
+            m = part == p
+            o = _order(nk[m].astype(np.uint64))
+            night[f"{kind}/{p:05d}"] = {"k": nk[m].astype(np.uint64)[o], "d": dk[ng[m]].astype(np.uint64)[o]}
+        add_rows[kind] += len(nk)
+    runs, seq = [dict(r) for r in dl["add_runs"]], int(dl["add_seq"])
+    level, merged = 0, set()
+    while True:  # tonight's run takes the place of every full level below the first that is not
+        full = {r["id"] for r in runs if r["level"] == level}
+        if len(full) + 1 < ADD_RUNS_PER_LEVEL:
+            break
+        merged |= full
+        level += 1
+    sources = [_run_files(st, str(r["id"])) for r in runs if r["id"] in merged]  # oldest first
+    runs = [r for r in runs if r["id"] not in merged]
+    seq += 1
+    run_id = f"r{seq:06d}"
+    runs.append({"id": run_id, "level": level})
+    for name in sorted(set(night).union(*sources)):  # one partition in memory at a time
+        parts = [{col: st.npy(rel) for col, rel in f[name].items()} for f in sources if name in f]
+        cols = _merge_runs([*parts, night[name]] if name in night else parts, name.startswith("df/"))
+        group, where = name.split("/")
+        if group == "df":
+            for col in ("k", "lo", "hi"):
+                save(f"delta/df/{run_id}/{where}-{col}.npy", cols[col])
+        else:
+            save(f"delta/add/{run_id}/{group}-{where}-k.npy", cols["k"])
+            save(f"delta/add/{run_id}/{group}-{where}-d.npy", cols["d"])
+        del parts, cols
+    del night
+    prefixes = tuple(f"delta/{where}/{r['id']}/" for r in runs[:-1] for where in ("add", "df"))
+    linked = [r for r in st.files if r.startswith(prefixes)]
+    _link_files(index.root, dst_root, linked)
+    files_out.update({r: st.files[r] for r in linked})
+    save("delta/add-docs.npy", _sorted(np.r_[st.add_docs, dk[newmem]]))
+    return add_rows, runs, seq
 
 
 class _Background:
-    """One helper thread for a call's file work that only its last phase needs: linking the previous
-    index's ~40 k unchanged files into the next one and taking their stamps (100k +1 %: ~1.3 s of
-    syscalls, which release the GIL) runs while the pairs are measured instead of after them."""
+    """Helper threads for a call's file work that only its last phase needs, each a named job: linking
+    the previous index's ~40 k unchanged files into the next one and taking their stamps (100k +1 %:
+    ~1.3 s of syscalls, which release the GIL) runs while the pairs are measured instead of after them;
+    tonight's LSM run of the index (`_write_night`) from the end of the df changes on. The caller joins
+    every job however the call ends (`join_all`): none is left writing into a work folder it clears."""
 
     def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        self._result: Any = None
-        self._error: BaseException | None = None
+        self._jobs: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
 
-    def start(self, fn: Callable[[], Any]) -> None:
+    def start(self, fn: Callable[[], Any], name: str = "kept") -> None:
+        box: dict[str, Any] = {}
+
         def body() -> None:
             try:
-                self._result = fn()
+                box["result"] = fn()
             except BaseException as exc:  # noqa: BLE001 - re-raised by join in the calling thread
-                self._error = exc
+                box["error"] = exc
 
-        self._thread = threading.Thread(target=body, name="dedupe-background", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=body, name=f"dedupe-background-{name}", daemon=True)
+        self._jobs[name] = (thread, box)
+        thread.start()
 
-    def join(self, raise_error: bool = True) -> Any:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if raise_error and self._error is not None:
-            raise self._error
-        return self._result
+    def join(self, name: str = "kept", raise_error: bool = True) -> Any:
+        job = self._jobs.get(name)
+        if job is None:
+            return None
+        thread, box = job
+        thread.join()
+        if raise_error and "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    def join_all(self) -> None:
+        for name in list(self._jobs):
+            self.join(name, raise_error=False)
 
 
 class _Phases:
@@ -3506,6 +3593,15 @@ def _fast_run(
     total += np.rint(np.bincount(g_new, weights=w_c[np.searchsorted(C, s_new)], minlength=n)).astype(np.int64)
     del s_new, g_new
 
+    files_out: dict[str, str] = {}  # the next index's files written by this call -> their digests
+
+    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
+        data = _encode(rel, array, arrays)
+        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
+        (dst_root / rel).write_bytes(data)
+        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
+
     phase("measured pairs")
     # pairs measured now (a new document, or an old pair new as a candidate): shared weight and
     # count over every shingle both hold, from their own rows; weights of C from above, of the
@@ -3567,15 +3663,6 @@ def _fast_run(
         del vals, w_rows, start, length
     del ux, uy, by_new, cum
 
-    files_out: dict[str, str] = {}
-
-    def save(rel: str, *array: np.ndarray, **arrays: Any) -> None:
-        data = _encode(rel, array, arrays)
-        (dst_root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (dst_root / rel).unlink(missing_ok=True)  # never write through a hard link to the old state
-        (dst_root / rel).write_bytes(data)
-        files_out[rel] = xxhash.xxh3_128_hexdigest(data)
-
     phase("known pair deltas")
 
     # per pair partition: the known pairs' shared weights moved by the changed rows of their
@@ -3630,6 +3717,20 @@ def _fast_run(
     del dw_c, ua, ub, uw, un_n, mark
 
     phase("election")
+    # Tonight's LSM run of the index (the df bounds of C, the new documents' holder rows, merged with the
+    # runs of its level when that level is full) and the new files' doc-major keys: only the next run reads
+    # them, and nothing from here on changes them, so a helper thread writes them while the clusters are
+    # elected and the outputs written (one core's work, NumPy and Arrow) instead of after the outputs, on
+    # the flow's critical path (100k +1 %: ~1,400 files at ~1 ms a creation here, ~3 s; session 38).
+    # Not earlier: beside the two threads of the measured pairs and known pair deltas it slowed them by
+    # as much as it saved. The new documents' rows are in memory (`mem`), so its gathers map no file.
+    background.start(
+        functools.partial(
+            _write_night, save, files_out, st, index, dl, dst_root, mem, kept_files, C, lo_c, hi_c, rows_of, newmem, dk
+        ),
+        name="night",
+    )
+    del lo_c, hi_c
     # best containers, components of the accepted edges (streamed from the partitions), election
     best_one_way = _best_containers(ow_rows, meta)
     del ow_rows
@@ -3762,62 +3863,7 @@ def _fast_run(
     # new documents' keys added to the add layer of their partitions only, new files' doc-major keys
     kept_stamps = background.join()  # the unchanged files, linked since "candidate partitions"
     files_out.update(kept_files)
-
-    for d, m in mem.items():
-        if f"files/{d}/bydoc-meta.npz" in files_out:
-            continue
-        save(f"files/{d}/bydoc-sample.bin", m["sample"].astype(np.uint64))
-        save(f"files/{d}/bydoc-anchors.bin", m["anchors"].astype(np.uint64))
-        save(f"files/{d}/bydoc-minhash.bin", m["minhash"].astype(np.uint32))
-        save(f"files/{d}/bydoc-meta.npz", soff=m["soff"], aoff=m["aoff"], **m["meta"])
-    # tonight's run: the new documents' holder rows and the df bounds of C, merged with the runs of its
-    # level when that level is full (and so on up): only the runs made or merged tonight are written
-    part_c = _partition_of(C, index.bits["sample"])
-    night: dict[str, dict[str, np.ndarray]] = {}
-    for p in np.unique(part_c).tolist():
-        m = part_c == p
-        night[f"df/{p:05d}"] = {"k": C[m].astype(np.uint64), "lo": lo_c[m].astype(np.uint32),
-                                "hi": hi_c[m].astype(np.uint32)}  # fmt: skip
-    del C, lo_c, hi_c, part_c
-    add_rows = dict(dl["add_rows"])
-    for kind in KINDS:
-        nk, ng = rows_of(kind, newmem)
-        part = _partition_of(nk, index.bits[kind])
-        for p in np.unique(part).tolist():
-            m = part == p
-            o = _order(nk[m].astype(np.uint64))
-            night[f"{kind}/{p:05d}"] = {"k": nk[m].astype(np.uint64)[o], "d": dk[ng[m]].astype(np.uint64)[o]}
-        add_rows[kind] += len(nk)
-    runs, seq = [dict(r) for r in dl["add_runs"]], int(dl["add_seq"])
-    level, merged = 0, set()
-    while True:  # tonight's run takes the place of every full level below the first that is not
-        full = {r["id"] for r in runs if r["level"] == level}
-        if len(full) + 1 < ADD_RUNS_PER_LEVEL:
-            break
-        merged |= full
-        level += 1
-    sources = [_run_files(st, str(r["id"])) for r in runs if r["id"] in merged]  # oldest first
-    runs = [r for r in runs if r["id"] not in merged]
-    seq += 1
-    run_id = f"r{seq:06d}"
-    runs.append({"id": run_id, "level": level})
-    for name in sorted(set(night).union(*sources)):  # one partition in memory at a time
-        parts = [{col: st.npy(rel) for col, rel in f[name].items()} for f in sources if name in f]
-        cols = _merge_runs([*parts, night[name]] if name in night else parts, name.startswith("df/"))
-        group, where = name.split("/")
-        if group == "df":
-            for col in ("k", "lo", "hi"):
-                save(f"delta/df/{run_id}/{where}-{col}.npy", cols[col])
-        else:
-            save(f"delta/add/{run_id}/{group}-{where}-k.npy", cols["k"])
-            save(f"delta/add/{run_id}/{group}-{where}-d.npy", cols["d"])
-        del parts, cols
-    del night
-    prefixes = tuple(f"delta/{where}/{r['id']}/" for r in runs[:-1] for where in ("add", "df"))
-    linked = [r for r in st.files if r.startswith(prefixes)]
-    _link_files(index.root, dst_root, linked)
-    files_out.update({r: st.files[r] for r in linked})
-    save("delta/add-docs.npy", _sorted(np.r_[st.add_docs, dk[newmem]]))
+    add_rows, runs, seq = background.join("night")  # tonight's run, written since the df changes
     order = _order(dk)
     docs_out = {
         "dockey": dk,

@@ -995,6 +995,34 @@ def test_nightly_runs_merge_by_level_and_match_cold(tmp_path, monkeypatch, path_
         assert listed == runs  # merged runs are gone from the state
 
 
+def test_an_error_writing_tonights_run_falls_back_to_the_full_path(tmp_path, monkeypatch, path_mode):
+    """Tonight's run is written by a helper thread beside the election and the outputs (`_write_night`); an
+    error there (a damaged older run met by the merge: DedupeStateError) reaches the call, which takes the
+    full path and gives the cold bytes, with no thread left writing into the work folder."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    docs = pool(22)
+    ids = sorted(docs)
+    half = ids[: len(ids) // 2]
+    state, _ = check_step(tmp_path, "n0", [{d: docs[d] for d in half}], None)
+    merged_in: list[str] = []
+    original = dedupe_cluster._merge_runs
+
+    def failing(*args, **kwargs):
+        merged_in.append(threading.current_thread().name)
+        raise dedupe_cluster.DedupeStateError("dedupe index file delta/add/r000001/sample-00000-k.npy is damaged")
+
+    monkeypatch.setattr(dedupe_cluster, "_merge_runs", failing)
+    threads = threading.active_count()
+    _, stats = check_step(tmp_path, "n1", [{d: docs[d] for d in half}, {ids[-1]: docs[ids[-1]]}], state)
+    assert stats["fast_path"] is False  # and the same bytes as cold (check_step)
+    assert merged_in and set(merged_in) == {"dedupe-background-night"}
+    assert threading.active_count() == threads
+    monkeypatch.setattr(dedupe_cluster, "_merge_runs", original)
+    _, stats = check_step(tmp_path, "n1b", [{d: docs[d] for d in half}, {ids[-1]: docs[ids[-1]]}], state)
+    assert stats["fast_path"]
+
+
 def test_merged_runs_keep_every_holder_row_and_each_shingles_newest_bounds(path_mode):
     """Runs merge oldest first: holder rows all kept, sorted by key in age order; df bounds one row a
     shingle, the newest run's (a later night's bounds replace an earlier night's)."""
