@@ -27,6 +27,29 @@ def _artifacts(out: Path, stage: str) -> list[Path]:
     return sorted(d for d in (out / ".state" / "artifacts" / stage).iterdir() if (d / "_done.json").exists())
 
 
+def _shard_of(artifact: str | None) -> str | None:
+    """The shard a members artifact was made for (its `_done.json`), or None."""
+    if not artifact:
+        return None
+    try:
+        shard = json.loads((Path(artifact) / "_done.json").read_text()).get("shard")
+    except (OSError, ValueError):
+        return None
+    return shard if isinstance(shard, str) else None
+
+
+def _narrowed(earlier: list[str], ran: str | None, plan: frozenset[str]) -> list[str]:
+    """The earlier artifacts the flow hands this shard's call (`tasks.stages.ByShard.for_shard`: its own,
+    those of shards no longer planned; every one for a new shard), not every one: handed all, each call
+    read every artifact's sources.json twice (100k: 25 k JSON reads in 112 calls that the flow never makes)."""
+    from tasks.stages import ByShard
+
+    shard = _shard_of(ran)
+    if shard is None:
+        return earlier
+    return ByShard(tuple((d, _shard_of(d) or "") for d in earlier)).for_shard(shard, plan)
+
+
 def shard_inputs(out: Path, besides: Path | None = None) -> list[dict[str, str]]:
     """Per shard (dedupe assignments part order): its normalize, extract, dedupe inputs (paired by doc
     ids). `besides`: an earlier run's output whose dedupe artifact the state may still hold (not pruned)."""
@@ -105,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
 
         profiles = {"members": cProfile.Profile(), "repair": cProfile.Profile()}
+        plan = frozenset(filter(None, (_shard_of(s.get("_members")) for s in plus)))
         members_dirs, calls, cpu_m, linked, texts = [], 0, 0.0, 0, 0
         members_same: list[bool] = []
         for k, s in enumerate(plus):
@@ -118,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
             t = time.process_time()
             if args.profile:
                 profiles["members"].enable()
-            st = repair.cluster_members_shard({c: s[c] for c in cols}, str(out), earlier=cold_members)
+            st = repair.cluster_members_shard(
+                {c: s[c] for c in cols}, str(out), earlier=_narrowed(cold_members, s.get("_members"), plan)
+            )
             profiles["members"].disable()
             cpu_m += time.process_time() - t
             calls += 1
