@@ -13,6 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import xxhash
 
 from tasks.common import rows_to_table, write_table
 from tasks.repair import cluster_members_shard
@@ -320,13 +321,19 @@ def test_members_parts_built_in_arrow_equal_parts_built_from_python_rows(tmp_pat
         ]
         repair.write_members_part(rows, tmp_path / "rows.parquet")
         assert (tmp_path / "rows.parquet").read_bytes() == part.read_bytes(), part.name
-        # the footer's digests are blake2b of each cluster's rows as one JSON list
+        # the footer's digests: xxh3-128 of each cluster's rows, each its other columns as a JSON list and its
+        # text's UTF-8 bytes, both length-prefixed (computed here from Python rows)
         table = pq.read_table(part)
         recorded = json.loads(table.schema.metadata[repair.CLUSTER_DIGESTS.encode()])
         for cid in recorded:
-            mine = [r for r in table.select(list(repair.REPAIR_COLUMNS)).to_pylist() if r["cluster_id"] == cid]
-            text = json.dumps(mine, ensure_ascii=False, sort_keys=True).encode()
-            assert recorded[cid] == repair.hashlib.blake2b(text, digest_size=16).hexdigest()
+            h = xxhash.xxh3_128()
+            for r in table.select(list(repair.REPAIR_COLUMNS)).to_pylist():
+                if r["cluster_id"] == cid:
+                    head = json.dumps([r["doc_id"], r["cluster_id"], r["quality_flags"], r["is_canonical"]],
+                                      ensure_ascii=False).encode()  # fmt: skip
+                    body = r["text"].encode()
+                    h.update(len(head).to_bytes(8, "little") + head + len(body).to_bytes(8, "little") + body)
+            assert recorded[cid] == h.hexdigest()
 
 
 def _documents_table(n: int, seed: int = 7) -> pa.Table:

@@ -874,3 +874,44 @@ def test_members_files_hold_one_row_group_per_cluster_so_a_rerun_reads_only_its_
     old = pq.ParquetFile(tmp_path / "old.parquet")
     assert _groups_of(old, {"cB"}) == [0] and _group_copies(old) is None
     assert _groups_of(old, {"cZ"}) == []  # outside the group's [min, max]
+
+
+def test_cluster_digests_change_with_every_field_and_not_with_batches_or_slices(monkeypatch):
+    """A members part's cluster digest (what repair compares to skip an unchanged cluster) moves when
+    any column repair reads changes in any row, a row moves or goes, or a text becomes null; not with how
+    the rows are cut into batches or chunks (the texts are read from the Arrow buffers at their offsets)."""
+    import pyarrow as pa
+
+    from tasks import repair
+    from tasks.schema import MEMBERS
+
+    rows = [
+        {"doc_id": f"d{k}", "cluster_id": "c1" if k < 3 else "c2", "text": "全市生产总值增长" * (k + 1),
+         "quality_flags": ["truncated"] if k == 1 else [], "is_canonical": k in (0, 3)}
+        for k in range(5)
+    ] + [{"doc_id": "lone", "cluster_id": None, "text": "独立一篇", "quality_flags": [], "is_canonical": True}]  # fmt: skip
+    table = pa.Table.from_pylist(rows, schema=MEMBERS)
+    base = repair._cluster_digests(table)
+    assert set(base) == {"c1", "c2", "lone"}
+    monkeypatch.setattr(repair, "CLUSTER_DIGEST_BATCH", 2)
+    assert repair._cluster_digests(table) == base
+    assert repair._cluster_digests(pa.concat_tables([table.slice(0, 1), table.slice(1, 4), table.slice(5)])) == base
+    for change in (
+        {"text": "全市生产总值增长！"},
+        {"text": None},
+        {"text": ""},
+        {"quality_flags": ["placeholder"]},
+        {"is_canonical": True},
+        {"doc_id": "d9"},
+    ):
+        changed = [dict(r) for r in rows]
+        changed[1].update(change)
+        got = repair._cluster_digests(pa.Table.from_pylist(changed, schema=MEMBERS))
+        assert got["c1"] != base["c1"] and got["c2"] == base["c2"], change
+    swapped = [rows[1], rows[0], *rows[2:]]
+    assert repair._cluster_digests(pa.Table.from_pylist(swapped, schema=MEMBERS))["c1"] != base["c1"]
+    assert repair._cluster_digests(pa.Table.from_pylist(rows[1:], schema=MEMBERS))["c1"] != base["c1"]
+    # a text's bytes and the next row's do not run together: moving characters across rows moves the digest
+    moved = [dict(r) for r in rows]
+    moved[0]["text"], moved[1]["text"] = rows[0]["text"] + "全", rows[1]["text"][1:]
+    assert repair._cluster_digests(pa.Table.from_pylist(moved, schema=MEMBERS))["c1"] != base["c1"]
