@@ -3021,11 +3021,12 @@ def _write_night(
     newmem: np.ndarray,
     dk: np.ndarray,
 ) -> tuple[dict[str, int], list[dict], int]:
-    """Tonight's LSM run of a fast call's next index, through `save`: the new files' doc-major keys, the
-    new documents' holder rows (`newmem`, whose rows `rows_of` gathers from memory) and the df bounds of the shingles C
-    whose df may have moved (`files_out`: the next index's files this call wrote or linked, the caller's), merged with the runs of its level when that level is full (and so on up):
-    only the runs made or merged tonight are written, the older ones linked. Returns the delta's
-    add_rows, add_runs and add_seq."""
+    """Tonight's LSM run of a fast call's next index, written through `save` (which records each file's
+    digest in `files_out`, the caller's): the new files' doc-major keys, the new documents' holder rows
+    (`newmem`, whose rows `rows_of` gathers from memory) and the df bounds of the shingles C whose df
+    may have moved, merged with the runs of its level when that level is full (and so on up). Only the
+    runs made or merged tonight are written, the older ones linked. Returns the delta's add_rows,
+    add_runs and add_seq."""
     for d, m in mem.items():
         if f"files/{d}/bydoc-meta.npz" in kept_files:
             continue
@@ -3086,8 +3087,9 @@ class _Background:
     """Helper threads for a call's file work that only its last phase needs, each a named job: linking
     the previous index's ~40 k unchanged files into the next one and taking their stamps (100k +1 %:
     ~1.3 s of syscalls, which release the GIL) runs while the pairs are measured instead of after them;
-    tonight's LSM run of the index (`_write_night`) from the end of the df changes on. The caller joins
-    every job however the call ends (`join_all`): none is left writing into a work folder it clears."""
+    tonight's LSM run of the index (`_write_night`) while the clusters are elected and the outputs
+    written. The caller joins every job however the call ends (`join_all`): none is left writing into a
+    work folder it clears."""
 
     def __init__(self) -> None:
         self._jobs: dict[str, tuple[threading.Thread, dict[str, Any]]] = {}
