@@ -285,8 +285,9 @@ def _prune_older(folder: Path, name: str) -> None:
 
     kind = name.rsplit("-", 2)[0]
     now = time.time()
-    for old in folder.glob(f"{kind}-*.npz"):
-        if old.name != f"{name}.npz" and old.name.rsplit("-", 2)[0] == kind:
+    # other tables of the kind, and temporary files a process killed while saving one left behind
+    for old in [*folder.glob(f"{kind}-*.npz"), *folder.glob(f".{kind}-*.tmp.npz")]:
+        if old.name != f"{name}.npz" and old.name.lstrip(".").rsplit("-", 2)[0] == kind:
             try:
                 if now - old.stat().st_mtime > CACHE_KEEP_SECONDS:
                     old.unlink()

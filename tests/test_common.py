@@ -127,6 +127,9 @@ def test_a_saved_table_removes_its_kinds_tables_that_are_older_than_the_keep_tim
         common.save_arrays(name, {"x": np.arange(3)})
     for name in ("gazetteer-1-aaaa", "gazetteer-0-bbbb", "jieba-dict-1-cccc"):
         os.utime(tmp_path / f"{name}.npz", (old, old))
+    left = tmp_path / ".gazetteer-1-ffff.4242.tmp.npz"  # a process killed while saving
+    left.write_bytes(b"partial")
+    os.utime(left, (old, old))
     common.save_arrays("gazetteer-1-eeee", {"x": np.arange(4)})
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "gazetteer-1-dddd.npz",
