@@ -70,7 +70,9 @@ def write_inputs(
             {
                 "doc_id": [d["doc_id"] for d in docs],
                 "year": pa.array([2016 + len(d["text"]) % 5 for d in docs], pa.int16()),
-                "delivered_on": pa.array([dt.date(2016, 1, 1 + k) for k in range(len(docs))], pa.date32()),
+                "delivered_on": pa.array(
+                    [dt.date(2016, 1, 1) + dt.timedelta(days=k) for k in range(len(docs))], pa.date32()
+                ),
                 "admin_level": [None] * len(docs),
             }
         ),
