@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock setup.py tasks/_kernels.pyx
 	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q --no-deps -e .
 	$(BIN)/python -m compileall -q flows tasks bench >/dev/null
+	$(BIN)/jianghua setup  # Prefect's local database, created once here rather than in the first run
 	touch $@
 
 install: $(VENV)/.installed

@@ -53,3 +53,28 @@ def test_the_command_keeps_main_s_exit_status_through_its_fast_exit(args, code):
     repo = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=repo, capture_output=True, timeout=300)
     assert done.returncode == code, done.stderr[-2000:]
+
+
+def test_setup_prepares_prefects_database_once_so_a_first_run_starts_as_later_ones(tmp_path):
+    """`jianghua setup` on a fresh Prefect home: the database and the record of its block types
+    exist afterwards (what a machine's first run otherwise makes on its critical path); with an
+    API named in the environment there is nothing to prepare and nothing is made."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_URL")}
+    env |= {"PREFECT_HOME": str(tmp_path / "home"), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    cmd = [sys.executable, "-m", "flows.cli", "setup"]
+    done = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "database ready" in done.stderr
+    assert (tmp_path / "home" / "prefect.db").stat().st_size > 0
+    assert "block_auto_registration" in (tmp_path / "home" / "memo_store.toml").read_text()
+
+    elsewhere = env | {"PREFECT_HOME": str(tmp_path / "other"), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    done = subprocess.run(cmd, cwd=repo, env=elsewhere, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "nothing to prepare" in done.stderr
+    assert not (tmp_path / "other" / "prefect.db").exists()
