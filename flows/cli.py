@@ -207,13 +207,17 @@ def _setup() -> int:
     console = Console(stderr=True)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     _server_defaults()
+    from tasks import procs
+
     started = time.monotonic()
     server = _start_temporary_server()
+    watchdog = procs.start_watchdog()  # the server goes with this process, even if it is killed
     try:
         used = _use_temporary_server(server)
     finally:
         if server is not None:
             server.stop()
+        watchdog.stop()
     if server is None or (not used and not server.failed):
         console.print(
             "Prefect's API is configured elsewhere (PREFECT_API_URL, or the profile): nothing to prepare",

@@ -151,6 +151,41 @@ def test_kill_9_of_the_main_process_leaves_no_process_behind(tmp_path, home):
         _cleanup(cli)
 
 
+def test_kill_9_of_setup_leaves_no_server_behind(home):
+    """`jianghua setup` killed while Prefect's server creates its database: the server goes too."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "JIANGHUA_INLINE")}
+    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "setup"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        tree: dict[int, int] = {}
+
+        def started() -> bool:  # the server and the watchdog (what a kill -9 leaves to clean up)
+            kinds = [_cmdline(p) for p in tree]
+            return any("uvicorn" in c for c in kinds) and any("_watch" in c for c in kinds)
+
+        while time.monotonic() < deadline and not started():
+            assert cli.poll() is None, f"setup ended before its server was seen: {cli.communicate()}"
+            tree = procs.descendants(cli.pid)
+            time.sleep(0.05)
+        assert started()
+        time.sleep(3)  # the watchdog's first look at the tree (its imports, then every WATCH_POLL_SECONDS)
+        assert cli.poll() is None, "setup finished before it could be killed"  # a fresh home takes ~8 s
+        tree = procs.descendants(cli.pid)
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait()
+        assert _survivors(tree, within=5) == []
+    finally:
+        _cleanup(cli)
+
+
 def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp_path, home):
     out = tmp_path / "out"
     first = _start(out, home)
