@@ -211,7 +211,7 @@ def _setup() -> int:
 
     started = time.monotonic()
     server = _start_temporary_server()
-    watchdog = procs.start_watchdog()  # the server goes with this process, even if it is killed
+    watchdog = procs.start_watchdog(_server_pids(server))  # the server goes with this process, even if it is killed
     try:
         used = _use_temporary_server(server)
     finally:
@@ -246,7 +246,9 @@ def _run(args: argparse.Namespace) -> int:
 
     pool.trace("cli_start")
     server = _start_temporary_server()  # first: its start overlaps everything below (imports, checks)
-    watchdog = procs.start_watchdog()  # kills the workers and Prefect's server if this process is killed
+    watchdog = procs.start_watchdog(
+        _server_pids(server)
+    )  # kills the workers and Prefect's server if this process is killed
     stopper = procs.StopOnSignal()
     stopper.guard_start()  # a signal while the command starts ends it with a message, before any work
     try:
@@ -551,6 +553,11 @@ def _skip_block_registration() -> dict[str, str]:
     if not registered:
         return {}
     return {"PREFECT_API_BLOCKS_REGISTER_ON_START": "false", "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false"}
+
+
+def _server_pids(server: TemporaryServer | None) -> list[int]:
+    """The temporary server's pid, for the watchdog to adopt (procs.start_watchdog)."""
+    return [server.proc.pid] if server is not None and server.proc is not None else []
 
 
 def _start_temporary_server() -> TemporaryServer | None:

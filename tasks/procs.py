@@ -116,17 +116,20 @@ def kill_all(procs: dict[int, int]) -> list[int]:
     return killed
 
 
-def _watch(main_pid: int) -> None:
+def _watch(main_pid: int, adopted: Sequence[str] = ()) -> None:
     """Watchdog loop: remember the main process's tree; when the main process is gone, kill it.
 
-    A normal end says so on stdin (`Watchdog.stop(linger=...)`): the processes named there were
-    asked to stop and get LINGER_SECONDS to exit on their own before they are killed."""
+    `adopted`: "pid:start" of processes the main process started before this one (Prefect's server),
+    known from the first moment: a main process killed before the loop's first look (this process's
+    own start and imports, ~0.1-0.3 s) left them running. A normal end says so on stdin
+    (`Watchdog.stop(linger=...)`): the processes named there were asked to stop and get
+    LINGER_SECONDS to exit on their own before they are killed."""
     import select
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C and a group SIGTERM are the main process's
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     me = os.getpid()
-    known: dict[int, int] = {}
+    known: dict[int, int] = {int(p): int(s) for p, _, s in (a.partition(":") for a in adopted)}
     said = b""
     while os.getppid() == main_pid:  # reparented = the main process died
         tree = descendants(main_pid)
@@ -184,16 +187,23 @@ class Watchdog:
         self.proc.wait()
 
 
-def start_watchdog() -> Watchdog:
-    """Start the watchdog for this process (Linux with /proc; a no-op elsewhere)."""
+def start_watchdog(adopt: Sequence[int] = ()) -> Watchdog:
+    """Start the watchdog for this process (Linux with /proc; a no-op elsewhere).
+
+    `adopt`: pids of children already started (Prefect's server), named to the watchdog on its
+    command line with their start times, so it kills them even if this process dies before the
+    watchdog's first look at the tree. What remains unguarded is the few milliseconds between
+    such a child's start and this call."""
     if not os.path.isdir("/proc/self") or not sys.platform.startswith("linux"):
         return Watchdog(None)
+    adopted = [f"{pid}:{st[1]}" for pid in adopt if (st := _stat(pid)) is not None]
     proc = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys; from tasks.procs import _watch; _watch(int(sys.argv[1]))",
+            "import sys; from tasks.procs import _watch; _watch(int(sys.argv[1]), sys.argv[2:])",
             str(os.getpid()),
+            *adopted,
         ],
         stdin=subprocess.PIPE,  # Watchdog.stop's word; end of file when this process dies
         close_fds=True,

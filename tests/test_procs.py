@@ -186,6 +186,37 @@ def test_kill_9_of_setup_leaves_no_server_behind(home):
         _cleanup(cli)
 
 
+def test_kill_9_at_once_leaves_no_server_behind(home):
+    """Killed the moment its server and watchdog exist, before the watchdog's first look at the tree
+    (its own start and imports): the watchdog knows the server from its command line and kills it.
+    Before, a run killed in its first ~0.3 s left Prefect's server running for good."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "JIANGHUA_INLINE")}
+    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "setup"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        tree: dict[int, int] = {}
+        kinds: list[str] = []
+        while not (any("uvicorn" in c for c in kinds) and any("_watch" in c for c in kinds)):
+            assert cli.poll() is None and time.monotonic() < deadline, cli.communicate()
+            tree = procs.descendants(cli.pid)
+            kinds = [_cmdline(p) for p in tree]
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait()
+        server = {p: s for p, s in tree.items() if "uvicorn" in _cmdline(p)}
+        assert server, "the server was not seen"
+        assert _survivors(server, within=5) == []
+    finally:
+        _cleanup(cli)
+
+
 def test_sigterm_stops_the_run_within_seconds_and_keeps_the_previous_release(tmp_path, home):
     out = tmp_path / "out"
     first = _start(out, home)
