@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test test-fast lint format bench docs clean
+.PHONY: install demo test test-fast test-durations lint format bench docs clean
 
 # The last step writes bytecode for our own modules, as pip does for every installed package: an editable
 # install has none, and where PYTHONDONTWRITEBYTECODE is set every run's CLI and each pool worker compiled
@@ -24,10 +24,13 @@ demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
 	$(BIN)/jianghua run data/samples --out out/samples
 
 test: install  ## run the test suite (servers and clusters included), on every core
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 test-fast: install  ## the suite without servers and clusters, on every core
-	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile --no-loadscope-reorder
+
+test-durations: install  ## run the suite and record each test file's seconds (tests/durations.json: heaviest files start first)
+	JIANGHUA_TEST_DURATIONS=1 $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 lint: install  ## ruff (lint + format check) and mypy over the whole tree
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -41,8 +42,45 @@ def samples(tmp_path: Path) -> Path:
     return dst
 
 
+# The suite runs on every core with whole files per worker (`make test`: pytest-xdist, --dist loadfile).
+# xdist hands files out by their number of tests, most first, so the few files that each run the
+# pipeline a dozen times came last and one worker ran them alone: in CI (2 cores) the last 5 % of
+# the tests took 4.7 of 11.2 minutes. The Makefile turns that order off (--no-loadscope-reorder)
+# and files are collected heaviest first by their measured seconds (longest job first), so the
+# tail is the quick unit tests. DURATIONS holds them, per file; `make test-durations` measures
+# again. A file missing there (a new one) counts as DEFAULT_FILE_SECONDS: before the unit tests.
+DURATIONS = Path(__file__).resolve().parent / "durations.json"
+DURATIONS_ENV = "JIANGHUA_TEST_DURATIONS"  # set: write DURATIONS at the session's end
+DEFAULT_FILE_SECONDS = 20.0
+_seconds: dict[str, float] = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    try:
+        known = json.loads(DURATIONS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    first: dict[str, int] = {}
+    for i, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::", 1)[0], i)
+    items.sort(key=lambda it: (-known.get(f := it.nodeid.split("::", 1)[0], DEFAULT_FILE_SECONDS), first[f]))
+
+
+def pytest_runtest_logreport(report):
+    if os.environ.get(DURATIONS_ENV):
+        f = report.nodeid.split("::", 1)[0]
+        _seconds[f] = _seconds.get(f, 0.0) + report.duration
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_home, ignore_errors=True)
+    if os.environ.get(DURATIONS_ENV) and not hasattr(session.config, "workerinput") and _seconds:
+        try:  # a run of some files updates theirs; files gone from tests/ drop out
+            known = json.loads(DURATIONS.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            known = {}
+        known = {f: s for f, s in known.items() if (REPO / f).exists()} | {f: round(s, 1) for f, s in _seconds.items()}
+        DURATIONS.write_text(json.dumps(dict(sorted(known.items())), indent=0) + "\n", encoding="utf-8")
 
 
 # Property tests explore the same examples on every run (CI must not turn red on a new random draw);
