@@ -662,8 +662,8 @@ def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> li
 def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
     """Spinner contexts no writer produces (`原那么` -> `原则`, `公共效劳` -> `公共服务`), on any text."""
     out = []
-    for m in R.SPUN.finditer(text):
-        for t in R.SPUN_TRIGGER.finditer(text, m.start(), m.end()):
+    for m_start, m_end in R.spun_spans(text):
+        for t in R.SPUN_TRIGGER.finditer(text, m_start, m_end):
             word = t.group(0)
             if word not in _CONTEXT_TRIGGERS:
                 continue

@@ -503,6 +503,37 @@ def test_spun_shortcut_counts_what_every_window_search_counts():
         assert normalize._count_spun(t) == _spun_reference(t)
 
 
+def test_spun_spans_are_the_whole_text_scans_matches():
+    """normalize_rules.spun_spans searches windows around the trigger words only: the same spans as
+    SPUN.finditer over the whole text, on strings dense in triggers, every context word, the
+    principle words 表达了 looks up to 19 characters ahead for, line ends (`^`, `$` under re.M) and
+    fillers that stretch the distances, and on the seed pages."""
+    import random
+
+    from tasks import normalize_rules as R
+
+    pieces = [*R.SPUN_CONTEXT["开展"][0], *R.SPUN_CONTEXT["开展"][1], *R.SPUN_CONTEXT["工程"][0]]
+    pieces += [*R.SPUN_CONTEXT["工程"][1], "开展", "开展", "工程", "工程", "那么", "那么", "到达", "目标", "了"]
+    pieces += ["表达", "表达了", "充分", "公开", "具体", "主要", "在", "原则", "理念", "发展思想", "宗旨"]
+    pieces += ["效劳", "公共", "中心", "成认", "完", "定", "比方", "说", "原", "否", "多", "重点", "项目", "师"]
+    pieces += ["推动", "落地", "落在", "上", "还", "不够多", *"，。；、：！？“\n的和与大水人民", "建设", "工作"]
+    pieces += ["以人民为中心的新时代", "党和国家事业的"]
+    rng = random.Random(40)
+    found = 0
+    for _ in range(20000):
+        t = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        want = [m.span() for m in R.SPUN.finditer(t)]
+        assert R.spun_spans(t) == want, t
+        found += len(want)
+    assert found > 3000  # the strings do hold spinner contexts
+    filler = "发展经济改革开放" * 40  # triggers far apart: windows searched one by one, the text between skipped
+    for t in [
+        *(p.read_text("utf-8", errors="replace") for p in sorted(SEEDS.glob("*.txt"))),
+        filler + "原那么" + filler,
+    ]:
+        assert R.spun_spans(t) == [m.span() for m in R.SPUN.finditer(t)]
+
+
 # ============================================================================ properties
 
 
