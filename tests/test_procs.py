@@ -151,8 +151,9 @@ def test_kill_9_of_the_main_process_leaves_no_process_behind(tmp_path, home):
         _cleanup(cli)
 
 
-def test_kill_9_of_setup_leaves_no_server_behind(home):
-    """`jianghua setup` killed while Prefect's server creates its database: the server goes too."""
+def _setup_started(home: Path, poll: float) -> tuple[subprocess.Popen, dict[int, int]]:
+    """`jianghua setup` on a fresh Prefect home, once its server and watchdog are in its process tree
+    (what a kill -9 leaves to clean up), looked for every `poll` seconds; with the tree then."""
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "JIANGHUA_INLINE")}
     env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
     cli = subprocess.Popen(
@@ -163,19 +164,23 @@ def test_kill_9_of_setup_leaves_no_server_behind(home):
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    deadline = time.monotonic() + 120
+    tree: dict[int, int] = {}
+    kinds: list[str] = []
+    while not (any("uvicorn" in c for c in kinds) and any("_watch" in c for c in kinds)):
+        if cli.poll() is not None or time.monotonic() > deadline:
+            _cleanup(cli)
+            raise AssertionError(f"setup's server and watchdog were not seen: {cli.communicate()}")
+        time.sleep(poll)
+        tree = procs.descendants(cli.pid)
+        kinds = [_cmdline(p) for p in tree]
+    return cli, tree
+
+
+def test_kill_9_of_setup_leaves_no_server_behind(home):
+    """`jianghua setup` killed while Prefect's server creates its database: the server goes too."""
+    cli, _ = _setup_started(home, poll=0.05)
     try:
-        deadline = time.monotonic() + 120
-        tree: dict[int, int] = {}
-
-        def started() -> bool:  # the server and the watchdog (what a kill -9 leaves to clean up)
-            kinds = [_cmdline(p) for p in tree]
-            return any("uvicorn" in c for c in kinds) and any("_watch" in c for c in kinds)
-
-        while time.monotonic() < deadline and not started():
-            assert cli.poll() is None, f"setup ended before its server was seen: {cli.communicate()}"
-            tree = procs.descendants(cli.pid)
-            time.sleep(0.05)
-        assert started()
         time.sleep(3)  # the watchdog's first look at the tree (its imports, then every WATCH_POLL_SECONDS)
         assert cli.poll() is None, "setup finished before it could be killed"  # a fresh home takes ~8 s
         tree = procs.descendants(cli.pid)
@@ -190,24 +195,8 @@ def test_kill_9_at_once_leaves_no_server_behind(home):
     """Killed the moment its server and watchdog exist, before the watchdog's first look at the tree
     (its own start and imports): the watchdog knows the server from its command line and kills it.
     Before, a run killed in its first ~0.3 s left Prefect's server running for good."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "JIANGHUA_INLINE")}
-    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"}
-    cli = subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "setup"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    cli, tree = _setup_started(home, poll=0)
     try:
-        deadline = time.monotonic() + 120
-        tree: dict[int, int] = {}
-        kinds: list[str] = []
-        while not (any("uvicorn" in c for c in kinds) and any("_watch" in c for c in kinds)):
-            assert cli.poll() is None and time.monotonic() < deadline, cli.communicate()
-            tree = procs.descendants(cli.pid)
-            kinds = [_cmdline(p) for p in tree]
         os.kill(cli.pid, signal.SIGKILL)
         cli.wait()
         server = {p: s for p, s in tree.items() if "uvicorn" in _cmdline(p)}
