@@ -1094,7 +1094,10 @@ def _count_spun(text: str) -> int:
     return len(spans)
 
 
-SPUN_BEFORE, SPUN_AFTER = 12, 14  # the window searched around a trigger (longest contexts: 可持续…, 到达了……目标)
+# The window searched around a trigger: SPUN's reach (normalize_rules.SPUN_REACH_*). It was 12 / 14 until
+# session 40, shorter than what 表达了's lookahead reads (a principle word up to 19 characters on): the window's
+# end cut it off, and `充分表达了以人民为中心的新时代发展思想` was not counted.
+SPUN_BEFORE, SPUN_AFTER = R.SPUN_REACH_BEFORE, R.SPUN_REACH_AFTER
 
 
 def _count_foreign_words(text: str) -> int:

@@ -474,11 +474,21 @@ def _spun_reference(text: str) -> int:
 
     spans = set()
     for m in R.SPUN_TRIGGER.finditer(text):
-        lo, hi = max(0, m.start() - 12), min(len(text), m.end() + 14)
+        lo, hi = max(0, m.start() - R.SPUN_REACH_BEFORE), min(len(text), m.end() + R.SPUN_REACH_AFTER)
         for hit in R.SPUN.finditer(text, lo, hi):
             if hit.start() <= m.start() < hit.end() or hit.start() < m.end() <= hit.end():
                 spans.add(hit.span())
     return len(spans)
+
+
+def test_a_spinner_context_whose_lookahead_reaches_far_is_counted():
+    """表达了 looks up to 19 characters ahead for the principle it embodies; a window ending 14 characters
+    after the trigger cut that lookahead off and the context went uncounted (until session 40)."""
+    from tasks import normalize_rules as R
+
+    text = "我们充分表达了以人民为中心的新时代发展思想。"
+    assert normalize._count_spun(text) == 1 == len(R.spun_spans(text))
+    assert normalize._count_spun("我们充分表达了以人民为中心的新时代文化生活和情感。") == 0  # no principle: natural
 
 
 def test_spun_shortcut_counts_what_every_window_search_counts():
