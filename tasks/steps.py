@@ -274,6 +274,10 @@ def tag_task_runs(on: bool) -> None:
     _tag_task_runs = on
 
 
+def tagging_task_runs() -> bool:
+    return _tag_task_runs
+
+
 def _tags(tag: str) -> list[str] | None:
     return [tag] if _tag_task_runs else None
 

@@ -25,11 +25,24 @@ SHARED = REPO.parent / "shared" / "corpus"
 
 @pytest.fixture(scope="session")
 def prefect_api():
-    """One temporary Prefect server (own database under the isolated PREFECT_HOME) for the session."""
+    """One temporary Prefect server (own database under the isolated PREFECT_HOME) for the session.
+
+    Its flows run as on the CLI's own temporary server: task runs untagged. A tagged task run asks the
+    API for its tags' concurrency slots before its body starts, and on this SQLite server that check
+    stalled a stage's first step for up to ~2.4 s: a run on the 15 sample pages took 11-12 s tagged,
+    2.4 s untagged (session 41), ~70 % of the suite's time. The deployments of tests/test_service.py
+    run in a served worker, tagged as on a real server, and check the tags there."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from tasks import steps
+
+    was = steps.tagging_task_runs()
+    steps.tag_task_runs(False)
+    try:
+        with prefect_test_harness(server_startup_timeout=120):
+            yield
+    finally:
+        steps.tag_task_runs(was)
 
 
 @pytest.fixture

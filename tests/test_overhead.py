@@ -338,17 +338,19 @@ def test_an_export_is_of_the_patch_kind_exactly_when_the_flows_index_has_its_ear
 def test_task_runs_on_the_clis_temporary_server_go_untagged(tmp_path):
     """A tagged task run asks the API for its tags' concurrency slots before it starts (occasional
     multi-second stalls on a busy machine); the CLI's temporary server has no UI and no limits, so its
-    runs leave the stage tags off. Everything else (deployments, tests) keeps them."""
+    runs leave the stage tags off, as the tests' harness does (tests/conftest.py). Deployments keep them."""
     from tasks import steps
 
+    was = steps.tagging_task_runs()
     try:
+        steps.tag_task_runs(True)
         assert steps.task_for("ingest", tmp_path, False).tags == {"ingest"}
         assert steps.fingerprint_task().tags == {"ingest"}
         steps.tag_task_runs(False)  # what flows.cli does once it runs on its own temporary server
         assert not steps.task_for("normalize", tmp_path, False).tags
         assert not steps.fingerprint_task().tags
     finally:
-        steps.tag_task_runs(True)
+        steps.tag_task_runs(was)
 
 
 def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measured(tmp_path):

@@ -364,6 +364,14 @@ def test_nightly_run_through_the_worker_publishes_the_corpus(service):
         p.relative_to(service.landing).as_posix() for p in service.landing.rglob("*") if p.is_file()
     }
     assert manifest["cache"]["computed"] == manifest["cache"]["shard_steps"] > 0  # a cold start computed everything
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from tasks.stages import STAGES
+
+    with service.client() as client:  # a deployment's task runs carry their stage's tag (UI filters, tag limits)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+    stage_tags = {s.tag or s.name for s in STAGES.values()}
+    assert tasks and all(len(t.tags) == 1 and t.tags[0] in stage_tags for t in tasks), [(t.name, t.tags) for t in tasks]
 
 
 @pytest.mark.slow
