@@ -16,10 +16,19 @@ from pathlib import Path
 from typing import Any
 
 PARTS_DIR = "_parts"  # inside a partitioned step's artifact: <part>.json once a part is in place
+# Set to a file path: every shard step's call appends one JSON line (runner, inputs, out_dir, params),
+# so bench/replay_calls.py can re-run a run's calls of one stage alone, profiled. Off by default.
+CALL_LOG_ENV = "JIANGHUA_CALL_LOG"
 
 
 def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[str, Any]) -> dict[str, Any]:
     """Call a stage's runner by reference (in a worker process; it imports the stage module)."""
+    import os
+
+    if log := os.environ.get(CALL_LOG_ENV):
+        line = {"runner": runner, "inputs": inputs, "out_dir": out_dir, "params": params}
+        with open(log, "a", encoding="utf-8") as f:  # one write of one line: appends from workers do not interleave
+            f.write(json.dumps(line, sort_keys=True, default=str) + "\n")
     module, function = runner.split(":", 1)
     return getattr(importlib.import_module(module), function)(inputs, out_dir, **params)
 
