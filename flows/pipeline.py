@@ -489,6 +489,15 @@ def _build(
     version = pipeline_version()
     params = dict(max_doc_bytes=max_doc_bytes, min_chars=min_chars, top_k=top_k, pipeline_version=version)
     window = SHARD_WINDOW if isinstance(workers, int) else None  # a Dask cluster's own scheduler orders its tasks
+    # stage tags only where the server limits them (tasks.steps), looked up before the tasks are made
+    limited = steps.refresh_tag_limits()
+    if isinstance(limited, Exception):
+        log.warning(
+            f"could not list the server's concurrency limits ({type(limited).__name__}: {limited}): "
+            "every stage's task runs are tagged, so any tag limit still applies"
+        )
+    elif limited is not None:
+        log.info(f"task runs tagged for the server's tag concurrency limits: {sorted(limited) or 'none'}")
     dag = Dag(state, rebuild, progress, params, {"doc_seconds": doc_seconds}, window)
     lap("discover")
 

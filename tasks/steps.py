@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -257,29 +258,64 @@ def finished(job: Job) -> dict[str, Any] | None:
         return None
 
 
-# Tags group a stage's task runs in the UI and let a server's tag concurrency limits govern them. Each
-# tagged task run asks the API for its tags' concurrency slots before its body starts (prefect.concurrency:
-# a synchronous call even when no limit exists; an untagged run makes none). Measured on this 2-core
-# machine under load (a chain of 20 tasks, 3 rounds each way): untagged ≤ 33 ms from submit to body;
-# tagged median 2-10 ms but stalls of 0.4 s and 2.4 s, and the session 9 +1 % 20k timeline shows ~2 s
-# between a stage's submission and its first step body for normalize, extract and members. The CLI's
-# temporary server has no UI and no limits: the CLI turns the tags off for its runs (`tag_task_runs`);
-# a run against a real server (a deployment, PREFECT_API_URL) keeps them.
+# Tags let a server's tag concurrency limits govern a stage's task runs. Each tagged task run asks the
+# API for its tags' concurrency slots before its body starts (prefect.concurrency: a synchronous call
+# even when no limit exists; an untagged run makes none), and on a SQLite-backed server the first
+# request for each tag stalled up to ~1.8-2.4 s (session 41: 20 tasks of distinct tags in a flow,
+# median 60 ms, 3 of 15 at ~1.8 s, 7-11 s in all; one tag repeated: ≤ 78 ms; the samples' flow
+# 11-12 s tagged, 2.4 s untagged), and the session 9 +1 % 20k timeline showed ~2 s between a stage's
+# submission and its first step body. So a run tags a stage's task runs only where the server has a
+# limit for that tag (`refresh_tag_limits`, once per flow run: one read of the server's limits); the
+# CLI's temporary server has no limits and no UI, so the CLI turns tags off (`tag_task_runs(False)`),
+# and so does the tests' harness. Task run names carry the stage either way (`normalize shard-…`).
 _tag_task_runs = True
+_limited_tags: frozenset[str] | None = None  # None: not looked up (every stage tagged)
 
 
 def tag_task_runs(on: bool) -> None:
-    """Whether the tasks made from now on carry their stage tag (see above)."""
-    global _tag_task_runs
-    _tag_task_runs = on
+    """Whether the tasks made from now on may carry their stage tag (see above)."""
+    global _tag_task_runs, _limited_tags
+    _tag_task_runs, _limited_tags = on, None
 
 
 def tagging_task_runs() -> bool:
     return _tag_task_runs
 
 
+def refresh_tag_limits(read: Callable[[], Iterable[str]] | None = None) -> frozenset[str] | Exception | None:
+    """Look up which tags have a concurrency limit on the server: from now on only task runs of
+    those stages are tagged. `read` returns the server's limit names (tests). Returns the tags, None
+    when task runs go untagged anyway, or the error of a failed read: then every stage is tagged, as
+    before (a limit the server holds is never skipped)."""
+    global _limited_tags
+    if not _tag_task_runs:
+        return None
+    try:
+        names = list(read() if read is not None else _limit_names())
+    except Exception as exc:  # noqa: BLE001 - an API that cannot list its limits: keep every tag
+        _limited_tags = None
+        return exc
+    _limited_tags = frozenset(n[len("tag:") :] for n in names if n.startswith("tag:"))
+    return _limited_tags
+
+
+def _limit_names() -> list[str]:
+    """Names of the server's concurrency limits (`tag:<tag>` for a tag limit), every page of them."""
+    from prefect.client.orchestration import get_client
+
+    names: list[str] = []
+    with get_client(sync_client=True) as client:
+        while True:
+            page = client.read_global_concurrency_limits(limit=200, offset=len(names))
+            names.extend(str(limit.name) for limit in page)
+            if len(page) < 200:
+                return names
+
+
 def _tags(tag: str) -> list[str] | None:
-    return [tag] if _tag_task_runs else None
+    if not _tag_task_runs or (_limited_tags is not None and tag not in _limited_tags):
+        return None
+    return [tag]
 
 
 def task_for(stage: str, result_storage: Path, refresh: bool) -> Task:

@@ -335,22 +335,51 @@ def test_an_export_is_of_the_patch_kind_exactly_when_the_flows_index_has_its_ear
     assert export.export_shard(later, str(tmp_path / "inc"), "v1", earlier=index)["linked"] is True
 
 
-def test_task_runs_on_the_clis_temporary_server_go_untagged(tmp_path):
-    """A tagged task run asks the API for its tags' concurrency slots before it starts (occasional
-    multi-second stalls on a busy machine); the CLI's temporary server has no UI and no limits, so its
-    runs leave the stage tags off, as the tests' harness does (tests/conftest.py). Deployments keep them."""
+def test_task_runs_are_tagged_only_for_the_servers_tag_limits(tmp_path):
+    """A tagged task run asks the API for its tags' concurrency slots before it starts (a SQLite server
+    stalled the first request of each tag up to ~2 s); a run tags a stage only where the server has a
+    limit for its tag, and the CLI's temporary server (no UI, no limits) and the tests' harness leave
+    every stage untagged."""
     from tasks import steps
+
+    def broken():
+        raise ConnectionError("no API")
 
     was = steps.tagging_task_runs()
     try:
         steps.tag_task_runs(True)
-        assert steps.task_for("ingest", tmp_path, False).tags == {"ingest"}
-        assert steps.fingerprint_task().tags == {"ingest"}
+        assert steps.task_for("ingest", tmp_path, False).tags == {"ingest"}  # not looked up: every stage
+        limited = steps.refresh_tag_limits(lambda: ["tag:normalize", "deployment:3f2a", "jianghua-io"])
+        assert limited == {"normalize"}
+        assert steps.task_for("lines", tmp_path, False).tags == {"normalize"}  # lines carries normalize's tag
+        assert steps.batch_task_for("normalize").tags == {"normalize"}
+        assert not steps.task_for("extract", tmp_path, False).tags and not steps.fingerprint_task().tags
+        assert steps.refresh_tag_limits(lambda: []) == frozenset()
+        assert not steps.task_for("normalize", tmp_path, False).tags
+        assert isinstance(steps.refresh_tag_limits(broken), ConnectionError)  # unknown: tag every stage
+        assert steps.task_for("extract", tmp_path, False).tags == {"extract"}
         steps.tag_task_runs(False)  # what flows.cli does once it runs on its own temporary server
+        assert steps.refresh_tag_limits(lambda: ["tag:normalize"]) is None
         assert not steps.task_for("normalize", tmp_path, False).tags
         assert not steps.fingerprint_task().tags
     finally:
         steps.tag_task_runs(was)
+
+
+@pytest.mark.usefixtures("prefect_api")
+def test_the_tag_limits_are_read_from_the_server():
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    from tasks import steps
+
+    with get_client(sync_client=True) as client:
+        made = client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name="tag:extract", limit=2))
+        try:
+            names = steps._limit_names()
+        finally:
+            client.delete_global_concurrency_limit_by_name("tag:extract")
+    assert "tag:extract" in names and made
 
 
 def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measured(tmp_path):
