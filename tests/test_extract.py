@@ -356,6 +356,7 @@ def test_npc_resolution_title_from_its_opening_sentence():
     assert out["title"] == "第十四届全国人民代表大会第二次会议关于政府工作报告的决议"
     assert out["doc_type"] == "决议" and out["speaker_name"] is None
     assert out["meeting"] == "第十四届全国人民代表大会第二次会议" and out["admin_level"] == "national"
+    assert out["year"] == 2024 and out["delivered_on"] is None  # no adoption line: the year the session met
     stated = (
         "第十四届全国人民代表大会第一次会议关于政府工作报告的决议\n（2023年3月13日第十四届全国人民代表大会第一次会议通过）\n"
         + text
@@ -637,6 +638,36 @@ def test_npc_resolution_adoption_date_gives_the_year():
         out = extract_fields(page)
         assert out["delivered_on"] == dt.date(2022, 3, 11) and out["year"] == 2022
         assert out["doc_type"] == "决议" and out["admin_level"] == "national"
+
+
+@pytest.mark.parametrize(
+    "note", ["（摘要）", "(根据录音整理)", "（本文有删节）", "（译自中共驻共产国际代表团档案俄文稿）", "【节选】"]
+)
+def test_an_editors_note_in_brackets_is_not_the_title(note):
+    body = "同志们：\n今天我们召开全市经济工作会议，主要任务是总结工作、部署任务。\n"
+    assert extract_fields(f"{note}\n\n{body}")["title"] is None
+    titled = extract_fields(f"在全市经济工作会议上的讲话\n{note}\n{body}")
+    assert titled["title"] == "在全市经济工作会议上的讲话" and titled["doc_type"] == "讲话"
+
+
+@pytest.mark.parametrize(
+    ("session", "year"),
+    [
+        ("第十届全国人民代表大会第五次会议", 2007),
+        ("第二届全国人民代表大会第三次会议", 1962),
+        ("第五届全国人民代表大会第二次会议", 1979),
+    ],
+)
+def test_an_undated_npc_resolution_takes_its_sessions_year(session, year):
+    """The second NPC skipped 1961 (its third session met in 1962); from the fifth on, one session a year."""
+    text = f"{session}听取和审议了国务院总理所作的政府工作报告。会议充分肯定国务院过去一年的工作，决定批准这个报告。\n"
+    out = extract_fields(text)
+    assert (out["doc_type"], out["meeting"], out["year"]) == ("决议", session, year)
+
+
+def test_a_provincial_congress_session_gives_no_year_by_itself():
+    text = "湖北省第十四届人民代表大会第四次会议听取和审议了省人民政府省长所作的政府工作报告，决定批准这个报告。\n"
+    assert extract_fields(text)["year"] is None
 
 
 def test_chinese_numeral_resolution_date():
