@@ -698,6 +698,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         if not found:
             continue
         d, s, e = found
+        if _dateline_name(line):
+            return d, i  # `（2006年1月16日 梁保华）`
         rest = line[e:].strip()
         pre = line[:s]
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
@@ -846,7 +848,12 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
 
 
 def _bare_name(head: list[str], before_salutation: bool) -> str | None:
-    """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line."""
+    """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line, or a
+    dateline that ends with the name (`（2006年1月16日 梁保华）`: 12 provincial reports of the shared corpus)."""
+    for line in head:
+        named = _dateline_name(line)
+        if named:
+            return named
     for i, line in enumerate(head):
         cand = line.replace(" ", "")
         # `习 近 平`: a name set with a space between its characters (national documents) needs no surname list.
@@ -864,6 +871,21 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         ):
             return cand
     return None
+
+
+def _dateline_name(line: str) -> str | None:
+    """The name after the date of a dateline that holds nothing else: `（2005年1月24日 田成平）`,
+    `(2007年1月22日 司马义·铁力瓦尔地)`, `2004年2月12日　徐荣凯`."""
+    found = find_date(line)
+    if not found or found[1] > 2 or re.sub(r"[（(\s\u3000—\-]", "", line[: found[1]]):
+        return None
+    cand = re.sub(r"[\s\u3000]", "", line[found[2] :])
+    if "(" in line[: found[1]] or "（" in line[: found[1]]:
+        cand = re.sub(r"[）)]$", "", cand)
+    if len(cand) > 16 or not is_name(cand) or ("·" not in cand and regions.find_places(cand)):
+        return None
+    tag = word_tags().get(cand)
+    return cand if tag is None or tag.startswith("nr") else None
 
 
 # A photo caption in the head names the speaker: `赵立香作政府工作报告`, `<!-- 西藏自治区主席白玛赤林作政府工作报告 -->`.

@@ -641,6 +641,25 @@ def test_npc_resolution_adoption_date_gives_the_year():
 
 
 @pytest.mark.parametrize(
+    ("dateline", "name"),
+    [
+        ("（2006年1月16日 梁保华）", "梁保华"),
+        ("（2009年1月12日 罗保铭 ）", "罗保铭"),
+        ("(2007年1月22日 司马义·铁力瓦尔地)", "司马义·铁力瓦尔地"),
+        ("2004年2月12日　徐荣凯", "徐荣凯"),
+        ("（2006年1月16日 南京）", None),  # a place, not a person
+        ("（2006年1月16日 星期一）", None),
+    ],
+)
+def test_a_dateline_that_ends_with_a_name_names_the_speaker(dateline, name):
+    text = (
+        f"江苏省2006年政府工作报告\n{dateline}\n各位代表：\n现在，我代表江苏省人民政府，向大会作工作报告，请予审议。\n"
+    )
+    out = extract_fields(text)
+    assert out["speaker_name"] == name and out["delivered_on"].year in (2004, 2006, 2007, 2009)
+
+
+@pytest.mark.parametrize(
     "note", ["（摘要）", "(根据录音整理)", "（本文有删节）", "（译自中共驻共产国际代表团档案俄文稿）", "【节选】"]
 )
 def test_an_editors_note_in_brackets_is_not_the_title(note):
