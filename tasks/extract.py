@@ -805,12 +805,18 @@ def _strip_jurisdiction(office: str) -> str:
     office = office.strip(" 、")
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
-            rest = office[h.end :]
-            if OFFICE_KW_RE.match(rest) or rest.startswith(("委", "人民政府", "政府", "人大", "政协")):
+            rest, level = office[h.end :], office[h.end - 1]
+            if rest.startswith("委") and level in "省市州县区旗盟":
+                office = level + rest  # `佛山市委常委、常务副市长` -> 市委常委、常务副市长 (the city's party committee)
+            elif level in "省市州县区旗盟" and not OFFICE_KW_RE.match(rest) and OFFICE_KW_RE.match(level + rest):
+                office = level + rest  # `龙岩市长` -> 市长: the place's 市 is the office's
+            elif OFFICE_KW_RE.match(rest) or rest.startswith(("人民政府", "政府", "人大", "政协")):
                 office = "自治区" + rest if h.key.endswith("自治区") and rest == "主席" else rest  # 西藏自治区主席
             break
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
+    # `怒江州人民政府州长`: a short place name the gazetteer does not hold whole, then its government
+    office = re.sub(rf"^[{HAN}]{{1,8}}?[省市州县区旗盟](?:人民政府|政府)(?=.)", "", office)
     return office
 
 

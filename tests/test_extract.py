@@ -296,6 +296,9 @@ SALUTE = "\n各位代表：\n现在，我代表市人民政府向大会报告工
         ("市长 喜清江", "喜清江", "市长"),  # 吴忠 2021
         ("自治区人民政府主席 包钢", "包钢", "自治区主席"),  # 内蒙古 2026: 包钢 is also a word (Baotou Steel)
         ("省人民政府省长 王清宪", "王清宪", "省长"),  # 安徽 2026
+        ("佛山市委常委、常务副市长 刘 杰", "刘杰", "市委常委、常务副市长"),  # 佛山 2026: 市 belongs to 市委 too
+        ("龙岩市长 池秋娜", "池秋娜", "市长"),  # 龙岩 2015: the place's 市 is the office's
+        ("怒江州人民政府州长 李文辉", "李文辉", "州长"),  # 怒江 2023: a short place name, then its government
     ],
 )
 def test_byline_names_and_offices(byline, name, office):
