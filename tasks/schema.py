@@ -67,10 +67,21 @@ DOCUMENTS = pa.schema(
         _f("n_chars", pa.int32(), "Characters in `text`."),
         _f("script", STR, "Script of raw_text: simplified, traditional, mixed or unknown."),
         _f("traditional_ratio", pa.float32(), "Share of Traditional-only among script-specific characters."),
-        _f("title", STR, "The speech's own title, else the page title."),
+        _f(
+            "title",
+            STR,
+            "The speech's own title, else the page title; never a dateline, byline or an editor's note in brackets "
+            "(`（摘要）`).",
+        ),
         _f("page_title", STR, "The site's page title (HTML <title>, record title or first page line)."),
         _f("doc_type", STR, "讲话 / 致辞 / 政府工作报告 / 报告 / 发言 / 总结 / 决议 …"),
-        _f("speaker_name", STR, "Speaker's name when stated (null for anonymized speakers)."),
+        _f(
+            "speaker_name",
+            STR,
+            "Speaker's name when stated: a byline (`市长 王勇`), the title, a dateline that ends with it "
+            "(`（2006年1月16日 梁保华）`), a line of its own by the dateline, a photo caption (null for anonymized "
+            "speakers).",
+        ),
         _f("speaker_title", STR, "Speaker's office (区长, 省长, 区委副书记、区长 …)."),
         _f("admin_level", STR, "Level of the jurisdiction: national, province, prefecture, county, township."),
         _f("region", STR, "Jurisdiction the speech is about, normalized full name (河北省邢台市桥东区)."),
@@ -94,7 +105,14 @@ DOCUMENTS = pa.schema(
         _f("meeting", STR, "Meeting the speech was given at (全区三级干部大会 …)."),
         _f("delivered_on", pa.date32(), "Date the speech was delivered."),
         _f("published_on", pa.date32(), "Date the page was published (发布时间, 发表于 …)."),
-        _f("year", pa.int16(), "delivered_on's year, else published_on's, else a year stated in the title."),
+        _f(
+            "year",
+            pa.int16(),
+            "delivered_on's year, else published_on's, else a year stated in the title; else, for a document of a "
+            "national party congress, the year the congress met; for a report (or a document of no known type), the "
+            "year its text speaks in (the plan year, the NPC session it addresses); for an undated document of an NPC "
+            "session (most NPC resolutions state no adoption date), the year that session met.",
+        ),
         _f("source_site", STR, "Site that served the page (布克知识网, 嘉峪关论坛 …), from chrome or URL."),
         _f(
             "quality_flags",
