@@ -205,6 +205,9 @@ MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{D
 NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
 TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?(?:在|的)")
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
+# A page title that ends with the speech's dateline (`镇江市政府工作报告(2022年3月1日 徐曙海)`: 221 of the shared
+# corpus's 676 reports): the date and the name have columns of their own, the title is what comes before.
+PAGE_TITLE_DATELINE_RE = re.compile(r"\s*[（(]([^（）()]{6,40})[）)]\s*$")
 DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 
@@ -1411,6 +1414,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         )
     if title is None and ptitle and not is_junk_title(ptitle):
         title = _strip_site(ptitle) or None
+        m = PAGE_TITLE_DATELINE_RE.search(title or "")
+        if title and m and m.start() >= 4 and find_date(m.group(1)):
+            title = title[: m.start()]
     out["page_title"] = ptitle
     out["title"] = title
 

@@ -70,8 +70,9 @@ DOCUMENTS = pa.schema(
         _f(
             "title",
             STR,
-            "The speech's own title, else the page title; never a dateline, byline or an editor's note in brackets "
-            "(`（摘要）`).",
+            "The speech's own title, else the page title without a dateline it ends with (`镇江市政府工作报告(2022年3月1日 "
+            "徐曙海)` -> `镇江市政府工作报告`: page_title keeps it); never a dateline, byline or an editor's note in "
+            "brackets (`（摘要）`).",
         ),
         _f("page_title", STR, "The site's page title (HTML <title>, record title or first page line)."),
         _f("doc_type", STR, "讲话 / 致辞 / 政府工作报告 / 报告 / 发言 / 总结 / 决议 …"),

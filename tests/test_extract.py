@@ -697,6 +697,23 @@ def test_chinese_numeral_resolution_date():
     assert extract_fields(text)["delivered_on"] == dt.date(2022, 3, 11)
 
 
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        ("镇江市政府工作报告(2022年3月1日 徐曙海)", "镇江市政府工作报告"),
+        ("郴州市政府工作报告 (2014年1月7日瞿海)", "郴州市政府工作报告"),
+        ("关于1991年国民经济计划的报告(草案)", "关于1991年国民经济计划的报告(草案)"),  # no date in the brackets
+        ("(2022年3月1日 徐曙海)", None),  # nothing before the dateline: no title
+    ],
+)
+def test_a_page_titles_dateline_is_not_part_of_the_title(page, title):
+    body = "各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+    out = extract_fields(body, raw_text=f"---\ntitle: {page}\n---\n\n{body}")
+    assert out["title"] == title and out["page_title"] == page
+    if "徐曙海" in page:
+        assert out["speaker_name"] == "徐曙海" and out["delivered_on"] == dt.date(2022, 3, 1)
+
+
 def test_url_date_and_site_from_front_matter():
     raw = (
         "---\nsource: https://www.hangzhou.gov.cn/col/art_1.html\ndate: 2026-02-03\ntitle: 2026年杭州市政府工作报告\n---\n"
