@@ -492,9 +492,30 @@ def _unchrome_title(t: str) -> str:
     return t
 
 
+def _joined_title_lines(lines: list[str]) -> list[str]:
+    """Lines with a title broken before its last character or two joined again (`政府工作报` / `告`: the
+    wikisource copies of the 2017 and 2021 State Council reports): only where the join makes a title
+    (TITLE_LINE_RE) and the first half alone does not."""
+    out: list[str] = []
+    for line in lines:
+        frag = line.strip()
+        if (
+            out
+            and 1 <= len(frag) <= 2
+            and re.fullmatch(f"[{HAN}]+", frag)
+            and not TITLE_LINE_RE.match(out[-1].strip())
+            and TITLE_LINE_RE.match(out[-1].strip() + frag)
+        ):
+            out[-1] = out[-1].strip() + frag
+        else:
+            out.append(line)
+    return out
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
+    head = _joined_title_lines(head)
     for i, line in enumerate(head):
         t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
         if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
@@ -1303,6 +1324,12 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
         src = src[fm.end() :]
     seen = 0
     lines = [(i, x) for i, x in enumerate(src[:HEAD_CHARS].splitlines(), 1)]
+    filled = [k for k, (_, x) in enumerate(lines) if clean_line(x)][:HEAD_SHORT_LINES]
+    for a, b in zip(filled, filled[1:]):  # `政府工作报` / `告`: a title broken before its end
+        joined = _joined_title_lines([clean_line(simplify(lines[a][1])), clean_line(simplify(lines[b][1]))])
+        if len(joined) == 1:
+            lines = lines[:a] + [(lines[a][0], joined[0])] + lines[a + 1 : b] + lines[b + 1 :]
+            break
     if lines:
         # A page that lost its line breaks (a first line that is long or runs on into the salutation): its first
         # spans as the header tokenizer cuts them.

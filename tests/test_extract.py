@@ -697,6 +697,20 @@ def test_chinese_numeral_resolution_date():
     assert extract_fields(text)["delivered_on"] == dt.date(2022, 3, 11)
 
 
+def test_a_title_broken_before_its_last_character_is_joined():
+    """The wikisource copies of the 2017 and 2021 State Council reports break `政府工作报告` before 告."""
+    text = (
+        "政府工作报\n告\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n国务院总理\n李克强\n各位代表：\n"
+        "现在，我代表国务院，向大会报告政府工作，请予审议。\n"
+    )
+    out = extract_fields(text, raw_text="\u200b\n\n\n" + text.replace("\n", "\n\n"))
+    assert out["title"] == "政府工作报告" and out["speaker_name"] == "李克强"
+    assert out["page_title"] == "政府工作报告"
+    # a short line after a whole title stays its own (a byline's name, a fragment of something else)
+    kept = extract_fields("在全市经济工作会议上的讲话\n王勇\n同志们：\n今天我们召开全市经济工作会议。\n")
+    assert kept["title"] == "在全市经济工作会议上的讲话"
+
+
 @pytest.mark.parametrize(
     ("page", "title"),
     [
