@@ -1325,10 +1325,10 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
     seen = 0
     lines = [(i, x) for i, x in enumerate(src[:HEAD_CHARS].splitlines(), 1)]
     filled = [k for k, (_, x) in enumerate(lines) if clean_line(x)][:HEAD_SHORT_LINES]
-    for a, b in zip(filled, filled[1:]):  # `政府工作报` / `告`: a title broken before its end
+    for a, b in itertools.pairwise(filled):  # `政府工作报` / `告`: a title broken before its end
         joined = _joined_title_lines([clean_line(simplify(lines[a][1])), clean_line(simplify(lines[b][1]))])
         if len(joined) == 1:
-            lines = lines[:a] + [(lines[a][0], joined[0])] + lines[a + 1 : b] + lines[b + 1 :]
+            lines = [*lines[:a], (lines[a][0], joined[0]), *lines[a + 1 : b], *lines[b + 1 :]]
             break
     if lines:
         # A page that lost its line breaks (a first line that is long or runs on into the salutation): its first
