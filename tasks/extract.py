@@ -835,7 +835,11 @@ def _strip_jurisdiction(office: str) -> str:
             elif level in "省市州县区旗盟" and not OFFICE_KW_RE.match(rest) and OFFICE_KW_RE.match(level + rest):
                 office = level + rest  # `龙岩市长` -> 市长: the place's 市 is the office's
             elif OFFICE_KW_RE.match(rest) or rest.startswith(("人民政府", "政府", "人大", "政协")):
-                office = "自治区" + rest if h.key.endswith("自治区") and rest == "主席" else rest  # 西藏自治区主席
+                head_of = re.sub(r"^(?:人民政府|政府)", "", rest)
+                if h.key.endswith("自治区") and re.fullmatch(r"(?:代理|代)?主席", head_of):
+                    office = "自治区" + head_of  # 西藏自治区主席, 内蒙古自治区人民政府代主席: the region's head
+                else:
+                    office = rest
             break
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)

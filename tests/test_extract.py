@@ -299,6 +299,8 @@ SALUTE = "\n各位代表：\n现在，我代表市人民政府向大会报告工
         ("佛山市委常委、常务副市长 刘 杰", "刘杰", "市委常委、常务副市长"),  # 佛山 2026: 市 belongs to 市委 too
         ("龙岩市长 池秋娜", "池秋娜", "市长"),  # 龙岩 2015: the place's 市 is the office's
         ("怒江州人民政府州长 李文辉", "李文辉", "州长"),  # 怒江 2023: a short place name, then its government
+        ("内蒙古自治区人民政府主席 王莉霞", "王莉霞", "自治区主席"),  # the region's head, as 自治区人民政府主席
+        ("广西壮族自治区代主席 蓝天立", "蓝天立", "自治区代主席"),
     ],
 )
 def test_byline_names_and_offices(byline, name, office):
