@@ -797,6 +797,9 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             m = MEET_BARE_RE.match(_strip_site(t))
             if m:
                 return m.group(1)
+    m = NPC_ADDRESSED_RE.search(text[:OPENING_PARA_CHARS])
+    if m:  # a national report to a new congress (`向第四届全国人民代表大会作政府工作报告`) meets its first session
+        return m.group(1) + (m.group(2) or "第一次会议")
     return None
 
 
@@ -1154,6 +1157,9 @@ CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
 # The meeting field when it names an NPC session (`第十四届全国人民代表大会第二次会议`): its year is NPC_SESSION_YEAR's.
 # 15 of the 20 NPC resolutions of the shared corpus state no adoption date and had no year (session 41).
 NPC_MEETING_RE = re.compile(rf"第({CN_ORD})届全国人民代表大会第({CN_ORD})次会议")
+# The session a national report addresses in its opening sentence (`我代表国务院向第六届全国人民代表大会第一次会议作
+# 政府工作报告`): the meeting of 7 of the 51 national pages of the shared corpus that name none in their head.
+NPC_ADDRESSED_RE = re.compile(rf"向(第{CN_ORD}届全国人民代表大会)(第{CN_ORD}次会议)?[，,]?\s*(?:作|做|提出)")
 # National People's Congress sessions that heard a government work report (term, session) -> year.
 NPC_SESSION_YEAR = {
     (1, 1): 1954,

@@ -689,6 +689,25 @@ def test_an_undated_npc_resolution_takes_its_sessions_year(session, year):
     assert (out["doc_type"], out["meeting"], out["year"]) == ("决议", session, year)
 
 
+@pytest.mark.parametrize(
+    ("opening", "meeting"),
+    [
+        ("我代表国务院向第六届全国人民代表大会第一次会议作政府工作报告，请审议。", "第六届全国人民代表大会第一次会议"),
+        (
+            "我代表国务院向第一届全国人民代表大会第五次会议，提出关于一九五八年度国民经济计划（草案）的报告。",
+            "第一届全国人民代表大会第五次会议",
+        ),
+        (
+            "根据中共中央的决定，我代表国务院，向第四届全国人民代表大会作政府工作报告。",
+            "第四届全国人民代表大会第一次会议",
+        ),
+    ],
+)
+def test_a_national_reports_meeting_is_the_session_it_addresses(opening, meeting):
+    out = extract_fields(f"各位代表：\n{opening}\n一\n过去的一年，我国各族人民取得了很大成就。\n")
+    assert out["meeting"] == meeting and out["admin_level"] == "national"
+
+
 def test_a_provincial_congress_session_gives_no_year_by_itself():
     text = "湖北省第十四届人民代表大会第四次会议听取和审议了省人民政府省长所作的政府工作报告，决定批准这个报告。\n"
     assert extract_fields(text)["year"] is None
