@@ -247,7 +247,7 @@ def _name_after(text: str, p: int, bare_title: bool = False) -> tuple[int, str] 
     while q < len(text) and q - p < 3 and text[q] in SPACES:
         q += 1
     dotted = DOTTED_NAME_RE.match(text, q)
-    if dotted and (FOLLOW_RE.match(text, dotted.end()) or dotted.end() == len(text)):
+    if dotted and _dotted_ok(dotted.group(0)) and (FOLLOW_RE.match(text, dotted.end()) or dotted.end() == len(text)):
         return q, dotted.group(0)  # 自治区主席 艾尔肯·吐尼亚孜
     for n in (4, 3, 2):
         cand = text[q : q + n]
@@ -263,6 +263,20 @@ def _name_after(text: str, p: int, bare_title: bool = False) -> tuple[int, str] 
         if FOLLOW_RE.match(text, q + n) or q + n == len(text):
             return q, cand
     return None
+
+
+def _dotted_ok(s: str) -> bool:
+    """A dotted name's parts are transliterations, not words: `市长在线·民声留言板` is a hotline (在线 is a
+    frequent word), `艾尔肯·吐尼亚孜`, `司马义·艾买提`, `川·立派` (立派: a rare noun) are names."""
+    tags, freq = _word_tags(), _freq()
+    for part in re.split("[·•・]", s):
+        for n in range(len(part), 1, -1):
+            tag = tags.get(part[:n])
+            if tag is not None:
+                if not tag.startswith(("nr", "ns")) and freq.get(part[:n], 0) >= LEADING_VERB_FREQ:
+                    return False  # the part begins with a frequent ordinary word (在线)
+                break
+    return True
 
 
 def _name_before(text: str, q: int, comrade: bool = False) -> tuple[int, str] | None:
@@ -478,8 +492,12 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
         if row is not None and (row["office"] or not office):
             return
         if office:
-            # 海南省省长 reads 省|省长 and 广州市代市长 市|代市长: the office is 省长, 代市长
-            office = re.sub(r"^([省市区县州])((?:代理|代|常务|执行)?副?\1)", r"\2", office)
+            # 海南省省长 reads 省|省长 and 广州市代市长 市|代市长: the office is 省长, 代市长, and the
+            # mention starts there (天津市市长 张工: `市长 张工`, not `市市长 张工`)
+            cut = re.match(r"([省市区县州])(?=(?:代理|代|常务|执行)?副?\1)", office)
+            if cut:
+                office = office[1:]
+                span_s += span_s < s  # the office came first: its span starts at the office
         found[s] = {
             "doc_id": doc_id,
             "kind": "person",

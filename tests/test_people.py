@@ -122,3 +122,20 @@ def test_every_span_is_the_text_it_claims():
     text = "省委书记周本顺、省委副书记赵勇、宣传部长艾文礼,市委书记王爱民、市长孟祥伟等。在以习近平同志为核心的党中央领导下"
     for r in extract_mentions("d", text):
         assert (text[r["start"] : r["end"]] == r["text"] and r["name"] in r["text"]) or r["kind"] == "place"
+
+
+def test_a_dotted_programme_name_is_not_a_person():
+    # `市长在线·民声留言板` is a hotline: 在线 and 民声 are words, not transliterations
+    assert _people("“市长在线·民声留言板”办理群众诉求4.1万件") == []
+    assert _people("自治区主席 司马义·艾买提\n") == [("司马义·艾买提", "自治区主席", "province")]
+    assert _people("自治区主席 雪克来提·扎克尔\n") == [("雪克来提·扎克尔", "自治区主席", "province")]
+    assert ("川·立派", "总理", "national") in _people("接待了马来西亚总理马哈迪尔、泰国总理川·立派、新加坡资政李光耀")
+
+
+def test_an_office_after_its_place_starts_the_mention():
+    text = "天津市市长 张工\n各位代表"
+    (row,) = person_mentions("d", text)
+    assert (row["text"], row["office"]) == ("市长 张工", "市长")
+    assert text[row["start"] : row["end"]] == row["text"]
+    (row,) = person_mentions("d", "海南省省长沈晓明在会上讲话")
+    assert (row["text"], row["office"]) == ("省长沈晓明", "省长")
