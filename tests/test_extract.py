@@ -272,6 +272,18 @@ def test_reference_idf_ranks_rare_terms_first_and_keywords_stand_alone():
     assert alone and alone == E.document_keywords("d", text, k=5)  # a function of the document alone
 
 
+def test_terms_every_report_uses_weigh_less_than_their_general_idf():
+    """产业, 改革, 创新 are rare in jieba's general reference but in most government work reports: the domain
+    table weighs them down, so a report's keywords are what sets it apart (公私合营, 建档立卡)."""
+    n, df = E.domain_df()
+    assert n > 100 and df["产业"] > 0.8 * n and df.get("公私合营", 0) < 0.1 * n
+    idf, default = E.reference_idf()
+    (w_industry, w_merger, w_unseen) = E.keyword_idf(["产业", "公私合营", "不存在的词语"])
+    assert w_industry < 0.2 * idf["产业"] and w_merger > 0.8 * idf["公私合营"] and w_unseen == default
+    text = "产业产业产业产业发展。公私合营公私合营。改革改革改革创新创新创新。"
+    assert E.document_keywords("d", text, k=1)[0]["term"] == "公私合营"
+
+
 def test_deterministic(seed_out):
     name = SEEDS[1]
     text, out = seed_out[name]

@@ -4,6 +4,7 @@ characters that matter, and the sample speeches."""
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import statistics
@@ -861,8 +862,13 @@ def _term_counts_reference(text: str) -> dict[str, int]:
 
 def _keywords_reference(doc_id: str, text: str, k: int) -> list[dict]:
     idf, default = E.reference_idf()
+    n, df = E.domain_df()
     tf = _term_counts_reference(text)
-    return E.top_keywords(doc_id, tf, {t: idf.get(t, default) for t in tf}, k=k)
+
+    def weight(t: str) -> float:  # the domain weight, written out
+        return (math.log((n + 1) / (df.get(t, 0) + 1)) / math.log(n + 1)) ** E.DOMAIN_IDF_POWER
+
+    return E.top_keywords(doc_id, tf, {t: idf.get(t, default) * weight(t) for t in tf}, k=k)
 
 
 TRICKY = "推进Wi-Fi全覆盖，落实2011-2020年规划，我区、本市、全国；C++与A+B方案，III-V族，REITs试点。"
