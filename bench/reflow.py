@@ -34,6 +34,22 @@ def join_header(text: str, n: int = HEADER_LINES) -> str:
     return front + "\n".join(["".join(line.strip() for line in lines[:n]), *lines[n:]]) + "\n"
 
 
+_SALUTATION = re.compile(r"^\s*[*#]*\s*(?:各位代表|代表们|同志们|各位委员)")
+HEAD_MAX_LINES = 40  # a page's head (chrome, title, dateline, byline) ends within its first 40 lines
+
+
+def join_head(text: str) -> str:
+    """Every line before the salutation on one line, page chrome included: a scraper that dropped the <br> and
+    <p> of the header block (`您的位置:首页>要闻2026年政府工作报告来源：云南日报…——2026年1月28日在…会议上省长 王予波`).
+    A page with no salutation in its head is left as it is."""
+    front, body = _split_front_matter(text)
+    lines = _lines(body)
+    k = next((i for i, line in enumerate(lines[:HEAD_MAX_LINES]) if _SALUTATION.match(line)), None)
+    if not k:
+        return text
+    return front + "\n".join(["".join(line.strip() for line in lines[:k]), *lines[k:]]) + "\n"
+
+
 def join_paragraphs(text: str) -> str:
     """Every paragraph of the page on one line, as scrapers that drop <p> boundaries deliver it."""
     front, body = _split_front_matter(text)
@@ -54,6 +70,7 @@ def fullwidth_digits(text: str) -> str:
 
 VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
+    "head_joined": join_head,
     "paragraphs_joined": join_paragraphs,
     "ideographic_indent": ideographic_indent,
     "fullwidth_digits": fullwidth_digits,

@@ -251,12 +251,26 @@ class _Lines:
         ]
         self.rule: list[str | None] = [None] * len(self.raw)
         self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
+        self.origin = list(range(len(self.raw)))  # the page's line each line comes from (split() shares it)
+        self.splits = 0
+
+    def split(self, i: int, at: list[int]) -> None:
+        """Line i becomes several lines, broken at the offsets `at` (a joined head: see _split_joined_head)."""
+        raw = self.raw[i]
+        bounds = [0, *at, len(raw)]
+        pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
+        pieces = [p for p in pieces if p]
+        self.raw[i : i + 1] = pieces
+        self.keys[i : i + 1] = [_key(p) if len(p) <= _LONG_LINE else p for p in pieces]
+        self.rule[i : i + 1] = [None] * len(pieces)
+        self.origin[i : i + 1] = [self.origin[i]] * len(pieces)
+        self.splits += len(pieces) - 1
 
     def cut(self, i: int, start: int, end: int, rule: str, record: str | None = None) -> None:
         """Cut raw[start:end] from line i (chrome glued to text on one line) and keep the rest; removed_lines gets
         the span (or `record`)."""
         raw = self.raw[i]
-        self.cuts.append((i, raw[start:end] if record is None else record, rule))
+        self.cuts.append((self.origin[i], raw[start:end] if record is None else record, rule))
         self.raw[i] = (
             (raw[:start].rstrip() + " " + raw[end:].lstrip()).strip() if end < len(raw) else raw[:start].rstrip()
         )
@@ -434,6 +448,58 @@ def _html_comments(lines: _Lines) -> None:
             lines.remove(i, "markup.html_comment", whole=True)  # the closer of a comment whose opener was lost
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
             lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule", whole=True)
+        i += 1
+
+
+def _head_breaks(line: str) -> list[int]:
+    """Offsets where a head line that lost its line breaks is broken again (none: not a joined head).
+
+    Matched on the line folded as keys are (Simplified, half-width: same offsets), within its first
+    R.HEAD_SPLIT_CHARS characters, and only when that part holds a dateline or two chrome labels."""
+    folded = line[: R.HEAD_SPLIT_CHARS].translate(_KEY_FOLD)
+    offsets = None  # offsets in `line` of the folded characters kept (None: all of them)
+    if "(" in folded and _KEY_PINYIN.search(folded):  # 發(fā)布時間: matched as 发布时间:
+        dropped = {j for m in _KEY_PINYIN.finditer(folded) for j in range(m.start(), m.end())}
+        offsets = [j for j in range(len(folded)) if j not in dropped]
+        folded = "".join(folded[j] for j in offsets)
+    dateline = R.HEAD_DATELINE.search(folded)
+    if not dateline and len(R.HEAD_CHROME_LABEL.findall(folded)) < 2:
+        return []  # no dateline and at most one chrome label: a line its rules read whole
+    at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
+    at |= {m.end("name") if m.group("name") else m.end() for m in R.HEAD_BREAK_AFTER.finditer(folded)}
+    if offsets is not None:
+        at = {offsets[a] if a < len(offsets) else len(line) for a in at}
+    out = sorted(
+        a for a in at if 0 < a < len(line) and line[:a].strip() and line[a:].strip() and not _in_brackets(line, a)
+    )
+    keys = [_key(line[a:b]) for a, b in itertools.pairwise([0, *out, len(line)])]
+    if not dateline and all(_LINE_RULES_ANY.match(k) for k in keys if k):
+        return []  # chrome only (发布时间:… 来源:… 点击:): one line, removed whole by the rule of its start
+    return out
+
+
+def _in_brackets(line: str, a: int) -> bool:
+    """Offset a lies inside an open bracket: `政府工作报告（2017年1月15日在…会议上 代省长 刘国中）` is read whole."""
+    return line.count("（", 0, a) + line.count("(", 0, a) > line.count("）", 0, a) + line.count(")", 0, a)
+
+
+def _split_joined_head(lines: _Lines) -> None:
+    """`下载打印全屏收藏【字号：加大还原减小】2026年北京市政府工作报告——2026年1月25日在…会议上来源：北京日报时间：
+    2026-02-02北京市市长 殷勇…`: a scraper dropped the head's line breaks, and a rule for one piece (a toolbar, a
+    photo caption) would remove the whole line, title, dateline and byline with it. The line is broken where the
+    pieces meet, so each rule sees its own piece. Only the page's first non-empty lines are looked at."""
+    seen = 0
+    i = 0
+    while i < len(lines.raw) and seen < R.HEAD_SPLIT_LINES:
+        if not lines.keys[i] or lines.rule[i] is not None:
+            i += 1
+            continue
+        seen += 1
+        at = _head_breaks(lines.raw[i]) if len(lines.raw[i]) >= R.HEAD_SPLIT_MIN else []
+        if at:
+            before = len(lines.raw)
+            lines.split(i, at)
+            i += len(lines.raw) - before
         i += 1
 
 
@@ -632,10 +698,40 @@ def _head_rules(lines: _Lines) -> None:
 
 
 def _captions(lines: _Lines) -> None:
-    """Signed photo captions anywhere on the page (本报记者 霍艳恩摄); a caption is never speech (see _is_caption)."""
+    """Signed photo captions anywhere on the page (本报记者 霍艳恩摄); a caption is never speech (see _is_caption).
+
+    A caption glued to the byline above it (a head that lost its line breaks: `北京市市长 殷勇殷勇同志作政府工作报告。
+    本报记者 戴冰摄`) loses only the caption: the byline stays for extract."""
     for i, key in enumerate(lines.keys):
         if lines.rule[i] is None and key and len(key) <= R.CAPTION_MAX and _is_caption(key):
-            lines.remove(i, "chrome.photo_caption", whole=True)
+            at = _caption_after_byline(lines.raw[i])
+            if at is not None:
+                lines.cut(i, at, len(lines.raw[i]), "chrome.photo_caption")
+            else:
+                lines.remove(i, "chrome.photo_caption", whole=True)
+
+
+def _caption_after_byline(line: str) -> int | None:
+    """Where the caption starts in `OFFICE NAME` + caption, or None (the line is all caption).
+
+    The name's length is known only from what follows it: the name again (殷勇殷勇同志作…), an office
+    (刘小涛省长刘小涛代表…), a date (王予波1月28日，…) or a space and a signed caption."""
+    folded = line.translate(_KEY_FOLD)
+    m = R.BYLINE_OFFICE.match(folded)
+    if m is None:
+        return None
+    q = m.end()
+    for opening in (R.CAPTION_OPENING, R.CAPTION_OPENING_LOOSE):
+        for n in range(R.BYLINE_NAME_MIN, R.BYLINE_NAME_MAX + 1):
+            name = folded[q : q + n]
+            if len(name) < n or not R.BYLINE_NAME.fullmatch(name):
+                if name[-1:] == "·":
+                    continue  # 艾尔肯· of 艾尔肯·吐尼亚孜
+                break
+            rest = folded[q + n :]
+            if rest.startswith(name) or opening.match(rest) or (rest[:1].isspace() and _is_caption(_key(rest))):
+                return q + n  # 艾尔肯·吐尼亚孜 石榴云/新疆日报记者 谢龙 摄: a space, then a whole caption
+    return None
 
 
 def _licence(lines: _Lines) -> None:
@@ -1130,6 +1226,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     lines = _Lines(raw)
     _front_matter(lines)
     _html_comments(lines)
+    _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)
     _toolbar_runs(lines)
@@ -1144,9 +1241,11 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _learned(lines, boilerplate)
 
     removed = sorted(
-        [(i + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
+        [(lines.origin[i] + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
         + [(i + 1, span, rule) for i, span, rule in lines.cuts]
     )
+    if lines.splits:
+        counts["layout.head_split"] += lines.splits
     for _, line, rule in removed:
         counts[rule] += 1
         if profile[C_TONED]:

@@ -176,6 +176,68 @@ PHOTO_CAPTION = re.compile(
     r"[。）)]?$"
 )
 
+# A head whose line breaks were lost (normalize._split_joined_head): the first HEAD_SPLIT_LINES non-empty lines of
+# at least HEAD_SPLIT_MIN characters are broken again where chrome, title, dateline, byline and salutation meet, when
+# their first HEAD_SPLIT_CHARS characters hold a dateline or two chrome labels. 300 characters hold the longest head
+# of the shared corpus's pages joined before their salutation (the 2026 provincial pages: toolbar, title, dateline,
+# source, date, byline and caption in ~130); 12 lines cover the chrome that precedes a title (breadcrumbs, toolbars).
+HEAD_SPLIT_LINES = 12
+HEAD_SPLIT_MIN = 24
+HEAD_SPLIT_CHARS = 300
+_DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
+_STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
+_DASH = r"[—―─\-]"  # — and its look-alikes: ― (U+2015), ─ (box drawing), - (a folded －)
+HEAD_DATELINE = re.compile(
+    _DASH + r"{1,2}\s*" + _DATE_CN + r"|" + _DATE_CN + r"[^。，]{0,6}在[^。]{2,60}?(?:会议|大会)上"
+)
+_CHROME_LABEL = (
+    r"(?:文章|信息|稿件|新闻)?来源:|(?:发布|发表|更新)?(?:时间|日期):|【?(?:字号|字体):|(?:您的|你的)?当前位置:"
+    r"|(?:您|你)的位置:|(?:点击|阅读|浏览|访问)(?:量|数|次数)?:|分享(?:到|至)?:"
+)
+HEAD_CHROME_LABEL = re.compile(_CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}")
+_HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
+# break before: a dateline (its dash, or its date when no dash leads it), a chrome label, a toolbar run, a bare
+# timestamp (not a label's value), a year-title glued to a breadcrumb (…宁夏要闻2026年…政府工作报告), a news
+# sentence's date (2月3日，…), a salutation
+HEAD_BREAK_BEFORE = re.compile(
+    _DASH + r"{1,2}(?=\s*" + _DATE_CN + r")"
+    r"|(?<![—―─\-\d\s（(])" + _DATE_CN + r"(?=\s*在[^。]{2,60}?(?:会议|大会)上)"
+    r"|" + _CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}"
+    r"|(?<![:\d\s])\s*(?:" + _STAMP + r")"
+    r"|(?<![\d年月日省市区县州盟旗])\d{4}年(?=[^，。:]{0,24}(?:报告|讲话))"
+    r"|首页[>›»/]"
+    r"|(?<![年\d])\d{1,2}月\d{1,2}日[,，]"
+    r"|(?:各位代表|各位委员|同志们|代表们)[:,]"
+)
+# break after: the end of a dateline (…日在…会议上, not a caption's `X在…会议上作`), a share label, a photo
+# credit (…记者 李森 摄), the end of a timestamp, of a toolbar run or a font-size bar; between a byline's name and the same name again (市长 张工张工作…) or an office
+# (省长 刘小涛省长刘小涛代表…)
+HEAD_BREAK_AFTER = re.compile(
+    r"(?:(?<=日)|(?<=[—―─\-（(\s])|^)在[^。，]{2,60}?(?:会议|大会)上[）)]?(?![的，,作])"
+    r"|分享(?:到|至)?:|首页[>›»/]?正文"
+    r"|记者\s?[" + HAN + r"·]{2,4}\s?摄影?"
+    r"|" + _STAMP + r"|(?:下载|打印|全屏|收藏){2,}"
+    r"|【?(?:字号|字体):[^】]{0,12}】"
+    r"|(?<=[^\d])"
+    + _HEAD_OFFICE
+    + r"\s*(?P<name>["
+    + HAN
+    + r"]["
+    + HAN
+    + r"·]{1,7}?)(?=(?P=name)|"
+    + _HEAD_OFFICE
+    + r")"
+)
+
+# A byline at a caption line's start (normalize._caption_after_byline): an office within the line's first characters,
+# a name of 2-8 characters (a dotted Uyghur or Tibetan name is longer than a Han one), then the caption's opening:
+# strictly (the name again, an office, a date) before loosely (a place and an office: 刘小涛江苏省省长…).
+BYLINE_OFFICE = re.compile(r"[^。，]{0,14}?" + _HEAD_OFFICE + r"[\s\u3000]*")
+BYLINE_NAME_MIN, BYLINE_NAME_MAX = 2, 8
+BYLINE_NAME = re.compile(f"[{HAN}][{HAN}·]*[{HAN}]")
+CAPTION_OPENING = re.compile(_HEAD_OFFICE + r"|\d{1,2}月\d{1,2}日[,，]")
+CAPTION_OPENING_LOOSE = re.compile(f"[{HAN}]{{1,10}}?(?:省|市|区|县|州|盟|旗)(?:人民政府)?" + _HEAD_OFFICE)
+
 CAPTION_TRIGGERS = ("记者", "通讯员", "摄", "图", "新华社")  # one is in every signed caption: a cheap pre-check
 
 # Marks of the speaker addressing the audience: a line holding one is speech, and no rule removes it unless the rule
@@ -467,6 +529,12 @@ RULES: tuple[Rule, ...] = (
         "space.strip",
         "indentation and trailing spaces of a line",
         "\u3000\u3000现在，我代表市人民政府向大会报告工作。\n",
+    ),
+    Rule(
+        "layout.head_split",
+        "a head whose line breaks were lost is broken again where chrome, title, dateline and byline meet",
+        "下载打印全屏收藏2026年政府工作报告——2026年1月28日在云南省第十四届人民代表大会第四次会议上来源：云南日报\n"
+        + _SPEECH,
     ),
     Rule("space.around_punct", "spaces next to Chinese punctuation", "发展 ，改革。\n"),
     Rule("space.digit_han", "241 亿元 -> 241亿元", "完成投资241 亿元。\n"),

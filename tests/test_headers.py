@@ -358,3 +358,82 @@ def test_generic_meeting_is_no_meeting():
     )
     for out in _normalized_fields(text):
         assert (out["meeting"], out["doc_type"]) == (None, "党代会报告")
+
+
+# ---------------------------------------------------------------- the whole head on one line, page chrome included
+# A scraper that drops the <br> of a page's head block delivers chrome, title, dateline, byline and caption as one
+# line (bench/reflow.join_head). Normalization must not remove that line under the rule of one piece (a toolbar, a
+# photo caption): it is broken again where the pieces meet (normalize._split_joined_head).
+
+
+def _through_normalize(page: str) -> dict:
+    from tasks.normalize import normalize_text
+
+    n = normalize_text(page)
+    return extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+
+
+def _same_when_the_head_is_one_line(page: str) -> dict:
+    from bench.reflow import join_head
+
+    joined = join_head(page)
+    assert joined.count("\n") < page.count("\n")  # the head was joined
+    want, got = _through_normalize(page), _through_normalize(joined)
+    assert {f: got[f] for f in FIELDS} == {f: want[f] for f in FIELDS}
+    return got
+
+
+@pytest.mark.parametrize(
+    ("chrome", "byline"),
+    [
+        # toolbar first, the caption repeats the name (市长 吴波吴波同志作…)
+        (
+            "下载\n打印\n全屏\n收藏\n【字号：\n加大\n还原\n减小\n】\n",
+            "湖州市市长 吴波\n吴波同志作政府工作报告。本报记者 陈立摄\n",
+        ),
+        # a breadcrumb, the title glued to its column name, a clock stamp; the caption repeats the office
+        (
+            "您的位置:\n首页\n>\n湖州要闻\n湖州要闻\n",
+            "市长 吴波\n市长吴波代表市人民政府向大会作政府工作报告。记者 陈立 摄\n",
+        ),
+        # a share label; the caption opens with a date
+        ("分享：\n", "市长 吴波\n1月20日，市长吴波作政府工作报告。湖州日报记者 陈立 摄\n"),
+    ],
+)
+def test_a_head_run_together_with_its_chrome_keeps_its_fields(chrome, byline):
+    page = (
+        chrome + "2026年湖州市政府工作报告\n"
+        "——2026年1月20日在湖州市第九届人民代表大会第五次会议上\n"
+        "来源：湖州日报\n时间：2026-01-28 09:30\n" + byline + "各位代表：\n" + BODY.replace("省", "市")
+    )
+    out = _same_when_the_head_is_one_line(page)
+    assert out["title"] == "2026年湖州市政府工作报告"
+    assert (out["speaker_name"], out["speaker_title"]) == ("吴波", "市长")
+    assert out["meeting"] == "湖州市第九届人民代表大会第五次会议"
+    assert out["delivered_on"] == dt.date(2026, 1, 20) and out["published_on"] == dt.date(2026, 1, 28)
+    assert out["source_site"] == "湖州日报"
+
+
+def test_a_dotted_byline_keeps_its_name_before_a_spaced_caption():
+    page = (
+        "政府工作报告\n——2025年1月19日在新疆维吾尔自治区第十四届人民代表大会第三次会议上\n"
+        "自治区主席艾力·买买提\n<!-- 艾力·买买提作政府工作报告。 -->\n新疆日报记者 李明 摄\n各位代表：\n" + BODY
+    )
+    out = _same_when_the_head_is_one_line(page)
+    assert (out["speaker_name"], out["speaker_title"]) == ("艾力·买买提", "自治区主席")
+
+
+def test_a_caption_before_the_title_and_a_bracketed_dateline():
+    page = (
+        "政府工作报告。 贵州日报记者 李明 摄\n"
+        "政府工作报告（2026年1月27日在贵州省第十四届人民代表大会第四次会议上）\n省长 张伟\n各位代表：\n" + BODY
+    )
+    out = _same_when_the_head_is_one_line(page)
+    assert (out["speaker_name"], out["meeting"]) == ("张伟", "贵州省第十四届人民代表大会第四次会议")
+
+
+def test_a_line_of_chrome_only_is_removed_whole():
+    from tasks.normalize import normalize_text
+
+    line = "發(fā)布時間:2021-03-25 來源: 實(shí)習(xí)報告 點(diǎn)擊:"
+    assert normalize_text(f"讲话标题\n{line}\n同志们：\n{BODY}").removed_lines[0] == (2, line, "chrome.published_at")
