@@ -57,6 +57,36 @@ def test_legacy_and_bomless_encodings_decode_to_the_same_text(encoding, text):
     assert used.replace("_", "-").startswith(encoding.split("hkscs")[0].split("-")[0])
 
 
+def test_pure_cjk_utf16_without_bom_or_nuls_is_still_read():
+    han = "".join(ch for ch in SEED_000 if "\u4e00" <= ch <= "\u9fff")  # no ASCII: no NUL byte to show UTF-16
+    for enc in ("utf-16-le", "utf-16-be"):
+        assert decode_bytes(han.encode(enc)) == (han, enc)
+
+
+def test_utf8_that_also_decodes_as_utf16_stays_utf8():
+    """An even-length UTF-8 page of ASCII and Chinese decodes as UTF-16 too, into Han-looking noise (`aa` -> 慡): an
+    inline base64 icon made a real page `no_text`, and a base64 file a page of noise. Valid UTF-8 wins."""
+    import base64
+
+    icon = base64.b64encode(bytes(range(256)) * 12).decode()
+    page = f'<html><head><meta charset="utf-8"><link rel="icon" href="data:image/png;base64,{icon}"></head>'
+    page += "".join(f"<p>{line}</p>" for line in SEED_000.splitlines()) + "</html>"
+    data = page.encode("utf-8")
+    data += b" " * (len(data) % 2)
+    assert decode_bytes(data, html=True) == (data.decode("utf-8"), "utf-8")
+    b64 = base64.b64encode(SEED_000.encode("utf-8"))
+    assert decode_bytes(b64[: len(b64) // 2 * 2]) == (b64[: len(b64) // 2 * 2].decode("ascii"), "utf-8")
+
+
+def test_shift_jis_is_not_read_as_utf16():
+    """No Chinese encoding explains Shift-JIS: a decode_error reject, not a page of Han read as UTF-16."""
+    from tasks.ingest import Reject
+
+    data = ("日本語のテキストです。これはテストです。" * 60).encode("shift_jis")
+    with pytest.raises(Reject, match="decode_error"):
+        decode_bytes(data)
+
+
 def test_utf8_bom_is_dropped_and_named():
     text, enc = decode_bytes("同志们：".encode("utf-8-sig") + SEED_000.encode())
     assert not text.startswith("\ufeff") and enc == "utf-8"
