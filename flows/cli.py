@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read and hash every input file, even those whose size, times and inode are unchanged since the last run",
     )
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish an empty corpus when the inputs hold no file (by default such a run fails and the current "
+        "release stays: an unmounted landing folder must not empty the corpus)",
+    )
     run.add_argument("--wait", type=float, default=0.0, help="seconds to wait when another run holds --out")
     run.add_argument("--verbose", "-v", action="store_true", help="show Prefect's task logs")
     sub.add_parser("schema", help="print every output column with its meaning (Markdown)")
@@ -284,7 +290,7 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
             args.min_chars,
             args.max_doc_bytes or MAX_DOC_BYTES,
         )
-    except (FileNotFoundError, PermissionError, ValueError) as exc:
+    except (FileNotFoundError, FileExistsError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1  # no join: the server is stopped at exit
     pool.trace("cli_imported")
@@ -324,6 +330,7 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
                 rebuild=args.rebuild,
                 rehash=args.rehash,
                 dask_address=args.dask,
+                allow_empty=args.allow_empty,
             )
     except procs.Stopped as exc:
         _say_stopped(
@@ -335,9 +342,12 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
         return 130
     except Exception as exc:  # noqa: BLE001 - the run failed; say why and what to do
         console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}", soft_wrap=True, highlight=False)
-        from tasks.publish import CleanupFailed
+        from flows.pipeline import NothingToPublish
+        from tasks.publish import CleanupFailed, OutputBusy
 
-        if not isinstance(exc, CleanupFailed):
+        if isinstance(exc, (NothingToPublish, OutputBusy)):
+            console.print("the previous output is untouched")  # the message says what to do; a rerun alone won't
+        elif not isinstance(exc, CleanupFailed):
             console.print("the previous output is untouched; finished shards are cached — rerun to resume")
         return 1
     finally:

@@ -36,7 +36,7 @@ from tasks.ingest import (
     plan_shards,
     reject_row,
 )
-from tasks.publish import REPORT, build_release, current_release, output_lock, publish
+from tasks.publish import REPORT, build_release, check_output_layout, current_release, output_lock, publish
 from tasks.report import has_run_note, note_reuse, reuse_note, write_report
 from tasks.schema import REJECTS
 from tasks.stages import STAGES, ByShard, code_version, downstream_depth, resolve, topological
@@ -90,6 +90,7 @@ def build_corpus(
     rebuild: bool = False,
     dask_address: str | None = None,
     rehash: bool = False,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Build (or incrementally update) the corpus in `out` from every page under `inputs`.
 
@@ -98,7 +99,9 @@ def build_corpus(
     that takes longer than `doc_seconds` in one stage becomes a `timeout` reject. A file whose
     stat is unchanged since it was last hashed is not read again unless `rehash` (or `rebuild`). With
     `dask_address` the shard steps run on that Dask cluster (prefect-dask) instead of local
-    worker processes. Returns the run summary that is also written to `out/manifest.json`.
+    worker processes. Inputs holding no file while the current release holds documents (an unmounted
+    landing folder) fail the run before anything is written, unless `allow_empty`. Returns the run
+    summary that is also written to `out/manifest.json`.
     """
     log = get_run_logger()
     started = time.time()
@@ -118,6 +121,8 @@ def build_corpus(
         doc_seconds=doc_seconds,
         rebuild=rebuild,
         rehash=rehash,
+        # an empty listing must not replace a corpus of this many documents (0: it may)
+        keep_documents=0 if allow_empty else int(((previous or {}).get("counts") or {}).get("accepted") or 0),
     )
     with output_lock(out_dir, wait_for_lock_seconds):
         if dask_address:
@@ -148,6 +153,10 @@ def build_corpus(
 def _shards_on_dask(settings: dict[str, Any], where: str) -> dict[str, Any]:
     """The same stages, with the task runner the parent chose (prefect-dask's DaskTaskRunner)."""
     return _build(get_run_logger(), workers=where, **settings)
+
+
+class NothingToPublish(RuntimeError):
+    """The inputs hold no file while the current release holds documents: refused, nothing written."""
 
 
 def validate_parameters(
@@ -181,6 +190,16 @@ def validate_parameters(
     existing = next((p for p in [out_dir, *out_dir.parents] if p.exists()), None)
     if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
         raise PermissionError(f"cannot write the output folder {out_dir}: {existing} is not a writable folder")
+    for spec in inputs:
+        if "://" in spec or any(ch in spec for ch in "*?["):
+            continue
+        root = Path(spec).expanduser().resolve()
+        if root == out_dir or out_dir in root.parents:
+            raise ValueError(
+                f"input {spec!r} is inside the output folder {out_dir}: a corpus folder's files are never read as "
+                "input, so the run would find nothing; keep the landing folder outside --out"
+            )
+    check_output_layout(out_dir)
     return out_dir
 
 
@@ -463,6 +482,7 @@ def _build(
     doc_seconds: float | None = None,
     rebuild: bool = False,
     rehash: bool = False,
+    keep_documents: int = 0,
 ) -> dict[str, Any]:
     out_dir = Path(out)
     state = str(out_dir / ".state")
@@ -480,6 +500,13 @@ def _build(
     # ---- discover + plan
     found = discover_all(inputs, exclude=[str(out_dir)])
     files = found.files
+    if not files and keep_documents:
+        raise NothingToPublish(
+            f"no file found under {', '.join(map(str, inputs))}, but the current release holds {keep_documents:,} "
+            "documents: is the landing folder mounted, and did the crawler drop its pages there? Nothing was "
+            "written; the current release stays. To publish an empty corpus on purpose, run with --allow-empty "
+            "(flow parameter allow_empty)"
+        )
     plans = plan_shards(files, target_docs, max_shard_bytes)
     log.info(
         f"discovered {len(files):,} files ({sum(f.size for f in files) / MB:,.1f} MB) in {len(plans)} shards; "

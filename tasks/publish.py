@@ -58,6 +58,18 @@ class OutputBusy(RuntimeError):
     pass
 
 
+def check_output_layout(out_dir: str | Path) -> None:
+    """The names a release switch replaces (current, the tables' links) must be links or absent: a real folder
+    there (a user's own `documents/`) is never replaced. Checked before a run starts and again when publishing."""
+    out = Path(out_dir)
+    for name in (CURRENT, *STABLE_LINKS):
+        link = out / name
+        if link.is_dir() and not link.is_symlink():
+            raise FileExistsError(
+                f"{link} is a real folder, not a jianghua release link; move it away or choose another --out"
+            )
+
+
 class CleanupFailed(RuntimeError):
     """The new release IS published (OUT/current points at it); only tidying up afterwards failed."""
 
@@ -329,12 +341,7 @@ def publish(
     release_id = release.name
     if release.parent.resolve() != (out / RELEASES).resolve() or not release.is_dir():
         raise ValueError(f"{release_dir} is not a release folder of {out_dir}; build it with build_release")
-    for name in (CURRENT, *STABLE_LINKS):
-        link = out / name
-        if link.is_dir() and not link.is_symlink():
-            raise FileExistsError(
-                f"{link} is a real folder, not a jianghua release link; move it away or choose another --out"
-            )
+    check_output_layout(out)
     sweep_temps(out)
     _migrate_per_table_layout(out)
     written = {**manifest, "release": release_id, "keep_releases": KEEP_RELEASES}

@@ -78,3 +78,41 @@ def test_setup_prepares_prefects_database_once_so_a_first_run_starts_as_later_on
     done = subprocess.run(cmd, cwd=repo, env=elsewhere, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "nothing to prepare" in done.stderr
     assert not (tmp_path / "other" / "prefect.db").exists()
+
+
+def test_an_input_inside_the_output_folder_cannot_start(tmp_path, capsys):
+    """Every file under OUT is skipped as corpus output: an input there would publish an empty corpus."""
+    landing = tmp_path / "out" / "landing"
+    landing.mkdir(parents=True)
+    (landing / "a.txt").write_text("同志们：" + "今天我们召开全区经济工作会议。" * 30, encoding="utf-8")
+    for out in (tmp_path / "out", landing):
+        assert main(["run", str(landing), "--out", str(out), "--workers", "1"]) == 1
+        err = capsys.readouterr().err
+        assert "cannot start" in err and "inside the output folder" in err
+    assert not (tmp_path / "out" / "current").exists()
+
+
+def test_a_real_folder_where_a_release_link_goes_is_refused_before_any_work(samples, tmp_path, capsys):
+    (tmp_path / "out" / "documents").mkdir(parents=True)
+    assert main(["run", str(samples), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot start" in err and "real folder" in err
+    assert not (tmp_path / "out" / ".state").exists()  # nothing ran
+
+
+def test_an_empty_landing_folder_does_not_empty_the_corpus(samples, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(samples), "--out", str(out), "--workers", "1"]) == 0
+    before = (out / "current").resolve()
+    n = len(pd.read_parquet(out / "documents"))
+    empty = tmp_path / "unmounted"
+    empty.mkdir()
+    capsys.readouterr()
+    assert main(["run", str(empty), "--out", str(out), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "no file found" in err and f"{n:,} documents" in err and "--allow-empty" in err
+    assert "rerun to resume" not in err
+    assert (out / "current").resolve() == before and len(pd.read_parquet(out / "documents")) == n
+    # on purpose
+    assert main(["run", str(empty), "--out", str(out), "--workers", "1", "--allow-empty"]) == 0
+    assert len(pd.read_parquet(out / "documents")) == 0
