@@ -179,21 +179,32 @@ def _is_local_spec(spec: str) -> bool:
 
 
 def is_jianghua_output(folder: str) -> bool:
-    """An earlier corpus (`OUT/` with `.state/` and `manifest.json`, or a `releases/` folder of
-    them) must not be read back as speeches. Only names are checked: nothing is opened."""
+    """An earlier corpus (`OUT/` with `.state/` and `manifest.json`, or with `releases/<id>/` holding a
+    release: `manifest.json` and `documents/`) must not be read back as speeches. Only names are checked:
+    nothing is opened. A crawler's own `releases/2024/manifest.json` beside its pages is not a corpus."""
     join = os.path.join
-    if os.path.isfile(join(folder, "manifest.json")) and (
-        os.path.isdir(join(folder, ".state")) or os.path.isdir(join(folder, "releases"))
-    ):
+    if os.path.isfile(join(folder, "manifest.json")) and os.path.isdir(join(folder, ".state")):
         return True
     releases = join(folder, "releases")
     if os.path.isdir(releases) and os.path.basename(os.path.normpath(folder)) != "releases":
         try:
             with os.scandir(releases) as it:
-                return any(e.is_dir() and os.path.isfile(join(e.path, "manifest.json")) for e in it)
+                return any(e.is_dir() and _is_release(e.path) for e in it)
         except OSError:
             return False
     return False
+
+
+def _is_release(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "manifest.json")) and os.path.isdir(os.path.join(folder, "documents"))
+
+
+def _numbered(source_path: str, n: int) -> str:
+    """`a_\\xff.txt` -> `a_\\xff~2.txt`: the counter goes before the extensions, which still name the format."""
+    folder, _, name = source_path.rpartition("/")
+    dot = name.find(".", 1)
+    name = f"{name[:dot]}~{n}{name[dot:]}" if dot > 0 else f"{name}~{n}"
+    return f"{folder}/{name}" if folder else name
 
 
 class _Walker:
@@ -253,7 +264,7 @@ class _Walker:
         key = (f.input_root, f.source_path)
         n = 2
         while key in self.found:  # only for names whose escaped form collides; keep both accounted
-            key = (f.input_root, f"{f.source_path}~{n}")
+            key = (f.input_root, _numbered(f.source_path, n))
             n += 1
         if key[1] != f.source_path:
             f = InputFile(f.path, key[1], key[1], f.size, f.input_root, f.problem)

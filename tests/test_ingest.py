@@ -462,6 +462,40 @@ def test_the_output_folder_given_as_input_is_skipped(tmp_path):
     assert found.files == [] and found.skipped_outputs == [str(out)]
 
 
+def test_a_crawlers_releases_folder_is_read_but_a_copied_corpus_is_not(tmp_path):
+    """A crawler's `releases/2024/manifest.json` beside its pages is input; a corpus copied without .state/
+    (`current` + `releases/<id>/` holding manifest.json and documents/) is not."""
+    site = tmp_path / "in" / "site"
+    (site / "releases" / "2024").mkdir(parents=True)
+    (site / "releases" / "2024" / "manifest.json").write_text("{}")
+    (site / "releases" / "2024" / "press.txt").write_text(speech(1), encoding="utf-8")
+    copied = tmp_path / "in" / "copied"
+    (copied / "releases" / "r1" / "documents").mkdir(parents=True)
+    (copied / "releases" / "r1" / "manifest.json").write_text("{}")
+    found = discover_all([str(tmp_path / "in")])
+    assert sorted(f.source_path for f in found.files) == [
+        "site/releases/2024/manifest.json",
+        "site/releases/2024/press.txt",
+    ]
+    assert found.skipped_outputs == [str(copied)]
+
+
+def test_names_that_collide_once_escaped_keep_their_format(tmp_path):
+    import os
+
+    """`a_\\xff.txt` (a byte that is not UTF-8) and a file literally named so escape alike: the second one is
+    numbered before its extension and still read as text (it was `.txt~2`, an unsupported type)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_\\xff.txt").write_text(speech(1), encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), b"a_\xff.txt"), "w", encoding="utf-8") as fh:
+        fh.write(speech(2))
+    files = discover_all([str(folder)]).files
+    assert sorted(f.source_path for f in files) == ["a_\\xff.txt", "a_\\xff~2.txt"]
+    got = ingest_files([(f, None) for f in files])
+    assert len(got.docs) == 2 and got.rejects == []
+
+
 def test_an_overlong_jsonl_line_is_one_rejected_record(tmp_path):
     lines = [
         json.dumps({"text": "长" * 400_000}, ensure_ascii=False),
