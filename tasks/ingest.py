@@ -1286,6 +1286,15 @@ def _clean_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _stringy(t: Any) -> bool:
+    """An Arrow type whose values read as str (plain, large, view, or dictionary-encoded strings)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or getattr(pa.types, "is_string_view", bool)(t)
+
+
 def _record_text(record: dict[str, Any]) -> tuple[str | None, str | None]:
     for key in TEXT_FIELDS:
         value = record.get(key)
@@ -1497,6 +1506,24 @@ def _region_until(
         offset += len(chunk)
 
 
+def _bad_jsonl_line(line: bytes, line_no: int, exc: Exception) -> str:
+    """What is wrong with a JSONL line, and what to do: the encoding first (a UTF-16 or GB18030 dump fails on
+    every line, and a decoder's message alone does not say so)."""
+    if b"\x00" in line or line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return (
+            f"line {line_no} holds NUL bytes: the file looks UTF-16, and JSON Lines must be UTF-8; convert it "
+            "(iconv -f UTF-16 -t UTF-8)"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        try:
+            line.decode("gb18030")
+            legacy = "; it decodes as GB18030: convert the file (iconv -f GB18030 -t UTF-8)"
+        except UnicodeDecodeError:
+            legacy = ""
+        return f"line {line_no} is not UTF-8 (byte 0x{line[exc.start]:02x} at {exc.start}){legacy or '; fix or drop the line'}"
+    return f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line"
+
+
 def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
     """JSONL read line by line as it streams in (inflated on the fly for .gz), one record a line;
     records are named by line (`L12`), never by anything inside them. A slice (f.part) reads the
@@ -1532,18 +1559,13 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
                     )
                 )
                 continue
+            if line_no == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]  # a UTF-8 BOM: allowed by most writers, not by json.loads
             try:
                 record = json.loads(line.decode("utf-8"))
             except Exception as exc:  # noqa: BLE001 - ValueError, RecursionError (deep nesting), MemoryError
                 part.rejects.append(
-                    reject_row(
-                        f,
-                        sha256_hex(line),
-                        "bad_record",
-                        f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); "
-                        "fix or drop the line",
-                        rid,
-                    )
+                    reject_row(f, sha256_hex(line), "bad_record", _bad_jsonl_line(line, line_no, exc), rid)
                 )
                 continue
             _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
@@ -1634,6 +1656,19 @@ def _parquet_docs(
                     sha,
                     "bad_record",
                     f"no text column (looked for {', '.join(TEXT_FIELDS)}; found {', '.join(names)})",
+                )
+            )
+        return
+    types = {field.name: field.type for field in pf.schema_arrow}
+    if not any(_stringy(types[n]) for n in wanted if n in TEXT_FIELDS):
+        if mine:  # one reject for the file, not "row N has no text field" for each of its rows
+            found = ", ".join(f"{n} ({types[n]})" for n in wanted if n in TEXT_FIELDS)
+            out.rejects.append(
+                reject_row(
+                    f,
+                    sha,
+                    "bad_record",
+                    f"no text column holds strings (found {found}); re-export the page text as a string column",
                 )
             )
         return

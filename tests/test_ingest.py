@@ -496,6 +496,20 @@ def test_names_that_collide_once_escaped_keep_their_format(tmp_path):
     assert len(got.docs) == 2 and got.rejects == []
 
 
+def test_jsonl_encodings_are_named_in_the_rejects(tmp_path):
+    """JSON Lines are UTF-8: a BOM is dropped (its first record was lost), a UTF-16 or GB18030 dump gets rejects
+    that name the encoding and the conversion, not a decoder's message."""
+    lines = "\n".join(json.dumps({"text": speech(i)}, ensure_ascii=False) for i in (1, 2)) + "\n"
+    (tmp_path / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + lines.encode("utf-8"))
+    got = ingest_files([(f, None) for f in discover([str(tmp_path / "bom.jsonl")])])
+    assert sorted(d["record"] for d in got.docs) == ["L1", "L2"] and got.rejects == []
+    for enc, says in (("utf-16", "UTF-16"), ("gb18030", "GB18030")):
+        (tmp_path / f"{enc}.jsonl").write_bytes(lines.encode(enc))
+        got = ingest_files([(f, None) for f in discover([str(tmp_path / f"{enc}.jsonl")])])
+        assert got.docs == [] and got.rejects
+        assert all(says in r["detail"] and "iconv" in r["detail"] for r in got.rejects), got.rejects
+
+
 def test_an_overlong_jsonl_line_is_one_rejected_record(tmp_path):
     lines = [
         json.dumps({"text": "长" * 400_000}, ensure_ascii=False),
@@ -505,6 +519,21 @@ def test_an_overlong_jsonl_line_is_one_rejected_record(tmp_path):
     got = ingest_files([(f, None) for f in discover([str(tmp_path / "c.jsonl")])], max_doc_bytes=100_000)
     assert [d["record"] for d in got.docs] == ["L2"]
     assert [(r["record"], r["reason"]) for r in got.rejects] == [("L1", "too_large")]
+
+
+def test_a_parquet_whose_text_columns_hold_no_strings_is_one_reject(tmp_path):
+    """An int or list `text` column was a "row N has no text field" reject for every row; a dictionary-encoded
+    string column (pandas' category) is text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": list(range(500)), "content": [[1, 2]] * 500}), tmp_path / "n.parquet")
+    got = ingest_files([(f, None) for f in discover([str(tmp_path / "n.parquet")])])
+    assert got.docs == [] and len(got.rejects) == 1
+    assert "text (int64)" in got.rejects[0]["detail"] and "string column" in got.rejects[0]["detail"]
+    pq.write_table(pa.table({"text": pa.array([speech(1), speech(2)]).dictionary_encode()}), tmp_path / "d.parquet")
+    got = ingest_files([(f, None) for f in discover([str(tmp_path / "d.parquet")])])
+    assert len(got.docs) == 2 and got.rejects == []
 
 
 def test_an_oversized_parquet_text_is_one_rejected_record(tmp_path):
