@@ -194,7 +194,17 @@ PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
 MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班)"
 MEET_AT_RE = re.compile(rf"在(.{{2,60}}?{MEET_SUFFIX})(?:上|闭幕时|开幕时)?(?:的)?(?:重要)?{DOC_END}")
 MEET_DASH_RE = re.compile(rf"在(.{{4,60}}?)上(?:的{DOC_END})?\s*[)）]?\s*$")
-MEET_NODATE_RE = re.compile(r"^(?:[—\-─–－―]{1,3}\s*|[（(]\s*)在(.{4,60}?(?:会议|大会))上\s*[)）]?$")
+# `——在…会议上`, `（在…会议上）`, a bare `在河北省第十届人民代表大会第一次会议上`, or one with its date after it
+# (`在…第二次会议上（2019年1月14日）`)
+MEET_NODATE_RE = re.compile(
+    r"^(?:[—\-─–－―]{1,3}\s*|[（(]\s*)?在(.{4,60}?(?:会议|大会))上\s*(?:[)）]|[（(]\s*\d{4}年[^（()）]{0,12}[)）])?$"
+)
+# a second day of a two-day speech after the first date: `11月30日和12月1日在…`, `7月5日至6日在…`
+SECOND_DAY_RE = re.compile(r"^\s*(?:和|至|、|[—\-－~])\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
+# `——2009年1月8日在佛山市第十三届人民代表大会第三次会议`: a dateline whose final 上 was lost
+MEET_NO_ON_RE = re.compile(r"^在(.{4,60}?(?:人民代表大会|代表大会)第.{1,3}次会议)\s*[)）]?$")
+# the congress that adopted a report, on its date line: `（1995年4月4日甘肃省第八届人民代表大会第三次会议通过）`
+MEET_PASSED_RE = re.compile(r"^\s*(.{4,60}?(?:会议|大会))(?:审议)?通过\s*[)）]?\s*$")
 MEET_BODY_RE = re.compile(
     rf"(?:今天|今天的|本次|这次)(?:这次|我们)?(?:召开的?|举行的?|在这里召开的?)?(?:这次)?([^，。,；:：“”\s]{{2,30}}?{MEET_SUFFIX})"
 )
@@ -203,6 +213,8 @@ GENERIC_MEETING_RE = re.compile(r"^(?:代表|全体|工作|党员)?(?:会议|大
 MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{DOC_END}")
 
 # ---------------------------------------------------------------- speaker
+# an office set with a space inside it, as print layouts pad two-character words: `省 长 王文涛`, `市 长`, `主 席`
+SPACED_OFFICE_RE = re.compile(r"^\s*(省|市|县|区|州|主)[ \u3000]+(长|席)(?=[ \u3000])")
 NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
 TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?(?:在|的)")
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
@@ -485,7 +497,12 @@ INNER_TITLE_RE = re.compile(
 )
 
 
+# a whole title given twice (`2003年广州市政府工作报告2003年广州市政府工作报告`: a page's front matter, 4 reports)
+DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*\1\s*$")
+
+
 def _unchrome_title(t: str) -> str:
+    t = DOUBLED_TITLE_RE.sub(r"\1", t)
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
     if m and (regions.find_places(t[m.end() :][:INNER_PLACE_CHARS]) or re.match(CN_YEAR4, t[m.end() :])):
@@ -726,6 +743,7 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         if _dateline_name(line):
             return d, i  # `（2006年1月16日 梁保华）`
         rest = line[e:].strip()
+        rest = rest[second.end() :].strip() if (second := SECOND_DAY_RE.match(rest)) else rest  # 7月5日至6日在…
         pre = line[:s]
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
             if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
@@ -737,7 +755,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and re.search(r"通过\s*[）)]$", rest):
             return d, i
         # `——2020年1月9日丹东市第十六届人民代表大会第三次会议通过`: the date the congress adopted the report.
-        if DASH_DATE_RE.match(pre) and DASH_DATE_RE.sub("", pre).strip() == "" and re.search(r"会议通过$", rest):
+        # (without its dash, `2019年1月11日长沙市第十五届人民代表大会第四次会议通过`, the same)
+        if DASH_DATE_RE.sub("", pre).strip() == "" and re.search(r"会议(?:审议)?通过$", rest):
             return d, i
         m = PAREN_DATE_RE.match(to_half(line))
         if m and find_date(m.group(1)):
@@ -773,9 +792,18 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             return f"中国共产党第{m.group(1)}次全国代表大会"
     for i, line in enumerate(head):
         found = find_date(line)
-        if not found or "在" not in line[found[2] : found[2] + 3]:
+        if not found:
             continue
         seg = line[found[2] :]
+        seg = seg[second.end() :] if (second := SECOND_DAY_RE.match(seg)) else seg
+        passed = MEET_PASSED_RE.match(seg) if re.match(r"^[—\-─–－―（(\s]*$", line[: found[1]]) else None
+        if passed and "在" not in seg[:3]:
+            return passed.group(1)  # `（1995年4月4日甘肃省第八届人民代表大会第三次会议通过）`
+        if "在" not in seg[:3]:
+            continue
+        lost = MEET_NO_ON_RE.match(seg.replace(" ", ""))
+        if lost:
+            return lost.group(1)  # a dateline that lost its final 上
         if not re.search(r"上[)）]?$", seg.rstrip()) and "上的" not in seg and i + 1 < len(head):
             seg = seg + head[i + 1]
         m = MEET_DASH_RE.search(seg.replace(" ", ""))
@@ -857,6 +885,9 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
     for i, line in enumerate(head):
         line = re.sub(rf"({OFFICE_KW})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
+        line = SPACED_OFFICE_RE.sub(r"\1\2", line)  # 省 长 王文涛
+        if line.count("）") + line.count(")") > line.count("（") + line.count("("):
+            line = re.sub(r"\s*[）)]\s*$", "", line)  # `（2017年1月15日在…会议上 代省长 刘国中）` cut at its dateline
         if len(line) > 40 or re.search(r"[，。：:；]", line) or find_date(line):
             continue
         offices = list(OFFICE_KW_RE.finditer(line))
@@ -899,8 +930,8 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         if len(cand) > 16 or not (is_name(cand) or spaced):
             continue
         tag = word_tags().get(cand)
-        if tag is not None and not tag.startswith("nr"):
-            continue
+        if tag is not None and not tag.startswith("nr") and cand not in _leaders():
+            continue  # a word (代表, 池州); jieba tags some leaders' names otherwise (周恩来: t)
         if "·" not in cand and regions.find_places(cand):
             continue
         near = head[max(0, i - 1) : i] + head[i + 1 : i + 2]
@@ -909,6 +940,12 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         ):
             return cand
     return None
+
+
+def _leaders() -> dict:
+    from tasks.extract_people import leaders  # the national leaders' list (mentions use it too)
+
+    return leaders()
 
 
 def _dateline_name(line: str) -> str | None:
@@ -1160,7 +1197,7 @@ CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
 NPC_MEETING_RE = re.compile(rf"第({CN_ORD})届全国人民代表大会第({CN_ORD})次会议")
 # The session a national report addresses in its opening sentence (`我代表国务院向第六届全国人民代表大会第一次会议作
 # 政府工作报告`): the meeting of 7 of the 51 national pages of the shared corpus that name none in their head.
-NPC_ADDRESSED_RE = re.compile(rf"向(第{CN_ORD}届全国人民代表大会)(第{CN_ORD}次会议)?[，,]?\s*(?:作|做|提出)")
+NPC_ADDRESSED_RE = re.compile(rf"向(第{CN_ORD}届全国人民代表大会)(第{CN_ORD}次会议)?[，,]?\s*(?:作|做|提出|报告)")
 # National People's Congress sessions that heard a government work report (term, session) -> year.
 NPC_SESSION_YEAR = {
     (1, 1): 1954,
@@ -1313,6 +1350,11 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
 
 
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
+    found = _page_title_as_given(page_title, raw_text, removed_lines, text)
+    return DOUBLED_TITLE_RE.sub(r"\1", found) if found else found  # a title given twice: once
+
+
+def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
     skip = {

@@ -790,3 +790,81 @@ def test_header_cut_by_the_normalizer_is_read_from_removed_lines():
     out = extract_fields(text, removed_lines=removed)
     assert out["speaker_name"] == "向辉" and out["delivered_on"] == dt.date(2024, 1, 30)
     assert out["doc_type"] == "政府工作报告"
+
+
+# ---------------------------------------------------------------- session 42: head shapes the audit found unread
+
+OPENING = "\n各位代表：\n现在，我代表省人民政府，向大会报告工作，请予审议。"
+
+
+@pytest.mark.parametrize(
+    ("head", "meeting", "delivered"),
+    [
+        # a bare `在…会议上` line, no dash, no date
+        ("在河北省第十届人民代表大会第一次会议上\n省长 季允石", "河北省第十届人民代表大会第一次会议", None),
+        # the date after the meeting
+        (
+            "在四川省第十三届人民代表大会第二次会议上（2019年1月14日）\n省长 尹力",
+            "四川省第十三届人民代表大会第二次会议",
+            dt.date(2019, 1, 14),
+        ),
+        # the adoption line, bracketed or not
+        (
+            "（1995年4月4日甘肃省第八届人民代表大会第三次会议通过）\n省长 张吾乐",
+            "甘肃省第八届人民代表大会第三次会议",
+            dt.date(1995, 4, 4),
+        ),
+        (
+            "2019年1月11日长沙市第十五届人民代表大会第四次会议通过\n市长 胡忠雄",
+            "长沙市第十五届人民代表大会第四次会议",
+            dt.date(2019, 1, 11),
+        ),
+        # a speech given over two days
+        (
+            "——1981年11月30日和12月1日在第五届全国人民代表大会第四次会议上\n国务院总理 赵紫阳",
+            "第五届全国人民代表大会第四次会议",
+            dt.date(1981, 11, 30),
+        ),
+        (
+            "——1955年7月5日至6日在第一届全国人民代表大会第二次会议上",
+            "第一届全国人民代表大会第二次会议",
+            dt.date(1955, 7, 5),
+        ),
+        # a dateline that lost its final 上
+        (
+            "——2009年1月8日在佛山市第十三届人民代表大会第三次会议\n市长 陈云贤",
+            "佛山市第十三届人民代表大会第三次会议",
+            dt.date(2009, 1, 8),
+        ),
+    ],
+)
+def test_meeting_and_date_lines_of_every_shape(head, meeting, delivered):
+    f = E.extract_fields("政府工作报告\n" + head + OPENING)
+    assert (f["meeting"], f["delivered_on"]) == (meeting, delivered)
+
+
+def test_a_national_report_addressed_with_the_verb_report():
+    f = E.extract_fields("各位代表：\n我代表国务院向第十届全国人民代表大会第一次会议报告政府工作，请予审议。")
+    assert f["meeting"] == "第十届全国人民代表大会第一次会议" and f["year"] == 2003
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "office"),
+    [
+        # one bracketed line: dateline and byline inside one pair of brackets
+        ("政府工作报告（2017年1月15日在吉林省第十二届人民代表大会第六次会议上 代省长 刘国中）", "刘国中", "代省长"),
+        # an office padded with a space
+        ("政府工作报告\n——2020年1月14日在黑龙江省第十三届人民代表大会第三次会议上\n省 长 王文涛", "王文涛", "省长"),
+        # a leader's name alone under the dateline (jieba tags 周恩来 as a time word)
+        ("政府工作报告\n——1957年6月26日在第一届全国人民代表大会第四次会议上\n周恩来", "周恩来", None),
+    ],
+)
+def test_bylines_the_audit_found_unread(head, name, office):
+    f = E.extract_fields(head + OPENING)
+    assert (f["speaker_name"], f["speaker_title"]) == (name, office)
+
+
+def test_a_title_given_twice_is_given_once():
+    page = "---\ntitle: 2003年广州市政府工作报告2003年广州市政府工作报告\n---\n" + OPENING
+    f = E.extract_fields(page, raw_text=page)
+    assert f["title"] == f["page_title"] == "2003年广州市政府工作报告"
