@@ -293,6 +293,17 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
     except (FileNotFoundError, FileExistsError, PermissionError, ValueError) as exc:
         console.print(f"[red]cannot start[/red]: {exc}", soft_wrap=True, highlight=False)
         return 1  # no join: the server is stopped at exit
+    from tasks.publish import lock_holder
+
+    holder = lock_holder(args.out) if not args.wait else None
+    if holder:  # said before the flow starts (the flow would fail on the lock, with Prefect's traceback)
+        console.print(
+            f"[red]cannot start[/red]: output folder {args.out} is being written by {holder}; wait for it to "
+            "finish (or pass --wait SECONDS) — two runs must not write one corpus",
+            soft_wrap=True,
+            highlight=False,
+        )
+        return 1
     pool.trace("cli_imported")
     if not args.dask:  # a worker and the first stages' modules get ready while the server finishes starting
         pool.prestart(args.workers, FIRST_STAGE_MODULES)
@@ -683,6 +694,10 @@ def _print_summary(console, summary: dict[str, Any], seconds: float) -> None:
         )
         table.add_row(
             "skipped", f"{len(skipped):,} earlier jianghua output folder(s), not read as speeches:\n  {shown}"
+        )
+    if hidden := summary.get("skipped_hidden"):
+        table.add_row(
+            "skipped", f"{hidden:,} hidden entr{'y' if hidden == 1 else 'ies'} (a name starting with '.'), not read"
         )
     table.add_row("accepted", f"{c['accepted']:,}")
     table.add_row(

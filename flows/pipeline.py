@@ -610,6 +610,7 @@ def _build(
         "output": str(out_dir),
         "input_fingerprint": input_fingerprint,
         "skipped_outputs": list(found.skipped_outputs),  # earlier corpora found inside the input
+        "skipped_hidden": found.skipped_hidden,  # names starting with "." (.git, .DS_Store): never read
         "release": Path(release_dir).name,
         "shards": len(shard_ids),
         "workers": workers,

@@ -130,6 +130,7 @@ class InputFile:
 class Discovery:
     files: list[InputFile]
     skipped_outputs: list[str]  # jianghua output folders found inside the inputs (not read; list them)
+    skipped_hidden: int = 0  # hidden entries (a name starting with "."): folders count once, their content unread
 
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -171,7 +172,7 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = ()) -> Discover
         else:
             walker.remote(spec)
     files = sorted(walker.found.values(), key=lambda f: (f.source_path, f.input_root))
-    return Discovery(files, sorted(set(walker.skipped_outputs)))
+    return Discovery(files, sorted(set(walker.skipped_outputs)), walker.skipped_hidden)
 
 
 def _is_local_spec(spec: str) -> bool:
@@ -213,6 +214,7 @@ class _Walker:
         self.found: dict[tuple[str, str], InputFile] = {}
         self.seen_paths: dict[str, InputFile] = {}  # opened path -> first entry that claimed it
         self.skipped_outputs: list[str] = []
+        self.skipped_hidden = 0
 
     # -- local
 
@@ -291,6 +293,7 @@ class _Walker:
         for path, info in sorted(entries.items()):
             rel = posixpath.relpath(path, base) if base else path.lstrip("/")
             if _is_hidden(rel):
+                self.skipped_hidden += 1
                 continue
             full = path if protocol in ("file", "local") else f"{protocol}://{path}"
             problem = None
@@ -346,6 +349,7 @@ class _TreeWalk:
                 continue
             for e in entries:
                 if e.name.startswith("."):
+                    self.w.skipped_hidden += 1
                     continue
                 erel = f"{rel}/{display_path(e.name)}" if rel else display_path(e.name)
                 if self.w.is_excluded(e.path):

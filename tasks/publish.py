@@ -81,6 +81,25 @@ class CleanupFailed(RuntimeError):
         )
 
 
+def lock_holder(out_dir: str | os.PathLike) -> str | None:
+    """Who holds the output lock now ("pid 123 since …"), or None: a probe that takes and drops it at once, for a
+    message before a run starts (the run itself takes the lock with `output_lock`)."""
+    path = Path(out_dir) / ".state" / "lock"
+    try:
+        fh = open(path)  # noqa: SIM115 - closed below; never created here
+    except OSError:
+        return None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                return None
+            return fh.read().strip() or "another run"
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return None
+
+
 @contextlib.contextmanager
 def output_lock(out_dir: str | os.PathLike, wait_seconds: float = 0.0) -> Iterator[None]:
     """One run per output folder: a second run waits up to `wait_seconds`, then stops cleanly.

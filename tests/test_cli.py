@@ -12,10 +12,13 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 
 def test_run_prints_a_summary_and_exits_zero_despite_rejects(samples, tmp_path, capsys):
     (samples / "empty.txt").write_bytes(b"")
+    (samples / ".git").mkdir()
+    (samples / ".git" / "HEAD").write_text("ref: refs/heads/main")
     code = main(["run", str(samples), "--out", str(tmp_path / "out"), "--workers", "1"])
     err = capsys.readouterr().err
     assert code == 0
     assert "discovered = accepted + rejected ✓" in err and "empty: 1" in err
+    assert "1 hidden entry (a name starting with '.'), not read" in err
     assert "docs/s" in err  # the progress bar
     assert len(pd.read_parquet(tmp_path / "out" / "documents")) > 0
     # pointed at that output by mistake: nothing is read, and the summary says why
@@ -116,3 +119,16 @@ def test_an_empty_landing_folder_does_not_empty_the_corpus(samples, tmp_path, ca
     # on purpose
     assert main(["run", str(empty), "--out", str(out), "--workers", "1", "--allow-empty"]) == 0
     assert len(pd.read_parquet(out / "documents")) == 0
+
+
+def test_a_second_run_on_a_busy_output_says_so_before_it_starts(samples, tmp_path, capsys):
+    """The lock's holder is named before the flow starts: no flow run, no Prefect traceback, no resume advice."""
+    from tasks.publish import output_lock
+
+    out = tmp_path / "out"
+    with output_lock(out):
+        assert main(["run", str(samples), "--out", str(out), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot start" in err and "being written by pid" in err and "--wait" in err
+    assert "Traceback" not in err and "rerun to resume" not in err
+    assert not (out / "current").exists()
