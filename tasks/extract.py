@@ -530,6 +530,10 @@ def _joined_title_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# The second line of a two-line slogan title (`高举中国特色社会主义伟大旗帜` / `为全面建设社会主义现代化国家而团结奋斗`)
+TITLE_PURPOSE_RE = re.compile(rf"^为[{HAN}、“”]{{4,30}}(?:奋斗|胜利|努力|前进)$")
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
@@ -551,6 +555,8 @@ def _speech_title(head: list[str]) -> str | None:
             ):
                 t = prev + t
         best = t
+        if i + 1 < len(head) and (cont := TITLE_PURPOSE_RE.match(head[i + 1].strip())):
+            best = f"{t} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a party congress report's title
     return best
 
 
@@ -1497,6 +1503,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         m = PAGE_TITLE_DATELINE_RE.search(title or "")
         if title and m and m.start() >= 4 and find_date(m.group(1)):
             title = title[: m.start()]
+        lines = [x.strip() for x in head]
+        if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
+            title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
     out["page_title"] = ptitle
     out["title"] = title
 

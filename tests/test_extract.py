@@ -868,3 +868,12 @@ def test_a_title_given_twice_is_given_once():
     page = "---\ntitle: 2003年广州市政府工作报告2003年广州市政府工作报告\n---\n" + OPENING
     f = E.extract_fields(page, raw_text=page)
     assert f["title"] == f["page_title"] == "2003年广州市政府工作报告"
+
+
+def test_a_two_line_slogan_title_is_read_whole():
+    page = (
+        "高举中国特色社会主义伟大旗帜\n为全面建设社会主义现代化国家而团结奋斗\n"
+        "——在中国共产党第二十次全国代表大会上的报告\n（2022年10月16日）\n习 近 平\n"
+        "同志们：\n现在，我代表第十九届中央委员会向大会作报告。"
+    )
+    assert E.extract_fields(page)["title"] == "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗"
