@@ -612,6 +612,21 @@ def _download_notice(lines: _Lines) -> None:
             pos += 1
 
 
+def _joined_tail(lines: _Lines) -> None:
+    """`…作出新的更大贡献！相关报道：` / `…幸福实景！》》点击图片进入专题《《收藏|分享到：…`: a page whose paragraphs were
+    joined carries its end-of-page chrome on the speech's last line, where _tail_cut (a line at a time) cannot see
+    it. A strong tail marker right after a sentence's end, near the line's end, starts the cut."""
+    idx = [i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None]
+    if not idx or len(lines.raw[idx[-1]]) < R.JOINED_TAIL_MIN:
+        return
+    i = idx[-1]
+    raw = lines.raw[i]
+    start = max(0, len(raw) - R.JOINED_TAIL_CHARS)
+    m = R.JOINED_TAIL_MARKER.search(raw[start:].translate(_KEY_FOLD))
+    if m:
+        lines.cut(i, start + m.start(), len(raw), "chrome.tail")
+
+
 def _tail_cut(lines: _Lines) -> None:
     """相关报道： / 点评 / 关闭窗口 near the end: the marker and everything after it are chrome.
 
@@ -1235,6 +1250,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _download_notice(lines)
     _label_values(lines)
     _licence(lines)
+    _joined_tail(lines)
     _tail_cut(lines)
     _captions(lines)
     _head_rules(lines)

@@ -85,6 +85,16 @@ TAIL_MARKERS = re.compile(
     r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|相关热词搜索|关闭窗口|"
     r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
 )
+# A page's paragraphs joined into one line: its end-of-page chrome follows the speech's last sentence on that line
+# (normalize._joined_tail). The marker must follow a sentence's end and lie within the line's last JOINED_TAIL_CHARS
+# characters (the 2026 provincial pages' tails, related links and toolbars included, are <= 450); only a line of
+# JOINED_TAIL_MIN+ characters (a joined body, not a link title) is looked at.
+JOINED_TAIL_MIN = 200
+JOINED_TAIL_CHARS = 800
+JOINED_TAIL_MARKER = re.compile(
+    r"(?<=[。！？!?”』」）)])\s*(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐|附件)|延伸阅读|推荐阅读|热点文章阅读|(?:责任)?编辑:|[（(]来源:|来源:(?=[^。！？]{1,30}$)"
+    r"|扫一扫在手机打开当前页|【?打印本页|【?关闭窗口|分享到:|[》>]+点击(?:图片|这里|此处)?进入专题)"
+)
 TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
 # Speech below a tail marker (a forum's footer between two floors of one speech) ends the tail cut: an outline
 # heading or a sentence. 8 Han characters: the shortest closing sentence seen in the dev corpus (`谢谢大家！` is a

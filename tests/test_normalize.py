@@ -950,3 +950,27 @@ def test_page_line_keys_keep_a_break_split_by_spaces():
     from tasks.normalize import _key, _line_keys_of, _split_lines
 
     assert _line_keys_of("甲\r \n乙") == [_key(line) for line in _split_lines("甲\r \n乙")] == ["甲", "", "乙"]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "相关报道：",
+        "》》点击图片进入专题《《收藏|分享到：分享到微信×相关文档：",
+        "扫一扫在手机打开当前页【打印本页】【关闭窗口】",
+        "（来源：青海日报）编辑：何继红",
+        "来源：河北日报",
+        "责任编辑：李莎莎扫一扫在手机打开当前页相关附件>>相关链接>>四川省第十四届人民代表大会第五次会议关于政府工作报告的决议",
+    ],
+)
+def test_end_of_page_chrome_on_a_joined_last_line_is_cut(tail):
+    """Paragraphs joined into one line carry the page's end chrome on the speech's last line."""
+    body = BODY_PARA * 5  # a joined body: longer than R.JOINED_TAIL_MIN
+    n = normalize_text(OPENING_CITY + body + tail + "\n")
+    assert n.text == OPENING_CITY + body
+    assert [r[2] for r in n.removed_lines] == ["chrome.tail"]
+
+
+def test_a_source_inside_the_speech_is_not_a_tail():
+    text = OPENING_CITY + BODY_PARA * 5 + "拓宽资金来源：财政、社会资本共同投入，形成合力。"
+    assert normalize_text(text).text == text
