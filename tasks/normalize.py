@@ -494,6 +494,8 @@ def _split_joined_head(lines: _Lines) -> None:
         if not lines.keys[i] or lines.rule[i] is not None:
             i += 1
             continue
+        if R.HEAD_SALUTATION.match(lines.keys[i]):
+            return  # the speech begins: what follows is body, never broken here
         seen += 1
         at = _head_breaks(lines.raw[i]) if len(lines.raw[i]) >= R.HEAD_SPLIT_MIN else []
         if at:

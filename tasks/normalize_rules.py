@@ -197,6 +197,9 @@ HEAD_SPLIT_CHARS = 300
 _DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
 _DASH = r"[—―─\-]"  # — and its look-alikes: ― (U+2015), ─ (box drawing), - (a folded －)
+HEAD_SALUTATION = re.compile(
+    r"(?:各位代表|各位委员|同志们|代表们)[:,，：]"
+)  # a line that opens the speech ends the head
 HEAD_DATELINE = re.compile(
     _DASH + r"{1,2}\s*" + _DATE_CN + r"|" + _DATE_CN + r"[^。，]{0,6}在[^。]{2,60}?(?:会议|大会)上"
 )

@@ -974,3 +974,10 @@ def test_end_of_page_chrome_on_a_joined_last_line_is_cut(tail):
 def test_a_source_inside_the_speech_is_not_a_tail():
     text = OPENING_CITY + BODY_PARA * 5 + "拓宽资金来源：财政、社会资本共同投入，形成合力。"
     assert normalize_text(text).text == text
+
+
+def test_a_body_line_with_a_dated_meeting_is_not_broken():
+    """Only the head is broken again: a body sentence naming a dated meeting stays one paragraph."""
+    body = "2019年1月17日在市第十五届人民代表大会第四次会议上，代表们审议通过了政府工作报告，会议取得圆满成功。"
+    text = "政府工作报告\n各位代表：\n" + body + "\n" + BODY_PARA
+    assert normalize_text(text).text == text
