@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import contextlib
 import dataclasses
 import errno
 import glob as globlib
@@ -1258,6 +1259,9 @@ def close_unclosed(html: str) -> str:
     return html
 
 
+_BODY_TAG = re.compile(r"<(?:html|body)\b", re.I)
+
+
 def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str | None]:
     """Main text via trafilatura (favouring recall: chrome is normalize's job, lost body is forever)."""
     import html as html_lib
@@ -1277,6 +1281,19 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
             f"the HTML could not be parsed ({exc.__class__.__name__}: {exc}); check the download is complete",
         ) from None
     text = getattr(doc, "text", None) if doc is not None else None
+    if not text and not _BODY_TAG.search(html[:200_000]):
+        # a fragment (`<p>…</p>` with no <html>/<body>): the extractor reads a whole 4,000-character paragraph as
+        # nothing unless it sits in a body
+        with contextlib.suppress(Exception):
+            doc = trafilatura.bare_extraction(
+                f"<html><body>{html}</body></html>",
+                url=url,
+                favor_recall=True,
+                include_comments=False,
+                include_tables=True,
+                with_metadata=False,
+            )
+            text = getattr(doc, "text", None) if doc is not None else None
     doc_title = getattr(doc, "title", None)
     if text and doc_title and not text.startswith(doc_title):
         text = f"{doc_title}\n{text}"

@@ -87,6 +87,14 @@ def test_shift_jis_is_not_read_as_utf16():
         decode_bytes(data)
 
 
+def test_an_html_fragment_is_read_like_a_page(tmp_path):
+    """`<p>…</p>` with no <html>/<body> (a crawler that saved the article element) gave no text."""
+    (tmp_path / "frag.HTML").write_text("<p>" + speech(1) * 3 + "</p>", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<html><body><p>" + speech(1) * 3 + "</p></body></html>", encoding="utf-8")
+    got = ingest_files([(f, None) for f in discover([str(tmp_path)])])
+    assert got.rejects == [] and len({d["raw_text"] for d in got.docs}) == 1
+
+
 def test_utf8_bom_is_dropped_and_named():
     text, enc = decode_bytes("同志们：".encode("utf-8-sig") + SEED_000.encode())
     assert not text.startswith("\ufeff") and enc == "utf-8"
