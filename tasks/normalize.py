@@ -629,6 +629,35 @@ def _joined_tail(lines: _Lines) -> None:
         lines.cut(i, start + m.start(), len(raw), "chrome.tail")
 
 
+def _join_across_cuts(lines: _Lines, counts: Counter) -> None:
+    """`…基层党组织不断加` / `第3页 共8页` / `强。党风廉政建设…`: a page counter (or page jump) the copy printed in the
+    middle of a paragraph is removed, and the paragraph's two halves are one line again, when the first half ends
+    mid-sentence."""
+    for i, rule in enumerate(lines.rule):
+        if rule not in R.MID_PARAGRAPH_RULES:
+            continue
+        p = next((j for j in range(i - 1, -1, -1) if lines.rule[j] is None and lines.keys[j]), None)
+        n = next((j for j in range(i + 1, len(lines.raw)) if lines.rule[j] is None and lines.keys[j]), None)
+        if (
+            p is None
+            or n is None
+            or any(lines.rule[j] not in R.MID_PARAGRAPH_RULES for j in range(p + 1, n) if lines.keys[j])
+        ):
+            continue
+        end = lines.raw[p].rstrip()
+        if (
+            not end
+            or end[-1] in R.SENTENCE_END
+            or _SALUTATION.match(lines.keys[p])
+            or R.HEADING_START.match(lines.keys[n])
+        ):
+            continue
+        lines.raw[p] = end + lines.raw[n].strip()
+        lines.keys[p] = _key(lines.raw[p]) if len(lines.raw[p]) <= _LONG_LINE else lines.raw[p]
+        lines.raw[n], lines.keys[n] = "", ""
+        counts["layout.broken_line"] += 1
+
+
 def _tail_cut(lines: _Lines) -> None:
     """相关报道： / 点评 / 关闭窗口 near the end: the marker and everything after it are chrome.
 
@@ -1123,6 +1152,12 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
 
 
 _OPEN_END = ("的", "和", "与", "及", "或", "并", "是：", "是:", "，", "、", ",")  # ASCII `,` becomes `，` later
+# a quote or title bracket opened at a line's end, or closed at the next line's start: wikisource renders a linked
+# quotation or book title (`毛主席指出：“` / `这次无产阶级文化大革命…` / `”。`) on lines of its own (589 breaks in 33 reports)
+_OPENER_END = ("“", "《", "‘", "「", "『", "[", "［")
+_CLOSER_START = re.compile(r"^[”》’」』\]］]")
+# `广义货币M` / `2` / `和社会融资`, `邓同志` / `[4]` / `在唐山…`: a subscript or footnote mark on a line of its own
+_LONE_MARK = re.compile(r"^(?:[0-9A-Za-z]{1,2}|\[\d{1,3}\]|［\d{1,3}］)$")
 _TERM_LINE = re.compile(r"^(?:\d+[.、．]|［\d+］|\[\d+\])[^，。；]{1,24}[：:]$")
 _CONTINUATION_START = re.compile(
     r"^(?:是[：:]|[，、；。）,;)]|的(?![确士]))"
@@ -1135,14 +1170,35 @@ def _join_broken_lines(lines: list[str], counts: Counter) -> list[str]:
     for line in lines:
         if out and (
             (out[-1][-1].endswith(_OPEN_END) and (len(out[-1]) > 1 or len(out[-1][-1]) > 1))
+            or out[-1][-1].endswith(_OPENER_END)
             or (len(out[-1]) == 1 and _TERM_LINE.match(out[-1][0]))
             or _CONTINUATION_START.match(line)
+            or _CLOSER_START.match(line)
         ):
             out[-1].append(line)
             counts["layout.broken_line"] += 1
         else:
             out.append([line])
+    return _join_lone_marks(["".join(parts) for parts in out], counts)
+
+
+def _join_lone_marks(lines: list[str], counts: Counter) -> list[str]:
+    """A subscript or footnote mark alone on its line (`[` `4` `]` joined above into `[4]`) is inside a sentence:
+    joined with the lines on both sides, unless the line before it ends a sentence."""
+    out: list[list[str]] = []
+    glue = False
+    for line in lines:
+        lone = bool(out) and bool(_LONE_MARK.match(line)) and not out[-1][-1].endswith(_TERMINAL_END)
+        if glue or lone:
+            out[-1].append(line)
+            counts["layout.broken_line"] += 1
+        else:
+            out.append([line])
+        glue = lone
     return ["".join(parts) for parts in out]
+
+
+_TERMINAL_END = ("。", "！", "？", "；", "：", "…", "!", "?", ";", ":")
 
 
 # ============================================================================ flags
@@ -1258,6 +1314,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _head_rules(lines)
     _learned(lines, boilerplate)
 
+    _join_across_cuts(lines, counts)
     removed = sorted(
         [(lines.origin[i] + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
         + [(i + 1, span, rule) for i, span, rule in lines.cuts]

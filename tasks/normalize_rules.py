@@ -95,6 +95,11 @@ JOINED_TAIL_MARKER = re.compile(
     r"(?<=[。！？!?”』」）)])\s*(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐|附件)|延伸阅读|推荐阅读|热点文章阅读|(?:责任)?编辑:|[（(]来源:|来源:(?=[^。！？]{1,30}$)"
     r"|扫一扫在手机打开当前页|【?打印本页|【?关闭窗口|分享到:|[》>]+点击(?:图片|这里|此处)?进入专题)"
 )
+# Chrome a copy prints inside a paragraph (normalize._join_across_cuts): the halves around it are joined again when
+# the first ends mid-sentence (not after SENTENCE_END, and the second is no heading).
+MID_PARAGRAPH_RULES = frozenset({"chrome.page_counter"})
+SENTENCE_END = "。！？；：…”’）)!?;:"
+HEADING_START = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])")
 TAIL_WINDOW = 12  # marker must sit among the last this many non-empty lines
 # Speech below a tail marker (a forum's footer between two floors of one speech) ends the tail cut: an outline
 # heading or a sentence. 8 Han characters: the shortest closing sentence seen in the dev corpus (`谢谢大家！` is a

@@ -981,3 +981,31 @@ def test_a_body_line_with_a_dated_meeting_is_not_broken():
     body = "2019年1月17日在市第十五届人民代表大会第四次会议上，代表们审议通过了政府工作报告，会议取得圆满成功。"
     text = "政府工作报告\n各位代表：\n" + body + "\n" + BODY_PARA
     assert normalize_text(text).text == text
+
+
+def test_a_quotation_or_book_title_on_lines_of_its_own_is_joined():
+    """wikisource renders a linked quotation or title on its own lines (589 breaks in 33 national reports)."""
+    page = (
+        "毛主席发表了《\n关于正确处理人民内部矛盾的问题\n》这部伟大著作，提醒全党：“\n在我国，阶级斗争还没有结束\n”。\n"
+    )
+    assert (
+        normalize_text(page).text
+        == "毛主席发表了《关于正确处理人民内部矛盾的问题》这部伟大著作，提醒全党：“在我国，阶级斗争还没有结束”。"
+    )
+
+
+def test_a_subscript_or_footnote_mark_on_its_own_line_is_joined():
+    page = "广义货币M\n2\n和社会融资规模增速要与名义增速相匹配。\n邓同志\n[\n4\n]\n在唐山矿工罢工时犯了错误。\n"
+    text = normalize_text(page).text
+    assert text == "广义货币M2和社会融资规模增速要与名义增速相匹配。\n邓同志[4]在唐山矿工罢工时犯了错误。"
+    assert normalize_text(text).text == text  # idempotent
+
+
+def test_a_page_counter_inside_a_paragraph_leaves_one_paragraph():
+    page = (
+        OPENING_CITY + "\n过去一年，全市基层党组织不断加\n第3页 共8页\n强。党风廉政建设深入推进。\n"
+        "一、主要工作\n全市经济运行稳中有进。\n第4页 共8页\n二、今年安排\n今年要做好以下工作。\n"
+    )
+    n = normalize_text(page)
+    assert "不断加强。党风廉政建设深入推进。" in n.text and "\n二、今年安排" in n.text
+    assert [r[2] for r in n.removed_lines] == ["chrome.page_counter"] * 2
