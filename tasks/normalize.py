@@ -294,6 +294,9 @@ _LINE_RULES = [(name, re.compile(pattern)) for name, pattern in R.LINE_RULES]
 # one alternation, one match per line; group r<i> tells which rule (first alternative that matches wins)
 _LINE_RULES_ANY = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(R.LINE_RULES)))
 _LINE_RULE_NAMES = {f"r{i}": name for i, (name, _) in enumerate(R.LINE_RULES)}
+_WHOLE_LINE_RULES_ANY = re.compile(
+    "|".join(f"(?:{pattern})" for name, pattern in R.LINE_RULES if name in R.WHOLE_LINE_RULES)
+)
 _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
@@ -467,6 +470,9 @@ def _head_breaks(line: str) -> list[int]:
         return []  # no dateline and at most one chrome label: a line its rules read whole
     at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
     at |= {m.end("name") if m.group("name") else m.end() for m in R.HEAD_BREAK_AFTER.finditer(folded)}
+    whole = _WHOLE_LINE_RULES_ANY.match(folded)
+    if whole:  # `导语:——…会议上一文来源于网友上传,不代表本站观点…`: the disclaimer's rule reads it to its end phrase
+        at = {a for a in at if a >= whole.end()}
     if offsets is not None:
         at = {offsets[a] if a < len(offsets) else len(line) for a in at}
     out = sorted(

@@ -437,3 +437,14 @@ def test_a_line_of_chrome_only_is_removed_whole():
 
     line = "發(fā)布時間:2021-03-25 來源: 實(shí)習(xí)報告 點(diǎn)擊:"
     assert normalize_text(f"讲话标题\n{line}\n同志们：\n{BODY}").removed_lines[0] == (2, line, "chrome.published_at")
+
+
+def test_a_disclaimer_that_quotes_the_dateline_is_removed_whole():
+    """`导语:——…会议上一文来源于网友上传,不代表本站观点…` holds a dateline, but is one piece of chrome: not broken."""
+    from tasks.normalize import normalize_text
+
+    dateline = "——2014年1月10日在乌海市第八届人民代表大会第四次会议上"
+    page = f"导语:{dateline}一文来源于网友上传,不代表本站观点,欢迎参考。\n{dateline}\n市长 张三\n各位代表：\n{BODY}"
+    n = normalize_text(page)
+    assert n.text.startswith(dateline + "\n市长 张三\n各位代表：")
+    assert [r[2] for r in n.removed_lines] == ["chrome.disclaimer"]
