@@ -60,7 +60,14 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 
 # print-edition chrome inside the gov-site copies: page jumps, source lines, photographer signatures
 _PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
-_CHROME_LINE = re.compile(r"^\s*(?:来源[:：].{0,30}|.{0,40}记者\s*[\u4e00-\u9fff·]{2,4}\s*(?:摄|报道)?)\s*$", re.M)
+_CHROME_LINE = re.compile(
+    r"^\s*(?:[（(]?(?:本稿)?来源[:：].{0,30}|.{0,40}记者\s*[\u4e00-\u9fff·]{2,4}\s*(?:摄|报道)?"
+    # the page's attachment list, print and wire citations, an unsigned caption of the report's photo (session 42)
+    r"|[-*•·]?\s*.{1,80}\.(?i:pdf|docx?|xlsx?|wps|zip|rar|pptx?)"
+    r"|[（(]《[^》]{1,12}》\d{6,8}第?.{1,8}版[）)]|[（(]新华社[^）)]{0,24}电[）)]|[（(][^）)]{2,16}网站[）)]"
+    r"|[\u4e00-\u9fff·]{2,12}?(?:同志)?(?:代表[^，。]{2,14}?)?(?:向大会)?作政府工作报告。?)\s*$",
+    re.M,
+)
 
 
 def clean_markdown(text: str) -> str:

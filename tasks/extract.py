@@ -933,7 +933,7 @@ def _bare_name(head: list[str], before_salutation: bool) -> str | None:
         cand = line.replace(" ", "")
         # `习 近 平`: a name set with a space between its characters (national documents) needs no surname list.
         spaced = bool(re.fullmatch(rf"[{HAN}](?: [{HAN}]){{1,3}}", line)) and is_byline_name(cand)
-        if len(cand) > 16 or not (is_name(cand) or spaced):
+        if len(cand) > 16 or not (is_name(cand) or spaced or cand in _leaders()):
             continue
         tag = word_tags().get(cand)
         if tag is not None and not tag.startswith("nr") and cand not in _leaders():
@@ -1528,7 +1528,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if name is None:
             name = _bare_name(head, sal >= 0)
     if name is None and not anon and res_title is None:
-        caption = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "markup.html_comment"][:3]
+        caption = [  # the photo caption of the report (`赵立香作政府工作报告`, in the head) names the speaker too
+            str(r[1])
+            for r in removed_lines
+            if len(r) >= 3 and str(r[2]) in ("markup.html_comment", "chrome.photo_caption")
+        ][:3]
         name, c_office = _caption_speaker(head + caption, sentences=True)
         office = office or (c_office if name else None)
     if name is not None and office is None and res_title is None:

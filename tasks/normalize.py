@@ -723,6 +723,10 @@ def _head_rules(lines: _Lines) -> None:
         first = lines.raw[head[0]].strip()
         if len(first) <= _PAGE_TITLE_MAX and R.PAGE_TITLE_SUFFIX.match(first):
             lines.remove(head[0], "chrome.page_title")  # the <title> with its site suffix, never a joined line
+    # a photo caption nobody signed (`省长赵刚作政府工作报告`): chrome only in the head, where the photo stands
+    for i in head:
+        if lines.rule[i] is None and R.UNSIGNED_CAPTION.fullmatch(lines.keys[i]):
+            lines.remove(i, "chrome.photo_caption", whole=True)
     # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
     seen: dict[str, int] = {}
     for i in head:
@@ -1088,6 +1092,10 @@ def _space_or_nothing(m: re.Match, counts: Counter) -> str:
     return " "
 
 
+# a line of single characters set apart with spaces, as print layouts set a name or a title: one word
+_SPACED_LINE = re.compile(f"[{R.HAN}](?: [{R.HAN}]){{1,11}}")
+
+
 def _spaces(line: str, counts: Counter) -> str:
     stripped = line.strip()
     if "  " in stripped:
@@ -1102,6 +1110,9 @@ def _spaces(line: str, counts: Counter) -> str:
     if m:  # 上海市市长 龚 正 -> 上海市市长 龚正
         counts["space.name_padding"] += 1
         stripped = f"{m.group(1)} {m.group(2)}{m.group(3)}"
+    elif _SPACED_LINE.fullmatch(stripped):  # 习 近 平 -> 习近平, 政 府 工 作 报 告 -> 政府工作报告
+        counts["space.name_padding"] += 1
+        stripped = stripped.replace(" ", "")
     return stripped
 
 

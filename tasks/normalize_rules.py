@@ -29,7 +29,15 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.published_at", r"\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|$)"),
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
     # 来源：解放日报 / （来源：青海日报） / 来源:
-    ("chrome.source", r"[（(]?(?:文章|信息|稿件|新闻)?来源" + COLON),
+    ("chrome.source", r"[（(]?(?:文章|信息|稿件|新闻|本稿|本文)?来源" + COLON),
+    # print and wire citations that close a page: （《人民日报》19540924第1至2版） / （新华社北京2026年3月13日电） /
+    # （绍兴市人民政府网站）
+    (
+        "chrome.source",
+        r"[（(]《[^》]{1,12}》\d{4}[-.年]?\d{1,2}[-.月]?\d{1,2}日?第?[\d一二三四五六七八九十至、-]{1,8}版[）)]$",
+    ),
+    ("chrome.source", r"[（(]新华社[^）)]{0,24}电[）)]$"),
+    ("chrome.source", r"[（(][^）)]{2,16}(?:政府网站|门户网站|网站)[）)]$"),
     # 点击: / 阅读量： / 浏览次数：123
     ("chrome.clicks", r"(?:点击|阅读|浏览|访问)(?:量|数|次数|率)?" + COLON + r"\d*$"),
     # 编辑：何继红 / 责任编辑：…
@@ -57,6 +65,8 @@ LINE_RULES: list[tuple[str, str]] = [
         r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|热门文章)" + COLON + r"?$",
     ),
     ("chrome.related", r"相关热词搜索" + COLON),
+    # an attachment list the page links to: `- 2026年政府工作报告.pdf`, `- 2024政府工作报告名词解释.docx`
+    ("chrome.related", r"[-*•·]?.{1,80}\.(?i:pdf|docx?|xlsx?|wps|zip|rar|pptx?)$"),
     ("chrome.related", r"(?:上一篇|下一篇)" + COLON),
     # 》》点击图片进入专题《《 / 相关附件>>
     ("chrome.related", r"[》>]*点击(?:图片|这里|此处)?进入专题[《<]*$|相关附件[>》]*$"),
@@ -255,6 +265,13 @@ BYLINE_NAME_MIN, BYLINE_NAME_MAX = 2, 8
 BYLINE_NAME = re.compile(f"[{HAN}][{HAN}·]*[{HAN}]")
 CAPTION_OPENING = re.compile(_HEAD_OFFICE + r"|\d{1,2}月\d{1,2}日[,，]")
 CAPTION_OPENING_LOOSE = re.compile(f"[{HAN}]{{1,10}}?(?:省|市|区|县|州|盟|旗)(?:人民政府)?" + _HEAD_OFFICE)
+
+# An unsigned caption of the report's photo, in the head only (normalize._head_rules): `省长赵刚作政府工作报告`,
+# `张工作政府工作报告。`, `1月20日，市长吴波代表市人民政府向大会作政府工作报告`
+UNSIGNED_CAPTION = re.compile(
+    r"(?:\d{1,2}月\d{1,2}日[,，])?(?:[^，。,]{0,16}?" + _HEAD_OFFICE + r")?"
+    f"[{HAN}·]{{2,8}}?(?:同志)?(?:代表[^，。,]{{2,14}}?)?(?:[,，]?向大会)?作(?:政府)?工作报告。?"
+)
 
 CAPTION_TRIGGERS = ("记者", "通讯员", "摄", "图", "新华社")  # one is in every signed caption: a cheap pre-check
 

@@ -877,3 +877,12 @@ def test_a_two_line_slogan_title_is_read_whole():
         "同志们：\n现在，我代表第十九届中央委员会向大会作报告。"
     )
     assert E.extract_fields(page)["title"] == "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗"
+
+
+def test_the_speaker_named_only_by_the_photo_caption_normalization_removed():
+    from tasks.normalize import normalize_text
+
+    page = "——2021年12月8日在张掖市第五届人民代表大会第一次会议上\n赵立香作政府工作报告\n各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n"
+    n = normalize_text(page)
+    assert "赵立香" not in n.text
+    assert E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)["speaker_name"] == "赵立香"
