@@ -1666,21 +1666,14 @@ RJIEBA_BUILTIN_IS_JIEBAS = {("0.2.2", "7197c3211ddd98962b036cdf40324d1ea2bfaa12b
 
 
 @lru_cache(maxsize=1)
-def _token_counts():
-    """Token counts of jieba's precise mode with its dictionary and the domain user dictionary.
-
-    rjieba (jieba-rs) when installed: the same dictionary, DAG and HMM as jieba, ~27x faster (the 675 shared real
-    reports, 12 M characters: 482 s with jieba, 18 s with rjieba, same machine and window); its token counts are
-    identical to jieba's on every one of them (tests/test_speed.py checks the tricky runs). Without it, jieba.
-    """
+def _segmenter():
+    """rjieba (jieba-rs) with jieba's dictionary and the domain user dictionary, or None without rjieba."""
     try:
         import rjieba
     except ImportError:
-        tk = _tokenizer()
-        return lambda text: Counter(tk.lcut(text, HMM=True))
+        return None
     import importlib.metadata
 
-    words = jieba_main_dict()[0]
     try:
         installed = importlib.metadata.version("rjieba")
     except importlib.metadata.PackageNotFoundError:  # importable without its metadata: not a checked pair
@@ -1693,6 +1686,31 @@ def _token_counts():
         seg, entries = rjieba.Jieba.empty(), _jieba_dict_entries()
     for word, freq, tag in entries:
         seg.add_word(word, freq, tag)
+    return seg
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of jieba's precise mode (the keywords' segmenter) in `text`."""
+    seg = _segmenter()
+    if seg is not None:
+        return [(a, b) for _, a, b in seg.tokenize(text, "default", True)]
+    return [(a, b) for _, a, b in _tokenizer().tokenize(text, HMM=True)]
+
+
+@lru_cache(maxsize=1)
+def _token_counts():
+    """Token counts of jieba's precise mode with its dictionary and the domain user dictionary.
+
+    rjieba (jieba-rs) when installed: the same dictionary, DAG and HMM as jieba, ~27x faster (the 675 shared real
+    reports, 12 M characters: 482 s with jieba, 18 s with rjieba, same machine and window); its token counts are
+    identical to jieba's on every one of them (tests/test_speed.py checks the tricky runs). Without it, jieba.
+    """
+    seg = _segmenter()
+    if seg is None:
+        tk = _tokenizer()
+        return lambda text: Counter(tk.lcut(text, HMM=True))
+
+    words = jieba_main_dict()[0]
     # dictionary words that are not all letters/digits (C++, ...): jieba keeps them whole
     known = set(itertools.filterfalse(str.isalnum, itertools.chain(words, (w for w, _, _ in _userdict_entries()))))
 

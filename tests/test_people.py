@@ -139,3 +139,36 @@ def test_an_office_after_its_place_starts_the_mention():
     assert text[row["start"] : row["end"]] == row["text"]
     (row,) = person_mentions("d", "海南省省长沈晓明在会上讲话")
     assert (row["text"], row["office"]) == ("省长沈晓明", "省长")
+
+
+def _places(text: str) -> list[str]:
+    return [r["text"] for r in extract_mentions("d", text) if r["kind"] == "place"]
+
+
+def test_a_place_name_inside_another_word_is_not_a_place():
+    """23 % of the shared corpus's county mentions were cut words (示范县 held 范县, 均衡水平 衡水) — session 42."""
+    for text in (
+        "创建全国示范县，持续加大城市基础设施建设",
+        "义务教育和县乡两级财政，推动基本公共服务均衡水平提升",
+        "县级以上城市饮用水水源达标，坚持绿水青山就是金山银山",
+        "推进鄱阳湖水利枢纽工程，建设长白山特色品牌",
+        "创新建立协同机制，文体惠民工程全面推进",
+    ):
+        assert _places(text) == [], (text, _places(text))
+
+
+def test_places_beside_offices_and_people_stay_places():
+    assert _places("让每一位开封市民都成为城市的主人，和县县长出席") == ["开封市", "和县"]
+    assert "合肥" in _places("安徽省多家银行机构落户合肥，支持证券业发展")
+    assert "遵义" in _places("贵州省遵义打造对接成渝的桥头堡")
+
+
+def test_a_doctrine_is_not_a_mention_of_the_leader():
+    text = "坚持毛泽东思想、邓小平理论、习近平新时代中国特色社会主义思想，深入学习习近平经济思想。习近平总书记强调。"
+    assert [(r["name"], r["text"]) for r in person_mentions("d", text)] == [("习近平", "习近平总书记")]
+
+
+def test_autonomous_region_organs_and_a_dotted_name_before_a_verb():
+    assert _people("自治区人民政府主席孙绍骋作报告。") == [("孙绍骋", "自治区人民政府主席", "province")]
+    assert _people("自治区党委书记孙绍骋在会上讲话。") == [("孙绍骋", "自治区党委书记", "province")]
+    assert _people("自治区主席艾尔肯·吐尼亚孜出席。") == [("艾尔肯·吐尼亚孜", "自治区主席", "province")]
