@@ -665,10 +665,17 @@ def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | 
             if divs[0].city:
                 named_parents.add(divs[0].city)
     rows = []
+    words, freq = _word_tags(), _freq()
     for h in hits:
         divs = gz.by_name.get(h.key, [])
         fit = None
-        if len(divs) == 1 and (not h.is_alias or divs[0].level in (regions.PROVINCE, regions.PREFECTURE)):
+        if len(divs) == 1 and divs[0].level not in (regions.PROVINCE, regions.PREFECTURE) and h.surface in words:
+            # a county whose name is also an ordinary word (老城区, 和县, 滨海新区) or a frequent one (新建, 惠民,
+            # 中原, 金山): a place only where the document names its prefecture
+            if (h.is_alias and freq.get(h.surface, 0) >= LEADING_VERB_FREQ) or divs[0].city not in named_parents:
+                continue
+            fit = divs[0]
+        elif len(divs) == 1 and (not h.is_alias or divs[0].level in (regions.PROVINCE, regions.PREFECTURE)):
             fit = divs[0]
         else:
             ctx = [

@@ -158,7 +158,13 @@ def test_a_place_name_inside_another_word_is_not_a_place():
 
 
 def test_places_beside_offices_and_people_stay_places():
-    assert _places("让每一位开封市民都成为城市的主人，和县县长出席") == ["开封市", "和县"]
+    assert _places("让每一位开封市民都成为城市的主人，马鞍山市和县县长出席") == ["开封市", "马鞍山市", "和县"]
+
+
+def test_a_county_named_like_a_word_needs_its_prefecture_named():
+    """老城区, 新建, 惠民: a county of 洛阳, 南昌, 滨州 only where the document names that city."""
+    assert _places("江西省加快老城区改造，新建一批保障房，文体惠民") == ["江西省"]
+    assert "老城区" in _places("洛阳市老城区加快改造")
     assert "合肥" in _places("安徽省多家银行机构落户合肥，支持证券业发展")
     assert "遵义" in _places("贵州省遵义打造对接成渝的桥头堡")
 
