@@ -665,14 +665,15 @@ def place_mentions(doc_id: str, text: str, taken: bytearray, place_hits: list | 
             if divs[0].city:
                 named_parents.add(divs[0].city)
     rows = []
-    words, freq = _word_tags(), _freq()
+    freq = _freq()
     for h in hits:
         divs = gz.by_name.get(h.key, [])
         fit = None
-        if len(divs) == 1 and divs[0].level not in (regions.PROVINCE, regions.PREFECTURE) and h.surface in words:
-            # a county whose name is also an ordinary word (老城区, 和县, 滨海新区) or a frequent one (新建, 惠民,
-            # 中原, 金山): a place only where the document names its prefecture
-            if (h.is_alias and freq.get(h.surface, 0) >= LEADING_VERB_FREQ) or divs[0].city not in named_parents:
+        generic = GENERIC_COUNTY_RE.match(h.surface) or (h.is_alias and freq.get(h.surface, 0) >= LEADING_VERB_FREQ)
+        if len(divs) == 1 and divs[0].level not in (regions.PROVINCE, regions.PREFECTURE) and generic:
+            # a county named like an ordinary word (老城区, 滨海新区) or by a frequent one (新建, 惠民, 中原, 金山):
+            # a place only where the document names its prefecture
+            if divs[0].city not in named_parents:
                 continue
             fit = divs[0]
         elif len(divs) == 1 and (not h.is_alias or divs[0].level in (regions.PROVINCE, regions.PREFECTURE)):
@@ -743,6 +744,10 @@ def _cuts_a_word(text: str, hit: Any) -> bool:
                 return True  # a county's short form that is a frequent ordinary word (惠民, 新建); jieba's tags of
                 # cities are not to be trusted (合肥: n, 遵义: v, 大连: d), so prefectures are never judged so
     return False
+
+
+# County names that are also what any city has: 老城区 (洛阳's, and every old town), 滨海新区, 城关区 …
+GENERIC_COUNTY_RE = re.compile(r"^(?:老城|新城|城关|城中|市中|城区|郊|矿|滨海新|新)区$")
 
 
 def _county_or_below(key: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from tasks.extract_figures import extract_figures
 from tasks.extract_people import extract_mentions
-from tasks.extract_text import HAN, OFFICE_KW, cn_int
+from tasks.extract_text import HAN, OFFICE_KW, cn_int, word_tags
 
 # An outline heading is kept to 120 characters: a longer one lost the line break after it and runs into body text.
 HEADING_MAX_CHARS = 120
@@ -201,7 +201,45 @@ def _campaign_matches(text: str) -> Iterator[re.Match]:
 
 # compiled once (re.search(pattern_string, ...) pays re's cache lookup per call: ~50k quotes a 20k-bench shard)
 SENTENCE_PUNCT_RE = re.compile(r"[，。！？,]")
-CAMPAIGN_LEAD_RE = re.compile(r"^(?:第[一二三四五六七八九十]+次|新一轮|一次|这次|上一次|开展|进行|的|了)")
+# A quoted token with digits is a formula (“1+N”, “5+2”, “三线一单”'s kin) only with a plus or a Han character
+FORMULA_OK_RE = re.compile(rf"[+＋]|[{HAN}]")
+PLAN_PERIOD_RE = re.compile(r"^[一二三四五六七八九十]{1,3}五$")  # 九五, 十五, 十一五 …: a plan period's name
+BARE_CAMPAIGNS = frozenset({"专项行动", "攻坚战", "大会战", "百日行动"})  # the kind without its name
+CAMPAIGN_WORD_WINDOW = 8  # characters read before a campaign to find the word its name starts in
+CAMPAIGN_VERB_RE = re.compile(
+    "打好|打赢|打响|开展|进行|启动|推进|决战|实施|组织|发起|部署"
+)  # 打响|百日会战: not the name
+CAMPAIGN_MAX = 12  # a campaign's name with the nouns before it: 营商环境便利化专项行动 has 11
+
+
+def _campaign_name(text: str, start: int, end: int) -> str | None:
+    """The campaign's name from the start of the word it begins in (便利化专项行动, not 利化专项行动), or None when its
+    ending is part of another word (强省会战略: 会战|略)."""
+    from tasks.extract import word_spans  # tasks.extract imports this module
+
+    lo = max(0, start - CAMPAIGN_WORD_WINDOW)
+    words = word_tags()
+    spans = [(a + lo, b + lo) for a, b in word_spans(text[lo : min(len(text), end + 2)])]
+    for a, b in spans:
+        if b - a < 2 or text[a:b] not in words:
+            continue
+        if a < end < b:
+            return None
+        if a < start < b:
+            start = a
+    # nouns right before it belong to the name too: 污染|防治攻坚战, 营商|环境|便利化专项行动
+    for a, b in reversed(spans):
+        if (
+            b == start
+            and end - a <= CAMPAIGN_MAX
+            and (words.get(text[a:b]) or "").startswith(("n", "vn"))
+            and not CAMPAIGN_VERB_RE.fullmatch(text[a:b])
+        ):
+            start = a
+    return text[start:end]
+
+
+CAMPAIGN_LEAD_RE = re.compile(r"^(?:第[一二三四五六七八九十]+次|新一轮|一次|这次|上一次|开展|进行|的|了|个|项)")
 
 
 def extract_slogans(doc_id: str, text: str) -> list[dict]:
@@ -211,6 +249,10 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
         if not inner or inner in NOT_SLOGAN or SENTENCE_PUNCT_RE.search(inner):
             continue
         after = text[m.end() : m.end() + 4]
+        if PLAN_PERIOD_RE.match(inner) or (
+            NUM_FORMULA_RE.search(inner) and not FORMULA_OK_RE.search(inner) and not CAMPAIGN_AFTER_RE.match(after)
+        ):
+            continue  # “十五” (a five-year plan's name), “12345” (a hotline); “1366”目标 is a slogan
         if (
             NUM_FORMULA_RE.search(inner)
             or COUNTED_RE.match(inner)
@@ -219,9 +261,11 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
             key = f"“{inner}”"
             counts[key] = counts.get(key, 0) + 1
     for m in _campaign_matches(text):
-        t = m.group(1)
+        t = _campaign_name(text, m.start(1), m.end(1))
+        if t is None:
+            continue
         t = CAMPAIGN_LEAD_RE.sub("", t)
-        if len(t) >= 4:
+        if len(t) >= 4 and t not in BARE_CAMPAIGNS:
             counts[t] = counts.get(t, 0) + 1
     return [{"doc_id": doc_id, "text": t, "count": c} for t, c in sorted(counts.items())]
 

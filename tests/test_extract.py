@@ -886,3 +886,22 @@ def test_the_speaker_named_only_by_the_photo_caption_normalization_removed():
     n = normalize_text(page)
     assert "赵立香" not in n.text
     assert E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)["speaker_name"] == "赵立香"
+
+
+def test_slogans_are_whole_names_not_fragments():
+    text = (
+        "开展营商环境便利化专项行动，打好污染防治攻坚战，实施强省会战略，开展3个专项行动，拨打“12345”热线，"
+        "落实“1+N”政策和“1366”目标，“十五”计划期间。"
+    )
+    got = [r["text"] for r in extract_slogans("d", text)]
+    assert "污染防治攻坚战" in got and "“1+N”" in got and "“1366”" in got
+    for bad in ("利化专项行动", "防治攻坚战", "省会战", "专项行动", "个专项行动", "“12345”", "“十五”"):
+        assert bad not in got, (bad, got)
+
+
+def test_place_names_are_not_keywords():
+    """A report's own places filled ~28 % of its top-10 keywords; they have columns and mention rows of their own."""
+    text = "青岛市青岛市青岛市崂山区崂山区青岛青岛自治区自治区。海洋经济海洋经济，上合示范区上合示范区建设。"
+    terms = [k["term"] for k in E.document_keywords("d", text, k=10)]
+    assert terms and not {"青岛", "青岛市", "崂山区", "自治区"} & set(terms)
+    assert {"海洋", "上合"} <= set(terms)

@@ -504,8 +504,8 @@ def test_campaign_scan_is_skipped_only_where_it_cannot_match():
             found += 1
             assert "战" in m.group(0) or "行动" in m.group(0)
     assert found > 20
-    rows = S.extract_slogans("d", "打响百日会战，开展专项行动。")
-    assert [r["text"] for r in rows] == ["专项行动", "百日会战"]
+    rows = S.extract_slogans("d", "打响百日会战，开展消费专项行动，开展专项行动。")
+    assert [r["text"] for r in rows] == ["消费专项行动", "百日会战"]  # a bare 专项行动 names no campaign
 
 
 def test_campaign_scan_of_han_runs_finds_what_the_whole_text_scan_finds():
@@ -856,7 +856,11 @@ def _term_counts_reference(text: str) -> dict[str, int]:
     return {
         t: n
         for t, n in sorted(counts.items())
-        if len(t) >= 2 and t not in stop and E.TERM_RE.match(t) and not E.PLACE_PRONOUN_RE.match(t)
+        if len(t) >= 2
+        and t not in stop
+        and E.TERM_RE.match(t)
+        and not E.PLACE_PRONOUN_RE.match(t)
+        and not E._is_place_name(t)
     }
 
 
