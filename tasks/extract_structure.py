@@ -103,29 +103,46 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
     """Outline rows. Styles nest in order of first appearance; a marker counts only if it continues its
     style's sequence (一 then 二 …), which drops stray `一、` inside prose."""
     cands = sorted(set(_candidates(text)))
+    parts = [r["start"] for r in part_headings(doc_id, text)]
     stack: list[str] = []  # styles, outermost first
-    counters: list[int] = []
+    counters: list[int] = []  # path numbers
+    marks: list[int] = []  # the markers' own numbers (the outermost run restarts at 一 in a new part)
     rows: list[dict] = []
     for start, style, n, hstart in cands:
         if style in stack:
             lvl = stack.index(style)
-            if n != counters[lvl] + 1:
-                if n == 1 and lvl == len(stack) - 1:
-                    pass
-                else:
+            last = next((r["start"] for r in reversed(rows) if r["level"] == 1), -1)
+            if lvl == 0 and n == 1 and marks[0] >= 2 and any(last < p < start for p in parts):
+                # `2021年主要目标和重点工作` / `一、…`: the plan part numbers its sections from 一 again; the path goes on
+                del stack[1:], counters[1:], marks[1:]
+                counters[0] += 1
+                marks[0] = 1
+            else:
+                if n != marks[lvl] + 1:
+                    if n == 1 and lvl == len(stack) - 1:
+                        pass
+                    else:
+                        continue
+                if n == 1 and lvl == len(stack) - 1 and marks[lvl] >= 1:
+                    # a fresh run of the innermost style under the same parent only if the parent advanced
                     continue
-            if n == 1 and lvl == len(stack) - 1 and counters[lvl] >= 1:
-                # a fresh run of the innermost style under the same parent only if the parent advanced
-                continue
-            del stack[lvl + 1 :]
-            del counters[lvl + 1 :]
-            counters[lvl] = n
+                del stack[lvl + 1 :], counters[lvl + 1 :], marks[lvl + 1 :]
+                counters[lvl] += n - marks[lvl] if lvl == 0 else n - counters[lvl]
+                marks[lvl] = n
         else:
             if n != 1:
                 continue
-            stack.append(style)
-            counters.append(1)
-            lvl = len(stack) - 1
+            last = next((r["start"] for r in reversed(rows) if r["level"] == 1), -1)
+            if stack and any(last < p < start for p in parts):
+                # a new part numbered in another style (`1.` after `一、` runs): its own first level, not nested
+                top = counters[0]
+                stack, counters, marks = [style], [top + 1], [1]
+                lvl = 0
+            else:
+                stack.append(style)
+                counters.append(1)
+                marks.append(1)
+                lvl = len(stack) - 1
         heading = _heading(text, hstart)
         if not heading:
             continue
@@ -145,6 +162,33 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
             if nxt["level"] <= r["level"]:
                 r["end"] = nxt["start"]
                 break
+    return rows
+
+
+# A report's parts (`2020年工作回顾`, `“十四五”发展主要成就`, `2021年主要目标和重点工作`) stand on lines of their own,
+# unnumbered: short, no sentence punctuation, no outline marker, a word that names a part.
+PART_LINE_RE = re.compile(
+    r"^(?![一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．])[^，。；：！？,;:!?\n]{4,30}$"
+)
+PART_WORD_RE = re.compile(
+    r"回顾|成就|成效|工作安排|主要任务|重点任务|重点工作|主要工作|目标|总体要求|思路|总结|工作部署"
+)
+
+
+def part_headings(doc_id: str, text: str) -> list[dict]:
+    """The report's unnumbered part headings, as rows shaped like sections' (level 0, style `part`): not published
+    (sections are the numbered outline); figures read them to tell a plan part from a review part, and a part lets
+    the outline's first level start again at 一."""
+    rows: list[dict] = []
+    pos = 0
+    for line in text.split("\n"):
+        if PART_LINE_RE.match(line) and PART_WORD_RE.search(line):
+            rows.append(
+                {"doc_id": doc_id, "path": None, "level": 0, "marker_style": "part", "heading": line, "start": pos}
+            )
+        pos += len(line) + 1
+    for i, r in enumerate(rows):
+        r["end"] = rows[i + 1]["start"] if i + 1 < len(rows) else len(text)
     return rows
 
 
@@ -286,7 +330,12 @@ def extract_tables(
         or text[:NATIONAL_OPENING_CHARS].count("国务院") >= 2
     )
     for key, fn in (
-        ("figures", lambda: extract_figures(doc_id, text, out["sections"], national, year, admin_level)),
+        (
+            "figures",
+            lambda: extract_figures(
+                doc_id, text, [*part_headings(doc_id, text), *out["sections"]], national, year, admin_level
+            ),
+        ),
         ("slogans", lambda: extract_slogans(doc_id, text)),
         ("mentions", lambda: extract_mentions(doc_id, text)),
     ):

@@ -212,3 +212,19 @@ def test_sentence_memos_equal_the_per_number_scans():
                     e += 1
                 assert F._clause_bounds(sent, start) == (s, e)
     assert years > 1000  # the pieces do write stated years
+
+
+def test_a_plan_part_that_numbers_its_sections_from_one_again():
+    """`2021年主要目标和重点工作` then `一、…`: the outline goes on (8, 9 …) and the plan part's figures are targets
+    (广元 2021: its 45 plan figures were read as outcomes of the last review section)."""
+    from tasks.extract_structure import extract_sections, extract_tables
+
+    review = "".join(f"{n}、做好第{n}项工作\n过去一年，全市新建学校{n}所，增长{n}%。\n" for n in "一二三")
+    plan = "".join(f"{n}、推进第{n}项任务\n全年新建学校{n}0所，增长{n}%左右。\n" for n in "一二")
+    text = "各位代表：\n2020年工作回顾\n" + review + "2021年主要目标和重点工作\n" + plan
+    paths = [r["path"] for r in extract_sections("d", text) if r["level"] == 1]
+    assert paths == ["1", "2", "3", "4", "5"]
+    figures = extract_tables("d", text, 2021, "prefecture")["figures"]
+    planned = [f["is_target"] for f in figures if f["start"] > text.index("2021年主要目标")]
+    done = [f["is_target"] for f in figures if f["start"] < text.index("2021年主要目标")]
+    assert planned and all(planned) and done and not any(done)
