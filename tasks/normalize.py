@@ -1026,6 +1026,9 @@ _PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一�
 _LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 
+_DIGIT_GROUP = re.compile(r"(?<=\d)，(?=\d{3}(?:[，,]\d{3})*(?!\d))")
+
+
 def _small_repairs(text: str, counts: Counter) -> str:
     """PM_2.5 -> PM2.5; （下转第四版）（紧接第一版） cut; `、?水灌区` -> `、�水灌区` (a character lost in encoding)."""
     if "_" in text:
@@ -1034,6 +1037,9 @@ def _small_repairs(text: str, counts: Counter) -> str:
     if "版）" in text or "版)" in text:
         text, n = _PAGE_JUMP.subn("", text)
         counts["chrome.page_jump"] += n
+    if "，" in text:  # 14，328，144，000元: a thousands separator typeset full width (the 1950s reports)
+        text, n = _DIGIT_GROUP.subn(",", text)
+        counts["punct.digit_group"] += n
     return text
 
 

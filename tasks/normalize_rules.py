@@ -557,6 +557,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "punct.ascii_to_cjk", 'ASCII , : ; ? ! ( ) " in Chinese text become Chinese punctuation', "发展,改革:开放。\n"
     ),
+    Rule(
+        "punct.digit_group",
+        "a full-width comma between digit groups is a thousands separator",
+        "收入14，328，144，000元。\n",
+    ),
     Rule("punct.odd_quotes", "〝〞 quote marks become “”", "〝两新〞政策。\n"),
     Rule("punct.corner_quotes", "「」『』 become “”‘’", "「两新」政策。\n"),
     Rule("width.fullwidth_ascii", "full-width digits and letters become ASCII", "１９５５年。\n"),
