@@ -279,6 +279,7 @@ GDP_WORD_RE = _prefixed(
     r"|GDP"
 )
 
+PER_UNIT_RE = re.compile(r"(?:万元|亿元|单位|每万元)(?:国内|地区)?$")  # just before a GDP word: an intensity
 # The literals every GDP_WORD_RE match starts with (after its lookbehinds): a clause holding none has no match.
 GDP_WORD_LITERALS = ("经济", "生产总值", "GDP")
 
@@ -438,11 +439,15 @@ def _indicator(before: str, national: bool) -> tuple[str | None, str]:
         for prio in tried:
             name, rx, _ = INDICATOR_RES[prio]
             for m in rx.finditer(head):
+                if name in (NATIONAL_GDP, REGIONAL_GDP) and PER_UNIT_RE.search(head, 0, m.start()):
+                    continue  # 单位地区生产总值建设用地: per unit of output
                 key = (m.end(), -prio, name)
                 if best is None or key > best:
                     best = key
     # every GDP_WORD_RE match starts with one of GDP_WORD_LITERALS (~4 % of clauses hold one): no scan without
     for gm in GDP_WORD_RE.finditer(head) if any(w in head for w in GDP_WORD_LITERALS) else ():
+        if PER_UNIT_RE.search(head, 0, gm.start()):
+            continue  # 万元GDP用水量, 单位生产总值建设用地: a quantity per unit of output, not output (77 rows, session 42)
         if best is None or gm.end() > best[0]:
             gdp = NATIONAL_GDP if national else REGIONAL_GDP
             best = (gm.end(), 1, gdp)

@@ -228,3 +228,12 @@ def test_a_plan_part_that_numbers_its_sections_from_one_again():
     planned = [f["is_target"] for f in figures if f["start"] > text.index("2021年主要目标")]
     done = [f["is_target"] for f in figures if f["start"] < text.index("2021年主要目标")]
     assert planned and all(planned) and done and not any(done)
+
+
+def test_a_quantity_per_unit_of_output_is_not_output():
+    """万元GDP用水量下降40% gave GDP growth -40 (77 rows of the shared corpus)."""
+    for text in ("万元GDP用水量下降40%。", "单位地区生产总值建设用地下降4%。"):
+        (row,) = extract_figures("d", text, [], False, 2020, "prefecture")
+        assert row["indicator"] is None, text
+    (row,) = extract_figures("d", "全市GDP增长5.5%。", [], False, 2020, "prefecture")
+    assert row["indicator"] == "地区生产总值"
