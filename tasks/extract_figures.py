@@ -955,6 +955,8 @@ THIS_YEAR_RE = re.compile(r"今年|明年|本年度")
 SO_FAR_THIS_YEAR_RE = re.compile(r"今年以来|今年[一二三四1-4]季度|今年上半年|今年前|今年\d")
 # 比2010年, 与2000年相比: a base year, not the year referred to
 CLAUSE_YEAR_RE = _prefixed(r"(?<![\d比与较同])((?:19|20)\d{2})\s*年(?!相比|比)")
+# 是2002年的 / 相当于2010年的 right before a number: the year a multiple is taken of, not the year referred to
+MULTIPLE_BASE_RE = re.compile(r"(?:是|为|相当于)\s*(?:19|20)\d{2}\s*年的\s*$")
 NEXT_YEAR_RE = re.compile(r"明年")
 OTHER_YEAR_RE = re.compile(r"去年|上年|今年|过去一年")
 THIS_YEAR_PART_RE = re.compile(r"上半年|前三季度|一季度|今年以来|1-\d+月|今年")
@@ -989,7 +991,7 @@ def _ref_year(
             stated, stated_pos = y, ys
     # 比2010年, 与2000年相比: a base year, not the year referred to
     clause_years = CLAUSE_YEAR_RE.findall(before)
-    if clause_years:
+    if clause_years and not MULTIPLE_BASE_RE.search(before):
         return int(clause_years[-1])
     # 年均增长, 今后五年, 累计: a span of years (the cue in the number's clause, or just before a bare clause)
     if _has_noun(before):
@@ -1028,9 +1030,15 @@ def _stated_years(sent: str) -> tuple[tuple[int, int, int], ...]:
     found += [(ym.start(), ym.end(), _cn_year(ym.group(1))) for ym in CN_YEAR_RE.finditer(sent)]
     out = []
     for ys, ye, y in sorted(found):
-        base = _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys]) or _re(
-            r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)"
-        ).match(sent[ye : ye + 4])
+        base = (
+            _re(r"(?:[比与较同]|低于|高于|相对)\s*$").search(sent[max(0, ys - 3) : ys])
+            or _re(r"\s*(?:相比|比|同期|水平|不变价|价格|可比价)").match(sent[ye : ye + 4])
+            # 是2002年的2.5倍, 相当于2010年的两倍: the year a multiple is taken of (226 rows, session 42)
+            or (
+                _re(r"(?:是|为|相当于)\s*$").search(sent[max(0, ys - 3) : ys])
+                and _re(r"的[^，。；]{0,12}倍").match(sent[ye : ye + 16])
+            )
+        )
         if y and not base:
             out.append((ys, ye, y))
     return tuple(out)

@@ -237,3 +237,11 @@ def test_a_quantity_per_unit_of_output_is_not_output():
         assert row["indicator"] is None, text
     (row,) = extract_figures("d", "全市GDP增长5.5%。", [], False, 2020, "prefecture")
     assert row["indicator"] == "地区生产总值"
+
+
+def test_the_year_a_multiple_is_taken_of_is_not_its_year():
+    """是2002年的2.5倍: the multiple is this report's outcome (ref_year 2007 in a 2008 report), not 2002's."""
+    rows = extract_figures("d", "全市生产总值达到500亿元，是2002年的2.5倍。", [], False, 2008, "prefecture")
+    assert [(r["as_written"], r["ref_year"]) for r in rows] == [("500亿元", 2007), ("2.5倍", 2007)]
+    (row,) = extract_figures("d", "其中2007年完成投资30亿元。", [], False, 2008, "prefecture")
+    assert row["ref_year"] == 2007
