@@ -34,7 +34,7 @@ import pandas as pd  # noqa: E402
 from bench.bench_extract import normalize  # noqa: E402
 from tasks.extract import extract_fields  # noqa: E402
 from tasks.extract_figures import extract_figures  # noqa: E402
-from tasks.extract_structure import extract_sections  # noqa: E402
+from tasks.extract_structure import figure_context  # noqa: E402
 
 LABELS = ROOT / "bench" / "labels"
 GDP_QUERY = (
@@ -51,7 +51,7 @@ def figures_of(path: Path) -> tuple[dict, list[dict]]:
     rows = extract_figures(
         path.name,
         text,
-        extract_sections(path.name, text),
+        figure_context(path.name, text),  # the pipeline's headings (tasks.extract_structure.extract_tables)
         national=f["admin_level"] == "national",
         year=f["year"],
         admin_level=f["admin_level"],

@@ -99,10 +99,23 @@ def _heading(text: str, start: int) -> str:
     return seg.strip(" *#\u3000")[:HEADING_MAX_CHARS]
 
 
-def extract_sections(doc_id: str, text: str) -> list[dict]:
+# The glossary some reports end with (`名词解释`, `《政府工作报告》名词注释`, `附注：`): a line of its own whose
+# numbered entries (`1.“六稳”：…`, `（33）多式联运：…`) were parsed as sections (~500 rows of the shared corpus).
+GLOSSARY_HEAD_RE = re.compile(
+    r"(?m)^(?:《[^》\n]{2,12}》)?[^\n，。]{0,8}(?:名词|术语)?(?:解释|注释|注解|附注)(?:和说明)?[:：]?$"
+)
+
+
+GLOSSARY_FROM = 0.5  # a glossary follows the speech: looked for in the text's second half only
+
+
+def extract_sections(doc_id: str, text: str, glossary: bool = False) -> list[dict]:
     """Outline rows. Styles nest in order of first appearance; a marker counts only if it continues its
     style's sequence (一 then 二 …), which drops stray `一、` inside prose."""
-    cands = sorted(set(_candidates(text)))
+    # the report's glossary: its numbered terms are no outline (figures still read their headings: `glossary`)
+    head = None if glossary else GLOSSARY_HEAD_RE.search(text, int(len(text) * GLOSSARY_FROM))
+    cut = head.start() if head else len(text)
+    cands = sorted(c for c in set(_candidates(text)) if c[0] < cut)
     parts = [r["start"] for r in part_headings(doc_id, text)]
     stack: list[str] = []  # styles, outermost first
     counters: list[int] = []  # path numbers
@@ -158,6 +171,7 @@ def extract_sections(doc_id: str, text: str) -> list[dict]:
             }
         )
     for i, r in enumerate(rows):
+        r["end"] = cut
         for nxt in rows[i + 1 :]:
             if nxt["level"] <= r["level"]:
                 r["end"] = nxt["start"]
@@ -190,6 +204,22 @@ def part_headings(doc_id: str, text: str) -> list[dict]:
     for i, r in enumerate(rows):
         r["end"] = rows[i + 1]["start"] if i + 1 < len(rows) else len(text)
     return rows
+
+
+def figure_context(doc_id: str, text: str) -> list[dict]:
+    """The headings figures are read under: the parts and the outline, the glossary's entries included (they head
+    their figures too: `17.2023年十件民生实事：…②全面开工3506户…`). The last part ends where the glossary begins:
+    a term's definition is no plan."""
+    head = GLOSSARY_HEAD_RE.search(text, int(len(text) * GLOSSARY_FROM))
+    parts = part_headings(doc_id, text)
+    if head:
+        parts = [{**r, "end": min(r["end"], head.start())} for r in parts if r["start"] < head.start()]
+    sections = extract_sections(doc_id, text, glossary=True)
+    # a section ends with the part it starts in: the rows must nest (figures keep them on a stack)
+    ends = [(r["start"], r["end"]) for r in parts]
+    for r in sections:
+        r["end"] = min([r["end"], *(e for s, e in ends if s <= r["start"] < e)])
+    return [*parts, *sections]
 
 
 def _section_at(rows: list[dict], pos: int) -> str | None:
@@ -332,9 +362,7 @@ def extract_tables(
     for key, fn in (
         (
             "figures",
-            lambda: extract_figures(
-                doc_id, text, [*part_headings(doc_id, text), *out["sections"]], national, year, admin_level
-            ),
+            lambda: extract_figures(doc_id, text, figure_context(doc_id, text), national, year, admin_level),
         ),
         ("slogans", lambda: extract_slogans(doc_id, text)),
         ("mentions", lambda: extract_mentions(doc_id, text)),

@@ -245,3 +245,16 @@ def test_the_year_a_multiple_is_taken_of_is_not_its_year():
     assert [(r["as_written"], r["ref_year"]) for r in rows] == [("500亿元", 2007), ("2.5倍", 2007)]
     (row,) = extract_figures("d", "其中2007年完成投资30亿元。", [], False, 2008, "prefecture")
     assert row["ref_year"] == 2007
+
+
+def test_a_glossary_after_the_speech_is_no_outline():
+    """`名词解释` then `1.“六稳”：…`: the glossary's numbered terms were parsed as sections (~500 rows)."""
+    from tasks.extract_structure import extract_sections
+
+    speech = (
+        "".join(f"{n}、做好第{n}项工作\n过去一年，全市经济运行稳中有进，民生福祉明显改善。\n" for n in "一二三") * 3
+    )
+    text = speech + "名词解释\n1.“六稳”：稳就业、稳金融、稳外贸。\n2.“四早”：早诊断、早隔离。\n"
+    rows = extract_sections("d", text)
+    assert [r["heading"] for r in rows][-1].startswith("做好第三项") and all("六稳" not in r["heading"] for r in rows)
+    assert rows[-1]["end"] == text.index("名词解释")
