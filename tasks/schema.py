@@ -259,7 +259,8 @@ FIGURES = pa.schema(
             STR,
             "growth (rate of change, 增长5%), change (absolute change, 增加1.6万亿元, 提高1个百分点), share (a "
             "proportion or rate level: 失业率5.5%, 占比重10%), level (the indicator's amount), count (a number of "
-            "things with no indicator).",
+            "things with no indicator), threshold (a size that names a class of things, not an amount: 100亿元以上项目, "
+            "超百亿元产业集群, 收入过10亿元的企业).",
         ),
         _f(
             "is_target",

@@ -258,3 +258,36 @@ def test_a_glossary_after_the_speech_is_no_outline():
     rows = extract_sections("d", text)
     assert [r["heading"] for r in rows][-1].startswith("做好第三项") and all("六稳" not in r["heading"] for r in rows)
     assert rows[-1]["end"] == text.index("名词解释")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("全年累计实施100亿元以上项目45个。", "100亿元"),  # a bound, then the class it bounds
+        ("其中10亿元以上33个，建成投产117个。", "10亿元"),  # the class's count right after
+        ("集体经济收入50万元以上的村达到90%。", "50万元"),
+        ("集体经济收入5万元以下薄弱村全部清零。", "5万元"),
+        ("年产10万吨以上项目开工建设。", "10万吨"),
+        ("产值超百亿元产业集群达到15个。", "百亿元"),  # over a size, no bound word
+        ("营业收入过10亿元的企业达到7家。", "10亿元"),
+        ("培育一批千亿元产业集群。", "千亿元"),  # the class named straight after the size
+        ("新增10亿元企业3家。", "10亿元"),
+    ],
+)
+def test_a_size_that_names_a_class_is_a_threshold(text, figure):
+    assert _by(text)[figure]["measure"] == "threshold"
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("全年完成固定资产投资3000亿元以上，其中工业投资1000亿元。", "3000亿元"),  # a level with its bound
+        ("力争实现产值1000亿元以上的目标。", "1000亿元"),
+        ("设立5亿元企业应急纾困基金。", "5亿元"),  # the fund's money
+        ("成功发行15亿元企业债券。", "15亿元"),
+        ("实施总投资超830亿元的产业项目。", "830亿元"),  # the projects' total
+        ("打造40平方公里专业市场集群。", "40平方公里"),  # an area, not a class of sizes
+    ],
+)
+def test_an_amount_with_a_bound_or_a_noun_after_it_stays_an_amount(text, figure):
+    assert _by(text)[figure]["measure"] != "threshold"
