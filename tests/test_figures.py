@@ -291,3 +291,25 @@ def test_a_size_that_names_a_class_is_a_threshold(text, figure):
 )
 def test_an_amount_with_a_bound_or_a_noun_after_it_stays_an_amount(text, figure):
     assert _by(text)[figure]["measure"] != "threshold"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出台“民营经济32条”，落实“7个100%”要求。",  # a policy named by its count
+        "积极开展对“4050人员”的就业援助，推动“三公里”就业圈建设。",
+        "进一步破除城乡二元结构，坚持党的一元化领导。",  # a numeral word, not money
+        "1985年一度出现经济过热，中心城区“两度两力”全面提升。",
+        "十三亿大陆同胞和两千三百万台湾同胞是血脉相连的命运共同体。",
+        "落实《海南省515人才工程实施方案》。",
+    ],
+)
+def test_numbers_inside_names_and_words_are_not_figures(text):
+    assert _by(text) == {}
+
+
+def test_quantities_next_to_those_words_stay():
+    by = _by("引进资金3807亿人民币，每斤三元钱，节约用电一度电，“十三五”期间新增就业120万人。")
+    assert by["3807亿人民币"]["unit"] == "亿元" and by["3807亿人民币"]["value"] == 3807
+    assert by["三元"]["value"] == 3 and by["一度"]["value"] == 1
+    assert by["120万人"]["value"] == 120
