@@ -1098,6 +1098,30 @@ def _space_or_nothing(m: re.Match, counts: Counter) -> str:
     return " "
 
 
+# A number typeset digit by digit (a 1998 State Council report: 1 9 9 7年, 1 5 ．3 ％, 1 2月2 0日): single digits (or
+# a decimal point and a digit) set one space apart; three or more of them, or two before a unit, a date word or %
+_SPACED_DIGITS = re.compile(r"(?<![\d.．])(?<!\d )\d(?: [.．]?\d)+(?!\d)(?: ?[%％‰])?")
+# A number split in two by a space before its unit (金额2 33亿元, 新增1 2.2万人, 1 4％; 13 of 13 such splits on the
+# shared corpus were one number); 年 only when the two parts make four digits (201 0年, not 2019 2020年)
+_SPLIT_NUMBER_UNITS = "万亿|亿|万|千|元|美元|%|％|‰|个|户|人|家|项|吨|公里|平方|亩|公顷|千瓦|台|辆|套|座|条|所|处|件|名|位|次|倍|年"
+_SPLIT_NUMBER_UNIT_RE = re.compile(f"(?:{_SPLIT_NUMBER_UNITS}|月|日)")
+_SPLIT_NUMBER = re.compile(rf"(?<![\d.,．， ])(\d{{1,4}}) (\d[\d.]*)(?=(?:{_SPLIT_NUMBER_UNITS}))")
+
+
+def _digits_joined(m: re.Match) -> str:
+    found = m.group(0)
+    if found.count(" ") < 2 and found[-1] not in "%％‰" and not _SPLIT_NUMBER_UNIT_RE.match(m.string, m.end()):
+        return found  # “6 1”支柱产业: two digits and no unit, a name's
+    return found.replace(" ", "").replace("．", ".")
+
+
+def _split_number_joined(m: re.Match) -> str:
+    left, right = m.group(1), m.group(2)
+    if m.string.startswith("年", m.end()) and len(left) + len(right) != 4:
+        return m.group(0)
+    return left + right
+
+
 # a line of single characters set apart with spaces, as print layouts set a name or a title: one word
 _SPACED_LINE = re.compile(f"[{R.HAN}](?: [{R.HAN}]){{1,11}}")
 
@@ -1112,6 +1136,11 @@ def _spaces(line: str, counts: Counter) -> str:
     counts["space.around_punct"] += n
     stripped, n = _SPACE_DIGIT_HAN.subn("", stripped)
     counts["space.digit_han"] += n
+    if " " in stripped:
+        stripped, n = _SPACED_DIGITS.subn(_digits_joined, stripped)
+        joined = _SPLIT_NUMBER.sub(_split_number_joined, stripped)
+        counts["space.digit_split"] += n + len(stripped) - len(joined)  # each split joined drops one space
+        stripped = joined
     m = _NAME_PADDING.match(stripped)
     if m:  # 上海市市长 龚 正 -> 上海市市长 龚正
         counts["space.name_padding"] += 1

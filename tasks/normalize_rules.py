@@ -578,6 +578,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("space.around_punct", "spaces next to Chinese punctuation", "发展 ，改革。\n"),
     Rule("space.digit_han", "241 亿元 -> 241亿元", "完成投资241 亿元。\n"),
+    Rule(
+        "space.digit_split",
+        "a number set apart digit by digit or split by a space (1 9 9 7年, 7 4 7 7 2亿元, 2 33亿元) is one number",
+        "1 9 9 7年国内生产总值达到7 4 7 7 2亿元，新增1 2.2万人。\n",
+    ),
     Rule("space.name_padding", "上海市市长 龚 正 -> 上海市市长 龚正", "上海市市长 龚 正\n"),
     Rule(
         "layout.title_wrap",

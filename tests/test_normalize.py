@@ -1038,3 +1038,21 @@ def test_a_line_of_spaced_characters_is_one_word():
     assert (
         "一 二" in normalize_text(BODY_PARA + "一 二 三 四 五 六 七 八 九 十 百 千 万\n").text
     )  # 13: not a name or title
+
+
+def test_a_number_typeset_digit_by_digit_or_split_by_a_space_is_one_number():
+    page = (
+        BODY_PARA
+        + "\n1 9 9 7年国内生产总值达到7 4 7 7 2亿元，平均每年增长1 1 ％，工业增加值增长1 5 ．3 ％。"
+        + "澳门将于1 9 9 9年1 2月2 0日回到祖国怀抱。签约项目4 1个，金额2 33亿元，新增1 2.2万人，围绕201 0年左右。\n"
+    )
+    n = normalize_text(page)
+    assert "1997年国内生产总值达到74772亿元，平均每年增长11％，工业增加值增长15.3％" in n.text
+    assert "1999年12月20日" in n.text and "项目41个，金额233亿元，新增12.2万人，围绕2010年" in n.text
+    assert n.rule_counts["space.digit_split"] >= 9
+
+
+def test_spaces_between_numbers_that_are_not_one_number_stay():
+    page = BODY_PARA + "\n形成“6 1”支柱产业集群，对比2019 2020年两年的数据，PM2.5 3个监测点。\n"
+    text = normalize_text(page).text
+    assert "“6 1”" in text and "2019 2020年" in text and "PM2.5 3个" in text
