@@ -755,6 +755,10 @@ def _county_or_below(key: str) -> bool:
     return bool(divs) and all(d.level not in (regions.PROVINCE, regions.PREFECTURE) for d in divs)
 
 
+ORG_LEVEL_CHARS = "省市区县州"  # 市政府, 区政府 …: after 全 the whole level's governments
+CPC_PREFIX = "中共"  # 中共河南省委: kept in the mention's text, not in its name
+
+
 def _inside(s: int, e: int, used: bytearray) -> bool:
     return any(used[s:e])
 
@@ -766,22 +770,34 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     taken = bytearray(len(text) + 1)  # characters already inside a mention
     for r in rows:
         taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
+    place_ends = {h.end: h for h in place_hits}  # 郴州市|市委: a place ending in or right before an organization
     for s, e, org in _org_matches(text):
         if _inside(s, e, taken):
             continue
+        if s and text[s - 1] == "全" and org[0] in ORG_LEVEL_CHARS:
+            continue  # 全市政府投资, 全省政府系统: the governments of the whole city, not the city government
+        start, name = s, org
+        place = next((place_ends[p] for p in range(e - 1, s - 1, -1) if p in place_ends), None)
+        if place is not None and place.start < s:
+            # 中共郴州市委, 广西壮族自治区人大, 香港特别行政区政府: the organization named with its place, which
+            # stays a place mention of its own
+            start, name = place.start, text[place.start : e]
+            if text[start - len(CPC_PREFIX) : start] == CPC_PREFIX:
+                start -= len(CPC_PREFIX)
         rows.append(
             {
                 "doc_id": doc_id,
                 "kind": "organization",
-                "text": org,
-                "name": org,
+                "text": text[start:e],
+                "name": name,
                 "office": None,
                 "level": None,
-                "start": s,
+                "start": start,
                 "end": e,
             }
         )
-        taken[s:e] = b"\1" * (e - s)
+        own = place.end if place is not None and place.start < s else s
+        taken[own:e] = b"\1" * (e - own)
     rows += place_mentions(doc_id, text, taken, place_hits)
     rows.sort(key=lambda r: (r["start"], r["kind"]))
     return rows

@@ -1103,7 +1103,9 @@ def _space_or_nothing(m: re.Match, counts: Counter) -> str:
 _SPACED_DIGITS = re.compile(r"(?<![\d.．])(?<!\d )\d(?: [.．]?\d)+(?!\d)(?: ?[%％‰])?")
 # A number split in two by a space before its unit (金额2 33亿元, 新增1 2.2万人, 1 4％; 13 of 13 such splits on the
 # shared corpus were one number); 年 only when the two parts make four digits (201 0年, not 2019 2020年)
-_SPLIT_NUMBER_UNITS = "万亿|亿|万|千|元|美元|%|％|‰|个|户|人|家|项|吨|公里|平方|亩|公顷|千瓦|台|辆|套|座|条|所|处|件|名|位|次|倍|年"
+_SPLIT_NUMBER_UNITS = (
+    "万亿|亿|万|千|元|美元|%|％|‰|个|户|人|家|项|吨|公里|平方|亩|公顷|千瓦|台|辆|套|座|条|所|处|件|名|位|次|倍|年"
+)
 _SPLIT_NUMBER_UNIT_RE = re.compile(f"(?:{_SPLIT_NUMBER_UNITS}|月|日)")
 _SPLIT_NUMBER = re.compile(rf"(?<![\d.,．， ])(\d{{1,4}}) (\d[\d.]*)(?=(?:{_SPLIT_NUMBER_UNITS}))")
 

@@ -305,7 +305,7 @@ MENTIONS = pa.schema(
         _f(
             "name",
             STR,
-            "Person's full name; organization as written; place: full division name when unambiguous in the "
+            "Person's full name; organization as written, with the place written before it (中共郴州市委 -> 郴州市委); place: full division name when unambiguous in the "
             "document (河北省邢台市), else as written.",
         ),
         _f("office", STR, "Office written next to the person (省委书记, 国务院总理, 总书记); null without one."),

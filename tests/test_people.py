@@ -178,3 +178,25 @@ def test_autonomous_region_organs_and_a_dotted_name_before_a_verb():
     assert _people("自治区人民政府主席孙绍骋作报告。") == [("孙绍骋", "自治区人民政府主席", "province")]
     assert _people("自治区党委书记孙绍骋在会上讲话。") == [("孙绍骋", "自治区党委书记", "province")]
     assert _people("自治区主席艾尔肯·吐尼亚孜出席。") == [("艾尔肯·吐尼亚孜", "自治区主席", "province")]
+
+
+def test_an_organization_is_named_whole_with_its_place_and_the_place_stays():
+    text = "在中共郴州市委的坚强领导下，提请广西壮族自治区人大常委会审议，提请自治区人大常委会审议，支持香港特别行政区政府，推进乡镇政府职能转变。"
+    rows = extract_mentions("d", text)
+    orgs = [(r["text"], r["name"]) for r in rows if r["kind"] == "organization"]
+    assert orgs == [
+        ("中共郴州市委", "郴州市委"),
+        ("广西壮族自治区人大", "广西壮族自治区人大"),
+        ("自治区人大", "自治区人大"),  # not 区人大
+        ("香港特别行政区政府", "香港特别行政区政府"),
+        ("乡镇政府", "乡镇政府"),
+    ]
+    places = {r["name"] for r in rows if r["kind"] == "place"}
+    assert {"湖南省郴州市", "广西壮族自治区", "香港特别行政区"} <= places  # were lost under the organization
+    for r in rows:
+        assert text[r["start"] : r["end"]] == r["text"]
+
+
+def test_the_governments_of_a_whole_level_are_no_organization():
+    rows = extract_mentions("d", "全市政府投资项目518个，全省政府系统要坚持依法行政，市政府常务会议。")
+    assert [r["text"] for r in rows if r["kind"] == "organization"] == ["市政府"]
