@@ -905,3 +905,11 @@ def test_place_names_are_not_keywords():
     terms = [k["term"] for k in E.document_keywords("d", text, k=10)]
     assert terms and not {"青岛", "青岛市", "崂山区", "自治区"} & set(terms)
     assert {"海洋", "上合"} <= set(terms)
+
+
+def test_pieces_of_a_phrase_are_not_keywords():
+    """jieba's HMM joins a function word's character to a neighbour it cannot place (以学 of 以学促干, 中宁至)."""
+    text = "坚持以学促干，以学铸魂，以学增智，比前一年增长，比前两年，每生每年补助，每生每年。中宁至吴忠城际，中宁至银川。提质增效提质，规上企业规上，对标一流对标。"
+    terms = {k["term"] for k in E.document_keywords("d", text, k=20)}
+    assert not {"以学", "比前", "每生", "中宁至"} & terms
+    assert {"提质", "规上", "对标"} <= terms  # the domain's abbreviations, outside jieba's dictionary too
