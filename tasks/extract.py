@@ -151,8 +151,15 @@ RESOLUTION_NAME_RE = re.compile(
 )
 
 
-# A photo caption run into the head: `省长赵刚作政府工作报告` (office, name, 作 — a title puts the name first).
-CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW}[ \u3000]?[{HAN}]{{2,3}}(?:同志)?作")
+# A photo caption run into the head: `省长赵刚作政府工作报告` (office, name, 作 — a title puts the name first). The
+# "name" must be one: `全国人民代表大会常务委员会工作报告` is 委员 + `会工` + 作 (the title of every people's congress
+# standing committee's and CPPCC committee's work report, national and local).
+CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW}[ \u3000]?(?P<name>[{HAN}]{{2,3}})(?:同志)?作")
+
+
+def _is_caption(t: str) -> bool:
+    m = CAPTION_RE.search(t)
+    return bool(m and is_byline_name(m.group("name")))
 
 
 # A head line wholly in brackets is an editor's note on the text (`（摘要）`, `（本文有删节）`, `（根据录音整理）`,
@@ -172,7 +179,7 @@ def is_junk_title(line: str) -> bool:
     found = find_date(t)
     if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
-    if re.match(r"^在.{4,60}上$", t) or CAPTION_RE.search(t) or _caption_speaker([t])[0]:
+    if re.match(r"^在.{4,60}上$", t) or _is_caption(t) or _caption_speaker([t])[0]:
         return True
     if EDITORIAL_NOTE_RE.fullmatch(t):
         return True  # `（摘要）`, `（根据录音整理）`, `（译自中共驻共产国际代表团档案俄文稿）`: a note on the text, not its title

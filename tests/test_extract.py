@@ -913,3 +913,23 @@ def test_pieces_of_a_phrase_are_not_keywords():
     terms = {k["term"] for k in E.document_keywords("d", text, k=20)}
     assert not {"以学", "比前", "每生", "中宁至"} & terms
     assert {"提质", "规上", "对标"} <= terms  # the domain's abbreviations, outside jieba's dictionary too
+
+
+# ---------------------------------------------------------------- national documents (helper h1, session 43)
+NPCSC_OPENING = "\n各位代表：\n现在，我受全国人民代表大会常务委员会委托，向大会报告工作，请予审议。"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "全国人民代表大会常务委员会工作报告",
+        "中国人民政治协商会议全国委员会常务委员会工作报告",
+        "北京市人民代表大会常务委员会工作报告",
+        "政协北京市委员会常务委员会工作报告",
+    ],
+)
+def test_a_standing_committees_work_report_title_is_no_photo_caption(title):
+    """`…常务委员会工作报告` read as office 委员 + name `会工` + 作 (a caption): every such title was lost."""
+    f = E.extract_fields(title + "\n——2024年3月8日在第十四届全国人民代表大会第二次会议上" + NPCSC_OPENING)
+    assert f["title"] == title
+    assert E.is_junk_title("省长赵刚作政府工作报告")  # a caption still is one
