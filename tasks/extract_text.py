@@ -124,9 +124,11 @@ SPACES_RE = re.compile(r"[ \t\u3000\xa0]+")
 
 SALUTATION_RE = re.compile(rf"^\s*(?:{SALUTATION_WORDS})[^。]{{0,20}}[:：!！,，]?\s*$")
 
+# 委员长 (the NPC Standing Committee's head) and 检察长 (a procuratorate's) come before 委员: `…常务委员会委员长 赵乐际`
+# was read as office `…委员` and name `长赵乐际`, `最高人民检察院检察长 应勇` as no byline at all.
 OFFICE_KW = (
     r"(?:代理|代|常务|执行)?副?(?:总理|省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|书记|主任|部长|局长|"
-    r"厅长|秘书长|常委|委员|专员|署长|司长|处长|行长|院长|校长|社长|会长|理事长|董事长|总经理|组长)"
+    r"厅长|秘书长|常委|委员长|检察长|委员|专员|署长|司长|处长|行长|院长|校长|社长|会长|理事长|董事长|总经理|组长)"
 )
 OFFICE_KW_RE = _prefixed(OFFICE_KW)  # paste OFFICE_KW, not its .pattern, into other patterns
 # Organ prefixes that belong to an office (区委副书记, 组织部长), not to a place or a person.

@@ -933,3 +933,17 @@ def test_a_standing_committees_work_report_title_is_no_photo_caption(title):
     f = E.extract_fields(title + "\n——2024年3月8日在第十四届全国人民代表大会第二次会议上" + NPCSC_OPENING)
     assert f["title"] == title
     assert E.is_junk_title("省长赵刚作政府工作报告")  # a caption still is one
+
+
+@pytest.mark.parametrize(
+    ("byline", "name", "office"),
+    [
+        ("全国人民代表大会常务委员会委员长　赵乐际", "赵乐际", "全国人民代表大会常务委员会委员长"),
+        ("最高人民检察院检察长 应勇", "应勇", "最高人民检察院检察长"),
+        ("最高人民法院院长 张军", "张军", "最高人民法院院长"),
+    ],
+)
+def test_bylines_of_the_npc_standing_committee_and_the_procuratorate(byline, name, office):
+    """`委员长 赵乐际` was office `…委员` and name `长赵乐际`; `检察长 应勇` no byline at all."""
+    f = E.extract_fields("工作报告\n——2024年3月8日在第十四届全国人民代表大会第二次会议上\n" + byline + NPCSC_OPENING)
+    assert (f["speaker_name"], f["speaker_title"]) == (name, office)
