@@ -589,6 +589,12 @@ SINCE_SESSION_GOV_RE = re.compile(
     r"(?:人大|人民代表大会)[^，。；\n]{0,12}?次会议以来[^。；\n]{0,80}?[，,]\s*"
     r"(?:[省市区县州旗](?:人民)?政府|本届政府|国务院)(?!办|各部门)"
 )
+# Another organ reporting its work to the congress (`我受全国人民代表大会常务委员会委托，向大会报告工作`, `我代表最高人民法院
+# 向大会报告工作`, `我受政协第十四届全国委员会常务委员会委托`; local standing committees and courts alike): its `各位代表` and
+# `向大会报告` are a government work report's words, but the report is a 报告.
+OTHER_ORGAN_REPORT_RE = re.compile(
+    r"我(?:代表|受)[^，。；]{0,30}?(?:人民代表大会常务委员会|人大常委会|人民法院|人民检察院|政协[^，。；]{0,16}?委员会)"
+)
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
 
@@ -626,6 +632,8 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return "报告"
     if kind not in (None, "报告"):
         return kind
+    if OTHER_ORGAN_REPORT_RE.search(text[:OPENING_PARA_CHARS]):
+        return "报告"
     if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
         return "政府工作报告" if head_office and congress else "报告"
     if WORK_REPORT_BODY_RE.search(text[:OPENING_CHARS]):
@@ -1033,7 +1041,8 @@ GOV_SELF_RE = re.compile(
 # national committees.
 NATIONAL_SELF_RE = re.compile(
     r"我代表(?:中华人民共和国)?(?:国务院|中央人民政府)|我代表(?:中国共产党)?(?:第[一二三四五六七八九十]+届)?中央委员会"
-    r"|我代表(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协)"
+    r"|我(?:代表|受)(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协|政协第[一二三四五六七八九十]+届全国委员会)"
+    r"|我代表(?:最高人民法院|最高人民检察院)"
 )
 NATIONAL_MEETING_RE = re.compile(
     r"^(?:中国共产党第[一二三四五六七八九十]+次全国代表大会|第[一二三四五六七八九十]+届全国人民代表大会"

@@ -947,3 +947,23 @@ def test_bylines_of_the_npc_standing_committee_and_the_procuratorate(byline, nam
     """`委员长 赵乐际` was office `…委员` and name `长赵乐际`; `检察长 应勇` no byline at all."""
     f = E.extract_fields("工作报告\n——2024年3月8日在第十四届全国人民代表大会第二次会议上\n" + byline + NPCSC_OPENING)
     assert (f["speaker_name"], f["speaker_title"]) == (name, office)
+
+
+@pytest.mark.parametrize(
+    ("opening", "national"),
+    [
+        ("现在，我受全国人民代表大会常务委员会委托，向大会报告工作，请予审议。", True),
+        ("现在，我代表最高人民法院向大会报告工作，请予审议，并请全国政协委员提出意见。", True),
+        ("我受政协第十四届全国委员会常务委员会委托，向大会报告工作，请予审议。", True),
+        ("现在，我受北京市人民代表大会常务委员会委托，向大会报告工作，请予审议。全市全市。", False),
+        ("现在，我代表北京市高级人民法院向大会报告工作，请予审议。全市全市。", False),
+    ],
+)
+def test_another_organs_report_to_the_congress_is_no_government_work_report(opening, national):
+    """A standing committee's, court's or procuratorate's report says 各位代表 and 向大会报告 as a government's does."""
+    f = E.extract_fields("——2024年3月8日在某次会议上\n赵乐际\n各位代表：\n" + opening)
+    assert f["doc_type"] == "报告"
+    assert (f["admin_level"] == "national") == national
+    assert (
+        E.extract_fields("各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。")["doc_type"] == "政府工作报告"
+    )
