@@ -1061,9 +1061,35 @@ PARTY_REPORT_RE = re.compile(
 )
 
 
-def _kind_hint(speaker_title: str | None, title: str | None, meeting: str | None, text: str) -> str | None:
+# An office of a national organ in the byline (`中共中央总书记、国家主席、中央军委主席`, `国务委员`, `全国政协主席`,
+# `最高人民法院院长`): KIND_OF_OFFICE reads the last office word, and 主席 says no level.
+NATIONAL_OFFICE_RE = re.compile(
+    r"^(?:中共中央|中央(?:军委|军事委员会|委员会)?|国务院|国家|全国人民代表大会|全国人大|全国政协|中国人民政治协商会议全国委员会"
+    r"|最高人民法院|最高人民检察院)|总书记|国家主席|国务委员|委员长"
+)
+# A gathering of the whole country (`全国科技大会`, `中央经济工作会议`, `庆祝中国共产党成立100周年大会`): with a national
+# leader (leaders.txt) as its speaker and no office of another level in the byline, the speech is a national one. Its
+# body's places (`杭州`, a summit's host) made such speeches a prefecture's.
+# `中共中央政治局委员、上海市委书记`: a Politburo member who leads a province or city speaks as its leader.
+LOCAL_OFFICE_RE = re.compile(r"[省市区县州旗盟](?:委|长|人民政府|政府|人大|政协)|自治区|自治州")
+NATIONAL_GATHERING_RE = re.compile(r"^(?:全国|中央|中共中央|国务院|中国共产党|中华人民共和国|庆祝|纪念)")
+
+
+def _kind_hint(
+    speaker_title: str | None, title: str | None, meeting: str | None, text: str, speaker_name: str | None = None
+) -> str | None:
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
     if NATIONAL_SELF_RE.search(text[:OPENING_CHARS]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
+        return "national"
+    if speaker_title and NATIONAL_OFFICE_RE.search(speaker_title) and not LOCAL_OFFICE_RE.search(speaker_title):
+        return "national"
+    if (
+        speaker_name
+        and not speaker_title
+        and meeting
+        and NATIONAL_GATHERING_RE.match(meeting)
+        and _leaders().get(speaker_name, ("", ""))[1] == "national"
+    ):
         return "national"
     if meeting:
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
@@ -1599,7 +1625,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     first = header_segments(text)[0][:1] if raw_text or text else []
     out["source_site"] = _source_site(chrome, ptitle, url, clean_line(simplify(first[0])) if first else "")
 
-    kind = _kind_hint(office, title, out["meeting"], text)
+    kind = _kind_hint(office, title, out["meeting"], text, name)
     title_zone = " ".join(x for x in (title, ptitle) if x)
     head_zone = "\n".join(head) + "\n" + (out["meeting"] or "")
     m = GOV_SELF_RE.search(text[:OPENING_CHARS])

@@ -967,3 +967,24 @@ def test_another_organs_report_to_the_congress_is_no_government_work_report(open
     assert (
         E.extract_fields("各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。")["doc_type"] == "政府工作报告"
     )
+
+
+LEADER_BODY = "\n同志们：\n这次会议的主要任务是部署工作。我们在杭州举办峰会，杭州、杭州的经验很好，浙江各地都要学习。"
+
+
+@pytest.mark.parametrize(
+    ("head", "national"),
+    [
+        ("在中央经济工作会议上的讲话\n（2023年12月11日）\n中共中央总书记、国家主席、中央军委主席 习近平", True),
+        ("在庆祝中国共产党成立100周年大会上的讲话\n（2021年7月1日）\n习近平", True),
+        ("在全国生态环境保护大会上的讲话\n习近平\n（2023年7月17日）", True),
+        ("在全国政协新年茶话会上的讲话\n（2024年1月1日）\n全国政协主席 王沪宁", True),
+        # a Politburo member leading a city speaks as its leader; a leader at a local meeting is not national
+        ("在全市干部大会上的讲话\n（2017年11月1日）\n中共中央政治局委员、上海市委书记 李强", False),
+        ("在全省经济工作会议上的讲话\n（2006年12月1日）\n习近平", False),
+    ],
+)
+def test_a_national_leaders_speech_at_a_national_gathering_is_national(head, national):
+    """The speech's body named 杭州 (a summit's host): such speeches were Hangzhou's."""
+    f = E.extract_fields(head + LEADER_BODY)
+    assert (f["admin_level"] == "national") == national, f
