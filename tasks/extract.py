@@ -663,14 +663,15 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
 
 
 def _published_on(chrome: list[str]) -> dt.date | None:
-    """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09."""
+    """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09 /
+    `2024年03月13日06:52 | 来源：人民网－人民日报` (people.com.cn's stamp: clock and bar before its source)."""
     for line in chrome:
         found = find_date(line)
         if not found:
             continue
         d, s, e = found
         before, after = line[:s], line[e:]
-        if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:]*(?:来源|作者|点击|浏览|阅读)", after):
+        if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读)", after):
             return d
         if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
             return d  # `2026-02-03 09:02:33` alone: a page stamp (a speech's dateline never gives the clock time)

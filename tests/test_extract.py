@@ -988,3 +988,13 @@ def test_a_national_leaders_speech_at_a_national_gathering_is_national(head, nat
     """The speech's body named 杭州 (a summit's host): such speeches were Hangzhou's."""
     f = E.extract_fields(head + LEADER_BODY)
     assert (f["admin_level"] == "national") == national, f
+
+
+def test_a_page_stamp_with_clock_and_bar_before_its_source():
+    """people.com.cn's `2024年03月13日06:52 | 来源：人民网－人民日报` gave no published_on."""
+    page = (
+        "政府工作报告（全文）\n2024年03月13日06:52 | 来源：人民网－人民日报\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理　李强"
+        + OPENING
+    )
+    f = E.extract_fields(page, raw_text=page)
+    assert f["published_on"] == dt.date(2024, 3, 13) and f["delivered_on"] == dt.date(2024, 3, 5)
