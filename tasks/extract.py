@@ -1238,6 +1238,26 @@ PLAN_YEAR2_RE = _prefixed(
 YEAR_EST_RE = _prefixed(r"(?<!\d)((?:19|20)\d{2})年(?:全年)?(?:[^，。；\n\d年]{1,10}[，,])?预计")
 CN_ORD = r"[一二三四五六七八九十]{1,3}"
 NPC_RE = _prefixed(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人民代表大会|全国人大|人大)第?({CN_ORD})次会议")
+# A national session written short (`十四届全国人大二次会议`, `全国政协十四届二次会议`, `政协第十四届全国委员会第二次会议`): the
+# same session as its full name, which the other copies of the speech (gov.cn, the NPC's own pages) give and
+# NPC_MEETING_RE / NATIONAL_MEETING_RE read. Whole-field matches only; local sessions stay as written.
+NPC_SHORT_RE = re.compile(rf"^第?({CN_ORD})届全国人(?:民代表)?大(?:会)?第?({CN_ORD})次(?:全体)?会议$")
+CPPCC_SHORT_RE = re.compile(
+    rf"^(?:全国政协第?({CN_ORD})届第?({CN_ORD})次会议|(?:中国人民政治协商会议|政协)第({CN_ORD})届全国委员会第({CN_ORD})次会议)$"
+)
+
+
+def _full_national_meeting(meeting: str | None) -> str | None:
+    if not meeting:
+        return meeting
+    if m := NPC_SHORT_RE.match(meeting):
+        return f"第{m.group(1)}届全国人民代表大会第{m.group(2)}次会议"
+    if m := CPPCC_SHORT_RE.match(meeting):
+        term, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return f"中国人民政治协商会议第{term}届全国委员会第{n}次会议"
+    return meeting
+
+
 # `向第四届全国人民代表大会作政府工作报告` (1975): a report to a new congress, no session named, is at its first.
 NPC_FIRST_RE = re.compile(rf"向第({CN_ORD})届全国人民代表大会(?:作|做|提出)")
 CPC_RE = re.compile(rf"党的第?({CN_ORD})次全国代表大会")
@@ -1597,7 +1617,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     published = _published_on(chrome)
     out["delivered_on"] = delivered
     out["published_on"] = published
-    out["meeting"] = _meeting(head, title, ptitle, text) or res_meeting
+    out["meeting"] = _full_national_meeting(_meeting(head, title, ptitle, text) or res_meeting)
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
     year = delivered.year if delivered else (published.year if published else None)
     if year is None:
