@@ -508,7 +508,27 @@ INNER_TITLE_RE = re.compile(
 DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*\1\s*$")
 
 
+# A news headline names the speaker before a colon and runs the subtitle on after a dash: `习近平：高举…而团结奋斗——在
+# 中国共产党第二十次全国代表大会上的报告`, `习近平：在庆祝中国共产党成立100周年大会上的讲话` (xinhuanet, people.com.cn).
+HEADLINE_SPEAKER_RE = re.compile(
+    rf"^(?P<name>[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*[:：]\s*(?P<rest>\S.{{3,}})$"
+)
+SUBTITLE_RE = re.compile(rf"(?<=[^—\-─–－―\s]{{4}})\s*(?:——|--|—|－－)\s*在[^—]{{2,60}}?上的(?:重要)?{DOC_END}$")
+
+
+def _headline_speaker(line: str) -> tuple[str | None, str]:
+    """(the speaker a headline names before its colon, the rest) — (None, line) unless the rest is a title."""
+    m = HEADLINE_SPEAKER_RE.match(line.strip())
+    if not m or not TITLE_LINE_RE.match(m.group("rest")):
+        return None, line
+    name = m.group("name")
+    if not (is_name(name) or name in _leaders()) or regions.find_places(name):
+        return None, line
+    return name, m.group("rest")
+
+
 def _unchrome_title(t: str) -> str:
+    t = _headline_speaker(t)[1]
     t = DOUBLED_TITLE_RE.sub(r"\1", t)
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
@@ -538,6 +558,7 @@ def _joined_title_lines(lines: list[str]) -> list[str]:
 
 
 # The second line of a two-line slogan title (`高举中国特色社会主义伟大旗帜` / `为全面建设社会主义现代化国家而团结奋斗`)
+HEADLINE_LINES = 3  # a page's headline is among its first lines (the breadcrumb and page title come before it)
 TITLE_PURPOSE_RE = re.compile(rf"^为[{HAN}、“”]{{4,30}}(?:奋斗|胜利|努力|前进)$")
 
 
@@ -551,6 +572,7 @@ def _speech_title(head: list[str]) -> str | None:
             continue
         if "，" in t and len(t) > 30:
             continue
+        t = SUBTITLE_RE.sub("", t)  # `高举…而团结奋斗——在…大会上的报告`: the title, then its subtitle
         if i > 0 and not t.startswith("在") and "在" not in t[:3]:
             prev = head[i - 1]
             if (
@@ -1562,7 +1584,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             [clean_line(simplify(re.split(r"[>＞»]", c)[-1])) for c in crumbs if re.search(r"[>＞»]", c)]
         )
     if title is None and ptitle and not is_junk_title(ptitle):
-        title = _strip_site(ptitle) or None
+        title = SUBTITLE_RE.sub("", _headline_speaker(_strip_site(ptitle))[1]) or None
         m = PAGE_TITLE_DATELINE_RE.search(title or "")
         if title and m and m.start() >= 4 and find_date(m.group(1)):
             title = title[: m.start()]
@@ -1590,6 +1612,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 name = m.group(1)
         if name is None:
             name = _bare_name(head, sal >= 0)
+    if name is None and not anon and res_title is None:
+        for line in [*head[:HEADLINE_LINES], ptitle or ""]:
+            name = _headline_speaker(line)[0]
+            if name:
+                break
     if name is None and not anon and res_title is None:
         caption = [  # the photo caption of the report (`赵立香作政府工作报告`, in the head) names the speaker too
             str(r[1])

@@ -1016,3 +1016,24 @@ def test_a_national_session_written_short_is_named_in_full(dateline, meeting):
     assert f["meeting"] == meeting
     if "全国" in meeting:
         assert f["admin_level"] == "national"
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [
+        (
+            "习近平：高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗——在中国共产党第二十次全国代表大会上的报告",
+            "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗",
+        ),
+        ("习近平：在庆祝中国共产党成立100周年大会上的讲话", "在庆祝中国共产党成立100周年大会上的讲话"),
+        ("李强：政府工作报告", "政府工作报告"),
+    ],
+)
+def test_a_news_headline_names_the_speaker_before_its_colon(headline, title):
+    """xinhuanet / people.com.cn headlines: the name was part of the title and the speaker was unknown."""
+    page = headline + "\n2022-10-25 来源：新华社\n同志们：\n现在，我代表第十九届中央委员会向大会作报告。"
+    f = E.extract_fields(page, raw_text=page)
+    assert (f["title"], f["speaker_name"]) == (title, headline.split("：")[0])
+    assert f["admin_level"] == "national"
+    # a colon after a word that is no name is no byline
+    assert E._headline_speaker("学习：在全市干部大会上的讲话")[0] is None
