@@ -1037,3 +1037,10 @@ def test_a_news_headline_names_the_speaker_before_its_colon(headline, title):
     assert f["admin_level"] == "national"
     # a colon after a word that is no name is no byline
     assert E._headline_speaker("学习：在全市干部大会上的讲话")[0] is None
+
+
+def test_a_report_on_the_governments_work_is_a_government_work_report():
+    f = E.extract_fields(
+        "关于政府工作的报告\n——1954年9月23日在第一届全国人民代表大会第一次会议上\n周恩来\n各位代表：\n我们的国家。"
+    )
+    assert f["doc_type"] == "政府工作报告" and f["speaker_name"] == "周恩来"
