@@ -1047,6 +1047,8 @@ def _ref_year(
     for ys, ye, y in _stated_years(sent):
         if ye <= start:
             stated, stated_pos = y, ys
+    if stated is not None and year is not None and (rel := _last_relative_year(before)) is not None:
+        return year + rel  # 一九五七年只有一百九十四万吨，今年预计增加到六百四十万吨: the number's own clause says when
     # 比2010年, 与2000年相比: a base year, not the year referred to
     clause_years = CLAUSE_YEAR_RE.findall(before)
     if clause_years and not MULTIPLE_BASE_RE.search(before):
@@ -1072,6 +1074,24 @@ def _ref_year(
     if THIS_YEAR_PART_RE.search(sent, 0, start) and not LAST_YEAR_RE.search(sent, 0, start):
         return year
     return year - 1 if stated is None else stated
+
+
+# A year word in the number's own clause, after a year the sentence wrote earlier (`资本充足率从2007年底的8.4%提升到去年底的
+# 13.3%`, 1964's `一九五七年只有…，今年预计增加到…`): the clause's word dates the number, not the written year. Only the
+# words that count from the day of the speech (今年, 去年, 明年): 本年, 上年, 当年 count from the year written before them
+# (`1955年国家决算…共占本年支出的10.87%`). Not a base (比去年, 去年同期), and only after the clause's last number
+# (`由今年预计的3%提高到4%`: 4% is the plan's year).
+RELATIVE_YEAR_RE = re.compile(r"(?<![比较与同])(今年|去年|明年)(?!同期|水平|相比|比)")
+RELATIVE_YEAR_OFFSET = {"今年": 0, "去年": -1, "明年": 1}
+LAST_NUMBER_RE = re.compile(r".*(?:\d|百分之)", re.S)
+
+
+def _last_relative_year(clause: str) -> int | None:
+    m = LAST_NUMBER_RE.match(clause)
+    found = None
+    for r in RELATIVE_YEAR_RE.finditer(clause, m.end() if m else 0):
+        found = RELATIVE_YEAR_OFFSET[r.group(1)]
+    return found
 
 
 @lru_cache(maxsize=SENTENCE_MEMO_SIZE)

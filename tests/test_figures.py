@@ -313,3 +313,22 @@ def test_quantities_next_to_those_words_stay():
     assert by["3807亿人民币"]["unit"] == "亿元" and by["3807亿人民币"]["value"] == 3807
     assert by["三元"]["value"] == 3 and by["一度"]["value"] == 1
     assert by["120万人"]["value"] == 120
+
+
+def test_this_year_in_the_numbers_clause_outranks_a_year_written_before():
+    """1964's `一九五七年只有一百九十四万吨，今年预计增加到六百四十万吨`: 640 was dated 1957 (the written year)."""
+    text = (
+        "国家供应农业的化学肥料，一九五七年只有一百九十四万吨，今年预计增加到六百四十万吨。\n"
+        "资本充足率从2007年底的8.4%提升到去年底的13.3%。\n"
+        "1979年重工业总产值比上年增长7.7%，今年上半年又比去年同期增长6%。\n"
+        "1982年的计划，要求工农业总产值的增长速度由今年预计的3%提高到4%。\n"
+        "1955年国家决算用于经济建设方面的支出，共占本年支出的46.89%。\n"
+        "到2018年培育10家以上年主营业务收入超100亿元的大型企业；6个以上年主营业务收入超300亿元的产业集群。"
+    )
+    ref = {r["as_written"]: r["ref_year"] for r in extract_figures("d", text, [], national=True, year=1964)}
+    assert ref["六百四十万吨"] == 1964 and ref["一百九十四万吨"] == 1957
+    assert ref["13.3%"] == 1963 and ref["8.4%"] == 2007
+    assert ref["6%"] == 1964 and ref["7.7%"] == 1979
+    assert ref["3%"] == 1964 and ref["4%"] == 1982  # after the clause's last number only
+    assert ref["46.89%"] == 1955  # 本年 counts from the year written before it, not from the speech
+    assert ref["300亿元"] == 2018  # 以上年 is no 上年
