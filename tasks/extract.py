@@ -210,6 +210,11 @@ MEET_DASH_RE = re.compile(rf"在(.{{4,60}}?)上(?:的{DOC_END})?\s*[)）]?\s*$")
 MEET_NODATE_RE = re.compile(
     r"^(?:[—\-─–－―]{1,3}\s*|[（(]\s*)?在(.{4,60}?(?:会议|大会))上\s*(?:[)）]|[（(]\s*\d{4}年[^（()）]{0,12}[)）])?$"
 )
+# An editor's note of a collected-works copy (建国以来重要文献选编, 文选): `这是周恩来在第三届全国人民代表大会第一次会议上作的
+# 报告。`, `这是毛泽东在中国共产党第七届中央委员会第二次全体会议上的讲话。` — the speaker and the meeting.
+EDITOR_NOTE_RE = re.compile(
+    rf"(?:^|(?<=[。）)\]]))这是(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?在(?P<meeting>[^，。；]{{4,60}}?{MEET_SUFFIX})上(?:作|所作|发表)?的(?:重要)?{DOC_END}"
+)
 # a second day of a two-day speech after the first date: `11月30日和12月1日在…`, `7月5日至6日在…`
 SECOND_DAY_RE = re.compile(r"^\s*(?:和|至|、|[—\-－~])\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 # `——2009年1月8日在佛山市第十三届人民代表大会第三次会议`: a dateline whose final 上 was lost
@@ -861,6 +866,9 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
         m = MEET_NODATE_RE.match(line.replace(" ", ""))
         if m:
             return m.group(1)
+    m = _editor_note(head)
+    if m:
+        return m.group("meeting")
     for t in (title, page_title):
         if t:
             m = MEET_AT_RE.search(_strip_site(t))
@@ -878,6 +886,18 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
     if m:  # a national report to a new congress (`向第四届全国人民代表大会作政府工作报告`) meets its first session
         return m.group(1) + (m.group(2) or "第一次会议")
     return None
+
+
+def _editor_note(head: list[str]) -> re.Match | None:
+    """The editor's note among the head's spans (the header cuts it after its `…会议上`: spans are joined first)."""
+    for i in range(len(head)):
+        m = EDITOR_NOTE_RE.search("".join(head[i : i + EDITOR_NOTE_SPANS]).replace(" ", ""))
+        if m:
+            return m
+    return None
+
+
+EDITOR_NOTE_SPANS = 3  # `这是…会议上` / `作的报告。`: the note cut at its meeting, and once more at a bracket
 
 
 def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
@@ -1616,6 +1636,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 name = m.group(1)
         if name is None:
             name = _bare_name(head, sal >= 0)
+        if name is None:
+            note = _editor_note(head)
+            name = note.group("name") if note and is_name(note.group("name")) else None
     if name is None and not anon and res_title is None:
         for line in [*head[:HEADLINE_LINES], ptitle or ""]:
             name = _headline_speaker(line)[0]

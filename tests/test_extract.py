@@ -1044,3 +1044,21 @@ def test_a_report_on_the_governments_work_is_a_government_work_report():
         "关于政府工作的报告\n——1954年9月23日在第一届全国人民代表大会第一次会议上\n周恩来\n各位代表：\n我们的国家。"
     )
     assert f["doc_type"] == "政府工作报告" and f["speaker_name"] == "周恩来"
+
+
+def test_a_collected_works_editors_note_names_speaker_and_meeting():
+    """文献选编 copies put `这是周恩来在第三届全国人民代表大会第一次会议上作的报告。` under the title (lawtext 1964-part)."""
+    page = (
+        "1964年政府工作报告[1]\n（一九六四年十二月二十一日、二十二日）\n[1]（根据中共中央文件刊印）\n"
+        "这是周恩来在第三届全国人民代表大会第一次会议上作的报告。\n各位代表：\n我代表国务院向全国人民代表大会报告政府工作。"
+    )
+    f = E.extract_fields(page)
+    assert (f["meeting"], f["speaker_name"]) == ("第三届全国人民代表大会第一次会议", "周恩来")
+    page = (
+        "在七届二中全会上的报告\n这是毛泽东在中国共产党第七届中央委员会第二次全体会议上的报告。\n同志们：\n全国胜利。"
+    )
+    f = E.extract_fields(page)
+    assert (f["meeting"], f["speaker_name"]) == ("中国共产党第七届中央委员会第二次全体会议", "毛泽东")
+    # a sentence of a speech that says 这是 … is no note
+    f = E.extract_fields("讲话\n同志们：\n这是我们在全市大会上的共同任务。")
+    assert f["meeting"] is None
