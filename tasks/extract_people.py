@@ -205,6 +205,15 @@ def plausible_name(s: str) -> bool:
     return not (by_name.get(s) or by_name.get("~" + s))  # 黄山, 龙岩, 娄烦 are places
 
 
+def _office_level(name: str, office: str | None) -> str | None:
+    """The level of a mention's office; an office that says none (主席, 副主席: a 政协's or the state's) held by a
+    national leader (`毛泽东主席`, `习近平主席`, `叶剑英副主席`: 70 rows of the shared corpus's national documents) is
+    the leader's level."""
+    if not office:
+        return None
+    return _level_of(office) or (leaders()[name][1] if name in leaders() else None)
+
+
 def _level_of(office: str) -> str | None:
     """Level of the jurisdiction an office belongs to (省委书记 -> province), when the office says it."""
     if NATIONAL_OFFICE_RE.match(office) or NATIONAL_TITLE_RE.search(office):
@@ -510,7 +519,7 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
             "text": text[span_s:span_e],
             "name": name,
             "office": office,
-            "level": _level_of(office) if office else None,
+            "level": _office_level(name, office),
             "start": span_s,
             "end": span_e,
         }

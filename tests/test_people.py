@@ -200,3 +200,14 @@ def test_an_organization_is_named_whole_with_its_place_and_the_place_stays():
 def test_the_governments_of_a_whole_level_are_no_organization():
     rows = extract_mentions("d", "全市政府投资项目518个，全省政府系统要坚持依法行政，市政府常务会议。")
     assert [r["text"] for r in rows if r["kind"] == "organization"] == ["市政府"]
+
+
+def test_a_national_leaders_chairman_is_national():
+    """`毛泽东主席`, `习近平主席`: 主席 says no level (a 政协 has one), the leader's does; a local office keeps its own."""
+    rows = person_mentions(
+        "d", "在毛泽东主席和叶剑英副主席的领导下。习近平主席出席。福建省省长习近平作报告。张三主席讲话。"
+    )
+    got = {(r["name"], r["office"]): r["level"] for r in rows}
+    assert got[("毛泽东", "主席")] == "national" and got[("叶剑英", "副主席")] == "national"
+    assert got[("习近平", "主席")] == "national" and got[("习近平", "省长")] == "province"
+    assert got.get(("张三", "主席")) is None
