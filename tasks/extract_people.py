@@ -211,7 +211,9 @@ def _office_level(name: str, office: str | None) -> str | None:
     the leader's level."""
     if not office:
         return None
-    return _level_of(office) or (leaders()[name][1] if name in leaders() else None)
+    if (level := _level_of(office)) or office.endswith("书记"):
+        return level  # `习近平书记`: a province's secretary in 2005, the party's general secretary is 总书记
+    return leaders()[name][1] if name in leaders() else None
 
 
 def _level_of(office: str) -> str | None:

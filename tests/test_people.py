@@ -211,3 +211,6 @@ def test_a_national_leaders_chairman_is_national():
     assert got[("毛泽东", "主席")] == "national" and got[("叶剑英", "副主席")] == "national"
     assert got[("习近平", "主席")] == "national" and got[("习近平", "省长")] == "province"
     assert got.get(("张三", "主席")) is None
+    assert all(
+        r["level"] is None for r in rows if r["office"] == "书记"
+    )  # a secretary of what, the text says elsewhere
