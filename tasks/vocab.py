@@ -53,9 +53,24 @@ TRUNCATION_NOTICE = (
     rf"{_TRUNC_HEAD}[^\n]{{0,60}}$"
     rf"|(?:点击|点此)?查看(?:更多|全文)更全内容$"
     rf"|(?:试读|预览)已结束[^\n]{{0,30}}$"
+    # doc88's `亲，该文档总共30页，到这已经超出免费预览范围，如果喜欢就下载吧！`, wenku's `0下载券 还剩20页未读，继续阅读`,
+    # `……（未完，全文请下载）` glued to the last sentence shown
+    rf"|(?:亲[，,]\s*)?(?:该|本|此)文档(?:总共|共)\s*\d+\s*页[^\n]{{0,40}}$"
+    rf"|(?:\d+\s*下载券\s*)?还剩\s*\d+\s*页未读[^\n]{{0,20}}$"
+    rf"|[（(]未完[，,]?(?:全文)?(?:请|待)?(?:下载|续|见附件)?[^）)\n]{{0,8}}[）)]$"
 )
 TRUNCATION_NOTICE_RE = re.compile(TRUNCATION_NOTICE, re.M)
-TRUNCATION_TRIGGERS = ("篇幅", "查看", "已结束", "已結束")  # cheap pre-check before the regex
+TRUNCATION_TRIGGERS = (
+    "篇幅",
+    "查看",
+    "已结束",
+    "已結束",
+    "文档",
+    "文檔",
+    "未读",
+    "未讀",
+    "未完",
+)  # cheap pre-check before the regex
 
 # --------------------------------------------------------------------------- anti-plagiarism spinning
 # Words swapped by spinners (seed 003): spun form -> the original. dedupe folds both spellings to one; normalize

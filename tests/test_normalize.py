@@ -175,6 +175,13 @@ RULE_LINES = [
     ("相关热词搜索:区政府 区长 会上 讲话", "chrome.related"),
     ("》》点击图片进入专题《《", "chrome.related"),
     ("关闭窗口", "chrome.toolbar"),
+    # national pages' chrome (helper h1, session 43): people.com.cn, gov.cn, xinhuanet, doc88
+    ("2024年03月13日06:52 | 来源：人民网－人民日报", "chrome.published_at"),
+    ("小字号", "chrome.toolbar"),
+    ("字号：默认 大 超大 | 打印 |", "chrome.toolbar"),
+    ("新华社北京3月12日电", "chrome.source"),
+    ("上传人：gov2024 | 上传时间：2024-03-06 | 格式：DOC | 页数：30", "chrome.download_notice"),
+    ("下载文档到电脑，查找使用更方便", "chrome.download_notice"),
 ]
 
 BODY = (
@@ -1056,3 +1063,21 @@ def test_spaces_between_numbers_that_are_not_one_number_stay():
     page = BODY_PARA + "\n形成“6 1”支柱产业集群，对比2019 2020年两年的数据，PM2.5 3个监测点。\n"
     text = normalize_text(page).text
     assert "“6 1”" in text and "2019 2020年" in text and "PM2.5 3个" in text
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept_end"),
+    [
+        ("亲，该文档总共30页，到这已经超出免费预览范围，如果喜欢就下载吧！", "全区上下。"),
+        ("0下载券  还剩20页未读，继续阅读", "全区上下。"),
+        ("", "重大水利工程开……"),
+    ],
+)
+def test_doc_sharing_preview_ends_are_truncation_notices(tail, kept_end):
+    """doc88's `超出免费预览范围`, wenku's `还剩20页未读`, `……（未完，全文请下载）` glued to the last sentence shown."""
+    last = "全区上下。" if tail else "一批防汛抗旱、引水调水等重大水利工程开……（未完，全文请下载）"
+    n = normalize_text(BODY + last + "\n" + tail + "\n")
+    assert n.flags.get("truncated") and n.text.rstrip().endswith(kept_end)
+    # speech that says 文档 or 未完 stays
+    speech = BODY + "要把这份文档共10页的内容学深悟透。\n各项工作尚未完成的，要抓紧推进。\n"
+    assert normalize_text(speech).text.rstrip().endswith("要抓紧推进。")
