@@ -861,6 +861,7 @@ def _term_counts_reference(text: str) -> dict[str, int]:
         and E.TERM_RE.match(t)
         and not E.PLACE_PRONOUN_RE.match(t)
         and not E._is_place_name(t)
+        and not E._is_fragment(t)
     }
 
 
