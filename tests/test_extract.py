@@ -1007,11 +1007,13 @@ def test_a_page_stamp_with_clock_and_bar_before_its_source():
         ("——2024年3月5日在第十四届全国人大第二次会议上", "第十四届全国人民代表大会第二次会议"),
         ("——2024年3月4日在政协第十四届全国委员会第二次会议上", "中国人民政治协商会议第十四届全国委员会第二次会议"),
         ("——2024年3月4日在全国政协十四届二次会议上", "中国人民政治协商会议第十四届全国委员会第二次会议"),
-        ("——2024年1月5日在市十六届人大三次会议上", "市十六届人大三次会议"),  # a local session stays as written
+        ("——2024年1月5日在市十六届人大三次会议上", "市第十六届人民代表大会第三次会议"),  # local: its place kept
+        ("——2024年1月5日在南京市十六届人大三次会议上", "南京市第十六届人民代表大会第三次会议"),
+        ("——2024年1月5日在市十六届人大常委会第三次会议上", "市十六届人大常委会第三次会议"),  # another body
     ],
 )
-def test_a_national_session_written_short_is_named_in_full(dateline, meeting):
-    """Copies of one national speech gave its session two names (`十四届全国人大二次会议` on news pages)."""
+def test_a_session_written_short_is_named_in_full(dateline, meeting):
+    """Copies of one speech gave its session two names (`十四届全国人大二次会议` on news pages)."""
     f = E.extract_fields("政府工作报告\n" + dateline + "\n李强" + OPENING)
     assert f["meeting"] == meeting
     if "全国" in meeting:
