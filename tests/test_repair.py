@@ -121,6 +121,32 @@ def test_truncated_base_gets_its_tail_from_a_longer_copy():
     assert speech["best_text"].endswith(tail["after"])
 
 
+def test_a_base_cut_silently_at_a_paragraph_end_gets_the_tail_every_other_copy_shows():
+    b = body()
+    clean = member("z", b)["text"]
+    cut_at = clean.rfind("\n", 0, int(len(clean) * 0.93))  # the last page lost at a paragraph end, no notice
+    cut = {"doc_id": "a", "text": clean[:cut_at], "quality_flags": []}
+    assert cut["text"][-1] == "。"
+    rng = random.Random(5)
+    others = [
+        {**member("b", placeholders(b, rng)), "quality_flags": ["placeholder"]},
+        {**member("c", spin(b, rng)), "quality_flags": ["spun"]},
+    ]
+    speech, rows = repair_cluster("c11", [cut, *others])
+    assert speech["base_id"] == "a"
+    (tail,) = [r for r in rows if r["kind"] == "truncated_tail"]
+    assert tail["position"] == cut_at and tail["before"] == ""
+    assert speech["best_text"] == clean  # the tail's own damage repaired by the other copy
+    # a copy that ends where the base ends says the speech ends there: nothing is appended
+    same_end = {"doc_id": "d", "text": cut["text"], "quality_flags": ["spun"]}
+    speech, rows = repair_cluster("c12", [cut, *others, same_end])
+    assert speech["best_text"] == cut["text"] and not [r for r in rows if r["kind"] == "truncated_tail"]
+    # an editor's note after a complete speech is no lost page
+    note = {**member("e", b + "\n字库未存字注释：\n＠①原字石右加安"), "quality_flags": ["spun"]}
+    speech, rows = repair_cluster("c13", [member("f", b), note])
+    assert speech["best_text"] == clean and rows == []
+
+
 def test_real_differences_between_versions_are_never_repaired():
     b = body()
     assert "3500亿" in b and "推进" in b
