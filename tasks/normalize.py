@@ -1405,6 +1405,10 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
 
     flags = _damage_flags(text, bool(profile[C_LOWER] >= R.FOREIGN_MIN_LEN))
     flags["pinyin_removed"] = counts.get("pinyin.injected", 0)
+    # wrapped at a fixed width (a PDF-to-text or reflowed page): its paragraphs are rebuilt by guess, so a copy that
+    # kept them is the better base and canonical (bench_repair_mix `twenty`: a reflowed copy, the longest unflagged
+    # one, was the base of a speech whose 19 other copies kept their paragraphs; 272 line breaks off the original)
+    flags["hard_wrapped"] = counts.get("layout.hard_wrap", 0)
     flags["truncated"] = truncated
     return Normalized(
         text=text,

@@ -119,7 +119,8 @@ DOCUMENTS = pa.schema(
             "quality_flags",
             pa.list_(STR),
             "Damage found: placeholder, spun, foreign_word, lost_chars, "
-            "pinyin_removed, truncated, redacted_name, anonymized_speaker … (sorted).",
+            "pinyin_removed, truncated, redacted_name, anonymized_speaker, hard_wrapped (paragraphs rebuilt from a "
+            "fixed-width page) … (sorted).",
             False,
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),

@@ -941,3 +941,15 @@ def test_cluster_digests_change_with_every_field_and_not_with_batches_or_slices(
     moved = [dict(r) for r in rows]
     moved[0]["text"], moved[1]["text"] = rows[0]["text"] + "全", rows[1]["text"][1:]
     assert repair._cluster_digests(pa.Table.from_pylist(moved, schema=MEMBERS))["c1"] != base["c1"]
+
+
+def test_a_hard_wrapped_copy_that_lost_its_paragraphs_is_not_the_base():
+    b = body()
+    flat = "".join(line.strip() for line in b.splitlines())
+    wrapped = "\n".join(flat[i : i + 37] for i in range(0, len(flat), 37))  # a PDF-to-text page: paragraphs lost
+    wrapped += "\n本报告中的数据均为初步统计数，最终数据以统计年鉴为准，部分指标按可比价格计算增长速度。"  # a longer edition: the longest unflagged copy was the base
+    clean, reflowed = member("b-clean", b), member("a-wrapped", wrapped)
+    assert "hard_wrapped" in reflowed["quality_flags"] and "hard_wrapped" not in clean["quality_flags"]
+    assert len(reflowed["text"]) > len(clean["text"]) and clean["text"].count("\n") > 2 * reflowed["text"].count("\n")
+    speech, _ = repair_cluster("c14", [reflowed, clean])
+    assert speech["base_id"] == "b-clean" and speech["best_text"] == clean["text"]
