@@ -996,10 +996,33 @@ _PUNCT_RULES = (
 )
 
 
+_ODD_CLOSER_LINE = re.compile("[^\n]*〞[^\n]*")
+
+
+def _odd_quote_pairs(line: str) -> str:
+    """`〞` for both marks (`〞两新〞`, `“两新〞〞三农〞`): one that opens no quote but is closed later on its line is
+    `“`, the others `”` (`“互学互比〞` keeps its opener)."""
+    out = list(line)
+    is_open = False
+    for i, c in enumerate(line):
+        if c in "“〝":
+            is_open = True
+        elif c in "”〟":
+            is_open = False
+        elif c == "〞":
+            if not is_open and any(d in "〞”〟" for d in line[i + 1 :]):
+                out[i], is_open = "“", True
+            else:
+                out[i], is_open = "”", False
+    return "".join(out)
+
+
 def _punctuation(text: str, counts: Counter) -> str:
     """ASCII , : ; ? ! ( ) " in Chinese text -> ，：；？！（）“”; odd and corner quotes -> “”."""
     odd = sum(text.count(c) for c in "〝〞〟＂")
     if odd:
+        if "〞" in text:
+            text = _ODD_CLOSER_LINE.sub(lambda m: _odd_quote_pairs(m.group(0)), text)
         text = text.translate(_ODD_QUOTES)
         counts["punct.odd_quotes"] += odd
     corner = sum(text.count(c) for c in "「」『』")

@@ -576,7 +576,11 @@ RULES: tuple[Rule, ...] = (
         "a full-width comma between digit groups is a thousands separator",
         "收入14，328，144，000元。\n",
     ),
-    Rule("punct.odd_quotes", "〝〞 quote marks become “”", "〝两新〞政策。\n"),
+    Rule(
+        "punct.odd_quotes",
+        "〝〞 quote marks become “”; a 〞 that opens a quote closed later on its line (〞两新〞) is “",
+        "〝两新〞政策。\n",
+    ),
     Rule("punct.corner_quotes", "「」『』 become “”‘’", "「两新」政策。\n"),
     Rule("width.fullwidth_ascii", "full-width digits and letters become ASCII", "１９５５年。\n"),
     Rule(

@@ -369,6 +369,9 @@ def test_damaged_leftovers_marked_lost(raw, expected):
         ("(2012年6月15日)", "（2012年6月15日）"),
         ("联系, 2867户农户", "联系，2867户农户"),
         ("“互学互比〞活动", "“互学互比”活动"),
+        # a page that writes 〞 for both marks (an ASCII `"` turned into 〞 by a doc-sharing site)
+        ("实施〞两新〞政策，推进〞三农〞和“五水〞工作", "实施“两新”政策，推进“三农”和“五水”工作"),
+        ("他说〞好", "他说”好"),  # a lone mark closes, as before
         ("「三个代表」", "“三个代表”"),
         ('他说"实事求是"。', "他说“实事求是”。"),
         ("１９５５年收入合计２７，０００亿元，完成９６．９８％", "1955年收入合计27,000亿元，完成96.98％"),
