@@ -13,6 +13,7 @@ Pure functions on plain data: `repair_cluster(cluster_id, members) -> (speech_ro
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import itertools
 import json
@@ -536,8 +537,12 @@ def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
         return None  # `12?20` fills `×?×` (the source itself has the `?`); other damaged offers never count
     after = base[e2] if e2 < len(base) else ""
     if _LOST_SPAN.fullmatch(span):
-        # `？` / `?`: a character lost in encoding (`、?水灌区`, `惠民？、`) — filled only by Han or digits
-        if LOST not in span and not (_HAN_FILL.fullmatch(offer) and len(offer) <= 2 * len(span)):
+        # `？` / `?`: a character lost in encoding (`、?水灌区`, `惠民？、`) — filled only by Han or digits, or by
+        # symbols a legacy encoding cannot hold (`6.1?；` -> `6.1‰；` from a Big5 page), one for each `?`
+        if LOST not in span and not (
+            (_HAN_FILL.fullmatch(offer) and len(offer) <= 2 * len(span))
+            or (len(offer) == len(span) and all(map(_legacy_lost, offer)))
+        ):
             return None
         return "lost_chars"
     if _PLACEHOLDER_SPAN.fullmatch(span):
@@ -549,6 +554,23 @@ def _fill_kind(base: str, e1: int, e2: int, offer: str) -> str | None:
     if _MIXED_SPAN.fullmatch(span) and (_NUMBER_SEP.fullmatch(offer) or _NUMBER_FILL.fullmatch(offer)):
         return "placeholder"  # `×?×`: placeholders around a lost character
     return None
+
+
+# The encodings Chinese pages were saved in before UTF-8: a character one of them lacks became `?` in such a copy
+LEGACY_ENCODINGS = ("gb2312", "gbk", "big5")
+
+
+@functools.lru_cache(maxsize=4096)
+def _legacy_lost(ch: str) -> bool:
+    """A symbol (not ASCII, not Han) that some legacy encoding cannot hold: ‰ ∶ ～ in Big5, • in GBK, · in GB2312."""
+    if ch.isascii() or _HAN_FILL.fullmatch(ch) or ch in "？\ufffd×":
+        return False
+    for enc in LEGACY_ENCODINGS:
+        try:
+            ch.encode(enc)
+        except UnicodeEncodeError:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- the cluster

@@ -953,3 +953,28 @@ def test_a_hard_wrapped_copy_that_lost_its_paragraphs_is_not_the_base():
     assert len(reflowed["text"]) > len(clean["text"]) and clean["text"].count("\n") > 2 * reflowed["text"].count("\n")
     speech, _ = repair_cluster("c14", [reflowed, clean])
     assert speech["base_id"] == "b-clean" and speech["best_text"] == clean["text"]
+
+
+def test_symbols_a_legacy_encoding_lost_are_filled_from_a_copy_that_has_them():
+    from tasks.ingest import decode_bytes
+
+    b = body().replace("\n", "\n人口自然增长率6.1‰，三次产业结构调整为10.1∶48.8∶41.1。\n", 1)
+    import opencc
+
+    trad = opencc.OpenCC("s2t").convert(b)
+    text, _ = decode_bytes(trad.encode("big5", errors="replace"))  # a Big5 page: ‰ and ∶ became `?`
+    lossy = member("a-big5", text)
+    assert "6.1?，" in lossy["text"] and "10.1?48.8?41.1" in lossy["text"]
+    other = {**member("b-spun", spin(b, random.Random(4))), "quality_flags": ["foreign_word", "placeholder", "spun"]}
+    speech, rows = repair_cluster("c15", [lossy, other])
+    assert speech["base_id"] == "a-big5"
+    assert "增长率6.1‰，三次产业结构调整为10.1∶48.8∶41.1。" in speech["best_text"]
+    filled = {(r["before"], r["after"]) for r in rows if r["kind"] == "lost_chars"}
+    assert {("?", "‰"), ("?", "∶")} <= filled
+    # a question mark the copies agree on, or a full-width one, is no lost symbol
+    q = member("c", "会议提出：能否达到6.1?\n" + b)
+    q2 = {**member("d", "会议提出：能否达到6.1？\n" + b), "quality_flags": ["spun", "foreign_word"]}
+    speech, rows = repair_cluster("c16", [q, q2])
+    assert speech["best_text"].startswith("会议提出：能否达到6.1?") and not [
+        r for r in rows if r["kind"] == "lost_chars"
+    ]
