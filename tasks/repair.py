@@ -30,7 +30,7 @@ import xxhash
 from rapidfuzz.distance import Indel as _Indel
 
 from tasks import normalize_rules as R
-from tasks.dedupe import shingle_hashes
+from tasks.dedupe import flag_rank, shingle_hashes
 from tasks.schema import CANONICAL, CANONICAL_FIELDS, MEMBERS, REPAIRS, SPEECHES
 from tasks.vocab import SPIN_PAIRS  # spun form -> original (开展 -> 发展 …)
 
@@ -612,11 +612,12 @@ class _View:
 
 
 def _order(members: list[dict]) -> list[dict]:
-    """Best base first: not truncated, fewest damage flags, longest, then doc_id (= dedupe's canonical order)."""
+    """Best base first: not truncated, fewest damage flags (then notes: dedupe.flag_rank), longest, then doc_id
+    (= dedupe's canonical order)."""
 
     def key(m: dict):
         flags = m.get("quality_flags") or []
-        return ("truncated" in flags, len(set(flags)), -len(m["text"]), m["doc_id"])
+        return ("truncated" in flags, flag_rank(flags), -len(m["text"]), m["doc_id"])
 
     return sorted(members, key=key)
 

@@ -439,7 +439,7 @@ SIGNATURES = pa.schema(
         pa.field("fp_chars", pa.int32(), nullable=False),
         pa.field("n_chars", pa.int32(), nullable=False),
         pa.field("truncated", pa.bool_(), nullable=False),
-        pa.field("n_flags", pa.int16(), nullable=False),
+        pa.field("n_flags", pa.int16(), nullable=False),  # dedupe.flag_rank: damage flags x 16 + notes
         pa.field("minhash", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
         pa.field("bands", pa.list_(pa.uint64()), nullable=False),
         pa.field("sample", pa.list_(pa.uint64()), nullable=False),
@@ -573,7 +573,13 @@ SPEECHES = pa.schema(
     [
         _f("cluster_id", STR, "Duplicate cluster: one row per cluster (the speech).", False),
         _f("canonical_id", STR, "The cluster's canonical document (documents.is_canonical).", False),
-        _f("base_id", STR, "Member whose text best_text was built on (least damaged: complete, fewest flags).", False),
+        _f(
+            "base_id",
+            STR,
+            "Member whose text best_text was built on (least damaged: complete, fewest damage flags, then "
+            "fewest notes such as pinyin_removed, longest).",
+            False,
+        ),
         _f(
             "best_text",
             STR,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -190,6 +191,24 @@ def test_traditional_with_pinyin_copy_merges(tmp_path):
     body = normalize_text(sample(SH_GOV)).text
     rows = by_id(run(tmp_path, {"simp": body, "trad": traditional_with_pinyin(body), "other": sample(HUAIAN)})[0])
     assert rows["trad"]["cluster_id"] == rows["simp"]["cluster_id"] != rows["other"]["cluster_id"]
+
+
+def test_a_copy_whose_pinyin_was_removed_is_canonical_before_a_copy_with_lost_characters(tmp_path):
+    """pinyin_removed records what normalize removed whole; `?` for lost characters is damage left in the text."""
+    body = normalize_text(sample(SH_GOV)).text
+    lossy = re.sub("[\u4e00-\u9fff]{12}", lambda m: m.group(0)[:6] + "\ufffd" + m.group(0)[7:], body, count=30)
+    lossy += "\n各位代表，让我们更加紧密地团结在以习近平同志为核心的党中央周围，奋力谱写新篇章！"  # the longer copy
+    docs = {"a-lossy": lossy, "b-trad": traditional_with_pinyin(body)}
+    flags = {i: sorted(normalize_text(t).flags) for i, t in docs.items()}
+    assert flags == {"a-lossy": ["lost_chars"], "b-trad": ["pinyin_removed"]}
+    rows = by_id(run(tmp_path, docs)[0])
+    assert rows["a-lossy"]["cluster_id"] == rows["b-trad"]["cluster_id"]
+    assert rows["b-trad"]["is_canonical"] and not rows["a-lossy"]["is_canonical"]
+    assert (
+        dedupe.flag_rank(["pinyin_removed"])
+        < dedupe.flag_rank(["lost_chars"])
+        < dedupe.flag_rank(["lost_chars", "pinyin_removed"])
+    )
 
 
 def test_template_similar_resolutions_and_their_truncations_stay_apart(tmp_path):

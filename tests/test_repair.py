@@ -978,3 +978,17 @@ def test_symbols_a_legacy_encoding_lost_are_filled_from_a_copy_that_has_them():
     assert speech["best_text"].startswith("会议提出：能否达到6.1?") and not [
         r for r in rows if r["kind"] == "lost_chars"
     ]
+
+
+def test_a_copy_whose_pinyin_was_removed_is_the_base_before_a_copy_with_lost_characters():
+    from tests.test_dedupe import traditional_with_pinyin
+
+    b = body()
+    clean = member("z", b)["text"]
+    lossy = member("a-lossy", re.sub("[\u4e00-\u9fff]{12}", lambda m: m.group(0)[:6] + "\ufffd" + m.group(0)[7:], b))
+    lossy["text"] += "\n各位代表，让我们紧密团结起来，奋力谱写新篇章！"  # the longer copy
+    trad = member("b-trad", traditional_with_pinyin(b))
+    assert lossy["quality_flags"] == ["lost_chars"] and trad["quality_flags"] == ["pinyin_removed"]
+    assert trad["text"] == clean
+    speech, _ = repair_cluster("c17", [lossy, trad])
+    assert speech["base_id"] == "b-trad" and speech["best_text"] == clean
