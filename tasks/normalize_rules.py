@@ -561,7 +561,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "learned.boilerplate",
-        "a line in >= 30 % of a site's pages (learn_boilerplate), never formulaic speech",
+        "a line in >= 30 % of a site's pages (learn_boilerplate; copies of one speech count once), never formulaic speech",
         "本站声明：转载请注明出处\n" + _SPEECH,
         ("本站声明：转载请注明出处",),
     ),

@@ -1084,3 +1084,59 @@ def test_doc_sharing_preview_ends_are_truncation_notices(tail, kept_end):
     # speech that says 文档 or 未完 stays
     speech = BODY + "要把这份文档共10页的内容学深悟透。\n各项工作尚未完成的，要抓紧推进。\n"
     assert normalize_text(speech).text.rstrip().endswith("要抓紧推进。")
+
+
+def _learned_from_pages(tmp_path, pages: list[tuple[str, str]]) -> dict[str, set[str]]:
+    """The lines and boilerplate stages' runners on pages (group, raw text): the learned lines per group."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks import schema
+    from tasks.normalize import learn_boilerplate_shards, line_counts_shard
+
+    ingest, lines, learned = tmp_path / "ingest", tmp_path / "lines", tmp_path / "learned"
+    for d in (ingest, lines, learned):
+        d.mkdir()
+    rows = [{"doc_id": f"d{i}", "raw_text": raw, "group": g} for i, (g, raw) in enumerate(pages)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema.INGEST_DOCS), ingest / "docs.parquet")
+    line_counts_shard({"ingest": str(ingest)}, str(lines))
+    learn_boilerplate_shards({"lines": [str(lines)]}, str(learned))
+    out: dict[str, set[str]] = {}
+    for r in pq.read_table(learned / "boilerplate.parquet").to_pylist():
+        out.setdefault(r["group"], set()).add(r["line_key"])
+    return out
+
+
+def test_copies_of_one_speech_in_a_folder_are_not_its_boilerplate(tmp_path):
+    """Five copies of a report in one landing folder: its byline and short headings are the speech's, not the
+    folder's chrome (they were removed from every copy). A site's chrome on different reports is still learned."""
+    import random
+
+    from tests.test_dedupe import traditional_with_pinyin
+    from tests.test_repair import lose, placeholders, spin, truncate
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples" / "real" / "lawtext__gov"
+    body = (samples / "其他地市__淮安市__2016.txt").read_text(encoding="utf-8").split("\n---", 1)[1]
+    rng = random.Random(3)
+    chrome = "欢迎访问第一范文网 www.diyifanwen.com\n"
+    copies = [
+        body,
+        spin(body, rng),
+        placeholders(body, rng),
+        lose(body, rng),
+        truncate(traditional_with_pinyin(body), 0.5),
+    ]
+    others = [p for p in sorted(samples.parent.rglob("*.txt")) if "淮安" not in p.name]  # 9 pages, 7 speeches
+    reports = [p.read_text(encoding="utf-8").split("\n---", 1)[-1] for p in others]
+    learned = _learned_from_pages(
+        tmp_path,
+        [("landing/day1", c) for c in copies]
+        + [("site.example", chrome + r) for r in reports]
+        + [("site.example", chrome + c) for c in copies[:2]],
+    )
+    heading = "淮安市人民政府代市长 惠建林"
+    assert heading in body
+    assert "landing/day1" not in learned  # one speech: no line of it is any folder's chrome
+    # 8 speeches in 11 pages: the site's line is chrome (and so is wikisource's licence), the report's are not
+    assert "欢迎访问第一范文网www.diyifanwen.com" in learned["site.example"]
+    assert not learned["site.example"] & line_keys(body)
