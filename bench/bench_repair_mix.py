@@ -15,6 +15,9 @@ CLI on it, and scores what an analyst reads (`speech_texts.best_text`) against t
   edit      two versions (a figure updated, a sentence added) + a spun copy of each
   redacted  all copies lose place names (`使的增速`) or have placeholders
   trad      Traditional + pinyin copies and a Big5 copy
+  all_spun  every copy spun (80 % of the swappable words, each copy its own), some with other damage
+  edit_ph   two versions, every copy damaged: v1 with placeholders, v2 spun + placeholders, v2 with lost characters
+  reflowed  two copies hard-wrapped (paragraphs lost), one with ASCII punctuation and lost characters, one truncated
 
 Scores per mix: character accuracy (1 - Levenshtein / len(original)) of best_text, of the base copy
 and of the best single copy; sentences of the original that best_text lost although some copy had
@@ -147,6 +150,9 @@ MIXES = {
     "edit": lambda r: ["clean", "edit", "spun", "edit+spun"],
     "redacted": lambda r: ["redacted", "redacted+spun", "placeholder"],
     "trad": lambda r: ["trad", "trad+spun", "big5"],
+    "all_spun": lambda r: ["spun", "spun+chrome", "spun+lost", "spun+placeholder"],
+    "edit_ph": lambda r: ["placeholder", "edit+spun+placeholder", "edit+lost"],
+    "reflowed": lambda r: ["reflow+chrome", "reflow+spun", "ascii+lost", "truncated"],
 }
 
 
