@@ -430,6 +430,18 @@ def _html_comments(lines: _Lines) -> None:
                     lines.cut(i, start, end + 3, "markup.html_comment")
                     start = lines.raw[i].find("<!--")
                     end = lines.raw[i].find("-->", start) if start >= 0 else -1
+            elif not at_start and (close := _comment_close(lines, i, start)) is not None:
+                # text<!-- a caption the page wrapped onto the next line -->text (a hard-wrapped page of a markdown
+                # copy: bench_repair_mix `reflowed` kept `贺海东<!-- 2月10日，市长…向` / `大会作…摄 -->各位代表`)
+                lines.cut(i, start, len(raw), "markup.html_comment")
+                for j in range(i + 1, close):
+                    lines.remove(j, "markup.html_comment", whole=True)
+                end = lines.raw[close].find("-->")
+                if lines.raw[close][end + 3 :].strip():
+                    lines.cut(close, 0, end + 3, "markup.html_comment")
+                else:
+                    lines.remove(close, "markup.html_comment", whole=True)
+                i = close
             elif at_start:
                 close = _comment_close(lines, i, start)
                 if close is not None:

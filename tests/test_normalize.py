@@ -863,6 +863,18 @@ def test_multiline_comment_within_bound_is_removed_whole():
     assert [r for _, _, r in n.removed_lines] == ["markup.html_comment"] * 3
 
 
+def test_a_comment_opened_after_text_and_closed_on_a_later_line_is_cut():
+    """A hard-wrapped markdown copy: `贺海东<!-- 2月10日，…向` / `大会作政府工作报告。刘清羽 摄 -->各位代表：`."""
+    raw = "呼和浩特市人民政府市长 贺海东<!-- 2月10日，市长贺海东代表市政府向\n大会作政府工作报告。刘清羽 摄 -->各位代表：\n"
+    n = normalize_text(raw + SPEECH_TEXT)
+    _keeps_speech(n)
+    assert n.text.startswith("呼和浩特市人民政府市长 贺海东\n各位代表：") and "刘清羽" not in n.text
+    assert [r for _, _, r in n.removed_lines] == ["markup.html_comment"] * 2
+    # unclosed within the bound: the text after the opener stays
+    n = normalize_text("现在，我代表市人民政府<!-- 图\n" + SPEECH_TEXT)
+    _keeps_speech(n)
+
+
 def test_comment_closed_past_the_bound_removes_only_its_opener():
     from tasks.normalize_rules import COMMENT_MAX_LINES
 
