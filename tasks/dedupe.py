@@ -33,12 +33,19 @@ from tasks.vocab import TRUNCATION_NOTICE_RE as _TRUNCATION
 # 漳州 2020's Big5 copy with holes, `6.1?；`, was elected over a Traditional+pinyin copy that came out exact).
 NOTE_FLAGS = frozenset({"pinyin_removed"})
 DAMAGE_STEP = 16  # one damage flag outweighs every note flag together
+# Damage the other copies cannot mend: repair fills spots (placeholders, lost characters, spun words), never a
+# page's lost paragraph breaks. It weighs as two spot damages (bench_repair_mix reflowed: 5 of 6 speeches took a
+# hard-wrapped copy as base over one with a few lost characters the others filled: best_text 41-97 line breaks
+# off where the lost-character base came out exact).
+UNMENDABLE_FLAGS = frozenset({"hard_wrapped"})
 
 
 def flag_rank(flags) -> int:
-    """The order of copies by their quality flags (fewer is better): damage flags first, then notes."""
+    """The order of copies by their quality flags (fewer is better): damage flags first (those repair cannot
+    mend twice), then notes."""
     fl = {f for f in (flags or []) if isinstance(f, str)}
-    return DAMAGE_STEP * len(fl - NOTE_FLAGS) + len(fl & NOTE_FLAGS)
+    damage = len(fl - NOTE_FLAGS) + len(fl & UNMENDABLE_FLAGS)
+    return DAMAGE_STEP * damage + len(fl & NOTE_FLAGS)
 
 
 SHINGLE = 5  # characters per shingle: 2-char word swaps touch 6 shingles, not the whole text

@@ -992,3 +992,19 @@ def test_a_copy_whose_pinyin_was_removed_is_the_base_before_a_copy_with_lost_cha
     assert trad["text"] == clean
     speech, _ = repair_cluster("c17", [lossy, trad])
     assert speech["base_id"] == "b-trad" and speech["best_text"] == clean
+
+
+def test_a_copy_with_lost_characters_the_others_mend_is_a_better_base_than_a_hard_wrapped_one():
+    b = body()
+    flat = "".join(line.strip() for line in b.splitlines())
+    wrapped = member(
+        "a-wrapped",
+        "\n".join(flat[i : i + 37] for i in range(0, len(flat), 37))
+        + "\n本报告全文刊载于淮安日报，欢迎广大市民和社会各界人士提出宝贵意见和建议，共同建设美好淮安。",
+    )
+    lossy = member("b-lossy", re.sub("[\u4e00-\u9fff]{12}", lambda m: m.group(0)[:6] + "\ufffd" + m.group(0)[7:], b))
+    assert wrapped["quality_flags"] == ["hard_wrapped"] and lossy["quality_flags"] == ["lost_chars"]
+    assert len(wrapped["text"]) > len(lossy["text"])
+    speech, rows = repair_cluster("c18", [wrapped, lossy])
+    assert speech["base_id"] == "b-lossy" and {r["kind"] for r in rows} == {"lost_chars"}
+    assert speech["best_text"] == member("z", b)["text"]  # every lost character filled from the wrapped copy
