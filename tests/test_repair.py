@@ -1008,3 +1008,34 @@ def test_a_copy_with_lost_characters_the_others_mend_is_a_better_base_than_a_har
     speech, rows = repair_cluster("c18", [wrapped, lossy])
     assert speech["base_id"] == "b-lossy" and {r["kind"] for r in rows} == {"lost_chars"}
     assert speech["best_text"] == member("z", b)["text"]  # every lost character filled from the wrapped copy
+
+
+def _undo(best: str, rows: list[dict]) -> str:
+    """best_text with every change undone from its end: the base copy's text, if the rows explain best_text."""
+    text = best
+    for r in sorted(rows, key=lambda r: (-r["position"], r["kind"] != "truncated_tail")):
+        if r["kind"] == "truncated_tail":
+            text = text[: r["position"]]
+        elif r["kind"] != "conflict":
+            text = text[: r["position"]] + r["before"] + text[r["position"] + len(r["after"]) :]
+    return text
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_repairs_rows_explain_every_character_best_text_changed(seed):
+    """Undoing the published rows from best_text gives the base copy back: no change is unrecorded."""
+    rng = random.Random(seed)
+    b = body()
+    clean = member("z", b)["text"]
+    cut = {"doc_id": "a-cut", "text": clean[: clean.rfind("\n", 0, int(len(clean) * 0.9))], "quality_flags": []}
+    copies = [
+        cut,
+        {**member("b-spun", spin(b, rng)), "quality_flags": ["spun"]},
+        member("c-placeholder", placeholders(b, rng)),
+        member("d-lost", lose(b, rng)),
+        member("e-truncated", truncate(spin(b, rng), 0.5)),
+    ]
+    speech, rows = repair_cluster("c19", copies)
+    base = next(m for m in copies if m["doc_id"] == speech["base_id"])
+    assert rows and _undo(speech["best_text"], rows) == base["text"]
+    assert set(speech["sources"]) == {speech["base_id"], *(d for r in rows for d in r["evidence"])}
