@@ -39,6 +39,9 @@ HOSTILE_BLOCKS = {
     "notice_lines": ("", "温馨提示:\n1. 下载\n"),
     "wrap_lines": ("", "发展经济改革开放发展经济改革开放发展经济改\n"),
     "caption_lines": ("", "王正谱作政府工作报告。本报记者 霍艳恩摄\n"),
+    "page_counter_lines": ("", "第3页 共8页\n"),
+    "counter_mid_paragraph": ("", "基层党组织不断加\n第3页 共8页\n"),
+    "unclosed_links": ("", "[发展](http://"),
 }
 
 

@@ -1038,6 +1038,39 @@ def test_a_page_counter_inside_a_paragraph_leaves_one_paragraph():
     assert [r[2] for r in n.removed_lines] == ["chrome.page_counter"] * 2
 
 
+def test_two_page_counters_in_one_cut_join_the_two_halves_only():
+    """`…不断加` / `第3页 共8页` / `第4页 共8页` / `强`: the paragraph is one again, and the next paragraph (which
+    ends mid-sentence too) stays a paragraph of its own (it was glued on: each counter joined once)."""
+    page = (
+        OPENING_CITY + "\n过去一年，全市基层党组织不断加\n第3页 共8页\n第4页 共8页\n强\n今年要全面推进乡村振兴战略实施\n"
+        "我们要继续努力奋斗。\n"
+    )
+    n = normalize_text(page)
+    assert "不断加强\n今年要全面推进乡村振兴战略实施\n" in n.text
+    assert [r[2] for r in n.removed_lines] == ["chrome.page_counter"] * 2
+
+
+# A guard against quadratic time, not a measure of speed (bench/bench_normalize.py measures): the pages below take
+# ~0.5 s at LINEAR_PAGE_CHARS on the development machine and took 3-5 minutes before (a step per counter looking
+# back and ahead over every other counter; a link address read to the line's end from every `[`).
+LINEAR_PAGE_CHARS = 800_000
+LINEAR_GUARD_S = 20.0
+
+
+@pytest.mark.parametrize(
+    "unit",
+    ["第3页 共8页\n", "基层党组织不断加\n第3页 共8页\n", "[发展](http://"],
+    ids=["page_counters", "counters_mid_paragraph", "unclosed_links"],
+)
+def test_hostile_pages_normalize_in_linear_time(unit):
+    from tasks.procs import time_budget
+
+    page = (unit * (LINEAR_PAGE_CHARS // len(unit) + 1))[:LINEAR_PAGE_CHARS]
+    with time_budget(LINEAR_GUARD_S):
+        n = normalize_text(page)
+    assert n.text or n.removed_lines
+
+
 @pytest.mark.parametrize(
     ("line", "rule"),
     [
