@@ -332,3 +332,35 @@ def test_this_year_in_the_numbers_clause_outranks_a_year_written_before():
     assert ref["3%"] == 1964 and ref["4%"] == 1982  # after the clause's last number only
     assert ref["46.89%"] == 1955  # 本年 counts from the year written before it, not from the speech
     assert ref["300亿元"] == 2018  # 以上年 is no 上年
+
+
+# A guard against quadratic time, not a measure of speed: these run-on "sentences" (a page that lost its 。) take
+# ~1 s at RUN_ON_CHARS on the development machine and took minutes before (each figure re-read its sentence from
+# its start).
+RUN_ON_CHARS = 200_000
+RUN_ON_GUARD_S = 20.0
+
+
+@pytest.mark.parametrize("unit", ["收入增长8元", "增长8.5%，"], ids=["no_clause_marks", "clauses"])
+def test_a_run_on_sentence_of_figures_is_read_in_linear_time(unit):
+    from tasks.procs import time_budget
+
+    text = (unit * (RUN_ON_CHARS // len(unit) + 1))[:RUN_ON_CHARS]
+    with time_budget(RUN_ON_GUARD_S):
+        rows = extract_figures("d", text, [])
+    assert rows and all(text[r["start"] : r["start"] + len(r["as_written"])] == r["as_written"] for r in rows)
+
+
+def test_a_long_sentence_is_read_in_pieces_cut_at_clause_marks():
+    """A sentence over FIGURE_SENTENCE_MAX is read in pieces: its figures keep their offsets and their clause's
+    indicator; a sentence under it is read whole, as before."""
+    from tasks.extract_figures import FIGURE_SENTENCE_MAX
+
+    clause = "全市地区生产总值增长8.5%，"
+    text = clause * (3 * FIGURE_SENTENCE_MAX // len(clause)) + "城镇居民人均可支配收入增长6%。"
+    rows = extract_figures("d", text, [])
+    assert len(rows) == 3 * FIGURE_SENTENCE_MAX // len(clause) + 1
+    assert {r["indicator"] for r in rows[:-1]} == {rows[0]["indicator"]} and rows[0]["indicator"]
+    assert rows[-1]["as_written"] == "6%" and text[rows[-1]["start"] :].startswith("6%")
+    short = clause * 10 + "城镇居民人均可支配收入增长6%。"
+    assert len(extract_figures("d", short, [])) == 11
