@@ -498,7 +498,7 @@ def _build(
         pool.trace("lap", stage=step)
 
     # ---- discover + plan
-    found = discover_all(inputs, exclude=[str(out_dir)])
+    found = discover_all(inputs, exclude=[str(out_dir)], max_doc_bytes=max_doc_bytes)
     files = found.files
     if not files and keep_documents:
         raise NothingToPublish(

@@ -156,7 +156,7 @@ def discover(inputs: Iterable[str], exclude: Iterable[str] = ()) -> list[InputFi
     return discover_all(inputs, exclude).files
 
 
-def discover_all(inputs: Iterable[str], exclude: Iterable[str] = ()) -> Discovery:
+def discover_all(inputs: Iterable[str], exclude: Iterable[str] = (), max_doc_bytes: int | None = None) -> Discovery:
     """List every entry under the inputs (folders recursively, globs, files, fsspec URLs).
 
     Hidden files and folders (`.git`, `.DS_Store`), anything under `exclude` (the output folder)
@@ -165,6 +165,8 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = ()) -> Discover
     vanish. Local paths are never parsed as URLs (`a::b.txt`, `report#1.txt` are names).
     Symlinked folders are followed once (a loop, or a second route to a folder already read,
     becomes a reject); FIFOs, sockets and devices become `not_regular_file` without being opened.
+    Given `max_doc_bytes` (the run's), an entry whose reject follows from its name or size alone
+    (`unsupported_type`, a page over the limit: `unread_problem`) is known here too, so it is never read.
     """
     walker = _Walker([e for e in exclude])
     for spec in dict.fromkeys(inputs):  # the same input twice is read once
@@ -173,7 +175,40 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = ()) -> Discover
         else:
             walker.remote(spec)
     files = sorted(walker.found.values(), key=lambda f: (f.source_path, f.input_root))
+    if max_doc_bytes is not None:
+        files = [
+            f if f.problem is not None else _with_problem(f, unread_problem(f, max_doc_bytes, True)) for f in files
+        ]
     return Discovery(files, sorted(set(walker.skipped_outputs)), walker.skipped_hidden)
+
+
+def _suffix_of(f: InputFile) -> str | None:
+    lower = f.relpath.lower()
+    return next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
+
+
+def unread_problem(f: InputFile, max_doc_bytes: int, before_slicing: bool = False) -> tuple[str, str] | None:
+    """(reason, detail) of a reject that follows from the entry's name or size alone, else None. Such an entry is
+    rejected without its bytes being read: a crawler's 4 GB video or 10 GB dump in the landing folder was hashed
+    whole by the fingerprint step before ingest rejected it by its size (a 10 GB file: 56 s of a run).
+    `before_slicing` (discovery): a large JSONL or Parquet file is not judged by its size, plan_shards slices it."""
+    suffix = _suffix_of(f)
+    if suffix is None:
+        return (
+            "unsupported_type",
+            f"unsupported file type {posixpath.splitext(f.relpath.lower())[1] or '(no extension)'!r}; "
+            f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    if before_slicing and suffix not in SINGLE_DOC_SUFFIXES:
+        return None
+    cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
+    if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
+        return "too_large", _too_large(f.size, cap, suffix)
+    return None
+
+
+def _with_problem(f: InputFile, problem: tuple[str, str] | None) -> InputFile:
+    return f if problem is None else dataclasses.replace(f, problem=problem)
 
 
 def _is_local_spec(spec: str) -> bool:
@@ -1016,23 +1051,12 @@ def ingest_one(
     if f.problem is not None:
         out.rejects.append(reject_row(f, None, *f.problem))
         return
-    lower = f.relpath.lower()
-    suffix = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
-    if suffix is None:
-        out.rejects.append(
-            reject_row(
-                f,
-                expected_sha,
-                "unsupported_type",
-                f"unsupported file type {posixpath.splitext(lower)[1] or '(no extension)'!r}; "
-                f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
-            )
-        )
+    problem = unread_problem(f, max_doc_bytes)  # discovery finds these when given the limit; callers that did not
+    if problem is not None:
+        out.rejects.append(reject_row(f, expected_sha, *problem))
         return
-    cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
-    if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
-        out.rejects.append(reject_row(f, expected_sha, "too_large", _too_large(f.size, cap, suffix)))
-        return
+    suffix = _suffix_of(f)
+    assert suffix is not None  # unread_problem rejects the unsupported
     for _attempt in (1, 2):
         part = ShardIngest()
         try:

@@ -162,7 +162,12 @@ REJECTS = pa.schema(
             "Position inside a multi-document file (`L12`, `row=3`, `tail` for a damaged rest); null for whole files.",
         ),
         _f("input_root", STR, "The input the file was found under, as given on the command line."),
-        _f("content_sha256", STR, "sha256 of the rejected bytes (null when they could not be read)."),
+        _f(
+            "content_sha256",
+            STR,
+            "sha256 of the rejected bytes (null when they could not be read, or were never read: a file rejected "
+            "by its name or size alone, unsupported_type or a page over --max-doc-bytes).",
+        ),
         _f(
             "reason",
             STR,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -879,3 +880,33 @@ def test_a_sliced_parquet_without_text_is_one_reject(tmp_path):
     assert docs == [] and [(r["reason"], r["record"]) for r in rejects] == [
         ("bad_record", plans[0].files[0].slice_record)
     ]
+
+
+def test_a_file_rejected_by_its_name_or_size_is_never_read(tmp_path, monkeypatch):
+    """A 2 GB page (sparse here) and a video in the landing folder: their rejects follow from size and name, so
+    discovery (given the run's limit) knows them and the fingerprint step never hashes them (it read every byte
+    of a 10 GB file first: 56 s of a run). A large JSONL is still left to slicing, and a small page is read."""
+    from tasks import ingest as I
+
+    with open(tmp_path / "dump.txt", "wb") as fh:
+        fh.truncate(2 * 1024**3)
+    (tmp_path / "clip.mp4").write_bytes(b"\0" * 1000)
+    (tmp_path / "ok.txt").write_text("各位代表：" + "发展经济。" * 40, encoding="utf-8")
+    with open(tmp_path / "big.jsonl", "wb") as fh:
+        fh.truncate(3 * 1024 * 1024)
+    found = {f.source_path: f for f in I.discover_all([str(tmp_path)], max_doc_bytes=1024 * 1024).files}
+    assert found["dump.txt"].problem[0] == "too_large" and "2,147,483,648 bytes" in found["dump.txt"].problem[1]
+    assert found["clip.mp4"].problem[0] == "unsupported_type" and "'.mp4'" in found["clip.mp4"].problem[1]
+    assert found["big.jsonl"].problem is None and found["ok.txt"].problem is None
+    opened = []
+    real_open = I.open_checked
+    monkeypatch.setattr(I, "open_checked", lambda path: opened.append(os.path.basename(path)) or real_open(path))
+    prints = {name: I.fingerprint(f) for name, f in found.items() if name != "big.jsonl"}
+    assert opened == ["ok.txt"] and prints["dump.txt"] == (None, 0, None)
+    shard = I.ingest_files([(f, prints[n][0]) for n, f in found.items() if n != "big.jsonl"], max_doc_bytes=1024 * 1024)
+    assert {r["source_path"]: r["reason"] for r in shard.rejects} == {
+        "dump.txt": "too_large",
+        "clip.mp4": "unsupported_type",
+    }
+    assert [d["source_path"] for d in shard.docs] == ["ok.txt"]
+    assert opened == ["ok.txt", "ok.txt"]

@@ -1042,7 +1042,8 @@ def test_two_page_counters_in_one_cut_join_the_two_halves_only():
     """`…不断加` / `第3页 共8页` / `第4页 共8页` / `强`: the paragraph is one again, and the next paragraph (which
     ends mid-sentence too) stays a paragraph of its own (it was glued on: each counter joined once)."""
     page = (
-        OPENING_CITY + "\n过去一年，全市基层党组织不断加\n第3页 共8页\n第4页 共8页\n强\n今年要全面推进乡村振兴战略实施\n"
+        OPENING_CITY
+        + "\n过去一年，全市基层党组织不断加\n第3页 共8页\n第4页 共8页\n强\n今年要全面推进乡村振兴战略实施\n"
         "我们要继续努力奋斗。\n"
     )
     n = normalize_text(page)
