@@ -373,10 +373,13 @@ class _TreeWalk:
         if is_jianghua_output(top):
             self.w.skipped_outputs.append(display_path(top))
             return
-        self.visited[os.path.realpath(top)] = rel_top
-        stack = [(top, rel_top)]
+        real_top = os.path.realpath(top)
+        self.visited[real_top] = rel_top
+        # a real (not linked) subfolder's realpath is its parent's plus its name: os.path.realpath of each folder
+        # resolved every component again, n² lstat calls in a tree n deep (7.6 s for a 1,100-deep one)
+        stack = [(top, rel_top, real_top)]
         while stack:
-            folder, rel = stack.pop()
+            folder, rel, real = stack.pop()
             try:
                 with os.scandir(folder) as it:
                     entries = sorted(it, key=lambda e: e.name, reverse=True)
@@ -400,8 +403,9 @@ class _TreeWalk:
                     if is_jianghua_output(e.path):
                         self.w.skipped_outputs.append(display_path(e.path))
                         continue
-                    self.visited[os.path.realpath(e.path)] = erel
-                    stack.append((e.path, erel))
+                    real_sub = os.path.join(real, e.name)
+                    self.visited[real_sub] = erel
+                    stack.append((e.path, erel, real_sub))
                 else:
                     self.entry(e.path, erel)
 
@@ -806,6 +810,11 @@ def _is_lasting(exc: OSError) -> bool:
 
 
 def _describe_os_error(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:  # a tree deeper than PATH_MAX: "check it exists" would not help
+        return (
+            f"cannot read it ({exc.__class__.__name__}: {exc.strerror or exc}): its path is longer than the system "
+            "allows; move what is below it to a shorter path"
+        )
     return f"cannot read the file ({exc.__class__.__name__}: {exc.strerror or exc}); check it exists and is readable"
 
 

@@ -910,3 +910,31 @@ def test_a_file_rejected_by_its_name_or_size_is_never_read(tmp_path, monkeypatch
     }
     assert [d["source_path"] for d in shard.docs] == ["ok.txt"]
     assert opened == ["ok.txt", "ok.txt"]
+
+
+def test_a_tree_deeper_than_path_max_is_one_reject_that_says_to_shorten_it(tmp_path, monkeypatch):
+    """Folders nested past PATH_MAX (4,096 bytes): the folder whose path is too long is a read_error naming it and
+    saying what to do; walking the real folders resolves no path again (os.path.realpath per folder was n² lstat
+    calls: 7.6 s for a tree 1,100 deep)."""
+    from tasks import ingest as I
+
+    (tmp_path / "top.txt").write_text("各位代表：" + "发展经济。" * 40, encoding="utf-8")
+    name = "d" * 100
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for _ in range(60):  # 6,060 bytes below tmp_path; names stay short enough for rmtree to remove
+            os.mkdir(name)
+            os.chdir(name)
+        Path("bottom.txt").write_text("各位代表：发展经济。", encoding="utf-8")
+    finally:
+        os.chdir(cwd)
+    calls = []
+    real = os.path.realpath
+    monkeypatch.setattr(I.os.path, "realpath", lambda p, *a, **k: calls.append(p) or real(p, *a, **k))
+    files = I.discover_all([str(tmp_path)]).files
+    assert len(calls) <= 2  # the root's, not one per folder
+    (deep,) = [f for f in files if f.problem]
+    assert deep.source_path.startswith(f"{name}/{name}/") and deep.problem[0] == "read_error"
+    assert "longer than the system allows" in deep.problem[1] and "shorter path" in deep.problem[1]
+    assert [f.source_path for f in files if not f.problem] == ["top.txt"]
