@@ -167,11 +167,25 @@ def validate_parameters(
 
     if not inputs:
         raise ValueError("no inputs given: pass at least one folder, glob, file or fsspec URL")
+    from tasks.ingest import is_local_spec
+
     for spec in inputs:
-        local = "://" not in spec
-        if local and not any(ch in spec for ch in "*?[") and not Path(spec).expanduser().exists():
+        local = is_local_spec(spec)
+        if local and spec.startswith("file://"):
+            spec = spec[len("file://") :]  # a file:// URL is read as the local path it names (discovery does)
+        elif not local:
+            # an unknown protocol or a backend not installed (`s3://` without s3fs) failed inside the flow, with
+            # Prefect's traceback and "rerun to resume"; importing the backend needs no network
+            import fsspec
+
+            try:
+                fsspec.get_filesystem_class(spec.split("://", 1)[0])
+            except (ValueError, ImportError) as exc:
+                raise ValueError(f"input {spec!r} cannot be read: {exc}") from None
+            continue
+        if not any(ch in spec for ch in "*?[") and not Path(spec).expanduser().exists():
             raise FileNotFoundError(f"input {spec!r} does not exist: give a folder, a glob, a file or an fsspec URL")
-        if local and any(ch in spec for ch in "*?[") and not globlib.glob(spec, recursive=True):
+        if any(ch in spec for ch in "*?[") and not globlib.glob(spec, recursive=True):
             raise FileNotFoundError(f"input glob {spec!r} matches nothing")
     for name, value in (
         ("target_shard_docs", target_shard_docs),

@@ -170,7 +170,7 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = (), max_doc_byt
     """
     walker = _Walker([e for e in exclude])
     for spec in dict.fromkeys(inputs):  # the same input twice is read once
-        if _is_local_spec(spec):
+        if is_local_spec(spec):
             walker.local(spec)
         else:
             walker.remote(spec)
@@ -211,7 +211,8 @@ def _with_problem(f: InputFile, problem: tuple[str, str] | None) -> InputFile:
     return f if problem is None else dataclasses.replace(f, problem=problem)
 
 
-def _is_local_spec(spec: str) -> bool:
+def is_local_spec(spec: str) -> bool:
+    """A local path (or file:// URL), never parsed as a URL when such a path exists (`a::b.txt`)."""
     return spec.startswith("file://") or not _URL.match(spec) or os.path.lexists(spec)
 
 

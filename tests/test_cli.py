@@ -132,3 +132,16 @@ def test_a_second_run_on_a_busy_output_says_so_before_it_starts(samples, tmp_pat
     assert "cannot start" in err and "being written by pid" in err and "--wait" in err
     assert "Traceback" not in err and "rerun to resume" not in err
     assert not (out / "current").exists()
+
+
+def test_an_input_url_that_cannot_be_read_cannot_start(tmp_path, capsys):
+    """An unknown protocol, a backend that is not installed, a file:// URL naming nothing: said before the flow
+    starts (they failed inside it, with Prefect's traceback and "rerun to resume", which would not help)."""
+    for spec, says in (
+        ("nosuchproto://bucket/landing", "Protocol not known"),
+        (f"file://{tmp_path}/missing", "does not exist"),
+    ):
+        assert main(["run", spec, "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+        err = capsys.readouterr().err
+        assert "cannot start" in err and says in err and "rerun" not in err, err
+    assert not (tmp_path / "out" / ".state").exists()  # nothing ran
