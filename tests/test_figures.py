@@ -334,20 +334,15 @@ def test_this_year_in_the_numbers_clause_outranks_a_year_written_before():
     assert ref["300亿元"] == 2018  # 以上年 is no 上年
 
 
-# A guard against quadratic time, not a measure of speed: these run-on "sentences" (a page that lost its 。) take
-# ~1 s at RUN_ON_CHARS on the development machine and took minutes before (each figure re-read its sentence from
-# its start).
-RUN_ON_CHARS = 200_000
-RUN_ON_GUARD_S = 20.0
+# Run-on "sentences" (a page that lost its 。) took minutes before (each figure re-read its sentence from its start):
+# `python -m bench.bench_extract_hostile` measures their time; here, what they give.
+RUN_ON_CHARS = 50_000
 
 
 @pytest.mark.parametrize("unit", ["收入增长8元", "增长8.5%，"], ids=["no_clause_marks", "clauses"])
-def test_a_run_on_sentence_of_figures_is_read_in_linear_time(unit):
-    from tasks.procs import time_budget
-
+def test_a_run_on_sentence_of_figures_keeps_every_figure_at_its_place(unit):
     text = (unit * (RUN_ON_CHARS // len(unit) + 1))[:RUN_ON_CHARS]
-    with time_budget(RUN_ON_GUARD_S):
-        rows = extract_figures("d", text, [])
+    rows = extract_figures("d", text, [])
     assert rows and all(text[r["start"] : r["start"] + len(r["as_written"])] == r["as_written"] for r in rows)
 
 
