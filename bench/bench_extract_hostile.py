@@ -21,6 +21,7 @@ PAGES = {
     "run_on_figures": "收入增长8元",  # no clause mark at all
     "run_on_clauses": "增长8.5%，",  # clauses, no sentence end
     "list_chain": "一、发展",  # one 、 chain that never ends in 等
+    "blank_lines": "\n",  # a run of empty lines (a caller's text, not normalize's): the head's line patterns
     "one_line_speech": "过去一年，全市地区生产总值增长6.5%，一般公共预算收入完成120亿元，城镇新增就业3.2万人，",
 }
 

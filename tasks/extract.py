@@ -118,7 +118,9 @@ RESOLUTION_HEAD_LINES = 12
 # ---------------------------------------------------------------- title / doc_type
 DOC_END = r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|贺词|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
 TITLE_LINE_RE = re.compile(rf"^[^。；！？]{{3,80}}?{DOC_END}(?:[（(][^）)]{{0,30}}[）)])?(?:[(（]?全文[)）]?)?$")
-SITE_SUFFIX_RE = re.compile(r"\s*(?:[-_|—–]+\s*|——)([^-_|]{2,20}?(?:网|论坛|网站|文库|站|社区|频道|文档|报))(?:\s.*)?$")
+SITE_SUFFIX_RE = re.compile(
+    r"(?<!\s)\s*(?:[-_|—–]+\s*|——)([^-_|]{2,20}?(?:网|论坛|网站|文库|站|社区|频道|文档|报))(?:\s.*)?$"
+)
 DOC_TYPES = (
     ("政府工作报告", "政府工作报告"),
     (
@@ -236,7 +238,7 @@ TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFI
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
 # A page title that ends with the speech's dateline (`镇江市政府工作报告(2022年3月1日 徐曙海)`: 221 of the shared
 # corpus's 676 reports): the date and the name have columns of their own, the title is what comes before.
-PAGE_TITLE_DATELINE_RE = re.compile(r"\s*[（(]([^（）()]{6,40})[）)]\s*$")
+PAGE_TITLE_DATELINE_RE = re.compile(r"(?<!\s)\s*[（(]([^（）()]{6,40})[）)]\s*$")
 DATELINE_BYLINE_RE = re.compile(r"^(.{0,20}在.{4,60}?上)\s+(\S.{1,30})$")
 PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "街道")
 
@@ -1264,7 +1266,7 @@ LAST_YEAR_EQ_RE = re.compile(r"刚刚过去的((?:19|20)\d{2})年")
 # A heading announcing this year's work (`二、今年主要任务`, `三、2011年的工作`, `二、2005年工作总体部署`).
 THIS_YEAR_HEAD_RE = re.compile(r"^[一二三四五六七八九十]+、\s*今年[^\n]{0,12}$", re.M)
 YEAR_WORK_HEAD_RE = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$",
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)?[^\S\n]*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作(?:总体部署|安排|任务|总的要求|的总体要求)?$",
     re.M,
 )
 # The same heading run into its paragraph (`…。三、2011年的工作2011年，是…`, `二、1992年政府工作总的要求展望新的一年`).
