@@ -1,7 +1,8 @@
 """Reflowed variants of a page: the same words as scrapers deliver them with the layout lost.
 
 Held-out pages often arrive with the header run together (title, dateline, byline and
-salutation on one line), paragraphs joined, ideographic indents or full-width digits. The
+salutation on one line), paragraphs joined (with nothing, a space or an ideographic indent where the
+breaks were), ideographic indents or full-width digits. The
 body-survival and extraction benchmarks run every development document through each variant:
 the same page must give the same speech text and the same fields whatever its layout.
 """
@@ -56,6 +57,18 @@ def join_paragraphs(text: str) -> str:
     return front + "".join(line.strip() for line in _lines(body)) + "\n"
 
 
+def spaces_for_breaks(text: str) -> str:
+    """Every line break a space: a PDF's or a <div>'s text where paragraphs and headings meet at one space."""
+    front, body = _split_front_matter(text)
+    return front + " ".join(line.strip() for line in _lines(body)) + "\n"
+
+
+def ideographic_breaks(text: str) -> str:
+    """Every paragraph on one line, each opened by its print indent of two ideographic spaces (U+3000)."""
+    front, body = _split_front_matter(text)
+    return front + "".join("\u3000\u3000" + line.strip() for line in _lines(body)) + "\n"
+
+
 def ideographic_indent(text: str) -> str:
     """Each paragraph indented with two ideographic spaces (U+3000), the print convention."""
     front, body = _split_front_matter(text)
@@ -72,6 +85,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
     "head_joined": join_head,
     "paragraphs_joined": join_paragraphs,
+    "spaces_for_breaks": spaces_for_breaks,
+    "ideographic_breaks": ideographic_breaks,
     "ideographic_indent": ideographic_indent,
     "fullwidth_digits": fullwidth_digits,
 }

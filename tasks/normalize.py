@@ -254,8 +254,9 @@ class _Lines:
         self.origin = list(range(len(self.raw)))  # the page's line each line comes from (split() shares it)
         self.splits = 0
 
-    def split(self, i: int, at: list[int]) -> None:
-        """Line i becomes several lines, broken at the offsets `at` (a joined head: see _split_joined_head)."""
+    def split(self, i: int, at: list[int], count: bool = True) -> None:
+        """Line i becomes several lines, broken at the offsets `at` (a joined head: see _split_joined_head; `count`:
+        counted as a head split)."""
         raw = self.raw[i]
         bounds = [0, *at, len(raw)]
         pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
@@ -264,7 +265,8 @@ class _Lines:
         self.keys[i : i + 1] = [_key(p) if len(p) <= _LONG_LINE else p for p in pieces]
         self.rule[i : i + 1] = [None] * len(pieces)
         self.origin[i : i + 1] = [self.origin[i]] * len(pieces)
-        self.splits += len(pieces) - 1
+        if count:
+            self.splits += len(pieces) - 1
 
     def cut(self, i: int, start: int, end: int, rule: str, record: str | None = None) -> None:
         """Cut raw[start:end] from line i (chrome glued to text on one line) and keep the rest; removed_lines gets
@@ -521,6 +523,48 @@ def _split_joined_head(lines: _Lines) -> None:
             lines.split(i, at)
             i += len(lines.raw) - before
         i += 1
+
+
+def _marker_style(mark: str) -> str:
+    """`二、` -> 一、, `（三）` -> （一）, `4.` -> 1., `（5）` -> （1）: the outline style of a marker."""
+    if mark[0] in "（(":
+        return "(1)" if mark[1].isdecimal() else "(一)"
+    return "1." if mark[0].isdecimal() else "一、"
+
+
+def _paragraph_breaks(line: str) -> list[int]:
+    """Offsets where a line holding many paragraphs is broken again (see R.JOINED_LINE_MIN)."""
+    at = {m.end() for m in R.JOINED_BREAK.finditer(line)}
+    for m in R.JOINED_BOLD.finditer(line):
+        at |= {m.start(), m.end()}
+    marks: dict[str, list[int]] = {}
+    for m in R.JOINED_OUTLINE.finditer(line):
+        marks.setdefault(_marker_style(m.group().lstrip("*# \t")), []).append(m.start())
+    for starts in marks.values():
+        for k, a in enumerate(starts):
+            prev = starts[k - 1] if k else None
+            nxt = starts[k + 1] if k + 1 < len(starts) else None
+            if (prev is None or a - prev >= R.OUTLINE_GAP) and (nxt is None or nxt - a >= R.OUTLINE_GAP):
+                at.add(a)
+    # the head (title, dateline, byline, chrome) up to the salutation is _split_joined_head's to break
+    salutation = R.HEAD_SALUTATION.search(line, 0, R.JOINED_HEAD_CHARS)
+    start = salutation.start() if salutation else 0
+    return sorted(a for a in at if max(start, 1) <= a < len(line) and not _in_brackets(line, a))
+
+
+def _split_joined_body(lines: _Lines, counts: Counter) -> None:
+    """A page whose paragraphs arrived on one line (a PDF's text, a <div> of <span>s, one <td>, line breaks turned
+    into spaces or ideographic spaces) is broken into paragraphs again where they plainly met: a space after a
+    sentence's end, an indent, a space after an outline heading, an outline marker after a sentence's end. Every
+    rule after this one sees the page's paragraphs, chrome and speech on lines of their own."""
+    for i in range(len(lines.raw) - 1, -1, -1):
+        if lines.rule[i] is not None or len(lines.raw[i]) < R.JOINED_LINE_MIN:
+            continue
+        at = _paragraph_breaks(lines.raw[i])
+        if at:
+            before = len(lines.raw)
+            lines.split(i, at, count=False)
+            counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
 def _line_rules(lines: _Lines) -> None:
@@ -1404,6 +1448,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     lines = _Lines(raw)
     _front_matter(lines)
     _html_comments(lines)
+    _split_joined_body(lines, counts)
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)

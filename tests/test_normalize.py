@@ -1182,3 +1182,77 @@ def test_copies_of_one_speech_in_a_folder_are_not_its_boilerplate(tmp_path):
     # 8 speeches in 11 pages: the site's line is chrome (and so is wikisource's licence), the report's are not
     assert "欢迎访问第一范文网www.diyifanwen.com" in learned["site.example"]
     assert not learned["site.example"] & line_keys(body)
+
+
+# ---------------------------------------------------------------- paragraphs delivered on one line
+# A PDF's text, a <div> of <span>s, one <td>: the page's paragraphs on one line, met by nothing, a space or an
+# ideographic indent. The outline (extract_structure) reads markers at line starts: a page whose breaks are lost kept
+# ~3 % of its sections (the shared corpus, bench/reflow.py's paragraphs_joined).
+
+
+def _outline(text: str) -> list[tuple[str, str]]:
+    from tasks.extract_structure import extract_sections
+
+    return [(s["path"], s["marker_style"]) for s in extract_sections("d", normalize_text(text).text)]
+
+
+@pytest.mark.parametrize("variant", ["spaces_for_breaks", "ideographic_breaks", "paragraphs_joined"])
+def test_a_report_on_one_line_keeps_its_outline(variant):
+    from bench.reflow import VARIANTS
+
+    for name in ("lawtext__gov/主要城市__上海市__2026.txt", "lawtext__gov/其他地市__淮南市__2016.txt"):
+        raw = (ROOT / "data" / "samples" / "real" / name).read_text("utf-8")
+        want = _outline(raw)
+        got = _outline(VARIANTS[variant](raw))
+        assert len(want) >= 9
+        if variant == "paragraphs_joined":  # nothing where a heading ended: its first level and most of the rest
+            assert [s for s in want if "." not in s[0]] == [s for s in got if "." not in s[0]], name
+            assert len(set(got) & set(want)) >= 0.85 * len(want) and set(got) <= set(want), name
+        else:
+            assert got == want, name
+
+
+_SECTION = "全年地区生产总值增长百分之六，城乡居民收入稳步提高，民生福祉明显改善，生态环境持续向好。" * 7
+
+
+def test_joined_sections_are_broken_but_an_inline_enumeration_is_not():
+    enumeration = (
+        "今年办好民生实事：（1）开展校园周边安全整治行动。（2）建设中小学幼儿园家长等候区。（3）改善村镇医疗条件。"
+    )
+    page = (
+        "各位代表：现在，我代表市人民政府向大会报告工作，请予审议。一、2025年工作回顾"
+        + _SECTION * 3
+        + "二、2026年工作安排"
+        + _SECTION
+        + enumeration
+        + _SECTION * 2
+        + "三、加强政府自身建设"
+        + _SECTION * 3
+    )
+    assert len(page) >= 2500
+    lines = normalize_text(page).text.split("\n")
+    assert [line[:2] for line in lines if line[1] == "、"] == ["一、", "二、", "三、"]
+    assert any(enumeration in line for line in lines)  # the (1)(2)(3) items stay in their paragraph
+    assert _outline(page) == [("1", "一、"), ("2", "一、"), ("3", "一、")]
+
+
+def test_spaces_of_a_joined_page_break_paragraphs_and_headings_not_bylines_or_brackets():
+    page = (
+        "（2004年1月8日 石秀诗） 各位代表： 现在，我代表省人民政府，向大会作工作报告，请予审议。 2003年政府工作回顾 "
+        + _SECTION * 4
+        + " 一、加快转变经济发展方式 "
+        + _SECTION * 4
+        + "预计实现地区生产总值 1651亿元，增长10.3%。"
+    )
+    assert len(page) >= 2500
+    lines = normalize_text(page).text.split("\n")
+    assert lines[0] == "（2004年1月8日 石秀诗）"
+    assert "2003年政府工作回顾" in lines and "一、加快转变经济发展方式" in lines
+    assert lines[-1].endswith("预计实现地区生产总值1651亿元，增长10.3%。")
+
+
+def test_a_paragraph_with_spaces_after_its_sentences_stays_one_paragraph():
+    """`…建成了陕北天然气进津。 蓝天、碧水…`: 843 such spaces inside the paragraphs of 80 shared-corpus pages."""
+    para = "扩建了机场，启动了地铁、轻轨等大型项目。 完成了城乡电网改造，建成了陕北天然气进津工程。 " * 20
+    assert len(para) < 2500
+    assert normalize_text("各位代表：\n" + para + "\n").text.count("\n") == 1
