@@ -253,7 +253,7 @@ HEAD_BREAK_BEFORE = re.compile(
 )
 # break after: the end of a dateline (…日在…会议上, not a caption's `X在…会议上作`), a share label, a photo
 # credit (…记者 李森 摄), the end of a timestamp, of a toolbar run or a font-size bar; between a byline's name and the same name again (市长 张工张工作…) or an office
-# (省长 刘小涛省长刘小涛代表…)
+# (省长 刘小涛省长刘小涛代表…), spaced or not (`市长 张工 张工作政府工作报告。`: a page whose breaks became spaces)
 HEAD_BREAK_AFTER = re.compile(
     r"(?:(?<=日)|(?<=[—―─\-（(\s])|^)在[^。，]{2,60}?(?:会议|大会)上[）)]?(?![的，,作])"
     r"|分享(?:到|至)?:|首页[>›»/]?正文"
@@ -266,7 +266,7 @@ HEAD_BREAK_AFTER = re.compile(
     + HAN
     + r"]["
     + HAN
-    + r"·]{1,7}?)(?=(?P=name)|"
+    + r"·]{1,7}?)(?=[ \t\u3000]*(?P=name)|[ \t\u3000]*"
     + _HEAD_OFFICE
     + r")"
 )

@@ -1256,3 +1256,13 @@ def test_a_paragraph_with_spaces_after_its_sentences_stays_one_paragraph():
     para = "扩建了机场，启动了地铁、轻轨等大型项目。 完成了城乡电网改造，建成了陕北天然气进津工程。 " * 20
     assert len(para) < 2500
     assert normalize_text("各位代表：\n" + para + "\n").text.count("\n") == 1
+
+
+def test_a_spaced_head_keeps_the_byline_before_its_caption():
+    """A page whose breaks became spaces: `天津市市长 张工 张工作政府工作报告。` lost the byline with the caption."""
+    page = (
+        "下载 打印 全屏 收藏 2026年天津市政府工作报告 ——2026年1月26日在天津市第十八届人民代表大会第四次会议上 "
+        "来源：天津日报 时间：2026-02-03 天津市市长 张工 张工作政府工作报告。 各位代表： " + OPENING_CITY + " "
+    )
+    lines = normalize_text(page).text.split("\n")
+    assert "天津市市长 张工" in lines and not any("作政府工作报告" in line for line in lines)
