@@ -57,6 +57,16 @@ def join_paragraphs(text: str) -> str:
     return front + "".join(line.strip() for line in _lines(body)) + "\n"
 
 
+PARAGRAPH_GROUP = 3  # paragraphs per line in the grouped variant
+
+
+def group_paragraphs(text: str, n: int = PARAGRAPH_GROUP) -> str:
+    """Paragraphs joined a few at a time (a scraper that kept some <p> and dropped others), chrome lines included."""
+    front, body = _split_front_matter(text)
+    lines = [line.strip() for line in _lines(body)]
+    return front + "\n".join("".join(lines[i : i + n]) for i in range(0, len(lines), n)) + "\n"
+
+
 def spaces_for_breaks(text: str) -> str:
     """Every line break a space: a PDF's or a <div>'s text where paragraphs and headings meet at one space."""
     front, body = _split_front_matter(text)
@@ -85,6 +95,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
     "head_joined": join_head,
     "paragraphs_joined": join_paragraphs,
+    "paragraphs_grouped": group_paragraphs,
     "spaces_for_breaks": spaces_for_breaks,
     "ideographic_breaks": ideographic_breaks,
     "ideographic_indent": ideographic_indent,

@@ -473,12 +473,7 @@ def _head_breaks(line: str) -> list[int]:
 
     Matched on the line folded as keys are (Simplified, half-width: same offsets), within its first
     R.HEAD_SPLIT_CHARS characters, and only when that part holds a dateline or two chrome labels."""
-    folded = line[: R.HEAD_SPLIT_CHARS].translate(_KEY_FOLD)
-    offsets = None  # offsets in `line` of the folded characters kept (None: all of them)
-    if "(" in folded and _KEY_PINYIN.search(folded):  # 發(fā)布時間: matched as 发布时间:
-        dropped = {j for m in _KEY_PINYIN.finditer(folded) for j in range(m.start(), m.end())}
-        offsets = [j for j in range(len(folded)) if j not in dropped]
-        folded = "".join(folded[j] for j in offsets)
+    folded, offsets = _folded(line[: R.HEAD_SPLIT_CHARS])  # 發(fā)布時間: matched as 发布时间:
     dateline = R.HEAD_DATELINE.search(folded)
     if not dateline and len(R.HEAD_CHROME_LABEL.findall(folded)) < 2:
         return []  # no dateline and at most one chrome label: a line its rules read whole
@@ -676,19 +671,45 @@ def _download_notice(lines: _Lines) -> None:
             pos += 1
 
 
+def _folded(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded as keys are (Simplified, half-width: same offsets) without injected pinyin (相關(guān)熱詞搜索 is
+    matched as 相关热词搜索), and the offset in `text` of each folded character kept (None: all of them)."""
+    folded = text.translate(_KEY_FOLD)
+    if "(" not in folded or not _KEY_PINYIN.search(folded):
+        return folded, None
+    dropped = {j for m in _KEY_PINYIN.finditer(folded) for j in range(m.start(), m.end())}
+    offsets = [j for j in range(len(folded)) if j not in dropped]
+    return "".join(folded[j] for j in offsets), offsets
+
+
 def _joined_tail(lines: _Lines) -> None:
     """`…作出新的更大贡献！相关报道：` / `…幸福实景！》》点击图片进入专题《《收藏|分享到：…`: a page whose paragraphs were
-    joined carries its end-of-page chrome on the speech's last line, where _tail_cut (a line at a time) cannot see
-    it. A strong tail marker right after a sentence's end, near the line's end, starts the cut."""
-    idx = [i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None]
-    if not idx or len(lines.raw[idx[-1]]) < R.JOINED_TAIL_MIN:
+    joined (whole, or a few at a time) carries its end-of-page chrome on the speech's last line, where _tail_cut (a
+    line at a time) cannot see it. A tail marker right after a sentence's end, or a marker no speech uses anywhere
+    (`…希望全区各级点评 回复 举报 快速回帖…`: a copy cut mid-sentence), near the line's end starts the cut; the
+    lines after it go too when they are short and hold no speech (link titles, the rest of the chrome)."""
+    idx = [i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None][-R.TAIL_WINDOW :]
+    for pos in range(len(idx) - 1, -1, -1):
+        i = idx[pos]
+        after = idx[pos + 1 :]
+        if any(len(lines.keys[j]) > R.TAIL_LINE_MAX or _tail_speech(lines.keys[j]) for j in after):
+            return  # the speech goes on below this line
+        raw = lines.raw[i]
+        start = max(0, len(raw) - R.JOINED_TAIL_CHARS)
+        folded, offsets = _folded(raw[start:])
+        # a marker after a sentence's end on any line; one no speech uses only on a joined body (not a link title)
+        markers = (
+            (R.JOINED_TAIL_MARKER, R.JOINED_TAIL_STRONG) if len(raw) >= R.JOINED_TAIL_MIN else (R.JOINED_TAIL_MARKER,)
+        )
+        found = [m.start() for rx in markers if (m := rx.search(folded))]
+        if not found:
+            continue
+        at = min(found)
+        at = start + (offsets[at] if offsets is not None else at)
+        lines.cut(i, at, len(raw), "chrome.tail")
+        for j in after:
+            lines.remove(j, _rule_of(lines.keys[j]) or "chrome.tail", whole=not R.SPEECH_MARK.search(lines.keys[j]))
         return
-    i = idx[-1]
-    raw = lines.raw[i]
-    start = max(0, len(raw) - R.JOINED_TAIL_CHARS)
-    m = R.JOINED_TAIL_MARKER.search(raw[start:].translate(_KEY_FOLD))
-    if m:
-        lines.cut(i, start + m.start(), len(raw), "chrome.tail")
 
 
 def _join_across_cuts(lines: _Lines, counts: Counter) -> None:
@@ -864,32 +885,35 @@ def _caption_after_byline(line: str) -> int | None:
 def _licence(lines: _Lines) -> None:
     """Wikisource licence template at the page end (本作品是中华人民共和国的… / Public domain / false).
 
-    The block runs from its opening line to the end, every line short, and names the public domain or wikisource;
-    when the page's lines were joined, the template glued to the end of the last line is cut from it."""
+    The block runs from its opening to the end, every line short, and names the public domain or wikisource. When
+    the page's lines were joined (whole, a few at a time, or broken again at its sentences), the template's opening is
+    glued to the end of a line: it is cut from there, with the template's lines after it."""
     idx = [i for i, k in enumerate(lines.keys) if k][-R.LICENCE_WINDOW :]
-    if not idx:
-        return
-    last = idx[-1]
-    if len(lines.keys[last]) > R.LICENCE_LINE_MAX:  # joined page: the template is a tail span of one line
-        raw = lines.raw[last]
-        tail = raw[-R.LICENCE_SPAN_MAX :]
-        proof = R.LICENCE_PROOF.search(_WS.sub("", tail))
-        starts = [m.start() for m in R.LICENCE_START.finditer(tail)]
-        if proof and starts:
-            lines.cut(last, len(raw) - len(tail) + starts[0], len(raw), "chrome.licence")
-        return
     block: list[int] = []
+    span = 0  # characters of the long lines in the block (template sentences of a reflowed page)
     for i in reversed(idx):
-        if len(lines.keys[i]) > R.LICENCE_LINE_MAX:
+        key = lines.keys[i]
+        if len(key) <= R.LICENCE_LINE_MAX and R.LICENCE_START.match(key):
+            block.append(i)
+            if any(R.LICENCE_PROOF.search(lines.keys[j]) for j in block):
+                for j in block:
+                    lines.remove(j, "chrome.licence", whole=True)
             return
+        raw = lines.raw[i]
+        tail = raw[-R.LICENCE_SPAN_MAX :]
+        starts = [m.start() for m in R.LICENCE_START.finditer(tail)]
+        if starts:
+            template = tail[starts[0] :] + "".join(lines.keys[j] for j in block)
+            if R.LICENCE_PROOF.search(_WS.sub("", template)):
+                lines.cut(i, len(raw) - len(tail) + starts[0], len(raw), "chrome.licence")
+                for j in block:
+                    lines.remove(j, "chrome.licence", whole=True)
+            return
+        if len(key) > R.LICENCE_LINE_MAX:
+            span += len(raw)
+            if span > R.LICENCE_SPAN_MAX or R.SPEECH_MARK.search(key):
+                return
         block.append(i)
-        if R.LICENCE_START.match(lines.keys[i]):
-            break
-    else:
-        return
-    if any(R.LICENCE_PROOF.search(lines.keys[i]) for i in block):
-        for i in block:
-            lines.remove(i, "chrome.licence", whole=True)
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:

@@ -111,13 +111,21 @@ TAIL_MARKERS = re.compile(
 )
 # A page's paragraphs joined into one line: its end-of-page chrome follows the speech's last sentence on that line
 # (normalize._joined_tail). The marker must follow a sentence's end and lie within the line's last JOINED_TAIL_CHARS
-# characters (the 2026 provincial pages' tails, related links and toolbars included, are <= 450); only a line of
-# JOINED_TAIL_MIN+ characters (a joined body, not a link title) is looked at.
+# characters (the 2026 provincial pages' tails, related links and toolbars included, are <= 450); a marker that needs
+# no sentence end before it (JOINED_TAIL_STRONG) is looked for only on a line of JOINED_TAIL_MIN+ characters (a
+# joined body, not a link title).
 JOINED_TAIL_MIN = 200
 JOINED_TAIL_CHARS = 800
 JOINED_TAIL_MARKER = re.compile(
     r"(?<=[。！？!?”』」）)])\s*(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐|附件)|延伸阅读|推荐阅读|热点文章阅读|(?:责任)?编辑:|[（(]来源:|来源:(?=[^。！？]{1,30}$)"
-    r"|扫一扫在手机打开当前页|【?打印本页|【?关闭窗口|分享到:|[》>]+点击(?:图片|这里|此处)?进入专题)"
+    r"|扫一扫在手机打开当前页|【?打印本页|【?关闭窗口|分享到:|[》>]+点击(?:图片|这里|此处)?进入专题"
+    r"|[【\[]?责编:|上一篇:|下一篇:|返回顶部|版权所有|Copyright|©|[（(][^）)]{2,16}网站[）)]$"
+    r"|[（(]《[^》]{1,12}》\d{4}[-.年]?\d{1,2}[-.月]?\d{1,2}日?第?[\d一二三四五六七八九十至、-]{1,8}版[）)]$|[（(]新华社[^）)]{0,24}电[）)]$)"
+)
+# Tail chrome no speech says, which ends a joined speech wherever it sits in the line's last JOINED_TAIL_CHARS: a
+# copy cut mid-sentence (the seed forum and doc-sharing pages) has no sentence end before it.
+JOINED_TAIL_STRONG = re.compile(
+    r"相关热词搜索:|(?:点评\s*)*点评\s*回复\s*举报|快速回帖|回帖双倍积分|(?:第\s*\d+\s*页\s*)?共\s*\d+\s*页\s*$"
 )
 # Chrome a copy prints inside a paragraph (normalize._join_across_cuts): the halves around it are joined again when
 # the first ends mid-sentence (not after SENTENCE_END, and the second is no heading).

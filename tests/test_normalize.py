@@ -1266,3 +1266,38 @@ def test_a_spaced_head_keeps_the_byline_before_its_caption():
     )
     lines = normalize_text(page).text.split("\n")
     assert "天津市市长 张工" in lines and not any("作政府工作报告" in line for line in lines)
+
+
+# ---------------------------------------------------------------- end-of-page chrome on a joined line
+
+
+def _end(text: str) -> str:
+    return _words(text)[-30:]
+
+
+@pytest.mark.parametrize("variant", ["paragraphs_joined", "paragraphs_grouped", "spaces_for_breaks"])
+def test_a_joined_page_ends_where_its_speech_ends(variant):
+    """Forum footers (`点评 回复 举报 快速回帖…`), `相關(guān)熱詞搜索:…` with pinyin, `第8页 共8页`, `相关报道：` and link
+    titles, the wikisource licence: on the speech's last line, or after it on a few joined lines."""
+    from bench.reflow import VARIANTS
+
+    pages = sorted((ROOT / "data" / "samples").rglob("*.txt"))
+    assert len(pages) >= 15
+    for path in pages:
+        raw = path.read_text("utf-8")
+        assert _end(normalize_text(VARIANTS[variant](raw)).text) == _end(normalize_text(raw).text), path.name
+
+
+def test_a_joined_tail_marker_needs_a_sentence_end_unless_no_speech_says_it():
+    speech = "我们要把现场点评的成果转化为工作的常态，把宏伟的奋斗目标转化为实实在在的业绩。" * 6
+    assert normalize_text(speech + "相关报道\n").text == speech  # after a sentence end
+    kept = speech + "会后要组织现场点评工作"  # 点评 inside a sentence cut short: speech, not a forum footer
+    assert normalize_text(kept + "\n").text == kept
+    assert normalize_text(kept + "点评 回复 举报 快速回帖使用\n").text == kept  # the forum footer goes
+    assert normalize_text(speech + "（赣州市政府网站）\n").text == speech
+
+
+def test_a_joined_tail_cut_stops_where_speech_goes_on_below():
+    speech = "我们要把宏伟的奋斗目标转化为实实在在的业绩，推动全区经济社会高质量发展。" * 6
+    page = speech + "上一篇：关于全区工作的通知\n二、坚持创新驱动，加快转型升级\n" + speech + "\n"
+    assert _words(normalize_text(page).text) == _words(page)
