@@ -1294,6 +1294,43 @@ def close_unclosed(html: str) -> str:
 
 
 _BODY_TAG = re.compile(r"<(?:html|body)\b", re.I)
+# A table used for layout holds the page's text in a cell; the extractor renders a table cell's <br> and <p> as spaces
+# and its row as `| … |`, so a speech laid out in one <td> reached normalize as one line between pipes. A table with a
+# cell of LAYOUT_CELL_CHARS+ characters of its own text is read as blocks (its table tags as <div>s); a data table's
+# cells (figures, names) are far shorter and stay a table.
+LAYOUT_CELL_CHARS = 200
+_TABLE_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
+
+
+def unlayout_tables(html: str) -> str:
+    """`html` with every layout table (see LAYOUT_CELL_CHARS) turned into <div>s; unchanged when there is none."""
+    if "<td" not in html and "<TD" not in html:
+        return html
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # noqa: BLE001 - lxml raises several types on broken markup: the extractor will say what is wrong
+        return html
+    layout = []
+    for cell in root.iter("td", "th"):
+        own = "".join(
+            t for el in cell.iter() if el.tag not in _TABLE_TAGS or el is cell for t in (el.text, el.tail) if t
+        )
+        if len(own) >= LAYOUT_CELL_CHARS:
+            layout.extend(a for a in cell.iterancestors("table"))
+    if not layout:
+        return html
+    tables = {id(t): t for t in layout}
+    parts = [  # a table's own parts, not those of a (data) table nested in one of its cells
+        el
+        for t in tables.values()
+        for el in t.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+        if next(el.iterancestors("table"), None) is t
+    ]
+    for el in [*tables.values(), *parts]:
+        el.tag = "div"
+    return lxml.html.tostring(root, encoding="unicode")
 
 
 def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str | None]:
@@ -1302,7 +1339,7 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
 
     import trafilatura
 
-    html = close_unclosed(html)
+    html = unlayout_tables(close_unclosed(html))
     m = _TITLE_TAG.search(html[:20000])
     title = html_lib.unescape(re.sub(r"\s+", " ", m.group(1))).strip() if m else None
     try:

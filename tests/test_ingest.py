@@ -24,6 +24,7 @@ from tasks.ingest import (
     fingerprint,
     ingest_files,
     plan_shards,
+    unlayout_tables,
 )
 from tests.conftest import REPO, SEEDS
 from tests.fixtures.fuzz import _write_bomb, build_fuzz_folder, speech
@@ -178,6 +179,28 @@ def test_html_page_main_text_and_title(tmp_path):
     doc = got.docs[0]
     assert doc["format"] == "html" and doc["page_title"] == "全区领导干部大会上的讲话材料_布克知识网"
     assert "今天这次全区三级干部大会" in doc["raw_text"] and "版权所有" not in doc["raw_text"]
+
+
+@pytest.mark.parametrize(
+    "row", ["<tr><td>首页 | 要闻</td></tr><tr><td>{}</td></tr>", "<tr><td>首页</td><td>{}</td></tr>"]
+)
+def test_a_speech_laid_out_in_one_table_cell_keeps_its_paragraphs(tmp_path, row):
+    """The extractor renders a table cell's <br> as a space and its row as `| … |`: a page laid out in one <td> came
+    out as one line between pipes (its title `| 政府工作报告`, its last sentence `…！ |`)."""
+    paras = [line.strip() for line in SEED_000.splitlines()[4:30] if line.strip()]
+    data = "<table><tr><td>指标</td><td>2020年</td></tr><tr><td>地区生产总值</td><td>1651亿元</td></tr></table>"
+    cell = "<br>".join(paras) + data
+    html = f"<html><head><meta charset='utf-8'></head><body><table>{row.format(cell)}</table></body></html>"
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    got = _ingest(tmp_path / "page.html")
+    lines = got.docs[0]["raw_text"].split("\n")
+    assert [p for p in paras if p in lines] == paras and not any("|" in line for line in lines if line in paras)
+    assert "指标 2020年 地区生产总值 1651亿元" in got.docs[0]["raw_text"]  # a data table is read as before
+
+
+def test_a_page_without_a_layout_table_is_parsed_as_it_came():
+    html = "<html><body><table><tr><td>指标</td><td>1651亿元</td></tr></table><p>正文</p></body></html>"
+    assert unlayout_tables(html) is html
 
 
 def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
