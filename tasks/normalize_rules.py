@@ -338,9 +338,9 @@ JOINED_BREAK = re.compile(
     r"|(?:(?<=\s)|^)[^。！？；：，、!?:;,\s]{5,39}(?<![长席记任理])[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff\d“])"
     r"|(?:(?<=[。！？；…”」』）!?\s*])|^)\**" + _OUTLINE_MARK + r"[^。！？；!?\s]{1,40}?[ \t\u3000\u00a0]+(?=\S)"
 )
-# a markdown copy's bold heading after a sentence's end (`…提出意见。**一、2012年工作回顾**2012年，是…`): broken
-# before and after it
-JOINED_BOLD = re.compile(r"(?<=[。！？；：…”」』）!?:])\*\*[^*\n。！？；]{1,40}\*\*(?=[^*\s])")
+# a markdown copy's bold heading after a sentence's end (`…提出意见。**一、2012年工作回顾**2012年，是…`,
+# `…。（一）**以增加农牧民收入为重点**1．进一步…`): broken before and after it
+JOINED_BOLD = re.compile(r"(?<=[。！？；：…!?:])(?:" + _OUTLINE_MARK + r")?\*\*[^*\n。！？；]{1,40}\*\*(?=[^*\s])")
 # an outline marker right after a sentence's end, no space between (`…取得新成效。二、2013年工作安排…`): a break
 # before it when the same style's neighbouring markers on the line are OUTLINE_GAP+ characters away. An inline
 # enumeration (`。（1）开展校园周边安全整治行动。（2）建设…`, `：1.加强食品安全监管；2.改善…`) has its items closer:

@@ -1301,3 +1301,22 @@ def test_a_joined_tail_cut_stops_where_speech_goes_on_below():
     speech = "我们要把宏伟的奋斗目标转化为实实在在的业绩，推动全区经济社会高质量发展。" * 6
     page = speech + "上一篇：关于全区工作的通知\n二、坚持创新驱动，加快转型升级\n" + speech + "\n"
     assert _words(normalize_text(page).text) == _words(page)
+
+
+def test_a_joined_page_keeps_numbers_spaced_from_their_words_and_its_bold_subheadings():
+    """`一、2002 年工作回顾2002 年是…`, `达到 55 亿元`: a copy's typeset spaces beside numbers are no paragraph breaks (the
+    year of 拉萨 2003 was lost to `一、2002` / `年工作回顾…`); `。（一）**以增加农牧民收入为重点**1．进一步…` is a heading."""
+    body = "全市国内生产总值达到 55 亿元，同口径增长 16.6%，人民生活水平得到提高。" * 20
+    page = (
+        "拉萨市市长 罗布顿珠各位代表：现在，我代表市人民政府向大会作工作报告，请予审议。**一、2002 年工作回顾**2002 年是全面推进我市"
+        "跨越式发展重要的一年。"
+        + body
+        + "**二、2003 年工作的主要任务**今年是关键之年。（一）**以增加农牧民收入为重点**1．进一步调整"
+        "农牧业产业结构。" + body + "2．稳定和落实党在农村的各项政策。" + body
+    )
+    assert len(page) >= 2500
+    lines = normalize_text(page).text.split("\n")
+    assert "一、2002年工作回顾" in lines and "（一）以增加农牧民收入为重点" in lines
+    assert any(line.startswith("1．进一步调整") or line.startswith("1.进一步调整") for line in lines)
+    assert not any(line.endswith(("2002", "55")) for line in lines)
+    assert _outline(page) == [("1", "一、"), ("2", "一、"), ("2.1", "（一）"), ("2.1.1", "1."), ("2.1.2", "1.")]
