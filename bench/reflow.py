@@ -2,7 +2,8 @@
 
 Held-out pages often arrive with the header run together (title, dateline, byline and
 salutation on one line), paragraphs joined (with nothing, a space or an ideographic indent where the
-breaks were), ideographic indents or full-width digits. The
+breaks were), hard-wrapped with page numbers and running headers (a PDF's text), ideographic indents or
+full-width digits. The
 body-survival and extraction benchmarks run every development document through each variant:
 the same page must give the same speech text and the same fields whatever its layout.
 """
@@ -67,6 +68,27 @@ def group_paragraphs(text: str, n: int = PARAGRAPH_GROUP) -> str:
     return front + "\n".join("".join(lines[i : i + n]) for i in range(0, len(lines), n)) + "\n"
 
 
+PDF_WIDTH = 36  # characters per printed line of an A4 page of Chinese text in a PDF's extracted text
+PDF_PAGE_LINES = 42  # printed lines per page
+
+
+def pdf_pages(text: str) -> str:
+    """A PDF's text: every paragraph hard-wrapped at PDF_WIDTH characters, and after every PDF_PAGE_LINES lines the
+    page's number (`- 3 -`) and the running header (the page's first short line, its title) between the lines."""
+    front, body = _split_front_matter(text)
+    lines = [line.strip() for line in _lines(body)]
+    header = next((line for line in lines[:5] if 4 <= len(line) <= 30), "政府工作报告")
+    out: list[str] = []
+    page = 1
+    for para in lines:
+        for i in range(0, len(para), PDF_WIDTH):
+            out.append(para[i : i + PDF_WIDTH])
+            if len(out) % (PDF_PAGE_LINES + 2) == PDF_PAGE_LINES:
+                out += [f"- {page} -", header]
+                page += 1
+    return front + "\n".join([*out, f"- {page} -"]) + "\n"
+
+
 def spaces_for_breaks(text: str) -> str:
     """Every line break a space: a PDF's or a <div>'s text where paragraphs and headings meet at one space."""
     front, body = _split_front_matter(text)
@@ -98,6 +120,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "paragraphs_grouped": group_paragraphs,
     "spaces_for_breaks": spaces_for_breaks,
     "ideographic_breaks": ideographic_breaks,
+    "pdf_pages": pdf_pages,
     "ideographic_indent": ideographic_indent,
     "fullwidth_digits": fullwidth_digits,
 }

@@ -928,6 +928,44 @@ def _licence(lines: _Lines) -> None:
         block.append(i)
 
 
+_RUNNING_OPENERS = ("[", "［", "《", "“", "‘", "「", "『", "(", "（")
+_RUNNING_CLOSERS = ("]", "］", "》", "”", "’", "」", "』", ")", "）")
+
+
+def _running_headers(lines: _Lines) -> None:
+    """A PDF's text: each page's running header (`政府工作报告`, `XX市人民政府`) and page number (`12`) stand between
+    its lines. A short unpunctuated line alone on its line R.RUNNING_MIN_COUNT+ times is a header after its first time
+    (the title); bare numbers counting up by one, as many, are page numbers. _join_across_cuts then joins the
+    paragraph halves they cut."""
+    nonempty = lines.kept_nonempty()
+    # a line between a bracket or quote opened on the line before and closed on the line after (wikisource's `《` /
+    # `纲要（草案）` / `》`, a footnote mark's `[` / `1` / `]`) is a piece of a sentence
+    enclosed = {
+        i
+        for p, i, n in zip(nonempty, nonempty[1:], nonempty[2:], strict=False)
+        if lines.raw[p].rstrip().endswith(_RUNNING_OPENERS) and lines.raw[n].lstrip().startswith(_RUNNING_CLOSERS)
+    }
+    kept = [i for i in nonempty if len(lines.keys[i]) <= R.RUNNING_MAX and i not in enclosed]
+    seen: dict[str, list[int]] = {}
+    for i in kept:
+        if R.RUNNING_LINE.fullmatch(lines.keys[i]) and len(_HAN_RE.findall(lines.keys[i])) >= R.RUNNING_MIN_HAN:
+            seen.setdefault(lines.keys[i], []).append(i)
+    for idx in seen.values():
+        if len(idx) >= R.RUNNING_MIN_COUNT:
+            for i in idx[1:]:
+                lines.remove(i, "chrome.running_header", whole=True)
+    numbers = [i for i in kept if R.PAGE_NUMBER_LINE.fullmatch(lines.keys[i])]
+    run: list[int] = []
+    for i in [*numbers, None]:
+        if i is not None and (not run or int(lines.keys[i]) == int(lines.keys[run[-1]]) + 1):
+            run.append(i)
+            continue
+        if len(run) >= R.RUNNING_MIN_COUNT:
+            for j in run:
+                lines.remove(j, "chrome.page_counter", whole=True)
+        run = [i] if i is not None else []
+
+
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
     return all(not lines.keys[k] for k in range(a + 1, b))
 
@@ -1499,6 +1537,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _captions(lines)
     _head_rules(lines)
     _learned(lines, boilerplate)
+    _running_headers(lines)
 
     _join_across_cuts(lines, counts)
     removed = sorted(

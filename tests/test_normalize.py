@@ -1320,3 +1320,28 @@ def test_a_joined_page_keeps_numbers_spaced_from_their_words_and_its_bold_subhea
     assert any(line.startswith("1．进一步调整") or line.startswith("1.进一步调整") for line in lines)
     assert not any(line.endswith(("2002", "55")) for line in lines)
     assert _outline(page) == [("1", "一、"), ("2", "一、"), ("2.1", "（一）"), ("2.1.1", "1."), ("2.1.2", "1.")]
+
+
+# ---------------------------------------------------------------- a PDF's text: hard wraps, page numbers, running headers
+
+
+def test_a_pdf_text_loses_its_page_numbers_and_running_headers():
+    from bench.reflow import VARIANTS
+
+    for name in ("lawtext__gov/主要城市__上海市__2026.txt", "lawtext__gov/其他地市__淮南市__2016.txt"):
+        raw = (ROOT / "data" / "samples" / "real" / name).read_text("utf-8")
+        page = VARIANTS["pdf_pages"](raw)
+        assert page.count(" -\n") >= 10
+        n = normalize_text(page)
+        assert _words(n.text) == _words(normalize_text(raw).text), name  # the same words, nothing between them
+        assert _outline(page) == _outline(raw), name
+
+
+def test_bracketed_pieces_and_footnote_marks_on_lines_of_their_own_are_no_running_headers():
+    """wikisource puts a linked title or a footnote mark on lines of its own: `《` / `纲要（草案）` / `》`, `[` / `1` / `]`."""
+    parts = []
+    for k in range(1, 5):
+        parts += ["我们要认真落实《", "纲要（草案）", f"》提出的第{k}项任务，这是", "[", str(k), "]", "重要的工作。"]
+    page = "各位代表：\n" + OPENING_CITY + "\n" + "\n".join(parts) + "\n"
+    n = normalize_text(page)
+    assert not n.removed_lines and n.text.count("纲要（草案）") == 4 and "[4]" in n.text
