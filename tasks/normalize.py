@@ -475,11 +475,15 @@ def _head_breaks(line: str) -> list[int]:
     R.HEAD_SPLIT_CHARS characters, and only when that part holds a dateline or two chrome labels."""
     folded, offsets = _folded(line[: R.HEAD_SPLIT_CHARS])  # 發(fā)布時間: matched as 发布时间:
     dateline = R.HEAD_DATELINE.search(folded)
-    if not dateline and len(R.HEAD_CHROME_LABEL.findall(folded)) < 2:
+    labels = len(R.HEAD_CHROME_LABEL.findall(folded))
+    whole = _WHOLE_LINE_RULES_ANY.match(folded)
+    # one label with a byline or salutation after it, unless a whole-line rule (a disclaimer) reads the line from its
+    # start: `組織部長在…講話時間:…導語:…不代表本站觀點…講話同志們:` stays one line, its title with it
+    joined = labels == 1 and not whole and R.HEAD_JOINED_BODY.search(folded)
+    if not dateline and labels < 2 and not joined:
         return []  # no dateline and at most one chrome label: a line its rules read whole
     at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
     at |= {m.end("name") if m.group("name") else m.end() for m in R.HEAD_BREAK_AFTER.finditer(folded)}
-    whole = _WHOLE_LINE_RULES_ANY.match(folded)
     if whole:  # `导语:——…会议上一文来源于网友上传,不代表本站观点…`: the disclaimer's rule reads it to its end phrase
         at = {a for a in at if a >= whole.end()}
     if offsets is not None:

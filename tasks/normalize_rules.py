@@ -67,6 +67,9 @@ LINE_RULES: list[tuple[str, str]] = [
     # people.com.cn's `小字号` / `大字号` switch
     ("chrome.toolbar", r"[大中小]字号$"),
     ("chrome.toolbar", r"(?:下载|打印|全屏|收藏|关闭|打印本页|关闭窗口|返回顶部|【|】|\|){2,}$"),
+    # the same bar cut into pieces by a page joined a few lines at a time: 收藏【字号：加大 / 还原减小】
+    ("chrome.toolbar", r"(?:下载|打印|全屏|收藏)+【?(?:字号|字体)" + COLON + r"(?:加大|还原|减小|默认|】)*$"),
+    ("chrome.toolbar", r"(?:加大|还原|减小|默认){2,}】?$"),
     # 今日: 434|昨日: 633|帖子: 2189450|会员: 163392|欢迎新会员: LY333
     ("chrome.forum", r"今日" + COLON + r"\d+\|?昨日" + COLON),
     ("chrome.forum", r".{0,40}(?:只看该作者|倒序浏览|回帖双倍积分|快速回帖|使用道具|举报$|在线时间\d+小时)"),
@@ -262,6 +265,10 @@ _CHROME_LABEL = (
 )
 HEAD_CHROME_LABEL = re.compile(_CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}")
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
+# one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page
+# joined a few lines at a time (`时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄`,
+# `时间：2026-02-09上海市市长 龚 正各位代表：`); without the split the caption's rule took the byline with it
+HEAD_JOINED_BODY = re.compile(_HEAD_OFFICE + r"\s*[" + HAN + r"]|(?:各位代表|各位委员|同志们|代表们)[:,，：]")
 # break before: a dateline (its dash, or its date when no dash leads it), a chrome label, a toolbar run, a bare
 # timestamp (not a label's value), a year-title glued to a breadcrumb (…宁夏要闻2026年…政府工作报告), a news
 # sentence's date (2月3日，…), a salutation

@@ -1345,3 +1345,35 @@ def test_bracketed_pieces_and_footnote_marks_on_lines_of_their_own_are_no_runnin
     page = "各位代表：\n" + OPENING_CITY + "\n" + "\n".join(parts) + "\n"
     n = normalize_text(page)
     assert not n.removed_lines and n.text.count("纲要（草案）") == 4 and "[4]" in n.text
+
+
+def test_a_head_joined_a_few_lines_at_a_time_keeps_its_byline_and_loses_its_toolbar():
+    """bench/reflow.py's paragraphs_grouped on the 2026 provincial pages: `收藏【字号：加大` / `还原减小】` stayed, and
+    `时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄` went whole under the caption rule."""
+    from bench.reflow import VARIANTS
+    from tasks.extract import extract_fields
+
+    page = (
+        "下载打印全屏\n收藏【字号：加大\n还原减小】\n"
+        "2026年河北省政府工作报告——2026年1月26日在河北省第十四届人民代表大会第四次会议上来源：河北日报\n"
+        "时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄\n"
+        "各位代表：" + OPENING_CITY + "\n" + BODY_PARA + "\n"
+    )
+    n = normalize_text(page)
+    assert n.text.split("\n")[:3] == [
+        "2026年河北省政府工作报告",
+        "——2026年1月26日在河北省第十四届人民代表大会第四次会议上",
+        "河北省人民政府省长 王正谱",
+    ]
+    raw = (ROOT / "data" / "samples" / "real" / "johncodes404__china-provincial-gov-reports-2026").glob("*.txt")
+    for path in raw:
+        page = path.read_text("utf-8")
+        want = extract_fields(
+            normalize_text(page).text, raw_text=page, removed_lines=normalize_text(page).removed_lines
+        )
+        grouped = VARIANTS["paragraphs_grouped"](page)
+        g = normalize_text(grouped)
+        got = extract_fields(g.text, raw_text=grouped, removed_lines=g.removed_lines)
+        for field in ("title", "speaker_name", "speaker_title", "published_on", "source_site", "meeting"):
+            assert got[field] == want[field], (path.name, field)
+
