@@ -861,13 +861,24 @@ def _head_rules(lines: _Lines) -> None:
         run = [c] if c is not None and R.KEYWORD_LINE.fullmatch(lines.keys[c]) else []
 
 
+_SIGNED_CAPTION_END = re.compile(r"(?:摄影?|报道|供图)[。）)]?$")
+
+
 def _captions(lines: _Lines) -> None:
     """Signed photo captions anywhere on the page (本报记者 霍艳恩摄); a caption is never speech (see _is_caption).
 
     A caption glued to the byline above it (a head that lost its line breaks: `北京市市长 殷勇殷勇同志作政府工作报告。
     本报记者 戴冰摄`) loses only the caption: the byline stays for extract."""
+    width: int | None = -1  # the page's hard-wrap width, looked up once when needed
     for i, key in enumerate(lines.keys):
         if lines.rule[i] is None and key and len(key) <= R.CAPTION_MAX and _is_caption(key):
+            if not _SIGNED_CAPTION_END.search(key):
+                # `“约法三章”：2013 年3 月全国两会后，李克强总理在与中外记者见面时`: a PDF's line cut at its width that
+                # ends in 记者 and two characters is no caption (signed ones end 摄/报道/供图 and stay captions)
+                if width == -1:
+                    width = _wrap_width([raw.strip() for raw in lines.raw])
+                if width is not None and abs(len(lines.raw[i].strip()) - width) <= 1:
+                    continue
             at = _caption_after_byline(lines.raw[i])
             if at is not None:
                 lines.cut(i, at, len(lines.raw[i]), "chrome.photo_caption")
@@ -1358,13 +1369,22 @@ def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
     return out
 
 
-def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
-    """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a page's text was hard-wrapped at: the commonest length of its lines of 20+ characters, when it is
+    the length of 5+ of them and 30 %+ of them (None: not hard-wrapped)."""
     lengths = Counter(len(line) for line in lines if len(line) >= 20)
     if not lengths:
-        return lines
+        return None
     width, n_at_width = lengths.most_common(1)[0]
-    if n_at_width < 5 or n_at_width < 0.3 * sum(1 for line in lines if len(line) >= 20):
+    if n_at_width < 5 or n_at_width < 0.3 * sum(lengths.values()):
+        return None
+    return width
+
+
+def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
+    """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
+    width = _wrap_width(lines)
+    if width is None:
         return lines
     out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0

@@ -1377,3 +1377,18 @@ def test_a_head_joined_a_few_lines_at_a_time_keeps_its_byline_and_loses_its_tool
         for field in ("title", "speaker_name", "speaker_title", "published_on", "source_site", "meeting"):
             assert got[field] == want[field], (path.name, field)
 
+
+def test_a_wrapped_line_ending_in_reporter_and_two_characters_is_no_caption():
+    """A PDF's line cut at its width: `“约法三章”：2013 年3 月全国两会后，李克强总理在与中外记者见面时` (七台河 2014) was
+    removed as a photo caption signed by 记者 见面时."""
+    para = (
+        "“约法三章”：2013 年3 月全国两会后，李克强总理在与中外记者见面时郑重提出：本届政府任期内，政府性的楼堂馆所"
+        "一律不得新建，财政供养人员只减不增，公费接待、公费出国、公费购车只减不增。"
+    )
+    width = 36
+    assert para[:width].endswith("记者见面时")
+    paras = [BODY_PARA * 6, para, BODY_PARA * 6]
+    page = "各位代表：\n" + "\n".join(p[i : i + width] for p in paras for i in range(0, len(p), width)) + "\n"
+    n = normalize_text(page)
+    assert _words(para) in _words(n.text) and not n.removed_lines
+    assert normalize_text("各位代表：\n" + OPENING_CITY + "\n王正谱作政府工作报告。本报记者 霍艳恩摄\n").removed_lines
