@@ -70,9 +70,15 @@ _CHROME_LINE = re.compile(
 )
 
 
+# a site, print or wire citation glued to the end of the last sentence (`…美好未来！（昆明市政府信息公开门户网站）`,
+# `（新华社一九七五年一月二十日讯）（《人民日报》19750121第1版）`): read by eye, the copy's source, not the speech
+_GLUED_CITATION = re.compile(r"[（(](?:[^（）()]{2,16}网站|《[^》]{1,12}》\d{6,8}第?[^）)]{1,8}版)[）)]\s*$", re.M)
+
+
 def clean_markdown(text: str) -> str:
     """A lawtext markdown page as a reader sees it: no front matter, HTML comments (captions) or print chrome."""
-    return _CHROME_LINE.sub("", _PAGE_JUMP.sub("", _COMMENT.sub("\n", _FRONT.sub("", text))))
+    text = _CHROME_LINE.sub("", _PAGE_JUMP.sub("", _COMMENT.sub("\n", _FRONT.sub("", text))))
+    return _GLUED_CITATION.sub("", text)
 
 
 def clean_wikisource(text: str) -> str:
