@@ -77,7 +77,10 @@ def pdf_pages(text: str) -> str:
     page's number (`- 3 -`) and the running header (the page's first short line, its title) between the lines."""
     front, body = _split_front_matter(text)
     lines = [line.strip() for line in _lines(body)]
-    header = next((line for line in lines[:5] if 4 <= len(line) <= 30), "政府工作报告")
+    # a PDF's running header is the document's title or issuing office: the page's first line when it is short and
+    # unpunctuated, else the generic title
+    first = lines[0].strip("*#") if lines else ""
+    header = first if 4 <= len(first) <= 30 and not re.search(r"[，。：；！？、]", first) else "政府工作报告"
     out: list[str] = []
     page = 1
     for para in lines:

@@ -949,8 +949,8 @@ _RUNNING_CLOSERS = ("]", "］", "》", "”", "’", "」", "』", ")", "）")
 
 def _running_headers(lines: _Lines) -> None:
     """A PDF's text: each page's running header (`政府工作报告`, `XX市人民政府`) and page number (`12`) stand between
-    its lines. A short unpunctuated line alone on its line R.RUNNING_MIN_COUNT+ times is a header after its first time
-    (the title); bare numbers counting up by one, as many, are page numbers. _join_across_cuts then joins the
+    its lines. A short unpunctuated line alone on its line R.RUNNING_MIN_COUNT+ times is a header (but its first time
+    when that is in the head: the title); bare numbers counting up by one, as many, are page numbers. _join_across_cuts then joins the
     paragraph halves they cut."""
     nonempty = lines.kept_nonempty()
     # a line between a bracket or quote opened on the line before and closed on the line after (wikisource's `《` /
@@ -965,9 +965,10 @@ def _running_headers(lines: _Lines) -> None:
     for i in kept:
         if R.RUNNING_LINE.fullmatch(lines.keys[i]) and len(_HAN_RE.findall(lines.keys[i])) >= R.RUNNING_MIN_HAN:
             seen.setdefault(lines.keys[i], []).append(i)
+    head_end = _head_end(lines)
     for idx in seen.values():
         if len(idx) >= R.RUNNING_MIN_COUNT:
-            for i in idx[1:]:
+            for i in idx[1:] if idx[0] < head_end else idx:  # the first time in the head is the title: it stays
                 lines.remove(i, "chrome.running_header", whole=True)
     numbers = [i for i in kept if R.PAGE_NUMBER_LINE.fullmatch(lines.keys[i])]
     run: list[int] = []
