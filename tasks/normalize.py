@@ -579,11 +579,19 @@ def _split_joined_body(lines: _Lines, counts: Counter) -> None:
 
 
 def _line_rules(lines: _Lines) -> None:
+    width: int | None = -1  # the page's hard-wrap width, looked up once when needed
     for i, key in enumerate(lines.keys):
         if not key or len(key) > _MAX_CHROME_KEY or lines.rule[i] is not None:
             continue
         m = _LINE_RULES_ANY.match(key)
         if m:
+            if "，" in key or "," in key or "。" in key:
+                # `府工作人员的监督检查。充分发挥群众监督…认真查处举报` (浙江 1992 as a PDF's text): a line cut at the
+                # page's wrap width is a piece of a paragraph whatever chrome word it happens to end in
+                if width == -1:
+                    width = _wrap_width([raw.strip() for raw in lines.raw])
+                if width is not None and abs(len(lines.raw[i].strip()) - width) <= 1:
+                    continue
             name = _LINE_RULE_NAMES[str(m.lastgroup)]
             lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
 

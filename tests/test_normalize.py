@@ -1392,3 +1392,19 @@ def test_a_wrapped_line_ending_in_reporter_and_two_characters_is_no_caption():
     n = normalize_text(page)
     assert _words(para) in _words(n.text) and not n.removed_lines
     assert normalize_text("各位代表：\n" + OPENING_CITY + "\n王正谱作政府工作报告。本报记者 霍艳恩摄\n").removed_lines
+
+
+def test_a_wrapped_line_ending_in_a_chrome_word_stays():
+    """浙江 1992 as a PDF's text: the 36-character line `府工作人员的监督检查。充分发挥群众监督和新闻舆论监督的作用，认真查处举报`
+    ends in 举报 (a forum footer's word) and was removed as forum chrome."""
+    para = (
+        "府工作人员的监督检查。充分发挥群众监督和新闻舆论监督的作用，认真查处举报"
+        "的问题。加强廉政建设，首先要从省级机关做起，从领导干部做起，从严要求，作出表率。"
+    )
+    width = 36
+    assert para[:width].endswith("认真查处举报")
+    paras = [BODY_PARA * 6, para, BODY_PARA * 6]
+    lines = [p[i : i + width] for p in paras for i in range(0, len(p), width)]
+    assert any(line.endswith("认真查处举报") for line in lines)
+    n = normalize_text("各位代表：\n" + "\n".join(lines) + "\n")
+    assert _words(para) in _words(n.text) and not n.removed_lines
