@@ -976,7 +976,11 @@ def _running_headers(lines: _Lines) -> None:
     head_end = _head_end(lines)
     for idx in seen.values():
         if len(idx) >= R.RUNNING_MIN_COUNT:
-            for i in idx[1:] if idx[0] < head_end else idx:  # the first time in the head is the title: it stays
+            # its first time stays when it stands as a title: in the head, or after a paragraph's end (a report's
+            # title below the resolution a page prints first), not between a paragraph's halves
+            before = [j for j in nonempty if j < idx[0]]
+            title = idx[0] < head_end or not before or lines.raw[before[-1]].rstrip().endswith(tuple(R.SENTENCE_END))
+            for i in idx[1:] if title else idx:
                 lines.remove(i, "chrome.running_header", whole=True)
     numbers = [i for i in kept if R.PAGE_NUMBER_LINE.fullmatch(lines.keys[i])]
     run: list[int] = []
