@@ -1312,7 +1312,7 @@ def unlayout_tables(html: str) -> str:
         root = lxml.html.document_fromstring(html)
     except Exception:  # noqa: BLE001 - lxml raises several types on broken markup: the extractor will say what is wrong
         return html
-    layout = []
+    layout: list[Any] = []  # the tables (lxml elements) holding a layout cell
     for cell in root.iter("td", "th"):
         own = "".join(
             t for el in cell.iter() if el.tag not in _TABLE_TAGS or el is cell for t in (el.text, el.tail) if t

@@ -984,14 +984,14 @@ def _running_headers(lines: _Lines) -> None:
                 lines.remove(i, "chrome.running_header", whole=True)
     numbers = [i for i in kept if R.PAGE_NUMBER_LINE.fullmatch(lines.keys[i])]
     run: list[int] = []
-    for i in [*numbers, None]:
-        if i is not None and (not run or int(lines.keys[i]) == int(lines.keys[run[-1]]) + 1):
-            run.append(i)
+    for n in [*numbers, None]:
+        if n is not None and (not run or int(lines.keys[n]) == int(lines.keys[run[-1]]) + 1):
+            run.append(n)
             continue
         if len(run) >= R.RUNNING_MIN_COUNT:
             for j in run:
                 lines.remove(j, "chrome.page_counter", whole=True)
-        run = [i] if i is not None else []
+        run = [n] if n is not None else []
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
