@@ -34,7 +34,8 @@ LEADING_VERB_FREQ = 100
 EXTRA_SURNAMES = frozenset("习琚郗傅萧")
 # Organ before a title: 中共中央总书记, 国务院总理, 省委书记, 市人民政府市长, 区政府区长 …
 ORGAN = (
-    r"(?:中共中央|中央军委|中央纪委|中央政治局常委|中央政治局委员|中央|国务院|国家|全国人大常委会|全国政协|"
+    r"(?:最高人民(?:法院|检察院)|[省市区县州]?(?:高级|中级)?人民法院|[省市区县州]?人民检察院|"
+    r"中共中央|中央军委|中央纪委|中央政治局常委|中央政治局委员|中央|国务院|国家|全国人大常委会|全国政协|"
     r"全国人大|(?:中共)?自治区党委|自治区(?:人民)?政府|自治区人大常委会|自治区政协|(?:中共)?[省市区县州旗盟镇乡]委|[省市区县州旗盟镇乡](?:人民)?政府|[省市区县州]人大常委会|"
     r"[省市区县州]政协|自治区|人民政府|省|市|区|县|州|镇|乡)"
 )
@@ -60,6 +61,8 @@ TITLES = sorted(
         "主任",
         "部长",
         "秘书长",
+        "检察长",  # 最高人民检察院检察长应勇 (a procurator-general's report to the congress)
+        "院长",  # 最高人民法院院长张军
         "局长",
         "厅长",
         "常委",
@@ -71,7 +74,7 @@ TITLES = sorted(
 TITLE = "|".join(TITLES)
 # The characters an office can start with (ORGAN's, the 代理/常务/执行/副 prefixes', TITLES'): the lookahead lets the
 # scan skip every other position with one set test instead of trying each alternative (tests pin the equivalence).
-OFFICE_FIRST = "中国全省市区县州旗盟镇乡自人代常执副" + "".join(sorted({t[0] for t in TITLES}))
+OFFICE_FIRST = "最高中国全省市区县州旗盟镇乡自人代常执副" + "".join(sorted({t[0] for t in TITLES}))
 OFFICE_RE = re.compile(rf"(?=[{OFFICE_FIRST}])(?:{ORGAN})?(?:代理|代|常务|执行)?副?(?:{TITLE})")
 # Titles that may follow a name (习近平总书记, 周本顺书记); 代表 and 常委 are too often nouns there.
 AFTER_RE = re.compile(
@@ -156,7 +159,7 @@ def _leaders_re() -> re.Pattern:
 # call (~1 us): ~100k calls a 20k-bench shard from the helpers below (session 13).
 NAME_SHAPE_RE = re.compile(rf"[{HAN}]{{2,{MAX_NAME}}}")
 TITLE_TAIL_RE = re.compile(rf"(?:代理|代|常务|执行)?副?(?:{TITLE})$")
-NATIONAL_OFFICE_RE = re.compile(r"(?:中共中央|中央|国务院|国家|全国)")
+NATIONAL_OFFICE_RE = re.compile(r"(?:中共中央|中央|国务院|国家|全国|最高人民)")
 NATIONAL_TITLE_RE = re.compile(r"总书记|总理|国务委员|委员长")
 OFFICE_HEAD_RE = re.compile(r"(?:中共)?([省市区县州旗盟镇乡自])")
 HEAD_CHIEF_RE = re.compile(r"([省市区县州旗盟镇乡])长$")
@@ -784,9 +787,14 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
     place_hits = regions.find_places(text)
     rows = person_mentions(doc_id, text, place_hits)
     taken = bytearray(len(text) + 1)  # characters already inside a mention
-    for r in rows:
-        taken[r["start"] : r["end"]] = b"\1" * (r["end"] - r["start"])
     place_ends = {h.end: h for h in place_hits}  # 郴州市|市委: a place ending in or right before an organization
+    for r in rows:
+        s, e = r["start"], r["end"]
+        # 罗城仫佬族自治县|县人民政府县长 蒋韦慧: the office repeats its place's level character; the place stays a
+        # mention of its own (the person's text starts at the office, as before)
+        place = next((place_ends[p] for p in range(s + 1, min(e, s + len("自治区")) + 1) if p in place_ends), None)
+        own = place.end if place is not None and place.start < s else s
+        taken[own:e] = b"\1" * (e - own)
     for s, e, org in _org_matches(text):
         if _inside(s, e, taken):
             continue

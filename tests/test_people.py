@@ -223,3 +223,26 @@ def test_a_long_list_chain_without_its_closing_word_is_no_list():
 
     assert list(name_lists("一、发展" * 5_000)) == []
     assert [m.group(0) for m in name_lists("表彰了朱亚民、吴义海、黄荣文等同志。")] == ["朱亚民、吴义海、黄荣文等"]
+
+
+def test_court_and_procuratorate_heads_are_offices():
+    rows = extract_mentions(
+        "d", "最高人民检察院检察长应勇作工作报告，省高级人民法院院长王晓东出席，市人民检察院检察长李明参加。"
+    )
+    people = [(r["name"], r["office"], r["level"]) for r in rows if r["kind"] == "person"]
+    assert people == [
+        ("应勇", "最高人民检察院检察长", "national"),
+        ("王晓东", "省高级人民法院院长", "province"),
+        ("李明", "市人民检察院检察长", "prefecture"),
+    ]
+
+
+def test_a_place_whose_level_character_an_office_repeats_stays_a_place():
+    text = "罗城仫佬族自治县人民政府县长蒋韦慧出席，广西壮族自治区人民政府主席蓝天立讲话。"
+    rows = extract_mentions("d", text)
+    assert [(r["kind"], r["text"]) for r in rows] == [
+        ("place", "罗城仫佬族自治县"),
+        ("person", "县人民政府县长蒋韦慧"),
+        ("place", "广西壮族自治区"),
+        ("person", "自治区人民政府主席蓝天立"),
+    ]
