@@ -436,24 +436,12 @@ def _html_comments(lines: _Lines) -> None:
                 # text<!-- a caption the page wrapped onto the next line -->text (a hard-wrapped page of a markdown
                 # copy: bench_repair_mix `reflowed` kept `贺海东<!-- 2月10日，市长…向` / `大会作…摄 -->各位代表`)
                 lines.cut(i, start, len(raw), "markup.html_comment")
-                for j in range(i + 1, close):
-                    lines.remove(j, "markup.html_comment", whole=True)
-                end = lines.raw[close].find("-->")
-                if lines.raw[close][end + 3 :].strip():
-                    lines.cut(close, 0, end + 3, "markup.html_comment")
-                else:
-                    lines.remove(close, "markup.html_comment", whole=True)
+                _remove_comment_lines(lines, i + 1, close)
                 i = close
             elif at_start:
                 close = _comment_close(lines, i, start)
                 if close is not None:
-                    for j in range(i, close):
-                        lines.remove(j, "markup.html_comment", whole=True)
-                    end = lines.raw[close].find("-->")
-                    if lines.raw[close][end + 3 :].strip():
-                        lines.cut(close, 0, end + 3, "markup.html_comment")
-                    else:
-                        lines.remove(close, "markup.html_comment", whole=True)
+                    _remove_comment_lines(lines, i, close)
                     i = close
                 elif len(lines.keys[i]) <= R.UNCLOSED_COMMENT_MAX and not (
                     R.SPEECH_MARK.search(lines.keys[i]) or _SALUTATION.search(lines.keys[i])
@@ -466,6 +454,18 @@ def _html_comments(lines: _Lines) -> None:
         elif s[:1] in ("!", "-", "*", "_") and (_MD_IMAGE_LINE.fullmatch(s) or _MD_RULE_LINE.fullmatch(s)):
             lines.remove(i, "markup.image" if s.startswith("!") else "markup.rule", whole=True)
         i += 1
+
+
+def _remove_comment_lines(lines: _Lines, first: int, close: int) -> None:
+    """A comment's lines from `first` to the one holding its `-->`: removed whole, the last cut through `-->` when
+    text follows it."""
+    for j in range(first, close):
+        lines.remove(j, "markup.html_comment", whole=True)
+    end = lines.raw[close].find("-->")
+    if lines.raw[close][end + 3 :].strip():
+        lines.cut(close, 0, end + 3, "markup.html_comment")
+    else:
+        lines.remove(close, "markup.html_comment", whole=True)
 
 
 def _head_breaks(line: str) -> list[int]:

@@ -1378,6 +1378,15 @@ def test_a_head_joined_a_few_lines_at_a_time_keeps_its_byline_and_loses_its_tool
             assert got[field] == want[field], (path.name, field)
 
 
+PDF_WIDTH = 36  # a PDF's text cut at its line width
+
+
+def _pdf_lines(para: str) -> list[str]:
+    """`para` between two long paragraphs, every line cut at PDF_WIDTH."""
+    paras = [BODY_PARA * 6, para, BODY_PARA * 6]
+    return [p[i : i + PDF_WIDTH] for p in paras for i in range(0, len(p), PDF_WIDTH)]
+
+
 def test_a_wrapped_line_ending_in_reporter_and_two_characters_is_no_caption():
     """A PDF's line cut at its width: `“约法三章”：2013 年3 月全国两会后，李克强总理在与中外记者见面时` (七台河 2014) was
     removed as a photo caption signed by 记者 见面时."""
@@ -1385,10 +1394,8 @@ def test_a_wrapped_line_ending_in_reporter_and_two_characters_is_no_caption():
         "“约法三章”：2013 年3 月全国两会后，李克强总理在与中外记者见面时郑重提出：本届政府任期内，政府性的楼堂馆所"
         "一律不得新建，财政供养人员只减不增，公费接待、公费出国、公费购车只减不增。"
     )
-    width = 36
-    assert para[:width].endswith("记者见面时")
-    paras = [BODY_PARA * 6, para, BODY_PARA * 6]
-    page = "各位代表：\n" + "\n".join(p[i : i + width] for p in paras for i in range(0, len(p), width)) + "\n"
+    assert para[:PDF_WIDTH].endswith("记者见面时")
+    page = "各位代表：\n" + "\n".join(_pdf_lines(para)) + "\n"
     n = normalize_text(page)
     assert _words(para) in _words(n.text) and not n.removed_lines
     assert normalize_text("各位代表：\n" + OPENING_CITY + "\n王正谱作政府工作报告。本报记者 霍艳恩摄\n").removed_lines
@@ -1401,10 +1408,8 @@ def test_a_wrapped_line_ending_in_a_chrome_word_stays():
         "府工作人员的监督检查。充分发挥群众监督和新闻舆论监督的作用，认真查处举报"
         "的问题。加强廉政建设，首先要从省级机关做起，从领导干部做起，从严要求，作出表率。"
     )
-    width = 36
-    assert para[:width].endswith("认真查处举报")
-    paras = [BODY_PARA * 6, para, BODY_PARA * 6]
-    lines = [p[i : i + width] for p in paras for i in range(0, len(p), width)]
+    assert para[:PDF_WIDTH].endswith("认真查处举报")
+    lines = _pdf_lines(para)
     assert any(line.endswith("认真查处举报") for line in lines)
     n = normalize_text("各位代表：\n" + "\n".join(lines) + "\n")
     assert _words(para) in _words(n.text) and not n.removed_lines
