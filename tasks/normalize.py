@@ -1064,13 +1064,25 @@ def _readings(char: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _in_context(text: str, at: int, after: int) -> str:
+    """The Simplified form of text[at] as OpenCC's phrases convert it between its neighbours (text[at - 1] and
+    text[after], the character after its pinyin): 瞭解 -> 了解, where 瞭 alone stays 瞭 (瞭望). Injectors annotate
+    the Simplified text and convert it after, so 瞭(le)解 carries 了's reading."""
+    before = text[at - 1] if at > 0 else ""
+    window = before + text[at] + text[after : after + 1]
+    converted = _T2S.convert(window)
+    return converted[len(before)] if len(converted) == len(window) else text[at]
+
+
 def _remove_pinyin(text: str, counts: Counter) -> str:
-    """區(qū)長 -> 區長 only when (qū) is a reading of 區: 中国(China), 张三(zhāng) stay."""
+    """區(qū)長 -> 區長 only when (qū) is a reading of 區 (or of its Simplified form in the phrase: 瞭(le)解):
+    中国(China), 张三(zhāng) stay."""
 
     def repl(m: re.Match) -> str:
-        if m.group(2) in _readings(m.group(1)):
+        char, reading = m.group(1), m.group(2)
+        if reading in _readings(char) or reading in _readings(_in_context(m.string, m.start(1), m.end())):
             counts["pinyin.injected"] += 1
-            return m.group(1)
+            return char
         return m.group(0)
 
     if "(" not in text and "（" not in text:

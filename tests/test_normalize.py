@@ -336,6 +336,9 @@ def test_t2s_converts_only_the_lines_holding_traditional_script():
         ("我们和中国(China)合作", "我们和中国(China)合作"),
         ("全区(GDP)增长", "全区(GDP)增长"),
         ("他叫张三(zhāng)吧", "他叫张三(zhāng)吧"),  # zhāng is not a reading of 三
+        # the injector read the Simplified 了解 (le), then converted: 瞭 alone is liǎo / liào
+        ("區(qū)長要深入瞭(le)解情況", "区长要深入了解情况"),
+        ("區(qū)長登高瞭(le)望", "区长登高瞭(le)望"),  # 瞭望 stays 瞭 in Simplified too: (le) is not its reading there
     ],
 )
 def test_injected_pinyin(raw, expected):
