@@ -601,7 +601,44 @@ def person_mentions(doc_id: str, text: str, place_hits: list | None = None) -> l
                 add(s, m.group(0), s, e, None)
             for ls, lname in _list_names(text, s, e):
                 add(ls, lname, ls, ls + len(lname), None)
+    for a, b in _thing_lists(text):
+        for s in [k for k, row in found.items() if a <= k < b and not row["office"]]:
+            del found[s]
     return sorted(found.values(), key=lambda r: r["start"])
+
+
+# A 、 list closed by 等 and a noun of things (可喜安、韩正、华瑞等人参精加工企业; 王老吉、周黑鸭、张小泉等老字号) names
+# brands or firms, not people, though its tokens read as names; 等企业家 / 等公司负责人 are people again.
+THING_LIST_END_RE = re.compile(
+    r"等[^，。；：！？、\n]{0,8}?(?:企业|品牌|公司|集团|产品|商标|老字号|门店|商家|药业|食品)"
+    r"(?!家|负责人|代表|领导|职工|员工|老板|主|高管|老总)"
+)
+
+
+def _thing_lists(text: str) -> list[tuple[int, int]]:
+    """Spans of 、 lists that name things (THING_LIST_END_RE): from 等 back token by token over the 、 chain; the
+    first token's span is its last MAX_NAME characters (培育壮大可喜安: a name there starts in 可喜安)."""
+    spans = []
+    for m in THING_LIST_END_RE.finditer(text):
+        end = start = m.start()
+        floor = max(0, end - NAME_LIST_MAX_CHARS)
+        while True:
+            tok = start
+            while tok > floor and tok > start - MAX_NAME_LIST_TOKEN and _NAME_CHAR.match(text[tok - 1]):
+                tok -= 1
+            if tok > floor and text[tok - 1] == "、":
+                start = tok - 1
+                continue
+            start = max(tok, start - MAX_NAME)
+            break
+        if "、" in text[start:end]:
+            spans.append((start, end))
+    return spans
+
+
+MAX_NAME_LIST_TOKEN = 12  # a brand or firm between 、 (LONG_LIST_RE's tokens)
+_NAME_CHAR = re.compile(f"[{HAN}·]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 # A leader's name that names a doctrine (a third of the shared corpus's person rows were these, session 42)

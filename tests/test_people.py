@@ -246,3 +246,17 @@ def test_a_place_whose_level_character_an_office_repeats_stays_a_place():
         ("place", "广西壮族自治区"),
         ("person", "自治区人民政府主席蓝天立"),
     ]
+
+
+def test_a_list_of_brands_or_firms_names_no_people():
+    # 、 lists closed by 等 and a noun of things: the tokens read as names (韩正 is a leader's) but name products
+    for text in (
+        "培育壮大可喜安、韩正、华瑞等人参精加工企业，着力构建高端产业。",
+        "支持王老吉、周黑鸭、张小泉等老字号做大做强。",
+        "引进李宁、安踏、特步等一批知名品牌。",
+    ):
+        assert _people(text) == [], text
+    # people again: entrepreneurs, and a person named before the list
+    assert [n for n, _, _ in _people("王老吉、周黑鸭、张小泉等企业家参加座谈。")] == ["王老吉", "周黑鸭", "张小泉"]
+    assert [n for n, _, _ in _people("张明华同志引进李宁、安踏、特步等龙头企业。")] == ["张明华"]
+    assert [n for n, o, _ in _people("市长王明华指出，要引进李宁、安踏、特步等龙头企业。")] == ["王明华"]
