@@ -1333,13 +1333,60 @@ def unlayout_tables(html: str) -> str:
     return lxml.html.tostring(root, encoding="unicode")
 
 
+# libxml2's HTML parser (under lxml, hence under trafilatura and unlayout_tables) stops building the tree at 256 open
+# elements — "Excessive depth in document: 256" (ERR_RESOURCE_LIMIT, libxml2 2.14 without XML_PARSE_HUGE) — and
+# drops everything after that point without raising: a speech whose paragraphs each open a <font> or <span> that is
+# never closed (old site templates) lost all text after its ~128th paragraph, and a page nested 256 deep became
+# `no_text`. Such a page is flattened until it parses whole: inline formatting tags first (they carry no structure),
+# then, if still too deep, every tag that can nest becomes a line break (the text survives; chrome is normalize's).
+# A page that stays within the limit is parsed as before.
+PARSER_DEPTH = 256  # libxml2's xmlParserMaxDepth (2.14, as lxml 6.1 ships it): a page with fewer tags cannot reach it
+_DEPTH_EXCEEDED = "Excessive depth"  # the libxml2 message (lxml `error_log` entry) for the limit above
+_FORMATTING_TAGS = re.compile(
+    r"</?(?:font|span|b|strong|i|em|u|small|big|s|strike|tt|sub|sup|ins|del|mark|abbr|cite|q|label|nobr|center)"
+    r"(?:\s[^>]{0,2000})?/?>",
+    re.I,
+)
+_NESTING_TAGS = re.compile(
+    r"</?(?!(?:html|head|body|title|meta|link|script|style|br|hr|img|p|h[1-6])\b)[A-Za-z][A-Za-z0-9:-]*"
+    r"(?:\s[^>]{0,2000})?/?>",
+    re.I,
+)
+# a run of the line breaks the nesting tags became (100,000 nested <div>s: 200,000 <br>s, over which the extractor
+# spent 200 s) is one paragraph break
+_BREAK_RUN = re.compile(r"(?:<br>\s*){3,}")
+
+
+def _too_deep(html: str) -> bool:
+    """Whether libxml2 gives up on `html` at its nesting limit (one parse, ~5 % of the extractor's time)."""
+    import lxml.etree
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
+    try:
+        lxml.etree.fromstring(html, parser)
+    except Exception:  # noqa: BLE001 - broken markup: the extractor says what is wrong
+        return False
+    return any(_DEPTH_EXCEEDED in e.message for e in parser.error_log)
+
+
+def flatten_deep(html: str) -> str:
+    """`html` as is when the parser reads it whole, else flattened (see _DEPTH_EXCEEDED) until it does."""
+    if html.count("<") < PARSER_DEPTH or not _too_deep(html):
+        return html
+    html = _FORMATTING_TAGS.sub("", html)
+    if not _too_deep(html):
+        return html
+    return _BREAK_RUN.sub("<br><br>", _NESTING_TAGS.sub("<br>", html))
+
+
 def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str | None]:
     """Main text via trafilatura (favouring recall: chrome is normalize's job, lost body is forever)."""
     import html as html_lib
 
     import trafilatura
 
-    html = unlayout_tables(close_unclosed(html))
+    html = unlayout_tables(flatten_deep(close_unclosed(html)))
     m = _TITLE_TAG.search(html[:20000])
     title = html_lib.unescape(re.sub(r"\s+", " ", m.group(1))).strip() if m else None
     try:

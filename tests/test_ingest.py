@@ -656,6 +656,36 @@ def test_close_unclosed_leaves_closed_pages_alone():
     assert ingest_mod.close_unclosed("<p>正文</p><!-- 图片\n<p>接着</p>") == "<p>正文</p><!-- 图片-->\n<p>接着</p>"
 
 
+# ---------------------------------------------------------------- markup nested past the parser's limit
+_PARAGRAPHS = 400  # each opens a <font> never closed: 400 open elements, past libxml2's 256 (PARSER_DEPTH)
+
+
+@pytest.mark.parametrize("opener", ['<font face="宋体" size="3">', "<span style='font-size:16px'>"])
+def test_html_unclosed_formatting_tags_keep_every_paragraph(opener):
+    """Old templates open a <font> (or <span>) per paragraph and never close it: libxml2 stops the tree at 256
+    open elements and the page lost every paragraph after its ~128th, silently (no error, a shorter text)."""
+    paras = [f"{_SPEECH_P}这是第{i}段。" for i in range(_PARAGRAPHS)]
+    html = "<html><head><title>政府工作报告</title></head><body><div>" + "".join(f"<p>{opener}{p}" for p in paras)
+    html += "</div></body></html>"
+    _, text = ingest_mod.html_main_text(html)
+    assert text is not None and all(p in text for p in paras)
+    assert len([line for line in text.splitlines() if _SPEECH_P in line]) == _PARAGRAPHS  # still one per line
+
+
+@pytest.mark.parametrize("depth", [ingest_mod.PARSER_DEPTH, 3000, 100_000])
+def test_html_nested_past_the_parser_limit_keeps_its_text(depth):
+    """A page nested deeper than libxml2's limit was a `no_text` reject ("is it a list or login page?")."""
+    html = "<html><body>" + "<div>" * depth + f"<p>{_SPEECH_P}</p><p>结束。</p>" + "</div>" * depth + "</body></html>"
+    _, text = ingest_mod.html_main_text(html)
+    assert text is not None and _SPEECH_P in text and "结束。" in text
+
+
+def test_flatten_deep_leaves_pages_within_the_limit_alone():
+    nav = "".join(f'<li><a href="/l{i}"><span>栏目{i}</span></a></li>' for i in range(500))
+    html = f"<html><body><ul>{nav}</ul><div><p><font>{_SPEECH_P}</font></p></div></body></html>"
+    assert ingest_mod.flatten_deep(html) is html
+
+
 # ---------------------------------------------------------------- slices of a large container file
 
 
