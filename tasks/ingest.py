@@ -38,8 +38,17 @@ import xxhash
 from tasks.common import sha256_hex
 
 SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+# A page saved gzipped (crawlers that keep the response body as sent, `page.html.gz`): inflated while read, capped at
+# max_doc_bytes like the page itself, then read as its inner type. These were `unsupported_type` while `.jsonl.gz`
+# was read, so a landing folder of compressed pages published nothing of them.
+COMPRESSED_PAGE_SUFFIXES = tuple(s + ".gz" for s in SINGLE_DOC_SUFFIXES)
+PAGE_SUFFIXES = SINGLE_DOC_SUFFIXES + COMPRESSED_PAGE_SUFFIXES  # one document per file
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
-SUPPORTED_SUFFIXES = SINGLE_DOC_SUFFIXES + MULTI_DOC_SUFFIXES
+SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES
+# Names an operator should read differently from "unsupported": a download still being written (or abandoned) by a
+# crawler, browser or transfer tool — read once renamed — and an archive to unpack. Suffixes as the tools write them.
+_IN_PROGRESS_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".!ut", ".!qb")
+_ARCHIVE_SUFFIXES = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".tgz", ".z")
 # Container files plan_shards may cut into slices (byte ranges, see InputFile.part), whose records
 # a worker finds by itself: JSONL lines (any newline is a boundary), Parquet rows (shared out in
 # proportion to their place, see _row_share). Not .jsonl.gz: a gzip stream cannot be entered
@@ -194,17 +203,30 @@ def unread_problem(f: InputFile, max_doc_bytes: int, before_slicing: bool = Fals
     `before_slicing` (discovery): a large JSONL or Parquet file is not judged by its size, plan_shards slices it."""
     suffix = _suffix_of(f)
     if suffix is None:
-        return (
-            "unsupported_type",
-            f"unsupported file type {posixpath.splitext(f.relpath.lower())[1] or '(no extension)'!r}; "
-            f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
-        )
-    if before_slicing and suffix not in SINGLE_DOC_SUFFIXES:
+        return "unsupported_type", _unsupported_detail(f.relpath)
+    if before_slicing and suffix not in PAGE_SUFFIXES:
         return None
-    cap = max_doc_bytes if suffix in SINGLE_DOC_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
+    cap = max_doc_bytes if suffix in PAGE_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
     if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
         return "too_large", _too_large(f.size, cap, suffix)
     return None
+
+
+def _unsupported_detail(relpath: str) -> str:
+    stem, ext = posixpath.splitext(relpath.lower())
+    named = f"unsupported file type {ext or '(no extension)'!r}"
+    if ext in _IN_PROGRESS_SUFFIXES:
+        return (
+            f"{named}: a download still being written (or abandoned) by a crawler or browser; it is read once renamed "
+            f"to its final name{f' ({posixpath.basename(stem)})' if stem.endswith(SUPPORTED_SUFFIXES) else ''} — "
+            "delete it if the download was abandoned"
+        )
+    if ext in _ARCHIVE_SUFFIXES:
+        return (
+            f"{named}: an archive; unpack it into the landing folder (pages may stay gzipped one by one: "
+            f"{', '.join(COMPRESSED_PAGE_SUFFIXES)}, .jsonl.gz)"
+        )
+    return f"{named}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
 
 
 def _with_problem(f: InputFile, problem: tuple[str, str] | None) -> InputFile:
@@ -1125,6 +1147,11 @@ def ingest_one(
 
 
 def _too_large(size: int, cap: int, suffix: str) -> str:
+    if suffix in COMPRESSED_PAGE_SUFFIXES:
+        return (
+            f"at least {size:,} bytes of page (inflated) is more than one speech (limit {cap:,}); "
+            "raise --max-doc-bytes if it is one"
+        )
     if suffix in SINGLE_DOC_SUFFIXES:
         return f"{size:,} bytes is more than one speech (limit {cap:,}); split the file or raise --max-doc-bytes"
     return (
@@ -1148,19 +1175,44 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
         if suffix in MULTI_DOC_SUFFIXES:
             _jsonl_docs(f, reader, out, max_doc_bytes, gz=suffix.endswith(".gz"))
             return reader.drain()
+        if suffix in COMPRESSED_PAGE_SUFFIXES:
+            return _gzipped_page(f, suffix, reader, out, max_doc_bytes)
         data = _read_capped(reader, max_doc_bytes)
         sha = reader.drain()
         if data is None:
             out.rejects.append(reject_row(f, sha, "too_large", _too_large(reader.n, max_doc_bytes, suffix)))
             return sha
-        try:
-            if suffix == ".txt":
-                out.docs.append(_text_doc(f, data, sha))
-            else:
-                out.docs.append(_html_doc(f, data, sha))
-        except Reject as rej:
-            out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
+        return _page_doc(f, suffix, data, sha, out)
+
+
+def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIngest, max_doc_bytes: int) -> str:
+    """A `.html.gz` (see COMPRESSED_PAGE_SUFFIXES) inflated as it streams in, never past max_doc_bytes."""
+    try:
+        data = b"".join(_inflate(reader.chunks(), max_doc_bytes))
+    except _TooLarge as exc:
+        sha = reader.drain()
+        out.rejects.append(reject_row(f, sha, "too_large", _too_large(exc.args[0], max_doc_bytes, suffix)))
         return sha
+    except _Damaged as exc:
+        sha = reader.drain()
+        out.rejects.append(
+            reject_row(
+                f, sha, "decode_error", f"not a whole gzip file ({exc}); re-download it, or gunzip what is there"
+            )
+        )
+        return sha
+    return _page_doc(f, suffix[: -len(".gz")], data, reader.drain(), out)
+
+
+def _page_doc(f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest) -> str:
+    try:
+        if suffix == ".txt":
+            out.docs.append(_text_doc(f, data, sha))
+        else:
+            out.docs.append(_html_doc(f, data, sha))
+    except Reject as rej:
+        out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
+    return sha
 
 
 def _stat_key(fh: Any) -> tuple[int, int] | None:

@@ -152,6 +152,47 @@ def test_unsupported_type_is_rejected(tmp_path):
     assert r["reason"] == "unsupported_type" and ".pdf" in r["detail"]
 
 
+@pytest.mark.parametrize("name", ["page.html.gz", "page.htm.gz", "page.txt.gz", "PAGE.XHTML.GZ"])
+def test_gzipped_page_reads_as_the_page(tmp_path, name):
+    """A crawler that keeps pages as sent (`page.html.gz`) had every page rejected `unsupported_type`."""
+    plain = name[: -len(".gz")]
+    inner = SEED_000 if plain.lower().endswith(".txt") else f"<html><body><p>{SEED_000}</p></body></html>"
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / plain).write_text(inner, encoding="gb18030")
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / name).write_bytes(gzip.compress(inner.encode("gb18030")))
+    want, got = _ingest(tmp_path / "plain"), _ingest(tmp_path / "gz")
+    assert got.rejects == [] and len(got.docs) == 1
+    for field in ("raw_text", "format", "encoding", "page_title"):
+        assert got.docs[0].get(field) == want.docs[0].get(field), field
+
+
+def test_gzipped_page_bomb_and_cut_download_are_rejects(tmp_path):
+    cap = 1 << 20
+    _write_bomb(tmp_path / "bomb.html.gz", 64 * cap)  # 64 MB of newlines in ~70 KB
+    packed = gzip.compress(SEED_000.encode())
+    (tmp_path / "cut.txt.gz").write_bytes(packed[: len(packed) // 2])
+    got = {r["source_path"]: r for r in ingest_files([(f, None) for f in discover([str(tmp_path)])], cap).rejects}
+    assert got["bomb.html.gz"]["reason"] == "too_large" and "inflated" in got["bomb.html.gz"]["detail"]
+    assert got["cut.txt.gz"]["reason"] == "decode_error" and "re-download" in got["cut.txt.gz"]["detail"]
+
+
+@pytest.mark.parametrize(
+    "name,says",
+    [
+        ("speech.html.part", "renamed to its final name (speech.html)"),
+        ("speech.txt.crdownload", "renamed to its final name (speech.txt)"),
+        ("dump.jsonl.tmp", "renamed"),
+        ("pages.zip", "unpack it"),
+        ("pages.tar.gz", "unpack it"),
+    ],
+)
+def test_unsupported_names_say_what_to_do(tmp_path, name, says):
+    """A crawler's half-written download and an archive were "unsupported file type '.part'; supported: …"."""
+    r = _one_reject(tmp_path, name, SEED_000.encode())
+    assert r["reason"] == "unsupported_type" and says in r["detail"], r["detail"]
+
+
 def test_too_short_text_is_rejected(tmp_path):
     r = _one_reject(tmp_path, "stub.txt", "讲话".encode())
     assert r["reason"] == "too_short"
