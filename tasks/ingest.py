@@ -888,6 +888,9 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
         utf16 = _utf16_cjk_only(data)  # mostly Chinese with a little ASCII: a few NULs, too few for the check above
         if utf16:
             return data.decode(utf16), utf16
+        text_part = _without_stray_nuls(data)
+        if text_part is not None:
+            return decode_bytes(text_part, html)
         raise Reject(
             "binary", "the file holds binary data (NUL/control bytes), not text; is it a PDF, image or archive?"
         )
@@ -908,6 +911,10 @@ def decode_bytes(data: bytes, html: bool = False) -> tuple[str, str]:
     utf16 = _utf16_cjk_only(data)
     if utf16:
         return data.decode(utf16), utf16
+    if b"\0" in data:  # past the binary test's sample: a legacy-encoded page with a NUL tail or stray NULs
+        text_part = _without_stray_nuls(data)
+        if text_part is not None:
+            return decode_bytes(text_part, html)
     return _detect(data, utf8_error)
 
 
@@ -969,6 +976,23 @@ def _common_han(ch: str) -> bool:
     except UnicodeEncodeError:
         return False
     return 0xA440 <= (b[0] << 8 | b[1]) <= 0xC67E
+
+
+# A text page may carry NUL bytes that are no encoding's: a download preallocated and cut short ends in a run of them,
+# a scraper's C string leaves one per field. Such a page was a `binary` reject ("is it a PDF, image or archive?").
+# Its NULs are dropped when, the trailing run aside, they are at most STRAY_NUL_SHARE of its bytes and what is left
+# reads as text (the control-byte test of _looks_binary). Compressed or encrypted bytes hold 1 NUL in 256 (0.39 %),
+# four times the share, and fail the control-byte test anyway (~9 % of uniform bytes are controls); UTF-16 was
+# tried before (a NUL in every other byte).
+STRAY_NUL_SHARE = 0.001
+
+
+def _without_stray_nuls(data: bytes) -> bytes | None:
+    body = data.rstrip(b"\0")
+    if not body.strip() or body.count(0) > STRAY_NUL_SHARE * len(body):
+        return None
+    text = body.replace(b"\0", b"")
+    return None if _looks_binary(text) else text
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -193,6 +193,32 @@ def test_unsupported_names_say_what_to_do(tmp_path, name, says):
     assert r["reason"] == "unsupported_type" and says in r["detail"], r["detail"]
 
 
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("stray.txt", SEED_000.encode().replace("。".encode(), "。\0".encode(), 5)),  # a scraper's C strings
+        ("stray.html", f"<html><body><p>{SEED_000}</p></body></html>".encode("gb18030").replace(b"\n", b"\0\n", 3)),
+        ("prealloc.txt", SEED_000.encode("gb18030") + b"\0" * 65536),  # a download preallocated and cut short
+    ],
+)
+def test_text_page_with_stray_nul_bytes_is_read(tmp_path, name, data):
+    """A few NUL bytes in a text page (or a NUL-filled tail) made it a `binary` reject: "is it a PDF, image…?"."""
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "clean" / name).write_bytes(data.replace(b"\0", b""))
+    got, want = _ingest(tmp_path / name), _ingest(tmp_path / "clean" / name)
+    assert got.rejects == [] and got.docs[0]["raw_text"] == want.docs[0]["raw_text"]
+    assert got.docs[0]["encoding"] == want.docs[0]["encoding"]
+
+
+def test_binary_bytes_stay_binary_whatever_their_nuls(tmp_path):
+    rng = __import__("random").Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(50_000))  # compressed or encrypted: 1 NUL in 256
+    assert _one_reject(tmp_path, "noise.txt", noise)["reason"] == "binary"
+    few_nuls = bytes(b or 1 for b in noise[:4096]) + b"\0"  # controls alone make it binary
+    assert _one_reject(tmp_path, "ctl.txt", few_nuls)["reason"] == "binary"
+
+
 def test_too_short_text_is_rejected(tmp_path):
     r = _one_reject(tmp_path, "stub.txt", "讲话".encode())
     assert r["reason"] == "too_short"
