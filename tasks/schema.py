@@ -166,7 +166,8 @@ REJECTS = pa.schema(
             "content_sha256",
             STR,
             "sha256 of the rejected bytes (null when they could not be read, or were never read: a file rejected "
-            "by its name or size alone, unsupported_type or a page over --max-doc-bytes).",
+            "by its name or size alone, unsupported_type or a page over --max-doc-bytes; or changed while read: "
+            "changed_during_run).",
         ),
         _f(
             "reason",

@@ -491,6 +491,21 @@ def test_a_file_rewritten_after_its_fingerprint_is_changed_during_run_and_not_ca
     assert len(got.docs) == 1 and got.cacheable and got.docs[0]["raw_text"].startswith("在全区第3次")
 
 
+def test_a_file_rewritten_on_every_read_gives_the_same_reject_every_run(tmp_path):
+    """Its reject carried the fingerprint's sha256 — different in every run — so a landing folder holding a file a
+    crawler keeps rewriting (or a link into /proc) published a new release id on every unchanged rerun."""
+    page = tmp_path / "p.txt"
+    page.write_text(speech(1), encoding="utf-8")
+    f = discover([str(page)])[0]
+    rows = []
+    for run in (2, 3):
+        sha, _n, _err = fingerprint(f)
+        page.write_text(speech(run), encoding="utf-8")  # rewritten between the fingerprint and the read
+        rows.append(ingest_files([(f, sha)]).rejects)
+    assert rows[0] == rows[1] and rows[0][0]["reason"] == "changed_during_run"
+    assert rows[0][0]["content_sha256"] is None
+
+
 def test_a_file_that_settles_between_two_reads_is_read_again(tmp_path, monkeypatch):
     page = tmp_path / "p.txt"
     page.write_text(speech(1), encoding="utf-8")
