@@ -1035,11 +1035,76 @@ def _detect(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
     # Truncated UTF-8 (a download cut mid-character) is UTF-8 with a damaged tail, not a legacy encoding.
     if utf8_error.start >= len(data) - 3:
         return data[: utf8_error.start].decode("utf-8"), "utf-8"
+    mixed = _utf8_and_gb18030(data)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     raise Reject(
         "decode_error",
         f"not valid UTF-8 (bad byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) and no "
         "Chinese legacy encoding (GB18030, Big5, UTF-16) explains the bytes; convert the file to UTF-8",
     )
+
+
+# A page assembled from two sources — a UTF-8 site template around an article body stored as GBK, a GB18030 paragraph
+# pasted into a UTF-8 page — is neither encoding whole: no detector explains it, and it was a decode_error (the
+# speech lost). It is read line by line. A GBK character whose bytes are C2-DF + 80-BF is a valid UTF-8 pair by
+# chance (~1 in 4 of them; 同 = CD AC reads `ͬ`), decoding to the two-byte band U+0080-U+07FF; so a line is UTF-8
+# unless it is not valid UTF-8, or it holds that band and reads as common Han in GB18030. A line holding the switch
+# is UTF-8 up to its first bad byte, less the chance pairs before it (and the ASCII among them), and GB18030 after.
+# Only when nothing else explained the bytes, and only if every piece decodes strictly, the GB18030 pieces are common
+# Chinese (UTF16_COMMON_HAN: Latin-1 or binary bytes read as GB18030 give rare characters) and the page reads as
+# text. Every 37th split point of a 5,800-character speech so built decodes exactly.
+_TWO_BYTE = re.compile("[\u0080-\u07ff]")
+
+
+def _utf8_and_gb18030(data: bytes) -> str | None:
+    pieces: list[str] = []
+    legacy: list[str] = []
+    for line in data.splitlines(keepends=True):
+        split = _split_line(line)
+        if split is None:
+            return None
+        pieces.extend(split)
+        if split[1]:
+            legacy.append(split[1])
+    text = "".join(pieces)
+    if not legacy or not _mostly_text(text) or _han_share(text) <= 0.2:
+        return None
+    return text if _common_han_share("".join(legacy)) > UTF16_COMMON_HAN else None
+
+
+def _without_chance_pairs(head: str) -> str:
+    """`head` less its end made of two-byte-band characters and the ASCII among them (`(һ)` is GBK's `(一)`)."""
+    cut = i = len(head)
+    while i:
+        while i and head[i - 1] < "\x80":
+            i -= 1
+        if not i or not "\u0080" <= head[i - 1] <= "\u07ff":
+            return head[:cut]
+        while i and "\u0080" <= head[i - 1] <= "\u07ff":
+            i -= 1
+        cut = i
+    return head[:cut]
+
+
+def _split_line(line: bytes) -> tuple[str, str] | None:
+    """(its UTF-8 head, its GB18030 tail) of one line; None when the tail is not GB18030."""
+    try:
+        as_utf8 = line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = _without_chance_pairs(line[: exc.start].decode("utf-8"))
+        try:
+            return head, line[len(head.encode("utf-8")) :].decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+    if _TWO_BYTE.search(as_utf8):
+        try:
+            as_gb = line.decode("gb18030")
+        except UnicodeDecodeError:
+            return as_utf8, ""
+        if _common_han_share(as_gb) > UTF16_COMMON_HAN:
+            return "", as_gb
+    return as_utf8, ""
 
 
 # --------------------------------------------------------------------------- formats

@@ -55,7 +55,12 @@ DOCUMENTS = pa.schema(
             False,
         ),
         _f("format", STR, "Input format: txt, html, jsonl, parquet.", False),
-        _f("encoding", STR, "Encoding the bytes were decoded with (utf-8, gb18030, big5, utf-16 ...)."),
+        _f(
+            "encoding",
+            STR,
+            "Encoding the bytes were decoded with (utf-8, gb18030, big5, utf-16 ...; utf-8+gb18030: a page whose "
+            "lines mix the two, read line by line).",
+        ),
         _f("url", STR, "URL of the page when the input carries one (jsonl/parquet `url` field)."),
         _f("fetched_at", STR, "Crawl time when the input carries one, as given."),
         _f("raw_text", STR, "Decoded text before normalization (HTML: main text from trafilatura)."),

@@ -219,6 +219,36 @@ def test_binary_bytes_stay_binary_whatever_their_nuls(tmp_path):
     assert _one_reject(tmp_path, "ctl.txt", few_nuls)["reason"] == "binary"
 
 
+def _mixed_page(split: int) -> tuple[str, bytes]:
+    """A UTF-8 page whose body from character `split` on was stored as GB18030 (a template around a GBK article)."""
+    head = f"<html><head><meta charset='utf-8'><title>讲话</title></head><body><p>{SEED_000[:split]}"
+    tail = f"{SEED_000[split:]}</p></body></html>"
+    return head + tail, head.encode("utf-8") + tail.encode("gb18030")
+
+
+@pytest.mark.parametrize("split", [len(SEED_000) // 2, SEED_000.index("\n", 200) + 1, 120])
+def test_page_mixing_utf8_and_gb18030_is_read_whole(split):
+    """Neither encoding explains such a page: it was a decode_error and the speech was lost. Its GBK characters
+    whose bytes are valid UTF-8 pairs by chance (同 = CD AC) must not stay UTF-8 (`ͬ`)."""
+    want, data = _mixed_page(split)
+    text, encoding = decode_bytes(data, html=True)
+    assert text == want and encoding == "utf-8+gb18030"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ("Café résumé naïve » " * 300).encode("latin-1"),
+        ("日本語のテキストです。" * 200).encode("shift_jis"),
+        "全区领导干部大会上的讲话。".encode() * 50 + bytes(range(128, 256)) * 20,
+    ],
+)
+def test_bytes_no_encoding_explains_stay_a_decode_error(data):
+    with pytest.raises(Reject) as exc:
+        decode_bytes(data)
+    assert exc.value.reason in ("decode_error", "binary")
+
+
 def test_too_short_text_is_rejected(tmp_path):
     r = _one_reject(tmp_path, "stub.txt", "讲话".encode())
     assert r["reason"] == "too_short"
