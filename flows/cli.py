@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import errno
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -356,9 +358,14 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
         from flows.pipeline import NothingToPublish
         from tasks.publish import CleanupFailed, OutputBusy
 
-        if isinstance(exc, (NothingToPublish, OutputBusy)):
+        hint = storage_hint(exc, args.out)
+        if hint:
+            console.print(hint, soft_wrap=True, highlight=False)
+        if isinstance(exc, CleanupFailed):
+            pass  # the message says the release is published
+        elif isinstance(exc, (NothingToPublish, OutputBusy)) or hint:
             console.print("the previous output is untouched")  # the message says what to do; a rerun alone won't
-        elif not isinstance(exc, CleanupFailed):
+        else:
             console.print("the previous output is untouched; finished shards are cached — rerun to resume")
         return 1
     finally:
@@ -366,6 +373,39 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
     pool.trace("cli_flow_returned")
     _print_summary(console, summary, time.monotonic() - started)
     return 0
+
+
+# A full or read-only filesystem fails the run with the OSError of whichever write met it (pyarrow's "Error writing
+# bytes to file", after the step's three retries): the operator was told to rerun, which fails the same way.
+_FULL = {errno.ENOSPC, errno.EDQUOT}
+MB = 1 << 20
+
+
+def storage_hint(exc: BaseException, out: str) -> str | None:
+    """What to do when `exc` (or what caused it) is a full or read-only filesystem; None otherwise."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, OSError) and e.errno in (*_FULL, errno.EROFS):
+            break
+        e = e.__cause__ or e.__context__
+    else:
+        return None
+    from tasks.publish import KEEP_RELEASES
+
+    assert isinstance(e, OSError)
+    if e.errno == errno.EROFS:
+        return f"a filesystem jianghua writes to is read-only: remount {out} read-write (or give another --out), then rerun"
+    try:
+        free = f"{shutil.disk_usage(out).free // MB:,} MB free"
+    except OSError:
+        free = "its free space unknown"
+    return (
+        f"a filesystem jianghua writes to is full: {out} has {free} (the cache in .state/ and up to "
+        f"{KEEP_RELEASES} releases live there; PREFECT_HOME, JIANGHUA_CACHE and the temp folder are written too). "
+        "Free space or give another --out, then rerun: finished shards are cached"
+    )
 
 
 class TemporaryServer:

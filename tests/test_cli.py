@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+
 import pandas as pd
 import pytest
 
@@ -145,3 +148,26 @@ def test_an_input_url_that_cannot_be_read_cannot_start(tmp_path, capsys):
         err = capsys.readouterr().err
         assert "cannot start" in err and says in err and "rerun" not in err, err
     assert not (tmp_path / "out" / ".state").exists()  # nothing ran
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full (every write: ENOSPC)")
+def test_a_full_filesystem_says_to_free_space_not_only_to_rerun(tmp_path):
+    """A run on a full OUT failed with pyarrow's "Error writing bytes to file … No space left on device" and was told
+    "rerun to resume", which fails the same way."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from flows.cli import storage_hint
+
+    with pytest.raises(OSError) as full:  # the error a step's Parquet write raises on a full disk
+        pq.write_table(pa.table({"text": ["讲话"] * 1000}), "/dev/full")
+    hint = storage_hint(full.value, str(tmp_path))
+    assert hint is not None and f"{tmp_path} has " in hint and "MB free" in hint and "Free space" in hint
+    try:
+        raise RuntimeError("task failed") from full.value  # as a wrapped failure reaches the CLI
+    except RuntimeError as wrapped:
+        assert storage_hint(wrapped, str(tmp_path)) == hint
+    assert storage_hint(OSError(errno.EROFS, "Read-only file system"), "OUT").startswith(
+        "a filesystem jianghua writes to is read-only"
+    )
+    assert storage_hint(ValueError("a bug"), str(tmp_path)) is None
