@@ -159,8 +159,10 @@ def test_a_full_filesystem_says_to_free_space_not_only_to_rerun(tmp_path):
 
     from flows.cli import storage_hint
 
-    with pytest.raises(OSError) as full:  # the error a step's Parquet write raises on a full disk
-        pq.write_table(pa.table({"text": ["讲话"] * 1000}), "/dev/full")
+    # the error a step's Parquet write raises on a full disk; through a file object: given a path, pyarrow removes
+    # the file a failed write leaves, and as root that removed the device node /dev/full itself
+    with pytest.raises(OSError) as full, open("/dev/full", "wb") as device:
+        pq.write_table(pa.table({"text": ["讲话"] * 1000}), device)
     hint = storage_hint(full.value, str(tmp_path))
     assert hint is not None and f"{tmp_path} has " in hint and "MB free" in hint and "Free space" in hint
     try:
