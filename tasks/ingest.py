@@ -1356,6 +1356,7 @@ def _base_doc(f: InputFile, sha: str, fmt: str, raw_text: str, encoding: str | N
         "page_title": None,
         "raw_text": raw_text,
         "group": posixpath.dirname(f.relpath) or ".",
+        "cut_short": False,
     }
     doc.update(extra)
     if doc["url"]:
@@ -1405,7 +1406,22 @@ def _html_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
             "no_text",
             "the HTML page has no main text the extractor (trafilatura) can find; is it a list or login page?",
         )
-    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url)
+    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=html_cut_short(html))
+
+
+# How far from each end of a page its <html>/<body> opener and closer are looked for: the closers end a page (a few
+# scripts after them at most), the openers come after a <head> of links and styles (the shared corpus's pages: < 8 KB).
+HTML_EDGE_CHARS = 65536
+_HTML_OPENER = re.compile(r"<(?:html|body)\b", re.I)
+_HTML_CLOSER = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
+def html_cut_short(html: str) -> bool:
+    """The page opens <html> or <body> and closes neither: the file stops inside the page (a download cut short,
+    a crawler's size cap). Its text may end mid-sentence with nothing else to say so."""
+    return bool(_HTML_OPENER.search(html, 0, HTML_EDGE_CHARS)) and not _HTML_CLOSER.search(
+        html, max(0, len(html) - HTML_EDGE_CHARS)
+    )
 
 
 # Elements whose content the HTML parser swallows up to their closer: a page whose closer is lost (a truncated download,

@@ -1855,7 +1855,10 @@ TEXT_COLUMNS = ("raw_text", "text")  # written without a dictionary (tasks.commo
 # whole-shard readers go group by group as before, which also bounds their batches (session 32)
 DOC_ROW_GROUP = 64
 # the columns of a page that normalize_shard reads in Python (the others pass through as Arrow)
-_DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root")
+_DOC_FIELDS = ("doc_id", "raw_text", "group", "source_path", "content_sha256", "record", "input_root", "cut_short")
+# A page cut short (ingest.html_cut_short) is truncated when its text ends without a sentence's end too: the cut fell
+# in the speech, not in the footer after it. The characters that end a speech's last sentence (repair.TERMINAL's).
+FINISHED_END = "。！？；…”）」』!?;"
 
 
 def normalize_shard(
@@ -1922,6 +1925,10 @@ def normalize_shard(
                 )
                 continue
             kept_rows.append(row)
+            norm_flags, rule_counts = norm.flags, norm.rule_counts
+            if doc.get("cut_short") and norm.text.rstrip()[-1:] not in FINISHED_END:
+                norm_flags = {**norm_flags, "truncated": norm_flags.get("truncated", 0) + 1}
+                rule_counts = {**rule_counts, "ingest.cut_short": 1}
             kept.append(
                 {
                     **({} if passthrough else doc),
@@ -1929,11 +1936,11 @@ def normalize_shard(
                     "n_chars": len(norm.text),
                     "script": norm.script,
                     "traditional_ratio": norm.traditional_ratio,
-                    "norm_flags": sorted(norm.flags.items()),
-                    "rule_counts": sorted(norm.rule_counts.items()),
+                    "norm_flags": sorted(norm_flags.items()),
+                    "rule_counts": sorted(rule_counts.items()),
                 }
             )
-            flags.update(norm.flags.keys())
+            flags.update(norm_flags.keys())
             n_bytes += len(doc["raw_text"].encode("utf-8"))
         n_kept += len(kept)
         if passthrough:

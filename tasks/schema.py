@@ -129,7 +129,13 @@ DOCUMENTS = pa.schema(
             False,
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),
-        _f("rule_counts", COUNTS, "How often each normalization rule fired (see removed_lines for lines)."),
+        _f(
+            "rule_counts",
+            COUNTS,
+            "How often each normalization rule fired (see removed_lines for lines; docs/rules.md); "
+            "ingest.cut_short: the HTML file stops before its page ends (no </body> or </html>) and the text ends "
+            "mid-sentence, a download cut short (sets truncated).",
+        ),
         _f(
             "cluster_id",
             STR,
@@ -404,6 +410,9 @@ INGEST_DOCS = pa.schema(
         ("page_title", STR),
         ("raw_text", STR),
         ("group", STR),
+        # an HTML file that ends before its markup does (no </body> or </html>): a download cut short; normalize
+        # flags the page truncated when its text ends unfinished too
+        ("cut_short", pa.bool_()),
     ]
 )
 LINE_COUNTS = pa.schema([("part", pa.uint16()), ("group", STR), ("line_key", STR), ("n_docs", pa.int64())])

@@ -1103,3 +1103,38 @@ def test_a_tree_deeper_than_path_max_is_one_reject_that_says_to_shorten_it(tmp_p
     assert deep.source_path.startswith(f"{name}/{name}/") and deep.problem[0] == "read_error"
     assert "longer than the system allows" in deep.problem[1] and "shorter path" in deep.problem[1]
     assert [f.source_path for f in files if not f.problem] == ["top.txt"]
+
+
+def test_a_download_cut_short_is_flagged_truncated(tmp_path):
+    """An HTML file that stops inside the page (no </body> or </html>) and whose text stops mid-sentence is a cut
+    download: its speech is flagged truncated, so neither the canonical choice nor repair takes it for whole. A page
+    cut in its footer after the last sentence, and a whole page, are not."""
+    import pyarrow.parquet as pq
+
+    from tasks import normalize, schema
+    from tasks.common import rows_to_table, write_table
+
+    paragraphs = [
+        f"第{i}项工作：我们坚持稳中求进工作总基调，全市经济运行总体平稳、稳中有进，各项社会事业全面发展。"
+        for i in range(1, 30)
+    ]
+    head = "<html><head><title>政府工作报告</title></head><body><div class='article'>"
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    pages = {
+        "whole.html": head + body + "</div><div class='foot'>版权所有</div></body></html>",
+        "cut.html": head + body + "<p>3.加快推进路网",  # the crawler's copy stops inside a paragraph
+        "footer.html": head + body + "</div><div class='foot'>",  # stops after the speech
+    }
+    for name, html in pages.items():
+        (tmp_path / "land").mkdir(exist_ok=True)
+        (tmp_path / "land" / name).write_text(html, encoding="utf-8")
+    got = _ingest(tmp_path / "land")
+    cut = {Path(d["source_path"]).name: d["cut_short"] for d in got.docs}
+    assert cut == {"whole.html": False, "cut.html": True, "footer.html": True}
+    write_table(rows_to_table(got.docs, schema.INGEST_DOCS), tmp_path / "ingest" / "docs.parquet", ["doc_id"])
+    normalize.normalize_shard({"ingest": str(tmp_path / "ingest")}, str(tmp_path / "normalize"), min_chars=50)
+    rows = pq.read_table(tmp_path / "normalize" / "docs.parquet").to_pylist()
+    flags = {Path(r["source_path"]).name: dict(r["norm_flags"]) for r in rows}
+    counts = {Path(r["source_path"]).name: dict(r["rule_counts"]) for r in rows}
+    assert flags["cut.html"].get("truncated") == 1 and counts["cut.html"].get("ingest.cut_short") == 1
+    assert "truncated" not in flags["whole.html"] and "truncated" not in flags["footer.html"]
