@@ -173,12 +173,17 @@ def _is_caption(t: str) -> bool:
 EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\]]")
 
 
+# A font-size bar's words, whole or a piece of one (`还原减小】`, `中小】`: a head joined a few lines at a time cuts the
+# bar anywhere, and the normalizer records a bar it rejoined under its first line only): never a title.
+TOOLBAR_WORDS_RE = re.compile(r"[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小])+[【】\[\]|｜\s]*")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
     if len(t) < 3 or SALUTATION_RE.match(t) or t.startswith(("各位代表", "同志们", "现在", "我代表")):
         return True
-    if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t):
+    if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t) or TOOLBAR_WORDS_RE.fullmatch(t):
         return True
     if "。" in t or t.endswith(("，", "、", "的", "：", ":", "了")) or (len(t) > 40 and "，" in t):
         return True
@@ -408,6 +413,9 @@ def header_segments(text: str) -> tuple[list[str], int]:
     return list(got[0]), got[1]
 
 
+# A line of the head longer than this is read as a run-together head: chrome spans and bylines inside it are cut
+# (a short line is a title or a byline as given; only the chrome it starts with is cut).
+CHROME_SPLIT_MIN = 40
 HEADER_MEMO_MAX = 8  # heads kept: one document reads its own (and its page title's) a few times in a row
 _HEADER_MEMO: dict[str, tuple[list[str], int]] = {}
 
@@ -425,8 +433,11 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             cuts.add(m.end())
         for m in DATELINE_PASSED_RE.finditer(line):
             cuts.add(m.end())
-        if len(line) > 40:
+        if len(line) > CHROME_SPLIT_MIN:
             cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
+        elif (pre := HEAD_CHROME_END_RE.match(line)) and pre.end() < len(line):
+            # `分享到:在全区…会议上的讲话`: a short line opened by chrome (a head joined a few lines at a time)
+            cuts.add(pre.end())
         order = sorted(cuts)
         for a, b in pairwise(order):
             seg = line[a:b]
@@ -436,7 +447,7 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             if len(line) > 40 and (k := _title_byline_cut(seg)):
                 segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
                 seg = seg[k:]
-            if len(line) > 40 and (k := _title_title_cut(seg)):
+            if k := _title_title_cut(seg):  # any line: a head joined a few lines at a time gives short ones
                 segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
                 seg = seg[k:]
             if seg.strip():
@@ -1470,7 +1481,20 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
     # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
     # span by span as the header tokenizer cuts it.
     lines += header_segments(text)[0]
+    # Chrome run together where a scraper joined the head's lines a few at a time (`来源：云南日报2026-02-03
+    # 09:02:33【字体：`, `来源：宁夏日报客户端阅读量：`): each keyed value, stamp and toolbar read alone too, after the
+    # lines as given (a reader takes the first line it can read, so a page whose lines gave a value keeps it).
+    lines += [piece for x in lines for piece in _chrome_pieces(x)]
     return [clean_line(x) for x in lines if x.strip()]
+
+
+def _chrome_pieces(line: str) -> list[str]:
+    """The spans of a chrome line cut where page chrome starts or ends (`_split_chrome`); none when it has no inner
+    cut."""
+    cuts = sorted({a for a in _split_chrome(line) if 0 < a < len(line)})
+    if not cuts:
+        return []
+    return [p for a, b in pairwise([0, *cuts, len(line)]) if (p := line[a:b].strip())]
 
 
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:

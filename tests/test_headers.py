@@ -448,3 +448,44 @@ def test_a_disclaimer_that_quotes_the_dateline_is_removed_whole():
     n = normalize_text(page)
     assert n.text.startswith(dateline + "\n市长 张三\n各位代表：")
     assert [r[2] for r in n.removed_lines] == ["chrome.disclaimer"]
+
+
+# ---------------------------------------------------------------- the head joined a few lines at a time
+# A scraper that kept some of the head block's <br> and dropped others (bench/reflow `paragraphs_grouped`) leaves
+# short head lines with chrome or a second title glued on.
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "分享到:在全区社会管理创新工作推进会议上的讲话\n区委副书记、区长 孙俨玲\n",
+            "在全区社会管理创新工作推进会议上的讲话",
+        ),
+        ("汇报会致辞区长在互学互比汇报会讲话\n", "区长在互学互比汇报会讲话"),
+    ],
+)
+def test_a_short_head_line_cut_from_its_chrome_or_a_second_title(head, title):
+    """`分享到:` glued to the title, a page's keyword run glued to the speech's title: short lines (< 40 characters)."""
+    out = _through_normalize(
+        head + "同志们：\n今天的会议很重要，我讲三点意见。大家要认真抓好落实，确保各项工作取得实效。\n"
+    )
+    assert out["title"] == title
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "来源：湖州日报2026-01-28 09:02:33【字体：",  # source, stamp and a toolbar's start on one removed line
+        "2026年湖州市政府工作报告2026年01月28日 07时41分来源:湖州日报【字体：大",  # a clock in 时/分, the bar after
+        "来源：湖州日报客户端阅读量：2026-01-28 09:45:30",  # the source's value runs into the next label
+    ],
+)
+def test_chrome_run_together_on_a_removed_line_gives_its_date_and_source(chrome):
+    text = (
+        "2026年湖州市政府工作报告\n——2026年1月20日在湖州市第九届人民代表大会第五次会议上\n市长 吴波\n各位代表：\n"
+        + BODY
+    )
+    out = extract_fields(text, raw_text=chrome + "\n" + text, removed_lines=[(1, chrome, "chrome.source")])
+    assert out["published_on"] == dt.date(2026, 1, 28)
+    assert out["source_site"] in ("湖州日报", "湖州日报客户端")
