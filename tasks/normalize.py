@@ -268,6 +268,14 @@ class _Lines:
         if count:
             self.splits += len(pieces) - 1
 
+    def join_next(self, i: int, j: int) -> None:
+        """Line j (the next non-empty line after i) appended to line i, the empty lines between dropped: a head line
+        cut from its toolbar's close (see R.HEAD_BAR_CLOSE)."""
+        self.raw[i : j + 1] = [self.raw[i].rstrip() + self.raw[j].strip()]
+        self.keys[i : j + 1] = [_key(self.raw[i]) if len(self.raw[i]) <= _LONG_LINE else self.raw[i]]
+        self.rule[i : j + 1] = [None]
+        self.origin[i : j + 1] = [self.origin[i]]
+
     def cut(self, i: int, start: int, end: int, rule: str, record: str | None = None) -> None:
         """Cut raw[start:end] from line i (chrome glued to text on one line) and keep the rest; removed_lines gets
         the span (or `record`)."""
@@ -479,7 +487,10 @@ def _head_breaks(line: str) -> list[int]:
     whole = _WHOLE_LINE_RULES_ANY.match(folded)
     # one label with a byline or salutation after it, unless a whole-line rule (a disclaimer) reads the line from its
     # start: `組織部長在…講話時間:…導語:…不代表本站觀點…講話同志們:` stays one line, its title with it
-    joined = labels == 1 and not whole and R.HEAD_JOINED_BODY.search(folded)
+    # (or a font-size bar or a clock stamp run into other text: a head joined a few lines at a time, the same proviso)
+    joined = not whole and (
+        (labels == 1 and bool(R.HEAD_JOINED_BODY.search(folded))) or bool(R.HEAD_RUN_TOGETHER.search(folded))
+    )
     if not dateline and labels < 2 and not joined:
         return []  # no dateline and at most one chrome label: a line its rules read whole
     at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
@@ -502,6 +513,24 @@ def _in_brackets(line: str, a: int) -> bool:
     return line.count("（", 0, a) + line.count("(", 0, a) > line.count("）", 0, a) + line.count(")", 0, a)
 
 
+def _cut_from_next(lines: _Lines, i: int) -> int | None:
+    """The next non-empty line when head line i was cut from it inside a toolbar (see R.HEAD_BAR_CLOSE); None
+    otherwise, or when the two would pass R.HEAD_SPLIT_CHARS."""
+    key = lines.keys[i]
+    j = i + 1
+    while j < len(lines.raw) and not lines.keys[j]:
+        j += 1
+    if j >= len(lines.raw) or lines.rule[j] is not None or len(key) + len(lines.keys[j]) > R.HEAD_SPLIT_CHARS:
+        return None
+    nxt = lines.keys[j]
+    if R.HEAD_SALUTATION.match(nxt):
+        return None
+    opened = key.rfind("【")
+    if opened > key.rfind("】") and (opened > 0 or R.HEAD_BAR_CLOSE.match(nxt)):
+        return j  # `…09:02:33【字体:` + `大中小`, `【字体:小中` + `大】政府工作报告`
+    return None
+
+
 def _split_joined_head(lines: _Lines) -> None:
     """`下载打印全屏收藏【字号：加大还原减小】2026年北京市政府工作报告——2026年1月25日在…会议上来源：北京日报时间：
     2026-02-02北京市市长 殷勇…`: a scraper dropped the head's line breaks, and a rule for one piece (a toolbar, a
@@ -516,6 +545,10 @@ def _split_joined_head(lines: _Lines) -> None:
         if R.HEAD_SALUTATION.match(lines.keys[i]):
             return  # the speech begins: what follows is body, never broken here
         seen += 1
+        if tail := R.FONT_BAR_TAIL.match(lines.raw[i]):
+            lines.cut(i, 0, tail.end(), "chrome.toolbar")
+        while (j := _cut_from_next(lines, i)) is not None:
+            lines.join_next(i, j)
         at = _head_breaks(lines.raw[i]) if len(lines.raw[i]) >= R.HEAD_SPLIT_MIN else []
         if at:
             before = len(lines.raw)

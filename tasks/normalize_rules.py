@@ -264,6 +264,21 @@ _CHROME_LABEL = (
     r"|(?:您|你)的位置:|(?:点击|阅读|浏览|访问)(?:量|数|次数)?:|分享(?:到|至)?:"
 )
 HEAD_CHROME_LABEL = re.compile(_CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}")
+# A head joined a few lines at a time (a scraper that kept some <br> of the head block and dropped others) cuts a
+# toolbar in two: `来源：云南日报2026-02-03 09:02:33【字体：` / `大中小` / `】——2026年…`, `【字体：小中` / `大】政府工作报告`.
+# normalize._split_joined_head rejoins such a line with the next before breaking it: a line holding text before a
+# `【` left open, or an open `【` whose `】` starts the next line with text after it. A toolbar a token a line (`【字体：`
+# / `大` / `中` / `小` / `】`: the pages as published) is left to the toolbar rule. Matched on keys.
+HEAD_BAR_CLOSE = re.compile(r"[^【]{0,12}】(?=\s*\S)")  # the next line's start: a toolbar's close, text after it
+# the end of a font-size bar cut from its start, text after it (`大】政府工作报告`, `】——2026年1月28日在…`): cut as the
+# toolbar it is (on the raw line: its own words only, never speech)
+FONT_BAR_TAIL = re.compile(r"[ \t\u3000]*[大中小加还原减默认 \t\u3000]{0,12}】(?=\s*\S)")
+# a font-size bar with other text on its line (`【字体:小中大】政府工作报告`), and a page stamp with its clock time (never
+# a speech's dateline) after other text (`2026年四川省人民政府工作报告2026年02月10日 07时41分`): the head's pieces ran
+# together, the line is broken (a line of chrome alone stays one line)
+HEAD_RUN_TOGETHER = re.compile(
+    r"【?(?:字号|字体):[^】]{0,12}】(?=\s*\S)|(?<=\S)\s*(?:\d{4}-\d{1,2}-\d{1,2}|" + _DATE_CN + r")\s*\d{1,2}[:时]\d{2}"
+)
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
 # one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page
 # joined a few lines at a time (`时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄`,

@@ -451,8 +451,47 @@ def test_a_disclaimer_that_quotes_the_dateline_is_removed_whole():
 
 
 # ---------------------------------------------------------------- the head joined a few lines at a time
-# A scraper that kept some of the head block's <br> and dropped others (bench/reflow `paragraphs_grouped`) leaves
-# short head lines with chrome or a second title glued on.
+# A scraper that kept some of the head block's <br> and dropped others (bench/reflow `paragraphs_grouped`) cuts a
+# label from its value (`…07时41分来源:` / `四川日报【字体：大`) and a font-size bar anywhere (`【字体：小中` / `大】政府工作
+# 报告`): the page must give the same fields however its lines were grouped.
+
+
+def _grouped(page: str, n: int, first: int) -> str:
+    lines = [x for x in page.split("\n") if x.strip()]
+    sizes = [first] + [n] * len(lines)
+    out, i = [], 0
+    for k in sizes:
+        if i >= len(lines):
+            break
+        out.append("".join(lines[i : i + k]))
+        i += k
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # title, clock stamp, a label whose value is on the next line, a font-size bar token by token, a share label
+        "2026年湖州市人民政府工作报告\n2026年02月10日 07时41分\n来源:\n湖州日报\n【字体：\n大\n中\n小\n】\n分享：\n"
+        "2026年1月20日在湖州市第九届人民代表大会第五次会议上\n湖州市人民政府市长 吴波\n",
+        # the source and its stamp, the bar, the dateline with its dash
+        "2026年政府工作报告\n来源：湖州日报\n2026-01-28 09:02:33\n【字体：\n大\n中\n小\n"
+        "】\n——2026年1月20日在湖州市第九届人民代表大会第五次会议上\n市长　吴波\n",
+        # keyed stamp, keyed source, a count label, the bar, the title again
+        "当前位置：\n首页\n>\n政务信息\n>\n湖州要闻\n2026年湖州市政府工作报告\n发表时间：\n2026-01-28 09:45:30\n来源：\n"
+        "湖州日报客户端\n阅读量：\n【字体：\n小\n中\n大\n】\n政府工作报告\n"
+        "——2026年1月20日在湖州市第九届人民代表大会第五次会议上\n市长 吴波\n",
+    ],
+)
+def test_a_head_joined_a_few_lines_at_a_time_keeps_its_fields(head):
+    page = head + "各位代表：\n" + BODY.replace("省", "市")
+    want = _through_normalize(page)
+    assert want["published_on"] == dt.date(2026, 1, 28) or want["published_on"] == dt.date(2026, 2, 10)
+    assert want["source_site"] in ("湖州日报", "湖州日报客户端")
+    for n in (2, 3, 4):
+        for first in range(1, n + 1):
+            got = _through_normalize(_grouped(page, n, first))
+            assert {f: got[f] for f in FIELDS} == {f: want[f] for f in FIELDS}, (n, first)
 
 
 @pytest.mark.parametrize(
