@@ -525,6 +525,13 @@ def _cut_from_next(lines: _Lines, i: int) -> int | None:
     nxt = lines.keys[j]
     if R.HEAD_SALUTATION.match(nxt):
         return None
+    open_dateline = R.HEAD_DATELINE_OPEN.search(key)
+    if (
+        open_dateline
+        and not R.HEAD_DATELINE_REST.fullmatch(key, open_dateline.start())
+        and R.HEAD_DATELINE_REST.match(nxt)
+    ):
+        return j  # `——2026年1月26日在广东省第十四届` + `人民代表大会第五次会议上…`
     opened = key.rfind("【")
     if opened > key.rfind("】") and (opened > 0 or R.HEAD_BAR_CLOSE.match(nxt)):
         return j  # `…09:02:33【字体:` + `大中小`, `【字体:小中` + `大】政府工作报告`

@@ -273,11 +273,22 @@ HEAD_BAR_CLOSE = re.compile(r"[^【]{0,12}】(?=\s*\S)")  # the next line's star
 # the end of a font-size bar cut from its start, text after it (`大】政府工作报告`, `】——2026年1月28日在…`): cut as the
 # toolbar it is (on the raw line: its own words only, never speech)
 FONT_BAR_TAIL = re.compile(r"[ \t\u3000]*[大中小加还原减默认 \t\u3000]{0,12}】(?=\s*\S)")
+# A dateline wrapped before its end (`——2026年1月26日在广东省第十四届` / `人民代表大会第五次会议上广东省省长 孟凡利…`, a
+# page wrapped at a fixed width and then joined a few lines at a time): rejoined with the line that ends it, so the
+# split sees the whole dateline (the line rules join such a wrap anyway on a page that kept its breaks)
+HEAD_DATELINE_OPEN = re.compile(_DATE_CN + r"\s*在[^。，；：!?！？]{1,40}$")
+HEAD_DATELINE_REST = re.compile(r"[^。，；：!?！？]{0,40}?(?:会议|大会)上")
 # a font-size bar with other text on its line (`【字体:小中大】政府工作报告`), and a page stamp with its clock time (never
 # a speech's dateline) after other text (`2026年四川省人民政府工作报告2026年02月10日 07时41分`): the head's pieces ran
 # together, the line is broken (a line of chrome alone stays one line)
+# a photo credit with text after it (`…作政府工作报告。 贵州日报天眼新闻记者 李森 摄政府工作报告`) and a breadcrumb's
+# last step (`您的当前位置:首页正文全区领导干部大会上的讲话材料`) too.
 HEAD_RUN_TOGETHER = re.compile(
-    r"【?(?:字号|字体):[^】]{0,12}】(?=\s*\S)|(?<=\S)\s*(?:\d{4}-\d{1,2}-\d{1,2}|" + _DATE_CN + r")\s*\d{1,2}[:时]\d{2}"
+    r"首页[>›»/]?正文(?=\s*\S)|【?(?:字号|字体):[^】]{0,12}】(?=\s*\S)|记者\s?["
+    + HAN
+    + r"·]{2,4}\s?摄影?(?=\s*\S)|(?<=\S)\s*(?:\d{4}-\d{1,2}-\d{1,2}|"
+    + _DATE_CN
+    + r")\s*\d{1,2}[:时]\d{2}"
 )
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
 # one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page

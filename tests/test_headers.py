@@ -528,3 +528,28 @@ def test_chrome_run_together_on_a_removed_line_gives_its_date_and_source(chrome)
     out = extract_fields(text, raw_text=chrome + "\n" + text, removed_lines=[(1, chrome, "chrome.source")])
     assert out["published_on"] == dt.date(2026, 1, 28)
     assert out["source_site"] in ("湖州日报", "湖州日报客户端")
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "meeting"),
+    [
+        # a photo caption cut short, its credit run into the title
+        (
+            "湖州市市长吴波作政府工作报告。 湖州日报记者 李森 摄政府工作报告\n"
+            "（2026年1月20日在湖州市第九届人民代表大会第五次会议上）\n市长 吴波\n",
+            "政府工作报告",
+            "湖州市第九届人民代表大会第五次会议",
+        ),
+        # a dateline wrapped before its end, the wrap's line run into the byline and salutation
+        (
+            "政府工作报告\n——2026年1月20日在湖州市第九届\n人民代表大会第五次会议上湖州市市长 吴波",
+            "政府工作报告",
+            "湖州市第九届人民代表大会第五次会议",
+        ),
+        # a breadcrumb's last step run into the title
+        ("您的当前位置:首页正文全区领导干部大会上的讲话材料\n", "全区领导干部大会上的讲话材料", "全区领导干部大会"),
+    ],
+)
+def test_a_head_line_run_into_its_neighbour_keeps_the_title(head, title, meeting):
+    out = _through_normalize(head + "各位代表：现在，我代表市人民政府向大会报告工作，请予审议。\n" + BODY)
+    assert (out["title"], out["meeting"]) == (title, meeting)
