@@ -1,7 +1,7 @@
 """Reflowed variants of a page: the same words as scrapers deliver them with the layout lost.
 
 Held-out pages often arrive with the header run together (title, dateline, byline and
-salutation on one line), paragraphs joined (with nothing, a space or an ideographic indent where the
+salutation on one line, or with the first paragraph), paragraphs joined (all of them, or 2-5 at a time) (with nothing, a space or an ideographic indent where the
 breaks were), hard-wrapped with page numbers and running headers (a PDF's text), ideographic indents or
 full-width digits. The
 body-survival and extraction benchmarks run every development document through each variant:
@@ -68,6 +68,37 @@ def group_paragraphs(text: str, n: int = PARAGRAPH_GROUP) -> str:
     return front + "\n".join("".join(lines[i : i + n]) for i in range(0, len(lines), n)) + "\n"
 
 
+# Groups of varying size, in a fixed order (a scraper keeps the <p> of some blocks and drops those of others: 2 to 5
+# lines run together, unrelated to where the head ends or a section starts)
+GROUP_SIZES = (2, 5, 3, 4, 2, 3, 5, 4)
+
+
+def group_varied(text: str, sizes: tuple[int, ...] = GROUP_SIZES) -> str:
+    """Lines joined 2-5 at a time, the group size changing from group to group (chrome lines included)."""
+    front, body = _split_front_matter(text)
+    lines = [line.strip() for line in _lines(body)]
+    out, i, k = [], 0, 0
+    while i < len(lines):
+        n = sizes[k % len(sizes)]
+        out.append("".join(lines[i : i + n]))
+        i, k = i + n, k + 1
+    return front + "\n".join(out) + "\n"
+
+
+def join_head_with_first_paragraph(text: str) -> str:
+    """Every line up to the first paragraph of the speech on one line, that paragraph included (a page whose head
+    block and first <p> shared one <div>): `2026年政府工作报告——2026年1月28日在…会议上省长 王予波各位代表：现在，我代表…`.
+    The first paragraph is the first line after the salutation, or the salutation's own line when the speech opens
+    on it; a page with no salutation in its head is left as it is."""
+    front, body = _split_front_matter(text)
+    lines = _lines(body)
+    k = next((i for i, line in enumerate(lines[:HEAD_MAX_LINES]) if _SALUTATION.match(line)), None)
+    if k is None:
+        return text
+    end = k + 1 if len(lines[k].strip()) > 12 else k + 2  # `各位代表：` alone: its paragraph is the next line
+    return front + "\n".join(["".join(line.strip() for line in lines[:end]), *lines[end:]]) + "\n"
+
+
 PDF_WIDTH = 36  # characters per printed line of an A4 page of Chinese text in a PDF's extracted text
 PDF_PAGE_LINES = 42  # printed lines per page
 
@@ -121,6 +152,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "head_joined": join_head,
     "paragraphs_joined": join_paragraphs,
     "paragraphs_grouped": group_paragraphs,
+    "paragraphs_varied": group_varied,
+    "head_with_paragraph": join_head_with_first_paragraph,
     "spaces_for_breaks": spaces_for_breaks,
     "ideographic_breaks": ideographic_breaks,
     "pdf_pages": pdf_pages,
