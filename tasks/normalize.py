@@ -253,6 +253,7 @@ class _Lines:
         self.cuts: list[tuple[int, str, str]] = []  # (line, span, rule): chrome cut from a line whose rest is kept
         self.origin = list(range(len(self.raw)))  # the page's line each line comes from (split() shares it)
         self.splits = 0
+        self.wraps = 0  # datelines wrapped before their end, rejoined in the head (counted as layout.title_wrap)
 
     def split(self, i: int, at: list[int], count: bool = True) -> None:
         """Line i becomes several lines, broken at the offsets `at` (a joined head: see _split_joined_head; `count`:
@@ -531,6 +532,7 @@ def _cut_from_next(lines: _Lines, i: int) -> int | None:
         and not R.HEAD_DATELINE_REST.fullmatch(key, open_dateline.start())
         and R.HEAD_DATELINE_REST.match(nxt)
     ):
+        lines.wraps += 1
         return j  # `——2026年1月26日在广东省第十四届` + `人民代表大会第五次会议上…`
     opened = key.rfind("【")
     if opened > key.rfind("】") and (opened > 0 or R.HEAD_BAR_CLOSE.match(nxt)):
@@ -1633,6 +1635,10 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         [(lines.origin[i] + 1, lines.raw[i], rule) for i, rule in enumerate(lines.rule) if rule is not None]
         + [(i + 1, span, rule) for i, span, rule in lines.cuts]
     )
+    if lines.wraps:
+        counts["layout.title_wrap"] += (
+            lines.wraps
+        )  # the same repair _join_title_wraps makes on a page that kept its breaks
     if lines.splits:
         counts["layout.head_split"] += lines.splits
     for _, line, rule in removed:

@@ -1416,3 +1416,10 @@ def test_a_wrapped_line_ending_in_a_chrome_word_stays():
     assert any(line.endswith("认真查处举报") for line in lines)
     n = normalize_text("各位代表：\n" + "\n".join(lines) + "\n")
     assert _words(para) in _words(n.text) and not n.removed_lines
+
+
+def test_a_dateline_wrapped_in_the_head_counts_as_a_title_wrap():
+    page = "政府工作报告\n——2026年1月20日在湖州市第九届\n人民代表大会第五次会议上\n市长 吴波\n各位代表：\n现在，我代表市人民政府向大会报告工作。\n"
+    n = normalize_text(page)
+    assert n.text.split("\n")[1] == "——2026年1月20日在湖州市第九届人民代表大会第五次会议上"
+    assert n.rule_counts.get("layout.title_wrap") == 1
