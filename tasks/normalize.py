@@ -620,6 +620,64 @@ def _split_joined_body(lines: _Lines, counts: Counter) -> None:
             counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+
+
+def _cn_ordinal(s: str) -> int:
+    """一 … 九十九 -> 1 … 99 (0 when not a numeral of that form)."""
+    if "十" not in s:
+        return _CN_DIGITS.get(s, 0) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    t = _CN_DIGITS.get(tens, 0) if tens else 1
+    o = _CN_DIGITS.get(ones, 0) if ones else 0
+    return t * 10 + o if t and (o or not ones) else 0
+
+
+def _heading_of(m: re.Match) -> tuple[str, int]:
+    """(style, number) of a LINE_HEADING / GLUED_HEADING match."""
+    return ("一、", _cn_ordinal(m.group(2))) if m.group(2) else ("（一）", _cn_ordinal(m.group(3)))
+
+
+def _split_glued_headings(lines: _Lines, counts: Counter) -> None:
+    """Paragraphs joined a few at a time (lines under R.JOINED_LINE_MIN): a line is broken before an outline heading
+    glued after a sentence's end when it continues the page's outline (see R.GLUED_HEADING), so the outline and the
+    figures' sections see it. One pass in page order; a line's breaks are applied after the pass."""
+    last: dict[str, int] = {}
+    prev_style = ""
+    breaks: dict[int, list[int]] = {}
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or not lines.keys[i]:
+            continue
+        events: list[tuple[int, str, int]] = []
+        start = R.LINE_HEADING.match(raw)
+        if start:
+            events.append((0, *_heading_of(start)))
+        if len(raw) < R.JOINED_LINE_MIN:
+            glued = [(m.start(), *_heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
+            seen: dict[str, int] = {}  # style -> offset of its previous glued marker on the line
+            close: set[int] = set()
+            for a, style, _ in glued:
+                b = seen.get(style)
+                if b is not None and a - b < R.OUTLINE_GAP:
+                    close |= {a, b}  # an inline enumeration: its items are close
+                seen[style] = a
+            events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
+        events.sort()
+        for a, style, n in events:
+            if not n:
+                continue
+            follows = n == last.get(style, 0) + 1 or (n == 1 and prev_style not in ("", style))
+            if a == 0 or follows:
+                if a:
+                    breaks.setdefault(i, []).append(a)
+                last[style] = n
+                prev_style = style
+    for i in sorted(breaks, reverse=True):
+        before = len(lines.raw)
+        lines.split(i, breaks[i], count=False)
+        counts["layout.paragraph_split"] += len(lines.raw) - before
+
+
 def _line_rules(lines: _Lines) -> None:
     width: int | None = -1  # the page's hard-wrap width, looked up once when needed
     for i, key in enumerate(lines.keys):
@@ -1614,6 +1672,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _front_matter(lines)
     _html_comments(lines)
     _split_joined_body(lines, counts)
+    _split_glued_headings(lines, counts)
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)

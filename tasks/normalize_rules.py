@@ -398,6 +398,19 @@ JOINED_BOLD = re.compile(r"(?<=[。！？；：…!?:])(?:" + _OUTLINE_MARK + r"
 # copy's heading keeps its `**` or `##` before the marker.
 JOINED_OUTLINE = re.compile(r"(?<=[。！？：!?:])(?:\*\*|#{1,6}[ \t]*)?" + _OUTLINE_MARK)
 OUTLINE_GAP = 210
+# A line shorter than JOINED_LINE_MIN (paragraphs joined a few at a time) is broken before an outline heading glued
+# after a sentence's end only when the heading continues the page's outline (normalize._split_glued_headings): its
+# number follows the last heading of its style (`一、` … `。二、…`), or it opens a nested run (`（一）`) after a heading
+# of another style. Only the report's two heading styles (`一、`, `（一）`): `1.` and `（1）` number inline lists.
+# Markers after `；` are found too, as neighbours only (`报告分六个部分：一、…；二、…；三、…`: a list); `一、二、三次产业`
+# and `一、三水厂` are numbers, not headings.
+GLUED_HEADING = re.compile(
+    r"(?<=[。！？：；!?:;])(?:\*\*|#{1,6}[ \t]*)?"
+    r"(?P<mark>([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十])|[（(]([一二三四五六七八九十]{1,3})[）)])"
+)
+LINE_HEADING = re.compile(
+    r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)])"
+)
 
 # Wikisource licence template at the end of a page (本作品是中华人民共和国的法律、法规… / 本作品来自…的决定、决议 /
 # 这部作品在1931年1月1日以前…), fragmented over short lines, ending `Public domain` / `false`.

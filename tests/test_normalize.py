@@ -1418,6 +1418,58 @@ def test_a_wrapped_line_ending_in_a_chrome_word_stays():
     assert _words(para) in _words(n.text) and not n.removed_lines
 
 
+# ---------------------------------------------------------------- outline headings glued on lines under JOINED_LINE_MIN
+# Paragraphs joined a few at a time (bench/reflow `paragraphs_grouped`) glue a section's heading after the sentence
+# that ends the section before: the line is broken there when the heading continues the page's outline.
+
+_GLUED_PAGE = [
+    "各位代表：",
+    "现在，我代表市人民政府向大会报告工作，请予审议。",
+    "一、2025年工作回顾",
+    "过去一年，全市经济运行稳中向好，地区生产总值增长5.5%。",
+    "（一）产业升级步伐加快。新建项目120个，完成投资300亿元。",
+    "（二）城乡面貌持续改善。改造老旧小区86个，新建公园12个。",
+    "二、2026年工作安排",
+    "今年全市经济社会发展的主要预期目标是：地区生产总值增长5%左右。",
+    "（一）扩大有效需求。推动消费提质升级，扩大有效投资。",
+    "（二）推进科技创新。加快建设创新平台，培育新质生产力。",
+    "三、加强政府自身建设",
+    "我们要坚持依法行政，建设人民满意的政府。",
+]
+
+
+# a section's paragraphs run OUTLINE_GAP+ characters (an inline list's items are closer)
+_FILLER = (
+    "各部门要认真抓好落实，确保各项工作取得实效，推动经济社会高质量发展，不断增强人民群众的获得感、幸福感、安全感。" * 5
+)
+_GLUED_PAGE = [line + _FILLER if line.endswith("。") and not line.startswith("现在") else line for line in _GLUED_PAGE]
+
+
+def test_headings_glued_on_grouped_lines_are_broken_off():
+    from tasks.extract_structure import extract_sections
+
+    want = [(r["path"], r["heading"]) for r in extract_sections("x", normalize_text("\n".join(_GLUED_PAGE)).text)]
+    assert [p for p, _ in want] == ["1", "1.1", "1.2", "2", "2.1", "2.2", "3"]
+    for n in (2, 3):
+        grouped = "\n".join("".join(_GLUED_PAGE[i : i + n]) for i in range(0, len(_GLUED_PAGE), n))
+        got = extract_sections("x", normalize_text(grouped).text)
+        assert [r["path"] for r in got] == [p for p, _ in want], n
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "全市经济平稳增长，人均GDP达到7.3万元。一、二、三产业增加值分别增长7.7%、8.5%、4.7%。",
+        "城市承载能力明显增强。一、三水厂改扩建工程竣工投入运行。",
+        "报告分六个部分：一、三年来的斗争；二、把揭批的斗争进行到底；三、加快社会主义建设。",
+        "重申党的纪律：（一）个人服从组织；（二）少数服从多数；（三）下级服从上级。",
+    ],
+)
+def test_numbers_and_inline_lists_are_no_glued_heading(line):
+    page = "各位代表：\n一、2025年工作回顾\n" + line + "\n"
+    assert normalize_text(page).text.split("\n")[-1] == normalize_text(line).text
+
+
 def test_a_dateline_wrapped_in_the_head_counts_as_a_title_wrap():
     page = "政府工作报告\n——2026年1月20日在湖州市第九届\n人民代表大会第五次会议上\n市长 吴波\n各位代表：\n现在，我代表市人民政府向大会报告工作。\n"
     n = normalize_text(page)
