@@ -308,6 +308,9 @@ _LINE_RULE_NAMES = {f"r{i}": name for i, (name, _) in enumerate(R.LINE_RULES)}
 _WHOLE_LINE_RULES_ANY = re.compile(
     "|".join(f"(?:{pattern})" for name, pattern in R.LINE_RULES if name in R.WHOLE_LINE_RULES)
 )
+_INFO_TABLE = re.compile(
+    "|".join(f"(?:{p})" for name, p in R.LINE_RULES if name in ("chrome.info_table", "chrome.table_title"))
+)
 _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
@@ -482,9 +485,12 @@ def _head_breaks(line: str) -> list[int]:
 
     Matched on the line folded as keys are (Simplified, half-width: same offsets), within its first
     R.HEAD_SPLIT_CHARS characters, and only when that part holds a dateline or two chrome labels."""
+    if _INFO_TABLE.match(_key(line[: R.HEAD_SPLIT_CHARS])):
+        return []  # a disclosure table's row (`文 号：| 发布机构：| … | 发布日期：| 2021-02-27 |`) is read whole
     folded, offsets = _folded(line[: R.HEAD_SPLIT_CHARS])  # 發(fā)布時間: matched as 发布时间:
     dateline = R.HEAD_DATELINE.search(folded)
-    labels = len(R.HEAD_CHROME_LABEL.findall(folded))
+    docsite = list(R.DOCSITE_HEAD.finditer(folded))
+    labels = len(R.HEAD_CHROME_LABEL.findall(folded)) + len(docsite)
     whole = _WHOLE_LINE_RULES_ANY.match(folded)
     # one label with a byline or salutation after it, unless a whole-line rule (a disclaimer) reads the line from its
     # start: `組織部長在…講話時間:…導語:…不代表本站觀點…講話同志們:` stays one line, its title with it
@@ -496,6 +502,7 @@ def _head_breaks(line: str) -> list[int]:
         return []  # no dateline and at most one chrome label: a line its rules read whole
     at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
     at |= {m.end("name") if m.group("name") else m.end() for m in R.HEAD_BREAK_AFTER.finditer(folded)}
+    at |= {a for m in docsite for a in ((m.start(),) if m.group("note") else (m.start(), m.end()))}
     if whole:  # `导语:——…会议上一文来源于网友上传,不代表本站观点…`: the disclaimer's rule reads it to its end phrase
         at = {a for a in at if a >= whole.end()}
     if offsets is not None:
@@ -694,6 +701,20 @@ def _line_rules(lines: _Lines) -> None:
                     continue
             name = _LINE_RULE_NAMES[str(m.lastgroup)]
             lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
+
+
+def _editor_notes(lines: _Lines) -> None:
+    """`编者按：本文主要从…几个方面进行阐述。…具体材料请详见：` — a doc site's note above the speech, longer than a line
+    rule reads: removed whole when it stands in the head, above the salutation."""
+    seen = 0
+    for i, key in enumerate(lines.keys):
+        if not key or lines.rule[i] is not None:
+            continue
+        if seen >= R.HEAD_SPLIT_LINES or R.HEAD_SALUTATION.match(key):
+            return
+        seen += 1
+        if key.startswith(R.EDITOR_NOTE_LABEL) and len(key) <= R.EDITOR_NOTE_MAX and not R.HEAD_SALUTATION.search(key):
+            lines.remove(i, "chrome.intro", whole=True)
 
 
 def _toolbar_runs(lines: _Lines) -> None:
@@ -1676,6 +1697,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)
+    _editor_notes(lines)
     _toolbar_runs(lines)
     _breadcrumb_runs(lines)
     _forum_block(lines)

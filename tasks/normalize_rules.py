@@ -21,6 +21,22 @@ COLON = r"[:：]"
 LINE_RULES: list[tuple[str, str]] = [
     # 您的当前位置:首页正文 / 当前位置：首页>要闻
     ("chrome.breadcrumb", r"(?:您的|你的)?当前位置" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]"),
+    # 范文 sites: `您现在的位置是：首页 > 政经部门 > 营商`, `位置：首页 > 范文 > 工作报告`, `东方文库 > 致辞稿 > 开幕致辞 > …`
+    # (a path of 3+ steps joined by '>': no speech line is one)
+    (
+        "chrome.breadcrumb",
+        r"(?:您|你)(?:现在|目前)?(?:所在)?的位置(?:是)?" + COLON + r"|位置" + COLON + r"首页"
+        r"|[^，。、；：:>＞\d]{2,12}(?:[>＞][^，。、；>＞]{1,40}){2,6}$",
+    ),
+    # a government site's disclosure table, its cells joined by `|`: `索 引 号：| … | 主 题 词：| 政务公开 |`,
+    # `文 号：| 发布机构：| 沂水县某镇 | 发布日期：| 2021-02-27 |`; its title row `标 题：| 某镇2021年政府工作报告 |` or
+    # `文件名称 | 某区2025年政府工作报告 | ||` is the page's title (extract reads it as one)
+    ("chrome.table_title", r"(?:标题|文件名称|信息名称)" + COLON + r"?\|.{2,80}$"),
+    (
+        "chrome.info_table",
+        r"(?:索引号|文号|发布机构|公开目录|公开方式|公开形式|主题词|主题分类|有效性|成文日期|公开日期|发布日期|浏览次数"
+        r"|公开责任部门|所属机构|生成日期)" + COLON + r"?\|",
+    ),
     # 发布时间:2021-03-25 / 發布時間:2021-03-25 來源:… / 发表于2019-01-29 15:57:43|只看该作者|倒序浏览
     ("chrome.published_at", r"(?:发布|发表|更新|录入|上传|创建|添加)(?:时间|日期|于)" + COLON + r"?"),
     # 时间：2026-02-09 / 时间:2022-05-16 08:36:00 / 日期：2026-02-02
@@ -28,6 +44,15 @@ LINE_RULES: list[tuple[str, str]] = [
     # 2021-02-06来源:布克知识网 / 2026-02-03 09:02:33 / 2026年02月10日07时41分
     ("chrome.published_at", r"\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|$)"),
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
+    # 范文 sites' stamps: `2024-10-28 09:19:49 某素材网` / `2025-11-08 07:03:52 99` (a clock, then the site or a view count),
+    # `2026-03-18 10.00元 免费试读` (a price), `2024-11-26下载文档一键复制全文` (a toolbar)
+    (
+        "chrome.published_at",
+        r"[^，。！？；,]{0,10}?\d{4}-\d{1,2}-\d{1,2}\d{1,2}:\d{2}(?::\d{2})?[^，。！？；,]{0,16}$"
+        r"|\d{4}-\d{1,2}-\d{1,2}(?:[\d.]+元.{0,8}|(?:下载|复制|收藏).{0,12})$",
+    ),
+    # `General 更新 2024年04月19日`: a site's update stamp (a speech's sentence never ends on one)
+    ("chrome.published_at", r"[A-Za-z]{0,12}(?:更新|发布|发表)于?\d{4}[-年]\d{1,2}[-月]\d{1,2}日?$"),
     # people.com.cn: `2024年03月13日06:52 | 来源：人民网－人民日报` (a clock time: a speech's dateline never gives one)
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}:\d{2}(?::\d{2})?\|?(?:来源|$)"),
     # 来源：解放日报 / （来源：青海日报） / 来源:
@@ -91,8 +116,37 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.related", r"[》>]*点击(?:图片|这里|此处)?进入专题[《<]*$|相关附件[>》]*$"),
     # 关闭窗口 / 返回顶部 / 打印本页
     ("chrome.toolbar", r"(?:关闭窗口|返回顶部|打印本页|【关闭】|\[关闭\]|×)$"),
+    # `快捷搜索：论文 合同 演讲 心得` / `10-28 | 移动端：` (a mobile link cut from the headline it stood before)
+    (
+        "chrome.toolbar",
+        r"(?:快捷搜索|热门搜索|热搜)" + COLON + r".{0,30}$|(?:\d{1,2}-\d{1,2}\|?)?移动端" + COLON + r"$",
+    ),
+    # a 范文 site's document number glued before its title: `编号：541193579`
+    ("chrome.download_notice", r"编号" + COLON + r"\d{5,}$"),
+    # the page's label for the text's title: `文章标题：…讲话` under the title, `本文标题：…` in the share block
+    ("chrome.labelled_title", r"(?:本文|文章)标题" + COLON + r".{2,80}$"),
+    # the site's introduction: `下面是小编为大家整理的…讲话，供大家参考。` / `下面给大家分享一些关于…，供大家参考。` /
+    # `前言：本站为你精心整理了…范文，希望能为你的创作提供参考价值…`; a doc site's `编者按：本文主要从…几个方面进行阐述`
+    (
+        "chrome.intro",
+        r".{0,80}?(?:下面|以下)(?:是|为)?小编(?:为|给)?(?:大家|您)?(?:精心)?(?:整理|收集|搜集|带来|分享|推荐)(?:的|了)"
+        r".{0,80}?(?:供大家参考|仅供参考|希望对|欢迎阅读|欢迎参考|供您参考)"
+        r"|.{0,80}?下面(?:给|为)大家分享.{0,60}?(?:供大家参考|仅供参考)|前言"
+        + COLON
+        + r"本站为你精心整理了|编者按"
+        + COLON,
+    ),
     # 本文档由用户上传 …
     ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),
+    # 范文 sites around a paywall: `如果喜欢本篇内容，请赞赏鼓励哦！` / `尚未有人赏赞，赶紧来一个吧` / `请选择打赏类型` / `¥8.88`
+    # / `查看更多>>` / `请先登录`; their share and copyright blocks: `微信扫一扫在手机阅读、分享本文` / `微信订阅号` /
+    # `联系客服` / `版权声明` / `作者原创，不允许二次传播，一经发现收回会员权益，追究法律责任。`
+    (
+        "chrome.paywall",
+        r"(?:如果喜欢本篇内容|尚未有人赏赞|请选择打赏类型|请赞赏鼓励)|[¥￥]\d+(?:\.\d+)?$|赏赞$|查看更多[>》]+$|请先(?:登录|登陆)$|(?:阅读|查看)全文$",
+    ),
+    ("chrome.share", r"微信扫一扫在手机(?:阅读|打开)|微信订阅号$|(?:联系|在线)客服$"),
+    ("chrome.disclaimer", r"版权声明$|.{0,40}(?:不允许二次传播|收回会员权益)"),
 ]
 
 # Line rules whose pattern names chrome by phrases no speech uses (不代表本站观点, 下载前请仔细阅读, 只看该作者 …):
@@ -101,6 +155,8 @@ LINE_RULES: list[tuple[str, str]] = [
 WHOLE_LINE_RULES = frozenset(
     [
         "chrome.disclaimer",
+        "chrome.paywall",
+        "chrome.intro",
         "chrome.download_notice",
         "chrome.forum",
         "chrome.share",
@@ -112,7 +168,10 @@ WHOLE_LINE_RULES = frozenset(
 # Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
 TAIL_MARKERS = re.compile(
     r"(?:相关(?:报道|文档|文章|阅读|链接|新闻|推荐)|延伸阅读|推荐阅读|热点文章阅读|相关热词搜索|关闭窗口|"
-    r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇)" + COLON + r"?.{0,40}$"
+    r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇"
+    # 范文 sites: the share block under the text, the paywall's notice (a page cut there ends there), the comment box
+    r"|微信扫一扫在手机阅读.*|如果喜欢本篇内容.*|(?:试读|预览)(?:已)?结束[，,！!].*|全文(?:共|约)\d+字.*"
+    r"|[（(]?(?:想|要)?(?:阅读|查看)(?:完)?全部(?:图文)?内容.*|留言与评论.*)" + COLON + r"?.{0,40}$"
 )
 # A page's paragraphs joined into one line: its end-of-page chrome follows the speech's last sentence on that line
 # (normalize._joined_tail). The marker must follow a sentence's end and lie within the line's last JOINED_TAIL_CHARS
@@ -247,6 +306,8 @@ PHOTO_CAPTION = re.compile(
 # their first HEAD_SPLIT_CHARS characters hold a dateline or two chrome labels. 300 characters hold the longest head
 # of the shared corpus's pages joined before their salutation (the 2026 provincial pages: toolbar, title, dateline,
 # source, date, byline and caption in ~130); 12 lines cover the chrome that precedes a title (breadcrumbs, toolbars).
+EDITOR_NOTE_LABEL = ("编者按:", "编者按：")
+EDITOR_NOTE_MAX = 600  # key chars: a doc site's note summarizing the speech (the held-out pages' are 250-300)
 HEAD_SPLIT_LINES = 12
 HEAD_SPLIT_MIN = 24
 HEAD_SPLIT_CHARS = 300
@@ -290,6 +351,14 @@ HEAD_RUN_TOGETHER = re.compile(
     + _DATE_CN
     + r")\s*\d{1,2}[:时]\d{2}"
 )
+
+
+# A 范文 / doc site's head run together with its title: `第1页共21页`, `编号：541193579` or `10-28 | 移动端：` before it,
+# `文章标题：…讲话` or `编者按：` after it. Each counts as a chrome label, and the line is broken around it.
+DOCSITE_HEAD = re.compile(
+    r"^\s*(?:第\s*\d+\s*页\s*共\s*\d+\s*页|编号:\s*\d{5,}|(?:\d{1,2}-\d{1,2}\s*\|?\s*)?移动端:)"
+    r"|(?:文章|本文)标题:[^:。，]{4,60}?(?:讲话|报告|致辞|发言|总结)|(?P<note>编者按:)"
+)  # an editor's note is broken off before its label only: the note runs on to the salutation
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
 # one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page
 # joined a few lines at a time (`时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄`,
@@ -666,6 +735,32 @@ RULES: tuple[Rule, ...] = (
         "chrome.page_jump",
         "print-edition page jumps inside a paragraph",
         "泉州迎宾馆投入使用，（下转第二版）上接第一版）金浦水厂建成。\n",
+    ),
+    Rule(
+        "chrome.info_table",
+        "a government site's disclosure table (索引号, 发布机构, 发布日期 … cells joined by |)",
+        "索 引 号：| 0000/2021-00066 | 主 题 词：| 政务公开 |\n文 号：| 发布机构：| 某县某镇 | 发布日期：| 2021-02-27 |\n"
+        + _SPEECH,
+    ),
+    Rule(
+        "chrome.table_title",
+        "the title row of a disclosure table: extract reads it as the page title",
+        "标 题：| 某镇2021年政府工作报告 |\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.labelled_title",
+        "a doc site's label repeating the title (文章标题：/本文标题：); extract reads the title from it",
+        "文章标题：在全县经济工作会议上的讲话\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.intro",
+        "a 范文 site's introduction or a doc site's editor's note before the speech",
+        "下面是小编为大家整理的在全县经济工作会议上的讲话，供大家参考。\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.paywall",
+        "a 范文 site's reward and login prompts around its paywall",
+        _SPEECH + "如果喜欢本篇内容，请赞赏鼓励哦！\n尚未有人赏赞，赶紧来一个吧\n¥8.88\n",
     ),
     Rule(
         "truncation.notice",

@@ -1475,3 +1475,105 @@ def test_a_dateline_wrapped_in_the_head_counts_as_a_title_wrap():
     n = normalize_text(page)
     assert n.text.split("\n")[1] == "——2026年1月20日在湖州市第九届人民代表大会第五次会议上"
     assert n.rule_counts.get("layout.title_wrap") == 1
+
+
+# ---------------------------------------------------------------- 范文 sites' paywalls (held-out audit, session 44)
+
+PAYWALL_TAIL = "如果喜欢本篇内容，请赞赏鼓励哦！\n尚未有人赏赞，赶紧来一个吧\n请选择打赏类型\n¥6.66\n¥2\n阅读全文\n"
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "预览结束，免费获取全文或定制代笔此类文章，请扫码联系老师！",
+        "全文约8120字，请下载后阅读、编辑。",
+        "（想阅读完全部图文内容，您需要先登陆！）",
+        "(阅读全部图文内容,您需要先登录!)",
+    ],
+)
+def test_paywall_notice_ends_the_speech_and_flags_it_truncated(notice):
+    """A 范文 site cuts the speech at its paywall: the notice, its reward prompts and prices are chrome."""
+    n = normalize_text(BODY + notice + "\n" + PAYWALL_TAIL)
+    assert n.flags.get("truncated") == 1
+    assert n.text == normalize_text(BODY).text
+
+
+def test_hidden_middle_is_truncation_and_the_rest_stays():
+    """`此处隐藏4310个字。VIP会员可见`: the middle of the speech is hidden, its end is shown."""
+    end = "同志们，让我们撸起袖子加油干，奋力谱写新时代高质量发展的新篇章！\n"
+    n = normalize_text(BODY + "此处隐藏4310个字。VIP会员可见\n" + end)
+    assert n.flags.get("truncated") == 1 and "隐藏" not in n.text and n.text.endswith(end.strip())
+
+
+def test_share_and_copyright_block_under_a_fanwen_page():
+    tail = (
+        "微信扫一扫在手机阅读、分享本文\n本文标题：在镇第五届人大二次会议闭幕式上的讲话\n"
+        "链接地址：http://www.example.com/doc/4411.html\n版权声明\n"
+        "作者原创，不允许二次传播，一经发现收回会员权益，追究法律责任。\n微信订阅号\n联系客服\n"
+    )
+    assert normalize_text(BODY + tail).text == normalize_text(BODY).text
+
+
+def test_speech_that_says_ended_or_login_stays():
+    speech = BODY + "试点工作预览结束后，要全面总结经验。\n对违规者，要依法追究法律责任。\n群众登录平台即可办理。\n"
+    assert normalize_text(speech).text.endswith("群众登录平台即可办理。") and not normalize_text(speech).flags
+
+
+# ---------------------------------------------------------------- 范文 and doc sites' heads (held-out audit, session 44)
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "您现在的位置是：首页 > 政务动态 > 讲话",
+        "位置：首页 > 范文 > 工作报告",
+        "某某文库 > 讲话稿 > 领导讲话 > 在全镇大会上的讲话",
+        "2023-05-12 08:11:30 某某范文网",
+        "某某网 2023-05-12 08:11:30 讲话",
+        "2023-05-12 07:00:01 58",
+        "2022-09-01 8.00元 免费试读",
+        "2022-09-01下载文档一键复制全文",
+        "General 更新 2022年09月01日",
+        "快捷搜索：论文 合同 演讲 心得",
+        "编号：770231559",
+        "下面是小编为大家整理的在全镇安全生产大会上的讲话，供大家参考。",
+        "讲话稿是领导在会议上发表的讲话。下面给大家分享一些关于镇长讲话稿3篇，供大家参考。",
+        "索 引 号：| 0000/2022-0031 | 主 题 词：| 政务公开 | 公开方式：| 主动公开 |",
+        "文 号：| 发布机构：| 某县某镇 | 发布日期：| 2022-03-01 | |",
+        "有效性 | 有效 | 公开日期：| 2022-03-02 09:15 |",
+    ],
+)
+def test_fanwen_and_doc_site_head_chrome(chrome):
+    n = normalize_text(chrome + "\n" + BODY)
+    assert n.text == normalize_text(BODY).text, n.removed_lines
+
+
+def test_disclosure_table_row_is_removed_whole_and_read_as_title():
+    raw = "标 题：| 某镇2022年政府工作报告 |\n文 号：| 发布机构：| 某县某镇 | 发布日期：| 2022-03-01 | |\n" + BODY
+    n = normalize_text(raw)
+    assert [r[2] for r in n.removed_lines] == ["chrome.table_title", "chrome.info_table"]
+    assert n.removed_lines[1][1].endswith("2022-03-01 | |")  # one row, not broken at its date
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "第1页共9页县长在全县春耕生产会议上的讲话文章标题：县长在全县春耕生产会议上的讲话",
+        "编号：770231559县长在全县春耕生产会议上的讲话",
+        "县长在全县春耕生产会议上的讲话编者按：本文从春耕备耕、农资保障和技术服务三个方面进行阐述。具体材料请详见：",
+        "03-15 | 移动端：县长在全县春耕生产会议上的讲话",
+    ],
+)
+def test_doc_site_head_run_into_the_title_is_broken_off(head):
+    """A doc site's page counter, number, title label, editor's note or mobile link glued to the title."""
+    n = normalize_text(head + "同志们：今天的会议，主要任务是部署今年的春耕生产工作，非常重要。\n" + BODY)
+    assert n.text.startswith("县长在全县春耕生产会议上的讲话\n同志们："), n.text[:80]
+
+
+def test_speech_with_arrows_dates_and_editors_stays():
+    speech = (
+        BODY + "PM2.5浓度>75微克的天数减少>10天>去年同期。\n各项数据将于2023年5月1日更新。\n"
+        "下面，我给大家分享一些体会，供大家参考。\n"
+    )
+    assert normalize_text(speech).text == normalize_text(speech).text and "供大家参考" in normalize_text(speech).text
+    assert "75微克" in normalize_text(speech).text
