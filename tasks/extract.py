@@ -198,7 +198,11 @@ def is_junk_title(line: str) -> bool:
 
 
 # ---------------------------------------------------------------- dates / chrome
-PUBLISHED_KEY_RE = re.compile(r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*$")
+# a government disclosure table puts the label in a cell before the date's: `发布日期：| 2021-02-27 |`, `公开日期：|`
+# (its `成文日期` is the day the document was signed, not published)
+PUBLISHED_KEY_RE = re.compile(
+    r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|公开日期|时间|(?<!成文)日期)\s*[:：]?\s*[|｜丨]?\s*$"
+)
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
 SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
@@ -232,7 +236,7 @@ MEET_BODY_RE = re.compile(
     rf"(?:今天|今天的|本次|这次)(?:这次|我们)?(?:召开的?|举行的?|在这里召开的?)?(?:这次)?([^，。,；:：“”\s]{{2,30}}?{MEET_SUFFIX})"
 )
 # `这次代表会议` / `本次大会`: a meeting named only by its kind is no meeting name.
-GENERIC_MEETING_RE = re.compile(r"^(?:代表|全体|工作|党员)?(?:会议|大会|会)$")
+GENERIC_MEETING_RE = re.compile(r"^(?:这次|本次|此次|这个)?(?:代表|全体|工作|党员)?(?:会议|大会|会)$")
 MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{DOC_END}")
 
 # ---------------------------------------------------------------- speaker
@@ -722,6 +726,17 @@ def _published_on(chrome: list[str]) -> dt.date | None:
     return None
 
 
+def _stamped_on(removed_lines: Sequence) -> dt.date | None:
+    """The date of a line the normalizer removed as a page stamp (`2024-10-28 09:19:49 某素材网`, `2026-03-18 10.00元
+    免费试读`, `2024-11-26下载文档一键复制全文`): what _published_on reads no label or clock alone on."""
+    for r in removed_lines:
+        if len(r) >= 3 and str(r[2]) == "chrome.published_at":
+            found = find_date(to_half(simplify(str(r[1]))))
+            if found:
+                return found[0]
+    return None
+
+
 # Page provenance a scraper keeps as YAML front matter (`source: https://…`, `url:`, `link:`, `date:`) or as an
 # HTML canonical link; read from the raw page's first FRONT_MATTER_CHARS characters only.
 FRONT_MATTER_CHARS = 3000
@@ -1066,10 +1081,14 @@ def _caption_speaker(lines: Sequence[str], sentences: bool = False) -> tuple[str
     return None, None
 
 
+TITLE_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度)?")
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
-    m = TITLE_SPEAKER_RE.match(_strip_site(title))
+    # `2023年市委书记在…会上讲话`: a 范文 site's title leads with the year, which is no part of the office
+    m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
     if not m:
         return None, None, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
@@ -1497,6 +1516,14 @@ def _chrome_pieces(line: str) -> list[str]:
     return [p for a, b in pairwise([0, *cuts, len(line)]) if (p := line[a:b].strip())]
 
 
+# the label of a title a page repeats: a doc site's `文章标题：` / `本文标题：`, a disclosure table's `标 题：|` / `文件名称 |`
+TITLE_LABEL_RE = re.compile(r"^(?:(?:本文|文章)标题|标\s*题|文件名称|信息名称)\s*[:：]?\s*[|｜]?\s*")
+# a 范文 site's introduction names the text: `下面是小编为大家整理的…讲话，供大家参考。`, `…分享一些关于…讲话稿3篇，…`
+INTRO_TITLE_RE = re.compile(
+    r"小编(?:为|给)?(?:大家|您)?(?:精心)?(?:整理|收集|搜集|带来|分享|推荐)(?:的|了)(?P<t>[^，。,]{4,60}?)[，。,]"
+)
+
+
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     found = _page_title_as_given(page_title, raw_text, removed_lines, text)
     return DOUBLED_TITLE_RE.sub(r"\1", found) if found else found  # a title given twice: once
@@ -1514,6 +1541,7 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
         if len(r) >= 3 and str(r[2]).endswith("title"):
             v = clean_line(simplify(str(r[1])))
             v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
+            v = TITLE_LABEL_RE.sub("", v).strip(" |｜")  # `标 题：| 某镇政府工作报告 |`, `文章标题：…`
             if v:
                 return v
     src = raw_text or text
@@ -1640,6 +1668,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title = _speech_title(
             [clean_line(simplify(re.split(r"[>＞»]", c)[-1])) for c in crumbs if re.search(r"[>＞»]", c)]
         )
+    if title is None:
+        intros = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "chrome.intro"][:2]
+        named = [m.group("t") for x in intros if (m := INTRO_TITLE_RE.search(clean_line(simplify(x))))]
+        title = _speech_title(named)
     if title is None and ptitle and not is_junk_title(ptitle):
         title = SUBTITLE_RE.sub("", _headline_speaker(_strip_site(ptitle))[1]) or None
         m = PAGE_TITLE_DATELINE_RE.search(title or "")
@@ -1701,7 +1733,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
 
     delivered, _ = _delivered(head, ptitle)
     chrome = _chrome_lines(raw_text, removed_lines, text)
-    published = _published_on(chrome)
+    published = _published_on(chrome) or _stamped_on(removed_lines)
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting)

@@ -1064,3 +1064,79 @@ def test_a_collected_works_editors_note_names_speaker_and_meeting():
     # a sentence of a speech that says 这是 … is no note
     f = E.extract_fields("讲话\n同志们：\n这是我们在全市大会上的共同任务。")
     assert f["meeting"] is None
+
+
+# ---------------------------------------------------------------- held-out pages (session 44): doc sites, 范文 sites, gov
+# disclosure tables, news leads. Pages in the shape the audit met, with invented names and numbers.
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    from tasks.normalize import normalize_text
+
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+GOV_OPENING = "各位代表：\n现在，我代表区人民政府向大会报告工作，请予审议，并请区政协委员和其他列席人员提出意见。\n"
+
+
+def test_disclosure_table_gives_page_title_and_publication_date():
+    raw = (
+        "文件名称 | 石桥区2024年政府工作报告 | ||\n索引号 | /2024-0001 | 公开目录：| 工作报告 |\n"
+        "文号 | 成文日期：| 2024年03月02日 | |\n有效性 | 有效 | 公开日期：| 2024-03-05 10:20 |\n"
+        "2024年2月26日在石桥区第五届人民代表大会第三次会议上\n石桥区人民政府区长 张立明\n" + GOV_OPENING
+    )
+    out = _page(raw)
+    assert out["title"] == "石桥区2024年政府工作报告" and out["published_on"] == dt.date(2024, 3, 5)
+    assert out["speaker_name"] == "张立明" and out["delivered_on"] == dt.date(2024, 2, 26)
+    raw = (
+        "标 题：| 某镇2022年政府工作报告 |\n文 号：| 发布机构：| 某县某镇 | 发布日期：| 2022-03-01 | |\n" + GOV_OPENING
+    )
+    assert _page(raw)["published_on"] == dt.date(2022, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("2023-05-12 08:11:30 某某范文网", dt.date(2023, 5, 12)),
+        ("范文网 2023-05-12 08:11:30 讲话", dt.date(2023, 5, 12)),
+        ("2022-09-01 8.00元 免费试读", dt.date(2022, 9, 1)),
+        ("2022-09-01下载文档一键复制全文", dt.date(2022, 9, 1)),
+    ],
+)
+def test_fanwen_page_stamps_are_publication_dates(stamp, day):
+    out = _page("县长在全县春耕生产会议上的讲话\n" + stamp + "\n同志们：\n今天的会议，主要任务是部署春耕生产工作。\n")
+    assert out["published_on"] == day and out["title"] == "县长在全县春耕生产会议上的讲话"
+
+
+def test_title_from_a_fanwen_introduction():
+    raw = (
+        "下面是小编为大家整理的2022年县委书记在县政协十届二次会议开幕会上讲话，供大家参考。\n各位委员、同志们：\n"
+        "新年伊始，县政协十届二次会议隆重开幕了。在此，我谨代表中共县委，向大会的召开表示热烈祝贺！\n"
+    )
+    out = _page(raw)
+    assert out["title"] == "2022年县委书记在县政协十届二次会议开幕会上讲话"
+    assert out["speaker_title"] == "县委书记" and out["meeting"] == "县政协十届二次会议开幕会" and out["year"] == 2022
+
+
+def test_title_from_the_share_block_label():
+    raw = (
+        "各位代表：\n今天，大会选举我担任镇人民政府镇长。在此，向各位代表致以崇高的敬意和衷心的感谢！\n"
+        "微信扫一扫在手机阅读、分享本文\n本文标题：在镇第五届人大二次会议闭幕式上的讲话\n链接地址：http://example.com/d/9.html\n"
+    )
+    out = _page(raw)
+    assert out["title"] == "在镇第五届人大二次会议闭幕式上的讲话" and out["meeting"] == "镇第五届人大二次会议闭幕式"
+
+
+def test_doc_site_head_glued_to_the_title():
+    raw = (
+        "第1页共9页县长在全县春耕生产会议上的讲话文章标题：县长在全县春耕生产会议上的讲话同志们：今天这次会议，"
+        "主要任务是部署今年的春耕生产工作，非常重要。\n"
+    )
+    out = _page(raw)
+    assert out["title"] == "县长在全县春耕生产会议上的讲话" and out["speaker_title"] == "县长"
+    assert out["meeting"] == "全县春耕生产会议"  # not `这次会议`
+
+
+def test_this_meeting_is_no_meeting_name():
+    assert _page("同志们：\n今天这次会议，主要任务是部署今年的春耕生产工作，非常重要。\n")["meeting"] is None
