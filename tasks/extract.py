@@ -1081,6 +1081,25 @@ def _caption_speaker(lines: Sequence[str], sentences: bool = False) -> tuple[str
     return None, None
 
 
+# A news copy's lead that introduces the full text: `…北京奥组委主席刘淇致辞。以下为致辞全文：`, `国际奥委会主席罗格8日晚在
+# …开幕式上致辞，全文如下：`, `全国政协主席王沪宁代表…常务委员会作工作报告：` (the report follows on the next line).
+LEAD_SPEAKER_RE = re.compile(
+    rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
+    rf"(?=同志|代表|在|于|出席|\d|作|做|致辞|致词|讲话|发表|[ \u3000])(?:同志)?"
+    rf"[^，。；：:！？]{{0,40}}?(?:(?:致辞|致词|讲话|发表[^，。；]{{0,12}}?讲话)[，,。]?\s*(?:(?:以下|下面)(?:为|是)(?:其)?"
+    rf"(?:致辞|致词|讲话|报告)?全文|全文如下)|(?:作|做)(?:政府)?工作报告[:：](?=\s*(?:\n|[一二三四五六七八九十]、|各位)))"
+)
+
+
+def _lead_speaker(text: str) -> tuple[str | None, str | None]:
+    """(name, office) named by a news copy's lead before the full text (first OPENING_PARA_CHARS characters)."""
+    for m in LEAD_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
+        name, office = m.group("name"), m.group("office")
+        if is_byline_name(name) and not regions.find_places(name):
+            return name, _strip_jurisdiction(office)
+    return None, None
+
+
 TITLE_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度)?")
 
 
@@ -1717,6 +1736,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         ][:3]
         name, c_office = _caption_speaker(head + caption, sentences=True)
         office = office or (c_office if name else None)
+    if name is None and not anon and res_title is None:
+        name, l_office = _lead_speaker(text)
+        office = office or (l_office if name else None)
     if name is not None and office is None and res_title is None:
         # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office
         # (`省长毛伟明作政府工作报告`) — kept only when it names the same person.

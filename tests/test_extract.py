@@ -1140,3 +1140,19 @@ def test_doc_site_head_glued_to_the_title():
 
 def test_this_meeting_is_no_meeting_name():
     assert _page("同志们：\n今天这次会议，主要任务是部署今年的春耕生产工作，非常重要。\n")["meeting"] is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "office"),
+    [
+        ("全市第五届运动会开幕式今晚举行。组委会主席李文华致辞。以下为致辞全文：\n", "李文华", "组委会主席"),
+        ("国际某某联合会主席李文华8日晚在第9届某某运动会开幕式上致辞，全文如下：\n", "李文华", "国际某某联合会主席"),
+        ("3月4日下午，全国政协主席张明远代表政协全国委员会常务委员会作工作报告：\n", "张明远", "全国政协主席"),
+    ],
+)
+def test_news_lead_names_the_speaker_of_the_full_text(lead, name, office):
+    out = _page(
+        lead
+        + "尊敬的各位来宾，女士们、先生们：\n今天，我们在这里隆重集会。我谨代表组委会，向各位来宾表示热烈的欢迎！\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
