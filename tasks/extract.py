@@ -178,12 +178,20 @@ EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\
 TOOLBAR_WORDS_RE = re.compile(r"[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小])+[【】\[\]|｜\s]*")
 
 
+# A report's first section heading, on a copy that starts at `各位代表：` (no title line): `2009年工作回顾`,
+# `过去五年工作回顾`, `2024年工作总结` — never the report's title (it names the year before the report's).
+REVIEW_HEADING_RE = re.compile(
+    r"^(?:(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年|过去(?:一|五)年|本届政府|[“”\"]?十?[一二三四五六七八九十]{1,2}五[“”\"]?时期)"
+    r"(?:的)?(?:主要)?(?:工作)?(?:回顾|总结)$"
+)
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
     if len(t) < 3 or SALUTATION_RE.match(t) or t.startswith(("各位代表", "同志们", "现在", "我代表")):
         return True
-    if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t) or TOOLBAR_WORDS_RE.fullmatch(t):
+    if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t) or TOOLBAR_WORDS_RE.fullmatch(t) or REVIEW_HEADING_RE.match(t):
         return True
     if "。" in t or t.endswith(("，", "、", "的", "：", ":", "了")) or (len(t) > 40 and "，" in t):
         return True
@@ -553,7 +561,13 @@ def _headline_speaker(line: str) -> tuple[str | None, str]:
     return name, m.group("rest")
 
 
+# a 范文 collection's numbering after a title (`…会议讲话（一）：`, `…致辞(1)`) and a tag before it (`[县长在县委书记]`)
+TITLE_NUMBERING_RE = re.compile(r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$")
+TITLE_TAG_RE = re.compile(r"^\s*[\[【][^\]】]{1,20}[\]】]\s*(?=.{5})")
+
+
 def _unchrome_title(t: str) -> str:
+    t = TITLE_TAG_RE.sub("", TITLE_NUMBERING_RE.sub("", t))
     t = _headline_speaker(t)[1]
     t = DOUBLED_TITLE_RE.sub(r"\1", t)
     t = DOUBLED_PREFIX_RE.sub("", t)
@@ -973,6 +987,8 @@ def _strip_jurisdiction(office: str) -> str:
     office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
     # `怒江州人民政府州长`: a short place name the gazetteer does not hold whole, then its government
     office = re.sub(rf"^[{HAN}]{{1,8}}?[省市州县区旗盟](?:人民政府|政府)(?=.)", "", office)
+    # `沙沟镇镇长`, `某乡人民政府乡长`: a township the gazetteer does not hold, before its own head's office
+    office = re.sub(rf"^[{HAN}]{{1,6}}?([镇乡])(?:人民政府|政府)?(?=(?:代理|代)?\1长$)", "", office)
     return office
 
 

@@ -1156,3 +1156,34 @@ def test_news_lead_names_the_speaker_of_the_full_text(lead, name, office):
         + "尊敬的各位来宾，女士们、先生们：\n今天，我们在这里隆重集会。我谨代表组委会，向各位来宾表示热烈的欢迎！\n"
     )
     assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+def test_review_heading_of_a_copy_without_title_is_no_title():
+    """A report copy that starts at its opening sentence: `2019年工作回顾` is its first heading, not its title."""
+    raw = (
+        "现在，我代表石桥区人民政府，向大会作政府工作报告，请予审议，并请区政协委员提出意见。\n2019年工作回顾\n"
+        "2019年是石桥区发展很不平凡的一年。全区地区生产总值增长百分之六。\n"
+    )
+    out = _page(raw)
+    assert out["title"] is None and out["year"] == 2020
+
+
+def test_township_head_office_loses_its_township():
+    raw = (
+        "政府工作报告\n——2022年2月20日在青石镇第五届人民代表大会第三次会议上\n青石镇镇长 王立明\n"
+        "各位代表：\n现在，我代表镇人民政府向大会报告工作，请予审议。\n"
+    )
+    out = _page(raw)
+    assert (out["speaker_name"], out["speaker_title"]) == ("王立明", "镇长")
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "第1页共5页县长安全生产会议讲话县长安全生产会议讲话（一）：",
+        "[县长在县委书记]县长安全生产会议讲话\n",
+    ],
+)
+def test_collection_numbering_and_tags_leave_the_title(head):
+    out = _page(head + "同志们：今天的会议，主要任务是部署今年的安全生产工作，非常重要。\n")
+    assert out["title"] == "县长安全生产会议讲话"
