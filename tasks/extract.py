@@ -1777,11 +1777,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting)
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
     year = delivered.year if delivered else (published.year if published else None)
-    if year is None:
+    if delivered is None:
         for t in (title, ptitle):
             m = YEAR_RE.search(t or "")
             if m:
-                year = int(m.group(1))
+                # a page posted after the year its title names (a doc or 范文 site's repost: `2022年中秋讲话致辞`
+                # uploaded 2024-11-26) is of the title's year; a title's later year (a plan year) does not move it
+                if year is None or int(m.group(1)) < year:
+                    year = int(m.group(1))
                 break
     if year is None and out["meeting"]:
         m = CPC_CONGRESS_RE.match(out["meeting"])

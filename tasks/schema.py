@@ -114,7 +114,9 @@ DOCUMENTS = pa.schema(
         _f(
             "year",
             pa.int16(),
-            "delivered_on's year, else published_on's, else a year stated in the title; else, for a document of a "
+            "delivered_on's year, else published_on's (unless the title states an earlier year: a page posted after "
+            "the year its title names, as doc and 范文 sites repost, takes the title's), else a year stated in the "
+            "title; else, for a document of a "
             "national party congress, the year the congress met; for a report (or a document of no known type), the "
             "year its text speaks in (the plan year, the NPC session it addresses); for an undated document of an NPC "
             "session (most NPC resolutions state no adoption date), the year that session met.",

@@ -1187,3 +1187,12 @@ def test_township_head_office_loses_its_township():
 def test_collection_numbering_and_tags_leave_the_title(head):
     out = _page(head + "同志们：今天的会议，主要任务是部署今年的安全生产工作，非常重要。\n")
     assert out["title"] == "县长安全生产会议讲话"
+
+
+def test_a_repost_takes_the_year_its_title_names():
+    """A doc site's upload stamp (2024) is not the speech's year when the title names an earlier one (2022)."""
+    body = "尊敬的各位领导、各界朋友：\n大家好！很高兴参加今天的茶话会。在此，我谨向各位表示衷心的感谢！\n"
+    out = _page("2022年中秋茶话会讲话致辞\n2024-11-26下载文档一键复制全文\n" + body)
+    assert out["published_on"] == dt.date(2024, 11, 26) and out["year"] == 2022
+    out = _page("2025年中秋茶话会讲话致辞\n2024-11-26下载文档一键复制全文\n" + body)
+    assert out["year"] == 2024  # a later year in the title (a plan's) leaves the page's date
