@@ -198,6 +198,8 @@ def is_junk_title(line: str) -> bool:
     found = find_date(t)
     if found and found[1] <= 2 and ("在" in t[found[2] : found[2] + 3] or len(t) - found[2] <= 2):
         return True  # `2000年1月20日在…上` / `2006年2月8日`
+    if found and found[1] <= 2 and re.fullmatch(r"\s*(?:星期|周)[一二三四五六日天]", t[found[2] :]):
+        return True  # `2023年03月29日 星期三`: a site's header date
     if re.match(r"^在.{4,60}上$", t) or _is_caption(t) or _caption_speaker([t])[0]:
         return True
     if EDITORIAL_NOTE_RE.fullmatch(t):
@@ -917,8 +919,11 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             if m:
                 return m.group(1)
     m = MEET_BODY_RE.search(text[:OPENING_PARA_CHARS])
-    if m and not m.group(1).startswith(("的", "是")) and not GENERIC_MEETING_RE.match(m.group(1)):
-        return m.group(1)
+    if m:
+        # `今天x县隆重举行25个工业项目集中开工奠基仪式`: the meeting is what is held, not who holds it
+        named = re.split(r"(?:隆重)?(?:举行|召开)(?:了|的)?", m.group(1))[-1].strip()
+        if len(named) >= 4 and not named.startswith(("的", "是")) and not GENERIC_MEETING_RE.match(named):
+            return named
     for t in (title, page_title):
         if t:
             m = MEET_BARE_RE.match(_strip_site(t))
@@ -1553,6 +1558,7 @@ def _chrome_pieces(line: str) -> list[str]:
 
 # the label of a title a page repeats: a doc site's `文章标题：` / `本文标题：`, a disclosure table's `标 题：|` / `文件名称 |`
 TITLE_LABEL_RE = re.compile(r"^(?:(?:本文|文章)标题|标\s*题|文件名称|信息名称)\s*[:：]?\s*[|｜]?\s*")
+FAVOURITE_TITLE_RE = re.compile(r"^收藏《(.{2,60})》[）)]?$")  # 新文秘网's `收藏《在全市领导干部大会上的讲话》）`
 # a 范文 site's introduction names the text: `下面是小编为大家整理的…讲话，供大家参考。`, `…分享一些关于…讲话稿3篇，…`
 INTRO_TITLE_RE = re.compile(
     r"小编(?:为|给)?(?:大家|您)?(?:精心)?(?:整理|收集|搜集|带来|分享|推荐)(?:的|了)(?P<t>[^，。,]{4,60}?)[，。,]"
@@ -1576,7 +1582,7 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
         if len(r) >= 3 and str(r[2]).endswith("title"):
             v = clean_line(simplify(str(r[1])))
             v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
-            v = TITLE_LABEL_RE.sub("", v).strip(" |｜")  # `标 题：| 某镇政府工作报告 |`, `文章标题：…`
+            v = FAVOURITE_TITLE_RE.sub(r"\1", TITLE_LABEL_RE.sub("", v).strip(" |｜"))  # `标 题：| 某镇…报告 |`
             if v:
                 return v
     src = raw_text or text

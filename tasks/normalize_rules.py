@@ -124,7 +124,10 @@ LINE_RULES: list[tuple[str, str]] = [
     # a 范文 site's document number glued before its title: `编号：541193579`
     ("chrome.download_notice", r"编号" + COLON + r"\d{5,}$"),
     # the page's label for the text's title: `文章标题：…讲话` under the title, `本文标题：…` in the share block
-    ("chrome.labelled_title", r"(?:本文|文章)标题" + COLON + r".{2,80}$"),
+    # (新文秘网 closes its preview with `收藏《在全市领导干部大会上的讲话》）`)
+    ("chrome.labelled_title", r"(?:本文|文章)标题" + COLON + r".{2,80}$|收藏《[^》]{2,60}》[）)]?$"),
+    # a site's header date with its weekday, `2023年03月29日 星期三`: the day the page was viewed, not published
+    ("chrome.toolbar", r"\d{4}年\d{1,2}月\d{1,2}日(?:星期|周)[一二三四五六日天]$"),
     # the site's introduction: `下面是小编为大家整理的…讲话，供大家参考。` / `下面给大家分享一些关于…，供大家参考。` /
     # `前言：本站为你精心整理了…范文，希望能为你的创作提供参考价值…`; a doc site's `编者按：本文主要从…几个方面进行阐述`
     (
@@ -171,7 +174,9 @@ TAIL_MARKERS = re.compile(
     r"扫一扫在手机打开当前页|分享到微信|点评|点评回复举报|快速回帖.*|回帖双倍积分|上一篇|下一篇"
     # 范文 sites: the share block under the text, the paywall's notice (a page cut there ends there), the comment box
     r"|微信扫一扫在手机阅读.*|如果喜欢本篇内容.*|(?:试读|预览)(?:已)?结束[，,！!].*|全文(?:共|约)\d+字.*"
-    r"|[（(]?(?:想|要)?(?:阅读|查看)(?:完)?全部(?:图文)?内容.*|留言与评论.*)" + COLON + r"?.{0,40}$"
+    r"|[（(]?(?:想|要)?(?:阅读|查看)(?:完)?全部(?:图文)?内容.*|留言与评论.*|…*[（(]未完[，,]全文共\d+字.*)"
+    + COLON
+    + r"?.{0,40}$"
 )
 # A page's paragraphs joined into one line: its end-of-page chrome follows the speech's last sentence on that line
 # (normalize._joined_tail). The marker must follow a sentence's end and lie within the line's last JOINED_TAIL_CHARS

@@ -1196,3 +1196,22 @@ def test_a_repost_takes_the_year_its_title_names():
     assert out["published_on"] == dt.date(2024, 11, 26) and out["year"] == 2022
     out = _page("2025年中秋茶话会讲话致辞\n2024-11-26下载文档一键复制全文\n" + body)
     assert out["year"] == 2024  # a later year in the title (a plan's) leaves the page's date
+
+
+def test_title_from_a_wenmi_favourite_link_and_not_from_a_weekday_date():
+    raw = (
+        "2023年03月29日 星期三\n同志们：\n今天的会议，主要任务是部署秋收工作。\n"
+        "……（未完，全文共3020字，当前仅显示1460字，请阅读下面提示信息。\n收藏《在全镇秋收工作会议上的讲话》）\n"
+    )
+    out = _page(raw)
+    assert out["title"] == "在全镇秋收工作会议上的讲话" and out["meeting"] == "全镇秋收工作会议"
+
+
+def test_meeting_named_after_the_verb_that_holds_it():
+    raw = "各位领导、各位来宾：\n今天x县隆重举行25个工业项目集中开工奠基仪式，这是我县工业经济发展的一件大事。\n"
+    assert _page(raw)["meeting"] == "25个工业项目集中开工奠基仪式"
+
+
+def test_a_title_that_ends_in_its_own_book_title_mark_keeps_it():
+    out = _page("2014年《政府工作报告》\n" + GOV_OPENING)
+    assert out["title"] == "2014年《政府工作报告》"

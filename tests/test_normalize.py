@@ -1577,3 +1577,14 @@ def test_speech_with_arrows_dates_and_editors_stays():
     )
     assert normalize_text(speech).text == normalize_text(speech).text and "供大家参考" in normalize_text(speech).text
     assert "75微克" in normalize_text(speech).text
+
+
+def test_wenmi_preview_end_is_truncation():
+    """新文秘网-style preview: the omitted count, the `未完` notice and the `收藏《title》` link are chrome."""
+    tail = (
+        "……（某文秘网https://www.example.com省略512字，正式会员可完整阅读）\n"
+        "……（未完，全文共3020字，当前仅显示1460字，请阅读下面提示信息。\n收藏《在全镇秋收工作会议上的讲话》）\n"
+    )
+    n = normalize_text(BODY + tail)
+    assert n.flags.get("truncated") == 2 and n.text == normalize_text(BODY).text
+    assert normalize_text(BODY + "要加快推进，转……\n").text.endswith("转……")
