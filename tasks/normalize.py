@@ -700,7 +700,8 @@ def _line_rules(lines: _Lines) -> None:
                 if width is not None and abs(len(lines.raw[i].strip()) - width) <= 1:
                     continue
             name = _LINE_RULE_NAMES[str(m.lastgroup)]
-            lines.remove(i, name, whole=name in R.WHOLE_LINE_RULES and not R.SPEECH_MARK.search(key))
+            whole = name in R.WHOLE_LINE_RULES and (name in R.SITE_VOICE_RULES or not R.SPEECH_MARK.search(key))
+            lines.remove(i, name, whole=whole)
 
 
 def _editor_notes(lines: _Lines) -> None:

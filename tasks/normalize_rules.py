@@ -100,6 +100,8 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.forum", r".{0,40}(?:只看该作者|倒序浏览|回帖双倍积分|快速回帖|使用道具|举报$|在线时间\d+小时)"),
     ("chrome.forum", r"(?:楼主|沙发|板凳|地板|点评回复举报|回复举报|点评|\d+楼)$"),
     ("chrome.forum", r"\d+主题\d+帖子\d+积分|.{0,20}积分\d+.{0,4}距离下一等级"),
+    # a thread's counters: `查看: 2525|回复: 0`
+    ("chrome.forum", r"查看" + COLON + r"\d+\|回复" + COLON + r"\d+$"),
     # 分享到: / 分享： / 扫一扫在手机打开当前页 / 分享到微信 / 微信,手机扫一扫
     ("chrome.share", r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ)?" + COLON + r"?$"),
     ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫)"),
@@ -148,7 +150,7 @@ LINE_RULES: list[tuple[str, str]] = [
         "chrome.paywall",
         r"(?:如果喜欢本篇内容|尚未有人赏赞|请选择打赏类型|请赞赏鼓励)|[¥￥]\d+(?:\.\d+)?$|赏赞$|查看更多[>》]+$|请先(?:登录|登陆)$|(?:阅读|查看)全文$",
     ),
-    ("chrome.share", r"微信扫一扫在手机(?:阅读|打开)|微信订阅号$|(?:联系|在线)客服$"),
+    ("chrome.share", r"微信扫一扫在手机(?:阅读|打开)|微信订阅号$|(?:联系|在线)客服(?:提示)?(?:[-—－].{0,12})?$"),
     ("chrome.disclaimer", r"版权声明$|.{0,40}(?:不允许二次传播|收回会员权益)"),
 ]
 
@@ -167,6 +169,10 @@ WHOLE_LINE_RULES = frozenset(
         "chrome.page_counter",
     ]
 )
+
+# Whole-line rules whose phrases are the site speaking of itself (本站为你精心整理了…, 下面是小编为大家整理的…): a speech
+# mark in the line (`我们的客服老师可以帮助你…`) does not make it speech.
+SITE_VOICE_RULES = frozenset(["chrome.intro"])
 
 # Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
 TAIL_MARKERS = re.compile(

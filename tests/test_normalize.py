@@ -1588,3 +1588,15 @@ def test_wenmi_preview_end_is_truncation():
     n = normalize_text(BODY + tail)
     assert n.flags.get("truncated") == 2 and n.text == normalize_text(BODY).text
     assert normalize_text(BODY + "要加快推进，转……\n").text.endswith("转……")
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "前言：本站为你精心整理了在全镇大会上的讲话范文，希望能为你的创作提供参考价值，我们的客服老师可以帮助你。",
+        "查看: 3107|回复: 0",
+        "联系客服提示-某某资料网",
+    ],
+)
+def test_site_voice_with_a_speech_word_and_forum_counters(chrome):
+    assert normalize_text(chrome + "\n" + BODY).text == normalize_text(BODY).text
