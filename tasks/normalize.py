@@ -311,6 +311,7 @@ _WHOLE_LINE_RULES_ANY = re.compile(
 _INFO_TABLE = re.compile(
     "|".join(f"(?:{p})" for name, p in R.LINE_RULES if name in ("chrome.info_table", "chrome.table_title"))
 )
+_STAMP_LINE = re.compile(R.STAMP_WITH_TRAILER)
 _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
@@ -485,8 +486,11 @@ def _head_breaks(line: str) -> list[int]:
 
     Matched on the line folded as keys are (Simplified, half-width: same offsets), within its first
     R.HEAD_SPLIT_CHARS characters, and only when that part holds a dateline or two chrome labels."""
-    if _INFO_TABLE.match(_key(line[: R.HEAD_SPLIT_CHARS])):
+    key = _key(line[: R.HEAD_SPLIT_CHARS])
+    if _INFO_TABLE.match(key):
         return []  # a disclosure table's row (`文 号：| 发布机构：| … | 发布日期：| 2021-02-27 |`) is read whole
+    if len(line) <= R.HEAD_SPLIT_CHARS and _STAMP_LINE.match(key):
+        return []  # a page stamp with its site or count (`某某网 2023-05-12 08:11:30 讲话`): its rule removes it whole
     folded, offsets = _folded(line[: R.HEAD_SPLIT_CHARS])  # 發(fā)布時間: matched as 发布时间:
     dateline = R.HEAD_DATELINE.search(folded)
     docsite = list(R.DOCSITE_HEAD.finditer(folded))

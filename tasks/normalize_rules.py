@@ -18,6 +18,12 @@ COLON = r"[:：]"
 
 # --------------------------------------------------------------------------- whole-line chrome (on keys)
 # (rule name, pattern matched with re.match against the key). Order matters: first match wins.
+# 范文 sites' stamps, each a line of its own as published (a clock then the site or a view count, a price, a toolbar):
+# a head joined a few lines at a time is not broken at such a line's date (normalize._head_breaks), its rule takes it
+STAMP_WITH_TRAILER = (
+    r"[^，。！？；,]{0,10}?\d{4}-\d{1,2}-\d{1,2}\d{1,2}:\d{2}(?::\d{2})?[^，。！？；,]{0,16}$"
+    r"|\d{4}-\d{1,2}-\d{1,2}(?:[\d.]+元.{0,8}|(?:下载|复制|收藏).{0,12})$"
+)
 LINE_RULES: list[tuple[str, str]] = [
     # 您的当前位置:首页正文 / 当前位置：首页>要闻
     ("chrome.breadcrumb", r"(?:您的|你的)?当前位置" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]"),
@@ -46,11 +52,7 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
     # 范文 sites' stamps: `2024-10-28 09:19:49 某素材网` / `2025-11-08 07:03:52 99` (a clock, then the site or a view count),
     # `2026-03-18 10.00元 免费试读` (a price), `2024-11-26下载文档一键复制全文` (a toolbar)
-    (
-        "chrome.published_at",
-        r"[^，。！？；,]{0,10}?\d{4}-\d{1,2}-\d{1,2}\d{1,2}:\d{2}(?::\d{2})?[^，。！？；,]{0,16}$"
-        r"|\d{4}-\d{1,2}-\d{1,2}(?:[\d.]+元.{0,8}|(?:下载|复制|收藏).{0,12})$",
-    ),
+    ("chrome.published_at", r"(?:" + STAMP_WITH_TRAILER + r")"),
     # `General 更新 2024年04月19日`: a site's update stamp (a speech's sentence never ends on one)
     ("chrome.published_at", r"[A-Za-z]{0,12}(?:更新|发布|发表)于?\d{4}[-年]\d{1,2}[-月]\d{1,2}日?$"),
     # people.com.cn: `2024年03月13日06:52 | 来源：人民网－人民日报` (a clock time: a speech's dateline never gives one)
@@ -485,7 +487,9 @@ OUTLINE_GAP = 210
 # Markers after `；` are found too, as neighbours only (`报告分六个部分：一、…；二、…；三、…`: a list); `一、二、三次产业`
 # and `一、三水厂` are numbers, not headings.
 GLUED_HEADING = re.compile(
-    r"(?<=[。！？：；!?:;])(?:\*\*|#{1,6}[ \t]*)?"
+    # raw lines, so the marker may follow a space or a bold span's close: `工作: （一）`, `体现在：** （一）` read
+    # `工作：（一）` once normalized, and a second normalize must find nothing left to split
+    r"(?<=[。！？：；!?:;])(?:\*\*)?[ \t\u3000]*(?:\*\*|#{1,6}[ \t]*)?"
     r"(?P<mark>([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十])|[（(]([一二三四五六七八九十]{1,3})[）)])"
 )
 LINE_HEADING = re.compile(

@@ -1600,3 +1600,18 @@ def test_wenmi_preview_end_is_truncation():
 )
 def test_site_voice_with_a_speech_word_and_forum_counters(chrome):
     assert normalize_text(chrome + "\n" + BODY).text == normalize_text(BODY).text
+
+
+@pytest.mark.parametrize("glue", [": ", "：** ", "。 "])
+def test_a_glued_heading_after_a_space_or_bold_close_is_split_once(glue):
+    # `工作: （一）` / `体现在：** （一）` on the raw line read `工作：（一）` once normalized: the heading is split in the
+    # first pass, so a second normalize finds nothing more (安徽 2005, 新疆 2007 of the shared corpus)
+    page = (
+        "一、过去一年的工作回顾\n过去一年，全省经济社会发展取得新成效，各项事业全面进步。\n"
+        "二、今年的主要任务\n**为此，着力抓好以下几个方面工作" + glue + "（一）进一步加强三农工作，巩固发展好势头\n"
+        "始终把三农问题作为全局工作的重中之重，努力实现粮食稳定增产。\n"
+        "（二）加快经济结构调整，大力培育新的增长点\n要坚持走新型工业化道路，推进产业结构优化升级。\n"
+    )
+    once = normalize_text(page).text
+    assert "\n（一）进一步加强三农工作，巩固发展好势头\n" in once, once
+    assert normalize_text(once).text == once
