@@ -875,6 +875,13 @@ def _cn_ordinal(n: int) -> str:
     return ("" if n < 20 else d[n // 10]) + "十" + (d[n % 10] if n % 10 else "")
 
 
+# A news headline that opens with a national meeting and says where it met: `中央经济工作会议在北京举行`,
+# `全国教育大会9日至10日在北京召开`, `中央农村工作会议在京召开`.
+MEET_HEADLINE_RE = re.compile(
+    rf"^((?:中央|全国|中共中央|国务院)[^\s，。、“”]{{1,20}}?(?:会议|大会))\s*(?:\d{{1,2}}日(?:至\d{{1,2}}日)?)?\s*在[{HAN}]{{1,6}}(?:举行|召开|开幕|闭幕)"
+)
+
+
 def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
     party_report = PARTY_REPORT_RE.search(text[:OPENING_CHARS]) and "中央委员会" in text[:OPENING_CHARS]
     if party_report or "同志们" in text[:PARTY_SALUTATION_CHARS]:
@@ -929,6 +936,9 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
             m = MEET_BARE_RE.match(_strip_site(t))
             if m:
                 return m.group(1)
+    for t in (title, page_title):
+        if t and (m := MEET_HEADLINE_RE.match(_strip_site(t))):
+            return m.group(1)  # `中央经济工作会议在北京举行 习近平发表重要讲话`: the news of a national meeting
     m = NPC_ADDRESSED_RE.search(text[:OPENING_PARA_CHARS])
     if m:  # a national report to a new congress (`向第四届全国人民代表大会作政府工作报告`) meets its first session
         return m.group(1) + (m.group(2) or "第一次会议")
@@ -1163,10 +1173,30 @@ NATIONAL_SELF_RE = re.compile(
     r"|我(?:代表|受)(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协|政协第[一二三四五六七八九十]+届全国委员会)"
     r"|我代表(?:最高人民法院|最高人民检察院)"
 )
+# The meetings of the national organs: congresses and their sessions, the NPC Standing Committee's sessions, the
+# Central Committee's plenums (`中国共产党第二十届中央委员会第三次全体会议`, `十九届五中全会`), the Politburo's study
+# sessions and the central work conferences (`中央经济工作会议`, `中央农村工作会议`, `中央全面依法治国工作会议`).
 NATIONAL_MEETING_RE = re.compile(
     r"^(?:中国共产党第[一二三四五六七八九十]+次全国代表大会|第[一二三四五六七八九十]+届全国人民代表大会"
-    r"|中国人民政治协商会议第[一二三四五六七八九十]+届全国委员会)"
+    r"|中国人民政治协商会议第[一二三四五六七八九十]+届全国委员会"
+    r"|(?:中国共产党|党的)?第?[一二三四五六七八九十]+届(?:中央委员会第[一二三四五六七八九十]+次全体会议|[一二三四五六七]中全会|中央政治局)"
+    r"|中共中央政治局|中央政治局|中央[一-鿿]{0,10}工作会议$)"
 )
+# The issuer a national document's title opens with (`中共中央 国务院关于…的意见`, `国务院办公厅关于…的通知`,
+# `全国人民代表大会常务委员会关于…的决定`, `教育部关于…`): the central organs and the State Council's ministries (their
+# local counterparts are 厅 and 局, so a ministry's name is national wherever it stands).
+MINISTRY = (
+    r"(?:外交部|国防部|国家发展和改革委员会|国家发展改革委|教育部|科学技术部|科技部|工业和信息化部|工信部|国家民族事务委员会|国家民委"
+    r"|公安部|国家安全部|民政部|司法部|财政部|人力资源和社会保障部|人力资源社会保障部|人社部|自然资源部|生态环境部"
+    r"|住房和城乡建设部|住房城乡建设部|交通运输部|水利部|农业农村部|商务部|文化和旅游部|国家卫生健康委员会|国家卫生健康委"
+    r"|退役军人事务部|应急管理部|中国人民银行|审计署|国务院国有资产监督管理委员会|国务院国资委"
+    r"|国土资源部|环境保护部|农业部|文化部|卫生部|铁道部|监察部|人事部|劳动和社会保障部|建设部|信息产业部|国家计划委员会|国家计委)"
+)
+_ISSUER = (
+    rf"(?:中共中央(?:办公厅)?|中央(?:军委|军事委员会|办公厅)|国务院(?:办公厅)?|全国人民代表大会(?:常务委员会)?|全国人大常委会"
+    rf"|最高人民法院|最高人民检察院|全国政协|中国人民政治协商会议全国委员会|{MINISTRY}|国家[\u4e00-\u9fff]{{2,10}}?(?:总局|局|署|委员会))"
+)
+NATIONAL_ISSUER_TITLE_RE = re.compile(rf"^{_ISSUER}(?:[\s、]*{_ISSUER}){{0,5}}\s*关于")
 # The CPC congress a report is made to (`中国共产党第十五次全国代表大会`, `党的第十一次全国代表大会`).
 CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六七八九十]{1,3})次全国代表大会")
 # A party committee reporting to its congress: `我代表第十九届中央委员会向大会作报告`,
@@ -1184,7 +1214,7 @@ PARTY_REPORT_RE = re.compile(
 # `最高人民法院院长`): KIND_OF_OFFICE reads the last office word, and 主席 says no level.
 NATIONAL_OFFICE_RE = re.compile(
     r"^(?:中共中央|中央(?:军委|军事委员会|委员会)?|国务院|国家|全国人民代表大会|全国人大|全国政协|中国人民政治协商会议全国委员会"
-    r"|最高人民法院|最高人民检察院)|总书记|国家主席|国务委员|委员长"
+    rf"|最高人民法院|最高人民检察院|{MINISTRY})|总书记|国家主席|国务委员|委员长"
 )
 # A gathering of the whole country (`全国科技大会`, `中央经济工作会议`, `庆祝中国共产党成立100周年大会`): with a national
 # leader (leaders.txt) as its speaker and no office of another level in the byline, the speech is a national one. Its
@@ -1202,6 +1232,16 @@ def _kind_hint(
         return "national"
     if speaker_title and NATIONAL_OFFICE_RE.search(speaker_title) and not LOCAL_OFFICE_RE.search(speaker_title):
         return "national"
+    if (
+        meeting
+        and meeting.startswith("全国")
+        and speaker_title
+        and not LOCAL_OFFICE_RE.search(speaker_title)
+        and not regions.find_places(speaker_title)
+    ):
+        return "national"  # `蓝佛安部长在全国财政工作会议上的讲话`: an office of no place at a national conference
+    if title and NATIONAL_ISSUER_TITLE_RE.match(title):
+        return "national"  # `中共中央 国务院关于…的意见`: its body's places (黑龙江、吉林) are no jurisdiction
     if (
         speaker_name
         and not speaker_title
@@ -1360,6 +1400,9 @@ NPC_RE = _prefixed(rf"(?<![省市区县州旗盟])第?({CN_ORD})届(?:全国人�
 # same session as its full name, which the other copies of the speech (gov.cn, the NPC's own pages) give and
 # NPC_MEETING_RE / NATIONAL_MEETING_RE read. Whole-field matches only; local sessions stay as written.
 NPC_SHORT_RE = re.compile(rf"^第?({CN_ORD})届全国人(?:民代表)?大(?:会)?第?({CN_ORD})次(?:全体)?会议$")
+NPCSC_SHORT_RE = re.compile(
+    rf"^第?({CN_ORD})届全国人(?:民代表)?大(?:会)?常(?:务)?委(?:员)?会第?({CN_ORD})次(?:全体)?会议$"
+)  # `十四届全国人大常委会第十次会议` -> 第十四届全国人民代表大会常务委员会第十次会议
 CPPCC_SHORT_RE = re.compile(
     rf"^(?:全国政协第?({CN_ORD})届第?({CN_ORD})次会议|(?:中国人民政治协商会议|政协)第({CN_ORD})届全国委员会第({CN_ORD})次会议)$"
 )
@@ -1377,6 +1420,8 @@ def _full_meeting_name(meeting: str | None) -> str | None:
         return f"{m.group(1)}第{m.group(2)}届人民代表大会第{m.group(3)}次会议"
     if m := NPC_SHORT_RE.match(meeting):
         return f"第{m.group(1)}届全国人民代表大会第{m.group(2)}次会议"
+    if m := NPCSC_SHORT_RE.match(meeting):
+        return f"第{m.group(1)}届全国人民代表大会常务委员会第{m.group(2)}次会议"
     if m := CPPCC_SHORT_RE.match(meeting):
         term, n = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return f"中国人民政治协商会议第{term}届全国委员会第{n}次会议"

@@ -1215,3 +1215,53 @@ def test_meeting_named_after_the_verb_that_holds_it():
 def test_a_title_that_ends_in_its_own_book_title_mark_keeps_it():
     out = _page("2014年《政府工作报告》\n" + GOV_OPENING)
     assert out["title"] == "2014年《政府工作报告》"
+
+
+# ---------------------------------------------------------------- national documents, second audit (helper h3, session 44)
+CENTRAL_BODY = (
+    "\n党中央认为，必须坚持不懈把解决好“三农”问题作为全党工作重中之重。支持黑龙江、吉林等地扩种大豆，北京、北京、吉林、"
+    "吉林各地要稳住面积。全省全省要落实。"
+)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见",
+        "国务院关于印发《空气质量持续改善行动计划》的通知",
+        "国务院办公厅关于发展银发经济增进老年人福祉的意见",
+        "中共中央关于进一步全面深化改革 推进中国式现代化的决定",
+        "教育部关于加强中小学科学教育的通知",
+    ],
+)
+def test_a_document_a_national_organ_issues_is_national(title):
+    """`中共中央 国务院关于…的意见` was 吉林省's (its body names 黑龙江、吉林), a 决定 of 中共中央 had no level."""
+    f = E.extract_fields(title + CENTRAL_BODY)
+    assert (f["admin_level"], f["region"]) == ("national", "全国"), f
+    assert E.extract_fields("北京市人民政府关于印发实施方案的通知" + CENTRAL_BODY)["admin_level"] != "national"
+
+
+@pytest.mark.parametrize(
+    ("head", "meeting"),
+    [
+        (
+            "在十四届全国人大常委会第十次会议上的讲话\n（2024年6月28日）\n赵乐际",
+            "第十四届全国人民代表大会常务委员会第十次会议",
+        ),
+        ("在2024年全国教育工作会议上的讲话\n教育部党组书记、部长 怀进鹏\n（2024年1月11日）", "2024年全国教育工作会议"),
+        ("蓝佛安部长在全国财政工作会议上的讲话", "全国财政工作会议"),
+        ("中央经济工作会议在北京举行 习近平发表重要讲话", "中央经济工作会议"),
+        (
+            "在中国共产党第二十届中央委员会第三次全体会议上的讲话\n（2024年7月18日）",
+            "中国共产党第二十届中央委员会第三次全体会议",
+        ),
+    ],
+)
+def test_national_meetings_and_ministers_make_a_speech_national(head, meeting):
+    """The NPC Standing Committee's sessions, the central plenums and work conferences, a minister at a national
+    conference: no level (or 北京市, where the news says 在北京举行)."""
+    f = E.extract_fields(head + "\n同志们：\n这次会议的主要任务是部署工作。在北京举行，北京北京。" + CENTRAL_BODY)
+    assert f["meeting"] == meeting and (f["admin_level"], f["region"]) == ("national", "全国"), f
+    # a provincial governor's statement at a national conference stays the province's
+    local = E.extract_fields("在全国教育工作会议上的发言\n浙江省人民政府省长 王浩\n同志们：\n全省全省全省教育工作。")
+    assert local["admin_level"] == "province", local
