@@ -118,8 +118,11 @@ RESOLUTION_HEAD_LINES = 12
 # ---------------------------------------------------------------- title / doc_type
 DOC_END = r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|贺词|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
 TITLE_LINE_RE = re.compile(rf"^[^。；！？]{{3,80}}?{DOC_END}(?:[（(][^）)]{{0,30}}[）)])?(?:[(（]?全文[)）]?)?$")
+# A page title's site suffix: a site word (`- 百度文库`, `_中国政府网`) or an organ's own site (`- 中华人民共和国财政部`,
+# `_北京市人民政府门户网站`, `- 广州市人民政府`: ministries' and governments' pages are titled so).
 SITE_SUFFIX_RE = re.compile(
-    r"(?<!\s)\s*(?:[-_|—–]+\s*|——)([^-_|]{2,20}?(?:网|论坛|网站|文库|站|社区|频道|文档|报))(?:\s.*)?$"
+    r"(?<!\s)\s*(?:[-_|｜—–]+\s*|——)([^-_|｜]{2,20}?(?:网|論壇|论坛|網|网站|文库|站|社区|频道|文档|报)"
+    r"|中华人民共和国[^-_|｜\s]{2,14}|[^-_|｜\s]{2,14}?人民政府(?:门户网站)?)(?:\s.*)?$"
 )
 DOC_TYPES = (
     ("政府工作报告", "政府工作报告"),
@@ -208,10 +211,12 @@ def is_junk_title(line: str) -> bool:
 
 
 # ---------------------------------------------------------------- dates / chrome
-# a government disclosure table puts the label in a cell before the date's: `发布日期：| 2021-02-27 |`, `公开日期：|`
-# (its `成文日期` is the day the document was signed, not published)
+# the key before a page date; a table cell's bar may stand between (gov.cn's info table: `| 发布日期： | 2023年02月13日 |`,
+# `发布日期：| 2021-02-27 |`, `公开日期：|`) (`成文日期` is the day a document was signed, `施行日期` the day it takes effect:
+# never the page's)
 PUBLISHED_KEY_RE = re.compile(
-    r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|公开日期|时间|(?<!成文)日期)\s*[:：]?\s*[|｜丨]?\s*$"
+    r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|公开日期|时间|(?<!成文)(?<!印发)(?<!施行)(?<!生效)日期)"
+    r"\s*[:：]?[\s|｜丨│]*$"
 )
 SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
 SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
@@ -528,8 +533,25 @@ def _offset_after(text: str, lines: list[str]) -> int:
     return at
 
 
+# The channel a portal files a page under, between the title and the site's name: `…的意见_中央有关文件_中国政府网`,
+# `…工作报告--时政--人民网`, `…_滚动新闻_中国政府网` (up to two levels: `_国务院文件_国务院文件`). Cut only where a
+# site suffix was cut, and never a name (`讲话_李强_中国政府网` keeps its speaker).
+CHANNEL_SUFFIX_RE = re.compile(rf"\s*(?:[-_|]+|——)\s*([{HAN}]{{2,8}})\s*$")
+CHANNEL_LEVELS = 2
+
+
 def _strip_site(title: str) -> str:
-    return SITE_SUFFIX_RE.sub("", title).strip()
+    stripped = SITE_SUFFIX_RE.sub("", title).strip()
+    if stripped == title.strip():
+        return stripped
+    for _ in range(CHANNEL_LEVELS):
+        m = CHANNEL_SUFFIX_RE.search(stripped)
+        seg = m.group(1) if m else ""
+        tag = word_tags().get(seg)
+        if not m or m.start() < 4 or re.search(f"{DOC_END}$", seg) or (is_name(seg) and (tag or "nr").startswith("nr")):
+            break
+        stripped = stripped[: m.start()].strip()
+    return stripped
 
 
 # A breadcrumb's last step run into the title: the column named twice (`云南要闻云南要闻2026年政府工作报告`) or a
@@ -739,6 +761,10 @@ def _published_on(chrome: list[str]) -> dt.date | None:
             return d
         if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
             return d  # `2026-02-03 09:02:33` alone: a page stamp (a speech's dateline never gives the clock time)
+        if "。" not in line and DATE_CLOCK_RE.match(line, s):
+            # a stamp with the clock time among other chrome: `2024-03-05 11:20:15 香港文匯網`,
+            # `来源：《求是》2023/08　作者：习近平　2023-04-15 09:00:00` (qstheory.cn)
+            return d
     return None
 
 
@@ -809,7 +835,7 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None, fir
     if page_title:
         m = SITE_SUFFIX_RE.search(page_title)
         if m:
-            return m.group(1).strip()
+            return simplify(m.group(1).strip())  # `｜香港文匯網`: the site's name in the script of the corpus
     m = SITE_SUFFIX_RE.search(first_span[:SITE_TITLE_CHARS]) if first_span and not page_title else None
     if m and TITLE_LINE_RE.match(first_span[: m.start()].strip()):
         # `…的重要讲话 - 嘉峪关论坛 …` opening a page that lost its line breaks: the page title's site suffix.

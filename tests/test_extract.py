@@ -1265,3 +1265,50 @@ def test_national_meetings_and_ministers_make_a_speech_national(head, meeting):
     # a provincial governor's statement at a national conference stays the province's
     local = E.extract_fields("在全国教育工作会议上的发言\n浙江省人民政府省长 王浩\n同志们：\n全省全省全省教育工作。")
     assert local["admin_level"] == "province", local
+
+
+@pytest.mark.parametrize(
+    ("page_title", "title", "site"),
+    [
+        (
+            "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见_中央有关文件_中国政府网",
+            "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见",
+            "中国政府网",
+        ),
+        (
+            "中国人民政治协商会议全国委员会常务委员会工作报告--时政--人民网",
+            "中国人民政治协商会议全国委员会常务委员会工作报告",
+            "人民网",
+        ),
+        (
+            "蓝佛安部长在全国财政工作会议上的讲话 - 中华人民共和国财政部",
+            "蓝佛安部长在全国财政工作会议上的讲话",
+            "中华人民共和国财政部",
+        ),
+        ("李強：政府工作報告｜香港文匯網", "政府工作报告", "香港文汇网"),
+    ],
+)
+def test_a_portals_channel_and_an_organs_site_are_no_part_of_the_title(page_title, title, site):
+    """gov.cn's `TITLE_channel_中国政府网`, people.com.cn's `TITLE--channel--人民网`, a ministry's `- 中华人民共和国财政部`
+    and a Hong Kong site's full-width `｜` kept the channel or the site in the title."""
+    f = E.extract_fields("同志们：\n这次会议的主要任务是部署工作。", page_title=page_title)
+    assert (f["title"], f["source_site"]) == (title, site), f
+    assert E._strip_site("在全县大会上的讲话_张三_范文网") == "在全县大会上的讲话_张三"  # a name is no channel
+
+
+@pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        # gov.cn's info table, as trafilatura gives it: the signing date (成文日期) is not the page's
+        ("| 发文机关：| 国务院 | 成文日期：| 2023年11月30日 |\n发布日期： | 2023年12月07日 |", dt.date(2023, 12, 7)),
+        ("2024-03-05 11:20:15 香港文匯網", dt.date(2024, 3, 5)),
+        ("来源：《求是》2023/08　作者：习近平　2023-04-15 09:00:00", dt.date(2023, 4, 15)),
+        ("| 发文机关：| 国务院 | 成文日期：| 2023年11月30日 |", None),
+    ],
+)
+def test_page_dates_in_an_info_table_or_by_a_clock(chrome, published):
+    page = (
+        chrome
+        + "\n国务院关于印发行动计划的通知\n各省、自治区、直辖市人民政府：\n现将《行动计划》印发给你们，请认真贯彻执行。"
+    )
+    assert E.extract_fields(page, raw_text=page)["published_on"] == published
