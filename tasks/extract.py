@@ -238,8 +238,14 @@ MEET_NODATE_RE = re.compile(
 )
 # An editor's note of a collected-works copy (建国以来重要文献选编, 文选): `这是周恩来在第三届全国人民代表大会第一次会议上作的
 # 报告。`, `这是毛泽东在中国共产党第七届中央委员会第二次全体会议上的讲话。` — the speaker and the meeting.
+# An editor's note of collected works and Qiushi (求是) articles: `这是毛泽东同志在…会议上的讲话`, `这是习近平总书记2023年1月31日
+# 在二十届中央政治局第二次集体学习时讲话的一部分`, `本文是…在…上所作报告的主要部分` (the name may carry the leader's office,
+# the date may stand before or after it; a study session ends in 时, not 上).
+_NOTE_DATE = r"(?:\d{4}年\d{1,2}月\d{1,2}日(?:(?:和|至|、)(?:\d{1,2}月)?\d{1,2}日)?)"
 EDITOR_NOTE_RE = re.compile(
-    rf"(?:^|(?<=[。）)\]]))这是(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?在(?P<meeting>[^，。；]{{4,60}}?{MEET_SUFFIX})上(?:作|所作|发表)?的(?:重要)?{DOC_END}"
+    rf"(?:^|(?<=[。）)\]]))(?:这|本文)是{_NOTE_DATE}?(?P<name>[{HAN}·]{{2,12}}?)(?:同志|总书记|主席|总理|委员长)?"
+    rf"{_NOTE_DATE}?在(?P<meeting>[^，。；]{{4,60}}?(?:{MEET_SUFFIX}|集体学习|研讨班|开班式|视察|考察))(?:上|时)?"
+    rf"(?:作|所作|发表)?的?(?:重要)?(?P<kind>{DOC_END})"
 )
 # a second day of a two-day speech after the first date: `11月30日和12月1日在…`, `7月5日至6日在…`
 SECOND_DAY_RE = re.compile(r"^\s*(?:和|至|、|[—\-－~])\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
@@ -1033,10 +1039,21 @@ def _strip_jurisdiction(office: str) -> str:
     return office
 
 
+# Head spans that hold an office but are no byline: an editor's note (`这是…`, `本文是…`) and a wire lead's dateline
+# (`新华社北京1月19日电`, `本报北京3月5日电`, `中新网3月5日电`), cut from their sentence at its date by the header.
+NOTE_START_RE = re.compile(r"^\s*(?:这|本文)是")
+WIRE_DATELINE_RE = re.compile(
+    rf"^\s*[{HAN}]{{1,6}}(?:社|网|报)(?:[{HAN}]{{2,6}})?(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电(?:[（(][^）)]{{1,20}}[）)])?\s*"
+)
+
+
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `上海市市长 龚 正`, `市长：王勇`, `州长 多杰`,
     `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
     for i, line in enumerate(head):
+        if NOTE_START_RE.match(line):
+            continue  # `这是习近平总书记` | `2023年1月31日在…时讲话的一部分。`: an editor's note the header cut at its date
+        line = WIRE_DATELINE_RE.sub("", line)  # `新华社北京1月19日电 国务院总理李强` | `1月19日主持召开…`: a news lead
         line = re.sub(rf"({OFFICE_KW})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
         line = SPACED_OFFICE_RE.sub(r"\1\2", line)  # 省 长 王文涛
         if line.count("）") + line.count(")") > line.count("（") + line.count("("):
@@ -1247,7 +1264,9 @@ NATIONAL_OFFICE_RE = re.compile(
 # body's places (`杭州`, a summit's host) made such speeches a prefecture's.
 # `中共中央政治局委员、上海市委书记`: a Politburo member who leads a province or city speaks as its leader.
 LOCAL_OFFICE_RE = re.compile(r"[省市区县州旗盟](?:委|长|人民政府|政府|人大|政协)|自治区|自治州")
-NATIONAL_GATHERING_RE = re.compile(r"^(?:全国|中央|中共中央|国务院|中国共产党|中华人民共和国|庆祝|纪念)")
+NATIONAL_GATHERING_RE = re.compile(
+    r"^(?:全国|中央|中共中央|国务院|中国共产党|中华人民共和国|庆祝|纪念|省部级)"
+)  # 省部级主要领导干部…专题研讨班: the central party school's
 
 
 def _kind_hint(
@@ -1815,7 +1834,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             name = _bare_name(head, sal >= 0)
         if name is None:
             note = _editor_note(head)
-            name = note.group("name") if note and is_name(note.group("name")) else None
+            name = (
+                note.group("name")
+                if note and (is_name(note.group("name")) or note.group("name") in _leaders())
+                else None
+            )
     if name is None and not anon and res_title is None:
         for line in [*head[:HEADLINE_LINES], ptitle or ""]:
             name = _headline_speaker(line)[0]
@@ -1847,12 +1870,17 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["speaker_title"] = office
 
     delivered, _ = _delivered(head, ptitle)
+    if delivered is None and (note := _editor_note(head)) and (found := find_date(note.group(0))):
+        delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)
     published = _published_on(chrome) or _stamped_on(removed_lines)
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting)
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
+    if out["doc_type"] is None and (note := _editor_note(head)):
+        # a Qiushi article or a collected work titled by its theme: the editor's note says what it was
+        out["doc_type"] = next((k for key, k in DOC_TYPES if note.group("kind").endswith(key)), None)
     year = delivered.year if delivered else (published.year if published else None)
     if delivered is None:
         for t in (title, ptitle):

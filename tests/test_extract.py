@@ -1312,3 +1312,40 @@ def test_page_dates_in_an_info_table_or_by_a_clock(chrome, published):
         + "\n国务院关于印发行动计划的通知\n各省、自治区、直辖市人民政府：\n现将《行动计划》印发给你们，请认真贯彻执行。"
     )
     assert E.extract_fields(page, raw_text=page)["published_on"] == published
+
+
+QIUSHI_BODY = "\n党的十九届五中全会提出构建新发展格局，我们对此作了全面部署。两年多来，各地区各部门扎实推进，取得了重要进展和成效。"
+
+
+@pytest.mark.parametrize(
+    ("note", "meeting", "delivered"),
+    [
+        (
+            "这是习近平总书记2023年1月31日在二十届中央政治局第二次集体学习时讲话的一部分。",
+            "二十届中央政治局第二次集体学习",
+            dt.date(2023, 1, 31),
+        ),
+        (
+            "本文是2021年1月11日习近平总书记在省部级主要领导干部学习贯彻党的十九届五中全会精神专题研讨班开班式上的讲话。",
+            "省部级主要领导干部学习贯彻党的十九届五中全会精神专题研讨班开班式",
+            dt.date(2021, 1, 11),
+        ),
+    ],
+)
+def test_a_qiushi_editors_note_names_speaker_meeting_and_kind(note, meeting, delivered):
+    """qstheory.cn's `TITLE / 习近平 / 这是习近平总书记…时讲话的一部分`: the header cut the note at its date and the
+    byline read `这是习近平总书记` as an office with no name; no speaker, meeting or doc_type."""
+    f = E.extract_fields("加快构建新发展格局 把握未来发展主动权\n习近平\n" + note + QIUSHI_BODY)
+    got = (f["speaker_name"], f["speaker_title"], f["meeting"], f["delivered_on"], f["doc_type"])
+    assert got == ("习近平", None, meeting, delivered, "讲话"), f
+    assert f["admin_level"] == "national"
+
+
+def test_a_wire_leads_dateline_is_no_office():
+    """`新华社北京1月19日电 国务院总理李强1月19日主持召开…`: speaker_title was `新华社北京1月19日电国务院总理`."""
+    text = (
+        "李强主持召开国务院常务会议\n新华社北京1月19日电 国务院总理李强1月19日主持召开国务院常务会议，研究推动高质量发展的"
+        "政策举措。\n会议指出，推动高质量发展是新时代的硬道理。"
+    )
+    f = E.extract_fields(text)
+    assert (f["speaker_name"], f["speaker_title"], f["admin_level"]) == ("李强", "总理", "national"), f
