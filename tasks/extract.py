@@ -632,11 +632,37 @@ HEADLINE_LINES = 3  # a page's headline is among its first lines (the breadcrumb
 TITLE_PURPOSE_RE = re.compile(rf"^为[{HAN}、“”]{{4,30}}(?:奋斗|胜利|努力|前进)$")
 
 
+SUBTITLE_LINE_RE = re.compile(rf"^\s*(?:——|--|—|－－|──)\s*在[^，。；]{{2,60}}?上的(?:重要)?{DOC_END}\s*$")
+
+
+def _main_title_line(line: str) -> bool:
+    """A slogan title's line above its `——在…上的报告` subtitle: short, no sentence or dateline, no chrome."""
+    t = line.strip()
+    return (
+        4 <= len(t) <= 60
+        and not re.search(r"[，。：:；!！?？]", t)
+        and find_date(t) is None
+        and not TITLE_LINE_RE.match(t)
+        and not is_junk_title(t)
+        and not DATELINE_RE.match(t)
+    )
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
     head = _joined_title_lines(head)
     for i, line in enumerate(head):
+        if (
+            i > 0
+            and SUBTITLE_LINE_RE.match(line)
+            and _main_title_line(head[i - 1])
+            and not (i > 1 and _main_title_line(head[i - 2]))  # a title on two lines: TITLE_PURPOSE_RE below joins it
+        ):
+            # `高举…而团结奋斗` / `——在中国共产党第二十次全国代表大会上的报告`: the subtitle says where the speech was
+            # given; the line above it is the title (a doc site's copy whose page title is the subtitle)
+            best = head[i - 1].strip()
+            continue
         t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
         if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
             continue

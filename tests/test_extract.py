@@ -1349,3 +1349,20 @@ def test_a_wire_leads_dateline_is_no_office():
     )
     f = E.extract_fields(text)
     assert (f["speaker_name"], f["speaker_title"], f["admin_level"]) == ("李强", "总理", "national"), f
+
+
+def test_a_slogan_title_above_its_subtitle_is_the_title():
+    """A doc site's copy of the 20th congress report: its page title (`在中國共產黨第二十次全國代表大會上的報告 - 百度文庫`)
+    is the subtitle; the title line above `——在…上的报告` was not read (no 报告/讲话 ending) and the subtitle won."""
+    page = (
+        "在中國共產黨第二十次全國代表大會上的報告 - 百度文庫\n高舉中國特色社會主義偉大旗幟 為全面建設社會主義現代化國家而團結奮斗\n"
+        "——在中國共產黨第二十次全國代表大會上的報告\n（2022年10月16日）\n習近平\n同志們：\n現在，我代表第十九屆中央委員會向大會作報告。\n"
+    )
+    from tasks.normalize import normalize_text
+
+    n = normalize_text(page)
+    f = E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+    assert f["title"] == "高举中国特色社会主义伟大旗帜 为全面建设社会主义现代化国家而团结奋斗", f
+    # a title on two lines above the subtitle stays joined as before
+    two = "决胜全面建成小康社会\n夺取新时代中国特色社会主义伟大胜利\n——在中国共产党第十九次全国代表大会上的报告\n同志们：\n现在，我代表第十八届中央委员会向大会作报告。"
+    assert E.extract_fields(two)["title"].startswith("决胜全面建成小康社会")
