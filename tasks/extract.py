@@ -71,6 +71,9 @@ OPENING_PARA_CHARS = 1500
 # Title + dateline + salutation only: `政府工作报告` / `各位代表` / `同志们` here type the document; deeper they are
 # quoted in the body.
 DOC_TYPE_HEAD_CHARS = 400
+# A press conference's question names the report it asks about (`新华社记者：总理您好，今年政府工作报告提出…`): a
+# transcript's turn, not the head of a government work report.
+PRESS_TURN_RE = re.compile(rf"(?m)^\s*(?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：].*$")
 # `同志们：` opening a party speech or congress report comes right after its title and dateline.
 PARTY_SALUTATION_CHARS = 800
 # `我代表…人民政府，向全省各族人民…致以…感谢` closes a report's review part: latest at character 16,660 (354 reports).
@@ -765,7 +768,9 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     ):
         return "政府工作报告"
     head = text[:DOC_TYPE_HEAD_CHARS]
-    if "政府工作报告" in head or ("各位代表" in head and "向大会报告" in text[:OPENING_PARA_CHARS]):
+    if "政府工作报告" in PRESS_TURN_RE.sub("", head) or (
+        "各位代表" in head and "向大会报告" in text[:OPENING_PARA_CHARS]
+    ):
         return "政府工作报告"
     if "各位代表" in text[:OPENING_PARA_CHARS] and re.search(
         r"向大会(?:作)?(?:政府)?(?:工作)?报告|报告(?:政府)?工作|作政府工作报告", text[:OPENING_CHARS]
@@ -886,6 +891,9 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None, fir
     return _site_of(url)
 
 
+PAGE_STAMP_NEXT_RE = re.compile(r"^\s*(?:来源|作者|发布|编辑|责任编辑|责编|点击|浏览|阅读|字号)\s*[:：]?")
+
+
 def _delivered(head: list[str], page_title: str | None) -> tuple:
     """Speech date from the head: `——2016年1月19日在…上`, `(2012年6月15日)`, or a page title's (date name)."""
     for i, line in enumerate(head):
@@ -903,6 +911,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
             if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
                 continue  # `2021-02-06` alone: a page stamp cut from its `来源：…`, not a speech's dateline
+            if not pre and not rest and i + 1 < len(head) and PAGE_STAMP_NEXT_RE.match(head[i + 1]):
+                continue  # `2024年03月12日` | `来源：人民网`: the header cut a page stamp from its source
             return d, i
         if PAREN_OPEN_RE.sub("", pre) == "" and pre and rest.startswith("在") and re.search(r"[）)]$", rest):
             return d, i
@@ -1203,11 +1213,25 @@ def _lead_speaker(text: str) -> tuple[str | None, str | None]:
 TITLE_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度)?")
 
 
+# A press conference's headline names who answers: `国务院总理李强出席记者会并回答中外记者提问`, `李强总理答中外记者问`,
+# `外交部长王毅就中国外交政策和对外关系回答中外记者提问`.
+PRESS_TITLE_RE = re.compile(
+    rf"^(?P<pre>[^在，。：:]{{0,14}}?)(?P<office>{OFFICE_KW})(?P<name>[{HAN}]{{2,4}}?)?(?:同志)?"
+    r"(?:出席记者会|举行记者会|答中外记者问|答记者问|(?:就[^，。]{1,30})?回答中外记者(?:的)?提问|会见中外记者)"
+)
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
     # `2023年市委书记在…会上讲话`: a 范文 site's title leads with the year, which is no part of the office
     m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
+    if not m and (p := PRESS_TITLE_RE.match(_strip_site(title))):
+        named = p.group("name")
+        if named and (is_name(named) or named in _leaders()):
+            return named, _strip_jurisdiction(p.group("pre") + p.group("office")), False
+        name, office, anon = _split_office(p.group("pre"), p.group("office"))
+        return name, _strip_jurisdiction(office), anon
     if not m:
         return None, None, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))

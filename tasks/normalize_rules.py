@@ -307,7 +307,9 @@ NUMBERED = re.compile(r"\d+[.、．]")
 # `省长赵刚作政府工作报告` is a byline-like subtitle and stays in the text.
 CAPTION_MAX = 120  # key chars; the longest signed caption of the 681 dev pages has 75
 PHOTO_CAPTION = re.compile(
-    r"(?:.*(?:记者|通讯员)[" + HAN + r"·]{2,4}(?:摄影?|报道|供图)?"  # 本报记者霍艳恩摄 / 记者于中平报道 / 记者盛学卿
+    # 本报记者霍艳恩摄 / 记者于中平报道 / 记者盛学卿 / （记者 盛学卿）; a bare `记者` + two characters ending a sentence is
+    # speech or news (`…出席记者会并回答中外记者提问。`, `…接受记者采访。`): only a signed caption ends in 。
+    r"(?:.*(?:记者|通讯员)[" + HAN + r"·]{2,4}(?:摄影?|报道|供图|(?=[）)]?$))"
     r"|.*。[" + HAN + r"·]{2,4}摄"  # …作政府工作报告。刘清羽摄
     r"|(?:.*[。，])?(?:摄影|图片|图)" + COLON + r"[" + HAN + r"·]{2,8}"  # 摄影：张三
     r"|.*新华社(?:记者[" + HAN + r"·]{2,4})?发)"

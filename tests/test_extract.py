@@ -1366,3 +1366,23 @@ def test_a_slogan_title_above_its_subtitle_is_the_title():
     # a title on two lines above the subtitle stays joined as before
     two = "决胜全面建成小康社会\n夺取新时代中国特色社会主义伟大胜利\n——在中国共产党第十九次全国代表大会上的报告\n同志们：\n现在，我代表第十八届中央委员会向大会作报告。"
     assert E.extract_fields(two)["title"].startswith("决胜全面建成小康社会")
+
+
+PRESSER = (
+    "\n新华社北京3月13日电 国务院总理李强13日上午在人民大会堂金色大厅出席记者会并回答中外记者提问。\n"
+    "新华社记者：李强总理，我们注意到今年政府工作报告提出的经济增长预期目标是5%左右，请问您怎么看？\n"
+    "李强：关于今年的经济增长目标，我们综合考虑了多方面的因素。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "head", ["国务院总理李强出席记者会并回答中外记者提问", "李强总理答中外记者问（全文）\n2024年03月12日 来源：人民网"]
+)
+def test_a_premiers_press_conference(head):
+    """A transcript's question names the government work report (`今年政府工作报告提出…`): it was typed 政府工作报告, had no
+    speaker (the headline names him) and no level; people.com.cn's stamp `2024年03月12日 来源：人民网`, cut from its source
+    by the header, was the day the press conference was held."""
+    f = E.extract_fields(head + PRESSER)
+    got = (f["doc_type"], f["speaker_name"], f["speaker_title"], f["admin_level"], f["delivered_on"])
+    assert got == (None, "李强", "总理", "national", None), f
+    assert E._title_speaker("外交部长王毅就中国外交政策和对外关系回答中外记者提问")[:2] == ("王毅", "外交部长")

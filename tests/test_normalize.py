@@ -1615,3 +1615,18 @@ def test_a_glued_heading_after_a_space_or_bold_close_is_split_once(glue):
     once = normalize_text(page).text
     assert "\n（一）进一步加强三农工作，巩固发展好势头\n" in once, once
     assert normalize_text(once).text == once
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "新华社北京3月13日电 国务院总理李强13日上午在人民大会堂金色大厅出席记者会并回答中外记者提问。",
+        "会后，省长接受了中外记者采访。",
+    ],
+)
+def test_a_sentence_ending_in_a_word_after_记者_is_no_caption(sentence):
+    """`…回答中外记者提问。` matched the unsigned `记者 NAME` caption (提问 read as a name): a press conference's lead
+    sentence, the news it reports, was removed as chrome.photo_caption (session 44, national audit)."""
+    n = normalize_text("国务院总理李强出席记者会并回答中外记者提问\n" + sentence + "\n" + BODY)
+    assert sentence.replace(" ", "") in n.text.replace(" ", ""), n.removed_lines
+    assert "记者" not in normalize_text(_report(OPENING_CITY, "任振鹤作政府工作报告。新甘肃·甘肃日报记者 盛学卿")).text
