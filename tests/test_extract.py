@@ -1386,3 +1386,30 @@ def test_a_premiers_press_conference(head):
     got = (f["doc_type"], f["speaker_name"], f["speaker_title"], f["admin_level"], f["delivered_on"])
     assert got == (None, "李强", "总理", "national", None), f
     assert E._title_speaker("外交部长王毅就中国外交政策和对外关系回答中外记者提问")[:2] == ("王毅", "外交部长")
+
+
+NATIONAL_PAGES = ROOT / "tests/fixtures/extract/national"
+NATIONAL_EXPECTED = json.loads((NATIONAL_PAGES / "expected.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("page", sorted(k for k in NATIONAL_EXPECTED if not k.startswith("_")))
+def test_national_renderings_read_as_the_pipeline_reads_them(page):
+    """20 pages of national documents (中发/国发/国办发 on gov.cn, a congress report on xinhua and Baidu Wenku, a 决定 of
+    中共中央 and one of the NPC, the central economic work conference, press conferences, a State Council executive
+    meeting, ministers' and NPCSC/CPPCC speeches, a Qiushi article, Big5 and Hong Kong pages): ingest's decoding and
+    HTML extraction, normalization and extraction, every field the page states."""
+    from tasks.ingest import decode_bytes, html_main_text, page_url
+    from tasks.normalize import normalize_text
+
+    data = (NATIONAL_PAGES / page).read_bytes()
+    title = url = None
+    if page.endswith(".html"):
+        html, _ = decode_bytes(data, html=True)
+        url = page_url(html)
+        title, raw = html_main_text(html, url)
+    else:
+        raw, _ = decode_bytes(data)
+    n = normalize_text(raw)
+    f = E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, page_title=title, url=url)
+    got = {k: (str(f[k]) if isinstance(f[k], dt.date) else f[k]) for k in NATIONAL_EXPECTED[page]}
+    assert got == NATIONAL_EXPECTED[page]
