@@ -183,6 +183,8 @@ def plausible_name(s: str) -> bool:
         return False
     if s in leaders():
         return True
+    if len(s) == 2 and s[0] == s[1] and _freq().get(s, 0) >= COMMON_WORD_FREQ:
+        return False  # 谢谢 (jieba tags it nr; `谢谢总理` was a national person), 常常: a doubled character is a word
     tags = _word_tags()
     tag = tags.get(s)
     if tag is not None and not tag.startswith("nr"):
@@ -819,6 +821,10 @@ def _inside(s: int, e: int, used: bytearray) -> bool:
     return any(used[s:e])
 
 
+# Organizations of the whole country (orgs.txt): never named with a place before them.
+NATIONAL_ORG_PREFIXES = ("全国", "中共中央", "中央", "国务院", "最高人民")
+
+
 def extract_mentions(doc_id: str, text: str) -> list[dict]:
     """Person, organization and place rows of one document, sorted by (start, kind)."""
     place_hits = regions.find_places(text)
@@ -839,6 +845,10 @@ def extract_mentions(doc_id: str, text: str) -> list[dict]:
             continue  # 全市政府投资, 全省政府系统: the governments of the whole city, not the city government
         start, name = s, org
         place = next((place_ends[p] for p in range(e - 1, s - 1, -1) if p in place_ends), None)
+        if place is not None and place.start < s and org.startswith(NATIONAL_ORG_PREFIXES):
+            place = (
+                None  # 香港特别行政区|全国人大代表: a national organ has no place (the place qualifies its deputies)
+            )
         if place is not None and place.start < s:
             # 中共郴州市委, 广西壮族自治区人大, 香港特别行政区政府: the organization named with its place, which
             # stays a place mention of its own

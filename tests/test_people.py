@@ -260,3 +260,19 @@ def test_a_list_of_brands_or_firms_names_no_people():
     assert [n for n, _, _ in _people("王老吉、周黑鸭、张小泉等企业家参加座谈。")] == ["王老吉", "周黑鸭", "张小泉"]
     assert [n for n, _, _ in _people("张明华同志引进李宁、安踏、特步等龙头企业。")] == ["张明华"]
     assert [n for n, o, _ in _people("市长王明华指出，要引进李宁、安踏、特步等龙头企业。")] == ["王明华"]
+
+
+def test_a_doubled_word_is_no_name_and_a_national_organ_has_no_place():
+    """A press conference's `谢谢总理` was a national person 谢谢 (jieba tags 谢谢 nr); an NPC decision's `香港特别行政区全国人大
+    代表` an organization `香港特别行政区全国人大` (session 44, national audit)."""
+    rows = extract_mentions(
+        "d", "王超：谢谢总理，谢谢各位记者朋友。香港特别行政区全国人大代表、香港特别行政区全国政协委员。"
+    )
+    assert "谢谢" not in {r["name"] for r in rows if r["kind"] == "person"}
+    orgs = {r["name"] for r in rows if r["kind"] == "organization"}
+    assert orgs == {"全国人大", "全国政协"}, rows
+    assert "香港特别行政区" in {r["name"] for r in rows if r["kind"] == "place"}
+    # local organs keep their place (session 43)
+    assert "郴州市委" in {
+        r["name"] for r in extract_mentions("d", "中共郴州市委召开会议。") if r["kind"] == "organization"
+    }
