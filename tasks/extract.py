@@ -893,6 +893,7 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None, fir
     return _site_of(url)
 
 
+SIGNED_ON_RE = re.compile(r"成文日期\s*[:：]?[\s|｜│]*([^|｜│\n]{6,20})")
 PAGE_STAMP_NEXT_RE = re.compile(r"^\s*(?:来源|作者|发布|编辑|责任编辑|责编|点击|浏览|阅读|字号)\s*[:：]?")
 
 
@@ -1926,6 +1927,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)
     published = _published_on(chrome) or _stamped_on(removed_lines)
+    if delivered is None:
+        # gov.cn's info table dates a document the day it was signed (`| 成文日期：| 2024年01月11日 |`): its own date
+        for line in chrome:
+            if "成文日期" in line and (m := SIGNED_ON_RE.search(line)) and (found := find_date(m.group(1))):
+                delivered = found[0]
+                break
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting)

@@ -1413,3 +1413,14 @@ def test_national_renderings_read_as_the_pipeline_reads_them(page):
     f = E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, page_title=title, url=url)
     got = {k: (str(f[k]) if isinstance(f[k], dt.date) else f[k]) for k in NATIONAL_EXPECTED[page]}
     assert got == NATIONAL_EXPECTED[page]
+
+
+def test_a_documents_signing_date_in_gov_cns_info_table_dates_it():
+    """`国办发〔2024〕1号`: no dateline in its head, signed at its end; the info table's 成文日期 is its date (delivered_on
+    was null), its 发布日期 the page's."""
+    page = (
+        "| 发文机关：| 国务院办公厅 | 成文日期：| 2024年01月11日 |\n发布日期： | 2024年01月15日 |\n"
+        "国务院办公厅关于发展银发经济增进老年人福祉的意见\n各省、自治区、直辖市人民政府：\n为积极应对人口老龄化，现提出如下意见。"
+    )
+    f = E.extract_fields(page, raw_text=page)
+    assert (f["delivered_on"], f["published_on"]) == (dt.date(2024, 1, 11), dt.date(2024, 1, 15)), f
