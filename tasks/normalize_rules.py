@@ -57,6 +57,13 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.published_at", r"[A-Za-z]{0,12}(?:更新|发布|发表)于?\d{4}[-年]\d{1,2}[-月]\d{1,2}日?$"),
     # people.com.cn: `2024年03月13日06:52 | 来源：人民网－人民日报` (a clock time: a speech's dateline never gives one)
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}:\d{2}(?::\d{2})?\|?(?:来源|$)"),
+    # gov.cn's document info table, one row a line as the HTML extractor gives it: `| 索 引 号： | 000014349/2024-00005 |
+    # 主题分类： | …|`, `| 发文机关： | 国务院办公厅 | 成文日期： | 2024年01月11日 |`, `| 发文字号： | 国办发〔2024〕1号 | …`
+    # (a table row that opens with one of the table's keys: never speech)
+    (
+        "chrome.info_table",
+        r"\|(?:索引号|主题分类|发文机关|成文日期|标题|发文字号|发布日期|主题词|文号|发布机构)" + COLON + r"\|",
+    ),
     # 来源：解放日报 / （来源：青海日报） / 来源:
     ("chrome.source", r"[（(]?(?:文章|信息|稿件|新闻|本稿|本文)?来源" + COLON),
     # print and wire citations that close a page: （《人民日报》19540924第1至2版） / （新华社北京2026年3月13日电） /
@@ -336,7 +343,7 @@ HEAD_DATELINE = re.compile(
     _DASH + r"{1,2}\s*" + _DATE_CN + r"|" + _DATE_CN + r"[^。，]{0,6}在[^。]{2,60}?(?:会议|大会)上"
 )
 _CHROME_LABEL = (
-    r"(?:文章|信息|稿件|新闻)?来源:|(?:发布|发表|更新)?(?:时间|日期):|【?(?:字号|字体):|(?:您的|你的)?当前位置:"
+    r"(?:文章|信息|稿件|新闻)?来源:|(?:发布|发表|更新)?(?:时间|日期):|(?<!发文)【?(?:字号|字体):|(?:您的|你的)?当前位置:"
     r"|(?:您|你)的位置:|(?:点击|阅读|浏览|访问)(?:量|数|次数)?:|分享(?:到|至)?:"
 )
 HEAD_CHROME_LABEL = re.compile(_CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}")
@@ -737,6 +744,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "chrome.keywords", "a run of search-keyword lines in the head", "2023\n区长\n互学互\n汇报会\n致辞\n" + _SPEECH
+    ),
+    Rule(
+        "chrome.info_table",
+        "gov.cn's document info table (索引号, 发文机关, 成文日期, 发文字号 …) as table rows",
+        "| 发文机关： | 国务院办公厅 | 成文日期： | 2024年01月11日 |\n| 发文字号： | 国办发〔2024〕1号 | 发布日期： | 2024年01月15日 |\n"
+        + _SPEECH,
     ),
     Rule(
         "chrome.photo_caption",

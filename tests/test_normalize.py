@@ -1630,3 +1630,18 @@ def test_a_sentence_ending_in_a_word_after_记者_is_no_caption(sentence):
     n = normalize_text("国务院总理李强出席记者会并回答中外记者提问\n" + sentence + "\n" + BODY)
     assert sentence.replace(" ", "") in n.text.replace(" ", ""), n.removed_lines
     assert "记者" not in normalize_text(_report(OPENING_CITY, "任振鹤作政府工作报告。新甘肃·甘肃日报记者 盛学卿")).text
+
+
+def test_gov_cns_document_info_table_is_chrome():
+    """gov.cn's 索引号/发文机关/成文日期/标题/发文字号 table stayed in the text of every 国务院文件 page, its `发文字号` row cut
+    in two at `字号：` (a font-size toolbar's label) by the head split (session 44, national audit)."""
+    raw = (
+        "| 索 引 号： | 000014349/2024-00005 | 主题分类： | 民政、扶贫、救灾\\老龄工作 | \n"
+        "| 发文机关： | 国务院办公厅 | 成文日期： | 2024年01月11日 | \n"
+        "| 标 题： | 国务院办公厅关于发展银发经济增进老年人福祉的意见 |  |  | \n"
+        "| 发文字号： | 国办发〔2024〕1号 | 发布日期： | 2024年01月15日 | \n"
+        "国办发〔2024〕1号\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n" + BODY
+    )
+    n = normalize_text(raw)
+    assert n.text.startswith("国办发〔2024〕1号\n各省、自治区、直辖市人民政府"), n.text[:200]
+    assert [r[2] for r in n.removed_lines] == ["chrome.info_table"] * 4
