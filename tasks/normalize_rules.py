@@ -747,8 +747,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "chrome.info_table",
-        "gov.cn's document info table (索引号, 发文机关, 成文日期, 发文字号 …) as table rows",
+        "a government site's document or disclosure info table (索引号, 发文机关, 成文日期, 发文字号, 发布机构 …) as table "
+        "rows, gov.cn's and a county's (cells joined by |)",
         "| 发文机关： | 国务院办公厅 | 成文日期： | 2024年01月11日 |\n| 发文字号： | 国办发〔2024〕1号 | 发布日期： | 2024年01月15日 |\n"
+        "索 引 号：| 0000/2021-00066 | 主 题 词：| 政务公开 |\n文 号：| 发布机构：| 某县某镇 | 发布日期：| 2021-02-27 |\n"
         + _SPEECH,
     ),
     Rule(
@@ -765,12 +767,6 @@ RULES: tuple[Rule, ...] = (
         "chrome.page_jump",
         "print-edition page jumps inside a paragraph",
         "泉州迎宾馆投入使用，（下转第二版）上接第一版）金浦水厂建成。\n",
-    ),
-    Rule(
-        "chrome.info_table",
-        "a government site's disclosure table (索引号, 发布机构, 发布日期 … cells joined by |)",
-        "索 引 号：| 0000/2021-00066 | 主 题 词：| 政务公开 |\n文 号：| 发布机构：| 某县某镇 | 发布日期：| 2021-02-27 |\n"
-        + _SPEECH,
     ),
     Rule(
         "chrome.table_title",
