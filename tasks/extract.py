@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
+from tasks import vocab
 from tasks.common import content_digest, load_arrays, save_arrays
 from tasks.extract_structure import NATIONAL_OPENING_CHARS, extract_tables
 from tasks.extract_text import (
@@ -217,13 +218,13 @@ def is_junk_title(line: str) -> bool:
 
 # ---------------------------------------------------------------- dates / chrome
 # the key before a page date; a table cell's bar may stand between (gov.cn's info table: `| 发布日期： | 2023年02月13日 |`,
-# `发布日期：| 2021-02-27 |`, `公开日期：|`) (`成文日期` is the day a document was signed, `施行日期` the day it takes effect:
-# never the page's)
+# `发布日期：| 2021-02-27 |`, `公开日期：|`), or a separator (`来源： | 四川日报`: a head joined with get_text(" | "))
+# (`成文日期` is the day a document was signed, `施行日期` the day it takes effect: never the page's)
 PUBLISHED_KEY_RE = re.compile(
     r"(?:发布时间|发布日期|发表于|发表时间|更新时间|上传时间|发布于|公开日期|时间|(?<!成文)(?<!印发)(?<!施行)(?<!生效)日期)"
     r"\s*[:：]?[\s|｜丨│]*$"
 )
-SOURCE_RE = re.compile(r"来源\s*[:：]\s*([^\s|│:：,，]{2,20})")
+SOURCE_RE = re.compile(r"来源\s*[:：][\s|│｜]*([^\s|│｜:：,，]{2,20})")
 SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
 WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
@@ -320,6 +321,7 @@ HEAD_CHROME_END_RE = _prefixed(
     rf"(?:发布时间|发布日期|发表时间|发表于|更新时间|上传时间|发布于|时间|日期)\s*[:：]?\s*{_ANY_DATE}{_CLOCK}?"
     rf"|{_ANY_DATE}{_CLOCK}"
     rf"|来源\s*[:：]\s*[{HAN}A-Za-z0-9]{{1,14}}?(?:日报|晚报|新闻网|网|报(?!告)|电视台|杂志)(?:客户端)?"
+    rf"|{vocab.TOOLBAR_BAR}"
     r"|【[^】\n]{0,20}】|[>＞»]|分享到?\s*[:：]|记者[ \u3000]*[\u4e00-\u9fff]{2,4}[ \u3000]*摄"
     r"|(?:您的|当前|您的当前)所?在?位置\s*[:：]?\s*(?:首页\s*[>＞»]?\s*)?(?:正文\s*[>＞»]?)?"
     # a document site's download notice ends at its support contact (`网站客服：3074922707`, `客服QQ：…`)
@@ -468,6 +470,8 @@ def _header_segments(text: str) -> tuple[list[str], int]:
         elif (pre := HEAD_CHROME_END_RE.match(line)) and pre.end() < len(line):
             # `分享到:在全区…会议上的讲话`: a short line opened by chrome (a head joined a few lines at a time)
             cuts.add(pre.end())
+        for m in vocab.HEAD_SEPARATOR_RE.finditer(line):
+            cuts.update((m.start(), m.end()))  # `标题 | ——2024年…会议上 | 市长 向辉`: get_text(" | ")
         order = sorted(cuts)
         for a, b in pairwise(order):
             seg = line[a:b]
@@ -480,7 +484,7 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             if k := _title_title_cut(seg):  # any line: a head joined a few lines at a time gives short ones
                 segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
                 seg = seg[k:]
-            if seg.strip():
+            if seg.strip(vocab.HEAD_SEPARATOR_CHARS):
                 segs.append(seg)
                 if SALUTATION_RE.match(clean_line(seg)):
                     return segs, offset + b

@@ -255,12 +255,12 @@ class _Lines:
         self.splits = 0
         self.wraps = 0  # datelines wrapped before their end, rejoined in the head (counted as layout.title_wrap)
 
-    def split(self, i: int, at: list[int], count: bool = True) -> None:
+    def split(self, i: int, at: list[int], count: bool = True, strip: str | None = None) -> None:
         """Line i becomes several lines, broken at the offsets `at` (a joined head: see _split_joined_head; `count`:
-        counted as a head split)."""
+        counted as a head split; `strip`: the characters taken off each piece's ends, whitespace by default)."""
         raw = self.raw[i]
         bounds = [0, *at, len(raw)]
-        pieces = [raw[a:b].strip() for a, b in itertools.pairwise(bounds)]
+        pieces = [raw[a:b].strip(strip) for a, b in itertools.pairwise(bounds)]
         pieces = [p for p in pieces if p]
         self.raw[i : i + 1] = pieces
         self.keys[i : i + 1] = [_key(p) if len(p) <= _LONG_LINE else p for p in pieces]
@@ -494,7 +494,12 @@ def _head_breaks(line: str) -> list[int]:
     folded, offsets = _folded(line[: R.HEAD_SPLIT_CHARS])  # 發(fā)布時間: matched as 发布时间:
     dateline = R.HEAD_DATELINE.search(folded)
     docsite = list(R.DOCSITE_HEAD.finditer(folded))
-    labels = len(R.HEAD_CHROME_LABEL.findall(folded)) + len(docsite)
+    # separators over the whole line (one linear scan): a joined head's pieces may hold a long paragraph (a resolution
+    # printed above the report) that puts the title and byline past the window
+    separators = [m.start() for m in R.HEAD_SEPARATOR.finditer(line)]
+    if separators and _WHOLE_LINE_RULES_ANY.match(key):
+        separators = []  # a line a chrome rule reads whole (`字号：默认 大 超大 | 打印 |`, `上传人：… | 格式：DOC`)
+    labels = len(R.HEAD_CHROME_LABEL.findall(folded)) + len(docsite) + len(separators)
     whole = _WHOLE_LINE_RULES_ANY.match(folded)
     # one label with a byline or salutation after it, unless a whole-line rule (a disclaimer) reads the line from its
     # start: `組織部長在…講話時間:…導語:…不代表本站觀點…講話同志們:` stays one line, its title with it
@@ -511,10 +516,15 @@ def _head_breaks(line: str) -> list[int]:
         at = {a for a in at if a >= whole.end()}
     if offsets is not None:
         at = {offsets[a] if a < len(offsets) else len(line) for a in at}
+    at |= set(separators)  # offsets in the line as given
+    salutation = R.HEAD_SALUTATION.search(folded)
+    if salutation:  # the speech begins: nothing after its salutation is broken here
+        last = offsets[salutation.start()] if offsets is not None else salutation.start()
+        at = {a for a in at if a <= last}
     out = sorted(
         a for a in at if 0 < a < len(line) and line[:a].strip() and line[a:].strip() and not _in_brackets(line, a)
     )
-    keys = [_key(line[a:b]) for a, b in itertools.pairwise([0, *out, len(line)])]
+    keys = [_key(line[a:b].strip(R.HEAD_SEPARATOR_CHARS)) for a, b in itertools.pairwise([0, *out, len(line)])]
     if not dateline and all(_LINE_RULES_ANY.match(k) for k in keys if k):
         return []  # chrome only (发布时间:… 来源:… 点击:): one line, removed whole by the rule of its start
     return out
@@ -569,11 +579,14 @@ def _split_joined_head(lines: _Lines) -> None:
             lines.cut(i, 0, tail.end(), "chrome.toolbar")
         while (j := _cut_from_next(lines, i)) is not None:
             lines.join_next(i, j)
-        at = _head_breaks(lines.raw[i]) if len(lines.raw[i]) >= R.HEAD_SPLIT_MIN else []
+        raw = lines.raw[i]
+        at = _head_breaks(raw) if len(raw) >= R.HEAD_SPLIT_MIN else []
         if at:
             before = len(lines.raw)
-            lines.split(i, at)
+            lines.split(i, at, strip=R.HEAD_SEPARATOR_CHARS)
             i += len(lines.raw) - before
+            if len(raw) > R.HEAD_SPLIT_CHARS:
+                continue  # a head longer than the window: its last piece is looked at in turn (seen bounds the passes)
         i += 1
 
 
@@ -780,8 +793,18 @@ def _label_values(lines: _Lines) -> None:
             and len(lines.keys[b]) <= 24
             and not _is_body(lines.keys[b])
             and not _SALUTATION.match(lines.keys[b])
+            and _label_takes(lines.keys[a], lines.keys[b])
         ):
             lines.remove(b, lines.rule[a] or "chrome.repeated_title")
+
+
+def _label_takes(label: str, value: str) -> bool:
+    """A value of the label's kind: a count label's is a number, a time label's holds a digit, any other any."""
+    if R.LABEL_COUNT.match(label):
+        return bool(R.COUNT_VALUE.match(value))
+    if R.LABEL_TIME.match(label):
+        return any(c.isdigit() for c in value)
+    return True
 
 
 def _forum_block(lines: _Lines) -> None:

@@ -113,6 +113,13 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.forum", r"查看" + COLON + r"\d+\|回复" + COLON + r"\d+$"),
     # 分享到: / 分享： / 扫一扫在手机打开当前页 / 分享到微信 / 微信,手机扫一扫
     ("chrome.share", r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ)?" + COLON + r"?$"),
+    # a mobile page's share bar: 分享到：微信 微博 QQ空间
+    (
+        "chrome.share",
+        r"分享(?:到|至)?"
+        + COLON
+        + r"?(?:微信|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|复制链接|更多|、)+$",
+    ),
     ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫)"),
     # 相关报道： / 相关文档： / 相关热词搜索:区政府 区长 / 热点文章阅读 / 上一篇：
     (
@@ -300,6 +307,11 @@ TOOLBAR_STRONG = frozenset(
 LABEL_ONLY = re.compile(
     r"(?:来源|时间|发表时间|发布时间|日期|作者|责任编辑|编辑|责编|阅读量|点击|浏览次数)" + COLON + r"?$"
 )
+# The value a label alone may take from the next line by its kind: a count is a number and a time holds a digit (a
+# page whose count or stamp was a script's output ran `阅读量：` into the title: `阅读量： 政府工作报告`).
+LABEL_COUNT = re.compile(r"(?:阅读量|点击|浏览次数)" + COLON + r"?$")
+LABEL_TIME = re.compile(r"(?:时间|发表时间|发布时间|日期)" + COLON + r"?$")
+COUNT_VALUE = re.compile(r"\d+(?:次|人次)?$")
 
 # Forum post header: from the board statistics line to the first-post marker.
 FORUM_START = re.compile(r"今日" + COLON + r"\d+\|?昨日" + COLON)
@@ -330,9 +342,15 @@ PHOTO_CAPTION = re.compile(
 # source, date, byline and caption in ~130); 12 lines cover the chrome that precedes a title (breadcrumbs, toolbars).
 EDITOR_NOTE_LABEL = ("编者按:", "编者按：")
 EDITOR_NOTE_MAX = 600  # key chars: a doc site's note summarizing the speech (the held-out pages' are 250-300)
+
+
+# A forum's head is longer: seed 001's, its breaks turned into spaces, runs 383 characters to the end of its byline
+# (board statistics, user panel, post stamp), and a page with pinyin injected after each character triples its length:
+# 600 characters are looked at. Breaks fall only before a salutation the line holds (what follows it is speech, the
+# body split's to break), and a line longer than the window has its last piece looked at in turn.
 HEAD_SPLIT_LINES = 12
-HEAD_SPLIT_MIN = 24
-HEAD_SPLIT_CHARS = 300
+HEAD_SPLIT_MIN = 16  # `白山市市长王雪峰 分享到：微信 微博 QQ空间` (a mobile page's byline and share bar) has 22
+HEAD_SPLIT_CHARS = 600
 _DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
 _DASH = r"[—―─\-]"  # — and its look-alikes: ― (U+2015), ─ (box drawing), - (a folded －)
@@ -341,6 +359,8 @@ HEAD_SALUTATION = re.compile(
 )  # a line that opens the speech ends the head
 HEAD_DATELINE = re.compile(
     _DASH + r"{1,2}\s*" + _DATE_CN + r"|" + _DATE_CN + r"[^。，]{0,6}在[^。]{2,60}?(?:会议|大会)上"
+    # a dateline without its date (`——在哈密市第二届人民代表大会第一次会议上`, the date in brackets after the byline)
+    r"|" + _DASH + r"{1,2}\s*在[^。，]{2,60}?(?:会议|大会)上"
 )
 _CHROME_LABEL = (
     r"(?:文章|信息|稿件|新闻)?来源:|(?:发布|发表|更新)?(?:时间|日期):|(?<!发文)【?(?:字号|字体):|(?:您的|你的)?当前位置:"
@@ -381,6 +401,12 @@ DOCSITE_HEAD = re.compile(
     r"^\s*(?:第\s*\d+\s*页\s*共\s*\d+\s*页|编号:\s*\d{5,}|(?:\d{1,2}-\d{1,2}\s*\|?\s*)?移动端:)"
     r"|(?:文章|本文)标题:[^:。，]{4,60}?(?:讲话|报告|致辞|发言|总结)|(?P<note>编者按:)"
 )  # an editor's note is broken off before its label only: the note runs on to the salutation
+
+
+# A head joined with a separator (vocab.HEAD_SEPARATOR_RE): each counts as a chrome label, and the line is broken
+# where it stands; the separator goes.
+HEAD_SEPARATOR = vocab.HEAD_SEPARATOR_RE
+HEAD_SEPARATOR_CHARS = vocab.HEAD_SEPARATOR_CHARS
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
 # one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page
 # joined a few lines at a time (`时间：2026-02-02河北省人民政府省长 王正谱王正谱作政府工作报告。本报记者 霍艳恩摄`,
@@ -402,9 +428,12 @@ HEAD_BREAK_BEFORE = re.compile(
 # break after: the end of a dateline (…日在…会议上, not a caption's `X在…会议上作`), a share label, a photo
 # credit (…记者 李森 摄), the end of a timestamp, of a toolbar run or a font-size bar; between a byline's name and the same name again (市长 张工张工作…) or an office
 # (省长 刘小涛省长刘小涛代表…), spaced or not (`市长 张工 张工作政府工作报告。`: a page whose breaks became spaces)
+# a toolbar's values after its label (vocab.TOOLBAR_BAR: `字号：大 中 小 打印 关闭`, `分享到：微信 微博 QQ空间`)
+HEAD_TOOLBAR_BAR = vocab.TOOLBAR_BAR
 HEAD_BREAK_AFTER = re.compile(
     r"(?:(?<=日)|(?<=[—―─\-（(\s])|^)在[^。，]{2,60}?(?:会议|大会)上[）)]?(?![的，,作])"
-    r"|分享(?:到|至)?:|首页[>›»/]?正文"
+    r"|" + HEAD_TOOLBAR_BAR + r"|分享(?:到|至)?:|首页[>›»/]?正文"
+    r"|(?:点击|阅读|浏览|访问)(?:量|数|次数)?:(?:\s*\d+(?:次)?)?"  # a count label, its count lost or not (`阅读量：`)
     r"|记者\s?[" + HAN + r"·]{2,4}\s?摄影?"
     r"|" + _STAMP + r"|(?:下载|打印|全屏|收藏){2,}"
     r"|【?(?:字号|字体):[^】]{0,12}】"

@@ -109,3 +109,23 @@ SPIN_TRIGGER = "|".join(sorted(SPIN_PAIRS, key=len, reverse=True))
 # Anonymized templates: ×月×日, 20xx年, XX县区, X区长, 某某, 〇〇, □□ (a Latin letter before x makes it a word: Max年).
 PLACEHOLDER = r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
 PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
+
+
+# ---------------------------------------------------------------- a page head's layout lost (normalize and extract)
+# A head whose pieces a scraper joined with a separator (BeautifulSoup's get_text(" | "), a site's `2024年03月13日06:52 |
+# 来源：人民网`): ` | ` or `│` with whitespace on both sides (a forum's `今日: 434|昨日: 633` and `15:57:43 |只看该作者|`
+# have none on one side), or a full-width `｜`.
+HEAD_SEPARATOR_RE = re.compile(r"\s+[|│]\s+|\s*｜\s*")
+HEAD_SEPARATOR_CHARS = " \t\u3000\u00a0|｜│"  # taken off the ends of a joined head's pieces
+# A toolbar's values after its label, spaced or not: a font-size bar (`字号：大 中 小`, `字体:T|T`, `【字体：小 中 大】`)
+# and a share bar (`分享到：微信 微博 QQ空间`), with the print and close buttons a government site's article head puts
+# after them (`字号：大 中 小 打印 关闭`). A single 大/中/小 counts only before a space, a separator, another size or a
+# button: `字号：大 中 小 中共…` ends before 中共.
+_SIZE_WORD = r"(?:加大|还原|减小|默认|标准|超大|特大|[大中小T](?=[\s|/】\]大中小T]|打印|关闭|$))"
+_SHARE_WORD = r"(?:微信|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|复制链接|更多)"
+_BUTTON = r"(?:[【\[]?(?:打印本页|打印|关闭窗口|关闭|收藏|纠错)[】\]]?)"
+TOOLBAR_BAR = (
+    r"【?(?:字号|字体)(?:大小)?[:：][\s|/]*" + _SIZE_WORD + r"(?:[\s|/]*" + _SIZE_WORD + r")*[\s|/]*】?"
+    r"(?:[\s|]*" + _BUTTON + ")*"
+    r"|分享(?:到|至)?[:：][\s|/]*" + _SHARE_WORD + r"(?:[\s|/、]*" + _SHARE_WORD + r")*(?:[\s|]*" + _BUTTON + ")*"
+)

@@ -1,0 +1,114 @@
+"""Page heads whose line breaks a scraper lost, as bench/reflow.py's head layouts render them: joined with ` | `,
+spaces or nothing, a government site's article head on one line, a long title wrapped over two lines, a mobile page's
+share bar, a document site's download notice opening a page joined whole. Real OpenCC and jieba, no mocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+OPENING = "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。"
+BODY = "过去一年，全市经济运行稳中有进，地区生产总值增长百分之六，城乡居民收入稳步提高，民生福祉明显改善。"
+SPEECH = "各位代表：\n" + OPENING + "\n" + BODY + "\n"
+TITLE = "2026年吉林省政府工作报告"
+DATELINE = "——2026年1月27日在吉林省第十四届人民代表大会第五次会议上"
+
+
+def _fields(page: str) -> dict:
+    n = normalize_text(page)
+    return extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+
+
+def _lines(page: str) -> list[str]:
+    return normalize_text(page).text.split("\n")
+
+
+# ---------------------------------------------------------------- separators
+
+
+def test_a_head_joined_with_separators_is_broken_where_they_stand():
+    """get_text(" | "): every label, value, title and byline a separator apart; the label's value after its own bar."""
+    page = f"{TITLE} | {DATELINE} | 来源： | 吉林日报 | 时间：2026-02-01 | 省长 胡玉亭\n" + SPEECH
+    assert _lines(page)[:4] == [TITLE, DATELINE, "省长 胡玉亭", "各位代表："]
+    got = _fields(page)
+    assert (got["title"], got["speaker_name"], got["speaker_title"]) == (TITLE, "胡玉亭", "省长")
+    assert got["source_site"] == "吉林日报" and got["published_on"] == dt.date(2026, 2, 1)
+    assert got["delivered_on"] == dt.date(2026, 1, 27)
+
+
+def test_full_width_separators_and_a_long_head_past_the_window():
+    """`｜` needs no spaces; a head whose title and byline come after 700 characters of front matter is still broken."""
+    preface = "本页面为存档文本" * 90  # 720 characters, no punctuation a rule would read
+    page = f"{preface} | {TITLE}｜{DATELINE}｜省长 胡玉亭\n" + SPEECH
+    lines = _lines(page)
+    assert lines[1:4] == [TITLE, DATELINE, "省长 胡玉亭"]
+    assert _fields(page)["speaker_name"] == "胡玉亭"
+
+
+def test_a_forum_statistics_line_without_spaced_bars_stays_whole():
+    """`今日: 434|昨日: 633|帖子: …` is the forum rule's line: not broken at its bars, removed whole."""
+    page = "今日: 434|昨日: 633|帖子: 2189450|会员: 163392|欢迎新会员: LY333\n" + SPEECH
+    n = normalize_text(page)
+    assert any(r[2] == "chrome.forum" and "昨日" in r[1] for r in n.removed_lines)
+    assert "昨日" not in n.text
+
+
+def test_nothing_after_a_salutation_on_the_line_is_broken_as_head():
+    """A head run into its salutation and speech: the speech's own `2月3日，` and `来源：` stay in their sentence."""
+    speech = "现在，我代表市人民政府报告工作。2月3日，市政府召开常务会议，来源：各部门的报告显示，全年目标全面完成。"
+    page = f"{DATELINE} | 来源：吉林日报 | 省长 胡玉亭 各位代表：{speech}\n"
+    assert speech in normalize_text(page).text.replace("\n", "")
+    assert speech in _lines(page)[-1]
+
+
+# ---------------------------------------------------------------- toolbars and share bars
+
+
+def test_a_government_site_head_on_one_line():
+    """`标题 发布时间：… 来源：… 字号：大 中 小 打印 关闭` then the dateline and byline: the bar's values went with the
+    byline (speaker_name 15 % on bench/reflow.py's gov_site_head)."""
+    page = (
+        f"{TITLE} 发布时间：2026-02-01 10:00 来源：吉林省人民政府办公厅 字号：大 中 小 打印 关闭 "
+        f"{DATELINE} 吉林省人民政府省长 胡玉亭\n" + SPEECH
+    )
+    lines = _lines(page)
+    assert lines[:4] == [TITLE, DATELINE, "吉林省人民政府省长 胡玉亭", "各位代表："]
+    got = _fields(page)
+    assert (got["title"], got["speaker_name"], got["speaker_title"]) == (TITLE, "胡玉亭", "省长")
+    assert got["published_on"] == dt.date(2026, 2, 1)
+    # a report page without a headline: the bar between the dateline and the byline
+    page = f"{DATELINE} 字号：大 中 小 打印 关闭 吉林省人民政府省长 胡玉亭\n" + SPEECH
+    assert _lines(page)[:2] == [DATELINE, "吉林省人民政府省长 胡玉亭"]
+    assert _fields(page)["speaker_title"] == "省长"
+
+
+def test_a_font_bar_ends_before_a_word_that_starts_with_a_size_character():
+    page = f"字号：大 中 小 中共吉林省委员会 {DATELINE} 省长 胡玉亭\n" + SPEECH
+    assert "中共吉林省委员会" in _lines(page)
+
+
+def test_a_mobile_share_bar_goes_and_the_byline_before_it_stays():
+    page = f"{TITLE} 分享到：微信 微博 QQ空间 {DATELINE} 省长 胡玉亭\n" + SPEECH
+    assert _lines(page)[:3] == [TITLE, DATELINE, "省长 胡玉亭"]
+    short = "白山市市长王雪峰 分享到：微信 微博 QQ空间\n" + SPEECH
+    assert _lines(short)[0] == "白山市市长王雪峰"
+    assert _fields(short)["speaker_name"] == "王雪峰"
+
+
+def test_a_dateline_without_its_date_breaks_a_joined_head():
+    """`——在哈密市…会议上 分享到：… 吾拉木江·热依木 （2022年1月11日）`: the dateline gives no date, the brackets do."""
+    page = (
+        "——在哈密市第二届人民代表大会第一次会议上 分享到：微信 微博 QQ空间 吾拉木江·热依木 （2022年1月11日）\n" + SPEECH
+    )
+    got = _fields(page)
+    assert got["speaker_name"] == "吾拉木江·热依木" and got["delivered_on"] == dt.date(2022, 1, 11)
+
+
+def test_a_count_label_whose_count_was_lost_does_not_take_the_title():
+    """`阅读量：` alone, then the title: a count's value is a number (the title was removed as the count)."""
+    page = "阅读量：\n政府工作报告\n" + DATELINE + "\n省长 胡玉亭\n" + SPEECH
+    assert _fields(page)["title"] == "政府工作报告"
+    counted = "阅读量：\n1234\n政府工作报告\n" + DATELINE + "\n省长 胡玉亭\n" + SPEECH
+    assert "1234" not in normalize_text(counted).text
