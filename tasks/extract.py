@@ -481,7 +481,7 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             if len(line) > 40 and (k := _title_byline_cut(seg)):
                 segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
                 seg = seg[k:]
-            if k := _title_title_cut(seg):  # any line: a head joined a few lines at a time gives short ones
+            if k := _title_title_cut(seg):  # any line: a head joined a few lines at a time, or what is left of one after its notice went
                 segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
                 seg = seg[k:]
             if seg.strip(vocab.HEAD_SEPARATOR_CHARS):
@@ -575,6 +575,10 @@ DOUBLED_PREFIX_RE = re.compile(rf"^([{HAN}]{{2,8}})\1(?=.{{4}})")
 INNER_TITLE_RE = re.compile(
     rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)"
 )
+# A doc site's tags run into the title a space apart (`2023 区长 互学互 汇报会 致辞 区长在互学互比汇报会讲话`: seed 003 with
+# its head's breaks turned into spaces): short words before a whole title. TAG_MAX: the seeds' tags have 2-4 characters.
+TAG_MAX = 6
+TAGGED_TITLE_RE = re.compile(rf"^(?:[^\s，。：:]{{1,{TAG_MAX}}}\s+){{2,}}(?P<title>[^\s]{{5,80}})$")
 
 
 # a whole title given twice (`2003年广州市政府工作报告2003年广州市政府工作报告`: a page's front matter, 4 reports)
@@ -608,6 +612,9 @@ TITLE_TAG_RE = re.compile(r"^\s*[\[【][^\]】]{1,20}[\]】]\s*(?=.{5})")
 def _unchrome_title(t: str) -> str:
     t = TITLE_TAG_RE.sub("", TITLE_NUMBERING_RE.sub("", t))
     t = _headline_speaker(t)[1]
+    m = TAGGED_TITLE_RE.match(t) if " " in t else None
+    if m and TITLE_LINE_RE.match(m.group("title")):
+        t = m.group("title")
     t = DOUBLED_TITLE_RE.sub(r"\1", t)
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
@@ -1107,7 +1114,8 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         if not offices:
             continue
         last = offices[-1]
-        office_part = line[: last.end()]
+        # an office never starts with a number: `2023区长` is a document site's year tag run into the next tag
+        office_part = line[: last.end()].lstrip("0123456789 ")
         # 在/的/讲话 mark a title, not a byline; place names are cut first (上海市 holds a 上).
         bare = office_part
         for h in reversed(regions.find_places(office_part)):

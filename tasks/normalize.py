@@ -530,6 +530,17 @@ def _head_breaks(line: str) -> list[int]:
     return out
 
 
+def _notice_end(line: str) -> int | None:
+    """Where a document site's download notice that opens a joined line ends (after its support contact), if it does."""
+    if not line.lstrip().startswith(("温", "溫", "下", "特")):
+        return None
+    folded, offsets = _folded(line[: R.HEAD_NOTICE_CHARS])
+    m = R.HEAD_NOTICE.match(folded, len(folded) - len(folded.lstrip()))
+    if not m:
+        return None
+    return offsets[m.end() - 1] + 1 if offsets is not None else m.end()
+
+
 def _in_brackets(line: str, a: int) -> bool:
     """Offset a lies inside an open bracket: `政府工作报告（2017年1月15日在…会议上 代省长 刘国中）` is read whole."""
     return line.count("（", 0, a) + line.count("(", 0, a) > line.count("）", 0, a) + line.count(")", 0, a)
@@ -580,6 +591,15 @@ def _split_joined_head(lines: _Lines) -> None:
         while (j := _cut_from_next(lines, i)) is not None:
             lines.join_next(i, j)
         raw = lines.raw[i]
+        notice = _notice_end(raw)
+        if (
+            notice is not None
+        ):  # `温馨提示：1. …网站客服：3074922707` + what the page ran into it: the notice goes whole
+            if raw[notice:].strip():
+                lines.split(i, [notice])
+            lines.remove(i, "chrome.download_notice", whole=True)
+            i += 1
+            continue
         at = _head_breaks(raw) if len(raw) >= R.HEAD_SPLIT_MIN else []
         if at:
             before = len(lines.raw)

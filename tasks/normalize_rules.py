@@ -406,6 +406,19 @@ DOCSITE_HEAD = re.compile(
 # A head joined with a separator (vocab.HEAD_SEPARATOR_RE): each counts as a chrome label, and the line is broken
 # where it stands; the separator goes.
 HEAD_SEPARATOR = vocab.HEAD_SEPARATOR_RE
+# A document site's download notice opening a line that lost its breaks (seed 003 joined whole: `温馨提示：1. 部分包含…
+# 4. …请联系客服处理。网站客服：3074922707` then the tags, the title and the speech): the notice, ~310 characters on
+# that page, three times that with pinyin injected, runs to its support contact, and the line is broken after the
+# contact's number (a mobile number is 11 digits from 1, a QQ number 5-10: `30749227072023` is QQ 3074922707 and a
+# tag's year). Looked for within HEAD_NOTICE_CHARS of the line's start.
+HEAD_NOTICE_CHARS = 1200
+HEAD_NOTICE = re.compile(
+    r"(?:温馨提示|下载提示|特别提示)"
+    + COLON
+    + r".{0,1100}?(?:网站客服|客服(?:电话|热线|QQ|qq|微信)?)"
+    + COLON
+    + r"\s*(?:1\d{10}|\d{5,10})"
+)
 HEAD_SEPARATOR_CHARS = vocab.HEAD_SEPARATOR_CHARS
 _HEAD_OFFICE = r"(?:代理|代)?(?:省长|市长|区长|县长|州长|盟长|旗长|主席|书记|总理)"
 # one chrome label is enough when a byline (an office and a name) or the salutation follows it on the line: a page

@@ -112,3 +112,29 @@ def test_a_count_label_whose_count_was_lost_does_not_take_the_title():
     assert _fields(page)["title"] == "政府工作报告"
     counted = "阅读量：\n1234\n政府工作报告\n" + DATELINE + "\n省长 胡玉亭\n" + SPEECH
     assert "1234" not in normalize_text(counted).text
+
+
+# ---------------------------------------------------------------- a download notice opening a joined page
+
+NOTICE = (
+    "温馨提示：1. 部分包含数学公式或PPT动画的文件，查看预览时可能会显示错乱或异常，文件下载后无此问题，请放心下载。"
+    "2. 本文档由用户上传，版权归属用户，汇文网负责整理代发布。如果您对本文档版权有争议请及时联系客服。"
+    "3. 下载前请仔细阅读文档内容，确认文档内容符合您的需求后进行下载，若出现内容与标题不符可向本站投诉处理。"
+    "4. 下载文档时可能由于网络波动等原因无法下载或下载错误，付费完成后未能成功下载的用户请联系客服处理。"
+    "网站客服：3074922707"
+)
+
+
+def test_a_download_notice_opening_a_page_joined_whole_goes():
+    """Seed 003 joined whole: the notice (longer than the head window) stayed in the speech's text."""
+    page = NOTICE + "2023区长互学互汇报会致辞区长在互学互比汇报会讲话同志们：" + OPENING + BODY + "\n"
+    n = normalize_text(page)
+    assert "温馨提示" not in n.text and "网站客服" not in n.text
+    assert any(r[2] == "chrome.download_notice" for r in n.removed_lines)
+    assert n.text.startswith("2023区长")  # the tag's year is no part of the QQ number
+    assert _fields(page)["title"] == "区长在互学互比汇报会讲话"
+
+
+def test_tags_a_space_apart_before_a_title_are_no_part_of_it():
+    page = NOTICE + " 2023 区长 互学互 汇报会 致辞 区长在互学互比汇报会讲话\n同志们：\n" + OPENING + "\n" + BODY + "\n"
+    assert _fields(page)["title"] == "区长在互学互比汇报会讲话"
