@@ -573,7 +573,7 @@ def _strip_site(title: str) -> str:
 # column that is itself a title (`省政府工作报告陕西省2026年政府工作报告`).
 DOUBLED_PREFIX_RE = re.compile(rf"^([{HAN}]{{2,8}})\1(?=.{{4}})")
 INNER_TITLE_RE = re.compile(
-    rf"^.{{2,30}}?{DOC_END}(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)"
+    rf"^.{{2,30}}?{DOC_END}\s*(?=(?:{CN_YEAR4}\s*年|[{HAN}]{{2,12}}?[省市县区州旗盟]).{{2,60}}{DOC_END}$)"
 )
 # A doc site's tags run into the title a space apart (`2023 区长 互学互 汇报会 致辞 区长在互学互比汇报会讲话`: seed 003 with
 # its head's breaks turned into spaces): short words before a whole title. TAG_MAX: the seeds' tags have 2-4 characters.
@@ -630,6 +630,9 @@ def _joined_title_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for line in lines:
         frag = line.strip()
+        if out and vocab.year_title_wrap(out[-1].strip(), frag):
+            out[-1] = out[-1].strip() + frag  # `2026年吉林` / `省政府工作报告`: a year title wrapped in the head
+            continue
         if (
             out
             and 1 <= len(frag) <= 2

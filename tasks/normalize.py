@@ -1538,22 +1538,39 @@ _TITLE_DONE = re.compile(r".*(?:讲话|致辞|发言|会议上|会上|大会上)
 _TITLE_START = re.compile(r"^(?:——|--|－－|[（(])?.{0,12}?在")
 
 
+_TITLE_PIECE_MAX = vocab.TITLE_PIECE_MAX
+_TITLE_HEAD_LINES = (
+    40  # a page without a salutation: its year titles (vocab.year_title_wrap) are read in its first lines
+)
+
+
+def _title_wrap(a: str, b: str, in_head: bool) -> bool:
+    """`a` then `b` are one title broken in two (a line break or, where breaks became spaces, a space)."""
+    if not a or not b or len(a) > _TITLE_PIECE_MAX or len(b) > _TITLE_PIECE_MAX or a[-1] in _TERMINAL:
+        return False
+    if re.search(r"[，。,；]", a + b):
+        return False
+    if _TITLE_START.match(a) and not _TITLE_DONE.match(a) and _TITLE_DONE.match(a + b):
+        return True
+    return in_head and vocab.year_title_wrap(a, b)
+
+
 def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
-    """在全区社会管理创新暨城乡一体化 / 建设工作推进会议上的讲话 -> one title line."""
+    """在全区社会管理创新暨城乡一体化 / 建设工作推进会议上的讲话 -> one title line; the same two halves on one line a
+    space apart (a page whose breaks became spaces) lose the space."""
     out: list[str] = []
+    in_head = True
     i = 0
     while i < len(lines):
         line = lines[i]
-        if (
-            i + 1 < len(lines)
-            and len(line) <= 40
-            and len(lines[i + 1]) <= 40
-            and line[-1] not in _TERMINAL
-            and _TITLE_START.match(line)
-            and not _TITLE_DONE.match(line)
-            and _TITLE_DONE.match(line + lines[i + 1])
-            and not re.search(r"[，。,；]", line + lines[i + 1])
-        ):
+        if in_head and (_SALUTATION.match(line) or i >= _TITLE_HEAD_LINES):
+            in_head = False
+        if line.count(" ") == 1 and len(line) <= 2 * _TITLE_PIECE_MAX + 1:
+            a, b = line.split(" ")
+            if _title_wrap(a, b, in_head):
+                line = a + b
+                counts["layout.title_wrap"] += 1
+        if i + 1 < len(lines) and _title_wrap(line, lines[i + 1], in_head):
             out.append(line + lines[i + 1])
             counts["layout.title_wrap"] += 1
             i += 2

@@ -437,6 +437,10 @@ HEAD_BREAK_BEFORE = re.compile(
     r"|首页[>›»/]"
     r"|(?<![年\d])\d{1,2}月\d{1,2}日[,，]"
     r"|(?:各位代表|各位委员|同志们|代表们)[:,]"
+    # where breaks became spaces: a byline after a title's last word (`…会议上的讲话 区委副书记、区长 孙俨玲`), a
+    # bracketed date alone after a space (`孙俨玲 (2012年6月15日)`; `报告（2017年1月15日在…）` glued is read whole)
+    r"|(?<=讲话|致辞|报告|发言|总结)\s+(?=[^\s。，]{0,14}?" + _HEAD_OFFICE + r"\s*[" + HAN + r"])"
+    r"|(?<=\s)\((?=" + _DATE_CN + r"\))"
 )
 # break after: the end of a dateline (…日在…会议上, not a caption's `X在…会议上作`), a share label, a photo
 # credit (…记者 李森 摄), the end of a timestamp, of a toolbar run or a font-size bar; between a byline's name and the same name again (市长 张工张工作…) or an office

@@ -129,3 +129,23 @@ TOOLBAR_BAR = (
     r"(?:[\s|]*" + _BUTTON + ")*"
     r"|分享(?:到|至)?[:：][\s|/]*" + _SHARE_WORD + r"(?:[\s|/、]*" + _SHARE_WORD + r")*(?:[\s|]*" + _BUTTON + ")*"
 )
+# A year title wrapped over two lines (`2026年吉林` / `省政府工作报告`, `2026年新疆维吾` / `尔自治区政府工作报告`): the
+# first half starts with a year (not a date) and is no report title alone, the second is no new dated line, and the
+# two make a report's title. Both stages read it in the head only, where such a first half is no heading.
+TITLE_YEAR_START_RE = re.compile(r"^(?:\d{4}|[〇零○一二三四五六七八九]{4})年(?![\d一二三四五六七八九十]{1,2}月)")
+REPORT_TITLE_END_RE = re.compile(r".*报告(?:[（(][^）)]{0,20}[）)])?$")
+TITLE_PIECE_MAX = 40  # characters of one line of a wrapped title (the bound normalize's two-line join has always used)
+
+
+def year_title_wrap(a: str, b: str) -> bool:
+    """`a` then `b` are one year title broken in two (see TITLE_YEAR_START_RE)."""
+    return (
+        0 < len(a) <= TITLE_PIECE_MAX
+        and 0 < len(b) <= TITLE_PIECE_MAX
+        and not re.search(r"[，。,；：:]", a + b)
+        and bool(TITLE_YEAR_START_RE.match(a))
+        and not REPORT_TITLE_END_RE.match(a)
+        and not TITLE_YEAR_START_RE.match(b)
+        and not b.startswith(("——", "--", "（", "("))
+        and bool(REPORT_TITLE_END_RE.match(a + b))
+    )

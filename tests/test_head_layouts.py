@@ -138,3 +138,35 @@ def test_a_download_notice_opening_a_page_joined_whole_goes():
 def test_tags_a_space_apart_before_a_title_are_no_part_of_it():
     page = NOTICE + " 2023 区长 互学互 汇报会 致辞 区长在互学互比汇报会讲话\n同志们：\n" + OPENING + "\n" + BODY + "\n"
     assert _fields(page)["title"] == "区长在互学互比汇报会讲话"
+
+
+# ---------------------------------------------------------------- wrapped titles
+
+
+def test_a_year_title_wrapped_over_two_lines_is_one_title():
+    page = "2026年吉林\n省政府工作报告\n" + DATELINE + "\n省长 胡玉亭\n" + SPEECH
+    assert _lines(page)[0] == TITLE and _fields(page)["title"] == TITLE
+
+
+def test_a_title_wrapped_where_breaks_became_spaces_loses_the_space():
+    """`在全区…城乡一体化 建设工作推进会议上的讲话 区委副书记、区长 孙俨玲 （2012年6月15日）` on one line."""
+    page = (
+        "分享到：微信 微博 在全区社会管理创新暨城乡一体化 建设工作推进会议上的讲话 区委副书记、区长 孙俨玲 "
+        "(2012年6月15日)\n同志们：\n" + OPENING + "\n"
+    )
+    lines = _lines(page)
+    assert lines[:3] == [
+        "在全区社会管理创新暨城乡一体化建设工作推进会议上的讲话",
+        "区委副书记、区长 孙俨玲",
+        "（2012年6月15日）",
+    ]
+    got = _fields(page)
+    assert got["meeting"] == "全区社会管理创新暨城乡一体化建设工作推进会议" and got["speaker_name"] == "孙俨玲"
+
+
+def test_a_two_part_title_and_body_lines_are_not_joined_as_a_wrap():
+    """A slogan title's second part keeps its space; a review heading after the salutation is no title half."""
+    title = "1990年政府工作报告 为我国政治经济和社会的进一步稳定发展而奋斗"
+    assert title in _lines(title + "\n" + SPEECH)
+    page = SPEECH + "2025年工作\n回顾和报告\n"
+    assert _lines(page)[-2:] == ["2025年工作", "回顾和报告"]
