@@ -147,6 +147,103 @@ def fullwidth_digits(text: str) -> str:
     return front + body.translate(_FULL_DIGITS)
 
 
+# ---------------------------------------------------------------- head layouts (the body keeps its line breaks)
+# What scrapers do to a page's head block alone: its <br> turned into spaces, ` | ` or two spaces (BeautifulSoup's
+# get_text(separator)), a government site's article head (title, publishing line, font-size toolbar) on one line, a
+# long title wrapped over two lines, a mobile page's share bar between the title and the dateline.
+
+_META_LINE = re.compile(r"^(?:(?:发布)?时间|日期|来源)\s*[:：]\s*(\S.*)$")
+_TOOLBAR_TOKEN = re.compile(r"^(?:下载|打印|全屏|收藏|【字[号体][:：]|加大|还原|减小|[大中小]|】)$")
+_TITLE_END = re.compile(r"(?:报告|讲话|致辞|发言|决议|总结|贺词)(?:[（(][^）)]{0,20}[）)])?$")
+TITLE_WRAP_MIN = 14  # a title a page prints over two lines: longer than a centred headline line holds (~13 characters)
+
+
+def _head_split(text: str) -> tuple[str, list[str], list[str]] | None:
+    """(front matter, head lines before the salutation, the lines from the salutation on); None without a salutation
+    in the first HEAD_MAX_LINES lines."""
+    front, body = _split_front_matter(text)
+    lines = [line.strip() for line in _lines(body)]
+    k = next((i for i, line in enumerate(lines[:HEAD_MAX_LINES]) if _SALUTATION.match(line)), None)
+    if not k:
+        return None
+    return front, lines[:k], lines[k:]
+
+
+def _head_joined_with(sep: str) -> Callable[[str], str]:
+    def join(text: str) -> str:
+        parts = _head_split(text)
+        if parts is None:
+            return text
+        front, head, rest = parts
+        return front + "\n".join([sep.join(head), *rest]) + "\n"
+
+    join.__doc__ = f"Every line before the salutation on one line, joined with {sep!r}; the body keeps its breaks."
+    return join
+
+
+def _title_index(head: list[str], last: bool = False) -> int:
+    """The head's title line: the first (or `last`) that ends like a title (报告, 讲话 …) and is not chrome or a
+    dateline; else the first line."""
+    found = [
+        i
+        for i, line in enumerate(head)
+        if _TITLE_END.search(line) and not _META_LINE.match(line) and not line.startswith(("——", "--", "（", "("))
+    ]
+    return (found[-1] if last else found[0]) if found else 0
+
+
+def gov_site_head(text: str) -> str:
+    """A government site's article head on one line: `标题 发布时间：2026-02-01 来源：吉林日报 字号：大 中 小 打印 关闭`
+    then the dateline and byline, the page's own date and source lines moved into the publishing line and its
+    toolbar pieces dropped; the salutation and body on lines of their own."""
+    parts = _head_split(text)
+    if parts is None:
+        return text
+    front, head, rest = parts
+    meta: dict[str, str] = {}
+    kept = []
+    for line in head:
+        m = _META_LINE.match(line)
+        if m:
+            meta["来源" if line.startswith("来源") else "发布时间"] = m.group(1).strip()
+        elif not _TOOLBAR_TOKEN.match(line):
+            kept.append(line)
+    if not kept:
+        return text
+    t = _title_index(kept)
+    bar = " ".join(f"{k}：{v}" for k, v in sorted(meta.items(), key=lambda kv: kv[0] != "发布时间"))
+    bar = (bar + " " if bar else "") + "字号：大 中 小 打印 关闭"
+    line = " ".join([*kept[: t + 1], bar, *kept[t + 1 :]])
+    return front + "\n".join([line, *rest]) + "\n"
+
+
+def title_wrapped(text: str) -> str:
+    """A long title printed over two lines (a centred heading in a large font): the head's title line broken in the
+    middle; everything else as it is."""
+    parts = _head_split(text)
+    if parts is None:
+        return text
+    front, head, rest = parts
+    t = _title_index(head, last=True)  # the speech's own title, below a page's headline
+    title = head[t]
+    if len(title) < TITLE_WRAP_MIN or not _TITLE_END.search(title):
+        return text
+    half = len(title) // 2
+    head = [*head[:t], title[:half], title[half:], *head[t + 1 :]]
+    return front + "\n".join([*head, *rest]) + "\n"
+
+
+def mobile_share(text: str) -> str:
+    """A mobile page's head: the share bar `分享到：微信 微博 QQ空间` after the title, the head's lines joined with spaces."""
+    parts = _head_split(text)
+    if parts is None:
+        return text
+    front, head, rest = parts
+    t = _title_index(head)
+    head = [*head[: t + 1], "分享到：微信 微博 QQ空间", *head[t + 1 :]]
+    return front + "\n".join([" ".join(head), *rest]) + "\n"
+
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
     "head_joined": join_head,
@@ -159,6 +256,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "pdf_pages": pdf_pages,
     "ideographic_indent": ideographic_indent,
     "fullwidth_digits": fullwidth_digits,
+    "head_spaced": _head_joined_with(" "),
+    "head_piped": _head_joined_with(" | "),
+    "head_double_spaced": _head_joined_with("  "),
+    "gov_site_head": gov_site_head,
+    "title_wrapped": title_wrapped,
+    "mobile_share": mobile_share,
 }
 
 
