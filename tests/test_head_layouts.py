@@ -170,3 +170,13 @@ def test_a_two_part_title_and_body_lines_are_not_joined_as_a_wrap():
     assert title in _lines(title + "\n" + SPEECH)
     page = SPEECH + "2025年工作\n回顾和报告\n"
     assert _lines(page)[-2:] == ["2025年工作", "回顾和报告"]
+
+
+def test_a_separator_is_matched_from_its_whitespace_run_start():
+    """The separator's whitespace runs are possessive and start where a run starts (a page of a million spaces took
+    90 s per 0.25 MB when each of its characters restarted the run; bench/bench_normalize.py --scaling, hostile)."""
+    from tasks.vocab import HEAD_SEPARATOR_RE
+
+    assert HEAD_SEPARATOR_RE.findall("标题   |  日期 ｜来源｜ x |y") == ["   |  ", " ｜", "｜ "]
+    page = "篇幅" + " " * 20000 + "|\n" + SPEECH
+    assert normalize_text(page).text.startswith("篇幅")
