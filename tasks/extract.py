@@ -481,7 +481,8 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             if len(line) > 40 and (k := _title_byline_cut(seg)):
                 segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
                 seg = seg[k:]
-            if k := _title_title_cut(seg):  # any line: a head joined a few lines at a time, or what is left of one after its notice went
+            # any line: a head joined a few lines at a time, or what is left of one after its notice went
+            if k := _title_title_cut(seg):
                 segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
                 seg = seg[k:]
             if seg.strip(vocab.HEAD_SEPARATOR_CHARS):

@@ -50,6 +50,8 @@ LINE_RULES: list[tuple[str, str]] = [
     # 2021-02-06来源:布克知识网 / 2026-02-03 09:02:33 / 2026年02月10日07时41分
     ("chrome.published_at", r"\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|$)"),
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
+    # a month-day stamp left alone when a head joined with ` | ` is broken at its bars (`03-15 | 移动端：…`)
+    ("chrome.published_at", r"\d{1,2}-\d{1,2}$"),
     # 范文 sites' stamps: `2024-10-28 09:19:49 某素材网` / `2025-11-08 07:03:52 99` (a clock, then the site or a view count),
     # `2026-03-18 10.00元 免费试读` (a price), `2024-11-26下载文档一键复制全文` (a toolbar)
     ("chrome.published_at", r"(?:" + STAMP_WITH_TRAILER + r")"),
