@@ -950,7 +950,9 @@ def test_a_hard_wrapped_copy_that_lost_its_paragraphs_is_not_the_base():
     wrapped += "\n本报告中的数据均为初步统计数，最终数据以统计年鉴为准，部分指标按可比价格计算增长速度。"  # a longer edition: the longest unflagged copy was the base
     clean, reflowed = member("b-clean", b), member("a-wrapped", wrapped)
     assert "hard_wrapped" in reflowed["quality_flags"] and "hard_wrapped" not in clean["quality_flags"]
-    assert len(reflowed["text"]) > len(clean["text"]) and clean["text"].count("\n") > 2 * reflowed["text"].count("\n")
+    # the wrapped copy's outline headings glued after a sentence are split again (normalize._split_glued_headings), its
+    # other paragraphs stay lost
+    assert len(reflowed["text"]) > len(clean["text"]) and clean["text"].count("\n") > 1.4 * reflowed["text"].count("\n")
     speech, _ = repair_cluster("c14", [reflowed, clean])
     assert speech["base_id"] == "b-clean" and speech["best_text"] == clean["text"]
 
