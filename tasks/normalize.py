@@ -521,9 +521,8 @@ def _head_breaks(line: str) -> list[int]:
     if salutation:  # the speech begins: nothing after its salutation is broken here
         last = offsets[salutation.start()] if offsets is not None else salutation.start()
         at = {a for a in at if a <= last}
-    out = sorted(
-        a for a in at if 0 < a < len(line) and line[:a].strip() and line[a:].strip() and not _in_brackets(line, a)
-    )
+    first, last = len(line) - len(line.lstrip()), len(line.rstrip())  # text on both sides: first < a < last
+    out = _outside_brackets(line, sorted(a for a in at if first < a < last))
     keys = [_key(line[a:b].strip(R.HEAD_SEPARATOR_CHARS)) for a, b in itertools.pairwise([0, *out, len(line)])]
     if not dateline and all(_LINE_RULES_ANY.match(k) for k in keys if k):
         return []  # chrome only (发布时间:… 来源:… 点击:): one line, removed whole by the rule of its start
@@ -541,9 +540,20 @@ def _notice_end(line: str) -> int | None:
     return offsets[m.end() - 1] + 1 if offsets is not None else m.end()
 
 
-def _in_brackets(line: str, a: int) -> bool:
-    """Offset a lies inside an open bracket: `政府工作报告（2017年1月15日在…会议上 代省长 刘国中）` is read whole."""
-    return line.count("（", 0, a) + line.count("(", 0, a) > line.count("）", 0, a) + line.count(")", 0, a)
+def _outside_brackets(line: str, offsets: list[int]) -> list[int]:
+    """The sorted offsets that lie inside no open bracket: `政府工作报告（2017年1月15日在…会议上 代省长 刘国中）` is read
+    whole. One pass over the line (counting from its start for each offset made a one-line page's split quadratic:
+    8 MB in 9.5 s, 6.6 of them counting brackets)."""
+    out: list[int] = []
+    depth = prev = 0
+    for a in offsets:
+        depth += (
+            line.count("（", prev, a) + line.count("(", prev, a) - line.count("）", prev, a) - line.count(")", prev, a)
+        )
+        prev = a
+        if depth <= 0:
+            out.append(a)
+    return out
 
 
 def _cut_from_next(lines: _Lines, i: int) -> int | None:
@@ -646,7 +656,7 @@ def _paragraph_breaks(line: str) -> list[int]:
     # the head (title, dateline, byline, chrome) up to the salutation is _split_joined_head's to break
     salutation = R.HEAD_SALUTATION.search(line, 0, R.JOINED_HEAD_CHARS)
     start = salutation.start() if salutation else 0
-    return sorted(a for a in at if max(start, 1) <= a < len(line) and not _in_brackets(line, a))
+    return _outside_brackets(line, sorted(a for a in at if max(start, 1) <= a < len(line)))
 
 
 def _split_joined_body(lines: _Lines, counts: Counter) -> None:

@@ -1645,3 +1645,24 @@ def test_gov_cns_document_info_table_is_chrome():
     n = normalize_text(raw)
     assert n.text.startswith("国办发〔2024〕1号\n各省、自治区、直辖市人民政府"), n.text[:200]
     assert [r[2] for r in n.removed_lines] == ["chrome.info_table"] * 4
+
+
+def test_breaks_inside_brackets_are_dropped_in_one_pass():
+    """normalize._outside_brackets keeps exactly the offsets no open bracket holds (what counting from the line's
+    start for each offset gave, in one pass: a one-line page's split was quadratic)."""
+    import random
+
+    from tasks.normalize import _outside_brackets
+
+    rng = random.Random(7)
+    for _ in range(200):
+        line = "".join(rng.choice("（）()文字 。") for _ in range(rng.randrange(1, 80)))
+        offsets = sorted(rng.sample(range(len(line) + 1), k=min(len(line) + 1, rng.randrange(0, 12))))
+        want = [
+            a
+            for a in offsets
+            if line.count("（", 0, a) + line.count("(", 0, a) <= line.count("）", 0, a) + line.count(")", 0, a)
+        ]
+        assert _outside_brackets(line, offsets) == want, (line, offsets)
+    page = "政府工作报告（2017年1月15日在省第十二届人民代表大会第六次会议上 代省长 刘国中） 各位代表："
+    assert normalize_text(page).text.startswith("政府工作报告（2017年1月15日")
