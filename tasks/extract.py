@@ -404,13 +404,18 @@ def _title_byline_cut(seg: str) -> int:
 SECOND_TITLE_RE = re.compile(rf"{DOC_END}(?=[^，。；：:！!？?]{{1,12}}?在[^，。；：:！!？?]{{2,60}}?{DOC_END}$)")
 
 
+# A doc site's last tag is a bare doc word (`2023 / 区长 / 互学互 / 汇报会 / 致辞`); run into a title that opens with its
+# speaker's office (`致辞区长在互学互比汇报会讲话`: seed 003 with its lines joined 2-5 at a time) it is no part of it.
+DOC_WORD_RE = re.compile(DOC_END)
+
+
 def _title_title_cut(seg: str) -> int:
     """Where a first title ends when a whole `…在…讲话` title follows it in the same span; 0 if none."""
     for m in SECOND_TITLE_RE.finditer(seg):
         first, rest = clean_line(seg[: m.end()]), clean_line(seg[m.end() :])
         # `…工作总结暨在全区经济工作会议上的讲话` is one title
         if (
-            len(first) >= 5
+            (len(first) >= 5 or (DOC_WORD_RE.fullmatch(first) and TITLE_SPEAKER_RE.match(rest)))
             and TITLE_LINE_RE.match(rest)
             and not rest.startswith(("的", "上", "暨", "和", "及", "与", "、"))
         ):
@@ -478,7 +483,7 @@ def _header_segments(text: str) -> tuple[list[str], int]:
             while len(line) > 40 and (k := _byline_end(seg)):
                 segs.append(seg[:k])
                 seg = seg[k:]
-            if len(line) > 40 and (k := _title_byline_cut(seg)):
+            if k := _title_byline_cut(seg):
                 segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
                 seg = seg[k:]
             # any line: a head joined a few lines at a time, or what is left of one after its notice went

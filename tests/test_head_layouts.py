@@ -180,3 +180,24 @@ def test_a_separator_is_matched_from_its_whitespace_run_start():
     assert HEAD_SEPARATOR_RE.findall("标题   |  日期 ｜来源｜ x |y") == ["   |  ", " ｜", "｜ "]
     page = "篇幅" + " " * 20000 + "|\n" + SPEECH
     assert normalize_text(page).text.startswith("篇幅")
+
+
+# ---------------------------------------------------------------- heads joined a few lines at a time, PDF wraps
+
+
+def test_a_bare_doc_word_tag_run_into_a_title_that_opens_with_an_office_is_cut():
+    """A doc site's tags joined 2-5 lines at a time: the last tag (a bare `发言`/`致辞`) runs into a title opened by
+    its speaker's office (`致辞区长在互学互比汇报会讲话`: seed 003 in bench/reflow.py's paragraphs_varied)."""
+    page = "2024\n县长全县经济\n发言县长在全县经济工作会议上的讲话同志们：" + OPENING + "\n" + BODY + "\n"
+    got = _fields(page)
+    assert (got["title"], got["speaker_title"]) == ("县长在全县经济工作会议上的讲话", "县长")
+
+
+def test_a_short_line_of_title_and_byline_is_cut_between_them():
+    """`在…会议上的讲话县委副书记、县长 王立平` is under 40 characters: the byline still leaves the title."""
+    page = (
+        "在全县经济工作会议上的讲话县委副书记、县长 王立平\n（2023年2月1日）同志们：\n" + OPENING + "\n" + BODY + "\n"
+    )
+    got = _fields(page)
+    assert got["title"] == "在全县经济工作会议上的讲话"
+    assert (got["speaker_name"], got["speaker_title"]) == ("王立平", "县委副书记、县长")
