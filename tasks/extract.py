@@ -629,6 +629,21 @@ def _unchrome_title(t: str) -> str:
     return t
 
 
+# A page title's `- 网站名` suffix broken by a hard wrap (a PDF's text wraps at its width, wherever that falls):
+# `…工作推进会议上的重要讲话 - 嘉` / `峪关论坛 广州公益慈善书院` (seed 001 at 36 characters a line).
+SITE_SUFFIX_CUT_RE = re.compile(r"(?<![\s\-_|｜—–])\s*[-_|｜—–]+\s*[^-_|｜\s]{0,19}$")
+
+
+def _site_suffix_wrap(line: str, frag: str) -> bool:
+    """`line` ends in a site suffix cut short and `frag` completes the site's name (the name spans the break)."""
+    cut = SITE_SUFFIX_CUT_RE.search(line[-SITE_TITLE_CHARS:])
+    if not cut or not frag or not TITLE_LINE_RE.match(line[: len(line) - len(cut.group(0))].strip()):
+        return False
+    tail = line[-SITE_TITLE_CHARS:]  # head lines are bounded already; this keeps the search so on any caller's
+    m = SITE_SUFFIX_RE.search(tail + frag[:SITE_TITLE_CHARS])
+    return bool(m and m.start(1) < len(tail) < m.end(1))
+
+
 def _joined_title_lines(lines: list[str]) -> list[str]:
     """Lines with a title broken before its last character or two joined again (`政府工作报` / `告`: the
     wikisource copies of the 2017 and 2021 State Council reports): only where the join makes a title
@@ -638,6 +653,11 @@ def _joined_title_lines(lines: list[str]) -> list[str]:
         frag = line.strip()
         if out and vocab.year_title_wrap(out[-1].strip(), frag):
             out[-1] = out[-1].strip() + frag  # `2026年吉林` / `省政府工作报告`: a year title wrapped in the head
+            continue
+        if out and _site_suffix_wrap(out[-1].strip(), frag):
+            out[-1] = (
+                out[-1].strip() + frag
+            )  # `…的重要讲话 - 嘉` / `峪关论坛 …`: a page title wrapped in its site's name
             continue
         if (
             out

@@ -201,3 +201,11 @@ def test_a_short_line_of_title_and_byline_is_cut_between_them():
     got = _fields(page)
     assert got["title"] == "在全县经济工作会议上的讲话"
     assert (got["speaker_name"], got["speaker_title"]) == ("王立平", "县委副书记、县长")
+
+
+def test_a_page_title_wrapped_inside_its_site_name_gives_the_whole_site():
+    """A PDF's text wraps the <title> wherever its width falls: `…的重要讲话 - 长` / `城论坛 公益书院`."""
+    page = "县长在全县城乡建设工作推进会议上的重要讲话 - 长\n城论坛 公益书院\n" + SPEECH
+    assert _fields(page)["source_site"] == "长城论坛"
+    whole = "县长在全县城乡建设工作推进会议上的重要讲话 - 长城论坛 公益书院\n" + SPEECH
+    assert _fields(whole)["source_site"] == "长城论坛"
