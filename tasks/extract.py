@@ -1749,6 +1749,34 @@ INTRO_TITLE_RE = re.compile(
 )
 
 
+CAPTION_RULES = ("markup.html_comment", "chrome.photo_caption")
+_CAPTION_DONE = ("。", "摄", "报道", "供图", "）", ")")
+
+
+def _removed_captions(removed_lines: Sequence) -> list[str]:
+    """The photo captions (and HTML comments) the normalizer cut, in page order; a caption hard-wrapped over
+    consecutive lines (`…开幕。省长毛伟` / `明作政府工作报告。…刘尚文 摄`, a PDF's text) is one caption again."""
+    out: list[str] = []
+    last: int | None = None
+    for r in removed_lines:
+        if len(r) < 3 or str(r[2]) not in CAPTION_RULES:
+            continue
+        line, v = (int(r[0]) if str(r[0]).isdigit() else None), str(r[1]).strip()
+        if (
+            out
+            and str(r[2]) == "chrome.photo_caption"
+            and line is not None
+            and last is not None
+            and line == last + 1
+            and not out[-1].endswith(_CAPTION_DONE)
+        ):
+            out[-1] += v
+        else:
+            out.append(v)
+        last = line
+    return out
+
+
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     found = _page_title_as_given(page_title, raw_text, removed_lines, text)
     return DOUBLED_TITLE_RE.sub(r"\1", found) if found else found  # a title given twice: once
@@ -1939,11 +1967,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if name:
                 break
     if name is None and not anon and res_title is None:
-        caption = [  # the photo caption of the report (`赵立香作政府工作报告`, in the head) names the speaker too
-            str(r[1])
-            for r in removed_lines
-            if len(r) >= 3 and str(r[2]) in ("markup.html_comment", "chrome.photo_caption")
-        ][:3]
+        # the photo caption of the report (`赵立香作政府工作报告`, in the head) names the speaker too
+        caption = _removed_captions(removed_lines)[:3]
         name, c_office = _caption_speaker(head + caption, sentences=True)
         office = office or (c_office if name else None)
     if name is None and not anon and res_title is None:
@@ -1952,11 +1977,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if name is not None and office is None and res_title is None:
         # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office
         # (`省长毛伟明作政府工作报告`) — kept only when it names the same person.
-        captions = [
-            str(r[1])
-            for r in removed_lines
-            if len(r) >= 3 and str(r[2]) in ("chrome.photo_caption", "markup.html_comment")
-        ][:CAPTION_LINES]
+        captions = _removed_captions(removed_lines)[:CAPTION_LINES]
         c_name, c_office = _caption_speaker(head + captions, sentences=True)
         if c_name == name:
             office = c_office

@@ -1071,6 +1071,27 @@ def _captions(lines: _Lines) -> None:
                 lines.cut(i, at, len(lines.raw[i]), "chrome.photo_caption")
             else:
                 lines.remove(i, "chrome.photo_caption", whole=True)
+                if width == -1:
+                    width = _wrap_width([raw.strip() for raw in lines.raw])
+                _caption_wrapped_start(lines, i, key, width)
+
+
+def _caption_wrapped_start(lines: _Lines, i: int, key: str, width: int | None) -> None:
+    """The lines a hard-wrapped caption started on (湖南 2026 at 36 characters a line: `2月3日，…在省人民会堂开幕。省长毛伟` /
+    `明作政府工作报告。湖南日报全媒体记者 刘尚文 摄`): a line just above, of the page's wrap width and ending
+    mid-sentence, goes with the caption when the two read as one caption (only the last line is signed)."""
+    if width is None:
+        return
+    j = i - 1
+    while j >= 0 and lines.rule[j] is None and lines.keys[j]:
+        prev = lines.raw[j].strip()
+        if abs(len(prev) - width) > 1 or prev[-1] in _TERMINAL or len(lines.keys[j]) + len(key) > R.CAPTION_MAX:
+            return
+        key = lines.keys[j] + key
+        if not _is_caption(key):
+            return
+        lines.remove(j, "chrome.photo_caption", whole=True)
+        j -= 1
 
 
 def _caption_after_byline(line: str) -> int | None:
@@ -1610,7 +1631,14 @@ def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
     out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0
     for line in lines:
-        if out and abs(last_len - width) <= 1 and out[-1][-1][-1] not in _TERMINAL:
+        # a salutation (`各位代表：`) is a line of its own: the wrapped line before it is a caption or a heading cut
+        # short (湖南 2026 at 36 characters: `…开幕。省长毛伟` / `明作…摄` went as a caption, `各位代表：` stayed)
+        if (
+            out
+            and abs(last_len - width) <= 1
+            and out[-1][-1][-1] not in _TERMINAL
+            and not _SALUTATION.match(line.strip())
+        ):
             out[-1].append(line)
             counts["layout.hard_wrap"] += 1
         else:

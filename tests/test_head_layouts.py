@@ -209,3 +209,19 @@ def test_a_page_title_wrapped_inside_its_site_name_gives_the_whole_site():
     assert _fields(page)["source_site"] == "长城论坛"
     whole = "县长在全县城乡建设工作推进会议上的重要讲话 - 长城论坛 公益书院\n" + SPEECH
     assert _fields(whole)["source_site"] == "长城论坛"
+
+
+def _wrapped(text: str, width: int = 36) -> str:
+    return "\n".join(p[i : i + width] for p in text.split("\n") for i in range(0, max(len(p), 1), width)) + "\n"
+
+
+def test_a_hard_wrapped_caption_goes_whole_and_names_the_office():
+    """A PDF's text at 36 characters a line: the caption's first line (`…开幕。省长胡玉` / `亭作政府工作报告。…摄`)
+    goes with its signed last line, the salutation is not glued to it, and the caption gives the byline's office."""
+    caption = "1月27日，吉林省第十四届人民代表大会第五次会议在长春开幕。省长胡玉亭作政府工作报告。吉林日报记者 张三 摄"
+    body = "\n".join([OPENING + BODY * 3] * 4)
+    page = _wrapped(f"{TITLE}\n{DATELINE}\n胡玉亭\n{caption}\n各位代表：\n{body}")
+    n = normalize_text(page)
+    assert "开幕" not in n.text and "\n各位代表：\n" in n.text
+    got = _fields(page)
+    assert (got["speaker_name"], got["speaker_title"]) == ("胡玉亭", "省长")
