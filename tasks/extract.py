@@ -1782,6 +1782,13 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
     return DOUBLED_TITLE_RE.sub(r"\1", found) if found else found  # a title given twice: once
 
 
+# A congress speech's salutation run into its first paragraph (`各位代表！我代表国务院，向大会作政府工作报告…`: a page
+# whose head kept no line of its own, wikisource 1988 in bench/reflow.py's head_with_paragraph): the speech has begun,
+# so the outline heading below (`过去五年国内工作的基本总结`) is no page title. Only the words a speech to a congress or
+# meeting opens with: `亲爱的用户：` opens a site's notice, above the title.
+SPEECH_OPENS_RE = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[:：!！,，]")
+
+
 def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
@@ -1829,7 +1836,7 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             if v.startswith("title:"):
                 return v[6:].strip().strip("'\"") or None
             seen += 1
-            if len(v) > 100 or seen > 8 or SALUTATION_RE.match(v):
+            if len(v) > 100 or seen > 8 or SALUTATION_RE.match(v) or SPEECH_OPENS_RE.match(v):
                 return None  # the body (or the salutation) starts: this page shows no title
             if is_junk_title(v):
                 continue  # a dateline, byline or outline heading is not a title

@@ -225,3 +225,12 @@ def test_a_hard_wrapped_caption_goes_whole_and_names_the_office():
     assert "开幕" not in n.text and "\n各位代表：\n" in n.text
     got = _fields(page)
     assert (got["speaker_name"], got["speaker_title"]) == ("胡玉亭", "省长")
+
+
+def test_a_salutation_run_into_the_first_paragraph_ends_the_page_title_search():
+    """`各位代表！我代表国务院，…` on the first line: the speech has begun, the outline heading below it is no title."""
+    page = "各位代表！我代表国务院，向大会作政府工作报告，请予审议。\n过去五年工作的基本总结\n" + BODY + "\n"
+    got = _fields(page)
+    assert got["title"] is None and got["doc_type"] == "政府工作报告"
+    notice = "亲爱的用户：本站文档均由用户上传，仅供学习交流。\n2026年吉林省政府工作报告\n" + SPEECH
+    assert _fields(notice)["title"] == TITLE
