@@ -1709,11 +1709,37 @@ def _text_year(text: str) -> int | None:
 CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
 
 
+# A page stamp a PDF's width wrapped (`發布時間:2021-03-25 來源: 實習報` / `告 點擊:`, the normalizer removes both
+# lines under one rule): read as one line first, so `来源：` gives the whole value. A next line that opens with its own
+# label (`来源：A` / `来源：B`) is a stamp of its own.
+STAMP_RULES = ("chrome.published_at", "chrome.source")
+STAMP_LABEL_START_RE = re.compile(r"^\s*(?:来源|时间|日期|发布|发表|更新|点击|浏览|阅读|作者|编辑|责任编辑|字号)")
+
+
+def _wrapped_stamps(removed_lines: Sequence) -> tuple[list[str], set[int]]:
+    """The stamps wrapped over two removed lines, joined; and the line numbers they join (read no more alone)."""
+    rows = [r for r in removed_lines if len(r) >= 3 and str(r[2]) in STAMP_RULES and str(r[0]).isdigit()]
+    pairs = [(a, b) for a, b in pairwise(rows) if int(b[0]) == int(a[0]) + 1 and a[2] == b[2]]
+    if not pairs:
+        return [], set()
+    firsts = simplify_lines([str(a[1]).strip() for a, _ in pairs])
+    seconds = simplify_lines([str(b[1]).strip() for _, b in pairs])
+    joined, used = [], set()
+    for (a, b), x, y in zip(pairs, firsts, seconds, strict=True):
+        if not STAMP_LABEL_START_RE.match(y):
+            joined.append(x + y)
+            used |= {int(a[0]), int(b[0])}
+    return joined, used
+
+
 def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str]:
-    lines = [str(r[1]) for r in removed_lines if len(r) >= 2]
+    lines, used = _wrapped_stamps(removed_lines)
+    lines += [
+        str(r[1]) for r in removed_lines if len(r) >= 2 and not (used and str(r[0]).isdigit() and int(r[0]) in used)
+    ]
     if raw_text:
         raw_head = raw_text[:RAW_HEAD_CHARS].splitlines()[:RAW_HEAD_LINES]
-        lines += raw_head
+        lines += [x for k, x in enumerate(raw_head, 1) if k not in used] if used else raw_head
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
         lines += [a.strip() + b.strip() for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
         lines += raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]

@@ -1076,6 +1076,25 @@ def _captions(lines: _Lines) -> None:
                 _caption_wrapped_start(lines, i, key, width)
 
 
+_STAMP_RULES = ("chrome.published_at", "chrome.source")
+
+
+def _stamp_wraps(lines: _Lines) -> None:
+    """A page stamp hard-wrapped at the page's width (seed 002 at 36 characters: `發布時間:2021-03-25 來源: 實習報` /
+    `告 點擊:`): the short line after it, the value's last characters and a chrome label, goes with the stamp (it
+    stayed in the speech, and the source read `实习报`); extract reads the two removed lines as one."""
+    width: int | None = -1
+    for i in range(len(lines.raw) - 1):
+        if lines.rule[i] not in _STAMP_RULES or lines.rule[i + 1] is not None:
+            continue
+        if not R.STAMP_WRAP_TAIL.fullmatch(lines.keys[i + 1]):
+            continue
+        if width == -1:
+            width = _wrap_width([raw.strip() for raw in lines.raw])
+        if width is not None and abs(len(lines.raw[i].strip()) - width) <= 1:
+            lines.remove(i + 1, str(lines.rule[i]), whole=True)
+
+
 def _caption_wrapped_start(lines: _Lines, i: int, key: str, width: int | None) -> None:
     """The lines a hard-wrapped caption started on (湖南 2026 at 36 characters a line: `2月3日，…在省人民会堂开幕。省长毛伟` /
     `明作政府工作报告。湖南日报全媒体记者 刘尚文 摄`): a line just above, of the page's wrap width and ending
@@ -1810,6 +1829,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _joined_tail(lines)
     _tail_cut(lines)
     _captions(lines)
+    _stamp_wraps(lines)
     _head_rules(lines)
     _learned(lines, boilerplate)
     _running_headers(lines)

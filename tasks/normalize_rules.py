@@ -369,6 +369,11 @@ _CHROME_LABEL = (
     r"|(?:您|你)的位置:|(?:点击|阅读|浏览|访问)(?:量|数|次数)?:|分享(?:到|至)?:"
 )
 HEAD_CHROME_LABEL = re.compile(_CHROME_LABEL + r"|(?:下载|打印|全屏|收藏){2,}")
+# The rest of a page stamp a PDF's width wrapped (`告 點擊:` after `發布時間:2021-03-25 來源: 實習報`): a value's last
+# few characters, then a chrome label and its short value (matched on a line's key; the stamp line must be of the
+# page's wrap width). STAMP_WRAP_VALUE: a site name's tail is 1-6 characters; a counter or a date after the label fits
+# in 20.
+STAMP_WRAP_TAIL = re.compile(r"[^:，。；！？]{1,6}?(?:" + _CHROME_LABEL + r")[^，。；！？]{0,20}")
 # A head joined a few lines at a time (a scraper that kept some <br> of the head block and dropped others) cuts a
 # toolbar in two: `来源：云南日报2026-02-03 09:02:33【字体：` / `大中小` / `】——2026年…`, `【字体：小中` / `大】政府工作报告`.
 # normalize._split_joined_head rejoins such a line with the next before breaking it: a line holding text before a

@@ -234,3 +234,18 @@ def test_a_salutation_run_into_the_first_paragraph_ends_the_page_title_search():
     assert got["title"] is None and got["doc_type"] == "政府工作报告"
     notice = "亲爱的用户：本站文档均由用户上传，仅供学习交流。\n2026年吉林省政府工作报告\n" + SPEECH
     assert _fields(notice)["title"] == TITLE
+
+
+def test_a_hard_wrapped_page_stamp_goes_whole_and_keeps_its_whole_source():
+    """`…来源：实习` / `报告 点击：` at 36 characters a line: the tail is no speech, and the source is read whole
+    (`实习报告` is a doc site's column, no site: nothing), not as `实习`."""
+    stamp = "发布时间：2021-03-25 10:08:31 作者：佚名 来源：实习报告 点击："
+    body = "\n".join([OPENING + BODY * 3] * 4)
+    page = _wrapped(f"{TITLE}\n{stamp}\n各位代表：\n{body}")
+    assert page.split("\n")[2] == "报告 点击："
+    n = normalize_text(page)
+    assert "点击" not in n.text
+    got = _fields(page)
+    assert got["source_site"] is None and got["published_on"] == dt.date(2021, 3, 25)
+    one = f"{TITLE}\n发布时间：2021-03-25 来源：人民网\n来源：新华社\n" + SPEECH
+    assert _fields(one)["source_site"] == "人民网"
