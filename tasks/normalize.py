@@ -1264,7 +1264,11 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
 
 _TONED = vocab.PINYIN_TONED
 _PY_LETTERS = vocab.PINYIN_LETTERS
-_PINYIN_AFTER_HAN = re.compile(f"([{R.HAN}])[(（]([{_PY_LETTERS}]{{1,7}})[)）]")
+# a fixed-width page (a PDF's text) may wrap inside the annotation: `状态(t` / `ài)`, `项(xiàn` / `g)目`, `设` / `(shè)`;
+# one line break, anywhere in it, is allowed (the break is kept, after the character)
+_PINYIN_AFTER_HAN = re.compile(
+    f"([{R.HAN}])(\n?)[(（](\n?)([{_PY_LETTERS}]{{0,7}})(\n?)([{_PY_LETTERS}]{{0,7}})(\n?)[)）]"
+)
 _TONED_SYLLABLE = re.compile(f"[a-zA-Zü]*[{_TONED}][a-zA-Zü{_TONED}]*")
 _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -1298,10 +1302,13 @@ def _remove_pinyin(text: str, counts: Counter) -> str:
     中国(China), 张三(zhāng) stay."""
 
     def repl(m: re.Match) -> str:
-        char, reading = m.group(1), m.group(2)
+        char, reading = m.group(1), m.group(4) + m.group(6)
+        breaks = m.group(2) + m.group(3) + m.group(5) + m.group(7)
+        if not 1 <= len(reading) <= 7 or len(breaks) > 1:
+            return m.group(0)
         if reading in _readings(char) or reading in _readings(_in_context(m.string, m.start(1), m.end())):
             counts["pinyin.injected"] += 1
-            return char
+            return char + breaks
         return m.group(0)
 
     if "(" not in text and "（" not in text:

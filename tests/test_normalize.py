@@ -1666,3 +1666,12 @@ def test_breaks_inside_brackets_are_dropped_in_one_pass():
         assert _outside_brackets(line, offsets) == want, (line, offsets)
     page = "政府工作报告（2017年1月15日在省第十二届人民代表大会第六次会议上 代省长 刘国中） 各位代表："
     assert normalize_text(page).text.startswith("政府工作报告（2017年1月15日")
+
+
+def test_injected_pinyin_a_fixed_width_wrap_cut_is_removed():
+    # a PDF's text wraps inside the annotation: `狀態(t` / `ài)`, `項(xiàn` / `g)目`, `設` / `(shè)`; the break stays
+    page = "區(qū)長講話\n要保持良好狀態(t\nài)，抓好重點項(xiàn\ng)目，加快建設\n(shè)步伐。\n中國(China)合(\nhé)作\n"
+    n = normalize_text(page)
+    assert not re.search(r"[(（]|[a-zāáǎàìù]", n.text.replace("(China)", "")), n.text
+    assert _words(n.text) == "区长讲话要保持良好状态抓好重点项目加快建设步伐中国合作"
+    assert "中国(China)" in n.text and normalize_text(n.text).text == n.text
