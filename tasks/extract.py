@@ -149,6 +149,17 @@ DOC_TYPES = (
     ("报告", "报告"),
 )
 
+# Documents an organ issues (national or local), typed by their title's last word (`中共中央 国务院关于…的意见`,
+# `国务院关于印发《…》的通知`, `中共中央关于…的决定`, `…全体会议公报`, `…第十四个五年规划和2035年远景目标纲要`,
+# `中国共产党纪律处分条例`): no 讲话, so an analyst filtering speeches leaves them out. Only the title's end decides
+# (a speech title naming one, `学习贯彻《条例》的讲话`, ends in 讲话); 决议 is in DOC_TYPES already.
+ISSUED_DOC_TYPES = ("意见", "通知", "决定", "公报", "规划", "纲要", "条例")
+# A news headline announcing a meeting held (`中央经济工作会议在北京举行 习近平发表重要讲话`, `…全会在京召开`): the
+# meeting's communiqué (新华社 通稿), which reports the speech in the third person — a 公报, not the 讲话 it names.
+MEETING_HELD_TITLE_RE = re.compile(
+    r"(?:会议|全会|大会)在[^，。\s]{1,6}(?:隆重)?(?:举行|召开|开幕|闭幕)|(?:会议|全会)(?:举行|召开)(?=\s|$)"
+)
+
 # A line that is never a title: a salutation, an outline heading, a dateline or meeting line, a body sentence.
 OUTLINE_HEAD_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)"
@@ -772,10 +783,16 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
+        if MEETING_HELD_TITLE_RE.search(t):
+            return "公报"  # `中央经济工作会议在北京举行 习近平发表重要讲话`: the meeting's news release
         for key, k in DOC_TYPES:
             if t.endswith(key):
                 kind = k  # `…关于政府工作报告的决议` ends in 决议
                 break
+        if kind is None:
+            issued = next((k for k in ISSUED_DOC_TYPES if t.endswith(k)), None)
+            if issued:
+                return issued
         if kind is None:
             for key, k in DOC_TYPES:
                 if key in t[-8:]:

@@ -80,7 +80,13 @@ DOCUMENTS = pa.schema(
             "brackets (`（摘要）`).",
         ),
         _f("page_title", STR, "The site's page title (HTML <title>, record title or first page line)."),
-        _f("doc_type", STR, "讲话 / 致辞 / 政府工作报告 / 报告 / 发言 / 总结 / 决议 …"),
+        _f(
+            "doc_type",
+            STR,
+            "讲话 / 致辞 / 发言 / 主持词 / 总结 / 政府工作报告 / 党代会报告 / 报告 — speeches and reports delivered; "
+            "决议 / 决定 / 意见 / 通知 / 公报 / 规划 / 纲要 / 条例 — documents an organ issues, and a meeting's "
+            "communiqué (docs/doc_types.md).",
+        ),
         _f(
             "speaker_name",
             STR,

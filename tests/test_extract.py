@@ -1424,3 +1424,33 @@ def test_a_documents_signing_date_in_gov_cns_info_table_dates_it():
     )
     f = E.extract_fields(page, raw_text=page)
     assert (f["delivered_on"], f["published_on"]) == (dt.date(2024, 1, 11), dt.date(2024, 1, 15)), f
+
+
+# ---------------------------------------------------------------- issued documents and communiqués (helper g3, session 44)
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见", "意见"),
+        ("国务院办公厅关于印发《促进创业投资高质量发展的若干政策措施》的通知", "通知"),
+        ("中共中央关于进一步全面深化改革 推进中国式现代化的决定", "决定"),
+        ("中国共产党第二十届中央委员会第三次全体会议公报", "公报"),
+        ("中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要", "纲要"),
+        ("中国共产党纪律处分条例", "条例"),
+        ("杭州市人民政府关于加快推进数字经济高质量发展的实施意见", "意见"),
+        ("中共江苏省委 江苏省人民政府关于深化改革推进高质量发展的决定", "决定"),
+        ("中央经济工作会议在北京举行 习近平发表重要讲话", "公报"),
+        ("中国共产党第二十届中央委员会第三次全体会议在北京举行", "公报"),
+        # a speech that names a document or a meeting stays a speech
+        ("在学习贯彻《中国共产党纪律处分条例》专题会上的讲话", "讲话"),
+        ("在全市经济工作会议上的讲话", "讲话"),
+        ("关于《中共中央关于进一步全面深化改革、推进中国式现代化的决定》的说明", None),
+    ],
+)
+def test_an_issued_documents_type_is_its_titles_last_word(title, kind):
+    """意见/通知/决定/公报/纲要/条例 issued by national or local organs were null (no such values), and the central
+    economic work conference's communiqué was a 讲话 because its headline says `发表重要讲话`: an analyst filtering
+    speeches from documents could not."""
+    f = E.extract_fields(
+        title + "\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n现就有关工作提出如下意见。"
+    )
+    assert f["doc_type"] == kind, f
