@@ -160,6 +160,23 @@ MEETING_HELD_TITLE_RE = re.compile(
     r"(?:会议|全会|大会)在[^，。\s]{1,6}(?:隆重)?(?:举行|召开|开幕|闭幕)|(?:会议|全会)(?:举行|召开)(?=\s|$)"
 )
 
+# A news page's lead dates the event by month and day only (`新华社北京1月19日电 国务院总理李强1月19日主持召开国务院
+# 常务会议`, `3月11日，十四届全国人大二次会议…举行记者会`, `中央经济工作会议12月11日至12日在北京举行`, `…李强13日上午
+# …出席记者会`: the month from the agency's dateline): a month-day followed in its clause by the meeting's verb.
+NEWS_DATELINE_RE = re.compile(r"^[^\s，。]{2,12}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
+NEWS_LEAD_DATE_RE = re.compile(
+    r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:至(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚间|晚上|晚)?，?"
+    r"[^，。；\n]{0,30}?(?:主持召开|召开|举行|出席|开幕|闭幕)"
+)
+# A lead's month-day more than half a year after the page's date is of the year before (a January page on a December
+# meeting); one a few days after it contradicts the page and dates nothing.
+NEWS_ROLLBACK_DAYS = 183
+NEWS_LEAD_LINES = (
+    3  # the lead is the first body line; a deck (`李强作总结讲话 赵乐际…出席会议`) or title may precede it
+)
+# `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
+NEWS_LEAD_MEETING_RE = re.compile(r"主持召开(?P<meeting>[^，。；\s]{2,24}?会议)(?=[，。；\s]|$)")
+
 # A line that is never a title: a salutation, an outline heading, a dateline or meeting line, a body sentence.
 OUTLINE_HEAD_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)"
@@ -842,6 +859,37 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     if "同志们" in head:
         return "讲话"
     return None
+
+
+def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
+    """The date and meeting of a news page's lead (NEWS_LEAD_DATE_RE): a month-day completed with the published
+    year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
+    lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
+    the year (`2月18日，省委召开…` deep in its body)."""
+    for line in text.split("\n", NEWS_LEAD_LINES)[:NEWS_LEAD_LINES]:
+        line = line.strip()
+        dl = NEWS_DATELINE_RE.match(line)
+        if not dl and not re.match(r"\d{1,2}月\d{1,2}日", line):
+            continue
+        meeting = m.group("meeting") if (m := NEWS_LEAD_MEETING_RE.search(line[:OPENING_PARA_CHARS])) else None
+        if published is None:
+            return None, meeting
+        lead = NEWS_LEAD_DATE_RE.search(line, dl.end() if dl else 0, OPENING_PARA_CHARS)
+        if lead is None:
+            return None, meeting
+        month = lead.group("m") or (dl.group("m") if dl else None)
+        if month is None:
+            return None, meeting
+        try:
+            day = dt.date(published.year, int(month), int(lead.group("d")))
+            if (day - published).days > NEWS_ROLLBACK_DAYS:
+                day = dt.date(published.year - 1, int(month), int(lead.group("d")))
+        except ValueError:
+            return None, meeting
+        if day > published:
+            return None, meeting  # a lead after its page's own date: one of the two is not this page's
+        return day, meeting
+    return None, None
 
 
 def _published_on(chrome: list[str]) -> dt.date | None:
@@ -2045,9 +2093,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if "成文日期" in line and (m := SIGNED_ON_RE.search(line)) and (found := find_date(m.group(1))):
                 delivered = found[0]
                 break
+    lead_meeting = None
+    if delivered is None:
+        delivered, lead_meeting = _news_lead(text, published)
     out["delivered_on"] = delivered
     out["published_on"] = published
-    out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting)
+    out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting or lead_meeting)
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
     if out["doc_type"] is None and (note := _editor_note(head)):
         # a Qiushi article or a collected work titled by its theme: the editor's note says what it was

@@ -1454,3 +1454,60 @@ def test_an_issued_documents_type_is_its_titles_last_word(title, kind):
         title + "\n各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n现就有关工作提出如下意见。"
     )
     assert f["doc_type"] == kind, f
+
+
+@pytest.mark.parametrize(
+    ("page", "delivered", "meeting"),
+    [
+        (  # the State Council executive meeting: the lead's month-day, the page's year
+            "李强主持召开国务院常务会议 研究部署有关工作\n2024-01-19 20:08 来源： 新华社\n"
+            "新华社北京1月19日电 国务院总理李强1月19日主持召开国务院常务会议，研究推动高质量发展的政策举措。\n"
+            "会议指出，推动高质量发展是新时代的硬道理。",
+            dt.date(2024, 1, 19),
+            "国务院常务会议",
+        ),
+        (  # the day alone, the month from the agency's dateline
+            "国务院总理李强出席记者会并回答中外记者提问\n2023-03-13 17:26 来源： 新华社\n"
+            "新华社北京3月13日电 国务院总理李强13日上午在人民大会堂金色大厅出席记者会并回答中外记者提问。\n"
+            "李强：各位记者朋友，大家上午好！",
+            dt.date(2023, 3, 13),
+            None,
+        ),
+        (  # a lead opening with its month-day
+            "李强总理答中外记者问（全文）\n2024年03月12日 来源：人民网\n"
+            "3月11日，十四届全国人大二次会议在北京人民大会堂举行记者会，国务院总理李强出席记者会并回答中外记者提问。\n"
+            "新华社记者：总理您好。",
+            dt.date(2024, 3, 11),
+            None,
+        ),
+        (  # a communiqué of a two-day meeting: the day it opened
+            "中央经济工作会议在北京举行 习近平发表重要讲话\n2023-12-12 19:35:44 来源：新华社\n"
+            "新华社北京12月12日电 中央经济工作会议12月11日至12日在北京举行。习近平出席会议并发表重要讲话。\n"
+            "会议认为，2023年是全面贯彻党的二十大精神的开局之年。",
+            dt.date(2023, 12, 11),
+            "中央经济工作会议",
+        ),
+        (  # a January page on a December meeting: the year before the page's
+            "中央政治局召开会议 分析研究明年经济工作\n发布时间：2025-01-03\n"
+            "新华社北京12月9日电 中共中央政治局12月9日召开会议，分析研究2025年经济工作。\n会议认为，今年以来，经济运行总体平稳。",
+            dt.date(2024, 12, 9),
+            None,
+        ),
+        (  # no page year: no date
+            "李强主持召开国务院常务会议\n新华社北京1月19日电 国务院总理李强1月19日主持召开国务院常务会议，研究有关工作。\n会议指出。",
+            None,
+            "国务院常务会议",
+        ),
+        (  # a speech's review deep in its body dates nothing
+            "在全市经济工作会议上的讲话\n发布时间：2024-02-20\n同志们：\n今天召开全市经济工作会议。\n"
+            "1月19日，市委召开常委会议，研究部署今年经济工作。",
+            None,
+            "全市经济工作会议",
+        ),
+    ],
+)
+def test_a_news_leads_month_day_dates_the_event_with_the_pages_year(page, delivered, meeting):
+    """News pages of national meetings and press conferences had no delivered_on (`1月19日主持召开国务院常务会议`,
+    `13日上午…出席记者会`, `12月11日至12日在北京举行`: a month-day with no year) and no meeting."""
+    f = E.extract_fields(page, raw_text=page)
+    assert (f["delivered_on"], f["meeting"]) == (delivered, meeting), f
