@@ -20,11 +20,14 @@ from pathlib import Path
 
 from tasks.common import content_digest
 from tasks.extract import EXTRACT_GC_GEN0, _earlier_digests, _rows_of, document_keywords, rows_table
+from tasks.extract_figures import reviewed_year
 from tasks.extract_structure import extract_tables
 
 # Documents decoded to Python at a time (as extract's batches): bounds a worker by the batch, not the shard.
 BATCH_ROWS = 256
-FIELD_COLUMNS = ("doc_id", "year", "admin_level")  # what annotation reads of extract's fields
+# what annotation reads of extract's fields: delivered_on only for the year a document reviews (figures' ref_year,
+# extract_figures.reviewed_year), which enters a document's digest only when it is not the default
+FIELD_COLUMNS = ("doc_id", "year", "admin_level", "delivered_on")
 
 
 def annotate_shard(
@@ -42,9 +45,12 @@ def annotate_shard(
         gc.set_threshold(*threshold)
 
 
-def annotate_document(doc_id: str, text: str, year: int | None, admin_level: str | None, top_k: int) -> dict:
-    """The side-table rows of one document (schema.ANNOTATE_TABLES names -> rows)."""
-    tables = extract_tables(doc_id, text, year=year, admin_level=admin_level)
+def annotate_document(
+    doc_id: str, text: str, year: int | None, admin_level: str | None, top_k: int, reviewed: int | None = None
+) -> dict:
+    """The side-table rows of one document (schema.ANNOTATE_TABLES names -> rows); `reviewed`: the year its outcomes
+    refer to when not the year before its own (extract_figures.reviewed_year)."""
+    tables = extract_tables(doc_id, text, year=year, admin_level=admin_level, reviewed_year=reviewed)
     tables["keywords"] = document_keywords(doc_id, text, k=top_k)
     return tables
 
@@ -84,7 +90,8 @@ def _annotate_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float |
         for doc_id, text in batch:
             got = fields.get(doc_id) or {}
             year, level = got.get("year"), got.get("admin_level")
-            digest = _digest(doc_id, text, year, level, top_k)
+            reviewed = reviewed_year(year, got.get("delivered_on"))
+            digest = _digest(doc_id, text, year, level, top_k, reviewed)
             if digest in known:
                 memo.append({"doc_id": doc_id, "digest": digest, "flags": []})
                 reused.setdefault(known[digest], []).append(doc_id)
@@ -92,7 +99,7 @@ def _annotate_shard(inputs: dict, out_dir: str, top_k: int, doc_seconds: float |
             flags: list[str] = []
             try:
                 with time_budget(doc_seconds):
-                    doc_tables = annotate_document(doc_id, text or "", year, level, top_k)
+                    doc_tables = annotate_document(doc_id, text or "", year, level, top_k, reviewed)
             except TimeBudgetExceeded:
                 doc_tables, flags = {}, ["annotate_timeout"]
                 timeouts += 1
@@ -159,9 +166,14 @@ def _same_sources_memo(earlier: Sequence[str], sources: dict, wanted: set[str]) 
     return found
 
 
-def _digest(doc_id: str, text: str | None, year: int | None, level: str | None, top_k: int) -> str:
-    """Everything annotation reads of one document (the code is versioned by the artifact)."""
-    return content_digest(doc_id, text, year, level, top_k)
+def _digest(
+    doc_id: str, text: str | None, year: int | None, level: str | None, top_k: int, reviewed: int | None = None
+) -> str:
+    """Everything annotation reads of one document (the code is versioned by the artifact). `reviewed` only when
+    set: the documents that review the year before their own (most) keep the digests they had."""
+    if reviewed is None:
+        return content_digest(doc_id, text, year, level, top_k)
+    return content_digest(doc_id, text, year, level, top_k, reviewed)
 
 
 def _canonical_batches(path: Path, canonical: set[str]) -> Iterator[list[tuple[str, str | None]]]:

@@ -12,6 +12,7 @@ these texts far more often than a quantity.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
@@ -502,14 +503,16 @@ def extract_figures(
     national: bool = False,
     year: int | None = None,
     admin_level: str | None = None,
+    reviewed_year: int | None = None,
 ) -> list[dict]:
     """Figure rows of one document (see module doc and docs/indicators.md); linear in the text's length.
 
-    `year` is the document's year (extract_fields' `year`): targets refer to it, outcomes to the year before,
-    unless the text states the year. `admin_level` (documents' column) sets the plausibility bounds; without it
+    `year` is the document's year (extract_fields' `year`): targets refer to it, outcomes to the year before
+    (`reviewed_year` when given: see `reviewed_year()`), unless the text states the year. `admin_level` (documents' column) sets the plausibility bounds; without it
     `national` decides between national and local bounds.
     """
     text = text or ""
+    outcome_year = reviewed_year if reviewed_year is not None else (year - 1 if year is not None else None)
     level = admin_level or ("national" if national else None)
     national = national or level == "national"
     secs = _Sections(sections)
@@ -554,7 +557,9 @@ def extract_figures(
             para_outcome = any(PARA_OUTCOME_RE.search(u.group(0)) for u in SENT_RE.finditer(text, unread, start))
         unread = start
         for off, piece in _sentence_pieces(sent):
-            rows.extend(_sentence_figures(doc_id, piece, start + off, secs, national, year, level, para_outcome))
+            rows.extend(
+                _sentence_figures(doc_id, piece, start + off, secs, national, year, level, para_outcome, outcome_year)
+            )
     _flag_outliers(rows)
     return rows
 
@@ -612,6 +617,7 @@ def _sentence_figures(
     year: int | None,
     level: str | None,
     para_outcome: bool = False,
+    outcome_year: int | None = None,
 ) -> list[dict]:
     out: list[dict] = []
     spans: list[tuple[int, int, bool]] = []  # per row: start and end in the sentence, sign flipped (下降)
@@ -768,7 +774,7 @@ def _sentence_figures(
 
         section_path = secs.at(base + start)
         is_target, past_target = _is_target(sent, cs, start, end, secs.plan(year), para_outcome)
-        ref = _ref_year(sent, start, year, is_target, past_target, clause_before, secs.year(year))
+        ref = _ref_year(sent, start, year, is_target, past_target, clause_before, secs.year(year), outcome_year)
         if value is not None and not placeholder:
             value = _round6(value)
         implausible = _implausible(value, yi, canon, measure, indicator, level, national)
@@ -1067,7 +1073,10 @@ def _ref_year(
     past_target: bool,
     before: str,
     section_year: int | None = None,
+    outcome_year: int | None = None,
 ) -> int | None:
+    if year is not None and outcome_year is None:
+        outcome_year = year - 1
     # the last year written before the number that is not a base (与2002年相比, 低于2007年, 比1992年增长)
     stated, stated_pos = None, -1
     for ys, ye, y in _stated_years(sent):
@@ -1096,10 +1105,26 @@ def _ref_year(
     if section_year is not None and not past_target and not OTHER_YEAR_RE.search(sent, 0, start):
         return section_year
     if is_target:
-        return year - 1 if past_target else year
+        return outcome_year if past_target else year
     if THIS_YEAR_PART_RE.search(sent, 0, start) and not LAST_YEAR_RE.search(sent, 0, start):
         return year
-    return year - 1 if stated is None else stated
+    return outcome_year if stated is None else stated
+
+
+# A speech delivered in the second half of its year reviews that year (a December 中央经济工作会议's
+# `预计全年国内生产总值增长3%左右` is 2022's, a July 半年工作会议's `上半年…增长5.5%` this year's); one delivered in its
+# first half — the January–March sessions of the people's congresses, where most reports with figures are
+# delivered — reviews the year before. Month 7: the year's first half is over; the latest local sessions meet in
+# March, the earliest mid-year meetings in July.
+REVIEW_SAME_YEAR_MONTH = 7
+
+
+def reviewed_year(year: int | None, delivered_on: dt.date | None) -> int | None:
+    """The year a document's outcomes refer to when it is its own year (delivered in its second half), else None
+    (the default: the year before the document's)."""
+    if year is None or delivered_on is None or delivered_on.year != year:
+        return None
+    return year if delivered_on.month >= REVIEW_SAME_YEAR_MONTH else None
 
 
 # A year word in the number's own clause, after a year the sentence wrote earlier (`资本充足率从2007年底的8.4%提升到去年底的

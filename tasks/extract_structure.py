@@ -345,7 +345,7 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
 
 
 def extract_tables(
-    doc_id: str, text: str, year: int | None = None, admin_level: str | None = None
+    doc_id: str, text: str, year: int | None = None, admin_level: str | None = None, reviewed_year: int | None = None
 ) -> dict[str, list[dict]]:
     """Rows for sections, figures, slogans and mentions of one document; never raises."""
     text = text or ""
@@ -362,7 +362,9 @@ def extract_tables(
     for key, fn in (
         (
             "figures",
-            lambda: extract_figures(doc_id, text, figure_context(doc_id, text), national, year, admin_level),
+            lambda: extract_figures(
+                doc_id, text, figure_context(doc_id, text), national, year, admin_level, reviewed_year
+            ),
         ),
         ("slogans", lambda: extract_slogans(doc_id, text)),
         ("mentions", lambda: extract_mentions(doc_id, text)),

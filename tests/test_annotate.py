@@ -120,3 +120,28 @@ def test_export_links_the_side_tables_annotate_wrote(tmp_path):
         assert os.path.samefile(out / f"{name}.parquet", Path(inputs["annotate"]) / f"{name}.parquet")
         assert pq.read_schema(out / f"{name}.parquet").equals(schema.TABLES[name], check_metadata=False)
         assert made[name] == pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows
+
+
+def test_a_speech_delivered_late_in_its_year_reviews_that_year():
+    """`预计全年国内生产总值增长3%左右` in a December 中央经济工作会议 speech is 2022's: figures' outcomes defaulted to the
+    year before the document's whatever its date (2021). A report delivered in March reviews the year before; a
+    document of unknown date keeps the default, and its digest (the annotate cache key) is the one it had."""
+    import datetime as dt
+
+    from tasks.annotate import _digest
+    from tasks.common import content_digest
+    from tasks.extract_figures import reviewed_year
+
+    text = "同志们：\n预计全年国内生产总值增长3%左右，城镇新增就业1200万人以上。\n明年要坚持稳字当头、稳中求进。"
+
+    def refs(delivered):
+        rows = annotate_document("d", text, 2022, "national", 5, reviewed_year(2022, delivered))["figures"]
+        return {r["as_written"]: r["ref_year"] for r in rows}
+
+    assert refs(dt.date(2022, 12, 15)) == {"3%": 2022, "1200万人": 2022}
+    assert refs(dt.date(2022, 7, 28)) == {"3%": 2022, "1200万人": 2022}
+    assert refs(dt.date(2022, 3, 5)) == {"3%": 2021, "1200万人": 2021}
+    assert refs(None) == {"3%": 2021, "1200万人": 2021}
+    assert reviewed_year(2023, dt.date(2022, 12, 15)) is None  # a date of another year than the document's says nothing
+    assert _digest("d", text, 2022, "national", 5) == content_digest("d", text, 2022, "national", 5)
+    assert _digest("d", text, 2022, "national", 5, 2022) != _digest("d", text, 2022, "national", 5)
