@@ -205,6 +205,14 @@ def _is_caption(t: str) -> bool:
     return bool(m and is_byline_name(m.group("name")))
 
 
+# A title's trailing note on how much of the text the page gives (`政府工作报告（全文）`, `李强总理答中外记者问(全文)`,
+# `…讲话（摘要）`, `…讲话全文`): the site's, never the document's title.
+TEXT_NOTE_SUFFIX_RE = re.compile(
+    r"\s*(?:[（(【\[](?:附)?(?:全文|摘要|节选|摘登|实录|全文实录|文字实录|图文实录|图文直播)[）)】\]]"
+    r"|(?<=[告话辞言见定知报问])(?:全文|实录|全文实录))$"
+)
+
+
 # A head line wholly in brackets is an editor's note on the text (`（摘要）`, `（本文有删节）`, `（根据录音整理）`,
 # `(译自…档案俄文稿)`) or a dateline, never the title: a page whose only other head line is the body took it as title.
 EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\]]")
@@ -1382,8 +1390,14 @@ NATIONAL_MEETING_RE = re.compile(
     r"^(?:中国共产党第[一二三四五六七八九十]+次全国代表大会|第[一二三四五六七八九十]+届全国人民代表大会"
     r"|中国人民政治协商会议第[一二三四五六七八九十]+届全国委员会"
     r"|(?:中国共产党|党的)?第?[一二三四五六七八九十]+届(?:中央委员会第[一二三四五六七八九十]+次全体会议|[一二三四五六七]中全会|中央政治局)"
-    r"|中共中央政治局|中央政治局|中央[一-鿿]{0,10}工作会议$)"
+    r"|中共中央政治局|中央政治局|中央[一-鿿]{0,10}工作会议$"
+    # the central commissions' meetings (`中央财经委员会第四次会议`, `中央全面深化改革委员会第三次会议`) and the State
+    # Council's (`国务院常务会议`, `国务院第五次全体会议`)
+    r"|中央[一-鿿]{2,14}委员会第[一二三四五六七八九十]+次会议$|国务院(?:第[一二三四五六七八九十]+次)?(?:常务|全体)会议$)"
 )
+# A national law, plan or outline by its title (`中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要`,
+# `中华人民共和国民法典`, `中华人民共和国国务院组织法`)
+NATIONAL_STATE_TITLE_RE = re.compile(r"^中华人民共和国[^，。\s]{1,60}(?:法|法典|规划|纲要|条例|决定|公报)$")
 # The issuer a national document's title opens with (`中共中央 国务院关于…的意见`, `国务院办公厅关于…的通知`,
 # `全国人民代表大会常务委员会关于…的决定`, `教育部关于…`): the central organs and the State Council's ministries (their
 # local counterparts are 厅 and 局, so a ministry's name is national wherever it stands).
@@ -1398,6 +1412,10 @@ _ISSUER = (
     rf"(?:中共中央(?:办公厅)?|中央(?:军委|军事委员会|办公厅)|国务院(?:办公厅)?|全国人民代表大会(?:常务委员会)?|全国人大常委会"
     rf"|最高人民法院|最高人民检察院|全国政协|中国人民政治协商会议全国委员会|{MINISTRY}|国家[\u4e00-\u9fff]{{2,10}}?(?:总局|局|署|委员会))"
 )
+# A ministry's own site (`- 中华人民共和国财政部`, source_site) names the ministry a bare office in its pages belongs to:
+# `蓝佛安部长在全国财政工作会议上的讲话` on mof.gov.cn is 财政部部长. Only an office with no organ before it.
+MINISTRY_SITE_RE = re.compile(rf"(?:中华人民共和国)?(?P<organ>{MINISTRY})(?:官网|网站|门户网站|政府网站)?")
+BARE_MINISTRY_OFFICE_RE = re.compile(r"(?:党组书记、)?(?:常务)?副?(?:部长|主任|署长|行长)")
 NATIONAL_ISSUER_TITLE_RE = re.compile(rf"^{_ISSUER}(?:[\s、]*{_ISSUER}){{0,5}}\s*关于")
 # The CPC congress a report is made to (`中国共产党第十五次全国代表大会`, `党的第十一次全国代表大会`).
 CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六七八九十]{1,3})次全国代表大会")
@@ -1444,7 +1462,7 @@ def _kind_hint(
         and not regions.find_places(speaker_title)
     ):
         return "national"  # `蓝佛安部长在全国财政工作会议上的讲话`: an office of no place at a national conference
-    if title and NATIONAL_ISSUER_TITLE_RE.match(title):
+    if title and (NATIONAL_ISSUER_TITLE_RE.match(title) or NATIONAL_STATE_TITLE_RE.match(title)):
         return "national"  # `中共中央 国务院关于…的意见`: its body's places (黑龙江、吉林) are no jurisdiction
     if (
         speaker_name
@@ -2019,6 +2037,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title = _speech_title(
             [clean_line(simplify(re.split(r"[>＞»]", c)[-1])) for c in crumbs if re.search(r"[>＞»]", c)]
         )
+        if title and ptitle and title not in ptitle and not is_junk_title(ptitle):
+            title = None  # `首页 > 新闻发布 > 部领导讲话`: the channel, when the page title names another text
     if title is None:
         intros = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "chrome.intro"][:2]
         named = [m.group("t") for x in intros if (m := INTRO_TITLE_RE.search(clean_line(simplify(x))))]
@@ -2032,7 +2052,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
             title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
     out["page_title"] = ptitle
-    out["title"] = title
+    out["title"] = TEXT_NOTE_SUFFIX_RE.sub("", title) or title if title else title
 
     name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
@@ -2132,6 +2152,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         out["published_on"] = found[0] if found else None
     first = header_segments(text)[0][:1] if raw_text or text else []
     out["source_site"] = _source_site(chrome, ptitle, url, clean_line(simplify(first[0])) if first else "")
+    office = out["speaker_title"]
+    if (
+        office
+        and BARE_MINISTRY_OFFICE_RE.fullmatch(office)
+        and (site := MINISTRY_SITE_RE.fullmatch(out["source_site"] or ""))
+    ):
+        out["speaker_title"] = site.group("organ") + office  # `部长` on the ministry's own site: 财政部部长
 
     kind = _kind_hint(office, title, out["meeting"], text, name)
     title_zone = " ".join(x for x in (title, ptitle) if x)

@@ -77,7 +77,7 @@ DOCUMENTS = pa.schema(
             STR,
             "The speech's own title, else the page title without a dateline it ends with (`镇江市政府工作报告(2022年3月1日 "
             "徐曙海)` -> `镇江市政府工作报告`: page_title keeps it); never a dateline, byline or an editor's note in "
-            "brackets (`（摘要）`).",
+            "brackets (`（摘要）`), nor a site's note on how much it gives (`政府工作报告（全文）` -> `政府工作报告`).",
         ),
         _f("page_title", STR, "The site's page title (HTML <title>, record title or first page line)."),
         _f(

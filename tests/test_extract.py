@@ -1511,3 +1511,40 @@ def test_a_news_leads_month_day_dates_the_event_with_the_pages_year(page, delive
     `13日上午…出席记者会`, `12月11日至12日在北京举行`: a month-day with no year) and no meeting."""
     f = E.extract_fields(page, raw_text=page)
     assert (f["delivered_on"], f["meeting"]) == (delivered, meeting), f
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "office"),
+    [
+        (  # a minister named by his office alone on his ministry's own site; the site's channel is no title
+            "首页 > 政务信息 > 财政新闻\n同志们：\n这次全国财政工作会议的主要任务是总结今年财政工作。",
+            "蓝佛安部长在全国财政工作会议上的讲话 - 中华人民共和国财政部",
+            ("蓝佛安部长在全国财政工作会议上的讲话", "财政部部长"),
+        ),
+        (
+            "首页 > 新闻发布 > 部领导讲话\n同志们：\n这次全国商务工作会议的主要任务是总结今年商务工作。",
+            "王文涛部长在全国商务工作会议上的讲话 - 中华人民共和国商务部",
+            ("王文涛部长在全国商务工作会议上的讲话", "商务部部长"),
+        ),
+        (  # a site's note on how much of the text it gives is no part of the title
+            "政府工作报告（全文）\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理 李强\n各位代表：\n"
+            "现在，我代表国务院，向大会报告政府工作。",
+            None,
+            ("政府工作报告", "总理"),
+        ),
+        (
+            "在全市经济工作会议上的讲话（摘要）\n市委书记 张三\n同志们：\n今天召开全市经济工作会议。",
+            None,
+            ("在全市经济工作会议上的讲话", "市委书记"),
+        ),
+    ],
+)
+def test_a_ministers_office_takes_the_ministry_from_its_site_and_a_title_drops_the_sites_note(page, title, office):
+    """`蓝佛安部长` on mof.gov.cn was speaker_title 部长, the ministry's channel `部领导讲话` the title of a page whose
+    headline the extractor lost, and `政府工作报告（全文）` kept its `（全文）`."""
+    crumb, rest = page.split("\n", 1)
+    if ">" in crumb:  # the normalizer cuts a breadcrumb
+        f = E.extract_fields(rest, raw_text=page, page_title=title, removed_lines=[(1, crumb, "chrome.breadcrumb")])
+    else:
+        f = E.extract_fields(page, raw_text=page, page_title=title)
+    assert (f["title"], f["speaker_title"]) == office, f
