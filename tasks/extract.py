@@ -207,6 +207,7 @@ def _is_caption(t: str) -> bool:
 
 # A title's trailing note on how much of the text the page gives (`政府工作报告（全文）`, `李强总理答中外记者问(全文)`,
 # `…讲话（摘要）`, `…讲话全文`): the site's, never the document's title.
+TEXT_NOTE_TAIL = 16  # characters: the longest note (`（图文实录）`) with the spaces before it
 TEXT_NOTE_SUFFIX_RE = re.compile(
     r"\s*(?:[（(【\[](?:附)?(?:全文|摘要|节选|摘登|实录|全文实录|文字实录|图文实录|图文直播)[）)】\]]"
     r"|(?<=[告话辞言见定知报问])(?:全文|实录|全文实录))$"
@@ -2052,7 +2053,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
             title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
     out["page_title"] = ptitle
-    out["title"] = TEXT_NOTE_SUFFIX_RE.sub("", title) or title if title else title
+    if title and (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))) and note.start() > 0:
+        title = title[: note.start()]  # read at the tail only: linear on a page title of any length
+    out["title"] = title
 
     name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
