@@ -177,6 +177,10 @@ NEWS_LEAD_LINES = (
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
 NEWS_LEAD_MEETING_RE = re.compile(r"主持召开(?P<meeting>[^，。；\s]{2,24}?会议)(?=[，。；\s]|$)")
 
+# A text delivered in the first person: a news headline over it (`十四届全国人大二次会议在京开幕`, then `各位代表：现在，
+# 我代表国务院…`) heads the report, not a communiqué.
+DELIVERED_OPENING_RE = re.compile(r"各位代表|同志们|我代表|女士们|朋友们")
+
 # A line that is never a title: a salutation, an outline heading, a dateline or meeting line, a body sentence.
 OUTLINE_HEAD_RE = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}\s*[.．、](?!\d)"
@@ -809,7 +813,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
-        if MEETING_HELD_TITLE_RE.search(t):
+        if MEETING_HELD_TITLE_RE.search(t) and not DELIVERED_OPENING_RE.search(text[:OPENING_CHARS]):
             return "公报"  # `中央经济工作会议在北京举行 习近平发表重要讲话`: the meeting's news release
         for key, k in DOC_TYPES:
             if t.endswith(key):

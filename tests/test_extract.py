@@ -1426,6 +1426,12 @@ def test_a_documents_signing_date_in_gov_cns_info_table_dates_it():
     assert (f["delivered_on"], f["published_on"]) == (dt.date(2024, 1, 11), dt.date(2024, 1, 15)), f
 
 
+def test_a_meeting_headline_over_the_delivered_report_is_no_communique():
+    """xinhua files the full report under the day's headline: the text delivered in the first person decides."""
+    page = "十四届全国人大二次会议在京开幕 李强作政府工作报告\n各位代表：\n现在，我代表国务院，向大会报告政府工作。"
+    assert E.extract_fields(page)["doc_type"] == "政府工作报告"
+
+
 # ---------------------------------------------------------------- issued documents and communiqués (helper g3, session 44)
 @pytest.mark.parametrize(
     ("title", "kind"),
