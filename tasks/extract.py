@@ -1360,6 +1360,34 @@ PRESS_TITLE_RE = re.compile(
 )
 
 
+# A title that names the speaker after the office or alone, as news copies and collections title a speech:
+# `市长姚某在市十五届人大一次会议结束时的讲话`, `县委书记 张某在…上的讲话`, `姜某在市七届人大六次会议上的表态发言`,
+# `李某 在中国共产党…代表大会…上的报告`, `通商中国主席李某先生致辞` (5 of the 53 held-out pages named their speaker
+# only so). Without an office the title must say where (`在…`): a bare `X致辞` is no name.
+TITLE_NAMED_RE = re.compile(
+    rf"^(?:(?P<office>[^在，。：:\s]{{0,14}}?{OFFICE_KW})[ \u3000]?)?"
+    rf"(?P<name>[{HAN}]{{2,4}}?|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)(?:同志|先生|女士)?[ \u3000]?"
+    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?(?:重要|表态|主旨|即席)?{DOC_END}"
+)
+
+
+def _title_named(title: str) -> tuple[str | None, str | None]:
+    """(name, office) of a title that names the speaker (TITLE_NAMED_RE); a name must be no place and no word."""
+    m = TITLE_NAMED_RE.match(title.strip())
+    if not m or not (m.group("office") or m.group("at")):
+        return None, None
+    name, office = m.group("name"), m.group("office")
+    if not (is_byline_name(name) if office else is_name(name)) or regions.find_places(name):
+        return None, None
+    if "·" not in name and len(name) > 3:
+        return None, None  # `高举旗帜在…`, `国庆酒会致辞`: a four-character run before 在 is a phrase, not a name
+    tags = word_tags()
+    for w in {name, name[:2]}:  # `高举…`: a name starts with no word of another kind either
+        if (tag := tags.get(w)) is not None and not tag.startswith("nr"):
+            return None, None
+    return name, _strip_jurisdiction(office) if office else None
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
@@ -1372,7 +1400,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
         name, office, anon = _split_office(p.group("pre"), p.group("office"))
         return name, _strip_jurisdiction(office), anon
     if not m:
-        return None, None, False
+        name, office = _title_named(TITLE_YEAR_RE.sub("", _strip_site(title)))
+        return name, office, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
     return name, office, anon
 
@@ -2083,7 +2112,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if not office:
         for t in (ptitle,):
             if t and (t_office is None):
-                t_name, t_office, anon = _title_speaker(t)
+                p_name, t_office, anon = _title_speaker(t)
+                t_name = (
+                    p_name or t_name
+                )  # `姜某在…上的表态发言` names no office: the page title must not drop the name
     if anon:
         flags["anonymized_speaker"] = 1
     if office is None:

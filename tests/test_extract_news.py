@@ -51,3 +51,36 @@ def test_press_release_lead_is_read_only_for_a_full_text():
 def test_press_release_lead_without_full_text_word():
     out = _page("行政长官国庆酒会致辞\n以下是行政长官陈立群今日（十月一日）出席国庆酒会致辞：\n" + BODY)
     assert (out["speaker_name"], out["speaker_title"]) == ("陈立群", "行政长官")
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "office"),
+    [
+        ("市长李文博在市十五届人大一次会议结束时的讲话", "李文博", "市长"),
+        ("县委书记 张明远在全县经济工作会议上的讲话", "张明远", "县委书记"),
+        ("王立新在市七届人大六次会议上的表态发言", "王立新", None),
+        ("赵文华 在中国共产党青石市第十一次代表大会第四次会议上的报告", "赵文华", None),
+        ("青石商会主席林文博先生致辞", "林文博", "青石商会主席"),
+    ],
+)
+def test_title_names_the_speaker_after_the_office_or_alone(title, name, office):
+    out = _page(
+        title + "\n（2012年6月29日）\n各位代表、同志们：\n刚才，大会选举产生了新一届领导班子，这是组织的信任。\n"
+    )
+    assert out["speaker_name"] == name
+    if office:
+        assert out["speaker_title"] == office
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "全县在全面推进县城建设工作会议上的讲话",
+        "政府工作报告",
+        "市长在全市工作会议上的讲话",
+        "高举旗帜在新征程上的讲话",
+    ],
+)
+def test_title_without_a_name_names_no_speaker(title):
+    out = _page(title + "\n各位代表、同志们：\n刚才，大会选举产生了新一届领导班子，这是组织的信任。\n")
+    assert out["speaker_name"] is None
