@@ -120,8 +120,16 @@ RESOLUTION_CHARS = 6000
 RESOLUTION_HEAD_LINES = 12
 
 # ---------------------------------------------------------------- title / doc_type
-DOC_END = r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|贺词|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
-TITLE_LINE_RE = re.compile(rf"^[^。；！？]{{3,80}}?{DOC_END}(?:[（(][^）)]{{0,30}}[）)])?(?:[(（]?全文[)）]?)?$")
+# Greetings titled by their own word (`新春献词`, `市长欢迎词`, `致闭幕词`, Traditional `致詞` as `致词`) and keynotes
+# (`…发表主旨演讲全文`): 9 of the 53 held-out pages (g1) had such a title and took a chrome line as title instead.
+DOC_END = (
+    r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
+    r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
+)
+# a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
+TITLE_LINE_RE = re.compile(
+    rf"^[^。；！？]{{3,80}}?{DOC_END}(?:[（(][^）)]{{0,30}}[）)])?(?:[(（]?全文[)）]?)?(?:[（(][^）)]{{0,12}}[）)])?$"
+)
 # A page title's site suffix: a site word (`- 百度文库`, `_中国政府网`) or an organ's own site (`- 中华人民共和国财政部`,
 # `_北京市人民政府门户网站`, `- 广州市人民政府`: ministries' and governments' pages are titled so). A match starts only
 # where a run of separators (or the spaces before it) starts: a title of 50,000 dashes is read in linear time (every
@@ -139,6 +147,15 @@ DOC_TYPES = (
     ("工作报告", "报告"),
     ("致辞", "致辞"),
     ("贺词", "致辞"),
+    ("致词", "致辞"),
+    ("献词", "致辞"),
+    ("开幕词", "致辞"),
+    ("闭幕词", "致辞"),
+    ("欢迎词", "致辞"),
+    ("答谢词", "致辞"),
+    ("祝酒词", "致辞"),
+    ("演讲", "讲话"),
+    ("演说", "讲话"),
     ("发言", "发言"),
     ("主持词", "主持词"),
     ("决议", "决议"),
@@ -734,6 +751,10 @@ def _main_title_line(line: str) -> bool:
     )
 
 
+# A greeting titled by its occasion alone, too short for TITLE_LINE_RE: `新春献词`, `新年贺词`, `元旦致辞`.
+SHORT_GREETING_TITLE_RE = re.compile(r"^(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词)$")
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
@@ -750,6 +771,9 @@ def _speech_title(head: list[str]) -> str | None:
             best = head[i - 1].strip()
             continue
         t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
+        if SHORT_GREETING_TITLE_RE.match(t):
+            best = t  # `新春献词`: a newspaper's greeting titled by its occasion alone
+            continue
         if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
             continue
         if "，" in t and len(t) > 30:

@@ -84,3 +84,18 @@ def test_title_names_the_speaker_after_the_office_or_alone(title, name, office):
 def test_title_without_a_name_names_no_speaker(title):
     out = _page(title + "\n各位代表、同志们：\n刚才，大会选举产生了新一届领导班子，这是组织的信任。\n")
     assert out["speaker_name"] is None
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "doc_type"),
+    [
+        ("电子报阅读机\n新春献词\n日期：02-09\n市委书记 王立明\n", "新春献词", "致辞"),
+        ("新闻公报\n寄给朋友政府主网页\n行政长官致辞全文（只有中文）\n", "行政长官致辞全文(只有中文)", "致辞"),
+        ("要闻播报\n赵文华在青石论坛上发表主旨演讲全文\n", "赵文华在青石论坛上发表主旨演讲全文", "讲话"),
+        ("首页 > 好词好句 > 市长欢迎词\n市长欢迎词\n", "市长欢迎词", "致辞"),
+        ("推荐图片\n在青石市第一届运动会上致闭幕词\n", "在青石市第一届运动会上致闭幕词", "致辞"),
+    ],
+)
+def test_title_kinds_of_greetings_and_keynotes(head, title, doc_type):
+    out = _page(head + BODY)
+    assert (out["title"], out["doc_type"]) == (title, doc_type)
