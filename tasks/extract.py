@@ -1424,8 +1424,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
         name, office, anon = _split_office(p.group("pre"), p.group("office"))
         return name, _strip_jurisdiction(office), anon
     if not m:
-        name, office = _title_named(TITLE_YEAR_RE.sub("", _strip_site(title)))
-        return name, office, False
+        named_name, named_office = _title_named(TITLE_YEAR_RE.sub("", _strip_site(title)))
+        return named_name, named_office, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
     return name, office, anon
 
