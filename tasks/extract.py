@@ -1080,6 +1080,69 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
     return None, -1
 
 
+# A news copy dates the speech by its dateline, without a year: `香港新闻网3月13日电 3月13日上午9时…`, `中评社坎培拉4月4日电`,
+# `新华网10月31日电`, `中评社香港7月30日电/7月29日晚，…致辞` (the lead may name the day before), and a government press
+# release by its lead, `以下为行政长官…今日（六月三十日）出席…的致辞全文` (11 of the 53 held-out pages, g1). The year
+# comes from the page's stamp or its url's date path (`/200706/30/`, `/2008/08-08/`), taken only when that date falls
+# within WIRE_YEAR_DAYS after the dateline's day (a repost months later says nothing of the year).
+WIRE_DAY_RE = re.compile(
+    r"(?:社|网|台|报)[^\s，。,；:：/|]{0,8}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^\s，。/|]{0,4}?(?:电|讯)"
+)
+RELEASE_TODAY_RE = re.compile(
+    r"今(?:日|天)?\s*[（(](?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[）)]"
+)
+LEAD_DAY_RE = re.compile(r"^[^。；\n]{0,12}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
+URL_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
+# 30 days: a wire copy is posted the day it is filed or within days; info.gov.hk's paths carry the release's own day
+WIRE_YEAR_DAYS = 30
+# the lead's own day may precede the dateline's (`7月30日电/7月29日晚`), never by more than two days
+LEAD_DAY_BEFORE = 2
+
+
+def _url_date(url: str | None) -> dt.date | None:
+    m = URL_DATE_RE.search(urlparse(url).path) if url else None
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _dated_by(month: int, day: int, anchors: Sequence[dt.date | None]) -> dt.date | None:
+    """The date (month, day) of the year that puts it within WIRE_YEAR_DAYS before the first anchor that allows one."""
+    for anchor in anchors:
+        if anchor is None:
+            continue
+        for year in (anchor.year, anchor.year - 1):
+            try:
+                d = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if dt.timedelta(0) <= anchor - d <= dt.timedelta(days=WIRE_YEAR_DAYS):
+                return d
+    return None
+
+
+def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt.date | None:
+    """A news copy's or press release's date of the speech (WIRE_DAY_RE, RELEASE_TODAY_RE) with its year."""
+    lead = text[:OPENING_PARA_CHARS]
+    m = WIRE_DAY_RE.search(lead)
+    if m:
+        month, day = int(m.group("m")), int(m.group("d"))
+        if (n := LEAD_DAY_RE.match(lead[m.end() :].lstrip("/ ：:"))) and 0 < int(n.group("d")) <= 31:
+            m2 = int(n.group("m")) if n.group("m") else month
+            if m2 == month and 0 <= day - int(n.group("d")) <= LEAD_DAY_BEFORE:
+                day = int(n.group("d"))
+    elif m := RELEASE_TODAY_RE.search(lead):
+        month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0
+    else:
+        return None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _dated_by(month, day, (published, _url_date(url)))
+
+
 def _cn_ordinal(n: int) -> str:
     """1..99 -> 一 … 九十九 (`第二十次`)."""
     d = "零一二三四五六七八九"
@@ -2196,6 +2259,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     lead_meeting = None
     if delivered is None:
         delivered, lead_meeting = _news_lead(text, published)
+    if delivered is None:
+        delivered = _wire_delivered(text, published, url or _provenance(raw_text, removed_lines)[0])
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting or lead_meeting)

@@ -3,6 +3,8 @@ text, titles that name the office before the name, datelines of wire copies. Eve
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tasks import extract as E
@@ -99,3 +101,44 @@ def test_title_without_a_name_names_no_speaker(title):
 def test_title_kinds_of_greetings_and_keynotes(head, title, doc_type):
     out = _page(head + BODY)
     assert (out["title"], out["doc_type"]) == (title, doc_type)
+
+
+@pytest.mark.parametrize(
+    ("raw", "url", "delivered"),
+    [
+        # a wire copy dated by its dateline, the year from the page's stamp
+        (
+            "青石会议闭幕会 主席王立明发表重要讲话全文\n2023-03-14 10:51 | 稿件来源：青石新闻网\n"
+            "青石新闻网3月13日电 3月13日上午9时，青石会议举行闭幕会，主席王立明出席并发表重要讲话。以下为讲话全文：\n",
+            None,
+            dt.date(2023, 3, 13),
+        ),
+        # the lead names the evening before the dateline; the year from the url
+        (
+            "青石社青石7月30日电/7月29日晚，青石商会举行欢送宴会。商会主席林文博出席宴会并致辞。以下为致辞全文：\n",
+            "http://news.example.cn/2011/07-30/123456.shtml",
+            dt.date(2011, 7, 29),
+        ),
+        # a government press release: `今日（六月三十日）`, the year from the url's date path
+        (
+            "行政长官致辞全文\n以下为行政长官陈立群今日（六月三十日）出席青石商会成立十周年酒会的致辞全文：\n",
+            "http://www.info.example.hk/gia/general/200706/30/P200706300150.htm",
+            dt.date(2007, 6, 30),
+        ),
+    ],
+)
+def test_wire_dateline_dates_the_speech(raw, url, delivered):
+    assert _page(raw + BODY, url=url)["delivered_on"] == delivered
+
+
+@pytest.mark.parametrize(
+    ("raw", "url"),
+    [
+        # no year anywhere: no date
+        ("青石社青石7月30日电/7月29日晚，商会主席林文博出席宴会并致辞。以下为致辞全文：\n", None),
+        # a stamp months after the dateline dates a repost, not the speech
+        ("2024-01-05\n青石新闻网3月13日电 主席王立明出席并发表重要讲话。以下为讲话全文：\n", None),
+    ],
+)
+def test_wire_dateline_without_a_near_year_gives_no_date(raw, url):
+    assert _page(raw + BODY, url=url)["delivered_on"] is None
