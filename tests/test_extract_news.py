@@ -142,3 +142,16 @@ def test_wire_dateline_dates_the_speech(raw, url, delivered):
 )
 def test_wire_dateline_without_a_near_year_gives_no_date(raw, url):
     assert _page(raw + BODY, url=url)["delivered_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("lead", "doc_type"),
+    [
+        ("青石社青石7月30日电/商会主席林文博出席宴会并致辞。以下为致辞全文：\n", "致辞"),
+        ("以下为行政长官陈立群今日傍晚在欢迎晚宴上致辞全文：\n", "致辞"),
+        ("国务院总理赵文华发表主旨演讲。以下是主旨演讲全文：\n", "讲话"),
+        ("青石台综合报导\n（图/青石社）\n【王立明致词全文】\n", "致辞"),
+    ],
+)
+def test_untitled_news_copy_takes_its_kind_from_the_lead(lead, doc_type):
+    assert _page(lead + BODY)["doc_type"] == doc_type
