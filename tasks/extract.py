@@ -77,6 +77,9 @@ DOC_TYPE_HEAD_CHARS = 400
 PRESS_TURN_RE = re.compile(rf"(?m)^\s*(?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：].*$")
 # `同志们：` opening a party speech or congress report comes right after its title and dateline.
 PARTY_SALUTATION_CHARS = 800
+# A news report of a congress names the report the deputies heard (`大会听取并审议通过了…镇人民政府工作报告`, `认真听取镇长…
+# 向大会作的…政府工作报告`): its head is no report's head (2 of the 53 held-out pages, g1, were typed 政府工作报告 so).
+REPORT_HEARD_RE = re.compile(r"(?:听取|审议|通过|讨论)[^。；！？\n]{0,40}?政府工作报告")
 # `我代表…人民政府，向全省各族人民…致以…感谢` closes a report's review part: latest at character 16,660 (354 reports).
 GOV_THANKS_CHARS = 30000
 # 全区/全县/全市/全省/我国 are counted in the review part, where a report speaks of its own jurisdiction; the rest of a
@@ -890,7 +893,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     ):
         return "政府工作报告"
     head = text[:DOC_TYPE_HEAD_CHARS]
-    if "政府工作报告" in PRESS_TURN_RE.sub("", head) or (
+    if "政府工作报告" in REPORT_HEARD_RE.sub("", PRESS_TURN_RE.sub("", head)) or (
         "各位代表" in head and "向大会报告" in text[:OPENING_PARA_CHARS]
     ):
         return "政府工作报告"

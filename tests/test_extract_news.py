@@ -155,3 +155,21 @@ def test_wire_dateline_without_a_near_year_gives_no_date(raw, url):
 )
 def test_untitled_news_copy_takes_its_kind_from_the_lead(lead, doc_type):
     assert _page(lead + BODY)["doc_type"] == doc_type
+
+
+@pytest.mark.parametrize(
+    "news",
+    [
+        "1月13日，青石镇第十四届人民代表大会第六次会议隆重召开。与会人员认真听取镇长王立明向大会作的2010年青石镇人民政府工作报告，"
+        "审议通过关于政府工作报告的决议。\n镇委书记林文博在会上发表讲话，号召人大代表切实履行职责。\n审编：陈某\n",
+        "12月2日，青石镇第十七届人民代表大会第一次会议胜利召开，49名镇人大代表出席了会议。大会听取并审议通过了青石镇人民政府"
+        "工作报告、人大工作报告、财政工作报告。\n在分组讨论阶段，与会代表积极展开讨论。\n",
+    ],
+)
+def test_news_report_of_a_congress_is_no_work_report(news):
+    assert _page(news)["doc_type"] != "政府工作报告"
+
+
+def test_work_report_copy_without_title_still_typed():
+    raw = "青石镇人民政府工作报告\n各位代表：\n现在，我代表镇人民政府向大会报告工作，请予审议。\n一、过去一年工作回顾\n"
+    assert _page(raw)["doc_type"] == "政府工作报告"
