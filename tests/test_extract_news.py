@@ -173,3 +173,16 @@ def test_news_report_of_a_congress_is_no_work_report(news):
 def test_work_report_copy_without_title_still_typed():
     raw = "青石镇人民政府工作报告\n各位代表：\n现在，我代表镇人民政府向大会报告工作，请予审议。\n一、过去一年工作回顾\n"
     assert _page(raw)["doc_type"] == "政府工作报告"
+
+
+def test_discuz_guest_notices_are_chrome():
+    from tasks.normalize import normalize_text
+
+    raw = (
+        "马上注册，结交更多好友，享用更多功能，让你轻松玩转青石湾之窗\n您需要 登录 才可以下载或查看，没有账号？会员注册\n"
+        "本帖最后由 一品飞云 于 2015-4-13 00:37 编辑\n12月2日，青石镇第十七届人民代表大会第一次会议胜利召开，"
+        "来自全镇各条战线的49名镇人大代表出席了会议。\n"
+    )
+    n = normalize_text(raw)
+    assert n.text.startswith("12月2日，青石镇") and "马上注册" not in n.text and "本帖最后由" not in n.text
+    assert _page(raw)["title"] is None
