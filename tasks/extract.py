@@ -843,7 +843,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
     government (总理, 省长, 市长 … — not a 副总理 or a 财政部长) delivers it to a people's congress."""
     if PARTY_REPORT_RE.search(text[:OPENING_CHARS]) or (
-        meeting and re.search(r"中国共产党.{0,12}代表大会$", meeting) and (not title or title.endswith("报告"))
+        # `中国共产党惠州市第十一次代表大会第四次会议`: a congress's annual session hears its committee's report too
+        meeting
+        and re.search(r"中国共产党.{0,12}代表大会(?:第[一二三四五六七八九十]{1,3}次会议)?$", meeting)
+        and (not title or title.endswith("报告"))
     ):
         return "党代会报告"  # the committee's report to its party congress, never a 讲话
     kind = None

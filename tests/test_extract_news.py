@@ -186,3 +186,12 @@ def test_discuz_guest_notices_are_chrome():
     n = normalize_text(raw)
     assert n.text.startswith("12月2日，青石镇") and "马上注册" not in n.text and "本帖最后由" not in n.text
     assert _page(raw)["title"] is None
+
+
+def test_report_to_an_annual_session_of_a_party_congress():
+    raw = (
+        "奋力迈向一流城市\n（2019年1月11日）王立明 在中国共产党青石市第十一次代表大会第四次会议上的报告\n各位代表，同志们：\n"
+        "现在，我代表十一届市委向大会报告工作，请予审议。\n"
+    )
+    out = _page(raw)
+    assert (out["doc_type"], out["speaker_name"]) == ("党代会报告", "王立明")
