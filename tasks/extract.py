@@ -1223,6 +1223,8 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
     if m:
         # `今天x县隆重举行25个工业项目集中开工奠基仪式`: the meeting is what is held, not who holds it
         named = re.split(r"(?:隆重)?(?:举行|召开)(?:了|的)?", m.group(1))[-1].strip()
+        # `出席今天这个酒会`: a demonstrative names no meeting (a held-out press release, g1, got `这个酒会`)
+        named = re.sub(r"^(?:这个|这场|这次|本次|此次)", "", named)
         if len(named) >= 4 and not named.startswith(("的", "是")) and not GENERIC_MEETING_RE.match(named):
             return named
     for t in (title, page_title):

@@ -195,3 +195,14 @@ def test_report_to_an_annual_session_of_a_party_congress():
     )
     out = _page(raw)
     assert (out["doc_type"], out["speaker_name"]) == ("党代会报告", "王立明")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "meeting"),
+    [
+        ("我很高兴接受邀请，出席今天这个酒会。", None),
+        ("今天这个全市安全生产工作会议，主要任务是部署工作。", "全市安全生产工作会议"),
+    ],
+)
+def test_meeting_named_by_a_demonstrative(sentence, meeting):
+    assert _page("各位朋友：\n" + sentence + "\n我谨代表主办方表示欢迎。\n")["meeting"] == meeting
