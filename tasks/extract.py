@@ -1447,9 +1447,17 @@ KEYNOTE_LEAD_RE = re.compile(
 def _lead_speaker(text: str) -> tuple[str | None, str | None]:
     """(name, office) named by a news copy's lead before the full text (first OPENING_PARA_CHARS characters)."""
     lead = text[:OPENING_PARA_CHARS]
-    for m in itertools.chain(
-        LEAD_SPEAKER_RE.finditer(lead), PRESS_LEAD_RE.finditer(lead), KEYNOTE_LEAD_RE.finditer(lead)
-    ):
+    # each pattern tries an office at every character: tried only on a lead holding the words it ends with (20k bench:
+    # 3.5 ms a document, extract 43.6 -> 86.4 CPU-s with the new keyword checks)
+    full = "全文" in lead
+    tries = []
+    if full or "工作报告:" in lead or "工作报告：" in lead:
+        tries.append(LEAD_SPEAKER_RE.finditer(lead))
+    if "以下" in lead or "下面" in lead:
+        tries.append(PRESS_LEAD_RE.finditer(lead))
+    if full:
+        tries.append(KEYNOTE_LEAD_RE.finditer(lead))
+    for m in itertools.chain(*tries):
         name, office = m.group("name"), m.group("office")
         if is_byline_name(name) and not regions.find_places(name):
             return name, _strip_jurisdiction(office)

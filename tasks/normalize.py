@@ -312,6 +312,7 @@ _INFO_TABLE = re.compile(
     "|".join(f"(?:{p})" for name, p in R.LINE_RULES if name in ("chrome.info_table", "chrome.table_title"))
 )
 _STAMP_LINE = re.compile(R.STAMP_WITH_TRAILER)
+_HAS_SEPARATOR = re.compile("[|│｜]")  # one scan in C before the separator pattern's
 _MAX_CHROME_KEY = 160
 _BODY_MIN_HAN = 30
 
@@ -496,7 +497,7 @@ def _head_breaks(line: str) -> list[int]:
     docsite = list(R.DOCSITE_HEAD.finditer(folded))
     # separators over the whole line (one linear scan): a joined head's pieces may hold a long paragraph (a resolution
     # printed above the report) that puts the title and byline past the window
-    separators = [m.start() for m in R.HEAD_SEPARATOR.finditer(line)]
+    separators = [m.start() for m in R.HEAD_SEPARATOR.finditer(line)] if _HAS_SEPARATOR.search(line) else []
     if separators and _WHOLE_LINE_RULES_ANY.match(key):
         separators = []  # a line a chrome rule reads whole (`字号：默认 大 超大 | 打印 |`, `上传人：… | 格式：DOC`)
     labels = len(R.HEAD_CHROME_LABEL.findall(folded)) + len(docsite) + len(separators)
@@ -707,7 +708,7 @@ def _split_glued_headings(lines: _Lines, counts: Counter) -> None:
         if start:
             events.append((0, *_heading_of(start)))
         if len(raw) < R.JOINED_LINE_MIN:
-            glued = [(m.start(), *_heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
+            glued = [(m.start() + 1, *_heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]  # after its 。
             seen: dict[str, int] = {}  # style -> offset of its previous glued marker on the line
             close: set[int] = set()
             for a, style, _ in glued:
@@ -1233,12 +1234,15 @@ def _rekeyed(keys: frozenset[str]) -> frozenset[str]:
 
 
 _TRUNCATION_TAIL = 400  # chars: the longest notice, with pinyin injected after each character, is under 300
+_TRUNCATION_TRIGGER = re.compile("|".join(re.escape(t) for t in vocab.TRUNCATION_TRIGGERS))  # one scan of the page
+# a line that may hold a notice (folded to Simplified): a trigger, or 篇 (因篇(piān)幅: pinyin may split 篇幅)
+_TRUNCATION_LINE = re.compile("|".join(re.escape(t) for t in (*vocab.TRUNCATION_TRIGGERS, "篇")))
 
 
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
     found = 0
-    if not any(t in raw_text for t in vocab.TRUNCATION_TRIGGERS):
+    if not _TRUNCATION_TRIGGER.search(raw_text):
         return 0
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
@@ -1246,6 +1250,8 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
         # the notice ends its line: only the line's tail is folded and searched (a 4 MB line costs no more)
         offset = max(0, len(raw) - _TRUNCATION_TAIL)
         simp = raw[offset:].translate(_KEY_FOLD)
+        if not _TRUNCATION_LINE.search(simp):
+            continue  # the notice's regex tries many openings at every character: only lines that may hold one
         m = R.TRUNCATION.search(simp)
         if not m:
             continue

@@ -81,12 +81,19 @@ TRUNCATION_TRIGGERS = (
     "未完",
     "隐藏",
     "隱藏",
-    "结束",
-    "結束",
+    # the words of the notices themselves, not 结束 or 省略 alone: a speech says them (20k bench: every page then had
+    # each line searched, normalize 59.8 -> 111.3 CPU-s)
+    "试读结束",
+    "試讀結束",
+    "预览结束",
+    "預覽結束",
     "下载后",
     "下載後",
     "需要先",
-    "省略",
+    "完整阅读",
+    "完整閱讀",
+    "当前仅显示",
+    "當前僅顯示",
 )  # cheap pre-check before the regex
 
 # --------------------------------------------------------------------------- anti-plagiarism spinning
