@@ -2002,7 +2002,7 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
     # Chrome run together where a scraper joined the head's lines a few at a time (`来源：云南日报2026-02-03
     # 09:02:33【字体：`, `来源：宁夏日报客户端阅读量：`): each keyed value, stamp and toolbar read alone too, after the
     # lines as given (a reader takes the first line it can read, so a page whose lines gave a value keeps it).
-    lines += [piece for x in lines for piece in _chrome_pieces(x)]
+    lines += [piece for x in dict.fromkeys(lines) for piece in _chrome_pieces(x)]  # a line the head repeats: once
     return [clean_line(x) for x in lines if x.strip()]
 
 
