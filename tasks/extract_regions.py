@@ -261,7 +261,9 @@ def _build_gazetteer(d: Path) -> Gazetteer:
         elif line.startswith("\t"):
             city = name
             if "直辖" in name:
-                city_div = None
+                # `省直辖行政区划` is the table's holder for county-level cities a province runs itself (海南省琼海市,
+                # 河南省济源市): no prefecture, and never part of their names (it gave 海南省省直辖行政区划琼海市)
+                city = city_div = None
                 continue
             city_div = Division(name, code, PREFECTURE, prov, name, None)
             if code in gz.by_code and gz.by_code[code].level == PROVINCE:

@@ -276,3 +276,14 @@ def test_a_doubled_word_is_no_name_and_a_national_organ_has_no_place():
     assert "郴州市委" in {
         r["name"] for r in extract_mentions("d", "中共郴州市委召开会议。") if r["kind"] == "organization"
     }
+
+
+def test_a_city_its_province_runs_itself_is_named_without_the_tables_holder():
+    # the gazetteer files 琼海, 济源, 石河子 under `省直辖行政区划`: it gave 海南省省直辖行政区划琼海市
+    places = {
+        (r["name"], r["level"])
+        for r in extract_mentions("d", "琼海市要加快发展，济源市、石河子市也是如此。")
+        if r["kind"] == "place"
+    }
+    assert {("海南省琼海市", "county"), ("河南省济源市", "county")} <= places, places
+    assert not any("直辖" in name for name, _ in places)
