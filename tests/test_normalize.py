@@ -1675,3 +1675,75 @@ def test_injected_pinyin_a_fixed_width_wrap_cut_is_removed():
     assert not re.search(r"[(（]|[a-zāáǎàìù]", n.text.replace("(China)", "")), n.text
     assert _words(n.text) == "区长讲话要保持良好状态抓好重点项目加快建设步伐中国合作"
     assert "中国(China)" in n.text and normalize_text(n.text).text == n.text
+
+
+# ============================================================================ prefilters: the same result as without
+
+
+_HEAD_PIECES = [
+    *["来源：", "來源:", "发布时间：", "發(fā)布時(shí)間：", "日期:", "【字号：", "字体：", "当前位置：", "您的位置:"],
+    *["点击：", "阅读量：", "分享到：", "下载", "打印", "全屏", "收藏", "第1页共21页", "编号：541193579", "移动端："],
+    *[
+        "10-28 | ",
+        "文章标题：在全市大会上的讲话",
+        "编者按：",
+        "首页>正文",
+        "首页正文",
+        "记者 李森 摄",
+        "本报记者霍艳恩摄",
+    ],
+    *["2026年1月27日", "2026-02-02", " 08:11:30", "07时41分", "——", "―", "─", "-", "在", "吉林省第十四届人民代表大会"],
+    *["第五次会议上", "大会上", " | ", "｜", "│", " ", "\u3000", "省长 ", "市长", "胡玉亭", "各位代表：", "同志们:"],
+    *[
+        "2026年吉林省政府工作报告",
+        "的讲话",
+        "（",
+        "）",
+        "(",
+        ")",
+        "。",
+        "，",
+        "时",
+        "日",
+        "年",
+        "摄",
+        "页",
+        "第",
+        "正文",
+    ],
+    *[
+        "过去一年，全市经济运行稳中有进",
+        "地区生产总值增长百分之六",
+        "某某网 ",
+        "索引号：",
+        "上传人：",
+        "不代表本站观点",
+    ],
+    *["——在哈密市第二届人民代表大会第一次会议上", "― 在全区领导干部大会上", "市长 王雪峰", "省长刘小涛"],
+    *["2026年02月10日 07时41分", "2026-02-03 09:02:33", "首页>正文全区", "记者 谢龙 摄政府", "下载打印全屏收藏"],
+]
+_HEAD_OPENINGS = ["", "", "", "第1页共21页", "第 2 页 共 9 页", "编号：541193579", "10-28 | 移动端：", " "]
+
+
+def test_head_break_prefilter_breaks_what_the_patterns_break():
+    """_may_break_head skips the head split's patterns on a line they cannot break: the offsets are those of the
+    patterns run on every line (random lines dense in the labels, datelines, bars, stamps and credits the split
+    breaks at, their Traditional and pinyin-injected forms, and the seed pages' lines)."""
+    import random
+
+    from tasks import normalize_rules as R
+
+    def unfiltered(line: str) -> list[int]:
+        return normalize._head_breaks_at(line, *normalize._folded(line[: R.HEAD_SPLIT_CHARS]))
+
+    rng = random.Random(44)
+    broken = 0
+    for _ in range(8000):
+        line = rng.choice(_HEAD_OPENINGS) + "".join(rng.choice(_HEAD_PIECES) for _ in range(rng.randint(1, 12)))
+        want = unfiltered(line)
+        assert normalize._head_breaks(line) == want, line
+        broken += bool(want)
+    assert broken > 2000  # the lines do hold joined heads
+    for p in sorted(SEEDS.glob("*.txt")):
+        for line in p.read_text("utf-8", errors="replace").split("\n"):
+            assert normalize._head_breaks(line) == unfiltered(line), line
