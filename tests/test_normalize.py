@@ -1747,3 +1747,23 @@ def test_head_break_prefilter_breaks_what_the_patterns_break():
     for p in sorted(SEEDS.glob("*.txt")):
         for line in p.read_text("utf-8", errors="replace").split("\n"):
             assert normalize._head_breaks(line) == unfiltered(line), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"國發展區長會議來源時間：：／Ａ１ａｚ０９，．％＞｜发展 \t\n(ā)", "\ud800", "\udfff", "😀"]
+        )
+    )
+)
+def test_fold_by_array_is_translate(text):
+    """_fold's array lookup folds as str.translate(_KEY_FOLD) does, surrogates and astral characters included."""
+    for t in (text, text * 9):  # short ones go through translate, long ones through the array
+        assert normalize._fold(t) == t.translate(normalize._KEY_FOLD)
+
+
+def test_fold_by_array_folds_every_mapped_character():
+    every = "".join(chr(c) for c in sorted(normalize._KEY_FOLD))
+    assert len(every) >= normalize._FOLD_ARRAY_MIN
+    assert normalize._fold(every) == every.translate(normalize._KEY_FOLD)
