@@ -1767,3 +1767,113 @@ def test_fold_by_array_folds_every_mapped_character():
     every = "".join(chr(c) for c in sorted(normalize._KEY_FOLD))
     assert len(every) >= normalize._FOLD_ARRAY_MIN
     assert normalize._fold(every) == every.translate(normalize._KEY_FOLD)
+
+
+def _glued_reference(lines, counts) -> None:
+    """normalize._split_glued_headings as it was before its page scans: both patterns tried on every line."""
+    from tasks import normalize_rules as R
+
+    last: dict[str, int] = {}
+    prev_style = ""
+    breaks: dict[int, list[int]] = {}
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or not lines.keys[i]:
+            continue
+        events: list[tuple[int, str, int]] = []
+        start = R.LINE_HEADING.match(raw)
+        if start:
+            events.append((0, *normalize._heading_of(start)))
+        if len(raw) < R.JOINED_LINE_MIN:
+            glued = [(m.start() + 1, *normalize._heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
+            seen: dict[str, int] = {}
+            close: set[int] = set()
+            for a, style, _ in glued:
+                b = seen.get(style)
+                if b is not None and a - b < R.OUTLINE_GAP:
+                    close |= {a, b}
+                seen[style] = a
+            events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
+        events.sort()
+        for a, style, n in events:
+            if not n:
+                continue
+            follows = n == last.get(style, 0) + 1 or (n == 1 and prev_style not in ("", style))
+            if a == 0 or follows:
+                if a:
+                    breaks.setdefault(i, []).append(a)
+                last[style] = n
+                prev_style = style
+    for i in sorted(breaks, reverse=True):
+        before = len(lines.raw)
+        lines.split(i, breaks[i], count=False)
+        counts["layout.paragraph_split"] += len(lines.raw) - before
+
+
+_OUTLINE_PIECES = [
+    *[
+        "一、",
+        "二、",
+        "三、",
+        "四、",
+        "十二、",
+        "一、二、三次产业",
+        "（一）",
+        "（二）",
+        "(三)",
+        "（四）",
+        "（1）",
+        "1.",
+    ],
+    *["。", "；", "：", "!", "**", "## ", " ", "\u3000", "\t", "\n", "\n", "\n", "\n\n", "\r\n", "\r", "推进改革发展"],
+    *[
+        "过去一年，全市经济运行稳中有进。",
+        "加快重点工程建设，实施民生工程、水利工程和重大工程",
+        "各位代表：",
+        "来源：新华网",
+    ],
+    *["工作回顾", "<!-- 图 -->", "<!--", "-->", "---\n", "title: 报告\n", "（", "）", "、", "十"],
+]
+
+
+def test_glued_headings_read_only_the_marked_lines(monkeypatch):
+    """_split_glued_headings reads only the lines _marked_lines finds on the raw page (an outline numeral then its 、
+    or bracket): the same splits and counts as both patterns tried on every line, alone and in normalize_text after
+    the front matter, comments and joined paragraphs are split and cut (random pages dense in outline markers,
+    sentence ends, bold and heading marks, \\r\\n and lone \\r breaks, comments; a line over JOINED_LINE_MIN with
+    markers far apart; the seed pages)."""
+    import random
+
+    from tasks import normalize_rules as R
+
+    def alone(page: str, split) -> tuple[list[str], Counter]:
+        lines = normalize._Lines(page)
+        counts: Counter = Counter()
+        split(lines, counts)
+        return lines.raw, counts
+
+    def marked(lines, counts) -> None:
+        classes = normalize._char_classes(page)
+        normalize._split_glued_headings(lines, counts, normalize._marked_lines(classes, "\r" in page))
+
+    def reference(page: str) -> Normalized:
+        with monkeypatch.context() as m:
+            m.setattr(normalize, "_split_glued_headings", lambda lines, counts, _: _glued_reference(lines, counts))
+            return normalize_text(page)
+
+    rng = random.Random(45)
+    split_pages = 0
+    long_line = ("推进改革发展" * 50 + "。二、") * (R.JOINED_LINE_MIN // 300 + 1)  # its markers far apart
+    pages = []
+    for _ in range(3000):
+        page = "".join(rng.choice(_OUTLINE_PIECES) for _ in range(rng.randint(0, 40)))
+        if rng.random() < 0.02:
+            page += "\n一、总结。" + long_line + "\n"
+        pages.append(page)
+    pages += [p.read_text("utf-8", errors="replace") for p in sorted(SEEDS.glob("*.txt"))]
+    for k, page in enumerate(pages):
+        want = alone(page, _glued_reference)
+        assert alone(page, marked) == want, page
+        split_pages += bool(want[1])
+        if k % 3 == 0 or len(page) > 1000:
+            assert normalize_text(page) == reference(page), page
+    assert split_pages > 150  # the pages do hold glued headings
