@@ -1439,7 +1439,10 @@ _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+|^#{1,6}(?=[^#\s\x00-\x7f])", re.M)  # `## 一、` and `##（一）`
 # emphasis markers left unpaired when a bold span ran over a line break (`**——2026年…` / `代市长 熊征宇**`), and a lone
 # `*` at a line edge; a single `*` inside a line is a censored character (“*人计划”) and stays
-_MD_STRAY_STARS = re.compile(r"\*{2,}|^\*(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f])\*$", re.M)
+# (`**…`, `^*` before a non-ASCII character, `*$` after one). Every match starts with its `*`, and the pattern does too
+# (the line-start and line-end tests look back from after it): the search skips to each `*` instead of trying a
+# lookbehind at every character (the 54 of 400 bench pages holding a `*`: 43 ms, ~2 now)
+_MD_STRAY_STARS = re.compile(r"\*(?:\*+|(?<![^\n]\*)(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f]\*)$)", re.M)
 _MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
 # the address stops at a bracket too: `[发展](http://` repeated with no `)` made each `[` read to the line's end
 _MD_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:https?://|/)[^)\s\[\]]*+\)")
@@ -1549,7 +1552,10 @@ _PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一�
 _LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 
-_DIGIT_GROUP = re.compile(r"(?<=\d)，(?=\d{3}(?:[，,]\d{3})*(?!\d))")
+# a full-width comma between digits, three digits after it (and after each further separator); the pattern starts
+# with its comma and looks back for the digit: the search skips to each comma instead of trying a lookbehind at every
+# character of every page (62 of normalize's 1,150 ms on 400 bench pages; ~10 now)
+_DIGIT_GROUP = re.compile(r"，(?<=\d，)(?=\d{3}(?:[，,]\d{3})*(?!\d))")
 
 
 def _small_repairs(text: str, counts: Counter) -> str:

@@ -1877,3 +1877,21 @@ def test_glued_headings_read_only_the_marked_lines(monkeypatch):
         if k % 3 == 0 or len(page) > 1000:
             assert normalize_text(page) == reference(page), page
     assert split_pages > 150  # the pages do hold glued headings
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"12３٣，,，，中 \n"])))
+def test_digit_group_pattern_starting_at_its_comma_matches_as_the_lookbehind_one(text):
+    """_DIGIT_GROUP starts with its comma (the search skips to it) and looks back for the digit: the same
+    replacements as the pattern that looked behind first (at every character)."""
+    before = re.compile(r"(?<=\d)，(?=\d{3}(?:[，,]\d{3})*(?!\d))")
+    assert normalize._DIGIT_GROUP.subn(",", text) == before.subn(",", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"****中a\n\t。 *\r\u3000"])))
+def test_stray_stars_pattern_starting_at_its_star_matches_as_the_lookbehind_one(text):
+    """_MD_STRAY_STARS starts with its `*` (line start and end looked for from after it): the same spans as the
+    pattern whose third alternative looked behind first."""
+    before = re.compile(r"\*{2,}|^\*(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f])\*$", re.M)
+    assert [m.span() for m in normalize._MD_STRAY_STARS.finditer(text)] == [m.span() for m in before.finditer(text)]
