@@ -1895,3 +1895,55 @@ def test_stray_stars_pattern_starting_at_its_star_matches_as_the_lookbehind_one(
     pattern whose third alternative looked behind first."""
     before = re.compile(r"\*{2,}|^\*(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f])\*$", re.M)
     assert [m.span() for m in normalize._MD_STRAY_STARS.finditer(text)] == [m.span() for m in before.finditer(text)]
+
+
+def test_rule_words_read_off_a_pattern():
+    """_rule_words: strings one of which every match holds; none where a match may hold no fixed string."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def words(pattern: str):
+        return normalize._rule_words(_parser.parse(pattern))
+
+    assert words(r".{0,120}(?:不代表本站观点|版权归原作者)") == {"不代表本站观点", "版权归原作者"}
+    assert words(r"(?:下面|以下)(?:是|为)?小编") == {"小编"}  # one word before two
+    assert words(r"[（(]?来源[:：]") == {"来源"}
+    assert words(r"[:：]\d+") == {":", "："}
+    assert words(r"(?:ab|cd)+x?") == {"ab", "cd"}
+    for none in (r"x*", r"[^a]{3}", r"(?i:pdf)", r"\d{4}", r"(?:ab|\d)", r"."):
+        assert words(none) is None, none
+
+
+def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
+    """_line_rule gives the first rule of the whole alternation on every key: random keys of the line rules' own words,
+    separators, digits, dates and filler, the rule examples' lines and the seed pages' keys; and each rule's words
+    (_rule_words) are in every key it matches."""
+    import random
+    from re import _parser  # type: ignore[attr-defined]
+
+    from tasks import normalize_rules as R
+
+    words = [normalize._rule_words(_parser.parse(p)) for _, p in R.LINE_RULES]
+    assert normalize._SCANNING_RULES and all(words[i] == w for i, w in normalize._SCANNING_RULES.items())
+    pieces = sorted({w for ws in words if ws for w in ws})
+    pieces += [*"：:|-.>＞【】《》（）()，。 0123456789年月日电", "2026", "pdf", "docx", "发展经济", "各位代表", "QQ"]
+    rng = random.Random(46)
+    keys = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 9))) for _ in range(30000)]
+    keys += [line for rule in RULES for line in normalize.line_keys(rule.example)]
+    keys += normalize.line_keys(
+        "首页>新闻中心>领导讲话\n标题|关于某某的讲话\n某某网2023-05-1208:11:30讲话\n（新华社北京3月5日电）\n"
+        "新华社北京3月12日电\n（某某县人民政府网站）\n（责任编辑：张三）\n3主题15帖子120积分\n在线客服\n"
+        "马上注册，结交更多好友，享用更多功能\n快捷搜索：政府工作报告\n本文标题：在全市大会上的讲话\n某某讲话.docx\n"
+        "下面是小编为大家整理的讲话稿，供大家参考\n只看该作者\n本文不代表本站观点\n版权声明\n"
+    )
+    keys += [k for p in sorted(SEEDS.glob("*.txt")) for k in normalize.line_keys(p.read_text("utf-8", "replace"))]
+    fired = Counter()
+    for key in keys:
+        want = normalize._LINE_RULES_ANY.match(key)
+        got = normalize._line_rule(key)
+        assert (got and got.lastgroup) == (want and want.lastgroup), key
+        for i, (_, pattern) in enumerate(R.LINE_RULES):
+            if words[i] and re.match(pattern, key):
+                assert any(w in key for w in words[i]), (i, pattern, key)
+                fired[i] += 1
+    assert len(fired) >= 35  # most rules do fire on the keys
+    assert all(fired[i] for i in normalize._SCANNING_RULES)
