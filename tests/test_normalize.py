@@ -1947,3 +1947,64 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
                 fired[i] += 1
     assert len(fired) >= 35  # most rules do fire on the keys
     assert all(fired[i] for i in normalize._SCANNING_RULES)
+
+
+def _broken_lines_reference(lines: list[str], counts: Counter) -> list[str]:
+    """normalize._join_broken_lines with each pattern tried on every line (before its first-character prefilters)."""
+    out: list[list[str]] = []
+    for line in lines:
+        if out and (
+            (out[-1][-1].endswith(normalize._OPEN_END) and (len(out[-1]) > 1 or len(out[-1][-1]) > 1))
+            or out[-1][-1].endswith(normalize._OPENER_END)
+            or (len(out[-1]) == 1 and normalize._TERM_LINE.match(out[-1][0]))
+            or normalize._CONTINUATION_START.match(line)
+            or normalize._CLOSER_START.match(line)
+        ):
+            out[-1].append(line)
+            counts["layout.broken_line"] += 1
+        else:
+            out.append([line])
+    joined = ["".join(parts) for parts in out]
+    out = []
+    glue = False
+    for line in joined:
+        lone = (
+            bool(out) and bool(normalize._LONE_MARK.match(line)) and not out[-1][-1].endswith(normalize._TERMINAL_END)
+        )
+        if glue or lone:
+            out[-1].append(line)
+            counts["layout.broken_line"] += 1
+        else:
+            out.append([line])
+        glue = lone
+    return ["".join(parts) for parts in out]
+
+
+def test_broken_line_prefilters_join_what_the_patterns_join():
+    """The line-end and first-character tests before _join_broken_lines' patterns: the same joins and counts on random
+    lines dense in their marks (是：, 的确, closers, 1.标题：, [4], lone letters and digits)."""
+    import random
+
+    pieces = [
+        "是：",
+        "是:",
+        "是",
+        "的",
+        "的确",
+        "的士",
+        *"，、；。）,;)”》’」』]］“《[M2",
+        "[4]",
+        "［12］",
+        "1.",
+        "1、",
+    ]
+    pieces += ["［3］", "[123]", "abc", "标题：", "主要目标", "发展经济。", "和", "及", "：", ":", "！", "Ab", "12"]
+    rng = random.Random(47)
+    joined = 0
+    for _ in range(20000):
+        lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(rng.randint(1, 6))]
+        want_counts, got_counts = Counter(), Counter()
+        want = _broken_lines_reference(lines, want_counts)
+        assert normalize._join_broken_lines(lines, got_counts) == want and got_counts == want_counts, lines
+        joined += bool(want_counts)
+    assert joined > 5000
