@@ -484,13 +484,31 @@ def _title_title_cut(seg: str) -> int:
     return 0
 
 
+# Gates for _split_chrome, run on every line of a page's head, tail and cut lines (~5k characters a page): each match
+# of HEAD_CHROME_END_RE holds a date's core (`年…月`, or the ISO form's two separators) or one of the literal words of
+# its other alternatives, and each match of HEAD_CHROME_START_RE one of its words (its date alternative is followed
+# by 来源/作者/点击/浏览). A line without them is not scanned: the patterns try their alternatives at every digit and
+# at 一, 上, 时, 日 … (~50 ns a character), these literal alternations are scanned for their first characters in C.
+# On 300 bench pages 8.7k lines, 2/3 of them body text: only ~1/4 pass the end gate, 1/35 the start gate.
+_CHROME_END_WORDS_RE = re.compile(r"来源|字号|字体|分享|【|>|＞|»|记者|位置|客服")
+_CHROME_CN_DATE_RE = re.compile(r"年\s*[\d一二三四五六七八九十]{1,3}\s*月")
+_CHROME_ISO_DATE_RE = re.compile(r"\d[-/.]\d{1,2}[-/.]\d")
+_CHROME_START_WORDS_RE = re.compile(r"位置|首页|下载打印|【字|来源|作者|点击|浏览")
+
+
 def _split_chrome(line: str) -> list[int]:
     """Cut points inside one line for page chrome and a byline run into what follows."""
     cuts = []
-    for m in HEAD_CHROME_END_RE.finditer(line):
-        cuts += [m.start(), m.end()]
-    for m in HEAD_CHROME_START_RE.finditer(line):
-        cuts.append(m.start())
+    if (
+        _CHROME_END_WORDS_RE.search(line)
+        or ("年" in line and _CHROME_CN_DATE_RE.search(line))
+        or (("-" in line or "/" in line or "." in line) and _CHROME_ISO_DATE_RE.search(line))
+    ):
+        for m in HEAD_CHROME_END_RE.finditer(line):
+            cuts += [m.start(), m.end()]
+    if _CHROME_START_WORDS_RE.search(line):
+        for m in HEAD_CHROME_START_RE.finditer(line):
+            cuts.append(m.start())
     return cuts
 
 

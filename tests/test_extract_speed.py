@@ -1158,3 +1158,48 @@ def test_the_reference_idf_loaded_from_the_cache_is_the_parsed_one(tmp_path, mon
     again, median3, _ = fresh()
     assert median3 == median and len(again) == len(built)
     extract.reference_idf.cache_clear()
+
+
+# ---------------------------------------------------------------- session 45: chrome cuts behind word gates
+
+
+def _split_chrome_reference(line: str) -> list[int]:
+    """_split_chrome as it was: both chrome patterns scanned over every line."""
+    cuts = []
+    for m in E.HEAD_CHROME_END_RE.finditer(line):
+        cuts += [m.start(), m.end()]
+    for m in E.HEAD_CHROME_START_RE.finditer(line):
+        cuts.append(m.start())
+    return cuts
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_chrome_cut_gates_skip_only_lines_the_chrome_patterns_cannot_match(data):
+    """Lines built from strings the chrome patterns match (dates, keyed sources, toolbars, breadcrumbs, credits) and
+    pieces of their letters cut the same with the gates as with both patterns scanned."""
+    alphabet = _pattern_alphabet(E.HEAD_CHROME_END_RE) + _pattern_alphabet(E.HEAD_CHROME_START_RE) + "-/. 年月日"
+    piece = st.one_of(
+        st.from_regex(_unguarded(E.HEAD_CHROME_END_RE)),
+        st.from_regex(_unguarded(E.HEAD_CHROME_START_RE)),
+        st.text(alphabet, max_size=8),
+    )
+    line = "".join(data.draw(st.lists(piece, min_size=1, max_size=5))).replace("\n", " ")
+    assert E._split_chrome(line) == _split_chrome_reference(line)
+
+
+def test_chrome_cut_gates_on_the_samples_and_random_chrome_letters():
+    alphabet = (
+        _pattern_alphabet(E.HEAD_CHROME_END_RE) + _pattern_alphabet(E.HEAD_CHROME_START_RE) + "-/. 年月日:：>【】"
+    )
+    lines = [x for t in SAMPLES for x in t.splitlines()] + _random_texts(alphabet, n=3000)
+    lines += [
+        "来源：解放日报时间：2026-02-09",
+        "2026年02月10日 07时41分",
+        "您的位置：首页>要闻",
+        "【字体：大中小】打印",
+    ]
+    lines += ["记者 李森 摄", "客服QQ：3074922707", "2024.1.30来源：新华社", "二〇二四年一月三十日 作者：某"]
+    assert sum(1 for x in lines if _split_chrome_reference(x)) > 100
+    for x in lines:
+        assert E._split_chrome(x) == _split_chrome_reference(x), x
