@@ -547,15 +547,17 @@ def _header_segments(text: str) -> tuple[list[str], int]:
                 cuts.add(m.end())
         for m in DATELINE_END_RE.finditer(line):
             cuts.add(m.end())
-        for m in DATELINE_PASSED_RE.finditer(line):
-            cuts.add(m.end())
+        if "通过" in line:  # each of its matches ends so (the pattern tries a date at every digit)
+            for m in DATELINE_PASSED_RE.finditer(line):
+                cuts.add(m.end())
         if len(line) > CHROME_SPLIT_MIN:
             cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
         elif (pre := HEAD_CHROME_END_RE.match(line)) and pre.end() < len(line):
             # `分享到:在全区…会议上的讲话`: a short line opened by chrome (a head joined a few lines at a time)
             cuts.add(pre.end())
-        for m in vocab.HEAD_SEPARATOR_RE.finditer(line):
-            cuts.update((m.start(), m.end()))  # `标题 | ——2024年…会议上 | 市长 向辉`: get_text(" | ")
+        if "|" in line or "｜" in line or "│" in line:  # each separator holds one; its pattern tries every position
+            for m in vocab.HEAD_SEPARATOR_RE.finditer(line):
+                cuts.update((m.start(), m.end()))  # `标题 | ——2024年…会议上 | 市长 向辉`: get_text(" | ")
         order = sorted(cuts)
         for a, b in pairwise(order):
             seg = line[a:b]

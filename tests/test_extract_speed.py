@@ -21,6 +21,7 @@ from tasks import extract_people as P
 from tasks import extract_regions as R
 from tasks import extract_structure as S
 from tasks import extract_text as T
+from tasks import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [p.read_text("utf-8", errors="replace") for p in sorted((ROOT / "data/samples/seeds").glob("*.txt"))]
@@ -1203,3 +1204,19 @@ def test_chrome_cut_gates_on_the_samples_and_random_chrome_letters():
     assert sum(1 for x in lines if _split_chrome_reference(x)) > 100
     for x in lines:
         assert E._split_chrome(x) == _split_chrome_reference(x), x
+
+
+@pytest.mark.parametrize(
+    ("rx", "holds"),
+    [
+        (vocab.HEAD_SEPARATOR_RE, lambda s: "|" in s or "｜" in s or "│" in s),
+        (_unguarded(E.DATELINE_PASSED_RE), lambda s: "通过" in s),
+    ],
+    ids=["separator", "dateline_passed"],
+)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_head_span_gates_hold_in_every_match_of_their_pattern(rx, holds, data):
+    """_header_segments runs the separator and `…会议通过` dateline patterns only on a line holding their gate: every
+    string the pattern matches holds it, so a line without it has no match."""
+    assert holds(data.draw(st.from_regex(rx, fullmatch=True)))
