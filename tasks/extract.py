@@ -713,14 +713,18 @@ def _unchrome_title(t: str) -> str:
 # A page title's `- 网站名` suffix broken by a hard wrap (a PDF's text wraps at its width, wherever that falls):
 # `…工作推进会议上的重要讲话 - 嘉` / `峪关论坛 广州公益慈善书院` (seed 001 at 36 characters a line).
 SITE_SUFFIX_CUT_RE = re.compile(r"(?<![\s\-_|｜—–])\s*[-_|｜—–]+\s*[^-_|｜\s]{0,19}$")
+_SITE_SEPARATOR_RE = re.compile(r"[-_|｜—–]")
 
 
 def _site_suffix_wrap(line: str, frag: str) -> bool:
     """`line` ends in a site suffix cut short and `frag` completes the site's name (the name spans the break)."""
-    cut = SITE_SUFFIX_CUT_RE.search(line[-SITE_TITLE_CHARS:])
+    tail = line[-SITE_TITLE_CHARS:]
+    if not _SITE_SEPARATOR_RE.search(tail):
+        return False  # its match holds a separator; the pattern itself tries every position (most head lines)
+    cut = SITE_SUFFIX_CUT_RE.search(tail)
     if not cut or not frag or not TITLE_LINE_RE.match(line[: len(line) - len(cut.group(0))].strip()):
         return False
-    tail = line[-SITE_TITLE_CHARS:]  # head lines are bounded already; this keeps the search so on any caller's
+    # head lines are bounded already; the tail keeps the search so on any caller's
     m = SITE_SUFFIX_RE.search(tail + frag[:SITE_TITLE_CHARS])
     return bool(m and m.start(1) < len(tail) < m.end(1))
 
@@ -2029,7 +2033,10 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
 def _chrome_pieces(line: str) -> list[str]:
     """The spans of a chrome line cut where page chrome starts or ends (`_split_chrome`); none when it has no inner
     cut."""
-    cuts = sorted({a for a in _split_chrome(line) if 0 < a < len(line)})
+    cuts = _split_chrome(line)
+    if not cuts:  # most lines (body text the head and tail windows hold)
+        return []
+    cuts = sorted({a for a in cuts if 0 < a < len(line)})
     if not cuts:
         return []
     return [p for a, b in pairwise([0, *cuts, len(line)]) if (p := line[a:b].strip())]

@@ -150,8 +150,8 @@ def year_title_wrap(a: str, b: str) -> bool:
     return (
         0 < len(a) <= TITLE_PIECE_MAX
         and 0 < len(b) <= TITLE_PIECE_MAX
+        and bool(TITLE_YEAR_START_RE.match(a))  # first: few lines start with a year (the tests have no side effect)
         and not re.search(r"[，。,；：:]", a + b)
-        and bool(TITLE_YEAR_START_RE.match(a))
         and not REPORT_TITLE_END_RE.match(a)
         and not TITLE_YEAR_START_RE.match(b)
         and not b.startswith(("——", "--", "（", "("))

@@ -1211,13 +1211,14 @@ def test_chrome_cut_gates_on_the_samples_and_random_chrome_letters():
     [
         (vocab.HEAD_SEPARATOR_RE, lambda s: "|" in s or "｜" in s or "│" in s),
         (_unguarded(E.DATELINE_PASSED_RE), lambda s: "通过" in s),
+        (E.SITE_SUFFIX_CUT_RE, lambda s: bool(E._SITE_SEPARATOR_RE.search(s))),
     ],
-    ids=["separator", "dateline_passed"],
+    ids=["separator", "dateline_passed", "site_suffix_cut"],
 )
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_head_span_gates_hold_in_every_match_of_their_pattern(rx, holds, data):
-    """_header_segments runs the separator and `…会议通过` dateline patterns only on a line holding their gate: every
+    """_header_segments runs the separator and `…会议通过` dateline patterns (and _site_suffix_wrap its cut-suffix one) only on a line holding their gate: every
     string the pattern matches holds it, so a line without it has no match."""
     assert holds(data.draw(st.from_regex(rx, fullmatch=True)))
 
