@@ -289,6 +289,8 @@ SOURCE_RE = re.compile(r"来源\s*[:：][\s|│｜]*([^\s|│｜:：,，]{2,20})
 SITE_WORD_RE = re.compile(r"(?:网|论坛|网站|文库|日报|晚报|报|站|社|频道|电视台|新闻网|杂志|客户端)$")
 CHROME_SITE_RE = re.compile(rf"([{HAN}A-Za-z0-9]{{2,8}}(?:网|论坛))(?=负责|整理|版权所有|首页|提供|上传|所有|发布)")
 WELCOME_SITE_RE = re.compile(rf"(?:欢迎(?:访问|来到)|本文来自|转载自|来自)([{HAN}]{{2,8}}(?:网|论坛))")
+# a word every match of CHROME_SITE_RE (after its name) or WELCOME_SITE_RE (before it) holds
+_SITE_CUE_RE = re.compile(r"负责|整理|所有|首页|提供|上传|发布|欢迎|来自|转载自")
 DASH_DATE_RE = re.compile(r"^[—\-─–－―]{1,3}\s*")
 # `(2022年12月30日在毕节市第三届人民代表大会第二次会议上)`: a parenthesized dateline too long for PAREN_DATE_RE.
 PAREN_OPEN_RE = re.compile(r"^[（(]\s*")
@@ -1071,6 +1073,8 @@ def _source_site(chrome: list[str], page_title: str | None, url: str | None, fir
     for line in chrome:
         if "网" not in line and "论坛" not in line:
             continue  # both patterns' names end in 网 or 论坛 (their backtracking search was ~8 % of the fields' CPU)
+        if not _SITE_CUE_RE.search(line):
+            continue  # nor the words either needs around the name (a body line naming a 网 has none mostly)
         m = CHROME_SITE_RE.search(line) or WELCOME_SITE_RE.search(line)
         if m:
             return m.group(1)
@@ -1268,8 +1272,8 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
 def _editor_note(head: list[str]) -> re.Match | None:
     """The editor's note among the head's spans (the header cuts it after its `…会议上`: spans are joined first)."""
     for i in range(len(head)):
-        m = EDITOR_NOTE_RE.search("".join(head[i : i + EDITOR_NOTE_SPANS]).replace(" ", ""))
-        if m:
+        note = "".join(head[i : i + EDITOR_NOTE_SPANS]).replace(" ", "")
+        if ("这是" in note or "本文是" in note) and (m := EDITOR_NOTE_RE.search(note)):  # as its match does
             return m
     return None
 

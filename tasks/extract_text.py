@@ -215,6 +215,10 @@ _DATE_CUE_RE = re.compile(
 )
 
 
+# what every ISO_DATE_RE match holds: its month between two separators (a decimal or a URL's dot alone is no date)
+_ISO_CUE_RE = re.compile(r"[-/.]\d{1,2}[-/.]")
+
+
 def find_date(s: str) -> tuple[dt.date, int, int] | None:
     """First date (Chinese, Chinese-numeral or ISO) in s with its span."""
     if not _DATE_CUE_RE.search(s):
@@ -223,7 +227,7 @@ def find_date(s: str) -> tuple[dt.date, int, int] | None:
     best = None
     # each pattern only where its literals are (a line of page chrome is mostly digits, dots and dashes: DATE_RE's
     # scan tried each of its numbers as a year)
-    for rx in (DATE_RE,) * ("年" in s and "月" in s) + (ISO_DATE_RE,) * ("-" in s or "/" in s or "." in s):
+    for rx in (DATE_RE,) * ("年" in s and "月" in s) + (ISO_DATE_RE,) * bool(_ISO_CUE_RE.search(s)):
         for m in rx.finditer(s):
             d = make_date(m["y"], m["m"], m["d"])
             if d is not None:

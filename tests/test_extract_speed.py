@@ -1232,3 +1232,22 @@ def test_small_chinese_numbers_read_without_cn2an_are_cn2ans_values():
     for s, v in T.SMALL_CN_INT.items():
         assert int(cn2an.cn2an(s, "normal")) == v == T.cn_int(s), s
     assert T.cn_int("一百二十") == 120 and T.cn_int("十二万") == 120000  # the rest still through cn2an
+
+
+@pytest.mark.parametrize(
+    ("rx", "holds"),
+    [
+        (E.CHROME_SITE_RE, lambda s: bool(E._SITE_CUE_RE.search(s))),
+        (E.WELCOME_SITE_RE, lambda s: bool(E._SITE_CUE_RE.search(s))),
+        (E.EDITOR_NOTE_RE, lambda s: "这是" in s or "本文是" in s),
+        (_unguarded(T.ISO_DATE_RE), lambda s: bool(T._ISO_CUE_RE.search(s))),
+    ],
+    ids=["chrome_site", "welcome_site", "editor_note", "iso_date"],
+)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_field_gates_hold_in_every_text_their_pattern_finds(rx, holds, data):
+    """_source_site reads a site's name, _editor_note its note and find_date an ISO date only from a text holding
+    their gate: every text the pattern finds a match in (lookarounds included) holds it."""
+    text = data.draw(st.from_regex(rx))
+    assert rx.search(text) is None or holds(text)
