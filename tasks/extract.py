@@ -1986,6 +1986,11 @@ def _text_year(text: str) -> int | None:
 CHROME_KEY_LINE_RE = re.compile(r"(?:来源|发布时间|发布日期|发表时间|更新时间|时间|日期)\s*[:：]\s*$")
 
 
+def _chrome_key_line(line: str) -> bool:
+    """CHROME_KEY_LINE_RE.search(line), searched only in a line that ends in its colon (most head lines do not)."""
+    return line.rstrip().endswith((":", "：")) and bool(CHROME_KEY_LINE_RE.search(line))
+
+
 # A page stamp a PDF's width wrapped (`發布時間:2021-03-25 來源: 實習報` / `告 點擊:`, the normalizer removes both
 # lines under one rule): read as one line first, so `来源：` gives the whole value. A next line that opens with its own
 # label (`来源：A` / `来源：B`) is a stamp of its own.
@@ -2018,12 +2023,12 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
         raw_head = raw_text[:RAW_HEAD_CHARS].splitlines()[:RAW_HEAD_LINES]
         lines += [x for k, x in enumerate(raw_head, 1) if k not in used] if used else raw_head
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
-        lines += [a.strip() + b.strip() for a, b in pairwise(raw_head) if CHROME_KEY_LINE_RE.search(a)]
+        lines += [a.strip() + b.strip() for a, b in pairwise(raw_head) if _chrome_key_line(a)]
         lines += raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]
     lines = simplify_lines(lines)  # the raw page's lines, Simplified (one OpenCC call, not one a line)
     text_head = text[:TEXT_CHROME_CHARS].splitlines()[:HEAD_MAX_LINES]
     lines += text_head
-    lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if CHROME_KEY_LINE_RE.search(a)]
+    lines += [a.strip() + b.strip() for a, b in pairwise(text_head) if _chrome_key_line(a)]
     # A page that lost its line breaks keeps its chrome (`来源：解放日报时间：2026-02-09`) in the text: read it
     # span by span as the header tokenizer cuts it.
     lines += header_segments(text)[0]

@@ -1251,3 +1251,24 @@ def test_field_gates_hold_in_every_text_their_pattern_finds(rx, holds, data):
     their gate: every text the pattern finds a match in (lookarounds included) holds it."""
     text = data.draw(st.from_regex(rx))
     assert rx.search(text) is None or holds(text)
+
+
+def test_chrome_key_line_gate_keeps_the_answer():
+    lines = [x for t in SAMPLES for x in t[:4000].splitlines()]
+    lines += [
+        "来源：",
+        "来源： ",
+        "发布时间:\t",
+        "时间：\n",
+        "日期：\u3000",
+        "来源：人民网",
+        "来源：\n\n",
+        "时间 ： \xa0",
+        "：来源",
+    ]
+    rng = random.Random(5)
+    tokens = ["来源", "时间", "发布日期", "：", ":", " ", "\t", "\u3000", "\xa0", "\n", "人民网", "x"]
+    lines += ["".join(rng.choice(tokens) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    assert sum(1 for x in lines if E.CHROME_KEY_LINE_RE.search(x)) > 200
+    for x in lines:
+        assert E._chrome_key_line(x) == bool(E.CHROME_KEY_LINE_RE.search(x)), repr(x)
