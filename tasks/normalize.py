@@ -678,6 +678,7 @@ def _head_breaks_at(line: str, folded: str, offsets: list[int] | None) -> list[i
     at = {m.start() for m in R.HEAD_BREAK_BEFORE.finditer(folded)}
     at |= {m.end("name") if m.group("name") else m.end() for m in R.HEAD_BREAK_AFTER.finditer(folded)}
     at |= {a for m in docsite for a in ((m.start(),) if m.group("note") else (m.start(), m.end()))}
+    at |= {a for m in docsite if m.group("stamp") for a in _stamp_title(folded, m.start(), m.end())}
     if whole:  # `导语:——…会议上一文来源于网友上传,不代表本站观点…`: the disclaimer's rule reads it to its end phrase
         at = {a for a in at if a >= whole.end()}
     if offsets is not None:
@@ -693,6 +694,24 @@ def _head_breaks_at(line: str, folded: str, offsets: list[int] | None) -> list[i
     if not dateline and all(_line_rule(k) for k in keys if k):
         return []  # chrome only (发布时间:… 来源:… 点击:): one line, removed whole by the rule of its start
     return out
+
+
+# A 范文 template's summary before its unfilled date stamp repeats the title that opens the document after it
+# (`县委常委、县政府负责人全县…会议上的主持词201X/X/XX全县…会议上的主持词县委常委、县政府负责人xxx（…）`): the title is
+# broken off both copies, so the summary's office and the document's byline stand on lines of their own and the two
+# titles are one title repeated. STAMP_TITLE_MIN: a shorter common run (`在全`) is no title.
+STAMP_TITLE_MIN = 6
+STAMP_TITLE_MAX = 80  # TITLE_LINE_RE's longest title
+
+
+def _stamp_title(folded: str, start: int, end: int) -> tuple[int, ...]:
+    """Where the title that ends the text before a template stamp and opens the text after it starts (before) and
+    ends (after); none when the two sides share no run of STAMP_TITLE_MIN characters there."""
+    before, after = folded[max(0, start - STAMP_TITLE_MAX) : start], folded[end : end + STAMP_TITLE_MAX]
+    for k in range(min(len(before), len(after)), STAMP_TITLE_MIN - 1, -1):
+        if before.endswith(after[:k]):
+            return (start - k, end + k)
+    return ()
 
 
 def _notice_end(line: str) -> int | None:
@@ -755,6 +774,7 @@ def _split_joined_head(lines: _Lines) -> None:
     pieces meet, so each rule sees its own piece. Only the page's first non-empty lines are looked at."""
     seen = 0
     i = 0
+    prev: int | None = None  # the last head line looked at
     while i < len(lines.raw) and seen < R.HEAD_SPLIT_LINES:
         if not lines.keys[i] or lines.rule[i] is not None:
             i += 1
@@ -777,6 +797,9 @@ def _split_joined_head(lines: _Lines) -> None:
             i += 1
             continue
         at = _head_breaks(raw) if len(raw) >= R.HEAD_SPLIT_MIN else []
+        if not at and (glued := _glued_title_end(lines, i, prev)) is not None:
+            at = [glued]
+        prev = i
         if at:
             before = len(lines.raw)
             lines.split(i, at, strip=R.HEAD_SEPARATOR_CHARS)
@@ -784,6 +807,22 @@ def _split_joined_head(lines: _Lines) -> None:
             if len(raw) > R.HEAD_SPLIT_CHARS:
                 continue  # a head longer than the window: its last piece is looked at in turn (seen bounds the passes)
         i += 1
+
+
+def _glued_title_end(lines: _Lines, i: int, prev: int | None) -> int | None:
+    """Where the copy of the title line `prev` ends in line i when the text's first sentence runs on from it
+    (R.GLUED_TITLE): `市长在全市…交流会上的讲话这次…` under `在全市…交流会上的讲话` is broken after `讲话`."""
+    if prev is None:
+        return None
+    title = lines.raw[prev].strip()
+    if not R.GLUED_TITLE_MIN <= len(title) <= R.GLUED_TITLE_MAX or not R.GLUED_TITLE.match(title):
+        return None
+    raw = lines.raw[i]
+    at = raw.find(title, 0, R.GLUED_TITLE_LEAD + len(title) + len(raw) - len(raw.lstrip()))
+    end = at + len(title)
+    if at < 0 or not raw[end:].strip() or R.HEAD_SALUTATION.match(_key(raw[end:].strip())):
+        return None  # the title alone (the repeated-title rule's), or the salutation after it (its own break)
+    return end
 
 
 def _marker_style(mark: str) -> str:

@@ -151,6 +151,8 @@ LINE_RULES: list[tuple[str, str]] = [
     ),
     # a 范文 site's document number glued before its title: `编号：541193579`
     ("chrome.download_notice", r"编号" + COLON + r"\d{5,}$"),
+    # the template's unfilled date stamp, alone on its line once the head is broken around it: `201X/X/XX`
+    ("chrome.download_notice", r"20[\dX]X/X{1,2}/X{1,2}$"),
     # the page's label for the text's title: `文章标题：…讲话` under the title, `本文标题：…` in the share block
     # (新文秘网 closes its preview with `收藏《在全市领导干部大会上的讲话》）`)
     ("chrome.labelled_title", r"(?:本文|文章)标题" + COLON + r".{2,80}$|收藏《[^》]{2,60}》[）)]?$"),
@@ -361,6 +363,15 @@ EDITOR_NOTE_MAX = 600  # key chars: a doc site's note summarizing the speech (th
 HEAD_SPLIT_LINES = 12
 HEAD_SPLIT_MIN = 16  # `白山市市长王雪峰 分享到：微信 微博 QQ空间` (a mobile page's byline and share bar) has 22
 HEAD_SPLIT_CHARS = 600
+# A doc site's title line repeated at the start of the text, glued to its first sentence with no salutation between
+# (6dgww: `在全市招商引资…交流会上的讲话` / `市长在全市招商引资…交流会上的讲话这次招商引资督查观摩活动，目的是…`): the copy,
+# with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to
+# GLUED_TITLE_MAX characters ending in a document's word, the copy starts within GLUED_TITLE_LEAD characters (an
+# office: `市长`, `县委副书记、县长`).
+GLUED_TITLE_MIN = 8
+GLUED_TITLE_MAX = 80
+GLUED_TITLE_LEAD = 12
+GLUED_TITLE = re.compile(r"[^。；！？]*(?:讲话|致辞|报告|发言|主持词|讲稿|贺词|献词|演讲|开幕词|闭幕词)(?:稿)?$")
 _DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
 _DASH = r"[—―─\-]"  # — and its look-alikes: ― (U+2015), ─ (box drawing), - (a folded －)
@@ -415,6 +426,9 @@ HEAD_RUN_TOGETHER = re.compile(
 DOCSITE_HEAD = re.compile(
     r"^\s*(?:第\s*\d+\s*页\s*共\s*\d+\s*页|编号:\s*\d{5,}|(?:\d{1,2}-\d{1,2}\s*\|?\s*)?移动端:)"
     r"|(?:文章|本文)标题:[^:。，]{4,60}?(?:讲话|报告|致辞|发言|总结)|(?P<note>编者按:)"
+    # a 范文 template's date stamp left unfilled, between the site's summary of the document and its own title
+    # (777doc: `编号：136929198县委常委…会议上的主持词201X/X/XX全县…会议上的主持词县委常委…xxx（二○一八年…）同志们：`)
+    r"|(?P<stamp>(?<![\d/])20[\dX]X/X{1,2}/X{1,2}(?![\dX/]))"
 )  # an editor's note is broken off before its label only: the note runs on to the salutation
 
 

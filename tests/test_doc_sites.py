@@ -1,0 +1,80 @@
+"""Doc-sharing and 范文 sites' pages as read by hand (held-out real pages, session 45): each test is a short
+synthetic snippet of one class of page seen there, through normalize and extract as the pipeline runs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+SPEECH = (
+    "这次会议的主要任务是总结去年工作，部署今年任务。下面，我讲三点意见。\n"
+    "一是提高认识。各级各部门要充分认识做好今年工作的重要意义，切实增强责任感和紧迫感。\n"
+    "二是突出重点。要抓住关键环节，集中力量解决突出问题，确保各项任务落到实处。\n"
+)
+
+
+def read(page: str) -> tuple[dict, object]:
+    n = normalize_text(page)
+    return extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines), n
+
+
+# ---------------------------------------------------------------------------- a doc site's head run into the text
+
+
+@pytest.mark.parametrize("stamp", ["201X/X/XX", "20XX/XX/XX", "20XX/X/X"])
+def test_template_stamp_splits_a_doc_sites_head(stamp):
+    """777doc: `编号：N` + the site's summary (office + title) + an unfilled date stamp + the document's own title,
+    byline and date, all on one line with the salutation."""
+    page = (
+        f"编号:136929198县委常委、县政府负责人全县2018年秋冬季创森工作会议上的主持词{stamp}"
+        "全县2018年秋冬季创森工作会议上的主持词县委常委、县政府负责人xxx(二○一八年十二月二十九日)同志们:"
+        + SPEECH.replace("\n", "")
+    )
+    f, n = read(page)
+    assert f["title"] == "全县2018年秋冬季创森工作会议上的主持词"
+    assert f["meeting"] == "全县2018年秋冬季创森工作会议"
+    assert f["delivered_on"] == dt.date(2018, 12, 29)
+    assert stamp not in n.text and "编号" not in n.text
+    assert "这次会议的主要任务" in n.text
+
+
+def test_template_stamp_with_office_summary_gives_the_office():
+    page = "编号:541193579镇长在全镇安全生产工作会议上的讲话20XX/XX/XX在全镇安全生产工作会议上的讲话同志们:" + SPEECH
+    f, _ = read(page)
+    assert (f["title"], f["speaker_title"], f["meeting"]) == (
+        "在全镇安全生产工作会议上的讲话",
+        "镇长",
+        "全镇安全生产工作会议",
+    )
+
+
+def test_a_real_date_is_no_template_stamp():
+    n = normalize_text("在全镇安全生产工作会议上的讲话\n2018/12/29\n同志们：\n" + SPEECH)
+    assert "2018/12/29" not in [line for _, line, rule in n.removed_lines if rule == "chrome.download_notice"]
+
+
+def test_title_repeated_and_glued_to_the_first_sentence():
+    """6dgww: the title line, then the title again (an office before it) run into the first sentence, no salutation."""
+    page = (
+        "在全市招商引资督查观摩总结交流会上的讲话\n"
+        "市长在全市招商引资督查观摩总结交流会上的讲话这次招商引资督查观摩活动，目的是在全市上下进一步掀起招商引资新高潮。"
+        + SPEECH
+    )
+    f, n = read(page)
+    assert f["speaker_title"] == "市长"
+    assert f["meeting"] == "全市招商引资督查观摩总结交流会"
+    assert f["title"].endswith("在全市招商引资督查观摩总结交流会上的讲话")
+    assert "\n这次招商引资督查观摩活动，目的是" in n.text
+
+
+def test_a_sentence_naming_the_title_is_not_split():
+    page = (
+        "在全市招商引资工作会议上的讲话\n同志们：\n在全市招商引资工作会议上的讲话精神要认真贯彻落实，各地要抓紧行动。\n"
+        + SPEECH
+    )
+    n = normalize_text(page)
+    assert "在全市招商引资工作会议上的讲话精神要认真贯彻落实" in n.text
