@@ -1465,6 +1465,28 @@ _TRUNCATION_TRIGGER = re.compile("|".join(re.escape(t) for t in vocab.TRUNCATION
 _TRUNCATION_LINE = re.compile("|".join(re.escape(t) for t in (*vocab.TRUNCATION_TRIGGERS, "篇")))
 
 
+def _paywall_cut(lines: _Lines) -> int:
+    """A 范文 site's preview: its length stamp (R.ARTICLE_LENGTH) goes, and says the text was cut when the page shows
+    less than it counts; a last line cut with an ellipsis above a login prompt (R.ELLIPSIS_CUT) was cut too."""
+    kept = [i for i, k in enumerate(lines.keys) if k and lines.rule[i] is None]
+    cut = 0
+    stamps = [i for i in kept[-R.TAIL_WINDOW :] if len(lines.keys[i]) <= 40 and R.ARTICLE_LENGTH.search(lines.keys[i])]
+    for i in stamps:
+        lines.remove(i, "chrome.paywall", whole=True)
+        counted = int(R.ARTICLE_LENGTH.search(lines.keys[i]).group(1))  # type: ignore[union-attr]
+        shown = sum(len(lines.raw[j]) for j in kept if lines.rule[j] is None)
+        cut = cut or int(shown < counted * R.ARTICLE_SHOWN_SHARE)
+    last = next((i for i in reversed(kept) if lines.rule[i] is None and _HAN_RE.search(lines.keys[i])), None)
+    if (
+        not cut
+        and last is not None
+        and R.ELLIPSIS_CUT.search(lines.raw[last].rstrip())
+        and any(r == "chrome.paywall" for r in lines.rule[last + 1 :])
+    ):
+        cut = 1
+    return cut
+
+
 def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
     """因篇幅问题不能全部显示…: a whole line is removed; a notice glued to a body line is cut from it."""
     found = 0
@@ -2090,6 +2112,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _head_rules(lines)
     _learned(lines, boilerplate)
     _running_headers(lines)
+    truncated += _paywall_cut(lines)
 
     _join_across_cuts(lines, counts)
     removed = sorted(

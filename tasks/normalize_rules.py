@@ -363,6 +363,14 @@ EDITOR_NOTE_MAX = 600  # key chars: a doc site's note summarizing the speech (th
 HEAD_SPLIT_LINES = 12
 HEAD_SPLIT_MIN = 16  # `白山市市长王雪峰 分享到：微信 微博 QQ空间` (a mobile page's byline and share bar) has 22
 HEAD_SPLIT_CHARS = 600
+# A 范文 site's length stamp under a preview (wmjy: `【文章共1471字，精选参考范文，仅供学习借鉴】`): chrome; the text was
+# cut when the page shows less than ARTICLE_SHOWN_SHARE of the characters it counts (the stamp counts every
+# character, punctuation too).
+ARTICLE_LENGTH = re.compile(r"[【\[(（]?(?:文章|全文|本文)共\s*(\d{3,6})\s*字[，,][^】\]\n]{0,24}[】\])）]?$")
+ARTICLE_SHOWN_SHARE = 0.9
+# The shown text's last line cut with an ellipsis (`…万事如...`) above a login or reward prompt (chrome.paywall):
+# the rest of the text is behind the prompt.
+ELLIPSIS_CUT = re.compile(r"[" + HAN + r"](?:\.{3,6}|…{1,2})$")
 # A doc site's title line repeated at the start of the text, glued to its first sentence with no salutation between
 # (6dgww: `在全市招商引资…交流会上的讲话` / `市长在全市招商引资…交流会上的讲话这次招商引资督查观摩活动，目的是…`): the copy,
 # with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to

@@ -78,3 +78,39 @@ def test_a_sentence_naming_the_title_is_not_split():
     )
     n = normalize_text(page)
     assert "在全市招商引资工作会议上的讲话精神要认真贯彻落实" in n.text
+
+
+# ---------------------------------------------------------------------------- previews cut by the site
+
+
+def test_preview_notice_without_only_sets_truncated():
+    n = normalize_text("同志们：\n" + SPEECH + "（未完，全文共2010字，当前显示249字）\n（请认真阅读下面的提示信息）\n")
+    assert n.flags.get("truncated")
+    assert "未完" not in n.text
+
+
+def test_length_stamp_over_a_preview():
+    """wmjy: `【文章共1471字，…】` under a preview of ~200 characters: chrome, and the text was cut."""
+    n = normalize_text(
+        "尊敬的各位领导：\n" + SPEECH + "【文章共1471字，精选参考范文，仅供学习借鉴】\n手机扫码阅读本文\n"
+    )
+    assert n.flags.get("truncated")
+    assert "文章共" not in n.text
+
+
+def test_length_stamp_under_the_whole_text_is_chrome_only():
+    n = normalize_text("尊敬的各位领导：\n" + SPEECH + "【文章共120字，精选参考范文，仅供学习借鉴】\n")
+    assert not n.flags.get("truncated")
+    assert "文章共" not in n.text
+
+
+def test_ellipsis_above_a_login_prompt():
+    n = normalize_text(
+        "尊敬的各位领导：\n" + SPEECH + "祝大家节日快乐，身体健康，合家幸福，万事如...\n请先登录\n\n>\n\n相关推荐\n"
+    )
+    assert n.flags.get("truncated")
+
+
+def test_ellipsis_without_a_prompt_is_no_cut():
+    n = normalize_text("尊敬的各位领导：\n" + SPEECH + "我们有信心，有能力，有决心……\n")
+    assert not n.flags.get("truncated")
