@@ -158,6 +158,18 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.labelled_title", r"(?:本文|文章)标题" + COLON + r".{2,80}$|收藏《[^》]{2,60}》[）)]?$"),
     # a site's header date with its weekday, `2023年03月29日 星期三`: the day the page was viewed, not published
     ("chrome.toolbar", r"\d{4}年\d{1,2}月\d{1,2}日(?:星期|周)[一二三四五六日天]$"),
+    # a page's own header and navigation, read as the title when left (held-out pages, session 45): a skip link
+    # (`跳至主要内容`: info.gov.hk), a nav bar of short words (`首页 热点资讯 义务教育 高等教育 出国留学 考研考公`), a
+    # breadcrumb that lost its marks (`首页范文稿件发言稿`), a site's greeting or name (`您身边的文档专家，晒文网欢迎您！`,
+    # `维基文库，自由的图书馆`, `九九范文帮`), a reader's buttons (`返回`, `关灯`, `开启左侧`), a paper site's label
+    # (`论文部分内容阅读`)
+    ("chrome.toolbar", r"(?:跳至|跳到|跳转至)主要内容$|跳过导航$|(?:返回|关灯|开灯|开启左侧|关闭左侧)$"),
+    ("chrome.breadcrumb", r"首页[^\s，。、；：:！？!?,]{2,30}$"),  # keys hold no spaces: a nav bar is one run
+    (
+        "chrome.toolbar",
+        r".{0,16}(?:网|站)欢迎(?:您|你)[！!]?$|维基文库[，,]\s*自由的图书馆$|[^\s，。]{0,4}范文(?:帮|网|大全)?$"
+        r"|论文部分内容阅读$",
+    ),
     # the site's introduction: `下面是小编为大家整理的…讲话，供大家参考。` / `下面给大家分享一些关于…，供大家参考。` /
     # `前言：本站为你精心整理了…范文，希望能为你的创作提供参考价值…`; a doc site's `编者按：本文主要从…几个方面进行阐述`
     (
@@ -168,6 +180,16 @@ LINE_RULES: list[tuple[str, str]] = [
         + COLON
         + r"本站为你精心整理了|编者按"
         + COLON,
+    ),
+    # the same introduction in a site's own name or with 以上/就是/为你, a definition of the genre before it on the line:
+    # `演讲稿，是在较为隆重的仪式上…发表的讲话文稿。…下面是范文网小编整理的校庆演讲稿11篇，供大家赏析。`, `以下是学习啦整理了…
+    # 范文3篇，供你参考。`, `下面我们范文网发言稿频道给大家精编的14篇…，希望对大家有所帮助`, `以上是小编为大家准备的…范文，
+    # 希望对大家的写作有所帮助。` (the site's voice: 小编 or a name ending in 网/啦/站/频道, never a speaker's 我)
+    (
+        "chrome.intro",
+        r".{0,90}?(?:下面|以下|以上)(?:就|我们)?(?:是|为)?[^，。,\s]{0,12}?(?:小编|网|啦|站|频道)(?:为|给)?(?:大家|您|你|你们)?"
+        r"(?:精心)?(?:整理|收集|搜集|带来|分享|推荐|准备|精编|编辑)(?:的|了)"
+        r".{0,80}?(?:供(?:大家|您|你)?(?:参考|赏析|借鉴|阅读)|仅供参考|希望对|欢迎阅读|欢迎参考)",
     ),
     # 本文档由用户上传 …
     ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),

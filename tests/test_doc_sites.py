@@ -114,3 +114,56 @@ def test_ellipsis_above_a_login_prompt():
 def test_ellipsis_without_a_prompt_is_no_cut():
     n = normalize_text("尊敬的各位领导：\n" + SPEECH + "我们有信心，有能力，有决心……\n")
     assert not n.flags.get("truncated")
+
+
+# ---------------------------------------------------------------------------- the site speaking of itself
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "发达国家的发展历程表明，工业发展至关重要。下面就是小编给大家整理的，仅供参考。",
+        "比赛中的紧张氛围能够让我们更加充实。以上是小编为大家准备的比赛总结范文，希望对大家的写作有所帮助。",
+        "离别总是最伤感，那么欢送领导时怎么发言？下面小编为你整理了几篇欢送领导发言词范文，希望对你有帮助。",
+        "演讲稿，是在较为隆重的仪式上发表的讲话文稿。下面是范文网小编整理的校庆演讲稿11篇，供大家赏析。",
+        "致辞，指用文字或语言向人表达思想感情。以下是学习啦整理了2016市长新年致辞范文3篇，供你参考。",
+        "主持会议的开场白怎么写？下面我们范文网发言稿频道给大家精编的14篇关于主持会议的开场白，希望对大家有所帮助，内容仅供参考！",
+    ],
+)
+def test_site_intro_in_its_own_name(intro):
+    n = normalize_text("在全县工作会议上的讲话\n" + intro + "\n同志们：\n" + SPEECH)
+    assert intro[:8] not in n.text
+    assert [r for _, _, r in n.removed_lines] == ["chrome.intro"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "下面是我为大家准备的几点体会，仅供参考。",
+        "以下是我们整理的几条意见，希望对大家有所启发。",
+        "下面，我把市委的要求给大家分享一下，供大家参考。",
+    ],
+)
+def test_a_speaker_sharing_is_no_site_intro(line):
+    n = normalize_text("同志们：\n" + SPEECH + line + "\n")
+    assert line in n.text
+
+
+@pytest.mark.parametrize(
+    "line,rule",
+    [
+        ("跳至主要内容", "chrome.toolbar"),
+        ("首页 热点资讯 义务教育 高等教育 出国留学 考研考公", "chrome.breadcrumb"),
+        ("首页范文稿件发言稿", "chrome.breadcrumb"),
+        ("您身边的文档专家，晒文网欢迎您！", "chrome.toolbar"),
+        ("维基文库，自由的图书馆", "chrome.toolbar"),
+        ("九九范文帮", "chrome.toolbar"),
+        ("返回", "chrome.toolbar"),
+        ("论文部分内容阅读", "chrome.toolbar"),
+    ],
+)
+def test_site_header_lines(line, rule):
+    page = line + "\n校长在学校周年庆典上的致辞\n尊敬的各位来宾：\n" + SPEECH
+    n = normalize_text(page)
+    assert (line, rule) in [(x, r) for _, x, r in n.removed_lines]
+    assert extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)["title"] == "校长在学校周年庆典上的致辞"
