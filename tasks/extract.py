@@ -782,12 +782,36 @@ def _main_title_line(line: str) -> bool:
 
 # A greeting titled by its occasion alone, too short for TITLE_LINE_RE: `新春献词`, `新年贺词`, `元旦致辞`.
 SHORT_GREETING_TITLE_RE = re.compile(r"^(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词)$")
+# A series' navigation in a collection's header (wikisource: `中华民国第七任总统就职演说` / `第六任总统就职演说 中华民国第七任
+# 总统就职演说` / `总统 蒋经国` / `1984年5月20日` / `第八任总统就职演说`): the previous and next works are titled as the
+# page's own title with another number. A later title-like line that is the earlier title with its numbers changed
+# (or its tail so), or a previous link run into the title on one line, is a link, not the title.
+SERIES_NUMBER_RE = re.compile(r"[一二三四五六七八九十百零〇两\d]+")
+
+
+def _series_link(t: str, titles: list[str]) -> bool:
+    """t links to another work of the series whose titles `titles` (the earlier title-like lines) belong to."""
+    for earlier in titles:
+        if t == earlier:
+            continue
+        if " " in t and t.rsplit(" ", 1)[1] == earlier:
+            return True  # `第六任总统就职演说 中华民国第七任总统就职演说`: the previous link, then the title
+        a, b = SERIES_NUMBER_RE.sub("#", t), SERIES_NUMBER_RE.sub("#", earlier)
+        if (
+            "#" in a
+            and len(a) >= 5
+            and b.endswith(a)
+            and SERIES_NUMBER_RE.findall(t) != SERIES_NUMBER_RE.findall(earlier)[-len(SERIES_NUMBER_RE.findall(t)) :]
+        ):
+            return True  # `第八任总统就职演说` under `中华民国第七任总统就职演说`: the next link
+    return False
 
 
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
     head = _joined_title_lines(head)
+    titles: list[str] = []  # title-like lines seen (a series' links are told from them)
     for i, line in enumerate(head):
         if (
             i > 0
@@ -808,6 +832,9 @@ def _speech_title(head: list[str]) -> str | None:
         if "，" in t and len(t) > 30:
             continue
         t = SUBTITLE_RE.sub("", t)  # `高举…而团结奋斗——在…大会上的报告`: the title, then its subtitle
+        if _series_link(t, titles):
+            continue
+        titles.append(t)
         if i > 0 and not t.startswith("在") and "在" not in t[:3]:
             prev = head[i - 1]
             if (

@@ -167,3 +167,30 @@ def test_site_header_lines(line, rule):
     n = normalize_text(page)
     assert (line, rule) in [(x, r) for _, x, r in n.removed_lines]
     assert extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)["title"] == "校长在学校周年庆典上的致辞"
+
+
+# ---------------------------------------------------------------------------- titles
+
+
+def test_series_links_are_not_the_title():
+    """wikisource's header: the title, the previous work run into it, byline, date, the next work."""
+    page = (
+        "中华民国第七任总统就职演说\n第六任总统就职演说 中华民国第七任总统就职演说\n总统 蒋经国\n1984年5月20日\n"
+        "第八任总统就职演说\n领袖的声音\n亲爱的全国同胞们、诸位贵宾：\n" + SPEECH
+    )
+    f, _ = read(page)
+    assert f["title"] == "中华民国第七任总统就职演说"
+    assert f["delivered_on"] == dt.date(1984, 5, 20)
+
+
+def test_series_next_link_after_the_repeated_title():
+    page = (
+        "中华民国第八任总统就职演说\n第七任总统就职演说 开创中华民族的新时代\n中华民国第八任总统就职演说\n总统李登辉\n"
+        "1990年5月20日\n第九任总统就职演说\n亲爱的全国同胞、各位贵宾：\n" + SPEECH
+    )
+    assert read(page)[0]["title"] == "中华民国第八任总统就职演说"
+
+
+def test_two_titles_differing_otherwise_keep_the_last():
+    page = "县长在全县工作会议上的讲话\n在全县2024年经济工作会议上的讲话\n同志们：\n" + SPEECH
+    assert read(page)[0]["title"] == "在全县2024年经济工作会议上的讲话"
