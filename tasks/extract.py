@@ -782,6 +782,15 @@ def _main_title_line(line: str) -> bool:
 
 # A greeting titled by its occasion alone, too short for TITLE_LINE_RE: `新春献词`, `新年贺词`, `元旦致辞`.
 SHORT_GREETING_TITLE_RE = re.compile(r"^(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词)$")
+# a title set in spaced letters (`元 旦 献 词`): read without its spaces
+SPACED_LETTERS_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){2,9}$")
+# a slogan title's greeting subtitle (`平凡孕育不凡 奋斗创造未来` / `——2026年元旦献词`, `——代2026年新年献词`): the title is
+# both, so its kind is the subtitle's
+GREETING_SUBTITLE_LINE_RE = re.compile(
+    r"^\s*(?:——|--|—|──)\s*(?:代)?(?:\d{4}年|[一二三四五六七八九〇零]{4}年)?[^，。；：:—\s]{0,10}?(?:献词|贺词|致辞|致词)\s*$"
+)
+
+
 # A series' navigation in a collection's header (wikisource: `中华民国第七任总统就职演说` / `第六任总统就职演说 中华民国第七任
 # 总统就职演说` / `总统 蒋经国` / `1984年5月20日` / `第八任总统就职演说`): the previous and next works are titled as the
 # page's own title with another number. A later title-like line that is the earlier title with its numbers changed
@@ -823,7 +832,12 @@ def _speech_title(head: list[str]) -> str | None:
             # given; the line above it is the title (a doc site's copy whose page title is the subtitle)
             best = head[i - 1].strip()
             continue
+        if i > 0 and GREETING_SUBTITLE_LINE_RE.match(line) and _main_title_line(head[i - 1]):
+            best = head[i - 1].strip() + line.strip()  # `平凡孕育不凡 奋斗创造未来——2026年元旦献词`
+            continue
         t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
+        if SPACED_LETTERS_RE.match(t):
+            t = re.sub(r"[ \u3000]", "", t)  # `元 旦 献 词`
         if SHORT_GREETING_TITLE_RE.match(t):
             best = t  # `新春献词`: a newspaper's greeting titled by its occasion alone
             continue

@@ -800,6 +800,12 @@ def _split_joined_head(lines: _Lines) -> None:
         if not at and (glued := _glued_title_end(lines, i, prev)) is not None:
             at = [glued]
         prev = i
+        if (
+            not at
+            and (sub := R.GREETING_SUBTITLE.search(raw, 0, R.GREETING_SUBTITLE_CHARS))
+            and raw[sub.end() :].strip()
+        ):
+            at = [a for a in (sub.start(), sub.end()) if raw[:a].strip()]  # `…——代2026年新年献词` + the text
         if at:
             before = len(lines.raw)
             lines.split(i, at, strip=R.HEAD_SEPARATOR_CHARS)
@@ -1265,6 +1271,7 @@ def _head_rules(lines: _Lines) -> None:
         if (
             c is not None
             and R.KEYWORD_LINE.fullmatch(lines.keys[c])
+            and not R.GREETING_TITLE_KEY.match(lines.keys[c])
             and (not run or c == run[-1] + 1 or _blank_between(lines, run[-1], c))
         ):
             run.append(c)

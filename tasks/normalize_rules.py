@@ -628,6 +628,15 @@ TRUNCATION = vocab.TRUNCATION_NOTICE_RE
 
 # Short head lines that are search keywords of the page (2023 / 区长 / 互学互 / 汇报会 / 致辞).
 KEYWORD_LINE = re.compile(r"[" + HAN + r"A-Za-z0-9]{1,6}$")
+# a greeting's own title set in spaced letters under its banner (`新` / `年` / `快` / `乐` / `元 旦 献 词`): the title,
+# never a keyword, though its key is as short
+GREETING_TITLE_KEY = re.compile(r"(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词)$")
+# A greeting's subtitle run into the text after its slogan title (bhxqrd: `逐光而进共赴新程——代2026年新年献词2026年的
+# 第一缕曙光…`): the line is broken around it, within GREETING_SUBTITLE_CHARS of its start.
+GREETING_SUBTITLE = re.compile(
+    r"(?:——|--|──)\s*(?:代)?(?:\d{4}年|[一二三四五六七八九〇零]{4}年)?[^，。；：:—\s]{0,10}?(?:献词|贺词|致辞|致词)"
+)
+GREETING_SUBTITLE_CHARS = 60
 KEYWORD_RUN = 3
 
 # --------------------------------------------------------------------------- learned boilerplate guard

@@ -194,3 +194,34 @@ def test_series_next_link_after_the_repeated_title():
 def test_two_titles_differing_otherwise_keep_the_last():
     page = "县长在全县工作会议上的讲话\n在全县2024年经济工作会议上的讲话\n同志们：\n" + SPEECH
     assert read(page)[0]["title"] == "在全县2024年经济工作会议上的讲话"
+
+
+def test_slogan_over_a_greeting_subtitle_under_a_nav_heading():
+    page = (
+        "领导活动\n平凡孕育不凡 奋斗创造未来\n——2026年元旦献词\n中共常州市委书记  王剑锋\n常州市人民政府市长  周伟\n"
+        "新岁启程，万象更新。在这辞旧迎新的美好时刻，我们谨代表市委、市人大、市政府、市政协，向全市人民致以新年的祝福！\n"
+        + SPEECH
+    )
+    f, _ = read(page)
+    assert f["title"] == "平凡孕育不凡 奋斗创造未来——2026年元旦献词"
+    assert f["doc_type"] == "致辞"
+
+
+def test_greeting_subtitle_run_into_the_text():
+    page = (
+        "稿源：天津市滨海新区人大\n逐光而进共赴新程——代2026年新年献词2026年的第一缕曙光，正温柔地洒向渤海之滨这片土地。"
+        "亲爱的滨城人，新年好！\n" + SPEECH
+    )
+    f, n = read(page)
+    assert f["title"] == "逐光而进共赴新程——代2026年新年献词"
+    assert f["doc_type"] == "致辞"
+    assert "\n2026年的第一缕曙光" in n.text
+
+
+def test_greeting_title_in_spaced_letters_under_its_banner():
+    page = (
+        "新\n年\n快\n乐\n元 旦 献 词\n区委副书记、代理区长 李泽龙\n(2021年12月31日)\n市民们、同志们、朋友们:\n"
+        "日月其迈，岁律更新。在这辞旧迎新的美好时刻，我谨代表区人民政府，向全区人民致以新年的祝福！\n" + SPEECH
+    )
+    f, _ = read(page)
+    assert (f["title"], f["doc_type"], f["speaker_name"]) == ("元旦献词", "致辞", "李泽龙")
