@@ -161,6 +161,7 @@ DOC_TYPES = (
     ("演说", "讲话"),
     ("发言", "发言"),
     ("主持词", "主持词"),
+    ("开场白", "主持词"),  # `主持会议的开场白`: the chair's opening words
     ("决议", "决议"),
     ("讲话", "讲话"),
     ("讲稿", "讲话"),
@@ -898,10 +899,19 @@ HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市�
 
 # An untitled news copy says what it carries where it introduces the full text: `以下为致辞全文`, `…在晚宴上致辞全文：`,
 # `以下是主旨演讲全文`, `致辞，全文如下`, `【习近平致词全文】` (5 of the 53 held-out pages, g1, had no other sign of their kind).
-_LEAD_KIND = r"(致辞|致词|贺词|讲话|演讲|演说|发言)"
+_LEAD_KIND = r"(致辞|致词|贺词|献词|讲话|演讲|演说|发言)"
 LEAD_KIND_RE = re.compile(
-    rf"(?:以下|下面)(?:为|是)[^。；！？\n]{{0,60}}?{_LEAD_KIND}的?全文|{_LEAD_KIND}[，,]\s*全文如下"
+    rf"(?:以下|下面)(?:为|是)[^。；！？\n]{{0,60}}?{_LEAD_KIND}的?全文|{_LEAD_KIND}[，,。]\s*全文如下"
     rf"|[【\[][^】\]\n]{{0,12}}?{_LEAD_KIND}全文[】\]]"
+)
+
+
+# An untitled acceptance, in its opening paragraph: the newly elected's thanks (`非常感谢大家对我的信任，选举我做辽宁省
+# 人民政府的省长`: a 讲话) or an honoree's (`这份荣誉不再只属于我一个人`, `获此殊荣`: a 发言, as 获奖感言 are filed).
+ACCEPTANCE_RE = re.compile(
+    r"(?P<elected>(?:感谢|谢谢)[^。！；\n]{0,16}?信任[^。！；\n]{0,6}?(?:选举|推选)我|(?:我|本人)(?:有幸)?当选为?[^。，；\n]{0,16}?"
+    r"(?:省长|市长|县长|区长|州长|主席|主任|书记))"
+    r"|这份荣誉|获此殊荣|(?:我|本人)(?:有幸)?荣获[^。，；\n]{0,24}?(?:称号|奖)"
 )
 
 
@@ -978,6 +988,8 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     if lead := LEAD_KIND_RE.search(text[:OPENING_PARA_CHARS]):
         word = next(g for g in lead.groups() if g)
         return next(k for key, k in DOC_TYPES if word.endswith(key))
+    if title is None and (accept := ACCEPTANCE_RE.search(text[:OPENING_PARA_CHARS])):
+        return "讲话" if accept.group("elected") else "发言"
     if "同志们" in head:
         return "讲话"
     return None

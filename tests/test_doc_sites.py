@@ -225,3 +225,40 @@ def test_greeting_title_in_spaced_letters_under_its_banner():
     )
     f, _ = read(page)
     assert (f["title"], f["doc_type"], f["speaker_name"]) == ("元旦献词", "致辞", "李泽龙")
+
+
+# ---------------------------------------------------------------------------- kinds
+
+
+def test_opening_remarks_are_the_chairs():
+    f, _ = read("主持会议的开场白（14篇）\n" + SPEECH)
+    assert f["doc_type"] == "主持词"
+
+
+def test_greeting_introduced_by_its_lead():
+    page = (
+        "新年前夕，国家主席习近平通过中央广播电视总台和互联网，发表了二〇二四年新年贺词。全文如下：\n"
+        "大家好！冬至阳生，岁回律转。在这辞旧迎新的美好时刻，我在北京向大家致以新年的祝福！\n" + SPEECH
+    )
+    assert read(page)[0]["doc_type"] == "致辞"
+
+
+def test_untitled_acceptance_of_an_election():
+    page = (
+        "主任、副主任、各位代表：非常感谢大家对我的信任，选举我做辽宁省人民政府的省长。我深知这个选举的分量。\n"
+        + SPEECH
+    )
+    assert read(page)[0]["doc_type"] == "讲话"
+
+
+def test_untitled_acceptance_of_an_honour():
+    page = (
+        "再次站在这个熟悉的台上，我的双手微微颤抖。今天，聚光灯再次打在身上，因为这份荣誉不再只属于我一个人。\n"
+        + SPEECH
+    )
+    assert read(page)[0]["doc_type"] == "发言"
+
+
+def test_a_titled_speech_keeps_its_titles_kind():
+    page = "在全县表彰大会上的讲话\n同志们：\n今天获此殊荣的同志们，是全县干部学习的榜样。\n" + SPEECH
+    assert read(page)[0]["doc_type"] == "讲话"
