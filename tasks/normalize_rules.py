@@ -110,6 +110,14 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.forum", r"今日" + COLON + r"\d+\|?昨日" + COLON),
     ("chrome.forum", r".{0,40}(?:只看该作者|倒序浏览|回帖双倍积分|快速回帖|使用道具|举报$|在线时间\d+小时)"),
     ("chrome.forum", r"(?:楼主|沙发|板凳|地板|点评回复举报|回复举报|点评|\d+楼)$"),
+    # Discuz's post head once its clock is cut (held-out 老秘网 copies, session 45): `[复制链接]` / `指尖阳光 发表于` /
+    # `显示全部楼层 |阅读模式 打印 上一主题 下一主题`; the forum's book ads over it, three or more `《书名》作者某` in a row
+    # (`《文稿，还能这样写》作者雄文《笔杆子碎语》作者王一端…`)
+    (
+        "chrome.forum",
+        r"\[复制链接\]$|[^\s，。]{1,20}?发表于[\d\-/: ]{0,20}(?:\|.{0,60})?$|.{0,20}显示全部楼层|.{0,20}阅读模式.{0,12}上一主题"
+        r"|.{0,30}?(?:《[^》]{2,24}》作者[^《]{1,12}){3,}$",
+    ),
     ("chrome.forum", r"\d+主题\d+帖子\d+积分|.{0,20}积分\d+.{0,4}距离下一等级"),
     # a thread's counters: `查看: 2525|回复: 0`
     ("chrome.forum", r"查看" + COLON + r"\d+\|回复" + COLON + r"\d+$"),

@@ -262,3 +262,27 @@ def test_untitled_acceptance_of_an_honour():
 def test_a_titled_speech_keeps_its_titles_kind():
     page = "在全县表彰大会上的讲话\n同志们：\n今天获此殊荣的同志们，是全县干部学习的榜样。\n" + SPEECH
     assert read(page)[0]["doc_type"] == "讲话"
+
+
+# ---------------------------------------------------------------------------- a forum's repost
+
+
+def test_discuz_post_head_and_book_ads_over_a_repost():
+    page = (
+        "《文稿，还能这样写》作者雄文《笔杆子碎语》作者王一端《机关文稿写作入门》作者杨新宇《机关文字工作五十讲》作者何新国\n"
+        "最新《公文写作培训课程》直播间《公文写作百法例讲》作者房立洲老秘网站长、《老秘笔记》作者老猫《公文高手的自我修养》作者胡森林\n"
+        "在东莞市办公室系统2010年迎春团拜会上的致辞\n[复制链接]\n"
+        "指尖阳光 发表于 2015-6-21 15:18:43 | 显示全部楼层 |阅读模式 打印 上一主题 下一主题\n"
+        "在东莞市办公室系统2010年迎春团拜会上的致辞\n尊敬的各位领导，同志们：\n" + SPEECH
+    )
+    f, n = read(page)
+    for chrome in ("作者雄文", "作者胡森林", "复制链接", "发表于", "显示全部楼层", "上一主题"):
+        assert chrome not in n.text
+    assert f["title"] == "在东莞市办公室系统2010年迎春团拜会上的致辞"
+    assert f["published_on"] == dt.date(2015, 6, 21)
+
+
+def test_a_sentence_listing_books_stays():
+    line = "要认真学习《论持久战》《矛盾论》《实践论》《反对本本主义》等著作，读原著、学原文、悟原理。"
+    n = normalize_text("同志们：\n" + SPEECH + line + "\n")
+    assert line in n.text
