@@ -1360,7 +1360,7 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
 
 def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
-    office = office.strip(" 、")
+    office = SAR_OFFICE_RE.sub("", office.strip(" 、"))
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
             rest, level = office[h.end :], office[h.end - 1]
@@ -1399,6 +1399,10 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         if NOTE_START_RE.match(line):
             continue  # `这是习近平总书记` | `2023年1月31日在…时讲话的一部分。`: an editor's note the header cut at its date
         line = WIRE_DATELINE_RE.sub("", line)  # `新华社北京1月19日电 国务院总理李强` | `1月19日主持召开…`: a news lead
+        if (tag := CAPTION_TAG_RE.search(line)) is not None:
+            line = line[
+                tag.end() :
+            ]  # `…全文来了！【同期】香港特区第六任行政长官 李家超`: a TV caption names who speaks
         line = re.sub(rf"({OFFICE_KW})\s*[:：]\s*(?=[{HAN}])", r"\1 ", line)  # 市长：王勇
         line = SPACED_OFFICE_RE.sub(r"\1\2", line)  # 省 长 王文涛
         if line.count("）") + line.count(")") > line.count("（") + line.count("("):
@@ -1542,6 +1546,129 @@ def _lead_speaker(text: str) -> tuple[str | None, str | None]:
         name, office = m.group("name"), m.group("office")
         if is_byline_name(name) and not regions.find_places(name):
             return name, _strip_jurisdiction(office)
+    return None, None
+
+
+# Speakers a page names by a label, not a byline (held-out audit k5, the search tool's stored pages): a TV caption
+# (`【同期】香港特区第六任行政长官 李家超`, `【同期声】`, `【现场声】`, `字幕：`), an author line (`作者:温家宝` over
+# `在2008年春节团拜会上的讲话`, `文/王某`), wikisource's infobox (`發布機關:中華民國總統 馬英九`), a speaker label
+# (`讲话人：县委书记 张某`, `发言人：`), a heading that introduces the full text (`【習近平致詞全文】`,
+# `王某同志讲话全文：`) and a signature closing a letter or greeting (`市委书记 王某` / `2024年2月9日`).
+_LABEL_NAME = rf"(?P<name>[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+|[{HAN}]{{2,4}})"
+CAPTION_TAG_RE = re.compile(
+    r"(?:[【\[（(]\s*(?:同期声?|现场声|现场同期|采访同期|同期采访|字幕)\s*[】\]）)]|(?<![{HAN}])(?:同期声?|现场声|字幕)\s*[:：])\s*".replace(
+        "{HAN}", HAN
+    )
+)
+# A 行政长官's region and term are no part of the office: `香港特区第六任行政长官` -> 行政长官.
+SAR_OFFICE_RE = re.compile(r"^.{0,12}?(?:特区|特别行政区)(?:政府)?(?:第[一二三四五六七八九十\d]{1,3}任)?(?=行政长官)")
+AUTHOR_LABEL_RE = re.compile(r"(?:^|[\s|｜])(?:作者|撰文|撰稿)\s*[:：]\s*|^文\s*[/／|｜]\s*")
+SPEAKER_LABEL_RE = re.compile(r"(?:^|[\s|｜])(?:讲话人|发言人|主讲人|致辞人|报告人|演讲人)\s*[:：]\s*")
+ISSUER_LABEL_RE = re.compile(rf"发布机关\s*[:：]\s*(?P<org>[^\s:：|｜]{{2,16}}?)\s+{_LABEL_NAME}(?=$|[\s|｜]|发布)")
+# Words after a label that say it names the page's writer, not the speaker (`作者：本报记者 王某`, `作者: 佚名`).
+NOT_SPEAKER_LABEL_RE = re.compile(r"^(?:本报|本网|本站|记者|通讯员|编辑|小编|网友|佚名|admin|匿名|未知)", re.I)
+# What may follow the name on a label line glued by the scrape (`作者: 习近平发布时间: 2022-11-16 来源: 《求是》`).
+LABEL_NAME_END_RE = re.compile(r"$|[\s|｜,，;；/（(【\[]|发布|来源|时间|日期|编辑|责任|点击|浏览|阅读|字号|[:：]")
+FULLTEXT_HEADING_RE = re.compile(
+    rf"^\s*[【\[]?\s*(?:(?P<office>[^【\[\]】，。；：:\s]{{0,16}}?{OFFICE_KW})\s?)?{_LABEL_NAME}(?:同志|先生|女士)?"
+    rf"(?:主席|总书记|总理)?的?(?:重要|新年|新春)?(?:致辞|致词|讲话|演讲|演说|发言|贺词|献词)(?:全文|原文|实录)"
+    r"\s*[】\]]?\s*[:：]?\s*$"
+)
+LABEL_HEAD_LINES = 12  # raw lines before the body a label is read from (the infobox and author lines of g1's pages)
+SIGNATURE_TAIL_LINES = 4  # a signature and its date close the text
+
+
+def _label_name(rest: str) -> tuple[str | None, str | None]:
+    """(name, office) at the start of what follows a label: `县委书记 张某`, `温家宝`, `习近平发布时间…`."""
+    rest = rest.strip()
+    if not rest or NOT_SPEAKER_LABEL_RE.match(rest):
+        return None, None
+    office = None
+    if m := re.match(rf"(?P<office>[^\s:：，。]{{0,16}}?{OFFICE_KW})\s*(?=[{HAN}])", rest):
+        office, rest = m.group("office"), rest[m.end() :]
+    for n in (3, 2, 4):  # a name runs into the chrome after it on a glued line: try its lengths, commonest first
+        cand = rest[:n]
+        if (
+            len(cand) == n
+            and re.fullmatch(rf"[{HAN}]+", cand)
+            and LABEL_NAME_END_RE.match(rest, n)
+            and _plausible_name(cand, office is not None)
+        ):
+            return cand, office
+    if m := re.match(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+", rest):
+        return m.group(0), office
+    return None, None
+
+
+def _plausible_name(cand: str, after_office: bool) -> bool:
+    if cand in _leaders():
+        return True
+    if not (is_byline_name(cand) if after_office else is_name(cand)) or regions.find_places(cand):
+        return False
+    tag = word_tags().get(cand)
+    return tag is None or tag.startswith("nr")
+
+
+def _office_of(office: str | None) -> str | None:
+    if not office:
+        return None
+    return _strip_jurisdiction(SAR_OFFICE_RE.sub("", office))
+
+
+def _labelled_speaker(raw_text: str, text: str, head: Sequence[str]) -> tuple[str | None, str | None]:
+    """(name, office) a label names (see above): the raw page's lines before its body, the text's head and its
+    opening paragraph, then the text's last lines for a signature."""
+    lines: list[str] = []
+    for line in raw_text.split("\n", LABEL_HEAD_LINES)[:LABEL_HEAD_LINES]:
+        line = clean_line(simplify(to_half(line[:RAW_HEAD_CHARS])))
+        if SALUTATION_RE.match(line) or (len(line) > 80 and "。" in line):
+            break  # the body starts: an author line after it is the reporter's (`来源:平茶镇政府 / 作者:方三益`)
+        lines.append(line)
+    lines += [x for x in head if x not in lines]
+    opening = [x for x in text[:OPENING_PARA_CHARS].split("\n") if x.strip()]
+    for line in lines:
+        if "发布机关" in line and (m := ISSUER_LABEL_RE.search(line)) and _plausible_name(m.group("name"), True):
+            return m.group("name"), re.sub(r"^(?:中华民国|中华人民共和国)", "", m.group("org")) or None
+    for line in lines + opening:
+        if (m := CAPTION_TAG_RE.search(line)) and (named := _label_name(line[m.end() :]))[0]:
+            return named[0], _office_of(named[1])
+    for line in lines:
+        for label in (SPEAKER_LABEL_RE, AUTHOR_LABEL_RE):
+            if (m := label.search(line)) and (named := _label_name(line[m.end() :]))[0]:
+                return named[0], _office_of(named[1])
+    for line in lines + opening:
+        if "全文" in line or "原文" in line or "实录" in line:
+            m = FULLTEXT_HEADING_RE.match(line)
+            if m and _plausible_name(m.group("name"), bool(m.group("office"))):
+                return m.group("name"), _office_of(m.group("office"))
+    return _signature(text)
+
+
+def _signature(text: str) -> tuple[str | None, str | None]:
+    """A signature closing the text: `市委书记 王某` or `王某` on a line of its own next to a line holding only a date
+    (`2024年2月9日`), or `王某 2023年5月1日` on one line."""
+    tail = [x.strip() for x in text[-RAW_TAIL_CHARS:].split("\n") if x.strip()][-SIGNATURE_TAIL_LINES:]
+    for i, line in enumerate(tail):
+        if len(line) > 30 or re.search(r"[，。；！？:：]", line):
+            continue
+        found = find_date(line)
+        if found:
+            rest, date_only = line[: found[1]].strip(), not line[found[2] :].strip() and not line[: found[1]].strip()
+            if date_only:
+                continue
+            cands = [rest]
+        else:
+            near = tail[i + 1 : i + 2] + tail[max(0, i - 1) : i]
+            if not any((f := find_date(x)) and not re.sub(r"[\s（()）]", "", x[: f[1]] + x[f[2] :]) for x in near):
+                continue
+            cands = [line]
+        for cand in cands:
+            office = None
+            if m := re.match(rf"(?P<office>[^\s，。]{{0,16}}?{OFFICE_KW})\s*", cand):
+                office, cand = m.group("office"), cand[m.end() :]
+            cand = re.sub(r"\s", "", cand)
+            if cand and _plausible_name(cand, office is not None):
+                return cand, _office_of(office)
     return None, None
 
 
@@ -2351,6 +2478,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = office or (c_office if name else None)
     if name is None and not anon and res_title is None:
         name, l_office = _lead_speaker(text)
+        office = office or (l_office if name else None)
+    if name is None and not anon and res_title is None:
+        name, l_office = _labelled_speaker(raw_text, text, head)
         office = office or (l_office if name else None)
     if name is not None and office is None and res_title is None:
         # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office

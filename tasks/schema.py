@@ -91,8 +91,10 @@ DOCUMENTS = pa.schema(
             "speaker_name",
             STR,
             "Speaker's name when stated: a byline (`市长 王勇`), the title, a dateline that ends with it "
-            "(`（2006年1月16日 梁保华）`), a line of its own by the dateline, a photo caption (null for anonymized "
-            "speakers).",
+            "(`（2006年1月16日 梁保华）`), a line of its own by the dateline, a photo caption, a label (`作者:温家宝`, "
+            "`讲话人：`, wikisource's `發布機關:中華民國總統 馬英九`, a TV caption `【同期】…行政长官 李家超`), a heading "
+            "introducing the full text (`【習近平致詞全文】`), a signature closing the text (`市委书记 王某` over its date); "
+            "never an author line after the body (a reporter's). Null for anonymized speakers.",
         ),
         _f("speaker_title", STR, "Speaker's office (区长, 省长, 区委副书记、区长 …)."),
         _f("admin_level", STR, "Level of the jurisdiction: national, province, prefecture, county, township."),

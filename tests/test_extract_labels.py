@@ -1,0 +1,103 @@
+"""Speakers a page names by a label rather than a byline, and pages that report on a meeting rather than give the
+speech (held-out audit k5, from the search tool's stored pages: TV captions, author lines, wikisource infoboxes,
+full-text headings, signatures, news reports of meetings, press conferences). Every name and place is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks import extract as E
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    from tasks.normalize import normalize_text
+
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+BODY = (
+    "同志们，朋友们：\n"
+    "刚刚过去的一年，全市人民团结奋斗，经济社会发展取得了新的成就，人民生活继续改善。在新春佳节来临之际，我向大家拜年！\n"
+    "新的一年，我们要坚定信心，真抓实干，奋力开创各项工作新局面。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "office"),
+    [
+        # a TV news copy: the caption names who speaks, after the headline it was run into
+        ("林立群宣誓就任 就职典礼致辞全文来了！【同期】香港特区第七任行政长官 林立群\n", "林立群", "行政长官"),
+        ("青石县新春团拜会\n【同期声】县委书记 赵文华：\n", "赵文华", "县委书记"),
+        ("青石县新春团拜会\n（现场声）县长 钱志明\n", "钱志明", "县长"),
+        # a magazine or archive page: the author line of a speech titled without its speaker
+        ("[政治]在2008年春节团拜会上的讲话（2008年2月5日）\n作者:温家宝\n《新华月报》2008年 第03期\n", "温家宝", None),
+        ("在全县经济工作会议上的讲话\n作者： 孙建国 来源： 青石县人民政府\n", "孙建国", None),
+        ("在全市宣传工作会议上的讲话\n文/周立新\n", "周立新", None),
+        # a speaker label
+        ("在全县安全生产工作会议上的讲话\n讲话人：县委书记 吴海平\n", "吴海平", "县委书记"),
+        # wikisource's infobox, joined on one line with the title and the dateline
+        (
+            "中華民國一○一年總統農曆春節談話 中華民國101年(2012年)1月22日於臺北市 發布機關:中華民國總統 馬英九 "
+            "發布於總統府新聞:總統除夕賀歲談話 |\n",
+            "马英九",
+            "总统",
+        ),
+    ],
+)
+def test_labelled_speaker(head, name, office):
+    out = _page(head + BODY)
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "在全县经济工作会议上的讲话\n作者: 佚名 来源: 作者原创\n",
+        "在全县经济工作会议上的讲话\n作者：admin 发布时间：2020-01-01\n",
+        "在全县经济工作会议上的讲话\n作者：本报记者 郑明\n",
+    ],
+)
+def test_author_line_of_no_speaker(head):
+    assert _page(head + BODY)["speaker_name"] is None
+
+
+def test_author_line_after_the_body_is_the_reporter():
+    raw = (
+        "本网讯1月10日上午，青石镇各界人士迎春团拜会在镇文化中心隆重举行，镇党委、政府领导以及社会各界人士代表共100多人"
+        "欢聚一堂，共话奋斗历程，共享成功喜悦，共绘发展蓝图，现场气氛热烈。\n"
+        "团拜会上，镇长石文明同志代表镇党委、政府作了热情洋溢的新春致辞，总结回顾了一年来全镇各项工作取得的成绩。\n"
+        "来源:青石镇政府\n作者:方立新\n编辑:admin\n"
+    )
+    assert _page(raw)["speaker_name"] != "方立新"
+
+
+def test_full_text_heading_names_the_speaker():
+    raw = (
+        "大陆中心/综合报导\n"
+        "“2016年，是非凡的一年。”中国大陆国家主席习近平今(31)晚于央视发表新年贺词，并向各国民众问候。"
+        "10分钟的致词中，习近平细数2016年各项发展。\n"
+        "（图/中央社）\n"
+        "【習近平致詞全文】\n"
+        "2016年即将过去，新年的钟声即将敲响。在这辞旧迎新的美好时刻，我向全国各族人民致以新年的祝福！\n"
+    )
+    assert _page(raw)["speaker_name"] == "习近平"
+
+
+@pytest.mark.parametrize(
+    ("tail", "name", "office"),
+    [
+        ("\n市委书记 王立群\n2024年2月9日\n", "王立群", "市委书记"),
+        ("\n张文海\n2023年5月1日\n", "张文海", None),
+        ("\n张文海 2023年5月1日\n", "张文海", None),
+    ],
+)
+def test_signature_closing_a_greeting(tail, name, office):
+    raw = "致全市人民的新春贺信\n亲爱的市民朋友们：\n" + BODY.split("\n", 1)[1] + "祝大家新春快乐，万事如意！" + tail
+    out = _page(raw)
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+def test_date_alone_closing_a_speech_names_nobody():
+    raw = "在全县经济工作会议上的讲话\n" + BODY + "谢谢大家！\n青石县人民政府\n2023年5月1日\n"
+    assert _page(raw)["speaker_name"] is None
