@@ -995,6 +995,89 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     return None
 
 
+# A news report of a meeting or of a leader's activity, not the speech (held-out audit k5: `李强主持召开国务院常务会议`,
+# `…调研时强调`, `本网讯1月10日上午，…团拜会隆重举行`, `4月14日，市政府召开第107次常务会议。会议强调，…`): its lead opens
+# with a news mark — an agency's or paper's dateline, `本报讯`, a month-day — and reports an activity (召开, 调研, 出席 …),
+# and its text reports in the third person (`会议强调`, `李强指出`, `作了…致辞`), with no salutation opening a speech
+# and no `以下为…全文` handing over to one. Such a page is a 新闻报道: never a 讲话 it tells about.
+NEWS_MARK_RE = re.compile(
+    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)讯|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
+    r"(?:\d{1,2}月\d{1,2}日(?:[至、和]\d{1,2}日)*|今天|今日|昨天|昨日|近日|日前)(?:上午|下午|晚间|晚上|晚)?[，,\s])"
+)
+NEWS_ACTIVITY_RE = re.compile(
+    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取"
+)
+NEWS_REPORTED_RE = re.compile(
+    rf"(?:会议|会上|他|她|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
+    r"|(?:作|做|发表)了?[^，。；\n]{0,16}?(?:讲话|致辞|报告)[，,。：:]"
+)
+NEWS_HEADLINE_RE = re.compile(
+    r"(?:主持召开|调研|考察|视察|督导|会见|看望|慰问|走访).{0,30}(?:时强调|时指出|时要求|时表示)?$"
+    r"|(?:时强调|时指出|时要求|时表示).{0,30}$|出席[^，。]{2,40}并(?:发表)?(?:重要)?(?:讲话|致辞)$"
+)
+# The speaker's own voice in a lead (`我们`, `大家`, `我` — not `我市`/`我县`, a local paper's own place).
+FIRST_PERSON_RE = re.compile(r"我们|咱们|大家|各位|我(?![市县区省州镇乡国院部厅局委校])")
+NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
+# Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
+NOT_NEWS_TYPES = ("公报", "决议", "党代会报告", *ISSUED_DOC_TYPES)
+NEWS_REPORT_CHARS = 3000  # the lead and the paragraphs after it: where a news report says what the meeting said
+NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no news lead needs (one may be a quote)
+
+
+def _news_report(title: str | None, text: str) -> bool:
+    """True for a news report of a meeting or a leader's activity (NEWS_MARK_RE …), not the speech itself."""
+    if title and re.search(DOC_END + r"$", title) and not re.search(r"并(?:发表)?(?:重要)?(?:讲话|致辞)$", title):
+        return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
+    opening = text[:NEWS_REPORT_CHARS]
+    lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
+    if any(SALUTATION_RE.match(x) for x in lines) or DELIVERED_OPENING_RE.match(opening.lstrip()):
+        return False
+    if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
+        return False  # a wire copy handing over to the full text is the speech's copy
+    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
+    headline = bool(title and NEWS_HEADLINE_RE.search(title))
+    if lead is None and not headline:
+        return False
+    if lead is not None and (not NEWS_ACTIVITY_RE.search(lead[:200]) or FIRST_PERSON_RE.search(lead[:200])):
+        return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
+    reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
+    return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
+
+
+# Who the news report is about: the office and name its lead puts before the activity (`国务院总理李强1月19日主持召开…`,
+# `镇长石朝富同志代表镇党委、政府作了…致辞`, `市委书记陈英杰主持会议`).
+NEWS_SPEAKER_RE = re.compile(
+    rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
+    r"慰问|走访|督导|深入)"
+)
+# The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
+NEWS_MEETING_RE = re.compile(
+    rf"主持召开(?P<a>[^，。；\s]{{2,30}}?{MEET_SUFFIX})(?=[，。；\s、]|$)"
+    rf"|(?:^|[，。；\s])(?:[^，。；\s]{{0,4}}?[，,])?(?P<b>[^，。；\s、]{{2,30}}?{MEET_SUFFIX})(?:在[^，。；\s]{{1,12}})?(?:隆重|胜利|顺利)?(?:召开|举行|开幕)"
+    rf"|(?:^|[，。；\s])(?P<org>[^，。；\s、]{{2,8}}?)召开(?P<c>第?[^，。；\s、]{{1,24}}?{MEET_SUFFIX})(?=[，。；\s]|$)"
+)
+NEWS_MEETING_LEAD_RE = re.compile(r"^[^，。；的]{1,8}的(?=.{4})")  # `一年一度的…团拜会`: no part of its name
+
+
+def _news_speaker(text: str) -> tuple[str | None, str | None]:
+    for m in NEWS_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
+        name, office = m.group("name"), m.group("office")
+        if is_byline_name(name) and not regions.find_places(name):
+            return name, _strip_jurisdiction(office)
+    return None, None
+
+
+def _news_meeting(title: str | None, text: str) -> str | None:
+    for zone in (title or "", text[:OPENING_PARA_CHARS]):
+        for m in NEWS_MEETING_RE.finditer(zone):
+            meeting = m.group("a") or m.group("b") or (m.group("org") + m.group("c") if m.group("c") else None)
+            meeting = NEWS_MEETING_LEAD_RE.sub("", meeting or "")
+            if meeting and not GENERIC_MEETING_RE.match(meeting):
+                return meeting
+    return None
+
+
 def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
     """The date and meeting of a news page's lead (NEWS_LEAD_DATE_RE): a month-day completed with the published
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
@@ -2438,6 +2521,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title = title[: note.start()]  # read at the tail only: linear on a page title of any length
     out["title"] = title
 
+    news = _news_report(title or ptitle, text)
     name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
     if not office:
@@ -2480,7 +2564,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         name, l_office = _lead_speaker(text)
         office = office or (l_office if name else None)
     if name is None and not anon and res_title is None:
-        name, l_office = _labelled_speaker(raw_text, text, head)
+        # a news report names who presided or spoke in its lead; its author line names the reporter
+        name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)
         office = office or (l_office if name else None)
     if name is not None and office is None and res_title is None:
         # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office
@@ -2510,8 +2595,15 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         delivered = _wire_delivered(text, published, url or _provenance(raw_text, removed_lines)[0])
     out["delivered_on"] = delivered
     out["published_on"] = published
-    out["meeting"] = _full_meeting_name(_meeting(head, title, ptitle, text) or res_meeting or lead_meeting)
+    out["meeting"] = _full_meeting_name(
+        _meeting(head, title, ptitle, text)
+        or res_meeting
+        or lead_meeting
+        or (_news_meeting(title, text) if news else None)
+    )
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
+    if news and out["doc_type"] not in NOT_NEWS_TYPES:
+        out["doc_type"] = "新闻报道"  # the report tells about the meeting or the speech; it is neither
     if out["doc_type"] is None and (note := _editor_note(head)):
         # a Qiushi article or a collected work titled by its theme: the editor's note says what it was
         out["doc_type"] = next((k for key, k in DOC_TYPES if note.group("kind").endswith(key)), None)

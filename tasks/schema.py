@@ -85,7 +85,9 @@ DOCUMENTS = pa.schema(
             STR,
             "讲话 / 致辞 / 发言 / 主持词 / 总结 / 政府工作报告 / 党代会报告 / 报告 — speeches and reports delivered; "
             "决议 / 决定 / 意见 / 通知 / 公报 / 规划 / 纲要 / 条例 — documents an organ issues, and a meeting's "
-            "communiqué (docs/doc_types.md).",
+            "communiqué; 新闻报道 — a news report of a meeting or a leader's activity (`…主持召开国务院常务会议`, `…调研时强调`, "
+            "`本网讯…团拜会隆重举行`), whose speaker is who presided or spoke and whose meeting the one reported "
+            "(docs/doc_types.md).",
         ),
         _f(
             "speaker_name",

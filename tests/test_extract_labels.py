@@ -101,3 +101,72 @@ def test_signature_closing_a_greeting(tail, name, office):
 def test_date_alone_closing_a_speech_names_nobody():
     raw = "在全县经济工作会议上的讲话\n" + BODY + "谢谢大家！\n青石县人民政府\n2023年5月1日\n"
     assert _page(raw)["speaker_name"] is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "office", "meeting"),
+    [
+        (
+            "赵明主持召开国务院常务会议 研究推动高质量发展的政策举措\n"
+            "新华社北京1月19日电 国务院总理赵明1月19日主持召开国务院常务会议，研究推动高质量发展的政策举措。\n"
+            "会议指出，推动高质量发展是新时代的硬道理。\n会议强调，今年是关键一年。\n",
+            "赵明",
+            "总理",
+            "国务院常务会议",
+        ),
+        (
+            "10月10日，市委副书记、市长王建文主持召开市政府常务会议，研究经济运行、安全生产等工作。市领导出席会议。\n"
+            "会议强调，各级各部门要深刻把握精神实质，结合实际抓好贯彻落实。\n会议要求，要确保圆满完成全年目标任务。\n",
+            "王建文",
+            "市委副书记、市长",
+            "市政府常务会议",
+        ),
+        (
+            "市委书记史立军调研民生工作时强调 高质高效推进民生实事项目\n"
+            "12月8日，市委书记史立军调研民生工作，强调要坚持在高质量发展中增进民生福祉。\n"
+            "史立军指出，民生工作关系群众切身利益。\n他强调，要落实责任，确保各项民生实事按期完成。\n",
+            "史立军",
+            "市委书记",
+            None,
+        ),
+        (
+            "本网讯1月10日上午，青石镇各界人士迎春团拜会在镇文化中心隆重举行，社会各界人士代表共100多人欢聚一堂。\n"
+            "团拜会上，镇长石文明同志代表镇党委、政府作了热情洋溢的新春致辞，总结回顾了一年来全镇各项工作取得的成绩。\n"
+            "来源:青石镇政府\n作者:方立新\n",
+            "石文明",
+            "镇长",
+            "青石镇各界人士迎春团拜会",
+        ),
+        (
+            "4月14日，市政府召开第107次常务会议。\n会议强调，要认真落实各项部署要求，坚决打赢防汛抗旱这场硬仗。\n",
+            None,
+            None,
+            "市政府第107次常务会议",
+        ),
+    ],
+)
+def test_news_report_of_a_meeting_is_no_speech(raw, name, office, meeting):
+    out = _page(raw)
+    assert (out["doc_type"], out["speaker_name"], out["speaker_title"], out["meeting"]) == (
+        "新闻报道",
+        name,
+        office,
+        meeting,
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a speech opening on the day, in its own voice
+        "今天，我们在这里隆重召开全镇两个文明建设总结表彰大会。这次会议的主要任务是总结成绩，表彰先进。\n"
+        "会上，大家要认真讨论。刚才，王镇长指出，我们要抓好落实。\n",
+        # a wire copy handing over to the full text is the speech's copy
+        "新华社北京3月5日电 国务院总理赵明5日在人民大会堂出席招待会并致辞。以下为致辞全文：\n"
+        "尊敬的各位来宾：\n今天，我们欢聚一堂。会议指出，发展是硬道理。\n",
+        # a speech's title decides whatever its first paragraph says
+        "在全市经济工作会议上的讲话\n12月8日，市委召开全市经济工作会议。会议强调，要稳中求进。他指出，要抓好落实。\n",
+    ],
+)
+def test_speech_is_no_news_report(raw):
+    assert _page(raw)["doc_type"] != "新闻报道"
