@@ -1078,6 +1078,46 @@ def _news_meeting(title: str | None, text: str) -> str | None:
     return None
 
 
+# A press conference's transcript (`国务院总理李强出席记者会并回答中外记者提问`, `李强总理答中外记者问（全文）`, a ministry's
+# `新闻发布会实录`): the answers given to reporters, typed 答记者问 — never the 政府工作报告 its NPC session and the
+# premier's office would make it, nor a 讲话 — and held at the press conference (`十四届全国人大二次会议…举行记者会`:
+# meeting `第十四届全国人民代表大会第二次会议记者会`). Known by its headline or by reporters' turns under its lead.
+_PRESS_KIND = r"(?:记者会|新闻发布会|记者招待会|新闻吹风会|吹风会|发布会)"
+PRESS_CONF_TITLE_RE = re.compile(
+    rf"{_PRESS_KIND}|答(?:中外)?记者问|回答(?:中外)?记者(?:的)?提问|会见中外记者|与中外记者见面"
+)
+PRESS_CONF_MEETING_RE = re.compile(
+    rf"(?:欢迎(?:出席|参加)|出席)(?P<s>[^，。；！？\s]{{2,40}}?)(?P<k>{_PRESS_KIND})"
+    rf"|(?P<s2>[^，。；！？\s]{{2,40}}?)(?:在[^，。；！？\s]{{1,24}}?)?(?:举行|召开)(?:的)?(?P<k2>{_PRESS_KIND})"
+)
+PRESS_TURNS_MIN = 2  # reporters' turns (`新华社记者：`, `问：`) that make an untitled page a transcript
+PRESS_CHARS = 3000
+
+
+def _press_conference(title: str | None, text: str) -> bool:
+    if title and re.search(DOC_END + r"$", title):
+        return False  # `在新闻发布会上的讲话`: a speech given there
+    if title and PRESS_CONF_TITLE_RE.search(title):
+        return True
+    head = text[:PRESS_CHARS]
+    if "记者" not in head and "问" not in head:
+        return False
+    turns = sum(1 for _ in itertools.islice(PRESS_TURN_RE.finditer(head), PRESS_TURNS_MIN))
+    return turns >= PRESS_TURNS_MIN and bool(PRESS_CONF_TITLE_RE.search(text[:OPENING_PARA_CHARS]))
+
+
+def _press_meeting(text: str) -> str | None:
+    """`第十四届全国人民代表大会第二次会议记者会` from `十四届全国人大二次会议…举行记者会` or `欢迎出席…记者会`."""
+    for m in PRESS_CONF_MEETING_RE.finditer(text[:OPENING_PARA_CHARS]):
+        session, kind = (m.group("s"), m.group("k")) if m.group("k") else (m.group("s2"), m.group("k2"))
+        # `3月11日，…`, `国务院新闻办公室于2024年1月18日（星期四）上午10时举行…`: the date is no part of the name
+        session = re.sub(r"^[\d年月日]+(?:上午|下午|晚上|晚)?", "", session)
+        session = re.sub(r"于?(?:\d{4}年)?\d{1,2}月\d{1,2}日.*$|于?(?:今天|今日|昨天|上午|下午).*$", "", session)
+        if len(session) >= 2 and not re.search(OFFICE_KW, session):
+            return (_full_meeting_name(session) or session) + kind
+    return None
+
+
 def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
     """The date and meeting of a news page's lead (NEWS_LEAD_DATE_RE): a month-day completed with the published
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
@@ -2522,6 +2562,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["title"] = title
 
     news = _news_report(title or ptitle, text)
+    press = _press_conference(title or ptitle, text)
+    news = news and not press
     name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
     if not office:
@@ -2601,7 +2643,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or lead_meeting
         or (_news_meeting(title, text) if news else None)
     )
+    if press and (press_meeting := _press_meeting(text)):
+        out["meeting"] = press_meeting  # the session is where the press conference was held, not the meeting
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
+    if press and out["doc_type"] in (None, "政府工作报告", "报告", "讲话", "发言"):
+        out["doc_type"] = "答记者问"  # the answers to reporters' questions, not the report the session heard
     if news and out["doc_type"] not in NOT_NEWS_TYPES:
         out["doc_type"] = "新闻报道"  # the report tells about the meeting or the speech; it is neither
     if out["doc_type"] is None and (note := _editor_note(head)):

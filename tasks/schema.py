@@ -87,7 +87,8 @@ DOCUMENTS = pa.schema(
             "决议 / 决定 / 意见 / 通知 / 公报 / 规划 / 纲要 / 条例 — documents an organ issues, and a meeting's "
             "communiqué; 新闻报道 — a news report of a meeting or a leader's activity (`…主持召开国务院常务会议`, `…调研时强调`, "
             "`本网讯…团拜会隆重举行`), whose speaker is who presided or spoke and whose meeting the one reported "
-            "(docs/doc_types.md).",
+            "(docs/doc_types.md); 答记者问 — a press conference's answers (`…出席记者会并回答中外记者提问`), held at the "
+            "press conference (meeting `第十四届全国人民代表大会第二次会议记者会`), never the session's 政府工作报告.",
         ),
         _f(
             "speaker_name",

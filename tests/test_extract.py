@@ -1384,7 +1384,7 @@ def test_a_premiers_press_conference(head):
     by the header, was the day the press conference was held."""
     f = E.extract_fields(head + PRESSER)
     got = (f["doc_type"], f["speaker_name"], f["speaker_title"], f["admin_level"], f["delivered_on"])
-    assert got == (None, "李强", "总理", "national", None), f
+    assert got == ("答记者问", "李强", "总理", "national", None), f
     assert E._title_speaker("外交部长王毅就中国外交政策和对外关系回答中外记者提问")[:2] == ("王毅", "外交部长")
 
 
@@ -1484,7 +1484,7 @@ def test_an_issued_documents_type_is_its_titles_last_word(title, kind):
             "3月11日，十四届全国人大二次会议在北京人民大会堂举行记者会，国务院总理李强出席记者会并回答中外记者提问。\n"
             "新华社记者：总理您好。",
             dt.date(2024, 3, 11),
-            None,
+            "第十四届全国人民代表大会第二次会议记者会",  # the press conference the session held (k5)
         ),
         (  # a communiqué of a two-day meeting: the day it opened
             "中央经济工作会议在北京举行 习近平发表重要讲话\n2023-12-12 19:35:44 来源：新华社\n"

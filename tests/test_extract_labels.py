@@ -170,3 +170,32 @@ def test_news_report_of_a_meeting_is_no_speech(raw, name, office, meeting):
 )
 def test_speech_is_no_news_report(raw):
     assert _page(raw)["doc_type"] != "新闻报道"
+
+
+@pytest.mark.parametrize(
+    ("raw", "meeting"),
+    [
+        (
+            "李明总理答中外记者问（全文）\n3月11日，十四届全国人大二次会议在北京人民大会堂举行记者会，国务院总理李明出席记者会并"
+            "回答中外记者提问。\n新华社记者：总理您好，今年政府工作报告将经济增长预期目标定为5%左右，请问底气何在？\n"
+            "李明：谢谢你的提问。我们有基础、有条件、有信心。\n",
+            "第十四届全国人民代表大会第二次会议记者会",
+        ),
+        (
+            "国务院新闻办公室于2024年1月18日（星期四）上午10时举行新闻发布会，请国家统计局局长介绍2023年国民经济运行情况，"
+            "并答记者问。\n中央广播电视总台记者：请问去年经济运行有哪些特点？\n国家统计局局长：谢谢你的提问。\n"
+            "路透社记者：请问今年的形势如何？\n国家统计局局长：谢谢。\n",
+            "国务院新闻办公室新闻发布会",
+        ),
+    ],
+)
+def test_press_conference_answers(raw, meeting):
+    out = _page(raw)
+    assert (out["doc_type"], out["meeting"]) == ("答记者问", meeting)
+
+
+def test_speech_at_a_press_conference_stays_a_speech():
+    raw = (
+        "在全市新闻发布会上的讲话\n各位记者朋友：\n大家上午好！今天，我们在这里举行新闻发布会，介绍全市经济运行情况。\n"
+    )
+    assert _page(raw)["doc_type"] == "讲话"
