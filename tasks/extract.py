@@ -1030,14 +1030,14 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
     lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
+    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
+    headline = bool(title and NEWS_HEADLINE_RE.search(title))
+    if lead is None and not headline:
+        return False  # most pages: the cheap checks first
     if any(SALUTATION_RE.match(x) for x in lines) or DELIVERED_OPENING_RE.match(opening.lstrip()):
         return False
     if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
         return False  # a wire copy handing over to the full text is the speech's copy
-    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
-    headline = bool(title and NEWS_HEADLINE_RE.search(title))
-    if lead is None and not headline:
-        return False
     if lead is not None and (not NEWS_ACTIVITY_RE.search(lead[:200]) or FIRST_PERSON_RE.search(lead[:200])):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
@@ -1100,7 +1100,7 @@ def _press_conference(title: str | None, text: str) -> bool:
     if title and PRESS_CONF_TITLE_RE.search(title):
         return True
     head = text[:PRESS_CHARS]
-    if "记者" not in head and "问" not in head:
+    if "记者" not in head and "问:" not in head and "问：" not in head:
         return False
     turns = sum(1 for _ in itertools.islice(PRESS_TURN_RE.finditer(head), PRESS_TURNS_MIN))
     return turns >= PRESS_TURNS_MIN and bool(PRESS_CONF_TITLE_RE.search(text[:OPENING_PARA_CHARS]))
@@ -1697,6 +1697,11 @@ FULLTEXT_HEADING_RE = re.compile(
     rf"(?:主席|总书记|总理)?的?(?:重要|新年|新春)?(?:致辞|致词|讲话|演讲|演说|发言|贺词|献词)(?:全文|原文|实录)"
     r"\s*[】\]]?\s*[:：]?\s*$"
 )
+# A label's words in either script, before the line is converted (simplify costs more than the search).
+LABEL_CUE_RE = re.compile(
+    r"作者|撰文|撰稿|^\s*文\s*[/／|｜]|[讲講][话話]人|[发發]言人|主[讲講]人|致[辞辭詞]人|[报報]告人|演[讲講]人|"
+    r"[发發]布[机機][关關]|同期|[现現][场場][声聲]|字幕|全文"
+)
 LABEL_HEAD_LINES = 12  # raw lines before the body a label is read from (the infobox and author lines of g1's pages)
 SIGNATURE_TAIL_LINES = 4  # a signature and its date close the text
 
@@ -1743,10 +1748,11 @@ def _labelled_speaker(raw_text: str, text: str, head: Sequence[str]) -> tuple[st
     opening paragraph, then the text's last lines for a signature."""
     lines: list[str] = []
     for line in raw_text.split("\n", LABEL_HEAD_LINES)[:LABEL_HEAD_LINES]:
-        line = clean_line(simplify(to_half(line[:RAW_HEAD_CHARS])))
-        if SALUTATION_RE.match(line) or (len(line) > 80 and "。" in line):
+        line = to_half(line[:RAW_HEAD_CHARS])
+        if SALUTATION_RE.match(line.strip()) or (len(line) > 80 and "。" in line):
             break  # the body starts: an author line after it is the reporter's (`来源:平茶镇政府 / 作者:方三益`)
-        lines.append(line)
+        if LABEL_CUE_RE.search(line):  # only a line holding a label's word is converted and read
+            lines.append(clean_line(simplify(line)))
     lines += [x for x in head if x not in lines]
     opening = [x for x in text[:OPENING_PARA_CHARS].split("\n") if x.strip()]
     for line in lines:
