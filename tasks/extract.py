@@ -1380,7 +1380,9 @@ MEET_HEADLINE_RE = re.compile(
 )
 
 
-def _meeting(head: list[str], title: str | None, page_title: str | None, text: str) -> str | None:
+def _meeting(
+    head: list[str], title: str | None, page_title: str | None, text: str, subtitle: str | None = None
+) -> str | None:
     party_report = PARTY_REPORT_RE.search(text[:OPENING_CHARS]) and "中央委员会" in text[:OPENING_CHARS]
     if party_report or "同志们" in text[:PARTY_SALUTATION_CHARS]:
         # A national party congress report names its congress near the top (`中国共产党第十五次全国代表大会是…`).
@@ -1418,7 +1420,7 @@ def _meeting(head: list[str], title: str | None, page_title: str | None, text: s
     m = _editor_note(head)
     if m:
         return m.group("meeting")
-    for t in (title, page_title):
+    for t in (title, page_title, subtitle):
         if t:
             m = MEET_AT_RE.search(_strip_site(t))
             if m:
@@ -1819,7 +1821,7 @@ PRESS_TITLE_RE = re.compile(
 TITLE_NAMED_RE = re.compile(
     rf"^(?:(?P<office>[^在，。：:\s]{{0,14}}?{OFFICE_KW})[ \u3000]?)?"
     rf"(?P<name>[{HAN}]{{2,4}}?|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)(?:同志|先生|女士)?[ \u3000]?"
-    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?(?:重要|表态|主旨|即席)?{DOC_END}"
+    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?(?:重要|表态|主旨|即席|新春|新年|元旦|春节|国庆|中秋)?{DOC_END}"
 )
 
 
@@ -1838,6 +1840,17 @@ def _title_named(title: str) -> tuple[str | None, str | None]:
         if (tag := tags.get(w)) is not None and not tag.startswith("nr"):
             return None, None
     return name, _strip_jurisdiction(office) if office else None
+
+
+def _subtitle(head: Sequence[str]) -> str | None:
+    """A subtitle under the title that names the speaker (`——王某同志在全省经济工作会议上的讲话`, Qiushi's and
+    collected works' layout): the title reader keeps the main title, so its speaker and meeting were lost (k5)."""
+    for line in head[1 : HEADLINE_LINES + 1]:
+        if DASH_DATE_RE.match(line) and "在" in line:
+            rest = DASH_DATE_RE.sub("", line).strip()
+            if re.search(DOC_END + r"$", rest) and not rest.startswith("在"):
+                return rest
+    return None
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
@@ -2598,6 +2611,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 if note and (is_name(note.group("name")) or note.group("name") in _leaders())
                 else None
             )
+    subtitle = _subtitle(head)
+    if name is None and not anon and res_title is None and subtitle:
+        name, s_office, _ = _title_speaker(subtitle)
+        office = office or (s_office if name else None)
     if name is None and not anon and res_title is None:
         for line in [*head[:HEADLINE_LINES], ptitle or ""]:
             name = _headline_speaker(line)[0]
@@ -2644,7 +2661,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(
-        _meeting(head, title, ptitle, text)
+        _meeting(head, title, ptitle, text, subtitle)
         or res_meeting
         or lead_meeting
         or (_news_meeting(title, text) if news else None)

@@ -199,3 +199,23 @@ def test_speech_at_a_press_conference_stays_a_speech():
         "在全市新闻发布会上的讲话\n各位记者朋友：\n大家上午好！今天，我们在这里举行新闻发布会，介绍全市经济运行情况。\n"
     )
     assert _page(raw)["doc_type"] == "讲话"
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "office", "meeting"),
+    [
+        # Qiushi's and collected works' layout: a theme title, the speaker in the subtitle under it
+        (
+            "加快构建新发展格局\n——王立新同志在全省经济工作会议上的讲话\n（2023年1月31日）\n",
+            "王立新",
+            None,
+            "全省经济工作会议",
+        ),
+        ("坚定信心 真抓实干\n——县委书记孙建国在全县三级干部大会上的讲话\n", "孙建国", "县委书记", "全县三级干部大会"),
+        # a greeting's title names the speaker before the occasion
+        ("市委书记王立新新春贺词\n", "王立新", "市委书记", None),
+    ],
+)
+def test_subtitle_and_greeting_title_name_the_speaker(head, name, office, meeting):
+    out = _page(head + BODY)
+    assert (out["speaker_name"], out["speaker_title"], out["meeting"]) == (name, office, meeting)
