@@ -1538,6 +1538,14 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         if not offices:
             continue
         last = offices[-1]
+        if len(offices) > 1 and (joint := NAME_TAIL_RE.match(line[offices[0].end() : offices[1].start()])):
+            # `市委书记马明龙 市长徐曙海`: a greeting signed by two; the first named speaks first (the office before the
+            # last one had been read as `市委书记马明龙市长`)
+            cand = re.sub(r"\s", "", joint.group(1))
+            if _plausible_name(cand, False):
+                lead_office = line[: offices[0].end()].lstrip("0123456789 ")
+                if not re.search(r"在|的|上|讲话|报告|致辞", lead_office):
+                    return cand, _strip_jurisdiction(lead_office.replace(" ", "")), i
         # an office never starts with a number: `2023区长` is a document site's year tag run into the next tag
         office_part = line[: last.end()].lstrip("0123456789 ")
         # 在/的/讲话 mark a title, not a byline; place names are cut first (上海市 holds a 上).
@@ -1557,6 +1565,10 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
                 continue
         elif tail.strip():
             continue
+        if name is None and i + 1 < len(head) and (below := NAME_TAIL_RE.match(head[i + 1])):
+            # `泰州市人民政府市长` / `万闻华`: the name on the line under its office
+            cand = re.sub(r"\s", "", below.group(1))
+            name = cand if _plausible_name(cand, True) else None
         return name, _strip_jurisdiction(office_part.replace(" ", "")), i
     return None, None, -1
 

@@ -219,3 +219,19 @@ def test_speech_at_a_press_conference_stays_a_speech():
 def test_subtitle_and_greeting_title_name_the_speaker(head, name, office, meeting):
     out = _page(head + BODY)
     assert (out["speaker_name"], out["speaker_title"], out["meeting"]) == (name, office, meeting)
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "office"),
+    [
+        # an office line with the name on the line under it
+        ("新春贺词\n青石市人民政府市长\n万文华\n", "万文华", "市长"),
+        # a greeting signed by two: the first named
+        ("新春贺词\n市委书记马立龙 市长徐海明\n2023年1月21日\n", "马立龙", "市委书记"),
+        # one person holding two offices stays one byline
+        ("在全区经济工作会议上的讲话\n区委副书记、区长 孙文玲\n", "孙文玲", "区委副书记、区长"),
+    ],
+)
+def test_byline_over_two_lines_or_for_two(head, name, office):
+    out = _page(head + BODY)
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
