@@ -1565,10 +1565,16 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
                 continue
         elif tail.strip():
             continue
-        if name is None and i + 1 < len(head) and (below := NAME_TAIL_RE.match(head[i + 1])):
-            # `泰州市人民政府市长` / `万闻华`: the name on the line under its office
+        if (
+            name is None
+            and len(line) <= BYLINE_PRE_MAX
+            and i + 1 < len(head)
+            and (below := NAME_TAIL_RE.match(head[i + 1]))
+        ):
+            # `泰州市人民政府市长` / `万闻华`: the name on the line under its office — a surname's name, as a line
+            # hard-wrapped under `…区长` (`互学互`, bench_extract's pdf_pages) is no name
             cand = re.sub(r"\s", "", below.group(1))
-            name = cand if _plausible_name(cand, True) else None
+            name = cand if _plausible_name(cand, False) else None
         return name, _strip_jurisdiction(office_part.replace(" ", "")), i
     return None, None, -1
 

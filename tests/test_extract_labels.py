@@ -235,3 +235,10 @@ def test_subtitle_and_greeting_title_name_the_speaker(head, name, office, meetin
 def test_byline_over_two_lines_or_for_two(head, name, office):
     out = _page(head + BODY)
     assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+def test_hard_wrapped_line_under_an_office_is_no_name():
+    """A doc site's tags wrapped one word a line (bench_extract's pdf_pages: `2023` / `区长` / `互学互` / `汇报会` /
+    `致辞` over `区长在互学互比汇报会讲话`): the fragment under the office is no name."""
+    text = "2023\n区长\n互学互\n汇报会\n致辞\n区长在互学互比汇报会讲话\n" + BODY.replace("同志们，朋友们：\n", "")
+    assert E.extract_fields(text)["speaker_name"] != "互学互"
