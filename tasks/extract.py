@@ -1724,6 +1724,8 @@ LABEL_CUE_RE = re.compile(
 )
 LABEL_HEAD_LINES = 12  # raw lines before the body a label is read from (the infobox and author lines of g1's pages)
 SIGNATURE_TAIL_LINES = 4  # a signature and its date close the text
+SIGNATURE_NAME_MAX = 3  # a signature's name without an office: surname + one or two (a 4-character run is a phrase)
+SIGN_OFF_RE = re.compile(r"^(?:谢谢|再见|此致|敬礼|祝|致以|欢迎)")
 
 
 def _label_name(rest: str) -> tuple[str | None, str | None]:
@@ -1816,6 +1818,8 @@ def _signature(text: str) -> tuple[str | None, str | None]:
             if m := re.match(rf"(?P<office>[^\s，。]{{0,16}}?{OFFICE_KW})\s*", cand):
                 office, cand = m.group("office"), cand[m.end() :]
             cand = re.sub(r"\s", "", cand)
+            if SIGN_OFF_RE.match(cand) or (office is None and len(cand) > SIGNATURE_NAME_MAX and "·" not in cand):
+                continue  # `谢谢大家` over the date closes a speech too (jieba tags 谢谢 a name)
             if cand and _plausible_name(cand, office is not None):
                 return cand, _office_of(office)
     return None, None

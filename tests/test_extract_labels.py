@@ -242,3 +242,11 @@ def test_hard_wrapped_line_under_an_office_is_no_name():
     `致辞` over `区长在互学互比汇报会讲话`): the fragment under the office is no name."""
     text = "2023\n区长\n互学互\n汇报会\n致辞\n区长在互学互比汇报会讲话\n" + BODY.replace("同志们，朋友们：\n", "")
     assert E.extract_fields(text)["speaker_name"] != "互学互"
+
+
+@pytest.mark.parametrize(
+    "closing", ["谢谢大家\n2023年5月1日\n", "谢谢\n2023年5月1日\n", "祝大家新年快乐\n2023年5月1日\n"]
+)
+def test_sign_off_over_the_date_is_no_signature(closing):
+    raw = "在全县经济工作会议上的讲话\n" + BODY + closing
+    assert _page(raw)["speaker_name"] is None
