@@ -1451,6 +1451,53 @@ def close_unclosed(html: str) -> str:
     return html
 
 
+# XHTML (and pages a CMS writes as XML) hold text in `<![CDATA[…]]>` sections; the HTML parser under the extractor
+# reads one as a bogus comment and drops it, so a speech wrapped in CDATA was a `no_text` reject. Outside the elements
+# whose content is raw text anyway (script, style, textarea) and comments, a section becomes its text, escaped; a page
+# without one is returned as it came.
+_CDATA_OPEN = "<![CDATA["
+_CDATA_CLOSE = "]]>"
+_RAW_TEXT_OPENER = re.compile(r"<!--|<(script|style|textarea)\b", re.I)
+_RAW_TEXT_CLOSER: dict[str | None, re.Pattern[str]] = {
+    None: re.compile(r"-->"),
+    **{t: re.compile(rf"</{t}\s*>", re.I) for t in ("script", "style", "textarea")},
+}
+
+
+def cdata_as_text(html: str) -> str:
+    """`html` with each CDATA section outside script/style/textarea/comments replaced by its escaped text. One pass:
+    each raw-text element before a section is looked at once."""
+    if _CDATA_OPEN not in html:
+        return html
+    import html as html_lib
+
+    out: list[str] = []
+    pos = 0  # html[:pos] is in `out`
+    known = 0  # html[:known] is accounted for: outside raw-text elements, or inside one that ends at `known`
+    at = html.find(_CDATA_OPEN)
+    while at >= 0:
+        while known <= at:
+            m = _RAW_TEXT_OPENER.search(html, known, at)
+            if m is None:
+                known = at
+                break
+            tag = m.group(1).lower() if m.group(1) else None
+            e = _RAW_TEXT_CLOSER[tag].search(html, m.end())
+            known = len(html) if e is None else e.end()
+        if known > at:  # inside a script, style or comment: its content stays as it is
+            at = html.find(_CDATA_OPEN, known)
+            continue
+        close = html.find(_CDATA_CLOSE, at + len(_CDATA_OPEN))
+        if close < 0:
+            break  # an unclosed section: the parser's reading (a bogus comment up to the next `>`) stands
+        out.append(html[pos:at])
+        out.append(html_lib.escape(html[at + len(_CDATA_OPEN) : close], quote=False))
+        pos = known = close + len(_CDATA_CLOSE)
+        at = html.find(_CDATA_OPEN, pos)
+    out.append(html[pos:])
+    return "".join(out)
+
+
 _BODY_TAG = re.compile(r"<(?:html|body)\b", re.I)
 # A table used for layout holds the page's text in a cell; the extractor renders a table cell's <br> and <p> as spaces
 # and its row as `| … |`, so a speech laid out in one <td> reached normalize as one line between pipes. A table with a
@@ -1544,7 +1591,7 @@ def html_main_text(html: str, url: str | None = None) -> tuple[str | None, str |
 
     import trafilatura
 
-    html = unlayout_tables(flatten_deep(close_unclosed(html)))
+    html = unlayout_tables(flatten_deep(close_unclosed(cdata_as_text(html))))
     m = _TITLE_TAG.search(html[:20000])
     title = html_lib.unescape(re.sub(r"\s+", " ", m.group(1))).strip() if m else None
     try:

@@ -768,6 +768,32 @@ def test_close_unclosed_leaves_closed_pages_alone():
     assert ingest_mod.close_unclosed("<p>正文</p><!-- 图片\n<p>接着</p>") == "<p>正文</p><!-- 图片-->\n<p>接着</p>"
 
 
+@pytest.mark.parametrize(
+    "name,head",
+    [
+        ("page.xhtml", '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'),
+        ("page.html", "<html>"),
+    ],
+)
+def test_cdata_text_is_read_and_scripts_keep_theirs(tmp_path, name, head):
+    """XHTML (and CMS pages written as XML) wrap text in <![CDATA[…]]>: the HTML parser reads a section as a comment,
+    so the whole speech was lost (`no_text`). A section in a script or a comment stays as it is."""
+    paras = "".join(f"<p><![CDATA[{_SPEECH_P}第{i}部分，a<b & c。]]></p>" for i in range(4))
+    page = (
+        f"{head}<head><title><![CDATA[政府工作报告]]></title><script>//<![CDATA[\nvar x = '脚本里的字';\n//]]></script>"
+        f"</head><body><!-- <![CDATA[注释里的字]]> --><article>{paras}</article></body></html>"
+    )
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    got = _ingest(tmp_path / name)
+    assert got.rejects == [] and len(got.docs) == 1, got.rejects
+    doc = got.docs[0]
+    assert all(f"{_SPEECH_P}第{i}部分，a<b & c。" in doc["raw_text"] for i in range(4))
+    assert "脚本里的字" not in doc["raw_text"] and "注释里的字" not in doc["raw_text"]
+    assert doc["page_title"] == "政府工作报告"
+    assert ingest_mod.cdata_as_text("<p>正文</p>") == "<p>正文</p>"
+    assert ingest_mod.cdata_as_text("<p><![CDATA[x</p>") == "<p><![CDATA[x</p>"  # unclosed: as the parser reads it
+
+
 # ---------------------------------------------------------------- markup nested past the parser's limit
 _PARAGRAPHS = 400  # each opens a <font> never closed: 400 open elements, past libxml2's 256 (PARSER_DEPTH)
 
