@@ -13,6 +13,7 @@ import argparse
 import atexit
 import contextlib
 import errno
+import logging
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -317,7 +319,13 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
         settings = _without_heartbeats()
     pool.trace("cli_server_ready")
     bar = _ProgressBar(console)
-    remove = progress.add_listener(bar.update)
+    remove_listener = progress.add_listener(bar.update)
+    unquiet = quiet_storage_errors()
+
+    def remove() -> None:
+        remove_listener()
+        unquiet()
+
     started = time.monotonic()
     from tasks.publish import current_release
 
@@ -354,13 +362,14 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
         _say_stopped(console, 2)
         return 130
     except Exception as exc:  # noqa: BLE001 - the run failed; say why and what to do
-        console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}", soft_wrap=True, highlight=False)
         from flows.pipeline import NothingToPublish
         from tasks.publish import CleanupFailed, OutputBusy
 
         hint = storage_hint(exc, args.out)
-        if hint:
-            console.print(hint, soft_wrap=True, highlight=False)
+        if hint:  # the OSError's own words ("Error writing bytes to file. Detail: …") add nothing to it
+            console.print(f"[red]run failed[/red]: {hint}", soft_wrap=True, highlight=False)
+        else:
+            console.print(f"[red]run failed[/red]: {exc.__class__.__name__}: {exc}", soft_wrap=True, highlight=False)
         if isinstance(exc, CleanupFailed):
             pass  # the message says the release is published
         elif isinstance(exc, (NothingToPublish, OutputBusy)) or hint:
@@ -376,36 +385,88 @@ def _start_and_run(args: argparse.Namespace, server: TemporaryServer | None, sto
 
 
 # A full or read-only filesystem fails the run with the OSError of whichever write met it (pyarrow's "Error writing
-# bytes to file", after the step's three retries): the operator was told to rerun, which fails the same way.
+# bytes to file"; tasks.common.write_table adds the file's path): the operator was told to rerun, which fails the same
+# way. Such errors are not retried (tasks.steps._TRANSIENT_ERRNOS) and Prefect's tracebacks of them are not printed
+# (_StorageErrorsQuiet): the CLI's one line says which path and what to free.
 _FULL = {errno.ENOSPC, errno.EDQUOT}
 MB = 1 << 20
 
 
+def _storage_error(exc: BaseException | None) -> OSError | None:
+    """The full-disk or read-only OSError `exc` is or was caused by, if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (*_FULL, errno.EROFS):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _existing(path: str) -> str:
+    """`path` or its nearest existing ancestor (a failed write removed its file)."""
+    p = os.path.abspath(path)
+    while not os.path.exists(p) and os.path.dirname(p) != p:
+        p = os.path.dirname(p)
+    return p
+
+
 def storage_hint(exc: BaseException, out: str) -> str | None:
     """What to do when `exc` (or what caused it) is a full or read-only filesystem; None otherwise."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        if isinstance(e, OSError) and e.errno in (*_FULL, errno.EROFS):
-            break
-        e = e.__cause__ or e.__context__
-    else:
+    e = _storage_error(exc)
+    if e is None:
         return None
     from tasks.publish import KEEP_RELEASES
 
-    assert isinstance(e, OSError)
+    where = str(e.filename) if isinstance(e.filename, (str, bytes, os.PathLike)) and e.filename else None
+    writing = f" (writing {where})" if where else ""
     if e.errno == errno.EROFS:
-        return f"a filesystem jianghua writes to is read-only: remount {out} read-write (or give another --out), then rerun"
+        return (
+            f"a filesystem jianghua writes to is read-only{writing}: remount {out} read-write (or give another "
+            "--out), then rerun"
+        )
+    full = where if where and not os.path.abspath(where).startswith(os.path.abspath(out) + os.sep) else out
     try:
-        free = f"{shutil.disk_usage(out).free // MB:,} MB free"
+        free = f"{shutil.disk_usage(_existing(full)).free // MB:,} MB free"
     except OSError:
         free = "its free space unknown"
     return (
-        f"a filesystem jianghua writes to is full: {out} has {free} (the cache in .state/ and up to "
-        f"{KEEP_RELEASES} releases live there; PREFECT_HOME, JIANGHUA_CACHE and the temp folder are written too). "
+        f"a filesystem jianghua writes to is full{writing}: {full} has {free} (the cache in .state/ and up to "
+        f"{KEEP_RELEASES} releases live in {out}; PREFECT_HOME, JIANGHUA_CACHE and the temp folder are written too). "
         "Free space or give another --out, then rerun: finished shards are cached"
     )
+
+
+class _StorageErrorsQuiet(logging.Filter):
+    """Drops Prefect's console records of a task or flow run that failed on a full or read-only filesystem: a
+    traceback per failed run (~60 lines each) buried the CLI's one line saying what to free."""
+
+    _ERRNOS = tuple(f"[Errno {n}]" for n in (*_FULL, errno.EROFS))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and _storage_error(record.exc_info[1]) is not None:
+            return False
+        if record.levelno >= logging.ERROR and record.name.startswith("prefect."):
+            return not any(code in record.getMessage() for code in self._ERRNOS)
+        return True
+
+
+def quiet_storage_errors() -> Callable[[], None]:
+    """Install _StorageErrorsQuiet on the console handlers Prefect configured; return its remover."""
+    quiet = _StorageErrorsQuiet()
+    handlers = [
+        h
+        for h in logging.getLogger().handlers + logging.getLogger("prefect").handlers
+        if isinstance(h, logging.StreamHandler)
+    ]
+    for h in handlers:
+        h.addFilter(quiet)
+
+    def remove() -> None:
+        for h in handlers:
+            h.removeFilter(quiet)
+
+    return remove
 
 
 class TemporaryServer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -93,6 +94,8 @@ def export_source_key(sources: dict[str, Any]) -> str:
 # (hashes do not compress: 19.7 MB either way). The price is disk: text artifacts take ~2.1x the bytes (20k: ~1.1
 # -> ~2.4 GB of the 5.1 GB state; dedupe's index is uncompressed already). Published tables keep zstd.
 ARTIFACT_COMPRESSION = "none"
+# A full filesystem (or quota) and a read-only one: no retry helps, the operator must act (flows.cli.storage_hint).
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def write_table(
@@ -125,6 +128,11 @@ def write_table(
         )
         os.chmod(tmp, _PUBLIC)
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is None and exc.errno in STORAGE_ERRNOS:
+            # pyarrow's "Error writing bytes to file" names no file: say which, so the operator knows the filesystem
+            raise OSError(exc.errno, os.strerror(exc.errno), str(path)) from exc
+        raise
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -78,12 +78,14 @@ def _cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
 
 
 TRANSIENT = (TimeoutError, ConnectionError, BrokenPipeError, InterruptedError)
+# Not ENOSPC/EDQUOT (nor EROFS): a full disk stays full for the seconds a retry waits. Retried, a full OUT failed
+# after 3 retries (2 + 4 + 8 s of backoff) with Prefect's traceback printed for each; it fails at once now, and the
+# CLI says which path and what to free (flows.cli.storage_hint).
 _TRANSIENT_ERRNOS = {
     errno.EIO,
     errno.EAGAIN,
     errno.ETIMEDOUT,
     errno.ECONNRESET,
-    errno.ENOSPC,
     errno.EBUSY,
     errno.ESTALE,
 }

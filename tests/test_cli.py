@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -173,3 +174,63 @@ def test_a_full_filesystem_says_to_free_space_not_only_to_rerun(tmp_path):
         "a filesystem jianghua writes to is read-only"
     )
     assert storage_hint(ValueError("a bug"), str(tmp_path)) is None
+
+
+def _small_tmpfs(path: Path, size: str) -> bool:
+    """Mount a tmpfs of `size` on `path` (root in a container may; elsewhere the test skips)."""
+    path.mkdir()
+    if os.geteuid() != 0:
+        return False
+    import subprocess
+
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+def test_a_full_disk_fails_at_once_naming_the_file_and_prefect_prints_no_traceback(tmp_path):
+    """ENOSPC was classed transient: a full OUT was retried three times (2 + 4 + 8 s of backoff), and each failed
+    task and flow run printed Prefect's ~60-line traceback over the CLI's hint, which named no file."""
+    import logging
+    import subprocess
+
+    import pyarrow as pa
+
+    from flows.cli import _StorageErrorsQuiet, storage_hint
+    from tasks.common import write_table
+    from tasks.steps import is_transient
+
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        assert not is_transient(OSError(code, os.strerror(code)))
+    assert is_transient(OSError(errno.EIO, "I/O error"))  # a passing I/O error still is
+
+    disk = tmp_path / "disk"
+    if not _small_tmpfs(disk, "256k"):
+        pytest.skip("cannot mount a small tmpfs here")
+    try:
+        target = disk / "out" / ".state" / "docs.parquet"
+        with pytest.raises(OSError) as full:
+            write_table(pa.table({"text": [os.urandom(1024).hex() for _ in range(1024)]}), target, plain=["text"])
+        assert full.value.errno == errno.ENOSPC and full.value.filename == str(target)
+        try:
+            raise RuntimeError("step failed") from full.value
+        except RuntimeError as wrapped:
+            hint = storage_hint(wrapped, str(disk / "out"))
+        assert hint is not None and f"writing {target}" in hint and "MB free" in hint
+        assert not list(target.parent.glob(".tmp-*"))  # the failed write left no temp file
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+    quiet = _StorageErrorsQuiet()
+
+    def record(msg: str, exc: BaseException | None, level: int = logging.ERROR) -> logging.LogRecord:
+        info = (type(exc), exc, None) if exc else None
+        return logging.LogRecord("prefect.task_runs", level, __file__, 1, msg, (), info)
+
+    assert not quiet.filter(record("Task run failed with exception", full.value))
+    assert not quiet.filter(record(f"Finished in state Failed('{full.value}')", None))
+    assert quiet.filter(record("Task run failed with exception", ValueError("a bug")))
+    assert quiet.filter(record("Finished in state Completed()", None, logging.INFO))
