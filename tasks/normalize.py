@@ -2089,10 +2089,33 @@ _BAD_CODEPOINTS = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_REF_SPACES = "\n\r\t\x0b\x0c"  # what `&#10;` and the like resolve to: a space, so the page's lines stay its lines
+
+
+def _entities(text: str, counts: Counter) -> str:
+    """Character references resolved as a browser resolves them in text (html.unescape: a legacy name without `;`
+    takes its longest known prefix, `&copy2020` -> ©2020); a `&name;` no browser knows stays and is counted."""
+    import html
+
+    def one(m: re.Match[str]) -> str:
+        ref = m.group(0)
+        got = html.unescape(ref)
+        if got == ref:
+            if ref.endswith(";") and ref[1] != "#":
+                counts["damage.unknown_entity"] += 1
+            return ref
+        counts["fix.entity"] += 1
+        return "".join(" " if c in _REF_SPACES else c for c in got)
+
+    return R.ENTITY.sub(one, text)
+
+
 def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> Normalized:
     """The speech of a page: chrome removed (and recorded), Simplified, Chinese punctuation, one paragraph a line."""
     raw = raw_text if isinstance(raw_text, str) else ""
     counts: Counter = Counter()
+    if "&" in raw:
+        raw = _entities(raw, counts)
     classes = _char_classes(raw)
     profile = np.bincount(classes, minlength=N_CLASSES)
     script, ratio, n_trad = _script_of(profile)

@@ -16,6 +16,13 @@ from tasks import vocab
 HAN = vocab.HAN
 COLON = r"[:：]"
 
+# --------------------------------------------------------------------------- character references
+# A named or numeric reference (`&ldquo;`, `&#20013;`, `&copy`) left in a page's text: a page escaped twice
+# (`&amp;ldquo;`, common in CMS exports), a crawler that stripped tags but not references, a .txt copy of a page's
+# source (the shared corpus: 昆明 2005's `6.5&permil;`). Names are HTML5's (up to 32 characters: the longest is 31);
+# numbers are at most 8 digits (U+10FFFF is 7 hex, 1114111 decimal): a longer run is no reference.
+ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+
 # --------------------------------------------------------------------------- whole-line chrome (on keys)
 # (rule name, pattern matched with re.match against the key). Order matters: first match wins.
 # 范文 sites' stamps, each a line of its own as published (a clock then the site or a view count, a price, a toolbar):
@@ -922,6 +929,17 @@ RULES: tuple[Rule, ...] = (
         "a line in >= 30 % of a site's pages (learn_boilerplate; copies of one speech count once), never formulaic speech",
         "本站声明：转载请注明出处\n" + _SPEECH,
         ("本站声明：转载请注明出处",),
+    ),
+    Rule(
+        "fix.entity",
+        "a character reference left in the text (a page escaped twice, a .txt of the source) is resolved as a browser "
+        "does: HTML5's names, legacy ones like &nbsp &copy also without `;`, numbers",
+        "人口自然增长率为6.5&permil;，&ldquo;两新&rdquo;政策&nbsp;落地。\n",
+    ),
+    Rule(
+        "damage.unknown_entity",
+        "a `&name;` no browser knows stays as it is and is counted",
+        "推进&xyz;项目建设。\n",
     ),
     Rule("pinyin.injected", "区(qū)长: a reading injected after its character is dropped", "區(qū)長講話。\n"),
     Rule("damage.lost_chars", "bytes lost around injected pinyin or as ? become one U+FFFD", "秩序?qū)m?xiàng整治。\n"),

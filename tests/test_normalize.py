@@ -2008,3 +2008,33 @@ def test_broken_line_prefilters_join_what_the_patterns_join():
         assert normalize._join_broken_lines(lines, got_counts) == want and got_counts == want_counts, lines
         joined += bool(want_counts)
     assert joined > 5000
+
+
+@pytest.mark.parametrize(
+    "name,page",
+    [
+        # a .txt copy of a page's source: its references were never resolved
+        ("page.txt", "人口自然增长率为6.5&permil;，&ldquo;两新&rdquo;政策落地&hellip;&copy2020 某网\n{speech}\n"),
+        # a page escaped twice (`&amp;ldquo;`): the extractor resolves the second level itself; unknown names stay
+        (
+            "page.html",
+            "<html><body><article><p>人口自然增长率为6.5&amp;permil;，&amp;ldquo;两新&amp;rdquo;政策落地&amp;hellip;"
+            "&amp;copy2020 某网</p><p>{speech}</p></article></body></html>",
+        ),
+    ],
+)
+def test_character_references_left_in_a_page_are_resolved_and_unknown_ones_counted(tmp_path, name, page):
+    """`&permil;`, `&ldquo;` stayed in the text as typed (the shared corpus's 昆明 2005 report: `6.5&permil;`)."""
+    from tasks.ingest import discover, ingest_files
+
+    speech = "现在，我代表市人民政府向大会报告工作，请予审议，推进&xyz;项目建设，并请市政协委员提出意见。" * 3
+    (tmp_path / name).write_text(page.format(speech=speech), encoding="utf-8")
+    docs = ingest_files([(f, None) for f in discover([str(tmp_path / name)])]).docs
+    assert len(docs) == 1
+    got = normalize_text(docs[0]["raw_text"])
+    assert "人口自然增长率为6.5‰，“两新”政策落地…©2020" in got.text, got.text
+    assert "&permil" not in got.text and "&ldquo" not in got.text and "&copy" not in got.text
+    assert "&xyz" in got.text  # no browser knows it: kept, and counted
+    assert got.rule_counts["damage.unknown_entity"] == 3
+    assert got.rule_counts.get("fix.entity") == (5 if name.endswith(".txt") else None)
+    assert normalize_text("AT&T与R&D合作，现在我代表市人民政府向大会报告工作。").rule_counts.get("fix.entity") is None
