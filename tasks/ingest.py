@@ -48,6 +48,7 @@ SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES
 # Names an operator should read differently from "unsupported": a download still being written (or abandoned) by a
 # crawler, browser or transfer tool — read once renamed — and an archive to unpack. Suffixes as the tools write them.
 _IN_PROGRESS_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".!ut", ".!qb")
+_OFFICE_SUFFIXES = (".doc", ".docx", ".wps", ".wpt", ".rtf", ".pdf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".caj")
 _ARCHIVE_SUFFIXES = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".tgz", ".z")
 # Container files plan_shards may cut into slices (byte ranges, see InputFile.part), whose records
 # a worker finds by itself: JSONL lines (any newline is a boundary), Parquet rows (shared out in
@@ -77,7 +78,7 @@ PARQUET_BATCH_ROWS = 64  # rows decoded at a time; with the per-text cap, a batc
 ALL_ROWS = 1 << 62  # the end of a whole Parquet file's rows: no row is past it
 
 # Reasons a transient state of the landing folder produced: never cache a result that holds one.
-TRANSIENT_REASONS = frozenset({"changed_during_run", "vanished"})
+TRANSIENT_REASONS = frozenset({"changed_during_run", "vanished", "download_in_progress"})
 
 
 # --------------------------------------------------------------------------- discovery
@@ -220,6 +221,27 @@ def _unsupported_detail(relpath: str) -> str:
             f"{named}: a download still being written (or abandoned) by a crawler or browser; it is read once renamed "
             f"to its final name{f' ({posixpath.basename(stem)})' if stem.endswith(SUPPORTED_SUFFIXES) else ''} — "
             "delete it if the download was abandoned"
+        )
+    base = posixpath.basename(stem)
+    if ext == HEADERS_SIDECAR:
+        return (
+            f"HTTP headers a crawler saved beside {base!r}: read with that page (a Content-Length longer than the page "
+            "marks it cut short); nothing to do"
+        )
+    if ext == ".aria2":
+        return (
+            f"aria2's control file of a download in progress ({base!r} is not read while it is there); it goes when "
+            "the download ends — delete it if the download was abandoned"
+        )
+    if ext in _OFFICE_SUFFIXES:
+        return (
+            f"{named}: a word-processor or PDF document, not a web page; jianghua reads text and HTML — convert it "
+            "(`libreoffice --headless --convert-to txt:Text`, `pdftotext -enc UTF-8`) into the landing folder"
+        )
+    if ext in (".mht", ".mhtml", ".warc", ".arc") or relpath.lower().endswith((".warc.gz", ".arc.gz")):
+        return (
+            f"{named}: a saved web archive (MHTML, WARC) holding pages; extract its HTML into the landing folder "
+            "(a browser's 'save as web page, complete'; `warcio extract`, `warc2html`)"
         )
     if ext in _ARCHIVE_SUFFIXES:
         return (
@@ -1295,14 +1317,107 @@ def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIn
 
 
 def _page_doc(f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest) -> str:
+    marker = _download_marker(f)
+    if marker is not None:
+        out.cacheable = False  # the same bytes are read as a page once the tool removes its marker
+        out.rejects.append(
+            reject_row(
+                f,
+                sha,
+                "download_in_progress",
+                f"{marker!r} beside it says its download is not finished (aria2 and browsers write the final name "
+                "first and remove that file last); the next run reads it once the download ends — delete "
+                f"{marker!r} if the download was abandoned, to read what arrived",
+            )
+        )
+        return sha
+    data, headers_cut = _http_response(f, data)
     try:
         if suffix == ".txt":
-            out.docs.append(_text_doc(f, data, sha))
+            out.docs.append(_text_doc(f, data, sha, headers_cut))
         else:
-            out.docs.append(_html_doc(f, data, sha))
+            out.docs.append(_html_doc(f, data, sha, headers_cut))
     except Reject as rej:
         out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
     return sha
+
+
+# A page's download that did not finish can look whole: plain text has no closing tag (html_cut_short), and a cut
+# between two lines leaves nothing odd. What else says so:
+# - a download tool's marker beside the final name: aria2 creates `<file>` (preallocated) and keeps `<file>.aria2`
+#   until the last byte; Firefox creates `<file>` empty and writes `<file>.part`. A page is read once it is gone.
+# - HTTP headers saved with the page — at its start (`wget --save-headers`), or beside it (`curl -D <file>.headers`,
+#   crawlers that keep the response head) — whose Content-Length is more than the body's bytes. Only without a
+#   Content-Encoding: a body stored decoded has another length than the one sent. The head saved at the start is cut
+#   off the page (it is no speech).
+# - UTF-8 that ends inside a character: a cut at a random byte of Chinese text falls inside one 2 times in 3.
+# Any of the last two makes the page `cut_short` (normalize flags it truncated when its text ends mid-sentence).
+_DOWNLOAD_MARKERS = (".aria2", ".part", ".crdownload", ".download", ".filepart", ".partial")
+HEADERS_SIDECAR = ".headers"
+HTTP_HEAD_BYTES = 65536  # servers refuse a response head over 8-64 KB (nginx 8 KB by default, Apache 8 KB a line)
+_HTTP_STATUS = re.compile(rb"HTTP/\d(?:\.\d)? +\d{3}\b[^\r\n]*\r?\n")
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_LINE = re.compile(rb"^([A-Za-z0-9-]+)[ \t]*:[ \t]*([^\r\n]*)", re.M)
+
+
+def _download_marker(f: InputFile) -> str | None:
+    """The name of a download tool's in-progress file beside a local page, if one is there."""
+    if not _is_local(f.path):
+        return None
+    for suffix in _DOWNLOAD_MARKERS:
+        if os.path.lexists(f.path + suffix):
+            return posixpath.basename(f.relpath) + suffix
+    return None
+
+
+def _response_heads(data: bytes) -> tuple[int, dict[bytes, bytes]] | None:
+    """(where the body starts, the last response head's headers, lower-cased names) of bytes that open with an HTTP
+    status line (one head, or several when redirects were followed); None otherwise."""
+    pos = 0
+    headers: dict[bytes, bytes] | None = None
+    while (m := _HTTP_STATUS.match(data, pos)) is not None:
+        end = _HEAD_END.search(data, m.start(), m.start() + HTTP_HEAD_BYTES)
+        if end is None:
+            head, pos = data[m.end() : m.start() + HTTP_HEAD_BYTES], len(data)
+        else:
+            head, pos = data[m.end() : end.start()], end.end()
+        headers = {k.lower(): v.strip() for k, v in _HEADER_LINE.findall(head)}
+    return None if headers is None else (pos, headers)
+
+
+def _http_response(f: InputFile, data: bytes) -> tuple[bytes, bool]:
+    """The page's body (without a response head saved at its start) and whether its headers say it is cut short."""
+    heads = _response_heads(data)
+    if heads is not None:
+        data = data[heads[0] :]
+    headers = heads[1] if heads is not None else _sidecar_headers(f)
+    if headers is None:
+        return data, False
+    length = headers.get(b"content-length", b"")
+    encoded = headers.get(b"content-encoding", b"identity").lower() not in (b"", b"identity")
+    return data, length.isdigit() and not encoded and len(data) < int(length)
+
+
+def _sidecar_headers(f: InputFile) -> dict[bytes, bytes] | None:
+    if not _is_local(f.path):
+        return None
+    try:
+        with open(f.path + HEADERS_SIDECAR, "rb") as fh:
+            heads = _response_heads(fh.read(HTTP_HEAD_BYTES * 4))
+    except OSError:
+        return None
+    return None if heads is None else heads[1]
+
+
+def _utf8_cut(data: bytes) -> bool:
+    """The bytes end inside a UTF-8 character: a lead byte whose continuation bytes are missing."""
+    i = len(data) - 1
+    while i >= 0 and len(data) - i <= 3 and 0x80 <= data[i] <= 0xBF:
+        i -= 1
+    if i < 0 or data[i] < 0xC0:
+        return False
+    need = 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
+    return len(data) - i < need
 
 
 def _stat_key(fh: Any) -> tuple[int, int] | None:
@@ -1369,9 +1484,10 @@ def _url_host(url: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _text_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
+def _text_doc(f: InputFile, data: bytes, sha: str, cut: bool = False) -> dict[str, Any]:
     text, encoding = decode_bytes(data)
-    return _base_doc(f, sha, "txt", _clean_controls(text), encoding)
+    cut = cut or (encoding == "utf-8" and _utf8_cut(data))
+    return _base_doc(f, sha, "txt", _clean_controls(text), encoding, cut_short=cut)
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -1397,7 +1513,7 @@ def page_url(html: str) -> str | None:
     return None
 
 
-def _html_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
+def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False) -> dict[str, Any]:
     html, encoding = decode_bytes(data, html=True)
     url = page_url(html)
     title, text = html_main_text(html, url)
@@ -1406,7 +1522,8 @@ def _html_doc(f: InputFile, data: bytes, sha: str) -> dict[str, Any]:
             "no_text",
             "the HTML page has no main text the extractor (trafilatura) can find; is it a list or login page?",
         )
-    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=html_cut_short(html))
+    cut = cut or html_cut_short(html) or (encoding == "utf-8" and _utf8_cut(data))
+    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=cut)
 
 
 # How far from each end of a page its <html>/<body> opener and closer are looked for: the closers end a page (a few

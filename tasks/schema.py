@@ -146,8 +146,9 @@ DOCUMENTS = pa.schema(
             "rule_counts",
             COUNTS,
             "How often each normalization rule fired (see removed_lines for lines; docs/rules.md); "
-            "ingest.cut_short: the HTML file stops before its page ends (no </body> or </html>) and the text ends "
-            "mid-sentence, a download cut short (sets truncated).",
+            "ingest.cut_short: the file stops before its page ends (HTML without </body> or </html>, UTF-8 inside a "
+            "character, fewer bytes than its saved HTTP headers' Content-Length) and the text ends mid-sentence, a "
+            "download cut short (sets truncated).",
         ),
         _f(
             "cluster_id",
@@ -198,7 +199,7 @@ REJECTS = pa.schema(
             STR,
             "Machine-readable reason: empty, binary, decode_error, too_short, too_large, unsupported_type, "
             "bad_record, read_error, no_text, parse_error, processing_error, not_regular_file, symlink_loop, "
-            "dangling_link, duplicate_input, changed_during_run, vanished.",
+            "dangling_link, duplicate_input, changed_during_run, vanished, download_in_progress.",
             False,
         ),
         _f("detail", STR, "What went wrong and what to do about it.", False),

@@ -185,6 +185,13 @@ def test_gzipped_page_bomb_and_cut_download_are_rejects(tmp_path):
         ("dump.jsonl.tmp", "renamed"),
         ("pages.zip", "unpack it"),
         ("pages.tar.gz", "unpack it"),
+        ("讲话稿.docx", "convert it"),  # doc-sharing sites' downloads
+        ("讲话稿.wps", "convert it"),
+        ("scan.pdf", "pdftotext"),
+        ("saved.mht", "extract its HTML"),  # IE's "save as web archive"
+        ("crawl.warc.gz", "extract its HTML"),
+        ("speech.txt.headers", "read with that page"),
+        ("speech.txt.aria2", "download in progress"),
     ],
 )
 def test_unsupported_names_say_what_to_do(tmp_path, name, says):
@@ -708,10 +715,10 @@ def test_an_unexpected_error_on_one_file_is_its_reject(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text(speech(1), encoding="utf-8")
     (tmp_path / "b.txt").write_text(speech(2), encoding="utf-8")
 
-    def broken(f, data, sha):
+    def broken(f, data, sha, *rest):
         if f.source_path == "a.txt":
             raise RuntimeError("boom")
-        return original(f, data, sha)
+        return original(f, data, sha, *rest)
 
     original = ingest_mod._text_doc
     monkeypatch.setattr(ingest_mod, "_text_doc", broken)
@@ -1164,3 +1171,72 @@ def test_a_download_cut_short_is_flagged_truncated(tmp_path):
     counts = {Path(r["source_path"]).name: dict(r["rule_counts"]) for r in rows}
     assert flags["cut.html"].get("truncated") == 1 and counts["cut.html"].get("ingest.cut_short") == 1
     assert "truncated" not in flags["whole.html"] and "truncated" not in flags["footer.html"]
+
+
+_WHOLE = "".join(
+    f"第{i}项工作：我们坚持稳中求进工作总基调，全市经济运行总体平稳、稳中有进，各项社会事业全面发展。\n"
+    for i in range(1, 30)
+).encode()
+
+
+def _head(length: int, *extra: str) -> bytes:
+    lines = ["HTTP/1.1 200 OK", "Content-Type: text/plain; charset=utf-8", f"Content-Length: {length}", *extra]
+    return "\r\n".join(lines).encode()
+
+
+def test_a_plain_text_download_cut_short_is_told_by_its_headers_or_a_cut_character(tmp_path):
+    """A text page has no closing tag: a download cut short read as whole (session 44). HTTP headers saved with it
+    (`wget --save-headers` at its start, `curl -D page.txt.headers` beside it, after a redirect) give the length the
+    server sent; UTF-8 that stops inside a character was cut at a byte. A head at the file's start is no speech."""
+    cut = _WHOLE[: len(_WHOLE) * 2 // 3]
+    cut = cut[: len(cut.decode("utf-8", "ignore").encode())]  # at a character's end: only the length tells
+    land = tmp_path / "land"
+    land.mkdir()
+    files = {
+        "wget_cut.txt": _head(len(_WHOLE)) + b"\r\n\r\n" + cut,
+        "wget_whole.txt": _head(len(_WHOLE)) + b"\r\n\r\n" + _WHOLE,
+        "curl_cut.txt": cut,
+        "curl_whole.txt": _WHOLE,
+        "gzip_sent.txt": cut,  # sent gzipped, stored inflated: the length sent says nothing of the file's
+        "mid_char.txt": _WHOLE[:-2],  # the last 。 cut after its first byte
+        "whole.txt": _WHOLE,
+    }
+    for name, data in files.items():
+        (land / name).write_bytes(data)
+    redirect = b"HTTP/1.1 301 Moved Permanently\r\nLocation: /a.txt\r\nContent-Length: 0\r\n\r\n"
+    (land / "curl_cut.txt.headers").write_bytes(redirect + _head(len(_WHOLE)) + b"\r\n\r\n")
+    (land / "curl_whole.txt.headers").write_bytes(_head(len(_WHOLE)) + b"\r\n\r\n")
+    (land / "gzip_sent.txt.headers").write_bytes(_head(len(_WHOLE), "Content-Encoding: gzip") + b"\r\n\r\n")
+    got = _ingest(land)
+    cut_short = {d["source_path"]: d["cut_short"] for d in got.docs}
+    assert cut_short == {
+        "wget_cut.txt": True,
+        "wget_whole.txt": False,
+        "curl_cut.txt": True,
+        "curl_whole.txt": False,
+        "gzip_sent.txt": False,
+        "mid_char.txt": True,
+        "whole.txt": False,
+    }
+    texts = {d["source_path"]: d["raw_text"] for d in got.docs}
+    assert texts["wget_whole.txt"] == texts["whole.txt"] and "HTTP/1.1" not in texts["wget_cut.txt"]
+    assert {r["source_path"]: r["reason"] for r in got.rejects} == dict.fromkeys(
+        ["curl_cut.txt.headers", "curl_whole.txt.headers", "gzip_sent.txt.headers"], "unsupported_type"
+    )
+
+
+@pytest.mark.parametrize("marker", [".aria2", ".part"])
+def test_a_page_beside_a_download_tools_marker_is_read_once_the_marker_goes(tmp_path, marker):
+    """aria2 writes the final name (preallocated) and keeps `<name>.aria2` until the last byte; Firefox creates the
+    final name empty and writes `<name>.part`. The page was read as whole (or an `empty` reject, cached)."""
+    page = tmp_path / "speech.txt"
+    page.write_bytes(_WHOLE[:300] + b"\0" * 4096)  # preallocated, a third written
+    (tmp_path / ("speech.txt" + marker)).write_bytes(b"")
+    got = _ingest(tmp_path)
+    rejects = {r["source_path"]: r for r in got.rejects}
+    assert got.docs == [] and rejects["speech.txt"]["reason"] == "download_in_progress"
+    assert f"speech.txt{marker}" in rejects["speech.txt"]["detail"] and not got.cacheable
+    (tmp_path / ("speech.txt" + marker)).unlink()
+    page.write_bytes(_WHOLE)
+    got = _ingest(tmp_path)
+    assert [d["source_path"] for d in got.docs] == ["speech.txt"] and got.cacheable
