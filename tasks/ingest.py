@@ -310,7 +310,7 @@ class _Walker:
                 raise FileNotFoundError(
                     f"input {root!r} matches nothing: give a folder, a glob, a file or an fsspec URL"
                 )
-            walked = _TreeWalk(self, root)
+            walked = _TreeWalk(self, root, os.path.realpath(base))
             for m in matches:
                 if not self.is_excluded(os.path.abspath(m)):
                     walked.entry(os.path.abspath(m), _rel(m, base), top=True)
@@ -318,7 +318,7 @@ class _Walker:
             return
         if not os.path.lexists(path):
             raise FileNotFoundError(f"input {root!r} does not exist: give a folder, a glob, a file or an fsspec URL")
-        walked = _TreeWalk(self, root)
+        walked = _TreeWalk(self, root, os.path.realpath(path) if os.path.isdir(path) else None)
         if os.path.isdir(path):
             walked.tree(os.path.abspath(path), "")
         else:
@@ -408,9 +408,10 @@ class _TreeWalk:
     """Walk one input root: real folders first, then symlinked folders in name order, each real
     folder at most once (a link back to an ancestor is a loop; a second route is a duplicate)."""
 
-    def __init__(self, walker: _Walker, root: str):
+    def __init__(self, walker: _Walker, root: str, inside: str | None = None):
         self.w = walker
         self.root = root
+        self.inside = inside  # the real folder the input names: links are followed only within it
         self.visited: dict[str, str] = {}  # realpath of walked folder -> its relpath
         self.links: list[tuple[str, str]] = []
 
@@ -468,6 +469,8 @@ class _TreeWalk:
             else:
                 self._reject(path, rel, "read_error", _describe_os_error(exc))
             return
+        if not top and self._outside(path, rel):
+            return
         if stat.S_ISDIR(st.st_mode):
             if top and not os.path.islink(path):
                 self.tree(path, rel if rel != "." else "")
@@ -488,6 +491,8 @@ class _TreeWalk:
             if self.w.is_excluded(real):
                 continue
             parent = os.path.realpath(os.path.dirname(path))
+            if self._outside(path, rel):
+                continue
             if parent == real or parent.startswith(real.rstrip("/") + "/"):
                 self._reject(
                     path,
@@ -507,6 +512,25 @@ class _TreeWalk:
 
     def _reject(self, path: str, rel: str, reason: str, detail: str) -> None:
         self.w.add(InputFile(path, rel, rel, 0, self.root, (reason, detail)))
+
+    def _outside(self, path: str, rel: str) -> bool:
+        """A link found in the input folder whose target is outside it is rejected (link_outside), not followed: a
+        link a crawler or an unpacked archive left (`../../etc`, `/`) read files of this machine into the corpus, or
+        walked the whole filesystem (/proc, /sys). A file or folder given as an input is read wherever it is."""
+        if self.inside is None or not os.path.islink(path):
+            return False
+        real = os.path.realpath(path)
+        if real == self.inside or real.startswith(self.inside.rstrip("/") + "/"):
+            return False
+        self._reject(
+            path,
+            rel,
+            "link_outside",
+            f"a symbolic link to {_link_target(path)!r}, outside the input folder: not followed (a link a crawler or "
+            f"an unpacked archive left could read any file of this machine); give {display_path(real)!r} as an input "
+            "to read it",
+        )
+        return True
 
 
 def _link_target(path: str) -> str:

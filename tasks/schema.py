@@ -199,7 +199,7 @@ REJECTS = pa.schema(
             STR,
             "Machine-readable reason: empty, binary, decode_error, too_short, too_large, unsupported_type, "
             "bad_record, read_error, no_text, parse_error, processing_error, not_regular_file, symlink_loop, "
-            "dangling_link, duplicate_input, changed_during_run, vanished, download_in_progress.",
+            "dangling_link, link_outside, duplicate_input, changed_during_run, vanished, download_in_progress.",
             False,
         ),
         _f("detail", STR, "What went wrong and what to do about it.", False),

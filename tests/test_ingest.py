@@ -1240,3 +1240,34 @@ def test_a_page_beside_a_download_tools_marker_is_read_once_the_marker_goes(tmp_
     page.write_bytes(_WHOLE)
     got = _ingest(tmp_path)
     assert [d["source_path"] for d in got.docs] == ["speech.txt"] and got.cacheable
+
+
+def test_a_link_out_of_the_input_folder_is_not_followed(tmp_path):
+    """A link a crawler or an unpacked archive left in the landing folder (`etc -> /etc`, `x.txt -> /etc/hostname`)
+    was followed: files of the machine were read into the corpus (a link to / walked /proc and /sys). Links within
+    the folder are followed as before; an input given on the command line is read wherever it is."""
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    (secret / "s.txt").write_text(speech(1), encoding="utf-8")
+    land = tmp_path / "land"
+    (land / "real").mkdir(parents=True)
+    (land / "real" / "r.txt").write_text(speech(2), encoding="utf-8")
+    os.symlink(secret, land / "out_dir")
+    os.symlink(os.path.join("..", "elsewhere", "s.txt"), land / "out_file.txt")
+    os.symlink("real", land / "in_dir")  # a second route to a folder inside: a duplicate, as before
+    os.symlink(os.path.join("real", "r.txt"), land / "in_file.txt")
+    files = discover([str(land)])
+    got = {f.source_path: f.problem[0] if f.problem else "read" for f in files}
+    assert got == {
+        "real/r.txt": "read",
+        "in_file.txt": "read",
+        "in_dir": "duplicate_input",
+        "out_dir": "link_outside",
+        "out_file.txt": "link_outside",
+    }
+    detail = next(f.problem[1] for f in files if f.source_path == "out_dir")
+    assert str(secret) in detail and "as an input" in detail
+    assert [f.source_path for f in discover([str(land / "out_file.txt")])] == ["out_file.txt"]  # given: read
+    assert {f.source_path for f in discover([str(land / "*.txt")])} == {"in_file.txt", "out_file.txt"}
+    os.symlink(land, tmp_path / "landing")  # the input itself a link: its folder is the real one
+    assert {f.source_path: bool(f.problem) for f in discover([str(tmp_path / "landing")])}["real/r.txt"] is False
