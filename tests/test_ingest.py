@@ -1271,3 +1271,32 @@ def test_a_link_out_of_the_input_folder_is_not_followed(tmp_path):
     assert {f.source_path for f in discover([str(land / "*.txt")])} == {"in_file.txt", "out_file.txt"}
     os.symlink(land, tmp_path / "landing")  # the input itself a link: its folder is the real one
     assert {f.source_path: bool(f.problem) for f in discover([str(tmp_path / "landing")])}["real/r.txt"] is False
+
+
+def test_byte_order_marks_and_charsets_that_lie_or_are_cut(tmp_path):
+    """A GB18030 mark was kept as U+FEFF; a UTF-8 mark before GBK text (a tool that adds one) and a UTF-16 file
+    cut inside its last unit were decode_errors (the speech lost); Big5 bytes under `<meta charset=gbk>` decoded
+    without an error into rare characters (mojibake published as text)."""
+    land = tmp_path / "land"
+    land.mkdir()
+    page = f"<html><head><meta charset=gbk><title>講話</title></head><body><article><p>{SEED_004}</p></article></body></html>"
+    files = {
+        "gb_bom.txt": b"\x84\x31\x95\x33" + SEED_000.encode("gb18030"),
+        "utf8_bom_gbk.txt": b"\xef\xbb\xbf" + SEED_000.encode("gb18030"),
+        "utf16_cut.txt": b"\xff\xfe" + SEED_000.encode("utf-16-le") + b"\x8f",
+        "big5_says_gbk.html": page.encode("big5hkscs", "ignore"),
+        "big5_plain.html": page.replace("<meta charset=gbk>", "").encode("big5hkscs", "ignore"),
+    }
+    for name, data in files.items():
+        (land / name).write_bytes(data)
+    got = _ingest(land)
+    assert got.rejects == [], got.rejects
+    docs = {d["source_path"]: d for d in got.docs}
+    plain = ingest_mod._clean_controls(SEED_000)
+    assert docs["gb_bom.txt"]["raw_text"] == plain and docs["utf8_bom_gbk.txt"]["raw_text"] == plain
+    assert docs["utf16_cut.txt"]["raw_text"] == plain and docs["utf16_cut.txt"]["cut_short"]
+    assert not docs["gb_bom.txt"]["cut_short"]
+    assert docs["big5_says_gbk.html"]["encoding"] == docs["big5_plain.html"]["encoding"] == "big5hkscs"
+    assert docs["big5_says_gbk.html"]["raw_text"] == docs["big5_plain.html"]["raw_text"]
+    gbk = page.encode("gb18030")  # a declaration that tells the truth is taken as before
+    assert decode_bytes(gbk, html=True) == (page, "gb18030")
