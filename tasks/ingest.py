@@ -43,6 +43,23 @@ SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
 # was read, so a landing folder of compressed pages published nothing of them.
 COMPRESSED_PAGE_SUFFIXES = tuple(s + ".gz" for s in SINGLE_DOC_SUFFIXES)
 PAGE_SUFFIXES = SINGLE_DOC_SUFFIXES + COMPRESSED_PAGE_SUFFIXES  # one document per file
+# Pages a crawler saved under their server's name — `content_5012.shtml`, `art_123.jhtml` (government portals'
+# templates), `show.asp`, `index.php?id=3` (wget without --adjust-extension keeps the URL's name, query and all) —
+# are HTML responses and are read as .html; they were unsupported_type, so a mirrored portal published nothing.
+SERVER_PAGE_SUFFIXES = (
+    ".shtml",
+    ".shtm",
+    ".jhtml",
+    ".xhtm",
+    ".asp",
+    ".aspx",
+    ".php",
+    ".jsp",
+    ".jspx",
+    ".do",
+    ".action",
+    ".cgi",
+)
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
 SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES
 # Names an operator should read differently from "unsupported": a download still being written (or abandoned) by a
@@ -194,7 +211,13 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = (), max_doc_byt
 
 def _suffix_of(f: InputFile) -> str | None:
     lower = f.relpath.lower()
-    return next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
+    name = lower.rsplit("/", 1)[-1]
+    if "?" in name:  # `index.php?id=3`, `a.html?from=rss`: the URL's query kept in the name
+        lower = lower[: len(lower) - len(name) + name.index("?")]
+    found = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
+    if found is None and lower.endswith(SERVER_PAGE_SUFFIXES):
+        return ".html"
+    return found
 
 
 def unread_problem(f: InputFile, max_doc_bytes: int, before_slicing: bool = False) -> tuple[str, str] | None:

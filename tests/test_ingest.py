@@ -1300,3 +1300,19 @@ def test_byte_order_marks_and_charsets_that_lie_or_are_cut(tmp_path):
     assert docs["big5_says_gbk.html"]["raw_text"] == docs["big5_plain.html"]["raw_text"]
     gbk = page.encode("gb18030")  # a declaration that tells the truth is taken as before
     assert decode_bytes(gbk, html=True) == (page, "gb18030")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["content_5012.shtml", "art_123.jhtml", "show.asp", "view.aspx", "index.php?id=3", "a.html?from=rss", "list.jsp"],
+)
+def test_pages_saved_under_their_servers_name_are_read_as_html(tmp_path, name):
+    """A crawler keeps the URL's name (`content_5012.shtml`, `index.php?id=3`): these HTML responses were
+    `unsupported_type` rejects, and a mirrored government portal published nothing."""
+    page = f"<html><head><title>政府工作报告</title></head><body><article><p>{SEED_000}</p></article></body></html>"
+    (tmp_path / name).write_text(page, encoding="utf-8")
+    (tmp_path / "ref.html").write_text(page, encoding="utf-8")
+    got = {d["source_path"]: d for d in _ingest(tmp_path).docs}
+    assert got[name]["format"] == "html" and got[name]["raw_text"] == got["ref.html"]["raw_text"]
+    (tmp_path / "notes.txt?dl=1").write_text(SEED_000, encoding="utf-8")
+    assert {d["source_path"]: d["format"] for d in _ingest(tmp_path).docs}["notes.txt?dl=1"] == "txt"
