@@ -37,7 +37,10 @@ import xxhash
 
 from tasks.common import sha256_hex
 
-SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+# .mht/.mhtml: a page a browser saved as one file ("网页，单个文件"; doc-sharing sites' downloads), MIME-encoded; its
+# text/html part is read as the page (MHTML_SUFFIXES)
+SINGLE_DOC_SUFFIXES = (".txt", ".html", ".htm", ".xhtml", ".mht", ".mhtml")
+MHTML_SUFFIXES = (".mht", ".mhtml")
 # A page saved gzipped (crawlers that keep the response body as sent, `page.html.gz`): inflated while read, capped at
 # max_doc_bytes like the page itself, then read as its inner type. These were `unsupported_type` while `.jsonl.gz`
 # was read, so a landing folder of compressed pages published nothing of them.
@@ -261,10 +264,10 @@ def _unsupported_detail(relpath: str) -> str:
             f"{named}: a word-processor or PDF document, not a web page; jianghua reads text and HTML — convert it "
             "(`libreoffice --headless --convert-to txt:Text`, `pdftotext -enc UTF-8`) into the landing folder"
         )
-    if ext in (".mht", ".mhtml", ".warc", ".arc") or relpath.lower().endswith((".warc.gz", ".arc.gz")):
+    if ext in (".warc", ".arc") or relpath.lower().endswith((".warc.gz", ".arc.gz")):
         return (
-            f"{named}: a saved web archive (MHTML, WARC) holding pages; extract its HTML into the landing folder "
-            "(a browser's 'save as web page, complete'; `warcio extract`, `warc2html`)"
+            f"{named}: a crawl archive (WARC) holding pages; extract its HTML responses into the landing folder "
+            "(`warcio extract`, `warc2html`)"
         )
     if ext in _ARCHIVE_SUFFIXES:
         return (
@@ -1411,6 +1414,9 @@ def _page_doc(f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest
     try:
         if suffix == ".txt":
             out.docs.append(_text_doc(f, data, sha, headers_cut))
+        elif suffix in MHTML_SUFFIXES:
+            html, charset = _mhtml_page(data)
+            out.docs.append(_html_doc(f, html, sha, headers_cut, charset))
         else:
             out.docs.append(_html_doc(f, data, sha, headers_cut))
     except Reject as rej:
@@ -1434,6 +1440,23 @@ HTTP_HEAD_BYTES = 65536  # servers refuse a response head over 8-64 KB (nginx 8 
 _HTTP_STATUS = re.compile(rb"HTTP/\d(?:\.\d)? +\d{3}\b[^\r\n]*\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_LINE = re.compile(rb"^([A-Za-z0-9-]+)[ \t]*:[ \t]*([^\r\n]*)", re.M)
+
+
+def _mhtml_page(data: bytes) -> tuple[bytes, str | None]:
+    """The first text/html part of an MHTML file (decoded from quoted-printable or base64) and its MIME charset."""
+    import email
+    import email.policy
+
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                return payload, part.get_content_charset()
+    raise Reject(
+        "no_text",
+        "a saved web page (MHTML) without an HTML part; open it in a browser and save it as a web page (.html)",
+    )
 
 
 def _download_marker(f: InputFile) -> str | None:
@@ -1598,8 +1621,8 @@ def page_url(html: str) -> str | None:
     return None
 
 
-def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False) -> dict[str, Any]:
-    html, encoding = decode_bytes(data, html=True)
+def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False, charset: str | None = None) -> dict[str, Any]:
+    html, encoding = _declared(data, charset) or decode_bytes(data, html=True)
     url = page_url(html)
     title, text = html_main_text(html, url)
     if text is None:
@@ -1609,6 +1632,17 @@ def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False) -> dict[st
         )
     cut = cut or html_cut_short(html) or _cut_inside_character(data, encoding)
     return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=cut)
+
+
+def _declared(data: bytes, charset: str | None) -> tuple[str, str] | None:
+    """`data` decoded with a charset its container names (an MHTML part's), if that decodes it; else None."""
+    if not charset:
+        return None
+    enc = _CHARSET_ALIASES.get(charset.lower(), charset.lower())
+    try:
+        return data.decode(enc).removeprefix("\ufeff"), enc
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 # How far from each end of a page its <html>/<body> opener and closer are looked for: the closers end a page (a few

@@ -188,7 +188,6 @@ def test_gzipped_page_bomb_and_cut_download_are_rejects(tmp_path):
         ("讲话稿.docx", "convert it"),  # doc-sharing sites' downloads
         ("讲话稿.wps", "convert it"),
         ("scan.pdf", "pdftotext"),
-        ("saved.mht", "extract its HTML"),  # IE's "save as web archive"
         ("crawl.warc.gz", "extract its HTML"),
         ("speech.txt.headers", "read with that page"),
         ("speech.txt.aria2", "download in progress"),
@@ -1316,3 +1315,34 @@ def test_pages_saved_under_their_servers_name_are_read_as_html(tmp_path, name):
     assert got[name]["format"] == "html" and got[name]["raw_text"] == got["ref.html"]["raw_text"]
     (tmp_path / "notes.txt?dl=1").write_text(SEED_000, encoding="utf-8")
     assert {d["source_path"]: d["format"] for d in _ingest(tmp_path).docs}["notes.txt?dl=1"] == "txt"
+
+
+@pytest.mark.parametrize("cte", ["quoted-printable", "base64"])
+def test_a_page_saved_as_mhtml_is_read_as_its_html(tmp_path, cte):
+    """A browser's "save as a single file" (.mht/.mhtml, doc-sharing sites' downloads) was an unsupported_type
+    reject: its text/html part, quoted-printable or base64, in the charset its MIME header names, is the page."""
+    import base64
+    import quopri
+
+    page = f"<html><head><title>政府工作报告</title></head><body><article><p>{SEED_000}</p></article></body></html>"
+    body = page.encode("gb18030")
+    encoded = quopri.encodestring(body) if cte == "quoted-printable" else base64.encodebytes(body)
+    mht = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        b'------=_NextPart_01\r\nContent-Type: text/html; charset="gb2312"\r\n'
+        b"Content-Transfer-Encoding: "
+        + cte.encode()
+        + b"\r\nContent-Location: http://www.gov.cn/a.htm\r\n\r\n"
+        + encoded
+        + b"\r\n------=_NextPart_01\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(b"\x89PNG" + bytes(300))
+        + b"\r\n------=_NextPart_01--\r\n"
+    )
+    (tmp_path / "saved.mht").write_bytes(mht)
+    (tmp_path / "ref.html").write_text(page, encoding="utf-8")
+    (tmp_path / "nohtml.mhtml").write_bytes(b"MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nhello")
+    got = _ingest(tmp_path)
+    docs = {d["source_path"]: d for d in got.docs}
+    assert docs["saved.mht"]["raw_text"] == docs["ref.html"]["raw_text"]
+    assert docs["saved.mht"]["page_title"] == "政府工作报告" and docs["saved.mht"]["encoding"] == "gb18030"
+    assert [(r["source_path"], r["reason"]) for r in got.rejects] == [("nohtml.mhtml", "no_text")]
