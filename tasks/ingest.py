@@ -212,11 +212,15 @@ def discover_all(inputs: Iterable[str], exclude: Iterable[str] = (), max_doc_byt
     return Discovery(files, sorted(set(walker.skipped_outputs)), walker.skipped_hidden)
 
 
+_WGET_COPY = re.compile(r"(\.(?:txt|html|htm|xhtml|shtml|jhtml|asp|aspx|php|jsp))\.\d{1,4}$")
+
+
 def _suffix_of(f: InputFile) -> str | None:
     lower = f.relpath.lower()
     name = lower.rsplit("/", 1)[-1]
     if "?" in name:  # `index.php?id=3`, `a.html?from=rss`: the URL's query kept in the name
         lower = lower[: len(lower) - len(name) + name.index("?")]
+    lower = _WGET_COPY.sub(r"\1", lower)  # `index.html.1`: wget's name for a second download of one URL
     found = next((s for s in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True) if lower.endswith(s)), None)
     if found is None and lower.endswith(SERVER_PAGE_SUFFIXES):
         return ".html"

@@ -1303,11 +1303,20 @@ def test_byte_order_marks_and_charsets_that_lie_or_are_cut(tmp_path):
 
 @pytest.mark.parametrize(
     "name",
-    ["content_5012.shtml", "art_123.jhtml", "show.asp", "view.aspx", "index.php?id=3", "a.html?from=rss", "list.jsp"],
+    [
+        "content_5012.shtml",
+        "art_123.jhtml",
+        "show.asp",
+        "view.aspx",
+        "index.php?id=3",
+        "a.html?from=rss",
+        "list.jsp",
+        "index.html.1",  # wget's second download of one URL
+    ],
 )
 def test_pages_saved_under_their_servers_name_are_read_as_html(tmp_path, name):
-    """A crawler keeps the URL's name (`content_5012.shtml`, `index.php?id=3`): these HTML responses were
-    `unsupported_type` rejects, and a mirrored government portal published nothing."""
+    """A crawler keeps the URL's name (`content_5012.shtml`, `index.php?id=3`, wget's `index.html.1`): these were
+    `unsupported_type` rejects (HTML responses all), and a mirrored government portal published nothing."""
     page = f"<html><head><title>政府工作报告</title></head><body><article><p>{SEED_000}</p></article></body></html>"
     (tmp_path / name).write_text(page, encoding="utf-8")
     (tmp_path / "ref.html").write_text(page, encoding="utf-8")
