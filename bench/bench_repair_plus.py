@@ -98,6 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--profile", type=int, default=0, help="print the N top cProfile entries (cumulative) of each stage"
     )
+    ap.add_argument(
+        "--cold-repair",
+        action="store_true",
+        help="the earlier repair artifact is made first by CHECKOUT's code from the cold run's members "
+        "(untimed), not the cold run's own: the earlier state a cold run of that code leaves (its vote "
+        "records), when the cold output was made by other code",
+    )
+    ap.add_argument("--earlier-repair", default="", help="use this repair artifact as the earlier one (kept)")
+    ap.add_argument(
+        "--skip-members", action="store_true", help="replay the repair parts only (the +1 %% run's members)"
+    )
     args = ap.parse_args(argv)
     sys.path.insert(0, args.root)
 
@@ -132,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         members_dirs, calls, cpu_m, linked, texts = [], 0, 0.0, 0, 0
         members_same: list[bool] = []
         for k, s in enumerate(plus):
+            if args.skip_members:
+                members_dirs.append(s["_members"])
+                continue
             key = cold_keys.get((Path(s["normalize"]).name, Path(s["extract"]).name))
             if key is not None and key == members_key(s):
                 members_dirs.append(
@@ -161,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
                     names == mine and all((out / n).read_bytes() == (Path(ran_members) / n).read_bytes() for n in names)
                 )
         earlier = [str(d) for d in _artifacts(cold_out, "repair")]
+        if args.cold_repair:
+            repair.repair_parts({"members": cold_members}, str(work / "cold-repair"))
+            earlier = [str(work / "cold-repair")]
+        if args.earlier_repair:
+            earlier = [args.earlier_repair]
         parts = repair.repair_plan({"members": members_dirs})
         counts: dict[str, int] = {}
         cpu_r = 0.0
@@ -179,10 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         ]
         same = None
         if len(ran) == 1:
-            same = all(
+            same = all(  # the tables both codes write (a flow of code before vote records has no votes/)
                 (work / "repair" / t / f"{p}.parquet").read_bytes() == (ran[0] / t / f"{p}.parquet").read_bytes()
                 for p in parts
-                for t in ("best_texts", "repairs", "memo", "align")
+                for t in ("best_texts", "repairs", "memo", "align", "votes")
+                if (ran[0] / t).exists()
             )
         print(f"{len(plus)} shards; CPU seconds, one core, code of {args.root}:")
         print(f"  members: {calls} calls, {cpu_m:.2f} s; {linked:,} files linked, {texts:,} member texts read")
@@ -196,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(members_same)} of {len(members_same)}"
         )
         for name, prof in profiles.items() if args.profile else ():
+            if name == "members" and not calls:
+                continue  # nothing profiled (--skip-members, or no shard's members changed)
             print(f"\n== {name}: cProfile, top {args.profile} by cumulative time")
             pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
         return 0 if same in (True, None) and all(members_same) else 1
