@@ -41,6 +41,18 @@ LINE_RULES: list[tuple[str, str]] = [
         r"(?:您|你)(?:现在|目前)?(?:所在)?的位置(?:是)?" + COLON + r"|位置" + COLON + r"首页"
         r"|[^，。、；：:>＞\d]{2,12}(?:[>＞][^，。、；>＞]{1,40}){2,6}$",
     ),
+    # a news portal's head (held-out gov/news pages, k3: each was the page's title): a breadcrumb of `>>`/`»` steps,
+    # two or more (`海外网>>时政`, `中国共产党新闻网>>高层动态`, `当前位置是：首页 >> 政府 >> 市政府领导`); the channel bar
+    # that opens with 首页, its words run together or spaced (`首页 国际 港澳台 华人 中国 社会 …`; Han only, 10+);
+    # an e-paper's page list, a page a line (`01版：要 闻`, `02版：权威发布`). Steps hold no digit or bracket: markdown
+    # quotes joined into one line (`> 西安市人民政府 > 2026年3月3日 > （此件公开发布）`) are no path
+    (
+        "chrome.breadcrumb",
+        r"(?:您|你)?当前位置(?:是|为)"
+        + COLON
+        + r"|(?=.{0,120}$)[^，。！？；>\d（）()]{2,30}(?:(?:>>|»|＞＞)[^，。！？；>\d（）()]{1,30}){1,6}>*$"
+        rf"|(?=.{{12,300}}$)首页[{HAN}A-Za-z·]{{10,}}$|\d{{1,2}}版" + COLON + r"[^，。！？；]{1,12}$",
+    ),
     # a government site's disclosure table, its cells joined by `|`: `索 引 号：| … | 主 题 词：| 政务公开 |`,
     # `文 号：| 发布机构：| 沂水县某镇 | 发布日期：| 2021-02-27 |`; its title row `标 题：| 某镇2021年政府工作报告 |` or
     # `文件名称 | 某区2025年政府工作报告 | ||` is the page's title (extract reads it as one)
@@ -55,7 +67,8 @@ LINE_RULES: list[tuple[str, str]] = [
     # 时间：2026-02-09 / 时间:2022-05-16 08:36:00 / 日期：2026-02-02
     ("chrome.published_at", r"(?:时间|日期)" + COLON + r"(?:\d{4}[-/.年]\d{1,2}|$)"),
     # 2021-02-06来源:布克知识网 / 2026-02-03 09:02:33 / 2026年02月10日07时41分
-    ("chrome.published_at", r"\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?(?:来源|$)"),
+    # (an e-paper's `( 2023-03-15 ) 稿件来源：新华每日电讯`, a table cell's `2009-04-30 |`: held-out news pages, k3)
+    ("chrome.published_at", r"[（(]?\d{4}-\d{1,2}-\d{1,2}(?:\d{1,2}:\d{2}(?::\d{2})?)?[）)]?\|?(?:(?:稿件)?来源|$)"),
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?$"),
     # a month-day stamp left alone when a head joined with ` | ` is broken at its bars (`03-15 | 移动端：…`)
     ("chrome.published_at", r"\d{1,2}-\d{1,2}$"),
@@ -90,6 +103,8 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.source", r"[（(][^）)]{2,16}(?:政府网站|门户网站|网站)[）)]$"),
     # 点击: / 阅读量： / 浏览次数：123
     ("chrome.clicks", r"(?:点击|阅读|浏览|访问)(?:量|数|次数|率)?" + COLON + r"\d*$"),
+    # a wire story's byline alone on its line: `新华社记者`, `本报记者` (held-out 侧记 pages, k3: taken as the title)
+    ("chrome.editor", r"(?:新华社|人民日报|中新社|本报|本台|本网|央视)(?:全媒体)?记者$"),
     # 编辑：何继红 / 责任编辑：…
     ("chrome.editor", r"[（(]?(?:责任编辑|编辑|责编|审核|校对|作者)" + COLON + r".{0,12}[）)]?$"),
     # 导语:…一文来源于网友上传,不代表本站观点,若需要原创文章可咨询客服老师,欢迎参考。
@@ -102,6 +117,15 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.page_counter", r"(?:第\d+页)?共\d+页$|第\d+页$"),
     # a PDF's page number between dashes: - 12 - / —12— / -12-
     ("chrome.page_counter", r"[-－—–]{1,2}\d{1,4}[-－—–]{1,2}$"),
+    # a news portal's top bar: `登录|注册|收藏首页|简体|繁体`, `央视网|中国网络电视台|网站地图 |`, `客服设为首页 |` (short
+    # cells between bars, one a bar word), or one bar word alone (`用户登录`); a city switch `• 全国 [切换]`
+    (
+        "chrome.toolbar",
+        r"(?=.{0,80}$)(?=.*\|)(?:[^，。！？；|]{0,16}\|)*[^，。！？；|]{0,16}"
+        r"(?:登录|注册|网站地图|设为首页|加入收藏|收藏本站|无障碍|繁体|简体|English)[^，。！？；|]{0,16}(?:\|[^，。！？；|]{0,16})*$"
+        r"|(?:用户登录|会员登录|登录注册|网站地图|设为首页|加入收藏|收藏本站|无障碍浏览|English)$"
+        r"|[-*•·]?[^，。！？；]{1,12}\[切换\]$",
+    ),
     # 【字号：加大 还原 减小】 / 【字体：大 中 小】 / 下载 打印 全屏 收藏
     (
         "chrome.toolbar",
@@ -145,7 +169,7 @@ LINE_RULES: list[tuple[str, str]] = [
         + COLON
         + r"?(?:微信|新浪微博|腾讯微博|微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|人人网|复制链接|更多|、)+$",
     ),
-    ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫)"),
+    ("chrome.share", r"(?:扫一扫在手机打开当前页|微信,?手机扫一扫|用手机扫描二维码|手机扫一扫|扫一扫关注$)"),
     # 相关报道： / 相关文档： / 相关热词搜索:区政府 区长 / 热点文章阅读 / 上一篇：
     (
         "chrome.related",
@@ -205,6 +229,17 @@ LINE_RULES: list[tuple[str, str]] = [
         r".{0,90}?(?:下面|以下|以上)(?:就|我们)?(?:是|为)?[^，。,\s]{0,12}?(?:小编|网|啦|站|频道)(?:为|给)?(?:大家|您|你|你们)?"
         r"(?:精心)?(?:整理|收集|搜集|带来|分享|推荐|准备|精编|编辑)(?:的|了)"
         r".{0,80}?(?:供(?:大家|您|你)?(?:参考|赏析|借鉴|阅读)|仅供参考|希望对|欢迎阅读|欢迎参考)",
+    ),
+    # a news page's own summary and index lines above the story: `内容摘要：…` (the lead again), `[导读]…`, `文章导读：…`,
+    # `关键词：开学典礼；党校；…`, `作者简介：` (cssn.cn, haiwainet, ceweekly; k3's held-out pages took `关键词：…` as title)
+    ("chrome.intro", r"(?:内容摘要|文章导读|关键词)" + COLON + r"|[\[【]导读[\]】]|作者简介" + COLON + r"?$"),
+    # a photo caption naming the scene (`大会现场`, `人大第一代表团审议现场`)
+    ("chrome.photo_caption", r"(?=.{2,20}$)[^，。！？；]{0,14}(?:会议|大会|会场|活动|审议|座谈会|仪式|开幕式)现场$"),
+    # a news site's masthead lines: its licence class (`…官方网站 中央新闻网站 互联网新闻信息稿源单位`) and the organ that
+    # runs it (`中国作家协会主管`): held-out news pages (k3) took them as the title
+    (
+        "chrome.disclaimer",
+        r".{0,60}新闻信息稿源单位$|[^，。！？；]{2,24}(?:协会|委员会|宣传部|报社|集团|办公厅|办公室)主管(?:[^，。！？；]{2,24}主办)?$",
     ),
     # 本文档由用户上传 …
     ("chrome.download_notice", r"\d?\.?(?:本文档由用户上传|下载前请仔细阅读|部分包含数学公式|下载文档时可能)"),

@@ -1,0 +1,79 @@
+"""News and government portals' head chrome and stamps (k3's held-out pages, third round): synthetic lines of the
+forms those pages carried (a `>>` breadcrumb, a top bar, a channel bar, an e-paper's page list, a wire byline, a
+site's summary and keyword lines, a scene caption, a masthead) and the speech lines that look like them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasks import extract as E
+from tasks.normalize import normalize_text
+
+BODY = "同志们：\n" + "今天召开全市工作会议，主要任务是总结去年工作，安排部署今年任务，请大家认真抓好落实。\n" * 3
+
+
+def removed(page: str) -> dict[str, str]:
+    n = normalize_text(page)
+    return {str(r[1]).strip(): str(r[2]) for r in n.removed_lines}
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("海外网>>时政", "chrome.breadcrumb"),
+        ("中国共产党新闻网>>高层动态", "chrome.breadcrumb"),
+        ("当前位置是: 首页 >> 政府 >> 市政府领导 >> 副市长 >> 王某", "chrome.breadcrumb"),
+        ("首页 国际 港澳台 华人 中国 社会 领导 地方 人物 城市 反腐 财经", "chrome.breadcrumb"),
+        ("首页评论时政台湾华人国际财经娱乐文史图片社区视频专题", "chrome.breadcrumb"),
+        ("01版:要 闻", "chrome.breadcrumb"),
+        ("02版：权威发布", "chrome.breadcrumb"),
+        ("登录|注册|收藏首页|简体|繁体", "chrome.toolbar"),
+        ("某某网|中国网络电视台|网站地图 |", "chrome.toolbar"),
+        ("客服设为首页 |", "chrome.toolbar"),
+        ("用户登录", "chrome.toolbar"),
+        ("• 全国 [切换]", "chrome.toolbar"),
+        ("扫一扫关注", "chrome.share"),
+        ("新华社记者", "chrome.editor"),
+        ("关键词：开学典礼；党校；班次；学期", "chrome.intro"),
+        ("内容摘要：5月9日上午，某省委党校举行开学典礼，常务副校长某某出席并讲话。", "chrome.intro"),
+        ("[导读]某某说，我们应该采取切实有效的措施。", "chrome.intro"),
+        ("作者简介：", "chrome.intro"),
+        ("大会现场", "chrome.photo_caption"),
+        ("中国作家协会主管", "chrome.disclaimer"),
+        ("某某社某某周刊官方网站 中央新闻网站 互联网新闻信息稿源单位", "chrome.disclaimer"),
+        ("( 2023-03-15 ) 稿件来源:新华每日电讯 要 闻", "chrome.published_at"),
+        ("2009-04-30 |", "chrome.published_at"),
+    ],
+)
+def test_a_portals_head_line_is_chrome(line, rule):
+    page = line + "\n在全市工作会议上的讲话\n" + BODY
+    assert removed(page).get(line) == rule
+    assert normalize_text(page).text.startswith("在全市工作会议上的讲话")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（三）优化企业注册登记服务",
+        "三、抓好施工现场安全管理",
+        "要把登录注册、网站地图这些基础服务做好，方便群众办事。",
+        "第一版：总体要求",
+        "首页要放在最显眼的位置，方便群众查看。",
+        "关键在于抓落实，关键词是实干。",
+    ],
+)
+def test_speech_lines_like_them_stay(line):
+    page = "在全市工作会议上的讲话\n" + BODY + line + "\n" + BODY
+    assert line.replace(" ", "") in normalize_text(page).text.replace(" ", "")
+
+
+def test_the_portal_head_leaves_the_headline_as_title():
+    page = (
+        "登录|注册|收藏首页|简体|繁体\n首页评论时政台湾华人国际财经娱乐文史图片社区视频专题\n某某网>>时政\n"
+        "某某：应对雾霾天气要用行动让人民看到希望\n" + BODY
+    )
+    n = normalize_text(page)
+    f = E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+    assert f["title"] == "某某:应对雾霾天气要用行动让人民看到希望"
