@@ -239,6 +239,9 @@ TEXT_NOTE_SUFFIX_RE = re.compile(
 )
 
 
+TEXT_NOTE_PREFIX_RE = re.compile(r"[（(【\[](?:现场|图文|文字|全文)?实录[）)】\]]\s*(?=\S)")
+
+
 # A head line wholly in brackets is an editor's note on the text (`（摘要）`, `（本文有删节）`, `（根据录音整理）`,
 # `(译自…档案俄文稿)`) or a dateline, never the title: a page whose only other head line is the body took it as title.
 EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\]]")
@@ -1152,14 +1155,14 @@ def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, st
 def _published_on(chrome: list[str]) -> dt.date | None:
     """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09 /
     `2024年03月13日06:52 | 来源：人民网－人民日报` (people.com.cn's stamp: clock and bar before its source)."""
-    for line in chrome:
-        found = find_date(line)
-        if not found:
-            continue
-        d, s, e = found
-        before, after = line[:s], line[e:]
-        if PUBLISHED_KEY_RE.search(before) or re.match(r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读)", after):
+    found_lines = [(line, found) for line in chrome if (found := find_date(line))]
+    for line, (d, s, e) in found_lines:
+        # a labelled stamp first: a bare clock above it is the page's (an e-paper reader's `2024-11-25 02:44:48` over
+        # `发布时间：2016-10-22 13:50`, a held-out news page, k3)
+        if PUBLISHED_KEY_RE.search(line[:s]) or re.match(r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读)", line[e:]):
             return d
+    for line, (d, s, _e) in found_lines:
+        before = line[:s]
         if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
             return d  # `2026-02-03 09:02:33` alone: a page stamp (a speech's dateline never gives the clock time)
         if "。" not in line and DATE_CLOCK_RE.match(line, s):
@@ -2600,6 +2603,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["page_title"] = ptitle
     if title and (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))) and note.start() > 0:
         title = title[: note.start()]  # read at the tail only: linear on a page title of any length
+    if title:
+        # a news page's note before its headline (`（现场实录）习近平…的讲话`) and a table cell's bar after it
+        # (`省长…征求对政府工作意见 |`): held-out news pages (k3)
+        title = title[pre.end() :] if (pre := TEXT_NOTE_PREFIX_RE.match(title)) else title
+        title = title.rstrip(" \t|｜│丨") or None
     out["title"] = title
 
     news = _news_report(title or ptitle, text)

@@ -77,3 +77,27 @@ def test_the_portal_head_leaves_the_headline_as_title():
     n = normalize_text(page)
     f = E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
     assert f["title"] == "某某:应对雾霾天气要用行动让人民看到希望"
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        (
+            "（现场实录）习近平总书记在二十届中共中央政治局常委同中外记者见面时的讲话",
+            "习近平总书记在二十届中共中央政治局常委同中外记者见面时的讲话",
+        ),
+        ("省长某某等分赴各设区市征求对政府工作意见 |", "省长某某等分赴各设区市征求对政府工作意见"),
+    ],
+)
+def test_a_headlines_note_and_bar_leave_it(head, title):
+    f = E.extract_fields(head + "\n" + BODY)
+    assert f["title"] == title
+
+
+def test_a_labelled_stamp_wins_over_a_bare_clock_above_it():
+    """An e-paper reader's clock (the day the page was viewed) opens the page; the story's own stamp is below."""
+    chrome = "2024-11-25 02:44:48\n发布时间:2016-10-22 13:50\n"
+    page = chrome + "纪念大会在京隆重举行\n" + BODY
+    n = normalize_text(page)
+    f = E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+    assert f["published_on"] == dt.date(2016, 10, 22)
