@@ -175,6 +175,10 @@ DOC_TYPES = (
 # `中国共产党纪律处分条例`): no 讲话, so an analyst filtering speeches leaves them out. Only the title's end decides
 # (a speech title naming one, `学习贯彻《条例》的讲话`, ends in 讲话); 决议 is in DOC_TYPES already.
 ISSUED_DOC_TYPES = ("意见", "通知", "决定", "公报", "规划", "纲要", "条例")
+# 意见, 通知 and 决定 end an issued document's title as `关于…的意见`, `…实施意见`, `紧急通知`; a news headline ends in them
+# as an object (`省长…分赴各设区市征求对政府工作意见`, a held-out news page, k3, typed 意见)
+ISSUED_AS_PHRASE = ("意见", "通知", "决定")
+ISSUED_PHRASE_RE = re.compile(r"关于|(?:的|》|实施|指导|若干|补充|紧急|暂行|处理|联合)(?:意见|通知|决定)$")
 # A news headline announcing a meeting held (`中央经济工作会议在北京举行 习近平发表重要讲话`, `…全会在京召开`): the
 # meeting's communiqué (新华社 通稿), which reports the speech in the third person — a 公报, not the 讲话 it names.
 MEETING_HELD_TITLE_RE = re.compile(
@@ -940,7 +944,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
                 break
         if kind is None:
             issued = next((k for k in ISSUED_DOC_TYPES if t.endswith(k)), None)
-            if issued:
+            if issued and (issued not in ISSUED_AS_PHRASE or ISSUED_PHRASE_RE.search(t)):
                 return issued
         if kind is None:
             for key, k in DOC_TYPES:

@@ -101,3 +101,19 @@ def test_a_labelled_stamp_wins_over_a_bare_clock_above_it():
     n = normalize_text(page)
     f = E.extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
     assert f["published_on"] == dt.date(2016, 10, 22)
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("省长某某等分赴各设区市征求对政府工作意见", None),
+        ("县政府召开座谈会听取各界意见", None),
+        ("中共中央 国务院关于全面推进乡村振兴加快农业农村现代化的意见", "意见"),
+        ("某县人民政府关于印发《某县人民政府工作规则》的通知", "通知"),
+        ("国务院办公厅关于加强安全生产工作的紧急通知", "通知"),
+    ],
+)
+def test_an_issued_types_word_ends_an_issued_title_not_a_headlines_object(title, doc_type):
+    news = "近日，某某和各位副省长分赴九个设区市，就进一步做好政府工作征求意见。座谈会发言踊跃，互动热烈。"
+    f = E.extract_fields(title + "\n" + news, page_title=title)
+    assert f["doc_type"] == doc_type
