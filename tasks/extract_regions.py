@@ -347,9 +347,25 @@ class PlaceHit(NamedTuple):
 SCAN_FIRST_CHARS = 512
 
 
+@lru_cache(maxsize=1)
+def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
+    """The national leaders' names (data/extract/leaders.txt) by the first two characters of each tail they have
+    after their first character: {"岐山": ((1, "王岐山"),), "德江": ((1, "张德江"),), "中山": ((1, "孙中山"),) …}.
+    A national news page lists the leaders who attended (`李克强、张德江、俞正声、刘云山、王岐山、张高丽出席`): their
+    names gave 贵州省铜仁市德江县 and 陕西省宝鸡市岐山县 as region mentions, 孙中山 广东省中山市 (k3's held-out pages)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for line in (DATA_DIR / "leaders.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name = line.split("\t")[0]
+            for k in range(1, len(name) - 1):
+                out.setdefault(name[k : k + 2], []).append((k, name))
+    return {key: tuple(v) for key, v in out.items()}
+
+
 def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     """find_places' scan of `text` from `pos` on (a hit never starts before pos)."""
     gz = load_gazetteer()
+    in_leaders = _leader_name_tails()
     nxt = pos  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
     sc = _scanners(gz)
@@ -362,6 +378,12 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                 if text.startswith(surface, i):
                     if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
                         continue  # 千亿元大关, 3个大同: an alias after a count is a word
+                    if (
+                        i
+                        and (parts := in_leaders.get(text[i : i + 2]))
+                        and any(i >= k and text.startswith(n, i - k) for k, n in parts)
+                    ):
+                        continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
                     nxt = i + len(surface)
                     break

@@ -117,3 +117,19 @@ def test_an_issued_types_word_ends_an_issued_title_not_a_headlines_object(title,
     news = "近日，某某和各位副省长分赴九个设区市，就进一步做好政府工作征求意见。座谈会发言踊跃，互动热烈。"
     f = E.extract_fields(title + "\n" + news, page_title=title)
     assert f["doc_type"] == doc_type
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("中共中央政治局常委李克强、张德江、俞正声、刘云山、王岐山、张高丽出席大会。", None),
+        ("某地代表参观了孙中山先生故居。", None),
+        ("德江县、岐山县和中山市的代表出席会议。", "德江县"),
+    ],
+)
+def test_a_leaders_name_is_no_place(text, name):
+    from tasks import extract_regions as R
+
+    hits = [h.surface for h in R.find_places(text)]
+    assert (hits[0] if hits else None) == name
+    assert not any(h in ("德江", "岐山", "中山") for h in hits)
