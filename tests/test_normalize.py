@@ -1933,7 +1933,7 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
         "首页>新闻中心>领导讲话\n标题|关于某某的讲话\n某某网2023-05-1208:11:30讲话\n（新华社北京3月5日电）\n"
         "新华社北京3月12日电\n（某某县人民政府网站）\n（责任编辑：张三）\n3主题15帖子120积分\n在线客服\n"
         "马上注册，结交更多好友，享用更多功能\n快捷搜索：政府工作报告\n本文标题：在全市大会上的讲话\n某某讲话.docx\n"
-        "下面是小编为大家整理的讲话稿，供大家参考\n只看该作者\n本文不代表本站观点\n版权声明\n"
+        "下面是小编为大家整理的讲话稿，供大家参考\n只看该作者\n本文不代表本站观点\n版权声明\n大会现场\n"
     )
     keys += [k for p in sorted(SEEDS.glob("*.txt")) for k in normalize.line_keys(p.read_text("utf-8", "replace"))]
     fired = Counter()
