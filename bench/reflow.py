@@ -244,6 +244,104 @@ def mobile_share(text: str) -> str:
     return front + "\n".join([" ".join(head), *rest]) + "\n"
 
 
+# ---------------------------------------------------------------- third round: more ways real copies lose breaks
+
+NBSP_INDENT = "\u00a0" * 4  # a CMS's paragraph indent typed as &nbsp;&nbsp;&nbsp;&nbsp;
+
+
+def nbsp_breaks(text: str) -> str:
+    """The <br>/<p> dropped and the &nbsp; indents kept: every paragraph on one line, each opened by four no-break
+    spaces (U+00A0), as BeautifulSoup's get_text() gives a CMS page whose paragraphs were `&nbsp;&nbsp;…` runs."""
+    front, body = _split_front_matter(text)
+    return front + "".join(NBSP_INDENT + line.strip() for line in _lines(body)) + "\n"
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])(?![”’」』）)])")
+
+
+def sentence_lines(text: str) -> str:
+    """A WeChat article: each sentence its own <p>, an empty <p> between paragraphs (the text has a blank line there)."""
+    front, body = _split_front_matter(text)
+    paras = [[s for s in _SENTENCE_END.split(line.strip()) if s.strip()] for line in _lines(body)]
+    return front + "\n\n".join("\n".join(p) for p in paras if p) + "\n"
+
+
+PDF_NARROW_WIDTH = 35  # a PDF printed with wider margins: ~35 characters a line (a 16 pt 仿宋 A4 page holds 28-36)
+PDF_NARROW_PAGE_LINES = 30  # lines of text a page holds at that size
+PDF_NARROW_PAGES = "第{page}页 共{pages}页"  # the footer Word and WPS print by default
+
+
+def pdf_footers(text: str) -> str:
+    """A PDF's text printed in a large font: paragraphs hard-wrapped at PDF_NARROW_WIDTH, no hyphen where a word
+    is cut, and after every PDF_NARROW_PAGE_LINES lines the page footer `第3页 共12页`, between two lines of one
+    paragraph where the page break fell."""
+    front, body = _split_front_matter(text)
+    wrapped = [
+        para[i : i + PDF_NARROW_WIDTH]
+        for para in (line.strip() for line in _lines(body))
+        for i in range(0, len(para), PDF_NARROW_WIDTH)
+    ]
+    pages = -(-len(wrapped) // PDF_NARROW_PAGE_LINES) or 1
+    out: list[str] = []
+    for k in range(0, len(wrapped), PDF_NARROW_PAGE_LINES):
+        out += wrapped[k : k + PDF_NARROW_PAGE_LINES]
+        out.append(PDF_NARROW_PAGES.format(page=k // PDF_NARROW_PAGE_LINES + 1, pages=pages))
+    return front + "\n".join(out) + "\n"
+
+
+VIEWER_PAGE_CHARS = 1500  # characters of text a doc site's viewer page holds before its `第N页 共M页` line
+
+
+def viewer_pages(text: str) -> str:
+    """A doc site's viewer text copied out: the paragraphs keep their breaks, and every VIEWER_PAGE_CHARS characters
+    a page break (`第3页 共12页` on a line of its own) cuts the paragraph it falls in into two lines."""
+    front, body = _split_front_matter(text)
+    flat = "\n".join(line.strip() for line in _lines(body))
+    pages = -(-len(flat) // VIEWER_PAGE_CHARS) or 1
+    out = []
+    for k in range(0, len(flat), VIEWER_PAGE_CHARS):
+        piece = flat[k : k + VIEWER_PAGE_CHARS]
+        out.append(piece.strip("\n"))
+        out.append(PDF_NARROW_PAGES.format(page=k // VIEWER_PAGE_CHARS + 1, pages=pages))
+    return front + "\n".join(p for p in out if p) + "\n"
+
+
+_HEADING_LINE = re.compile(r"^[*#\s]*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)])")
+
+
+def headings_up(text: str) -> str:
+    """Each outline heading (`二、…`, `（三）…`) on the line of the paragraph before it (an editor's <p> closed after
+    the heading instead of before it): `…取得新成效。二、2013年工作安排`, the heading's paragraph on the next line."""
+    front, body = _split_front_matter(text)
+    out: list[str] = []
+    for line in (line.strip() for line in _lines(body)):
+        if out and _HEADING_LINE.match(line) and len(line) <= 60:
+            out[-1] += line
+        else:
+            out.append(line)
+    return front + "\n".join(out) + "\n"
+
+
+TOC_MAX = 40  # entries of a table of contents printed above a report
+TOC_ENTRY_MAX = 40  # a contents line holds a heading of at most 40 characters
+
+
+def toc_top(text: str) -> str:
+    """A table of contents above the speech (a doc site's or a PDF's `目录`): the page's outline headings, each on a
+    line, with dotted leaders and page numbers, between the head and the salutation."""
+    parts = _head_split(text)
+    if parts is None:
+        return text
+    front, head, rest = parts
+    # an entry is the heading without the sentence a paragraph may open with (`（一）…提升。` + its paragraph)
+    heads = [re.split(r"[。；！？]", line.strip("*# "))[0] for line in rest if _HEADING_LINE.match(line)]
+    toc = [h for h in heads if len(h) <= TOC_ENTRY_MAX][:TOC_MAX]
+    if not toc:
+        return text
+    entries = [f"{h}{'…' * 6}{k + 2}" for k, h in enumerate(toc)]
+    return front + "\n".join([*head, "目录", *entries, *rest]) + "\n"
+
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
     "head_joined": join_head,
@@ -262,6 +360,12 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "gov_site_head": gov_site_head,
     "title_wrapped": title_wrapped,
     "mobile_share": mobile_share,
+    "nbsp_breaks": nbsp_breaks,
+    "sentence_lines": sentence_lines,
+    "pdf_footers": pdf_footers,
+    "viewer_pages": viewer_pages,
+    "headings_up": headings_up,
+    "toc_top": toc_top,
 }
 
 
