@@ -885,6 +885,39 @@ def _split_joined_body(lines: _Lines, counts: Counter) -> None:
             counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
+def _split_indents(lines: _Lines, counts: Counter) -> None:
+    """Print indents inside a line (see R.INDENT_BREAK) are line breaks a copy lost, head and body alike: the line is
+    broken at them before any other split, so the head split and the paragraph split see the page's own lines."""
+    for i in range(len(lines.raw) - 1, -1, -1):
+        raw = lines.raw[i]
+        if lines.rule[i] is not None or ("\u3000\u3000" not in raw and "\u00a0\u00a0" not in raw):
+            continue
+        at = [
+            m.end()
+            for m in R.INDENT_BREAK.finditer(raw)
+            if not (raw[m.start() - 1] in R.INDENT_NAME_OFFICE and R.INDENT_NAME.match(raw, m.end()))
+        ]
+        if at:
+            before = len(lines.raw)
+            lines.split(i, _outside_brackets(raw, at), count=False)
+            counts["layout.paragraph_split"] += len(lines.raw) - before
+
+
+_SENTENCE_CLOSE = re.compile(r"[。！？!?]")
+
+
+def _heading_end(raw: str, a: int, mark_end: int) -> int | None:
+    """Where the outline heading whose marker line `raw` holds at [a, mark_end) ends when its paragraph follows on
+    the line (see R.HEADING_BOLD_CLOSE, R.HEADING_SPACE); None when no mark tells."""
+    if "**" in raw[a:mark_end] or raw.startswith("**", mark_end):
+        m = R.HEADING_BOLD_CLOSE.match(raw, mark_end)
+        return m.end() if m else None
+    m = R.HEADING_SPACE.match(raw, mark_end)
+    if m and not _typeset_space(raw, m.end()) and _SENTENCE_CLOSE.search(raw, m.end()):
+        return m.end()
+    return None
+
+
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
 
 
@@ -920,11 +953,14 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
         events: list[tuple[int, str, int]] = []
+        mark_ends: dict[int, int] = {}  # event offset -> its marker's end
         start = R.LINE_HEADING.match(raw)
         if start:
             events.append((0, *_heading_of(start)))
+            mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
             glued = [(m.start() + 1, *_heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]  # after its 。
+            mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_HEADING.finditer(raw))
             seen: dict[str, int] = {}  # style -> offset of its previous glued marker on the line
             close: set[int] = set()
             for a, style, _ in glued:
@@ -941,11 +977,13 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
+                if follows and len(raw) < R.JOINED_LINE_MIN and (end := _heading_end(raw, a, mark_ends[a])) is not None:
+                    breaks.setdefault(i, []).append(end)  # the heading's paragraph runs on after it
                 last[style] = n
                 prev_style = style
     for i in sorted(breaks, reverse=True):
         before = len(lines.raw)
-        lines.split(i, breaks[i], count=False)
+        lines.split(i, sorted(set(breaks[i])), count=False)
         counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
@@ -1445,6 +1483,35 @@ def _running_headers(lines: _Lines) -> None:
             for j in run:
                 lines.remove(j, "chrome.page_counter", whole=True)
         run = [n] if n is not None else []
+
+
+def _table_of_contents(lines: _Lines) -> None:
+    """`目录` / `一、2025年工作回顾……2` / `二、2026年工作安排……5` above the speech: each entry repeats a heading that
+    opens a later line (see R.TOC_ENTRY); the run goes as chrome.toc, so the outline starts once, in the body."""
+    nonempty = lines.kept_nonempty()
+    for pos, i in enumerate(nonempty[: R.TOC_HEAD_LINES]):
+        if not R.TOC_ENTRY.match(lines.raw[i].strip(" \t\u3000*#")):
+            continue
+        run: list[tuple[int, str, bool]] = []
+        for j in nonempty[pos : pos + R.TOC_MAX_ENTRIES]:
+            m = R.TOC_ENTRY.match(lines.raw[j].strip(" \t\u3000*#"))
+            if not m:
+                break
+            run.append((j, _key(m.group("entry")), bool(m.group("page"))))
+        if len(run) < R.TOC_MIN_ENTRIES:
+            continue
+        after = nonempty[pos + len(run) :]
+        # one pass over the lines after the run: the entries' keys that open one of them
+        lengths = {len(k) for _, k, _ in run}
+        wanted = {k for _, k, _ in run}
+        opened = {lines.keys[a][:n] for a in after for n in lengths} & wanted
+        if all(k in opened or page for _, k, page in run):
+            before = nonempty[pos - 1] if pos else None
+            if before is not None and R.TOC_TITLE.fullmatch(lines.raw[before]):
+                lines.remove(before, "chrome.toc", whole=True)
+            for j, _, _ in run:
+                lines.remove(j, "chrome.toc", whole=True)
+        return  # the first run of outline headings is the contents or the body's outline: looked at once
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
@@ -2123,6 +2190,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     lines = _Lines(raw)
     _front_matter(lines)
     _html_comments(lines)
+    _split_indents(lines, counts)
     _split_joined_body(lines, counts)
     _split_glued_headings(lines, counts, _marked_lines(classes, bool(profile[C_CR])))
     _split_joined_head(lines)
@@ -2143,6 +2211,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _learned(lines, boilerplate)
     _running_headers(lines)
     truncated += _paywall_cut(lines)
+    _table_of_contents(lines)
 
     _join_across_cuts(lines, counts)
     removed = sorted(

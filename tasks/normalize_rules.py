@@ -658,9 +658,44 @@ GLUED_HEADING = re.compile(
     r"[。！？：；!?:;](?:\*\*)?[ \t\u3000]*(?:\*\*|#{1,6}[ \t]*)?"
     r"(?P<mark>([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十])|[（(]([一二三四五六七八九十]{1,3})[）)])"
 )
+# A print indent inside a line (two or more ideographic or no-break spaces: `&nbsp;&nbsp;&nbsp;&nbsp;`, `　　`) is a
+# line break a copy lost, whatever the line's length: no line of the shared corpus's 681 pages holds one between two
+# characters. A line is split at them first (normalize._split_indents), head and body: a short page joined whole
+# (< JOINED_LINE_MIN, where no other break is trusted), a head whose byline ran into a caption
+# (`天津市市长 张工&nbsp;&nbsp;&nbsp;&nbsp;张工作政府工作报告。` went whole as the caption).
+INDENT_BREAK = re.compile(r"(?<=\S)(?:\u3000{2,}|\u00a0{2,})[ \t\u3000\u00a0]*(?=\S)")
+# but a byline pads its name with them (`代市长　　刘国中`): an office's last character before the run and a name of
+# 2-4 characters ending the line or a space after it
+INDENT_NAME_OFFICE = "长席记任理"
+INDENT_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}(?:\s|$)")
+# The end of an outline heading that continues the page's outline (_split_glued_headings) and runs into its
+# paragraph on one line: a markdown bold span's close (`**一、2012年工作回顾**2012年，是…`: normalize drops the `**`,
+# the heading's end with it), or a space after HEADING_SPACE_MAX characters or fewer of unpunctuated heading text
+# (`一、2012年工作回顾 2012年，是…`) when the line's rest holds a sentence end (a heading alone on its line may hold a
+# space: `（一）推动 “十项工程”建设，培育一批支柱产业`). Headings of the shared corpus: 98 % are at most 40 characters.
+HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*[^\s*])")
+HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]+(?=[^\s*#])")
 LINE_HEADING = re.compile(
     r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)])"
 )
+
+# A table of contents printed above a report (a doc site's or a PDF's `目录`): its outline headings one a line, with
+# dotted leaders and page numbers or without, each repeated in the body below, where it opens the section
+# (normalize._table_of_contents). Read as speech it makes the outline start twice: extract_sections kept the
+# contents' run and dropped the body's repeats, and the figures' section paths followed it (bench/reflow.py
+# `toc_top`: 19 % of the section rows of the first 40 pages kept). An entry is an outline heading of at most
+# TOC_ENTRY_MAX characters with no sentence end (the longest first-level heading of the shared corpus has 58; the
+# leaders and page number after it not counted); a run of TOC_MIN_ENTRIES+ of them starting within the page's first
+# TOC_HEAD_LINES non-empty lines is a table of contents when each entry opens a later line of the page, or the
+# entries end in leaders and page numbers (chrome whatever they repeat).
+TOC_ENTRY = re.compile(
+    r"(?P<entry>(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章部节])"
+    r"[^。！？；!?;]{1,60}?[。；]?)(?P<page>(?:[.…·．—_-]{2,}|\s+)\d{1,3})?\s*$"
+)
+TOC_TITLE = re.compile(r"\s*目\s*录\s*[:：]?\s*$")
+TOC_MIN_ENTRIES = 2
+TOC_MAX_ENTRIES = 80  # a report's contents list its parts and sections: the longest shared-corpus outline has 64
+TOC_HEAD_LINES = 60  # a table of contents starts within the page's first 60 non-empty lines (head chrome included)
 
 # Wikisource licence template at the end of a page (本作品是中华人民共和国的法律、法规… / 本作品来自…的决定、决议 /
 # 这部作品在1931年1月1日以前…), fragmented over short lines, ending `Public domain` / `false`.
@@ -879,6 +914,13 @@ RULES: tuple[Rule, ...] = (
         "doc-sharing site download notice and its numbered lines",
         _SPEECH
         + "温馨提示:\n1. 部分包含数学公式或PPT动画的文件,查看预览时可能会显示错乱或异常,文件下载后无此问题,请放心下载。\n",
+    ),
+    Rule(
+        "chrome.toc",
+        "a table of contents above the speech: outline headings each repeated below, or with leaders and page numbers",
+        "政府工作报告\n目录\n一、2025年工作回顾……2\n二、2026年工作安排……5\n"
+        + _SPEECH
+        + "一、2025年工作回顾\n过去一年，我们做了很多工作。\n二、2026年工作安排\n今年要坚持稳中求进。\n",
     ),
     Rule("chrome.page_counter", "page counter of paginated copies", _SPEECH + "第8页 共8页\n"),
     Rule(

@@ -1,0 +1,133 @@
+"""Pages whose line breaks were lost in more real ways (bench/reflow.py's third round): a table of contents above the
+speech, print indents (`&nbsp;` runs, ideographic spaces) where <p> and <br> were dropped, an outline heading that runs
+into its paragraph after a bold close or a space, a WeChat copy's empty <p> between a label and its value, a page
+title wrapped at its site separator. Real OpenCC and jieba, no mocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.extract_structure import extract_sections
+from tasks.normalize import normalize_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "samples" / "real" / "lawtext__gov" / "主要城市__上海市__2026.txt"
+
+OPENING = "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。"
+BODY = "过去一年，全市经济运行稳中有进，地区生产总值增长百分之六，城乡居民收入稳步提高，民生福祉明显改善。"
+SPEECH = "各位代表：\n" + OPENING + "\n"
+
+
+def _fields(page: str) -> dict:
+    n = normalize_text(page)
+    return extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)
+
+
+def _lines(page: str) -> list[str]:
+    return normalize_text(page).text.split("\n")
+
+
+def _sections(page: str) -> list[tuple[str, str, str]]:
+    return [(r["path"], r["marker_style"], r["heading"]) for r in extract_sections("d", normalize_text(page).text)]
+
+
+# ---------------------------------------------------------------- a table of contents above the speech
+
+
+def test_a_table_of_contents_goes_and_the_outline_starts_once():
+    """`目录` and its entries read as speech made the outline start twice: the body's headings were dropped as
+    repeats (bench/reflow.py toc_top: 19 % of section rows kept)."""
+    from bench.reflow import VARIANTS
+
+    raw = SAMPLE.read_text("utf-8")
+    want = _sections(raw)
+    assert len(want) >= 9
+    toc = VARIANTS["toc_top"](raw)
+    assert "目录" in toc and "……" in toc
+    n = normalize_text(toc)
+    assert _sections(toc) == want
+    assert "\n目录\n" not in "\n" + n.text and "……" not in n.text
+    assert {r[2] for r in n.removed_lines if "……" in r[1]} == {"chrome.toc"}
+
+
+def test_contents_without_leaders_go_when_each_entry_opens_a_line_below():
+    page = (
+        "2026年政府工作报告\n目 录\n一、2025年工作回顾\n二、2026年工作安排\n"
+        + SPEECH
+        + "一、2025年工作回顾\n"
+        + BODY
+        + "\n二、2026年工作安排\n"
+        + BODY
+        + "\n"
+    )
+    lines = _lines(page)
+    assert lines.count("一、2025年工作回顾") == 1 and "目录" not in lines and "目 录" not in lines
+    assert [s[:2] for s in _sections(page)] == [("1", "一、"), ("2", "一、")]
+
+
+def test_heading_lines_that_no_line_below_repeats_are_kept():
+    """A body's heading followed by a sub-heading line (`一、…` / `（一）…`) is no table of contents."""
+    page = SPEECH + "一、2025年工作回顾\n（一）经济运行稳中有进\n" + BODY + "\n（二）民生福祉明显改善\n" + BODY + "\n"
+    assert "一、2025年工作回顾" in _lines(page) and "（一）经济运行稳中有进" in _lines(page)
+
+
+# ---------------------------------------------------------------- print indents where the breaks were
+
+
+@pytest.mark.parametrize("indent", ["\u00a0" * 4, "\u3000\u3000"])
+def test_a_short_page_joined_with_print_indents_is_split_at_them(indent):
+    """Under JOINED_LINE_MIN no break of a joined line was trusted: the page stayed one line."""
+    paras = ["各位代表：", OPENING, "一、2025年工作回顾", BODY, "二、2026年工作安排", BODY]
+    page = "".join(indent + p for p in paras) + "\n"
+    assert len(page) < 2500
+    assert _lines(page) == paras
+
+
+def test_a_byline_padded_with_ideographic_spaces_keeps_its_name():
+    page = (
+        "政府工作报告\u3000\u3000代市长\u3000\u3000刘国中\u3000\u3000"
+        + "\u3000\u3000".join(["各位代表：", OPENING])
+        + "\n"
+    )
+    assert _lines(page)[:2] == ["政府工作报告", "代市长 刘国中"]
+
+
+def test_a_head_joined_with_nbsp_indents_keeps_its_byline():
+    """`天津市市长 张工&nbsp;&nbsp;&nbsp;&nbsp;张工作政府工作报告。`: the caption's rule took the byline with it
+    (bench/reflow.py nbsp_breaks, 2026 天津: speaker None)."""
+    head = ["2026年天津市政府工作报告", "——2026年1月26日在天津市第十八届人民代表大会第四次会议上", "天津市市长 张工"]
+    head += ["张工作政府工作报告。", "各位代表：", OPENING, BODY * 30]
+    page = "".join("\u00a0" * 4 + p for p in head) + "\n"
+    out = _fields(page)
+    assert out["speaker_name"] == "张工" and out["speaker_title"] == "市长"
+
+
+# ---------------------------------------------------------------- a heading that runs into its paragraph
+
+
+def test_a_bold_heading_glued_to_its_paragraph_ends_at_its_bold_close():
+    """normalize drops `**`, and with it where the heading ended: `一、2016年工作回顾过去一年，是…` was the heading."""
+    page = (
+        SPEECH.rstrip("\n")
+        + "**一、2025年工作回顾**"
+        + BODY
+        + "**（一）经济运行稳中有进**"
+        + BODY * 3
+        + "**二、2026年工作安排**"
+        + BODY
+        + "\n"
+    )
+    assert [s[2] for s in _sections(page)] == ["2025年工作回顾", "经济运行稳中有进", "2026年工作安排"]
+
+
+def test_a_heading_a_space_before_its_paragraph_ends_at_the_space():
+    page = SPEECH + "一、2025年工作回顾 " + BODY * 4 + "二、2026年工作安排\u3000" + BODY + "\n"
+    assert [s[2] for s in _sections(page)] == ["2025年工作回顾", "2026年工作安排"]
+
+
+def test_a_heading_alone_on_its_line_keeps_its_inner_space():
+    page = SPEECH + "一、推动 “十项工程”建设，培育一批支柱产业\n" + BODY + "\n二、2026年工作安排\n" + BODY + "\n"
+    assert "一、推动“十项工程”建设，培育一批支柱产业" in _lines(page)
