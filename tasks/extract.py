@@ -736,7 +736,9 @@ def _site_suffix_wrap(line: str, frag: str) -> bool:
         return False
     # head lines are bounded already; the tail keeps the search so on any caller's
     m = SITE_SUFFIX_RE.search(tail + frag[:SITE_TITLE_CHARS])
-    return bool(m and m.start(1) < len(tail) < m.end(1))
+    return bool(
+        m and m.start(1) <= len(tail) < m.end(1)
+    )  # the break inside the name or before it (`讲话 -` / `嘉峪关论坛`)
 
 
 def _joined_title_lines(lines: list[str]) -> list[str]:
@@ -2374,7 +2376,8 @@ def _chrome_lines(raw_text: str, removed_lines: Sequence, text: str) -> list[str
         raw_head = raw_text[:RAW_HEAD_CHARS].splitlines()[:RAW_HEAD_LINES]
         lines += [x for k, x in enumerate(raw_head, 1) if k not in used] if used else raw_head
         # `来源：` / `发表时间：` with the value on the next line: read as one line, as a joined page gives it.
-        lines += [a.strip() + b.strip() for a, b in pairwise(raw_head) if _chrome_key_line(a)]
+        # (blank lines between skipped: a WeChat copy puts an empty <p> after each line)
+        lines += [a.strip() + b.strip() for a, b in pairwise([x for x in raw_head if x.strip()]) if _chrome_key_line(a)]
         lines += raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]
     lines = simplify_lines(lines)  # the raw page's lines, Simplified (one OpenCC call, not one a line)
     text_head = text[:TEXT_CHROME_CHARS].splitlines()[:HEAD_MAX_LINES]

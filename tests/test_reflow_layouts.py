@@ -131,3 +131,18 @@ def test_a_heading_a_space_before_its_paragraph_ends_at_the_space():
 def test_a_heading_alone_on_its_line_keeps_its_inner_space():
     page = SPEECH + "一、推动 “十项工程”建设，培育一批支柱产业\n" + BODY + "\n二、2026年工作安排\n" + BODY + "\n"
     assert "一、推动“十项工程”建设，培育一批支柱产业" in _lines(page)
+
+
+# ---------------------------------------------------------------- chrome a copy spread over lines
+
+
+def test_a_source_label_an_empty_paragraph_above_its_value():
+    """A WeChat copy: each line its own <p>, an empty <p> between (bench/reflow.py sentence_lines, 2026 四川)."""
+    page = "2026年四川省人民政府工作报告\n\n来源:\n\n四川日报\n\n" + SPEECH.replace("\n", "\n\n") + BODY + "\n"
+    assert _fields(page)["source_site"] == "四川日报"
+
+
+def test_a_page_title_wrapped_at_its_separator_gives_the_site():
+    """A PDF's width fell right after the ` - `: `…的重要讲话 - ` / `长城论坛 公益书院`."""
+    page = "县长在全县城乡建设工作推进会议上的重要讲话 - \n长城论坛 公益书院\n" + SPEECH + BODY + "\n"
+    assert _fields(page)["source_site"] == "长城论坛"
