@@ -890,7 +890,11 @@ def _split_indents(lines: _Lines, counts: Counter) -> None:
     broken at them before any other split, so the head split and the paragraph split see the page's own lines."""
     for i in range(len(lines.raw) - 1, -1, -1):
         raw = lines.raw[i]
-        if lines.rule[i] is not None or ("\u3000\u3000" not in raw and "\u00a0\u00a0" not in raw):
+        if (
+            lines.rule[i] is not None
+            or not ("\u3000\u3000" in raw or "\u00a0\u00a0" in raw)
+            or not _MID_INDENT.search(raw)
+        ):
             continue
         at = [
             m.end()
@@ -903,7 +907,11 @@ def _split_indents(lines: _Lines, counts: Counter) -> None:
             counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
+_MID_INDENT = re.compile(r"\S[\u3000\u00a0]{2}")  # a page holds one somewhere: its lines are looked at
+
+
 _SENTENCE_CLOSE = re.compile(r"[。！？!?]")
+_HAS_SPACE = re.compile(r"[ \t\u3000\u00a0]")
 
 
 def _heading_end(raw: str, a: int, mark_end: int) -> int | None:
@@ -912,6 +920,8 @@ def _heading_end(raw: str, a: int, mark_end: int) -> int | None:
     if "**" in raw[a:mark_end] or raw.startswith("**", mark_end):
         m = R.HEADING_BOLD_CLOSE.match(raw, mark_end)
         return m.end() if m else None
+    if not _HAS_SPACE.search(raw, mark_end, mark_end + R.HEADING_SPACE_MAX + 2):
+        return None  # most headings: no space where one would end them
     m = R.HEADING_SPACE.match(raw, mark_end)
     if m and not _typeset_space(raw, m.end()) and _SENTENCE_CLOSE.search(raw, m.end()):
         return m.end()
@@ -959,8 +969,9 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
             events.append((0, *_heading_of(start)))
             mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
-            glued = [(m.start() + 1, *_heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]  # after its 。
-            mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_HEADING.finditer(raw))
+            found = list(R.GLUED_HEADING.finditer(raw))
+            glued = [(m.start() + 1, *_heading_of(m)) for m in found]  # after its 。
+            mark_ends.update((m.start() + 1, m.end("mark")) for m in found)
             seen: dict[str, int] = {}  # style -> offset of its previous glued marker on the line
             close: set[int] = set()
             for a, style, _ in glued:
@@ -1488,30 +1499,43 @@ def _running_headers(lines: _Lines) -> None:
 def _table_of_contents(lines: _Lines) -> None:
     """`目录` / `一、2025年工作回顾……2` / `二、2026年工作安排……5` above the speech: each entry repeats a heading that
     opens a later line (see R.TOC_ENTRY); the run goes as chrome.toc, so the outline starts once, in the body."""
-    nonempty = lines.kept_nonempty()
-    for pos, i in enumerate(nonempty[: R.TOC_HEAD_LINES]):
-        if not R.TOC_ENTRY.match(lines.raw[i].strip(" \t\u3000*#")):
+    seen = 0
+    before: int | None = None  # the kept non-empty line before i
+    for i, key in enumerate(lines.keys):
+        if not key or lines.rule[i] is not None:
             continue
-        run: list[tuple[int, str, bool]] = []
-        for j in nonempty[pos : pos + R.TOC_MAX_ENTRIES]:
-            m = R.TOC_ENTRY.match(lines.raw[j].strip(" \t\u3000*#"))
-            if not m:
-                break
-            run.append((j, _key(m.group("entry")), bool(m.group("page"))))
+        seen += 1
+        if seen > R.TOC_HEAD_LINES or len(key) >= R.TOC_BODY_LINE:
+            return  # past the head, or the speech's paragraphs began: contents stand above them
+        if key[0] not in _TOC_FIRST or not (m := R.TOC_ENTRY.match(lines.raw[i].strip(" \t\u3000*#"))):
+            before = i
+            continue
+        run = [(i, _key(m.group("entry")), bool(m.group("page")))]
+        j = i + 1
+        while j < len(lines.keys) and len(run) < R.TOC_MAX_ENTRIES:
+            if lines.keys[j] and lines.rule[j] is None:
+                m = R.TOC_ENTRY.match(lines.raw[j].strip(" \t\u3000*#"))
+                if not m:
+                    break
+                run.append((j, _key(m.group("entry")), bool(m.group("page"))))
+            j += 1
         if len(run) < R.TOC_MIN_ENTRIES:
+            before = i
             continue
-        after = nonempty[pos + len(run) :]
         # one pass over the lines after the run: the entries' keys that open one of them
         lengths = {len(k) for _, k, _ in run}
         wanted = {k for _, k, _ in run}
-        opened = {lines.keys[a][:n] for a in after for n in lengths} & wanted
+        rest = range(run[-1][0] + 1, len(lines.keys))
+        opened = {lines.keys[a][:n] for a in rest if lines.rule[a] is None for n in lengths} & wanted
         if all(k in opened or page for _, k, page in run):
-            before = nonempty[pos - 1] if pos else None
             if before is not None and R.TOC_TITLE.fullmatch(lines.raw[before]):
                 lines.remove(before, "chrome.toc", whole=True)
             for j, _, _ in run:
                 lines.remove(j, "chrome.toc", whole=True)
         return  # the first run of outline headings is the contents or the body's outline: looked at once
+
+
+_TOC_FIRST = frozenset("一二三四五六七八九十（(第")  # the characters a contents entry's key starts with
 
 
 def _blank_between(lines: _Lines, a: int, b: int) -> bool:
@@ -2190,7 +2214,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     lines = _Lines(raw)
     _front_matter(lines)
     _html_comments(lines)
-    _split_indents(lines, counts)
+    if ("\u3000\u3000" in raw or "\u00a0\u00a0" in raw) and _MID_INDENT.search(raw):
+        _split_indents(lines, counts)
     _split_joined_body(lines, counts)
     _split_glued_headings(lines, counts, _marked_lines(classes, bool(profile[C_CR])))
     _split_joined_head(lines)
