@@ -664,17 +664,18 @@ GLUED_HEADING = re.compile(
 # (< JOINED_LINE_MIN, where no other break is trusted), a head whose byline ran into a caption
 # (`天津市市长 张工&nbsp;&nbsp;&nbsp;&nbsp;张工作政府工作报告。` went whole as the caption).
 INDENT_BREAK = re.compile(r"(?<=\S)(?:\u3000{2,}|\u00a0{2,})[ \t\u3000\u00a0]*(?=\S)")
-# but a byline pads its name with them (`代市长　　刘国中`): an office's last character before the run and a name of
-# 2-4 characters ending the line or a space after it
+# but a byline pads its name with them (`代市长　　刘国中`, 乌鲁木齐 2022's `市长&nbsp;&nbsp;买买提明·卡德`): an office's
+# last character before the run and a name (2-4 characters, or names joined by ·) ending the line or a space after it
 INDENT_NAME_OFFICE = "长席记任理"
-INDENT_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}(?:\s|$)")
+INDENT_NAME = re.compile(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12})(?:\s|$)")
 # The end of an outline heading that continues the page's outline (_split_glued_headings) and runs into its
 # paragraph on one line: a markdown bold span's close (`**一、2012年工作回顾**2012年，是…`: normalize drops the `**`,
 # the heading's end with it), or a space after HEADING_SPACE_MAX characters or fewer of unpunctuated heading text
 # (`一、2012年工作回顾 2012年，是…`) when the line's rest holds a sentence end (a heading alone on its line may hold a
 # space: `（一）推动 “十项工程”建设，培育一批支柱产业`). Headings of the shared corpus: 98 % are at most 40 characters
 # (HEADING_SPACE_MAX).
-HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*[^\s*])")
+# (the close followed by text, not by punctuation: `**（一）…**。` ends its sentence there)
+HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*[^\s*。，、；：！？）”,.;:!?)])")
 HEADING_SPACE_MAX = 40
 HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]+(?=[^\s*#])")
 LINE_HEADING = re.compile(

@@ -95,6 +95,12 @@ def test_a_byline_padded_with_ideographic_spaces_keeps_its_name():
     assert _lines(page)[:2] == ["政府工作报告", "代市长 刘国中"]
 
 
+def test_a_name_padded_with_no_break_spaces_stays_on_its_office_line():
+    """乌鲁木齐 2022: `市长&nbsp;&nbsp;买买提明·卡德` (a name of names joined by ·)."""
+    page = "政府工作报告\n市长\u00a0\u00a0买买提明·卡德\n" + SPEECH
+    assert "市长 买买提明·卡德" in _lines(page)
+
+
 def test_a_head_joined_with_nbsp_indents_keeps_its_byline():
     """`天津市市长 张工&nbsp;&nbsp;&nbsp;&nbsp;张工作政府工作报告。`: the caption's rule took the byline with it
     (bench/reflow.py nbsp_breaks, 2026 天津: speaker None)."""
@@ -121,6 +127,24 @@ def test_a_bold_heading_glued_to_its_paragraph_ends_at_its_bold_close():
         + "\n"
     )
     assert [s[2] for s in _sections(page)] == ["2025年工作回顾", "经济运行稳中有进", "2026年工作安排"]
+
+
+def test_a_stray_bold_close_or_one_before_punctuation_breaks_nothing():
+    """淮安 2020's `**三、全面加强政府自身建**设` (no paragraph after the close), 哈尔滨 2026's `**（一）…**。`."""
+    page = (
+        SPEECH
+        + "一、2025年工作回顾\n"
+        + BODY
+        + "\n二、2026年工作安排\n"
+        + BODY
+        + "\n**三、全面加强政府自身建**设\n"
+        + BODY
+        + "\n"
+    )
+    assert "三、全面加强政府自身建设" in _lines(page)
+    page = SPEECH + "**一、坚持稳中求进**。" + BODY + "\n"
+    n = normalize_text(page)
+    assert "一、坚持稳中求进。" + BODY in n.text.split("\n") and "layout.paragraph_split" not in n.rule_counts
 
 
 def test_a_heading_a_space_before_its_paragraph_ends_at_the_space():
