@@ -42,6 +42,9 @@ HOSTILE_BLOCKS = {
     "page_counter_lines": ("", "第3页 共8页\n"),
     "counter_mid_paragraph": ("", "基层党组织不断加\n第3页 共8页\n"),
     "unclosed_links": ("", "[发展](http://"),
+    # a line ending in a long no-break-space run: the indent split's first pattern backtracked quadratically on it
+    "nbsp_run": ("发展", "\u00a0"),
+    "contents_lines": ("目录\n", "一、工作回顾……2\n"),
 }
 
 

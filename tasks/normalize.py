@@ -1515,6 +1515,8 @@ def _table_of_contents(lines: _Lines) -> None:
         j = i + 1
         while j < len(lines.keys) and len(run) < R.TOC_MAX_ENTRIES:
             if lines.keys[j] and lines.rule[j] is None:
+                if len(lines.keys[j]) >= R.TOC_BODY_LINE:
+                    break  # a paragraph (and the entry pattern is tried on short lines only)
                 m = R.TOC_ENTRY.match(lines.raw[j].strip(" \t\u3000*#"))
                 if not m:
                     break

@@ -663,7 +663,9 @@ GLUED_HEADING = re.compile(
 # characters. A line is split at them first (normalize._split_indents), head and body: a short page joined whole
 # (< JOINED_LINE_MIN, where no other break is trusted), a head whose byline ran into a caption
 # (`天津市市长 张工&nbsp;&nbsp;&nbsp;&nbsp;张工作政府工作报告。` went whole as the caption).
-INDENT_BREAK = re.compile(r"(?<=\S)(?:\u3000{2,}|\u00a0{2,})[ \t\u3000\u00a0]*(?=\S)")
+# (one possessive run, the indent checked by a lookahead: two quantifiers over the same spaces backtracked
+# quadratically on a page ending in a long run of them)
+INDENT_BREAK = re.compile(r"(?<=\S)(?=\u3000\u3000|\u00a0\u00a0)[ \t\u3000\u00a0]++(?=\S)")
 # but a byline pads its name with them (`代市长　　刘国中`, 乌鲁木齐 2022's `市长&nbsp;&nbsp;买买提明·卡德`): an office's
 # last character before the run and a name (2-4 characters, or names joined by ·) ending the line or a space after it
 INDENT_NAME_OFFICE = "长席记任理"
@@ -675,9 +677,9 @@ INDENT_NAME = re.compile(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00
 # space: `（一）推动 “十项工程”建设，培育一批支柱产业`). Headings of the shared corpus: 98 % are at most 40 characters
 # (HEADING_SPACE_MAX).
 # (the close followed by text, not by punctuation: `**（一）…**。` ends its sentence there)
-HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*[^\s*。，、；：！？）”,.;:!?)])")
+HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*+[^\s*。，、；：！？）”,.;:!?)])")
 HEADING_SPACE_MAX = 40
-HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]+(?=[^\s*#])")
+HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*+[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]++(?=[^\s*#])")
 LINE_HEADING = re.compile(
     r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)])"
 )
