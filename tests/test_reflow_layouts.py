@@ -99,6 +99,9 @@ def test_a_name_padded_with_no_break_spaces_stays_on_its_office_line():
     """乌鲁木齐 2022: `市长&nbsp;&nbsp;买买提明·卡德` (a name of names joined by ·)."""
     page = "政府工作报告\n市长\u00a0\u00a0买买提明·卡德\n" + SPEECH
     assert "市长 买买提明·卡德" in _lines(page)
+    # seed 001's head joined: the name, then its date in brackets
+    page = "在全区工作推进会议上的讲话区委副书记、区长\u00a0\u00a0孙俨玲(2012年6月15日)同志们:\n" + OPENING + "\n"
+    assert _fields(page)["speaker_title"] == "区委副书记、区长"
 
 
 def test_a_head_joined_with_nbsp_indents_keeps_its_byline():
