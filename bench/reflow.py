@@ -333,6 +333,8 @@ def toc_top(text: str) -> str:
     if parts is None:
         return text
     front, head, rest = parts
+    if len(head) > HEADER_LINES:  # a salutation deep in the page (after its review): the contents open the page
+        head, rest = [], head + rest
     # an entry is the heading without the sentence a paragraph may open with (`（一）…提升。` + its paragraph)
     heads = [re.split(r"[。；！？]", line.strip("*# "))[0] for line in rest if _HEADING_LINE.match(line)]
     toc = [h for h in heads if len(h) <= TOC_ENTRY_MAX][:TOC_MAX]
