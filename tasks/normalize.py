@@ -1518,9 +1518,12 @@ def _table_of_contents(lines: _Lines) -> None:
                 if len(lines.keys[j]) >= R.TOC_BODY_LINE:
                     break  # a paragraph (and the entry pattern is tried on short lines only)
                 m = R.TOC_ENTRY.match(lines.raw[j].strip(" \t\u3000*#"))
-                if not m:
-                    break
-                run.append((j, _key(m.group("entry")), bool(m.group("page"))))
+                if not m or (run[0][2] and not m.group("page")):
+                    break  # contents with page numbers end at the first heading without one (the body's)
+                k = _key(m.group("entry"))
+                if any(k == e for _, e, _ in run):
+                    break  # an entry again: the body's first heading right under the contents
+                run.append((j, k, bool(m.group("page"))))
             j += 1
         if len(run) < R.TOC_MIN_ENTRIES:
             before = i
@@ -1530,7 +1533,9 @@ def _table_of_contents(lines: _Lines) -> None:
         wanted = {k for _, k, _ in run}
         rest = range(run[-1][0] + 1, len(lines.keys))
         opened = {lines.keys[a][:n] for a in rest if lines.rule[a] is None for n in lengths} & wanted
-        if all(k in opened or page for _, k, page in run):
+        while run and not (run[-1][1] in opened or run[-1][2]):
+            run.pop()  # the body's first heading right under contents without page numbers: no repeat below
+        if len(run) >= R.TOC_MIN_ENTRIES and all(k in opened or page for _, k, page in run):
             if before is not None and R.TOC_TITLE.fullmatch(lines.raw[before]):
                 lines.remove(before, "chrome.toc", whole=True)
             for j, _, _ in run:

@@ -68,6 +68,13 @@ def test_contents_without_leaders_go_when_each_entry_opens_a_line_below():
     assert [s[:2] for s in _sections(page)] == [("1", "一、"), ("2", "一、")]
 
 
+def test_contents_right_above_the_body_s_first_heading_end_before_it():
+    """石家庄 2017 has no head: the contents run straight into the body's `一、…` (no page number, no repeat)."""
+    toc = "目录\n一、2025年工作回顾……2\n二、2026年工作安排……5\n"
+    page = toc + "一、2025年工作回顾\n" + BODY + "\n二、2026年工作安排\n" + BODY + "\n"
+    assert _lines(page)[0] == "一、2025年工作回顾" and _lines(page).count("二、2026年工作安排") == 1
+
+
 def test_heading_lines_that_no_line_below_repeats_are_kept():
     """A body's heading followed by a sub-heading line (`一、…` / `（一）…`) is no table of contents."""
     page = SPEECH + "一、2025年工作回顾\n（一）经济运行稳中有进\n" + BODY + "\n（二）民生福祉明显改善\n" + BODY + "\n"
