@@ -681,8 +681,9 @@ INDENT_NAME = re.compile(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00
 HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*+[^\s*。，、；：！？）”,.;:!?)])")
 HEADING_SPACE_MAX = 40
 HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*+[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]++(?=[^\s*#])")
+# `（**三）…**`: a copy opening its bold inside the bracket (云南 2005) is a heading too, as it is once the stars go
 LINE_HEADING = re.compile(
-    r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]([一二三四五六七八九十]{1,3})[）)])"
+    r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]\*{0,2}([一二三四五六七八九十]{1,3})[）)])"
 )
 
 # A table of contents printed above a report (a doc site's or a PDF's `目录`): its outline headings one a line, with

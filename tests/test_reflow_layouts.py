@@ -180,3 +180,16 @@ def test_a_page_title_wrapped_at_its_separator_gives_the_site():
     """A PDF's width fell right after the ` - `: `…的重要讲话 - ` / `长城论坛 公益书院`."""
     page = "县长在全县城乡建设工作推进会议上的重要讲话 - \n长城论坛 公益书院\n" + SPEECH + BODY + "\n"
     assert _fields(page)["source_site"] == "长城论坛"
+
+
+def test_a_bold_open_inside_the_bracket_keeps_the_outline_so_a_second_pass_changes_nothing():
+    """`（**三）…**` (云南 2005's copy opens its bold inside the bracket): the first pass must see the heading as the
+    second pass does once the stars are gone, or `**（四）…** 抓住…` after it is split only by the second pass."""
+    page = (
+        "各位代表：\n\n**一、过去一年的工作**\n\n**（一）经济平稳增长**\n\n全年生产总值增长8%。\n\n**（二）改革深化**\n\n"
+        "改革取得进展。\n\n（**三）各项改革不断深化**\n\n农村税费改革顺利完成。\n\n"
+        "**（四）对外开放继续扩大** 抓住机遇，加快开放步伐。全年进出口增长10%。\n\n**（五）民主法制建设进一步加强**\n\n法制建设加强。\n"
+    )
+    once = normalize_text(page).text
+    assert "（四）对外开放继续扩大\n抓住机遇" in once
+    assert normalize_text(once).text == once
