@@ -1770,7 +1770,8 @@ def test_fold_by_array_folds_every_mapped_character():
 
 
 def _glued_reference(lines, counts) -> None:
-    """normalize._split_glued_headings as it was before its page scans: both patterns tried on every line."""
+    """normalize._split_glued_headings as it was before its page scans: both patterns tried on every line (with the
+    heading's end split the pass gained since: _heading_end)."""
     from tasks import normalize_rules as R
 
     last: dict[str, int] = {}
@@ -1780,11 +1781,14 @@ def _glued_reference(lines, counts) -> None:
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
         events: list[tuple[int, str, int]] = []
+        mark_ends: dict[int, int] = {}
         start = R.LINE_HEADING.match(raw)
         if start:
             events.append((0, *normalize._heading_of(start)))
+            mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
             glued = [(m.start() + 1, *normalize._heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
+            mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_HEADING.finditer(raw))
             seen: dict[str, int] = {}
             close: set[int] = set()
             for a, style, _ in glued:
@@ -1801,11 +1805,14 @@ def _glued_reference(lines, counts) -> None:
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
+                end = normalize._heading_end(raw, a, mark_ends[a]) if follows and len(raw) < R.JOINED_LINE_MIN else None
+                if end is not None:
+                    breaks.setdefault(i, []).append(end)
                 last[style] = n
                 prev_style = style
     for i in sorted(breaks, reverse=True):
         before = len(lines.raw)
-        lines.split(i, breaks[i], count=False)
+        lines.split(i, sorted(set(breaks[i])), count=False)
         counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
