@@ -1067,6 +1067,10 @@ NEWS_MEETING_RE = re.compile(
     rf"|(?:^|[，。；\s])(?P<org>[^，。；\s、]{{2,8}}?)召开(?P<c>第?[^，。；\s、]{{1,24}}?{MEET_SUFFIX})(?=[，。；\s]|$)"
 )
 NEWS_MEETING_LEAD_RE = re.compile(r"^[^，。；的]{1,8}的(?=.{4})")  # `一年一度的…团拜会`: no part of its name
+# `我县三级干部大会召开`, `我区召开全区…会议`: the page's own jurisdiction in its words, no part of the meeting's name
+NEWS_MEETING_SELF_RE = re.compile(r"^我(?:省|市|县|区|州|盟|旗|镇|乡|街道|校|院|局)")
+# `我们党将召开第十九次全国代表大会`: a meeting to come, or one the speaker names in the first person, not the one reported
+NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟|准备)$")
 
 
 def _news_speaker(text: str) -> tuple[str | None, str | None]:
@@ -1080,8 +1084,11 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
 def _news_meeting(title: str | None, text: str) -> str | None:
     for zone in (title or "", text[:OPENING_PARA_CHARS]):
         for m in NEWS_MEETING_RE.finditer(zone):
-            meeting = m.group("a") or m.group("b") or (m.group("org") + m.group("c") if m.group("c") else None)
-            meeting = NEWS_MEETING_LEAD_RE.sub("", meeting or "")
+            org = m.group("org") or ""
+            if m.group("c") and NEWS_MEETING_NOT_REPORTED_RE.search(org):
+                continue
+            meeting = m.group("a") or m.group("b") or (org + m.group("c") if m.group("c") else None)
+            meeting = NEWS_MEETING_SELF_RE.sub("", NEWS_MEETING_LEAD_RE.sub("", meeting or ""))
             if meeting and not GENERIC_MEETING_RE.match(meeting):
                 return meeting
     return None

@@ -143,6 +143,21 @@ def test_date_alone_closing_a_speech_names_nobody():
             None,
             "市政府第107次常务会议",
         ),
+        (
+            # the page's own jurisdiction (我县) is no part of the meeting's name
+            "3月2日，我县三级干部大会召开。县委书记陈洪豪出席会议并讲话。\n陈洪豪强调，要真抓实干。\n",
+            "陈洪豪",
+            "县委书记",
+            "三级干部大会",
+        ),
+        (
+            # a meeting to come that the lecturer names is not the one reported
+            "5月9日上午，学院党校举行专题报告会。常务副校长王学成作了报告。\n王学成指出，我们党将召开第二十次全国代表大会，"
+            "要认真学习。\n他强调，要学以致用。\n",
+            "王学成",
+            "常务副校长",
+            None,
+        ),
     ],
 )
 def test_news_report_of_a_meeting_is_no_speech(raw, name, office, meeting):
