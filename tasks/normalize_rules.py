@@ -232,7 +232,18 @@ LINE_RULES: list[tuple[str, str]] = [
     ),
     # a news page's own summary and index lines above the story: `内容摘要：…` (the lead again), `[导读]…`, `文章导读：…`,
     # `关键词：开学典礼；党校；…`, `作者简介：` (cssn.cn, haiwainet, ceweekly; k3's held-out pages took `关键词：…` as title)
-    ("chrome.intro", r"(?:内容摘要|文章导读|关键词)" + COLON + r"|[\[【]导读[\]】]|作者简介" + COLON + r"?$"),
+    # and a journal site's citation line (`引用本文:周某.在…会议上的讲话[J].某市人民政府公报,2006(10).`, alljournals and
+    # CNKI-style pages), also when the repeated title split it before its GB/T 7714 type mark (`[J].刊名,年(期).`)
+    (
+        "chrome.intro",
+        r"(?:内容摘要|文章导读|关键词)"
+        + COLON
+        + r"|[\[【]导读[\]】]|作者简介"
+        + COLON
+        + r"?$|(?:引用本文|本文引用格式|引文格式)"
+        + COLON
+        + r"|\[[JMNCDRSPZ]\]\.",
+    ),
     # a photo caption naming the scene (`大会现场`, `人大第一代表团审议现场`)
     ("chrome.photo_caption", r"(?=.{2,20}$)[^，。！？；]{0,14}(?:会议|大会|会场|活动|审议|座谈会|仪式|开幕式)现场$"),
     # a news site's masthead lines: its licence class (`…官方网站 中央新闻网站 互联网新闻信息稿源单位`) and the organ that

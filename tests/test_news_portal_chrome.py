@@ -133,3 +133,22 @@ def test_a_leaders_name_is_no_place(text, name):
     hits = [h.surface for h in R.find_places(text)]
     assert (hits[0] if hits else None) == name
     assert not any(h in ("德江", "岐山", "中山") for h in hits)
+
+
+def test_a_journal_pages_citation_line_is_chrome_and_never_the_title():
+    """`引用本文:作者.标题[J].刊名,年(期).` (a journal site's citation, alljournals and CNKI-style pages): the title it repeats
+    split it before its type mark, and its first half, ending in 讲话, became the title."""
+    from tasks.extract import extract_fields
+
+    raw = (
+        "在二季度全市安全生产专题会议上的讲话\n"
+        "引用本文:周某某.在二季度全市安全生产专题会议上的讲话[J].某某市人民政府公报,2006(10).\n"
+        "作者姓名:周某某\n"
+        "同志们：\n今天，市政府召开二季度全市安全生产专题会议。目的有两个：一是统一思想；二是研究部署重点工作。\n"
+        "刚才，市安监局通报了全市一季度安全生产运行情况，这些意见我都赞成，希望大家抓紧落实。\n"
+    )
+    n = normalize_text(raw)
+    assert "引用本文" not in n.text and "[J]" not in n.text
+    assert extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)["title"] == (
+        "在二季度全市安全生产专题会议上的讲话"
+    )
