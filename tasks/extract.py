@@ -1110,9 +1110,14 @@ PRESS_TURNS_MIN = 2  # reporters' turns (`新华社记者：`, `问：`) that ma
 PRESS_CHARS = 3000
 
 
+# A title naming a speech given at a press conference, with the page's `内容`/`全文` and a note after it (`…记者会发言全文
+# (只有中文)`, info.gov.hk): the remarks, typed by their own word (k4's held-out LegCo pages were 答记者问).
+PRESS_SPEECH_TITLE_RE = re.compile(DOC_END + r"(?:内容|全文|稿)?(?:[（(][^）)]{0,12}[）)])?$")
+
+
 def _press_conference(title: str | None, text: str) -> bool:
-    if title and re.search(DOC_END + r"$", title):
-        return False  # `在新闻发布会上的讲话`: a speech given there
+    if title and PRESS_SPEECH_TITLE_RE.search(title):
+        return False  # `在新闻发布会上的讲话`, `立法会主席年结记者会发言内容`: a speech given there
     if title and PRESS_CONF_TITLE_RE.search(title):
         return True
     head = text[:PRESS_CHARS]

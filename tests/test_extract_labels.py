@@ -216,6 +216,16 @@ def test_speech_at_a_press_conference_stays_a_speech():
     assert _page(raw)["doc_type"] == "讲话"
 
 
+@pytest.mark.parametrize("title", ["立法会主席年结记者会发言内容", "立法会主席年结记者会发言全文(只有中文)"])
+def test_remarks_at_a_press_conference_titled_with_the_pages_word_stay_remarks(title):
+    """info.gov.hk's `…记者会发言全文(只有中文)`: the remarks given there, not the answers to reporters."""
+    raw = (
+        f"{title}\n以下是立法会主席今日在年结记者会上的发言：\n各位传媒朋友：\n大家好！今年是本届立法会的第三个年度，"
+        "我想与大家回顾过去一年的工作。记者：请问主席如何评价今年的工作？\n"
+    )
+    assert _page(raw)["doc_type"] == "发言"
+
+
 @pytest.mark.parametrize(
     ("head", "name", "office", "meeting"),
     [
