@@ -115,8 +115,14 @@ SPIN_PAIRS: dict[str, str] = {
 SPIN_TRIGGER = "|".join(sorted(SPIN_PAIRS, key=len, reverse=True))
 
 # --------------------------------------------------------------------------- placeholders
-# Anonymized templates: ×月×日, 20xx年, XX县区, X区长, 某某, 〇〇, □□ (a Latin letter before x makes it a word: Max年).
-PLACEHOLDER = r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])|某某|〇〇|□□"
+# Anonymized templates: ×月×日, 20xx年, XX县区, X区长, 某某, 〇〇, □□ (a Latin letter before x makes it a word: Max年);
+# and a name or place blanked before any word: `××同志`, `贯彻落实XXX精神`, `XX经济` (doc-site templates: k4's held-out
+# 范文 pages and session 44's `以中国式现代化引领XX现代化建设` went unflagged). One X before a word is a Latin word
+# (X光, X射线); × between digits is a multiplication (3×4), not before a Han character.
+PLACEHOLDER = (
+    r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])"
+    r"|×{1,3}(?=[\u4e00-\u9fff])|(?:XX|xx)[Xx]?(?=[\u4e00-\u9fff])|某某|〇〇|□□"
+)
 PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
 
 

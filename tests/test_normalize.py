@@ -422,6 +422,8 @@ def test_hard_wrapped_paragraphs_joined():
         ("×月×日，我区已集中开工复工了×个重点建设项目。", "placeholder"),
         ("跟青厦杭甬的中心XX县区相比，差距很大。", "placeholder"),
         ("20xx年是我区落实战略的突破之年。", "placeholder"),
+        ("全面贯彻落实XXX精神，以中国式现代化引领XX现代化建设。", "placeholder"),  # a name blanked before any word
+        ("××同志在会上作了重要讲话。", "placeholder"),
         ("推进公共效劳型政府建设。", "spun"),
         ("要记住一条原那么，即对一切有利于经济开展的事情。", "spun"),
         ("和那么顺，顺那么通，通那么达。", "spun"),
@@ -441,6 +443,7 @@ def test_damage_flag(text, flag):
         "为的是更好激发比学赶超的激情，那么我们就要做好准备。",
         "我们要正确认识形势，形成认识上的统一，完成认定工作。",
         "中国(China)与GDP增长，PM2.5浓度下降，手机app用户增加。",
+        "医院购置了X光机，建设3×4米的展板，引进MAXX精酿生产线。",  # X光, a multiplication, a Latin word
     ],
 )
 def test_natural_text_is_not_flagged(text):
