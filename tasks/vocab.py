@@ -122,8 +122,10 @@ SPIN_TRIGGER = "|".join(sorted(SPIN_PAIRS, key=len, reverse=True))
 PLACEHOLDER = (
     r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])"
     r"|×{1,3}(?=[\u4e00-\u9fff])|(?:XX|xx)[Xx]?(?=[\u4e00-\u9fff])|某某|〇〇|□□"
+    # stars for the digits of a date (`*月*日`, `20**年`): bold marks are gone from a normalized text by then
+    r"|\*{1,3}(?=[月日年号])"
 )
-PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□")
+PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□", "*")
 
 
 # ---------------------------------------------------------------- a page head's layout lost (normalize and extract)

@@ -424,6 +424,7 @@ def test_hard_wrapped_paragraphs_joined():
         ("20xx年是我区落实战略的突破之年。", "placeholder"),
         ("全面贯彻落实XXX精神，以中国式现代化引领XX现代化建设。", "placeholder"),  # a name blanked before any word
         ("××同志在会上作了重要讲话。", "placeholder"),
+        ("在*月*日召开的会议上，市委提出了明确要求。", "placeholder"),  # stars for a date's digits
         ("推进公共效劳型政府建设。", "spun"),
         ("要记住一条原那么，即对一切有利于经济开展的事情。", "spun"),
         ("和那么顺，顺那么通，通那么达。", "spun"),
