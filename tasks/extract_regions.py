@@ -362,6 +362,58 @@ def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
     return {key: tuple(v) for key, v in out.items()}
 
 
+# Words that make the place before them part of an organisation's or a treaty's name (上海合作组织, 北京大学, 深圳证券交易所,
+# 香港交易所, 北京宣言, 京都议定书): a 邹城 news item that studied 上海合作组织 speeches was filed under 上海市 (session 46's
+# held-out pages). Media named after their place (福建日报, 江苏广电总台) stay: they are the page's own evidence.
+ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "宣言", "议定书", "公约", "共识")
+# Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
+# after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
+OFFICE_BEFORE_NAME = (
+    "书记",
+    "县长",
+    "市长",
+    "区长",
+    "省长",
+    "镇长",
+    "乡长",
+    "旗长",
+    "州长",
+    "主任",
+    "主席",
+    "部长",
+    "局长",
+    "厅长",
+    "委员",
+    "常委",
+    "理事长",
+    "会长",
+    "院长",
+    "校长",
+    "秘书长",
+    "经理",
+    "董事长",
+    "同志",
+)
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    """The one-character surnames of data/extract/surnames.txt (the people rules' list)."""
+    out: set[str] = set()
+    for line in (DATA_DIR / "surnames.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            out.update(w for w in line.split() if len(w) == 1)
+    return frozenset(out)
+
+
+def _office_before(text: str, at: int) -> bool:
+    """Whether an office word (OFFICE_BEFORE_NAME) ends right before text[at], a space or two between allowed."""
+    k = at
+    while k > 0 and at - k < 2 and text[k - 1] in " \u3000":
+        k -= 1
+    return text.endswith(OFFICE_BEFORE_NAME, max(0, k - 3), k)
+
+
 def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     """find_places' scan of `text` from `pos` on (a hit never starts before pos)."""
     gz = load_gazetteer()
@@ -369,6 +421,9 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     nxt = pos  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
     sc = _scanners(gz)
+    people: set[str] = (
+        set()
+    )  # names whose tail is a place, met after an office (雷兴平): the same name again is no place
     for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
         for i in _gram_starts(text, sc, sc.prefixes, a, b):
             if i < nxt:
@@ -384,6 +439,17 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         and any(i >= k and text.startswith(n, i - k) for k, n in parts)
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
+                    end = i + len(surface)
+                    if text.startswith(ORG_AFTER_PLACE, end) or (
+                        key[0] == "~" and text.startswith("精神", end) and not text.startswith("文明", end + 2)
+                    ):
+                        continue  # 上海合作组织, 北京大学, 深圳证券交易所, 上海精神/延安精神: an organisation or an idea
+                    if i and text[i - 1] in _surnames():
+                        if text[i - 1 : end] in people:
+                            continue  # `雷兴平汇报了`: the person named by office above
+                        if _office_before(text, i - 1):
+                            people.add(text[i - 1 : end])
+                            continue  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
                     yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
                     nxt = i + len(surface)
                     break

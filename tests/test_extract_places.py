@@ -1,0 +1,42 @@
+"""Places that are no jurisdiction (session 46): organisations and people named after a place, datelines, national
+news, the governments of Hong Kong, Macau and Taiwan, townships. Short texts adapted from real pages."""
+
+from __future__ import annotations
+
+from tasks.extract import extract_fields
+from tasks.extract_regions import find_places
+
+
+def surfaces(text: str) -> list[str]:
+    return [h.surface for h in find_places(text)]
+
+
+def test_an_organisation_named_after_a_place_is_no_place():
+    assert surfaces("会议传达学习了习近平总书记在上海合作组织成员国元首理事会上的重要讲话精神") == []
+    assert surfaces("北京大学校长在开学典礼上的讲话") == []
+    assert surfaces("深圳证券交易所理事长致辞") == []
+    assert surfaces("践行“上海精神”，弘扬延安精神") == []
+    assert surfaces("上海市精神文明建设委员会") == ["上海市"]  # the city's own office
+    assert surfaces("来源：福建日报") == ["福建"]  # a paper named after its place is the page's evidence
+
+
+def test_a_place_inside_a_persons_given_name_is_no_place():
+    text = "县委副书记、县长雷兴平，县委常委张史奇出席。雷兴平汇报了我县工作。"
+    assert surfaces(text) == []
+    assert surfaces("县委书记牛青山同志讲话") == []
+    assert surfaces("他到兴平市调研") == ["兴平市"]
+    assert surfaces("组长江苏省") == ["江苏省"]  # 江 after an office is a surname only when a place follows it
+
+
+def test_a_county_news_item_is_not_filed_under_the_place_of_an_organisation_or_a_name():
+    text = (
+        "邹城市召开市政府常务会议\n"
+        "10月10日，市委副书记、市长王建文主持召开市政府常务会议。会议传达学习了习近平总书记在上海合作组织"
+        "成员国元首理事会第二十二次会议上的重要讲话精神。要全面总结10年来我市发展成果，讲好邹城故事，传播邹城声音。"
+    )
+    assert extract_fields(text)["region"] == "山东省济宁市邹城市"
+    text = (
+        "9月21日，市委常委、副市长孙矿玲来我县调研。县委副书记、县长雷兴平陪同。\n"
+        "在随后召开的座谈会上，雷兴平汇报了我县经济社会发展情况。全县上下，县委、县政府要进一步统一思想。"
+    )
+    assert extract_fields(text)["region"] != "陕西省咸阳市兴平市"
