@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import operator
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -703,6 +704,76 @@ def literal_scan(text: str, by_prefix: Mapping[str, Sequence[str]], table: tuple
     return out
 
 
+# A news dateline names where the story was filed, not whose it is (`新华社北京3月14日电`, `中新社北京三月十六日電`,
+# `中评社天津9月1日电`, `中央社记者王扬宇台北26日电`), as does the place-and-date line of a speech's copy
+# (`中華民國111年1月30日于臺北市`): national news about the premier's press conference was 北京市 and Taiwan's new-year
+# addresses 台湾省台北市 (session 46's held-out and fresh pages). The place ends right where the date starts.
+DATELINE_DATE_RE = re.compile(
+    r"(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})月)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})$"
+)
+# `新华社南京电`: an agency's dateline without its date.
+AGENCIES = ("新华社", "新華社", "中新社", "中评社", "中評社", "中央社")
+AGENCY_DATELINE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,8}?)[电電]")
+DATELINE_AT_RE = re.compile(r"\s?(?P<place>[\u4e00-\u9fff]{2,8}?)\s*(?:[)）\n]|$)")
+# A national venue (`在北京人民大会堂闭幕`, `北京钓鱼台国宾馆`) names no jurisdiction either: (venue, its rarest character).
+VENUES = (("人民大会堂", "堂"), ("钓鱼台", "钓"))
+DATELINE_PLACE_CHARS = 8  # the longest place a dateline names before its date (内蒙古自治区 is 6)
+DATELINE_DATE_CHARS = 12  # `十二月三十一日 ` is the longest date a dateline writes
+# Datelines and venues stand at a page's top (the news lead, the place-and-date line under a title): only this many
+# characters of a part are read for them. str.find over a 60k-character CJK text cost up to ~0.5 ms (two characters,
+# or one whose low byte is common in CJK text): every search here is for one character within these, and its
+# neighbours are then compared.
+DATELINE_CHARS = 3000
+
+
+def _place_ending(text: str) -> str | None:
+    """The place `text` ends with, if any."""
+    last = None
+    for h in _scan_places(text):
+        last = h
+    return last.surface if last is not None and last.end == len(text) else None
+
+
+def _finds(text: str, char: str, stop: int) -> Iterator[int]:
+    at = text.find(char, 0, stop)
+    while at >= 0:
+        yield at
+        at = text.find(char, at + 1, stop)
+
+
+def not_jurisdiction(text: str) -> dict[str, int]:
+    """Surfaces of places named in `text` by a dateline or as a venue, with how often: resolve_region skips that
+    many of the text's hits of each (the same names, so no positions are needed). Linear in the text."""
+    out: dict[str, int] = {}
+
+    def add(surface: str | None) -> None:
+        if surface:
+            out[surface] = out.get(surface, 0) + 1
+
+    top = min(len(text), DATELINE_CHARS)
+    for at in _finds(text, "日", top):
+        nxt = at + 2 if text[at + 1 : at + 2] == " " else at + 1
+        c = text[nxt : nxt + 1]
+        if c in ("电", "電"):  # `新华社北京3月14日电`, `中央社记者王扬宇台北26日电`
+            head = text[max(0, at - DATELINE_DATE_CHARS) : at].rstrip()
+            if m := DATELINE_DATE_RE.search(head):
+                add(_place_ending(head[: m.start()].rstrip()[-DATELINE_PLACE_CHARS:]))
+        elif c in ("于", "於") and (m := DATELINE_AT_RE.match(text, nxt + 1, nxt + 2 + DATELINE_PLACE_CHARS + 2)):
+            for h in _scan_places(m.group("place")):  # `中華民國111年1月30日于臺北市`
+                add(h.surface)
+    for at in _finds(text, "社", top):  # `新华社南京电`
+        if text[max(0, at - 2) : at + 1] in AGENCIES and (
+            m := AGENCY_DATELINE_RE.match(text, at + 1, at + 2 + DATELINE_PLACE_CHARS)
+        ):
+            add(_place_ending(m.group("place")))
+    for venue, char in VENUES:
+        k = venue.index(char)
+        for at in _finds(text, char, top):
+            if text.startswith(venue, at - k) and at - k > 0:
+                add(_place_ending(text[max(0, at - k - DATELINE_PLACE_CHARS) : at - k]))
+    return out
+
+
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
 
 
@@ -745,7 +816,11 @@ def resolve_region(
             hits = find_places_in(body_at[0], body_at[1], body_at[1] + len(part), positions=False)
         else:
             hits = find_places(part)
+        skip = not_jurisdiction(part)
         for h in hits:
+            if skip and skip.get(h.surface):
+                skip[h.surface] -= 1  # `新华社北京…电`, `于臺北市`, `北京人民大会堂`: where, not whose
+                continue
             divs = gz.by_name.get(h.key, [])
             if not divs:
                 continue

@@ -40,3 +40,16 @@ def test_a_county_news_item_is_not_filed_under_the_place_of_an_organisation_or_a
         "在随后召开的座谈会上，雷兴平汇报了我县经济社会发展情况。全县上下，县委、县政府要进一步统一思想。"
     )
     assert extract_fields(text)["region"] != "陕西省咸阳市兴平市"
+
+
+def test_a_dateline_or_a_national_venue_names_no_jurisdiction():
+    from tasks.extract_regions import not_jurisdiction, resolve_region
+
+    assert not_jurisdiction("新华社北京3月14日电（记者李斌）") == {"北京": 1}
+    assert not_jurisdiction("中新社北京三月十六日电 题：大地开化时") == {"北京": 1}
+    assert not_jurisdiction("（中央社记者王扬宇台北26日电）") == {"台北": 1}
+    assert not_jurisdiction("中华民国111年（2022年）1月30日于台北市\n发布机关") == {"台北市": 1}
+    assert not_jurisdiction("新华社南京电 会议在北京人民大会堂举行") == {"南京": 1, "北京": 1}
+    assert not_jurisdiction("（2023年1月5日在福州市第十六届人民代表大会第三次会议上）") == {}  # the meeting's own place
+    body = "新华社北京3月14日电 十四日上午，北京人民大会堂。广州代表团的代表们说，要把工作做好。"
+    assert resolve_region("", "", body, None).region == "广东省广州市"
