@@ -2005,6 +2005,40 @@ NATIONAL_GATHERING_RE = re.compile(
 )  # 省部级主要领导干部…专题研讨班: the central party school's
 
 
+# National news leads with a national leader by his office (`国务院总理温家宝在北京人民大会堂…`, `国家主席习近平主持会议`,
+# `习近平主席在…会议上发表重要讲话`, `吴邦国委员长主持会议`) or with a session of the NPC or CPPCC (`十届全国人大五次会议
+# …闭幕`): with no office of a province, city or county before it and no 全市/全县… counts, the page is national. Its
+# places (the dateline's 北京, the summit's host 天津, `上海合作组织`) were its region (session 46's held-out pages).
+NATIONAL_LEAD_CHARS = 400  # the title and this much of the text: a news lead's first sentence or two
+NATIONAL_LEAD_OFFICE = (
+    r"(?:国务院(?:副)?总理|国家(?:副)?主席|全国人大常委会委员长|全国政协主席|中共中央总书记|国务委员)"
+)
+NATIONAL_SESSION_RE = re.compile(
+    r"(?:第?[一二三四五六七八九十]+届)?全国(?:人大|人民代表大会|政协)(?:第?[一二三四五六七八九十]+届)?"
+    r"(?:常委会)?第?[一二三四五六七八九十]+次(?:全体)?会议"
+)
+
+
+@lru_cache(maxsize=1)
+def _national_lead_re() -> re.Pattern:
+    names = "|".join(sorted((n for n, v in _leaders().items() if v[1] == "national"), key=len, reverse=True))
+    return re.compile(
+        rf"{NATIONAL_LEAD_OFFICE}[、，,\s\u4e00-\u9fff]{{0,24}}?(?:{names})|(?:{names})(?:主席|总理|委员长)"
+        rf"|{NATIONAL_SESSION_RE.pattern}"
+    )
+
+
+def _national_lead(title: str | None, text: str) -> bool:
+    """Whether the title or the text's opening leads with a national leader or a national session, before any local
+    office (LOCAL_OFFICE_RE)."""
+    opening = (title or "") + "\n" + text[:NATIONAL_LEAD_CHARS]
+    m = _national_lead_re().search(opening)
+    if not m:
+        return False
+    local = LOCAL_OFFICE_RE.search(opening, 0, m.start())
+    return local is None
+
+
 def _kind_hint(
     speaker_title: str | None, title: str | None, meeting: str | None, text: str, speaker_name: str | None = None
 ) -> str | None:
@@ -2084,7 +2118,7 @@ def _kind_hint(
         return "national"  # the State Council's own reports of the 1950s-80s say 我国/全国, not 全省/全市
     kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     if n < 2:
-        return None
+        return "national" if _national_lead(title, text) else None
     # 自治区 reports say 全区 for the whole region: a province, not a district.
     if kind == "区" and body.count("自治区") * 2 >= counts["区"]:
         return "省"

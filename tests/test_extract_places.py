@@ -53,3 +53,26 @@ def test_a_dateline_or_a_national_venue_names_no_jurisdiction():
     assert not_jurisdiction("（2023年1月5日在福州市第十六届人民代表大会第三次会议上）") == {}  # the meeting's own place
     body = "新华社北京3月14日电 十四日上午，北京人民大会堂。广州代表团的代表们说，要把工作做好。"
     assert resolve_region("", "", body, None).region == "广东省广州市"
+
+
+def test_national_news_leading_with_a_national_leader_or_session_is_national():
+    text = (
+        "温家宝总理中外记者会侧记\n"
+        "新华社北京3月14日电 3月14日，国务院总理温家宝在北京人民大会堂与中外记者见面，并回答记者提问。"
+        "又一场纷纷扬扬的春雪，将三月的北京装扮得银装素裹。"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("全国", "national")
+    text = "十届全国人大一次会议昨日闭幕\n本报综合消息 十届全国人大一次会议昨天上午在人民大会堂举行闭幕会。北京的春天。"
+    assert extract_fields(text)["admin_level"] == "national"
+    text = (
+        "上海合作组织峰会昨天在天津登场。中国国家主席习近平昨晚举行宴会欢迎国际代表。\n"
+        "峰会于8月31日至9月1日在天津举行。中共天津市委书记陈敏尔等出席活动。"
+    )
+    assert extract_fields(text)["admin_level"] == "national"
+    # a city's news that studies the leader's speech names its own office first
+    text = (
+        "10月10日，市委副书记、市长王建文主持召开市政府常务会议，传达学习国家主席习近平在上海合作组织峰会上的讲话。"
+        "要讲好邹城故事。"
+    )
+    assert extract_fields(text)["region"] == "山东省济宁市邹城市"
