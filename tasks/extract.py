@@ -2039,6 +2039,61 @@ def _national_lead(title: str | None, text: str) -> bool:
     return local is None
 
 
+# The governments of Hong Kong, Macau and Taiwan speak through their own sites (info.gov.hk, gov.mo, president.gov.tw)
+# and offices (行政长官, 立法会, 政务司司长 …; 总统府, 行政院长, 立法院), and their pages seldom name their own place
+# more than in passing (`香港时间17时03分`) or at all: info.gov.hk pages had no region, Taiwan's new-year addresses
+# were 台湾省台北市 (their `于臺北市` line) and a 行政院长's report 北京市 (`正告北京当局`) — session 46's held-out and
+# fresh pages. The place named most in the opening tells Hong Kong's 行政长官 from Macau's.
+SAR_SITES = (
+    ("gov.hk", "香港特别行政区"),
+    ("gov.mo", "澳门特别行政区"),
+    ("gov.tw", "台湾省"),
+    ("president.gov.tw", "台湾省"),
+)
+SAR_OWN_OFFICE_RE = re.compile(
+    r"行政长官|特首|立法会(?:主席|议员|秘书处)|政务司司长|财政司司长|律政司司长|特区政府|特别行政区政府"
+)
+TAIWAN_OFFICE_RE = re.compile(
+    r"总统府|中华民国(?:[0-9一二三四五六七八九十〇○]+年)?总统|行政院(?:长|会|院会)|立法院(?:长|院会|会期)?"
+)
+# A mainland organ about Hong Kong, Macau or Taiwan (国台办, 港澳办) speaks for the country, not for them.
+SAR_MAINLAND_ORGAN_RE = re.compile(r"国台办|国务院台湾事务办公室|台湾地区领导人|民进党当局|港澳办|港澳事务办公室")
+SAR_OPENING_CHARS = 3000  # the opening the offices and the place names are read in
+
+
+def _own_sar(url: str | None, title: str, text: str) -> str | None:
+    """香港特别行政区 / 澳门特别行政区 / 台湾省 when the page is that government's own (its site or its office at the
+    top, no mainland office before it), else None."""
+    host = (urlparse(url).hostname or "").lower() if url else ""
+    for site, sar in SAR_SITES:
+        if host == site or host.endswith("." + site):
+            return sar
+    opening = title + "\n" + text[:SAR_OPENING_CHARS]
+
+    def mainland_before(at: int) -> bool:  # a mainland office or organ before the SAR's own (特区政府 is no 区政府)
+        before = opening[:at]
+        return bool(
+            SAR_MAINLAND_ORGAN_RE.search(before)
+            or LOCAL_OFFICE_RE.search(before.replace("特别行政区", "").replace("特区", ""))
+        )
+
+    if (
+        (m := TAIWAN_OFFICE_RE.search(opening))
+        and ("台湾" in opening or "台北" in opening or host.endswith(".tw"))
+        and not SAR_MAINLAND_ORGAN_RE.search(opening)
+        and not mainland_before(m.start())
+    ):
+        return "台湾省"
+    if (m := SAR_OWN_OFFICE_RE.search(opening)) and not mainland_before(m.start()):
+        hk = opening.count("香港") + host.endswith(".hk")
+        mo = opening.count("澳门") + host.endswith(".mo")
+        if hk > mo:
+            return "香港特别行政区"
+        if mo > hk:
+            return "澳门特别行政区"
+    return None
+
+
 def _kind_hint(
     speaker_title: str | None, title: str | None, meeting: str | None, text: str, speaker_name: str | None = None
 ) -> str | None:
@@ -2807,6 +2862,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     )
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
     out["region_mentions"] = rr.mentions
+    if kind != "national" and (sar := _own_sar(url, title_zone, text)) and (divs := regions.lookup(sar)):
+        out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     flags.update(rr.flags)
     out["flags"] = dict(sorted(flags.items()))
     return out

@@ -76,3 +76,36 @@ def test_national_news_leading_with_a_national_leader_or_session_is_national():
         "要讲好邹城故事。"
     )
     assert extract_fields(text)["region"] == "山东省济宁市邹城市"
+
+
+def test_hong_kong_macau_and_taiwan_governments_own_pages():
+    text = "政务司司长出席家庭慈善步行日致辞全文\n今日的活动非常特别，配合我们特区成立二十周年。多谢各位。\n"
+    out = extract_fields(text, url="https://www.info.gov.hk/gia/general/201711/12/P2017111200446.htm")
+    assert (out["region"], out["admin_level"]) == ("香港特别行政区", "province")
+    text = (
+        "新华社澳门9月29日电 澳门特区政府29日举行国庆酒会。\n澳门特区行政长官崔世安在致辞时说，20年来，澳门跟随国家"
+        "发展的步伐。近十年来，澳门特区政府与社会各界携手同心，主动把握粤港澳大湾区建设等重大机遇。\n"
+    )
+    assert extract_fields(text)["region"] == "澳门特别行政区"
+    text = (  # the pipeline reads a page's text simplified (normalize's OpenCC step)
+        "中华民国一○九年元旦总统祝词\n2020年01月01日于台北市\n发布机关:中华民国总统 蔡英文\n"
+        "各位亲爱的国人同胞，大家早安，新年快乐。这一、两年来，台湾面对国际经贸上的巨大变局。\n"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("台湾省", "province")
+    text = (
+        "立法院新会期今天开议，新任行政院长苏贞昌首度到立法院进行施政报告。从社会经济治安谈到两岸关系，"
+        "苏贞昌更要正告北京当局，两岸应该平等交流。台湾要拚经济。\n"
+    )
+    assert extract_fields(text)["region"] == "台湾省"
+
+
+def test_a_mainland_office_meeting_their_governments_keeps_its_own_place():
+    from tasks.extract import _own_sar
+
+    text = "广东省省长王伟中会见香港特区行政长官李家超一行。\n全省上下，省委、省政府要深化粤港合作。香港。\n"
+    assert _own_sar(None, "", text) is None
+    text = "国台办发言人表示，民进党当局和行政院长的言论，无法改变台湾是中国一部分的事实。\n"
+    assert _own_sar(None, "", text) is None
+    text = "行政长官李家超今日出席国庆酒会致辞。今年是香港回归祖国二十五周年。\n"
+    assert _own_sar(None, "", text) == "香港特别行政区"
