@@ -365,7 +365,8 @@ def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
 
 # Words that make the place before them part of an organisation's or a treaty's name (上海合作组织, 北京大学, 深圳证券交易所,
 # 香港交易所, 北京宣言, 京都议定书): a 邹城 news item that studied 上海合作组织 speeches was filed under 上海市 (session 46's
-# held-out pages). Media named after their place (福建日报, 江苏广电总台) stay: they are the page's own evidence.
+# held-out pages). Media named after their place (福建日报, 江苏广电总台) stay: they are the page's own evidence; so does
+# a place's motto (`桥东精神` in 桥东区's own speech), though 上海精神 and 延安精神 name no jurisdiction.
 ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "宣言", "议定书", "公约", "共识")
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
@@ -441,10 +442,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
-                    if text.startswith(ORG_AFTER_PLACE, end) or (
-                        key[0] == "~" and text.startswith("精神", end) and not text.startswith("文明", end + 2)
-                    ):
-                        continue  # 上海合作组织, 北京大学, 深圳证券交易所, 上海精神/延安精神: an organisation or an idea
+                    if text.startswith(ORG_AFTER_PLACE, end):
+                        continue  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
                     if i and text[i - 1] in _surnames():
                         if text[i - 1 : end] in people:
                             continue  # `雷兴平汇报了`: the person named by office above

@@ -15,7 +15,7 @@ def test_an_organisation_named_after_a_place_is_no_place():
     assert surfaces("会议传达学习了习近平总书记在上海合作组织成员国元首理事会上的重要讲话精神") == []
     assert surfaces("北京大学校长在开学典礼上的讲话") == []
     assert surfaces("深圳证券交易所理事长致辞") == []
-    assert surfaces("践行“上海精神”，弘扬延安精神") == []
+    assert surfaces("弘扬“务实、担当、包容”的桥东精神") == ["桥东"]  # the district's own motto is its evidence
     assert surfaces("上海市精神文明建设委员会") == ["上海市"]  # the city's own office
     assert surfaces("来源：福建日报") == ["福建"]  # a paper named after its place is the page's evidence
 
