@@ -1925,6 +1925,9 @@ KIND_OF_OFFICE = (
     ("旗长", "县"),
     ("镇长", "镇"),
     ("乡长", "镇"),
+    ("镇党委", "镇"),  # `海宴镇委书记`, `XX镇党委书记`: a township's party secretary
+    ("镇委", "镇"),
+    ("乡党委", "镇"),
 )
 
 
@@ -2164,7 +2167,11 @@ def _kind_hint(
         "县": body.count("全县") + body.count("县委") + body.count("县政府") + body.count("全旗"),
         "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市") + body.count("全州"),
         "省": body.count("全省") + body.count("省委") + body.count("省政府") + body.count("自治区人民政府"),
-        "镇": body.count("全镇") + body.count("全乡") + body.count("镇党委") + body.count("乡党委"),
+        "镇": body.count("全镇")
+        + body.count("全乡")
+        + body.count("镇党委")
+        + body.count("乡党委")
+        + body.count("镇委"),
     }
     if body.count("国务院") >= 5 and body.count("全国") > max(counts.values()):
         return "national"

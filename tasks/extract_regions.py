@@ -807,6 +807,7 @@ def resolve_region(
     strong: set[tuple] = set()  # named in the title or head
     code_support: dict[str, float] = {}
     name_support: dict[str, float] = {}
+    town_score: dict[str, float] = {}  # township names (大梁庄乡, 海宴镇) by weight, for a township's own document
     for weight, part in ((5.0, title_text), (3.0, head_text), (1.0, body_text)):
         if not part:
             continue
@@ -836,11 +837,14 @@ def resolve_region(
                         name_support[anc] = name_support.get(anc, 0.0) + w
         for _, t in find_towns(part):
             codes = gz.towns.get(t, [])
+            town_score[t] = town_score.get(t, 0.0) + weight
             for c in codes:
                 code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
     for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY and k not in strong]:
         del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction
         del score[k]
+    if kind_hint == "镇" and town_score and (town := _township(gz, town_score, score, cand)):
+        return RegionResult(*town, sorted({m for ms in mentions.values() for m in ms}), flags)
     if not cand:
         return RegionResult(None, None, None, [], flags)
     # score_by_name of every (name, level) at once, each sum in score's order (the same floats): asked once per
@@ -922,6 +926,30 @@ def resolve_region(
         if k == best or cand[k].name in (dv.province, dv.city) or (cand[k].city == dv.name)
     ]
     return RegionResult(dv.full_name, dv.code, level, sorted(set(ev)), flags)
+
+
+def _township(
+    gz: Gazetteer, town_score: dict[str, float], score: dict[tuple, float], cand: dict[tuple, Division]
+) -> tuple[str, str | None, str] | None:
+    """(region, code, level) of a township's own document (镇党委书记, 全镇 counts): the township named most, under
+    the county the document's other places support (a township name several counties share needs one of them, or
+    its city or province, named; else None). Its code is its county's (the table has no township codes). The pool
+    of a 镇 kind held no township, so these documents had no region (`童市镇党委工作会`, `海宴镇委书记`: session 46)."""
+    town = max(town_score, key=lambda t: (town_score[t], t))
+    support: dict[str, float] = {}
+    for c in gz.towns.get(town, []):
+        d = gz.by_code.get(c)
+        if d is None:
+            continue
+        support[c] = sum(s for k, s in score.items() if cand[k].code == c or cand[k].name in (d.city, d.province))
+    if not support:
+        return None
+    top = max(support.values())
+    best = [c for c, v in support.items() if v == top]
+    if len(best) != 1:
+        return None
+    d = gz.by_code[best[0]]
+    return d.full_name + town, d.code, TOWNSHIP
 
 
 def score_by_name(score: dict, cand: dict, name: str | None, level: str) -> float:

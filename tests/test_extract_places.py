@@ -109,3 +109,20 @@ def test_a_mainland_office_meeting_their_governments_keeps_its_own_place():
     assert _own_sar(None, "", text) is None
     text = "行政长官李家超今日出席国庆酒会致辞。今年是香港回归祖国二十五周年。\n"
     assert _own_sar(None, "", text) == "香港特别行政区"
+
+
+def test_a_townships_own_document_is_the_townships():
+    text = (
+        "海宴镇委书记在全镇工作会议上的讲话\n同志们：今天召开全镇工作会议。镇委、镇政府研究决定，全镇上下要真抓实干。\n"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("广东省江门市台山市海宴镇", "township")
+    assert out["region_code"] == "440781"  # its county's: the jurisdiction columns name province, city and county
+    text = (
+        "3月10日，童市镇隆重召开2016年度党委工作会。会上，党委书记段曙光发表重要讲话，全镇上下要学深学细学透"
+        "会议精神。全镇上下2016年要坚定不移抓党建。\n"
+    )
+    assert extract_fields(text)["region"] == "湖南省岳阳市平江县童市镇"
+    # 文昌镇 is a township of five counties: none of them named, no township
+    text = "文昌镇第十五届人民代表大会第一次会议召开。全镇经济社会发展战略目标。全镇上下。\n"
+    assert extract_fields(text)["admin_level"] != "township"
