@@ -368,6 +368,9 @@ def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
 # held-out pages). Media named after their place (福建日报, 江苏广电总台) stay: they are the page's own evidence; so does
 # a place's motto (`桥东精神` in 桥东区's own speech), though 上海精神 and 延安精神 name no jurisdiction.
 ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "宣言", "议定书", "公约", "共识")
+# …except a place's university town, its students and its science park (湘潭大学城, 花溪大学城, 福建省大学生创新创业,
+# 湖南省大学科技产业园): the shared corpus's reports name their own places so.
+NOT_ORG_AFTER_PLACE = ("大学城", "大学生", "大学科技")
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
 OFFICE_BEFORE_NAME = (
@@ -394,8 +397,10 @@ OFFICE_BEFORE_NAME = (
     "秘书长",
     "经理",
     "董事长",
-    "同志",
 )
+# Surnames that are as often a conjunction or a preposition after an office (`蒋筑英同志和陕西骊山微电子公司`,
+# `书记向广州市…`): never read as the start of a name.
+NOT_SURNAME_AFTER_OFFICE = frozenset("和与及向在到于对同跟从由为将把被给让以自当")
 
 
 @lru_cache(maxsize=1)
@@ -442,14 +447,14 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
-                    if text.startswith(ORG_AFTER_PLACE, end):
-                        continue  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
-                    if i and text[i - 1] in _surnames():
+                    if text.startswith(ORG_AFTER_PLACE, end) and not text.startswith(NOT_ORG_AFTER_PLACE, end):
+                        break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
+                    if i and text[i - 1] in _surnames() and text[i - 1] not in NOT_SURNAME_AFTER_OFFICE:
                         if text[i - 1 : end] in people:
-                            continue  # `雷兴平汇报了`: the person named by office above
+                            break  # `雷兴平汇报了`: the person named by office above
                         if _office_before(text, i - 1):
                             people.add(text[i - 1 : end])
-                            continue  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
+                            break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
                     yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
                     nxt = i + len(surface)
                     break

@@ -18,6 +18,12 @@ def test_an_organisation_named_after_a_place_is_no_place():
     assert surfaces("弘扬“务实、担当、包容”的桥东精神") == ["桥东"]  # the district's own motto is its evidence
     assert surfaces("上海市精神文明建设委员会") == ["上海市"]  # the city's own office
     assert surfaces("来源：福建日报") == ["福建"]  # a paper named after its place is the page's evidence
+    # a place's university town, students and science park are its own (the shared corpus's reports)
+    assert surfaces("建设湘潭大学城，建成福建省大学生创新创业园，推进湖南省大学科技产业园") == [
+        "湘潭",
+        "福建省",
+        "湖南省",
+    ]
 
 
 def test_a_place_inside_a_persons_given_name_is_no_place():
@@ -26,6 +32,7 @@ def test_a_place_inside_a_persons_given_name_is_no_place():
     assert surfaces("县委书记牛青山同志讲话") == []
     assert surfaces("他到兴平市调研") == ["兴平市"]
     assert surfaces("组长江苏省") == ["江苏省"]  # 江 after an office is a surname only when a place follows it
+    assert surfaces("学习蒋筑英同志和陕西骊山微电子公司") == ["陕西"]  # 和 after 同志 is a conjunction
 
 
 def test_a_county_news_item_is_not_filed_under_the_place_of_an_organisation_or_a_name():
