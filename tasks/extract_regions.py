@@ -369,8 +369,8 @@ def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
 # a place's motto (`桥东精神` in 桥东区's own speech), though 上海精神 and 延安精神 name no jurisdiction.
 ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "宣言", "议定书", "公约", "共识")
 # …except a place's university town, its students and its science park (湘潭大学城, 花溪大学城, 福建省大学生创新创业,
-# 湖南省大学科技产业园): the shared corpus's reports name their own places so.
-NOT_ORG_AFTER_PLACE = ("大学城", "大学生", "大学科技")
+# 湖南省大学科技产业园, 蚌埠大学园区, 桂林大学聚集区): the shared corpus's reports name their own places so.
+NOT_ORG_AFTER_PLACE = ("大学城", "大学生", "大学科技", "大学园", "大学聚集")
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
 OFFICE_BEFORE_NAME = (

@@ -19,6 +19,7 @@ def test_an_organisation_named_after_a_place_is_no_place():
     assert surfaces("上海市精神文明建设委员会") == ["上海市"]  # the city's own office
     assert surfaces("来源：福建日报") == ["福建"]  # a paper named after its place is the page's evidence
     # a place's university town, students and science park are its own (the shared corpus's reports)
+    assert surfaces("推进蚌埠大学园区、桂林大学聚集区建设") == ["蚌埠", "桂林"]
     assert surfaces("建设湘潭大学城，建成福建省大学生创新创业园，推进湖南省大学科技产业园") == [
         "湘潭",
         "福建省",
