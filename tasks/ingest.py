@@ -27,6 +27,8 @@ import os
 import posixpath
 import re
 import stat
+import tarfile
+import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ from typing import Any, BinaryIO
 import fsspec
 import xxhash
 
+from tasks import archives as _archives
 from tasks.common import sha256_hex
 
 # .mht/.mhtml: a page a browser saved as one file ("网页，单个文件"; doc-sharing sites' downloads), MIME-encoded; its
@@ -44,7 +47,9 @@ MHTML_SUFFIXES = (".mht", ".mhtml")
 # A page saved gzipped (crawlers that keep the response body as sent, `page.html.gz`): inflated while read, capped at
 # max_doc_bytes like the page itself, then read as its inner type. These were `unsupported_type` while `.jsonl.gz`
 # was read, so a landing folder of compressed pages published nothing of them.
-COMPRESSED_PAGE_SUFFIXES = tuple(s + ".gz" for s in SINGLE_DOC_SUFFIXES)
+# bzip2 and xz likewise (`wget` mirrors compressed afterwards, `xz -k page.txt`): they were `unsupported_type`.
+PAGE_CODECS = {".gz": "gz", ".bz2": "bz2", ".xz": "xz"}
+COMPRESSED_PAGE_SUFFIXES = tuple(s + c for c in PAGE_CODECS for s in SINGLE_DOC_SUFFIXES)
 PAGE_SUFFIXES = SINGLE_DOC_SUFFIXES + COMPRESSED_PAGE_SUFFIXES  # one document per file
 # Pages a crawler saved under their server's name — `content_5012.shtml`, `art_123.jhtml` (government portals'
 # templates), `show.asp`, `index.php?id=3` (wget without --adjust-extension keeps the URL's name, query and all) —
@@ -64,7 +69,9 @@ SERVER_PAGE_SUFFIXES = (
     ".cgi",
 )
 MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
-SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES
+# Zip and tar bundles and crawl archives (WARC), read member by member: see tasks/archives.py.
+ARCHIVE_SUFFIXES = _archives.ARCHIVE_SUFFIXES
+SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES + ARCHIVE_SUFFIXES
 # Names an operator should read differently from "unsupported": a download still being written (or abandoned) by a
 # crawler, browser or transfer tool — read once renamed — and an archive to unpack. Suffixes as the tools write them.
 _IN_PROGRESS_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp", ".filepart", ".!ut", ".!qb")
@@ -216,7 +223,12 @@ _WGET_COPY = re.compile(r"(\.(?:txt|html|htm|xhtml|shtml|jhtml|asp|aspx|php|jsp)
 
 
 def _suffix_of(f: InputFile) -> str | None:
-    lower = f.relpath.lower()
+    return _name_suffix(f.relpath)
+
+
+def _name_suffix(relpath: str) -> str | None:
+    """The supported suffix a name reads as (a file's, or an archive member's), None when it is unsupported."""
+    lower = relpath.lower()
     name = lower.rsplit("/", 1)[-1]
     if "?" in name:  # `index.php?id=3`, `a.html?from=rss`: the URL's query kept in the name
         lower = lower[: len(lower) - len(name) + name.index("?")]
@@ -238,7 +250,8 @@ def unread_problem(f: InputFile, max_doc_bytes: int, before_slicing: bool = Fals
     if before_slicing and suffix not in PAGE_SUFFIXES:
         return None
     cap = max_doc_bytes if suffix in PAGE_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
-    if suffix != ".jsonl.gz" and f.part is None and f.size > cap:  # a slice reads its range only
+    # a slice reads its range only; a compressed JSONL or an archive is capped on what it inflates to, as it streams
+    if suffix != ".jsonl.gz" and suffix not in ARCHIVE_SUFFIXES and f.part is None and f.size > cap:
         return "too_large", _too_large(f.size, cap, suffix)
     return None
 
@@ -268,15 +281,16 @@ def _unsupported_detail(relpath: str) -> str:
             f"{named}: a word-processor or PDF document, not a web page; jianghua reads text and HTML — convert it "
             "(`libreoffice --headless --convert-to txt:Text`, `pdftotext -enc UTF-8`) into the landing folder"
         )
-    if ext in (".warc", ".arc") or relpath.lower().endswith((".warc.gz", ".arc.gz")):
+    if ext == ".arc" or relpath.lower().endswith(".arc.gz"):
         return (
-            f"{named}: a crawl archive (WARC) holding pages; extract its HTML responses into the landing folder "
-            "(`warcio extract`, `warc2html`)"
+            f"{named}: an old-style crawl archive (ARC) holding pages; convert it to WARC (`warcio recompress`, "
+            "`arc2warc`), which jianghua reads record by record"
         )
     if ext in _ARCHIVE_SUFFIXES:
         return (
-            f"{named}: an archive; unpack it into the landing folder (pages may stay gzipped one by one: "
-            f"{', '.join(COMPRESSED_PAGE_SUFFIXES)}, .jsonl.gz)"
+            f"{named}: an archive jianghua cannot open; unpack it into the landing folder, or repack it as "
+            f"{', '.join(ARCHIVE_SUFFIXES)} (read member by member; pages may also stay compressed one by one: "
+            f"{', '.join(COMPRESSED_PAGE_SUFFIXES[:3])} …, .jsonl.gz)"
         )
     return f"{named}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
 
@@ -1367,6 +1381,8 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
             if before is not None and _stat_key(fh) != before:
                 return "changed"  # rewritten in place while parsed: never equals a sha
             return sha
+        if suffix in ARCHIVE_SUFFIXES:
+            return _archive_docs(f, fh, reader, suffix, out, max_doc_bytes)
         if suffix in MULTI_DOC_SUFFIXES:
             _jsonl_docs(f, reader, out, max_doc_bytes, gz=suffix.endswith(".gz"))
             return reader.drain()
@@ -1381,26 +1397,40 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
 
 
 def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIngest, max_doc_bytes: int) -> str:
-    """A `.html.gz` (see COMPRESSED_PAGE_SUFFIXES) inflated as it streams in, never past max_doc_bytes."""
+    """A `.html.gz`, `.txt.bz2`, `.txt.xz` (see COMPRESSED_PAGE_SUFFIXES) inflated as it streams in, never past
+    max_doc_bytes."""
+    ext = "." + suffix.rsplit(".", 1)[1]
+    codec = PAGE_CODECS[ext]
     try:
-        data = b"".join(_inflate(reader.chunks(), max_doc_bytes))
-    except _TooLarge as exc:
+        if codec == "gz":
+            data = b"".join(_inflate(reader.chunks(), max_doc_bytes))
+        else:
+            data = b"".join(_archives.inflate(reader.chunks(), codec, None, max_doc_bytes))
+    except (_TooLarge, OverflowError) as exc:
         sha = reader.drain()
         out.rejects.append(reject_row(f, sha, "too_large", _too_large(exc.args[0], max_doc_bytes, suffix)))
         return sha
-    except _Damaged as exc:
+    except (_Damaged, _archives.Damaged) as exc:
         sha = reader.drain()
+        tool = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[codec]
         out.rejects.append(
             reject_row(
-                f, sha, "decode_error", f"not a whole gzip file ({exc}); re-download it, or gunzip what is there"
+                f,
+                sha,
+                "decode_error",
+                f"not a whole {tool} file ({exc}); re-download it, or `{tool} -d` what is there",
             )
         )
         return sha
-    return _page_doc(f, suffix[: -len(".gz")], data, reader.drain(), out)
+    return _page_doc(f, suffix[: -len(ext)], data, reader.drain(), out)
 
 
-def _page_doc(f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest) -> str:
-    marker = _download_marker(f)
+def _page_doc(
+    f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest, member: dict[str, Any] | None = None
+) -> str:
+    """One page into `out`. `member` is set for a page inside an archive: its `record` name, `group`, and what the
+    archive says of it (a WARC response's `headers`, `url`, `fetched_at`), used as a saved page's own."""
+    marker = None if member is not None else _download_marker(f)
     if marker is not None:
         out.cacheable = False  # the same bytes are read as a page once the tool removes its marker
         out.rejects.append(
@@ -1414,18 +1444,262 @@ def _page_doc(f: InputFile, suffix: str, data: bytes, sha: str, out: ShardIngest
             )
         )
         return sha
-    data, headers_cut = _http_response(f, data)
+    extra = dict(member or {})
+    record = extra.get("record")
+    headers = extra.pop("headers", None)
+    data, headers_cut, http_charset = _http_response(f, data, headers, sidecar=member is None)
     try:
         if suffix == ".txt":
-            out.docs.append(_text_doc(f, data, sha, headers_cut))
+            out.docs.append(_text_doc(f, data, sha, headers_cut, http_charset, **extra))
         elif suffix in MHTML_SUFFIXES:
             html, charset = _mhtml_page(data)
-            out.docs.append(_html_doc(f, html, sha, headers_cut, charset))
+            out.docs.append(_html_doc(f, html, sha, headers_cut, charset, **extra))
         else:
-            out.docs.append(_html_doc(f, data, sha, headers_cut))
+            out.docs.append(_html_doc(f, data, sha, headers_cut, http_charset=http_charset, **extra))
     except Reject as rej:
-        out.rejects.append(reject_row(f, sha, rej.reason, rej.detail))
+        out.rejects.append(reject_row(f, sha, rej.reason, rej.detail, record))
     return sha
+
+
+# A zip or tar inside an archive is held whole (zipfile seeks) up to this many times max_doc_bytes: plan_shards gives a
+# worker ~32 MB of input, which 4 x 8 MB matches; a larger one is a too_large reject that says to unpack it.
+NESTED_ARCHIVE_FACTOR = 4
+# Record names of an archive's own rows (its damaged or oversized rest, the records that hold no page); a member of
+# the same name is renamed `tail [2]` like any repeated name, so keys stay unique.
+ARCHIVE_TAIL = "tail"
+ARCHIVE_NOT_PAGES = "not pages"
+
+
+@dataclass
+class _ArchiveRead:
+    f: InputFile
+    out: ShardIngest
+    max_doc_bytes: int
+    kept: int = 0  # UTF-8 bytes of text kept from the archive's pages (capped as a JSONL's inflated bytes)
+
+
+class _ArchiveFull(Exception):
+    pass
+
+
+def _archive_docs(f: InputFile, fh: BinaryIO, reader: HashingReader, suffix: str, out: ShardIngest, cap: int) -> str:
+    """A zip, tar or WARC read member by member (tasks/archives.py): every member a document or a reject whose
+    record names it. A zip is hashed first, then read through its central directory (it must seek); a tar or WARC
+    streams through once, hashed as read."""
+    kind = _archives.archive_kind(suffix)
+    state = _ArchiveRead(f, out, cap)
+    if kind == "zip":
+        sha = reader.drain()
+        fh.seek(0)
+        before = _stat_key(fh)
+        _read_archive(state, "zip", fh, reader.n, "", 0)
+        if before is not None and _stat_key(fh) != before:
+            return "changed"  # rewritten in place while read: never equals a sha
+        return sha
+    _read_archive(state, kind, reader.chunks(), None, "", 0, lambda: reader.n)
+    return reader.drain()
+
+
+def _read_archive(
+    state: _ArchiveRead,
+    kind: str,
+    src: Any,
+    size: int | None,
+    prefix: str,
+    depth: int,
+    compressed: Any = None,
+) -> None:
+    f, out, cap = state.f, state.out, state.max_doc_bytes
+    names: dict[str, int] = {ARCHIVE_TAIL: 1, ARCHIVE_NOT_PAGES: 1}
+    skipped = _archives.NotPages()
+    n_members = 0
+    whole = "zip archive" if kind == "zip" else "crawl archive (WARC)" if kind == "warc" else "tar archive"
+
+    def cap_for(name: str) -> int:
+        inner = _name_suffix(name)
+        return NESTED_ARCHIVE_FACTOR * cap if inner in ARCHIVE_SUFFIXES else cap
+
+    failed = []
+
+    def rest(reason: str, detail: str) -> None:
+        failed.append(reason)
+        out.rejects.append(reject_row(f, None, reason, detail, prefix + ARCHIVE_TAIL if n_members else prefix or None))
+
+    budget_cap = MULTI_DOC_FACTOR * cap
+    try:
+        members: Iterator[_archives.Member]
+        if kind == "zip":
+            assert size is not None
+            members = _archives.zip_members(src, size, cap_for, budget_cap)
+        else:
+            chunks = iter(src)
+            first = next(chunks, b"")
+            codec = _archives.sniffed_codec(first)
+            stream = itertools.chain((first,), chunks)
+            budget = _archives.Budget(budget_cap, compressed)
+            data = _archives.inflate(stream, codec, budget) if codec else _archives.counted(stream, budget)
+            if kind == "tar":
+                members = _archives.tar_members(io.BufferedReader(_archives.ChunkReader(data), READ_CHUNK), cap_for)
+            else:
+                members = _archives.warc_members(data, cap, skipped)
+        for m in members:
+            n_members += 1
+            count = names.get(m.name, 0) + 1
+            names[m.name] = count
+            name = m.name if count == 1 else f"{m.name} [{count}]"
+            try:
+                _archive_member(state, kind, m, prefix + name, depth)
+            except (_ArchiveFull, _archives.Bomb, _archives.Damaged):
+                raise
+            except Exception as exc:  # noqa: BLE001 - one member's failure is its own reject, the rest is read
+                out.rejects.append(
+                    reject_row(
+                        f,
+                        None,
+                        "processing_error",
+                        f"reading this member failed ({exc.__class__.__name__}: {str(exc)[:200]}); "
+                        "this is a jianghua bug — please report it with the file",
+                        prefix + name,
+                    )
+                )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, EOFError) as exc:
+        rest("decode_error", f"not a readable {whole} ({str(exc)[:160]}); re-download or re-create it")
+    except _archives.Bomb as exc:
+        rest(
+            "too_large",
+            f"the {whole} inflates past {exc.args[0]:,} bytes, over {_archives.ARCHIVE_RATIO} times its own size "
+            f"(a decompression bomb?); {'the members before are kept, ' if n_members else ''}the rest is not read — "
+            "unpack it with care if it is real",
+        )
+    except _archives.Damaged as exc:
+        kept = f"the {n_members:,} member(s) before it are read, the rest is lost" if n_members else "nothing read"
+        rest("decode_error", f"the {whole} is damaged ({exc}); {kept} — re-download it")
+    except _ArchiveFull:
+        rest(
+            "too_large",
+            f"the {whole}'s pages hold over {MULTI_DOC_FACTOR * cap:,} bytes of text (the limit of one file, "
+            f"{MULTI_DOC_FACTOR} x --max-doc-bytes); the members after that are not read — split the archive",
+        )
+    if skipped.kinds:
+        out.rejects.append(reject_row(f, None, "not_a_page", skipped.detail(), prefix + ARCHIVE_NOT_PAGES))
+    elif n_members == 0 and not failed:
+        out.rejects.append(reject_row(f, None, "empty", f"the {whole} holds no files", prefix or None))
+
+
+def _archive_member(state: _ArchiveRead, kind: str, m: Any, record: str, depth: int) -> None:
+    """One member of an archive: a page (document or reject), an archive inside it (read in turn), or a reject."""
+    f, out, cap = state.f, state.out, state.max_doc_bytes
+    if state.kept > MULTI_DOC_FACTOR * cap:
+        raise _ArchiveFull
+    if m.problem is not None:
+        out.rejects.append(reject_row(f, None, m.problem[0], m.problem[1], record))
+        return
+    if kind != "warc" and _archives.is_hidden_member(m.name):
+        out.rejects.append(
+            reject_row(
+                f,
+                None,
+                "not_a_page",
+                "a hidden file an archiving tool adds (`__MACOSX/` resource forks, `.DS_Store`, `Thumbs.db`); "
+                "nothing to do",
+                record,
+            )
+        )
+        return
+    suffix = (".txt" if m.page_type == "text/plain" else ".html") if kind == "warc" else _name_suffix(m.name)
+    if suffix is None:
+        out.rejects.append(reject_row(f, None, "unsupported_type", _unsupported_detail(m.name), record))
+        return
+    if m.data is None:
+        limit = NESTED_ARCHIVE_FACTOR * cap if suffix in ARCHIVE_SUFFIXES else cap
+        out.rejects.append(
+            reject_row(
+                f,
+                None,
+                "too_large",
+                f"the member holds {m.size:,}+ bytes, more than {'a nested archive is read whole' if suffix in ARCHIVE_SUFFIXES else 'one speech'} "
+                f"(limit {limit:,}); unpack it, or raise --max-doc-bytes",
+                record,
+            )
+        )
+        return
+    data: bytes = m.data
+    sha = sha256_hex(data)
+    if suffix in ARCHIVE_SUFFIXES:
+        if depth + 1 >= _archives.MAX_ARCHIVE_DEPTH:
+            out.rejects.append(
+                reject_row(
+                    f,
+                    sha,
+                    "unsupported_type",
+                    f"an archive nested {depth + 2} deep (archives inside archives are opened "
+                    f"{_archives.MAX_ARCHIVE_DEPTH} deep); unpack it into the landing folder",
+                    record,
+                )
+            )
+            return
+        inner = _archives.archive_kind(suffix)
+        if inner == "zip":
+            _read_archive(state, inner, io.BytesIO(data), len(data), record + "!/", depth + 1)
+        else:
+            _read_archive(state, inner, iter((data,)), None, record + "!/", depth + 1, lambda: len(data))
+        return
+    if suffix in MULTI_DOC_SUFFIXES:
+        out.rejects.append(
+            reject_row(
+                f,
+                sha,
+                "unsupported_type",
+                f"a {suffix} file inside an archive; unpack it into the landing folder, where it is read record by "
+                "record",
+                record,
+            )
+        )
+        return
+    if suffix in COMPRESSED_PAGE_SUFFIXES:
+        ext = "." + suffix.rsplit(".", 1)[1]
+        try:
+            data = b"".join(_archives.inflate((data,), PAGE_CODECS[ext], None, cap))
+        except OverflowError as exc:
+            out.rejects.append(reject_row(f, sha, "too_large", _too_large(exc.args[0], cap, suffix), record))
+            return
+        except _archives.Damaged as exc:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"the compressed page is damaged ({exc})", record))
+            return
+        suffix = suffix[: -len(ext)]
+    headers = m.headers
+    if headers is not None:
+        if m.status is not None and not 200 <= m.status < 300:
+            out.rejects.append(
+                reject_row(
+                    f,
+                    sha,
+                    "not_a_page",
+                    f"an HTTP {m.status} response (a redirect or an error page, not the page itself); nothing to do — "
+                    "the page it points to is read if the crawl fetched it",
+                    record,
+                )
+            )
+            return
+        try:
+            data = _archives.http_body(data, headers, cap)
+        except OverflowError as exc:
+            out.rejects.append(reject_row(f, sha, "too_large", _too_large(exc.args[0], cap, ".html.gz"), record))
+            return
+        except _archives.Damaged as exc:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"{exc}; re-crawl the page", record))
+            return
+    member = {
+        "record": record,
+        "group": posixpath.dirname(f"{f.relpath}!/{record}"),
+        "url": m.url,
+        "fetched_at": m.fetched_at,
+        "headers": headers,
+    }
+    before = len(out.docs)
+    _page_doc(f, suffix, data, sha, out, member)
+    for doc in out.docs[before:]:
+        state.kept += len(doc["raw_text"].encode("utf-8", "surrogatepass"))
 
 
 # A page's download that did not finish can look whole: plain text has no closing tag (html_cut_short), and a cut
@@ -1488,17 +1762,25 @@ def _response_heads(data: bytes) -> tuple[int, dict[bytes, bytes]] | None:
     return None if headers is None else (pos, headers)
 
 
-def _http_response(f: InputFile, data: bytes) -> tuple[bytes, bool]:
-    """The page's body (without a response head saved at its start) and whether its headers say it is cut short."""
+def _http_response(
+    f: InputFile, data: bytes, given: dict[bytes, bytes] | None = None, sidecar: bool = True
+) -> tuple[bytes, bool, str | None]:
+    """The page's body (without a response head saved at its start), whether its headers say it is cut short, and
+    the charset they name. The headers are the ones saved at the page's start, else `given` (a WARC response's),
+    else the `.headers` file beside it."""
     heads = _response_heads(data)
     if heads is not None:
         data = data[heads[0] :]
-    headers = heads[1] if heads is not None else _sidecar_headers(f)
+    headers = (
+        heads[1] if heads is not None else given if given is not None else _sidecar_headers(f) if sidecar else None
+    )
     if headers is None:
-        return data, False
+        return data, False, None
     length = headers.get(b"content-length", b"")
     encoded = headers.get(b"content-encoding", b"identity").lower() not in (b"", b"identity")
-    return data, length.isdigit() and not encoded and len(data) < int(length)
+    chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+    cut = length.isdigit() and not encoded and not chunked and len(data) < int(length)
+    return data, cut, _archives.header_charset(headers)
 
 
 def _sidecar_headers(f: InputFile) -> dict[bytes, bytes] | None:
@@ -1596,10 +1878,33 @@ def _url_host(url: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _text_doc(f: InputFile, data: bytes, sha: str, cut: bool = False) -> dict[str, Any]:
-    text, encoding = decode_bytes(data)
+def _text_doc(
+    f: InputFile, data: bytes, sha: str, cut: bool = False, http_charset: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    text, encoding = _http_declared(data, http_charset) or decode_bytes(data)
     cut = cut or _cut_inside_character(data, encoding)
-    return _base_doc(f, sha, "txt", _clean_controls(text), encoding, cut_short=cut)
+    return _base_doc(f, sha, "txt", _clean_controls(text), encoding, cut_short=cut, **extra)
+
+
+def _http_declared(data: bytes, charset: str | None) -> tuple[str, str] | None:
+    """`data` decoded with the charset its HTTP Content-Type names, when the bytes bear it out: not UTF-8 (which
+    decode_bytes reads first anyway), decoding without an error, and common Chinese (DECLARED_COMMON_HAN, as for a
+    page's own <meta charset>: servers default to `iso-8859-1`, and a GBK site's template says `utf-8`)."""
+    if not charset or charset.replace("_", "-") in ("utf-8", "utf8"):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    enc = _CHARSET_ALIASES.get(charset, charset)
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if _HAN.search(text, 0, 20000) and _common_han_share(text) > DECLARED_COMMON_HAN:
+        return text, enc
+    return None
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -1625,9 +1930,17 @@ def page_url(html: str) -> str | None:
     return None
 
 
-def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False, charset: str | None = None) -> dict[str, Any]:
-    html, encoding = _declared(data, charset) or decode_bytes(data, html=True)
-    url = page_url(html)
+def _html_doc(
+    f: InputFile,
+    data: bytes,
+    sha: str,
+    cut: bool = False,
+    charset: str | None = None,
+    http_charset: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    html, encoding = _declared(data, charset) or _http_declared(data, http_charset) or decode_bytes(data, html=True)
+    url = extra.pop("url", None) or page_url(html)  # a WARC record's target URI: where the page was fetched
     title, text = html_main_text(html, url)
     if text is None:
         raise Reject(
@@ -1635,7 +1948,7 @@ def _html_doc(f: InputFile, data: bytes, sha: str, cut: bool = False, charset: s
             "the HTML page has no main text the extractor (trafilatura) can find; is it a list or login page?",
         )
     cut = cut or html_cut_short(html) or _cut_inside_character(data, encoding)
-    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=cut)
+    return _base_doc(f, sha, "html", text, encoding, page_title=title, url=url, cut_short=cut, **extra)
 
 
 def _declared(data: bytes, charset: str | None) -> tuple[str, str] | None:

@@ -40,7 +40,9 @@ DOCUMENTS = pa.schema(
             "record",
             STR,
             "Position inside a multi-document file: `L12` (JSONL line, from 1) or `row=3` (Parquet row, from 0); "
-            "null for single-document files. Never taken from the data (an `id` column is ignored).",
+            "inside an archive the member: `site/a.html` (zip/tar), the target URI (WARC; a repeated one "
+            "`<uri> [2]`), `inner.zip!/a.html` (an archive inside it); null for single-document files. Never taken "
+            "from a record's fields (an `id` column is ignored).",
         ),
         _f(
             "input_root",
@@ -184,7 +186,9 @@ REJECTS = pa.schema(
         _f(
             "record",
             STR,
-            "Position inside a multi-document file (`L12`, `row=3`, `tail` for a damaged rest); null for whole files.",
+            "Position inside a multi-document file (`L12`, `row=3`, `tail` for a damaged rest) or the archive member "
+            "(`site/a.html`, a WARC record's URI, `not pages` for an archive's records counted as no page); null for "
+            "whole files.",
         ),
         _f("input_root", STR, "The input the file was found under, as given on the command line."),
         _f(
@@ -199,7 +203,8 @@ REJECTS = pa.schema(
             STR,
             "Machine-readable reason: empty, binary, decode_error, too_short, too_large, unsupported_type, "
             "bad_record, read_error, no_text, parse_error, processing_error, not_regular_file, symlink_loop, "
-            "dangling_link, link_outside, duplicate_input, changed_during_run, vanished, download_in_progress.",
+            "dangling_link, link_outside, duplicate_input, changed_during_run, vanished, download_in_progress, "
+            "not_a_page (archive members that hold no page: WARC requests, metadata, images, HTTP errors, counted).",
             False,
         ),
         _f("detail", STR, "What went wrong and what to do about it.", False),
