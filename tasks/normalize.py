@@ -1749,7 +1749,10 @@ _CJK_P = "，。、；：？！“”‘’（）《》【】…—「」『』�
 _FULLWIDTH_ASCII = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FW_DIGIT_SEP = re.compile(r"(?<=\d)[．，](?=\d)")
 _COMMA = re.compile(rf"[ \t]*,[ \t]*(?=[{_H}{_CJK_P}“])|(?<=[{_H}{_CJK_P}”])[ \t]*,[ \t]*")
-_SEMI = re.compile(rf"[ \t]*;[ \t]*(?=[{_H}“])|(?<=[{_H}{_CJK_P}”])[ \t]*;[ \t]*")
+# A `&name;` no browser knows (kept by _entities, counted damage.unknown_entity) keeps its `;`: `推进&xyz;项目` became
+# `推进&xyz；项目`, a reference no longer recognisable as one. The first alternative matches such a reference whole
+# (it starts at its `&`, before the semicolon rule can match its `;`) and _semicolons puts it back unchanged.
+_SEMI = re.compile(rf"({R.ENTITY_NAMED})|[ \t]*;[ \t]*(?=[{_H}“])|(?<=[{_H}{_CJK_P}”])[ \t]*;[ \t]*")
 _COLON_P = re.compile(rf"(?<=[{_H}）”])[ \t]*:[ \t]*")
 _QMARK = re.compile(rf"(?<=[{_H}”])\?")
 _EXCL = re.compile(rf"(?<=[{_H}”])!")
@@ -1810,13 +1813,30 @@ def _punctuation(text: str, counts: Counter) -> str:
         for char, pattern, repl in _PUNCT_RULES:
             if char not in text:
                 continue
-            text, n = pattern.subn(repl, text)
+            if pattern is _SEMI:
+                text, n = _semicolons(text)
+            else:
+                text, n = pattern.subn(repl, text)
             n_round += n
         n_total += n_round
         if not n_round:
             break
     counts["punct.ascii_to_cjk"] += n_total
     return text
+
+
+def _semicolons(text: str) -> tuple[str, int]:
+    """`;` in Chinese text -> `；` (_SEMI), a `&name;` left as it is; the count is of the semicolons converted."""
+    n = 0
+
+    def one(m: re.Match[str]) -> str:
+        nonlocal n
+        if m.group(1) is not None:
+            return m.group(1)
+        n += 1
+        return "；"
+
+    return _SEMI.sub(one, text), n
 
 
 _SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")

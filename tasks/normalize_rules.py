@@ -22,6 +22,8 @@ COLON = r"[:：]"
 # source (the shared corpus: 昆明 2005's `6.5&permil;`). Names are HTML5's (up to 32 characters: the longest is 31);
 # numbers are at most 8 digits (U+10FFFF is 7 hex, 1114111 decimal): a longer run is no reference.
 ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+# The same named reference with its `;` (one no browser knows stays in the text: its `;` is no Chinese semicolon).
+ENTITY_NAMED = r"&[A-Za-z][A-Za-z0-9]{1,31};"
 
 # --------------------------------------------------------------------------- whole-line chrome (on keys)
 # (rule name, pattern matched with re.match against the key). Order matters: first match wins.

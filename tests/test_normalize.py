@@ -2045,7 +2045,21 @@ def test_character_references_left_in_a_page_are_resolved_and_unknown_ones_count
     got = normalize_text(docs[0]["raw_text"])
     assert "人口自然增长率为6.5‰，“两新”政策落地…©2020" in got.text, got.text
     assert "&permil" not in got.text and "&ldquo" not in got.text and "&copy" not in got.text
-    assert "&xyz" in got.text  # no browser knows it: kept, and counted
+    assert "推进&xyz;项目" in got.text  # no browser knows it: kept as it is (its `;` no Chinese semicolon), counted
     assert got.rule_counts["damage.unknown_entity"] == 3
     assert got.rule_counts.get("fix.entity") == (5 if name.endswith(".txt") else None)
     assert normalize_text("AT&T与R&D合作，现在我代表市人民政府向大会报告工作。").rule_counts.get("fix.entity") is None
+
+
+@pytest.mark.parametrize(
+    "text,kept",
+    [
+        ("一是推进&xyz;项目建设;二是抓好招商引资工作，确保全年目标任务圆满完成。", "推进&xyz;项目建设；二是"),
+        ("会议强调&zwnjx;要坚持稳中求进工作总基调，推动经济持续健康发展。", "强调&zwnjx;要坚持"),
+    ],
+)
+def test_an_unknown_reference_keeps_its_semicolon_and_real_semicolons_still_convert(text, kept):
+    """`推进&xyz;项目` became `推进&xyz；项目`: the semicolon rule took the reference's `;` for Chinese punctuation."""
+    got = normalize_text(text)
+    assert kept in got.text, got.text
+    assert (got.rule_counts.get("punct.ascii_to_cjk") or 0) == text.count(";") - 1
