@@ -1355,3 +1355,35 @@ def test_a_page_saved_as_mhtml_is_read_as_its_html(tmp_path, cte):
     assert docs["saved.mht"]["raw_text"] == docs["ref.html"]["raw_text"]
     assert docs["saved.mht"]["page_title"] == "政府工作报告" and docs["saved.mht"]["encoding"] == "gb18030"
     assert [(r["source_path"], r["reason"]) for r in got.rejects] == [("nohtml.mhtml", "no_text")]
+
+
+@pytest.mark.parametrize("encoding", ["hz", "utf-7"])
+@pytest.mark.parametrize("name", ["speech.txt", "page.html"])
+def test_seven_bit_chinese_hz_and_utf7_is_decoded(tmp_path, encoding, name):
+    """HZ (`~{...~}`) and UTF-7 (`+ZeVnLA-`) are pure ASCII: strict UTF-8 read them as ASCII escape codes."""
+    speech = "\n".join(p for p in SEED_000.splitlines()[:30] if p.strip())
+    body = (
+        speech
+        if name.endswith(".txt")
+        else f"<html><body><article><p>{speech.replace(chr(10), '</p><p>')}</p></article></body></html>"
+    )
+    data = body.encode(encoding)
+    assert data.isascii()
+    text, used = decode_bytes(data, html=name.endswith(".html"))
+    assert text == body and used == encoding
+    (tmp_path / name).write_bytes(data)
+    docs = _ingest(tmp_path / name).docs
+    assert len(docs) == 1 and docs[0]["encoding"] == encoding
+    assert docs[0]["raw_text"].count("经济") >= min(1, speech.count("经济")) and "~{" not in docs[0]["raw_text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C++ and a+b-c: see http://x.org/?q=a+b+c, email +ABCDEF- now. " * 5,
+        "Perl hash ~{ key => 1 ~} and LaTeX ~{\\bf x~} in a README. " * 5,
+        "Base64 tokens +QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo- are not Chinese. " * 5,
+    ],
+)
+def test_ascii_with_seven_bit_markers_stays_ascii(text):
+    assert decode_bytes(text.encode()) == (text, "utf-8")
