@@ -232,6 +232,22 @@ def _read_member(fh: Any, cap: int) -> tuple[bytes | None, int]:
 # --------------------------------------------------------------------------- zip
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def label(name: str) -> str:
+    """A member's name as a valid UTF-8 label: bytes a tar holds that are not UTF-8 (tarfile keeps them as surrogates)
+    are read as GB18030 when they are that (a Chinese Windows tool's tar), else shown as `\\xNN` (as discovery shows
+    a file name's undecodable bytes); Parquet cannot store a lone surrogate."""
+    if not _SURROGATE.search(name):
+        return name
+    raw = name.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return _SURROGATE.sub(lambda m: f"\\x{ord(m.group(0)) - 0xDC00:02x}", name)
+
+
 def zip_name(info: zipfile.ZipInfo) -> str:
     """A member's name as its writer meant it: names without the UTF-8 flag are CP437 to zipfile, but Chinese
     Windows tools (WinRAR, 7-Zip, Explorer) write them in GBK — `讲话.html` read as `╜▓╗░.html`."""
@@ -303,9 +319,9 @@ def tar_members(stream: BinaryIO, cap_for: Any) -> Iterator[Member]:
                 continue
             if not info.isreg():
                 kind = _TAR_NOT_REGULAR.get(info.type, f"a special entry (type {info.type!r})")
-                target = f" to {info.linkname!r}" if info.linkname else ""
+                target = f" to {label(info.linkname)!r}" if info.linkname else ""
                 yield Member(
-                    info.name,
+                    label(info.name),
                     None,
                     0,
                     problem=("not_regular_file", f"{kind}{target} inside the archive, not a page; nothing to do"),
@@ -314,7 +330,7 @@ def tar_members(stream: BinaryIO, cap_for: Any) -> Iterator[Member]:
             fh = tf.extractfile(info)
             assert fh is not None
             data, n = _read_member(fh, cap_for(info.name))
-            yield Member(info.name, data, n if data is not None else max(n, info.size))
+            yield Member(label(info.name), data, n if data is not None else max(n, info.size))
     except (tarfile.ReadError, EOFError) as exc:
         raise Damaged(f"the tar stream is cut short or corrupt ({exc})") from None
 

@@ -1561,7 +1561,10 @@ def _read_archive(
 
     def rest(reason: str, detail: str) -> None:
         failed.append(reason)
-        out.rejects.append(reject_row(f, None, reason, detail, prefix + ARCHIVE_TAIL if n_members else prefix or None))
+        # nothing read: the row is the archive's own (the file, or the member that holds a nested archive)
+        out.rejects.append(
+            reject_row(f, None, reason, detail, prefix + ARCHIVE_TAIL if n_members else prefix[:-2] or None)
+        )
 
     budget_cap = MULTI_DOC_FACTOR * cap
     try:
@@ -1621,7 +1624,7 @@ def _read_archive(
     if skipped.kinds:
         out.rejects.append(reject_row(f, None, "not_a_page", skipped.detail(), prefix + ARCHIVE_NOT_PAGES))
     elif n_members == 0 and not failed:
-        out.rejects.append(reject_row(f, None, "empty", f"the {whole} holds no files", prefix or None))
+        out.rejects.append(reject_row(f, None, "empty", f"the {whole} holds no files", prefix[:-2] or None))
 
 
 def _archive_member(state: _ArchiveRead, kind: str, m: Any, record: str, depth: int) -> None:

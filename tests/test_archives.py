@@ -369,3 +369,23 @@ def test_compressed_page_bomb_and_damage(tmp_path, ext, compress):
         f"a.txt{ext}": "too_large",
         f"b.txt{ext}": "decode_error",
     }
+
+
+def test_tar_names_that_are_not_utf8_become_labels(tmp_path):
+    """tarfile keeps undecodable name bytes as lone surrogates, which Parquet cannot store: GB18030 names are read as
+    such, other bytes shown as `\\xNN`."""
+    with tarfile.open(tmp_path / "b.tar", "w", encoding="utf-8", errors="surrogateescape") as tf:
+        for raw in ("讲话.txt".encode("gb18030"), b"bad\xff\xfe.txt"):
+            info = tarfile.TarInfo(raw.decode("utf-8", "surrogateescape"))
+            info.size = len(SEED_004.encode())
+            tf.addfile(info, io.BytesIO(SEED_004.encode()))
+    docs, _ = _rows(_ingest(tmp_path))
+    assert set(docs) == {"讲话.txt", "bad\\xff\\xfe.txt"}
+    for name in docs:
+        name.encode("utf-8")  # no lone surrogate
+
+
+def test_a_broken_nested_archive_is_the_row_of_its_member(tmp_path):
+    _zip(tmp_path / "b.zip", {"inner.zip": b"not a zip" * 20, "a.html": PAGE.encode()})
+    docs, rejects = _rows(_ingest(tmp_path))
+    assert set(docs) == {"a.html"} and rejects["inner.zip"]["reason"] == "decode_error"
