@@ -53,6 +53,9 @@ CHUNK = 1 << 20  # inflated at most 1 MB at a time (as ingest.READ_CHUNK)
 _WARC_NO_PAGE = ("request", "metadata", "warcinfo", "revisit", "continuation")
 # Content types read as pages; a response of another type (image, script, style sheet, PDF) is counted as not a page.
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml", "message/rfc822")
+# Files a crawler fetches from every site (wget and Heritrix ask for robots.txt first; sitemaps list the pages):
+# text/plain and XML, but no page.
+_CRAWL_FILES = re.compile(r"^[a-z]+://[^/?#]+/(?:robots\.txt|sitemap[\w-]*\.xml(?:\.gz)?)(?:[?#]|$)", re.I)
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
 
@@ -467,6 +470,9 @@ def warc_members(chunks: Iterable[bytes], cap: int, skipped: NotPages) -> Iterat
         page_type = ctype.split(b";")[0].strip().decode("ascii", "replace")
         if page_type and page_type not in _PAGE_TYPES:
             skipped.add(f"{rtype} {page_type}")
+            continue
+        if _CRAWL_FILES.search(uri):  # every crawler fetches these: text, but no page
+            skipped.add(f"{rtype} {uri.rsplit('/', 1)[-1].split('?')[0].lower()}")
             continue
         if block is not None and len(block) > cap:
             block = None

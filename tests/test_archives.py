@@ -257,6 +257,15 @@ def test_warc_responses_become_documents_and_the_rest_is_counted(tmp_path):
         ),
         _warc_record("metadata", "http://gov.example.cn/a.html", b"outlink: x\r\n", "application/warc-fields"),
         _warc_record("resource", "http://gov.example.cn/c.txt", SEED_004.encode(), "text/plain"),
+        _warc_record(
+            "response",
+            "http://gov.example.cn/robots.txt",
+            _http(
+                b"User-agent: *\nDisallow: /admin/\nDisallow: /search?\nSitemap: http://gov.example.cn/sitemap.xml\n",
+                "text/plain",
+            ),
+            "application/http",
+        ),
     ]
     (tmp_path / "crawl.warc.gz").write_bytes(_warc_gz(records))
     got = _ingest(tmp_path, sha=True)
@@ -272,7 +281,7 @@ def test_warc_responses_become_documents_and_the_rest_is_counted(tmp_path):
     assert "404" in rejects["http://gov.example.cn/gone.html"]["detail"]
     counted = rejects["not pages"]
     assert counted["reason"] == "not_a_page"
-    for kind in ("request 1", "metadata 1", "warcinfo 1", "response image/png 1"):
+    for kind in ("request 1", "metadata 1", "warcinfo 1", "response image/png 1", "response robots.txt 1"):
         assert kind in counted["detail"], counted["detail"]
     assert len(got.rejects) == 2
 
