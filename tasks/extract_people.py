@@ -788,6 +788,13 @@ def _cuts_a_word(text: str, hit: Any) -> bool:
     words = _word_tags()
     for a, b in word_spans(text[lo : min(len(text), e + PLACE_WORD_WINDOW)]):
         a, b = a + lo, b + lo
+        # every test below reads a word that crosses the hit's start, starts inside it and runs past its end, or
+        # starts with it: the others (~5 of a window's ~6 words) were sliced and looked up for nothing, and the words
+        # come in order, so none after one starting at or past the hit's end is read
+        if a >= e:
+            break
+        if not (a < s < b or s < a < e < b or a == s):
+            continue
         if b - a < 2 or text[a:b] not in words:
             continue  # only a dictionary word is evidence (jieba's HMM joins unknown names: 台湾同胞, 玉树州)
         if s < a < e < b and e - a == 1 and text[a] in "省市县区州旗盟" and PLACE_WORD_TAIL_RE.match(text[e:b]):

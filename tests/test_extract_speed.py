@@ -1272,3 +1272,44 @@ def test_chrome_key_line_gate_keeps_the_answer():
     assert sum(1 for x in lines if E.CHROME_KEY_LINE_RE.search(x)) > 200
     for x in lines:
         assert E._chrome_key_line(x) == bool(E.CHROME_KEY_LINE_RE.search(x)), repr(x)
+
+
+def _cuts_a_word_reference(text: str, hit) -> bool:
+    """extract_people._cuts_a_word before it skipped the window's words no test reads (every word sliced and looked
+    up in the dictionary)."""
+    s, e = hit.start, hit.end
+    lo = max(0, s - P.PLACE_WORD_WINDOW)
+    words = P._word_tags()
+    for a, b in E.word_spans(text[lo : min(len(text), e + P.PLACE_WORD_WINDOW)]):
+        a, b = a + lo, b + lo
+        if b - a < 2 or text[a:b] not in words:
+            continue
+        if s < a < e < b and e - a == 1 and text[a] in "省市县区州旗盟" and P.PLACE_WORD_TAIL_RE.match(text[e:b]):
+            continue
+        if a < s < b or s < a < e < b:
+            return True
+        if a == s and b > e and P.PLACE_FEATURE_TAIL_RE.match(text[e:b]):
+            return True
+        if a == s and b == e and hit.is_alias and P._county_or_below(hit.key):
+            tag = P._word_tags().get(text[s:e])
+            if tag is not None and not tag.startswith(("ns", "nr")):
+                return True
+    return False
+
+
+def test_cuts_a_word_reads_only_the_words_its_tests_need():
+    # the samples' gazetteer hits, and random runs of place names, their suffixes and the words that cut them
+    texts = list(SAMPLES)
+    rng = random.Random(11)
+    pieces = ["示范县", "和县乡", "均衡水平", "以上城市", "绿水青山", "鄱阳湖", "惠民", "新建", "开封市民", "贵州省委"]
+    pieces += ["长白山", "河北大学", "衡水", "青山", "上城", "范县", "，", "。", "的", "全市", "四川省委", "县级"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    hits = 0
+    for text in texts:
+        for h in R.find_places(text):
+            hits += 1
+            assert P._cuts_a_word(text, h) == _cuts_a_word_reference(text, h), (
+                text[max(0, h.start - 9) : h.end + 9],
+                h,
+            )
+    assert hits > 1000
