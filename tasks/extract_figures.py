@@ -320,6 +320,13 @@ OUTCOME_RE = _prefixed(
     r"执行情况|初步(?:核算|统计)"
 )
 PARA_OUTCOME_RE = _prefixed(r"过去(?:的)?一年|^去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来")
+# PARA_OUTCOME_RE over a run of whole sentences at once (extract_figures' paragraph cue): no alternative matches a
+# terminator or a line end, so a match never crosses a sentence, and a sentence's start (its `^`) is a position after
+# one (or the text's start): the same answer as searching each sentence of the run, in one scan instead of a copy and
+# a search per sentence (~7 % of figures' CPU on 300 bench pages)
+PARA_OUTCOME_SPAN_RE = _prefixed(
+    r"过去(?:的)?一年|(?<![^。！？!?\n])去年|(?<!比)去年(?:[，,]|以来|全年)|一年来|过去五年|五年来"
+)
 OUTCOME_CLAUSE = re.compile(r"完成了|实现了|达到了|超额|增长了|下降了|提高了|实际(?:完成|达到|增长)")
 PAST_TARGET = re.compile(r"年初(?:确定|提出|预期|预定)|预定(?:的)?目标|原定|年初.{0,6}目标")
 MULTI_YEAR = _prefixed(
@@ -554,7 +561,7 @@ def extract_figures(
             unread, para_outcome = r + 1, False
         last = start
         if not para_outcome and unread < start:
-            para_outcome = any(PARA_OUTCOME_RE.search(u.group(0)) for u in SENT_RE.finditer(text, unread, start))
+            para_outcome = PARA_OUTCOME_SPAN_RE.search(text, unread, start) is not None
         unread = start
         for off, piece in _sentence_pieces(sent):
             rows.extend(

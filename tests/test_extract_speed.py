@@ -1313,3 +1313,34 @@ def test_cuts_a_word_reads_only_the_words_its_tests_need():
                 h,
             )
     assert hits > 1000
+
+
+def test_paragraph_cue_searched_over_whole_runs_of_sentences():
+    """extract_figures searches a run of sentences for the paragraph cue at once (PARA_OUTCOME_SPAN_RE): the answer
+    of PARA_OUTCOME_RE on each sentence of the run (`^去年` at a sentence's start, 比去年 not a cue), and the rows of
+    the per-sentence reference on texts dense in the cues, their near misses, terminators and line ends."""
+    rng = random.Random(5)
+    pieces = [
+        "去年",
+        "比去年",
+        "去年，",
+        "去年以来",
+        "去年全年",
+        "过去一年",
+        "过去的一年",
+        "一年来",
+        "五年来",
+        "过去五年",
+    ]
+    pieces += ["。", "！", "?", "\n", " ", "，", "增长5%", "达到3亿元", "比", "今年", "工作", "过去", "一年", "\n。"]
+    runs = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(3000)]
+    for text in runs:
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c in F.SENTENCE_ENDS_LF]
+        for a in starts[:4]:
+            for b in starts[-3:]:
+                if a < b:
+                    want = any(F.PARA_OUTCOME_RE.search(u.group(0)) for u in F.SENT_RE.finditer(text, a, b))
+                    assert (F.PARA_OUTCOME_SPAN_RE.search(text, a, b) is not None) == want, (text, a, b)
+    for text in runs[:800]:
+        for year in (2020, None):
+            assert F.extract_figures("d", text, (), False, year) == _figures_reference("d", text, (), False, year)
