@@ -1344,3 +1344,26 @@ def test_paragraph_cue_searched_over_whole_runs_of_sentences():
     for text in runs[:800]:
         for year in (2020, None):
             assert F.extract_figures("d", text, (), False, year) == _figures_reference("d", text, (), False, year)
+
+
+def test_pre_qualifiers_drop_the_words_inside_a_longer_one_found():
+    """_pre_qualifiers drops a word held by a longer one found through PRE_QUAL_INSIDE: the words the comparison of
+    every pair of words found dropped, on random runs of the qualifiers and their pieces."""
+
+    def reference(before: str) -> tuple[str, ...]:
+        quals = [q for q in F.PRE_QUAL if q in before]
+        return tuple(q for q in quals if not any(q != o and q in o for o in quals))
+
+    rng = random.Random(3)
+    pieces = [*F.PRE_QUAL, "到", "过", "增", "长", "平均", "每年", "，", "5%", "亿元"]
+    runs = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(5000)]
+    assert {F._pre_qualifiers.__wrapped__(x) == reference(x) for x in runs} == {True}
+    assert any("达" in x and "达到" in x and "达" not in F._pre_qualifiers.__wrapped__(x) for x in runs)
+
+
+def test_indicator_gdp_literals_in_line():
+    """_indicator tests GDP_WORD_LITERALS in line: every GDP_WORD_RE match holds one of them."""
+    assert F.GDP_WORD_LITERALS == ("经济", "生产总值", "GDP")
+    for text in [*SAMPLES, *_random_texts("经济增长速度率总量生产值GDP全国省的，实际年均 1%")]:
+        for m in F.GDP_WORD_RE.finditer(text):
+            assert any(w in m.group(0) for w in F.GDP_WORD_LITERALS)
