@@ -184,6 +184,23 @@ ISSUED_PHRASE_RE = re.compile(r"关于|(?:的|》|实施|指导|若干|补充|�
 MEETING_HELD_TITLE_RE = re.compile(
     r"(?:会议|全会|大会)在[^，。\s]{1,6}(?:隆重)?(?:举行|召开|开幕|闭幕)|(?:会议|全会)(?:举行|召开)(?=\s|$)"
 )
+# Only a central meeting's release is that communiqué (`中央经济工作会议…`, `中国共产党第二十届中央委员会第三次全体会议…`,
+# `十九届五中全会…`, `全国…会议`, `国务院…`): a local paper's `全市县(区)委书记座谈会暨…工作会议召开` over `9月26日下午，…
+# 会议召开。市委书记杨某主持会议并讲话` is its news report, as `…主持召开…` is (the search tool's pages, session 46: 公报
+# for one headline verb, 新闻报道 for the other).
+CENTRAL_MEETING_TITLE_RE = re.compile(
+    r"^(?:中共中央|中央|全国|国务院|中国共产党第|第[一二三四五六七八九十]{1,3}届(?:全国|中央))"
+    r"|中央委员会|[一二三四五六七八九十]中全会"
+)
+# A news genre named at the headline's end (`…大会发言侧记`, `…开幕会侧记`, `…综述`, `…纪实`): the report of the meeting,
+# never the 发言 or 讲话 its headline names (session 46: a 侧记 whose headline held 发言 was typed 发言).
+NEWS_GENRE_TITLE_RE = re.compile(r"(?:侧记|综述|纪实|特写|花絮|速写|手记|见闻|札记)$")
+GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
+# A news headline whose report word is an object (`…会议开幕 代表热议政府工作报告`, `…审议政府工作报告`): the news
+# of the report, not the report (session 46: a county paper's report of its congress was typed 政府工作报告).
+NEWS_OBJECT_TITLE_RE = re.compile(
+    r"(?:热议|审议|讨论|听取|解读|征求|传达|点赞|聚焦|盘点|畅谈)了?《?[^，。\s的《》]{0,12}?》?" + DOC_END + "$"
+)
 
 # A news page's lead dates the event by month and day only (`新华社北京1月19日电 国务院总理李强1月19日主持召开国务院
 # 常务会议`, `3月11日，十四届全国人大二次会议…举行记者会`, `中央经济工作会议12月11日至12日在北京举行`, `…李强13日上午
@@ -938,7 +955,14 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
-        if MEETING_HELD_TITLE_RE.search(t) and not DELIVERED_OPENING_RE.search(text[:OPENING_CHARS]):
+        if NEWS_GENRE_TITLE_RE.search(t):
+            return "新闻报道"  # `…大会发言侧记`: the report of the meeting, not a 发言
+        held = MEETING_HELD_TITLE_RE.search(t)
+        if (
+            held
+            and CENTRAL_MEETING_TITLE_RE.search(t[: held.end()])
+            and not DELIVERED_OPENING_RE.search(text[:OPENING_CHARS])
+        ):
             return "公报"  # `中央经济工作会议在北京举行 习近平发表重要讲话`: the meeting's news release
         for key, k in DOC_TYPES:
             if t.endswith(key):
@@ -1011,10 +1035,11 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
 # and no `以下为…全文` handing over to one. Such a page is a 新闻报道: never a 讲话 it tells about.
 NEWS_MARK_RE = re.compile(
     r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)讯|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
-    r"(?:\d{1,2}月\d{1,2}日(?:[至、和]\d{1,2}日)*|今天|今日|昨天|昨日|近日|日前)(?:上午|下午|晚间|晚上|晚)?[，,\s])"
+    r"(?:\d{1,2}月\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
+    r"(?:上午|下午|晚间|晚上|晚)?[，,\s])"
 )
 NEWS_ACTIVITY_RE = re.compile(
-    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取"
+    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
 )
 NEWS_REPORTED_RE = re.compile(
     rf"(?:会议|会上|他|她|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
@@ -1025,7 +1050,10 @@ NEWS_HEADLINE_RE = re.compile(
     r"|(?:时强调|时指出|时要求|时表示).{0,30}$|出席[^，。]{2,40}并(?:发表)?(?:重要)?(?:讲话|致辞)$"
 )
 # The speaker's own voice in a lead (`我们`, `大家`, `我` — not `我市`/`我县`, a local paper's own place).
-FIRST_PERSON_RE = re.compile(r"我们|咱们|大家|各位|我(?![市县区省州镇乡国院部厅局委校])")
+# `…等我县代表团各位代表出席会议`: the delegates named in the third person, not addressed (session 46)
+FIRST_PERSON_RE = re.compile(
+    r"我们|咱们|大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
+)
 NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
 # Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
 NOT_NEWS_TYPES = ("公报", "决议", "党代会报告", *ISSUED_DOC_TYPES)
@@ -1035,7 +1063,14 @@ NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no 
 
 def _news_report(title: str | None, text: str) -> bool:
     """True for a news report of a meeting or a leader's activity (NEWS_MARK_RE …), not the speech itself."""
-    if title and re.search(DOC_END + r"$", title) and not re.search(r"并(?:发表)?(?:重要)?(?:讲话|致辞)$", title):
+    if title and NEWS_GENRE_TITLE_RE.search(title):
+        return True  # `…开幕会侧记`: a news genre by its own word
+    if (
+        title
+        and re.search(DOC_END + r"$", title)
+        and not re.search(r"并(?:发表)?(?:重要)?(?:讲话|致辞)$", title)
+        and not NEWS_OBJECT_TITLE_RE.search(title)
+    ):
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
     lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
@@ -1116,6 +1151,8 @@ PRESS_SPEECH_TITLE_RE = re.compile(DOC_END + r"(?:内容|全文|稿)?(?:[（(][^
 
 
 def _press_conference(title: str | None, text: str) -> bool:
+    if title and NEWS_GENRE_TITLE_RE.search(title):
+        return False  # `温家宝与中外记者见面侧记`: the news of the press conference
     if title and PRESS_SPEECH_TITLE_RE.search(title):
         return False  # `在新闻发布会上的讲话`, `立法会主席年结记者会发言内容`: a speech given there
     if title and PRESS_CONF_TITLE_RE.search(title):
@@ -2715,6 +2752,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         lines = [x.strip() for x in head]
         if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
             title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
+    if title is None or is_junk_title(title):
+        # a headline that names its news genre (`“…”——某某与中外记者见面侧记`) and no speech word: the page's title
+        lines = [x.strip() for x in text[:HEAD_CHARS].split("\n", HEAD_SHORT_LINES)[:HEAD_SHORT_LINES]]
+        # the normalizer may take a short dashed headline for a photo caption and remove it
+        lines += [clean_line(simplify(str(r[1]))) for r in removed_lines[:HEAD_SHORT_LINES] if len(r) >= 3]
+        genre = next((x for x in lines if GENRE_TITLE_LINE_RE.match(x) and NEWS_GENRE_TITLE_RE.search(x)), None)
+        title = genre or title
     out["page_title"] = ptitle
     if title and (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))) and note.start() > 0:
         title = title[: note.start()]  # read at the tail only: linear on a page title of any length

@@ -1,0 +1,88 @@
+"""Speakers and document types of session 46's real pages (the search tool's stored pages, scored by hand): news reports
+of meetings and of the congress, news genres, greetings written with 辞, presidents, press conferences' transcripts,
+leads that name who delivered the text, a view count's reporter. Names and places are invented, except the national
+leaders a transcript needs from leaders.txt."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks import extract as E
+
+
+def _page(raw: str) -> dict:
+    from tasks.normalize import normalize_text
+
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
+
+
+# ------------------------------------------------------------------ types
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "踏着前进的春风——青石市政协第十一届二次会议大会发言侧记",
+        "在深化改革新征程上汇聚力量——青石市政协十二届二次会议开幕会侧记",
+        "“我面临的工作还十分繁重”——赵文华与中外记者见面侧记",
+    ],
+)
+def test_a_news_genre_headline_is_a_news_report(title):
+    """A 侧记 whose headline holds 发言 was typed 发言 (or nothing, or 答记者问): it is the report of the meeting."""
+    out = _page(
+        title + "\n\n9点整，主持人宣布：“大会发言现在开始。”委员们依次上台进行发言，内容涉及品牌战略、空气质量等。\n"
+        "九三学社的发言代表是张丽华委员。鞠躬，走向发言台，站定，以坚定、洪亮的声音开场了。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+
+
+LOCAL_MEETING_NEWS = (
+    "9月26日下午，全市县(区)委书记座谈会暨信访、安全稳定工作会议召开。市委书记王立明主持会议并讲话，市长赵文华"
+    "安排稳增长工作。\n王立明强调，各级各部门要全力以赴稳增长，持续巩固经济回升向好态势。\n"
+    "赵文华强调，三季度是完成全年目标任务的关键期。\n"
+)
+
+
+def test_a_local_meeting_held_headline_is_a_news_report_like_a_presided_one():
+    """`…会议召开` over a local paper's news lead was a 公报 while `…主持召开…` was a 新闻报道: both are the news of a
+    meeting; only a central meeting's release (`中央经济工作会议在北京举行`) stays the communiqué."""
+    held = _page("全市县(区)委书记座谈会暨信访、安全稳定工作会议召开\n" + LOCAL_MEETING_NEWS)
+    presided = _page("王立明主持召开全市县(区)委书记座谈会\n" + LOCAL_MEETING_NEWS)
+    assert held["doc_type"] == presided["doc_type"] == "新闻报道"
+    assert (held["speaker_name"], held["speaker_title"]) == ("王立明", "市委书记")
+    central = _page(
+        "中央经济工作会议在北京举行 王立明发表重要讲话\n新华社北京12月12日电 中央经济工作会议12月11日至12日在北京举行。"
+        "王立明出席会议并发表重要讲话。\n会议认为，今年是全面贯彻党的二十大精神的开局之年。\n"
+    )
+    assert central["doc_type"] == "公报"
+
+
+def test_a_lead_dated_today_with_the_date_in_brackets_is_a_news_lead():
+    out = _page(
+        "全市“防疫情、抓安全、稳增长”工作推进会召开\n\n今天(10月8日)上午，全市“防疫情、抓安全、稳增长”工作推进会在市区召开。"
+        "市委副书记、市长赵文华出席会议并讲话。\n赵文华强调，要坚决守住安全底线。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the report word as the headline's object
+        "青石县十四届人大四次会议开幕 代表热议政府工作报告\n3月4日，青石县第十四届人民代表大会第四次会议隆重开幕，"
+        "县委副书记、县长李文博在大会上作政府工作报告。\n会议结束后，代表们分组讨论。人大代表王小明说：“报告实事求是。”\n",
+        # the delegates named in the third person (`各位代表出席会议`), not addressed
+        "我县代表团出席市十七届人大五次会议\n2月5日，市十七届人大五次会议在市会展中心隆重开幕。市长赵文华作政府工作报告。"
+        "县委书记王立明等我县代表团各位代表出席会议。\n王立明表示，下一步将认真贯彻落实会议精神。\n",
+        # a county head asking the standing committee for its views on the draft
+        "县长李文博就《政府工作报告》征求县人大常委会意见\n12月11日，县长李文博就《政府工作报告》在县人大常委会征求意见。"
+        "县人大常委会主任王立明参加。\n李文博表示，报告起草小组要认真吸取和采纳大家的意见。\n",
+    ],
+)
+def test_the_news_that_a_county_head_delivered_the_work_report_is_no_work_report(page):
+    out = _page(page)
+    assert out["doc_type"] == "新闻报道"
+
+
+# ------------------------------------------------------------------ speakers
