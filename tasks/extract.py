@@ -127,6 +127,7 @@ RESOLUTION_HEAD_LINES = 12
 # (`…发表主旨演讲全文`): 9 of the 53 held-out pages (g1) had such a title and took a chrome line as title instead.
 DOC_END = (
     r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
+    r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞"
     r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
 )
 # a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
@@ -157,6 +158,17 @@ DOC_TYPES = (
     ("欢迎词", "致辞"),
     ("答谢词", "致辞"),
     ("祝酒词", "致辞"),
+    # the same greetings written with 辞 (`…欢迎宴会上的祝酒辞`, Xinhua 2019) and a president's `国庆祝词`/`元旦祝词`
+    # (president.gov.tw): session 46's search-tool pages had no type and a wire dateline for title
+    ("祝酒辞", "致辞"),
+    ("祝词", "致辞"),
+    ("祝辞", "致辞"),
+    ("贺辞", "致辞"),
+    ("献辞", "致辞"),
+    ("开幕辞", "致辞"),
+    ("闭幕辞", "致辞"),
+    ("欢迎辞", "致辞"),
+    ("答谢辞", "致辞"),
     ("演讲", "讲话"),
     ("演说", "讲话"),
     ("发言", "发言"),
@@ -322,7 +334,8 @@ PAREN_OPEN_RE = re.compile(r"^[（(]\s*")
 PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
 
 # ---------------------------------------------------------------- meeting
-MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班)"
+# a banquet is a gathering a speech is given at (`在…欢迎晚宴上的致辞`, `国宴`): 宴会 and 酒会 end in 会 already
+MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班|晚宴|午宴|国宴)"
 MEET_AT_RE = re.compile(rf"在(.{{2,60}}?{MEET_SUFFIX})(?:上|闭幕时|开幕时)?(?:的)?(?:重要)?{DOC_END}")
 MEET_DASH_RE = re.compile(rf"在(.{{4,60}}?)上(?:的{DOC_END})?\s*[)）]?\s*$")
 # `——在…会议上`, `（在…会议上）`, a bare `在河北省第十届人民代表大会第一次会议上`, or one with its date after it
@@ -1478,7 +1491,7 @@ def _meeting(
     m = _editor_note(head)
     if m:
         return m.group("meeting")
-    for t in (title, page_title, subtitle):
+    for t in (title, page_title, subtitle, *_place_subtitles(head)):
         if t:
             m = MEET_AT_RE.search(_strip_site(t))
             if m:
@@ -1503,6 +1516,12 @@ def _meeting(
     if m:  # a national report to a new congress (`向第四届全国人民代表大会作政府工作报告`) meets its first session
         return m.group(1) + (m.group(2) or "第一次会议")
     return None
+
+
+def _place_subtitles(head: Sequence[str]) -> list[str]:
+    """`——在北京奥运会欢迎宴会上的祝酒词` under a slogan title (`弘扬奥林匹克精神 共创世界美好未来`, a Xinhua copy): the
+    subtitle that names the meeting and the kind, not the speaker (`_subtitle` reads those that name one)."""
+    return [x.strip() for x in head[1 : HEADLINE_LINES + 3] if SUBTITLE_LINE_RE.match(x)]
 
 
 def _editor_note(head: list[str]) -> re.Match | None:
@@ -2862,6 +2881,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         out["doc_type"] = "答记者问"  # the answers to reporters' questions, not the report the session heard
     if news and out["doc_type"] not in NOT_NEWS_TYPES:
         out["doc_type"] = "新闻报道"  # the report tells about the meeting or the speech; it is neither
+    if out["doc_type"] is None and (placed := _place_subtitles(head)):
+        # the slogan title names no kind; its subtitle does (`——在…欢迎宴会上的祝酒词`, session 46's search-tool pages)
+        out["doc_type"] = _doc_type(placed[0].lstrip("—-─–－― "), text, office, out["meeting"])
     if out["doc_type"] is None and (note := _editor_note(head)):
         # a Qiushi article or a collected work titled by its theme: the editor's note says what it was
         out["doc_type"] = next((k for key, k in DOC_TYPES if note.group("kind").endswith(key)), None)

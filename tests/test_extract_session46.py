@@ -85,4 +85,38 @@ def test_the_news_that_a_county_head_delivered_the_work_report_is_no_work_report
     assert out["doc_type"] == "新闻报道"
 
 
+BANQUET_BODY = (
+    "各位来宾，\n女士们，先生们，朋友们：\n晚上好！在这个孕育希望的季节，论坛如约而至。首先，我谨代表主办方，对各位嘉宾表示"
+    "热烈的欢迎！\n此刻的大会堂，高朋满座，胜友如云。\n"
+)
+
+
+def test_a_toast_written_with_ci_is_an_address_at_its_banquet():
+    """`…欢迎宴会上的祝酒辞` (辞, not 词): the wire dateline was taken for the title and the page had no type."""
+    out = _page(
+        "新华社北京4月26日电\n在第二届青石国际合作高峰论坛欢迎宴会上的祝酒辞\n(2019年4月26日，北京)\n青石商会会长 王立明\n"
+        + BANQUET_BODY
+    )
+    assert out["title"] == "在第二届青石国际合作高峰论坛欢迎宴会上的祝酒辞"
+    assert out["doc_type"] == "致辞"
+    assert out["meeting"] == "第二届青石国际合作高峰论坛欢迎宴会"
+
+
+def test_a_slogan_title_takes_its_kind_and_meeting_from_the_subtitle():
+    out = _page(
+        "弘扬合作精神 共创美好未来\n——在青石运动会欢迎宴会上的祝酒词\n(2008年8月8日)\n青石商会会长 王立明\n"
+        + BANQUET_BODY
+    )
+    assert out["doc_type"] == "致辞"
+    assert out["meeting"] == "青石运动会欢迎宴会"
+
+
+def test_a_presidents_new_year_greeting_is_an_address():
+    out = _page(
+        "总统发表元旦祝词\n\n总统在祝词中呼吁国人，支持政府推动各项建设。\n\n各位女士、各位先生：\n今天是元旦。面对新的一年，"
+        "我们备觉振奋，也益感责任重大。\n"
+    )
+    assert out["doc_type"] == "致辞"
+
+
 # ------------------------------------------------------------------ speakers
