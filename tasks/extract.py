@@ -74,7 +74,11 @@ OPENING_PARA_CHARS = 1500
 DOC_TYPE_HEAD_CHARS = 400
 # A press conference's question names the report it asks about (`新华社记者：总理您好，今年政府工作报告提出…`): a
 # transcript's turn, not the head of a government work report.
-PRESS_TURN_RE = re.compile(rf"(?m)^\s*(?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：].*$")
+# a reporter's turn: `新华社记者：`, `问：`, and the bracketed turns of live text (`[新华社记者]总理，您好`, session 46)
+PRESS_TURN_RE = re.compile(
+    rf"(?m)^\s*(?:(?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：]"
+    rf"|[【\[](?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)[】\]]).*$"
+)
 # `同志们：` opening a party speech or congress report comes right after its title and dateline.
 PARTY_SALUTATION_CHARS = 800
 # A news report of a congress names the report the deputies heard (`大会听取并审议通过了…镇人民政府工作报告`, `认真听取镇长…
@@ -1179,8 +1183,40 @@ def _press_conference(title: str | None, text: str) -> bool:
     head = text[:PRESS_CHARS]
     if "记者" not in head and "问:" not in head and "问：" not in head:
         return False
+    if "中外记者" in head and PRESS_ANSWER_LEAD_RE.search(text[:OPENING_PARA_CHARS]):
+        return True  # `国务院总理某某…会见中外记者并回答记者提问`: the transcript's lead
     turns = sum(1 for _ in itertools.islice(PRESS_TURN_RE.finditer(head), PRESS_TURNS_MIN))
-    return turns >= PRESS_TURNS_MIN and bool(PRESS_CONF_TITLE_RE.search(text[:OPENING_PARA_CHARS]))
+    # reporters' turns under a lead naming a press conference, or answered by a national leader's turns (`【李克强】…`:
+    # the page's headline `记者会开场` was removed as a caption)
+    return turns >= PRESS_TURNS_MIN and (
+        bool(PRESS_CONF_TITLE_RE.search(text[:OPENING_PARA_CHARS])) or bool(_leader_turns(text))
+    )
+
+
+def _leader_turns(text: str) -> dict[str, int]:
+    """National leaders' (leaders.txt) answer turns in a transcript's opening (PRESS_NAME_TURN_RE), by name."""
+    turns: dict[str, int] = {}
+    known = _leaders()
+    for m in PRESS_NAME_TURN_RE.finditer(text[:PRESS_CHARS]):
+        name = m.group("a") or m.group("b")
+        if name in known:
+            turns[name] = turns.get(name, 0) + 1
+    return turns
+
+
+def _press_speaker(text: str) -> tuple[str | None, str | None]:
+    """(name, office) of who answers at a press conference: its lead's `国务院总理某某…会见中外记者`, else the national
+    leader (leaders.txt) with the most answer turns in the transcript's opening."""
+    lead = text[:OPENING_PARA_CHARS]
+    if "记者" in lead:
+        for m in PRESS_ANSWER_LEAD_RE.finditer(lead):
+            name, office = m.group("name"), m.group("office")
+            if is_byline_name(name) and not _place_for_name(name):
+                return name, _strip_jurisdiction(office)
+    turns = _leader_turns(text)
+    if turns:
+        return max(turns, key=lambda n: turns[n]), None
+    return None, None
 
 
 def _press_meeting(text: str) -> str | None:
@@ -1951,8 +1987,21 @@ TITLE_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度)?")
 # `外交部长王毅就中国外交政策和对外关系回答中外记者提问`.
 PRESS_TITLE_RE = re.compile(
     rf"^(?P<pre>[^在，。：:]{{0,14}}?)(?P<office>{OFFICE_KW})(?P<name>[{HAN}]{{2,4}}?)?(?:同志)?"
-    r"(?:出席记者会|举行记者会|答中外记者问|答记者问|(?:就[^，。]{1,30})?回答中外记者(?:的)?提问|会见中外记者)"
+    r"(?:出席记者会|举行记者会|记者会|记者招待会|答中外记者问|答记者问|(?:就[^，。]{1,30})?回答中外记者(?:的)?提问"
+    r"|会见中外记者)"
 )
+# The lead of a press conference's transcript names who answers (`国务院总理李克强在人民大会堂三楼金色大厅会见采访…的中外
+# 记者并回答记者提出的问题`, `…国务院总理温家宝应大会发言人李肇星的邀请会见中外记者，并回答记者提问`): session 46's search-
+# tool pages had no title that said so, or a breadcrumb for one, and came out untyped with no speaker.
+PRESS_ANSWER_LEAD_RE = re.compile(
+    rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,4}}?)"
+    r"(?=在|于|应|将|\d|出席|会见|与|同|[ \u3000])[^。；！？\n]{0,60}?"
+    r"(?:会见[^。；！？\n]{0,30}?中外记者|与[^。；！？\n]{0,30}?中外记者见面|回答(?:中外)?记者(?:提出的|的)?(?:提问|问题)"
+    r"|答(?:中外)?记者问)"
+)
+# A transcript's answer turns (`【李克强】首先感谢媒体的朋友们…`, `[温家宝]我愿意回答大家的问题`, `温家宝: 记者朋友们…`):
+# the national leader who answers is the speaker, not the host who opens (`【张业遂】…有请李总理`).
+PRESS_NAME_TURN_RE = re.compile(rf"(?m)^\s*(?:[【\[](?P<a>[{HAN}·]{{2,4}})[】\]]|(?P<b>[{HAN}·]{{2,4}})\s*[:：])")
 
 
 # A title that names the speaker after the office or alone, as news copies and collections title a speech:
@@ -1999,7 +2048,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
         return None, None, False
     # `2023年市委书记在…会上讲话`: a 范文 site's title leads with the year, which is no part of the office
     m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
-    if not m and (p := PRESS_TITLE_RE.match(_strip_site(title))):
+    # `2014年李克强总理答中外记者问(双语全文)`: the year is no part of the office either
+    if not m and (p := PRESS_TITLE_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))):
         named = p.group("name")
         if named and (is_name(named) or named in _leaders()):
             return named, _strip_jurisdiction(p.group("pre") + p.group("office")), False
@@ -2872,6 +2922,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             name = _headline_speaker(line)[0]
             if name:
                 break
+    if name is None and not anon and res_title is None and press:
+        name, p_office = _press_speaker(text)
+        office = office or (p_office if name else None)
     if name is None and not anon and res_title is None:
         # the photo caption of the report (`赵立香作政府工作报告`, in the head) names the speaker too
         caption = _removed_captions(removed_lines)[:3]

@@ -170,6 +170,35 @@ def test_a_lead_naming_who_delivered_the_greeting_or_address_names_the_speaker(l
     assert (out["speaker_name"], out["speaker_title"]) == (name, office)
 
 
+def test_a_transcripts_lead_names_who_answers():
+    out = _page(
+        "3月15日上午十二届全国人大五次会议闭幕后，国务院总理赵文华在人民大会堂三楼金色大厅会见采访十二届全国人大五次会议"
+        "的中外记者并回答记者提出的问题。\n赵文华：时间有限，我们单刀直入，我愿意回答记者朋友们提出的问题。\n"
+    )
+    assert out["doc_type"] == "答记者问"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赵文华", "总理")
+
+
+def test_a_transcripts_answer_turns_name_the_national_leader_not_the_host():
+    """`【张某】…有请李总理。` / `【李克强】首先感谢…`: the premier answers; the host opens."""
+    out = _page(
+        "记者会开场\n【张立新】各位媒体朋友，大家下午好。现在我们非常荣幸地邀请总理与大家见面，并回答大家的提问。\n"
+        "【李克强】首先感谢媒体的朋友们对中国的两会进行报道。时间有限，请大家提问。\n【张立新】现在开始提问。\n"
+        "【新华社记者】总理，您好，我的问题是关于经济形势的。\n【李克强】中国经济确实遇到了新的下行压力。\n"
+        "【路透社记者】总理，我的问题是关于贸易的。\n【李克强】我们坚持开放的步伐。\n"
+    )
+    assert out["doc_type"] == "答记者问"
+    assert out["speaker_name"] == "李克强"
+
+
+def test_a_press_headline_after_a_year_names_who_answers():
+    out = _page(
+        "2014年赵文华总理答中外记者问(双语全文)\n\n3月13日上午，大会闭幕后，国务院总理赵文华在人民大会堂金色大厅与中外记者"
+        "见面并回答记者提问。以下是记者会实录。\n"
+    )
+    assert out["speaker_name"] == "赵文华"
+
+
 def test_a_photo_captions_words_are_no_part_of_the_office():
     """`图为国务院总理温某(资料图)`: the caption's 图为 was kept in the office."""
     assert E._strip_jurisdiction("图为国务院总理") == "总理"
