@@ -211,6 +211,8 @@ CENTRAL_MEETING_TITLE_RE = re.compile(
 # A news genre named at the headline's end (`…大会发言侧记`, `…开幕会侧记`, `…综述`, `…纪实`): the report of the meeting,
 # never the 发言 or 讲话 its headline names (session 46: a 侧记 whose headline held 发言 was typed 发言).
 NEWS_GENRE_TITLE_RE = re.compile(r"(?:侧记|综述|纪实|特写|花絮|速写|手记|见闻|札记)$")
+# a breadcrumb taken for the title (`当前位置: 学院首页 >> 通知公告 >> 正文`) over a genre headline yields to it
+BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]")
 GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
 # A news headline whose report word is an object (`…会议开幕 代表热议政府工作报告`, `…审议政府工作报告`): the news
 # of the report, not the report (session 46: a county paper's report of its congress was typed 政府工作报告).
@@ -2863,7 +2865,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         lines = [x.strip() for x in head]
         if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
             title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
-    if title is None or is_junk_title(title):
+    if title is None or is_junk_title(title) or BREADCRUMB_TITLE_RE.match(title):
         # a headline that names its news genre (`“…”——某某与中外记者见面侧记`) and no speech word: the page's title
         lines = [x.strip() for x in text[:HEAD_CHARS].split("\n", HEAD_SHORT_LINES)[:HEAD_SHORT_LINES]]
         # the normalizer may take a short dashed headline for a photo caption and remove it

@@ -37,6 +37,21 @@ def test_a_news_genre_headline_is_a_news_report(title):
     assert out["doc_type"] == "新闻报道"
 
 
+def test_a_genre_headline_under_a_breadcrumb_is_the_title():
+    """`当前位置: 学院首页 >> 通知公告 >> 正文` was the title of a copy of a Xinhua 侧记, which had no type."""
+    from tasks.normalize import normalize_text
+
+    raw = (
+        "当前位置: 学院首页 >> 通知公告 >> 正文\n\n“我面临的工作还十分繁重”——赵文华与中外记者见面侧记\n\n2011年03月14日 23:11:47 "
+        "来源: szadmin\n\n“我的任期还有两年，我面临的工作还十分繁重。”赵文华总理说。\n\n在两会的最后一次记者会上，总理如此回答有关"
+        "他的任期的一个提问。\n"
+    )
+    n = normalize_text(raw)
+    out = E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, page_title=raw.split("\n")[0])
+    assert out["title"] == "“我面临的工作还十分繁重”——赵文华与中外记者见面侧记"
+    assert out["doc_type"] == "新闻报道"
+
+
 LOCAL_MEETING_NEWS = (
     "9月26日下午，全市县(区)委书记座谈会暨信访、安全稳定工作会议召开。市委书记王立明主持会议并讲话，市长赵文华"
     "安排稳增长工作。\n王立明强调，各级各部门要全力以赴稳增长，持续巩固经济回升向好态势。\n"
