@@ -2035,20 +2035,48 @@ def _wrap_width(lines: list[str]) -> int | None:
     return width
 
 
+# A line of the wrap width that ends a sentence is a full line like any other when the page's full lines end
+# sentences only by chance: a hard wrap cuts wherever the width falls, so about one full line in twenty ends on
+# `。`/`；` (bench/reflow.py `pdf_pages` on 17 shared-corpus pages: 2-7 % of the lines at the width), and reading each
+# as a paragraph's end cut a quarter of the paragraphs in two (pdf_pages kept 74 % of them). A page whose lines of
+# the commonest length are its paragraphs ends nearly all of them on one; above this share the old reading stands.
+WRAP_TERMINAL_SHARE_MAX = 0.2
+# (a line one short of the width that ends a sentence is a paragraph's last line: a full line ends on its
+# punctuation at the width, or one past it where the printer keeps a mark off the next line's start)
+# a full line ending a sentence is still a paragraph's end when the next line opens a block: an outline heading
+# (`一、` `（三）` `第二章` `1.` `（1）`), a dash-led item (`——经济实力…`), a salutation
+_BLOCK_START = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十]{1,3}[章部节篇]"
+    r"|\d{1,2}[.．、](?!\d)|——|[-－]{2})"
+)
+
+
 def _join_hard_wraps(lines: list[str], counts: Counter) -> list[str]:
-    """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line."""
+    """Text wrapped at a fixed width: lines of that width ending mid-sentence continue on the next line; so do those
+    ending a sentence, on a page whose full lines end sentences only by chance (WRAP_TERMINAL_SHARE_MAX), unless
+    the next line opens a block."""
     width = _wrap_width(lines)
     if width is None:
         return lines
+    full = [line[-1] in _TERMINAL for line in lines if abs(len(line) - width) <= 1]
+    chance_ends = sum(full) <= WRAP_TERMINAL_SHARE_MAX * len(full)
     out: list[list[str]] = []  # parts of each output line, joined once at the end (linear time)
     last_len = 0
     for line in lines:
         # a salutation (`各位代表：`) is a line of its own: the wrapped line before it is a caption or a heading cut
         # short (湖南 2026 at 36 characters: `…开幕。省长毛伟` / `明作…摄` went as a caption, `各位代表：` stayed)
+        # a line of two widths or more is two full lines joined across a page footer (_join_across_cuts: `…又提高1`
+        # / `- 2 -` / `0%。…全面建立临时救`): its last piece is full when its length is a multiple of the width
         if (
             out
-            and abs(last_len - width) <= 1
-            and out[-1][-1][-1] not in _TERMINAL
+            and (
+                abs(last_len - width) <= 1
+                or (last_len > width and (last_len % width <= 1 or last_len % width == width - 1))
+            )
+            and (
+                out[-1][-1][-1] not in _TERMINAL
+                or (chance_ends and 0 <= last_len - width <= 1 and not _BLOCK_START.match(line.lstrip(" *#\u3000")))
+            )
             and not _SALUTATION.match(line.strip())
         ):
             out[-1].append(line)

@@ -193,3 +193,52 @@ def test_a_bold_open_inside_the_bracket_keeps_the_outline_so_a_second_pass_chang
     once = normalize_text(page).text
     assert "（四）对外开放继续扩大\n抓住机遇" in once
     assert normalize_text(once).text == once
+
+
+# ---------------------------------------------------------------- a PDF's text: full lines that end a sentence
+
+WRAP = 31
+
+
+def _wrapped(paras: list[str], width: int = WRAP) -> str:
+    return "\n".join(p[i : i + width] for p in paras for i in range(0, len(p), width))
+
+
+def test_a_full_pdf_line_that_ends_a_sentence_continues_its_paragraph():
+    # the first paragraph's first line is 31 characters and ends on `。`: a hard wrap cut there by chance
+    first = "过去一年，全市经济运行总体稳中有进，地区生产总值增长百分之六。城乡居民收入稳步提高，民生福祉明显改善，社会大局保持稳定。"
+    assert first[WRAP - 1] == "。"
+    paras = [
+        first,
+        "（一）坚持创新驱动发展，加快建设现代化产业体系。",
+        BODY * 3,
+        "二、二〇二六年工作安排",
+        OPENING * 2,
+    ]
+    page = _wrapped(paras * 2)
+    assert _lines(page) == paras * 2
+
+
+def test_a_full_pdf_line_ending_a_sentence_before_a_heading_ends_its_paragraph():
+    end = "各项工作都取得了新的成效。"
+    para = BODY + end
+    assert len(para) % WRAP == 0 and para.endswith("。")
+    paras = [
+        para,
+        "（二）加快建设现代化产业体系",
+        BODY * 2,
+        "——经济实力实现重大跨越，综合实力迈上新台阶。",
+        OPENING * 2,
+    ]
+    assert _lines(_wrapped(paras * 2)) == paras * 2
+
+
+def test_a_pdf_paragraph_cut_by_a_page_footer_keeps_its_lines_after_the_footer():
+    # the footer falls between two full lines: the halves are joined first (two widths), the wrap goes on after it
+    paras = [BODY * 2, OPENING * 3, BODY * 3, OPENING * 2]
+    lines = _wrapped(paras).split("\n")
+    cut = next(  # a line ending mid-word after the footer: only the wrap's width says its paragraph goes on
+        i for i in range(1, len(lines)) if len(lines[i - 1]) == len(lines[i]) == WRAP and lines[i][-1] not in "，、。"
+    )
+    page = "\n".join([*lines[:cut], "第1页 共2页", *lines[cut:]])
+    assert _lines(page) == paras
