@@ -2023,6 +2023,66 @@ def _join_title_wraps(lines: list[str], counts: Counter) -> list[str]:
     return out
 
 
+# A WeChat copy sets each sentence in a <p> of its own and marks a paragraph's end with an empty <p>: its text has
+# one sentence a line and a blank line between paragraphs (bench/reflow.py `sentence_lines`). Its paragraphs are the
+# runs of lines between blank lines, when the page reads that way throughout: SENTENCE_BLOCKS_MIN+ runs of two lines
+# or more, SENTENCE_LINE_SHARE of their lines ending a sentence, and their median line a sentence's length, not a
+# paragraph's (SENTENCE_LINE_MEDIAN_MAX: the median line of such runs is 27-49 characters on the shared corpus's pages
+# set out that way; the median paragraph of its 678 pages as given is longer than 80). A line that ends no sentence
+# (a heading, `各位代表：`) keeps its breaks.
+SENTENCE_BLOCKS_MIN = 3
+SENTENCE_LINE_SHARE = 0.9
+SENTENCE_LINE_MEDIAN_MAX = 60
+# and their upper quartile too: wikisource's 1998-2002 State Council reports set a bold lead sentence above each
+# paragraph in one run (`国民经济保持良好发展势头。` / its paragraph): median 25-32, upper quartile 143-210; pages set a
+# sentence a line have 33-133 (bench/reflow.py `sentence_lines`, every fifth shared-corpus page)
+SENTENCE_LINE_UPPER_MAX = 120
+_SENTENCE_DONE = re.compile(r"[。！？!?…][”’」』）)]*$")
+
+
+def _join_sentence_lines(lines: list[str], counts: Counter) -> list[str]:
+    """Lines (blank lines kept) of a page set one sentence a line, a blank line between paragraphs: each run of
+    sentence lines between blank lines is one paragraph (SENTENCE_BLOCKS_MIN …). Other pages are returned as given."""
+    runs: list[list[int]] = []  # indices of the non-blank lines of each run of two or more
+    run: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        if line:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            runs.append(run)
+        run = []
+    if len(runs) < SENTENCE_BLOCKS_MIN:
+        return lines
+    inside = [i for r in runs for i in r]
+    done = [bool(_SENTENCE_DONE.search(lines[i])) for i in inside]
+    if sum(done) < SENTENCE_LINE_SHARE * len(done):
+        return lines
+    lengths = sorted(len(lines[i]) for i in inside)
+    if (
+        lengths[len(lengths) // 2] > SENTENCE_LINE_MEDIAN_MAX
+        or lengths[len(lengths) * 3 // 4] > SENTENCE_LINE_UPPER_MAX
+    ):
+        return lines
+    out = list(lines)
+    for r in runs:
+        head = None  # the line the run's sentences are gathered on
+        parts: list[str] = []
+        for i in r:
+            ends = bool(_SENTENCE_DONE.search(lines[i]))
+            if head is not None and ends:
+                parts.append(lines[i])
+                out[i] = ""
+                counts["layout.sentence_line"] += 1
+                continue
+            if head is not None:
+                out[head] = "".join(parts)
+            head, parts = (i, [lines[i]]) if ends else (None, [])
+        if head is not None:
+            out[head] = "".join(parts)
+    return out
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """The width a page's text was hard-wrapped at: the commonest length of its lines of 20+ characters, when it is
     the length of 5+ of them and 30 %+ of them (None: not hard-wrapped)."""
@@ -2323,7 +2383,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     if profile[C_FULLWIDTH]:
         text = _width(text, counts)
     text = _punctuation(text, counts)
-    out_lines = [s for s in (_spaces(line, counts) for line in text.split("\n")) if s]
+    out_lines = [_spaces(line, counts) for line in text.split("\n")]
+    out_lines = [s for s in _join_sentence_lines(out_lines, counts) if s]
     out_lines = _join_title_wraps(out_lines, counts)
     out_lines = _join_hard_wraps(out_lines, counts)
     out_lines = _join_broken_lines(out_lines, counts)

@@ -1096,6 +1096,12 @@ RULES: tuple[Rule, ...] = (
         "过去一年，全市经济运行稳中有进，地区生产\n总值增长百分之六，一般公共预算收入增长百\n分之五，城乡居民收入稳步提高，质量效益持\n续提升，创新动能不断增强，改革开放纵深推\n进，民生福祉明显改善，生态环境持续向好，\n社会大局和谐稳定，政府自身建设全面加强。\n",
     ),
     Rule(
+        "layout.sentence_line",
+        "a page set one sentence a line with a blank line between paragraphs (a WeChat copy) has its sentences joined "
+        "into those paragraphs",
+        "过去一年，经济稳中有进。\n民生福祉明显改善。\n\n今年要稳增长。\n要扩大内需。\n\n我们要改革创新。\n要攻坚克难。\n",
+    ),
+    Rule(
         "layout.broken_line",
         "a paragraph cut at inline markup is joined (…发展的 / 主要目标)",
         "今年经济社会发展的\n主要目标是：稳中求进。\n",

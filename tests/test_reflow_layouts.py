@@ -242,3 +242,35 @@ def test_a_pdf_paragraph_cut_by_a_page_footer_keeps_its_lines_after_the_footer()
     )
     page = "\n".join([*lines[:cut], "第1页 共2页", *lines[cut:]])
     assert _lines(page) == paras
+
+
+# ---------------------------------------------------------------- a WeChat copy: a sentence a line
+
+
+def _sentence_lines(paras: list[str]) -> str:
+    return "\n\n".join("\n".join(s + "。" for s in p.split("。") if s) for p in paras)
+
+
+def test_a_page_set_one_sentence_a_line_gets_its_paragraphs_back():
+    paras = [
+        "过去一年，全市经济运行稳中有进。地区生产总值增长百分之六。城乡居民收入稳步提高。",
+        "我们坚持稳中求进工作总基调。扎实推进高质量发展。民生福祉明显改善。",
+        "今年是实施规划的关键一年。我们要坚定信心。攻坚克难，奋发有为。",
+    ]
+    page = (
+        "2026年政府工作报告\n\n各位代表：\n\n"
+        + _sentence_lines(paras[:2])
+        + "\n\n一、今年工作安排\n\n"
+        + _sentence_lines(paras[2:])
+    )
+    assert _lines(page) == ["2026年政府工作报告", "各位代表：", *paras[:2], "一、今年工作安排", paras[2]]
+
+
+def test_a_lead_sentence_above_its_long_paragraph_keeps_its_line():
+    # wikisource's 1998-2002 reports: a bold lead sentence, then its paragraph, in one run between blank lines
+    runs = [
+        f"{lead}\n{BODY * 3}"
+        for lead in ("国民经济保持良好发展势头。", "经济体制改革进一步深化。", "城乡人民生活继续改善。")
+    ]
+    page = "各位代表：\n\n" + "\n\n".join(runs)
+    assert _lines(page) == ["各位代表：", *[line for run in runs for line in run.split("\n")]]
