@@ -921,10 +921,12 @@ def _heading_end(raw: str, a: int, mark_end: int) -> int | None:
         m = R.HEADING_BOLD_CLOSE.match(raw, mark_end)
         # a paragraph follows (a sentence end after the close): `**三、全面加强政府自身建**设` is a copy's stray close
         return m.end() if m and _SENTENCE_CLOSE.search(raw, m.end()) else None
-    if not _HAS_SPACE.search(raw, mark_end, mark_end + R.HEADING_SPACE_MAX + 2):
-        return None  # most headings: no space where one would end them
-    m = R.HEADING_SPACE.match(raw, mark_end)
-    if m and not _typeset_space(raw, m.end()) and _SENTENCE_CLOSE.search(raw, m.end()):
+    if _HAS_SPACE.search(raw, mark_end, mark_end + R.HEADING_SPACE_MAX + 2):
+        m = R.HEADING_SPACE.match(raw, mark_end)
+        if m and not _typeset_space(raw, m.end()) and _SENTENCE_CLOSE.search(raw, m.end()):
+            return m.end()
+    m = R.HEADING_OPENER.match(raw, mark_end)
+    if m and _SENTENCE_CLOSE.search(raw, m.end()):
         return m.end()
     return None
 

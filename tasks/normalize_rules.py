@@ -694,6 +694,16 @@ INDENT_NAME = re.compile(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00
 HEADING_BOLD_CLOSE = re.compile(r"(?:\*\*)?[^。！？；!?;*\n]{1,60}?\*\*(?=[ \t\u3000]*+[^\s*。，、；：！？）”,.;:!?)])")
 HEADING_SPACE_MAX = 40
 HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*+[^。！？；!?;\s]{1,40}?[ \t\u3000\u00a0]++(?=[^\s*#])")
+# Or, with no mark at all (`一、2024年经济社会发展总体要求和政策取向今年是…`), where the paragraph's first sentence opens
+# on a word a report's paragraphs open with and a heading never ends on: a time word and its comma or 是 (`今年是`,
+# `刚刚过去的2025年，`, `五年来，`, `2023年是`, `当前，`, `新的一年，`, `“十四五”时期，`) or the salutation (`各位代表！`); the heading before it is
+# 4-40 characters of no sentence end, not ending on a word that takes the time word as its object (`回顾过去的2023年，`)
+HEADING_OPENER = re.compile(
+    r"[^。！？；：!?;:\s*]{4,40}?(?<![的在和与及对于从到至是将为把])"
+    r"(?=(?:今年|(?:刚刚)?过去的?(?:[一五十]年|(?:19|20)\d\d年)|[一二三五十]年来|(?:今后|未来)(?:一个时期|五年)|新的一年|当前"
+    r"|(?:19|20)\d\d年(?:以来)?|“十[一二三四五六七]五”(?:时期|期间)?)[，,是]"
+    r"|各位代表[，！!：:])"
+)
 # `（**三）…**`: a copy opening its bold inside the bracket (云南 2005) is a heading too, as it is once the stars go
 LINE_HEADING = re.compile(
     r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]\*{0,2}([一二三四五六七八九十]{1,3})[）)])"

@@ -274,3 +274,31 @@ def test_a_lead_sentence_above_its_long_paragraph_keeps_its_line():
     ]
     page = "各位代表：\n\n" + "\n\n".join(runs)
     assert _lines(page) == ["各位代表：", *[line for run in runs for line in run.split("\n")]]
+
+
+# ---------------------------------------------------------------- a heading glued to its paragraph, nothing between
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["今年是实施规划的关键一年，", "刚刚过去的2025年，", "2026年是承上启下之年，", "“十四五”时期，", "过去一年，"],
+)
+def test_a_heading_glued_to_its_paragraph_ends_where_a_time_word_opens_the_paragraph(opening):
+    page = SPEECH + "一、2025年工作回顾" + opening + BODY + BODY + "二、2026年工作安排" + opening + BODY + "\n"
+    assert [s[2] for s in _sections(page)] == ["2025年工作回顾", "2026年工作安排"]
+
+
+def test_a_time_word_inside_a_run_in_heading_sentence_keeps_the_heading_whole():
+    # `确保今年…` and `回顾过去的2025年，` are the heading's own words: no break before them
+    page = (
+        SPEECH
+        + "（一）坚持稳中求进，确保今年目标任务全面完成。"
+        + BODY
+        + "\n（二）回顾过去的2025年，成绩来之不易。"
+        + BODY
+        + "\n"
+    )
+    assert [s[2] for s in _sections(page)] == [
+        "坚持稳中求进，确保今年目标任务全面完成",
+        "回顾过去的2025年，成绩来之不易",
+    ]
