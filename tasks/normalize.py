@@ -896,11 +896,13 @@ def _split_indents(lines: _Lines, counts: Counter) -> None:
             or not _MID_INDENT.search(raw)
         ):
             continue
-        at = [
-            m.end()
-            for m in R.INDENT_BREAK.finditer(raw)
-            if not (raw[m.start() - 1] in R.INDENT_NAME_OFFICE and R.INDENT_NAME.match(raw, m.end()))
-        ]
+        at = []
+        for m in R.INDENT_BREAK.finditer(raw):
+            name = R.INDENT_NAME.match(raw, m.end()) if raw[m.start() - 1] in R.INDENT_NAME_OFFICE else None
+            if name is None:
+                at.append(m.end())
+            elif name.end() < len(raw) and _HAN_RE.match(raw, name.end()):
+                at.append(name.end())  # `市长　　许勤各位代表：`: the break is before the salutation
         if at:
             before = len(lines.raw)
             lines.split(i, _outside_brackets(raw, at), count=False)

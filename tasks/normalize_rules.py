@@ -683,7 +683,11 @@ INDENT_BREAK = re.compile(r"(?<=\S)(?=\u3000\u3000|\u00a0\u00a0)[ \t\u3000\u00a0
 # last character before the run and a name (2-4 characters, or names joined by ·) that no Han character follows
 # (seed 001 joined: `区委副书记、区长&nbsp;&nbsp;孙俨玲(2012年6月15日)同志们:`)
 INDENT_NAME_OFFICE = "长席记任理"
-INDENT_NAME = re.compile(r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12})(?![\u4e00-\u9fff])")
+# or the salutation the copy ran into it (`市长　　许勤各位代表：`: the byline's <br> lost as well)
+INDENT_NAME = re.compile(
+    r"(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff·]{1,12})"
+    rf"(?:(?![\u4e00-\u9fff])|(?=(?:{vocab.SALUTATION_WORDS})[^。]{{0,30}}[:：!！,，]))"
+)
 # The end of an outline heading that continues the page's outline (_split_glued_headings) and runs into its
 # paragraph on one line: a markdown bold span's close (`**一、2012年工作回顾**2012年，是…`: normalize drops the `**`,
 # the heading's end with it), or a space after HEADING_SPACE_MAX characters or fewer of unpunctuated heading text

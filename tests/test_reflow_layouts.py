@@ -302,3 +302,9 @@ def test_a_time_word_inside_a_run_in_heading_sentence_keeps_the_heading_whole():
         "坚持稳中求进，确保今年目标任务全面完成",
         "回顾过去的2025年，成绩来之不易",
     ]
+
+
+@pytest.mark.parametrize("pad", ["\u3000\u3000", "\u00a0\u00a0\u00a0\u00a0"])
+def test_a_padded_byline_run_into_the_salutation_breaks_before_the_salutation(pad):
+    page = f"2026年政府工作报告\n市长{pad}许勤各位代表：\n{OPENING}\n"
+    assert _lines(page)[:3] == ["2026年政府工作报告", "市长 许勤", "各位代表："]
