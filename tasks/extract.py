@@ -1001,6 +1001,10 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
                 if key in t:
                     kind = k
                     break
+            if kind is not None and _third_person_report(text):
+                # `习近平发表新年贺词 涉台提…`, `某某新年贺词:每个小家热气腾腾…`: a news headline that names the speech
+                # mid-title over a report in the third person (`习近平表示，`), not the speech (session 46)
+                return "新闻报道"
     head_office = bool(speaker_title and HEAD_OFFICE_RE.search(speaker_title) and "副" not in speaker_title)
     congress = bool(meeting and re.search(r"人民代表大会|人大", meeting))
     plan_opening = PLAN_REPORT_BODY_RE.search(text[:OPENING_PARA_CHARS])
@@ -1080,6 +1084,25 @@ NEWS_REPORT_CHARS = 3000  # the lead and the paragraphs after it: where a news r
 NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no news lead needs (one may be a quote)
 
 
+QUOTED_RE = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」")
+LEAD_MIN_CHARS = 30  # a lead sentence is longer than a headline or a byline (`记者某某／北京报导`)
+
+
+def _third_person_report(text: str) -> bool:
+    """An opening that reports a speaker in the third person (NEWS_REPORTED_MIN sentences `某某表示，`, `他指出，`) with
+    no salutation, no speech opening and no hand-over to the full text."""
+    opening = text[:NEWS_REPORT_CHARS]
+    lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
+    if DELIVERED_OPENING_RE.search(opening[:OPENING_PARA_CHARS]):
+        return False  # `各位代表！` under a two-line title and a byline (国务院 1990: `1990年政府工作报告 为…而奋斗`)
+    if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
+        return False
+    lead = next((x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), "")  # not the headline
+    if FIRST_PERSON_RE.search(QUOTED_RE.sub("", lead[:200])):
+        return False  # a quote's `大家` (`并指“每个小家热气腾腾，中国这个大家就蒸蒸日上”`) is the speaker's, not the lead's
+    return sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN)) >= NEWS_REPORTED_MIN
+
+
 def _news_report(title: str | None, text: str) -> bool:
     """True for a news report of a meeting or a leader's activity (NEWS_MARK_RE …), not the speech itself."""
     if title and NEWS_GENRE_TITLE_RE.search(title):
@@ -1136,6 +1159,12 @@ def _place_for_name(name: str) -> bool:
 def _news_speaker(text: str) -> tuple[str | None, str | None]:
     for m in NEWS_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
         name, office = m.group("name"), m.group("office")
+        last = None
+        for k in OFFICE_KW_RE.finditer(name):
+            last = k
+        if last is not None and last.end() < len(name):
+            # `市委书记、市人大常委会主任马某`: the office stopped at 常委 and left `会主任马某` for the name
+            office, name = office + name[: last.end()], name[last.end() :]
         if is_byline_name(name) and not _place_for_name(name):
             return name, _strip_jurisdiction(office)
     return None, None
@@ -1611,6 +1640,8 @@ def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
     # a photo caption's words before the office (`圖為國務院總理溫家寶(資料圖)`: office `图为国务院总理`, session 46)
     office = CAPTION_WORDS_RE.sub("", office.strip(" 、"))
+    # a country named before a national office (`大陆国家主席`, `中国国务院总理`: Taiwanese and foreign news copies)
+    office = re.sub(r"^(?:大陆|中国)(?=国家主席|国家副主席|国务院)", "", office)
     office = SAR_OFFICE_RE.sub("", office)
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
@@ -1821,7 +1852,7 @@ KEYNOTE_LEAD_RE = re.compile(
 # `行政长官某某已于今日在立法会宣读完《2025年财政年度施政报告》`): one sentence, commas allowed.
 DELIVERED_LEAD_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    r"(?=同志|在|于|已|今|昨|通过|出席|\d|发表|宣读|[（(]|[ \u3000])(?:同志)?[^。；：:！？\n]{0,60}?"
+    r"(?=同志|在|于|已|今|昨|晚|上午|下午|通过|出席|\d|发表|宣读|[（(]|[ \u3000])(?:同志)?[^。；：:！？\n]{0,60}?"
     r"(?:发表了?|宣读(?:完|了)?)[^，。；：:！？\n]{0,24}?(?:贺词|献词|祝词|施政报告)"
 )
 DELIVERED_LEAD_WORDS_RE = re.compile(r"贺词|献词|祝词|施政报告")

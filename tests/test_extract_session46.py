@@ -232,3 +232,32 @@ def test_a_name_after_a_view_count_label_is_no_byline():
         "在全县经济工作会议上的讲话\n王立新\n同志们：\n今天召开全县经济工作会议，主要任务是总结去年工作，部署今年任务。\n"
     )
     assert out["speaker_name"] == "王立新"
+
+
+def test_a_news_lead_office_that_stopped_at_changwei_gives_the_rest_to_the_office():
+    """`市委书记、市人大常委会主任马某主持会议`: the office stopped at 常委 and left `会主任马某` for the name."""
+    out = _page(
+        "市委召开常委会议\n3月15日上午，市委召开常委会议，听取全市经济运行情况汇报。\n市委书记、市人大常委会主任赵明远主持"
+        "会议并讲话。\n会议认为，全市工业生产开局稳健。\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == ("赵明远", "市委书记、市人大常委会主任")
+
+
+def test_a_news_headline_naming_the_greeting_mid_title_is_a_news_report():
+    """`习近平发表新年贺词 涉台提…` over `记者某／北京报导` and `他表示，`: typed 致辞 from the 贺词 in its headline."""
+    out = _page(
+        "王立明发表新年贺词 大家共同奋斗\n记者陈小华／北京报导\n大陆国家主席王立明晚间7时照往例发表新年贺词，并指“大家一起为梦想奋斗”。他表示，要坚定"
+        "不移推进改革。\n王立明表示，乡村振兴取得新进展。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("王立明", "国家主席")
+    # the greeting itself keeps its type
+    out = _page("2024年新年贺词\n同志们、朋友们、女士们、先生们：\n大家好！时间过得真快，我们即将告别这一年。\n")
+    assert out["doc_type"] == "致辞"
+    # and a report under a two-line title (the shared corpus's 国务院 1990), its salutation past the first lines
+    out = _page(
+        "1990年政府工作报告\n为我国经济和社会的进一步稳定发展而奋斗\n——1990年3月20日在第七届全国人民代表大会第三次会议上\n"
+        "国务院总理 赵文华\n各位代表！\n现在，我代表国务院，向大会作政府工作报告，请予审议。\n会议认为，形势很好。他表示，"
+        "很好。王立明指出，很好。\n"
+    )
+    assert out["doc_type"] == "政府工作报告"
