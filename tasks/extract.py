@@ -210,7 +210,14 @@ CENTRAL_MEETING_TITLE_RE = re.compile(
 )
 # A news genre named at the headline's end (`…大会发言侧记`, `…开幕会侧记`, `…综述`, `…纪实`): the report of the meeting,
 # never the 发言 or 讲话 its headline names (session 46: a 侧记 whose headline held 发言 was typed 发言).
-NEWS_GENRE_TITLE_RE = re.compile(r"(?:侧记|综述|纪实|特写|花絮|速写|手记|见闻|札记)$")
+NEWS_GENRES = ("侧记", "综述", "纪实", "特写", "花絮", "速写", "手记", "见闻", "札记")
+
+
+def _genre_title(t: str) -> bool:
+    """A headline ending in a news genre's word (NEWS_GENRES): read at its end only, on a title of any length."""
+    return t.endswith(NEWS_GENRES)
+
+
 # a breadcrumb taken for the title (`当前位置: 学院首页 >> 通知公告 >> 正文`) over a genre headline yields to it
 BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]")
 GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
@@ -974,7 +981,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     kind = None
     if title:
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
-        if NEWS_GENRE_TITLE_RE.search(t):
+        if _genre_title(t):
             return "新闻报道"  # `…大会发言侧记`: the report of the meeting, not a 发言
         held = MEETING_HELD_TITLE_RE.search(t)
         if (
@@ -1105,7 +1112,7 @@ def _third_person_report(text: str) -> bool:
 
 def _news_report(title: str | None, text: str) -> bool:
     """True for a news report of a meeting or a leader's activity (NEWS_MARK_RE …), not the speech itself."""
-    if title and NEWS_GENRE_TITLE_RE.search(title):
+    if title and _genre_title(title):
         return True  # `…开幕会侧记`: a news genre by its own word
     if (
         title
@@ -1205,7 +1212,7 @@ PRESS_SPEECH_TITLE_RE = re.compile(DOC_END + r"(?:内容|全文|稿)?(?:[（(][^
 
 
 def _press_conference(title: str | None, text: str) -> bool:
-    if title and NEWS_GENRE_TITLE_RE.search(title):
+    if title and _genre_title(title):
         return False  # `温家宝与中外记者见面侧记`: the news of the press conference
     if title and PRESS_SPEECH_TITLE_RE.search(title):
         return False  # `在新闻发布会上的讲话`, `立法会主席年结记者会发言内容`: a speech given there
@@ -2901,7 +2908,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         lines = [x.strip() for x in text[:HEAD_CHARS].split("\n", HEAD_SHORT_LINES)[:HEAD_SHORT_LINES]]
         # the normalizer may take a short dashed headline for a photo caption and remove it
         lines += [clean_line(simplify(str(r[1]))) for r in removed_lines[:HEAD_SHORT_LINES] if len(r) >= 3]
-        genre = next((x for x in lines if GENRE_TITLE_LINE_RE.match(x) and NEWS_GENRE_TITLE_RE.search(x)), None)
+        genre = next((x for x in lines if GENRE_TITLE_LINE_RE.match(x) and _genre_title(x)), None)
         title = genre or title
     out["page_title"] = ptitle
     if title and (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))) and note.start() > 0:
