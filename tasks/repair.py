@@ -463,6 +463,7 @@ class Aligner:
         self._digests: dict[str, str] = {}
         self.used: dict[tuple[str, str], Blocks] = {}
         self.computed = 0
+        self.from_votes = 0  # clusters repaired from their earlier vote records (`_repair_fast`)
 
     @property
     def cluster(self) -> str:
@@ -481,6 +482,23 @@ class Aligner:
             d = self._digests[text] = _text_digest(text)
         return d
 
+    def carry(self, a: str, b_digest: str, compute: Callable[[], Blocks]) -> None:
+        """Record the pair (a, the text of digest b_digest) as used without turning its stored blocks
+        into Python triples (`_repair_fast`: a copy that keeps its vote is not aligned, but its
+        alignment stays in the memo for the next run); `compute` when no earlier run stored it."""
+        key = self._digest(a) + b_digest
+        if (self.cluster, key) in self.used:
+            return
+        blocks = self.known.get(key)
+        if blocks is not None:
+            self.used[(self.cluster, key)] = blocks
+            return
+        flat = self.flat.get(key)
+        if flat is not None:
+            self.used[(self.cluster, key)] = _Flat(flat)
+            return
+        compute()
+
     def __call__(self, a: str, b: str, index) -> Blocks:
         """index: a function returning `anchor_index(a)` (built only when an alignment is computed)."""
         key = self._digest(a) + self._digest(b)
@@ -496,6 +514,10 @@ class Aligner:
             self.known[key] = blocks
         self.used[(self.cluster, key)] = blocks
         return blocks
+
+
+class _Flat(list):
+    """An alignment's blocks as stored (i, j, n flattened), recorded for the memo as they are."""
 
 
 def _text_digest(text: str) -> str:
@@ -631,15 +653,33 @@ def _looks_truncated(member: dict, text: str) -> bool:
     return len(last) >= CUT_LINE and last[-1] not in TERMINAL
 
 
+def _tail_offer(text: str, m: dict, blocks: Blocks) -> tuple | None:
+    """What one copy offers `_complete_tail` against `text`: ("tail", rank, tail) when it goes on
+    MIN_TAIL+ characters past the text's end, ("stop",) when it ends there too, None otherwise."""
+    if not blocks:
+        return None
+    i, j, n = blocks[-1]
+    slack = len(text) - (i + n)
+    if slack > 3:
+        return None  # the base's end is not aligned with this copy
+    tail = m["text"][j + n + slack :]
+    if len(tail) >= MIN_TAIL:
+        return "tail", ("truncated" in (m.get("quality_flags") or []), -len(tail), m["doc_id"]), tail
+    return ("stop",)
+
+
 def _complete_tail(
-    base: str, base_member: dict, others: list[dict], aligner=_plain_align
+    base: str, base_member: dict, others: list[dict], aligner=_plain_align, trace: list | None = None
 ) -> tuple[str, list[dict], dict[int, list[tuple[int, int, int]]]]:
     """Append the tail a cut base lacks, from the copy that goes on furthest (complete copies first): a base flagged
     truncated or ending mid-line takes any tail of MIN_TAIL+; one ending a sentence only a tail every copy reaching
     its end shows (CUT_TAIL_MIN+, ending a sentence).
 
     Also returns the alignments against the final text made on the way (by id of the member dict),
-    so the cluster does not align those copies a second time."""
+    so the cluster does not align those copies a second time. `trace` (a list) gets one entry per
+    round: [doc_id of the best tail or None, its rank, the doc_ids of the copies that stop at the
+    text's end (sorted), whether the text counted as cut] — what a later copy must leave alone for
+    the completion to stay the same (`_repair_fast`)."""
     tails: list[dict] = []
     aligned: dict[int, list[tuple[int, int, int]]] = {}
     text = base
@@ -647,7 +687,7 @@ def _complete_tail(
     truncated = _looks_truncated(base_member, base)
     while True:
         best = None
-        stops = 0  # copies that reach the text's end and end there too
+        stopped: list[str] = []  # copies that reach the text's end and end there too
         index = _Lazy(lambda t=text: anchor_index(t))
         aligned = {}
         for m in others:
@@ -655,23 +695,22 @@ def _complete_tail(
                 continue
             blocks = aligner(text, m["text"], index)
             aligned[id(m)] = blocks
-            if not blocks:
+            offer = _tail_offer(text, m, blocks)
+            if offer is None:
                 continue
-            i, j, n = blocks[-1]
-            slack = len(text) - (i + n)
-            if slack > 3:
-                continue  # the base's end is not aligned with this copy
-            c_end = j + n + slack
-            tail = m["text"][c_end:]
-            if len(tail) >= MIN_TAIL:
-                rank = ("truncated" in (m.get("quality_flags") or []), -len(tail), m["doc_id"])
-                if best is None or rank < best[0]:
-                    best = (rank, m, tail)
+            if offer[0] == "tail":
+                if best is None or offer[1] < best[0]:
+                    best = (offer[1], m, offer[2])
             else:
-                stops += 1
+                stopped.append(m["doc_id"])
+        if trace is not None:
+            trace.append(
+                [best[1]["doc_id"] if best else None, list(best[0]) if best else None, sorted(stopped), truncated]
+            )
         if best is None:
             break
         _, m, tail = best
+        stops = len(stopped)
         if not truncated and not (stops == 0 and len(tail) >= CUT_TAIL_MIN and tail.rstrip()[-1] in TERMINAL):
             break  # the text ends where a copy ends, or what a copy adds is no cut page of the speech
         aligned = {}  # the text grows: these alignments are stale
@@ -720,6 +759,53 @@ def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -
     Cost: one anchor alignment per member, O(n log n) in the cluster's text size. aligner: an
     `Aligner` that knows earlier alignments (same result, fewer alignments computed).
     """
+    speech, rows, _ = _repair_full(cluster_id, members, aligner)
+    return speech, rows
+
+
+def member_digest(flags: Any, text: bytes | memoryview) -> str:
+    """What a copy brings to its cluster's vote (its quality flags and text), as a key: xxh3-128 of
+    the flags' JSON, length-prefixed, then the text's UTF-8 bytes (as `_text_digest`, not a security
+    boundary). A record's voter whose digest is unchanged votes as it did."""
+    head = json.dumps(list(flags or []), ensure_ascii=False).encode()
+    h = xxhash.xxh3_128()
+    h.update(len(head).to_bytes(8, "little") + head)
+    h.update(text)
+    return h.hexdigest()
+
+
+def _member_votes(text: str, spots: list[tuple[str, int, int]], c: str, blocks: Blocks) -> list[tuple[int, str | None]]:
+    """What one copy (text c, aligned to the completed base `text` by `blocks`) shows at each spot:
+    (spot index, None) where it shows the base's own span, (spot index, its fill or original word)
+    where it offers one; spots it does not cover or offers nothing usable for are left out."""
+    view = _View(blocks)
+    out: list[tuple[int, str | None]] = []
+    for k, (kind, s, e) in enumerate(spots):
+        seg, left_ok, right_ok = view.segment(c, s, e)
+        if seg is None:
+            continue  # this copy does not cover the spot (a truncated copy's missing tail)
+        if seg == text[s:e] and left_ok and right_ok:
+            out.append((k, None))
+        elif kind == "spin":
+            orig = SPIN_PAIRS[text[s:e]]
+            # 工程100个 vs 项目×个: the copy's own damage next to the word leaves one side unaligned
+            if seg == orig or (left_ok and seg.startswith(orig)) or (right_ok and seg.endswith(orig)):
+                out.append((k, orig))
+        elif left_ok and right_ok and _fill_kind(text, s, e, seg) is not None:
+            out.append((k, seg))
+    return out
+
+
+def _spots(text: str) -> list[tuple[str, int, int]]:
+    spots = [("fill", *m.span()) for m in _DAMAGE_RUN.finditer(text)]
+    spots += [("spin", *m.span()) for m in _SPUN_WORD.finditer(text)]
+    spots.sort(key=lambda t: (t[1], t[2], t[0]))
+    return spots
+
+
+def _repair_full(cluster_id: str, members: list[dict], aligner=_plain_align) -> tuple[dict, list[dict], dict | None]:
+    """`repair_cluster`, and its vote record (`_vote_record`: what `_repair_fast` needs to add or
+    take away copies later without reading the others again); None for a cluster of no copies."""
     members = [
         {**m, "text": m.get("text") if isinstance(m.get("text"), str) else ""}
         for m in sorted(members, key=lambda m: str(m.get("doc_id")))
@@ -727,22 +813,21 @@ def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -
     ]
     canonical = next((m["doc_id"] for m in members if m.get("is_canonical")), None)
     if not members:
-        return _speech_row(cluster_id, canonical, None, "", [], 0, []), []
+        return _speech_row(cluster_id, canonical, None, "", [], 0, []), [], None
     n_members = len(members)
     ordered = _order(members)[:MAX_MEMBERS]
     members = sorted(ordered, key=lambda m: m["doc_id"])
     base_member = ordered[0]
     flagged_spun = {m["doc_id"] for m in members if "spun" in (m.get("quality_flags") or [])}
 
-    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:], aligner)
+    trace: list = []
+    text, tail_rows, aligned = _complete_tail(base_member["text"], base_member, ordered[1:], aligner, trace)
     base_len = len(base_member["text"])
 
     # every member against the (completed) base: what each one shows at each damaged or spun spot
-    spots = [("fill", *m.span()) for m in _DAMAGE_RUN.finditer(text)]
-    spots += [("spin", *m.span()) for m in _SPUN_WORD.finditer(text)]
-    spots.sort(key=lambda t: (t[1], t[2], t[0]))
-    offers_at: dict[tuple[str, int, int], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    same_at: dict[tuple[str, int, int], list[str]] = defaultdict(list)
+    spots = _spots(text)
+    same: list[list[str]] = [[] for _ in spots]
+    offers: list[dict[str, list[str]]] = [{} for _ in spots]
     index = _Lazy(lambda: anchor_index(text))
     for m in members:
         c = m["text"]
@@ -750,35 +835,59 @@ def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -
             blocks = [(0, 0, base_len)]
         else:
             blocks = aligned[id(m)] if id(m) in aligned else aligner(text, c, index)
-        view = _View(blocks)
-        for spot in spots:
-            kind, s, e = spot
-            seg, left_ok, right_ok = view.segment(c, s, e)
+        for k, seg in _member_votes(text, spots, c, blocks):
             if seg is None:
-                continue  # this copy does not cover the spot (a truncated copy's missing tail)
-            if seg == text[s:e] and left_ok and right_ok:
-                same_at[spot].append(m["doc_id"])
-            elif kind == "spin":
-                orig = SPIN_PAIRS[text[s:e]]
-                # 工程100个 vs 项目×个: the copy's own damage next to the word leaves one side unaligned
-                if seg == orig or (left_ok and seg.startswith(orig)) or (right_ok and seg.endswith(orig)):
-                    offers_at[spot][orig].append(m["doc_id"])
-            elif left_ok and right_ok and _fill_kind(text, s, e, seg) is not None:
-                offers_at[spot][seg].append(m["doc_id"])
+                same[k].append(m["doc_id"])
+            else:
+                offers[k].setdefault(seg, []).append(m["doc_id"])
+    speech, rows = _decide(
+        cluster_id, canonical, base_member["doc_id"], n_members, text, tail_rows, spots, same, offers, flagged_spun
+    )
+    voters = {
+        m["doc_id"]: m.get("_digest")
+        or member_digest(m.get("quality_flags"), m["text"].encode("utf-8", "surrogatepass"))
+        for m in members
+    }
+    record = {
+        "voters": voters,
+        "base": base_member["doc_id"],
+        "tails": [[t["position"], t["after"], t["evidence"][0]] for t in tail_rows],
+        "trace": trace,
+        "spots": spots,
+        "same": same,
+        "offers": offers,
+    }
+    return speech, rows, record
 
+
+def _decide(
+    cluster_id: str,
+    canonical: str | None,
+    base_id: str,
+    n_members: int,
+    text: str,
+    tail_rows: list[dict],
+    spots: list[tuple[str, int, int]],
+    same_at: list[list[str]],
+    offers_at: list[dict[str, list[str]]],
+    flagged_spun: set[str],
+) -> tuple[dict, list[dict]]:
+    """The vote's outcome: each spot's tally (the doc_ids showing the base's span, and per fill or
+    original word the doc_ids offering it, in order of the smallest doc_id offering it) decides the
+    edits; then spinner contexts, the edits applied, the rows."""
     edits: list[dict] = []
     conflicts: list[dict] = []
     taken: list[tuple[int, int]] = []
     last_end = -1
-    for spot in spots:
+    for k, spot in enumerate(spots):
         kind, s, e = spot
-        offers = offers_at.get(spot)
+        offers = offers_at[k]
         if not offers or s < last_end:
             continue
         evidence = sorted(d for ids in offers.values() for d in ids)
         if kind == "spin":
             ((orig, ids),) = offers.items()
-            same = same_at.get(spot, [])
+            same = same_at[k]
             # spinners only ever write the spun form: the original shown by as many copies, or by any
             # copy when every copy showing the spun form is itself flagged spun, is the speech's word
             if len(ids) >= len(same) or all(d in flagged_spun for d in same):
@@ -838,8 +947,154 @@ def repair_cluster(cluster_id: str, members: list[dict], aligner=_plain_align) -
         rows.append({**t, "position": pos, "after": best[pos:]})
     rows.sort(key=lambda r: (r["position"], r["kind"], r["before"]))
     rows = [_repair_row(cluster_id, r) for r in rows]
-    sources = sorted({d for r in rows for d in r["evidence"]} | {base_member["doc_id"]})
-    return _speech_row(cluster_id, canonical, base_member["doc_id"], best, rows, n_members, sources), rows
+    sources = sorted({d for r in rows for d in r["evidence"]} | {base_id})
+    return _speech_row(cluster_id, canonical, base_id, best, rows, n_members, sources), rows
+
+
+def _vote_json(record: dict) -> str:
+    """A vote record as stored (the `votes` table): voters by index in doc_id order."""
+    ids = sorted(record["voters"])
+    at = {d: i for i, d in enumerate(ids)}
+    return json.dumps(
+        {
+            "v": ids,
+            "d": [record["voters"][d] for d in ids],
+            "b": record["base"],
+            "t": record["tails"],
+            "k": [[b, r, [at[d] for d in stops], cut] for b, r, stops, cut in record["trace"]],
+            "s": [list(x) for x in record["spots"]],
+            "m": [[at[d] for d in ids_] for ids_ in record["same"]],
+            "o": [[[seg, [at[d] for d in ids_]] for seg, ids_ in offers.items()] for offers in record["offers"]],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _vote_record(raw: str) -> dict:
+    """`_vote_json`'s inverse."""
+    j = json.loads(raw)
+    ids = j["v"]
+    return {
+        "voters": dict(zip(ids, j["d"], strict=True)),
+        "base": j["b"],
+        "tails": j["t"],
+        "trace": [[b, r, [ids[i] for i in stops], cut] for b, r, stops, cut in j["k"]],
+        "spots": [tuple(x) for x in j["s"]],
+        "same": [[ids[i] for i in x] for x in j["m"]],
+        "offers": [{seg: [ids[i] for i in x] for seg, x in offers} for offers in j["o"]],
+    }
+
+
+def _repair_fast(
+    cluster_id: str, members: list[dict], text_of: Callable[[str], str], record: dict, aligner=_plain_align
+) -> tuple[dict, list[dict], dict] | None:
+    """`_repair_full` from the cluster's earlier vote record, or None when that cannot be told.
+
+    members: dicts with doc_id, quality_flags, is_canonical, n_chars (the text's length) and
+    _digest (`member_digest`), no text; `text_of(doc_id)` gives a text when one is needed: the
+    base's, and the copies that vote now and did not (new copies, or changed). Their alignments
+    against the completed base are added to the tallies, the votes of copies that no longer vote
+    taken out; the tallies decide as in `_repair_full`. None (repair from the copies) when the base
+    is another copy or another text, or when a copy added or taken away could change the tail
+    completion: a better tail offered, or a round's count of copies ending with the text going
+    from none to some or back where that count decided the round."""
+    members = sorted((m for m in members if m.get("doc_id")), key=lambda m: str(m["doc_id"]))
+    if not members:
+        return None
+    canonical = next((m["doc_id"] for m in members if m.get("is_canonical")), None)
+
+    def key(m: dict):
+        flags = m.get("quality_flags") or []
+        return ("truncated" in flags, flag_rank(flags), -m["n_chars"], m["doc_id"])
+
+    ordered = sorted(members, key=key)[:MAX_MEMBERS]
+    base = ordered[0]
+    old = record["voters"]
+    if base["doc_id"] != record["base"] or old.get(base["doc_id"]) != base["_digest"]:
+        return None
+    voters = {m["doc_id"]: m for m in ordered}
+    kept = {d for d, m in voters.items() if old.get(d) == m["_digest"]}
+    gone = [d for d in old if d not in kept]
+    added = sorted(d for d in voters if d not in kept)
+    trace = [[b, r, list(stops), cut] for b, r, stops, cut in record["trace"]]
+
+    def decided_by_stops(round_: list) -> bool:  # the count of copies ending with the text decided the round
+        return round_[0] is not None and not round_[3]
+
+    for d in gone:
+        for round_ in trace:
+            if round_[0] == d:
+                return None  # the tail it gave goes
+            if d in round_[2]:
+                round_[2].remove(d)
+                if not round_[2] and decided_by_stops(round_):
+                    return None
+    base_text = text_of(base["doc_id"])
+    texts = [base_text]
+    for _, tail, _ in record["tails"]:
+        texts.append(texts[-1] + tail)
+    text = texts[-1]
+    new = {d: {**voters[d], "text": text_of(d)} for d in added}
+    carry = getattr(aligner, "carry", None)  # an Aligner records the pairs of the copies that keep their votes
+    for k, round_ in enumerate(trace):
+        t = texts[k]
+        index = _Lazy(lambda t=t: anchor_index(t))
+        used = {base["doc_id"], *(x[2] for x in record["tails"][:k])}
+        if carry is not None:
+            for d in sorted(kept - used):
+                if voters[d]["n_chars"]:
+                    carry(t, voters[d]["_text_digest"], lambda d=d, t=t, index=index: aligner(t, text_of(d), index))
+        for d, m in new.items():
+            if d in used or not m["text"]:
+                continue
+            offer = _tail_offer(t, m, aligner(t, m["text"], index))
+            if offer is None:
+                continue
+            if offer[0] == "tail":
+                if round_[0] is None or offer[1] < tuple(round_[1]):
+                    return None  # a better tail than the round took
+            else:
+                if not round_[2] and decided_by_stops(round_):
+                    return None
+                round_[2] = sorted([*round_[2], d])
+    spots = [tuple(x) for x in record["spots"]]
+    gone_set = set(gone)
+    same = [[d for d in ids if d not in gone_set] for ids in record["same"]]
+    offers = [{seg: [d for d in ids if d not in gone_set] for seg, ids in o.items()} for o in record["offers"]]
+    index = _Lazy(lambda: anchor_index(text))
+    if carry is not None:
+        for d in sorted(kept - {base["doc_id"]}):
+            carry(text, voters[d]["_text_digest"], lambda d=d: aligner(text, text_of(d), index))
+    for d, m in new.items():
+        for k, seg in _member_votes(text, spots, m["text"], aligner(text, m["text"], index)):
+            if seg is None:
+                same[k].append(d)
+            else:
+                offers[k].setdefault(seg, []).append(d)
+    if new:
+        same = [sorted(ids) for ids in same]
+    offers = [
+        dict(sorted(((seg, sorted(ids)) for seg, ids in o.items() if ids), key=lambda kv: kv[1][0])) for o in offers
+    ]
+    flagged_spun = {d for d, m in voters.items() if "spun" in (m.get("quality_flags") or [])}
+    tail_rows = [
+        {"position": pos, "before": "", "after": tail, "kind": "truncated_tail", "evidence": [giver]}
+        for pos, tail, giver in record["tails"]
+    ]
+    speech, rows = _decide(
+        cluster_id, canonical, base["doc_id"], len(members), text, tail_rows, spots, same, offers, flagged_spun
+    )
+    out = {
+        "voters": {d: m["_digest"] for d, m in voters.items()},
+        "base": base["doc_id"],
+        "tails": record["tails"],
+        "trace": trace,
+        "spots": spots,
+        "same": same,
+        "offers": offers,
+    }
+    return speech, rows, out
 
 
 def _repair_row(cluster_id: str, r: dict) -> dict:
@@ -880,31 +1135,91 @@ def _speech_row(
 
 
 def repair_table(
-    docs: pa.Table, cluster_ids: set[str] | None = None, aligner: Aligner | None = None
+    docs: pa.Table,
+    cluster_ids: set[str] | None = None,
+    aligner: Aligner | None = None,
+    votes: dict[str, str] | None = None,
+    records: dict[str, str] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     """speeches and repairs tables (schema.SPEECHES / REPAIRS) for the clusters of a documents table.
 
     docs needs doc_id, cluster_id, text, quality_flags (is_canonical optional). With cluster_ids,
     only those clusters are rebuilt: a run that added copies to some clusters recomputes just them
     and keeps the other speeches rows, so cost follows the changed clusters.
-    """
-    cols = [c for c in ("doc_id", "cluster_id", "text", "quality_flags", "is_canonical") if c in docs.column_names]
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for row in docs.select(cols).to_pylist():
+
+    votes: cluster_id -> an earlier run's vote record of the cluster (`_vote_json`): such a cluster
+    is repaired from it where it can be (`_repair_fast`: only the base's text and the new copies'
+    become Python strings and are aligned). records (a dict): gets every repaired cluster's record."""
+    import pyarrow.compute as pc
+
+    cols = [c for c in ("doc_id", "cluster_id", "quality_flags", "is_canonical") if c in docs.column_names]
+    meta = docs.select(cols).to_pylist()
+    texts = docs.column("text") if "text" in docs.column_names else pa.nulls(docs.num_rows, pa.string())
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(meta):
         cid = row.get("cluster_id") or row.get("doc_id")
         if cid and (cluster_ids is None or cid in cluster_ids):
-            groups[cid].append(row)
-    speeches, repairs = [], []
+            groups[cid].append(i)
+    keyed = records is not None or bool(votes)
+    if keyed:  # what each copy brings to the vote, from the text's UTF-8 bytes (no Python string)
+        lengths = pc.fill_null(pc.utf8_length(texts), 0).to_pylist()
+        digests, text_digests = _row_digests(texts, [m.get("quality_flags") for m in meta])
+    speeches: list[dict] = []
+    repairs: list[dict] = []
+    every_text: list | None = None
     for cid in sorted(groups):
         if aligner is not None:
             aligner.cluster = cid
-        speech, rows = repair_cluster(cid, groups[cid], aligner or _plain_align)
+        rows = groups[cid]
+        result: tuple[dict, list[dict], dict | None] | None = None
+        raw = votes.get(cid) if votes else None
+        if raw is not None:
+            at = {meta[i].get("doc_id"): i for i in rows}
+
+            def text_of(d: str, at: dict = at) -> str:
+                value = texts[at[d]].as_py()
+                return value if isinstance(value, str) else ""
+
+            members = [
+                {**meta[i], "n_chars": lengths[i], "_digest": digests[i], "_text_digest": text_digests[i]} for i in rows
+            ]
+            result = _repair_fast(cid, members, text_of, _vote_record(raw), aligner or _plain_align)
+            if result is not None and aligner is not None:
+                aligner.from_votes += 1
+        if result is None:
+            if every_text is None:  # one conversion of the whole column (per-cluster `take`s copied the texts)
+                every_text = texts.to_pylist()
+            members = [{**meta[i], "text": every_text[i]} for i in rows]
+            if keyed:
+                for m, i in zip(members, rows, strict=True):
+                    m["_digest"] = digests[i]
+            result = _repair_full(cid, members, aligner or _plain_align)
+        speech, out, record = result
         speeches.append(speech)
-        repairs.extend(rows)
+        repairs.extend(out)
+        if records is not None and record is not None:
+            records[cid] = _vote_json(record)
     return (
         pa.Table.from_pylist(speeches, schema=SPEECHES),
         pa.Table.from_pylist(repairs, schema=REPAIRS),
     )
+
+
+def _row_digests(texts: pa.ChunkedArray | pa.Array, flags: list) -> tuple[list[str], list[str]]:
+    """Per row: `member_digest` of its flags and text, and `_text_digest` of its text (a null text is
+    empty, as repair_cluster reads it), hashed from the Arrow buffers."""
+    chunks = texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
+    digests: list[str] = []
+    text_digests: list[str] = []
+    k = 0
+    for chunk in chunks:
+        starts, data, valid = _utf8_slices(chunk)
+        for i in range(len(chunk)):
+            b = data[int(starts[i]) : int(starts[i + 1])] if valid[i] else b""
+            digests.append(member_digest(flags[k], b))
+            text_digests.append(xxhash.xxh3_128_hexdigest(b))
+            k += 1
+    return digests, text_digests
 
 
 # ----------------------------------------------------------------------------- stage runners
@@ -1468,7 +1783,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     }
     digest = stable_hash(sorted(memo.items()))[:20]
     name = f"{part}.parquet"
-    names = {t: out / t / name for t in ("best_texts", "repairs", "memo", "align")}
+    names = {t: out / t / name for t in ("best_texts", "repairs", "memo", "align", "votes")}
     known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
     if same is not None and all(_link_file(same / t / name, target) for t, target in names.items()):
         counts["parts_reused"] += 1
@@ -1481,10 +1796,12 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
             else:
                 todo.add(cid)
         aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
+        votes = _earlier_votes([Path(d) for d in earlier], name, todo) if todo else {}
         writers = {
             "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
             "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
             "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"]),
+            "votes": _SortedWriter(names["votes"], VOTES, ["cluster_id"], VOTES_ROW_GROUP),
         }
         batches = _cluster_batches(sorted(memo), files, in_file, todo)
         asked = 0
@@ -1492,10 +1809,12 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
             # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
             for batch, members in _member_batches(files, in_file, todo, batches, out / f"{SPILL_DIR}-{part}"):
                 aligner.used = {}
-                speeches, repairs = repair_table(members, todo & batch, aligner)
+                records: dict[str, str] = {}
+                speeches, repairs = repair_table(members, todo & batch, aligner, votes, records)
                 counts["copies_read"] += members.num_rows
                 asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
                 s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
+                v_parts = [_vote_rows(records)]
                 lo, hi = min(batch), max(batch)
                 for src, ids in sorted(copy.items()):
                     keep = sorted(batch.intersection(ids))
@@ -1505,6 +1824,7 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                         ("best_texts", s_parts, SPEECHES),
                         ("repairs", r_parts, REPAIRS),
                         ("align", a_parts, ALIGN_MEMO),
+                        ("votes", v_parts, VOTES),
                     ):
                         if len(batches) == 1:
                             prev = pq.ParquetFile(src / t / name).read(use_threads=False)
@@ -1519,13 +1839,15 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
                 writers["best_texts"].add(pa.concat_tables(s_parts))
                 writers["repairs"].add(pa.concat_tables(r_parts))
                 writers["align"].add(pa.concat_tables(a_parts))
-                del members, speeches, repairs, s_parts, r_parts, a_parts
+                writers["votes"].add(pa.concat_tables(v_parts))
+                del members, speeches, repairs, s_parts, r_parts, a_parts, v_parts
             for w in writers.values():
                 w.close()
         finally:
             for w in writers.values():
                 w.abort()
             shutil.rmtree(out / f"{SPILL_DIR}-{part}", ignore_errors=True)
+        counts["clusters_from_votes"] += aligner.from_votes
         counts["alignments_computed"] += aligner.computed
         counts["alignments_known"] += asked - aligner.computed
         memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
@@ -1784,9 +2106,11 @@ def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
 
     rows = sorted(used.items())
     offsets = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum([3 * len(b) for _, b in rows], out=offsets[1:])
+    np.cumsum([len(b) if isinstance(b, _Flat) else 3 * len(b) for _, b in rows], out=offsets[1:])
     flat = np.fromiter(
-        chain.from_iterable(chain.from_iterable(b) for _, b in rows), dtype=np.int32, count=int(offsets[-1])
+        chain.from_iterable(b if isinstance(b, _Flat) else chain.from_iterable(b) for _, b in rows),
+        dtype=np.int32,
+        count=int(offsets[-1]),
     )
     return pa.table(
         {
@@ -1818,6 +2142,46 @@ def _earlier_alignments(earlier: list[Path], name: str, clusters: set[str] | Non
         for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
             known.setdefault(pair, flat)
     return known
+
+
+# Each repaired cluster's vote record (`_vote_json`): the tallies a later run that adds copies to
+# the cluster updates with the new copies' votes instead of reading and aligning every copy again.
+VOTES = pa.schema(
+    [
+        pa.field("cluster_id", pa.string(), nullable=False),
+        pa.field("votes", pa.string(), nullable=False),
+    ]
+)
+VOTES_ROW_GROUP = 64  # records per row group: a run reads only the row groups of the clusters it repairs
+
+
+def _vote_rows(records: dict[str, str]) -> pa.Table:
+    ids = sorted(records)
+    return pa.table(
+        {"cluster_id": pa.array(ids, pa.string()), "votes": pa.array([records[c] for c in ids], pa.string())},
+        schema=VOTES,
+    )
+
+
+def _earlier_votes(earlier: list[Path], name: str, clusters: set[str]) -> dict[str, str]:
+    """cluster_id -> vote record, from the vote tables of a part in earlier repair artifacts (of the
+    clusters to repair only; row groups whose cluster_id range holds none of them are not read)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    found: dict[str, str] = {}
+    lo, hi = min(clusters), max(clusters)
+    for d in sorted(earlier):
+        try:
+            t = pq.read_table(
+                d / "votes" / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)], use_threads=False
+            )
+        except (OSError, ValueError, KeyError, pa.ArrowInvalid):
+            continue  # no such part there, or made before vote records
+        t = t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
+        for cid, raw in zip(t.column("cluster_id").to_pylist(), t.column("votes").to_pylist(), strict=True):
+            found.setdefault(cid, raw)
+    return found
 
 
 def _file_cluster_digests(pf: Any) -> dict[str, str]:

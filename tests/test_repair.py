@@ -735,6 +735,7 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
         "memo",
         "parts.json",
         "repairs",
+        "votes",
     ]
     assert not any((tmp_path / "small").rglob(".tmp-*"))
     for name in files(tmp_path / "one"):  # other row groups, same rows
