@@ -220,6 +220,7 @@ def main() -> None:
         metavar="RELABEL",
         help="BASE = PLUS less its smallest shard, RELABEL documents of each other shard relabelled (make_base_shard)",
     )
+    ap.add_argument("--profile", type=int, default=0, help="print the N top cProfile entries (cumulative) of each call kind")
     args = ap.parse_args()
     from tasks import reuse
 
@@ -251,10 +252,21 @@ def main() -> None:
         subprocess.run([*cmd, "--seed", str(args.seed), "--phase", phase], check=True)
         print(f"{phase}: {time.time() - t:.1f} s wall")
     cpu: dict[str, list[float]] = {}
+    import cProfile
+    import pstats
+
+    profiles: dict[str, cProfile.Profile] = {}
 
     def timed(name, fn, *a, **k):
+        prof = profiles.setdefault(name, cProfile.Profile()) if args.profile else None
         t = time.process_time()
-        value = fn(*a, **k)
+        if prof is not None:
+            prof.enable()
+        try:
+            value = fn(*a, **k)
+        finally:
+            if prof is not None:
+                prof.disable()
         cpu.setdefault(name, []).append(time.process_time() - t)
         return value
 
@@ -269,6 +281,9 @@ def main() -> None:
         total += sum(xs)
         print(f"  {name:<14} {len(xs):>3} calls {sum(xs):7.2f} CPU-s (largest {max(xs):.2f})")
     print(f"  {'total':<14} {total:17.2f} CPU-s; peak RSS of this process {_hwm()} MB")
+    for name, prof in profiles.items():
+        print(f"\n== {name}: cProfile, top {args.profile} by cumulative time")
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
     if not same:
         sys.exit(1)
 
