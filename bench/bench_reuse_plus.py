@@ -220,7 +220,9 @@ def main() -> None:
         metavar="RELABEL",
         help="BASE = PLUS less its smallest shard, RELABEL documents of each other shard relabelled (make_base_shard)",
     )
-    ap.add_argument("--profile", type=int, default=0, help="print the N top cProfile entries (cumulative) of each call kind")
+    ap.add_argument(
+        "--profile", type=int, default=0, help="print the N top cProfile entries (cumulative) of each call kind"
+    )
     args = ap.parse_args()
     from tasks import reuse
 

@@ -141,3 +141,47 @@ def test_the_repair_step_repairs_a_touched_cluster_from_its_record_with_a_cold_r
     assert warm["clusters_repaired"] == 2
     assert warm["clusters_from_votes"] >= 1
     assert _digests(tmp_path / "r2") == _digests(tmp_path / "r3")
+
+
+_CODEC = {"none": "UNCOMPRESSED"}  # Parquet names the codec so
+
+
+def test_the_alignment_memo_and_vote_records_are_written_as_intermediate_artifacts(tmp_path):
+    """align/ and votes/ are read only by a later repair part, and a +1 % run rewrites them in every
+    part it touches: no compression (tasks.common.ARTIFACT_COMPRESSION) and no dictionary on their
+    unique columns; best_texts and repairs, which the release links as they are, keep zstd and their
+    dictionaries. A later run still reads them back: it repairs a touched cluster from its record."""
+    import pyarrow.parquet as pq
+
+    from tasks.common import ARTIFACT_COMPRESSION, write_table
+
+    pool = _pool(5)
+
+    def shard(name: str, docs: list[dict]) -> str:
+        rows = [{**m, "cluster_id": "cA", "is_canonical": False} for m in docs]
+        write_table(pa.Table.from_pylist(rows, schema=MEMBERS), tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    a, b = shard("a", pool[:2]), shard("b", pool[2:3])
+    repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+
+    def chunks(table: str) -> dict[str, tuple[str, bool]]:
+        f = pq.ParquetFile(tmp_path / "r1" / table / "007.parquet")
+        rg = f.metadata.row_group(0)
+        return {
+            rg.column(i).path_in_schema: (rg.column(i).compression, rg.column(i).dictionary_page_offset is not None)
+            for i in range(rg.num_columns)
+        }
+
+    align, votes, best = chunks("align"), chunks("votes"), chunks("best_texts")
+    assert (
+        {c for c, _ in align.values()}
+        == {c for c, _ in votes.values()}
+        == {_CODEC.get(ARTIFACT_COMPRESSION, ARTIFACT_COMPRESSION.upper())}
+    )
+    assert align["cluster_id"][1] and votes["cluster_id"][1]  # a few clusters: the dictionary pays
+    assert not align["pair"][1] and not align["blocks.list.element"][1] and not votes["votes"][1]
+    assert {c for c, _ in best.values()} == {"ZSTD"} and best["best_text"][1]
+    c = shard("c", pool[3:4])
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert warm["clusters_repaired"] == 1 and warm["clusters_from_votes"] == 1
