@@ -163,3 +163,45 @@ def test_a_corpus_with_no_document_publishes_empty_tables_and_grows_and_shrinks(
     summary = _run(tmp_path / "no-file", tmp_path / "out-none")
     assert summary["counts"]["discovered"] == 0 and summary["shards"] == 0
     assert all(p.done_steps == p.total_steps for p in progress_runs) and len(progress_runs) == 4
+
+
+def test_a_run_killed_inside_a_repair_and_a_reuse_part_reruns_to_the_cold_corpus(samples, tmp_path, monkeypatch):
+    """A part killed while it writes (SIGKILL: no `finally` runs) leaves its writers' temporary files
+    (`.tmp-*.parquet`, made by mkstemp before the first row) beside the part files of the unfinished
+    artifact, and the rerun finishes that same artifact. The release takes the stage's part files
+    only: the rerun publishes the corpus a cold run publishes, byte for byte."""
+    import tasks.repair as repair
+    import tasks.reuse as reuse
+
+    landing = tmp_path / "crawl"
+    shutil.copytree(samples, landing)
+    out = tmp_path / "out"
+    killed: list[str] = []
+
+    def killing(real, table):
+        def part(inputs, out_dir, part, *args, **kwargs):
+            if not killed or killed[-1] != table:
+                killed.append(table)
+                folder = Path(out_dir) / table
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / ".tmp-4242-abcd.parquet").write_bytes(b"")  # mkstemp's empty file
+                (folder / ".tmp-4242-efgh.parquet").write_bytes(b"PAR1\x00\x00")  # a write cut short
+                raise RuntimeError(f"killed in {table} part {part}")
+            return real(inputs, out_dir, part, *args, **kwargs)
+
+        return part
+
+    monkeypatch.setattr(repair, "repair_part", killing(repair.repair_part, "best_texts"))
+    with pytest.raises(Exception, match="killed in best_texts"):
+        _run(landing, out, target_shard_docs=3)
+    monkeypatch.undo()
+    monkeypatch.setattr(reuse, "reuse_part", killing(reuse.reuse_part, "reuse"))
+    with pytest.raises(Exception, match="killed in reuse"):
+        _run(landing, out, target_shard_docs=3)
+    monkeypatch.undo()
+    assert killed == ["best_texts", "reuse"]
+    _run(landing, out, target_shard_docs=3)
+    cold = tmp_path / "cold"
+    _run(landing, cold, target_shard_docs=3)
+    assert _published(out) == _published(cold)
+    assert (out / "current").resolve().name == (cold / "current").resolve().name
