@@ -735,10 +735,35 @@ def _unspun_fills(text: str, s: int, e: int, offers: dict[str, list[str]]) -> li
     return out
 
 
+def _context_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of `R.spun_spans(text)` that can hold a context trigger (_CONTEXT_TRIGGERS), in order.
+
+    spun_spans searches SPUN in windows around the trigger words, merged where they touch, each window
+    on its own (`finditer(text, lo, hi)`): a window's matches do not depend on the others, and lie inside
+    it. So a window without any context trigger word gives no span `_context_edits` uses and is not
+    searched. On the 5k bench's 593 speeches: 10,267 of 19,447 windows hold one (开展 mostly), 0.31 ->
+    0.22 CPU-s; spun_spans was ~16 % of a repair part's CPU when every cluster of a part is re-voted."""
+    n = len(text)
+    lo = hi = -1
+    for m in R.SPUN_TRIGGER.finditer(text):
+        start, end = max(0, m.start() - R.SPUN_REACH_BEFORE), min(n, m.end() + R.SPUN_REACH_AFTER)
+        if start > hi:
+            if hi > lo and _holds_context_trigger(text, lo, hi):
+                yield from (x.span() for x in R.SPUN.finditer(text, lo, hi))
+            lo = start
+        hi = max(hi, end)
+    if hi > lo and _holds_context_trigger(text, lo, hi):
+        yield from (x.span() for x in R.SPUN.finditer(text, lo, hi))
+
+
+def _holds_context_trigger(text: str, lo: int, hi: int) -> bool:
+    return any(text.find(w, lo, hi) >= 0 for w in _CONTEXT_TRIGGERS)
+
+
 def _context_edits(text: str, taken: list[tuple[int, int]]) -> list[dict]:
     """Spinner contexts no writer produces (`原那么` -> `原则`, `公共效劳` -> `公共服务`), on any text."""
     out = []
-    for m_start, m_end in R.spun_spans(text):
+    for m_start, m_end in _context_spans(text):
         for t in R.SPUN_TRIGGER.finditer(text, m_start, m_end):
             word = t.group(0)
             if word not in _CONTEXT_TRIGGERS:

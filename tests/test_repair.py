@@ -1042,3 +1042,57 @@ def test_the_repairs_rows_explain_every_character_best_text_changed(seed):
     base = next(m for m in copies if m["doc_id"] == speech["base_id"])
     assert rows and _undo(speech["best_text"], rows) == base["text"]
     assert set(speech["sources"]) == {speech["base_id"], *(d for r in rows for d in r["evidence"])}
+
+
+def test_spin_contexts_searched_only_in_windows_holding_a_context_trigger_equal_the_whole_search():
+    """`_context_spans` skips the spun_spans windows without a context trigger word (开展, 那么, 效劳, 成认):
+    the spin_context edits equal those of every SPUN match (the whole-text search), on random texts dense
+    in every trigger, the context words SPUN's alternatives need around them, and the characters before 那么."""
+    import random
+
+    from tasks import normalize_rules as R
+    from tasks.repair import _CONTEXT_TRIGGERS, _RULE_PRECEDES, _context_edits
+    from tasks.vocab import SPIN_PAIRS
+
+    def reference(text: str, taken: list) -> list[dict]:  # the code before: every match of the whole text
+        out = []
+        for m in R.SPUN.finditer(text):
+            for t in R.SPUN_TRIGGER.finditer(text, m.start(), m.end()):
+                word = t.group(0)
+                s, e = t.span()
+                if word not in _CONTEXT_TRIGGERS or (word == "那么" and (s == 0 or text[s - 1] not in _RULE_PRECEDES)):
+                    continue
+                if any(s < te and ts < e for ts, te in taken):
+                    continue
+                out.append({"start": s, "end": e, "after": SPIN_PAIRS[word], "kind": "spin_context", "evidence": []})
+                taken.append((s, e))
+        return out
+
+    words = sorted(SPIN_PAIRS) + sorted({w for pair in R.SPUN_CONTEXT.values() for ws in pair for w in ws})
+    words += [*_RULE_PRECEDES, "公共", "原", "表达了", "发展思想", "工作", "的", "我们"]
+    filler = [*"的了是在和我们要加强工作经济社会发展建设", "。", "，", "；", "\n"]
+    rng = random.Random(46)
+    hits = 0
+    for _ in range(600):
+        pieces = [rng.choice(words) if rng.random() < 0.45 else rng.choice(filler) for _ in range(rng.randint(5, 160))]
+        if rng.random() < 0.3:  # long runs of filler between triggers: windows apart
+            pieces = [p + "".join(rng.choice(filler[:-4]) for _ in range(rng.randint(0, 40))) for p in pieces]
+        text = "".join(pieces)
+        taken = [(k, k + 2) for k in range(0, len(text), rng.randint(50, 400))] if rng.random() < 0.3 else []
+        want = reference(text, list(taken))
+        assert _context_edits(text, list(taken)) == want, text
+        hits += len(want)
+    assert hits > 100  # the texts do hold spin contexts
+
+
+def test_a_window_without_a_context_trigger_is_not_searched_for_spin_contexts():
+    """A SPUN match on another trigger (表达公平) gives no spin_context edit, so its window is not searched;
+    a window holding 开展 is, and gives spun_spans' spans there."""
+    from tasks import normalize_rules as R
+    from tasks.repair import _context_spans
+
+    far = "我们要继续努力。" * 10
+    text = "坚持表达公平" + far + "推动经济开展速度加快"
+    everything = R.spun_spans(text)
+    assert len(everything) == 2
+    assert list(_context_spans(text)) == everything[1:]
