@@ -370,6 +370,7 @@ def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
 ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "宣言", "议定书", "公约", "共识")
 # …except a place's university town, its students and its science park (湘潭大学城, 花溪大学城, 福建省大学生创新创业,
 # 湖南省大学科技产业园, 蚌埠大学园区, 桂林大学聚集区): the shared corpus's reports name their own places so.
+ORG_FIRST_CHARS = frozenset(w[0] for w in ORG_AFTER_PLACE)  # one set lookup a hit before the words are compared
 NOT_ORG_AFTER_PLACE = ("大学城", "大学生", "大学科技", "大学园", "大学聚集")
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
@@ -403,20 +404,24 @@ OFFICE_BEFORE_NAME = (
 NOT_SURNAME_AFTER_OFFICE = frozenset("和与及向在到于对同跟从由为将把被给让以自当")
 
 
+SPACES = (" ", "\u3000")
+
+
 @lru_cache(maxsize=1)
-def _surnames() -> frozenset[str]:
-    """The one-character surnames of data/extract/surnames.txt (the people rules' list)."""
+def _name_starts() -> frozenset[str]:
+    """The one-character surnames of data/extract/surnames.txt (the people rules' list) that can start a name after
+    an office (not NOT_SURNAME_AFTER_OFFICE)."""
     out: set[str] = set()
     for line in (DATA_DIR / "surnames.txt").read_text("utf-8").splitlines():
         if line and not line.startswith("#"):
             out.update(w for w in line.split() if len(w) == 1)
-    return frozenset(out)
+    return frozenset(out - NOT_SURNAME_AFTER_OFFICE)
 
 
 def _office_before(text: str, at: int) -> bool:
     """Whether an office word (OFFICE_BEFORE_NAME) ends right before text[at], a space or two between allowed."""
     k = at
-    while k > 0 and at - k < 2 and text[k - 1] in " \u3000":
+    while k > 0 and at - k < 2 and text[k - 1] in SPACES:
         k -= 1
     return text.endswith(OFFICE_BEFORE_NAME, max(0, k - 3), k)
 
@@ -428,9 +433,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     nxt = pos  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
     sc = _scanners(gz)
-    people: set[str] = (
-        set()
-    )  # names whose tail is a place, met after an office (雷兴平): the same name again is no place
+    name_starts = _name_starts()
+    people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
         for i in _gram_starts(text, sc, sc.prefixes, a, b):
             if i < nxt:
@@ -447,12 +451,18 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
-                    if text.startswith(ORG_AFTER_PLACE, end) and not text.startswith(NOT_ORG_AFTER_PLACE, end):
+                    if (
+                        text[end : end + 1] in ORG_FIRST_CHARS
+                        and text.startswith(ORG_AFTER_PLACE, end)
+                        and not text.startswith(NOT_ORG_AFTER_PLACE, end)
+                    ):
                         break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
-                    if i and text[i - 1] in _surnames() and text[i - 1] not in NOT_SURNAME_AFTER_OFFICE:
-                        if text[i - 1 : end] in people:
+                    if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
+                        if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above
-                        if _office_before(text, i - 1):
+                        if text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1) or (
+                            text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1)
+                        ):
                             people.add(text[i - 1 : end])
                             break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
                     yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
