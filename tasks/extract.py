@@ -1640,15 +1640,19 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     return None, office, False
 
 
+OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:"
+COUNTRY_BEFORE_OFFICE_RE = re.compile(r"^(?:中国大陆|大陆|中国)(?=国家主席|国家副主席|国务院)")
 CAPTION_WORDS_RE = re.compile(r"^(?:图为|图中为|图中|上图为|下图为|这是|左起|右起)")
 
 
 def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
     # a photo caption's words before the office (`圖為國務院總理溫家寶(資料圖)`: office `图为国务院总理`, session 46)
-    office = CAPTION_WORDS_RE.sub("", office.strip(" 、"))
-    # a country named before a national office (`大陆国家主席`, `中国国务院总理`: Taiwanese and foreign news copies)
-    office = re.sub(r"^(?:大陆|中国)(?=国家主席|国家副主席|国务院)", "", office)
+    # a quote's close before a lead's office (`」中國大陸國家主席習近平…`: office `”中国大陆国家主席`, session 46)
+    office = CAPTION_WORDS_RE.sub("", office.strip(" 、").lstrip(OFFICE_LEAD_PUNCT))
+    # a country named before a national office (`大陆国家主席`, `中国大陆国家主席`, `中国国务院总理`: Taiwanese and
+    # foreign news copies)
+    office = COUNTRY_BEFORE_OFFICE_RE.sub("", office)
     office = SAR_OFFICE_RE.sub("", office)
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):

