@@ -39,6 +39,7 @@ from tasks.report_parts import (
     DOC_DUPS,
     DOC_LIGHT,
     Cache,
+    Group,
     Summary,
     docs_dups,
     docs_light,
@@ -48,6 +49,7 @@ from tasks.report_parts import (
     rejects_partial,
     reuse_partial,
     summarize,
+    summarize_file,
     terms,
 )
 from tasks.schema import TABLES
@@ -1419,6 +1421,48 @@ KEYWORD_COLUMNS = ["doc_id", "term", "tf", "score"]
 SLOGAN_COLUMNS = ["doc_id", "text", "count"]
 
 
+def _keyword_terms(t: pa.Table) -> tuple[dict, dict[str, pa.Table]]:
+    return terms(t, "term", "tf", "score")
+
+
+def _slogan_terms(t: pa.Table) -> tuple[dict, dict[str, pa.Table]]:
+    return terms(t, "text", "count", None)
+
+
+def table_groups() -> dict[str, tuple[list[str], list[Group]]]:
+    """Table -> (the columns the report wants of it, its groups of partials): what `build_report`
+    summarizes file by file, and `presummarize` ahead of it."""
+    return {
+        "documents": (
+            DOC_COLUMNS,
+            [("light", DOC_LIGHT, docs_light, ("levels",)), ("dups", DOC_DUPS, docs_dups, ("clusters",))],
+        ),
+        "rejects": (REJECT_COLUMNS, [("reasons", REJECT_COLUMNS, rejects_partial, ())]),
+        "keywords": (KEYWORD_COLUMNS, [("terms", KEYWORD_COLUMNS, _keyword_terms, ("stats", "exact", "nonfinite"))]),
+        "slogans": (SLOGAN_COLUMNS, [("terms", SLOGAN_COLUMNS, _slogan_terms, ("stats",))]),
+    }
+
+
+def presummarize(files: dict[str, str], cache_dir: str) -> int:
+    """Put the partials of a few files (table -> path, e.g. one export step's documents, keywords and
+    slogans) into the report's cache folder, keyed as `build_report` keys them, so the report reads
+    only what is not there yet. The flow calls it as each export step finishes: the report is the
+    run's last call and ran alone, re-summarizing every file the run changed (20k +1 %: 117 files,
+    ~0.8 of its ~1.1 CPU-s); ahead of it those files are summarized on every worker, beside the
+    exports. The cache is not pruned here (the report prunes it to what it used). A file that cannot
+    be read is left to the report, which notes it. Returns the partials computed."""
+    cache = Cache(cache_dir)
+    groups = table_groups()
+    for name, path in sorted(files.items()):
+        if name not in groups:
+            continue
+        try:
+            summarize_file(path, name, *groups[name], cache)
+        except Exception:  # noqa: BLE001 - the report reads the file again and says what is wrong with it
+            continue
+    return cache.misses
+
+
 def build_report(out_dir: str, cache_dir: str | os.PathLike | None = None) -> str:
     """Return the corpus report of an output folder as one self-contained HTML page.
 
@@ -1429,27 +1473,9 @@ def build_report(out_dir: str, cache_dir: str | os.PathLike | None = None) -> st
     is pruned to what this report used."""
     manifest, manifest_problem = read_manifest(out_dir)
     cache = Cache(cache_dir)
-    docs = summarize(
-        out_dir,
-        "documents",
-        DOC_COLUMNS,
-        [("light", DOC_LIGHT, docs_light, ("levels",)), ("dups", DOC_DUPS, docs_dups, ("clusters",))],
-        cache,
-    )
-    rejects = summarize(out_dir, "rejects", REJECT_COLUMNS, [("reasons", REJECT_COLUMNS, rejects_partial, ())], cache)
-    keywords = summarize(
-        out_dir,
-        "keywords",
-        KEYWORD_COLUMNS,
-        [("terms", KEYWORD_COLUMNS, lambda t: terms(t, "term", "tf", "score"), ("stats", "exact", "nonfinite"))],
-        cache,
-    )
-    slogans = summarize(
-        out_dir,
-        "slogans",
-        SLOGAN_COLUMNS,
-        [("terms", SLOGAN_COLUMNS, lambda t: terms(t, "text", "count", None), ("stats",))],
-        cache,
+    parts_of = table_groups()
+    docs, rejects, keywords, slogans = (
+        summarize(out_dir, name, *parts_of[name], cache) for name in ("documents", "rejects", "keywords", "slogans")
     )
     ctx = Context(out_dir, manifest, manifest_problem, docs, rejects, keywords, slogans, cache)
     datas = {"documents": docs, "rejects": rejects, "keywords": keywords, "slogans": slogans}

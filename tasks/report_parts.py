@@ -487,33 +487,48 @@ def summarize(
         summary.files.append(rel)
         part = Part(rel=rel, path=path)
         try:
-            pf = pq.ParquetFile(path)  # one footer parse per file (documents' carry ~30 KB of metadata)
-            available = set(pf.schema_arrow.names)
-            for gname, columns, fn, tables in groups:
-                digest = cache.digest(path, columns, pf)
-                key = hashlib.sha256(
-                    json.dumps([CACHE_VERSION, name, gname, wanted, columns, digest, extra]).encode()
-                ).hexdigest()[:32]
-                obj = cache.load(key, tables)
-                if obj is None:
-                    t, _ = read_part(path, name, columns, pf=pf)
-                    obj, made = fn(t)
-                    obj = {**obj, "types": _typesig(t)}
-                    if not cache.save(key, obj, made):
-                        part.held.update(made)
-                    cache.misses += 1
-                else:
-                    cache.hits += 1
-                part.types.update(obj["types"])
-                part.obj.update({k: v for k, v in obj.items() if k not in ("types", "_key")})
-                part.keys.update({t: (key, (columns, fn, None)) for t in tables})
-                part.digests[gname] = digest
-            summary.present |= available
+            summary.present |= summarize_file(path, name, wanted, groups, cache, extra, part)
             summary.parts.append(part)
         except Exception as exc:  # noqa: BLE001 - the note says what reading the file the plain way says
             summary.problems.append(_read_problem(path, rel, name, wanted, exc))
     _unify(summary, wanted, groups)
     return summary
+
+
+def summarize_file(
+    path: str,
+    name: str,
+    wanted: list[str],
+    groups: list[Group],
+    cache: Cache,
+    extra: str = "",
+    part: Part | None = None,
+) -> set[str]:
+    """One file's partials of every group, from the cache or computed and kept there (into `part`
+    when given); returns the columns the file has. Raises on a file that cannot be read."""
+    part = part if part is not None else Part(rel=path, path=path)
+    pf = pq.ParquetFile(path)  # one footer parse per file (documents' carry ~30 KB of metadata)
+    available = set(pf.schema_arrow.names)
+    for gname, columns, fn, tables in groups:
+        digest = cache.digest(path, columns, pf)
+        key = hashlib.sha256(
+            json.dumps([CACHE_VERSION, name, gname, wanted, columns, digest, extra]).encode()
+        ).hexdigest()[:32]
+        obj = cache.load(key, tables)
+        if obj is None:
+            t, _ = read_part(path, name, columns, pf=pf)
+            obj, made = fn(t)
+            obj = {**obj, "types": _typesig(t)}
+            if not cache.save(key, obj, made):
+                part.held.update(made)
+            cache.misses += 1
+        else:
+            cache.hits += 1
+        part.types.update(obj["types"])
+        part.obj.update({k: v for k, v in obj.items() if k not in ("types", "_key")})
+        part.keys.update({t: (key, (columns, fn, None)) for t in tables})
+        part.digests[gname] = digest
+    return available
 
 
 def _read_problem(path: str, rel: str, name: str, wanted: list[str], failure: Exception) -> str:

@@ -313,3 +313,26 @@ def test_the_flow_s_report_of_a_plus_one_run_equals_a_cold_report(samples, tmp_p
     page = (release / "report.html").read_text(encoding="utf-8")
     reads.clear()
     assert page == report.build_report(str(release))
+
+
+def test_partials_summarized_ahead_are_the_reports_own(tmp_path, monkeypatch):
+    """The flow summarizes each export step's files as the step finishes (flows.pipeline.ReportPrefetch):
+    the report then reads none of them again, and its page is the one it makes alone."""
+    out = big_out(tmp_path)
+    cache = tmp_path / "cache"
+    alone = report.build_report(str(out))
+    ahead = ("documents", "keywords", "slogans")
+    files = {t: sorted(str(p) for p in (out / t).glob("*.parquet")) for t in ahead}
+    computed = 0
+    for i in range(max(len(v) for v in files.values())):  # one export step's files at a time
+        step = {t: v[i] for t, v in files.items() if i < len(v)}
+        computed += report.presummarize({**step, "figures": "/nonexistent.parquet"}, str(cache))
+    assert computed == len(files["documents"]) * 2 + len(files["keywords"]) + len(files["slogans"])
+    reads = _counting_reads(monkeypatch)
+    assert report.build_report(str(out), cache) == alone
+    assert {w for _, w in reads} == {
+        tuple(report.REJECT_COLUMNS),
+        tuple(report.REUSE_COLUMNS),
+    }  # only tables not summarized ahead
+    # a file that cannot be read is left to the report, which notes it as before
+    assert report.presummarize({"documents": str(tmp_path / "missing.parquet")}, str(cache)) == 0
