@@ -209,6 +209,15 @@ def prestart(workers: int | None, modules: Sequence[str] = ()) -> Future | None:
         return None
 
 
+def expect_growth(runner: str, mb: int) -> None:
+    """Judge `runner`'s ("module:function") calls on `mb` of growth until one is measured: a runner
+    unknown to the pool fits only a worker holding at most RECYCLE_MB, so a light call of a module
+    new to the workers (the report's partials, flows.pipeline.ReportPrefetch) would cost a spawn in
+    a run's first use of it. A larger measured figure wins."""
+    with _lock:
+        _growth[runner] = max(_growth.get(runner, 0), int(mb))
+
+
 def growth() -> dict[str, int]:
     """The most each runner ("module:function") has added to a worker's RSS during one call, in MiB:
     what the flow keeps in OUT/.state so the next run's first calls are judged on a measurement."""

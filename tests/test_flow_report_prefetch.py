@@ -59,3 +59,17 @@ def test_a_prefetch_closed_before_its_steps_runs_none_of_them(tmp_path, monkeypa
     prefetch.step_done("export", "s2", {"dir": str(tmp_path / "e2")})
     prefetch.wait()
     assert len(ran) == 1
+
+
+def test_a_presummarize_call_is_judged_light_before_any_is_measured(tmp_path, monkeypatch):
+    """A runner the pool has not measured fits only a worker holding at most RECYCLE_MB: without a
+    figure, a run's first presummarize call would replace a worker that exports left at ~500 MB."""
+    monkeypatch.setattr(pipeline.pool, "_growth", {})
+    runner = "tasks.report:presummarize"
+    pipeline.ReportPrefetch(str(tmp_path), 0)
+    assert runner not in pipeline.pool.growth()  # no local pool: nothing declared
+    pipeline.ReportPrefetch(str(tmp_path), 2)
+    assert pipeline.pool.growth()[runner] == pipeline.PRESUMMARIZE_MB
+    pipeline.pool._growth[runner] = 3 * pipeline.PRESUMMARIZE_MB  # measured larger: kept
+    pipeline.ReportPrefetch(str(tmp_path), 2)
+    assert pipeline.pool.growth()[runner] == 3 * pipeline.PRESUMMARIZE_MB
