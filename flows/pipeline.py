@@ -735,18 +735,20 @@ def _build(
             "run_id": previous.get("run_id"),
             "finished_at": previous.get("finished_at"),
         }
-    publish(
-        str(out_dir),
-        release_dir,
-        manifest,
-        write_extras=(
-            (lambda d: _note_kept_report(d, manifest))
-            if keep_report
-            else lambda d: prefetch.then(pool.run, write_report, d, None, str(Path(state) / "artifacts" / REPORTED))
-        ),
-        before_switch=pool.check_stop,
-    )
-    prefetch.close()
+    try:
+        publish(
+            str(out_dir),
+            release_dir,
+            manifest,
+            write_extras=(
+                (lambda d: _note_kept_report(d, manifest))
+                if keep_report
+                else lambda d: prefetch.then(pool.run, write_report, d, None, str(Path(state) / "artifacts" / REPORTED))
+            ),
+            before_switch=pool.check_stop,
+        )
+    finally:
+        prefetch.close()
     for stage, declared in STAGES.items():
         if declared.after_publish:
             for result in done[stage].values():
