@@ -1720,18 +1720,40 @@ _MD_HEADING = re.compile(r"^(?:#{1,6}[ \t]+)+|^#{1,6}(?=[^#\s\x00-\x7f])", re.M)
 # lookbehind at every character (the 54 of 400 bench pages holding a `*`: 43 ms, ~2 now)
 _MD_STRAY_STARS = re.compile(r"\*(?:\*+|(?<![^\n]\*)(?=[^\s*\x00-\x7f])|(?<=[^\s*\x00-\x7f]\*)$)", re.M)
 _MD_QUOTE = re.compile(r"^(?:>[ \t]*)+", re.M)
+_STAR_KEPT = "\ufdd0"  # a noncharacter: no page holds it (a page that does keeps the old behaviour)
 # the address stops at a bracket too: `[发展](http://` repeated with no `)` made each `[` read to the line's end
 _MD_LINK = re.compile(r"\[([^\[\]\n]++)\]\((?:https?://|/)[^)\s\[\]]*+\)")
 _MD_FOOTNOTE = re.compile(r"\[\^(\d+)\](:?)")
 
 
+_STAR_BOLD_OPEN = re.compile(vocab.STAR_BOLD_OPEN)
+
+
+def _keep_star(m: re.Match) -> str:
+    """A placeholder's stars hidden as _STAR_KEPT; a blanked name's stays `**` when a bold span opened just before it
+    on its line may close there (`**加强党建**市委要求`)."""
+    if m.group("name"):
+        text, a = m.string, m.start()
+        lo = max(text.rfind("\n", 0, a) + 1, a - vocab.STAR_BOLD_REACH)
+        if _STAR_BOLD_OPEN.search(text, lo, a):
+            return m.group(0)
+    return m.group(0).replace("*", _STAR_KEPT)
+
+
 def _strip_markdown(text: str, counts: Counter) -> str:
     if "*" in text or "_" in text:
+        # stars that stand for a year's digits, a date's or a name (`20**年`, `**月**日`, `在**市委领导下`) are
+        # placeholders, not bold: hidden from the bold and stray-star patterns, then put back
+        kept = "*" in text and _STAR_KEPT not in text and R.STAR_PLACEHOLDER.search(text) is not None
+        if kept:
+            text = R.STAR_PLACEHOLDER.sub(_keep_star, text)
         text, n = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)
         counts["markup.bold"] += n
         if "*" in text:
             text, n = _MD_STRAY_STARS.subn("", text)
             counts["markup.bold"] += n
+        if kept:
+            text = text.replace(_STAR_KEPT, "*")
     # both patterns start at a line start (^ with re.M): a # or > there, not anywhere, makes them worth a scan
     if text[:1] == "#" or "\n#" in text:
         text, n = _MD_HEADING.subn("", text)

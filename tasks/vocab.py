@@ -119,13 +119,35 @@ SPIN_TRIGGER = "|".join(sorted(SPIN_PAIRS, key=len, reverse=True))
 # and a name or place blanked before any word: `××同志`, `贯彻落实XXX精神`, `XX经济` (doc-site templates: k4's held-out
 # 范文 pages and session 44's `以中国式现代化引领XX现代化建设` went unflagged). One X before a word is a Latin word
 # (X光, X射线); × between digits is a multiplication (3×4), not before a Han character.
+# a blanked name before its unit or title: `**市委`, `**县第十七届…`, `**同志`, `**书记`
+_STAR_NAMED = r"[省市县区州旗镇乡村]|同志|书记"
 PLACEHOLDER = (
     r"[×xX]{1,3}(?=[月日年号个项条家人次名%％万亿元县区市省镇乡村街局委长书处科部])"
     r"|×{1,3}(?=[\u4e00-\u9fff])|(?:XX|xx)[Xx]?(?=[\u4e00-\u9fff])|某某|〇〇|□□"
-    # stars for the digits of a date (`*月*日`, `20**年`): bold marks are gone from a normalized text by then
-    r"|\*{1,3}(?=[月日年号])"
+    # stars for the digits of a date (`*月*日`, `20**年`) or a name before its organ (`在**市委领导下`, `**同志`): bold
+    # marks are gone from a normalized text by then (normalize keeps these stars: STAR_PLACEHOLDER)
+    r"|\*{1,3}(?=[月日年号]|[省市县区州旗镇乡村](?:委|政府|人民政府|人大|政协|纪委|党委|长)|同志|书记)"
+    r"|\*{2,3}(?=" + _STAR_NAMED + ")"
 )
 PLACEHOLDER_TRIGGERS = ("×", "x", "X", "某某", "〇〇", "□□", "*")
+# Stars a template put for digits or a name, which the markdown bold rule would take for its marks and remove
+# (`20**年` → `20年`, `在**市委的领导下，**县政府` → bold `市委的领导下，`, the placeholder lost with them): a year's
+# last digits (19/20 + 1-2 stars before 年: `20**年`), a month's and a day's (`**月**日`, `**月5日`, `年**月`,
+# `月**日`), and (group `name`) a name before its unit or title after a Han character, 、 or ， (`在**市委`,
+# `、**县政府`) when no `**` follows within STAR_BOLD_REACH characters of the line except another such name: that
+# would close a bold span (`要**市场化**改革`). normalize also drops a `name` match that a bold opening within the
+# reach before it may close (`**加强党建**市委要求`). A bold span opening a line or after a space stays bold.
+STAR_BOLD_REACH = 40  # TITLE_PIECE_MAX's bound: a bold phrase inside a sentence is a heading's or a term's length
+# (defined before TITLE_PIECE_MAX below, hence its own name)
+STAR_PLACEHOLDER = (
+    r"(?<![*\d])(?:19|20)\d?\*{1,2}(?=年)"
+    r"|\*{1,3}(?=月(?:\*{1,3}|[\d一二三四五六七八九十]{1,3})[日号])"
+    r"|(?<=[年月])\*{1,3}(?=[月日号])"
+    r"|(?P<name>(?<=[\u4e00-\u9fff、，])\*{2,3}(?=(?:" + _STAR_NAMED + r")"
+    r"(?![^*\n]{0," + str(STAR_BOLD_REACH) + r"}\*\*(?!\*|" + _STAR_NAMED + r"))))"
+)
+# a `**` that opens a bold span: not a blanked name's, a year's or a date's (`20**年`, `**月**日`)
+STAR_BOLD_OPEN = r"(?<![\d年月*])\*\*(?![*年月日号]|" + _STAR_NAMED + r")"
 
 
 # ---------------------------------------------------------------- a page head's layout lost (normalize and extract)

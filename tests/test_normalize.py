@@ -796,6 +796,41 @@ def test_markdown_emphasis_over_a_line_break_and_headings_without_space():
 
 
 @pytest.mark.parametrize(
+    "page,text,placeholders",
+    [
+        # a template's stars for a year's digits, a date's and a name before its unit (doc-site 范文 pages): the bold
+        # rule paired them (`**年在**` bold) and removed them, so the text read `20年` / `市委` and carried no flag
+        ("20**年，在**市委的坚强领导下，**县政府扎实工作。", None, 3),
+        ("2026年**月**日在**县第十七届人民代表大会第一次会议上", None, 3),
+        ("尊敬的***同志：\n今天我们召开全县大会。", None, 1),
+        ("19**年以来，我县经济快速发展。", None, 1),
+        # real bold is still stripped, beside a placeholder and on its own
+        (
+            "**一、2012年工作回顾**\n在**市委的领导下，全县上下团结一心，攻坚克难，经济社会发展取得了显著成绩，各项事业全面进步。我们要**坚持**改革。",
+            "一、2012年工作回顾\n在**市委的领导下，全县上下团结一心，攻坚克难，经济社会发展取得了显著成绩，各项事业全面进步。我们要坚持改革。",
+            1,
+        ),
+        (
+            "要**市场化**改革，**加强党建**市委要求，**要坚持**同志们。",
+            "要市场化改革，加强党建市委要求，要坚持同志们。",
+            0,
+        ),
+        ("**1978**年是转折之年。", "1978年是转折之年。", 0),
+        (
+            "**——2026年1月6日在武汉市第十五届人民代表大会上\n代市长 熊征宇**",
+            "——2026年1月6日在武汉市第十五届人民代表大会上\n代市长 熊征宇",
+            0,
+        ),
+    ],
+)
+def test_star_placeholders_survive_the_bold_rule(page, text, placeholders):
+    n = normalize_text(page)
+    assert n.text == (page if text is None else text)
+    assert n.flags.get("placeholder", 0) == placeholders
+    assert normalize_text(n.text).text == n.text  # idempotent
+
+
+@pytest.mark.parametrize(
     "notice", ["因篇幅問題(tí)不能全部顯示,請點此查看更多更全內容", "因篇幅问题不能全部显示，请点此查看更多更全内容"]
 )
 def test_truncation_notice_with_pinyin_or_traditional(notice):
