@@ -1293,6 +1293,8 @@ def _rule_of(key: str) -> str | None:
 
 
 _HEAD_MAX_LINES = 40
+_COUNTER_MAX_DIGITS = 7  # a view count under ten million: a longer run of digits is no counter
+_YEAR_KEY = re.compile(r"(?:19|20)\d{2}")  # `2023` over a doc site's keyword lines is one of them (chrome.keywords)
 _PAGE_TITLE_MAX = 120  # a <title> with its site suffix; longer first lines are text (and the regex stays cheap)
 
 
@@ -1309,12 +1311,29 @@ def _head_rules(lines: _Lines) -> None:
     for i in head:
         if lines.rule[i] is None and R.UNSIGNED_CAPTION.fullmatch(lines.keys[i]):
             lines.remove(i, "chrome.photo_caption", whole=True)
-    # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
+    # a broadcaster's tag opening the lead (`【Now新聞台】行政長官…`): the source, cut off (the lead may lie under the
+    # head's end: the head stops at the first paragraph)
+    for i in range(min(len(lines.raw), _HEAD_MAX_LINES)):
+        raw = lines.raw[i]
+        if (
+            lines.rule[i] is None
+            and raw.lstrip()[:1] == "【"
+            and (m := R.BROADCASTER_TAG.match(raw))
+            and m.end() < len(raw)
+        ):
+            lines.cut(i, m.start(), m.end(), "chrome.source")
+    # counters above everything (a news page's like and share counts, `0` / `0` over the headline): no Han line yet
+    for i, k in enumerate(lines.keys):
+        if k and _HAN_RE.search(k):
+            break
+        if lines.rule[i] is None and k.isdigit() and len(k) <= _COUNTER_MAX_DIGITS and not _YEAR_KEY.fullmatch(k):
+            lines.remove(i, "chrome.clicks", whole=True)
+        # a header line repeated further down the head: the earlier copy is the page's, the later the speech's
     seen: dict[str, int] = {}
     for i in head:
         k = lines.keys[i]
-        if len(k) > 50 or "。" in k:
-            continue
+        if len(k) > 50 or "。" in k or not _HAN_RE.search(k):
+            continue  # a count repeated (a news page's like and share counters, `0` / `0`) is no title
         if k in seen and lines.rule[seen[k]] is None:
             lines.remove(seen[k], "chrome.repeated_title")
         seen[k] = i

@@ -204,11 +204,58 @@ LINE_RULES: list[tuple[str, str]] = [
     # breadcrumb that lost its marks (`首页范文稿件发言稿`), a site's greeting or name (`您身边的文档专家，晒文网欢迎您！`,
     # `维基文库，自由的图书馆`, `九九范文帮`), a reader's buttons (`返回`, `关灯`, `开启左侧`), a paper site's label
     # (`论文部分内容阅读`)
-    ("chrome.toolbar", r"(?:跳至|跳到|跳转至)主要内容$|跳过导航$|(?:返回|关灯|开灯|开启左侧|关闭左侧)$"),
+    (
+        "chrome.toolbar",
+        r"(?:跳至|跳到|跳转至|跳转到)主要内容$|跳转到内容$|跳过导航$|(?:返回|关灯|开灯|开启左侧|关闭左侧)$",
+    ),
+    # a page head's leftovers no speech line is (pages from the search tool's store, session 46; each was the title): a
+    # site's mobile-edition link, bulleted or not (`• 中國臺灣網移動版`), a bulleted site name (`• 人民网`), HTML tags
+    # left as text (`• <ul id="wsmey"></ul>`), an ad slot's name (`ad9_210*60`), a language picker (`語言`, `???`),
+    # the site's home link (`德育素材网 首页`)
+    (
+        "chrome.toolbar",
+        r"[•·]?[^，。！？；•·]{2,16}(?:移动版|手机版|触屏版|电脑版)$|[•·][^，。！？；•·]{2,10}(?:网|报|台|社|投稿|登录|注册)$"
+        # (a key has no `*`: `ad9_210*60` is read as `ad9_21060`)
+        r"|[•·]?(?:</?[A-Za-z][^<>]{0,80}>)+$|(?i:ad)[A-Za-z\d]{0,12}_\d{2,4}[*x×]?\d{2,4}$|(?:语言|Language|[?？]{3,})$"
+        r"|[^，。！？；]{2,10}(?:网|站)首页$",
+    ),
+    # a line that is a bare address, or the site's address before the page's clock (`http://www.CRNTT.com 2013-03-08
+    # 01:29:21` split, `http://taihexuan.com 2013年03月04日11:10`): no speech line is one
+    (
+        "chrome.published_at",
+        r"https?://[A-Za-z0-9./_-]+?(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2})(?:\d{1,2}:\d{2}(?::\d{2})?)?$",
+    ),
+    ("chrome.source", r"https?://[A-Za-z0-9./_?=&%-]+$"),
+    # the classes session 45's held-out pages left in the text: a tag line (`标签：政府工作报告 讲话`), a read-more
+    # button (`展开全部内容`), a scan-to-read note (`手机扫码阅读本文`), a font-size bar of letters (`+A-`, `A+ A-`), a
+    # month-year page date (`十一月 2024 |`), an e-paper's page (`第02版：02`)
+    ("chrome.related", r"(?:标签|TAGS?|Tags?)" + COLON + r"[^，。！？；]{0,60}$"),
+    (
+        "chrome.toolbar",
+        r"(?:点击)?展开(?:全部内容|全部|全文|阅读全文)[>》∨↓]*$|(?:手机|微信)?扫码(?:阅读|查看|看)(?:本文|全文)?$"
+        r"|(?=[^+-]*[+-])[【\[]?(?:[+-]?A[+-]?){1,3}[】\]]?$|[一二三四五六七八九十]{1,3}月\d{4}[|｜]?$|第\d{1,2}版"
+        + COLON
+        + r"\d{1,2}$",
+    ),
+    # a news site's privacy banner (CNA's: `…點這裡了解中央社隱私聲明。當您關閉此視窗，代表您同意上述規範。`): the site
+    # speaking of its privacy statement and your consent
+    (
+        "chrome.disclaimer",
+        r".{0,120}(?:了解|查看|阅读)[^。，]{0,12}隐私(?:权)?(?:声明|政策|条款)|.{0,120}(?:代表|即表示|视为)(?:您|你)同意(?:上述|本站|本网站|我们)",
+    ),
+    # a paginated copy's page list (`【 第1页 第2页 … 第10页 】`: crntt's, read as the title)
+    ("chrome.page_counter", r"[【\[]?(?:第\d{1,3}页){2,}[】\]]?$"),
+    # a breadcrumb to the article itself whose steps hold digits (`中國作家網>> 2013年全國兩會 >> 正文`)
+    (
+        "chrome.breadcrumb",
+        r"(?=.{0,120}$)[^，。！？；>]{2,30}(?:(?:>>|»|＞＞)[^，。！？；>]{1,30}){0,5}(?:>>|»|＞＞)正文$",
+    ),
     ("chrome.breadcrumb", r"首页[^\s，。、；：:！？!?,]{2,30}$"),  # keys hold no spaces: a nav bar is one run
     (
         "chrome.toolbar",
         r".{0,16}(?:网|站)欢迎(?:您|你)[！!]?$|维基文库[，,]\s*自由的图书馆$|[^\s，。]{0,4}范文(?:帮|网|大全)?$"
+        # wikisource's note on the collection a text was taken from (`本作品收錄於《東方雜誌`), above the text: the title
+        r"|本作品收录于《[^》]{1,40}》?[^，。！？；]{0,20}$"
         r"|论文部分内容阅读$",
     ),
     # the site's introduction: `下面是小编为大家整理的…讲话，供大家参考。` / `下面给大家分享一些关于…，供大家参考。` /
@@ -428,8 +475,18 @@ PHOTO_CAPTION = re.compile(
     r"(?:.*(?:记者|通讯员)[" + HAN + r"·]{2,4}(?:摄影?|报道|供图|(?=[）)]?$))"
     r"|.*。[" + HAN + r"·]{2,4}摄"  # …作政府工作报告。刘清羽摄
     r"|(?:.*[。，])?(?:摄影|图片|图)" + COLON + r"[" + HAN + r"·]{2,8}"  # 摄影：张三
-    r"|.*新华社(?:记者[" + HAN + r"·]{2,4})?发)"
-    r"[。）)]?$"
+    r"|.*新华社(?:记者[" + HAN + r"·]{2,4})?发"
+    # a credit in brackets closing the caption, the agency before the name (`中国评论通讯社20周年庆典（中评社 陈思远摄）|`,
+    # `…嘉宾合影。(中评社 黄筱筠摄)`: crntt's captions, read as the title), an agency's `中新社发 潘索菲 摄`
+    r"|.*[（(][^（()）]{0,12}?[" + HAN + r"·]{2,4}摄影?(?=[）)])|.*(?:社|网|报)发[" + HAN + r"·]{2,4}摄)"
+    r"[。）)]?[|｜]?$"
+)
+
+# A broadcaster's tag opening the lead paragraph (`【Now新聞台】273. 主席、各位議員…`, `【i-CABLE】`, `【有线新闻】`): the
+# source, cut from the paragraph it opens (news.now.com pages, session 46). Bracketed, at a line's start, naming a
+# station or channel: a speech's own bracketed heading (`【坚持人民至上】`) names none.
+BROADCASTER_TAG = re.compile(
+    r"\s*【[^【】\n]{0,12}(?:新闻台|新聞台|电视台|電視台|新闻|新聞|频道|頻道|CABLE|TVB|RTHK)】\s*"
 )
 
 # A head whose line breaks were lost (normalize._split_joined_head): the first HEAD_SPLIT_LINES non-empty lines of
@@ -451,11 +508,15 @@ HEAD_SPLIT_CHARS = 600
 # A 范文 site's length stamp under a preview (wmjy: `【文章共1471字，精选参考范文，仅供学习借鉴】`): chrome; the text was
 # cut when the page shows less than ARTICLE_SHOWN_SHARE of the characters it counts (the stamp counts every
 # character, punctuation too).
-ARTICLE_LENGTH = re.compile(r"[【\[(（]?(?:文章|全文|本文)共\s*(\d{3,6})\s*字[，,][^】\]\n]{0,24}[】\])）]?$")
+# A print page's excerpt note (hkej: `(節錄)全文共2198字`) is one too.
+ARTICLE_LENGTH = re.compile(
+    r"[【\[(（]?(?:[（(]节录[）)])?(?:文章|全文|本文)共\s*(\d{3,6})\s*字(?:[，,][^】\]\n]{0,24})?[】\])）]?$"
+)
 ARTICLE_SHOWN_SHARE = 0.9
 # The shown text's last line cut with an ellipsis (`…万事如...`) above a login or reward prompt (chrome.paywall):
 # the rest of the text is behind the prompt.
-ELLIPSIS_CUT = re.compile(r"[" + HAN + r"](?:\.{3,6}|…{1,2})$")
+# (the cut may fall after a sentence's end: fanwenq's `…共同愿望。...` over `请先登录`)
+ELLIPSIS_CUT = re.compile(r"[" + HAN + r"。，；、：](?:\.{3,6}|…{1,2})$")
 # A doc site's title line repeated at the start of the text, glued to its first sentence with no salutation between
 # (6dgww: `在全市招商引资…交流会上的讲话` / `市长在全市招商引资…交流会上的讲话这次招商引资督查观摩活动，目的是…`): the copy,
 # with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to

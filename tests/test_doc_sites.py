@@ -286,3 +286,94 @@ def test_a_sentence_listing_books_stays():
     line = "要认真学习《论持久战》《矛盾论》《实践论》《反对本本主义》等著作，读原著、学原文、悟原理。"
     n = normalize_text("同志们：\n" + SPEECH + line + "\n")
     assert line in n.text
+
+
+# ---------------------------------------------------------------------------- page heads, session 46
+# (news, e-paper, portal and wikisource pages from the search tool's store: each line below was left in the text or
+# taken as the page's title)
+
+
+@pytest.mark.parametrize(
+    "line,rule",
+    [
+        ("• 中國臺灣網移動版", "chrome.toolbar"),  # a site's mobile-edition link
+        ("中国台湾网移动版", "chrome.toolbar"),
+        ("• 人民网", "chrome.toolbar"),  # a bulleted site name
+        ("• 用戶登錄投稿", "chrome.toolbar"),
+        ('• <ul id="wsmey"></ul>', "chrome.toolbar"),  # HTML tags left as text
+        ("ad9_210*60", "chrome.toolbar"),  # an ad slot's name
+        ("語言", "chrome.toolbar"),  # a language picker
+        ("???", "chrome.toolbar"),
+        ("德育素材网 首页", "chrome.toolbar"),  # the site's home link
+        ("本作品收錄於《東方雜誌", "chrome.toolbar"),  # wikisource's collection note
+        ("跳转到内容", "chrome.toolbar"),
+        ("【 第1页 第2页 第3页 第4页 第5页 第6页 第7页 第8页 第9页 第10页 】", "chrome.page_counter"),
+        ("中國作家網>> 2013年全國兩會 >> 正文", "chrome.breadcrumb"),  # steps with digits, ending at the article
+        ("http://www.CRNTT.com", "chrome.source"),  # a bare address
+        ("http://taihexuan.com 2013年03月04日11:10", "chrome.published_at"),
+        ("中國評論通訊社20週年慶典（中評社 陳思遠攝）|", "chrome.photo_caption"),  # a credit in brackets
+        ("3月7日出席新书发表会暨感恩餐会的部分嘉宾合影。(中评社 黄筱筠摄)", "chrome.photo_caption"),
+        ("7月5日，研讨会在上海举行。图为两市市长出席开幕式。中新社发 潘索菲 摄", "chrome.photo_caption"),
+        # the classes session 45's held-out pages left in the text
+        ("标签：政府工作报告 讲话 致辞", "chrome.related"),
+        ("展开全部内容", "chrome.toolbar"),
+        ("手机扫码阅读本文", "chrome.toolbar"),
+        ("+A-", "chrome.toolbar"),
+        ("A+ A-", "chrome.toolbar"),
+        ("十一月 2024 |", "chrome.toolbar"),
+        ("第02版：02", "chrome.toolbar"),
+        (
+            "本網站使用相關技術提供更好的閱讀體驗，同時尊重使用者隱私，點這裡了解中央社隱私聲明。當您關閉此視窗，代表您同意上述規範。",
+            "chrome.disclaimer",
+        ),
+    ],
+)
+def test_page_head_leftovers_are_chrome(line, rule):
+    page = line + "\n校长在学校周年庆典上的致辞\n尊敬的各位来宾：\n" + SPEECH
+    n = normalize_text(page)
+    assert (line, rule) in [(x, r) for _, x, r in n.removed_lines]
+    assert extract_fields(n.text, raw_text=page, removed_lines=n.removed_lines)["title"] == "校长在学校周年庆典上的致辞"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "• 加强基层组织建设，推进城乡社区网格化管理。",  # a bulleted sentence
+        "我们要建设好人民满意的政府网。",
+        "他说：“请各位在会后浏览http://www.gov.cn了解详情。”",
+        "（一）坚持人民至上",
+        "我们要加强个人信息保护，尊重用户隐私，完善隐私政策。",
+        "全面落实A级景区创建+A计划。",
+        "标签化管理要因地制宜。",
+    ],
+)
+def test_speech_lines_like_head_leftovers_stay(line):
+    n = normalize_text("同志们：\n" + line + "\n" + SPEECH)
+    assert line.replace(" ", "") in n.text.replace(" ", "").replace(",", "，")
+
+
+def test_broadcasters_tag_and_counters_over_the_headline():
+    """news.now.com: like/share counters `0` / `0`, the headline twice, `【Now新聞台】` opening the lead."""
+    page = (
+        "0\n0\n林鄭:香港真正踏上一國兩制正確軌道\n\n林鄭:香港真正踏上一國兩制正確軌道\n\n"
+        "【Now新聞台】行政長官林鄭月娥於國慶酒會致辭時指,香港真正踏上一國兩制正確軌道。\n" + SPEECH
+    )
+    f, n = read(page)
+    assert "Now" not in n.text and not n.text.startswith("0")
+    assert n.text.split("\n")[1].startswith("行政长官林郑月娥于国庆酒会致辞时指")
+    assert f["title"].replace(":", "：") == "林郑：香港真正踏上一国两制正确轨道"
+
+
+def test_a_bracketed_heading_opening_a_paragraph_stays():
+    n = normalize_text("同志们：\n【坚持人民至上】我们要始终把人民放在心中最高位置。\n" + SPEECH)
+    assert "【坚持人民至上】" in n.text
+
+
+def test_an_excerpt_note_and_a_cut_after_a_sentence_end_set_truncated():
+    """hkej's print page: `(節錄)全文共2198字` under a shown part; fanwenq: `…愿望。...` over `请先登录`."""
+    _, n = read("初心易得 始終難守\n" + SPEECH + "部分美國總統的公開發言 ...\n(節錄)全文共2198字\n")
+    assert n.flags.get("truncated") == 1 and "2198" not in n.text
+    _, n = read(
+        "县委书记在创建文明县城动员大会上的讲话\n同志们：\n" + SPEECH + "这是全县人民的共同愿望。...\n请先登录\n"
+    )
+    assert n.flags.get("truncated") == 1

@@ -1980,6 +1980,9 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
         "新华社北京3月12日电\n（某某县人民政府网站）\n（责任编辑：张三）\n3主题15帖子120积分\n在线客服\n"
         "马上注册，结交更多好友，享用更多功能\n快捷搜索：政府工作报告\n本文标题：在全市大会上的讲话\n某某讲话.docx\n"
         "下面是小编为大家整理的讲话稿，供大家参考\n只看该作者\n本文不代表本站观点\n版权声明\n大会现场\n"
+        # session 46's head leftovers
+        "• 中国台湾网移动版\n• 人民网\n德育素材网 首页\n本作品收录于《东方杂志\n中国作家网>> 2013年全国两会 >> 正文\n"
+        "标签：讲话 致辞\n点这里了解中央社隐私声明。当您关闭此视窗，代表您同意上述规范。\n十一月 2024 |\n"
     )
     keys += [k for p in sorted(SEEDS.glob("*.txt")) for k in normalize.line_keys(p.read_text("utf-8", "replace"))]
     fired = Counter()
