@@ -306,11 +306,23 @@ REVIEW_HEADING_RE = re.compile(
 )
 
 
+# A title has Han characters: a head line with under two (`• <ul id="wsmey"></ul>`, `ad9_210*60`, `???`, `0`) is the
+# page's markup or counters (pages from the search tool's store, session 46, took each as the title). Counted in the
+# line's first TITLE_MIN_HAN_SCAN characters (linear, and a title's Han come early).
+TITLE_MIN_HAN_SCAN = 40
+# a paginated copy's page list (`【 第1页 第2页 第3页 … 第10页 】`, crntt), its line joined with the breadcrumb above it
+PAGER_RE = re.compile(r"第\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页")
+# a site's address run on after the title (`全国政协十届五次会议开幕http://www.sina.com.cn`)
+TITLE_URL_TAIL_RE = re.compile(r"\s*https?://[!-~]*$")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
     if len(t) < 3 or SALUTATION_RE.match(t) or t.startswith(("各位代表", "同志们", "现在", "我代表")):
         return True
+    if len(vocab.HAN_RE.findall(t[:TITLE_MIN_HAN_SCAN])) < 2 or PAGER_RE.search(t):
+        return True  # markup, an ad slot or `???` left of the page's head; a page list `【 第1页 第2页 … 】`
     if OUTLINE_HEAD_RE.match(t) or DATELINE_RE.match(t) or TOOLBAR_WORDS_RE.fullmatch(t) or REVIEW_HEADING_RE.match(t):
         return True
     if "。" in t or t.endswith(("，", "、", "的", "：", ":", "了")) or (len(t) > 40 and "，" in t):
@@ -1412,8 +1424,28 @@ SIGNED_ON_RE = re.compile(r"成文日期\s*[:：]?[\s|｜│]*([^|｜│\n]{6,20
 PAGE_STAMP_NEXT_RE = re.compile(r"^\s*(?:来源|作者|发布|编辑|责任编辑|责编|点击|浏览|阅读|字号)\s*[:：]?")
 
 
+# a ROC date's own year before the Western one it gives in brackets (wikisource: `中華民國7年(1918年)11月28日`)
+ROC_YEAR_RE = re.compile(r"(?:中华)?民国\s*\d{1,3}\s*年\s*[（(]\s*")
+ROC_YEAR_ONLY_RE = re.compile(r"(?:中华)?民国\s*\d{1,3}\s*年")
+WESTERN_YEAR_RE = re.compile(r"[（(]\s*\d{4}\s*年\s*[）)]")
+# a dateline's place after the date (`1918年11月28日于北京故宫太和殿`): short, no punctuation
+PLACE_AFTER_DATE_RE = re.compile(rf"于[{HAN}]{{2,12}}")
+
+
+def _roc_dates_joined(head: list[str]) -> list[str]:
+    """The header cuts a ROC date at its brackets (`中华民国7年` / `(1918年)` / `11月28日`): one line again, in place of
+    its first piece (the pieces after it become empty, so indexes stay those of `head`)."""
+    head = list(head)
+    for i in range(len(head) - 2):
+        if ROC_YEAR_ONLY_RE.fullmatch(head[i]) and WESTERN_YEAR_RE.fullmatch(head[i + 1]):
+            head[i : i + 3] = [head[i] + head[i + 1] + head[i + 2], "", ""]
+    return head
+
+
 def _delivered(head: list[str], page_title: str | None) -> tuple:
     """Speech date from the head: `——2016年1月19日在…上`, `(2012年6月15日)`, or a page title's (date name)."""
+    if any(line.endswith("年") and "民国" in line for line in head):
+        head = _roc_dates_joined(head)
     for i, line in enumerate(head):
         if re.search(r"发布|来源|时间|发表|点击|日期", line):
             continue
@@ -1426,6 +1458,11 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         rest = line[e:].strip()
         rest = rest[second.end() :].strip() if (second := SECOND_DAY_RE.match(rest)) else rest  # 7月5日至6日在…
         pre = line[:s]
+        if ROC_YEAR_RE.fullmatch(pre):
+            pre = ""  # `中華民國7年(1918年)11月28日`: the Western year in brackets after the ROC's
+            rest = rest[1:].strip() if rest[:1] in "）)" else rest
+        if rest[:1] == "于" and PLACE_AFTER_DATE_RE.fullmatch(rest):
+            rest = ""  # `…11月28日于北京故宮太和殿`, `…1月22日于臺北市`: where, not what
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
             if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
                 continue  # `2021-02-06` alone: a page stamp cut from its `来源：…`, not a speech's dateline
@@ -2924,6 +2961,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         # a news page's note before its headline (`（现场实录）习近平…的讲话`) and a table cell's bar after it
         # (`省长…征求对政府工作意见 |`): held-out news pages (k3)
         title = title[pre.end() :] if (pre := TEXT_NOTE_PREFIX_RE.match(title)) else title
+        if "://" in title:
+            title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = title.rstrip(" \t|｜│丨") or None
     out["title"] = title
 

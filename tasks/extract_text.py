@@ -113,7 +113,8 @@ CN_DIGIT = {
 CN_NUM_CHARS = "〇零○一二两三四五六七八九十百千万亿"
 
 DATE_RE = _prefixed(
-    r"(?P<y>\d{4}|[〇零○ＯОO一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+    # a ROC date gives the Western year in brackets before the month (`中華民國7年(1918年)11月28日`: wikisource)
+    r"(?P<y>\d{4}|[〇零○ＯОO一二三四五六七八九]{4})\s*年\s*[）)]?\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 )
 ISO_DATE_RE = _prefixed(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")

@@ -369,6 +369,42 @@ def test_a_bracketed_heading_opening_a_paragraph_stays():
     assert "【坚持人民至上】" in n.text
 
 
+@pytest.mark.parametrize(
+    "date_line,day",
+    [
+        ("中華民國7年(1918年)11月28日", dt.date(1918, 11, 28)),  # a ROC date with the Western year in brackets
+        ("中華民國82年(1993年)1月22日于臺北市", dt.date(1993, 1, 22)),  # and the place after it
+        ("1918年11月28日于北京故宮太和殿", dt.date(1918, 11, 28)),
+    ],
+)
+def test_wikisource_dates_with_the_roc_year_or_a_place(date_line, day):
+    page = "中華民國大總統在慶賀協約國勝利大會之演說\n中華民國大總統 徐世昌\n" + date_line + "\n各位同胞：\n" + SPEECH
+    assert read(page)[0]["delivered_on"] == day
+
+
+def test_a_news_date_with_a_place_after_it_in_a_sentence_is_no_dateline():
+    page = "全市经济工作会议召开\n2019年9月26日于市委礼堂召开全市经济工作会议，部署明年工作。\n同志们：\n" + SPEECH
+    assert read(page)[0]["delivered_on"] is None
+
+
+def test_a_sites_address_run_on_after_the_title():
+    page = (
+        "|\n|\n全国政协十届五次会议开幕http://www.sina.com.cn\n2007年03月04日09:17 大洋网-广州日报\n同志们：\n" + SPEECH
+    )
+    assert read(page)[0]["title"] == "全国政协十届五次会议开幕"
+
+
+def test_a_page_list_under_a_breadcrumb_it_was_joined_with_is_no_title():
+    """crntt: the breadcrumb line ends in a bracket the page list's line closes; normalize removes both as one."""
+    page = (
+        "您的位置:首页 ->> 政魁解剖 】 【打 印\n【 第1页 第2页 第3页 第4页 第5页 】 \n中评社与绿营专家聚会 黄辉珍感言\n\n"
+        "http://www.CRNTT.com   2013-03-08 01:29:21  \n" + SPEECH
+    )
+    f, _ = read(page)
+    assert f["title"] == "中评社与绿营专家聚会 黄辉珍感言"
+    assert f["published_on"] == dt.date(2013, 3, 8)
+
+
 def test_an_excerpt_note_and_a_cut_after_a_sentence_end_set_truncated():
     """hkej's print page: `(節錄)全文共2198字` under a shown part; fanwenq: `…愿望。...` over `请先登录`."""
     _, n = read("初心易得 始終難守\n" + SPEECH + "部分美國總統的公開發言 ...\n(節錄)全文共2198字\n")
