@@ -2794,6 +2794,15 @@ def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, 
 SPEECH_OPENS_RE = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[:：!！,，]")
 
 
+# A news page joined into one line, its headline run into the lead's wire dateline after a space (`在全面深化改革新征程上
+# 汇聚力量——全国政协十二届二次会议开幕会侧记 新华社北京3月3日电（新华社记者 …）3日下午…`, a 侧记 copy): the headline is
+# what stands before the dateline (no sentence end in it, at most HEADLINE_WIRE_MAX characters).
+HEADLINE_WIRE_MAX = 60
+HEADLINE_WIRE_RE = re.compile(
+    rf"([^。！？\s][^。！？]{{5,{HEADLINE_WIRE_MAX}}}?)\s+(?=[{HAN}]{{1,6}}(?:社|网|报)[{HAN}]{{0,6}}\d{{1,2}}月\d{{1,2}}日(?:专)?电)"
+)
+
+
 def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
@@ -2829,6 +2838,8 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
         # spans as the header tokenizer cuts them.
         first = lines[0][1]
         spans = header_segments(simplify(first))[0] if len(first) > 40 else []
+        if len(first) > 100 and len(spans) == 1 and (m := HEADLINE_WIRE_RE.match(simplify(first))):
+            spans = [m.group(1), spans[0][m.end(1) :]]  # `…开幕会侧记 新华社北京3月3日电（…）3日下午…`: the headline
         if len(first) > 100 or (spans and SALUTATION_RE.match(clean_line(spans[-1]))):
             lines = [(0, x) for x in spans] + lines[1:]
     for i, line in lines:

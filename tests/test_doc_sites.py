@@ -413,3 +413,16 @@ def test_an_excerpt_note_and_a_cut_after_a_sentence_end_set_truncated():
         "县委书记在创建文明县城动员大会上的讲话\n同志们：\n" + SPEECH + "这是全县人民的共同愿望。...\n请先登录\n"
     )
     assert n.flags.get("truncated") == 1
+
+
+def test_a_headline_run_into_its_wire_dateline_on_one_line():
+    """A 侧记 copy joined into one line: the headline, a space, `新华社北京3月3日电（记者…）` and the lead."""
+    lead = "3日下午2点多，北京一个大杂院里，68岁的老人讲起自己的心愿。此时，5公里外，2000多名政协委员汇聚人民大会堂。"
+    page = (
+        "在全面深化改革新征程上汇聚力量——全国政协十二届二次会议开幕会侧记 新华社北京3月3日电（新华社记者 熊争艳）"
+        + lead
+    )
+    assert read(page + "\n")[0]["title"] == "在全面深化改革新征程上汇聚力量——全国政协十二届二次会议开幕会侧记"
+    # a lead's sentence before a dateline is no headline
+    page = "会议强调，要全面深化改革。代表们认为报告实事求是 新华社北京3月3日电（新华社记者 熊争艳）" + lead
+    assert read(page + "\n")[0]["title"] != "会议强调，要全面深化改革。代表们认为报告实事求是"
