@@ -44,6 +44,7 @@ from tasks.extract_text import (
     is_name,
     jieba_dict_digest,
     jieba_main_dict,
+    make_date,
     simplify,
     simplify_lines,
     to_half,
@@ -1329,7 +1330,17 @@ def _published_on(chrome: list[str]) -> dt.date | None:
             # a stamp with the clock time among other chrome: `2024-03-05 11:20:15 香港文匯網`,
             # `来源：《求是》2023/08　作者：习近平　2023-04-15 09:00:00` (qstheory.cn)
             return d
+    for line in chrome:  # `时间:15-02-11 09:43`: a labelled stamp giving the year in two digits (kf.hns93.gov.cn)
+        m = SHORT_YEAR_STAMP_RE.search(to_half(line)) if "-" in line else None
+        if m and (d2 := make_date("20" + m["y"], m["m"], m["d"])) is not None:
+            return d2
     return None
+
+
+# a page stamp's two-digit year (`时间:15-02-11 09:43`): labelled and with its clock, read as 20YY
+SHORT_YEAR_STAMP_RE = re.compile(
+    r"(?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+\d{1,2}:\d{2}(?!\d)"
+)
 
 
 def _stamped_on(removed_lines: Sequence) -> dt.date | None:

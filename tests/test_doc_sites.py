@@ -426,3 +426,12 @@ def test_a_headline_run_into_its_wire_dateline_on_one_line():
     # a lead's sentence before a dateline is no headline
     page = "会议强调，要全面深化改革。代表们认为报告实事求是 新华社北京3月3日电（新华社记者 熊争艳）" + lead
     assert read(page + "\n")[0]["title"] != "会议强调，要全面深化改革。代表们认为报告实事求是"
+
+
+def test_a_labelled_stamp_with_a_two_digit_year():
+    """kf.hns93.gov.cn: `来源:原创  时间:15-02-11 09:43  责任编辑:…` under a 侧记's headline."""
+    page = "踏着前进的春风——市政协大会发言侧记\n\n来源:原创  时间:15-02-11 09:43  责任编辑:jskfsw\n同志们：\n" + SPEECH
+    assert read(page)[0]["published_on"] == dt.date(2015, 2, 11)
+    # a score or a ratio in the text is no stamp
+    page = "踏着前进的春风——市政协大会发言侧记\n同志们：\n比分是15-02-11，时间过得很快。\n" + SPEECH
+    assert read(page)[0]["published_on"] is None
