@@ -870,13 +870,29 @@ def _paragraph_breaks(line: str) -> list[int]:
     return _outside_brackets(line, sorted(a for a in at if max(start, 1) <= a < len(line)))
 
 
+_SPACED_END = re.compile(r"[。！？；…”」』）!?][ \t\u3000\u00a0]+(?=\S)")  # R.JOINED_BREAK's sentence ends
+_SENTENCE_ENDS = re.compile(r"[。！？；…”」』）!?](?=.)")  # inside the line: its last one has nothing to be spaced from
+
+
+def _spaced_ends(line: str) -> bool:
+    """A short page's one line whose paragraphs met at a space (R.SHORT_JOINED_MIN …): some of its sentence ends,
+    not nearly all, have a space after them."""
+    spaced = len(_SPACED_END.findall(line))
+    return spaced >= R.SHORT_SPACED_MIN and spaced <= R.SHORT_SPACED_SHARE_MAX * len(_SENTENCE_ENDS.findall(line))
+
+
 def _split_joined_body(lines: _Lines, counts: Counter) -> None:
     """A page whose paragraphs arrived on one line (a PDF's text, a <div> of <span>s, one <td>, line breaks turned
     into spaces or ideographic spaces) is broken into paragraphs again where they plainly met: a space after a
     sentence's end, an indent, a space after an outline heading, an outline marker after a sentence's end. Every
     rule after this one sees the page's paragraphs, chrome and speech on lines of their own."""
+    total = sum(len(raw) for raw, rule in zip(lines.raw, lines.rule, strict=True) if rule is None)
     for i in range(len(lines.raw) - 1, -1, -1):
-        if lines.rule[i] is not None or len(lines.raw[i]) < R.JOINED_LINE_MIN:
+        n = len(lines.raw[i])
+        if lines.rule[i] is not None or (
+            n < R.JOINED_LINE_MIN
+            and not (n >= R.SHORT_JOINED_MIN and n >= R.SHORT_JOINED_SHARE * total and _spaced_ends(lines.raw[i]))
+        ):
             continue
         at = _paragraph_breaks(lines.raw[i])
         if at:

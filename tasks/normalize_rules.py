@@ -689,6 +689,16 @@ FRONT_MATTER_MAX_LINES = 30  # lines from --- to ---
 # space sit inside the paragraphs of 80 of those pages (`…建成了陕北天然气进津。 蓝天、碧水…`): a space after a
 # sentence is no paragraph break in a line of paragraph length.
 JOINED_LINE_MIN = 2500
+# A shorter page delivered on one line (a resolution, a short address: under 2,500 characters, its breaks turned into
+# spaces) is broken the same way when that line is the page (SHORT_JOINED_SHARE of its characters, SHORT_JOINED_MIN+)
+# and its spaces after a sentence's end are paragraph breaks, not a typesetting habit: SHORT_SPACED_MIN+ of them and
+# at most SHORT_SPACED_SHARE_MAX of the sentence ends inside it (a paragraph ends after every 3-5 sentences of a
+# report; a copy that sets a space after each sentence has one after all; the 843 stray ones of the shared corpus sit in 80
+# pages' multi-line bodies, not in a page's only line)
+SHORT_JOINED_MIN = 200
+SHORT_JOINED_SHARE = 0.8
+SHORT_SPACED_MIN = 1  # a resolution's two paragraphs meet once
+SHORT_SPACED_SHARE_MAX = 0.8
 # The head before a salutation within the line's first JOINED_HEAD_CHARS characters is left to the head split (a
 # seed page's forum and download chrome before 同志们： is under 1,000 characters).
 JOINED_HEAD_CHARS = 2000

@@ -308,3 +308,25 @@ def test_a_time_word_inside_a_run_in_heading_sentence_keeps_the_heading_whole():
 def test_a_padded_byline_run_into_the_salutation_breaks_before_the_salutation(pad):
     page = f"2026年政府工作报告\n市长{pad}许勤各位代表：\n{OPENING}\n"
     assert _lines(page)[:3] == ["2026年政府工作报告", "市长 许勤", "各位代表："]
+
+
+# ---------------------------------------------------------------- a short page on one line, spaces where breaks were
+
+
+def test_a_short_page_joined_with_spaces_is_split_where_its_paragraphs_met():
+    paras = [
+        "会议听取和审议了市长所作的政府工作报告。会议充分肯定市人民政府过去一年的工作，决定批准这个报告。",
+        "会议号召，全市人民更加紧密地团结起来，坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，扎实推动高质量发展。"
+        "会议要求，各级政府要认真履职，依法行政，持续改善民生，保持社会大局稳定。",
+        "让我们携手并进、团结奋斗，为全面完成今年目标任务而努力奋斗！",
+    ]
+    page = "关于政府工作报告的决议 （2026年1月20日市第十六届人民代表大会第四次会议通过） " + " ".join(paras) + "\n"
+    assert _lines(page)[-3:] == paras
+
+
+def test_a_short_paragraph_typeset_with_a_space_after_each_sentence_stays_whole():
+    para = "会议听取和审议了市长所作的政府工作报告。 会议充分肯定市人民政府过去一年的工作。 决定批准这个报告。 " * 3
+    assert _lines("关于政府工作报告的决议\n" + para.strip() + "\n") == [
+        "关于政府工作报告的决议",
+        para.replace(" ", "").strip(),
+    ]
