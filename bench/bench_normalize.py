@@ -45,6 +45,8 @@ HOSTILE_BLOCKS = {
     # a line ending in a long no-break-space run: the indent split's first pattern backtracked quadratically on it
     "nbsp_run": ("发展", "\u00a0"),
     "contents_lines": ("目录\n", "一、工作回顾……2\n"),
+    # a WeChat copy's sentence a line, a blank line between paragraphs: every run is joined (_join_sentence_lines)
+    "sentence_lines": ("", "发展经济改革开放。\n稳中求进。\n\n"),
 }
 
 
