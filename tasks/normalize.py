@@ -1779,7 +1779,12 @@ def _strip_markdown(text: str, counts: Counter) -> str:
     if "*" in text or "_" in text:
         # stars that stand for a year's digits, a date's or a name (`20**年`, `**月**日`, `在**市委领导下`) are
         # placeholders, not bold: hidden from the bold and stray-star patterns, then put back
-        kept = "*" in text and _STAR_KEPT not in text and R.STAR_PLACEHOLDER.search(text) is not None
+        kept = (
+            "*" in text
+            and _STAR_KEPT not in text
+            and R.STAR_PLACEHOLDER_GATE.search(text) is not None
+            and R.STAR_PLACEHOLDER.search(text) is not None
+        )
         if kept:
             text = R.STAR_PLACEHOLDER.sub(_keep_star, text)
         text, n = _MD_BOLD.subn(lambda m: m.group(1) or m.group(2), text)

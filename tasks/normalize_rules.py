@@ -845,6 +845,7 @@ FORMULAIC = re.compile(
 # ×月×日 / 20xx年 / XX县区 / X区长 / 某某 / -×%
 PLACEHOLDER = re.compile(vocab.PLACEHOLDER)  # a match preceded by a Latin letter (Max年) is a word: filtered in code
 STAR_PLACEHOLDER = re.compile(vocab.STAR_PLACEHOLDER)  # stars normalize's markdown pass keeps (`20**年`, `在**市委`)
+STAR_PLACEHOLDER_GATE = re.compile(vocab.STAR_PLACEHOLDER_GATE)  # in every STAR_PLACEHOLDER match; opens on its `*`
 
 # Words swapped by anti-plagiarism spinners, detected by contexts no writer produces.
 SPUN = re.compile(

@@ -2101,3 +2101,14 @@ def test_an_unknown_reference_keeps_its_semicolon_and_real_semicolons_still_conv
     got = normalize_text(text)
     assert kept in got.text, got.text
     assert (got.rule_counts.get("punct.ascii_to_cjk") or 0) == text.count(";") - 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="**年月日号市县区委政府同志书记19203，、在的 \n", max_size=60))
+def test_the_star_placeholder_gate_is_in_every_match(text):
+    """STAR_PLACEHOLDER runs only on texts STAR_PLACEHOLDER_GATE finds: every match must hold a gate match, or a page
+    would lose its placeholders to the bold rule."""
+    from tasks import normalize_rules as R
+
+    for m in R.STAR_PLACEHOLDER.finditer(text):
+        assert R.STAR_PLACEHOLDER_GATE.search(text, m.start(), m.end() + 2), (text, m)
