@@ -29,7 +29,6 @@ import re
 import stat
 import tarfile
 import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -1440,15 +1439,12 @@ def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIn
     ext = "." + suffix.rsplit(".", 1)[1]
     codec = PAGE_CODECS[ext]
     try:
-        if codec == "gz":
-            data = b"".join(_inflate(reader.chunks(), max_doc_bytes))
-        else:
-            data = b"".join(_archives.inflate(reader.chunks(), codec, None, max_doc_bytes))
-    except (_TooLarge, OverflowError) as exc:
+        data = b"".join(_archives.inflate(reader.chunks(), codec, None, max_doc_bytes))
+    except OverflowError as exc:
         sha = reader.drain()
         out.rejects.append(reject_row(f, sha, "too_large", _too_large(exc.args[0], max_doc_bytes, suffix)))
         return sha
-    except (_Damaged, _archives.Damaged) as exc:
+    except _archives.Damaged as exc:
         sha = reader.drain()
         tool = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[codec]
         out.rejects.append(
@@ -2310,34 +2306,14 @@ class _Damaged(Exception):
 
 
 def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
-    """gzip members decompressed as a stream, never more than READ_CHUNK at a time; counts the
-    inflated bytes and stops with _TooLarge past `cap` (a bomb is never materialized)."""
-    decoder = None  # None between gzip members
-    total = 0
-    for chunk in chunks:
-        data = chunk
-        more = bool(data)
-        while more:
-            if decoder is None:
-                decoder = zlib.decompressobj(wbits=31)
-            try:
-                out = decoder.decompress(data, READ_CHUNK)
-            except zlib.error as exc:
-                raise _Damaged(str(exc)) from None
-            total += len(out)
-            if total > cap:
-                raise _TooLarge(total)
-            if out:
-                yield out
-            if decoder.eof:  # end of a member; another may follow
-                data = decoder.unused_data
-                decoder = None
-                more = bool(data)
-            else:  # output capped at READ_CHUNK: zlib may hold more for the same input
-                data = decoder.unconsumed_tail
-                more = bool(data) or len(out) == READ_CHUNK
-    if decoder is not None:
-        raise _Damaged("the compressed stream ends early")
+    """gzip members decompressed as a stream by archives.inflate (never more than its CHUNK at a time, a bomb never
+    materialized), with ingest's own errors: _TooLarge past `cap`, _Damaged for a corrupt or cut stream."""
+    try:
+        yield from _archives.inflate(chunks, "gz", None, cap)
+    except OverflowError as exc:
+        raise _TooLarge(exc.args[0]) from None
+    except _archives.Damaged as exc:
+        raise _Damaged(str(exc)) from None
 
 
 def _capped(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:

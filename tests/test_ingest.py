@@ -335,6 +335,15 @@ def test_jsonl_gz_with_a_broken_line_keeps_the_good_records(tmp_path):
     assert reasons == {"L2": "bad_record", "L4": "bad_record"}
 
 
+def test_jsonl_gz_padded_with_nuls_after_its_last_member_is_whole(tmp_path):
+    """Tape and tar writers pad a gzip stream with NULs to a block: no member follows, so nothing is damaged (ingest's
+    gzip reader is archives.inflate since session 46; the old reader took the padding for a corrupt member)."""
+    records = "\n".join(json.dumps({"text": t}, ensure_ascii=False) for t in (SEED_000, SEED_004)).encode()
+    (tmp_path / "padded.jsonl.gz").write_bytes(gzip.compress(records) + b"\0" * 512)
+    got = _ingest(tmp_path / "padded.jsonl.gz")
+    assert sorted(d["record"] for d in got.docs) == ["L1", "L2"] and got.rejects == []
+
+
 def test_cut_off_gzip_keeps_records_before_the_damage(tmp_path):
     import random
 
