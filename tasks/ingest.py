@@ -67,7 +67,11 @@ SERVER_PAGE_SUFFIXES = (
     ".action",
     ".cgi",
 )
-MULTI_DOC_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".parquet")
+# A crawler's JSONL compressed whole (`pages.jsonl.gz`, `dump.jsonl.bz2`, `crawl.ndjson.xz`): inflated line by line as
+# it streams in. Only gzip was read; a `.jsonl.bz2` or `.jsonl.xz` export (common.crawl tools, `xz -k`) was
+# `unsupported_type`, so a landing folder of them published nothing.
+COMPRESSED_JSONL_SUFFIXES = tuple(s + c for c in PAGE_CODECS for s in (".jsonl", ".ndjson"))
+MULTI_DOC_SUFFIXES = (".jsonl", ".ndjson", ".parquet", *COMPRESSED_JSONL_SUFFIXES)
 # Zip and tar bundles and crawl archives (WARC), read member by member: see tasks/archives.py.
 ARCHIVE_SUFFIXES = _archives.ARCHIVE_SUFFIXES
 SUPPORTED_SUFFIXES = PAGE_SUFFIXES + MULTI_DOC_SUFFIXES + ARCHIVE_SUFFIXES
@@ -78,7 +82,7 @@ _OFFICE_SUFFIXES = (".doc", ".docx", ".wps", ".wpt", ".rtf", ".pdf", ".odt", ".x
 _ARCHIVE_SUFFIXES = (".gz", ".zip", ".bz2", ".xz", ".zst", ".7z", ".rar", ".tar", ".tgz", ".z")
 # Container files plan_shards may cut into slices (byte ranges, see InputFile.part), whose records
 # a worker finds by itself: JSONL lines (any newline is a boundary), Parquet rows (shared out in
-# proportion to their place, see _row_share). Not .jsonl.gz: a gzip stream cannot be entered
+# proportion to their place, see _row_share). Not .jsonl.gz (or .bz2/.xz): a compressed stream cannot be entered
 # mid-way, and its inflated size is unknown until read.
 SLICEABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 # A sliced file's last slice takes a tail of up to 1/4 slice rather than leave a few records a shard
@@ -250,7 +254,7 @@ def unread_problem(f: InputFile, max_doc_bytes: int, before_slicing: bool = Fals
         return None
     cap = max_doc_bytes if suffix in PAGE_SUFFIXES else MULTI_DOC_FACTOR * max_doc_bytes
     # a slice reads its range only; a compressed JSONL or an archive is capped on what it inflates to, as it streams
-    if suffix != ".jsonl.gz" and suffix not in ARCHIVE_SUFFIXES and f.part is None and f.size > cap:
+    if suffix not in COMPRESSED_JSONL_SUFFIXES and suffix not in ARCHIVE_SUFFIXES and f.part is None and f.size > cap:
         return "too_large", _too_large(f.size, cap, suffix)
     return None
 
@@ -289,7 +293,7 @@ def _unsupported_detail(relpath: str) -> str:
         return (
             f"{named}: an archive jianghua cannot open; unpack it into the landing folder, or repack it as "
             f"{', '.join(ARCHIVE_SUFFIXES)} (read member by member; pages may also stay compressed one by one: "
-            f"{', '.join(COMPRESSED_PAGE_SUFFIXES[:3])} …, .jsonl.gz)"
+            f"{', '.join(COMPRESSED_PAGE_SUFFIXES[:3])} …, {', '.join(COMPRESSED_JSONL_SUFFIXES[:3])} …)"
         )
     return f"{named}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
 
@@ -1421,7 +1425,8 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
         if suffix in ARCHIVE_SUFFIXES:
             return _archive_docs(f, fh, reader, suffix, out, max_doc_bytes)
         if suffix in MULTI_DOC_SUFFIXES:
-            _jsonl_docs(f, reader, out, max_doc_bytes, gz=suffix.endswith(".gz"))
+            codec = PAGE_CODECS.get("." + suffix.rsplit(".", 1)[1]) if suffix in COMPRESSED_JSONL_SUFFIXES else None
+            _jsonl_docs(f, reader, out, max_doc_bytes, codec)
             return reader.drain()
         if suffix in COMPRESSED_PAGE_SUFFIXES:
             return _gzipped_page(f, suffix, reader, out, max_doc_bytes)
@@ -2305,11 +2310,11 @@ class _Damaged(Exception):
     pass
 
 
-def _inflate(chunks: Iterable[bytes], cap: int) -> Iterator[bytes]:
-    """gzip members decompressed as a stream by archives.inflate (never more than its CHUNK at a time, a bomb never
+def _inflate(chunks: Iterable[bytes], cap: int, codec: str = "gz") -> Iterator[bytes]:
+    """A gzip/bzip2/xz stream decompressed by archives.inflate (never more than its CHUNK at a time, a bomb never
     materialized), with ingest's own errors: _TooLarge past `cap`, _Damaged for a corrupt or cut stream."""
     try:
-        yield from _archives.inflate(chunks, "gz", None, cap)
+        yield from _archives.inflate(chunks, codec, None, cap)
     except OverflowError as exc:
         raise _TooLarge(exc.args[0]) from None
     except _archives.Damaged as exc:
@@ -2438,8 +2443,11 @@ def _bad_jsonl_line(line: bytes, line_no: int, exc: Exception) -> str:
     return f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line"
 
 
-def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, gz: bool) -> None:
-    """JSONL read line by line as it streams in (inflated on the fly for .gz), one record a line;
+_CODEC_NAMES = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}  # PAGE_CODECS' values as an operator knows them
+
+
+def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, codec: str | None) -> None:
+    """JSONL read line by line as it streams in (inflated on the fly when `codec` names one), one record a line;
     records are named by line (`L12`), never by anything inside them. A slice (f.part) reads the
     whole file — every byte is hashed for the change check — but parses only its own lines."""
     import json
@@ -2452,10 +2460,10 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     first_line = 1
     rest: list[bytes] = []  # a slice: the bytes read past its region
     chunks: Iterable[bytes]
-    if f.part is not None and not gz:
+    if f.part is not None and codec is None:
         first_line, chunks = _slice_region(reader.chunks(), *f.part, rest)
     else:
-        chunks = _inflate(reader.chunks(), cap) if gz else _capped(reader.chunks(), cap)
+        chunks = _inflate(reader.chunks(), cap, codec) if codec else _capped(reader.chunks(), cap)
     try:
         for line_no, line in _lines(chunks, line_cap, first_line):
             n_records += 1
@@ -2485,14 +2493,17 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
             _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
     except _TooLarge:
         reader.drain()
-        out.rejects.append(reject_row(f, None, "too_large", _too_large(cap, cap, ".jsonl.gz")))
+        out.rejects.append(reject_row(f, None, "too_large", _too_large(cap, cap, _suffix_of(f) or ".jsonl")))
         return
     except _Damaged as exc:
+        kind = _CODEC_NAMES[codec or "gz"]
         if n_records == 0:
             if reader.n == 0:
-                out.rejects.append(reject_row(f, None, "empty", "empty .gz file (0 bytes)"))
+                out.rejects.append(reject_row(f, None, "empty", f"empty {kind} file (0 bytes)"))
                 return
-            out.rejects.append(reject_row(f, None, "decode_error", f"not a readable gzip file ({exc}); re-download it"))
+            out.rejects.append(
+                reject_row(f, None, "decode_error", f"not a readable {kind} file ({exc}); re-download it")
+            )
             return
         # A cut-off archive still yields the complete lines before the cut (the cut line never is).
         part.rejects.append(
@@ -2500,7 +2511,7 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
                 f,
                 None,
                 "decode_error",
-                f"gzip stream is damaged after line {last_line} ({exc}); records after the damage are lost — "
+                f"{kind} stream is damaged after line {last_line} ({exc}); records after the damage are lost — "
                 "re-download the file",
                 "tail",
             )

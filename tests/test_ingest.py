@@ -344,6 +344,47 @@ def test_jsonl_gz_padded_with_nuls_after_its_last_member_is_whole(tmp_path):
     assert sorted(d["record"] for d in got.docs) == ["L1", "L2"] and got.rejects == []
 
 
+@pytest.mark.parametrize("name", ["dump.jsonl.bz2", "crawl.ndjson.xz", "pages.ndjson.gz"])
+def test_jsonl_compressed_with_bzip2_or_xz_is_read_record_by_record(tmp_path, name):
+    """A crawler's JSONL compressed whole with bzip2 or xz was `unsupported_type`: nothing of it was published."""
+    import bz2
+    import lzma
+
+    compress = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[name.rsplit(".", 1)[1]]
+    lines = [json.dumps({"text": SEED_000}, ensure_ascii=False), '{"text": "broken', json.dumps({"content": SEED_004})]
+    (tmp_path / name).write_bytes(compress("\n".join(lines).encode("utf-8")))
+    got = _ingest(tmp_path / name)
+    assert {d["record"] for d in got.docs} == {"L1", "L3"}
+    assert {d["raw_text"][:20] for d in got.docs} == {SEED_000[:20], SEED_004[:20]}
+    assert [(r["record"], r["reason"]) for r in got.rejects] == [("L2", "bad_record")]
+    # cut at 2/3: the records before the cut are kept, the tail is one reject naming the codec (~2.5 MB of records:
+    # bzip2 decodes whole 900 kB blocks, so a shorter file cut anywhere keeps nothing)
+    import random
+
+    rng = random.Random(7)  # noise, so the stream is not one long back-reference (xz would emit nothing early)
+    n = 2_500_000 // (len(SEED_000.encode()) + 400)
+    records = "\n".join(
+        json.dumps({"text": f"{rng.randbytes(200).hex()} {SEED_000}"}, ensure_ascii=False) for _ in range(n)
+    )
+    data = compress(records.encode())
+    (tmp_path / ("cut-" + name)).write_bytes(data[: len(data) * 2 // 3])
+    got = _ingest(tmp_path / ("cut-" + name))
+    assert 0 < len(got.docs) < n
+    kind = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[name.rsplit(".", 1)[1]]
+    assert [r["reason"] for r in got.rejects] == ["decode_error"] and got.rejects[0]["detail"].startswith(kind)
+
+
+def test_compressed_jsonl_is_capped_on_what_it_inflates_to_not_its_size(tmp_path):
+    import bz2
+
+    big = tmp_path / "dump.jsonl.bz2"
+    big.write_bytes(
+        bz2.compress(b"\n" * (ingest_mod.MULTI_DOC_FACTOR * 1024 + 10))
+    )  # tiny on disk, past the cap inflated
+    got = ingest_files([(f, None) for f in discover([str(big)])], max_doc_bytes=1024)
+    assert [r["reason"] for r in got.rejects] == ["too_large"] and ".jsonl.bz2" in got.rejects[0]["detail"]
+
+
 def test_cut_off_gzip_keeps_records_before_the_damage(tmp_path):
     import random
 
