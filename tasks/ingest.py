@@ -1555,8 +1555,7 @@ def _read_archive(
     whole = "zip archive" if kind == "zip" else "crawl archive (WARC)" if kind == "warc" else "tar archive"
 
     def cap_for(name: str) -> int:
-        inner = _name_suffix(name)
-        return NESTED_ARCHIVE_FACTOR * cap if inner in ARCHIVE_SUFFIXES else cap
+        return NESTED_ARCHIVE_FACTOR * cap if _held_whole(_name_suffix(name)) else cap
 
     failed = []
 
@@ -1653,14 +1652,15 @@ def _archive_member(state: _ArchiveRead, kind: str, m: Any, record: str, depth: 
         out.rejects.append(reject_row(f, None, "unsupported_type", _unsupported_detail(m.name), record))
         return
     if m.data is None:
-        limit = NESTED_ARCHIVE_FACTOR * cap if suffix in ARCHIVE_SUFFIXES else cap
+        limit = NESTED_ARCHIVE_FACTOR * cap if _held_whole(suffix) else cap
+        what = "a nested archive or JSONL is read whole" if _held_whole(suffix) else "one speech"
         out.rejects.append(
             reject_row(
                 f,
                 None,
                 "too_large",
-                f"the member holds {m.size:,}+ bytes, more than {'a nested archive is read whole' if suffix in ARCHIVE_SUFFIXES else 'one speech'} "
-                f"(limit {limit:,}); unpack it, or raise --max-doc-bytes",
+                f"the member holds {m.size:,}+ bytes, more than {what} (limit {limit:,}); unpack it, or raise "
+                "--max-doc-bytes",
                 record,
             )
         )
@@ -1685,6 +1685,9 @@ def _archive_member(state: _ArchiveRead, kind: str, m: Any, record: str, depth: 
             _read_archive(state, inner, io.BytesIO(data), len(data), record + "!/", depth + 1)
         else:
             _read_archive(state, inner, iter((data,)), None, record + "!/", depth + 1, lambda: len(data))
+        return
+    if suffix in MULTI_DOC_SUFFIXES and suffix != ".parquet":
+        _jsonl_member(state, data, sha, suffix, record)
         return
     if suffix in MULTI_DOC_SUFFIXES:
         out.rejects.append(
@@ -1742,6 +1745,41 @@ def _archive_member(state: _ArchiveRead, kind: str, m: Any, record: str, depth: 
     _page_doc(f, suffix, data, sha, out, member)
     for doc in out.docs[before:]:
         state.kept += len(doc["raw_text"].encode("utf-8", "surrogatepass"))
+
+
+def _held_whole(suffix: str | None) -> bool:
+    """Members read whole before they are parsed, up to NESTED_ARCHIVE_FACTOR x max_doc_bytes: nested archives and
+    JSONL (a crawler's daily dumps tarred for the month)."""
+    return suffix in ARCHIVE_SUFFIXES or (suffix in MULTI_DOC_SUFFIXES and suffix != ".parquet")
+
+
+def _jsonl_member(state: _ArchiveRead, data: bytes, sha: str, suffix: str, record: str) -> None:
+    """A JSONL member (plain or compressed): one document or reject a line, named `member!/L12` like a nested
+    archive's members, so ids never depend on the member's position in its archive."""
+    f, out, cap = state.f, state.out, state.max_doc_bytes
+    codec = PAGE_CODECS["." + suffix.rsplit(".", 1)[1]] if suffix in COMPRESSED_JSONL_SUFFIXES else None
+    part = ShardIngest()
+    seen = _LinesSeen()
+    limit = MULTI_DOC_FACTOR * cap
+    chunks = _inflate(iter((data,)), limit, codec) if codec else iter((data,))
+    try:
+        _jsonl_records(f, chunks, part, cap, seen, prefix=record + "!/")
+    except _TooLarge:
+        out.rejects.append(reject_row(f, sha, "too_large", _too_large(limit, limit, suffix), record))
+        return
+    except _Damaged as exc:
+        kind = _CODEC_NAMES[codec or "gz"]
+        if seen.records == 0:
+            out.rejects.append(reject_row(f, sha, "decode_error", f"not a readable {kind} member ({exc})", record))
+            return
+        part.rejects.append(_damaged_tail(f, kind, seen, exc, record + "!/" + ARCHIVE_TAIL))
+    if seen.records == 0:
+        out.rejects.append(reject_row(f, sha, "empty", "the JSONL member holds no records", record))
+        return
+    for doc in part.docs:
+        state.kept += len(doc["raw_text"].encode("utf-8", "surrogatepass"))
+    out.docs.extend(part.docs)
+    out.rejects.extend(part.rejects)
 
 
 # A page's download that did not finish can look whole: plain text has no closing tag (html_cut_short), and a cut
@@ -2450,13 +2488,9 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     """JSONL read line by line as it streams in (inflated on the fly when `codec` names one), one record a line;
     records are named by line (`L12`), never by anything inside them. A slice (f.part) reads the
     whole file — every byte is hashed for the change check — but parses only its own lines."""
-    import json
-
     cap = MULTI_DOC_FACTOR * max_doc_bytes
-    line_cap = LINE_FACTOR * max_doc_bytes + LINE_SLACK
     part = ShardIngest()
-    n_records = 0
-    last_line = 0
+    seen = _LinesSeen()
     first_line = 1
     rest: list[bytes] = []  # a slice: the bytes read past its region
     chunks: Iterable[bytes]
@@ -2465,39 +2499,14 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
     else:
         chunks = _inflate(reader.chunks(), cap, codec) if codec else _capped(reader.chunks(), cap)
     try:
-        for line_no, line in _lines(chunks, line_cap, first_line):
-            n_records += 1
-            last_line = line_no
-            rid = f"L{line_no}"
-            if line is None:
-                part.rejects.append(
-                    reject_row(
-                        f,
-                        None,
-                        "too_large",
-                        f"line {line_no} is over {line_cap:,} bytes, more than one speech; "
-                        "split the record or raise --max-doc-bytes",
-                        rid,
-                    )
-                )
-                continue
-            if line_no == 1 and line.startswith(codecs.BOM_UTF8):
-                line = line[len(codecs.BOM_UTF8) :]  # a UTF-8 BOM: allowed by most writers, not by json.loads
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except Exception as exc:  # noqa: BLE001 - ValueError, RecursionError (deep nesting), MemoryError
-                part.rejects.append(
-                    reject_row(f, sha256_hex(line), "bad_record", _bad_jsonl_line(line, line_no, exc), rid)
-                )
-                continue
-            _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
+        _jsonl_records(f, chunks, part, max_doc_bytes, seen, first_line)
     except _TooLarge:
         reader.drain()
         out.rejects.append(reject_row(f, None, "too_large", _too_large(cap, cap, _suffix_of(f) or ".jsonl")))
         return
     except _Damaged as exc:
         kind = _CODEC_NAMES[codec or "gz"]
-        if n_records == 0:
+        if seen.records == 0:
             if reader.n == 0:
                 out.rejects.append(reject_row(f, None, "empty", f"empty {kind} file (0 bytes)"))
                 return
@@ -2505,23 +2514,71 @@ def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_b
                 reject_row(f, None, "decode_error", f"not a readable {kind} file ({exc}); re-download it")
             )
             return
-        # A cut-off archive still yields the complete lines before the cut (the cut line never is).
-        part.rejects.append(
-            reject_row(
-                f,
-                None,
-                "decode_error",
-                f"{kind} stream is damaged after line {last_line} ({exc}); records after the damage are lost — "
-                "re-download the file",
-                "tail",
-            )
-        )
-    if n_records == 0:
+        part.rejects.append(_damaged_tail(f, kind, seen, exc, "tail"))
+    if seen.records == 0:
         if f.part is None or (f.part[0] == 0 and not _any_text(itertools.chain(rest, reader.chunks()))):
             out.rejects.append(reject_row(f, None, "empty", "the JSONL file holds no records"))
         return  # a slice without records of its own: the file's other slices hold them
     out.docs.extend(part.docs)
     out.rejects.extend(part.rejects)
+
+
+@dataclass
+class _LinesSeen:
+    records: int = 0
+    last_line: int = 0
+
+
+def _jsonl_records(
+    f: InputFile,
+    chunks: Iterable[bytes],
+    part: ShardIngest,
+    max_doc_bytes: int,
+    seen: _LinesSeen,
+    first_line: int = 1,
+    prefix: str = "",
+) -> None:
+    """Every non-blank line of `chunks` a document or a reject in `part`, named `{prefix}L{line}`; `seen` counts
+    them as they go, so a stream that breaks (_Damaged, _TooLarge from `chunks`) still tells where."""
+    import json
+
+    line_cap = LINE_FACTOR * max_doc_bytes + LINE_SLACK
+    for line_no, line in _lines(chunks, line_cap, first_line):
+        seen.records += 1
+        seen.last_line = line_no
+        rid = f"{prefix}L{line_no}"
+        if line is None:
+            part.rejects.append(
+                reject_row(
+                    f,
+                    None,
+                    "too_large",
+                    f"line {line_no} is over {line_cap:,} bytes, more than one speech; "
+                    "split the record or raise --max-doc-bytes",
+                    rid,
+                )
+            )
+            continue
+        if line_no == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]  # a UTF-8 BOM: allowed by most writers, not by json.loads
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except Exception as exc:  # noqa: BLE001 - ValueError, RecursionError (deep nesting), MemoryError
+            part.rejects.append(reject_row(f, sha256_hex(line), "bad_record", _bad_jsonl_line(line, line_no, exc), rid))
+            continue
+        _record_doc(f, record, rid, f"line {line_no}", part, "jsonl", max_doc_bytes)
+
+
+def _damaged_tail(f: InputFile, kind: str, seen: _LinesSeen, exc: Exception, rid: str) -> dict:
+    """A cut-off stream still yields the complete lines before the cut (the cut line never is): one row for the rest."""
+    return reject_row(
+        f,
+        None,
+        "decode_error",
+        f"{kind} stream is damaged after line {seen.last_line} ({exc}); records after the damage are lost — "
+        "re-download the file",
+        rid,
+    )
 
 
 _BLANK = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line of only these is no record

@@ -398,3 +398,49 @@ def test_a_broken_nested_archive_is_the_row_of_its_member(tmp_path):
     _zip(tmp_path / "b.zip", {"inner.zip": b"not a zip" * 20, "a.html": PAGE.encode()})
     docs, rejects = _rows(_ingest(tmp_path))
     assert set(docs) == {"a.html"} and rejects["inner.zip"]["reason"] == "decode_error"
+
+
+# ---------------------------------------------------------------- JSONL members
+
+
+def test_jsonl_members_of_a_tar_are_read_record_by_record(tmp_path):
+    """A month of a crawler's daily JSONL dumps tarred together was one `unsupported_type` row a member ("unpack it"):
+    nothing of it reached the corpus. Records are named `member!/L3`, as a nested archive's members are."""
+    import json
+    import random
+
+    day1 = "\n".join([json.dumps({"text": SEED_000, "url": "http://www.xx.gov.cn/a.html"}, ensure_ascii=False), "{"])
+    day2 = json.dumps({"content": SEED_004}, ensure_ascii=False).encode()
+    rng = random.Random(3)  # noise, so the stream is not one long back-reference
+    cut = gzip.compress(
+        "\n".join(json.dumps({"text": f"{rng.randbytes(300).hex()} {SEED_004}"}) for _ in range(60)).encode()
+    )
+    _tar(
+        tmp_path / "crawl-2024-03.tar.gz",
+        {
+            "2024-03-01.jsonl": day1.encode(),
+            "2024-03-02.ndjson.bz2": bz2.compress(day2),
+            "2024-03-03.jsonl.gz": cut[: len(cut) // 2],
+            "2024-03-04.jsonl": b"\n\n",
+            "rows.parquet": b"PAR1",
+        },
+    )
+    got = _ingest(tmp_path / "crawl-2024-03.tar.gz", sha=True)
+    docs, rejects = _rows(got)
+    assert docs["2024-03-01.jsonl!/L1"]["url"] == "http://www.xx.gov.cn/a.html"
+    assert docs["2024-03-01.jsonl!/L1"]["source_path"] == "crawl-2024-03.tar.gz"
+    assert "2024-03-02.ndjson.bz2!/L1" in docs
+    assert rejects["2024-03-01.jsonl!/L2"]["reason"] == "bad_record"
+    day3 = [r for r in docs if r.startswith("2024-03-03.jsonl.gz!/")]
+    assert 0 < len(day3) < 60  # the lines before the cut are kept, the rest is one row
+    assert rejects["2024-03-03.jsonl.gz!/tail"]["reason"] == "decode_error"
+    assert rejects["2024-03-04.jsonl"]["reason"] == "empty"
+    assert rejects["rows.parquet"]["reason"] == "unsupported_type"  # Parquet needs seeks: unpack it
+    for d in got.docs:  # ids from content, the archive and the record: never the member's position
+        assert d["doc_id"] == doc_id_for(d["content_sha256"], "crawl-2024-03.tar.gz", d["record"])
+
+
+def test_a_jsonl_member_is_capped_like_a_jsonl_file(tmp_path):
+    _zip(tmp_path / "dumps.zip", {"big.jsonl.xz": lzma.compress(b"\n" * (MULTI_DOC_FACTOR * 1024 + 10))})
+    got = _ingest(tmp_path / "dumps.zip", max_doc_bytes=1024)
+    assert [(r["record"], r["reason"]) for r in got.rejects] == [("big.jsonl.xz", "too_large")]
