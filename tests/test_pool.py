@@ -40,6 +40,25 @@ def _sleep_then_pid(seconds: float) -> int:
     return os.getpid()
 
 
+def _meet(folder: str, n: int) -> int:
+    """Wait (up to RENDEZVOUS_SECONDS) until `n` workers are inside this call at once, then return this pid. Calls
+    that must run at the same time meet instead of sleeping: a sleep was shorter than a spawn under heavy load
+    (the first worker finished and took the second call too), a rendezvous never is."""
+    mine = Path(folder) / str(os.getpid())
+    mine.touch()
+    deadline = time.monotonic() + RENDEZVOUS_SECONDS
+    while len(list(Path(folder).iterdir())) < n and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return os.getpid()
+
+
+def _meet_then_loaded(folder: str, n: int) -> tuple[int, bool]:
+    return _meet(folder, n), "tasks.ingest" in sys.modules
+
+
+RENDEZVOUS_SECONDS = 60  # far above a spawn on a loaded CI machine (~1-5 s); only a serialized pool waits it out
+
+
 def _other_pid(_: int) -> int:
     return os.getpid()  # a second "stage": another function than _pid
 
@@ -658,13 +677,13 @@ def test_a_call_submitted_while_a_worker_is_idle_runs_there_without_spawning_ano
     assert first == second and pool.worker_pids() == [first]
 
 
-def test_a_second_worker_is_spawned_when_two_calls_run_at_once(workers):
+def test_a_second_worker_is_spawned_when_two_calls_run_at_once(workers, tmp_path):
     workers(2)
     pool.run(_pid, 0)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as threads:
-        pids = set(threads.map(lambda _: pool.run(_sleep_then_pid, 0.5), range(2)))
+        pids = set(threads.map(lambda _: pool.run(_meet, str(tmp_path), 2), range(2)))
     assert len(pids) == 2 and len(pool.worker_pids()) == 2
 
 
@@ -688,7 +707,7 @@ def _started(warm) -> list[int]:
     return pool.worker_pids()
 
 
-def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_modules(workers):
+def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_modules(workers, tmp_path):
     started = _started(pool.prestart(3, ("tasks.ingest",)))
     assert len(started) == pool.PRESTART_WORKERS == 1  # never more than a run's first call needs
     workers(3)  # what the flow does: the same settings keep the prestarted pool
@@ -697,24 +716,19 @@ def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_module
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(2) as threads:  # two calls at once: the prestarted worker and one spawned for them
-        seen = list(threads.map(lambda _: pool.run(_sleep_then_pid, 1.0), range(2)))
+        seen = list(threads.map(lambda _: pool.run(_meet, str(tmp_path), 2), range(2)))
     assert started[0] in seen and len(set(seen)) == 2
     workers(3)  # a pool that ran calls is never carried into another run
     assert pool.run(_pid, 0) not in started
 
 
-def _sleep_then_loaded(seconds: float) -> tuple[int, bool]:
-    time.sleep(seconds)
-    return os.getpid(), "tasks.ingest" in sys.modules
-
-
-def test_a_worker_spawned_later_imports_nothing_ahead(workers):
+def test_a_worker_spawned_later_imports_nothing_ahead(workers, tmp_path):
     started = _started(pool.prestart(3, ("tasks.ingest",)))
     workers(3)
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as threads:  # three calls at once: two more workers are spawned for them
-        seen = dict(threads.map(lambda _: pool.run(_sleep_then_loaded, 1.0), range(3)))
+        seen = dict(threads.map(lambda _: pool.run(_meet_then_loaded, str(tmp_path), 3), range(3)))
     assert {pid: seen[pid] for pid in started} == dict.fromkeys(started, True)
     assert [loaded for pid, loaded in seen.items() if pid not in started] == [False, False]
 
