@@ -46,8 +46,9 @@ MHTML_SUFFIXES = (".mht", ".mhtml")
 # A page saved gzipped (crawlers that keep the response body as sent, `page.html.gz`): inflated while read, capped at
 # max_doc_bytes like the page itself, then read as its inner type. These were `unsupported_type` while `.jsonl.gz`
 # was read, so a landing folder of compressed pages published nothing of them.
-# bzip2 and xz likewise (`wget` mirrors compressed afterwards, `xz -k page.txt`): they were `unsupported_type`.
-PAGE_CODECS = {".gz": "gz", ".bz2": "bz2", ".xz": "xz"}
+# bzip2, xz and zstd likewise (`wget` mirrors compressed afterwards, `xz -k page.txt`, `zstd page.html`): they were
+# `unsupported_type`.
+PAGE_CODECS = {".gz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zst"}
 COMPRESSED_PAGE_SUFFIXES = tuple(s + c for c in PAGE_CODECS for s in SINGLE_DOC_SUFFIXES)
 PAGE_SUFFIXES = SINGLE_DOC_SUFFIXES + COMPRESSED_PAGE_SUFFIXES  # one document per file
 # Pages a crawler saved under their server's name — `content_5012.shtml`, `art_123.jhtml` (government portals'
@@ -1439,7 +1440,7 @@ def _read_file(f: InputFile, suffix: str, out: ShardIngest, max_doc_bytes: int) 
 
 
 def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIngest, max_doc_bytes: int) -> str:
-    """A `.html.gz`, `.txt.bz2`, `.txt.xz` (see COMPRESSED_PAGE_SUFFIXES) inflated as it streams in, never past
+    """A `.html.gz`, `.txt.bz2`, `.txt.xz`, `.html.zst` (see COMPRESSED_PAGE_SUFFIXES) inflated as it streams in, never past
     max_doc_bytes."""
     ext = "." + suffix.rsplit(".", 1)[1]
     codec = PAGE_CODECS[ext]
@@ -1451,7 +1452,7 @@ def _gzipped_page(f: InputFile, suffix: str, reader: HashingReader, out: ShardIn
         return sha
     except _archives.Damaged as exc:
         sha = reader.drain()
-        tool = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[codec]
+        tool = _CODEC_NAMES[codec]
         out.rejects.append(
             reject_row(
                 f,
@@ -2481,7 +2482,12 @@ def _bad_jsonl_line(line: bytes, line_no: int, exc: Exception) -> str:
     return f"line {line_no} is not valid JSON ({exc.__class__.__name__}: {str(exc)[:120]}); fix or drop the line"
 
 
-_CODEC_NAMES = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}  # PAGE_CODECS' values as an operator knows them
+_CODEC_NAMES = {
+    "gz": "gzip",
+    "bz2": "bzip2",
+    "xz": "xz",
+    "zst": "zstd",
+}  # PAGE_CODECS' values as an operator knows them
 
 
 def _jsonl_docs(f: InputFile, reader: HashingReader, out: ShardIngest, max_doc_bytes: int, codec: str | None) -> None:

@@ -344,13 +344,21 @@ def test_jsonl_gz_padded_with_nuls_after_its_last_member_is_whole(tmp_path):
     assert sorted(d["record"] for d in got.docs) == ["L1", "L2"] and got.rejects == []
 
 
-@pytest.mark.parametrize("name", ["dump.jsonl.bz2", "crawl.ndjson.xz", "pages.ndjson.gz"])
+@pytest.mark.parametrize("name", ["dump.jsonl.bz2", "crawl.ndjson.xz", "pages.ndjson.gz", "hf.jsonl.zst"])
 def test_jsonl_compressed_with_bzip2_or_xz_is_read_record_by_record(tmp_path, name):
     """A crawler's JSONL compressed whole with bzip2 or xz was `unsupported_type`: nothing of it was published."""
     import bz2
     import lzma
 
-    compress = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[name.rsplit(".", 1)[1]]
+    def zstd(data: bytes) -> bytes:
+        sink = pa.BufferOutputStream()
+        stream = pa.CompressedOutputStream(sink, "zstd")
+        stream.write(data)
+        stream.close()
+        return sink.getvalue().to_pybytes()
+
+    codecs = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress, "zst": zstd}
+    compress = codecs[name.rsplit(".", 1)[1]]
     lines = [json.dumps({"text": SEED_000}, ensure_ascii=False), '{"text": "broken', json.dumps({"content": SEED_004})]
     (tmp_path / name).write_bytes(compress("\n".join(lines).encode("utf-8")))
     got = _ingest(tmp_path / name)
@@ -370,7 +378,7 @@ def test_jsonl_compressed_with_bzip2_or_xz_is_read_record_by_record(tmp_path, na
     (tmp_path / ("cut-" + name)).write_bytes(data[: len(data) * 2 // 3])
     got = _ingest(tmp_path / ("cut-" + name))
     assert 0 < len(got.docs) < n
-    kind = {"gz": "gzip", "bz2": "bzip2", "xz": "xz"}[name.rsplit(".", 1)[1]]
+    kind = {"gz": "gzip", "bz2": "bzip2", "xz": "xz", "zst": "zstd"}[name.rsplit(".", 1)[1]]
     assert [r["reason"] for r in got.rejects] == ["decode_error"] and got.rejects[0]["detail"].startswith(kind)
 
 
