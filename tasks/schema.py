@@ -41,7 +41,8 @@ DOCUMENTS = pa.schema(
             STR,
             "Position inside a multi-document file: `L12` (JSONL line, from 1) or `row=3` (Parquet row, from 0); "
             "inside an archive the member: `site/a.html` (zip/tar), the target URI (WARC; a repeated one "
-            "`<uri> [2]`), `inner.zip!/a.html` (an archive inside it); null for single-document files. Never taken "
+            "`<uri> [2]`), `inner.zip!/a.html` (an archive inside it), `day1.jsonl!/L12` (a line of a JSONL member); "
+            "null for single-document files. Never taken "
             "from a record's fields (an `id` column is ignored).",
         ),
         _f(
