@@ -844,6 +844,7 @@ FORMULAIC = re.compile(
 # --------------------------------------------------------------------------- damage flags (on final text)
 # ×月×日 / 20xx年 / XX县区 / X区长 / 某某 / -×%
 PLACEHOLDER = re.compile(vocab.PLACEHOLDER)  # a match preceded by a Latin letter (Max年) is a word: filtered in code
+PLACEHOLDER_START = re.compile("[" + re.escape(vocab.PLACEHOLDER_FIRST) + "]")  # where a PLACEHOLDER match may open
 STAR_PLACEHOLDER = re.compile(vocab.STAR_PLACEHOLDER)  # stars normalize's markdown pass keeps (`20**年`, `在**市委`)
 STAR_PLACEHOLDER_GATE = re.compile(vocab.STAR_PLACEHOLDER_GATE)  # in every STAR_PLACEHOLDER match; opens on its `*`
 

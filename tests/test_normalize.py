@@ -2112,3 +2112,17 @@ def test_the_star_placeholder_gate_is_in_every_match(text):
 
     for m in R.STAR_PLACEHOLDER.finditer(text):
         assert R.STAR_PLACEHOLDER_GATE.search(text, m.start(), m.end() + 2), (text, m)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="×xXa某〇□**月日年号个县区市委长书记同志省政府人%万元12 \n，的", max_size=60))
+def test_placeholders_are_looked_for_where_their_first_character_stands(text):
+    """_count_placeholders tries PLACEHOLDER only at a character of vocab.PLACEHOLDER_FIRST: every match opens on one,
+    and the gated scan finds what the whole-text scan finds."""
+    from tasks import normalize_rules as R
+    from tasks import vocab
+    from tasks.normalize import _placeholder_matches
+
+    found = [m.span() for m in R.PLACEHOLDER.finditer(text)]
+    assert all(text[a] in vocab.PLACEHOLDER_FIRST for a, _ in found), (text, found)
+    assert [m.span() for m in _placeholder_matches(text)] == found, text
