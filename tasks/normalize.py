@@ -2290,14 +2290,25 @@ def _damage_flags(text: str, has_lower: bool = True) -> dict[str, int]:
         "spun": _count_spun(text),
         "foreign_word": _count_foreign_words(text) if has_lower else 0,
         "lost_chars": text.count(LOST),
-        "redacted_name": (len(R.REDACTED.findall(text)) if _REDACTED_TRIGGER.search(text) else 0)
+        "redacted_name": (len(R.REDACTED.findall(text)) if _redacted_trigger(text) else 0)
         + (text.startswith("的") and not text.startswith(("的确", "的士"))),
     }
 
 
 _PLACEHOLDER_TRIGGERS = vocab.PLACEHOLDER_TRIGGERS
-# one scan for any of the triggers instead of one `in` per trigger (13 scans of every text)
-_REDACTED_TRIGGER = re.compile("|".join(re.escape(t) for t in R.REDACTED_TRIGGERS))
+# Whether a text holds one of R.REDACTED_TRIGGERS. The triggers `，的` `。的` … (a mark, then 的) are found by one
+# pattern that opens on the literal 的 and looks behind it for the mark: re skips to each 的 at C speed, where one
+# alternation of the 13 triggers opened on a class of common marks and was tried at most characters (1,681 pages of
+# the 5k bench and the shared corpus: 0.37 CPU-s; 0.17 this way, nearly all of it the other triggers' `in`). The
+# other triggers are looked for with `in`.
+_REDACTED_AFTER_MARK = "".join(t[0] for t in R.REDACTED_TRIGGERS if len(t) == 2 and t[1] == "的")
+_REDACTED_MARK_DE = re.compile(f"的(?<=[{re.escape(_REDACTED_AFTER_MARK)}]的)")
+_REDACTED_WORDS = tuple(t for t in R.REDACTED_TRIGGERS if not (len(t) == 2 and t[1] == "的"))
+
+
+def _redacted_trigger(text: str) -> bool:
+    """Any of R.REDACTED_TRIGGERS in text."""
+    return _REDACTED_MARK_DE.search(text) is not None or any(w in text for w in _REDACTED_WORDS)
 
 
 def _placeholder_matches(text: str) -> Iterator[re.Match]:

@@ -2126,3 +2126,16 @@ def test_placeholders_are_looked_for_where_their_first_character_stands(text):
     found = [m.span() for m in R.PLACEHOLDER.finditer(text)]
     assert all(text[a] in vocab.PLACEHOLDER_FIRST for a, _ in found), (text, found)
     assert [m.span() for m in _placeholder_matches(text)] == found, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="的\n，。；：！？“、对来把当在召开就是确士 发展", max_size=40))
+def test_the_redacted_trigger_is_any_of_its_words(text):
+    """_redacted_trigger (的 after a mark found from the 的, the other triggers by `in`) says what a search for any of
+    R.REDACTED_TRIGGERS says, and REDACTED finds nothing where it says no."""
+    from tasks import normalize_rules as R
+    from tasks.normalize import _redacted_trigger
+
+    assert _redacted_trigger(text) == any(t in text for t in R.REDACTED_TRIGGERS), text
+    if not _redacted_trigger(text):
+        assert not R.REDACTED.findall(text), text
