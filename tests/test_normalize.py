@@ -2139,3 +2139,23 @@ def test_the_redacted_trigger_is_any_of_its_words(text):
     assert _redacted_trigger(text) == any(t in text for t in R.REDACTED_TRIGGERS), text
     if not _redacted_trigger(text):
         assert not R.REDACTED.findall(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcgovXYZ发展市。 é1", max_size=40))
+def test_the_foreign_word_gate_passes_every_text_holding_one(text):
+    """_count_foreign_words reads a text only when its ASCII holds FOREIGN_MIN_LEN lowercase letters in a row: a text
+    holding a foreign word (`市government`) always does."""
+    from tasks import normalize_rules as R
+    from tasks.normalize import _HAN_RE, _may_hold_foreign_word
+
+    words = [
+        m
+        for m in R.LATIN_RUN.finditer(text)
+        if len(m.group()) >= R.FOREIGN_MIN_LEN
+        and m.group().islower()
+        and m.group() not in R.FOREIGN_OK
+        and (_HAN_RE.match(text[m.start() - 1 : m.start()] or " ") or _HAN_RE.match(text[m.end() : m.end() + 1] or " "))
+    ]
+    if words:
+        assert _may_hold_foreign_word(text), text
