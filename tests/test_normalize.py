@@ -1990,6 +1990,9 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
         want = normalize._LINE_RULES_ANY.match(key)
         got = normalize._line_rule(key)
         assert (got and got.lastgroup) == (want and want.lastgroup), key
+        if want:  # the rule that matched may open on the key's first character (_line_rule's gate lets it through)
+            first = normalize._RULE_OPENINGS[int(str(want.lastgroup)[1:])]
+            assert first is None or key[0] in first, (want.lastgroup, key)
         for i, (_, pattern) in enumerate(R.LINE_RULES):
             if words[i] and re.match(pattern, key):
                 assert any(w in key for w in words[i]), (i, pattern, key)
@@ -2159,3 +2162,20 @@ def test_the_foreign_word_gate_passes_every_text_holding_one(text):
     ]
     if words:
         assert _may_hold_foreign_word(text), text
+
+
+def test_opening_chars_of_a_parsed_pattern():
+    """_opening_chars: the characters a match may open on, through optional openings, groups, alternatives and
+    lookarounds; None where any character may open one."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def opening(p):
+        return normalize._opening_chars(_parser.parse(p))
+
+    assert opening(r"(?:点击)?展开") == (frozenset("点展"), False)
+    assert opening(r"[（(]?(?:文章|信息)?来源[:：]") == (frozenset("（(文信来"), False)
+    assert opening(r"(?=[^+-]*[+-])[【\[]?(?:[+-]?A[+-]?){1,3}") == (frozenset("【[+-A"), False)
+    assert opening(r"^第\d+页$|共\d+页$") == (frozenset("第共"), False)
+    assert opening(r"x*") == (frozenset("x"), True)
+    for anything in (r".{0,120}不代表本站观点", r"[^，。]{2,30}正文$", r"\d{4}年", r"(?i:pdf)", r"a?.b"):
+        assert opening(anything)[0] is None, anything
