@@ -2061,12 +2061,33 @@ def _clean_lines(text: str, counts: Counter, profile: np.ndarray) -> str:
     if profile[C_SPACE] or "  " in text:
         text = _INNER_WS.sub(" ", text)
     if " " in text:
-        text = _SPACE_RUN.sub(functools.partial(_space_or_nothing, counts=counts), text)
+        if "  " in text:  # (not after _INNER_WS, which leaves single spaces only)
+            text = _SPACE_RUN.sub(functools.partial(_space_or_nothing, counts=counts), text)
+        else:
+            text = _single_spaces(text, counts)
     return text
 
 
 _SPACE_RUN = re.compile(" +")
 _CJK_P_SET = frozenset(_CJK_P)
+# A text whose spaces stand alone (no two in a row: every text past _INNER_WS) is rewritten as _space_or_nothing
+# rewrites each run, by two substitutions that find only the spaces that go, each opening on the literal space: one
+# at a line's edge, then one next to Chinese punctuation. The callback on every space kept (`241 亿元`) was ~0.45
+# of normalize's 11 CPU-s on 1,681 pages of the 5k bench and the shared corpus.
+_SPACE_AT_EDGE = re.compile(r" (?:(?<=\A )|(?<=\n )|(?=\n)|\Z)")
+_SPACE_NEAR_PUNCT = re.compile(f" (?:(?<=[{re.escape(_CJK_P)}] )|(?=[{re.escape(_CJK_P)}]))")
+
+
+def _single_spaces(text: str, counts: Counter) -> str:
+    """_SPACE_RUN.sub(_space_or_nothing) of a text holding no two spaces in a row: the same text and counts (a space
+    both at a line's edge and next to punctuation counts as the edge's, as there)."""
+    text, n = _SPACE_AT_EDGE.subn("", text)
+    if n:
+        counts["space.strip"] += n
+    text, n = _SPACE_NEAR_PUNCT.subn("", text)
+    if n:
+        counts["space.around_punct"] += n
+    return text
 
 
 def _space_or_nothing(m: re.Match, counts: Counter) -> str:

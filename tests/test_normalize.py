@@ -2179,3 +2179,21 @@ def test_opening_chars_of_a_parsed_pattern():
     assert opening(r"x*") == (frozenset("x"), True)
     for anything in (r".{0,120}不代表本站观点", r"[^，。]{2,30}正文$", r"\d{4}年", r"(?i:pdf)", r"a?.b"):
         assert opening(anything)[0] is None, anything
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \n，。“”（）—…发展a1\t", max_size=40))
+def test_single_spaces_are_rewritten_as_each_run_was(text):
+    """_single_spaces (two substitutions finding only the spaces that go) gives what the callback on every space run
+    gives, text and counts, on a text holding no two spaces in a row."""
+    import functools
+
+    from tasks.normalize import _SPACE_RUN, _single_spaces, _space_or_nothing
+
+    while "  " in text:
+        text = text.replace("  ", " a ")
+    want_counts: Counter = Counter()
+    want = _SPACE_RUN.sub(functools.partial(_space_or_nothing, counts=want_counts), text)
+    got_counts: Counter = Counter()
+    assert _single_spaces(text, got_counts) == want, text
+    assert +got_counts == +want_counts, text
