@@ -755,14 +755,103 @@ def _finds(text: str, char: str, stop: int) -> Iterator[int]:
         at = text.find(char, at + 1, stop)
 
 
-def not_jurisdiction(text: str) -> dict[str, int]:
-    """Surfaces of places named in `text` by a dateline or as a venue, with how often: resolve_region skips that
-    many of the text's hits of each (the same names, so no positions are needed). Linear in the text."""
+# A place a national leader went to (`深入学习贯彻习近平总书记考察河北承德重要讲话精神`, `在福建考察时的重要讲话精神`,
+# `李克强总理考察广西时`) or an instruction of his about an event somewhere (`对四川省西昌市经久乡森林火灾作出的重要指示`)
+# is where someone else's visit or speech was, not the page's own jurisdiction: a Jiangsu page studying the Chengde
+# speech was filed under 河北省, 淮安's and 盟工商联's notes under 湖北省 and 巴彦淖尔市 (session 47's fresh pages).
+# `对江苏工作的重要指示` on a Jiangsu page names its own province, so an instruction's place counts as no place only
+# when an event, not 工作, follows it before 作出.
+VISIT_RE = re.compile(r"考察|视察|调研|作出")
+# The national leader the reference opens with: his office or one of the national leaders' names (leaders.txt).
+LEADER_WORDS = ("总书记", "国家主席", "总理", "委员长", "中央领导")
+# How far before the verb the leader may stand: `习近平总书记在省部级主要领导干部…专题研讨班开班式上的重要讲话精神、在湖北考察时`
+# lists his speeches after one mention (淮安's page: 55 characters); the clause bounds it too.
+VISIT_LEADER_CHARS = 80
+VISIT_PLACE_CHARS = 12  # the places a visit names run this long at most (`内蒙古自治区巴彦淖尔市` is 10)
+INSTRUCTION_CHARS = 30  # `对四川省西昌市经久乡森林火灾作出`: the place after 对 and the event before 作出
+# A sentence or clause boundary: the leader must stand in the verb's own clause (a list joined by 、 is one clause).
+_CLAUSE_ENDS = "。；;！!？?\n，,"
+
+
+@lru_cache(maxsize=1)
+def _leader_re() -> re.Pattern:
+    """LEADER_WORDS or a national leader's name (leaders.txt), one alternation: searched in C over a verb's window
+    (65 substring tests per verb were ~40 % of resolve_region's added cost on 300 shared-corpus reports)."""
+    names = []
+    for line in (DATA_DIR / "leaders.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            if parts[-1] == "national":
+                names.append(parts[0])
+    return re.compile("|".join(map(re.escape, (*LEADER_WORDS, *sorted(names, key=len, reverse=True)))))
+
+
+def _leader_before(text: str, at: int) -> bool:
+    """Whether a national leader (by office or name) stands within VISIT_LEADER_CHARS before `at`, in its clause."""
+    lo = max(0, at - VISIT_LEADER_CHARS)
+    cut = max(text.rfind(c, lo, at) for c in _CLAUSE_ENDS)
+    return _leader_re().search(text, max(lo, cut + 1), at) is not None
+
+
+def _chain(hits: list[PlaceHit], start: int | None = None, end: int = 0) -> list[str]:
+    """The surfaces of the run of adjacent hits that starts at `start` (reading on) or else ends at `end` (reading
+    back): `河北承德` is 河北 then 承德."""
+    out: list[str] = []
+    if start is not None:
+        at = start
+        for h in hits:
+            if h.start != at:
+                break
+            out.append(h.surface)
+            at = h.end
+        return out
+    at = end
+    for h in reversed(hits):
+        if h.end != at:
+            break
+        out.append(h.surface)
+        at = h.start
+    return out
+
+
+def visited_places(text: str, pos: int = 0) -> list[str]:
+    """Surfaces of the places a national leader visited or gave an instruction about (VISIT_RE), one per hit, for
+    the verbs from `pos` on (text[:pos] is context: the leader may stand there)."""
+    out: list[str] = []
+    for m in VISIT_RE.finditer(text, pos):
+        s, e = m.span()
+        if m.group() == "作出":
+            k = text.rfind("对", max(0, s - INSTRUCTION_CHARS), s)
+            if k < 0 or not _leader_before(text, k):
+                continue
+            hits = list(_scan_places(text[k + 1 : s]))
+            chain = _chain(hits, start=0)
+            if chain and not text.startswith("工作", k + 1 + sum(len(c) for c in chain)):
+                out.extend(chain)
+            continue
+        if not _leader_before(text, s):
+            continue
+        # `考察河北承德`, `考察内蒙古时`: the places right after the verb
+        out.extend(_chain(list(_scan_places(text[e : e + VISIT_PLACE_CHARS])), start=0))
+        # `在福建考察时`, `在陕西榆林考察`: the places right before it
+        head = text[max(0, s - VISIT_PLACE_CHARS) : s]
+        out.extend(_chain(list(_scan_places(head)), end=len(head)))
+    return out
+
+
+def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
+    """Surfaces of places named in `text` by a dateline, as a venue or as where a national leader went, with how
+    often: resolve_region skips that many of the text's hits of each (the same names, so no positions are needed).
+    `lead` is what stands right before `text` on the page (a body cut from its head mid-sentence: the leader of a
+    visit may stand there). Linear in the text."""
     out: dict[str, int] = {}
 
     def add(surface: str | None) -> None:
         if surface:
             out[surface] = out.get(surface, 0) + 1
+
+    for surface in visited_places(lead + text, len(lead)) if lead else visited_places(text):
+        add(surface)
 
     top = min(len(text), DATELINE_CHARS)
     for at in _finds(text, "日", top):
@@ -831,7 +920,10 @@ def resolve_region(
             hits = find_places_in(body_at[0], body_at[1], body_at[1] + len(part), positions=False)
         else:
             hits = find_places(part)
-        skip = not_jurisdiction(part)
+        lead = ""
+        if part is body_text and body_at is not None:
+            lead = body_at[0][max(0, body_at[1] - VISIT_LEADER_CHARS) : body_at[1]]
+        skip = not_jurisdiction(part, lead)
         for h in hits:
             if skip and skip.get(h.surface):
                 skip[h.surface] -= 1  # `新华社北京…电`, `于臺北市`, `北京人民大会堂`: where, not whose

@@ -136,3 +136,33 @@ def test_a_townships_own_document_is_the_townships():
     # 文昌镇 is a township of five counties: none of them named, no township
     text = "文昌镇第十五届人民代表大会第一次会议召开。全镇经济社会发展战略目标。全镇上下。\n"
     assert extract_fields(text)["admin_level"] != "township"
+
+
+def test_a_place_a_national_leader_visited_is_no_jurisdiction():
+    from tasks.extract_regions import not_jurisdiction
+
+    # the place after the verb, or between 在 and the verb; an instruction about an event there
+    assert not_jurisdiction("深入学习贯彻习近平总书记考察河北承德重要讲话精神") == {"河北": 1, "承德": 1}
+    assert not_jurisdiction("学习习近平总书记在陕西榆林考察时的重要讲话精神") == {"陕西": 1, "榆林": 1}
+    assert not_jurisdiction("李克强总理考察广西时的重要讲话") == {"广西": 1}
+    assert not_jurisdiction("习近平总书记对四川省西昌市森林火灾作出的重要指示") == {"四川省": 1, "西昌市": 1}
+    # one mention of the leader heads a list of his speeches joined by 、 (淮安's page)
+    text = "会议传达学习习近平总书记在专题研讨班开班式上的重要讲话精神、在湖北考察时的重要讲话精神"
+    assert not_jurisdiction(text) == {"湖北": 1}
+    # the page's own province in an instruction about its work, and a local leader's own visit, stay
+    assert not_jurisdiction("习近平总书记对江苏工作作出的重要指示") == {}
+    assert not_jurisdiction("县委书记到平江县调研。") == {}
+    assert not_jurisdiction("学习习近平总书记重要讲话。县委书记到平江县调研") == {}
+
+
+def test_a_page_studying_a_leaders_visit_elsewhere_is_not_filed_there():
+    text = (
+        "市委常委会召开会议 学习贯彻习近平总书记重要讲话精神\n"
+        "7日上午，济南市委常委会召开会议，传达学习习近平总书记在浙江考察时的重要讲话精神，研究贯彻落实意见。"
+    )
+    assert extract_fields(text)["region"] == "山东省济南市"
+    text = (
+        "11月27日上午，市人大常委会党组中心组集中学习会召开。\n会议传达学习习近平总书记在省部级主要领导干部"
+        "专题研讨班开班式上的重要讲话精神、在湖北考察时的重要讲话精神，中央和省委意识形态领域形势通报主要精神。"
+    )
+    assert extract_fields(text)["region"] is None  # was 湖北省
