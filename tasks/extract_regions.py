@@ -426,6 +426,31 @@ def _office_before(text: str, at: int) -> bool:
     return text.endswith(OFFICE_BEFORE_NAME, max(0, k - 3), k)
 
 
+# A list of people after a group label or in an enumeration (`县领导尤典真、王永春`, `黄政红、杜永春、鲁永明`,
+# `…李灿光杜永春等出席`): a three-character item whose tail is a place (永春 → 福建省泉州市永春县) is a name. Places
+# listed are two- or three-character names whose hit starts the item (`福州、泉州、厦门`, `老河口、丹江口`).
+GROUP_LABELS = ("领导", "成员", "同志", "有：", "有:", "是：", "是:")
+LIST_OPEN = frozenset("、，,：: \u3000\n")
+LIST_CLOSE = frozenset("、，,。；; \u3000\n")
+# `…杜永春等出席`: a name list run together, ended by 等 and what the listed people did
+AFTER_LIST = ("出席", "参加", "陪同", "列席", "参会", "在主席台", "领导", "同志")
+
+
+def _listed_name(text: str, at: int, end: int) -> bool:
+    """Whether text[at:end] (a surname and a two-character place) is an item of a list of people."""
+    before = text[at - 1 : at]
+    after = text[end : end + 1]
+    if after == "等":
+        return text.startswith(AFTER_LIST, end + 1)
+    if text.startswith("同志", end):
+        return True  # `王永春同志`: a person however he is introduced
+    if after and after not in LIST_CLOSE and not text.startswith(AFTER_LIST, end):
+        return False
+    if before == "、" or (after == "、" and (not before or before in LIST_OPEN)):
+        return True
+    return text.endswith(GROUP_LABELS, max(0, at - 3), at)
+
+
 def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     """find_places' scan of `text` from `pos` on (a hit never starts before pos)."""
     gz = load_gazetteer()
@@ -460,8 +485,10 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
                         if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above
-                        if text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1) or (
-                            text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1)
+                        if (
+                            text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1)
+                            or (text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1))
+                            or _listed_name(text, i - 1, end)
                         ):
                             people.add(text[i - 1 : end])
                             break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office

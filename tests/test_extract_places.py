@@ -166,3 +166,18 @@ def test_a_page_studying_a_leaders_visit_elsewhere_is_not_filed_there():
         "专题研讨班开班式上的重要讲话精神、在湖北考察时的重要讲话精神，中央和省委意识形态领域形势通报主要精神。"
     )
     assert extract_fields(text)["region"] is None  # was 湖北省
+
+
+def test_a_place_inside_a_name_of_a_list_of_people_is_no_place():
+    assert surfaces("县领导尤典真、王永春参加慰问。") == []
+    assert surfaces("在主席台就座的主席团成员有：黄政红、杜永春、鲁永明。") == []
+    assert surfaces("张登亮杨铭书马文龙李灿光杜永春等出席") == []
+    assert surfaces("王永春同志讲话") == []
+    # places listed are items of their own (`福州、泉州`), not a surname's tail
+    assert surfaces("推进永春、安溪、南安等地协同发展") == ["永春", "安溪", "南安"]
+    assert surfaces("赴福州、泉州、厦门考察") == ["福州", "泉州", "厦门"]
+    text = (
+        "11月8日下午，县委书记郑俊华来到县政协委员驻地，看望慰问出席县政协十一届一次会议的县政协委员。\n"
+        "县领导梁薇、石峰、王永春等参加慰问。"
+    )
+    assert extract_fields(text)["region"] is None  # was 福建省泉州市永春县
