@@ -2265,12 +2265,21 @@ NATIONAL_SESSION_RE = re.compile(
 )
 
 
+# The central offices for Taiwan, Hong Kong and Macau (`中共中央台办、国务院台办主任宋涛致辞`, `国台办：将坚持…`) speak for
+# the country: their news was filed under 天津市 (the 津台会's host, `中评社天津…电` skipped once of five) and 台湾省
+# (`台湾同胞` in the headline) — session 47's fresh pages. A province's or city's own 台办 (`市台办`) is none of these.
+CENTRAL_SAR_ORGAN = (
+    r"(?<![省市区县州])(?:中共中央台办|国务院台办|国台办|国务院台湾事务办公室|中央台办"
+    r"|国务院港澳(?:事务)?办(?:公室)?|中央港澳(?:工作)?办(?:公室)?)"
+)
+
+
 @lru_cache(maxsize=1)
 def _national_lead_re() -> re.Pattern:
     names = "|".join(sorted((n for n, v in _leaders().items() if v[1] == "national"), key=len, reverse=True))
     return re.compile(
         rf"{NATIONAL_LEAD_OFFICE}[、，,\s\u4e00-\u9fff]{{0,24}}?(?:{names})|(?:{names})(?:主席|总理|委员长)"
-        rf"|{NATIONAL_SESSION_RE.pattern}"
+        rf"|{NATIONAL_SESSION_RE.pattern}|{CENTRAL_SAR_ORGAN}"
     )
 
 

@@ -904,6 +904,28 @@ def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     return out
 
 
+# How the mainland writes about Taiwan (`台湾同胞`, `台胞台企`, `台湾地区`, `台当局`, `对台工作`, `国台办`, `祖国大陆`): a page
+# saying so is not Taiwan's own, however often its title names 台湾 (`国台办：…增进台湾同胞福祉的事` was 台湾省,
+# session 47's fresh pages). Taiwan's own pages are found by their site or office (extract._own_sar) all the same.
+MAINLAND_ON_TAIWAN = (
+    "台湾同胞",
+    "台胞",
+    "台湾地区",
+    "台当局",
+    "对台",
+    "涉台",
+    "台办",
+    "台湾事务办公室",
+    "祖国大陆",
+    "台湾问题",
+)
+MAINLAND_ON_TAIWAN_CHARS = 3000  # the body's opening these are looked for in, with the title and head
+
+
+def _mainland_on_taiwan(text: str) -> bool:
+    return any(w in text for w in MAINLAND_ON_TAIWAN)
+
+
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
 
 
@@ -974,8 +996,16 @@ def resolve_region(
             town_score[t] = town_score.get(t, 0.0) + weight
             for c in codes:
                 code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
-    for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY and k not in strong]:
-        del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction
+    told = None
+    for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY]:
+        if k in strong and cand[k].province == "台湾省":
+            if told is None:
+                told = _mainland_on_taiwan(title_text + "\n" + head_text + "\n" + body_text[:MAINLAND_ON_TAIWAN_CHARS])
+            if not told:
+                continue
+        elif k in strong:
+            continue
+        del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction, nor Taiwan on a mainland page
         del score[k]
     if kind_hint == "镇" and town_score and (town := _township(gz, town_score, score, cand)):
         return RegionResult(*town, sorted({m for ms in mentions.values() for m in ms}), flags)

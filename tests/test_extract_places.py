@@ -181,3 +181,28 @@ def test_a_place_inside_a_name_of_a_list_of_people_is_no_place():
         "县领导梁薇、石峰、王永春等参加慰问。"
     )
     assert extract_fields(text)["region"] is None  # was 福建省泉州市永春县
+
+
+def test_a_mainland_page_about_taiwan_is_not_filed_under_taiwan():
+    text = (
+        "台湾同胞共话两岸融合发展\n7月10日，海峡青年交流营开营，来自台湾的50名青年参加。"
+        "台湾青年代表说，希望更多台北、高雄的朋友来大陆看看。"
+    )
+    assert extract_fields(text)["region"] is None  # was 台湾省 (its title)
+    # the central offices for Taiwan, Hong Kong and Macau speak for the country
+    text = (
+        "国台办：将坚持不懈地做有利于两岸融合发展的事\n10月26日，国务院台湾事务办公室举行例行新闻发布会。"
+        "发言人马晓光表示，我们将积极支持福建探索海峡两岸融合发展新路，增进台湾同胞福祉。"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("全国", "national")
+    text = (
+        "中共中央台办、国务院台办主任宋涛致辞（中评社 林艳摄） 中评社天津10月30日电（记者 林艳）第十六届津台投资"
+        "合作洽谈会29日在天津开幕。本届津台会在天津举办。宋涛表示，我们始终秉持两岸一家亲的理念。天津。"
+    )
+    assert extract_fields(text)["admin_level"] == "national"  # was 天津市
+    # a city's own 台办 is the city's
+    text = (
+        "市台办召开台胞座谈会\n漳州市台胞代表30余人参加。市台办主任说，我市将为台胞台企提供更好服务，全市上下要落实。"
+    )
+    assert extract_fields(text)["region"] == "福建省漳州市"
