@@ -2414,9 +2414,17 @@ def _kind_hint(
         if k == "区" and not place.endswith("自治区"):
             return "区"
     body = text[:KIND_COUNT_CHARS]
+    # A banner (旗) is a county of Inner Mongolia: its own words count as a county's (`在市委、市政府和旗委的坚强领导下`,
+    # `旗人民政府`, `我旗`): 土默特左旗's congress news was a 市 kind with no region (session 47's fresh pages).
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
-        "县": body.count("全县") + body.count("县委") + body.count("县政府") + body.count("全旗"),
+        "县": body.count("全县")
+        + body.count("县委")
+        + body.count("县政府")
+        + body.count("全旗")
+        + body.count("旗委")
+        + body.count("旗人民政府")
+        + body.count("我旗"),
         "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市") + body.count("全州"),
         "省": body.count("全省") + body.count("省委") + body.count("省政府") + body.count("自治区人民政府"),
         "镇": body.count("全镇")

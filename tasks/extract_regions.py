@@ -926,6 +926,21 @@ def _mainland_on_taiwan(text: str) -> bool:
     return any(w in text for w in MAINLAND_ON_TAIWAN)
 
 
+# A place followed by its own congress, committee or plenum (`土默特左旗第十八届人民代表大会第三次会议在…开幕`,
+# `政协乌拉特中旗第十四届委员会第一次会议`) names the jurisdiction outright, as a title does: a county named so once in
+# a news lead was left out of the pool as a passing mention (session 47's fresh pages).
+OWN_MEETING_RE = re.compile(r"第[一二三四五六七八九十]{1,3}届(?:人民代表大会|委员会|党代会|代表大会)")
+
+
+def _meeting_places(text: str) -> set[str]:
+    """Surfaces of the places followed by their own congress or committee (OWN_MEETING_RE) in `text`."""
+    out = set()
+    for m in OWN_MEETING_RE.finditer(text):
+        if place := _place_ending(text[max(0, m.start() - DATELINE_PLACE_CHARS) : m.start()]):
+            out.add(place)
+    return out
+
+
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
 
 
@@ -973,6 +988,7 @@ def resolve_region(
         if part is body_text and body_at is not None:
             lead = body_at[0][max(0, body_at[1] - VISIT_LEADER_CHARS) : body_at[1]]
         skip = not_jurisdiction(part, lead)
+        meeting_places = _meeting_places(part)
         for h in hits:
             if skip and skip.get(h.surface):
                 skip[h.surface] -= 1  # `新华社北京…电`, `于臺北市`, `北京人民大会堂`: where, not whose
@@ -981,12 +997,13 @@ def resolve_region(
             if not divs:
                 continue
             w = weight * (0.6 if h.is_alias else 1.0) / len(divs)
+            own_meeting = h.surface in meeting_places
             for dv in divs:
                 k = (dv.code, dv.name, dv.status)
                 cand[k] = dv
                 score[k] = score.get(k, 0.0) + w
                 mentions.setdefault(k, []).append(h.surface)
-                if weight > 1.0:
+                if weight > 1.0 or own_meeting:
                     strong.add(k)
                 for anc in (dv.province, dv.city):
                     if anc:

@@ -206,3 +206,19 @@ def test_a_mainland_page_about_taiwan_is_not_filed_under_taiwan():
         "市台办召开台胞座谈会\n漳州市台胞代表30余人参加。市台办主任说，我市将为台胞台企提供更好服务，全市上下要落实。"
     )
     assert extract_fields(text)["region"] == "福建省漳州市"
+
+
+def test_a_banners_own_words_and_a_place_before_its_own_congress():
+    # 旗委, 旗人民政府, 我旗 are a county's own words; the banner named before its congress is named outright
+    text = (
+        "1月5日上午9时，土默特左旗第十八届人民代表大会第三次会议在雄壮的国歌声中隆重开幕。\n"
+        "大会首先听取了旗长赵利民代表旗人民政府所作的工作报告。赵利民说，2023年是土左旗奋勇争先的一年。"
+        "在市委、市政府和旗委的坚强领导下，全旗高质量发展迈出坚实步伐。我旗经济运行持续稳中向好。"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("内蒙古自治区呼和浩特市土默特左旗", "county")  # was none
+    text = (
+        "开幕会会场\n2017年12月6日上午，政协乌拉特中旗第十四届委员会第一次会议隆重开幕。来自全旗各族各界的委员齐聚一堂。\n"
+        "旗委书记徐茂龙，旗委副书记、政府旗长闫永春出席会议。徐茂龙指出，旗政协紧紧围绕全旗中心工作履职。"
+    )
+    assert extract_fields(text)["region"] == "内蒙古自治区巴彦淖尔市乌拉特中旗"  # was none
