@@ -2349,6 +2349,21 @@ def _own_sar(url: str | None, title: str, text: str) -> str | None:
     return None
 
 
+# The organ a government portal's disclosure table names as the page's publisher (`发布机构: | 沂水县沙沟镇 |`,
+# `发文机关：平江县人民政府`): the page's own jurisdiction, often named nowhere else. A township's work report named
+# only 沙沟镇, which four counties have, and was left with no region (session 47's fresh pages); normalize removes the
+# table as chrome, so it is read from the chrome lines.
+PUBLISHER_RE = re.compile(rf"(?:发布机构|发布机关|发文机关|发布单位)\s*[:：]?\s*[|｜]?\s*(?P<organ>[{HAN}]{{2,30}})")
+
+
+def _publisher(chrome: Sequence[str]) -> str | None:
+    """The publishing organ of a disclosure table among the page's chrome lines, if any."""
+    for line in chrome:
+        if "发" in line and (m := PUBLISHER_RE.search(line)):
+            return m.group("organ")
+    return None
+
+
 def _kind_hint(
     speaker_title: str | None, title: str | None, meeting: str | None, text: str, speaker_name: str | None = None
 ) -> str | None:
@@ -3154,6 +3169,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     m = GOV_SELF_RE.search(text[:OPENING_CHARS])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
+    if organ := _publisher(chrome):
+        head_zone += "\n" + organ  # `发布机构: | 沂水县沙沟镇`: the organ that published the page
     rr = regions.resolve_region(
         title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)
     )

@@ -222,3 +222,20 @@ def test_a_banners_own_words_and_a_place_before_its_own_congress():
         "旗委书记徐茂龙，旗委副书记、政府旗长闫永春出席会议。徐茂龙指出，旗政协紧紧围绕全旗中心工作履职。"
     )
     assert extract_fields(text)["region"] == "内蒙古自治区巴彦淖尔市乌拉特中旗"  # was none
+
+
+def test_a_township_shared_by_counties_is_placed_by_the_pages_publisher():
+    from tasks.normalize import normalize_text
+
+    raw = (
+        "沙沟镇2021年政府工作报告\n"
+        "索 引 号: | yishuisgz2761108/2021-0000066 | 主 题 词: | 政务公开 | 公开方式: | 主动公开 |\n"
+        "文 号: | 发布机构: | 沂水县沙沟镇 | 发布日期: | 2021-02-27 | |\n"
+        "政 府 工 作 报 告\n——2021年2月27日在沙沟镇第十六届人民代表大会第六次会议上\n沙沟镇镇长 刘彦成\n各位代表：\n"
+        "现在，我代表镇政府向大会报告工作，请予审议。全镇上下认真贯彻落实中央决策部署和省、市、县委工作要求，"
+        "深入落实全县“重点工作攻坚年”活动要求，全镇顺利实现“零感染”。\n"
+    )
+    n = normalize_text(raw)
+    out = extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
+    # four counties have a 沙沟镇: the publisher names this one's (was none)
+    assert (out["region"], out["admin_level"]) == ("山东省临沂市沂水县沙沟镇", "township")
