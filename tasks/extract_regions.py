@@ -404,6 +404,12 @@ OFFICE_BEFORE_NAME = (
 NOT_SURNAME_AFTER_OFFICE = frozenset("和与及向在到于对同跟从由为将把被给让以自当")
 
 
+# What a person named in a news report does (`王宁强调`, `王吉安排`): a place read across a two-character name and
+# its verb (宁强 → 陕西省汉中市宁强县 in 云南's provincial news: session 47's fresh pages) is none when the page
+# repeats the name (`省委书记王宁主持会议`, `王宁指出`) — a place followed by such a verb (`西安排名`) is seldom
+# preceded by the same two characters elsewhere.
+NAME_VERBS = ("强调", "指出", "表示", "要求", "主持", "介绍", "安排", "提出", "希望")
+
 SPACES = (" ", "\u3000")
 
 
@@ -485,6 +491,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
                         if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above
+                        if text.startswith(NAME_VERBS, end - 1) and text.count(text[i - 1 : i + 1]) >= 2:
+                            break  # `王宁强调`: a two-character name the page repeats, then its verb
                         if (
                             text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1)
                             or (text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1))
@@ -1084,6 +1092,15 @@ def resolve_region(
     if not pool:
         if wanted is None:
             pool = list(total)
+        elif (
+            wanted == "省"
+            and len(provs := {cand[k].province for k in total}) == 1
+            and (p := next((d for d in gz.by_name.get(next(iter(provs)) or "", []) if d.level == PROVINCE), None))
+        ):
+            # a province's own page names its cities only (`省委在昆明召开…会议`): the province they are all in
+            return RegionResult(
+                p.full_name, p.code, PROVINCE, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags
+            )
         else:
             return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
     # County aliases alone (陈仓) need repetition before they name the jurisdiction.

@@ -239,3 +239,15 @@ def test_a_township_shared_by_counties_is_placed_by_the_pages_publisher():
     out = extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
     # four counties have a 沙沟镇: the publisher names this one's (was none)
     assert (out["region"], out["admin_level"]) == ("山东省临沂市沂水县沙沟镇", "township")
+
+
+def test_a_provinces_page_naming_only_its_capital_and_a_name_before_its_verb():
+    assert surfaces("省委书记王宁主持会议并讲话。王宁强调，要开好会议。") == []  # 宁强 is no place here
+    assert surfaces("到宁强调研。宁强县的发展") == ["宁强", "宁强县"]
+    text = (
+        "1月9日，省委在昆明召开出席省十四届人大一次会议、省政协十三届一次会议的中共党员会议。\n"
+        "省委书记王宁主持会议并讲话。省委副书记、省长王予波出席。\n王宁指出，这次省两会将研究确定今后五年全省经济"
+        "社会发展的目标和任务，选举产生新一届省人大常委会、省政府、省政协领导班子。\n王宁强调，党员代表要带头履职。"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("云南省", "province")  # was none
