@@ -2283,6 +2283,11 @@ def _national_lead_re() -> re.Pattern:
     )
 
 
+# A local outlet's item about a national leader speaks of its own place (`国家主席习近平给景宁畲族自治县各族干部群众回信
+# 在我县引起强烈反响`): a self-reference anywhere in the opening keeps it local, wherever the leader stands.
+LOCAL_SELF_RE = re.compile(r"我(?:省|市|县|区|旗|州|盟|镇|乡)|本(?:市|县)(?!场)")
+
+
 def _national_lead(title: str | None, text: str) -> bool:
     """Whether the title or the text's opening leads with a national leader or a national session, before any local
     office (LOCAL_OFFICE_RE)."""
@@ -2291,7 +2296,7 @@ def _national_lead(title: str | None, text: str) -> bool:
     if not m:
         return False
     local = LOCAL_OFFICE_RE.search(opening, 0, m.start())
-    return local is None
+    return local is None and not LOCAL_SELF_RE.search(opening)
 
 
 # The governments of Hong Kong, Macau and Taiwan speak through their own sites (info.gov.hk, gov.mo, president.gov.tw)

@@ -251,3 +251,13 @@ def test_a_provinces_page_naming_only_its_capital_and_a_name_before_its_verb():
     )
     out = extract_fields(text)
     assert (out["region"], out["admin_level"]) == ("云南省", "province")  # was none
+
+
+def test_a_local_outlets_item_about_a_national_leader_stays_local():
+    text = (
+        "国家主席习近平给景宁畲族自治县各族干部群众回信 在我县引起强烈反响\n本报讯 6月26日，国家主席习近平给景宁"
+        "畲族自治县各族干部群众的回信在我县各族干部群众中引起强烈反响。大家表示，要谱写畲乡景宁发展新篇章。"
+    )
+    assert extract_fields(text)["region"] == "浙江省丽水市景宁畲族自治县"  # was 全国
+    text = "国家主席习近平主持召开会议\n新华社北京6月26日电 国家主席习近平主持召开会议，研究部署工作。北京。"
+    assert extract_fields(text)["admin_level"] == "national"
