@@ -2398,8 +2398,13 @@ def _kind_hint(
     if meeting:
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
         hits = regions.find_places(meeting)
-        if hits and hits[0].start == 0 and not hits[0].is_alias:
-            divs = regions.load_gazetteer().by_name.get(hits[0].key, [])
+        # `长春市绿园区第十九届人民代表大会`: the last of the places the name opens with is the meeting's own (a
+        # district's congress was read as its city's, session 47's fresh pages)
+        inner = 0
+        while inner + 1 < len(hits) and hits[inner + 1].start == hits[inner].end and not hits[inner + 1].is_alias:
+            inner += 1
+        if hits and hits[0].start == 0 and not hits[inner].is_alias:
+            divs = regions.load_gazetteer().by_name.get(hits[inner].key, [])
             if divs:
                 k = divs[0].suffix_kind
                 return "市" if k == "州" else k

@@ -261,3 +261,23 @@ def test_a_local_outlets_item_about_a_national_leader_stays_local():
     assert extract_fields(text)["region"] == "浙江省丽水市景宁畲族自治县"  # was 全国
     text = "国家主席习近平主持召开会议\n新华社北京6月26日电 国家主席习近平主持召开会议，研究部署工作。北京。"
     assert extract_fields(text)["admin_level"] == "national"
+
+
+def test_districts_named_like_zones_and_a_districts_congress_under_its_city():
+    assert surfaces("长春市绿园区、商丘市梁园区、张家口市下花园区、西安市新城区") == [
+        "长春市",
+        "绿园区",
+        "商丘市",
+        "梁园区",
+        "张家口市",
+        "下花园区",
+        "西安市",
+        "新城区",
+    ]
+    assert surfaces("建设产业新城") == []  # 新城 (新城区's short name) is a common word
+    text = (
+        "长春市绿园区第十九届人民代表大会第四次会议开幕\n12月18日上午，长春市绿园区第十九届人民代表大会第四次会议开幕。"
+        "该区区长作政府工作报告。区政府在区委坚强领导下，较好完成全年目标任务。"
+    )
+    out = extract_fields(text)
+    assert (out["region"], out["admin_level"]) == ("吉林省长春市绿园区", "county")  # was 吉林省长春市
