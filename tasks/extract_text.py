@@ -117,6 +117,20 @@ DATE_RE = _prefixed(
     r"(?P<y>\d{4}|[〇零○ＯОO一二三四五六七八九]{4})\s*年\s*[）)]?\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
     r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
 )
+# A ROC date (Taiwan's calendar, year 1 = 1912): `中华民国十七年十月十日`, `民国一百一十三年五月二十日`, `中华民国84年06月10日`,
+# and the bare three-digit stamps of Taiwanese government pages (`114年01月21日`, president.gov.tw: month and day
+# always two digits there, which keeps a count like `建党100年7月1日` out). Session 47's search-tool pages: such dates
+# were not read, or the Western year bracketed after them was.
+ROC_DATE_RE = re.compile(
+    r"(?:(?:中[华華])?民[国國]\s*(?P<ry>\d{1,3}|[〇零○一二三四五六七八九十百]{1,6})\s*年\s*(?P<rm>\d{1,2}|[一二三四五六七八九十]{1,3})"
+    r"\s*月\s*(?P<rd>\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+    r"|(?<!\d)(?P<sy>1\d{2})年(?P<sm>0[1-9]|1[0-2])月(?P<sd>[0-3]\d)日)"
+)
+ROC_EPOCH = 1911  # ROC year n is Western year 1911 + n
+# what a ROC_DATE_RE match needs: 民国 (民國 in a raw stamp), or a three-digit year and a two-digit month (`114年01月`);
+# tried in that order, the literals first (22,005 lines of 200 shared reports: find_date 0.047-0.067 CPU-s before, the
+# first cue, an alternation opening on a lookbehind, made it 0.092-0.107)
+_ROC_CUE_RE = re.compile(r"年(?=[01]\d月)(?<=(?<!\d)1\d\d年)")  # led by its literal 年: re scans for it in C
 ISO_DATE_RE = _prefixed(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 YEAR_RE = _prefixed(r"(?<!\d)((?:19|20)\d{2})\s*年")
 PINYIN_RE = PINYIN_ANNOTATION_RE
@@ -238,7 +252,21 @@ def find_date(s: str) -> tuple[dt.date, int, int] | None:
                 if best is None or m.start() < best[1]:
                     best = (d, m.start(), m.end())
                 break
+    if "民国" in s or "民國" in s or (("年0" in s or "年1" in s) and _ROC_CUE_RE.search(s)):
+        for m in ROC_DATE_RE.finditer(s):
+            d = _roc_date(m)
+            if d is not None:
+                if best is None or m.start() < best[1]:
+                    best = (d, m.start(), m.end())
+                break
     return best
+
+
+def _roc_date(m: re.Match) -> dt.date | None:
+    """The Western date of a ROC_DATE_RE match."""
+    y, mo, d = (m["ry"], m["rm"], m["rd"]) if m["ry"] else (m["sy"], m["sm"], m["sd"])
+    ry = cn_int(y)
+    return None if ry is None or ry < 1 else make_date(str(ROC_EPOCH + ry), mo, d)
 
 
 def clean_line(s: str) -> str:
