@@ -2004,7 +2004,8 @@ def _semicolons(text: str) -> tuple[str, int]:
 
 
 _SUBSCRIPT = re.compile(r"(?<=[A-Za-z])_(?=\d)")
-_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
+# also an e-paper's lettered pages (`（下转A3版）`, `(上接A1版)`, `（转B2版）`)
+_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)(?:第[一二三四五六七八九十\d]+|[A-Z]{1,2}\d{1,2})版[）)]")
 _LOST_QMARK = re.compile(rf"(?:(?<=[、，。；：“（\n])|^)\?(?=[{R.HAN}])|(?<=[{R.HAN}])\?{{2,}}+(?=[{R.HAN}])", re.M)
 
 

@@ -79,6 +79,8 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.published_at", r"(?:" + STAMP_WITH_TRAILER + r")"),
     # `General 更新 2024年04月19日`: a site's update stamp (a speech's sentence never ends on one)
     ("chrome.published_at", r"[A-Za-z]{0,12}(?:更新|发布|发表)于?\d{4}[-年]\d{1,2}[-月]\d{1,2}日?$"),
+    # CNA's stamp, slashes and a clock, with its update note (`2017/10/10 11:31（10/10 17:20 更新）`)
+    ("chrome.published_at", r"\d{4}/\d{1,2}/\d{1,2}\d{1,2}:\d{2}(?:[（(]\d{1,2}/\d{1,2}\d{1,2}:\d{2}更新[）)])?$"),
     # people.com.cn: `2024年03月13日06:52 | 来源：人民网－人民日报` (a clock time: a speech's dateline never gives one)
     ("chrome.published_at", r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}:\d{2}(?::\d{2})?\|?(?:来源|$)"),
     # gov.cn's document info table, one row a line as the HTML extractor gives it: `| 索 引 号： | 000014349/2024-00005 |
@@ -251,6 +253,27 @@ LINE_RULES: list[tuple[str, str]] = [
         r"(?=.{0,120}$)[^，。！？；>]{2,30}(?:(?:>>|»|＞＞)[^，。！？；>]{1,30}){0,5}(?:>>|»|＞＞)正文$",
     ),
     ("chrome.breadcrumb", r"首页[^\s，。、；：:！？!?,]{2,30}$"),  # keys hold no spaces: a nav bar is one run
+    # a portal's channel bar, nine or more short Han names between bars (`直通屏山|福建|时评|大学城|台海|…`, fjsen.com:
+    # the title of session 47's copy of a press conference); a table's header row has fewer columns, its rows figures
+    ("chrome.breadcrumb", rf"(?:[{HAN}]{{1,6}}[|｜]){{8,}}[{HAN}]{{1,6}}$"),
+    # an organ's news section labelled above the story (`新聞與活動` / `總統府新聞`, president.gov.tw: the title of 3 of
+    # session 47's pages; `行政院新闻`, `本网新闻`). A place's news (`湖州要闻`) is a breadcrumb's last step, which the
+    # head reader takes apart itself.
+    ("chrome.breadcrumb", rf"(?=.{{2,8}}$)(?:新闻与活动|新闻与公告|[{HAN}]{{0,3}}(?:府|院|本站|本网)新闻)$"),
+    # Taiwanese government sites' accessibility anchors (`:::`, the accesskey marks above the menu and the content)
+    ("chrome.toolbar", r":::$"),
+    # CNA's edition and app banners and its listen-button consent (`Your browser does not appear to support Traditional
+    # Chinese…`, `こちらのページは繁体字版です…`, `中央社一手新聞APP Icon…`, `請同意我們的隱私權規範，才能啟用聽新聞的功能。`):
+    # left above the headline of session 47's two CNA pages, where they took its place as title
+    (
+        "chrome.disclaimer",
+        r"Yourbrowserdoesnotappeartosupport|こちらのページは|[^，。]{0,8}一手新闻APP",
+    ),
+    # the consent a site asks for a feature (`請同意我們的隱私權規範，才能啟用聽新聞的功能。`): its `我们` is the site's
+    ("chrome.consent", r"请(?:先)?同意(?:我们|本站|本网站)的隐私权?(?:规范|政策|声明)[^。]{0,20}[。]?$"),
+    # a view count run into the font-size switch (`浏览: 【大中小】`, county portals)
+    # (a labelled bar, `阅读量：【字体：小中大】`, is left to the font-bar pass, which also splits a head joined around it)
+    ("chrome.toolbar", r"浏览(?:量|次数)?" + COLON + r"\d*次?【[大中小]{3}】$"),
     (
         "chrome.toolbar",
         r".{0,16}(?:网|站)欢迎(?:您|你)[！!]?$|维基文库[，,]\s*自由的图书馆$|[^\s，。]{0,4}范文(?:帮|网|大全)?$"
@@ -320,6 +343,7 @@ LINE_RULES: list[tuple[str, str]] = [
 WHOLE_LINE_RULES = frozenset(
     [
         "chrome.disclaimer",
+        "chrome.consent",
         "chrome.paywall",
         "chrome.intro",
         "chrome.download_notice",
@@ -332,7 +356,7 @@ WHOLE_LINE_RULES = frozenset(
 
 # Whole-line rules whose phrases are the site speaking of itself (本站为你精心整理了…, 下面是小编为大家整理的…): a speech
 # mark in the line (`我们的客服老师可以帮助你…`) does not make it speech.
-SITE_VOICE_RULES = frozenset(["chrome.intro"])
+SITE_VOICE_RULES = frozenset(["chrome.intro", "chrome.consent"])
 
 # Markers that end the speech: the marker line and every line after it are chrome (only searched near the end).
 TAIL_MARKERS = re.compile(
@@ -964,6 +988,11 @@ class Rule:
 _SPEECH = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。\n"
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "chrome.consent",
+        "a site asking consent to its privacy terms for a feature (CNA's listen button), in the site's own 我们",
+        "請同意我們的隱私權規範，才能啟用聽新聞的功能。\n" + _SPEECH,
+    ),
     Rule(
         "frontmatter.delimiter",
         "YAML front matter of markdown copies is page metadata; unclosed (--- lost or damaged), only --- and the key: lines after it",

@@ -48,3 +48,29 @@ def test_a_roc_dateline_with_its_western_twin_dates_the_speech():
         "罗兹校长、各位老师、各位学长：\n谢谢校长的介绍，溢美之辞，愧不敢当。今天能在母校发表演说，深感荣幸。\n"
     )
     assert out["delivered_on"] == dt.date(1995, 6, 10)
+
+
+# ------------------------------------------------------------------ chrome
+
+
+def test_portal_chrome_lines_go_and_the_speech_stays():
+    raw = (
+        "直通屏山|福建|时评|大学城|台海|娱乐|体育|国内|国际\n:::\n总统府新闻\n浏览: 【大中小】\n"
+        "Your browser does not appear to support Traditional Chinese. Would you like to go to CNA’s English website?\n"
+        "請同意我們的隱私權規範,才能啟用聽新聞的功能。\n中央社一手新聞APP Icon中央社一手新聞APP\n"
+        "同志们：\n今年全县经济运行平稳，各项工作取得新进展。（下转A3版）\n（上接A1版）我们要再接再厉。\n"
+    )
+    n = normalize_text(raw)
+    assert n.text.split("\n")[0] == "同志们："
+    assert "今年全县经济运行平稳，各项工作取得新进展。" in n.text
+    assert "我们要再接再厉。" in n.text
+    assert "A3版" not in n.text and "A1版" not in n.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["各位来宾新闻与活动中心揭牌", "地区|产值|增长|占比|排名|备注", "今年要闻不多，但大事不少。", "浏览了大中小企业"],
+)
+def test_chrome_rules_leave_text_lines(line):
+    n = normalize_text(line + "\n同志们：\n今年全县经济运行平稳，各项工作取得新进展。\n")
+    assert line in n.text
