@@ -1076,13 +1076,22 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
 # with a news mark — an agency's or paper's dateline, `本报讯`, a month-day — and reports an activity (召开, 调研, 出席 …),
 # and its text reports in the third person (`会议强调`, `李强指出`, `作了…致辞`), with no salutation opening a speech
 # and no `以下为…全文` handing over to one. Such a page is a 新闻报道: never a 讲话 it tells about.
+# Session 47's search-tool pages added: a year before the month-day and a clock time after it (`2024年12月20日上午10时，`,
+# gcs.gov.mo), a space inside it (`2月 2日，`), one short scene-setting sentence before it (`新春佳节将至，…牵动人心。2月
+# 2日，`), a bracketed flash mark (`【特讯】`, Macau dailies) and the Taiwanese dated lead (`蕭美琴副總統今(21)日下午`,
+# `賴清德總統今(13)日上午`: president.gov.tw's news pages, the day in brackets after 今/昨).
 NEWS_MARK_RE = re.compile(
-    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)讯|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
-    r"(?:\d{1,2}月\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
-    r"(?:上午|下午|晚间|晚上|晚)?[，,\s])"
+    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
+    r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
+    r"(?:[^。\n]{4,40}。)?"
+    r"(?:(?:\d{4}年)?\d{1,2}月\s?\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
+    r"(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s])"
 )
+# A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
+# `某某表示，` sentence at all (session 46 left them untyped: 3 of session 47's 4 慰问 pages).
+NEWS_VISIT_RE = re.compile(r"看望|慰问|走访")
 NEWS_ACTIVITY_RE = re.compile(
-    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
+    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
 )
 NEWS_REPORTED_RE = re.compile(
     rf"(?:会议|会上|他|她|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
@@ -1146,6 +1155,8 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # a wire copy handing over to the full text is the speech's copy
     if lead is not None and (not NEWS_ACTIVITY_RE.search(lead[:200]) or FIRST_PERSON_RE.search(lead[:200])):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
+    if lead is not None and NEWS_VISIT_RE.search(lead[:200]):
+        return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
 
@@ -1155,7 +1166,7 @@ def _news_report(title: str | None, text: str) -> bool:
 NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
     r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
-    r"慰问|走访|督导|深入|就|参加|来到)"
+    r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(])"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
 NEWS_MEETING_RE = re.compile(
@@ -1176,7 +1187,23 @@ def _place_for_name(name: str) -> bool:
     return any(h.start == 0 for h in regions.find_places(name))
 
 
+# The Taiwanese lead puts the name before the office (`賴清德總統今(13)日上午接見…`, `蕭美琴副總統今(21)日下午`).
+NEWS_NAME_OFFICE_RE = re.compile(
+    rf"(?:^|\n)\s*(?P<name>[{HAN}]{{2,3}}?)(?P<office>{OFFICE_KW})(?:今|昨)\s*[（(]\d{{1,2}}[）)]\s*日"
+)
+
+
+# What a lead puts before the office and is no part of it: a bracketed mark or dateline (`【特訊】`, `（中央社記者…30日電）`)
+# and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
+NEWS_OFFICE_LEAD_RE = re.compile(
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])"
+)
+
+
 def _news_speaker(text: str) -> tuple[str | None, str | None]:
+    m = NEWS_NAME_OFFICE_RE.search(text[:OPENING_PARA_CHARS])
+    if m and is_byline_name(m.group("name")):
+        return m.group("name"), m.group("office")
     for m in NEWS_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
         name, office = m.group("name"), m.group("office")
         last = None
@@ -1186,7 +1213,7 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             # `市委书记、市人大常委会主任马某`: the office stopped at 常委 and left `会主任马某` for the name
             office, name = office + name[: last.end()], name[last.end() :]
         if is_byline_name(name) and not _place_for_name(name):
-            return name, _strip_jurisdiction(office)
+            return name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office))
     return None, None
 
 
@@ -1509,6 +1536,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
 WIRE_DAY_RE = re.compile(
     r"(?:社|网|台|报)[^\s，。,；:：/|]{0,8}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^\s，。/|]{0,4}?(?:电|讯)"
 )
+# CNA's dateline gives the day alone (`（中央社記者葉素萍台北10日電）`, `（中央社记者谢怡璇北京30日电）`)
+WIRE_DAY_ONLY_RE = re.compile(r"^[（(][^）)\n]{2,24}?(?<!\d)(?P<d>\d{1,2})日(?:专)?电[）)]", re.M)
 RELEASE_TODAY_RE = re.compile(
     r"今(?:日|天)?\s*[（(](?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[）)]"
 )
@@ -1557,6 +1586,10 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
                 day = int(n.group("d"))
     elif m := RELEASE_TODAY_RE.search(lead):
         month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0
+    elif published and (m := WIRE_DAY_ONLY_RE.search(lead)):
+        # `（中央社記者葉素萍台北10日電）`: the day alone, in the month of the page's stamp or the one before it
+        day = int(m.group("d"))
+        month = published.month if day <= published.day else (published.month - 2) % 12 + 1
     else:
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31):

@@ -74,3 +74,79 @@ def test_portal_chrome_lines_go_and_the_speech_stays():
 def test_chrome_rules_leave_text_lines(line):
     n = normalize_text(line + "\n同志们：\n今年全县经济运行平稳，各项工作取得新进展。\n")
     assert line in n.text
+
+
+# ------------------------------------------------------------------ portal heads
+TW_NEWS = (
+    "跳到主要內容\n:::\n:::\n\n新聞與活動\n\n總統府新聞\n\n114年01月21日\n"
+    "副總統親手捏陶及繪製平安龜 邀請國人體驗澎湖在地文化\n副總統出席「手做陶土平安龜活動」\n\n"
+    "林文德副總統今(21)日下午在澎湖生活博物館參加「手做陶土平安龜活動」時表示，澎湖有非常豐富的在地文化，"
+    "希望國人都能來澎湖觀光。\n\n副總統致詞時表示，今天來到澎湖，也很高興與小朋友一起動手做「平安龜」。\n"
+)
+
+
+def test_a_taiwanese_portal_head_gives_title_date_speaker_and_type():
+    """`新聞與活動` was the title, `114年01月21日` no date, and the page untyped with nobody speaking."""
+    out = _page(TW_NEWS)
+    assert out["title"] == "副总统亲手捏陶及绘制平安龟 邀请国人体验澎湖在地文化"
+    assert out["delivered_on"] == dt.date(2025, 1, 21)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("林文德", "副总统")
+
+
+# ------------------------------------------------------------------ news reports
+
+
+def test_a_visit_report_is_news_without_a_reported_sentence():
+    """`本报讯` and a 看望慰问 lead, the secretary's words never quoted with `表示，`: untyped before."""
+    out = _page(
+        "本报讯 新春佳节即将来临，困难群众的生产生活一直牵动着青石县领导干部的心。2月9日至11日，县四大班子领导分成"
+        "11个小组，看望慰问部分特困党员和敬老院老人。\n该县县委书记赵德明一行先后到县中心敬老院和老复员军人家中，"
+        "送上米、面、油等生活品和慰问金。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赵德明", "县委书记")
+
+
+def test_a_scene_setting_sentence_before_the_day_still_leads_a_visit_report():
+    out = _page(
+        "新春佳节将至，困难群众的生活冷暖牵动人心。2月 2日，县委常委、组织部长周立新分别深入各乡镇看望慰问"
+        "困难群众，向他们致以新春的问候和祝福。\n在困难群众家中，周立新为他们送去了慰问金。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+
+
+def test_a_flash_mark_leads_a_macau_report():
+    out = _page(
+        "岑:續加強與特派員公署溝通對接\n\n2026-02-27\n\n【特訊】行政長官岑浩輝昨日出席外交部駐澳門特別行政區特派員公署"
+        "到任酒會。他致辭時表示，特區政府將繼續加強與特派員公署的溝通對接。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("岑浩辉", "行政长官")
+
+
+def test_a_year_and_clock_time_before_the_lead_make_it_news():
+    out = _page(
+        "2024年12月20日上午10时，庆祝大会暨就职典礼在体育馆隆重举行。中共中央总书记、国家主席、中央军委主席习近平"
+        "出席并发表重要讲话。他指出，回归祖国25年来实践取得巨大成功。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_name"] == "习近平"
+
+
+CNA = (
+    "中央社一手新聞APP Icon中央社一手新聞APP\n下載\n\n{title}\n\n2025/9/30 20:23\n"
+    "請同意我們的隱私權規範,才能啟用聽新聞的功能。\n\n(中央社記者王小明北京30日電){lead}\n\n{more}\n"
+)
+
+
+def test_a_cna_dateline_gives_the_day_in_the_stamp_month():
+    """`（中央社記者…北京30日電）` under the stamp `2025/9/30 20:23`: the day alone, no date before."""
+    out = _page(
+        CNA.format(
+            title="中共建政招待會 習近平談兩岸",
+            lead="中共總書記習近平今晚在中共建政76週年招待會上宣稱，要深化兩岸交流合作。",
+            more="在港澳方面，習近平說，新征程上要堅定不移貫徹「一國兩制」方針。",
+        )
+    )
+    assert out["delivered_on"] == dt.date(2025, 9, 30)
