@@ -47,6 +47,7 @@ from tasks.extract_text import (
     make_date,
     simplify,
     simplify_lines,
+    surnames,
     to_half,
     word_tags,
 )
@@ -133,7 +134,7 @@ RESOLUTION_HEAD_LINES = 12
 DOC_END = (
     r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
     r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞"
-    r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿)"
+    r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿|谈话|致训|训词)"
 )
 # a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
 TITLE_LINE_RE = re.compile(
@@ -182,6 +183,11 @@ DOC_TYPES = (
     ("决议", "决议"),
     ("讲话", "讲话"),
     ("讲稿", "讲话"),
+    # a president's or leader's address titled by its occasion (`蔡總統國慶談話全文`, CNA; `新年谈话`): a 讲话
+    ("谈话", "讲话"),
+    # the ROC era's addresses to the nation or to officials (`蔣主席…對全國同胞致訓`, `…训词`)
+    ("致训", "讲话"),
+    ("训词", "讲话"),
     ("政治报告", "党代会报告"),
     ("总结", "总结"),
     ("报告", "报告"),
@@ -925,10 +931,27 @@ def _speech_title(head: list[str]) -> str | None:
                 and find_date(prev) is None
             ):
                 t = prev + t
-        best = t
+        full = next((x for x in titles[:-1] if _fuller_title(x, t)), None)
+        best = full or t
         if i + 1 < len(head) and (cont := TITLE_PURPOSE_RE.match(head[i + 1].strip())):
             best = f"{t} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a party congress report's title
     return best
+
+
+# How much longer than a header a page's full title may be and still be the same title with the speaker before it.
+FULLER_TITLE_EXTRA = 30
+
+
+def _fuller_title(full: str, short: str) -> bool:
+    """wikisource heads a text with its page title (`中華民國大總統徐世昌在慶賀協約國勝利大會之演說`), then its own short
+    header (`在慶賀協約國勝利大會之演說`): the full title, whose end is the header, names the speaker and stays. Only a
+    header saying where and not who (`在…`): `政府工作报告` under `湖州要闻2026年湖州市政府工作报告` is no such header."""
+    return (
+        short.startswith("在")
+        and len(short) < len(full) <= len(short) + FULLER_TITLE_EXTRA
+        and full.endswith(short)
+        and not re.search(r"\s", full)
+    )
 
 
 # `我代表市人民政府，向大会报告工作` / `我代表国务院向大会作政府工作报告`: the government's own report to its congress.
@@ -1215,6 +1238,58 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         if is_byline_name(name) and not _place_for_name(name):
             return name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office))
     return None, None
+
+
+# A news headline quoting a person after a colon (`中共建政招待會 習近平:深化兩岸交流反台獨`, `李家超：…`): the report of
+# what the person said, not the speech (session 46 left HK and TW such pages untyped). The quote is no title
+# (TITLE_LINE_RE: `某某：在…上的讲话` is a title with its speaker before it) and the report speaks of the person in the
+# third person (`習近平表示，`).
+QUOTE_HEADLINE_RE = re.compile(rf"(?:^|\s)(?P<name>[{HAN}]{{2,3}})\s*[:：]\s*(?P<quote>[^:：\s][^:：]{{3,40}})$")
+
+
+def _quote_headline_name(title: str | None, text: str) -> str | None:
+    """The person a `name: quote` news headline quotes, when the page reports them in the third person."""
+    m = QUOTE_HEADLINE_RE.search(title) if title and ("：" in title or ":" in title) else None
+    if m is None or TITLE_LINE_RE.match(m.group("quote")):
+        return None
+    name = m.group("name")
+    if not (is_name(name) or name in _leaders()) or regions.find_places(name):
+        return None
+    opening = text[:NEWS_REPORT_CHARS]
+    if DELIVERED_OPENING_RE.search(opening[:OPENING_PARA_CHARS]) or NEWS_FULLTEXT_RE.search(opening):
+        return None  # the speech itself under a headline quoting it
+    said = re.search(rf"{re.escape(name)}(?:[^，。；\n]{{0,12}}?)(?:表示|指出|强调|说|宣称|称)[，,：:]", opening)
+    return name if said else None
+
+
+# A title naming the speaker by surname and office (`蔡總統國慶談話全文`, `习主席…`): the office is the title word; the
+# person is the one the text names with that surname and office (`總統蔡英文`, `习近平主席`).
+SURNAME_OFFICE_RE = re.compile(rf"(?P<s>[{HAN}])(?P<o>{OFFICE_KW})")
+SURNAME_OFFICE_TITLE_RE = re.compile(rf"^(?P<s>[{HAN}])(?P<o>{OFFICE_KW})")
+
+
+def _surname_office(
+    name: str | None, office: str | None, title: str | None, text: str
+) -> tuple[str | None, str | None]:
+    """(name, office) with a surname-and-office speaker (`习主席`) resolved to the office and the text's full name."""
+    m = SURNAME_OFFICE_RE.fullmatch(office) if office else None
+    if m is None and office is None and title:
+        m = SURNAME_OFFICE_TITLE_RE.match(title)
+    if m is None or m.group("s") not in surnames():
+        return name, office
+    sur, word = m.group("s"), m.group("o")
+    if name is None:
+        zone = text[:OPENING_PARA_CHARS]
+        for rx in (rf"{word}\s?(?P<n>{sur}[{HAN}]{{1,2}})", rf"(?P<n>{sur}[{HAN}]{{1,2}}){word}"):
+            for f in re.finditer(rx, zone):
+                if is_byline_name(f.group("n")):
+                    name = f.group("n")
+                    break
+            if name:
+                break
+        if name is None and office is None:
+            return None, None  # a title opening on a surname-like character and an office word, nobody named
+    return name, word
 
 
 def _news_meeting(title: str | None, text: str) -> str | None:
@@ -3065,7 +3140,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
 
     news = _news_report(title or ptitle, text)
     press = _press_conference(title or ptitle, text)
-    news = news and not press
+    quoted = _quote_headline_name(title or ptitle, text)
+    news = (news or quoted is not None) and not press
     name, office, _bi = _byline(head)
     t_name, t_office, anon = _title_speaker(title)
     if not office:
@@ -3129,6 +3205,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         c_name, c_office = _caption_speaker(head + captions, sentences=True)
         if c_name == name:
             office = c_office
+    if res_title is None and not anon:
+        name, office = _surname_office(name, office, title, text)
+    if name is None and not anon and res_title is None and quoted:
+        name = (
+            quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office
+        )
     out["speaker_name"] = name
     out["speaker_title"] = office
 

@@ -140,6 +140,49 @@ CNA = (
 )
 
 
+def test_a_name_quote_headline_is_a_news_report_of_that_person():
+    """`中共建政招待會 習近平:深化兩岸交流反台獨`: no title, no type, nobody before."""
+    out = _page(
+        CNA.format(
+            title="中共建政招待會 習近平:深化兩岸交流反台獨",
+            lead="中共總書記習近平今晚在中共建政76週年招待會上宣稱，要深化兩岸交流合作。",
+            more="在港澳方面，習近平說，新征程上要堅定不移貫徹「一國兩制」方針。",
+        )
+    )
+    assert out["title"] == "中共建政招待会 习近平:深化两岸交流反台独"
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_name"] == "习近平"
+    assert out["delivered_on"] == dt.date(2025, 9, 30)  # the dateline's day, in the stamp's month
+
+
+def test_a_name_quote_title_over_the_speech_itself_stays_the_speech():
+    out = _page(
+        "赵文华：在全县经济工作会议上的讲话\n同志们：\n今天我们召开全县经济工作会议，主要任务是总结去年工作。\n"
+    )
+    assert out["doc_type"] == "讲话"
+
+
+def test_a_surname_and_office_title_names_the_person_the_text_names():
+    """`蔡總統國慶談話全文`: 談話 was no speech word and 蔡總統 named nobody."""
+    out = _page(
+        CNA.format(
+            title="蔡總統國慶談話全文",
+            lead="總統蔡英文今天發表國慶談話，邀請各政黨領袖坐下來談。",
+            more="蔡總統發表國慶致詞全文如下：\n\n現場的各位貴賓，大家早安，大家好。",
+        ).replace("9/30", "10/10")
+    )
+    assert out["doc_type"] == "讲话"
+    assert (out["speaker_name"], out["speaker_title"]) == ("蔡英文", "总统")
+
+
+def test_a_surname_office_speaker_is_the_office():
+    out = _page(
+        "蔣主席在首都慶祝還都大會上對全國同胞致訓\n作者:蔣中正\n1946年5月5日\n\n全國軍民同胞們：\n今天是紀念日。\n"
+    )
+    assert out["speaker_title"] == "主席"
+    assert out["doc_type"] == "讲话"
+
+
 def test_a_cna_dateline_gives_the_day_in_the_stamp_month():
     """`（中央社記者…北京30日電）` under the stamp `2025/9/30 20:23`: the day alone, no date before."""
     out = _page(
@@ -150,3 +193,14 @@ def test_a_cna_dateline_gives_the_day_in_the_stamp_month():
         )
     )
     assert out["delivered_on"] == dt.date(2025, 9, 30)
+
+
+# ------------------------------------------------------------------ wikisource
+
+
+def test_wikisource_full_title_wins_over_its_short_header():
+    out = _page(
+        "中華民國大總統徐世昌在慶賀協約國勝利大會之演說\n\n在慶賀協約國勝利大會之演說\n中華民國大總統 徐世昌\n"
+        "中華民國7年(1918年)11月28日\n\n  天祚吾民。使世界綿亙之戰役。忽焉吿蕆。\n"
+    )
+    assert out["title"] == "中华民国大总统徐世昌在庆贺协约国胜利大会之演说"
