@@ -15,7 +15,6 @@ merged numbers are tested against.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
@@ -47,7 +46,8 @@ from tasks.report_parts import (
     fold,
     np_values,
     rejects_partial,
-    reuse_partial,
+    reuse_flows,
+    reuse_pairs,
     summarize,
     summarize_file,
     terms,
@@ -1021,34 +1021,27 @@ def hex_ids(arr: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
 
 def _reuse(ctx: Context) -> str:
     """Who copies whom, by level: passages of one speech found in another (formulae left out),
-    from the earlier document's level to the later one's. Each reuse part's flows are cached
-    under the part's columns and the documents' levels (their files' digests): a pair lies in one
-    part (parts are ranges of doc_id_a), so the parts' flows add up."""
+    from the earlier document's level to the later one's. Each reuse part's pairs of documents are
+    cached under the part's columns alone (report_parts.reuse_pairs) and given the documents' levels
+    here: a pair lies in one part (parts are ranges of doc_id_a), so the parts' flows add up."""
     from tasks.reuse import _flow_rows
 
     title = "Shared passages between speeches"
     docs = ctx.docs
-    made: dict[str, Callable[[pa.Array], pa.Array]] = {}
-
-    def flows_of(t: pa.Table) -> tuple[dict, dict]:
-        if "lookup" not in made:
-            made["lookup"] = _level_lookup(docs)
-        return reuse_partial(t, made["lookup"]), {}
-
-    levels_key = hashlib.sha256(
-        json.dumps(
-            [docs.has("doc_id"), docs.has("admin_level"), [(p.rel, p.digests["light"]) for p in docs.parts]]
-        ).encode()
-    ).hexdigest()
     reuse = summarize(
-        ctx.out_dir, "reuse", REUSE_COLUMNS, [("flows", REUSE_COLUMNS, flows_of, ())], ctx.cache, extra=levels_key
+        ctx.out_dir, "reuse", REUSE_COLUMNS, [("pairs", REUSE_COLUMNS, reuse_pairs, ("pairs",))], ctx.cache
     )
     reason = reuse.no_data_reason() or docs.no_data_reason()
     if reason is not None:
         return section("reuse", title, no_data(reason))
     acc: dict[tuple[str, str, bool], list[int]] = {}
+    lookup: Callable[[pa.Array], pa.Array] | None = None
     for p in reuse.parts:
-        for src, dst, dated, n_pairs, n_chars in p.obj["flows"]:
+        if not p.obj.get("pairs"):
+            continue
+        if lookup is None:  # built once, from the documents' cached (doc_id, admin_level) columns
+            lookup = _level_lookup(docs)
+        for src, dst, dated, n_pairs, n_chars in reuse_flows(reuse.table(p, "pairs"), lookup):
             cell = acc.setdefault((src, dst, bool(dated)), [0, 0])
             cell[0] += n_pairs
             cell[1] += n_chars

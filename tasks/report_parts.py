@@ -366,21 +366,23 @@ def _jsonable(v: Any) -> Any:
     return v if v is None or isinstance(v, (str, int, float, bool)) else str(v)
 
 
-def reuse_partial(t: pa.Table, lookup: Callable[[pa.Array], pa.Array]) -> dict:
-    """Who copies whom in one reuse part (tasks.reuse.reuse_flows, columnar): per (from level,
-    to level, dated) the distinct pairs and shared characters, formulaic passages left out."""
+def reuse_pairs(t: pa.Table) -> tuple[dict, dict[str, pa.Table]]:
+    """One reuse part's passages as the pairs of documents they join (formulaic passages left out):
+    per (source doc, target doc, dated, doc_id_a, doc_id_b) the shared characters. No level in it, so
+    the partial depends on the part's own columns only: a run that adds documents (a new shard, every
+    release's new file names) leaves every unchanged part's pairs cached, and `reuse_flows` puts the
+    levels on (20k +1 %: every part was read and re-grouped again by every report)."""
     rows = t.num_rows
     t = t.filter(pc.invert(pc.fill_null(pc.cast(t.column("formulaic"), pa.bool_()), False)))
     if t.num_rows == 0:
-        return {"rows": rows, "flows": []}
+        return {"rows": rows, "pairs": 0}, {"pairs": REUSE_PAIRS.empty_table()}
     a, b = t.column("doc_id_a").combine_chunks(), t.column("doc_id_b").combine_chunks()
     first = t.column("first_doc_id").combine_chunks()
     src_is_b = pc.fill_null(pc.equal(first, b), False)
-    src, dst = pc.if_else(src_is_b, b, a), pc.if_else(src_is_b, a, b)
     g = pa.table(
         {
-            "src": lookup(src),
-            "dst": lookup(dst),
+            "src": pc.if_else(src_is_b, b, a),
+            "dst": pc.if_else(src_is_b, a, b),
             "dated": pc.is_valid(first),
             "a": a,
             "b": b,
@@ -388,16 +390,49 @@ def reuse_partial(t: pa.Table, lookup: Callable[[pa.Array], pa.Array]) -> dict:
         }
     )
     pairs = g.group_by(["src", "dst", "dated", "a", "b"], use_threads=False).aggregate([("length", "sum")])
-    flows = pairs.group_by(["src", "dst", "dated"], use_threads=False).aggregate(
+    pairs = pairs.select(REUSE_PAIRS.names)  # types as the part has them (a foreign folder's too)
+    return {"rows": rows, "pairs": pairs.num_rows}, {"pairs": pairs}
+
+
+# `reuse_pairs`' table (of a pipeline's part: a foreign folder's keeps its own id types), the characters
+# summed per group
+REUSE_PAIRS = pa.schema(
+    [
+        ("src", pa.string()),
+        ("dst", pa.string()),
+        ("dated", pa.bool_()),
+        ("a", pa.string()),
+        ("b", pa.string()),
+        ("length_sum", pa.int64()),
+    ]
+)
+
+
+def reuse_flows(pairs: pa.Table, lookup: Callable[[pa.Array], pa.Array]) -> list[list]:
+    """Who copies whom in one reuse part (tasks.reuse.reuse_flows, columnar), from its `reuse_pairs`:
+    per (from level, to level, dated) the distinct pairs (a, b) and their shared characters, as
+    [from, to, dated, pairs, chars]. Two orientations of one pair whose documents share a level count
+    once, as grouping the passages by levels directly does."""
+    if pairs.num_rows == 0:
+        return []
+    g = pa.table(
+        {
+            "src": lookup(pairs.column("src").combine_chunks()),
+            "dst": lookup(pairs.column("dst").combine_chunks()),
+            "dated": pairs.column("dated"),
+            "a": pairs.column("a"),
+            "b": pairs.column("b"),
+            "length": pairs.column("length_sum"),
+        }
+    )
+    by_pair = g.group_by(["src", "dst", "dated", "a", "b"], use_threads=False).aggregate([("length", "sum")])
+    flows = by_pair.group_by(["src", "dst", "dated"], use_threads=False).aggregate(
         [("length_sum", "sum"), ("length_sum", "count", pc.CountOptions(mode="all"))]
     )
-    return {
-        "rows": rows,
-        "flows": sorted(
-            [r["src"], r["dst"], bool(r["dated"]), int(r["length_sum_count"]), int(r["length_sum_sum"] or 0)]
-            for r in flows.to_pylist()
-        ),
-    }
+    return sorted(
+        [r["src"], r["dst"], bool(r["dated"]), int(r["length_sum_count"]), int(r["length_sum_sum"] or 0)]
+        for r in flows.to_pylist()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

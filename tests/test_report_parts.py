@@ -336,3 +336,89 @@ def test_partials_summarized_ahead_are_the_reports_own(tmp_path, monkeypatch):
     }  # only tables not summarized ahead
     # a file that cannot be read is left to the report, which notes it as before
     assert report.presummarize({"documents": str(tmp_path / "missing.parquet")}, str(cache)) == 0
+
+
+def _as_new_release(out: Path, tag: str) -> None:
+    """Every file renamed as the next release links it (`part-<release id>-<shard>.parquet`): the same
+    inode and bytes under a new name."""
+    for folder in sorted(p for p in out.iterdir() if p.is_dir()):
+        for f in sorted(folder.glob("*.parquet")):
+            f.rename(f.with_name(f"part-{tag}-{f.name}"))
+
+
+def test_reuse_parts_are_not_read_again_when_only_documents_are_added(tmp_path, monkeypatch):
+    """A +1 % run: a release of new file names, one documents file more (new ids, new levels), the
+    reuse parts' bytes unchanged. Their pairs come from the cache (the levels are put on at report
+    time) and the page equals a report made from the files alone; the old key (every documents
+    file's name and digest) read every reuse part again in every release."""
+    out = big_out(tmp_path, hexed=True)
+    cache = tmp_path / "cache"
+    report.build_report(str(out), cache)
+    _as_new_release(out, "r2")
+    docs = pq.read_table(sorted((out / "documents").glob("*.parquet"))[0]).to_pylist()
+    new = [
+        {**d, "doc_id": f"{(0xABCDEF + i) * 0x9E3779B97F4A7C15 % 2**64:016x}", "admin_level": "county"}
+        for i, d in enumerate(docs)
+    ]
+    pq.write_table(pa.Table.from_pylist(new, schema=TABLES["documents"]), out / "documents" / "part-r2-new.parquet")
+    reads = _counting_reads(monkeypatch)
+    page = report.build_report(str(out), cache)
+    assert not [r for r in reads if r[1] == tuple(report.REUSE_COLUMNS)]
+    assert {r[0] for r in reads} == {"part-r2-new.parquet"}  # the new file only
+    assert page == report.build_report(str(out))
+
+
+def test_a_document_s_new_level_moves_the_cached_reuse_flows(tmp_path):
+    """The levels are not in the reuse partials' key any more: a documents file whose admin_level
+    changed must still move the chart (the pairs are cached, the levels are read each report)."""
+    out = big_out(tmp_path, hexed=True)
+    cache = tmp_path / "cache"
+    before = report.build_report(str(out), cache)
+    doc = sorted((out / "documents").glob("*.parquet"))[0]
+    t = pq.read_table(doc)
+    i = t.schema.get_field_index("admin_level")
+    pq.write_table(t.set_column(i, t.schema.field(i), pa.array(["national"] * t.num_rows)), doc)
+    after = report.build_report(str(out), cache)
+    assert after == report.build_report(str(out)) and report_parts_chart(after) != report_parts_chart(before)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reuse_flows_from_cached_pairs_equal_the_row_by_row_flows(seed):
+    """reuse_pairs then reuse_flows, summed over parts, equal tasks.reuse.reuse_flows on the rows
+    (pairs and characters): passages of one pair in both orientations, same-level and unknown-level
+    documents, undated and formulaic passages."""
+    from tasks.reuse import reuse_flows
+
+    rng = np.random.default_rng(seed)
+    ids = [f"{int(x):016x}" for x in rng.integers(0, 2**62, 30)]
+    level_of = {d: [None, "", "province", "county", "national"][k % 5] for k, d in enumerate(ids[:25])}
+    rows = []
+    for _ in range(400):
+        a, b = sorted(rng.choice(ids, 2, replace=False).tolist())
+        rows.append(
+            {
+                "doc_id_a": a,
+                "doc_id_b": b,
+                "length": int(rng.integers(50, 400)),
+                "formulaic": bool(rng.random() < 0.1),
+                "first_doc_id": [a, b, None][int(rng.integers(0, 3))],
+            }
+        )
+    rows.sort(key=lambda r: r["doc_id_a"])
+    docs = pa.table({"doc_id": list(level_of), "admin_level": list(level_of.values())})
+    summary = report_parts.Summary(name="documents", present={"doc_id", "admin_level"})
+    summary.parts.append(report_parts.Part(rel="d", path="d", held={"levels": docs}))
+    lookup = report._level_lookup(summary)
+    acc: dict = {}
+    cut = len(rows) // 3
+    while cut < len(rows) and rows[cut]["doc_id_a"] == rows[cut - 1]["doc_id_a"]:
+        cut += 1  # parts are ranges of doc_id_a: a pair lies in one
+    for chunk in (rows[:cut], rows[cut:]):
+        obj, made = report_parts.reuse_pairs(pa.Table.from_pylist(chunk))
+        assert obj["rows"] == len(chunk)
+        for src, dst, dated, n, chars in report_parts.reuse_flows(made["pairs"], lookup):
+            cell = acc.setdefault((src, dst, dated), [0, 0])
+            cell[0] += n
+            cell[1] += chars
+    want = {(f["from_level"], f["to_level"], f["dated"]): [f["pairs"], f["chars"]] for f in reuse_flows(rows, level_of)}
+    assert acc == want
