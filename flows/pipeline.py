@@ -466,6 +466,9 @@ class Dag:
 # What `ReportPrefetch` summarizes of an export step: the shard tables the report reads file by file
 # (tasks.report.table_groups; rejects are merged at release time, not per shard).
 PRESUMMARIZED_TABLES = ("documents", "keywords", "slogans")
+# ... and of the reuse step's parts (tasks.report_parts.reuse_pairs): a +1 % run rewrites most of them (new
+# documents' passages land in every doc_id_a range), and the report re-grouped each one alone at the run's end
+PRESUMMARIZED_GLOBAL = {"reuse": "reuse"}  # stage -> the table under its artifact folder
 # Below every stage's calls (stages.call_priority: depth >= 0): a partial is only needed by the report,
 # the run's last call, so it takes a worker no stage call is waiting for.
 PRESUMMARIZE_PRIORITY = (0, -1, 0)
@@ -477,8 +480,8 @@ PRESUMMARIZE_MB = 64
 
 
 class ReportPrefetch:
-    """The report's partials of each export step's files (tasks.report.presummarize), summarized in
-    pool workers as the flow sees the step done, so the report, run alone after the release is
+    """The report's partials of each export step's files and of the reuse step's parts
+    (tasks.report.presummarize), summarized in pool workers as the flow sees the step done, so the report, run alone after the release is
     built, finds them in its cache instead of reading every file the run changed (20k +1 %, session
     45: a 0.46 s call re-summarizing 117 files, with the other worker idle). `threads` submitting
     threads (0: off, e.g. on Dask, whose workers have no local pool). Failures only leave the report
@@ -487,7 +490,7 @@ class ReportPrefetch:
     def __init__(self, cache_dir: str, threads: int):
         self.cache_dir = cache_dir
         self.threads = max(0, threads)
-        self.queue: queue.Queue[dict[str, str] | None] = queue.Queue()
+        self.queue: queue.Queue[dict[str, str | list[str]] | None] = queue.Queue()
         self.started: list[threading.Thread] = []
         self.closed = False
         if (
@@ -496,9 +499,15 @@ class ReportPrefetch:
             pool.expect_growth(f"{presummarize.__module__}:{presummarize.__qualname__}", PRESUMMARIZE_MB)
 
     def step_done(self, stage: str, sid: str, result: dict[str, Any]) -> None:
-        if stage != "export" or not self.threads or self.closed or not result.get("dir"):
+        if stage not in ("export", *PRESUMMARIZED_GLOBAL) or not self.threads or self.closed or not result.get("dir"):
             return
-        self.queue.put({t: str(Path(result["dir"]) / f"{t}.parquet") for t in PRESUMMARIZED_TABLES})
+        if stage == "export":
+            self.queue.put({t: str(Path(result["dir"]) / f"{t}.parquet") for t in PRESUMMARIZED_TABLES})
+        else:  # a global step's parts, in one batch per submitting thread
+            table = PRESUMMARIZED_GLOBAL[stage]
+            parts = sorted(str(p) for p in (Path(result["dir"]) / table).glob("*.parquet"))
+            for k in range(min(self.threads, len(parts))):
+                self.queue.put({table: parts[k :: self.threads]})
         while len(self.started) < self.threads:
             t = threading.Thread(target=self._work, name=f"jianghua-presummarize-{len(self.started)}", daemon=True)
             t.start()

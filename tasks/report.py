@@ -1028,9 +1028,7 @@ def _reuse(ctx: Context) -> str:
 
     title = "Shared passages between speeches"
     docs = ctx.docs
-    reuse = summarize(
-        ctx.out_dir, "reuse", REUSE_COLUMNS, [("pairs", REUSE_COLUMNS, reuse_pairs, ("pairs",))], ctx.cache
-    )
+    reuse = summarize(ctx.out_dir, "reuse", *table_groups()["reuse"], ctx.cache)
     reason = reuse.no_data_reason() or docs.no_data_reason()
     if reason is not None:
         return section("reuse", title, no_data(reason))
@@ -1433,26 +1431,29 @@ def table_groups() -> dict[str, tuple[list[str], list[Group]]]:
         "rejects": (REJECT_COLUMNS, [("reasons", REJECT_COLUMNS, rejects_partial, ())]),
         "keywords": (KEYWORD_COLUMNS, [("terms", KEYWORD_COLUMNS, _keyword_terms, ("stats", "exact", "nonfinite"))]),
         "slogans": (SLOGAN_COLUMNS, [("terms", SLOGAN_COLUMNS, _slogan_terms, ("stats",))]),
+        "reuse": (REUSE_COLUMNS, [("pairs", REUSE_COLUMNS, reuse_pairs, ("pairs",))]),
     }
 
 
-def presummarize(files: dict[str, str], cache_dir: str) -> int:
-    """Put the partials of a few files (table -> path, e.g. one export step's documents, keywords and
-    slogans) into the report's cache folder, keyed as `build_report` keys them, so the report reads
-    only what is not there yet. The flow calls it as each export step finishes: the report is the
-    run's last call and ran alone, re-summarizing every file the run changed (20k +1 %: 117 files,
-    ~0.8 of its ~1.1 CPU-s); ahead of it those files are summarized on every worker, beside the
-    exports. The cache is not pruned here (the report prunes it to what it used). A file that cannot
-    be read is left to the report, which notes it. Returns the partials computed."""
+def presummarize(files: dict[str, str | Sequence[str]], cache_dir: str) -> int:
+    """Put the partials of a few files (table -> path or paths, e.g. one export step's documents,
+    keywords and slogans, or a batch of the reuse step's parts) into the report's cache folder, keyed
+    as `build_report` keys them, so the report reads only what is not there yet. The flow calls it as
+    each export step (and the reuse step) finishes: the report is the run's last call and ran alone,
+    re-summarizing every file the run changed (20k +1 %: 117 files, ~0.8 of its ~1.1 CPU-s); ahead of
+    it those files are summarized on every worker, beside the exports. The cache is not pruned here
+    (the report prunes it to what it used). A file that cannot be read is left to the report, which
+    notes it. Returns the partials computed."""
     cache = Cache(cache_dir)
     groups = table_groups()
-    for name, path in sorted(files.items()):
+    for name, paths in sorted(files.items()):
         if name not in groups:
             continue
-        try:
-            summarize_file(path, name, *groups[name], cache)
-        except Exception:  # noqa: BLE001 - the report reads the file again and says what is wrong with it
-            continue
+        for path in [paths] if isinstance(paths, str) else paths:
+            try:
+                summarize_file(path, name, *groups[name], cache)
+            except Exception:  # noqa: BLE001 - the report reads the file again and says what is wrong with it
+                continue
     return cache.misses
 
 

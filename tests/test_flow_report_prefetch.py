@@ -1,6 +1,6 @@
-"""The report's partials of each export step's files are summarized as the step finishes
-(flows.pipeline.ReportPrefetch), so the report — the run's last call, run alone — reads none of the
-files the run's exports wrote, and makes the page it makes alone."""
+"""The report's partials of each export step's files and of the reuse step's parts are summarized as
+the step finishes (flows.pipeline.ReportPrefetch), so the report — the run's last call, run alone —
+reads none of the files the run's exports and reuse step wrote, and makes the page it makes alone."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def test_the_report_finds_every_export_steps_partials_ready(samples, tmp_path, m
     manifest = build_corpus(inputs=[str(samples)], out=str(out), workers=1, target_shard_docs=4)
     assert manifest["shards"] > 1
     assert reads and not [r for r in reads if r[0] in pipeline.PRESUMMARIZED_TABLES], reads
+    assert manifest["tables"]["reuse"]["rows"] and not [r for r in reads if r[0] == "reuse"], reads  # its parts too
     assert (out / "report.html").read_text(encoding="utf-8") == report.build_report(
         str(out / "releases" / manifest["release"])
     )
@@ -55,10 +56,18 @@ def test_a_prefetch_closed_before_its_steps_runs_none_of_them(tmp_path, monkeypa
     prefetch.step_done("export", "s1", {"dir": str(tmp_path / "e1")})
     prefetch.wait()
     assert ran == [{t: str(Path(tmp_path, "e1", f"{t}.parquet")) for t in pipeline.PRESUMMARIZED_TABLES}]
+    # the reuse step's parts, spread over the submitting threads
+    for k in range(3):
+        (tmp_path / "r1" / "reuse").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "r1" / "reuse" / f"{k:05d}.parquet").write_bytes(b"")
+    prefetch.step_done("reuse", "corpus", {"dir": str(tmp_path / "r1")})
+    prefetch.wait()
+    parts = [str(tmp_path / "r1" / "reuse" / f"{k:05d}.parquet") for k in range(3)]
+    assert sorted(ran[1:], key=str) == sorted([{"reuse": parts[0::2]}, {"reuse": parts[1::2]}], key=str)
     prefetch.close()
     prefetch.step_done("export", "s2", {"dir": str(tmp_path / "e2")})
     prefetch.wait()
-    assert len(ran) == 1
+    assert len(ran) == 3
 
 
 def test_a_presummarize_call_is_judged_light_before_any_is_measured(tmp_path, monkeypatch):
