@@ -260,3 +260,39 @@ def test_sorted_is_numpys_sort(kernels):
         dedupe_cluster._grouped(keys, members, 5_000), sig._grouped(keys, members, 5_000), strict=True
     ):
         assert np.array_equal(got, want)
+
+
+def _write_sample_runs(d, keys: np.ndarray, gids: np.ndarray) -> None:
+    """A sampled-shingle partition as pass 1 leaves it: one run of (key, gid) rows, documents in gid order."""
+    d.mkdir(parents=True)
+    np.save(d / "00000.npy", np.stack([keys, gids.astype(np.uint64)]))
+
+
+def test_plain_partition_is_the_weighted_pass_with_unit_weights(tmp_path, monkeypatch, kernels):
+    """The election's plain pass reads the verification's weighted partition back (the same rows and ranks,
+    every weight W_ONE) instead of loading and sorting the partition's keys again, and returns what computing
+    it from the runs returns."""
+    rng = np.random.default_rng(47)
+    n_docs = 300
+    pool = rng.integers(0, 2**64, 2_000, dtype=np.uint64)  # shared shingles: ranks repeat across documents
+    keys, gids = [], []
+    for d in range(n_docs):
+        mine = np.unique(rng.choice(pool, int(rng.integers(0, 40))))
+        keys.append(mine)
+        gids.append(np.full(len(mine), d, np.int64))
+    k, g = np.concatenate(keys), np.concatenate(gids)
+    assert len(k) >= dedupe_cluster.ORDER_MIN_KEYS  # the compiled sort's side of the threshold
+    group = rng.integers(0, n_docs // 3, n_docs)
+    _write_sample_runs(tmp_path / "run", k, g)
+    _write_sample_runs(tmp_path / "fresh", k, g)
+    dedupe_cluster._prepared_partition(tmp_path / "run", group)
+    expected = dedupe_cluster._prepared_partition(tmp_path / "fresh", None)
+
+    def no_runs(src):
+        raise AssertionError("the plain pass loaded the partition's runs again")
+
+    monkeypatch.setattr(dedupe_cluster, "_load_runs", no_runs)
+    got = dedupe_cluster._prepared_partition(tmp_path / "run", None)
+    for x, y in zip(got, expected, strict=True):
+        assert x.dtype == y.dtype and x.shape == y.shape
+        np.testing.assert_array_equal(x, y)
