@@ -1319,9 +1319,15 @@ def _join_across_cuts(lines: _Lines, counts: Counter) -> None:
     middle of a paragraph is removed, and the paragraph's two halves are one line again, when the first half ends
     mid-sentence.
 
+    The half before the counter is no paragraph's first half when it is a block of its own: a whole bold line
+    (`**（一）全力促进经济平稳健康发展**`: a page cut inside a bold span leaves it open), or, on a page hard-wrapped at a
+    fixed width (a PDF's text), a line shorter than that width (a heading or a paragraph's last line: the line before
+    a page break that cuts a paragraph is a full one).
+
     One pass over the lines, the joined halves gathered and concatenated once at the end: a page of page counters
     (100,000 of them: 44 s at 400k characters when each counter looked back and ahead for its neighbours and each
     join copied the growing paragraph) costs a step a line."""
+    width: int | None = -1  # the page's hard-wrap width, measured at the first join (most pages have no counter)
     prev = None  # the last kept line: the first half of a paragraph a counter may cut
     prev_key = ""  # its key (after joins: recomputed only while short, as _Lines keys are)
     tail = ""  # its text's last piece, stripped on the right (what ends the paragraph so far)
@@ -1341,7 +1347,15 @@ def _join_across_cuts(lines: _Lines, counts: Counter) -> None:
             and tail[-1] not in R.SENTENCE_END
             and not _SALUTATION.match(prev_key)
             and not R.HEADING_START.match(key)
+            and not (prev not in parts and _block_of_its_own(lines, prev))
         ):
+            if width == -1:
+                width = _wrap_width(
+                    [raw.strip() for raw, rule in zip(lines.raw, lines.rule, strict=True) if rule is None]
+                )
+            if width is not None and prev not in parts and len(lines.raw[prev].strip()) < width - 1:
+                prev, prev_key, tail, gap = i, key, lines.raw[i].rstrip(), None
+                continue
             pieces = parts.setdefault(prev, [lines.raw[prev].rstrip()])
             pieces.append(lines.raw[i].strip())
             tail = pieces[-1]
@@ -1356,6 +1370,12 @@ def _join_across_cuts(lines: _Lines, counts: Counter) -> None:
     for p, pieces in parts.items():
         lines.raw[p] = "".join(pieces)
         lines.keys[p] = _key(lines.raw[p]) if len(lines.raw[p]) <= _LONG_LINE else lines.raw[p]
+
+
+def _block_of_its_own(lines: _Lines, i: int) -> bool:
+    """Line `i` is a whole bold span (`**（一）全力促进经济平稳健康发展**`): a heading, never half a paragraph."""
+    raw = lines.raw[i].strip()
+    return len(raw) > 4 and raw.startswith("**") and raw.endswith("**") and "**" not in raw[2:-2]
 
 
 def _tail_cut(lines: _Lines) -> None:

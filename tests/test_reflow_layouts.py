@@ -330,3 +330,21 @@ def test_a_short_paragraph_typeset_with_a_space_after_each_sentence_stays_whole(
         "关于政府工作报告的决议",
         para.replace(" ", "").strip(),
     ]
+
+
+# ---------------------------------------------------------------- a page footer right below a heading
+
+
+def test_a_pdf_heading_right_above_a_page_footer_keeps_its_line():
+    # the footer falls after a heading: the heading is shorter than the page's width, so no paragraph goes on there
+    paras = [BODY * 2, "（二）加快建设现代化产业体系", BODY * 3, OPENING * 2]
+    lines = _wrapped(paras).split("\n")
+    at = lines.index("（二）加快建设现代化产业体系") + 1
+    page = "\n".join([*lines[:at], "第1页 共2页", *lines[at:]])
+    assert _lines(page) == paras
+
+
+def test_a_bold_heading_right_above_a_page_footer_keeps_its_line():
+    # no wrap width to go by (a doc site's viewer pages): the closed bold span is a heading of its own
+    page = SPEECH + "**一、主要工作**\n第3页 共8页\n全市经济运行稳中有进。\n二、今年安排\n今年要做好以下工作。\n"
+    assert _lines(page)[-4:] == ["一、主要工作", "全市经济运行稳中有进。", "二、今年安排", "今年要做好以下工作。"]
