@@ -2279,6 +2279,12 @@ KIND_OF_OFFICE = (
 )
 
 
+# The level a jurisdiction kind fixes without its place (m9: 13 of 19 county and township pages of 35 fresh real pages
+# had a level and no region they named in full: `县长在…`, `镇党委书记…`, `*县人民政府`, `全区` counts). 市 is absent: a
+# 市长 or 全市 is a prefecture's or a county-level city's (钟祥市), 州 a prefecture's or an autonomous one's.
+LEVEL_OF_KIND_ALONE = {"省": regions.PROVINCE, "县": regions.COUNTY, "区": regions.COUNTY, "镇": regions.TOWNSHIP}
+
+
 GOV_SELF_RE = re.compile(
     rf"我代表([{HAN}]{{0,12}}?)?(?:(?P<kind>省|市|州|县|区|旗|自治区|自治州)?人民政府|(?P<state>国务院))"
 )
@@ -3300,6 +3306,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)
     )
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
+    if out["admin_level"] is None:
+        # the place is unknown (`*县人民政府`, `××镇`, a template's `XX区`) but the office or the text's own 全县/全镇
+        # fixes the level; a 市 may be a prefecture or a county-level city, so it says none (LEVEL_OF_KIND_ALONE)
+        out["admin_level"] = LEVEL_OF_KIND_ALONE.get(kind or "")
     out["region_mentions"] = rr.mentions
     if kind != "national" and (sar := _own_sar(url, title_zone, text)) and (divs := regions.lookup(sar)):
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level

@@ -103,7 +103,13 @@ DOCUMENTS = pa.schema(
             "never an author line after the body (a reporter's). Null for anonymized speakers.",
         ),
         _f("speaker_title", STR, "Speaker's office (区长, 省长, 区委副书记、区长 …)."),
-        _f("admin_level", STR, "Level of the jurisdiction: national, province, prefecture, county, township."),
+        _f(
+            "admin_level",
+            STR,
+            "Level of the jurisdiction: national, province, prefecture, county, township. Also set when region is null but "
+            "the speaker's office or the text's own 全县/全区/全镇/全省 counts fix it (县长, 区长 -> county; 乡长, 镇党委书记 -> "
+            "township; 省长 -> province); a 市 alone (prefecture or county-level city) leaves it null.",
+        ),
         _f("region", STR, "Jurisdiction the speech is about, normalized full name (河北省邢台市桥东区)."),
         _f("region_code", STR, "6-digit administrative division code of `region`, where one exists."),
         _f("region_mentions", pa.list_(STR), "Place names in the text that support `region`."),
