@@ -133,7 +133,7 @@ RESOLUTION_HEAD_LINES = 12
 # (`…发表主旨演讲全文`): 9 of the 53 held-out pages (g1) had such a title and took a chrome line as title instead.
 DOC_END = (
     r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
-    r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞"
+    r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞|贺信|慰问信|一封信"
     r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿|谈话|致训|训词)"
 )
 # a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
@@ -175,6 +175,9 @@ DOC_TYPES = (
     ("闭幕辞", "致辞"),
     ("欢迎辞", "致辞"),
     ("答谢辞", "致辞"),
+    # a greeting or a letter of sympathy read to its audience (`新春贺信`, `八一建军节政府代表慰问信`, m9): an address
+    ("贺信", "致辞"),
+    ("慰问信", "致辞"),
     ("演讲", "讲话"),
     ("演说", "讲话"),
     ("发言", "发言"),
@@ -853,7 +856,14 @@ def _main_title_line(line: str) -> bool:
 
 
 # A greeting titled by its occasion alone, too short for TITLE_LINE_RE: `新春献词`, `新年贺词`, `元旦致辞`.
-SHORT_GREETING_TITLE_RE = re.compile(r"^(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词)$")
+SHORT_GREETING_TITLE_RE = re.compile(
+    r"^(?:新春|新年|元旦|春节|开幕|闭幕|欢迎|答谢)(?:献词|贺词|致辞|致词|贺信|慰问信)$"
+)
+# A festival's letter to the people (`春节致王城乡亲的一封信`, `新春致全县人民的一封信`) is its greeting; a letter of
+# another occasion (`疫情防控致全县人民的一封信`) is an appeal, typed none (m9)
+GREETING_LETTER_RE = re.compile(
+    r"^(?:\d{4}年)?(?:春节|新春|新年|元旦|中秋|国庆|端午|八一|建军节|重阳)[^，。；]{0,24}一封信$"
+)
 # a title set in spaced letters (`元 旦 献 词`): read without its spaces
 SPACED_LETTERS_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){2,9}$")
 # a slogan title's greeting subtitle (`平凡孕育不凡 奋斗创造未来` / `——2026年元旦献词`, `——代2026年新年献词`): the title is
@@ -1030,6 +1040,8 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
             if t.endswith(key):
                 kind = k  # `…关于政府工作报告的决议` ends in 决议
                 break
+        if kind is None and GREETING_LETTER_RE.match(t):
+            return "致辞"
         if kind is None:
             issued = next((k for k in ISSUED_DOC_TYPES if t.endswith(k)), None)
             if issued and (issued not in ISSUED_AS_PHRASE or ISSUED_PHRASE_RE.search(t)):

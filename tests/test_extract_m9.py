@@ -66,3 +66,42 @@ def test_a_city_alone_says_no_level():
     )
     assert out["region"] is None
     assert out["admin_level"] is None
+
+
+# ------------------------------------------------------------------ greetings
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        (  # a county paper's new-year letter under its site's breadcrumb and stamp
+            "您当前的位置 : 文成新闻网  ->  新闻  ->  政务要闻  -> 正文政务要闻\n\n新春贺信\n\n发布时间:2023年01月21日 "
+            "来源:文成新闻网\n\n各位父老乡亲、同志们、朋友们:\n\n  天地春晖近，日月开新年。在这辞旧迎新的美好时刻，我们谨代表"
+            "中共青石县委、青石县人民政府，向全县人民致以新年的祝福和诚挚的问候！\n"
+        ),
+        (
+            "八一建军节政府代表慰问信\n\n我区人民解放军、武警部队、预备役部队全体指战员，我区离休、复员军人干部：\n\n值此中国"
+            "人民解放军成立周年之际，区委、区政府代表全区人民，向您致以节日的祝福和亲切的慰问！\n"
+        ),
+        (
+            "首页 | 网站地图\n\n第四批援疆干部慰问信  \n\n 2010-01-29      \n\n 中共阿勒泰地委、行署，阿勒泰的各族父老乡亲们：\n\n"
+            "你们好！\n\n我们是中央和国家机关第四批阿勒泰地区的援疆干部。在此，我们谨对受灾的各族人民表示最亲切的慰问。\n"
+        ),
+        (
+            "春节致王城乡亲的一封信\n尊敬的各位乡亲：\n“奋斗铺就幸福路，汗水浇出艳阳春”。鼠年到来之际，家乡人民向你们道一声"
+            "辛苦啦！\n回首过去，我们豪情满怀！过去的一年，王城镇党委政府认真贯彻落实乡村振兴战略。\n"
+        ),
+    ],
+)
+def test_greeting_and_sympathy_letters_are_addresses(raw):
+    """新春贺信 was typed 讲话 (its 同志们), a 慰问信 or a festival's 一封信 nothing: read to an audience, they are 致辞."""
+    assert _page(raw)["doc_type"] == "致辞"
+
+
+def test_a_letter_of_another_occasion_is_no_greeting():
+    """`致全县人民的一封信` on epidemic rules is an appeal, not a greeting: no type, as before."""
+    out = _page(
+        "疫情防控致全县人民的一封信\n全县广大人民群众：\n当前疫情防控形势严峻复杂，请大家做好个人防护，非必要不外出。\n"
+        "青石县疫情防控指挥部\n"
+    )
+    assert out["doc_type"] is None
