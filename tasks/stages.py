@@ -318,16 +318,36 @@ def topological() -> list[str]:
     return done
 
 
-def call_priority(stage: str, rank: int = 0) -> tuple[int, int, int]:
+def call_priority(stage: str, rank: int = 0) -> tuple[int, int, int, int]:
     """The pool's order for calls waiting for a worker (higher first): a global stage's calls
     before shard calls (one global call holds up every stage after it), then the longer chain
-    after the stage, then the step's rank among its stage's (steps.Job.rank: a new shard's first).
-    20k bench: dedupe's single 157 s call waited behind every queued extract shard."""
+    after the stage, then the longer chain before it, then the step's rank among its stage's
+    (steps.Job.rank: a new shard's first). 20k bench: dedupe's single 157 s call waited behind every
+    queued extract shard. The chain before breaks ties between stages that both end the run: reuse
+    (after reuse_hits) became ready later than repair and has its plan and finish calls still to
+    run one at a time, so its parts go ahead of repair's queued ones and repair's fill the gaps."""
     return (
         int(STAGES[stage].scope == "global"),
         downstream_depth()[stage],
+        upstream_height()[stage],
         rank,
     )  # a dozen stages: no cache (plugins register more)
+
+
+def upstream_height() -> dict[str, int]:
+    """Stage -> the number of stages on the longest chain it reads, directly or not (0: none)."""
+    height: dict[str, int] = {}
+
+    def of(s: str, seen: tuple[str, ...] = ()) -> int:
+        if s in seen:
+            raise ValueError(f"the stage declarations have a cycle through {s}")
+        if s not in height:
+            height[s] = max((1 + of(r, (*seen, s)) for r in STAGES[s].reads if r in STAGES), default=0)
+        return height[s]
+
+    for s in STAGES:
+        of(s)
+    return height
 
 
 def downstream_depth() -> dict[str, int]:

@@ -42,3 +42,35 @@ def test_fresh_counts_the_inputs_this_run_computed():
     assert fresh_shards("annotate", results, run) == {"b": 2}
     assert fresh_shards("dedupe", results, run) == {}  # a global stage has one step
     assert fresh_shards("annotate", results, None) == {}  # no flow run: no order
+
+
+def test_reuse_parts_overtake_queued_repair_parts(monkeypatch):
+    """repair and reuse both end the run (nothing reads them), but reuse becomes ready later (after
+    reuse_hits) and still has its plan and finish calls to make one at a time: a reuse part that
+    arrives while repair's parts wait for a worker goes first (both had one priority, so it waited
+    behind every queued repair batch)."""
+    import threading
+
+    from tasks import pool
+
+    assert call_priority("reuse") > call_priority("repair") > call_priority("export", 99)
+    assert call_priority("reuse_hits") > call_priority("reuse")  # the chain after a stage still comes first
+    monkeypatch.setattr(pool, "_workers", 1)
+    gate, admitted = pool._Gate(), []
+    gate.enter(call_priority("members"))  # the one worker is busy
+
+    def call(stage: str) -> None:
+        gate.enter(call_priority(stage))
+        admitted.append(stage)
+        gate.leave()
+
+    threads = []
+    for stage in ("repair", "repair", "reuse"):  # repair's batches queued first
+        threads.append(threading.Thread(target=call, args=(stage,)))
+        threads[-1].start()
+        while len(gate.waiting) < len(threads):  # each waits before the next arrives
+            threading.Event().wait(0.01)
+    gate.leave()
+    for t in threads:
+        t.join(10)
+    assert admitted == ["reuse", "repair", "repair"]
