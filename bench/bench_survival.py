@@ -59,7 +59,8 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 
 
 # print-edition chrome inside the gov-site copies: page jumps, source lines, photographer signatures
-_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)第[一二三四五六七八九十\d]+版[）)]")
+# (an e-paper's lettered pages too: `（下转A3版）（上接A2版）`, 聊城 2021, 沧州 2016)
+_PAGE_JUMP = re.compile(r"[（(]?(?:下转|上接|紧接|紧转|转|接)(?:第[一二三四五六七八九十\d]+|[A-Z]{1,2}\d{1,2})版[）)]")
 _CHROME_LINE = re.compile(
     r"^\s*(?:[（(]?(?:本稿)?来源[:：].{0,30}|.{0,40}记者\s*[\u4e00-\u9fff·]{2,4}\s*(?:摄|报道)?"
     # the page's attachment list, print and wire citations, an unsigned caption of the report's photo (session 42)
