@@ -797,11 +797,17 @@ HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*+[^。！？；!?;\s]{1,40}?[ \t\
 # on a word a report's paragraphs open with and a heading never ends on: a time word and its comma or 是 (`今年是`,
 # `刚刚过去的2025年，`, `五年来，`, `2023年是`, `当前，`, `新的一年，`, `“十四五”时期，`) or the salutation (`各位代表！`); the heading before it is
 # 4-40 characters of no sentence end, not ending on a word that takes the time word as its object (`回顾过去的2023年，`)
+# Or on a word a paragraph opens with and no heading holds after its first words: a preposition that frames the
+# paragraph (`按照`, `根据`, `面对`, `围绕`), `今年要/将/重点`, or the first of its enumerated points (`一是`). Measured on
+# the shared corpus: of the grouped layout's headings glued to their paragraphs, 83 end right before one of these and
+# none elsewhere; they occur inside none of its 4,917 headings that stand alone nor of 5,751 run-in headings
+# (`（一）强力推进改革开放。…`). Neither follows a comma or an adverb that takes it (`新年伊始，面对`, `严格按照`,
+# `紧紧围绕`, `要按照`, `继续按照`, `我们围绕`, `老根据地`): those are inside a sentence, no paragraph's start.
 HEADING_OPENER = re.compile(
-    r"[^。！？；：!?;:\s*]{4,40}?(?<![的在和与及对于从到至是将为把])"
+    r"[^。！？；：!?;:\s*]{4,40}?(?<![的在和与及对于从到至是将为把格紧要续们地，、,])"
     r"(?=(?:今年|(?:刚刚)?过去的?(?:[一五十]年|(?:19|20)\d\d年)|[一二三五十]年来|(?:今后|未来)(?:一个时期|五年)|新的一年|当前"
     r"|(?:19|20)\d\d年(?:以来)?|“十[一二三四五六七]五”(?:时期|期间)?)[，,是]"
-    r"|各位代表[，！!：:])"
+    r"|各位代表[，！!：:]|按照|根据(?!地)|面对|围绕|今年(?:要|将|重点)|一是)"
 )
 # `（**三）…**`: a copy opening its bold inside the bracket (云南 2005) is a heading too, as it is once the stars go
 LINE_HEADING = re.compile(

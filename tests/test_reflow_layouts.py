@@ -288,6 +288,43 @@ def test_a_heading_glued_to_its_paragraph_ends_where_a_time_word_opens_the_parag
     assert [s[2] for s in _sections(page)] == ["2025年工作回顾", "2026年工作安排"]
 
 
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "按照市委部署，",
+        "根据国家统一安排，",
+        "面对复杂严峻的外部环境，",
+        "围绕高质量发展主线，",
+        "今年要坚持稳中求进，",
+        "一是稳住工业基本盘，",
+    ],
+)
+def test_a_heading_glued_to_its_paragraph_ends_where_a_framing_word_opens_the_paragraph(opening):
+    page = (
+        SPEECH + "一、加快建设现代化产业体系" + opening + BODY + BODY + "二、全面深化改革开放" + opening + BODY + "\n"
+    )
+    assert [s[2] for s in _sections(page) if s[1] == "一、"] == ["加快建设现代化产业体系", "全面深化改革开放"]
+
+
+def test_a_framing_word_inside_a_sentence_keeps_the_glued_heading_whole():
+    # after a comma or an adverb that takes it (`新年伊始，面对`, `严格按照`, `紧紧围绕`) it opens no paragraph, nor does 根据地
+    page = (
+        SPEECH
+        + "（一）严格按照法定权限和程序履行职责。"
+        + BODY
+        + "\n（二）紧紧围绕中心服务大局，关心革命老根据地建设。"
+        + BODY
+        + "\n（三）新年伊始，面对疫情冲击稳住经济大盘。"
+        + BODY
+        + "\n"
+    )
+    assert [s[2] for s in _sections(page)] == [
+        "严格按照法定权限和程序履行职责",
+        "紧紧围绕中心服务大局，关心革命老根据地建设",
+        "新年伊始，面对疫情冲击稳住经济大盘",
+    ]
+
+
 def test_a_time_word_inside_a_run_in_heading_sentence_keeps_the_heading_whole():
     # `确保今年…` and `回顾过去的2025年，` are the heading's own words: no break before them
     page = (
