@@ -385,3 +385,22 @@ def test_a_bold_heading_right_above_a_page_footer_keeps_its_line():
     # no wrap width to go by (a doc site's viewer pages): the closed bold span is a heading of its own
     page = SPEECH + "**一、主要工作**\n第3页 共8页\n全市经济运行稳中有进。\n二、今年安排\n今年要做好以下工作。\n"
     assert _lines(page)[-4:] == ["一、主要工作", "全市经济运行稳中有进。", "二、今年安排", "今年要做好以下工作。"]
+
+
+# ---------------------------------------------------------------- a PDF heading exactly one line wide
+
+WIDE = "（二）统筹推进城乡区域协调发展加快建设现代化都市圈和城市群落地"  # no punctuation after its marker
+
+
+def test_a_pdf_heading_exactly_a_line_wide_keeps_its_line_where_the_page_sets_headings_alone():
+    assert len(WIDE) == WRAP
+    paras = ["（一）坚持创新驱动发展", BODY * 2, WIDE, BODY * 3, "（三）持续保障和改善民生", OPENING * 2]
+    assert _lines(_wrapped(paras)) == paras
+    assert [s[2] for s in _sections(_wrapped(paras))] == [p[3:] for p in paras[::2]]
+
+
+def test_a_full_unpunctuated_first_line_of_a_run_in_heading_continues():
+    # the page's headings of the style run into their paragraphs: the wide line is the first line of a long one
+    long = WIDE + "，全面提升发展质量和效益。" + BODY
+    paras = ["（一）坚持创新驱动发展。" + BODY * 2, long, "（三）持续保障和改善民生。" + OPENING * 2]
+    assert _lines(_wrapped(paras)) == paras
