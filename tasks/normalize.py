@@ -1089,13 +1089,15 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
             found = list(R.GLUED_HEADING.finditer(raw))
             glued = [(m.start() + 1, *_heading_of(m)) for m in found]  # after its 。
             mark_ends.update((m.start() + 1, m.end("mark")) for m in found)
-            seen: dict[str, int] = {}  # style -> offset of its previous glued marker on the line
+            seen: dict[str, tuple[int, int, int]] = {}  # style -> (offset, number, its run's first number)
             close: set[int] = set()
-            for a, style, _ in glued:
-                b = seen.get(style)
-                if b is not None and a - b < R.OUTLINE_GAP:
+            for a, style, n in glued:
+                b, m, first = seen.get(style, (-R.OUTLINE_GAP, -1, n))
+                if a - b < R.OUTLINE_GAP and not (n == m + 1 and first >= 2):
                     close |= {a, b}  # an inline enumeration: its items are close
-                seen[style] = a
+                # a run of close markers numbered on from 二 or later (`。（八）…成效明显。…（九）…`: a review's short
+                # sections) continues the outline: an enumeration inside a paragraph counts from 一
+                seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
         events.sort()
         for a, style, n in events:

@@ -404,3 +404,22 @@ def test_a_full_unpunctuated_first_line_of_a_run_in_heading_continues():
     long = WIDE + "，全面提升发展质量和效益。" + BODY
     paras = ["（一）坚持创新驱动发展。" + BODY * 2, long, "（三）持续保障和改善民生。" + OPENING * 2]
     assert _lines(_wrapped(paras)) == paras
+
+
+# ---------------------------------------------------------------- short sections glued a few at a time
+
+
+def test_short_sections_glued_close_together_continue_the_outline():
+    # a review's short sections (under OUTLINE_GAP characters apart) numbered on from （七）: no inline enumeration
+    short = "全市创造性地开展了领导接访、干部下访和党员走访活动，群众满意度明显提高。"
+    page = (
+        SPEECH
+        + "".join(f"（{n}）第{n}项工作取得新成效。{BODY * 3}\n" for n in "一二三四五六")
+        + f"（七）社会大局和谐稳定。{BODY * 2}（八）三访三化成效明显。{short}（九）政府自身建设得到加强。{short}\n"
+    )
+    assert [s[2] for s in _sections(page)][-3:] == ["社会大局和谐稳定", "三访三化成效明显", "政府自身建设得到加强"]
+
+
+def test_an_inline_enumeration_counted_from_one_stays_in_its_paragraph():
+    page = SPEECH + "一、主要工作\n" + BODY + "重点抓好：（一）稳增长。（二）促改革。（三）惠民生。" + BODY + "\n"
+    assert [s[2] for s in _sections(page)] == ["主要工作"]
