@@ -252,6 +252,14 @@ NEWS_LEAD_LINES = (
     3  # the lead is the first body line; a deck (`李强作总结讲话 赵乐际…出席会议`) or title may precede it
 )
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
+# a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
+NEWS_XUN_DAY_RE = re.compile(
+    r"^[^\s，。]{0,12}?(?:报|网|台|社)讯\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
+)
+# the year a dateless lead states for the meeting it reports (`召开2016年度党委工作会`, `举行2024年全县经济工作会议`)
+LEAD_MEETING_YEAR_RE = re.compile(r"(?:召开|举行|开展|组织)了?(?P<y>(?:19|20)\d{2})\s*年度?")
+# a meeting that reviews the year it names, held in the next one (`2015年度总结表彰大会`, `年度考核述职会`)
+REVIEW_MEETING_RE = re.compile(r"[^，。；\n]{0,12}?(?:总结|表彰|述职|考核|评议|颁奖)")
 NEWS_LEAD_MEETING_RE = re.compile(r"主持召开(?P<meeting>[^，。；\s]{2,24}?会议)(?=[，。；\s]|$)")
 
 # A text delivered in the first person: a news headline over it (`十四届全国人大二次会议在京开幕`, then `各位代表：现在，
@@ -1396,7 +1404,7 @@ def _press_meeting(text: str) -> str | None:
     return None
 
 
-def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
+def _news_lead(text: str, published: dt.date | None, title: str | None = None) -> tuple[dt.date | None, str | None]:
     """The date and meeting of a news page's lead (NEWS_LEAD_DATE_RE): a month-day completed with the published
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
     lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
@@ -1404,18 +1412,23 @@ def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, st
     for line in text.split("\n", NEWS_LEAD_LINES)[:NEWS_LEAD_LINES]:
         line = line.strip()
         dl = NEWS_DATELINE_RE.match(line)
-        if not dl and not re.match(r"\d{1,2}月\d{1,2}日", line):
+        xun = None if dl else NEWS_XUN_DAY_RE.match(line)
+        if not dl and not xun and not re.match(r"\d{1,2}月\d{1,2}日", line):
             continue
         meeting = m.group("meeting") if (m := NEWS_LEAD_MEETING_RE.search(line[:OPENING_PARA_CHARS])) else None
-        if published is None:
+        stated = _lead_year(line[:OPENING_PARA_CHARS], title) if published is None else None
+        if published is None and stated is None:
             return None, meeting
-        lead = NEWS_LEAD_DATE_RE.search(line, dl.end() if dl else 0, OPENING_PARA_CHARS)
+        # `本网讯1月10日上午，…`: the day right after a paper's or site's 讯 mark is the news's own
+        lead = xun or NEWS_LEAD_DATE_RE.search(line, dl.end() if dl else 0, OPENING_PARA_CHARS)
         if lead is None:
             return None, meeting
         month = lead.group("m") or (dl.group("m") if dl else None)
         if month is None:
             return None, meeting
         try:
+            if published is None:
+                return dt.date(stated or 0, int(month), int(lead.group("d"))), meeting
             day = dt.date(published.year, int(month), int(lead.group("d")))
             if (day - published).days > NEWS_ROLLBACK_DAYS:
                 day = dt.date(published.year - 1, int(month), int(lead.group("d")))
@@ -1425,6 +1438,20 @@ def _news_lead(text: str, published: dt.date | None) -> tuple[dt.date | None, st
             return None, meeting  # a lead after its page's own date: one of the two is not this page's
         return day, meeting
     return None, None
+
+
+def _lead_year(lead: str, title: str | None) -> int | None:
+    """The year a dateless news lead states for its own meeting (`3月10日，童市镇隆重召开2016年度党委工作会`) or its title
+    names, when only one year is so stated; none for a review meeting (`召开2015年度总结表彰大会` meets the year
+    after) or when the two disagree."""
+    years = set()
+    if m := LEAD_MEETING_YEAR_RE.search(lead):
+        if REVIEW_MEETING_RE.match(lead, m.end()):
+            return None
+        years.add(int(m.group("y")))
+    if title and (m := YEAR_RE.search(title)):
+        years.add(int(m.group(1)))
+    return years.pop() if len(years) == 1 else None
 
 
 def _published_on(chrome: list[str]) -> dt.date | None:
@@ -3245,7 +3272,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
                 break
     lead_meeting = None
     if delivered is None:
-        delivered, lead_meeting = _news_lead(text, published)
+        # the page's date, else its url's (`/content/2012/01/12/…`): a news page is posted the day it is written
+        delivered, lead_meeting = _news_lead(text, published or _url_date(url), title or ptitle)
     if delivered is None:
         delivered = _wire_delivered(text, published, url or _provenance(raw_text, removed_lines)[0])
     out["delivered_on"] = delivered

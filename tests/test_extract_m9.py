@@ -4,9 +4,12 @@ names are the pages' own or invented; each test is the class, not the page."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tasks import extract as E
+from tasks.extract_text import find_date
 
 
 def _page(raw: str, url: str | None = None) -> dict:
@@ -105,3 +108,76 @@ def test_a_letter_of_another_occasion_is_no_greeting():
         "青石县疫情防控指挥部\n"
     )
     assert out["doc_type"] is None
+
+
+# ------------------------------------------------------------------ ROC calendar dates
+
+
+def test_a_taiwan_page_stamp_in_the_roc_calendar_is_its_date():
+    """`發稿時間:110年1 月1日 11:30` (tnews.cc, tainan.gov.tw) gave no published_on nor year."""
+    raw = (
+        "發稿單位:新聞及國際關係處 發稿時間:110年1 月1日 11:30 發稿人員:葉冠伶\n"
+        "迎接2021年來臨，台南市政府今(1日)晨舉辦「慶祝2021年元旦升旗典禮」，市長黃偉哲親自帶領局處首長出席，"
+        "並於典禮後發送台南農特產柳丁，祝福市民新的一年「添丁又發財」。\n"
+    )
+    out = _page(raw)
+    assert out["published_on"] == dt.date(2021, 1, 1)
+    assert out["year"] == 2021
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("中華民國112年2月24日", dt.date(2023, 2, 24)),
+        ("民國113年1月1日上午", dt.date(2024, 1, 1)),
+        ("中华民国7年(1918年)11月28日", dt.date(1918, 11, 28)),  # the Western year in brackets, as before
+        ("截至108年6月26日止", None),  # a bare ROC year in prose: no date without a stamp's key
+        ("第108年6月", None),
+    ],
+)
+def test_a_date_named_in_the_roc_calendar_is_read_anywhere(line, want):
+    found = find_date(line)
+    assert (found[0] if found else None) == want
+
+
+def test_a_bare_roc_year_outside_a_stamp_is_no_page_date():
+    """A photo caption's `111年12月8日` and a breadcrumb's `108年` are no page stamp: only a keyed one is."""
+    raw = (
+        "首頁 > 新聞 > 108年 > 06月\n"
+        "苗栗縣長(前左4)任期將屆滿，8日舉行記者會向鄉親報告施政成果。中央社記者攝  111年12月8日\n"
+        "苗栗縣長今天舉行記者會向鄉親報告施政成果，預告16日辦理「感恩音樂會」，他期待準縣長能延續重大建設。\n"
+    )
+    assert _page(raw)["published_on"] is None
+
+
+# ------------------------------------------------------------------ a month-day whose year the page states elsewhere
+
+
+def test_a_dateless_lead_takes_the_year_of_the_meeting_it_reports():
+    """`3月10日，童市镇隆重召开2016年度党委工作会` on a page with no stamp had no date at all."""
+    out = _page(
+        "3月10日，童市镇隆重召开2016年度党委工作会，对2015年工作进行总结，对先进单位和优秀个人进行表彰，对2016年工作进行"
+        "部署。\n会上，党委书记段曙光发表重要讲话，他说，全镇上下要高度统一思想。\n会议要求，全镇上下2016年要坚定不移抓党建。\n"
+    )
+    assert out["delivered_on"] == dt.date(2016, 3, 10)
+    assert out["year"] == 2016
+
+
+def test_a_review_meeting_of_a_named_year_dates_nothing():
+    """`召开2015年度总结表彰大会` on 2月26日 meets in 2016 or later: the year it names is not the date's."""
+    out = _page(
+        "2月26日，青石镇召开2015年度总结表彰大会，对先进单位和优秀个人进行表彰。\n会上，党委书记发表重要讲话，他说，全镇"
+        "上下要高度统一思想。\n会议要求，全镇上下要坚定不移抓党建。\n"
+    )
+    assert out["delivered_on"] is None
+
+
+def test_a_news_mark_lead_is_dated_by_the_url_of_its_page():
+    """`本网讯1月10日上午，…团拜会在这里隆重举行` on `/content/2012/01/12/…` (no stamp on the page): 2012-01-10."""
+    out = _page(
+        "本网讯1月10日上午，青石县平茶镇文化活动中心内春意盎然、热闹非凡，一年一度的平茶镇各界人士迎春团拜会在这里隆重举行。\n"
+        "团拜会上，镇长石某同志代表镇党委、政府作了热情洋溢的新春致辞。\n来源：平茶镇政府\n",
+        url="https://jingzhouxw.com/content/2012/01/12/7451688.html",
+    )
+    assert out["delivered_on"] == dt.date(2012, 1, 10)
+    assert out["year"] == 2012
