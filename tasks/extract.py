@@ -313,6 +313,7 @@ EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\
 
 # A font-size bar's words, whole or a piece of one (`还原减小】`, `中小】`: a head joined a few lines at a time cuts the
 # bar anywhere, and the normalizer records a bar it rejoined under its first line only): never a title.
+PRESS_BANNER_RE = re.compile(r"新[闻聞](?:公[报報]|稿)")
 TOOLBAR_WORDS_RE = re.compile(r"[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小])+[【】\[\]|｜\s]*")
 
 
@@ -352,6 +353,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `2023年03月29日 星期三`: a site's header date
     if re.match(r"^在.{4,60}上$", t) or _is_caption(t) or _caption_speaker([t])[0]:
         return True
+    if PRESS_BANNER_RE.fullmatch(t):
+        return True  # info.gov.hk's `新聞公報` over every release: the genre of the site, not the release's title (m9)
     if EDITORIAL_NOTE_RE.fullmatch(t):
         return True  # `（摘要）`, `（根据录音整理）`, `（译自中共驻共产国际代表团档案俄文稿）`: a note on the text, not its title
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
@@ -1478,10 +1481,24 @@ def _published_on(chrome: list[str]) -> dt.date | None:
     return None
 
 
+WEEKDAY_TAIL_RE = re.compile(r"\s*[（(]?\s*(?:星期|周|週)[一二三四五六日天]\s*[）)]?\s*")
 # a page stamp's two-digit year (`时间:15-02-11 09:43`): labelled and with its clock, read as 20YY
 SHORT_YEAR_STAMP_RE = re.compile(
     r"(?:发布时间|发布日期|更新时间|时间|日期)\s*[:：]\s*(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+\d{1,2}:\d{2}(?!\d)"
 )
+
+
+def _release_dated(raw_text: str) -> dt.date | None:
+    """A press release's date line closing the page, alone with its weekday (info.gov.hk: `二○○五年三月十日(星期四)`,
+    `2007年3月25日(星期日)` over `香港時間22時54分`), m9. Only at the page's tail: the same line in its header is the
+    site's today (`2023年03月29日 星期三`), not the page's."""
+    for line in reversed(raw_text[-RAW_TAIL_CHARS:].splitlines()[-RAW_TAIL_LINES:]):
+        if "星期" not in line and "周" not in line and "週" not in line:
+            continue
+        line = clean_line(line)
+        if (found := find_date(line)) and found[1] == 0 and WEEKDAY_TAIL_RE.fullmatch(to_half(line), found[2]):
+            return found[0]
+    return None
 
 
 def _stamped_on(removed_lines: Sequence) -> dt.date | None:
@@ -3263,7 +3280,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if delivered is None and (note := _editor_note(head)) and (found := find_date(note.group(0))):
         delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)
-    published = _published_on(chrome) or _stamped_on(removed_lines)
+    published = _published_on(chrome) or _stamped_on(removed_lines) or _release_dated(raw_text)
     if delivered is None:
         # gov.cn's info table dates a document the day it was signed (`| 成文日期：| 2024年01月11日 |`): its own date
         for line in chrome:

@@ -181,3 +181,22 @@ def test_a_news_mark_lead_is_dated_by_the_url_of_its_page():
     )
     assert out["delivered_on"] == dt.date(2012, 1, 10)
     assert out["year"] == 2012
+
+
+# ------------------------------------------------------------------ government press releases
+
+
+HK_RELEASE = (
+    "新聞公報\n \n \n\n 寄給朋友政府主網頁\n\n政務司司長談行政長官請辭\n\n************\n\n"
+    "以下為政務司司長今日(三月十日)傍晚在政府總部西座大堂就行政長官請辭會見傳媒的發言全文(中文部分):\n\n"
+    "  剛才董先生宣布了他請辭的決定。大家都知道這個決定仍需要中央人民政府的批准，所以董先生仍然是我的上司，是我們的"
+    "行政長官，而香港特區政府亦照常運作。\n\n(請同時參閱發言全文的英文部分)\n\n二○○五年三月十日(星期四)\n\n短片\n\n寄給朋友\n"
+)
+
+
+def test_a_press_release_is_dated_by_its_closing_date_line_and_titled_by_its_headline():
+    """info.gov.hk: the `新聞公報` banner was the title (doc_type 公报) and the closing `二○○五年三月十日(星期四)` no date."""
+    out = _page(HK_RELEASE, url="http://www.info.gov.hk/gia/general/200503/10/03100226.htm")
+    assert out["published_on"] == dt.date(2005, 3, 10)
+    assert out["title"] != "新闻公报"
+    assert out["doc_type"] != "公报"
