@@ -34,6 +34,7 @@ from tasks.extract_text import (
     OFFICE_KW,
     OFFICE_KW_RE,
     ORG_PREFIX_RE,
+    ROC_EPOCH,
     SALUTATION_RE,
     YEAR_RE,
     _prefixed,
@@ -1474,6 +1475,11 @@ def _published_on(chrome: list[str]) -> dt.date | None:
             # a stamp with the clock time among other chrome: `2024-03-05 11:20:15 香港文匯網`,
             # `来源：《求是》2023/08　作者：习近平　2023-04-15 09:00:00` (qstheory.cn)
             return d
+    for line in chrome:  # `發稿時間: 110年1 月1日 08:45`: a Taiwan page's stamp in the ROC calendar (m9: tainan.gov.tw)
+        m = ROC_STAMP_RE.search(line) if "年" in line and ("时间" in line or "日期" in line) else None
+        roc_year = int(m["y"]) if m and ROC_STAMP_YEARS[0] <= int(m["y"]) <= ROC_STAMP_YEARS[1] else None
+        if m and roc_year and (d2 := make_date(str(ROC_EPOCH + roc_year), m["m"], m["d"])) is not None:
+            return d2
     for line in chrome:  # `时间:15-02-11 09:43`: a labelled stamp giving the year in two digits (kf.hns93.gov.cn)
         m = SHORT_YEAR_STAMP_RE.search(to_half(line)) if "-" in line else None
         if m and (d2 := make_date("20" + m["y"], m["m"], m["d"])) is not None:
@@ -1481,6 +1487,13 @@ def _published_on(chrome: list[str]) -> dt.date | None:
     return None
 
 
+# a keyed page stamp in the ROC calendar (`發稿時間:110年1 月1日 11:30`, `发布日期：108年06月26日`): the key right before
+# the date, so a bare ROC year elsewhere in chrome (a caption's `111年12月8日`, a breadcrumb's `108年`) is no page date
+ROC_STAMP_RE = _prefixed(
+    r"(?:时间|(?<!成文)(?<!印发)(?<!施行)(?<!生效)日期)\s*[:：]?[\s|｜丨│]*"
+    r"(?<!\d)(?P<y>\d{2,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"
+)
+ROC_STAMP_YEARS = (38, 189)  # 1949 (the government's move to Taiwan) to 2100: the years a page of today's sites has
 WEEKDAY_TAIL_RE = re.compile(r"\s*[（(]?\s*(?:星期|周|週)[一二三四五六日天]\s*[）)]?\s*")
 # a page stamp's two-digit year (`时间:15-02-11 09:43`): labelled and with its clock, read as 20YY
 SHORT_YEAR_STAMP_RE = re.compile(
