@@ -90,7 +90,9 @@ SLICEABLE_SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 # of their own (every shard costs a step per stage): shards stay within 1.25 x max_shard_bytes.
 SLICE_TAIL = 4
 
-TEXT_FIELDS = ("text", "content", "raw_text", "body")  # first present one is the page text
+# first present one is the page text; `html` last: a crawler's record of the response body (scrapy, colly, trafilatura's
+# own dumps) whose page was rejected as bad_record ("no text field") though it held the page
+TEXT_FIELDS = ("text", "content", "raw_text", "body", "html")
 RECORD_FIELDS = (*TEXT_FIELDS, "url", "title", "fetched_at")  # the only columns read from a record
 MAX_DOC_BYTES = 8 * 1024 * 1024  # a speech is < 1 MB; 8 MB of "speech" is a dump or a mistake
 MIN_RAW_CHARS = 20  # shorter than this there is nothing to normalize; the real bar is min_chars later
@@ -2294,7 +2296,7 @@ def _record_doc(
     try:
         if not isinstance(record, dict):
             raise Reject("bad_record", f"{where} is JSON but not an object ({type(record).__name__}); fix or drop it")
-        _, text = _record_text(record)
+        key, text = _record_text(record)
         if text is None:
             raise Reject("bad_record", f"{where} has no text field (looked for {', '.join(TEXT_FIELDS)})")
         data = text.encode("utf-8", "surrogatepass")
@@ -2307,7 +2309,7 @@ def _record_doc(
         url = record.get("url") if isinstance(record.get("url"), str) else None
         title = record.get("title") if isinstance(record.get("title"), str) else None
         fetched = record.get("fetched_at")
-        if "<html" in text[:2000].lower() or "<body" in text[:5000].lower():
+        if key == "html" or "<html" in text[:2000].lower() or "<body" in text[:5000].lower():
             url = url or page_url(text)
             page_title, main = html_main_text(text, url)
             if main is None:

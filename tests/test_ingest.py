@@ -409,6 +409,26 @@ def test_cut_off_gzip_keeps_records_before_the_damage(tmp_path):
     assert any(r["reason"] == "decode_error" and "damaged" in r["detail"] for r in got.rejects)
 
 
+def test_a_records_html_field_is_its_page(tmp_path):
+    """A crawler's record holding the response body under `html` (scrapy, colly) was a bad_record ("no text field"):
+    its page was lost. A fragment without <html>/<body> is HTML all the same under that key."""
+    body = "".join(f"<p>{p}</p>" for p in SEED_000.splitlines() if p.strip())
+    lines = [
+        json.dumps(
+            {"url": "http://www.xx.gov.cn/art/1.html", "html": f"<html><body><article>{body}</article></body></html>"}
+        ),
+        json.dumps({"url": "http://www.xx.gov.cn/art/2.html", "html": f"<div class='TRS_Editor'>{body}</div>"}),
+        json.dumps({"html": "<div><script>var a=1;</script></div>"}),
+    ]
+    (tmp_path / "crawl.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    got = _ingest(tmp_path / "crawl.jsonl")
+    docs = {d["record"]: d for d in got.docs}
+    assert set(docs) == {"L1", "L2"}
+    for d in docs.values():
+        assert "<p>" not in d["raw_text"] and SEED_000.splitlines()[3].strip()[:20] in d["raw_text"]
+    assert [(r["record"], r["reason"]) for r in got.rejects] == [("L3", "no_text")]
+
+
 def test_parquet_records(tmp_path):
     pq.write_table(
         pa.table({"id": ["a", "b"], "text": [SEED_000, "短"], "url": ["http://x.gov.cn/1", None]}),
