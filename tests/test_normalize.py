@@ -1828,13 +1828,13 @@ def _glued_reference(lines, counts) -> None:
         if len(raw) < R.JOINED_LINE_MIN:
             glued = [(m.start() + 1, *normalize._heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
             mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_HEADING.finditer(raw))
-            seen: dict[str, int] = {}
+            seen: dict[str, tuple[int, int, int]] = {}
             close: set[int] = set()
-            for a, style, _ in glued:
-                b = seen.get(style)
-                if b is not None and a - b < R.OUTLINE_GAP:
+            for a, style, n in glued:
+                b, m, first = seen.get(style, (-R.OUTLINE_GAP, -1, n))
+                if a - b < R.OUTLINE_GAP and not (n == m + 1 and first >= 2):
                     close |= {a, b}
-                seen[style] = a
+                seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
         events.sort()
         for a, style, n in events:
