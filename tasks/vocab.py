@@ -156,6 +156,12 @@ STAR_PLACEHOLDER = (
 # runs STAR_PLACEHOLDER only on texts this finds (session 46: the full search cost the 20k bench ~20 CPU-s of normalize
 # on pages whose only stars are bold marks).
 STAR_PLACEHOLDER_GATE = r"\*(?=[年月日号]|" + _STAR_NAMED + ")"
+# How far a STAR_PLACEHOLDER match may start before the gate's star (`20**年`: the year's 3 characters and a star
+# before it; rounded up) and how far it and its lookarounds read from its start (a name's 3 stars, its unit,
+# STAR_BOLD_REACH characters, `**` and a unit after them; rounded up): normalize looks for a match only in these
+# windows around the gate's matches.
+STAR_PLACEHOLDER_LEAD = 8
+STAR_PLACEHOLDER_READ = STAR_BOLD_REACH + 16
 # a `**` that opens a bold span: not a blanked name's, a year's or a date's (`20**年`, `**月**日`)
 STAR_BOLD_OPEN = r"(?<![\d年月*])\*\*(?![*年月日号]|" + _STAR_NAMED + r")"
 

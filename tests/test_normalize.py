@@ -2197,3 +2197,42 @@ def test_single_spaces_are_rewritten_as_each_run_was(text):
     got_counts: Counter = Counter()
     assert _single_spaces(text, got_counts) == want, text
     assert +got_counts == +want_counts, text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "**",
+                "*",
+                "年",
+                "月",
+                "日",
+                "号",
+                "市",
+                "县委",
+                "政府",
+                "同志",
+                "书记",
+                "19",
+                "20",
+                "5",
+                "，",
+                "在",
+                "的",
+                "发展改革",
+                "\n",
+                "是" * 20,
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_star_placeholders_are_found_around_the_gate(text):
+    """_star_placeholder_in (STAR_PLACEHOLDER searched in windows around the gate's matches) says what a search of
+    the whole text says, bold spans up to and past STAR_BOLD_REACH included."""
+    from tasks import normalize_rules as R
+    from tasks.normalize import _star_placeholder_in
+
+    assert _star_placeholder_in(text) == (R.STAR_PLACEHOLDER.search(text) is not None), text
