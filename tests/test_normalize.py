@@ -2236,3 +2236,21 @@ def test_star_placeholders_are_found_around_the_gate(text):
     from tasks.normalize import _star_placeholder_in
 
     assert _star_placeholder_in(text) == (R.STAR_PLACEHOLDER.search(text) is not None), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=",;:?!&amp \t\n发展”“）。，a1", max_size=50))
+def test_punctuation_is_replaced_in_the_lines_holding_it_as_in_the_whole_text(text):
+    """_sub_in_lines (only the lines holding the rule's character searched) gives what a substitution over the whole
+    text gives, for every line-local punctuation pattern and the semicolon's two."""
+    from tasks import normalize as N
+
+    for char, pattern, repl in N._PUNCT_RULES:
+        if pattern in N._LINE_LOCAL_PUNCT:
+            assert N._sub_in_lines(pattern, repl, text, char) == pattern.subn(repl, text), (char, text)
+
+    def one(m):
+        return m.group(1) if m.group(1) is not None else "；"
+
+    for pattern in (N._SEMI, N._SEMI_NO_REF):
+        assert N._sub_in_lines(pattern, one, text, ";") == pattern.subn(one, text), text
