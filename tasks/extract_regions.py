@@ -422,10 +422,11 @@ NOT_SURNAME_AFTER_OFFICE = frozenset("和与及向在到于对同跟从由为将
 
 
 # What a person named in a news report does (`王宁强调`, `王吉安排`): a place read across a two-character name and
-# its verb (宁强 → 陕西省汉中市宁强县 in 云南's provincial news: session 47's fresh pages) is none when the page
-# repeats the name (`省委书记王宁主持会议`, `王宁指出`) — a place followed by such a verb (`西安排名`) is seldom
-# preceded by the same two characters elsewhere.
+# its verb (宁强 → 陕西省汉中市宁强县 in 云南's provincial news: session 47's fresh pages) is none.
 NAME_VERBS = ("强调", "指出", "表示", "要求", "主持", "介绍", "安排", "提出", "希望")
+# …when the name opens its sentence or clause (`\n王宁强调，`): read one character before it only, so a slice's scan
+# agrees with the whole text's (find_places_in); a place opening a sentence has no surname before it.
+NAME_OPENERS = frozenset(["\n", "。", "，", "；", "：", " ", "\u3000"])
 
 SPACES = (" ", "\u3000")
 
@@ -467,9 +468,9 @@ def _listed_name(text: str, at: int, end: int) -> bool:
         return text.startswith(AFTER_LIST, end + 1)
     if text.startswith("同志", end):
         return True  # `王永春同志`: a person however he is introduced
-    if after and after not in LIST_CLOSE and not text.startswith(AFTER_LIST, end):
-        return False
-    if before == "、" or (after == "、" and (not before or before in LIST_OPEN)):
+    if after not in LIST_CLOSE and not text.startswith(AFTER_LIST, end):
+        return False  # nothing after it (a slice's end) is no list's close: a slice reads as the whole text does
+    if before == "、" or (after == "、" and before in LIST_OPEN):
         return True
     return text.endswith(GROUP_LABELS, max(0, at - 3), at)
 
@@ -508,8 +509,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
                         if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above
-                        if text.startswith(NAME_VERBS, end - 1) and text.count(text[i - 1 : i + 1]) >= 2:
-                            break  # `王宁强调`: a two-character name the page repeats, then its verb
+                        if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
+                            break  # `。王宁强调`: a two-character name opening its sentence, then its verb
                         if (
                             text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1)
                             or (text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1))
