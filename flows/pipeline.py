@@ -469,9 +469,9 @@ PRESUMMARIZED_TABLES = ("documents", "keywords", "slogans")
 # ... and of the reuse step's parts (tasks.report_parts.reuse_pairs): a +1 % run rewrites most of them (new
 # documents' passages land in every doc_id_a range), and the report re-grouped each one alone at the run's end
 PRESUMMARIZED_GLOBAL = {"reuse": "reuse"}  # stage -> the table under its artifact folder
-# Below every stage's calls (stages.call_priority: depth >= 0): a partial is only needed by the report,
-# the run's last call, so it takes a worker no stage call is waiting for.
-PRESUMMARIZE_PRIORITY = (0, -1, 0)
+# Below every stage's calls (stages.call_priority: its first element, the depth, is >= 0): a partial is only
+# needed by the report, the run's last call, so it takes a worker no stage call is waiting for.
+PRESUMMARIZE_PRIORITY = (-1, 0, 0, 0)
 # A presummarize call's growth of its worker, until the pool measures one (pool.expect_growth): one export
 # step's documents, keywords and slogans files, decoded a group of columns at a time. Measured +2 MiB on
 # the shared corpus's shards and +14 MiB on the 20k bench's largest documents file's shard; a shard of 4x

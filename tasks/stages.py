@@ -319,16 +319,21 @@ def topological() -> list[str]:
 
 
 def call_priority(stage: str, rank: int = 0) -> tuple[int, int, int, int]:
-    """The pool's order for calls waiting for a worker (higher first): a global stage's calls
-    before shard calls (one global call holds up every stage after it), then the longer chain
-    after the stage, then the longer chain before it, then the step's rank among its stage's
+    """The pool's order for calls waiting for a worker (higher first): the longer chain of stages
+    after the stage, then a global stage's calls before shard calls (one global call holds up every
+    stage after it), then the longer chain before the stage, then the step's rank among its stage's
     (steps.Job.rank: a new shard's first). 20k bench: dedupe's single 157 s call waited behind every
-    queued extract shard. The chain before breaks ties between stages that both end the run: reuse
-    (after reuse_hits) became ready later than repair and has its plan and finish calls still to
-    run one at a time, so its parts go ahead of repair's queued ones and repair's fill the gaps."""
+    queued extract shard (both have 3 stages after them: the global call still goes first).
+
+    The chain after comes before the scope: repair and reuse end the run (nothing reads them), annotate
+    does not (export reads it), and with global first a +1 % run's annotate calls waited behind every
+    repair and reuse part, then export behind them (20k, this machine: the last annotate calls ran after
+    the last reuse part, export 10 s after that). The chain before breaks ties between stages that both
+    end the run: reuse (after reuse_hits) became ready later than repair and has its plan and finish
+    calls still to run one at a time, so its parts go ahead of repair's queued ones."""
     return (
-        int(STAGES[stage].scope == "global"),
         downstream_depth()[stage],
+        int(STAGES[stage].scope == "global"),
         upstream_height()[stage],
         rank,
     )  # a dozen stages: no cache (plugins register more)

@@ -74,3 +74,14 @@ def test_reuse_parts_overtake_queued_repair_parts(monkeypatch):
     for t in threads:
         t.join(10)
     assert admitted == ["reuse", "repair", "repair"]
+
+
+def test_a_shard_stage_with_stages_after_it_goes_before_global_parts_that_end_the_run():
+    """annotate's calls (export reads them) go before repair's and reuse's parts (nothing reads those):
+    with every global call first, a +1 % run's deferred annotate calls ran after the last reuse part and
+    export after them. A global call still goes first among stages with as many stages after them."""
+    for ending in ("repair", "reuse"):
+        assert call_priority("annotate") > call_priority(ending)
+        assert call_priority(ending) > call_priority("export", 99)
+    assert call_priority("reuse_hits") > call_priority("annotate", 99)
+    assert call_priority("dedupe") > call_priority("extract", 99)
