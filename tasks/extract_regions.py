@@ -1121,6 +1121,8 @@ def resolve_region(
         elif (
             wanted == "省"
             and len(provs := {cand[k].province for k in total}) == 1
+            # a city of the province (昆明), not only a county's short name: `切合山东实际` reads 合山 (广西's 合山市)
+            and any(cand[k].level == PREFECTURE for k in total)
             and (p := next((d for d in gz.by_name.get(next(iter(provs)) or "", []) if d.level == PROVINCE), None))
         ):
             # a province's own page names its cities only (`省委在昆明召开…会议`): the province they are all in

@@ -283,3 +283,13 @@ def test_districts_named_like_zones_and_a_districts_congress_under_its_city():
     )
     out = extract_fields(text)
     assert (out["region"], out["admin_level"]) == ("吉林省长春市绿园区", "county")  # was 吉林省长春市
+
+
+def test_a_provinces_page_is_not_filed_under_a_county_short_name_read_inside_a_word():
+    """The province fallback (a province's page naming only its own cities) needs a city: `切合山东实际` reads 合山, the
+    short name of 广西's county-level 合山市, and a Shandong page with no other place became 广西壮族自治区."""
+    text = (
+        "省长在全省发展改革工作会议上的讲话\n同志们：这次全省发展改革工作会议，主要是贯彻全国发展改革工作会议精神。"
+        "省委书记、省长在全委会上的重要讲话，完全符合中央经济工作会议精神，切合山东实际情况，要认真抓好落实。\n"
+    )
+    assert extract_fields(text)["region"] != "广西壮族自治区"
