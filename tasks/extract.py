@@ -1211,8 +1211,8 @@ def _news_report(title: str | None, text: str) -> bool:
 # Who the news report is about: the office and name its lead puts before the activity (`国务院总理李强1月19日主持召开…`,
 # `镇长石朝富同志代表镇党委、政府作了…致辞`, `市委书记陈英杰主持会议`).
 NEWS_SPEAKER_RE = re.compile(
-    rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
-    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
+    rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(])"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.

@@ -204,3 +204,18 @@ def test_wikisource_full_title_wins_over_its_short_header():
         "中華民國7年(1918年)11月28日\n\n  天祚吾民。使世界綿亙之戰役。忽焉吿蕆。\n"
     )
     assert out["title"] == "中华民国大总统徐世昌在庆贺协约国胜利大会之演说"
+
+
+def test_a_news_leads_name_stops_before_suo_zuo_and_its_office_holds_no_clause():
+    """`…听取和审议了国务院总理李克强所作的政府工作报告`: the lead's name was `李克强所` (所作 was no stop) and its
+    office the clause before it (`人民代表大会第五次会议听取和审议了国务院总理`): a held-out NPC news page."""
+    text = (
+        "人大闭幕会表决通过关于政府工作报告的决议\n"
+        "3月15日上午，第十二届全国人民代表大会第五次会议在人民大会堂举行闭幕会。会议表决通过了关于政府工作报告的决议。"
+        "大会听取和审议了国务院总理李克强所作的政府工作报告。代表们认为，报告实事求是。\n"
+    )
+    out = E.extract_fields(text)
+    assert out["speaker_name"] in (None, "李克强")
+    assert out["speaker_title"] in (None, "国务院总理", "总理")
+    name, office = E._news_speaker("3月15日上午，会议听取和审议了国务院总理李克强所作的政府工作报告。")
+    assert name == "李克强" and "了" not in (office or "")  # was ('李克强所', '会议听取和审议了国务院总理')
