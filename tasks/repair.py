@@ -1788,102 +1788,217 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
     are repaired, reading only their rows; a part whose clusters are all unchanged is linked. So a
     nightly run repairs, and reads the copies of, only the clusters its new pages touched. Returns
     the part's counts and the digest of its inputs."""
-    import shutil
     from collections import Counter
 
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from tasks.common import stable_hash, write_table
-    from tasks.schema import CLUSTER_MEMO
+    from tasks.common import stable_hash
 
     out = Path(out_dir)
     counts: Counter[str] = Counter()
-    # each file opened once: its footer gives the cluster digests, the row count and the rows (three
-    # opens of 25 files per part were a tenth of a +1 % repair call at 20k)
-    files = [pf for d in inputs["members"] if (pf := _open_parquet(Path(d) / "members" / f"{part}.parquet"))]
-    in_file = [_file_cluster_digests(f) for f in files]
+    name = f"{part}.parquet"
+    # the part's members files by their stamps: a file an earlier part saw (the same stamp: a members
+    # artifact links its unchanged parts) gives its cluster digests from that part's sources record, and
+    # is opened only when its rows are read (every footer of every shard was opened: 25 a part at 20k)
+    paths: list[Path] = []
+    stamps: list[list[int]] = []
+    in_file: list[dict[str, str]] = []
+    seen, made = _earlier_sources([Path(d) for d in earlier], part)
+    opened: dict[int, Any] = {}
+    for d in inputs["members"]:
+        f = Path(d) / "members" / name
+        if (stamp := _stamp_of(f)) is None:
+            continue
+        held = seen.get(tuple(stamp))
+        if held is None:
+            if (pf := _open_parquet(f)) is None:
+                continue
+            opened[len(paths)] = pf
+            held = _file_cluster_digests(pf)
+            counts["member_footers_read"] += 1
+        paths.append(f)
+        stamps.append(stamp)
+        in_file.append(held)
     memo = {
         cid: hashlib.blake2b("/".join(d[cid] for d in in_file if cid in d).encode(), digest_size=16).hexdigest()
         for cid in sorted({c for d in in_file for c in d})
     }
     digest = stable_hash(sorted(memo.items()))[:20]
-    name = f"{part}.parquet"
     names = {t: out / t / name for t in ("best_texts", "repairs", "memo", "align", "votes")}
-    known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
-    if same is not None and all(_link_file(same / t / name, target) for t, target in names.items()):
+    # the very files an earlier part was made from (their stamps, in this order): its memo is this one
+    same_files = next(((d, n) for d, got, n in made if got == stamps), None)
+    record = Path(SOURCES_DIR) / f"{part}.json"
+    if same_files is not None and _link_all(same_files[0], names):
         counts["parts_reused"] += 1
+        rows = same_files[1]
+        if not _link_file(same_files[0] / record, out / record):  # the same files: the same record
+            _write_sources(out, part, stamps, in_file, rows)
     else:
-        copy: dict[Path, list[str]] = {}
-        todo: set[str] = set()
-        for cid, d in memo.items():
-            if d in known:
-                copy.setdefault(known[d], []).append(cid)
-            else:
-                todo.add(cid)
-        aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
-        votes = _earlier_votes([Path(d) for d in earlier], name, todo) if todo else {}
-        writers = {
-            "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
-            "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
-            "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"], **INTERMEDIATE["align"]),
-            "votes": _SortedWriter(names["votes"], VOTES, ["cluster_id"], VOTES_ROW_GROUP, **INTERMEDIATE["votes"]),
-        }
-        batches = _cluster_batches(sorted(memo), files, in_file, todo)
-        asked = 0
-        try:
-            # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
-            for batch, members in _member_batches(files, in_file, todo, batches, out / f"{SPILL_DIR}-{part}"):
-                aligner.used = {}
-                records: dict[str, str] = {}
-                speeches, repairs = repair_table(members, todo & batch, aligner, votes, records)
-                counts["copies_read"] += members.num_rows
-                asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
-                s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
-                v_parts = [_vote_rows(records)]
-                lo, hi = min(batch), max(batch)
-                for src, ids in sorted(copy.items()):
-                    keep = sorted(batch.intersection(ids))
-                    if not keep:
-                        continue
-                    for t, acc, sch in (
-                        ("best_texts", s_parts, SPEECHES),
-                        ("repairs", r_parts, REPAIRS),
-                        ("align", a_parts, ALIGN_MEMO),
-                        ("votes", v_parts, VOTES),
-                    ):
-                        if len(batches) == 1:
-                            prev = pq.ParquetFile(src / t / name).read(use_threads=False)
-                        else:  # sorted by cluster_id: row-group statistics skip other ranges
-                            prev = pq.read_table(
-                                src / t / name,
-                                filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)],
-                                use_threads=False,
-                            )
-                        keep_ids = pa.array(keep, pa.string())
-                        acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
-                writers["best_texts"].add(pa.concat_tables(s_parts))
-                writers["repairs"].add(pa.concat_tables(r_parts))
-                writers["align"].add(pa.concat_tables(a_parts))
-                writers["votes"].add(pa.concat_tables(v_parts))
-                del members, speeches, repairs, s_parts, r_parts, a_parts, v_parts
-            for w in writers.values():
-                w.close()
-        finally:
-            for w in writers.values():
-                w.abort()
-            shutil.rmtree(out / f"{SPILL_DIR}-{part}", ignore_errors=True)
-        counts["clusters_from_votes"] += aligner.from_votes
-        counts["alignments_computed"] += aligner.computed
-        counts["alignments_known"] += asked - aligner.computed
-        memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
-        write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
-        counts["parts_repaired"] += 1
-        counts["clusters_repaired"] += len(todo)
-        counts["clusters_copied"] += len(memo) - len(todo)
-    counts["best_texts"] += pq.ParquetFile(names["best_texts"]).metadata.num_rows
-    counts["repairs"] += pq.ParquetFile(names["repairs"]).metadata.num_rows
+        known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
+        if same is not None and _link_all(same, names):
+            counts["parts_reused"] += 1
+            rows = {t: pq.ParquetFile(names[t]).metadata.num_rows for t in ("best_texts", "repairs")}
+        else:
+            rows = _repair_clusters(part, name, names, paths, opened, in_file, memo, known, earlier, counts)
+        _write_sources(out, part, stamps, in_file, rows)
+    counts["best_texts"] += rows["best_texts"]
+    counts["repairs"] += rows["repairs"]
     return {**counts, "digest": digest}
+
+
+def _link_all(src: Path, names: dict[str, Path]) -> bool:
+    """Every table of part `names` hard-linked from the earlier artifact `src` (False: one is gone)."""
+    return all(_link_file(src / t / target.name, target) for t, target in names.items())
+
+
+def _repair_clusters(
+    part: str,
+    name: str,
+    names: dict[str, Path],
+    paths: list[Path],
+    opened: dict[int, Any],
+    in_file: list[dict],
+    memo: dict[str, str],
+    known: dict[str, Path],
+    earlier: Sequence[str],
+    counts: Any,
+) -> dict[str, int]:
+    """A part's tables: the clusters whose digest an earlier part holds (`known`) copied from there,
+    the others repaired from their copies. Only the members files holding a cluster to repair are opened.
+    Returns the rows written to best_texts and repairs."""
+    import shutil
+
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from tasks.common import write_table
+    from tasks.schema import CLUSTER_MEMO
+
+    out = names["best_texts"].parent.parent
+    copy: dict[Path, list[str]] = {}
+    todo: set[str] = set()
+    for cid, d in memo.items():
+        if d in known:
+            copy.setdefault(known[d], []).append(cid)
+        else:
+            todo.add(cid)
+    files = [
+        (opened.get(k) or _open_parquet(f)) if not todo.isdisjoint(held) else None
+        for k, (f, held) in enumerate(zip(paths, in_file, strict=True))
+    ]
+    aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
+    votes = _earlier_votes([Path(d) for d in earlier], name, todo) if todo else {}
+    writers = {
+        "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
+        "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
+        "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"], **INTERMEDIATE["align"]),
+        "votes": _SortedWriter(names["votes"], VOTES, ["cluster_id"], VOTES_ROW_GROUP, **INTERMEDIATE["votes"]),
+    }
+    batches = _cluster_batches(sorted(memo), files, in_file, todo)
+    asked = 0
+    try:
+        # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
+        for batch, members in _member_batches(files, in_file, todo, batches, out / f"{SPILL_DIR}-{part}"):
+            aligner.used = {}
+            records: dict[str, str] = {}
+            speeches, repairs = repair_table(members, todo & batch, aligner, votes, records)
+            counts["copies_read"] += members.num_rows
+            asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
+            s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
+            v_parts = [_vote_rows(records)]
+            lo, hi = min(batch), max(batch)
+            for src, ids in sorted(copy.items()):
+                keep = sorted(batch.intersection(ids))
+                if not keep:
+                    continue
+                for t, acc, sch in (
+                    ("best_texts", s_parts, SPEECHES),
+                    ("repairs", r_parts, REPAIRS),
+                    ("align", a_parts, ALIGN_MEMO),
+                    ("votes", v_parts, VOTES),
+                ):
+                    if len(batches) == 1:
+                        prev = pq.ParquetFile(src / t / name).read(use_threads=False)
+                    else:  # sorted by cluster_id: row-group statistics skip other ranges
+                        prev = pq.read_table(
+                            src / t / name,
+                            filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)],
+                            use_threads=False,
+                        )
+                    keep_ids = pa.array(keep, pa.string())
+                    acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
+            writers["best_texts"].add(pa.concat_tables(s_parts))
+            writers["repairs"].add(pa.concat_tables(r_parts))
+            writers["align"].add(pa.concat_tables(a_parts))
+            writers["votes"].add(pa.concat_tables(v_parts))
+            del members, speeches, repairs, s_parts, r_parts, a_parts, v_parts
+        for w in writers.values():
+            w.close()
+    finally:
+        for w in writers.values():
+            w.abort()
+        shutil.rmtree(out / f"{SPILL_DIR}-{part}", ignore_errors=True)
+    counts["clusters_from_votes"] += aligner.from_votes
+    counts["alignments_computed"] += aligner.computed
+    counts["alignments_known"] += asked - aligner.computed
+    memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
+    write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
+    counts["parts_repaired"] += 1
+    counts["clusters_repaired"] += len(todo)
+    counts["clusters_copied"] += len(memo) - len(todo)
+    return {t: writers[t].written for t in ("best_texts", "repairs")}
+
+
+SOURCES_DIR = "sources"  # a repair part's members files by stamp, their cluster digests, its row counts (JSON)
+
+
+def _stamp_of(path: Path) -> list[int] | None:
+    """`_file_stat` of a members file, None when the shard has no such part."""
+    try:
+        return _file_stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _write_sources(out: Path, part: str, stamps: list[list[int]], in_file: list[dict], rows: dict[str, int]) -> None:
+    """The part's sources record, atomically: a later run's part takes the cluster digests of a file with
+    one of these stamps from here instead of its footer, and links the part when its stamps are these."""
+    import os
+    import tempfile
+
+    folder = out / SOURCES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"stamps": stamps, "digests": in_file, "rows": rows}
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, sort_keys=True)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / f"{part}.json")
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _earlier_sources(
+    earlier: list[Path], part: str
+) -> tuple[dict[tuple[int, ...], dict[str, str]], list[tuple[Path, list, dict[str, int]]]]:
+    """(stamp -> cluster digests of that members file, from the earlier parts' sources records; per
+    earlier artifact with a record: (its folder, the stamps of the files its part was made from, in
+    order, its row counts)). Artifacts without records (made before them) give nothing: their files'
+    footers are read."""
+    seen: dict[tuple[int, ...], dict[str, str]] = {}
+    made = []
+    for d in sorted(earlier):
+        try:
+            record = json.loads((d / SOURCES_DIR / f"{part}.json").read_text(encoding="utf-8"))
+            got, digests, rows = record["stamps"], record["digests"], record["rows"]
+            made.append((d, got, {t: int(rows[t]) for t in ("best_texts", "repairs")}))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for stamp, held in zip(got, digests, strict=True):
+            seen.setdefault(tuple(stamp), held)
+    return seen, made
 
 
 def _open_parquet(path: Path) -> Any:

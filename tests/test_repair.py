@@ -735,6 +735,7 @@ def test_a_part_is_repaired_in_batches_of_clusters_with_the_bytes_of_one_batch(t
         "memo",
         "parts.json",
         "repairs",
+        "sources",
         "votes",
     ]
     assert not any((tmp_path / "small").rglob(".tmp-*"))

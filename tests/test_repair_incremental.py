@@ -251,3 +251,68 @@ def test_members_writes_each_shards_listing_beside_canonical_and_links_it_with_i
     assert not os.path.samefile(tmp_path / "again" / reuse.LISTING_FILE, first / reuse.LISTING_FILE)
     again = pq.read_table(tmp_path / "again" / reuse.LISTING_FILE)
     assert again.equals(reuse.canonical_listing(pq.read_table(tmp_path / "again" / "canonical.parquet")))
+
+
+def test_a_rerun_part_reads_the_footers_of_changed_members_files_only(tmp_path):
+    """Parts 3 and 7 in two shards; a third shard brings a copy of cB (part 7). The warm run takes the
+    cluster digests of the unchanged files (same stamps) from the earlier parts' sources records: one
+    footer read (the new file), part 3 linked without opening a file, and every table a cold run's bytes.
+    An earlier artifact without records (made before them) or a file rewritten in place of its old one
+    (a new inode) is read from its footer, with the same bytes."""
+    import random
+
+    from tasks.repair import SOURCES_DIR, repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()
+    rng = random.Random(11)
+
+    def shard(name: str, parts: dict[str, list[tuple[str, str, str]]]) -> str:
+        for part, docs in parts.items():
+            rows = [
+                {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+                for d, c, t in docs
+            ]
+            write_members_part(rows, tmp_path / name / "members" / f"{part}.parquet")
+        return str(tmp_path / name)
+
+    a = shard("a", {"003": [("a0", "cC", text[7:])], "007": [("a1", "cA", text), ("a2", "cB", text[::-1])]})
+    b = shard(
+        "b",
+        {
+            "003": [("b0", "cC", truncate(text[7:], 0.5))],
+            "007": [("b1", "cA", truncate(text, 0.6)), ("b2", "cB", placeholders(text[::-1], rng))],
+        },
+    )
+    first = repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+    assert first["member_footers_read"] == 4 and first["parts_repaired"] == 2
+
+    def tables(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.parquet"))}
+
+    c = shard("c", {"007": [("c1", "cB", truncate(text[::-1], 0.4))]})
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert warm["member_footers_read"] == 1
+    assert (warm["parts_reused"], warm["parts_repaired"], warm["clusters_repaired"]) == (1, 1, 1)
+    assert os.path.samefile(
+        tmp_path / "r2" / "best_texts" / "003.parquet", tmp_path / "r1" / "best_texts" / "003.parquet"
+    )
+    cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
+    assert tables(tmp_path / "r2") == tables(tmp_path / "r3")
+    assert {k: v for k, v in warm.items() if k in ("best_texts", "repairs")} == {
+        k: v for k, v in cold.items() if k in ("best_texts", "repairs")
+    }
+
+    # a night later nothing changed: every part linked, no footer read
+    again = repair_parts({"members": [a, b, c]}, str(tmp_path / "r4"), earlier=[str(tmp_path / "r2")])
+    assert (again["parts_reused"], again.get("member_footers_read", 0)) == (2, 0)
+    assert (again["best_texts"], again["repairs"]) == (cold["best_texts"], cold["repairs"])
+
+    # no records in the earlier artifact, and b's part 7 rewritten (same rows, a new inode): footers
+    shutil.rmtree(tmp_path / "r2" / SOURCES_DIR)
+    moved = Path(b) / "members" / "007.parquet"
+    shutil.copy2(moved, moved.with_suffix(".tmp"))
+    os.replace(moved.with_suffix(".tmp"), moved)
+    after = repair_parts({"members": [a, b, c]}, str(tmp_path / "r5"), earlier=[str(tmp_path / "r2")])
+    assert after["member_footers_read"] == 5 and after["parts_reused"] == 2
+    assert tables(tmp_path / "r5") == tables(tmp_path / "r3")
