@@ -94,6 +94,14 @@ _prestarted: ProcessPoolExecutor | None = None  # the pool `prestart` made, unti
 # 5.7 / 6.0 and 5.0 / 5.0 s with two against 5.2 / 5.0 and 4.6 / 4.7 s with one; +1 % 24.0 / 25.1, 22.4 /
 # 23.1 s against 24.3, 22.6 / 25.5 s (and one 36.1 s first run on a cold page cache).
 PRESTART_WORKERS = 1
+# The prestarted pool's other workers are spawned at the run's first call (`_fill`), importing the same
+# modules: a run that calls nothing (an unchanged rerun) never starts them, and a nightly run's new shard
+# runs ingest → lines → boilerplate → normalize on one worker with the other core free, then its
+# signatures (→ dedupe, the run's critical path) and extract go out at once. Spawned only then, the second
+# worker's start and imports came after that fork: 5k +1 % runs, load ~12: signatures taken 1.3 s after
+# its submit while extract ran on the warm worker (the next run the other way round: extract 1.2 s late).
+_prestart_modules: tuple[str, ...] = ()
+_unfilled: ProcessPoolExecutor | None = None  # the prestarted pool a run kept, until its first call spawns the rest
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
 _recycle_mb: float | None = RECYCLE_MB
@@ -153,7 +161,7 @@ def configure(
     the most that call's runner has added to a worker during one call (`growth`: measured earlier in
     this pool, or passed in from an earlier run). A runner not measured yet is judged by the
     worker's size alone: more than `recycle_mb` (None: never replace) and new to the worker."""
-    global _workers, _inline, _terminated, _recycle_mb, _budget_mb, _prestarted
+    global _workers, _inline, _terminated, _recycle_mb, _budget_mb, _prestarted, _unfilled
     inline_now = workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0")
     count = default_workers() if workers is None else max(1, workers)
     same = (
@@ -164,6 +172,7 @@ def configure(
         and (count, recycle_mb, budget_mb) == (_workers, _recycle_mb, _budget_mb)
     )
     _prestarted = None
+    _unfilled = _pool if same else None
     if not same:
         shutdown()
     from tasks import procs
@@ -191,12 +200,12 @@ def prestart(workers: int | None, modules: Sequence[str] = ()) -> Future | None:
     their first calls would load anyway; workers spawned later (more calls at once, replacements)
     import nothing ahead. Returns a future done once the workers are started (None: nothing
     started); each then imports on its own."""
-    global _workers, _prestarted
+    global _workers, _prestarted, _prestart_modules
     if workers == 0 or os.environ.get(INLINE_ENV, "") not in ("", "0") or _pool is not None:
         return None
     _workers = default_workers() if workers is None else max(1, workers)
     pool = _get_pool()
-    _prestarted = pool
+    _prestarted, _prestart_modules = pool, tuple(modules)
 
     def spawn() -> None:  # on the submit thread: the workers' parent-death signal is tied to it
         for _ in range(min(_workers, PRESTART_WORKERS)):
@@ -207,6 +216,25 @@ def prestart(workers: int | None, modules: Sequence[str] = ()) -> Future | None:
         return _submitter.submit(spawn)
     except Exception:  # noqa: BLE001 - only a head start: the first real call meets the same problem
         return None
+
+
+def _fill(pool: ProcessPoolExecutor) -> None:
+    """Spawn the prestarted pool's other workers now, importing the prestart's modules before they
+    take a call (see _prestart_modules): the run's first call says it has work for them."""
+    global _unfilled
+    _unfilled = None
+
+    def spawn() -> None:  # on the submit thread: the workers' parent-death signal is tied to it
+        me: Any = pool
+        with me._shutdown_lock:
+            if me._broken or me._shutdown_thread:
+                return
+            for _ in range(me._max_workers - len(me._processes)):
+                assert isinstance(pool, _RecyclingPool)
+                pool._spawn_process(_prestart_modules)
+
+    with contextlib.suppress(Exception):  # only a head start: a call that needs a worker spawns one
+        _submitter.submit(spawn)
 
 
 def expect_growth(runner: str, mb: int) -> None:
@@ -345,6 +373,8 @@ def _run(
             submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id, warm=warm
         ).result()
         trace("pool_submit", id=call_id)
+        if pool is _unfilled:
+            _fill(pool)
         try:
             value, grew, repeat, seconds = _wait(pool, future, timeout)
             trace("pool_result", id=call_id)

@@ -712,25 +712,49 @@ def test_prestarted_workers_are_kept_by_the_next_configure_and_hold_their_module
     assert len(started) == pool.PRESTART_WORKERS == 1  # never more than a run's first call needs
     workers(3)  # what the flow does: the same settings keep the prestarted pool
     assert pool.worker_pids() == started
-    assert pool.run(_loaded, ("tasks.ingest",)) == [True] and pool.worker_pids() == started
+    assert pool.run(_loaded, ("tasks.ingest",)) == [True] and started[0] in pool.worker_pids()
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(2) as threads:  # two calls at once: the prestarted worker and one spawned for them
-        seen = list(threads.map(lambda _: pool.run(_meet, str(tmp_path), 2), range(2)))
-    assert started[0] in seen and len(set(seen)) == 2
+    with ThreadPoolExecutor(3) as threads:  # three calls at once: the prestarted worker and the two spawned since
+        seen = list(threads.map(lambda _: pool.run(_meet, str(tmp_path), 3), range(3)))
+    assert started[0] in seen and len(set(seen)) == 3
     workers(3)  # a pool that ran calls is never carried into another run
     assert pool.run(_pid, 0) not in started
 
 
 def test_a_worker_spawned_later_imports_nothing_ahead(workers, tmp_path):
-    started = _started(pool.prestart(3, ("tasks.ingest",)))
-    workers(3)
+    workers(3)  # no prestart: workers are spawned by the calls that need them
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(3) as threads:  # three calls at once: two more workers are spawned for them
+    with ThreadPoolExecutor(3) as threads:  # three calls at once: three workers are spawned for them
         seen = dict(threads.map(lambda _: pool.run(_meet_then_loaded, str(tmp_path), 3), range(3)))
-    assert {pid: seen[pid] for pid in started} == dict.fromkeys(started, True)
-    assert [loaded for pid, loaded in seen.items() if pid not in started] == [False, False]
+    assert list(seen.values()) == [False, False, False]
+
+
+def _workers_up(n: int) -> list[int]:
+    deadline = time.monotonic() + RENDEZVOUS_SECONDS
+    while len(pool.worker_pids()) < n and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return pool.worker_pids()
+
+
+def test_a_kept_prestarted_pool_spawns_its_other_workers_at_the_runs_first_call(workers, tmp_path):
+    """A run that calls nothing keeps one worker; the first call spawns the others, importing the
+    prestart's modules before they take a call, so the new shard's signatures and extract (sent out
+    together after a chain of single calls) both find a worker ready."""
+    started = _started(pool.prestart(3, ("tasks.ingest",)))
+    workers(3)  # what the flow does: the same settings keep the prestarted pool
+    time.sleep(0.5)
+    assert pool.worker_pids() == started  # no call yet (an unchanged rerun): no other worker
+    assert pool.run(_pid, 0) == started[0]
+    assert len(_workers_up(3)) == 3  # spawned without a second call
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(3) as threads:
+        seen = dict(threads.map(lambda _: pool.run(_meet_then_loaded, str(tmp_path), 3), range(3)))
+    assert set(seen) == set(pool.worker_pids()) and list(seen.values()) == [True, True, True]
+    workers(3)  # a pool that ran calls is never carried into another run, nor filled again
+    assert pool.run(_pid, 0) not in started and len(pool.worker_pids()) == 1
 
 
 def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(workers):
