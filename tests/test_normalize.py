@@ -1959,6 +1959,25 @@ def test_rule_words_read_off_a_pattern():
         assert words(none) is None, none
 
 
+def test_line_rule_remembers_short_keys_only_and_a_bounded_number():
+    """A key read again (a site's chrome, a speech's short lines in each copy) is not matched again: the second page
+    of the same lines adds no miss to the memo; the memo is bounded, and a key longer than a chrome line (a head's
+    piece) is never kept."""
+    normalize._line_rule_memo.cache_clear()
+    page = "首页>新闻中心>领导讲话\n责任编辑：张三\n各位代表：\n现在，我代表市人民政府，向大会报告工作。\n版权声明\n"
+    first = normalize.normalize_text(page)
+    misses = normalize._line_rule_memo.cache_info().misses
+    assert misses > 0
+    again = normalize.normalize_text(page)
+    assert again == first
+    info = normalize._line_rule_memo.cache_info()
+    assert info.misses == misses and info.hits >= misses
+    assert info.maxsize == normalize.LINE_RULE_MEMO_SIZE
+    long_key = "责任编辑" + "发展" * normalize._MAX_CHROME_KEY
+    assert normalize._line_rule(long_key) == normalize._match_line_rule(long_key)
+    assert normalize._line_rule_memo.cache_info().currsize == info.currsize
+
+
 def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
     """_line_rule gives the first rule of the whole alternation on every key: random keys of the line rules' own words,
     separators, digits, dates and filler, the rule examples' lines and the seed pages' keys; and each rule's words
@@ -1989,7 +2008,7 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
     for key in keys:
         want = normalize._LINE_RULES_ANY.match(key)
         got = normalize._line_rule(key)
-        assert (got and got.lastgroup) == (want and want.lastgroup), key
+        assert got == (want and normalize._LINE_RULE_NAMES[str(want.lastgroup)]), key
         if want:  # the rule that matched may open on the key's first character (_line_rule's gate lets it through)
             first = normalize._RULE_OPENINGS[int(str(want.lastgroup)[1:])]
             assert first is None or key[0] in first, (want.lastgroup, key)
