@@ -1367,3 +1367,23 @@ def test_indicator_gdp_literals_in_line():
     for text in [*SAMPLES, *_random_texts("经济增长速度率总量生产值GDP全国省的，实际年均 1%")]:
         for m in F.GDP_WORD_RE.finditer(text):
             assert any(w in m.group(0) for w in F.GDP_WORD_LITERALS)
+
+
+def test_chrome_lines_read_again_are_remembered_and_long_lines_never_kept():
+    """find_date and clean_line give what their uncached bodies give; a short line read again (a head line every
+    field's reader asks about) adds no miss, and a line longer than LINE_MEMO_MAX_CHARS is never kept."""
+    from tasks import extract_text as X
+
+    X._find_date_memo.cache_clear()
+    X._clean_line_memo.cache_clear()
+    lines = ["发布时间：2021年3月5日  来源：人民网", "**标题**", "时间：2026-02-09 来源：解放日报", "没有日期的一行"]
+    lines += [line for s in SAMPLES for line in s.splitlines()]
+    first = [(X.find_date(x), X.clean_line(x)) for x in lines]
+    assert first == [(X._find_date(x), X._clean_line(x)) for x in lines]
+    misses = (X._find_date_memo.cache_info().misses, X._clean_line_memo.cache_info().misses)
+    assert [(X.find_date(x), X.clean_line(x)) for x in lines] == first
+    assert (X._find_date_memo.cache_info().misses, X._clean_line_memo.cache_info().misses) == misses
+    size = X._find_date_memo.cache_info().currsize
+    long_line = "时间：2026-02-09 " + "甲" * X.LINE_MEMO_MAX_CHARS
+    assert X.find_date(long_line) == X._find_date(long_line) and X.clean_line(long_line) == long_line
+    assert X._find_date_memo.cache_info().currsize == size
