@@ -1079,7 +1079,66 @@ def _heading_of(m: re.Match) -> tuple[str, int]:
     return ("一、", _cn_ordinal(m.group(2))) if m.group(2) else ("（一）", _cn_ordinal(m.group(3)))
 
 
-def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> None:
+def _decimal_of(m: re.Match) -> tuple[str, int]:
+    """(style, number) of a LINE_DECIMAL / GLUED_DECIMAL match: 0 (no heading) for 0 and 00."""
+    return "1.", int(m.group(2))
+
+
+# a `1.` marker's number and its point (R.LINE_DECIMAL, R.GLUED_DECIMAL): one scan of the page finds the lines
+# _split_glued_headings reads for them (what stands before it is left to those patterns: a line the page's earlier
+# splits started holds its marker as the raw page does)
+_DECIMAL_MARK = re.compile(r"\d[.．、](?![\d.．、%％])")
+
+
+def _decimal_lines(raw: str, cr: bool) -> set[int]:
+    """The lines (numbered as _split_lines splits: \\r\\n, \\r, \\n) holding a digit then a point that may close a
+    `1.` marker."""
+    out: set[int] = set()
+    line = prev = 0
+    for m in _DECIMAL_MARK.finditer(raw):
+        at = m.start()
+        line += raw.count("\n", prev, at)
+        if cr:
+            line += raw.count("\r", prev, at) - raw.count("\r\n", prev, at)
+        out.add(line)
+        prev = at
+    return out
+
+
+_BLOCK_END = ("。", "！", "？", "；", "…", "!", "?", ";")
+_FAR = 1 << 40  # an offset step no page reaches: markers in different blocks are never near
+
+
+def _close_numbers(lines: _Lines, decimal: set[int]) -> set[tuple[int, int]]:
+    """The `1.` markers glued after a sentence's end (R.GLUED_DECIMAL) that are items of an inline list, as (line,
+    offset): the same rule as the other styles' on one line (a neighbour of the style under R.OUTLINE_GAP characters
+    away, unless the run counts on from 2 or later), over the page's lines together: a PDF's text wraps such a list
+    over many short lines (`…好事。1.教育惠民。1.3万名幼儿…` / `…全覆盖。2.卫生惠民。…`), and its wrap is joined
+    only later (_join_hard_wraps). Only markers of one block of lines count as neighbours: lines up to one that ends
+    on a sentence's end."""
+    starts = list(itertools.accumulate((len(r) + 1 for r in lines.raw), initial=0))
+    # a paragraph's lines: a line ending on a sentence's end ends its block (a PDF wraps inside sentences; a copy
+    # that joined paragraphs a few at a time ends every line on one, and its headings are no list's items)
+    block = list(itertools.accumulate((r.rstrip().endswith(_BLOCK_END) for r in lines.raw), initial=0))
+    found = [
+        (starts[i] + m.start() + 1 + block[i] * _FAR, i, m.start() + 1, int(m.group(2)))
+        for i in sorted(decimal)
+        if lines.rule[i] is None and lines.keys[i] and len(lines.raw[i]) < R.JOINED_LINE_MIN
+        for m in R.GLUED_DECIMAL.finditer(lines.raw[i])
+    ]
+    close: set[tuple[int, int]] = set()
+    b, m, first, where = -R.OUTLINE_GAP, -1, 0, (-1, -1)
+    for g, i, a, n in found:
+        near = g - b < R.OUTLINE_GAP
+        if near and not (n == m + 1 and first >= 2):
+            close |= {(i, a), where}
+        b, m, first, where = g, n, first if near and n == m + 1 else n, (i, a)
+    return close
+
+
+def _split_glued_headings(
+    lines: _Lines, counts: Counter, marked: set[int], decimal_marked: frozenset[int] | set[int] = frozenset()
+) -> None:
     """Paragraphs joined a few at a time (lines under R.JOINED_LINE_MIN): a line is broken before an outline heading
     glued after a sentence's end when it continues the page's outline (see R.GLUED_HEADING), so the outline and the
     figures' sections see it. One pass in page order; a line's breaks are applied after the pass.
@@ -1091,7 +1150,9 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
     last: dict[str, int] = {}
     prev_style = ""
     breaks: dict[int, list[int]] = {}
-    for i in [i for i, line in enumerate(lines.origin) if line in marked] if marked else []:
+    decimal = {i for i, line in enumerate(lines.origin) if line in decimal_marked} if decimal_marked else set()
+    listed = _close_numbers(lines, decimal) if decimal else set()
+    for i in [i for i, line in enumerate(lines.origin) if line in marked or i in decimal] if marked or decimal else []:
         raw = lines.raw[i]
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
@@ -1101,13 +1162,25 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
         if start:
             events.append((0, *_heading_of(start)))
             mark_ends[0] = start.end("mark")
+        elif i in decimal and (start := R.LINE_DECIMAL.match(raw)):
+            events.append((0, *_decimal_of(start)))
+            mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
             found = list(R.GLUED_HEADING.finditer(raw))
             glued = [(m.start() + 1, *_heading_of(m)) for m in found]  # after its 。
+            if i in decimal:
+                numbered = list(R.GLUED_DECIMAL.finditer(raw))
+                glued += [(m.start() + 1, *_decimal_of(m)) for m in numbered]
+                found += numbered
+                glued.sort()
             mark_ends.update((m.start() + 1, m.end("mark")) for m in found)
             seen: dict[str, tuple[int, int, int]] = {}  # style -> (offset, number, its run's first number)
             close: set[int] = set()
             for a, style, n in glued:
+                if style == "1.":  # read over the page's lines: _close_numbers
+                    if (i, a) in listed:
+                        close.add(a)
+                    continue
                 b, m, first = seen.get(style, (-R.OUTLINE_GAP, -1, n))
                 if a - b < R.OUTLINE_GAP and not (n == m + 1 and first >= 2):
                     close |= {a, b}  # an inline enumeration: its items are close
@@ -1123,7 +1196,14 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
-                if follows and len(raw) < R.JOINED_LINE_MIN and (end := _heading_end(raw, a, mark_ends[a])) is not None:
+                # a `1.` heading is only broken before: its line is often a glossary's term and definition
+                # (`21.窄带物联网：英文名称是Narrow Band…`), whose spaces are no heading's end
+                if (
+                    follows
+                    and style != "1."
+                    and len(raw) < R.JOINED_LINE_MIN
+                    and (end := _heading_end(raw, a, mark_ends[a])) is not None
+                ):
                     breaks.setdefault(i, []).append(end)  # the heading's paragraph runs on after it
                 last[style] = n
                 prev_style = style
@@ -1131,6 +1211,25 @@ def _split_glued_headings(lines: _Lines, counts: Counter, marked: set[int]) -> N
         before = len(lines.raw)
         lines.split(i, sorted(set(breaks[i])), count=False)
         counts["layout.paragraph_split"] += len(lines.raw) - before
+
+
+def _split_glued_glossary(lines: _Lines, raw: str) -> None:
+    """A glossary's label glued after the speech's last sentence, its first entry next (R.GLOSSARY_GLUED): broken off
+    onto a line of its own, in the page's second half only (a glossary follows the speech)."""
+    if not any(w in raw for w in R.GLOSSARY_WORDS):
+        return
+    end = len(raw)  # where line i ends in the page (about: the lines' breaks and cuts are not counted back)
+    for i in range(len(lines.raw) - 1, -1, -1):  # from the end: a split shifts only the lines after it
+        line = lines.raw[i]
+        if end < len(raw) // 2:
+            break
+        end -= len(line) + 1
+        if lines.rule[i] is not None or not any(w in line for w in R.GLOSSARY_WORDS):
+            continue
+        m = R.GLOSSARY_GLUED.search(line)
+        if m:
+            at = [m.start("annex")] if m.group("annex") else []
+            lines.split(i, [*at, m.start("label"), m.end("label")], count=False)
 
 
 def _line_rules(lines: _Lines) -> None:
@@ -2682,7 +2781,9 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     if ("\u3000\u3000" in raw or "\u00a0\u00a0" in raw) and _MID_INDENT.search(raw):
         _split_indents(lines, counts)
     _split_joined_body(lines, counts)
-    _split_glued_headings(lines, counts, _marked_lines(classes, bool(profile[C_CR])))
+    cr = bool(profile[C_CR])
+    _split_glued_glossary(lines, raw)
+    _split_glued_headings(lines, counts, _marked_lines(classes, cr), _decimal_lines(raw, cr))
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)

@@ -813,6 +813,31 @@ HEADING_OPENER = re.compile(
 LINE_HEADING = re.compile(
     r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]\*{0,2}([一二三四五六七八九十]{1,3})[）)])"
 )
+# The third level of a report's outline, `1.`/`1．`/`1、` (extract_sections' `1.` style), glued after a sentence's end
+# (`…高1.5个百分点以上。2、加强保障性住房建设。落实…`) or standing at a line's start: read by
+# normalize._split_glued_headings as the two styles above are, so a `1.` run continues where a copy joined its
+# headings into the paragraphs (grouped layout: 565 of 16,419 section rows of the shared corpus were `1.` headings
+# lost so). Its number holds no decimal point or list of numbers after it (`8.5%`, `3、4月份`). Inline lists
+# (`：1.加强…；2.改善…`) have their items close together or after `；` and stay, as the other styles' do.
+LINE_DECIMAL = re.compile(r"[ \t\u3000*#]*(?P<mark>(\d{1,2})[.．、](?![\d.．、%％]))")
+GLUED_DECIMAL = re.compile(
+    r"[。！？：；!?:;](?:\*\*)?[ \t\u3000]*(?:\*\*|#{1,6}[ \t]*)?(?P<mark>(\d{1,2})[.．、](?![\d.．、%％]))"
+)
+
+# The label of the glossary a report ends with (`名词解释`, `《政府工作报告》名词注释`, `附注：`; extract_structure's
+# GLOSSARY_HEAD_RE reads it on a line of its own) glued after the speech's last sentence by a copy that joined its
+# paragraphs (`…不懈奋斗！名词解释` then `1．票根经济：指…`, or `…不懈奋斗！名词解释1．票根经济：…`): broken off
+# before and after when its first numbered entry follows (normalize._split_glued_glossary), so the entries are read
+# as the glossary and not as the outline (grouped layout of the shared corpus: 9 reports' glossaries, ~390 entries
+# read as sections once `1.` runs were split).
+# The annex line a report may print above it (`附件1`) is broken off too; a markdown copy bolds the label.
+GLOSSARY_GLUED = re.compile(
+    r"[。！？!?”][ \t\u3000]*(?P<annex>(?:\*\*)?附件[\d一二三]?(?:\*\*)?)?"
+    r"(?P<label>(?:\*\*)?(?:《[^》\n]{2,12}》)?[^\n，。！？；：!?“”*]{0,8}(?:名词|术语)?(?:解释|注释|注解|附注)(?:和说明)?[:：]?"
+    r"(?:\*\*)?)"
+    r"(?=$|[ \t\u3000]*(?:\d{1,2}[.．、]|[（(\[［]\d{1,2}[）)\]］]))"
+)
+GLOSSARY_WORDS = ("解释", "注释", "注解", "附注")  # one of them is in every GLOSSARY_GLUED match: the pass's gate
 
 # A table of contents printed above a report (a doc site's or a PDF's `目录`): its outline headings one a line, with
 # dotted leaders and page numbers or without, each repeated in the body below, where it opens the section

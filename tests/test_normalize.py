@@ -1495,6 +1495,96 @@ def test_headings_glued_on_grouped_lines_are_broken_off():
         assert [r["path"] for r in got] == [p for p, _ in want], n
 
 
+_DECIMAL_PAGE = [
+    "各位代表：",
+    "一、2025年工作回顾",
+    "过去一年，全市经济运行稳中有进，地区生产总值增长5.2%。",
+    "二、2026年主要任务",
+    "（一）扩大有效需求",
+    "今年要着力扩大有效需求，推动消费提质升级。",
+    "1.加强保障性住房建设。完成建设保障性住房2410套，增长8.5%。",
+    "2、加快城乡客运一体化建设。全年新增通客车行政村95个。",
+    "3．推进综合交通运输通道建设。加快“双高铁、四高速”建设。",
+    "（二）推进科技创新",
+    "今年要加快建设创新平台，培育新质生产力。",
+    "1.激发创新创造活力。创新激励机制，加大创新投入。",
+    "2.深入推进乡村振兴。继续打好精准脱贫攻坚战。",
+    "三、加强政府自身建设",
+    "我们要坚持依法行政，建设人民满意的政府。",
+]
+_DECIMAL_PAGE = [line + _FILLER if line.endswith("。") else line for line in _DECIMAL_PAGE]
+
+
+def test_numbered_headings_glued_on_grouped_lines_are_broken_off():
+    """The outline's third level (`1.`, `2、`, `3．`) glued after a sentence's end, as a copy that joined its paragraphs
+    a few at a time gives it (`…增长8.5%。2、加快城乡客运一体化建设。…`), continues its run: the sections are those of the
+    page as given, whatever the grouping (565 such rows of the shared corpus were lost in the grouped layout)."""
+    from tasks.extract_structure import extract_sections
+
+    def numbered(page: str) -> list[str]:
+        return [r["heading"] for r in extract_sections("x", normalize_text(page).text) if r["marker_style"] == "1."]
+
+    want = numbered("\n".join(_DECIMAL_PAGE))
+    assert len(want) == 5 and want[1] == "加快城乡客运一体化建设"
+    for n in (2, 4):  # (three puts `二、…主要任务（一）…` on one line: headings glued with no sentence end, left alone)
+        grouped = "\n".join("".join(_DECIMAL_PAGE[i : i + n]) for i in range(0, len(_DECIMAL_PAGE), n))
+        assert numbered(grouped) == want, n
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["注释：", "名词解释", "**名词解释**", "附件1名词解释", "附件《政府工作报告》注释", "《政府工作报告》名词注释"],
+)
+@pytest.mark.parametrize("entries_glued", [False, True])
+def test_a_glossary_label_glued_after_the_last_sentence_is_its_own_line(label, entries_glued):
+    """`…共同创造佛山更加幸福美好的明天而努力奋斗！注释：` (佛山 2016 as given; grouped copies of 成都 2026, 昆明 2022,
+    江西 2013): the label goes on a line of its own (an annex line before it too), so its numbered entries are read
+    as the glossary, not as the outline's sections."""
+    from tasks.extract_structure import extract_sections
+
+    entries = [
+        "1．票根经济：指消费者凭借票务凭证享受折扣等权益。",
+        "2．两重：指国家重大战略实施和重点领域安全能力建设。",
+    ]
+    body = "\n".join(_DECIMAL_PAGE) + "为谱写中国式现代化新篇章不懈奋斗！" + label
+    page = body + ("".join(entries) if entries_glued else "\n" + "\n".join(entries)) + "\n"
+    text = normalize_text(page).text
+    lines = text.split("\n")
+    k = lines.index(label.replace("*", "").removeprefix("附件1").removeprefix("附件"))
+    assert lines[k - 1 - label.startswith("附件")].endswith("不懈奋斗！")
+    assert not [r for r in extract_sections("x", text) if "票根" in r["heading"] or "两重" in r["heading"]]
+
+
+def test_a_numbered_list_wrapped_over_pdf_lines_stays_one_paragraph():
+    """Ten items of a list inside one paragraph, ~100 characters apart, hard-wrapped at a PDF's line width: each
+    `。2.` is glued on a line of its own, but its neighbours are as close as on the page as given (河池 2015's
+    `继续集中财力办十件惠民实事、好事。1.教育惠民。…2.卫生惠民。…`): no heading is split off."""
+    items = "".join(
+        f"{k}.{w}惠民。新建城镇保障性住房11676套，分配入住5570户，完成农村危房改造25000户，确保各项工作取得实效。"
+        for k, w in enumerate(["教育", "卫生", "安居", "农补", "生态", "文体"], 1)
+    )
+    para = "继续集中财力办十件惠民实事、好事。" + items
+    page = "各位代表：\n一、2026年主要任务\n（一）保障民生\n" + para + "\n"
+    wrapped = "各位代表：\n一、2026年主要任务\n（一）保障民生\n" + "\n".join(
+        para[i : i + 36] for i in range(0, len(para), 36)
+    )
+    assert normalize_text(page).text.split("\n")[-1] == para
+    assert normalize_text(wrapped).text.split("\n")[-1] == para
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "措施如下：1.加强食品安全监管；2.改善农村人居环境；3.提升公共服务水平。",
+        "全年完成投资1.5亿元。2、3月份分别增长8.5%和9.2%。",
+        "增长8.5%。10.5万人实现就业。",
+    ],
+)
+def test_inline_numbered_lists_and_numbers_are_no_glued_heading(line):
+    page = "各位代表：\n一、2025年工作回顾\n（一）经济运行\n" + line + "\n"
+    assert normalize_text(page).text.split("\n")[-1] == normalize_text(line).text
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -1816,6 +1906,7 @@ def _glued_reference(lines, counts) -> None:
     last: dict[str, int] = {}
     prev_style = ""
     breaks: dict[int, list[int]] = {}
+    listed = normalize._close_numbers(lines, set(range(len(lines.raw))))
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
@@ -1825,12 +1916,22 @@ def _glued_reference(lines, counts) -> None:
         if start:
             events.append((0, *normalize._heading_of(start)))
             mark_ends[0] = start.end("mark")
+        elif start := R.LINE_DECIMAL.match(raw):
+            events.append((0, *normalize._decimal_of(start)))
+            mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
             glued = [(m.start() + 1, *normalize._heading_of(m)) for m in R.GLUED_HEADING.finditer(raw)]
+            glued += [(m.start() + 1, *normalize._decimal_of(m)) for m in R.GLUED_DECIMAL.finditer(raw)]
+            glued.sort()
             mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_HEADING.finditer(raw))
+            mark_ends.update((m.start() + 1, m.end("mark")) for m in R.GLUED_DECIMAL.finditer(raw))
             seen: dict[str, tuple[int, int, int]] = {}
             close: set[int] = set()
             for a, style, n in glued:
+                if style == "1.":
+                    if (i, a) in listed:
+                        close.add(a)
+                    continue
                 b, m, first = seen.get(style, (-R.OUTLINE_GAP, -1, n))
                 if a - b < R.OUTLINE_GAP and not (n == m + 1 and first >= 2):
                     close |= {a, b}
@@ -1844,7 +1945,11 @@ def _glued_reference(lines, counts) -> None:
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
-                end = normalize._heading_end(raw, a, mark_ends[a]) if follows and len(raw) < R.JOINED_LINE_MIN else None
+                end = (
+                    normalize._heading_end(raw, a, mark_ends[a])
+                    if follows and style != "1." and len(raw) < R.JOINED_LINE_MIN
+                    else None
+                )
                 if end is not None:
                     breaks.setdefault(i, []).append(end)
                 last[style] = n
@@ -1869,6 +1974,10 @@ _OUTLINE_PIECES = [
         "（四）",
         "（1）",
         "1.",
+        "2.",
+        "3、",
+        "２．",
+        "8.5%",
     ],
     *["。", "；", "：", "!", "**", "## ", " ", "\u3000", "\t", "\n", "\n", "\n", "\n\n", "\r\n", "\r", "推进改革发展"],
     *[
@@ -1899,11 +2008,14 @@ def test_glued_headings_read_only_the_marked_lines(monkeypatch):
 
     def marked(lines, counts) -> None:
         classes = normalize._char_classes(page)
-        normalize._split_glued_headings(lines, counts, normalize._marked_lines(classes, "\r" in page))
+        cr = "\r" in page
+        normalize._split_glued_headings(
+            lines, counts, normalize._marked_lines(classes, cr), normalize._decimal_lines(page, cr)
+        )
 
     def reference(page: str) -> Normalized:
         with monkeypatch.context() as m:
-            m.setattr(normalize, "_split_glued_headings", lambda lines, counts, _: _glued_reference(lines, counts))
+            m.setattr(normalize, "_split_glued_headings", lambda lines, counts, *_: _glued_reference(lines, counts))
             return normalize_text(page)
 
     rng = random.Random(45)
