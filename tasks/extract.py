@@ -297,9 +297,15 @@ def _is_caption(t: str) -> bool:
 
 # A title's trailing note on how much of the text the page gives (`政府工作报告（全文）`, `李强总理答中外记者问(全文)`,
 # `…讲话（摘要）`, `…讲话全文`): the site's, never the document's title.
-TEXT_NOTE_TAIL = 16  # characters: the longest note (`（图文实录）`) with the spaces before it
+TEXT_NOTE_TAIL = 16  # characters: the longest note (`（图文实录）`) with the spaces before it, or info.gov.hk's two
+# notes (`(只有中文)(附图/短片)`, 12)
+# info.gov.hk's press-release notes on what the release carries (`行政长官国庆酒会致辞(附图/短片)`, `…致辞全文(只有中文)`;
+# the last one may be cut at the page's width: `…(只有中文)(附图/短片`): the site's, never the speech's title
+# (session 47 left them in 4 of this round's 30 fresh pages' titles)
+HK_RELEASE_NOTE = r"[（(](?:附图|附短片|附图/短片|附图及短片|只有中文|只有英文)(?:[）)]|$)"
 TEXT_NOTE_SUFFIX_RE = re.compile(
     r"\s*(?:[（(【\[](?:附)?(?:全文|摘要|节选|摘登|实录|全文实录|文字实录|图文实录|图文直播)[）)】\]]"
+    rf"|(?:{HK_RELEASE_NOTE}\s*)+"
     r"|(?<=[告话辞言见定知报问])(?:全文|实录|全文实录))$"
 )
 
@@ -2072,9 +2078,13 @@ LEAD_SPEAKER_RE = re.compile(
 # The same lead turned round, as government press releases and wire copies put it: `以下为行政长官…今日（六月三十日）
 # 出席…酒会的致辞全文：`, `以下是行政长官…今日（十月一日）出席…国庆酒会致辞：`, `以下是政务司司长…今日（二月十五日）晚上出席…晚宴的致辞全文（中文译本）`, and a keynote's
 # `…总理…发表主旨演讲。以下是主旨演讲全文` (a speech named 演讲: 7 of the 53 held-out news pages named their speaker so).
+# A greeting handed over the same way (`以下是行政长官林郑月娥今日（一月三十一日）发表的农历新年贺辞全文：`, info.gov.hk's
+# festival greetings: the speaker was missing on 2 of this round's 3 such pages).
+_GREETING_WORDS = "贺辞|贺词|献词|祝词|祝辞"
 PRESS_LEAD_RE = re.compile(
     rf"(?:以下|下面)(?:为|是)(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    rf"(?=今|昨|于|在|出席|就|向|为|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言)(?:的?全文|内容|\s*[:：])"
+    rf"(?=今|昨|于|在|出席|就|向|为|发表|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言|{_GREETING_WORDS})"
+    r"(?:的?全文|内容|\s*[:：])"
 )
 KEYNOTE_LEAD_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
