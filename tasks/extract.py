@@ -1133,6 +1133,14 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
 # gcs.gov.mo), a space inside it (`2月 2日，`), one short scene-setting sentence before it (`新春佳节将至，…牵动人心。2月
 # 2日，`), a bracketed flash mark (`【特讯】`, Macau dailies) and the Taiwanese dated lead (`蕭美琴副總統今(21)日下午`,
 # `賴清德總統今(13)日上午`: president.gov.tw's news pages, the day in brackets after 今/昨).
+# A headline announcing when a policy address or work report will be delivered (`特首明发表2019施政报告`,
+# `行政长官贺一诚明日发表【2023年度施政报告】`, `林郑月娥11月25日发表《施政报告》`): a news item, never the report, which
+# its title's 报告 made it (session 47 left it; 3 of this round's 22 fresh dev pages). The time word comes before the verb;
+# the report's own title says `所作的`/`作的` (`…会议上作的政府工作报告`), which this never reads.
+ANNOUNCED_REPORT_RE = re.compile(
+    r"(?:明日?|明天|后天|将于?|将在|拟于?|擬於?|下周.|下星期.|下月[^，。；发]{0,4}|\d{1,2}月\d{1,2}日)"
+    r"[^，。；]{0,12}?(?:发表|宣读|(?<!工)作|做)[^，。；的]{0,16}?(?:施政报告|政府工作报告)"
+)
 NEWS_MARK_RE = re.compile(
     r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
@@ -2098,7 +2106,7 @@ KEYNOTE_LEAD_RE = re.compile(
 # `行政长官某某已于今日在立法会宣读完《2025年财政年度施政报告》`): one sentence, commas allowed.
 DELIVERED_LEAD_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    r"(?=同志|在|于|已|今|昨|晚|上午|下午|通过|出席|\d|发表|宣读|[（(]|[ \u3000])(?:同志)?[^。；：:！？\n]{0,60}?"
+    r"(?=同志|在|于|已|将|今|昨|晚|上午|下午|通过|出席|\d|发表|宣读|[（(]|[ \u3000])(?:同志)?[^。；：:！？\n]{0,60}?"
     r"(?:发表了?|宣读(?:完|了)?)[^，。；：:！？\n]{0,24}?(?:贺词|献词|祝词|施政报告)"
 )
 DELIVERED_LEAD_WORDS_RE = re.compile(r"贺词|献词|祝词|施政报告")
@@ -2122,7 +2130,8 @@ def _lead_speaker(text: str) -> tuple[str | None, str | None]:
     for m in itertools.chain(*tries):
         name, office = m.group("name"), m.group("office")
         if is_byline_name(name) and not _place_for_name(name):
-            return name, _strip_jurisdiction(office)
+            # `【本报消息】行政长官崔世安于明日…发表…施政报告`: the paper's mark is no part of the office
+            return name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office))
     return None, None
 
 
@@ -3331,6 +3340,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         out["doc_type"] = "答记者问"  # the answers to reporters' questions, not the report the session heard
     if news and out["doc_type"] not in NOT_NEWS_TYPES:
         out["doc_type"] = "新闻报道"  # the report tells about the meeting or the speech; it is neither
+    if out["doc_type"] in (None, "报告", "政府工作报告") and title and ANNOUNCED_REPORT_RE.search(title):
+        out["doc_type"] = "新闻报道"  # `特首明发表2019施政报告`: the news that the report will be delivered
     if out["doc_type"] is None and (placed := _place_subtitles(head)):
         # the slogan title names no kind; its subtitle does (`——在…欢迎宴会上的祝酒词`, session 46's search-tool pages)
         out["doc_type"] = _doc_type(placed[0].lstrip("—-─–－― "), text, office, out["meeting"])
