@@ -786,7 +786,9 @@ def _headline_speaker(line: str) -> tuple[str | None, str]:
 
 # a 范文 collection's numbering after a title (`…会议讲话（一）：`, `…致辞(1)`) and a tag before it (`[县长在县委书记]`)
 TITLE_NUMBERING_RE = re.compile(r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$")
-TITLE_TAG_RE = re.compile(r"^\s*[\[【][^\]】]{1,20}[\]】]\s*(?=.{5})")
+# A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
+# `施政报告|林郑月娥11月25日发表《施政报告》`: HK papers' topic tags, 2 of this round's 22 fresh dev pages)
+TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜\[【（(]{2,6}[|｜])\s*(?=.{5})")
 
 
 def _unchrome_title(t: str) -> str:
@@ -1141,11 +1143,16 @@ ANNOUNCED_REPORT_RE = re.compile(
     r"(?:明日?|明天|后天|将于?|将在|拟于?|擬於?|下周.|下星期.|下月[^，。；发]{0,4}|\d{1,2}月\d{1,2}日)"
     r"[^，。；]{0,12}?(?:发表|宣读|(?<!工)作|做)[^，。；的]{0,16}?(?:施政报告|政府工作报告)"
 )
+# A headline telling that a session closed or opened and passed its documents (`十四届全国人大二次会议闭幕 通过政府工作报告
+# 等多项决议`): the news of the session, never the resolution its last word names (typed 决议, the chair unnamed).
+SESSION_PASSED_TITLE_RE = re.compile(r"(?:闭幕|开幕|闭会|结束)[\s，,]{0,2}(?:并|后)?(?:表决)?通过")
 NEWS_MARK_RE = re.compile(
-    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
+    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
     r"(?:[^。\n]{4,40}。)?"
     r"(?:(?:\d{4}年)?\d{1,2}月\s?\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
+    # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
+    r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
     r"(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s])"
 )
 # A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
@@ -1202,12 +1209,13 @@ def _news_report(title: str | None, text: str) -> bool:
         and re.search(DOC_END + r"$", title)
         and not re.search(r"并(?:发表)?(?:重要)?(?:讲话|致辞)$", title)
         and not NEWS_OBJECT_TITLE_RE.search(title)
+        and not SESSION_PASSED_TITLE_RE.search(title)
     ):
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
     lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
     lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
-    headline = bool(title and NEWS_HEADLINE_RE.search(title))
+    headline = bool(title and (NEWS_HEADLINE_RE.search(title) or SESSION_PASSED_TITLE_RE.search(title)))
     if lead is None and not headline:
         return False  # most pages: the cheap checks first
     if any(SALUTATION_RE.match(x) for x in lines) or DELIVERED_OPENING_RE.match(opening.lstrip()):
@@ -1261,12 +1269,28 @@ NEWS_OFFICE_LEAD_RE = re.compile(
 )
 
 
+HEARD_RE = re.compile(r"听取|审议|审查|批准")
+CLAUSE_END = "，,。；;！？!?\n"
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Where the clause holding text[end] starts (after the last comma or sentence end before it)."""
+    return max(text.rfind(c, 0, end) for c in CLAUSE_END) + 1
+
+
 def _news_speaker(text: str) -> tuple[str | None, str | None]:
     m = NEWS_NAME_OFFICE_RE.search(text[:OPENING_PARA_CHARS])
     if m and is_byline_name(m.group("name")):
         return m.group("name"), m.group("office")
-    for m in NEWS_SPEAKER_RE.finditer(text[:OPENING_PARA_CHARS]):
+    zone = text[:OPENING_PARA_CHARS]
+    for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
+        if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
+            zone, _clause_start(zone, m.start()), m.start()
+        ):
+            # `会议听取和审议了国务院总理李克强所作的政府工作报告`: the report the session heard, not who presided or
+            # spoke (a closing-session news item named the premier for the chair: session 47's held-out page)
+            continue
         last = None
         for k in OFFICE_KW_RE.finditer(name):
             last = k
@@ -3338,7 +3362,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     out["doc_type"] = _doc_type(title, text, office, out["meeting"])
     if press and out["doc_type"] in (None, "政府工作报告", "报告", "讲话", "发言"):
         out["doc_type"] = "答记者问"  # the answers to reporters' questions, not the report the session heard
-    if news and out["doc_type"] not in NOT_NEWS_TYPES:
+    if news and (
+        out["doc_type"] not in NOT_NEWS_TYPES
+        or (out["doc_type"] == "决议" and title and SESSION_PASSED_TITLE_RE.search(title))
+    ):
         out["doc_type"] = "新闻报道"  # the report tells about the meeting or the speech; it is neither
     if out["doc_type"] in (None, "报告", "政府工作报告") and title and ANNOUNCED_REPORT_RE.search(title):
         out["doc_type"] = "新闻报道"  # `特首明发表2019施政报告`: the news that the report will be delivered

@@ -218,4 +218,6 @@ def test_a_news_leads_name_stops_before_suo_zuo_and_its_office_holds_no_clause()
     assert out["speaker_name"] in (None, "李克强")
     assert out["speaker_title"] in (None, "国务院总理", "总理")
     name, office = E._news_speaker("3月15日上午，会议听取和审议了国务院总理李克强所作的政府工作报告。")
-    assert name == "李克强" and "了" not in (office or "")  # was ('李克强所', '会议听取和审议了国务院总理')
+    # was ('李克强所', '会议听取和审议了国务院总理'); session 48: the premier whose report the session heard is no
+    # speaker of the news item at all (its chair is, when the lead names one)
+    assert name is None and office is None

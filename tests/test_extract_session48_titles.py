@@ -109,3 +109,66 @@ def test_a_report_titled_with_its_day_stays_a_report(title):
         f"{title}\n\n各位代表：\n\n现在，我代表市人民政府，向大会报告工作，请予审议。过去一年，全市经济运行稳中向好。\n"
     )
     assert out["doc_type"] in ("政府工作报告", "报告")
+
+
+# ------------------------------------------------------------------ NPC closing sessions, HK papers' leads and tags
+
+
+def test_a_weekday_after_the_lead_date_keeps_it_a_news_lead():
+    """`3月12日（星期四）下午3時，` was no lead: the closing session's chair went unnamed."""
+    out = _page(
+        "兩會：努力實現良好開局\n\n3月12日（星期四）下午3時，十四屆全國人大四次會議閉幕會在人民大會堂舉行。國家主席習近平等"
+        "黨和國家領導人出席，人大委員長趙樂際發表講話。\n\n大會表決11項決議草案，全部獲通過。\n\n趙樂際表示，制定和實施五年"
+        "規劃，是治國理政一條重要經驗。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赵乐际", "人大委员长")
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        (
+            "兩會|十四屆全國人大二次會議閉幕 通過政府工作報告等多項決議",
+            "十四届全国人大二次会议闭幕 通过政府工作报告等多项决议",
+        ),
+        ("施政报告｜林郑月娥将于下周三发表施政报告", "林郑月娥将于下周三发表施政报告"),
+    ],
+)
+def test_a_column_tag_before_a_bar_leaves_the_headline(line, want):
+    out = _page(
+        f"{line}\n十四屆全國人大二次會議閉幕會下午3時在北京人民大會堂舉行，習近平等黨和國家領導人出席。會議由人大委員長"
+        "趙樂際主持，表決多項決議草案。趙樂際在會上發表講話。\n趙樂際說，會議開得很成功。\n"
+    )
+    assert out["title"] == want
+
+
+def test_a_session_closing_headline_is_news_of_its_chair_not_a_resolution():
+    """`…會議閉幕 通過…等多項決議` was typed 决议 with nobody speaking."""
+    out = _page(
+        "兩會|十四屆全國人大二次會議閉幕 通過政府工作報告等多項決議\n【有線新聞】十四屆全國人大二次會議閉幕表決通過政府工作報告、"
+        "新修訂的國務院組織法等多項決議，人大委員長趙樂際發表講話。\n十四屆全國人大二次會議閉幕會下午3時在北京人民大會堂舉行，"
+        "習近平等黨和國家領導人出席。會議由人大委員長趙樂際主持，共有2900名代表出席，表決多項決議草案。趙樂際在會上發表講話。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赵乐际", "人大委员长")
+
+
+def test_the_premier_whose_report_was_heard_is_not_the_chair():
+    """`会议听取和审议了国务院总理李克强所作的政府工作报告` named the premier (session 47's held-out NPC page)."""
+    out = _page(
+        "十二届全国人大五次会议闭幕 表决通过多项决议\n新华社北京3月15日电 第十二届全国人民代表大会第五次会议15日上午在人民大会堂"
+        "闭幕。会议听取和审议了国务院总理李克强所作的政府工作报告，表决通过了关于政府工作报告的决议。大会执行主席张德江主持"
+        "闭幕会。\n张德江在闭幕会上发表讲话。他指出，会议期间，代表们认真履行职责。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("张德江", "大会执行主席")
+
+
+def test_a_resolution_under_its_own_title_stays_a_resolution():
+    out = _page(
+        "第十四届全国人民代表大会第二次会议关于政府工作报告的决议\n（2024年3月11日第十四届全国人民代表大会第二次会议通过）\n"
+        "第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。会议充分肯定国务院过去一年的工作，"
+        "同意报告提出的今年经济社会发展总体要求、政策取向，决定批准这个报告。\n"
+    )
+    assert out["doc_type"] == "决议"
