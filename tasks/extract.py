@@ -360,6 +360,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `2023年03月29日 星期三`: a site's header date
     if re.match(r"^在.{4,60}上$", t) or _is_caption(t) or _caption_speaker([t])[0]:
         return True
+    if REPORTER_BYLINE_RE.match(t):
+        return True  # `記者陳玉/台中報導`: the reporter's byline
     if PRESS_BANNER_RE.fullmatch(t):
         return True  # info.gov.hk's `新聞公報` over every release: the genre of the site, not the release's title (m9)
     if EDITORIAL_NOTE_RE.fullmatch(t):
@@ -1146,8 +1148,19 @@ ANNOUNCED_REPORT_RE = re.compile(
 # A headline telling that a session closed or opened and passed its documents (`十四届全国人大二次会议闭幕 通过政府工作报告
 # 等多项决议`): the news of the session, never the resolution its last word names (typed 决议, the chair unnamed).
 SESSION_PASSED_TITLE_RE = re.compile(r"(?:闭幕|开幕|闭会|结束)[\s，,]{0,2}(?:并|后)?(?:表决)?通过")
+# A Taiwanese or HK paper's byline line over its lead (`記者陳玉/台中報導`, `聯合報/ 記者陳敬丰/台中即時報導`,
+# `【大成報記者蕭宇廷/臺中報導】…`, a wire's `中央社/ 台北7日電`): the report's own mark, never its title (session 47
+# left such pages untyped with the byline for title: 4 of this round's 22 fresh dev pages).
+REPORTER_BYLINE = (
+    r"[【\[（(]?(?:[^\s，。/／【\[]{1,8}\s*[/／]\s*)?(?:特派)?记者[^，。！？\n/／]{1,24}?[/／]\s*"
+    r"[^，。！？\s/／】\]）)]{1,12}?(?:即时)?(?:报导|报道)[】\]）)]?"
+)
+REPORTER_BYLINE_RE = re.compile(
+    rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／]{{2,8}}\s*[/／]\s*[^\s，。/／]{{2,6}}?\d{{1,2}}日电)\s*$"
+)
 NEWS_MARK_RE = re.compile(
-    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
+    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
+    r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
     r"(?:[^。\n]{4,40}。)?"
     r"(?:(?:\d{4}年)?\d{1,2}月\s?\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
@@ -1215,6 +1228,15 @@ def _news_report(title: str | None, text: str) -> bool:
     opening = text[:NEWS_REPORT_CHARS]
     lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
     lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
+    bylined = False
+    if (
+        lead is None
+        and (byline := next((i for i, x in enumerate(lines) if REPORTER_BYLINE_RE.match(x)), None)) is not None
+    ):
+        # `記者陳玉/台中報導` on its own line marks the report whatever its lead's verb (`市長盧秀燕表示，`): the lead
+        # is the next sentence-long line
+        lead = next((x for x in lines[byline + 1 :] if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None)
+        bylined = lead is not None
     headline = bool(title and (NEWS_HEADLINE_RE.search(title) or SESSION_PASSED_TITLE_RE.search(title)))
     if lead is None and not headline:
         return False  # most pages: the cheap checks first
@@ -1222,7 +1244,9 @@ def _news_report(title: str | None, text: str) -> bool:
         return False
     if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
         return False  # a wire copy handing over to the full text is the speech's copy
-    if lead is not None and (not NEWS_ACTIVITY_RE.search(lead[:200]) or FIRST_PERSON_RE.search(lead[:200])):
+    if lead is not None and (
+        (not bylined and not NEWS_ACTIVITY_RE.search(lead[:200])) or FIRST_PERSON_RE.search(lead[:200])
+    ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     if lead is not None and NEWS_VISIT_RE.search(lead[:200]):
         return True
@@ -1232,9 +1256,14 @@ def _news_report(title: str | None, text: str) -> bool:
 
 # Who the news report is about: the office and name its lead puts before the activity (`国务院总理李强1月19日主持召开…`,
 # `镇长石朝富同志代表镇党委、政府作了…致辞`, `市委书记陈英杰主持会议`).
+# Offices a news lead names that no byline does: a spokesperson (`外交部发言人…表示`) and Taiwan's council heads (`由副主委
+# 兼發言人梁文傑主持`, 主委 = 主任委员: the Mainland Affairs Council's briefings, 2 of this round's fresh dev pages unnamed)
+NEWS_EXTRA_OFFICE = "主委|发言人"
+NEWS_OFFICE_IN_NAME_RE = re.compile(rf"{OFFICE_KW}|{NEWS_EXTRA_OFFICE}")
 NEWS_SPEAKER_RE = re.compile(
-    rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
-    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|强调|指出|调研|考察|视察|会见|看望|"
+    rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE}))[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|强调|指出|表示|带领|率领|率|"
+    r"调研|考察|视察|会见|看望|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(])"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
@@ -1265,8 +1294,15 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # What a lead puts before the office and is no part of it: a bracketed mark or dateline (`【特訊】`, `（中央社記者…30日電）`)
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
-    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])"
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^由(?=\S{2})"
 )
+# The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council
+# answers, never who briefed (session 47's held-out page took 李强).
+MAC_PAGE_WORD = "陆委会"
+# What stands before an office word and is no surname (`副总统`, `代市长`, `党主席`, `团主席`): surnames() lacks
+# common Taiwanese ones (赖), so a one-character prefix is a surname unless it is one of these.
+ORGAN_HEAD_CHARS = frozenset("副代总正常执党团省市区县州旗盟镇乡村国政人委院部厅局处科校社会")
+MAINLAND_OFFICE_RE = re.compile(r"中共|大陆|国务院|国家主席|总书记|国台办|国务院台湾事务办公室|中国")
 
 
 HEARD_RE = re.compile(r"听取|审议|审查|批准")
@@ -1283,6 +1319,7 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
     if m and is_byline_name(m.group("name")):
         return m.group("name"), m.group("office")
     zone = text[:OPENING_PARA_CHARS]
+    mac = MAC_PAGE_WORD in zone
     for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
         if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
@@ -1292,11 +1329,16 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             # spoke (a closing-session news item named the premier for the chair: session 47's held-out page)
             continue
         last = None
-        for k in OFFICE_KW_RE.finditer(name):
+        for k in NEWS_OFFICE_IN_NAME_RE.finditer(name):
             last = k
         if last is not None and last.end() < len(name):
             # `市委书记、市人大常委会主任马某`: the office stopped at 常委 and left `会主任马某` for the name
             office, name = office + name[: last.end()], name[last.end() :]
+        sur = SURNAME_OFFICE_RE.fullmatch(office)
+        if sur and sur.group("s") not in ORGAN_HEAD_CHARS:
+            continue  # `賴總統談話是強調…`: a surname and office name the person; what follows is no name
+        if mac and MAINLAND_OFFICE_RE.search(office):
+            continue
         if is_byline_name(name) and not _place_for_name(name):
             return name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office))
     return None, None

@@ -172,3 +172,57 @@ def test_a_resolution_under_its_own_title_stays_a_resolution():
         "同意报告提出的今年经济社会发展总体要求、政策取向，决定批准这个报告。\n"
     )
     assert out["doc_type"] == "决议"
+
+
+# ------------------------------------------------------------------ Taiwanese papers and the Mainland Affairs Council
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "記者陳玉/台中報導\n",
+        "聯合報／ 記者陳敬丰／台中即時報導\n",
+        "【大成報記者蕭宇廷/臺中報導】",
+    ],
+)
+def test_a_reporters_byline_marks_taiwanese_news_and_is_no_title(head):
+    """Untyped with nobody speaking, and `記者陳玉/台中報導` the title (session 47 left it)."""
+    out = _page(
+        f"{head}台中市政府元旦早上8點於府前廣場舉行升旗典禮，逾1萬名市民到場參與。台中市長盧秀燕帶領市政團隊與市民站在一起"
+        "唱國歌；盧秀燕表示，新年有三個願望，祝福市民幸福快樂。\n盧秀燕指出，市府已做全面配套準備。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("卢秀燕", "市长")
+    assert out["title"] is None or "记者" not in out["title"]
+
+
+MAC = (
+    "中央社／ 台北7日電\n\n針對中國大陸國台辦批評總統賴清德凱達格蘭論壇致詞內容，陸委會今天回應，賴總統談話是強調台灣在印太"
+    "和平的角色，國台辦一再重複同樣的話會讓人很厭煩。\n\n大陸委員會（陸委會）7日下午召開例行記者會，由副主委兼發言人梁文傑主持，"
+    "他在會中作上述表示。\n\n梁文傑表示，國台辦不用多作聯想。\n"
+)
+
+
+def test_the_mainland_affairs_councils_briefer_is_the_speaker():
+    """`賴總統談話是強調`: `谈话是` was the name; the briefing's host (`由副主委兼發言人梁文傑主持`) was never read."""
+    out = _page(MAC)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("梁文杰", "副主委兼发言人")
+
+
+def test_the_mainland_premier_a_council_answers_is_no_speaker():
+    """Session 47's held-out 陆委会 page took the premier 李强."""
+    out = _page(
+        "（中央社記者李雅雯台北17日電）大陸國務院總理李強昨日出席記者會談兩岸，陸委會表示，有注意到相關談話，也在觀察中。\n\n"
+        "大陸委員會（陸委會）17日下午舉行例行記者會，由副主委兼發言人梁文傑主持，他於會上做出上述表示。\n\n梁文傑表示，"
+        "我們都在觀察。\n"
+    )
+    assert out["speaker_name"] == "梁文杰"
+
+
+def test_a_spokespersons_statement_names_the_spokesperson():
+    out = _page(
+        "新华社北京3月7日电 外交部发言人毛宁7日主持例行记者会时表示，中方一贯主张通过对话协商解决分歧。"
+        "她说，希望有关方面停止炒作。\n毛宁指出，中方愿同各方一道努力。\n"
+    )
+    assert out["speaker_name"] == "毛宁"
