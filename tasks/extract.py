@@ -1264,7 +1264,9 @@ NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE}))[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
     r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|强调|指出|表示|带领|率领|率|"
     r"调研|考察|视察|会见|看望|"
-    r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(])"
+    r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]"
+    # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
+    r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任)))"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
 NEWS_MEETING_RE = re.compile(
@@ -1320,6 +1322,7 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         return m.group("name"), m.group("office")
     zone = text[:OPENING_PARA_CHARS]
     mac = MAC_PAGE_WORD in zone
+    first: tuple[str, str] | None = None
     for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
         if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
@@ -1340,8 +1343,33 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         if mac and MAINLAND_OFFICE_RE.search(office):
             continue
         if is_byline_name(name) and not _place_for_name(name):
-            return name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office))
-    return None, None
+            found = (name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office)))
+            if SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH)) and not STUDIED_RE.search(
+                zone, _clause_start(zone, m.start()), m.start()
+            ):
+                return found  # `县委书记张三出席会议并讲话`: who spoke, before the one who presided
+            first = first or found
+            if (spoke := _spoke_later(zone, m.end())) is None:
+                break  # no later clause says anyone spoke: the first one named
+            if spoke > _clause_start(zone, m.end()) + SPOKE_CLAUSES_CHARS:
+                break
+    return first or (None, None)
+
+
+# A clause saying the person spoke (`出席会议并讲话`, `作重要讲话`, `发表讲话`, `致辞`): the news item's speaker, rather than
+# the chair named first (`县委副书记、县长李四主持会议。县委书记张三出席并讲话`: session 47's county page named the head).
+# `传达学习国家主席习近平在…峰会上的讲话`: a speech the meeting studied (`的讲话`, 传达/学习 before the name) is no one's
+# speaking there (a city's news page went national with 习近平).
+SPOKE_AFTER_RE = re.compile(r"[^，。；\n的]{0,16}?(?:讲话|致辞|致词)")
+STUDIED_RE = re.compile(r"传达|学习|贯彻|落实|领会")
+SPOKE_REACH = 24  # characters after a name: `出席会议并作重要讲话` with a meeting's short name between
+SPOKE_CLAUSES_CHARS = 200  # how far past the first name a speaking leader may stand: the lead's sentence or two
+
+
+def _spoke_later(zone: str, p: int) -> int | None:
+    """Where a later `讲话`/`致辞` stands in the zone (None if none): only then is a later name worth reading."""
+    found = [i for w in ("讲话", "致辞", "致词") if (i := zone.find(w, p)) >= 0]
+    return min(found) if found else None
 
 
 # A news headline quoting a person after a colon (`中共建政招待會 習近平:深化兩岸交流反台獨`, `李家超：…`): the report of

@@ -226,3 +226,42 @@ def test_a_spokespersons_statement_names_the_spokesperson():
         "她说，希望有关方面停止炒作。\n毛宁指出，中方愿同各方一道努力。\n"
     )
     assert out["speaker_name"] == "毛宁"
+
+
+# ------------------------------------------------------------------ who spoke, not who presided
+
+
+def test_the_secretary_who_spoke_is_the_speaker_not_the_head_who_presided():
+    """Session 47's county news item named the county head who presided."""
+    out = _page(
+        "我县召开经济工作会议\n本报讯 2月10日，全县经济工作会议召开。县委副书记、县长李文明主持会议。县委书记张立新出席会议"
+        "并讲话。\n张立新强调，要坚定信心，真抓实干。\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == ("张立新", "县委书记")
+
+
+def test_the_first_of_a_list_of_leaders_is_the_speaker():
+    """`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`: nobody was named (a comma followed the name)."""
+    out = _page(
+        "12月27日，宜昌市各界人士2019年新年茶话会在城区举行。市委书记周霁，市委副书记、市长张家胜与全市各界人士代表欢聚"
+        "一堂，共叙友情，共谋发展。\n周霁代表市委向全市各界人士表示亲切的问候。\n周霁指出，2018年是具有里程碑意义的一年。\n"
+    )
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("周霁", "市委书记")
+
+
+def test_the_chair_who_also_spoke_stays_the_speaker():
+    out = _page(
+        "9月26日下午，全市县(区)委书记座谈会暨信访、安全稳定工作会议召开。市委书记杨广亭主持会议并讲话，市长王勇安排稳增长"
+        "工作，市人大常委会主任景耀平参加会议。\n杨广亭强调，各级各部门要抓紧高质量发展首要任务。\n王勇强调，要奋力冲刺。\n"
+    )
+    assert (out["speaker_name"], out["speaker_title"]) == ("杨广亭", "市委书记")
+
+
+def test_a_leaders_speech_the_meeting_studied_is_no_speaking_there():
+    """`…主持召开…会议，传达学习国家主席习近平在…峰会上的讲话`: the chair stays the speaker (and the city its region)."""
+    out = _page(
+        "10月10日，市委副书记、市长王建文主持召开市政府常务会议，传达学习国家主席习近平在上海合作组织峰会上的讲话。"
+        "要讲好邹城故事。\n"
+    )
+    assert out["speaker_name"] == "王建文"
