@@ -342,6 +342,16 @@ PAGER_RE = re.compile(r"第\s*\d{1,3}\s*页\s*第\s*\d{1,3}\s*页")
 TITLE_URL_TAIL_RE = re.compile(r"\s*https?://[!-~]*$")
 
 
+# A news site's section label over the headline (`即時港聞`, `地方新聞`, udn's dated `快訊`): the section, never the title
+# (2 of this round's 22 fresh dev pages had it for title, 2 more a dated flash label).
+CHANNEL_LABEL_RE = re.compile(
+    r"^(?:\S{0,6}\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?[^\s，。:：|｜]{0,4}"
+    r"(?:新闻|港闻|澳闻|要闻|快讯|速报|即时|头条)[:：]?$"
+)
+# A clock after a headline (`…发表《施政报告》 (17:15)`): when the site posted it
+TITLE_CLOCK_TAIL_RE = re.compile(r"\s*[（(]\d{1,2}:\d{2}[）)]$")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -362,6 +372,8 @@ def is_junk_title(line: str) -> bool:
         return True
     if REPORTER_BYLINE_RE.match(t):
         return True  # `記者陳玉/台中報導`: the reporter's byline
+    if CHANNEL_LABEL_RE.match(t):
+        return True  # `地方新闻`, `即时港闻`, `2026-01-01 快讯`: the section the headline below it is filed under
     if PRESS_BANNER_RE.fullmatch(t):
         return True  # info.gov.hk's `新聞公報` over every release: the genre of the site, not the release's title (m9)
     if EDITORIAL_NOTE_RE.fullmatch(t):
@@ -3300,7 +3312,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         named = [m.group("t") for x in intros if (m := INTRO_TITLE_RE.search(clean_line(simplify(x))))]
         title = _speech_title(named)
     if title is None and ptitle and not is_junk_title(ptitle):
-        title = SUBTITLE_RE.sub("", _headline_speaker(_strip_site(ptitle))[1]) or None
+        title = SUBTITLE_RE.sub("", _headline_speaker(TITLE_TAG_RE.sub("", _strip_site(ptitle)))[1]) or None
         m = PAGE_TITLE_DATELINE_RE.search(title or "")
         if title and m and m.start() >= 4 and find_date(m.group(1)):
             title = title[: m.start()]
@@ -3323,7 +3335,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title = title[pre.end() :] if (pre := TEXT_NOTE_PREFIX_RE.match(title)) else title
         if "://" in title:
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
-        title = title.rstrip(" \t|｜│丨") or None
+        title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
     out["title"] = title
 
     news = _news_report(title or ptitle, text)
