@@ -1376,7 +1376,7 @@ def cluster_members_shard(inputs: dict, out_dir: str, earlier: Sequence[str] = (
             anchors = anchors.sort_by(
                 [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
             )
-        write_table(anchors, out / "anchors.parquet")
+        write_table(anchors, out / "anchors.parquet", compression=ARTIFACT_COMPRESSION, plain=ANCHOR_PLAIN_COLUMNS)
         del canonical_table, anchors, copied
     part_digests = {}
     for p, rows in sorted(parts.items()):
@@ -1512,6 +1512,15 @@ def _member_rows(rows: list[dict], texts: pa.Table) -> pa.Table:
     )
 
 
+# anchors.parquet is read by the reuse steps only (never published), so it is written as the other artifacts
+# later stages read are (tasks.common.ARTIFACT_COMPRESSION, session 21), and its winnowed hashes and positions
+# without a dictionary: near-unique values, a dictionary tried on each row group and dropped (zstd and a
+# dictionary on every column, as before: the hash column's fallback was the larger file). Measured on the 5k
+# bench's shards (165 k rows, best of 7, one process): write 41-50 -> 17-23 ms, read (as the reuse steps do, doc
+# ids as a dictionary) 15-17 -> 8-11 ms, file 2.2 -> 2.6 MB. Members writes it in every cold call and in each
+# +1 % re-run whose shard lost or gained a canonical (7 of 8 old shards at 5k: about a third of such a call's
+# ~0.1 CPU-s was this write), and hits, reuse and the next members call read it.
+ANCHOR_PLAIN_COLUMNS = ("hash", "pos")
 SOURCES_FILE = "sources.json"  # what a members artifact was made from, and digests of its files' rows
 CLUSTER_DIGESTS = "jianghua.cluster_digests"  # members part metadata: cluster_id -> digest of its rows
 

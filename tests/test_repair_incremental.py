@@ -316,3 +316,31 @@ def test_a_rerun_part_reads_the_footers_of_changed_members_files_only(tmp_path):
     after = repair_parts({"members": [a, b, c]}, str(tmp_path / "r5"), earlier=[str(tmp_path / "r2")])
     assert after["member_footers_read"] == 5 and after["parts_reused"] == 2
     assert tables(tmp_path / "r5") == tables(tmp_path / "r3")
+
+
+def test_anchors_are_written_as_an_artifact_with_the_hashes_and_positions_plain(tmp_path):
+    """anchors.parquet (read by the reuse steps only) is uncompressed like the other intermediate artifacts, its
+    near-unique hash and pos columns without a dictionary (one was tried and dropped on every row group), its doc
+    and cluster ids with one (the reuse step reads doc ids as a dictionary); the rows are the anchor table's."""
+    import pyarrow.parquet as pq
+
+    from tasks import reuse
+    from tasks.common import ARTIFACT_COMPRESSION
+
+    docs = member_docs()
+    out = tmp_path / "out"
+    cluster_members_shard(write_inputs(tmp_path / "in", docs, ["c0", "c1"]), str(out))
+    pf = pq.ParquetFile(out / "anchors.parquet")
+    assert pf.metadata.num_rows > 0
+    for g in range(pf.metadata.num_row_groups):
+        for c in range(pf.metadata.num_columns):
+            col = pf.metadata.row_group(g).column(c)
+            assert col.compression == (
+                "UNCOMPRESSED" if ARTIFACT_COMPRESSION == "none" else ARTIFACT_COMPRESSION.upper()
+            )
+            assert col.has_dictionary_page == (col.path_in_schema not in ("hash", "pos")), col.path_in_schema
+    canonical = pq.read_table(out / "canonical.parquet", columns=["doc_id", "cluster_id", "text"]).to_pylist()
+    want = reuse.anchor_table(canonical).sort_by(
+        [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
+    )
+    assert pf.read().equals(want.cast(pf.schema_arrow))
