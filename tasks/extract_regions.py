@@ -3,7 +3,8 @@
 The table is jionlp's `china_location` dictionary (GB/T 2260 codes, province → county, plus township
 names) and its `china_location_change` list of renamed divisions, read straight from the installed
 package's data files (importing jionlp itself costs seconds). Places that never had a code (嘉峪关's
-长城区) come from `tasks/data/extract/places_extra.tsv`.
+长城区) come from `tasks/data/extract/places_extra.tsv`, earlier renames the list lacks (户县) and leagues' short
+forms (锡盟) from `places_renamed.tsv`.
 
 Matching is a leftmost-longest scan keyed by each name's first two characters, tried only where a text's
 two characters are some name's first two (a NumPy lookup), no per-sentence parser.
@@ -164,6 +165,7 @@ def load_gazetteer() -> Gazetteer:
         d / "china_location.zip",
         d / "china_location_change.txt",
         DATA_DIR / "places_extra.tsv",
+        DATA_DIR / "places_renamed.tsv",
     ):
         digest.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-") + b"\0")
     digest.update(extract_text.jieba_dict_digest().encode())  # the POS tags the aliases are judged by
@@ -319,6 +321,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
                 _add(
                     gz, o[4], Division(o[4], succ.code if succ else None, PREFECTURE, o[2], o[4], None, "renamed", n[1])
                 )
+    _add_renamed(gz, aliases)
     extra = DATA_DIR / "places_extra.tsv"
     if extra.exists():
         for line in extra.read_text("utf-8").splitlines():
@@ -345,6 +348,33 @@ def _build_gazetteer(d: Path) -> Gazetteer:
     for k in gz.town_prefix2:
         gz.town_prefix2[k].sort(key=lambda s: (-len(s), s))
     return gz
+
+
+def _add_renamed(gz: Gazetteer, aliases: list[tuple[str, Division]]) -> None:
+    """The renamed divisions and league short forms of places_renamed.tsv (户县 -> 鄠邑区, 锡盟): a page naming only
+    them had no region (`审定户县…方案`, `锡盟安监局`: session 48's fresh pages)."""
+    path = DATA_DIR / "places_renamed.tsv"
+    for line in path.read_text("utf-8").splitlines() if path.exists() else ():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, _, prov, old_city, old, new_city, new = line.split("\t")
+        level = COUNTY if new_city else PREFECTURE
+        succ = next(
+            (
+                d
+                for d in gz.by_name.get(new, [])
+                if d.level == level and d.province == prov and (d.city == new_city or not new_city)
+            ),
+            None,
+        )
+        if succ is None:
+            continue
+        if kind == "short":
+            aliases.append((old, succ))
+        elif level == COUNTY:
+            _add(gz, old, Division(old, succ.code, COUNTY, prov, old_city, old, "renamed", new))
+        else:
+            _add(gz, old, Division(old, succ.code, PREFECTURE, prov, old, None, "renamed", new))
 
 
 class PlaceHit(NamedTuple):
