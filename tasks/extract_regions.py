@@ -530,6 +530,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
+                    if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
+                        continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
                     if (
                         text[end : end + 1] in ORG_FIRST_CHARS
                         and text.startswith(ORG_AFTER_PLACE, end)
@@ -551,6 +553,22 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
                     nxt = i + len(surface)
                     break
+
+
+# A two-character county (X县) whose X closes the word before it (示范|县, 完成|县委, 提高|县域, 到达|县城) is that
+# word and 县 (范县, 成县, 高县 and 达县 were read in county reports: session 48's fresh pages); a place right before
+# it (山东单县, 湖北房县) keeps it. After a closing mark, 和县 is `and county` (`…的请示》和县妇联`).
+CLOSING_MARKS = frozenset("》」』”）)")
+CONJUNCTION_COUNTIES = frozenset(["和县"])
+
+
+def _word_tail(text: str, i: int) -> bool:
+    """Whether the two-character county at text[i:i+2] is read as the tail of the word before it and 县."""
+    before = text[i - 1]
+    if before in CLOSING_MARKS:
+        return text.startswith(tuple(CONJUNCTION_COUNTIES), i)
+    tag = _common_words().get(before + text[i])
+    return tag is not None and tag != "ns"
 
 
 # The last text scanned whole and its hits: a document's text is scanned once for its region (the body) and once

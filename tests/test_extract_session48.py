@@ -30,6 +30,7 @@ def test_a_county_renamed_before_the_change_list_names_its_jurisdiction():
     assert out["region"] == "陕西省西安市户县"
     assert out["region_code"] == "610118"  # 鄠邑区 since 2016
     assert out["admin_level"] == "county"
+    assert "和县" not in (out["region_mentions"] or [])
 
 
 @pytest.mark.parametrize(
@@ -40,3 +41,44 @@ def test_renamed_divisions_carry_their_successors_code(name, code):
     divs = R.lookup(name)
     assert [d.code for d in divs] == [code]
     assert divs[0].status == "renamed"
+
+
+# ------------------------------------------------------------------ two-character counties across a word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "创建国家级示范县，",
+        "圆满完成县委交办的任务",
+        "不断提高县域经济发展水平",
+        "加强管理县级资金",
+        "到达县城以后",
+        "新任县委书记",
+        "的请示》和县妇联",
+    ],
+)
+def test_a_words_tail_and_county_is_no_two_character_county(text):
+    assert R.find_places(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("山东单县", ["山东", "单县"]),
+        ("湖北房县", ["湖北", "房县"]),
+        ("安徽省和县人民政府", ["安徽省", "和县"]),
+        ("在滑县调研", ["滑县"]),
+        ("和县县委书记", ["和县"]),
+    ],
+)
+def test_two_character_counties_after_a_place_or_a_non_word_stay(text, want):
+    assert [h.surface for h in R.find_places(text)] == want
+
+
+def test_a_word_tail_rule_keeps_a_slices_scan_equal_to_the_texts():
+    text = "湖北房县。创建国家级示范县，山东单县到达县城" * 3
+    for a in range(0, len(text), 3):
+        for b in (len(text), len(text) - 5):
+            got = [(h.start, h.surface) for h in R.find_places_in(text, a, b)]
+            assert got == [(h.start, h.surface) for h in R.find_places(text[a:b])]
