@@ -1023,6 +1023,19 @@ def _meeting_places(text: str) -> set[str]:
     return out
 
 
+# A place's own organ right after its name (`锡盟安监局`, `宿迁市委`, `海安县人民政府`, `内蒙古自治区党委`): in a
+# page's opening it says whose page it is. A bureau is a few characters ending in 局, but not 大局/格局/开新局.
+OWN_ORGAN_RE = re.compile(
+    r"(?:市|县|区|旗|盟|州|自治区|自治州)?(?:党委|委(?![托屈])|人民政府|政府|人大|政协|[\u4e00-\u9fff]{0,2}[^\W大全格布结开当新变时骗饭赌]局)"
+)
+OWN_ORGAN_CHARS = 120  # the body's opening sentence or two, where the page says who acts (锡盟's at 46)
+
+
+def _own_organ_at(text: str, end: int) -> bool:
+    """Whether `text` names an organ of the place that ends at `end` right there (OWN_ORGAN_RE)."""
+    return OWN_ORGAN_RE.match(text, end, end + 8) is not None
+
+
 LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
 
 
@@ -1055,6 +1068,7 @@ def resolve_region(
     cand: dict[tuple, Division] = {}
     mentions: dict[tuple, list[str]] = {}
     strong: set[tuple] = set()  # named in the title or head
+    own_organ: set[tuple] = set()  # named with its own organ in the title, head or opening (锡盟安监局)
     code_support: dict[str, float] = {}
     name_support: dict[str, float] = {}
     town_score: dict[str, float] = {}  # township names (大梁庄乡, 海宴镇) by weight, for a township's own document
@@ -1071,6 +1085,12 @@ def resolve_region(
             lead = body_at[0][max(0, body_at[1] - VISIT_LEADER_CHARS) : body_at[1]]
         skip = not_jurisdiction(part, lead)
         meeting_places = _meeting_places(part)
+        # where a hit's own organ is read: the title and head whole, the body's opening
+        src, organ_end = (body_at[0], body_at[1] + OWN_ORGAN_CHARS) if part is body_text and body_at else (part, 0)
+        if part is not body_text:
+            organ_end = len(part)
+        elif body_at is None:
+            organ_end = OWN_ORGAN_CHARS
         for h in hits:
             if skip and skip.get(h.surface):
                 skip[h.surface] -= 1  # `新华社北京…电`, `于臺北市`, `北京人民大会堂`: where, not whose
@@ -1087,6 +1107,8 @@ def resolve_region(
                 mentions.setdefault(k, []).append(h.surface)
                 if weight > 1.0 or own_meeting:
                     strong.add(k)
+                if h.start < organ_end and _own_organ_at(src, h.end):
+                    own_organ.add(k)
                 for anc in (dv.province, dv.city):
                     if anc:
                         name_support[anc] = name_support.get(anc, 0.0) + w
@@ -1181,6 +1203,19 @@ def resolve_region(
             return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
     # County aliases alone (陈仓) need repetition before they name the jurisdiction.
     best = max(pool, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
+    if best not in own_organ and (
+        inner := [
+            k
+            for k in own_organ
+            if k in total
+            and (cand[k].province == cand[best].name or cand[k].city == cand[best].name)
+            and cand[k].name != cand[best].name
+            and (wanted is None or fits(cand[k]))
+        ]
+    ):
+        # the page's own organ is one of its places' (`锡盟安监局组织…学习` under 内蒙古自治区's words): the place
+        # whose organ speaks, not the province or city its text names more
+        best = max(inner, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
     dv = cand[best]
     only_alias = all(m != dv.name for m in mentions.get(best, []))
     if dv.level == COUNTY and only_alias and len(mentions.get(best, [])) < 2:

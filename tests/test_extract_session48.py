@@ -43,6 +43,35 @@ def test_renamed_divisions_carry_their_successors_code(name, code):
     assert divs[0].status == "renamed"
 
 
+def test_a_leagues_short_form_with_its_own_bureau_names_the_league():
+    out = _page(
+        "为进一步增强“建设亮丽内蒙古，共圆伟大中国梦”的责任感使命感，按照自治区党委的要求，锡盟安监局组织全体干部"
+        "员工认真学习内蒙古自治区成立70周年庆祝大会的讲话，全局干部员工倍感振奋。\n"
+        "专题学习会上，局党组书记王建华同志强调，题词是内蒙古发展历程中具有里程碑意义的大事，对做好内蒙古工作"
+        "提出了新期望新要求。\n会议要求全体干部员工不断谱写内蒙古经济发展、民族团结、生态文明、民生改善的新篇章。"
+    )
+    assert out["region"] == "内蒙古自治区锡林郭勒盟"
+    assert out["admin_level"] == "prefecture"
+
+
+def test_a_citys_own_organ_in_the_opening_beats_the_province_its_text_names_more():
+    out = _page(
+        "为深入贯彻省委全会精神，宿迁市委宣传部组织全体干部开展专题学习。\n"
+        "会议指出，要牢记江苏发展大局，在江苏高质量发展中走在前列，为江苏现代化建设作出贡献。"
+        "江苏的发展离不开每一位干部的努力，全体干部要立足岗位、真抓实干。"
+    )
+    assert out["region"] == "江苏省宿迁市"
+
+
+def test_a_province_named_with_its_own_organ_keeps_its_page():
+    out = _page(
+        "为深入贯彻江苏省委全会精神，江苏省委宣传部组织全体干部开展专题学习，宿迁市委宣传部派员参加。\n"
+        "会议指出，要牢记江苏发展大局，在江苏高质量发展中走在前列，为江苏现代化建设作出贡献。"
+        "江苏的发展离不开每一位干部的努力，全体干部要立足岗位、真抓实干。"
+    )
+    assert out["region"] == "江苏省"
+
+
 # ------------------------------------------------------------------ two-character counties across a word
 
 
