@@ -2464,7 +2464,7 @@ KIND_OF_OFFICE = (
     ("市长", "市"),
     ("区长", "区"),
     ("县长", "县"),
-    ("旗长", "县"),
+    ("旗长", "旗"),
     ("镇长", "镇"),
     ("乡长", "镇"),
     ("镇党委", "镇"),  # `海宴镇委书记`, `XX镇党委书记`: a township's party secretary
@@ -2476,7 +2476,13 @@ KIND_OF_OFFICE = (
 # The level a jurisdiction kind fixes without its place (m9: 13 of 19 county and township pages of 35 fresh real pages
 # had a level and no region they named in full: `县长在…`, `镇党委书记…`, `*县人民政府`, `全区` counts). 市 is absent: a
 # 市长 or 全市 is a prefecture's or a county-level city's (钟祥市), 州 a prefecture's or an autonomous one's.
-LEVEL_OF_KIND_ALONE = {"省": regions.PROVINCE, "县": regions.COUNTY, "区": regions.COUNTY, "镇": regions.TOWNSHIP}
+LEVEL_OF_KIND_ALONE = {
+    "省": regions.PROVINCE,
+    "县": regions.COUNTY,
+    "旗": regions.COUNTY,
+    "区": regions.COUNTY,
+    "镇": regions.TOWNSHIP,
+}
 
 
 GOV_SELF_RE = re.compile(
@@ -2743,21 +2749,16 @@ def _kind_hint(
         ):
             return "市"
         if k in ("县", "旗"):
-            return "县"
+            return k
         if k == "区" and not place.endswith("自治区"):
             return "区"
     body = text[:KIND_COUNT_CHARS]
     # A banner (旗) is a county of Inner Mongolia: its own words count as a county's (`在市委、市政府和旗委的坚强领导下`,
     # `旗人民政府`, `我旗`): 土默特左旗's congress news was a 市 kind with no region (session 47's fresh pages).
+    banner = body.count("全旗") + body.count("旗委") + body.count("旗人民政府") + body.count("我旗")
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
-        "县": body.count("全县")
-        + body.count("县委")
-        + body.count("县政府")
-        + body.count("全旗")
-        + body.count("旗委")
-        + body.count("旗人民政府")
-        + body.count("我旗"),
+        "县": body.count("全县") + body.count("县委") + body.count("县政府") + banner,
         "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市") + body.count("全州"),
         "省": body.count("全省") + body.count("省委") + body.count("省政府") + body.count("自治区人民政府"),
         "镇": body.count("全镇")
@@ -2777,6 +2778,10 @@ def _kind_hint(
     # 自治区 reports say 全区 for the whole region: a province, not a district.
     if kind == "区" and body.count("自治区") * 2 >= counts["区"]:
         return "省"
+    if kind == "县" and banner * 2 > n:
+        # a banner's own words (旗委书记, 全旗) ask for a banner: a county's short name read in a person's name
+        # (`旗领导孙志春、海乌兰图雅` → 乌兰县) beat the banner the text names once (session 48's fresh pages)
+        return "旗"
     # A city report names the province often too; the city's own 全市/市委 dominates.
     return kind
 

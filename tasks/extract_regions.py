@@ -1036,7 +1036,15 @@ def _own_organ_at(text: str, end: int) -> bool:
     return OWN_ORGAN_RE.match(text, end, end + 8) is not None
 
 
-LEVEL_OF_KIND = {"省": PROVINCE, "州": PREFECTURE, "市": PREFECTURE, "区": COUNTY, "县": COUNTY, "镇": TOWNSHIP}
+LEVEL_OF_KIND = {
+    "省": PROVINCE,
+    "州": PREFECTURE,
+    "市": PREFECTURE,
+    "区": COUNTY,
+    "县": COUNTY,
+    "旗": COUNTY,
+    "镇": TOWNSHIP,
+}
 
 
 @dataclass
@@ -1168,6 +1176,8 @@ def resolve_region(
             return kind == "县" or (dv.level == COUNTY and dv.name.endswith("市"))
         if wanted == "省":
             return dv.level == PROVINCE
+        if wanted == "旗":
+            return dv.level == COUNTY and dv.name.endswith("旗")
         return kind == wanted
 
     # A county named once in the body only is usually a comparison (比追…厦门思明区), not the jurisdiction.
@@ -1180,6 +1190,7 @@ def resolve_region(
             or k in strong
             or len(mentions.get(k, [])) >= 2
             or code_support.get(cand[k].code or "", 0.0) > 0
+            or wanted == "旗"  # a banner's page naming a banner (a long name no prose holds) names its own
         )
     ]
     if wanted == "区":

@@ -72,6 +72,20 @@ def test_a_province_named_with_its_own_organ_keeps_its_page():
     assert out["region"] == "江苏省"
 
 
+# ------------------------------------------------------------------ banners and prefectures
+
+
+def test_a_banners_page_names_its_banner_not_a_county_in_a_persons_name():
+    out = _page(
+        "1月3日，旗委召开“两会”党员代表、党员委员会议。旗委书记赵国庆出席会议并讲话。旗领导孙立新、"
+        "海乌兰托娅、周建军等出席。\n赵国庆指出，要切实把思想和行动统一到党中央决策部署和自治区党委、市委、"
+        "旗委的工作要求上来。要围绕旗域经济总体思路，奋楫争先、矢志进位，续写乌拉特中旗现代化建设的崭新篇章。"
+        "旗委分别成立了人大会议临时党组和政协会议临时党支部。"
+    )
+    assert out["region"] == "内蒙古自治区巴彦淖尔市乌拉特中旗"
+    assert out["admin_level"] == "county"
+
+
 # ------------------------------------------------------------------ two-character counties across a word
 
 
