@@ -2460,7 +2460,7 @@ KIND_OF_OFFICE = (
     ("总理", "national"),
     ("省长", "省"),
     ("主席", None),
-    ("州长", "市"),
+    ("州长", "州"),
     ("市长", "市"),
     ("区长", "区"),
     ("县长", "县"),
@@ -2475,11 +2475,13 @@ KIND_OF_OFFICE = (
 
 # The level a jurisdiction kind fixes without its place (m9: 13 of 19 county and township pages of 35 fresh real pages
 # had a level and no region they named in full: `县长在…`, `镇党委书记…`, `*县人民政府`, `全区` counts). 市 is absent: a
-# 市长 or 全市 is a prefecture's or a county-level city's (钟祥市), 州 a prefecture's or an autonomous one's.
+# 市长 or 全市 is a prefecture's or a county-level city's (钟祥市); 州 (an autonomous prefecture, a league, a 地区:
+# 州委, 盟委, 地委) is always a prefecture.
 LEVEL_OF_KIND_ALONE = {
     "省": regions.PROVINCE,
     "县": regions.COUNTY,
     "旗": regions.COUNTY,
+    "州": regions.PREFECTURE,  # 州, 盟 and 地区 are prefectures (session 48: a 地委 page had no level)
     "区": regions.COUNTY,
     "镇": regions.TOWNSHIP,
 }
@@ -2759,7 +2761,18 @@ def _kind_hint(
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
         "县": body.count("全县") + body.count("县委") + body.count("县政府") + banner,
-        "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市") + body.count("全州"),
+        "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市"),
+        # a prefecture that is no city: an autonomous prefecture, a league or a 地区 (`地委扩大会议`, `盟委`, `全州`)
+        "州": body.count("全州")
+        + body.count("州委")
+        + body.count("州政府")
+        + body.count("我州")
+        + body.count("地委")
+        + body.count("行署")
+        + body.count("全地区")
+        + body.count("盟委")
+        + body.count("全盟")
+        + body.count("我盟"),
         "省": body.count("全省") + body.count("省委") + body.count("省政府") + body.count("自治区人民政府"),
         "镇": body.count("全镇")
         + body.count("全乡")

@@ -1176,6 +1176,8 @@ def resolve_region(
             return kind == "县" or (dv.level == COUNTY and dv.name.endswith("市"))
         if wanted == "省":
             return dv.level == PROVINCE
+        if wanted == "州":
+            return dv.level == PREFECTURE and dv.name.endswith(("州", "盟", "地区"))
         if wanted == "旗":
             return dv.level == COUNTY and dv.name.endswith("旗")
         return kind == wanted

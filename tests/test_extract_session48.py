@@ -86,6 +86,22 @@ def test_a_banners_page_names_its_banner_not_a_county_in_a_persons_name():
     assert out["admin_level"] == "county"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "地委扩大会议讲话\n同志们：\n这次地委扩大会议是在我区实现良好开局的新形势下召开的一次十分重要的会议。"
+        "会议的任务是，分析当前形势，总结今年工作，动员全区各级党组织和各族干部群众，努力开创地区改革开放和"
+        "现代化建设新局面。地委要求全地区各级党组织认真贯彻落实。",
+        "同志们：\n这次盟委全委会议的主要任务是，总结全盟上半年工作，安排部署下半年任务。盟委、行署高度重视，"
+        "全盟上下要进一步统一思想，真抓实干，确保完成全年目标任务。各旗县市区要抓好落实。",
+    ],
+)
+def test_a_prefectures_own_words_give_its_level_when_its_name_is_unknown(raw):
+    out = _page(raw)
+    assert out["region"] is None
+    assert out["admin_level"] == "prefecture"
+
+
 # ------------------------------------------------------------------ two-character counties across a word
 
 
