@@ -2554,6 +2554,10 @@ NATIONAL_OFFICE_RE = re.compile(
     r"^(?:中共中央|中央(?:军委|军事委员会|委员会)?|国务院|国家|全国人民代表大会|全国人大|全国政协|中国人民政治协商会议全国委员会"
     rf"|最高人民法院|最高人民检察院|{MINISTRY})|总书记|国家主席|国务委员|委员长"
 )
+# The head of a delegation the centre sends to a place's own celebration (`中央有关部门祝贺团团长、国家民委专职委员`,
+# `中央代表团团长`) speaks there as a guest: the page is the place's (巴音郭楞蒙古自治州成立70周年庆祝大会 was national:
+# session 48's fresh pages).
+VISITING_DELEGATION_RE = re.compile(r"(?:祝贺|代表|慰问|访问)团(?:副)?团长")
 # A gathering of the whole country (`全国科技大会`, `中央经济工作会议`, `庆祝中国共产党成立100周年大会`): with a national
 # leader (leaders.txt) as its speaker and no office of another level in the byline, the speech is a national one. Its
 # body's places (`杭州`, a summit's host) made such speeches a prefecture's.
@@ -2691,7 +2695,12 @@ def _kind_hint(
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
     if NATIONAL_SELF_RE.search(text[:OPENING_CHARS]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
         return "national"
-    if speaker_title and NATIONAL_OFFICE_RE.search(speaker_title) and not LOCAL_OFFICE_RE.search(speaker_title):
+    if (
+        speaker_title
+        and NATIONAL_OFFICE_RE.search(speaker_title)
+        and not LOCAL_OFFICE_RE.search(speaker_title)
+        and not VISITING_DELEGATION_RE.search(speaker_title)
+    ):
         return "national"
     if (
         meeting

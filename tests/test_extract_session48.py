@@ -141,3 +141,18 @@ def test_a_word_tail_rule_keeps_a_slices_scan_equal_to_the_texts():
         for b in (len(text), len(text) - 5):
             got = [(h.start, h.surface) for h in R.find_places_in(text, a, b)]
             assert got == [(h.start, h.surface) for h in R.find_places(text[a:b])]
+
+
+# ------------------------------------------------------------------ a delegation's head at a place's celebration
+
+
+def test_a_central_delegations_head_at_a_places_celebration_leaves_it_the_places():
+    out = _page(
+        "巴音郭楞蒙古自治州成立70周年庆祝大会举行\n"
+        "7月26日，八方宾客相聚“华夏第一州”，共同举行巴音郭楞蒙古自治州成立70周年庆祝大会。\n"
+        "中央有关部门祝贺团团长、国家民委专职委员张文明，自治区祝贺团团长、自治区党委副书记李建国出席大会并讲话。\n"
+        "张文明代表中央有关部门祝贺团对巴州各族人民表示祝贺。他说，70年来，巴州各族人民书写了共同团结奋斗、"
+        "共同繁荣发展的恢宏篇章。巴音郭楞建州以来的发展成就雄辩地证明了民族区域自治制度的优越性。"
+    )
+    assert out["region"] == "新疆维吾尔自治区巴音郭楞蒙古自治州"
+    assert out["admin_level"] == "prefecture"
