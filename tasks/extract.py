@@ -3529,6 +3529,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
     if organ := _publisher(chrome):
         head_zone += "\n" + organ  # `发布机构: | 沂水县沙沟镇`: the organ that published the page
+    if url and (site_name := regions.site_place((urlparse(url).hostname or "").lower())):
+        head_zone += "\n" + site_name  # `xianggelila.gov.cn`: the government whose site it is
     rr = regions.resolve_region(
         title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)
     )

@@ -1280,6 +1280,66 @@ def score_by_name(score: dict, cand: dict, name: str | None, level: str) -> floa
     return sum(s for k, s in score.items() if cand[k].name == name and cand[k].level == level)
 
 
+# What a government site's own host names (`xianggelila.gov.cn`: a page that names its city nowhere else, only `市委`
+# and `全市`; `hedong.gov.cn`: which 河东区 its text's 临沂 then tells): the pinyin of a prefecture's or county's name
+# without its suffix. Read only where that pinyin is one name's (linyi is 临沂市, 临邑县 and 临猗县: none).
+SITE_SUFFIXES = ("自治县", "自治旗", "自治州", "地区", "林区", "特区", "市", "县", "区", "旗", "盟", "州")
+SITE_LABEL_MIN_CHARS = 4  # `sc`, `gd`, `cq`: a province's initials are no name's pinyin
+
+
+def build_site_names() -> dict[str, str | None]:
+    """Pinyin of each prefecture's and county's name root -> that name, or None where roots of two names share it:
+    what data/extract/site_names.tsv holds (`python -m tasks.extract_regions site-names` writes it; a test checks it
+    against this). pypinyin's import and ~3,000 readings cost ~1.5 CPU-s, too much for a worker's first page."""
+    from pypinyin import lazy_pinyin
+
+    out: dict[str, str | None] = {}
+    gz = load_gazetteer()
+    for code in sorted(gz.by_code):
+        d = gz.by_code[code]
+        if d.level not in (PREFECTURE, COUNTY) or d.status != "current":
+            continue
+        root = next((d.name[: -len(s)] for s in SITE_SUFFIXES if d.name.endswith(s) and len(d.name) - len(s) >= 2), "")
+        if not root:
+            continue
+        key = "".join(lazy_pinyin(root))
+        out[key] = d.name if out.get(key, d.name) == d.name else None
+    return out
+
+
+def site_names_tsv(names: dict[str, str | None]) -> str:
+    """The file's text: `pinyin<TAB>name` sorted by pinyin, `-` for a pinyin two names share."""
+    return "".join(f"{k}\t{names[k] or '-'}\n" for k in sorted(names))
+
+
+@lru_cache(maxsize=1)
+def _site_names() -> dict[str, str | None]:
+    """data/extract/site_names.tsv read once per process (~3,000 lines)."""
+    path = DATA_DIR / "site_names.tsv"
+    out: dict[str, str | None] = {}
+    for line in path.read_text("utf-8").splitlines() if path.exists() else ():
+        key, _, name = line.partition("\t")
+        out[key] = None if name == "-" else name
+    return out
+
+
+def site_place(host: str) -> str | None:
+    """The division name a `<pinyin>.gov.cn` host stands for (xianggelila.gov.cn -> 香格里拉市), if one name has it."""
+    if not host.endswith(".gov.cn"):
+        return None
+    label = host[: -len(".gov.cn")].rsplit(".", 1)[-1]
+    if len(label) < SITE_LABEL_MIN_CHARS or not label.isalpha():
+        return None
+    return _site_names().get(label)
+
+
 def lookup(name: str) -> list[Division]:
     """Divisions with this full name (used to turn dev-set labels into codes)."""
     return list(load_gazetteer().by_name.get(name, []))
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["site-names"]:
+        sys.stdout.write(site_names_tsv(build_site_names()))

@@ -156,3 +156,49 @@ def test_a_central_delegations_head_at_a_places_celebration_leaves_it_the_places
     )
     assert out["region"] == "新疆维吾尔自治区巴音郭楞蒙古自治州"
     assert out["admin_level"] == "prefecture"
+
+
+# ------------------------------------------------------------------ a government site's own host
+
+
+def test_a_city_named_only_by_its_government_sites_host():
+    raw = (
+        "3月20日，二届市委召开108次常委会会议，专题研究市人大、政府、政协、法院、检察院党组工作。州委副书记、"
+        "市委书记王建明主持会议并讲话。市委常委，市人大常委会、市政府、市政协有关领导参加会议。\n会议指出\n"
+        "市委常委会听取市人大、政府、政协、法院和检察院党组工作汇报，并研究部署今年工作重点，目的就是要进一步"
+        "统一思想和行动，凝心聚力，按照既定的工作思路、工作安排推动全市各项工作再上新台阶。"
+    )
+    out = _page(raw, url="http://xianggelila.gov.cn/zwxx/yw/202003/20200323_74119.html")
+    assert out["region"] == "云南省迪庆藏族自治州香格里拉市"
+    assert _page(raw, url="http://www.example.com/a.html")["region"] is None
+
+
+def test_a_site_host_shared_by_two_districts_of_one_name_is_told_by_the_text():
+    raw = (
+        "区委书记张国强在全区经济工作会议上的讲话\n同志们：\n今天召开全区经济工作会议，主要任务是贯彻落实临沂"
+        "市委经济工作会议精神，总结今年工作，部署明年任务。全区上下要凝心聚力、真抓实干，区委、区政府将全力"
+        "支持各街道和部门的工作，确保全区经济社会发展目标全面完成。"
+    )
+    out = _page(raw, url="http://www.hedong.gov.cn/info/9615/130777.htm")
+    assert out["region"] == "山东省临沂市河东区"
+
+
+@pytest.mark.parametrize(
+    ("host", "want"),
+    [
+        ("xianggelila.gov.cn", "香格里拉市"),
+        ("www.hanbin.gov.cn", "汉滨区"),
+        ("linyi.gov.cn", None),  # 临沂市, 临邑县, 临猗县
+        ("sc.gov.cn", None),
+        ("www.gov.cn", None),
+        ("xianggelila.gov.cn.example.com", None),
+    ],
+)
+def test_site_hosts_name_one_place_or_none(host, want):
+    assert R.site_place(host) == want
+
+
+def test_the_site_names_file_is_the_gazetteers_pinyin():
+    pytest.importorskip("pypinyin")
+    want = R.site_names_tsv(R.build_site_names())
+    assert (R.DATA_DIR / "site_names.tsv").read_text("utf-8") == want  # `python -m tasks.extract_regions site-names`
