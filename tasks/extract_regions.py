@@ -530,6 +530,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
+                    if key[0] == "~" and end - i == 2 and i >= 2 and _common_words().get(text[i - 2 : end]) == "i":
+                        continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
                     if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
                         continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
                     if (

@@ -202,3 +202,32 @@ def test_the_site_names_file_is_the_gazetteers_pinyin():
     pytest.importorskip("pypinyin")
     want = R.site_names_tsv(R.build_site_names())
     assert (R.DATA_DIR / "site_names.tsv").read_text("utf-8") == want  # `python -m tasks.extract_regions site-names`
+
+
+# ------------------------------------------------------------------ a county's short name ending an idiom
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全县上下要同心同德，团结奋斗。",  # 同德县 (青海)
+        "对各类市场主体一视同仁。",  # 同仁市 (青海)
+        "经济运行否极泰来，发展基础稳如泰山。",  # 泰来县 (黑龙江), 泰山区 (泰安)
+    ],
+)
+def test_a_counties_short_name_ending_an_idiom_is_no_place(text):
+    assert R.find_places(text) == []
+    page = "在全县经济工作会议上的讲话\n" + ("县长在全县大会上讲话，要求各部门狠抓落实。" + text + "\n") * 8
+    assert R.find_places(page) == []
+    assert _page(page)["region"] is None
+
+
+def test_the_county_itself_is_still_read_beside_the_idiom_and_a_slice_reads_as_the_text():
+    text = "同德县委书记在同德调研，要求同德各族干部群众同心同德。" * 2
+    assert [h.surface for h in R.find_places(text)] == ["同德县", "同德", "同德"] * 2
+    out = _page("同德县委书记在同德调研，要求同德各族干部群众同心同德，推动全县高质量发展。" * 3)
+    assert out["region"] == "青海省海南藏族自治州同德县"
+    for a in range(0, len(text), 2):
+        for b in (len(text), len(text) - 3):
+            got = [(h.start, h.surface) for h in R.find_places_in(text, a, b)]
+            assert got == [(h.start, h.surface) for h in R.find_places(text[a:b])]
