@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import shared_corpus  # noqa: E402
 from bench.reflow import VARIANTS  # noqa: E402
 from tasks import extract_regions as regions  # noqa: E402
 from tasks.extract import extract_fields, extract_tables, term_counts  # noqa: E402
@@ -512,7 +513,7 @@ TARGET = 0.98  # issue 11: every field >= 98 % precision and recall on every var
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--corpus", default=str(shared_corpus()))
     ap.add_argument("--show", default="", help="print the misses of these fields (comma list, or 'all')")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--variants", default="", help="comma list of bench/reflow.py variants to score, or 'all'")

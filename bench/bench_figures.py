@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
+from bench import shared_corpus  # noqa: E402
 from bench.bench_extract import normalize  # noqa: E402
 from tasks.extract import extract_fields  # noqa: E402
 from tasks.extract_figures import extract_figures  # noqa: E402
@@ -196,10 +197,7 @@ def labelled(corpus: Path, show: bool, file: str = "figures.jsonl") -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    default = next(
-        (p for p in (ROOT.parent / "shared" / "corpus", ROOT.parents[1] / "shared" / "corpus") if p.exists()), None
-    )
-    ap.add_argument("--corpus", default=str(default))
+    ap.add_argument("--corpus", default=str(shared_corpus()))
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()
     corpus = Path(args.corpus)

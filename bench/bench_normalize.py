@@ -15,9 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import shared_corpus
 from tasks.normalize import normalize_text
 
-DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
+DEFAULT = shared_corpus() / "real"
 
 
 SIZES_MB = (1, 2, 4, 8, 16)

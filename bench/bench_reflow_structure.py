@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import shared_corpus  # noqa: E402
 from bench.bench_extract import (  # noqa: E402
     lawtext_cases,
     normalize,
@@ -49,7 +50,7 @@ def structure(name: str, text: str) -> tuple[set, set, set]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    ap.add_argument("--corpus", default=str(shared_corpus()))
     ap.add_argument("--variants", default="all")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--show", default="", help="print the section rows this variant lost, by document")

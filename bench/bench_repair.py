@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import shared_corpus  # noqa: E402
 from bench.devset_dedupe import (  # noqa: E402
     _strip_front_matter,
     chrome,
@@ -35,11 +36,7 @@ from bench.devset_dedupe import (  # noqa: E402
 from tasks.normalize import normalize_text  # noqa: E402
 from tasks.repair import repair_cluster  # noqa: E402
 
-# ../shared next to a checkout, or /work/shared next to a worktree folder
-DEFAULT_CORPUS = next(
-    (p / "shared" / "corpus" / "real" for p in ROOT.parents if (p / "shared" / "corpus" / "real").is_dir()),
-    ROOT.parent / "shared" / "corpus" / "real",
-)
+DEFAULT_CORPUS = shared_corpus() / "real"
 SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MIN_SENTENCE_HAN = 4  # shorter pieces (一、 / 同志们：) say nothing about repair

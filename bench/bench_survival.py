@@ -28,10 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import opencc
 
+from bench import shared_corpus
 from bench.reflow import variants
 from tasks.normalize import normalize_text
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+DEFAULT = shared_corpus()
 MIN_SENTENCE = 6  # Han/digit characters: shorter pieces (一、 / 各位代表) are not sentences a reader would miss
 
 _T2S = opencc.OpenCC("t2s")

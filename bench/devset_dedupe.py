@@ -23,11 +23,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# the shared corpus sits beside the checkout (../shared); a worktree one level deeper finds it too
-DEFAULT_CORPUS = next(
-    (p / "shared" / "corpus" / "real" for p in ROOT.parents if (p / "shared" / "corpus" / "real").is_dir()),
-    ROOT.parent / "shared" / "corpus" / "real",
-)
+from bench import shared_corpus  # noqa: E402
+
+DEFAULT_CORPUS = shared_corpus() / "real"
 TRUNCATION_NOTICE = "因篇幅问题不能全部显示,请点此查看更多更全内容"
 SPIN = {
     "发展": "开展",
