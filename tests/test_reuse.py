@@ -1006,3 +1006,40 @@ def test_a_run_across_a_doubling_cuts_the_output_anew_and_writes_the_cold_run_by
     again = run_stage(dirs, tmp_path / "runs" / "d")  # the next night, same cut: incremental again
     assert again["pairs_computed"] == 0 and again["parts_written"] == 0
     assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
+
+
+def test_a_new_shards_ids_are_coded_without_hashing_the_corpus_in_every_partition(tmp_path, monkeypatch):
+    """A +1 % run reads the new shard's anchor rows in every hash partition: its doc ids (a
+    dictionary per row group) are looked up in the corpus's id -> code map made once for the
+    worker's partitions, not by pc.index_in against every canonical id in each partition (a term
+    of corpus size x partitions). The codes are the same: incremental == cold, byte for byte."""
+    import pyarrow.compute as pc
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs[:2], tmp_path / "first", hits_params={"partitions": 4})
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    n_docs = sum(len(s) for s in shards)
+    index_in = pc.index_in
+    corpus_wide: list[int] = []
+
+    def counted(values, value_set=None, **kw):
+        if value_set is not None and len(value_set) == n_docs:
+            corpus_wide.append(len(values))
+        return index_in(values, value_set=value_set, **kw)
+
+    monkeypatch.setattr(reuse.pc, "index_in", counted)
+    inc = run_steps(dirs, tmp_path / "inc", before, hits_params={"partitions": 4})
+    monkeypatch.setattr(reuse.pc, "index_in", index_in)
+    cold = run_steps(dirs, tmp_path / "cold", hits_params={"partitions": 4})
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert inc["reuse_hits"]["partitions"] >= 4 and inc["reuse_hits"]["anchor_rows_read"] > 0
+    # the earlier artifact's listing and the known shards are matched once a process (cached), not
+    # once a partition: fewer corpus-wide lookups than partitions
+    assert len(corpus_wide) < inc["reuse_hits"]["partitions"]
+    # anchors derived from canonical.parquet (an artifact made before anchors.parquet): plain ids,
+    # one lookup of them all per partition, the same codes
+    (Path(dirs[2]) / "anchors.parquet").unlink()
+    derived = run_steps(dirs, tmp_path / "derived", before, hits_params={"partitions": 4})
+    assert table_bytes(tmp_path / "derived" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert derived["reuse_hits"]["anchor_rows"] == cold["reuse_hits"]["anchor_rows"]
