@@ -1172,7 +1172,9 @@ REPORTER_BYLINE_RE = re.compile(
 )
 NEWS_MARK_RE = re.compile(
     r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
-    r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
+    r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|"
+    # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
+    r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
     r"(?:[^。\n]{4,40}。)?"
     r"(?:(?:\d{4}年)?\d{1,2}月\s?\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
@@ -1180,11 +1182,24 @@ NEWS_MARK_RE = re.compile(
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
     r"(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s])"
 )
+# A lead with no date or agency mark that says, in the third person, that an officer spoke or presided
+# (`澳門特區行政長官賀一誠在慶祝酒會致辭時表示，`, `行政長官李家超致詞時提到`, `國務院總理李強主持召開…座談會`): HK, Macau
+# and mainland items whose dateline the copy dropped (4 of this round's 22 fresh dev pages were untyped and unnamed).
+# The office and a 2-4 character name first, the speaking clause within its sentence (`…时表示`: what a speech's own
+# opening never says of its speaker).
+# Taiwanese leads put the name first (`雙十國慶晚會在台中，賴清德總統到場致詞`).
+NEWS_SPOKE_LEAD_RE = re.compile(
+    rf"^[^。！？\n]{{0,40}}?(?:{OFFICE_KW}(?:当选人)?[ ]?[{HAN}·]{{2,4}}|[{HAN}]{{2,3}}副?总统)"
+    r"(?:[^。！？\n]{0,30}?(?:致辞|致词|讲话|发言)时(?:表示|指出|强调|提到|说)"
+    r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,20}?(?:致辞|致词|讲话)"
+    r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开)"
+)
 # A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
 # `某某表示，` sentence at all (session 46 left them untyped: 3 of session 47's 4 慰问 pages).
 NEWS_VISIT_RE = re.compile(r"看望|慰问|走访")
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
+    r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
 )
 NEWS_REPORTED_RE = re.compile(
     rf"(?:会议|会上|他|她|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
@@ -1225,6 +1240,15 @@ def _third_person_report(text: str) -> bool:
     return sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN)) >= NEWS_REPORTED_MIN
 
 
+def _first_person_lead(lead: str) -> bool:
+    """The lead speaks in the first person itself: before its first reporting verb and outside quotes. What the
+    speaker is reported to have said (`總統賴清德出席致詞時強調…「我們是主權獨立的國家」`, `致詞時表示，…大家一路上`) is
+    the speaker's voice, not the lead's (2 of this round's fresh Taiwanese pages were no news for it)."""
+    if (r := NEWS_REPORTED_RE.search(lead)) is not None:
+        lead = lead[: r.start()]
+    return FIRST_PERSON_RE.search(QUOTED_RE.sub("", lead)) is not None
+
+
 def _news_report(title: str | None, text: str) -> bool:
     """True for a news report of a meeting or a leader's activity (NEWS_MARK_RE …), not the speech itself."""
     if title and _genre_title(title):
@@ -1240,7 +1264,9 @@ def _news_report(title: str | None, text: str) -> bool:
     opening = text[:NEWS_REPORT_CHARS]
     lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
     lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
-    bylined = False
+    bylined = spoke = False
+    if lead is None and (said := next((x for x in lines if NEWS_SPOKE_LEAD_RE.match(x)), None)) is not None:
+        lead, spoke = said, True  # its own verb is the activity and the report (`致詞時提到`)
     if (
         lead is None
         and (byline := next((i for i, x in enumerate(lines) if REPORTER_BYLINE_RE.match(x)), None)) is not None
@@ -1257,10 +1283,10 @@ def _news_report(title: str | None, text: str) -> bool:
     if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
         return False  # a wire copy handing over to the full text is the speech's copy
     if lead is not None and (
-        (not bylined and not NEWS_ACTIVITY_RE.search(lead[:200])) or FIRST_PERSON_RE.search(lead[:200])
+        (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200])) or _first_person_lead(lead[:200])
     ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
-    if lead is not None and NEWS_VISIT_RE.search(lead[:200]):
+    if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200])):
         return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
@@ -1273,9 +1299,11 @@ def _news_report(title: str | None, text: str) -> bool:
 NEWS_EXTRA_OFFICE = "主委|发言人"
 NEWS_OFFICE_IN_NAME_RE = re.compile(rf"{OFFICE_KW}|{NEWS_EXTRA_OFFICE}")
 NEWS_SPEAKER_RE = re.compile(
-    rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE}))[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
-    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|强调|指出|表示|带领|率领|率|"
+    rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE})(?:当选人)?)[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
+    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|致词|强调|指出|表示|带领|率领|率|"
     r"调研|考察|视察|会见|看望|"
+    # `行政長官李家超與政府高層官員昨晨出席…`: the one named first of those who went, not a list's `…江启臣与其他立委`
+    r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]"
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
     r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任)))"
@@ -1320,6 +1348,27 @@ MAINLAND_OFFICE_RE = re.compile(r"中共|大陆|国务院|国家主席|总书记
 
 
 HEARD_RE = re.compile(r"听取|审议|审查|批准")
+OFFICE_NAME_RE = re.compile(rf"(?:{OFFICE_KW})(?:当选人)?")
+# The offices a Taiwanese lead puts after the name (`賴清德總統`, `蕭美琴副總統`). Not 部长/院长/书记: before those stand
+# organs a name test passes (`纪委书记`, `宣传部长`, `司法院长`, `管委会主任`).
+NAME_FIRST_OFFICE_RE = re.compile(r"副?总统$")
+NAME_BEFORE_OFFICE = (2, 3)  # the lengths of a name a Taiwanese lead puts before its office
+
+
+def _name_before_office(office: str) -> tuple[str, str] | None:
+    """(name, office) of a clause that names the person before the office (`賴清德總統`, `蕭美琴副總統`): a 2-3
+    character byline name that no organ's character opens, jieba knows as no other word (`韩国`, `时任` before
+    `总统`) and no place."""
+    m = NAME_FIRST_OFFICE_RE.search(office)
+    if m is None or not NAME_BEFORE_OFFICE[0] <= m.start() <= NAME_BEFORE_OFFICE[1]:
+        return None
+    name = office[: m.start()]
+    tag = word_tags().get(name)
+    if name[0] in ORGAN_HEAD_CHARS or (tag is not None and tag != "nr") or not is_byline_name(name):
+        return None
+    return (name, m.group(0)) if not _place_for_name(name) else None
+
+
 CLAUSE_END = "，,。；;！？!?\n"
 
 
@@ -1352,6 +1401,10 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         sur = SURNAME_OFFICE_RE.fullmatch(office)
         if sur and sur.group("s") not in ORGAN_HEAD_CHARS:
             continue  # `賴總統談話是強調…`: a surname and office name the person; what follows is no name
+        if not is_name(name) and (before := _name_before_office(NEWS_OFFICE_LEAD_RE.sub("", office))) is not None:
+            name, office = before  # `賴清德總統到場致詞`: the name before the office, what follows is the act
+        elif OFFICE_NAME_RE.fullmatch(name):
+            continue  # `520總統副總統就職典禮`: an office where the name would stand
         if mac and MAINLAND_OFFICE_RE.search(office):
             continue
         if is_byline_name(name) and not _place_for_name(name):
@@ -1802,6 +1855,11 @@ WIRE_DAY_RE = re.compile(
 )
 # CNA's dateline gives the day alone (`（中央社記者葉素萍台北10日電）`, `（中央社记者谢怡璇北京30日电）`)
 WIRE_DAY_ONLY_RE = re.compile(r"^[（(][^）)\n]{2,24}?(?<!\d)(?P<d>\d{1,2})日(?:专)?电[）)]", re.M)
+# A Taiwanese or HK lead's day in brackets after 今/昨 (`總統賴清德今（28）日到台南`, `國慶晚會今(5)日晚間`, `今日(21日)`),
+# read in the lead's first lines only (a later paragraph's `昨(3)日` tells of another day): dated by the page's stamp or
+# its url's date like CNA's `台北10日電` (5 of this round's 31 fresh pages had no delivered_on).
+LEAD_TODAY_DAY_RE = re.compile(r"(?:今|昨)(?:日|天)?\s*[（(]\s*(?P<d>\d{1,2})\s*日?\s*[）)]\s*日?")
+TODAY_LEAD_LINES = 6  # a site's section label, stamp, headline and deck may stand above the lead
 RELEASE_TODAY_RE = re.compile(
     r"今(?:日|天)?\s*[（(](?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[）)]"
 )
@@ -1811,6 +1869,20 @@ URL_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\
 WIRE_YEAR_DAYS = 30
 # the lead's own day may precede the dateline's (`7月30日电/7月29日晚`), never by more than two days
 LEAD_DAY_BEFORE = 2
+
+
+# A crawler's date field written ahead of the page's text (` date 2025-10-09 雙十國慶晚會…`: the stored copies of udn,
+# ltn, Yahoo and CNA news pages, 9 of this round's 31 fresh pages): the page's date, glued to its lead, which then
+# matched no lead pattern and gave no speaker. Read on the raw page (the normalizer may have cut the date as a stamp and
+# left `date` alone on its line); cut from the text it starts.
+CRAWL_DATE_HEAD_RE = re.compile(
+    r"\A\s*date\s*[:：]?\s*(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?![\d:])\s*",
+    re.I,
+)
+CRAWL_DATE_TEXT_RE = re.compile(
+    r"\A\s*date(?![A-Za-z])\s*[:：]?\s*(?:(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?(?![\d:]))?\s*",
+    re.I,
+)
 
 
 def _url_date(url: str | None) -> dt.date | None:
@@ -1854,11 +1926,38 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
         # `（中央社記者葉素萍台北10日電）`: the day alone, in the month of the page's stamp or the one before it
         day = int(m.group("d"))
         month = published.month if day <= published.day else (published.month - 2) % 12 + 1
+    elif (anchor := published or _url_date(url)) and (
+        m := LEAD_TODAY_DAY_RE.search("\n".join(lead.split("\n", TODAY_LEAD_LINES)[:TODAY_LEAD_LINES]))
+    ):
+        # `總統賴清德今（28）日到台南…`, `國慶晚會今(5)日晚間…`: the day alone, as CNA's dateline gives it
+        day = int(m.group("d"))
+        month = anchor.month if day <= anchor.day else (anchor.month - 2) % 12 + 1
     else:
         return None
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return _dated_by(month, day, (published, _url_date(url)))
+
+
+# A news lead's day relative to its page (`副總統蕭美琴今天出席…`, `(星島日報報道)昨天是十月一日國慶日`, `今晚到台南`): the page's
+# date or the day before it. Read at the lead's opening only (LEAD_RELATIVE_CHARS), and only on a news report: a speech
+# says `今天` of itself, and a doc site's upload date is not the day it reposts.
+LEAD_RELATIVE_DAY_RE = re.compile(r"(?P<w>今|昨)(?:天|日|晚|晨|早)(?![（(\d])")
+LEAD_RELATIVE_CHARS = (
+    60  # a lead's mark and subject (`（中央社記者黃旭昇新北22日電）副總統蕭美琴今天`) before its day word
+)
+
+
+def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
+    """The day of a news lead saying `今天`/`昨天` (LEAD_RELATIVE_DAY_RE), from the page's date."""
+    lines = [x.strip() for x in text[:OPENING_PARA_CHARS].split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1]]
+    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None) or next(
+        (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
+    )  # the marked lead (`(星島日報報道)昨天…`) under a photo caption
+    m = LEAD_RELATIVE_DAY_RE.search(lead, 0, LEAD_RELATIVE_CHARS)
+    if m is None:
+        return None
+    return published - dt.timedelta(days=1) if m["w"] == "昨" else published
 
 
 def _cn_ordinal(n: int) -> str:
@@ -3308,10 +3407,23 @@ def _empty_fields() -> dict:
     }
 
 
+def _crawl_date_head(text: str, raw_text: str) -> tuple[str, str, dt.date | None]:
+    """(text, raw_text, date) with a crawler's leading date field (CRAWL_DATE_HEAD_RE) cut from both: the date is the
+    page's, the field no part of its title or lead."""
+    if raw_text[:64].lstrip()[:4].lower() != "date":
+        return text, raw_text, None  # the cheap gate: nearly every page
+    m = CRAWL_DATE_HEAD_RE.match(raw_text)
+    if m is None:
+        return text, raw_text, None
+    t = CRAWL_DATE_TEXT_RE.match(text)
+    return (text[t.end() :] if t else text), raw_text[m.end() :], make_date(m["y"], m["m"], m["d"])
+
+
 def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_title: str | None, url: str | None) -> dict:
     out = _empty_fields()
     flags: dict[str, int] = {}
     text = to_half(text) if text else text
+    text, raw_text, crawl_date = _crawl_date_head(text, raw_text)
     head, sal, body_start = _head_lines(text)
     if sal < 0:
         recovered = _head_from_removed(removed_lines)
@@ -3445,7 +3557,15 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if delivered is None and (note := _editor_note(head)) and (found := find_date(note.group(0))):
         delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)
-    published = _published_on(chrome) or _stamped_on(removed_lines) or _release_dated(raw_text)
+    published = (
+        _published_on(chrome)
+        or _stamped_on(removed_lines)
+        or _release_dated(raw_text)
+        or crawl_date
+        # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
+        # day it posted the page (session 48 left such news pages undated)
+        or _url_date(url)
+    )
     if delivered is None:
         # gov.cn's info table dates a document the day it was signed (`| 成文日期：| 2024年01月11日 |`): its own date
         for line in chrome:
@@ -3458,6 +3578,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         delivered, lead_meeting = _news_lead(text, published or _url_date(url), title or ptitle)
     if delivered is None:
         delivered = _wire_delivered(text, published, url or _provenance(raw_text, removed_lines)[0])
+    if delivered is None and news and published:
+        delivered = _relative_lead_day(text, published)
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(
