@@ -215,3 +215,74 @@ def test_the_first_of_those_who_went_is_the_speaker():
 def test_a_guest_list_joined_by_and_names_no_speaker():
     zone = "賴清德上台後，先向韓國瑜、盧秀燕、僑委會委員長徐佳青、立法院副院長江啟臣與其他立委問好，並致詞感謝。"
     assert E._news_speaker(E.to_half(normalize_text(zone).text))[0] != "江启臣"
+
+
+# ------------------------------------------------------------------ round two: president.gov.tw, district news
+
+
+PRESIDENT_PAGE = (
+    "跳到主要內容\n\n新聞與活動\n\n總統府新聞\n\n{date}\n副總統出席頒獎典禮\n\n{lead}\n\n副總統致詞時表示，{body}"
+)
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "office"),
+    [
+        ("吳敦義副總統上午前往臺中市，由總會長張某等陪同，出席商會聯合總會第19屆年會。", "吴敦义", "副总统"),
+        ("陳建仁副總統「聖誼專案」一行於當地時間上午抵達羅馬，由駐教廷大使李某迎接。", "陈建仁", "副总统"),
+    ],
+)
+def test_a_taiwanese_lead_opening_on_name_and_office_is_news(lead, name, office):
+    out = _page(PRESIDENT_PAGE.format(date="101年07月21日", lead=lead, body=BODY))
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
+def test_a_surname_and_the_offices_own_vice_is_no_name():
+    lead = "副總統蕭美琴今天出席婦女協會活動表示，協會是台灣少有的非政府組織。\n\n蕭副總統上午出席週年慶祝大會，她以英文致詞。"
+    out = _page(f"{lead}\n\n{BODY}")
+    assert (out["speaker_name"], out["speaker_title"]) == ("萧美琴", "副总统")
+
+
+@pytest.mark.parametrize(
+    ("line", "day"), [("101年07月21日", dt.date(2012, 7, 21)), ("98年1月5日", dt.date(2009, 1, 5))]
+)
+def test_an_roc_date_alone_on_its_line_is_the_pages_date(line, day):
+    lead = "吳敦義副總統今(21)日上午出席商會年會時表示，臺商對國家做出很大的貢獻。"
+    out = _page(PRESIDENT_PAGE.format(date=line, lead=lead, body=BODY))
+    assert out["published_on"] == day
+
+
+def test_an_roc_date_inside_a_sentence_is_no_page_date():
+    raw = "總統府新聞\n\n副總統表示，101年07月21日起實施新制。\n\n" + BODY
+    assert _page(raw)["published_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("http://m.news.example.cn/n/201603/309306.html", dt.date(2016, 3, 15)),
+        ("http://yc.example.com/mrtt/201812/t4207143.shtml", dt.date(2018, 3, 15)),
+        # a lead after the folder's month contradicts it: no date
+        ("http://m.news.example.cn/n/201701/1.html", None),
+    ],
+)
+def test_a_url_year_month_folder_gives_a_lead_its_year(url, day):
+    raw = "3月15日，区委书记杨某某主持召开区委常委会，传达学习有关文件，研究当前有关工作。\n" + BODY_SC
+    out = _page(raw, url=url)
+    assert out["delivered_on"] == day
+    assert out["published_on"] is None  # the folder dates no page
+
+
+def test_a_studied_speech_is_no_speaker():
+    raw = (
+        "10月23日上午，区委常委会召开第138次(扩大)会议，传达习近平总书记近期重要讲话、重要指示精神，研究贯彻落实意见。"
+        "区委书记张某某主持会议并讲话，区领导于某某等出席会议。\n" + BODY_SC
+    )
+    out = _page(raw)
+    assert (out["speaker_name"], out["speaker_title"]) == ("张某某", "区委书记")
+
+
+def test_a_january_folder_dates_a_december_lead_the_year_before():
+    raw = "12月28日，区委书记杨某某主持召开区委常委会，传达学习有关文件，研究当前有关工作。\n" + BODY_SC
+    assert _page(raw, url="http://m.news.example.cn/n/201701/1.html")["delivered_on"] == dt.date(2016, 12, 28)
