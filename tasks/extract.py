@@ -2157,7 +2157,9 @@ def _strip_jurisdiction(office: str) -> str:
                     office = rest
             break
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
-    office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)", lambda m: m.group(1) or "", office)
+    # Not before the government's own party group (`县政府党组书记、县长`, `市政府党组书记、市长`): 党组书记 alone names no
+    # organ (session 49's fresh county and city news gave `党组书记、县长`).
+    office = re.sub(r"^(自治区)?(?:[省市州县区])?(?:人民政府|国务院|政府)(?!党组)", lambda m: m.group(1) or "", office)
     # `怒江州人民政府州长`: a short place name the gazetteer does not hold whole, then its government
     office = re.sub(rf"^[{HAN}]{{1,8}}?[省市州县区旗盟](?:人民政府|政府)(?=.)", "", office)
     # `沙沟镇镇长`, `某乡人民政府乡长`: a township the gazetteer does not hold, before its own head's office

@@ -286,3 +286,23 @@ def test_a_studied_speech_is_no_speaker():
 def test_a_january_folder_dates_a_december_lead_the_year_before():
     raw = "12月28日，区委书记杨某某主持召开区委常委会，传达学习有关文件，研究当前有关工作。\n" + BODY_SC
     assert _page(raw, url="http://m.news.example.cn/n/201701/1.html")["delivered_on"] == dt.date(2016, 12, 28)
+
+
+# ------------------------------------------------------------------ a government's party group keeps its organ
+
+
+@pytest.mark.parametrize(
+    ("office", "want"),
+    [
+        ("县政府党组书记、县长", "县政府党组书记、县长"),
+        ("市政府党组书记、市长", "市政府党组书记、市长"),
+        ("省人民政府省长", "省长"),  # the government before its own head: still cut
+    ],
+)
+def test_a_governments_party_group_keeps_its_organ(office, want):
+    assert E._strip_jurisdiction(office) == want
+
+
+def test_a_news_lead_keeps_the_governments_party_group():
+    raw = "3月21日，县政府党组书记、县长吴某某主持召开县政府党组会议，传达学习全国“两会”精神。\n" + BODY_SC
+    assert _page(raw)["speaker_title"] == "县政府党组书记、县长"
