@@ -320,7 +320,21 @@ EDITORIAL_NOTE_RE = re.compile(r"[（(【\[][^（）()【】\[\]]{1,40}[）)】\
 
 # A font-size bar's words, whole or a piece of one (`还原减小】`, `中小】`: a head joined a few lines at a time cuts the
 # bar anywhere, and the normalizer records a bar it rejoined under its first line only): never a title.
-PRESS_BANNER_RE = re.compile(r"新[闻聞](?:公[报報]|稿)")
+PRESS_BANNER_RE = re.compile(r"新[闻聞](?:公[报報]|稿|[发發]布)")
+# A government site's link bar over a release (info.gov.hk: `寄給朋友政府主網頁`, `簡體版 英文版 寄給朋友`): the page's
+# tools, never its title (session 49's fresh pages: 1 of 22 dev pages had it for title). Whole lines of these words only.
+LINK_BAR_RE = re.compile(
+    r"(?:[\s|｜]*(?:寄给朋友|政府主网页|政府新闻网|简体版|繁体版|英文版|打印本页|打印|关闭窗口|加入收藏))+\s*"
+)
+# A menu's item set as a bullet (`• 馆内`, `• 馆际`, hk01's `• 正報`): a short word after the bullet, no title
+# (session 49's fresh pages: a library's page titled `• 馆内`; session 48's `• 正報`). Up to BULLET_ITEM_MAX characters.
+BULLET_ITEM_MAX = 8  # a menu entry's words (`馆际`, `站内`, `正報`); a bulleted headline is longer
+BULLET_ITEM_RE = re.compile(rf"[•▪●◆■►▶◦‣∙]\s*\S{{1,{BULLET_ITEM_MAX}}}")
+# A page's date alone on its line, in any year form: a Taiwanese site's ROC year (`88年02月24日`, `114年01月13日` over
+# president.gov.tw's releases), which find_date does not read as a date: the day the page was posted, never its title.
+DATE_ONLY_LINE_RE = re.compile(
+    r"(?:民国)?\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?(?:\s*(?:星期|周)[一二三四五六日天])?"
+)
 TOOLBAR_WORDS_RE = re.compile(r"[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小])+[【】\[\]|｜\s]*")
 
 
@@ -375,7 +389,9 @@ def is_junk_title(line: str) -> bool:
     if CHANNEL_LABEL_RE.match(t):
         return True  # `地方新闻`, `即时港闻`, `2026-01-01 快讯`: the section the headline below it is filed under
     if PRESS_BANNER_RE.fullmatch(t):
-        return True  # info.gov.hk's `新聞公報` over every release: the genre of the site, not the release's title (m9)
+        return True  # info.gov.hk's `新聞公報` (cmab.gov.hk's `新聞發布`) over every release: the site's genre (m9)
+    if LINK_BAR_RE.fullmatch(t) or DATE_ONLY_LINE_RE.fullmatch(t) or BULLET_ITEM_RE.fullmatch(t):
+        return True  # `寄給朋友政府主網頁`: a link bar; `88年02月24日`: the day it was posted; `• 馆内`: a menu
     if EDITORIAL_NOTE_RE.fullmatch(t):
         return True  # `（摘要）`, `（根据录音整理）`, `（译自中共驻共产国际代表团档案俄文稿）`: a note on the text, not its title
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
@@ -2342,7 +2358,7 @@ LEAD_SPEAKER_RE = re.compile(
 _GREETING_WORDS = "贺辞|贺词|献词|祝词|祝辞"
 PRESS_LEAD_RE = re.compile(
     rf"(?:以下|下面)(?:为|是)(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    rf"(?=今|昨|于|在|出席|就|向|为|发表|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言|{_GREETING_WORDS})"
+    rf"(?=今|昨|于|在|出席|就|向|为|发表|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|{_GREETING_WORDS})"
     r"(?:的?全文|内容|\s*[:：])"
 )
 KEYNOTE_LEAD_RE = re.compile(
@@ -2366,6 +2382,9 @@ DELIVERED_LEAD_WORDS_RE = re.compile(r"贺词|献词|祝词|施政报告")
 def _lead_speaker(text: str) -> tuple[str | None, str | None]:
     """(name, office) named by a news copy's lead before the full text (first OPENING_PARA_CHARS characters)."""
     lead = text[:OPENING_PARA_CHARS]
+    if "以 下" in lead or "下 面" in lead:
+        # `以 下 是 署 理 行 政 長 官 曾 蔭 權 今 晚…`: a release set in spaced letters
+        lead = LETTER_SPACE_RE.sub("", lead)
     # each pattern tries an office at every character: tried only on a lead holding the words it ends with (20k bench:
     # 3.5 ms a document, extract 43.6 -> 86.4 CPU-s with the new keyword checks)
     full = "全文" in lead
@@ -3336,6 +3355,42 @@ HEADLINE_WIRE_RE = re.compile(
 )
 
 
+# A press release and its copies put the title right above the lead that hands the text over (`以下為政務司司長曾蔭權
+# 今日…的發言全文：`, `以下是署理行政長官…的發言：`); what stands higher is the site's banner, link bar, section or a
+# series' name (`新聞公報`, `寄給朋友政府主網頁`, `荃話題`, `迎接新的特首 - 曾蔭權`). Session 49's fresh pages: 3 of 22 dev
+# pages (info.gov.hk, cmab.gov.hk, a fan site's copy) were titled by one of those lines.
+PRESS_LEAD_LINE_RE = re.compile(
+    rf"(?:以下|下面)(?:为|是)[^。！？]{{2,100}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|{_GREETING_WORDS})(?:的?全文|内容|\s*[:：])"
+)
+# a line set in spaced letters (`署 理 行 政 長 官 記 者 會 發 言 全 文`, cmab.gov.hk's releases): read without its spaces
+LETTER_SPACE_RE = re.compile(rf"(?<=[{HAN}])[ \u3000](?=[{HAN}（(])|(?<=[{HAN}）)])[ \u3000](?=[{HAN}])")
+LETTER_SPACED_LINE_RE = re.compile(rf"[{HAN}](?:[ \u3000][{HAN}])+")
+
+
+def _press_lead_title(lines: list[tuple[int, str]], skip: set[int]) -> str | None:
+    """The line above a press release's lead (`以下为…全文：`) among the head's first HEAD_SHORT_LINES lines."""
+    filled = 0
+    for k, (_, line) in enumerate(lines):
+        v = line.strip()
+        if not v:
+            continue
+        filled += 1
+        if filled > HEAD_SHORT_LINES:
+            return None
+        if not v.startswith(("以下", "下面", "以 下", "下 面")):
+            continue  # the cheap gate: only a line opening as a lead is converted and matched
+        if not PRESS_LEAD_LINE_RE.match(LETTER_SPACE_RE.sub("", clean_line(simplify(v)))):
+            return None
+        for i, above in reversed(lines[:k]):
+            t = clean_line(simplify(above)) if i not in skip else ""
+            if LETTER_SPACED_LINE_RE.fullmatch(t):
+                t = LETTER_SPACE_RE.sub("", t)
+            if t and not is_junk_title(t):
+                return FOOTNOTE_RE.sub("", t).strip() or None
+        return None
+    return None
+
+
 def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
@@ -3349,8 +3404,8 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             v = clean_line(simplify(str(r[1])))
             v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
             v = FAVOURITE_TITLE_RE.sub(r"\1", TITLE_LABEL_RE.sub("", v).strip(" |｜"))  # `标 题：| 某镇…报告 |`
-            if v:
-                return v
+            if v and not (str(r[2]) == "chrome.repeated_title" and is_junk_title(v)):
+                return v  # a repeated banner (`新聞發布` twice, a bullet menu `• 馆内`) is chrome, not the page's title
     src = raw_text or text
     fm = re.match(r"^\s*---\s*\n(.*?)\n---\s*\n", src[:FRONT_MATTER_CHARS], re.S)
     if fm:
@@ -3375,6 +3430,9 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             spans = [m.group(1), spans[0][m.end(1) :]]  # `…开幕会侧记 新华社北京3月3日电（…）3日下午…`: the headline
         if len(first) > 100 or (spans and SALUTATION_RE.match(clean_line(spans[-1]))):
             lines = [(0, x) for x in spans] + lines[1:]
+    lead_title = _press_lead_title(lines, skip if src is raw_text else set())
+    if lead_title:
+        return lead_title
     for i, line in lines:
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
@@ -3384,6 +3442,8 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
         if v and v != "---":
             if v.startswith("title:"):
                 return v[6:].strip().strip("'\"") or None
+            if BULLET_ITEM_RE.fullmatch(v) or LINK_BAR_RE.fullmatch(v):
+                continue  # a menu's bullets (`• 馆内` `• 馆际` `• 站内`, twice) are chrome: they do not use up the head
             seen += 1
             if len(v) > 100 or seen > 8 or SALUTATION_RE.match(v) or SPEECH_OPENS_RE.match(v):
                 return None  # the body (or the salutation) starts: this page shows no title

@@ -1,0 +1,114 @@
+"""Session 49's fresh real pages (helper n6): chrome, bullets, dates and half sentences taken as title or speaker.
+Every test failed on the code before its commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks import extract as E
+from tasks.normalize import normalize_text
+
+BODY = (
+    "剛才董先生宣布了他請辭的決定。大家都知道這個決定仍需要中央人民政府的批准，所以董先生仍然是我的上司，"
+    "是我們的行政長官，而香港特區政府亦照常運作。我十分敬重董先生，他一直以來全心全意、盡心盡力工作，"
+    "為香港市民服務，特別是成功地落實了「一國兩制」。這項政策是毫無先例可援、毫不容易的歷史性任務。\n"
+)
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+# ------------------------------------------------------------------ chrome lines that are never a title
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["寄給朋友政府主網頁", "簡體版 英文版 寄給朋友", "新聞發布", "88年02月24日", "114年01月13日", "• 馆内", "• 正報"],
+)
+def test_link_bars_banners_roc_dates_and_bullets_are_junk_titles(line):
+    assert E.is_junk_title(E.simplify(line))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "新闻发布会上的讲话",
+        "总统晚宴款待驻华使节及代表",
+        "在全区离退休老干部座谈会上的讲话",
+        "• 在全县经济工作会议上的讲话",
+    ],
+)
+def test_titles_like_them_stay(line):
+    assert not E.is_junk_title(line)
+
+
+def test_a_release_under_a_link_bar_is_titled_by_its_own_line():
+    raw = (
+        "新聞公報\n \n\n 寄給朋友政府主網頁\n\n政務司司長談行政長官請辭\n\n************\n\n"
+        "以下為政務司司長曾蔭權今日(三月十日)傍晚在政府總部西座大堂就行政長官請辭會見傳媒的發言全文(中文部分):\n\n"
+        + BODY
+    )
+    out = _page(raw)
+    assert out["title"] == "政务司司长谈行政长官请辞"
+    assert (out["speaker_name"], out["speaker_title"]) == ("曾荫权", "政务司司长")
+
+
+def test_a_site_section_and_series_above_a_release_are_not_its_title():
+    raw = (
+        "荃話題\n\n迎接新的特首 - 曾蔭權\n\n政府就國務院批准曾蔭權辭去香港特別行政區政務司司長職務談話內容\n\n"
+        "以下為署理行政長官唐英年於六月二日就國務院批准曾蔭權辭去香港特別行政區政務司司長職務,"
+        "在中區政府總部西座大堂會見新聞界的談話全文(中文部分):\n\n署理行政長官:\n\n各位早晨,大家好。\n\n" + BODY
+    )
+    out = _page(raw)
+    assert out["title"] == "政府就国务院批准曾荫权辞去香港特别行政区政务司司长职务谈话内容"
+    assert (out["speaker_name"], out["speaker_title"]) == ("唐英年", "署理行政长官")
+
+
+def test_a_release_set_in_spaced_letters():
+    spaced = " ".join
+    raw = (
+        "跳至內容的開始\n\n新聞發布\n\n新聞發布\n\n\n"
+        + spaced("署理行政長官記者會發言全文")
+        + "\n* * * * * * * * *\n\n"
+        + spaced("以下是署理行政長官曾蔭權今晚")
+        + " ( 三 月 十 二 日 ) "
+        + spaced("在中區政府合署的記者會上的發言")
+        + " :\n\n各 位 :\n\n"
+        + spaced("董先生在前日")
+        + " , "
+        + spaced("即三月十日")
+        + " , "
+        + spaced("已經宣佈了他辭職的決定")
+        + " 。\n\n"
+        + BODY
+    )
+    out = _page(raw)
+    assert out["title"] in ("署理行政长官记者会发言全文", "署理行政长官记者会发言")
+    assert (out["speaker_name"], out["speaker_title"]) == ("曾荫权", "署理行政长官")
+
+
+def test_a_lead_that_hands_over_no_text_leaves_the_title_alone():
+    raw = "荃話題\n\n迎接新的特首\n\n以下為本站整理的新聞,歡迎轉載。\n\n" + BODY
+    assert _page(raw)["title"] != "迎接新的特首"
+
+
+def test_a_bullet_menu_does_not_use_up_the_head():
+    raw = (
+        "馆内\n\n  • 馆内\n  • 馆际\n  • 站内\n\n馆内\n\n  • 馆内\n  • 馆际\n  • 站内\n年会嘉宾演讲陈晋\n"
+        "发布日期:2015-03-10\n\n  各位同志、各位朋友,大家下午好!很高兴今天来做一个主题演讲,我向大家汇报的是毛泽东到底是怎样读书的。"
+        "今年咱们年会的主题是“馆员的力量”,我就想到毛泽东跟图书馆的三段小故事。第一大家都知道1918年他在师范学校毕业以后,"
+        "到北京大学当了图书馆馆员,正是在那个时候他的思想发生了巨大的飞跃,通过大量的阅读,成为了一个马克思主义者。\n"
+    )
+    assert _page(raw)["title"] == "年会嘉宾演讲陈晋"
+
+
+def test_a_roc_date_over_a_release_is_not_its_title():
+    raw = (
+        "跳到主要內容\n:::\n:::\n\n新聞與活動\n\n總統府新聞\n\n88年02月24日\n總統晚宴款待駐華使節及代表\n"
+        "  李總統登輝先生今天向駐華使節與代表們重申:中華民國政府與人民願意與國際社會攜手並進,為提升全人類文明福祉,貢獻最大力量。\n"
+        "  總統也表示,新的一年,中華民國政府和人民會以最大的努力,從鞏固民主憲政、厲行政府再造、穩定經濟發展、"
+        "加速司法改革和實踐社會公義等方面,展開建設行動,以開創現代化的新里程。\n"
+    )
+    assert _page(raw)["title"] == "总统晚宴款待驻华使节及代表"
