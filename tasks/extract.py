@@ -791,6 +791,11 @@ TAG_MAX = 6
 TAGGED_TITLE_RE = re.compile(rf"^(?:[^\s，。：:]{{1,{TAG_MAX}}}\s+){{2,}}(?P<title>[^\s]{{5,80}})$")
 
 
+# A template's blanked name set off by spaces (`在 XX 镇新一届村干部履职尽责动员大会上的讲话`, gongwk's PDF text): the
+# words around it are the title's own, not a doc site's tags (session 49's fresh pages lost `在 XX ` so).
+PLACEHOLDER_TAG_RE = re.compile(r"(?:^|\s)(?:在|[×xX]{2,3}|某某|\*{2,3}|〇〇|□□)\s")
+
+
 # a whole title given twice (`2003年广州市政府工作报告2003年广州市政府工作报告`: a page's front matter, 4 reports)
 DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*\1\s*$")
 
@@ -826,7 +831,10 @@ def _unchrome_title(t: str) -> str:
     t = _headline_speaker(t)[1]
     m = TAGGED_TITLE_RE.match(t) if " " in t else None
     if m and TITLE_LINE_RE.match(m.group("title")):
-        t = m.group("title")
+        if PLACEHOLDER_TAG_RE.search(t[: m.start("title")]):
+            t = re.sub(r"\s+", "", t)  # `在 XX 镇新一届…动员大会上的讲话`: an anonymised name spaced off, no tags
+        else:
+            t = m.group("title")
     t = DOUBLED_TITLE_RE.sub(r"\1", t)
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)

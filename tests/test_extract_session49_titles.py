@@ -112,3 +112,19 @@ def test_a_roc_date_over_a_release_is_not_its_title():
         "加速司法改革和實踐社會公義等方面,展開建設行動,以開創現代化的新里程。\n"
     )
     assert _page(raw)["title"] == "总统晚宴款待驻华使节及代表"
+
+
+# ------------------------------------------------------------------ a blanked name spaced off in a title
+
+
+def test_a_placeholder_spaced_off_in_a_title_is_kept():
+    raw = (
+        "在 XX 镇新一届村干部履职尽责动员大会上的\n讲话\n同志们:\n大家好!\n今天,我们在这里隆重集会,召开 XX 镇新一届村干部履职尽"
+        "责动员大会。首先,我代表镇党委、镇政府,向光荣当选的新一届村“两委”班子全体成员,表示最热烈的祝贺和最诚挚的欢迎!"
+        "这次会议,是在我们圆满完成“十四五”规划、阔步迈入“十五五”新征程的关键节点上召开的一次重要会议。\n"
+    )
+    assert _page(raw)["title"] == "在XX镇新一届村干部履职尽责动员大会上的讲话"
+
+
+def test_a_doc_sites_tags_are_still_cut():
+    assert E._unchrome_title("2023 区长 汇报会 区长在互学互比汇报会上的讲话") == "区长在互学互比汇报会上的讲话"
