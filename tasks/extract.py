@@ -2387,6 +2387,21 @@ DELIVERED_LEAD_RE = re.compile(
 DELIVERED_LEAD_WORDS_RE = re.compile(r"贺词|献词|祝词|施政报告")
 
 
+# The Republic of China's honorific form, the office between surname and given name (`李總統登輝先生今天向駐華使節…重申`,
+# `蔣總統經國先生`): president.gov.tw's releases of the 1990s name the president only so (session 49's fresh pages).
+# Read in the lead only (its first HONORIFIC_LEAD_CHARS characters: the first sentence or two of a release).
+HONORIFIC_LEAD_CHARS = 300
+HONORIFIC_RE = re.compile(rf"(?P<s>[{HAN}])(?P<o>副?总统|院长|副院长|主席|副主席)(?P<g>[{HAN}]{{1,2}})先生")
+
+
+def _honorific_speaker(text: str) -> tuple[str | None, str | None]:
+    """(name, office) of a lead's `李总统登辉先生`: the surname before the office and the given name after it."""
+    for m in HONORIFIC_RE.finditer(text[:HONORIFIC_LEAD_CHARS]):
+        if m.group("s") in surnames() and is_name(m.group("s") + m.group("g")):
+            return m.group("s") + m.group("g"), m.group("o")
+    return None, None
+
+
 def _lead_speaker(text: str) -> tuple[str | None, str | None]:
     """(name, office) named by a news copy's lead before the full text (first OPENING_PARA_CHARS characters)."""
     lead = text[:OPENING_PARA_CHARS]
@@ -3647,6 +3662,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if name and l_office and office and l_office.endswith(office) and len(l_office) > len(office):
             office = l_office  # `立法会主席的发言` named the office short; `以下是立法会主席陈某…` names it whole
         office = office or (l_office if name else None)
+    if name is None and not anon and res_title is None and "先生" in text[:HONORIFIC_LEAD_CHARS]:
+        name, h_office = _honorific_speaker(text)
+        office = office or (h_office if name else None)
     if name is None and not anon and res_title is None:
         # a news report names who presided or spoke in its lead; its author line names the reporter
         name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)

@@ -373,6 +373,10 @@ def simplify_lines(lines: Sequence[str]) -> list[str]:
 # (政府, 工作, 报告 …): a line `市长 多杰` has a name, `市长 工作报告` does not.
 NOT_NAME_CHARS = set(
     "的了在是和与及对把将被为从向于省市县区州乡镇村委会议局厅部办处室政府报告工作讲话发展建设全同志年月日"
+    # the half sentence after an office that names nobody (session 49's fresh pages): `總統也表示` gave 也表示,
+    # `賴清德總統伉儷昨(20)晚間` gave 伉俪昨 — adverbs that open a predicate, a couple, yesterday. A name with a listed
+    # surname (is_name) is read before this set: 曾荫权 is not affected.
+    "也亦并还又则均仍伉俪昨"
 )
 
 

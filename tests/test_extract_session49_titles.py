@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tasks import extract as E
+from tasks.extract_text import is_byline_name
 from tasks.normalize import normalize_text
 
 BODY = (
@@ -128,3 +129,44 @@ def test_a_placeholder_spaced_off_in_a_title_is_kept():
 
 def test_a_doc_sites_tags_are_still_cut():
     assert E._unchrome_title("2023 区长 汇报会 区长在互学互比汇报会上的讲话") == "区长在互学互比汇报会上的讲话"
+
+
+# ------------------------------------------------------------------ half sentences taken as speaker
+
+ROC_RELEASE = (
+    "總統府新聞\n\n88年02月24日\n總統晚宴款待駐華使節及代表\n"
+    "  {lead}今天向駐華使節與代表們重申:中華民國政府與人民願意與國際社會攜手並進,為提升全人類文明福祉,貢獻最大力量。\n"
+    "  總統也表示,新的一年,中華民國政府和人民會以最大的努力,從鞏固民主憲政、厲行政府再造、穩定經濟發展、"
+    "加速司法改革和實踐社會公義等方面,展開建設行動,以開創現代化的新里程。\n"
+    "  總統伉儷今晚在總統府,設宴款待駐華使節及代表夫婦時,作了以上表示;總統並祝福大家平安吉祥、萬事如意。\n"
+)
+
+
+@pytest.mark.parametrize("words", ["也表示", "伉俪昨", "并指出", "亦强调", "还说"])
+def test_the_words_after_an_office_that_open_a_predicate_are_no_name(words):
+    assert not is_byline_name(words)
+
+
+@pytest.mark.parametrize("name", ["多杰", "刀文", "嘎玛泽登", "曾荫权"])
+def test_names_after_an_office_stay(name):
+    assert is_byline_name(name)  # 曾荫权: a listed surname is read before the predicate's characters
+
+
+def test_a_predicate_after_the_office_is_not_the_speaker():
+    out = _page(ROC_RELEASE.format(lead="總統"))
+    assert out["speaker_name"] != "也表示"
+
+
+def test_the_roc_honorific_form_names_the_president():
+    out = _page(ROC_RELEASE.format(lead="李總統登輝先生"))
+    assert (out["speaker_name"], out["speaker_title"]) == ("李登辉", "总统")
+
+
+def test_a_taiwanese_couple_is_no_name():
+    raw = (
+        "賴清德總統伉儷偕同蕭美琴副總統 在台南福爾摩沙遊艇酒店以國晏款待 各國貴賓\n\n記者吳文隆、廖瑞銘台南報導\n\n"
+        "賴清德總統伉儷昨(20)晚間偕同蕭美琴副總統在臺南福爾摩沙遊艇酒店,以國宴款待專程來臺參加我國第16任總統副總統"
+        "宣誓就職典禮及慶祝活動的各國貴賓,歡迎並感謝大家遠道而來,帶給臺灣人民堅定的友誼,也帶給臺灣社會力量。\n\n"
+        "總統致詞時,首先感謝各國友邦元首、貴賓、駐臺使節代表,以及來自海外的500多位貴賓,參加他與蕭美琴副總統的就職典禮。\n"
+    )
+    assert _page(raw)["speaker_name"] != "伉俪昨"
