@@ -2624,11 +2624,20 @@ def _subtitle(head: Sequence[str]) -> str | None:
     return None
 
 
+# A title that names the office attending and speaking, with no 在 (`總統出席美國關島僑界晚宴致詞全文`, president.gov.tw's
+# 重要致詞; `县委书记出席…座谈会并讲话`): the office is the speaker's (session 49's fresh pages had no speaker_title so).
+TITLE_ATTEND_RE = re.compile(
+    rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?出席[^，。；]{{2,40}}?(?:致辞|致词|讲话|演讲|演说)"
+)
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
     # `2023年市委书记在…会上讲话`: a 范文 site's title leads with the year, which is no part of the office
     m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
+    if not m and "出席" in title:
+        m = TITLE_ATTEND_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
     # `2014年李克强总理答中外记者问(双语全文)`: the year is no part of the office either
     if not m and (p := PRESS_TITLE_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))):
         named = p.group("name")

@@ -170,3 +170,23 @@ def test_a_taiwanese_couple_is_no_name():
         "總統致詞時,首先感謝各國友邦元首、貴賓、駐臺使節代表,以及來自海外的500多位貴賓,參加他與蕭美琴副總統的就職典禮。\n"
     )
     assert _page(raw)["speaker_name"] != "伉俪昨"
+
+
+# ------------------------------------------------------------------ an office attending and speaking, in the title
+
+
+@pytest.mark.parametrize(
+    ("title", "office"),
+    [("總統出席美國關島僑界晚宴致詞全文", "总统"), ("县委书记出席全县经济工作会议并讲话", "县委书记")],
+)
+def test_a_title_naming_the_office_that_attended_and_spoke(title, office):
+    raw = (
+        f"重要致詞\n\n{title}\n\n106/11/03\n\n大家好!我非常高興來到關島,也很感謝在出訪太平洋友邦之後,有機會在此過境。"
+        "我們在關島有許多朋友,包括副總督提諾瑞歐、議長克魯茲、關島大學校長安德伍德及幾位關島參議員。\n\n"
+        "臺灣和關島的友誼很獨特。關島是美國最接近臺灣的地區之一,這些年來,雙方在觀光、貿易、投資等方面的發展日益熱絡。\n"
+    )
+    assert _page(raw)["speaker_title"] == office
+
+
+def test_an_office_attending_without_speaking_names_no_speaker():
+    assert E._title_speaker("市长出席招商会")[1] is None
