@@ -10,7 +10,9 @@ the same page must give the same speech text and the same fields whatever its la
 
 from __future__ import annotations
 
+import random
 import re
+import zlib
 from collections.abc import Callable
 
 HEADER_LINES = 6  # title, dateline, byline, salutation (and a subtitle) fit in the first six lines
@@ -344,6 +346,33 @@ def toc_top(text: str) -> str:
     return front + "\n".join([*head, "目录", *entries, *rest]) + "\n"
 
 
+# ---------------------------------------------------------------- a forum's anti-copy junk
+# Discuz! (the software of most Chinese forums) hides a random string at every line break of a post
+# (source/function/function_discuzcode.php, `jammer()`): 5-15 pairs of `chr(mt_rand(32, 59)) . ' ' .
+# chr(mt_rand(63, 126))`, in a `<font class="jammer">` before the break or a `<span style="display:none">` after it.
+# A browser hides it; a copy taken from the page's text keeps it (`一、去年工作回顾+ v% [0 P+ _; u3 {$ y9 r`).
+
+
+def jammer(seed: str) -> str:
+    """Discuz's jammer string, drawn from a generator seeded by the line it follows (the variant is deterministic)."""
+    rng = random.Random(zlib.crc32(seed.encode("utf-8")))
+    return "".join(chr(rng.randint(32, 59)) + " " + chr(rng.randint(63, 126)) for _ in range(rng.randint(5, 15)))
+
+
+def forum_jammer(text: str) -> str:
+    """A forum post's text copied out: every line followed by Discuz's jammer string, the line breaks kept."""
+    front, body = _split_front_matter(text)
+    return front + "\n".join(line.strip() + jammer(line) for line in _lines(body)) + "\n"
+
+
+def forum_jammer_grouped(text: str, n: int = PARAGRAPH_GROUP) -> str:
+    """The same post with its breaks lost a few lines at a time (paragraphs_grouped): the jammer strings stand where
+    the breaks were (`…提出意见。8 ]( X…一、去年工作回顾+ v% [0 P去年，…`)."""
+    front, body = _split_front_matter(text)
+    lines = [line.strip() + jammer(line) for line in _lines(body)]
+    return front + "\n".join("".join(lines[i : i + n]) for i in range(0, len(lines), n)) + "\n"
+
+
 VARIANTS: dict[str, Callable[[str], str]] = {
     "header_joined": join_header,
     "head_joined": join_head,
@@ -368,6 +397,8 @@ VARIANTS: dict[str, Callable[[str], str]] = {
     "viewer_pages": viewer_pages,
     "headings_up": headings_up,
     "toc_top": toc_top,
+    "forum_jammer": forum_jammer,
+    "forum_jammer_grouped": forum_jammer_grouped,
 }
 
 

@@ -1354,6 +1354,28 @@ def _forum_block(lines: _Lines) -> None:
                 break
 
 
+def _forum_jammer(lines: _Lines) -> None:
+    """A forum's anti-copy strings (R.JAMMER) stand at the post's line breaks: each is broken off its line and
+    removed, so a heading it followed stands alone again (a copy that lost its breaks kept them there)."""
+    for i in range(len(lines.raw) - 1, -1, -1):  # from the end: a split shifts only the lines after it
+        raw = lines.raw[i]
+        if lines.rule[i] is not None or (" " not in raw and "\u00a0" not in raw):
+            continue
+        found = [
+            m
+            for m in R.JAMMER.finditer(raw)
+            if len(R.JAMMER_PAIR_OPENING.findall(raw, m.start(), m.end())) >= R.JAMMER_OPENINGS_MIN
+        ]
+        if not found:
+            continue
+        junk = {raw[m.start() : m.end()].strip(" \u00a0") for m in found}
+        n = len(lines.raw)
+        lines.split(i, [a for m in found for a in (m.start(), m.end())], count=False, strip=" \t\u3000\u00a0")
+        for k in range(i, i + len(lines.raw) - n + 1):
+            if lines.raw[k] in junk:
+                lines.remove(k, "chrome.forum_jammer", whole=True)
+
+
 def _download_notice(lines: _Lines) -> None:
     """温馨提示: followed by numbered lines (each line is looked at once: linear time)."""
     idx = [i for i, k in enumerate(lines.keys) if k]
@@ -2778,6 +2800,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     lines = _Lines(raw)
     _front_matter(lines)
     _html_comments(lines)
+    if R.JAMMER_GATE.search(raw) or ("\u00a0" in raw and R.JAMMER_GATE_NBSP.search(raw)):
+        _forum_jammer(lines)
     if ("\u3000\u3000" in raw or "\u00a0\u00a0" in raw) and _MID_INDENT.search(raw):
         _split_indents(lines, counts)
     _split_joined_body(lines, counts)
