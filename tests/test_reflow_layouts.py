@@ -423,3 +423,54 @@ def test_short_sections_glued_close_together_continue_the_outline():
 def test_an_inline_enumeration_counted_from_one_stays_in_its_paragraph():
     page = SPEECH + "一、主要工作\n" + BODY + "重点抓好：（一）稳增长。（二）促改革。（三）惠民生。" + BODY + "\n"
     assert [s[2] for s in _sections(page)] == ["主要工作"]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "我们要坚持稳中求进，",
+        "这是全市上下共同奋斗的结果，",
+        "本届政府将坚持依法行政，",
+        "各级政府要带头过紧日子，",
+        "坚持把发展经济的着力点放在实体经济上，",
+        "始终把人民群众的安危冷暖放在心上，",
+        "大力发展新质生产力，",
+        "全面落实“两个毫不动摇”，",
+        "坚定不移推进改革开放，",
+        "多措并举稳定就业，",
+        "认真贯彻新发展理念，",
+        "只有正视不足才能精准发力，",
+        "如果没有稳定的环境，",
+        "当今世界正经历百年未有之大变局，",
+    ],
+)
+def test_a_heading_glued_to_its_paragraph_ends_where_a_clause_opens_with_its_subject_or_a_stock_opening(opening):
+    """A heading is an imperative phrase: a subject (`我们要`, `这是`, `本届政府`), a 把 construction after a word of
+    stance or a paragraph's stock opening past its first words starts the paragraph (grouped layout: 99 headings)."""
+    page = (
+        SPEECH + "一、加快建设现代化产业体系" + opening + BODY + BODY + "二、全面深化改革开放" + opening + BODY + "\n"
+    )
+    assert [s[2] for s in _sections(page) if s[1] == "一、"] == ["加快建设现代化产业体系", "全面深化改革开放"]
+
+
+def test_a_clause_opening_inside_a_heading_or_a_sentence_keeps_it_whole():
+    # its first words (`坚定不移推进…`), after a comma, 须 or a dash (`必须大力发展`, `改革——我们的…`), `我们的`:
+    # the heading's own words
+    page = (
+        SPEECH
+        + "（一）坚定不移推进全面从严治党。"
+        + BODY
+        + "\n（二）建设文化强市，必须大力发展文化产业。"
+        + BODY
+        + "\n（三）改革——我们的最大红利，坚持把改革推向深入。"
+        + BODY
+        + "\n（四）深化改革，我们要啃硬骨头。"
+        + BODY
+        + "\n"
+    )
+    assert [s[2] for s in _sections(page)] == [
+        "坚定不移推进全面从严治党",
+        "建设文化强市，必须大力发展文化产业",
+        "改革——我们的最大红利，坚持把改革推向深入",
+        "深化改革，我们要啃硬骨头",
+    ]
