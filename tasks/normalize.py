@@ -2793,6 +2793,9 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     counts: Counter = Counter()
     if "&" in raw:
         raw = _entities(raw, counts)
+    if "_x000" in raw:
+        raw, n = R.XML_ESCAPED_BREAK.subn("\n", raw)
+        counts["layout.escaped_break"] += n
     classes = _char_classes(raw)
     profile = np.bincount(classes, minlength=N_CLASSES)
     script, ratio, n_trad = _script_of(profile)

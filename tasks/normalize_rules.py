@@ -839,6 +839,13 @@ GLUED_DECIMAL = re.compile(
     r"[。！？：；!?:;](?:\*\*)?[ \t\u3000]*(?:\*\*|#{1,6}[ \t]*)?(?P<mark>(\d{1,2})[.．、](?![\d.．、%％]))"
 )
 
+# A line break written as OOXML's escape of a control character (`_x000D_` for CR, `_x000A_` for LF): text that went
+# through a spreadsheet (openpyxl and Excel write a cell's CR so, and a reader that does not unescape keeps it) arrives
+# as one line with `_x000D_ _x000D_` between its paragraphs (a real blog's copy of a CNS report: `…蒋涛_x000D_ _x000D_
+# “你们辛苦了…”_x000D_ _x000D_ 25日上午，…`). Read as the break it stands for (normalize_text, before the lines are
+# split; the page is searched only when it holds the literal `_x000`).
+XML_ESCAPED_BREAK = re.compile(r"_x000[DdAa]_")
+
 # A forum's anti-copy junk: Discuz! (the software of most Chinese forums) writes a random string at every line break
 # of a post (source/function/function_discuzcode.php, `jammer()`: 5-15 pairs of one character of chr(32..59) — space,
 # ASCII punctuation or a digit —, a space and one character of chr(63..126) — a letter or one of ?@[\]^_`{|}~), hidden
@@ -1212,6 +1219,11 @@ RULES: tuple[Rule, ...] = (
         "a line in >= 30 % of a site's pages (learn_boilerplate; copies of one speech count once), never formulaic speech",
         "本站声明：转载请注明出处\n" + _SPEECH,
         ("本站声明：转载请注明出处",),
+    ),
+    Rule(
+        "layout.escaped_break",
+        "a line break written as OOXML's escape (`_x000D_`, `_x000A_`: text that went through a spreadsheet) is a break",
+        "过去一年，经济稳中有进。_x000D_ _x000D_ 今年要稳增长，扩大内需。_x000D_\n",
     ),
     Rule(
         "chrome.forum_jammer",
