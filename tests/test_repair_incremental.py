@@ -344,3 +344,91 @@ def test_anchors_are_written_as_an_artifact_with_the_hashes_and_positions_plain(
         [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
     )
     assert pf.read().equals(want.cast(pf.schema_arrow))
+
+
+def test_a_touched_part_copies_its_untouched_best_texts_groups_unread(tmp_path, monkeypatch):
+    """Twelve clusters in part 7 make several best_texts row groups (cut by content: after a cluster whose
+    hash % SPEECH_GROUP_CUT is 0). A new copy joins one cluster: the warm part encodes that cluster's group
+    again and copies the other groups' bytes from the earlier file without decoding them (rows read from
+    the earlier best_texts: only the touched group's row group), and every table is a cold run's bytes."""
+    import pyarrow.parquet as pq
+
+    from tasks import repair as rp
+    from tasks.repair import _speech_groups, repair_parts, write_members_part
+    from tests.test_repair import body, truncate
+
+    text = body()
+    ids = [f"c{k:02d}" for k in range(12)]
+    monkeypatch.setattr(rp, "SPEECH_GROUP_CUT", 3)
+    groups = _speech_groups(ids)
+    assert len(groups) >= 3 and [c for g in groups for c in g] == ids
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    own = {c: text[7 * k :] + c for k, c in enumerate(ids)}
+    a = shard("a", [(f"a{c}", c, own[c]) for c in ids])
+    b = shard("b", [(f"b{c}", c, truncate(own[c], 0.6)) for c in ids])
+    repair_parts({"members": [a, b]}, str(tmp_path / "r1"))
+    earlier = tmp_path / "r1" / "best_texts" / "007.parquet"
+    assert pq.ParquetFile(earlier).num_row_groups == len(groups)
+
+    touched = groups[1][0]
+    c = shard("c", [("c-new", touched, truncate(own[touched], 0.4))])
+    decoded: list[int] = []  # rows of the earlier best_texts part decoded by the warm run
+    real_read, real_groups = pq.ParquetFile.read, pq.ParquetFile.read_row_groups
+
+    def read(self, *args, **kwargs):
+        t = real_read(self, *args, **kwargs)
+        if str(getattr(self, "_jh_path", "")) == str(earlier):
+            decoded.append(t.num_rows)
+        return t
+
+    def read_row_groups(self, *args, **kwargs):
+        t = real_groups(self, *args, **kwargs)
+        if str(getattr(self, "_jh_path", "")) == str(earlier):
+            decoded.append(t.num_rows)
+        return t
+
+    real_init = pq.ParquetFile.__init__
+
+    def init(self, source, *args, **kwargs):
+        real_init(self, source, *args, **kwargs)
+        self._jh_path = str(source)
+
+    monkeypatch.setattr(pq.ParquetFile, "__init__", init)
+    monkeypatch.setattr(pq.ParquetFile, "read", read)
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", read_row_groups)
+    warm = repair_parts({"members": [a, b, c]}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    monkeypatch.undo()
+    monkeypatch.setattr(rp, "SPEECH_GROUP_CUT", 3)
+    assert (warm["clusters_repaired"], warm["clusters_copied"]) == (1, 11)
+    assert sum(decoded) == len(groups[1]) < len(ids)  # the touched group's row group, nothing else
+    cold = repair_parts({"members": [a, b, c]}, str(tmp_path / "r3"))
+    assert (cold["speech_groups_encoded"], cold.get("speech_groups_copied", 0)) == (len(groups), 0)
+    for t in ("best_texts", "repairs", "memo", "align", "votes"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (tmp_path / "r3" / t / "007.parquet").read_bytes()
+    got = pq.read_table(tmp_path / "r2" / "best_texts" / "007.parquet")
+    assert got.column("cluster_id").to_pylist() == ids and got.column("n_members").to_pylist().count(3) == 1
+
+
+def test_best_texts_groups_end_where_their_own_clusters_say(monkeypatch):
+    """A group ends after a cluster whose hash % SPEECH_GROUP_CUT is 0 or at SPEECH_ROW_GROUP clusters:
+    a cluster added or removed changes its own group only (the cap aside)."""
+    from tasks import repair as rp
+
+    ids = [f"k{i:04d}" for i in range(400)]
+    groups = rp._speech_groups(ids)
+    assert [c for g in groups for c in g] == ids and len(groups) > 20
+    ends = {g[-1] for g in groups[:-1]}
+    assert all(rp.xxhash.xxh64_intdigest(c.encode()) % rp.SPEECH_GROUP_CUT == 0 for c in ends)
+    gone = next(g for g in groups[:-1] if len(g) >= 2)[0]
+    fewer = rp._speech_groups([c for c in ids if c != gone])
+    assert sum(1 for g in fewer if g not in groups) == 1
+    monkeypatch.setattr(rp, "SPEECH_ROW_GROUP", 4)
+    assert max(len(g) for g in rp._speech_groups(ids)) == 4
