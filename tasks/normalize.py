@@ -3093,6 +3093,41 @@ def _speech_chars(text: str, at_least: int) -> int:
     return n
 
 
+# A page below --min-chars is still a document when what is left after its chrome is prose: a 1958 NPC decision of
+# one sentence under its title and dateline, a premier's press conference opening (three turns), a short news item
+# (`3月17日下午，代县长叶青…审议《政府工作报告》。`), an NPC resolution of two paragraphs. What a stub, an index, a login
+# wall or a tag page leaves has no such sentence: link titles and tags end in no 。, a 404 or login notice's sentences
+# are short (`对不起，您访问的页面不存在！`, 11 Han characters) and name the site's own things (登录, 页面 …). Session 49's
+# fresh pages: the real short pages hold 2-5 sentences of 17-70 Han characters, the rejects none. A decision of one
+# sentence has its title on a line of its own (`…的决定`), which a fragment of a transcript or a caption lacks.
+SHORT_SENTENCE_HAN = 16  # Han characters a prose sentence has at least (a chrome notice's sentences have 8-13)
+SHORT_DOC_SENTENCES = 2  # such sentences a short document has (one alone is a photo caption or a fragment)
+SHORT_SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?]")
+# a document's own title line: a kind word ends it (an index lists such titles too, but no sentence under them)
+SHORT_TITLE_RE = re.compile(
+    r"^[^。！？!?\n]{4,80}(?:决议|决定|公告|公报|贺信|贺电|贺词|慰问信|一封信|致辞|讲话|发言|主持词|开幕词|闭幕词|报告)\s*$",
+    re.M,
+)
+# words of a page's own machinery: a sentence holding one is the site talking, never the document
+SITE_TALK_RE = re.compile(r"登录|登陆|注册|下载|浏览器|网页|页面|网址|链接|会员|点击|扫码|客户端|验证码|本站|版权|转载")
+
+
+def short_document(text: str) -> bool:
+    """True when a page too short for --min-chars is prose (SHORT_DOC_SENTENCES sentences of SHORT_SENTENCE_HAN Han
+    characters, none of them the site talking; a title line counts for one when a sentence follows): kept and flagged
+    `short`, not a too_short reject."""
+    n = 1 if SHORT_TITLE_RE.search(text) else 0
+    if n and SITE_TALK_RE.search(text):
+        n = 0  # `在…会议上的讲话` over a login wall: the title is the teaser's
+    for m in SHORT_SENTENCE_RE.finditer(text):
+        sentence = m.group()
+        if len(vocab.HAN_RE.findall(sentence)) >= SHORT_SENTENCE_HAN and not SITE_TALK_RE.search(sentence):
+            n += 1
+            if n >= SHORT_DOC_SENTENCES:
+                return True
+    return False
+
+
 SPEECH_STEP = 1024  # characters counted at a time before checking the threshold (a typical page's first lines)
 
 # Pages converted to Python at a time: bounds a worker's memory by the batch, not the shard.
@@ -3160,20 +3195,24 @@ def normalize_shard(
                 for n, line, rule in norm.removed_lines
             )
             speech = _speech_chars(norm.text, min_chars)  # punctuation cannot pad a stub
-            if speech < min_chars:
+            short = speech < min_chars and short_document(norm.text)
+            if speech < min_chars and not short:
                 rejects.append(
                     {
                         "source_path": doc["source_path"],
                         "content_sha256": doc["content_sha256"],
                         "reason": "too_short",
                         "detail": f"only {speech} characters of speech left after removing page chrome "
-                        f"(minimum {min_chars}); a stub, index or login page? lower --min-chars to keep such pages",
+                        f"(minimum {min_chars}) and no sentences of prose; a stub, index or login page? "
+                        "lower --min-chars to keep such pages",
                         **{k: doc.get(k) for k in ("record", "input_root") if k in doc},
                     }
                 )
                 continue
             kept_rows.append(row)
             norm_flags, rule_counts = norm.flags, norm.rule_counts
+            if short:  # kept below --min-chars: prose, not a stub (short_document)
+                norm_flags = {**norm_flags, "short": 1}
             if doc.get("cut_short") and norm.text.rstrip()[-1:] not in FINISHED_END:
                 norm_flags = {**norm_flags, "truncated": norm_flags.get("truncated", 0) + 1}
                 rule_counts = {**rule_counts, "ingest.cut_short": 1}

@@ -147,7 +147,7 @@ DOCUMENTS = pa.schema(
             pa.list_(STR),
             "Damage found: placeholder, spun, foreign_word, lost_chars, "
             "pinyin_removed, truncated, redacted_name, anonymized_speaker, hard_wrapped (paragraphs rebuilt from a "
-            "fixed-width page) … (sorted).",
+            "fixed-width page), short (kept below --min-chars: sentences of prose, not a stub) … (sorted).",
             False,
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),
