@@ -1917,9 +1917,11 @@ def _truncation(lines: _Lines, counts: Counter, raw_text: str) -> int:
 _TONED = vocab.PINYIN_TONED
 _PY_LETTERS = vocab.PINYIN_LETTERS
 # a fixed-width page (a PDF's text) may wrap inside the annotation: `状态(t` / `ài)`, `项(xiàn` / `g)目`, `设` / `(shè)`;
-# one line break, anywhere in it, is allowed (the break is kept, after the character)
+# one line break, anywhere in it, is allowed (the break is kept, after the character). Some mirrors leave a space
+# before the closing paren (`會(huì )議新聞發布會(huì )`, 07774.cn: session 49's fresh pages kept every reading, and the
+# meeting's name with them); the space goes with the reading.
 _PINYIN_AFTER_HAN = re.compile(
-    f"([{R.HAN}])(\n?)[(（](\n?)([{_PY_LETTERS}]{{0,7}})(\n?)([{_PY_LETTERS}]{{0,7}})(\n?)[)）]"
+    f"([{R.HAN}])(\n?)[(（](\n?)([{_PY_LETTERS}]{{0,7}})(\n?)([{_PY_LETTERS}]{{0,7}})(\n?) ?[)）]"
 )
 _TONED_SYLLABLE = re.compile(f"[a-zA-Zü]*[{_TONED}][a-zA-Zü{_TONED}]*")
 _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from tasks import normalize, schema
 from tasks.common import rows_to_table, write_table
@@ -71,3 +72,25 @@ def test_a_page_above_min_chars_is_not_flagged_short(tmp_path):
     normalize.normalize_shard({"ingest": str(tmp_path / "ingest")}, str(tmp_path / "n"), min_chars=200)
     (row,) = pq.read_table(tmp_path / "n" / "docs.parquet").to_pylist()
     assert "short" not in dict(row["norm_flags"])
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        (
+            "5月20日，全國政協十三屆三次會(huì )議新聞發布會(huì )在北京舉行。",
+            "全国政协十三届三次会议新闻发布会在北京举行",
+        ),
+        ("大會(huì )新聞發言人郭衛民介紹本次大會(huì )有關情況。", "大会新闻发言人郭卫民介绍本次大会有关情况"),
+    ],
+)
+def test_a_reading_with_a_space_before_its_paren_is_dropped(raw, want):
+    # 07774.cn's mirror leaves a space before the closing paren: every reading stayed, the meeting's name with them
+    out = normalize.normalize_text(raw * 3)
+    assert want in out.text and "(hu" not in out.text
+    assert out.flags.get("pinyin_removed", 0) >= 6
+
+
+def test_a_parenthesised_word_with_a_space_stays():
+    out = normalize.normalize_text("我们要学习中国(China )的经验，坚持改革开放不动摇，推动经济社会高质量发展。" * 3)
+    assert "(China )" in out.text
