@@ -86,7 +86,13 @@ PRESS_TURN_RE = re.compile(
 PARTY_SALUTATION_CHARS = 800
 # A news report of a congress names the report the deputies heard (`大会听取并审议通过了…镇人民政府工作报告`, `认真听取镇长…
 # 向大会作的…政府工作报告`): its head is no report's head (2 of the 53 held-out pages, g1, were typed 政府工作报告 so).
-REPORT_HEARD_RE = re.compile(r"(?:听取|审议|通过|讨论)[^。；！？\n]{0,40}?政府工作报告")
+REPORT_HEARD_RE = re.compile(
+    r"(?:听取|审议|通过|讨论)[^。；！？\n]{0,40}?政府工作报告"
+    # and a clause telling in the third person who delivered it (`县人民政府县长龚德汉向大会作政府工作报告。`, a county
+    # news item of its congress's opening, session 49's fresh pages): the news of the report. The clause must name its
+    # subject, with no 我 (`我代表县人民政府向大会作政府工作报告` is the report's own opening).
+    r"|(?:^|(?<=[，,。；！？\n]))[^，,。；！？\n我]{2,30}?向大会(?:作|做)了?《?政府工作报告"
+)
 # `我代表…人民政府，向全省各族人民…致以…感谢` closes a report's review part: latest at character 16,660 (354 reports).
 GOV_THANKS_CHARS = 30000
 # 全区/全县/全市/全省/我国 are counted in the review part, where a report speaks of its own jurisdiction; the rest of a
@@ -1234,12 +1240,20 @@ def _spoke_lead(line: str) -> bool:
 # A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
 # `某某表示，` sentence at all (session 46 left them untyped: 3 of session 47's 4 慰问 pages).
 NEWS_VISIT_RE = re.compile(r"看望|慰问|走访")
+# A lead whose subject is an organ or a meeting holding a meeting (`茶地镇及时召开学习贯彻…会议，`, `湖滨街道召开社区党组织书记
+# 述职评议会，`, `十四届全国人大一次会议在…新闻发布厅举行首场新闻发布会，`): the lead is the report itself. A township's or a
+# street office's short item often quotes nobody as `某某指出，` (6 of session 49's 12 township and 街道 news pages).
+NEWS_ORGAN_HELD_RE = re.compile(
+    rf"[{HAN}]{{2,16}}?(?:镇|乡|街道|街|办事处|党工委|党委|政府|人大|政协|会议|委员会)(?:在[^，。；]{{1,24}}?)?"
+    r"(?:及时|专门|组织|隆重)?(?:召开|举行)了?[^，。；]{0,40}?(?:会议|大会|会)[，,。]"
+)
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
     r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
 )
 NEWS_REPORTED_RE = re.compile(
-    rf"(?:会议|会上|他|她|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
+    # `…传达了县“两会”精神，并指出，`: the clause's subject left out after 并
+    rf"(?:会议|会上|他|她|并|[{HAN}]{{2,3}})(?:指出|强调|要求|认为|表示|提出|希望|说)[，,：:]"
     r"|(?:作|做|发表)了?[^，。；\n]{0,16}?(?:讲话|致辞|报告)[，,。：:]"
 )
 NEWS_HEADLINE_RE = re.compile(
@@ -1319,6 +1333,13 @@ def _news_report(title: str | None, text: str) -> bool:
         return False
     if NEWS_FULLTEXT_RE.search(opening[:OPENING_PARA_CHARS]) or LEAD_KIND_RE.search(opening[:OPENING_PARA_CHARS]):
         return False  # a wire copy handing over to the full text is the speech's copy
+    if (
+        lead is not None
+        and (held := NEWS_ORGAN_HELD_RE.search(lead[:200]))
+        and not FIRST_PERSON_RE.search(QUOTED_RE.sub("", lead[: held.end()]))
+    ):
+        # the organ held the meeting in the lead's first words; a `祝大家…` later in it is whom the leader addressed
+        return True
     if lead is not None and (
         (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200])) or _first_person_lead(lead[:200])
     ):
