@@ -1396,7 +1396,7 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # What a lead puts before the office and is no part of it: a bracketed mark or dateline (`【特訊】`, `（中央社記者…30日電）`)
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
-    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^由(?=\S{2})"
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会)?由(?=\S{2})"
 )
 # The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council
 # answers, never who briefed (session 47's held-out page took 李强).
@@ -1470,6 +1470,11 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             continue  # `520總統副總統就職典禮`: an office where the name would stand
         if mac and MAINLAND_OFFICE_RE.search(office):
             continue
+        if STUDIED_OFFICE_RE.search(office):
+            # `要坚持以全国“两会”精神特别是习近平总书记(系列重要)讲话…`, `认真学习领会上杭县委书记傅藏荣在…的讲话精神`: the
+            # run before the name is a sentence about a speech studied, not the office of anyone at the meeting
+            # (a township's news item went national, session 49's fresh pages)
+            continue
         if is_byline_name(name) and not _place_for_name(name):
             found = (name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office)))
             if SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH)) and not STUDIED_RE.search(
@@ -1490,6 +1495,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
 # speaking there (a city's news page went national with 习近平).
 SPOKE_AFTER_RE = re.compile(r"[^，。；\n的]{0,16}?(?:讲话|致辞|致词)")
 STUDIED_RE = re.compile(r"传达|学习|贯彻|落实|领会")
+# what an office's run never holds: a speech's spirit, a quote, the words studying it (`精神`, `“两会”`, `特别是`, `学习`)
+STUDIED_OFFICE_RE = re.compile(r"精神|[“”「」]|特别是|学习|领会|贯彻")
 SPOKE_REACH = 24  # characters after a name: `出席会议并作重要讲话` with a meeting's short name between
 SPOKE_CLAUSES_CHARS = 200  # how far past the first name a speaking leader may stand: the lead's sentence or two
 
@@ -2687,6 +2694,12 @@ KIND_OF_OFFICE = (
     ("镇党委", "镇"),  # `海宴镇委书记`, `XX镇党委书记`: a township's party secretary
     ("镇委", "镇"),
     ("乡党委", "镇"),
+    # a street office (街道) is a township-level division: its party working committee and its office's head
+    # (`街道党工委书记杨国正`, `某街道办事处主任`, `街党工委书记林苏泉`; session 49's fresh 街道 pages had no level)
+    ("街道党工委", "镇"),
+    ("街党工委", "镇"),
+    ("街道工委", "镇"),
+    ("街道办事处", "镇"),
 )
 
 
@@ -3004,7 +3017,12 @@ def _kind_hint(
         + body.count("全乡")
         + body.count("镇党委")
         + body.count("乡党委")
-        + body.count("镇委"),
+        + body.count("镇委")
+        # a street office's own words (`街道党工委`, `全街道`, `街道办事处`): a township-level division's
+        + body.count("街道党工委")
+        + body.count("街道工委")
+        + body.count("全街道")
+        + body.count("街道办事处"),
     }
     if body.count("国务院") >= 5 and body.count("全国") > max(counts.values()):
         return "national"

@@ -532,6 +532,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     end = i + len(surface)
                     if key[0] == "~" and end - i == 2 and i >= 2 and _common_words().get(text[i - 2 : end]) == "i":
                         continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
+                    if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
+                        continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
                     if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
                         continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
                     if (
@@ -561,6 +563,9 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
 # word and 县 (范县, 成县, 高县 and 达县 were read in county reports: session 48's fresh pages); a place right before
 # it (山东单县, 湖北房县) keeps it. After a closing mark, 和县 is `and county` (`…的请示》和县妇联`).
 CLOSING_MARKS = frozenset("》」』”）)")
+# `县委副书记、代县长叶青`: 代 before an office is `acting`; 代县 + 长 reads as 代县长, never 代县 (session 49's fresh
+# pages: a 庆元县 news item went to 山西省忻州市代县)
+ACTING = frozenset("代")
 CONJUNCTION_COUNTIES = frozenset(["和县"])
 
 

@@ -83,3 +83,68 @@ def test_a_clause_reporting_after_bing_counts_as_reported():
         "会上，该镇党委书记传达了县“两会”精神，并指出，全镇干部群众要深入学习宣传贯彻县“两会”精神。\n"
     )
     assert _page(raw)["doc_type"] == "新闻报道"
+
+
+# ------------------------------------------------------------------ a speech studied names no speaker
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "要坚持以全国“两会”精神特别是习近平总书记系列重要讲话精神为引领，狠抓干部作风。",
+        "全镇干部特别是要认真学习领会县委书记傅藏荣在“两会”上的重要讲话精神。",
+    ],
+)
+def test_a_studied_speech_does_not_make_a_township_item_national(sentence):
+    raw = (
+        "3月26日上午，白集镇在政府礼堂召开专题会，传达学习全国“两会”精神，对抓好贯彻落实进行具体部署。"
+        "镇村全体干部210余人参加会议，会议由镇党委书记于海涛主持。\n"
+        f"会议强调，全镇各级党组织和广大党员干部要迅速掀起学习热潮；{sentence}\n"
+        "会议要求，全镇上下要确保两会精神落地生根。\n"
+    )
+    out = _page(raw)
+    assert out["admin_level"] == "township"
+    assert out["speaker_name"] == "于海涛" and out["speaker_title"] == "镇党委书记"
+
+
+# ------------------------------------------------------------------ street offices (街道) are township-level
+
+
+@pytest.mark.parametrize(
+    "office",
+    ["街道党工委书记", "街党工委书记", "街道办事处主任"],
+)
+def test_a_street_office_gives_the_township_level(office):
+    raw = (
+        "春江街道召开开年工作会议\n"
+        f"2月20日上午，春江街道召开了开年工作会议，街道全体机关干部参加。会上，{office}杨国正强调了近段时间要做好的三件事，"
+        "一是抓紧理思绪、明重点、定目标；二是下村企拜年；三是加快项目建设速度。\n"
+    )
+    assert _page(raw)["admin_level"] == "township"
+
+
+def test_street_office_words_count_as_a_townships():
+    raw = (
+        "为全面总结街道基层组织建设工作，经街道党工委研究，1月12日下午建设街道办事处召开了社区党委书记抓基层党建工作"
+        "专项述职会议。\n会上，六位社区书记进行了述职，随后，街道党工委书记翟忠满同志进行了点评。\n"
+    )
+    assert _page(raw)["admin_level"] == "township"
+
+
+# ------------------------------------------------------------------ 代县长: acting, not 代县
+
+
+@pytest.mark.parametrize("office", ["代县长", "代区长"])
+def test_an_acting_head_is_no_place(office):
+    raw = (
+        f"县委副书记、{office}叶青参加人大第一代表团审议\n"
+        f"3月17日下午，县委副书记、{office}叶青以普通代表的身份来到人大第一代表团，与代表们共同审议《政府工作报告》。"
+        "在审议和讨论中，叶青强调，要团结奋进，抢抓机遇。\n"
+    )
+    out = _page(raw)
+    assert out["region"] != "山西省忻州市代县" and "代县" not in out["region_mentions"]
+
+
+def test_the_county_daixian_is_still_read():
+    raw = "代县县长在全县经济工作会议上的讲话\n同志们：今天召开全县经济工作会议，主要任务是总结去年工作。代县县委、县政府高度重视。\n"
+    assert _page(raw)["region"] == "山西省忻州市代县"
