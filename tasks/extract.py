@@ -771,7 +771,15 @@ CHANNEL_SUFFIX_RE = re.compile(rf"(?<![\s\-_|—])\s*(?:[-_|]+|——)\s*([{HAN}
 CHANNEL_LEVELS = 2
 
 
+# A site's name after a document's title and a space, no dash (`…召开时间的决定 中华文库`, zhonghuashu.com's page titles;
+# session 49's fresh pages): the site's, not the title's last word.
+SPACED_SITE_SUFFIX_RE = re.compile(rf"(?<=[^\s])\s+[{HAN}]{{2,8}}?(?:文库|网|百科|文档|论坛)$")
+SPACED_SITE_KIND_RE = re.compile(rf"(?:{DOC_END}|意见|通知|决定|公报|规划|纲要|条例)$")
+
+
 def _strip_site(title: str) -> str:
+    if (m := SPACED_SITE_SUFFIX_RE.search(title)) and SPACED_SITE_KIND_RE.search(title, 0, m.start()):
+        title = title[: m.start()]
     stripped = SITE_SUFFIX_RE.sub("", title).strip()
     if stripped == title.strip():
         return stripped
@@ -1061,9 +1069,11 @@ HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市�
 
 # An untitled news copy says what it carries where it introduces the full text: `以下为致辞全文`, `…在晚宴上致辞全文：`,
 # `以下是主旨演讲全文`, `致辞，全文如下`, `【习近平致词全文】` (5 of the 53 held-out pages, g1, had no other sign of their kind).
-_LEAD_KIND = r"(致辞|致词|贺词|献词|讲话|演讲|演说|发言)"
+# A news page carrying a letter in full says so the same way (`贺信全文如下：`, `慰问信全文如下`: sina's copy of a city's
+# letter to a university, session 49's fresh pages): the letter, read to its addressees, is a 致辞.
+_LEAD_KIND = r"(致辞|致词|贺词|献词|讲话|演讲|演说|发言|贺信|慰问信)"
 LEAD_KIND_RE = re.compile(
-    rf"(?:以下|下面)(?:为|是)[^。；！？\n]{{0,60}}?{_LEAD_KIND}的?全文|{_LEAD_KIND}[，,。]\s*全文如下"
+    rf"(?:以下|下面)(?:为|是)[^。；！？\n]{{0,60}}?{_LEAD_KIND}的?全文|{_LEAD_KIND}[，,。]?\s*全文如下"
     rf"|[【\[][^】\]\n]{{0,12}}?{_LEAD_KIND}全文[】\]]"
 )
 

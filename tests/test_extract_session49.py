@@ -148,3 +148,31 @@ def test_an_acting_head_is_no_place(office):
 def test_the_county_daixian_is_still_read():
     raw = "代县县长在全县经济工作会议上的讲话\n同志们：今天召开全县经济工作会议，主要任务是总结去年工作。代县县委、县政府高度重视。\n"
     assert _page(raw)["region"] == "山西省忻州市代县"
+
+
+# ------------------------------------------------------------------ a letter carried in full; a site after a space
+
+
+@pytest.mark.parametrize("word", ["贺信", "慰问信"])
+def test_a_news_page_carrying_a_letter_in_full_is_an_address(word):
+    raw = (
+        "苏州市委、苏州市人民政府祝贺人大七十周年校庆\n"
+        f"10月10日，中共苏州市委、苏州市人民政府向我校发来{word}。\n"
+        f"{word}全文如下：\n中国人民大学：\n"
+        "欣逢贵校七十周年华诞，中共苏州市委、苏州市人民政府谨向贵校师生员工和各界校友致以热烈的祝贺和美好的祝福！\n"
+        "衷心祝愿贵校以此次华诞为新的起点，继往开来，再铸华章！\n中共苏州市委员会\n苏州市人民政府\n2007年10月10日\n"
+    )
+    assert _page(raw)["doc_type"] == "致辞"
+
+
+@pytest.mark.parametrize(("site", "kind"), [("中华文库", "决定"), ("百度文库", "决议")])
+def test_a_site_name_after_a_space_is_no_part_of_the_title(site, kind):
+    title = "全国人民代表大会常务委员会关于第二届全国人民代表大会第一次会议召开时间的" + kind
+    raw = (
+        f"{title} {site}\n"
+        "（1958年6月29日全国人民代表大会常务委员会第九十八次会议通过）\n"
+        "为了适应目前全国工农业生产大跃进的情况，为了便于及时制定国民经济计划和国家预算，"
+        "决定第二届全国人民代表大会第一次会议在一九五九年一月召开。\n" * 2
+    )
+    out = _page(raw)
+    assert out["title"] == title and out["doc_type"] == kind
