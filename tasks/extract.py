@@ -2713,6 +2713,11 @@ KIND_OF_OFFICE = (
 )
 
 
+TITLE_OFFICE_MAX = (
+    24  # characters of a title's speaker run before 在 (`新疆维吾尔自治区人民政府副主席` fits; BYLINE_PRE_MAX)
+)
+
+
 # The level a jurisdiction kind fixes without its place (m9: 13 of 19 county and township pages of 35 fresh real pages
 # had a level and no region they named in full: `县长在…`, `镇党委书记…`, `*县人民政府`, `全区` counts). 市 is absent: a
 # 市长 or 全市 is a prefecture's or a county-level city's (钟祥市); 州 (an autonomous prefecture, a league, a 地区:
@@ -2982,6 +2987,9 @@ def _kind_hint(
     if "全国人民代表大会" in probe and not re.search(r"[省市区县州]第", probe):
         return "national"
     st = speaker_title or ""
+    if st and title and (pre := title.split("在", 1)[0]).endswith(st) and len(pre) <= TITLE_OFFICE_MAX:
+        # `某街道办事处主任在…上的讲话`: the office kept only `主任`; its organ stands before it in the title
+        st = pre
     for key, kind in KIND_OF_OFFICE:
         if key in st:
             if key == "主席" and "自治区" in st:

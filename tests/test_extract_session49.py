@@ -176,3 +176,22 @@ def test_a_site_name_after_a_space_is_no_part_of_the_title(site, kind):
     )
     out = _page(raw)
     assert out["title"] == title and out["doc_type"] == kind
+
+
+# ------------------------------------------------------------------ an office cut to its last word in the title
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("某街道办事处主任在街道环境整治工作部署会上的讲话", "township"),
+        ("XX街道党工委副书记、办事处主任在街道安全生产工作会议上的讲话", "township"),
+    ],
+)
+def test_a_title_office_cut_to_its_last_word_keeps_its_organ(title, level):
+    raw = (
+        f"{title}\n各位领导、同志们：\n"
+        "今天，我们在这里召开环境整治工作会，主要任务就是贯彻落实区领导工作指示精神，切实提升城市管理水平。\n"
+        "下面，就做好此次环境整治工作，我讲几点意见。\n"
+    )
+    assert _page(raw)["admin_level"] == level
