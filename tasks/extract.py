@@ -240,6 +240,11 @@ BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置
 GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
 # A news headline whose report word is an object (`…会议开幕 代表热议政府工作报告`, `…审议政府工作报告`): the news
 # of the report, not the report (session 46: a county paper's report of its congress was typed 政府工作报告).
+# A headline whose last word, a report, is what a session hears (`…并开始听取关于第一个五年计划的报告`, the 1955 NPC
+# session's opening news on scopsr.gov.cn, session 49's fresh pages; `市人大常委会听取市政府关于…的报告`): the news of
+# the hearing, never the report, which its title's 报告 made it. A report's own title names no hearing.
+# Only 听取 (hearing): `…草案审议结果的报告`, `…的审查结果报告` are committees' own reports.
+HEARD_REPORT_TITLE_RE = re.compile(r"听取(?:了|和审议了?|并审议了?)?(?:关于)?[^，。；！？\s]{0,40}?报告$")
 NEWS_OBJECT_TITLE_RE = re.compile(
     r"(?:热议|审议|讨论|听取|解读|征求|传达|点赞|聚焦|盘点|畅谈)了?《?[^，。\s的《》]{0,12}?》?" + DOC_END + "$"
 )
@@ -1103,6 +1108,8 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         t = re.sub(r"[（(][^）)]*[）)]$", "", FOOTNOTE_RE.sub("", title)).strip()
         if _genre_title(t):
             return "新闻报道"  # `…大会发言侧记`: the report of the meeting, not a 发言
+        if HEARD_REPORT_TITLE_RE.search(t):
+            return "新闻报道"  # `会议通过主要议程并开始听取关于第一个五年计划的报告`: the news of a session hearing it
         held = MEETING_HELD_TITLE_RE.search(t)
         if (
             held

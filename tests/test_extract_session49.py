@@ -195,3 +195,27 @@ def test_a_title_office_cut_to_its_last_word_keeps_its_organ(title, level):
         "下面，就做好此次环境整治工作，我讲几点意见。\n"
     )
     assert _page(raw)["admin_level"] == level
+
+
+# ------------------------------------------------------------------ a headline hearing a report
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["会议通过主要议程并开始听取关于第一个五年计划的报告", "市人大常委会听取市政府关于城市管理工作情况的报告"],
+)
+def test_a_headline_hearing_a_report_is_news(title):
+    raw = (
+        f"{title}\n"
+        "中华人民共和国第一届全国人民代表大会第二次会议五日下午三时在北京中南海怀仁堂开幕。刘少奇委员长宣布会议开幕。\n"
+        "接着，会议一致选出了由七十九人组成的本次会议的主席团和秘书长。\n"
+    )
+    assert _page(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_committees_report_on_its_review_stays_a_report():
+    raw = (
+        "全国人民代表大会法律委员会关于中华人民共和国物权法草案审议结果的报告\n"
+        "全国人民代表大会：\n本次会议审议了物权法草案。法律委员会根据代表的审议意见，对草案进行了审议，现将审议结果报告如下。\n"
+    )
+    assert _page(raw)["doc_type"] == "报告"
