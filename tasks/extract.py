@@ -236,7 +236,7 @@ def _genre_title(t: str) -> bool:
 
 
 # a breadcrumb taken for the title (`当前位置: 学院首页 >> 通知公告 >> 正文`) over a genre headline yields to it
-BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]")
+BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]")
 GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
 # A news headline whose report word is an object (`…会议开幕 代表热议政府工作报告`, `…审议政府工作报告`): the news
 # of the report, not the report (session 46: a county paper's report of its congress was typed 政府工作报告).

@@ -34,8 +34,11 @@ STAMP_WITH_TRAILER = (
     r"|\d{4}-\d{1,2}-\d{1,2}(?:[\d.]+元.{0,8}|(?:下载|复制|收藏).{0,12})$"
 )
 LINE_RULES: list[tuple[str, str]] = [
-    # 您的当前位置:首页正文 / 当前位置：首页>要闻
-    ("chrome.breadcrumb", r"(?:您的|你的)?当前位置" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]"),
+    # 您的当前位置:首页正文 / 当前位置：首页>要闻 / 当前页面:首页 (a county portal's, session 49's fresh pages)
+    (
+        "chrome.breadcrumb",
+        r"(?:您的|你的)?当前(?:位置|页面|栏目)" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]",
+    ),
     # 范文 sites: `您现在的位置是：首页 > 政经部门 > 营商`, `位置：首页 > 范文 > 工作报告`, `东方文库 > 致辞稿 > 开幕致辞 > …`
     # (a path of 3+ steps joined by '>': no speech line is one)
     (
@@ -208,7 +211,9 @@ LINE_RULES: list[tuple[str, str]] = [
     # (`论文部分内容阅读`)
     (
         "chrome.toolbar",
-        r"(?:跳至|跳到|跳转至|跳转到)主要内容$|跳转到内容$|跳过导航$|(?:返回|关灯|开灯|开启左侧|关闭左侧)$",
+        # (cmab.gov.hk's `跳至內容的開始`, Taiwanese portals' `跳到主要內容區塊`: session 49's fresh pages)
+        r"(?:跳至|跳到|跳转至|跳转到|跳过|略过)(?:主要|主)?(?:内容|内文)(?:区块|区域|区|的开始|开始)?$|跳过导航[栏列]?$"
+        r"|(?i:skip\s*to\s*(?:the\s*)?(?:main\s*)?content)$|(?:返回|关灯|开灯|开启左侧|关闭左侧)$",
     ),
     # a page head's leftovers no speech line is (pages from the search tool's store, session 46; each was the title): a
     # site's mobile-edition link, bulleted or not (`• 中國臺灣網移動版`), a bulleted site name (`• 人民网`), HTML tags

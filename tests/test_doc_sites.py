@@ -153,6 +153,9 @@ def test_a_speaker_sharing_is_no_site_intro(line):
     "line,rule",
     [
         ("跳至主要内容", "chrome.toolbar"),
+        ("跳至內容的開始", "chrome.toolbar"),  # cmab.gov.hk
+        ("跳到主要內容區塊", "chrome.toolbar"),  # Taiwanese portals
+        ("Skip to main content", "chrome.toolbar"),
         ("首页 热点资讯 义务教育 高等教育 出国留学 考研考公", "chrome.breadcrumb"),
         ("首页范文稿件发言稿", "chrome.breadcrumb"),
         ("您身边的文档专家，晒文网欢迎您！", "chrome.toolbar"),

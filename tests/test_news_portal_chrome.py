@@ -25,6 +25,8 @@ def removed(page: str) -> dict[str, str]:
         ("海外网>>时政", "chrome.breadcrumb"),
         ("中国共产党新闻网>>高层动态", "chrome.breadcrumb"),
         ("当前位置是: 首页 >> 政府 >> 市政府领导 >> 副市长 >> 王某", "chrome.breadcrumb"),
+        ("当前页面:首页", "chrome.breadcrumb"),
+        ("当前栏目：政务动态", "chrome.breadcrumb"),
         ("首页 国际 港澳台 华人 中国 社会 领导 地方 人物 城市 反腐 财经", "chrome.breadcrumb"),
         ("首页评论时政台湾华人国际财经娱乐文史图片社区视频专题", "chrome.breadcrumb"),
         ("01版:要 闻", "chrome.breadcrumb"),
