@@ -3762,16 +3762,16 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if delivered is None and (note := _editor_note(head)) and (found := find_date(note.group(0))):
         delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)
-    published = (
+    stamped = (
         _published_on(chrome)
         or _stamped_on(removed_lines)
         or _release_dated(raw_text)
         or crawl_date
         or _roc_date_line(head)
-        # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
-        # day it posted the page (session 48 left such news pages undated)
-        or _url_date(url)
     )
+    # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
+    # day it posted the page (session 48 left such news pages undated)
+    published = stamped or _url_date(url)
     if delivered is None:
         # gov.cn's info table dates a document the day it was signed (`| 成文日期：| 2024年01月11日 |`): its own date
         for line in chrome:
@@ -3828,6 +3828,17 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             year = CPC_CONGRESS_YEAR.get(cn_int(m.group(1)) or 0)  # the year the congress met
     if year is None and out["doc_type"] in ("政府工作报告", "报告", None):
         year = _report_year(text)
+    elif (
+        # dated by its url alone: a doc site's path is the day a copy was uploaded (book118's `/html/2019/0312/`), years
+        # after the report it copies; the year the report plans for, when it names one no later, is the report's
+        delivered is None
+        and stamped is None
+        and year == (published.year if published else None)
+        and out["doc_type"] in ("政府工作报告", "报告")
+        and (planned := _report_year(text))
+        and planned <= (year or 0)
+    ):
+        year = planned
     if year is None and out["meeting"]:
         m = NPC_MEETING_RE.match(out["meeting"])
         if m:  # a resolution or speech of an NPC session with no date of its own: the year the session met

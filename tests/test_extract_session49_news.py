@@ -306,3 +306,28 @@ def test_a_governments_party_group_keeps_its_organ(office, want):
 def test_a_news_lead_keeps_the_governments_party_group():
     raw = "3月21日，县政府党组书记、县长吴某某主持召开县政府党组会议，传达学习全国“两会”精神。\n" + BODY_SC
     assert _page(raw)["speaker_title"] == "县政府党组书记、县长"
+
+
+# ------------------------------------------------------------------ a url's date is the day a copy was posted
+
+
+REPORT_COPY = (
+    "某县政府工作报告\n\n各位代表：\n\n现在，我代表县人民政府，向大会报告政府工作，请予审议。\n\n一、2014年工作回顾\n\n"
+    "过去的一年，全县上下团结一心，经济社会保持平稳健康发展，地区生产总值增长百分之八，城乡居民收入稳步提高。\n\n"
+    "二、2015年主要目标任务\n\n今年政府工作的主要预期目标是：地区生产总值增长百分之七左右，城乡居民收入与经济增长同步。\n"
+)
+
+
+def test_a_report_dated_by_its_upload_path_alone_keeps_the_year_it_plans_for():
+    """book118's `/html/2019/0312/…`: the day a copy was uploaded is its published_on, not the 2015 report's year."""
+    out = _page(REPORT_COPY, url="https://max.book118.com/html/2019/0312/5012133300002014.shtm")
+    assert out["published_on"] == dt.date(2019, 3, 12)
+    assert out["doc_type"] == "政府工作报告"
+    assert out["year"] == 2015
+
+
+def test_a_report_whose_plan_year_is_after_its_upload_keeps_the_urls_year():
+    """A plan year later than the upload is no report's own year (a five-year plan's target)."""
+    page = REPORT_COPY.replace("2014年工作回顾", "过去一年工作回顾").replace("2015年主要目标任务", "2030年远景目标")
+    out = _page(page, url="https://max.book118.com/html/2019/0312/5012133300002014.shtm")
+    assert out["year"] == 2019
