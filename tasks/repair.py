@@ -1257,12 +1257,7 @@ REPAIR_BATCH_COPIES = (
     2_000  # copies of the clusters to repair in memory at once (~37 KB each on the scale bench: ~75 MB)
 )
 REPAIR_BATCH_CLUSTERS = 2_000  # clusters per batch, repaired or copied from an earlier run (one best_text each)
-SPEECH_ROW_GROUP = 512  # best_texts rows per row group at most (written as they come: ~19 MB of text at 37 KB a speech)
-# best_texts row groups are cut by content: a group ends after a cluster whose xxh64 % SPEECH_GROUP_CUT is 0
-# (~8 clusters, ~300 KB of text at 37 KB a speech), so a cluster that changes, comes or goes changes its own
-# group only and a later run copies the other groups' bytes (_GroupedWriter). 8: the 20k bench's parts hold
-# ~37 clusters (~5 groups a part, 11 column chunks each in the footer); a +1 % run touches 1-3 of a part's.
-SPEECH_GROUP_CUT = 8
+SPEECH_ROW_GROUP = 512  # best_texts rows per row group (written as they come: ~19 MB of text at 37 KB a speech)
 SPILL_DIR = "_spill"  # a part's copies sorted into their batches on disk when it needs more than one
 # The repair step reads many small one-row-group files with `use_threads=False`: threads gain
 # nothing there, and what Arrow's default pool (mimalloc) allocates on its worker threads stayed
@@ -1848,14 +1843,12 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
         if not _link_file(same_files[0] / record, out / record):  # the same files: the same record
             _write_sources(out, part, stamps, in_file, rows)
     else:
-        known, same, earlier_ids = _earlier_clusters([Path(d) for d in earlier], name, memo)
+        known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
         if same is not None and _link_all(same, names):
             counts["parts_reused"] += 1
             rows = {t: pq.ParquetFile(names[t]).metadata.num_rows for t in ("best_texts", "repairs")}
         else:
-            rows = _repair_clusters(
-                part, name, names, paths, opened, in_file, memo, known, earlier_ids, earlier, counts
-            )
+            rows = _repair_clusters(part, name, names, paths, opened, in_file, memo, known, earlier, counts)
         _write_sources(out, part, stamps, in_file, rows)
     counts["best_texts"] += rows["best_texts"]
     counts["repairs"] += rows["repairs"]
@@ -1876,7 +1869,6 @@ def _repair_clusters(
     in_file: list[dict],
     memo: dict[str, str],
     known: dict[str, Path],
-    earlier_ids: dict[Path, list[str]],
     earlier: Sequence[str],
     counts: Any,
 ) -> dict[str, int]:
@@ -1886,6 +1878,7 @@ def _repair_clusters(
     import shutil
 
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     from tasks.common import write_table
     from tasks.schema import CLUSTER_MEMO
@@ -1902,30 +1895,15 @@ def _repair_clusters(
         (opened.get(k) or _open_parquet(f)) if not todo.isdisjoint(held) else None
         for k, (f, held) in enumerate(zip(paths, in_file, strict=True))
     ]
-    batches = _cluster_batches(sorted(memo), files, in_file, todo)
-    # one batch: the earlier part's align and votes tables are read whole by the copies below anyway,
-    # so the alignments and vote records of the clusters to repair come from the same reads (each
-    # earlier file read once a part, not twice: 5k +1 % replay, 31 of 32 touched parts)
-    whole: dict[Path, pa.Table] | None = {} if len(batches) == 1 else None
-    # best_texts' groups (_speech_groups): one whose clusters are all copied from one earlier part that
-    # has the same group is copied there byte for byte, unread; the others are encoded from their rows
-    groups = _speech_groups(sorted(memo))
-    src_groups = {src: _speech_groups(earlier_ids[src]) for src in copy}
-    reuse: dict[int, tuple[Path, int]] = {}
-    for src, ids in copy.items():
-        held, at = set(ids), {tuple(g): k for k, g in enumerate(src_groups[src])}
-        for k, g in enumerate(groups):
-            if tuple(g) in at and held.issuperset(g):
-                reuse[k] = (src, at[tuple(g)])
-    copied_whole = {c for k in reuse for c in groups[k]}
-    aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo, whole) if todo else {})
-    votes = _earlier_votes([Path(d) for d in earlier], name, todo, whole) if todo else {}
-    writers: dict[str, Any] = {
-        "best_texts": _GroupedWriter(names["best_texts"], groups, reuse, src_groups),
+    aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
+    votes = _earlier_votes([Path(d) for d in earlier], name, todo) if todo else {}
+    writers = {
+        "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
         "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
         "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"], **INTERMEDIATE["align"]),
         "votes": _SortedWriter(names["votes"], VOTES, ["cluster_id"], VOTES_ROW_GROUP, **INTERMEDIATE["votes"]),
     }
+    batches = _cluster_batches(sorted(memo), files, in_file, todo)
     asked = 0
     try:
         # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
@@ -1948,19 +1926,17 @@ def _repair_clusters(
                     ("align", a_parts, ALIGN_MEMO),
                     ("votes", v_parts, VOTES),
                 ):
-                    if t == "best_texts":  # only the rows of groups encoded again: the others are copied
-                        rows_of = [c for c in keep if c not in copied_whole]
-                        if rows_of:
-                            prev = _speech_rows(src / t / name, src_groups[src], rows_of)
-                            acc.append(prev.cast(sch))
-                        continue
-                    if whole is not None:  # one batch: read once (maybe already, for the clusters to repair)
-                        prev = _whole_table(src / t / name, whole, keep=False)
+                    if len(batches) == 1:
+                        prev = pq.ParquetFile(src / t / name).read(use_threads=False)
                     else:  # sorted by cluster_id: row-group statistics skip other ranges
-                        prev = _range_rows(src / t / name, lo, hi)
+                        prev = pq.read_table(
+                            src / t / name,
+                            filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)],
+                            use_threads=False,
+                        )
                     keep_ids = pa.array(keep, pa.string())
                     acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
-            writers["best_texts"].add(pa.concat_tables(s_parts), max(batch))
+            writers["best_texts"].add(pa.concat_tables(s_parts))
             writers["repairs"].add(pa.concat_tables(r_parts))
             writers["align"].add(pa.concat_tables(a_parts))
             writers["votes"].add(pa.concat_tables(v_parts))
@@ -1977,8 +1953,6 @@ def _repair_clusters(
     memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
     write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
     counts["parts_repaired"] += 1
-    counts["speech_groups_copied"] += writers["best_texts"].copied
-    counts["speech_groups_encoded"] += writers["best_texts"].encoded
     counts["clusters_repaired"] += len(todo)
     counts["clusters_copied"] += len(memo) - len(todo)
     return {t: writers[t].written for t in ("best_texts", "repairs")}
@@ -2225,206 +2199,6 @@ class _SortedWriter:
             os.unlink(self.tmp)
 
 
-def _speech_groups(ids: list[str]) -> list[list[str]]:
-    """Sorted cluster ids cut into best_texts' row groups: after a cluster whose xxh64 % SPEECH_GROUP_CUT
-    is 0, or at SPEECH_ROW_GROUP clusters (one row each). A group's end depends on its own clusters only
-    (the cap aside), so a cluster that comes or goes moves no other group's rows."""
-    groups: list[list[str]] = []
-    group: list[str] = []
-    for cid in ids:
-        group.append(cid)
-        if xxhash.xxh64_intdigest(cid.encode()) % SPEECH_GROUP_CUT == 0 or len(group) >= SPEECH_ROW_GROUP:
-            groups.append(group)
-            group = []
-    if group:
-        groups.append(group)
-    return groups
-
-
-def _speech_rows(path: Path, groups: list[list[str]], ids: list[str]) -> pa.Table:
-    """The rows of clusters `ids` from an earlier best_texts part: only its groups holding them are read
-    when the file has the groups `groups` says (else, a file of other code, all of it)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(path)
-    wanted = set(ids)
-    if pf.metadata.num_row_groups == len(groups):
-        table = pf.read_row_groups([k for k, g in enumerate(groups) if not wanted.isdisjoint(g)], use_threads=False)
-    else:
-        table = pf.read(use_threads=False)
-    return table.filter(pc.is_in(table.column("cluster_id"), value_set=pa.array(sorted(wanted), pa.string())))
-
-
-# what pq.write_table is given for one best_texts group (tasks.common.write_table's options)
-SPEECH_WRITE = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
-
-
-@functools.cache
-def _speech_footer_fields() -> list[Any]:
-    """The FileMetaData fields of a best_texts part that do not depend on its rows (version, schema,
-    key-value metadata, created_by, column orders), from an empty table written by this pyarrow."""
-    import pyarrow.parquet as pq
-
-    from tasks.parquet_thrift import _parquet_footer
-
-    sink = pa.BufferOutputStream()
-    pq.write_table(SPEECHES.empty_table(), sink, **SPEECH_WRITE)
-    meta = _parquet_footer(memoryview(sink.getvalue()), layout=False)
-    return [f for f in meta if f[0] in (1, 2, 5, 6, 7)]
-
-
-def _footer(view: memoryview) -> Any:
-    """The FileMetaData of a Parquet file written by pq.write_table or _GroupedWriter, parsed without
-    tasks.parquet_thrift._parquet_footer's re-encoding check (half the cost): both writers here read
-    and write footers through the same codec, so a cold and a copying run assemble the same bytes."""
-    from tasks.parquet_thrift import _read_struct, _Unsupported
-
-    n = len(view)
-    if n < 12 or view[:4] != b"PAR1" or view[n - 4 :] != b"PAR1":
-        raise _Unsupported("not a Parquet file")
-    size = int.from_bytes(view[n - 8 : n - 4], "little")
-    return _read_struct(bytes(view[n - 8 - size : n - 8]), 0)[0]
-
-
-class _GroupedWriter:
-    """A best_texts part written group by group (_speech_groups): each group's rows encoded alone
-    (pq.write_table) and its column chunks appended, or, for a group in `reuse` (group -> earlier part,
-    its group there), that group's chunks copied from the earlier file unread; then one footer over
-    them (tasks.parquet_thrift). A group's chunks are a function of its rows, so a run that copies
-    groups writes a cold run's bytes. Rows come sorted by cluster_id, `add(table, upto)` promising
-    every row of clusters <= upto; memory: one batch and one group. Atomic (temp + rename)."""
-
-    def __init__(
-        self,
-        path: Path,
-        groups: list[list[str]],
-        reuse: dict[int, tuple[Path, int]],
-        src_groups: dict[Path, list[list[str]]],
-    ):
-        import os
-        import tempfile
-
-        self.path, self.groups, self.reuse, self.src_groups = Path(path), groups, reuse, src_groups
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=self.path.parent)
-        self.fh: Any = os.fdopen(fd, "wb")
-        self.fh.write(b"PAR1")
-        self.pos = 4
-        self.row_groups: list[Any] = []
-        self.rows = SPEECHES.empty_table()  # added rows not yet written, sorted by cluster_id
-        self.ids: list[str] = []  # their cluster ids
-        self.next = 0
-        self.written = self.copied = self.encoded = 0
-        self.sources: dict[Path, Any] = {}
-
-    def add(self, table: pa.Table, upto: str | None) -> None:
-        if table.num_rows:
-            self.rows = pa.concat_tables([self.rows, table.cast(SPEECHES)]).sort_by([("cluster_id", "ascending")])
-            self.ids = self.rows.column("cluster_id").to_pylist()
-        self._flush(upto)
-
-    def _flush(self, upto: str | None) -> None:
-        while self.next < len(self.groups) and (upto is None or self.groups[self.next][-1] <= upto):
-            if not (self.next in self.reuse and self._copy(self.next)):
-                self._encode(self.next)
-            self.next += 1
-
-    def _take(self, last: str) -> pa.Table:
-        """The held rows of clusters <= last (a slice: no copy); the rest stay held."""
-        cut = bisect_right(self.ids, last)
-        taken, self.rows, self.ids = self.rows.slice(0, cut), self.rows.slice(cut), self.ids[cut:]
-        return taken
-
-    def _encode(self, k: int) -> None:
-        import pyarrow.parquet as pq
-
-        from tasks.parquet_thrift import _get
-
-        rows = self._take(self.groups[k][-1])
-        if k in self.reuse:  # its earlier file is not laid out as expected: its rows from there
-            src, _ = self.reuse[k]
-            rows = _speech_rows(src / "best_texts" / self.path.name, self.src_groups[src], self.groups[k])
-        if not rows.num_rows:
-            return
-        sink = pa.BufferOutputStream()
-        pq.write_table(rows.combine_chunks(), sink, row_group_size=rows.num_rows, **SPEECH_WRITE)
-        view = memoryview(sink.getvalue())
-        group = _get(_footer(view), 4)[1][0]
-        self._append(group, view, 4)
-        self.encoded += 1
-
-    def _copy(self, k: int) -> bool:
-        """Group k's chunks from its earlier file; False when that file is not what its memo says."""
-        import mmap
-
-        from tasks.parquet_thrift import _get, _Unsupported
-
-        src, at = self.reuse[k]
-        if src not in self.sources:
-            found = None
-            try:
-                with open(src / "best_texts" / self.path.name, "rb") as fh:
-                    view = memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
-                meta = _footer(view)
-                held = _get(meta, 4)[1]
-                if [f for f in meta if f[0] in (1, 2, 5, 6, 7)] == _speech_footer_fields() and [
-                    _get(g, 3) for g in held
-                ] == [len(g) for g in self.src_groups[src]]:
-                    found = (view, held)
-            except (OSError, ValueError, IndexError, TypeError, _Unsupported):
-                pass
-            self.sources[src] = found
-        if self.sources[src] is None:
-            return False
-        view, held = self.sources[src]
-        self._append(held[at], view, None)  # parsed for this writer: moved in place, used once
-        self.copied += 1
-        return True
-
-    def _append(self, group: Any, view: memoryview, start: int | None) -> None:
-        """A row group's chunks (back to back in `view`) written next, its metadata moved to here."""
-        from tasks.parquet_thrift import _get, _moved, _set, _span
-
-        chunks = _get(group, 1)[1]
-        first = _span(chunks[0])[0] if start is None else start
-        length = sum(_span(c)[1] for c in chunks)
-        for c in chunks:
-            _moved(c, self.pos - first)
-        if _get(group, 5) is not None:
-            _set(group, 5, self.pos)
-        if _get(group, 7) is not None:
-            _set(group, 7, len(self.row_groups))
-        self.fh.write(view[first : first + length])
-        self.pos += length
-        self.row_groups.append(group)
-        self.written += _get(group, 3)
-
-    def close(self) -> None:
-        import os
-
-        from tasks.parquet_thrift import _I64, _LIST, _STRUCT, _write_struct
-
-        self._flush(None)
-        meta = [list(f) for f in _speech_footer_fields()]
-        meta += [[3, _I64, self.written], [4, _LIST, (_STRUCT, self.row_groups)]]
-        meta.sort(key=lambda f: f[0])
-        out = bytearray()
-        _write_struct(meta, out)
-        self.fh.write(bytes(out) + len(out).to_bytes(4, "little") + b"PAR1")
-        self.fh.close()
-        os.chmod(self.tmp, 0o644)
-        os.replace(self.tmp, self.path)
-
-    def abort(self) -> None:
-        import os
-
-        if not self.fh.closed:
-            self.fh.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
-
-
 def repair_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Sequence[str] = ()) -> dict:
     """parts.json (part -> digest of its inputs: what a later run links unchanged parts by) and
     the step's counts, summed over its parts."""
@@ -2527,49 +2301,19 @@ def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
     )
 
 
-def _whole_table(path: Path, whole: dict[Path, pa.Table] | None, keep: bool = True) -> pa.Table:
-    """Every row of an earlier table, read once per part call: `whole` holds the tables read so far
-    (`keep`: for a later use of the same file; the last use takes it out). None: read, not held."""
-    import pyarrow.parquet as pq
-
-    if whole is not None and path in whole:
-        return whole[path] if keep else whole.pop(path)
-    table = pq.ParquetFile(path).read(use_threads=False)
-    if whole is not None and keep:
-        whole[path] = table
-    return table
-
-
-def _range_rows(path: Path, lo: str, hi: str) -> pa.Table:
-    """The row groups of a table sorted by cluster_id whose cluster_id statistics meet [lo, hi] (a group
-    without them is read): what `pq.read_table(filters=...)` gave after the caller's is_in filter, without
-    the dataset machinery's setup (filesystem resolution, fragment discovery: ~4 ms a file)."""
-    import pyarrow.parquet as pq
-
-    pf = pq.ParquetFile(path)
-    meta, column = pf.metadata, pf.schema_arrow.get_field_index("cluster_id")
-    groups = []
-    for g in range(meta.num_row_groups):
-        stats = meta.row_group(g).column(column).statistics
-        if stats is None or not stats.has_min_max or not (stats.max < lo or stats.min > hi):
-            groups.append(g)
-    return pf.read_row_groups(groups, use_threads=False) if groups else pf.schema_arrow.empty_table()
-
-
-def _earlier_alignments(
-    earlier: list[Path], name: str, clusters: set[str] | None = None, whole: dict[Path, pa.Table] | None = None
-) -> dict[str, list[int]]:
+def _earlier_alignments(earlier: list[Path], name: str, clusters: set[str] | None = None) -> dict[str, list[int]]:
     """text pair digest -> blocks (i, j, n flattened), from the alignment memos of a part in earlier
     repair artifacts; with `clusters`, only the rows of those clusters (the ones to repair: turning
     every alignment of the part into Python objects was a third of a +1 % repair call at 20k, and
     the objects' memory stayed with the worker). An alignment is a pure function of the two texts,
-    so one not loaded is computed again with the same result. `whole`: tables read once (_whole_table)."""
+    so one not loaded is computed again with the same result."""
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     known: dict[str, list[int]] = {}
     for d in sorted(earlier):
         try:
-            t = _whole_table(d / "align" / name, whole)
+            t = pq.ParquetFile(d / "align" / name).read(use_threads=False)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue
         if clusters is not None:
@@ -2598,22 +2342,18 @@ def _vote_rows(records: dict[str, str]) -> pa.Table:
     )
 
 
-def _earlier_votes(
-    earlier: list[Path], name: str, clusters: set[str], whole: dict[Path, pa.Table] | None = None
-) -> dict[str, str]:
+def _earlier_votes(earlier: list[Path], name: str, clusters: set[str]) -> dict[str, str]:
     """cluster_id -> vote record, from the vote tables of a part in earlier repair artifacts (of the
-    clusters to repair only; row groups whose cluster_id range holds none of them are not read, unless
-    the table is read whole once for the part anyway: `whole`, see _whole_table)."""
+    clusters to repair only; row groups whose cluster_id range holds none of them are not read)."""
     import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
     found: dict[str, str] = {}
     lo, hi = min(clusters), max(clusters)
     for d in sorted(earlier):
         try:
-            t = (
-                _whole_table(d / "votes" / name, whole)
-                if whole is not None
-                else _range_rows(d / "votes" / name, lo, hi)
+            t = pq.read_table(
+                d / "votes" / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)], use_threads=False
             )
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before vote records
@@ -2632,16 +2372,12 @@ def _file_cluster_digests(pf: Any) -> dict[str, str]:
     return _cluster_digests(pf.read(use_threads=False).cast(MEMBERS))
 
 
-def _earlier_clusters(
-    earlier: list[Path], name: str, memo: dict[str, str]
-) -> tuple[dict[str, Path], Path | None, dict[Path, list[str]]]:
+def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> tuple[dict[str, Path], Path | None]:
     """(cluster digest -> an earlier artifact whose part `name` holds that cluster's rows, an
-    earlier artifact whose part holds exactly the clusters of `memo` or None, per earlier artifact
-    the sorted cluster ids of its part: what its best_texts groups are, _speech_groups)."""
+    earlier artifact whose part holds exactly the clusters of `memo` or None)."""
     import pyarrow.parquet as pq
 
     found: dict[str, Path] = {}
-    ids_of: dict[Path, list[str]] = {}
     same = None
     for d in sorted(earlier):
         try:
@@ -2651,12 +2387,11 @@ def _earlier_clusters(
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
         ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()
-        ids_of[d] = ids
         if same is None and dict(zip(ids, digests, strict=True)) == memo:
             same = d
         for digest in digests:
             found.setdefault(digest, d)
-    return found, same, ids_of
+    return found, same
 
 
 # canonical.parquet is an intermediate artifact: nothing compressed (tasks.common.ARTIFACT_COMPRESSION; session 13
