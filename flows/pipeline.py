@@ -6,7 +6,6 @@ documents), so Prefect's per-task cost stays small and the UI shows one row per 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import heapq
 import itertools
@@ -343,19 +342,6 @@ class Dag:
         def params_of(sid: str) -> dict[str, Any]:
             """The step's own share of a hint given by shard (`stages.ByShard`)."""
             return {k: v.for_shard(sid, plan) if isinstance(v, ByShard) else v for k, v in run_params.items()}
-
-        if declared.served_by and not self.rebuild:
-            # an earlier artifact that holds what the step would write (Stage.served_by): its result, and its
-            # key kept (prune_state), in place of a call
-            serve = resolve(declared.served_by)
-            for sid in [s for s in work if s not in done]:
-                folder = serve(work[sid][0], params_of(sid))
-                served = steps.finished(dataclasses.replace(jobs[sid], key=Path(folder).name)) if folder else None
-                if served is not None:
-                    done[sid] = served
-                    jobs[sid] = dataclasses.replace(jobs[sid], key=Path(folder).name)
-            if len(done) == len(jobs):
-                return done, []
 
         task = self.tasks[stage]
         # Steps with more inputs this run computed go first, in batches of their own, and wait for a

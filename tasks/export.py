@@ -39,11 +39,7 @@ def export_shard(
     sources = {"normalize": norm_dir.name, "extract": extract_dir.name, "pipeline_version": pipeline_version}
     out = Path(out_dir)
     assign = {r["doc_id"]: r for r in _read(inputs["dedupe"]).to_pylist()}
-    canonical = frozenset(d for d, r in assign.items() if r.get("is_canonical"))
-    memo = _read(annotate_dir / "memo.parquet", ["doc_id", "flags"])
-    annotated_ids = frozenset(memo.column(0).to_pylist())
-    annotated = _annotate_flags(memo, canonical)
-    del memo
+    annotated = _annotate_flags(annotate_dir)
     prev = _earlier_export(earlier, sources)
     if prev is not None and (annotated or _recorded(prev).get("annotate_flagged")):
         prev = None  # a failed annotation is a quality flag of its document: written whole, never patched
@@ -92,7 +88,7 @@ def export_shard(
             "documents": written[0],
         }
         counts_out[PIECES] = written[1]
-        _side_tables(annotate_dir, out, counts_out, annotated_ids, canonical)
+        _link_side_tables(annotate_dir, out, counts_out)
         return counts_out
     # the two text columns (~90 % of a shard's bytes) stay Arrow: as Python rows, then rebuilt and
     # re-sorted, they took export of a 91 MB shard to 961 MiB (bench.stage_peaks, 20k bench)
@@ -149,47 +145,19 @@ def export_shard(
     # content digests, recorded once: the release id is built from them without re-reading parts
     digest, counts_out[PIECES] = _documents_digest(out / "documents.parquet")
     counts_out["digests"] = {"documents": digest, "removed_lines": _sha256(out / "removed_lines.parquet")}
-    _side_tables(annotate_dir, out, counts_out, annotated_ids, canonical)
+    _link_side_tables(annotate_dir, out, counts_out)
     return counts_out
 
 
-def _annotate_flags(memo: pa.Table, canonical: frozenset[str]) -> dict[str, list[str]]:
-    """doc_id -> what went wrong annotating it (annotate_error, annotate_timeout), of the canonical documents
-    (an annotate memo's doc_id and flags); usually empty."""
-    return {
-        d: f
-        for d, f in zip(memo.column(0).to_pylist(), memo.column(1).to_pylist(), strict=True)
-        if f and d in canonical
-    }
-
-
-def _side_tables(
-    annotate_dir: Path, out: Path, counts_out: dict[str, Any], annotated: frozenset[str], canonical: frozenset[str]
-) -> None:
-    """The annotate artifact's side tables, linked: annotate writes them as they are published (schema, row
-    order, options), so export never decodes or re-encodes them; counts and digests as annotate recorded them.
-    An artifact that also annotated documents no longer canonical (the flow serves it rather than re-run
-    annotate when a shard only lost canonicals: stages.annotated_superset) gives the canonical documents' rows,
-    written as annotate writes them (the bytes a cold run publishes)."""
-    if annotated == canonical:
-        _link_side_tables(annotate_dir, out, counts_out)
-        return
-    if not canonical <= annotated:
-        raise RuntimeError(f"annotate artifact {annotate_dir.name} lacks canonical documents; this is a jianghua bug")
-    keep = pa.array(sorted(canonical), pa.string())
-    for name in schema.EXTRACT_TABLES:
-        table = _read(annotate_dir / f"{name}.parquet")
-        table = table.filter(pc.is_in(table.column("doc_id"), value_set=keep)).cast(schema.TABLES[name])
-        # annotate wrote the rows sorted (SORT_KEYS) and a filter keeps their order: one chunk a column, as
-        # write_table's sort leaves a sorted table, without computing the order again (~4 % of the filter)
-        write_table(table.combine_chunks(), out / f"{name}.parquet")
-        counts_out[name] = table.num_rows
-        counts_out["digests"][name] = _sha256(out / f"{name}.parquet")
-    counts_out["annotate_filtered"] = len(annotated) - len(canonical)
+def _annotate_flags(folder: Path) -> dict[str, list[str]]:
+    """doc_id -> what went wrong annotating it (annotate_error, annotate_timeout); usually empty."""
+    memo = _read(folder / "memo.parquet", ["doc_id", "flags"])
+    return {d: f for d, f in zip(memo.column(0).to_pylist(), memo.column(1).to_pylist(), strict=True) if f}
 
 
 def _link_side_tables(annotate_dir: Path, out: Path, counts_out: dict[str, Any]) -> None:
-    """The annotate artifact's side tables, linked, with the counts and digests annotate recorded."""
+    """The annotate artifact's side tables, linked: annotate writes them as they are published (schema, row
+    order, options), so export never decodes or re-encodes them; counts and digests as annotate recorded them."""
     made = _recorded(annotate_dir)
     recorded = made.get("digests")
     if not isinstance(recorded, dict):

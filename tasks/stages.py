@@ -80,13 +80,6 @@ class Stage:
     hints: str = ""
     # "module:function"(state_dir, result), called once the run's release is published
     after_publish: str = ""
-    # "module:function"(inputs, params) -> the folder of an earlier complete artifact that serves a shard
-    # step as it is, or "": called in the flow for a step whose own artifact is not complete, with the
-    # step's runner parameters (its `hints`' "earlier" narrowed to the shard). The step is then not run:
-    # its result is that artifact's (key and folder), so what reads it must take only the rows it needs
-    # from an artifact that holds more (annotate's side tables of documents no longer canonical: export
-    # filters them by the shard's assignments).
-    served_by: str = ""
     # A global stage whose work splits into independent parts (tasks.steps spreads them over the
     # worker pool, a few calls per worker): `plan`(inputs, **params) -> {part id: weight} names the
     # parts (ids are file-name safe; weight ~ cost, e.g. input bytes); the runner is then called
@@ -275,7 +268,6 @@ STAGES: dict[str, Stage] = {
             tag="extract",
             views={"dedupe": "tasks.stages:canonical_of_part"},
             hints="tasks.stages:earlier_artifacts",
-            served_by="tasks.stages:annotated_superset",
         ),
         Stage(
             "export",
@@ -418,45 +410,6 @@ def canonical_of_part(result: dict, index: int, shard: dict[str, dict]) -> tuple
     re-runs a shard when its canonicals change, not when a new copy rewrites its members' dup_of figures."""
     inputs, _ = assignments_part(result, index, shard)
     return inputs, [_columns_digest(Path(inputs["dedupe"]), ("doc_id", "is_canonical"))]
-
-
-def annotated_superset(inputs: dict, params: dict[str, Any]) -> str:
-    """An earlier annotate artifact of this code whose documents include every canonical document of the
-    shard's assignments part: made from the same normalize and extract artifacts with the same top_k, and
-    with nothing flagged (an error or a timeout is tried again). A shard whose documents only stopped
-    being canonical (a new, longer copy elsewhere won the election: every re-run annotate call of a 5k
-    +1 % run, session 48) then needs no annotate call; export keeps the canonical documents' rows. The
-    rows of a document are a function of its inputs (tasks.annotate), so the kept rows are the ones a
-    call would write. Reads the part's two columns and the candidates' memo ids (~ms, for re-run shards
-    only)."""
-    import pyarrow.parquet as pq
-
-    # what tasks.annotate records as the artifact's "sources"
-    want = {
-        "normalize": Path(inputs["normalize"]).name,
-        "extract": Path(inputs["extract"]).name,
-        "top_k": params["top_k"],
-    }
-    canonical: set[str] | None = None
-    earlier = params.get("earlier") or []
-    for folder in sorted(earlier):
-        try:
-            made = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))
-            sources = made.get("sources") if isinstance(made, dict) else None
-            if sources != want:
-                continue
-            if made.get("flagged") or made.get("code_version") != code_version("annotate"):
-                continue
-            if canonical is None:
-                part = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "is_canonical"])
-                flags = part.column("is_canonical").to_pylist()
-                canonical = {d for d, c in zip(part.column("doc_id").to_pylist(), flags, strict=True) if c}
-            memo = pq.ParquetFile(Path(folder) / "memo.parquet").read(columns=["doc_id"])
-        except (OSError, ValueError):
-            continue
-        if canonical <= set(memo.column(0).to_pylist()):
-            return folder
-    return ""
 
 
 # What the members step reads of a shard's assignments part (tasks.repair.cluster_members_shard).

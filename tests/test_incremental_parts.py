@@ -238,20 +238,14 @@ def test_export_rerun_links_unchanged_tables_and_writes_the_cold_bytes(tmp_path)
     assert a["linked"] is False
     (first / "_done.json").write_text(json.dumps(a))  # complete, as the step runner marks it
 
-    from tasks.annotate import annotate_shard
-
     later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[1]: ids[0], ids[3]: ids[0]})}
-    annotate_shard(later, str(tmp_path / "annotate2"), top_k=10)  # the side tables of the canonicals now
-    later["annotate"] = str(tmp_path / "annotate2")
     inc = export_shard(later, str(tmp_path / "inc"), "v1", earlier=[str(first)])
     cold = export_shard(later, str(tmp_path / "cold"), "v1")
     assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "cold")
     assert inc["digests"] == cold["digests"] and inc["digests"]["documents"] != a["digests"]["documents"]
     assert inc["linked"] is True and inc["patched"] is True and cold["linked"] is False
-    # the same files, not rewrites
-    assert os.path.samefile(tmp_path / "inc" / "removed_lines.parquet", first / "removed_lines.parquet")
-    for name in ("mentions", "keywords"):
-        assert os.path.samefile(tmp_path / "inc" / f"{name}.parquet", tmp_path / "annotate2" / f"{name}.parquet")
+    for name in ("removed_lines", "mentions", "keywords"):  # the same file, not a rewrite
+        assert os.path.samefile(tmp_path / "inc" / f"{name}.parquet", first / f"{name}.parquet")
     docs = pq.read_table(tmp_path / "inc" / "documents.parquet").to_pylist()
     assert {d["doc_id"]: d["dup_of"] for d in docs if d["dup_of"]} == {ids[1]: ids[0], ids[3]: ids[0]}
 
@@ -553,14 +547,10 @@ def test_the_flows_index_of_earlier_exports_finds_the_match_in_one_lookup(tmp_pa
 
     index = earlier_exports("export", str(state), rebuild=False)["earlier"]
     assert sorted(index.values()) == [str(folders["a-other"]), str(folders["b-old"])]  # first of equal sources
-    from tasks.annotate import annotate_shard
-
     later = {**inputs, "dedupe": _assignments(tmp_path / "later.parquet", ids, {ids[1]: ids[0]})}
-    annotate_shard(later, str(tmp_path / "annotate2"), top_k=10)  # the side tables of the canonicals now
-    later["annotate"] = str(tmp_path / "annotate2")
     inc = export_shard(later, str(tmp_path / "inc"), "v1", earlier=index)
     scanned = export_shard(later, str(tmp_path / "scan"), "v1", earlier=sorted(map(str, folders.values())))
     assert inc["linked"] is True and inc == {**scanned}
-    assert os.path.samefile(tmp_path / "inc" / "removed_lines.parquet", folders["b-old"] / "removed_lines.parquet")
+    assert os.path.samefile(tmp_path / "inc" / "keywords.parquet", folders["b-old"] / "keywords.parquet")
     assert artifact_bytes(tmp_path / "inc") == artifact_bytes(tmp_path / "scan")
     assert earlier_exports("export", str(state), rebuild=True) == {"earlier": {}}
