@@ -46,6 +46,16 @@ NOT_CODE = frozenset(
 # repeat calls 33 MB) on the 20k bench's +1 % run, session 13. Shards are bounded in size
 # (--shard-docs / --shard-mb), so this does not grow with the corpus.
 PATCH_EXPORT_MB = 256
+# What an incremental reuse part call adds to a worker until the pool has measured one (the first +1 %
+# run after a cold run; every +1 % run of bench.scale plus). Judged on the cold parts' growth instead
+# (5k: +220 MiB, more at 20k), a worker left at 448-523 MB by extract and annotate is replaced before the
+# +1 % run's reuse parts once held + GROWTH_MARGIN x that figure passes the budget (session 49's 20k
+# +1 % runs replaced two before tasks.reuse). 5k +1 % with the cold figure set to 420 MiB (session 50):
+# a worker at 391 MB replaced, its first reuse part 0.74 CPU-s against 0.23-0.29 (imports), reuse_part
+# 1.9-2.2 -> 2.5 CPU-s. Measured at 5k +1 %: at most +79 MiB a call (cold parts +149-221); an
+# incremental call's texts are those of its parts' dirty pairs, within tasks.reuse.TEXT_CACHE_CHARS
+# (~130 MB), so the figure leaves room for a larger corpus. A larger measured figure replaces it.
+INCREMENTAL_REUSE_MB = 200
 # What the cold dedupe call adds to a worker before the pool has measured one (a cold run on a new
 # OUT): 20k bench, 2 threads, session 24: +529 MiB (395 -> 924 in a worker that had run signatures;
 # one thread +236); 100k in shard-sized files, one process: +554. Judged on it, a worker left at
@@ -251,6 +261,8 @@ STAGES: dict[str, Stage] = {
             hints="tasks.stages:earlier_artifacts",
             plan="tasks.reuse:reuse_plan",
             finish="tasks.reuse:reuse_finish",
+            memory_kind="tasks.stages:reuse_kind",
+            memory_kind_growth=(("incremental", INCREMENTAL_REUSE_MB),),
         ),
         Stage(  # the side tables, of each cluster's canonical copy only (tasks.annotate's doc)
             "annotate",
@@ -543,6 +555,43 @@ def export_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
         "pipeline_version": params.get("pipeline_version"),
     }
     return "patch" if export_source_key(sources) in earlier else ""
+
+
+def reuse_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
+    """The kind "incremental" when the reuse step's parts will lend the earlier artifact's rows and
+    extend only the dirty pairs: the hits artifact was compared with an earlier one (its hits.json
+    lists dirty pairs) and an earlier complete reuse artifact of the same reuse code was made from
+    that one, as `tasks.reuse._reuse_base` finds it. Otherwise "" (every pair is computed: the cold
+    kind). Read in the flow from two small JSON files per artifact; tasks.reuse is not imported."""
+    try:
+        meta = json.loads((Path(inputs["reuse_hits"]) / "hits.json").read_text(encoding="utf-8"))
+    except (KeyError, TypeError, OSError, ValueError):
+        return ""
+    if not isinstance(meta, dict) or meta.get("dirty_pairs") is None or meta.get("base") is None:
+        return ""
+    version = reuse_code_version()
+    for folder in params.get("earlier") or ():
+        try:
+            made = json.loads((Path(folder) / "reuse_parts.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if (
+            isinstance(made, dict)
+            and (Path(folder) / "_done.json").exists()
+            and made.get("version") == version
+            and made.get("hits") == meta["base"]
+        ):
+            return "incremental"
+    return ""
+
+
+def reuse_code_version() -> str:
+    """tasks.reuse._code_version() without importing the module (numpy, the dedupe kernels): the digest
+    of its file's bytes, which an earlier reuse artifact records (reuse_parts.json: "version")."""
+    spec = util.find_spec("tasks.reuse")
+    if spec is None or spec.origin is None:
+        return ""
+    return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:16]
 
 
 def previous_dedupe_index(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:

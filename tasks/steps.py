@@ -210,12 +210,15 @@ def run_parts(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[
         if not part or Path(part).name != part or part.startswith("."):
             raise ValueError(f"stage {job.stage!r}: part id {part!r} is not a plain file name")
     done = {p: stats for p in planned if (stats := part_done(job.dir, p)) is not None}
+    # the kind of the step's part calls (Stage.memory_kind): the pool judges and records their memory
+    # growth apart (an incremental reuse part is not judged on a cold part's growth)
+    kind = resolve(declared.memory_kind)(inputs, params) if declared.memory_kind else ""
     batches = balance({p: w for p, w in planned.items() if p not in done}, pool.workers() * CALLS_PER_WORKER)
 
     def run_batch(batch: list[str]) -> dict[str, Any]:
         # warm=False: a part reads its own clusters, nothing the part before it left is reused
         args = (run_part_batch, declared.runner, inputs, job.dir, batch, params)
-        return pool.run(*args, timeout=STEP_SECONDS, priority=first, warm=False)
+        return pool.run(*args, timeout=STEP_SECONDS, priority=first, warm=False, kind=kind)
 
     if len(batches) <= 1 or pool.inline():
         for batch in batches:

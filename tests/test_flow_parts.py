@@ -264,3 +264,45 @@ def test_in_a_dask_worker_the_part_batches_run_one_after_another_in_the_step_thr
     stats = steps.run_parts(job, {"normalize": []}, {})
     assert stats["parts"] == 12
     assert ran_in and all(t is threading.current_thread() for t in ran_in)
+
+
+def test_part_calls_are_judged_under_their_kind(toy, tmp_path, monkeypatch):
+    """The pool judges and records a partitioned step's part calls under the runner plus the kind
+    Stage.memory_kind gives (tasks.pool.KIND): an incremental reuse part (+103-145 MiB at 5k) is not
+    judged on the cold parts' growth (+220), which replaced workers of 448-523 MB before the 20k +1 %
+    run's reuse parts. The plan and finish calls keep their own keys."""
+    from flows import pipeline
+    from tasks import pool
+
+    monkeypatch.setattr(pool, "_inline", True)
+    monkeypatch.setitem(
+        STAGES,
+        "toy",
+        Stage(
+            "toy",
+            "global",
+            "toy_parts:lengths_part",
+            reads=("normalize",),
+            writes={"lengths": LENGTHS},
+            plan="toy_parts:plan",
+            finish="toy_parts:finish",
+            memory_kind="tasks.stages:reuse_kind",
+        ),
+    )
+    monkeypatch.setattr(stages, "reuse_kind", lambda inputs, params: "incremental")
+    kinds: list[tuple[object, str]] = []
+    original = pool.run
+
+    def recording(fn, *args, kind="", **kw):
+        kinds.append((fn, kind))
+        return original(fn, *args, kind=kind, **kw)
+
+    monkeypatch.setattr(pool, "run", recording)
+    job = steps.Job("toy", "k" * 16, str(tmp_path / "state"), "toy")
+    assert steps.run_parts(job, {"normalize": []}, {})["parts"] == 12
+    assert {k for fn, k in kinds if fn is steps.run_part_batch} == {"incremental"}
+    assert {k for fn, k in kinds if fn is not steps.run_part_batch} == {""}
+    # until one is measured, the first +1 % run after a cold run judges them on the declared figure
+    figures = pipeline._growth_figures(tmp_path / "no-output-yet")
+    key = pool.KIND.format(STAGES["reuse"].runner, "incremental")
+    assert figures[key] == stages.INCREMENTAL_REUSE_MB < figures.get(STAGES["reuse"].runner, 1 << 20)

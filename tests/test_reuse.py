@@ -1066,3 +1066,36 @@ def test_hit_and_row_records_copied_whole_are_numpys_structured_copies():
         values = rec[order[:50]]
         assert reuse._inserted(rec, at, values).tobytes() == np.insert(rec, at, values).tobytes()
         assert reuse._inserted(rec[:0], np.zeros(3, np.int64), values[:3]).tobytes() == values[:3].tobytes()
+
+
+def test_the_flow_knows_a_reuse_step_that_lends_the_earlier_rows(tmp_path):
+    """stages.reuse_kind, read in the flow without importing tasks.reuse, says "incremental" exactly
+    when reuse_part finds an earlier artifact to lend rows from (`_reuse_base`): the pool then judges
+    the step's part calls on incremental parts' growth, not on cold parts'. A cold run, a reuse
+    artifact made from other hits or by other code: "" (every pair computed: the cold kind)."""
+    import json
+
+    from tasks import stages
+
+    assert stages.reuse_code_version() == reuse._code_version()
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    first = run_steps(dirs[:2], tmp_path / "first")
+    assert first["reuse"]["pairs_reused"] == 0
+    cold_inputs = {"members": dirs, "reuse_hits": str(tmp_path / "first" / "hits")}
+    assert stages.reuse_kind(cold_inputs, {"earlier": []}) == ""  # the first run's hits: no base
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    assert inc["reuse"]["pairs_reused"] > 0
+    inputs = {"members": dirs, "reuse_hits": str(tmp_path / "inc" / "hits")}
+    meta = json.loads((tmp_path / "inc" / "hits" / "hits.json").read_text())
+    assert reuse._reuse_base(before["reuse"], reuse._code_version(), meta["base"]) is not None
+    assert stages.reuse_kind(inputs, {"earlier": before["reuse"]}) == "incremental"
+    assert stages.reuse_kind(inputs, {"earlier": []}) == ""
+    # an earlier reuse artifact made from other hits lends nothing
+    assert stages.reuse_kind(inputs, {"earlier": [str(tmp_path / "inc" / "reuse_step")]}) == ""
+    # ... nor one of other code
+    made = tmp_path / "first" / "reuse_step" / "reuse_parts.json"
+    made.write_text(made.read_text().replace(reuse._code_version(), "other-code"))
+    assert reuse._reuse_base(before["reuse"], reuse._code_version(), meta["base"]) is None
+    assert stages.reuse_kind(inputs, {"earlier": before["reuse"]}) == ""
