@@ -1188,6 +1188,11 @@ def _split_glued_headings(
                 # sections) continues the outline: an enumeration inside a paragraph counts from 一
                 seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
+        # an unpunctuated `一、` heading glued to the first heading of the level below (`二、2026年主要任务（一）扩大…`)
+        for a, style, _ in list(events):
+            if style == "一、" and (nested := R.HEADING_THEN_NESTED.match(raw, mark_ends[a])):
+                events.append((nested.start("mark"), "（一）", _cn_ordinal(nested.group(2))))
+                mark_ends[nested.start("mark")] = nested.end("mark")
         events.sort()
         for a, style, n in events:
             if not n:

@@ -829,6 +829,14 @@ HEADING_OPENER = re.compile(
     r"|各位代表[，！!：:]|按照|根据(?!地)|面对|围绕|今年(?:要|将|重点)|一是"
     r"|(?<![须—])(?:" + HEADING_CLAUSE + "))"
 )
+# A `一、` heading has no sentence end, so a copy that joined it to the first heading of the level below leaves no mark
+# between them (`二、2026年主要任务（一）扩大有效需求。…`: GLUED_HEADING finds none, and the `（一）` run is lost with its
+# heading, session 49's grouped layout: 23 such pairs). The bracket numeral within HEADING_SPACE_MAX characters of
+# the heading's marker, with no sentence end, colon or bracket before it, is that heading
+# (normalize._split_glued_headings breaks before it when it continues the outline: `（一）` after a `一、`).
+HEADING_THEN_NESTED = re.compile(
+    r"[ \t\u3000*#]*[^。！？；：!?;:\n（()）]{2,40}?[ \t\u3000*#]*(?P<mark>[（(]([一二三四五六七八九十]{1,3})[）)])(?=[^\s。；，、）)])"
+)
 # `（**三）…**`: a copy opening its bold inside the bracket (云南 2005) is a heading too, as it is once the stars go
 LINE_HEADING = re.compile(
     r"[ \t\u3000*#]*(?P<mark>([一二三四五六七八九十]{1,3})、|[（(]\*{0,2}([一二三四五六七八九十]{1,3})[）)])"

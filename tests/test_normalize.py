@@ -1937,6 +1937,10 @@ def _glued_reference(lines, counts) -> None:
                     close |= {a, b}
                 seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
+        for a, style, _ in list(events):
+            if style == "一、" and (nested := R.HEADING_THEN_NESTED.match(raw, mark_ends[a])):
+                events.append((nested.start("mark"), "（一）", normalize._cn_ordinal(nested.group(2))))
+                mark_ends[nested.start("mark")] = nested.end("mark")
         events.sort()
         for a, style, n in events:
             if not n:
