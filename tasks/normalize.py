@@ -1136,6 +1136,46 @@ def _close_numbers(lines: _Lines, decimal: set[int]) -> set[tuple[int, int]]:
     return close
 
 
+def _heading_marks(lines: _Lines, read: list[int], glued_on: dict[int, list[re.Match]]) -> dict[str, list[tuple]]:
+    """The page's `一、`/`（一）` markers that stand where a heading does, by style: ((line, offset), number) in page
+    order, for a line's start (R.LINE_HEADING) or glued after a sentence's end (not after `：`/`；`, which open lists)."""
+    heads: dict[str, list[tuple]] = {}
+    for i in read:
+        raw = lines.raw[i]
+        if m := R.LINE_HEADING.match(raw):
+            style, n = _heading_of(m)
+            heads.setdefault(style, []).append(((i, 0), n))
+        for m in glued_on.get(i, ()):
+            if raw[m.start()] in R.SENTENCE_END_CHARS:
+                style, n = _heading_of(m)
+                heads.setdefault(style, []).append(((i, m.start() + 1), n))
+    return heads
+
+
+def _outline_runs(
+    glued: list[tuple[int, str, int]], close: set[int], heads: dict[str, list[tuple]], i: int
+) -> set[int]:
+    """The close markers of line `i` (an inline list by R.OUTLINE_GAP) that are the page's outline after all: a run
+    numbered on by one (`。（一）…。（二）…`) whose next number stands later in the page as a heading of the same style
+    (`（三）` on a later line or glued after a later sentence's end), as a review's short sections do when a copy joined
+    their paragraphs a few at a time; an inline list's run ends where it is (its items' next number
+    is the next list's `（一）` or none)."""
+    out: set[int] = set()
+    for style in {st for _, st, _ in glued}:
+        run = [(a, n) for a, st, n in glued if st == style and a in close]
+        k = 0
+        while k < len(run):
+            j = k
+            while j + 1 < len(run) and run[j + 1][1] == run[j][1] + 1:
+                j += 1
+            last_a, last_n = run[j]
+            nxt = next((n for at, n in heads.get(style, ()) if at > (i, last_a)), None)
+            if nxt == last_n + 1 and j > k:
+                out |= {a for a, _ in run[k : j + 1]}
+            k = j + 1
+    return out
+
+
 def _split_glued_headings(
     lines: _Lines, counts: Counter, marked: set[int], decimal_marked: frozenset[int] | set[int] = frozenset()
 ) -> None:
@@ -1152,10 +1192,12 @@ def _split_glued_headings(
     breaks: dict[int, list[int]] = {}
     decimal = {i for i, line in enumerate(lines.origin) if line in decimal_marked} if decimal_marked else set()
     listed = _close_numbers(lines, decimal) if decimal else set()
-    for i in [i for i, line in enumerate(lines.origin) if line in marked or i in decimal] if marked or decimal else []:
+    read = [i for i, line in enumerate(lines.origin) if line in marked or i in decimal] if marked or decimal else []
+    read = [i for i in read if lines.rule[i] is None and lines.keys[i]]
+    glued_on = {i: list(R.GLUED_HEADING.finditer(lines.raw[i])) for i in read if len(lines.raw[i]) < R.JOINED_LINE_MIN}
+    heads = _heading_marks(lines, read, glued_on)
+    for i in read:
         raw = lines.raw[i]
-        if lines.rule[i] is not None or not lines.keys[i]:
-            continue
         events: list[tuple[int, str, int]] = []
         mark_ends: dict[int, int] = {}  # event offset -> its marker's end
         start = R.LINE_HEADING.match(raw)
@@ -1166,7 +1208,7 @@ def _split_glued_headings(
             events.append((0, *_decimal_of(start)))
             mark_ends[0] = start.end("mark")
         if len(raw) < R.JOINED_LINE_MIN:
-            found = list(R.GLUED_HEADING.finditer(raw))
+            found = glued_on[i]
             glued = [(m.start() + 1, *_heading_of(m)) for m in found]  # after its 。
             if i in decimal:
                 numbered = list(R.GLUED_DECIMAL.finditer(raw))
@@ -1187,6 +1229,8 @@ def _split_glued_headings(
                 # a run of close markers numbered on from 二 or later (`。（八）…成效明显。…（九）…`: a review's short
                 # sections) continues the outline: an enumeration inside a paragraph counts from 一
                 seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
+            if close:
+                close -= _outline_runs(glued, close, heads, i)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
         # an unpunctuated `一、` heading glued to the first heading of the level below (`二、2026年主要任务（一）扩大…`)
         for a, style, _ in list(events):

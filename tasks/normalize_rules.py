@@ -757,6 +757,12 @@ JOINED_BOLD = re.compile(r"(?<=[。！？；：…!?:])(?:" + _OUTLINE_MARK + r"
 # copy's heading keeps its `**` or `##` before the marker.
 JOINED_OUTLINE = re.compile(r"(?<=[。！？：!?:])(?:\*\*|#{1,6}[ \t]*)?" + _OUTLINE_MARK)
 OUTLINE_GAP = 210
+# A run of such close markers is the outline after all when the page goes on with its next number as a heading
+# (normalize._outline_runs): a review's short sections joined a few paragraphs at a time (`。（一）…。（二）…` under
+# 210 characters apart, then `（三）` on a later line). Measured on the shared corpus's grouped layout (session 49:
+# 452 section rows lost as inline lists). The run's evidence is a heading after a sentence's end or at a line's start:
+# a list's items after `：`/`；` are no evidence.
+SENTENCE_END_CHARS = "。！？!?"
 # A line shorter than JOINED_LINE_MIN (paragraphs joined a few at a time) is broken before an outline heading glued
 # after a sentence's end only when the heading continues the page's outline (normalize._split_glued_headings): its
 # number follows the last heading of its style (`一、` … `。二、…`), or it opens a nested run (`（一）`) after a heading

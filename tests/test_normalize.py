@@ -1907,6 +1907,12 @@ def _glued_reference(lines, counts) -> None:
     prev_style = ""
     breaks: dict[int, list[int]] = {}
     listed = normalize._close_numbers(lines, set(range(len(lines.raw))))
+    every = [i for i in range(len(lines.raw)) if lines.rule[i] is None and lines.keys[i]]
+    heads = normalize._heading_marks(
+        lines,
+        every,
+        {i: list(R.GLUED_HEADING.finditer(lines.raw[i])) for i in every if len(lines.raw[i]) < R.JOINED_LINE_MIN},
+    )
     for i, raw in enumerate(lines.raw):
         if lines.rule[i] is not None or not lines.keys[i]:
             continue
@@ -1936,6 +1942,7 @@ def _glued_reference(lines, counts) -> None:
                 if a - b < R.OUTLINE_GAP and not (n == m + 1 and first >= 2):
                     close |= {a, b}
                 seen[style] = (a, n, first if a - b < R.OUTLINE_GAP and n == m + 1 else n)
+            close -= normalize._outline_runs(glued, close, heads, i)
             events += [(a, style, n) for a, style, n in glued if a not in close and raw[a - 1] not in "；;"]
         for a, style, _ in list(events):
             if style == "一、" and (nested := R.HEADING_THEN_NESTED.match(raw, mark_ends[a])):

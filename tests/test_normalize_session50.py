@@ -11,6 +11,37 @@ def _sections(raw: str) -> list[tuple[str, str, str]]:
     return [(r["path"], r["marker_style"], r["heading"]) for r in extract_sections("d", text)]
 
 
+# A review's short sections, three paragraphs to a line: `（一）`…`（二）` under 210 characters apart on one line, the
+# run going on with `（三）` on the next line.
+SHORT_SECTIONS = (
+    "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2025年工作回顾\n"
+    "过去一年，我们迎难而上，较好完成了全年目标任务。（一）经济稳中有进。全市生产总值增长百分之五点二，"
+    "财政收入增长百分之六。（二）改革持续深化。营商环境不断优化，新增经营主体一万二千户。\n"
+    "（三）民生持续改善。城镇新增就业一万人，居民收入稳步增长，群众获得感不断增强，生活水平进一步提高。\n"
+    "二、2026年主要任务\n今年重点抓好以下工作：（一）扩大内需；（二）稳定就业；（三）保障民生。\n"
+)
+
+
+def test_a_close_run_the_page_goes_on_with_is_its_outline():
+    rows = _sections(SHORT_SECTIONS)
+    assert ("1.1", "（一）", "经济稳中有进") in rows
+    assert ("1.2", "（一）", "改革持续深化") in rows
+    assert ("1.3", "（一）", "民生持续改善") in rows
+
+
+def test_an_inline_list_stays_in_its_paragraph():
+    text = normalize_text(SHORT_SECTIONS).text
+    assert "今年重点抓好以下工作：（一）扩大内需；（二）稳定就业；（三）保障民生。" in text.split("\n")
+    # a list after a sentence's end whose run ends where it is: no later `（三）`
+    raw = (
+        "一、工作回顾\n我们主要做了两件事。（一）抓项目。全年新开工项目五十个。（二）抓民生。新建学校三所。\n"
+        "二、工作安排\n今年要抓好项目建设，办好民生实事，推动经济持续健康发展，确保完成全年目标任务。\n"
+    )
+    assert "我们主要做了两件事。（一）抓项目。全年新开工项目五十个。（二）抓民生。新建学校三所。" in (
+        normalize_text(raw).text.split("\n")
+    )
+
+
 # An unpunctuated `一、` heading joined to the first heading below it (session 49's left-alone: 23 pairs on the
 # grouped layout of the shared corpus).
 HEADING_GLUED_TO_NESTED = (
