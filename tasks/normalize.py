@@ -1425,6 +1425,17 @@ def _forum_jammer(lines: _Lines) -> None:
                 lines.remove(k, "chrome.forum_jammer", whole=True)
 
 
+def _watermarks(lines: _Lines) -> None:
+    """A doc site's watermark glued into a line (R.WATERMARK) is cut from it, the line's text kept."""
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or not R.WATERMARK_GATE.search(raw):
+            continue
+        for m in reversed(list(R.WATERMARK.finditer(raw))):
+            lines.cut(i, m.start(), m.end(), "chrome.watermark")
+        if not lines.keys[i]:
+            lines.remove(i, "chrome.watermark", whole=True)
+
+
 def _download_notice(lines: _Lines) -> None:
     """温馨提示: followed by numbered lines (each line is looked at once: linear time)."""
     idx = [i for i, k in enumerate(lines.keys) if k]
@@ -2859,6 +2870,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     if ("\u3000\u3000" in raw or "\u00a0\u00a0" in raw) and _MID_INDENT.search(raw):
         _split_indents(lines, counts)
     _split_joined_body(lines, counts)
+    if "】" in raw or "://" in raw or "号：" in raw or "号:" in raw:  # after the split: a cut leaves a space
+        _watermarks(lines)
     cr = bool(profile[C_CR])
     _split_glued_glossary(lines, raw)
     _split_glued_headings(lines, counts, _marked_lines(classes, cr), _decimal_lines(raw, cr))

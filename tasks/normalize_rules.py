@@ -885,6 +885,27 @@ JAMMER_GATE_NBSP = re.compile(r"\u00a0[?-~][!-;]\u00a0[?-~]")
 JAMMER_PAIR_OPENING = re.compile(r"[!-;](?=[ \u00a0][?-~])")
 JAMMER_OPENINGS_MIN = 4  # pairs opening on punctuation or a digit (Discuz draws 27 of 28 so)
 
+# A doc site's watermark inside the text (its anti-copy and ad lines that a copy keeps glued to a paragraph): a
+# bracketed ad naming a messaging channel (`…有待进一步增强。【更多公文素材，微信：dada wk01】`), a channel's label and
+# handle as a sentence of its own (`公众号：笔杆子星域。`, `关注公众号：…`), and the site's own name and address with junk symbols typed between
+# its Han characters so that search engines do not match it (`二心语文}创%素材[库：https://www.xinyuwenchuang.cn/。`:
+# the symbol between two Han characters is what no speech holds; a speech's `%` follows a digit, its `*` blanks a
+# name and is not matched). Cut from the line (normalize._watermarks), the rest kept; a line is looked at only when
+# it holds `】` or `://` or `号：`/`号:` (WATERMARK_GATE). A speech naming its own 公众号 (`开通政务微信公众号，…`) has
+# no label colon after it and no brackets: kept (SPEECH_SAMPLES).
+_JUNK_SYMBOL = r"[}{@#$^~|%\[\]]"
+WATERMARK = re.compile(
+    r"【[^【】\n]{0,40}?(?:微信|公众号|QQ|qq|VX|vx)[^【】\n]{0,40}?】"
+    r"|(?:(?<=[。！？!?])|^)(?:微信|关注|搜索)?公"
+    + _JUNK_SYMBOL
+    + r"?众"
+    + _JUNK_SYMBOL
+    + r"?号[：:][^。！？!?\n【】]{1,20}[。！]?"
+    r"|(?:(?<=[。！？!?])|^)[^。！？!?\n]{0,30}?[\u4e00-\u9fff]" + _JUNK_SYMBOL + r"[\u4e00-\u9fff][^。！？!?\n]{0,30}?"
+    r"https?://[!-~]+?(?:。|$)"
+)
+WATERMARK_GATE = re.compile(r"】|://|号[：:]")
+
 # The label of the glossary a report ends with (`名词解释`, `《政府工作报告》名词注释`, `附注：`; extract_structure's
 # GLOSSARY_HEAD_RE reads it on a line of its own) glued after the speech's last sentence by a copy that joined its
 # paragraphs (`…不懈奋斗！名词解释` then `1．票根经济：指…`, or `…不懈奋斗！名词解释1．票根经济：…`): broken off
@@ -1251,6 +1272,13 @@ RULES: tuple[Rule, ...] = (
         "一、去年工作回顾+ v% [0 P+ _; u3 {$ y9 r去年，全市地区生产总值增长百分之六。8 ]( X. a3 q, L\n" + _SPEECH,
     ),
     Rule(
+        "chrome.watermark",
+        "a doc site's watermark glued into the text is cut: a bracketed ad naming 微信/公众号/QQ, a 公众号 label and "
+        "handle, the site's name with junk symbols between its characters and its address",
+        "二心语文}创%素材[库：https://www.example.cn/。公众@号：笔杆子星域。XX镇2023年政府工作报告\n"
+        "各位代表：\n现在，我代表镇人民政府向大会报告工作。【更多公文素材，微信：dada wk01】\n",
+    ),
+    Rule(
         "fix.entity",
         "a character reference left in the text (a page escaped twice, a .txt of the source) is resolved as a browser "
         "does: HTML5's names, legacy ones like &nbsp &copy also without `;`, numbers",
@@ -1337,6 +1365,8 @@ SPEECH_SAMPLES: tuple[str, ...] = (
     "——2019年1月27日在广州市第十五届人民代表大会第二次会议上",
     "广州市市长 温国辉",
     "我们要支持新闻记者依法采访，保障人民群众的知情权。",
+    "要用好政务微信公众号，推动政务公开。开通公众号，回应群众关切。",
+    "我们要建设【智慧城市】平台，提升政务服务水平，网址https://www.gov.cn/。",
     "要拓宽资金来源，发展相关产业，推动下载量大的政务应用提质增效。",
     "过去一年，政府工作报告确定的主要目标任务全面完成。",
     "衷心感谢新闻记者朋友们的支持！",

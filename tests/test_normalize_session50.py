@@ -68,3 +68,27 @@ def test_a_bracket_inside_a_heading_is_no_subheading():
     ):
         lines = normalize_text(raw).text.split("\n")
         assert not any(line.startswith("（一）") for line in lines), lines
+
+
+# A doc site's watermark glued into the text (real pages: dawenge.com's `【更多公文素材，微信：…】` after the last
+# sentence, xinyuwenchuang.cn's site name with junk symbols between its characters and its 公众号 before the title).
+def test_a_watermark_glued_into_the_text_is_cut():
+    raw = (
+        "二心语文}创%素材[库:https://www.xinyuwenchuang.cn/。公众@号:笔杆子星域。XX镇2023年政府工作报告\n各位代表:\n"
+        "现在,我代表镇人民政府向大会报告工作。\n一、今年工作怎么看\n在看到成绩的同时,我们也清醒地认识到不足。"
+        "主要是:一是经济发展的位次不高。二是思想解放的程度不够。【更多公文素材,微信:dada wk01】\n"
+    )
+    n = normalize_text(raw)
+    assert "素材" not in n.text and "笔杆子星域" not in n.text and "dada" not in n.text
+    assert n.text.split("\n")[-1].endswith("二是思想解放的程度不够。")
+    assert n.text.split("\n")[0].startswith("XX镇2023年政府工作报告")
+    assert sum(1 for *_, rule in n.removed_lines if rule == "chrome.watermark") == 3
+
+
+def test_a_speech_naming_its_channels_is_kept():
+    for line in (
+        "要用好政务微信公众号，推动政务公开。开通公众号，回应群众关切。",
+        "我们要建设【智慧城市】平台，提升政务服务水平，网址https://www.gov.cn/。",
+        "全市PM2.5平均浓度下降10%，5G基站新增3000个。",
+    ):
+        assert normalize_text("各位代表：\n" + line + "\n").text.split("\n")[-1] == line
