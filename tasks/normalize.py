@@ -889,6 +889,8 @@ def _split_joined_head(lines: _Lines) -> None:
             continue
         if R.HEAD_SALUTATION.match(lines.keys[i]):
             return  # the speech begins: what follows is body, never broken here
+        if sal := R.TITLE_THEN_SALUTATION.search(lines.raw[i], 0, R.TITLE_SALUTATION_CHARS):
+            lines.split(i, [sal.start("sal")])  # the title and the speech it runs into: the salutation opens a line
         seen += 1
         if tail := R.FONT_BAR_TAIL.match(lines.raw[i]):
             lines.cut(i, 0, tail.end(), "chrome.toolbar")

@@ -554,6 +554,16 @@ ELLIPSIS_CUT = re.compile(r"[" + HAN + r"。，；、：](?:\.{3,6}|…{1,2})$")
 GLUED_TITLE_MIN = 8
 GLUED_TITLE_MAX = 80
 GLUED_TITLE_LEAD = 12
+# A title glued to the salutation that opens the speech (`桥头镇2023年度政府工作报告各位代表：现在，我代表…`: a doc
+# site's preview with every break lost, the title, salutation and first paragraph on one line): broken before the
+# salutation when a title's last word (GLUED_TITLE's, or a closing bracket after a date) stands right before it, within
+# the line's first TITLE_SALUTATION_CHARS characters (normalize._split_joined_head; the head's other rules then see the
+# title alone). A sentence never ends on 讲话 or 报告 and goes on with `同志们：`.
+TITLE_SALUTATION_CHARS = 200  # a head's title with its dateline and byline: the longest of the shared corpus is ~120
+TITLE_THEN_SALUTATION = re.compile(
+    r"(?:讲话|致辞|报告|发言|主持词|讲稿|贺词|献词|演讲|开幕词|闭幕词|[）)])(?:稿)?"
+    r"(?P<sal>(?:各位代表|各位委员|同志们|代表们)[:,，：])"
+)
 GLUED_TITLE = re.compile(r"[^。；！？]*(?:讲话|致辞|报告|发言|主持词|讲稿|贺词|献词|演讲|开幕词|闭幕词)(?:稿)?$")
 _DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
