@@ -1264,6 +1264,33 @@ def _split_glued_headings(
         counts["layout.paragraph_split"] += len(lines.raw) - before
 
 
+def _split_glued_parts(lines: _Lines, counts: Counter) -> None:
+    """A report's unnumbered part heading glued between a sentence's end and its first paragraph (R.PART_GLUED_END)
+    goes on a line of its own."""
+    for i in range(len(lines.raw) - 1, -1, -1):  # from the end: a split shifts only the lines after it
+        raw = lines.raw[i]
+        if lines.rule[i] is not None:
+            continue
+        at: list[int] = []
+        for m in R.PART_GLUED_END.finditer(raw):
+            # the sentence's end is looked for only within the longest part's reach: linear on a line without one
+            lo = max(0, m.end() - R.PART_GLUED_MAX - 1)
+            start = max(raw.rfind(c, lo, m.start()) for c in "。！？!?") + 1
+            if not start and lo:
+                continue
+            part = raw[start : m.end()]
+            if (
+                R.PART_GLUED_MIN <= len(part) <= R.PART_GLUED_MAX
+                and not any(c in R.PART_PUNCT for c in part)
+                and R.PART_TIME.search(part)
+            ):
+                at += [a for a in (start, m.end()) if a]
+        if at:
+            before = len(lines.raw)
+            lines.split(i, sorted(set(at)), count=False)
+            counts["layout.paragraph_split"] += len(lines.raw) - before
+
+
 def _split_glued_glossary(lines: _Lines, raw: str) -> None:
     """A glossary's label glued after the speech's last sentence, its first entry next (R.GLOSSARY_GLUED): broken off
     onto a line of its own, in the page's second half only (a glossary follows the speech)."""
@@ -2877,6 +2904,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     cr = bool(profile[C_CR])
     _split_glued_glossary(lines, raw)
     _split_glued_headings(lines, counts, _marked_lines(classes, cr), _decimal_lines(raw, cr))
+    if "回顾" in raw or "任务" in raw or "重点工作" in raw or "工作安排" in raw or "总体要求" in raw:
+        _split_glued_parts(lines, counts)
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     _line_rules(lines)

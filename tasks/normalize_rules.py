@@ -787,6 +787,22 @@ GLUED_HEADING = re.compile(
     r"[。！？：；!?:;](?:\*\*)?[ \t\u3000]*(?:\*\*|#{1,6}[ \t]*)?"
     r"(?P<mark>([一二三四五六七八九十]{1,3})、(?![一二三四五六七八九十])|[（(]([一二三四五六七八九十]{1,3})[）)])"
 )
+# A report's unnumbered part heading glued between a sentence's end and its part's first paragraph
+# (`…提出意见。过去五年和2021年工作回顾过去五年，面对…`, a short page joined whole: `…请予审议。2022年工作回顾2022年极为
+# 不易，…`): no marker, so neither GLUED_HEADING nor the outline sees it, and the part's first paragraph is lost in the
+# one before. Broken before and after it (normalize._split_glued_parts) when the piece from the sentence's end to a
+# part's closing words (PART_GLUED_END: 工作回顾, 主要任务 …, extract_structure's part words) is 4-30 characters without
+# punctuation that name a period (PART_TIME: a year, 过去, 五年, 上半年 …) and a time word opens what follows (the
+# part's first sentence: `过去五年，`, `2022年`, `今年`, `一年来`), as HEADING_OPENER's time words do.
+PART_GLUED_END = re.compile(
+    r"(?:工作回顾|回顾|主要任务|重点任务|重点工作|工作安排|总体要求)"
+    r"(?=(?:刚刚)?过去的?(?:[一五十]年|(?:19|20)\d\d年)|[一二三五十]年来|(?:今后|未来)(?:一个时期|五年)|新的一年|当前|今年"
+    r"|(?:19|20)\d\d年)"
+)
+PART_TIME = re.compile(r"(?:19|20)\d\d|过去|[一二三四五十]年|今年|明年|[上下]半年|今后|十[一二三四五六七]五")
+PART_GLUED_MIN = 4
+PART_GLUED_MAX = 30  # extract_structure's PART_LINE_RE takes 4-30 characters
+PART_PUNCT = frozenset("，。；：！？、,;:!?“”《》（）()")
 # A print indent inside a line (two or more ideographic or no-break spaces: `&nbsp;&nbsp;&nbsp;&nbsp;`, `　　`) is a
 # line break a copy lost, whatever the line's length: no line of the shared corpus's 681 pages holds one between two
 # characters. A line is split at them first (normalize._split_indents), head and body: a short page joined whole

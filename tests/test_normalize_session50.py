@@ -103,3 +103,16 @@ def test_a_title_glued_to_the_salutation_is_broken_before_it():
     # inside the speech: no title before it, nothing broken
     kept = "刚才听了张书记的讲话同志们：很受启发。"
     assert normalize_text("各位代表：\n" + kept + "\n").text.split("\n")[-1] == kept
+
+
+def test_an_unnumbered_part_glued_between_paragraphs_stands_alone():
+    raw = (
+        "各位代表：现在，我代表市人民政府，向大会报告工作，请予审议。过去五年和2021年工作回顾过去五年，面对复杂形势，"
+        "我们奋发有为。2022年主要任务2022年是关键之年，我们要稳中求进。\n"
+    )
+    lines = normalize_text(raw).text.split("\n")
+    assert "过去五年和2021年工作回顾" in lines and "2022年主要任务" in lines
+    assert "过去五年，面对复杂形势，我们奋发有为。" in lines
+    # a sentence that reviews a year, or a task word inside a sentence, stays whole
+    for line in ("我们要认真回顾2022年工作，总结经验。", "抓好重点工作今年要见成效。"):
+        assert normalize_text("各位代表：\n" + line + "\n").text.split("\n")[-1] == line
