@@ -791,13 +791,13 @@ GLUED_HEADING = re.compile(
 # (`…提出意见。过去五年和2021年工作回顾过去五年，面对…`, a short page joined whole: `…请予审议。2022年工作回顾2022年极为
 # 不易，…`): no marker, so neither GLUED_HEADING nor the outline sees it, and the part's first paragraph is lost in the
 # one before. Broken before and after it (normalize._split_glued_parts) when the piece from the sentence's end to a
-# part's closing words (PART_GLUED_END: 工作回顾, 主要任务 …, extract_structure's part words) is 4-30 characters without
+# part's closing words (PART_GLUED_ENDS: 工作回顾, 主要任务 …, extract_structure's part words) is 4-30 characters without
 # punctuation that name a period (PART_TIME: a year, 过去, 五年, 上半年 …) and a time word opens what follows (the
 # part's first sentence: `过去五年，`, `2022年`, `今年`, `一年来`), as HEADING_OPENER's time words do.
-PART_GLUED_END = re.compile(
-    r"(?:工作回顾|回顾|主要任务|重点任务|重点工作|工作安排|总体要求)"
-    r"(?=(?:刚刚)?过去的?(?:[一五十]年|(?:19|20)\d\d年)|[一二三五十]年来|(?:今后|未来)(?:一个时期|五年)|新的一年|当前|今年"
-    r"|(?:19|20)\d\d年)"
+PART_GLUED_ENDS = ("回顾", "主要任务", "重点任务", "重点工作", "工作安排", "总体要求")  # found by str.find, not a scan
+PART_OPENER = re.compile(
+    r"(?:刚刚)?过去的?(?:[一五十]年|(?:19|20)\d\d年)|[一二三五十]年来|(?:今后|未来)(?:一个时期|五年)|新的一年|当前|今年"
+    r"|(?:19|20)\d\d年"
 )
 PART_TIME = re.compile(r"(?:19|20)\d\d|过去|[一二三四五十]年|今年|明年|[上下]半年|今后|十[一二三四五六七]五")
 PART_GLUED_MIN = 4
