@@ -61,7 +61,7 @@ if profile:
     prof.dump_stats(profile)
 keep = ("docs", "fast_path", "reexamined_docs", "reverified_pairs", "regrouped_docs", "candidates_bands",
         "candidates_anchors", "anchor_moved_pairs", "pair_partitions", "df_keys", "df_recount_keys",
-        "weight_changed_keys", "weight_changed_rows", "fast_steps", "state_bytes_hashed", "state_files_trusted",
+        "weight_changed_keys", "weight_changed_rows", "holder_rows_skipped", "fast_steps", "state_bytes_hashed", "state_files_trusted",
         "phase_wall_s", "phase_cpu_s", "phase_peak_mb", "phase_read_mb")
 import resource
 io = dict(line.split(": ") for line in open("/proc/self/io").read().splitlines())

@@ -2669,6 +2669,7 @@ class _FastState:
         self.threads = threads
         self.runs = [str(r["id"]) for r in index.info.get("delta", {}).get("add_runs", [])]  # oldest first
         self.reads: Counter = Counter()
+        self.skipped_rows: Counter = Counter()  # table rows of keys `_holder_chunks` left out (`skip_above`)
         self._bydoc: dict[str, dict] = {}  # per file and kind: its keys memory-mapped (at most MAPS_OPEN)
         self._maps: OrderedDict[tuple[str, str], mmap.mmap] = OrderedDict()  # the open mappings, oldest first
         self._ok: set[str] = set()  # files whose digest was checked this run
@@ -2762,20 +2763,36 @@ class _FastState:
         return np.frombuffer(mm, dtype=dtype).reshape(shape), mm
 
     def holder_chunks(
-        self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0, ahead: bool = True
+        self,
+        kind: str,
+        keys: np.ndarray,
+        mk: np.ndarray,
+        mg: np.ndarray,
+        max_rows: int = 0,
+        ahead: bool = True,
+        skip_above: int = 0,
     ):
         """`_holder_chunks`, each chunk made ahead in a thread when the call has two (`_ahead`) and
         the caller allows it (`ahead`)."""
-        return _ahead(self._holder_chunks(kind, keys, mk, mg, max_rows), ahead and self.threads > 1)
+        return _ahead(self._holder_chunks(kind, keys, mk, mg, max_rows, skip_above), ahead and self.threads > 1)
 
-    def _holder_chunks(self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0):
+    def only_previous(self) -> bool:
+        """Whether every document the keyed tables name was in the previous run: then a key's table
+        rows (one per distinct holder, in one layer) count exactly its previous holders, read from
+        the offsets alone. A removal since the last full run leaves rows of absent documents."""
+        return bool((self.base_old >= 0).all()) and bool((self.old_of(self.add_docs) >= 0).all())
+
+    def _holder_chunks(
+        self, kind: str, keys: np.ndarray, mk: np.ndarray, mg: np.ndarray, max_rows: int = 0, skip_above: int = 0
+    ):
         """Current holders of the keys (with the new documents' rows mk, mg that are not in the
         tables yet), a slice of keys at a time: per chunk (its sorted distinct keys, distinct rows
         (rank, gid) sorted by rank, each table row's rank and its document's row in the previous
         run; -1 when absent). A chunk is a run of keys of one partition with about `max_rows`
         table rows (HOLDER_ROWS); only the partitions the keys fall in are opened, memory-mapped,
         and only the slices of their sorted keys that hold the queries are read. A (key, document)
-        row is in one layer once."""
+        row is in one layer once. `skip_above`: keys with more table rows than this are left out
+        before any row is read (the caller knows they cannot matter: `only_previous`)."""
         max_rows = max_rows or HOLDER_ROWS
         mk = mk.astype(np.uint64)
         mg = mg.astype(np.int64)
@@ -2814,6 +2831,11 @@ class _FastState:
                 layers.append((layer, d, np.searchsorted(k, q, "left"), np.searchsorted(k, q, "right")))
                 del k
             per_key = sum((hi - lo for _, _, lo, hi in layers), np.zeros(len(q), np.int64))
+            if skip_above:
+                few = per_key <= skip_above
+                self.skipped_rows[kind] += int(per_key[~few].sum())
+                q, per_key = q[few], per_key[few]
+                layers = [(layer, d, lo[few], hi[few]) for layer, d, lo, hi in layers]
             cum = np.cumsum(per_key)
             s = 0
             while s < len(q):
@@ -3346,7 +3368,13 @@ def _fast_run(
     if fused and int(per_doc[new].sum()) > FAST_MAX_ANCHOR_CODES:
         return None
     common = [np.zeros(0, np.uint64)]  # anchors that became boilerplate
-    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a):
+    # Without removals an anchor held by more than ANCHOR_MAX_DF previous documents was boilerplate and
+    # stays so: it cannot cross, and no pair counts it. When the tables name only previous documents
+    # their rows per key are that count (offsets, no row read), so such keys' holders are not read: a
+    # new page's common phrases are held by a share of the corpus (5k +1 %: the phase grew with the
+    # corpus while the new pages stayed 50).
+    skip = sig.ANCHOR_MAX_DF if fused and st.only_previous() else 0
+    for ck, hr, hg, rank, to in st.holder_chunks("anchors", np.r_[ak_n, ak_r], mk_a, mg_a, skip_above=skip):
         cnt_old = count_distinct(len(ck), rank[to >= 0], to[to >= 0])
         cnt_new = np.bincount(hr, minlength=len(ck))
         common.append(ck[(cnt_old <= sig.ANCHOR_MAX_DF) & (cnt_new > sig.ANCHOR_MAX_DF)])
@@ -3926,6 +3954,7 @@ def _fast_run(
         "pair_partitions": nparts,
         "fast_path": True,
         "partitions_read": {k: int(st.reads[k]) for k in KINDS},
+        "holder_rows_skipped": int(st.skipped_rows["anchors"]),  # boilerplate anchors' rows not read
         "state_bytes_hashed": st.hashed,  # state files checked by their digest (the others: by their stamp)
         "state_files_trusted": st.trusted,
         "rewritten_parts": len(rewrite),

@@ -719,6 +719,30 @@ def test_anchor_crossing_max_df_moves_only_its_holders_pairs(tmp_path, monkeypat
     check_step(tmp_path, "all", [old, others, {"z99": p + base[3][:500]}], s3)
 
 
+def test_boilerplate_anchors_holders_are_not_read_by_additions(tmp_path, monkeypatch, path_mode):
+    """P's anchors are boilerplate already (5 holders, ANCHOR_MAX_DF 3 here). A night that only adds a
+    page holding P skips their holders (their previous count, from the tables' offsets, is past the
+    bound and can only grow); after a removal since the last full run the tables name an absent page
+    (their rows no longer count previous holders exactly) and every holder is read again. Every step
+    byte for byte as cold."""
+    monkeypatch.setattr(dedupe, "ANCHOR_MAX_DF", 3)
+    base = speeches()
+    p = base[5][:600]
+    old = {f"b{k}": p + base[1 + k % 4][k * 300 : k * 300 + 900] for k in range(5)}
+    old.update({"c": base[0], "cut": base[0][:1100] + "\n" + NOTICE})
+    s0, _ = check_step(tmp_path, "old", [old], None)
+    s1, stats = check_step(tmp_path, "add", [old, {"n1": p + base[2][2000:2900]}], s0)
+    assert stats["fast_path"] is (path_mode == "fast")
+    if path_mode == "fast":
+        assert stats["holder_rows_skipped"] >= 5  # at least one of P's anchors, its five old holders
+    fewer = {k: v for k, v in old.items() if k != "b4"}
+    s2, _ = check_step(tmp_path, "removed", [fewer, {"n1": p + base[2][2000:2900]}], s1)
+    _, stats = check_step(tmp_path, "after", [fewer, {"n1": p + base[2][2000:2900]}, {"n2": p + base[3][:800]}], s2)
+    assert stats["fast_path"] is (path_mode == "fast")  # a removal at the night before: its rows stay
+    if path_mode == "fast":
+        assert stats["holder_rows_skipped"] == 0  # b4's rows are still in the tables: counts not exact
+
+
 def group_names(state: str, doc_ids: list[str]) -> dict[str, int]:
     """doc_id -> the name of its near-duplicate group in a run's state (delta/docs.npz)."""
     with np.load(Path(state) / "index" / "delta" / "docs.npz") as z:
