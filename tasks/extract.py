@@ -263,6 +263,12 @@ NEWS_ROLLBACK_DAYS = 183
 NEWS_LEAD_LINES = (
     3  # the lead is the first body line; a deck (`李强作总结讲话 赵乐际…出席会议`) or title may precede it
 )
+# Lines above the lead that are no sentence — a section label, a breadcrumb, the headline, a stamp (`政协要闻`, `区政协召开
+# 六届十九次常委(扩大)会议`, `发稿时间:2025-07-03`) — do not use up NEWS_LEAD_LINES: a county portal's lead stood fifth
+# under four of them and the page was untyped and unnamed (session 50's fresh pages; session 49 left `a lead behind 4+
+# chrome lines`). At most LEAD_SCAN_LINES lines are read whatever they hold.
+LEAD_SCAN_LINES = 10
+LEAD_CHROME_MAX = 30  # characters: a chrome line or headline without a comma or full stop (a lead sentence is longer)
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
 # a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
 NEWS_XUN_DAY_RE = re.compile(
@@ -1220,6 +1226,8 @@ REPORTER_BYLINE_RE = re.compile(
 NEWS_MARK_RE = re.compile(
     r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
     r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|"
+    # a Taiwanese paper's bracket without 報導 (`【記者蕭國華/台北】`) and a dated mark (`【大紀元2012年07月01日訊】`)
+    rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?\d{{1,2}}日讯[】\]]|"
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
     r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
@@ -1239,13 +1247,17 @@ NEWS_SPOKE_LEAD_RE = re.compile(
     rf"^[^。！？\n]{{0,40}}?(?:{OFFICE_KW}(?:当选人)?[ ]?[{HAN}·]{{2,4}}|[{HAN}]{{2,3}}副?总统)"
     r"(?:[^。！？\n]{0,30}?(?:致辞|致词|讲话|发言)时(?:表示|指出|强调|提到|说)"
     r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,20}?(?:致辞|致词|讲话)"
-    r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开)"
+    r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开"
+    # the day word right after the name, then the act (`行政長官李家超今日(28日)出席…`, `…今日率領特區政府代表團…出席`):
+    # HK items with no dateline and no bracketed day (session 49 left `今日` without a bracketed day)
+    r"|(?:今|昨)(?:日|天|晨|早|晚)(?:[（(][^）)\n]{1,8}[）)])?(?:上午|中午|下午|晚上|晚间)?"
+    r"[^。！？\n]{0,20}?(?:出席|率领|率团|主持|会见|接见|前往|到访|访问|视察|考察|巡视))"
     # a Taiwanese lead opening on the name and office, then the day or the act (`吳敦義副總統上午前往臺中市`)
     rf"|^[{HAN}]{{2,3}}副?总统(?:上午|中午|下午|晚间|晚上|前往|出席|“)"
 )
 # NEWS_SPOKE_LEAD_RE's literal words and the reach of its match: most lines hold none of them there (its alternation
 # of offices at 40 positions cost 18 µs a page, 2.5x _news_report on the shared corpus, before this gate)
-SPOKE_LEAD_GATE = ("致辞", "致词", "讲话", "发言", "主持召开", "总统")
+SPOKE_LEAD_GATE = ("致辞", "致词", "讲话", "发言", "主持召开", "总统", "今日", "今天", "昨日", "昨天")
 SPOKE_LEAD_REACH = 120  # 40 characters before the office, the office and name, 30 + 20 to the verb
 
 
@@ -1267,6 +1279,7 @@ NEWS_ORGAN_HELD_RE = re.compile(
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
     r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
+    r"|前往|率领|率团|参拜|到访"  # `蔡英文總統今(24)日下午前往彰化…參拜祈福時表示`: a visit is the item's act
 )
 NEWS_REPORTED_RE = re.compile(
     # `…传达了县“两会”精神，并指出，`: the clause's subject left out after 并
@@ -1289,8 +1302,34 @@ NEWS_REPORT_CHARS = 3000  # the lead and the paragraphs after it: where a news r
 NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no news lead needs (one may be a quote)
 
 
+# a reporter's bracketed mark opening the lead (NEWS_MARK_RE's reporter alternatives)
+REPORTER_MARK_RE = re.compile(
+    rf"^[【\[（(][^】\]）)\n]{{0,12}}?记者[^】\]）)\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)]"
+    r"|^[【\[][^】\]\s，。]{0,12}?\d{1,2}日讯[】\]]\s*[（(][^）)\n]{0,12}?记者[^）)\n]{1,24}?(?:报导|报道)[）)]"
+)
+SENTENCE_MARK_RE = re.compile(r"[，。；！？]")
+BARE_MARK_MAX = 60  # a mark with a headline after it (`中新社北京10月25日电 题:…`), no sentence: not the lead
 QUOTED_RE = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」")
 LEAD_MIN_CHARS = 30  # a lead sentence is longer than a headline or a byline (`记者某某／北京报导`)
+
+
+def _lead_lines(opening: str) -> list[str]:
+    """The opening's first NEWS_LEAD_LINES + 1 stripped non-empty lines, short lines without a comma or full stop
+    (chrome, a headline, a stamp) not counted, LEAD_SCAN_LINES lines read at most, none past a salutation."""
+    out: list[str] = []
+    counted = 0
+    for raw in opening.split("\n", LEAD_SCAN_LINES)[:LEAD_SCAN_LINES]:
+        x = raw.strip()
+        if not x:
+            continue
+        out.append(x)
+        if SALUTATION_RE.match(x):
+            break  # `同志们：`: a speech starts here, and its lines are no lead
+        if len(x) > LEAD_CHROME_MAX or "，" in x or "。" in x:
+            counted += 1
+            if counted > NEWS_LEAD_LINES:
+                break
+    return out
 
 
 def _third_person_report(text: str) -> bool:
@@ -1330,9 +1369,17 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
-    lines = [x.strip() for x in opening.split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1] if x.strip()]
-    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None)
-    bylined = spoke = False
+    lines = _lead_lines(opening)
+    at = next((i for i, x in enumerate(lines) if NEWS_MARK_RE.match(x)), None)
+    lead = lines[at] if at is not None else None
+    # a reporter's own mark on the lead (`【記者蕭國華/台北】蔡英文總統…`, `【新南瀛記者黃鐘毅報導】`): the report, whatever its
+    # verb (`登場`, `率領…參與升旗`: no activity word)
+    marked = bylined = lead is not None and REPORTER_MARK_RE.match(lead) is not None
+    if at is not None and len(lines[at]) <= BARE_MARK_MAX and not SENTENCE_MARK_RE.search(lines[at]):
+        # the mark alone on its line (`【記者梁金源/臺中報導】`, `中新社北京10月25日電 題:…`): the lead is the next sentence
+        lead = next((x for x in lines[at + 1 :] if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None)
+        bylined = lead is not None
+    spoke = False
     if lead is None and (said := next((x for x in lines if _spoke_lead(x)), None)) is not None:
         lead, spoke = said, True  # its own verb is the activity and the report (`致詞時提到`)
     if (
@@ -1357,8 +1404,13 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         # the organ held the meeting in the lead's first words; a `祝大家…` later in it is whom the leader addressed
         return True
-    if lead is not None and (
-        (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200])) or _first_person_lead(lead[:200])
+    if (
+        lead is not None
+        and (
+            (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200]))
+            # a reporter's mark on the lead is no speech's opening: its `祝福大家` is what the speaker did
+            or (not marked and _first_person_lead(lead[:200]))
+        )
     ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200])):
@@ -1673,8 +1725,7 @@ def _news_lead(text: str, published: dt.date | None, title: str | None = None) -
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
     lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
     the year (`2月18日，省委召开…` deep in its body)."""
-    for line in text.split("\n", NEWS_LEAD_LINES)[:NEWS_LEAD_LINES]:
-        line = line.strip()
+    for line in _lead_lines(text[:NEWS_REPORT_CHARS]):
         dl = NEWS_DATELINE_RE.match(line)
         xun = None if dl else NEWS_XUN_DAY_RE.match(line)
         if not dl and not xun and not re.match(r"\d{1,2}月\d{1,2}日", line):
@@ -2063,7 +2114,7 @@ LEAD_RELATIVE_CHARS = (
 
 def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
     """The day of a news lead saying `今天`/`昨天` (LEAD_RELATIVE_DAY_RE), from the page's date."""
-    lines = [x.strip() for x in text[:OPENING_PARA_CHARS].split("\n", NEWS_LEAD_LINES + 1)[: NEWS_LEAD_LINES + 1]]
+    lines = _lead_lines(text[:OPENING_PARA_CHARS])
     lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None) or next(
         (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
     )  # the marked lead (`(星島日報報道)昨天…`) under a photo caption

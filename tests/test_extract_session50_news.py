@@ -1,0 +1,129 @@
+"""Session 50's fresh real pages (helper h4): news reports of a leader's speech, meeting or visit — their type,
+speaker, office and dates. Every test failed on the code before its commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasks import extract as E
+from tasks.normalize import normalize_text
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+BODY_SC = (
+    "会议强调，要把思想和行动统一到党中央的决策部署上来，切实增强抓落实的责任感、紧迫感和主动性，确保各项任务落地见效。\n"
+    "会议要求，各部门要按照既定的工作安排，全面对标对表，主动认领任务，制定落实方案，确保各项工作有力有序推进。\n"
+)
+BODY_TC = (
+    "他說，今年是關鍵的一年，政府會繼續推動各項改革，照顧好每一個家庭，讓經濟發展的成果由全體市民共享。\n\n"
+    "他又提到，面對外部環境的不確定性，社會各界要團結一致，共同把握新的發展機遇，推動產業轉型升級。\n"
+)
+
+
+# ------------------------------------------------------------------ the lead under chrome lines
+
+
+def test_a_lead_under_four_chrome_lines_is_read():
+    # a county portal: section label, its repeat, the headline and the stamp above the lead
+    raw = (
+        "政协要闻 位置: 首页>政协要闻\n政协要闻\n区政协召开六届十九次常委(扩大)会议\n发稿时间: 2025-07-03\n\n"
+        "7月2日下午,区政协召开六届十九次常委(扩大)会议。区政协主席曹卫东主持会议并讲话,区政协副主席顾某、徐某等参加会议。\n\n"
+        "曹卫东指出,自新城建设实施以来,全区各方面共同努力,推动新城发展加快上台阶、上水平,公共服务配套不断完善。\n"
+        + BODY_SC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("曹卫东", "区政协主席")
+    assert out["delivered_on"] == dt.date(2025, 7, 2)
+
+
+def test_lines_past_the_lead_budget_are_not_read_as_leads():
+    # four sentence lines, then a dated line: a speech's review of the year, not its lead
+    lines = [
+        f"第{i}段，我们要坚持稳中求进工作总基调，推动经济实现质的有效提升和量的合理增长，保持社会和谐稳定。"
+        for i in range(4)
+    ]
+    text = "\n".join(lines) + "\n3月2日，市委召开常委会议，研究部署全年工作。\n"
+    assert len(E._lead_lines(text)) == 4
+
+
+# ------------------------------------------------------------------ a reporter's mark
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # the mark alone on its line, the lead below it
+        "【記者梁金源/臺中報導】\n\n 30日新春開工首日,台中市長盧秀燕率副市長黃國榮、王育敏、秘書長及市府一級機關首長拜晚年,"
+        "盧市長表示,今年開工團拜兩大特別,一是史上最長年假後舉行,二是近三年來首次恢復舉辦。\n" + BODY_TC,
+        # a bracket without 報導, glued to the lead; `祝福大家` is what she did
+        "【記者蕭國華/台北】蔡英文總統就職國宴今(20)日晚間7時準時於台北萬豪酒店登場,席開110桌,蔡英文除感謝貴賓們參與,"
+        "並舉杯祝福大家身體健康、友誼長存。她表示,民選總統就職是民主的喜事,人民才是主人。\n" + BODY_TC,
+        # a bracket with 報導 and a verb no activity list has (率領…參與升旗)
+        "【新南瀛記者黃鐘毅報導】台南市政府慶祝元旦升旗典禮活動,1日分別在新營區及永華市政中心,市長黃偉哲率領市府團隊、"
+        "民代及市民參與升旗,揮舞小國旗。\n\n黃偉哲表示,感謝中央與地方全心協力,共同抗疫,造就民眾生活還能大致如常。\n"
+        + BODY_TC,
+        # a paper's dated mark and its reporter's bracket
+        "【大紀元2012年07月01日訊】(大紀元記者李某台灣嘉義報導)三十而立,嘉義市各界7月1日歡喜慶祝升格恢復省轄市30周年,"
+        "市長黃敏惠與應邀來賓共同切下紀念造型蛋糕。黃市長期許大家分享升格的喜悅的同時,能更團結。\n\n"
+        "黃市長致詞時表示,嘉義市升格恢復省轄市,是透過許多先進的堅持與努力。\n" + BODY_TC,
+    ],
+)
+def test_a_reporters_mark_makes_the_page_news(raw):
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_title"] in ("市长", "总统")
+
+
+def test_a_wire_dateline_over_a_headline_reads_the_lead_below():
+    raw = (
+        "中新社北京10月25日電 題:新常委亮相:某某定下“工作坐標”\n\n“你們辛苦了，我向你們表示衷心的感謝。”\n\n"
+        "25日上午，人民大會堂東大廳，國務院總理李強出席記者見面會，面帶微笑，向現場中外記者致意。\n\n" + BODY_TC
+    )
+    assert _page(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_speech_opening_with_a_bracketed_note_stays_a_speech():
+    raw = (
+        "【重要讲话】\n\n同志们：\n\n今天，我们召开全县经济工作会议，主要任务是总结今年工作，部署明年任务。"
+        "下面，我讲三点意见。\n" + BODY_SC
+    )
+    assert _page(raw)["doc_type"] != "新闻报道"
+
+
+# ------------------------------------------------------------------ 今日 without a bracketed day
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "行政長官李家超今日(28日)出席行政會議前見記者。李家超表示,明日(3月29日)上午將前赴海南,出席博鰲亞洲論壇年會。",
+        "行政長官李家超今日率領特區政府代表團在上海出席第六屆中國國際進口博覽會及相關活動,他說,現場氣氛熱烈。",
+    ],
+)
+def test_an_office_and_name_then_today_and_the_act_is_a_news_lead(lead):
+    out = _page(f"李家超:感受到國家重視香港\n\n2023年3月28日\n\n{lead}\n\n{BODY_TC}")
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("李家超", "行政长官")
+
+
+def test_a_speech_saying_today_is_no_news_lead():
+    raw = "各位來賓:\n\n行政長官今日出席這個典禮,我感到十分榮幸。我們會繼續推動各項改革。\n" + BODY_TC
+    assert _page(raw)["doc_type"] != "新闻报道"
+
+
+def test_a_visit_is_the_leads_act():
+    raw = (
+        "總統參拜「龍華慈惠堂」\n中華民國108年02月24日\n\n"
+        "蔡英文總統今(24)日下午前往彰化和美「龍華慈惠堂」參拜祈福時表示,臺灣目前所處的國際環境,正面臨許多挑戰。\n\n"
+        + BODY_TC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("蔡英文", "总统")
