@@ -254,9 +254,15 @@ NEWS_OBJECT_TITLE_RE = re.compile(
 # …出席记者会`: the month from the agency's dateline): a month-day followed in its clause by the meeting's verb.
 NEWS_DATELINE_RE = re.compile(r"^[^\s，。]{2,12}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 NEWS_LEAD_DATE_RE = re.compile(
-    r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?:至(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚间|晚上|晚)?，?"
+    r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:至(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚间|晚上|晚)?，?"
     r"[^，。；\n]{0,30}?(?:主持召开|召开|举行|出席|开幕|闭幕)"
 )
+# A copy's credit to its source before the lead (`据新华社北京电(记者 杨维汉 林晖)`, `据黔东南日报消息 `): no date of its own
+ATTRIBUTION = r"据[^\s，。（(]{2,16}?(?:电|消息|报道)(?:\s*[（(][^）)\n]{0,30}[）)])?\s*"
+ATTRIBUTION_RE = re.compile(ATTRIBUTION)
+# A lead's day: `26日`, and a typo's `4下午` (`3月4下午，…`: 日 dropped before the time of day; session 49 left it)
+LEAD_DAY = r"\d{1,2}(?:日|(?=[上下]午))"
+LEAD_MONTH_DAY_RE = re.compile(rf"\d{{1,2}}月{LEAD_DAY}")
 # A lead's month-day more than half a year after the page's date is of the year before (a January page on a December
 # meeting); one a few days after it contradicts the page and dates nothing.
 NEWS_ROLLBACK_DAYS = 183
@@ -1231,11 +1237,15 @@ NEWS_MARK_RE = re.compile(
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
     r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
-    r"(?:[^。\n]{4,40}。)?"
-    r"(?:(?:\d{4}年)?\d{1,2}月\s?\d{1,2}日(?:[至、和]\d{1,2}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{1,2}月\d{1,2}日[）)])?|近日|日前)"
+    # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
+    rf"{ATTRIBUTION}|"
+    r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
+    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?{LEAD_DAY}(?:[至、和]\d{{1,2}}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
-    r"(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s])"
+    r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s]"
+    # the time of day and the subject with no comma between (`12月31日上午全國政協舉行新年茶話會。`, session 50)
+    rf"|(?:上午|下午|晚间|晚上)(?=[{HAN}])))"
 )
 # A lead with no date or agency mark that says, in the third person, that an officer spoke or presided
 # (`澳門特區行政長官賀一誠在慶祝酒會致辭時表示，`, `行政長官李家超致詞時提到`, `國務院總理李強主持召開…座談會`): HK, Macau
@@ -1293,7 +1303,8 @@ NEWS_HEADLINE_RE = re.compile(
 # The speaker's own voice in a lead (`我们`, `大家`, `我` — not `我市`/`我县`, a local paper's own place).
 # `…等我县代表团各位代表出席会议`: the delegates named in the third person, not addressed (session 46)
 FIRST_PERSON_RE = re.compile(
-    r"我们|咱们|大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
+    # `…到代表团看望…代表，与大家一一握手`: 大家 as the object of the leaders' act is whom they met, not the lead's voice
+    r"我们|咱们|(?<![与向同跟])大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
 )
 NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
 # Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
@@ -1448,6 +1459,22 @@ NEWS_MEETING_SELF_RE = re.compile(r"^我(?:省|市|县|区|州|盟|旗|镇|乡|�
 NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟|准备)$")
 
 
+# the first leader of a run `office name、office` (NEWS_SPEAKER_RE's office swallowed him: `省委书记栗战书、副书记`)
+LISTED_LEADER_RE = re.compile(rf"^(?P<office>[^、，]*?(?:{OFFICE_KW}))(?P<name>[{HAN}]{{2,3}})、")
+# A national leader whose words the item reports, named without an office (`《新華社》報道，習近平、李強…歡聚一堂。` /
+# `習近平指出，`): the speaker, when the lead names nobody by office (session 50's fresh pages)
+REPORTED_NAME_RE = re.compile(rf"(?:^|[，。；\n])(?P<name>[{HAN}]{{2,3}})(?:指出|强调|表示)[，,：:]")
+
+
+def _reported_leader(text: str) -> str | None:
+    """The first national leader (leaders.txt) a news opening reports as `某某指出，` at a clause's start."""
+    known = _leaders()
+    for m in REPORTED_NAME_RE.finditer(text[:NEWS_REPORT_CHARS]):
+        if m.group("name") in known:
+            return m.group("name")
+    return None
+
+
 def _place_for_name(name: str) -> bool:
     """A place read where an office's name stands (`书记江苏…`), not a name whose given name a place shares: after an
     office, `李镇江` (镇江), `马平昌` (平昌) are a surname and a given name (session 46's search-tool pages lost them)."""
@@ -1528,6 +1555,9 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         if last is not None and last.end() < len(name):
             # `市委书记、市人大常委会主任马某`: the office stopped at 常委 and left `会主任马某` for the name
             office, name = office + name[: last.end()], name[last.end() :]
+        if "、" in office and (listed := LISTED_LEADER_RE.match(office)) and is_byline_name(listed.group("name")):
+            # `省委书记栗战书、副书记赵克志看望…`: the office run swallowed the first of two leaders, who ranks first
+            name, office = listed.group("name"), listed.group("office")
         sur = SURNAME_OFFICE_RE.fullmatch(office)
         if sur and sur.group("s") not in ORGAN_HEAD_CHARS:
             continue  # `賴總統談話是強調…`: a surname and office name the person; what follows is no name
@@ -1726,9 +1756,11 @@ def _news_lead(text: str, published: dt.date | None, title: str | None = None) -
     lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
     the year (`2月18日，省委召开…` deep in its body)."""
     for line in _lead_lines(text[:NEWS_REPORT_CHARS]):
+        if line.startswith("据") and (att := ATTRIBUTION_RE.match(line)):
+            line = line[att.end() :]  # `据黔东南日报消息 9月26日晚，…`: the source's credit before the lead
         dl = NEWS_DATELINE_RE.match(line)
         xun = None if dl else NEWS_XUN_DAY_RE.match(line)
-        if not dl and not xun and not re.match(r"\d{1,2}月\d{1,2}日", line):
+        if not dl and not xun and not LEAD_MONTH_DAY_RE.match(line):
             continue
         meeting = m.group("meeting") if (m := NEWS_LEAD_MEETING_RE.search(line[:OPENING_PARA_CHARS])) else None
         stated = _lead_year(line[:OPENING_PARA_CHARS], title) if published is None else None
@@ -3802,6 +3834,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             office = c_office
     if res_title is None and not anon:
         name, office = _surname_office(name, office, title, text)
+    if name is None and not anon and res_title is None and news:
+        name = _reported_leader(text)  # `習近平指出，`: the leader whose words the item reports, no office named
     if name is None and not anon and res_title is None and quoted:
         name = (
             quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office

@@ -127,3 +127,68 @@ def test_a_visit_is_the_leads_act():
     out = _page(raw)
     assert out["doc_type"] == "新闻报道"
     assert (out["speaker_name"], out["speaker_title"]) == ("蔡英文", "总统")
+
+
+# ------------------------------------------------------------------ a source's credit, dates without a comma or 日
+
+
+def test_a_copy_crediting_the_wire_is_news_dated_by_its_yesterday():
+    raw = (
+        "据新华社北京电(记者 杨某 林某)中国人民政治协商会议全国委员会昨日上午在全国政协礼堂举行新年茶话会。党和国家领导人"
+        "习近平、李克强等同各界人士代表欢聚一堂，喜迎2020年元旦。\n中共中央总书记、国家主席、中央军委主席习近平在茶话会上"
+        "发表重要讲话。他强调，全面建成小康社会，承载着中华民族孜孜以求的美好梦想。\n" + BODY_SC
+    )
+    out = _page(raw, url="https://zzrb.example.cn/html/2020-01/01/content_1136583.htm")
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_name"] == "习近平"
+    assert out["delivered_on"] == dt.date(2019, 12, 31) and out["year"] == 2019
+
+
+def test_a_papers_credit_before_the_month_day_lead():
+    raw = (
+        "据某某日报消息 9月26日晚，省委书记张某某，省委副书记、代省长李某某等省领导到代表团看望出席会议的全体代表，"
+        "与大家一一握手，致以亲切问候。\n张某某指出，近几年经济社会发展比较快，发展思路清晰。\n" + BODY_SC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("张某某", "省委书记")
+
+
+@pytest.mark.parametrize(
+    ("lead", "day"),
+    [
+        ("12月31日上午全国政协举行新年茶话会，习近平等同各界人士代表欢聚一堂。", dt.date(2025, 12, 31)),
+        ("3月4下午，县委书记王某某主持召开县委常委会会议，传达学习全国两会精神。", dt.date(2025, 3, 4)),
+    ],
+)
+def test_a_month_day_lead_without_its_comma_or_its_day_character(lead, day):
+    raw = f"{lead}\n习近平指出，要坚持稳中求进工作总基调。\n{BODY_SC}"
+    out = _page(raw, url=f"http://news.example.cn/{day:%Y%m%d}/a.html")
+    assert out["doc_type"] == "新闻报道"
+    assert out["delivered_on"] == day
+
+
+# ------------------------------------------------------------------ who the item is about
+
+
+def test_the_first_of_two_leaders_in_a_headline():
+    raw = (
+        "省委书记张某某、副书记李某某看望我州代表(图)\n"
+        "9月26日晚，省委书记张某某，省委副书记、代省长李某某等省领导到代表团看望全体代表，致以亲切问候。\n" + BODY_SC
+    )
+    assert (_page(raw)["speaker_name"], _page(raw)["speaker_title"]) == ("张某某", "省委书记")
+
+
+def test_a_national_leader_reported_without_an_office():
+    raw = (
+        " date 2025-12-31 12月31日上午全國政協舉行新年茶話會。《新華社》報道，習近平、李強、趙樂際等同各界人士代表歡聚一堂，"
+        "共迎2026年元旦。\n\n習近平指出，2026年是「十五五」開局之年，我們要完整準確全面貫徹新發展理念。\n\n" + BODY_TC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_name"] == "习近平"
+
+
+def test_a_local_name_reported_without_an_office_is_not_taken():
+    raw = "12月31日上午，全县召开新年茶话会，各界人士代表欢聚一堂。\n张某某指出，要坚持稳中求进工作总基调。\n" + BODY_SC
+    assert _page(raw)["speaker_name"] is None
