@@ -1313,6 +1313,12 @@ NEWS_REPORT_CHARS = 3000  # the lead and the paragraphs after it: where a news r
 NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no news lead needs (one may be a quote)
 
 
+# A news headline with its deck after a space (`浙江舉行各界人士新年茶話會 車俊致辭`, `…茶话会 习近平发表重要讲话`): an organ held
+# the event, the leader's remarks are what it reports — not the remarks' own title (typed 致辞/讲话, session 50's pages;
+# session 49 left people.com.cn's deck)
+NEWS_DECK_TITLE_RE = re.compile(
+    rf"(?:举行|召开|开幕|闭幕|出席|会见|看望)[^\s]{{0,30}}\s+[{HAN}]{{2,3}}(?:发表)?(?:重要)?(?:讲话|致辞|致词)(?:\s|$)"
+)
 # a reporter's bracketed mark opening the lead (NEWS_MARK_RE's reporter alternatives)
 REPORTER_MARK_RE = re.compile(
     rf"^[【\[（(][^】\]）)\n]{{0,12}}?记者[^】\]）)\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)]"
@@ -1375,6 +1381,7 @@ def _news_report(title: str | None, text: str) -> bool:
         title
         and re.search(DOC_END + r"$", title)
         and not re.search(r"并(?:发表)?(?:重要)?(?:讲话|致辞)$", title)
+        and not NEWS_DECK_TITLE_RE.search(title)
         and not NEWS_OBJECT_TITLE_RE.search(title)
         and not SESSION_PASSED_TITLE_RE.search(title)
     ):
@@ -1444,7 +1451,9 @@ NEWS_SPEAKER_RE = re.compile(
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]"
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
-    r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任)))"
+    r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任))"
+    # …and of a list of guests by office (`县委书记郭强,长治日报社社长刘建林,…等参加座谈`): any office and a name next
+    rf"|[，,](?=[^，。；\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}[，,、]))"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
 NEWS_MEETING_RE = re.compile(
@@ -1472,6 +1481,15 @@ def _reported_leader(text: str) -> str | None:
     for m in REPORTED_NAME_RE.finditer(text[:NEWS_REPORT_CHARS]):
         if m.group("name") in known:
             return m.group("name")
+    return None
+
+
+def _office_before(name: str, zones: Sequence[str]) -> str | None:
+    """The office a zone writes right before the name (`中共中央总书记、国家主席、中央军委主席习近平`), first zone first."""
+    rx = re.compile(rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}))[ \u3000]?{re.escape(name)}")
+    for zone in zones:
+        if name in zone and (m := rx.search(zone)) and not STUDIED_OFFICE_RE.search(m.group("office")):
+            return _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", m.group("office")))
     return None
 
 
@@ -1561,6 +1579,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         sur = SURNAME_OFFICE_RE.fullmatch(office)
         if sur and sur.group("s") not in ORGAN_HEAD_CHARS:
             continue  # `賴總統談話是強調…`: a surname and office name the person; what follows is no name
+        if name[0] == "们":
+            continue  # `参加…会议的委员们陆续来到`: the office word's plural, no name after it
         if STUDIED_RE.match(office):
             continue  # `传达习近平总书记近期重要讲话`: the speech a meeting studied, its office swallowing the name
         if not is_name(name) and (before := _name_before_office(NEWS_OFFICE_LEAD_RE.sub("", office))) is not None:
@@ -3825,6 +3845,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         # a news report names who presided or spoke in its lead; its author line names the reporter
         name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)
         office = office or (l_office if name else None)
+    if name is None and not anon and res_title is None and news:
+        # `習近平指出，`: the leader whose words the item reports; his office where the opening or a removed photo caption
+        # names it before him (`中共中央总书记、国家主席、中央军委主席习近平在茶话会上发表重要讲话。新华社记者 张领摄`)
+        name = _reported_leader(text)
+        if name and office is None:
+            office = _office_before(name, [text[:NEWS_REPORT_CHARS], *_removed_captions(removed_lines)[:CAPTION_LINES]])
     if name is not None and office is None and res_title is None:
         # A byline that gives the name alone (`毛伟明`): the photo caption the page put under it names the office
         # (`省长毛伟明作政府工作报告`) — kept only when it names the same person.
@@ -3834,8 +3860,6 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             office = c_office
     if res_title is None and not anon:
         name, office = _surname_office(name, office, title, text)
-    if name is None and not anon and res_title is None and news:
-        name = _reported_leader(text)  # `習近平指出，`: the leader whose words the item reports, no office named
     if name is None and not anon and res_title is None and quoted:
         name = (
             quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office

@@ -192,3 +192,59 @@ def test_a_national_leader_reported_without_an_office():
 def test_a_local_name_reported_without_an_office_is_not_taken():
     raw = "12月31日上午，全县召开新年茶话会，各界人士代表欢聚一堂。\n张某某指出，要坚持稳中求进工作总基调。\n" + BODY_SC
     assert _page(raw)["speaker_name"] is None
+
+
+# ------------------------------------------------------------------ headline decks, captions, lists
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["浙江舉行各界人士新年茶話會 車俊致辭", "全国政协举行新年茶话会 习近平发表重要讲话 李克强等出席"],
+)
+def test_a_headline_with_the_leaders_remarks_as_its_deck_is_news(title):
+    raw = (
+        f"{title}\n\n12月27日，浙江省委書記、省人大常委會主任車俊出席2018年浙江省各界人士新年茶話會並講話。\n\n"
+        "27日上午，浙江省政協、省委統戰部在省人民大會堂舉行各界人士新年茶話會。與會人員歡聚一堂、暢敘友情。\n\n"
+        + BODY_TC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert out["speaker_name"] == "车俊"
+
+
+def test_a_speech_titled_with_its_speaker_after_a_space_stays_a_speech():
+    raw = "在全县经济工作会议上的讲话 张某某\n\n同志们：\n\n今天，我们召开全县经济工作会议。\n" + BODY_SC
+    assert _page(raw)["doc_type"] == "讲话"
+
+
+def test_a_reported_leaders_office_from_the_removed_photo_caption():
+    raw = (
+        "12月30日,全国政协在北京举行新年茶话会。中共中央总书记、国家主席、中央军委主席习近平在茶话会上发表重要讲话。"
+        "新华社记者 张某摄\n习近平代表中共中央、国务院和中央军委，向各民主党派致以节日的问候和诚挚的祝福。\n"
+        "习近平指出，2022年是党和国家发展史上极为重要的一年。\n12月30日，全国政协在北京举行新年茶话会。党和国家领导人出席。\n"
+        + BODY_SC
+    )
+    out = _page(raw)
+    assert out["speaker_name"] == "习近平"
+    assert out["speaker_title"] == "中共中央总书记、国家主席、中央军委主席"
+
+
+def test_an_office_words_plural_is_no_name():
+    raw = (
+        "昨日，肩负着神圣使命和历史责任，参加婺城区政协三届一次会议的委员们陆续来到会议地点报到。下午1时30分，区四套班子"
+        "领导到各组讨论地点亲切看望了出席会议的政协委员们。\n"
+        "婺城区委书记陈某某，区委副书记、代区长王某某，区政协主席施某某等向委员们致以亲切的问候。\n"
+        "陈某某说，这次“两会”意义非比寻常，而且议程多、任务重。\n" + BODY_SC
+    )
+    out = _page(raw)
+    assert (out["speaker_name"], out["speaker_title"]) == ("陈某某", "区委书记")
+
+
+def test_the_first_of_a_guest_list_by_office():
+    raw = (
+        "本报讯 11月16日,我县在县宾馆二楼会议室召开对外宣传工作座谈会。县委书记郭某某,日报社社长刘某某,"
+        "县委副书记、宣传部长李某某,县委常委、县委办主任申某某等参加座谈。\n"
+        "在座谈会上,郭某某对日报社表示衷心感谢。李某某在主持会议时表示,要切实提高思想认识。\n" + BODY_SC
+    )
+    out = _page(raw)
+    assert (out["speaker_name"], out["speaker_title"]) == ("郭某某", "县委书记")
