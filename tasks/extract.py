@@ -1630,7 +1630,11 @@ def _spoke_later(zone: str, p: int) -> int | None:
 # what the person said, not the speech (session 46 left HK and TW such pages untyped). The quote is no title
 # (TITLE_LINE_RE: `某某：在…上的讲话` is a title with its speaker before it) and the report speaks of the person in the
 # third person (`習近平表示，`).
-QUOTE_HEADLINE_RE = re.compile(rf"(?:^|\s)(?P<name>[{HAN}]{{2,3}})\s*[:：]\s*(?P<quote>[^:：\s][^:：]{{3,40}})$")
+# The person may carry an office (`國慶盛典 臺南市長黃偉哲:珍惜國土、感恩前人`, session 50's fresh pages: untyped, unnamed).
+QUOTE_HEADLINE_RE = re.compile(
+    rf"(?:^|\s)(?:(?P<office>[{HAN}]{{0,8}}?(?:{OFFICE_KW})))?(?P<name>[{HAN}]{{2,3}})\s*[:：]\s*"
+    r"(?P<quote>[^:：\s][^:：]{3,40})$"
+)
 
 
 def _quote_headline_name(title: str | None, text: str) -> str | None:
@@ -1646,6 +1650,14 @@ def _quote_headline_name(title: str | None, text: str) -> str | None:
         return None  # the speech itself under a headline quoting it
     said = re.search(rf"{re.escape(name)}(?:[^，。；\n]{{0,12}}?)(?:表示|指出|强调|说|宣称|称)[，,：:]", opening)
     return name if said else None
+
+
+def _quote_headline_office(title: str | None, name: str) -> str | None:
+    """The office a `office name: quote` headline gives its person (`臺南市長黃偉哲:`), without its place."""
+    m = QUOTE_HEADLINE_RE.search(title) if title else None
+    if m is None or m.group("name") != name or not m.group("office"):
+        return None
+    return _strip_jurisdiction(m.group("office"))
 
 
 # A title naming the speaker by surname and office (`蔡總統國慶談話全文`, `习主席…`): the office is the title word; the
@@ -1698,6 +1710,8 @@ def _news_meeting(title: str | None, text: str) -> str | None:
 _PRESS_KIND = r"(?:记者会|新闻发布会|记者招待会|新闻吹风会|吹风会|发布会)"
 PRESS_CONF_TITLE_RE = re.compile(
     rf"{_PRESS_KIND}|答(?:中外)?记者问|回答(?:中外)?记者(?:的)?提问|会见中外记者|与中外记者见面"
+    # info.gov.hk's `行政長官會見傳媒答問內容`: the answers to the media (untyped and unnamed, session 50's fresh pages)
+    r"|会见传媒[^，。；\s]{0,8}?答问"
 )
 PRESS_CONF_MEETING_RE = re.compile(
     rf"(?:欢迎(?:出席|参加)|出席)(?P<s>[^，。；！？\s]{{2,40}}?)(?P<k>{_PRESS_KIND})"
@@ -2514,7 +2528,8 @@ LEAD_SPEAKER_RE = re.compile(
 _GREETING_WORDS = "贺辞|贺词|献词|祝词|祝辞"
 PRESS_LEAD_RE = re.compile(
     rf"(?:以下|下面)(?:为|是)(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
-    rf"(?=今|昨|于|在|出席|就|向|为|发表|[（(]|\d)[^。；！？\n]{{0,80}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|{_GREETING_WORDS})"
+    # up to 120 characters to the kind: `…今日(十一月十一日)下午聯同律政司司長…就…作出的決定會見傳媒的答問內容` (HK's answers)
+    rf"(?=今|昨|于|在|出席|就|向|为|发表|联同|[（(]|\d)[^。；！？\n]{{0,120}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|答问|{_GREETING_WORDS})"
     r"(?:的?全文|内容|\s*[:：])"
 )
 KEYNOTE_LEAD_RE = re.compile(
@@ -3864,6 +3879,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         name = (
             quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office
         )
+        office = office or _quote_headline_office(title or ptitle, quoted)
     out["speaker_name"] = name
     out["speaker_title"] = office
 

@@ -248,3 +248,31 @@ def test_the_first_of_a_guest_list_by_office():
     )
     out = _page(raw)
     assert (out["speaker_name"], out["speaker_title"]) == ("郭某某", "县委书记")
+
+
+# ------------------------------------------------------------------ quote headlines, HK answers to the media
+
+
+def test_a_quote_headline_naming_the_person_with_an_office():
+    raw = (
+        "國慶盛典 臺南市長黃偉哲:珍惜國土、感恩前人\n\n10月10日為一年一度的雙十國慶,臺南市政府於10日上午8時舉辦國慶升旗典禮。\n\n"
+        "市長黃偉哲表示,台南市升格為直轄市後,每年皆舉辦國慶、元旦升旗典禮,這是精神象徵。\n\n黃偉哲指出,今年台南經歷了幾個颱風。\n"
+        + BODY_TC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("黄伟哲", "市长")
+
+
+def test_hks_answers_to_the_media_are_answers_to_reporters():
+    raw = (
+        "跳至主要內容\n\n行政長官會見傳媒答問內容(附圖/短片)\n*******************\n"
+        "  以下是行政長官林鄭月娥今日(十一月十一日)下午聯同律政司司長鄭若驊資深大律師和政制及內地事務局局長曾國衞就全國人民代表大會"
+        "常務委員會關於香港特別行政區立法會議員資格問題作出的決定會見傳媒的答問內容:\n\n"
+        "記者:特首,你好。其實現在人大是否「僭建」一個程序以賦權特首作出這個決定?\n \n"
+        "行政長官:多謝你兩個問題。今次全國人大常委會的決定並沒有賦權行政長官。它已經作出一個決定,一經依法認定便會即時喪失他的資格。\n"
+        + BODY_TC
+    )
+    out = _page(raw, url="https://www.info.gov.hk/gia/general/202011/11/P2020111100920.htm")
+    assert out["doc_type"] == "答记者问"
+    assert (out["speaker_name"], out["speaker_title"]) == ("林郑月娥", "行政长官")
