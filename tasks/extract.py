@@ -263,6 +263,15 @@ ATTRIBUTION_RE = re.compile(ATTRIBUTION)
 # A lead's day: `26日`, and a typo's `4下午` (`3月4下午，…`: 日 dropped before the time of day; session 49 left it)
 LEAD_DAY = r"\d{1,2}(?:日|(?=[上下]午))"
 LEAD_MONTH_DAY_RE = re.compile(rf"\d{{1,2}}月{LEAD_DAY}")
+NEWS_OPENING_DAY_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:上午|下午|晚间|晚上|晚)?[，,]")
+# A news lead's day alone (`30日新春開工首日，台中市長…`, under the reporter's mark): in the page date's month or the one
+# before, never more than WIRE_YEAR_DAYS before the page (session 50's fresh pages: a dated page, an undated lead)
+LEAD_DAY_ONLY_RE = re.compile(
+    r"^(?:[【\[（(][^】\]）)\n]{0,30}[】\]）)]\s*)*(?P<d>\d{1,2})日(?![电讯])[^，。\n]{0,12}[，,]"
+)
+# One sentence of background before the lead's month-day (NEWS_MARK_RE allows it too): `根据市委部署，…进行换届。8月12日上午，`
+LEAD_BACKGROUND_CHARS = 41
+LEAD_BACKGROUND_RE = re.compile(rf"[^。\n]{{4,40}}。(?=\d{{1,2}}月{LEAD_DAY})")
 # A lead's month-day more than half a year after the page's date is of the year before (a January page on a December
 # meeting); one a few days after it contradicts the page and dates nothing.
 NEWS_ROLLBACK_DAYS = 183
@@ -442,6 +451,13 @@ PAREN_DATE_RE = re.compile(r"^[（(]\s*([^()（）]{6,20})\s*[）)]$")
 # ---------------------------------------------------------------- meeting
 # a banquet is a gathering a speech is given at (`在…欢迎晚宴上的致辞`, `国宴`): 宴会 and 酒会 end in 会 already
 MEET_SUFFIX = r"(?:会议|大会|全体会|常委会|座谈会|汇报会|推进会|动员会|现场会|会|论坛|仪式|典礼|开幕式|闭幕式|培训班|晚宴|午宴|国宴)"
+# A lead naming the meeting before its day and place (`2007年贵州省政府参事、省文史馆员迎春茶话会2月13日下午在贵阳举行。`,
+# `中央经济工作会议12月11日至12日在北京举行`): the meeting's own sentence, its day the event's (session 50's gov.cn copy was
+# untyped, unnamed and undated)
+MEETING_FIRST_LEAD_RE = re.compile(
+    rf"(?:(?:19|20)\d{{2}}年)?[^，。；\n\d]{{2,40}}?(?:{MEET_SUFFIX})"
+    rf"(?=\d{{1,2}}月{LEAD_DAY}(?:至(?:\d{{1,2}}月)?\d{{1,2}}日)?(?:上午|下午|晚上|晚)?在[^，。；\n]{{1,20}}?(?:举行|召开|开幕|闭幕))"
+)
 MEET_AT_RE = re.compile(rf"在(.{{2,60}}?{MEET_SUFFIX})(?:上|闭幕时|开幕时)?(?:的)?(?:重要)?{DOC_END}")
 MEET_DASH_RE = re.compile(rf"在(.{{4,60}}?)上(?:的{DOC_END})?\s*[)）]?\s*$")
 # `——在…会议上`, `（在…会议上）`, a bare `在河北省第十届人民代表大会第一次会议上`, or one with its date after it
@@ -1238,7 +1254,7 @@ NEWS_MARK_RE = re.compile(
     r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
-    rf"{ATTRIBUTION}|"
+    rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
     r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
     rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?{LEAD_DAY}(?:[至、和]\d{{1,2}}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
@@ -1784,7 +1800,9 @@ def _press_meeting(text: str) -> str | None:
     return None
 
 
-def _news_lead(text: str, published: dt.date | None, title: str | None = None) -> tuple[dt.date | None, str | None]:
+def _news_lead(
+    text: str, published: dt.date | None, title: str | None = None, news: bool = False
+) -> tuple[dt.date | None, str | None]:
     """The date and meeting of a news page's lead (NEWS_LEAD_DATE_RE): a month-day completed with the published
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
     lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
@@ -1792,6 +1810,14 @@ def _news_lead(text: str, published: dt.date | None, title: str | None = None) -
     for line in _lead_lines(text[:NEWS_REPORT_CHARS]):
         if line.startswith("据") and (att := ATTRIBUTION_RE.match(line)):
             line = line[att.end() :]  # `据黔东南日报消息 9月26日晚，…`: the source's credit before the lead
+        elif "。" in line[:LEAD_BACKGROUND_CHARS] and (bg := LEAD_BACKGROUND_RE.match(line)):
+            line = line[
+                bg.end() :
+            ]  # `根据市委部署，八所镇党委安排…进行换届。8月12日上午，…召开`: a sentence of background first
+        elif "在" in line and (first := MEETING_FIRST_LEAD_RE.match(line)):
+            line = line[
+                first.end() :
+            ]  # `2007年贵州省政府参事…迎春茶话会2月13日下午在贵阳举行。`: the meeting before its day
         dl = NEWS_DATELINE_RE.match(line)
         xun = None if dl else NEWS_XUN_DAY_RE.match(line)
         if not dl and not xun and not LEAD_MONTH_DAY_RE.match(line):
@@ -1802,6 +1828,9 @@ def _news_lead(text: str, published: dt.date | None, title: str | None = None) -
             return None, meeting
         # `本网讯1月10日上午，…`: the day right after a paper's or site's 讯 mark is the news's own
         lead = xun or NEWS_LEAD_DATE_RE.search(line, dl.end() if dl else 0, OPENING_PARA_CHARS)
+        if lead is None and news and not dl:
+            # a news item's lead opening on its month-day, its verb far after (`9月26日晚，省委书记…等省领导到…看望`)
+            lead = NEWS_OPENING_DAY_RE.match(line)
         if lead is None:
             return None, meeting
         month = lead.group("m") or (dl.group("m") if dl else None)
@@ -2188,6 +2217,17 @@ def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
     if m is None:
         return None
     return published - dt.timedelta(days=1) if m["w"] == "昨" else published
+
+
+def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
+    """The date of a news lead opening on its day alone (LEAD_DAY_ONLY_RE), from the page's date."""
+    lead = next((x for x in _lead_lines(text[:OPENING_PARA_CHARS]) if len(x) > LEAD_MIN_CHARS and "，" in x), "")
+    m = LEAD_DAY_ONLY_RE.match(lead)
+    if m is None:
+        return None
+    day = int(m["d"])
+    month = published.month if day <= published.day else (published.month - 2) % 12 + 1
+    return _dated_by(month, day, (published,)) if 1 <= day <= 31 else None
 
 
 def _cn_ordinal(n: int) -> str:
@@ -3906,11 +3946,15 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     lead_meeting = None
     if delivered is None:
         # the page's date, else its url's (`/content/2012/01/12/…`): a news page is posted the day it is written
-        delivered, lead_meeting = _news_lead(text, published or _url_date(url) or _url_month_end(url), title or ptitle)
+        delivered, lead_meeting = _news_lead(
+            text, published or _url_date(url) or _url_month_end(url), title or ptitle, news
+        )
     if delivered is None:
         delivered = _wire_delivered(text, published, url or _provenance(raw_text, removed_lines)[0])
     if delivered is None and news and published:
         delivered = _relative_lead_day(text, published)
+    if delivered is None and news and published:
+        delivered = _day_only_lead(text, published)  # `30日新春開工首日，…`
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(

@@ -276,3 +276,53 @@ def test_hks_answers_to_the_media_are_answers_to_reporters():
     out = _page(raw, url="https://www.info.gov.hk/gia/general/202011/11/P2020111100920.htm")
     assert out["doc_type"] == "答记者问"
     assert (out["speaker_name"], out["speaker_title"]) == ("林郑月娥", "行政长官")
+
+
+# ------------------------------------------------------------------ the lead's day
+
+
+def test_a_sentence_of_background_before_the_leads_month_day():
+    raw = (
+        "八所镇召开党委换届工作动员会\n时间:2016-08-12     分享到:\n\n"
+        "    根据市委部署,八所镇党委安排在2016年下半年进行换届。8月12日上午,八所镇在六楼会议室召开换届工作动员,"
+        "全镇干部职工和各村居书记参加会议。\n    市委常委、镇委书记张某在会上作重要讲话。他指出,此次会议,既是动员会,也是部署会。\n"
+        + BODY_SC
+    )
+    assert _page(raw)["delivered_on"] == dt.date(2016, 8, 12)
+
+
+def test_a_lead_naming_the_meeting_before_its_day_and_place():
+    raw = (
+        "某某出席贵州省政府参事省文史馆员迎春茶话会\n中央政府门户网站 www.gov.cn   2007年02月14日   来源:贵州日报\n\n"
+        "    2007年贵州省政府参事、省文史馆员迎春茶话会2月13日下午在贵阳举行。贵州省委副书记、省长林某某,副省长吴某某,"
+        "省政协副主席伍某某与省政府参事、省文史馆员欢聚一堂,共贺新春。\n\n    林某某说,刚刚过去的2006年,是实施“十一五”规划的第一年。\n"
+        + BODY_SC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert out["delivered_on"] == dt.date(2007, 2, 13)
+    assert out["speaker_name"] == "林某某"
+
+
+def test_a_news_leads_opening_month_day_with_its_verb_far_after():
+    raw = (
+        "省委书记张某某看望我州代表(图)\n据某某日报消息 9月26日晚,省委书记张某某,省委副书记、代省长李某某,省委常委、组织部部长"
+        "王某某等省领导到州代表团看望出席省十一届人大四次会议的全体代表,致以亲切问候。\n张某某指出,近几年经济社会发展比较快。\n"
+        + BODY_SC
+    )
+    out = _page(raw, url="http://3g.example.cn/news/qdnyw/201009/40786.shtml")
+    assert out["delivered_on"] == dt.date(2010, 9, 26) and out["year"] == 2010
+
+
+def test_a_speech_line_opening_on_a_month_day_dates_nothing():
+    raw = "在全市经济工作会议上的讲话\n\n9月26日晚，我们在一起研究部署了全年工作，大家一致认为要抓好落实。\n" + BODY_SC
+    assert _page(raw, url="http://x.example.cn/201009/1.html")["delivered_on"] is None
+
+
+def test_a_news_leads_day_alone_under_the_reporters_mark():
+    raw = (
+        "記者 097202\n發佈於:2023-1-30 20:41:35\n\n【記者梁金源/臺中報導】\n\n"
+        " 30日新春開工首日,台中市長盧秀燕率副市長黃國榮、秘書長及市府一級機關首長拜晚年,盧市長表示,今年開工團拜兩大特別。\n"
+        + BODY_TC
+    )
+    assert _page(raw)["delivered_on"] == dt.date(2023, 1, 30)
