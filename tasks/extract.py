@@ -261,9 +261,12 @@ NEWS_LEAD_DATE_RE = re.compile(
 ATTRIBUTION = r"据[^\s，。（(]{2,16}?(?:电|消息|报道)(?:\s*[（(][^）)\n]{0,30}[）)])?\s*"
 ATTRIBUTION_RE = re.compile(ATTRIBUTION)
 # A lead's day: `26日`, and a typo's `4下午` (`3月4下午，…`: 日 dropped before the time of day; session 49 left it)
-LEAD_DAY = r"\d{1,2}(?:日|(?=[上下]午))"
+# and a Taiwanese or spoken `17號` (`11月17號，…`: the month-day leads read 日 only; session 49 left it)
+LEAD_DAY = r"\d{1,2}(?:日|号|(?=[上下]午))"
 LEAD_MONTH_DAY_RE = re.compile(rf"\d{{1,2}}月{LEAD_DAY}")
-NEWS_OPENING_DAY_RE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:上午|下午|晚间|晚上|晚)?[，,]")
+NEWS_OPENING_DAY_RE = re.compile(
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})(?:日|号|(?=[上下]午))(?:上午|下午|晚间|晚上|晚)?[，,]"
+)
 # A news lead's day alone (`30日新春開工首日，台中市長…`, under the reporter's mark): in the page date's month or the one
 # before, never more than WIRE_YEAR_DAYS before the page (session 50's fresh pages: a dated page, an undated lead)
 LEAD_DAY_ONLY_RE = re.compile(
@@ -1909,7 +1912,8 @@ SHORT_YEAR_STAMP_RE = re.compile(
 
 # A Taiwanese government page's own date, alone on its line above the headline (president.gov.tw's `109年06月22日` under
 # `總統府新聞`: 5 of session 49's 14 Taiwanese pages had no published_on): the ROC calendar's year, whole line only.
-ROC_DATE_LINE_RE = re.compile(r"(?P<y>\d{2,3})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+# The Ministry of Foreign Affairs' copies write the era before it (`中華民國108年02月24日`, session 50's fresh pages).
+ROC_DATE_LINE_RE = re.compile(r"(?:中华民国\s*)?(?P<y>\d{2,3})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 
 
 def _roc_date_line(head: Sequence[str]) -> dt.date | None:
@@ -1917,6 +1921,20 @@ def _roc_date_line(head: Sequence[str]) -> dt.date | None:
         m = ROC_DATE_LINE_RE.fullmatch(line.strip())
         if m and ROC_STAMP_YEARS[0] <= int(m["y"]) <= ROC_STAMP_YEARS[1]:
             return make_date(str(ROC_EPOCH + int(m["y"])), m["m"], m["d"])
+    return None
+
+
+# A paper's mark with its full date on the lead (`【大紀元2012年07月01日訊】`): the day it ran the item (session 50's fresh
+# pages: no other date on the page)
+MARK_DATED_RE = re.compile(
+    r"^[【\[][^】\]\s，。]{0,12}?(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日讯[】\]]"
+)
+
+
+def _marked_on(text: str) -> dt.date | None:
+    for line in _lead_lines(text[:OPENING_PARA_CHARS]):
+        if "讯" in line[:24] and (m := MARK_DATED_RE.match(line)):
+            return make_date(m["y"], m["m"], m["d"])
     return None
 
 
@@ -3933,6 +3951,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or _release_dated(raw_text)
         or crawl_date
         or _roc_date_line(head)
+        or _marked_on(text)
     )
     # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
     # day it posted the page (session 48 left such news pages undated)

@@ -326,3 +326,33 @@ def test_a_news_leads_day_alone_under_the_reporters_mark():
         + BODY_TC
     )
     assert _page(raw)["delivered_on"] == dt.date(2023, 1, 30)
+
+
+# ------------------------------------------------------------------ page dates
+
+
+def test_an_roc_date_line_with_its_era():
+    raw = (
+        "總統參拜「龍華慈惠堂」\n中華民國108年02月24日\n\n"
+        "蔡英文總統今(24)日下午前往彰化和美「龍華慈惠堂」參拜祈福時表示,臺灣目前所處的國際環境,正面臨許多挑戰。\n\n"
+        + BODY_TC
+    )
+    assert _page(raw)["published_on"] == dt.date(2019, 2, 24)
+
+
+def test_a_papers_dated_mark_dates_the_page():
+    raw = (
+        "庆祝嘉义市恢复升格省辖市30周年\n\n【大纪元2012年07月01日讯】(大纪元记者李某台湾嘉义报导)三十而立，嘉义市各界7月1日欢喜庆祝"
+        "升格恢复省辖市30周年，市长黄某某与应邀来宾共同切下纪念造型蛋糕。\n\n黄市长致词时表示，嘉义市升格恢复省辖市，是透过许多先进的努力。\n"
+        + BODY_SC
+    )
+    out = _page(raw)
+    assert out["published_on"] == dt.date(2012, 7, 1) and out["year"] == 2012
+
+
+def test_a_news_lead_writing_hao_for_the_day():
+    raw = (
+        "11月17號，縣長王某某主持召開縣政府常務會議，研究部署近期重點工作，各副縣長出席會議。\n\n王某某指出，要抓好落實。\n"
+        + BODY_TC
+    )
+    assert _page(raw, url="http://news.example.tw/20231120/a.html")["delivered_on"] == dt.date(2023, 11, 17)
