@@ -1280,13 +1280,16 @@ NEWS_SPOKE_LEAD_RE = re.compile(
     # the day word right after the name, then the act (`行政長官李家超今日(28日)出席…`, `…今日率領特區政府代表團…出席`):
     # HK items with no dateline and no bracketed day (session 49 left `今日` without a bracketed day)
     r"|(?:今|昨)(?:日|天|晨|早|晚)(?:[（(][^）)\n]{1,8}[）)])?(?:上午|中午|下午|晚上|晚间)?"
-    r"[^。！？\n]{0,20}?(?:出席|率领|率团|主持|会见|接见|前往|到访|访问|视察|考察|巡视))"
-    # a Taiwanese lead opening on the name and office, then the day or the act (`吳敦義副總統上午前往臺中市`)
-    rf"|^[{HAN}]{{2,3}}副?总统(?:上午|中午|下午|晚间|晚上|前往|出席|“)"
+    r"[^。！？\n]{0,20}?(?:出席|率领|率团|主持|会见|接见|前往|到访|访问|视察|考察|巡视)"
+    # attended, then what the person said with no 致詞 (`副總統賴清德出席新創創業嘉年華時表示，`: session 49 left it)
+    r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,30}?(?:时|并)?(?:表示|指出|强调)[，,：:])"
+    # a Taiwanese lead opening on the name and office, then the day or the act (`吳敦義副總統上午前往臺中市`, `賴清德副總統
+    # 第二天…`: a visit's later day)
+    rf"|^[{HAN}]{{2,3}}副?总统(?:上午|中午|下午|晚间|晚上|前往|出席|“|第[一二三四五六七八九十]天)"
 )
 # NEWS_SPOKE_LEAD_RE's literal words and the reach of its match: most lines hold none of them there (its alternation
 # of offices at 40 positions cost 18 µs a page, 2.5x _news_report on the shared corpus, before this gate)
-SPOKE_LEAD_GATE = ("致辞", "致词", "讲话", "发言", "主持召开", "总统", "今日", "今天", "昨日", "昨天")
+SPOKE_LEAD_GATE = ("致辞", "致词", "讲话", "发言", "主持召开", "总统", "今日", "今天", "昨日", "昨天", "出席", "到场")
 SPOKE_LEAD_REACH = 120  # 40 characters before the office, the office and name, 30 + 20 to the verb
 
 
@@ -1522,7 +1525,8 @@ def _place_for_name(name: str) -> bool:
 # president.gov.tw's undated leads too (`吳敦義副總統上午前往臺中市`, `陳建仁副總統「聖誼專案」一行`: session 49's pages).
 NEWS_NAME_OFFICE_RE = re.compile(
     rf"(?:^|\n)\s*(?P<name>[{HAN}]{{2,3}}?)(?P<office>{OFFICE_KW})"
-    r"(?:(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|今天|今日|今晚|昨天|昨日|昨晚|上午|中午|下午|晚间|晚上|前往|出席|“)"
+    r"(?:(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|今天|今日|今晚|昨天|昨日|昨晚|上午|中午|下午|晚间|晚上|前往|出席|“"
+    r"|第[一二三四五六七八九十]天)"
 )
 
 

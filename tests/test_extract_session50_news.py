@@ -356,3 +356,24 @@ def test_a_news_lead_writing_hao_for_the_day():
         + BODY_TC
     )
     assert _page(raw, url="http://news.example.tw/20231120/a.html")["delivered_on"] == dt.date(2023, 11, 17)
+
+
+# ------------------------------------------------------------------ Taiwanese leads session 49 left
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "副總統賴清德出席新創創業嘉年華時表示，未來五年內要新增兩萬個新創的工作機會，公私協力投注新創資金。",
+        "賴清德副總統第二天前往台南出席地方活動，並與鄉親互動，現場氣氛熱絡，民眾夾道歡迎。",
+    ],
+)
+def test_a_vice_presidents_lead_without_a_speech_word(lead):
+    out = _page(f"{lead}\n\n{BODY_TC}")
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赖清德", "副总统")
+
+
+def test_a_speech_thanking_those_who_attended_stays_a_speech():
+    raw = "各位鄉親：\n\n縣長今天出席這個典禮時表示，感謝大家的支持，我們會繼續努力。\n" + BODY_TC
+    assert _page(raw)["doc_type"] != "新闻报道"
