@@ -1259,7 +1259,10 @@ NEWS_MARK_RE = re.compile(
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
     rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
     r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
-    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?{LEAD_DAY}(?:[至、和]\d{{1,2}}日)*|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
+    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?{LEAD_DAY}(?:[至、和]\d{{1,2}}日)*"
+    # a local paper's day alone (`5日,由《海南日報》…記者團一行到定安開展…活動`)
+    r"|\d{1,2}日(?=(?:上午|下午|晚上|晚)?[，,])"
+    rf"|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
     r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s]"
@@ -1279,7 +1282,8 @@ NEWS_SPOKE_LEAD_RE = re.compile(
     r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开"
     # the day word right after the name, then the act (`行政長官李家超今日(28日)出席…`, `…今日率領特區政府代表團…出席`):
     # HK items with no dateline and no bracketed day (session 49 left `今日` without a bracketed day)
-    r"|(?:今|昨)(?:日|天|晨|早|晚)(?:[（(][^）)\n]{1,8}[）)])?(?:上午|中午|下午|晚上|晚间)?"
+    # …or the weekday (`中國國家主席習近平星期三(12月18日)會見…`: zaobao's copy of a Xinhua item)
+    r"|(?:(?:今|昨)(?:日|天|晨|早|晚)|星期[一二三四五六日天])(?:[（(][^）)\n]{1,8}[）)])?(?:上午|中午|下午|晚上|晚间)?"
     r"[^。！？\n]{0,20}?(?:出席|率领|率团|主持|会见|接见|前往|到访|访问|视察|考察|巡视)"
     # attended, then what the person said with no 致詞 (`副總統賴清德出席新創創業嘉年華時表示，`: session 49 left it)
     r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,30}?(?:时|并)?(?:表示|指出|强调)[，,：:])"
@@ -1289,7 +1293,21 @@ NEWS_SPOKE_LEAD_RE = re.compile(
 )
 # NEWS_SPOKE_LEAD_RE's literal words and the reach of its match: most lines hold none of them there (its alternation
 # of offices at 40 positions cost 18 µs a page, 2.5x _news_report on the shared corpus, before this gate)
-SPOKE_LEAD_GATE = ("致辞", "致词", "讲话", "发言", "主持召开", "总统", "今日", "今天", "昨日", "昨天", "出席", "到场")
+SPOKE_LEAD_GATE = (
+    "致辞",
+    "致词",
+    "讲话",
+    "发言",
+    "主持召开",
+    "总统",
+    "今日",
+    "今天",
+    "昨日",
+    "昨天",
+    "出席",
+    "到场",
+    "星期",
+)
 SPOKE_LEAD_REACH = 120  # 40 characters before the office, the office and name, 30 + 20 to the verb
 
 
@@ -1471,11 +1489,11 @@ NEWS_SPEAKER_RE = re.compile(
     r"调研|考察|视察|会见|看望|"
     # `行政長官李家超與政府高層官員昨晨出席…`: the one named first of those who went, not a list's `…江启臣与其他立委`
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
-    r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]"
+    r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
     r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任))"
     # …and of a list of guests by office (`县委书记郭强,长治日报社社长刘建林,…等参加座谈`): any office and a name next
-    rf"|[，,](?=[^，。；\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}[，,、]))"
+    rf"|[，,](?=[^，。；\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}(?:[，,、]|出席|参加|陪同|等)))"
 )
 # The meeting a news report tells about: `主持召开(X会议)`, `(X会议)召开`, `…(X团拜会)在这里隆重举行`.
 NEWS_MEETING_RE = re.compile(
@@ -1490,6 +1508,7 @@ NEWS_MEETING_SELF_RE = re.compile(r"^我(?:省|市|县|区|州|盟|旗|镇|乡|�
 NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟|准备)$")
 
 
+NOT_NAME_TAGS = ("v", "vn", "vd")  # jieba's verb tags: no person's name is one (`宣誓`, `讲话`)
 # the first leader of a run `office name、office` (NEWS_SPEAKER_RE's office swallowed him: `省委书记栗战书、副书记`)
 LISTED_LEADER_RE = re.compile(rf"^(?P<office>[^、，]*?(?:{OFFICE_KW}))(?P<name>[{HAN}]{{2,3}})、")
 # A national leader whose words the item reports, named without an office (`《新華社》報道，習近平、李強…歡聚一堂。` /
@@ -1602,8 +1621,9 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         sur = SURNAME_OFFICE_RE.fullmatch(office)
         if sur and sur.group("s") not in ORGAN_HEAD_CHARS:
             continue  # `賴總統談話是強調…`: a surname and office name the person; what follows is no name
-        if name[0] == "们":
-            continue  # `参加…会议的委员们陆续来到`: the office word's plural, no name after it
+        if name[0] == "们" or word_tags().get(name) in NOT_NAME_TAGS:
+            # `参加…会议的委员们陆续来到`: the office word's plural; `…第11屆市長宣誓就職`: a verb where a name would stand
+            continue
         if STUDIED_RE.match(office):
             continue  # `传达习近平总书记近期重要讲话`: the speech a meeting studied, its office swallowing the name
         if not is_name(name) and (before := _name_before_office(NEWS_OFFICE_LEAD_RE.sub("", office))) is not None:
@@ -2131,6 +2151,8 @@ TODAY_LEAD_LINES = 6  # a site's section label, stamp, headline and deck may sta
 RELEASE_TODAY_RE = re.compile(
     r"今(?:日|天)?\s*[（(](?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[）)]"
 )
+# A lead's weekday with the month-day after it (`星期三(12月18日)`): the day of the item, its year from the page or url
+WEEKDAY_DATE_RE = re.compile(r"星期[一二三四五六日天]\s*[（(](?P<m>\d{1,2})月(?P<d>\d{1,2})日[）)]")
 LEAD_DAY_RE = re.compile(r"^[^。；\n]{0,12}?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日")
 URL_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?!\d)")
 # 30 days: a wire copy is posted the day it is filed or within days; info.gov.hk's paths carry the release's own day
@@ -2203,6 +2225,8 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
                 day = int(n.group("d"))
     elif m := RELEASE_TODAY_RE.search(lead):
         month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0
+    elif "星期" in lead and (m := WEEKDAY_DATE_RE.search(lead)):
+        month, day = int(m.group("m")), int(m.group("d"))  # `習近平星期三(12月18日)會見…`
     elif published and (m := WIRE_DAY_ONLY_RE.search(lead)):
         # `（中央社記者葉素萍台北10日電）`: the day alone, in the month of the page's stamp or the one before it
         day = int(m.group("d"))
@@ -2423,6 +2447,9 @@ WIRE_DATELINE_RE = re.compile(
 )
 
 
+BYLINE_DOC_WORD_RE = re.compile(r"全文|讲话|谈话|致辞|致词|发言|报告")
+
+
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `上海市市长 龚 正`, `市长：王勇`, `州长 多杰`,
     `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
@@ -2465,6 +2492,8 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         name = None
         if m:
             cand = re.sub(r"\s", "", m.group(1))
+            if BYLINE_DOC_WORD_RE.search(cand):
+                continue  # `行政長官談話全文`: info.gov.hk's title, the kind of text where a name would stand
             if is_byline_name(cand) or is_name(cand):
                 name = cand
             else:

@@ -377,3 +377,48 @@ def test_a_vice_presidents_lead_without_a_speech_word(lead):
 def test_a_speech_thanking_those_who_attended_stays_a_speech():
     raw = "各位鄉親：\n\n縣長今天出席這個典禮時表示，感謝大家的支持，我們會繼續努力。\n" + BODY_TC
     assert _page(raw)["doc_type"] != "新闻报道"
+
+
+# ------------------------------------------------------------------ read after the first held-out score
+
+
+def test_a_release_titled_office_and_talk_names_no_talk():
+    raw = (
+        "新聞公報\n\n行政長官談話全文\n\n********\n\n以下為行政長官董建華今(七月二十四日)午會見傳媒的談話全文(中文部分):\n\n"
+        "行政長官:各位,新班子已運作了一個月,我對他們很滿意,相信市民對他們的努力也很滿意。\n\n" + BODY_TC
+    )
+    out = _page(raw, url="http://www.info.gov.hk/gia/general/200207/24/0724174.htm")
+    assert (out["speaker_name"], out["speaker_title"]) == ("董建华", "行政长官")
+
+
+def test_a_verb_after_an_office_is_no_name():
+    raw = (
+        "(記者黃某某/嘉義報導)嘉義市第11屆市長宣誓就職典禮,今(25)日上午在文化局音樂廳舉行,社會各界代表皆到場祝賀。\n\n"
+        + BODY_TC
+    )
+    assert _page(raw)["speaker_name"] != "宣誓"
+
+
+def test_a_weekday_lead_dates_the_item():
+    raw = (
+        "中國國家主席習近平星期三(12月18日)會見澳門現任行政長官賀一誠時,稱讚其迎難而上、務實有為,也很有成績。\n"
+        "根據新華社報道,習近平對賀一誠説,他擔任行政長官這五年,很不容易。\n" + BODY_TC
+    )
+    out = _page(raw, url="https://hk.example.com/2024/zaobao/news_2024_12_19_727583")
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("习近平", "国家主席")
+    assert out["delivered_on"] == dt.date(2024, 12, 18)
+
+
+def test_a_local_papers_day_alone_lead():
+    raw = (
+        "《某日报》走基层记者团到定安采访\n刊发日期:2011-12-08 阅读次数:\n"
+        "  5日,由《某日报》报业集团编委翁某某率领的走基层记者团一行5人到定安开展采访活动。\n"
+        "  上午,定安县举行座谈会,县委副书记、政法委书记张某某,县委常委、宣传部长孙某某出席座谈会。\n"
+        "  张某某在座谈会上向记者团详细介绍定安县近年来的经济社会发展情况时表示,定安将迎来大发展的绝佳机遇。\n"
+        + BODY_SC
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert out["delivered_on"] == dt.date(2011, 12, 5)
+    assert (out["speaker_name"], out["speaker_title"]) == ("张某某", "县委副书记、政法委书记")
