@@ -191,7 +191,10 @@ _KEY_FINISH_CHARS = "*#>(（"  # _key_finish changes only keys holding one of th
 C_OTHER, C_TRAD, C_SIMP, C_TONED, C_JUNK, C_SPACE, C_SURROGATE, C_FULLWIDTH, C_QMARK, C_LOWER = range(10)
 # an outline marker's numeral and what closes it (一、, （一）): where the page's outline headings may stand; line breaks
 C_NUMERAL, C_MARK_END, C_LF, C_CR = range(10, 14)
-N_CLASSES = 14
+# A Han character outside GB2312's first level (its 3,755 most used characters) and of neither script's own set: a
+# speech's text holds few (names and places: 莞, 濮, 漯, 儋), a doc site's scrambled preview mostly these (R.GARBLED_*).
+C_RARE_HAN = 14
+N_CLASSES = 15
 _OUTLINE_NUMERALS = "一二三四五六七八九十"  # R.LINE_HEADING's and R.GLUED_HEADING's
 
 
@@ -214,10 +217,29 @@ def _class_table() -> np.ndarray:
         codes = [ord(ch) for ch in c]
         assert not table[codes].any()  # of no other class
         table[codes] = cls
+    table[_rare_han_table() & (table == C_OTHER)] = C_RARE_HAN
     return table
 
 
+def _rare_han_table() -> np.ndarray:
+    """A bool per code point: a Han character outside GB2312's first level and not Traditional-only (a Traditional
+    page's own characters are never rare for it), whatever its class."""
+    rare = np.zeros(0x110000, dtype=bool)
+    for a, b in vocab.HAN_BLOCKS:
+        rare[a:b] = True
+    rare[[ord(c) for c in _gb2312_level1()]] = False
+    rare[[ord(c) for c in TRAD_ONLY]] = False
+    return rare
+
+
+def _gb2312_level1() -> str:
+    """GB2312's first-level Hanzi (rows 16-55: 3,755 characters, the standard's most used), read from the codec."""
+    pairs = bytes(b for row in range(0xB0, 0xD8) for col in range(0xA1, 0xFF) for b in (row, col))
+    return pairs.decode("gb2312", "ignore")  # row 55 ends at 0xD7F9: the five cells after it hold no character
+
+
 _CLASS_TABLE = _class_table()
+_RARE_HAN = _rare_han_table()  # the Simplified-only characters of GB2312's second level and beyond too
 
 
 def _char_classes(text: str) -> np.ndarray:
@@ -1447,6 +1469,30 @@ def _forum_block(lines: _Lines) -> None:
                 break
             if _is_body(keys[j]):
                 break
+
+
+def _garbled_preview(lines: _Lines, classes: np.ndarray, profile: np.ndarray) -> int:
+    """Lines of a doc site's scrambled preview (R.GARBLED_*: mostly Han characters outside GB2312's first level) are
+    removed; their number is returned. A page whose raw lines all hold fewer than R.GARBLED_LINE_RARE such characters
+    (nearly every page: counted from the page's character classes, already made) is not looked at line by line."""
+    if profile[C_RARE_HAN] < R.GARBLED_LINE_RARE:
+        return 0
+    rare = (classes == C_RARE_HAN).astype(np.int32)
+    starts = np.concatenate(([0], np.flatnonzero(classes == C_LF) + 1))
+    starts = starts[starts < len(rare)]
+    if int(np.add.reduceat(rare, starts).max()) < R.GARBLED_LINE_RARE:
+        return 0
+    n = 0
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or len(raw) < R.GARBLED_MIN_HAN:
+            continue
+        n_rare = int(np.count_nonzero(_RARE_HAN[np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), np.uint32)]))
+        if n_rare < R.GARBLED_LINE_RARE:
+            continue
+        n_han = len(_HAN_RE.findall(raw))
+        if n_han >= R.GARBLED_MIN_HAN and n_rare >= R.GARBLED_RARE_SHARE * n_han:
+            n += lines.remove(i, "chrome.garbled_preview", whole=True)
+    return n
 
 
 def _forum_jammer(lines: _Lines) -> None:
@@ -2925,6 +2971,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         _split_glued_parts(lines, counts)
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
+    garbled = _garbled_preview(lines, classes, profile)
     _line_rules(lines)
     _editor_notes(lines)
     _toolbar_runs(lines)
@@ -2990,6 +3037,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     # one, was the base of a speech whose 19 other copies kept their paragraphs; 272 line breaks off the original)
     flags["hard_wrapped"] = counts.get("layout.hard_wrap", 0)
     flags["truncated"] = truncated
+    flags["garbled"] = garbled  # lines of a doc site's scrambled preview removed: the copy lacks that text
     return Normalized(
         text=text,
         script=script,
@@ -3309,14 +3357,20 @@ def normalize_shard(
             speech = _speech_chars(norm.text, min_chars)  # punctuation cannot pad a stub
             short = speech < min_chars and short_document(norm.text)
             if speech < min_chars and not short:
+                garbled = norm.flags.get("garbled", 0)
                 rejects.append(
                     {
                         "source_path": doc["source_path"],
                         "content_sha256": doc["content_sha256"],
-                        "reason": "too_short",
-                        "detail": f"only {speech} characters of speech left after removing page chrome "
-                        f"(minimum {min_chars}) and no sentences of prose; a stub, index or login page? "
-                        "lower --min-chars to keep such pages",
+                        "reason": "garbled" if garbled else "too_short",
+                        "detail": (
+                            f"{garbled} lines of a scrambled preview (characters drawn from a shuffled font's glyph "
+                            f"table, not text) removed, only {speech} characters of speech left (minimum {min_chars})"
+                            if garbled
+                            else f"only {speech} characters of speech left after removing page chrome "
+                            f"(minimum {min_chars}) and no sentences of prose; a stub, index or login page? "
+                            "lower --min-chars to keep such pages"
+                        ),
                         **{k: doc.get(k) for k in ("record", "input_root") if k in doc},
                     }
                 )

@@ -546,6 +546,16 @@ ARTICLE_SHOWN_SHARE = 0.9
 # the rest of the text is behind the prompt.
 # (the cut may fall after a sentence's end: fanwenq's `…共同愿望。...` over `请先登录`)
 ELLIPSIS_CUT = re.compile(r"[" + HAN + r"。，；、：](?:\.{3,6}|…{1,2})$")
+# A doc site's scrambled preview (renrendoc's `蒄蚄袀膇…`): its text set in a font whose glyph table was shuffled, so
+# the characters a scraper reads are drawn from the font's table, not from the speech — mostly Han characters outside
+# GB2312's first level and not Traditional-only (normalize._RARE_HAN). A speech's line holds few: on the shared corpus
+# (57,448 lines of 10+ Han characters) at most 15 % (日喀则 2020's `砥砺奋进`, 2 of 13; 西安 2018's `治霾十法` glossary,
+# 8 of 60; names and places like 莞, 濮, 儋 make the rest), a renrendoc preview 78 %, characters drawn at random from
+# GBK's table ~69 %. A line of GARBLED_MIN_HAN Han characters or more, GARBLED_RARE_SHARE of them rare, is the
+# preview (chrome.garbled_preview), whatever punctuation the preview kept.
+GARBLED_MIN_HAN = 10  # Han characters before a line's share is read (`东莞市常务副市长曾坚朋`: 11, one rare)
+GARBLED_RARE_SHARE = 0.4  # 2.6x the shared corpus' largest share on a speech's line, well under a preview's
+GARBLED_LINE_RARE = 4  # rare characters a garbled line holds at least (GARBLED_MIN_HAN x GARBLED_RARE_SHARE)
 # A doc site's title line repeated at the start of the text, glued to its first sentence with no salutation between
 # (6dgww: `在全市招商引资…交流会上的讲话` / `市长在全市招商引资…交流会上的讲话这次招商引资督查观摩活动，目的是…`): the copy,
 # with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to
@@ -1303,6 +1313,13 @@ RULES: tuple[Rule, ...] = (
         "handle, the site's name with junk symbols between its characters and its address",
         "二心语文}创%素材[库：https://www.example.cn/。公众@号：笔杆子星域。XX镇2023年政府工作报告\n"
         "各位代表：\n现在，我代表镇人民政府向大会报告工作。【更多公文素材，微信：dada wk01】\n",
+    ),
+    Rule(
+        "chrome.garbled_preview",
+        "a doc site's scrambled preview (characters drawn from a shuffled font's glyph table: mostly Han outside "
+        "GB2312's first level) is removed and the page flagged `garbled`; a page left with too little is a "
+        "`garbled` reject",
+        "羀膈芅蒈袄肁莄蒇蚃羄莀蒆螆膀羃蒅袈莅芁蒄羀肈莆蒄，蚀袁肂薃螂肆莈薂袅罿芄薁羇膄肇薀。\n" + _SPEECH,
     ),
     Rule(
         "fix.entity",

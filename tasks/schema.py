@@ -147,7 +147,8 @@ DOCUMENTS = pa.schema(
             pa.list_(STR),
             "Damage found: placeholder, spun, foreign_word, lost_chars, "
             "pinyin_removed, truncated, redacted_name, anonymized_speaker, hard_wrapped (paragraphs rebuilt from a "
-            "fixed-width page), short (kept below --min-chars: sentences of prose, not a stub) … (sorted).",
+            "fixed-width page), short (kept below --min-chars: sentences of prose, not a stub), garbled (a doc site's "
+            "scrambled preview removed: characters drawn from a shuffled font's glyph table) … (sorted).",
             False,
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),
@@ -208,7 +209,8 @@ REJECTS = pa.schema(
         _f(
             "reason",
             STR,
-            "Machine-readable reason: empty, binary, decode_error, too_short, too_large, unsupported_type, "
+            "Machine-readable reason: empty, binary, decode_error, too_short, garbled (a doc site's scrambled "
+            "preview and too little text besides), too_large, unsupported_type, "
             "bad_record, read_error, no_text, parse_error, processing_error, not_regular_file, symlink_loop, "
             "dangling_link, link_outside, duplicate_input, changed_during_run, vanished, download_in_progress, "
             "not_a_page (archive members that hold no page: WARC requests, metadata, images, HTTP errors, counted).",

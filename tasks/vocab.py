@@ -15,6 +15,8 @@ import re
 # so 㙟 or 𬍛 in a name broke a match). 〇 (U+3007) is not included: it is a numeral, read where numbers are read.
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
 HAN_RE = re.compile(f"[{HAN}]")
+# HAN as code point ranges [start, end): for tables indexed by code point (normalize._class_table)
+HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0))
 
 # --------------------------------------------------------------------------- salutations
 # Openings of the address to the audience (各位代表： / 同志们： / 尊敬的各位来宾：). 各位 covers 各位代表, 各位委员,
