@@ -931,6 +931,8 @@ def _split_joined_head(lines: _Lines) -> None:
         at = _head_breaks(raw) if len(raw) >= R.HEAD_SPLIT_MIN else []
         if not at and (glued := _glued_title_end(lines, i, prev)) is not None:
             at = [glued]
+        if not at and (opened := _opening_glued_title_end(raw)) is not None:
+            at = [opened]
         prev = i
         if (
             not at
@@ -945,6 +947,16 @@ def _split_joined_head(lines: _Lines) -> None:
             if len(raw) > R.HEAD_SPLIT_CHARS:
                 continue  # a head longer than the window: its last piece is looked at in turn (seen bounds the passes)
         i += 1
+
+
+def _opening_glued_title_end(raw: str) -> int | None:
+    """Where a title ends that the text's first words run on from with no title line above (R.OPENING_GLUED_TITLE:
+    `在全市安全生产会议上的讲话今天,我们召开…` is broken after `讲话`)."""
+    lead = len(raw) - len(raw.lstrip())
+    m = R.OPENING_GLUED_TITLE.match(raw, lead)
+    if not m or not R.OPENING_GLUED_OCCASION.search(m.group("title")):
+        return None
+    return m.end()
 
 
 def _glued_title_end(lines: _Lines, i: int, prev: int | None) -> int | None:
@@ -1469,6 +1481,18 @@ def _forum_block(lines: _Lines) -> None:
                 break
             if _is_body(keys[j]):
                 break
+
+
+def _file_name_title(lines: _Lines) -> None:
+    """The page's first line a doc site's file name (R.FILE_NAME_TITLE): its extension cut, the title kept."""
+    for i, key in enumerate(lines.keys):
+        if not key or lines.rule[i] is not None:
+            continue
+        raw = lines.raw[i]
+        if "." in raw[-6:] and (m := R.FILE_NAME_TITLE.match(raw.strip())):
+            at = len(raw) - len(raw.lstrip()) + m.end("title")
+            lines.cut(i, at, len(raw), "chrome.file_extension")
+        return
 
 
 def _garbled_preview(lines: _Lines, classes: np.ndarray, profile: np.ndarray) -> int:
@@ -2972,6 +2996,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
     garbled = _garbled_preview(lines, classes, profile)
+    _file_name_title(lines)
     _line_rules(lines)
     _editor_notes(lines)
     _toolbar_runs(lines)

@@ -561,6 +561,24 @@ GARBLED_LINE_RARE = 4  # rare characters a garbled line holds at least (GARBLED_
 # with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to
 # GLUED_TITLE_MAX characters ending in a document's word, the copy starts within GLUED_TITLE_LEAD characters (an
 # office: `市长`, `县委副书记、县长`).
+# A doc site's text that opens with its title run into the speech's first words, no title line above it and no break
+# (wenke99's `在全市安全生产会议上的讲话今天,我们召开…`, `…全体(扩大)会议上的讲话文稿同志们,今天…`, `…会议主持讲话3今天,…`,
+# `全县教师节表彰大会讲话稿今天我们…`: 4 of session 50's 23 fresh dev pages, none with a title): broken after the
+# document's word (and a 范文 collection's variant number), where a speech's opening words follow. The title part
+# holds no punctuation and names an occasion (会, 节, 仪式 …): a sentence about a speech (`…的讲话在全县引起…`) does not
+# run on into an opening.
+OPENING_GLUED_TITLE = re.compile(
+    r"(?P<title>[^。；！？，,:：;!?\s]{4,60}?(?:讲话|致辞|发言|主持词|讲稿|演讲|开幕词|闭幕词|贺词|献词)(?:文稿|稿|材料)?\d?)"
+    r"(?=同志们|各位|今天|这次|今年|尊敬的|女士们|刚才|值此|在这)"
+)
+OPENING_GLUED_OCCASION = re.compile(r"会|节|仪式|典礼|论坛|培训班|活动")
+# A doc site's file name heading the page (zhuangpeitu's `副县长关于庆祝教师节的电视讲话公众演讲.doc`, book118's and
+# docin's `….docx`): the document's title with its extension, not an attachment list's entry (chrome.related, which
+# removed it whole and the page's title with it). Only the page's first line; the extension is cut, the title kept.
+FILE_NAME_TITLE = re.compile(
+    r"(?P<title>[^。；！？\n]{4,80}?(?:讲话|致辞|发言|报告|主持词|演讲|讲稿|贺词|献词)[^。；！？.\s]{0,6})"
+    r"\.(?i:docx?|pdf|wps|txt|pptx?)\s*$"
+)
 GLUED_TITLE_MIN = 8
 GLUED_TITLE_MAX = 80
 GLUED_TITLE_LEAD = 12
@@ -1320,6 +1338,12 @@ RULES: tuple[Rule, ...] = (
         "GB2312's first level) is removed and the page flagged `garbled`; a page left with too little is a "
         "`garbled` reject",
         "羀膈芅蒈袄肁莄蒇蚃羄莀蒆螆膀羃蒅袈莅芁蒄羀肈莆蒄，蚀袁肂薃螂肆莈薂袅罿芄薁羇膄肇薀。\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.file_extension",
+        "a doc site's file name on the page's first line (`…的讲话.docx`) is the title: its extension is cut, the "
+        "title kept (chrome.related removed it whole)",
+        "县长在全县经济工作会议上的讲话.docx\n" + _SPEECH,
     ),
     Rule(
         "fix.entity",
