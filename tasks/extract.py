@@ -401,6 +401,10 @@ CHANNEL_LABEL_RE = re.compile(
 TITLE_CLOCK_TAIL_RE = re.compile(r"\s*[（(]\d{1,2}:\d{2}[）)]$")
 
 
+# A table of contents' label over its headings (wm114's `目录/提纲:……`, a doc's `目 录`): never the title
+TOC_LABEL_RE = re.compile(r"^(?:目\s*录|提\s*纲|目录\s*/\s*提纲)\s*[:：]?\s*[…\.。·]*$")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -429,6 +433,11 @@ def is_junk_title(line: str) -> bool:
         return True  # `寄給朋友政府主網頁`: a link bar; `88年02月24日`: the day it was posted; `• 馆内`: a menu
     if EDITORIAL_NOTE_RE.fullmatch(t):
         return True  # `（摘要）`, `（根据录音整理）`, `（译自中共驻共产国际代表团档案俄文稿）`: a note on the text, not its title
+    cut, parts = _keyword_labels(t)
+    if cut == 0 and parts > 1:
+        return True  # `领导讲话_县长讲话_经济工作会议讲话`: a keyword line, labels only
+    if TOC_LABEL_RE.match(t):
+        return True  # `目录/提纲:……`: a table of contents' label
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 
@@ -617,13 +626,29 @@ def _byline_end(seg: str) -> int:
 TITLE_END_RE = re.compile(DOC_END)
 
 
+# A speaker's bare name a space after the title (`在全县经济工作会议上的讲话 张三`, `年会嘉宾演讲 陈晋`: a doc site's or a
+# blog's head; session 49 left it, the name read as part of the title): the name alone, never a word the dictionary
+# tags as anything but a name (`…讲话 全文`, `…讲话 原文`, `…讲话 解读`), nor a doc site's own word (jieba tags 范文 nr).
+NAME_AFTER_TITLE_RE = re.compile(rf"[ \u3000]+(?P<name>[{HAN}]{{2,3}}|[{HAN}](?:[ \u3000][{HAN}]){{1,2}})[ \u3000]*$")
+NOT_NAMES_AFTER_TITLE = frozenset({"范文", "全文", "原文", "文稿", "初稿", "定稿", "节选", "摘要", "全集"})
+
+
 def _title_byline_cut(seg: str) -> int:
-    """Where a title ends when a byline (office and name, nothing else) follows it in the same span; 0 if none."""
+    """Where a title ends when a byline (office and name, or a bare name a space after it; nothing else) follows it
+    in the same span; 0 if none."""
     for m in TITLE_END_RE.finditer(seg):
         rest = clean_line(seg[m.end() :])
         if 4 <= len(rest) <= 40 and OFFICE_KW_RE.search(rest) and _byline([rest])[0]:
             return m.end()
+        if (bare := NAME_AFTER_TITLE_RE.match(seg, m.end())) and _name_after_title(bare.group("name")):
+            return m.end()
     return 0
+
+
+def _name_after_title(cand: str) -> bool:
+    name = re.sub(r"[ \u3000]", "", cand)
+    tag = word_tags().get(name)
+    return name not in NOT_NAMES_AFTER_TITLE and is_byline_name(name) and (tag or "nr").startswith("nr")
 
 
 # `…汇报会致辞区长在互学互比汇报会讲话`: a second title (an office or name, then `在…讲话`) run into the first.
@@ -876,8 +901,60 @@ TITLE_NUMBERING_RE = re.compile(r"\s*[（(][一二三四五六七八九十\d]{1,
 TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜\[【（(]{2,6}[|｜])\s*(?=.{5})")
 
 
+# A doc site's word after the document's (`…全体（扩大）会议上的讲话文稿`, `…上级领导致辞范文`) and a 范文 collection's variant
+# number (`…脱贫攻坚会议主持讲话3`): the upload's file naming (wenke99, beiweimall; session 50's fresh pages), not the title.
+TITLE_UPLOAD_SUFFIX_RE = re.compile(r"(?<=[话辞词言])(?:文稿|范文|\d)$")
+
+
+# A hacked or 范文 site's keyword labels after the title, joined with `_` or `|` (`…会议上的讲话_领导讲话_范文`,
+# `…讲话|领导讲话|讲话稿`; session 49 left them in the title): a label is a genre word with at most KEYWORD_LABEL_LEAD
+# characters before it (`县长讲话`, `经济工作会议讲话`); a title is longer (`在全县经济工作会议上的讲话`: 11).
+KEYWORD_LABEL_LEAD = 6
+KEYWORD_LABEL_RE = re.compile(
+    rf"[{HAN}]{{0,{KEYWORD_LABEL_LEAD}}}(?:讲话|讲话稿|发言|发言稿|致辞|演讲稿|主持词|范文|大全|精选|模板|材料|文稿)"
+)
+KEYWORD_SEPARATOR_RE = re.compile(r"\s*[_|｜]\s*")
+
+
+def _keyword_labels(t: str) -> tuple[int, int]:
+    """(where the labels after a title start, how many parts the line has) — (len(t), 1) when no label follows."""
+    if "_" not in t and "|" not in t and "｜" not in t:
+        return len(t), 1
+    seps = list(KEYWORD_SEPARATOR_RE.finditer(t))
+    parts = KEYWORD_SEPARATOR_RE.split(t)
+    k = len(parts)
+    while k > 0 and KEYWORD_LABEL_RE.fullmatch(parts[k - 1]):
+        k -= 1
+    if k == len(parts):
+        return len(t), len(parts)
+    return (seps[k - 1].start() if k else 0), len(parts)
+
+
+# A 范文 collection's place for the title: its item number (`第1篇 在全市…会议上的讲话`, yiqiwanjituan) or its category
+# path, the last category echoed after the title (`演讲稿范文/公众演讲 副县长关于庆祝教师节的电视讲话公众演讲`, zhuangpeitu's
+# resource description): the collection's, not the title's.
+COLLECTION_ITEM_RE = re.compile(r"^第[一二三四五六七八九十百\d]{1,4}篇[\s:：、.]*(?=\S{5})")
+CATEGORY_PATH_RE = re.compile(rf"^[{HAN}]{{2,10}}/(?P<last>[{HAN}]{{2,10}})\s+(?=\S{{5}})")
+
+
+def _uncollect_title(t: str) -> str:
+    t = COLLECTION_ITEM_RE.sub("", t)
+    if "/" in t and (m := CATEGORY_PATH_RE.match(t)):
+        rest = t[m.end() :]
+        last = m.group("last")
+        if rest.endswith(last) and TITLE_LINE_RE.match(rest[: -len(last)]):
+            return rest[: -len(last)]
+        return rest
+    return t
+
+
 def _unchrome_title(t: str) -> str:
     t = TITLE_TAG_RE.sub("", TITLE_NUMBERING_RE.sub("", t))
+    t = _uncollect_title(t)
+    cut, _ = _keyword_labels(t)
+    if 0 < cut < len(t) and TITLE_LINE_RE.match(t[:cut]):
+        t = t[:cut]  # `…会议上的讲话_领导讲话_范文`: the title, then a keyword line's labels
+    t = TITLE_UPLOAD_SUFFIX_RE.sub("", t)
     t = _headline_speaker(t)[1]
     m = TAGGED_TITLE_RE.match(t) if " " in t else None
     if m and TITLE_LINE_RE.match(m.group("title")):
@@ -2885,6 +2962,12 @@ TITLE_ATTEND_RE = re.compile(
 )
 
 
+# `副县长关于庆祝教师节的电视讲话`: the office speaking on a subject, no 在 (a 范文 site's title; session 50's fresh pages)
+TITLE_ABOUT_RE = re.compile(
+    rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?关于[^，。；]{{2,40}}?(?:讲话|致辞|致词|演讲|发言)"
+)
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
@@ -2892,6 +2975,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
     if not m and "出席" in title:
         m = TITLE_ATTEND_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
+    if not m and "关于" in title:
+        m = TITLE_ABOUT_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
     # `2014年李克强总理答中外记者问(双语全文)`: the year is no part of the office either
     if not m and (p := PRESS_TITLE_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))):
         named = p.group("name")
