@@ -1495,25 +1495,34 @@ def _file_name_title(lines: _Lines) -> None:
         return
 
 
-def _garbled_preview(lines: _Lines, classes: np.ndarray, profile: np.ndarray) -> int:
+def _garbled_preview(lines: _Lines, raw: str, classes: np.ndarray, profile: np.ndarray) -> int:
     """Lines of a doc site's scrambled preview (R.GARBLED_*: mostly Han characters outside GB2312's first level) are
-    removed; their number is returned. A page whose raw lines all hold fewer than R.GARBLED_LINE_RARE such characters
-    (nearly every page: counted from the page's character classes, already made) is not looked at line by line."""
+    removed; their number is returned. Only the page's lines holding R.GARBLED_LINE_RARE such characters within
+    R.GARBLED_CLUMP_SPAN characters are read (found from the character classes of `raw`, the page they were made
+    from): a speech's rare characters stand apart (`东莞`, `濮阳`), a preview's crowd."""
     if profile[C_RARE_HAN] < R.GARBLED_LINE_RARE:
         return 0
-    rare = (classes == C_RARE_HAN).astype(np.int32)
-    starts = np.concatenate(([0], np.flatnonzero(classes == C_LF) + 1))
-    starts = starts[starts < len(rare)]
-    if int(np.add.reduceat(rare, starts).max()) < R.GARBLED_LINE_RARE:
+    pos = np.flatnonzero(classes == C_RARE_HAN)
+    k = R.GARBLED_LINE_RARE - 1
+    close = np.flatnonzero(pos[k:] - pos[:-k] <= R.GARBLED_CLUMP_SPAN)
+    if not len(close):
         return 0
+    places: list[str] = []
+    end = -1
+    for j in close.tolist():
+        at = int(pos[j])
+        if at <= end or at >= len(raw):
+            continue
+        start = raw.rfind("\n", 0, at) + 1
+        end = raw.find("\n", at)
+        end = len(raw) if end < 0 else end
+        places.append(raw[start:end])
     n = 0
-    for i, raw in enumerate(lines.raw):
-        if lines.rule[i] is not None or len(raw) < R.GARBLED_MIN_HAN:
+    for i, line in enumerate(lines.raw):
+        if lines.rule[i] is not None or len(line) < R.GARBLED_MIN_HAN or not any(line in p for p in places):
             continue
-        n_rare = int(np.count_nonzero(_RARE_HAN[np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), np.uint32)]))
-        if n_rare < R.GARBLED_LINE_RARE:
-            continue
-        n_han = len(_HAN_RE.findall(raw))
+        n_rare = int(np.count_nonzero(_RARE_HAN[np.frombuffer(line.encode("utf-32-le", "surrogatepass"), np.uint32)]))
+        n_han = len(_HAN_RE.findall(line))
         if n_han >= R.GARBLED_MIN_HAN and n_rare >= R.GARBLED_RARE_SHARE * n_han:
             n += lines.remove(i, "chrome.garbled_preview", whole=True)
     return n
@@ -2995,7 +3004,7 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         _split_glued_parts(lines, counts)
     _split_joined_head(lines)
     truncated = _truncation(lines, counts, raw)
-    garbled = _garbled_preview(lines, classes, profile)
+    garbled = _garbled_preview(lines, raw, classes, profile)
     _file_name_title(lines)
     _line_rules(lines)
     _editor_notes(lines)

@@ -556,6 +556,10 @@ ELLIPSIS_CUT = re.compile(r"[" + HAN + r"。，；、：](?:\.{3,6}|…{1,2})$")
 GARBLED_MIN_HAN = 10  # Han characters before a line's share is read (`东莞市常务副市长曾坚朋`: 11, one rare)
 GARBLED_RARE_SHARE = 0.4  # 2.6x the shared corpus' largest share on a speech's line, well under a preview's
 GARBLED_LINE_RARE = 4  # rare characters a garbled line holds at least (GARBLED_MIN_HAN x GARBLED_RARE_SHARE)
+# a garbled line's GARBLED_LINE_RARE rare characters in a row stand within this many characters: 3 gaps of at most
+# 2.5 Han characters each at the 40 % share, room for punctuation and spaces doubling the line (a speech's
+# rare characters stand apart: 113 of the shared corpus' 682 files hold 4 in a line, far fewer in a clump)
+GARBLED_CLUMP_SPAN = 40
 # A doc site's title line repeated at the start of the text, glued to its first sentence with no salutation between
 # (6dgww: `在全市招商引资…交流会上的讲话` / `市长在全市招商引资…交流会上的讲话这次招商引资督查观摩活动，目的是…`): the copy,
 # with the office a summary puts before it, is broken off the body. A title is a head line of GLUED_TITLE_MIN to
