@@ -31,7 +31,10 @@ from tasks.vocab import TRUNCATION_NOTICE_RE as _TRUNCATION
 # Quality flags that record what normalize removed whole, leaving no damage in the text: injected pinyin
 # (區(qū)長 -> 区长). Such a copy ranks after an undamaged one and before any damaged one (bench_repair_mix trad:
 # 漳州 2020's Big5 copy with holes, `6.1?；`, was elected over a Traditional+pinyin copy that came out exact).
-NOTE_FLAGS = frozenset({"pinyin_removed"})
+# `short` (a page kept below --min-chars because its text is prose) says how long the page is, not that its text is
+# damaged: counted as damage it tied a clean short statement with a longer copy carrying real damage, which then won
+# on length (session 49's left-alone list).
+NOTE_FLAGS = frozenset({"pinyin_removed", "short"})
 DAMAGE_STEP = 16  # one damage flag outweighs every note flag together
 # Damage the other copies cannot mend: repair fills spots (placeholders, lost characters, spun words), never a
 # page's lost paragraph breaks. It weighs as two spot damages (bench_repair_mix reflowed: 5 of 6 speeches took a

@@ -738,3 +738,28 @@ def test_listing_key_orders_records_by_their_position_in_the_file():
         dedupe.listing_key("b.parquet", "row=0", "w"),
     ]
     assert [k[2] for k in sorted(keys)] == ["z", "y", "x", "w"]  # a.txt, L2 before L10, then b.parquet
+
+
+def test_a_clean_short_page_is_canonical_before_a_longer_damaged_copy(tmp_path):
+    """`short` marks a page kept below --min-chars because its text is prose (normalize's short_document): it says
+    how long the page is, not that anything in its text is damaged. Counted as damage, it tied a clean short
+    statement with a longer copy that carries real damage (`spun`), and the longer damaged copy won on length."""
+    body = [p for p in normalize_text(sample(HUAIAN)).text.split("\n") if len(p) > 60][1][:170]
+    clean = body + "特此说明。"
+    damaged = body + "以上内容由网友整理上传，仅供参考学习使用。"  # the longer copy, with spun words elsewhere
+    ids = ["a-clean", "b-damaged"]
+    t = pa.table(
+        {
+            "doc_id": ids,
+            "text": [clean, damaged],
+            "quality_flags": pa.array([["short"], ["spun"]], pa.list_(pa.string())),
+            "n_chars": pa.array([len(clean), len(damaged)], pa.int32()),
+        }
+    )
+    path = tmp_path / "sig.parquet"
+    pq.write_table(dedupe.shard_signatures(t), path)
+    dedupe_cluster.cluster_corpus([str(path)], None, str(tmp_path / "out"))
+    rows = by_id(outputs(tmp_path / "out", 1)[0])
+    assert rows["a-clean"]["cluster_id"] == rows["b-damaged"]["cluster_id"]
+    assert rows["a-clean"]["is_canonical"] and rows["b-damaged"]["dup_of"] == "a-clean"
+    assert dedupe.flag_rank(["short"]) < dedupe.flag_rank(["spun"]) < dedupe.flag_rank(["short", "spun"])
