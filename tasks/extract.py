@@ -286,7 +286,8 @@ NEWS_LEAD_LINES = (
 # under four of them and the page was untyped and unnamed (session 50's fresh pages; session 49 left `a lead behind 4+
 # chrome lines`). At most LEAD_SCAN_LINES lines are read whatever they hold.
 LEAD_SCAN_LINES = 10
-LEAD_CHROME_MAX = 30  # characters: a chrome line or headline without a comma or full stop (a lead sentence is longer)
+LEAD_CHROME_MAX = 40  # characters: a chrome line or headline without a comma or full stop (a lead sentence is longer;
+# link bars like `更多》…` run to 40 on session 50's county news pages)
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
 # a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
 NEWS_XUN_DAY_RE = re.compile(
@@ -1325,6 +1326,12 @@ REPORTER_BYLINE = (
 REPORTER_BYLINE_RE = re.compile(
     rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／]{{2,8}}\s*[/／]\s*[^\s，。/／]{{2,6}}?\d{{1,2}}日电)\s*$"
 )
+# A lead's day or days: 号 for 日 (`19号上午`, `11月17號`), a range or list whose first day may drop its 日
+# (`2月1日-2日`, `10月15、16日`, `6月24日、25日和28日`).
+NEWS_DAYS = r"\d{1,2}(?:[日号]|(?=[至、和\-—~～]\d))(?:[至、和\-—~～]\d{1,2}[日号]?)*"
+# The occasion a lead opens on before its day (`在第26个中国记者节来临之际，`, `在全县人民的热切期盼下，`): session 49
+# and this round's county news pages were untyped for it.
+NEWS_OCCASION = r"在[^，。\n]{2,30}?(?:之际|前夕|期间|下)[，,]"
 NEWS_MARK_RE = re.compile(
     r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
     r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|"
@@ -1333,10 +1340,17 @@ NEWS_MARK_RE = re.compile(
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
     r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
     r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
+    # a TV news script's lead label (`【导语】19号上午，县政府召开…征求意见会`)
+    r"[【\[]导语[】\]]|"
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
     rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
     r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
-    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?{LEAD_DAY}(?:[至、和]\d{{1,2}}日)*"
+    # the occasion before the day (`在第26个中国记者节来临之际，11月7日下午，`, `在全县人民的热切期盼下，`)
+    rf"(?:{NEWS_OCCASION})?(?:今年)?"
+    rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|{LEAD_DAY})"
+    # the day named as an occasion, then its hour (`11月8日是第25个中国记者节，当天上午，`)
+    r"(?:是[^，。\n]{2,24}?[，,。]\s*(?:当天)?(?=上午|下午|晚))?"
+    r"|\d{1,2}月\d{1,2}(?=上午|下午|晚)"  # 日 dropped before the hour (`3月4下午3:00`: a typo lead)
     # a local paper's day alone (`5日,由《海南日報》…記者團一行到定安開展…活動`)
     r"|\d{1,2}日(?=(?:上午|下午|晚上|晚)?[，,])"
     rf"|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
@@ -1395,13 +1409,24 @@ def _spoke_lead(line: str) -> bool:
 
 # A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
 # `某某表示，` sentence at all (session 46 left them untyped: 3 of session 47's 4 慰问 pages).
-NEWS_VISIT_RE = re.compile(r"看望|慰问|走访")
+NEWS_VISIT_RE = re.compile(
+    r"看望|慰问|走访"
+    # a delegation's or a leader's visit to the page's own place (`全市农业农村工作观摩团来我县观摩`)
+    r"|(?:来|到)我[县市区镇乡旗州](?:考察|调研|观摩|视察|检查|督导)"
+)
 # A lead whose subject is an organ or a meeting holding a meeting (`茶地镇及时召开学习贯彻…会议，`, `湖滨街道召开社区党组织书记
 # 述职评议会，`, `十四届全国人大一次会议在…新闻发布厅举行首场新闻发布会，`): the lead is the report itself. A township's or a
 # street office's short item often quotes nobody as `某某指出，` (6 of session 49's 12 township and 街道 news pages).
 NEWS_ORGAN_HELD_RE = re.compile(
     rf"[{HAN}]{{2,16}}?(?:镇|乡|街道|街|办事处|党工委|党委|政府|人大|政协|会议|委员会)(?:在[^，。；]{{1,24}}?)?"
-    r"(?:及时|专门|组织|隆重)?(?:召开|举行)了?[^，。；]{0,40}?(?:会议|大会|会)[，,。]"
+    r"(?:及时|专门|组织|隆重)?(?:召开|举行)了?[^，。；]{0,40}?(?:会议|大会|会)[”」』》]?[，,。]"  # `召开了“…大会”。`
+)
+# A lead whose subject is the meeting or the organ, its day after it (`桃源县第十五届人民代表大会第二次会议3月4下午3:00在县剧院
+# 隆重开幕`, `新北区春江镇于10月15、16日召开了第一次党代会`): NEWS_MARK_RE reads leads that open on the day only.
+MEETING_HELD_LEAD_RE = re.compile(
+    rf"(?:{NEWS_OCCASION})?[^，。；\n]{{2,40}}?(?:会议|大会|党代会|镇|乡|街道|县|区|市|委员会|政府|党委)于?"
+    rf"(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|\d{{1,2}}(?=上午|下午|晚))(?:上午|下午|晚上)?"
+    r"[^，。；\n]{0,24}?(?:召开|举行|开幕|闭幕)"
 )
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
@@ -1419,9 +1444,11 @@ NEWS_HEADLINE_RE = re.compile(
 )
 # The speaker's own voice in a lead (`我们`, `大家`, `我` — not `我市`/`我县`, a local paper's own place).
 # `…等我县代表团各位代表出席会议`: the delegates named in the third person, not addressed (session 46)
+# `向大家致以节日的祝福`, `勉励大家`: the people a reported leader addressed, not the lead's own voice (a county news
+# lead on a 记者节 visit, this round's fresh pages).
 FIRST_PERSON_RE = re.compile(
     # `…到代表团看望…代表，与大家一一握手`: 大家 as the object of the leaders' act is whom they met, not the lead's voice
-    r"我们|咱们|(?<![与向同跟])大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
+    r"我们|咱们|(?<![与向同跟励望求召])大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
 )
 NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
 # Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
@@ -1459,7 +1486,7 @@ def _lead_lines(opening: str) -> list[str]:
         out.append(x)
         if SALUTATION_RE.match(x):
             break  # `同志们：`: a speech starts here, and its lines are no lead
-        if len(x) > LEAD_CHROME_MAX or "，" in x or "。" in x:
+        if len(x) > LEAD_CHROME_MAX or any(c in x for c in "，,。；;！!？?"):
             counted += 1
             if counted > NEWS_LEAD_LINES:
                 break
@@ -1505,7 +1532,7 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
     lines = _lead_lines(opening)
-    at = next((i for i, x in enumerate(lines) if NEWS_MARK_RE.match(x)), None)
+    at = next((i for i, x in enumerate(lines) if NEWS_MARK_RE.match(x) or MEETING_HELD_LEAD_RE.match(x)), None)
     lead = lines[at] if at is not None else None
     # a reporter's own mark on the lead (`【記者蕭國華/台北】蔡英文總統…`, `【新南瀛記者黃鐘毅報導】`): the report, whatever its
     # verb (`登場`, `率領…參與升旗`: no activity word)
@@ -1568,7 +1595,8 @@ NEWS_SPEAKER_RE = re.compile(
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
-    r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任))"
+    r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任|常委))"
+    # (`县委书记吴钟民，县委常委、宣传部部长章志都来到…`: a standing committee member named second)
     # …and of a list of guests by office (`县委书记郭强,长治日报社社长刘建林,…等参加座谈`): any office and a name next
     rf"|[，,](?=[^，。；\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}(?:[，,、]|出席|参加|陪同|等)))"
 )
@@ -1709,6 +1737,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             continue  # `520總統副總統就職典禮`: an office where the name would stand
         if mac and MAINLAND_OFFICE_RE.search(office):
             continue
+        if LISTED_OFFICE_RE.search(office):
+            continue  # `…吴丽兰以及全体在家的县级领导和主席团成员在主席台就坐`: a list of those seated, no office
         if STUDIED_OFFICE_RE.search(office):
             # `要坚持以全国“两会”精神特别是习近平总书记(系列重要)讲话…`, `认真学习领会上杭县委书记傅藏荣在…的讲话精神`: the
             # run before the name is a sentence about a speech studied, not the office of anyone at the meeting
@@ -1736,6 +1766,7 @@ SPOKE_AFTER_RE = re.compile(r"[^，。；\n的]{0,16}?(?:讲话|致辞|致词)")
 STUDIED_RE = re.compile(r"传达|学习|贯彻|落实|领会")
 # what an office's run never holds: a speech's spirit, a quote, the words studying it (`精神`, `“两会”`, `特别是`, `学习`)
 STUDIED_OFFICE_RE = re.compile(r"精神|[“”「」]|特别是|学习|领会|贯彻")
+LISTED_OFFICE_RE = re.compile(r"以及|全体")
 SPOKE_REACH = 24  # characters after a name: `出席会议并作重要讲话` with a meeting's short name between
 SPOKE_CLAUSES_CHARS = 200  # how far past the first name a speaking leader may stand: the lead's sentence or two
 

@@ -1,0 +1,83 @@
+"""Session 50's fresh real pages (helper h7): places, levels and types of county, township and district pages —
+news leads that open on an occasion or a festival day, name the meeting before its day or drop 日, a visit to the
+page's own place; party-committee offices; county roots; townships; government sites named by initials. Every
+test failed on the code before its commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks import extract as E
+from tasks.normalize import normalize_text
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+# ------------------------------------------------------------------ news leads
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the day named as an occasion, then its hour
+        "11月8日是第25个中国记者节，当天上午，县委书记范耀江到县融媒体中心进行调研，并代表县委、县政府向全县新闻工作者"
+        "致以节日祝福和诚挚问候。",
+        "2022年11月8日是第23个中国记者节。上午，县委书记秦卫民到县融媒体中心看望慰问新闻工作者，向大家致以节日的祝福"
+        "和诚挚的问候，勉励大家要深入学习宣传贯彻党的二十大精神。",
+        # the occasion before the day
+        "在第26个中国记者节来临之际，11月7日下午，诏安县委书记李亚容来到县融媒体中心，看望慰问新闻工作者。",
+        # the meeting before its day, 日 dropped before the hour
+        "在全县人民的热切期盼下，桃源县第十五届人民代表大会第二次会议3月4下午3:00在县剧院隆重开幕，300多名人大代表"
+        "汇聚一堂，共商发展大计。",
+        # the organ before its days
+        "新北区春江镇于10月15、16日召开了第一次党代会，206名党代表出席了会议。",
+        # a range of days, a quoted meeting name
+        "2月1日-2日，新虹街道组织召开了“2012年新虹街道社区工作大会”。街道党政领导班子成员参加了会议。",
+        # 号 for 日 after a TV script's label
+        "【导语】19号上午，县政府召开征求意见会，就《2017年政府工作报告(征求意见稿)》征求人大代表、政协委员的意见。",
+    ],
+)
+def test_a_county_news_lead_is_news(lead):
+    raw = f"{lead}\n会议听取了工作报告，对下一步工作进行了安排部署。各单位要抓好落实，确保各项工作任务圆满完成。\n"
+    assert _page(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_delegations_visit_to_the_pages_own_place_is_news():
+    raw = (
+        "10月18日，全市农业农村工作观摩团来我县观摩。副市长高斌参加观摩，副县长孙勇陪同观摩。\n"
+        "观摩团来到与儿街镇大沙埂生态农业园、沙凡河河段治理工程等地，详细了解了我县农业农村工作开展情况。\n"
+    )
+    assert _page(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_lead_below_a_sites_link_bar_is_news():
+    raw = (
+        "更多》清流新闻\n更多》党员之家\n更多》文化之窗\n清流县领导看望慰问新闻工作者\n"
+        "11月8日，第22个中国记者节，县委书记吴钟民，县委常委、宣传部部长章志都来到县融媒体中心，看望慰问新闻工作者，"
+        "并向全体新闻工作者致以节日的问候与祝福。\n"
+        "吴钟民指出，县融媒体中心要坚持正确政治方向和舆论导向，弘扬主旋律，紧紧围绕县委县政府中心工作。\n"
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == ("吴钟民", "县委书记")  # the first named, who ranks
+
+
+def test_a_speech_naming_a_festival_day_stays_a_speech():
+    raw = (
+        "同志们：\n今天是第25个中国记者节，我们在这里召开座谈会，向全县新闻工作者致以节日的问候。\n"
+        "一年来，全县新闻工作者围绕中心、服务大局，为全县经济社会发展营造了良好的舆论环境。\n"
+    )
+    assert _page(raw)["doc_type"] != "新闻报道"
+
+
+def test_a_list_of_those_seated_is_nobodys_office():
+    raw = (
+        "在全县人民的热切期盼下，桃源县第十五届人民代表大会第二次会议3月4下午3:00在县剧院隆重开幕。\n"
+        "大会执行主席:郑弟祥、龚德汉、周福初、吴丽兰以及全体在家的县级领导和主席团成员在主席台就坐。\n"
+        "会议听取了工作报告，对下一步工作进行了安排部署。\n"
+    )
+    out = _page(raw)
+    assert out["doc_type"] == "新闻报道" and out["speaker_name"] != "团成员"
