@@ -3045,6 +3045,23 @@ KIND_OF_OFFICE = (
 )
 
 
+# A party committee's offices (`县委书记`, `区委常委、政法委书记`, `市委常委、县委书记`) name their jurisdiction's kind as a
+# head of government does: without them a 县委书记's page fell back to 全市/全县 counts (`新乡县委书记`'s article quoting
+# `全市项目建设大会` went to 新乡市: this round's fresh pages). The lower committee first: a city's standing committee
+# member who is a county's secretary speaks for the county.
+PARTY_KIND_OF_OFFICE = (
+    ("自治区党委", "省"),
+    ("县委", "县"),
+    ("区委", "区"),
+    ("旗委", "旗"),
+    ("市委", "市"),
+    ("州委", "州"),
+    ("地委", "州"),
+    ("盟委", "州"),
+    ("省委", "省"),
+)
+
+
 TITLE_OFFICE_MAX = (
     24  # characters of a title's speaker run before 在 (`新疆维吾尔自治区人民政府副主席` fits; BYLINE_PRE_MAX)
 )
@@ -3182,6 +3199,7 @@ def _national_lead_re() -> re.Pattern:
 
 # A local outlet's item about a national leader speaks of its own place (`国家主席习近平给景宁畲族自治县各族干部群众回信
 # 在我县引起强烈反响`): a self-reference anywhere in the opening keeps it local, wherever the leader stands.
+CPC_PREFIX_RE = re.compile(r"^(?:中国共产党|中共)")  # a party congress's name before its place
 LOCAL_SELF_RE = re.compile(r"我(?:省|市|县|区|旗|州|盟|镇|乡)|本(?:市|县)(?!场)")
 
 
@@ -3298,6 +3316,11 @@ def _kind_hint(
     ):
         return "national"
     if meeting:
+        towns = regions.find_towns(CPC_PREFIX_RE.sub("", meeting, count=1))
+        if towns and towns[0][0] == 0:
+            # `文昌镇第十五届人民代表大会…`, `中国共产党乌镇镇第十四次代表大会`: a township's own congress, whoever from
+            # the county or city above speaks at it (this round's fresh pages went to 宣州区 and 嘉兴市)
+            return "镇"
         # `淮安市第七届人民代表大会…`: the meeting names the jurisdiction outright.
         hits = regions.find_places(meeting)
         # `长春市绿园区第十九届人民代表大会`: the last of the places the name opens with is the meeting's own (a
@@ -3328,6 +3351,9 @@ def _kind_hint(
                 return "省"
             if kind:
                 return kind
+    for key, kind in PARTY_KIND_OF_OFFICE:
+        if key in st:
+            return kind
     if gm and gm.group("kind"):
         k = gm.group("kind")
         place = gm.group(1) or ""

@@ -81,3 +81,59 @@ def test_a_list_of_those_seated_is_nobodys_office():
     )
     out = _page(raw)
     assert out["doc_type"] == "新闻报道" and out["speaker_name"] != "团成员"
+
+
+# ------------------------------------------------------------------ levels: party offices, a township's own congress
+
+
+@pytest.mark.parametrize(
+    ("office", "kind"),
+    [
+        ("县委书记", "县"),
+        ("区委常委、政法委书记", "区"),
+        ("市委常委、县委书记", "县"),  # a city's standing committee member who is a county's secretary
+        ("省委常委、市委书记", "市"),
+        ("旗委书记", "旗"),
+        ("州委书记", "州"),
+        ("自治区党委书记", "省"),
+    ],
+)
+def test_a_party_committees_office_gives_its_kind(office, kind):
+    # the text counts 全市 more than 全县: without the office the counts decided
+    text = "全市项目建设大会聚焦产业兴市，对全市上下抓项目提出了要求。全市上下要全力以赴。\n"
+    assert E._kind_hint(office, None, None, text) == kind
+
+
+def test_a_county_secretarys_article_is_the_countys():
+    raw = (
+        "落实全市项目建设大会精神\n新乡县委书记 祝显成\n"
+        "全市项目建设大会聚焦“产业兴市”“制造强市”发展战略，对全市上下全力以赴抓项目提出了明确要求、作出了重要部署。"
+        "当前，新乡县正处于产业集群集聚、重振工业辉煌的关键时期，装备制造园区建设、市县一体协同发展、中原农谷建设等"
+        "战略机遇叠加。全县上下将深入学习贯彻大会精神，铆足干劲、积极作为。\n"
+    )
+    out = _page(raw)
+    assert (out["region"], out["admin_level"]) == ("河南省新乡市新乡县", "county")
+
+
+@pytest.mark.parametrize(
+    ("lead", "region"),
+    [
+        (
+            "2月8日，文昌镇第十五届人民代表大会第一次会议在镇政府四楼会议室召开。区委常委、政法委书记孙国梁到会并讲话。",
+            "安徽省宣城市宣州区文昌镇",
+        ),
+        (
+            "昨天下午，中国共产党乌镇镇第十四次代表大会开幕，乌镇镇成为嘉兴首个镇党委换届单位。市委副书记、市政法委书记"
+            "蒋惠玲出席会议。桐乡市委常委陶咏椿代表乌镇镇委员会向大会作报告。",
+            "浙江省嘉兴市桐乡市乌镇镇",
+        ),
+    ],
+)
+def test_a_townships_own_congress_is_the_townships(lead, region):
+    raw = (
+        f"{lead}\n"
+        "会议指出，全区上下要紧紧围绕区委、区政府提出的发展主题，进一步加强学习、解放思想、抢抓机遇。区委要求，镇人大要"
+        "围绕中心，服务大局，为促进全市经济社会全面发展作出新贡献。\n"
+    )
+    out = _page(raw, url="https://www.xuanzhou.gov.cn/News/show/942129.html" if "文昌" in lead else None)
+    assert (out["region"], out["admin_level"]) == (region, "township")
