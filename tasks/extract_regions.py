@@ -1145,8 +1145,24 @@ def resolve_region(
         del score[k]
     if kind_hint == "镇" and town_score and (town := _township(gz, town_score, score, cand)):
         return RegionResult(*town, sorted({m for ms in mentions.values() for m in ms}), flags)
+
+    def no_region(named: list[str]) -> RegionResult:
+        """No division is the jurisdiction; the townships named may tell: `新虹街道组织召开了…` (named again and again:
+        its own page) or a county's news naming its towns (`观摩团来到与儿街镇…`, `我县`) is the county's above them
+        (this round's fresh pages had no region)."""
+        if kind_hint in TOWN_ONLY_KINDS and town_score and (found := _town_county(gz, town_score, score, cand)):
+            town, county = found
+            whole = body_at[0] if body_at is not None else "\n".join((title_text, head_text, body_text))
+            # a quoted name is a title or an honour (`多开展“首善街道”创建`), not the place
+            named_town = sum(t == town and whole[i - 1 : i] not in QUOTE_OPENERS for i, t in find_towns(whole))
+            if kind_hint is None and named_town >= TOWN_SELF_MENTIONS:
+                return RegionResult(county.full_name + town, county.code, TOWNSHIP, [town], flags)
+            if named_town >= (1 if kind_hint is None else TOWN_IN_COUNTY_SPEECH):
+                return RegionResult(county.full_name, county.code, COUNTY, [town], flags)
+        return RegionResult(None, None, None, named, flags)
+
     if not cand:
-        return RegionResult(None, None, None, [], flags)
+        return no_region([])
     # score_by_name of every (name, level) at once, each sum in score's order (the same floats): asked once per
     # candidate, the per-name scan was quadratic in a document's candidates (~7 % of fields' CPU on the 20k bench)
     named: dict[tuple[str | None, str], float] = {}
@@ -1220,7 +1236,7 @@ def resolve_region(
                 p.full_name, p.code, PROVINCE, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags
             )
         else:
-            return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
+            return no_region(sorted(set(reduce(operator.iadd, mentions.values(), []))))
     # County aliases alone (陈仓) need repetition before they name the jurisdiction.
     best = max(pool, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
     if best not in own_organ and (
@@ -1239,7 +1255,7 @@ def resolve_region(
     dv = cand[best]
     only_alias = all(m != dv.name for m in mentions.get(best, []))
     if dv.level == COUNTY and only_alias and len(mentions.get(best, [])) < 2:
-        return RegionResult(None, None, None, sorted(set(reduce(operator.iadd, mentions.values(), []))), flags)
+        return no_region(sorted(set(reduce(operator.iadd, mentions.values(), []))))
     if dv.status == "renamed":
         flags["region_renamed"] = 1
     if dv.status == "nocode":
@@ -1257,13 +1273,22 @@ def resolve_region(
     return RegionResult(dv.full_name, dv.code, level, sorted(set(ev)), flags)
 
 
-def _township(
+# A page naming no division but townships (TOWN_ONLY_KINDS: a county's, a district's or an unknown kind) is the county's
+# above the township named most; the township's own when its text names it this often (新虹街道's item: 4 times; a
+# county's news naming the town it visited: once) and no office or count says the page is a county's.
+TOWN_ONLY_KINDS = (None, "县", "区", "旗")
+TOWN_SELF_MENTIONS = 3
+# A county official's speech naming a township once cites it (`特别是酒泉路街道近日在全省率先…`: the shared corpus's seed
+# 004, whose place its labeller could not tell): the town must be named this often to place such a speech.
+TOWN_IN_COUNTY_SPEECH = 2
+QUOTE_OPENERS = frozenset("“「『\"'《")
+
+
+def _town_county(
     gz: Gazetteer, town_score: dict[str, float], score: dict[tuple, float], cand: dict[tuple, Division]
-) -> tuple[str, str | None, str] | None:
-    """(region, code, level) of a township's own document (镇党委书记, 全镇 counts): the township named most, under
-    the county the document's other places support (a township name several counties share needs one of them, or
-    its city or province, named; else None). Its code is its county's (the table has no township codes). The pool
-    of a 镇 kind held no township, so these documents had no region (`童市镇党委工作会`, `海宴镇委书记`: session 46)."""
+) -> tuple[str, Division] | None:
+    """The township named most and its county, when the document's other places (or the township's name alone) tell
+    which county; else None."""
     town = max(town_score, key=lambda t: (town_score[t], t))
     support: dict[str, float] = {}
     for c in gz.towns.get(town, []):
@@ -1277,7 +1302,19 @@ def _township(
     best = [c for c, v in support.items() if v == top]
     if len(best) != 1:
         return None
-    d = gz.by_code[best[0]]
+    return town, gz.by_code[best[0]]
+
+
+def _township(
+    gz: Gazetteer, town_score: dict[str, float], score: dict[tuple, float], cand: dict[tuple, Division]
+) -> tuple[str, str | None, str] | None:
+    """(region, code, level) of a township's own document (镇党委书记, 全镇 counts): the township named most, under
+    the county the document's other places support (a township name several counties share needs one of them, or
+    its city or province, named; else None). Its code is its county's (the table has no township codes). The pool
+    of a 镇 kind held no township, so these documents had no region (`童市镇党委工作会`, `海宴镇委书记`: session 46)."""
+    if (found := _town_county(gz, town_score, score, cand)) is None:
+        return None
+    town, d = found
     return d.full_name + town, d.code, TOWNSHIP
 
 

@@ -137,3 +137,50 @@ def test_a_townships_own_congress_is_the_townships(lead, region):
     )
     out = _page(raw, url="https://www.xuanzhou.gov.cn/News/show/942129.html" if "文昌" in lead else None)
     assert (out["region"], out["admin_level"]) == (region, "township")
+
+
+# ------------------------------------------------------------------ townships where no division is named
+
+
+def test_a_street_office_named_again_and_again_is_its_own_page():
+    raw = (
+        "2月1日-2日，新虹街道组织召开了“2012年新虹街道社区工作大会”。街道党政领导班子成员、各科室负责人参加了会议。\n"
+        "会上，朱建设主任代表党工委、街道办事处作了《新虹街道2011年工作总结及2012年工作思路》报告。朱主任指出，"
+        "新虹街道2011年总体形势良好，各项工作都有序推进。\n"
+    )
+    out = _page(raw)
+    assert (out["region"], out["admin_level"]) == ("上海市闵行区新虹街道", "township")
+
+
+def test_a_countys_news_naming_its_town_is_the_countys():
+    raw = (
+        "10月18日，全市农业农村工作观摩团来我县观摩。市政协副主席杨光祥参加观摩，县委常委朱卫东陪同观摩。\n"
+        "观摩团来到与儿街镇大沙埂生态农业园、龙井冲异地扶贫搬迁点等地，详细了解了我县农业农村工作开展情况。\n"
+        "今年以来，我县认真贯彻落实中央和省、市农村工作会议精神，实现了农业经济的快速发展、农民收入的持续增加。\n"
+    )
+    out = _page(raw)
+    assert (out["region"], out["admin_level"]) == ("安徽省六安市霍山县", "county")
+
+
+def test_a_township_name_many_counties_share_names_none():
+    raw = (
+        "6月26日，白沙镇第一次党代会在镇政府四楼会议室隆重召开，本次大会共有111名党员参加。\n"
+        "白沙镇党委书记孙建斌代表镇第一届党委作了报告。会议选举产生了出席县第十五次党代表大会代表。\n"
+    )
+    out = _page(raw)
+    assert out["region"] is None and out["admin_level"] == "township"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "特别是酒泉路街道近日在全省率先建立了一个以民警姓名命名的警务室，群众反映很好。",  # cited once in a county speech
+        "接下来要多开展“首善街道”创建活动，以点带面推动全区工作。",  # a quoted honour
+    ],
+)
+def test_a_township_a_county_speech_cites_places_nothing(sentence):
+    raw = (
+        "区长在互学互比汇报会上的讲话\n同志们：\n今天召开全区互学互比汇报会，刚才各单位作了汇报，讲得都很好。\n"
+        f"{sentence}\n全区上下要进一步统一思想，抓好落实，确保完成全年目标任务。\n"
+    )
+    assert _page(raw)["region"] is None
