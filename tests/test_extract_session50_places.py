@@ -184,3 +184,37 @@ def test_a_township_a_county_speech_cites_places_nothing(sentence):
         f"{sentence}\n全区上下要进一步统一思想，抓好落实，确保完成全年目标任务。\n"
     )
     assert _page(raw)["region"] is None
+
+
+# ------------------------------------------------------------------ a county's root after its full name
+
+
+def test_a_countys_root_after_its_full_name_names_it():
+    raw = (
+        "我县召开全面融入长三角一体化发展座谈会\n"
+        "7月22日下午，海盐县全面融入长三角一体化发展座谈会在县政协召开，县委书记陈玲芳与县政协主席会议成员齐聚一堂，"
+        "围绕海盐全面融入长三角一体化发展畅所欲言、建言献策。\n"
+        "县政协主席蔡志昌表示，融入长三角一体化发展，海盐要明确产业定位、实现错位发展，要打好交通区位牌，面向上海、"
+        "杭州、宁波、苏州等，加强产业互动；要打好生态示范牌，将海盐打造成为长三角的旅游目的地和上海的“后花园”。\n"
+    )
+    out = _page(raw)
+    assert (out["region"], out["admin_level"]) == ("浙江省嘉兴市海盐县", "county")
+
+
+def test_a_root_without_its_full_name_is_no_mention():
+    # 海盐 (sea salt) alone names no county: jieba's word, no alias
+    raw = (
+        "县长在全县盐业工作会议上的讲话\n同志们：\n全县海盐生产要提质增效，海盐加工企业要加快转型，海盐品牌要做大做强。\n"
+        "全县上下要抓好落实，确保完成全年目标任务。\n"
+    )
+    assert _page(raw)["region"] is None
+
+
+def test_a_generic_full_names_root_does_not_outscore_the_place():
+    # `新城区` (西安's, 呼和浩特's) read once and `新城` (a new town) again and again: the place stays 陈仓
+    raw = (
+        "区长在全区城市建设工作会议上的讲话\n同志们：\n陈仓发展正处在关键时期，陈仓上下要抓住机遇。\n"
+        "要加快新城区建设，新城建设要高起点规划，新城道路、新城管网、新城绿化要同步推进，新城功能要完善。\n"
+        "陈仓区委、区政府将全力支持，全区上下要抓好落实。\n"
+    )
+    assert _page(raw)["region"] == "陕西省宝鸡市陈仓区"
