@@ -3081,6 +3081,10 @@ LEVEL_OF_KIND_ALONE = {
 }
 
 
+# The kinds of a county's or a township's page: the ones a government site named by initials is read for
+COUNTY_PAGE_KINDS = ("县", "区", "旗", "镇")
+
+
 GOV_SELF_RE = re.compile(
     rf"我代表([{HAN}]{{0,12}}?)?(?:(?P<kind>省|市|州|县|区|旗|自治区|自治州)?人民政府|(?P<state>国务院))"
 )
@@ -4231,7 +4235,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
     if organ := _publisher(chrome):
         head_zone += "\n" + organ  # `发布机构: | 沂水县沙沟镇`: the organ that published the page
-    if url and (site_name := regions.site_place((urlparse(url).hostname or "").lower())):
+    if url and (
+        site_name := regions.site_place((urlparse(url).hostname or "").lower(), initials=kind in COUNTY_PAGE_KINDS)
+    ):
         head_zone += "\n" + site_name  # `xianggelila.gov.cn`: the government whose site it is
     rr = regions.resolve_region(
         title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)

@@ -1367,11 +1367,31 @@ SITE_SUFFIXES = ("自治县", "自治旗", "自治州", "地区", "林区", "特
 SITE_LABEL_MIN_CHARS = 4  # `sc`, `gd`, `cq`: a province's initials are no name's pinyin
 
 
+# A county government's site is often named by initials: its province's and its own (`gssn.gov.cn` 甘肃 肃南裕固族自治县,
+# `ynmh.gov.cn` 云南 勐海县, `ahhy.gov.cn` 安徽 怀远县: this round's fresh pages named their place nowhere else). The
+# province's short name before its suffix; an autonomous county's name before its peoples (肃南 of 肃南裕固族自治县).
+INITIALS_MARK = "^"  # an initials key in site_names.tsv: read only for a county-level page (site_place)
+PROVINCE_SUFFIX_RE = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+PEOPLES_SUFFIX_RE = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?族)+自治[县旗州]")
+
+
+def _initials_root(name: str) -> str:
+    """The name a site's initials spell: an autonomous county's before its peoples, else before its suffix."""
+    for i in range(2, min(len(name) - 3, 5)):
+        if PEOPLES_SUFFIX_RE.fullmatch(name, i):
+            return name[:i]
+    return next((name[: -len(s)] for s in SITE_SUFFIXES if name.endswith(s) and len(name) - len(s) >= 2), "")
+
+
 def build_site_names() -> dict[str, str | None]:
-    """Pinyin of each prefecture's and county's name root -> that name, or None where roots of two names share it:
-    what data/extract/site_names.tsv holds (`python -m tasks.extract_regions site-names` writes it; a test checks it
+    """Pinyin of each prefecture's and county's name root -> that name, or None where roots of two names share it;
+    and the initials of its province's short name and its own root (gs + sn -> 肃南裕固族自治县), likewise: what
+    data/extract/site_names.tsv holds (`python -m tasks.extract_regions site-names` writes it; a test checks it
     against this). pypinyin's import and ~3,000 readings cost ~1.5 CPU-s, too much for a worker's first page."""
-    from pypinyin import lazy_pinyin
+    from pypinyin import Style, lazy_pinyin
+
+    def initials(s: str) -> str:
+        return "".join(p[:1] for p in lazy_pinyin(s, style=Style.FIRST_LETTER))
 
     out: dict[str, str | None] = {}
     gz = load_gazetteer()
@@ -1383,6 +1403,15 @@ def build_site_names() -> dict[str, str | None]:
         if not root:
             continue
         key = "".join(lazy_pinyin(root))
+        out[key] = d.name if out.get(key, d.name) == d.name else None
+    for code in sorted(gz.by_code):
+        d = gz.by_code[code]
+        if d.level not in (PREFECTURE, COUNTY) or d.status != "current" or not d.province:
+            continue
+        root = _initials_root(d.name)
+        if not root:
+            continue
+        key = INITIALS_MARK + initials(PROVINCE_SUFFIX_RE.sub("", d.province)) + initials(root)
         out[key] = d.name if out.get(key, d.name) == d.name else None
     return out
 
@@ -1403,14 +1432,18 @@ def _site_names() -> dict[str, str | None]:
     return out
 
 
-def site_place(host: str) -> str | None:
-    """The division name a `<pinyin>.gov.cn` host stands for (xianggelila.gov.cn -> 香格里拉市), if one name has it."""
+def site_place(host: str, initials: bool = False) -> str | None:
+    """The division name a `<pinyin>.gov.cn` host stands for (xianggelila.gov.cn -> 香格里拉市), if one name has it;
+    with `initials`, also a host spelling its province's and its own initials (gssn.gov.cn -> 肃南裕固族自治县): only
+    for a page whose office or counts say it is a county's, since a province's department sites spell theirs so too
+    (gsjt.gov.cn, 甘肃 交通, would read as 景泰县)."""
     if not host.endswith(".gov.cn"):
         return None
     label = host[: -len(".gov.cn")].rsplit(".", 1)[-1]
     if len(label) < SITE_LABEL_MIN_CHARS or not label.isalpha():
         return None
-    return _site_names().get(label)
+    names = _site_names()
+    return names.get(label) or (names.get(INITIALS_MARK + label) if initials else None)
 
 
 def lookup(name: str) -> list[Division]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tasks import extract as E
+from tasks import extract_regions as R
 from tasks.normalize import normalize_text
 
 
@@ -218,3 +219,33 @@ def test_a_generic_full_names_root_does_not_outscore_the_place():
         "陈仓区委、区政府将全力支持，全区上下要抓好落实。\n"
     )
     assert _page(raw)["region"] == "陕西省宝鸡市陈仓区"
+
+
+# ------------------------------------------------------------------ a government site named by initials
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("http://www.gssn.gov.cn/dzdt/zwdt/202509/t20250916_1453414.html", "甘肃省张掖市肃南裕固族自治县"),
+        ("https://www.ynmh.gov.cn/6.news.detail.dhtml?news_id=29349", "云南省西双版纳傣族自治州勐海县"),
+    ],
+)
+def test_a_county_page_on_a_site_named_by_initials_is_the_countys(url, region):
+    raw = (
+        "9月9日，全县乡村振兴示范区创建现场推进会议召开。县委书记陆思东出席会议并讲话，县委副书记、县长钟向辉主持会议。\n"
+        "陆思东指出，今年以来，全县上下紧紧围绕全省乡村振兴示范区创建目标，推动农业产业提质增效。\n"
+    )
+    out = _page(raw, url=url)
+    assert (out["region"], out["admin_level"]) == (region, "county")
+
+
+def test_a_provinces_page_on_a_site_named_by_initials_is_not_a_countys():
+    # 甘肃's 景泰 (jt) and a department site's initials: only a county's page reads them
+    assert R.site_place("www.gssn.gov.cn") is None and R.site_place("www.gssn.gov.cn", initials=True)
+    raw = (
+        "省长在全省交通运输工作会议上的讲话\n同志们：\n全省交通运输系统要深入贯彻落实省委、省政府决策部署。\n"
+        "全省上下要抓好落实，确保完成全年目标任务。\n"
+    )
+    out = _page(raw, url="http://www.gssn.gov.cn/art/2024/1/5/art_1.html")
+    assert out["region"] != "甘肃省张掖市肃南裕固族自治县"
