@@ -419,6 +419,14 @@ ORG_AFTER_PLACE = ("合作组织", "大学", "证券交易所", "交易所", "�
 # 湖南省大学科技产业园, 蚌埠大学园区, 桂林大学聚集区): the shared corpus's reports name their own places so.
 ORG_FIRST_CHARS = frozenset(w[0] for w in ORG_AFTER_PLACE)  # one set lookup a hit before the words are compared
 NOT_ORG_AFTER_PLACE = ("大学城", "大学生", "大学科技", "大学园", "大学聚集")
+# Words that make a place's short name before them a region's or a slogan's (`中原更加出彩`, `中原农谷`, `郑州都市圈`,
+# `武汉城市圈`, `皖江城市带`): a 新乡 letter went to 郑州 on 中原 (中原区) and 郑州都市圈 (session 49's left-alone list).
+# Read after short names (aliases) only: a full name before them (`郑州市都市圈`) names its city.
+AREA_AFTER_ALIAS = ("都市圈", "城市圈", "经济圈", "城市群", "城市带", "经济区", "经济带", "更加出彩", "农谷")
+# …and after a county's short name only: `中原崛起`, `中原大地`, `中原出彩` name the Central Plains, while `江西崛起`,
+# `江西大地` are the province's own
+AREA_AFTER_COUNTY_ALIAS = ("崛起", "大地", "出彩")
+AREA_FIRST_CHARS = frozenset(w[0] for w in AREA_AFTER_ALIAS + AREA_AFTER_COUNTY_ALIAS)
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
 OFFICE_BEFORE_NAME = (
@@ -542,6 +550,21 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         and not text.startswith(NOT_ORG_AFTER_PLACE, end)
                     ):
                         break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
+                    if (
+                        key[0] == "~"
+                        and text[end : end + 1] in AREA_FIRST_CHARS
+                        and (
+                            text.startswith(AREA_AFTER_ALIAS, end)
+                            or (
+                                text.startswith(AREA_AFTER_COUNTY_ALIAS, end)
+                                and all(d.level == COUNTY for d in gz.by_name[key])
+                            )
+                        )
+                    ):
+                        # 中原更加出彩, 郑州都市圈: a region or a slogan named after a place, not the place; nor is a name
+                        # read inside it (南昌都市圈's 昌都市, 兰西城市群's 西城)
+                        nxt = end
+                        break
                     if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
                         if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above

@@ -249,3 +249,34 @@ def test_a_provinces_page_on_a_site_named_by_initials_is_not_a_countys():
     )
     out = _page(raw, url="http://www.gssn.gov.cn/art/2024/1/5/art_1.html")
     assert out["region"] != "甘肃省张掖市肃南裕固族自治县"
+
+
+# ------------------------------------------------------------------ regions and slogans named after a place
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("为中原更加出彩贡献力量", []),
+        ("加快融入郑州都市圈建设", []),
+        ("中原大地处处涌动着发展热潮", []),
+        ("推进关中平原城市群建设", []),
+        ("南昌都市圈建设提速", []),  # nor 昌都市 read inside it
+        ("兰西城市群", []),  # nor 西城
+        ("江西崛起势头强劲", ["江西"]),  # a province's own rise
+        ("郑州市都市圈办公室", ["郑州市"]),  # a full name names its city
+    ],
+)
+def test_a_region_or_slogan_named_after_a_place_is_no_place(text, kept):
+    assert [h.surface for h in R.find_places(text)] == kept
+
+
+def test_a_letter_for_the_central_plains_stays_its_citys():
+    raw = (
+        "致全市人民的一封信\n全市广大干部群众：\n"
+        "新乡正处在加快发展的关键时期。让我们紧紧围绕“中原更加出彩”的目标，主动融入郑州都市圈，为中原更加出彩、"
+        "郑州都市圈建设贡献新乡力量，谱写新时代中原更加出彩的新乡篇章。\n"
+        "中共新乡市委 新乡市人民政府\n"
+    )
+    out = _page(raw)
+    assert out["region"] == "河南省新乡市"
