@@ -2484,6 +2484,11 @@ def _editor_note(head: list[str]) -> re.Match | None:
 EDITOR_NOTE_SPANS = 3  # `这是…会议上` / `作的报告。`: the note cut at its meeting, and once more at a bracket
 
 
+# A street office's organ before its head's office (`某街道办事处主任`, `新虹街道办事处主任`): session 49's left-alone
+# list kept the bare `主任`.
+STREET_OFFICE_ORGANS = ("街道办事处", "办事处")
+
+
 def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     """Split what precedes an office word: a place (长城区), a name (龚正), an organ (组织) or 'X'."""
     pre = pre.strip()
@@ -2497,6 +2502,9 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         or regions.load_gazetteer().by_name.get("~" + pre)
     ):
         return None, office, False
+    if organ := next((o for o in STREET_OFFICE_ORGANS if pre.endswith(o)), None):
+        # `某街道办事处主任`: the office's organ without its place (a bare 主任 said nothing of which office)
+        return None, organ + office, False
     if (
         ORG_PREFIX_RE.search(pre)
         or pre.endswith(("部", "委", "局", "办", "厅"))

@@ -280,3 +280,18 @@ def test_a_letter_for_the_central_plains_stays_its_citys():
     )
     out = _page(raw)
     assert out["region"] == "河南省新乡市"
+
+
+# ------------------------------------------------------------------ a street office head's office
+
+
+@pytest.mark.parametrize(
+    "title", ["某街道办事处主任在全街道安全生产工作会议上的讲话", "新虹街道办事处主任在社区工作会议上的讲话"]
+)
+def test_a_street_office_heads_office_keeps_its_organ(title):
+    raw = (
+        f"{title}\n同志们：\n今天召开全街道工作会议，主要任务是总结去年工作，部署今年任务。街道办事处要抓好落实，"
+        "全街道上下要团结一心。\n"
+    )
+    out = _page(raw)
+    assert (out["speaker_title"], out["admin_level"]) == ("街道办事处主任", "township")
