@@ -1309,8 +1309,16 @@ def _glued_part_ends(raw: str) -> list[int]:
         at = raw.find(word)
         while at >= 0:
             end = at + len(word)
-            if R.PART_OPENER.match(raw, end):
-                out.append(end)
+            # a Markdown copy's bold heading (`**2006年工作回顾** 2006年是…`): split after its closing marks, where
+            # later passes would glue the two once the marks go (normalize must give the same text when run twice)
+            marks = end
+            while marks < len(raw) and raw[marks] == "*":
+                marks += 1
+            opener = marks
+            while opener < len(raw) and raw[opener] in " \t\u3000":
+                opener += 1
+            if R.PART_OPENER.match(raw, opener):
+                out.append(marks)
             at = raw.find(word, end)
     return out
 
@@ -1329,7 +1337,7 @@ def _split_glued_parts(lines: _Lines, counts: Counter) -> None:
             start = max(raw.rfind(c, lo, end) for c in "。！？!?") + 1
             if not start and lo:
                 continue
-            part = raw[start:end]
+            part = raw[start:end].strip("*")
             if (
                 R.PART_GLUED_MIN <= len(part) <= R.PART_GLUED_MAX
                 and not any(c in R.PART_PUNCT for c in part)

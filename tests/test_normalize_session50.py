@@ -116,3 +116,15 @@ def test_an_unnumbered_part_glued_between_paragraphs_stands_alone():
     # a sentence that reviews a year, or a task word inside a sentence, stays whole
     for line in ("我们要认真回顾2022年工作，总结经验。", "抓好重点工作今年要见成效。"):
         assert normalize_text("各位代表：\n" + line + "\n").text.split("\n")[-1] == line
+
+
+def test_a_bold_part_heading_is_broken_off_on_the_first_pass():
+    """A Markdown copy's bold part heading (`**2006年工作回顾** 2006年是…`, 新疆 2007 in the shared corpus): broken off
+    on the first pass, where later passes glued it to its paragraph once the marks went and only a second run of
+    normalize broke it — normalize's output must be its own fixed point."""
+    raw = "各位代表：\n**2006年工作回顾** 2006年是“十一五”开局之年。一年来，我们奋发有为。\n**2007年主要任务**\u30002007年要稳中求进。\n"
+    text = normalize_text(raw).text
+    lines = text.split("\n")
+    assert "2006年工作回顾" in lines and "2007年主要任务" in lines
+    assert "2006年是“十一五”开局之年。一年来，我们奋发有为。" in lines
+    assert normalize_text(text).text == text
