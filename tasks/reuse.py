@@ -1359,7 +1359,8 @@ def hits_part(
     ids, cluster, dochash = _doc_codes(members, base)
     if base is not None and [lo, hi] not in _meta(base).get("bounds", []):
         base = None  # another cut of the hash space: nothing to compare group by group
-    h, d, pos, src, counts, fresh = _partition_rows(members, ids, lo, hi, base)
+    h, d, pos, src, counts, fresh, read_docs = _partition_rows(members, ids, lo, hi, base)
+    h, d, pos, src = _by_hash(h, d, pos, src)
     rows = int(counts.sum())
     (out / "rows").mkdir(parents=True, exist_ok=True)
     stored = np.empty(len(h), dtype=ROW_DTYPE)
@@ -1379,7 +1380,7 @@ def hits_part(
         take = o[np.repeat(changed, size)]  # every row of a changed group: its counts need them all
         # ... but its pairs of two earlier rows are the earlier hits (carried below) where the group
         # was paired before (a group of 2+ rows then, not a formula): only pairs with a new row are made
-        old_doc = _same_rows(base, lo, ids, dochash, h, d, pos)
+        old_doc = _same_rows(base, lo, ids, dochash, h, d, pos, read_docs)
         before_formula = np.load(base / "formulae" / f"{lo:04d}.npy")["hash"]
         trusted = changed & (prev["hash"][at] == ghash) if len(prev) else np.zeros(len(gs), bool)
         trusted &= ~_in_sorted(ghash, np.unique(before_formula))
@@ -1465,24 +1466,58 @@ def hits_part(
     }
 
 
+def _by_hash(h: np.ndarray, d: np.ndarray, pos: np.ndarray, src: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A partition's rows in hash order (stable: ties keep their order), as rows/PPPP.npy stores
+    them. The next run takes most of its rows from that file with masks, which keep the order, so
+    its rows come as one long sorted run plus the few rows read: the stable sorts here and in
+    _group_digests (timsort finds the runs) then cost ~1/40 of sorting them afresh, which was
+    ~10 % of a hits part on a 5k night with no change at all (session 50)."""
+    if len(h) < 2 or bool((h[1:] >= h[:-1]).all()):
+        return h, d, pos, src
+    o = np.argsort(h, kind="stable")
+    return h[o], d[o], pos[o], src[o]
+
+
 def _by_a(rec: np.ndarray) -> np.ndarray:
     """Hits sorted by document a (stable): how every hits file is laid out."""
     return _records(rec, stable_order(rec["a"]))
 
 
 def _same_rows(
-    base: Path, lo: int, ids: pa.Array, dochash: np.ndarray, h: np.ndarray, d: np.ndarray, pos: np.ndarray
+    base: Path,
+    lo: int,
+    ids: pa.Array,
+    dochash: np.ndarray,
+    h: np.ndarray,
+    d: np.ndarray,
+    pos: np.ndarray,
+    read_docs: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per document code: whether the document has the same anchor rows in this partition (hash and
     offset) and the same id and cluster as in the earlier artifact `base`. The pairs of two such
     rows in an anchor group paired before are the earlier hits (hits_part carries them). Judged
     per document and partition, not per shard: a +1 % run's members stage re-runs most shards
-    (20k: 20 of 25 canonical files changed, for 33 of 7,440 earlier documents)."""
+    (20k: 20 of 25 canonical files changed, for 33 of 7,440 earlier documents).
+
+    read_docs (_partition_rows): per document code, whether its rows were read from an anchors file
+    rather than taken from base's rows. A document taken from base has base's rows by construction,
+    so only the read ones' rows are summed: summing every row of the partition twice (np.add.at)
+    was ~12 % of a hits part on a 5k night with no change at all (session 50)."""
     n = len(ids)
     remap = _code_remap(base, ids)
+    same_doc = np.zeros(n, dtype=bool)
+    at = remap >= 0
+    same_doc[remap[at]] = _listing_doc_hashes(base)[at] == dochash[remap[at]]
+    if read_docs is not None:
+        if not read_docs.any():
+            return same_doc
+        now = read_docs[d]
+        h, d, pos = h[now], d[now], pos[now]
     was = _base_rows(base / "rows" / f"{lo:04d}.npy")
     wd = remap[was["doc"]] if len(was) else np.zeros(0, np.int64)
     ok = wd >= 0  # the two fields read, not the records (a masked record copy goes field by field)
+    if read_docs is not None:
+        ok[ok] = read_docs[wd[ok]]
     was_hash, was_pos, wd = was["hash"][ok], was["pos"][ok], wd[ok]
 
     def per_doc(hh: np.ndarray, dd: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1492,11 +1527,10 @@ def _same_rows(
 
     now_sum, now_n = per_doc(h, d, pos)
     was_sum, was_n = per_doc(was_hash, wd, was_pos)
-    before = _listing_doc_hashes(base)
-    same_doc = np.zeros(n, dtype=bool)
-    at = remap >= 0
-    same_doc[remap[at]] = before[at] == dochash[remap[at]]
-    return same_doc & (now_sum == was_sum) & (now_n == was_n)
+    same = (now_sum == was_sum) & (now_n == was_n)
+    if read_docs is not None:
+        same |= ~read_docs
+    return same_doc & same
 
 
 def _listing_doc_hashes(base: Path) -> np.ndarray:
@@ -1578,16 +1612,18 @@ def _source_id(member_dir: str) -> str:
 
 
 def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: Path | None) -> tuple[Any, ...]:
-    """The anchor rows of parts [lo, hi) of every shard (hash, document code, offset, shard index)
-    and the shard x part row counts (hits_plan's weights, kept in the artifact). The rows of a
-    shard whose anchors file the earlier artifact `base` read are taken from its rows/PPPP.npy
-    (document codes moved to this corpus's), not read and matched by doc id again: a nightly
-    run reads the new and re-run shards only."""
+    """The anchor rows of parts [lo, hi) of every shard (hash, document code, offset, shard index),
+    the shard x part row counts (hits_plan's weights, kept in the artifact), the rows read and, with
+    base rows, per document code whether its rows were read (not taken from base: _same_rows). The
+    rows of a shard whose anchors file the earlier artifact `base` read are taken from its
+    rows/PPPP.npy (document codes moved to this corpus's), not read and matched by doc id again: a
+    nightly run reads the new and re-run shards only."""
     ident = [_source_id(m) for m in members]
     width = hi - lo
     counts = np.zeros((len(members), width), np.int64)
     fresh = list(range(len(members)))
     partly_read = 0  # rows of partly known shards' unknown documents
+    read_docs = None  # per document code: its rows were read, not taken from base's (None: no base rows)
     parts_h, parts_d, parts_pos, parts_src = [], [], [], []
     stored_file = base / "rows" / f"{lo:04d}.npy" if base is not None else None
     if base is not None and stored_file is not None and stored_file.exists():
@@ -1636,6 +1672,8 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
                 partly_read += int(sel.sum())
         parts_h.append(stored["hash"][keep])
         parts_d.append(d[keep])
+        read_docs = np.ones(len(ids), dtype=bool)
+        read_docs[d[keep]] = False  # a document with a row taken from base: all its rows are base's
         parts_pos.append(stored["pos"][keep].astype(np.int64))
         parts_src.append(srcs[keep])
         del stored
@@ -1655,7 +1693,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
     read = (int(counts[fresh].sum()) if fresh else 0) + partly_read
     if not parts_h:
         z = np.zeros(0, np.int64)
-        return np.zeros(0, np.uint64), z, z, z, counts, read
+        return np.zeros(0, np.uint64), z, z, z, counts, read, read_docs
     return (
         np.concatenate(parts_h).astype(np.uint64),
         np.concatenate(parts_d).astype(np.int64),
@@ -1663,6 +1701,7 @@ def _partition_rows(members: list[str], ids: pa.Array, lo: int, hi: int, base: P
         np.concatenate(parts_src).astype(np.int64),
         counts,
         read,
+        read_docs,
     )
 
 

@@ -1137,3 +1137,45 @@ def test_the_flow_knows_a_reuse_step_that_lends_the_earlier_rows(tmp_path):
     made.write_text(made.read_text().replace(reuse._code_version(), "other-code"))
     assert reuse._reuse_base(before["reuse"], reuse._code_version(), meta["base"]) is None
     assert stages.reuse_kind(inputs, {"earlier": before["reuse"]}) == ""
+
+
+def test_rows_are_stored_by_hash_and_only_the_read_documents_rows_are_compared(tmp_path, monkeypatch):
+    """A night takes most of a partition's rows from the earlier rows/PPPP.npy. Stored in hash order,
+    those rows come back as one sorted run (the group sort then costs ~1/40 of sorting them anew),
+    and a document whose rows were taken from there has the earlier rows by construction: _same_rows
+    sums only the rows of the documents read (a new shard, a changed text, one that lost every row
+    of a partition), with the answer of summing them all. Incremental == cold, byte for byte."""
+    shards = corpus_docs()
+    changed = [[dict(d) for d in s] for s in shards]
+    changed[1][3]["text"] = changed[1][3]["text"][:-300]  # a text cut: its rows of some partitions are gone
+    first_dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards[:2])]
+    run_steps(first_dirs, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+
+    calls = []
+    plain = reuse._same_rows
+
+    def checked(base, lo, ids, dochash, h, d, pos, read_docs=None):
+        got = plain(base, lo, ids, dochash, h, d, pos, *(() if read_docs is None else (read_docs,)))
+        assert (got == plain(base, lo, ids, dochash, h, d, pos)).all()  # every row summed
+        calls.append((read_docs, d))
+        return got
+
+    monkeypatch.setattr(reuse, "_same_rows", checked)
+    dirs = [write_shard(tmp_path / f"t{k}", docs) for k, docs in enumerate(changed)]
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    run_steps(dirs, tmp_path / "cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert 0 < inc["reuse_hits"]["anchor_rows_read"] < inc["reuse_hits"]["anchor_rows"]
+    assert len(calls) > 1 and all(read is not None for read, _ in calls)
+    read = np.unique(np.concatenate([np.flatnonzero(r) for r, _ in calls]))
+    listed = {x: i for i, x in enumerate(reuse._doc_codes(dirs)[0].to_pylist())}
+    cut = listed[changed[1][3]["doc_id"]]
+    new = [listed[d["doc_id"]] for d in changed[2]]
+    assert cut in read and set(new) <= set(read.tolist()) and len(read) < len(listed)
+    # the rows summed now are the rows read (shard 0, the same file, and shard 1's other documents: taken)
+    assert sum(int(r[d].sum()) for r, d in calls) == inc["reuse_hits"]["anchor_rows_read"]
+    for run in ("first", "inc", "cold"):
+        for f in sorted((tmp_path / run / "hits" / "rows").glob("[0-9][0-9][0-9][0-9].npy")):
+            h = np.load(f)["hash"]
+            assert (h[1:] >= h[:-1]).all(), f
