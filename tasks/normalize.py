@@ -910,9 +910,17 @@ def _split_joined_head(lines: _Lines) -> None:
             i += 1
             continue
         if R.HEAD_SALUTATION.match(lines.keys[i]):
+            # below a head line (a page that opens on the salutation is a speech alone: left as it is)
+            if seen and (end := _salutation_end(lines.raw[i])) is not None:
+                lines.split(i, [end])  # `同志们：今天，…`: the first paragraph on a line of its own
             return  # the speech begins: what follows is body, never broken here
         if sal := R.TITLE_THEN_SALUTATION.search(lines.raw[i], 0, R.TITLE_SALUTATION_CHARS):
             lines.split(i, [sal.start("sal")])  # the title and the speech it runs into: the salutation opens a line
+        elif seen and (end := _salutation_end(lines.raw[i])) is not None:
+            lines.split(i, [end])  # `尊敬的各位领导：…`: the paragraph is looked at as the line was
+            i += 1
+            seen += 1
+            continue
         seen += 1
         if tail := R.FONT_BAR_TAIL.match(lines.raw[i]):
             lines.cut(i, 0, tail.end(), "chrome.toolbar")
@@ -947,6 +955,21 @@ def _split_joined_head(lines: _Lines) -> None:
             if len(raw) > R.HEAD_SPLIT_CHARS:
                 continue  # a head longer than the window: its last piece is looked at in turn (seen bounds the passes)
         i += 1
+
+
+def _salutation_end(raw: str) -> int | None:
+    """Where the salutation opening line `raw` ends when its first paragraph follows on the line (see
+    R.OPENING_SALUTATION); None when the line is the salutation alone or what precedes the colon is no addressee."""
+    m = R.OPENING_SALUTATION.match(raw)
+    if not m:
+        return None
+    rest = raw[m.end() :].strip()
+    if len(rest) < R.SALUTATION_BODY_MIN or not R.SALUTATION_BODY_END.search(rest):
+        return None
+    pieces = [p for p in R.ADDRESSEE_PIECES.split(raw[: m.end() - 1].strip(" \t\u3000*#")) if p]
+    if not pieces or not all(R.ADDRESSEE_WORD.search(p) for p in pieces):
+        return None
+    return m.end()
 
 
 def _opening_glued_title_end(raw: str) -> int | None:

@@ -597,6 +597,21 @@ TITLE_THEN_SALUTATION = re.compile(
     r"(?P<sal>(?:各位代表|各位委员|同志们|代表们)[:,，：])"
 )
 GLUED_TITLE = re.compile(r"[^。；！？]*(?:讲话|致辞|报告|发言|主持词|讲稿|贺词|献词|演讲|开幕词|闭幕词)(?:稿)?$")
+# The salutation that opens the speech sharing its line with the first paragraph (`同志们：今天，我们召开…`: a doc
+# site's copy that lost the <p> after it; `各位委员，同志们：市政协X届X次会议…`): broken after its colon
+# (normalize._split_joined_head), so the first paragraph stands on a line of its own as in a copy that kept its breaks.
+# Only addressees before the colon: each piece between 、，, and spaces names those addressed (ADDRESSEE_WORD), the
+# whole at most 40 characters (`尊敬的各位领导、各位来宾，女士们、先生们：` has 20); what follows the colon is a
+# paragraph: SALUTATION_BODY_MIN+ characters with a sentence's end (`各位代表：` over its paragraph's line is left as
+# it is). Only the page's head is looked at, only its first salutation, and only below a head line (a page opening
+# on the salutation is a speech alone: normalize leaves it as it is, SPEECH_SAMPLES).
+OPENING_SALUTATION = re.compile(rf"[ \t\u3000*#]*(?:{vocab.SALUTATION_WORDS})[^。！？；：:!?;\n]{{0,40}}?[：:]")
+ADDRESSEE_PIECES = re.compile(r"[、，,\s]+")
+ADDRESSEE_WORD = re.compile(
+    r"们|各位|领导|代表|委员|来宾|嘉宾|同志|朋友|同学|老师|同仁|乡亲|家长|女士|先生|校友|职工|书记|主席|市长|县长|省长|部长|局长|主任"
+)
+SALUTATION_BODY_MIN = 10  # a paragraph's first sentence after the colon, not a word or a label's value
+SALUTATION_BODY_END = re.compile(r"[。！？!?]")
 _DATE_CN = r"\d{4}年\d{1,2}月\d{1,2}日"
 _STAMP = r"\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|" + _DATE_CN + r"\s*\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?"
 _DASH = r"[—―─\-]"  # — and its look-alikes: ― (U+2015), ─ (box drawing), - (a folded －)
