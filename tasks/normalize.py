@@ -1303,13 +1303,16 @@ def _split_glued_headings(
             if not n:
                 continue
             follows = n == last.get(style, 0) + 1 or (n == 1 and prev_style not in ("", style))
+            # a line's own heading, the first of its style the page shows (`**二、2014年工作安排**今年是…` when `一、`
+            # ran into the head above): its end is read too
+            opens = a == 0 and style not in last
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
                 # a `1.` heading is only broken before: its line is often a glossary's term and definition
                 # (`21.窄带物联网：英文名称是Narrow Band…`), whose spaces are no heading's end
                 if (
-                    follows
+                    (follows or opens)
                     and style != "1."
                     and len(raw) < R.JOINED_LINE_MIN
                     and (end := _heading_end(raw, a, mark_ends[a])) is not None

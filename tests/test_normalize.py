@@ -1953,12 +1953,13 @@ def _glued_reference(lines, counts) -> None:
             if not n:
                 continue
             follows = n == last.get(style, 0) + 1 or (n == 1 and prev_style not in ("", style))
+            opens = a == 0 and style not in last  # the first heading of its style the page shows (session 51)
             if a == 0 or follows:
                 if a:
                     breaks.setdefault(i, []).append(a)
                 end = (
                     normalize._heading_end(raw, a, mark_ends[a])
-                    if follows and style != "1." and len(raw) < R.JOINED_LINE_MIN
+                    if (follows or opens) and style != "1." and len(raw) < R.JOINED_LINE_MIN
                     else None
                 )
                 if end is not None:

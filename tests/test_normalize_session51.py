@@ -52,3 +52,43 @@ def test_a_salutation_without_its_paragraph_or_addressees_is_left_as_it_is():
     assert "同志们：做好今年的工作，任务艰巨，责任重大。让我们团结一心，奋力拼搏。" in lines
     raw = "在全县经济工作会议上的讲话\n今年工作要求:全县上下要坚定信心,真抓实干,确保完成全年目标任务。\n"
     assert "今年工作要求：全县上下要坚定信心，真抓实干，确保完成全年目标任务。" in _lines(raw)
+
+
+# A heading whose paragraph opens on a time phrase and its comma (`今年以来，`, `近年来，`, `去年，`): real doc-site
+# copies (fanwenq.com, book118.com) lost the break between them. In the second, the clause opener further on
+# (`认真贯彻`) had cut the heading after the time phrase: `…常抓不懈今年以来，全区上下`.
+def test_a_heading_running_into_a_time_phrase_ends_before_it():
+    raw = (
+        "同志们:\n下面,我讲几点意见。\n一、进一步深化认识今年以来,我区各级各部门高度重视安全生产,强化工作责任。\n"
+        "二、认清形势,深化认识,务必做到警钟长鸣、常抓不懈近年来,全区上下认真贯彻落实上级决策部署,安全形势总体稳定。\n"
+    )
+    assert _headings(raw) == [
+        ("1", "一、", "进一步深化认识"),
+        ("2", "一、", "认清形势，深化认识，务必做到警钟长鸣、常抓不懈"),
+    ]
+    assert "近年来，全区上下认真贯彻落实上级决策部署，安全形势总体稳定。" in _lines(raw)
+
+
+# A report's part heading (`2019年工作安排`, `2018年工作回顾`) run into its first paragraph, which opens on the year
+# or `今年`/`过去`: no comma after it (`今年是…`, `今年经济社会发展任务重`), the year typeset with a space (`2003 年`).
+def test_a_part_heading_running_into_its_period_ends_before_it():
+    raw = (
+        "各位代表:\n现在,我代表市人民政府向大会报告工作。\n一、2018年工作回顾过去一年,我们做了大量工作,成效明显。\n"
+        "二、2019 年政府工作任务今年经济社会发展任务重、挑战多、要求高。我们要突出重点、把握关键。\n"
+    )
+    assert _headings(raw) == [("1", "一、", "2018年工作回顾"), ("2", "一、", "2019年政府工作任务")]
+    # the object of a verb is no paragraph's start: `认真回顾过去五年的工作` is read on to its paragraph's time phrase
+    raw = "各位代表:\n现在报告工作。\n一、认真回顾过去五年的工作过去五年,我们做了很多工作。\n"
+    assert _headings(raw) == [("1", "一、", "认真回顾过去五年的工作")]
+
+
+# A markdown copy joined a few paragraphs at a time: `一、` ran into the head above (`**政府工作报告**（…）**一、…**`),
+# so `二、` at its line's start did not continue a run the page had shown, and its end was not read.
+def test_the_first_heading_a_page_shows_has_its_end_read():
+    raw = (
+        "**政府工作报告**（2014年1月24日在贵阳市第十三届人民代表大会第四次会议上）**一、2013年工作回顾**\n"
+        "过去一年,我们在省委、省政府和市委的坚强领导下,做了大量工作。\n"
+        "**二、2014年工作安排**今年是深入贯彻落实党的十八届三中全会精神的第一年。我们要突出重点。\n"
+    )
+    assert "二、2014年工作安排" in _lines(raw)
+    assert ("2", "一、", "2014年工作安排") in _headings(raw) or ("1", "一、", "2014年工作安排") in _headings(raw)
