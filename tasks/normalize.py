@@ -2585,6 +2585,31 @@ def _spaces(line: str, counts: Counter) -> str:
 
 # ============================================================================ layout
 
+
+def _join_space_wraps(lines: list[str], counts: Counter) -> list[str]:
+    """A PDF's wraps turned into spaces inside words (see R.SPACE_WRAP_BETWEEN): dropped when the page's such spaces
+    stand a print line's width (or a multiple of it) apart."""
+    found = [[m.start() for m in R.SPACE_WRAP_BETWEEN.finditer(line)] if " " in line else [] for line in lines]
+    gaps = [b - a for at in found for a, b in itertools.pairwise(at)]
+    if len(gaps) < R.SPACE_WRAP_GAPS_MIN:
+        return lines
+    width = sorted(gaps)[len(gaps) // 2]
+    if not R.SPACE_WRAP_WIDTH_MIN <= width <= R.SPACE_WRAP_WIDTH_MAX:
+        return lines
+    fits = sum(
+        1 for g in gaps if any(abs(g - k * width) <= R.SPACE_WRAP_SLACK for k in range(1, R.SPACE_WRAP_MULTIPLES + 1))
+    )
+    if fits < R.SPACE_WRAP_SHARE * len(gaps):
+        return lines
+    out = []
+    for line, at in zip(lines, found, strict=True):
+        if at:
+            line, n = R.SPACE_WRAP_BETWEEN.subn("", line)
+            counts["layout.space_wrap"] += n
+        out.append(line)
+    return out
+
+
 _TERMINAL = "。！？；：…”」）)!?;:"
 _TITLE_DONE = re.compile(r".*(?:讲话|致辞|发言|会议上|会上|大会上)[）)]?$")
 _TITLE_START = re.compile(r"^(?:——|--|－－|[（(])?.{0,12}?在")
@@ -3088,6 +3113,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
         text = _width(text, counts)
     text = _punctuation(text, counts)
     out_lines = [_spaces(line, counts) for line in text.split("\n")]
+    if " " in text:
+        out_lines = _join_space_wraps(out_lines, counts)
     out_lines = [s for s in _join_sentence_lines(out_lines, counts) if s]
     out_lines = _join_title_wraps(out_lines, counts)
     out_lines = _join_hard_wraps(out_lines, counts)

@@ -920,6 +920,21 @@ HEADING_OPENER = re.compile(
     r"|各位代表[，！!：:]|按照|根据(?!地)|面对|围绕|今年(?:要|将|重点)|一是"
     r"|(?<![须—])(?:" + HEADING_CLAUSE + "))"
 )
+# A PDF's text copied out with its fixed-width wraps turned into spaces (a doc site's preview: `…凝心聚力、加 快发展的
+# 一年，也是…取得突 破性进展的一年`): a space between two Han characters where the print line ended, inside words. The
+# page's such spaces stand a print line's width apart (27 and 31 characters on two real doc-site previews), or a
+# multiple of it where a wrap fell next to punctuation (that space goes already): when SPACE_WRAP_GAPS_MIN+ gaps
+# between them on the page's lines have a median width of SPACE_WRAP_WIDTH_MIN..MAX characters and
+# SPACE_WRAP_SHARE of them are within SPACE_WRAP_SLACK of a multiple of it, every such space of the page goes
+# (normalize._join_space_wraps). Spaces a page sets between names or keywords stand a few characters apart; a byline's
+# one space has no gap to measure.
+SPACE_WRAP_BETWEEN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+SPACE_WRAP_GAPS_MIN = 3
+SPACE_WRAP_WIDTH_MIN = 15  # narrower than any printed page's line of Chinese text
+SPACE_WRAP_WIDTH_MAX = 60  # a landscape page's line
+SPACE_WRAP_SLACK = 2  # a line's width varies by a character or two with its punctuation
+SPACE_WRAP_SHARE = 0.8
+SPACE_WRAP_MULTIPLES = 4  # a run of wraps that fell next to punctuation
 # A `一、` heading has no sentence end, so a copy that joined it to the first heading of the level below leaves no mark
 # between them (`二、2026年主要任务（一）扩大有效需求。…`: GLUED_HEADING finds none, and the `（一）` run is lost with its
 # heading, session 49's grouped layout: 23 such pairs). The bracket numeral within HEADING_SPACE_MAX characters of
@@ -1185,6 +1200,12 @@ class Rule:
 
 _SPEECH = "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。\n"
 
+# a paragraph printed 27 characters a line (layout.space_wrap's example: its wraps joined with spaces)
+_WRAPPED_EXAMPLE = (
+    "即将过去的一年，是我镇解放思想、凝心聚力、加快发展的一年，也是破除万难、创新机制、农业工作取得突破性进展的一年。"
+    "今天我们召开这次全镇农业工作会议，旨在深入学习贯彻党的十七届三中全会和经济工作会议精神，认真总结我镇的农业工作，"
+    "分析当前形势，理清思路，科学部署明年农业工作。"
+)
 RULES: tuple[Rule, ...] = (
     Rule(
         "chrome.consent",
@@ -1440,6 +1461,11 @@ RULES: tuple[Rule, ...] = (
         "layout.hard_wrap",
         "text wrapped at a fixed width is joined into paragraphs",
         "过去一年，全市经济运行稳中有进，地区生产\n总值增长百分之六，一般公共预算收入增长百\n分之五，城乡居民收入稳步提高，质量效益持\n续提升，创新动能不断增强，改革开放纵深推\n进，民生福祉明显改善，生态环境持续向好，\n社会大局和谐稳定，政府自身建设全面加强。\n",
+    ),
+    Rule(
+        "layout.space_wrap",
+        "a PDF's text whose fixed-width wraps became spaces has the spaces inside its words dropped",
+        " ".join(_WRAPPED_EXAMPLE[i : i + 27] for i in range(0, len(_WRAPPED_EXAMPLE), 27)) + "\n",
     ),
     Rule(
         "layout.sentence_line",

@@ -92,3 +92,34 @@ def test_the_first_heading_a_page_shows_has_its_end_read():
     )
     assert "二、2014年工作安排" in _lines(raw)
     assert ("2", "一、", "2014年工作安排") in _headings(raw) or ("1", "一、", "2014年工作安排") in _headings(raw)
+
+
+# A doc site's preview of a PDF (wenku.docs.qq.com): the print lines' wraps became spaces, inside words
+# (`加 快发展`, `突 破性进展`, `学习贯 彻`), a print line's width (27 characters on that page) apart.
+PARAGRAPH = (
+    "即将过去的20XX年,是我镇解放思想、凝心聚力、加快发展的一年,也是破除万难、创新机制、农业工作取得突破性进展的一年。"
+    "今天我们召开这次全镇农业工作会议,旨在深入学习贯彻党的十七届三中全会、区委九届五次全委会和经济工作会议精神,认真总结"
+    "08年我镇的农业工作,分析当前形势,理清思路,科学部署09年农业工作。刚才,王浩同志已全面客观地总结了我镇今年的农业工作。"
+)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """The text's print lines (`width` characters) joined with a space, as the preview gives them."""
+    return " ".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+SPACE_WRAPPED = "镇长在农业工作总结会上的讲话\n同志们:\n" + _wrapped(PARAGRAPH, 27) + "\n"
+
+
+def test_a_pdf_preview_whose_wraps_became_spaces_has_its_words_joined():
+    text = normalize_text(SPACE_WRAPPED).text
+    for word in ("加快发展的一年", "突破性进展", "学习贯彻", "经济工作会议精神", "已全面客观地总结"):
+        assert word in text, text
+    assert " " not in text.split("\n", 2)[2]
+
+
+def test_spaces_a_few_characters_apart_are_no_wraps():
+    # names and keywords set apart by spaces, a byline's one space: no print line's width between them
+    raw = "在全县表彰大会上的讲话\n县长 王勇\n受表彰的有 张三 李四 王五 赵六 孙七 周八 吴九。\n同志们:\n今天我们召开表彰大会。\n"
+    lines = normalize_text(raw).text.split("\n")
+    assert "受表彰的有 张三 李四 王五 赵六 孙七 周八 吴九。" in lines, lines
