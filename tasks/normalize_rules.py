@@ -905,6 +905,10 @@ HEADING_SPACE = re.compile(r"[ \t\u3000\u00a0]*+[^。！？；!?;\s]{1,40}?[ \t\
 # corpus: none of the 10,817 `一、`/`（一）`/`1.` headings of its pages as given holds one of these where the pattern
 # reads (the same two false cuts as before: `谋篇布局“十四五”，…`, a resolution's `在《报告》第8页…`); the grouped
 # layout's run-on headings 1,658 -> 1,629.
+# Or (session 51) right after the noun a heading of understanding ends on (`深刻认识…的极端重要性`, `准确把握…的重大意义`:
+# 意义, 重要性, 必要性, 紧迫性) when a Han character follows that does not go on with it (和/与/及/并, 在/是/的/所,
+# 不/认/上/中/方, 而/也/就/更/仍/还): real doc-site copies (sanweiyuan.com `…的极端重要性营商环境是一个地方…`,
+# wtabcd.cn `…的重大意义市委、市政府旗帜鲜明地提出…`).
 HEADING_CLAUSE = (
     r"我们(?:要|将|坚持|必须|始终)|这是|(?:本届|各级)政府|(?:坚持|始终)把"
     r"|只有|唯有|只要|如果|虽然|尽管|因为|由于|无论|当今"
@@ -916,6 +920,7 @@ HEADING_OPENER = re.compile(
     r"|(?:19|20)\d\d[ \t]?年(?:以来)?|“十[一二三四五六七]五”(?:时期|期间)?)[，,是]"
     r"|(?:(?:今年|去年|年初|近年|近几年|多年|长期|近期|近一个时期|一个时期|近段时间|上半年)以来|近年来|近几年来?|多年来"
     r"|去年|上半年|前三季度|一季度|目前|近期)[，,]"
+    r"|(?:(?<=意义)|(?<=[要必紧迫]性))(?=[\u4e00-\u9fff])(?![和与及并在是的所不认上中方而也就更仍还])"
     r"|(?:(?<=[年”作]回顾)|(?<=任务|安排|工作|成就|要求|成效))(?:今年|去年|过去|刚刚过去|(?:19|20)\d\d[ \t]?年|“十[一二三四五六七]五”)"
     r"|各位代表[，！!：:]|按照|根据(?!地)|面对|围绕|今年(?:要|将|重点)|一是"
     r"|(?<![须—])(?:" + HEADING_CLAUSE + "))"

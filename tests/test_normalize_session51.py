@@ -123,3 +123,20 @@ def test_spaces_a_few_characters_apart_are_no_wraps():
     raw = "在全县表彰大会上的讲话\n县长 王勇\n受表彰的有 张三 李四 王五 赵六 孙七 周八 吴九。\n同志们:\n今天我们召开表彰大会。\n"
     lines = normalize_text(raw).text.split("\n")
     assert "受表彰的有 张三 李四 王五 赵六 孙七 周八 吴九。" in lines, lines
+
+
+# A heading of understanding (`深刻认识…的极端重要性`, `准确把握…的重大意义`) run into its paragraph's first words:
+# real doc-site copies (sanweiyuan.com, wtabcd.cn).
+def test_a_heading_ending_on_the_significance_it_names_ends_there():
+    raw = (
+        "同志们:\n下面,我讲四点意见。\n一、提高站位,深刻认识优化营商环境的极端重要性营商环境是一个地方经济软实力和"
+        "综合竞争力的重要体现。\n二、站位全局,准确把握推进“一号工程”的重大意义市委、市政府旗帜鲜明地提出优化营商环境"
+        "“一号工程”。\n"
+    )
+    assert _headings(raw) == [
+        ("1", "一、", "提高站位，深刻认识优化营商环境的极端重要性"),
+        ("2", "一、", "站位全局，准确把握推进“一号工程”的重大意义"),
+    ]
+    # the noun going on (`重要性和紧迫性`, `意义在于`) is no heading's end
+    raw = "同志们:\n下面讲两点。\n一、深刻认识做好安全生产工作的重要性和紧迫性我们要把安全放在首位。\n"
+    assert _headings(raw) == [("1", "一、", "深刻认识做好安全生产工作的重要性和紧迫性")]
