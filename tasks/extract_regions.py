@@ -38,6 +38,41 @@ OWN_DOCUMENT_ONLY = ("台湾省", "香港特别行政区", "澳门特别行政�
 
 # Codes of non-administrative zones jionlp lists among counties (开发区, 高新区 …): never a jurisdiction name.
 _ZONE_WORDS = ("开发区", "高新", "经济", "管理区", "示范区", "市直辖", "省直辖", "园区", "新城")
+# What every city calls its own zones (`高新区党工委`, `示范区(高新区)`, `新区建设`, `开发区管委会`): no place's name. The
+# table gives 镇江新区 and 兰州新区 the alias 新区 and lists 开发区 (18 counties), 经济开发区 (14), 工业园区 (10), 高新区 (3)
+# … as townships: 三门峡's and 盐城's zone pages went to 镇江新区, a zone's 党工委 meeting was read as a township's own
+# congress (this round's fresh pages). A township name made of these words only (optionally after 县/市/区 and before
+# 街道/管委会) is dropped; so is such an alias.
+GENERIC_AREA_WORDS = (
+    "经济技术开发区",
+    "高新技术产业开发区",
+    "高新技术开发区",
+    "高新技术产业园区",
+    "经济开发区",
+    "工业开发区",
+    "工业园区",
+    "产业园区",
+    "开发区",
+    "高新区",
+    "保税区",
+    "示范区",
+    "试验区",
+    "工业区",
+    "管理区",
+    "园区",
+    "新区",
+    "新城",
+)
+_GENERIC_AREA_RE = re.compile(
+    rf"(?:县|市|区)?(?:{'|'.join(GENERIC_AREA_WORDS)})(?:街道|管委会|管理委员会|直属乡镇|类似乡级单位|办事处)?"
+)
+
+
+def _generic_area(name: str) -> bool:
+    """Whether `name` is only a generic zone word (开发区, 经济开发区管委会, 县经济开发区), no place's own name."""
+    return _GENERIC_AREA_RE.fullmatch(name) is not None
+
+
 # Aliases that are everyday words in speeches (jionlp's alias of 和平区 is 和平 …): evidence only with suffix.
 _COMMON_POS = {"n", "v", "a", "d", "vn", "an", "ad", "m", "q", "r", "t", "f", "s", "nz", "l", "i", "j", "c", "p", "u"}
 _NAME_POS = {"ns", "nr", "nrt", "nt", "nrfg"}
@@ -252,7 +287,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
             continue
         if line.startswith("\t\t\t"):  # township: name only
             town = line.strip()
-            if county_div is not None and len(town) >= 3:
+            if county_div is not None and len(town) >= 3 and not _generic_area(town):
                 gz.towns.setdefault(town, []).append(county_div.code or "")
             continue
         parts = line.strip().split("\t")
@@ -276,6 +311,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
                     and tags.get(a) in _NAME_POS
                     and name not in _GENERIC_FULL
                     and a not in _ZONE_WORDS  # 新城 (新城区's): `产业新城` is a common word
+                    and not _generic_area(a)  # 新区 (镇江新区's, 兰州新区's)
                 ):
                     aliases.append((a, county_div))
         elif line.startswith("\t"):
