@@ -3075,6 +3075,19 @@ TITLE_OFFICE_MAX = (
 )
 
 
+# A development zone, industrial park or new area is run by a party working committee (党工委) and an administrative
+# committee (管委会), never by a 区委 or 区政府 — those are a district's; a street office's 党工委 is 街道党工委. Such an
+# office was read as a township's (`高新区党工委书记` with the zone's meeting taken for a township's congress) or, after
+# `市委常委、`, as its city's (this round's fresh pages). The table says what a zone is: the statistical division codes
+# list national and provincial zones at county level under the city that runs them (320971 盐城经济技术开发区, 411271
+# 河南三门峡经济开发区: codes xx7x), and extract_regions keeps them out of the names a page is placed by. So a zone's page
+# is of county level, placed in the city (or county) it names; an office that also holds a county's or a district's
+# (`区委书记、高新区党工委书记`, `常务副县长、…园区管委会主任`) is that division's.
+ZONE_KIND = "园"
+ZONE_OFFICE_RE = re.compile(r"区(?:党工委|工委|管委会|管理委员会)")
+DIVISION_OFFICE_RE = re.compile(r"[县区旗](?:委|长|人民政府|政府)")
+
+
 # The level a jurisdiction kind fixes without its place (m9: 13 of 19 county and township pages of 35 fresh real pages
 # had a level and no region they named in full: `县长在…`, `镇党委书记…`, `*县人民政府`, `全区` counts). 市 is absent: a
 # 市长 or 全市 is a prefecture's or a county-level city's (钟祥市); 州 (an autonomous prefecture, a league, a 地区:
@@ -3086,11 +3099,12 @@ LEVEL_OF_KIND_ALONE = {
     "州": regions.PREFECTURE,  # 州, 盟 and 地区 are prefectures (session 48: a 地委 page had no level)
     "区": regions.COUNTY,
     "镇": regions.TOWNSHIP,
+    ZONE_KIND: regions.COUNTY,  # a zone is listed at county level (ZONE_KIND)
 }
 
 
 # The kinds of a county's or a township's page: the ones a government site named by initials is read for
-COUNTY_PAGE_KINDS = ("县", "区", "旗", "镇")
+COUNTY_PAGE_KINDS = ("县", "区", "旗", "镇", ZONE_KIND)
 
 
 GOV_SELF_RE = re.compile(
@@ -3357,6 +3371,8 @@ def _kind_hint(
     if st and title and (pre := title.split("在", 1)[0]).endswith(st) and len(pre) <= TITLE_OFFICE_MAX:
         # `某街道办事处主任在…上的讲话`: the office kept only `主任`; its organ stands before it in the title
         st = pre
+    if ZONE_OFFICE_RE.search(st) and not DIVISION_OFFICE_RE.search(st):
+        return ZONE_KIND  # `高新区党工委书记`, `市委常委、金普新区党工委书记、管委会主任`: a zone's own office
     for key, kind in KIND_OF_OFFICE:
         if key in st:
             if key == "主席" and "自治区" in st:
@@ -4251,6 +4267,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         title_zone, head_zone, text[body_start : body_start + 60000], kind, body_at=(text, body_start)
     )
     out["region"], out["region_code"], out["admin_level"] = rr.region, rr.region_code, rr.admin_level
+    if kind == ZONE_KIND and out["admin_level"] == regions.PREFECTURE:
+        out["admin_level"] = regions.COUNTY  # the zone's own level; its region is the city that runs it
     if out["admin_level"] is None:
         # the place is unknown (`*县人民政府`, `××镇`, a template's `XX区`) but the office or the text's own 全县/全镇
         # fixes the level; a 市 may be a prefecture or a county-level city, so it says none (LEVEL_OF_KIND_ALONE)

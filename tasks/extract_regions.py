@@ -1110,6 +1110,7 @@ LEVEL_OF_KIND = {
     "县": COUNTY,
     "旗": COUNTY,
     "镇": TOWNSHIP,
+    "园": COUNTY,  # a development zone (extract.ZONE_KIND): listed at county level under the city that runs it
 }
 
 
@@ -1298,6 +1299,8 @@ def resolve_region(
             return dv.level == PREFECTURE and dv.name.endswith(("州", "盟", "地区"))
         if wanted == "旗":
             return dv.level == COUNTY and dv.name.endswith("旗")
+        if wanted == "园":
+            return dv.level in (PREFECTURE, COUNTY)  # a zone's page: the city that runs it or the county it lies in
         return kind == wanted
 
     # A county named once in the body only is usually a comparison (比追…厦门思明区), not the jurisdiction.

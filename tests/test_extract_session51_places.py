@@ -45,3 +45,45 @@ def test_a_zones_meeting_is_no_townships_congress():
     assert (
         E._kind_hint(None, None, "经济开发区建设工作会议", "今天，州委、州政府召开吉凤经济开发区建设工作会议。") != "镇"
     )
+
+
+# ------------------------------------------------------------------ a development zone's own offices
+
+
+@pytest.mark.parametrize(
+    "office",
+    [
+        "高新区党工委书记",
+        "区党工委书记",
+        "市委常委、政法委书记，高新区党工委书记",
+        "市委常委、金普新区党工委书记、管委会主任",
+        "经济开发区党工委副书记、管委会主任",
+    ],
+)
+def test_a_zones_office_is_of_county_level(office):
+    assert E._kind_hint(office, None, None, "会议强调，要抓好招商引资和项目建设。") == E.ZONE_KIND
+    assert E.LEVEL_OF_KIND_ALONE[E.ZONE_KIND] == "county"
+
+
+@pytest.mark.parametrize(
+    ("office", "kind"),
+    [
+        ("区委书记、高新区党工委书记", "区"),  # the district's secretary who also leads its zone
+        ("县委常委、常务副县长、二坝集中示范园区管委会主任", "县"),
+        ("街道党工委书记", "镇"),
+    ],
+)
+def test_an_office_that_also_holds_a_divisions_is_that_divisions(office, kind):
+    assert E._kind_hint(office, None, None, "会议强调，要抓好招商引资和项目建设。") == kind
+
+
+def test_a_zones_page_is_placed_in_its_city_at_county_level():
+    raw = (
+        "11月14日，高新区党工委第24次委员（扩大）会议召开，市委常委、政法委书记，高新区党工委书记毕志伟主持会议并讲话，"
+        "区党工委副书记、管委会主任孟霄以及区党工委、管委会领导班子成员参加会议。\n"
+        "会议强调，要聚焦产业体系，强化科技创新和产业创新深度融合，为滨州高质量发展贡献高新力量。"
+        "要压实企业安全生产主体责任，为滨州经济社会高质量发展提供安全保障。\n"
+    )
+    f = _page(raw)
+    assert (f["region"], f["admin_level"]) == ("山东省滨州市", "county")
+    assert f["speaker_title"].endswith("高新区党工委书记")
