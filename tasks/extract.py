@@ -3225,7 +3225,11 @@ def _national_lead_re() -> re.Pattern:
 
 # A local outlet's item about a national leader speaks of its own place (`国家主席习近平给景宁畲族自治县各族干部群众回信
 # 在我县引起强烈反响`): a self-reference anywhere in the opening keeps it local, wherever the leader stands.
-CPC_PREFIX_RE = re.compile(r"^(?:中国共产党|中共)")  # a party congress's name before its place
+# The organ a congress is named after stands before its place: the party's (`中国共产党乌镇镇第十四次代表大会`), the
+# Youth League's (`共青团嵊泗县第十九次代表大会`) and the CPPCC's (`政协东乡县第十三届委员会第五次会议`). Read only
+# after 中共, a Youth League congress whose guest from the city spoke (`团市委副书记`) was a 市 page with no region,
+# its county named three times in full (this round's fresh pages).
+CPC_PREFIX_RE = re.compile(r"^(?:中国共产党|中共|中国共产主义青年团|共青团|中国人民政治协商会议|政协)")
 LOCAL_SELF_RE = re.compile(r"我(?:省|市|县|区|旗|州|盟|镇|乡)|本(?:市|县)(?!场)")
 
 
@@ -3342,7 +3346,8 @@ def _kind_hint(
     ):
         return "national"
     if meeting:
-        towns = regions.find_towns(CPC_PREFIX_RE.sub("", meeting, count=1))
+        meeting = CPC_PREFIX_RE.sub("", meeting, count=1)
+        towns = regions.find_towns(meeting)
         if towns and towns[0][0] == 0:
             # `文昌镇第十五届人民代表大会…`, `中国共产党乌镇镇第十四次代表大会`: a township's own congress, whoever from
             # the county or city above speaks at it (this round's fresh pages went to 宣州区 and 嘉兴市)

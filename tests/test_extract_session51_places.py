@@ -87,3 +87,33 @@ def test_a_zones_page_is_placed_in_its_city_at_county_level():
     f = _page(raw)
     assert (f["region"], f["admin_level"]) == ("山东省滨州市", "county")
     assert f["speaker_title"].endswith("高新区党工委书记")
+
+
+# ------------------------------------------------------------------ the organ a congress is named after
+
+
+@pytest.mark.parametrize(
+    ("meeting", "kind"),
+    [
+        ("共青团嵊泗县第十九次代表大会", "县"),
+        ("中国共产主义青年团平和县第二十三次代表大会", "县"),
+        ("政协襄垣县第九届委员会第一次会议", "县"),
+        ("中国人民政治协商会议西华县第十届委员会第五次会议", "县"),
+        ("共青团固镇县第十二次代表大会", "县"),  # 固镇县, not a township 固镇
+    ],
+)
+def test_a_congress_named_after_its_organ_names_its_place(meeting, kind):
+    # a guest from the city above (`团市委副书记`) must not make it a 市 page
+    assert E._kind_hint("团市委副书记", None, meeting, "大会听取并审议了工作报告。") == kind
+
+
+def test_a_youth_league_congress_with_a_guest_from_the_city_is_the_countys():
+    raw = (
+        "共青团嵊泗县第十九次代表大会开幕\n"
+        "今天上午，中国共产主义青年团嵊泗县第十九次代表大会开幕。县领导杨松、何国忠，团市委副书记余凯出席大会。"
+        "来自全县各条战线的118名共青团员代表参加会议。\n"
+        "伴随着国歌与团歌的奏响，共青团嵊泗县第十九次代表大会隆重开幕。县委副书记杨松向出席会议的全体代表致以亲切的"
+        "问候，并对我县共青团的工作予以充分肯定。\n"
+    )
+    f = _page(raw)
+    assert (f["region"], f["admin_level"]) == ("浙江省舟山市嵊泗县", "county")
