@@ -3314,6 +3314,31 @@ def _publisher(chrome: Sequence[str]) -> str | None:
     return None
 
 
+# A county's page about visitors from above (`部分全国、省人大代表来鄱调研`: the speaker read is a provincial survey
+# group's member, 省委宣传部副部长) calls itself 我县 throughout: the visitor's office made it a province's page with
+# no region (session 50's left-alone list: a guest deciding the place). The page's own word wins over a higher office
+# when it is said this often and no higher self-reference (我市, 我省) is made. 我区 is a district's, and an autonomous
+# region's (自治区主席: 我区) — so never below a province's office.
+OWN_KIND_MIN = 2
+OWN_BELOW = {"县": ("我县", "我縣"), "区": ("我区", "我區"), "旗": ("我旗",), "镇": ("我镇", "我鎮", "我乡", "我鄉")}
+OWN_ABOVE = ("我市", "我省", "我州", "我盟")
+KIND_RANK = {"省": 3, "市": 2, "州": 2, "县": 1, "区": 1, "旗": 1, "镇": 0}
+
+
+def _own_kind_below(text: str, office_kind: str) -> str | None:
+    """The lower kind the page calls itself (我县 …) when the office read is of a higher one, else None."""
+    if KIND_RANK.get(office_kind, 0) < 2 or "我" not in text:
+        return None
+    body = text[:KIND_COUNT_CHARS]
+    if any(w in body for w in OWN_ABOVE):
+        return None
+    counts = {
+        k: sum(body.count(w) for w in ws) for k, ws in OWN_BELOW.items() if not (k == "区" and office_kind == "省")
+    }
+    kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+    return kind if n >= OWN_KIND_MIN else None
+
+
 def _kind_hint(
     speaker_title: str | None, title: str | None, meeting: str | None, text: str, speaker_name: str | None = None
 ) -> str | None:
@@ -3378,15 +3403,20 @@ def _kind_hint(
         st = pre
     if ZONE_OFFICE_RE.search(st) and not DIVISION_OFFICE_RE.search(st):
         return ZONE_KIND  # `高新区党工委书记`, `市委常委、金普新区党工委书记、管委会主任`: a zone's own office
+    office_kind = None
     for key, kind in KIND_OF_OFFICE:
         if key in st:
             if key == "主席" and "自治区" in st:
-                return "省"
+                office_kind = "省"
+                break
             if kind:
-                return kind
-    for key, kind in PARTY_KIND_OF_OFFICE:
-        if key in st:
-            return kind
+                office_kind = kind
+                break
+    if office_kind is None:
+        office_kind = next((kind for key, kind in PARTY_KIND_OF_OFFICE if key in st), None)
+    if office_kind:
+        # a visitor from above (`省委宣传部副部长` of a provincial survey group) on a page that calls itself 我县
+        return _own_kind_below(text, office_kind) or office_kind
     if gm and gm.group("kind"):
         k = gm.group("kind")
         place = gm.group(1) or ""

@@ -1014,6 +1014,29 @@ def visited_places(text: str, pos: int = 0) -> list[str]:
     return out
 
 
+# A delegation from elsewhere visiting the page's own place (`齐河县委书记孟令兴带领齐河党政考察团来我县参观考察`): the
+# places the sentence names before the delegation are where it comes from, not the page's (a 庆云县 news item went to
+# 齐河县: session 50's left-alone list, this round's fresh pages). Read only where the page says 来我/到我/临我.
+GUEST_RE = re.compile(
+    r"(?:考察|代表|调研|观摩|参观|学习|检查|督导|慰问|访问)[团组](?:一行)?[^。；;！!？?\n]{0,12}?"
+    r"(?:来|到|莅临|临)(?:我|本)(?:县|市|区|旗|镇|乡|州|盟)"
+)
+GUEST_GATES = ("来我", "到我", "临我", "来本", "到本")
+GUEST_CLAUSE_CHARS = 80  # the sentence before the delegation word it is read back over
+
+
+def _guest_places(text: str, top: int) -> Iterator[str]:
+    """Surfaces of the places a visiting delegation comes from, in text[:top] (GUEST_RE)."""
+    if not any(g in text for g in GUEST_GATES):
+        return
+    for m in GUEST_RE.finditer(text, 0, top):
+        start = max(0, m.start() - GUEST_CLAUSE_CHARS)
+        clause = text[start : m.start()]
+        cut = max(clause.rfind(c) for c in "。；;！!？?\n")
+        for h in _scan_places(clause[cut + 1 :]):
+            yield h.surface
+
+
 def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     """Surfaces of places named in `text` by a dateline, as a venue or as where a national leader went, with how
     often: resolve_region skips that many of the text's hits of each (the same names, so no positions are needed).
@@ -1029,6 +1052,8 @@ def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
         add(surface)
 
     top = min(len(text), DATELINE_CHARS)
+    for surface in _guest_places(text, top):
+        add(surface)
     for at in _finds(text, "日", top):
         nxt = at + 2 if text[at + 1 : at + 2] == " " else at + 1
         c = text[nxt : nxt + 1]

@@ -117,3 +117,50 @@ def test_a_youth_league_congress_with_a_guest_from_the_city_is_the_countys():
     )
     f = _page(raw)
     assert (f["region"], f["admin_level"]) == ("浙江省舟山市嵊泗县", "county")
+
+
+# ------------------------------------------------------------------ guests from elsewhere
+
+
+@pytest.mark.parametrize(
+    ("lead", "region"),
+    [
+        (
+            "5月26日，齐河县委书记孟令兴带领齐河党政考察团来我县参观考察，庆云县委书记王晓东陪同。",
+            "山东省德州市庆云县",
+        ),
+        (
+            "3月2日，宁陵县委书记、县长李明率宁陵县党政代表团一行到我县考察学习，睢县县委书记王伟陪同。",
+            "河南省商丘市睢县",
+        ),
+    ],
+)
+def test_a_visiting_delegations_home_is_not_the_pages_place(lead, region):
+    home = region[-3:] if region.endswith("庆云县") else region[-2:]
+    raw = (
+        f"{lead}\n考察团先后参观了工业园区和现代农业示范基地，对{home}经济社会发展情况给予高度评价。"
+        "考察团认为，我县大力弘扬务实担当的主旋律，在新起点上推动跨越发展。希望两地进一步加强沟通交流。\n"
+    )
+    assert _page(raw)["region"] == region
+
+
+def test_a_pages_own_word_beats_a_visitors_higher_office():
+    # the speaker read is a provincial survey group's member; the county's page calls itself 我县 throughout
+    text = (
+        "部分在赣全国人大代表、省人大代表专题调研组一行来到鄱阳。前来调研的有省委宣传部副部长、省文化厅厅长李玉英等20余人。"
+        "调研组一行到达鄱阳后，便奔赴我县工业园区进行实地查看，代表们对我县的生态工业交口称赞。14日上午，我县召开汇报会。"
+    )
+    assert E._kind_hint("省委宣传部副部长、省文化厅厅长", None, None, text) == "县"
+    assert E._kind_hint("市委常委、副市长", None, None, "市领导一行来到我区调研，对我区工作给予肯定。") == "区"
+
+
+@pytest.mark.parametrize(
+    ("office", "text", "kind"),
+    [
+        ("自治区主席", "我区经济持续发展，我区人民生活改善。", "省"),  # an autonomous region's own 我区
+        ("市长", "我市经济持续发展，我县我县", "市"),  # the page says 我市 as well
+        ("省委书记", "全省上下要团结一心。", "省"),
+    ],
+)
+def test_an_office_of_the_pages_own_level_keeps_its_kind(office, text, kind):
+    assert E._kind_hint(office, None, None, text) == kind
