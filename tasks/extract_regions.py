@@ -463,6 +463,19 @@ AREA_AFTER_ALIAS = ("都市圈", "城市圈", "经济圈", "城市群", "城市�
 # `江西大地` are the province's own
 AREA_AFTER_COUNTY_ALIAS = ("崛起", "大地", "出彩")
 AREA_FIRST_CHARS = frozenset(w[0] for w in AREA_AFTER_ALIAS + AREA_AFTER_COUNTY_ALIAS)
+# A short name before 湖 or 岛 names a lake or an island (鄱阳湖, 广阳岛, 洪泽湖), not the county (session 50's
+# left-alone list: `鄱阳湖生态经济区` counted for 鄱阳县 on every page about the lake) — unless a place's name starts
+# there (德清湖州); nor is one before 乡/镇 where that makes a township's name (河口乡 is no 河口区: this round's
+# fresh pages).
+FEATURE_AFTER_ALIAS = frozenset("湖岛")
+TOWN_SUFFIXES = frozenset("乡镇")
+
+
+def _place_at(text: str, at: int, prefix: Mapping[str, Sequence[str]]) -> bool:
+    """Whether a division's name (or alias) starts at text[at]."""
+    return any(text.startswith(k.lstrip("~"), at) for k in prefix.get(text[at : at + 2], ()))
+
+
 # Offices that stand right before a person's name (`县长雷兴平`, `县委书记牛青山`, `市委常委、副市长孙矿玲`): a surname
 # after one of them starts a name, and a place read from the name's tail (兴平 → 陕西省兴平市, 青山 → 青山区) is none.
 OFFICE_BEFORE_NAME = (
@@ -576,6 +589,15 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     end = i + len(surface)
                     if key[0] == "~" and end - i == 2 and i >= 2 and _common_words().get(text[i - 2 : end]) == "i":
                         continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
+                    if key[0] == "~" and (
+                        (text[end : end + 1] in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
+                        or (surface[-1] == "城" and text.startswith(AREA_AFTER_ALIAS, end - 1))
+                        or (text[end : end + 1] in TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
+                    ):
+                        # 鄱阳湖, 广阳岛: a lake or an island named after a place; 皖江城市带: 江城 read across the region's
+                        # name; 河口乡: a township named like a county (河口区), which find_towns reads
+                        nxt = end
+                        break
                     if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
                         continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
                     if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
@@ -1376,6 +1398,18 @@ def resolve_region(
         # whose organ speaks, not the province or city its text names more
         best = max(inner, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
     dv = cand[best]
+    if kind_hint is None and dv.level in (PROVINCE, PREFECTURE) and town_score:
+        # a township's own page naming only its city or province besides (`湖北宜昌…河口乡第十届人民代表大会…`, 河口乡
+        # six times: 宜昌's 远安县 has one): the township, as no_region would have it without them
+        found = _town_county(gz, town_score, score, cand)
+        if found and dv.name in (found[1].city, found[1].province):
+            whole = body_at[0] if body_at is not None else "\n".join((title_text, head_text, body_text))
+            own, county = found
+            if (
+                sum(t == own and whole[i - 1 : i] not in QUOTE_OPENERS for i, t in find_towns(whole))
+                >= TOWN_SELF_MENTIONS
+            ):
+                return RegionResult(county.full_name + own, county.code, TOWNSHIP, [own], flags)
     only_alias = all(m != dv.name for m in mentions.get(best, []))
     if dv.level == COUNTY and only_alias and len(mentions.get(best, [])) < 2:
         return no_region(sorted(set(reduce(operator.iadd, mentions.values(), []))))

@@ -164,3 +164,40 @@ def test_a_pages_own_word_beats_a_visitors_higher_office():
 )
 def test_an_office_of_the_pages_own_level_keeps_its_kind(office, text, kind):
     assert E._kind_hint(office, None, None, text) == kind
+
+
+# ------------------------------------------------------------------ names inside other names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "建设鄱阳湖生态经济区，保护好鄱阳湖一湖清水",  # a lake named after 鄱阳县
+        "保护好广阳岛生态，建设长江风景眼",  # an island named like 广阳区
+        "融入皖江城市带承接产业转移示范区建设",  # 江城 read across the region's name
+        "洪泽湖渔业资源",
+        "河口乡第十届人民代表大会第一次会议",  # a township named like 河口区
+        "全镇干部群众在河口镇政府会议室集合",
+    ],
+)
+def test_a_name_inside_a_lakes_an_islands_or_a_townships_is_no_place(text):
+    assert [h.surface for h in R.find_places(text)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surfaces"),
+    [("德清湖州两地合作", ["德清", "湖州"]), ("调研组来到鄱阳", ["鄱阳"]), ("江城区委", ["江城区"])],
+)
+def test_a_place_before_another_or_alone_stays(text, surfaces):
+    assert [h.surface for h in R.find_places(text)] == surfaces
+
+
+def test_a_townships_own_congress_naming_its_city_is_the_townships():
+    raw = (
+        "湖北宜昌墙体广告 11月2日，河口乡第十届人民代表大会第一次会议完成了大会的各项议程，顺利闭幕。全乡51名正式代表"
+        "齐聚一堂，共绘河口乡发展规划。\n会上，代表们认真听取和审议了政府工作报告和人大主席团工作报告，依法选举产生了"
+        "河口乡第十届人大主席、副主席和政府乡长、副乡长。\n大会肯定了河口乡过去五年经济社会发展的变化，与会代表纷纷"
+        "表示要履行好代表职责，为河口乡经济发展更快作出贡献。\n"
+    )
+    f = _page(raw)
+    assert (f["region"], f["admin_level"]) == ("湖北省宜昌市远安县河口乡", "township")

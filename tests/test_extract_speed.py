@@ -56,6 +56,13 @@ def _places_reference(text: str) -> list[R.PlaceHit]:
                 if text.startswith(surface, i):
                     if key[0] == "~" and i > 0 and text[i - 1] in R._NUMERIC_BEFORE:
                         continue
+                    end = i + len(surface)
+                    if key[0] == "~" and (
+                        (text[end : end + 1] in R.FEATURE_AFTER_ALIAS and not R._place_at(text, end, gz.prefix2))
+                        or (text[end : end + 1] in R.TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
+                    ):
+                        i = end - 1  # 小昆山镇, 长兴镇: a township's name holds the alias (find_places skips it)
+                        break
                     hits.append(R.PlaceHit(i, i + len(surface), surface, key, key[0] == "~"))
                     i += len(surface) - 1
                     break
