@@ -600,6 +600,13 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         break
                     if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
                         continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
+                    if (
+                        surface in CONJUNCTION_COUNTIES
+                        and i
+                        and text[i - 1] in ORGAN_ENDS
+                        and text.startswith(ORGAN_STARTS, end)
+                    ):
+                        continue  # `县人民法院和县人民检察院`, `各乡镇和县直各部门`: 和 (and) and 县, not 和县
                     if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
                         continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
                     if (
@@ -648,6 +655,11 @@ CLOSING_MARKS = frozenset("》」』”）)")
 # pages: a 庆元县 news item went to 山西省忻州市代县)
 ACTING = frozenset("代")
 CONJUNCTION_COUNTIES = frozenset(["和县"])
+# Between two organs 和县 is `and county`: an organ's last character before it, a county organ's first words after it
+# (`县人民法院和县人民检察院`: a 紫阳县 page went to 安徽 和县, this round's fresh pages). 和县's own pages write
+# `马鞍山市和县人民政府`, `中共和县县委`, `在和县`: no organ's end before it.
+ORGAN_ENDS = frozenset("院委府局办会部门位厅组所站队镇乡校")
+ORGAN_STARTS = ("人民", "委", "政府", "直", "级", "人大", "政协", "纪委", "法院", "检察院", "公安", "领导", "各")
 
 
 def _word_tail(text: str, i: int) -> bool:
@@ -1293,6 +1305,12 @@ def resolve_region(
         """No division is the jurisdiction; the townships named may tell: `新虹街道组织召开了…` (named again and again:
         its own page) or a county's news naming its towns (`观摩团来到与儿街镇…`, `我县`) is the county's above them
         (this round's fresh pages had no region)."""
+        if (
+            kind_hint in TOWN_ONLY_KINDS
+            and len(town_score) >= TOWNS_OF_ONE_COUNTY
+            and (county := _towns_county(gz, town_score))
+        ):
+            return RegionResult(county.full_name, county.code, COUNTY, sorted(town_score), flags)
         if kind_hint in TOWN_ONLY_KINDS and town_score and (found := _town_county(gz, town_score, score, cand)):
             town, county = found
             whole = body_at[0] if body_at is not None else "\n".join((title_text, head_text, body_text))
@@ -1439,6 +1457,27 @@ TOWN_SELF_MENTIONS = 3
 # 004, whose place its labeller could not tell): the town must be named this often to place such a speech.
 TOWN_IN_COUNTY_SPEECH = 2
 QUOTE_OPENERS = frozenset("“「『\"'《")
+
+
+# A county's page naming several of its townships once each (`我县法院院长…到竹口镇、黄田镇调研`: 竹口镇 is 庆元县's
+# only, 黄田镇 five counties', 庆元县 among them) is that county's: the one county that this many distinct townships
+# share, when no other shares as many (城关镇 and 太平镇 share dozens: none).
+TOWNS_OF_ONE_COUNTY = 2
+
+
+def _towns_county(gz: Gazetteer, town_score: dict[str, float]) -> Division | None:
+    """The one county at least TOWNS_OF_ONE_COUNTY of the named townships lie in, when no other has as many."""
+    shared: dict[str, int] = {}
+    for t in town_score:
+        for c in set(gz.towns.get(t, [])):
+            shared[c] = shared.get(c, 0) + 1
+    if not shared:
+        return None
+    top = max(shared.values())
+    best = [c for c, n in shared.items() if n == top]
+    if top < TOWNS_OF_ONE_COUNTY or len(best) != 1:
+        return None
+    return gz.by_code.get(best[0])
 
 
 def _town_county(

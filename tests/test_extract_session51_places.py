@@ -201,3 +201,32 @@ def test_a_townships_own_congress_naming_its_city_is_the_townships():
     )
     f = _page(raw)
     assert (f["region"], f["admin_level"]) == ("湖北省宜昌市远安县河口乡", "township")
+
+
+# ------------------------------------------------------------------ 和县 between organs; several townships of a county
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["对县人民法院和县人民检察院今年的工作充满信心", "各乡镇和县直各部门要抓好落实", "县委和县政府高度重视"],
+)
+def test_he_county_between_two_organs_is_and_county(text):
+    assert [h.surface for h in R.find_places(text)] == []
+
+
+@pytest.mark.parametrize("text", ["马鞍山市和县人民政府", "和县县委召开全会", "在和县调研"])
+def test_he_countys_own_name_stays(text):
+    assert "和县" in [h.surface for h in R.find_places(text)]
+
+
+def test_several_townships_of_one_county_place_its_page():
+    raw = (
+        "为拓宽民意沟通渠道，使两院报告更加符合法院、检察院工作实际，2月6日至10日，我县法院院长陈有南、检察院检察长"
+        "尚文理联袂到乡镇调研，认真听取了乡镇有关经济社会发展情况的介绍。\n"
+        "下图为2月8日，我县法检两长到竹口镇、黄田镇调研征求两院工作报告意见。\n"
+    )
+    assert _page(raw)["region"] == "浙江省丽水市庆元县"
+
+
+def test_townships_many_counties_share_place_nothing():
+    assert R._towns_county(R.load_gazetteer(), {"城关镇": 1.0, "太平镇": 1.0}) is None
