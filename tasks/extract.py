@@ -3314,6 +3314,21 @@ def _publisher(chrome: Sequence[str]) -> str | None:
     return None
 
 
+# `我代表500万九江人民，对本次大会的召开表示热烈的祝贺`: a city's head speaking for its people names the city; the
+# counts of 省委/省政府 in the speech made it a province's page (this round's fresh pages).
+PEOPLE_SELF_RE = re.compile(
+    rf"我(?:谨)?代表(?:全?[0-9一二三四五六七八九十百千万余多]+万?)?(?!全)(?P<place>[{HAN}]{{2,8}}?)(?:各族|全体|广大)?人民(?!政府|代表)"
+)
+
+
+def _people_self(text: str) -> str | None:
+    """The place a speaker names as the people they speak for (我代表500万九江人民 -> 九江), if any."""
+    if "代表" not in text[:OPENING_CHARS]:
+        return None
+    m = PEOPLE_SELF_RE.search(text, 0, OPENING_CHARS)
+    return m.group("place") if m else None
+
+
 # A county's page about visitors from above (`部分全国、省人大代表来鄱调研`: the speaker read is a provincial survey
 # group's member, 省委宣传部副部长) calls itself 我县 throughout: the visitor's office made it a province's page with
 # no region (session 50's left-alone list: a guest deciding the place). The page's own word wins over a higher office
@@ -3417,6 +3432,11 @@ def _kind_hint(
     if office_kind:
         # a visitor from above (`省委宣传部副部长` of a provincial survey group) on a page that calls itself 我县
         return _own_kind_below(text, office_kind) or office_kind
+    if (place := _people_self(text)) and (hits := regions.find_places(place)) and hits[-1].end == len(place):
+        divs = regions.load_gazetteer().by_name.get(hits[-1].key, [])
+        if divs and len({d.suffix_kind for d in divs}) == 1:
+            k = divs[0].suffix_kind
+            return "市" if k == "州" else k  # `我代表500万九江人民`: the people the speaker speaks for are its place's
     if gm and gm.group("kind"):
         k = gm.group("kind")
         place = gm.group(1) or ""
@@ -4292,6 +4312,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     m = GOV_SELF_RE.search(text[:OPENING_CHARS])
     if m and m.group(1):
         head_zone += "\n" + m.group(1)  # `我代表福州市人民政府`: the jurisdiction names itself
+    if people := _people_self(text):
+        head_zone += "\n" + people  # `我代表500万九江人民`: the people the speaker speaks for
     if organ := _publisher(chrome):
         head_zone += "\n" + organ  # `发布机构: | 沂水县沙沟镇`: the organ that published the page
     if url and (

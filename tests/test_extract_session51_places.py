@@ -230,3 +230,29 @@ def test_several_townships_of_one_county_place_its_page():
 
 def test_townships_many_counties_share_place_nothing():
     assert R._towns_county(R.load_gazetteer(), {"城关镇": 1.0, "太平镇": 1.0}) is None
+
+
+# ------------------------------------------------------------------ the people a speaker speaks for
+
+
+def test_the_people_a_speaker_speaks_for_name_the_place():
+    raw = (
+        "尊敬的各位领导、各位嘉宾，女士们、先生们：\n"
+        "今天，首届国际名湖大会在九江共青城市隆重开幕。在此，我代表500万九江人民，对本次大会的召开表示热烈的祝贺！\n"
+        "2009年12月12日，国务院正式批复《鄱阳湖生态经济区规划》，江西省委、省政府高度重视，省委、省政府成立了领导小组，"
+        "全省上下积极探索生态与经济双赢的发展模式。九江是鄱阳湖生态经济区的主体区域，省委、省政府寄予厚望。\n"
+    )
+    f = _page(raw)
+    assert (f["region"], f["admin_level"]) == ("江西省九江市", "prefecture")
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("我代表500万九江人民，表示热烈祝贺", "九江"),
+        ("我谨代表全市各族人民", None),  # no place of its own: the counts decide
+        ("我代表县人民政府向大会报告工作", None),  # a government's report (GOV_SELF_RE)
+    ],
+)
+def test_people_self(text, place):
+    assert E._people_self(text) == place
