@@ -1057,18 +1057,25 @@ GUEST_RE = re.compile(
 )
 GUEST_GATES = ("来我", "到我", "临我", "来本", "到本")
 GUEST_CLAUSE_CHARS = 80  # the sentence before the delegation word it is read back over
+GUEST_WINDOW_CHARS = 24  # a delegation word stands this far before its 来我县 at most (GUEST_RE: 4 + 2 + 12 + 3)
 
 
 def _guest_places(text: str, top: int) -> Iterator[str]:
-    """Surfaces of the places a visiting delegation comes from, in text[:top] (GUEST_RE)."""
-    if not any(g in text for g in GUEST_GATES):
-        return
-    for m in GUEST_RE.finditer(text, 0, top):
-        start = max(0, m.start() - GUEST_CLAUSE_CHARS)
-        clause = text[start : m.start()]
-        cut = max(clause.rfind(c) for c in "。；;！!？?\n")
-        for h in _scan_places(clause[cut + 1 :]):
-            yield h.surface
+    """Surfaces of the places a visiting delegation comes from, in text[:top] (GUEST_RE), read only around each
+    来我/到我 … of the opening."""
+    done = 0
+    for gate in GUEST_GATES:
+        at = text.find(gate, 0, top)
+        while at >= 0:
+            lo = max(done, at - GUEST_WINDOW_CHARS)
+            if m := GUEST_RE.search(text, lo, at + len(gate) + 1):
+                done = m.end()
+                start = max(0, m.start() - GUEST_CLAUSE_CHARS)
+                clause = text[start : m.start()]
+                cut = max(clause.rfind(c) for c in "。；;！!？?\n")
+                for h in _scan_places(clause[cut + 1 :]):
+                    yield h.surface
+            at = text.find(gate, at + 1, top)
 
 
 def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
