@@ -3329,6 +3329,30 @@ def _people_self(text: str) -> str | None:
     return m.group("place") if m else None
 
 
+# An office read with the relative clause a news lead puts before it (`刚刚在省委十一届一次全会上当选的省委书记张三`):
+# the office is what follows the clause's 的 (session 50's held-out set: the clause was kept whole).
+RELATIVE_CLAUSE_RE = re.compile(
+    r"(?:当选|任命|上任|履新|到任|就任|新任|连任|选举产生|提名)[^、，,]{0,4}的(?P<office>[^的]+)$"
+)
+
+
+def _without_relative_clause(office: str) -> str:
+    """The office without a relative clause before it (`刚刚…当选的省委书记` -> 省委书记), else as it is."""
+    m = RELATIVE_CLAUSE_RE.search(office)
+    return m.group("office") if m else office
+
+
+# The organs below a party committee and a government — people's congresses, CPPCCs, courts, procuratorates, discipline
+# commissions, supervisory commissions and mass organisations — are each jurisdiction's own: their offices name its
+# kind as a 县委书记's does (`县人大常委会主任`, `县政协主席`, `市中级人民法院院长`, `镇人大主席`, `区总工会主席`). They named
+# none, and such pages fell back to 全市/全县 counts (session 50's left-alone list).
+ORGAN_OFFICE_RE = re.compile(
+    r"(?P<k>自治区|自治州|省|市|州|县|区|旗|镇|乡)(?:人大常委会|人大|政协|纪委|监委|中级人民法院|人民法院|法院|人民检察院"
+    r"|检察院|总工会|工会|妇联|妇女联合会|团委|残联|科协|侨联|文联)"
+)
+ORGAN_KIND = {"自治区": "省", "自治州": "州", "乡": "镇"}
+
+
 # A county's page about visitors from above (`部分全国、省人大代表来鄱调研`: the speaker read is a provincial survey
 # group's member, 省委宣传部副部长) calls itself 我县 throughout: the visitor's office made it a province's page with
 # no region (session 50's left-alone list: a guest deciding the place). The page's own word wins over a higher office
@@ -3429,6 +3453,11 @@ def _kind_hint(
                 break
     if office_kind is None:
         office_kind = next((kind for key, kind in PARTY_KIND_OF_OFFICE if key in st), None)
+    if office_kind is None and (om := ORGAN_OFFICE_RE.search(st)):
+        office_kind = ORGAN_KIND.get(om.group("k"), om.group("k"))
+    if office_kind and KIND_RANK.get(office_kind, 0) >= 2 and regions.guest_visit(text):
+        # `全市农业农村工作观摩团来我县观摩。市政协副主席…参加观摩`: the office read is the visiting delegation's
+        office_kind = None
     if office_kind:
         # a visitor from above (`省委宣传部副部长` of a provincial survey group) on a page that calls itself 我县
         return _own_kind_below(text, office_kind) or office_kind
@@ -4197,6 +4226,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         )
         office = office or _quote_headline_office(title or ptitle, quoted)
     out["speaker_name"] = name
+    if office and "的" in office:
+        office = _without_relative_clause(office)
     out["speaker_title"] = office
 
     delivered, _ = _delivered(head, ptitle)

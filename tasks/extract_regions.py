@@ -1060,6 +1060,17 @@ GUEST_CLAUSE_CHARS = 80  # the sentence before the delegation word it is read ba
 GUEST_WINDOW_CHARS = 24  # a delegation word stands this far before its 来我县 at most (GUEST_RE: 4 + 2 + 12 + 3)
 
 
+def guest_visit(text: str, top: int = DATELINE_CHARS) -> bool:
+    """Whether text[:top] says a delegation from elsewhere came to the page's place (GUEST_RE)."""
+    for gate in GUEST_GATES:
+        at = text.find(gate, 0, top)
+        while at >= 0:
+            if GUEST_RE.search(text, max(0, at - GUEST_WINDOW_CHARS), at + len(gate) + 1):
+                return True
+            at = text.find(gate, at + 1, top)
+    return False
+
+
 def _guest_places(text: str, top: int) -> Iterator[str]:
     """Surfaces of the places a visiting delegation comes from, in text[:top] (GUEST_RE), read only around each
     来我/到我 … of the opening."""

@@ -256,3 +256,43 @@ def test_the_people_a_speaker_speaks_for_name_the_place():
 )
 def test_people_self(text, place):
     assert E._people_self(text) == place
+
+
+# ------------------------------------------------------------------ offices
+
+
+@pytest.mark.parametrize(
+    ("office", "kind"),
+    [
+        ("县人大常委会主任", "县"),
+        ("县政协主席", "县"),
+        ("市中级人民法院院长", "市"),
+        ("县人民检察院检察长", "县"),
+        ("省纪委书记", "省"),
+        ("市纪委监委主任", "市"),
+        ("县妇联主席", "县"),
+        ("区总工会主席", "区"),
+        ("镇人大主席", "镇"),
+        ("乡人大主席", "镇"),
+        ("州政协主席", "州"),
+    ],
+)
+def test_offices_of_congresses_courts_commissions_and_mass_organisations_name_their_level(office, kind):
+    assert E._kind_hint(office, None, None, "会议强调，要抓好落实。") == kind
+
+
+def test_an_office_after_a_relative_clause_is_the_office():
+    raw = (
+        "新华社长沙11月20日电 刚刚在省委十一届一次全会上当选的省委书记张三20日主持召开省委常委会会议并讲话，强调要抓好"
+        "落实。\n会议指出，要认真学习贯彻全会精神，奋力谱写新篇章。\n"
+    )
+    f = _page(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("张三", "省委书记")
+    assert E._without_relative_clause("县委副书记、县长") == "县委副书记、县长"
+
+
+def test_a_visiting_delegations_office_names_no_kind():
+    text = "10月18日，全市农业农村工作观摩团来我县观摩。市政协副主席杨光祥参加观摩，县委常委朱卫东陪同观摩。"
+    assert R.guest_visit(text)
+    assert E._kind_hint("市政协副主席", None, None, text) is None
+    assert E._kind_hint("市政协副主席", None, None, "市政协召开主席会议，研究部署全市政协工作。") == "市"
