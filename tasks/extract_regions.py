@@ -926,6 +926,9 @@ def literal_scan(text: str, by_prefix: Mapping[str, Sequence[str]], table: tuple
 DATELINE_DATE_RE = re.compile(
     r"(?:(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})月)?(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})$"
 )
+# A dateline's mark: an agency's 电, a paper's 讯 (`永州2月23日讯（记者…）23日，道县召开…`: the city the paper is
+# published in, not the county it reports on — session 50's left-alone list).
+NEWS_MARKS = ("电", "電", "讯", "訊")
 # `新华社南京电`: an agency's dateline without its date.
 AGENCIES = ("新华社", "新華社", "中新社", "中评社", "中評社", "中央社")
 AGENCY_DATELINE_RE = re.compile(r"(?P<place>[\u4e00-\u9fff]{2,8}?)[电電]")
@@ -1109,7 +1112,7 @@ def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     for at in _finds(text, "日", top):
         nxt = at + 2 if text[at + 1 : at + 2] == " " else at + 1
         c = text[nxt : nxt + 1]
-        if c in ("电", "電"):  # `新华社北京3月14日电`, `中央社记者王扬宇台北26日电`
+        if c in NEWS_MARKS:  # `新华社北京3月14日电`, `中央社记者王扬宇台北26日电`, `永州2月23日讯`
             head = text[max(0, at - DATELINE_DATE_CHARS) : at].rstrip()
             if m := DATELINE_DATE_RE.search(head):
                 add(_place_ending(head[: m.start()].rstrip()[-DATELINE_PLACE_CHARS:]))

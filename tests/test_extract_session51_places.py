@@ -296,3 +296,12 @@ def test_a_visiting_delegations_office_names_no_kind():
     assert R.guest_visit(text)
     assert E._kind_hint("市政协副主席", None, None, text) is None
     assert E._kind_hint("市政协副主席", None, None, "市政协召开主席会议，研究部署全市政协工作。") == "市"
+
+
+def test_a_papers_dateline_city_is_not_the_countys_news():
+    raw = (
+        "永州2月23日讯（记者 李明）23日，道县召开全县经济工作会议，县委书记何录春出席并讲话。\n"
+        "何录春强调，全县上下要坚定信心，抓好项目建设，推动道县经济高质量发展。\n"
+    )
+    assert R.not_jurisdiction(raw) == {"永州": 1}
+    assert _page(raw)["region"] == "湖南省永州市道县"
