@@ -253,6 +253,10 @@ NEWS_OBJECT_TITLE_RE = re.compile(
 # 常务会议`, `3月11日，十四届全国人大二次会议…举行记者会`, `中央经济工作会议12月11日至12日在北京举行`, `…李强13日上午
 # …出席记者会`: the month from the agency's dateline): a month-day followed in its clause by the meeting's verb.
 NEWS_DATELINE_RE = re.compile(r"^[^\s，。]{2,12}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
+# A wire's month or day in Chinese numerals (`中新社澳門九月二十四日電`, `【中新社澳門二十日電】`): China News Service's
+# copies of the 2000s and Macau dailies write them so (session 50 left them; 3 of this round's fresh pages)
+CN_DAY = r"[一二三四五六七八九十]{1,3}"
+DAY_NUM = rf"(?:\d{{1,2}}|{CN_DAY})"
 NEWS_LEAD_DATE_RE = re.compile(
     r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:至(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚间|晚上|晚)?，?"
     r"[^，。；\n]{0,30}?(?:主持召开|召开|举行|出席|开幕|闭幕)"
@@ -270,7 +274,11 @@ NEWS_OPENING_DAY_RE = re.compile(
 # A news lead's day alone (`30日新春開工首日，台中市長…`, under the reporter's mark): in the page date's month or the one
 # before, never more than WIRE_YEAR_DAYS before the page (session 50's fresh pages: a dated page, an undated lead)
 LEAD_DAY_ONLY_RE = re.compile(
-    r"^(?:[【\[（(][^】\]）)\n]{0,30}[】\]）)]\s*)*(?P<d>\d{1,2})日(?![电讯])[^，。\n]{0,12}[，,]"
+    r"^(?:[【\[（(][^】\]）)\n]{0,30}[】\]）)]\s*)*(?:(?P<d>\d{1,2})日(?![电讯])[^，。\n]{0,12}[，,]"
+    # the subject before its day, the act after it (`彰化縣鹿港鎮公所31日舉行新春團拜`, `國務院總理溫家寶18日下午在人民
+    # 大會堂與…舉行會談`: this round's fresh pages were undated for it)
+    r"|[^，。\n\d]{2,16}?(?P<d2>\d{1,2})日(?![电讯])(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
+    r"(?:举行|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团))"
 )
 # One sentence of background before the lead's month-day (NEWS_MARK_RE allows it too): `根据市委部署，…进行换届。8月12日上午，`
 LEAD_BACKGROUND_CHARS = 41
@@ -291,7 +299,7 @@ LEAD_CHROME_MAX = 40  # characters: a chrome line or headline without a comma or
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
 # a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
 NEWS_XUN_DAY_RE = re.compile(
-    r"^[^\s，。]{0,12}?(?:报|网|台|社)讯\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
+    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)|本报[^\s，。（(]{1,6}?)讯\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
 )
 # the year a dateless lead states for the meeting it reports (`召开2016年度党委工作会`, `举行2024年全县经济工作会议`)
 LEAD_MEETING_YEAR_RE = re.compile(r"(?:召开|举行|开展|组织)了?(?P<y>(?:19|20)\d{2})\s*年度?")
@@ -1320,7 +1328,8 @@ SESSION_PASSED_TITLE_RE = re.compile(r"(?:闭幕|开幕|闭会|结束)[\s，,]{0
 # `【大成報記者蕭宇廷/臺中報導】…`, a wire's `中央社/ 台北7日電`): the report's own mark, never its title (session 47
 # left such pages untyped with the byline for title: 4 of this round's 22 fresh dev pages).
 REPORTER_BYLINE = (
-    r"[【\[（(]?(?:[^\s，。/／【\[]{1,8}\s*[/／]\s*)?(?:特派)?记者[^，。！？\n/／]{1,24}?[/／]\s*"
+    # the outlet before 记者 with or without its slash (`台灣新聞網記者李某/南投報導`: session 50 left it)
+    r"[【\[（(]?(?:[^\s，。/／【\[]{1,8}\s*[/／]\s*|[^\s，。/／【\[（(记]{2,8}?)?(?:特派)?记者[^，。！？\n/／]{1,24}?[/／]\s*"
     r"[^，。！？\s/／】\]）)]{1,12}?(?:即时)?(?:报导|报道)[】\]）)]?"
 )
 REPORTER_BYLINE_RE = re.compile(
@@ -1332,21 +1341,31 @@ NEWS_DAYS = r"\d{1,2}(?:[日号]|(?=[至、和\-—~～]\d))(?:[至、和\-—~�
 # The occasion a lead opens on before its day (`在第26个中国记者节来临之际，`, `在全县人民的热切期盼下，`): session 49
 # and this round's county news pages were untyped for it.
 NEWS_OCCASION = r"在[^，。\n]{2,30}?(?:之际|前夕|期间|下)[，,]"
+# The reason a lead gives before its day (`根据区政协年度工作安排，近日，`: a county CPPCC's item, this round's fresh pages)
+LEAD_REASON = r"(?:根据|按照|依照)[^，。\n]{2,24}?(?:安排|部署|要求|计划)[，,]"
+# A mainland paper's reporters in brackets before the lead's day, no 讯 mark (`（四川日报记者孙琳本报记者赖晓莉）昨日，`)
+LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?记者[^）)\n]{1,24}?[）)]\s*"
 NEWS_MARK_RE = re.compile(
-    r"^(?:[【\[]?[^\s，。]{0,12}?(?:报|网|台|社|特)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
-    r"[【\[（(][^】\]）)\n]{0,12}?记者[^】\]）)\n]{1,24}?(?:报导|报道)[】\]）)]|"
-    # a Taiwanese paper's bracket without 報導 (`【記者蕭國華/台北】`) and a dated mark (`【大紀元2012年07月01日訊】`)
-    rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?\d{{1,2}}日讯[】\]]|"
+    # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
+    r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
+    # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them)
+    r"[【\[（(〔][^】\]）)〕\n]{0,12}?记者[^】\]）)〕\n]{1,24}?(?:报导|报道)[】\]）)〕]|"
+    # a Taiwanese paper's bracket without 報導 (`【記者蕭國華/台北】`) and a dated mark (`【大紀元2012年07月01日訊】`,
+    # `【中新社澳門二十日電】`)
+    rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?{DAY_NUM}日(?:专)?[讯电][】\]]|"
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
-    r"[【\[（(][^】\]）)\n\s，。]{2,12}?(?:报导|报道)[】\]）)]|[^\s，。]{2,12}?\d{1,2}月\d{1,2}日(?:专)?电|"
-    r"[^\s，。]{2,20}?(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日|[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]|"
+    rf"[【\[（(][^】\]）)\n\s，。]{{2,12}}?(?:报导|报道)[】\]）)]|[^\s，。]{{2,12}}?{DAY_NUM}月{DAY_NUM}日(?:专)?电|"
+    # `今(23)日`, and the day inside the bracket (`今（十九日）晚`, `今（19日）`: Macau's government releases)
+    rf"[^\s，。]{{2,20}}?(?:今|昨)\s*[（(](?:\d{{1,2}}[）)]\s*日|{DAY_NUM}日[）)])|[（(][^）)\s]{{2,24}}?\d{{1,2}}日(?:专)?电[）)]|"
     # a TV news script's lead label (`【导语】19号上午，县政府召开…征求意见会`)
     r"[【\[]导语[】\]]|"
+    # the day named as an occasion (`今日（10月1日）是國慶76周年，特區政府…`: session 50 read it after a month-day only)
+    r"(?:今天|今日|昨天|昨日)[（(]\d{1,2}月\d{1,2}日[）)]是[^，。\n]{2,24}?[，,]|"
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
     rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
     r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
     # the occasion before the day (`在第26个中国记者节来临之际，11月7日下午，`, `在全县人民的热切期盼下，`)
-    rf"(?:{NEWS_OCCASION})?(?:今年)?"
+    rf"(?:{NEWS_OCCASION}|{LEAD_REASON})?(?:{LEAD_REPORTERS})?(?:今年)?"
     rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|{LEAD_DAY})"
     # the day named as an occasion, then its hour (`11月8日是第25个中国记者节，当天上午，`)
     r"(?:是[^，。\n]{2,24}?[，,。]\s*(?:当天)?(?=上午|下午|晚))?"
@@ -1367,7 +1386,7 @@ NEWS_MARK_RE = re.compile(
 # opening never says of its speaker).
 # Taiwanese leads put the name first (`雙十國慶晚會在台中，賴清德總統到場致詞`).
 NEWS_SPOKE_LEAD_RE = re.compile(
-    rf"^[^。！？\n]{{0,40}}?(?:{OFFICE_KW}(?:当选人)?[ ]?[{HAN}·]{{2,4}}|[{HAN}]{{2,3}}副?总统)"
+    rf"^[^。！？\n]{{0,40}}?(?:(?:{OFFICE_KW}|特首)(?:当选人)?[ ]?[{HAN}·]{{2,4}}|[{HAN}]{{2,3}}副?总统)"
     r"(?:[^。！？\n]{0,30}?(?:致辞|致词|讲话|发言)时(?:表示|指出|强调|提到|说)"
     r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,20}?(?:致辞|致词|讲话)"
     r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开"
@@ -1402,9 +1421,35 @@ SPOKE_LEAD_GATE = (
 SPOKE_LEAD_REACH = 120  # 40 characters before the office, the office and name, 30 + 20 to the verb
 
 
+# The day in digits or in brackets right after the officer's name (`國務院總理溫家寶18日下午在人民大會堂與…舉行會談`,
+# `行政長官崔世安今(23)日回應傳媒訪問表示，`, `…今(22)日表示`): HK/Macau and wire items with no dateline (session 50 left
+# them). A pattern of its own behind its own gate: in NEWS_SPOKE_LEAD_RE it cost every gated line (2.5 -> 4.5 µs a line).
+NEWS_DAY_SPOKE_RE = re.compile(
+    rf"^[^。！？\n]{{0,40}}?(?:{OFFICE_KW}|特首)[ ]?[{HAN}·]{{2,4}}?"
+    r"(?:\d{1,2}日|(?:今|昨)\s*[（(]\d{1,2}[）)]\s*日)(?:上午|中午|下午|晚上|晚间)?"
+    r"[^。！？\n]{0,30}?(?:出席|率领|率团|主持|会见|接见|会谈|前往|到访|访问|视察|考察|巡视|宴请|回应[^。！？\n]{0,8}?表示|表示[，,])"
+)
+SPOKE_DAY_GATE_RE = re.compile(r"\d日(?:上午|中午|下午|晚)|[今昨]\s*[（(]\d")  # a dateline's `1月15日）` passes none
+
+
 def _spoke_lead(line: str) -> bool:
     head = line[:SPOKE_LEAD_REACH]
-    return any(w in head for w in SPOKE_LEAD_GATE) and NEWS_SPOKE_LEAD_RE.match(line) is not None
+    if any(w in head for w in SPOKE_LEAD_GATE) and NEWS_SPOKE_LEAD_RE.match(line) is not None:
+        return True
+    return "日" in head and SPOKE_DAY_GATE_RE.search(head) is not None and NEWS_DAY_SPOKE_RE.match(line) is not None
+
+
+# A dated lead whose subject is an officer by office and name doing the item's act (`3月2日，区政协召开…会议。区政协主席
+# 张某主持会议并讲话`, `3日下午，广州市市长陈某主持召开市政府常务会议。`, `10月27日、28日，市委书记王某深入乡镇…调研`, `昨日，
+# 省长张某在蓉会见了…`): the act is the news, though the item quotes nobody as `某某指出，` (session 50 needed a reported
+# sentence: 6 of this round's 36 fresh dev pages, county and city items, were untyped for it). Read in the lead's first
+# LEAD_ACT_CHARS only, where the news mark already stands.
+LEAD_ACTOR_RE = re.compile(
+    rf"(?:{OFFICE_KW})[ ]?[{HAN}·]{{2,4}}?(?:同志)?(?:{DAY_NUM}日)?(?:上午|中午|下午|晚上)?"
+    r"(?:在[^，。；！？\n]{1,16}?)?"
+    r"(?:主持(?:召开)?|出席|讲话|致辞|致词|调研|考察|视察|会见|会谈|深入|前往|率领|率队|率团|看望|慰问|走访)"
+)
+LEAD_ACT_CHARS = 120  # the lead's mark, a meeting held and the officer's clause (`…主席会议，区政协主席刘某主持会议`)
 
 
 # A lead reporting a visit to people (春节 看望慰问, 走访): the visit is the news; such reports often quote no
@@ -1431,7 +1476,9 @@ MEETING_HELD_LEAD_RE = re.compile(
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
     r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
-    r"|前往|率领|率团|参拜|到访"  # `蔡英文總統今(24)日下午前往彰化…參拜祈福時表示`: a visit is the item's act
+    r"|前往|率领|率团|参拜|到访"
+    # a dinner given and its toast (`…在《論壇》歡迎午宴上作熱情洋溢的祝酒辭`, `…今（十九日）晚…設晚宴`: Macau items)
+    r"|祝酒|宴请|设宴|晚宴|午宴"  # `蔡英文總統今(24)日下午前往彰化…參拜祈福時表示`: a visit is the item's act
 )
 NEWS_REPORTED_RE = re.compile(
     # `…传达了县“两会”精神，并指出，`: the clause's subject left out after 并
@@ -1461,11 +1508,13 @@ NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no 
 # the event, the leader's remarks are what it reports — not the remarks' own title (typed 致辞/讲话, session 50's pages;
 # session 49 left people.com.cn's deck)
 NEWS_DECK_TITLE_RE = re.compile(
-    rf"(?:举行|召开|开幕|闭幕|出席|会见|看望)[^\s]{{0,30}}\s+[{HAN}]{{2,3}}(?:发表)?(?:重要)?(?:讲话|致辞|致词)(?:\s|$)"
+    rf"(?:举行|召开|开幕|闭幕|出席|会见|看望)[^\s]{{0,30}}\s+[{HAN}]{{2,3}}(?:发表)?(?:重要)?(?:讲话|致辞|致词"
+    # the toast or welcome named (`河南省政府隆重举行国庆招待会 郭庚茂致祝酒辞`: typed 致辞, unnamed, this round's pages)
+    r"|致(?:祝酒|欢迎|开幕|闭幕|答谢|新年)[辞词])(?:\s|$)"
 )
 # a reporter's bracketed mark opening the lead (NEWS_MARK_RE's reporter alternatives)
 REPORTER_MARK_RE = re.compile(
-    rf"^[【\[（(][^】\]）)\n]{{0,12}}?记者[^】\]）)\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)]"
+    rf"^[【\[（(〔][^】\]）)〕\n]{{0,12}}?记者[^】\]）)〕\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)〕]"
     r"|^[【\[][^】\]\s，。]{0,12}?\d{1,2}日讯[】\]]\s*[（(][^）)\n]{0,12}?记者[^）)\n]{1,24}?(?:报导|报道)[）)]"
 )
 SENTENCE_MARK_RE = re.compile(r"[，。；！？]")
@@ -1476,7 +1525,30 @@ LEAD_MIN_CHARS = 30  # a lead sentence is longer than a headline or a byline (`�
 
 def _lead_lines(opening: str) -> list[str]:
     """The opening's first NEWS_LEAD_LINES + 1 stripped non-empty lines, short lines without a comma or full stop
-    (chrome, a headline, a stamp) not counted, LEAD_SCAN_LINES lines read at most, none past a salutation."""
+    (chrome, a headline, a stamp) not counted, LEAD_SCAN_LINES lines read at most, none past a salutation. Under a
+    news site's chrome (LTN's menus, its age notice and rating-law sentence: 20+ lines, some punctuated) the lines
+    start at a reporter's bracketed mark (`〔記者蔡某／苗栗報導〕總統賴清德昨天…`) within MARK_SCAN_LINES."""
+    out = _first_lines(opening)
+    if (
+        opening.find("记者", 0, MARK_SCAN_CHARS) >= 0
+        and not any(x[0] in MARK_OPENERS and REPORTER_MARK_RE.match(x) for x in out)
+        and MARK_LINE_RE.search(opening, 0, MARK_SCAN_CHARS) is not None
+    ):
+        rest = opening.split("\n", MARK_SCAN_LINES)
+        for i, raw in enumerate(rest[:MARK_SCAN_LINES]):
+            x = raw.lstrip()
+            if x and x[0] in MARK_OPENERS and REPORTER_MARK_RE.match(x):
+                return _first_lines("\n".join(rest[i:]))
+    return out
+
+
+MARK_SCAN_LINES = 40  # LTN's chrome runs 25-30 lines above the lead on this round's fresh pages
+MARK_SCAN_CHARS = 1200  # …and 600-700 characters
+MARK_OPENERS = "【[（(〔"
+MARK_LINE_RE = re.compile(r"\n[ \t\u3000]*[【\[（(〔][^】\]）)〕\n]{0,12}?记者")  # the gate: a line opening on a mark
+
+
+def _first_lines(opening: str) -> list[str]:
     out: list[str] = []
     counted = 0
     for raw in opening.split("\n", LEAD_SCAN_LINES)[:LEAD_SCAN_LINES]:
@@ -1541,7 +1613,8 @@ def _news_report(title: str | None, text: str) -> bool:
         # the mark alone on its line (`【記者梁金源/臺中報導】`, `中新社北京10月25日電 題:…`): the lead is the next sentence
         lead = next((x for x in lines[at + 1 :] if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None)
         bylined = lead is not None
-    spoke = False
+    # a marked lead that says the officer spoke (`行政長官崔某今(23)日回應傳媒訪問表示，`): its verb is the report
+    spoke = lead is not None and _spoke_lead(lead)
     if lead is None and (said := next((x for x in lines if _spoke_lead(x)), None)) is not None:
         lead, spoke = said, True  # its own verb is the activity and the report (`致詞時提到`)
     if (
@@ -1552,7 +1625,14 @@ def _news_report(title: str | None, text: str) -> bool:
         # is the next sentence-long line
         lead = next((x for x in lines[byline + 1 :] if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None)
         bylined = lead is not None
-    headline = bool(title and (NEWS_HEADLINE_RE.search(title) or SESSION_PASSED_TITLE_RE.search(title)))
+    headline = bool(
+        title
+        and (
+            NEWS_HEADLINE_RE.search(title)
+            or SESSION_PASSED_TITLE_RE.search(title)
+            or NEWS_DECK_TITLE_RE.search(title)  # the deck says who spoke at the event the headline reports
+        )
+    )
     if lead is None and not headline:
         return False  # most pages: the cheap checks first
     if any(SALUTATION_RE.match(x) for x in lines) or DELIVERED_OPENING_RE.match(opening.lstrip()):
@@ -1575,7 +1655,7 @@ def _news_report(title: str | None, text: str) -> bool:
         )
     ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
-    if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200])):
+    if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200]) or LEAD_ACTOR_RE.search(lead[:LEAD_ACT_CHARS])):
         return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
@@ -1585,7 +1665,7 @@ def _news_report(title: str | None, text: str) -> bool:
 # `镇长石朝富同志代表镇党委、政府作了…致辞`, `市委书记陈英杰主持会议`).
 # Offices a news lead names that no byline does: a spokesperson (`外交部发言人…表示`) and Taiwan's council heads (`由副主委
 # 兼發言人梁文傑主持`, 主委 = 主任委员: the Mainland Affairs Council's briefings, 2 of this round's fresh dev pages unnamed)
-NEWS_EXTRA_OFFICE = "主委|发言人"
+NEWS_EXTRA_OFFICE = "主委|发言人|特首"  # …and HK/Macau papers' 特首 (`特首李家超今早(1月21日)出席…`)
 NEWS_OFFICE_IN_NAME_RE = re.compile(rf"{OFFICE_KW}|{NEWS_EXTRA_OFFICE}")
 NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE})(?:当选人)?)[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
@@ -1593,9 +1673,19 @@ NEWS_SPEAKER_RE = re.compile(
     r"调研|考察|视察|会见|看望|"
     # `行政長官李家超與政府高層官員昨晨出席…`: the one named first of those who went, not a list's `…江启臣与其他立委`
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
+    # `行政長官賀一誠及五司司長今(14)日…`, `行政長官何厚鏵和國務院副總理錢其琛分別致詞`: the one named first of two officials
+    rf"(?:及|和|偕同?)(?=[^，。；\n]{{0,12}}?(?:{OFFICE_KW}|出席|参加|一同|一起|共同))|"
+    # a Chinese-numeral day (`行政長官何厚鏵二十四日中午…`) and what the person said (`市长连维良说，`)
+    r"[一二三四五六七八九十]{1,3}日|说[，,：:]|致(?=[^，。；\s]{0,3}[辞词])|"
+    # a verb of speech glued to the name (`縣長徐榛蔚提到`: read as 徐榛蔚提, session 50 left it) and the matter
+    # addressed (`會上鎮黨委書記章某對…提出要求`)
+    r"提到|提及|期许|期勉|感谢|呼吁|对(?=[^，。；\n]{1,30}?(?:提出|作出|进行|表示|强调|要求|讲话))|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
+    r"|今早|今晨|昨早|昨晨"  # `特首李家超今早（1月21日）出席…`
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
     r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任|常委))"
+    # …or run with 、 (`行政長官李家超、全國政協副主席梁振英、…等人出席升旗禮`)
+    rf"|、(?=[^，。；、\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}(?:[，,、]|出席|参加|陪同|等))"
     # (`县委书记吴钟民，县委常委、宣传部部长章志都来到…`: a standing committee member named second)
     # …and of a list of guests by office (`县委书记郭强,长治日报社社长刘建林,…等参加座谈`): any office and a name next
     rf"|[，,](?=[^，。；\s]{{0,12}}?(?:{OFFICE_KW})[{HAN}]{{2,3}}(?:[，,、]|出席|参加|陪同|等)))"
@@ -1706,6 +1796,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
     zone = text[:OPENING_PARA_CHARS]
     mac = MAC_PAGE_WORD in zone
     first: tuple[str, str] | None = None
+    named: list[tuple[str, str]] = []  # every officer the opening names, for the one whose words it reports
+    reading = True  # past the first name's reach only a speaking clause (_speaking_officer) can pick a later one
     for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
         if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
@@ -1739,6 +1831,10 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             continue
         if LISTED_OFFICE_RE.search(office):
             continue  # `…吴丽兰以及全体在家的县级领导和主席团成员在主席台就坐`: a list of those seated, no office
+        if _listed_names(office):
+            continue  # `區政協領導陳某、黃某、葛某及秘書長施某參加會議`: the last of a list of attendees, no office
+        if OFFICE_OBJECT_RE.match(office) or NOT_NAME_START_RE.match(name):
+            continue  # `向江澤民主席和夫人…致以…敬意`: whom the speaker addressed, not who spoke
         if STUDIED_OFFICE_RE.search(office):
             # `要坚持以全国“两会”精神特别是习近平总书记(系列重要)讲话…`, `认真学习领会上杭县委书记傅藏荣在…的讲话精神`: the
             # run before the name is a sentence about a speech studied, not the office of anyone at the meeting
@@ -1746,16 +1842,63 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             continue
         if is_byline_name(name) and not _place_for_name(name):
             found = (name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office)))
-            if SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH)) and not STUDIED_RE.search(
-                zone, _clause_start(zone, m.start()), m.start()
+            if (
+                reading
+                and SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH))
+                and not STUDIED_RE.search(zone, _clause_start(zone, m.start()), m.start())
             ):
                 return found  # `县委书记张三出席会议并讲话`: who spoke, before the one who presided
             first = first or found
-            if (spoke := _spoke_later(zone, m.end())) is None:
-                break  # no later clause says anyone spoke: the first one named
-            if spoke > _clause_start(zone, m.end()) + SPOKE_CLAUSES_CHARS:
+            named.append(found)
+            if len(named) >= NEWS_NAMED_MAX:
                 break
+            if (spoke := _spoke_later(zone, m.end())) is None:
+                reading = False  # no later clause says anyone spoke: the first one named, unless he is silent
+            elif spoke > _clause_start(zone, m.end()) + SPOKE_CLAUSES_CHARS:
+                reading = False
+    if first is not None and not _speaks(text, first[0]):
+        # the first one named (a guest list's ranking leader, a chair) says nothing the item reports: the officer it
+        # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`)
+        return _speaking_officer(text, named) or first
     return first or (None, None)
+
+
+NEWS_NAMED_MAX = 12  # officers read in a news opening: a guest list names a dozen
+# what an office run never starts with: a preposition making it the object (`向江泽民主席和夫人…致以敬意`)
+OFFICE_OBJECT_RE = re.compile(r"^(?:向|对|给|为|跟|同|与|和|及)")
+NOT_NAME_START_RE = re.compile(r"^(?:和|及|与|同|夫人|伉俪)")
+# a run of 2-3 character names joined by 、 and 及 before the last one's office (`陈某、黄某、葛某及秘书长`): none has an
+# office word, so the run lists attendees, not one person's offices (`市委书记、市长` has one in each part)
+LISTED_NAME_PART_RE = re.compile(rf"[{HAN}]{{2,3}}")
+
+
+def _listed_names(office: str) -> bool:
+    parts = re.split(r"[、及]", office)
+    bare = [x for x in parts[:-1] if LISTED_NAME_PART_RE.fullmatch(x) and not OFFICE_NAME_RE.search(x)]
+    return len(parts) >= 3 and len(bare) >= 2
+
+
+# A clause in which the named person speaks: `陈某说，`, `陈某在致辞中…`, `陈某、李某先后致辞`, `陈某强调，`
+def _speaking_re(name: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:^|[，。；！？\n、”」])(?:{re.escape(name)})(?:、[{HAN}]{{2,3}})*(?:先后|分别|也|还|又|首先|随后)?"
+        r"(?:在[^，。；！？\n]{0,20}?(?:致辞|致词|讲话|发言)[^，。；！？\n]{0,4}?(?:中|时)?|(?:发表|作|做)(?:了)?)?"
+        r"(?:致辞|致词|讲话|发言|指出|强调|表示|说|要求|希望|认为|代表)"
+    )
+
+
+def _speaks(text: str, name: str) -> bool:
+    return _speaking_re(name).search(text, 0, NEWS_REPORT_CHARS) is not None
+
+
+def _speaking_officer(text: str, named: Sequence[tuple[str, str]]) -> tuple[str, str] | None:
+    """Of the officers a news opening names, the one whose speaking clause comes first (None if none speaks)."""
+    best: tuple[int, tuple[str, str]] | None = None
+    for found in named:
+        m = _speaking_re(found[0]).search(text, 0, NEWS_REPORT_CHARS)
+        if m is not None and (best is None or m.start() < best[0]):
+            best = (m.start(), found)
+    return best[1] if best else None
 
 
 # A clause saying the person spoke (`出席会议并讲话`, `作重要讲话`, `发表讲话`, `致辞`): the news item's speaker, rather than
@@ -2247,17 +2390,19 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
 # comes from the page's stamp or its url's date path (`/200706/30/`, `/2008/08-08/`), taken only when that date falls
 # within WIRE_YEAR_DAYS after the dateline's day (a repost months later says nothing of the year).
 WIRE_DAY_RE = re.compile(
-    r"(?:社|网|台|报)[^\s，。,；:：/|]{0,8}?(?P<m>\d{1,2})月(?P<d>\d{1,2})日[^\s，。/|]{0,4}?(?:电|讯)"
+    rf"(?:社|网|台|报)[^\s，。,；:：/|]{{0,8}}?(?P<m>{DAY_NUM})月(?P<d>{DAY_NUM})日[^\s，。/|]{{0,4}}?(?:电|讯)"
 )
 # CNA's dateline gives the day alone (`（中央社記者葉素萍台北10日電）`, `（中央社记者谢怡璇北京30日电）`)
-WIRE_DAY_ONLY_RE = re.compile(r"^[（(][^）)\n]{2,24}?(?<!\d)(?P<d>\d{1,2})日(?:专)?电[）)]", re.M)
+WIRE_DAY_ONLY_RE = re.compile(
+    rf"^[（(【\[][^）)】\]\n]{{2,24}}?(?<![\d一二三四五六七八九十月])(?P<d>{DAY_NUM})日(?:专)?电[）)】\]]", re.M
+)
 # A Taiwanese or HK lead's day in brackets after 今/昨 (`總統賴清德今（28）日到台南`, `國慶晚會今(5)日晚間`, `今日(21日)`),
 # read in the lead's first lines only (a later paragraph's `昨(3)日` tells of another day): dated by the page's stamp or
 # its url's date like CNA's `台北10日電` (5 of this round's 31 fresh pages had no delivered_on).
 LEAD_TODAY_DAY_RE = re.compile(r"(?:今|昨)(?:日|天)?\s*[（(]\s*(?P<d>\d{1,2})\s*日?\s*[）)]\s*日?")
 TODAY_LEAD_LINES = 6  # a site's section label, stamp, headline and deck may stand above the lead
 RELEASE_TODAY_RE = re.compile(
-    r"今(?:日|天)?\s*[（(](?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日[）)]"
+    rf"今(?:日|天|早|晨|晚)?\s*[（(](?P<m>{DAY_NUM})月(?P<d>{DAY_NUM})日[）)]"  # `特首李家超今早（1月21日）出席…`
 )
 # A lead's weekday with the month-day after it (`星期三(12月18日)`): the day of the item, its year from the page or url
 WEEKDAY_DATE_RE = re.compile(r"星期[一二三四五六日天]\s*[（(](?P<m>\d{1,2})月(?P<d>\d{1,2})日[）)]")
@@ -2326,7 +2471,7 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
     lead = text[:OPENING_PARA_CHARS]
     m = WIRE_DAY_RE.search(lead)
     if m:
-        month, day = int(m.group("m")), int(m.group("d"))
+        month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0  # `中新社澳門九月二十四日電`
         if (n := LEAD_DAY_RE.match(lead[m.end() :].lstrip("/ ：:"))) and 0 < int(n.group("d")) <= 31:
             m2 = int(n.group("m")) if n.group("m") else month
             if m2 == month and 0 <= day - int(n.group("d")) <= LEAD_DAY_BEFORE:
@@ -2337,7 +2482,7 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
         month, day = int(m.group("m")), int(m.group("d"))  # `習近平星期三(12月18日)會見…`
     elif published and (m := WIRE_DAY_ONLY_RE.search(lead)):
         # `（中央社記者葉素萍台北10日電）`: the day alone, in the month of the page's stamp or the one before it
-        day = int(m.group("d"))
+        day = cn_int(m.group("d")) or 0  # `【中新社澳門二十日電】`
         month = published.month if day <= published.day else (published.month - 2) % 12 + 1
     elif (anchor := published or _url_date(url)) and (
         m := LEAD_TODAY_DAY_RE.search("\n".join(lead.split("\n", TODAY_LEAD_LINES)[:TODAY_LEAD_LINES]))
@@ -2375,11 +2520,13 @@ def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
 
 def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
     """The date of a news lead opening on its day alone (LEAD_DAY_ONLY_RE), from the page's date."""
-    lead = next((x for x in _lead_lines(text[:OPENING_PARA_CHARS]) if len(x) > LEAD_MIN_CHARS and "，" in x), "")
+    lead = next(
+        (x for x in _lead_lines(text[:OPENING_PARA_CHARS]) if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
+    )  # a one-sentence lead has no comma (`國務院總理溫家寶18日下午在人民大會堂與…舉行會談。`)
     m = LEAD_DAY_ONLY_RE.match(lead)
     if m is None:
         return None
-    day = int(m["d"])
+    day = int(m["d"] or m["d2"])
     month = published.month if day <= published.day else (published.month - 2) % 12 + 1
     return _dated_by(month, day, (published,)) if 1 <= day <= 31 else None
 
@@ -4204,6 +4351,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if name is None and not anon and res_title is None:
         # a news report names who presided or spoke in its lead; its author line names the reporter
         name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)
+        if news and name and l_office:
+            # the office the lead gives its officer, not a nameless office word from the head (`鹿港公所新春團拜 同仁歡送
+            # 鎮長`: the headline's tail read as a byline's office)
+            office = l_office
         office = office or (l_office if name else None)
     if name is None and not anon and res_title is None and news:
         # `習近平指出，`: the leader whose words the item reports; his office where the opening or a removed photo caption
@@ -4218,6 +4369,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         c_name, c_office = _caption_speaker(head + captions, sentences=True)
         if c_name == name:
             office = c_office
+    if news and name is not None and not anon and res_title is None and not _speaks(text, name):
+        # a guest list's first officer cut from the lead as a byline (`省委书记王国生，省长陈润儿…出席开幕式`): the
+        # officer the lead names who speaks, when the byline's says nothing the item reports
+        n_name, n_office = _news_speaker(text)
+        if n_name is not None and n_name != name and _speaks(text, n_name):
+            name, office = n_name, n_office
     if res_title is None and not anon:
         name, office = _surname_office(name, office, title, text)
     if name is None and not anon and res_title is None and quoted:
