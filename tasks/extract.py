@@ -1747,6 +1747,7 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # What a lead puts before the office and is no part of it: a bracketed mark or dateline (`【特訊】`, `（中央社記者…30日電）`)
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
+    r"^(?:会上|会议上|会中)|"  # `會上鎮黨委書記章某對…`: where the officer spoke, no part of the office
     r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会)?由(?=\S{2})"
 )
 # The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council
@@ -2663,8 +2664,17 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     return None, office, False
 
 
-OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:"
-COUNTRY_BEFORE_OFFICE_RE = re.compile(r"^(?:中国大陆|大陆|中国)(?=国家主席|国家副主席|国务院)")
+OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:—─-"  # `——國家主席`: a dash before the office
+COUNTRY_BEFORE_OFFICE_RE = re.compile(r"^(?:中国大陆|大陆|中国)(?=国家主席|国家副主席|国务院|总理|副总理)")
+# A lead's bracketed mark or the tail of one before the office (`〔記者蔡某／苗栗報導〕總統`, `楊強）中國國務院總理`: the
+# office run started inside the reporter's bracket): no part of the office (this round's wire and LTN pages)
+OFFICE_MARK_PREFIX_RE = re.compile(
+    r"^(?:[【\[（(〔][^】\]）)〕]{0,30}[】\]）)〕])+|^[^【\[（(〔】\]）)〕]{1,30}[】\]）)〕]"
+)
+# A Taiwanese county, city or township head named with the place's short name (`苗栗縣長`, `和美鎮長`, `鹿港鎮公所鎮長`:
+# places the gazetteer does not hold): the place is no part of the office; never a deputy's or acting head's own word
+# (`常务副县长`, `代理市长`)
+PLACE_HEAD_RE = re.compile(rf"^[{HAN}]{{2,5}}?(?:[县市镇乡]公所)?(?<![副代务理])(?=[县市镇乡]长$)")
 CAPTION_WORDS_RE = re.compile(r"^(?:图为|图中为|图中|上图为|下图为|这是|左起|右起)")
 
 
@@ -2672,6 +2682,14 @@ def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
     # a photo caption's words before the office (`圖為國務院總理溫家寶(資料圖)`: office `图为国务院总理`, session 46)
     # a quote's close before a lead's office (`」中國大陸國家主席習近平…`: office `”中国大陆国家主席`, session 46)
+    if (
+        office[:1] in "【[（(〔"
+        or "）" in office[:31]
+        or ")" in office[:31]
+        or "〕" in office[:31]
+        or "】" in office[:31]
+    ):
+        office = OFFICE_MARK_PREFIX_RE.sub("", office)
     office = CAPTION_WORDS_RE.sub("", office.strip(" 、").lstrip(OFFICE_LEAD_PUNCT))
     # a country named before a national office (`大陆国家主席`, `中国大陆国家主席`, `中国国务院总理`: Taiwanese and
     # foreign news copies)
@@ -2698,8 +2716,13 @@ def _strip_jurisdiction(office: str) -> str:
     # `怒江州人民政府州长`: a short place name the gazetteer does not hold whole, then its government
     office = re.sub(rf"^[{HAN}]{{1,8}}?[省市州县区旗盟](?:人民政府|政府)(?=.)", "", office)
     # `沙沟镇镇长`, `某乡人民政府乡长`: a township the gazetteer does not hold, before its own head's office
-    office = re.sub(rf"^[{HAN}]{{1,6}}?([镇乡])(?:人民政府|政府)?(?=(?:代理|代)?\1长$)", "", office)
+    office = re.sub(rf"^[{HAN}]{{1,6}}?([镇乡])(?:人民政府|政府|公所)?(?=(?:代理|代)?\1长$)", "", office)
+    if len(office) <= PLACE_HEAD_MAX and office.endswith("长") and not OFFICE_KW_RE.fullmatch(office):
+        office = PLACE_HEAD_RE.sub("", office)
     return office
+
+
+PLACE_HEAD_MAX = 12  # `彰化縣鹿港鎮公所鎮長`: a place, its office and the head; a longer run is no such office
 
 
 # Head spans that hold an office but are no byline: an editor's note (`这是…`, `本文是…`) and a wire lead's dateline
@@ -2707,6 +2730,8 @@ def _strip_jurisdiction(office: str) -> str:
 NOTE_START_RE = re.compile(r"^\s*(?:这|本文)是")
 WIRE_DATELINE_RE = re.compile(
     rf"^\s*[{HAN}]{{1,6}}(?:社|网|报)(?:[{HAN}]{{2,6}})?(?:\d{{1,2}}月)?\d{{1,2}}日(?:专)?电(?:[（(][^）)]{{1,20}}[）)])?\s*"
+    # CNA's bracketed dateline (`（中央社記者管某苗栗縣8日電）苗栗縣長徐某`)
+    r"|^\s*[（(][^）)\s]{2,24}?\d{1,2}日(?:专)?电[）)]\s*"
 )
 
 

@@ -139,7 +139,7 @@ def test_a_reporters_lenticular_bracket_under_a_news_sites_chrome():
     )
     out = _page(raw, url="https://news.ltn.com.tw/news/politics/breakingnews/5186496")
     assert out["doc_type"] == "新闻报道"
-    assert out["speaker_name"] == "赖清德"
+    assert (out["speaker_name"], out["speaker_title"]) == ("赖清德", "总统")
     assert out["delivered_on"] == dt.date(2025, 9, 21)
 
 
@@ -253,6 +253,48 @@ def test_a_list_of_attendees_is_no_office():
     assert (out["speaker_name"], out["speaker_title"]) == ("陈锁龙", "区政协主席")
 
 
+@pytest.mark.parametrize(
+    ("lead", "name", "office"),
+    [
+        (
+            "行政長官賀一誠及五司司長今(14)日與中文傳媒代表新春午宴。賀一誠在致辭中指出，特區政府將保障新聞自由。",
+            "贺一诚",
+            "行政长官",
+        ),
+        (
+            "花蓮縣政府今(3)日舉行防災會報，縣長徐榛蔚提到，今年颱風季即將來臨，各單位要提早整備。徐榛蔚指出，防災不能等。",
+            "徐榛蔚",
+            "县长",
+        ),
+        (
+            "3月5日，某镇召开全镇干部大会。会上镇党委书记章某对今年的重点工作提出明确要求。章某强调，要抓好项目建设。",
+            "章某",
+            "镇党委书记",
+        ),
+        (
+            "（中央社記者管瑞平苗栗縣8日電）苗栗縣長徐耀昌2屆8年任期將屆滿，今天舉行記者會向鄉親報告施政成果。\n"
+            "徐耀昌致詞表示，8年前上任之初，縣庫負債新台幣676億元。",
+            "徐耀昌",
+            "县长",
+        ),
+        (
+            "中新社北京三月十六日電 (記者 楊強)中國國務院總理溫家寶今天在此間表示，希望四月份的訪問成為一次融冰之旅。",
+            "温家宝",
+            "总理",
+        ),
+        (
+            "2026/01/29 19:59 記者劉禹慶／澎湖報導\n彰化縣鹿港鎮公所鎮長許志宏今（29）日率領5位里長拜會馬公市公所。",
+            "许志宏",
+            "镇长",
+        ),
+    ],
+)
+def test_the_officers_name_and_office_from_the_lead(lead, name, office):
+    out = _page(lead + "\n" + BODY_TC)
+    assert out["doc_type"] == "新闻报道"
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
 def test_an_outlets_byline_without_its_slash():
     raw = (
         "水里鄉新春團拜\n台灣新聞網記者林某/南投報導\n2015.02.25\n南投縣政府今天上午舉行新春團拜，縣長林明溱率領縣府團隊向鄉親"
@@ -260,3 +302,24 @@ def test_an_outlets_byline_without_its_slash():
     )
     assert E.REPORTER_BYLINE_RE.match("台湾新闻网记者林某/南投报导")
     assert _page(raw)["doc_type"] == "新闻报道"
+
+
+@pytest.mark.parametrize(
+    ("office", "want"),
+    [
+        ("苗栗县长", "县长"),
+        ("彰化县鹿港镇公所镇长", "镇长"),
+        ("和美镇长", "镇长"),
+        ("中国总理", "总理"),
+        ("杨强）中国国务院总理", "总理"),
+        ("〔记者蔡政珉／苗栗报导〕总统", "总统"),
+        ("——国家主席", "国家主席"),
+        # never a deputy's or an acting head's own word, nor a whole office
+        ("常务副县长", "常务副县长"),
+        ("代理市长", "代理市长"),
+        ("乡镇长", "乡镇长"),
+        ("市委副书记、市长", "市委副书记、市长"),
+    ],
+)
+def test_an_offices_place_and_marks_are_cut(office, want):
+    assert E._strip_jurisdiction(office) == want
