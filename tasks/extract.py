@@ -1865,9 +1865,10 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
 
 
 NEWS_NAMED_MAX = 12  # officers read in a news opening: a guest list names a dozen
-# what an office run never starts with: a preposition making it the object (`向江泽民主席和夫人…致以敬意`)
-OFFICE_OBJECT_RE = re.compile(r"^(?:向|对|给|为|跟|同|与|和|及)")
-NOT_NAME_START_RE = re.compile(r"^(?:和|及|与|同|夫人|伉俪)")
+# what an office run never starts with: a preposition making it the object (`向江泽民主席和夫人…致以敬意`); not 和, 同 or
+# 与, which open places (`和美鎮長`, `同安区委书记`)
+OFFICE_OBJECT_RE = re.compile(r"^(?:向|对|给)")
+NOT_NAME_START_RE = re.compile(r"^(?:及|与)|(?:夫人|伉俪)$")  # `…主席和夫人`: a spouse, no name
 # a run of 2-3 character names joined by 、 and 及 before the last one's office (`陈某、黄某、葛某及秘书长`): none has an
 # office word, so the run lists attendees, not one person's offices (`市委书记、市长` has one in each part)
 LISTED_NAME_PART_RE = re.compile(rf"[{HAN}]{{2,3}}")

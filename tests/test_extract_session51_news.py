@@ -295,6 +295,19 @@ def test_the_officers_name_and_office_from_the_lead(lead, name, office):
     assert (out["speaker_name"], out["speaker_title"]) == (name, office)
 
 
+@pytest.mark.parametrize(
+    ("lead", "name", "office"),
+    [
+        # a place opening on a preposition's character is no object of the verb (`和美`, `同安`)
+        ("和美鎮長林庚壬8月28日對記者朋友說辛苦了。林庚壬表示，感謝每一位在專業上努力付出的記者。", "林庚壬", "镇长"),
+        ("3月2日，同安区委书记张某主持召开区委常委会。张某强调，要抓好项目建设，推动高质量发展。", "张某", "区委书记"),
+    ],
+)
+def test_a_place_opening_on_a_prepositions_character(lead, name, office):
+    out = _page(lead + "\n" + BODY_TC)
+    assert (out["speaker_name"], out["speaker_title"]) == (name, office)
+
+
 def test_an_outlets_byline_without_its_slash():
     raw = (
         "水里鄉新春團拜\n台灣新聞網記者林某/南投報導\n2015.02.25\n南投縣政府今天上午舉行新春團拜，縣長林明溱率領縣府團隊向鄉親"
