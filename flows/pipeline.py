@@ -69,6 +69,14 @@ def progress_steps(shards: int) -> int:
 # 314 s with the second worker idle.
 TASK_THREADS = 32
 SHARD_WINDOW = 24  # shard steps in flight; the other 8 threads: at most 3 global steps run at once
+# Shard steps that patch an earlier artifact of their own shard (made by the same code: a nightly run's old
+# shards, whose steps re-run because a global input moved a few rows) go to Prefect this many to a task run,
+# not `steps.STEPS_PER_TASK`: a task run costs ~10 ms of flow and ~43 ms of API-server CPU (session 51), and
+# such a step 0.05-0.2 s of worker time (20k +1 %: 20 members, 13 annotate and 24 export patches took 14 task
+# runs for ~6 CPU-s of work). The window's size: a batch that fits the window goes out once it is free, and
+# a retry re-runs only the batch's incomplete steps. Steps computing their shard from scratch keep batches of
+# STEPS_PER_TASK (a cold run, a new shard, a stage whose code changed: one UI row per few shards).
+PATCH_STEPS_PER_TASK = SHARD_WINDOW
 
 
 @flow(
@@ -223,7 +231,8 @@ class Dag:
     """Runs the declared stages in dependency order, each as soon as what it reads is ready.
 
     Every stage is submitted the same way (tasks.steps): one Prefect task per shard step for a shard
-    stage (up to `steps.STEPS_PER_TASK` of them to one task run on the local pool), one for a global stage (whose task spreads its parts over the workers if it declares
+    stage (up to `steps.STEPS_PER_TASK` of them to one task run on the local pool, up to
+    `PATCH_STEPS_PER_TASK` steps that patch their shard's earlier artifact), one for a global stage (whose task spreads its parts over the workers if it declares
     `plan`). What a step reads and what its key holds come from the
     declaration: a shard stage reads its own shard's upstream artifacts, a global stage every
     shard's, and a shard stage reads a global stage through the view it declares (the whole
@@ -308,7 +317,8 @@ class Dag:
         """(shard id -> the stats of its complete artifact, served without a task run; the steps still
         to run, as (shard ids, a function that submits their Prefect task and returns its future)):
         one task run per step, or per batch of up to `steps.STEPS_PER_TASK` shard steps on the local
-        pool (`steps.steps_batch`; `run` decides when each goes out)."""
+        pool (`steps.steps_batch`; `run` decides when each goes out), of up to `PATCH_STEPS_PER_TASK`
+        steps that patch their shard's earlier artifact."""
         declared = STAGES[stage]
         keyed = [self.params[p] for p in declared.params]
         what = "files" if "files" in declared.reads else "docs"
@@ -343,6 +353,18 @@ class Dag:
             """The step's own share of a hint given by shard (`stages.ByShard`)."""
             return {k: v.for_shard(sid, plan) if isinstance(v, ByShard) else v for k, v in run_params.items()}
 
+        # shards some hint lends an earlier artifact made for them (stages.ByShard: by this code)
+        lent = {shard for v in run_params.values() if isinstance(v, ByShard) for _, shard in v.artifacts}
+
+        def patches(sid: str) -> bool:
+            """Whether the step lends from an earlier artifact its own shard's step made with this code (a
+            hint's `ByShard` holds one made for it, or the stage's memory kind says it patches one, as an
+            export of unchanged normalize and extract artifacts does): its work follows the change, not
+            the shard's size (`PATCH_STEPS_PER_TASK`)."""
+            if sid in lent:
+                return True
+            return bool(declared.memory_kind) and bool(resolve(declared.memory_kind)(work[sid][0], params_of(sid)))
+
         task = self.tasks[stage]
         # Steps with more inputs this run computed go first, in batches of their own, and wait for a
         # worker ahead of the others (Job.rank): a nightly run's new shard computes every document
@@ -352,9 +374,14 @@ class Dag:
         one_each = declared.scope == "global" or self.window is None  # a Dask cluster schedules each step
         launches: list[tuple[list[str], Callable[[], Any]]] = []
         batches: list[list[str]] = []
+        patching = set() if one_each else {s for s in work if s not in done and patches(s)}
         for rank in sorted({fresh.get(sid, 0) for sid in work if sid not in done}, reverse=True):
-            tier = [sid for sid in work if sid not in done and fresh.get(sid, 0) == rank]
+            tier = [sid for sid in work if sid not in done and fresh.get(sid, 0) == rank and sid not in patching]
             batches += [[sid] for sid in tier] if one_each else _batches(tier, steps.STEPS_PER_TASK)
+        # the patches last, in few task runs; each keeps its rank for the pool's order (Job.rank)
+        position = {sid: k for k, sid in enumerate(work)}
+        by_rank = sorted(patching, key=lambda sid: (-fresh.get(sid, 0), position[sid]))
+        batches += _batches(by_rank, PATCH_STEPS_PER_TASK)
         for sids in batches:
             if len(sids) == 1:
                 launches.append(

@@ -30,6 +30,40 @@ def test_steps_on_new_inputs_are_batched_and_ranked_first(tmp_path):
     assert {s: j.key for s, j in again.jobs["annotate"].items()} == {s: j.key for s, j in jobs.items()}
 
 
+def test_steps_patching_their_shards_earlier_artifact_share_few_task_runs(tmp_path):
+    """A nightly run re-runs an old shard's members / annotate / export step because a global input moved a
+    few of its rows: the step lends the rest from the earlier artifact made for that shard by this code.
+    Such steps go to Prefect up to PATCH_STEPS_PER_TASK to a task run (a task run's flow and server CPU
+    is most of such a step's cost), a step computing its shard from scratch still STEPS_PER_TASK."""
+    import json
+
+    from flows.pipeline import PATCH_STEPS_PER_TASK
+    from tasks import steps
+    from tasks.stages import code_version
+
+    state = tmp_path / "state"
+    shards = [f"shard-{k:02d}" for k in range(12)]
+    for k, sid in enumerate(shards[:10]):  # the old shards' artifacts of the last run (shard-09's by other code)
+        folder = state / "artifacts" / "members" / f"earlier{k}"
+        folder.mkdir(parents=True)
+        version = code_version("members") if sid != "shard-09" else "another version"
+        (folder / steps.DONE_FILE).write_text(json.dumps({"code_version": version, "shard": sid}))
+    dag = Dag(str(state), rebuild=False, progress=None, params={}, runtime={})
+    work = {sid: ({"normalize": sid, "extract": sid, "dedupe": sid}, [sid], 10) for sid in shards}
+    fresh = {"shard-11": 2, "shard-10": 2, "shard-03": 1}  # 10, 11: new shards; 03: its pages changed
+    done, launches = dag.submit("members", work, fresh)
+    order = [sids for sids, _ in launches]
+    assert done == {} and order[0] == ["shard-10", "shard-11"]  # computed from scratch: as before
+    assert order[1] == ["shard-09"]  # its earlier artifact is another code's: computed whole
+    patched = [f"shard-{k:02d}" for k in range(9)]
+    assert len(order) == 3 and sorted(order[2]) == patched and len(patched) <= PATCH_STEPS_PER_TASK
+    assert order[2][0] == "shard-03"  # the patches keep their rank's order (and Job.rank for the pool)
+    assert dag.jobs["members"]["shard-03"].rank == 1
+    again = Dag(str(state), rebuild=True, progress=None, params={}, runtime={})  # --rebuild lends nothing
+    _, launches = again.submit("members", work, fresh)
+    assert max(len(sids) for sids, _ in launches) <= steps.STEPS_PER_TASK
+
+
 def test_fresh_counts_the_inputs_this_run_computed():
     run = "run-1"
     results = {
