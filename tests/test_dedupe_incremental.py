@@ -1098,3 +1098,38 @@ def test_base_lookups_search_distinct_keys_and_an_older_base_its_key_column(tmp_
     _, stats = check_step(tmp_path, "plus-older", [old, new], s0)  # the same bytes as cold (check_step)
     assert stats["fast_path"]
     assert any(rel.startswith("delta/base/") and rel.endswith("-k.npy") for rel in opened)
+
+
+def test_a_night_reads_each_signature_files_doc_ids_once(tmp_path, monkeypatch, path_mode):
+    """The fast path's outputs read the doc_id column of the files whose parts it writes, and of the files
+    holding the canonical and matched documents those parts name: a +1 % night rewrites every part (a few
+    changed rows each), so each file's column was read twice. Once now, the bytes a cold run's."""
+    if path_mode != "fast":
+        pytest.skip("fast path only")
+    from collections import Counter
+
+    base = speeches()
+    rng = random.Random(7)
+    shards = [
+        {"a0": base[0], "a1": near_copy(base[1], rng), "a2": base[2]},
+        {"b0": near_copy(base[0], rng), "b1": base[1], "b3": base[3]},
+    ]
+    s0, _ = check_step(tmp_path, "base", shards, None)
+    # a longer copy of each speech with a copy: it takes the canonical from both old shards (their parts rewritten)
+    longer = {"n0": base[0] + "\n" + base[4][:400], "n1": base[1] + "\n" + base[5][:400]}
+    files = write_shards(tmp_path / "night-sig", [*shards, longer])
+    reads: Counter[str] = Counter()
+    real = dedupe_cluster._read_signature_file
+
+    def counted(path: str, columns: list[str] | None = None) -> pa.Table:
+        if columns == ["doc_id"]:
+            reads[Path(path).parent.name] += 1
+        return real(path, columns)
+
+    monkeypatch.setattr(dedupe_cluster, "_read_signature_file", counted)
+    inc = stage(files, tmp_path / "night-inc", s0)
+    monkeypatch.setattr(dedupe_cluster, "_read_signature_file", real)
+    assert inc["fast_path"] and inc["rewritten_parts"] == 3
+    assert sorted(reads) == ["0", "1", "2"] and set(reads.values()) == {1}, reads
+    stage(files, tmp_path / "night-cold", None)
+    assert all_bytes(tmp_path / "night-inc", 3) == all_bytes(tmp_path / "night-cold", 3)
