@@ -519,7 +519,9 @@ def test_a_near_copy_in_a_new_shard_patches_the_shard_of_its_original(samples, t
     (samples / "zz-new" / "转载.txt").write_text(text + "\n（本文转载自人民网，转载请注明出处。）\n", encoding="utf-8")
     incremental = run(tmp_path / "inc")
     assert patched and all(d is not None for d in patched)
-    assert kinds.count("patch") == len(patched)  # the flow knew before each call which ones would patch
+    # the flow knew before each call which ones would patch: once to batch the patches (flows.pipeline
+    # PATCH_STEPS_PER_TASK), once as the step's memory kind
+    assert kinds.count("patch") == 2 * len(patched)
     assert incremental == run(tmp_path / "cold")
 
 
