@@ -1443,6 +1443,20 @@ def _toolbar_runs(lines: _Lines) -> None:
         run = []
 
 
+_PATH_MARKS_RE = re.compile(r"[>＞»›]+")
+BREADCRUMB_STEP_MAX = 10  # characters: a column's name (`营商`, `政经部门`); a title repeated under its path is longer
+# a step that names a text (`首页 > 好词好句 > 市长欢迎词` / `市长欢迎词`): the page's own title under its path, kept
+_DOC_WORD_END = re.compile(r"(?:讲话|致辞|致词|词|报告|发言|演讲|讲稿|稿|书|信|公报|决议|决定|意见|通知|纪要)$")
+
+
+def _last_step(key: str) -> str | None:
+    """The last step of a breadcrumb path's key (`首页>政经部门>营商` -> `营商`), None for a key without marks."""
+    if ">" not in key and "＞" not in key and "»" not in key and "›" not in key:
+        return None
+    step = _PATH_MARKS_RE.split(_PATH_MARKS_RE.sub(">", key).rstrip(">"))[-1]
+    return step if 0 < len(step) <= BREADCRUMB_STEP_MAX else None
+
+
 def _breadcrumb_runs(lines: _Lines) -> None:
     """您的位置: / 首页 / > / 云南要闻 / 云南要闻 — tokens following a breadcrumb start or joined by '>'."""
     keys = lines.keys
@@ -1450,6 +1464,17 @@ def _breadcrumb_runs(lines: _Lines) -> None:
     pos = 0
     while pos < len(idx):
         i = idx[pos]
+        if (
+            lines.rule[i] == "chrome.breadcrumb"
+            and pos + 1 < len(idx)
+            and lines.rule[idx[pos + 1]] is None
+            and (step := _last_step(keys[i]))
+            and keys[idx[pos + 1]] == step
+            and not _DOC_WORD_END.search(step)
+        ):
+            # `您现在的位置是: 首页 > 政经部门 > 营商` / `营商`: the path's last step repeated as the column's heading under
+            # it (gongwensou; a bare category word left above the title, session 50's left-alone list)
+            lines.remove(idx[pos + 1], "chrome.breadcrumb")
         starts = lines.rule[i] == "chrome.breadcrumb" and keys[i][-1] in ":："
         chained = keys[i] == "首页" and pos + 1 < len(idx) and keys[idx[pos + 1]] in (">", "›", "»", "/")
         if not (starts or chained):
@@ -1593,6 +1618,26 @@ def _watermarks(lines: _Lines) -> None:
             lines.cut(i, m.start(), m.end(), "chrome.watermark")
         if not lines.keys[i]:
             lines.remove(i, "chrome.watermark", whole=True)
+
+
+def _inline_page_marks(lines: _Lines) -> None:
+    """A page footer inside a line (R.INLINE_PAGE_MARK) is cut from it, the line's text kept; between two Han
+    characters the words close up again (`今 第2页共18页 年` -> `今年`). A footer alone on its line is a line rule's."""
+    for i, raw in enumerate(lines.raw):
+        if lines.rule[i] is not None or ("页" not in raw and " -" not in raw and " －" not in raw):
+            continue
+        found = [m for m in R.INLINE_PAGE_MARK.finditer(raw) if m.start() > 0 or m.end() < len(raw)]
+        if not found or (len(found) == 1 and found[0].start() == 0 and found[0].end() == len(raw)):
+            continue
+        for m in reversed(found):
+            before, after = raw[: m.start()].rstrip(), raw[m.end() :].lstrip()
+            if not before and not after:
+                continue
+            lines.cut(i, m.start(), m.end(), "chrome.page_counter")
+            if before and after and _HAN_RE.match(before[-1]) and _HAN_RE.match(after[0]):
+                lines.raw[i] = before + after  # a word the footer split (`今` / `年`): no space between
+                lines.keys[i] = _key(lines.raw[i]) if len(lines.raw[i]) <= _LONG_LINE else lines.raw[i]
+            raw = lines.raw[i]
 
 
 def _download_notice(lines: _Lines) -> None:
@@ -1786,6 +1831,11 @@ _YEAR_KEY = re.compile(r"(?:19|20)\d{2}")  # `2023` over a doc site's keyword li
 _PAGE_TITLE_MAX = 120  # a <title> with its site suffix; longer first lines are text (and the regex stays cheap)
 
 
+# A 范文 collection's item number after a title repeated in the head: its page's `(2)` and its item's `篇2` (xuexila)
+_TITLE_ITEM_NUMBER_RE = re.compile(r"(?:[(（]\d{1,2}[)）]|篇\d{1,2})$")
+_TITLE_ITEM_MIN = 5  # characters of title before the number (`篇1` alone is the toolbar rule's)
+
+
 def _head_rules(lines: _Lines) -> None:
     """Page head: first-line page title with site suffix, repeated header lines, keywords, photo captions."""
     end = _head_end(lines)
@@ -1822,6 +1872,13 @@ def _head_rules(lines: _Lines) -> None:
         k = lines.keys[i]
         if len(k) > 50 or "。" in k or not _HAN_RE.search(k):
             continue  # a count repeated (a news page's like and share counters, `0` / `0`) is no title
+        if (
+            (k[-1:].isdigit() or k[-1:] in ")）")
+            and (n := _TITLE_ITEM_NUMBER_RE.search(k))
+            and n.start() >= _TITLE_ITEM_MIN
+        ):
+            # `区长…讲话(2)` / `区长…讲话篇2`: a 范文 collection's page title and its item heading, one title
+            k = k[: n.start()]
         if k in seen and lines.rule[seen[k]] is None:
             lines.remove(seen[k], "chrome.repeated_title")
         seen[k] = i
@@ -3056,6 +3113,8 @@ def normalize_text(raw_text: str, boilerplate: frozenset[str] = frozenset()) -> 
     _split_joined_body(lines, counts)
     if "】" in raw or "://" in raw or "号：" in raw or "号:" in raw:  # after the split: a cut leaves a space
         _watermarks(lines)
+    if "页" in raw or " -" in raw or " －" in raw:  # cheap literal gate: most pages hold neither
+        _inline_page_marks(lines)
     cr = bool(profile[C_CR])
     _split_glued_glossary(lines, raw)
     _split_glued_headings(lines, counts, _marked_lines(classes, cr), _decimal_lines(raw, cr))

@@ -37,14 +37,17 @@ LINE_RULES: list[tuple[str, str]] = [
     # 您的当前位置:首页正文 / 当前位置：首页>要闻 / 当前页面:首页 (a county portal's, session 49's fresh pages)
     (
         "chrome.breadcrumb",
-        r"(?:您的|你的)?当前(?:位置|页面|栏目)" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]",
+        # (`您当前的位置：首页 > 领导讲话`: a county portal's, with 的 after 当前; session 50 left it as the text's first
+        # line and, where the title was lost, as the title)
+        r"(?:(?:您|你)的?)?当前的?(?:位置|页面|栏目)" + COLON + r"|(?:您|你)的位置" + COLON + r"|首页[>›»/]",
     ),
     # 范文 sites: `您现在的位置是：首页 > 政经部门 > 营商`, `位置：首页 > 范文 > 工作报告`, `东方文库 > 致辞稿 > 开幕致辞 > …`
     # (a path of 3+ steps joined by '>': no speech line is one)
     (
         "chrome.breadcrumb",
         r"(?:您|你)(?:现在|目前)?(?:所在)?的位置(?:是)?" + COLON + r"|位置" + COLON + r"首页"
-        r"|[^，。、；：:>＞\d]{2,12}(?:[>＞][^，。、；>＞]{1,40}){2,6}$",
+        # (a path whose last step ends in its mark, `学习啦>实用范文>致辞讲话>会议发言稿>`: session 51's fresh pages)
+        r"|[^，。、；：:>＞\d]{2,12}(?:[>＞][^，。、；>＞]{1,40}){2,6}[>＞]?$",
     ),
     # a news portal's head (held-out gov/news pages, k3: each was the page's title): a breadcrumb of `>>`/`»` steps,
     # two or more (`海外网>>时政`, `中国共产党新闻网>>高层动态`, `当前位置是：首页 >> 政府 >> 市政府领导`); the channel bar
@@ -110,6 +113,35 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.source", r"[（(][^）)]{2,16}(?:政府网站|门户网站|网站)[）)]$"),
     # 点击: / 阅读量： / 浏览次数：123
     ("chrome.clicks", r"(?:点击|阅读|浏览|访问)(?:量|数|次数|率)?" + COLON + r"\d*$"),
+    # a doc site's counters on one line (`字数:5031 字 浏览:236次 下载:1次`, wydbw; `页数：30 大小：1.2MB`): two or more
+    # counters and nothing else; its page and view counts run together under a preview (`4 页 999+`, gongwen.com.cn)
+    # (session 51's fresh doc-site pages: both were left as text)
+    (
+        "chrome.clicks",
+        r"(?:(?:字数|页数|浏览|阅读|下载|点击|收藏|评论|大小|热度)(?:量|数|次数)?"
+        + COLON
+        + r"[\d.]+(?:字|次|页|人次|[KM]B?)?){2,}$"
+        r"|\d{1,4}页\d{1,6}\+$",
+    ),
+    # a 范文 site's labels and buttons over the text (`内容预览：`, mswk; `正文复制`, dawenge), a Word shape's name left in
+    # the text (`Shape2`), info.gov.hk's bar (`简体版 寄给朋友 政府主网页`), a collection's item label alone (`篇1`)
+    (
+        "chrome.toolbar",
+        r"(?:内容|文档|全文)?预览"
+        + COLON
+        + r"?$|(?:正文|全文)?(?:一键)?复制(?:全文|正文)?$|(?:Shape|Picture|TextBox)\d{1,4}$"
+        r"|(?:简体版|繁体版|寄给朋友|政府主网页|列印本页|打印本页){2,}$|篇\d{1,2}$",
+    ),
+    # a writing tool's ad over a 范文 site's text, a sentence and its button (`公文高手,超级方便的公文写作神器! 立即了解`):
+    # short, an exclamation before the button, no full stop
+    (
+        "chrome.watermark",
+        r"(?=.{4,50}$)[^。；]{2,40}[！!](?:立即了解|立即下载|立即体验|立即使用|免费试用|马上体验|立即咨询)$",
+    ),
+    # a 范文 site's footer naming the text's column and summary (`…讲话》所在栏目:优质范文 > 内容摘要:《…》格式模板,仅供
+    # 写作参考`, sanweiyuan): the site introducing its page in its own voice (an intro's rule: the summary quotes the
+    # speech's `同志们：`), as long as the paragraph it closes
+    ("chrome.intro", r".{0,80}?所在栏目" + COLON + r".{0,60}?(?:内容摘要|仅供)"),
     # a wire story's byline alone on its line: `新华社记者`, `本报记者` (held-out 侧记 pages, k3: taken as the title)
     ("chrome.editor", r"(?:新华社|人民日报|中新社|本报|本台|本网|央视)(?:全媒体)?记者$"),
     # 编辑：何继红 / 责任编辑：…
@@ -1010,6 +1042,15 @@ WATERMARK = re.compile(
     r"https?://[!-~]+?(?:。|$)"
 )
 WATERMARK_GATE = re.compile(r"】|://|号[：:]")
+
+# A PDF's page footer left inside a line by a copy that joined its pages (`…强调三个问题。 第1页共 17 页`, Tencent
+# wenku; `…今 第2页共18页 年4月份…`; `…工作。 - 3 - 二、…`): cut from the line, its text kept (session 50's left-alone
+# list: only a footer alone on its line was removed). The footer stands apart, spaced off or at the line's end (`本书共
+# 200页，第3页有…` is text); the dashed page number only after a sentence's end (`增长 - 3 - 个百分点` is text).
+INLINE_PAGE_MARK = re.compile(
+    r"(?:(?<=\s)|^)\s*(?:第\s*\d{1,4}\s*页\s*/?\s*共\s*\d{1,4}\s*页|共\s*\d{1,4}\s*页\s*/?\s*第\s*\d{1,4}\s*页)(?=\s|$)\s*"
+    r"|(?<=[。！？；”」）)])\s*[-－]\s?\d{1,3}\s?[-－]\s+(?=[^\d\s])"
+)
 
 # The label of the glossary a report ends with (`名词解释`, `《政府工作报告》名词注释`, `附注：`; extract_structure's
 # GLOSSARY_HEAD_RE reads it on a line of its own) glued after the speech's last sentence by a copy that joined its

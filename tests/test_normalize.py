@@ -2126,6 +2126,8 @@ def test_line_rule_tries_the_scanning_rules_only_on_keys_holding_their_words():
         # session 46's head leftovers
         "• 中国台湾网移动版\n• 人民网\n德育素材网 首页\n本作品收录于《东方杂志\n中国作家网>> 2013年全国两会 >> 正文\n"
         "标签：讲话 致辞\n点这里了解中央社隐私声明。当您关闭此视窗，代表您同意上述规范。\n十一月 2024 |\n"
+        # session 51's doc-site lines
+        "某某讲话》所在栏目：优质范文 > 内容摘要：《某某讲话》格式模板，仅供写作参考\n公文高手，写作神器！立即了解\n"
     )
     keys += [k for p in sorted(SEEDS.glob("*.txt")) for k in normalize.line_keys(p.read_text("utf-8", "replace"))]
     fired = Counter()
