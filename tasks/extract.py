@@ -903,8 +903,12 @@ def _headline_speaker(line: str) -> tuple[str | None, str]:
     return name, m.group("rest")
 
 
-# a 范文 collection's numbering after a title (`…会议讲话（一）：`, `…致辞(1)`) and a tag before it (`[县长在县委书记]`)
-TITLE_NUMBERING_RE = re.compile(r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$")
+# a 范文 collection's numbering after a title (`…会议讲话（一）：`, `…致辞(1)`, its item heading `…的讲话篇2`), the count
+# of texts it gathers (`…会议讲话(2篇)`, `…致辞（精选5篇）`: session 51's fresh pages) and a tag before it (`[县长在县委书记]`)
+TITLE_NUMBERING_RE = re.compile(
+    r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$|(?<=[话辞词言稿])篇\d{1,2}\s*$"
+    r"|\s*[（(【](?:精选|通用|汇总|合集|优选|推荐|热门|最新|共)?\s*\d{1,3}\s*篇[）)】]\s*$"
+)
 # A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
 # `施政报告|林郑月娥11月25日发表《施政报告》`: HK papers' topic tags, 2 of this round's 22 fresh dev pages)
 TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜\[【（(]{2,6}[|｜])\s*(?=.{5})")
@@ -3180,6 +3184,38 @@ TITLE_ABOUT_RE = re.compile(
 )
 
 
+# A 范文 title that opens with the office and runs into the occasion without 在 (`区长领导干部大会上的讲话`, `县长调研…
+# 试点项目工作时的讲话`, `县长2015年全县经济工作会议讲话`: session 51's fresh pages and session 50's left-alone list).
+TITLE_OFFICE_LEAD_RE = re.compile(
+    rf"^(?P<pre>[^在，。]{{0,12}}?)(?P<office>{OFFICE_KW})(?:同志)?(?P<rest>[^，。；：:]{{2,60}}?)(?:上|时|中)?的?(?:重要)?"
+    r"(?:讲话|讲话稿|讲话提纲|致辞|致词|演讲|发言|表态发言)$"
+)
+# the office's own meeting, which it attends as an audience (`乡镇党委书记座谈会上的讲话`, `村党组织书记培训班讲话`): no
+# speaker's office
+AUDIENCE_MEETING_RE = re.compile(
+    r"(?:座谈会|培训班|轮训班|研讨班|读书班|会议|大会|例会|工作会|联席会|办公会|论坛|见面会|恳谈会|交流会|述职会|集体约谈)"
+)
+
+
+def _office_lead(title: str) -> tuple[str | None, str, bool] | None:
+    """(name, office, anonymized) of a title led by its speaker's office without 在 (TITLE_OFFICE_LEAD_RE): what precedes
+    the office may be nothing, a placeholder, a place or its organ (`镇党委`) — never a phrase (`学习…`, `全县乡镇…`) nor a name (a studied
+    `习近平总书记系列重要讲话`), and the office must not be the audience of the meeting named after it."""
+    m = TITLE_OFFICE_LEAD_RE.match(title)
+    if not m or AUDIENCE_MEETING_RE.match(m.group("rest")):
+        return None
+    pre = m.group("pre").strip()
+    placed = bool(pre) and (
+        pre.endswith(PLACE_SUFFIX)
+        or regions.load_gazetteer().by_name.get(pre) is not None
+        or regions.load_gazetteer().by_name.get("~" + pre) is not None
+    )
+    organ = pre.endswith(("部", "委", "局", "办", "厅")) or bool(ORG_PREFIX_RE.search(pre))  # `镇党委` + 书记
+    if pre and not ANON_RE.match(pre) and (not (placed or organ) or pre.startswith("全")):
+        return None
+    return _split_office(pre, m.group("office"))
+
+
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
@@ -3198,6 +3234,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
         return name, _strip_jurisdiction(office), anon
     if not m:
         named_name, named_office = _title_named(TITLE_YEAR_RE.sub("", _strip_site(title)))
+        if named_name is None and named_office is None and (led := _office_lead(TITLE_YEAR_RE.sub("", title.strip()))):
+            return led
         return named_name, named_office, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
     return name, office, anon
