@@ -389,7 +389,7 @@ def is_byline_name(s: str) -> bool:
     """
     if is_name(s):
         return True
-    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or any(c in NOT_NAME_CHARS for c in s):
+    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or any(c in NOT_NAME_CHARS for c in s) or s in DOC_WORDS_NOT_NAMES:
         return False
     tag = word_tags().get(s)
     return tag is None or tag.startswith("nr")
@@ -500,11 +500,23 @@ def word_tags() -> dict[str, str]:
     return dict(zip(words, tags, strict=True))
 
 
+# A document's own words that open on a surname's character (全, 原, 解, 范, 初, 文, 简): a doc site's label after a
+# title or under a byline (`…讲话 全文`, `市长 解读`, `范文` — which jieba's dictionary even tags nr) is no person's name.
+# Session 50's left-alone list: `is_byline_name` took 全文/原文/解读 and 范文 as names; the words listed here are the
+# ones such labels use of the 2-4 character document words that pass the surname test.
+DOC_WORDS_NOT_NAMES = frozenset(
+    {
+        "全文", "原文", "解读", "范文", "初稿", "定稿", "文稿", "原稿", "全稿", "修订稿", "全集", "全本", "全篇", "原题",
+        "简报", "简介", "简版", "范本", "范例", "解析", "文档", "原创", "纪要", "节选", "摘要",
+    }
+)  # fmt: skip
+
+
 def is_name(s: str) -> bool:
     """A plausible Chinese personal name: surname + 1-2 chars, or a transliterated name with '·'."""
     if "·" in s:
         return bool(re.fullmatch(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+", s))
-    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s):
+    if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or s in DOC_WORDS_NOT_NAMES:
         return False
     sn = surnames()
     return s[0] in sn or (len(s) >= 3 and s[:2] in sn)
