@@ -514,7 +514,11 @@ MEET_BARE_RE = re.compile(rf"^(.{{2,40}}?{MEET_SUFFIX})(?:上)?的?(?:重要)?{D
 # an office set with a space inside it, as print layouts pad two-character words: `省 长 王文涛`, `市 长`, `主 席`
 SPACED_OFFICE_RE = re.compile(r"^\s*(省|市|县|区|州|主)[ \u3000]+(长|席)(?=[ \u3000])")
 NAME_TAIL_RE = re.compile(rf"^[\s]*([{HAN}](?:\s?[{HAN}]){{1,3}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)\s*$")
-TITLE_SPEAKER_RE = re.compile(rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?(?:在|的)")
+# (a doc site's word for the text between the office and 在, `省长讲话文稿在省第十三次党代会上的报告`: session 50's
+# left-alone list)
+TITLE_SPEAKER_RE = re.compile(
+    rf"^(?P<pre>[^在，。]{{0,14}}?)(?P<office>{OFFICE_KW})(?:同志)?(?:的?(?:讲话文稿|讲话稿|发言稿|讲稿))?(?:在|的)"
+)
 PAGE_TITLE_NAME_RE = re.compile(rf"[（(]\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*([{HAN}·]{{2,10}})\s*[）)]")
 # A page title that ends with the speech's dateline (`镇江市政府工作报告(2022年3月1日 徐曙海)`: 221 of the shared
 # corpus's 676 reports): the date and the name have columns of their own, the title is what comes before.

@@ -61,3 +61,17 @@ def test_a_collections_item_heading_gives_the_title_and_its_office():
     f = _fields(f"区长领导干部大会上的讲话篇2\n{SPEECH}")
     assert f["title"] == "区长领导干部大会上的讲话"
     assert f["speaker_title"] == "区长"
+
+
+@pytest.mark.parametrize(
+    ("title", "office"),
+    [
+        ("省长讲话文稿在省第十三次党代会上的报告", "省长"),  # session 50's left-alone list
+        ("县长讲话稿在全县经济工作会议上的讲话", "县长"),
+        ("领导讲话稿在全县经济工作会议上的讲话", None),
+    ],
+)
+def test_a_doc_sites_word_for_the_text_between_office_and_zai(title, office):
+    f = _fields(f"{title}\n{SPEECH}")
+    assert f["speaker_title"] == office
+    assert f["speaker_name"] is None
