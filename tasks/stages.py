@@ -56,6 +56,16 @@ PATCH_EXPORT_MB = 256
 # incremental call's texts are those of its parts' dirty pairs, within tasks.reuse.TEXT_CACHE_CHARS
 # (~130 MB), so the figure leaves room for a larger corpus. A larger measured figure replaces it.
 INCREMENTAL_REUSE_MB = 200
+# What an incremental annotate call (an old shard re-run because its canonical copies moved: the documents an
+# earlier artifact of the same normalize and extract artifacts annotated are copied from it) adds to a worker
+# until the pool has measured one (the first +1 % run after a cold run). Judged on the cold calls' growth
+# instead (20k: +310 MiB, a shard's every canonical text segmented), the first 20k +1 % run of session 50
+# replaced both workers (held 522-582 MB after repair and reuse) before its annotate calls: two fresh
+# workers' imports and dictionaries, annotate 8.5 CPU-s against 4.0 in the run that replaced none.
+# Measured at 5k +1 % (session 51): incremental calls +37-52 MiB in a worker that holds the segmenter; a call
+# that annotates documents in one that does not loads it (the new shard's 30 canonicals: +128 MiB). A larger
+# measured figure replaces it.
+INCREMENTAL_ANNOTATE_MB = 160
 # What the cold dedupe call adds to a worker before the pool has measured one (a cold run on a new
 # OUT): 20k bench, 2 threads, session 24: +529 MiB (395 -> 924 in a worker that had run signatures;
 # one thread +236); 100k in shard-sized files, one process: +554. Judged on it, a worker left at
@@ -280,6 +290,8 @@ STAGES: dict[str, Stage] = {
             tag="extract",
             views={"dedupe": "tasks.stages:canonical_of_part"},
             hints="tasks.stages:earlier_artifacts",
+            memory_kind="tasks.stages:annotate_kind",
+            memory_kind_growth=(("incremental", INCREMENTAL_ANNOTATE_MB),),
         ),
         Stage(
             "export",
@@ -555,6 +567,32 @@ def export_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
         "pipeline_version": params.get("pipeline_version"),
     }
     return "patch" if export_source_key(sources) in earlier else ""
+
+
+def annotate_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
+    """The kind "incremental" when one of the step's earlier annotate artifacts was made from this call's
+    normalize and extract artifacts with its top_k (its `_done.json` "sources", as
+    `tasks.annotate._same_sources_memo` finds it): the call then copies that artifact's documents (their
+    texts not even read) and annotates only the documents it does not hold, a handful on a nightly run.
+    Otherwise "" (the cold kind: every canonical document may be annotated). Read in the flow from the
+    `_done.json` of the step's own earlier artifacts (`ByShard` narrows them to the shard's)."""
+    try:
+        sources = {
+            "normalize": Path(inputs["normalize"]).name,
+            "extract": Path(inputs["extract"]).name,
+            "top_k": params.get("top_k"),
+        }
+    except (KeyError, TypeError):
+        return ""
+    earlier = params.get("earlier")
+    for folder in earlier if isinstance(earlier, list | tuple) else ():
+        try:
+            made = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            continue
+        if isinstance(made, dict) and made.get("sources") == sources:
+            return "incremental"
+    return ""
 
 
 def reuse_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:

@@ -145,3 +145,31 @@ def test_a_speech_delivered_late_in_its_year_reviews_that_year():
     assert reviewed_year(2023, dt.date(2022, 12, 15)) is None  # a date of another year than the document's says nothing
     assert _digest("d", text, 2022, "national", 5) == content_digest("d", text, 2022, "national", 5)
     assert _digest("d", text, 2022, "national", 5, 2022) != _digest("d", text, 2022, "national", 5)
+
+
+def test_the_flow_knows_an_annotate_step_that_copies_an_earlier_artifact(tmp_path):
+    """stages.annotate_kind, read in the flow from the step's earlier artifacts' `_done.json`, says "incremental"
+    exactly when annotate_shard finds an earlier artifact of the same normalize and extract artifacts and top_k
+    to copy its documents from (`_same_sources_memo`): the pool then judges the call on incremental calls' growth,
+    not on a cold call's (every canonical text segmented), which replaced both workers before a 20k +1 % run's
+    annotate calls. Otherwise "" (the cold kind)."""
+    from tasks import annotate, stages
+
+    assert stages.STAGES["annotate"].memory_kind == "tasks.stages:annotate_kind"
+    inputs, ids = _export_inputs(tmp_path)
+    first = tmp_path / "first"
+    cold = {**inputs, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {ids[1]: ids[0]})}
+    assert stages.annotate_kind(cold, {"top_k": 10, "earlier": []}) == ""
+    made = annotate_shard(cold, str(first), 10)
+    (first / "_done.json").write_text(json.dumps({**made, "code_version": "v"}))  # as tasks.steps writes it
+    later = {**inputs, "dedupe": _assignments(tmp_path / "a2.parquet", ids, {ids[0]: ids[1]})}
+    params = {"top_k": 10, "earlier": [str(first)]}
+    assert stages.annotate_kind(later, params) == "incremental"
+    assert annotate._same_sources_memo(params["earlier"], made["sources"], set(ids))  # what the call then finds
+    assert annotate_shard(later, str(tmp_path / "inc"), 10, earlier=[str(first)])["reused_docs"] == len(ids) - 2
+    # another top_k, other extract fields, an artifact without its record: every document annotated again
+    assert stages.annotate_kind(later, {**params, "top_k": 5}) == ""
+    other = {**later, "extract": str(tmp_path / "elsewhere" / Path(inputs["extract"]).name / "x")}
+    assert stages.annotate_kind(other, params) == ""
+    assert stages.annotate_kind(later, {"top_k": 10, "earlier": [str(tmp_path / "nowhere")]}) == ""
+    assert stages.annotate_kind(later, {"top_k": 10}) == ""

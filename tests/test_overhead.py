@@ -387,7 +387,7 @@ def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measure
     (~509 MB at 20k), the first +1 % run replaced two workers before its patches (+33-158 MB)."""
     from flows.pipeline import GROWTH_FILE, _growth_figures
     from tasks import pool
-    from tasks.stages import DEDUPE_CALL_MB, INCREMENTAL_REUSE_MB, PATCH_EXPORT_MB, STAGES
+    from tasks.stages import DEDUPE_CALL_MB, INCREMENTAL_ANNOTATE_MB, INCREMENTAL_REUSE_MB, PATCH_EXPORT_MB, STAGES
 
     runner = STAGES["export"].runner
     patch = pool.KIND.format(runner, "patch")
@@ -395,11 +395,13 @@ def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measure
     (tmp_path / ".state" / GROWTH_FILE).write_text(json.dumps({runner: 509}))  # what a cold run leaves
     dedupe = STAGES["dedupe"].runner
     reuse = pool.KIND.format(STAGES["reuse"].runner, "incremental")
+    annotate = pool.KIND.format(STAGES["annotate"].runner, "incremental")
     assert _growth_figures(tmp_path) == {
         runner: 509,
         patch: PATCH_EXPORT_MB,
         dedupe: DEDUPE_CALL_MB,
         reuse: INCREMENTAL_REUSE_MB,
+        annotate: INCREMENTAL_ANNOTATE_MB,
     }
     assert PATCH_EXPORT_MB < 509
     (tmp_path / ".state" / GROWTH_FILE).write_text(json.dumps({runner: 509, patch: 170}))
