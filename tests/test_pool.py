@@ -819,3 +819,44 @@ def test_a_call_is_judged_as_if_the_kept_pages_were_gone_and_they_go_when_it_wou
     pool.run(_arrow_mb, 300)  # not a repeat (another runner ran): judged on the first call's figure; keeps
     again, start = pool.run(_arrow_mb, 300)  # kept ~+300; ~base + 300 x the margin fits beside them
     assert again == pid and start >= base + 250
+
+
+HEAVY_IMPORT = """
+import os
+
+import time
+
+TABLE = b"i" * ({mb} << 20)  # what importing a stage module and its libraries loads (pyarrow, pandas, ...)
+_end = time.process_time() + 0.3  # ... and the CPU it takes (compiling a stage's patterns)
+while time.process_time() < _end:
+    pass
+
+
+def work(inputs, out_dir):
+    return {{"pid": os.getpid()}}
+"""
+
+
+def test_a_stage_modules_imports_are_not_its_calls_growth(workers, tmp_path, monkeypatch):
+    """A stage call (tasks.calls.run_stage, runner "module:function") imports its module inside the call: in a
+    fresh worker that was pyarrow, numpy, pandas and the stage's own tables of regexes (+~200 MiB: a replaced
+    worker's incremental annotate call went 18 -> 242 MB), recorded as the call's growth, the runner's largest,
+    which then judged its calls in workers holding those modules already. The worker imports the module before
+    it measures the call; what the import keeps stays in the worker's size, which every later call is judged on."""
+    from tasks.calls import run_stage
+
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "heavy_import_stage.py").write_text(HEAVY_IMPORT.format(mb=120), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(code))  # spawned workers get the parent's sys.path
+    log = tmp_path / "memory.jsonl"
+    monkeypatch.setenv(pool.MEMORY_LOG_ENV, str(log))
+    pool.configure(1, recycle_mb=10_000, budget_mb=600)
+    runner = "heavy_import_stage:work"
+    first = pool.run(run_stage, runner, {}, str(tmp_path / "a"), {})["pid"]
+    assert pool.growth()[runner] < 60  # the call itself allocates nothing; before: >= 120
+    pid, held = pool.run(_rss_mb, 0)
+    assert pid == first and held >= 120  # the module's table is the worker's, and later calls see it
+    # bench/'s memory log still counts the import's CPU in the call's (a stage's CPU includes its first imports)
+    calls = [json.loads(x) for x in log.read_text().splitlines() if '"call"' in x]
+    assert [c["call"] for c in calls][:1] == [runner] and calls[0]["cpu"] >= 0.25
