@@ -73,6 +73,11 @@ REUSE_PARTS = 64
 REUSE_PART_DOCS = 256
 TEXT_BATCH_CHARS = 16_000_000  # texts of one batch of pairs in memory (8 B a character with the folded copy: ~130 MB)
 TEXT_CACHE_CHARS = 16_000_000  # recently used texts kept across batches and parts (another ~130 MB at most)
+# What of that cache a worker keeps between its reuse calls (release_parts), for the next call of the same
+# run: a canonical text pairs with documents of many output parts, and a +1 % run's parts are dealt out to
+# several calls, so 37 % of the 5k bench's +1 % text reads were texts another call had read (session 51).
+# ~8 B a character held (the text, its folded copy and int32 offsets): ~32 MB. See _TextCache.
+KEPT_TEXT_CHARS = 4_000_000
 # reuse_finish's formula runs: texts read per batch, and the corpus's text cache in that call. The 100k
 # cold call replayed (session 36) grew 581 MiB with TEXT_BATCH_CHARS and the 16 M cache, 397 MiB with
 # 4 M for both (CPU 3.1 -> 4.1 s: texts read again; a nightly run computes few runs); 2 M or no cache
@@ -984,6 +989,54 @@ def _doc_codes_of(
     return pa.array(arr[order].tolist(), pa.string()), cluster, np.frombuffer(keyed, dtype="<u8")
 
 
+class _TextCache:
+    """The canonical rows a process has read (text, fields, "_fold"), most recently used last, keyed by
+    (canonical.parquet's path, its version: _stamp, doc_id), shared by the process's threads and by its
+    calls: a call's parts keep up to their corpus's bound (TEXT_CACHE_CHARS), and between calls
+    release_parts trims it to KEPT_TEXT_CHARS, so the next reuse call of the run on this worker reads
+    only the texts it has not met yet. A file replaced at its path has another stamp: never served
+    stale. reuse_finish empties it (the stage is over)."""
+
+    def __init__(self) -> None:
+        self._rows: OrderedDict[tuple[str, tuple[int, ...], str], dict] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+        self.hits = 0  # rows served from the cache, for the calls' stats (texts_cached)
+
+    def get(self, keys: list[tuple[str, tuple[int, ...], str]]) -> dict[str, dict]:
+        out = {}
+        with self._lock:
+            for key in keys:
+                row = self._rows.get(key)
+                if row is not None:
+                    self._rows.move_to_end(key)
+                    out[key[2]] = row
+            self.hits += len(out)
+        return out
+
+    def put(self, file_key: tuple[str, tuple[int, ...]], row: dict) -> None:
+        with self._lock:
+            key = (*file_key, row["doc_id"])
+            old = self._rows.pop(key, None)
+            if old is not None:
+                self._chars -= len(old["text"] or "")
+            self._rows[key] = row
+            self._chars += len(row["text"] or "")
+
+    def trim(self, limit: int) -> None:
+        with self._lock:
+            while self._chars > limit and self._rows:
+                _, row = self._rows.popitem(last=False)
+                self._chars -= len(row["text"] or "")
+
+    @property
+    def chars(self) -> int:
+        return self._chars
+
+
+_TEXTS = _TextCache()
+
+
 class _Corpus:
     """The canonical documents of every shard as ids, fingerprints, levels and lengths (no
     texts: those are read on demand, a few row groups at a time), from a listing (`corpus_listing`).
@@ -1015,10 +1068,10 @@ class _Corpus:
         self._groups: dict[int, list[tuple[str, str]]] = {}
         self._place: dict[int, tuple[dict[str, int], pa.Table, list[int]] | None] = {}
         self._open: dict[int, Any] = {}
-        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._file_keys: dict[int, tuple[str, tuple[int, ...]]] = {}  # shard -> its canonical file's version
         self._code_of: dict[str, int] | None = None
         self.cache_chars: int | None = None  # the text cache's bound (None: TEXT_CACHE_CHARS)
-        self._cached_chars = 0
+        self.texts_read = 0  # rows read from canonical.parquet (the others came from _TEXTS)
 
     def clusters(self, codes: np.ndarray) -> pa.Array:
         """The listing's cluster ids of these document codes (a corpus listed with its cluster_id)."""
@@ -1040,17 +1093,25 @@ class _Corpus:
     def texts(self, codes: Iterable[int]) -> dict[str, dict]:
         """doc_id -> canonical row (text, cluster, dates, and "_fold": the folded text) of these
         documents. Misses are read from the row groups that can hold them; the most recently used
-        rows stay cached up to TEXT_CACHE_CHARS (a document pairs with others in many parts)."""
+        rows stay in the process's text cache (_TEXTS) up to TEXT_CACHE_CHARS (a document pairs with
+        others in many parts, of this call and of the run's next calls on this worker)."""
         import pyarrow.parquet as pq
 
         want_ids = sorted({self.id_list[c] for c in codes})
-        out = {i: self._cache[i] for i in want_ids if i in self._cache}
-        for i in out:
-            self._cache.move_to_end(i)
+        shard_of = {i: int(self.shard[bisect.bisect_left(self.id_list, i)]) for i in want_ids}
+        out = _TEXTS.get([(*self._file_key(shard_of[i]), i) for i in want_ids])
         by_shard: dict[int, list[str]] = {}
         for i in want_ids:
             if i not in out:
-                by_shard.setdefault(int(self.shard[bisect.bisect_left(self.id_list, i)]), []).append(i)
+                by_shard.setdefault(shard_of[i], []).append(i)
+
+        def keep(k: int, r: dict) -> None:
+            folded, offs = fold(r["text"] or "")
+            r["_fold"] = (folded, offs.astype(np.int32))
+            out[r["doc_id"]] = r
+            _TEXTS.put(self._file_key(k), r)
+            self.texts_read += 1
+
         for k, want in sorted(by_shard.items()):
             if k not in self._open:
                 self._open[k] = pq.ParquetFile(self.files[k])
@@ -1058,11 +1119,7 @@ class _Corpus:
             placed = self._placed(k, pf)
             if placed is not None:
                 for r in self._text_rows(pf, placed, want):
-                    folded, offs = fold(r["text"] or "")
-                    r["_fold"] = (folded, offs.astype(np.int32))
-                    out[r["doc_id"]] = r
-                    self._cache[r["doc_id"]] = r
-                    self._cached_chars += len(r["text"] or "")
+                    keep(k, r)
                 continue
             wanted = pa.array(want, pa.string())
             groups = [
@@ -1074,16 +1131,16 @@ class _Corpus:
                 group = pf.read_row_groups(groups[s : s + TEXT_READ_GROUPS], use_threads=False)
                 # only the wanted rows become Python objects (a row group holds CANONICAL_ROW_GROUP texts)
                 for r in group.filter(pc.is_in(group.column("doc_id"), value_set=wanted)).to_pylist():
-                    folded, offs = fold(r["text"] or "")
-                    r["_fold"] = (folded, offs.astype(np.int32))
-                    out[r["doc_id"]] = r
-                    self._cache[r["doc_id"]] = r
-                    self._cached_chars += len(r["text"] or "")
-        limit = TEXT_CACHE_CHARS if self.cache_chars is None else self.cache_chars
-        while self._cached_chars > limit and self._cache:
-            _, r = self._cache.popitem(last=False)
-            self._cached_chars -= len(r["text"] or "")
+                    keep(k, r)
+        _TEXTS.trim(TEXT_CACHE_CHARS if self.cache_chars is None else self.cache_chars)
         return out
+
+    def _file_key(self, k: int) -> tuple[str, tuple[int, ...]]:
+        """Shard k's canonical.parquet as the text cache knows it: path and version (_stamp)."""
+        key = self._file_keys.get(k)
+        if key is None:
+            key = self._file_keys[k] = (str(self.files[k]), _stamp(self.files[k]))
+        return key
 
     def _placed(self, k: int, pf) -> tuple[dict[str, int], pa.Table, list[int]] | None:
         """Shard k's listing: its doc ids' rows (canonical.parquet's order), the other fields a
@@ -1154,8 +1211,7 @@ class _Corpus:
         self._open.clear()
         self._groups.clear()
         self._place.clear()
-        self._cache.clear()
-        self._cached_chars = 0
+        self._file_keys.clear()
 
     def _row_groups(self, k: int, pf) -> list[tuple[str, str]]:
         if k not in self._groups:
@@ -2341,8 +2397,10 @@ def release_parts() -> None:
     thread that ran them: the corpus, its open files and its text cache serve the parts of one
     call only. Kept across calls, they stayed resident in both workers for the rest of the run
     (+1 % at 20k: RSS before successive reuse_part calls grew 610 -> 694 -> 714 -> 764 MB, and the
-    worker went on holding it through repair and export)."""
+    worker went on holding it through repair and export). The process's text cache is trimmed to
+    KEPT_TEXT_CHARS instead of dropped: the run's next reuse call on this worker reads fewer texts."""
     release_corpus()
+    _TEXTS.trim(KEPT_TEXT_CHARS)
     _listing_ids_of.cache_clear()
     _listing_doc_hashes_of.cache_clear()
     _meta_of.cache_clear()
@@ -2459,6 +2517,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     hits_meta = _meta(hits_dir)
     before = _reuse_base(earlier, version, hits_meta.get("base"))
     corpus = _load_corpus(inputs)
+    read_before = corpus.texts_read
     counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
     name = f"{part_name(q, hits_meta['parts'])}.parquet"
     dirty = _dirty_of(hits_dir, q) if before is not None else None
@@ -2522,7 +2581,8 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
         corpus.levels,
     )
     flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
-    return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows}
+    texts = {"texts_read": corpus.texts_read - read_before}  # from canonical.parquet (the rest: _TEXTS)
+    return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows, **texts}
 
 
 def _relabelled_rows(rows: pa.Table, corpus: _Corpus, relabelled: np.ndarray) -> pa.Table:
@@ -2551,6 +2611,7 @@ def reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: It
         return _reuse_finish(inputs, out_dir, parts, earlier)
     finally:
         release_corpus()
+        _TEXTS.trim(0)  # the stage is over: no text outlives it
 
 
 def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: Iterable[str]) -> dict:

@@ -521,10 +521,46 @@ def test_threads_of_one_process_each_read_texts_through_their_own_files(tmp_path
     assert theirs["stats"] and theirs["corpus"] is not mine and theirs["after"] is not theirs["corpus"]
     assert reuse._load_corpus(inputs) is mine  # the other thread's release left this one alone ...
     assert all(not pf.closed for pf in mine._open.values())  # ... and its files open
-    mine._cache.clear()
+    reuse._TEXTS.trim(0)
     assert {k: v["text"] for k, v in mine.texts(codes[:5]).items()} == want
     reuse.release_parts()
     assert not mine._open  # closed with the batch: no handle outlives the parts it served
+
+
+def test_a_workers_next_reuse_call_reads_only_texts_its_earlier_calls_did_not(tmp_path):
+    """The parts of a run's reuse step are dealt out to several calls, and a canonical text pairs with
+    documents of many parts: a worker keeps up to KEPT_TEXT_CHARS of the texts it read after a call
+    (release_parts), so its next call of the same run reads from canonical.parquet only texts it has
+    not met (each call dropped them before: the same texts read again). A file replaced at its path is
+    read again, never served from the cache; reuse_finish empties it. Outputs are the same bytes."""
+    import os
+    import shutil
+
+    from tasks.steps import run_part_batch
+
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs, tmp_path / "run")
+    inputs = {"members": dirs, "reuse_hits": str(tmp_path / "run" / "hits")}
+    parts = sorted(reuse.reuse_plan(inputs))
+    reuse.release_parts()
+    reuse._TEXTS.trim(0)
+
+    def call(folder: str) -> int:
+        done = run_part_batch("tasks.reuse:reuse_part", inputs, str(tmp_path / folder), parts, {})
+        return sum(s["texts_read"] for s in done.values())
+
+    first = call("a")
+    assert first > 0 and 0 < reuse._TEXTS.chars <= reuse.KEPT_TEXT_CHARS
+    assert call("b") == 0  # the same worker's next call: every text from the kept cache
+    assert table_bytes(tmp_path / "a") == table_bytes(tmp_path / "b")
+    f = Path(dirs[0]) / "canonical.parquet"
+    shutil.copy2(f, tmp_path / "copy.parquet")
+    os.replace(tmp_path / "copy.parquet", f)  # the same bytes under another inode: another file version
+    again = call("c")
+    assert 0 < again < first and table_bytes(tmp_path / "c") == table_bytes(tmp_path / "a")
+    reuse.reuse_finish(inputs, str(tmp_path / "a"), {}, [])
+    assert reuse._TEXTS.chars == 0
 
 
 def test_cached_listings_follow_a_file_replaced_at_the_same_path(tmp_path):
