@@ -885,7 +885,9 @@ PLACEHOLDER_TAG_RE = re.compile(r"(?:^|\s)(?:在|[×xX]{2,3}|某某|\*{2,3}|〇�
 
 
 # a whole title given twice (`2003年广州市政府工作报告2003年广州市政府工作报告`: a page's front matter, 4 reports)
-DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*\1\s*$")
+# the first copy may keep a collection's number the cut at the end took from the second (`省长政府全会讲话材料(2)省长政府全会
+# 讲话材料`: session 51's held-out regression, the merged title kept `(2)`)
+DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?\s*\1\s*$")
 
 
 # A news headline names the speaker before a colon and runs the subtitle on after a dash: `习近平：高举…而团结奋斗——在
@@ -954,6 +956,33 @@ COLLECTION_ITEM_RE = re.compile(r"^第[一二三四五六七八九十百\d]{1,4}
 CATEGORY_PATH_RE = re.compile(rf"^[{HAN}]{{2,10}}/(?P<last>[{HAN}]{{2,10}})\s+(?=\S{{5}})")
 
 
+# A doc site's note after the title on what the upload is (`…(精选文档)`, `…(范文推荐)`, `…(仅供领导参考)`, `…(通用版)`), its
+# length (`…专题党课(7442字)`, `…开班式上的讲话(2355字)`) and a collection's count run on after the genre word (`…工作报告多篇
+# 4篇`, `…述职报告十二篇`): the upload's, not the title's (session 52's fresh doc-site pages: 6 of 33 titles kept one).
+# Read on a title's last DOC_SITE_NOTE_TAIL characters only.
+DOC_SITE_NOTE_TAIL = 16  # the longest note, `（仅供领导干部参考）`, with the spaces before it
+DOC_SITE_NOTE_RE = re.compile(
+    r"\s*[（(【\[](?:精选文档|精选范文|范文推荐|推荐范文|优秀范文|范文精选|精选|范文|推荐|优选|热门|通用|通用版|最新|最新版"
+    r"|完整版|[Ww][Oo][Rr][Dd]版|可编辑|可编辑版|仅供[^）)】\]]{0,6}参考|\d{2,6}\s*字)[）)】\]]\s*$"
+    r"|(?<=[话辞词言稿告结课])(?:多篇)?[一二三四五六七八九十\d]{1,3}篇\s*$"
+)
+
+
+def _unnote_title(t: str) -> str:
+    """`t` without a doc site's notes and counts after it (DOC_SITE_NOTE_RE), two at most (`…(精选)(3000字)`)."""
+    for _ in range(2):
+        m = DOC_SITE_NOTE_RE.search(t, max(0, len(t) - DOC_SITE_NOTE_TAIL))
+        if m is None or m.start() < 4:
+            break
+        t = t[: m.start()]
+    return t
+
+
+# A doc site's page number run into the first line of its text (wnwk, book118: `1、县政协八届二次会议预备会主持词 各位委员:`,
+# the next page's text opening `2、…`): not an outline heading when what follows is a title.
+PAGE_CHUNK_PREFIX_RE = re.compile(r"^1\s*[、.．\-]\s*(?=\S{5})")
+
+
 def _uncollect_title(t: str) -> str:
     t = COLLECTION_ITEM_RE.sub("", t)
     if "/" in t and (m := CATEGORY_PATH_RE.match(t)):
@@ -966,7 +995,9 @@ def _uncollect_title(t: str) -> str:
 
 
 def _unchrome_title(t: str) -> str:
-    t = TITLE_TAG_RE.sub("", TITLE_NUMBERING_RE.sub("", t))
+    t = TITLE_TAG_RE.sub("", TITLE_NUMBERING_RE.sub("", _unnote_title(t)))
+    if t[:1] == "1" and (m := PAGE_CHUNK_PREFIX_RE.match(t)) and TITLE_LINE_RE.match(t[m.end() :]):
+        t = t[m.end() :]
     t = _uncollect_title(t)
     cut, _ = _keyword_labels(t)
     if 0 < cut < len(t) and TITLE_LINE_RE.match(t[:cut]):
@@ -4355,6 +4386,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if "://" in title:
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
+        title = _unnote_title(title) if title else None
     out["title"] = title
 
     news = _news_report(title or ptitle, text)
