@@ -200,7 +200,12 @@ DOC_TYPES = (
     ("训词", "讲话"),
     ("政治报告", "党代会报告"),
     ("总结", "总结"),
+    # a party lecture (`…大会上的专题党课`, `专题党课讲稿`): delivered by a leader to members, a 讲话 (session 52)
+    ("党课", "讲话"),
     ("报告", "报告"),
+    # `…工作汇报`, `…情况汇报`: a report to a superior organ or meeting (a government's, `我代表…政府…向大家汇报`, is read
+    # from the body below)
+    ("汇报", "报告"),
 )
 
 # Documents an organ issues (national or local), typed by their title's last word (`中共中央 国务院关于…的意见`,
@@ -1205,6 +1210,9 @@ GOV_THANKS_RE = re.compile(
 WORK_REPORT_BODY_RE = re.compile(
     r"我代表(?:[^，。；]{0,14}?)(?:人民政府|国务院|政府)[，,]?\s*(?:向大会|向[^，。]{0,30}?会议)?"
     r"(?:作|做)?(?:报告(?:政府)?工作|(?:政府)?工作报告|政府工作的报告)"
+    # `我代表汉川市政府，向大家汇报过去一年的工作成果`, `我谨代表沧源县政府，向大家汇报2023年的工作成果`: a doc site's
+    # work report addressed to `各位领导、各位代表` (session 52's fresh pages were typed 报告 or nothing)
+    r"|我谨?代表[^，。；]{0,14}?(?:人民政府|政府)[，,]?\s*向(?:大家|各位[^，。]{0,6}?|全[市县区镇]人民)汇报[^，。；]{0,14}?工作"
 )
 PLAN_REPORT_RE = re.compile(r"关于.{0,40}?(?:预算|决算|计划|规划|纲要).{0,30}?报告$")
 # The speaker's own words naming the report a plan or budget report (`我代表国务院向…会议，提出关于一九五八年度国民经济计划
@@ -3995,6 +4003,11 @@ def _session_year(text: str) -> int | None:
     return None
 
 
+# Types whose page date is the day of what they tell (a news report, a press conference, a communiqué): a year their
+# text plans for does not replace the url's.
+URL_DAY_IS_NEWS_TYPES = ("新闻报道", "答记者问", "公报")
+
+
 def _text_year(text: str) -> int | None:
     """The year a report speaks in, from its own words: this year's work tied to a stated year, else the plan or
     budget it presents; national reports first by the congress session they address."""
@@ -4568,7 +4581,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         delivered is None
         and stamped is None
         and year == (published.year if published else None)
-        and out["doc_type"] in ("政府工作报告", "报告")
+        # any copied document, not only reports: a 人代会's chairing script (`听取…2006年国民经济和社会发展计划…的报告`,
+        # hongzhai's `/2021/0205/`; session 52's fresh pages). A news page's url is the day of its news.
+        and out["doc_type"] not in URL_DAY_IS_NEWS_TYPES
         and (planned := _report_year(text))
         and planned <= (year or 0)
     ):

@@ -38,6 +38,30 @@ def test_a_doc_sites_note_after_the_title_is_cut(raw_title, title):
     assert _fields(f"{raw_title}\n{SPEECH}")["title"] == title
 
 
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("2024年庆祝七一建党103周年大会上的专题党课", "讲话"),
+        ("县委书记专题党课讲稿", "讲话"),
+        ("县交通运输局2023年工作汇报", "报告"),
+    ],
+)
+def test_a_party_lecture_is_a_speech_and_a_work_summary_to_superiors_a_report(title, kind):
+    assert _fields(f"{title}\n{SPEECH}")["doc_type"] == kind
+
+
+def test_a_government_reporting_its_work_to_everyone_is_a_work_report():
+    raw = (
+        "2024年汉川工作报告\n尊敬的各位领导、各位代表：\n随着2023年的落幕，我们迎来了充满希望和挑战的2024年，"
+        "我代表汉川市政府，向大家汇报过去一年的工作成果，并对新的一年工作进行展望。\n2023年工作回顾\n"
+        "经济发展稳中向好，全市地区生产总值同比增长，产业结构不断优化，民生福祉持续改善，各项事业取得新进展。\n"
+    )
+    assert _fields(raw)["doc_type"] == "政府工作报告"
+    # a department head reporting to the government is no government's report
+    dept = raw.replace("我代表汉川市政府，向大家汇报", "我代表市交通运输局，向大家汇报")
+    assert _fields(dept)["doc_type"] == "报告"
+
+
 def test_a_doc_sites_page_number_before_the_first_line_is_no_outline_heading():
     raw = (
         "1、县政协八届二次会议预备会主持词 各位委员：政协县八届二次会议，在县委的亲切关心和领导下，各项筹备工作已就绪，"
@@ -49,3 +73,19 @@ def test_a_doc_sites_page_number_before_the_first_line_is_no_outline_heading():
     assert f["doc_type"] == "主持词"
     # an outline heading numbered 1 stays a heading
     assert _fields(f"1、认清形势，坚定信心\n{SPEECH}")["title"] is None
+
+
+def test_a_copy_dated_by_its_url_alone_is_of_the_year_its_text_plans_for_whatever_its_type():
+    raw = (
+        "XX县第十四届人民代表大会第四次会议第一次全体会议主持词\n各位代表：\n"
+        "XX县第十四届人民代表大会第四次会议今天开幕，举行第一次全体会议。现在开会。\n"
+        "下面请县长XX同志作政府工作报告。此次会议的计划、财政报告仍然实行书面报告，不在大会上宣读。因此，"
+        "XX县2005年国民经济和社会发展计划执行情况及2006年国民经济和社会发展计划（草案）的报告、"
+        "XX县2005年财政预算执行情况和2006年财政预算（草案）的报告，由各位代表对书面报告进行审议。\n"
+    )
+    n = normalize_text(raw)
+    url = "http://m.example.cn/wendangxiazai/sixianghuibao/2021/0205/17526.html"
+    f = extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+    assert f["doc_type"] == "主持词"
+    assert str(f["published_on"]) == "2021-02-05"
+    assert f["year"] == 2006
