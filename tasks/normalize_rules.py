@@ -603,11 +603,13 @@ GARBLED_CLUMP_SPAN = 40
 # document's word (and a 范文 collection's variant number), where a speech's opening words follow. The title part
 # holds no punctuation and names an occasion (会, 节, 仪式 …): a sentence about a speech (`…的讲话在全县引起…`) does not
 # run on into an opening.
+# A work summary's title runs on into its first sentence the same way, which opens on the period it sums up
+# (wenke99's `镇2016年半年工作总结2016年，我镇紧紧围绕…`: session 52's fresh pages): 总结 is its word and its occasion.
 OPENING_GLUED_TITLE = re.compile(
-    r"(?P<title>[^。；！？，,:：;!?\s]{4,60}?(?:讲话|致辞|发言|主持词|讲稿|演讲|开幕词|闭幕词|贺词|献词)(?:文稿|稿|材料)?\d?)"
-    r"(?=同志们|各位|今天|这次|今年|尊敬的|女士们|刚才|值此|在这)"
+    r"(?P<title>[^。；！？，,:：;!?\s]{4,60}?(?:讲话|致辞|发言|主持词|讲稿|演讲|开幕词|闭幕词|贺词|献词|总结)(?:文稿|稿|材料)?\d?)"
+    r"(?=同志们|各位|今天|这次|今年|尊敬的|女士们|刚才|值此|在这|一年来|[12]\d{3}年[，,])"
 )
-OPENING_GLUED_OCCASION = re.compile(r"会|节|仪式|典礼|论坛|培训班|活动")
+OPENING_GLUED_OCCASION = re.compile(r"会|节|仪式|典礼|论坛|培训班|活动|总结")
 # A doc site's file name heading the page (zhuangpeitu's `副县长关于庆祝教师节的电视讲话公众演讲.doc`, book118's and
 # docin's `….docx`): the document's title with its extension, not an attachment list's entry (chrome.related, which
 # removed it whole and the page's title with it). Only the page's first line; the extension is cut, the title kept.

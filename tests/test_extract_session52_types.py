@@ -75,6 +75,17 @@ def test_a_doc_sites_page_number_before_the_first_line_is_no_outline_heading():
     assert _fields(f"1、认清形势，坚定信心\n{SPEECH}")["title"] is None
 
 
+def test_a_work_summarys_title_run_into_its_first_sentence_is_broken_off():
+    raw = (
+        "镇2016年半年工作总结2016年，我镇紧紧围绕“建设经济核心区，打造都市旅游特色镇”目标，推进重点项目建设，"
+        "今年上半年，我镇完成财政总收入1545万元，顺利实现时间过半任务过半。一、完成情况：三大产业凸显特色。\n"
+    )
+    f = _fields(raw)
+    assert f["title"] == "镇2016年半年工作总结"
+    assert f["doc_type"] == "总结"
+    assert f["year"] == 2016
+
+
 def test_a_copy_dated_by_its_url_alone_is_of_the_year_its_text_plans_for_whatever_its_type():
     raw = (
         "XX县第十四届人民代表大会第四次会议第一次全体会议主持词\n各位代表：\n"
