@@ -2385,6 +2385,32 @@ def _roc_dates_joined(head: list[str]) -> list[str]:
     return head
 
 
+# A manuscript's own date written with dots and no padding under its title or signature (`2023.1.5`, `2023.12.5`): a
+# site's stamp pads its month and day (`2023-01-05`, `2023.01.05`) — session 52's fresh pages and the brief's classes.
+MANUSCRIPT_DATE_RE = re.compile(r"(?:19|20)\d{2}\.(?:[1-9]\.\d{1,2}|1[0-2]\.[1-9])")
+# The date a speech or report is signed with, alone on one of its last lines (`二〇二三年一月五日`, `2023年1月5日`,
+# `（2023年1月5日）`, `2023.1.5`; under the speaker's or organ's name): the day it was given or signed, as gov.cn's
+# 成文日期 is. Only the text's last FOOTER_DATE_LINES lines, a line holding the date and nothing else.
+FOOTER_DATE_LINES = 3
+FOOTER_DATE_TAIL = 120  # characters read at the text's end: three short lines
+FOOTER_DATE_LINE_RE = re.compile(
+    r"[（(]?\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[一二三四五六七八九〇○零]{4}年[一二三四五六七八九十]{1,2}月"
+    r"[一二三四五六七八九十]{1,3}日|(?:19|20)\d{2}\.(?:[1-9]\.\d{1,2}|1[0-2]\.[1-9]))\s*[）)]?"
+)
+
+
+def _footer_date(text: str) -> dt.date | None:
+    """The signed date on one of the text's last lines (FOOTER_DATE_LINE_RE), else None."""
+    tail = text[-FOOTER_DATE_TAIL:].rstrip()
+    if not tail or not ("日" in tail[-12:] or "." in tail[-12:] or "）" in tail[-2:] or ")" in tail[-2:]):
+        return None  # the cheap gate: a speech ends on a sentence
+    for line in tail.split("\n")[-FOOTER_DATE_LINES:]:
+        line = line.strip()
+        if FOOTER_DATE_LINE_RE.fullmatch(line) and (found := find_date(line)):
+            return found[0]
+    return None
+
+
 def _delivered(head: list[str], page_title: str | None) -> tuple:
     """Speech date from the head: `——2016年1月19日在…上`, `(2012年6月15日)`, or a page title's (date name)."""
     if any(line.endswith("年") and "民国" in line for line in head):
@@ -2407,7 +2433,12 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
         if rest[:1] == "于" and PLACE_AFTER_DATE_RE.fullmatch(rest):
             rest = ""  # `…11月28日于北京故宮太和殿`, `…1月22日于臺北市`: where, not what
         if DASH_DATE_RE.sub("", pre).strip() == "" and (rest.startswith("在") or rest == ""):
-            if not pre and not rest and re.fullmatch(r"[\d\s/.-]+", line):
+            if (
+                not pre
+                and not rest
+                and re.fullmatch(r"[\d\s/.-]+", line)
+                and not MANUSCRIPT_DATE_RE.fullmatch(line.strip())
+            ):
                 continue  # `2021-02-06` alone: a page stamp cut from its `来源：…`, not a speech's dateline
             if not pre and not rest and i + 1 < len(head) and PAGE_STAMP_NEXT_RE.match(head[i + 1]):
                 continue  # `2024年03月12日` | `来源：人民网`: the header cut a page stamp from its source
@@ -4521,6 +4552,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             if "成文日期" in line and (m := SIGNED_ON_RE.search(line)) and (found := find_date(m.group(1))):
                 delivered = found[0]
                 break
+    if delivered is None and not news and len(text) > FOOTER_DATE_TAIL:
+        delivered = _footer_date(text)  # `…谢谢大家！` / `二〇二三年一月五日`: signed at its end
     lead_meeting = None
     if delivered is None:
         # the page's date, else its url's (`/content/2012/01/12/…`): a news page is posted the day it is written
