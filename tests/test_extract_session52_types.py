@@ -28,6 +28,7 @@ def _fields(raw: str) -> dict:
         ("在全县经济工作会议上的讲话(范文推荐)", "在全县经济工作会议上的讲话"),
         ("2023年政府机构工作报告多篇4篇", "2023年政府机构工作报告"),
         ("镇政府镇长个人述职报告十二篇", "镇政府镇长个人述职报告"),
+        ("2023年政府部门工作汇报多篇9篇", "2023年政府部门工作汇报"),  # 汇报, typed this session
         # session 51's held-out regression: a doubled title whose copies both carry the collection's number
         ("省长政府全会讲话材料(2)省长政府全会讲话材料(2)", "省长政府全会讲话材料"),
         # notes that are the text's own stay
