@@ -150,7 +150,7 @@ def build_corpus(
                 raise
             finally:
                 pool.shutdown()
-                _save_growth(out_dir, pool.growth())
+                _save_growth(out_dir, pool.measured())
     summary["timings"]["total"] = round(time.time() - started, 3)
     _warn_on_jumps(log, summary, previous)
     _publish_artifacts(summary)
@@ -981,7 +981,7 @@ def _run_id() -> str | None:
 GROWTH_FILE = "worker-growth.json"  # under OUT/.state: each runner's largest RSS growth in one call, MiB
 
 
-def _growth_figures(out_dir: Path) -> dict[str, int]:
+def _growth_figures(out_dir: Path) -> dict[str, float]:
     """What the pool judges calls on: the figures measured in earlier runs (`_load_growth`), and for a
     call never measured, its stage's declared figure (Stage.memory_growth, Stage.memory_kind_growth)."""
     declared = {
@@ -991,7 +991,7 @@ def _growth_figures(out_dir: Path) -> dict[str, int]:
     return declared | _load_growth(out_dir)
 
 
-def _load_growth(out_dir: Path) -> dict[str, int]:
+def _load_growth(out_dir: Path) -> dict[str, float]:
     """The memory each runner took in the last runs, so a worker left large by one stage is replaced
     before the first call of another that would take it past the budget, not only before the second."""
     import json
@@ -1003,16 +1003,34 @@ def _load_growth(out_dir: Path) -> dict[str, int]:
     return found if isinstance(found, dict) else {}
 
 
-def _save_growth(out_dir: Path, measured: dict[str, int]) -> None:
-    """This run's figures, runner by runner (a runner that did not run keeps its old figure). They
-    only ever grow: `pool.configure` starts from the saved figures and a call raises its key's figure,
-    never lowers it — conservative (a worker is replaced too often, never run past the budget); a
-    stage made smaller keeps its old figure until OUT/.state's growth file is removed."""
+# A saved growth figure that a run's calls of its key did not reach is lowered to this share of itself
+# (a decayed maximum): judged with GROWTH_MARGIN (1.25), 0.9x and 0.81x of the largest figure ever
+# measured are still 1.125x and 1.01x of it, so two runs of smaller calls (a night's handful) leave the
+# judgement above every measurement; a stage made smaller is judged on its new size within a few more
+# runs (0.9^5 = 0.59: the spread of one runner's calls within one run, 20k exports 249-433 MiB). Before,
+# figures only ever grew: a figure taken before a change (imports counted as growth until session 51)
+# judged every later run.
+GROWTH_DECAY = 0.9
+
+
+def _save_growth(out_dir: Path, measured: dict[str, float]) -> None:
+    """This run's own measurements (`pool.measured`), key by key: the larger of this run's figure and
+    GROWTH_DECAY times the saved one (a rate per MB of input: the larger of the two, see pool.SIZE); a key
+    this run did not measure keeps its figure, and a stage's declared figure (Stage.memory_growth,
+    memory_kind_growth) is never saved as if measured."""
     import json
 
     if not measured:
         return
-    merged = _load_growth(out_dir) | measured
+    merged = _load_growth(out_dir)
+    for key, value in measured.items():
+        old = merged.get(key)
+        old = old if isinstance(old, int | float) else 0
+        if key.endswith(pool.PER_MB):  # a rate per MB is kept at its largest: only calls no larger than
+            merged[key] = max(value, old)  # the (decaying) largest input measured are scaled by it
+        else:
+            decayed = old * GROWTH_DECAY
+            merged[key] = max(value, round(decayed, 3) if key.endswith(pool.SIZE) else int(decayed))
     path = out_dir / ".state" / GROWTH_FILE
     tmp = path.with_name(f".tmp-{os.getpid()}-{GROWTH_FILE}")
     try:

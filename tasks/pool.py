@@ -111,7 +111,7 @@ _terminated: str | None = None
 # Largest RSS growth (MiB) seen during one call, per runner, in the current pool's workers: a
 # runner's first call in a worker under its name, its back-to-back repeats there under name + WARM (a call
 # of a named kind: under the runner plus its kind, KIND, instead of the name).
-_growth: dict[str, int] = {}
+_growth: dict[str, float] = {}
 # A runner's repeat calls in the same worker grow it far less than its first, which also loads the
 # tables it keeps (extract at 20k: first calls 158 -> ~650 MB, +~490; repeat calls 470 -> ~700, +~240).
 # Judged on the first call's figure, every warm extract worker (~430-470 MB) looked too big for its
@@ -122,6 +122,26 @@ WARM = " (repeat call)"
 # file adds 22-125 MB (+1 % 20k log), a cold one writes the whole shard (+461-507 MB). Under one key the +1 % run
 # judged every patching export on the cold run's figure: 3 needless worker replacements, 1-2 s each.
 KIND = "{} ({})"
+# A call whose caller gives its input's size (`run(..., size_mb=)`: a shard step's input files) also records
+# its growth beyond FIXED_GROWTH_MB per MB of input under its memory key plus PER_MB, and a later sized call
+# of that key is judged on FIXED_GROWTH_MB plus that rate times its own size when that is below the key's
+# growth (never above: scaling only spares a small call a needless replacement). A +1 % night's new shard
+# holds 1 % of the corpus's documents (20k: 200 against a full shard's 2,500), and its cold calls were
+# judged on a full shard's growth.
+PER_MB = " (MiB per input MB)"
+# ... and the largest input size (MB) its calls were measured on, under its memory key plus SIZE: only a call
+# no larger is scaled. A rate measured on a night's small calls alone says nothing of a full shard's (5k:
+# every +1 % call grew less than FIXED_GROWTH_MB, rate 0), so a full shard's call is judged on the key's growth.
+SIZE = " (largest input MB)"
+# The part of a call's growth that does not follow its input (buffers, a module's lazily loaded tables): the
+# 5k bench's +1 % runs (session 52), first calls on the new shard's 50 documents (1.8 MB of input files
+# against a full shard's 22) grew 24-107 MiB (signatures 43-107, extract 68-76, ingest 61, normalize 24-26)
+# where a full shard's first calls grew 108-197 MiB: far from proportional. A call is judged on at least
+# this much, and its rate counts only what it grew beyond it, so a small call's rate never inflates.
+FIXED_GROWTH_MB = 128
+# This run's own measurements, by memory key (the largest growth of one call, or rate per MB): what the flow
+# saves for the next run (`measured`), apart from the figures it was configured with (`_growth`).
+_this_run: dict[str, float] = {}
 # Longest call of each runner ("module:function") in the current pool, seconds measured in the worker:
 # whether its next call may be queued ahead (QUEUE_AHEAD_SECONDS).
 _seconds: dict[str, float] = {}
@@ -153,7 +173,7 @@ def configure(
     workers: int | None,
     recycle_mb: float | None = RECYCLE_MB,
     budget_mb: float = WORKER_BUDGET_MB,
-    growth: dict[str, int] | None = None,
+    growth: dict[str, float] | None = None,
 ) -> int:
     """Set the number of worker processes (None: every core; 0: inline). Returns the number set.
 
@@ -180,8 +200,15 @@ def configure(
     _terminated = procs.stop_requested()  # a signal during the flow's start still stops it
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
     _growth.clear()
+    _this_run.clear()
     _seconds.clear()
-    _growth.update({k: int(v) for k, v in (growth or {}).items() if isinstance(v, int | float) and v >= 0})
+    _growth.update(
+        {
+            k: v if k.endswith(PER_MB) else int(v)
+            for k, v in (growth or {}).items()
+            if isinstance(v, int | float) and v >= 0
+        }
+    )
     _inline = inline_now
     _workers = count
     return _workers
@@ -246,10 +273,16 @@ def expect_growth(runner: str, mb: int) -> None:
         _growth[runner] = max(_growth.get(runner, 0), int(mb))
 
 
-def growth() -> dict[str, int]:
-    """The most each runner ("module:function") has added to a worker's RSS during one call, in MiB:
-    what the flow keeps in OUT/.state so the next run's first calls are judged on a measurement."""
+def growth() -> dict[str, float]:
+    """The most each runner ("module:function") has added to a worker's RSS during one call, in MiB (and per
+    MB of input, PER_MB keys): the figures this run's calls are judged on, the configured ones included."""
     return dict(sorted(_growth.items()))
+
+
+def measured() -> dict[str, float]:
+    """What this run's own calls measured, by memory key (the largest growth of one call; PER_MB keys: the
+    largest growth per MB of input): what the flow saves in OUT/.state for the next run's first calls."""
+    return dict(sorted(_this_run.items()))
 
 
 def inline() -> bool:
@@ -274,6 +307,7 @@ def run(
     priority: tuple[int, ...] = (0, 0, 0),
     kind: str = "",
     warm: bool = True,
+    size_mb: float | None = None,
 ) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
@@ -289,7 +323,9 @@ def run(
     of its runner in the same worker reuses nothing that one left (each part of a partitioned step
     reads its own clusters), so it is judged on the runner's first-call growth, not on that growth less
     what the worker kept: at 100k a repair part ran in a worker that kept 269 MB of the part before
-    it, was judged on +145 and took +383, to 1,053 MB (session 24)."""
+    it, was judged on +145 and took +383, to 1,053 MB (session 24). `size_mb`: the MB of input the call
+    reads, when the caller knows it: its growth is also recorded per MB and a small call judged on that rate
+    times its size (PER_MB, FIXED_GROWTH_MB)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -299,7 +335,7 @@ def run(
     trace("pool_call", id=call_id)
     _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
     try:
-        return _run(fn, args, timeout, kind, call_id, warm)
+        return _run(fn, args, timeout, kind, call_id, warm, size_mb)
     finally:
         _gate.leave()
 
@@ -345,19 +381,48 @@ class _Gate:
 _gate = _Gate()
 
 
-def _expected(runner: str, key: str) -> tuple[int | None, int | None]:
+def _expected(runner: str, key: str, size_mb: float | None = None) -> tuple[int | None, int | None]:
     """The growth a call recorded under `key` is judged on: its first and repeat calls' figures.
 
     A kind of call not measured yet (`key` is the runner plus KIND) is judged on the runner's own
     figures, as every call of it was before kinds: never smaller than without them. Neither
-    measured: (None, None), and the unknown-growth rule of `_should_recycle` applies."""
+    measured: (None, None), and the unknown-growth rule of `_should_recycle` applies. With the call's
+    input size, each figure is at most FIXED_GROWTH_MB plus its rate per MB times that size (PER_MB) when
+    its calls were measured on inputs at least as large (SIZE)."""
     if key != runner and key not in _growth:
         key = runner
-    return _growth.get(key), _growth.get(key + WARM)
+    return _scaled(key, size_mb), _scaled(key + WARM, size_mb)
+
+
+def _scaled(key: str, size_mb: float | None) -> int | None:
+    """`key`'s growth figure, or FIXED_GROWTH_MB plus its rate per MB times the call's size where that is smaller."""
+    figure, rate, seen = _growth.get(key), _growth.get(key + PER_MB), _growth.get(key + SIZE)
+    if figure is None or rate is None or seen is None or size_mb is None or size_mb > seen:
+        return None if figure is None else int(figure)
+    return int(min(figure, FIXED_GROWTH_MB + -(-rate * size_mb // 1)))
+
+
+def _rate(grew: int, size_mb: float) -> float:
+    """A call's growth beyond FIXED_GROWTH_MB per MB of its input (0 for a call within it)."""
+    return round(max(0, grew - FIXED_GROWTH_MB) / max(size_mb, 0.001), 3)
+
+
+def _note(key: str, value: float) -> None:
+    """Record a measurement: the largest of this run's (`_this_run`) and of the figures calls are judged on."""
+    if value > _growth.get(key, -1):
+        _growth[key] = value
+    if value > _this_run.get(key, -1):
+        _this_run[key] = value
 
 
 def _run(
-    fn: Callable[..., T], args: tuple, timeout: float | None, kind: str = "", call_id: int = 0, warm: bool = True
+    fn: Callable[..., T],
+    args: tuple,
+    timeout: float | None,
+    kind: str = "",
+    call_id: int = 0,
+    warm: bool = True,
+    size_mb: float | None = None,
 ) -> T:
     attempt = recycled = 0
     while True:
@@ -367,7 +432,7 @@ def _run(
         wrapper = _call if recycled < MAX_RECYCLES else _call_here
         family = _runner(wrapper, (fn, *args))
         memory_key = KIND.format(family, kind) if kind else family
-        expect = _expected(family, memory_key)
+        expect = _expected(family, memory_key, size_mb)
         submit: Any = pool.submit
         future: Future = _submitter.submit(
             submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id, warm=warm
@@ -379,8 +444,11 @@ def _run(
             value, grew, repeat, seconds = _wait(pool, future, timeout)
             trace("pool_result", id=call_id)
             key = memory_key + WARM if repeat else memory_key
-            if grew is not None and grew > _growth.get(key, -1):
-                _growth[key] = grew
+            if grew is not None:
+                _note(key, grew)
+                if size_mb is not None:
+                    _note(key + PER_MB, _rate(grew, size_mb))
+                    _note(key + SIZE, size_mb)
             if seconds > _seconds.get(family, -1.0):
                 _seconds[family] = seconds
             return value

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,7 +118,8 @@ class Stage:
     # A figure for a kind of call the pool has not measured yet ((kind, MiB), ...): without one, an
     # unmeasured kind is judged on the runner's own (heavier) growth, so the first +1 % run after a
     # cold run replaced two workers before its first patching exports (session 13's 20k bench,
-    # ~1-2 s of its 21 s). The pool's own measurement replaces it after the kind's first call.
+    # ~1-2 s of its 21 s). Within a run a larger measurement replaces it; the next run is judged on the
+    # measured figure (flows.pipeline._save_growth), larger or smaller.
     memory_kind_growth: tuple[tuple[str, int], ...] = ()
     # The same for the runner's plain calls (MiB): a global step runs once per run, so the pool's own
     # measurement comes too late for the cold run that needs it (DEDUPE_CALL_MB).
@@ -548,6 +550,26 @@ def earlier_exports(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]
         if made.get("code_version") == version and isinstance(sources, dict):
             found.setdefault(export_source_key(sources), str(done.parent))  # the first in sorted order, as a scan
     return {"earlier": found}
+
+
+def input_mb(inputs: dict[str, Any]) -> float:
+    """The MB of files a shard step reads: each input that is a file, the files directly inside each that is
+    a folder (an artifact), of lists of them too. What the pool scales a call's judged memory growth by
+    (tasks.pool.PER_MB); a stat per file in the flow, a few dozen a call."""
+    total = 0
+    for value in inputs.values():
+        for item in value if isinstance(value, list | tuple) else (value,):
+            if not isinstance(item, str | Path):
+                continue
+            try:
+                if Path(item).is_file():
+                    total += Path(item).stat().st_size
+                    continue
+                with os.scandir(item) as entries:
+                    total += sum(e.stat().st_size for e in entries if e.is_file())
+            except OSError:
+                continue
+    return round(total / 1e6, 3)
 
 
 def export_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:

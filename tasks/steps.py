@@ -30,7 +30,7 @@ from prefect.tasks import exponential_backoff
 from tasks import pool
 from tasks.calls import PARTS_DIR, call, part_done, run_part_batch, run_stage
 from tasks.ingest import InputFile, fingerprint
-from tasks.stages import STAGES, call_priority, code_version, resolve, step_key
+from tasks.stages import STAGES, call_priority, code_version, input_mb, resolve, step_key
 
 DONE_FILE = "_done.json"
 # A shard step that runs this long is stuck (a blocked read, a runaway page past its budget): its
@@ -169,8 +169,18 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
         Path(job.dir).mkdir(parents=True, exist_ok=True)
         declared = STAGES[job.stage]
         kind = resolve(declared.memory_kind)(inputs, params) if declared.memory_kind else ""
+        # a shard step's input size: its growth is judged in proportion (a night's new shard is small)
+        size = input_mb(inputs) if job.shard else None
         stats = pool.run(
-            run_stage, declared.runner, inputs, job.dir, params, timeout=STEP_SECONDS, priority=first, kind=kind
+            run_stage,
+            declared.runner,
+            inputs,
+            job.dir,
+            params,
+            timeout=STEP_SECONDS,
+            priority=first,
+            kind=kind,
+            size_mb=size,
         )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from

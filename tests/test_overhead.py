@@ -165,7 +165,10 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
 
     assert worker_calls(logs[0])  # the cold run worked in worker processes ...
     growth = json.loads((out / ".state" / "worker-growth.json").read_text())  # ... and kept what each took
-    assert "tasks.extract:extract_shard" in growth and all(isinstance(v, int) and v >= 0 for v in growth.values())
+    assert "tasks.extract:extract_shard" in growth and all(v >= 0 for v in growth.values())
+    # MiB figures are whole; a shard step's rate per MB of input and its largest input are not (pool.PER_MB)
+    assert all(isinstance(v, int) for k, v in growth.items() if not k.endswith((pool.PER_MB, pool.SIZE)))
+    assert "tasks.extract:extract_shard" + pool.PER_MB in growth
     assert not worker_calls(logs[1])  # ... the unchanged one started none
     assert any(r.get("event") == "flow_end" for r in map(json.loads, logs[1].read_text().splitlines()))
     assert unchanged["release"] == cold["release"] and unchanged["tables"] == cold["tables"]
@@ -413,6 +416,38 @@ def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measure
         assert pool._expected(dedupe, dedupe) == (DEDUPE_CALL_MB, None)
     finally:
         pool.configure(None)
+
+
+def test_a_saved_growth_figure_decays_when_a_run_measures_less_and_declared_figures_are_never_saved(tmp_path):
+    """worker-growth.json only ever grew (the flow saved every figure the pool was judged on, the stages'
+    declared ones included): a stage made smaller, or a figure taken before imports left the calls' growth,
+    judged every later run. A run's own smaller measurement now lowers a figure by GROWTH_DECAY, a larger
+    one replaces it, a key it did not measure keeps its figure."""
+    from flows.pipeline import GROWTH_DECAY, GROWTH_FILE, _growth_figures, _load_growth, _save_growth
+    from tasks import pool
+    from tasks.stages import STAGES
+
+    export, dedupe = STAGES["export"].runner, STAGES["dedupe"].runner
+    (tmp_path / ".state").mkdir()
+    (tmp_path / ".state" / GROWTH_FILE).write_text(json.dumps({export: 500, "tasks.gone:runner": 12}))
+    try:
+        pool.configure(1, growth=_growth_figures(tmp_path))
+        assert pool.growth()[dedupe] > 0  # judged on its declared figure ...
+        pool._note(export, 100)  # what a call of this run measured (the worker loop's figure)
+        _save_growth(tmp_path, pool.measured())
+    finally:
+        pool.configure(None)
+    saved = _load_growth(tmp_path)
+    assert dedupe not in saved  # ... never saved as if measured
+    assert saved == {export: int(500 * GROWTH_DECAY), "tasks.gone:runner": 12}
+    _save_growth(tmp_path, {export: 100})
+    assert _load_growth(tmp_path)[export] == int(int(500 * GROWTH_DECAY) * GROWTH_DECAY)
+    _save_growth(tmp_path, {export: 700, export + pool.PER_MB: 2.5, export + pool.SIZE: 80.0})
+    saved = _load_growth(tmp_path)
+    assert saved == {export: 700, export + pool.PER_MB: 2.5, export + pool.SIZE: 80.0, "tasks.gone:runner": 12}
+    _save_growth(tmp_path, {export + pool.PER_MB: 0.0, export + pool.SIZE: 2.0})  # a night's small calls
+    saved = _load_growth(tmp_path)  # the rate stays at its largest, the largest input measured decays
+    assert saved[export + pool.PER_MB] == 2.5 and saved[export + pool.SIZE] == pytest.approx(80 * GROWTH_DECAY)
 
 
 def test_the_temporary_server_skips_the_migration_check_only_when_the_database_is_at_prefects_head(

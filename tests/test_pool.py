@@ -860,3 +860,66 @@ def test_a_stage_modules_imports_are_not_its_calls_growth(workers, tmp_path, mon
     # bench/'s memory log still counts the import's CPU in the call's (a stage's CPU includes its first imports)
     calls = [json.loads(x) for x in log.read_text().splitlines() if '"call"' in x]
     assert [c["call"] for c in calls][:1] == [runner] and calls[0]["cpu"] >= 0.25
+
+
+def test_a_small_call_is_judged_on_its_runners_growth_per_mb_of_input(workers):
+    """A +1 % night's new shard holds 1 % of the documents (20k: 200 against a full shard's 2,500); its cold
+    calls were judged on a full shard's growth and a worker left large by the night's earlier stages was
+    replaced before them. With the call's input size the pool judges it on the runner's growth per MB."""
+    pool.configure(1, recycle_mb=10_000, budget_mb=650)  # only measured growth replaces workers
+    name = f"{_passing_mb.__module__}:_passing_mb"
+    a = pool.run(_passing_mb, 300, size_mb=100.0)  # a full shard: +~300 MiB for 100 MB of input
+    rate = (300 - pool.FIXED_GROWTH_MB) / 100
+    assert rate - 0.05 <= pool.growth()[name + pool.PER_MB] <= rate + 0.1
+    assert pool.run(_hold_mb, 300) == a  # another stage leaves ~340 MiB held
+    assert pool.run(_passing_mb, 30, size_mb=1.0) == a  # judged on FIXED_GROWTH_MB + ~2: fits in 650
+    b = pool.run(_passing_mb, 300, size_mb=100.0)  # a full shard again: ~340 + ~300 x the margin does not
+    assert b != a and not procs._stat(a)
+    assert pool.run(_hold_mb, 300) == b
+    assert pool.run(_passing_mb, 30) != b  # its size unknown: judged on the runner's ~300 MiB
+
+
+def test_a_small_call_is_judged_on_its_fixed_growth_plus_its_share_and_never_above_the_runners_growth(monkeypatch):
+    """The rule on fixed figures: a call's growth is not all proportional to its input (a tiny call still
+    loads buffers and tables: FIXED_GROWTH_MB), and scaling never judges a call above its runner's growth;
+    a small call's own rate counts only what it grew beyond the fixed part, so it cannot inflate the rate."""
+    name = "tasks.export:export_shard"
+    fixed = pool.FIXED_GROWTH_MB
+    monkeypatch.setattr(pool, "_growth", {name: 300, name + pool.PER_MB: 2.0, name + pool.SIZE: 60.0})
+    assert pool._expected(name, name, 10.0) == (fixed + 20, None)
+    assert pool._expected(name, name, 0.1) == (fixed + 1, None)
+    assert pool._expected(name, name, 60.0) == (fixed + 120, None)  # the largest input measured
+    assert pool._expected(name, name, 1_000.0) == (300, None)  # larger than any measured: not scaled
+    assert pool._expected(name, name) == (300, None)  # no size: the growth figure, as before
+    # a rate measured only on small calls (a night's new shard: rate 0) scales no larger call
+    monkeypatch.setattr(pool, "_growth", {name: 300, name + pool.PER_MB: 0.0, name + pool.SIZE: 2.0})
+    assert pool._expected(name, name, 1.5) == (fixed, None)
+    assert pool._expected(name, name, 20.0) == (300, None)
+    monkeypatch.setattr(pool, "_growth", {name: 300, name + pool.PER_MB: 2.0, name + pool.SIZE: 60.0})
+    patch = pool.KIND.format(name, "patch")  # a kind not measured yet: its runner's figures, scaled
+    assert pool._expected(name, patch, 10.0) == (fixed + 20, None)
+    assert pool._rate(fixed - 60, 1.8) == 0 and pool._rate(fixed + 50, 25.0) == 2.0
+
+
+def test_a_runs_own_measurements_are_what_it_saves_not_the_figures_it_was_given(workers):
+    """pool.measured() holds only what this run's calls measured: a declared figure or an earlier run's
+    larger one is no measurement of this run (the flow saved pool.growth(), so figures only ever grew)."""
+    name = f"{_passing_mb.__module__}:_passing_mb"
+    pool.configure(1, recycle_mb=10_000, budget_mb=500, growth={name: 400, "tasks.gone:runner": 12})
+    pool.run(_passing_mb, 50, size_mb=20.0)
+    assert pool.growth()[name] == 400  # still judged on the larger figure in this run ...
+    measured = pool.measured()
+    assert set(measured) == {name, name + pool.PER_MB, name + pool.SIZE}  # ... but this run measured only its call
+    assert 40 <= measured[name] < 150 and measured[name + pool.PER_MB] == pool._rate(measured[name], 20.0)
+
+
+def test_a_shard_steps_input_size_counts_its_input_files_and_the_files_directly_in_its_folders(tmp_path):
+    from tasks.stages import input_mb
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "docs.parquet").write_bytes(b"x" * 2_000_000)
+    (tmp_path / "a" / "_parts").mkdir()
+    (tmp_path / "a" / "_parts" / "p.json").write_bytes(b"y" * 5_000_000)  # below the folder: not an input file
+    (tmp_path / "b.jsonl").write_bytes(b"z" * 500_000)
+    inputs = {"normalize": str(tmp_path / "a"), "files": [str(tmp_path / "b.jsonl")], "k": 3, "gone": "/nonexistent"}
+    assert input_mb(inputs) == 2.5
