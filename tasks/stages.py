@@ -43,10 +43,14 @@ NOT_CODE = frozenset(
 
 
 # What a patching export (tasks.export on a shard exported before) adds to a worker before the pool
-# has measured one: 1.6x the largest first call seen, 158 MB in a fresh worker (imports included;
-# repeat calls 33 MB) on the 20k bench's +1 % run, session 13. Shards are bounded in size
-# (--shard-docs / --shard-mb), so this does not grow with the corpus.
-PATCH_EXPORT_MB = 256
+# has measured one. Session 13 set 256: 1.6x the largest first call seen, 158 MB in a fresh worker on the
+# 20k bench's +1 % run — imports included (~150 MB of pyarrow, numpy, pandas and the stage modules), which
+# since session 51 are the worker's size, not the call's growth. Measured since: 69 MiB replayed in a fresh
+# worker at 5k (session 51), 0-2 MiB in the 5k +1 % runs' patching calls (session 52, 16 calls). 128 is
+# ~2x the largest; at 256 every +1 % 20k run (restarted from a cold output's growth file, which has no
+# patch figure) replaced a worker that held 593-601 MB before export (600 + 1.25 x 256 > 900). Shards are
+# bounded in size (--shard-docs / --shard-mb), so this does not grow with the corpus.
+PATCH_EXPORT_MB = 128
 # What an incremental reuse part call adds to a worker until the pool has measured one (the first +1 %
 # run after a cold run; every +1 % run of bench.scale plus). Judged on the cold parts' growth instead
 # (5k: +220 MiB, more at 20k), a worker left at 448-523 MB by extract and annotate is replaced before the

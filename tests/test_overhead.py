@@ -418,6 +418,23 @@ def test_a_patching_export_is_judged_on_its_declared_figure_until_one_is_measure
         pool.configure(None)
 
 
+def test_a_worker_left_at_600_mb_by_a_nights_earlier_stages_runs_a_patching_export_judged_on_its_declared_figure(
+    monkeypatch,
+):
+    """Both +1 % 20k runs of session 51 replaced a worker that held 593-601 MB before export: a cold output's
+    growth file has no patch figure, so the first patching export was judged on PATCH_EXPORT_MB (256, taken
+    with imports that are no longer a call's growth; patching calls grow 0-69 MiB since)."""
+    from tasks import pool
+    from tasks.stages import PATCH_EXPORT_MB
+
+    monkeypatch.setattr(pool, "_recycle_mb", pool.RECYCLE_MB)
+    monkeypatch.setattr(pool, "_budget_mb", pool.WORKER_BUDGET_MB)
+    monkeypatch.setattr(pool, "_ran", {"tasks.reuse", "tasks.repair", "tasks.export"})
+    monkeypatch.setattr(pool, "_rss_bytes", lambda: 601 << 20)
+    assert not pool._should_recycle("tasks.export", PATCH_EXPORT_MB)
+    assert PATCH_EXPORT_MB >= 69 * 1.5  # still above the largest patching call measured, with room
+
+
 def test_a_saved_growth_figure_decays_when_a_run_measures_less_and_declared_figures_are_never_saved(tmp_path):
     """worker-growth.json only ever grew (the flow saved every figure the pool was judged on, the stages'
     declared ones included): a stage made smaller, or a figure taken before imports left the calls' growth,
