@@ -1843,12 +1843,12 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
         if not _link_file(same_files[0] / record, out / record):  # the same files: the same record
             _write_sources(out, part, stamps, in_file, rows)
     else:
-        known, same = _earlier_clusters([Path(d) for d in earlier], name, memo)
+        known, same, present = _earlier_clusters([Path(d) for d in earlier], name, memo)
         if same is not None and _link_all(same, names):
             counts["parts_reused"] += 1
             rows = {t: pq.ParquetFile(names[t]).metadata.num_rows for t in ("best_texts", "repairs")}
         else:
-            rows = _repair_clusters(part, name, names, paths, opened, in_file, memo, known, earlier, counts)
+            rows = _repair_clusters(part, name, names, paths, opened, in_file, memo, known, present, counts)
         _write_sources(out, part, stamps, in_file, rows)
     counts["best_texts"] += rows["best_texts"]
     counts["repairs"] += rows["repairs"]
@@ -1856,8 +1856,17 @@ def repair_part(inputs: dict, out_dir: str, part: str, earlier: Sequence[str] = 
 
 
 def _link_all(src: Path, names: dict[str, Path]) -> bool:
-    """Every table of part `names` hard-linked from the earlier artifact `src` (False: one is gone)."""
-    return all(_link_file(src / t / target.name, target) for t, target in names.items())
+    """Every table of part `names` hard-linked from the earlier artifact `src`, with the deltas of
+    its intermediate tables where it has them (False: one is gone)."""
+    if not all(_link_file(src / t / target.name, target) for t, target in names.items()):
+        return False
+    out = names["best_texts"].parent.parent
+    name = names["best_texts"].name
+    return all(
+        _link_file(_delta_file(src, t, name), _delta_file(out, t, name))
+        for t in DELTA_TABLES
+        if _delta_file(src, t, name).exists()
+    )
 
 
 def _repair_clusters(
@@ -1869,16 +1878,16 @@ def _repair_clusters(
     in_file: list[dict],
     memo: dict[str, str],
     known: dict[str, Path],
-    earlier: Sequence[str],
+    present: dict[Path, set[str]],
     counts: Any,
 ) -> dict[str, int]:
     """A part's tables: the clusters whose digest an earlier part holds (`known`) copied from there,
     the others repaired from their copies. Only the members files holding a cluster to repair are opened.
-    Returns the rows written to best_texts and repairs."""
+    The intermediate tables (DELTA_TABLES) are the earlier part's file hard-linked plus a delta of the
+    clusters that changed since it was written whole (`_delta_plan`), or written whole. `present`: the
+    clusters each earlier artifact's part holds (its memo). Returns the rows written to best_texts and
+    repairs."""
     import shutil
-
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     from tasks.common import write_table
     from tasks.schema import CLUSTER_MEMO
@@ -1895,14 +1904,26 @@ def _repair_clusters(
         (opened.get(k) or _open_parquet(f)) if not todo.isdisjoint(held) else None
         for k, (f, held) in enumerate(zip(paths, in_file, strict=True))
     ]
-    aligner = Aligner(flat=_earlier_alignments([Path(d) for d in earlier], name, todo) if todo else {})
-    votes = _earlier_votes([Path(d) for d in earlier], name, todo) if todo else {}
+    earlier = sorted(present)
+    aligner = Aligner(flat=_earlier_alignments(earlier, name, todo, present) if todo else {})
+    votes = _earlier_votes(earlier, name, todo, present) if todo else {}
+    base, owned = _delta_plan(name, memo, todo, copy)
     writers = {
         "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
         "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
-        "align": _SortedWriter(names["align"], ALIGN_MEMO, ["cluster_id", "pair"], **INTERMEDIATE["align"]),
-        "votes": _SortedWriter(names["votes"], VOTES, ["cluster_id"], VOTES_ROW_GROUP, **INTERMEDIATE["votes"]),
     }
+    for t, sch, keys, size in (
+        ("align", ALIGN_MEMO, ["cluster_id", "pair"], 8192),
+        ("votes", VOTES, ["cluster_id"], VOTES_ROW_GROUP),
+    ):
+        held = owned[t]
+        if base is not None and held is not None and _link_file(base / t / name, names[t]):
+            meta = {DELTA_CLUSTERS: json.dumps(sorted(held))}
+            target = _delta_file(out, t, name)
+            writers[t] = _SortedWriter(target, sch.with_metadata(meta), keys, size, **INTERMEDIATE[t])
+        else:
+            owned[t] = None  # written whole: every cluster's rows
+            writers[t] = _SortedWriter(names[t], sch, keys, size, **INTERMEDIATE[t])
     batches = _cluster_batches(sorted(memo), files, in_file, todo)
     asked = 0
     try:
@@ -1913,34 +1934,27 @@ def _repair_clusters(
             speeches, repairs = repair_table(members, todo & batch, aligner, votes, records)
             counts["copies_read"] += members.num_rows
             asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
-            s_parts, r_parts, a_parts = [speeches], [repairs], [_alignment_rows(aligner.used)]
-            v_parts = [_vote_rows(records)]
-            lo, hi = min(batch), max(batch)
+            added: dict[str, list[pa.Table]] = {
+                "best_texts": [speeches],
+                "repairs": [repairs],
+                "align": [_alignment_rows(aligner.used)],
+                "votes": [_vote_rows(records)],
+            }
+            span = None if len(batches) == 1 else (min(batch), max(batch))
             for src, ids in sorted(copy.items()):
-                keep = sorted(batch.intersection(ids))
-                if not keep:
-                    continue
-                for t, acc, sch in (
-                    ("best_texts", s_parts, SPEECHES),
-                    ("repairs", r_parts, REPAIRS),
-                    ("align", a_parts, ALIGN_MEMO),
-                    ("votes", v_parts, VOTES),
-                ):
-                    if len(batches) == 1:
-                        prev = pq.ParquetFile(src / t / name).read(use_threads=False)
-                    else:  # sorted by cluster_id: row-group statistics skip other ranges
-                        prev = pq.read_table(
-                            src / t / name,
-                            filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)],
-                            use_threads=False,
-                        )
-                    keep_ids = pa.array(keep, pa.string())
-                    acc.append(prev.filter(pc.is_in(prev.column("cluster_id"), value_set=keep_ids)).cast(sch))
-            writers["best_texts"].add(pa.concat_tables(s_parts))
-            writers["repairs"].add(pa.concat_tables(r_parts))
-            writers["align"].add(pa.concat_tables(a_parts))
-            writers["votes"].add(pa.concat_tables(v_parts))
-            del members, speeches, repairs, s_parts, r_parts, a_parts, v_parts
+                keep = batch.intersection(ids)
+                for t, sch in (("best_texts", SPEECHES), ("repairs", REPAIRS), ("align", ALIGN_MEMO), ("votes", VOTES)):
+                    held = owned.get(t)
+                    wanted = keep if held is None else keep & held  # a delta: only the clusters it holds
+                    if not wanted:
+                        continue
+                    if t in DELTA_TABLES:
+                        added[t].append(_resolved(src, t, name, wanted, span).cast(sch))
+                    else:
+                        added[t].append(_rows_of(src / t / name, wanted, span).cast(sch))
+            for t, w in writers.items():
+                w.add(pa.concat_tables(added[t]))
+            del members, speeches, repairs, added
         for w in writers.values():
             w.close()
     finally:
@@ -1950,12 +1964,110 @@ def _repair_clusters(
     counts["clusters_from_votes"] += aligner.from_votes
     counts["alignments_computed"] += aligner.computed
     counts["alignments_known"] += asked - aligner.computed
+    counts["intermediate_parts_linked"] += sum(owned.get(t) is not None for t in DELTA_TABLES)
     memo_rows = [{"cluster_id": c, "digest": d} for c, d in sorted(memo.items())]
     write_table(pa.Table.from_pylist(memo_rows, schema=CLUSTER_MEMO), names["memo"], ["cluster_id"])
     counts["parts_repaired"] += 1
     counts["clusters_repaired"] += len(todo)
     counts["clusters_copied"] += len(memo) - len(todo)
     return {t: writers[t].written for t in ("best_texts", "repairs")}
+
+
+# The intermediate tables a +1 % run rewrote whole in every part it touched (20k: 59 of 64 parts for ~2 changed
+# clusters each) are kept as a base and a delta (as the dedupe index keeps a base and runs, docs/dedupe.md): the
+# earlier part's base file hard-linked, and `<table>_delta/<part>.parquet` holding the rows of every cluster
+# changed since that base was written whole, with the list of those clusters in its metadata (a cluster it lists
+# has its rows there, none in the base — a cluster that lost its alignments shadows its old ones). A reader takes
+# a cluster's rows from the delta when the delta lists it, else from the base, and only clusters the part's memo
+# holds. Published tables (best_texts, repairs) are never split: a cold run's bytes.
+DELTA_TABLES = ("align", "votes")
+DELTA_CLUSTERS = "jianghua.delta_clusters"  # a delta file's metadata: JSON list of the clusters it holds
+# A night re-reads and rewrites the delta (its share s of the part) and, once every ~s/c nights (c: the share of
+# the part a night changes), the whole part: ~s/2 + c/s of a whole rewrite a night, least at s = sqrt(2c). The
+# 20k bench's +1 % night changes ~2 of ~150 clusters in a touched part (c ~ 0.013, session 51): s ~ 0.16.
+DELTA_MAX_SHARE = 0.16
+
+
+def _delta_file(folder: Path, table: str, name: str) -> Path:
+    return folder / f"{table}_delta" / name
+
+
+_DELTA_OWNED: dict[tuple[str, int, int, int], frozenset[str]] = {}  # by file identity: a part reads one ~6 times
+DELTA_OWNED_CACHED = 4096  # delta files whose lists a worker keeps (64 parts x a few earlier artifacts)
+
+
+def _delta_owned(folder: Path, table: str, name: str) -> set[str]:
+    """The clusters the delta of a part's intermediate table holds (none without a delta file)."""
+    import pyarrow.parquet as pq
+
+    path = _delta_file(folder, table, name)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return set()
+    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)  # artifacts are written once (temp + rename)
+    got = _DELTA_OWNED.get(key)
+    if got is None:
+        raw = (pq.ParquetFile(path).schema_arrow.metadata or {}).get(DELTA_CLUSTERS.encode())
+        got = frozenset(json.loads(raw)) if raw else frozenset()
+        if len(_DELTA_OWNED) >= DELTA_OWNED_CACHED:
+            _DELTA_OWNED.clear()
+        _DELTA_OWNED[key] = got
+    return set(got)
+
+
+def _delta_plan(
+    name: str, memo: dict[str, str], todo: set[str], copy: dict[Path, list[str]]
+) -> tuple[Path | None, dict[str, set[str] | None]]:
+    """(the earlier artifact whose base files the part links — the one it copies most clusters from —, per
+    intermediate table the clusters its new delta holds), or (None, ...) when the tables are written whole:
+    no earlier artifact, or a delta past DELTA_MAX_SHARE of the part's clusters (it folds into a new base)."""
+    owned: dict[str, set[str] | None] = {t: None for t in DELTA_TABLES}
+    if not copy:
+        return None, owned
+    base = max(sorted(copy), key=lambda d: len(copy[d]))
+    mine = set(copy[base])
+    others = {c for d, ids in copy.items() if d != base for c in ids}
+    plan: dict[str, set[str] | None] = {}
+    for t in DELTA_TABLES:
+        try:
+            carried = _delta_owned(base, t, name) & mine
+        except (OSError, ValueError, pa.ArrowInvalid):
+            return None, owned
+        held = todo | others | carried
+        if len(held) > DELTA_MAX_SHARE * len(memo):
+            return None, owned
+        plan[t] = held
+    return base, plan
+
+
+def _rows_of(path: Path, clusters: set[str], span: tuple[str, str] | None) -> pa.Table:
+    """The rows of `clusters` in a table sorted by cluster_id; with `span` (the batch's cluster range) only
+    the row groups whose statistics meet it are read."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    if span is None:
+        t = pq.ParquetFile(path).read(use_threads=False)
+    else:
+        t = pq.read_table(
+            path, filters=[("cluster_id", ">=", span[0]), ("cluster_id", "<=", span[1])], use_threads=False
+        )
+    return t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
+
+
+def _resolved(folder: Path, table: str, name: str, clusters: set[str], span: tuple[str, str] | None = None) -> pa.Table:
+    """The rows of `clusters` in an earlier artifact's intermediate table: from its delta for the clusters
+    the delta holds, from its base for the others (the rows a whole file of the part would hold)."""
+    owned = _delta_owned(folder, table, name) & clusters
+    parts = []
+    if clusters - owned:
+        parts.append(_rows_of(folder / table / name, clusters - owned, span))
+    if owned:
+        parts.append(_rows_of(_delta_file(folder, table, name), owned, span))
+    if not parts:
+        return (ALIGN_MEMO if table == "align" else VOTES).empty_table()
+    return pa.concat_tables([p.cast(parts[0].schema) for p in parts])
 
 
 SOURCES_DIR = "sources"  # a repair part's members files by stamp, their cluster digests, its row counts (JSON)
@@ -2301,23 +2413,34 @@ def _alignment_rows(used: dict[tuple[str, str], Blocks]) -> pa.Table:
     )
 
 
-def _earlier_alignments(earlier: list[Path], name: str, clusters: set[str] | None = None) -> dict[str, list[int]]:
+def _earlier_alignments(
+    earlier: list[Path], name: str, clusters: set[str] | None = None, present: dict[Path, set[str]] | None = None
+) -> dict[str, list[int]]:
     """text pair digest -> blocks (i, j, n flattened), from the alignment memos of a part in earlier
-    repair artifacts; with `clusters`, only the rows of those clusters (the ones to repair: turning
-    every alignment of the part into Python objects was a third of a +1 % repair call at 20k, and
-    the objects' memory stayed with the worker). An alignment is a pure function of the two texts,
-    so one not loaded is computed again with the same result."""
+    repair artifacts (base and delta, `_resolved`); with `clusters`, only the rows of those clusters (the
+    ones to repair: turning every alignment of the part into Python objects was a third of a +1 % repair
+    call at 20k, and the objects' memory stayed with the worker), and with `present` only those each
+    artifact's part holds. An alignment is a pure function of the two texts, so one not loaded is computed
+    again with the same result."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     known: dict[str, list[int]] = {}
     for d in sorted(earlier):
         try:
-            t = pq.ParquetFile(d / "align" / name).read(use_threads=False)
+            if clusters is None:
+                t = pq.ParquetFile(d / "align" / name).read(use_threads=False)
+                owned = _delta_owned(d, "align", name)
+                if owned:
+                    keep = pc.invert(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(owned), pa.string())))
+                    t = pa.concat_tables([t.filter(keep), _rows_of(_delta_file(d, "align", name), owned, None)])
+            else:
+                wanted = clusters if present is None else clusters & present.get(d, set())
+                if not wanted:
+                    continue
+                t = _resolved(d, "align", name, wanted)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue
-        if clusters is not None:
-            t = t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
         for pair, flat in zip(t.column("pair").to_pylist(), t.column("blocks").to_pylist(), strict=True):
             known.setdefault(pair, flat)
     return known
@@ -2342,22 +2465,21 @@ def _vote_rows(records: dict[str, str]) -> pa.Table:
     )
 
 
-def _earlier_votes(earlier: list[Path], name: str, clusters: set[str]) -> dict[str, str]:
-    """cluster_id -> vote record, from the vote tables of a part in earlier repair artifacts (of the
-    clusters to repair only; row groups whose cluster_id range holds none of them are not read)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
+def _earlier_votes(
+    earlier: list[Path], name: str, clusters: set[str], present: dict[Path, set[str]] | None = None
+) -> dict[str, str]:
+    """cluster_id -> vote record, from the vote tables of a part in earlier repair artifacts (base and
+    delta, `_resolved`; of the clusters to repair only, and with `present` only those each artifact's part
+    holds; row groups whose cluster_id range holds none of them are not read)."""
     found: dict[str, str] = {}
-    lo, hi = min(clusters), max(clusters)
     for d in sorted(earlier):
+        wanted = clusters if present is None else clusters & present.get(d, set())
+        if not wanted:
+            continue
         try:
-            t = pq.read_table(
-                d / "votes" / name, filters=[("cluster_id", ">=", lo), ("cluster_id", "<=", hi)], use_threads=False
-            )
+            t = _resolved(d, "votes", name, wanted, (min(wanted), max(wanted)))
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before vote records
-        t = t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
         for cid, raw in zip(t.column("cluster_id").to_pylist(), t.column("votes").to_pylist(), strict=True):
             found.setdefault(cid, raw)
     return found
@@ -2372,12 +2494,16 @@ def _file_cluster_digests(pf: Any) -> dict[str, str]:
     return _cluster_digests(pf.read(use_threads=False).cast(MEMBERS))
 
 
-def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> tuple[dict[str, Path], Path | None]:
+def _earlier_clusters(
+    earlier: list[Path], name: str, memo: dict[str, str]
+) -> tuple[dict[str, Path], Path | None, dict[Path, set[str]]]:
     """(cluster digest -> an earlier artifact whose part `name` holds that cluster's rows, an
-    earlier artifact whose part holds exactly the clusters of `memo` or None)."""
+    earlier artifact whose part holds exactly the clusters of `memo` or None, the clusters each
+    earlier artifact's part holds)."""
     import pyarrow.parquet as pq
 
     found: dict[str, Path] = {}
+    present: dict[Path, set[str]] = {}
     same = None
     for d in sorted(earlier):
         try:
@@ -2387,11 +2513,12 @@ def _earlier_clusters(earlier: list[Path], name: str, memo: dict[str, str]) -> t
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before memos
         ids, digests = t.column("cluster_id").to_pylist(), t.column("digest").to_pylist()
+        present[d] = set(ids)
         if same is None and dict(zip(ids, digests, strict=True)) == memo:
             same = d
         for digest in digests:
             found.setdefault(digest, d)
-    return found, same
+    return found, same, present
 
 
 # canonical.parquet is an intermediate artifact: nothing compressed (tasks.common.ARTIFACT_COMPRESSION; session 13

@@ -344,3 +344,82 @@ def test_anchors_are_written_as_an_artifact_with_the_hashes_and_positions_plain(
         [("part", "ascending"), ("hash", "ascending"), ("doc_id", "ascending"), ("pos", "ascending")]
     )
     assert pf.read().equals(want.cast(pf.schema_arrow))
+
+
+def test_a_rerun_links_the_intermediate_tables_and_writes_only_a_delta_of_changed_clusters(tmp_path):
+    """20 clusters share part 7; each night touches one or two. The alignment memo and the vote
+    records are the first run's files hard-linked plus a delta holding the changed clusters (the
+    delta of a later night carries the earlier night's clusters, whose records it reads back);
+    best_texts, repairs and memo are a cold run's bytes, and base + delta hold a cold run's rows.
+    Past DELTA_MAX_SHARE of the part's clusters, the tables are written whole again: a cold run's bytes."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()[:3000]
+    rng = random.Random(7)
+    texts = {f"c{k:02d}": text[k * 97 :] + text[: k * 97] for k in range(20)}
+    damaged = {c: placeholders(t, rng) for c, t in texts.items()}
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [
+        shard("a", [(f"a{c}", c, t) for c, t in texts.items()]),
+        shard("b", [(f"b{c}", c, t) for c, t in damaged.items()]),
+    ]
+
+    def night(name: str, earlier: str | None, new: list[str]) -> dict:
+        """New truncated copies of the clusters `new`; the repair with `earlier`, and a cold one beside it."""
+        if new:
+            shards.append(shard(f"s{name}", [(f"{name}{c}", c, truncate(texts[c], 0.5)) for c in new]))
+        stats = repair_parts(
+            {"members": shards}, str(tmp_path / name), earlier=[str(tmp_path / earlier)] if earlier else []
+        )
+        repair_parts({"members": shards}, str(tmp_path / f"{name}-cold"))
+        for t in ("best_texts", "repairs", "memo"):
+            assert (tmp_path / name / t / "007.parquet").read_bytes() == (
+                tmp_path / f"{name}-cold" / t / "007.parquet"
+            ).read_bytes(), (name, t)
+        for t in rp.DELTA_TABLES:
+            cold = pq.read_table(tmp_path / f"{name}-cold" / t / "007.parquet")
+            got = rp._resolved(tmp_path / name, t, "007.parquet", set(texts))
+            keys = [("cluster_id", "ascending")] + ([("pair", "ascending")] if t == "align" else [])
+            assert got.cast(cold.schema).sort_by(keys).equals(cold), (name, t)
+            assert rp._delta_file(tmp_path / f"{name}-cold", t, "007.parquet").exists() is False
+        return stats
+
+    night("r1", None, [])
+    second = night("r2", "r1", ["c03"])
+    assert (second["clusters_repaired"], second["intermediate_parts_linked"]) == (1, 2)
+    third = night("r3", "r2", ["c03", "c11"])  # c03 again: its record and alignments come from r2's delta
+    assert third["clusters_repaired"] == 2 and third["clusters_from_votes"] == 2
+    delta = pq.read_table(rp._delta_file(tmp_path / "r2", "votes", "007.parquet")).to_pylist()
+    base = {r["cluster_id"]: r["votes"] for r in pq.read_table(tmp_path / "r1" / "votes" / "007.parquet").to_pylist()}
+    assert [r["cluster_id"] for r in delta] == ["c03"] and delta[0]["votes"] != base["c03"]
+    assert rp._earlier_votes([tmp_path / "r2"], "007.parquet", {"c03", "c04"}) == {
+        "c03": delta[0]["votes"],
+        "c04": base["c04"],
+    }
+    for t in rp.DELTA_TABLES:
+        for name in ("r2", "r3"):
+            assert os.path.samefile(tmp_path / name / t / "007.parquet", tmp_path / "r1" / t / "007.parquet")
+        assert rp._delta_owned(tmp_path / "r2", t, "007.parquet") == {"c03"}
+        assert rp._delta_owned(tmp_path / "r3", t, "007.parquet") == {"c03", "c11"}
+    # two more clusters: 4 of 20 is past DELTA_MAX_SHARE, so the part is written whole (a cold run's bytes)
+    fourth = night("r4", "r3", ["c05", "c17"])
+    assert fourth["clusters_repaired"] == 2 and fourth["intermediate_parts_linked"] == 0
+    for t in rp.DELTA_TABLES:
+        assert (tmp_path / "r4" / t / "007.parquet").read_bytes() == (
+            tmp_path / "r4-cold" / t / "007.parquet"
+        ).read_bytes()
+        assert not rp._delta_file(tmp_path / "r4", t, "007.parquet").exists()
