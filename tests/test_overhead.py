@@ -4,6 +4,7 @@ and still records every run, and an unchanged rerun still notices a changed file
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -514,3 +515,116 @@ def test_the_temporary_server_skips_the_migration_check_only_when_the_database_i
     monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "postgresql+asyncpg://db/prefect")
     assert cli._skip_migrations() == {}
     assert not set(skip) & set(cli.server_env())
+
+
+def test_the_temporary_server_leaves_off_the_services_a_run_does_not_need_unless_the_operator_set_them(
+    tmp_path, monkeypatch
+):
+    """The event persister and the event stream serve a long-lived server's UI feed and subscribers; the
+    automations' services are needed only where the served database holds an automation."""
+    import sqlite3
+
+    from flows import cli
+
+    for name in list(os.environ):
+        if name.startswith(("PREFECT_API_DATABASE_", "PREFECT_SERVER_DATABASE_", "PREFECT_PROFILES_PATH")):
+            monkeypatch.delenv(name)
+        if name.startswith(("PREFECT_SERVER_SERVICES_", "PREFECT_API_SERVICES_", "PREFECT_SERVER_EVENTS_")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    quiet = {
+        "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+        "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+    }
+    assert cli._quiet_services() == quiet  # no database yet: whether it will hold automations is unknown
+    with contextlib.closing(sqlite3.connect(tmp_path / "prefect.db")) as con:
+        con.execute("CREATE TABLE automation (id CHAR(36) PRIMARY KEY, name VARCHAR)")
+        con.commit()
+    triggers = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
+    assert cli._quiet_services() == quiet | triggers
+    env = cli.server_env()
+    assert {k: env[k] for k in quiet | triggers} == quiet | triggers
+    code = (
+        "from prefect.settings import get_current_settings as g; s = g().server; "
+        "print(s.services.event_persister.enabled, s.events.stream_out_enabled, s.services.triggers.enabled, "
+        "s.services.task_run_recorder.enabled)"
+    )
+    seen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert seen.stdout.split() == ["False", "False", "False", "True"]  # the names Prefect reads; runs still recorded
+    with contextlib.closing(sqlite3.connect(tmp_path / "prefect.db")) as con:
+        con.execute("INSERT INTO automation VALUES ('a', 'jianghua: build-corpus run failed')")
+        con.commit()
+    assert cli._quiet_services() == quiet  # an installed alert keeps its triggers and actions
+    monkeypatch.setenv("PREFECT_API_SERVICES_EVENT_PERSISTER_ENABLED", "true")  # the operator's, by its old name
+    assert cli._quiet_services() == {"PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false"}
+    monkeypatch.delenv("PREFECT_API_SERVICES_EVENT_PERSISTER_ENABLED")
+    (tmp_path / "prefect.toml").write_text("[server.services.event_persister]\nenabled = true\n", encoding="utf-8")
+    assert cli._quiet_services() == {}  # a settings file's services settings are left to Prefect
+
+
+_UI_VIEW_FLOW = """
+import os, sys
+from flows import cli
+
+server = cli.TemporaryServer()
+assert server.join(), server.failed
+os.environ["PREFECT_API_URL"] = server.api_url
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+
+
+@task(task_run_name="normalize shard-a (3 docs)")
+def normalize():
+    return 3
+
+
+@task(task_run_name="export shard-a (3 docs)")
+def export():
+    raise ValueError("页面坏了: export failed")
+
+
+@flow(name="build-corpus", flow_run_name="corpus → ui-view")
+def build():
+    normalize.submit().result()
+    create_table_artifact(key="corpus-run-summary", table=[{"section": "counts", "metric": "accepted", "value": 3}])
+    export()
+
+
+try:
+    build()
+except ValueError:
+    pass
+proc = server.proc
+server.hand_over()  # what the CLI does at the run's end: the client's queued events and logs sent, then stop
+proc.wait(timeout=120)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_run_on_the_quiet_temporary_server_still_shows_its_task_runs_artifacts_and_failure_logs(tmp_path):
+    """What an operator opens in the UI on PREFECT_HOME's database after a CLI run: the flow run, its task
+    runs by stage with their states, the run's artifacts and the logs of a failure. The events tables, which
+    only the event feed reads, stay empty (the event persister is off)."""
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PREFECT_SERVER_SERVICES_"))}
+    env |= {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _UI_VIEW_FLOW], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    with contextlib.closing(sqlite3.connect(home / "prefect.db")) as db:
+        runs = db.execute("select id, name, state_type from flow_run").fetchall()
+        assert [(name, state) for _, name, state in runs] == [("corpus → ui-view", "FAILED")]
+        tasks = db.execute("select name, state_type from task_run where flow_run_id = ? order by name", (runs[0][0],))
+        assert tasks.fetchall() == [("export shard-a (3 docs)", "FAILED"), ("normalize shard-a (3 docs)", "COMPLETED")]
+        keys = [k for (k,) in db.execute("select key from artifact where flow_run_id = ?", (runs[0][0],))]
+        assert "corpus-run-summary" in keys
+        logs = [m for (m,) in db.execute("select message from log where flow_run_id = ?", (runs[0][0],))]
+        assert any("页面坏了" in m for m in logs), logs
+        assert db.execute("select count(*) from events").fetchone()[0] == 0  # nothing for the feed nobody reads
