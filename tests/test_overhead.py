@@ -628,3 +628,34 @@ def test_a_run_on_the_quiet_temporary_server_still_shows_its_task_runs_artifacts
         logs = [m for (m,) in db.execute("select message from log where flow_run_id = ?", (runs[0][0],))]
         assert any("页面坏了" in m for m in logs), logs
         assert db.execute("select count(*) from events").fetchone()[0] == 0  # nothing for the feed nobody reads
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_progress_bar_is_redrawn_only_where_a_terminal_shows_it_and_then_twice_a_second(terminal):
+    """Rich rebuilt every stage's row 10 times a second from a thread of the flow process, also where the
+    console is no terminal (cron, a log file, a pipe: only the final bars are ever shown there)."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from flows import cli
+
+    out = io.StringIO()
+    bar = cli._ProgressBar(Console(file=out, force_terminal=terminal, width=120))
+    built = []
+    real = bar.progress.make_tasks_table
+    bar.progress.make_tasks_table = lambda tasks: (built.append(threading.current_thread().name), real(tasks))[1]  # type: ignore[method-assign]
+    with bar:
+        for stage in ("ingest", "normalize", "extract", "dedupe", "export"):
+            bar.update(stage, 8, 8, 5_000)  # a new stage's row is drawn once when it is added
+        before = len(built)
+        time.sleep(1.5)
+        during = len(built) - before  # redraws of the clock
+    if terminal:
+        assert 1 <= during <= 1.5 * cli.BAR_REDRAWS_PER_SECOND + 2, during  # live, at the slower rate
+    else:
+        assert during == 0  # nothing to show until the end
+    final = out.getvalue()
+    assert all(stage in final for stage in ("ingest", "normalize", "extract", "dedupe", "export"))
+    assert "8/8" in final and "5,000 docs" in final  # the final bars, as before
