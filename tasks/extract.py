@@ -28,6 +28,7 @@ from tasks import vocab
 from tasks.common import content_digest, load_arrays, save_arrays
 from tasks.extract_structure import NATIONAL_OPENING_CHARS, extract_tables
 from tasks.extract_text import (
+    ANON_NAME,
     ANON_RE,
     DATA_DIR,
     HAN,
@@ -2815,6 +2816,7 @@ WIRE_DATELINE_RE = re.compile(
 
 
 BYLINE_DOC_WORD_RE = re.compile(r"全文|讲话|谈话|致辞|致词|发言|报告")
+ANON_TAIL_RE = re.compile(rf"(?:{OFFICE_KW})\s*{ANON_NAME}\s*$")  # a byline's redacted name after its office
 
 
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
@@ -2855,6 +2857,9 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         if re.search(r"在|的|上|讲话|报告|致辞", bare):
             continue
         tail = line[last.end() :]
+        if ANON_RE.match(tail.strip()):
+            # `县委书记 XXX`, `县委常委、县政府负责人xxx`: the name redacted, the office kept (session 52's fresh pages)
+            return None, _strip_jurisdiction(office_part.replace(" ", "")), i
         m = NAME_TAIL_RE.match(tail)
         name = None
         if m:
@@ -4438,6 +4443,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     quoted = _quote_headline_name(title or ptitle, text)
     news = (news or quoted is not None) and not press
     name, office, _bi = _byline(head)
+    if office and name is None and _bi >= 0 and ANON_TAIL_RE.search(head[_bi]):
+        flags["anonymized_speaker"] = 1  # `县委书记 XXX`
     t_name, t_office, anon = _title_speaker(title)
     if not office:
         for t in (ptitle,):

@@ -156,7 +156,10 @@ ORG_PREFIX_RE = _prefixed(
     r"(?:[省市区县州旗镇乡]委|[省市区县镇乡]政府|[省市区县]人大(?:常委会)?|[省市区县]政协|纪委|监委|政法委|"
     r"人民政府|国务院|组织|宣传|统战|政法|纪检|财政|组织部|宣传部|统战部|人大常委会|政协)$"
 )
-ANON_RE = re.compile(r"^(?:[XxＸｘ×＊*]{1,3}|某|XX|××)$")
+# A redacted name where a name would stand: `X`, `XXX`, `×××`, `某`, `某某` (a 范文 site's `某某校长毕业典礼致辞`, `县委书记
+# 某某`), `○○`, `□□` (the brief of session 52: the office is kept, the name is empty).
+ANON_NAME = r"(?:[XxＸｘ×＊*]{1,3}|某{1,3}|[○〇□]{2,3})"
+ANON_RE = re.compile(rf"^{ANON_NAME}$")
 
 
 _HALF_OF = {chr(k): chr(v) for k, v in FULLWIDTH.items()}
