@@ -1809,9 +1809,11 @@ MAINLAND_OFFICE_RE = re.compile(r"中共|大陆|国务院|国家主席|总书记
 
 HEARD_RE = re.compile(r"听取|审议|审查|批准")
 OFFICE_NAME_RE = re.compile(rf"(?:{OFFICE_KW})(?:当选人)?")
-# The offices a Taiwanese lead puts after the name (`賴清德總統`, `蕭美琴副總統`). Not 部长/院长/书记: before those stand
-# organs a name test passes (`纪委书记`, `宣传部长`, `司法院长`, `管委会主任`).
-NAME_FIRST_OFFICE_RE = re.compile(r"副?总统$")
+# The offices a Taiwanese lead puts after the name (`賴清德總統`, `蕭美琴副總統`), and those a company's or a school's own
+# news item does (`史某董事长作总结讲话`, `李某总经理结合…`, `窦某校长致辞`: session 52's fresh enterprise pages had no
+# speaker). Not 部长/院长/书记: before those stand organs a name test passes (`纪委书记`, `宣传部长`, `司法院长`, `管委会主任`);
+# before these only a firm's or school's word (`集团`, `公司`, `分行`, `该校`), which jieba tags as no name.
+NAME_FIRST_OFFICE_RE = re.compile(r"副?(?:总统|董事长|总经理|总裁|行长|校长)$")
 NAME_BEFORE_OFFICE = (2, 3)  # the lengths of a name a Taiwanese lead puts before its office
 
 
@@ -3290,9 +3292,22 @@ def _office_lead(title: str) -> tuple[str | None, str, bool] | None:
         or regions.load_gazetteer().by_name.get("~" + pre) is not None
     )
     organ = pre.endswith(("部", "委", "局", "办", "厅")) or bool(ORG_PREFIX_RE.search(pre))  # `镇党委` + 书记
+    if _occasion_named(pre, m.group("rest")):
+        return pre, m.group("office"), False  # `窦某校长新学期开学致辞`, `翟某总裁2023年新春致辞`
     if pre and not ANON_RE.match(pre) and (not (placed or organ) or pre.startswith("全")):
         return None
     return _split_office(pre, m.group("office"))
+
+
+# What a title says of a speech it studies rather than one it holds (`习近平总书记系列重要讲话`, `…重要讲话精神`,
+# `…讲话学习心得`): after a name and an office, the speech is someone's subject, not the page's text.
+STUDIED_SPEECH_RE = re.compile(r"^(?:重要|系列|最新|近期|一系列)+$|系列|精神|学习|解读|心得|体会|摘编|论述|研讨")
+
+
+def _occasion_named(pre: str, rest: str) -> bool:
+    """A name before the office of a title led so (`窦某校长新学期开学致辞`: a school's, a firm's, a collection's
+    title names the speaker by name and office and the occasion without 在), never a studied speech's."""
+    return bool(pre) and _plausible_name(pre, False) and not STUDIED_SPEECH_RE.search(rest)
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:

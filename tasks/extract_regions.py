@@ -502,6 +502,7 @@ OFFICE_BEFORE_NAME = (
     "秘书长",
     "经理",
     "董事长",
+    "总裁",
 )
 # Surnames that are as often a conjunction or a preposition after an office (`蒋筑英同志和陕西骊山微电子公司`,
 # `书记向广州市…`): never read as the start of a name.

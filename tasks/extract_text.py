@@ -144,6 +144,9 @@ SALUTATION_RE = re.compile(rf"^\s*(?:{SALUTATION_WORDS})[^。]{{0,20}}[:：!！,
 OFFICE_KW = (
     r"(?:代理|代|常务|执行)?副?(?:总理|省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|书记|主任|部长|局长|"
     r"厅长|秘书长|常委|委员长|检察长|委员|专员|署长|司长|处长|行长|院长|校长|社长|会长|理事长|董事长|总经理|组长|"
+    # a company's chief executive (`香江集团总裁 翟某` signing a greeting, `翟某总裁2023年新春致辞`: session 52's fresh
+    # enterprise pages named their speaker only so)
+    r"总裁|"
     # the head of a special administrative region (info.gov.hk's `以下为行政长官…的致辞全文`, 6 of 53 held-out pages)
     r"行政长官|"
     # a president (wikisource's `总统 蒋经国` under `中华民国第七任总统就职演说`, `發布機關:中華民國總統 馬英九`): no

@@ -18,6 +18,62 @@ def _fields(raw: str) -> dict:
     return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
 
 
+# ---------------------------------------------------------------- a company's or a school's head, name first
+
+
+def test_a_company_news_item_names_its_chairman_before_the_office():
+    # netyos.net's Traditional page: the chairman who closed the meeting, named before 董事長, after a supervisor who only
+    # attended and a general manager who summed up
+    raw = (
+        "發布時間:2018/1/3 13:22:31 瀏覽量:\n"
+        "12月25日,集團公司2018年工作務虛會在吉華大廈5樓會議室勝利召開。集團公司領導班子,集團各部室負責人參加會議。"
+        "國資委駐集團監事會主席程文軍、監事趙衍霞應邀出席會議。\n"
+        "本次會議為期一天。會上,集團各部室分別匯報了本單位2017年度工作總結;李磊總經理結合大家的發言對整個集團的工作"
+        "進行了總結。會議最後,史同偉董事長作總結講話。在講話中,史同偉董事長從兩個方面作了重要講話。講話緊扣問題導向,"
+        "對集團公司2017年的工作進行了總結,並對2018年的工作進行了安排部署,具有很強的指導意義。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("史同伟", "董事长")
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "office"),
+    [
+        ("翟美卿总裁2023年新春致辞", "翟美卿", "总裁"),  # hkfinance.com.cn's title
+        ("窦桂梅校长新学期开学致辞", "窦桂梅", "校长"),  # a Traditional copy's title, simplified
+        ("张晓明董事长在集团年度工作会议上的讲话", "张晓明", "董事长"),
+    ],
+)
+def test_a_title_names_the_speaker_before_the_office_and_the_occasion(title, name, office):
+    assert _title_speaker(title)[:2] == (name, office)
+
+
+@pytest.mark.parametrize("title", ["习近平总书记系列重要讲话", "习近平总书记重要讲话", "李强总理讲话学习心得体会"])
+def test_a_studied_speech_after_a_name_and_an_office_names_no_speaker(title):
+    # the speech is the page's subject, not its text (the reason _office_lead refused a name before the office)
+    assert _title_speaker(title)[0] is None
+
+
+def test_a_company_head_signs_a_greeting_with_the_office():
+    raw = (
+        "岁序更替,华章日新。爆竹声声中,我们将翻开兔年的新篇章。在这普天同庆之时,我谨代表香江集团向全体员工致以春节最"
+        "亲切的问候和最诚挚的祝福!过去一年,香江集团保持战略清醒和定力,全体员工同心协力、迎难而上,推进企业的高质量"
+        "可持续发展。新的一年孕育新的希望,我们将踔厉奋发,勇毅前行。\n最后,祝大家兔年大吉,阖家幸福,事事如意!\n"
+        "香江集团总裁 翟美卿\n2023年1月21日\n"
+    )
+    f = _fields(raw)
+    assert f["speaker_name"] == "翟美卿"
+    assert f["speaker_title"] in ("总裁", "香江集团总裁")
+
+
+@pytest.mark.parametrize("lead", ["集团董事长", "公司总经理", "该校校长", "全校校长", "分行行长"])
+def test_a_firms_or_schools_word_before_the_office_is_no_name(lead):
+    from tasks.extract import _name_before_office
+
+    assert _name_before_office(lead) is None
+
+
 # ---------------------------------------------------------------- redacted names, office kept
 
 
