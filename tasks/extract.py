@@ -3304,6 +3304,15 @@ def _office_lead(title: str) -> tuple[str | None, str, bool] | None:
 STUDIED_SPEECH_RE = re.compile(r"^(?:重要|系列|最新|近期|一系列)+$|系列|精神|学习|解读|心得|体会|摘编|论述|研讨")
 
 
+# A 范文 title that names the occasion, then the office, then the kind (`开学典礼校长讲话`, `2023年春节团拜会书记致辞`,
+# `毕业典礼校长致辞`: session 52's fresh pages): the office speaks at the event; an organ before it (`政协主席讲话`) is
+# the office's own and read by TITLE_OFFICE_LEAD_RE's kin, not here.
+EVENT_OFFICE_TITLE_RE = re.compile(
+    rf"^(?:(?:19|20)\d{{2}}年)?(?P<event>[^在，。的：:\s]{{1,12}}?(?:会|典礼|仪式|式|节|活动|开学|毕业))"
+    rf"(?P<office>(?:代理|代|常务|执行)?副?(?:{OFFICE_KW}))(?:同志)?的?(?:讲话|讲话稿|讲话提纲|致辞|致词|发言)$"
+)
+
+
 def _occasion_named(pre: str, rest: str) -> bool:
     """A name before the office of a title led so (`窦某校长新学期开学致辞`: a school's, a firm's, a collection's
     title names the speaker by name and office and the occasion without 在), never a studied speech's."""
@@ -3330,6 +3339,8 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
         named_name, named_office = _title_named(TITLE_YEAR_RE.sub("", _strip_site(title)))
         if named_name is None and named_office is None and (led := _office_lead(TITLE_YEAR_RE.sub("", title.strip()))):
             return led
+        if named_name is None and named_office is None and (ev := EVENT_OFFICE_TITLE_RE.match(title.strip())):
+            return None, ev.group("office"), False  # `开学典礼校长讲话`, `春节团拜会书记致辞`
         return named_name, named_office, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
     return name, office, anon

@@ -89,3 +89,19 @@ def test_a_title_whose_name_is_redacted_keeps_the_office():
     assert _title_speaker("某某校长毕业典礼致辞") == (None, "校长", True)
     f = _fields(f"在全县经济工作会议上的讲话\n县委书记 张晓明\n{SPEECH}")
     assert (f["speaker_name"], f["speaker_title"]) == ("张晓明", "县委书记")  # a real name is still read
+
+
+# ---------------------------------------------------------------- the occasion before the office
+
+
+@pytest.mark.parametrize(
+    ("title", "office"),
+    [("开学典礼校长讲话", "校长"), ("2023年春节团拜会书记致辞", "书记"), ("教师节校长讲话", "校长")],
+)
+def test_a_title_naming_the_occasion_then_the_office_gives_the_office(title, office):
+    assert _title_speaker(title) == (None, office, False)
+
+
+@pytest.mark.parametrize("title", ["优秀党员代表发言", "学生代表发言"])
+def test_no_event_before_the_office_gives_nothing_here(title):
+    assert _title_speaker(title)[1] is None
