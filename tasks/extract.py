@@ -2818,6 +2818,11 @@ WIRE_DATELINE_RE = re.compile(
 
 
 BYLINE_DOC_WORD_RE = re.compile(r"全文|讲话|谈话|致辞|致词|发言|报告")
+# A headline's verbs, which no office holds: a news headline ending on an office word (`第19屆南投縣長就職 許淑華成為首位
+# 南投女縣長`, `…當選新任董事長`) is no byline, and the whole line was the speaker_title (session 52's fresh Taiwanese page).
+HEADLINE_VERB_RE = re.compile(
+    r"就职|成为|当选|宣誓|上任|卸任|接任|交接|履新|出席|会见|视察|调研|看望|慰问|表示|强调|指出"
+)
 ANON_TAIL_RE = re.compile(rf"(?:{OFFICE_KW})\s*{ANON_NAME}\s*$")  # a byline's redacted name after its office
 
 
@@ -2856,7 +2861,7 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         bare = office_part
         for h in reversed(regions.find_places(office_part)):
             bare = bare[: h.start] + bare[h.end :]
-        if re.search(r"在|的|上|讲话|报告|致辞", bare):
+        if re.search(r"在|的|上|讲话|报告|致辞", bare) or HEADLINE_VERB_RE.search(bare):
             continue
         tail = line[last.end() :]
         if ANON_RE.match(tail.strip()):

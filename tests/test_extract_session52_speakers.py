@@ -105,3 +105,21 @@ def test_a_title_naming_the_occasion_then_the_office_gives_the_office(title, off
 @pytest.mark.parametrize("title", ["优秀党员代表发言", "学生代表发言"])
 def test_no_event_before_the_office_gives_nothing_here(title):
     assert _title_speaker(title)[1] is None
+
+
+# ---------------------------------------------------------------- a headline is no byline
+
+
+def test_a_news_headline_ending_on_an_office_word_is_no_byline():
+    # today.line.me's Taiwanese page: the headline's last word is 縣長, and the whole line was the speaker_title
+    raw = (
+        "國內\n\n第19屆南投縣長就職 許淑華成為首位南投女縣長\n\n觀傳媒\n\n"
+        "(觀傳媒南投新聞)【記者石振賢/南投報導】南投縣第19屆縣長宣誓就職及交接活動25日在文化局演藝廳舉行。在行政院主計"
+        "總處主計長朱澤民監交下,新任縣長許淑華正式走馬上任,成為南投縣首位女性縣長。就職現場,坐無虛席,文化局內的演藝廳"
+        "藝文表演接力登場,氣氛隆重中有歡樂。\n"
+    )
+    f = _fields(raw)
+    assert f["speaker_title"] is None or len(f["speaker_title"]) <= 8
+    # a real byline under a title is still read
+    f = _fields(f"在全县经济工作会议上的讲话\n县委副书记、县长 张晓明\n{SPEECH}")
+    assert (f["speaker_name"], f["speaker_title"]) == ("张晓明", "县委副书记、县长")
