@@ -3299,6 +3299,9 @@ def _office_lead(title: str) -> tuple[str | None, str, bool] | None:
     organ = pre.endswith(("部", "委", "局", "办", "厅")) or bool(ORG_PREFIX_RE.search(pre))  # `镇党委` + 书记
     if _occasion_named(pre, m.group("rest")):
         return pre, m.group("office"), False  # `窦某校长新学期开学致辞`, `翟某总裁2023年新春致辞`
+    if len(pre) == 1 and pre in surnames() and pre not in ORGAN_HEAD_CHARS and pre != "全":
+        # `刘书记春节团拜会讲话`: a surname and the office name nobody in full; the office is kept, as for `王书记在…`
+        return None, m.group("office"), False
     if pre and not ANON_RE.match(pre) and (not (placed or organ) or pre.startswith("全")):
         return None
     return _split_office(pre, m.group("office"))

@@ -123,3 +123,17 @@ def test_a_news_headline_ending_on_an_office_word_is_no_byline():
     # a real byline under a title is still read
     f = _fields(f"在全县经济工作会议上的讲话\n县委副书记、县长 张晓明\n{SPEECH}")
     assert (f["speaker_name"], f["speaker_title"]) == ("张晓明", "县委副书记、县长")
+
+
+# ---------------------------------------------------------------- a surname and the office, nobody named in full
+
+
+@pytest.mark.parametrize(("title", "office"), [("刘书记春节团拜会讲话", "书记"), ("张县长调研时的讲话", "县长")])
+def test_a_surname_before_the_office_without_zai_keeps_the_office_and_names_nobody(title, office):
+    # as `王书记在…` already did: the office is kept, the surname is no name (brief of session 52)
+    f = _fields(f"{title}\n{SPEECH}")
+    assert (f["speaker_name"], f["speaker_title"]) == (None, office)
+
+
+def test_all_before_a_city_head_is_no_surname():
+    assert _title_speaker("全市长远发展规划会议讲话")[1] is None  # `全市` + `长远`, not 全 + 市长
