@@ -893,7 +893,27 @@ PLACEHOLDER_TAG_RE = re.compile(r"(?:^|\s)(?:在|[×xX]{2,3}|某某|\*{2,3}|〇�
 # a whole title given twice (`2003年广州市政府工作报告2003年广州市政府工作报告`: a page's front matter, 4 reports)
 # the first copy may keep a collection's number the cut at the end took from the second (`省长政府全会讲话材料(2)省长政府全会
 # 讲话材料`: session 51's held-out regression, the merged title kept `(2)`)
-DOUBLED_TITLE_RE = re.compile(r"^\s*(.{4,60}?)\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)])?\s*\1\s*$")
+# A doc site's page chunk heads its text with the title given three times (`1、乡镇政府换届工作报告乡镇政府换届工作报告乡镇
+# 政府换届工作报告`, session 52's held-out regression once the chunk's number was cut): up to TITLE_COPIES_MAX copies.
+TITLE_COPIES_MAX = 5
+DOUBLED_TITLE_RE = re.compile(
+    rf"^\s*(.{{4,60}}?)(?:\s*(?:[（(][一二三四五六七八九十\d]{{1,3}}[）)])?\s*\1){{1,{TITLE_COPIES_MAX - 1}}}\s*$"
+)
+# ... or its copies spaced apart, framed or not (`全区…会议上讲话 在全区…会议上的讲话 在全区…会议上的讲话`): one title when
+# every copy reads the same without the 在…的 frame (the first copy, as for exact copies).
+TITLE_FRAME_RE = re.compile(r"^在|的(?=(?:讲话|致辞|发言|报告)$)")
+
+
+def _undouble_title(t: str) -> str:
+    """`t` once where a page gives it two or more times (DOUBLED_TITLE_RE, TITLE_FRAME_RE)."""
+    t = DOUBLED_TITLE_RE.sub(r"\1", t)
+    if " " in t or "\u3000" in t:
+        copies = t.split()
+        if 1 < len(copies) <= TITLE_COPIES_MAX and len(copies[0]) >= 4:
+            cores = {TITLE_FRAME_RE.sub("", c) for c in copies}
+            if len(cores) == 1:
+                return copies[0]
+    return t
 
 
 # A news headline names the speaker before a colon and runs the subtitle on after a dash: `习近平：高举…而团结奋斗——在
@@ -1016,7 +1036,7 @@ def _unchrome_title(t: str) -> str:
             t = re.sub(r"\s+", "", t)  # `在 XX 镇新一届…动员大会上的讲话`: an anonymised name spaced off, no tags
         else:
             t = m.group("title")
-    t = DOUBLED_TITLE_RE.sub(r"\1", t)
+    t = _undouble_title(t)
     t = DOUBLED_PREFIX_RE.sub("", t)
     m = INNER_TITLE_RE.match(t)
     if m and (regions.find_places(t[m.end() :][:INNER_PLACE_CHARS]) or re.match(CN_YEAR4, t[m.end() :])):
@@ -4224,7 +4244,7 @@ def _removed_captions(removed_lines: Sequence) -> list[str]:
 
 def _page_title(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     found = _page_title_as_given(page_title, raw_text, removed_lines, text)
-    return DOUBLED_TITLE_RE.sub(r"\1", found) if found else found  # a title given twice: once
+    return _undouble_title(found) if found else found  # a title given twice: once
 
 
 # A congress speech's salutation run into its first paragraph (`各位代表！我代表国务院，向大会作政府工作报告…`: a page

@@ -76,6 +76,25 @@ def test_a_doc_sites_page_number_before_the_first_line_is_no_outline_heading():
     assert _fields(f"1、认清形势，坚定信心\n{SPEECH}")["title"] is None
 
 
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        # a page chunk's number before the title given three times, run together or spaced apart with the 在…的 frame
+        ("1、全乡经济工作会议上的讲话全乡经济工作会议上的讲话全乡经济工作会议上的讲话", "全乡经济工作会议上的讲话"),
+        ("1、全县经济工作会议上讲话 在全县经济工作会议上的讲话 在全县经济工作会议上的讲话", "全县经济工作会议上讲话"),
+        ("在全县经济工作会议上的讲话在全县经济工作会议上的讲话", "在全县经济工作会议上的讲话"),
+        # two different titles spaced apart are no copies of one
+        ("在县委全会上的讲话 在县政府全会上的讲话", "在县委全会上的讲话 在县政府全会上的讲话"),
+    ],
+)
+def test_a_title_given_several_times_is_given_once(head, title):
+    from tasks.extract import _undouble_title
+
+    assert _undouble_title(head.removeprefix("1、")) == title
+    if head.startswith("1、"):  # session 52's held-out regression: the copies became the title once 1、 was cut
+        assert _fields(f"{head}\n{SPEECH}")["title"] in [*head.removeprefix("1、").split(" "), title]  # one copy
+
+
 def test_a_work_summarys_title_run_into_its_first_sentence_is_broken_off():
     raw = (
         "镇2016年半年工作总结2016年，我镇紧紧围绕“建设经济核心区，打造都市旅游特色镇”目标，推进重点项目建设，"
