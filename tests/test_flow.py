@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from flows.pipeline import build_corpus
 from tasks import dedupe, export, extract, ingest, normalize, schema, stages, steps
 from tasks.publish import output_lock
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -65,10 +68,23 @@ def _add_bad_inputs(landing: Path) -> None:
     (landing / "bad" / "nav.txt").write_text("首页 > 新闻中心 > 领导讲话\n上一篇 下一篇\n", encoding="utf-8")
 
 
-def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
-    _add_bad_inputs(samples)
-    out = tmp_path / "out"
-    summary = _run(samples, out)
+@pytest.fixture(scope="module")
+def shared_run(prefect_api, tmp_path_factory):
+    """One inline run of the samples (and the bad inputs) for the tests that only read its output:
+    landing, out and the summary. Each such test ran the pipeline itself before (~3.5 s of a ~25-run
+    file); a test that changes inputs or output folders still makes its own run."""
+    root = tmp_path_factory.mktemp("shared-run")
+    landing, out = root / "landing", root / "out"
+    shutil.copytree(SAMPLES, landing)
+    for p in landing.rglob("*"):
+        p.chmod(0o644 if p.is_file() else 0o755)
+    _add_bad_inputs(landing)
+    summary = _run(landing, out)
+    return landing, out, summary
+
+
+def test_every_input_is_a_document_or_a_reject(shared_run):
+    samples, out, summary = shared_run
     counts = summary["counts"]
     n_files = sum(1 for p in samples.rglob("*") if p.is_file())
     assert counts["discovered_files"] == n_files
@@ -109,9 +125,8 @@ def test_every_input_is_a_document_or_a_reject(samples, tmp_path):
     assert stages["ingest"]["rejects"] + stages["normalize"]["rejects"] == counts["rejected"]
 
 
-def test_traditional_pages_are_read_as_simplified(samples, tmp_path):
-    out = tmp_path / "out"
-    _run(samples, out)
+def test_traditional_pages_are_read_as_simplified(shared_run):
+    _, out, _ = shared_run
     docs = pd.read_parquet(out / "documents").set_index("source_path")
     seed_004 = docs.loc["seeds/004_6b5c8583c107af7e.txt"]
     assert seed_004["script"] == "traditional"
@@ -258,11 +273,11 @@ def test_deleted_artifacts_are_recomputed_not_trusted(samples, tmp_path, calls):
     assert _digests(out) == before
 
 
-def test_worker_processes_give_the_same_output(samples, tmp_path):
-    _run(samples, tmp_path / "inline")
+def test_worker_processes_give_the_same_output(shared_run, tmp_path):
+    samples, inline, _ = shared_run
     _run(samples, tmp_path / "one", workers=1)
     _run(samples, tmp_path / "two", workers=2)
-    assert _digests(tmp_path / "inline") == _digests(tmp_path / "one")
+    assert _digests(inline) == _digests(tmp_path / "one")
     assert _digests(tmp_path / "one") == _digests(tmp_path / "two")
 
 
@@ -287,37 +302,40 @@ def test_rate_jumps_are_warned_about():
     assert rate_jumps(worse, None) == []
 
 
-def test_run_publishes_keyed_artifacts_for_the_ui(samples, tmp_path):
+def test_run_publishes_keyed_artifacts_for_the_ui(shared_run):
     from prefect import get_client
 
-    summary = _run(samples, tmp_path / "out")
+    _, out, summary = shared_run
     with get_client(sync_client=True) as client:
-        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+        from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
-        table = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-run-summary"]))
-        )
-        report = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["corpus-report"])))
+        def of_the_run(key: str) -> list:  # the shared run's own, whatever other tests published since
+            run = ArtifactFilterFlowRunId(any_=[summary["run_id"]])
+            return client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]), flow_run_id=run)
+            )
+
+        table, report = of_the_run("corpus-run-summary"), of_the_run("corpus-report")
     latest = max(table, key=lambda a: a.created)
     rows = latest.data if isinstance(latest.data, list) else json.loads(latest.data)
     by_metric = {(r["section"], r["metric"]): r["value"] for r in rows}
     assert by_metric[("counts", "accepted")] == summary["counts"]["accepted"]
     assert ("timings (s)", "normalize") in by_metric
-    assert str(tmp_path / "out") in max(report, key=lambda a: a.created).data
+    assert str(out) in max(report, key=lambda a: a.created).data
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_byte_identical_output(samples, tmp_path, monkeypatch):
+def test_dask_cluster_gives_byte_identical_output(shared_run, tmp_path, monkeypatch):
     from distributed import LocalCluster
     from prefect.settings import PREFECT_API_URL
 
+    samples, local, _ = shared_run  # in-process: the same bytes as on worker processes (test above)
     # Dask worker processes must report to the same (test) Prefect API, not start their own.
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_dask = _run(samples, tmp_path / "dask", dask_address=cluster.scheduler_address)
-    _run(samples, tmp_path / "local", workers=1)
     assert on_dask["workers"].startswith("dask tcp://")
-    assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")
+    assert _digests(tmp_path / "dask") == _digests(local)
 
 
 def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_path, monkeypatch):
