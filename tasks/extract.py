@@ -264,8 +264,11 @@ NEWS_DATELINE_RE = re.compile(r"^[^\s，。]{2,12}?(?P<m>\d{1,2})月(?P<d>\d{1,2
 CN_DAY = r"[一二三四五六七八九十]{1,3}"
 DAY_NUM = rf"(?:\d{{1,2}}|{CN_DAY})"
 NEWS_LEAD_DATE_RE = re.compile(
-    r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:至(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚间|晚上|晚)?，?"
-    r"[^，。；\n]{0,30}?(?:主持召开|召开|举行|出席|开幕|闭幕)"
+    r"(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})(?:日|(?=[上下]午))(?:至(?:\d{1,2}月)?\d{1,2}日)?"
+    # the weekday and the clock after the day (`2022年10月18日(星期二)下午15:00，…举办第一场集体采访`: this round's fresh
+    # press page was undated for them)
+    r"(?:[（(]星期[一二三四五六日天][）)])?(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[:：]\d{2})?，?"
+    r"[^，。；\n]{0,30}?(?:主持召开|召开|举行|举办|出席|开幕|闭幕)"
 )
 # A copy's credit to its source before the lead (`据新华社北京电(记者 杨维汉 林晖)`, `据黔东南日报消息 `): no date of its own
 ATTRIBUTION = r"据[^\s，。（(]{2,16}?(?:电|消息|报道)(?:\s*[（(][^）)\n]{0,30}[）)])?\s*"
@@ -1405,14 +1408,19 @@ REPORTER_BYLINE_RE = re.compile(
 )
 # A lead's day or days: 号 for 日 (`19号上午`, `11月17號`), a range or list whose first day may drop its 日
 # (`2月1日-2日`, `10月15、16日`, `6月24日、25日和28日`).
-NEWS_DAYS = r"\d{1,2}(?:[日号]|(?=[至、和\-—~～]\d))(?:[至、和\-—~～]\d{1,2}[日号]?)*"
+NEWS_DAYS = r"\d{1,2}(?:[日号]|(?=[至、和\-—~～]\d))(?:[至、和\-—~～](?:\d{1,2}月)?\d{1,2}[日号]?)*"
 # The occasion a lead opens on before its day (`在第26个中国记者节来临之际，`, `在全县人民的热切期盼下，`): session 49
 # and this round's county news pages were untyped for it.
 NEWS_OCCASION = r"在[^，。\n]{2,30}?(?:之际|前夕|期间|下)[，,]"
 # The reason a lead gives before its day (`根据区政协年度工作安排，近日，`: a county CPPCC's item, this round's fresh pages)
 LEAD_REASON = r"(?:根据|按照|依照)[^，。\n]{2,24}?(?:安排|部署|要求|计划)[，,]"
 # A mainland paper's reporters in brackets before the lead's day, no 讯 mark (`（四川日报记者孙琳本报记者赖晓莉）昨日，`)
-LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?记者[^）)\n]{1,24}?[）)]\s*"
+LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?(?:记者|通讯员)[^）)\n]{1,24}?[）)]\s*"
+# …or a company's or department's own correspondent (`(通讯员 李某)1月31日至2月2日，公司召开…`: this round's fresh pages)
+# The purpose a lead states before its full date (`为深入贯彻…精神，谋划2023年工作思路，2023年1月29日，集团召开…`): a
+# company's or department's item opens so (this round's fresh pages); only before a date with its year, which no speech's
+# `为…，今天我们召开…` has.
+LEAD_PURPOSE = r"为[^。；！？\n]{4,90}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日)"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
     r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
@@ -1433,7 +1441,7 @@ NEWS_MARK_RE = re.compile(
     rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
     r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
     # the occasion before the day (`在第26个中国记者节来临之际，11月7日下午，`, `在全县人民的热切期盼下，`)
-    rf"(?:{NEWS_OCCASION}|{LEAD_REASON})?(?:{LEAD_REPORTERS})?(?:今年)?"
+    rf"(?:{NEWS_OCCASION}|{LEAD_REASON}|{LEAD_PURPOSE})?(?:{LEAD_REPORTERS})?(?:今年)?"
     rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|{LEAD_DAY})"
     # the day named as an occasion, then its hour (`11月8日是第25个中国记者节，当天上午，`)
     r"(?:是[^，。\n]{2,24}?[，,。]\s*(?:当天)?(?=上午|下午|晚))?"
@@ -1443,7 +1451,7 @@ NEWS_MARK_RE = re.compile(
     rf"|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
-    r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?[，,\s]"
+    r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?|\d{1,2}[:：]\d{2})?[，,\s]"
     # the time of day and the subject with no comma between (`12月31日上午全國政協舉行新年茶話會。`, session 50)
     rf"|(?:上午|下午|晚间|晚上)(?=[{HAN}])))"
 )
@@ -1616,11 +1624,31 @@ MARK_OPENERS = "【[（(〔"
 MARK_LINE_RE = re.compile(r"\n[ \t\u3000]*[【\[（(〔][^】\]）)〕\n]{0,12}?记者")  # the gate: a line opening on a mark
 
 
+# A lead's month or day in words (`元月十日下午，…舉行…新春茶話會`, `2023年元月8日，海螺集团在总部召开…`): 元月 is January;
+# company and county items write it so (this round's fresh pages were untyped and undated for it). Rewritten to digits in
+# the lead lines only, so the month-day leads below read it; 正月 is the lunar month and is never read.
+LEAD_WORD_DATE_RE = re.compile(
+    r"^(?P<y>\d{4}年)?(?P<m>元|十[一二]?|[一二三四五六七八九]|\d{1,2})月(?P<d>[一二三四五六七八九十]{1,3}|\d{1,2})日"
+)
+LEAD_WORD_DATE_CHARS = 8  # `2023年元月` / `元月十日`: where the month stands when a lead opens on it
+
+
+def _lead_digits(x: str) -> str:
+    """The lead line with an opening `元月十日` written `1月10日` (LEAD_WORD_DATE_RE); any other line unchanged."""
+    if "月" not in x[:LEAD_WORD_DATE_CHARS] or (m := LEAD_WORD_DATE_RE.match(x)) is None:
+        return x
+    if m["m"].isdigit() and m["d"].isdigit():
+        return x
+    month = 1 if m["m"] == "元" else (int(m["m"]) if m["m"].isdigit() else cn_int(m["m"]))
+    day = int(m["d"]) if m["d"].isdigit() else cn_int(m["d"])
+    return f"{m['y'] or ''}{month}月{day}日{x[m.end() :]}" if month and day else x
+
+
 def _first_lines(opening: str) -> list[str]:
     out: list[str] = []
     counted = 0
     for raw in opening.split("\n", LEAD_SCAN_LINES)[:LEAD_SCAN_LINES]:
-        x = raw.strip()
+        x = _lead_digits(raw.strip())
         if not x:
             continue
         out.append(x)
@@ -2076,6 +2104,9 @@ def _news_meeting(title: str | None, text: str) -> str | None:
 _PRESS_KIND = r"(?:记者会|新闻发布会|记者招待会|新闻吹风会|吹风会|发布会)"
 PRESS_CONF_TITLE_RE = re.compile(
     rf"{_PRESS_KIND}|答(?:中外)?记者问|回答(?:中外)?记者(?:的)?提问|会见中外记者|与中外记者见面"
+    # a congress's news centre's group interview (`二十大新闻中心第一场集体采访`: spokespeople answer reporters; this
+    # round's fresh pages) is a press conference
+    r"|集体采访"
     # info.gov.hk's `行政長官會見傳媒答問內容`: the answers to the media (untyped and unnamed, session 50's fresh pages)
     r"|会见传媒[^，。；\s]{0,8}?答问"
 )
@@ -2157,7 +2188,11 @@ def _news_lead(
     year (the previous one when it would fall after the page's date: a January page on a December meeting). Only a
     lead that is news — an agency's dateline, or a line opening with the month-day — never a speech's review of
     the year (`2月18日，省委召开…` deep in its body)."""
-    for line in _lead_lines(text[:NEWS_REPORT_CHARS]):
+    lines = _lead_lines(text[:NEWS_REPORT_CHARS])
+    # a full-date line above a speech's salutation (`2019年9月26日于市委礼堂召开全市经济工作会议，…` / `同志们：`) is a
+    # header sentence _delivered has judged, not a news lead
+    saluted = not news and any(SALUTATION_RE.match(x) for x in lines)
+    for line in lines:
         if line.startswith("据") and (att := ATTRIBUTION_RE.match(line)):
             line = line[att.end() :]  # `据黔东南日报消息 9月26日晚，…`: the source's credit before the lead
         elif "。" in line[:LEAD_BACKGROUND_CHARS] and (bg := LEAD_BACKGROUND_RE.match(line)):
@@ -2168,6 +2203,16 @@ def _news_lead(
             line = line[
                 first.end() :
             ]  # `2007年贵州省政府参事…迎春茶话会2月13日下午在贵阳举行。`: the meeting before its day
+        if (
+            not saluted
+            and (full := LEAD_FULL_DATE_RE.match(line))
+            and (news or NEWS_LEAD_DATE_RE.match(line, full.start("m"), OPENING_PARA_CHARS))
+        ):
+            # `2023年4月19日，我院…党支部…召开了…学习会`: a lead that states its year is dated by itself, with or
+            # without a page date (this round's fresh company, school and county items were undated for it)
+            meeting = m.group("meeting") if (m := NEWS_LEAD_MEETING_RE.search(line[:OPENING_PARA_CHARS])) else None
+            day = make_date(full["y"], full["m"], full["d"])
+            return (None if day is None or (published and day > published) else day), meeting
         dl = NEWS_DATELINE_RE.match(line)
         xun = None if dl else NEWS_XUN_DAY_RE.match(line)
         if not dl and not xun and not LEAD_MONTH_DAY_RE.match(line):
@@ -2198,6 +2243,13 @@ def _news_lead(
             return None, meeting  # a lead after its page's own date: one of the two is not this page's
         return day, meeting
     return None, None
+
+
+# A lead opening on its full date (`2010年1月4日，集团在总部大楼…召开…`), after the purpose or correspondent a company's item
+# puts first (`为…，2023年1月29日，集团召开…`): read by _news_lead before the month-day leads, which it would skip.
+LEAD_FULL_DATE_RE = re.compile(
+    rf"(?:{LEAD_PURPOSE})?(?:{LEAD_REPORTERS})?(?P<y>(?:19|20)\d{{2}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日"
+)
 
 
 def _lead_year(lead: str, title: str | None) -> int | None:

@@ -1,0 +1,92 @@
+"""Doc types and dates, eleventh round (session 53's fresh pages): full-date news leads, leads in words, press."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+@pytest.mark.parametrize(
+    ("lead", "day"),
+    [
+        # a school party branch's, a company's and a department's item: the lead states its year, the page no date
+        (
+            "2023年4月19日，我院研究生党支部在五合校区报告厅召开了2023年《政府工作报告》专题学习会，学习会由党支部副书记"
+            "周某同志主持。",
+            dt.date(2023, 4, 19),
+        ),
+        (
+            "2010年1月4日，集团在总部大楼培训室召开全资、控股企业总经理和部长以上干部会议，会议由集团副总裁陆某主持。",
+            dt.date(2010, 1, 4),
+        ),
+        ("2022年11月4日，市民政局于四楼会议室召开全体干部职工大会，传达学习贯彻党的二十大精神。", dt.date(2022, 11, 4)),
+        # the purpose first, then the full date
+        (
+            "为深入贯彻落实党的二十大精神和中央经济工作会议精神，谋划2023年工作思路和目标措施，2023年1月29日，集团召开"
+            "年度工作务虚会。党委副书记、总经理秦某，各部门负责人参加了会议。",
+            dt.date(2023, 1, 29),
+        ),
+        # 元月 is January (Traditional and company sites write it)
+        (
+            "2023年元月8日，海螺集团在总部召开2023年工作会议暨四届一次职工代表大会，总结2022年工作，部署2023年工作。",
+            dt.date(2023, 1, 8),
+        ),
+    ],
+)
+def test_a_news_lead_stating_its_year_is_dated_and_typed_without_a_page_date(lead, day):
+    raw = (
+        f"{lead}\n会上，集团董事长杨某指出，要坚定信心、下定决心，推动高质量发展。\n"
+        "杨某强调，各单位要认清形势，狠抓落实，确保完成全年目标任务。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == day
+    assert f["year"] == day.year
+
+
+def test_a_lead_in_words_and_a_correspondents_bracket_open_a_news_item():
+    tail = "董事长张某向在座的老干部们拜年，并指出，新的一年要坚定信心。会议强调，要狠抓落实。\n"
+    assert (
+        _fields(f"元月十日下午，公司在管理中心召开一年一度的新春茶话会，公司领导参加了会议。{tail}")["doc_type"]
+        == "新闻报道"
+    )
+    raw = f"(通讯员 李某)1月31日至2月2日，公司召开第二十届职工代表大会第四次会议，全面总结2022年工作。{tail}"
+    assert _fields(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_full_date_lead_after_the_pages_own_date_dates_nothing():
+    raw = (
+        "发布时间：2023-01-10\n2023年4月19日，我院研究生党支部在报告厅召开了专题学习会，学习会由党支部副书记周某主持。\n"
+        "周某指出，要深入学习领会会议精神。会议强调，要狠抓落实。\n"
+    )
+    assert _fields(raw)["delivered_on"] is None
+
+
+def test_a_speech_reviewing_a_dated_meeting_is_no_news_and_keeps_no_lead_date():
+    raw = (
+        "在全县项目建设推进会上的讲话\n同志们：\n2023年4月19日，县委召开常委会议，专题研究了项目建设工作。"
+        "今天，我们召开这次会议，就是要把会议精神落到实处。下面，我讲三点意见。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "讲话"
+    assert f["delivered_on"] is None
+
+
+def test_a_congress_news_centres_group_interview_is_a_press_conference_dated_by_its_lead():
+    raw = (
+        "二十大新闻中心第一场集体采访\n摘要:二十大新闻中心举办第一场集体采访。\n"
+        "2022年10月18日(星期二)下午15:00，二十大新闻中心在梅地亚新闻中心二层新闻发布厅举办第一场集体采访。北京、天津"
+        "代表团新闻发言人出席，介绍代表团学习讨论二十大报告情况，并回答记者提问。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "答记者问"
+    assert f["delivered_on"] == dt.date(2022, 10, 18)
