@@ -1160,6 +1160,11 @@ def _series_link(t: str, titles: list[str]) -> bool:
     return False
 
 
+# A whole line in lenticular brackets (`【小学校长开学典礼致辞】尊敬的各位老师…`: a doc site's heading run into the salutation,
+# this round's fresh pages): the title inside; a short tag (`【导语】`, `【特讯】`) stays what it was.
+BRACKETED_TITLE_RE = re.compile(r"^\s*【([^【】\[\]]{5,60})】\s*$")
+
+
 def _speech_title(head: list[str]) -> str | None:
     """The last title-like line before the salutation, joined with a split first half (seed 001)."""
     best = None
@@ -1179,6 +1184,8 @@ def _speech_title(head: list[str]) -> str | None:
         if i > 0 and GREETING_SUBTITLE_LINE_RE.match(line) and _main_title_line(head[i - 1]):
             best = head[i - 1].strip() + line.strip()  # `平凡孕育不凡 奋斗创造未来——2026年元旦献词`
             continue
+        if line.lstrip().startswith("【"):
+            line = BRACKETED_TITLE_RE.sub(r"\1", line)  # `【小学校长开学典礼致辞】`: a doc site's heading in brackets
         t = _unchrome_title(FOOTNOTE_RE.sub("", _strip_site(line)).strip())
         if SPACED_LETTERS_RE.match(t):
             t = re.sub(r"[ \u3000]", "", t)  # `元 旦 献 词`
@@ -1372,6 +1379,40 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return "讲话" if accept.group("elected") else "发言"
     if "同志们" in head:
         return "讲话"
+    return _salutation_kind(title, text)
+
+
+# The opening salutation of a text whose title (if it has one) names no kind: untitled 开学典礼 speeches (`尊敬的各位老师、亲爱的
+# 同学们：` … `谢谢大家！`), a study talk under its theme (`…的几点感悟` / `各位领导、各位同仁：大家好。…今天，我想借此宝贵机会…`):
+# 3 of this round's fresh pages were untyped (`同志们` alone was read). Whom it addresses says which: guests (来宾, 嘉宾,
+# 女士们, 先生们) an address (致辞); the leaders first, with no 同志们 (`各位领导、各位同仁`) a participant's statement (发言);
+# anyone else (同学们, 老师们, 同事们, 朋友们) a 讲话, as 同志们 is. It must be spoken: its opening greets or says 今天, or it
+# ends on thanks; a letter or an appeal (`…的一封信`, `倡议书`: read to nobody) is none.
+SALUTATION_GUEST_RE = re.compile(r"来宾|嘉宾|女士们|先生们")
+SALUTATION_SUPERIOR_RE = re.compile(r"^(?:尊敬的)?各位(?:领导|首长)")
+SPOKEN_OPENING_RE = re.compile(r"大家好|今天|借此(?:宝贵)?机会|下面[，,]?我")
+SPOKEN_OPENING_CHARS = 120  # the greeting and the opening sentence after the salutation
+CLOSING_THANKS_RE = re.compile(r"谢谢(?:大家|各位|您们|你们)?[!！。]?\s*$")
+CLOSING_CHARS = 40
+LETTER_TITLE_RE = re.compile(r"信$|书$|倡议|公开信|来信")
+
+
+def _salutation_kind(title: str | None, text: str) -> str | None:
+    """The kind a spoken text's opening salutation gives (SALUTATION_GUEST_RE …), None without one."""
+    if title and LETTER_TITLE_RE.search(title):
+        return None
+    segs, _ = header_segments(text)
+    for raw in segs[:HEAD_SHORT_LINES]:
+        line = clean_line(raw)
+        if not SALUTATION_RE.match(line):
+            continue
+        at = text.find(raw.strip()[:8])
+        after = text[at + len(raw) : at + len(raw) + SPOKEN_OPENING_CHARS] if at >= 0 else ""
+        if not (SPOKEN_OPENING_RE.search(after) or CLOSING_THANKS_RE.search(text[-CLOSING_CHARS:])):
+            return None
+        if SALUTATION_GUEST_RE.search(line):
+            return "致辞"
+        return "发言" if SALUTATION_SUPERIOR_RE.match(line) else "讲话"
     return None
 
 

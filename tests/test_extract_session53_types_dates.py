@@ -1,4 +1,4 @@
-"""Doc types and dates, eleventh round (session 53's fresh pages): full-date news leads, leads in words, press."""
+"""Doc types and dates, eleventh round (session 53's fresh pages): full-date news leads, leads in words, press, salutations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ import pytest
 
 from tasks.extract import extract_fields
 from tasks.normalize import normalize_text
+
+SPEECH_BODY = (
+    "金秋送爽，丹桂飘香，我们迎来了新的学期。首先，我代表学校向每一位同学表示热烈的欢迎，向辛勤耕耘的老师们致以诚挚的感谢。\n"
+    "新学期是新的起点，希望同学们树立远大理想，养成良好习惯，珍惜每一次学习的机会，勇敢面对困难与挑战。\n"
+    "最后，祝愿全体同学学业进步、快乐成长，祝愿全体教师工作顺利、身体健康！\n"
+)
 
 
 def _fields(raw: str, url: str | None = None) -> dict:
@@ -90,3 +96,36 @@ def test_a_congress_news_centres_group_interview_is_a_press_conference_dated_by_
     f = _fields(raw)
     assert f["doc_type"] == "答记者问"
     assert f["delivered_on"] == dt.date(2022, 10, 18)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        # untitled: whom it greets says which
+        (f"尊敬的各位老师、亲爱的同学们：\n大家好！\n{SPEECH_BODY}谢谢大家！\n", "讲话"),
+        (f"尊敬的各位领导、各位来宾、女士们、先生们：\n大家好！\n{SPEECH_BODY}", "致辞"),
+        # a doc site's heading in brackets run into the salutation
+        (f"【小学校长开学典礼致辞】尊敬的各位老师、亲爱的同学们：\n大家好！\n{SPEECH_BODY}谢谢大家！\n", "致辞"),
+        # a title naming no kind over a participant's talk to the leaders
+        (
+            "民主党派基层负责人学习全会精神的几点感悟\n各位领导、各位同仁：\n大家好。\n金秋时节，硕果累累。今天，我想借此"
+            f"宝贵机会，围绕全会精神浅谈几点体会，与各位共勉。\n{SPEECH_BODY}",
+            "发言",
+        ),
+    ],
+)
+def test_an_untyped_spoken_text_is_typed_by_its_salutation(raw, kind):
+    assert _fields(raw)["doc_type"] == kind
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a letter read by nobody
+        f"致全县家长朋友的一封信\n亲爱的家长朋友们：\n今天，我们向您发出倡议。\n{SPEECH_BODY}",
+        # a salutation with nothing spoken after it and no thanks at the end
+        f"亲爱的同学们：\n{SPEECH_BODY}",
+    ],
+)
+def test_a_letter_or_an_unspoken_salutation_gives_no_kind(raw):
+    assert _fields(raw)["doc_type"] is None
