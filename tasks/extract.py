@@ -388,7 +388,11 @@ BULLET_ITEM_RE = re.compile(rf"[•▪●◆■►▶◦‣∙]\s*\S{{1,{BULLET_
 DATE_ONLY_LINE_RE = re.compile(
     r"(?:民国)?\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日?(?:\s*(?:星期|周)[一二三四五六日天])?"
 )
-TOOLBAR_WORDS_RE = re.compile(r"[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小])+[【】\[\]|｜\s]*")
+# …and the page tools beside them (`【字号】【收藏】【打印】【关闭`: a school site's copy of a Xinhua item; this round's fresh
+# pages took it for the title, over the item's `…见面侧记` headline)
+TOOLBAR_WORDS_RE = re.compile(
+    r"(?:[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小]|收藏|打印|关闭|纠错))+[【】\[\]|｜\s]*"
+)
 
 
 # A report's first section heading, on a copy that starts at `各位代表：` (no title line): `2009年工作回顾`,

@@ -129,3 +129,14 @@ def test_an_untyped_spoken_text_is_typed_by_its_salutation(raw, kind):
 )
 def test_a_letter_or_an_unspoken_salutation_gives_no_kind(raw):
     assert _fields(raw)["doc_type"] is None
+
+
+def test_a_page_tools_strip_is_no_title_and_the_genre_headline_types_the_page():
+    raw = (
+        "【字号】【收藏】【打印】【关闭\n“我面临的工作还十分繁重”——温家宝与中外记者见面侧记\n记者 刘某 章某\n"
+        "“我的任期还有两年，我面临的工作还十分繁重。”69岁的温家宝总理说。\n"
+        "2011年中国两会的最后一次记者会上，中国总理如此回答有关他的任期的一个提问。\n"
+    )
+    f = _fields(raw)
+    assert f["title"] != "【收藏】【打印】【关闭"
+    assert f["doc_type"] == "新闻报道"
