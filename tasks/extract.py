@@ -995,7 +995,7 @@ CATEGORY_PATH_RE = re.compile(rf"^[{HAN}]{{2,10}}/(?P<last>[{HAN}]{{2,10}})\s+(?
 # Read on a title's last DOC_SITE_NOTE_TAIL characters only.
 DOC_SITE_NOTE_TAIL = 16  # the longest note, `（仅供领导干部参考）`, with the spaces before it
 DOC_SITE_NOTE_RE = re.compile(
-    r"\s*[（(【\[](?:精选文档|精选范文|范文推荐|推荐范文|优秀范文|范文精选|精选|范文|推荐|优选|热门|通用|通用版|最新|最新版"
+    r"\s*[（(【\[](?:精选文档|精选范文|范文推荐|推荐范文|优秀范文|范文精选|精选推荐|推荐精选|精选|范文|推荐|优选|热门|通用|通用版|最新|最新版"
     r"|完整版|[Ww][Oo][Rr][Dd]版|可编辑|可编辑版|仅供[^）)】\]]{0,6}参考|\d{2,6}\s*字)[）)】\]]\s*$"
     r"|(?<=[话辞词言稿告结课报])(?:多篇)?[一二三四五六七八九十\d]{1,3}篇\s*$"
 )
@@ -4559,7 +4559,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             title = None  # `首页 > 新闻发布 > 部领导讲话`: the channel, when the page title names another text
     if title is None:
         intros = [str(r[1]) for r in removed_lines if len(r) >= 3 and str(r[2]) == "chrome.intro"][:2]
-        named = [m.group("t") for x in intros if (m := INTRO_TITLE_RE.search(clean_line(simplify(x))))]
+        # the note the site puts after the title it names (`…调度会议上讲话【精选推荐】,供大家参考。`: this round's fresh pages)
+        named = [_unnote_title(m.group("t")) for x in intros if (m := INTRO_TITLE_RE.search(clean_line(simplify(x))))]
         title = _speech_title(named)
     if title is None and ptitle and not is_junk_title(ptitle):
         title = SUBTITLE_RE.sub("", _headline_speaker(TITLE_TAG_RE.sub("", _strip_site(ptitle)))[1]) or None

@@ -140,3 +140,15 @@ def test_a_page_tools_strip_is_no_title_and_the_genre_headline_types_the_page():
     f = _fields(raw)
     assert f["title"] != "【收藏】【打印】【关闭"
     assert f["doc_type"] == "新闻报道"
+
+
+@pytest.mark.parametrize("note", ["【精选推荐】", "(精选推荐)", "【范文】"])
+def test_a_doc_sites_intro_names_the_title_with_its_note_cut(note):
+    raw = (
+        f"下面是小编为大家整理的2023年度市长在全市安全生产工作调度会议上讲话{note},供大家参考。\n同志们：\n"
+        "刚才各位同志的发言都讲得很好，接下来，我再说四点意见。\n"
+        "一、我市的工作拖了全省的后腿，要知耻后勇，负重担当。分析事故发生的原因，主要存在以下几个方面的突出问题。\n"
+    )
+    f = _fields(raw)
+    assert f["title"] == "2023年度市长在全市安全生产工作调度会议上讲话"
+    assert f["year"] == 2023
