@@ -1629,7 +1629,10 @@ NEWS_REPORTED_MIN = 2  # reporting sentences a page with a news headline but no 
 # the event, the leader's remarks are what it reports — not the remarks' own title (typed 致辞/讲话, session 50's pages;
 # session 49 left people.com.cn's deck)
 NEWS_DECK_TITLE_RE = re.compile(
-    rf"(?:举行|召开|开幕|闭幕|出席|会见|看望)[^\s]{{0,30}}\s+[{HAN}]{{2,3}}(?:发表)?(?:重要)?(?:讲话|致辞|致词"
+    # …with the speaker's office before the name (`郑州市委市政府举行2023年春节团拜会 市委书记安伟致辞 市长何雄主持`: this
+    # round's fresh pages typed it 致辞)
+    rf"(?:举行|召开|开幕|闭幕|出席|会见|看望)[^\s]{{0,30}}\s+(?:[{HAN}]{{0,8}}?{OFFICE_KW})?[{HAN}]{{2,3}}(?:发表)?(?:重要)?"
+    r"(?:讲话|致辞|致词"
     # the toast or welcome named (`河南省政府隆重举行国庆招待会 郭庚茂致祝酒辞`: typed 致辞, unnamed, this round's pages)
     r"|致(?:祝酒|欢迎|开幕|闭幕|答谢|新年)[辞词])(?:\s|$)"
 )
@@ -4459,6 +4462,9 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
     return None
 
 
+ADOPTED_LINE_RE = re.compile(r"^[（(][^（）()\n]{4,60}?通过[）)]\s*")
+
+
 def _resolution_title(text: str) -> tuple[str | None, str | None]:
     """An NPC resolution's name: stated (`…会议关于政府工作报告的决议`) or built from its opening sentence
     (`第十四届全国人民代表大会第二次会议听取和审议了…所作的政府工作报告` -> `…会议关于政府工作报告的决议`)."""
@@ -4473,6 +4479,9 @@ def _resolution_title(text: str) -> tuple[str | None, str | None]:
             return t, m.group(1) if m else None
     flat = re.sub(r"\s+", "", head)
     for line in [flat] + [clean_line(x) for x in head.splitlines()[:RESOLUTION_HEAD_LINES]]:
+        # the adoption line run into the opening sentence (`(2023年2月3日义乌市…会议通过)义乌市…听取和审议了…`: a
+        # Traditional copy that lost the line break; this round's fresh pages were untyped)
+        line = ADOPTED_LINE_RE.sub("", line, count=1) if line[:1] in "（(" else line
         m = RESOLUTION_RE.match(line)
         if m and re.search(r"批准(?:这个|该|了)?报告|决定批准|会议批准", text[:RESOLUTION_CHARS]):
             report = m.group("report").strip("“”")

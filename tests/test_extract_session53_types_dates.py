@@ -152,3 +152,28 @@ def test_a_doc_sites_intro_names_the_title_with_its_note_cut(note):
     f = _fields(raw)
     assert f["title"] == "2023年度市长在全市安全生产工作调度会议上讲话"
     assert f["year"] == 2023
+
+
+def test_a_resolutions_adoption_line_run_into_its_opening_sentence_types_it():
+    raw = (
+        "(2023年2月3日义乌市第十六届人民代表大会第二次会议通过)义乌市第十六届人民代表大会第二次会议听取和审议了叶某市长"
+        "代表市人民政府所作的政府工作报告。会议充分肯定市人民政府过去一年的工作，同意报告提出的2023年全市经济社会发展主要"
+        "目标、任务和举措，决定批准这个报告。\n会议强调，2023年是全面贯彻落实党的二十大精神的开局之年，做好今年各项工作，"
+        "意义十分重大。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "决议"
+    assert f["title"] == "义乌市第十六届人民代表大会第二次会议关于政府工作报告的决议"
+    assert f["delivered_on"] == dt.date(2023, 2, 3)
+
+
+def test_a_news_headline_whose_deck_names_the_speakers_office_is_news():
+    raw = (
+        "郑州市委市政府举行2023年春节团拜会 市委书记安某致辞 市长何某主持\n安某致辞 何某主持\n"
+        "日月开新元，奋进谱新篇。1月20日上午，市委、市政府举行2023年春节团拜会，省会各界人士欢聚一堂，共贺新春、共话发展。"
+        "省委常委、市委书记安某出席并致辞。\n市委副书记、市长何某主持，市领导周某、杜某等出席团拜会。\n"
+        "安某指出，2022年是迎难而上、奋力前行的一年。\n"
+    )
+    f = _fields(raw, url="http://example.com/news/2023-01/28/content_42241965.htm")
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == dt.date(2023, 1, 20)
