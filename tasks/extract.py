@@ -1465,7 +1465,7 @@ LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?(?:记者|通讯员)[^）)\n]{1,24}?[�
 # The purpose a lead states before its full date (`为深入贯彻…精神，谋划2023年工作思路，2023年1月29日，集团召开…`): a
 # company's or department's item opens so (this round's fresh pages); only before a date with its year, which no speech's
 # `为…，今天我们召开…` has.
-LEAD_PURPOSE = r"为[^。；！？\n]{4,90}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日)"
+LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日)"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
     r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
@@ -1800,6 +1800,15 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200]) or LEAD_ACTOR_RE.search(lead[:LEAD_ACT_CHARS])):
+        return True
+    if (
+        lead is not None
+        and (full := LEAD_FULL_DATE_RE.match(lead))
+        and NEWS_LEAD_DATE_RE.match(lead, full.start("m"), OPENING_PARA_CHARS)
+    ):
+        # `…的工作安排，2017年12月6日下午，行政党支部组织召开了…宣讲和…讲党课活动。`: a lead stating its year and the meeting
+        # held right after it, in the third person (checked above) — a branch's or company's item whose organ and
+        # meeting words NEWS_ORGAN_HELD_RE does not know (this round's fresh pages)
         return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)

@@ -177,3 +177,23 @@ def test_a_news_headline_whose_deck_names_the_speakers_office_is_news():
     f = _fields(raw, url="http://example.com/news/2023-01/28/content_42241965.htm")
     assert f["doc_type"] == "新闻报道"
     assert f["delivered_on"] == dt.date(2023, 1, 20)
+
+
+def test_a_lead_stating_its_year_and_the_meeting_held_is_news_whatever_the_organ():
+    raw = (
+        "为深入学习贯彻党的十九大精神，全面准确掌握新党章内容，按照院党委有关工作要求以及行政党支部《关于开展“学习党章尊崇党章”"
+        "专题学习活动的实施方案》和《行政党支部12月支部“主题党日”活动方案》的工作安排，2017年12月6日下午，行政党支部组织召开了"
+        "“学习党章尊崇党章”支部书记上讲坛专题宣讲和党委委员讲党课活动。由支部书记赵某作新修订党章辅导解读。\n"
+        "此次宣讲活动作为支部12月份的“主题党日”活动内容，主题确定为“学习党章，尊崇党章，做合格党员”。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == dt.date(2017, 12, 6)
+
+
+def test_a_first_person_opening_on_a_dated_meeting_is_no_news():
+    raw = (
+        "2023年1月5日，我们召开了全县经济工作会议，大家一致认为过去一年的工作成绩来之不易。\n"
+        "今年，我们要坚定信心，狠抓落实，确保完成全年目标任务。\n"
+    )
+    assert _fields(raw)["doc_type"] != "新闻报道"
