@@ -2846,6 +2846,14 @@ EDITOR_NOTE_SPANS = 3  # `这是…会议上` / `作的报告。`: the note cut 
 # A street office's organ before its head's office (`某街道办事处主任`, `新虹街道办事处主任`): session 49's left-alone
 # list kept the bare `主任`.
 STREET_OFFICE_ORGANS = ("街道办事处", "办事处")
+# An office ending what precedes the last one, joined by 、 (`党组书记、主任在…的讲话`, `局党组书记、局长`): the first of a
+# double office, whose own run (organ, place, name) is split in turn; before, the last office stood alone (`主任`: a
+# department head's farewell speech, session 53's fresh pages).
+DOUBLE_OFFICE_PRE_RE = re.compile(rf"^(?P<pre>.*?)(?P<first>(?:党组|党委|党工委|党总支)?(?:{OFFICE_KW}))、$")
+# Hong Kong's three secretaries of department (政务司, 财政司, 律政司) are named with their 司: `政務司副司長出席…致辭` gave
+# a bare 副司长 (session 53's fresh info.gov.hk page).
+SAR_DEPARTMENT_RE = re.compile(r"(?:政务|财政|律政)司$")
+LEVEL_CHARS = "省市区县州旗盟镇乡"
 
 
 def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
@@ -2855,6 +2863,14 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         return None, office, False
     if ANON_RE.match(pre):
         return None, office, True
+    if (double := DOUBLE_OFFICE_PRE_RE.match(pre)) and not ORG_PREFIX_RE.search(pre):
+        dpre, first = double.group("pre").strip(), double.group("first")
+        if len(dpre) == 1 and dpre in LEVEL_CHARS:
+            dpre, first = "", dpre + first  # `镇党委书记、镇长`: the level is the committee's (`区委副书记、区长`)
+        name, first, anon = _split_office(dpre, first)
+        return name, f"{first}、{office}", anon
+    if SAR_DEPARTMENT_RE.search(pre) and len(pre) <= SAR_DEPARTMENT_PRE_MAX:
+        return None, pre[-3:] + office, False
     if (
         pre.endswith(PLACE_SUFFIX)
         or regions.load_gazetteer().by_name.get(pre)
@@ -2906,6 +2922,9 @@ def _strip_jurisdiction(office: str) -> str:
     # foreign news copies)
     office = COUNTRY_BEFORE_OFFICE_RE.sub("", office)
     office = SAR_OFFICE_RE.sub("", office)
+    # a congress's or a committee's term before its office (`十一届全国人大常委会委员长`, `第十届市政协主席`: a closing
+    # session's news item, session 53's fresh pages): the term is no part of the office
+    office = TERM_BEFORE_OFFICE_RE.sub("", office)
     for h in regions.find_places(office):
         if h.start == 0 and h.end < len(office):
             rest, level = office[h.end :], office[h.end - 1]
@@ -2934,6 +2953,8 @@ def _strip_jurisdiction(office: str) -> str:
 
 
 PLACE_HEAD_MAX = 12  # `彰化縣鹿港鎮公所鎮長`: a place, its office and the head; a longer run is no such office
+TERM_BEFORE_OFFICE_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[^届]{2})")
+SAR_DEPARTMENT_PRE_MAX = 6  # `香港政务司`: the SAR's name and the department; a longer run is a sentence
 
 
 # Head spans that hold an office but are no byline: an editor's note (`这是…`, `本文是…`) and a wire lead's dateline
