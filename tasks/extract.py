@@ -3314,6 +3314,30 @@ def _labelled_speaker(raw_text: str, text: str, head: Sequence[str]) -> tuple[st
     return _signature(text)
 
 
+# The speaker naming the office they were elected or appointed to, in the first person, at the speech's start (`大会选举
+# 我担任丰城市人民政府市长`, `市人大常委会会议决定我为哈尔滨市人民政府代理市长`, `选举我担任冷水江市新一任市长`): an
+# inaugural or a pledge speech's own office, when no byline, title or caption gives one (3 of session 53's fresh pages
+# left it empty). The office run may join two offices (`任命我为副市长、代市长`).
+SELF_OFFICE_RE = re.compile(
+    r"(?:选举|选|任命|决定|推选|提名|同意)(?:由)?我(?:继续)?(?:担任|为|任)(?:了)?"
+    rf"(?P<office>[^，。；！？\s、]{{0,24}}?(?:{OFFICE_KW})(?:、[^，。；！？\s、]{{0,12}}?(?:{OFFICE_KW}))*)"
+    r"(?=[，。；！？\s]|职务|一职|这一|的|$)"
+)
+SELF_OFFICE_CHARS = 400  # the opening sentences: an inaugural speech names its office first (`今天，大会选举我…`)
+# `冷水江市新一任市长`, `第十八任县长`: the term is no part of the office
+OFFICE_TERM_RE = re.compile(rf"(?:新一任|新任|第[一二三四五六七八九十\d]{{1,3}}任)(?=(?:{OFFICE_KW})$)")
+PRC_HEAD_RE = re.compile(r"^中华人民共和国(?=(?:副)?主席$)")  # `选举我继续担任中华人民共和国主席`: 国家主席
+
+
+def _self_named_office(text: str) -> str | None:
+    """The office a speech's opening says its speaker was elected or appointed to (SELF_OFFICE_RE), None if none."""
+    m = SELF_OFFICE_RE.search(text, 0, SELF_OFFICE_CHARS)
+    if m is None:
+        return None
+    office = _strip_jurisdiction(OFFICE_TERM_RE.sub("", PRC_HEAD_RE.sub("国家", m.group("office"))))
+    return office or None
+
+
 def _signature(text: str) -> tuple[str | None, str | None]:
     """A signature closing the text: `市委书记 王某` or `王某` on a line of its own next to a line holding only a date
     (`2024年2月9日`), or `王某 2023年5月1日` on one line."""
@@ -4724,6 +4748,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office
         )
         office = office or _quote_headline_office(title or ptitle, quoted)
+    if office is None and not news and res_title is None:
+        office = _self_named_office(text)  # `大会选举我担任X市人民政府市长`: an inaugural speech's own office
     out["speaker_name"] = name
     if office and "的" in office:
         office = _without_relative_clause(office)
