@@ -1476,6 +1476,8 @@ NEWS_MARK_RE = re.compile(
     rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?{DAY_NUM}日(?:专)?[讯电][】\]]|"
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
     rf"[【\[（(][^】\]）)\n\s，。]{{2,12}}?(?:报导|报道)[】\]）)]|[^\s，。]{{2,12}}?{DAY_NUM}月{DAY_NUM}日(?:专)?电|"
+    # a TV channel's report mark (`上视新闻综合频道1月13日报道:`: session 53's fresh Shanghai page was untyped)
+    rf"[^\s，。]{{2,12}}?(?:频道|电视台|广播电台|之声){DAY_NUM}月{DAY_NUM}日(?:消息|报道)[:：]|"
     # `今(23)日`, and the day inside the bracket (`今（十九日）晚`, `今（19日）`: Macau's government releases)
     rf"[^\s，。]{{2,20}}?(?:今|昨)\s*[（(](?:\d{{1,2}}[）)]\s*日|{DAY_NUM}日[）)])|[（(][^）)\s]{{2,24}}?\d{{1,2}}日(?:专)?电[）)]|"
     # a TV news script's lead label (`【导语】19号上午，县政府召开…征求意见会`)
@@ -2014,9 +2016,45 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
                 reading = False
     if first is not None and not _speaks(text, first[0]):
         # the first one named (a guest list's ranking leader, a chair) says nothing the item reports: the officer it
-        # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`)
-        return _speaking_officer(text, named) or first
-    return first or (None, None)
+        # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`), else a participant it names
+        # who does (`市领导杨军、李同道…看望代表。…杨军指出，`)
+        return _speaking_officer(text, named) or _speaking_participant(text, zone) or first
+    return first or _speaking_participant(text, zone) or (None, None)
+
+
+# A participant the item reports speaking at a clause's start (`杨军指出，`, `胡志强表示，`, `刘卫忠在讲话中要求，`): the
+# verb is found first (SPEAKING_VERB_RE, a literal alternation), then its clause read back from it
+SPEAKING_VERB_RE = re.compile(r"(?:指出|强调|要求|表示|说|希望|认为)[，,：:]")
+SPEAKING_CLAUSE_RE = re.compile(rf"(?P<name>[{HAN}]{{2,3}})(?:在[^，。；！？\n]{{0,20}}?(?:致辞|致词|讲话|发言)中?)?")
+SPEAKING_CLAUSE_MAX = 26  # a name and `在…讲话中` before the verb
+# The leaders a local item lists by their rank's collective word, no office each (`市领导杨军、李同道…`, `县领导刘卫忠、
+# 李刚、王春平参加会议`): session 53's fresh county and city pages had the first officer named (a secretary-general who
+# only came) or nobody for the listed leader whose words they report.
+LEADER_LIST_RE = re.compile(
+    rf"(?:[省市县区州旗镇乡]|校|院)领导(?:同志)?[:：]?(?P<names>[{HAN}]{{2,3}}(?:、[{HAN}]{{2,3}})+)"
+)
+
+
+def _speaking_participant(text: str, zone: str) -> tuple[str, str | None] | None:
+    """(name, office) of the first person the item reports speaking whom the opening names as a participant: in a
+    leader list (LEADER_LIST_RE: no office) or after an office word (`市长胡志强与公所同仁…`); None if none."""
+    listed = {n for m in LEADER_LIST_RE.finditer(zone) for n in m.group("names").split("、")}
+    for v in SPEAKING_VERB_RE.finditer(text, 0, NEWS_REPORT_CHARS):
+        start = max(v.start() - SPEAKING_CLAUSE_MAX, max(text.rfind(c, 0, v.start()) for c in SPEAKING_CLAUSE_END) + 1)
+        m = SPEAKING_CLAUSE_RE.fullmatch(text, start, v.start())
+        if m is None:
+            continue
+        name = m.group("name")
+        if name not in zone[:start] or not is_byline_name(name) or _place_for_name(name):
+            continue
+        if name in listed:
+            return name, None
+        if (office := _office_before(name, [zone[:start]])) is not None:
+            return name, office
+    return None
+
+
+SPEAKING_CLAUSE_END = "，。；！？\n”」"  # what ends the clause before a speaking participant's name
 
 
 NEWS_NAMED_MAX = 12  # officers read in a news opening: a guest list names a dozen
@@ -2086,6 +2124,49 @@ QUOTE_HEADLINE_RE = re.compile(
     rf"(?:^|\s)(?:(?P<office>[{HAN}]{{0,8}}?(?:{OFFICE_KW})))?(?P<name>[{HAN}]{{2,3}})\s*[:：]\s*"
     r"(?P<quote>[^:：\s][^:：]{3,40})$"
 )
+
+
+# The deck's speaker (NEWS_DECK_TITLE_RE: `澳門特區舉行成立15週年慶祝酒會 崔世安致辭`): the item reports that person's
+# remarks, though its body names a higher leader first (`…國家主席習近平發表了重要講話`, quoted from the remarks:
+# session 53's fresh Macau page took the president).
+DECK_NAME_RE = re.compile(
+    rf"\s(?P<name>[{HAN}]{{2,3}})(?:发表)?(?:重要)?(?:讲话|致辞|致词|致(?:祝酒|欢迎|开幕|闭幕|答谢|新年)[辞词])\s*$"
+)
+
+
+def _deck_speaker(title: str | None, text: str) -> tuple[str, str | None] | None:
+    """(name, office) of the person a news headline's deck says spoke, when the body names them; None otherwise. The
+    office is the one the body puts before the name, or joined to it by 的 (`第四任行政長官的崔世安`)."""
+    if not title or not NEWS_DECK_TITLE_RE.search(title) or (m := DECK_NAME_RE.search(title)) is None:
+        return None
+    name = m.group("name")
+    body = text[:NEWS_REPORT_CHARS]
+    if not (is_name(name) or name in _leaders()) or _place_for_name(name) or name not in body.replace(title, "", 1):
+        return None
+    office = _office_before(name, [body])
+    if office is None and (o := re.search(rf"(?P<office>{OFFICE_KW})的{re.escape(name)}", body)):
+        office = o.group("office")
+    return name, office
+
+
+# A headline naming its actor by office and name before the act (`天津代市长戴相龙第一次主持市政府常务会议`): who presided or
+# spoke, on a page whose wire mark the normalizer cut as a source line and so went untyped and unnamed (session 53's
+# fresh sina page). The body must report the person speaking (`戴相龙说，`).
+HEADLINE_ACTOR_RE = re.compile(
+    rf"^(?P<office>[^\s，。：:]{{0,8}}?(?:{OFFICE_KW}))(?P<name>[{HAN}]{{2,3}})(?:第一次|首次|再次|专门|亲自)?"
+    r"(?:主持|出席|讲话|致辞|致词|调研|考察|视察|会见|看望|慰问)"
+)
+
+
+def _headline_actor(title: str | None, text: str) -> tuple[str, str] | None:
+    """(name, office) of a headline's actor (HEADLINE_ACTOR_RE) whom the body reports speaking; None otherwise."""
+    m = HEADLINE_ACTOR_RE.match(title.strip()) if title else None
+    if m is None:
+        return None
+    name = m.group("name")
+    if not is_byline_name(name) or _place_for_name(name) or not _speaks(text.replace(title or "", "", 1), name):
+        return None
+    return name, _strip_jurisdiction(m.group("office"))
 
 
 def _quote_headline_name(title: str | None, text: str) -> str | None:
@@ -4714,6 +4795,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if name is None and not anon and res_title is None and "先生" in text[:HONORIFIC_LEAD_CHARS]:
         name, h_office = _honorific_speaker(text)
         office = office or (h_office if name else None)
+    if name is None and not anon and res_title is None and news and (deck := _deck_speaker(title or ptitle, text)):
+        name, office = deck[0], office or deck[1]  # `…慶祝酒會 崔世安致辭`: the deck names who spoke
     if name is None and not anon and res_title is None:
         # a news report names who presided or spoke in its lead; its author line names the reporter
         name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)
@@ -4748,6 +4831,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             quoted  # `中共建政招待會 習近平:深化兩岸交流反台獨`: the headline's speaker, when the lead names no office
         )
         office = office or _quote_headline_office(title or ptitle, quoted)
+    if name is None and not anon and res_title is None and (actor := _headline_actor(title or ptitle, text)):
+        name, office = actor[0], office or actor[1]  # `天津代市长戴相龙第一次主持市政府常务会议`
     if office is None and not news and res_title is None:
         office = _self_named_office(text)  # `大会选举我担任X市人民政府市长`: an inaugural speech's own office
     out["speaker_name"] = name

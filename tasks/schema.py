@@ -100,9 +100,18 @@ DOCUMENTS = pa.schema(
             "(`（2006年1月16日 梁保华）`), a line of its own by the dateline, a photo caption, a label (`作者:温家宝`, "
             "`讲话人：`, wikisource's `發布機關:中華民國總統 馬英九`, a TV caption `【同期】…行政长官 李家超`), a heading "
             "introducing the full text (`【習近平致詞全文】`), a signature closing the text (`市委书记 王某` over its date); "
-            "never an author line after the body (a reporter's). Null for anonymized speakers.",
+            "never an author line after the body (a reporter's). On a news report, the one whose remarks it reports: "
+            "a headline's deck (`…庆祝酒会 崔世安致辞`) or actor (`天津代市长戴相龙首次主持…`), else who presided or "
+            "spoke in the lead, else a participant it names and reports speaking (`市领导杨军、…看望代表。杨军指出，`: "
+            "no office then). Null for anonymized speakers.",
         ),
-        _f("speaker_title", STR, "Speaker's office (区长, 省长, 区委副书记、区长 …)."),
+        _f(
+            "speaker_title",
+            STR,
+            "Speaker's office (区长, 省长, 区委副书记、区长, 党组书记、主任 …), without its place or term (`十一届`); also "
+            "the office an inaugural speech names in the first person (`大会选举我担任X市人民政府市长` -> 市长) when "
+            "nothing else names one.",
+        ),
         _f(
             "admin_level",
             STR,

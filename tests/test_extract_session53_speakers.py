@@ -89,3 +89,79 @@ def test_an_inaugural_speech_names_its_office_in_the_first_person(opening, offic
 )
 def test_no_first_person_office_outside_an_opening_election(text):
     assert _self_named_office(text) is None
+
+
+# ---------------------------------------------------------------- news: the deck, the headline's actor, a TV mark
+
+
+def test_a_news_deck_names_the_speaker_over_a_leader_the_remarks_quote():
+    raw = (
+        "某某特区举行成立20周年庆祝酒会 孙立平致辞\n"
+        "12月20日下午，某某特别行政区成立20周年庆祝酒会在会展中心隆重举行。\n"
+        "当天上午宣誓就任第五任行政长官的孙立平在酒会致辞中说，在上午的就职典礼上，国家主席习近平发表了重要讲话，"
+        "对特区今后的发展作出了明确的指示。特区政府将带头认真学习领会。\n"
+        "孙立平表示，特区回归以来，经济整体实力明显增强，居民收入持续增加，各项社会事业分别取得进步。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("孙立平", "行政长官")
+
+
+def test_a_headline_names_its_actor_by_office_and_name():
+    # the wire mark was cut as a source line, so the page is untyped: the headline still names who presided and spoke
+    raw = (
+        "宁波代市长周海明首次主持市政府常务会议\n"
+        "人民网宁波1月7日电 记者李某报道：1月7日上午，宁波市政府召开第60次常务会议，代市长周海明第一次主持，"
+        "讲了6分钟的开场白。\n周海明说，根据工作需要，组织决定我到宁波工作。我将努力工作，不辜负信任和期望。\n"
+        "会议讨论修改了提交市人代会的政府工作报告（讨论稿），近30个部门负责人讲了修改建议。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("周海明", "代市长")
+
+
+def test_a_tv_channels_report_mark_makes_the_item_news():
+    raw = (
+        "某某新闻综合频道1月13日报道:市政协十届二次会议今天上午举行大会发言。委员们畅所欲言，为全市发展建言献策。\n"
+        "大会秘书处共收到发言稿57份。发言中，许多委员对加快发展、改善民生提出了具体的建议。在认真听取了13位委员的发言后，"
+        "市委副书记赵文涛说，政协委员在发言中不仅提问题，还提出解决问题的思路，市委、市政府将积极采纳。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("赵文涛", "市委副书记")
+
+
+# ---------------------------------------------------------------- news: the participant whose words the item reports
+
+
+def test_a_listed_leader_who_speaks_beats_a_silent_officer_named_after_the_list():
+    raw = (
+        "市领导看望人大代表\n"
+        "本报讯（记者 某某）3月19日，市领导孙立平、钱国栋、周海明，市人大常委会秘书长吴德胜到各代表团驻地，"
+        "看望出席市十七届人大一次会议的代表。\n"
+        "孙立平、钱国栋等领导与代表们亲切握手。孙立平指出，这次会议是在全市加快发展的关键时期召开的一次重要会议。"
+        "希望大家认真履行职责，审议好各项报告。\n代表们表示，一定牢记人民嘱托，圆满完成大会各项任务。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("孙立平", None)  # `市领导` is no office
+
+
+def test_a_listed_leader_who_speaks_when_no_officer_is_named():
+    raw = (
+        "10月17日，我县召开2020年度县政府工作报告重点工作专题调度会议。县领导钱国栋、孙立平、周海明参加会议。\n"
+        "钱国栋要求，各级各部门要对照年初目标任务，把问题找准，把措施理清，把责任压实，推动各项重点工作争先进位。"
+        "要聚焦重点，靶向发力，确保全年圆满收官。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("钱国栋", None)
+
+
+def test_a_guest_named_first_by_office_yields_to_the_official_whose_words_are_reported():
+    raw = (
+        "台灣新聞網記者某某/台中報導\n"
+        "北區公所於今天舉行新春團拜,市長孫立平與公所同仁及現場民眾互道新年恭禧,並表示一定會更努力。"
+        "現場鑼鼓喧天、年味十足,民政局長錢國棟、北區區長周海明等人也都共襄盛舉。"
+        "孫立平表示,多年來與區公所同仁相處,真的像一家人般,未來一定要更努力,將城市建設得更好。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("孙立平", "市长")
