@@ -1813,7 +1813,17 @@ def _news_report(title: str | None, text: str) -> bool:
         # meeting words NEWS_ORGAN_HELD_RE does not know (this round's fresh pages)
         return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
+    if lead is not None and not reported and NAME_OFFICE_SPOKE_RE.search(opening, 0, OPENING_PARA_CHARS):
+        return True  # a marked lead, then `王晓副书记强调要…`: the officer named before the office, reported speaking
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
+
+
+# A mainland item's officer named before the office and reported speaking (`王晓副书记强调要全面领会…`, `林新长副市长
+# 指出，`): NEWS_REPORTED_RE wants the name right before the verb and a comma after it (session 53's fresh city page,
+# dated lead and all, went untyped). Read only under a dated lead: a speech quotes `习近平总书记强调` too.
+NAME_OFFICE_SPOKE_RE = re.compile(
+    rf"(?:^|[，。；！？\n])[{HAN}]{{2,3}}(?:{OFFICE_KW})(?:在[^，。；！？\n]{{0,20}}?)?(?:指出|强调|要求|表示)"
+)
 
 
 # Who the news report is about: the office and name its lead puts before the activity (`国务院总理李强1月19日主持召开…`,

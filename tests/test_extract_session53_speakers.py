@@ -165,3 +165,24 @@ def test_a_guest_named_first_by_office_yields_to_the_official_whose_words_are_re
     )
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"]) == ("孙立平", "市长")
+
+
+def test_a_dated_lead_and_an_officer_named_before_the_office_make_a_news_item():
+    raw = (
+        "3月5日下午，我市召开全市春季农业生产工作视频会议，市委副书记钱国栋、市政府副市长周海明和市直有关部门领导"
+        "在主会场，各乡镇主官在分会场参会。会上，周海明副市长安排部署了春耕生产和农村人居环境整治等工作。\n"
+        "钱国栋副书记强调要全面领会，准确把握当前形势；精准发力，全面聚焦“三农”重点工作；担当作为，确保各项工作"
+        "落实到位，不断开创全市农业农村工作新局面。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("钱国栋", "市委副书记")
+
+
+def test_a_speech_quoting_a_leader_before_the_office_stays_a_speech():
+    raw = (
+        "在全市春季农业生产工作会议上的讲话\n同志们：\n今天召开全市春季农业生产工作会议，主要任务是部署春耕生产。"
+        "习近平总书记强调要把粮食生产抓紧抓好。下面，我讲三点意见。\n" + SPEECH
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "讲话" and f["speaker_name"] is None
