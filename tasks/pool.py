@@ -83,6 +83,22 @@ GATE_POLL_SECONDS = 0.5  # a call waiting for a worker notices `terminate` this 
 # (15-80 s) never are, so dedupe's global call still overtakes queued extract shards.
 QUEUE_AHEAD = 1  # calls per worker that may wait in the executor beyond the running ones
 QUEUE_AHEAD_SECONDS = 2.0  # longest call of its runner so far for a call to be queued ahead
+# A call that names the stage modules whose tables it would otherwise build (`run(..., prefer=)`: a nightly
+# run's new shard's cold annotate, which uses extract's segmenter, dictionaries and gazetteer) waits at most
+# this long at the gate for a worker that ran one of them, letting other calls pass it meanwhile, when the
+# only free worker never ran them: that worker's first such call pays the set-up again (measured on a fresh
+# process, session 53: importing tasks.extract 0.42-0.62 CPU-s plus the first document's shared tables
+# 0.42-0.45 CPU-s; 5k/20k +1 % runs landed the call on the other worker in all three session-52 runs). The wait
+# is bounded by about what that set-up costs the other worker, so at worst the call starts as late as it
+# would have finished its set-up.
+PREFER_WAIT_SECONDS = 1.0
+PREFER_POLL_SECONDS = 0.02  # how often a call waiting for a warm worker looks at the workers' board
+# When a warm worker and a cold one are both free, the call goes to the executor and the cold one, already waiting
+# on its queue, takes it: it hands the call back unrun (WorkerDeclined), waits this long before it reads the queue
+# again so that the warm worker, waiting behind it, takes the resubmitted call, and `run` resubmits at most
+# MAX_DECLINES times (then any worker runs it).
+DECLINE_BACKOFF_SECONDS = 0.05
+MAX_DECLINES = 2
 
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
@@ -148,6 +164,14 @@ _seconds: dict[str, float] = {}
 # Workers are spawned by the thread that submits; the kernel's parent-death signal fires when
 # THAT thread exits, so every submit goes through this one thread, which lives as long as the process.
 _submitter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jianghua-pool-submit")
+# The workers' board (shared memory, one (pid, busy) pair per slot, BOARD_SLOTS_PER_WORKER slots a worker so a
+# replacement finds a free one): each worker marks itself busy from taking a call off the executor's queue to
+# the end of its release, so the flow knows which worker would take the next call (`prefer`). A pool's board
+# lives as long as the pool; None: no pool yet.
+BOARD_SLOTS_PER_WORKER = 2
+_board: Any = None
+# In the flow: the stage modules each worker (by pid) had run by its last result (`prefer`).
+_warm: dict[int, frozenset[str]] = {}
 
 
 class PoolTerminated(RuntimeError):
@@ -156,6 +180,10 @@ class PoolTerminated(RuntimeError):
 
 class WorkerRecycled(RuntimeError):
     """The worker handed the call back unrun and exited (too big for a new stage): resubmit it."""
+
+
+class WorkerDeclined(RuntimeError):
+    """A worker that does not hold the tables a call prefers handed it back unrun while a worker that does was free."""
 
 
 class ShardTimeout(RuntimeError):
@@ -202,6 +230,7 @@ def configure(
     _growth.clear()
     _this_run.clear()
     _seconds.clear()
+    _warm.clear()
     _growth.update(
         {
             k: v if k.endswith(PER_MB) else int(v)
@@ -308,6 +337,7 @@ def run(
     kind: str = "",
     warm: bool = True,
     size_mb: float | None = None,
+    prefer: Sequence[str] = (),
 ) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
@@ -325,7 +355,8 @@ def run(
     what the worker kept: at 100k a repair part ran in a worker that kept 269 MB of the part before
     it, was judged on +145 and took +383, to 1,053 MB (session 24). `size_mb`: the MB of input the call
     reads, when the caller knows it: its growth is also recorded per MB and a small call judged on that rate
-    times its size (PER_MB, FIXED_GROWTH_MB)."""
+    times its size (PER_MB, FIXED_GROWTH_MB). `prefer`: stage modules ("tasks.extract") whose resident tables
+    the call uses: it waits up to PREFER_WAIT_SECONDS for a worker that ran one of them (`_Gate.enter`)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -333,9 +364,9 @@ def run(
     longest = _seconds.get(_runner(_call, (fn, *args)))
     call_id = next(_call_ids)
     trace("pool_call", id=call_id)
-    _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS)
+    _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS, prefer=frozenset(prefer))
     try:
-        return _run(fn, args, timeout, kind, call_id, warm, size_mb)
+        return _run(fn, args, timeout, kind, call_id, warm, size_mb, frozenset(prefer))
     finally:
         _gate.leave()
 
@@ -346,36 +377,80 @@ class _Gate:
 
     ProcessPoolExecutor's own queue is first come, first served: a call could not overtake the
     calls queued before it. So only a call known to be short (`ahead`) enters it while every worker
-    is busy."""
+    is busy. A call that prefers workers holding some stage module's tables (`prefer`) is passed over
+    while the worker that would take it is not one of them (`_prefer_waits`), for at most
+    PREFER_WAIT_SECONDS: the calls behind it go first meanwhile."""
 
     def __init__(self) -> None:
         self.cond = threading.Condition()
         self.busy = 0
         self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
         self.arrivals = itertools.count()
+        self.prefer: dict[tuple[tuple[int, ...], int], tuple[frozenset[str], float]] = {}  # ticket -> (modules, until)
 
-    def enter(self, priority: tuple[int, ...], ahead: bool = False) -> None:
+    def enter(self, priority: tuple[int, ...], ahead: bool = False, prefer: frozenset[str] = frozenset()) -> None:
         ticket = (tuple(-p for p in priority), next(self.arrivals))
         with self.cond:
             heapq.heappush(self.waiting, ticket)
+            if prefer:
+                self.prefer[ticket] = (prefer, time.monotonic() + PREFER_WAIT_SECONDS)
             try:
-                while self.busy >= _workers * (1 + QUEUE_AHEAD if ahead else 1) or self.waiting[0] != ticket:
+                while self.busy >= _workers * (1 + QUEUE_AHEAD if ahead else 1) or self._next() != ticket:
                     if _terminated:
                         raise PoolTerminated(_terminated)
-                    self.cond.wait(GATE_POLL_SECONDS)
+                    self.cond.wait(PREFER_POLL_SECONDS if self.prefer else GATE_POLL_SECONDS)
             except BaseException:
                 self.waiting.remove(ticket)
                 heapq.heapify(self.waiting)
+                self.prefer.pop(ticket, None)
                 self.cond.notify_all()
                 raise
-            heapq.heappop(self.waiting)
+            self.waiting.remove(ticket)
+            heapq.heapify(self.waiting)
+            self.prefer.pop(ticket, None)
             self.busy += 1
             self.cond.notify_all()  # the next in line may fit too
+
+    def _next(self) -> tuple[tuple[int, ...], int] | None:
+        """The waiting call that goes next: the first by priority and arrival, passing over a call held for a
+        busy warm worker (`_prefer_waits`); when it is the only one waiting, none goes yet. With
+        several such calls waiting (a cold run's annotate shards) none is held: every worker will need the tables,
+        and a cold worker left idle would only wait to build them later."""
+        if len(self.prefer) != 1:
+            return self.waiting[0]
+        now = time.monotonic()
+        for ticket in sorted(self.waiting):
+            held = self.prefer.get(ticket)
+            if held is None or now >= held[1] or not _prefer_waits(held[0]):
+                return ticket
+        return None
 
     def leave(self) -> None:
         with self.cond:
             self.busy -= 1
             self.cond.notify_all()
+
+
+def _warm_pids(modules: frozenset[str]) -> set[int]:
+    """The pool's live workers that have run one of `modules` (by their results)."""
+    return {pid for pid in list(getattr(_pool, "_processes", None) or {}) if _warm.get(pid, frozenset()) & modules}
+
+
+def _prefer_waits(modules: frozenset[str]) -> bool:
+    """Whether a call preferring workers that ran one of `modules` waits: some live worker ran one, and none of
+    them is free (with one free, the call goes; should a cold worker take it, it declines: `_worker_loop`)."""
+    warm = _warm_pids(modules)
+    free = _free_workers() if warm else None
+    return bool(warm) and free is not None and not free & warm
+
+
+def _free_workers() -> set[int] | None:
+    """Pids the workers' board shows waiting for a call (None without a board)."""
+    board = _board
+    if board is None:
+        return None
+    values = board[:]
+    return {values[i] for i in range(0, len(values), 2) if values[i] and not values[i + 1]}
 
 
 _gate = _Gate()
@@ -415,6 +490,15 @@ def _note(key: str, value: float) -> None:
         _this_run[key] = value
 
 
+def _note_warm(pool: ProcessPoolExecutor, pid: int, ran: frozenset[str]) -> None:
+    """Remember which stage modules worker `pid` has run (`prefer`), forgetting workers that are gone."""
+    _warm[pid] = ran
+    if len(_warm) > BOARD_SLOTS_PER_WORKER * _workers:
+        alive = set(getattr(pool, "_processes", None) or {})
+        for gone in [p for p in _warm if p not in alive]:
+            del _warm[gone]
+
+
 def _run(
     fn: Callable[..., T],
     args: tuple,
@@ -423,8 +507,9 @@ def _run(
     call_id: int = 0,
     warm: bool = True,
     size_mb: float | None = None,
+    prefer: frozenset[str] = frozenset(),
 ) -> T:
-    attempt = recycled = 0
+    attempt = recycled = declined = 0
     while True:
         if _terminated:  # a call between the gate and its submit must not start a fresh pool after terminate
             raise PoolTerminated(_terminated)
@@ -434,15 +519,26 @@ def _run(
         memory_key = KIND.format(family, kind) if kind else family
         expect = _expected(family, memory_key, size_mb)
         submit: Any = pool.submit
+        # the workers a cold worker leaves the call to while one of them is free (`_worker_loop`)
+        preferred = frozenset(_warm_pids(prefer)) if prefer and declined < MAX_DECLINES else frozenset()
         future: Future = _submitter.submit(
-            submit, wrapper, fn, *args, expect_mb=expect, memory_key=memory_key, call_id=call_id, warm=warm
+            submit,
+            wrapper,
+            fn,
+            *args,
+            expect_mb=expect,
+            memory_key=memory_key,
+            call_id=call_id,
+            warm=warm,
+            preferred=preferred,
         ).result()
         trace("pool_submit", id=call_id)
         if pool is _unfilled:
             _fill(pool)
         try:
-            value, grew, repeat, seconds = _wait(pool, future, timeout)
+            value, grew, repeat, seconds, pid, ran = _wait(pool, future, timeout)
             trace("pool_result", id=call_id)
+            _note_warm(pool, pid, ran)
             key = memory_key + WARM if repeat else memory_key
             if grew is not None:
                 _note(key, grew)
@@ -454,6 +550,9 @@ def _run(
             return value
         except WorkerRecycled:
             recycled += 1  # handed back unrun by a worker that exited: a fresh one takes it
+            continue
+        except WorkerDeclined:
+            declined += 1  # handed back unrun by a cold worker while a warm one was free: that one takes it
             continue
         except FutureTimeout:
             _kill(pool)
@@ -539,12 +638,15 @@ def _get_pool() -> ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
+            global _board
             _install_manager_hook()
+            context = multiprocessing.get_context("spawn")
+            _board = context.Array("q", 2 * BOARD_SLOTS_PER_WORKER * _workers)
             _pool = _RecyclingPool(
                 max_workers=_workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=context,
                 initializer=_init_worker,
-                initargs=(os.getpid(), _recycle_mb, _budget_mb),
+                initargs=(os.getpid(), _recycle_mb, _budget_mb, _board),
             )
         return _pool
 
@@ -626,7 +728,11 @@ def terminate(reason: str) -> None:
 
 
 def _init_worker(
-    parent_pid: int, recycle_mb: float | None = None, budget_mb: float = WORKER_BUDGET_MB, preload: tuple[str, ...] = ()
+    parent_pid: int,
+    recycle_mb: float | None = None,
+    budget_mb: float = WORKER_BUDGET_MB,
+    board: Any = None,
+    preload: tuple[str, ...] = (),
 ) -> None:
     global _recycle_mb, _budget_mb
     import importlib
@@ -634,6 +740,7 @@ def _init_worker(
     from tasks import procs
 
     _recycle_mb, _budget_mb = recycle_mb, budget_mb
+    _claim_slot(board)
     os.environ.setdefault("MIMALLOC_PURGE_DELAY", MIMALLOC_PURGE_DELAY_MS)  # read when pyarrow loads: not yet
     procs.die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
@@ -736,9 +843,12 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         except BaseException:  # noqa: BLE001 - as the base class: the parent sees the process stop
             return
     while True:
+        _mark(busy=False)
         call_item = _next_call(call_queue)
+        _mark(busy=True)
         _taken_at = time.time()
         if call_item is None:
+            _mark(busy=True, leaving=True)
             result_queue.put(os.getpid())  # wakes the manager thread, as the base class does
             return
         first, warm = call_item.kwargs.pop("expect_mb", None) or (None, None)
@@ -747,6 +857,12 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
         runner = call_item.kwargs.pop("memory_key", None) or _runner(call_item.fn, call_item.args)
         _call_id = call_item.kwargs.pop("call_id", 0)
         reuses = call_item.kwargs.pop("warm", True)  # False: a repeat call reuses nothing (see `run`)
+        preferred = call_item.kwargs.pop("preferred", frozenset())
+        if preferred and os.getpid() not in preferred and _free_workers_here() & preferred:
+            sendback(result_queue, call_item.work_id, exception=WorkerDeclined(family))
+            del call_item
+            time.sleep(DECLINE_BACKOFF_SECONDS)  # the free warm worker reads the queue first
+            continue
         seen = runner in _ran_runners
         repeat = seen and runner == _last_runner and reuses
         expect = first
@@ -757,6 +873,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             _give_back()  # would not fit beside the kept pages (or nothing is known): give them back first
         if call_item.fn is _call and _should_recycle(family, expect):
             _log_recycle(family, expect)
+            _mark(busy=True, leaving=True)
             sendback(result_queue, call_item.work_id, exception=WorkerRecycled(family), exit_pid=os.getpid())
             return
         _ran.add(family)
@@ -781,7 +898,7 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             seconds = time.monotonic() - started
             # the result goes back before the memory is released: the flow (a stage waiting on this
             # call, the next call's submit) need not wait for the release; the next call still does
-            sendback(result_queue, call_item.work_id, result=(r, grew, repeat, seconds))
+            sendback(result_queue, call_item.work_id, result=(r, grew, repeat, seconds, os.getpid(), frozenset(_ran)))
             del r
         stage_call = call_item.fn in (_call, _call_here)
         del call_item
@@ -790,6 +907,55 @@ def _worker_loop(call_queue: Any, result_queue: Any, initializer: Any, initargs:
             _release(keep=seen)
             if not seen:
                 _kept_mb[runner] = max(0, _rss_bytes() - before) >> 20
+
+
+# In a worker: the pool's board (see `_board`) and the index of its (pid, busy) pair there (-1: none).
+_my_board: Any = None
+_slot = -1
+
+
+def _claim_slot(board: Any) -> None:
+    """Take a free pair of the board (one no live process holds), written as busy until the first wait."""
+    global _my_board, _slot
+    if board is None:
+        return
+    with contextlib.suppress(Exception), board.get_lock():
+        for i in range(0, len(board), 2):
+            pid = board[i]
+            if pid == 0 or not _alive(pid):
+                board[i + 1], board[i] = 1, os.getpid()
+                _my_board, _slot = board, i
+                return
+
+
+def _free_workers_here() -> set[int]:
+    """In a worker: the pids the board shows waiting for a call."""
+    if _slot < 0:
+        return set()
+    with contextlib.suppress(Exception):
+        values = _my_board[:]
+        return {values[i] for i in range(0, len(values), 2) if values[i] and not values[i + 1]}
+    return set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _mark(busy: bool, leaving: bool = False) -> None:
+    """Show on the board whether this worker waits for a call (`leaving`: it exits, its pair is free)."""
+    if _slot < 0:
+        return
+    with contextlib.suppress(Exception):
+        _my_board[_slot + 1] = int(busy)
+        if leaving:
+            _my_board[_slot] = 0
 
 
 def _import_runner(args: tuple) -> None:

@@ -128,6 +128,11 @@ class Stage:
     # The same for the runner's plain calls (MiB): a global step runs once per run, so the pool's own
     # measurement comes too late for the cold run that needs it (DEDUPE_CALL_MB).
     memory_growth: int = 0
+    # Stages whose calls leave resident the tables this stage's cold calls build on first use (annotate: extract's
+    # segmenter, dictionaries and gazetteer): such a call (memory kind "", the step's whole shard) prefers a worker
+    # that ran one of them (tasks.pool.run's `prefer`). A nightly run's new shard's annotate otherwise landed on the
+    # worker that had not run its extract and paid ~1 CPU-s of set-up again (session 52, three runs of three).
+    warm_with: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
@@ -298,6 +303,7 @@ STAGES: dict[str, Stage] = {
             hints="tasks.stages:earlier_artifacts",
             memory_kind="tasks.stages:annotate_kind",
             memory_kind_growth=(("incremental", INCREMENTAL_ANNOTATE_MB),),
+            warm_with=("extract", "annotate"),
         ),
         Stage(
             "export",

@@ -171,6 +171,7 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
         kind = resolve(declared.memory_kind)(inputs, params) if declared.memory_kind else ""
         # a shard step's input size: its growth is judged in proportion (a night's new shard is small)
         size = input_mb(inputs) if job.shard else None
+        prefer = preferred_workers(job.stage, kind)
         stats = pool.run(
             run_stage,
             declared.runner,
@@ -181,6 +182,7 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
             priority=first,
             kind=kind,
             size_mb=size,
+            prefer=prefer,
         )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
@@ -192,6 +194,13 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
     shutil.rmtree(Path(job.dir) / PARTS_DIR, ignore_errors=True)
     pool.trace("step_end", stage=job.stage, label=job.label)
     return stats
+
+
+def preferred_workers(stage: str, kind: str) -> list[str]:
+    """The stage modules whose workers a call of this kind prefers (tasks.pool.run's `prefer`): a cold call (no
+    kind) builds the tables of its stage's `warm_with` stages on first use, a worker holding them already skips
+    that; a patching or incremental kind of call reads few documents and builds little."""
+    return [] if kind else [STAGES[s].module for s in STAGES[stage].warm_with]
 
 
 # ----------------------------------------------------------------------------- partitioned stages

@@ -923,3 +923,66 @@ def test_a_shard_steps_input_size_counts_its_input_files_and_the_files_directly_
     (tmp_path / "b.jsonl").write_bytes(b"z" * 500_000)
     inputs = {"normalize": str(tmp_path / "a"), "files": [str(tmp_path / "b.jsonl")], "k": 3, "gone": "/nonexistent"}
     assert input_mb(inputs) == 2.5
+
+
+def _warm_tables(_: int) -> int:
+    """A stage whose worker keeps tables another stage's calls use (extract's segmenter, for annotate)."""
+    return os.getpid()
+
+
+def _meet_then_sleep(folder: str, n: int, seconds: float) -> int:
+    _meet(folder, n)
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _warm_worker_busy(tmp_path: Path, busy_seconds: float) -> tuple[int, int, threading.Thread]:
+    """Two workers up, one (returned first) that ran `_warm_tables` now busy for `busy_seconds`, the other free:
+    (warm pid, cold pid, the thread of the warm worker's call)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    (tmp_path / "up").mkdir()
+    with ThreadPoolExecutor(2) as threads:
+        pids = set(threads.map(lambda _: pool.run(_meet, str(tmp_path / "up"), 2), range(2)))
+    assert len(pids) == 2
+    warm = pool.run(_warm_tables, 0)
+    for attempt in range(20):  # which worker takes the long call is the queue's choice: until it is the warm one
+        folder = tmp_path / f"busy{attempt}"
+        folder.mkdir()
+        long = threading.Thread(target=pool.run, args=(_meet_then_sleep, str(folder), 2, busy_seconds))
+        long.start()
+        short = pool.run(_meet_then_sleep, str(folder), 2, 0.0)
+        if short != warm:
+            return warm, short, long
+        long.join(60)
+    raise AssertionError("the warm worker never took the long call")
+
+
+def test_a_call_preferring_a_warm_worker_waits_for_it_while_the_other_is_free(workers, tmp_path):
+    """A nightly run's new shard's annotate uses extract's tables: on the free worker that never ran extract it
+    built them again (~1 CPU-s, session 52). Preferring the workers that ran `_warm_tables`, it waits for the busy
+    warm worker (the pool's queue would hand it to the free one at once)."""
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 0.6)
+    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    long.join(60)
+    assert ran == warm != cold
+    assert pool.run(_pid, 0) in (warm, cold)  # a call without a preference still runs at once
+
+
+def test_a_call_preferring_a_warm_worker_waits_for_it_only_so_long(workers, tmp_path, monkeypatch):
+    monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 0.3)
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 8.0)
+    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    assert long.is_alive()  # it did not wait for the warm worker's call to end
+    long.join(60)
+    assert ran == cold != warm
+
+
+def test_a_cold_annotate_call_prefers_workers_that_ran_extract_or_annotate():
+    from tasks.steps import preferred_workers
+
+    assert preferred_workers("annotate", "") == ["tasks.extract", "tasks.annotate"]
+    assert preferred_workers("annotate", "incremental") == []  # a re-run shard's call reads a handful of documents
+    assert preferred_workers("export", "") == []
