@@ -365,23 +365,41 @@ class Dag:
                 return True
             return bool(declared.memory_kind) and bool(resolve(declared.memory_kind)(work[sid][0], params_of(sid)))
 
-        task = self.tasks[stage]
         # Steps with more inputs this run computed go first, in batches of their own, and wait for a
         # worker ahead of the others (Job.rank): a nightly run's new shard computes every document
         # where an old shard's step patches a few rows. Last in line, it ran alone with the other
         # worker idle and held up the next stage (100k +1 %: the new shard's annotate, 2.8 s, after
         # 77 quick ones).
         one_each = declared.scope == "global" or self.window is None  # a Dask cluster schedules each step
-        launches: list[tuple[list[str], Callable[[], Any]]] = []
         batches: list[list[str]] = []
         patching = set() if one_each else {s for s in work if s not in done and patches(s)}
-        for rank in sorted({fresh.get(sid, 0) for sid in work if sid not in done}, reverse=True):
-            tier = [sid for sid in work if sid not in done and fresh.get(sid, 0) == rank and sid not in patching]
-            batches += [[sid] for sid in tier] if one_each else _batches(tier, steps.STEPS_PER_TASK)
+        computing = [sid for sid in work if sid not in done and sid not in patching]
         # the patches last, in few task runs; each keeps its rank for the pool's order (Job.rank)
         position = {sid: k for k, sid in enumerate(work)}
         by_rank = sorted(patching, key=lambda sid: (-fresh.get(sid, 0), position[sid]))
+        if by_rank and len(computing) < steps.STEPS_PER_TASK:
+            # a nightly run's new shard: its few computing steps share the patches' task runs (each still its own
+            # pool call, first by its rank) instead of one more task run per stage (5k +1 %: members, annotate and
+            # export each made a task run for the new shard's one step beside one for every patch)
+            ordered = sorted(computing, key=lambda sid: (-fresh.get(sid, 0), position[sid]))
+            return done, self._launches(stage, jobs, work, params_of, _batches(ordered + by_rank, PATCH_STEPS_PER_TASK))
+        for rank in sorted({fresh.get(sid, 0) for sid in work if sid not in done}, reverse=True):
+            tier = [sid for sid in computing if fresh.get(sid, 0) == rank]
+            batches += [[sid] for sid in tier] if one_each else _batches(tier, steps.STEPS_PER_TASK)
         batches += _batches(by_rank, PATCH_STEPS_PER_TASK)
+        return done, self._launches(stage, jobs, work, params_of, batches)
+
+    def _launches(
+        self,
+        stage: str,
+        jobs: dict[str, steps.Job],
+        work: dict[str, tuple[dict[str, Any], list[Any], int]],
+        params_of: Callable[[str], dict[str, Any]],
+        batches: list[list[str]],
+    ) -> list[tuple[list[str], Callable[[], Any]]]:
+        """(shard ids, a function submitting their task run) for each batch: `step` for one, `steps_batch` for more."""
+        task = self.tasks[stage]
+        launches: list[tuple[list[str], Callable[[], Any]]] = []
         for sids in batches:
             if len(sids) == 1:
                 launches.append(
@@ -397,7 +415,7 @@ class Dag:
                 label,
             )
             launches.append((sids, submit))
-        return done, launches
+        return launches
 
     def run(
         self, shard_ids: list[str], sources: dict[str, dict[str, tuple[Any, list[Any], int]]]

@@ -50,12 +50,15 @@ def test_steps_patching_their_shards_earlier_artifact_share_few_task_runs(tmp_pa
         (folder / steps.DONE_FILE).write_text(json.dumps({"code_version": version, "shard": sid}))
     dag = Dag(str(state), rebuild=False, progress=None, params={}, runtime={})
     work = {sid: ({"normalize": sid, "extract": sid, "dedupe": sid}, [sid], 10) for sid in shards}
-    fresh = {"shard-11": 2, "shard-10": 2, "shard-03": 1}  # 10, 11: new shards; 03: its pages changed
+    fresh = {"shard-11": 2, "shard-10": 2, "shard-08": 2, "shard-03": 1}  # 10, 11: new shards; 03, 08: pages changed
+    (state / "artifacts" / "members" / "earlier8").rename(state / "artifacts" / "members" / "gone")  # 08 moved
+    (state / "artifacts" / "members" / "gone" / steps.DONE_FILE).write_text("{}")
     done, launches = dag.submit("members", work, fresh)
     order = [sids for sids, _ in launches]
-    assert done == {} and order[0] == ["shard-10", "shard-11"]  # computed from scratch: as before
-    assert order[1] == ["shard-09"]  # its earlier artifact is another code's: computed whole
-    patched = [f"shard-{k:02d}" for k in range(9)]
+    # computed from scratch (four: STEPS_PER_TASK, a task run of their own), then shard-09, whose earlier
+    # artifact is another code's
+    assert done == {} and order[0] == ["shard-08", "shard-10", "shard-11"] and order[1] == ["shard-09"]
+    patched = [f"shard-{k:02d}" for k in range(8)]
     assert len(order) == 3 and sorted(order[2]) == patched and len(patched) <= PATCH_STEPS_PER_TASK
     assert order[2][0] == "shard-03"  # the patches keep their rank's order (and Job.rank for the pool)
     assert dag.jobs["members"]["shard-03"].rank == 1
@@ -119,3 +122,32 @@ def test_a_shard_stage_with_stages_after_it_goes_before_global_parts_that_end_th
         assert call_priority(ending) > call_priority("export", 99)
     assert call_priority("reuse_hits") > call_priority("annotate", 99)
     assert call_priority("dedupe") > call_priority("extract", 99)
+
+
+def test_a_nightly_runs_new_shard_shares_the_patches_task_run(tmp_path):
+    """A nightly run's new shard computes its step from scratch beside the old shards' patches: with fewer such
+    steps than STEPS_PER_TASK they go in the patches' task run, first (and first for a worker: Job.rank), instead of
+    one task run of their own per stage (a task run: ~10 ms of flow and ~43 ms of API-server CPU)."""
+    import json
+
+    from flows.pipeline import PATCH_STEPS_PER_TASK
+    from tasks import steps
+    from tasks.stages import code_version
+
+    state = tmp_path / "state"
+    shards = [f"shard-{k:02d}" for k in range(PATCH_STEPS_PER_TASK + 2)]
+    for k, sid in enumerate(shards[:-1]):  # every old shard's artifact of the last run, by this code
+        folder = state / "artifacts" / "members" / f"earlier{k}"
+        folder.mkdir(parents=True)
+        (folder / steps.DONE_FILE).write_text(json.dumps({"code_version": code_version("members"), "shard": sid}))
+    dag = Dag(str(state), rebuild=False, progress=None, params={}, runtime={})
+    work = {sid: ({"normalize": sid, "extract": sid, "dedupe": sid}, [sid], 10) for sid in shards}
+    new = shards[-1]
+    done, launches = dag.submit("members", {s: work[s] for s in [*shards[:4], new]}, {new: 3, "shard-02": 1})
+    assert done == {} and [sids for sids, _ in launches] == [[new, "shard-02", "shard-00", "shard-01", "shard-03"]]
+    assert dag.jobs["members"][new].rank == 3
+    # more patches than a task run takes: the new shard still rides with them, every task run within the bound
+    _, launches = dag.submit("members", work, {new: 3})
+    order = [sids for sids, _ in launches]
+    assert order[0][0] == new and sorted(s for sids in order for s in sids) == sorted(shards)
+    assert len(order) == 2 and max(len(sids) for sids in order) <= PATCH_STEPS_PER_TASK
