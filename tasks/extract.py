@@ -5036,11 +5036,14 @@ def word_freq(min_freq: int = 1) -> dict[str, int]:
 
     words, freqs, _ = jieba_main_dict()
     out: dict[str, int]
-    if len(set(words)) == len(words):
-        # each word once (jieba's own file): the main dictionary's words at the floor, picked in C (a loop over the
-        # 349k entries was ~0.1 s of a fresh worker's first extract or annotate call)
-        keep = (np.asarray(freqs, dtype=np.int64) >= min_freq).tolist()
-        out = dict(zip(itertools.compress(words, keep), itertools.compress(freqs, keep), strict=True))
+    # the main dictionary's words at the floor, picked in C (the loop below over its 349k entries was ~0.1-0.15
+    # CPU-s of a fresh worker's first extract or annotate call). A dict of the kept entries is the loop's dict
+    # (a repeated word keeps its first place and its last frequency) unless a word is dropped after being kept
+    # (the loop pops it): jieba's own file lists 'B超' twice, both below every floor used.
+    mask = np.asarray(freqs, dtype=np.int64) >= min_freq
+    keep = mask.tolist()
+    out = dict(zip(itertools.compress(words, keep), itertools.compress(freqs, keep), strict=True))
+    if out.keys().isdisjoint(itertools.compress(words, (~mask).tolist())):
         later = _userdict_entries()
     else:
         out, later = {}, _jieba_dict_entries()
