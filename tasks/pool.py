@@ -379,21 +379,23 @@ class _Gate:
     calls queued before it. So only a call known to be short (`ahead`) enters it while every worker
     is busy. A call that prefers workers holding some stage module's tables (`prefer`) is passed over
     while the worker that would take it is not one of them (`_prefer_waits`), for at most
-    PREFER_WAIT_SECONDS: the calls behind it go first meanwhile."""
+    PREFER_WAIT_SECONDS from when it would otherwise have gone (not from its arrival: a +1 % run's new-shard
+    annotate waited 6 s behind members calls): the calls behind it go first meanwhile."""
 
     def __init__(self) -> None:
         self.cond = threading.Condition()
         self.busy = 0
         self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
         self.arrivals = itertools.count()
-        self.prefer: dict[tuple[tuple[int, ...], int], tuple[frozenset[str], float]] = {}  # ticket -> (modules, until)
+        # ticket -> (modules it prefers, until when it may wait: None until it first waits for a warm worker)
+        self.prefer: dict[tuple[tuple[int, ...], int], tuple[frozenset[str], float | None]] = {}
 
     def enter(self, priority: tuple[int, ...], ahead: bool = False, prefer: frozenset[str] = frozenset()) -> None:
         ticket = (tuple(-p for p in priority), next(self.arrivals))
         with self.cond:
             heapq.heappush(self.waiting, ticket)
             if prefer:
-                self.prefer[ticket] = (prefer, time.monotonic() + PREFER_WAIT_SECONDS)
+                self.prefer[ticket] = (prefer, None)
             try:
                 while self.busy >= _workers * (1 + QUEUE_AHEAD if ahead else 1) or self._next() != ticket:
                     if _terminated:
@@ -421,8 +423,10 @@ class _Gate:
         now = time.monotonic()
         for ticket in sorted(self.waiting):
             held = self.prefer.get(ticket)
-            if held is None or now >= held[1] or not _prefer_waits(held[0]):
+            if held is None or (held[1] is not None and now >= held[1]) or not _prefer_waits(held[0]):
                 return ticket
+            if held[1] is None:  # its wait starts now, when it would go but for the preference
+                self.prefer[ticket] = (held[0], now + PREFER_WAIT_SECONDS)
         return None
 
     def leave(self) -> None:

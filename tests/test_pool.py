@@ -930,9 +930,11 @@ def _warm_tables(_: int) -> int:
     return os.getpid()
 
 
-def _meet_then_sleep(folder: str, n: int, seconds: float) -> int:
+def _meet_then_sleep_if(folder: str, n: int, pid: int, seconds: float) -> int:
+    """`_meet`, then sleep `seconds` in worker `pid` only: the two calls meet, one in each worker."""
     _meet(folder, n)
-    time.sleep(seconds)
+    if os.getpid() == pid:
+        time.sleep(seconds)
     return os.getpid()
 
 
@@ -946,16 +948,17 @@ def _warm_worker_busy(tmp_path: Path, busy_seconds: float) -> tuple[int, int, th
         pids = set(threads.map(lambda _: pool.run(_meet, str(tmp_path / "up"), 2), range(2)))
     assert len(pids) == 2
     warm = pool.run(_warm_tables, 0)
-    for attempt in range(20):  # which worker takes the long call is the queue's choice: until it is the warm one
-        folder = tmp_path / f"busy{attempt}"
-        folder.mkdir()
-        long = threading.Thread(target=pool.run, args=(_meet_then_sleep, str(folder), 2, busy_seconds))
-        long.start()
-        short = pool.run(_meet_then_sleep, str(folder), 2, 0.0)
-        if short != warm:
-            return warm, short, long
-        long.join(60)
-    raise AssertionError("the warm worker never took the long call")
+    (tmp_path / "busy").mkdir()
+    import queue
+
+    ended: queue.Queue = queue.Queue()
+    args = (_meet_then_sleep_if, str(tmp_path / "busy"), 2, warm, busy_seconds)
+    calls = [threading.Thread(target=lambda: ended.put((threading.current_thread(), pool.run(*args)))) for _ in "ab"]
+    for t in calls:
+        t.start()
+    first, cold = ended.get(timeout=120)  # the two calls meet, one in each worker: the cold one returns at once
+    assert cold != warm
+    return warm, cold, next(t for t in calls if t is not first)
 
 
 def test_a_call_preferring_a_warm_worker_waits_for_it_while_the_other_is_free(workers, tmp_path):
@@ -986,3 +989,18 @@ def test_a_cold_annotate_call_prefers_workers_that_ran_extract_or_annotate():
     assert preferred_workers("annotate", "") == ["tasks.extract", "tasks.annotate"]
     assert preferred_workers("annotate", "incremental") == []  # a re-run shard's call reads a handful of documents
     assert preferred_workers("export", "") == []
+
+
+def test_a_preferring_calls_wait_starts_when_it_would_go_not_when_it_arrives(workers, tmp_path, monkeypatch):
+    """Behind calls of higher priority, the call reaches the head of the line after its wait's bound has passed since
+    its arrival (a +1 % run's new-shard annotate behind 8 members calls): it still waits for the warm worker then."""
+    monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 3.0)
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 4.0)
+    ahead = threading.Thread(target=pool.run, args=(_sleep_then_pid, 2.0), kwargs={"priority": (1, 0, 0)})
+    ahead.start()
+    time.sleep(0.1)  # it holds the cold worker
+    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    ahead.join(60)
+    long.join(60)
+    assert ran == warm != cold
