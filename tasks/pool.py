@@ -378,7 +378,7 @@ class _Gate:
     ProcessPoolExecutor's own queue is first come, first served: a call could not overtake the
     calls queued before it. So only a call known to be short (`ahead`) enters it while every worker
     is busy. A call that prefers workers holding some stage module's tables (`prefer`) is passed over
-    while the worker that would take it is not one of them (`_prefer_waits`), for at most
+    while the worker that would take it is not one of them (`_prefer_held`), for at most
     PREFER_WAIT_SECONDS from when it would otherwise have gone (not from its arrival: a +1 % run's new-shard
     annotate waited 6 s behind members calls): the calls behind it go first meanwhile."""
 
@@ -415,18 +415,25 @@ class _Gate:
 
     def _next(self) -> tuple[tuple[int, ...], int] | None:
         """The waiting call that goes next: the first by priority and arrival, passing over a call held for a
-        busy warm worker (`_prefer_waits`); when it is the only one waiting, none goes yet. With
-        several such calls waiting (a cold run's annotate shards) none is held: every worker will need the tables,
-        and a cold worker left idle would only wait to build them later."""
+        busy warm worker (`_prefer_held`) only while a worker that would not suit it waits on the executor's queue
+        (a call let through then reaches that one; one let through while no worker waits there would reach the
+        first worker to finish its release, perhaps the warm one); otherwise none goes yet. With several such calls
+        waiting (a cold run's annotate shards) none is held: every worker will need the tables, and a cold worker
+        left idle would only wait to build them later."""
         if len(self.prefer) != 1:
             return self.waiting[0]
         now = time.monotonic()
         for ticket in sorted(self.waiting):
             held = self.prefer.get(ticket)
-            if held is None or (held[1] is not None and now >= held[1]) or not _prefer_waits(held[0]):
+            if held is None or (held[1] is not None and now >= held[1]):
+                return ticket
+            state = _prefer_held(held[0])
+            if state == "go":
                 return ticket
             if held[1] is None:  # its wait starts now, when it would go but for the preference
                 self.prefer[ticket] = (held[0], now + PREFER_WAIT_SECONDS)
+            if state == "hold":
+                return None
         return None
 
     def leave(self) -> None:
@@ -440,12 +447,18 @@ def _warm_pids(modules: frozenset[str]) -> set[int]:
     return {pid for pid in list(getattr(_pool, "_processes", None) or {}) if _warm.get(pid, frozenset()) & modules}
 
 
-def _prefer_waits(modules: frozenset[str]) -> bool:
-    """Whether a call preferring workers that ran one of `modules` waits: some live worker ran one, and none of
-    them is free (with one free, the call goes; should a cold worker take it, it declines: `_worker_loop`)."""
+def _prefer_held(modules: frozenset[str]) -> str:
+    """For a call preferring workers that ran one of `modules`: "go" (no live worker ran one, one that did is free,
+    or no board to read), "pass" (none that did is free, another worker is: later calls may go to it) or "hold"
+    (no worker is free: a call let through would reach whichever finishes its release first)."""
     warm = _warm_pids(modules)
     free = _free_workers() if warm else None
-    return bool(warm) and free is not None and not free & warm
+    if not warm or free is None:
+        return "go"
+    free &= set(getattr(_pool, "_processes", None) or {})
+    if free & warm:
+        return "go"
+    return "pass" if free else "hold"
 
 
 def _free_workers() -> set[int] | None:

@@ -1004,3 +1004,58 @@ def test_a_preferring_calls_wait_starts_when_it_would_go_not_when_it_arrives(wor
     ahead.join(60)
     long.join(60)
     assert ran == warm != cold
+
+
+_cycles: list = []
+
+
+def _sleep_then_garbage(seconds: float, cycles: int) -> int:
+    """Sleep, then leave `cycles` reference cycles behind: the worker's release after the call (a full collection)
+    takes a while, as a stage call's release does on a loaded machine, before the worker reads its queue again."""
+    time.sleep(seconds)
+    for _ in range(cycles):
+        a: list = []
+        a.append(a)
+    return os.getpid()
+
+
+def _started_at(tag: str, folder: str) -> int:
+    (Path(folder) / tag).write_text(str(time.monotonic()))
+    return os.getpid()
+
+
+def test_a_call_held_for_a_warm_worker_is_not_overtaken_while_that_worker_releases_its_memory(workers, tmp_path):
+    """The warm worker's call ends; until it has released its memory no worker reads the queue, so a later call let
+    through then would reach the warm worker first (5k +1 %: two incremental annotate calls took it while the new
+    shard's waited, which then went to the other worker after all)."""
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 0.0)
+    long.join(60)
+    import queue
+
+    ended: queue.Queue = queue.Queue()
+    (tmp_path / "cold").mkdir()
+    args = (_meet_then_sleep_if, str(tmp_path / "cold"), 2, cold, 6.0)  # the cold worker busy throughout
+    busy = [threading.Thread(target=lambda: ended.put(pool.run(*args))) for _ in "ab"]
+    for t in busy:
+        t.start()
+    assert ended.get(timeout=120) == warm  # the warm worker's returned at once: it is the free one
+    warm_call = threading.Thread(target=pool.run, args=(_sleep_then_garbage, 1.0, 2_000_000))
+    warm_call.start()
+    time.sleep(0.3)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    later = threading.Thread(target=pool.run, args=(_started_at, "later", str(marks)))
+    ran: list[int] = []
+    held = threading.Thread(
+        target=lambda: ran.append(
+            pool.run(_started_at, "held", str(marks), priority=(1, 0, 0), prefer=[f"{__name__}:_warm_tables"])
+        )
+    )
+    held.start()
+    time.sleep(0.1)
+    later.start()
+    for t in (*busy, warm_call, held, later):
+        t.join(60)
+    assert ran == [warm]
+    assert float((marks / "held").read_text()) < float((marks / "later").read_text())
