@@ -2241,12 +2241,32 @@ def _matched_with(meta, cand, best_one_way, members) -> np.ndarray:
 
 
 def _best_partner(rows: np.ndarray, meta: _Meta) -> np.ndarray:
+    """Per document x (rows[0]), its row of highest containment (rows[2]), then Jaccard (rows[3]),
+    then smallest partner id hash (meta.idhash of rows[1]); ties beyond that keep the first row.
+    Columns in x order: the first row of np.lexsort((idhash[y], -jac, -cont, x)) per x, found by one
+    stable radix order on x and three per-x reductions instead of a four-key lexsort (the 20k +1 %
+    call sorts ~0.9 M accepted rows twice a night: 0.19 of its ~4.4 CPU-s, session 53)."""
     if rows.shape[1] == 0:
         return rows
-    x, y = rows[0].astype(np.int64), rows[1].astype(np.int64)
-    order = np.lexsort((meta.idhash[y], -rows[3], -rows[2], x))
-    first = np.r_[True, x[order][1:] != x[order][:-1]]
-    return rows[:, order[first]]
+    x = rows[0].astype(np.int64)
+    cont, jac = rows[2], rows[3]
+    if np.isnan(cont).any() or np.isnan(jac).any():  # lexsort's order of NaN: keep its answer
+        order = np.lexsort((meta.idhash[rows[1].astype(np.int64)], -jac, -cont, x))
+        first = np.r_[True, x[order][1:] != x[order][:-1]]
+        return rows[:, order[first]]
+    o = _order(x.view(np.uint64)) if x.min() >= 0 else np.argsort(x, kind="stable")
+    xs = x[o]
+    starts = np.flatnonzero(np.r_[True, xs[1:] != xs[:-1]])
+    g = np.cumsum(np.r_[False, xs[1:] != xs[:-1]])  # each sorted row's group
+    c = cont[o]
+    pick = c == np.maximum.reduceat(c, starts)[g]
+    jm = np.where(pick, jac[o], -np.inf)
+    pick &= jm == np.maximum.reduceat(jm, starts)[g]
+    ih = np.where(pick, meta.idhash[rows[1].astype(np.int64)[o]], np.uint64(np.iinfo(np.uint64).max))
+    pick &= ih == np.minimum.reduceat(ih, starts)[g]
+    at = np.flatnonzero(pick)
+    first = at[np.r_[True, g[at][1:] != g[at][:-1]]]  # the first such row of each group (stable order)
+    return rows[:, o[first]]
 
 
 def _accepted_mask(s, bg, best_one_way, kf) -> np.ndarray:
@@ -3806,7 +3826,12 @@ def _fast_run(
             h = codes[jj] == q[sel]
             hit[sel[h]] = True
             ev_j[sel[h]], ev_n[sel[h]] = jac[jj[h]], inn[jj[h]]
-        acc = keep & (mutual | np.isin(_pair_code(small, big), bo))
+        # accepted: mutual kept pairs, and the one-way kept pairs that are their small side's best
+        # container (only those few are looked up in bo: an isin over every pair of the partition
+        # was ~35 ms a partition at 20k)
+        acc = keep & mutual
+        one_way = np.flatnonzero(keep & ~mutual)
+        acc[one_way[np.isin(_pair_code(small[one_way], big[one_way]), bo)]] = True
         cj = np.tile(np.stack([cont[acc], jac[acc]]), 2)
         rows4 = np.stack([np.r_[small[acc], big[acc]], np.r_[big[acc], small[acc]], cj[0], cj[1]]).astype(np.float64)
         found = _best_partner(np.concatenate([found, rows4], axis=1), meta)
