@@ -315,6 +315,17 @@ def _sorted(x: np.ndarray) -> np.ndarray:
     return np.sort(x)
 
 
+def _is_sorted(x: np.ndarray) -> bool:
+    """Whether x is in non-decreasing order (one pass, no sort)."""
+    return len(x) < 2 or bool((x[1:] >= x[:-1]).all())
+
+
+def _taken(v: np.ndarray, mask: np.ndarray | None, order: np.ndarray | None) -> np.ndarray:
+    """v[mask][order], skipping the copies of an all-true mask (None) and of the identity order (None)."""
+    v = v if mask is None else v[mask]
+    return v if order is None else v[order]
+
+
 def _sort_unique(x: np.ndarray) -> np.ndarray:
     """Sorted distinct values (what np.unique returns), by sorting."""
     if len(x) < 2:
@@ -1544,6 +1555,7 @@ def _write_delta_base(plan: _Plan, meta: _Meta, cand: list[Path], group: np.ndar
             "w": np.concatenate(wt).astype(np.int64) if wt else np.zeros(len(c), np.int64),
             "src": np.load(path.with_suffix(".src.npy")).astype(np.int8),
             "ac": np.load(path.with_suffix(".acnt.npy")).astype(np.int32),
+            "code": c.astype(np.uint64),  # this run's pair code: the partition's order (_gather_pair_runs)
         }
         part = _delta_part(cols["ka"], cols["kb"], pbits)
         for p in np.unique(part).tolist():
@@ -1624,15 +1636,19 @@ def _delta_part(ka: np.ndarray, kb: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _gather_pair_runs(d: Path) -> dict[str, np.ndarray]:
-    """One delta/pairs partition from its runs, sorted by (smaller key, larger key)."""
-    cols: dict[str, list[np.ndarray]] = {c: [] for c in DELTA_PAIR_COLUMNS}
+    """One delta/pairs partition from its runs, in the order of this run's pair codes (gid << 32 |
+    gid): the order the fast path keeps its pairs in, so the next night, whose documents keep their
+    gids while files are only appended, finds them sorted and neither orders nor gathers them again
+    (until session 53 a cold run wrote them by document keys: the first night sorted ~454 k pairs at
+    20k and gathered every column through that order)."""
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in (*DELTA_PAIR_COLUMNS, "code")}
     for f in sorted(d.glob("*.npz")) if d.is_dir() else []:
         with np.load(f) as z:
             for c in cols:
                 cols[c].append(z[c])
-    arr = {c: (np.concatenate(v) if v else np.zeros(0)).astype(DELTA_PAIR_COLUMNS[c]) for c, v in cols.items()}
-    lo, hi = np.minimum(arr["ka"], arr["kb"]), np.maximum(arr["ka"], arr["kb"])
-    order = np.lexsort((hi, lo))
+    kinds = {**DELTA_PAIR_COLUMNS, "code": np.uint64}
+    arr = {c: (np.concatenate(v) if v else np.zeros(0)).astype(kinds[c]) for c, v in cols.items()}
+    order = _order(arr.pop("code"))
     return {c: v[order] for c, v in arr.items()}
 
 
@@ -3490,11 +3506,16 @@ def _fast_run(
         P = index.load(f"delta/pairs/{p:05d}.npz")
         pa_, pb_ = gid_of(P["ka"]), gid_of(P["kb"])
         ok = (pa_ >= 0) & (pb_ >= 0)
-        a0, b0 = np.minimum(pa_, pb_)[ok], np.maximum(pa_, pb_)[ok]
+        kept = None if ok.all() else ok
+        a0, b0 = _taken(np.minimum(pa_, pb_), kept, None), _taken(np.maximum(pa_, pb_), kept, None)
         code0 = _pair_code(a0, b0)
-        o0 = _order(code0)
-        code0, a0, b0 = code0[o0], a0[o0], b0[o0]
-        src0, ac0 = P["src"][ok][o0], P["ac"][ok][o0].astype(np.int64)
+        # the stored pairs are in the previous run's code order: while the documents keep their gids
+        # (a night that only appends files) they come sorted, and the radix order and the gathers of
+        # every stored column in it would be copies of the same arrays (~454 k pairs a night at 20k)
+        o0 = None if _is_sorted(code0) else _order(code0)
+        if o0 is not None:
+            code0, a0, b0 = code0[o0], a0[o0], b0[o0]
+        src0, ac0 = _taken(P["src"], kept, o0), _taken(P["ac"], kept, o0).astype(np.int64)
         lu_p, lc_p = lost.summed(p)
         moved += len(lu_p)
         jl = np.minimum(np.searchsorted(lu_p, code0), max(len(lu_p) - 1, 0))
@@ -3504,8 +3525,8 @@ def _fast_run(
         keep_a = ((src0 & 2) != 0) & ~full0 & (ac0 >= need_of(a0, b0))
         src0 = ((src0 & 1) | (keep_a.astype(np.int8) << 1)).astype(np.int8)
         ac0 = np.where(keep_a, ac0, 0)
-        pj, pn, pw = P["jac"][ok][o0], P["n"][ok][o0], P["w"][ok][o0]
-        del P, pa_, pb_, ok, o0, a0, b0, jl, hit_l, full0, keep_a  # per-pair arrays: held only while needed
+        pj, pn, pw = _taken(P["jac"], kept, o0), _taken(P["n"], kept, o0), _taken(P["w"], kept, o0)
+        del P, pa_, pb_, ok, kept, o0, a0, b0, jl, hit_l, full0, keep_a  # per-pair arrays: held only while needed
         e0, e1 = int(ebound[p]), int(ebound[p + 1])
         allc = np.concatenate([code0, ec[e0:e1]])
         alls = np.concatenate([src0, es[e0:e1]])

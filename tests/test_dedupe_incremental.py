@@ -1208,3 +1208,34 @@ def test_election_looks_up_only_one_way_pairs_among_best_containers(tmp_path, mo
         pairs = int(info["delta"]["pairs"])  # the candidate pairs the call kept (one partition here)
         assert stats["fast_path"] and pairs > 20 and cold["duplicate_reasons"].get("contained", 0) >= 1
         assert max(sizes) < pairs / 2, (sizes, pairs)
+
+
+def test_a_night_that_appends_files_does_not_sort_the_stored_pairs_again(tmp_path, monkeypatch, path_mode):
+    """The stored candidate pairs come in the previous run's code order (a cold run's too): while
+    every document keeps its gid (new files appended, none removed) they are sorted already, and the
+    fast path neither orders them again nor gathers each stored column through that order; the
+    bytes stay a cold run's, on the night after a cold run and on the one after a fast run."""
+    if path_mode == "full":
+        pytest.skip("fast path only")
+    base = speeches()
+    rng = random.Random(32)
+    docs = {f"s{i}": t for i, t in enumerate(base[:5])}
+    docs |= {f"s{i}-copy{k}": near_copy(base[i], rng) for i in range(3) for k in range(3)}
+    s0, _ = check_step(tmp_path, "base", [docs], None)
+    stored = int(json.loads((Path(s0) / "index" / "index.json").read_text())["delta"]["pairs"])
+    seen: list[int] = []
+    order = dedupe_cluster._order
+
+    def recorded(keys):
+        seen.append(len(keys))
+        return order(keys)
+
+    monkeypatch.setattr(dedupe_cluster, "_order", recorded)
+    shards = [docs, {"s1-copy9": near_copy(base[1], rng)}]
+    s1, stats = check_step(tmp_path, "more", shards, s0)
+    assert stats["fast_path"] and stored > 20 and seen
+    assert stored not in seen, (stored, seen)  # the stored pairs were not ordered again
+    stored = int(json.loads((Path(s1) / "index" / "index.json").read_text())["delta"]["pairs"])
+    seen.clear()
+    _, stats = check_step(tmp_path, "again", [*shards, {"s2-copy9": near_copy(base[2], rng)}], s1)
+    assert stats["fast_path"] and seen and stored not in seen, (stored, seen)
