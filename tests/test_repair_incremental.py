@@ -423,3 +423,47 @@ def test_a_rerun_links_the_intermediate_tables_and_writes_only_a_delta_of_change
             tmp_path / "r4-cold" / t / "007.parquet"
         ).read_bytes()
         assert not rp._delta_file(tmp_path / "r4", t, "007.parquet").exists()
+
+
+def test_a_rerun_carries_the_stored_alignments_of_a_revoted_cluster_without_decoding_them(tmp_path):
+    """c1 has four copies; a truncated fifth joins it and its base stays, so it is re-voted from its record:
+    only the new copy is aligned, and the three stored alignments go back to the memo as stored (int32 views of
+    the column read, never Python integers); every table holds a cold run's rows, the published ones its bytes."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()[:3000]
+    rng = random.Random(3)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [
+        shard("a", [("a1", "c1", text)]),
+        shard("b", [("b1", "c1", placeholders(text, rng)), ("b2", "c1", placeholders(text, rng))]),
+        shard("c", [("c1", "c1", placeholders(text, rng))]),
+    ]
+    repair_parts({"members": shards}, str(tmp_path / "r1"))
+    shards.append(shard("d", [("d1", "c1", truncate(text, 0.5))]))
+    warm = repair_parts({"members": shards}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert (warm["clusters_from_votes"], warm["alignments_computed"], warm["alignments_known"]) == (1, 1, 3)
+    assert warm["alignments_decoded"] == 0
+    repair_parts({"members": shards}, str(tmp_path / "cold"))
+    for t in ("best_texts", "repairs", "memo"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (
+            tmp_path / "cold" / t / "007.parquet"
+        ).read_bytes()
+    for t in rp.DELTA_TABLES:
+        cold = pq.read_table(tmp_path / "cold" / t / "007.parquet")
+        keys = [("cluster_id", "ascending")] + ([("pair", "ascending")] if t == "align" else [])
+        assert rp._resolved(tmp_path / "r2", t, "007.parquet", {"c1"}).cast(cold.schema).sort_by(keys).equals(cold)
