@@ -4077,7 +4077,13 @@ def _kind_hint(
     counts = {
         "区": body.count("全区") + body.count("区委") + body.count("区政府"),
         "县": body.count("全县") + body.count("县委") + body.count("县政府") + banner,
-        "市": body.count("全市") + body.count("市委") + body.count("市政府") + body.count("我市"),
+        # `省市委要求` is the province's and the city's committees over a county, not a city's own word (`十月的沛县…认真贯彻
+        # 落实省市委要求`, `市委书记…在沛调研`: the county page was a 市 kind and lost its county; session 53's fresh pages)
+        "市": body.count("全市")
+        + body.count("市委")
+        - body.count("省市委")
+        + body.count("市政府")
+        + body.count("我市"),
         # a prefecture that is no city: an autonomous prefecture, a league or a 地区 (`地委扩大会议`, `盟委`, `全州`)
         "州": body.count("全州")
         + body.count("州委")
