@@ -948,6 +948,7 @@ TITLE_NUMBERING_RE = re.compile(
     r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$|(?<=[话辞词言稿])篇\d{1,2}\s*$"
     r"|\s*[（(【](?:精选|通用|汇总|合集|优选|推荐|热门|最新|共)?\s*\d{1,3}\s*篇[）)】]\s*$"
 )
+COLLECTION_NUMBER_ENDS = frozenset("）):：】0123456789")  # the last characters TITLE_NUMBERING_RE's matches end with
 # A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
 # `施政报告|林郑月娥11月25日发表《施政报告》`: HK papers' topic tags, 2 of this round's 22 fresh dev pages)
 TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜\[【（(]{2,6}[|｜])\s*(?=.{5})")
@@ -996,8 +997,10 @@ CATEGORY_PATH_RE = re.compile(rf"^[{HAN}]{{2,10}}/(?P<last>[{HAN}]{{2,10}})\s+(?
 DOC_SITE_NOTE_TAIL = 16  # the longest note, `（仅供领导干部参考）`, with the spaces before it
 DOC_SITE_NOTE_RE = re.compile(
     r"\s*[（(【\[](?:精选文档|精选范文|范文推荐|推荐范文|优秀范文|范文精选|精选推荐|推荐精选|精选|范文|推荐|优选|热门|通用|通用版|最新|最新版"
-    r"|完整版|[Ww][Oo][Rr][Dd]版|可编辑|可编辑版|仅供[^）)】\]]{0,6}参考|\d{2,6}\s*字)[）)】\]]\s*$"
-    r"|(?<=[话辞词言稿告结课报])(?:多篇)?[一二三四五六七八九十\d]{1,3}篇\s*$"
+    r"|完整|完整版|[Ww][Oo][Rr][Dd]版|可编辑|可编辑版|仅供[^）)】\]]{0,6}参考|\d{2,6}\s*字"
+    # the page of a collection split over several (`…讲话汇编-13篇(第3/4页)`, sucai198: session 53's fresh pages)
+    r"|第\d{1,3}\s*/\s*\d{1,3}\s*页)[）)】\]]\s*$"
+    r"|(?<=[话辞词言稿告结课报编])\s*[-－—]?\s*(?:多篇)?[一二三四五六七八九十\d]{1,3}篇\s*$"
 )
 
 
@@ -4748,6 +4751,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
         title = _unnote_title(title) if title else None
+    if title and title[-1:] in COLLECTION_NUMBER_ENDS:
+        # a collection's number on a title read from the page title (`全市工业经济工作会议讲话材料(2)`, its next item
+        # headed `…讲话材料篇3`: session 53's fresh pages), cut as the head's titles have it cut (_unchrome_title)
+        title = TITLE_NUMBERING_RE.sub("", title) or title
     out["title"] = title
 
     news = _news_report(title or ptitle, text)
