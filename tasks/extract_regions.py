@@ -1202,6 +1202,27 @@ COUNTY_ROOT_SUFFIXES = ("县", "区", "旗", "市")
 COUNTY_ROOT_MIN_CHARS = 2  # 单县's 单 is no name
 
 
+# A place the page names in full this often is its own against a short name the page never writes in full
+# (_unsupported_alias): `中共黄陂区委`, `黄陂区人民政府`, `黄陂区旅游局` against `木兰` sixteen times.
+FULL_NAME_MIN_MENTIONS = 2
+
+
+def _unsupported_alias(
+    dv: Division, names: list[str], named: dict[tuple[str | None, str], float], code_support: dict[str, float]
+) -> bool:
+    """Whether a county or city is read only from its short name (木兰 of 木兰县, 烟台 of 烟台市), which the page never
+    writes in full, under no city or province of its own and over none of its townships: the short name may be a word's
+    (木兰 is Hua Mulan's: `木兰文化节`, `木兰故里`; `木兰云雾山` a mountain; 烟台营子村 a village)."""
+    return (
+        dv.level in (COUNTY, PREFECTURE)
+        and bool(names)
+        and all(m != dv.name for m in names)
+        and (dv.level == PREFECTURE or not named.get((dv.city, PREFECTURE)))  # a city's own name is no support
+        and not named.get((dv.province, PROVINCE))
+        and not code_support.get(dv.code or "")
+    )
+
+
 def _county_root(name: str) -> str | None:
     """The county's name without its suffix (海盐县 -> 海盐), or None where it would be one character."""
     root = name[:-1] if name.endswith(COUNTY_ROOT_SUFFIXES) else None
@@ -1424,6 +1445,12 @@ def resolve_region(
             return no_region(sorted(set(reduce(operator.iadd, mentions.values(), []))))
     # County aliases alone (陈仓) need repetition before they name the jurisdiction.
     best = max(pool, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
+    if _unsupported_alias(cand[best], mentions.get(best, []), named, code_support) and (
+        in_full := [k for k in pool if mentions.get(k, []).count(cand[k].name) >= FULL_NAME_MIN_MENTIONS]
+    ):
+        # a short name inside other words (`木兰旅游文化节`, `木兰云雾山`, `花开木兰`: 木兰县 ×16) never written in full nor
+        # under its city or province, on a page that names its own place in full (`中共黄陂区委`, `黄陂区人民政府`)
+        best = max(in_full, key=lambda k: (total[k], cand[k].status == "current", -len(k[1]), k[1], k[0] or ""))
     if best not in own_organ and (
         inner := [
             k

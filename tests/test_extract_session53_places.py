@@ -36,3 +36,34 @@ def test_the_province_and_citys_committees_are_no_citys_own_words():
 def test_a_citys_own_words_still_make_it_a_city():
     text = "我市召开全市经济工作会议。市委书记强调，全市上下要认真落实省委和市委要求，我市各县区要对标先进。"
     assert E._kind_hint(None, None, None, text) == "市"
+
+
+# ------------------------------------------------------------------ a short name inside other words
+
+
+# yunwushan.cn's festival notice (session 53's fresh pages): 木兰 sixteen times in names that are Hua Mulan's or a
+# mountain's (`第十届木兰旅游文化节`, `木兰云雾山`, `花开木兰`), never 木兰县, never 哈尔滨 or 黑龙江; the district that runs
+# the festival is named in full with its own organs.
+MULAN = (
+    "第十届木兰旅游文化节开幕暨木兰云雾山旅游风景区开园仪式\n"
+    "2009年是建国60周年大庆,因此,办好武汉首届杜鹃节、第十届木兰旅游文化节和木兰云雾山旅游风景区开园仪式,为国庆献礼,"
+    "促进我区旅游事业快速发展,具有多重社会意义。定于4月3日在木兰云雾山旅游风景区举办“两节一开园”活动。\n"
+    "通过节庆宣传造势,扩大黄陂对外开放影响力,从而达到提升木兰旅游品牌形象的目的。本届旅游文化节的主题是“花开木兰,"
+    "春满江城”。\n"
+    "主办单位:中共黄陂区委、黄陂区人民政府、武汉市旅游局和武汉电视台。\n"
+    "承办单位:李集街人民政府、黄陂区旅游局和木兰云雾山旅游风景区。\n"
+    "协办单位:木兰山风景区、木兰湖旅游度假区、木兰天池风景区、木兰古门风景区、木兰清凉寨风景区、木兰草原风景区。\n"
+)
+
+
+def test_a_short_name_never_written_in_full_yields_to_the_place_named_in_full():
+    got = _page(MULAN)
+    assert (got["region"], got["admin_level"]) == ("湖北省武汉市黄陂区", "county")
+
+
+def test_a_countys_own_short_name_still_names_it():
+    # the county's own page writes its full name too (木兰县), or its city: the short name is the county's
+    text = MULAN.replace("中共黄陂区委、黄陂区人民政府、", "中共木兰县委、木兰县人民政府、").replace("黄陂", "木兰")
+    assert _page(text)["region"] == "黑龙江省哈尔滨市木兰县"
+    text = "哈尔滨市木兰县召开全县经济工作会议。\n" + "木兰发展势头良好,木兰人民团结奋进,全县上下抓落实。\n" * 3
+    assert _page(text)["region"] == "黑龙江省哈尔滨市木兰县"
