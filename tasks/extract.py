@@ -427,6 +427,13 @@ TITLE_CLOCK_TAIL_RE = re.compile(r"\s*[（(]\d{1,2}:\d{2}[）)]$")
 TOC_LABEL_RE = re.compile(r"^(?:目\s*录|提\s*纲|目录\s*/\s*提纲)\s*[:：]?\s*[…\.。·]*$")
 
 
+# A site's phone line (`全国免费热线：400-9913-666`, `咨询电话: 0571-88888888`): a label, a colon and the number alone;
+# a scenic site's notice (yunwushan.cn, session 53's fresh pages) was titled by it over its headline.
+CONTACT_LINE_RE = re.compile(
+    r"[^\d:：]{0,12}(?:热线|电话|客服|传真|手机|联系方式)[^\d:：]{0,6}[:：]\s*[+(（]?\d[\d\-－—()（）\s]{6,}"
+)
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -460,6 +467,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `领导讲话_县长讲话_经济工作会议讲话`: a keyword line, labels only
     if TOC_LABEL_RE.match(t):
         return True  # `目录/提纲:……`: a table of contents' label
+    if t[-1:].isdigit() and CONTACT_LINE_RE.fullmatch(t):
+        return True  # `全国免费热线：400-9913-666`: the site's phone line over the headline
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 

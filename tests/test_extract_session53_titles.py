@@ -52,3 +52,28 @@ def test_a_doc_sites_page_count_and_note_are_cut(title, cut):
 )
 def test_a_titles_own_words_stay(title):
     assert E._unnote_title(title) == title
+
+
+# ------------------------------------------------------------------ a site's phone line is no title
+
+
+def test_a_sites_phone_line_is_no_title():
+    # yunwushan.cn's notice: the site's hotline heads the page, the headline below it (its breadcrumb is removed)
+    raw = (
+        "全国免费热线:400-9913-666\n\n您的当前位置: 首页>>景区资讯>>景区新闻\n\n"
+        "第十届木兰旅游文化节开幕暨木兰云雾山旅游风景区开园仪式\n\n"
+        "2009年是建国60周年大庆,因此,办好武汉首届杜鹃节、第十届木兰旅游文化节和木兰云雾山旅游风景区开园仪式,为国庆献礼,"
+        "促进我区旅游事业快速发展,具有多重社会意义。为此,定于4月3日在木兰云雾山旅游风景区举办“两节一开园”活动。\n"
+        "本届旅游文化节的指导思想是:依托云雾山旅游景区开园的系列活动,开创“合力办节”的新机制。\n"
+    )
+    assert _page(raw)["title"] == "第十届木兰旅游文化节开幕暨木兰云雾山旅游风景区开园仪式"
+
+
+@pytest.mark.parametrize("line", ["全国免费热线:400-9913-666", "咨询电话：0571-88888888", "服务热线：(0851) 8888 6666"])
+def test_a_phone_line_is_junk(line):
+    assert E.is_junk_title(line)
+
+
+@pytest.mark.parametrize("title", ["在12345政务服务热线工作会议上的讲话", "在全市“12345”热线工作推进会上的讲话"])
+def test_a_hotlines_meeting_is_a_title(title):
+    assert not E.is_junk_title(title)
