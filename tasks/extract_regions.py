@@ -274,6 +274,11 @@ def _district_named_like_a_zone(name: str, code: str) -> bool:
     return len(name) <= DISTRICT_NAME_CHARS and name.endswith("区") and code[4:6] < "70"
 
 
+# Misspelt names in jionlp's table, spelt as the place spells itself: 苗栗縣 (710705) is listed as 苗粟县, so no
+# 苗栗 page had a place (session 53's fresh Taiwanese pages).
+NAME_FIXES = {"苗粟县": "苗栗县", "苗粟": "苗栗"}
+
+
 def _build_gazetteer(d: Path) -> Gazetteer:
     gz = Gazetteer()
     with zipfile.ZipFile(d / "china_location.zip") as z:
@@ -294,6 +299,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
         if len(parts) != 3:
             continue
         name, code, alias = parts
+        name, alias = NAME_FIXES.get(name, name), NAME_FIXES.get(alias, alias)
         if line.startswith("\t\t"):
             county_div = Division(name, code, COUNTY, prov, city, name)
             if any(w in name for w in _ZONE_WORDS) and not _district_named_like_a_zone(name, code):

@@ -67,3 +67,10 @@ def test_a_countys_own_short_name_still_names_it():
     assert _page(text)["region"] == "黑龙江省哈尔滨市木兰县"
     text = "哈尔滨市木兰县召开全县经济工作会议。\n" + "木兰发展势头良好,木兰人民团结奋进,全县上下抓落实。\n" * 3
     assert _page(text)["region"] == "黑龙江省哈尔滨市木兰县"
+
+
+def test_miaoli_is_spelt_as_it_spells_itself():
+    from tasks import extract_regions as R
+
+    assert [d.full_name for d in R.lookup("苗栗县")] == ["台湾省苗栗县"]
+    assert R.lookup("苗粟县") == []
