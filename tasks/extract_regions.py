@@ -1179,7 +1179,7 @@ def _meeting_places(text: str) -> set[str]:
 # A place's own organ right after its name (`锡盟安监局`, `宿迁市委`, `海安县人民政府`, `内蒙古自治区党委`): in a
 # page's opening it says whose page it is. A bureau is a few characters ending in 局, but not 大局/格局/开新局.
 OWN_ORGAN_RE = re.compile(
-    r"(?:市|县|区|旗|盟|州|自治区|自治州)?(?:党委|委(?![托屈])|人民政府|政府|人大|政协|[\u4e00-\u9fff]{0,2}[^\W大全格布结开当新变时骗饭赌]局)"
+    r"(?:市|县|区|旗|盟|州|自治区|自治州)?(?:党委|委(?![托屈])|人民政府|政府|人大|政协|议会|[\u4e00-\u9fff]{0,2}[^\W大全格布结开当新变时骗饭赌]局)"
 )
 OWN_ORGAN_CHARS = 120  # the body's opening sentence or two, where the page says who acts (锡盟's at 46)
 
@@ -1338,7 +1338,9 @@ def resolve_region(
             rooted[k] = extra
     told = None
     for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY]:
-        if k in strong and cand[k].province == "台湾省":
+        if (k in strong or (k in own_organ and cand[k].level != PROVINCE)) and cand[k].province == "台湾省":
+            # a Taiwanese city or county named with its own organ in the opening (`台南市議會第4屆第6次定期會今天上午開幕`,
+            # `嘉義縣政府`: an untitled udn item, session 53's fresh pages) is the page's own, as a headline's is
             if told is None:
                 told = _mainland_on_taiwan(title_text + "\n" + head_text + "\n" + body_text[:MAINLAND_ON_TAIWAN_CHARS])
             if not told:

@@ -69,6 +69,32 @@ def test_a_countys_own_short_name_still_names_it():
     assert _page(text)["region"] == "黑龙江省哈尔滨市木兰县"
 
 
+# ------------------------------------------------------------------ Taiwanese pages
+
+
+# udn's item (session 53's fresh pages): no headline, the city's council in its first sentence, then 市長 and 市總預算;
+# a body mention of a Taiwanese place was never the jurisdiction (a mainland report names 台湾 often)
+TAINAN = (
+    "台南市議會第4屆第6次定期會今天上午開幕，由議長邱莉莉主持，展開為期70天的會期，將審議115年度逾1200億元市總預算，"
+    "並進行市政總質詢、各局處業務與專案報告等議程。市長黃偉哲在首日進行施政總報告，說明市政成果與未來展望。\n"
+    "會議一開始，議長邀請市長、議員及市府官員為花蓮風災罹難者默哀1分鐘，來自花蓮光復鄉的議員發言。\n"
+    "本會期將處理29件提案，包括23件墊付款案、2件一般提案、3件市法規案及總預算案，經議會同意，多數案交付聯席審查。\n"
+)
+
+
+def test_a_taiwanese_city_named_with_its_own_council_in_the_opening_is_the_pages():
+    got = _page(TAINAN)
+    assert (got["region"], got["admin_level"]) == ("台湾省台南市", "prefecture")
+
+
+def test_a_mainland_page_on_taiwans_council_is_not_taiwans():
+    text = (
+        "国务院台湾事务办公室发言人今天表示，台南市议会的有关议案无助于两岸关系发展。台湾同胞是我们的骨肉天亲，"
+        "我们将继续推进两岸融合发展，全国人民要为祖国统一共同努力。\n"
+    )
+    assert E.extract_fields(text)["region"] != "台湾省台南市"
+
+
 def test_miaoli_is_spelt_as_it_spells_itself():
     from tasks import extract_regions as R
 
