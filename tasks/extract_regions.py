@@ -577,6 +577,7 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     prefix = gz.prefix2
     sc = _scanners(gz)
     name_starts = _name_starts()
+    tags = _common_words()  # one lookup a scan, not one a short name (_straddles reads it at every alias hit)
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
         for i in _gram_starts(text, sc, sc.prefixes, a, b):
@@ -594,8 +595,10 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                     end = i + len(surface)
-                    if key[0] == "~" and end - i == 2 and i >= 2 and _common_words().get(text[i - 2 : end]) == "i":
+                    if key[0] == "~" and end - i == 2 and i >= 2 and tags.get(text[i - 2 : end]) == "i":
                         continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
+                    if key[0] == "~" and end - i == 2 and i and _straddles(text, i, tags):
+                        continue  # 弘扬|中华: 扬中 (扬中市) read across two words
                     if key[0] == "~" and (
                         (text[end : end + 1] in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
                         or (surface[-1] == "城" and text.startswith(AREA_AFTER_ALIAS, end - 1))
@@ -676,6 +679,23 @@ def _word_tail(text: str, i: int) -> bool:
         return text.startswith(tuple(CONJUNCTION_COUNTIES), i)
     tag = _common_words().get(before + text[i])
     return tag is not None and tag != "ns"
+
+
+# Prepositions and verbs of motion a place name follows: the word they make with its first character is no word there.
+PLACE_AFTER = frozenset("至到赴在往从于向去来经抵驻")
+
+
+def _straddles(text: str, i: int, tags: Mapping[str, str] | None = None) -> bool:
+    """Whether the two-character short name at text[i:i+2] is the end of one word and the start of the next, both words
+    of jieba's table and neither a place (`弘扬中华民族` reads 扬中, 扬中市's short form: session 53's fresh pages)."""
+    if text[i - 1] in PLACE_AFTER:
+        return False  # `福州至福清高速`: 至福 and 清高 are words, but a place follows 至
+    tags = _common_words() if tags is None else tags
+    before = tags.get(text[i - 1 : i + 1])
+    if before is None or before == "ns":
+        return False
+    after = tags.get(text[i + 1 : i + 3])
+    return after is not None and after != "ns" and i + 3 <= len(text)
 
 
 # The last text scanned whole and its hits: a document's text is scanned once for its region (the body) and once

@@ -100,3 +100,17 @@ def test_miaoli_is_spelt_as_it_spells_itself():
 
     assert [d.full_name for d in R.lookup("苗栗县")] == ["台湾省苗栗县"]
     assert R.lookup("苗粟县") == []
+
+
+# ------------------------------------------------------------------ a short name read across two words
+
+
+def test_a_short_name_across_two_words_is_no_place():
+    # fmrmzx.com's festival item (session 53's fresh pages): `弘扬中华民族` read 扬中 (江苏省镇江市扬中市)
+    from tasks import extract_regions as R
+
+    assert [h.surface for h in R.find_places("更是弘扬中华民族多元多彩的民族文化的具体实践")] == []
+    assert [h.surface for h in R.find_places("市委书记到扬中调研，扬中发展势头良好")] == ["扬中", "扬中"]
+    assert [h.surface for h in R.find_places("加快宝山建设，推进静安发展")] == ["宝山", "静安"]
+    # a place after a preposition or a verb of motion stays one (至福 and 清高 are words)
+    assert [h.surface for h in R.find_places("福州至福清高速开工，开展幸福建设的热潮")] == ["福州", "福清"]

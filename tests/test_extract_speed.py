@@ -57,6 +57,8 @@ def _places_reference(text: str) -> list[R.PlaceHit]:
                     if key[0] == "~" and i > 0 and text[i - 1] in R._NUMERIC_BEFORE:
                         continue
                     end = i + len(surface)
+                    if key[0] == "~" and end - i == 2 and i and R._straddles(text, i):
+                        continue  # 弘扬|中华: a short name read across two words
                     if key[0] == "~" and (
                         (text[end : end + 1] in R.FEATURE_AFTER_ALIAS and not R._place_at(text, end, gz.prefix2))
                         or (text[end : end + 1] in R.TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
