@@ -38,6 +38,10 @@ FIRST_STAGE_MODULES = ("tasks.ingest", "tasks.normalize")
 HEALTH_POLL_SECONDS = 0.05  # Prefect polls its temporary server every 0.1 s; a request costs ~1 ms
 UVICORN_BIND_FAILED = 3  # uvicorn's exit code when the port is taken (Prefect then tries another port)
 PORT_RETRIES = 5
+# The temporary server's app: Prefect's create_app, built with the cyclic collector off (flows/server_app.py): the
+# server's CPU until it answers 4.76 -> 3.92 s (medians of 4 alternated starts, bench/server_start.py, load ~19),
+# a start the flow waits for
+SERVER_APP_FACTORY = "flows.server_app:create_app"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -470,6 +474,11 @@ def quiet_storage_errors() -> Callable[[], None]:
     return remove
 
 
+def _repo_root() -> str:
+    """The folder holding the `flows` package, for uvicorn's --app-dir (the server imports SERVER_APP_FACTORY)."""
+    return str(Path(__file__).resolve().parents[1])
+
+
 class TemporaryServer:
     """Prefect's temporary API server, started by the CLI before Prefect is imported.
 
@@ -504,9 +513,7 @@ class TemporaryServer:
         with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
             sock.bind(("127.0.0.1", 0))  # a free port, as Prefect picks one; a lost race is retried below
             self.port = sock.getsockname()[1]
-        spec = importlib.util.find_spec("prefect")  # its location only: Prefect is not imported
-        package = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
-        if package is None:
+        if importlib.util.find_spec("prefect") is None:  # Prefect is not imported
             raise ModuleNotFoundError("prefect is not installed")
         read, write = os.pipe()
         self.proc = subprocess.Popen(
@@ -515,9 +522,9 @@ class TemporaryServer:
                 "-m",
                 "uvicorn",
                 "--app-dir",
-                str(package.parent),
+                _repo_root(),
                 "--factory",
-                "prefect.server.api.server:create_app",
+                SERVER_APP_FACTORY,
                 "--host",
                 "127.0.0.1",
                 "--port",
