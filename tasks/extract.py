@@ -78,9 +78,10 @@ OPENING_PARA_CHARS = 1500
 DOC_TYPE_HEAD_CHARS = 400
 # A press conference's question names the report it asks about (`新华社记者：总理您好，今年政府工作报告提出…`): a
 # transcript's turn, not the head of a government work report.
-# a reporter's turn: `新华社记者：`, `问：`, and the bracketed turns of live text (`[新华社记者]总理，您好`, session 46)
+# a reporter's turn: `新华社记者：`, `问：`, and the bracketed turns of live text (`[新华社记者]总理，您好`, session 46);
+# a byte the copy lost (`中国日\ufffd和中国日\ufffd网记者：`, U+FFFD for 报: session 54's fresh transcript) is part of the outlet
 PRESS_TURN_RE = re.compile(
-    rf"(?m)^\s*(?:(?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：]"
+    rf"(?m)^\s*(?:(?:[{HAN}A-Za-z·\ufffd]{{0,16}}(?:记者|主持人|发言人)|问)\s*[:：]"
     rf"|[【\[](?:[{HAN}A-Za-z·]{{0,16}}(?:记者|主持人|发言人)|问)[】\]]).*$"
 )
 # `同志们：` opening a party speech or congress report comes right after its title and dateline.
@@ -142,7 +143,7 @@ RESOLUTION_HEAD_LINES = 12
 DOC_END = (
     r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
     r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞|贺信|慰问信|一封信"
-    r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|决议|讲稿|谈话|致训|训词)"
+    r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|串联词|串词|决议|讲稿|谈话|致训|训词)"
 )
 # a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
 TITLE_LINE_RE = re.compile(
@@ -191,6 +192,10 @@ DOC_TYPES = (
     ("发言", "发言"),
     ("主持词", "主持词"),
     ("开场白", "主持词"),  # `主持会议的开场白`: the chair's opening words
+    # a gala's or a ceremony's host script, its acts linked by the host's words (`春节联欢晚会串词`, `…串联词`): the
+    # 主持词 of a show (session 54's fresh pages: typed 讲话 by its `各位观众朋友们，大家好！`)
+    ("串联词", "主持词"),
+    ("串词", "主持词"),
     ("决议", "决议"),
     ("讲话", "讲话"),
     ("讲稿", "讲话"),
@@ -291,7 +296,12 @@ LEAD_DAY_ONLY_RE = re.compile(
 )
 # One sentence of background before the lead's month-day (NEWS_MARK_RE allows it too): `根据市委部署，…进行换届。8月12日上午，`
 LEAD_BACKGROUND_CHARS = 41
-LEAD_BACKGROUND_RE = re.compile(rf"[^。\n]{{4,40}}。(?=\d{{1,2}}月{LEAD_DAY})")
+LEAD_BACKGROUND_RE = re.compile(
+    # …or the quote (`“我自任职以来，…”5月13日，`) or the scene-setting clauses (`金秋送爽，丹桂飘香，9月4日，`) NEWS_MARK_RE
+    # lets a lead open on (session 54)
+    rf"(?:[^。\n]{{4,40}}。|“[^”\n]{{4,160}}?”|(?:[^，。\n\d]{{2,8}}[，,]){{1,3}})(?=\d{{1,2}}月{LEAD_DAY})"
+)
+LEAD_SCENE_CHARS = 27  # three scene-setting clauses of up to 8 characters and their commas
 # A lead's month-day more than half a year after the page's date is of the year before (a January page on a December
 # meeting); one a few days after it contradicts the page and dates nothing.
 NEWS_ROLLBACK_DAYS = 183
@@ -308,10 +318,17 @@ LEAD_CHROME_MAX = 40  # characters: a chrome line or headline without a comma or
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
 # a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
 NEWS_XUN_DAY_RE = re.compile(
-    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)|本报[^\s，。（(]{1,6}?)讯\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
+    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)|本报[^\s，。（(]{1,6}?)(?:讯|消息\s*[:：])\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
 )
 # the year a dateless lead states for the meeting it reports (`召开2016年度党委工作会`, `举行2024年全县经济工作会议`)
 LEAD_MEETING_YEAR_RE = re.compile(r"(?:召开|举行|开展|组织)了?(?P<y>(?:19|20)\d{2})\s*年度?")
+# the year in the name of the event the lead's sentence holds (`9月1日，重庆南开中学2023年秋季开学典礼隆重举行。`: session 54's
+# fresh item was undated), read in the lead's first sentence only
+LEAD_EVENT_YEAR_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*年[^，。；\n\d]{0,20}?(?:会议|大会|会|典礼|仪式|活动|晚会|比赛)"
+    r"[^，。；\n]{0,20}?(?:隆重|正式|顺利)?(?:举行|召开|开幕|举办)"
+)
+LEAD_EVENT_YEAR_CHARS = 80
 # a meeting that reviews the year it names, held in the next one (`2015年度总结表彰大会`, `年度考核述职会`)
 REVIEW_MEETING_RE = re.compile(r"[^，。；\n]{0,12}?(?:总结|表彰|述职|考核|评议|颁奖)")
 NEWS_LEAD_MEETING_RE = re.compile(r"主持召开(?P<meeting>[^，。；\s]{2,24}?会议)(?=[，。；\s]|$)")
@@ -554,7 +571,9 @@ PLACE_SUFFIX = ("省", "市", "区", "县", "州", "旗", "盟", "镇", "乡", "
 # 3000 covers the longest chrome + title + dateline + byline run seen before a salutation in the 676 real reports.
 HEAD_CHARS = 3000
 CN_YEAR4 = r"(?:\d{4}|[〇零○ＯО一二三四五六七八九]{4})"
-SALUTATION_WORDS = r"(?:各位代表|同志们|各位委员|各位领导|女士们|尊敬的|各位来宾|同事们|朋友们|亲爱的)"
+# vocab's salutation words, the one list (extract kept a copy without 各位 alone, 同学们, 老师们, 先生们, 代表们: an untitled
+# gala script's `【春节联欢晚会串词】各位观众朋友们，大家好！` was cut at 朋友们 and kept `各位观众` on its heading's line)
+SALUTATION_WORDS = rf"(?:{vocab.SALUTATION_WORDS})"
 # Anchors that start a header span wherever the line breaks fell:
 #   dash dateline `——2024年1月30日在…` / `——在中国共产党…上的报告`, paren dateline `（2022年10月16日）`,
 #   a bare dateline `2016年1月19日在…`, page chrome run into the title (`…的讲话发布时间：2021-03-25来源：…`),
@@ -1303,6 +1322,11 @@ ACCEPTANCE_RE = re.compile(
 )
 
 
+# A title opening on its year with no 年 (`2023开学典礼校长讲话致辞`, `2021春节团拜会致辞`: 范文 sites' titles, session 54's
+# fresh pages had no year): the year its occasion fell in. Not before a unit or a count (`2000亿元…`, `2022个…`).
+TITLE_LEAD_YEAR_RE = re.compile(r"^\s*((?:19|20)\d{2})(?=[\u4e00-\u9fff])(?![年亿万千百元个人名户家项件次多余])")
+
+
 def _doc_type(title: str | None, text: str, speaker_title: str | None = None, meeting: str | None = None) -> str | None:
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
@@ -1395,7 +1419,15 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return "讲话" if accept.group("elected") else "发言"
     if "同志们" in head:
         return "讲话"
+    if kind is None and ISSUING_NOTICE_RE.search(text, 0, OPENING_PARA_CHARS):
+        return "通知"
     return _salutation_kind(title, text)
+
+
+# An organ's notice issuing a document to those it addresses (`各科室，各站所，各村：…制定《…应急预案》，现印发给你们，请…`,
+# under its number `鹿山政〔2020〕72号`): a 通知 whose page gave no title (session 54's fresh town page, untyped). What
+# issues it is the notice's own formula; a speech never hands a document over so.
+ISSUING_NOTICE_RE = re.compile(r"(?:现|特)(?:将[^。；！？\n]{0,80}?)?(?:印发|转发|下发)给你们")
 
 
 # The opening salutation of a text whose title (if it has one) names no kind: untitled 开学典礼 speeches (`尊敬的各位老师、亲爱的
@@ -1413,10 +1445,22 @@ CLOSING_CHARS = 40
 LETTER_TITLE_RE = re.compile(r"信$|书$|倡议|公开信|来信")
 
 
+# A salutation run into its greeting with no colon, at the text's start (`各位老师同学大家好，今天我演讲的题目是…`: a student's
+# contest speech, session 54's fresh pages, untyped): the words before 大家好 address the audience as `各位老师、同学们：` would.
+GREETED_OPENING_RE = re.compile(
+    rf"^\s*(?P<sal>(?:{SALUTATION_WORDS})[^。！!？?：:，,\n]{{0,16}}?)大家(?:上午|下午|晚上)?好"
+)
+
+
 def _salutation_kind(title: str | None, text: str) -> str | None:
     """The kind a spoken text's opening salutation gives (SALUTATION_GUEST_RE …), None without one."""
     if title and LETTER_TITLE_RE.search(title):
         return None
+    if (greeted := GREETED_OPENING_RE.match(text)) is not None:
+        line = greeted["sal"]  # spoken: it greets
+        if SALUTATION_GUEST_RE.search(line):
+            return "致辞"
+        return "发言" if SALUTATION_SUPERIOR_RE.match(line) else "讲话"
     segs, _ = header_segments(text)
     for raw in segs[:HEAD_SHORT_LINES]:
         line = clean_line(raw)
@@ -1476,11 +1520,13 @@ LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?(?:记者|通讯员)[^）)\n]{1,24}?[�
 # …or a company's or department's own correspondent (`(通讯员 李某)1月31日至2月2日，公司召开…`: this round's fresh pages)
 # The purpose a lead states before its full date (`为深入贯彻…精神，谋划2023年工作思路，2023年1月29日，集团召开…`): a
 # company's or department's item opens so (this round's fresh pages); only before a date with its year, which no speech's
-# `为…，今天我们召开…` has.
-LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日)"
+# `为…，今天我们召开…` has, or before 近日/日前 (`为深入学习…，近日，我院在…召开…大会`: a college's item, session 54).
+LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日|近日|日前)"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
     r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
+    # an outlet's `消息` mark (`央视网消息：2月24日，国务院新闻办公室举行…发布会`: session 54's fresh copy, untyped)
+    r"[^\s，。：:]{1,12}?(?:网|台|社|报)消息\s*[:：]|"
     # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them)
     r"[【\[（(〔][^】\]）)〕\n]{0,12}?记者[^】\]）)〕\n]{1,24}?(?:报导|报道)[】\]）)〕]|"
     # a Taiwanese paper's bracket without 報導 (`【記者蕭國華/台北】`) and a dated mark (`【大紀元2012年07月01日訊】`,
@@ -1498,7 +1544,9 @@ NEWS_MARK_RE = re.compile(
     r"(?:今天|今日|昨天|昨日)[（(]\d{1,2}月\d{1,2}日[）)]是[^，。\n]{2,24}?[，,]|"
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
     rf"{ATTRIBUTION}|{MEETING_FIRST_LEAD_RE.pattern}|"
-    r"(?:[^。\n]{4,40}。)?(?:" + ATTRIBUTION + r")?"
+    # one sentence of background, a quote the item opens on (`“我自任职以来，…取得了一些成绩。”5月13日，在…`), or short
+    # scene-setting clauses (`金秋送爽，丹桂飘香，9月4日，…`): session 54's fresh school and township items were untyped
+    r"(?:[^。\n]{4,40}。|“[^”\n]{4,160}?”|(?:[^，。\n\d]{2,8}[，,]){1,3}(?=\d{1,2}月))?(?:" + ATTRIBUTION + r")?"
     # the occasion before the day (`在第26个中国记者节来临之际，11月7日下午，`, `在全县人民的热切期盼下，`)
     rf"(?:{NEWS_OCCASION}|{LEAD_REASON}|{LEAD_PURPOSE})?(?:{LEAD_REPORTERS})?(?:今年)?"
     rf"(?:(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|{LEAD_DAY})"
@@ -1609,7 +1657,7 @@ MEETING_HELD_LEAD_RE = re.compile(
     r"[^，。；\n]{0,24}?(?:召开|举行|开幕|闭幕)"
 )
 NEWS_ACTIVITY_RE = re.compile(
-    r"主持召开|召开|举行|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
+    r"主持召开|召开|举行|举办|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
     r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
     r"|前往|率领|率团|参拜|到访"
     # a dinner given and its toast (`…在《論壇》歡迎午宴上作熱情洋溢的祝酒辭`, `…今（十九日）晚…設晚宴`: Macau items)
@@ -1762,7 +1810,14 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # `在…会议上的讲话`: the speech, whatever its first paragraph says
     opening = text[:NEWS_REPORT_CHARS]
     lines = _lead_lines(opening)
-    at = next((i for i, x in enumerate(lines) if NEWS_MARK_RE.match(x) or MEETING_HELD_LEAD_RE.match(x)), None)
+    at = next(
+        (
+            i
+            for i, x in enumerate(lines)
+            if NEWS_MARK_RE.match(x) or MEETING_HELD_LEAD_RE.match(x) or SUBJECT_DAY_LEAD_RE.match(x)
+        ),
+        None,
+    )
     lead = lines[at] if at is not None else None
     # a reporter's own mark on the lead (`【記者蕭國華/台北】蔡英文總統…`, `【新南瀛記者黃鐘毅報導】`): the report, whatever its
     # verb (`登場`, `率領…參與升旗`: no activity word)
@@ -1804,10 +1859,13 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         # the organ held the meeting in the lead's first words; a `祝大家…` later in it is whom the leader addressed
         return True
+    reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     if (
         lead is not None
         and (
-            (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200]))
+            # a dated lead with no activity word (`金秋送爽，…9月4日，某校迎来了…开学典礼。`) is a report when the item
+            # then reports two sentences (`蒋校长发表了题为…的致辞。`, `蒋校长强调，`: session 54's fresh school item)
+            (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200]) and reported < NEWS_REPORTED_MIN)
             # a reporter's mark on the lead is no speech's opening: its `祝福大家` is what the speaker did
             or (not marked and _first_person_lead(lead[:200]))
         )
@@ -1815,6 +1873,8 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200]) or LEAD_ACTOR_RE.search(lead[:LEAD_ACT_CHARS])):
         return True
+    if lead is not None and EVENT_HELD_LEAD_RE.match(lead):
+        return True  # `4月12日上午9点，由团县委主办的…演讲比赛，在…隆重举办。`: the event held is the news
     if (
         lead is not None
         and (full := LEAD_FULL_DATE_RE.match(lead))
@@ -1824,10 +1884,24 @@ def _news_report(title: str | None, text: str) -> bool:
         # held right after it, in the third person (checked above) — a branch's or company's item whose organ and
         # meeting words NEWS_ORGAN_HELD_RE does not know (this round's fresh pages)
         return True
-    reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     if lead is not None and not reported and NAME_OFFICE_SPOKE_RE.search(opening, 0, OPENING_PARA_CHARS):
         return True  # a marked lead, then `王晓副书记强调要…`: the officer named before the office, reported speaking
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
+
+
+# A lead whose subject is the organ before its day alone, then the act (`中共中央、国务院8日上午在人民大会堂举行2024年春节团拜会。`:
+# a copy of the wire with its dateline dropped, session 54's fresh pages, untyped): LEAD_DAY_ONLY_RE's second form.
+SUBJECT_DAY_LEAD_RE = re.compile(
+    r"[^，。\n\d]{2,16}?\d{1,2}日(?![电讯])(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
+    r"(?:举行|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团)"
+)
+# A dated lead whose sentence ends on the event being held, the event its subject (`4月12日上午9点，由共青团延川县委主办的“…”
+# 演讲比赛，在延川县法院大会议室隆重举办。`, `9月1日，重庆南开中学2023年秋季开学典礼隆重举行。`): the report of the event; a speech
+# says `我们召开`, and an organ holding a meeting names it after the verb (NEWS_ORGAN_HELD_RE). Session 54's fresh items
+# quoted nobody and went untyped.
+EVENT_HELD_LEAD_RE = re.compile(
+    r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[^。；！？\n]{0,60}?(?:隆重|正式|顺利|成功)?(?:举行|举办|召开|开幕|闭幕)了?[。，,]"
+)
 
 
 # A mainland item's officer named before the office and reported speaking (`王晓副书记强调要全面领会…`, `林新长副市长
@@ -2296,10 +2370,35 @@ def _press_conference(title: str | None, text: str) -> bool:
     if "中外记者" in head and PRESS_ANSWER_LEAD_RE.search(text[:OPENING_PARA_CHARS]):
         return True  # `国务院总理某某…会见中外记者并回答记者提问`: the transcript's lead
     turns = sum(1 for _ in itertools.islice(PRESS_TURN_RE.finditer(head), PRESS_TURNS_MIN))
+    if 0 < turns < PRESS_TURNS_MIN:
+        # a reporter's question and the official's answer under their own names (`中国日报和中国日报网记者：` /
+        # `人力资源社会保障部党组书记、部长尹蔚民：`: session 54's fresh copy of a congress's news-centre transcript)
+        turns += sum(1 for _ in itertools.islice(ANSWER_TURN_RE.finditer(head), PRESS_TURNS_MIN))
     # reporters' turns under a lead naming a press conference, or answered by a national leader's turns (`【李克强】…`:
     # the page's headline `记者会开场` was removed as a caption)
     return turns >= PRESS_TURNS_MIN and (
         bool(PRESS_CONF_TITLE_RE.search(text[:OPENING_PARA_CHARS])) or bool(_leader_turns(text))
+    )
+
+
+# An answer's turn in a transcript: the official's office and name alone on the line (`人力资源社会保障部党组书记、部长尹蔚民：`)
+ANSWER_TURN_RE = re.compile(rf"(?m)^\s*[^，。；：:\n]{{0,30}}?(?:{OFFICE_KW})[{HAN}·]{{2,4}}\s*[:：]\s*$")
+
+
+def _press_headline(title: str | None) -> bool:
+    """A headline naming the press conference (PRESS_CONF_TITLE_RE) that is no news lead taken for the title (`人民网北京
+    2月29日电(孙博洋) 今天上午，国新办在京举行新闻发布会，会上`)."""
+    return bool(title and PRESS_CONF_TITLE_RE.search(title) and not NEWS_MARK_RE.match(title))
+
+
+def _press_turn(text: str) -> bool:
+    """A question or an answer turn in the opening (`新华社记者：`, `问：`, `答：`), at a line's start or run into the text."""
+    head = text[:PRESS_CHARS]
+    return (
+        PRESS_TURN_RE.search(head) is not None
+        or re.search(r"(?:记者|问|答)\s*[:：]|[【\[][^】\]\n]{0,16}记者[】\]]", head) is not None
+        or PRESS_NAME_TURN_RE.search(head) is not None  # `赵某：时间有限，…`, `【李克强】…`: the answerer's own turn
+        or ANSWER_TURN_RE.search(head) is not None
     )
 
 
@@ -2355,7 +2454,9 @@ def _news_lead(
     for line in lines:
         if line.startswith("据") and (att := ATTRIBUTION_RE.match(line)):
             line = line[att.end() :]  # `据黔东南日报消息 9月26日晚，…`: the source's credit before the lead
-        elif "。" in line[:LEAD_BACKGROUND_CHARS] and (bg := LEAD_BACKGROUND_RE.match(line)):
+        elif ("。" in line[:LEAD_BACKGROUND_CHARS] or line[:1] == "“" or "，" in line[:LEAD_SCENE_CHARS]) and (
+            bg := LEAD_BACKGROUND_RE.match(line)
+        ):
             line = line[
                 bg.end() :
             ]  # `根据市委部署，八所镇党委安排…进行换届。8月12日上午，…召开`: a sentence of background first
@@ -2417,8 +2518,8 @@ def _lead_year(lead: str, title: str | None) -> int | None:
     names, when only one year is so stated; none for a review meeting (`召开2015年度总结表彰大会` meets the year
     after) or when the two disagree."""
     years = set()
-    if m := LEAD_MEETING_YEAR_RE.search(lead):
-        if REVIEW_MEETING_RE.match(lead, m.end()):
+    if (m := LEAD_MEETING_YEAR_RE.search(lead)) or (m := LEAD_EVENT_YEAR_RE.search(lead, 0, LEAD_EVENT_YEAR_CHARS)):
+        if REVIEW_MEETING_RE.match(lead, m.end("y")):
             return None
         years.add(int(m.group("y")))
     if title and (m := YEAR_RE.search(title)):
@@ -2507,6 +2608,27 @@ def _release_dated(raw_text: str) -> dt.date | None:
         line = clean_line(line)
         if (found := find_date(line)) and found[1] == 0 and WEEKDAY_TAIL_RE.fullmatch(to_half(line), found[2]):
             return found[0]
+    return None
+
+
+# A date alone on its line above the title (a blog's date header: `2017/10/26` over `閉幕典禮|吳澤成代理縣長致詞`, session
+# 54's fresh blogspot page had no published_on): the page's date, as a padded date alone is a site's stamp. Never an
+# unpadded dotted date (a manuscript's dateline, MANUSCRIPT_DATE_RE) and never below the title.
+BARE_STAMP_LINE_RE = re.compile(r"\s*(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}\s*")
+STAMP_TITLE_PREFIX = 6  # characters of the title that mark its line in the head
+
+
+def _stamp_above_title(head: Sequence[str], title: str | None) -> dt.date | None:
+    """The date of a line holding nothing but a date above the title's line (BARE_STAMP_LINE_RE)."""
+    if not title:
+        return None
+    mark = title[:STAMP_TITLE_PREFIX]
+    for line in head:
+        if mark in line:
+            return None
+        if BARE_STAMP_LINE_RE.fullmatch(line) and not MANUSCRIPT_DATE_RE.fullmatch(line.strip()):
+            found = find_date(line)
+            return found[0] if found else None
     return None
 
 
@@ -2646,6 +2768,13 @@ def _footer_date(text: str) -> dt.date | None:
     return None
 
 
+# A dash dateline whose day lost its 日 before the meeting (`——2013年12月25在沙县第十六届人民代表大会第三次会议上`: a
+# county portal's report, session 54's fresh pages, undated): the dash, a full date and 在 leave no other reading.
+DASH_DATE_NO_DAY_RE = re.compile(
+    r"^\s*(?:[—─–－―]{1,3}|-{2,3})\s*(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?=在)"
+)
+
+
 def _delivered(head: list[str], page_title: str | None) -> tuple:
     """Speech date from the head: `——2016年1月19日在…上`, `(2012年6月15日)`, or a page title's (date name)."""
     if any(line.endswith("年") and "民国" in line for line in head):
@@ -2655,6 +2784,8 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
             continue
         found = find_date(line)
         if not found:
+            if (nd := DASH_DATE_NO_DAY_RE.match(line)) and (d := make_date(nd["y"], nd["m"], nd["d"])):
+                return d, i  # `——2013年12月25在沙县第十六届人民代表大会第三次会议上`: 日 dropped before 在
             continue
         d, s, e = found
         if _dateline_name(line):
@@ -4768,6 +4899,12 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
 
     news = _news_report(title or ptitle, text)
     press = _press_conference(title or ptitle, text)
+    if press and news and not _press_turn(text) and not _press_headline(title or ptitle):
+        # a news item on a press conference (`人民网北京2月29日电 今天上午，国新办在京举行新闻发布会，…尹蔚民表示，`): a
+        # dated lead reporting in the third person, no question put and none answered — the news of it, not its
+        # transcript (session 54's fresh wire copies were typed 答记者问 by the 新闻发布会 their headline or lead named)
+        # — unless its own headline names the conference (`二十大新闻中心第一场集体采访`: the transcript's page, excerpted)
+        press = False
     quoted = _quote_headline_name(title or ptitle, text)
     news = (news or quoted is not None) and not press
     name, office, _bi = _byline(head)
@@ -4883,6 +5020,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or crawl_date
         or _roc_date_line(head)
         or _marked_on(text)
+        or _stamp_above_title(head, title)
     )
     # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
     # day it posted the page (session 48 left such news pages undated)
@@ -4936,7 +5074,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     year = delivered.year if delivered else (published.year if published else None)
     if delivered is None:
         for t in (title, ptitle):
-            m = YEAR_RE.search(t or "")
+            m = YEAR_RE.search(t or "") or TITLE_LEAD_YEAR_RE.match(t or "")
             if m:
                 # a page posted after the year its title names (a doc or 范文 site's repost: `2022年中秋讲话致辞`
                 # uploaded 2024-11-26) is of the title's year; a title's later year (a plan year) does not move it
