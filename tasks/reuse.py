@@ -2403,6 +2403,7 @@ def release_parts() -> None:
     _TEXTS.trim(KEPT_TEXT_CHARS)
     _listing_ids_of.cache_clear()
     _listing_doc_hashes_of.cache_clear()
+    _levels_of_file.cache_clear()
     _meta_of.cache_clear()
     with _STARTS_LOCK:
         _STARTS.clear()
@@ -2526,6 +2527,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     if prev_flows is None:
         dirty = None  # a part the earlier run did not have: every pair is computed
     old_live = np.zeros(0, np.int64)
+    dropped_rows = None  # the earlier rows of the pairs recomputed or gone (their flows leave prev_flows)
     if before is not None and dirty is not None:
         prev = before / "reuse" / name
         relabel = q in hits_meta.get("relabel_parts", [])
@@ -2546,6 +2548,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             key = _pair_keys(ra, rb)
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
+            dropped_rows = old.filter(pa.array(~keep, pa.bool_()))
             if relabel:
                 old_rows = _relabelled_rows(old_rows, corpus, np.load(hits_dir / RELABELLED_FILE))
         if (before / "pairs" / name).exists():
@@ -2569,20 +2572,66 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             }
         )
         write_table(live_t, out / "pairs" / name)
-    rows_t = pa.concat_tables([old_rows, pa.Table.from_pylist(new_rows, schema=REUSE)])
+    new_t = pa.Table.from_pylist(new_rows, schema=REUSE)
+    rows_t = pa.concat_tables([old_rows, new_t])
     rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
     if rows_t.num_rows:
         write_table(rows_t, out / "reuse" / name)
     counts["parts_written"] += 1
-    part_acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
-    _flow_add(
-        part_acc,
-        rows_t.select(["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]).to_pylist(),
-        corpus.levels,
-    )
-    flows = [[*k, len(v[0]), v[1]] for k, v in sorted(part_acc.items())]
+    levels_before = _levels_of(hits_meta.get("base")) if dropped_rows is not None and prev_flows is not None else None
+    if levels_before is not None and dropped_rows is not None and prev_flows is not None:
+        flows = _flows_moved(prev_flows, dropped_rows, levels_before, new_t, corpus.levels)
+    else:
+        flows = _part_flows(rows_t, corpus.levels)
     texts = {"texts_read": corpus.texts_read - read_before}  # from canonical.parquet (the rest: _TEXTS)
     return {**counts, "reuse": rows_t.num_rows, "live": len(live_keys), "flows": flows, **texts}
+
+
+_FLOW_COLUMNS = ["doc_id_a", "doc_id_b", "length", "formulaic", "first_doc_id"]
+
+
+def _part_flows(rows: pa.Table, levels: dict[str, str | None]) -> list[list]:
+    """An output part's flows ([from_level, to_level, dated, pairs, chars] by key) from all its rows."""
+    acc: dict[tuple[str, str, bool], list] = {}  # a pair lies in one part: pair sets stay per part
+    _flow_add(acc, rows.select(_FLOW_COLUMNS).to_pylist(), levels)
+    return [[*k, len(v[0]), v[1]] for k, v in sorted(acc.items())]
+
+
+def _flows_moved(
+    prev: list, dropped: pa.Table, levels_before: dict[str, str | None], added: pa.Table, levels: dict[str, str | None]
+) -> list[list]:
+    """An incremental part's flows: the earlier part's flows less those of its rows dropped (the
+    pairs recomputed or gone, counted with the levels they had then) plus those of the new rows.
+    Exact because a pair's rows are kept or dropped together and counted under one key (its first
+    document and both levels, which a kept pair keeps: a changed level or date makes its document
+    touched, and its pairs recomputed). Every row counted again in Python (`to_pylist`, a dict update a
+    row): 20k +1 %, 58 k rows in 64 parts, 0.13 CPU-s a night against 0.02 for the rows of changed
+    pairs (plus ~3 ms a call for the earlier levels)."""
+    acc = {(k[0], k[1], bool(k[2])): [int(k[3]), int(k[4])] for k in prev}
+    for table, sign, lv in ((dropped, -1, levels_before), (added, 1, levels)):
+        part: dict[tuple[str, str, bool], list] = {}
+        _flow_add(part, table.select(_FLOW_COLUMNS).to_pylist(), lv)
+        for k, (pairs, chars) in part.items():
+            cell = acc.setdefault(k, [0, 0])
+            cell[0] += sign * len(pairs)
+            cell[1] += sign * chars
+    return [[*k, v[0], v[1]] for k, v in sorted(acc.items()) if v[0]]
+
+
+def _levels_of(hits_dir: str | None) -> dict[str, str | None] | None:
+    """doc_id -> admin_level of a hits artifact's listing (what its reuse parts counted flows with),
+    or None when it is gone. Once per version of the file in a process."""
+    if hits_dir is None:
+        return None
+    f = Path(hits_dir) / "docs.parquet"
+    stamp = _stamp_or_none(f)
+    return _levels_of_file(str(f), stamp) if stamp is not None else None
+
+
+@lru_cache(maxsize=1)
+def _levels_of_file(path: str, stamp: tuple[int, ...]) -> dict[str, str | None]:
+    t = _read(path, ["doc_id", "admin_level"])
+    return dict(zip(t.column("doc_id").to_pylist(), t.column("admin_level").to_pylist(), strict=True))
 
 
 def _relabelled_rows(rows: pa.Table, corpus: _Corpus, relabelled: np.ndarray) -> pa.Table:

@@ -911,6 +911,59 @@ def test_a_relabelled_document_keeps_its_pairs_rows_with_its_cluster_now(tmp_pat
     assert inc["reuse"]["parts_written"] > 0
 
 
+def test_an_incremental_part_counts_flows_and_lists_live_pairs_from_its_changes_only(tmp_path, monkeypatch):
+    """A rewritten output part's flows are the earlier part's less its dropped rows (counted with the
+    levels they had) plus its new rows, and its live pairs the earlier file's kept rows plus the new
+    ones: its kept rows are not counted again in Python. Flows, pairs files and tables == cold."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    shards = corpus_docs()[:2]  # PASSAGE rare: its pair's rows are policy reuse, counted in the flows
+    first = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(first, tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    rows = [
+        r
+        for f in sorted((tmp_path / "first" / "reuse_step" / "reuse").glob("*.parquet"))
+        for r in pq.read_table(f).to_pylist()
+    ]
+    policy = [r for r in rows if not r["formulaic"]]
+    assert policy and len(policy) < len(rows)
+    counted: list[int] = []
+    flow_add = reuse._flow_add
+    monkeypatch.setattr(reuse, "_flow_add", lambda acc, r, lv: (counted.append(len(r)), flow_add(acc, r, lv))[1])
+
+    def flows(run: str) -> dict:
+        return json.loads((tmp_path / run / "reuse_step" / "reuse_parts.json").read_text())["flows"]
+
+    for run, change in (("renamed", "cluster_id"), ("level", "admin_level")):
+        changed = [[dict(d) for d in s] for s in shards]
+        docs = {d["doc_id"]: d for s in changed for d in s}
+        if change == "cluster_id":  # every document renamed: every pair's rows kept, every part rewritten
+            for d in docs.values():
+                d["cluster_id"] = "r-" + d["cluster_id"]
+        else:  # a level corrected: the pairs of that document recomputed, their flows move to its level now
+            docs[policy[0]["doc_id_a"]]["admin_level"] = "province"
+        dirs = [write_shard(tmp_path / run / f"t{k}", s) for k, s in enumerate(changed)]
+        counted.clear()
+        inc = run_steps(dirs, tmp_path / run / "inc", before)
+        inc_counted = sum(counted)
+        cold = run_steps(dirs, tmp_path / run / "cold")
+        for folder in ("reuse", "pairs"):
+            got = {p.name: p.read_bytes() for p in sorted((tmp_path / run / "inc" / "reuse_step" / folder).glob("*"))}
+            want = {p.name: p.read_bytes() for p in sorted((tmp_path / run / "cold" / "reuse_step" / folder).glob("*"))}
+            assert got == want and got
+        assert table_bytes(tmp_path / run / "inc" / "reuse_step") == table_bytes(tmp_path / run / "cold" / "reuse_step")
+        assert flows(f"{run}/inc") == flows(f"{run}/cold")
+        if change == "cluster_id":
+            assert inc["reuse"]["pairs_computed"] == 0 < inc["reuse"]["parts_written"]
+            assert inc_counted == 0  # no row dropped or added: the earlier flows stand
+        else:
+            assert 0 < inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
+            assert flows(f"{run}/inc") != flows("first")
+
+
 def test_output_part_starts_are_found_in_the_arrow_ids_as_in_a_list():
     """The 64 output parts' first codes, searched in the sorted Arrow ids, are `_code_range`'s on a
     Python list of them: empty, one id, ids at a part bound's very prefix, parts with no id."""
