@@ -467,3 +467,78 @@ def test_a_rerun_carries_the_stored_alignments_of_a_revoted_cluster_without_deco
         cold = pq.read_table(tmp_path / "cold" / t / "007.parquet")
         keys = [("cluster_id", "ascending")] + ([("pair", "ascending")] if t == "align" else [])
         assert rp._resolved(tmp_path / "r2", t, "007.parquet", {"c1"}).cast(cold.schema).sort_by(keys).equals(cold)
+
+
+def test_a_rerun_part_reads_each_earlier_intermediate_file_once_and_builds_no_dataset(tmp_path, monkeypatch):
+    """Four clusters in part 7, a night touches two (past DELTA_MAX_SHARE: the part is written whole). The
+    earlier alignment memo is read once for the clusters to repair and the copied ones (it was read twice),
+    the earlier vote records by row groups through a ParquetFile, not pq.read_table's dataset (~1.3 ms a
+    call), and the sources record encoded in one piece; the tables are a cold run's bytes, and a part cut
+    into batches (nothing kept between them) too."""
+    import json
+    import random
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()[:3000]
+    rng = random.Random(5)
+    texts = {f"c{k}": text[k * 97 :] + text[: k * 97] for k in range(4)}
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [
+        shard("a", [(f"a{c}", c, t) for c, t in texts.items()]),
+        shard("b", [(f"b{c}", c, placeholders(t, rng)) for c, t in texts.items()]),
+    ]
+    repair_parts({"members": shards}, str(tmp_path / "r1"))
+    shards.append(shard("n", [(f"n{c}", c, truncate(texts[c], 0.5)) for c in ("c1", "c2")]))
+
+    reads: dict[str, int] = {}
+    read = pq.ParquetFile.read
+
+    def counted(self, *args, **kwargs):
+        path = str(getattr(self, "_h2_path", ""))
+        reads[path] = reads.get(path, 0) + 1
+        return read(self, *args, **kwargs)
+
+    init = pq.ParquetFile.__init__
+
+    def remember(self, source, *args, **kwargs):
+        init(self, source, *args, **kwargs)
+        self._h2_path = source
+
+    def no_dataset(*args, **kwargs):
+        raise AssertionError("pq.read_table builds a dataset for every call")
+
+    def no_stream(*args, **kwargs):
+        raise AssertionError("json.dump encodes in Python")
+
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "__init__", remember)
+        m.setattr(pq.ParquetFile, "read", counted)
+        m.setattr(pq, "read_table", no_dataset)
+        m.setattr(json, "dump", no_stream)
+        warm = repair_parts({"members": shards}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert warm["clusters_repaired"] == 2 and warm["intermediate_parts_linked"] == 0
+    assert reads[str(tmp_path / "r1" / "align" / "007.parquet")] == 1
+    assert str(tmp_path / "r1" / "votes" / "007.parquet") in reads  # the copied clusters' records, read whole
+    repair_parts({"members": shards}, str(tmp_path / "cold"))
+    monkeypatch.setattr(rp, "REPAIR_BATCH_CLUSTERS", 1)  # one cluster a batch: spans, nothing kept
+    repair_parts({"members": shards}, str(tmp_path / "r3"), earlier=[str(tmp_path / "r1")])
+    for name in ("r2", "r3"):
+        for t in ("best_texts", "repairs", "memo", "align", "votes"):
+            assert (tmp_path / name / t / "007.parquet").read_bytes() == (
+                tmp_path / "cold" / t / "007.parquet"
+            ).read_bytes(), (name, t)
+    sources = tmp_path / "r2" / rp.SOURCES_DIR / "007.json"
+    assert sources.read_text(encoding="utf-8") == json.dumps(json.loads(sources.read_text()), sort_keys=True)
