@@ -1486,6 +1486,25 @@ def _groups_of(pf: Any, wanted: set[str]) -> list[int]:
     return keep
 
 
+def _cluster_groups(pf: Any, held: dict[str, str], wanted: set[str]) -> list[int] | None:
+    """The row groups of an opened members file holding exactly the clusters of `wanted` it holds, found
+    without reading every group's statistics: a file with one row group per cluster
+    (`write_members_table`: sorted clusters, one group each) has group k for its k-th cluster of `held`
+    (its cluster digests), and each group picked is checked to hold that cluster only. None when the file
+    is not so laid out (then `_groups_of`, and a filter). Statistics of every group and the filter cost
+    ~0.4 ms a file, as much as reading the groups (20k +1 %: ~1,000 files read a night)."""
+    meta = pf.metadata
+    if not held or meta.num_row_groups != len(held):
+        return None
+    column = pf.schema_arrow.get_field_index("cluster_id")
+    picked = [(k, cid) for k, cid in enumerate(sorted(held)) if cid in wanted]
+    for k, cid in picked:
+        stats = meta.row_group(k).column(column).statistics
+        if stats is None or not stats.has_min_max or stats.min != cid or stats.max != cid:
+            return None
+    return [k for k, _ in picked]
+
+
 def _group_copies(pf: Any) -> dict[str, int] | None:
     """cluster_id -> its rows in an opened members file, from the row groups' statistics; None when
     a row group holds several clusters or has no statistics (count from the column instead)."""
@@ -2223,20 +2242,23 @@ def _member_batches(
     import pyarrow.compute as pc
     import pyarrow.ipc as ipc
 
-    holding = [f for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
+    holding = [(f, held) for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
 
-    def rows_of(f: Any, wanted: pa.Array, wanted_set: set[str]) -> pa.Table:
-        groups = _groups_of(f, wanted_set)
+    def rows_of(f: Any, held: dict, wanted: pa.Array, wanted_set: set[str]) -> pa.Table:
+        groups = _cluster_groups(f, held, wanted_set)
+        exact = groups is not None
+        if groups is None:
+            groups = _groups_of(f, wanted_set)
         if not groups:
             return MEMBERS.empty_table()
         t = f.read_row_groups(groups, use_threads=False).cast(MEMBERS)  # small row groups: no threads
-        return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
+        return t if exact else t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
 
     if len(batches) <= 1:
         for batch in batches:
             wanted_set = todo & batch
             wanted = pa.array(sorted(wanted_set), pa.string())
-            tables = [rows_of(f, wanted, wanted_set) for f in holding] if len(wanted) else []
+            tables = [rows_of(f, held, wanted, wanted_set) for f, held in holding] if len(wanted) else []
             yield batch, pa.concat_tables(tables) if tables else MEMBERS.empty_table()
         return
     order = sorted(todo)
@@ -2248,8 +2270,8 @@ def _member_batches(
     writers: dict[int, Any] = {}
     try:
         wanted = pa.array(order, pa.string())
-        for f in holding:
-            t = rows_of(f, wanted, todo)
+        for f, held in holding:
+            t = rows_of(f, held, wanted, todo)
             where = batch_of[pc.index_in(t.column("cluster_id"), value_set=wanted).to_numpy(zero_copy_only=False)]
             for k in np.unique(where):
                 if int(k) not in writers:
