@@ -1656,6 +1656,27 @@ MEETING_HELD_LEAD_RE = re.compile(
     rf"(?:\d{{4}}年)?\d{{1,2}}月\s?(?:{NEWS_DAYS}|\d{{1,2}}(?=上午|下午|晚))(?:上午|下午|晚上)?"
     r"[^，。；\n]{0,24}?(?:召开|举行|开幕|闭幕)"
 )
+# A lead whose subject is a school, a hospital, a firm, an agency or the ceremony itself, its day after it and the event
+# held in its clause (`臺東大學6月1日上午在該校綜合體育館舉辦畢業典禮，校長鄭某…`, `母校109級畢業典禮於5月30日上午舉行`,
+# `行政院海岸巡防署於104年6月1日上午10時假所屬…舉行…典禮`, `受…影響，臺北大學19日透過線上直播舉辦…`): campus, company and
+# Taiwanese agency items (4 of this round's 22 fresh dev pages went untyped and unnamed; session 52 left "news leads
+# dated after the organiser"). MEETING_HELD_LEAD_RE knows organs of government and meetings only, NEWS_MARK_RE leads
+# that open on the day. A background clause of up to ORGAN_LEAD_PRE characters may come first.
+ORGAN_LEAD_PRE = 40  # `受COVID-19疫情警戒影響，` or a wire service's stamp `(中央社訊息服務20150601 11:55:37)`
+ORGAN_DAY_LEAD_RE = re.compile(
+    rf"^[^。！？\n]{{0,{ORGAN_LEAD_PRE}}}?[{HAN}]{{2,20}}?"
+    r"(?:大学|学院|学校|中学|小学|医院|公司|集团|协会|学会|商会|基金会|署|局|典礼|仪式)于?"
+    r"(?:(?:\d{4}|\d{2,3})年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|中午|下午|晚上|晚间)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?"
+    r"[^，。；！？\n]{0,30}?(?:举办|举行|召开)"
+)
+ORGAN_DAY_GATE_RE = re.compile(r"\d日")  # every such lead holds its day in digits
+
+
+def _organ_day_lead(line: str) -> bool:
+    head = line[: ORGAN_LEAD_PRE + 100]
+    return ORGAN_DAY_GATE_RE.search(head) is not None and ORGAN_DAY_LEAD_RE.match(line) is not None
+
+
 NEWS_ACTIVITY_RE = re.compile(
     r"主持召开|召开|举行|举办|主持|出席|调研|考察|视察|督导|检查|会见|接见|看望|慰问|走访|座谈|开幕|闭幕|部署|听取|征求|审议|参加"
     r"|致辞|致词"  # `總統賴清德今（28）日到台南…參拜，他在致詞中強調`: the remarks are the activity
@@ -1818,6 +1839,9 @@ def _news_report(title: str | None, text: str) -> bool:
         ),
         None,
     )
+    if at is None:
+        at = next((i for i, x in enumerate(lines) if _organ_day_lead(x)), None)
+    organ_day = at is not None and _organ_day_lead(lines[at])  # `(中央社訊息服務…)…署於104年6月1日…舉行`: a mark too
     lead = lines[at] if at is not None else None
     # a reporter's own mark on the lead (`【記者蕭國華/台北】蔡英文總統…`, `【新南瀛記者黃鐘毅報導】`): the report, whatever its
     # verb (`登場`, `率領…參與升旗`: no activity word)
@@ -1859,6 +1883,8 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         # the organ held the meeting in the lead's first words; a `祝大家…` later in it is whom the leader addressed
         return True
+    if organ_day and lead is not None and not _first_person_lead(lead[:200]):
+        return True  # a school, firm or agency held the event on the lead's day: the report of it (ORGAN_DAY_LEAD_RE)
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     if (
         lead is not None
@@ -1931,6 +1957,9 @@ NEWS_SPEAKER_RE = re.compile(
     # a verb of speech glued to the name (`縣長徐榛蔚提到`: read as 徐榛蔚提, session 50 left it) and the matter
     # addressed (`會上鎮黨委書記章某對…提出要求`)
     r"提到|提及|期许|期勉|感谢|呼吁|对(?=[^，。；\n]{1,30}?(?:提出|作出|进行|表示|强调|要求|讲话))|"
+    # a head's words to the graduates (`校長李承嘉鼓勵全校…畢業同學`, `…勗勉海巡同仁`) and who presided in person (`典禮由署長
+    # 王崇儀親自主持`): campus and agency items, this round's fresh pages
+    r"勉励|鼓励|勗勉|勖勉|亲自(?=主持|出席|颁|致)|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
     r"|今早|今晨|昨早|昨晨"  # `特首李家超今早（1月21日）出席…`
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
@@ -1999,7 +2028,7 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
     r"^(?:会上|会议上|会中)|"  # `會上鎮黨委書記章某對…`: where the officer spoke, no part of the office
-    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会)?由(?=\S{2})"
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会|典礼|仪式|活动)?由(?=\S{2})"
 )
 # The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council
 # answers, never who briefed (session 47's held-out page took 李强).
@@ -2110,12 +2139,34 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
                 reading = False  # no later clause says anyone spoke: the first one named, unless he is silent
             elif spoke > _clause_start(zone, m.end()) + SPOKE_CLAUSES_CHARS:
                 reading = False
+    if first is None and (addr := _address_by_name_first(zone)) is not None:
+        return addr  # `…王如哲校長致詞恭賀畢業生`: the head named before the office and said to address the event
     if first is not None and not _speaks(text, first[0]):
         # the first one named (a guest list's ranking leader, a chair) says nothing the item reports: the officer it
         # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`), else a participant it names
         # who does (`市领导杨军、李同道…看望代表。…杨军指出，`)
         return _speaking_officer(text, named) or _speaking_participant(text, zone) or first
     return first or _speaking_participant(text, zone) or (None, None)
+
+
+# A head named before the office and said to address the event (`王如哲校長致詞恭賀畢業生`, `李某董事長在大會上作總結講話`):
+# a campus's, company's or agency's own item names its head so, with no office before him (this round's fresh campus page
+# had no speaker). Read only when no officer is named office first; the office words are those a name test passes before
+# (NAME_FIRST_OFFICE_RE's reasoning) and the heads such items report.
+NAME_OFFICE_ADDRESS_RE = re.compile(
+    rf"(?:^|[，。；！？\n])(?P<name>[{HAN}]{{2,3}})(?P<office>副?(?:校长|院长|董事长|总经理|总裁|行长|会长|理事长|署长|总统))"
+    r"(?:在[^，。；！？\n]{0,20}?)?(?:致辞|致词|讲话|发表[^，。；！？\n]{0,8}?讲话|作[^，。；！？\n]{0,8}?讲话)"
+)
+ADDRESS_GATE = ("致辞", "致词", "讲话")
+
+
+def _address_by_name_first(zone: str) -> tuple[str, str] | None:
+    if not any(w in zone for w in ADDRESS_GATE):
+        return None
+    for m in NAME_OFFICE_ADDRESS_RE.finditer(zone):
+        if is_byline_name(m.group("name")) and m.group("name")[-1] not in ORGAN_HEAD_CHARS:
+            return m.group("name"), m.group("office")
+    return None
 
 
 # A participant the item reports speaking at a clause's start (`杨军指出，`, `胡志强表示，`, `刘卫忠在讲话中要求，`): the
@@ -3210,6 +3261,15 @@ HEADLINE_VERB_RE = re.compile(
 ANON_TAIL_RE = re.compile(rf"(?:{OFFICE_KW})\s*{ANON_NAME}\s*$")  # a byline's redacted name after its office
 
 
+# A writer's or photographer's credit over an item (`撰文/校友總會楊某秘書長`, `文/…`, `圖/…`): the one who wrote it up or
+# took the pictures, never the speaker (this round's fresh campus page took the alumni secretary for the office).
+# Slashes only: a `作者:` label names the speaker of a speech page (docs/columns.md); a colon line is no byline anyway.
+CREDIT_LINE_RE = re.compile(
+    r"^\s*(?:撰文|撰稿|文字|文|图|图文|采写|采访|记者|通讯员|编辑|责编|审核|审稿|供稿|摄影|摄像)\s*/"
+)
+CREDIT_REACH = 8  # the credit word and its slash open the line
+
+
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
     """`区委副书记、区长  孙俨玲`, `市长何宁卡`, `上海市市长 龚 正`, `市长：王勇`, `州长 多杰`,
     `自治区主席艾尔肯·吐尼亚孜`, `南昌市人民政府市长`."""
@@ -3227,6 +3287,8 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
             line = re.sub(r"\s*[）)]\s*$", "", line)  # `（2017年1月15日在…会议上 代省长 刘国中）` cut at its dateline
         if len(line) > 40 or re.search(r"[，。：:；]", line) or find_date(line):
             continue
+        if "/" in line[:CREDIT_REACH] and CREDIT_LINE_RE.match(line):
+            continue  # `撰文/校友總會楊某秘書長`: who wrote the item up, never its speaker
         offices = list(OFFICE_KW_RE.finditer(line))
         if not offices:
             continue

@@ -386,6 +386,9 @@ NOT_NAME_CHARS = set(
 )
 
 
+COUNTED_PEOPLE_RE = re.compile(r"[一二三四五六七八九十两几数多]+[位名个]")
+
+
 def is_byline_name(s: str) -> bool:
     """A name right after an office in a byline (`州长 多杰`, `代州长 刀文`, `自治区主席 嘎玛泽登`).
 
@@ -397,6 +400,10 @@ def is_byline_name(s: str) -> bool:
         return True
     if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or any(c in NOT_NAME_CHARS for c in s) or s in DOC_WORDS_NOT_NAMES:
         return False
+    if COUNTED_PEOPLE_RE.match(s):
+        return (
+            False  # `…林某校長三位嘉賓到校祝賀`: a count of the guests just listed, no name (this round's fresh page)
+        )
     tag = word_tags().get(s)
     return tag is None or tag.startswith("nr")
 

@@ -1,0 +1,80 @@
+"""Speakers a careful reader finds and the extractor missed (session 54's fresh pages, twelfth round)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.extract_text import is_byline_name
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
+
+
+# ---------------------------------------------------------------- a campus's, a firm's or an agency's news item
+
+
+@pytest.mark.parametrize(
+    ("lead", "name", "office"),
+    [
+        # a university's item: the organiser, its day, the event held; the head named office first
+        (
+            "臺東大學6月1日上午在該校綜合體育館舉辦畢業典禮,校長陳建宏特別為每位畢業生親筆書寫祝福卡片,"
+            "希望這份溫暖能成為畢業生們展翅高飛的支持力量。陳建宏表示,每個名字背後都是父母對孩子最虔誠的期望。",
+            "陈建宏",
+            "校长",
+        ),
+        # a background clause before the organiser, and the head's words to the graduates (`鼓勵`)
+        (
+            "受疫情警戒影響,臺北大學19日透過線上直播舉辦109學年度畢業典禮,校長李承嘉鼓勵全校2601位畢業同學,"
+            "面對未來要全力以赴,隨時廣泛學習。",
+            "李承嘉",
+            "校长",
+        ),
+        # a wire service's stamp, a ROC year, and who presided in person
+        (
+            "(中央社訊息服務20150601 11:55:37)行政院海岸巡防署於104年6月1日上午10時假所屬海岸巡防總局中正堂舉行"
+            "總局長布達交接暨宣誓典禮,典禮由署長王崇儀親自主持。",
+            "王崇仪",
+            "署长",
+        ),
+    ],
+)
+def test_a_lead_dated_after_its_organiser_is_news_and_names_the_head(lead, name, office):
+    raw = (
+        f"{lead}\n"
+        "典禮在莊嚴的國歌聲中開始,與會師生共同回顧了一年來的成績,並對畢業生的未來寄予厚望。\n"
+        "典禮在熱烈的掌聲中圓滿結束,畢業生與師長合影留念,場面溫馨感人。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == (name, office)
+
+
+def test_a_writers_credit_is_no_byline_and_a_head_named_first_addresses_the_event():
+    raw = (
+        "撰文/校友總會楊裕貿秘書長\n"
+        "母校109級畢業典禮於5月30日上午舉行。典禮以「力行近仁」為主題,期勉畢業學子勇敢追求人生目標,承擔大任。\n"
+        "今年因受到疫情影響,典禮簡單而隆重。王如哲校長致詞恭賀畢業生學習有成,期許同學應大膽築夢並且勇於追求圓夢。\n"
+        "校友總會賴清標理事長、簡嘉助常務理事、潮州高中林榮洲校長三位嘉賓到校祝賀。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("王如哲", "校长")
+
+
+@pytest.mark.parametrize("count", ["三位嘉宾", "两名代表", "几位同志"])
+def test_a_count_of_people_is_no_name(count):
+    assert not is_byline_name(count)
+
+
+def test_a_first_person_opening_on_its_schools_day_is_no_news():
+    raw = (
+        "我们学校9月1日上午在体育馆隆重举办开学典礼,我代表学校向新同学表示热烈的欢迎!\n"
+        "同学们,新的学期开始了,希望大家珍惜时光,刻苦学习,全面发展,不辜负老师和家长的期望。\n"
+        "我们要牢记校训,立志成才,为学校争光,为祖国的繁荣富强贡献自己的力量。\n"
+    )
+    assert _fields(raw)["doc_type"] != "新闻报道"
