@@ -3141,6 +3141,11 @@ SAR_DEPARTMENT_RE = re.compile(r"(?:政务|财政|律政)司$")
 LEVEL_CHARS = "省市区县州旗盟镇乡"
 
 
+# A school's or a firm's party branch before its secretary (`党总支书记在…开学典礼上的讲话`): an organ, never a name (党 is
+# a surname, so `党总支` passed is_name and the page's speaker was `党总支`, office 书记: this round's fresh school page)
+PARTY_BRANCH_ORGANS = ("总支", "支部", "党组")
+
+
 def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     """Split what precedes an office word: a place (长城区), a name (龚正), an organ (组织) or 'X'."""
     pre = pre.strip()
@@ -3167,7 +3172,7 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
         return None, organ + office, False
     if (
         ORG_PREFIX_RE.search(pre)
-        or pre.endswith(("部", "委", "局", "办", "厅"))
+        or pre.endswith(("部", "委", "局", "办", "厅", *PARTY_BRANCH_ORGANS))
         or (len(pre) <= 2 and not is_name(pre))
     ):
         return None, pre + office, False
@@ -3176,7 +3181,22 @@ def _split_office(pre: str, office: str) -> tuple[str | None, str, bool]:
     return None, office, False
 
 
-OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:—─-"  # `——國家主席`: a dash before the office
+OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:—─-↑↓▲△"  # `——國家主席`: a dash before the office; a caption's arrow
+# The name of a school, hospital, firm or association before its own head's office (`國家電力投資集團有限公司董事長、黨組
+# 書記`, `市四醫院院黨委書記、院長`, `臺北大學校長`): the body is no part of the office, as a place is none of a government
+# office (3 of this round's 22 fresh dev pages kept it). Greedy to the last such word before the office; the body's own
+# one-character short form before its party organ (`院黨委`, `校黨委`) goes with it. Government bodies (局, 厅, 委员会)
+# are not listed: `民政事務局局長` is the office as HK names it.
+INSTITUTION_WORD_RE = re.compile(
+    r"(?:大学|学院|学校|中学|小学|医院|有限公司|股份公司|公司|集团|协会|学会|商会|总会|基金会|研究院|研究所)"
+    r"(?:[院校](?=党|团委|纪委))?"
+)
+# the heads' offices that name their body's kind themselves (a 校长 heads a school, a 董事长 a firm); a bare 主席 or 主任 says
+# nothing without its body (`青石商會主席`, `管委会主任`) and keeps it
+INSTITUTION_HEAD_RE = re.compile(
+    r"(?:党委|党总支|党支部|党组)?(?:常务|执行)?副?(?:书记|校长|院长|董事长|总经理|总裁|行长|会长|理事长|所长)(?:[、，]|$)"
+)
+INSTITUTION_NAME_MAX = 32  # `上海交通大学医学院附属瑞金医院`: a body's full name; a longer run is a sentence
 COUNTRY_BEFORE_OFFICE_RE = re.compile(r"^(?:中国大陆|大陆|中国)(?=国家主席|国家副主席|国务院|总理|副总理)")
 # A lead's bracketed mark or the tail of one before the office (`〔記者蔡某／苗栗報導〕總統`, `楊強）中國國務院總理`: the
 # office run started inside the reporter's bracket): no part of the office (this round's wire and LTN pages)
@@ -3234,7 +3254,19 @@ def _strip_jurisdiction(office: str) -> str:
     office = re.sub(rf"^[{HAN}]{{1,6}}?([镇乡])(?:人民政府|政府|公所)?(?=(?:代理|代)?\1长$)", "", office)
     if len(office) <= PLACE_HEAD_MAX and office.endswith("长") and not OFFICE_KW_RE.fullmatch(office):
         office = PLACE_HEAD_RE.sub("", office)
-    return office
+    return _strip_institution(office)
+
+
+def _strip_institution(office: str) -> str:
+    """`國家電力投資集團有限公司董事長` -> 董事長: the last school, hospital, firm or association word (INSTITUTION_WORD_RE)
+    before an office that names its body's kind itself (INSTITUTION_HEAD_RE)."""
+    first = office.find("、")
+    end = min(INSTITUTION_NAME_MAX, first if first >= 0 else len(office))
+    cut = 0
+    for m in INSTITUTION_WORD_RE.finditer(office, 0, end):
+        if INSTITUTION_HEAD_RE.match(office, m.end()):
+            cut = m.end()
+    return office[cut:] if cut else office
 
 
 PLACE_HEAD_MAX = 12  # `彰化縣鹿港鎮公所鎮長`: a place, its office and the head; a longer run is no such office

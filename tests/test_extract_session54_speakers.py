@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.extract import extract_fields
+from tasks.extract import _strip_jurisdiction, _title_speaker, extract_fields
 from tasks.extract_text import is_byline_name
 from tasks.normalize import normalize_text
 
@@ -78,3 +78,41 @@ def test_a_first_person_opening_on_its_schools_day_is_no_news():
         "我们要牢记校训,立志成才,为学校争光,为祖国的繁荣富强贡献自己的力量。\n"
     )
     assert _fields(raw)["doc_type"] != "新闻报道"
+
+
+# ---------------------------------------------------------------- a body's name before its head's office
+
+
+@pytest.mark.parametrize(
+    ("office", "want"),
+    [
+        ("国家电力投资集团有限公司董事长、党组书记", "董事长、党组书记"),
+        ("市四医院院党委书记、院长", "党委书记、院长"),
+        ("↑台北大学校长", "校长"),
+        ("中国化学会理事长", "理事长"),
+        ("集团董事长", "董事长"),
+        ("上海交通大学医学院附属瑞金医院院长", "院长"),
+        # a bare 主席 or 主任 keeps its body: it says nothing without it
+        ("青石商会主席", "青石商会主席"),
+        ("大学校长办公室主任", "大学校长办公室主任"),
+        # government bodies are the office as named (HK's bureaux)
+        ("民政事务局局长", "民政事务局局长"),
+    ],
+)
+def test_a_schools_firms_or_associations_name_is_no_part_of_its_heads_office(office, want):
+    assert _strip_jurisdiction(office) == want
+
+
+def test_a_hospital_heads_byline_keeps_the_office_without_the_hospital():
+    raw = (
+        "喜迎国庆中秋佳节致辞\n市四医院院党委书记、院长  夏大\n亲爱的医院全体干职工及病友:\n"
+        "秋风送爽,丹桂飘香。值此,我谨代表医院党政班子向努力工作、辛勤付出的全院干职工致以节日的问候和崇高的敬意!\n"
+        "在已过去的九个月里,我院全院干职工紧密团结、立足岗位、无私奉献,医院院容院貌全面提升。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("夏大", "党委书记、院长")
+
+
+@pytest.mark.parametrize("branch", ["党总支", "党支部"])
+def test_a_party_branch_before_its_secretary_is_an_organ_not_a_name(branch):
+    assert _title_speaker(f"{branch}书记在2026年春季学期开学典礼上的讲话")[:2] == (None, f"{branch}书记")
