@@ -3208,6 +3208,7 @@ OFFICE_MARK_PREFIX_RE = re.compile(
 # (`常务副县长`, `代理市长`)
 PLACE_HEAD_RE = re.compile(rf"^[{HAN}]{{2,5}}?(?:[县市镇乡]公所)?(?<![副代务理])(?=[县市镇乡]长$)")
 CAPTION_WORDS_RE = re.compile(r"^(?:图为|图中为|图中|上图为|下图为|这是|左起|右起)")
+HANDOVER_RE = re.compile(r"^(?:以下|下面)(?:是|为)")
 
 
 def _strip_jurisdiction(office: str) -> str:
@@ -3223,6 +3224,9 @@ def _strip_jurisdiction(office: str) -> str:
     ):
         office = OFFICE_MARK_PREFIX_RE.sub("", office)
     office = CAPTION_WORDS_RE.sub("", office.strip(" 、").lstrip(OFFICE_LEAD_PUNCT))
+    # a press release's hand-over cut at its date by the header (`以下是行政長官李家超` | `11月28日就…發表的聲明:`): read
+    # as a byline whose office began with `以下是` (this round's fresh HK page)
+    office = HANDOVER_RE.sub("", office)
     # a country named before a national office (`大陆国家主席`, `中国大陆国家主席`, `中国国务院总理`: Taiwanese and
     # foreign news copies)
     office = COUNTRY_BEFORE_OFFICE_RE.sub("", office)
@@ -3345,6 +3349,11 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
         if ANON_RE.match(tail.strip()):
             # `县委书记 XXX`, `县委常委、县政府负责人xxx`: the name redacted, the office kept (session 52's fresh pages)
             return None, _strip_jurisdiction(office_part.replace(" ", "")), i
+        if GENRE_TAIL_RE.match(tail):
+            # `吳鳴會長短言`, `107學年度開業典禮校長祝福`: a forum's or a campus page's heading, name (or occasion), office
+            # and its genre word — the genre was read as the name (`短言`, `祝福`)
+            g_name, g_office, _ = _split_office(office_part[: last.start()], office_part[last.start() :])
+            return g_name, _strip_jurisdiction(g_office.replace(" ", "")), i
         m = NAME_TAIL_RE.match(tail)
         name = None
         if m:
@@ -3477,7 +3486,8 @@ _GREETING_WORDS = "贺辞|贺词|献词|祝词|祝辞"
 PRESS_LEAD_RE = re.compile(
     rf"(?:以下|下面)(?:为|是)(?P<office>[^，。；：:！？\s]{{0,20}}?{OFFICE_KW})[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)"
     # up to 120 characters to the kind: `…今日(十一月十一日)下午聯同律政司司長…就…作出的決定會見傳媒的答問內容` (HK's answers)
-    rf"(?=今|昨|于|在|出席|就|向|为|发表|联同|[（(]|\d)[^。；！？\n]{{0,120}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|答问|{_GREETING_WORDS})"
+    # …and a statement read to the press (`以下是行政長官李家超11月28日就《香港國安法》…發表的聲明:`: this round's HK page)
+    rf"(?=今|昨|于|在|出席|就|向|为|发表|联同|[（(]|\d)[^。；！？\n]{{0,120}}?(?:致辞|致词|讲话|演讲|演说|发言|谈话|答问|声明|{_GREETING_WORDS})"
     r"(?:的?全文|内容|\s*[:：])"
 )
 KEYNOTE_LEAD_RE = re.compile(
@@ -3776,7 +3786,8 @@ TITLE_ABOUT_RE = re.compile(
 # 试点项目工作时的讲话`, `县长2015年全县经济工作会议讲话`: session 51's fresh pages and session 50's left-alone list).
 TITLE_OFFICE_LEAD_RE = re.compile(
     rf"^(?P<pre>[^在，。]{{0,12}}?)(?P<office>{OFFICE_KW})(?:同志)?(?P<rest>[^，。；：:]{{2,60}}?)(?:上|时|中)?的?(?:重要)?"
-    r"(?:讲话|讲话稿|讲话提纲|致辞|致词|演讲|发言|表态发言)$"
+    # …and the full text so named (`蘇慧貞校長108級畢業典禮致詞全文`: a university's own page, this round's fresh pages)
+    r"(?:讲话|讲话稿|讲话提纲|致辞|致词|演讲|发言|表态发言)(?:全文)?$"
 )
 # the office's own meeting, which it attends as an audience (`乡镇党委书记座谈会上的讲话`, `村党组织书记培训班讲话`): no
 # speaker's office
@@ -3819,6 +3830,8 @@ STUDIED_SPEECH_RE = re.compile(r"^(?:重要|系列|最新|近期|一系列)+$|�
 # the office's own and read by TITLE_OFFICE_LEAD_RE's kin, not here.
 EVENT_OFFICE_TITLE_RE = re.compile(
     rf"^(?:(?:19|20)\d{{2}}年)?(?P<event>[^在，。的：:\s]{{1,12}}?(?:会|典礼|仪式|式|节|活动|开学|毕业))"
+    # …the event's `上的` before the office (`2023年医院职工大会上的院长讲话`: a doc site's heading, this round's pages)
+    r"(?:上的)?"
     rf"(?P<office>(?:代理|代|常务|执行)?副?(?:{OFFICE_KW}))(?:同志)?的?(?:讲话|讲话稿|讲话提纲|致辞|致词|发言)$"
 )
 
@@ -3827,6 +3840,25 @@ def _occasion_named(pre: str, rest: str) -> bool:
     """A name before the office of a title led so (`窦某校长新学期开学致辞`: a school's, a firm's, a collection's
     title names the speaker by name and office and the occasion without 在), never a studied speech's."""
     return bool(pre) and _plausible_name(pre, False) and not STUDIED_SPEECH_RE.search(rest)
+
+
+HEADING_END_RE = re.compile(DOC_END + r"$")
+# A heading's genre word after its office (`…會長短言`, `…校長祝福`, `…董事長寄語`): what the office wrote or said, never
+# a name (BYLINE_DOC_WORD_RE's words mark a title and are skipped there)
+GENRE_TAIL_RE = re.compile(r"^\s*(?:短言|寄语|祝福|感言|赠言|贺词|献词|祝词)\s*$")
+
+
+def _heading_speaker(head: Sequence[str], title: str) -> tuple[str | None, str | None]:
+    """(name, office) a speech heading among the head's first HEADLINE_LINES lines names, other than the title's line
+    (which named none): a 范文 site repeats the speech under its own heading, and one of the two may name the office."""
+    for line in head[:HEADLINE_LINES]:
+        x = line.strip()
+        if not x or x == title or title in x or not HEADING_END_RE.search(x):
+            continue
+        name, office, anon = _title_speaker(x)
+        if office is not None and not anon:
+            return name, office
+    return None, None
 
 
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
@@ -5096,6 +5128,10 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = office or _quote_headline_office(title or ptitle, quoted)
     if name is None and not anon and res_title is None and (actor := _headline_actor(title or ptitle, text)):
         name, office = actor[0], office or actor[1]  # `天津代市长戴相龙第一次主持市政府常务会议`
+    if office is None and name is None and not anon and not news and res_title is None and title:
+        # a doc site's heading above the speech's own title names the office the title leaves out (`2023年医院职工大会上的
+        # 院长讲话` over `在医院职工代表大会上的讲话`)
+        name, office = _heading_speaker(head, title)
     if office is None and not news and res_title is None:
         office = _self_named_office(text)  # `大会选举我担任X市人民政府市长`: an inaugural speech's own office
     out["speaker_name"] = name

@@ -116,3 +116,50 @@ def test_a_hospital_heads_byline_keeps_the_office_without_the_hospital():
 @pytest.mark.parametrize("branch", ["党总支", "党支部"])
 def test_a_party_branch_before_its_secretary_is_an_organ_not_a_name(branch):
     assert _title_speaker(f"{branch}书记在2026年春季学期开学典礼上的讲话")[:2] == (None, f"{branch}书记")
+
+
+# ---------------------------------------------------------------- headings and leads that name the speaker
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("苏慧贞校长108级毕业典礼致词全文", ("苏慧贞", "校长")),  # a university's page: the full text so named
+        ("2023年医院职工大会上的院长讲话", (None, "院长")),  # a doc site's heading: the event's 上的 before the office
+    ],
+)
+def test_a_title_names_the_office_after_its_occasion(title, want):
+    assert _title_speaker(title)[:2] == want
+
+
+def test_a_heading_above_the_speech_title_names_the_office():
+    raw = (
+        "2023年医院职工大会上的院长讲话\n在医院职工代表大会上的讲话\n各位职工代表、同志们:\n"
+        "我院第六届职工代表大会第二次会议在全体代表和工作人员的共同努力下,已圆满完成各项议程。\n"
+        "下面,我代表医院行政再讲几点意见。一、凝聚共识,共识是团结奋斗的动力。\n"
+    )
+    f = _fields(raw)
+    assert f["title"] == "在医院职工代表大会上的讲话"
+    assert f["speaker_title"] == "院长"
+
+
+@pytest.mark.parametrize(("heading", "name"), [("吴鸣会长短言", "吴鸣"), ("李华会长寄语", "李华")])
+def test_a_forum_heading_names_the_writer_before_the_office_and_its_genre(heading, name):
+    raw = (
+        f"北极星195566 发表于 2023-5-2 22:44\n\n{heading}\n\n"
+        "会员们大家好:今天我想和大家说说心里话,我当会长有十来年了,其中经历了很多事情,在大家的支持下我们扩大了协会面积,"
+        "加固维修了泳池。今年到了换届选举的时候了,由于我的任期已满,我主动退出会长竞选,坚决支持换届选举工作。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == (name, "会长")
+
+
+def test_a_press_release_hands_over_to_a_statement():
+    raw = (
+        "行政長官李家超發表聲明指,於11月27日收到中央人民政府發出的函件,要求行政長官就有關情況向中央政府提交報告。\n"
+        "以下是行政長官李家超11月28日就《香港國安法》向中央人民政府提交報告發表的聲明:\n"
+        "我昨天收到中央人民政府按《香港國安法》第11條發出的函件,要求行政長官提交報告。我就此召開了委員會的會議。\n"
+        "現在,我以香港特區行政長官的身分作出聲明。維護國家主權、安全和發展利益是「一國兩制」方針的最高原則。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("李家超", "行政长官")
