@@ -3196,6 +3196,12 @@ INSTITUTION_WORD_RE = re.compile(
 INSTITUTION_HEAD_RE = re.compile(
     r"(?:党委|党总支|党支部|党组)?(?:常务|执行)?副?(?:书记|校长|院长|董事长|总经理|总裁|行长|会长|理事长|所长)(?:[、，]|$)"
 )
+# A task force's role after the standing office (`黨委書記、第四次黨代會籌備工作領導小組組長`, `县委书记、县扶贫开发领导小组
+# 组长`, `区长、区防汛抗旱指挥部总指挥`): the group is convened for one task and its head is the office's holder already; a
+# careful reader gives the office (this round's fresh school page kept the role). Only after another office (`、`).
+TASK_FORCE_ROLE_RE = re.compile(
+    r"(?<=.)、[^、]{2,30}?(?:领导小组|工作小组|工作组|筹备组|指挥部)(?:常务)?副?(?:组长|总指挥|指挥长)$"
+)
 INSTITUTION_NAME_MAX = 32  # `上海交通大学医学院附属瑞金医院`: a body's full name; a longer run is a sentence
 COUNTRY_BEFORE_OFFICE_RE = re.compile(r"^(?:中国大陆|大陆|中国)(?=国家主席|国家副主席|国务院|总理|副总理)")
 # A lead's bracketed mark or the tail of one before the office (`〔記者蔡某／苗栗報導〕總統`, `楊強）中國國務院總理`: the
@@ -3258,7 +3264,7 @@ def _strip_jurisdiction(office: str) -> str:
     office = re.sub(rf"^[{HAN}]{{1,6}}?([镇乡])(?:人民政府|政府|公所)?(?=(?:代理|代)?\1长$)", "", office)
     if len(office) <= PLACE_HEAD_MAX and office.endswith("长") and not OFFICE_KW_RE.fullmatch(office):
         office = PLACE_HEAD_RE.sub("", office)
-    return _strip_institution(office)
+    return TASK_FORCE_ROLE_RE.sub("", _strip_institution(office))
 
 
 def _strip_institution(office: str) -> str:

@@ -163,3 +163,33 @@ def test_a_press_release_hands_over_to_a_statement():
     )
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"]) == ("李家超", "行政长官")
+
+
+# ---------------------------------------------------------------- a task force's role after the office
+
+
+@pytest.mark.parametrize(
+    ("office", "want"),
+    [
+        ("党委书记、第四次党代会筹备工作领导小组组长", "党委书记"),
+        ("县委书记、县扶贫开发领导小组组长", "县委书记"),
+        ("区长、区防汛抗旱指挥部总指挥", "区长"),
+        # two standing offices stay, and a group's head alone is the only office given
+        ("党组书记、主任", "党组书记、主任"),
+        ("市委副书记、市人大常委会主任", "市委副书记、市人大常委会主任"),
+        ("领导小组组长", "领导小组组长"),
+    ],
+)
+def test_a_task_forces_role_after_the_standing_office_is_no_part_of_it(office, want):
+    assert _strip_jurisdiction(office) == want
+
+
+def test_a_news_items_secretary_keeps_the_office_without_the_task_force():
+    raw = (
+        "3月12日上午,學校召開黨委全委會,黨委書記、第四次黨代會籌備工作領導小組組長張偉作講話,會議由校黨委副書記"
+        "張殿臣主持,會議審議通過了黨代會有關事項。\n"
+        "張偉指出,開好學校第四次黨代會對加強學校建設具有積極的推動作用,全校上下要群策群力、同心同德。\n"
+        "張殿臣強調,各工作小組要按照有關分工和工作要求,扎實細致地做好各項工作。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("张伟", "党委书记")
