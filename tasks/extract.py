@@ -4163,6 +4163,27 @@ def _own_sar(url: str | None, title: str, text: str) -> str | None:
     return None
 
 
+def _titled_within(region: str | None, sar: str, title: str) -> bool:
+    """Whether `region` is a division inside `sar` (台湾省台东县 in 台湾省) whose own name the title holds."""
+    if not region or not region.startswith(sar) or region == sar:
+        return False
+    own = region[len(sar) :]
+    names = (own, own[:-1]) if len(own) >= 3 else (own,)
+    # a venue's (`2020年01月01日于台北市` read as the title) is no page's own
+    return any(title[i - 1 : i] not in VENUE_BEFORE for n in names for i in _finds_all(title, n))
+
+
+VENUE_BEFORE = frozenset("于在赴至到")
+
+
+def _finds_all(text: str, sub: str) -> Iterator[int]:
+    """Every start of `sub` in `text`."""
+    i = text.find(sub)
+    while i >= 0:
+        yield i
+        i = text.find(sub, i + 1)
+
+
 # The organ a government portal's disclosure table names as the page's publisher (`发布机构: | 沂水县沙沟镇 |`,
 # `发文机关：平江县人民政府`): the page's own jurisdiction, often named nowhere else. A township's work report named
 # only 沙沟镇, which four counties have, and was left with no region (session 47's fresh pages); normalize removes the
@@ -5282,7 +5303,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         # fixes the level; a 市 may be a prefecture or a county-level city, so it says none (LEVEL_OF_KIND_ALONE)
         out["admin_level"] = LEVEL_OF_KIND_ALONE.get(kind or "")
     out["region_mentions"] = rr.mentions
-    if kind != "national" and (sar := _own_sar(url, title_zone, text)) and (divs := regions.lookup(sar)):
+    if (
+        kind != "national"
+        and (sar := _own_sar(url, title_zone, text))
+        and (divs := regions.lookup(sar))
+        # a county or city of its own that the title names inside it stays (`臺東縣第19屆卑南鄉長宣誓…` on a township's
+        # .gov.tw site was 台湾省 and province: session 54's fresh pages); a dateline's city (`于台北市`) does not
+        and not _titled_within(out["region"], divs[0].full_name, title_zone)
+    ):
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     flags.update(rr.flags)
     out["flags"] = dict(sorted(flags.items()))

@@ -17,7 +17,7 @@ import itertools
 import operator
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
@@ -743,15 +743,27 @@ def find_places_in(text: str, start: int, end: int, positions: bool = True) -> l
     scan, they agree until a whole-text hit runs past the slice's end; only the slice's start (a name cut by it, a
     count before it) and end (a name cut by it) are scanned again.
     positions=False: the hits read from the whole text's scan keep its positions (the same objects, not a shifted
-    copy of each: a speech's body has hundreds of hits) — for a reader of their names only (resolve_region).
+    copy of each: a speech's body has hundreds of hits), and the few the slice's own scan reads are shifted to the
+    whole text's positions too — for a reader of their names and of the text around them in the whole text
+    (resolve_region reads a hit's own organ there: the body's first hits were read at their slice's positions, so a
+    body opening `嘉義縣長翁章梁…` was looked up at the text's start).
     """
     sub = text[start:end]
     end = start + len(sub)
     full = find_places(text)
     at = {h.start: i for i, h in enumerate(full) if start <= h.start < end}
     out: list[PlaceHit] = []
+
+    def own(hits: Iterable[PlaceHit]) -> Iterable[PlaceHit]:
+        """The slice's own hits, at the positions the caller reads."""
+        return (
+            hits
+            if positions
+            else (PlaceHit(h.start + start, h.end + start, h.surface, h.key, h.is_alias) for h in hits)
+        )
+
     for h in _scan_places(sub):
-        out.append(h)
+        out.extend(own((h,)))
         j = at.get(start + h.start)
         if j is None or full[j].key != h.key:
             continue
@@ -759,7 +771,7 @@ def find_places_in(text: str, start: int, end: int, positions: bool = True) -> l
             if f.start >= end:
                 return out
             if f.end > end:  # cut by the slice's end: the slice may hold a shorter name here
-                out.extend(_scan_places(sub, f.start - start))
+                out.extend(own(_scan_places(sub, f.start - start)))
                 return out
             out.append(PlaceHit(f.start - start, f.end - start, f.surface, f.key, f.is_alias) if positions else f)
         return out
@@ -1175,10 +1187,19 @@ MAINLAND_ON_TAIWAN = (
     "台湾问题",
 )
 MAINLAND_ON_TAIWAN_CHARS = 3000  # the body's opening these are looked for in, with the title and head
+# Two of the markers are also read across other words: 对台 in `针对台南市政府…`, `面对台风`, `绝对台阶`, 台办 in
+# `平台办理`, `舞台办`; there they say nothing about the mainland (a Taiwanese 市长's report, `針對台南市政府近半年來的施政
+# 成果`, lost 台南市: session 54's fresh pages). `反对台独` keeps its 对台.
+MAINLAND_ON_TAIWAN_RE = re.compile(
+    "|".join(
+        {"对台": "(?<![针面绝相应])对台", "台办": "(?<![平舞站柜讲])台办"}.get(w, re.escape(w))
+        for w in MAINLAND_ON_TAIWAN
+    )
+)
 
 
 def _mainland_on_taiwan(text: str) -> bool:
-    return any(w in text for w in MAINLAND_ON_TAIWAN)
+    return MAINLAND_ON_TAIWAN_RE.search(text) is not None
 
 
 # A place followed by its own congress, committee or plenum (`土默特左旗第十八届人民代表大会第三次会议在…开幕`,
@@ -1207,6 +1228,12 @@ OWN_ORGAN_CHARS = 120  # the body's opening sentence or two, where the page says
 def _own_organ_at(text: str, end: int) -> bool:
     """Whether `text` names an organ of the place that ends at `end` right there (OWN_ORGAN_RE)."""
     return OWN_ORGAN_RE.match(text, end, end + 8) is not None
+
+
+# A Taiwanese county's or city's head named by its name (`嘉義縣長翁章梁上任滿3周年`, `台南市長賴清德`): Taiwan's press writes
+# the office so, and in the opening it says whose page it is as the county's own organ does (an untitled ntdtv item on
+# 嘉義縣's head had no region: session 54's fresh pages). Not `…县长期`, `…市长远`.
+OWN_HEAD_RE = re.compile(r"长(?![期远久效])")
 
 
 LEVEL_OF_KIND = {
@@ -1285,6 +1312,7 @@ def resolve_region(
     mentions: dict[tuple, list[str]] = {}
     strong: set[tuple] = set()  # named in the title or head
     own_organ: set[tuple] = set()  # named with its own organ in the title, head or opening (锡盟安监局)
+    own_head: set[tuple] = set()  # named with its head's office in the title, head or opening (嘉義縣長翁章梁)
     code_support: dict[str, float] = {}
     name_support: dict[str, float] = {}
     town_score: dict[str, float] = {}  # township names (大梁庄乡, 海宴镇) by weight, for a township's own document
@@ -1325,6 +1353,8 @@ def resolve_region(
                     strong.add(k)
                 if h.start < organ_end and _own_organ_at(src, h.end):
                     own_organ.add(k)
+                elif h.start < organ_end and dv.province == "台湾省" and OWN_HEAD_RE.match(src, h.end):
+                    own_head.add(k)
                 for anc in (dv.province, dv.city):
                     if anc:
                         name_support[anc] = name_support.get(anc, 0.0) + w
@@ -1358,7 +1388,9 @@ def resolve_region(
             rooted[k] = extra
     told = None
     for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY]:
-        if (k in strong or (k in own_organ and cand[k].level != PROVINCE)) and cand[k].province == "台湾省":
+        if (k in strong or ((k in own_organ or k in own_head) and cand[k].level != PROVINCE)) and cand[
+            k
+        ].province == "台湾省":
             # a Taiwanese city or county named with its own organ in the opening (`台南市議會第4屆第6次定期會今天上午開幕`,
             # `嘉義縣政府`: an untitled udn item, session 53's fresh pages) is the page's own, as a headline's is
             if told is None:

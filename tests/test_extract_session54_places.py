@@ -1,0 +1,72 @@
+"""Session 54's fresh real pages (helper h8): places and levels of Taiwanese county and city pages. Every test failed on
+the code before its commit."""
+
+from __future__ import annotations
+
+from tasks import extract as E
+from tasks import extract_regions as R
+from tasks.normalize import normalize_text
+
+
+def _page(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return E.extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+# ------------------------------------------------------------------ Taiwanese counties and cities
+
+
+# pchome's copy of a 台南 news item (session 54's fresh pages): `針對台南市政府…` holds 对台, read as the mainland's
+# words on Taiwan, and the city its title names was dropped.
+TAINAN = (
+    "台南市長賴清德施政報告\n"
+    "【記者林孟勳/南市報導】台南市議會第二屆第五次定期大會昨天開議,台南市長賴清德率領台南市政府一級主管向台南市議會與"
+    "全體台南市民提出施政總報告。\n"
+    " 針對台南市政府近半年來的施政成果,台南市長賴清德分為八項說明。分別為一、中央地方通力合作,城市建設大步向前。\n"
+)
+
+
+def test_a_marker_read_across_words_is_no_mainland_page():
+    assert not any(R._mainland_on_taiwan(t) for t in ("针对台南市政府", "面对台风", "平台办理"))
+    assert all(R._mainland_on_taiwan(t) for t in ("做好对台工作", "反对台独", "国台办", "台胞台企"))
+    assert (_page(TAINAN)["region"], _page(TAINAN)["admin_level"]) == ("台湾省台南市", "prefecture")
+
+
+# ntdtv's item on 嘉義縣's head (session 54's fresh pages): untitled by a place, its opening names the county by its
+# head's office only (`嘉義縣長翁章梁`), which Taiwan's press writes for the county's own.
+CHIAYI = (
+    "就職滿3周年演說 翁章梁:農工大縣已在實現\n"
+    "【新唐人亞太台 2021 年 12 月 28 日訊】嘉義縣長翁章梁上任滿3周年,今天(28日)在創新學院舉辦年終演說會,他以「農工大縣、"
+    "正在實現」為主題,說明這3年來各項施政目標的進展,帶領嘉義縣逐步實現「農工大縣」目標。\n"
+    "翁章梁表示,農業是嘉義縣的根,也是世界關注的產業。\n"
+)
+
+
+def test_a_taiwanese_county_named_by_its_heads_office_in_the_opening_is_the_pages_own():
+    got = _page(CHIAYI)
+    assert (got["region"], got["admin_level"]) == ("台湾省嘉义县", "county")
+
+
+def test_a_county_head_named_further_down_is_still_a_passing_mention():
+    text = "台湾同胞踊跃参加两岸交流活动。" * 10 + "据报道，嘉义县长翁章梁当天也出席活动。"
+    assert (E.extract_fields(text)["region"] or "") != "台湾省嘉义县"
+
+
+# beinan.gov.tw, a township's site (session 54's fresh pages): the .gov.tw site made the page 台湾省's, over the county
+# its title names.
+BEINAN = (
+    "臺東縣第19屆卑南鄉長宣誓暨交接及第22屆村長就職典禮\n"
+    "臺東縣第19屆卑南鄉長宣誓暨交接及第22屆村長就職典禮,於本月25日上午9點假卑南鄉公所3樓大禮堂舉行,臺東縣政府派任財經"
+    "發展處副處長葉正鶴及臺東縣稅務局副局長廖俊智為主持人及監誓人,邀請地方人士觀禮參與。\n"
+)
+
+
+def test_a_county_the_title_names_stays_within_the_sars_own_site():
+    got = _page(BEINAN, url="https://beinan.gov.tw/news/1")
+    assert (got["region"], got["admin_level"]) == ("台湾省台东县", "county")
+
+
+def test_a_datelines_city_is_no_sar_pages_own():
+    assert not E._titled_within("台湾省台北市", "台湾省", "2020年01月01日于台北市")
+    assert E._titled_within("台湾省台东县", "台湾省", "台东县第19届卑南乡长宣誓")
+    assert not E._titled_within("台湾省", "台湾省", "台湾省政府")
