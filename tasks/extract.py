@@ -4340,6 +4340,16 @@ def _kind_hint(
         office_kind = next((kind for key, kind in PARTY_KIND_OF_OFFICE if key in st), None)
     if office_kind is None and (om := ORGAN_OFFICE_RE.search(st)):
         office_kind = ORGAN_KIND.get(om.group("k"), om.group("k"))
+    if (
+        office_kind
+        and KIND_RANK.get(office_kind, 0) >= 2
+        and (lower := next((kind for key, kind in PARTY_KIND_OF_OFFICE if key in st), None))
+        and KIND_RANK.get(lower, 3) < KIND_RANK[office_kind]
+    ):
+        # a city's office held with a county's committee (`衡阳市人民政府副市长、衡东县委书记` at the oath of 衡东县's new head):
+        # the lower committee is the one the holder runs, as PARTY_KIND_OF_OFFICE reads `市委常委、县委书记` (the county's
+        # news went to 衡阳市 at prefecture level: session 54's fresh pages)
+        office_kind = lower
     if office_kind and KIND_RANK.get(office_kind, 0) >= 2 and regions.guest_visit(text):
         # `全市农业农村工作观摩团来我县观摩。市政协副主席…参加观摩`: the office read is the visiting delegation's
         office_kind = None

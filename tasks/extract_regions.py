@@ -610,6 +610,8 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         break
                     if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
                         continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
+                    if end - i == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
+                        continue  # 任县委书记, 任县长: appointed to (任) a county's office, not 任县 (河北邢台)
                     if (
                         surface in CONJUNCTION_COUNTIES
                         and i
@@ -664,6 +666,10 @@ CLOSING_MARKS = frozenset("》」』”）)")
 # `县委副书记、代县长叶青`: 代 before an office is `acting`; 代县 + 长 reads as 代县长, never 代县 (session 49's fresh
 # pages: a 庆元县 news item went to 山西省忻州市代县)
 ACTING = frozenset("代")
+# `在…财政弱县任县委书记`: 任 (to serve as) before a county's office; 任县 was read (a 围场 page's only other county, which
+# took it from its region: session 54's fresh pages). 任县's own committee writes `中共任县县委`.
+APPOINTED = frozenset("任")
+APPOINTED_OFFICES = ("长", "委书记", "委副书记", "委常委")
 CONJUNCTION_COUNTIES = frozenset(["和县"])
 # Between two organs 和县 is `and county`: an organ's last character before it, a county organ's first words after it
 # (`县人民法院和县人民检察院`: a 紫阳县 page went to 安徽 和县, this round's fresh pages). 和县's own pages write
@@ -1276,8 +1282,22 @@ def _unsupported_alias(
     )
 
 
+# An autonomous county's or banner's name before its peoples (围场满族蒙古族自治县 -> 围场, 环江毛南族自治县 -> 环江):
+# the short form its own pages write (`我是一个土生土长的围场人`; the gazetteer has no alias for it, so a county named
+# once in full and then so went below the two mentions a county needs: session 54's fresh pages).
+# the peoples an autonomous county is named after (a regex alternation: backtracking takes 土家 where 土 is cut)
+ETHNIC_NAMES = (
+    "满|蒙古|回|藏|维吾尔|苗|彝|壮|布依|朝鲜|侗|瑶|白|土家|哈尼|哈萨克|傣|黎|傈僳|佤|畲|拉祜|水|东乡|纳西|景颇|柯尔克孜|土|"
+    "达斡尔|仫佬|羌|布朗|撒拉|毛南|仡佬|锡伯|阿昌|普米|塔吉克|怒|乌孜别克|俄罗斯|鄂温克|德昂|保安|裕固|京|塔塔尔|独龙|鄂伦春|赫哲|门巴|珞巴|基诺"
+)
+AUTONOMOUS_ROOT_RE = re.compile(rf"^(?P<root>[\u4e00-\u9fff]{{2,4}}?)(?:(?:{ETHNIC_NAMES})族)+自治[县旗]$")
+
+
 def _county_root(name: str) -> str | None:
-    """The county's name without its suffix (海盐县 -> 海盐), or None where it would be one character."""
+    """The county's name without its suffix (海盐县 -> 海盐; 围场满族蒙古族自治县 -> 围场), or None where it would be one
+    character."""
+    if name.endswith(("自治县", "自治旗")) and (m := AUTONOMOUS_ROOT_RE.match(name)):
+        return m.group("root")
     root = name[:-1] if name.endswith(COUNTY_ROOT_SUFFIXES) else None
     return root if root and len(root) >= COUNTY_ROOT_MIN_CHARS else None
 

@@ -1,5 +1,6 @@
-"""Session 54's fresh real pages (helper h8): places and levels of Taiwanese county and city pages. Every test failed on
-the code before its commit."""
+"""Session 54's fresh real pages (helper h8): places and levels of Taiwanese county and city pages, a county page whose
+officer also holds a city's office, and an autonomous county named by its short form. Every test failed on the code
+before its commit."""
 
 from __future__ import annotations
 
@@ -70,3 +71,53 @@ def test_a_datelines_city_is_no_sar_pages_own():
     assert not E._titled_within("台湾省台北市", "台湾省", "2020年01月01日于台北市")
     assert E._titled_within("台湾省台东县", "台湾省", "台东县第19届卑南乡长宣誓")
     assert not E._titled_within("台湾省", "台湾省", "台湾省政府")
+
+
+# ------------------------------------------------------------------ a county's officer holding a city's office
+
+
+# hengdong.gov.cn's oath news (session 54's fresh pages): the county's secretary is also a vice mayor of 衡阳市; his
+# office read first (副市长) made the page a 市 kind and it went to the city.
+HENGDONG = (
+    "【两会进行时】蒋崇华当选县长 向宪法宣誓就职\n"
+    "来源:衡东县融媒体中心      发布时间:2022-03-24\n"
+    "3月24日上午,武家山政府会务中心,在雄壮的国歌声之后,新当选的衡东县人民政府县长蒋崇华向宪法庄重宣誓。衡阳市人民政府副"
+    "市长、衡东县委书记陈礼洋、县人大常委会主任任中元、县政协主席段忠贤等本次大会执行主席站立监誓。县委副书记伍松主持宣誓"
+    "仪式。\n"
+    "铿锵有力的宣誓,是一份沉甸甸的责任,也是面向全县人民许下的一份庄严承诺。\n"
+)
+
+
+def test_a_citys_office_held_with_a_countys_committee_is_the_countys():
+    assert E._kind_hint("副市长、衡东县委书记", None, None, "") == "县"
+    assert E._kind_hint("市委常委、副市长", None, None, "") == "市"
+    got = _page(HENGDONG)
+    assert (got["region"], got["admin_level"]) == ("湖南省衡阳市衡东县", "county")
+
+
+# ------------------------------------------------------------------ an autonomous county's short form
+
+
+# ppdoc's excerpt of a 围场 secretary's article (session 54's fresh pages): the county named once in full, then `围场人`;
+# `任县委书记` (to serve as the county's secretary) was read as 任县.
+WEICHANG = (
+    "论文部分内容阅读\n"
+    "围场满族蒙古族自治县位于我省最北部的坝上山区,曾是国家级贫困县,有37个乡镇、312个村、50万人口。这里山川秀美,民风淳朴。"
+    "我是一个土生土长的围场人,对家乡有着深厚的感情。在自己家乡这样一个面积大、人口多的农业大县、工业小县、财政弱县任县委书记,"
+    "深感压力大、责任重。作为一把手,能否尽快带领全县人民脱贫致富,取决于对全县总体情况的把握程度。\n"
+)
+
+
+def test_an_autonomous_countys_short_form_is_its_root():
+    assert [R._county_root(n) for n in ("围场满族蒙古族自治县", "莫力达瓦达斡尔族自治旗", "海盐县")] == [
+        "围场",
+        "莫力达瓦",
+        "海盐",
+    ]
+    got = _page(WEICHANG)
+    assert (got["region"], got["admin_level"]) == ("河北省承德市围场满族蒙古族自治县", "county")
+
+
+def test_serving_as_a_countys_secretary_names_no_county():
+    assert [h.surface for h in R.find_places("财政弱县任县委书记，深感压力大")] == []
+    assert [h.surface for h in R.find_places("河北任县县委书记")] == ["河北", "任县"]
