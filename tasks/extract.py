@@ -4019,6 +4019,10 @@ _ISSUER = (
 MINISTRY_SITE_RE = re.compile(rf"(?:中华人民共和国)?(?P<organ>{MINISTRY})(?:官网|网站|门户网站|政府网站)?")
 BARE_MINISTRY_OFFICE_RE = re.compile(r"(?:党组书记、)?(?:常务)?副?(?:部长|主任|署长|行长)")
 NATIONAL_ISSUER_TITLE_RE = re.compile(rf"^{_ISSUER}(?:[\s、]*{_ISSUER}){{0,5}}\s*关于")
+# A central organ's own news (`工业和信息化部召开干部大会传达学习全国“两会”精神`, `商务部党组召开…`): the organ that acts in
+# the headline is the page's, whose body names no place (a ministry's meeting news had no region nor level: session
+# 54's fresh pages). Only the acts of an organ's own meetings and papers: `…部长到某省调研` is the province's news.
+NATIONAL_ORGAN_ACTS_TITLE_RE = re.compile(rf"^{_ISSUER}(?:党组|党委|机关)?(?:召开|举行|举办|传达|部署|印发|发布)")
 # The CPC congress a report is made to (`中国共产党第十五次全国代表大会`, `党的第十一次全国代表大会`).
 CPC_CONGRESS_RE = re.compile(r"(?:中国共产党|党的)第([一二三四五六七八九十]{1,3})次全国代表大会")
 # A party committee reporting to its congress: `我代表第十九届中央委员会向大会作报告`,
@@ -4284,7 +4288,11 @@ def _kind_hint(
         and not regions.find_places(speaker_title)
     ):
         return "national"  # `蓝佛安部长在全国财政工作会议上的讲话`: an office of no place at a national conference
-    if title and (NATIONAL_ISSUER_TITLE_RE.match(title) or NATIONAL_STATE_TITLE_RE.match(title)):
+    if title and (
+        NATIONAL_ISSUER_TITLE_RE.match(title)
+        or NATIONAL_STATE_TITLE_RE.match(title)
+        or NATIONAL_ORGAN_ACTS_TITLE_RE.match(title)
+    ):
         return "national"  # `中共中央 国务院关于…的意见`: its body's places (黑龙江、吉林) are no jurisdiction
     if (
         speaker_name

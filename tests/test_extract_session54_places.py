@@ -121,3 +121,25 @@ def test_an_autonomous_countys_short_form_is_its_root():
 def test_serving_as_a_countys_secretary_names_no_county():
     assert [h.surface for h in R.find_places("财政弱县任县委书记，深感压力大")] == []
     assert [h.surface for h in R.find_places("河北任县县委书记")] == ["河北", "任县"]
+
+
+# ------------------------------------------------------------------ a central organ's own news
+
+
+# srtc.org.cn's copy of a ministry's news (session 54's fresh pages): the ministry acts in the headline, its body
+# names no place and no office the level tables know (`部党组书记、部长苗圩同志`): no region, no level.
+MIIT = (
+    "当前位置:首页--媒体报道\n"
+    "工业和信息化部召开干部大会传达学习全国“两会”精神\n"
+    "    2020年5月29日,工业和信息化部召开干部大会,工业和信息化部党组书记、部长苗圩同志传达全国“两会”精神,并代表部党组"
+    "提出贯彻落实具体要求。\n"
+    "    苗圩同志重点传达了习近平总书记“两会”期间四次下团组的重要讲话精神,从八个方面传达政府工作报告主要精神。部机关各"
+    "司局、各单位要组织干部职工,紧密联系工作实际,深刻学习领会“两会”精神。\n"
+)
+
+
+def test_a_central_organs_own_news_is_national():
+    got = _page(MIIT)
+    assert (got["region"], got["admin_level"]) == ("全国", "national")
+    assert E.NATIONAL_ORGAN_ACTS_TITLE_RE.match("商务部党组召开理论学习中心组学习会")
+    assert not E.NATIONAL_ORGAN_ACTS_TITLE_RE.match("工业和信息化部部长苗圩到广东调研")
