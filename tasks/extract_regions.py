@@ -1406,6 +1406,9 @@ def resolve_region(
             # 002, 陈仓区, went to 西安市新城区) nor list a common word as a place
             score[k] += ROOT_WEIGHT
             rooted[k] = extra
+    # a Taiwanese county or city named anywhere (`澎湖日報…`), kept or not: a township named alone is then no mainland
+    # one that happens to share its name (Taiwan's 白沙鄉 went to 贵州's 普安县白沙乡, session 54's fresh pages)
+    taiwan_named = any(dv.province == "台湾省" and dv.level != PROVINCE for dv in cand.values())
     told = None
     for k in [k for k, dv in cand.items() if dv.province in OWN_DOCUMENT_ONLY]:
         if (k in strong or ((k in own_organ or k in own_head) and cand[k].level != PROVINCE)) and cand[
@@ -1421,7 +1424,7 @@ def resolve_region(
             continue
         del cand[k]  # a body mention of 台湾/香港/澳门 is never the jurisdiction, nor Taiwan on a mainland page
         del score[k]
-    if kind_hint == "镇" and town_score and (town := _township(gz, town_score, score, cand)):
+    if kind_hint == "镇" and town_score and (town := _township(gz, town_score, score, cand, not taiwan_named)):
         return RegionResult(*town, sorted({m for ms in mentions.values() for m in ms}), flags)
 
     def no_region(named: list[str]) -> RegionResult:
@@ -1610,10 +1613,14 @@ def _towns_county(gz: Gazetteer, town_score: dict[str, float]) -> Division | Non
 
 
 def _town_county(
-    gz: Gazetteer, town_score: dict[str, float], score: dict[tuple, float], cand: dict[tuple, Division]
+    gz: Gazetteer,
+    town_score: dict[str, float],
+    score: dict[tuple, float],
+    cand: dict[tuple, Division],
+    alone: bool = True,
 ) -> tuple[str, Division] | None:
-    """The township named most and its county, when the document's other places (or the township's name alone) tell
-    which county; else None."""
+    """The township named most and its county, when the document's other places (or, where `alone`, the township's
+    name alone) tell which county; else None."""
     town = max(town_score, key=lambda t: (town_score[t], t))
     support: dict[str, float] = {}
     for c in gz.towns.get(town, []):
@@ -1624,6 +1631,8 @@ def _town_county(
     if not support:
         return None
     top = max(support.values())
+    if top == 0 and not alone:
+        return None
     best = [c for c, v in support.items() if v == top]
     if len(best) != 1:
         return None
@@ -1631,13 +1640,17 @@ def _town_county(
 
 
 def _township(
-    gz: Gazetteer, town_score: dict[str, float], score: dict[tuple, float], cand: dict[tuple, Division]
+    gz: Gazetteer,
+    town_score: dict[str, float],
+    score: dict[tuple, float],
+    cand: dict[tuple, Division],
+    alone: bool = True,
 ) -> tuple[str, str | None, str] | None:
     """(region, code, level) of a township's own document (镇党委书记, 全镇 counts): the township named most, under
     the county the document's other places support (a township name several counties share needs one of them, or
     its city or province, named; else None). Its code is its county's (the table has no township codes). The pool
     of a 镇 kind held no township, so these documents had no region (`童市镇党委工作会`, `海宴镇委书记`: session 46)."""
-    if (found := _town_county(gz, town_score, score, cand)) is None:
+    if (found := _town_county(gz, town_score, score, cand, alone)) is None:
         return None
     town, d = found
     return d.full_name + town, d.code, TOWNSHIP

@@ -143,3 +143,25 @@ def test_a_central_organs_own_news_is_national():
     assert (got["region"], got["admin_level"]) == ("全国", "national")
     assert E.NATIONAL_ORGAN_ACTS_TITLE_RE.match("商务部党组召开理论学习中心组学习会")
     assert not E.NATIONAL_ORGAN_ACTS_TITLE_RE.match("工业和信息化部部长苗圩到广东调研")
+
+
+# ------------------------------------------------------------------ a Taiwanese township sharing a mainland name
+
+
+# penghudaily's post on 白沙鄉's new head (session 54's fresh pages): the table has no Taiwanese townships, and the
+# one mainland 白沙乡 (贵州 普安县) was taken for it by its name alone, on a page that names 澎湖 throughout.
+BAISHA = (
+    "澎湖日報提供澎湖每日在地新聞、時事專欄評論、縣政新聞、專題報導、旅遊動態報導、夾報、印刷服務等!\n"
+    "白沙鄉長宣誓就職\n"
+    "強調所會和諧 宋萬富:做懂得溝通鄉長\n"
+    "【記者鄭家瑜報導】白沙鄉公所昨25日下午2時舉辦「鄉長宣示就職交接暨村長就任典禮」,卸任鄉長莊美李未出席,由公所代表將"
+    "印信交接給新鄉長宋萬富,宋則強調任內會將達成所會和諧。\n"
+    "鄉長宋萬富致詞時,表示將會秉持著這份初衷致力推動鄉政,促進和諧團結的白沙鄉,任內絕不辜負鄉親的期盼,全力為白沙鄉打拼。\n"
+)
+
+
+def test_a_township_named_alone_on_a_taiwanese_page_is_no_mainland_one():
+    got = _page(BAISHA)
+    assert got["region"] is None and got["admin_level"] == "township"
+    mainland = "海宴镇党委书记在全镇干部大会上的讲话\n同志们：今天我们召开全镇干部大会，海宴镇要加快发展，全镇上下要团结一心。\n"
+    assert E.extract_fields(mainland)["region"] == "广东省江门市台山市海宴镇"
