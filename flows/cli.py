@@ -40,7 +40,8 @@ UVICORN_BIND_FAILED = 3  # uvicorn's exit code when the port is taken (Prefect t
 PORT_RETRIES = 5
 # The temporary server's app: Prefect's create_app, built with the cyclic collector off (flows/server_app.py): the
 # server's CPU until it answers 4.76 -> 3.92 s (medians of 4 alternated starts, bench/server_start.py, load ~19),
-# a start the flow waits for
+# a start the flow waits for; without Prefect's own full collection, and its routes prepared in a thread, not
+# during the client's first request
 SERVER_APP_FACTORY = "flows.server_app:create_app"
 
 
