@@ -10,7 +10,8 @@ times: the server's CPU until it answers, 4.76 -> 3.92 s (medians of 4 alternate
 0.4-0.9 s; Python 3.11, load ~19, `bench/server_start.py`). The survivors are then frozen (`gc.freeze`: later
 collections, during the run's requests, skip them) and the collector is turned back on.
 
-Prefect's own full collection in `create_api_app(final=True)` (the temporary server's setting) is skipped where
+Prefect's settings are hashed once while it builds (`_settings_hashed_once`). Prefect's own full collection in
+`create_api_app(final=True)` (the temporary server's setting) is skipped where
 FastAPI keeps the included routers (>= 0.137, the pinned version): `final` then only runs that collection, which
 walked the ~280 k objects to free 6.6 k (0.29-0.37 CPU-s, RSS 182 -> 182 MB, load ~25-30), on the critical path.
 
@@ -18,7 +19,8 @@ FastAPI (>= 0.137) builds each included router's route state (dependants, a pyda
 when a request is first matched against it; Prefect's admin router comes after 28 others, so the client's first
 request (`GET /api/admin/version`) built 183 routes' state: 0.45 CPU-s of a 0.46 CPU-s request, then ~10 ms a
 request (load ~25). The routes are matched once against a path none serves in a thread started as the app is
-built, beside the server's start-up and the CLI's own work after /health. The app, its routes and its
+built, beside the server's start-up and the CLI's own work after /health, and SQLAlchemy's mappers configured
+(else done by the first ORM query, a request the flow waits for). The app, its routes and its
 database are Prefect's, unchanged.
 """
 
@@ -44,14 +46,32 @@ def create_app() -> Any:
     try:
         from prefect.server.api import server
 
-        with _without_final_collection(server):
+        with _without_final_collection(server), _settings_hashed_once():
             app = server.create_app()
         gc.freeze()
     finally:
         if enabled:
             gc.enable()
-    threading.Thread(target=warm_routes, args=(app,), name=WARM_UP_THREAD, daemon=True).start()
+    threading.Thread(target=warm_up, args=(app,), name=WARM_UP_THREAD, daemon=True).start()
     return app
+
+
+def warm_up(app: Any) -> None:
+    """What the run's first requests would otherwise build, in the order they need it: the routes' state (the
+    client's first request), then SQLAlchemy's mappers (configured at the first ORM query: 0.14 CPU-s, load ~35).
+    The collector stays off meanwhile (what it builds survives) and what it built is frozen."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        warm_routes(app)
+        with contextlib.suppress(Exception):  # only a head start: the first query configures what is left
+            from sqlalchemy.orm import configure_mappers
+
+            configure_mappers()
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @contextlib.contextmanager
@@ -69,10 +89,32 @@ def _without_final_collection(server: Any) -> Iterator[None]:
         os.environ["PREFECT__SERVER_FINAL"] = final
 
 
+@contextlib.contextmanager
+def _settings_hashed_once() -> Iterator[None]:
+    """Prefect's `Settings.hash_key` computed once per settings object while the app is built: `create_app` and
+    `create_api_app` each key their app cache on the current settings' hash, a dump of every setting (recursively,
+    each level dumped again): 0.105-0.116 CPU-s a call (load ~25-30), twice on the server's start for one object."""
+    from prefect.settings import Settings
+
+    original = Settings.hash_key
+    memo: dict[int, tuple[Any, str]] = {}
+
+    def hash_key(self: Any) -> str:
+        hit = memo.get(id(self))
+        if hit is None or hit[0] is not self:
+            hit = memo[id(self)] = (self, original(self))
+        return hit[1]
+
+    Settings.hash_key = hash_key  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Settings.hash_key = original  # type: ignore[method-assign]
+
+
 def warm_routes(app: Any) -> int:
     """Match every route of `app` (mounted apps' too) against `WARM_UP_PATH`, so FastAPI builds each included
-    router's route state now rather than during the first request that reaches it. Returns the routes matched.
-    The collector stays off meanwhile (the state survives) and what it built is frozen."""
+    router's route state now rather than during the first request that reaches it. Returns the routes matched."""
     from starlette.routing import Mount
 
     scope = {"type": "http", "method": "GET", "path": WARM_UP_PATH, "root_path": "", "headers": [], "query_string": b""}
@@ -87,12 +129,4 @@ def warm_routes(app: Any) -> int:
                 n += walk(route.app.router.routes)
         return n
 
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        matched = walk(app.router.routes)
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-    return matched
+    return walk(app.router.routes)

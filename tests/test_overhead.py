@@ -568,10 +568,22 @@ import gc, sys
 from flows import server_app
 
 assert "prefect.server.api.server" not in sys.modules
+from prefect.settings import Settings
+
+hashed = []  # Prefect's settings hashed (a dump of every setting) while the app is built
+_hash = Settings.hash_key
+Settings.hash_key = lambda self: hashed.append(id(self)) or _hash(self)
+import threading
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper
+
+configured = []  # where SQLAlchemy configures the ORM's mappers (else at the first query, in a request)
+event.listen(Mapper, "before_configured", lambda: configured.append(threading.current_thread().name))
 collections = []
 gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
 app = server_app.create_app()
 during = list(collections)
+assert len(hashed) == 1, hashed  # create_app's and create_api_app's cache keys: one settings object, hashed once
 import asyncio, os, threading
 import fastapi.routing
 import httpx
@@ -585,6 +597,7 @@ for t in threading.enumerate():  # the routes' state, built beside the server's 
 assert gc.isenabled()
 assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()  # Prefect's server objects, frozen
 assert during == [], during  # no collection while it was built: not even Prefect's own full one
+assert configured == ["jianghua-route-warm-up"], configured
 built = []
 make = fastapi.routing._EffectiveRouteContext.from_api_route
 fastapi.routing._EffectiveRouteContext.from_api_route = lambda *a, **k: built.append(1) or make(*a, **k)
