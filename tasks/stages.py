@@ -303,7 +303,9 @@ STAGES: dict[str, Stage] = {
             hints="tasks.stages:earlier_artifacts",
             memory_kind="tasks.stages:annotate_kind",
             memory_kind_growth=(("incremental", INCREMENTAL_ANNOTATE_MB),),
-            warm_with=("extract", "annotate"),
+            # extract only: an incremental annotate call that annotates nothing (an old shard whose canonicals only
+            # shrank) no longer imports extraction's modules, so a worker that ran one holds none of its tables
+            warm_with=("extract",),
         ),
         Stage(
             "export",

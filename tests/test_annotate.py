@@ -173,3 +173,41 @@ def test_the_flow_knows_an_annotate_step_that_copies_an_earlier_artifact(tmp_pat
     assert stages.annotate_kind(other, params) == ""
     assert stages.annotate_kind(later, {"top_k": 10, "earlier": [str(tmp_path / "nowhere")]}) == ""
     assert stages.annotate_kind(later, {"top_k": 10}) == ""
+
+
+_SHRUNK_CALL = """
+import json, sys
+from tasks.annotate import annotate_shard
+stats = annotate_shard(json.loads(sys.argv[1]), sys.argv[2], 10, earlier=[sys.argv[3]])
+print(json.dumps({"stats": stats, "modules": sorted(m for m in sys.modules if m.startswith("tasks.extract"))}))
+"""
+
+
+def test_an_old_shard_whose_canonicals_only_shrank_copies_its_rows_without_extraction(tmp_path):
+    """A nightly run's old shard that lost a canonical (a longer new copy elsewhere took it) annotates nothing: it
+    imports none of extraction's modules (~0.5 CPU-s in a worker that never ran extract, plus ~0.45 of tables for a
+    document annotated, session 53), links each table none of whose rows left, writes the others as a cold run does."""
+    import subprocess
+    import sys
+
+    inputs, ids = _export_inputs(tmp_path)
+    earlier = Path(inputs["annotate"])  # every document canonical
+    for lost, folder in (({}, "same"), ({ids[1]: ids[0]}, "shrunk")):
+        later = {k: v for k, v in inputs.items() if k != "annotate"}
+        later["dedupe"] = _assignments(tmp_path / f"{folder}.parquet", ids, lost)
+        run = subprocess.run(
+            [sys.executable, "-c", _SHRUNK_CALL, json.dumps(later), str(tmp_path / folder), str(earlier)],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+        got = json.loads(run.stdout.splitlines()[-1])
+        assert got["modules"] == [] and got["stats"]["reused_docs"] == len(ids) - len(lost), folder
+        cold = annotate_shard(later, str(tmp_path / f"{folder}-cold"), 10)
+        assert artifact_bytes(tmp_path / folder) == artifact_bytes(tmp_path / f"{folder}-cold"), folder
+        assert got["stats"]["digests"] == cold["digests"]
+        for name in schema.EXTRACT_TABLES:
+            kept = not (set(lost) & _doc_ids(earlier, name))
+            assert os.path.samefile(tmp_path / folder / f"{name}.parquet", earlier / f"{name}.parquet") == kept, name
+    assert any(ids[1] in _doc_ids(earlier, name) for name in schema.EXTRACT_TABLES)  # some table lost rows

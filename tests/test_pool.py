@@ -983,10 +983,11 @@ def test_a_call_preferring_a_warm_worker_waits_for_it_only_so_long(workers, tmp_
     assert ran == cold != warm
 
 
-def test_a_cold_annotate_call_prefers_workers_that_ran_extract_or_annotate():
+def test_a_cold_annotate_call_prefers_workers_that_ran_extract():
+    """Not those that ran annotate: an old shard's incremental call that annotates nothing loads no extraction."""
     from tasks.steps import preferred_workers
 
-    assert preferred_workers("annotate", "") == ["tasks.extract", "tasks.annotate"]
+    assert preferred_workers("annotate", "") == ["tasks.extract"]
     assert preferred_workers("annotate", "incremental") == []  # a re-run shard's call reads a handful of documents
     assert preferred_workers("export", "") == []
 
