@@ -2028,6 +2028,9 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
     r"^(?:会上|会议上|会中)|"  # `會上鎮黨委書記章某對…`: where the officer spoke, no part of the office
+    # a wire's dateline with its reporters in half-width brackets and no space before the office, the day in Chinese
+    # numerals (`中新社澳门十一月十六日电(黄某孙某)澳门特首`): session 54's held-out scoring kept it in the office
+    r"^[^()（）]{0,16}?[电電][(（][^()（）]{0,20}[)）]|"
     r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会|典礼|仪式|活动)?由(?=\S{2})"
 )
 # The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council

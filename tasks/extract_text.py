@@ -525,11 +525,20 @@ DOC_WORDS_NOT_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Prepositions that are also surnames (向, 于, 和 …): before an addressee word they open a phrase, not a name.
+PREPOSITION_SURNAMES = frozenset("向对为给把被从在与和同")
+# jieba's tags of the words such a phrase addresses (`向全体`, `向大家`, `对各位`, `为广大`, `向在座`, `同与会`): a common noun,
+# pronoun, adjective or verb. A given name jieba tags nr (`于文明`) or nz (`向大明`) is not one of them.
+ADDRESSEE_TAGS = frozenset({"n", "r", "a", "v", "vn"})
+
+
 def is_name(s: str) -> bool:
     """A plausible Chinese personal name: surname + 1-2 chars, or a transliterated name with '·'."""
     if "·" in s:
         return bool(re.fullmatch(rf"[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+", s))
     if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or s in DOC_WORDS_NOT_NAMES:
         return False
+    if len(s) == 3 and s[0] in PREPOSITION_SURNAMES and word_tags().get(s[1:]) in ADDRESSEE_TAGS:
+        return False  # `…区长向全体机关干部作动员`: the preposition and whom the officer addressed, no name
     sn = surnames()
     return s[0] in sn or (len(s) >= 3 and s[:2] in sn)
