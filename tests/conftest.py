@@ -17,10 +17,7 @@ os.environ.pop("PREFECT_API_URL", None)
 
 import pytest  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "data" / "samples"
-SEEDS = SAMPLES / "seeds"
-SHARED = REPO.parent / "shared" / "corpus"
+from tests.paths import REPO, SAMPLES, SEEDS, SHARED  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")

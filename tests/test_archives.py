@@ -15,7 +15,7 @@ import pytest
 
 from tasks import archives
 from tasks.ingest import MULTI_DOC_FACTOR, discover, doc_id_for, fingerprint, ingest_files
-from tests.conftest import SEEDS
+from tests.paths import SEEDS
 
 SEED_000 = (SEEDS / "000_fc7753713425c55d.txt").read_text(encoding="utf-8")
 SEED_004 = (SEEDS / "004_6b5c8583c107af7e.txt").read_text(encoding="utf-8")

@@ -26,8 +26,8 @@ from tasks.ingest import (
     plan_shards,
     unlayout_tables,
 )
-from tests.conftest import REPO, SEEDS
 from tests.fixtures.fuzz import _write_bomb, build_fuzz_folder, speech
+from tests.paths import REPO, SEEDS
 
 SEED_000 = (SEEDS / "000_fc7753713425c55d.txt").read_text(encoding="utf-8")
 SEED_004 = (SEEDS / "004_6b5c8583c107af7e.txt").read_text(encoding="utf-8")

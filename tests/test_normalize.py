@@ -24,7 +24,7 @@ from tasks.normalize import (
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "samples" / "seeds"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-from tests.conftest import SHARED  # noqa: E402  (../shared/corpus beside the repo; absent on a plain clone)
+from tests.paths import SHARED  # noqa: E402  (../shared/corpus beside the repo; absent on a plain clone)
 
 SEED_NAMES = sorted(p.name for p in SEEDS.glob("*.txt"))
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -1,7 +1,7 @@
 """The output contract: every column documented, and the docs page generated from the schemas."""
 
 from tasks.schema import SORT_KEYS, TABLES, columns_markdown
-from tests.conftest import REPO
+from tests.paths import REPO
 
 
 def test_every_column_has_a_description():

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from flows.cli import format_table, main
-from tests.conftest import REPO
+from tests.paths import REPO
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
