@@ -338,6 +338,7 @@ def run(
     warm: bool = True,
     size_mb: float | None = None,
     prefer: Sequence[str] = (),
+    prefer_short: bool = False,
 ) -> T:
     """Run fn(*args) in a worker process (inline in inline mode).
 
@@ -356,7 +357,10 @@ def run(
     it, was judged on +145 and took +383, to 1,053 MB (session 24). `size_mb`: the MB of input the call
     reads, when the caller knows it: its growth is also recorded per MB and a small call judged on that rate
     times its size (PER_MB, FIXED_GROWTH_MB). `prefer`: stage modules ("tasks.extract") whose resident tables
-    the call uses: it waits up to PREFER_WAIT_SECONDS for a worker that ran one of them (`_Gate.enter`)."""
+    the call uses: it waits up to PREFER_WAIT_SECONDS for a worker that ran one of them (`_Gate.enter`), and its
+    worker counts as one that did once it has run it. `prefer_short`: the call is short next to the set-up it would
+    pay on another worker (an old shard's annotate of a few documents): held even while other preferring calls wait
+    (a cold preferring call is held only when it is the only one: every worker will need the tables)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -364,7 +368,12 @@ def run(
     longest = _seconds.get(_runner(_call, (fn, *args)))
     call_id = next(_call_ids)
     trace("pool_call", id=call_id)
-    _gate.enter(priority, ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS, prefer=frozenset(prefer))
+    _gate.enter(
+        priority,
+        ahead=longest is not None and longest <= QUEUE_AHEAD_SECONDS,
+        prefer=frozenset(prefer),
+        short=prefer_short,
+    )
     try:
         return _run(fn, args, timeout, kind, call_id, warm, size_mb, frozenset(prefer))
     finally:
@@ -387,15 +396,18 @@ class _Gate:
         self.busy = 0
         self.waiting: list[tuple[tuple[int, ...], int]] = []  # heap of (negated priority, arrival)
         self.arrivals = itertools.count()
-        # ticket -> (modules it prefers, until when it may wait: None until it first waits for a warm worker)
-        self.prefer: dict[tuple[tuple[int, ...], int], tuple[frozenset[str], float | None]] = {}
+        # ticket -> (modules it prefers, until when it may wait: None until it first waits for a warm worker, whether
+        # it is a short call: `run`'s prefer_short)
+        self.prefer: dict[tuple[tuple[int, ...], int], tuple[frozenset[str], float | None, bool]] = {}
 
-    def enter(self, priority: tuple[int, ...], ahead: bool = False, prefer: frozenset[str] = frozenset()) -> None:
+    def enter(
+        self, priority: tuple[int, ...], ahead: bool = False, prefer: frozenset[str] = frozenset(), short: bool = False
+    ) -> None:
         ticket = (tuple(-p for p in priority), next(self.arrivals))
         with self.cond:
             heapq.heappush(self.waiting, ticket)
             if prefer:
-                self.prefer[ticket] = (prefer, None)
+                self.prefer[ticket] = (prefer, None, short)
             try:
                 while self.busy >= _workers * (1 + QUEUE_AHEAD if ahead else 1) or self._next() != ticket:
                     if _terminated:
@@ -417,21 +429,24 @@ class _Gate:
         """The waiting call that goes next: the first by priority and arrival, passing over a call held for a
         busy warm worker (`_prefer_held`) only while a worker that would not suit it waits on the executor's queue
         (a call let through then reaches that one; one let through while no worker waits there would reach the
-        first worker to finish its release, perhaps the warm one); otherwise none goes yet. With several such calls
-        waiting (a cold run's annotate shards) none is held: every worker will need the tables, and a cold worker
-        left idle would only wait to build them later."""
-        if len(self.prefer) != 1:
+        first worker to finish its release, perhaps the warm one); otherwise none goes yet. With several cold such
+        calls waiting (a cold run's annotate shards) none of them is held: every worker will need the tables, and a
+        cold worker left idle would only wait to build them later. Short ones (`run`'s prefer_short: a nightly
+        run's old shards with a few documents to annotate) are held however many wait: on a warm worker each is a
+        fraction of the set-up it would pay elsewhere."""
+        if not self.prefer:
             return self.waiting[0]
+        lone = sum(not short for _, _, short in self.prefer.values()) == 1
         now = time.monotonic()
         for ticket in sorted(self.waiting):
             held = self.prefer.get(ticket)
-            if held is None or (held[1] is not None and now >= held[1]):
+            if held is None or not (held[2] or lone) or (held[1] is not None and now >= held[1]):
                 return ticket
             state = _prefer_held(held[0])
             if state == "go":
                 return ticket
             if held[1] is None:  # its wait starts now, when it would go but for the preference
-                self.prefer[ticket] = (held[0], now + PREFER_WAIT_SECONDS)
+                self.prefer[ticket] = (held[0], now + PREFER_WAIT_SECONDS, held[2])
             if state == "hold":
                 return None
         return None
@@ -508,8 +523,9 @@ def _note(key: str, value: float) -> None:
 
 
 def _note_warm(pool: ProcessPoolExecutor, pid: int, ran: frozenset[str]) -> None:
-    """Remember which stage modules worker `pid` has run (`prefer`), forgetting workers that are gone."""
-    _warm[pid] = ran
+    """Remember which stage modules worker `pid` has run or built the tables of (`prefer`), forgetting workers that
+    are gone."""
+    _warm[pid] = ran | _warm.get(pid, frozenset())
     if len(_warm) > BOARD_SLOTS_PER_WORKER * _workers:
         alive = set(getattr(pool, "_processes", None) or {})
         for gone in [p for p in _warm if p not in alive]:
@@ -555,7 +571,7 @@ def _run(
         try:
             value, grew, repeat, seconds, pid, ran = _wait(pool, future, timeout)
             trace("pool_result", id=call_id)
-            _note_warm(pool, pid, ran)
+            _note_warm(pool, pid, ran | prefer)  # a call that prefers tables builds them where it runs
             key = memory_key + WARM if repeat else memory_key
             if grew is not None:
                 _note(key, grew)

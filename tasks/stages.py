@@ -133,6 +133,12 @@ class Stage:
     # that ran one of them (tasks.pool.run's `prefer`). A nightly run's new shard's annotate otherwise landed on the
     # worker that had not run its extract and paid ~1 CPU-s of set-up again (session 52, three runs of three).
     warm_with: tuple[str, ...] = ()
+    # "module:function"(inputs, params) -> bool: whether a call of a named memory kind (cheap, few documents) still
+    # builds the `warm_with` tables (annotate: an old shard's incremental call with a new canonical to annotate). Such
+    # a call prefers warm workers too, held even while others are (tasks.pool.run's `prefer_short`): at 20k six of
+    # thirteen old-shard calls annotated 1-3 documents and the first on the cold worker paid ~1 CPU-s of set-up
+    # for ~0.1 s of work (session 54).
+    warm_when: str = ""
 
     def __post_init__(self) -> None:
         if bool(self.plan) != bool(self.finish) or (self.plan and self.scope != "global"):
@@ -306,6 +312,7 @@ STAGES: dict[str, Stage] = {
             # extract only: an incremental annotate call that annotates nothing (an old shard whose canonicals only
             # shrank) no longer imports extraction's modules, so a worker that ran one holds none of its tables
             warm_with=("extract",),
+            warm_when="tasks.stages:annotate_builds",
         ),
         Stage(
             "export",
@@ -627,6 +634,41 @@ def annotate_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:
         if isinstance(made, dict) and made.get("sources") == sources:
             return "incremental"
     return ""
+
+
+def annotate_builds(inputs: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether an incremental annotate call has a canonical document to annotate: one of its part's canonical
+    documents that no earlier artifact of the same sources holds in its memo (`tasks.annotate._same_sources_memo`
+    copies the others). Only such a call imports extraction and builds its tables (~1 CPU-s on a worker that has
+    not: session 53); the others copy rows. Read in the flow: the part's two columns and those memos' doc ids
+    (a few ms a call; the flow does not import tasks.annotate, whose closure it would load)."""
+    import pyarrow.parquet as pq
+
+    try:
+        sources = {
+            "normalize": Path(inputs["normalize"]).name,
+            "extract": Path(inputs["extract"]).name,
+            "top_k": params.get("top_k"),
+        }
+        part = pq.ParquetFile(inputs["dedupe"]).read(columns=["doc_id", "is_canonical"])
+    except (KeyError, TypeError, OSError, ValueError):
+        return True  # unknown: as a cold call, it may build them
+    # in Python, not pyarrow.compute: its first call in the flow process costs ~0.35 CPU-s (5k +1 %, session 55)
+    wanted = [d for d, c in zip(part.column(0).to_pylist(), part.column(1).to_pylist(), strict=True) if c]
+    held: set[str] = set()
+    earlier = params.get("earlier")
+    for folder in sorted(earlier) if isinstance(earlier, list | tuple) else ():
+        try:
+            made = json.loads((Path(folder) / "_done.json").read_text(encoding="utf-8"))
+            if not isinstance(made, dict) or made.get("sources") != sources:
+                continue
+            memo = pq.ParquetFile(Path(folder) / "memo.parquet").read(columns=["doc_id", "digest"])
+        except (OSError, ValueError, TypeError):
+            continue
+        for doc_id, digest in zip(memo.column(0).to_pylist(), memo.column(1).to_pylist(), strict=True):
+            if digest and not digest.startswith("failed:"):
+                held.add(doc_id)
+    return any(d not in held for d in wanted)
 
 
 def reuse_kind(inputs: dict[str, Any], params: dict[str, Any]) -> str:

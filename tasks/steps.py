@@ -172,6 +172,9 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
         # a shard step's input size: its growth is judged in proportion (a night's new shard is small)
         size = input_mb(inputs) if job.shard else None
         prefer = preferred_workers(job.stage, kind)
+        short = not prefer and warm_when(job.stage, kind, inputs, params)
+        if short:  # a few documents to annotate: held for a warm worker even while other such calls wait
+            prefer = [STAGES[s].module for s in declared.warm_with]
         stats = pool.run(
             run_stage,
             declared.runner,
@@ -183,6 +186,7 @@ def run_step(job: Job, inputs: dict[str, Any], params: dict[str, Any]) -> dict[s
             kind=kind,
             size_mb=size,
             prefer=prefer,
+            prefer_short=short,
         )
     stats = {"key": job.key, "dir": job.dir, "computed_by": _flow_run_id(), **stats}
     stats["code_version"] = code_version(job.stage)  # which earlier artifacts a re-run shard may copy from
@@ -201,6 +205,13 @@ def preferred_workers(stage: str, kind: str) -> list[str]:
     kind) builds the tables of its stage's `warm_with` stages on first use, a worker holding them already skips
     that; a patching or incremental kind of call reads few documents and builds little."""
     return [] if kind else [STAGES[s].module for s in STAGES[stage].warm_with]
+
+
+def warm_when(stage: str, kind: str, inputs: dict[str, Any], params: dict[str, Any]) -> bool:
+    """Whether a call of a named (cheap) kind still builds its stage's `warm_with` tables (`Stage.warm_when`): it then
+    prefers warm workers as a short call (tasks.pool.run's `prefer_short`), not as a cold one."""
+    declared = STAGES[stage]
+    return bool(kind and declared.warm_with and declared.warm_when and resolve(declared.warm_when)(inputs, params))
 
 
 # ----------------------------------------------------------------------------- partitioned stages

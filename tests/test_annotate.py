@@ -175,6 +175,40 @@ def test_the_flow_knows_an_annotate_step_that_copies_an_earlier_artifact(tmp_pat
     assert stages.annotate_kind(later, {"top_k": 10}) == ""
 
 
+def test_the_flow_knows_which_incremental_annotate_calls_have_documents_to_annotate(tmp_path):
+    """stages.annotate_builds says whether an incremental call has a canonical document no earlier artifact of its
+    sources holds: exactly the calls that import extraction and build its tables (`_annotate_documents`). Only
+    those prefer the workers that ran extract (tasks.steps.warm_when; a nightly run's old shards with 1-3 new
+    canonicals paid ~1 CPU-s of set-up on the other worker, session 54)."""
+    from tasks import stages
+    from tasks.steps import preferred_workers, warm_when
+
+    inputs, ids = _export_inputs(tmp_path)
+    base = {k: v for k, v in inputs.items() if k != "annotate"}
+    first = tmp_path / "first"
+    made = annotate_shard(
+        {**base, "dedupe": _assignments(tmp_path / "a1.parquet", ids, {ids[1]: ids[0]})}, str(first), 10
+    )
+    (first / "_done.json").write_text(json.dumps({**made, "code_version": "v"}))
+    params = {"top_k": 10, "earlier": [str(first)]}
+    cases = {
+        "same": ({ids[1]: ids[0]}, False),
+        "shrunk": ({ids[1]: ids[0], ids[2]: ids[0]}, False),  # a canonical lost: rows copied, nothing annotated
+        "gained": ({ids[0]: ids[1]}, True),  # ids[1] canonical now, never annotated
+    }
+    for name, (joined, builds) in cases.items():
+        later = {**base, "dedupe": _assignments(tmp_path / f"{name}.parquet", ids, joined)}
+        assert stages.annotate_kind(later, params) == "incremental", name
+        assert stages.annotate_builds(later, params) is builds, name
+        assert warm_when("annotate", "incremental", later, params) is builds, name
+        got = annotate_shard(later, str(tmp_path / name), 10, earlier=[str(first)])
+        assert (got["reused_docs"] < got["docs"]) is builds, name  # what the call then does
+    assert stages.annotate_builds(later, {"top_k": 10, "earlier": []}) is True  # nothing to copy from
+    assert stages.annotate_builds(later, {**params, "top_k": 5}) is True  # an artifact of other sources
+    assert not warm_when("annotate", "", later, params)  # a cold call prefers as such (preferred_workers)
+    assert preferred_workers("annotate", "incremental") == [] and not warm_when("export", "patch", later, params)
+
+
 _SHRUNK_CALL = """
 import json, sys
 from tasks.annotate import annotate_shard

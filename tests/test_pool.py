@@ -986,6 +986,56 @@ def test_a_call_preferring_a_warm_worker_waits_for_it_only_so_long(workers, tmp_
     assert ran == cold != warm
 
 
+def _preferring_calls(n: int, short: bool) -> tuple[list[threading.Thread], list[int]]:
+    """`n` threads each running one call that prefers the workers that ran `_warm_tables`; the pids they ran on."""
+    ran: list[int] = []
+
+    def one() -> None:
+        ran.append(pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"], prefer_short=short))
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    return threads, ran
+
+
+def test_short_preferring_calls_are_held_for_the_warm_worker_however_many_wait(workers, tmp_path, monkeypatch):
+    """A nightly run's old shards with a few documents to annotate come together after dedupe: held only while alone,
+    they went to the worker that never ran extract, and its first paid the set-up (~1 CPU-s at 20k, session 54)."""
+    monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 30.0)
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 1.5)
+    threads, ran = _preferring_calls(3, short=True)
+    for t in (*threads, long):
+        t.join(60)
+    assert ran == [warm] * 3 != [cold] * 3
+
+
+def test_cold_preferring_calls_are_not_held_when_several_wait(workers, tmp_path, monkeypatch):
+    """A cold run's annotate shards all build the tables: a free worker is not left idle for the warm one."""
+    monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 30.0)
+    workers(2)
+    _, cold, long = _warm_worker_busy(tmp_path, 8.0)
+    threads, ran = _preferring_calls(2, short=False)
+    deadline = time.monotonic() + 60
+    while not ran and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert ran and ran[0] == cold and long.is_alive()  # it did not wait for the warm worker's call to end
+    for t in (*threads, long):
+        t.join(60)
+
+
+def test_a_worker_that_ran_a_preferring_call_counts_as_warm(workers):
+    """The call built the tables it prefers where it ran (the other worker, after its wait): later calls preferring
+    them may go there too, instead of waiting for the first warm worker."""
+    workers(1)
+    modules = frozenset({f"{__name__}:_warm_tables"})
+    assert not pool._warm_pids(modules)
+    pid = pool.run(_pid, 0, prefer=sorted(modules), prefer_short=True)
+    assert pool._warm_pids(modules) == {pid}
+    assert pool.run(_pid, 0) == pid and pool._warm_pids(modules) == {pid}  # a later call's result keeps it
+
+
 def test_a_cold_annotate_call_prefers_workers_that_ran_extract():
     """Not those that ran annotate: an old shard's incremental call that annotates nothing loads no extraction."""
     from tasks.steps import preferred_workers
