@@ -92,6 +92,12 @@ QUEUE_AHEAD_SECONDS = 2.0  # longest call of its runner so far for a call to be 
 # is bounded by about what that set-up costs the other worker, so at worst the call starts as late as it
 # would have finished its set-up.
 PREFER_WAIT_SECONDS = 1.0
+# ... and a short call (`run`'s prefer_short: an old shard's annotate of a few documents, ~0.1-0.2 CPU-s on a warm
+# worker against ~1 CPU-s of set-up elsewhere) this long: the calls behind it pass meanwhile, so its wait costs the
+# other worker nothing while they last. It covers the warm worker's own call: the 20k +1 % run's new-shard annotate
+# holds it 1.76 s (session 54: 12.40-14.16 s, the stage's calls 12.40-14.68); held one second, the short calls that
+# come with it would reach the other worker before the warm one is free.
+PREFER_SHORT_WAIT_SECONDS = 3.0
 PREFER_POLL_SECONDS = 0.02  # how often a call waiting for a warm worker looks at the workers' board
 # When a warm worker and a cold one are both free, the call goes to the executor and the cold one, already waiting
 # on its queue, takes it: it hands the call back unrun (WorkerDeclined), waits this long before it reads the queue
@@ -357,10 +363,11 @@ def run(
     it, was judged on +145 and took +383, to 1,053 MB (session 24). `size_mb`: the MB of input the call
     reads, when the caller knows it: its growth is also recorded per MB and a small call judged on that rate
     times its size (PER_MB, FIXED_GROWTH_MB). `prefer`: stage modules ("tasks.extract") whose resident tables
-    the call uses: it waits up to PREFER_WAIT_SECONDS for a worker that ran one of them (`_Gate.enter`), and its
-    worker counts as one that did once it has run it. `prefer_short`: the call is short next to the set-up it would
-    pay on another worker (an old shard's annotate of a few documents): held even while other preferring calls wait
-    (a cold preferring call is held only when it is the only one: every worker will need the tables)."""
+    the call uses: it waits up to PREFER_WAIT_SECONDS (a short call PREFER_SHORT_WAIT_SECONDS) for a worker that
+    ran one of them (`_Gate.enter`), and its worker counts as one that did once it has run it. `prefer_short`: the
+    call is short next to the set-up it would pay on another worker (an old shard's annotate of a few documents):
+    held even while other preferring calls wait (a cold preferring call is held only when it is the only one: every
+    worker will need the tables)."""
     if _terminated:
         raise PoolTerminated(_terminated)
     if inline():
@@ -446,7 +453,8 @@ class _Gate:
             if state == "go":
                 return ticket
             if held[1] is None:  # its wait starts now, when it would go but for the preference
-                self.prefer[ticket] = (held[0], now + PREFER_WAIT_SECONDS, held[2])
+                wait = PREFER_SHORT_WAIT_SECONDS if held[2] else PREFER_WAIT_SECONDS
+                self.prefer[ticket] = (held[0], now + wait, held[2])
             if state == "hold":
                 return None
         return None

@@ -1011,6 +1011,19 @@ def test_short_preferring_calls_are_held_for_the_warm_worker_however_many_wait(w
     assert ran == [warm] * 3 != [cold] * 3
 
 
+def test_a_short_preferring_call_waits_longer_for_the_warm_worker(workers, tmp_path, monkeypatch):
+    """The warm worker is busy with the new shard's annotate (1.76 s at 20k) when the old shards' short calls come: held
+    only PREFER_WAIT_SECONDS, they went to the other worker, whose first paid the set-up anyway."""
+    monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(pool, "PREFER_SHORT_WAIT_SECONDS", 30.0)
+    workers(2)
+    warm, cold, long = _warm_worker_busy(tmp_path, 2.0)
+    threads, ran = _preferring_calls(1, short=True)
+    for t in (*threads, long):
+        t.join(60)
+    assert ran == [warm] != [cold]
+
+
 def test_cold_preferring_calls_are_not_held_when_several_wait(workers, tmp_path, monkeypatch):
     """A cold run's annotate shards all build the tables: a free worker is not left idle for the warm one."""
     monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 30.0)
