@@ -1568,9 +1568,16 @@ NEWS_MARK_RE = re.compile(
 # The office and a 2-4 character name first, the speaking clause within its sentence (`…时表示`: what a speech's own
 # opening never says of its speaker).
 # Taiwanese leads put the name first (`雙十國慶晚會在台中，賴清德總統到場致詞`).
+# A dinner, a reception or a ceremony where a person is reported speaking (`…在晚宴上表示`, `…在典禮上致詞時表示`): events
+# only, never a meeting (`习近平总书记在大会上指出`: what a speech quotes of its superiors)
+CEREMONY_WORDS = "晚宴|午宴|宴会|酒会|典礼|仪式|庆典|联欢会|年会|茶话会|开幕式|闭幕式"
 NEWS_SPOKE_LEAD_RE = re.compile(
     rf"^[^。！？\n]{{0,40}}?(?:(?:{OFFICE_KW}|特首)(?:当选人)?[ ]?[{HAN}·]{{2,4}}|[{HAN}]{{2,3}}副?总统)"
     r"(?:[^。！？\n]{0,30}?(?:致辞|致词|讲话|发言)时(?:表示|指出|强调|提到|说)"
+    # …in the remarks or at the dinner or ceremony (`會長蔡田田在致辭中表示`, `商會會長朱學霖在晚宴上表示`): Macau and
+    # Taiwanese association and school items whose lead names no day in digits (5 of session 55's 24 fresh dev pages)
+    r"|[^。！？\n]{0,30}?[在于](?:致辞|致词|讲话|发言)中(?:表示|指出|强调|提到|说)"
+    rf"|[^。！？\n]{{0,8}}?[在于][^，。！？\n]{{0,16}}?(?:{CEREMONY_WORDS})(?:上|中|时)(?:表示|指出|强调|提到|说)"
     r"|[^。！？\n]{0,30}?(?:出席|到场)[^。！？\n]{0,20}?(?:致辞|致词|讲话)"
     r"|(?:\d{1,2}日)?(?:上午|下午|晚上)?主持召开"
     # the day word right after the name, then the act (`行政長官李家超今日(28日)出席…`, `…今日率領特區政府代表團…出席`):
@@ -1600,6 +1607,16 @@ SPOKE_LEAD_GATE = (
     "出席",
     "到场",
     "星期",
+    # CEREMONY_WORDS' literal stems
+    "宴",
+    "酒会",
+    "典礼",
+    "仪式",
+    "庆典",
+    "联欢会",
+    "年会",
+    "茶话会",
+    "幕式",
 )
 SPOKE_LEAD_REACH = 120  # 40 characters before the office, the office and name, 30 + 20 to the verb
 
@@ -1665,11 +1682,17 @@ MEETING_HELD_LEAD_RE = re.compile(
 ORGAN_LEAD_PRE = 40  # `受COVID-19疫情警戒影響，` or a wire service's stamp `(中央社訊息服務20150601 11:55:37)`
 ORGAN_DAY_LEAD_RE = re.compile(
     rf"^[^。！？\n]{{0,{ORGAN_LEAD_PRE}}}?[{HAN}]{{2,20}}?"
-    r"(?:大学|学院|学校|中学|小学|医院|公司|集团|协会|学会|商会|基金会|署|局|典礼|仪式)于?"
-    r"(?:(?:\d{4}|\d{2,3})年)?(?:\d{1,2}月)?\d{1,2}日(?:上午|中午|下午|晚上|晚间)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?)?"
+    r"(?:大学|学院|学校|中学|小学|医院|公司|集团|协会|学会|商会|基金会|署|局|典礼|仪式"
+    # Taiwan's schools (`古城國小`, `介壽國中小`) and any association or council by its 会 (`臺南市議會6日舉行`, `媽閣水陸
+    # 演戲會於昨晚(14)八時…舉行`): session 55's fresh Matsu, Kinmen, Tainan and Macau items went untyped and unnamed
+    r"|国中小|国小|国中|高中|(?<!大)会)于?"
+    r"(?:(?:(?:\d{4}|\d{2,3})年)?(?:\d{1,2}月)?\d{1,2}日"
+    # …and a day in words (`昨日`, `昨天上午`, `昨晚(14)`, `日前(9月14日)`), as local and Macau papers write it
+    r"|(?:今|昨)(?:日|天|晚|晨|早)(?:[（(]\d{1,2}(?:日)?[）)])?|日前(?:[（(]\d{1,2}月\d{1,2}日[）)])?)"
+    r"(?:上午|中午|下午|晚上|晚间)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?|[一二三四五六七八九十]{1,3}[时点])?"
     r"[^，。；！？\n]{0,30}?(?:举办|举行|召开)"
 )
-ORGAN_DAY_GATE_RE = re.compile(r"\d日")  # every such lead holds its day in digits
+ORGAN_DAY_GATE_RE = re.compile(r"\d日|[今昨][日天晚晨早]|日前")  # every such lead holds its day
 
 
 def _organ_day_lead(line: str) -> bool:
@@ -1942,7 +1965,8 @@ NAME_OFFICE_SPOKE_RE = re.compile(
 # `镇长石朝富同志代表镇党委、政府作了…致辞`, `市委书记陈英杰主持会议`).
 # Offices a news lead names that no byline does: a spokesperson (`外交部发言人…表示`) and Taiwan's council heads (`由副主委
 # 兼發言人梁文傑主持`, 主委 = 主任委员: the Mainland Affairs Council's briefings, 2 of this round's fresh dev pages unnamed)
-NEWS_EXTRA_OFFICE = "主委|发言人|特首"  # …and HK/Macau papers' 特首 (`特首李家超今早(1月21日)出席…`)
+NEWS_EXTRA_OFFICE = "主委|发言人|特首|议长"  # …and HK/Macau papers' 特首 (`特首李家超今早(1月21日)出席…`)
+# …and a Taiwanese council's 议长, who hosts its events (`議長邱莉莉與多位議員同台舉杯`: session 55's fresh Tainan item)
 NEWS_OFFICE_IN_NAME_RE = re.compile(rf"{OFFICE_KW}|{NEWS_EXTRA_OFFICE}")
 NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE})(?:当选人)?)[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
@@ -1950,6 +1974,9 @@ NEWS_SPEAKER_RE = re.compile(
     r"调研|考察|视察|会见|看望|"
     # `行政長官李家超與政府高層官員昨晨出席…`: the one named first of those who went, not a list's `…江启臣与其他立委`
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"
+    # …or with the people who joined in (`議長邱莉莉與多位議員同台舉杯`), and an adverb glued to the name (`市長黃偉哲也率…`:
+    # read as 黃偉哲也, session 54 left it)
+    r"与(?=[^，。；\n]{0,6}?(?:议员|代表|嘉宾|来宾|委员|同仁|官员|首长|师生|员工))|也(?=[^，。；\n]{0,3}?(?:率|出席|参加|到场|致))|"
     # `行政長官賀一誠及五司司長今(14)日…`, `行政長官何厚鏵和國務院副總理錢其琛分別致詞`: the one named first of two officials
     rf"(?:及|和|偕同?)(?=[^，。；\n]{{0,12}}?(?:{OFFICE_KW}|出席|参加|一同|一起|共同))|"
     # a Chinese-numeral day (`行政長官何厚鏵二十四日中午…`) and what the person said (`市长连维良说，`)
@@ -1962,6 +1989,9 @@ NEWS_SPEAKER_RE = re.compile(
     r"勉励|鼓励|勗勉|勖勉|亲自(?=主持|出席|颁|致)|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
     r"|今早|今晨|昨早|昨晨"  # `特首李家超今早（1月21日）出席…`
+    # a title of courtesy after the name of one reported speaking (`理事會主席湯柏燊教授於致辭時說`: a Macau paper's item,
+    # session 55's fresh pages); a guest list's (`…司長梁維特先生、…`) is no speaker
+    r"|(?:教授|博士|先生|女士)(?=[在于]?(?:致辞|致词|讲话|发言)|表示|指出|强调|说)"
     # the first of a list of leaders by office (`市委书记周霁，市委副书记、市长张家胜与…欢聚一堂`): the ranking one
     r"|[，,](?=[^，。；\s]{0,8}?(?:副?书记|省长|市长|县长|区长|主席|主任|常委))"
     # …or run with 、 (`行政長官李家超、全國政協副主席梁振英、…等人出席升旗禮`)
@@ -2031,7 +2061,10 @@ NEWS_OFFICE_LEAD_RE = re.compile(
     # a wire's dateline with its reporters in half-width brackets and no space before the office, the day in Chinese
     # numerals (`中新社澳门十一月十六日电(黄某孙某)澳门特首`): session 54's held-out scoring kept it in the office
     r"^[^()（）]{0,16}?[电電][(（][^()（）]{0,20}[)）]|"
-    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会|典礼|仪式|活动)?由(?=\S{2})"
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会|典礼|仪式|活动)?由(?=\S{2})|"
+    # who attended, and whom the officer stood for (`出席典禮的行政長官代表、經濟財政司司長戴某`), or the role he played
+    # there (`主持人校長陳某表示`): no part of the office (session 55's fresh Macau and Matsu items)
+    r"^(?:(?:应邀)?(?:出席|参加|莅临)[^，。；、]{0,12}?的)?(?:[^、，。；]{2,10}?代表、(?=.))?(?:主持人|司仪)?"
 )
 # The other side's leaders on a Taiwan council's page (`陆委会…回应…习近平`, `…针对国务院总理李强…`): whom the council
 # answers, never who briefed (session 47's held-out page took 李强).

@@ -1,0 +1,108 @@
+"""Speakers a careful reader finds and the extractor missed (session 55's fresh pages, thirteenth round)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
+
+
+# ---------------------------------------------------------------- association, school and council items with no dated lead
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "office"),
+    [
+        # the head reported speaking in his remarks (`在致辭中表示`), the lead's day in words only
+        (
+            "某某同鄉會慶成立二十周年\n"
+            "澳門某某同鄉會於昨晚假酒樓舉行成立二十周年慶祝晚宴,多位社團代表及嘉賓出席,場面熱鬧。\n"
+            "會長陳大文在致辭中表示,同鄉會成立以來一直致力團結鄉親,服務社會,今後將繼續秉持創會宗旨。\n"
+            "理事長李小明在致謝詞中感謝各界人士一直以來的支持,期望大家繼續關心會務發展。\n",
+            "陈大文",
+            "会长",
+        ),
+        # …or at the dinner (`在晚宴上表示`), the lead dated nowhere
+        (
+            "今年是某某青年商會成立四十周年,該會邀請了來自各地的一百多位嘉賓歡聚一堂,共同慶祝這個重要的里程碑。\n"
+            "活動安排了圓桌交流,各地代表就產業發展狀況及成功經驗進行交流,並共同探討未來合作的方向。\n"
+            "某某青年商會會長黃志強在晚宴上表示,商會一直致力於促進青年創新,期望與海外會員加強合作交流。\n",
+            "黄志强",
+            "会长",
+        ),
+        # a Taiwanese primary school holding the event `昨日` (no digits), the head's words to the graduates
+        (
+            "古城國小昨日舉行第57屆畢業典禮,在樂團演奏下揭開序幕,師長、家長齊聚一堂歡送畢業生。\n"
+            "校長楊大同期勉畢業學子要傑出須先付出,要出頭須先埋頭,並祝福大家前程似錦。\n"
+            "典禮中並頒發各項獎項,現場離情依依,畢業生與師長合影留念。\n",
+            "杨大同",
+            "校长",
+        ),
+        # the host's role before the office (`主持人校長`), the event held `昨天上午` after a scene clause
+        (
+            "六月是別離的時節,介壽國中小昨天上午為國中部、國小部的同學舉辦一場溫馨的畢業典禮。\n"
+            "典禮前,學校特別安排學生國樂演奏以及直笛表演,讓所有來賓及家長一睹孩子的成長。\n"
+            "主持人校長林國棟表示,畢業不是結束,而是另一個里程的開始,他恭喜每一位表現優異的學子。\n",
+            "林国栋",
+            "校长",
+        ),
+        # who attended and whom he stood for are no part of the office (`出席典禮的行政長官代表、`)
+        (
+            "某某國際商會就職典禮今晚隆重舉行,商會成立十五年來一直是連接澳門與東盟國家的重要橋樑。\n"
+            "出席典禮的行政長官代表、社會文化司司長歐陽瑜在致辭中表示,對商會所取得的成績表示充分肯定。\n"
+            "商會主席陳海生表示,商會將積極推動澳門與東盟國家全方位的合作。\n",
+            "欧阳瑜",
+            "社会文化司司长",
+        ),
+    ],
+)
+def test_an_association_or_school_item_names_the_head_reported_speaking(raw, name, office):
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == (name, office)
+
+
+def test_a_council_item_names_its_speaker_who_hosts_not_the_mayor_who_came_too():
+    # a Taiwanese council's 議長 hosts; the mayor `也率` his team (read as `張國華也` before)
+    raw = (
+        "農曆新年將至,某某市議會6日舉行新春聯誼餐會,邀請議員、議會員工齊聚一堂,回顧過去一年的成果。"
+        "議長王美玲與多位議員同台舉杯,並合唱歌曲向同仁致意;市長張國華也率市府各局處首長親臨現場祝賀。\n"
+        "王美玲議長表示,感謝議會同仁一年來的專業與付出,也肯定議員們為市民嚴格把關市政。\n"
+        "張國華市長則感謝議員們長期以來對市政的監督與支持。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("王美玲", "议长")
+
+
+def test_a_speaker_named_with_a_title_of_courtesy_is_read_a_listed_guest_is_not():
+    lead = (
+        "某某歐洲商會為慶祝成立五周年舉行誌慶酒會,嘉賓雲集,包括經濟財政司司長李明先生、旅遊局局長陳芳女士,"
+        "以及歐洲各國駐港澳總領事。\n"
+        "商會秉承宗旨,在過去一年積極推動澳門與歐洲的雙邊關係發展,舉辦了多項交流活動並取得豐碩成果。\n"
+    )
+    spoke = "某某歐洲商會理事會主席陳家明教授於致辭時說:「新時代的機遇出現眼前,商會將繼續擔當合作平台的角色。」\n"
+    f = _fields(lead + spoke)
+    assert f["doc_type"] == "新闻报道"
+    assert f["speaker_name"] == "陈家明"
+    # the guests named with 先生/女士 in the list speak nowhere: no speaker rather than one of them
+    assert _fields(lead)["speaker_name"] is None
+
+
+def test_a_speech_quoting_its_superior_at_a_meeting_stays_a_speech():
+    # `在大會上指出` is a meeting, not a dinner or a ceremony: what a speech says of its superiors
+    raw = (
+        "在全市經濟工作會議上的講話\n"
+        "同志們:\n"
+        "省委書記在全省大會上指出,要堅定不移推動高質量發展。我們要認真學習領會,抓好貫徹落實。\n"
+        "下面,我講三點意見。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "讲话"
+    assert f["speaker_name"] is None
