@@ -3223,10 +3223,13 @@ OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:—─-↑↓�
 # office (3 of this round's 22 fresh dev pages kept it). Greedy to the last such word before the office; the body's own
 # one-character short form before its party organ (`院黨委`, `校黨委`) goes with it. Government bodies (局, 厅, 委员会)
 # are not listed: `民政事務局局長` is the office as HK names it.
-INSTITUTION_WORD_RE = re.compile(
-    r"(?:大学|学院|学校|中学|小学|医院|有限公司|股份公司|公司|集团|协会|学会|商会|总会|基金会|研究院|研究所)"
-    r"(?:[院校](?=党|团委|纪委))?"
+INSTITUTION_WORDS = (
+    # Taiwan's schools (`永福國小校長`, `介壽國中小`: session 55's fresh pages kept them in the office)
+    r"(?:国中小|国小|国中|高中|大学|学院|学校|中学|小学|医院|有限公司|股份公司|公司|集团|协会|学会|商会|总会|基金会"
+    r"|研究院|研究所)"
 )
+INSTITUTION_WORD_RE = re.compile(INSTITUTION_WORDS + r"(?:[院校](?=党|团委|纪委))?")
+INSTITUTION_END_RE = re.compile(INSTITUTION_WORDS + r"$")  # a title's words before the office end on the body
 # the heads' offices that name their body's kind themselves (a 校长 heads a school, a 董事长 a firm); a bare 主席 or 主任 says
 # nothing without its body (`青石商會主席`, `管委会主任`) and keeps it
 INSTITUTION_HEAD_RE = re.compile(
@@ -3346,6 +3349,7 @@ CREDIT_LINE_RE = re.compile(
     r"^\s*(?:撰文|撰稿|文字|文|图|图文|采写|采访|记者|通讯员|编辑|责编|审核|审稿|供稿|摄影|摄像)\s*/"
 )
 CREDIT_REACH = 8  # the credit word and its slash open the line
+UPLOADER_LABEL_RE = re.compile(r"张贴者|张贴人|发布者|发布人|上传者|上传人|发帖人|投稿人|投稿者")
 
 
 def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
@@ -3367,6 +3371,8 @@ def _byline(head: list[str]) -> tuple[str | None, str | None, int]:
             continue
         if "/" in line[:CREDIT_REACH] and CREDIT_LINE_RE.match(line):
             continue  # `撰文/校友總會楊某秘書長`: who wrote the item up, never its speaker
+        if UPLOADER_LABEL_RE.search(line):
+            continue  # `一般公告 / 張貼者 教務主任`: who posted the page, never its speaker (session 55's school notice)
         offices = list(OFFICE_KW_RE.finditer(line))
         if not offices:
             continue
@@ -3748,7 +3754,11 @@ def _signature(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-TITLE_YEAR_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度)?")
+TITLE_YEAR_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年(?:度)?"
+    # …or a school year (`108學年度縣長給國小畢業生祝福詞`: a Taiwanese school's notice, session 55's fresh pages)
+    r"|\d{2,4}\s*学年度?)"
+)
 
 
 # A press conference's headline names who answers: `国务院总理李强出席记者会并回答中外记者提问`, `李强总理答中外记者问`,
@@ -3857,6 +3867,15 @@ def _office_lead(title: str) -> tuple[str | None, str, bool] | None:
     if len(pre) == 1 and pre in surnames() and pre not in ORGAN_HEAD_CHARS and pre != "全":
         # `刘书记春节团拜会讲话`: a surname and the office name nobody in full; the office is kept, as for `王书记在…`
         return None, m.group("office"), False
+    if (
+        pre
+        and len(pre) <= INSTITUTION_NAME_MAX
+        and INSTITUTION_END_RE.search(pre)
+        and INSTITUTION_HEAD_RE.fullmatch(m.group("office"))
+    ):
+        # `医院院长新年致辞`, `某某中学校长开学致辞`: the body heads its own office and is no part of it (as
+        # _strip_institution has it); session 55's fresh doc-site pages had no office
+        return None, m.group("office"), False
     if pre and not ANON_RE.match(pre) and (not (placed or organ) or pre.startswith("全")):
         return None
     return _split_office(pre, m.group("office"))
@@ -3875,6 +3894,16 @@ EVENT_OFFICE_TITLE_RE = re.compile(
     # …the event's `上的` before the office (`2023年医院职工大会上的院长讲话`: a doc site's heading, this round's pages)
     r"(?:上的)?"
     rf"(?P<office>(?:代理|代|常务|执行)?副?(?:{OFFICE_KW}))(?:同志)?的?(?:讲话|讲话稿|讲话提纲|致辞|致词|发言)$"
+)
+
+
+# A title about its topic (`关于县长工作的讲话`): 的 before the kind, no 在 frame — the office after 关于 is no speaker's
+ABOUT_TOPIC_RE = re.compile(rf"[^在]*的(?:重要)?{DOC_END}$")
+# An office's words to an audience it names (`縣長給國小畢業生祝福詞`, `校长给全体毕业生的一封信`): a head's greeting sent to
+# the schools rather than spoken (session 55's fresh Taiwanese school notice had its uploader's role for office)
+GIVEN_TO_TITLE_RE = re.compile(
+    rf"^(?P<pre>[^在，。给]{{0,12}}?)(?P<office>{OFFICE_KW})(?:同志)?给[^，。；：:]{{2,24}}?的?"
+    r"(?:祝福词|祝福语|祝福|贺词|贺信|寄语|一封信|公开信|献词|致辞|致词)$"
 )
 
 
@@ -3906,6 +3935,15 @@ def _heading_speaker(head: Sequence[str], title: str) -> tuple[str | None, str |
 def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
     if not title:
         return None, None, False
+    if (
+        title.lstrip().startswith("关于")
+        and not ABOUT_TOPIC_RE.match(title.lstrip(), 2)
+        and (filed := _title_speaker(title.lstrip()[2:]))[:2] != (None, None)
+    ):
+        # a doc site's `关于` before the title it files (`关于院长新春致辞`, `关于县长在全县大会上的讲话`): the title after
+        # it names the speaker; 关于 is neither a name nor part of the office (session 55's fresh pages) — unless the
+        # office is the topic (`关于县长工作的讲话`: a 的 before the kind and no 在…上 frame)
+        return filed
     # `2023年市委书记在…会上讲话`: a 范文 site's title leads with the year, which is no part of the office
     m = TITLE_SPEAKER_RE.match(TITLE_YEAR_RE.sub("", _strip_site(title)))
     if not m and "出席" in title:
@@ -3925,6 +3963,12 @@ def _title_speaker(title: str | None) -> tuple[str | None, str | None, bool]:
             return led
         if named_name is None and named_office is None and (ev := EVENT_OFFICE_TITLE_RE.match(title.strip())):
             return None, ev.group("office"), False  # `开学典礼校长讲话`, `春节团拜会书记致辞`
+        if (
+            named_name is None
+            and named_office is None
+            and (given := GIVEN_TO_TITLE_RE.match(TITLE_YEAR_RE.sub("", title)))
+        ):
+            return _split_office(given.group("pre"), given.group("office"))  # `县长给国小毕业生祝福词`
         return named_name, named_office, False
     name, office, anon = _split_office(m.group("pre"), m.group("office"))
     return name, office, anon

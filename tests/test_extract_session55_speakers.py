@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.extract import extract_fields
+from tasks.extract import _strip_jurisdiction, _title_speaker, extract_fields
 from tasks.normalize import normalize_text
 
 
@@ -106,3 +106,54 @@ def test_a_speech_quoting_its_superior_at_a_meeting_stays_a_speech():
     f = _fields(raw)
     assert f["doc_type"] == "讲话"
     assert f["speaker_name"] is None
+
+
+# ---------------------------------------------------------------- offices in doc-site and school titles
+
+
+@pytest.mark.parametrize(
+    ("title", "office"),
+    [
+        # a doc site's 关于 before the title it files: no name, no part of the office
+        ("关于院长新春致辞", "院长"),
+        ("关于县长在全县大会上的讲话", "县长"),
+        ("关于市委书记在全市大会上的讲话", "市委书记"),
+        # the body before its own head's office (as _strip_institution has it in a byline)
+        ("医院院长新年致辞", "院长"),
+        ("某某中学校长开学致辞", "校长"),
+        # a head's words sent to an audience the title names, under a school year
+        ("108学年度县长给国小毕业生祝福词", "县长"),
+        ("校长给全体毕业生的一封信", "校长"),
+    ],
+)
+def test_a_title_names_the_office_around_a_doc_sites_or_a_schools_words(title, office):
+    assert _title_speaker(title) == (None, office, False)
+
+
+def test_a_filed_title_without_an_office_gives_none():
+    assert _title_speaker("关于加强作风建设的讲话") == (None, None, False)
+    assert _title_speaker("关于县长工作的讲话") == (None, None, False)  # the office is the topic
+    assert _title_speaker("关于王明同志在大会上的讲话")[:2] == ("王明", None)
+
+
+def test_a_school_notice_names_the_office_its_title_gives_not_its_uploaders_role():
+    raw = (
+        "108學年度縣長給國小畢業生祝福詞\n"
+        "上一則公告 下一則公告\n"
+        "一般公告 / 張貼者 教務主任\n"
+        "張貼日期: 2020-06-15 09:34:43 點閱:1452\n"
+        "親愛的畢業生:\n"
+        "時序進入夏天,校園裡火紅盛開的鳳凰花,意味著畢業季節的來臨。六年來認真過的每一天,一幕幕浮現在腦海,"
+        "這是成長的足跡,更是行囊中的珍貴回憶。縣長以下列三點和畢業生共勉,祝福大家前程似錦。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == (None, "县长")
+    assert f["admin_level"] == "county"
+
+
+@pytest.mark.parametrize(
+    ("office", "bare"),
+    [("永福国小校长", "校长"), ("介寿国中小校长", "校长"), ("某某高中校长", "校长"), ("某某国中党委书记", "党委书记")],
+)
+def test_a_taiwanese_schools_name_leaves_its_heads_office(office, bare):
+    assert _strip_jurisdiction(office) == bare
