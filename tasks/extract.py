@@ -3724,6 +3724,28 @@ def _self_named_office(text: str) -> str | None:
     return office or None
 
 
+# A school head speaking of himself by his office (`校長要恭喜今天即將畢業的69位畢業生`, `校長以你們為榮`, `校長希望大家…`):
+# Taiwanese principals' addresses do so throughout, and a title like `107學年度畢業生致詞稿` names nobody (session 55's fresh
+# page). Several such clauses are needed — a pupil's speech thanks the 校长 once or twice, never wishes in his name — and
+# none may follow a word that makes the office someone addressed or spoken of (`感谢校长`, `向校长`, `校长的`).
+SELF_HEAD_RE = re.compile(
+    r"(?<![的向请谢给和与及、位敬])(?P<office>校长|院长|园长)"
+    r"(?=要|希望|期许|期勉|勉励|鼓励|相信|祝福|祝愿|恭喜|以你们|心目中|仍要|也要|在此|衷心)"
+)
+SELF_HEAD_CHARS = 3000  # the address's opening paragraphs, where its wishes stand
+SELF_HEAD_MIN = 3  # the clauses a head's own address holds; p26 holds 6 in its first 1,500 characters
+
+
+def _self_referred_head(text: str) -> str | None:
+    """The office a school or hospital head calls himself by in his own address (SELF_HEAD_RE), None if fewer than
+    SELF_HEAD_MIN clauses do or they name two offices."""
+    zone = text[:SELF_HEAD_CHARS]
+    if "长" not in zone or ("校长" not in zone and "院长" not in zone and "园长" not in zone):
+        return None
+    found = [m.group("office") for m in itertools.islice(SELF_HEAD_RE.finditer(zone), SELF_HEAD_MIN)]
+    return found[0] if len(found) >= SELF_HEAD_MIN and len(set(found)) == 1 else None
+
+
 def _signature(text: str) -> tuple[str | None, str | None]:
     """A signature closing the text: `市委书记 王某` or `王某` on a line of its own next to a line holding only a date
     (`2024年2月9日`), or `王某 2023年5月1日` on one line."""
@@ -5259,6 +5281,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         name, office = _heading_speaker(head, title)
     if office is None and not news and res_title is None:
         office = _self_named_office(text)  # `大会选举我担任X市人民政府市长`: an inaugural speech's own office
+    if office is None and name is None and not news and res_title is None:
+        office = _self_referred_head(text)  # `校長要恭喜…畢業生`: a principal's address names him by his office
     out["speaker_name"] = name
     if office and "的" in office:
         office = _without_relative_clause(office)

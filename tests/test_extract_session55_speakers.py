@@ -157,3 +157,31 @@ def test_a_school_notice_names_the_office_its_title_gives_not_its_uploaders_role
 )
 def test_a_taiwanese_schools_name_leaves_its_heads_office(office, bare):
     assert _strip_jurisdiction(office) == bare
+
+
+# ---------------------------------------------------------------- a principal calling himself by his office
+
+
+PRINCIPAL = (
+    "各位貴賓、各位家長及本校同仁,以及我最親愛的六年級畢業生,大家晚安:\n"
+    "首先要感謝各位貴賓及家長蒞臨本校,共同見證本屆畢業生成長的喜悅與榮耀的時刻。\n"
+    "其次,校長要恭喜今天即將畢業的52位畢業生,你們在國小6年期間努力學習,校長以你們為榮,也以你們為傲。\n"
+    "畢業前校長仍要給畢業生幾句叮嚀,希望你們能夠牢記在心。未來你們要面對更困難的學習,"
+    "校長希望大家帶著勇氣努力求學,學習你感興趣的事物。\n"
+)
+
+
+def test_a_principals_address_naming_him_by_his_office_gives_it():
+    f = _fields("一○八學年度畢業生致詞稿\n" + PRINCIPAL)
+    assert (f["speaker_name"], f["speaker_title"]) == (None, "校长")
+
+
+def test_a_pupils_speech_thanking_the_principal_gives_no_office():
+    raw = (
+        "畢業生代表致詞\n"
+        "敬愛的校長、各位老師、親愛的同學們:\n"
+        "六年來,感謝校長和老師們辛勤的付出,校長的每一句叮嚀我們都記在心裡。"
+        "還記得一年級時,校長在升旗典禮上說過的話,我們一直不敢忘記。\n"
+        "今天我們就要畢業了,我們會帶著母校的期許繼續努力,謝謝校長,謝謝老師。\n"
+    )
+    assert _fields(raw)["speaker_title"] is None
