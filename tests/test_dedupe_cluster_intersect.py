@@ -302,3 +302,36 @@ def test_plain_partition_is_the_weighted_pass_with_unit_weights(tmp_path, monkey
     for x, y in zip(got, expected, strict=True):
         assert x.dtype == y.dtype and x.shape == y.shape
         np.testing.assert_array_equal(x, y)
+
+
+def test_spill_flush_keeps_each_partitions_rows_in_arrival_order(tmp_path, kernels, monkeypatch):
+    """`_Spill.flush` splits its rows by pair partition with a stable order by radix passes (`_order`,
+    not numpy's stable argsort, twice as slow): each partition's file holds its rows in the order they
+    came, and `summed` adds them per pair code like np.unique."""
+    monkeypatch.setattr(dedupe_cluster, "LOST_FLUSH_CODES", 10**9)
+    rng = np.random.default_rng(5)
+    spill = dedupe_cluster._Spill(tmp_path / "spill", 16)
+    parts, codes, counts = [], [], []
+    for _ in range(3):
+        p = rng.integers(0, 16, 6_000)
+        u = rng.integers(0, 500, 6_000).astype(np.uint64)
+        c = rng.integers(1, 4, 6_000).astype(np.int64)
+        spill.add(p, u, c)
+        parts.append(p)
+        codes.append(u)
+        counts.append(c)
+    calls = []
+    real_order = dedupe_cluster._order
+    monkeypatch.setattr(dedupe_cluster, "_order", lambda k: calls.append(len(k)) or real_order(k))
+    spill.flush()
+    assert calls == [18_000]  # one order of the buffered rows' partitions
+    p, u, c = np.concatenate(parts), np.concatenate(codes), np.concatenate(counts)
+    for q in range(16):
+        rows = np.fromfile(tmp_path / "spill" / f"{q:05d}.bin", dtype=dedupe_cluster._Spill.DTYPE)
+        assert np.array_equal(rows["u"], u[p == q]) and np.array_equal(rows["c"], c[p == q])
+        got_u, got_c = spill.summed(q)
+        want_u = np.unique(u[p == q])
+        assert np.array_equal(got_u, want_u)
+        assert np.array_equal(
+            got_c, np.bincount(np.searchsorted(want_u, u[p == q]), weights=c[p == q]).astype(np.int64)
+        )
