@@ -420,10 +420,19 @@ class _ByDoc:
             (self.d / f"{self.file:06d}-digests.json").write_text(json.dumps(digests))
 
 
+def _read_parquet(path: str | Path, columns: list[str] | None = None, pre_buffer: bool = True) -> pa.Table:
+    """One Parquet file read through `pq.ParquetFile`, not `pq.read_table`: read_table builds a dataset
+    (file system resolution, fragment, scanner) on every call, ~0.65 against ~0.15 CPU-ms for a column of
+    a part here; a +1 % night's call reads ~55 of them at 20k (names, parts, the cluster lists). Same
+    table values."""
+    with pq.ParquetFile(path, pre_buffer=pre_buffer) as pf:
+        return pf.read(columns=columns)
+
+
 def _read_signature_file(path: str, columns: list[str] | None = None) -> pa.Table:
     pa.default_memory_pool().release_unused()  # the previous file's buffers go back to the OS
     try:
-        return pq.read_table(path, columns=columns or READ_COLUMNS, pre_buffer=False)
+        return _read_parquet(path, columns=columns or READ_COLUMNS, pre_buffer=False)
     except Exception as exc:  # our own step wrote it: a broken file is a broken run, say which
         raise DedupeStateError(f"signature file {path} is unreadable ({exc}); re-run its signatures step") from exc
 
@@ -2320,7 +2329,7 @@ def _write_duplicates(dup_dir: Path, dst: Path) -> None:
         for p in range(DUP_PARTS):
             files = sorted((dup_dir / f"{p:02d}").glob("*.parquet"))
             if files:
-                yield pa.concat_tables([pq.read_table(x) for x in files])
+                yield pa.concat_tables([_read_parquet(x) for x in files])
 
     _write_duplicate_parts(parts(), dst)
 
@@ -3940,7 +3949,7 @@ def _fast_run(
         if d is not None:  # the file holds a changed document of a cluster of 2+ (dup_src)
             new_dups.append(d.filter(pa.array(changed[lo:hi][size[lo:hi] > 1])).cast(DUPLICATES))
     try:
-        old_dups = pq.read_table(prev / "outputs" / "duplicates.parquet")
+        old_dups = _read_parquet(prev / "outputs" / "duplicates.parquet")
     except Exception as exc:
         raise DedupeStateError(f"dedupe state {prev} is damaged ({exc})") from exc
     gone_ids = np.r_[meta.idhash[changed], D["idhash"][removed]]
@@ -4037,13 +4046,13 @@ def cluster_shards(inputs: dict, out_dir: str, prev_state: str | None = None, th
 
     sig_files = [str(Path(d) / "signatures.parquet") for d in inputs["signatures"]]
     stats = cluster_corpus(sig_files, prev_state, out_dir, workers=max(1, threads))
-    shared = pc.unique(pq.read_table(Path(out_dir) / "duplicates.parquet", columns=["cluster_id"]).column("cluster_id"))
+    shared = pc.unique(_read_parquet(Path(out_dir) / "duplicates.parquet", columns=["cluster_id"]).column("cluster_id"))
     parts, shared_parts = {}, {}
     (Path(out_dir) / SHARED_DIR).mkdir(exist_ok=True)
     for i in range(len(sig_files)):
         part = Path(out_dir) / "assignments" / f"{i:05d}.parquet"
         parts[str(i)] = hashlib.sha256(part.read_bytes()).hexdigest()[:16]
-        mine = pc.unique(pq.read_table(part, columns=["cluster_id"]).column("cluster_id"))
+        mine = pc.unique(_read_parquet(part, columns=["cluster_id"]).column("cluster_id"))
         copied = sorted(mine.filter(pc.is_in(mine, value_set=shared)).to_pylist())
         # the shard's clusters that have copies (elsewhere too): what its repair inputs depend on,
         # and what its members step reads instead of the whole duplicates table (O(corpus) a call)

@@ -407,6 +407,33 @@ def test_stats_say_where_the_call_spent_its_time(tmp_path, path_mode):
     assert again["reexamined_docs"] == 0 and not any(k.startswith("phase_") for k in again)
 
 
+def test_the_stage_reads_its_parquet_files_without_a_dataset(tmp_path, monkeypatch, path_mode):
+    """Every Parquet read of the dedupe stage (signature doc_ids for names, the previous duplicates, its
+    own parts and duplicates for the shared lists) goes through `pq.ParquetFile`: `pq.read_table` builds a
+    dataset on every call (~0.5 CPU-ms more per file, ~55 files a +1 % night at 20k). Cold, incremental
+    and reused calls, with the same bytes as cold."""
+    import pyarrow.dataset as ds
+
+    def no_dataset(*args, **kwargs):
+        raise AssertionError("a dataset was built to read one file")
+
+    base = speeches()
+    rng = random.Random(23)
+    docs = {f"s{i}": t for i, t in enumerate(base[:5])} | {"s0-copy": near_copy(base[0], rng)}
+    files = write_shards(tmp_path / "a", [docs])
+    more = write_shards(tmp_path / "b", [docs, {"s1-copy": near_copy(base[1], rng)}])
+    cold_more = stage(more, tmp_path / "cold-more", None)
+    with monkeypatch.context() as m:
+        m.setattr(pq, "read_table", no_dataset)
+        m.setattr(ds, "dataset", no_dataset)
+        stage(files, tmp_path / "cold", None)
+        inc = stage(more, tmp_path / "inc", str(tmp_path / "cold" / "state"))
+        again = stage(more, tmp_path / "again", str(tmp_path / "inc" / "state"))
+    assert inc["fast_path"] is (path_mode == "fast") and again["reexamined_docs"] == 0
+    assert all_bytes(tmp_path / "inc", 2) == all_bytes(tmp_path / "cold-more", 2) == all_bytes(tmp_path / "again", 2)
+    assert inc["part_digests"] == cold_more["part_digests"] and inc["shared_digests"] == cold_more["shared_digests"]
+
+
 def boiler_case() -> tuple[dict[str, str], dict[str, str]]:
     """X = boilerplate P + a little own text, Y = P + a speech: X is contained in Y while P is rare.
     Five new pages carry P too: P's shingles are then in 7 groups (weight 4/7) and X's rare-weight
