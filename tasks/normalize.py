@@ -3303,7 +3303,6 @@ def learn_boilerplate(
 # ----------------------------------------------------------------------------- stage runners
 
 LINE_PARTS = 256  # line keys are hashed into this many parts; learning reads a range of parts at a time
-BOILERPLATE_ROWS_PER_PASS = 4_000_000  # ~200 MB of Arrow rows per pass: the learning step's memory bound
 
 
 def line_counts_shard(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
@@ -3344,56 +3343,6 @@ def line_counts_shard(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
     group_rows = [{"group": g, "n_docs": n} for g, n in groups.items()]
     write_table(rows_to_table(group_rows, schema.GROUP_COUNTS), out / "groups.parquet", ["group"])
     return {"docs": sum(groups.values()), "lines": len(rows)}
-
-
-def learn_boilerplate_shards(inputs: dict[str, Any], out_dir: str) -> dict[str, Any]:
-    """Global step, out of core: sum line counts over shards one range of hash parts at a time."""
-    from pathlib import Path
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
-
-    from tasks import schema
-    from tasks.common import rows_to_table, write_table
-
-    line_files = [str(Path(d) / "lines.parquet") for d in inputs["lines"]]
-    group_docs: Counter[str] = Counter()
-    for d in inputs["lines"]:
-        t = pq.read_table(Path(d) / "groups.parquet")
-        group_docs.update(dict(zip(t.column("group").to_pylist(), t.column("n_docs").to_pylist(), strict=True)))
-    total = sum(pq.ParquetFile(f).metadata.num_rows for f in line_files)
-    passes = max(1, -(-total // BOILERPLATE_ROWS_PER_PASS))
-    step = -(-LINE_PARTS // passes)
-    dataset = ds.dataset(line_files, schema=schema.LINE_COUNTS, format="parquet") if line_files else None
-    rows: list[dict[str, Any]] = []
-    for lo in range(0, LINE_PARTS, step):
-        if dataset is None:
-            break
-        part = pc.field("part")
-        table = dataset.to_table(filter=(part >= lo) & (part < lo + step), columns=["group", "line_key", "n_docs"])
-        if not table.num_rows:
-            continue
-        summed = table.group_by(["group", "line_key"]).aggregate([("n_docs", "sum")])
-        n = summed.column("n_docs_sum")
-        floor = pa.array([MIN_LINE_DOCS] * len(n), pa.int64())
-        candidates = summed.filter(pc.greater_equal(n, floor))
-        lookup = {
-            (g, k): c
-            for g, k, c in zip(
-                candidates.column("group").to_pylist(),
-                candidates.column("line_key").to_pylist(),
-                candidates.column("n_docs_sum").to_pylist(),
-                strict=True,
-            )
-        }
-        learned = learn_boilerplate(lookup, group_docs)
-        rows += [
-            {"group": g, "line_key": k, "n_docs": lookup.get((g, k), 0)} for g, keys in learned.items() for k in keys
-        ]
-    write_table(rows_to_table(rows, schema.BOILERPLATE), Path(out_dir) / "boilerplate.parquet", ["group", "line_key"])
-    return {"lines": len(rows), "groups": len({r["group"] for r in rows}), "passes": passes}
 
 
 def _speech_chars(text: str, at_least: int) -> int:

@@ -183,11 +183,13 @@ STAGES: dict[str, Stage] = {
         Stage(
             "boilerplate",
             "global",
-            "tasks.normalize:learn_boilerplate_shards",
+            "tasks.boilerplate:learn_boilerplate_shards",
             reads=("lines",),
-            writes={"boilerplate.parquet": schema.BOILERPLATE},
+            # counts.parquet and state.json: what the next run's learning adds its new shards' counts to
+            writes={"boilerplate.parquet": schema.BOILERPLATE, "counts.parquet": schema.LINE_COUNTS},
             libraries=("opencc",),
             tag="normalize",
+            hints="tasks.stages:earlier_artifacts",
         ),
         Stage(
             "normalize",

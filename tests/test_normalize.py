@@ -1176,7 +1176,8 @@ def _learned_from_pages(tmp_path, pages: list[tuple[str, str]]) -> dict[str, set
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.normalize import learn_boilerplate_shards, line_counts_shard
+    from tasks.boilerplate import learn_boilerplate_shards
+    from tasks.normalize import line_counts_shard
 
     ingest, lines, learned = tmp_path / "ingest", tmp_path / "lines", tmp_path / "learned"
     for d in (ingest, lines, learned):
@@ -1189,6 +1190,92 @@ def _learned_from_pages(tmp_path, pages: list[tuple[str, str]]) -> dict[str, set
     for r in pq.read_table(learned / "boilerplate.parquet").to_pylist():
         out.setdefault(r["group"], set()).add(r["line_key"])
     return out
+
+
+def _lines_shard(folder: Path, pages: list[tuple[str, str]]) -> str:
+    """The lines stage's artifact of one shard of pages (group, raw text), in `folder`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tasks import schema
+    from tasks.normalize import line_counts_shard
+
+    ingest, lines = folder / "ingest", folder / f"lines-{folder.name}"  # artifact folders are named by their keys
+    ingest.mkdir(parents=True)
+    lines.mkdir()
+    rows = [{"doc_id": f"{folder.name}-{i}", "raw_text": raw, "group": g} for i, (g, raw) in enumerate(pages)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema.INGEST_DOCS), ingest / "docs.parquet")
+    line_counts_shard({"ingest": str(ingest)}, str(lines))
+    return str(lines)
+
+
+# Lines a site's pages carry with these chances: some well above the 30 % share, several around it, some below
+_CHROME_POOL = [
+    (f"本站栏目{i}：政务公开第{i}版", share)
+    for i, share in enumerate((0.9, 0.6, 0.4, 0.33, 0.31, 0.3, 0.29, 0.27, 0.2, 0.1))
+]
+
+
+def _site_pages(rng, group: str, n: int) -> list[tuple[str, str]]:
+    pages = []
+    for _ in range(n):
+        lines = [line for line, share in _CHROME_POOL if rng.random() < share]
+        lines.append(f"会议强调，要{rng.randrange(10**6)}号文件精神落到实处，推动第{rng.randrange(10**6)}项工作。")
+        rng.shuffle(lines)
+        pages.append((group, "\n".join(lines)))
+    return pages
+
+
+def test_boilerplate_learning_adds_new_shards_to_the_earlier_counts(tmp_path):
+    """A night's learning from the earlier artifact's kept counts plus the new shards only writes the bytes a learning
+    from every shard writes (thresholds that move with the group's documents, keys crossing them, a new site), without
+    reading the earlier shards; when a group's floor passes its threshold every shard is read again, same bytes."""
+    import random
+    import shutil
+
+    from tasks.boilerplate import learn_boilerplate_shards
+
+    rng = random.Random(7)
+    shards = [
+        _lines_shard(tmp_path / f"s{i}", _site_pages(rng, "a.site", 40) + _site_pages(rng, "c.site", 2))
+        for i in range(3)
+    ]
+    nights = [
+        _site_pages(rng, "a.site", 10) + _site_pages(rng, "new.site", 12),  # a group no earlier shard had
+        _site_pages(rng, "a.site", 10) + _site_pages(rng, "c.site", 4),  # c.site reaches MIN_GROUP_DOCS
+        _site_pages(rng, "a.site", 70),  # more than the threshold's headroom: every shard read
+    ]
+    previous = tmp_path / "cold"
+    stats = learn_boilerplate_shards({"lines": shards}, str(previous))
+    assert stats["incremental"] == 0
+    expected_added = [1, 0, 0]  # c.site's floor (3 + 2) passes its new threshold (3) on the second night
+    for n, pages in enumerate(nights):
+        shards.append(_lines_shard(tmp_path / f"n{n}", pages))
+        cold, night = tmp_path / f"cold{n}", tmp_path / f"night{n}"
+        learn_boilerplate_shards({"lines": shards}, str(cold))
+        if expected_added[n]:  # the incremental learning never opens an earlier shard's files
+            hidden = [Path(d) for d in shards[:-1]]
+            for d in hidden:
+                d.rename(d.with_name("hidden"))
+        stats = learn_boilerplate_shards({"lines": shards}, str(night), earlier=[str(previous)])
+        if expected_added[n]:
+            for d in hidden:
+                d.with_name("hidden").rename(d)
+        assert stats["incremental"] == expected_added[n]
+        assert (night / "boilerplate.parquet").read_bytes() == (cold / "boilerplate.parquet").read_bytes()
+        learned = pq_rows(night / "boilerplate.parquet")
+        assert learned, "the scenario learns boilerplate"
+        previous = night
+    shutil.rmtree(tmp_path / "n2")  # a summed shard gone (re-ingested): the state is not usable, every shard read
+    shards[-1] = _lines_shard(tmp_path / "n2", nights[2][:-1])
+    stats = learn_boilerplate_shards({"lines": shards}, str(tmp_path / "again"), earlier=[str(previous)])
+    assert stats["incremental"] == 0
+
+
+def pq_rows(path: Path) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist()
 
 
 def test_copies_of_one_speech_in_a_folder_are_not_its_boilerplate(tmp_path):
