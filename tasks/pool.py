@@ -123,6 +123,14 @@ PRESTART_WORKERS = 1
 # worker's start and imports came after that fork: 5k +1 % runs, load ~12: signatures taken 1.3 s after
 # its submit while extract ran on the warm worker (the next run the other way round: extract 1.2 s late).
 _prestart_modules: tuple[str, ...] = ()
+# What those other workers import besides the prestart's modules: pandas and pyarrow.dataset. A worker's first call
+# that builds an Arrow array from Python values imports pandas (pyarrow probes for it), and the first pq.read_table
+# pyarrow.dataset with acero: 0.42 CPU-s in a fresh worker holding the prestart's modules, 0.004 once these are
+# imported (0.34 at the worker's start; load ~30, session 55). In a nightly run that first call is on the serial
+# path (both 5k +1 % runs of session 55: the new shard's signatures on the filled worker, then the dedupe call); here
+# the imports run while the new shard's ingest runs on the prestarted worker. Every worker of a run with work imports
+# them sooner or later; an unchanged rerun starts none of these workers.
+RUN_MODULES = ("pandas", "pyarrow.dataset")
 _unfilled: ProcessPoolExecutor | None = None  # the prestarted pool a run kept, until its first call spawns the rest
 _killed: list[ProcessPoolExecutor] = []  # pools killed on purpose (a timeout, or terminate)
 _workers = 1
@@ -293,7 +301,7 @@ def _fill(pool: ProcessPoolExecutor) -> None:
                 return
             for _ in range(me._max_workers - len(me._processes)):
                 assert isinstance(pool, _RecyclingPool)
-                pool._spawn_process(_prestart_modules)
+                pool._spawn_process((*_prestart_modules, *RUN_MODULES))
 
     with contextlib.suppress(Exception):  # only a head start: a call that needs a worker spawns one
         _submitter.submit(spawn)

@@ -757,6 +757,25 @@ def test_a_kept_prestarted_pool_spawns_its_other_workers_at_the_runs_first_call(
     assert pool.run(_pid, 0) not in started and len(pool.worker_pids()) == 1
 
 
+def _meet_then_dataset(folder: str, n: int) -> tuple[int, bool]:
+    return _meet(folder, n), "pyarrow.dataset" in sys.modules and "pandas" in sys.modules
+
+
+def test_the_workers_a_runs_first_call_spawns_also_import_pandas_and_the_dataset_reader(workers, tmp_path):
+    """The workers spawned at the first call import pandas and pyarrow.dataset before they take a call (their first
+    call would, on a nightly run's serial path: pyarrow's pandas probe, pq.read_table); the prestarted worker, all an
+    unchanged rerun starts, does not."""
+    started = _started(pool.prestart(2, ("tasks.ingest",)))
+    workers(2)
+    assert pool.run(_pid, 0) == started[0]
+    assert len(_workers_up(2)) == 2
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as threads:
+        seen = dict(threads.map(lambda _: pool.run(_meet_then_dataset, str(tmp_path), 2), range(2)))
+    assert seen == {started[0]: False, next(p for p in seen if p != started[0]): True}
+
+
 def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(workers):
     started = _started(pool.prestart(2, ()))
     workers(1)
