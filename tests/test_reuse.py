@@ -1135,6 +1135,38 @@ def test_a_run_across_a_doubling_cuts_the_output_anew_and_writes_the_cold_run_by
     assert table_bytes(tmp_path / "runs" / "d") == table_bytes(tmp_path / "cold" / "c")
 
 
+def test_an_incremental_run_moves_the_earlier_live_pairs_by_code_without_reading_their_ids(tmp_path, monkeypatch):
+    """A reuse part's live pairs (what pairs_reused counts the next night) are stored as pair keys in
+    the codes of the hits listing, linked into the artifact: the next run moves them to its codes
+    with one map, instead of reading each part's doc id strings from Parquet, looking every one up
+    and writing them back. The keys an incremental night stores equal a cold run's, byte for byte,
+    whether the part was recomputed or linked (the next, unchanged night)."""
+    shards = corpus_docs()
+    dirs = [write_shard(tmp_path / f"s{k}", docs) for k, docs in enumerate(shards)]
+    run_steps(dirs[:2], tmp_path / "first")
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    read = reuse._read
+    paths: list[str] = []
+    monkeypatch.setattr(reuse, "_read", lambda path, columns=None: (paths.append(str(path)), read(path, columns))[1])
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    run_steps(dirs, tmp_path / "cold")
+    assert inc["reuse"]["pairs_reused"] > 0 and inc["reuse"]["parts_written"] > 0
+    assert paths and not [p for p in paths if "/pairs/" in p]  # the earlier rows are read, never their pairs' ids
+
+    def live(run: str) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in sorted((tmp_path / run / "reuse_step" / "pairs").glob("*"))}
+
+    assert live("inc") == live("cold") and live("cold")
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    after = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
+    again = run_steps(dirs, tmp_path / "again", after)  # nothing changed: every part linked, its keys moved
+    assert again["reuse"]["parts_linked"] > 0 and again["reuse"]["parts_written"] == 0
+    assert live("again") == live("cold")
+    assert again["reuse"]["pairs_reused"] == sum(
+        len(np.load(tmp_path / "cold" / "reuse_step" / "pairs" / n)) for n in live("cold")
+    )
+
+
 def test_a_new_shards_ids_are_coded_without_hashing_the_corpus_in_every_partition(tmp_path, monkeypatch):
     """A +1 % run reads the new shard's anchor rows in every hash partition: its doc ids (a
     dictionary per row group) are looked up in the corpus's id -> code map made once for the
@@ -1149,18 +1181,31 @@ def test_a_new_shards_ids_are_coded_without_hashing_the_corpus_in_every_partitio
     n_docs = sum(len(s) for s in shards)
     index_in = pc.index_in
     corpus_wide: list[int] = []
+    # the hits step's lookups only: the reuse step moves its earlier live pairs to this run's codes once a
+    # batch of parts (_earlier_live through the cached _code_remap), not once a partition
+    in_hits = [False]
+    hits_part = reuse.hits_part
+
+    def hits_counted(*args, **kwargs):
+        in_hits[0] = True
+        try:
+            return hits_part(*args, **kwargs)
+        finally:
+            in_hits[0] = False
 
     def counted(values, value_set=None, **kw):
-        if value_set is not None and len(value_set) == n_docs:
+        if in_hits[0] and value_set is not None and len(value_set) == n_docs:
             corpus_wide.append(len(values))
         return index_in(values, value_set=value_set, **kw)
 
     monkeypatch.setattr(reuse.pc, "index_in", counted)
+    monkeypatch.setattr(reuse, "hits_part", hits_counted)
     inc = run_steps(dirs, tmp_path / "inc", before, hits_params={"partitions": 4})
     monkeypatch.setattr(reuse.pc, "index_in", index_in)
     cold = run_steps(dirs, tmp_path / "cold", hits_params={"partitions": 4})
     assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
     assert inc["reuse_hits"]["partitions"] >= 4 and inc["reuse_hits"]["anchor_rows_read"] > 0
+    assert corpus_wide  # the counter saw the hits step's lookups
     # the earlier artifact's listing and the known shards are matched once a process (cached), not
     # once a partition: fewer corpus-wide lookups than partitions
     assert len(corpus_wide) < inc["reuse_hits"]["partitions"]
