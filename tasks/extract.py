@@ -1322,6 +1322,17 @@ ACCEPTANCE_RE = re.compile(
 )
 
 
+# A written reflection's title (`2020年党外干部培训班学习体会`, `学习胡领导讲话学习心得`, `…读后感`, `…观后感`): a text
+# written to be read, never delivered — typed none (docs/doc_types.md), though its title names the 讲话 it studied or
+# its body quotes `同志们` (session 55's fresh pages: 2 of 5 such pages typed 讲话). Read at the title's end, or before
+# a colon that opens its subtitle (`“两学一做”心得体会:学深还需笃行`); a title ending in a speech's word
+# (`…心得体会交流会上的发言`) is typed by it first, one read aloud by its opening salutation (_salutation_kind).
+REFLECTION_TITLE_RE = re.compile(r"(?:心得|体会|感悟|感想|读后感|观后感|随笔)(?:体会)?(?:$|[:：])")
+# A writing guide titled by the genre it teaches (`会议主持词格式`, `表态发言稿怎么写`, `述职报告的写法`, `如何写好讲话稿`):
+# about the genre, never one (session 55's fresh pages: a 范文 site's `会议主持词格式` typed 主持词).
+GUIDE_TITLE_RE = re.compile(r"(?:格式|的?写法|怎么写|如何写|写作(?:技巧|要点|方法)|模板格式)$|^(?:如何|怎样)写好?")
+
+
 # A title opening on its year with no 年 (`2023开学典礼校长讲话致辞`, `2021春节团拜会致辞`: 范文 sites' titles, session 54's
 # fresh pages had no year): the year its occasion fell in. Not before a unit or a count (`2000亿元…`, `2022个…`).
 TITLE_LEAD_YEAR_RE = re.compile(r"^\s*((?:19|20)\d{2})(?=[\u4e00-\u9fff])(?![年亿万千百元个人名户家项件次多余])")
@@ -1352,10 +1363,16 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
             and not DELIVERED_OPENING_RE.search(text[:OPENING_CHARS])
         ):
             return "公报"  # `中央经济工作会议在北京举行 习近平发表重要讲话`: the meeting's news release
+        if GUIDE_TITLE_RE.search(t):
+            return None  # `会议主持词格式`: a guide to the genre its title names
         for key, k in DOC_TYPES:
             if t.endswith(key):
                 kind = k  # `…关于政府工作报告的决议` ends in 决议
                 break
+        if kind is None and REFLECTION_TITLE_RE.search(t):
+            # `…学习体会`, `…讲话学习心得`: a written reflection, read to nobody — unless it opens on a spoken
+            # salutation (`…学习全会精神的几点感悟` / `各位领导、各位同仁：大家好。`: a participant's talk, session 53)
+            return _salutation_kind(title, text)
         if kind is None and GREETING_LETTER_RE.match(t):
             return "致辞"
         if kind is None:

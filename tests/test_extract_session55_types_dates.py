@@ -1,0 +1,53 @@
+"""Doc types and dates, thirteenth round (session 55's fresh pages): written reflections and writing guides typed none,
+salutations naming their guests before the greeting, a government's report to the standing committee, a notice by its
+own formula and a signature whose zeros are letters O, news features about a press conference, news leads (a purpose
+and an organ holding the event 于 its day, a site's dated 讯 mark, 快讯, an occasion before the day, 举办 by a 局) and
+a doc site's date before its toolbar."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+REFLECTION_BODY = (
+    "西柏坡，这是一个令人肃然起敬的地方，这里的土屋，这里曾经的故事，都让我产生了颇多感悟。\n"
+    "望着巨大的“两个务必”的标语：务必使同志们继续地保持谦虚、谨慎、不骄、不躁的作风。\n"
+    "此次实践教学，实地学习了中央统一战线纪念馆，更加深切地体会到团结合作的意义。\n"
+)
+SPEECH_BODY = (
+    "今天是我们学校首次联合举办毕业典礼，很荣幸代表全体毕业生致词。\n"
+    "这几年的大学生活，也将在今天画下美丽的休止符，心中虽然荡漾着离愁与感伤，却也欣喜分享着大家的成长与喜悦。\n"
+    "我们感谢师长给予我们的教导及行政部门提供的各项服务，让我们具备更深入的知识。\n"
+)
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["2020年党外干部培训班学习体会", "学习胡领导讲话学习心得", "《平凡的世界》读后感", "观看《焦裕禄》观后感"],
+)
+def test_a_written_reflection_is_typed_none(title):
+    # its body quotes `同志们`, its title may name the 讲话 it studied: neither makes it a speech
+    assert _fields(f"{title}\n{REFLECTION_BODY}")["doc_type"] is None
+
+
+def test_a_reflection_meetings_speech_keeps_its_kind():
+    assert _fields(f"在学习心得体会交流会上的发言\n{REFLECTION_BODY}")["doc_type"] == "发言"
+    assert _fields(f"在全县学习体会交流大会上的讲话\n同志们：\n{REFLECTION_BODY}")["doc_type"] == "讲话"
+
+
+@pytest.mark.parametrize("title", ["会议主持词格式", "表态发言稿怎么写", "述职报告的写法", "如何写好讲话稿"])
+def test_a_writing_guide_is_no_text_of_its_genre(title):
+    body = "会议主持词一般应由标题、正文和结语三部分组成。\n介绍与会人员。介绍顺序要按照级别和重要程度由高到低、由外到内。\n"
+    assert _fields(f"{title}\n{body}")["doc_type"] is None
+
+
+def test_a_genres_own_title_keeps_its_kind():
+    body = "同志们：\n现在开会。今天的会议主要有两项议程，第一项是传达省政府全体会议精神。\n下面进行第一项议程。\n"
+    assert _fields(f"市政府第四次全体会议主持词\n{body}")["doc_type"] == "主持词"
