@@ -1453,7 +1453,13 @@ ISSUING_NOTICE_RE = re.compile(r"(?:现|特)(?:将[^。；！？\n]{0,80}?)?(?:�
 # 女士们, 先生们) an address (致辞); the leaders first, with no 同志们 (`各位领导、各位同仁`) a participant's statement (发言);
 # anyone else (同学们, 老师们, 同事们, 朋友们) a 讲话, as 同志们 is. It must be spoken: its opening greets or says 今天, or it
 # ends on thanks; a letter or an appeal (`…的一封信`, `倡议书`: read to nobody) is none.
-SALUTATION_GUEST_RE = re.compile(r"来宾|嘉宾|女士们|先生们")
+SALUTATION_GUEST_RE = re.compile(r"来宾|嘉宾|贵宾|女士们|先生们")  # 贵宾: Taiwanese commencement addresses
+# The addressees named before the salutation's own words, on the segment the header cut before them (`李董事长、苏校长各位
+# 嘉宾、各位师长、各位毕业生，还有…家属` | `朋友们大家好：`, `李董事长 苏校长 各位师长 各位贵宾` | `各位学弟妹大家好`: session
+# 55's fresh commencement addresses, typed 讲话 by the greeting's last words): one salutation, whose guests make it a 致辞.
+# The segment names 各位 and holds no sentence.
+ADDRESSEE_RUN_MAX = 60
+ADDRESSEE_RUN_RE = re.compile(r"^[^。！？!?]*各位[^。！？!?]*$")
 SALUTATION_SUPERIOR_RE = re.compile(r"^(?:尊敬的)?各位(?:领导|首长)")
 SPOKEN_OPENING_RE = re.compile(r"大家好|今天|借此(?:宝贵)?机会|下面[，,]?我")
 SPOKEN_OPENING_CHARS = 120  # the greeting and the opening sentence after the salutation
@@ -1479,7 +1485,7 @@ def _salutation_kind(title: str | None, text: str) -> str | None:
             return "致辞"
         return "发言" if SALUTATION_SUPERIOR_RE.match(line) else "讲话"
     segs, _ = header_segments(text)
-    for raw in segs[:HEAD_SHORT_LINES]:
+    for i, raw in enumerate(segs[:HEAD_SHORT_LINES]):
         line = clean_line(raw)
         if not SALUTATION_RE.match(line):
             continue
@@ -1487,6 +1493,8 @@ def _salutation_kind(title: str | None, text: str) -> str | None:
         after = text[at + len(raw) : at + len(raw) + SPOKEN_OPENING_CHARS] if at >= 0 else ""
         if not (SPOKEN_OPENING_RE.search(after) or CLOSING_THANKS_RE.search(text[-CLOSING_CHARS:])):
             return None
+        if i > 0 and len(prev := clean_line(segs[i - 1])) <= ADDRESSEE_RUN_MAX and ADDRESSEE_RUN_RE.match(prev):
+            line = prev + line  # `李董事长 苏校长 各位师长 各位贵宾` | `各位学弟妹大家好`: one salutation
         if SALUTATION_GUEST_RE.search(line):
             return "致辞"
         return "发言" if SALUTATION_SUPERIOR_RE.match(line) else "讲话"

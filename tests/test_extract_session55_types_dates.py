@@ -51,3 +51,19 @@ def test_a_writing_guide_is_no_text_of_its_genre(title):
 def test_a_genres_own_title_keeps_its_kind():
     body = "同志们：\n现在开会。今天的会议主要有两项议程，第一项是传达省政府全体会议精神。\n下面进行第一项议程。\n"
     assert _fields(f"市政府第四次全体会议主持词\n{body}")["doc_type"] == "主持词"
+
+
+@pytest.mark.parametrize(
+    "salutation",
+    [
+        "李董事长、苏校长各位嘉宾、各位师长、各位毕业生，还有默默支持我们的家属朋友们大家好：",
+        "进修学院运修系二A 陈荣哲同学\n李董事长 苏校长 各位师长 各位贵宾\n各位学弟妹大家好",
+    ],
+)
+def test_guests_named_before_the_greeting_make_an_address(salutation):
+    assert _fields(f"{salutation}\n{SPEECH_BODY}")["doc_type"] == "致辞"
+
+
+def test_a_salutation_without_guests_stays_a_speech():
+    raw = f"李董事长 苏校长 各位师长 各位同事\n各位学弟妹大家好\n{SPEECH_BODY}"
+    assert _fields(raw)["doc_type"] == "讲话"
