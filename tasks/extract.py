@@ -1299,6 +1299,13 @@ SINCE_SESSION_GOV_RE = re.compile(
 OTHER_ORGAN_REPORT_RE = re.compile(
     r"我(?:代表|受)[^，。；]{0,30}?(?:人民代表大会常务委员会|人大常委会|人民法院|人民检察院|政协[^，。；]{0,16}?委员会)"
 )
+# A government's report to its people's congress's standing committee, delivered by an officer on the government's
+# commission (`我受区人民政府的委托，向区人大常委会报告2022年度区本级预算执行和其他财政收支审计情况`: an audit, budget or
+# special work report — session 55's fresh district page, untyped): a 报告, never the 政府工作报告 the congress hears.
+STANDING_COMMITTEE_REPORT_RE = re.compile(
+    r"受[^，。；]{0,20}?(?:人民政府|政府|国务院)的?委托[，,]?\s*向[^，。；]{0,20}?(?:人大常委会|人民代表大会常务委员会)"
+    r"[^，。；]{0,8}?(?:报告|作[^，。；]{0,40}?报告)"
+)
 HEAD_OFFICE_RE = re.compile(r"(?:^|[、兼])(?:代理|代)?(?:总理|省长|市长|州长|区长|县长|旗长|盟长|自治区主席|主席)$")
 
 
@@ -1402,7 +1409,9 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return "报告"
     if kind not in (None, "报告"):
         return kind
-    if OTHER_ORGAN_REPORT_RE.search(text[:OPENING_PARA_CHARS]):
+    if OTHER_ORGAN_REPORT_RE.search(text[:OPENING_PARA_CHARS]) or STANDING_COMMITTEE_REPORT_RE.search(
+        text[:OPENING_PARA_CHARS]
+    ):
         return "报告"
     if title and PLAN_REPORT_RE.search(re.sub(r"[（(][^）)]*[）)]$", "", title)):
         return "政府工作报告" if head_office and congress else "报告"

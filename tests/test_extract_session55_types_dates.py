@@ -6,6 +6,8 @@ a doc site's date before its toolbar."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tasks.extract import extract_fields
@@ -67,3 +69,17 @@ def test_guests_named_before_the_greeting_make_an_address(salutation):
 def test_a_salutation_without_guests_stays_a_speech():
     raw = f"李董事长 苏校长 各位师长 各位同事\n各位学弟妹大家好\n{SPEECH_BODY}"
     assert _fields(raw)["doc_type"] == "讲话"
+
+
+def test_a_governments_report_to_the_standing_committee_is_a_report():
+    raw = (
+        "汕头市潮阳区审计局局长 郑创平\n2023年9月28日\n主任、各位副主任、各位委员：\n"
+        "我受区人民政府的委托，向区人大常委会报告2022年度区本级预算执行和其他财政收支审计情况，请予审议。\n"
+        "根据审计法规定和区委审计委员会批准的审计计划，区审计局依法审计了2022年度区级预算执行情况。\n"
+        "报告期间内共完成审计项目19个，共查出问题330项，提出审计建议47条。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "报告"
+    assert f["delivered_on"] == dt.date(2023, 9, 28)
+    # the same officer reporting on no commission to the committee: no type from this rule
+    assert _fields(raw.replace("我受区人民政府的委托，向区人大常委会报告", "下面报告"))["doc_type"] != "报告"
