@@ -1453,7 +1453,11 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
 # An organ's notice issuing a document to those it addresses (`各科室，各站所，各村：…制定《…应急预案》，现印发给你们，请…`,
 # under its number `鹿山政〔2020〕72号`): a 通知 whose page gave no title (session 54's fresh town page, untyped). What
 # issues it is the notice's own formula; a speech never hands a document over so.
-ISSUING_NOTICE_RE = re.compile(r"(?:现|特)(?:将[^。；！？\n]{0,80}?)?(?:印发|转发|下发)给你们")
+# Also a notice's own formula announcing what it notifies (`现将有关事项通知如下：`, `现就…有关事项通知如下`: a CPPCC's
+# notice of its session to `各镇(街道)、市直各单位…：`, session 55's fresh page, untyped): no speech says so.
+ISSUING_NOTICE_RE = re.compile(
+    r"(?:现|特)(?:将[^。；！？\n]{0,80}?)?(?:印发|转发|下发)给你们|(?:现|特)[将就][^。；！？\n]{0,60}?通知如下"
+)
 
 
 # The opening salutation of a text whose title (if it has one) names no kind: untitled 开学典礼 speeches (`尊敬的各位老师、亲爱的
@@ -2872,7 +2876,8 @@ MANUSCRIPT_DATE_RE = re.compile(r"(?:19|20)\d{2}\.(?:[1-9]\.\d{1,2}|1[0-2]\.[1-9
 FOOTER_DATE_LINES = 3
 FOOTER_DATE_TAIL = 120  # characters read at the text's end: three short lines
 FOOTER_DATE_LINE_RE = re.compile(
-    r"[（(]?\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[一二三四五六七八九〇○零]{4}年[一二三四五六七八九十]{1,2}月"
+    # the zero also typed as a letter O (`二OO八年一月七日`, `二ＯＯ八年`: a notice's signature, session 55's fresh page)
+    r"[（(]?\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[一二三四五六七八九〇○零OＯ]{4}年[一二三四五六七八九十]{1,2}月"
     r"[一二三四五六七八九十]{1,3}日|(?:19|20)\d{2}\.(?:[1-9]\.\d{1,2}|1[0-2]\.[1-9]))\s*[）)]?"
 )
 

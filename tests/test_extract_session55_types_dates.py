@@ -83,3 +83,21 @@ def test_a_governments_report_to_the_standing_committee_is_a_report():
     assert f["delivered_on"] == dt.date(2023, 9, 28)
     # the same officer reporting on no commission to the committee: no type from this rule
     assert _fields(raw.replace("我受区人民政府的委托，向区人大常委会报告", "下面报告"))["doc_type"] != "报告"
+
+
+NOTICE = (
+    "各镇（街道）、市直各单位、八届政协委员：\n"
+    "经市政协八届四次常委会议研究决定，政协天长市第八届委员会第二次会议于2008年1月14日至17日在市区举行，会期四天。"
+    "现将有关事项通知如下：\n"
+    "一、出席、特邀和列席会议人员\n出席会议人员：八届政协委员。特邀参会人员：市领导班子成员。\n"
+    "二、请各人民团体党政主要负责人于1月14日下午到天长宾馆三号楼大厅报到，领取会议材料。\n"
+    "特此通知\n政协天长市委员会\n二OO八年一月七日\n"
+)
+
+
+def test_a_notice_is_typed_by_its_own_formula_and_dated_by_its_signature():
+    f = _fields(NOTICE)
+    assert f["doc_type"] == "通知"
+    assert f["delivered_on"] == dt.date(2008, 1, 7)
+    assert f["year"] == 2008
+    assert _fields(NOTICE.replace("二OO八", "二ＯＯ八"))["delivered_on"] == dt.date(2008, 1, 7)
