@@ -1562,7 +1562,8 @@ LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?(?:记者|通讯员)[^）)\n]{1,24}?[�
 LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日|近日|日前)"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
-    r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
+    # `新京报快讯（记者…）`: a paper's flash mark (session 55's fresh copy of a press-conference feature)
+    r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)快?|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
     # an outlet's `消息` mark (`央视网消息：2月24日，国务院新闻办公室举行…发布会`: session 54's fresh copy, untyped)
     r"[^\s，。：:]{1,12}?(?:网|台|社|报)消息\s*[:：]|"
     # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them)
@@ -1571,7 +1572,8 @@ NEWS_MARK_RE = re.compile(
     # `【中新社澳門二十日電】`)
     rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?{DAY_NUM}日(?:专)?[讯电][】\]]|"
     # a paper's own mark without its reporter (`(星島日報報道)昨天是十月一日…`)
-    rf"[【\[（(][^】\]）)\n\s，。]{{2,12}}?(?:报导|报道)[】\]）)]|[^\s，。]{{2,12}}?{DAY_NUM}月{DAY_NUM}日(?:专)?电|"
+    # …and a site's dated mark (`中国经济网北京3月2日讯`: session 55's fresh copy of a press-conference report, untyped)
+    rf"[【\[（(][^】\]）)\n\s，。]{{2,12}}?(?:报导|报道)[】\]）)]|[^\s，。]{{2,12}}?{DAY_NUM}月{DAY_NUM}日(?:专)?[电讯]|"
     # a TV channel's report mark (`上视新闻综合频道1月13日报道:`: session 53's fresh Shanghai page was untyped)
     rf"[^\s，。]{{2,12}}?(?:频道|电视台|广播电台|之声){DAY_NUM}月{DAY_NUM}日(?:消息|报道)[:：]|"
     # `今(23)日`, and the day inside the bracket (`今（十九日）晚`, `今（19日）`: Macau's government releases)
@@ -1701,8 +1703,9 @@ NEWS_VISIT_RE = re.compile(
 # 述职评议会，`, `十四届全国人大一次会议在…新闻发布厅举行首场新闻发布会，`): the lead is the report itself. A township's or a
 # street office's short item often quotes nobody as `某某指出，` (6 of session 49's 12 township and 街道 news pages).
 NEWS_ORGAN_HELD_RE = re.compile(
-    rf"[{HAN}]{{2,16}}?(?:镇|乡|街道|街|办事处|党工委|党委|政府|人大|政协|会议|委员会)(?:在[^，。；]{{1,24}}?)?"
-    r"(?:及时|专门|组织|隆重)?(?:召开|举行)了?[^，。；]{0,40}?(?:会议|大会|会)[”」』》]?[，,。]"  # `召开了“…大会”。`
+    rf"[{HAN}]{{2,16}}?(?:镇|乡|街道|街|办事处|党工委|党委|政府|人大|政协|会议|委员会|局)(?:在[^，。；]{{1,24}}?)?"
+    # `召开了“…大会”。`, `举办了“超星杯”读书征文活动表彰大会。` (session 55's fresh city page: 举办 untyped)
+    r"(?:及时|专门|组织|隆重)?(?:召开|举行|举办)了?[^，。；]{0,40}?(?:会议|大会|会)[”」』》]?[，,。]"
 )
 # A lead whose subject is the meeting or the organ, its day after it (`桃源县第十五届人民代表大会第二次会议3月4下午3:00在县剧院
 # 隆重开幕`, `新北区春江镇于10月15、16日召开了第一次党代会`): NEWS_MARK_RE reads leads that open on the day only.
@@ -1896,7 +1899,10 @@ def _news_report(title: str | None, text: str) -> bool:
         (
             i
             for i, x in enumerate(lines)
-            if NEWS_MARK_RE.match(x) or MEETING_HELD_LEAD_RE.match(x) or SUBJECT_DAY_LEAD_RE.match(x)
+            if NEWS_MARK_RE.match(x)
+            or MEETING_HELD_LEAD_RE.match(x)
+            or SUBJECT_DAY_LEAD_RE.match(x)
+            or ("于" in x[:LEAD_ON_DAY_CHARS] and ORGAN_ON_DAY_HELD_RE.match(x))
         ),
         None,
     )
@@ -1944,6 +1950,13 @@ def _news_report(title: str | None, text: str) -> bool:
     ):
         # the organ held the meeting in the lead's first words; a `祝大家…` later in it is whom the leader addressed
         return True
+    if (
+        lead is not None
+        and "于" in lead[:LEAD_ON_DAY_CHARS]
+        and ORGAN_ON_DAY_HELD_RE.match(lead)
+        and not _first_person_lead(lead[:200])
+    ):
+        return True  # `…党小组分别于9月17日晚上7点…召开…分享会。`: the organ held it on the day (ORGAN_ON_DAY_HELD_RE)
     if organ_day and lead is not None and not _first_person_lead(lead[:200]):
         return True  # a school, firm or agency held the event on the lead's day: the report of it (ORGAN_DAY_LEAD_RE)
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
@@ -1960,7 +1973,9 @@ def _news_report(title: str | None, text: str) -> bool:
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
     if lead is not None and (spoke or NEWS_VISIT_RE.search(lead[:200]) or LEAD_ACTOR_RE.search(lead[:LEAD_ACT_CHARS])):
         return True
-    if lead is not None and EVENT_HELD_LEAD_RE.match(lead):
+    if lead is not None and EVENT_HELD_LEAD_RE.match(
+        lead, pre.end() if (pre := LEAD_MARK_PREFIX_RE.match(lead)) else 0
+    ):
         return True  # `4月12日上午9点，由团县委主办的…演讲比赛，在…隆重举办。`: the event held is the news
     if (
         lead is not None
@@ -1988,6 +2003,17 @@ SUBJECT_DAY_LEAD_RE = re.compile(
 # quoted nobody and went untyped.
 EVENT_HELD_LEAD_RE = re.compile(
     r"(?:\d{4}年)?\d{1,2}月\d{1,2}日[^。；！？\n]{0,60}?(?:隆重|正式|顺利|成功)?(?:举行|举办|召开|开幕|闭幕)了?[。，,]"
+)
+# A wire's or site's mark and its reporter's bracket before the lead's day (`中国经济网北京3月2日讯（…记者张超）3月2日下午，
+# …新闻发布会在人民大会堂三楼金色大厅召开，`: session 55's fresh copy, untyped): the event held is read after them.
+LEAD_ON_DAY_CHARS = 220  # the gate: 于 within the purpose (160) and the subject (40) ORGAN_ON_DAY_HELD_RE allows
+LEAD_MARK_PREFIX_RE = re.compile(r"[^\s，。（(]{2,20}?(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
+# A lead whose subject, after its purpose, held the event on its day written after 于 (`为深入学习…，外国语学院19级学生党
+# 支部…党小组分别于9月17日晚上7点、9月27日上午10点…召开…读书分享会。`: session 55's fresh college item; session 54 left
+# `于1月14日召开…` untyped): what no speech's opening says of its own meeting.
+ORGAN_ON_DAY_HELD_RE = re.compile(
+    r"(?:为[^。；！？\n]{4,160}?[，,])?[^，。；！？\n]{2,40}?(?:分别)?于(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+    r"[^。；！？\n]{0,100}?(?:召开|举行|举办)"
 )
 
 
@@ -2510,15 +2536,32 @@ def _press_conference(title: str | None, text: str) -> bool:
 ANSWER_TURN_RE = re.compile(rf"(?m)^\s*[^，。；：:\n]{{0,30}}?(?:{OFFICE_KW})[{HAN}·]{{2,4}}\s*[:：]\s*$")
 
 
+# What a transcript's headline may carry after the press conference it names: a note on the copy (`（全文）`, `实录`).
+PRESS_HEADLINE_TAIL_RE = re.compile(
+    r"\s*(?:[（(【\[][^）)】\]]{0,12}[）)】\]]|(?:文字|图文|视频)?(?:全文|实录|直播)(?:全文)?)*\s*"
+)
+
+
 def _press_headline(title: str | None) -> bool:
     """A headline naming the press conference (PRESS_CONF_TITLE_RE) that is no news lead taken for the title (`人民网北京
-    2月29日电(孙博洋) 今天上午，国新办在京举行新闻发布会，会上`)."""
-    return bool(title and PRESS_CONF_TITLE_RE.search(title) and not NEWS_MARK_RE.match(title))
+    2月29日电(孙博洋) 今天上午，国新办在京举行新闻发布会，会上`), and ends on it: a headline going on to tell something of
+    it (`总理记者会：李克强两个半小时答17个问题`, `总理记者招待会创下了近20年来之“最”`: session 55's fresh news features,
+    typed 答记者问) is the news of the press conference, its subject."""
+    if not title or NEWS_MARK_RE.match(title):
+        return False
+    ends = [m.end() for m in PRESS_CONF_TITLE_RE.finditer(title)]
+    return bool(ends) and PRESS_HEADLINE_TAIL_RE.fullmatch(title, ends[-1]) is not None
 
 
-def _press_turn(text: str) -> bool:
-    """A question or an answer turn in the opening (`新华社记者：`, `问：`, `答：`), at a line's start or run into the text."""
+def _press_turn(text: str, title: str | None = None) -> bool:
+    """A question or an answer turn in the opening (`新华社记者：`, `问：`, `答：`), at a line's start or run into the text.
+    The headline's own line, when the text opens on it, is no turn (`赵启正：今天记者们所提的问题都良好以上的！`: a news
+    headline quoting the spokesman, session 55's fresh page, read as his answer)."""
     head = text[:PRESS_CHARS]
+    if title:
+        first, _, rest = head.lstrip().partition("\n")
+        if re.sub(r"\W", "", first) == re.sub(r"\W", "", title):
+            head = rest
     return (
         PRESS_TURN_RE.search(head) is not None
         or re.search(r"(?:记者|问|答)\s*[:：]|[【\[][^】\]\n]{0,16}记者[】\]]", head) is not None
@@ -2585,6 +2628,8 @@ def _news_lead(
             line = line[
                 bg.end() :
             ]  # `根据市委部署，八所镇党委安排…进行换届。8月12日上午，…召开`: a sentence of background first
+        elif line[:1] == "在" and (occasion := LEAD_OCCASION_RE.match(line)):
+            line = line[occasion.end() :]  # `在新春佳节即将来临之际，1月18日下午，…座谈会召开。`: the occasion first
         elif "在" in line and (first := MEETING_FIRST_LEAD_RE.match(line)):
             line = line[
                 first.end() :
@@ -2629,6 +2674,11 @@ def _news_lead(
             return None, meeting  # a lead after its page's own date: one of the two is not this page's
         return day, meeting
     return None, None
+
+
+# The occasion a lead opens on before its day (NEWS_OCCASION), cut before the day is read (`在新春佳节即将来临之际，1月18日
+# 下午，商城县2023年社会各界人士迎新年座谈会召开。`: session 55's fresh county item, typed news but undated)
+LEAD_OCCASION_RE = re.compile(NEWS_OCCASION)
 
 
 # A lead opening on its full date (`2010年1月4日，集团在总部大楼…召开…`), after the purpose or correspondent a company's item
@@ -5211,7 +5261,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
 
     news = _news_report(title or ptitle, text)
     press = _press_conference(title or ptitle, text)
-    if press and news and not _press_turn(text) and not _press_headline(title or ptitle):
+    if press and news and not _press_turn(text, title or ptitle) and not _press_headline(title or ptitle):
         # a news item on a press conference (`人民网北京2月29日电 今天上午，国新办在京举行新闻发布会，…尹蔚民表示，`): a
         # dated lead reporting in the third person, no question put and none answered — the news of it, not its
         # transcript (session 54's fresh wire copies were typed 答记者问 by the 新闻发布会 their headline or lead named)

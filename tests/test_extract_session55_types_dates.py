@@ -101,3 +101,63 @@ def test_a_notice_is_typed_by_its_own_formula_and_dated_by_its_signature():
     assert f["delivered_on"] == dt.date(2008, 1, 7)
     assert f["year"] == 2008
     assert _fields(NOTICE.replace("二OO八", "二ＯＯ八"))["delivered_on"] == dt.date(2008, 1, 7)
+
+
+def test_a_press_conference_feature_is_news():
+    raw = (
+        "总理记者会：李克强两个半小时答17个问题，喝一杯半水\n"
+        "新京报快讯（记者 王姝 李玉坤）3月15日上午，十三届全国人大二次会议闭幕后，国务院总理李克强会见了中外记者。"
+        "记者会10点半准时开始，在长达2小时30多分钟的提问环节中，李克强回答了17个问题。\n"
+        "落座后，李克强说，“首先感谢记者朋友们为中国两会报道所付出的辛劳，记者会时间有限，就请提问吧。”\n"
+        "第一个提问的是路透社记者。他问道，面对经济下行压力，中国会采取哪些措施。\n"
+    )
+    assert _fields(raw)["doc_type"] == "新闻报道"
+    # the transcript's headline ends on the press conference: still its answers
+    transcript = (
+        "李克强总理答中外记者问（全文）\n" + raw.split("\n", 1)[1] + "新华社记者：请问总理，\n李克强：谢谢你的提问。\n"
+    )
+    assert _fields(transcript)["doc_type"] == "答记者问"
+
+
+def test_a_headline_quoting_the_spokesman_is_no_answer_turn():
+    raw = (
+        "赵启正：今天记者们所提的问题都良好以上的！\n"
+        "中国经济网北京3月2日讯（中国经济信息记者张超）3月2日下午，全国政协十一届五次会议新闻发布会在人民大会堂三楼"
+        "金色大厅召开，全国政协十一届五次会议新闻发言人赵启正答中外记者问。\n"
+        "原定于1小时的发布会却开了将近2个小时。期间，发言人赵启正先后回答了17家中外媒体记者的问题。\n"
+    )
+    f = _fields(raw, url="http://msn.finance.sina.com.cn/gdxw/20120302/1858738380.html")
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == dt.date(2012, 3, 2)
+
+
+def test_an_organ_holding_its_event_on_the_day_after_yu_is_news():
+    raw = (
+        "为深入学习《习近平谈治国理政》的深邃思想和伟大实践，引领党支部党员坚持用党的创新理论成果武装头脑，外国语学院"
+        "19级学生党支部英语专业党小组分别于9月17日晚上7点、9月27日上午10点在腾讯会议召开《习近平谈治国理政》第四卷"
+        "读书分享会。会议分别由张某、谢某主持。\n"
+        "会议伊始，张某从出版背景、主要内容等几个方面介绍了第四卷的基本框架。\n全体党员纷纷发言分享读书心得。\n"
+    )
+    assert _fields(raw)["doc_type"] == "新闻报道"
+    # a speech's own opening never says so of its meeting
+    assert _fields("同志们：\n" + raw.replace("召开", "召开了"))["doc_type"] == "讲话"
+
+
+def test_a_bureau_holding_its_meeting_under_a_news_mark_is_news():
+    raw = (
+        "临汾新闻网讯（记者 郭秀婷）在新中国成立70周年之际，为推进全市书香校园建设，6月28日，市委教育工作委员会、"
+        "市教育局在市第二小学举办了“超星杯”读书征文活动表彰大会。\n"
+        "此次征文活动自今年3月份开展以来，得到全市广大师生的积极响应，最终评选出一二三等奖170余人。\n"
+    )
+    assert _fields(raw)["doc_type"] == "新闻报道"
+
+
+def test_an_occasion_before_the_leads_day_is_cut_before_the_day_is_read():
+    raw = (
+        "在新春佳节即将来临之际，1月18日下午，商城县2023年社会各界人士迎新年座谈会召开。县委书记胡某，县人大常委会"
+        "主任蒋某出席会议。朱某主持座谈会。\n"
+        "会上，涂某代表县政府通报了全县经济社会发展情况，各界人士代表作了交流发言。\n胡某发表了热情洋溢的讲话。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == dt.date(2023, 1, 18)
