@@ -2709,7 +2709,10 @@ def _published_on(chrome: list[str]) -> dt.date | None:
     for line, (d, s, e) in found_lines:
         # a labelled stamp first: a bare clock above it is the page's (an e-paper reader's `2024-11-25 02:44:48` over
         # `发布时间：2016-10-22 13:50`, a held-out news page, k3)
-        if PUBLISHED_KEY_RE.search(line[:s]) or re.match(r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读)", line[e:]):
+        # …or a doc site's toolbar after it (`2022-07-30 版权声明 我要投稿`: wenshuyi, session 55's fresh page, undated)
+        if PUBLISHED_KEY_RE.search(line[:s]) or re.match(
+            r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读|版权声明|我要投稿)", line[e:]
+        ):
             return d
     for line, (d, s, _e) in found_lines:
         before = line[:s]

@@ -161,3 +161,14 @@ def test_an_occasion_before_the_leads_day_is_cut_before_the_day_is_read():
     f = _fields(raw)
     assert f["doc_type"] == "新闻报道"
     assert f["delivered_on"] == dt.date(2023, 1, 18)
+
+
+def test_a_doc_sites_date_before_its_toolbar_is_the_pages():
+    raw = (
+        "誓师大会代表发言稿\n\n2022-07-30 版权声明 我要投稿\n\n"
+        "一份好的发言稿不仅让发言者更加胸有成竹，而且能让受众更好的理解发言的内容，获取受众的支持。\n"
+        "第1篇：誓师大会代表发言稿\n全国人大代表王某：中国文学在海外市场被接受程度有限，很少有读者能看到书。\n"
+    )
+    f = _fields(raw)
+    assert f["published_on"] == dt.date(2022, 7, 30)
+    assert f["delivered_on"] is None
