@@ -316,9 +316,10 @@ LEAD_SCAN_LINES = 10
 LEAD_CHROME_MAX = 40  # characters: a chrome line or headline without a comma or full stop (a lead sentence is longer;
 # link bars like `更多》…` run to 40 on session 50's county news pages)
 # `主持召开国务院常务会议`, `主持召开中央财经委员会第四次会议`: the meeting a news lead reports
-# a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`)
+# a paper's or site's news mark and the day right after it (`本网讯1月10日上午`, `随州日报讯（记者 某某）3月5日，`,
+# `新京报快讯（记者 王姝）3月15日上午`: session 55)
 NEWS_XUN_DAY_RE = re.compile(
-    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)|本报[^\s，。（(]{1,6}?)(?:讯|消息\s*[:：])\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
+    r"^(?:[^\s，。]{0,12}?(?:报|网|台|社)快?|本报[^\s，。（(]{1,6}?)(?:讯|消息\s*[:：])\s*(?:[（(][^）)\n]{0,30}[）)])?\s*(?:(?P<m>\d{1,2})月)(?P<d>\d{1,2})日"
 )
 # the year a dateless lead states for the meeting it reports (`召开2016年度党委工作会`, `举行2024年全县经济工作会议`)
 LEAD_MEETING_YEAR_RE = re.compile(r"(?:召开|举行|开展|组织)了?(?P<y>(?:19|20)\d{2})\s*年度?")
@@ -2699,6 +2700,12 @@ def _lead_year(lead: str, title: str | None) -> int | None:
         years.add(int(m.group("y")))
     if title and (m := YEAR_RE.search(title)):
         years.add(int(m.group(1)))
+    if not years and "全国" in lead[:LEAD_EVENT_YEAR_CHARS]:
+        # the national congress session the lead names (`3月15日上午，十三届全国人大二次会议闭幕后，…会见了中外记者`:
+        # session 55's fresh feature, no page date; session 54 left years only in a meeting's name): its year
+        for m in NPC_RE.finditer(lead, 0, LEAD_EVENT_YEAR_CHARS):
+            if "全国" in m.group(0) and (y := _npc_year(m)) is not None:
+                years.add(y)
     return years.pop() if len(years) == 1 else None
 
 

@@ -172,3 +172,18 @@ def test_a_doc_sites_date_before_its_toolbar_is_the_pages():
     f = _fields(raw)
     assert f["published_on"] == dt.date(2022, 7, 30)
     assert f["delivered_on"] is None
+
+
+def test_a_dateless_leads_national_session_gives_its_year():
+    raw = (
+        "总理记者会：李克强两个半小时答17个问题\n"
+        "新京报快讯（记者 王姝）3月15日上午，十三届全国人大二次会议闭幕后，国务院总理李克强会见了中外记者。"
+        "记者会10点半准时开始，李克强回答了17个问题。\n"
+        "落座后，李克强说，“首先感谢记者朋友们为中国两会报道所付出的辛劳。”\n"
+    )
+    f = _fields(raw)
+    assert f["delivered_on"] == dt.date(2019, 3, 15)
+    assert f["year"] == 2019
+    # a local congress's session names no national year
+    local = _fields(raw.replace("十三届全国人大二次会议", "十三届市人大二次会议"))
+    assert local["delivered_on"] is None
