@@ -988,30 +988,48 @@ def _decide(
     return _speech_row(cluster_id, canonical, base_id, best, rows, n_members, sources), rows
 
 
-def _vote_json(record: dict) -> str:
-    """A vote record as stored (the `votes` table): voters by index in doc_id order."""
+def _vote_json(record: dict, copies: list[dict] | None = None) -> str:
+    """A vote record as stored (the `votes` table): voters by index in doc_id order. `copies`: every copy
+    of the cluster (`_copy_meta` dicts with `_origin`, the digest of its members file's rows of the
+    cluster): stored as "g" (those digests, sorted) and "c" (per copy in doc_id order: doc_id, its digest's
+    index in "g", `_copy_meta`'s values), so a later run reads only the copies of files whose rows changed."""
     ids = sorted(record["voters"])
     at = {d: i for i, d in enumerate(ids)}
-    return json.dumps(
-        {
-            "v": ids,
-            "d": [record["voters"][d] for d in ids],
-            "b": record["base"],
-            "t": record["tails"],
-            "k": [[b, r, [at[d] for d in stops], cut] for b, r, stops, cut in record["trace"]],
-            "s": [list(x) for x in record["spots"]],
-            "m": [[at[d] for d in ids_] for ids_ in record["same"]],
-            "o": [[[seg, [at[d] for d in ids_]] for seg, ids_ in offers.items()] for offers in record["offers"]],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    out: dict[str, Any] = {
+        "v": ids,
+        "d": [record["voters"][d] for d in ids],
+        "b": record["base"],
+        "t": record["tails"],
+        "k": [[b, r, [at[d] for d in stops], cut] for b, r, stops, cut in record["trace"]],
+        "s": [list(x) for x in record["spots"]],
+        "m": [[at[d] for d in ids_] for ids_ in record["same"]],
+        "o": [[[seg, [at[d] for d in ids_]] for seg, ids_ in offers.items()] for offers in record["offers"]],
+    }
+    if copies is not None:
+        groups = sorted({m["_origin"] for m in copies})
+        where = {g: i for i, g in enumerate(groups)}
+        out["g"] = groups
+        out["c"] = [
+            [m["doc_id"], where[m["_origin"]], *(m.get(k) for k in COPY_FIELDS)]
+            for m in sorted(copies, key=lambda m: m["doc_id"])
+        ]
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+# What `_repair_fast` knows of a copy without its text, in a vote record's "c" (`_vote_json`).
+COPY_FIELDS = ("quality_flags", "is_canonical", "n_chars", "_digest", "_text_digest")
 
 
 def _vote_record(raw: str) -> dict:
-    """`_vote_json`'s inverse."""
+    """`_vote_json`'s inverse; "copies" (group digest -> its copies, as `_copy_meta` without a text) when
+    the record stores them, else None."""
     j = json.loads(raw)
     ids = j["v"]
+    copies: dict[str, list[dict]] | None = None
+    if "c" in j and "g" in j:
+        copies = {g: [] for g in j["g"]}
+        for doc_id, g, *values in j["c"]:
+            copies[j["g"][g]].append({"doc_id": doc_id, **dict(zip(COPY_FIELDS, values, strict=True))})
     return {
         "voters": dict(zip(ids, j["d"], strict=True)),
         "base": j["b"],
@@ -1020,6 +1038,7 @@ def _vote_record(raw: str) -> dict:
         "spots": [tuple(x) for x in j["s"]],
         "same": [[ids[i] for i in x] for x in j["m"]],
         "offers": [{seg: [ids[i] for i in x] for seg, x in offers} for offers in j["o"]],
+        "copies": copies,
     }
 
 
@@ -1187,7 +1206,6 @@ def repair_table(
     votes: cluster_id -> an earlier run's vote record of the cluster (`_vote_json`): such a cluster
     is repaired from it where it can be (`_repair_fast`: only the base's text and the new copies'
     become Python strings and are aligned). records (a dict): gets every repaired cluster's record."""
-    import pyarrow.compute as pc
 
     cols = [c for c in ("doc_id", "cluster_id", "quality_flags", "is_canonical") if c in docs.column_names]
     meta = docs.select(cols).to_pylist()
@@ -1197,9 +1215,10 @@ def repair_table(
         cid = row.get("cluster_id") or row.get("doc_id")
         if cid and (cluster_ids is None or cid in cluster_ids):
             groups[cid].append(i)
+    origin = docs.column("_origin").to_pylist() if "_origin" in docs.column_names else None
     keyed = records is not None or bool(votes)
     if keyed:  # what each copy brings to the vote, from the text's UTF-8 bytes (no Python string)
-        lengths = pc.fill_null(pc.utf8_length(texts), 0).to_pylist()
+        lengths = _utf8_lengths(texts)
         digests, text_digests = _row_digests(texts, [m.get("quality_flags") for m in meta])
     speeches: list[dict] = []
     repairs: list[dict] = []
@@ -1235,7 +1254,22 @@ def repair_table(
         speeches.append(speech)
         repairs.extend(out)
         if records is not None and record is not None:
-            records[cid] = _vote_json(record)
+            copies = None
+            if origin is not None:  # where each copy came from: the next run reads only changed files' copies
+                copies = [
+                    {
+                        "doc_id": meta[i]["doc_id"],
+                        "_origin": origin[i],
+                        "quality_flags": meta[i].get("quality_flags"),
+                        "is_canonical": meta[i].get("is_canonical"),
+                        "n_chars": lengths[i],
+                        "_digest": digests[i],
+                        "_text_digest": text_digests[i],
+                    }
+                    for i in rows
+                    if meta[i].get("doc_id")
+                ]
+            records[cid] = _vote_json(record, copies)
     return (
         pa.Table.from_pylist(speeches, schema=SPEECHES),
         pa.Table.from_pylist(repairs, schema=REPAIRS),
@@ -1930,18 +1964,33 @@ def _repair_clusters(
             copy.setdefault(known[d], []).append(cid)
         else:
             todo.add(cid)
+    earlier = sorted(present)
+    votes = _earlier_votes(earlier, name, todo, present) if todo else {}
+    # a cluster whose record lists its copies by members file (`_vote_json`) reads only the files whose rows
+    # of it changed (and the base's, and any copy whose alignment is not stored); the others read them all
+    stored = {cid: rec for cid, raw in votes.items() if (rec := _vote_record(raw))["copies"] is not None}
+    whole_todo = todo.difference(stored)
     files = [
-        (opened.get(k) or _open_parquet(f)) if not todo.isdisjoint(held) else None
+        (opened.get(k) or _open_parquet(f)) if not whole_todo.isdisjoint(held) else None
         for k, (f, held) in enumerate(zip(paths, in_file, strict=True))
     ]
-    earlier = sorted(present)
-    batches = _cluster_batches(sorted(memo), files, in_file, todo)
+
+    def read(k: int, cid: str) -> pa.Table:  # one cluster's rows in the k-th members file
+        pf = opened.get(k) or _open_parquet(paths[k])
+        if pf is None:
+            raise FileNotFoundError(paths[k])
+        opened[k] = pf
+        t = _file_rows(pf, in_file[k], {cid})
+        counts["copies_read"] += t.num_rows
+        counts["member_groups_read"] += 1
+        return t
+
+    batches = _cluster_batches(sorted(memo), files, in_file, whole_todo)
     # one batch: the earlier intermediate files read whole are kept for the part (the alignment memo is read
     # for the clusters to repair, then for the copied ones when the part is written whole); several batches:
     # each reads its row groups, nothing kept
     whole: dict[Path, pa.Table] | None = {} if len(batches) == 1 else None
     aligner = Aligner(flat=_earlier_alignments(earlier, name, todo, present, whole) if todo else {})
-    votes = _earlier_votes(earlier, name, todo, present) if todo else {}
     base, owned = _delta_plan(name, memo, todo, copy)
     writers = {
         "best_texts": _SortedWriter(names["best_texts"], SPEECHES, ["cluster_id"], SPEECH_ROW_GROUP),
@@ -1962,15 +2011,21 @@ def _repair_clusters(
     asked = 0
     try:
         # batches are ranges of sorted cluster ids: each batch's sorted rows follow the last one's
-        for batch, members in _member_batches(files, in_file, todo, batches, out / f"{SPILL_DIR}-{part}"):
+        for batch, members in _member_batches(files, in_file, whole_todo, batches, out / f"{SPILL_DIR}-{part}"):
             aligner.used = {}
             records: dict[str, str] = {}
-            speeches, repairs = repair_table(members, todo & batch, aligner, votes, records)
+            speeches, repairs = repair_table(members, whole_todo & batch, aligner, votes, records)
             counts["copies_read"] += members.num_rows
+            counts["member_groups_read"] += len(set(members.column(ORIGIN).to_pylist()))  # one per (file, cluster)
+            lean = [
+                _repair_stored(cid, stored[cid], in_file, read, aligner, records)
+                for cid in sorted(batch.intersection(stored))
+            ]
+            counts["copies_from_records"] += sum(n for *_, n in lean)
             asked += len(aligner.used)  # clusters of one batch only: the batches' counts add up
             added: dict[str, list[pa.Table]] = {
-                "best_texts": [speeches],
-                "repairs": [repairs],
+                "best_texts": [speeches, pa.Table.from_pylist([sp for sp, _, _ in lean], schema=SPEECHES)],
+                "repairs": [repairs, pa.Table.from_pylist([r for _, rs, _ in lean for r in rs], schema=REPAIRS)],
                 "align": [_alignment_rows(aligner.used)],
                 "votes": [_vote_rows(records)],
             }
@@ -2006,6 +2061,82 @@ def _repair_clusters(
     counts["clusters_repaired"] += len(todo)
     counts["clusters_copied"] += len(memo) - len(todo)
     return {t: writers[t].written for t in ("best_texts", "repairs")}
+
+
+def _repair_stored(
+    cid: str, record: dict, in_file: list[dict], read: Callable[[int, str], pa.Table], aligner: Aligner, records: dict
+) -> tuple[dict, list[dict], int]:
+    """`repair_table` of one cluster whose earlier vote record lists its copies by members file (its
+    "copies": the digest of a file's rows of the cluster -> what each copy brings to the vote): a file whose
+    rows of the cluster have that digest still holds those very copies, so only the other files are read
+    (`read(k, cid)`: the cluster's rows in the k-th file), and a kept copy's file only when its text is
+    asked for (the base's; a copy whose alignment was not stored; every one when the cluster is repaired
+    from its copies). The same speech, repairs and record as `repair_table` from every copy. Returns
+    (speech, repair rows, copies taken from the record); the record goes to `records`."""
+    aligner.cluster = cid
+    members: list[dict] = []
+    file_of: dict[str, int] = {}
+    text_at: dict[str, tuple[pa.ChunkedArray, int]] = {}
+    unread: set[int] = set()
+    from_record = 0
+    known = record["copies"]
+
+    def load(k: int) -> pa.Table:
+        t = read(k, cid)
+        texts = t.column("text")
+        for i, doc_id in enumerate(t.column("doc_id").to_pylist()):
+            text_at[doc_id] = (texts, i)
+        unread.discard(k)
+        return t
+
+    for k, held in enumerate(in_file):
+        digest = held.get(cid)
+        if digest is None:
+            continue
+        if digest in known:
+            for m in known[digest]:
+                members.append({**m, "cluster_id": cid, ORIGIN: digest})
+                file_of[m["doc_id"]] = k
+            from_record += len(known[digest])
+            unread.add(k)
+            continue
+        t = load(k)
+        meta = t.select(["doc_id", "quality_flags", "is_canonical"]).to_pylist()
+        digests, text_digests = _row_digests(t.column("text"), [m["quality_flags"] for m in meta])
+        lengths = _utf8_lengths(t.column("text"))
+        for i, m in enumerate(meta):
+            m.update(cluster_id=cid, n_chars=lengths[i], _digest=digests[i], _text_digest=text_digests[i])
+            m[ORIGIN] = digest
+            members.append(m)
+
+    def text_of(doc_id: str) -> str:
+        if doc_id not in text_at:
+            load(file_of[doc_id])
+        texts, i = text_at[doc_id]
+        value = texts[i].as_py()
+        return value if isinstance(value, str) else ""
+
+    members = [m for m in members if m.get("doc_id")]
+    fast = _repair_fast(cid, members, text_of, record, aligner)
+    result: tuple[dict, list[dict], dict | None]
+    if fast is not None:
+        aligner.from_votes += 1
+        result = fast
+    else:  # from every copy, as repair_table would
+        for k in sorted(unread):
+            load(k)
+        result = _repair_full(cid, [{**m, "text": text_of(m["doc_id"])} for m in members], aligner)
+    speech, rows, out = result
+    if out is not None:
+        records[cid] = _vote_json(out, members)
+    return speech, rows, from_record
+
+
+def _utf8_lengths(texts: pa.ChunkedArray | pa.Array) -> list[int]:
+    """Characters of each text (a null one: 0), as `repair_table` counts them."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.utf8_length(texts), 0).to_pylist()
 
 
 # The intermediate tables a +1 % run rewrote whole in every part it touched (20k: 59 of 64 parts for ~2 changed
@@ -2231,6 +2362,29 @@ def _cluster_batches(clusters: list[str], files: list[Any], in_file: list[dict],
     return batches
 
 
+ORIGIN = "_origin"  # a member row's column while repaired: the digest of its file's rows of its cluster
+MEMBERS_FROM = MEMBERS.append(pa.field(ORIGIN, pa.string()))
+
+
+def _file_rows(f: Any, held: dict, wanted_set: set[str], wanted: pa.Array | None = None) -> pa.Table:
+    """The member rows of the clusters `wanted_set` in an opened members file (`held`: its cluster digests):
+    their row groups found by place (`_cluster_groups`), else by statistics and filtered."""
+    import pyarrow.compute as pc
+
+    groups = _cluster_groups(f, held, wanted_set)
+    exact = groups is not None
+    if groups is None:
+        groups = _groups_of(f, wanted_set)
+    if not groups:
+        return MEMBERS.empty_table()
+    t = f.read_row_groups(groups, use_threads=False).cast(MEMBERS)  # small row groups: no threads
+    if exact:
+        return t
+    if wanted is None:
+        wanted = pa.array(sorted(wanted_set), pa.string())
+    return t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
+
+
 def _member_batches(
     files: list[Any], in_file: list[dict], todo: set[str], batches: list[set[str]], spill: Path
 ) -> Iterator[tuple[set[str], pa.Table]]:
@@ -2245,21 +2399,16 @@ def _member_batches(
     holding = [(f, held) for f, held in zip(files, in_file, strict=True) if not todo.isdisjoint(held)]
 
     def rows_of(f: Any, held: dict, wanted: pa.Array, wanted_set: set[str]) -> pa.Table:
-        groups = _cluster_groups(f, held, wanted_set)
-        exact = groups is not None
-        if groups is None:
-            groups = _groups_of(f, wanted_set)
-        if not groups:
-            return MEMBERS.empty_table()
-        t = f.read_row_groups(groups, use_threads=False).cast(MEMBERS)  # small row groups: no threads
-        return t if exact else t.filter(pc.is_in(t.column("cluster_id"), value_set=wanted))
+        t = _file_rows(f, held, wanted_set, wanted)
+        cids = t.column("cluster_id").to_pylist()
+        return t.append_column(ORIGIN, pa.array([held.get(c) for c in cids], pa.string()))
 
     if len(batches) <= 1:
         for batch in batches:
             wanted_set = todo & batch
             wanted = pa.array(sorted(wanted_set), pa.string())
             tables = [rows_of(f, held, wanted, wanted_set) for f, held in holding] if len(wanted) else []
-            yield batch, pa.concat_tables(tables) if tables else MEMBERS.empty_table()
+            yield batch, pa.concat_tables(tables) if tables else MEMBERS_FROM.empty_table()
         return
     order = sorted(todo)
     batch_of = np.zeros(len(order), dtype=np.int32)
@@ -2275,7 +2424,7 @@ def _member_batches(
             where = batch_of[pc.index_in(t.column("cluster_id"), value_set=wanted).to_numpy(zero_copy_only=False)]
             for k in np.unique(where):
                 if int(k) not in writers:
-                    writers[int(k)] = ipc.new_file(str(spill / f"{int(k):05d}.arrow"), MEMBERS)
+                    writers[int(k)] = ipc.new_file(str(spill / f"{int(k):05d}.arrow"), MEMBERS_FROM)
                 writers[int(k)].write_table(t.filter(pa.array(where == k)))
             del t
     finally:
@@ -2283,7 +2432,7 @@ def _member_batches(
             w.close()
     for k, batch in enumerate(batches):
         if k not in writers:
-            yield batch, MEMBERS.empty_table()
+            yield batch, MEMBERS_FROM.empty_table()
             continue
         with pa.memory_map(str(spill / f"{k:05d}.arrow")) as source:
             yield batch, ipc.open_file(source).read_all()

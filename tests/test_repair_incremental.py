@@ -576,8 +576,9 @@ def test_a_rerun_finds_a_changed_clusters_row_groups_by_its_place_in_the_file_wi
         shard("a", rows("a", texts)),
         shard("b", rows("b", {c: truncate(t, 0.7) for c, t in texts.items()})),
     ]
-    # shard o: the layout before one row group per cluster (every cluster in one group, digests in the footer)
-    old = pa.Table.from_pylist(rows("o", {c: t[:-50] for c, t in texts.items()}), schema=rp.MEMBERS)
+    # shard o: the layout before one row group per cluster (every cluster in one group, digests in the footer);
+    # its copies are the longest, the bases: a re-voted cluster reads its base's file
+    old = pa.Table.from_pylist(rows("o", {c: t + "\n谢谢大家！" for c, t in texts.items()}), schema=rp.MEMBERS)
     old = old.replace_schema_metadata({rp.CLUSTER_DIGESTS: json.dumps(rp._cluster_digests(old), sort_keys=True)})
     (tmp_path / "o" / "members").mkdir(parents=True)
     pq.write_table(old, tmp_path / "o" / "members" / "007.parquet")
@@ -595,7 +596,7 @@ def test_a_rerun_finds_a_changed_clusters_row_groups_by_its_place_in_the_file_wi
     monkeypatch.setattr(rp, "_groups_of", counted)
     warm = repair_parts({"members": shards}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
     assert warm["clusters_repaired"] == 2
-    assert scanned == [1]  # shard o's file only: a, b and n are found by place
+    assert scanned == [1, 1]  # shard o's file only, once for each base's text: n is found by place, a and b unread
     assert rp._cluster_groups(
         pq.ParquetFile(tmp_path / "a" / "members" / "007.parquet"), {c: "" for c in texts}, {"c1", "c3"}
     ) == [1, 3]
@@ -607,4 +608,72 @@ def test_a_rerun_finds_a_changed_clusters_row_groups_by_its_place_in_the_file_wi
     for t in ("best_texts", "repairs", "memo", "align", "votes"):
         assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (
             tmp_path / "cold" / t / "007.parquet"
+        ).read_bytes(), t
+
+
+def test_a_revoted_cluster_reads_only_the_members_files_whose_rows_of_it_changed(tmp_path, monkeypatch):
+    """c1 has copies in five shards (a holds its base). A night adds a truncated copy in shard n: the
+    cluster is re-voted from its record, which lists its copies by the digest of each members file's rows
+    of it, so only n's file (the new copy) and a's (the base's text) are read — b, c, d and e hold the very
+    rows the record lists (20k +1 %: ~7 files read a re-voted cluster, ~960 reads a night). A night whose new
+    copy becomes the base repairs the cluster from every copy, reading every file. Every table holds a cold
+    run's bytes either way."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()[:3000]
+    other = text[500:] + text[:500]
+    rng = random.Random(11)
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [shard("a", [("a1", "c1", text), ("a2", "c2", other)])]
+    shards += [shard(s, [(f"{s}1", "c1", placeholders(text, rng))]) for s in "bcde"]
+    shards.append(shard("f", [("f2", "c2", placeholders(other, rng))]))
+    repair_parts({"members": shards}, str(tmp_path / "r1"))
+
+    reads: list[str] = []
+    read_groups = pq.ParquetFile.read_row_groups
+
+    def counted(self, groups, *args, **kwargs):
+        table = read_groups(self, groups, *args, **kwargs)
+        if "doc_id" in table.column_names and table.num_rows:
+            reads.append(table.column("doc_id")[0].as_py()[0])  # the shard a members file belongs to
+        return table
+
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", counted)
+    night = [*shards, shard("n", [("n1", "c1", truncate(text, 0.5))])]
+    warm = repair_parts({"members": night}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert sorted(reads) == ["a", "n"]
+    assert (warm["clusters_repaired"], warm["clusters_from_votes"], warm["copies_from_records"]) == (1, 1, 5)
+    assert warm["member_groups_read"] == 2 and warm["copies_read"] == 2
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", read_groups)
+    repair_parts({"members": night}, str(tmp_path / "cold"))
+    for t in ("best_texts", "repairs", "memo", "align", "votes"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (
+            tmp_path / "cold" / t / "007.parquet"
+        ).read_bytes(), t
+
+    # a longer, complete copy: the base changes, the record cannot tell the vote — every file is read
+    reads.clear()
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", counted)
+    longer = [*shards, shard("m", [("m1", "c1", text + "\n同志们，让我们携手共进，再创佳绩！")])]
+    moved = repair_parts({"members": longer}, str(tmp_path / "r3"), earlier=[str(tmp_path / "r1")])
+    assert sorted(reads) == ["a", "b", "c", "d", "e", "m"]
+    assert moved["clusters_repaired"] == 1 and moved["clusters_from_votes"] == 0
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups", read_groups)
+    repair_parts({"members": longer}, str(tmp_path / "cold3"))
+    for t in ("best_texts", "repairs", "memo", "align", "votes"):
+        assert (tmp_path / "r3" / t / "007.parquet").read_bytes() == (
+            tmp_path / "cold3" / t / "007.parquet"
         ).read_bytes(), t
