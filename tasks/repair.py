@@ -1989,7 +1989,7 @@ def _repair_clusters(
     # one batch: the earlier intermediate files read whole are kept for the part (the alignment memo is read
     # for the clusters to repair, then for the copied ones when the part is written whole); several batches:
     # each reads its row groups, nothing kept
-    whole: dict[Path, pa.Table] | None = {} if len(batches) == 1 else None
+    whole: dict[Path, Any] | None = {} if len(batches) == 1 else None
     aligner = Aligner(flat=_earlier_alignments(earlier, name, todo, present, whole) if todo else {})
     base, owned = _delta_plan(name, memo, todo, copy)
     writers = {
@@ -1997,7 +1997,7 @@ def _repair_clusters(
         "repairs": _SortedWriter(names["repairs"], REPAIRS, ["cluster_id", "position", "kind"]),
     }
     for t, sch, keys, size in (
-        ("align", ALIGN_MEMO, ["cluster_id", "pair"], 8192),
+        ("align", ALIGN_MEMO, ["cluster_id", "pair"], ALIGN_ROW_GROUP),
         ("votes", VOTES, ["cluster_id"], VOTES_ROW_GROUP),
     ):
         held = owned[t]
@@ -2029,7 +2029,6 @@ def _repair_clusters(
                 "align": [_alignment_rows(aligner.used)],
                 "votes": [_vote_rows(records)],
             }
-            span = None if len(batches) == 1 else (min(batch), max(batch))
             for src, ids in sorted(copy.items()):
                 keep = batch.intersection(ids)
                 for t, sch in (("best_texts", SPEECHES), ("repairs", REPAIRS), ("align", ALIGN_MEMO), ("votes", VOTES)):
@@ -2038,9 +2037,9 @@ def _repair_clusters(
                     if not wanted:
                         continue
                     if t in DELTA_TABLES:
-                        added[t].append(_resolved(src, t, name, wanted, span, whole).cast(sch))
+                        added[t].append(_resolved(src, t, name, wanted, whole).cast(sch))
                     else:
-                        added[t].append(_rows_of(src / t / name, wanted, span).cast(sch))
+                        added[t].append(_rows_of(src / t / name, wanted).cast(sch))
             for t, w in writers.items():
                 w.add(pa.concat_tables(added[t]))
             del members, speeches, repairs, added
@@ -2207,39 +2206,50 @@ def _delta_plan(
     return base, plan
 
 
-def _rows_of(
-    path: Path, clusters: set[str], span: tuple[str, str] | None, whole: dict[Path, pa.Table] | None = None
-) -> pa.Table:
-    """The rows of `clusters` in a table sorted by cluster_id; with `span` (the batch's cluster range) only
-    the row groups whose statistics meet it are read (a ParquetFile: pq.read_table's filters built a dataset
-    for every call, ~1.3 ms against ~0.2 for a part's small votes file). `whole`: the part's files read whole
-    so far (one batch): a file is read once a part however many callers want rows of it (the alignment memo
-    was read for the clusters to repair, then again for the copied ones)."""
+def _rows_of(path: Path, clusters: set[str], whole: dict[Path, Any] | None = None) -> pa.Table:
+    """The rows of `clusters` in a table sorted by cluster_id, reading only the row groups whose cluster_id
+    statistics hold one of them (a ParquetFile: pq.read_table's filters built a dataset for every call, ~1.3 ms
+    against ~0.2 for a part's small votes file). `whole`: the row groups of the part's files read so far (one
+    batch): a row group is read once a part however many callers want rows of it (the alignment memo is read
+    for the clusters to repair, then for the copied ones)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    if whole is not None and path in whole:
-        t = whole[path]
-    elif span is None:
-        t = pq.ParquetFile(path).read(use_threads=False)
-        if whole is not None:
-            whole[path] = t
-    else:
+    wanted = sorted(clusters)
+    if whole is None:
         pf = pq.ParquetFile(path, memory_map=True)
-        groups = _groups_meeting(pf, span)
+        groups = _groups_holding(pf, wanted)
         t = pf.read_row_groups(groups, use_threads=False) if groups else pf.schema_arrow.empty_table()
-    return t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(clusters), pa.string())))
+    else:
+        if path not in whole:
+            whole[path] = (pq.ParquetFile(path, memory_map=True), {})
+        pf, held = whole[path]
+        groups = _groups_holding(pf, wanted)
+        missing = [g for g in groups if g not in held]
+        if missing:
+            got = pf.read_row_groups(missing, use_threads=False)
+            at = 0
+            for g in missing:
+                n = pf.metadata.row_group(g).num_rows
+                held[g] = got.slice(at, n)
+                at += n
+        t = pa.concat_tables([held[g] for g in groups]) if groups else pf.schema_arrow.empty_table()
+    return t.filter(pc.is_in(t.column("cluster_id"), value_set=pa.array(wanted, pa.string())))
 
 
-def _groups_meeting(pf: Any, span: tuple[str, str]) -> list[int]:
-    """Row groups of an opened file whose cluster_id statistics meet the range `span` (a group without
-    statistics is kept): the row groups a filter on that range would read."""
+def _groups_holding(pf: Any, wanted: list[str]) -> list[int]:
+    """Row groups of an opened file whose cluster_id statistics may hold one of the sorted clusters `wanted`
+    (a group without statistics is kept): the row groups a filter on those clusters would read."""
     meta = pf.metadata
     column = pf.schema_arrow.get_field_index("cluster_id")
     keep = []
     for g in range(meta.num_row_groups):
         stats = meta.row_group(g).column(column).statistics
-        if stats is None or not stats.has_min_max or not (stats.max < span[0] or stats.min > span[1]):
+        if stats is None or not stats.has_min_max:
+            keep.append(g)
+            continue
+        k = bisect_left(wanted, stats.min)
+        if k < len(wanted) and wanted[k] <= stats.max:
             keep.append(g)
     return keep
 
@@ -2249,8 +2259,7 @@ def _resolved(
     table: str,
     name: str,
     clusters: set[str],
-    span: tuple[str, str] | None = None,
-    whole: dict[Path, pa.Table] | None = None,
+    whole: dict[Path, Any] | None = None,
 ) -> pa.Table:
     """The rows of `clusters` in an earlier artifact's intermediate table: from its delta for the clusters
     the delta holds, from its base for the others (the rows a whole file of the part would hold).
@@ -2258,9 +2267,9 @@ def _resolved(
     owned = _delta_owned(folder, table, name) & clusters
     parts = []
     if clusters - owned:
-        parts.append(_rows_of(folder / table / name, clusters - owned, span, whole))
+        parts.append(_rows_of(folder / table / name, clusters - owned, whole))
     if owned:
-        parts.append(_rows_of(_delta_file(folder, table, name), owned, span, whole))
+        parts.append(_rows_of(_delta_file(folder, table, name), owned, whole))
     if not parts:
         return (ALIGN_MEMO if table == "align" else VOTES).empty_table()
     return pa.concat_tables([p.cast(parts[0].schema) for p in parts])
@@ -2606,6 +2615,13 @@ ALIGN_MEMO = pa.schema(
 )
 
 
+# Rows per row group of the alignment memo (sorted by cluster, ~16 alignments a cluster at 20k: ~2 clusters a group).
+# A re-voted cluster's stored alignments are read by their row groups' statistics: with one group a part (8192
+# rows), a 20k +1 % night read every align base whole (~250 rows, ~1.3 MB a part; 74 reads, 77 MB) for the ~2
+# clusters of a part it re-votes.
+ALIGN_ROW_GROUP = 32
+
+
 def _alignment_rows(used: dict[tuple[str, str], Any]) -> pa.Table:
     """The memo rows of the alignments a batch used. The blocks column is built from one flat
     NumPy array and its offsets (the same list<int32> values as a list of lists, without a Python
@@ -2636,7 +2652,7 @@ def _earlier_alignments(
     name: str,
     clusters: set[str] | None = None,
     present: dict[Path, set[str]] | None = None,
-    whole: dict[Path, pa.Table] | None = None,
+    whole: dict[Path, Any] | None = None,
 ) -> dict[str, np.ndarray]:
     """text pair digest -> blocks (i, j, n flattened: an int32 view of the column read, no Python integers),
     from the alignment memos of a part in earlier repair artifacts (base and delta, `_resolved`); with
@@ -2655,12 +2671,12 @@ def _earlier_alignments(
                 owned = _delta_owned(d, "align", name)
                 if owned:
                     keep = pc.invert(pc.is_in(t.column("cluster_id"), value_set=pa.array(sorted(owned), pa.string())))
-                    t = pa.concat_tables([t.filter(keep), _rows_of(_delta_file(d, "align", name), owned, None)])
+                    t = pa.concat_tables([t.filter(keep), _rows_of(_delta_file(d, "align", name), owned)])
             else:
                 wanted = clusters if present is None else clusters & present.get(d, set())
                 if not wanted:
                     continue
-                t = _resolved(d, "align", name, wanted, None, whole)
+                t = _resolved(d, "align", name, wanted, whole)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue
         if not t.num_rows:
@@ -2704,7 +2720,7 @@ def _earlier_votes(
         if not wanted:
             continue
         try:
-            t = _resolved(d, "votes", name, wanted, (min(wanted), max(wanted)))
+            t = _resolved(d, "votes", name, wanted)
         except (OSError, ValueError, KeyError, pa.ArrowInvalid):
             continue  # no such part there, or made before vote records
         for cid, raw in zip(t.column("cluster_id").to_pylist(), t.column("votes").to_pylist(), strict=True):

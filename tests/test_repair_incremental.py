@@ -505,11 +505,17 @@ def test_a_rerun_part_reads_each_earlier_intermediate_file_once_and_builds_no_da
 
     reads: dict[str, int] = {}
     read = pq.ParquetFile.read
+    groups_read: dict[str, list[int]] = {}
+    read_groups = pq.ParquetFile.read_row_groups
 
     def counted(self, *args, **kwargs):
         path = str(getattr(self, "_h2_path", ""))
         reads[path] = reads.get(path, 0) + 1
         return read(self, *args, **kwargs)
+
+    def counted_groups(self, groups, *args, **kwargs):
+        groups_read.setdefault(str(getattr(self, "_h2_path", "")), []).extend(groups)
+        return read_groups(self, groups, *args, **kwargs)
 
     init = pq.ParquetFile.__init__
 
@@ -526,12 +532,15 @@ def test_a_rerun_part_reads_each_earlier_intermediate_file_once_and_builds_no_da
     with monkeypatch.context() as m:
         m.setattr(pq.ParquetFile, "__init__", remember)
         m.setattr(pq.ParquetFile, "read", counted)
+        m.setattr(pq.ParquetFile, "read_row_groups", counted_groups)
         m.setattr(pq, "read_table", no_dataset)
         m.setattr(json, "dump", no_stream)
         warm = repair_parts({"members": shards}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
     assert warm["clusters_repaired"] == 2 and warm["intermediate_parts_linked"] == 0
-    assert reads[str(tmp_path / "r1" / "align" / "007.parquet")] == 1
-    assert str(tmp_path / "r1" / "votes" / "007.parquet") in reads  # the copied clusters' records, read whole
+    align = str(tmp_path / "r1" / "align" / "007.parquet")
+    assert align not in reads and groups_read[align]  # by row groups (ALIGN_ROW_GROUP)
+    assert sorted(groups_read[align]) == sorted(set(groups_read[align]))  # each group read once
+    assert str(tmp_path / "r1" / "votes" / "007.parquet") in groups_read  # the copied clusters' records
     repair_parts({"members": shards}, str(tmp_path / "cold"))
     monkeypatch.setattr(rp, "REPAIR_BATCH_CLUSTERS", 1)  # one cluster a batch: spans, nothing kept
     repair_parts({"members": shards}, str(tmp_path / "r3"), earlier=[str(tmp_path / "r1")])
@@ -677,3 +686,75 @@ def test_a_revoted_cluster_reads_only_the_members_files_whose_rows_of_it_changed
         assert (tmp_path / "r3" / t / "007.parquet").read_bytes() == (
             tmp_path / "cold3" / t / "007.parquet"
         ).read_bytes(), t
+
+
+def test_a_rerun_reads_only_the_alignment_row_groups_of_the_clusters_it_repairs(tmp_path, monkeypatch):
+    """Eight clusters of three copies share part 7; a night adds a copy to c3. Its stored alignments are read
+    by the row groups of the earlier memo whose statistics hold c3 (ALIGN_ROW_GROUP rows each), not the whole
+    memo (20k +1 %: ~1.3 MB a part read for ~2 of ~16 clusters). Every table holds a cold run's bytes."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    monkeypatch.setattr(rp, "ALIGN_ROW_GROUP", 4, raising=False)  # several row groups in a small part
+    text = body()[:2000]
+    rng = random.Random(7)
+    texts = {f"c{k}": text[k * 71 :] + text[: k * 71] for k in range(8)}
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [
+        shard(s, [(f"{s}{c}", c, placeholders(t, rng) if s != "a" else t) for c, t in texts.items()]) for s in "abc"
+    ]
+    repair_parts({"members": shards}, str(tmp_path / "r1"))
+    align = tmp_path / "r1" / "align" / "007.parquet"
+    memo = pq.ParquetFile(align)
+    assert memo.num_row_groups >= 3
+
+    rows_read: dict[str, int] = {}
+    read, read_groups = pq.ParquetFile.read, pq.ParquetFile.read_row_groups
+    init = pq.ParquetFile.__init__
+
+    def remember(self, source, *args, **kwargs):
+        init(self, source, *args, **kwargs)
+        self._h2_path = str(source)
+
+    def counted(self, *args, **kwargs):
+        t = read(self, *args, **kwargs)
+        rows_read[self._h2_path] = rows_read.get(self._h2_path, 0) + t.num_rows
+        return t
+
+    def counted_groups(self, *args, **kwargs):
+        t = read_groups(self, *args, **kwargs)
+        rows_read[self._h2_path] = rows_read.get(self._h2_path, 0) + t.num_rows
+        return t
+
+    night = [*shards, shard("n", [("n3", "c3", truncate(texts["c3"], 0.5))])]
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "__init__", remember)
+        m.setattr(pq.ParquetFile, "read", counted)
+        m.setattr(pq.ParquetFile, "read_row_groups", counted_groups)
+        warm = repair_parts({"members": night}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert warm["clusters_repaired"] == 1 and warm["intermediate_parts_linked"] == 2
+    c3 = [g for g in range(memo.num_row_groups) if "c3" in memo.read_row_group(g).column("cluster_id").to_pylist()]
+    assert rows_read[str(align)] == sum(memo.metadata.row_group(g).num_rows for g in c3) < memo.metadata.num_rows
+    repair_parts({"members": night}, str(tmp_path / "cold"))
+    for t in ("best_texts", "repairs", "memo"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (
+            tmp_path / "cold" / t / "007.parquet"
+        ).read_bytes()
+    for t in rp.DELTA_TABLES:
+        cold = pq.read_table(tmp_path / "cold" / t / "007.parquet")
+        keys = [("cluster_id", "ascending")] + ([("pair", "ascending")] if t == "align" else [])
+        got = rp._resolved(tmp_path / "r2", t, "007.parquet", set(texts)).cast(cold.schema).sort_by(keys)
+        assert got.equals(cold)
