@@ -247,7 +247,9 @@ def _genre_title(t: str) -> bool:
 
 
 # a breadcrumb taken for the title (`当前位置: 学院首页 >> 通知公告 >> 正文`) over a genre headline yields to it
-BREADCRUMB_TITLE_RE = re.compile(r"^\s*(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]")
+BREADCRUMB_TITLE_RE = re.compile(
+    r"^\s*(?:当前位置|当前页面|当前栏目|您的位置|你的位置|您现在的位置|所在位置|(?:您|你)?当前所在的?位置)\s*[:：]"
+)
 GENRE_TITLE_LINE_RE = re.compile(r"^[^。！？]{6,80}$")  # a headline's length, no sentence end
 # A news headline whose report word is an object (`…会议开幕 代表热议政府工作报告`, `…审议政府工作报告`): the news
 # of the report, not the report (session 46: a county paper's report of its congress was typed 政府工作报告).
@@ -452,6 +454,21 @@ CONTACT_LINE_RE = re.compile(
 )
 
 
+# An accessibility skip link at a page's top (`按Enter到主內容區` over .gov.tw pages, info.gov.hk's `跳至主要內容`, sina's
+# `跳转到正文内容`): the page's keyboard shortcut, never its title (session 55's fresh pages: a kmdn.gov.tw item was
+# titled `按Enter到主内容区`).
+SKIP_LINK_RE = re.compile(
+    r"^(?:按\s*enter\s*键?|跳转?)(?:到|至)?(?:主要内容|主内容区?|正文内容?|内容区|路径导航栏?|导航栏?)$", re.I
+)
+# A disclosure page's metadata grid read as lines (zhq.gov.cn: `文号 索引号 关键词` / `主题分类 基本信息 体裁分类 服务对象`
+# above the headline; session 55's fresh pages): a cell's label opening the line, then a space or a colon — no
+# headline opens on one.
+INFO_LABEL_LINE_RE = re.compile(
+    r"^(?:索引号|文号|发文字号|主题分类|组配分类|体裁分类|信息分类|发布机构|发文机构|生成日期|成文日期|发文日期"
+    r"|公开方式|公开范围|服务对象|主题词|关键词)(?:\s|[:：])"
+)
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -487,6 +504,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `目录/提纲:……`: a table of contents' label
     if t[-1:].isdigit() and CONTACT_LINE_RE.fullmatch(t):
         return True  # `全国免费热线：400-9913-666`: the site's phone line over the headline
+    if SKIP_LINK_RE.match(t) or BREADCRUMB_TITLE_RE.match(t) or INFO_LABEL_LINE_RE.match(t):
+        return True  # `按Enter到主内容区`, `您当前所在位置:首页>公开>…`, `文号 索引号 关键词`: the page's chrome
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 
@@ -893,7 +912,14 @@ SPACED_SITE_SUFFIX_RE = re.compile(rf"(?<=[^\s])\s+[{HAN}]{{2,8}}?(?:文库|网|
 SPACED_SITE_KIND_RE = re.compile(rf"(?:{DOC_END}|意见|通知|决定|公报|规划|纲要|条例)$")
 
 
+# A site's name and channel after a spaced dash, the two split by a bar (`…推进会 —— 安徽党媒云| 社区融-…首页登录`, session
+# 55's fresh pages): no subtitle holds a bar.
+DASH_SITE_BAR_RE = re.compile(r"(?<=\S)\s+(?:——|—|--)\s+[^|｜\s]{2,20}\s*[|｜].*$")
+
+
 def _strip_site(title: str) -> str:
+    if "|" in title or "｜" in title:
+        title = DASH_SITE_BAR_RE.sub("", title)
     if (m := SPACED_SITE_SUFFIX_RE.search(title)) and SPACED_SITE_KIND_RE.search(title, 0, m.start()):
         title = title[: m.start()]
     stripped = SITE_SUFFIX_RE.sub("", title).strip()
@@ -975,7 +1001,7 @@ def _headline_speaker(line: str) -> tuple[str | None, str]:
 # of texts it gathers (`…会议讲话(2篇)`, `…致辞（精选5篇）`: session 51's fresh pages) and a tag before it (`[县长在县委书记]`)
 TITLE_NUMBERING_RE = re.compile(
     r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$|(?<=[话辞词言稿])篇\d{1,2}\s*$"
-    r"|\s*[（(【](?:精选|通用|汇总|合集|优选|推荐|热门|最新|共)?\s*\d{1,3}\s*篇[）)】]\s*$"
+    r"|\s*[（(【](?:精选|通用|汇总|合集|优选|推荐|热门|最新|大全|共)?\s*\d{1,3}\s*篇[）)】]\s*$"
 )
 COLLECTION_NUMBER_ENDS = frozenset("）):：】0123456789")  # the last characters TITLE_NUMBERING_RE's matches end with
 # A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
@@ -1138,6 +1164,12 @@ TITLE_PURPOSE_RE = re.compile(rf"^为[{HAN}、“”]{{4,30}}(?:奋斗|胜利|�
 
 
 SUBTITLE_LINE_RE = re.compile(rf"^\s*(?:——|--|—|－－|──)\s*在[^，。；]{{2,60}}?上的(?:重要)?{DOC_END}\s*$")
+# the same subtitle led by its speaker (`——黄先耀副部长在2006年部扶贫领导小组会上的讲话`, a gov.cn copy of a ministry's
+# speech; session 55's fresh pages): a name and office, at most SUBTITLE_SPEAKER_CHARS, before 在
+SUBTITLE_SPEAKER_CHARS = 16
+SPEAKER_SUBTITLE_LINE_RE = re.compile(
+    rf"^\s*(?:——|--|—|－－|──)\s*[^，。；：:\s在]{{2,{SUBTITLE_SPEAKER_CHARS}}}?在[^，。；]{{2,60}}?上的(?:重要)?{DOC_END}\s*$"
+)
 
 
 def _main_title_line(line: str) -> bool:
@@ -1209,7 +1241,7 @@ def _speech_title(head: list[str]) -> str | None:
     for i, line in enumerate(head):
         if (
             i > 0
-            and SUBTITLE_LINE_RE.match(line)
+            and (SUBTITLE_LINE_RE.match(line) or SPEAKER_SUBTITLE_LINE_RE.match(line))
             and _main_title_line(head[i - 1])
             and not (i > 1 and _main_title_line(head[i - 2]))  # a title on two lines: TITLE_PURPOSE_RE below joins it
         ):
@@ -5065,6 +5097,11 @@ def _press_lead_title(lines: list[tuple[int, str]], skip: set[int]) -> str | Non
     return None
 
 
+# A forum's print page labels its thread's subject (`主題: 東引鄉長林德建2025新年感言`, matsu.idv.tw; session 55's fresh
+# pages): the label is no part of the title.
+FORUM_SUBJECT_RE = re.compile(r"^主题\s*[:：]\s*(?=\S{4})")
+
+
 def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
@@ -5110,7 +5147,7 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
     for i, line in lines:
         if src is raw_text and i in skip:
             continue  # breadcrumb / download notice lines are not the page's title
-        v = clean_line(simplify(line))
+        v = FORUM_SUBJECT_RE.sub("", clean_line(simplify(line)))
         if i == 0 and HEAD_CHROME_END_RE.fullmatch(v):
             continue  # a span of page chrome (`您的当前位置:首页正文`) cut from a joined head
         if v and v != "---":
