@@ -4218,6 +4218,12 @@ NATIONAL_SELF_RE = re.compile(
     r"|我(?:代表|受)(?:全国人民代表大会常务委员会|全国人大常委会|中国人民政治协商会议全国委员会|全国政协|政协第[一二三四五六七八九十]+届全国委员会)"
     r"|我代表(?:最高人民法院|最高人民检察院)"
 )
+# A ministry speaking as itself (`总结2005年我部定点扶贫开发工作`, `部党组和黄镇东部长…都非常重视`: a vice-minister's speech
+# copied on gov.cn, filed under 洛阳 — the city it helps — in session 55's fresh pages): both its self-reference and its
+# leading party group, which only the State Council's ministries have (a province's departments have 厅党组, the
+# party's own departments none; a group's headquarters is 总部).
+MINISTRY_SELF_RE = re.compile(r"我部(?![门队分署位属下])")
+MINISTRY_PARTY_GROUP_RE = re.compile(r"(?<![总本全])部党组")
 # The meetings of the national organs: congresses and their sessions, the NPC Standing Committee's sessions, the
 # Central Committee's plenums (`中国共产党第二十届中央委员会第三次全体会议`, `十九届五中全会`), the Politburo's study
 # sessions and the central work conferences (`中央经济工作会议`, `中央农村工作会议`, `中央全面依法治国工作会议`).
@@ -4241,7 +4247,8 @@ MINISTRY = (
     r"|公安部|国家安全部|民政部|司法部|财政部|人力资源和社会保障部|人力资源社会保障部|人社部|自然资源部|生态环境部"
     r"|住房和城乡建设部|住房城乡建设部|交通运输部|水利部|农业农村部|商务部|文化和旅游部|国家卫生健康委员会|国家卫生健康委"
     r"|退役军人事务部|应急管理部|中国人民银行|审计署|国务院国有资产监督管理委员会|国务院国资委"
-    r"|国土资源部|环境保护部|农业部|文化部|卫生部|铁道部|监察部|人事部|劳动和社会保障部|建设部|信息产业部|国家计划委员会|国家计委)"
+    r"|国土资源部|环境保护部|农业部|文化部|卫生部|铁道部|交通部(?!门)|监察部|人事部|劳动和社会保障部|建设部|信息产业部"
+    r"|国家计划委员会|国家计委)"
 )
 _ISSUER = (
     rf"(?:中共中央(?:办公厅)?|中央(?:军委|军事委员会|办公厅)|国务院(?:办公厅)?|全国人民代表大会(?:常务委员会)?|全国人大常委会"
@@ -4506,6 +4513,14 @@ def _kind_hint(
     """Jurisdiction kind from the office (区长 -> 区) or from 全区/全县/全市/全省 counts."""
     if NATIONAL_SELF_RE.search(text[:OPENING_CHARS]) or (meeting and NATIONAL_MEETING_RE.match(meeting)):
         return "national"
+    opening = text[:OPENING_CHARS]
+    if (
+        "我部" in opening
+        and MINISTRY_SELF_RE.search(opening)
+        and MINISTRY_PARTY_GROUP_RE.search(opening)
+        and not LOCAL_OFFICE_RE.search(speaker_title or "")
+    ):
+        return "national"  # a ministry's own speech: `我部…`, `部党组…`
     if (
         speaker_title
         and NATIONAL_OFFICE_RE.search(speaker_title)
