@@ -4420,6 +4420,22 @@ def _titled_within(region: str | None, sar: str, title: str) -> bool:
 VENUE_BEFORE = frozenset("于在赴至到")
 
 
+# A county or city of the SAR that a page on the SAR's site names in full this often in its opening is the page's own
+# (kmdn.gov.tw, 金門日報: `金門縣歷任鄉鎮長協會…` five times, an untitled item; it was 台湾省 and province in session 55's
+# fresh pages). Three, not two: a central office's page names the venue's city twice (`總統出席台北市…`).
+SAR_OWN_DIVISION_MENTIONS = 3
+
+
+def _named_within(region: str | None, sar: str, text: str) -> bool:
+    """Whether `region` is a division inside `sar` whose own full name `text` holds SAR_OWN_DIVISION_MENTIONS times,
+    not as a venue (`于台北市`: where a central office spoke)."""
+    if not region or not region.startswith(sar) or region == sar:
+        return False
+    own = region[len(sar) :]
+    named = sum(text[i - 1 : i] not in VENUE_BEFORE for i in _finds_all(text, own)) if len(own) >= 3 else 0
+    return named >= SAR_OWN_DIVISION_MENTIONS
+
+
 def _finds_all(text: str, sub: str) -> Iterator[int]:
     """Every start of `sub` in `text`."""
     i = text.find(sub)
@@ -5583,6 +5599,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         # a county or city of its own that the title names inside it stays (`臺東縣第19屆卑南鄉長宣誓…` on a township's
         # .gov.tw site was 台湾省 and province: session 54's fresh pages); a dateline's city (`于台北市`) does not
         and not _titled_within(out["region"], divs[0].full_name, title_zone)
+        and not _named_within(out["region"], divs[0].full_name, text[:SAR_OPENING_CHARS])
     ):
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     flags.update(rr.flags)

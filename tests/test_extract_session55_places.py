@@ -29,3 +29,23 @@ def test_a_county_department_saying_wobu_stays_the_county_s():
     )
     f = _fields(raw)
     assert f["admin_level"] == "county"
+
+
+def test_a_county_a_taiwanese_government_site_names_again_and_again_stays_the_page_s():
+    raw = (
+        "歷任鄉鎮長協會舉辦感恩餐會交流\n\n發布日期:\n記者: 某某某/綜合報導。\n"
+        "金門縣歷任鄉鎮長協會成立十周年召開會員大會。\n"
+        "金門縣歷任鄉鎮長協會召開第三屆第三次會員大會暨十週年感恩聯誼餐會,邀請歷任鄉鎮長一敘。\n"
+        "某某某表示,金門縣歷任鄉鎮長協會今年剛好成立十週年,感謝金湖鎮鎮長某某某作東招待。\n"
+    )
+    f = _fields(raw, url="https://www.kmdn.gov.tw/1117/1271/1272/331815")
+    assert (f["region"], f["admin_level"]) == ("台湾省金门县", "county")
+
+
+def test_a_central_taiwanese_office_naming_a_city_twice_stays_taiwan_s():
+    raw = (
+        "總統出席活動致詞\n\n總統今天上午出席於台北市舉行的年會,他致詞表示,政府將持續推動產業升級。\n"
+        "總統指出,台北市是重要的城市,感謝各界長期支持國家發展,期盼大家共同努力。\n"
+    )
+    f = _fields(raw, url="https://www.president.gov.tw/News/1")
+    assert f["region"] == "台湾省"
