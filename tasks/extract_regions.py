@@ -1257,6 +1257,10 @@ LEVEL_OF_KIND = {
 # A county's root (海盐 of 海盐县) read where the document also names it in full counts as an alias does.
 ROOT_WEIGHT = 0.6
 COUNTY_MIN_MENTIONS = 2  # a county named once in the body only is usually a comparison (resolve_region's pool)
+# ... unless it is the only place the page names and the office or counts ask for a county of its kind: a district's
+# own news whose officers stand by bare office (`区委书记陈斌、区长马培翼组织召开全区重点项目建设工作推进会`) naming its
+# district once in full (`湛河区智能装备产业园`) compares it with nothing (zhq.gov.cn had no region: session 55's pages).
+LONE_COUNTY_KINDS = ("区", "县")
 COUNTY_ROOT_SUFFIXES = ("县", "区", "旗", "市")
 COUNTY_ROOT_MIN_CHARS = 2  # 单县's 单 is no name
 
@@ -1510,6 +1514,9 @@ def resolve_region(
     if wanted == "区":
         # A 区长 may also head an autonomous region's government (自治区主席 is handled by 省) — only counties here.
         pool = [k for k in pool if cand[k].level == COUNTY]
+    if not pool and wanted in LONE_COUNTY_KINDS and len({cand[k].name for k in total}) == 1:
+        # the one place named, in full, of the kind asked for (LONE_COUNTY_KINDS)
+        pool = [k for k in total if cand[k].level == COUNTY and fits(cand[k]) and cand[k].name in mentions.get(k, [])]
     if not pool:
         if wanted is None:
             pool = list(total)

@@ -49,3 +49,21 @@ def test_a_central_taiwanese_office_naming_a_city_twice_stays_taiwan_s():
     )
     f = _fields(raw, url="https://www.president.gov.tw/News/1")
     assert f["region"] == "台湾省"
+
+
+def test_a_district_s_own_news_naming_only_its_district_once_in_full_is_the_district_s():
+    raw = (
+        "11月23日上午区委书记陈某、区长马某组织召开全区重点项目建设工作推进会\n\n"
+        "11月23日上午,区委书记陈某、区长马某组织召开全区重点项目建设工作推进会。常务副区长王某等分管项目县级领导就项目"
+        "进展情况进行汇报。马区长先后听取了环湖赛道改造、湛河区智能装备产业园等14个项目的进展情况及存在问题。\n"
+    )
+    f = _fields(raw)
+    assert (f["region"], f["admin_level"]) == ("河南省平顶山市湛河区", "county")
+
+
+def test_a_district_named_once_beside_another_place_is_still_a_comparison():
+    raw = (
+        "区长在全区重点项目观摩会上的讲话\n\n同志们:\n今天我们组织全区重点项目观摩,全区上下要对标先进,"
+        "学习厦门市思明区的经验,比追湛河区的速度,确保全区项目建设再上新台阶。\n"
+    )
+    assert _fields(raw)["region"] is None
