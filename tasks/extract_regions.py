@@ -1261,6 +1261,9 @@ COUNTY_MIN_MENTIONS = 2  # a county named once in the body only is usually a com
 # own news whose officers stand by bare office (`区委书记陈斌、区长马培翼组织召开全区重点项目建设工作推进会`) naming its
 # district once in full (`湛河区智能装备产业园`) compares it with nothing (zhq.gov.cn had no region: session 55's pages).
 LONE_COUNTY_KINDS = ("区", "县")
+# A two-character county read once is as often two words (`县第十三次党代会和县两会精神` -> 和县): a lone county needs
+# a longer name (test_extract_m9's unnamed county; integration of session 55).
+LONE_COUNTY_MIN_CHARS = 3
 COUNTY_ROOT_SUFFIXES = ("县", "区", "旗", "市")
 COUNTY_ROOT_MIN_CHARS = 2  # 单县's 单 is no name
 
@@ -1516,7 +1519,14 @@ def resolve_region(
         pool = [k for k in pool if cand[k].level == COUNTY]
     if not pool and wanted in LONE_COUNTY_KINDS and len({cand[k].name for k in total}) == 1:
         # the one place named, in full, of the kind asked for (LONE_COUNTY_KINDS)
-        pool = [k for k in total if cand[k].level == COUNTY and fits(cand[k]) and cand[k].name in mentions.get(k, [])]
+        pool = [
+            k
+            for k in total
+            if cand[k].level == COUNTY
+            and fits(cand[k])
+            and len(cand[k].name) >= LONE_COUNTY_MIN_CHARS
+            and cand[k].name in mentions.get(k, [])
+        ]
     if not pool:
         if wanted is None:
             pool = list(total)
