@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,6 +122,28 @@ def test_place_and_town_scans_on_samples_and_random_place_characters():
     for t in texts:
         assert R.find_places(t) == _places_reference(t)
         assert R.find_towns(t) == _towns_reference(t)
+
+
+def test_scanners_marked_in_numpy_are_the_loops_tables():
+    """_scanners' per-character bits and sorted gram codes, set in NumPy (session 56), equal the loop over every
+    gram's characters they replaced, for the gazetteer's place pairs and township triples."""
+    gz = R.load_gazetteer()
+    sc = R._scanners(gz)
+    pairs = {k for k in gz.prefix2 if len(k) == 2}
+    triples = {t[:3] for names in gz.town_prefix2.values() for t in names}
+    chars = np.zeros(0x110000, dtype=np.uint8)
+    for grams, bits in (
+        (pairs, (R.PLACE_FIRST, R.PLACE_SECOND)),
+        (triples, (R.TOWN_FIRST, R.TOWN_SECOND, R.TOWN_THIRD)),
+    ):
+        for g in grams:
+            for c, bit in zip(g, bits, strict=True):
+                chars[ord(c)] |= bit
+    assert np.array_equal(sc.chars, chars) and sc.chars.dtype == np.uint8 and chars.any()
+    for (width, bit, codes), grams, first in ((sc.prefixes, pairs, R.PLACE_FIRST), (sc.towns, triples, R.TOWN_FIRST)):
+        want = np.array(sorted(map(R._gram_code, grams)), dtype=np.uint64)
+        assert (width, bit) == (len(next(iter(grams))), first) and codes.dtype == np.uint64
+        assert np.array_equal(codes, want) and len(codes) == len(grams)
 
 
 def test_gram_filters_pass_every_code_of_their_table():
