@@ -5691,8 +5691,13 @@ def _segmenter():
         installed = ""
     if (installed, jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS:
         # its bundled dictionary is this dict.txt: built in Rust (~0.05 s) rather than by 349k add_word calls
-        # from Python (~0.2 s of every fresh extract or annotate worker's first call)
-        seg, entries = rjieba.Jieba(), _userdict_entries()
+        # from Python (~0.2 s of every fresh extract or annotate worker's first call). Importing rjieba builds one
+        # already, its module-level default (`rjieba.cut` is its bound method): a second `Jieba()` was 0.13-0.2
+        # CPU-s and 24 MB more of every fresh extract or annotate worker (session 56). The default takes the
+        # domain words; nothing else in a worker segments with it.
+        default = getattr(rjieba.cut, "__self__", None)
+        seg = default if isinstance(default, rjieba.Jieba) else rjieba.Jieba()
+        entries = _userdict_entries()
     else:
         seg, entries = rjieba.Jieba.empty(), _jieba_dict_entries()
     for word, freq, tag in entries:
