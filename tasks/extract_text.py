@@ -10,7 +10,7 @@ import datetime as dt
 import importlib
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -482,6 +482,54 @@ def _unpack_jieba_dict(packed: dict[str, Any]) -> tuple[list[str], Sequence[int]
     if not len(words) == len(freqs) == len(tags):
         raise ValueError("a damaged packed dictionary: its columns differ in length")
     return words, freqs, tags
+
+
+def source_digest(*files: Path, extra: str = "") -> str:
+    """sha256 (24 hex) of `extra` and each file's name and bytes ("-" for a missing one): names a cached table by
+    what it is built from, the code that builds it included (its modules' source files)."""
+    import hashlib
+
+    digest = hashlib.sha256(extra.encode())
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-") + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def load_cached(name: str) -> dict[str, Any] | None:
+    """tasks.common.load_arrays, or None whatever went wrong reading the file: a damaged zip (a bad CRC is
+    zipfile.BadZipFile, which load_arrays lets through) is built again, never a failed call."""
+    from tasks.common import load_arrays
+
+    try:
+        return load_arrays(name)
+    except Exception:  # noqa: BLE001 - any damage means: build the table again
+        return None
+
+
+def pack_counts(table: Mapping[str, int]) -> dict[str, Any] | None:
+    """A str -> int table as plain arrays (keys newline-joined UTF-8, values int64), in its order; None when a key
+    holds a newline (such a table is not cached)."""
+    import numpy as np
+
+    keys = "\n".join(table)
+    if keys.count("\n") != max(0, len(table) - 1):
+        return None
+    return {
+        "keys": np.frombuffer(keys.encode("utf-8"), dtype=np.uint8),
+        "values": np.fromiter(table.values(), dtype=np.int64, count=len(table)),
+    }
+
+
+def unpack_counts(packed: Mapping[str, Any]) -> dict[str, int]:
+    """pack_counts' table back, in its order (ValueError: a damaged one)."""
+    keys = packed["keys"].tobytes().decode("utf-8").split("\n") if packed["keys"].size else []
+    values = packed["values"]
+    if values.dtype.kind != "i" or values.ndim != 1 or len(keys) != len(values):
+        raise ValueError("a damaged packed table: its keys and values differ in length")
+    out = dict(zip(keys, values.tolist(), strict=True))
+    if len(out) != len(keys):
+        raise ValueError("a damaged packed table: a key repeats")
+    return out
 
 
 def parse_jieba_dict(data: str) -> tuple[list[str], Sequence[int], list[str]]:

@@ -330,6 +330,124 @@ def test_jieba_dictionary_and_gazetteer_loaded_from_the_cache_are_the_built_ones
         fresh()
 
 
+def _damage(path: Path) -> None:
+    """Flip a byte inside the first array stored in an npz: the zip's CRC check fails on read (BadZipFile)."""
+    data = bytearray(path.read_bytes())
+    at = data.index(b"NUMPY") + 200  # past the array's header, inside its data
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_word_freq_and_domain_table_loaded_from_the_cache_are_the_built_ones(tmp_path, monkeypatch):
+    """A fresh worker loads word_freq's table and the domain df table from the table cache (session 56) instead of
+    walking jieba's dictionary and parsing the TSV: the same dicts in the same order. A missing, damaged (not a zip,
+    a bad CRC, cut short, columns of different lengths) or stale (a data file or the code edited) cache file is built
+    again; another process's half-written temporary file is never read; JIANGHUA_CACHE=off builds and keeps nothing."""
+    import shutil
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("JIANGHUA_CACHE", str(cache))
+
+    def fresh():
+        E.word_freq.cache_clear()
+        E.domain_df.cache_clear()
+        return E.word_freq(10), E.domain_df()
+
+    try:
+        built_freq, built_df = fresh()  # missing: built and kept
+        assert list(built_freq.items()) == list(E._word_freq(10).items()) and built_freq["区政府"] == 10
+        assert built_df == E._read_domain_df() and built_df[0] > 0 and len(built_df[1]) > 1000
+        (freq_file,) = cache.glob("word-freq-*.npz")
+        (df_file,) = cache.glob("domain-df-*.npz")
+        monkeypatch.setattr(E, "_word_freq", lambda floor: pytest.fail("built again"))
+        monkeypatch.setattr(E, "_read_domain_df", lambda: pytest.fail("read again"))
+        (cache / f".{freq_file.stem}.4242.tmp.npz").write_bytes(freq_file.read_bytes()[:1000])  # another writer's
+        loaded_freq, loaded_df = fresh()
+        assert list(loaded_freq.items()) == list(built_freq.items())
+        assert loaded_df[0] == built_df[0] and list(loaded_df[1].items()) == list(built_df[1].items())
+        monkeypatch.undo()
+        monkeypatch.setenv("JIANGHUA_CACHE", str(cache))
+        good = {p: p.read_bytes() for p in (freq_file, df_file)}
+        for damage in (
+            lambda p: p.write_bytes(b"not an npz"),
+            _damage,
+            lambda p: p.write_bytes(good[p][: len(good[p]) // 2]),
+            lambda p: np.savez(p, keys=np.frombuffer("甲\n乙".encode(), np.uint8), values=np.arange(3)),
+        ):
+            for p in good:
+                damage(p)
+            again_freq, again_df = fresh()
+            assert list(again_freq.items()) == list(built_freq.items()) and again_df == built_df
+            assert all(p.read_bytes() == good[p] for p in good)  # built again and kept again
+        # stale: an edited user dictionary (or code) names another table, which is built from the edit
+        data = tmp_path / "data"
+        shutil.copytree(E.DATA_DIR, data)
+        with (data / "userdict.txt").open("a", encoding="utf-8") as fh:
+            fh.write("高质量发展新词 900 n\n")
+        monkeypatch.setattr(E, "DATA_DIR", data)
+        edited, _ = fresh()
+        assert edited["高质量发展新词"] == 900 and "高质量发展新词" not in built_freq
+        assert len(list(cache.glob("word-freq-*.npz"))) == 2
+        monkeypatch.setattr(E, "DATA_DIR", R.DATA_DIR)
+        monkeypatch.setenv("JIANGHUA_CACHE", "off")
+        shutil.rmtree(cache)
+        off_freq, off_df = fresh()
+        assert off_freq == built_freq and off_df == built_df and not cache.exists()
+    finally:
+        monkeypatch.undo()
+        fresh()
+
+
+def test_extraction_and_annotation_are_the_same_with_tables_built_or_loaded(tmp_path, monkeypatch):
+    """Every table a fresh worker builds or loads from the table cache (jieba's parse, the gazetteer, IDF, word
+    frequencies, the domain table, the scanners) gives the same fields and side-table rows: caching off, building
+    into an empty cache, and loading from it."""
+    from tasks import annotate
+
+    tables = (
+        T.jieba_main_dict,
+        T.word_tags,
+        R.load_gazetteer,
+        E.word_freq,
+        E.domain_df,
+        E.reference_idf,
+        E._token_counts,
+        E._segmenter,
+        P._word_tags,
+        P._freq,
+    )
+
+    def clear() -> None:
+        for f in tables:
+            f.cache_clear()
+        R._SCANNERS.clear()
+        for memo in (E._TERMS, E._JUDGED, E._TERM_IDF):
+            memo.clear()
+
+    def run() -> list:
+        clear()
+        monkeypatch.setattr(R, "_LAST_PLACES", ("", []))
+        out = []
+        for i, text in enumerate(SAMPLES):
+            fields = E.extract_fields(text)
+            rows = annotate.annotate_document(f"d{i}", text, fields.get("year"), fields.get("admin_level"), 20)
+            out.append((fields, rows))
+        return out
+
+    try:
+        monkeypatch.setenv("JIANGHUA_CACHE", "off")
+        off = run()
+        monkeypatch.setenv("JIANGHUA_CACHE", str(tmp_path))
+        built = run()
+        kinds = sorted(p.name.split("-1-")[0] for p in tmp_path.glob("*.npz"))
+        assert kinds == ["domain-df", "gazetteer", "idf", "jieba-dict", "word-freq"]
+        loaded = run()
+        assert off == built == loaded and any(rows["keywords"] and rows["mentions"] for _, rows in off)
+    finally:
+        monkeypatch.undo()
+        clear()  # tables of the test's cache folder: the next reader builds or loads its own
+
+
 def test_the_segmenter_is_rjiebas_own_default():
     """Importing rjieba builds its default segmenter from the bundled dictionary: for a checked pair of versions the
     keywords' segmenter is that one (with the domain words), not a second build (0.13-0.2 CPU-s and 24 MB of every
