@@ -26,7 +26,7 @@ from urllib.parse import urlparse
 
 from tasks import extract_regions as regions
 from tasks import extract_text, vocab
-from tasks.common import content_digest, load_arrays, save_arrays
+from tasks.common import content_digest, save_arrays
 from tasks.extract_structure import NATIONAL_OPENING_CHARS, extract_tables
 from tasks.extract_text import (
     ANON_NAME,
@@ -6052,7 +6052,7 @@ def reference_idf() -> tuple[ReferenceIdf, float]:
     # parsing the 350k lines and packing them cost ~0.5 CPU-s in every fresh extract worker (on a +1 %
     # run's critical path beside dedupe); the packed arrays load in milliseconds
     name = f"idf-{IDF_CACHE_FORMAT}-{hashlib.sha256(data).hexdigest()[:24]}"
-    cached = load_arrays(name)
+    cached = extract_text.load_cached(name)  # a damaged file (a bad CRC too) is parsed again
     if cached is not None:
         median, _MAX_IDF, n = float(cached["median"]), float(cached["max"]), int(cached["n"])
         return ReferenceIdf.from_arrays(cached, n), median

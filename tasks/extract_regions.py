@@ -188,7 +188,7 @@ def load_gazetteer() -> Gazetteer:
     import hashlib
 
     from tasks import extract_text
-    from tasks.common import load_arrays, save_arrays
+    from tasks.common import save_arrays
 
     d = _jionlp_dir()
     if d is None or not (d / "china_location.zip").exists():
@@ -205,7 +205,7 @@ def load_gazetteer() -> Gazetteer:
         digest.update(f.name.encode() + b"\0" + (f.read_bytes() if f.exists() else b"-") + b"\0")
     digest.update(extract_text.jieba_dict_digest().encode())  # the POS tags the aliases are judged by
     name = f"gazetteer-{GAZETTEER_CACHE_FORMAT}-{digest.hexdigest()[:24]}"
-    cached = load_arrays(name)
+    cached = extract_text.load_cached(name)  # a damaged file (a bad CRC too) is built again
     if cached is not None:
         try:
             return _gazetteer_from_json(cached["json"].tobytes())

@@ -417,7 +417,7 @@ def jieba_main_dict() -> tuple[list[str], Sequence[int], list[str]]:
     copies of `n`, `nr`, `vn` ...); words are shared with the tables built from them and frequencies are packed, so
     the cached parse costs ~8 MB.
     """
-    from tasks.common import load_arrays, save_arrays
+    from tasks.common import save_arrays
 
     path = jieba_dict_path()
     if path is None:  # pragma: no cover - jieba is a pinned dependency
@@ -426,7 +426,7 @@ def jieba_main_dict() -> tuple[list[str], Sequence[int], list[str]]:
     # parsing the 349k lines was ~0.19 s of every fresh extract or annotate worker's first call (a +1 % run
     # spawns 3-5 of them as workers are recycled); the packed arrays load in ~0.04 s
     name = f"jieba-dict-{JIEBA_DICT_CACHE_FORMAT}-{jieba_dict_digest()[:24]}"
-    cached = load_arrays(name)
+    cached = load_cached(name)  # a damaged file (a bad CRC too) is parsed again
     if cached is not None:
         try:
             return _unpack_jieba_dict(cached)

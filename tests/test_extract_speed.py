@@ -317,6 +317,10 @@ def test_jieba_dictionary_and_gazetteer_loaded_from_the_cache_are_the_built_ones
         gz_file.write_bytes(b"not an npz")
         again_parse, again = fresh()
         assert again_parse[0] == parsed[0] and again == built
+        _damage(dict_file)  # a bad CRC: zipfile.BadZipFile, which failed every extract and annotate call
+        _damage(gz_file)
+        again_parse, again = fresh()
+        assert again_parse[0] == parsed[0] and again == built
         extra = tmp_path / "places_extra.tsv"
         extra.write_text(
             (R.DATA_DIR / "places_extra.tsv").read_text("utf-8") + "甘肃省\t嘉峪关市\t测试区\tcounty\n", "utf-8"
@@ -1327,6 +1331,9 @@ def test_the_reference_idf_loaded_from_the_cache_is_the_parsed_one(tmp_path, mon
     cached_file.write_bytes(b"not an npz")
     again, median3, _ = fresh()
     assert median3 == median and len(again) == len(built)
+    _damage(cached_file)  # a bad CRC (zipfile.BadZipFile) is parsed again too, not a failed call
+    again, median3, _ = fresh()
+    assert median3 == median and list(again) == list(built)
     extract.reference_idf.cache_clear()
 
 
