@@ -21,8 +21,11 @@ def add_listener(fn: Listener) -> Callable[[], None]:
 
 
 # The UI's progress artifact is updated at most this often: each update is an API round trip, and
-# an unchanged 5k-document rerun finishes ~45 steps in about a second (measured: ~2 s of updates).
-ARTIFACT_UPDATE_SECONDS = 1.0
+# an unchanged 5k-document rerun finishes ~45 steps in about a second (measured: ~2 s of updates). 1.0 -> 5.0
+# (session 56): a request log of the temporary server (400-document bench, load ~20) had 12 updates in a +1 %
+# run, 0.38 of the 1.1 CPU-s the server spent answering the run's requests (~32 ms each, and the flow's own
+# client work); a UI watching a run of minutes loses nothing it can read in five seconds.
+ARTIFACT_UPDATE_SECONDS = 5.0
 
 
 class RunProgress:

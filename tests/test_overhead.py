@@ -212,10 +212,11 @@ def test_an_unchanged_rerun_is_a_recorded_flow_run_and_still_sees_a_changed_file
     assert _left_running(home) == []
 
 
-def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_end(prefect_api, monkeypatch):
+def test_the_ui_progress_artifact_is_updated_at_most_every_five_seconds_and_at_the_end(prefect_api, monkeypatch):
     import prefect.artifacts
     from prefect import flow
 
+    from flows import progress
     from flows.progress import RunProgress
 
     real = prefect.artifacts.update_progress_artifact
@@ -237,6 +238,22 @@ def test_the_ui_progress_artifact_is_updated_at_most_once_a_second_and_at_the_en
 
     steps()
     assert 2 <= len(sent) <= 4, sent  # the first, the last, and at most a couple in between
+    assert sent[-1] == 100.0
+
+    clock = [progress.time.monotonic()]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    sent.clear()
+
+    @flow
+    def slow_steps() -> None:
+        run = RunProgress(total_steps=20, artifact_key="overhead-test-progress")
+        stage = run.stage("ingest", 20)
+        for _ in range(20):  # a step every 1.5 s: 30 s of a run
+            clock[0] += 1.5
+            stage.advance(10)
+
+    slow_steps()
+    assert 6 <= len(sent) <= 8, sent  # every fourth step (6 s apart), and the last
     assert sent[-1] == 100.0
 
 
