@@ -295,15 +295,45 @@ def test_a_run_on_the_temporary_server_starts_no_heartbeat_thread_unless_the_ope
         monkeypatch.delenv(name, raising=False)
     stopper = procs.StopOnSignal(on_signal=lambda s: None)
     assert stopper.run(heartbeat) is not None  # Prefect's default: a heartbeat every 180 s
-    with cli._without_heartbeats():
+    with cli._on_temporary_server():
         assert stopper.run(heartbeat) is None
     assert stopper.run(heartbeat) is not None
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
     operator = temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: 60})  # what Prefect read from it
-    with operator, cli._without_heartbeats():
+    with operator, cli._on_temporary_server():
         assert stopper.run(heartbeat) == 60
+
+
+def test_a_run_on_the_temporary_server_asks_no_csrf_token_unless_its_server_checks_one(monkeypatch):
+    """Prefect's client built in the run's thread (procs.StopOnSignal.run) has CSRF support off where the server,
+    started with this process's settings, has CSRF protection off; on where it is on or the operator set it."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED, temporary_settings
+
+    from flows import cli
+    from tasks import procs
+
+    def csrf() -> bool:
+        return get_client(sync_client=True)._client.enable_csrf_support
+
+    for name in (
+        *cli.CSRF_SETTINGS,
+        "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED",
+        "PREFECT_SERVER_CSRF_PROTECTION_ENABLED",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    stopper = procs.StopOnSignal(on_signal=lambda s: None)
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):  # a server's client, never called
+        assert stopper.run(csrf) is True  # Prefect's default: a token asked for before the first change
+        with cli._on_temporary_server():
+            assert stopper.run(csrf) is False
+        with temporary_settings(updates={PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED: True}), cli._on_temporary_server():
+            assert stopper.run(csrf) is True  # the server checks tokens: the client must send them
+        monkeypatch.setenv("PREFECT_CLIENT_CSRF_SUPPORT_ENABLED", "true")
+        with cli._on_temporary_server():
+            assert stopper.run(csrf) is True
 
 
 def test_a_configured_api_starts_no_temporary_server(monkeypatch):
