@@ -758,3 +758,73 @@ def test_a_rerun_reads_only_the_alignment_row_groups_of_the_clusters_it_repairs(
         keys = [("cluster_id", "ascending")] + ([("pair", "ascending")] if t == "align" else [])
         got = rp._resolved(tmp_path / "r2", t, "007.parquet", set(texts)).cast(cold.schema).sort_by(keys)
         assert got.equals(cold)
+
+
+def test_a_rerun_part_takes_the_earlier_memo_from_its_sources_record_without_opening_it(tmp_path, monkeypatch):
+    """Part 7's earlier memo is the digests of its sources record put together: a night that touches one of
+    its clusters (and one that touches none, its members files rewritten) opens no earlier memo file, and
+    its tables are a cold run's bytes; an earlier artifact without a record is read from its memo."""
+    import random
+
+    import pyarrow.parquet as pq
+
+    import tasks.repair as rp
+    from tasks.repair import repair_parts, write_members_part
+    from tests.test_repair import body, placeholders, truncate
+
+    text = body()[:3000]
+    rng = random.Random(7)
+    texts = {f"c{k}": text[k * 97 :] + text[: k * 97] for k in range(4)}
+
+    def shard(name: str, docs: list[tuple[str, str, str]]) -> str:
+        rows = [
+            {"doc_id": d, "cluster_id": c, "text": t, "quality_flags": [], "is_canonical": d.startswith("a")}
+            for d, c, t in docs
+        ]
+        write_members_part(rows, tmp_path / name / "members" / "007.parquet")
+        return str(tmp_path / name)
+
+    shards = [
+        shard("a", [(f"a{c}", c, t) for c, t in texts.items()]),
+        shard("b", [(f"b{c}", c, placeholders(t, rng)) for c, t in texts.items()]),
+    ]
+    repair_parts({"members": shards}, str(tmp_path / "r1"))
+    shards.append(shard("n", [("nc1", "c1", truncate(texts["c1"], 0.5))]))
+    opened: list[str] = []
+    init = pq.ParquetFile.__init__
+
+    def remember(self, source, *args, **kwargs):
+        opened.append(str(source))
+        init(self, source, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "__init__", remember)
+        warm = repair_parts({"members": shards}, str(tmp_path / "r2"), earlier=[str(tmp_path / "r1")])
+    assert warm["clusters_repaired"] == 1 and warm["clusters_copied"] == 3
+    assert str(tmp_path / "r1" / "memo" / "007.parquet") not in opened, opened
+    repair_parts({"members": shards}, str(tmp_path / "cold"))
+    for t in ("best_texts", "repairs", "memo"):
+        assert (tmp_path / "r2" / t / "007.parquet").read_bytes() == (
+            tmp_path / "cold" / t / "007.parquet"
+        ).read_bytes()
+    # the same clusters in rewritten members files: the part is linked from r2 by its memo, read from the record
+    for d in shards:
+        f = Path(d) / "members" / "007.parquet"
+        data = f.read_bytes()
+        f.unlink()
+        f.write_bytes(data)
+    opened.clear()
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "__init__", remember)
+        same = repair_parts({"members": shards}, str(tmp_path / "r3"), earlier=[str(tmp_path / "r2")])
+    assert same["parts_reused"] == 1 and not [p for p in opened if "/memo/" in p], opened
+    assert os.path.samefile(
+        tmp_path / "r3" / "best_texts" / "007.parquet", tmp_path / "r2" / "best_texts" / "007.parquet"
+    )
+    # an earlier artifact without sources records (made before them): its memo file is read
+    shutil.rmtree(tmp_path / "r2" / rp.SOURCES_DIR)
+    opened.clear()
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetFile, "__init__", remember)
+        old = repair_parts({"members": shards}, str(tmp_path / "r4"), earlier=[str(tmp_path / "r2")])
+    assert old["parts_reused"] == 1 and str(tmp_path / "r2" / "memo" / "007.parquet") in opened
