@@ -700,6 +700,12 @@ def _build(
         raise
     timings.update(dag.timings)
     clock = time.monotonic()
+    # the artifacts this run did not use leave their stage folders now, one rename each, and are deleted
+    # beside the release's work and the report, not before it (joined once the release is published;
+    # a run that fails first leaves them to the next run's)
+    pruned, trash = steps.set_aside(state, dag.used_keys())
+    discarding = threading.Thread(target=steps.discard, args=(trash,), name="jianghua-discard", daemon=True)
+    discarding.start()
     corpus = Dag.GLOBAL
     normalized, exported = done["normalize"], done["export"]
     clustered, repaired, reused = done["dedupe"][corpus], done["repair"][corpus], done["reuse"][corpus]
@@ -777,7 +783,7 @@ def _build(
         "tables": tables,
     }
     manifest["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    manifest["pruned"] = steps.prune_state(state, dag.used_keys())  # the release holds its own links
+    manifest["pruned"] = pruned  # the release holds its own links
     manifest["report"] = str(out_dir / "report.html")
     # one switch: tables, manifest, report (the report reads the release's tables: in a worker, not here).
     # An unchanged rerun keeps the release's report (its tables are the same; the new run is in the
@@ -803,6 +809,7 @@ def _build(
         )
     finally:
         prefetch.close()
+        discarding.join()
     for stage, declared in STAGES.items():
         if declared.after_publish:
             for result in done[stage].values():

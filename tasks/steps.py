@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -482,36 +484,73 @@ def stat_cached_fingerprints(
     return out
 
 
+# Where `set_aside` moves the artifacts a run no longer uses before they are deleted: under
+# OUT/.state/artifacts/ (no stage scans it: `steps.finished` and `stages.earlier_artifacts` read
+# artifacts/<stage>/<key>/), one folder per run, named with the writer's pid and the time.
+PRUNED = ".tmp-pruned-"
+
+
 def prune_state(state_dir: str, keep: set[str]) -> dict[str, int]:
     """Drop artifacts and result records this run did not use, so nightly runs don't grow the
     state forever. Published releases are hard links and outlive the artifacts they came from."""
+    removed, trash = set_aside(state_dir, keep)
+    discard(trash)
+    return removed
+
+
+def set_aside(state_dir: str, keep: set[str]) -> tuple[dict[str, int], Path | None]:
+    """Move every artifact this run did not use out of its stage folder, one rename each, and drop
+    the unused result records; returns the counts and the folder they went to (for `discard`).
+
+    A rename takes an artifact away whole: deleted in place (rmtree, in directory order), a run
+    killed meanwhile left `_done.json` beside missing files, and a later run keyed the same (a
+    landing folder put back) was served that artifact as complete. The deleting itself
+    (`discard`) can then run beside the run's last work instead of before it (20k +1 %: ~3,000
+    files of ~60 artifacts)."""
     state = Path(state_dir)
     removed = {"artifacts": 0, "results": 0}
     artifacts = state / "artifacts"
+    trash = artifacts / f"{PRUNED}{os.getpid()}-{time.time_ns()}"  # never a killed run's name
+    moved = False
     for stage_dir in sorted(artifacts.iterdir()) if artifacts.exists() else []:
+        if stage_dir.name.startswith(PRUNED):  # a killed run's, not deleted yet
+            trash.mkdir(exist_ok=True)
+            os.rename(stage_dir, trash / stage_dir.name)
+            moved = True
+            continue
         if stage_dir.name not in STAGES:
             continue
-        for artifact in stage_dir.iterdir():
+        for artifact in sorted(stage_dir.iterdir()):
             if artifact.name not in keep:
-                shutil.rmtree(artifact, ignore_errors=True)
+                trash.mkdir(exist_ok=True)
+                os.rename(artifact, trash / f"{stage_dir.name}-{artifact.name}")
                 removed["artifacts"] += 1
+                moved = True
     results = state / "prefect-results"
     for record in sorted(results.iterdir()) if results.exists() else []:
         if record.is_file() and record.name not in keep:
             record.unlink(missing_ok=True)
             removed["results"] += 1
-    return removed
+    return removed, trash if moved else None
+
+
+def discard(trash: Path | None) -> None:
+    """Delete what `set_aside` moved away (a run killed first leaves it to the next run's)."""
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 __all__ = [
     "Job",
     "code_version",
+    "discard",
     "fingerprint_files",
     "fingerprint_task",
     "finished",
     "is_transient",
     "job",
     "prune_state",
+    "set_aside",
     "stat_cached_fingerprints",
     "step",
     "tag_task_runs",

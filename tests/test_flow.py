@@ -197,6 +197,8 @@ def test_changing_one_file_recomputes_only_its_shard(samples, tmp_path, calls):
     # the superseded shard's artifacts are pruned: the state holds one artifact per shard and stage
     assert len(list((out / ".state" / "artifacts" / "ingest").iterdir())) == second["shards"]
     assert second["pruned"]["artifacts"] >= 4
+    # ... and deleted by the time the run returns (set aside first, deleted beside the release: tasks.steps.set_aside)
+    assert not list((out / ".state" / "artifacts").glob(".tmp-pruned-*"))
 
 
 def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_path, calls, monkeypatch):
