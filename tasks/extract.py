@@ -5134,6 +5134,69 @@ def _press_lead_title(lines: list[tuple[int, str]], skip: set[int]) -> str | Non
 FORUM_SUBJECT_RE = re.compile(r"^主题\s*[:：]\s*(?=\S{4})")
 
 
+# A site's chrome above a page's headline (session 56's fresh pages: a weather widget's `今日氣溫`, a greeting
+# `您好！今天是`, a column name `社会广角`, a portal's menu `114全運在雲林` / `嘉市潮選店` / …) shares no word with the
+# text: a short first line none of whose character pairs the prose repeats is weighed against the lines below it. A
+# headline agrees with its lead (a third of its pairs, at least three, as `政府總部下周六日對外開放` over
+# `【特訊】政府總部將於本月…向公眾開放`; session 56's dev headlines 0.35-0.8); menus and labels under 0.25.
+CHROME_TITLE_MAX = 12  # the chrome lines above a headline on session 56's pages were 4-8 characters
+HEADLINE_AGREE_SHARE = 1 / 3
+HEADLINE_AGREE_MIN = 3
+HEADLINE_MAX = 60  # HEADLINE_WIRE_MAX: a headline, not a sentence of the lead
+MENU_RUN = 3  # three short lines agreeing with nothing before the lead: a menu, and no headline among them
+PROSE_LINE_MIN = 40  # a line of the text this long is prose (a lead, a paragraph), not a head's label or headline
+PROSE_CHARS = 4000
+
+
+def _prose_pairs(text: str) -> frozenset[str]:
+    """The Han character pairs of the text's prose lines (its lead and first paragraphs)."""
+    prose = "".join(x for x in text[:PROSE_CHARS].splitlines() if len(x.strip()) >= PROSE_LINE_MIN)
+    han = "".join(vocab.HAN_RE.findall(simplify(prose)))
+    return frozenset(han[i : i + 2] for i in range(len(han) - 1))
+
+
+def _agreement(line: str, pairs: frozenset[str]) -> tuple[int, int]:
+    """(pairs of the line's Han runs the prose repeats, pairs of the line)."""
+    own = {r[i : i + 2] for r in re.findall(rf"[{HAN}]+", simplify(line)) for i in range(len(r) - 1)}
+    return len(own & pairs), len(own)
+
+
+def _agreeing_headline(cands: list[str], pairs: frozenset[str]) -> str | None:
+    """The first line below a chrome run that agrees with the prose as a headline does."""
+    for v in cands:
+        if not (6 <= len(v) <= HEADLINE_MAX) or ":" in v or "：" in v or is_junk_title(v):
+            continue
+        hit, n = _agreement(v, pairs)
+        if hit >= HEADLINE_AGREE_MIN and hit >= HEADLINE_AGREE_SHARE * n:
+            return v
+    return None
+
+
+def _over_chrome(first: str, rest: list[str], text: str) -> tuple[bool, str | None]:
+    """(weighed, title) for a first title line: not weighed when it is long or agrees with the prose at all; else the
+    agreeing headline below it, or None when it opens a menu run (MENU_RUN short lines agreeing with nothing)."""
+    if len(first) > CHROME_TITLE_MAX:
+        return False, None
+    pairs = _prose_pairs(text)
+    if not pairs or not _stranger(first, pairs):
+        return False, None
+    found = _agreeing_headline([x for x in rest if not x.startswith(("—", "-", "("))], pairs)
+    if found:
+        return True, found
+    run = [first, *rest[: MENU_RUN - 1]]
+    if len(run) == MENU_RUN and all(
+        len(x) <= CHROME_TITLE_MAX and _stranger(x, pairs) and not is_junk_title(x) for x in run
+    ):
+        return True, None
+    return False, None
+
+
+def _stranger(line: str, pairs: frozenset[str]) -> bool:
+    """A line the prose shares at most one character pair with, and fewer than half of its pairs (`今日氣溫`: `今日`)."""
+    hit, n = _agreement(line, pairs)
+    return hit <= 1 and hit * 2 < max(n, 1)
+
+
 def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: Sequence, text: str) -> str | None:
     if page_title:
         return clean_line(simplify(page_title)) or None
@@ -5147,8 +5210,12 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             v = clean_line(simplify(str(r[1])))
             v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
             v = FAVOURITE_TITLE_RE.sub(r"\1", TITLE_LABEL_RE.sub("", v).strip(" |｜"))  # `标 题：| 某镇…报告 |`
+            if v and str(r[2]) == "chrome.repeated_title" and len(v) <= CHROME_TITLE_MAX and not is_junk_title(v):
+                pairs = _prose_pairs(text)
+                if pairs and _stranger(v, pairs):
+                    continue  # a widget's label repeated (`今日氣溫` twice, tainan.gov.tw): it agrees with no prose
             if v and not (str(r[2]) == "chrome.repeated_title" and is_junk_title(v)):
-                return v  # a repeated banner (`新聞發布` twice, a bullet menu `• 馆内`) is chrome, not the page's title
+                return _banner_segment(v, text) or v  # a repeated banner (`新聞發布` twice) is chrome, not a title
     src = raw_text or text
     fm = re.match(r"^\s*---\s*\n(.*?)\n---\s*\n", src[:FRONT_MATTER_CHARS], re.S)
     if fm:
@@ -5193,8 +5260,42 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             if is_junk_title(v):
                 continue  # a dateline, byline or outline heading is not a title
             v = FOOTNOTE_RE.sub("", v).strip()
+            if v and len(v) <= CHROME_TITLE_MAX:
+                weighed, found = _over_chrome(v, _lines_below(lines, i, skip if src is raw_text else set()), text)
+                if weighed:
+                    return found
             return v or None
     return None
+
+
+# A page title joining the site, its channel and the headline (`非凡音廣播電台 LIBRA RADIO FM98.5 - 焦點新聞 - 連江縣第8屆
+# 縣長王忠銘宣誓就職`, `县委书记讲话_领导讲话_某某网`: session 56's fresh pages): the part the page sets again as a line
+# of its own is the headline.
+BANNER_SPLIT_RE = re.compile(r"\s+[-–—|｜_]\s+|_|\s*[|｜]\s*")
+
+
+def _banner_segment(title: str, text: str) -> str | None:
+    """The part of a joined banner title that stands alone as a line of the text's head."""
+    parts = [x.strip() for x in BANNER_SPLIT_RE.split(title)]
+    if len(parts) < 2:
+        return None
+    own = {clean_line(x) for x in text[:HEAD_CHARS].splitlines()}
+    return next((x for x in parts if len(x) >= 6 and x in own and not is_junk_title(x)), None)
+
+
+def _lines_below(lines: list[tuple[int, str]], i: int, skip: set[int]) -> list[str]:
+    """The head's lines after line i that the normalizer kept, up to the first line of prose."""
+    out = []
+    for j, line in lines:
+        if j <= i or j in skip:
+            continue
+        v = clean_line(simplify(line))
+        if not v:
+            continue
+        if len(v) >= PROSE_LINE_MIN and not v.endswith(("|", "｜")):
+            break
+        out.append(v)
+    return out
 
 
 ADOPTED_LINE_RE = re.compile(r"^[（(][^（）()\n]{4,60}?通过[）)]\s*")
