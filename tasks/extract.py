@@ -5283,6 +5283,25 @@ def _banner_segment(title: str, text: str) -> str | None:
     return next((x for x in parts if len(x) >= 6 and x in own and not is_junk_title(x)), None)
 
 
+# A doc site's SEO heading gives one title in several phrasings (`2022院长在开学典礼上的讲话院长在开学典礼上的讲话
+# 校长在开学典礼上发言稿`, wenke99: session 56's fresh pages): its parts each end on a speech's word; the first is the
+# title, once (a year before its first copy, `2022`, stays).
+SEO_PART_MIN = 6
+SEO_PART_END_RE = re.compile(rf"{DOC_END}$")
+SEO_REPEAT_RE = re.compile(r"^(\S{0,6}?)(\S{6,}?)\2$")
+
+
+def _seo_title(t: str) -> str:
+    """The first of a doc site's phrasings of one title, given once."""
+    parts = t.split()
+    if len(parts) > 1 and all(len(x) >= SEO_PART_MIN and SEO_PART_END_RE.search(x) for x in parts):
+        t = parts[0]
+    m = SEO_REPEAT_RE.match(t)
+    if m and SEO_PART_END_RE.search(m.group(2)) and (not m.group(1) or m.group(1).isdigit()):
+        return m.group(1) + m.group(2)
+    return t
+
+
 def _lines_below(lines: list[tuple[int, str]], i: int, skip: set[int]) -> list[str]:
     """The head's lines after line i that the normalizer kept, up to the first line of prose."""
     out = []
@@ -5433,6 +5452,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
         title = _unnote_title(title) if title else None
+    if title and len(title) > 2 * SEO_PART_MIN:
+        title = _seo_title(title)
     if title and title[-1:] in COLLECTION_NUMBER_ENDS:
         # a collection's number on a title read from the page title (`全市工业经济工作会议讲话材料(2)`, its next item
         # headed `…讲话材料篇3`: session 53's fresh pages), cut as the head's titles have it cut (_unchrome_title)

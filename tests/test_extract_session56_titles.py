@@ -80,3 +80,19 @@ def test_a_banner_joining_site_channel_and_headline_gives_the_headline():
         " 縣長就職典禮昨天上午9時在介壽國中小大禮堂舉行,由僑務委員會委員長擔任監交,縣府局處首長到場觀禮及祝賀。\n"
     )
     assert _fields(raw)["title"] == "连江县第8届县长某某某宣誓就职"
+
+
+# wenke99's SEO heading (session 56's fresh pages): the title twice, the second time without its year, then another
+# phrasing of it after a space, all run into the salutation.
+def test_a_doc_sites_seo_heading_gives_its_first_phrasing_once():
+    raw = (
+        "2022院长在开学典礼上的讲话院长在开学典礼上的讲话 校长在开学典礼上发言稿 老师们、同学们:大家好!"
+        "虎步奔腾开胜景,春风浩荡展鸿图!度过喜悦、祥和、温情四溢的寒假,带着新的心情、新的希望、新的目标迎来了新的学期。"
+        "一年之计在于春,这个春天我们有机遇又有挑战。\n"
+    )
+    assert _fields(raw)["title"] == "2022院长在开学典礼上的讲话"
+
+
+def test_a_title_naming_its_speaker_before_a_space_is_no_seo_heading():
+    raw = "某某某 在全县经济工作会议上的讲话\n同志们:\n今天我们召开全县经济工作会议,总结去年工作,部署今年任务。\n"
+    assert _fields(raw)["title"].endswith("在全县经济工作会议上的讲话")  # its speaker's part is not a phrasing
