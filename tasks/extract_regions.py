@@ -119,8 +119,8 @@ class Division:
     @property
     def full_name(self) -> str:
         parts = [self.province or ""]
-        if self.city and self.city != self.province:
-            parts.append(self.city)
+        if self.city and self.city != self.province and not (self.province or "").startswith(self.city):
+            parts.append(self.city)  # a Hong Kong district's city is `香港`: 香港特别行政区湾仔区, never …香港湾仔区
         if self.county:
             parts.append(self.county)
         if self.town:
