@@ -4408,6 +4408,12 @@ def _own_sar(url: str | None, title: str, text: str) -> str | None:
     return None
 
 
+# The regions whose own divisions govern (Taiwan's counties, cities and townships): a Hong Kong district council or
+# Macau's parishes govern nothing, so a SAR secretary's speech at a district's venue (`政務司司長出席元朗文化康樂大樓開幕
+# 典禮致辭`) is the SAR's, as it was while the gazetteer named the district `香港特别行政区香港元朗区` (session 56).
+SAR_OWN_DIVISIONS = frozenset({"台湾省"})
+
+
 def _titled_within(region: str | None, sar: str, title: str) -> bool:
     """Whether `region` is a division inside `sar` (台湾省台东县 in 台湾省) whose own name the title holds."""
     if not region or not region.startswith(sar) or region == sar:
@@ -5721,8 +5727,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         and (divs := regions.lookup(sar))
         # a county or city of its own that the title names inside it stays (`臺東縣第19屆卑南鄉長宣誓…` on a township's
         # .gov.tw site was 台湾省 and province: session 54's fresh pages); a dateline's city (`于台北市`) does not
-        and not _titled_within(out["region"], divs[0].full_name, title_zone)
-        and not _named_within(out["region"], divs[0].full_name, text[:SAR_OPENING_CHARS])
+        and not (
+            divs[0].full_name in SAR_OWN_DIVISIONS
+            and (
+                _titled_within(out["region"], divs[0].full_name, title_zone)
+                or _named_within(out["region"], divs[0].full_name, text[:SAR_OPENING_CHARS])
+            )
+        )
     ):
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     flags.update(rr.flags)
