@@ -2568,21 +2568,43 @@ def _drop(mm: mmap.mmap) -> None:
 
 
 # A state file whose (size, mtime, inode) are those recorded when its index was written is taken as
-# checked without hashing it, unless it was modified less than this long before the record (git's
-# "racily clean" rule: a write in the same timestamp tick could go unseen). 1 s, not the input
-# fingerprints' 3 s: only this code writes the state, each file once, under the output lock, and the
-# index is written in the last seconds of the call (with 3 s most of a cold call's holder partitions
-# were racy, so the first nightly run after it hashed them anyway); one later run's stamps clear them.
-# Why: the fast path hashed every state file it mapped, whole, to read a few rows of it — at 100k +1 %
-# the holders' doc-major files and partitions, ~9 of the call's ~37 CPU-s under a profiler (session
-# 26): O(corpus) bytes a nightly run. A rewrite in place (new mtime), a truncation (size) or another
-# file renamed over it (inode) is still hashed and refused; silent corruption that keeps all three is
-# not seen (the full path, `--rebuild` and `--rehash` hash everything).
+# checked without hashing it, unless it was modified in the file system's timestamp tick of the record
+# or later (git's "racily clean" rule: a write in the same tick could go unseen). The tick of the record
+# is the mtime of a marker file `_stamps` writes into the index just before it reads the stamps
+# ("clock"): the file system's own clock at its own granularity (ns on ext4/xfs/btrfs, 1-2 s on
+# HFS+/FAT), as git compares with its index file's mtime. A file modified after the record gets a
+# timestamp at or after the marker's, never the one recorded (older than it). Why: the rule used the
+# wall clock with a 1 s margin (`STAMP_RACY_NS`), and the index is written in the last second of the
+# call, so the first nightly run after a cold run hashed every state file it mapped (20k +1 %, session
+# 56: see tasks.dedupe_cluster's stats `state_bytes_hashed`). Records without a "clock" keep the margin.
+# Why stamps at all: the fast path hashed every state file it mapped, whole, to read a few rows of it —
+# at 100k +1 % the holders' doc-major files and partitions, ~9 of the call's ~37 CPU-s under a profiler
+# (session 26): O(corpus) bytes a nightly run. A rewrite in place (new mtime), a truncation (size) or
+# another file renamed over it (inode) is still hashed and refused; silent corruption that keeps all
+# three is not seen (the full path, `--rebuild` and `--rehash` hash everything).
 STAMP_RACY_NS = 1_000_000_000
+STAMP_CLOCK = ".stamp-clock"  # the marker `_stamps` writes and removes (never an index file)
+
+
+def _fs_clock(root: Path) -> int | None:
+    """The file system's timestamp for "now" under root: the mtime of a marker written and removed
+    (None: root cannot take it, and the stamps fall back to the wall clock's margin)."""
+    marker = root / STAMP_CLOCK
+    try:
+        with open(marker, "wb") as f:
+            f.write(b"\0")
+            f.flush()
+            clock = os.fstat(f.fileno()).st_mtime_ns
+        marker.unlink()
+    except OSError:
+        return None
+    return clock
 
 
 def _stamps(root: Path, files: Iterable[str]) -> dict[str, Any]:
-    """(size, mtime_ns, inode) of every index file, and when they were taken (index.json "stamps")."""
+    """(size, mtime_ns, inode) of every index file, when they were taken (index.json "stamps") and
+    the file system's timestamp of that moment ("clock", `_fs_clock`)."""
+    clock = _fs_clock(root)
     at = time.time_ns()
     out: dict[str, list[int]] = {}
     for rel in files:
@@ -2591,7 +2613,7 @@ def _stamps(root: Path, files: Iterable[str]) -> dict[str, Any]:
         except OSError:
             continue
         out[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
-    return {"at": at, "files": out}
+    return {"at": at, "files": out} if clock is None else {"at": at, "clock": clock, "files": out}
 
 
 def _stamped(info: dict, rel: str, path: Path) -> bool:
@@ -2604,7 +2626,9 @@ def _stamped(info: dict, rel: str, path: Path) -> bool:
     except OSError:
         return False
     recorded = stamps["files"].get(rel)
-    return recorded == [st.st_size, st.st_mtime_ns, st.st_ino] and st.st_mtime_ns < int(stamps["at"]) - STAMP_RACY_NS
+    clock = stamps.get("clock")
+    before = int(clock) if isinstance(clock, int) else int(stamps["at"]) - STAMP_RACY_NS
+    return recorded == [st.st_size, st.st_mtime_ns, st.st_ino] and st.st_mtime_ns < before
 
 
 LOST_FLUSH_CODES = 1_000_000  # (pair, count) rows of anchors turned boilerplate buffered before a spill (~16 MB)

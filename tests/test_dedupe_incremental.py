@@ -955,17 +955,20 @@ def test_state_files_are_taken_on_their_stamps_and_a_rewritten_one_is_hashed(tmp
     cost follow the corpus. One rewritten in place since (a new mtime) is hashed and refused."""
     if path_mode != "fast":
         pytest.skip("fast path only")
-    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", -(10**12))  # this test's files count as old
+    # this test's files count as old: the record's clock is far ahead of every file's timestamp
+    monkeypatch.setattr(dedupe_cluster, "_fs_clock", lambda root: time.time_ns() + 10**12)
     docs = pool(31)
     ids = sorted(docs)
     first, second = {d: docs[d] for d in ids[::2]}, {d: docs[d] for d in ids[1::2]}
     s0, _ = check_step(tmp_path, "one", [first, second], None)
     s1, stats = check_step(tmp_path, "two", [first, second, {"extra": speeches()[1][:900]}], s0)
     assert stats["fast_path"] and stats["state_files_trusted"] > 0 and stats["state_bytes_hashed"] == 0
-    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", 3_000_000_000)  # the default rule: just written, racy
+    index_json = Path(s0) / "index" / "index.json"
+    info = json.loads(index_json.read_text())
+    info["stamps"]["clock"] = min(v[1] for v in info["stamps"]["files"].values())  # every file in the record's tick
+    index_json.write_text(json.dumps(info, sort_keys=True) + "\n")
     _, stats = check_step(tmp_path, "two-racy", [first, second, {"extra": speeches()[1][:900]}], s0)
     assert stats["fast_path"] and stats["state_files_trusted"] == 0 and stats["state_bytes_hashed"] > 0
-    monkeypatch.setattr(dedupe_cluster, "STAMP_RACY_NS", -(10**12))
     time.sleep(0.05)  # past the file system's timestamp tick
     target = next(p for p in sorted((Path(s1) / "index" / "files").rglob("bydoc-sample.bin")) if p.stat().st_size)
     data = bytearray(target.read_bytes())
@@ -974,6 +977,27 @@ def test_state_files_are_taken_on_their_stamps_and_a_rewritten_one_is_hashed(tmp
     less = dict(list(second.items())[1:])  # every shard's keys read: its removed document's, the others'
     _, stats = check_step(tmp_path, "three", [first, less], s1)
     assert stats["fast_path"] is False  # refused, the full path's cold bytes (check_step)
+
+
+def test_a_state_file_is_trusted_from_the_file_system_clock_of_its_record(tmp_path):
+    """The racily-clean rule compares a file's mtime with the file system's own timestamp of the
+    record (a marker's mtime), not the wall clock less 1 s: the index is written in the last second
+    of the call, so the first nightly run after a cold run hashed every state file it mapped. A file
+    written before the record's tick is trusted at once; one rewritten since, or stamped in the
+    record's own tick, is not; a record without a clock keeps the 1 s margin."""
+    f = tmp_path / "a.bin"
+    f.write_bytes(b"x" * 100)
+    time.sleep(0.05)  # past the file system's timestamp tick
+    stamps = dedupe_cluster._stamps(tmp_path, ["a.bin", "gone.bin"])
+    assert sorted(stamps["files"]) == ["a.bin"] and not (tmp_path / dedupe_cluster.STAMP_CLOCK).exists()
+    assert stamps["clock"] > f.stat().st_mtime_ns
+    assert dedupe_cluster._stamped({"stamps": stamps}, "a.bin", f)
+    wall = {"at": stamps["at"], "files": stamps["files"]}  # an older record: the wall clock's margin
+    assert not dedupe_cluster._stamped({"stamps": wall}, "a.bin", f)
+    racy = {**stamps, "clock": f.stat().st_mtime_ns}  # written in the record's own tick
+    assert not dedupe_cluster._stamped({"stamps": racy}, "a.bin", f)
+    f.write_bytes(b"y" * 100)  # rewritten in place after the record: same size and inode
+    assert not dedupe_cluster._stamped({"stamps": stamps}, "a.bin", f)
 
 
 def test_signature_files_seen_before_are_not_hashed_again_and_a_rewritten_one_is(tmp_path, monkeypatch, path_mode):
