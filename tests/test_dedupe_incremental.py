@@ -979,6 +979,35 @@ def test_state_files_are_taken_on_their_stamps_and_a_rewritten_one_is_hashed(tmp
     assert stats["fast_path"] is False  # refused, the full path's cold bytes (check_step)
 
 
+def test_shared_lists_come_from_the_calls_own_clusters(tmp_path, monkeypatch, path_mode):
+    """Each shard's list of its clusters with copies is made from the clusters the call elected, not
+    by reading back the duplicates table and every assignments part it has just written (a night:
+    25 parts and the table at 20k); when the outputs are reused unchanged it reads them as before.
+    Either way the lists are those the tables give (`check_shared`) and the cold run's bytes."""
+    docs = pool(17)
+    ids = sorted(docs)
+    rng = random.Random(17)
+    real = dedupe_cluster._read_parquet
+    reads: list[Path] = []
+    monkeypatch.setattr(
+        dedupe_cluster, "_read_parquet", lambda path, *a, **k: reads.append(Path(path)) or real(path, *a, **k)
+    )
+
+    def own_reads(out: Path) -> list[Path]:
+        return [r for r in reads if r.parent in (out, out / "assignments")]
+
+    s0, _ = check_step(tmp_path, "one", deal({d: docs[d] for d in ids[: len(ids) * 2 // 3]}, 3, rng), None)
+    shards = deal(docs, 4, rng)
+    s1, _ = check_step(tmp_path, "two", shards, s0)
+    assert not own_reads(tmp_path / "one-inc") and not own_reads(tmp_path / "two-inc")
+    assert not own_reads(tmp_path / "two-cold")
+    again = tmp_path / "again"
+    stats = stage(write_shards(tmp_path / "again-sig", shards), again, s1)  # the same bytes: outputs reused
+    assert stats["reexamined_docs"] == 0 and own_reads(again)
+    check_shared(again, len(shards))
+    assert all_bytes(again, len(shards)) == all_bytes(tmp_path / "two-cold", len(shards))
+
+
 def test_a_state_file_is_trusted_from_the_file_system_clock_of_its_record(tmp_path):
     """The racily-clean rule compares a file's mtime with the file system's own timestamp of the
     record (a marker's mtime), not the wall clock less 1 s: the index is written in the last second
