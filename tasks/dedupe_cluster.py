@@ -2344,6 +2344,21 @@ def _write_duplicates(dup_dir: Path, dst: Path) -> None:
     _write_duplicate_parts(parts(), dst)
 
 
+HEX_DIGITS = pa.array(list("0123456789abcdefABCDEF"))
+HEX_VALUES = np.r_[np.arange(16), np.arange(10, 16)].astype(np.int64)
+
+
+def _dup_parts(cluster_ids: pa.ChunkedArray) -> np.ndarray:
+    """Each duplicates row's partition: the first hex digit of its cluster id (its hash's top 4 bits),
+    by Arrow kernels. Why: a Python int() per row of the whole table every night (20k: 13.6 k rows,
+    6-8 ms against 1.3; ~0.4 s at a million documents' ~700 k rows; session 56)."""
+    first = pc.utf8_slice_codeunits(cluster_ids, 0, 1)
+    at = pc.index_in(first, value_set=HEX_DIGITS)
+    if at.null_count:
+        raise DedupeStateError("a duplicates row's cluster id does not start with a hex digit")
+    return HEX_VALUES[at.to_numpy()]
+
+
 # The duplicates file is written in the release's form (schema.DUPLICATES, sorted by these columns and
 # saying so in every row group's `sorting_columns`, readable by every account): the release links it
 # as it is (tasks.publish.in_release_form) instead of reading and rewriting the whole table in the
@@ -3989,7 +4004,7 @@ def _fast_run(
     gone_ids = np.r_[meta.idhash[changed], D["idhash"][removed]]
     kept = old_dups.filter(pa.array(~np.isin(_id_hashes(old_dups.column("doc_id").combine_chunks()), gone_ids)))
     dups = pa.concat_tables([kept.cast(DUPLICATES), *new_dups])
-    part = np.array([int(c[0], 16) for c in dups.column("cluster_id").to_pylist()], np.int64)
+    part = _dup_parts(dups.column("cluster_id"))
     _write_duplicate_parts(
         (dups.filter(pa.array(part == p)) for p in range(DUP_PARTS) if (part == p).any()), out / "duplicates.parquet"
     )

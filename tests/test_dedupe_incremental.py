@@ -1008,6 +1008,20 @@ def test_shared_lists_come_from_the_calls_own_clusters(tmp_path, monkeypatch, pa
     assert all_bytes(again, len(shards)) == all_bytes(tmp_path / "two-cold", len(shards))
 
 
+def test_duplicates_rows_go_to_the_partition_of_their_ids_first_hex_digit():
+    """The fast path sorts the duplicates table by cluster-id ranges (DUP_PARTS, the id hash's top 4
+    bits) with Arrow kernels, not a Python int() per row: the same partition for every id, over
+    chunks; a damaged id sends the night to the full path."""
+    rng = np.random.default_rng(5)
+    ids = [f"{h:016x}" for h in rng.integers(0, 2**63, 500, dtype=np.int64).astype(np.uint64).tolist()]
+    ids += ["f" * 16, "0" * 16, "A" * 16]
+    got = dedupe_cluster._dup_parts(pa.chunked_array([ids[:200], ids[200:]], pa.string()))
+    assert got.tolist() == [int(c[0], 16) for c in ids] and got.dtype == np.int64
+    assert len(dedupe_cluster._dup_parts(pa.chunked_array([], pa.string()))) == 0
+    with pytest.raises(DedupeStateError):
+        dedupe_cluster._dup_parts(pa.chunked_array([["0abc", "zz"]], pa.string()))
+
+
 def test_a_state_file_is_trusted_from_the_file_system_clock_of_its_record(tmp_path):
     """The racily-clean rule compares a file's mtime with the file system's own timestamp of the
     record (a marker's mtime), not the wall clock less 1 s: the index is written in the last second
