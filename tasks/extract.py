@@ -293,8 +293,9 @@ NEWS_OPENING_DAY_RE = re.compile(
 LEAD_DAY_ONLY_RE = re.compile(
     r"^(?:[【\[（(][^】\]）)\n]{0,30}[】\]）)]\s*)*(?:(?P<d>\d{1,2})日(?![电讯])[^，。\n]{0,12}[，,]"
     # the subject before its day, the act after it (`彰化縣鹿港鎮公所31日舉行新春團拜`, `國務院總理溫家寶18日下午在人民
-    # 大會堂與…舉行會談`: this round's fresh pages were undated for it)
-    r"|[^，。\n\d]{2,16}?(?P<d2>\d{1,2})日(?![电讯])(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
+    # 大會堂與…舉行會談`: this round's fresh pages were undated for it); a subject may hold its term's number
+    # (`南投縣第19屆縣長宣誓就職及交接活動25日在文化局演藝廳舉行`: session 56's fresh page, undated)
+    r"|[^，。\n]{2,24}?(?<![\d月])(?P<d2>\d{1,2})日(?![电讯])(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
     r"(?:举行|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团))"
 )
 # One sentence of background before the lead's month-day (NEWS_MARK_RE allows it too): `根据市委部署，…进行换届。8月12日上午，`
@@ -1594,14 +1595,18 @@ LEAD_REPORTERS = r"[（(][^）)\n]{0,12}?(?:记者|通讯员)[^）)\n]{1,24}?[�
 # company's or department's item opens so (this round's fresh pages); only before a date with its year, which no speech's
 # `为…，今天我们召开…` has, or before 近日/日前 (`为深入学习…，近日，我院在…召开…大会`: a college's item, session 54).
 LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}日|近日|日前)"
+# An outlet's own bracket before its reporter's (`（觀傳媒南投新聞）【記者石振賢/南投報導】`): no space inside, 12 characters at
+# most (`（觀傳媒南投新聞）` is 7)
+OUTLET_BRACKET = r"(?:[（(][^）)\n\s]{2,12}[）)]\s*)?"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
     # `新京报快讯（记者…）`: a paper's flash mark (session 55's fresh copy of a press-conference feature)
     r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)快?|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
     # an outlet's `消息` mark (`央视网消息：2月24日，国务院新闻办公室举行…发布会`: session 54's fresh copy, untyped)
     r"[^\s，。：:]{1,12}?(?:网|台|社|报)消息\s*[:：]|"
-    # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them)
-    r"[【\[（(〔][^】\]）)〕\n]{0,12}?记者[^】\]）)〕\n]{1,24}?(?:报导|报道)[】\]）)〕]|"
+    # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them), also after the outlet's own bracket
+    # (`（觀傳媒南投新聞）【記者石振賢/南投報導】`: session 56's fresh LINE Today copy, untyped)
+    rf"{OUTLET_BRACKET}[【\[（(〔][^】\]）)〕\n]{{0,12}}?记者[^】\]）)〕\n]{{1,24}}?(?:报导|报道)[】\]）)〕]|"
     # a Taiwanese paper's bracket without 報導 (`【記者蕭國華/台北】`) and a dated mark (`【大紀元2012年07月01日訊】`,
     # `【中新社澳門二十日電】`)
     rf"[【\[][^】\]\n]{{0,12}}?记者[{HAN}]{{2,4}}\s*[/／]\s*[{HAN}]{{2,6}}[】\]]|[【\[][^】\]\s，。]{{0,12}}?{DAY_NUM}日(?:专)?[讯电][】\]]|"
@@ -1611,7 +1616,9 @@ NEWS_MARK_RE = re.compile(
     # a TV channel's report mark (`上视新闻综合频道1月13日报道:`: session 53's fresh Shanghai page was untyped)
     rf"[^\s，。]{{2,12}}?(?:频道|电视台|广播电台|之声){DAY_NUM}月{DAY_NUM}日(?:消息|报道)[:：]|"
     # `今(23)日`, and the day inside the bracket (`今（十九日）晚`, `今（19日）`: Macau's government releases)
-    rf"[^\s，。]{{2,20}}?(?:今|昨)\s*[（(](?:\d{{1,2}}[）)]\s*日|{DAY_NUM}日[）)])|[（(][^）)\s]{{2,24}}?\d{{1,2}}日(?:专)?电[）)]|"
+    rf"[^\s，。]{{2,20}}?(?:今|昨)\s*[（(](?:\d{{1,2}}[）)]\s*日|{DAY_NUM}日[）)])|[（(][^）)\s]{{2,24}}?\d{{1,2}}日(?:专)?[电讯][）)]|"
+    # …and a paper's day mark in round brackets with 讯 (`（香港1日讯）香港在周一…`: Oriental Daily's HK copy, session 56's
+    # fresh pages, untyped and undated)
     # a TV news script's lead label (`【导语】19号上午，县政府召开…征求意见会`)
     r"[【\[]导语[】\]]|"
     # the day named as an occasion (`今日（10月1日）是國慶76周年，特區政府…`: session 50 read it after a month-day only)
@@ -1760,7 +1767,8 @@ ORGAN_DAY_LEAD_RE = re.compile(
     r"(?:大学|学院|学校|中学|小学|医院|公司|集团|协会|学会|商会|基金会|署|局|典礼|仪式"
     # Taiwan's schools (`古城國小`, `介壽國中小`) and any association or council by its 会 (`臺南市議會6日舉行`, `媽閣水陸
     # 演戲會於昨晚(14)八時…舉行`): session 55's fresh Matsu, Kinmen, Tainan and Macau items went untyped and unnamed
-    r"|国中小|国小|国中|高中|(?<!大)会)于?"
+    # …and a HK ceremony by its 礼 (`…回歸26周年活動啓動禮今日上午在維園舉行`: session 56's fresh HKET page, untyped)
+    r"|国中小|国小|国中|高中|(?<!大)会|礼)于?"
     r"(?:(?:(?:\d{4}|\d{2,3})年)?(?:\d{1,2}月)?\d{1,2}日"
     # …and a day in words (`昨日`, `昨天上午`, `昨晚(14)`, `日前(9月14日)`), as local and Macau papers write it
     r"|(?:今|昨)(?:日|天|晚|晨|早)(?:[（(]\d{1,2}(?:日)?[）)])?|日前(?:[（(]\d{1,2}月\d{1,2}日[）)])?)"
@@ -1796,8 +1804,9 @@ NEWS_HEADLINE_RE = re.compile(
 # `向大家致以节日的祝福`, `勉励大家`: the people a reported leader addressed, not the lead's own voice (a county news
 # lead on a 记者节 visit, this round's fresh pages).
 FIRST_PERSON_RE = re.compile(
+    # `…重視南投縣大家長的交接典禮`: 大家长 (the county's patriarch, its magistrate) is no 大家 (session 56's fresh page)
     # `…到代表团看望…代表，与大家一一握手`: 大家 as the object of the leaders' act is whom they met, not the lead's voice
-    r"我们|咱们|(?<![与向同跟励望求召])大家|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
+    r"我们|咱们|(?<![与向同跟励望求召])大家(?!长)|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
 )
 NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
 # Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
@@ -1819,9 +1828,14 @@ NEWS_DECK_TITLE_RE = re.compile(
 )
 # a reporter's bracketed mark opening the lead (NEWS_MARK_RE's reporter alternatives)
 REPORTER_MARK_RE = re.compile(
-    rf"^[【\[（(〔][^】\]）)〕\n]{{0,12}}?记者[^】\]）)〕\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)〕]"
+    rf"^{OUTLET_BRACKET}[【\[（(〔][^】\]）)〕\n]{{0,12}}?记者[^】\]）)〕\n]{{1,24}}?(?:报导|报道|[/／]\s*[{HAN}]{{2,6}})[】\]）)〕]"
     r"|^[【\[][^】\]\s，。]{0,12}?\d{1,2}日讯[】\]]\s*[（(][^）)\n]{0,12}?记者[^）)\n]{1,24}?(?:报导|报道)[）)]"
 )
+# An agency's or site's dateline with its month and day opening the lead (`中评社北京3月4日电（记者 林艳）…`): the wire's own
+# report. Like a reporter's byline it makes the lead a report whatever its verb: session 56's fresh features on press
+# conferences (`…首场新闻发布会在人民大会堂…举行，`, `…在3月2日下午的政协首场新闻发布会中拉开序幕，…他表示，`) quoted one
+# sentence or none and were untyped.
+WIRE_MARK_LEAD_RE = re.compile(rf"^[^\s，。]{{2,12}}?{DAY_NUM}月{DAY_NUM}日(?:专)?[电讯]")
 SENTENCE_MARK_RE = re.compile(r"[，。；！？]")
 BARE_MARK_MAX = 60  # a mark with a headline after it (`中新社北京10月25日电 题:…`), no sentence: not the lead
 QUOTED_RE = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」")
@@ -1947,6 +1961,7 @@ def _news_report(title: str | None, text: str) -> bool:
     # a reporter's own mark on the lead (`【記者蕭國華/台北】蔡英文總統…`, `【新南瀛記者黃鐘毅報導】`): the report, whatever its
     # verb (`登場`, `率領…參與升旗`: no activity word)
     marked = bylined = lead is not None and REPORTER_MARK_RE.match(lead) is not None
+    wired = lead is not None and WIRE_MARK_LEAD_RE.match(lead) is not None
     if at is not None and len(lines[at]) <= BARE_MARK_MAX and not SENTENCE_MARK_RE.search(lines[at]):
         # the mark alone on its line (`【記者梁金源/臺中報導】`, `中新社北京10月25日電 題:…`): the lead is the next sentence
         lead = next((x for x in lines[at + 1 :] if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None)
@@ -1999,7 +2014,13 @@ def _news_report(title: str | None, text: str) -> bool:
         and (
             # a dated lead with no activity word (`金秋送爽，…9月4日，某校迎来了…开学典礼。`) is a report when the item
             # then reports two sentences (`蒋校长发表了题为…的致辞。`, `蒋校长强调，`: session 54's fresh school item)
-            (not bylined and not spoke and not NEWS_ACTIVITY_RE.search(lead[:200]) and reported < NEWS_REPORTED_MIN)
+            (
+                not bylined
+                and not wired
+                and not spoke
+                and not NEWS_ACTIVITY_RE.search(lead[:200])
+                and reported < NEWS_REPORTED_MIN
+            )
             # a reporter's mark on the lead is no speech's opening: its `祝福大家` is what the speaker did
             or (not marked and _first_person_lead(lead[:200]))
         )
@@ -2022,6 +2043,8 @@ def _news_report(title: str | None, text: str) -> bool:
         return True
     if lead is not None and not reported and NAME_OFFICE_SPOKE_RE.search(opening, 0, OPENING_PARA_CHARS):
         return True  # a marked lead, then `王晓副书记强调要…`: the officer named before the office, reported speaking
+    if wired and lead is not None and NEWS_ACTIVITY_RE.search(lead[:200]):
+        return True  # the wire reports the event held or attended (WIRE_MARK_LEAD_RE), quoting nobody
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
 
 
@@ -2107,6 +2130,8 @@ NEWS_MEETING_RE = re.compile(
 NEWS_MEETING_LEAD_RE = re.compile(r"^[^，。；的]{1,8}的(?=.{4})")  # `一年一度的…团拜会`: no part of its name
 # `我县三级干部大会召开`, `我区召开全区…会议`: the page's own jurisdiction in its words, no part of the meeting's name
 NEWS_MEETING_SELF_RE = re.compile(r"^我(?:省|市|县|区|州|盟|旗|镇|乡|街道|校|院|局)")
+# `昨天下午首场新闻发布会在…举行`: the lead's day word before the meeting, no part of its name (session 56's fresh wire page)
+NEWS_MEETING_DAY_RE = re.compile(r"^(?:今|昨|前)(?:天|日|晚|晨|早)(?:上午|中午|下午|晚上|晚间)?")
 # `我们党将召开第十九次全国代表大会`: a meeting to come, or one the speaker names in the first person, not the one reported
 NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟|准备)$")
 
@@ -2510,7 +2535,9 @@ def _news_meeting(title: str | None, text: str) -> str | None:
             if m.group("c") and NEWS_MEETING_NOT_REPORTED_RE.search(org):
                 continue
             meeting = m.group("a") or m.group("b") or (org + m.group("c") if m.group("c") else None)
-            meeting = NEWS_MEETING_SELF_RE.sub("", NEWS_MEETING_LEAD_RE.sub("", meeting or ""))
+            meeting = NEWS_MEETING_SELF_RE.sub(
+                "", NEWS_MEETING_LEAD_RE.sub("", NEWS_MEETING_DAY_RE.sub("", meeting or ""))
+            )
             if meeting and not GENERIC_MEETING_RE.match(meeting):
                 return meeting
     return None
@@ -2742,6 +2769,14 @@ def _lead_year(lead: str, title: str | None) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+# A list of other items' stamps (`大灣區精選:` / `- 2025年02月04日 23:10:05` / `- 2025年02月04日 18:41:02` …: a related
+# column under igo9go's copy of a wire item, session 56's fresh pages, read as its published_on a week late): lines holding
+# a date and clock alone, after a bullet at most; LISTED_STAMPS_MIN of them are a list, not the page's stamp (a page
+# stamps itself once, or twice as posted and updated).
+LISTED_STAMP_RE = re.compile(r"[\s\-•·*]*")
+LISTED_STAMPS_MIN = 3
+
+
 def _published_on(chrome: list[str]) -> dt.date | None:
     """Page date: 发布时间:2021-03-25 / 发表于2019-01-29 / `2021-02-06 来源:…` / 时间：2026-02-09 /
     `2024年03月13日06:52 | 来源：人民网－人民日报` (people.com.cn's stamp: clock and bar before its source)."""
@@ -2754,6 +2789,11 @@ def _published_on(chrome: list[str]) -> dt.date | None:
             r"^[\s\d:：|｜丨]*(?:来源|作者|点击|浏览|阅读|版权声明|我要投稿)", line[e:]
         ):
             return d
+    listed = {line for line, _found in found_lines if LISTED_STAMP_RE.fullmatch(DATE_CLOCK_RE.sub("", line))}
+    # distinct stamps: the chrome repeats the page's own (three copies of `2021-11-15 17:50`), and glues a list's lines
+    stamps = {re.sub(r"\s", "", m.group(0)) for line in listed for m in DATE_CLOCK_RE.finditer(line)}
+    if len(stamps) >= LISTED_STAMPS_MIN:
+        found_lines = [x for x in found_lines if x[0] not in listed]  # a list of other items' stamps
     for line, (d, s, _e) in found_lines:
         before = line[:s]
         if not before.strip() and DATE_CLOCK_RE.fullmatch(line):
@@ -3057,14 +3097,16 @@ def _delivered(head: list[str], page_title: str | None) -> tuple:
 WIRE_DAY_RE = re.compile(
     rf"(?:社|网|台|报)[^\s，。,；:：/|]{{0,8}}?(?P<m>{DAY_NUM})月(?P<d>{DAY_NUM})日[^\s，。/|]{{0,4}}?(?:电|讯)"
 )
-# CNA's dateline gives the day alone (`（中央社記者葉素萍台北10日電）`, `（中央社记者谢怡璇北京30日电）`)
+# CNA's dateline gives the day alone (`（中央社記者葉素萍台北10日電）`, `（中央社记者谢怡璇北京30日电）`), a paper's mark too
+# (`（香港1日讯）`: session 56's fresh Oriental Daily page)
 WIRE_DAY_ONLY_RE = re.compile(
-    rf"^[（(【\[][^）)】\]\n]{{2,24}}?(?<![\d一二三四五六七八九十月])(?P<d>{DAY_NUM})日(?:专)?电[）)】\]]", re.M
+    rf"^[（(【\[][^）)】\]\n]{{2,24}}?(?<![\d一二三四五六七八九十月])(?P<d>{DAY_NUM})日(?:专)?[电讯][）)】\]]", re.M
 )
 # A Taiwanese or HK lead's day in brackets after 今/昨 (`總統賴清德今（28）日到台南`, `國慶晚會今(5)日晚間`, `今日(21日)`),
 # read in the lead's first lines only (a later paragraph's `昨(3)日` tells of another day): dated by the page's stamp or
 # its url's date like CNA's `台北10日電` (5 of this round's 31 fresh pages had no delivered_on).
-LEAD_TODAY_DAY_RE = re.compile(r"(?:今|昨)(?:日|天)?\s*[（(]\s*(?P<d>\d{1,2})\s*日?\s*[）)]\s*日?")
+# …and `今早（9日）`, `昨晚（14日）` (session 56's fresh HK page: its day word was not 日 or 天)
+LEAD_TODAY_DAY_RE = re.compile(r"(?:今|昨)(?:日|天|早|晨|晚)?\s*[（(]\s*(?P<d>\d{1,2})\s*日?\s*[）)]\s*日?")
 TODAY_LEAD_LINES = 6  # a site's section label, stamp, headline and deck may stand above the lead
 RELEASE_TODAY_RE = re.compile(
     rf"今(?:日|天|早|晨|晚)?\s*[（(](?P<m>{DAY_NUM})月(?P<d>{DAY_NUM})日[）)]"  # `特首李家超今早（1月21日）出席…`
@@ -3185,8 +3227,10 @@ def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
 
 def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
     """The date of a news lead opening on its day alone (LEAD_DAY_ONLY_RE), from the page's date."""
-    lead = next(
-        (x for x in _lead_lines(text[:OPENING_PARA_CHARS]) if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
+    lines = _lead_lines(text[:OPENING_PARA_CHARS])
+    # the marked lead first (`（觀傳媒南投新聞）【記者…報導】…活動25日在…舉行`), not a browser notice above it (session 56)
+    lead = next((x for x in lines if REPORTER_MARK_RE.match(x)), None) or next(
+        (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
     )  # a one-sentence lead has no comma (`國務院總理溫家寶18日下午在人民大會堂與…舉行會談。`)
     m = LEAD_DAY_ONLY_RE.match(lead)
     if m is None:
