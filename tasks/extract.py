@@ -1380,6 +1380,11 @@ GUIDE_TITLE_RE = re.compile(r"(?:格式|的?写法|怎么写|如何写|写作(?:
 TITLE_LEAD_YEAR_RE = re.compile(r"^\s*((?:19|20)\d{2})(?=[\u4e00-\u9fff])(?![年亿万千百元个人名户家项件次多余])")
 
 
+# The report named as what a text talks about (`是希望把政府工作报告的一些具体内容，透过部长的口看如何去落实`: a CCTV reporter's
+# interview on the congress, session 56's fresh pages, typed 政府工作报告): a head holding it only so is no report.
+REPORT_MENTION_RE = re.compile(r"政府工作报告的")
+
+
 def _doc_type(title: str | None, text: str, speaker_title: str | None = None, meeting: str | None = None) -> str | None:
     """Type from the title's ending; a generic 报告 is a 政府工作报告 when the government reports its work to its
     congress. A plan or budget report (`关于1955年国家决算和1956年国家预算的报告`) is a 报告 unless the head of
@@ -1461,7 +1466,7 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
     ):
         return "政府工作报告"
     head = text[:DOC_TYPE_HEAD_CHARS]
-    if "政府工作报告" in REPORT_HEARD_RE.sub("", PRESS_TURN_RE.sub("", head)) or (
+    if "政府工作报告" in REPORT_MENTION_RE.sub("", REPORT_HEARD_RE.sub("", PRESS_TURN_RE.sub("", head))) or (
         "各位代表" in head and "向大会报告" in text[:OPENING_PARA_CHARS]
     ):
         return "政府工作报告"
@@ -2887,6 +2892,20 @@ def _stamp_above_title(head: Sequence[str], title: str | None) -> dt.date | None
         if BARE_STAMP_LINE_RE.fullmatch(line) and not MANUSCRIPT_DATE_RE.fullmatch(line.strip()):
             found = find_date(line)
             return found[0] if found else None
+    return None
+
+
+def _stamp_under_byline(head: Sequence[str]) -> dt.date | None:
+    """A padded date alone on the line right under a reporter's byline (`台灣新聞網記者李華峻/南投報導` / `2014.12.25`): the
+    day the item was posted (session 56's fresh 台灣新聞網 pages, whose header line holds the site's clock of today)."""
+    for line, below in itertools.pairwise(head):
+        if (
+            REPORTER_BYLINE_RE.match(line)
+            and BARE_STAMP_LINE_RE.fullmatch(below)
+            and not MANUSCRIPT_DATE_RE.fullmatch(below.strip())
+            and (found := find_date(below))
+        ):
+            return found[0]
     return None
 
 
@@ -5639,6 +5658,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or crawl_date
         or _roc_date_line(head)
         or _marked_on(text)
+        or _stamp_under_byline(head)
         or _stamp_above_title(head, title)
     )
     # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the

@@ -132,3 +132,31 @@ def test_a_pages_own_stamp_repeated_stays_its_date():
         "朱家伟强调，全会提出了许多新思想、新观点、新论断。\n"
     )
     assert _fields(raw)["published_on"] == dt.date(2021, 11, 15)
+
+
+def test_an_interview_naming_the_work_report_is_no_work_report():
+    raw = (
+        "永蔚两会第一线（3月12日）\n"
+        "央视国际 www.cctv.com 2006年03月13日 15:04 来源：CCTV.com\n"
+        "任永蔚 中央电视台记者：好的，大家可能透过我们的节目看到我们的问政高官，也了解了我们在这一个过程中一直在追访"
+        "一些部长，是希望把政府工作报告的一些具体内容，透过部长的口看如何去落实。\n"
+        "主持人：\n"
+        "采访这些部长当中你觉得印象比较深的有哪几位？\n"
+    )
+    assert _fields(raw)["doc_type"] != "政府工作报告"
+
+
+def test_a_padded_date_under_the_reporters_byline_is_the_pages_stamp():
+    raw = (
+        "台灣新聞網(Logo-image) 台灣新聞網(Logo-text)\n"
+        "2025/04/27\n"
+        "胡志強：要將中區建設得更好\n"
+        "台灣新聞網記者陳祐堂/台中報導\n"
+        "2014.02.07\n"
+        "台中市中區公所於今天舉行新春團拜，市長胡志強與公所同仁及現場民眾互道新年恭禧，並表示一定會更努力。"
+        "民政局長王秋冬、中區區長林仲敏等人也都共襄盛舉。\n"
+        "胡志強表示，這些多年來與區公所同仁相處下來，真的像一家人般。\n"
+    )
+    out = _fields(raw)
+    assert out["published_on"] == dt.date(2014, 2, 7)  # not the site's clock of today above the headline
+    assert out["delivered_on"] == dt.date(2014, 2, 7)
