@@ -3248,7 +3248,9 @@ def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
     """The date of a news lead opening on its day alone (LEAD_DAY_ONLY_RE), from the page's date."""
     lines = _lead_lines(text[:OPENING_PARA_CHARS])
     # the marked lead first (`（觀傳媒南投新聞）【記者…報導】…活動25日在…舉行`), not a browser notice above it (session 56)
-    lead = next((x for x in lines if REPORTER_MARK_RE.match(x)), None) or next(
+    lead = next(
+        (x for x in lines if REPORTER_MARK_RE.match(x) and len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None
+    ) or next(
         (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
     )  # a one-sentence lead has no comma (`國務院總理溫家寶18日下午在人民大會堂與…舉行會談。`)
     m = LEAD_DAY_ONLY_RE.match(lead)
