@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 
 from tests.paths import REPO
@@ -23,3 +24,16 @@ def test_prefect_home_is_the_one_the_session_removes():
     assert "tests.conftest" not in sys.modules
     assert os.environ["PREFECT_HOME"] == conftest._home
     assert os.path.isdir(conftest._home)
+
+
+def test_ci_installs_without_preparing_a_prefect_home_the_tests_never_read():
+    # .ci/run's install leaves out `jianghua setup` (Makefile: SETUP): every test runs on a home of its own, and
+    # tests/test_cli.py runs setup on a fresh one. A plain `make install` still prepares ~/.prefect.
+    def install_commands(*args: str) -> str:
+        cmd = ["make", "-n", "-B", "-C", str(REPO), ".venv/.installed", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+    assert "jianghua setup" in install_commands()
+    assert "jianghua setup" not in install_commands("SETUP=0")
+    ci = (REPO / ".ci" / "run").read_text("utf-8")
+    assert re.search(r"^make lint SETUP=0\b", ci, re.M), ci
