@@ -1641,7 +1641,8 @@ NEWS_MARK_RE = re.compile(
     r"|\d{1,2}月\d{1,2}(?=上午|下午|晚)"  # 日 dropped before the hour (`3月4下午3:00`: a typo lead)
     # a local paper's day alone (`5日,由《海南日報》…記者團一行到定安開展…活動`)
     r"|\d{1,2}日(?=(?:上午|下午|晚上|晚)?[，,])"
-    rf"|(?:今天|今日|昨天|昨日)(?:[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
+    # …with its hour before the bracketed date (`今天下午（12月26日），…会议召开`: session 56's fresh city item, untyped)
+    rf"|(?:今天|今日|昨天|昨日)(?:(?:上午|中午|下午|晚上|晚间)?[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
     r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?|\d{1,2}[:：]\d{2})?[，,\s]"
@@ -1811,7 +1812,9 @@ NEWS_HEADLINE_RE = re.compile(
 FIRST_PERSON_RE = re.compile(
     # `…重視南投縣大家長的交接典禮`: 大家长 (the county's patriarch, its magistrate) is no 大家 (session 56's fresh page)
     # `…到代表团看望…代表，与大家一一握手`: 大家 as the object of the leaders' act is whom they met, not the lead's voice
-    r"我们|咱们|(?<![与向同跟励望求召])大家(?!长)|各位(?![^，。；]{0,4}(?:出席|参加|列席))|我(?![市县区省州镇乡国院部厅局委校])"
+    # `…来到代表住地，亲切看望各位代表`: 各位 as whom the leaders visited, not the lead addressing anyone (session 56)
+    r"我们|咱们|(?<![与向同跟励望求召])大家(?!长)|(?<!看望|探望|慰问|问候)各位(?![^，。；]{0,4}(?:出席|参加|列席))"
+    r"|我(?![市县区省州镇乡国院部厅局委校])"
 )
 NEWS_FULLTEXT_RE = re.compile(r"全文如下|(?:以下|下面)(?:为|是)[^。\n]{0,60}?全文|全文[:：]\s*$", re.M)
 # Types a news-report page keeps: a meeting's communiqué (its `…会议在北京举行` headline) and documents issued or adopted.
@@ -1956,6 +1959,7 @@ def _news_report(title: str | None, text: str) -> bool:
             or MEETING_HELD_LEAD_RE.match(x)
             or SUBJECT_DAY_LEAD_RE.match(x)
             or ("于" in x[:LEAD_ON_DAY_CHARS] and ORGAN_ON_DAY_HELD_RE.match(x))
+            or (x.startswith(DAY_WORDS) and LEAD_ACTOR_RE.match(x, len(DAY_WORDS[0])))
         ),
         None,
     )
@@ -2027,7 +2031,7 @@ def _news_report(title: str | None, text: str) -> bool:
                 and reported < NEWS_REPORTED_MIN
             )
             # a reporter's mark on the lead is no speech's opening: its `祝福大家` is what the speaker did
-            or (not marked and _first_person_lead(lead[:200]))
+            or (not marked and _first_person_lead(lead[: _acted_sentence_end(lead)]))
         )
     ):
         return False  # `今天，我们在这里隆重召开…大会`: a speech opening on the day, not a news lead
@@ -2051,6 +2055,22 @@ def _news_report(title: str | None, text: str) -> bool:
     if wired and lead is not None and NEWS_ACTIVITY_RE.search(lead[:200]):
         return True  # the wire reports the event held or attended (WIRE_MARK_LEAD_RE), quoting nobody
     return reported >= (1 if lead is not None else NEWS_REPORTED_MIN)
+
+
+# The day in words glued to the officer acting (`昨日董事长孟某主持召开了2022年度目标会议，`: a company's own item, session 56),
+# read with LEAD_ACTOR_RE right after it. All four are two characters.
+DAY_WORDS = ("今天", "今日", "昨天", "昨日")
+FIRST_PERSON_LEAD_CHARS = 200  # how much of a lead the first-person test reads
+
+
+def _acted_sentence_end(lead: str) -> int:
+    """How much of the lead the first-person test reads: its first sentence when an officer acts in it (LEAD_ACTOR_RE:
+    `董事长孟某主持召开了…会议。…总结我们的工作成绩`: a firm's own item says 我们 of itself after the report), else
+    FIRST_PERSON_LEAD_CHARS."""
+    end = lead.find("。", 0, FIRST_PERSON_LEAD_CHARS)
+    if end >= 0 and LEAD_ACTOR_RE.search(lead, 0, min(end, LEAD_ACT_CHARS)):
+        return end
+    return FIRST_PERSON_LEAD_CHARS
 
 
 # A lead whose subject is the organ before its day alone, then the act (`中共中央、国务院8日上午在人民大会堂举行2024年春节团拜会。`:
@@ -2186,6 +2206,7 @@ NEWS_NAME_OFFICE_RE = re.compile(
 # and the paper's `该县`/`该市` (`该县县委书记魏曰高一行`): session 47's search-tool pages
 NEWS_OFFICE_LEAD_RE = re.compile(
     r"^(?:会上|会议上|会中)|"  # `會上鎮黨委書記章某對…`: where the officer spoke, no part of the office
+    r"^(?:今天|今日|昨天|昨日)(?=\S{2})|"  # `昨日董事长孟某主持召开…` (DAY_WORDS): when, no part of the office
     # a wire's dateline with its reporters in half-width brackets and no space before the office, the day in Chinese
     # numerals (`中新社澳门十一月十六日电(黄某孙某)澳门特首`): session 54's held-out scoring kept it in the office
     r"^[^()（）]{0,16}?[电電][(（][^()（）]{0,20}[)）]|"
@@ -2309,8 +2330,27 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         # the first one named (a guest list's ranking leader, a chair) says nothing the item reports: the officer it
         # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`), else a participant it names
         # who does (`市领导杨军、李同道…看望代表。…杨军指出，`)
-        return _speaking_officer(text, named) or _speaking_participant(text, zone) or first
+        return _speaking_officer(text, named) or _speaking_participant(text, zone) or _presider(zone) or first
     return first or _speaking_participant(text, zone) or (None, None)
+
+
+# Who the lead says presided (`…出席会议，会议由蔡某主持。`, `会议由集团副总裁苏某主持`): when nobody the opening names is
+# reported speaking, the chair is whom the item is about, not the guest list's ranking first (session 56's fresh city
+# item took the party secretary who only attended). The office is the clause's own, else the one the opening puts
+# before the name (`市人大常委会主任蔡某、…`).
+PRESIDED_BY_RE = re.compile(
+    rf"(?:会议|大会|会|典礼|仪式|活动|座谈会|开幕式)由(?P<office>[^，。；：:！？\s、]{{0,16}}?(?:{OFFICE_KW}))?"
+    rf"(?P<name>[{HAN}]{{2,3}}?)(?:同志)?主持"
+)
+
+
+def _presider(zone: str) -> tuple[str, str] | None:
+    m = PRESIDED_BY_RE.search(zone)
+    if m is None or not is_byline_name(name := m.group("name")) or _place_for_name(name):
+        return None
+    office = m.group("office")
+    office = _strip_jurisdiction(office) if office else _office_before(name, [zone[: m.start()]])
+    return (name, office) if office else None
 
 
 # A head named before the office and said to address the event (`王如哲校長致詞恭賀畢業生`, `李某董事長在大會上作總結講話`):
@@ -2336,7 +2376,11 @@ def _address_by_name_first(zone: str) -> tuple[str, str] | None:
 # A participant the item reports speaking at a clause's start (`杨军指出，`, `胡志强表示，`, `刘卫忠在讲话中要求，`): the
 # verb is found first (SPEAKING_VERB_RE, a literal alternation), then its clause read back from it
 SPEAKING_VERB_RE = re.compile(r"(?:指出|强调|要求|表示|说|希望|认为)[，,：:]")
-SPEAKING_CLAUSE_RE = re.compile(rf"(?P<name>[{HAN}]{{2,3}})(?:在[^，。；！？\n]{{0,20}}?(?:致辞|致词|讲话|发言)中?)?")
+# …and the address's own kind said with the verb (`佘某致歡迎辭表示，`, `周某在致歡迎詞時候表示`: HK associations' items, session 56)
+ADDRESS_KIND = r"(?:致|发表)(?:欢迎|祝酒|开幕|闭幕|答谢|新年|新春)?[辞词]"
+SPEAKING_CLAUSE_RE = re.compile(
+    rf"(?P<name>[{HAN}]{{2,3}})(?:在[^，。；！？\n]{{0,20}}?(?:致辞|致词|讲话|发言|{ADDRESS_KIND})(?:中|时|时候)?|{ADDRESS_KIND}(?:时)?)?"
+)
 SPEAKING_CLAUSE_MAX = 26  # a name and `在…讲话中` before the verb
 # The leaders a local item lists by their rank's collective word, no office each (`市领导杨军、李同道…`, `县领导刘卫忠、
 # 李刚、王春平参加会议`): session 53's fresh county and city pages had the first officer named (a secretary-general who
@@ -2359,7 +2403,8 @@ def _speaking_participant(text: str, zone: str) -> tuple[str, str | None] | None
         if name not in zone[:start] or not is_byline_name(name) or _place_for_name(name):
             continue
         if name in listed:
-            return name, None
+            # `市领导许某、…看望代表。市委书记许某首先代表…`: the office the opening gives him after the list, if any
+            return name, _office_before(name, [zone[len(name) + zone.find(name) :]])
         if (office := _office_before(name, [zone[:start]])) is not None:
             return name, office
     return None
@@ -2379,16 +2424,32 @@ LISTED_NAME_PART_RE = re.compile(rf"[{HAN}]{{2,3}}")
 
 
 def _listed_names(office: str) -> bool:
-    parts = re.split(r"[、及]", office)
+    # `…議員梁某、陸某、郭某和灣仔民政事務專員`: 和 joins the list's last name too
+    parts = re.split(r"[、及和]", office)
     bare = [x for x in parts[:-1] if LISTED_NAME_PART_RE.fullmatch(x) and not OFFICE_NAME_RE.search(x)]
-    return len(parts) >= 3 and len(bare) >= 2
+    if len(parts) >= 3 and len(bare) >= 2:
+        return True
+    # `…市工商联主席孙某及无锡市民政局领导、…董事长张某`: a person's name (a surname's, jieba knows as no other word) before
+    # 及 or 、 inside the run: the run spans two people, the last one's office is not all of it (session 56's fresh page)
+    return any(_guest_name(x) for x in parts[:-1])
+
+
+LISTED_GUEST_RE = re.compile(rf"(?:{OFFICE_KW})?(?P<n>[{HAN}]{{2,3}})$")  # a list part's name, after its office if any
+
+
+def _guest_name(part: str) -> bool:
+    m = LISTED_GUEST_RE.search(part)
+    if m is None or OFFICE_NAME_RE.search(n := m.group("n")) or (m.start() > 0 and m.start("n") == m.start()):
+        return False
+    return is_name(n) and word_tags().get(n) in (None, "nr")
 
 
 # A clause in which the named person speaks: `陈某说，`, `陈某在致辞中…`, `陈某、李某先后致辞`, `陈某强调，`
 def _speaking_re(name: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?:^|[，。；！？\n、”」])(?:{re.escape(name)})(?:、[{HAN}]{{2,3}})*(?:先后|分别|也|还|又|首先|随后)?"
-        r"(?:在[^，。；！？\n]{0,20}?(?:致辞|致词|讲话|发言)[^，。；！？\n]{0,4}?(?:中|时)?|(?:发表|作|做)(?:了)?)?"
+        # `王縣長於致詞時表示`: 于 for 在
+        r"(?:[在于][^，。；！？\n]{0,20}?(?:致辞|致词|讲话|发言)[^，。；！？\n]{0,4}?(?:中|时)?|(?:发表|作|做)(?:了)?)?"
         r"(?:致辞|致词|讲话|发言|指出|强调|表示|说|要求|希望|认为|代表)"
     )
 
@@ -2478,6 +2539,30 @@ def _headline_actor(title: str | None, text: str) -> tuple[str, str] | None:
     if not is_byline_name(name) or _place_for_name(name) or not _speaks(text.replace(title or "", "", 1), name):
         return None
     return name, _strip_jurisdiction(m.group("office"))
+
+
+# A headline's actor named by surname and office (`澎湖縣王縣長參加中興國小畢業典禮`): the item is about him, though its lead
+# says who presided (`典禮由校長許某主持`). Session 55 left it; session 56's fresh page had it again.
+HEADLINE_SURNAME_ACTOR_RE = re.compile(
+    rf"^[^\s，。：:]{{0,8}}?(?P<s>[{HAN}])(?P<o>{OFFICE_KW})(?:第一次|首次|再次|专门|亲自)?"
+    r"(?:参加|出席|主持|讲话|致辞|致词|调研|考察|视察|会见|看望|慰问)"
+)
+
+
+def _headline_surname_actor(title: str | None, text: str) -> tuple[str, str] | None:
+    """(name, office) of a headline's surname-and-office actor whom the opening names in full after the office
+    (`縣長王某`) and the body reports speaking (`王縣長於致詞時表示`); None otherwise."""
+    m = HEADLINE_SURNAME_ACTOR_RE.match(title.strip()) if title else None
+    if m is None or (sur := m.group("s")) in ORGAN_HEAD_CHARS or sur not in surnames():
+        return None
+    body = text.replace(title or "", "", 1)
+    word = m.group("o")
+    if not _speaks(body, sur + word):
+        return None
+    for f in re.finditer(rf"{word}\s?(?P<n>{sur}[{HAN}]{{1,2}})", body[:OPENING_PARA_CHARS]):
+        if is_byline_name(name := f.group("n")) and not _place_for_name(name):
+            return name, _strip_jurisdiction(word)
+    return None
 
 
 def _quote_headline_name(title: str | None, text: str) -> str | None:
@@ -5600,6 +5685,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = office or (h_office if name else None)
     if name is None and not anon and res_title is None and news and (deck := _deck_speaker(title or ptitle, text)):
         name, office = deck[0], office or deck[1]  # `…慶祝酒會 崔世安致辭`: the deck names who spoke
+    if (
+        name is None
+        and not anon
+        and res_title is None
+        and news
+        and (sa := _headline_surname_actor(title or ptitle, text))
+    ):
+        name, office = sa  # `澎湖縣王縣長參加…畢業典禮`: the headline's actor, not the lead's chair
     if name is None and not anon and res_title is None:
         # a news report names who presided or spoke in its lead; its author line names the reporter
         name, l_office = _news_speaker(text) if news else _labelled_speaker(raw_text, text, head)

@@ -400,6 +400,8 @@ def is_byline_name(s: str) -> bool:
         return True
     if not re.fullmatch(rf"[{HAN}]{{2,4}}", s) or any(c in NOT_NAME_CHARS for c in s) or s in DOC_WORDS_NOT_NAMES:
         return False
+    if len(s) == 3 and s[:2] in CLAUSE_CONNECTIVES:
+        return False  # `接着徐`: a connective and a surname (is_name's reasoning), whatever the surname list says
     if COUNTED_PEOPLE_RE.match(s):
         return (
             False  # `…林某校長三位嘉賓到校祝賀`: a count of the guests just listed, no name (this round's fresh page)
@@ -569,6 +571,8 @@ DOC_WORDS_NOT_NAMES = frozenset(
     {
         "全文", "原文", "解读", "范文", "初稿", "定稿", "文稿", "原稿", "全稿", "修订稿", "全集", "全本", "全篇", "原题",
         "简报", "简介", "简版", "范本", "范例", "解析", "文档", "原创", "纪要", "节选", "摘要",
+        # a site's mailbox link under the head's office (`院长信箱`, `书记信箱`, `市长信箱`): chrome, no byline
+        "信箱", "邮箱",
     }
 )  # fmt: skip
 
@@ -578,6 +582,31 @@ PREPOSITION_SURNAMES = frozenset("向对为给把被从在与和同")
 # jieba's tags of the words such a phrase addresses (`向全体`, `向大家`, `对各位`, `为广大`, `向在座`, `同与会`): a common noun,
 # pronoun, adjective or verb. A given name jieba tags nr (`于文明`) or nz (`向大明`) is not one of them.
 ADDRESSEE_TAGS = frozenset({"n", "r", "a", "v", "vn"})
+# The connectives that open a clause before an officer named by surname (`接着徐董事长还对…`, `最后徐董事长明确了…`): a
+# three-character run opening on one is the connective and a surname, never a name (session 56's fresh company page
+# read `接着徐`). Listed, not taken from jieba's tags: real names open on words jieba tags so (毕力夫: 毕力 d, 于言良:
+# 于言 c, bylines on the shared corpus).
+CLAUSE_CONNECTIVES = frozenset(
+    {
+        "接着",
+        "然后",
+        "随后",
+        "最后",
+        "之后",
+        "其后",
+        "首先",
+        "其次",
+        "同时",
+        "此外",
+        "另外",
+        "而且",
+        "并且",
+        "但是",
+        "于是",
+        "因此",
+        "以及",
+    }
+)
 
 
 def is_name(s: str) -> bool:
@@ -588,5 +617,9 @@ def is_name(s: str) -> bool:
         return False
     if len(s) == 3 and s[0] in PREPOSITION_SURNAMES and word_tags().get(s[1:]) in ADDRESSEE_TAGS:
         return False  # `…区长向全体机关干部作动员`: the preposition and whom the officer addressed, no name
+    if s[-1] in "了的":
+        return False  # `最后徐董事长明确了…`: the verb's particle after a surname-like character (明), no name
+    if len(s) == 3 and s[:2] in CLAUSE_CONNECTIVES:
+        return False  # `接着徐董事长还对…`: a connective and a surname before the office (徐), no name
     sn = surnames()
     return s[0] in sn or (len(s) >= 3 and s[:2] in sn)
