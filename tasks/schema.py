@@ -101,9 +101,12 @@ DOCUMENTS = pa.schema(
             "`讲话人：`, wikisource's `發布機關:中華民國總統 馬英九`, a TV caption `【同期】…行政长官 李家超`), a heading "
             "introducing the full text (`【習近平致詞全文】`), a signature closing the text (`市委书记 王某` over its date); "
             "never an author line after the body (a reporter's). On a news report, the one whose remarks it reports: "
-            "a headline's deck (`…庆祝酒会 崔世安致辞`) or actor (`天津代市长戴相龙首次主持…`), else who presided or "
-            "spoke in the lead, else a participant it names and reports speaking (`市领导杨军、…看望代表。杨军指出，`: "
-            "no office then). Null for anonymized speakers.",
+            "a headline's deck (`…庆祝酒会 崔世安致辞`) or actor (`天津代市长戴相龙首次主持…`; by surname and office, "
+            "`澎湖縣王縣長參加…`, the full name the lead gives him when the body reports him speaking), else who presided "
+            "or spoke in the lead (of several it names: the first reported speaking, else who presided, `…出席会议，会议由"
+            "蔡某主持`, else the first named), else a participant it names and reports speaking (`市领导杨军、…看望代表。"
+            "杨军指出，`: no office unless the opening gives one). Null for anonymized speakers and a surname alone "
+            "(`徐董事长讲话`).",
         ),
         _f(
             "speaker_title",
