@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -31,15 +32,33 @@ def prefect_api():
     run in a served worker, tagged as on a real server, and check the tags there."""
     from prefect.testing.utilities import prefect_test_harness
 
+    from flows.cli import QUIET_SERVICES, TRIGGER_SERVICES
     from tasks import steps
 
     was = steps.tagging_task_runs()
     steps.tag_task_runs(False)
     try:
-        with prefect_test_harness(server_startup_timeout=120):
+        with contextlib.ExitStack() as harness:
+            # started without the services the CLI's temporary server turns off (flows.cli._quiet_services: no test
+            # reads the events tables or installs an automation on this server); the environment only while its
+            # process starts, so the tests see the operator's
+            with _environ({k: "false" for k in (*QUIET_SERVICES, TRIGGER_SERVICES[0])}):
+                harness.enter_context(prefect_test_harness(server_startup_timeout=120))
             yield
     finally:
         steps.tag_task_runs(was)
+
+
+@contextlib.contextmanager
+def _environ(values: dict[str, str]):
+    """`values` set in os.environ (a variable already set is left as it is), restored on leaving."""
+    added = {k: v for k, v in values.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for k in added:
+            os.environ.pop(k, None)
 
 
 @pytest.fixture
