@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -18,90 +17,38 @@ import pytest
 
 from tasks import pool, procs
 from tasks.procs import TimeBudgetExceeded, time_budget
+from tests._pool_calls import (
+    RENDEZVOUS_SECONDS,
+    _arrow_mb,
+    _arrow_other_mb,
+    _budgeted,
+    _die,
+    _freeze_count,
+    _hold_mb,
+    _hold_release_until,
+    _loaded,
+    _meet,
+    _meet_then_dataset,
+    _meet_then_loaded,
+    _meet_then_sleep_if,
+    _module_cycle,
+    _other_pid,
+    _passing_big_mb,
+    _passing_mb,
+    _pid,
+    _read_fifo,
+    _rss_mb,
+    _sleep_then_garbage,
+    _sleep_then_pid,
+    _sleep_then_tag,
+    _started_at,
+    _tables_then_passing_mb,
+    _warm_tables,
+    _writes_or_patches_mb,
+    end_busy,
+)
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _pid(_: int) -> int:
-    return os.getpid()
-
-
-def _die(_: int) -> int:
-    os._exit(3)  # what an out-of-memory kill looks like from the parent
-
-
-def _read_fifo(path: str) -> bytes:
-    with open(path, "rb") as fh:  # blocks until a writer opens the FIFO: never, here
-        return fh.read()
-
-
-def _sleep_then_pid(seconds: float) -> int:
-    time.sleep(seconds)
-    return os.getpid()
-
-
-def _meet(folder: str, n: int) -> int:
-    """Wait (up to RENDEZVOUS_SECONDS) until `n` workers are inside this call at once, then return this pid. Calls
-    that must run at the same time meet instead of sleeping: a sleep was shorter than a spawn under heavy load
-    (the first worker finished and took the second call too), a rendezvous never is."""
-    mine = Path(folder) / str(os.getpid())
-    mine.touch()
-    deadline = time.monotonic() + RENDEZVOUS_SECONDS
-    while len(list(Path(folder).iterdir())) < n and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return os.getpid()
-
-
-def _meet_then_loaded(folder: str, n: int) -> tuple[int, bool]:
-    return _meet(folder, n), "tasks.ingest" in sys.modules
-
-
-RENDEZVOUS_SECONDS = 60  # far above a spawn on a loaded CI machine (~1-5 s); only a serialized pool waits it out
-
-
-def _other_pid(_: int) -> int:
-    return os.getpid()  # a second "stage": another function than _pid
-
-
-_held: list[bytes] = []
-
-
-def _hold_mb(mb: int) -> int:
-    """A stage that leaves a table resident in its worker (as extract leaves jieba's)."""
-    _held.append(b"x" * (mb << 20))
-    return os.getpid()
-
-
-def _passing_mb(mb: int) -> int:
-    """A stage that needs `mb` while it runs and keeps nothing."""
-    return len(b"x" * (mb << 20)) and os.getpid()
-
-
-def _passing_big_mb(mb: int) -> int:
-    return _passing_mb(mb)
-
-
-_tables: list[bytes] = []
-
-
-def _tables_then_passing_mb(tables_mb: int, passing_mb: int) -> int:
-    """extract's shape: its first call in a worker loads tables it keeps, every call needs `passing_mb`."""
-    if not _tables:
-        _tables.append(b"t" * (tables_mb << 20))
-    return len(b"x" * (passing_mb << 20)) and os.getpid()
-
-
-def _rss_mb(_: int) -> tuple[int, int]:
-    return os.getpid(), pool._rss_bytes() >> 20
-
-
-def _budgeted(pattern: str, text: str, seconds: float) -> str:
-    try:
-        with time_budget(seconds):
-            re.match(pattern, text)
-        return "finished"
-    except TimeBudgetExceeded as exc:
-        return f"timeout: {exc}"
 
 
 @pytest.fixture
@@ -176,11 +123,6 @@ def test_terminate_kills_running_work_and_refuses_new_work(workers):
         pool.run(_pid, 0)
     time.sleep(0.2)
     assert not any(procs._stat(p) for p in pids)
-
-
-def _sleep_then_tag(seconds: float, tag: str) -> str:
-    time.sleep(seconds)
-    return tag
 
 
 def test_a_waiting_call_of_higher_priority_overtakes_earlier_ones(workers):
@@ -396,11 +338,6 @@ def test_a_repeat_call_after_another_stage_is_judged_as_a_first_call(workers):
     assert after[name + pool.WARM] == measured[name + pool.WARM]  # the gap call was not recorded as warm
 
 
-def _writes_or_patches_mb(mb: int) -> int:
-    """export's shape: a cold call writes the whole shard (needs much), a patching call little."""
-    return _passing_mb(mb)
-
-
 def test_a_kind_of_call_is_judged_on_its_own_growth_not_on_the_runners_heaviest(workers):
     """At 20k a cold export adds ~507 MB, one patching an earlier file ~100: judged on the cold
     figure, the +1 % run replaced 3 workers (~470-510 MB held) before patching exports."""
@@ -530,30 +467,6 @@ def test_workers_die_with_a_parent_killed_with_sigkill(tmp_path, setup):
 
 
 # ----------------------------------------------------------------------------- the release after a call
-_release_hook: list = []
-
-
-def _hold_release_until(flag: str) -> int:
-    """A stage whose worker's next full collection (the pool's release after this call) waits until
-    `flag` exists (at most 20 s, then it leaves a `.gave-up` file): when the result arrives before the
-    flag is made, it was sent back before the release."""
-    import gc
-
-    def hold(phase: str, info: dict) -> None:
-        if phase != "start" or info["generation"] != 2 or not _release_hook:
-            return
-        _release_hook.clear()
-        gc.callbacks.remove(hold)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(flag):
-            if time.monotonic() > deadline:
-                Path(flag + ".gave-up").touch()
-                return
-            time.sleep(0.01)
-
-    gc.callbacks.append(hold)
-    _release_hook.append(True)  # armed last: a collection inside this call is not the release
-    return os.getpid()
 
 
 def test_a_result_goes_back_before_the_worker_releases_its_memory(workers, tmp_path):
@@ -566,34 +479,6 @@ def test_a_result_goes_back_before_the_worker_releases_its_memory(workers, tmp_p
     Path(flag).touch()
     assert not gave_up, "the result came back only after the worker's release"
     assert pool.run(_pid, 0) == pid  # the worker released and took the next call
-
-
-class _Node:
-    """An object in a reference cycle: only a collection frees it."""
-
-
-_cycle_refs: list = []  # (the module state holding the cycle, a weak reference to it)
-
-
-def _module_cycle(op: str) -> bool:
-    """One runner, several calls: "make" keeps a cycle in module state (as a stage's cache may),
-    "drop" lets go of it (a repeat call: the cycle is now garbage among frozen objects), "alive"
-    says whether it is still in memory."""
-    import weakref
-
-    if op == "make":
-        node = _Node()
-        node.me = node  # type: ignore[attr-defined]
-        _cycle_refs[:] = [node, weakref.ref(node)]
-    elif op == "drop":
-        del _cycle_refs[0]
-    return _cycle_refs[-1]() is not None
-
-
-def _freeze_count(_: int) -> int:
-    import gc
-
-    return gc.get_freeze_count()
 
 
 def test_a_release_walks_only_what_its_call_made_and_growth_brings_a_full_walk(workers, monkeypatch, tmp_path):
@@ -687,17 +572,13 @@ def test_a_second_worker_is_spawned_when_two_calls_run_at_once(workers, tmp_path
     assert len(pids) == 2 and len(pool.worker_pids()) == 2
 
 
-def _loaded(names: tuple[str, ...]) -> list[bool]:
-    return [name in sys.modules for name in names]
-
-
 def test_a_workers_stage_call_does_not_load_prefect(workers):
     """A step's call pickles its function by module: the worker side lives in tasks.calls, which does
     not import Prefect (~1.2 CPU-s and ~40 MB on every spawn and replacement when it lived in tasks.steps)."""
     from tasks import steps
 
     workers(1)
-    ran = pool.run(steps.call, "tests.test_pool:_loaded", (("prefect", "tasks.steps", "tasks.calls"),), {})
+    ran = pool.run(steps.call, f"{_loaded.__module__}:_loaded", (("prefect", "tasks.steps", "tasks.calls"),), {})
     assert ran == [False, False, True]
 
 
@@ -757,10 +638,6 @@ def test_a_kept_prestarted_pool_spawns_its_other_workers_at_the_runs_first_call(
     assert pool.run(_pid, 0) not in started and len(pool.worker_pids()) == 1
 
 
-def _meet_then_dataset(folder: str, n: int) -> tuple[int, bool]:
-    return _meet(folder, n), "pyarrow.dataset" in sys.modules and "pandas" in sys.modules
-
-
 def test_the_workers_a_runs_first_call_spawns_also_import_pandas_and_the_dataset_reader(workers, tmp_path):
     """The workers spawned at the first call import pandas and pyarrow.dataset before they take a call (their first
     call would, on a nightly run's serial path: pyarrow's pandas probe, pq.read_table); the prestarted worker, all an
@@ -783,23 +660,6 @@ def test_a_prestarted_pool_is_dropped_when_the_run_asks_for_other_settings(worke
 
 
 # ----------------------------------------------------------------------------- freed pages kept for a repeat call
-
-
-def _arrow_mb(mb: int) -> tuple[int, int]:
-    """A stage whose working memory is Arrow's (as normalize's batches are): `mb` MiB allocated,
-    touched and freed. Returns the worker's pid and its RSS when the call started (MiB)."""
-    import pyarrow as pa
-
-    start = pool._rss_bytes() >> 20
-    buffers = [pa.allocate_buffer(1 << 20) for _ in range(mb)]
-    for b in buffers:
-        memoryview(b).cast("B")[::4096] = b"\x01" * (len(b) // 4096)  # touched: resident, as real work makes it
-    del buffers
-    return os.getpid(), start
-
-
-def _arrow_other_mb(mb: int) -> tuple[int, int]:
-    return _arrow_mb(mb)  # another runner with the same shape
 
 
 def test_a_worker_keeps_freed_pages_for_its_next_call_and_gives_them_back_when_idle(workers):
@@ -944,19 +804,6 @@ def test_a_shard_steps_input_size_counts_its_input_files_and_the_files_directly_
     assert input_mb(inputs) == 2.5
 
 
-def _warm_tables(_: int) -> int:
-    """A stage whose worker keeps tables another stage's calls use (extract's segmenter, for annotate)."""
-    return os.getpid()
-
-
-def _meet_then_sleep_if(folder: str, n: int, pid: int, seconds: float) -> int:
-    """`_meet`, then sleep `seconds` in worker `pid` only: the two calls meet, one in each worker."""
-    _meet(folder, n)
-    if os.getpid() == pid:
-        time.sleep(seconds)
-    return os.getpid()
-
-
 def _warm_worker_busy(tmp_path: Path, busy_seconds: float) -> tuple[int, int, threading.Thread]:
     """Two workers up, one (returned first) that ran `_warm_tables` now busy for `busy_seconds`, the other free:
     (warm pid, cold pid, the thread of the warm worker's call)."""
@@ -989,7 +836,7 @@ def test_a_call_preferring_a_warm_worker_waits_for_it_while_the_other_is_free(wo
     warm worker (the pool's queue would hand it to the free one at once)."""
     workers(2)
     warm, cold, long = _warm_worker_busy(tmp_path, 0.6)
-    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    ran = pool.run(_pid, 0, prefer=[f"{_warm_tables.__module__}:_warm_tables"])
     long.join(60)
     assert ran == warm != cold
     assert pool.run(_pid, 0) in (warm, cold)  # a call without a preference still runs at once
@@ -999,8 +846,9 @@ def test_a_call_preferring_a_warm_worker_waits_for_it_only_so_long(workers, tmp_
     monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 0.3)
     workers(2)
     warm, cold, long = _warm_worker_busy(tmp_path, 8.0)
-    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    ran = pool.run(_pid, 0, prefer=[f"{_warm_tables.__module__}:_warm_tables"])
     assert long.is_alive()  # it did not wait for the warm worker's call to end
+    end_busy(tmp_path / "busy")
     long.join(60)
     assert ran == cold != warm
 
@@ -1010,7 +858,7 @@ def _preferring_calls(n: int, short: bool) -> tuple[list[threading.Thread], list
     ran: list[int] = []
 
     def one() -> None:
-        ran.append(pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"], prefer_short=short))
+        ran.append(pool.run(_pid, 0, prefer=[f"{_warm_tables.__module__}:_warm_tables"], prefer_short=short))
 
     threads = [threading.Thread(target=one) for _ in range(n)]
     for t in threads:
@@ -1053,6 +901,7 @@ def test_cold_preferring_calls_are_not_held_when_several_wait(workers, tmp_path,
     while not ran and time.monotonic() < deadline:
         time.sleep(0.02)
     assert ran and ran[0] == cold and long.is_alive()  # it did not wait for the warm worker's call to end
+    end_busy(tmp_path / "busy")
     for t in (*threads, long):
         t.join(60)
 
@@ -1061,7 +910,7 @@ def test_a_worker_that_ran_a_preferring_call_counts_as_warm(workers):
     """The call built the tables it prefers where it ran (the other worker, after its wait): later calls preferring
     them may go there too, instead of waiting for the first warm worker."""
     workers(1)
-    modules = frozenset({f"{__name__}:_warm_tables"})
+    modules = frozenset({f"{_warm_tables.__module__}:_warm_tables"})
     assert not pool._warm_pids(modules)
     pid = pool.run(_pid, 0, prefer=sorted(modules), prefer_short=True)
     assert pool._warm_pids(modules) == {pid}
@@ -1086,28 +935,10 @@ def test_a_preferring_calls_wait_starts_when_it_would_go_not_when_it_arrives(wor
     ahead = threading.Thread(target=pool.run, args=(_sleep_then_pid, 2.0), kwargs={"priority": (1, 0, 0)})
     ahead.start()
     time.sleep(0.1)  # it holds the cold worker
-    ran = pool.run(_pid, 0, prefer=[f"{__name__}:_warm_tables"])
+    ran = pool.run(_pid, 0, prefer=[f"{_warm_tables.__module__}:_warm_tables"])
     ahead.join(60)
     long.join(60)
     assert ran == warm != cold
-
-
-_cycles: list = []
-
-
-def _sleep_then_garbage(seconds: float, cycles: int) -> int:
-    """Sleep, then leave `cycles` reference cycles behind: the worker's release after the call (a full collection)
-    takes a while, as a stage call's release does on a loaded machine, before the worker reads its queue again."""
-    time.sleep(seconds)
-    for _ in range(cycles):
-        a: list = []
-        a.append(a)
-    return os.getpid()
-
-
-def _started_at(tag: str, folder: str) -> int:
-    (Path(folder) / tag).write_text(str(time.monotonic()))
-    return os.getpid()
 
 
 def test_a_call_held_for_a_warm_worker_is_not_overtaken_while_that_worker_releases_its_memory(workers, tmp_path):
@@ -1135,13 +966,18 @@ def test_a_call_held_for_a_warm_worker_is_not_overtaken_while_that_worker_releas
     ran: list[int] = []
     held = threading.Thread(
         target=lambda: ran.append(
-            pool.run(_started_at, "held", str(marks), priority=(1, 0, 0), prefer=[f"{__name__}:_warm_tables"])
+            pool.run(
+                _started_at, "held", str(marks), priority=(1, 0, 0), prefer=[f"{_warm_tables.__module__}:_warm_tables"]
+            )
         )
     )
     held.start()
     time.sleep(0.1)
     later.start()
-    for t in (*busy, warm_call, held, later):
+    for t in (warm_call, held, later):
+        t.join(60)
+    end_busy(tmp_path / "cold")  # busy until both calls had run
+    for t in busy:
         t.join(60)
     assert ran == [warm]
     assert float((marks / "held").read_text()) < float((marks / "later").read_text())
