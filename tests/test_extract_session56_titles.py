@@ -96,3 +96,27 @@ def test_a_doc_sites_seo_heading_gives_its_first_phrasing_once():
 def test_a_title_naming_its_speaker_before_a_space_is_no_seo_heading():
     raw = "某某某 在全县经济工作会议上的讲话\n同志们:\n今天我们召开全县经济工作会议,总结去年工作,部署今年任务。\n"
     assert _fields(raw)["title"].endswith("在全县经济工作会议上的讲话")  # its speaker's part is not a phrasing
+
+
+# The prose's character pairs are tested as substrings of its Han run, not built as a set (session 57): the counts must
+# be those of the set of adjacent pairs, a pair spanning two prose lines and Traditional lines included.
+def test_agreement_by_substring_equals_the_set_of_prose_pairs():
+    import re
+
+    from tasks.extract import _agreement, _prose_han
+    from tasks.extract_text import simplify
+    from tasks.vocab import HAN, HAN_RE
+
+    prose = (
+        "【特訊】政府總部將於本月十七日(周六)及十八日(周日)向公眾開放,市民和遊客除可參觀政府總部的裝潢和各式擺設外,還可欣賞。\n"
+        "短行不算\n"
+        "開放日時間為上午九時至下午六時,中午不休息,歡迎市民和遊客屆時蒞臨參觀,參觀期間需全程佩戴口罩,ok 123。\n"
+    )
+    flat = "".join(x for x in prose.splitlines() if len(x.strip()) >= 40)
+    han = "".join(HAN_RE.findall(simplify(flat)))
+    pairs = {han[i : i + 2] for i in range(len(han) - 1)}
+    assert "赏开" in pairs  # the two lines' run: 欣賞。 then 開放日
+    for line in ("政府總部下周六日對外開放", "今日氣溫", "短行不算", "赏开", "ok", "欣赏 开放 口罩", ""):
+        own = {r[i : i + 2] for r in re.findall(rf"[{HAN}]+", simplify(line)) for i in range(len(r) - 1)}
+        assert _agreement(line, _prose_han(prose)) == (len(own & pairs), len(own)), line
+    assert len(_prose_han("短\n" + "a" * 50 + "政\n")) < 2  # no pair: the first line is not weighed
