@@ -323,11 +323,23 @@ def _taken(v: np.ndarray, mask: np.ndarray | None, order: np.ndarray | None) -> 
     return v if order is None else v[order]
 
 
-def _sort_unique(x: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (what np.unique returns), by sorting."""
+# Descents below which `_sort_unique(runs=True)` sorts by numpy's stable sort: timsort merges the sorted
+# runs it finds, where the default quicksort starts over. CPU ms on 1 M random int64 in k sorted runs of
+# equal length, stable against default: k = 2: 7 / 22, 4: 12 / 26, 8: 16 / 21, 16: 21 / 20, 32: 26 / 20;
+# one run of 1 M plus one of 100 k: 3.4 / 19.5. The count of descents costs ~1.4 ms a million.
+SORT_RUNS = 8
+
+
+def _sort_unique(x: np.ndarray, runs: bool = False) -> np.ndarray:
+    """Sorted distinct values (what np.unique returns), by sorting. `runs`: x is likely a few sorted runs
+    one after another (a holder chunk's rows, one run per index layer): then, when it has fewer than
+    SORT_RUNS descents, the runs are merged (the same values, sorted by another algorithm)."""
     if len(x) < 2:
         return np.array(x, copy=True)
-    s = _sorted(x)
+    if runs and int(np.count_nonzero(x[1:] < x[:-1])) < SORT_RUNS:
+        s = np.sort(x, kind="stable")
+    else:
+        s = _sorted(x)
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
@@ -2437,6 +2449,26 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.repeat(lo.astype(np.int64) - (ends - ln), ln) + np.arange(total)
 
 
+# Mean rows a document's run must hold for `_copy_runs` to copy runs by slices: measured on 8 M uint64
+# keys (CPU-s of 2,000 runs, alternated): 2,500-row runs (a long report's sampled shingles) 17 ms by slices
+# against 36-44 ms through one index array, 1,000-row 10-11 against 15-16, 256-row runs the same either way;
+# short runs (bands, anchors of short pages) keep the index array (a slice's Python cost per run).
+GATHER_SLICE_ROWS = 512
+
+
+def _copy_runs(keys: np.ndarray, lo: np.ndarray, hi: np.ndarray, out: np.ndarray) -> None:
+    """keys[lo[i]:hi[i]] for every i, one after another, into `out` (exactly their length): by slices
+    when the runs are long (a memcpy each, no index array of every row), else by one gather."""
+    ln = hi - lo
+    if len(ln) and int(ln.sum()) >= GATHER_SLICE_ROWS * len(ln):
+        at = 0
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            out[at : at + b - a] = keys[a:b]
+            at += b - a
+    else:
+        out[:] = keys[_ranges(lo, hi)]
+
+
 def _by_file(fidx: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
     """(file, the positions of its rows in fidx, increasing) for each file of fidx, in file order:
     one stable sort, not a pass over every row per file (a gather of a measured-pairs batch spans
@@ -2528,7 +2560,7 @@ def _unwitnessed_names(
             rank = np.searchsorted(wanted, nm[s : s + HOLDER_ROWS].astype(np.uint64)).astype(np.int64)
             got.append(_sort_unique((rank << 32) | np.searchsorted(keys, k[s : s + HOLDER_ROWS]).astype(np.int64)))
             del rank
-        codes = _sort_unique(np.concatenate(got))
+        codes = _sort_unique(np.concatenate(got), runs=True)  # sorted runs: the codes so far, each slice's
         del got
     seen = np.zeros(len(codes), bool)
     docs = np.flatnonzero(eligible & np.isin(name_of, wanted)) if len(codes) else np.zeros(0, np.int64)
@@ -2953,7 +2985,7 @@ class _FastState:
                 mr = np.minimum(np.searchsorted(ck, mks), len(ck) - 1).astype(np.int64)
                 hit = ck[mr] == mks  # the new documents' rows of these keys only
                 code = np.r_[(rank[tg >= 0] << 32) | tg[tg >= 0], (mr[hit] << 32) | mgs[hit]]
-                code = _sort_unique(code.astype(np.int64))
+                code = _sort_unique(code.astype(np.int64), runs=True)  # each layer's rows and the new ones: a run each
                 yield ck, code >> 32, code & 0xFFFFFFFF, rank, to
                 s = e
             del layers
@@ -3028,16 +3060,25 @@ class _FastState:
 
     def gather(self, what: str, digests: list[str], fidx: np.ndarray, rows: np.ndarray):
         """Keys `what` (sample, anchors, bands) of documents (file fidx, row): (values, position
-        of the owning document in the query)."""
-        vals, own = [np.zeros(0, np.uint64)], [np.zeros(0, np.int64)]
+        of the owning document in the query). Copied straight into one array sized first (no
+        concatenation of per-file copies), a document's run by a slice when runs are long
+        (`_copy_runs`)."""
+        found = []
         for f, sel in _by_file(fidx):
             keys, offs = self.bydoc(digests[f], what)
-            lo, hi = offs[rows[sel]], offs[rows[sel] + 1]
-            vals.append(np.asarray(keys[_ranges(lo, hi)]))
-            own.append(np.repeat(sel, hi - lo))
+            found.append((f, keys, offs[rows[sel]], offs[rows[sel] + 1], sel))
             del keys
+        total = sum(int((hi - lo).sum()) for _, _, lo, hi, _ in found)
+        vals = np.empty(total, np.uint64 if not found else found[0][1].dtype)
+        own = np.empty(total, np.int64)
+        at = 0
+        for f, keys, lo, hi, sel in found:
+            at_end = at + int((hi - lo).sum())
+            _copy_runs(keys, lo, hi, vals[at:at_end])
+            own[at:at_end] = np.repeat(sel, hi - lo)
+            at = at_end
             self._unmap(digests[f], what)
-        return np.concatenate(vals), np.concatenate(own)
+        return vals, own
 
     def _unmap(self, digest: str, what: str) -> None:
         """Drop the pages of one file's mapping once a gather has copied its rows: they would count
@@ -3665,7 +3706,7 @@ def _fast_run(
     s_new, g_new = rows_of("sample", new)
     r_k, r_g = cur("sample", regrouped)
     x_k, x_r = gone("sample", removed)
-    C = _sort_unique(np.concatenate([_sort_unique(x.astype(np.uint64)) for x in (s_new, r_k, x_k)]))
+    C = _sort_unique(np.concatenate([_sort_unique(x.astype(np.uint64)) for x in (s_new, r_k, x_k)]), runs=True)
     old_name = np.where(known, D["group"][np.maximum(oi, 0)], np.uint64(0))  # a known document's group before
     # A name N can add 1 to the df of s only if N held no holder of s before: a witness (a document named N
     # before that holds s) rules it out, and a name O can take 1 away only if no holder of s is named O now.
@@ -3728,8 +3769,16 @@ def _fast_run(
     df_recount, df_keys = int(recount.sum()), len(C)
     del w_old, recount, mk_s, mg_s
     # new documents' totals: every shingle they hold is in C (float64 bincount of integers < 2^53 is exact)
-    total += np.rint(np.bincount(g_new, weights=w_c[np.searchsorted(C, s_new)], minlength=n)).astype(np.int64)
-    del s_new, g_new
+    w_new = w_c[np.searchsorted(C, s_new)]  # searched in key order: each search starts where the last ended
+    total += np.rint(np.bincount(g_new, weights=w_new, minlength=n)).astype(np.int64)
+    # the same rows and weights document by document (a document's keys ascending, as a gather returns
+    # them): the measured pairs take a new document's weights from here. Searching its gathered rows in C
+    # batch by batch (rows in document order, so every search starts over in ~7 MB of C at 20k) was ~4 %
+    # of a 20k night's call (py-spy; the same search in key order above costs a quarter of it).
+    by_doc = _order(g_new.astype(np.uint64))
+    new_keys, new_w = s_new[by_doc], w_new[by_doc]
+    new_off = np.r_[0, np.cumsum(np.bincount(g_new, minlength=n))].astype(np.int64)
+    del s_new, g_new, w_new, by_doc
 
     files_out: dict[str, str] = {}  # the next index's files written by this call -> their digests
 
@@ -3783,6 +3832,15 @@ def _fast_run(
         start[own[first]] = first  # a gather returns each document's rows in one run
         lx, ly = np.searchsorted(docs, bx), np.searchsorted(docs, by)
         xd = np.unique(lx)
+        w_rows = np.zeros(len(vals), np.int64)
+        gx = docs[xd]
+        kept = fresh[gx] & (length[xd] == new_off[gx + 1] - new_off[gx])  # new: weights from new_w
+        xr_n = _ranges(start[xd[kept]], start[xd[kept]] + length[xd[kept]])
+        src = _ranges(new_off[gx[kept]], new_off[gx[kept] + 1])
+        if np.array_equal(vals[xr_n], new_keys[src]):  # the same keys in the same order (always, as gathered)
+            w_rows[xr_n] = new_w[src]
+            xd = xd[~kept]
+        del gx, kept, xr_n, src
         xr = _ranges(start[xd], start[xd] + length[xd])  # the rows whose weight a pair can add
         kx = vals[xr]
         at_c = np.minimum(np.searchsorted(C, kx), max(len(C) - 1, 0))
@@ -3794,12 +3852,11 @@ def _fast_run(
             ek = _sort_unique(out_c)
             wx[~in_c] = _weight_of_df(st.df_bounds(ek)[1])[np.searchsorted(ek, out_c)]
             del out_c, ek
-        w_rows = np.zeros(len(vals), np.int64)
         w_rows[xr] = wx
         del kx, at_c, in_c, wx, xr, own, first
         uw[bi], un_n[bi] = _shared_by_doc(vals, start, length, w_rows, lx, ly)
         del vals, w_rows, start, length
-    del ux, uy, by_new, cum
+    del ux, uy, by_new, cum, new_keys, new_w, new_off
 
     phase("known pair deltas")
 

@@ -112,3 +112,70 @@ def test_block_deltas_equal_expand(kernels):
     dedupe_cluster._block_deltas(np.zeros(0, np.int64), np.zeros(0, np.int64), np.array([1, 2]), np.array([2, 3]),
                                  acc, np.zeros(4, bool))  # fmt: skip
     assert acc.tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("slice_rows", [0, 10**9])
+def test_copy_runs_equals_one_gather_through_an_index_array(monkeypatch, slice_rows):
+    """`_copy_runs` by slices (every run) and by one gather (no run long enough): the rows of
+    `keys[_ranges(lo, hi)]`, empty runs and repeated documents included."""
+    monkeypatch.setattr(dedupe_cluster, "GATHER_SLICE_ROWS", slice_rows)
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 1 << 63, 5000, dtype=np.uint64)
+    offs = np.r_[0, np.cumsum(rng.integers(0, 40, 300))]
+    offs = offs[offs <= len(keys)]
+    for docs in ([], [3], [0, 0, 5, 2], rng.integers(0, len(offs) - 1, 50).tolist()):
+        rows = np.asarray(docs, np.int64)
+        lo, hi = offs[rows], offs[rows + 1]
+        out = np.full(int((hi - lo).sum()), 7, np.uint64)
+        dedupe_cluster._copy_runs(keys, lo, hi, out)
+        assert np.array_equal(out, keys[dedupe_cluster._ranges(lo, hi)])
+
+
+def test_fast_path_gathers_by_slices_match_cold(tmp_path, monkeypatch):
+    """The fast path with every doc-major gather copied run by run (`GATHER_SLICE_ROWS` 1): its
+    witnesses, regrouped and measured pairs' rows as by one index array; incremental == cold."""
+    from tests.test_dedupe_incremental import boiler_case, check_step
+
+    monkeypatch.setattr(dedupe_cluster, "GATHER_SLICE_ROWS", 1)
+    monkeypatch.setattr(dedupe_cluster, "FAST_MAX_SHARE", 10.0)
+    monkeypatch.setattr(dedupe_cluster, "ADD_MAX_SHARE", 1e9)
+    copies = []
+    real = dedupe_cluster._copy_runs
+
+    def counting(keys, lo, hi, out):
+        copies.append(len(lo))
+        return real(keys, lo, hi, out)
+
+    monkeypatch.setattr(dedupe_cluster, "_copy_runs", counting)
+    old, others = boiler_case()
+    s0, _ = check_step(tmp_path, "two", [old], None)
+    _, stats = check_step(tmp_path, "seven", [old, others], s0)
+    assert stats["fast_path"] and copies
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [],
+        [[5]],
+        [[1, 2, 2, 9], [0, 2, 3]],  # two runs sharing values
+        [[4, 4, 4], [4, 4], [4]],
+        [list(range(k, 100, 7)) for k in range(6)],
+        [[k] for k in range(40, 0, -1)],  # 39 descents: the default sort
+    ],
+)
+def test_sort_unique_of_sorted_runs_is_np_unique(monkeypatch, runs):
+    x = np.asarray([v for r in runs for v in r], np.int64)
+    few = len(x) > 1 and int((x[1:] < x[:-1]).sum()) < dedupe_cluster.SORT_RUNS
+    sorted_by = []
+    real = dedupe_cluster._sorted
+
+    def default(v):
+        sorted_by.append("default")
+        return real(v)
+
+    monkeypatch.setattr(dedupe_cluster, "_sorted", default)
+    got = dedupe_cluster._sort_unique(x, runs=True)
+    assert np.array_equal(got, np.unique(x)) and got.dtype == x.dtype
+    assert sorted_by == ([] if few or len(x) < 2 else ["default"])  # few runs: merged, not sorted anew
+    assert np.array_equal(dedupe_cluster._sort_unique(x), np.unique(x))
