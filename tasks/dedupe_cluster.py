@@ -343,6 +343,25 @@ def _sort_unique(x: np.ndarray, runs: bool = False) -> np.ndarray:
     return s[np.r_[True, s[1:] != s[:-1]]]
 
 
+# Queries below this many are searched as they come (`_located`); from here on, sorting them first pays:
+# 2 M rows of 1,000 documents (each document's keys ascending) searched in 924 k sorted keys, CPU-s
+# alternated: 0.60 / 0.60 as they come, 0.30 / 0.29 sorted first (argsort, search, scatter back).
+LOCATE_SORT_MIN = 1 << 16
+
+
+def _located(keys: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """np.searchsorted(keys, q), the same positions. Rows gathered document by document (sorted per
+    document only) make every search start over in all of `keys`, missing the cache on most of its
+    levels; searched in key order, each search starts where the last ended. So many unsorted queries
+    are sorted first and their positions put back."""
+    if len(q) < LOCATE_SORT_MIN or _is_sorted(q):
+        return np.searchsorted(keys, q)
+    o = np.argsort(q)
+    at = np.empty(len(q), np.intp)
+    at[o] = np.searchsorted(keys, q[o])
+    return at
+
+
 def _grouped(keys: np.ndarray, members: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray]:
     """tasks.dedupe._grouped (group rank, member) by the compiled sorts: the same arrays."""
     order = _order(keys) if keys.dtype == np.uint64 else np.argsort(keys, kind="stable")
@@ -2558,7 +2577,7 @@ def _unwitnessed_names(
         got = [codes]
         for s in range(0, len(k), HOLDER_ROWS):  # the rows' codes, a slice at a time, distinct
             rank = np.searchsorted(wanted, nm[s : s + HOLDER_ROWS].astype(np.uint64)).astype(np.int64)
-            got.append(_sort_unique((rank << 32) | np.searchsorted(keys, k[s : s + HOLDER_ROWS]).astype(np.int64)))
+            got.append(_sort_unique((rank << 32) | _located(keys, k[s : s + HOLDER_ROWS]).astype(np.int64)))
             del rank
         codes = _sort_unique(np.concatenate(got), runs=True)  # sorted runs: the codes so far, each slice's
         del got
@@ -2576,7 +2595,7 @@ def _unwitnessed_names(
         while s0 < len(docs):
             e0 = max(s0 + 1, int(np.searchsorted(cum, (cum[s0 - 1] if s0 else 0) + HOLDER_ROWS, side="right")))
             wk, wg = cur("sample", docs[s0:e0])
-            at = np.minimum(np.searchsorted(keys, wk), len(keys) - 1)
+            at = np.minimum(_located(keys, wk), len(keys) - 1)  # rows in document order: `_located`
             held = keys[at] == wk
             name_rank = np.searchsorted(wanted, name_of[wg[held]].astype(np.uint64)).astype(np.int64)
             w = (name_rank << 32) | at[held]

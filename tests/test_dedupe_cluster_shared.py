@@ -179,3 +179,15 @@ def test_sort_unique_of_sorted_runs_is_np_unique(monkeypatch, runs):
     assert np.array_equal(got, np.unique(x)) and got.dtype == x.dtype
     assert sorted_by == ([] if few or len(x) < 2 else ["default"])  # few runs: merged, not sorted anew
     assert np.array_equal(dedupe_cluster._sort_unique(x), np.unique(x))
+
+
+@pytest.mark.parametrize("sort_min", [0, 1 << 40])
+def test_located_is_searchsorted(monkeypatch, sort_min):
+    """`_located` with its queries sorted first (every size) and as they come: np.searchsorted's
+    positions, for keys absent, present, repeated, past both ends, and already sorted queries."""
+    monkeypatch.setattr(dedupe_cluster, "LOCATE_SORT_MIN", sort_min)
+    rng = np.random.default_rng(3)
+    keys = np.sort(rng.integers(0, 1 << 20, 3000, dtype=np.uint64))
+    runs = [np.sort(np.r_[rng.choice(keys, 50), rng.integers(0, 1 << 21, 50, dtype=np.uint64)]) for _ in range(9)]
+    for q in (np.concatenate(runs), np.sort(np.concatenate(runs)), np.zeros(0, np.uint64), keys[[5, 5, 5]]):
+        assert np.array_equal(dedupe_cluster._located(keys, q), np.searchsorted(keys, q))
