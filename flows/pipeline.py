@@ -143,14 +143,16 @@ def build_corpus(
             summary = on_dask(settings=settings, where=f"dask {dask_address}")
         else:
             n_workers = pool.configure(workers, growth=_growth_figures(out_dir))
+            dropped = Discarded()
             try:
-                summary = _build(log, workers=n_workers, **settings)
+                summary = _build(log, workers=n_workers, dropped=dropped, **settings)
             except BaseException:
                 pool.terminate("the run stopped")  # don't wait for running shards: the release stays as it was
                 raise
             finally:
                 pool.shutdown()
                 _save_growth(out_dir, pool.measured())
+                dropped.join()
     summary["timings"]["total"] = round(time.time() - started, 3)
     _warn_on_jumps(log, summary, previous)
     _publish_artifacts(summary)
@@ -163,6 +165,24 @@ def build_corpus(
 def _shards_on_dask(settings: dict[str, Any], where: str) -> dict[str, Any]:
     """The same stages, with the task runner the parent chose (prefect-dask's DaskTaskRunner)."""
     return _build(get_run_logger(), workers=where, **settings)
+
+
+class Discarded:
+    """Old releases the publish renamed away (tasks.publish.collect_garbage), deleted by a thread while
+    the run winds down (its after-publish steps, the workers' exit) instead of before the flow returns;
+    joined before the output lock is let go. One a killed run leaves is swept by the next run."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, folder: Path) -> None:
+        t = threading.Thread(target=steps.discard, args=(folder,), name="jianghua-old-release", daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def join(self) -> None:
+        for t in self.threads:
+            t.join()
 
 
 class NothingToPublish(RuntimeError):
@@ -627,6 +647,7 @@ def _build(
     rebuild: bool = False,
     rehash: bool = False,
     keep_documents: int = 0,
+    dropped: Callable[[Path], Any] | None = None,
 ) -> dict[str, Any]:
     out_dir = Path(out)
     state = str(out_dir / ".state")
@@ -806,6 +827,7 @@ def _build(
                 else lambda d: prefetch.then(pool.run, write_report, d, None, str(Path(state) / "artifacts" / REPORTED))
             ),
             before_switch=pool.check_stop,
+            discard=dropped,
         )
     finally:
         prefetch.close()

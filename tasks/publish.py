@@ -172,13 +172,17 @@ def build_release(
     digests = _Digests(out / ".state" / DIGESTS)
     reject_digests = [digests.of(p) for p in reject_files]
     dups_digest = digests.of(duplicates_file)
+    recorded = {sid: _recorded(d) for sid, d in shard_exports}
     release_id = stable_hash(
-        sorted(_export_identity(sid, d, tables, digests) for sid, d in shard_exports),
+        sorted(_export_identity(sid, d, tables, digests, recorded[sid]) for sid, d in shard_exports),
         sorted(reject_digests),
         dups_digest,
         {t: [(Path(f).name, digests.of(f)) for f in fs] for t, fs in sorted((global_parts or {}).items())},
     )[:20]
     digests.save()
+    rows = _Rows(out / ".state" / ROWS)
+    for sid, counted in recorded.items():  # what each export step counted as it wrote its files
+        rows.record({f"{t}/part-{release_id}-{sid}.parquet": counted.get(t) for t in tables})
     releases = out / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     sweep_temps(out)
@@ -193,7 +197,7 @@ def build_release(
         made = out / ".state" / "artifacts" / RELEASED
         rejects = _made_once(
             made / f"rejects-{stable_hash(reject_digests)[:24]}.parquet",
-            lambda path: write_table(merge_tables(reject_files, schema.REJECTS), path, schema.SORT_KEYS["rejects"]),
+            lambda path: _merge_rejects(path, reject_files, reject_digests),
         )
         dups = (
             Path(duplicates_file)
@@ -210,7 +214,7 @@ def build_release(
             )
         )
         for old in made.iterdir():  # the release holds its own links; only the newest are kept
-            if old not in (rejects, dups):
+            if old not in (rejects, rejects.with_suffix(".json"), dups):
                 old.unlink(missing_ok=True)
         _link(rejects, tmp / "rejects" / f"part-{release_id}-0.parquet")
         _link(dups, tmp / "duplicates" / f"part-{release_id}-0.parquet")
@@ -220,12 +224,15 @@ def build_release(
                 _link(Path(f), tmp / table / f"part-{release_id}-{Path(f).stem}.parquet")
             if not files:  # an empty part, so every table reads as a (possibly empty) table
                 write_table(schema.TABLES[table].empty_table(), tmp / table / f"part-{release_id}-0.parquet")
+                rows.record({f"{table}/part-{release_id}-0.parquet": 0})
         for table in schema.TABLES:
             (tmp / table).mkdir(parents=True, exist_ok=True)
         os.rename(tmp, final)
     elif current is not None and current[0] == release_id and set(current[1]) == set(schema.TABLES):
         return str(final), current[1]
-    return str(final), _describe(final)
+    described = _describe(final, rows)
+    rows.save()
+    return str(final), described
 
 
 # OUT/.state/release-digests.json: sha256 of the files a release is identified by, under each file's
@@ -271,6 +278,51 @@ class _Digests:
             _write_json_atomic(dict(sorted(self.used.items())), self.path)
 
 
+# OUT/.state/release-rows.json: the row count of each file a release links, under the file's identity
+# (device, inode, size, mtime) as DIGESTS. The manifest's counts were every part's footer opened on
+# every publishing run (20k: ~400 files, of which a +1 % run changes ~60); the shard tables' counts are
+# what the export step recorded in its _done.json, the other files' footers are read once.
+ROWS = "release-rows.json"
+
+
+class _Rows:
+    """Row counts of release files: recorded by the step that wrote them, else memoized by identity."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.known: dict[str, int] = {}
+        self.used: dict[str, int] = {}
+        self.given: dict[str, int] = {}
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict):
+                self.known = {str(k): v for k, v in loaded.items() if type(v) is int and v >= 0}
+        except (OSError, ValueError):
+            pass
+
+    def record(self, counts: dict[str, Any]) -> None:
+        """Counts by the file's name in the release (`table/part-….parquet`), as their writer recorded them."""
+        self.given.update({name: n for name, n in counts.items() if type(n) is int and n >= 0})
+
+    def of(self, path: Path, name: str) -> int:
+        st = os.stat(path)
+        ident = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+        n = self.given.get(name)
+        if n is None:
+            n = self.known.get(ident)
+        if n is None:
+            n = pq.ParquetFile(path).metadata.num_rows
+        self.used[ident] = n
+        return n
+
+    def save(self) -> None:
+        if self.used == self.known:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_json_atomic(dict(sorted(self.used.items())), self.path)
+
+
 def in_release_form(path: str, table: str) -> bool:
     """A file the release can link as it is: the table's schema (pandas metadata included), every row
     group declaring the table's sort keys as its `sorting_columns` (the writer's promise: the dedupe
@@ -289,6 +341,59 @@ def in_release_form(path: str, table: str) -> bool:
         return False
 
 
+def _merge_rejects(path: Path, reject_files: list[str], digests: list[str | None]) -> None:
+    """The release's rejects: every shard step's rejects merged and sorted, written to `path`, with
+    beside it (`.json`) the digests of the files it was made from, in their order.
+
+    A nightly run adds a new shard's two reject files to ~50 unchanged ones: the rows are the last
+    merged file's plus the added files' (read once each), when the last file's sources are this
+    run's less the added ones, in the same order, and no two rows share a sort key (then the stable
+    sort gives the rows of a full merge in the same order: the same bytes). Otherwise every file is
+    merged again."""
+    keys = schema.SORT_KEYS["rejects"]
+    table = None
+    if None not in digests:
+        last = _last_merge(path, digests)
+        if last is not None:
+            merged, added = last
+            parts = [
+                read_table(merged).cast(schema.REJECTS),
+                *(read_table(reject_files[i]).cast(schema.REJECTS) for i in added),
+            ]
+            candidate = pa.concat_tables(parts)
+            if candidate.group_by(keys).aggregate([]).num_rows == candidate.num_rows:
+                table = candidate
+    if table is None:
+        table = merge_tables(reject_files, schema.REJECTS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_json_atomic({"sources": digests}, path.with_suffix(".json"))  # first: never a file without it
+    write_table(table, path, keys)
+
+
+def _last_merge(path: Path, digests: list[str | None]) -> tuple[Path, list[int]] | None:
+    """The last merged rejects file (beside `path`) whose sources are `digests` less some, in the same
+    order, and the indices of those others (the files added since); None if there is none."""
+    for sidecar in sorted(path.parent.glob("rejects-*.json")):
+        merged = sidecar.with_suffix(".parquet")
+        if merged == path or not merged.is_file():
+            continue
+        try:
+            sources = json.loads(sidecar.read_text(encoding="utf-8"))["sources"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if not isinstance(sources, list):
+            continue
+        added, j = [], 0
+        for i, d in enumerate(digests):
+            if j < len(sources) and sources[j] == d:
+                j += 1
+            else:
+                added.append(i)
+        if j == len(sources):
+            return merged, added
+    return None
+
+
 def _made_once(path: Path, make: Callable[[Path], Any]) -> Path:
     """`path`, made by `make(path)` unless a run made it already (its name says what from)."""
     if not path.is_file():
@@ -296,13 +401,27 @@ def _made_once(path: Path, make: Callable[[Path], Any]) -> Path:
     return path
 
 
-def _export_identity(shard_id: str, export_dir: str, tables: list[str], digests: _Digests | None = None) -> list[Any]:
+def _recorded(export_dir: str) -> dict[str, Any]:
+    """What a shard's export step recorded when it wrote its files (_done.json: digests, row counts)."""
+    try:
+        made = json.loads(Path(export_dir, "_done.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}
+
+
+def _export_identity(
+    shard_id: str,
+    export_dir: str,
+    tables: list[str],
+    digests: _Digests | None = None,
+    made: dict[str, Any] | None = None,
+) -> list[Any]:
     """What identifies a shard's export: the content digests its export step recorded when it wrote
     the files (so nothing is re-read), else the files' own digests. Content, never the artifact's
     key or path: a corpus built run by run and one built cold get the same release id."""
-    try:
-        recorded = json.loads(Path(export_dir, "_done.json").read_text(encoding="utf-8"))["digests"]
-    except (OSError, ValueError, KeyError):
+    recorded = (made if made is not None else _recorded(export_dir)).get("digests")
+    if not isinstance(recorded, dict):
         recorded = {}
     digest = digests.of if digests is not None else _file_digest
     return [shard_id, [recorded.get(t) or digest(str(Path(export_dir, f"{t}.parquet"))) for t in tables]]
@@ -326,15 +445,15 @@ def _link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _describe(release: Path) -> dict[str, dict[str, Any]]:
-    import pyarrow.parquet as pq
-
+def _describe(release: Path, rows: _Rows) -> dict[str, dict[str, Any]]:
+    """Each table's rows and files in a release (the rows as `rows` knows them: no footer it has counted)."""
     out = {}
     for table in schema.TABLES:
         files = sorted((release / table).glob("*.parquet"))
+        names = [f"{table}/{f.name}" for f in files]
         out[table] = {
-            "rows": sum(pq.ParquetFile(f).metadata.num_rows for f in files),
-            "files": [f"{table}/{f.name}" for f in files],
+            "rows": sum(rows.of(f, name) for f, name in zip(files, names, strict=True)),
+            "files": names,
         }
     return out
 
@@ -345,6 +464,7 @@ def publish(
     manifest: dict[str, Any],
     write_extras: Callable[[str], Any] | None = None,
     before_switch: Callable[[], Any] | None = None,
+    discard: Callable[[Path], Any] | None = None,
 ) -> dict[str, Any]:
     """Make `release_dir` the current release with one rename; returns the manifest as written.
 
@@ -354,7 +474,7 @@ def publish(
     `before_switch()` (the flow's `pool.check_stop`: a run stopped by a signal after its last worker
     call must not publish). An exception up to here leaves the previous release current and untouched. After the switch
     only old releases and leftovers are removed; a failure there raises CleanupFailed, whose
-    message says that the release is published."""
+    message says that the release is published. `discard`: see collect_garbage."""
     out = Path(out_dir)
     release = Path(release_dir)
     release_id = release.name
@@ -375,7 +495,7 @@ def publish(
     _swap_link(out / CURRENT, f"{RELEASES}/{release_id}")  # THE switch
     try:
         _fsync_dir(out)
-        collect_garbage(out)
+        collect_garbage(out, discard)
     except Exception as exc:  # the switch happened: say so
         raise CleanupFailed(release_id, exc) from exc
     return written
@@ -412,30 +532,36 @@ def sweep_temps(out: Path) -> list[str]:
     return removed
 
 
-def collect_garbage(out: Path) -> list[str]:
+def collect_garbage(out: Path, discard: Callable[[Path], Any] | None = None) -> list[str]:
     """Keep the current release and the most recently published others, KEEP_RELEASES in all.
 
     A release is renamed to a temp name before it is deleted, so a half-deleted folder never
-    carries a release id (build_release trusts any folder named by an id)."""
+    carries a release id (build_release trusts any folder named by an id). `discard(folder)`, when
+    given, deletes that renamed folder instead (the flow's does it in a thread while the run winds
+    down: a night's oldest release is ~400 links, of files its later releases no longer hold); one
+    it leaves is a `.tmp-` name the next run's sweep removes."""
+    sweep_temps(out)  # first: the folders handed to `discard` below are temp names too
     releases = out / RELEASES
     current = current_release(out)
     done = [p for p in releases.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
     done.sort(key=lambda p: (p.name != current, -p.stat().st_mtime, p.name))
     dropped = []
-    for p in done[KEEP_RELEASES:]:
-        _remove_dir(p)
-        dropped.append(p.name)
     old = out / ".state" / RELEASES  # the per-table layout kept its releases here
     if old.is_dir() and (out / CURRENT).is_symlink():
         _remove_dir(old)
-    sweep_temps(out)
+    for p in done[KEEP_RELEASES:]:
+        _remove_dir(p, discard)
+        dropped.append(p.name)
     return dropped
 
 
-def _remove_dir(p: Path) -> None:
+def _remove_dir(p: Path, discard: Callable[[Path], Any] | None = None) -> None:
     trash = p.parent / f"{TMP}del-{p.name}-{os.getpid()}"
     os.rename(p, trash)
-    shutil.rmtree(trash)
+    if discard is not None:
+        discard(trash)
+    else:
+        shutil.rmtree(trash)
 
 
 def _migrate_per_table_layout(out: Path) -> None:

@@ -183,8 +183,91 @@ def test_a_release_reads_only_the_files_that_changed(tmp_path, monkeypatch):
         [mine] = (out / "releases" / second / table).iterdir()
         [theirs] = (fresh / "releases" / second / table).iterdir()
         assert mine.read_bytes() == theirs.read_bytes()
-    made = sorted(p.name.split("-")[0] for p in (out / ".state" / "artifacts" / export.RELEASED).iterdir())
+    made = sorted(p.name.split("-")[0] for p in (out / ".state" / "artifacts" / export.RELEASED).glob("*.parquet"))
     assert made == ["duplicates", "rejects"]  # the superseded merge is gone
+
+
+def test_a_release_counts_rows_from_what_export_recorded_and_each_other_footer_once(tmp_path, monkeypatch):
+    """The manifest's row counts: a shard table's from its export step's _done.json, any other file's
+    footer read once and kept under the file's identity; the counts are the footers' all the same."""
+    opened: list[str] = []
+    real = pq.ParquetFile
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, source, *a, **k):
+            opened.append(str(source))
+            super().__init__(source, *a, **k)
+
+    spec = _exports(tmp_path / "x", "old")
+    for _shard, d in spec["exports"]:  # as the export step records them (tasks.export.export_shard)
+        counts = {t: pq.ParquetFile(Path(d, f"{t}.parquet")).metadata.num_rows for t in SHARD_TABLES}
+        Path(d, "_done.json").write_text(json.dumps({**counts, "digests": {}}))
+    monkeypatch.setattr(pq, "ParquetFile", Counting)
+    out = tmp_path / "out"
+    with output_lock(out):
+        release_dir, tables = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+    footers = {
+        t: sum(real(f).metadata.num_rows for f in sorted(Path(release_dir, t).glob("*.parquet"))) for t in schema.TABLES
+    }
+    assert {t: v["rows"] for t, v in tables.items()} == footers and footers["documents"] == 6
+    in_release = [Path(p).relative_to(release_dir).parts[0] for p in opened if p.startswith(release_dir)]
+    assert sorted(in_release) == ["duplicates", "rejects"]  # no shard table's, no empty part it wrote
+    opened.clear()
+    shutil.rmtree(release_dir)  # built again from the same files: no footer opened
+    with output_lock(out):
+        again, tables_again = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+    assert again == release_dir and tables_again == tables
+    assert [p for p in opened if p.startswith(release_dir)] == []
+    for _, d in spec["exports"]:  # no record (an export step of older code): the footers, read
+        Path(d, "_done.json").unlink()
+    (out / ".state" / export.ROWS).unlink()
+    shutil.rmtree(release_dir)
+    with output_lock(out):
+        assert build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])[1] == tables
+    read = {Path(p).relative_to(release_dir).parts[0] for p in opened if p.startswith(release_dir)}
+    assert read == {*SHARD_TABLES, "rejects", "duplicates"}
+
+
+def test_a_nightly_release_merges_only_the_added_reject_files(tmp_path, monkeypatch):
+    """A run that adds a shard adds its reject files: the release's rejects are the last merged file's
+    rows plus theirs, the very bytes a fresh merge of every file writes; rows that share a sort key
+    with other rows (their order would follow the files') and a changed file are merged in full."""
+    read: list[str] = []
+    real = export.read_table
+    monkeypatch.setattr(export, "read_table", lambda p, *a: read.append(Path(p).name) or real(p, *a))
+
+    def rejects(name: str, rows: list[tuple[str, str]]) -> str:
+        t = pa.Table.from_pylist(
+            [{"source_path": p, "record": None, "input_root": None, "content_sha256": None, "reason": r,
+              "detail": f"{name}: {r}"} for p, r in rows],
+            schema=schema.REJECTS,
+        )  # fmt: skip
+        return write_table(t, tmp_path / "x" / f"{name}.parquet")
+
+    out = tmp_path / "out"
+    spec = _exports(tmp_path / "x", "old")
+    spec["rejects"] = [rejects("a-ingest", [("b.html", "empty"), ("d.pdf", "unsupported_type")]),
+                       rejects("a-normalize", [("a.html", "too_short")])]  # fmt: skip
+    _publish(out, spec)
+    for rows in (
+        [("c.zip", "not_a_page"), ("e.txt", "empty")],  # a new shard's files: only they are read
+        [("b.html", "empty")],  # a row of the same sort key as another, its detail apart: merged in full
+    ):
+        spec["rejects"] = [*spec["rejects"], rejects(f"n{len(spec['rejects'])}", rows)]
+        read.clear()
+        rid = _publish(out, spec)
+        merged_in_full = {Path(p).name for p in spec["rejects"]} <= set(read)
+        assert merged_in_full == (rows[0][0] == "b.html"), read
+        fresh = tmp_path / f"fresh-{rid}"
+        _publish(fresh, spec)
+        [mine] = (out / "releases" / rid / "rejects").iterdir()
+        [theirs] = (fresh / "releases" / rid / "rejects").iterdir()
+        assert mine.read_bytes() == theirs.read_bytes()
+    assert pq.read_table(mine).column("source_path").to_pylist() == [
+        "a.html", "b.html", "b.html", "c.zip", "d.pdf", "e.txt"
+    ]  # fmt: skip
+    made = sorted(p.name.split("-")[0] + p.suffix for p in (out / ".state" / "artifacts" / export.RELEASED).iterdir())
+    assert made == ["duplicates.parquet", "rejects.json", "rejects.parquet"]  # the last merge and its sources
 
 
 def test_the_dedupe_steps_duplicates_file_is_linked_not_rewritten(tmp_path, monkeypatch):
@@ -227,6 +310,40 @@ def test_keeps_the_last_releases_and_says_how_many(tmp_path):
     kept = sorted(p.name for p in (out / "releases").iterdir())
     assert kept == sorted(ids[-export.KEEP_RELEASES :])
     assert json.loads((out / "manifest.json").read_text())["keep_releases"] == export.KEEP_RELEASES == 3
+
+
+def test_the_oldest_release_is_renamed_away_at_the_switch_and_deleted_by_whoever_the_flow_gives(tmp_path):
+    """With `discard`, collect_garbage only renames the dropped release to a temp name (never half a
+    folder under an id) and hands it over (the flow deletes it in a thread while the run winds down);
+    a folder left so is swept by the next publish."""
+    from flows.pipeline import Discarded
+
+    out = tmp_path / "out"
+    ids = []
+    for tag in ("a", "b", "c"):
+        ids.append(_publish(out, _exports(tmp_path / "x", tag)))
+        time.sleep(0.01)  # distinct mtimes
+    handed: list[Path] = []
+    spec = _exports(tmp_path / "x", "d")
+    with output_lock(out):
+        release_dir, _ = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+        publish(str(out), release_dir, {"tag": "d"}, write_extras=_write_report, discard=handed.append)
+    [trash] = handed
+    assert trash.name.startswith(".tmp-del-") and trash.parent == out / "releases" and trash.is_dir()
+    assert sorted(p.name for p in (out / "releases").iterdir() if not p.name.startswith(".")) == sorted(
+        [*ids[1:], Path(release_dir).name]
+    )
+    assert _read_pinned(out, ids[1]) == "b" and _read_pinned(out, Path(release_dir).name) == "d"
+    _publish(out, _exports(tmp_path / "x", "e"))  # the next run sweeps what was left
+    assert not trash.exists() and _no_temps(out) == []
+    deleting = Discarded()
+    with output_lock(out):
+        spec = _exports(tmp_path / "x", "f")
+        release_dir, _ = build_release(str(out), spec["exports"], spec["rejects"], spec["dups"])
+        publish(str(out), release_dir, {"tag": "f"}, write_extras=_write_report, discard=deleting)
+        deleting.join()
+    assert len(deleting.threads) == 1 and _no_temps(out) == []
+    assert len(list((out / "releases").iterdir())) == export.KEEP_RELEASES
 
 
 def test_real_report_is_written_into_the_release_before_the_switch(tmp_path):
@@ -280,7 +397,7 @@ def test_failure_after_the_switch_says_the_release_is_published(tmp_path, monkey
     out = tmp_path / "out"
     _publish(out, _exports(tmp_path / "x", "old"))
 
-    def broken(_out):
+    def broken(_out, _discard=None):
         raise PermissionError(13, "Permission denied", "releases/xyz")
 
     monkeypatch.setattr(export, "collect_garbage", broken)
