@@ -408,8 +408,12 @@ def _sorted_hits(a, b, pa_, pb_, rare) -> tuple[np.ndarray, ...]:
     return a, b, pa_, pb_, rare, np.flatnonzero(brk)
 
 
-def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> list[dict]:
-    """Rows of the hits (a, b: codes into ids), sorted; documents missing from docs are skipped."""
+def _passages(
+    a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict], outcomes: list[tuple] | None = None
+) -> list[dict]:
+    """Rows of the hits (a, b: codes into ids), sorted; documents missing from docs are skipped.
+    outcomes: receives each extended chain's (a, b, x, y, sa, sb, length, start_a, start_b), length 0
+    where it gave no row (CHAIN_DTYPE: what lets a later run take the pair's rows without texts)."""
     if not len(a):
         return []
     a, b, pa_, pb_, rare, starts = _sorted_hits(a, b, pa_, pb_, rare)
@@ -434,17 +438,25 @@ def _passages(a, b, pa_, pb_, rare, ids: np.ndarray, docs: dict[str, dict]) -> l
             continue
         (fa, oa), (fb, ob) = fp(da), fp(db)
         if fa[x : x + SHINGLE] != fb[y : y + SHINGLE]:
+            if outcomes is not None:
+                outcomes.append((ca, cb, x, y, -1, -1, 0, -1, -1))
             continue  # hash collision
         if fa[x : x + half] != fb[y : y + half] and (x < half or y < half or fa[x - half : x] != fb[y - half : y]):
+            if outcomes is not None:
+                outcomes.append((ca, cb, x, y, -1, -1, 0, -1, -1))
             continue  # shorter than MIN_PASSAGE whichever way it extends
         sa, sb, length = _extend(fa, fb, x, y)
         if length < MIN_PASSAGE:
+            if outcomes is not None:
+                outcomes.append((ca, cb, x, y, -1, -1, 0, -1, -1))
             continue
+        start_a, end_a = int(oa[sa]), int(oa[sa + length - 1]) + 1
+        start_b, end_b = int(ob[sb]), int(ob[sb + length - 1]) + 1
+        if outcomes is not None:
+            outcomes.append((ca, cb, x, y, sa, sb, length, start_a, start_b))
         if rows and rows[-1]["doc_id_a"] == da and rows[-1]["doc_id_b"] == db and rows[-1]["_fa"] == (sa, sb):
             continue  # the same run reached from a later chain
         ta = docs[da].get("text") or ""
-        start_a, end_a = int(oa[sa]), int(oa[sa + length - 1]) + 1
-        start_b, end_b = int(ob[sb]), int(ob[sb + length - 1]) + 1
         day_a, _ = _date_of(docs[da])
         day_b, _ = _date_of(docs[db])
         rows.append(
@@ -728,6 +740,7 @@ def _code_version() -> str:
 
 
 RELABELLED_FILE = "relabelled.npy"  # a hits artifact's codes of the documents whose cluster alone changed
+TOUCHED_FILE = "touched.npy"  # ... of the documents new or changed (text, dates, level) since its base
 # A reuse artifact's live pairs of output part QQQ: pairs/QQQ.npy, sorted pair keys (_pair_keys) in the codes of
 # the hits listing it was made from, linked into the artifact as LIVE_LISTING (its docs.parquet): the next run
 # moves them to its codes with _code_remap. Stored as doc id strings in Parquet, reading, looking up and writing
@@ -1247,6 +1260,9 @@ class _Corpus:
 #   reuse, finish:               reuse_formulae/0.parquet, flows.json, reuse_parts.json
 # `reuse_stage` runs the same functions one after another in one process (tests, benches).
 
+# an extended chain of a live pair (reuse/pairs' codes): its start (x, y: folded offsets), the run it
+# extended to (sa, sb, length; length 0: no row) and the row's start_a, start_b -> chains/QQQ.npy
+CHAIN_DTYPE = np.dtype([(k, "<i8") for k in ("pair", "x", "y", "sa", "sb", "length", "start_a", "start_b")])
 FORMULA_DTYPE = np.dtype(
     [(k, "<u8" if k == "hash" else "<i8") for k in ("hash", "n_docs", "n_clusters", "doc", "pos", "other", "other_pos")]
 )
@@ -2338,6 +2354,7 @@ def hits_finish(
         gone_parts = sorted({q for k, st in parts.items() if k != DOCS_PART for q in st.get("gone_parts", [])})
         dirty_counts, relabel_parts = _dirty_parts(out, starts, index, bounds, touched, relabelled)
         np.save(out / RELABELLED_FILE, np.flatnonzero(relabelled).astype(np.int64))
+        np.save(out / TOUCHED_FILE, np.flatnonzero(touched).astype(np.int64))
     meta = {
         "version": _code_version(),
         "count": partitions or partition_count(sum(int(s.get("anchor_rows", 0)) for s in parts.values())),
@@ -2472,11 +2489,22 @@ def _reuse_base(earlier: Iterable[str] | None, version: str, hits_base: str | No
     return best[1] if best else None
 
 
-def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> tuple[list[dict], np.ndarray]:
-    """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches, and
-    the keys of the pairs that have a chain to extend (those extended: counts["pairs_computed"])."""
+def _pair_rows(
+    rec: np.ndarray, corpus: _Corpus, counts: dict, known: Callable[[int], tuple[np.ndarray, set] | None] | None = None
+) -> tuple[list[dict], np.ndarray, np.ndarray, dict[int, set]]:
+    """Rows of the pairs whose hits are rec (every hit of each pair), texts read in batches, the
+    keys of the pairs that have a chain to extend (counts["pairs_computed"]), each extended chain's
+    outcome (CHAIN_DTYPE) and the carried pairs: key -> the (start_a, start_b) of their rows.
+
+    known(pair key): an earlier run's chain outcomes of a pair of two unchanged documents and the
+    starts of its earlier rows, or None. A maximal common run through a point is unique, so a chain
+    whose start is a chain the earlier run extended, or lies on one of its runs, extends to that
+    run: when every chain of the pair is such, its rows are those of its earlier rows with these
+    runs, and no text is read (pairs_carried; 20k +1 %: half of the pairs to recompute joined two
+    unchanged documents, read only because a chain's start or rare share moved)."""
+    none = np.zeros(0, CHAIN_DTYPE)
     if not len(rec):
-        return [], np.zeros(0, np.int64)
+        return [], np.zeros(0, np.int64), none, {}
     a, b, pa_, pb_, rare, chain = _sorted_hits(
         rec["a"].astype(np.int64),
         rec["b"].astype(np.int64),
@@ -2489,17 +2517,67 @@ def _pair_rows(rec: np.ndarray, corpus: _Corpus, counts: dict) -> tuple[list[dic
     # a pair's rows come from its chains that are mostly rare anchors (_passages): a pair with no
     # such chain gives no row and no text is read for it
     share = np.add.reduceat(rare.astype(np.int64), chain) / np.diff(np.r_[chain, len(a)])
-    owner = np.searchsorted(pair_start, chain[share >= MIN_RARE_SHARE], side="right") - 1
+    kept = chain[share >= MIN_RARE_SHARE]
+    owner = np.searchsorted(pair_start, kept, side="right") - 1
     live = np.unique(owner)
-    todo = list(zip(pair_start[live].tolist(), pair_end[live].tolist(), strict=True))
+    keys = _pair_keys(a[pair_start[live]], b[pair_start[live]])
+    outcomes: list[tuple] = []
+    carried: dict[int, set] = {}
+    todo = []
+    first = np.searchsorted(owner, live)  # each live pair's kept chains: kept[first[i]:last[i]]
+    last = np.r_[first[1:], len(owner)]
+    for i, p in enumerate(live.tolist()):
+        got = known(int(keys[i])) if known is not None else None
+        runs = _carried_runs(got[0], pa_[kept[first[i] : last[i]]], pb_[kept[first[i] : last[i]]]) if got else None
+        starts = {(r[5], r[6]) for r in runs if r[4] >= MIN_PASSAGE} if runs is not None else None
+        if got is not None and starts is not None and starts <= got[1]:  # every row is an earlier row
+            ca, cb = int(a[pair_start[p]]), int(b[pair_start[p]])
+            outcomes.extend((ca, cb, *r) for r in runs or ())
+            carried[int(keys[i])] = starts
+            continue
+        todo.append((int(pair_start[p]), int(pair_end[p])))
     rows: list[dict] = []
     for batch in _batches(todo, a, b, corpus.chars):
         sel = np.concatenate([np.arange(s, e) for s, e in batch])
         docs = corpus.texts(np.unique(np.r_[a[sel], b[sel]]).tolist())
-        rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs))
-    counts["pairs_computed"] += len(todo)
+        rows.extend(_passages(a[sel], b[sel], pa_[sel], pb_[sel], rare[sel], corpus.ids, docs, outcomes))
+    counts["pairs_computed"] += len(live)
     counts["pairs_extended"] += len(todo)
-    return rows, _pair_keys(a[pair_start[live]], b[pair_start[live]])
+    counts["pairs_carried"] += len(carried)
+    return rows, keys, _chain_array(outcomes), carried
+
+
+def _carried_runs(earlier: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> list[tuple] | None:
+    """Each chain start (x, y)'s outcome (x, y, sa, sb, length, start_a, start_b) from a pair's earlier
+    outcomes (CHAIN_DTYPE rows), None if one is not known. A start the earlier run extended has its
+    outcome; one on an earlier run of MIN_PASSAGE+ characters (same diagonal, sa <= x <= end -
+    SHINGLE) extends to that run: _extend goes to the run's ends, the shingle at x matches, and half
+    of MIN_PASSAGE lies on one side of x within the run, so _passages' checks pass."""
+    exact = {(int(r["x"]), int(r["y"])): r for r in earlier}
+    found = [r for r in earlier if r["length"] >= MIN_PASSAGE]
+    out = []
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        r = exact.get((x, y))
+        if r is None:
+            r = next(
+                (r for r in found if y - x == r["sb"] - r["sa"] and r["sa"] <= x <= r["sa"] + r["length"] - SHINGLE),
+                None,
+            )
+            if r is None:
+                return None
+        out.append((x, y, int(r["sa"]), int(r["sb"]), int(r["length"]), int(r["start_a"]), int(r["start_b"])))
+    return out
+
+
+def _chain_array(outcomes: list[tuple]) -> np.ndarray:
+    """Chain outcomes (pair codes a, b first) as CHAIN_DTYPE rows, sorted by pair and start."""
+    out = np.zeros(len(outcomes), CHAIN_DTYPE)
+    if outcomes:
+        cols = list(zip(*outcomes, strict=True))
+        out["pair"] = _pair_keys(np.array(cols[0], np.int64), np.array(cols[1], np.int64))
+        for name, col in zip(("x", "y", "sa", "sb", "length", "start_a", "start_b"), cols[2:], strict=True):
+            out[name] = col
+    return out[np.lexsort((out["y"], out["x"], out["pair"]))]
 
 
 def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = ()) -> dict:
@@ -2524,7 +2602,7 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     before = _reuse_base(earlier, version, hits_meta.get("base"))
     corpus = _load_corpus(inputs)
     read_before = corpus.texts_read
-    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
+    counts = dict.fromkeys(_PART_COUNTS, 0)
     name = f"{part_name(q, hits_meta['parts'])}.parquet"
     dirty = _dirty_of(hits_dir, q) if before is not None else None
     old_rows = REUSE.empty_table()
@@ -2532,7 +2610,10 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
     if prev_flows is None:
         dirty = None  # a part the earlier run did not have: every pair is computed
     old_live = np.zeros(0, np.int64)
+    old_chains = np.zeros(0, CHAIN_DTYPE)  # the chains of the live pairs not recomputed
+    known = None  # pair key -> its earlier chains and rows' starts, for pairs of two unchanged documents
     dropped_rows = None  # the earlier rows of the pairs recomputed or gone (their flows leave prev_flows)
+    dropped_keys = np.zeros(0, np.int64)
     if before is not None and dirty is not None:
         prev = before / "reuse" / name
         relabel = q in hits_meta.get("relabel_parts", [])
@@ -2544,6 +2625,9 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             kept_live = _earlier_live(before, name, hits_dir)  # the same pairs, in this run's codes
             if kept_live is not None and len(kept_live):
                 _save_live(out, name, kept_live)
+            kept_chains = _earlier_chains(before, name, hits_dir)
+            if kept_chains is not None and len(kept_chains):
+                _save_chains(out, name, kept_chains)
             live = int(_meta(before).get("live", {}).get(str(q), 0))
             counts["parts_linked"] += 1
             counts["pairs_reused"] += live
@@ -2555,21 +2639,35 @@ def reuse_part(inputs: dict, out_dir: str, part: str, earlier: Iterable[str] = (
             keep = (ra >= 0) & (rb >= 0) & ~np.isin(key, dirty)
             old_rows = old.filter(pa.array(keep, pa.bool_())).cast(REUSE)
             dropped_rows = old.filter(pa.array(~keep, pa.bool_()))
+            dropped_keys = key[~keep]
             if relabel:
                 old_rows = _relabelled_rows(old_rows, corpus, np.load(hits_dir / RELABELLED_FILE))
         kept_live = _earlier_live(before, name, hits_dir)
         if kept_live is not None:
             old_live = kept_live[~_in_sorted(kept_live, dirty)]  # live pairs not recomputed (dirty: sorted, distinct)
             counts["pairs_reused"] += len(old_live)
+        chains = _earlier_chains(before, name, hits_dir)
+        if chains is not None:
+            redo = _in_sorted(chains["pair"], dirty)
+            old_chains = chains[~redo]
+            if dropped_rows is not None:
+                known = _known_pairs(chains[redo], dropped_rows, dropped_keys, hits_dir)
     if dirty is None:
         rec = _part_slices(hits_dir, q)
     else:  # the hits of this part's pairs to recompute, gathered by hits_finish
         rec = np.load(hits_dir / "dirty_hits" / name.replace(".parquet", ".npy"))
-    new_rows, new_live = _pair_rows(rec, corpus, counts) if rec is not None else ([], np.zeros(0, np.int64))
+    new_rows, new_live, new_chains, carried = (
+        _pair_rows(rec, corpus, counts, known) if rec is not None else ([], np.zeros(0, np.int64), old_chains[:0], {})
+    )
     live_keys = np.union1d(old_live, new_live)
     if len(live_keys):  # the pairs with a chain to extend: what pairs_reused counts on the next run
         _save_live(out, name, live_keys)
+    all_chains = np.concatenate([old_chains, new_chains])
+    if len(all_chains):
+        _save_chains(out, name, all_chains[np.lexsort((all_chains["y"], all_chains["x"], all_chains["pair"]))])
     new_t = pa.Table.from_pylist(new_rows, schema=REUSE)
+    if carried and dropped_rows is not None:  # the carried pairs' rows: earlier rows, no text read
+        new_t = pa.concat_tables([new_t, _carried_rows(dropped_rows, dropped_keys, carried, corpus, hits_dir)])
     rows_t = pa.concat_tables([old_rows, new_t])
     rows_t = rows_t.sort_by([(k, "ascending") for k in ("doc_id_a", "doc_id_b", "start_a", "start_b")])
     if rows_t.num_rows:
@@ -2596,6 +2694,78 @@ def _earlier_live(before: Path, name: str, hits_dir: Path) -> np.ndarray | None:
     a, b = remap[keys >> 32], remap[keys & 0xFFFFFFFF]
     ok = (a >= 0) & (b >= 0)
     return _pair_keys(a[ok], b[ok])
+
+
+_PART_COUNTS = ("pairs_reused", "pairs_computed", "pairs_extended", "pairs_carried", "parts_linked", "parts_written")
+
+
+def _earlier_chains(before: Path, name: str, hits_dir: Path) -> np.ndarray | None:
+    """The chain outcomes an earlier reuse artifact stored for output part `name` (CHAIN_DTYPE), pair
+    keys moved to this run's codes as `_earlier_live` moves its live pairs; None: none stored."""
+    f = before / "chains" / name.replace(".parquet", ".npy")
+    if not f.exists():
+        return None
+    chains = np.load(f)
+    remap = _code_remap(before, _listing_ids(hits_dir))
+    a, b = remap[chains["pair"] >> 32], remap[chains["pair"] & 0xFFFFFFFF]
+    ok = (a >= 0) & (b >= 0)
+    chains = chains[ok]
+    chains["pair"] = _pair_keys(a[ok], b[ok])
+    return chains
+
+
+def _known_pairs(
+    chains: np.ndarray, dropped: pa.Table, dropped_keys: np.ndarray, hits_dir: Path
+) -> Callable[[int], tuple[np.ndarray, set] | None]:
+    """pair key -> (its earlier chain outcomes, the (start_a, start_b) of its earlier rows) for the
+    pairs to recompute whose two documents are unchanged (not in the hits artifact's TOUCHED_FILE:
+    same text, dates and level; a relabelled one's cluster is set on its rows as on kept rows).
+    None for any other pair: its rows are computed from the texts."""
+    f = hits_dir / TOUCHED_FILE
+    touched = np.load(f) if f.exists() else None
+    if touched is None or not len(chains):
+        return lambda key: None
+    ok = ~(_in_sorted(chains["pair"] >> 32, touched) | _in_sorted(chains["pair"] & 0xFFFFFFFF, touched))
+    chains = chains[ok]
+    starts = dropped.select(["start_a", "start_b"]).to_pydict()
+    rows: dict[int, set] = {}
+    for k, sa, sb in zip(dropped_keys.tolist(), starts["start_a"], starts["start_b"], strict=True):
+        rows.setdefault(k, set()).add((sa, sb))
+    cut = np.flatnonzero(np.r_[True, chains["pair"][1:] != chains["pair"][:-1]]).tolist() if len(chains) else []
+    ends = [*cut[1:], len(chains)] if cut else []
+    by_pair = {int(chains["pair"][s]): chains[s:e] for s, e in zip(cut, ends, strict=True)}
+
+    def known(key: int) -> tuple[np.ndarray, set] | None:
+        got = by_pair.get(key)
+        return (got, rows.get(key, set())) if got is not None else None
+
+    return known
+
+
+def _carried_rows(
+    dropped: pa.Table, dropped_keys: np.ndarray, carried: dict[int, set], corpus: _Corpus, hits_dir: Path
+) -> pa.Table:
+    """The earlier rows of the carried pairs whose runs their chains reach now, clusters as now."""
+    from tasks.schema import REUSE
+
+    starts = dropped.select(["start_a", "start_b"]).to_pydict()
+    keep = [
+        (sa, sb) in carried.get(k, ())
+        for k, sa, sb in zip(dropped_keys.tolist(), starts["start_a"], starts["start_b"], strict=True)
+    ]
+    rows = dropped.filter(pa.array(keep, pa.bool_())).cast(REUSE)
+    relabelled = hits_dir / RELABELLED_FILE
+    return _relabelled_rows(rows, corpus, np.load(relabelled)) if relabelled.exists() else rows
+
+
+def _save_chains(out: Path, name: str, chains: np.ndarray) -> None:
+    """chains/QQQ.npy of a reuse part (CHAIN_DTYPE, sorted by pair and start): written whole or not at all."""
+    f = out / "chains" / name.replace(".parquet", ".npy")
+    f.parent.mkdir(parents=True, exist_ok=True)
+    tmp = f.with_name(f".tmp-{f.name}")
+    with open(tmp, "wb") as fh:
+        np.save(fh, chains)
+    os.replace(tmp, f)
 
 
 def _save_live(out: Path, name: str, keys: np.ndarray) -> None:
@@ -2697,7 +2867,7 @@ def _reuse_finish(inputs: dict, out_dir: str, parts: dict[str, dict], earlier: I
     before_dir = _reuse_base(earlier, version, _meta(hits_dir).get("base"))
     corpus = _load_corpus(inputs)
     corpus.cache_chars = FORMULA_TEXT_CHARS  # released when the call ends (reuse_finish)
-    counts = {k: 0 for k in ("pairs_reused", "pairs_computed", "pairs_extended", "parts_linked", "parts_written")}
+    counts = dict.fromkeys(_PART_COUNTS, 0)
     flow_acc: dict[tuple[str, str, bool], list] = {}
     n_rows = 0
     for stats in parts.values():

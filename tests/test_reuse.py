@@ -462,6 +462,76 @@ def test_a_pair_whose_anchors_only_became_common_keeps_its_rows_without_being_re
     assert inc["reuse"]["pairs_computed"] < cold["reuse"]["pairs_computed"]
 
 
+def test_a_pair_of_unchanged_documents_whose_chains_moved_takes_its_rows_without_texts(tmp_path, monkeypatch):
+    """New pages in more than FORMULA_CLUSTERS clusters quote the head of an old pair's first
+    passage and the whole of its second (一国两制 wording every report repeats): those anchors become
+    formulae and leave the pair's hits, so its chains start elsewhere or go, and the pair is to
+    recompute. Its two documents are unchanged, and each chain it extends now starts where the
+    earlier run extended one or on a run it found: its rows are earlier rows, taken without reading
+    or extending its texts. The bytes are the cold run's."""
+    import pyarrow.parquet as pq
+
+    second = "坚持以人民为中心的发展思想，把增进民生福祉作为城市发展的根本目的，织密扎牢托底的民生保障网，让群众有更多获得感幸福感安全感。"
+    pieces = slices(reuse.FORMULA_CLUSTERS + 10)
+    old = [
+        {
+            "doc_id": f"{k:02x}{k:014x}",
+            "cluster_id": f"c{k:02d}",
+            "text": insert(insert(pieces[k], 300, PASSAGE), 700, second),
+        }
+        for k in (0, 1)
+    ]
+    old += [{"doc_id": f"{k:02x}{k:014x}", "cluster_id": f"c{k:02d}", "text": pieces[k]} for k in range(2, 8)]
+    new = [
+        {
+            "doc_id": f"{k * 7:02x}{k:014x}",
+            "cluster_id": f"c{k:02d}",
+            "text": insert(insert(pieces[k], 300, PASSAGE[:40]), 700, second),
+        }
+        for k in range(8, 8 + reuse.FORMULA_CLUSTERS + 1)
+    ]
+    old_dirs = [write_shard(tmp_path / "s0", old)]
+    dirs = [*old_dirs, write_shard(tmp_path / "s1", new)]
+    run_steps(old_dirs, tmp_path / "first")
+    first = [
+        r
+        for f in sorted((tmp_path / "first" / "reuse_step" / "reuse").glob("*.parquet"))
+        for r in pq.read_table(f).to_pylist()
+    ]
+    assert {(r["doc_id_a"], r["doc_id_b"]) for r in first} == {(old[0]["doc_id"], old[1]["doc_id"])}
+    assert len(first) == 2  # the two passages
+
+    extended: list[tuple[str, str]] = []
+    passages = reuse._passages
+
+    def spy(a, b, pa_, pb_, rare, ids, docs, outcomes=None):
+        extended.extend(zip(ids[a].tolist(), ids[b].tolist(), strict=True))
+        return passages(a, b, pa_, pb_, rare, ids, docs, outcomes)
+
+    monkeypatch.setattr(reuse, "_passages", spy)
+    before = {"reuse_hits": [str(tmp_path / "first" / "hits")], "reuse": [str(tmp_path / "first" / "reuse_step")]}
+    inc = run_steps(dirs, tmp_path / "inc", before)
+    hits = tmp_path / "inc" / "hits"
+    ids = sorted(pq.read_table(hits / "docs.parquet", columns=["doc_id"]).column(0).to_pylist())
+    key = (ids.index(old[0]["doc_id"]) << 32) | ids.index(old[1]["doc_id"])
+    recompute = np.concatenate([np.load(f) for f in sorted((hits / "dirty_pairs").glob("*.npy"))])
+    assert key in recompute  # the pair's chains moved: it is recomputed ...
+    assert (old[0]["doc_id"], old[1]["doc_id"]) not in extended  # ... from the chains, not the texts
+    assert inc["reuse"]["pairs_carried"] == 1
+    extended.clear()
+    cold = run_steps(dirs, tmp_path / "cold")
+    assert (old[0]["doc_id"], old[1]["doc_id"]) in extended
+    assert table_bytes(tmp_path / "inc" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+    assert cold["reuse"]["pairs_carried"] == 0
+    # and the night after, the carried pair's chains are there to be carried again
+    after = {"reuse_hits": [str(tmp_path / "inc" / "hits")], "reuse": [str(tmp_path / "inc" / "reuse_step")]}
+    chains = np.concatenate([np.load(f) for f in sorted((tmp_path / "inc" / "reuse_step" / "chains").glob("*.npy"))])
+    assert key in chains["pair"]
+    again = run_steps(dirs, tmp_path / "again", after)
+    assert again["reuse"]["pairs_computed"] == 0
+    assert table_bytes(tmp_path / "again" / "reuse_step") == table_bytes(tmp_path / "cold" / "reuse_step")
+
+
 def test_a_formula_that_spreads_keeps_its_passage_without_reading_texts_again(tmp_path):
     """New pages with the formula change every formula anchor's counts: the formula table is
     written again, but each run of anchors' passage comes from the earlier run (formula_runs.json);
