@@ -733,13 +733,20 @@ HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEART
 # temporary server, 400-document bench, load ~20): one such request in every run, 15-25 ms of server CPU and a
 # 75-100 ms round trip while the flow starts. The client setting is turned off only where the server's is off.
 CSRF_SETTINGS = ("PREFECT_CLIENT_CSRF_SUPPORT_ENABLED",)
+# Prefect's clients ask the server for its version (`GET /api/admin/version`) once per process, API and client
+# version: a request log of the temporary server (session 57, 4-page run) had two, from the orchestration client's
+# context and from the events client's. The temporary server is this interpreter's own Prefect: the versions cannot
+# differ. Off only under it; an operator's own setting is kept.
+VERSION_CHECK_SETTINGS = ("PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED",)
 
 
 def _on_temporary_server() -> contextlib.AbstractContextManager[Any]:
-    """Settings for a run on the temporary server: no heartbeat thread (HEARTBEAT_SETTINGS) and no CSRF token
-    asked of a server that does not check one (CSRF_SETTINGS). An operator's own setting is kept."""
+    """Settings for a run on the temporary server: no heartbeat thread (HEARTBEAT_SETTINGS), no CSRF token
+    asked of a server that does not check one (CSRF_SETTINGS) and no version check of a server of this very
+    Prefect (VERSION_CHECK_SETTINGS). An operator's own setting is kept."""
     from prefect.settings import (
         PREFECT_CLIENT_CSRF_SUPPORT_ENABLED,
+        PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED,
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
         get_current_settings,
         temporary_settings,
@@ -753,6 +760,8 @@ def _on_temporary_server() -> contextlib.AbstractContextManager[Any]:
         and not get_current_settings().server.api.csrf_protection_enabled
     ):
         updates[PREFECT_CLIENT_CSRF_SUPPORT_ENABLED] = False
+    if not any(k in os.environ for k in VERSION_CHECK_SETTINGS):
+        updates[PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED] = False
     return temporary_settings(updates=updates) if updates else contextlib.nullcontext()
 
 

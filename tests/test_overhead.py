@@ -336,6 +336,33 @@ def test_a_run_on_the_temporary_server_asks_no_csrf_token_unless_its_server_chec
             assert stopper.run(csrf) is True
 
 
+def test_a_run_on_the_temporary_server_asks_no_server_version_unless_the_operator_wants_it(monkeypatch):
+    """A client context entered in the run's thread (procs.StopOnSignal.run) asks the server's version before
+    anything else (`GET /api/admin/version`); under the temporary server, a server of this very Prefect, it does
+    not: against an address nothing answers, the context is entered without a request."""
+    from prefect.context import SyncClientContext
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows import cli
+    from tasks import procs
+
+    def enter() -> str:
+        with SyncClientContext.get_or_create():
+            return "entered"
+
+    for name in cli.VERSION_CHECK_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    stopper = procs.StopOnSignal(on_signal=lambda s: None)
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):  # nothing listens on port 9
+        with pytest.raises(RuntimeError, match="Failed to reach API"):
+            stopper.run(enter)  # Prefect's default: the version asked first
+        with cli._on_temporary_server():
+            assert stopper.run(enter) == "entered"
+        monkeypatch.setenv("PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED", "true")
+        with cli._on_temporary_server(), pytest.raises(RuntimeError, match="Failed to reach API"):
+            stopper.run(enter)
+
+
 def test_a_configured_api_starts_no_temporary_server(monkeypatch):
     from flows import cli
 
