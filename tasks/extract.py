@@ -5904,6 +5904,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         )
     ):
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
+    if (
+        kind != "national"
+        and (out["region"] is None or out["region"].startswith("台湾省"))
+        and (tw := regions.taiwan_township(title_zone + "\n" + text))
+        and (out["region"] is None or tw[0].startswith(out["region"]))
+    ):
+        # a Taiwanese township's own page (`西屿乡公所` ×2, `澎湖日报`): the table has no Taiwanese townships
+        out["region"], out["region_code"], out["admin_level"] = tw[0], tw[1], regions.TOWNSHIP
     flags.update(rr.flags)
     out["flags"] = dict(sorted(flags.items()))
     return out

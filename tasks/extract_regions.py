@@ -23,7 +23,7 @@ from functools import lru_cache, reduce
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from tasks.extract_text import _HALF_OF, to_half
+from tasks.extract_text import _HALF_OF, surnames, to_half
 
 DATA_DIR = Path(__file__).parent / "data" / "extract"
 
@@ -96,6 +96,9 @@ _PREFECTURE_ALIAS_WORDS = {
     "海北",
     "通化",
 }
+# County aliases jieba tags as names that are everyday words: 同仁 (青海's 同仁市) is `colleagues` in every Taiwanese and
+# Hong Kong page (`發放給公所同仁`, `各位同仁`: a 西嶼鄉 page went to 青海, session 57's fresh pages). Only the full name counts.
+_COUNTY_ALIAS_WORDS = frozenset({"同仁"})
 # A place alias right after a number or a money unit is a word (突破千亿元大关), not a place.
 _NUMERIC_BEFORE = set("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万亿元%")
 # Full names too generic to read without their city in front (城区 of 大同/阳泉/晋城 …).
@@ -318,6 +321,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
                     and name not in _GENERIC_FULL
                     and a not in _ZONE_WORDS  # 新城 (新城区's): `产业新城` is a common word
                     and not _generic_area(a)  # 新区 (镇江新区's, 兰州新区's)
+                    and a not in _COUNTY_ALIAS_WORDS
                 ):
                     aliases.append((a, county_div))
         elif line.startswith("\t"):
@@ -356,7 +360,7 @@ def _build_gazetteer(d: Path) -> Gazetteer:
                 div = Division(o[6], succ.code if succ else None, COUNTY, o[2], o[4], o[6], "renamed", n[2])
                 if o[6] not in _GENERIC_FULL:
                     _add(gz, o[6], div)
-                if len(o[7]) >= 2 and o[7] != o[6] and tags.get(o[7]) in _NAME_POS:
+                if len(o[7]) >= 2 and o[7] != o[6] and tags.get(o[7]) in _NAME_POS and o[7] not in _COUNTY_ALIAS_WORDS:
                     aliases.append((o[7], div))
             elif len(o) == 6 and len(n) == 2:
                 succ = next((x for x in gz.by_name.get(n[1], []) if x.level == PREFECTURE), None)
@@ -1775,6 +1779,78 @@ def site_place(host: str, initials: bool = False) -> str | None:
         return None
     names = _site_names()
     return names.get(label) or (names.get(INITIALS_MARK + label) if initials else None)
+
+
+# Taiwan's townships (鄉, 鎮 and the county-run 市) are not in the gazetteer: jionlp's table stops at the counties, and
+# no table of them may be committed. A township's own page names it with its organ (`西屿乡公所`, `马公市公所`, `和美镇长`,
+# `埔盐乡乡长`) TW_TOWN_MIN_MENTIONS times, and its county right before it (`彰化县鹿港镇公所`, `宜兰五结乡`) or as the
+# one Taiwanese county it names most (`澎湖日报` on a 西屿乡 page): the township under that county (session 57's fresh
+# pages: 6 of 10 township pages named their county; the other 4 stay without a region). Only counties (县) run
+# townships; a name the mainland table knows as a township or county is never read so (`连江县潘渡镇镇长` is Fujian's).
+TW_TOWN_MIN_MENTIONS = 2
+TW_TOWN_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市)(?=(?:乡|镇|市)?(?:公所|长|民代表会))")
+TW_TOWN_NOT_NAME = frozenset("本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里")  # `在本乡公所`, `全镇`
+
+
+@lru_cache(maxsize=1)
+def _taiwan_counties() -> dict[str, Division]:
+    """Taiwan's counties (县) by full name and by name without 县 (澎湖县, 澎湖)."""
+    out: dict[str, Division] = {}
+    for dv in load_gazetteer().by_code.values():
+        if dv.province == "台湾省" and dv.level == COUNTY and dv.name.endswith("县"):
+            out[dv.name] = dv
+            out[dv.name[:-1]] = dv
+    return out
+
+
+def taiwan_township(text: str) -> tuple[str, str | None] | None:
+    """(region, code) of a Taiwanese township's own page, its code its county's; None unless the page names the
+    township with its organ often enough and says which county it lies in."""
+    if "公所" not in text and "乡长" not in text and "镇长" not in text:
+        return None
+    gz = load_gazetteer()
+    counts: dict[str, int] = {}
+    adjacent: dict[str, str] = {}
+    counties = _taiwan_counties()
+    for m in TW_TOWN_RE.finditer(text):
+        name = m.group("name")
+        person = text[m.start() - 1 : m.end() - 1]
+        if TW_TOWN_NOT_NAME.intersection(name) or (
+            person[:1] in surnames() and text.count(person) > text.count(person + m.group("kind"))
+        ):
+            continue  # `全镇`, and a name before its office (`林庚壬镇长`, `林庚壬表示`: 庚壬 is no township)
+        town = name + m.group("kind")
+        counts[town] = counts.get(town, 0) + 1
+        before = text[max(0, m.start() - 3) : m.start()]
+        for c in (before, before[1:]):  # `彰化县` or `宜兰` right before the township
+            if c in counties:
+                adjacent[town] = counties[c].name
+    if not counts:
+        return None
+    top = max(counts.values())
+    towns = [t for t, n in counts.items() if n == top]
+    if len(towns) != 1 or top < TW_TOWN_MIN_MENTIONS:
+        return None
+    town = towns[0]
+    if town in gz.towns or gz.by_name.get(town) or gz.by_name.get(town[:-1]):
+        return None  # a mainland township or a county the table knows
+    county = adjacent.get(town)
+    if county is None:
+        named: dict[str, int] = {}
+        for key, dv in counties.items():
+            if key == dv.name:
+                continue  # counted by its short name, which the full name holds
+            if n := text.count(key):
+                named[dv.name] = named.get(dv.name, 0) + n
+        if not named:
+            return None
+        most = max(named.values())
+        best = [c for c, n in named.items() if n == most]
+        if len(best) != 1:
+            return None
+        county = best[0]
+    dv = counties[county]
+    return dv.full_name + town, dv.code
 
 
 def lookup(name: str) -> list[Division]:

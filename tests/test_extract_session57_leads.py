@@ -1,0 +1,82 @@
+"""Leads, dates, speakers and titles a careful reader gets right and the extractor did not (session 57's fresh pages,
+fifteenth round): Taiwanese townships, `公所同仁`, wire datelines, glued dates, offices before names, `…致辭全文`."""
+
+from __future__ import annotations
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+# ---------------------------------------------------------------- Taiwanese townships (no table of them is committed)
+
+
+def test_colleagues_of_a_township_office_are_no_qinghai_city():
+    # `公所同仁` (colleagues) was 青海's 同仁市 (its alias); the township the page names with its office is the region
+    raw = (
+        "鄉長某某某現場並準備紅包發放給公所同仁,為新的一年祈願平安健康,現場喜氣洋洋同仁熱情參與。\n"
+        "某某某表示,期許新的一年有新氣象,鼓勵同仁盡心盡力為民服務,讓西嶼鄉業務得以順利推動執行。\n"
+        "△西嶼鄉公所新春團拜。 (鄉公所提供)\n"
+        "澎湖日報提供澎湖每日在地新聞、時事專欄評論、縣政新聞等!\n"
+        "Home 時事新聞 西嶼鄉公所新春團拜熱鬧滾滾\n"
+    )
+    f = _fields(raw)
+    assert f["region"] == "台湾省澎湖县西屿乡"
+    assert f["region_code"] == "710714"  # its county's: the table has no township codes
+    assert f["admin_level"] == "township"
+
+
+def test_colleagues_alone_name_no_place():
+    raw = "各位同仁:\n今天我們在這裡歡聚一堂,感謝全體同仁一年來的辛勤付出,也感謝各位同仁的家人。\n謝謝大家!\n"
+    assert _fields(raw)["region"] is None
+
+
+def test_a_township_right_after_its_county():
+    raw = (
+        "鹿港公所新春團拜 同仁歡送鎮長\n"
+        "(記者某某台灣彰化報導)彰化縣鹿港鎮公所31日舉行新春團拜活動,由於鎮長王某某當選立委,因此公所同仁舉行歡送會。\n"
+        "鹿港鎮公所舉行新春團拜,各界貴賓都到場互相祝賀,場面熱絡。\n"
+        "鎮長王某某表示,在鹿港鎮公所服務這段時間,由於公所團隊的努力,讓鎮政工作能順利推動。\n"
+    )
+    assert _fields(raw)["region"] == "台湾省彰化县鹿港镇"
+
+
+def test_a_name_before_its_office_is_no_township():
+    # `林庚壬鎮長` read as a township 庚壬鎮; the township is 和美鎮, under the county the page names
+    raw = (
+        "【記者某某/彰化報導】九一記者節即將到來,和美鎮長林庚壬於8月28日對記者朋友說辛苦了。\n"
+        "林庚壬鎮長指出,感謝媒體記者協助鎮政推廣,目前和美鎮是彰化縣人口數最多的一個鄉鎮。\n"
+        "林庚壬表示,現在彰化縣政府正在推出「彰化一日遊」活動。\n"
+        "與會貴賓和美鎮長林庚壬、和美鎮代表主席周保方、秘書辛汎峰。\n"
+    )
+    assert _fields(raw)["region"] == "台湾省彰化县和美镇"
+
+
+def test_a_township_whose_county_the_page_never_names_has_no_region():
+    raw = (
+        "土庫鎮公所十九日下午在老人會館活動中心舉行鎮政說明會,由鎮長陳某某率土庫鎮公所各課室主管團隊參加。\n"
+        "立委張某某表示,一致讚譽陳某某鎮長對上任以來的建設相當用心。\n"
+    )
+    assert _fields(raw)["region"] is None
+
+
+def test_two_townships_as_often_stay_silent():
+    raw = (
+        "五結鄉長率團拜會頭城鎮公所\n"
+        "五結鄉公所鄉長某某某今日率團拜會頭城鎮公所,宜蘭縣議員等陪同。\n"
+        "五結鄉公所與頭城鎮公所雙方就觀光交流。\n"
+    )
+    assert _fields(raw)["region"] == "台湾省宜兰县"  # the county both lie in, no township
+
+
+def test_a_mainland_township_under_a_county_of_the_same_name_stays_fujians():
+    # 连江县 is Fujian's and Taiwan's (马祖): a township the mainland table knows is never read as Taiwan's
+    raw = (
+        "连江县潘渡镇召开2023年工作会议\n"
+        "1月5日，连江县潘渡镇召开2023年工作会议，潘渡镇镇长某某某作工作报告，潘渡镇党委书记某某某讲话。\n"
+    )
+    assert _fields(raw)["region"] != "台湾省连江县潘渡镇"
