@@ -1884,8 +1884,20 @@ LEAD_WORD_DATE_RE = re.compile(
 LEAD_WORD_DATE_CHARS = 8  # `2023年元月` / `元月十日`: where the month stands when a lead opens on it
 
 
+# A lead whose month-day lost its 月 (`929日下午，代市长吴威主持召开…`: a county site's typo, session 57's fresh page was
+# undated): read only where one split is a date — three digits whose first two are no month (9|29), or four whose first
+# two are (10|11); `111日` (1|11 or 11|1) stays unread.
+GLUED_MONTH_DAY_RE = re.compile(r"^(?P<m>[2-9]|1[0-2])(?P<d>[0-2]\d|3[01])日(?=[上中下]午|晚|，)")
+
+
 def _lead_digits(x: str) -> str:
-    """The lead line with an opening `元月十日` written `1月10日` (LEAD_WORD_DATE_RE); any other line unchanged."""
+    """The lead line with an opening `元月十日` written `1月10日` (LEAD_WORD_DATE_RE), `929日` written `9月29日`
+    (GLUED_MONTH_DAY_RE); any other line unchanged."""
+    if x[:1].isdigit() and "月" not in x[:LEAD_WORD_DATE_CHARS] and (g := GLUED_MONTH_DAY_RE.match(x)):
+        glued = g["m"] + g["d"]
+        if int(g["d"]) >= 1 and (len(glued) == 4 or int(glued[:2]) > 12):
+            return f"{int(g['m'])}月{int(g['d'])}日{x[g.end('d') + 1 :]}"
+        return x
     if "月" not in x[:LEAD_WORD_DATE_CHARS] or (m := LEAD_WORD_DATE_RE.match(x)) is None:
         return x
     if m["m"].isdigit() and m["d"].isdigit():
@@ -2788,6 +2800,9 @@ def _news_lead(
         if (
             not saluted
             and (full := LEAD_FULL_DATE_RE.match(line))
+            # a bare date line is an e-paper's or site's stamp above the headline (`2024年11月21日` / `第04版` / the
+            # headline / `新华社东京11月19日电…活动18日在东京举行`: read as the lead's date, session 57's fresh page), no lead
+            and ("，" in line[full.end() :] or "。" in line[full.end() :])
             and (news or NEWS_LEAD_DATE_RE.match(line, full.start("m"), OPENING_PARA_CHARS))
         ):
             # `2023年4月19日，我院…党支部…召开了…学习会`: a lead that states its year is dated by itself, with or
@@ -5751,7 +5766,19 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = _without_relative_clause(office)
     out["speaker_title"] = office
 
-    delivered, _ = _delivered(head, ptitle)
+    delivered, at = _delivered(head, ptitle)
+    if (
+        delivered is not None
+        and news
+        and at >= 0
+        and (found := find_date(head[at]))
+        and found[1] == 0
+        and not head[at][found[2] :].strip()
+        and (lead_day := _news_lead(text, delivered, title or ptitle, news)[0])
+    ):
+        # a bare date on a news page is the e-paper's or site's stamp (`2024年11月21日` / `第04版` / headline /
+        # `新华社东京11月19日电…活动18日在东京举行`): the lead that dates itself dates the event (session 57's fresh page)
+        delivered = lead_day
     if delivered is None and (note := _editor_note(head)) and (found := find_date(note.group(0))):
         delivered = found[0]  # `本文是2021年1月11日习近平总书记在…上的讲话`: the note's date before the name
     chrome = _chrome_lines(raw_text, removed_lines, text)

@@ -3,6 +3,8 @@ fifteenth round): Taiwanese townships, `公所同仁`, wire datelines, glued dat
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tasks.extract import extract_fields
 from tasks.normalize import normalize_text
 
@@ -80,3 +82,57 @@ def test_a_mainland_township_under_a_county_of_the_same_name_stays_fujians():
         "1月5日，连江县潘渡镇召开2023年工作会议，潘渡镇镇长某某某作工作报告，潘渡镇党委书记某某某讲话。\n"
     )
     assert _fields(raw)["region"] != "台湾省连江县潘渡镇"
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_a_clock_glued_to_the_page_date():
+    raw = (
+        "某某县召开2024年安全生产工作会议\n"
+        "发布时间：2024-05-0110:30 来源：县政府办\n"
+        "4月30日上午，县委书记王某某主持召开全县安全生产工作会议并讲话。王某某强调，要压实责任。\n"
+    )
+    f = _fields(raw)
+    assert f["published_on"] == dt.date(2024, 5, 1)
+    assert f["delivered_on"] == dt.date(2024, 4, 30)
+
+
+def test_a_padded_day_before_its_clock_is_read_whole():
+    from tasks.extract_text import find_date
+
+    assert find_date("2024-05-0123:45")[0] == dt.date(2024, 5, 1)
+    assert find_date("2024-05-12 3:45")[0] == dt.date(2024, 5, 12)
+    assert find_date("2024-05-123") is None  # no clock after it: no date
+
+
+def test_the_event_day_not_the_wire_day_nor_the_e_paper_stamp():
+    # the e-paper's `2024年11月21日` above the headline was the lead's date; the wire's 19日 is the day it filed, the
+    # lead's 18日 the day of the event (doc_types.md: the event's day)
+    raw = (
+        "2024年11月21日\n"
+        "第04版:時事新聞 PDF版\n"
+        "中日互派記者60周年紀念活動在東京舉行\n"
+        "新華社東京11月19日電(記者李某某)中日互派記者60周年紀念活動18日在東京舉行。兩國媒體界人士在活動上表示,將繼續促進中日友好。\n"
+        "當天,中國駐日本大使吳某某等約100人出席活動。吳某某在致辭中表示,希望兩國媒體人發揮更大積極作用。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["delivered_on"] == dt.date(2024, 11, 18)
+
+
+def test_a_month_day_that_lost_its_month_mark():
+    raw = (
+        "吴某主持召开市长办公会2021年第一次会议\n"
+        "发布时间: 2021-09-30 08:36 来源: 某某市信息中心\n"
+        "929日下午,代市长吴某主持召开市长办公会2021年第一次会议。徐某某、闫某出席会议。\n"
+        "吴某强调,要继续保持当前良好的发展势头,毫不松懈抓好安全生产。\n"
+    )
+    assert _fields(raw)["delivered_on"] == dt.date(2021, 9, 29)
+
+
+def test_an_ambiguous_glued_month_day_stays_unread():
+    from tasks.extract import _lead_digits
+
+    assert _lead_digits("111日上午，县委召开常委会。") == "111日上午，县委召开常委会。"  # 1|11 or 11|1
+    assert _lead_digits("1011日上午，县委召开常委会。") == "10月11日上午，县委召开常委会。"
