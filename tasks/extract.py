@@ -372,6 +372,7 @@ def _is_caption(t: str) -> bool:
 
 # A title's trailing note on how much of the text the page gives (`政府工作报告（全文）`, `李强总理答中外记者问(全文)`,
 # `…讲话（摘要）`, `…讲话全文`): the site's, never the document's title.
+TEXT_NOTES_MAX = 3  # notes stacked at a title's end: `全文`, then info.gov.hk's two (`致辞全文(只有中文)(附图/短片)`)
 TEXT_NOTE_TAIL = 16  # characters: the longest note (`（图文实录）`) with the spaces before it, or info.gov.hk's two
 # notes (`(只有中文)(附图/短片)`, 12)
 # info.gov.hk's press-release notes on what the release carries (`行政长官国庆酒会致辞(附图/短片)`, `…致辞全文(只有中文)`;
@@ -381,6 +382,8 @@ HK_RELEASE_NOTE = r"[（(](?:附图|附短片|附图/短片|附图及短片|只�
 TEXT_NOTE_SUFFIX_RE = re.compile(
     r"\s*(?:[（(【\[](?:附)?(?:全文|摘要|节选|摘登|实录|全文实录|文字实录|图文实录|图文直播)[）)】\]]"
     rf"|(?:{HK_RELEASE_NOTE}\s*)+"
+    # …and a release's day in words after it (`…开幕典礼致辞全文(十月四日)`: an archive's copy of info.gov.hk, session 57)
+    r"|[（(][一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日[）)]"
     r"|(?<=[告话辞言见定知报问])(?:全文|实录|全文实录))$"
 )
 
@@ -5622,8 +5625,14 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         genre = next((x for x in lines if GENRE_TITLE_LINE_RE.match(x) and _genre_title(x)), None)
         title = genre or title
     out["page_title"] = ptitle
-    if title and (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))) and note.start() > 0:
-        title = title[: note.start()]  # read at the tail only: linear on a page title of any length
+    for _ in range(TEXT_NOTES_MAX):
+        # read at the tail only: linear on a page title of any length; notes stack (`…致辞全文(只有中文)(附图/短片)`:
+        # 全文 stayed behind the site's notes while `…致辞全文` alone lost it, session 57 settled it: one rule, dropped)
+        if not title or not (note := TEXT_NOTE_SUFFIX_RE.search(title, max(0, len(title) - TEXT_NOTE_TAIL))):
+            break
+        if note.start() == 0:
+            break
+        title = title[: note.start()]
     if title:
         # a news page's note before its headline (`（现场实录）习近平…的讲话`) and a table cell's bar after it
         # (`省长…征求对政府工作意见 |`): held-out news pages (k3)

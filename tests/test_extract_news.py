@@ -92,8 +92,9 @@ def test_title_without_a_name_names_no_speaker(title):
     ("head", "title", "doc_type"),
     [
         ("电子报阅读机\n新春献词\n日期：02-09\n市委书记 王立明\n", "新春献词", "致辞"),
-        # info.gov.hk's `（只有中文）` is the site's note on the languages it gives (session 48), not the title's
-        ("新闻公报\n寄给朋友政府主网页\n行政长官致辞全文（只有中文）\n", "行政长官致辞全文", "致辞"),
+        # info.gov.hk's `（只有中文）` is the site's note on the languages it gives (session 48), not the title's; so is
+        # `全文` before it, as after any speech's word (session 57: one rule)
+        ("新闻公报\n寄给朋友政府主网页\n行政长官致辞全文（只有中文）\n", "行政长官致辞", "致辞"),
         ("要闻播报\n赵文华在青石论坛上发表主旨演讲全文\n", "赵文华在青石论坛上发表主旨演讲全文", "讲话"),
         ("首页 > 好词好句 > 市长欢迎词\n市长欢迎词\n", "市长欢迎词", "致辞"),
         ("推荐图片\n在青石市第一届运动会上致闭幕词\n", "在青石市第一届运动会上致闭幕词", "致辞"),

@@ -136,3 +136,16 @@ def test_an_ambiguous_glued_month_day_stays_unread():
 
     assert _lead_digits("111日上午，县委召开常委会。") == "111日上午，县委召开常委会。"  # 1|11 or 11|1
     assert _lead_digits("1011日上午，县委召开常委会。") == "10月11日上午，县委召开常委会。"
+
+
+# ---------------------------------------------------------------- titles
+
+
+def test_full_text_note_goes_under_the_sites_notes_and_a_day_in_words():
+    # `全文` is the site's note on how much it gives whether or not info.gov.hk's notes follow it (one rule)
+    raw = (
+        "民政事務局局長出席北區大巡遊暨回歸紀念園開幕典禮致辭全文(十月四日)\n"
+        "以下為民政事務局局長曾某某今日(十月四日)出席開幕典禮的致辭全文:\n"
+        "侯主席、各位嘉賓、各位朋友:\n我非常高興出席今日的開幕典禮。今年是建國六十周年,每一位中華兒女都會同感國慶的喜悅。\n"
+    )
+    assert _fields(raw)["title"] == "民政事务局局长出席北区大巡游暨回归纪念园开幕典礼致辞"
