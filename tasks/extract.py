@@ -1593,7 +1593,11 @@ REPORTER_BYLINE_RE = re.compile(
 NEWS_DAYS = r"\d{1,2}(?:[日号]|(?=[至、和\-—~～]\d))(?:[至、和\-—~～](?:\d{1,2}月)?\d{1,2}[日号]?)*"
 # The occasion a lead opens on before its day (`在第26个中国记者节来临之际，`, `在全县人民的热切期盼下，`): session 49
 # and this round's county news pages were untyped for it.
-NEWS_OCCASION = r"在[^，。\n]{2,30}?(?:之际|前夕|期间|下)[，,]"
+NEWS_OCCASION = (
+    r"(?:在[^，。\n]{2,30}?(?:之际|前夕|期间|下)"
+    # …or the new year or festival it welcomes (`迎接113年元旦新年到來，台南市政府今(1)日一早…舉行升旗典禮`: session 57)
+    r"|(?:为|為)?迎接[^，。\n]{2,20}?(?:到来|来临)(?:之际)?)[，,]"
+)
 # The reason a lead gives before its day (`根据区政协年度工作安排，近日，`: a county CPPCC's item, this round's fresh pages)
 LEAD_REASON = r"(?:根据|按照|依照)[^，。\n]{2,24}?(?:安排|部署|要求|计划)[，,]"
 # A mainland paper's reporters in brackets before the lead's day, no 讯 mark (`（四川日报记者孙琳本报记者赖晓莉）昨日，`)
@@ -1910,17 +1914,34 @@ def _lead_digits(x: str) -> str:
     return f"{m['y'] or ''}{month}月{day}日{x[m.end() :]}" if month and day else x
 
 
+# A page whose first LEAD_SCAN_LINES lines are all chrome (tainan.gov.tw's weather and air-quality widget: 50 short lines
+# above the headline; session 56 left `leads below more than 10 chrome lines`) is read from LEAD_CHROME_KEEP lines above
+# its first sentence (the headline and the release's stamps), found within LEAD_CHROME_SCAN_LINES.
+LEAD_CHROME_SCAN_LINES = 80
+LEAD_CHROME_KEEP = 4
+LEAD_SENTENCE_MARKS = "，,。；;！!？?"
+
+
+def _sentence_line(x: str) -> bool:
+    return len(x) > LEAD_CHROME_MAX or any(c in x for c in LEAD_SENTENCE_MARKS)
+
+
 def _first_lines(opening: str) -> list[str]:
     out: list[str] = []
     counted = 0
-    for raw in opening.split("\n", LEAD_SCAN_LINES)[:LEAD_SCAN_LINES]:
+    raws = opening.split("\n", LEAD_SCAN_LINES)[:LEAD_SCAN_LINES]
+    if len(raws) == LEAD_SCAN_LINES and not any(_sentence_line(x.strip()) for x in raws):
+        more = opening.split("\n", LEAD_CHROME_SCAN_LINES)[:LEAD_CHROME_SCAN_LINES]
+        if (first := next((i for i, x in enumerate(more) if _sentence_line(x.strip())), None)) is not None:
+            raws = more[max(0, first - LEAD_CHROME_KEEP) :][:LEAD_SCAN_LINES]
+    for raw in raws:
         x = _lead_digits(raw.strip())
         if not x:
             continue
         out.append(x)
         if SALUTATION_RE.match(x):
             break  # `同志们：`: a speech starts here, and its lines are no lead
-        if len(x) > LEAD_CHROME_MAX or any(c in x for c in "，,。；;！!？?"):
+        if _sentence_line(x):
             counted += 1
             if counted > NEWS_LEAD_LINES:
                 break
@@ -1971,6 +1992,12 @@ def _news_report(title: str | None, text: str) -> bool:
             i
             for i, x in enumerate(lines)
             if NEWS_MARK_RE.match(x)
+            # the festival it welcomes before the organ and its day (`迎接113年元旦新年到来，台南市政府今(1)日…`)
+            or (
+                x[:2] in ("迎接", "为迎", "為迎")
+                and (occ := LEAD_OCCASION_RE.match(x))
+                and NEWS_MARK_RE.match(x[occ.end() :])
+            )
             or MEETING_HELD_LEAD_RE.match(x)
             or SUBJECT_DAY_LEAD_RE.match(x)
             or ("于" in x[:LEAD_ON_DAY_CHARS] and ORGAN_ON_DAY_HELD_RE.match(x))

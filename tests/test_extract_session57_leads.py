@@ -149,3 +149,36 @@ def test_full_text_note_goes_under_the_sites_notes_and_a_day_in_words():
         "侯主席、各位嘉賓、各位朋友:\n我非常高興出席今日的開幕典禮。今年是建國六十周年,每一位中華兒女都會同感國慶的喜悅。\n"
     )
     assert _fields(raw)["title"] == "民政事务局局长出席北区大巡游暨回归纪念园开幕典礼致辞"
+
+
+# ---------------------------------------------------------------- leads
+
+
+WIDGET = "".join(
+    f"  • {town}\n    AQI\n    {aqi}\n    普通\n" for town, aqi in (("臺南", 134), ("新營", 93), ("善化", 112))
+)
+
+
+def test_a_lead_below_a_widget_of_short_chrome_lines():
+    # a city site's weather and air-quality widget: 16+ short lines above the headline hid the lead (it read 10 lines)
+    raw = (
+        "跳到主要內容區塊\n晴天\n今日氣溫\n28 ~ 30\n" + WIDGET + "晴天\n今日氣溫\n28 ~ 30\n" + WIDGET + "\n"
+        "迎新年元旦升旗 某某某感恩各界共創宜居城市\n"
+        "發稿單位: 新聞及國際關係處\n發稿時間: 113年1月1日 08:45\n發稿人: 邱某某\n\n"
+        "迎接113年元旦新年到來,台南市政府今(1)日一早在永華市政中心西拉雅廣場舉行升旗典禮。由台南市長黃某某率領市府團隊各局處首長參與。\n\n"
+        "黃某某表示,昨夜舉辦的跨年晚會為2023年畫下圓滿句點。他感謝市議會各議員及市民對市政的監督與建議。\n\n"
+        "台南市政府表示,新的一年,市府將繼續與市民攜手努力。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("黄某某", "市长")
+
+
+def test_ten_chrome_lines_over_a_speech_do_not_make_it_news():
+    # the lines after a chrome block are read as before when they open a speech: its salutation stops the lead
+    raw = (
+        "跳到主要內容區塊\n" + WIDGET + WIDGET + "\n"
+        "市長元旦致詞\n各位市民朋友:\n大家新年好!今天我們在這裡舉行元旦升旗典禮,迎接新的一年。\n"
+        "過去一年,市府團隊努力推動各項建設。謝謝大家!\n"
+    )
+    assert _fields(raw)["doc_type"] != "新闻报道"
