@@ -474,6 +474,18 @@ INFO_LABEL_LINE_RE = re.compile(
 )
 
 
+# A page widget's line above the headline (session 57's fresh pages took each for the title): a view counter (`人气: 2`,
+# epochtimes), a reading-time note (`本篇文章572字,读完约1分钟`), a photo's file name (`0101004台南元旦升旗.jpg`, a
+# blog's image without its caption) and a logo's alt text (`台灣新聞網(Logo-image) 台灣新聞網(Logo-text)`).
+PAGE_WIDGET_LINE_RE = re.compile(
+    r"^(?:人气|点击|点击数|点击量|浏览|浏览量|浏览次数|阅读|阅读量|阅读数)\s*[:：]\s*\d*$"
+    r"|^本篇?文章?共?\d+字[，,]?\s*(?:读完|阅读)(?:约|需要?)?\d+分钟$"
+    r"|^\S{1,40}\.(?:jpe?g|png|gif|webp|bmp)$"
+    r"|[（(]Logo-(?:image|text)[）)]",
+    re.I,
+)
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -511,6 +523,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `全国免费热线：400-9913-666`: the site's phone line over the headline
     if SKIP_LINK_RE.match(t) or BREADCRUMB_TITLE_RE.match(t) or INFO_LABEL_LINE_RE.match(t):
         return True  # `按Enter到主内容区`, `您当前所在位置:首页>公开>…`, `文号 索引号 关键词`: the page's chrome
+    if PAGE_WIDGET_LINE_RE.search(t):
+        return True  # `人气: 2`, `本篇文章572字,读完约1分钟`, `0101004台南元旦升旗.jpg`, `…(Logo-image)`: the page's widgets
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tasks.extract import extract_fields
 from tasks.normalize import normalize_text
 
@@ -182,3 +184,16 @@ def test_ten_chrome_lines_over_a_speech_do_not_make_it_news():
         "過去一年,市府團隊努力推動各項建設。謝謝大家!\n"
     )
     assert _fields(raw)["doc_type"] != "新闻报道"
+
+
+@pytest.mark.parametrize(
+    "widget",
+    ["人氣: 2", "本篇文章572字,读完约1分钟", "0101004台南元旦升旗.jpg", "台灣新聞網(Logo-image) 台灣新聞網(Logo-text)"],
+)
+def test_a_page_widget_above_the_headline_is_no_title(widget):
+    raw = (
+        f"{widget}\n"
+        "【記者某某/基隆報導】基隆市長張某某今天清晨率領市府團隊成員,與上千名民眾齊聚文化中心前廣場參加元旦升旗典禮。\n"
+        "張某某表示,祝福國家國運昌隆、市民平安快樂。\n"
+    )
+    assert _fields(raw)["title"] is None
