@@ -4149,10 +4149,12 @@ PRESS_NAME_TURN_RE = re.compile(rf"(?m)^\s*(?:[【\[](?P<a>[{HAN}·]{{2,4}})[】
 # `市长姚某在市十五届人大一次会议结束时的讲话`, `县委书记 张某在…上的讲话`, `姜某在市七届人大六次会议上的表态发言`,
 # `李某 在中国共产党…代表大会…上的报告`, `通商中国主席李某先生致辞` (5 of the 53 held-out pages named their speaker
 # only so). Without an office the title must say where (`在…`): a bare `X致辞` is no name.
+TITLE_FESTIVAL_YEAR = r"(?:[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]|(?:19|20)\d{2})年(?=新春|新年|春节|元旦)"
 TITLE_NAMED_RE = re.compile(
     rf"^(?:(?P<office>[^在，。：:\s]{{0,14}}?{OFFICE_KW})[ \u3000]?)?"
     rf"(?P<name>[{HAN}]{{2,4}}?|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)(?:同志|先生|女士)?[ \u3000]?"
-    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?(?:重要|表态|主旨|即席|新春|新年|元旦|春节|国庆|中秋)?{DOC_END}"
+    # …and the year of the festival (`澳门特别行政区行政长官何厚铧丙戌年新春献辞`, `…2024年新春贺词`: session 57's fresh page)
+    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?{TITLE_FESTIVAL_YEAR}?(?:重要|表态|主旨|即席|新春|新年|元旦|春节|国庆|中秋)?{DOC_END}"
 )
 
 

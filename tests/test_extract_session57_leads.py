@@ -197,3 +197,15 @@ def test_a_page_widget_above_the_headline_is_no_title(widget):
         "張某某表示,祝福國家國運昌隆、市民平安快樂。\n"
     )
     assert _fields(raw)["title"] is None
+
+
+# ---------------------------------------------------------------- speakers
+
+
+def test_a_festival_year_between_the_name_and_the_greeting():
+    raw = (
+        "跳过导航\n\n澳门特别行政区行政长官何某某丙戌年新春献辞\n\n"
+        "各位亲爱的市民: 爆竹一声除旧岁,普天同庆贺新春。踏入丙戌年的伊始,我首先代表澳门特别行政区政府,恭祝全澳市民身体健康。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"], f["doc_type"]) == ("何某某", "行政长官", "致辞")
