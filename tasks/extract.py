@@ -3613,6 +3613,9 @@ def _strip_jurisdiction(office: str) -> str:
     # a press release's hand-over cut at its date by the header (`以下是行政長官李家超` | `11月28日就…發表的聲明:`): read
     # as a byline whose office began with `以下是` (this round's fresh HK page)
     office = HANDOVER_RE.sub("", office)
+    # a guest list's label before the first guest's office (`與會貴賓和美鎮長林庚壬、…`: office `与会贵宾和美镇长`,
+    # session 57's fresh Taiwanese page)
+    office = GUEST_LABEL_RE.sub("", office)
     # a country named before a national office (`大陆国家主席`, `中国大陆国家主席`, `中国国务院总理`: Taiwanese and
     # foreign news copies)
     office = COUNTRY_BEFORE_OFFICE_RE.sub("", office)
@@ -3659,6 +3662,9 @@ def _strip_institution(office: str) -> str:
     return office[cut:] if cut else office
 
 
+GUEST_LABEL_RE = re.compile(
+    r"^(?:与会|出席|到场|莅临)?(?:贵宾|嘉宾|来宾(?![市区]))[有为：:]?(?=.{2})"
+)  # 来宾市 is a city
 PLACE_HEAD_MAX = 12  # `彰化縣鹿港鎮公所鎮長`: a place, its office and the head; a longer run is no such office
 TERM_BEFORE_OFFICE_RE = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[^届]{2})")
 SAR_DEPARTMENT_PRE_MAX = 6  # `香港政务司`: the SAR's name and the department; a longer run is a sentence

@@ -209,3 +209,11 @@ def test_a_festival_year_between_the_name_and_the_greeting():
     )
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"], f["doc_type"]) == ("何某某", "行政长官", "致辞")
+
+
+def test_a_guest_lists_label_is_no_part_of_the_office():
+    from tasks.extract import _strip_jurisdiction
+
+    assert _strip_jurisdiction("与会贵宾和美镇长") == "镇长"
+    assert _strip_jurisdiction("嘉宾市委书记") == "市委书记"
+    assert _strip_jurisdiction("来宾市市长") == "市长"  # 来宾市 is a city
