@@ -4160,7 +4160,7 @@ TITLE_NAMED_RE = re.compile(
     rf"^(?:(?P<office>[^在，。：:\s]{{0,14}}?{OFFICE_KW})[ \u3000]?)?"
     rf"(?P<name>[{HAN}]{{2,4}}?|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}})+)(?:同志|先生|女士)?[ \u3000]?"
     # …and the year of the festival (`澳门特别行政区行政长官何厚铧丙戌年新春献辞`, `…2024年新春贺词`: session 57's fresh page)
-    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?{TITLE_FESTIVAL_YEAR}?(?:重要|表态|主旨|即席|新春|新年|元旦|春节|国庆|中秋)?{DOC_END}"
+    rf"(?P<at>在[^，。；]{{2,60}}?(?:上|时|期间)?)?的?(?:{TITLE_FESTIVAL_YEAR})?(?:重要|表态|主旨|即席|新春|新年|元旦|春节|国庆|中秋)?{DOC_END}"
 )
 
 
