@@ -1788,7 +1788,9 @@ def site_place(host: str, initials: bool = False) -> str | None:
 # pages: 6 of 10 township pages named their county; the other 4 stay without a region). Only counties (县) run
 # townships; a name the mainland table knows as a township or county is never read so (`连江县潘渡镇镇长` is Fujian's).
 TW_TOWN_MIN_MENTIONS = 2
-TW_TOWN_RE = re.compile(r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市)(?=(?:乡|镇|市)?(?:公所|长|民代表会))")
+TW_TOWN_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市)(?=(?P=kind)?(?:公所|长|民代表会))"
+)  # `乡镇长`: none
 TW_TOWN_NOT_NAME = frozenset("本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里")  # `在本乡公所`, `全镇`
 
 
