@@ -245,30 +245,29 @@ DIGESTS = "release-digests.json"
 RELEASED = "release"
 
 
-class _Digests:
+class _ByIdentity:
+    """A value per file, memoized under the file's identity (device, inode, size, mtime) in a JSON file
+    of OUT/.state: release artifacts are written once (temp + rename) and never changed in place."""
+
     def __init__(self, path: Path):
         self.path = path
-        self.known: dict[str, str] = {}
-        self.used: dict[str, str] = {}
+        self.known: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
         try:
             loaded = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict):
-                self.known = {str(k): str(v) for k, v in loaded.items()}
+                self.known = {str(k): v for k, v in loaded.items() if self._valid(v)}
         except (OSError, ValueError):
             pass
 
-    def of(self, path: str | None) -> str | None:
-        if not path:
-            return None
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            return None
-        ident = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
-        digest = self.known.get(ident) or _file_digest(path)
-        if digest is not None:
-            self.used[ident] = digest
-        return digest
+    @staticmethod
+    def _valid(value: Any) -> bool:
+        raise NotImplementedError
+
+    @staticmethod
+    def _identity(path: str | Path) -> str:
+        st = os.stat(path)
+        return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
     def save(self) -> None:
         if self.used == self.known:
@@ -276,6 +275,24 @@ class _Digests:
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_json_atomic(dict(sorted(self.used.items())), self.path)
+
+
+class _Digests(_ByIdentity):
+    @staticmethod
+    def _valid(value: Any) -> bool:
+        return isinstance(value, str)
+
+    def of(self, path: str | None) -> str | None:
+        if not path:
+            return None
+        try:
+            ident = self._identity(path)
+        except FileNotFoundError:
+            return None
+        digest = self.known.get(ident) or _file_digest(path)
+        if digest is not None:
+            self.used[ident] = digest
+        return digest
 
 
 # OUT/.state/release-rows.json: the row count of each file a release links, under the file's identity
@@ -285,28 +302,23 @@ class _Digests:
 ROWS = "release-rows.json"
 
 
-class _Rows:
+class _Rows(_ByIdentity):
     """Row counts of release files: recorded by the step that wrote them, else memoized by identity."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.known: dict[str, int] = {}
-        self.used: dict[str, int] = {}
+        super().__init__(path)
         self.given: dict[str, int] = {}
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                self.known = {str(k): v for k, v in loaded.items() if type(v) is int and v >= 0}
-        except (OSError, ValueError):
-            pass
+
+    @staticmethod
+    def _valid(value: Any) -> bool:
+        return type(value) is int and value >= 0
 
     def record(self, counts: dict[str, Any]) -> None:
         """Counts by the file's name in the release (`table/part-….parquet`), as their writer recorded them."""
-        self.given.update({name: n for name, n in counts.items() if type(n) is int and n >= 0})
+        self.given.update({name: n for name, n in counts.items() if self._valid(n)})
 
     def of(self, path: Path, name: str) -> int:
-        st = os.stat(path)
-        ident = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+        ident = self._identity(path)
         n = self.given.get(name)
         if n is None:
             n = self.known.get(ident)
@@ -314,13 +326,6 @@ class _Rows:
             n = pq.ParquetFile(path).metadata.num_rows
         self.used[ident] = n
         return n
-
-    def save(self) -> None:
-        if self.used == self.known:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_json_atomic(dict(sorted(self.used.items())), self.path)
 
 
 def in_release_form(path: str, table: str) -> bool:
