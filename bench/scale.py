@@ -423,7 +423,10 @@ def prepare_prefect() -> None:
     if _PREPARED:
         return
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "flows.cli", "setup"], cwd=ROOT, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-m", "flows.cli", "setup"], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:  # a timed run on a half-prepared database would measure the preparation
+        print((done.stdout + done.stderr)[-2000:], file=sys.stderr)
+        sys.exit(f"jianghua setup failed (exit {done.returncode}): the bench measures nothing before Prefect is ready")
     print(f"   Prefect's database prepared (jianghua setup, untimed): {time.perf_counter() - t0:.1f} s")
     _PREPARED.append(True)
 
