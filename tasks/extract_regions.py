@@ -479,6 +479,11 @@ AREA_FIRST_CHARS = frozenset(w[0] for w in AREA_AFTER_ALIAS + AREA_AFTER_COUNTY_
 # fresh pages).
 FEATURE_AFTER_ALIAS = frozenset("湖岛")
 TOWN_SUFFIXES = frozenset("乡镇")
+# A county-level city named like a township (桐乡, 宁乡, 丰镇) read as the tail of a longer township's name, which its
+# own office follows (`莿桐乡公所`, `莿桐乡长廖秋蓉`: 莿桐乡 of 云林县 went to 浙江's 桐乡市, session 57's fresh pages):
+# a city has no 公所 and its head is a 市长. 长 counts unless a place starts there (`新乡长垣`). The same township
+# named again without its office (`莿桐乡立图书馆`) is the township too.
+TOWN_OFFICE_AFTER = ("公所", "民代表会", "长")
 
 
 def _place_at(text: str, at: int, prefix: Mapping[str, Sequence[str]]) -> bool:
@@ -583,6 +588,7 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     name_starts = _name_starts()
     tags = _common_words()  # one lookup a scan, not one a short name (_straddles reads it at every alias hit)
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
+    towns: set[str] = set()  # townships whose name ends in a city's short name, met with their office (莿桐乡)
     for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
         for i in _gram_starts(text, sc, sc.prefixes, a, b):
             if i < nxt:
@@ -612,6 +618,21 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         # name; 河口乡: a township named like a county (河口区), which find_towns reads
                         nxt = end
                         break
+                    if key[0] == "~" and surface[-1] in TOWN_SUFFIXES and i and text[i - 1 : end] in towns:
+                        nxt = end
+                        break  # `莿桐乡立图书馆` after `莿桐乡公所`: the township named so above
+                    if (
+                        key[0] == "~"
+                        and surface[-1] in TOWN_SUFFIXES
+                        and i
+                        and "\u4e00" <= text[i - 1] <= "\u9fff"
+                        and text[i - 1] not in PLACE_AFTER
+                        and text.startswith(TOWN_OFFICE_AFTER, end)
+                        and not (text.startswith("长", end) and _place_at(text, end, prefix))
+                    ):
+                        towns.add(text[i - 1 : end])
+                        nxt = end
+                        break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
                     if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
                         continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
                     if end - i == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
@@ -800,10 +821,18 @@ def find_towns(text: str) -> list[tuple[int, str]]:
             continue
         for t in tp[text[i : i + 2]]:
             if text.startswith(t, i):
+                if t[-1] == "乡" and text.startswith(KIN, i + len(t) - 1):
+                    break  # `马祖乡亲` (Matsu's folk): the word 乡亲, not the township 马祖乡
                 out.append((i, t))
                 nxt = i + len(t)
                 break
     return out
+
+
+# 乡亲 (fellow townsfolk) after a place's name is a word: `马祖乡亲`, `金门乡亲` name no township. 马祖乡 is the mainland
+# table's township of Fujian's 连江县 (the islands Taiwan's 连江县 is), and `馬祖鄉親` on a Taiwanese page took the page
+# to Fujian (session 58's fresh pages).
+KIN = "乡亲"
 
 
 # A character's code point fits in 21 bits (U+10FFFF), so two or three of them pack into one uint64: a text's
@@ -1272,6 +1301,12 @@ LEVEL_OF_KIND = {
 
 # A county's root (海盐 of 海盐县) read where the document also names it in full counts as an alias does.
 ROOT_WEIGHT = 0.6
+# Taiwan's 连江县 is the Matsu islands, which pages call by their own names: 马祖 for the county, 南竿, 北竿 and 莒光 for
+# its townships; the table has none of them (no Taiwanese townships), and Fujian's 连江县 on the mainland shares the
+# county's name. Each mention supports Taiwan's county as a township of it would (session 58's fresh pages:
+# `連江縣長王忠銘指出，馬祖要在兩岸三地之間找出定位` went to 福州市连江县). 马祖镇 (四川什邡) and 马祖道一 (a monk) are none.
+ISLAND_NAMES_RE = re.compile(r"(?:马祖|南竿|北竿|莒光)(?!镇|道一)")
+ISLAND_COUNTY_CODE = "710716"  # 台湾省连江县
 COUNTY_MIN_MENTIONS = 2  # a county named once in the body only is usually a comparison (resolve_region's pool)
 # ... unless it is the only place the page names and the office or counts ask for a county of its kind: a district's
 # own news whose officers stand by bare office (`区委书记陈斌、区长马培翼组织召开全区重点项目建设工作推进会`) naming its
@@ -1406,6 +1441,9 @@ def resolve_region(
             town_score[t] = town_score.get(t, 0.0) + weight
             for c in codes:
                 code_support[c] = code_support.get(c, 0.0) + weight / len(codes)
+        if "马祖" in part or "竿" in part or "莒光" in part:
+            for _ in ISLAND_NAMES_RE.finditer(part):
+                code_support[ISLAND_COUNTY_CODE] = code_support.get(ISLAND_COUNTY_CODE, 0.0) + weight
     rooted: dict[tuple, int] = {}  # counties named in full, by how often their root is read besides
     for k in [k for k, dv in cand.items() if dv.level == COUNTY and dv.status == "current"]:
         # `海盐县全面融入…` once, then `海盐要明确产业定位` six times: jieba takes 海盐 (sea salt), 普定, 东源 for words, so
@@ -1603,6 +1641,11 @@ def resolve_region(
     same = [k for k in pool if k != best and cand[k].name == dv.name and abs(total[k] - total[best]) < 1e-9]
     if same:
         flags["region_ambiguous"] = 1
+        if sum(cand[k].province == "台湾省" for k in (best, *same)) != 1:
+            # several divisions of this name and nothing on the page to tell them apart (`鼓楼区` of 南京, 徐州, 开封 and
+            # 福州 went to the one whose code sorts last: session 58's fresh pages): no region, as with no name. A
+            # Taiwanese twin kept in the pool is the page's own (its own organ or head named it: 金门县, 连江县).
+            return no_region(sorted(set(reduce(operator.iadd, mentions.values(), []))))
     level = dv.level
     ev = [
         m
