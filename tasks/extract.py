@@ -3623,20 +3623,12 @@ def _strip_jurisdiction(office: str) -> str:
     # a congress's or a committee's term before its office (`十一届全国人大常委会委员长`, `第十届市政协主席`: a closing
     # session's news item, session 53's fresh pages): the term is no part of the office
     office = TERM_BEFORE_OFFICE_RE.sub("", office)
-    for h in regions.find_places(office):
-        if h.start == 0 and h.end < len(office):
-            rest, level = office[h.end :], office[h.end - 1]
-            if rest.startswith("委") and level in "省市州县区旗盟":
-                office = level + rest  # `佛山市委常委、常务副市长` -> 市委常委、常务副市长 (the city's party committee)
-            elif level in "省市州县区旗盟" and not OFFICE_KW_RE.match(rest) and OFFICE_KW_RE.match(level + rest):
-                office = level + rest  # `龙岩市长` -> 市长: the place's 市 is the office's
-            elif OFFICE_KW_RE.match(rest) or rest.startswith(("人民政府", "政府", "人大", "政协")):
-                head_of = re.sub(r"^(?:人民政府|政府)", "", rest)
-                if h.key.endswith("自治区") and re.fullmatch(r"(?:代理|代)?主席", head_of):
-                    office = "自治区" + head_of  # 西藏自治区主席, 内蒙古自治区人民政府代主席: the region's head
-                else:
-                    office = rest
-            break
+    office = _strip_place(office)
+    if "、" in office:
+        # each office of several names its own place (`江苏省委常委、南京市委书记` -> 省委常委、市委书记: session 58's
+        # fresh pages)
+        first, *more = office.split("、")
+        office = "、".join([first, *(_strip_place(part) for part in more)])
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     # Not before the government's own party group (`县政府党组书记、县长`, `市政府党组书记、市长`): 党组书记 alone names no
     # organ (session 49's fresh county and city news gave `党组书记、县长`).
@@ -3648,6 +3640,32 @@ def _strip_jurisdiction(office: str) -> str:
     if len(office) <= PLACE_HEAD_MAX and office.endswith("长") and not OFFICE_KW_RE.fullmatch(office):
         office = PLACE_HEAD_RE.sub("", office)
     return TASK_FORCE_ROLE_RE.sub("", _strip_institution(office))
+
+
+def _strip_place(office: str) -> str:
+    """The office without the place it opens with (`佛山市委常委` -> 市委常委, `龙岩市长` -> 市长); a place named under its
+    province or city first (`湖北省公安县县委书记`: a visiting delegation's head, session 58's fresh pages) is one place."""
+    hits = regions.find_places(office)
+    while len(hits) > 1 and hits[0].start == 0 and hits[1].start == hits[0].end and hits[1].end < len(office):
+        office = office[hits[0].end :]
+        hits = regions.find_places(office)
+    for h in hits:
+        if h.start == 0 and h.end < len(office):
+            rest, level = office[h.end :], office[h.end - 1]
+            if rest.startswith("委") and level in "省市州县区旗盟":
+                office = level + rest  # `佛山市委常委、常务副市长` -> 市委常委、常务副市长 (the city's party committee)
+            elif level in "省市州县区旗盟" and rest.startswith(level + "委"):
+                office = rest  # `公安县县委书记` -> 县委书记: the place's own committee written out
+            elif level in "省市州县区旗盟" and not OFFICE_KW_RE.match(rest) and OFFICE_KW_RE.match(level + rest):
+                office = level + rest  # `龙岩市长` -> 市长: the place's 市 is the office's
+            elif OFFICE_KW_RE.match(rest) or rest.startswith(("人民政府", "政府", "人大", "政协")):
+                head_of = re.sub(r"^(?:人民政府|政府)", "", rest)
+                if h.key.endswith("自治区") and re.fullmatch(r"(?:代理|代)?主席", head_of):
+                    office = "自治区" + head_of  # 西藏自治区主席, 内蒙古自治区人民政府代主席: the region's head
+                else:
+                    office = rest
+        break
+    return office
 
 
 def _strip_institution(office: str) -> str:
@@ -5820,8 +5838,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if office is None and name is None and not news and res_title is None:
         office = _self_referred_head(text)  # `校長要恭喜…畢業生`: a principal's address names him by his office
     out["speaker_name"] = name
-    if office and "的" in office:
-        office = _without_relative_clause(office)
+    if office and "的" in office and (bare := _without_relative_clause(office)) != office:
+        office = _strip_place(bare)  # `刚刚上任的江苏省委常委` -> 省委常委: the place after the clause
     out["speaker_title"] = office
 
     delivered, at = _delivered(head, ptitle)
