@@ -1600,7 +1600,7 @@ REPORTER_BYLINE = (
     r"[^，。！？\s/／】\]）)]{1,12}?(?:即时)?(?:报导|报道)[】\]）)]?"
 )
 REPORTER_BYLINE_RE = re.compile(
-    rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／]{{2,8}}\s*[/／]\s*[^\s，。/／]{{2,6}}?\d{{1,2}}日电)\s*$"
+    rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／]{{2,8}}\s*[/／]\s*[^\s，。/／]{{2,6}}?\d{{1,2}}日电)。?\s*$"
 )
 # A lead's day or days: 号 for 日 (`19号上午`, `11月17號`), a range or list whose first day may drop its 日
 # (`2月1日-2日`, `10月15、16日`, `6月24日、25日和28日`).
@@ -2219,7 +2219,9 @@ NEWS_MEETING_NOT_REPORTED_RE = re.compile(r"^我们|(?:将|将要|即将|要|拟
 
 NOT_NAME_TAGS = ("v", "vn", "vd")  # jieba's verb tags: no person's name is one (`宣誓`, `讲话`)
 # the first leader of a run `office name、office` (NEWS_SPEAKER_RE's office swallowed him: `省委书记栗战书、副书记`)
-LISTED_LEADER_RE = re.compile(rf"^(?P<office>[^、，]*?(?:{OFFICE_KW}))(?P<name>[{HAN}]{{2,3}})、")
+# (NEWS_SPEAKER_RE's offices: `連江縣議會議長陳貴忠、副議長曹以標一行` gave 曹以标 with `…议长陈贵忠、副议长` for an office,
+# session 58's fresh pages)
+LISTED_LEADER_RE = re.compile(rf"^(?P<office>[^、，]*?(?:{OFFICE_KW}|主委|议长))(?P<name>[{HAN}]{{2,3}})、")
 # A national leader whose words the item reports, named without an office (`《新華社》報道，習近平、李強…歡聚一堂。` /
 # `習近平指出，`): the speaker, when the lead names nobody by office (session 50's fresh pages)
 REPORTED_NAME_RE = re.compile(rf"(?:^|[，。；\n])(?P<name>[{HAN}]{{2,3}})(?:指出|强调|表示)[，,：:]")
@@ -3642,6 +3644,9 @@ def _strip_jurisdiction(office: str) -> str:
     return TASK_FORCE_ROLE_RE.sub("", _strip_institution(office))
 
 
+COUNCIL_HEADS = ("议长", "副议长")
+
+
 def _strip_place(office: str) -> str:
     """The office without the place it opens with (`佛山市委常委` -> 市委常委, `龙岩市长` -> 市长); a place named under its
     province or city first (`湖北省公安县县委书记`: a visiting delegation's head, session 58's fresh pages) is one place."""
@@ -3656,6 +3661,8 @@ def _strip_place(office: str) -> str:
                 office = level + rest  # `佛山市委常委、常务副市长` -> 市委常委、常务副市长 (the city's party committee)
             elif level in "省市州县区旗盟" and rest.startswith(level + "委"):
                 office = rest  # `公安县县委书记` -> 县委书记: the place's own committee written out
+            elif rest.startswith("议会") and rest[2:] in COUNCIL_HEADS:
+                office = rest[2:]  # `连江县议会议长` -> 议长: a Taiwanese council's speaker (docs/columns.md)
             elif level in "省市州县区旗盟" and not OFFICE_KW_RE.match(rest) and OFFICE_KW_RE.match(level + rest):
                 office = level + rest  # `龙岩市长` -> 市长: the place's 市 is the office's
             elif OFFICE_KW_RE.match(rest) or rest.startswith(("人民政府", "政府", "人大", "政协")):

@@ -3,7 +3,8 @@ sixteenth round): an office without the places it names."""
 
 from __future__ import annotations
 
-from tasks.extract import _strip_jurisdiction, extract_fields
+from tasks.extract import _news_speaker, _strip_jurisdiction, extract_fields
+from tasks.extract_text import simplify
 from tasks.normalize import normalize_text
 
 
@@ -42,3 +43,49 @@ def test_a_relative_clause_then_a_place_before_the_office():
     )
     f = _fields(raw)
     assert f["speaker_title"] == "省委常委、市委书记"
+
+
+# ---------------------------------------------------------------- a council's speaker and a paper's byline line
+
+
+def test_a_councils_speaker_is_its_speaker():
+    # docs/columns.md: the office without its place; `高雄市議會議長` is a 议长
+    assert _strip_jurisdiction("高雄市议会议长") == "议长"
+    assert _strip_jurisdiction("连江县议会副议长") == "副议长"
+    assert _strip_jurisdiction("台中市议会议员") == "台中市议会议员"  # no head's office: left as it is
+
+
+def test_a_byline_line_ending_in_a_full_stop_marks_a_report():
+    # kmdn.gov.tw writes `記者: 某某某/綜合報導。` on its own line: an association's news with no dated lead was untyped
+    raw = (
+        "歷任鄉鎮長協會舉辦感恩餐會交流\n"
+        "發布日期:\n"
+        "記者: 詹宗明/綜合報導。\n"
+        "點閱率:821\n"
+        "金門縣歷任鄉鎮長協會召開第三屆第三次會員大會暨十週年感恩聯誼餐會,邀請歷任鄉鎮長一敘。協會理事長蔡西山、"
+        "民政處副處長許一明等貴賓共聚一堂。\n"
+        "蔡西山表示,協會今年剛好成立十週年,感謝金湖鎮鎮長作東招待,讓協會活動得以盡興。\n"
+        "受邀與會的聯合促進會會長洪某表示,鄉鎮長要成立一個協會不簡單。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("蔡西山", "理事长")
+
+
+def test_a_council_speaker_listed_first_is_no_office_of_the_next():
+    # `議長陳某某、副議長曹某某一行`: the run read 曹某某 with `…议长陈某某、副议长` for his office
+    raw = (
+        "連江聯運代表團抵府會拜會\n"
+        "記者: 翁碧明/綜合報導。\n"
+        "連江縣議會議長陳貴明、副議長曹以文一行、連江縣政府副縣長陳敬文等貴賓,昨率團隊抵金門參加離島運動會。"
+        "同時抵金門縣政府、金門縣議會拜會,所到之處受到熱忱歡迎。\n"
+        " 李沃明縣長指出,金門、馬祖是「兄弟縣」,對馬祖、澎湖前來參與離島運動會,表達熱忱歡迎。\n"
+        "陳貴明提議金門、馬祖每年共推出一款紀念酒,行銷兩岸。\n"
+        "王再明議長指出,金馬同為離島,面臨許多相同的困境,希望離島諸縣聯合向中央爭取更多的資源。\n"
+    )
+    f = _fields(raw)
+    assert f["speaker_name"] != "曹以文"
+    assert "、" not in (f["speaker_title"] or "")
+    # the lead alone: its first officer, the council's speaker
+    lead = raw.split("\n")[2]
+    assert _news_speaker(simplify(lead)) == ("陈贵明", "议长")
