@@ -2131,9 +2131,11 @@ def _acted_sentence_end(lead: str) -> int:
 
 # A lead whose subject is the organ before its day alone, then the act (`中共中央、国务院8日上午在人民大会堂举行2024年春节团拜会。`:
 # a copy of the wire with its dateline dropped, session 54's fresh pages, untyped): LEAD_DAY_ONLY_RE's second form.
+# The day may be a word (`莿桐鄉公所日昨在三樓禮堂舉行…記者會`, `苗栗縣第17屆縣長宣誓就職典禮今天登場` has no act: none): Taiwanese
+# township items write 日昨 (yesterday), 今天, 今(19)日 where a wire writes the digits (session 58's fresh pages, untyped).
 SUBJECT_DAY_LEAD_RE = re.compile(
-    r"[^，。\n\d]{2,16}?\d{1,2}日(?![电讯])(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
-    r"(?:举行|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团)"
+    r"[^，。\n\d]{2,16}?(?:\d{1,2}日(?![电讯])|日昨|今天|今日|昨天|昨日|[今昨][（(]\d{1,2}[)）]日)(?:上午|中午|下午|晚上|晚间)?"
+    r"[^，。\n]{0,24}?(?:举行|举办|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团)"
 )
 # A dated lead whose sentence ends on the event being held, the event its subject (`4月12日上午9点，由共青团延川县委主办的“…”
 # 演讲比赛，在延川县法院大会议室隆重举办。`, `9月1日，重庆南开中学2023年秋季开学典礼隆重举行。`): the report of the event; a speech
@@ -2353,6 +2355,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             name, office = before  # `賴清德總統到場致詞`: the name before the office, what follows is the act
         elif OFFICE_NAME_RE.fullmatch(name):
             continue  # `520總統副總統就職典禮`: an office where the name would stand
+        elif name[0] not in surnames() and word_tags().get(name[:2]) in NOT_NAME_TAGS:
+            continue  # `…補選的鄉長舉行宣誓就職典禮` (the head's name left out): a verb where the name would start
         if mac and MAINLAND_OFFICE_RE.search(office):
             continue
         if LISTED_OFFICE_RE.search(office):
@@ -3372,7 +3376,8 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
 # A news lead's day relative to its page (`副總統蕭美琴今天出席…`, `(星島日報報道)昨天是十月一日國慶日`, `今晚到台南`): the page's
 # date or the day before it. Read at the lead's opening only (LEAD_RELATIVE_CHARS), and only on a news report: a speech
 # says `今天` of itself, and a doc site's upload date is not the day it reposts.
-LEAD_RELATIVE_DAY_RE = re.compile(r"(?P<w>今|昨)(?:天|日|晚|晨|早)(?![（(\d])")
+# 日昨 is yesterday too (`莿桐鄉公所日昨在三樓禮堂舉行…`: Taiwanese local papers, session 58's fresh pages)
+LEAD_RELATIVE_DAY_RE = re.compile(r"(?:(?P<w>今|昨)(?:天|日|晚|晨|早)|日(?P<y>昨))(?![（(\d])")
 LEAD_RELATIVE_CHARS = (
     60  # a lead's mark and subject (`（中央社記者黃旭昇新北22日電）副總統蕭美琴今天`) before its day word
 )
@@ -3381,13 +3386,16 @@ LEAD_RELATIVE_CHARS = (
 def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
     """The day of a news lead saying `今天`/`昨天` (LEAD_RELATIVE_DAY_RE), from the page's date."""
     lines = _lead_lines(text[:OPENING_PARA_CHARS])
-    lead = next((x for x in lines if NEWS_MARK_RE.match(x)), None) or next(
-        (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
+    lead = (
+        next((x for x in lines if NEWS_MARK_RE.match(x)), None)
+        # the subject, its day word and its act (SUBJECT_DAY_LEAD_RE: `莿桐鄉公所日昨在…舉行`) under a photo caption
+        or next((x for x in lines if SUBJECT_DAY_LEAD_RE.match(x)), None)
+        or next((x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), "")
     )  # the marked lead (`(星島日報報道)昨天…`) under a photo caption
     m = LEAD_RELATIVE_DAY_RE.search(lead, 0, LEAD_RELATIVE_CHARS)
     if m is None:
         return None
-    return published - dt.timedelta(days=1) if m["w"] == "昨" else published
+    return published - dt.timedelta(days=1) if "昨" in (m["w"], m["y"]) else published
 
 
 def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
