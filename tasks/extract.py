@@ -6029,7 +6029,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         and (out["region"] is None or tw[0].startswith(out["region"]))
     ):
         # a Taiwanese township's own page (`西屿乡公所` ×2, `澎湖日报`): the table has no Taiwanese townships
-        out["region"], out["region_code"], out["admin_level"] = tw[0], tw[1], regions.TOWNSHIP
+        out["region"], out["region_code"], out["admin_level"] = tw
     flags.update(rr.flags)
     out["flags"] = dict(sorted(flags.items()))
     return out

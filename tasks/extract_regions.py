@@ -1832,44 +1832,52 @@ def site_place(host: str, initials: bool = False) -> str | None:
 # townships; a name the mainland table knows as a township or county is never read so (`连江县潘渡镇镇长` is Fujian's).
 TW_TOWN_MIN_MENTIONS = 2
 TW_TOWN_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市)(?=(?P=kind)?(?:公所|长|民代表会))"
+    r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市|区)(?=(?P=kind)?(?:公所|长|民代表会))"
 )  # `乡镇长`: none
+# A city's districts (区) the same way (`后里區公所`, `沙鹿區長`: 台中市's, session 58's fresh pages had none), under the one
+# Taiwanese city (市: a special municipality or a provincial city) the page names: a district of a prefecture-level city
+# is a county, one of a county-level city (基隆市, 新竹市, 嘉义市) a township.
 TW_TOWN_NOT_NAME = frozenset("本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里")  # `在本乡公所`, `全镇`
+# …a district's name may end in 里 (后里, 大里, 万里: 台中 and 新北 districts); its first character is still no determiner
+DISTRICT_NOT_NAME_RE = re.compile(r"^[本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里]|[县区省乡镇市村]$")
 
 
-@lru_cache(maxsize=1)
-def _taiwan_counties() -> dict[str, Division]:
-    """Taiwan's counties (县) by full name and by name without 县 (澎湖县, 澎湖)."""
+@lru_cache(maxsize=2)
+def _taiwan_counties(suffix: str = "县") -> dict[str, Division]:
+    """Taiwan's counties (县), or its cities (市), by full name and by name without the suffix (澎湖县, 澎湖)."""
     out: dict[str, Division] = {}
     for dv in load_gazetteer().by_code.values():
-        if dv.province == "台湾省" and dv.level == COUNTY and dv.name.endswith("县"):
+        if dv.province == "台湾省" and dv.level in (COUNTY, PREFECTURE) and dv.name.endswith(suffix):
             out[dv.name] = dv
             out[dv.name[:-1]] = dv
     return out
 
 
-def taiwan_township(text: str) -> tuple[str, str | None] | None:
-    """(region, code) of a Taiwanese township's own page, its code its county's; None unless the page names the
-    township with its organ often enough and says which county it lies in."""
-    if "公所" not in text and "乡长" not in text and "镇长" not in text:
+def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
+    """(region, code, level) of a Taiwanese township's (or city district's) own page, its code its county's (city's);
+    None unless the page names the township with its organ often enough and says which county it lies in."""
+    if "公所" not in text and "乡长" not in text and "镇长" not in text and "区长" not in text:
         return None
     gz = load_gazetteer()
     counts: dict[str, int] = {}
     adjacent: dict[str, str] = {}
     counties = _taiwan_counties()
-    for m in TW_TOWN_RE.finditer(text):
+    matches = list(TW_TOWN_RE.finditer(text))
+    top_kinds = {m.group("name") + m.group("kind"): m.group("kind") for m in matches}
+    for m in matches:
         name = m.group("name")
         person = text[m.start() - 1 : m.end() - 1]
-        if TW_TOWN_NOT_NAME.intersection(name) or (
+        if (TW_TOWN_NOT_NAME.intersection(name) if m.group("kind") != "区" else DISTRICT_NOT_NAME_RE.search(name)) or (
             person[:1] in surnames() and text.count(person) > text.count(person + m.group("kind"))
         ):
             continue  # `全镇`, and a name before its office (`林庚壬镇长`, `林庚壬表示`: 庚壬 is no township)
         town = name + m.group("kind")
         counts[town] = counts.get(town, 0) + 1
         before = text[max(0, m.start() - 3) : m.start()]
+        parents = _taiwan_counties("市") if m.group("kind") == "区" else counties
         for c in (before, before[1:]):  # `彰化县` or `宜兰` right before the township
-            if c in counties:
-                adjacent[town] = counties[c].name
+            if c in parents:
+                adjacent[town] = parents[c].name
     if not counts:
         return None
     top = max(counts.values())
@@ -1879,6 +1887,8 @@ def taiwan_township(text: str) -> tuple[str, str | None] | None:
     town = towns[0]
     if town in gz.towns or gz.by_name.get(town) or gz.by_name.get(town[:-1]):
         return None  # a mainland township or a county the table knows
+    if top_kinds[town] == "区":
+        counties = _taiwan_counties("市")  # a district lies in a city
     county = adjacent.get(town)
     if county is None:
         named: dict[str, int] = {}
@@ -1895,7 +1905,7 @@ def taiwan_township(text: str) -> tuple[str, str | None] | None:
             return None
         county = best[0]
     dv = counties[county]
-    return dv.full_name + town, dv.code
+    return dv.full_name + town, dv.code, (COUNTY if dv.level == PREFECTURE else TOWNSHIP)
 
 
 def lookup(name: str) -> list[Division]:

@@ -103,3 +103,39 @@ def test_a_taiwanese_twin_named_with_its_own_head_stays():
         "金門縣政府秘書表示，期盼新任鄉長深入民瘼，金門縣府將全力支持。\n"
     )
     assert _fields(raw)["region"] == "台湾省金门县"
+
+
+# ---------------------------------------------------------------- Taiwanese cities' districts (no table of them)
+
+
+def test_a_taichung_district_named_with_its_office_under_its_city():
+    raw = (
+        "后里區里鄰長研習會,提升基層服務效能,共創富市台中\n"
+        "后里區公所今(19)日舉辦114年度里鄰長研習會,邀請臺中市政府警察局、臺中市后里區衛生所等單位進行專業講習。\n"
+        "臺中市政府秘書處副處長李政明代表市長出席,向辛勤付出的里鄰長表達感謝。\n"
+        "后里區長賴同明表示,里鄰長在市政與區政業務扮演關鍵角色。\n"
+    )
+    f = _fields(raw)
+    assert (f["region"], f["admin_level"]) == ("台湾省台中市后里区", "county")  # a special municipality's district
+
+
+def test_a_provincial_citys_district_is_a_township():
+    raw = (
+        "【記者某某/基隆報導】基隆市七堵區公所28日上午舉行資深里鄰長表揚活動,由區長趙明明主持。\n"
+        "七堵區長趙明明表示,里鄰長扮演市府、區公所與民眾間溝通橋樑,讓市政工作順利推動。\n"
+    )
+    f = _fields(raw)
+    assert (f["region"], f["admin_level"]) == ("台湾省基隆市七堵区", "township")
+
+
+def test_a_district_whose_city_the_page_never_names_has_no_region():
+    raw = (
+        "七堵區公所資深里鄰長表揚活動,28日上午隆重登場,由區長趙明明主持。\n"
+        "七堵區長趙明明表示,感謝里鄰長平日扮演溝通橋樑。\n"
+    )
+    assert _fields(raw)["region"] is None
+
+
+def test_a_mainland_district_head_stays_mainland():
+    raw = "海淀区召开全区经济工作会议。\n海淀区长某某某在会上指出，海淀区要坚持创新驱动。海淀区长某某某强调，要抓好落实。\n"
+    assert _fields(raw)["region"] == "北京市海淀区"
