@@ -2192,6 +2192,8 @@ NEWS_SPEAKER_RE = re.compile(
     # 王崇儀親自主持`): campus and agency items, this round's fresh pages
     r"勉励|鼓励|勗勉|勖勉|亲自(?=主持|出席|颁|致)|"
     r"慰问|走访|督导|深入|就|参加|来到|一行|今日|昨日|今天|昨天|今晚|昨晚|今[（(]|昨[（(]|星期[一二三四五六日天]"
+    # `会议由会长金某主持，名誉会长韩某参会并讲话`: the one who spoke, not the chair (session 58's fresh association item)
+    r"|参会"
     r"|今早|今晨|昨早|昨晨"  # `特首李家超今早（1月21日）出席…`
     # a title of courtesy after the name of one reported speaking (`理事會主席湯柏燊教授於致辭時說`: a Macau paper's item,
     # session 55's fresh pages); a guest list's (`…司長梁維特先生、…`) is no speaker

@@ -89,3 +89,16 @@ def test_a_council_speaker_listed_first_is_no_office_of_the_next():
     # the lead alone: its first officer, the council's speaker
     lead = raw.split("\n")[2]
     assert _news_speaker(simplify(lead)) == ("陈贵明", "议长")
+
+
+def test_who_attended_and_spoke_over_the_chair():
+    # docs/columns.md: of several the lead names, the first reported speaking, else who presided
+    raw = (
+        "某某工程设计协会会长会议在上海召开\n"
+        "2016年12月2日，某某工程设计协会在上海召开会长会议。来自全国各省市的15位副会长出席会议。"
+        "会议由会长金明主持，名誉会长韩立明参会并讲话。\n"
+        "大会充分肯定了本届协会的成绩。协会第五届任期即将届满，会议讨论并推荐了下一届协会领导班子候选人。\n"
+        "名誉会长韩立明在总结发言中指出，协会在会员单位的共同努力下取得了较好成绩。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("韩立明", "名誉会长")
