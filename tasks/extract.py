@@ -1940,6 +1940,11 @@ def _sentence_line(x: str) -> bool:
     return len(x) > LEAD_CHROME_MAX or any(c in x for c in LEAD_SENTENCE_MARKS)
 
 
+# Question marks opening a line are a lost indent (a copy's U+3000 or NBSP written `???`: `??? 本報訊 (記者王穎) 7月27日，…`,
+# session 58's fresh pages were untyped): no sentence starts with one, so a lead line is read without them.
+LOST_SPACE_MARKS = "?？ \u3000\xa0"
+
+
 def _first_lines(opening: str) -> list[str]:
     out: list[str] = []
     counted = 0
@@ -1949,7 +1954,7 @@ def _first_lines(opening: str) -> list[str]:
         if (first := next((i for i, x in enumerate(more) if _sentence_line(x.strip())), None)) is not None:
             raws = more[max(0, first - LEAD_CHROME_KEEP) :][:LEAD_SCAN_LINES]
     for raw in raws:
-        x = _lead_digits(raw.strip())
+        x = _lead_digits(raw.strip().lstrip(LOST_SPACE_MARKS))
         if not x:
             continue
         out.append(x)
@@ -2511,7 +2516,8 @@ def _guest_name(part: str) -> bool:
 # A clause in which the named person speaks: `陈某说，`, `陈某在致辞中…`, `陈某、李某先后致辞`, `陈某强调，`
 def _speaking_re(name: str) -> re.Pattern[str]:
     return re.compile(
-        rf"(?:^|[，。；！？\n、”」])(?:{re.escape(name)})(?:、[{HAN}]{{2,3}})*(?:先后|分别|也|还|又|首先|随后)?"
+        # a lost indent before the name (LOST_SPACE_MARKS: `\n??? 刘某在讲话中指出`) still opens its clause
+        rf"(?:^|[，。；！？\n、”」])[?？ \u3000\xa0]*(?:{re.escape(name)})(?:、[{HAN}]{{2,3}})*(?:先后|分别|也|还|又|首先|随后)?"
         # `王縣長於致詞時表示`: 于 for 在
         r"(?:[在于][^，。；！？\n]{0,20}?(?:致辞|致词|讲话|发言)[^，。；！？\n]{0,4}?(?:中|时)?|(?:发表|作|做)(?:了)?)?"
         r"(?:致辞|致词|讲话|发言|指出|强调|表示|说|要求|希望|认为|代表)"

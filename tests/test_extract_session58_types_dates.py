@@ -52,3 +52,16 @@ def test_a_verb_where_the_heads_name_would_stand_is_no_speaker():
     f = _fields(raw)
     assert f["doc_type"] == "新闻报道"
     assert f["speaker_name"] != "举行宣誓"
+
+
+def test_a_lost_indent_before_the_lead_and_its_speaker():
+    # `???` is a copy's lost U+3000 indent: the wire mark and the speaking clause behind it were not read
+    raw = (
+        "??? 本報訊 (記者王明) 7月27日,市委常委、政法委書記劉兆明帶領市協調督導組來我縣就縣域經濟發展進行調研。"
+        "縣領導馬善明、王建明參加座談。\n"
+        "??? 縣委書記馬善明向協調督導組簡要介紹了我縣縣域經濟發展情況,馬善明說,全縣經濟社會呈現出良好發展態勢。\n"
+        "??? 劉兆明在講話中指出,實施加快縣域經濟發展市級領導協調督導機制是一項重要戰略部署。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("刘兆明", "市委常委、政法委书记")
