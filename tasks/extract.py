@@ -365,6 +365,11 @@ RESOLUTION_NAME_RE = re.compile(
 CAPTION_RE = re.compile(rf"^[^在的]{{0,16}}?{OFFICE_KW}[ \u3000]?(?P<name>[{HAN}]{{2,3}})(?:同志)?作")
 
 
+# A portrait's caption over a news copy: a name and its picture's source (`朱善璐(現代快報圖)`, `某某（新华社发）`, session 58's
+# fresh pages took it for the title); a headline's own `（图）` (it has photos) follows a whole headline, never a name alone.
+PHOTO_CREDIT_LINE_RE = re.compile(rf"[{HAN}]{{2,4}}\s*[（(][^（()）]{{2,12}}(?:图|摄|发)[)）]")
+
+
 def _is_caption(t: str) -> bool:
     m = CAPTION_RE.search(t)
     return bool(m and is_byline_name(m.group("name")))
@@ -506,6 +511,8 @@ def is_junk_title(line: str) -> bool:
         return True
     if REPORTER_BYLINE_RE.match(t):
         return True  # `記者陳玉/台中報導`: the reporter's byline
+    if PHOTO_CREDIT_LINE_RE.fullmatch(t):
+        return True  # `朱善璐(現代快報圖)`: a portrait's caption, a name and the paper it came from
     if CHANNEL_LABEL_RE.match(t):
         return True  # `地方新闻`, `即时港闻`, `2026-01-01 快讯`: the section the headline below it is filed under
     if PRESS_BANNER_RE.fullmatch(t):
