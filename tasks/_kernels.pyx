@@ -669,6 +669,9 @@ def anchor_chain(
                     v = xb_v[t]
                     lo = 0
                     hi = length
+                    if length and tails_v[length - 1] < v:
+                        lo = length  # what the search finds: copies agree, most anchors extend the chain
+                        hi = length
                     while lo < hi:
                         mid = (lo + hi) >> 1
                         if tails_v[mid] < v:
@@ -685,6 +688,131 @@ def anchor_chain(
     finally:
         free(in_a)
         free(in_b)
+    chain = np.empty(length, dtype=np.int64)
+    cdef int64_t[::1] chain_v = chain
+    if length:
+        last = ends_v[length - 1]
+        for t in range(length - 1, -1, -1):
+            chain_v[t] = last
+            last = prev_v[last]
+    return xa_all[chain], xb_all[chain]
+
+
+cdef inline uint64_t _mix64(uint64_t x) noexcept nogil:
+    """tasks.dedupe._mix64 (splitmix64's finalizer) of one value."""
+    x ^= x >> 30
+    x *= <uint64_t>0xBF58476D1CE4E5B9ULL
+    x ^= x >> 27
+    x *= <uint64_t>0x94D049BB133111EBULL
+    x ^= x >> 31
+    return x
+
+
+def anchor_table(const uint64_t[::1] hu):
+    """An open-addressing table of a text's unique k-gram hashes `hu` (distinct, in text order) for
+    `anchor_chain_of`: slot s holds [key, index in hu + 1] at 2s and 2s + 1 (0: empty), at least
+    twice as many slots as keys. Built once per base text (repair's `anchor_index`), probed by every
+    copy aligned to it: `anchor_chain` built a table of each copy's k-grams per pair instead."""
+    cdef Py_ssize_t n = hu.shape[0]
+    cdef Py_ssize_t size = 16
+    cdef Py_ssize_t i, s
+    cdef uint64_t k
+    while size < 2 * n:
+        size <<= 1
+    table = np.zeros(2 * size, dtype=np.uint64)
+    cdef uint64_t[::1] tv = table
+    with nogil:
+        for i in range(n):
+            k = hu[i]
+            s = <Py_ssize_t>((k ^ (k >> 29)) & <uint64_t>(size - 1))
+            while tv[2 * s + 1]:
+                s = (s + 1) & (size - 1)
+            tv[2 * s] = k
+            tv[2 * s + 1] = <uint64_t>(i + 1)
+    return table
+
+
+def anchor_chain_of(
+    const uint64_t[::1] table,
+    const int64_t[::1] pa,
+    int64_t a0,
+    const uint32_t[::1] cb,
+    Py_ssize_t b0,
+    Py_ssize_t b1,
+    Py_ssize_t k,
+):
+    """`anchor_chain(hu, pa, a0, shingle_hashes(b[b0:b1]), b0, True)` with a's unique hashes given
+    as their `anchor_table` and b as its code points `cb`: each k-gram of b[b0:b1] is hashed here
+    (tasks.dedupe.shingle_hashes: Horner with 0x100000001B3, then _mix64; the same integers) and
+    looked up in a's table, counting per key of a how often b holds it. The same pairs (keys once in
+    a and once in b, in a's order) and the same patience chain. Needs b1 - b0 >= k >= 1."""
+    cdef Py_ssize_t n_u = pa.shape[0]
+    cdef Py_ssize_t mask = (table.shape[0] >> 1) - 1
+    cdef Py_ssize_t j, i, s, t, m = 0, length = 0, lo, hi, mid, last
+    cdef uint64_t h, u
+    cdef int64_t v
+    if k < 1 or b0 < 0 or b1 > cb.shape[0] or b1 - b0 < k:
+        raise ValueError("anchor_chain_of needs 0 <= b0, b1 - b0 >= k >= 1 and b1 within the text")
+    if table.shape[0] < 32 or (table.shape[0] >> 1) & mask or (table.shape[0] >> 1) < n_u:
+        raise ValueError("anchor_chain_of: not an anchor_table of these keys")
+    seen = np.zeros(n_u, dtype=np.uint8)  # occurrences in b of each key of a: 0, 1, 2 = more
+    at_b = np.empty(n_u, dtype=np.int64)
+    xa_all = np.empty(n_u, dtype=np.int64)
+    xb_all = np.empty(n_u, dtype=np.int64)
+    tails = np.empty(n_u + 1, dtype=np.int64)
+    ends = np.empty(n_u + 1, dtype=np.int64)
+    prev = np.empty(n_u + 1, dtype=np.int64)
+    cdef uint8_t[::1] seen_v = seen
+    cdef int64_t[::1] at_v = at_b
+    cdef int64_t[::1] xa_v = xa_all
+    cdef int64_t[::1] xb_v = xb_all
+    cdef int64_t[::1] tails_v = tails
+    cdef int64_t[::1] ends_v = ends
+    cdef int64_t[::1] prev_v = prev
+    with nogil:
+        if n_u:
+            for j in range(b0, b1 - k + 1):
+                h = 0
+                for i in range(k):
+                    h = h * <uint64_t>0x100000001B3ULL + cb[j + i]
+                h = _mix64(h)
+                s = <Py_ssize_t>((h ^ (h >> 29)) & <uint64_t>mask)
+                while True:
+                    u = table[2 * s + 1]
+                    if u == 0:
+                        break
+                    if table[2 * s] == h:
+                        t = <Py_ssize_t>(u - 1)
+                        if seen_v[t] == 0:
+                            at_v[t] = j
+                            seen_v[t] = 1
+                        else:
+                            seen_v[t] = 2
+                        break
+                    s = (s + 1) & mask
+            for t in range(n_u):
+                if seen_v[t] == 1:
+                    xa_v[m] = pa[t] + a0
+                    xb_v[m] = at_v[t]
+                    m += 1
+        for t in range(m):  # patience sorting, as anchor_chain
+            v = xb_v[t]
+            lo = 0
+            hi = length
+            if length and tails_v[length - 1] < v:
+                lo = length
+                hi = length
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if tails_v[mid] < v:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            tails_v[lo] = v
+            ends_v[lo] = t
+            prev_v[t] = ends_v[lo - 1] if lo else -1
+            if lo == length:
+                length += 1
     chain = np.empty(length, dtype=np.int64)
     cdef int64_t[::1] chain_v = chain
     if length:

@@ -558,6 +558,10 @@ def test_fast_aligner_skips_anchors_whose_hashes_collide(monkeypatch, walk):
 
     real = rp.shingle_hashes
     monkeypatch.setattr(rp, "shingle_hashes", lambda s: real(s) % np.uint64(997))
+    # without the base's table: the compiled walk hashes both texts by the colliding hash (anchor_chain_of
+    # hashes the copy itself, with the real one)
+    real_index = rp.anchor_index
+    monkeypatch.setattr(rp, "anchor_index", lambda t: (*real_index(t)[:6], None))
     rng = random.Random(5)
     text = normalize_text(body()).text
     with _walk(walk):
@@ -599,6 +603,48 @@ def test_anchor_chain_kernel_pairs_keys_unique_on_both_sides_and_keeps_the_patie
     assert (xa.tolist(), xb.tolist()) == want
     with pytest.raises(ValueError):
         rp._kernels.anchor_chain(ha, np.arange(len(a) + 1, dtype=np.int64), a0, hb, b0, False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000))
+def test_anchor_chain_of_hashes_the_copy_and_probes_the_base_table_as_anchor_chain_does(seed):
+    """`_kernels.anchor_chain_of` (the copy's 5-grams hashed in the kernel, looked up in the base's
+    `anchor_table`) gives `anchor_chain`'s chain on the copy's NumPy shingle hashes, for any window
+    b[b0:b1] of the copy: real edited text, repetitive text (5-grams repeated on either side) and a
+    two-letter alphabet (few distinct 5-grams, long probe runs in the table)."""
+    import numpy as np
+
+    import tasks.repair as rp
+    from tasks.dedupe import SHINGLE, shingle_hashes
+
+    assert rp._kernels is not None, "tasks/_kernels.pyx is not built: run `make install`"
+    rng = random.Random(seed)
+    kind = seed % 3
+    if kind == 0:
+        text = normalize_text(body()).text
+        a = text[rng.randint(0, 4000) :][: rng.choice([5, 50, 3000])]
+    elif kind == 1:
+        a = "".join(rng.choice("同志们要坚持发展") for _ in range(rng.randint(3, 12))) * rng.randint(2, 60)
+    else:
+        a = "".join(rng.choice("ab") for _ in range(rng.randint(5, 600)))
+    b = _edited(a, rng, rng.randint(0, 40)) or a
+    index = rp.anchor_index(a)
+    cb = rp._codepoints(b)
+    for _ in range(5):
+        b0 = rng.randint(0, max(0, len(b) - SHINGLE))
+        b1 = rng.randint(min(len(b), b0 + SHINGLE), len(b))
+        if b1 - b0 < SHINGLE:
+            continue
+        a0 = rng.randint(0, 30)
+        want = rp._kernels.anchor_chain(index[5], index[3], a0, shingle_hashes(b[b0:b1]), b0, True)
+        got = rp._kernels.anchor_chain_of(index[6], index[3], a0, cb, b0, b1, SHINGLE)
+        assert [x.tolist() for x in got] == [x.tolist() for x in want]
+    with pytest.raises(ValueError):  # a window shorter than a 5-gram, or past the text
+        rp._kernels.anchor_chain_of(index[6], index[3], 0, cb, 0, SHINGLE - 1, SHINGLE)
+    with pytest.raises(ValueError):
+        rp._kernels.anchor_chain_of(index[6], index[3], 0, cb, 0, len(b) + 1, SHINGLE)
+    with pytest.raises(ValueError):  # not a table of these keys
+        rp._kernels.anchor_chain_of(np.zeros(6, dtype=np.uint64), index[3], 0, cb, 0, len(b), SHINGLE)
 
 
 def test_anchor_runs_kernel_checks_its_inputs_and_stays_inside_the_texts():
