@@ -183,6 +183,32 @@ def test_compiled_gram_scan_finds_the_numpy_scans_positions(monkeypatch):
     assert sum(map(len, want)) > 1000  # the texts do hold names
 
 
+def test_short_texts_scan_in_python_at_the_compiled_scans_positions(monkeypatch):
+    """A text of up to SHORT_SCAN_CHARS is scanned by a set lookup per position: the positions of the compiled (or
+    numpy) scan, for both tables, whole texts and windows, with astral and surrogate code points."""
+    gz = R.load_gazetteer()
+    sc = R._scanners(gz)
+    names = [k.lstrip("~") for k in list(gz.by_name)[:300]] + list(gz.towns)[:300]
+    rng = random.Random(7)
+    texts = ["", "北", "北京", "\U0002a6a5北京\ud800市", "\U0010ffff" * 3, "县长雷兴平", "中共大梁庄乡委员会"]
+    for _ in range(300):
+        parts = [rng.choice(names)[rng.randint(0, 1) :] for _ in range(rng.randint(1, 6))]
+        texts.append(rng.choice(["", "3", "\U00020000", "和"]).join(parts)[: rng.randint(1, R.SHORT_SCAN_CHARS + 8)])
+    windows = ((0, None), (1, 9), (2, None), (0, R.SHORT_SCAN_CHARS - 3))
+
+    def scans() -> list[list[int]]:
+        return [
+            R._gram_starts(t, sc, table, a, b) for t in texts for table in (sc.prefixes, sc.towns) for a, b in windows
+        ]
+
+    assert sum(len(t) <= R.SHORT_SCAN_CHARS for t in texts) > 250
+    python = scans()
+    monkeypatch.setattr(R, "SHORT_SCAN_CHARS", -1)
+    compiled = scans()
+    assert python == compiled
+    assert sum(map(len, python)) > 500  # the texts do hold names
+
+
 def _place_texts() -> list[str]:
     gz = R.load_gazetteer()
     names = [k.lstrip("~") for k in list(gz.by_name)[:400]]
