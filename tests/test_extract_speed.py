@@ -1589,3 +1589,28 @@ def test_chrome_lines_read_again_are_remembered_and_long_lines_never_kept():
     long_line = "时间：2026-02-09 " + "甲" * X.LINE_MEMO_MAX_CHARS
     assert X.find_date(long_line) == X._find_date(long_line) and X.clean_line(long_line) == long_line
     assert X._find_date_memo.cache_info().currsize == size
+
+
+def _year_texts() -> list[str]:
+    """Report-like runs of years, keywords and separators: plans, reviews, estimates, `做好…工作`, digits glued before."""
+    rng = random.Random(58)
+    pieces = ["2019年主要目标", "2024年的总体要求", "1987年工作任务", "2019年预计", "1990年全年产值，预计", "做好2011年各项工作",
+              "2019年度国民经济和社会发展计划", "2006年的主要任务", "2023年工作回顾", "一、回顾2024年，", "32019年主要目标",
+              "2019", "年", "的", "工作", "目标任务", "回顾", "做好", "预计", "，", "。", "\n", "一、", "今年"]  # fmt: skip
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(600)]
+
+
+def test_anchored_year_searches_find_what_the_patterns_find():
+    """search_at / finditer_at (tried only where the 年 a match holds stands) give the patterns' own search and
+    finditer: the same spans and groups, the first match first, a window's end kept."""
+    texts = _year_texts()
+    assert sum(bool(E.PLAN_YEAR_RE.search(t)) for t in texts) > 50
+    for t in texts:
+        for end in (len(t), 17):
+            want = E.PLAN_YEAR_RE.search(t[:end])
+            got = E.search_at(E.PLAN_YEAR_RE, t, "年", E.PLAN_YEAR_LEAD, end)
+            assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+        assert bool(E.REVIEW_YEAR_RE.search(t)) <= (E.REVIEW_WORD in t)
+        for rx, leads in ((E.PLAN_YEAR2_RE, E.PLAN_YEAR2_LEADS), (E.YEAR_EST_RE, (E.PLAN_YEAR_LEAD,))):
+            want_all = [(m.span(), m.groups()) for m in rx.finditer(t)]
+            assert [(m.span(), m.groups()) for m in E.finditer_at(rx, t, "年", leads)] == want_all
