@@ -33,6 +33,8 @@ from tasks.extract_text import (
     ANON_RE,
     DATA_DIR,
     HAN,
+    LINE_MEMO_MAX_CHARS,
+    LINE_MEMO_SIZE,
     OFFICE_KW,
     OFFICE_KW_RE,
     ORG_PREFIX_RE,
@@ -830,45 +832,61 @@ def _header_segments(text: str) -> tuple[list[str], int]:
     segs: list[str] = []
     offset = 0
     for line in text[:HEAD_CHARS].split("\n"):
-        cuts = {0, len(line)}
-        for m in HEAD_SPLIT_RE.finditer(line):
-            cuts.add(m.start())
-            if m.lastgroup in ("sal", "paren"):
-                cuts.add(m.end())
-        for m in DATELINE_END_RE.finditer(line):
-            cuts.add(m.end())
-        if "通过" in line:  # each of its matches ends so (the pattern tries a date at every digit)
-            for m in DATELINE_PASSED_RE.finditer(line):
-                cuts.add(m.end())
-        if len(line) > CHROME_SPLIT_MIN:
-            cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
-        elif (pre := HEAD_CHROME_END_RE.match(line)) and pre.end() < len(line):
-            # `分享到:在全区…会议上的讲话`: a short line opened by chrome (a head joined a few lines at a time)
-            cuts.add(pre.end())
-        if "|" in line or "｜" in line or "│" in line:  # each separator holds one; its pattern tries every position
-            for m in vocab.HEAD_SEPARATOR_RE.finditer(line):
-                cuts.update((m.start(), m.end()))  # `标题 | ——2024年…会议上 | 市长 向辉`: get_text(" | ")
-        order = sorted(cuts)
-        for a, b in pairwise(order):
-            seg = line[a:b]
-            while len(line) > 40 and (k := _byline_end(seg)):
-                segs.append(seg[:k])
-                seg = seg[k:]
-            if k := _title_byline_cut(seg):
-                segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
-                seg = seg[k:]
-            # any line: a head joined a few lines at a time, or what is left of one after its notice went
-            if k := _title_title_cut(seg):
-                segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
-                seg = seg[k:]
-            if seg.strip(vocab.HEAD_SEPARATOR_CHARS):
-                segs.append(seg)
-                if SALUTATION_RE.match(clean_line(seg)):
-                    return segs, offset + b
+        spans, sal_end = _line_spans(line) if len(line) <= LINE_MEMO_MAX_CHARS else _line_spans_of(line)
+        segs += spans
+        if sal_end >= 0:
+            return segs, offset + sal_end
         offset += len(line) + 1
         if len(segs) >= HEAD_MAX_LINES:
             break
     return segs, min(len(text), HEAD_CHARS)
+
+
+def _line_spans_of(line: str) -> tuple[tuple[str, ...], int]:
+    """The spans one line of a head is cut into (_header_segments), up to a salutation's, and where in the line
+    that salutation's span ends (-1: none). A function of the line alone: a line the head repeats, the same head read
+    to another length (_resolution_title's 1,500 characters) or another page of the site gives is cut once (_line_spans:
+    ~40 % of a 20k-bench shard's head lines were cut again, session 58)."""
+    segs: list[str] = []
+    cuts = {0, len(line)}
+    for m in HEAD_SPLIT_RE.finditer(line):
+        cuts.add(m.start())
+        if m.lastgroup in ("sal", "paren"):
+            cuts.add(m.end())
+    for m in DATELINE_END_RE.finditer(line):
+        cuts.add(m.end())
+    if "通过" in line:  # each of its matches ends so (the pattern tries a date at every digit)
+        for m in DATELINE_PASSED_RE.finditer(line):
+            cuts.add(m.end())
+    if len(line) > CHROME_SPLIT_MIN:
+        cuts.update(_split_chrome(line))  # a run-together head: chrome and bylines are spans of their own
+    elif (pre := HEAD_CHROME_END_RE.match(line)) and pre.end() < len(line):
+        # `分享到:在全区…会议上的讲话`: a short line opened by chrome (a head joined a few lines at a time)
+        cuts.add(pre.end())
+    if "|" in line or "｜" in line or "│" in line:  # each separator holds one; its pattern tries every position
+        for m in vocab.HEAD_SEPARATOR_RE.finditer(line):
+            cuts.update((m.start(), m.end()))  # `标题 | ——2024年…会议上 | 市长 向辉`: get_text(" | ")
+    order = sorted(cuts)
+    for a, b in pairwise(order):
+        seg = line[a:b]
+        while len(line) > 40 and (k := _byline_end(seg)):
+            segs.append(seg[:k])
+            seg = seg[k:]
+        if k := _title_byline_cut(seg):
+            segs.append(seg[:k])  # `…会议上的讲话区委副书记、区长 孙俨玲`: the title, then its byline
+            seg = seg[k:]
+        # any line: a head joined a few lines at a time, or what is left of one after its notice went
+        if k := _title_title_cut(seg):
+            segs.append(seg[:k])  # `…汇报会致辞区长在互学互比汇报会讲话`: two titles, the page's and the speech's
+            seg = seg[k:]
+        if seg.strip(vocab.HEAD_SEPARATOR_CHARS):
+            segs.append(seg)
+            if SALUTATION_RE.match(clean_line(seg)):
+                return tuple(segs), b
+    return tuple(segs), -1
+
+
+_line_spans = lru_cache(maxsize=LINE_MEMO_SIZE)(_line_spans_of)
 
 
 def _head_lines(text: str) -> tuple[list[str], int, int]:

@@ -1614,3 +1614,33 @@ def test_anchored_year_searches_find_what_the_patterns_find():
         for rx, leads in ((E.PLAN_YEAR2_RE, E.PLAN_YEAR2_LEADS), (E.YEAR_EST_RE, (E.PLAN_YEAR_LEAD,))):
             want_all = [(m.span(), m.groups()) for m in rx.finditer(t)]
             assert [(m.span(), m.groups()) for m in E.finditer_at(rx, t, "年", leads)] == want_all
+
+
+def test_head_lines_are_cut_once_and_as_when_cut_afresh():
+    """_header_segments cuts each line of a head by itself (_line_spans, remembered for short lines): the head's
+    spans are its lines' spans up to the salutation, and a head read again (or to another length, as
+    _resolution_title reads it) gives what it gives with the memo empty."""
+    heads = [
+        "在全市经济工作会议上的讲话\n——2024年1月30日在沧州市…会议上市长 向辉各位代表：现在，我代表市人民政府",
+        "关于政府工作报告的决议\n（2024年1月15日第十四届人民代表大会第二次会议通过）\n同志们：今天",
+        "首页 > 新闻 | 市长 向辉 | 2024-01-30 09:02:33【字体：大 中 小】\n" * 3 + "各位代表：",
+        *SAMPLES,
+    ]
+    for text in heads:
+        for head in (text, text[:1500]):
+            E._line_spans.cache_clear()
+            fresh = E._header_segments(head)
+            assert E._header_segments(head) == fresh and E._line_spans.cache_info().hits >= 1
+            spans: list[str] = []
+            offset, at = 0, min(len(head), E.HEAD_CHARS)
+            for line in head[: E.HEAD_CHARS].split("\n"):
+                got, sal_end = E._line_spans_of(line)
+                spans += got
+                if sal_end >= 0:
+                    at = offset + sal_end
+                    break
+                offset += len(line) + 1
+                if len(spans) >= E.HEAD_MAX_LINES:
+                    break
+            assert fresh == (spans, at)
+    assert any(E._line_spans_of(x)[1] >= 0 for t in heads for x in t.split("\n"))  # salutations were cut
