@@ -585,34 +585,37 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     nxt = pos  # end of the last hit: the scan resumes there
     prefix = gz.prefix2
     sc = _scanners(gz)
+    entries = sc.entries
     name_starts = _name_starts()
     tags = _common_words()  # one lookup a scan, not one a short name (_straddles reads it at every alias hit)
+    idioms = _idioms()
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     towns: set[str] = set()  # townships whose name ends in a city's short name, met with their office (莿桐乡)
     for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
         for i in _gram_starts(text, sc, sc.prefixes, a, b):
             if i < nxt:
                 continue
-            for key in prefix[text[i : i + 2]]:
-                surface = key[1:] if key[0] == "~" else key
+            gram = text[i : i + 2]
+            for key, surface, alias, n in entries[gram]:
                 if text.startswith(surface, i):
-                    if key[0] == "~" and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
+                    if alias and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
                         continue  # 千亿元大关, 3个大同: an alias after a count is a word
                     if (
                         i
-                        and (parts := in_leaders.get(text[i : i + 2]))
-                        and any(i >= k and text.startswith(n, i - k) for k, n in parts)
+                        and (parts := in_leaders.get(gram))
+                        and any(i >= k and text.startswith(nm, i - k) for k, nm in parts)
                     ):
                         continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
-                    end = i + len(surface)
-                    if key[0] == "~" and end - i == 2 and i >= 2 and tags.get(text[i - 2 : end]) == "i":
+                    end = i + n
+                    if alias and n == 2 and i >= 2 and text[i - 2 : end] in idioms:
                         continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
-                    if key[0] == "~" and end - i == 2 and i and _straddles(text, i, tags):
+                    if alias and n == 2 and i and _straddles(text, i, tags):
                         continue  # 弘扬|中华: 扬中 (扬中市) read across two words
-                    if key[0] == "~" and (
-                        (text[end : end + 1] in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
+                    after = text[end : end + 1]
+                    if alias and (
+                        (after in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
                         or (surface[-1] == "城" and text.startswith(AREA_AFTER_ALIAS, end - 1))
-                        or (text[end : end + 1] in TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
+                        or (after in TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
                     ):
                         # 鄱阳湖, 广阳岛: a lake or an island named after a place; 皖江城市带: 江城 read across the region's
                         # name; 河口乡: a township named like a county (河口区), which find_towns reads
@@ -633,9 +636,9 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         towns.add(text[i - 1 : end])
                         nxt = end
                         break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
-                    if end - i == 2 and text[i] in ACTING and text.startswith("长", end):
+                    if n == 2 and text[i] in ACTING and text.startswith("长", end):
                         continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
-                    if end - i == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
+                    if n == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
                         continue  # 任县委书记, 任县长: appointed to (任) a county's office, not 任县 (河北邢台)
                     if (
                         surface in CONJUNCTION_COUNTIES
@@ -644,17 +647,17 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         and text.startswith(ORGAN_STARTS, end)
                     ):
                         continue  # `县人民法院和县人民检察院`, `各乡镇和县直各部门`: 和 (and) and 县, not 和县
-                    if end - i == 2 and key[0] != "~" and i and i != nxt and _word_tail(text, i):
+                    if n == 2 and not alias and i and i != nxt and _word_tail(text, i, tags):
                         continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
                     if (
-                        text[end : end + 1] in ORG_FIRST_CHARS
+                        after in ORG_FIRST_CHARS
                         and text.startswith(ORG_AFTER_PLACE, end)
                         and not text.startswith(NOT_ORG_AFTER_PLACE, end)
                     ):
                         break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
                     if (
-                        key[0] == "~"
-                        and text[end : end + 1] in AREA_FIRST_CHARS
+                        alias
+                        and after in AREA_FIRST_CHARS
                         and (
                             text.startswith(AREA_AFTER_ALIAS, end)
                             or (
@@ -667,7 +670,7 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         # read inside it (南昌都市圈's 昌都市, 兰西城市群's 西城)
                         nxt = end
                         break
-                    if end - i == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
+                    if n == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
                         if people and text[i - 1 : end] in people:
                             break  # `雷兴平汇报了`: the person named by office above
                         if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
@@ -679,9 +682,16 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         ):
                             people.add(text[i - 1 : end])
                             break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
-                    yield PlaceHit(i, i + len(surface), surface, key, key[0] == "~")
-                    nxt = i + len(surface)
+                    yield PlaceHit(i, end, surface, key, alias)
+                    nxt = end
                     break
+
+
+@lru_cache(maxsize=1)
+def _idioms() -> frozenset[str]:
+    """The four-character words jieba tags as idioms (i): `tags.get(w) == "i"` for the four characters before a short
+    name's end, in a set a few hundred KB large instead of the 350k-word table (a cache miss a lookup)."""
+    return frozenset(w for w, tag in _common_words().items() if tag == "i" and len(w) == 4)
 
 
 # A two-character county (X县) whose X closes the word before it (示范|县, 完成|县委, 提高|县域, 到达|县城) is that
@@ -703,12 +713,12 @@ ORGAN_ENDS = frozenset("院委府局办会部门位厅组所站队镇乡校")
 ORGAN_STARTS = ("人民", "委", "政府", "直", "级", "人大", "政协", "纪委", "法院", "检察院", "公安", "领导", "各")
 
 
-def _word_tail(text: str, i: int) -> bool:
+def _word_tail(text: str, i: int, tags: Mapping[str, str] | None = None) -> bool:
     """Whether the two-character county at text[i:i+2] is read as the tail of the word before it and 县."""
     before = text[i - 1]
     if before in CLOSING_MARKS:
         return text.startswith(tuple(CONJUNCTION_COUNTIES), i)
-    tag = _common_words().get(before + text[i])
+    tag = (_common_words() if tags is None else tags).get(before + text[i])
     return tag is not None and tag != "ns"
 
 
@@ -854,6 +864,9 @@ class _Scanners:
     towns: tuple[int, Any, Any]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
     pairs: frozenset[str]  # the grams of prefixes and towns as strings: a short text's scan in Python (_gram_starts)
     triples: frozenset[str]
+    # prefix2's names by their first two characters, each as (key, surface, is_alias, length): what _scan_places
+    # read off each key at every candidate (`key[1:]`, `key[0] == "~"`), read once
+    entries: dict[str, tuple[tuple[str, str, bool, int], ...]]
 
 
 _SCANNERS: dict[int, _Scanners] = {}
@@ -883,6 +896,10 @@ def _scanners(gz: Gazetteer) -> _Scanners:
             (3, TOWN_FIRST, _mark_grams(chars, triples, (TOWN_FIRST, TOWN_SECOND, TOWN_THIRD))),
             frozenset(pairs),
             frozenset(triples),
+            {
+                gram: tuple((k, k[1:] if k[0] == "~" else k, k[0] == "~", len(k) - (k[0] == "~")) for k in keys)
+                for gram, keys in gz.prefix2.items()
+            },
         )
     return _SCANNERS[key]
 

@@ -1644,3 +1644,19 @@ def test_head_lines_are_cut_once_and_as_when_cut_afresh():
                     break
             assert fresh == (spans, at)
     assert any(E._line_spans_of(x)[1] >= 0 for t in heads for x in t.split("\n"))  # salutations were cut
+
+
+def test_place_scan_reads_its_tables_once():
+    """_scan_places' per-scan tables say what the checks they replace said: the idiom set is the four-character words
+    jieba tags i (the idiom rule's lookup), each prefix entry its key's surface, alias mark and length."""
+    tags = R._common_words()
+    idioms = R._idioms()
+    assert idioms == {w for w, t in tags.items() if t == "i" and len(w) == 4} and "同心同德" in idioms
+    gz = R.load_gazetteer()
+    entries = R._scanners(gz).entries
+    assert entries.keys() == gz.prefix2.keys()
+    for gram, keys in gz.prefix2.items():
+        assert [e[0] for e in entries[gram]] == keys
+        for key, surface, alias, n in entries[gram]:
+            assert (surface, alias, n) == (key[1:] if key[0] == "~" else key, key[0] == "~", len(surface))
+    assert [h.surface for h in R.find_places("同心同德建设同德县")] == ["同德县"]
