@@ -1648,10 +1648,13 @@ def test_head_lines_are_cut_once_and_as_when_cut_afresh():
 
 def test_place_scan_reads_its_tables_once():
     """_scan_places' per-scan tables say what the checks they replace said: the idiom set is the four-character words
-    jieba tags i (the idiom rule's lookup), each prefix entry its key's surface, alias mark and length."""
+    jieba tags i (the idiom rule's lookup), the pair set its two-character words not tagged ns (the straddle and word
+    tail rules'), each prefix entry its key's surface, alias mark and length."""
     tags = R._common_words()
     idioms = R._idioms()
     assert idioms == {w for w, t in tags.items() if t == "i" and len(w) == 4} and "同心同德" in idioms
+    assert R._pair_words() == {w for w, t in tags.items() if len(w) == 2 and t != "ns"}  # _straddles, _word_tail
+    assert R._straddles("弘扬中华民族", 1) and not R._straddles("福州至福清高速", 3) and R._word_tail("示范县", 1)
     gz = R.load_gazetteer()
     entries = R._scanners(gz).entries
     assert entries.keys() == gz.prefix2.keys()
