@@ -5097,6 +5097,9 @@ YEAR_WORK_HEAD_RE = re.compile(
     re.M,
 )
 # The same heading run into its paragraph (`…。三、2011年的工作2011年，是…`, `二、1992年政府工作总的要求展望新的一年`).
+YEAR_WORK_RE = re.compile(
+    r"年(?:的)?(?:政府)?工作"
+)  # what every match of the two holds (its literal 年 first: a C scan)
 YEAR_WORK_HEAD_JOINED_RE = _prefixed(
     r"(?:^|(?<=[。！!；;]))[一二三四五六七八九十]+、\s*(?:关于)?((?:19|20)\d{2})年(?:的)?(?:政府)?工作"
     r"(?:总体部署|安排|任务|总的要求|的总体要求)?(?=(?:19|20)\d{2}年|今年|展望|新的一年|做好|根据|按照)"
@@ -5271,11 +5274,12 @@ def _text_year(text: str) -> int | None:
         near = t[max(0, m.start() - 40) : m.end() + 160]
         if THIS_YEAR_CUE_RE.search(near) and "去年" not in t[m.start() : m.end() + 40]:
             return int(m.group(1))
-    for h in THIS_YEAR_HEAD_RE.finditer(t):
+    for h in THIS_YEAR_HEAD_RE.finditer(t) if "今年" in t else ():  # each match holds 今年: a C scan, not one a line
         stated = YEAR_RE.search(t[h.end() : h.end() + 40])
         if stated:
             return int(stated.group(1))
-    w = YEAR_WORK_HEAD_RE.search(t) or YEAR_WORK_HEAD_JOINED_RE.search(t)
+    # both patterns' matches hold `年…工作`: where the text has none, neither is tried (their ^ is tried at every position)
+    w = (YEAR_WORK_HEAD_RE.search(t) or YEAR_WORK_HEAD_JOINED_RE.search(t)) if YEAR_WORK_RE.search(t) else None
     if w:
         return int(w.group(1))
     votes = Counter(int(m.group(1) or m.group(2)) for m in finditer_at(PLAN_YEAR2_RE, t, "年", PLAN_YEAR2_LEADS))

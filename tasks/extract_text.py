@@ -360,9 +360,10 @@ def simplify_lines(lines: Sequence[str]) -> list[str]:
     most of what the page chrome's ~35 short lines a document cost (extract's _chrome_lines). The same result: no
     OpenCC phrase, injected pinyin or full-width form spans a line break, so each line converts as it would alone
     (a line holding a break, an OpenCC failure or a changed line count falls back to the line-by-line loop)."""
-    if not lines or any("\n" in x for x in lines):
+    joined = "\n".join(lines)
+    if not lines or joined.count("\n") != len(lines) - 1:  # a line holding a break (counted in C, not line by line)
         return [simplify(x) for x in lines]
-    s = PINYIN_RE.sub("", "\n".join(lines))
+    s = PINYIN_RE.sub("", joined)
     if _traditional().search(s):  # the lines holding Traditional script, converted in one call
         parts = s.split("\n")
         todo = [i for i, x in enumerate(parts) if _traditional().search(x)]

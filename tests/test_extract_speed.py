@@ -1663,3 +1663,24 @@ def test_place_scan_reads_its_tables_once():
         for key, surface, alias, n in entries[gram]:
             assert (surface, alias, n) == (key[1:] if key[0] == "~" else key, key[0] == "~", len(surface))
     assert [h.surface for h in R.find_places("同心同德建设同德县")] == ["同德县"]
+
+
+def test_year_heading_gates_drop_no_match():
+    """_text_year tries the heading patterns only on texts holding their literal parts: every THIS_YEAR_HEAD_RE match
+    holds 今年 and every YEAR_WORK_HEAD_RE / YEAR_WORK_HEAD_JOINED_RE match a YEAR_WORK_RE match."""
+    texts = [
+        *_year_texts(),
+        "一、2011年的工作\n二、今年主要任务\n",
+        "。三、2011年的工作2011年，是",
+        "二、1992年政府工作总的要求展望新的一年",
+        "（三）关于2005年工作安排",
+        *SAMPLES,
+    ]
+    heads = 0
+    for t in texts:
+        head = E.YEAR_WORK_HEAD_RE.search(t) or E.YEAR_WORK_HEAD_JOINED_RE.search(t)
+        heads += bool(head)
+        assert not head or E.YEAR_WORK_RE.search(t)
+        assert not E.THIS_YEAR_HEAD_RE.search(t) or "今年" in t
+    assert heads >= 3
+    assert T.simplify_lines(["國務院", "a\nb", "区"]) == [T.simplify(x) for x in ("國務院", "a\nb", "区")]
