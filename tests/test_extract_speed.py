@@ -1684,3 +1684,19 @@ def test_year_heading_gates_drop_no_match():
         assert not E.THIS_YEAR_HEAD_RE.search(t) or "今年" in t
     assert heads >= 3
     assert T.simplify_lines(["國務院", "a\nb", "区"]) == [T.simplify(x) for x in ("國務院", "a\nb", "区")]
+
+
+def test_chrome_pieces_remembered_as_cut_afresh():
+    """A short chrome line's pieces come from the memo, a long line's are cut each time: the same pieces either way."""
+    lines = [
+        "来源：云南日报2026-02-03 09:02:33【字体：大 中 小】",
+        "您的位置:首页>要闻要闻2026年政府工作报告",
+        "发布时间：2024-03-05 11:20:15 来源：人民网 作者：某某 浏览次数：120",
+        "各位代表：现在，我代表市人民政府向大会报告工作，请予审议。",
+        "来源：" + "新华网" * 80 + " 2024-01-01 来源：人民网",
+    ]
+    E._chrome_pieces_memo.cache_clear()
+    first = [E._chrome_pieces(x) for x in lines]
+    assert [E._chrome_pieces(x) for x in lines] == first == [E._chrome_pieces_of(x) for x in lines]
+    assert E._chrome_pieces_memo.cache_info().hits == sum(len(x) <= T.LINE_MEMO_MAX_CHARS for x in lines)
+    assert sum(map(len, first)) >= 6  # the lines do hold chrome cut inside them
