@@ -14,7 +14,16 @@ from flows.cli import main
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
 
-def test_run_prints_a_summary_and_exits_zero_despite_rejects(samples, tmp_path, capsys):
+@pytest.fixture
+def inline(monkeypatch):
+    """The runs' steps in this process (JIANGHUA_INLINE): these tests check what the command says and
+    returns, not the worker pool (tests/test_procs.py and tests/test_overhead.py run the CLI on spawned
+    workers). A spawned worker imports every stage's modules again: one CLI run of the samples took
+    ~9 CPU-s of its process tree on a worker against ~2.7 in-process (session 58)."""
+    monkeypatch.setenv("JIANGHUA_INLINE", "1")
+
+
+def test_run_prints_a_summary_and_exits_zero_despite_rejects(samples, tmp_path, capsys, inline):
     (samples / "empty.txt").write_bytes(b"")
     (samples / ".git").mkdir()
     (samples / ".git" / "HEAD").write_text("ref: refs/heads/main")
@@ -107,7 +116,7 @@ def test_a_real_folder_where_a_release_link_goes_is_refused_before_any_work(samp
     assert not (tmp_path / "out" / ".state").exists()  # nothing ran
 
 
-def test_an_empty_landing_folder_does_not_empty_the_corpus(samples, tmp_path, capsys):
+def test_an_empty_landing_folder_does_not_empty_the_corpus(samples, tmp_path, capsys, inline):
     out = tmp_path / "out"
     assert main(["run", str(samples), "--out", str(out), "--workers", "1"]) == 0
     before = (out / "current").resolve()
