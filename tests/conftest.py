@@ -76,6 +76,20 @@ def samples(tmp_path: Path) -> Path:
     return dst
 
 
+# The two sample folders `few_samples` leaves out: six pages of the fifteen (one 60 KB report among them).
+MANY_SHARDS_LEFT_OUT = ("aldohemsn__chinese-political-corpora", "johncodes404__china-provincial-gov-reports-2026")
+
+
+@pytest.fixture
+def few_samples(samples: Path) -> Path:
+    """`samples` without MANY_SHARDS_LEFT_OUT: nine pages (five seeds, four reports, copies among them), for the tests
+    that cut the corpus into a shard per page (`target_shard_docs=1`) to watch the flow's batches and windows. Such a
+    run costs per step, not per character: the fifteen pages took 8-11 CPU-s in-process, ~0.6 per shard (session 58)."""
+    for folder in MANY_SHARDS_LEFT_OUT:
+        shutil.rmtree(samples / "real" / folder)
+    return samples
+
+
 # The suite runs on every core with whole files per worker (`make test`: pytest-xdist, --dist loadfile).
 # xdist hands files out by their number of tests, most first, so the few files that each run the
 # pipeline a dozen times came last and one worker ran them alone: in CI (2 cores) the last 5 % of

@@ -147,7 +147,7 @@ def test_unchanged_rerun_is_served_from_cache_and_byte_identical(samples, tmp_pa
     assert second["release"] == first["release"]
 
 
-def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(samples, tmp_path):
+def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(few_samples, tmp_path):
     """Shard steps of a stage go to Prefect in batches (`steps.STEPS_PER_TASK`): fewer task runs, each
     step still its own artifact, computed by this flow run (the batch's threads carry its context)."""
     from prefect.client.orchestration import get_client
@@ -158,7 +158,7 @@ def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(samples, t
     assert [len(b) for b in _batches(list("abcdefghij"), 4)] == [4, 3, 3]
     assert _batches(list("abcd"), 4) == [list("abcd")] and _batches([], 4) == []
     assert [len(b) for b in _batches(list("abcde"), 4)] == [3, 2]
-    summary = _run(samples, tmp_path / "out", target_shard_docs=1)
+    summary = _run(few_samples, tmp_path / "out", target_shard_docs=1)
     assert summary["shards"] >= 7
     cache = summary["cache"]
     assert cache["computed"] == cache["shard_steps"] >= 8 * summary["shards"]
@@ -177,7 +177,7 @@ def test_shard_steps_run_a_few_to_a_task_run_each_recorded_as_its_own(samples, t
     assert all(r.state and r.state.is_completed() for r in runs), [(r.name, r.state) for r in runs]
     assert len(steps_runs) < cache["shard_steps"] / 2, len(steps_runs)
     assert any(" more" in r.name for r in steps_runs)  # "extract shard-… (3 docs) and 3 more"
-    again = _run(samples, tmp_path / "out", target_shard_docs=1, rebuild=True)  # a batch trusts no artifact then
+    again = _run(few_samples, tmp_path / "out", target_shard_docs=1, rebuild=True)  # a batch trusts no artifact then
     assert again["cache"]["computed"] == again["cache"]["shard_steps"] == cache["shard_steps"]
 
 
@@ -216,7 +216,7 @@ def test_code_version_change_invalidates_that_stage_and_downstream(samples, tmp_
     assert calls["extract_shard"] == first["shards"] and calls["export_shard"] == first["shards"]
 
 
-def test_transient_io_error_is_retried(samples, tmp_path, monkeypatch):
+def test_transient_io_error_is_retried(few_samples, tmp_path, monkeypatch):
     attempts = Counter()
     original = ingest.ingest_shard
 
@@ -229,7 +229,7 @@ def test_transient_io_error_is_retried(samples, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "ingest_shard", flaky)
     monkeypatch.setattr(steps, "step", steps.step.with_options(retry_delay_seconds=0))
     monkeypatch.setattr(steps, "steps_batch", steps.steps_batch.with_options(retry_delay_seconds=0))
-    summary = _run(samples, tmp_path / "out", target_shard_docs=1)  # several shards: ingest's run in batches
+    summary = _run(few_samples, tmp_path / "out", target_shard_docs=1)  # several shards: ingest's run in batches
     assert summary["shards"] > steps.STEPS_PER_TASK
     assert attempts["n"] == summary["shards"] + 1  # one shard needed a second attempt (not its batch's others)
     assert summary["counts"]["accepted"] > 0
@@ -340,7 +340,7 @@ def test_dask_cluster_gives_byte_identical_output(shared_run, tmp_path, monkeypa
     assert _digests(tmp_path / "dask") == _digests(local)
 
 
-def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_path, monkeypatch):
+def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(few_samples, tmp_path, monkeypatch):
     """Each Prefect task holds one of the flow's threads from its start: with every shard's extract
     submitted at once (100k bench: 112 tasks on 32 threads) dedupe's task waited 796 s for a thread.
     Shard steps go out a window at a time, so dedupe is submitted while extract shards still wait."""
@@ -363,7 +363,7 @@ def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_
     monkeypatch.setattr(pipeline, "SHARD_WINDOW", 2)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JIANGHUA_INLINE", "1")
-        windowed = build_corpus(inputs=[str(samples)], out=str(tmp_path / "w"), workers=1, target_shard_docs=1)
+        windowed = build_corpus(inputs=[str(few_samples)], out=str(tmp_path / "w"), workers=1, target_shard_docs=1)
     assert windowed["shards"] >= 8
     assert "extract" in order[order.index("dedupe") :]  # dedupe went out before the last extract shards
     assert order.index("signatures") < order.index("extract")  # the longer chain's shards first
@@ -373,7 +373,7 @@ def test_a_global_step_is_not_held_behind_a_backlog_of_shard_steps(samples, tmp_
     monkeypatch.setattr(pipeline, "SHARD_WINDOW", 1000)  # every shard step at once, as before
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JIANGHUA_INLINE", "1")
-        build_corpus(inputs=[str(samples)], out=str(tmp_path / "all"), workers=1, target_shard_docs=1)
+        build_corpus(inputs=[str(few_samples)], out=str(tmp_path / "all"), workers=1, target_shard_docs=1)
     for table in ("documents", "duplicates", "keywords"):
         a = pd.read_parquet(tmp_path / "w" / table).sort_values("doc_id").reset_index(drop=True)
         b = pd.read_parquet(tmp_path / "all" / table).sort_values("doc_id").reset_index(drop=True)
