@@ -34,14 +34,18 @@ install: $(VENV)/.installed
 demo: install  ## run the pipeline on the sample pages in data/ -> out/samples
 	$(BIN)/jianghua run data/samples --out out/samples
 
+# One test worker more than the cores: the suite waits on spawned workers, servers and subprocesses for ~15 % of
+# its wall time (session 57's CI: 1,575 CPU-s over 970 s on 2 cores), which a third worker fills.
+TEST_WORKERS ?= $(shell $(PY) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
+
 test: install  ## run the test suite (servers and clusters included), on every core
-	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 test-fast: install  ## the suite without servers and clusters, on every core
 	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile --no-loadscope-reorder
 
 test-durations: install  ## run the suite and record each test file's seconds (tests/durations.json: heaviest files start first)
-	JIANGHUA_TEST_DURATIONS=1 $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	JIANGHUA_TEST_DURATIONS=1 $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install  ## ruff (lint + format check) and mypy over the whole tree
 	$(BIN)/ruff check .
