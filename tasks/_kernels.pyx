@@ -617,6 +617,47 @@ cdef inline int64_t _occurrences(const _Slot* table, Py_ssize_t mask, uint64_t k
     return 0
 
 
+cdef tuple _patience_chain(xa_all, xb_all, Py_ssize_t m):
+    """The pairs (xa, xb) of the longest chain increasing in xb among the first m, in order: the
+    subsequence element-by-element patience sorting picks (repair's `_lis`), for both anchor kernels."""
+    tails = np.empty(m + 1, dtype=np.int64)  # xb at the end of the best chain of each length
+    ends = np.empty(m + 1, dtype=np.int64)  # ... and the index of that element
+    prev = np.empty(m + 1, dtype=np.int64)
+    cdef int64_t[::1] xb_v = xb_all
+    cdef int64_t[::1] tails_v = tails
+    cdef int64_t[::1] ends_v = ends
+    cdef int64_t[::1] prev_v = prev
+    cdef Py_ssize_t t, lo, hi, mid, last, length = 0
+    cdef int64_t v
+    with nogil:
+        for t in range(m):  # the first tail not below xb replaced (strictly increasing)
+            v = xb_v[t]
+            lo = 0
+            hi = length
+            if length and tails_v[length - 1] < v:
+                lo = length  # what the search finds: copies agree, most anchors extend the chain
+                hi = length
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if tails_v[mid] < v:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            tails_v[lo] = v
+            ends_v[lo] = t
+            prev_v[t] = ends_v[lo - 1] if lo else -1
+            if lo == length:
+                length += 1
+    chain = np.empty(length, dtype=np.int64)
+    cdef int64_t[::1] chain_v = chain
+    if length:
+        last = ends_v[length - 1]
+        for t in range(length - 1, -1, -1):
+            chain_v[t] = last
+            last = prev_v[last]
+    return xa_all[chain], xb_all[chain]
+
+
 def anchor_chain(
     const uint64_t[::1] ha,
     const int64_t[::1] pa,
@@ -635,22 +676,16 @@ def anchor_chain(
     cdef Py_ssize_t n_b = hb.shape[0]
     cdef Py_ssize_t mask_a = 0
     cdef Py_ssize_t mask_b = 0
-    cdef Py_ssize_t t, m = 0, length = 0, lo, hi, mid, last
-    cdef int64_t pos = 0, v
+    cdef Py_ssize_t t, m = 0
+    cdef int64_t pos = 0
     cdef _Slot* in_a = NULL
     cdef _Slot* in_b = NULL
     if pa.shape[0] != n_a:
         raise ValueError("anchor_chain: ha and pa must have the same length")
     xa_all = np.empty(n_a, dtype=np.int64)
     xb_all = np.empty(n_a, dtype=np.int64)
-    tails = np.empty(n_a + 1, dtype=np.int64)  # xb at the end of the best chain of each length
-    ends = np.empty(n_a + 1, dtype=np.int64)  # ... and the index of that element
-    prev = np.empty(n_a + 1, dtype=np.int64)
     cdef int64_t[::1] xa_v = xa_all
     cdef int64_t[::1] xb_v = xb_all
-    cdef int64_t[::1] tails_v = tails
-    cdef int64_t[::1] ends_v = ends
-    cdef int64_t[::1] prev_v = prev
     try:
         with nogil:
             in_b = _count_keys(hb, &mask_b)
@@ -665,37 +700,12 @@ def anchor_chain(
                     xa_v[m] = pa[t] + a0
                     xb_v[m] = pos + b0
                     m += 1
-                for t in range(m):  # patience sorting: the first tail not below xb replaced (strictly increasing)
-                    v = xb_v[t]
-                    lo = 0
-                    hi = length
-                    if length and tails_v[length - 1] < v:
-                        lo = length  # what the search finds: copies agree, most anchors extend the chain
-                        hi = length
-                    while lo < hi:
-                        mid = (lo + hi) >> 1
-                        if tails_v[mid] < v:
-                            lo = mid + 1
-                        else:
-                            hi = mid
-                    tails_v[lo] = v
-                    ends_v[lo] = t
-                    prev_v[t] = ends_v[lo - 1] if lo else -1
-                    if lo == length:
-                        length += 1
         if in_b == NULL or (not a_unique and in_a == NULL):
             raise MemoryError()
     finally:
         free(in_a)
         free(in_b)
-    chain = np.empty(length, dtype=np.int64)
-    cdef int64_t[::1] chain_v = chain
-    if length:
-        last = ends_v[length - 1]
-        for t in range(length - 1, -1, -1):
-            chain_v[t] = last
-            last = prev_v[last]
-    return xa_all[chain], xb_all[chain]
+    return _patience_chain(xa_all, xb_all, m)
 
 
 cdef inline uint64_t _mix64(uint64_t x) noexcept nogil:
@@ -748,9 +758,8 @@ def anchor_chain_of(
     a and once in b, in a's order) and the same patience chain. Needs b1 - b0 >= k >= 1."""
     cdef Py_ssize_t n_u = pa.shape[0]
     cdef Py_ssize_t mask = (table.shape[0] >> 1) - 1
-    cdef Py_ssize_t j, i, s, t, m = 0, length = 0, lo, hi, mid, last
+    cdef Py_ssize_t j, i, s, t, m = 0
     cdef uint64_t h, u
-    cdef int64_t v
     if k < 1 or b0 < 0 or b1 > cb.shape[0] or b1 - b0 < k:
         raise ValueError("anchor_chain_of needs 0 <= b0, b1 - b0 >= k >= 1 and b1 within the text")
     if table.shape[0] < 32 or (table.shape[0] >> 1) & mask or (table.shape[0] >> 1) < n_u:
@@ -759,16 +768,10 @@ def anchor_chain_of(
     at_b = np.empty(n_u, dtype=np.int64)
     xa_all = np.empty(n_u, dtype=np.int64)
     xb_all = np.empty(n_u, dtype=np.int64)
-    tails = np.empty(n_u + 1, dtype=np.int64)
-    ends = np.empty(n_u + 1, dtype=np.int64)
-    prev = np.empty(n_u + 1, dtype=np.int64)
     cdef uint8_t[::1] seen_v = seen
     cdef int64_t[::1] at_v = at_b
     cdef int64_t[::1] xa_v = xa_all
     cdef int64_t[::1] xb_v = xb_all
-    cdef int64_t[::1] tails_v = tails
-    cdef int64_t[::1] ends_v = ends
-    cdef int64_t[::1] prev_v = prev
     with nogil:
         if n_u:
             for j in range(b0, b1 - k + 1):
@@ -795,32 +798,7 @@ def anchor_chain_of(
                     xa_v[m] = pa[t] + a0
                     xb_v[m] = at_v[t]
                     m += 1
-        for t in range(m):  # patience sorting, as anchor_chain
-            v = xb_v[t]
-            lo = 0
-            hi = length
-            if length and tails_v[length - 1] < v:
-                lo = length
-                hi = length
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if tails_v[mid] < v:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            tails_v[lo] = v
-            ends_v[lo] = t
-            prev_v[t] = ends_v[lo - 1] if lo else -1
-            if lo == length:
-                length += 1
-    chain = np.empty(length, dtype=np.int64)
-    cdef int64_t[::1] chain_v = chain
-    if length:
-        last = ends_v[length - 1]
-        for t in range(length - 1, -1, -1):
-            chain_v[t] = last
-            last = prev_v[last]
-    return xa_all[chain], xb_all[chain]
+    return _patience_chain(xa_all, xb_all, m)
 
 
 def winnow(const uint64_t[::1] h, Py_ssize_t window):
