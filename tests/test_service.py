@@ -390,13 +390,23 @@ def test_concurrent_runs_never_interleave(service):
     the second nightly run back until the first has finished; the rebuild (another deployment) starts
     but waits for the output lock. No two runs' tasks overlap in time, all three complete, and the
     corpus they leave is whole."""
+    from prefect.client.schemas.actions import WorkPoolUpdate
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.deployments import run_deployment
 
     one = {"workers": 1}  # shard work in the flow process: this test is about orchestration, keep it quick
-    with service.settings():
-        nightly = [run_deployment("build-corpus/nightly", parameters=one, timeout=0) for _ in range(2)]
-        rebuild = run_deployment("build-corpus/rebuild", parameters=one, timeout=0)
+    # The pool is paused while the three runs are created, so the worker's next poll finds them all at once: at
+    # load (3 test workers on 2 cores, session 58) the worker polled between two creations and ran the first
+    # nightly run to its end before the second existed, and no run ever waited for the slot.
+    with service.client() as client:
+        client.update_work_pool("jianghua", WorkPoolUpdate(is_paused=True))
+    try:
+        with service.settings():
+            nightly = [run_deployment("build-corpus/nightly", parameters=one, timeout=0) for _ in range(2)]
+            rebuild = run_deployment("build-corpus/rebuild", parameters=one, timeout=0)
+    finally:
+        with service.client() as client:
+            client.update_work_pool("jianghua", WorkPoolUpdate(is_paused=False))
     runs = _wait_final(service, [r.id for r in (*nightly, rebuild)], 3 * RUN_TIMEOUT)
     for r in runs:
         assert r.state.is_completed(), f"{r.name}: {r.state} {r.state.message}\n{service.log_tail()}"
