@@ -710,19 +710,38 @@ def reuse_code_version() -> str:
     return hashlib.sha256(Path(spec.origin).read_bytes()).hexdigest()[:16]
 
 
+# tasks.dedupe_cluster's index pointer file (INDEX_POINTER) and its cold call's thread cap (MAX_THREADS),
+# restated with the pointer's reading and writing (previous_index, remember_index) for the flow's hint and
+# after-publish step: importing tasks.dedupe_cluster loaded pandas, numpy and the dedupe module into the flow
+# process (~0.45-0.53 CPU-s) between the last signatures step and the dedupe call, the +1 % run's critical
+# path (20k recording of 282956b: 0.62 s from the new shard's signatures seen to dedupe submitted, while the
+# new shard's extract call waited 0.7 s to reach its idle worker). tests/test_stages.py checks they agree.
+DEDUPE_INDEX_POINTER = "dedupe-state.json"
+DEDUPE_MAX_THREADS = 2
+
+
 def previous_dedupe_index(stage: str, state_dir: str, rebuild: bool) -> dict[str, Any]:
     """The index the last published run left, and the threads the call may use: shortcuts only,
     never part of the key (the output is the same bytes either way)."""
     from tasks import pool
-    from tasks.dedupe_cluster import MAX_THREADS, previous_index
 
-    return {"prev_state": previous_index(state_dir, rebuild), "threads": min(pool.workers(), MAX_THREADS)}
+    return {"prev_state": _previous_index(state_dir, rebuild), "threads": min(pool.workers(), DEDUPE_MAX_THREADS)}
+
+
+def _previous_index(state_dir: str, rebuild: bool) -> str | None:
+    """tasks.dedupe_cluster.previous_index: the index folder the pointer names, if it still exists."""
+    pointer = Path(state_dir) / DEDUPE_INDEX_POINTER
+    if rebuild or not pointer.exists():
+        return None
+    index = json.loads(pointer.read_text(encoding="utf-8")).get("state_dir")
+    return index if index and Path(index).exists() else None
 
 
 def remember_dedupe_index(state_dir: str, result: dict) -> None:
-    from tasks.dedupe_cluster import remember_index
+    """After publishing: the next run starts from this index (tasks.dedupe_cluster.remember_index)."""
+    from tasks.common import write_json
 
-    remember_index(state_dir, str(Path(result["dir"]) / "state"))
+    write_json({"state_dir": str(Path(result["dir"]) / "state")}, Path(state_dir) / DEDUPE_INDEX_POINTER)
 
 
 # ----------------------------------------------------------------------------- code versions

@@ -204,6 +204,46 @@ def test_the_dedupe_call_gets_threads_from_the_pool_size_capped(tmp_path, monkey
     assert set(hints) <= set(inspect.signature(cluster_shards).parameters)  # the runner takes every hint
 
 
+def test_the_flows_dedupe_index_pointer_is_the_one_dedupe_reads_and_writes(tmp_path):
+    """The flow restates tasks.dedupe_cluster's pointer and thread cap (so it never imports the module):
+    each side reads what the other wrote, and the cap is the module's."""
+    from tasks import dedupe_cluster
+
+    assert (stages.DEDUPE_INDEX_POINTER, stages.DEDUPE_MAX_THREADS) == (
+        dedupe_cluster.INDEX_POINTER,
+        dedupe_cluster.MAX_THREADS,
+    )
+    state = tmp_path / "state"
+    index = tmp_path / "artifacts" / "dedupe" / "dedupe-abc" / "state"
+    index.mkdir(parents=True)
+    assert stages.previous_dedupe_index("dedupe", str(state), False)["prev_state"] is None  # no pointer yet
+    stages.remember_dedupe_index(str(state), {"dir": str(index.parent)})
+    assert dedupe_cluster.previous_index(str(state), False) == str(index)
+    assert stages.previous_dedupe_index("dedupe", str(state), True)["prev_state"] is None  # --rebuild
+    other = tmp_path / "other" / "state"
+    other.mkdir(parents=True)
+    dedupe_cluster.remember_index(str(state), str(other))
+    assert stages.previous_dedupe_index("dedupe", str(state), False)["prev_state"] == str(other)
+    shutil.rmtree(other)  # an index deleted since: none, as dedupe_cluster says
+    assert stages.previous_dedupe_index("dedupe", str(state), False)["prev_state"] is None
+    assert dedupe_cluster.previous_index(str(state), False) is None
+
+
+def test_the_flows_dedupe_hint_and_after_publish_load_no_stage_code(tmp_path):
+    """Between the last signatures step and the dedupe call (a nightly run's critical path) the flow only
+    reads the index pointer: importing tasks.dedupe_cluster there cost ~0.5 CPU-s (pandas, numpy)."""
+    index = tmp_path / "dedupe-abc" / "state"
+    index.mkdir(parents=True)
+    code = (
+        "import sys; from tasks import stages\n"
+        f"stages.remember_dedupe_index({str(tmp_path)!r}, {{'dir': {str(index.parent)!r}}})\n"
+        f"hints = stages.previous_dedupe_index('dedupe', {str(tmp_path)!r}, False)\n"
+        "print(hints['prev_state']); print([n for n in ('tasks.dedupe_cluster', 'pandas') if n in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == [str(index), "[]"], out.stdout
+
+
 def test_every_stage_names_a_real_runner_and_declared_reads():
     import importlib
 
