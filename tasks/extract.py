@@ -4722,8 +4722,29 @@ def _named_within(region: str | None, sar: str, text: str) -> bool:
     if not region or not region.startswith(sar) or region == sar:
         return False
     own = region[len(sar) :]
-    named = sum(text[i - 1 : i] not in VENUE_BEFORE for i in _finds_all(text, own)) if len(own) >= 3 else 0
-    return named >= SAR_OWN_DIVISION_MENTIONS
+    if len(own) < 3:
+        return False
+    starts = list(_finds_all(text, own))
+    if sum(text[i - 1 : i] not in VENUE_BEFORE for i in starts) >= SAR_OWN_DIVISION_MENTIONS:
+        return True
+    # its own organ or head as the subject of a sentence (`金門縣政府昨(22)日…召開`, `，金門縣長楊鎮浯今早…`): kmdn.gov.tw's
+    # county items named 金門縣 once and were 台湾省 and province (session 59's fresh pages); `總統出席台北市政府…` is a venue
+    return any(
+        text[i - 1 : i] in SUBJECT_BEFORE
+        and (regions.OWN_ORGAN_RE.match(text, i + len(own), i + len(own) + 8) or text.startswith("长", i + len(own)))
+        for i in starts
+    )
+
+
+# What stands before a sentence's subject: the text's start, a line's, a clause's end or a closed bracket
+SUBJECT_BEFORE = frozenset(["", "\n", "。", "，", ",", "；", ";", "】", "」", ")", "）", " "])
+
+
+def _taiwan_twin(code: str | None, taiwan_region: str) -> bool:
+    """Whether the division of `code` is a mainland one named like the Taiwanese division `taiwan_region` ends in
+    (四川's 大安区 and 台中's): regions.taiwan_township already checked the page names the Taiwanese city before it."""
+    dv = regions.load_gazetteer().by_code.get(code or "")
+    return dv is not None and dv.province != "台湾省" and taiwan_region.endswith(dv.name)
 
 
 def _finds_all(text: str, sub: str) -> Iterator[int]:
@@ -6114,9 +6135,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     if (
         kind != "national"
-        and (out["region"] is None or out["region"].startswith("台湾省"))
+        and (out["region"] is None or out["region"].startswith("台湾省") or out["region"].endswith("区"))
         and (tw := regions.taiwan_township(title_zone + "\n" + text))
-        and (out["region"] is None or tw[0].startswith(out["region"]))
+        and (out["region"] is None or tw[0].startswith(out["region"]) or _taiwan_twin(out["region_code"], tw[0]))
     ):
         # a Taiwanese township's own page (`西屿乡公所` ×2, `澎湖日报`): the table has no Taiwanese townships
         out["region"], out["region_code"], out["admin_level"] = tw

@@ -682,9 +682,24 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                         ):
                             people.add(text[i - 1 : end])
                             break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
+                    if (
+                        n == 3
+                        and not alias
+                        and i
+                        and text[i - 1] in name_starts
+                        and surface[-1] in HEAD_KINDS
+                        and OWN_HEAD_RE.match(text, end)
+                    ):
+                        people.add(text[i - 1 : end - 1])
+                        break  # `陳福海縣長` (Kinmen's head): a person's given name and his office, not 福海县 (新疆)
                     yield PlaceHit(i, end, surface, key, alias)
                     nxt = end
                     break
+
+
+# A division's kind whose head's office is that character and 长 (`县长`, `市长`, `区长`): a surname, a two-character given
+# name and the office read as a county's full name and 长 (`陳福海縣長` → 福海县, 新疆: session 59's fresh pages)
+HEAD_KINDS = frozenset("县市区")
 
 
 @lru_cache(maxsize=1)
@@ -835,6 +850,15 @@ def find_towns(text: str) -> list[tuple[int, str]]:
             if text.startswith(t, i):
                 if t[-1] == "乡" and text.startswith(KIN, i + len(t) - 1):
                     break  # `马祖乡亲` (Matsu's folk): the word 乡亲, not the township 马祖乡
+                if (
+                    len(t) == 3
+                    and t.endswith(HOME)
+                    and t[0] in HOME_BEFORE
+                    and i
+                    and "\u4e00" <= text[i - 1] <= "\u9fff"
+                    and text[i - 1] not in COUNTY_ENDS
+                ):
+                    break  # `熱衷於家鄉活動` (keen on the hometown's events): 于 and 家乡, not the township 于家乡 (井陉县)
                 out.append((i, t))
                 nxt = i + len(t)
                 break
@@ -845,6 +869,12 @@ def find_towns(text: str) -> list[tuple[int, str]]:
 # table's township of Fujian's 连江县 (the islands Taiwan's 连江县 is), and `馬祖鄉親` on a Taiwanese page took the page
 # to Fujian (session 58's fresh pages).
 KIN = "乡亲"
+# 家乡 (hometown) after a preposition or a verb of going (`热衷于家乡`, `支持在家乡`, `常回家乡`) read as a township named
+# X家乡 (于家乡 of 井陉县 took a Kinmen page to Hebei: session 59's fresh pages); the township's own name follows its
+# county (`井陉县于家乡`) or opens its clause.
+HOME = "家乡"
+HOME_BEFORE = frozenset("于在回返到为")
+COUNTY_ENDS = frozenset("县市区旗")
 
 
 # A character's code point fits in 21 bits (U+10FFFF), so two or three of them pack into one uint64: a text's
@@ -1886,6 +1916,15 @@ def _taiwan_counties(suffix: str = "县") -> dict[str, Division]:
     return out
 
 
+def _mainland_twin_named(twins: Sequence[Division], text: str) -> bool:
+    """Whether `text` names the city or province (full or without its suffix) of one of `twins`, mainland divisions."""
+    for dv in twins:
+        for parent in (dv.city, dv.province):
+            if parent and dv.province != "台湾省" and (parent in text or (len(parent) > 2 and parent[:-1] in text)):
+                return True
+    return False
+
+
 def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
     """(region, code, level) of a Taiwanese township's (or city district's) own page, its code its county's (city's);
     None unless the page names the township with its organ often enough and says which county it lies in."""
@@ -1918,8 +1957,13 @@ def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
     if len(towns) != 1 or top < TW_TOWN_MIN_MENTIONS:
         return None
     town = towns[0]
-    if town in gz.towns or gz.by_name.get(town) or gz.by_name.get(town[:-1]):
+    if town in gz.towns or gz.by_name.get(town[:-1]):
         return None  # a mainland township or a county the table knows
+    if (twins := gz.by_name.get(town)) and not (town in adjacent and not _mainland_twin_named(twins, text)):
+        # a city district the mainland table has under the same name (大安区 of 自贡, 泰山区 of 泰安) is Taiwan's only
+        # where the page names it right after its Taiwanese city (`臺中市大安區公所`, `新北泰山區公所`) and never names
+        # the mainland twin's city or province: both went to the mainland twin (session 59's fresh pages)
+        return None
     if top_kinds[town] == "区":
         counties = _taiwan_counties("市")  # a district lies in a city
     county = adjacent.get(town)

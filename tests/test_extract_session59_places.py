@@ -1,0 +1,81 @@
+"""Places a careful reader gets right and the extractor did not (session 59's fresh pages, seventeenth round):
+Taiwanese counties and districts that share their names, and words read as places."""
+
+from __future__ import annotations
+
+from tasks import extract_regions as R
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+# ---------------------------------------------------------------- a county's own organ on its SAR's site
+
+
+def test_a_county_acting_through_its_own_organ_on_a_taiwanese_site_is_the_county():
+    # kmdn.gov.tw (金門日報) is a .gov.tw site: its items were 台湾省 unless they named 金門縣 three times
+    raw = (
+        "地方新聞\n-\n縣長期勉以宏觀思維推動永續治理 建立學習型政府團隊\n"
+        "金門縣政府昨(22)日下午於縣府第一會議室召開「114年度第三季執行情形檢討會議」,由縣長某某某親自主持,"
+        "縣府參議、秘書及各業務列管單位主管出席與會。某縣長開宗明義指出,中央資源取得不易,地方政府更要以高效率回應期待。\n"
+    )
+    f = _fields(raw, url="https://www.kmdn.gov.tw/1117/1271/1272/?Page=76")
+    assert (f["region"], f["admin_level"]) == ("台湾省金门县", "county")
+
+
+def test_a_city_the_president_visits_stays_a_venue():
+    # `總統出席台北市政府…`: the city's organ after a verb of going is where the president spoke, not whose page it is
+    raw = (
+        "總統出席元旦升旗典禮\n"
+        "總統今天上午出席臺北市政府舉辦的元旦升旗典禮,致詞時表示,新的一年國家將持續推動各項建設。\n"
+    )
+    f = _fields(raw, url="https://www.president.gov.tw/News/1")
+    assert f["region"] == "台湾省"
+
+
+# ---------------------------------------------------------------- Taiwanese districts named like mainland ones
+
+
+def test_a_taiwanese_city_district_named_like_a_mainland_one_is_taiwans():
+    # 大安区 (自贡) and 泰山区 (泰安) are in the mainland table: 台中's and 新北's districts went to Sichuan and Shandong
+    raw = (
+        "記者某某某/台中報導\n"
+        "臺中市大安區公所昨日舉辦新春團拜活動,由區長率領各課室同仁齊聚一堂,互道恭喜。\n"
+        "區長某某某致詞表示,過去一年區政推動穩健前行。大安區公所表示,將持續強化為民服務。\n"
+    )
+    f = _fields(raw)
+    assert (f["region"], f["admin_level"]) == ("台湾省台中市大安区", "county")
+    raw = (
+        "新北泰山區公所新春團拜 迎新展望城市發展\n"
+        "新北市泰山區公所4日舉辦「新春團拜」,邀集轄內民代、里長共迎新春。區長某某某向市民祝賀,"
+        "並強調泰山區各項建設正加速推動。泰山區公所未來將持續關懷長者。\n"
+    )
+    assert _fields(raw)["region"] == "台湾省新北市泰山区"
+
+
+def test_a_mainland_district_named_with_its_own_city_stays_mainland():
+    raw = (
+        "自贡市大安区召开全区经济工作会议。\n大安区区长某某某在会上指出，大安区要坚持工业强区。"
+        "大安区区长某某某强调，要抓好落实。台中市大安区公所的同行也发来贺信。\n"
+    )
+    assert _fields(raw)["region"] == "四川省自贡市大安区"
+
+
+# ---------------------------------------------------------------- words read as places
+
+
+def test_a_given_name_before_its_office_is_no_county():
+    # `陳福海縣長` (Kinmen's head): 福海县 (新疆阿勒泰) read across his name and his office
+    assert [h.surface for h in R.find_places("感謝陈福海县长的支持")] == []
+    assert [h.surface for h in R.find_places("福海县县长某某某在会上讲话")] == ["福海县"]
+    assert [h.surface for h in R.find_places("在福海县长期工作的干部")] == ["福海县"]
+
+
+def test_hometown_after_a_preposition_is_no_township():
+    # `熱衷於家鄉活動` (keen on the hometown's events): 于家乡 is a township of Hebei's 井陉县
+    assert R.find_towns("旅台乡亲仍热衷于家乡活动") == []
+    assert R.find_towns("井陉县于家乡召开全乡干部大会") == [(3, "于家乡")]
