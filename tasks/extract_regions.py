@@ -1245,6 +1245,31 @@ def _guest_places(text: str, top: int) -> Iterator[str]:
             at = text.find(gate, at + 1, top)
 
 
+# A host meeting a delegation from elsewhere (`上海市委书记李强会见了由江苏省委常委、南京市委书记张敬华率领的南京市党政代表团`):
+# the places that say who leads it and whose it is are the guests', not the page's (a Shanghai page went to 南京市 and
+# another to 郑州市: session 59's fresh pages). Read only around each 率领的/带领的 of the opening.
+GUEST_LED_RE = re.compile(
+    r"(?:会见|接见|会晤|宴请|欢迎|迎接)了?由(?P<who>[^。；;！!？?\n]{2,60}?)(?:率领|带领|率)的"
+    r"(?P<group>[^。；;！!？?\n]{0,16}?)(?:代表团|考察团|访问团|调研组|考察组)"
+)
+GUEST_LED_GATES = ("率领的", "带领的", "率的")
+GUEST_LED_CHARS = 80  # the host's verb stands this far before 率领的 at most (`会见了由` + who leads it)
+
+
+def _led_guest_places(text: str, top: int) -> Iterator[str]:
+    """Surfaces of the places naming a delegation a host meets and who leads it, in text[:top] (GUEST_LED_RE)."""
+    done = 0
+    for gate in GUEST_LED_GATES:
+        at = text.find(gate, 0, top)
+        while at >= 0:
+            if at >= done and (m := GUEST_LED_RE.search(text, max(done, at - GUEST_LED_CHARS), at + GUEST_LED_CHARS)):
+                done = m.end()
+                for part in ("who", "group"):
+                    for h in _scan_places(m.group(part)):
+                        yield h.surface
+            at = text.find(gate, at + 1, top)
+
+
 def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     """Surfaces of places named in `text` by a dateline, as a venue or as where a national leader went, with how
     often: resolve_region skips that many of the text's hits of each (the same names, so no positions are needed).
@@ -1261,6 +1286,8 @@ def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
 
     top = min(len(text), DATELINE_CHARS)
     for surface in _guest_places(text, top):
+        add(surface)
+    for surface in _led_guest_places(text, top):
         add(surface)
     for at in _finds(text, "日", top):
         nxt = at + 2 if text[at + 1 : at + 2] == " " else at + 1

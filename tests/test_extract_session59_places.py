@@ -79,3 +79,24 @@ def test_hometown_after_a_preposition_is_no_township():
     # `熱衷於家鄉活動` (keen on the hometown's events): 于家乡 is a township of Hebei's 井陉县
     assert R.find_towns("旅台乡亲仍热衷于家乡活动") == []
     assert R.find_towns("井陉县于家乡召开全乡干部大会") == [(3, "于家乡")]
+
+
+# ---------------------------------------------------------------- visits: the host's page
+
+
+def test_a_host_meeting_a_delegation_is_the_hosts_page():
+    # docs/doc_types.md (visits): the places naming the delegation and who leads it are the guests'
+    raw = (
+        "上海市委书记李某今天下午会见了由江苏省委常委、南京市委书记张某某率领的南京市党政代表团一行。\n"
+        "李某说，上海与南京渊源深厚，希望两地更好发挥各自优势。张某某表示，这次率团来沪学习考察，是为了进一步接轨上海。\n"
+        "上海市领导某某某参加会见。\n"
+    )
+    f = _fields(raw)
+    assert (f["region"], f["admin_level"]) == ("上海市", "province")
+    assert f["speaker_name"] == "李某"
+
+
+def test_a_delegation_led_to_a_meeting_names_its_own_places():
+    # no host's verb before it: `由…率领的` alone (the delegation's own page) skips nothing
+    assert R.not_jurisdiction("由南京市委书记张某某率领的南京市党政代表团赴上海学习考察。") == {}
+    assert R.not_jurisdiction("市委书记李某会见了由南京市委书记张某某率领的南京市党政代表团。") == {"南京市": 2}
