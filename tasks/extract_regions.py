@@ -1270,6 +1270,27 @@ def _led_guest_places(text: str, top: int) -> Iterator[str]:
             at = text.find(gate, at + 1, top)
 
 
+# An association abroad named after its members' hometown (`菲律宾晋江同乡总会`, `菲晋江市龙湖镇联乡总会`,
+# `旅菲塘市上郭同乡会`, `世界晋江同乡总会`, `香港龙湖同乡会`) governs nothing: the hometown in its name is no jurisdiction
+# (three Manila associations' pages went to 福建省泉州市晋江市: session 59's fresh pages). Its country (or 旅 and the
+# country's character, or 世界) stands before the hometown, the association's kind after it.
+ABROAD_ORG_RE = re.compile(
+    r"(?:旅[菲美英法德日泰印马缅越加澳欧非港]|菲律宾|菲|马来西亚|印尼|印度尼西亚|新加坡|泰国|缅甸|越南|柬埔寨|美国|加拿大"
+    r"|澳洲|澳大利亚|新西兰|日本|英国|法国|德国|意大利|西班牙|荷兰|巴西|阿根廷|南非|世界|全球|香港|澳门)"
+    r"(?P<home>[\u4e00-\u9fff]{2,8}?)(?:同乡总会|同乡会|联乡总会|联乡会|联谊总会|联谊会|宗亲总会|宗亲会|商会总会|商会)"
+)
+ABROAD_ORG_GATES = ("同乡", "联乡", "联谊", "宗亲", "商会")
+
+
+def _abroad_org_places(text: str, top: int) -> Iterator[str]:
+    """Surfaces of the hometowns associations abroad are named after, in text[:top] (ABROAD_ORG_RE)."""
+    if not any(text.find(g, 0, top) >= 0 for g in ABROAD_ORG_GATES):
+        return
+    for m in ABROAD_ORG_RE.finditer(text, 0, top + 12):
+        for h in _scan_places(m.group("home")):
+            yield h.surface
+
+
 def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     """Surfaces of places named in `text` by a dateline, as a venue or as where a national leader went, with how
     often: resolve_region skips that many of the text's hits of each (the same names, so no positions are needed).
@@ -1288,6 +1309,8 @@ def not_jurisdiction(text: str, lead: str = "") -> dict[str, int]:
     for surface in _guest_places(text, top):
         add(surface)
     for surface in _led_guest_places(text, top):
+        add(surface)
+    for surface in _abroad_org_places(text, top):
         add(surface)
     for at in _finds(text, "日", top):
         nxt = at + 2 if text[at + 1 : at + 2] == " " else at + 1

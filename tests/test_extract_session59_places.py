@@ -100,3 +100,28 @@ def test_a_delegation_led_to_a_meeting_names_its_own_places():
     # no host's verb before it: `由…率领的` alone (the delegation's own page) skips nothing
     assert R.not_jurisdiction("由南京市委书记张某某率领的南京市党政代表团赴上海学习考察。") == {}
     assert R.not_jurisdiction("市委书记李某会见了由南京市委书记张某某率领的南京市党政代表团。") == {"南京市": 2}
+
+
+# ---------------------------------------------------------------- associations abroad
+
+
+def test_an_association_abroad_is_named_after_a_hometown_it_does_not_govern():
+    # docs/doc_types.md (visits): a Manila association's page went to 福建省泉州市晋江市 by the names of its associations
+    raw = (
+        "旅菲塘市上郭同乡会75-76届就职典礼\n"
+        "菲律宾晋江同乡总会讯:\n"
+        "2月19日下午7时,旅菲塘市上郭同乡会假座世纪海鲜酒家隆重庆祝成立74周年暨第75-76届职员就职典礼。"
+        "晋总理事长某某某应邀出席庆典,受到新届理事长某某某的热烈欢迎。\n"
+        "某理事长首先代表菲律宾晋江同乡总会向该会新届职员致以最热烈的祝贺,祝旅菲塘市上郭同乡会会务蓬勃发展!\n"
+    )
+    assert _fields(raw)["region"] is None
+    assert R.not_jurisdiction("菲晋江市龙湖镇联乡总会与香港龙湖同乡会、世界晋江同乡总会") == {
+        "晋江市": 1,
+        "龙湖": 1,
+        "晋江": 1,
+    }
+
+
+def test_an_association_at_home_or_of_hometown_folk_elsewhere_keeps_its_places():
+    # associations in another Chinese city (异地商会) are read as before: their page's own place may be either
+    assert R.not_jurisdiction("台州开化商会二届一次会员大会在台州市召开。上海市通化商会成立。") == {}
