@@ -1649,10 +1649,14 @@ LEAD_PURPOSE = r"为[^。；！？\n]{4,160}?[，,](?=\d{4}年\d{1,2}月\d{1,2}�
 # An outlet's own bracket before its reporter's (`（觀傳媒南投新聞）【記者石振賢/南投報導】`): no space inside, 12 characters at
 # most (`（觀傳媒南投新聞）` is 7)
 OUTLET_BRACKET = r"(?:[（(][^）)\n\s]{2,12}[）)]\s*)?"
+# The times of day a news lead puts after its day (`上午`, `傍晚`, `凌晨`); `晚` alone only before a comma or a clock.
+LEAD_HOUR_WORDS = "上午|中午|下午|傍晚|晚间|晚上|清晨|凌晨|早上|早晨|深夜"
+LEAD_HOURS = LEAD_HOUR_WORDS + "|晚"
 NEWS_MARK_RE = re.compile(
     # `本报洛阳讯4月10日，`: a paper's mark naming where it filed from (session 50 read `本报讯` only)
     # `新京报快讯（记者…）`: a paper's flash mark (session 55's fresh copy of a press-conference feature)
-    r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特)快?|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
+    # a county's convergence-media centre (`【张店融媒讯】2月14日下午，…`: session 59's fresh district item, untyped)
+    r"^(?:[【\[]?(?:[^\s，。]{0,12}?(?:报|网|台|社|特|融媒|融媒体中心)快?|本报[^\s，。（(]{1,6}?)讯[】\]]?|[【\[][^\s，。】\]]{0,8}新闻[】\]]|"
     # an outlet's `消息` mark (`央视网消息：2月24日，国务院新闻办公室举行…发布会`: session 54's fresh copy, untyped)
     r"[^\s，。：:]{1,12}?(?:网|台|社|报)消息\s*[:：]|"
     # LTN's lenticular brackets (`〔記者蔡政珉／苗栗報導〕`: session 50 left them), also after the outlet's own bracket
@@ -1691,9 +1695,10 @@ NEWS_MARK_RE = re.compile(
     rf"|(?:今天|今日|昨天|昨日)(?:(?:上午|中午|下午|晚上|晚间)?[（(]\d{{1,2}}月\d{{1,2}}日[）)])?|近日|日前)"
     # HK and Macau papers put the weekday after the date (`3月12日（星期四）下午3时，…闭幕会在人民大会堂举行`)
     r"(?:[（(](?:星期|周|週)[一二三四五六日天][）)])?"
-    r"(?:(?:上午|下午|晚间|晚上|晚)?(?:\d{1,2}[时点](?:\d{1,2}分|半)?|\d{1,2}[:：]\d{2})?[，,\s]"
+    # …and its time of day, dusk and dawn too (`7月8日傍晚，…会见了…`: session 59's fresh Shanghai item, untyped)
+    rf"(?:(?:{LEAD_HOURS})?(?:\d{{1,2}}[时点](?:\d{{1,2}}分|半)?|\d{{1,2}}[:：]\d{{2}})?[，,\s]"
     # the time of day and the subject with no comma between (`12月31日上午全國政協舉行新年茶話會。`, session 50)
-    rf"|(?:上午|下午|晚间|晚上)(?=[{HAN}])))"
+    rf"|(?:{LEAD_HOUR_WORDS})(?=[{HAN}])))"
 )
 # A lead with no date or agency mark that says, in the third person, that an officer spoke or presided
 # (`澳門特區行政長官賀一誠在慶祝酒會致辭時表示，`, `行政長官李家超致詞時提到`, `國務院總理李強主持召開…座談會`): HK, Macau
