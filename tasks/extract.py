@@ -2363,6 +2363,7 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
     first: tuple[str, str] | None = None
     named: list[tuple[str, str]] = []  # every officer the opening names, for the one whose words it reports
     reading = True  # past the first name's reach only a speaking clause (_speaking_officer) can pick a later one
+    run: tuple[int, tuple[str, str]] | None = None  # (end, first officer) of a list of officers the lead runs together
     for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
         if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
@@ -2409,12 +2410,18 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             continue
         if is_byline_name(name) and not _place_for_name(name):
             found = (name, _strip_jurisdiction(NEWS_OFFICE_LEAD_RE.sub("", office)))
+            if run is None or zone[run[0] : m.start()] not in OFFICER_LIST_SEPARATORS:
+                run = (m.end(), found)
+            else:
+                run = (m.end(), run[1])
             if (
                 reading
                 and SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH))
                 and not STUDIED_RE.search(zone, _clause_start(zone, m.start()), m.start())
             ):
-                return found  # `县委书记张三出席会议并讲话`: who spoke, before the one who presided
+                # `县委书记张三出席会议并讲话`: who spoke, before the one who presided; of a list that did so together
+                # (`…市委书记林某，…常务副省长郭某，…副会长陈某出席大会并致辞`) the first, as the lead ranks them
+                return run[1]
             first = first or found
             named.append(found)
             if len(named) >= NEWS_NAMED_MAX:
@@ -2431,6 +2438,10 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         # who does (`市领导杨军、李同道…看望代表。…杨军指出，`)
         return _speaking_officer(text, named) or _speaking_participant(text, zone) or _presider(zone) or first
     return first or _speaking_participant(text, zone) or (None, None)
+
+
+# What stands between two officers the lead lists together (`市委书记林某，省委常委、常务副省长郭某，…出席大会并致辞`).
+OFFICER_LIST_SEPARATORS = frozenset(["", "，", ",", "、"])
 
 
 # Who the lead says presided (`…出席会议，会议由蔡某主持。`, `会议由集团副总裁苏某主持`): when nobody the opening names is

@@ -46,3 +46,26 @@ def test_an_evening_alone_needs_its_comma():
     # `晚` alone stays read only before a comma or a clock (`12月31日晚全…` is no lead by itself)
     assert NEWS_MARK_RE.match("12月31日晚，全国政协举行新年茶话会。")
     assert not NEWS_MARK_RE.match("12月31日晚全国政协举行新年茶话会。")
+
+
+def test_of_officers_listed_together_as_speaking_the_first_is_the_speaker():
+    # docs/columns.md: of several the lead names, the first reported speaking; the run before `出席大会并致辞` lists
+    # three who all spoke, ranked by the lead (the last of them was taken, the one right before the verb)
+    raw = (
+        "“万商云集有福之州”2023全球招商大会举行\n"
+        "5月17日，“万商云集有福之州”2023全球招商大会举行，共签约项目59个。福建省委常委、福州市委书记林某某，"
+        "省委常委、常务副省长郭某某，中国贸促会副会长陈某某出席大会并致辞。\n"
+        "林某某在致辞中说，福州正加快建设现代化国际城市。郭某某代表省委省政府对大会召开表示祝贺。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("林某某", "省委常委、市委书记")
+
+
+def test_a_speaker_in_a_later_sentence_is_no_part_of_the_list_before():
+    # `…李四主持会议。县委书记张三出席并讲话`: two sentences, no list: who spoke
+    raw = (
+        "3月2日，全县经济工作会议召开。县委副书记、县长李某某主持会议。县委书记张某某出席会议并讲话。\n"
+        "张某某强调，要坚定信心、真抓实干。\n"
+    )
+    assert _fields(raw)["speaker_name"] == "张某某"
