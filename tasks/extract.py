@@ -3656,6 +3656,19 @@ CAPTION_WORDS_RE = re.compile(r"^(?:图为|图中为|图中|上图为|下图为|
 HANDOVER_RE = re.compile(r"^(?:以下|下面)(?:是|为)")
 
 
+def _strip_party_place(office: str) -> str:
+    """_strip_place, also after the party's name before a local committee (`中共眉山市委副书记` -> 市委副书记); the
+    party's central organs keep it (`中共中央总书记`: no place follows 中共)."""
+    if office.startswith("中共") and (rest := _strip_place(office[2:])) != office[2:]:
+        return rest
+    return _strip_place(office)
+
+
+# A later office's government between its place and its head (`…、人民政府市长` once the place is gone): the office is the
+# head's (the first office's own is read by _strip_jurisdiction's rules below)
+PART_GOVERNMENT_RE = re.compile(r"^(?:人民政府|政府)(?=(?:常务|代理|代)?副?[省市州县区]长$)")
+
+
 def _strip_jurisdiction(office: str) -> str:
     """`上海市市长` -> `市长`; `淮安市人民政府代市长` -> `代市长`; keeps 区委副书记、区长 whole."""
     # a photo caption's words before the office (`圖為國務院總理溫家寶(資料圖)`: office `图为国务院总理`, session 46)
@@ -3682,12 +3695,12 @@ def _strip_jurisdiction(office: str) -> str:
     # a congress's or a committee's term before its office (`十一届全国人大常委会委员长`, `第十届市政协主席`: a closing
     # session's news item, session 53's fresh pages): the term is no part of the office
     office = TERM_BEFORE_OFFICE_RE.sub("", office)
-    office = _strip_place(office)
+    office = _strip_party_place(office)
     if "、" in office:
         # each office of several names its own place (`江苏省委常委、南京市委书记` -> 省委常委、市委书记: session 58's
-        # fresh pages)
+        # fresh pages), its government too (`中共眉山市委副书记、眉山市人民政府市长` -> 市委副书记、市长: session 59's)
         first, *more = office.split("、")
-        office = "、".join([first, *(_strip_place(part) for part in more)])
+        office = "、".join([first, *(PART_GOVERNMENT_RE.sub("", _strip_party_place(part)) for part in more)])
     # `省人民政府省长` -> 省长, `自治区人民政府主席` -> 自治区主席 (the region's head, not a 政协/人大 主席).
     # Not before the government's own party group (`县政府党组书记、县长`, `市政府党组书记、市长`): 党组书记 alone names no
     # organ (session 49's fresh county and city news gave `党组书记、县长`).

@@ -1952,6 +1952,9 @@ TW_TOWN_RE = re.compile(
 # is a county, one of a county-level city (基隆市, 新竹市, 嘉义市) a township.
 TW_TOWN_NOT_NAME = frozenset("本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里")  # `在本乡公所`, `全镇`
 # …a district's name may end in 里 (后里, 大里, 万里: 台中 and 新北 districts); its first character is still no determiner
+# Words before a head's office that say which head, not where (`代理區長`, `新任鄉長`, `卸任鎮長`): `南屯、北屯代理區長真除`
+# gave a district 代理区 of 台中市 (session 59's fresh pages)
+TW_HEAD_QUALIFIERS = frozenset(["代理", "新任", "前任", "卸任", "现任", "首任", "历任", "继任", "原任"])
 DISTRICT_NOT_NAME_RE = re.compile(r"^[本该各全我其此这那每之的及在于为由对向从至到县区省乡镇市村里]|[县区省乡镇市村]$")
 
 
@@ -1989,9 +1992,10 @@ def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
     for m in matches:
         name = m.group("name")
         person = text[m.start() - 1 : m.end() - 1]
-        if (TW_TOWN_NOT_NAME.intersection(name) if m.group("kind") != "区" else DISTRICT_NOT_NAME_RE.search(name)) or (
-            person[:1] in surnames() and text.count(person) > text.count(person + m.group("kind"))
-        ):
+        if (
+            name in TW_HEAD_QUALIFIERS
+            or (TW_TOWN_NOT_NAME.intersection(name) if m.group("kind") != "区" else DISTRICT_NOT_NAME_RE.search(name))
+        ) or (person[:1] in surnames() and text.count(person) > text.count(person + m.group("kind"))):
             continue  # `全镇`, and a name before its office (`林庚壬镇长`, `林庚壬表示`: 庚壬 is no township)
         town = name + m.group("kind")
         counts[town] = counts.get(town, 0) + 1

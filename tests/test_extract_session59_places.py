@@ -125,3 +125,12 @@ def test_an_association_abroad_is_named_after_a_hometown_it_does_not_govern():
 def test_an_association_at_home_or_of_hometown_folk_elsewhere_keeps_its_places():
     # associations in another Chinese city (异地商会) are read as before: their page's own place may be either
     assert R.not_jurisdiction("台州开化商会二届一次会员大会在台州市召开。上海市通化商会成立。") == {}
+
+
+def test_an_acting_heads_office_names_no_district():
+    # `代理區長` (acting district head): 代理区 of 台中市 was read for a district
+    # (read on the simplified text, as extract_fields hands it over)
+    text = "台中市政府今日举行代理区长真除典礼，民政局长代表市长主持。两位代理区长表示，将持续推动区政。\n"
+    assert R.taiwan_township(text) is None
+    text = "后里区里邻长研习会\n后里区公所今(19)日举办里邻长研习会，台中市政府代表出席。\n后里区长赖某某表示，里邻长扮演关键角色。\n"
+    assert R.taiwan_township(text) == ("台湾省台中市后里区", "710400", "county")

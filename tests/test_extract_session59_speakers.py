@@ -69,3 +69,13 @@ def test_a_speaker_in_a_later_sentence_is_no_part_of_the_list_before():
         "张某某强调，要坚定信心、真抓实干。\n"
     )
     assert _fields(raw)["speaker_name"] == "张某某"
+
+
+def test_an_office_loses_the_partys_name_and_each_government_before_its_place():
+    from tasks.extract import _strip_jurisdiction
+
+    assert _strip_jurisdiction("中共眉山市委副书记、眉山市人民政府市长") == "市委副书记、市长"
+    assert _strip_jurisdiction("中共南京市委书记") == "市委书记"
+    # the party's central organs keep their name; a government's party group stays whole
+    assert _strip_jurisdiction("中共中央总书记、国家主席") == "中共中央总书记、国家主席"
+    assert _strip_jurisdiction("县政府党组书记、县长") == "县政府党组书记、县长"
