@@ -451,8 +451,16 @@ CHANNEL_LABEL_RE = re.compile(
     r"^(?:\S{0,6}\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*)?[^\s，。:：|｜]{0,4}"
     r"(?:新闻|港闻|澳闻|要闻|快讯|速报|即时|头条)[:：]?$"
 )
+# A reporter's byline spaced instead of slashed (`大众网·海报新闻记者 李江峰 东营报道`: session 59's fresh pages): the
+# outlet, 记者, a name and the place it reports from, no sentence in it
+SPACED_BYLINE_RE = re.compile(r"^[^，。！？\s]{0,16}记者\s+[^，。！？]{2,24}?\s+\S{1,8}(?:报道|报导)$")
 # A clock after a headline (`…发表《施政报告》 (17:15)`): when the site posted it
 TITLE_CLOCK_TAIL_RE = re.compile(r"\s*[（(]\d{1,2}:\d{2}[）)]$")
+# The reporters' credit run on after a headline (`…開幕典禮記者:何梅娟 邱 水文`, tnews.cc: session 59's fresh pages): who
+# wrote it, never part of the title
+TITLE_REPORTER_TAIL_RE = re.compile(
+    rf"(?<=\S{{5}})\s*记者\s*[:：]\s*[{HAN}]{{1,4}}(?:[\s、，,]+[{HAN}]{{1,4}}){{0,3}}\s*$"
+)
 
 
 # A table of contents' label over its headings (wm114's `目录/提纲:……`, a doc's `目 录`): never the title
@@ -488,7 +496,9 @@ PAGE_WIDGET_LINE_RE = re.compile(
     r"^(?:人气|点击|点击数|点击量|浏览|浏览量|浏览次数|阅读|阅读量|阅读数)\s*[:：]\s*\d*$"
     r"|^本篇?文章?共?\d+字[，,]?\s*(?:读完|阅读)(?:约|需要?)?\d+分钟$"
     r"|^\S{1,40}\.(?:jpe?g|png|gif|webp|bmp)$"
-    r"|[（(]Logo-(?:image|text)[）)]",
+    r"|[（(]Logo-(?:image|text)[）)]"
+    # a video player's loading notice (`视频加载中...` over xiziyuan's item: session 59's fresh pages)
+    r"|^(?:视频)?(?:正在)?加载中?\s*[，,]?\s*(?:请稍候)?\s*(?:\.{3}|…{1,2})?$",
     re.I,
 )
 
@@ -511,8 +521,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `2023年03月29日 星期三`: a site's header date
     if re.match(r"^在.{4,60}上$", t) or _is_caption(t) or _caption_speaker([t])[0]:
         return True
-    if REPORTER_BYLINE_RE.match(t):
-        return True  # `記者陳玉/台中報導`: the reporter's byline
+    if REPORTER_BYLINE_RE.match(t) or SPACED_BYLINE_RE.match(t):
+        return True  # `記者陳玉/台中報導`, `大众网·海报新闻记者 李江峰 东营报道`: the reporter's byline
     if PHOTO_CREDIT_LINE_RE.fullmatch(t):
         return True  # `朱善璐(現代快報圖)`: a portrait's caption, a name and the paper it came from
     if CHANNEL_LABEL_RE.match(t):
@@ -1044,13 +1054,14 @@ def _headline_speaker(line: str) -> tuple[str | None, str]:
 # a 范文 collection's numbering after a title (`…会议讲话（一）：`, `…致辞(1)`, its item heading `…的讲话篇2`), the count
 # of texts it gathers (`…会议讲话(2篇)`, `…致辞（精选5篇）`: session 51's fresh pages) and a tag before it (`[县长在县委书记]`)
 TITLE_NUMBERING_RE = re.compile(
-    r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$|(?<=[话辞词言稿])篇\d{1,2}\s*$"
+    r"\s*[（(][一二三四五六七八九十\d]{1,3}[）)]\s*[:：]?\s*$|(?<=[话辞词言稿])\s*篇\d{1,2}\s*$"
     r"|\s*[（(【](?:精选|通用|汇总|合集|优选|推荐|热门|最新|大全|共)?\s*\d{1,3}\s*篇[）)】]\s*$"
 )
 COLLECTION_NUMBER_ENDS = frozenset("）):：】0123456789")  # the last characters TITLE_NUMBERING_RE's matches end with
 # A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
 # `施政报告|林郑月娥11月25日发表《施政报告》`: HK papers' topic tags, 2 of this round's 22 fresh dev pages)
-TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜\[【（(]{2,6}[|｜])\s*(?=.{5})")
+# A county paper's column before a bar written with the Han stroke 丨 (`南漳新闻丨罗兴斌主持召开…`: session 59's fresh pages)
+TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜丨\[【（(]{2,6}[|｜丨])\s*(?=.{5})")
 
 
 # A doc site's word after the document's (`…全体（扩大）会议上的讲话文稿`, `…上级领导致辞范文`) and a 范文 collection's variant
@@ -5553,22 +5564,32 @@ def _agreement(line: str, han: str) -> tuple[int, int]:
     return sum(pair in han for pair in own), len(own)
 
 
-def _agreeing_headline(cands: list[str], pairs: str) -> str | None:
-    """The first line below a chrome run that agrees with the prose as a headline does."""
+def _agreeing_headline(cands: list[str], pairs: str, quoting: bool = False) -> str | None:
+    """The first line below a chrome run that agrees with the prose as a headline does; `quoting` lets a headline
+    quote its speaker after a colon (`燈會開燈祈福 蔡總統:新的一年…`), never one opening as a speech's subtitle (`在…`)."""
     for v in cands:
-        if not (6 <= len(v) <= HEADLINE_MAX) or ":" in v or "：" in v or is_junk_title(v):
+        if not (6 <= len(v) <= HEADLINE_MAX) or is_junk_title(v):
             continue
+        if (":" in v or "：" in v) and not (quoting and COLON_HEADLINE_RE.match(v)):
+            continue
+        if quoting and (v.startswith("在") or SPEECH_TITLE_END_RE.search(v)):
+            continue  # a speech's own title or subtitle under a series label (`市十六届人大七次会议文件(三)`) stays below it
         hit, n = _agreement(v, pairs)
         if hit >= HEADLINE_AGREE_MIN and hit >= HEADLINE_AGREE_SHARE * n:
             return v
     return None
 
 
+def _han_count(line: str) -> int:
+    """Han characters of a line: a site's name with its English one (`京海傳媒 | Jinghai Media`) is as short as a label."""
+    return len(vocab.HAN_RE.findall(line))
+
+
 def _over_chrome(first: str, below: Callable[[], list[str]], text: str) -> tuple[bool, str | None]:
     """(weighed, title) for a first title line: not weighed when it is long or agrees with the prose at all; else the
     agreeing headline below it, or None when it opens a menu run (MENU_RUN short lines agreeing with nothing). The
     lines below are read only then (`below`)."""
-    if len(first) > CHROME_TITLE_MAX:
+    if _han_count(first) > CHROME_TITLE_MAX:
         return False, None
     pairs = _prose_han(text)
     if len(pairs) < 2 or not _stranger(first, pairs):
@@ -5580,6 +5601,34 @@ def _over_chrome(first: str, below: Callable[[], list[str]], text: str) -> tuple
     run = [first, *rest[: MENU_RUN - 1]]
     if len(run) == MENU_RUN and all(
         len(x) <= CHROME_TITLE_MAX and _stranger(x, pairs) and not is_junk_title(x) for x in run
+    ):
+        return True, None
+    return False, None
+
+
+SPEECH_TITLE_END_RE = re.compile(DOC_END + r"$")
+# A headline quoting its speaker after a colon (`燈會開燈祈福 蔡總統:新的一年不分黨派…`): words before the colon, then the
+# quote — not a label's key (`来源：`, `时间：`), which the colon ends within its first four characters.
+COLON_HEADLINE_RE = re.compile(r"^[^:：]{5,}[:：]\s*\S{4}")
+
+
+def _over_stranger(first: str, below: Callable[[], list[str]], text: str) -> tuple[bool, str | None]:
+    """(weighed, title) for a first title line longer than a label that shares no words with the prose (udn's `快訊`
+    ticker item above the headline, a portal's link to another item over its menu; session 59's fresh pages): the
+    headline below it that agrees with the prose, or no title when a menu run (MENU_RUN short strangers) follows it.
+    Not weighed when it agrees with the prose (a headline) or is longer than a headline."""
+    if len(first) > HEADLINE_MAX:
+        return False, None
+    pairs = _prose_han(text)
+    if len(pairs) < 2 or not _stranger(first, pairs):
+        return False, None
+    rest = below()
+    found = _agreeing_headline([x for x in rest if not x.startswith(("—", "-", "("))], pairs, quoting=True)
+    if found:
+        return True, found
+    run = rest[:MENU_RUN]
+    if len(run) == MENU_RUN and all(
+        _han_count(x) <= CHROME_TITLE_MAX and _stranger(x, pairs) and not is_junk_title(x) for x in run
     ):
         return True, None
     return False, None
@@ -5604,7 +5653,12 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             v = clean_line(simplify(str(r[1])))
             v = re.sub(r"^title\s*[:：]\s*", "", v).strip().strip("'\"")
             v = FAVOURITE_TITLE_RE.sub(r"\1", TITLE_LABEL_RE.sub("", v).strip(" |｜"))  # `标 题：| 某镇…报告 |`
-            if v and str(r[2]) == "chrome.repeated_title" and len(v) <= CHROME_TITLE_MAX and not is_junk_title(v):
+            if (
+                v
+                and str(r[2]) == "chrome.repeated_title"
+                and _han_count(v) <= CHROME_TITLE_MAX
+                and not is_junk_title(v)
+            ):
                 pairs = _prose_han(text)
                 if len(pairs) >= 2 and _stranger(v, pairs):
                     continue  # a widget's label repeated (`今日氣溫` twice, tainan.gov.tw): it agrees with no prose
@@ -5664,9 +5718,14 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
             if is_junk_title(v):
                 continue  # a dateline, byline or outline heading is not a title
             v = FOOTNOTE_RE.sub("", v).strip()
-            if v and len(v) <= CHROME_TITLE_MAX:
+            if v and _han_count(v) <= CHROME_TITLE_MAX:
                 below = partial(_lines_below, lines, i, skip if src is raw_text else set())
                 weighed, found = _over_chrome(v, below, text)
+                if weighed:
+                    return found
+            elif v:
+                below = partial(_lines_below, lines, i, skip if src is raw_text else set())
+                weighed, found = _over_stranger(v, below, text)
                 if weighed:
                     return found
             return v or None
@@ -5862,6 +5921,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if "://" in title:
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
+        title = TITLE_REPORTER_TAIL_RE.sub("", title) if title and "记者" in title else title
         title = _unnote_title(title) if title else None
     if title and len(title) > 2 * SEO_PART_MIN:
         title = _seo_title(title)
