@@ -145,7 +145,7 @@ RESOLUTION_HEAD_LINES = 12
 # (`…发表主旨演讲全文`): 9 of the 53 held-out pages (g1) had such a title and took a chrome line as title instead.
 DOC_END = (
     r"(?:重要讲话|讲话稿|讲话材料|讲话提纲|讲话|致辞|致词|贺词|献词|开幕词|闭幕词|欢迎词|答谢词|祝酒词|主旨演讲|演讲|演说"
-    r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞|贺信|慰问信|一封信"
+    r"|祝酒辞|祝词|祝辞|贺辞|献辞|开幕辞|闭幕辞|欢迎辞|答谢辞|悼词|悼辞|贺信|慰问信|一封信"
     r"|政府工作报告|工作报告|报告|发言稿|表态发言|发言|总结|主持词|串联词|串词|决议|讲稿|谈话|致训|训词)"
 )
 # a note after the title, before or after `全文`: `（附图/短片）`, `致辞全文（只有中文）`, `致辞（全文）`
@@ -187,6 +187,10 @@ DOC_TYPES = (
     ("闭幕辞", "致辞"),
     ("欢迎辞", "致辞"),
     ("答谢辞", "致辞"),
+    # a eulogy read at a memorial (`局長的悼詞`, `…追悼会悼词`): the ceremony's address, as its 贺词 and 答谢词 are
+    # (session 59's fresh pages were untyped, one dated by the death its second example reports)
+    ("悼词", "致辞"),
+    ("悼辞", "致辞"),
     # a greeting or a letter of sympathy read to its audience (`新春贺信`, `八一建军节政府代表慰问信`, m9): an address
     ("贺信", "致辞"),
     ("慰问信", "致辞"),
@@ -1425,7 +1429,10 @@ ACCEPTANCE_RE = re.compile(
 REFLECTION_TITLE_RE = re.compile(r"(?:心得|体会|感悟|感想|读后感|观后感|随笔)(?:体会)?(?:$|[:：])")
 # A writing guide titled by the genre it teaches (`会议主持词格式`, `表态发言稿怎么写`, `述职报告的写法`, `如何写好讲话稿`):
 # about the genre, never one (session 55's fresh pages: a 范文 site's `会议主持词格式` typed 主持词).
-GUIDE_TITLE_RE = re.compile(r"(?:格式|的?写法|怎么写|如何写|写作(?:技巧|要点|方法)|模板格式)$|^(?:如何|怎样)写好?")
+GUIDE_TITLE_RE = re.compile(
+    # …and its example after it (`悼词写法及范文`: session 59's fresh pages typed it 讲话 by the example's salutation)
+    r"(?:格式|的?写法|怎么写|如何写|写作(?:技巧|要点|方法)|模板格式)(?:[及与和](?:范文|范例|例文|模板))?$|^(?:如何|怎样)写好?"
+)
 
 
 # A title opening on its year with no 年 (`2023开学典礼校长讲话致辞`, `2021春节团拜会致辞`: 范文 sites' titles, session 54's
@@ -3119,15 +3126,32 @@ def _stamp_under_byline(head: Sequence[str]) -> dt.date | None:
     return None
 
 
-def _stamped_on(removed_lines: Sequence) -> dt.date | None:
+# A weekday alone on its line (`星期日`, `Tuesday`): under a date at a page's top it makes the two a site's clock of the
+# day the page was read (an e-paper reader's `2026-01-25` / `星期日` over a 2024 address: session 59's fresh pages)
+WEEKDAY_LINE_RE = re.compile(
+    r"\s*(?:星期|周|礼拜|禮拜)[一二三四五六日天]\s*|\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s*", re.I
+)
+
+
+def _stamped_on(removed_lines: Sequence, raw_text: str = "") -> dt.date | None:
     """The date of a line the normalizer removed as a page stamp (`2024-10-28 09:19:49 某素材网`, `2026-03-18 10.00元
-    免费试读`, `2024-11-26下载文档一键复制全文`): what _published_on reads no label or clock alone on."""
+    免费试读`, `2024-11-26下载文档一键复制全文`): what _published_on reads no label or clock alone on; never a clock's
+    date with its weekday on the line below (WEEKDAY_LINE_RE)."""
     for r in removed_lines:
         if len(r) >= 3 and str(r[2]) == "chrome.published_at":
             found = find_date(to_half(simplify(str(r[1]))))
-            if found:
+            if found and not _over_weekday(raw_text, r[0]):
                 return found[0]
     return None
+
+
+def _over_weekday(raw_text: str, line_no: object) -> bool:
+    """Whether the raw page's next non-empty line after line `line_no` (1-based) is a weekday alone."""
+    if not raw_text or not str(line_no).isdigit() or ("星期" not in raw_text and "day" not in raw_text):
+        return False
+    after = raw_text.split("\n", int(str(line_no)) + 3)[int(str(line_no)) : int(str(line_no)) + 3]
+    nxt = next((x for x in after if x.strip()), "")
+    return WEEKDAY_LINE_RE.fullmatch(nxt) is not None
 
 
 # Page provenance a scraper keeps as YAML front matter (`source: https://…`, `url:`, `link:`, `date:`) or as an
@@ -3454,7 +3478,14 @@ def _relative_lead_day(text: str, published: dt.date) -> dt.date | None:
     )  # the marked lead (`(星島日報報道)昨天…`) under a photo caption
     m = LEAD_RELATIVE_DAY_RE.search(lead, 0, LEAD_RELATIVE_CHARS)
     if m is None:
-        return None
+        # the day in brackets after the word (`嘉義縣政府今(3)日在府前舉辦…`, `台南市政府今(1)日一早…`): read here too when
+        # the lead stands below a site's menu or widget, past the opening lines _wire_delivered reads (session 59's
+        # fresh pages were undated under their stamps)
+        if (t := LEAD_TODAY_DAY_RE.search(lead, 0, LEAD_RELATIVE_CHARS)) is None or not 1 <= int(t["d"]) <= 31:
+            return None
+        day = int(t["d"])
+        month = published.month if day <= published.day else (published.month - 2) % 12 + 1
+        return _dated_by(month, day, (published,))
     return published - dt.timedelta(days=1) if "昨" in (m["w"], m["y"]) else published
 
 
@@ -5423,10 +5454,15 @@ def _chrome_pieces_of(line: str) -> tuple[str, ...]:
     cuts = _split_chrome(line)
     if not cuts:  # most lines (body text the head and tail windows hold)
         return ()
-    cuts = sorted({a for a in cuts if 0 < a < len(line)})
+    # never a cut after 于 (`…突发多种疾病，于2006年7月29日12时10分病逝`): a sentence's date with its clock, which cut alone
+    # passed for a page stamp (a eulogy's second example dated its 2018 page: session 59's fresh pages)
+    cuts = sorted({a for a in cuts if 0 < a < len(line) and line[a - 1] not in DATE_CLAUSE_MARKS})
     if not cuts:
         return ()
     return tuple(p for a, b in pairwise([0, *cuts, len(line)]) if (p := line[a:b].strip()))
+
+
+DATE_CLAUSE_MARKS = "于於"
 
 
 _chrome_pieces_memo = lru_cache(maxsize=LINE_MEMO_SIZE)(_chrome_pieces_of)
@@ -6075,7 +6111,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     chrome = _chrome_lines(raw_text, removed_lines, text)
     stamped = (
         _published_on(chrome)
-        or _stamped_on(removed_lines)
+        or _stamped_on(removed_lines, raw_text)
         or _release_dated(raw_text)
         or crawl_date
         or _roc_date_line(head)
