@@ -1253,6 +1253,12 @@ SHORT_GREETING_TITLE_RE = re.compile(
 GREETING_LETTER_RE = re.compile(
     r"^(?:\d{4}年)?(?:春节|新春|新年|元旦|中秋|国庆|端午|八一|建军节|重阳)[^，。；]{0,24}一封信$"
 )
+# …or one whose title names no festival but whose opening greets at one (`——致双峰在外商贤的一封信` / `值此龙年新春来临之际，
+# 我谨代表…向您和您的家人致以最诚挚的问候`: session 59's fresh pages were untyped)
+FESTIVAL_GREETING_RE = re.compile(
+    r"值此[^，。！]{0,16}?(?:春节|新春|新年|元旦|中秋|国庆|端午|重阳)[^，。！]{0,12}?之际[^。！]{0,80}?(?:问候|祝福|祝愿)"
+)
+FESTIVAL_GREETING_CHARS = 600  # the head (title, stamp, source line) and the letter's first sentence
 # a title set in spaced letters (`元 旦 献 词`): read without its spaces
 SPACED_LETTERS_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){2,9}$")
 # a slogan title's greeting subtitle (`平凡孕育不凡 奋斗创造未来` / `——2026年元旦献词`, `——代2026年新年献词`): the title is
@@ -1482,6 +1488,8 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
             return _salutation_kind(title, text)
         if kind is None and GREETING_LETTER_RE.match(t):
             return "致辞"
+        if kind is None and t.endswith("一封信") and FESTIVAL_GREETING_RE.search(text, 0, FESTIVAL_GREETING_CHARS):
+            return "致辞"  # `…——致双峰在外商贤的一封信` / `值此龙年新春来临之际，…致以…问候`: the festival's greeting
         if kind is None:
             issued = next((k for k in ISSUED_DOC_TYPES if t.endswith(k)), None)
             if issued and (issued not in ISSUED_AS_PHRASE or ISSUED_PHRASE_RE.search(t)):
@@ -2067,6 +2075,7 @@ def _news_report(title: str | None, text: str) -> bool:
             )
             or MEETING_HELD_LEAD_RE.match(x)
             or SUBJECT_DAY_LEAD_RE.match(x)
+            or ("日" in x[:LEAD_ON_DAY_CHARS] and BRACKET_DAY_LEAD_RE.match(x))
             or ("于" in x[:LEAD_ON_DAY_CHARS] and ORGAN_ON_DAY_HELD_RE.match(x))
             or (x.startswith(DAY_WORDS) and LEAD_ACTOR_RE.match(x, len(DAY_WORDS[0])))
         ),
@@ -2126,6 +2135,9 @@ def _news_report(title: str | None, text: str) -> bool:
         return True  # `…党小组分别于9月17日晚上7点…召开…分享会。`: the organ held it on the day (ORGAN_ON_DAY_HELD_RE)
     if organ_day and lead is not None and not _first_person_lead(lead[:200]):
         return True  # a school, firm or agency held the event on the lead's day: the report of it (ORGAN_DAY_LEAD_RE)
+    if lead is not None and BRACKET_DAY_LEAD_RE.match(lead) and not _first_person_lead(lead[:FIRST_PERSON_LEAD_CHARS]):
+        # `游錫堃院長今(16)日上午於南方澳出席…`, `…交接典禮今(25)日登場`: the subject acting on the bracketed day
+        return True
     reported = sum(1 for _ in itertools.islice(NEWS_REPORTED_RE.finditer(opening), NEWS_REPORTED_MIN))
     if (
         lead is not None
@@ -2189,6 +2201,13 @@ def _acted_sentence_end(lead: str) -> int:
 SUBJECT_DAY_LEAD_RE = re.compile(
     r"[^，。\n\d]{2,16}?(?:\d{1,2}日(?![电讯])|日昨|今天|今日|昨天|昨日|[今昨][（(]\d{1,2}[)）]日)(?:上午|中午|下午|晚上|晚间)?"
     r"[^，。\n]{0,24}?(?:举行|举办|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团)"
+)
+# A subject, its day in brackets and its act run together (`游錫堃院長今(16)日上午於南方澳出席…開幕典禮`, `苗栗縣長宣誓就職暨
+# 交接典禮今(25)日登場`): a Taiwanese paper's lead, whoever the subject — a person named before his office, an event that
+# 登場 (takes the stage) — which no speech writes of itself (session 59's fresh pages were untyped)
+BRACKET_DAY_LEAD_RE = re.compile(
+    r"[^，。\n\d]{2,24}?[今昨][（(]\d{1,2}[)）]日(?:上午|中午|下午|晚上|晚间)?[^，。\n]{0,24}?"
+    r"(?:举行|举办|出席|主持|召开|会见|会谈|接见|前往|视察|参加|率领|率团|登场)"
 )
 # A dated lead whose sentence ends on the event being held, the event its subject (`4月12日上午9点，由共青团延川县委主办的“…”
 # 演讲比赛，在延川县法院大会议室隆重举办。`, `9月1日，重庆南开中学2023年秋季开学典礼隆重举行。`): the report of the event; a speech

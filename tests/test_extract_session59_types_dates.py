@@ -81,3 +81,33 @@ def test_a_sentences_date_and_clock_is_no_page_stamp():
     f = _fields(raw)
     assert f["published_on"] is None
     assert f["year"] is None
+
+
+def test_a_subject_acting_on_its_bracketed_day_is_news():
+    # a person named before his office (`某某某院長`), the day in brackets, the act: no organ, no reported speech
+    raw = (
+        "院長出席「某某漁港百年紀念活動」開幕典禮\n\n"
+        "某某某院長今(16)日上午於某某漁港出席「某某漁港百年紀念活動」開幕典禮，現場來賓包含多位委員、縣長及漁會理事長。\n\n"
+        "院長首先抵達漁港揭碑會場，與在場貴賓一同欣賞社區及國小充滿活力的演出後，完成揭碑儀式並合影留念。\n"
+    )
+    assert _fields(raw)["doc_type"] == "新闻报道"
+
+
+def test_an_event_taking_the_stage_on_its_bracketed_day_is_news():
+    raw = (
+        "某某縣長就職 某某某：4年證明某某即將崛起\n\n"
+        "某某縣長宣誓就職暨交接典禮今(25)日登場，某某縣長當選人某某某上任，正式從前縣長手上接下縣長一職。\n\n"
+        "前縣長今卸下縣長職務，致詞感謝縣府團隊，感謝縣府團隊的工作夥伴一同突破困境。\n"
+    )
+    assert _fields(raw)["doc_type"] == "新闻报道"
+
+
+def test_a_letter_greeting_at_a_festival_is_an_address():
+    # the title names whom it greets, not the festival; its opening greets at the festival
+    raw = (
+        "畅叙桑梓情 共谋家乡事 ——致某某在外商贤的一封信\n2024-02-08 21:29:03\n来源:某某县融媒体中心\n"
+        "畅叙桑梓情 共谋家乡事\n——致某某在外商贤的一封信\n尊敬的某某在外商贤：\n"
+        "春风有信，佳节有期。值此龙年新春来临之际，我谨代表某某县委、县政府，向您和您的家人致以最诚挚的问候和最美好的祝福！"
+        "走遍天涯路，最是乡情深。\n"
+    )
+    assert _fields(raw)["doc_type"] == "致辞"
