@@ -5545,6 +5545,14 @@ HEADLINE_WIRE_RE = re.compile(
 )
 
 
+# A doc site's speech title run into the text's first sentence, no salutation between (`在2022年县元旦团拜会上的致辞文稿
+# 一年一度的元旦即将来临。今天，…`, wenke99: session 59's fresh pages were untitled and untyped): `在…上的` and a speech's word,
+# then a whole short sentence (no comma before its full stop), as no body sentence opening on `在…上的讲话` goes on
+GLUED_SPEECH_TITLE_RE = re.compile(
+    rf"^(在[^，。；！？:：\s]{{2,60}}?上的?(?:重要)?{DOC_END}(?:文稿)?)(?=[^，。；！？:：\s]{{4,30}}[。！])"
+)
+
+
 # A press release and its copies put the title right above the lead that hands the text over (`以下為政務司司長曾蔭權
 # 今日…的發言全文：`, `以下是署理行政長官…的發言：`); what stands higher is the site's banner, link bar, section or a
 # series' name (`新聞公報`, `寄給朋友政府主網頁`, `荃話題`, `迎接新的特首 - 曾蔭權`). Session 49's fresh pages: 3 of 22 dev
@@ -5751,6 +5759,8 @@ def _page_title_as_given(page_title: str | None, raw_text: str, removed_lines: S
         spans = header_segments(simplified(first))[0] if len(first) > 40 else []
         if len(first) > 100 and len(spans) == 1 and (m := HEADLINE_WIRE_RE.match(simplified(first))):
             spans = [m.group(1), spans[0][m.end(1) :]]  # `…开幕会侧记 新华社北京3月3日电（…）3日下午…`: the headline
+        elif len(first) > 100 and len(spans) == 1 and (m := GLUED_SPEECH_TITLE_RE.match(spans[0])):
+            spans = [m.group(1), spans[0][m.end(1) :]]  # `在…团拜会上的致辞文稿一年一度的元旦即将来临。`: the title
         if len(first) > 100 or (spans and SALUTATION_RE.match(clean_line(spans[-1]))):
             lines = [(0, x) for x in spans] + lines[1:]
     lead_title = _press_lead_title(lines, skip if src is raw_text else set())
@@ -5953,7 +5963,16 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         lines = [x.strip() for x in head]
         if title in lines[:-1] and (cont := TITLE_PURPOSE_RE.match(lines[lines.index(title) + 1])):
             title = f"{title} {cont.group(0)}"  # 决胜全面建成小康社会 / 为夺取…伟大胜利: a two-line slogan title
-    if title is None or is_junk_title(title) or BREADCRUMB_TITLE_RE.match(title):
+    if (
+        title is None
+        or is_junk_title(title)
+        or BREADCRUMB_TITLE_RE.match(title)
+        # a site's banner over the page (`视界千岛湖`, a label's length, from the page's first line, naming no genre)
+        # gives way to the genre headline below it (`…开幕式侧记`: session 59's fresh pages)
+        or (
+            page_title is None and title == ptitle and _han_count(title) <= CHROME_TITLE_MAX and not _genre_title(title)
+        )
+    ):
         # a headline that names its news genre (`“…”——某某与中外记者见面侧记`) and no speech word: the page's title
         lines = [x.strip() for x in text[:HEAD_CHARS].split("\n", HEAD_SHORT_LINES)[:HEAD_SHORT_LINES]]
         # the normalizer may take a short dashed headline for a photo caption and remove it

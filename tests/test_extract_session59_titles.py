@@ -83,3 +83,34 @@ def test_a_video_notice_and_a_spaced_byline_are_no_title():
         "喜悦祥和、幸福充实的寒假已悄然过去，生机盎然、万物复苏的春天如期而至，我们又要开启一段新的旅程了。\n"
     )
     assert _fields(raw)["title"] is None
+
+
+def test_a_sites_banner_gives_way_to_the_genre_headline_below_it():
+    # the banner shares a place name with the text (`千岛湖`), so it was no stranger; the headline names its genre
+    raw = (
+        "视界某某湖\n\n快·准·活·美\n\n点击打开\n您当前的位置: 某某新闻 > 时政要闻\n"
+        "万象更新处 尽是为民声 县十六届人大五次会议开幕式侧记\n发布时间:2021-02-24 08:45:00\n\n"
+        "  春回大地，万象更新。昨日上午，县十六届人大五次会议在某某湖演艺中心盛大开幕，人大代表再一次汇聚一堂。\n\n"
+        "  上午9时，大会正式开始，县长某某某作《政府工作报告》，台下代表们凝神静听，全神贯注。\n"
+    )
+    assert _fields(raw)["title"] == "万象更新处 尽是为民声 县十六届人大五次会议开幕式侧记"
+
+
+def test_a_speech_title_run_into_the_first_sentence():
+    raw = (
+        "在2022年县元旦团拜会上的致辞文稿一年一度的元旦即将来临。今天，我们大家欢聚一堂，同叙XX事、共话新春梦，充满温馨、"
+        "充满喜悦、充满激情。在此，我谨代表县委、县政府向大家致以节日祝福和节日问候！刚刚过去的2021年，XX人用辛勤汗水，"
+        "凝聚起干事创业的动力。\n"
+    )
+    f = _fields(raw)
+    assert f["title"] == "在2022年县元旦团拜会上的致辞文稿"
+    assert f["doc_type"] == "致辞"
+
+
+def test_a_body_sentence_opening_on_a_speech_is_no_title():
+    # `在…上的讲话精神，`: the sentence goes on after a comma, no title run into it
+    raw = (
+        "在全县经济工作会议上的讲话精神，我们要认真学习领会，切实把思想和行动统一到县委的决策部署上来，推动各项工作落地见效。"
+        "全县上下要迅速行动，抓好贯彻落实，确保全年目标任务圆满完成，为全县经济社会发展作出新的更大贡献。\n"
+    )
+    assert _fields(raw)["title"] != "在全县经济工作会议上的讲话"
