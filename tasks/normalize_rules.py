@@ -685,11 +685,13 @@ HEAD_DATELINE_REST = re.compile(r"[^。，；：!?！？]{0,40}?(?:会议|大会
 # a speech's dateline) after other text (`2026年四川省人民政府工作报告2026年02月10日 07时41分`): the head's pieces ran
 # together, the line is broken (a line of chrome alone stays one line)
 # a photo credit with text after it (`…作政府工作报告。 贵州日报天眼新闻记者 李森 摄政府工作报告`) and a breadcrumb's
-# last step (`您的当前位置:首页正文全区领导干部大会上的讲话材料`) too.
+# last step (`您的当前位置:首页正文全区领导干部大会上的讲话材料`) too. A date and clock after a word that
+# takes a time (`…因病医治无效，于2006年7月29日12时10分病逝`, `定于`, `在`, `至`, `从`) is the sentence's own: a
+# eulogy's was cut out of its sentence as a stamp (session 59, fresh pages)
 HEAD_RUN_TOGETHER = re.compile(
     r"首页[>›»/]?正文(?=\s*\S)|【?(?:字号|字体):[^】]{0,12}】(?=\s*\S)|记者\s?["
     + HAN
-    + r"·]{2,4}\s?摄影?(?![像制入取氏])(?=\s*\S)|(?<=\S)\s*(?:\d{4}-\d{1,2}-\d{1,2}|"
+    + r"·]{2,4}\s?摄影?(?![像制入取氏])(?=\s*\S)|(?<=[^\s于在至到从自])\s*(?:\d{4}-\d{1,2}-\d{1,2}|"
     + _DATE_CN
     + r")\s*\d{1,2}[:时]\d{2}"
 )
