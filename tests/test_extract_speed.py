@@ -1041,6 +1041,58 @@ def test_numbers_without_a_qualifier_word_have_no_qualifiers():
     assert F._quals("", None, None, "以上") == ("以上",) and F._quals("约", None, None, "") == ("约",)
 
 
+# an outline's pieces: styles that nest and restart, parts that restart the first level, a glossary's heading and
+# its numbered terms, prose with figures
+OUTLINE_PIECES = ["一、", "二、", "三、", "（一）", "（二）", "1.", "2.", "第一，", "一是", "二是", "2020年工作回顾"]
+OUTLINE_PIECES += ["2021年主要目标和重点工作", "名词解释", "。", "\n", "\n", "发展经济", "增长8%", "；"]
+
+
+@given(st.lists(st.sampled_from(OUTLINE_PIECES), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_sections_and_context_are_the_two_separate_reads(pieces):
+    """sections_and_context walks the outline once, with the glossary: its sections (the rows before the glossary,
+    ends cut there) and figures' context are what extract_sections and figure_context give each on its own."""
+    text = "".join(pieces)
+    assert S.sections_and_context("d", text) == (S.extract_sections("d", text), S.figure_context("d", text))
+
+
+def test_sections_and_context_on_the_samples():
+    glossary = "\n名词解释\n1.“六稳”：稳就业、稳金融。\n2.“三农”：农业、农村、农民。\n"
+    for t in SAMPLES:
+        for text in (t, t + glossary, t.replace("\n\n", "\n2021年主要目标和重点工作\n", 1)):
+            assert S.sections_and_context("d", text) == (S.extract_sections("d", text), S.figure_context("d", text))
+
+
+def test_annotation_reads_the_outline_once(monkeypatch):
+    """extract_tables finds a text's outline candidates and part headings once for sections and figures (each
+    table read them on its own: candidates twice, parts three times)."""
+    calls: Counter = Counter()
+
+    def counting(name: str, real):
+        def counted(*args):
+            calls[name] += 1
+            return real(*args)
+
+        return counted
+
+    for name in ("_candidates", "part_headings"):
+        monkeypatch.setattr(S, name, counting(name, getattr(S, name)))
+    S.extract_tables("d", max(SAMPLES, key=len), year=2020)
+    assert calls == {"_candidates": 1, "part_headings": 1}
+
+
+def test_a_failing_shared_outline_leaves_each_table_its_own_read(monkeypatch):
+    text = max(SAMPLES, key=len)
+    want = S.extract_tables("d", text, year=2020)
+    assert want["sections"] and want["figures"]
+
+    def fail(doc_id, text):
+        raise RuntimeError("outline")
+
+    monkeypatch.setattr(S, "sections_and_context", fail)
+    assert S.extract_tables("d", text, year=2020) == want
+
+
 # ---------------------------------------------------------------- keywords
 
 
