@@ -14,10 +14,11 @@ import hashlib
 import heapq
 import itertools
 import math
+import operator
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache, partial
 from itertools import pairwise
 from pathlib import Path
@@ -6781,47 +6782,34 @@ def _max_idf() -> float:
 
 
 def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
-    """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with `keyword_idf`, the k best
-    taken by a heap instead of sorting every term."""
-    reference_idf()  # loaded before the first document (_terms_of and _max_idf read it)
+    """Top-k TF-IDF terms of one document (schema.KEYWORDS rows): top_keywords with `keyword_idf`, only the terms
+    that reach the k-th best score sorted."""
+    reference_idf()  # loaded before the first document (_terms_of reads it)
     if not text or k <= 0:
         return []
     tf = _token_counts()(text)
-    terms = _terms_of(tf)
+    terms = list(_terms_of(tf))
     if not terms:
         return []
+    counts = list(map(tf.__getitem__, terms))
     # _TERM_IDF holds keyword_idf of the terms; a term missing there (another thread cleared the memo
     # meanwhile) is looked up again: the same float
-    term_idf = _TERM_IDF.get
-    top = _max_idf()  # the domain weight is at most 1: still a bound
-    # Terms by count, most frequent first: a term counted n times scores at most n * top, so once that is below the
-    # k-th best score found so far no later term can enter the top k (most terms, counted once, are never looked up).
-    # (-score, term) orders as top_keywords' sort key; terms are unique, so tf never decides. Which terms are looked
-    # at depends only on the counts (the bound is checked as a count begins), so terms of one count need no order:
-    # they are not sorted by term first (term_counts' order), which cost as much as the scoring.
-    # The k best scores so far are kept in a min-heap of floats (its head is the k-th best, the bound): taking the
-    # k smallest of all candidates again at every new count cost ~1/4 of keywords (session 9).
-    cand: list[tuple[float, str, int]] = []
-    top_k: list[float] = []  # the k largest scores of cand
-    kth = None  # a lower bound of the final k-th best score
-    last = None
-    for t in sorted(terms, key=tf.__getitem__, reverse=True):
-        n = tf[t]
-        if n != last:
-            if len(top_k) >= k:
-                kth = top_k[0]
-            last = n
-        if kth is not None and n * top < kth:
-            break
-        if n > 0:
-            w = term_idf(t)
-            score = n * (w if w is not None else keyword_idf([t])[0])
-            cand.append((-score, t, n))
-            if len(top_k) < k:
-                heapq.heappush(top_k, score)
-            elif score > top_k[0]:
-                heapq.heapreplace(top_k, score)
-    best = heapq.nsmallest(k, cand)
+    weights = list(map(_TERM_IDF.get, terms))
+    if None in weights:
+        weights = [w if w is not None else keyword_idf([t])[0] for t, w in zip(terms, weights, strict=True)]
+    # Every term scored, in C (map); only those scoring at least the k-th best score are ordered by
+    # (-score, term), top_keywords' sort key (terms are unique, so tf never decides). The loop it replaced
+    # (terms by count, a heap of the k best, stopping once a count could not reach the k-th score) looked at
+    # ~590 of a document's ~600 terms anyway: the bound (count x the largest IDF) rarely fell below the k-th
+    # score (20k bench, 1,231 canonical documents: 358 stops).
+    scores = list(map(operator.mul, counts, weights))
+    scored: Iterable[tuple[float, str, int]] = zip(map(operator.neg, scores), terms, counts, strict=True)
+    if min(counts) <= 0:
+        scored = ((s, t, n) for s, t, n in scored if n > 0)  # no term counted 0 times is a keyword
+    elif len(scores) > k:
+        kth = heapq.nlargest(k, scores)[-1]
+        scored = ((s, t, n) for s, t, n in scored if -s >= kth)
+    best = sorted(scored)[:k]
     return [
         {"doc_id": doc_id, "rank": i + 1, "term": t, "tf": int(n), "score": float(-s)}
         for i, (s, t, n) in enumerate(best)

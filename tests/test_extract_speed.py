@@ -1134,6 +1134,17 @@ def test_term_counts_and_keywords_match_the_sorting_versions():
             assert E.document_keywords("d", t, k=k) == _keywords_reference("d", t, k)
 
 
+def test_keywords_of_terms_whose_weight_left_the_memo_are_the_same():
+    """A term whose weight another thread cleared from _TERM_IDF between _terms_of and the scoring is looked up
+    again: the same keywords, ties on the score ordered by term."""
+    for t in (max(SAMPLES, key=len), TRICKY, "发展发展经济经济改革改革"):
+        want = _keywords_reference("d", t, 5)
+        assert E.document_keywords("d", t, k=5) == want
+        for term in list(E.term_counts(t))[::2]:
+            E._TERM_IDF.pop(term, None)
+        assert E.document_keywords("d", t, k=5) == want
+
+
 def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     monkeypatch.setattr(E, "TERM_MEMO_MAX", 50)
     monkeypatch.setattr(E, "_TERMS", set())
