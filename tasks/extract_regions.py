@@ -13,11 +13,10 @@ two characters are some name's first two (a NumPy lookup), no per-sentence parse
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import operator
 import re
 import zipfile
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
 from pathlib import Path
@@ -435,12 +434,6 @@ class PlaceHit(NamedTuple):
     is_alias: bool
 
 
-# find_places_in stops reading its slice's scan at the first hit the whole text's scan shares (usually one of the
-# first): the slice's candidate positions are found for its first this-many characters, then for the rest only if
-# the reader asks on. Same hits either way (a window bounds where a name may start, not what it reads).
-SCAN_FIRST_CHARS = 512
-
-
 @lru_cache(maxsize=1)
 def _leader_name_tails() -> dict[str, tuple[tuple[int, str], ...]]:
     """The national leaders' names (data/extract/leaders.txt) by the first two characters of each tail they have
@@ -591,110 +584,109 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     idioms = _idioms()
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     towns: set[str] = set()  # townships whose name ends in a city's short name, met with their office (莿桐乡)
-    for a, b in ((pos, pos + SCAN_FIRST_CHARS), (pos + SCAN_FIRST_CHARS, len(text))):
-        for i in _gram_starts(text, sc, sc.prefixes, a, b):
-            if i < nxt:
-                continue
-            gram = text[i : i + 2]
-            for key, surface, alias, n in entries[gram]:
-                if text.startswith(surface, i):
-                    if alias and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
-                        continue  # 千亿元大关, 3个大同: an alias after a count is a word
-                    if (
-                        i
-                        and (parts := in_leaders.get(gram))
-                        and any(i >= k and text.startswith(nm, i - k) for k, nm in parts)
-                    ):
-                        continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
-                    end = i + n
-                    if alias and n == 2 and i >= 2 and text[i - 2 : end] in idioms:
-                        continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
-                    if alias and n == 2 and i and _straddles(text, i, words):
-                        continue  # 弘扬|中华: 扬中 (扬中市) read across two words
-                    after = text[end : end + 1]
-                    if alias and (
-                        (after in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
-                        or (surface[-1] == "城" and text.startswith(AREA_AFTER_ALIAS, end - 1))
-                        or (after in TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
-                    ):
-                        # 鄱阳湖, 广阳岛: a lake or an island named after a place; 皖江城市带: 江城 read across the region's
-                        # name; 河口乡: a township named like a county (河口区), which find_towns reads
-                        nxt = end
-                        break
-                    if key[0] == "~" and surface[-1] in TOWN_SUFFIXES and i and text[i - 1 : end] in towns:
-                        nxt = end
-                        break  # `莿桐乡立图书馆` after `莿桐乡公所`: the township named so above
-                    if (
-                        key[0] == "~"
-                        and surface[-1] in TOWN_SUFFIXES
-                        and i
-                        and "\u4e00" <= text[i - 1] <= "\u9fff"
-                        and text[i - 1] not in PLACE_AFTER
-                        and text.startswith(TOWN_OFFICE_AFTER, end)
-                        and not (text.startswith("长", end) and _place_at(text, end, prefix))
-                    ):
-                        towns.add(text[i - 1 : end])
-                        nxt = end
-                        break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
-                    if n == 2 and text[i] in ACTING and text.startswith("长", end):
-                        continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
-                    if n == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
-                        continue  # 任县委书记, 任县长: appointed to (任) a county's office, not 任县 (河北邢台)
-                    if (
-                        surface in CONJUNCTION_COUNTIES
-                        and i
-                        and text[i - 1] in ORGAN_ENDS
-                        and text.startswith(ORGAN_STARTS, end)
-                    ):
-                        continue  # `县人民法院和县人民检察院`, `各乡镇和县直各部门`: 和 (and) and 县, not 和县
-                    if n == 2 and not alias and i and i != nxt and _word_tail(text, i, words):
-                        continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
-                    if (
-                        after in ORG_FIRST_CHARS
-                        and text.startswith(ORG_AFTER_PLACE, end)
-                        and not text.startswith(NOT_ORG_AFTER_PLACE, end)
-                    ):
-                        break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
-                    if (
-                        alias
-                        and after in AREA_FIRST_CHARS
-                        and (
-                            text.startswith(AREA_AFTER_ALIAS, end)
-                            or (
-                                text.startswith(AREA_AFTER_COUNTY_ALIAS, end)
-                                and all(d.level == COUNTY for d in gz.by_name[key])
-                            )
-                        )
-                    ):
-                        # 中原更加出彩, 郑州都市圈: a region or a slogan named after a place, not the place; nor is a name
-                        # read inside it (南昌都市圈's 昌都市, 兰西城市群's 西城)
-                        nxt = end
-                        break
-                    if n == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
-                        if people and text[i - 1 : end] in people:
-                            break  # `雷兴平汇报了`: the person named by office above
-                        if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
-                            break  # `。王宁强调`: a two-character name opening its sentence, then its verb
-                        if (
-                            text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1)
-                            or (text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1))
-                            or _listed_name(text, i - 1, end)
-                        ):
-                            people.add(text[i - 1 : end])
-                            break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
-                    if (
-                        n == 3
-                        and not alias
-                        and i
-                        and text[i - 1] in name_starts
-                        and surface[-1] in HEAD_KINDS
-                        and OWN_HEAD_RE.match(text, end)
-                    ):
-                        people.add(text[i - 1 : end - 1])
-                        break  # `陳福海縣長` (Kinmen's head): a person's given name and his office, not 福海县 (新疆)
-                    yield PlaceHit(i, end, surface, key, alias)
+    for i in _gram_starts(text, sc, sc.prefixes, pos):
+        if i < nxt:
+            continue
+        gram = text[i : i + 2]
+        for key, surface, alias, n in entries[gram]:
+            if text.startswith(surface, i):
+                if alias and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
+                    continue  # 千亿元大关, 3个大同: an alias after a count is a word
+                if (
+                    i
+                    and (parts := in_leaders.get(gram))
+                    and any(i >= k and text.startswith(nm, i - k) for k, nm in parts)
+                ):
+                    continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
+                end = i + n
+                if alias and n == 2 and i >= 2 and text[i - 2 : end] in idioms:
+                    continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
+                if alias and n == 2 and i and _straddles(text, i, words):
+                    continue  # 弘扬|中华: 扬中 (扬中市) read across two words
+                after = text[end : end + 1]
+                if alias and (
+                    (after in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
+                    or (surface[-1] == "城" and text.startswith(AREA_AFTER_ALIAS, end - 1))
+                    or (after in TOWN_SUFFIXES and text[i : end + 1] in gz.towns)
+                ):
+                    # 鄱阳湖, 广阳岛: a lake or an island named after a place; 皖江城市带: 江城 read across the region's
+                    # name; 河口乡: a township named like a county (河口区), which find_towns reads
                     nxt = end
                     break
+                if key[0] == "~" and surface[-1] in TOWN_SUFFIXES and i and text[i - 1 : end] in towns:
+                    nxt = end
+                    break  # `莿桐乡立图书馆` after `莿桐乡公所`: the township named so above
+                if (
+                    key[0] == "~"
+                    and surface[-1] in TOWN_SUFFIXES
+                    and i
+                    and "\u4e00" <= text[i - 1] <= "\u9fff"
+                    and text[i - 1] not in PLACE_AFTER
+                    and text.startswith(TOWN_OFFICE_AFTER, end)
+                    and not (text.startswith("长", end) and _place_at(text, end, prefix))
+                ):
+                    towns.add(text[i - 1 : end])
+                    nxt = end
+                    break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
+                if n == 2 and text[i] in ACTING and text.startswith("长", end):
+                    continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
+                if n == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
+                    continue  # 任县委书记, 任县长: appointed to (任) a county's office, not 任县 (河北邢台)
+                if (
+                    surface in CONJUNCTION_COUNTIES
+                    and i
+                    and text[i - 1] in ORGAN_ENDS
+                    and text.startswith(ORGAN_STARTS, end)
+                ):
+                    continue  # `县人民法院和县人民检察院`, `各乡镇和县直各部门`: 和 (and) and 县, not 和县
+                if n == 2 and not alias and i and i != nxt and _word_tail(text, i, words):
+                    continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
+                if (
+                    after in ORG_FIRST_CHARS
+                    and text.startswith(ORG_AFTER_PLACE, end)
+                    and not text.startswith(NOT_ORG_AFTER_PLACE, end)
+                ):
+                    break  # 上海合作组织, 北京大学, 深圳证券交易所: an organisation named after its place
+                if (
+                    alias
+                    and after in AREA_FIRST_CHARS
+                    and (
+                        text.startswith(AREA_AFTER_ALIAS, end)
+                        or (
+                            text.startswith(AREA_AFTER_COUNTY_ALIAS, end)
+                            and all(d.level == COUNTY for d in gz.by_name[key])
+                        )
+                    )
+                ):
+                    # 中原更加出彩, 郑州都市圈: a region or a slogan named after a place, not the place; nor is a name
+                    # read inside it (南昌都市圈's 昌都市, 兰西城市群's 西城)
+                    nxt = end
+                    break
+                if n == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
+                    if people and text[i - 1 : end] in people:
+                        break  # `雷兴平汇报了`: the person named by office above
+                    if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
+                        break  # `。王宁强调`: a two-character name opening its sentence, then its verb
+                    if (
+                        text.endswith(OFFICE_BEFORE_NAME, max(0, i - 4), i - 1)
+                        or (text[i - 2 : i - 1] in SPACES and _office_before(text, i - 1))
+                        or _listed_name(text, i - 1, end)
+                    ):
+                        people.add(text[i - 1 : end])
+                        break  # 县长雷兴平, 书记牛青山: a place inside the given name of a person named by office
+                if (
+                    n == 3
+                    and not alias
+                    and i
+                    and text[i - 1] in name_starts
+                    and surface[-1] in HEAD_KINDS
+                    and OWN_HEAD_RE.match(text, end)
+                ):
+                    people.add(text[i - 1 : end - 1])
+                    break  # `陳福海縣長` (Kinmen's head): a person's given name and his office, not 福海县 (新疆)
+                yield PlaceHit(i, end, surface, key, alias)
+                nxt = end
+                break
 
 
 # A division's kind whose head's office is that character and 长 (`县长`, `市长`, `区长`): a surname, a two-character given
@@ -756,8 +748,8 @@ def _pair_words() -> frozenset[str]:
     return frozenset(w for w, tag in _common_words().items() if len(w) == 2 and tag != "ns")
 
 
-# The last text scanned whole and its hits: a document's text is scanned once for its region (the body) and once
-# for its mentions (all of it) — the second scan is this memo, the first a slice of it (find_places_in).
+# The last text scanned whole and its hits: annotate's mentions read a document's text whole, and its people and
+# places rules may ask again (tasks.extract_people); the fields scan the half-width text first (to_half).
 _LAST_PLACES: tuple[str, list[PlaceHit]] = ("", [])
 # Texts shorter than this (a byline, an office, a meeting's name: the fields scan a few after the body) are scanned
 # without taking the memo's place: they evicted the document's text before its mentions in ~9 % of a 20k-bench
@@ -795,45 +787,19 @@ def _half_unsafe() -> frozenset[str]:
 
 
 def find_places_in(text: str, start: int, end: int, positions: bool = True) -> list[PlaceHit]:
-    """`find_places(text[start:end])` read from the scan of the whole text (memoized for the mentions table).
+    """`find_places(text[start:end])`, the slice scanned alone (not memoized: it would evict a whole text's hits).
 
-    Both scans are greedy from left to right, so once the slice's own scan takes the same hit as the whole text's
-    scan, they agree until a whole-text hit runs past the slice's end; only the slice's start (a name cut by it, a
-    count before it) and end (a name cut by it) are scanned again.
-    positions=False: the hits read from the whole text's scan keep its positions (the same objects, not a shifted
-    copy of each: a speech's body has hundreds of hits), and the few the slice's own scan reads are shifted to the
-    whole text's positions too — for a reader of their names and of the text around them in the whole text
-    (resolve_region reads a hit's own organ there: the body's first hits were read at their slice's positions, so a
-    body opening `嘉義縣長翁章梁…` was looked up at the text's start).
+    positions=False: the hits at the whole text's positions, for a reader of their names and of the text around them
+    in the whole text (resolve_region reads a hit's own organ there: a body opening `嘉義縣長翁章梁…` was once looked
+    up at the text's start).
+    The whole text was scanned first (a memo shared with the mentions table) and the slice read from it; the mentions
+    table runs in annotate now, another process, so that scan served nothing else: on the 20k bench it was ~12 % of
+    extract's CPU (py-spy of the cold calls, session 59), against the slice's ~1.4 %.
     """
-    sub = text[start:end]
-    end = start + len(sub)
-    full = find_places(text)
-    at = {h.start: i for i, h in enumerate(full) if start <= h.start < end}
-    out: list[PlaceHit] = []
-
-    def own(hits: Iterable[PlaceHit]) -> Iterable[PlaceHit]:
-        """The slice's own hits, at the positions the caller reads."""
-        return (
-            hits
-            if positions
-            else (PlaceHit(h.start + start, h.end + start, h.surface, h.key, h.is_alias) for h in hits)
-        )
-
-    for h in _scan_places(sub):
-        out.extend(own((h,)))
-        j = at.get(start + h.start)
-        if j is None or full[j].key != h.key:
-            continue
-        for f in itertools.islice(full, j + 1, None):  # in step with the whole text's scan from here
-            if f.start >= end:
-                return out
-            if f.end > end:  # cut by the slice's end: the slice may hold a shorter name here
-                out.extend(own(_scan_places(sub, f.start - start)))
-                return out
-            out.append(PlaceHit(f.start - start, f.end - start, f.surface, f.key, f.is_alias) if positions else f)
-        return out
-    return out
+    hits = list(_scan_places(text[start:end]))
+    if positions or not start:
+        return hits
+    return [PlaceHit(h.start + start, h.end + start, h.surface, h.key, h.is_alias) for h in hits]
 
 
 def find_towns(text: str) -> list[tuple[int, str]]:
