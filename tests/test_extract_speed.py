@@ -155,6 +155,25 @@ def test_gram_filters_pass_every_code_of_their_table():
         assert R._gram_filter(codes)[R._gram_hash(codes)].all()
         assert R._gram_filter(codes) is R._gram_filter(codes)  # built once
         assert R._gram_filter(codes).mean() < 0.05
+        packed = R._packed_gram_filter(codes)  # the compiled scan's: a bit per hash, 128 KB (a core's L2 holds it)
+        assert packed.dtype == np.uint8 and packed.nbytes == (1 << R.GRAM_FILTER_BITS) // 8
+        assert np.array_equal(np.unpackbits(packed, bitorder="little").astype(bool), R._gram_filter(codes))
+
+
+def test_compiled_gram_scan_refuses_a_filter_shorter_than_its_hash_bits():
+    """The kernel reads bit h of `maybe` for hashes h < 2^hash_bits without bounds checks: a byte-per-hash filter's
+    caller would read past a shorter one, so the kernel says so instead."""
+    kernels = R._compiled_kernels()
+    if kernels is None:
+        pytest.skip("tasks._textscan is not built here")
+    sc = R._scanners(R.load_gazetteer())
+    width, bit, codes = sc.prefixes
+    points = np.frombuffer("北京市海淀区".encode("utf-32-le"), dtype=np.uint32)
+    packed = R._packed_gram_filter(codes)
+    found = kernels.gram_starts(points, sc.chars, bit, width, width, packed, R.GRAM_FILTER_BITS, codes)
+    assert found.tolist() == [0, 3]
+    with pytest.raises(ValueError):
+        kernels.gram_starts(points, sc.chars, bit, width, width, packed[:-1], R.GRAM_FILTER_BITS, codes)
 
 
 def test_compiled_gram_scan_finds_the_numpy_scans_positions(monkeypatch):
