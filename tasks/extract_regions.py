@@ -584,13 +584,15 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
     idioms = _idioms()
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     towns: set[str] = set()  # townships whose name ends in a city's short name, met with their office (莿桐乡)
+    size = len(text)
     for i in _gram_starts(text, sc, sc.prefixes, pos):
         if i < nxt:
             continue
         gram = text[i : i + 2]
-        for key, surface, alias, n in entries[gram]:
+        before = text[i - 1] if i else ""  # "" is in none of the character sets below, as no character before is
+        for key, surface, alias, n, short_alias, town_tail, acting, appointed, conjunction in entries[gram]:
             if text.startswith(surface, i):
-                if alias and i > 0 and text[i - 1] in _NUMERIC_BEFORE:
+                if alias and before in _NUMERIC_BEFORE:
                     continue  # 千亿元大关, 3个大同: an alias after a count is a word
                 if (
                     i
@@ -599,10 +601,16 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                 ):
                     continue  # 王岐山, 张德江, 孙中山: the tail of a national leader's name is no place
                 end = i + n
-                if alias and n == 2 and i >= 2 and text[i - 2 : end] in idioms:
-                    continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
-                if alias and n == 2 and i and _straddles(text, i, words):
-                    continue  # 弘扬|中华: 扬中 (扬中市) read across two words
+                if short_alias and i:
+                    if i >= 2 and text[i - 2 : end] in idioms:
+                        continue  # 同心同德, 一视同仁, 否极泰来, 稳如泰山: an idiom's end, not 同德县/同仁市/泰来县/泰山区
+                    if (
+                        before not in PLACE_AFTER
+                        and text[i - 1 : i + 1] in words
+                        and text[i + 1 : i + 3] in words
+                        and i + 3 <= size
+                    ):
+                        continue  # 弘扬|中华: 扬中 (扬中市) read across two words (_straddles, inline: most hits ask it)
                 after = text[end : end + 1]
                 if alias and (
                     (after in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
@@ -613,31 +621,24 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     # name; 河口乡: a township named like a county (河口区), which find_towns reads
                     nxt = end
                     break
-                if key[0] == "~" and surface[-1] in TOWN_SUFFIXES and i and text[i - 1 : end] in towns:
-                    nxt = end
-                    break  # `莿桐乡立图书馆` after `莿桐乡公所`: the township named so above
-                if (
-                    key[0] == "~"
-                    and surface[-1] in TOWN_SUFFIXES
-                    and i
-                    and "\u4e00" <= text[i - 1] <= "\u9fff"
-                    and text[i - 1] not in PLACE_AFTER
-                    and text.startswith(TOWN_OFFICE_AFTER, end)
-                    and not (text.startswith("长", end) and _place_at(text, end, prefix))
-                ):
-                    towns.add(text[i - 1 : end])
-                    nxt = end
-                    break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
-                if n == 2 and text[i] in ACTING and text.startswith("长", end):
+                if town_tail and i:
+                    if text[i - 1 : end] in towns:
+                        nxt = end
+                        break  # `莿桐乡立图书馆` after `莿桐乡公所`: the township named so above
+                    if (
+                        "\u4e00" <= before <= "\u9fff"
+                        and before not in PLACE_AFTER
+                        and text.startswith(TOWN_OFFICE_AFTER, end)
+                        and not (text.startswith("长", end) and _place_at(text, end, prefix))
+                    ):
+                        towns.add(text[i - 1 : end])
+                        nxt = end
+                        break  # 莿桐乡公所: a township's name ending in a city's short name (TOWN_OFFICE_AFTER)
+                if acting and text.startswith("长", end):
                     continue  # 代县长, 代区长: an acting county head (代 = acting), not 代县 (山西忻州)
-                if n == 2 and text[i] in APPOINTED and text.startswith(APPOINTED_OFFICES, end):
+                if appointed and text.startswith(APPOINTED_OFFICES, end):
                     continue  # 任县委书记, 任县长: appointed to (任) a county's office, not 任县 (河北邢台)
-                if (
-                    surface in CONJUNCTION_COUNTIES
-                    and i
-                    and text[i - 1] in ORGAN_ENDS
-                    and text.startswith(ORGAN_STARTS, end)
-                ):
+                if conjunction and i and before in ORGAN_ENDS and text.startswith(ORGAN_STARTS, end):
                     continue  # `县人民法院和县人民检察院`, `各乡镇和县直各部门`: 和 (and) and 县, not 和县
                 if n == 2 and not alias and i and i != nxt and _word_tail(text, i, words):
                     continue  # 示范县, 完成县委, 提高县域, `》和县妇联`: a word's tail and 县, not 范县/成县/高县/和县
@@ -662,7 +663,7 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                     # read inside it (南昌都市圈's 昌都市, 兰西城市群's 西城)
                     nxt = end
                     break
-                if n == 2 and i and text[i - 1] in name_starts:  # a given name holds a short form
+                if n == 2 and before in name_starts:  # a given name holds a short form
                     if people and text[i - 1 : end] in people:
                         break  # `雷兴平汇报了`: the person named by office above
                     if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
@@ -862,12 +863,32 @@ class _Scanners:
     towns: tuple[int, Any, Any]  # (3, first bit, sorted uint64 codes of the townships' first three characters)
     pairs: frozenset[str]  # the grams of prefixes and towns as strings: a short text's scan in Python (_gram_starts)
     triples: frozenset[str]
-    # prefix2's names by their first two characters, each as (key, surface, is_alias, length): what _scan_places
-    # read off each key at every candidate (`key[1:]`, `key[0] == "~"`), read once
-    entries: dict[str, tuple[tuple[str, str, bool, int], ...]]
+    # prefix2's names by their first two characters, each as _scan_entry gives it: what _scan_places read off each key
+    # at every candidate (`key[1:]`, `key[0] == "~"`, the rules' tests of the name alone), read once
+    entries: dict[str, tuple[tuple[str, str, bool, int, bool, bool, bool, bool, bool], ...]]
 
 
 _SCANNERS: dict[int, _Scanners] = {}
+
+
+def _scan_entry(key: str) -> tuple[str, str, bool, int, bool, bool, bool, bool, bool]:
+    """(key, surface, is_alias, length) and what _scan_places' rules ask of the name alone: a two-character alias (the
+    idiom and straddle rules), an alias ending in 乡/镇 (the township rules), a two-character name opening with 代 or
+    任 (acting / appointed), 和县."""
+    alias = key[0] == "~"
+    surface = key[1:] if alias else key
+    n = len(surface)
+    return (
+        key,
+        surface,
+        alias,
+        n,
+        alias and n == 2,
+        alias and surface[-1] in TOWN_SUFFIXES,
+        n == 2 and surface[0] in ACTING,
+        n == 2 and surface[0] in APPOINTED,
+        surface in CONJUNCTION_COUNTIES,
+    )
 
 
 def _gram_code(s: str) -> int:
@@ -894,10 +915,7 @@ def _scanners(gz: Gazetteer) -> _Scanners:
             (3, TOWN_FIRST, _mark_grams(chars, triples, (TOWN_FIRST, TOWN_SECOND, TOWN_THIRD))),
             frozenset(pairs),
             frozenset(triples),
-            {
-                gram: tuple((k, k[1:] if k[0] == "~" else k, k[0] == "~", len(k) - (k[0] == "~")) for k in keys)
-                for gram, keys in gz.prefix2.items()
-            },
+            {gram: tuple(map(_scan_entry, keys)) for gram, keys in gz.prefix2.items()},
         )
     return _SCANNERS[key]
 

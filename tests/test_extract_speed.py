@@ -1735,7 +1735,8 @@ def test_head_lines_are_cut_once_and_as_when_cut_afresh():
 def test_place_scan_reads_its_tables_once():
     """_scan_places' per-scan tables say what the checks they replace said: the idiom set is the four-character words
     jieba tags i (the idiom rule's lookup), the pair set its two-character words not tagged ns (the straddle and word
-    tail rules'), each prefix entry its key's surface, alias mark and length."""
+    tail rules'), each prefix entry its key's surface, alias mark and length, and the rules' tests of the name alone
+    (a two-character alias, an alias ending in 乡/镇, 代X / 任X, 和县)."""
     tags = R._common_words()
     idioms = R._idioms()
     assert idioms == {w for w, t in tags.items() if t == "i" and len(w) == 4} and "同心同德" in idioms
@@ -1744,10 +1745,16 @@ def test_place_scan_reads_its_tables_once():
     gz = R.load_gazetteer()
     entries = R._scanners(gz).entries
     assert entries.keys() == gz.prefix2.keys()
+    flags: Counter = Counter()
     for gram, keys in gz.prefix2.items():
         assert [e[0] for e in entries[gram]] == keys
-        for key, surface, alias, n in entries[gram]:
+        for key, surface, alias, n, short_alias, town_tail, acting, appointed, conjunction in entries[gram]:
             assert (surface, alias, n) == (key[1:] if key[0] == "~" else key, key[0] == "~", len(surface))
+            assert short_alias == (alias and n == 2) and town_tail == (alias and surface[-1] in R.TOWN_SUFFIXES)
+            assert acting == (n == 2 and surface[0] in R.ACTING) and appointed == (n == 2 and surface[0] in R.APPOINTED)
+            assert conjunction == (surface in R.CONJUNCTION_COUNTIES)
+            flags[short_alias, town_tail, acting, appointed, conjunction] += 1
+    assert all(flags[tuple(k == j for k in range(5))] for j in range(5))  # each test holds for some name alone
     assert [h.surface for h in R.find_places("同心同德建设同德县")] == ["同德县"]
 
 
