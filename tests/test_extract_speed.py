@@ -1793,3 +1793,19 @@ def test_chrome_pieces_remembered_as_cut_afresh():
     assert [E._chrome_pieces(x) for x in lines] == first == [E._chrome_pieces_of(x) for x in lines]
     assert E._chrome_pieces_memo.cache_info().hits == sum(len(x) <= T.LINE_MEMO_MAX_CHARS for x in lines)
     assert sum(map(len, first)) >= 6  # the lines do hold chrome cut inside them
+
+
+def test_region_reads_each_names_divisions_once_as_they_are():
+    """resolve_region reads a name's divisions from a table built at its first hit: each division's score key, the
+    division and its named province and city, in the gazetteer's order; the same regions as before with it warm."""
+    gz = R.load_gazetteer()
+    texts = [(s[:40], s[40:200], s[200:4000]) for s in SAMPLES]
+    first = [R.resolve_region(*t, None) for t in texts]
+    held = R._DIVISION_ENTRIES[id(gz)]
+    assert held[0] is gz and len(held[1]) > 20
+    for key, entries in held[1].items():
+        divs = gz.by_name[key]
+        assert [e[1] for e in entries] == divs
+        for (k, _dv, ancestors), d in zip(entries, divs, strict=True):
+            assert k == (d.code, d.name, d.status) and ancestors == tuple(a for a in (d.province, d.city) if a)
+    assert [R.resolve_region(*t, None) for t in texts] == first
