@@ -2486,3 +2486,40 @@ def test_punctuation_is_replaced_in_the_lines_holding_it_as_in_the_whole_text(te
 
     for pattern in (N._SEMI, N._SEMI_NO_REF):
         assert N._sub_in_lines(pattern, one, text, ";") == pattern.subn(one, text), text
+
+
+def test_decimal_lines_match_the_digit_first_pattern():
+    """_decimal_lines' pattern opens on the point and looks back for the digit: the same lines as `\\d[.．、]` with its
+    lookahead (every Unicode digit, points after points and digits, \\r\\n and lone \\r breaks; random pages)."""
+    import random
+
+    digit_first = re.compile(r"\d[.．、](?![\d.．、%％])")
+
+    def reference(raw: str, cr: bool) -> set[int]:
+        out, line, prev = set(), 0, 0
+        for m in digit_first.finditer(raw):
+            line += raw.count("\n", prev, m.start())
+            if cr:
+                line += raw.count("\r", prev, m.start()) - raw.count("\r\n", prev, m.start())
+            out.add(line)
+            prev = m.start()
+        return out
+
+    rng = random.Random(59)
+    pieces = [*"12０٣.．、%％", "\n", "\r", "\r\n", "一、", "增长", "3.5", "1.", "2、", "第", "x"]
+    pages = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    found = 0
+    for page in pages:
+        cr = "\r" in page
+        want = reference(page, cr)
+        assert normalize._decimal_lines(page, cr) == want, page
+        found += bool(want)
+    assert found > 1000
+
+
+def test_inner_whitespace_is_every_space_but_the_break():
+    """_INNER_WS lists its characters: exactly those of `[^\\S\\n]` (every code point tried)."""
+    negated = re.compile(r"[^\S\n]+")
+    every = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
+    assert [m.span() for m in normalize._INNER_WS.finditer(every)] == [m.span() for m in negated.finditer(every)]
+    assert normalize._INNER_WS.sub(" ", "a \t\u3000\u00a0b\n\x1c\x85c\u2028\u2029") == "a b\n c "
