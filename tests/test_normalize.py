@@ -2523,3 +2523,17 @@ def test_inner_whitespace_is_every_space_but_the_break():
     every = "".join(map(chr, [*range(0xD800), *range(0xE000, 0x110000)]))
     assert [m.span() for m in normalize._INNER_WS.finditer(every)] == [m.span() for m in negated.finditer(every)]
     assert normalize._INNER_WS.sub(" ", "a \t\u3000\u00a0b\n\x1c\x85c\u2028\u2029") == "a b\n c "
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"國（(aqüǖḿā)）*#> \n\r（", "（x）", "(zhōng)", "\n#", "\n>", "**", "區(qū)"])).map(
+        "".join
+    )
+)
+def test_page_line_keys_finish_only_the_keys_that_need_it(raw):
+    """_line_keys_of finishes only the keys _unfinished_keys names (a `*`, a `#`/`>` opening the line, a bracket a
+    pinyin letter follows): every other key is finished already."""
+    from tasks.normalize import _key, _line_keys_of, _split_lines
+
+    assert _line_keys_of(raw) == [_key(line) for line in _split_lines(raw)]
