@@ -95,9 +95,12 @@ def _to_simplified(text: str) -> str:
     hits = np.flatnonzero(_T2S_TABLE[np.minimum(points, 0x10000)])
     if not len(hits):
         return text
-    breaks = np.flatnonzero(points == 10).tolist()
-    todo = np.unique(np.searchsorted(breaks, hits)).tolist()  # line k runs up to the k-th line break
-    spans = [(breaks[k - 1] + 1 if k else 0, breaks[k] if k < len(breaks) else len(text)) for k in todo]
+    breaks = np.flatnonzero(points == 10)
+    line_of = np.searchsorted(breaks, hits)  # line k runs up to the k-th line break; ascending as the hits are
+    todo = line_of[np.concatenate(([True], line_of[1:] != line_of[:-1]))]  # each line once (np.unique sorted again)
+    starts = np.concatenate(([0], breaks + 1))[todo].tolist()
+    ends = np.concatenate((breaks, [len(text)]))[todo].tolist()
+    spans = list(zip(starts, ends, strict=True))
     lines = [text[a:b] for a, b in spans]
     done = _T2S.convert("\n".join(lines)).split("\n")  # one call: OpenCC's cost is per call too
     if len(done) != len(lines):  # t2s maps no character to a line break; were it to, each line alone

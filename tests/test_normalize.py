@@ -2537,3 +2537,27 @@ def test_page_line_keys_finish_only_the_keys_that_need_it(raw):
     from tasks.normalize import _key, _line_keys_of, _split_lines
 
     assert _line_keys_of(raw) == [_key(line) for line in _split_lines(raw)]
+
+
+def test_to_simplified_converts_each_traditional_line_as_alone():
+    """_to_simplified is OpenCC t2s of each line holding a character t2s converts, every other line as written: first
+    and last lines, empty lines, several such lines in a row, a text without a break (random pages)."""
+    import random
+
+    table = normalize._T2S_TABLE
+
+    def reference(text: str) -> str:
+        lines = text.split("\n")
+        return "\n".join(
+            normalize._T2S.convert(line) if any(table[min(ord(c), 0x10000)] for c in line) else line for line in lines
+        )
+
+    rng = random.Random(59)
+    pieces = [*"國發展区藉口報告", "\n", "\n\n", "藉口", "政府", "會議"]
+    converted = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        got = normalize._to_simplified(text)
+        assert got == reference(text), text
+        converted += got != text
+    assert converted > 1000
