@@ -85,6 +85,15 @@ LINE_RULES: list[tuple[str, str]] = [
     ("chrome.published_at", r"(?:" + STAMP_WITH_TRAILER + r")"),
     # `General 更新 2024年04月19日`: a site's update stamp (a speech's sentence never ends on one)
     ("chrome.published_at", r"[A-Za-z]{0,12}(?:更新|发布|发表)于?\d{4}[-年]\d{1,2}[-月]\d{1,2}日?$"),
+    # a site's running clock, the day the page was read, not published: a date, a clock and a weekday on a line of its
+    # own (`2018/12/28 上午9:27:28 星期五` above a 2016 page's head, taken as its title: session 59's fresh pages).
+    # Not a stamp: extract never reads a page's date from it (an e-paper's date with its weekday alone, no clock,
+    # stays the stamp it is)
+    (
+        "chrome.clock",
+        r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?P<wd1>(?:星期|周)[一二三四五六日天])?(?:上午|下午|早上|晚上|凌晨|中午)?"
+        r"\d{1,2}:\d{2}(?::\d{2})?(?(wd1)|(?:星期|周)[一二三四五六日天])$",
+    ),
     # CNA's stamp, slashes and a clock, with its update note (`2017/10/10 11:31（10/10 17:20 更新）`)
     ("chrome.published_at", r"\d{4}/\d{1,2}/\d{1,2}\d{1,2}:\d{2}(?:[（(]\d{1,2}/\d{1,2}\d{1,2}:\d{2}更新[）)])?$"),
     # people.com.cn: `2024年03月13日06:52 | 来源：人民网－人民日报` (a clock time: a speech's dateline never gives one)
@@ -1308,6 +1317,11 @@ RULES: tuple[Rule, ...] = (
         "chrome.published_at",
         "page publication date line (extract reads it from removed_lines)",
         "发布时间：2021-03-25\n" + _SPEECH,
+    ),
+    Rule(
+        "chrome.clock",
+        "a site's running clock (date, clock and weekday): the day the page was read, never its date",
+        "2018/12/28 上午9:27:28 星期五\n" + _SPEECH,
     ),
     Rule("chrome.source", "page source line (extract reads the site from it)", "来源：河北日报\n" + _SPEECH),
     Rule("chrome.clicks", "page view counter", "阅读量：1234\n" + _SPEECH),

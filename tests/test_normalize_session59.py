@@ -37,3 +37,25 @@ def test_a_page_stamp_run_into_the_title_is_still_broken_off(head, stamp):
     n = normalize_text(head + "\n同志们：今天我们召开大会，部署全年工作。\n")
     assert n.text.split("\n")[0] == head[: head.index(stamp)].strip()
     assert [(r[1].strip(), r[2]) for r in n.removed_lines] == [(stamp, "chrome.published_at")]
+
+
+# A county news site's running clock above a 2016 page's head (文成新闻网, session 59's fresh pages): the line was kept
+# and taken as the page's title. The clock is the day the page was read, so it is no stamp either.
+@pytest.mark.parametrize("clock", ["2018/12/28 上午9:27:28 星期五", "2018年12月28日 星期五 09:27"])
+def test_a_sites_running_clock_is_chrome_and_no_stamp(clock):
+    from tasks.extract import extract_fields
+
+    raw = (
+        f"{clock}\n站在新起点 瞄准新目标 踏上新征程\n发布时间:2016年03月02日 来源:文成新闻网\n"
+        "3月2日,县十五届人大五次会议在县文化中心大剧院开幕。县长在会上作政府工作报告。\n"
+    )
+    n = normalize_text(raw)
+    assert (0, clock, "chrome.clock") in [(r[0] - 1, r[1].strip(), r[2]) for r in n.removed_lines]
+    f = extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines)
+    assert f["title"] != clock and str(f["published_on"]) == "2016-03-02"
+
+
+def test_a_date_with_its_weekday_alone_is_not_a_clock():
+    """An e-paper's date with its weekday and no clock is the paper's day: not read as a running clock."""
+    n = normalize_text("2018年12月28日 星期五\n在全市经济工作会议上的讲话\n同志们：今天我们召开全市经济工作会议。\n")
+    assert all(r[2] != "chrome.clock" for r in n.removed_lines)
