@@ -10,7 +10,8 @@ compared with the recorded call's own (sha256, by path): an A/B of a stage's cod
 checkout on the same log. A run that pruned the artifacts its calls read (bench.scale plus restores
 the cold output, the +1 % run then prunes what it superseded) is replayed with `--fallback
 OUT=COLD`: a recorded path under OUT that no longer exists is read from the same place under COLD.
-Only shard steps are logged (tasks.calls.run_stage); a partitioned stage's parts have their own
+Only shard steps are logged (tasks.calls.run_stage; ingest's InputFile entries are logged as their
+fields and rebuilt, so ingest_shard replays too); a partitioned stage's parts have their own
 replays (bench_repair_plus, bench_plus_calls).
 """
 
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args(argv)
 
-    from tasks.calls import run_stage
+    from tasks.calls import replayed_value, run_stage
 
     lines = [json.loads(x) for x in Path(args.log).read_text(encoding="utf-8").splitlines() if x.strip()]
     calls = [c for c in lines if args.runner in c["runner"]]
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         inputs, params = c["inputs"], c["params"]
         if old:
             inputs, params = _fallback(inputs, old, new), _fallback(params, old, new)
+        inputs, params = replayed_value(inputs), replayed_value(params)
         out = scratch / f"{n:04d}"
         out.mkdir(parents=True)
         cpu, wall = time.process_time(), time.perf_counter()

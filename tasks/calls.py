@@ -28,9 +28,39 @@ def run_stage(runner: str, inputs: dict[str, Any], out_dir: str, params: dict[st
     if log := os.environ.get(CALL_LOG_ENV):
         line = {"runner": runner, "inputs": inputs, "out_dir": out_dir, "params": params}
         with open(log, "a", encoding="utf-8") as f:  # one write of one line: appends from workers do not interleave
-            f.write(json.dumps(line, sort_keys=True, default=str) + "\n")
+            f.write(json.dumps(line, sort_keys=True, default=logged_value) + "\n")
     module, function = runner.split(":", 1)
     return getattr(importlib.import_module(module), function)(inputs, out_dir, **params)
+
+
+def logged_value(value: Any) -> Any:
+    """A call-log value JSON cannot hold: a dataclass (ingest's InputFile) as its class and fields, so a
+    replay rebuilds it (`replayed_value`); anything else as its str."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {DATACLASS_KEY: f"{cls.__module__}:{cls.__qualname__}", **fields}
+    return str(value)
+
+
+DATACLASS_KEY = "__dataclass__"  # marks a logged dataclass: "module:Class" beside its fields
+
+
+def replayed_value(value: Any) -> Any:
+    """A logged value with its dataclasses rebuilt; their list fields come back as tuples (JSON has none,
+    and InputFile's composite fields are tuples)."""
+    if isinstance(value, list):
+        return [replayed_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if DATACLASS_KEY not in value:
+        return {k: replayed_value(v) for k, v in value.items()}
+    module, name = value[DATACLASS_KEY].split(":", 1)
+    cls = getattr(importlib.import_module(module), name)
+    fields = {k: tuple(v) if isinstance(v, list) else replayed_value(v) for k, v in value.items() if k != DATACLASS_KEY}
+    return cls(**fields)
 
 
 def call(ref: str, args: tuple, params: dict[str, Any]) -> Any:
