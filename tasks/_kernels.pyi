@@ -35,3 +35,12 @@ def anchor_chain_of(
     table: np.ndarray, pa: np.ndarray, a0: int, cb: np.ndarray, b0: int, b1: int, k: int
 ) -> tuple[np.ndarray, np.ndarray]: ...
 def winnow(h: np.ndarray, window: int) -> np.ndarray: ...
+def anchor_pair_counts(
+    by_doc: np.ndarray,
+    row_end: np.ndarray,
+    gid: np.ndarray,
+    pos: int,
+    n: int,
+    out_code: np.ndarray,
+    out_count: np.ndarray,
+) -> tuple[int, int]: ...

@@ -833,3 +833,66 @@ def winnow(const uint64_t[::1] h, Py_ssize_t window):
                     last = p
     free(dq)
     return out[:m].copy()
+
+
+def anchor_pair_counts(
+    const int64_t[::1] by_doc,
+    const int64_t[::1] row_end,
+    const int64_t[::1] gid,
+    Py_ssize_t pos,
+    int64_t n,
+    uint64_t[::1] out_code,
+    int32_t[::1] out_count,
+):
+    """Per pair of documents a < b sharing rare anchors of one partition: the pair code (a << 32 | b)
+    and how many of the partition's anchors both hold. Rows are (anchor, document) sorted by anchor
+    then document, distinct: row r's document is gid[r], the rows after it up to row_end[r] are the
+    anchor's later holders. by_doc lists the rows to count, grouped by document in increasing order.
+    Each document a's later holders are counted in a dense per-document array (n counters: in cache),
+    then written out in the order first met. Starts at by_doc[pos] (a document's first row) and stops
+    before the document whose pairs would overflow out_code; returns (next pos, pairs written): the pairs
+    come out each once, in order of a (b unordered: the counting step sorts them; sorting each
+    document's b here cost a third of the call), where the numpy path made every pair once per shared
+    anchor, then sorted them all."""
+    cdef Py_ssize_t rows = by_doc.shape[0]
+    cdef Py_ssize_t cap = out_code.shape[0]
+    cdef Py_ssize_t i = pos
+    cdef Py_ssize_t j, t, q
+    cdef Py_ssize_t written = 0
+    cdef int64_t a, b, r, r2
+    if out_count.shape[0] < cap:
+        raise ValueError("anchor_pair_counts: out_count is shorter than out_code")
+    cdef int32_t* count = <int32_t*> calloc(n if n > 0 else 1, sizeof(int32_t))
+    cdef int64_t* touched = <int64_t*> malloc((n if n > 0 else 1) * sizeof(int64_t))
+    if count == NULL or touched == NULL:
+        free(count)
+        free(touched)
+        raise MemoryError()
+    with nogil:
+        while i < rows:
+            a = gid[by_doc[i]]
+            j = i
+            t = 0
+            while j < rows and gid[by_doc[j]] == a:
+                r = by_doc[j]
+                for r2 in range(r + 1, row_end[r]):
+                    b = gid[r2]
+                    if count[b] == 0:
+                        touched[t] = b
+                        t += 1
+                    count[b] += 1
+                j += 1
+            if written + t > cap:
+                for q in range(t):
+                    count[touched[q]] = 0
+                break
+            for q in range(t):
+                b = touched[q]
+                out_code[written] = (<uint64_t>a << 32) | <uint64_t>b
+                out_count[written] = count[b]
+                count[b] = 0
+                written += 1
+            i = j
+    free(count)
+    free(touched)
+    return i, written

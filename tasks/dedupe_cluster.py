@@ -746,10 +746,57 @@ def _anchor_kernel(args: tuple[Path, Path, int]) -> np.ndarray:
     starts = np.flatnonzero(first)
     sizes = np.diff(np.r_[starts, len(k)])
     per_doc = m
-    shared = np.repeat((sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF), sizes)
-    rank = (np.cumsum(first) - 1)[shared]
-    _save_chunks((_sorted(c) for c in _pair_code_chunks(rank, m[shared])), dst)  # sorted: read by range
+    rare = (sizes >= 2) & (sizes <= sig.ANCHOR_MAX_DF)
+    if _kernels is not None:
+        chunks = _counted_pairs(starts[rare], sizes[rare], m)
+    else:
+        shared = np.repeat(rare, sizes)
+        rank = (np.cumsum(first) - 1)[shared]
+        chunks = (_run_counts(_sorted(c)) for c in _pair_code_chunks(rank, m[shared]))
+    _save_counted(chunks, dst)  # in order of the first document: read by range
     return per_doc
+
+
+def _counted_pairs(starts: np.ndarray, sizes: np.ndarray, m: np.ndarray):
+    """(pair codes, shared anchors) of one anchor partition, each pair once, in chunks of at most
+    PARTITION_ROWS pairs (more only where one document's own pairs are more), in order of their first
+    document across chunks (what `_code_bounds` needs to read a range; `_pair_count_kernel` sorts):
+    `_kernels.anchor_pair_counts` counts each document's later co-holders in a dense array. The numpy
+    path made each pair once per anchor it shares (148 M codes for 2-3 M pairs on the 20k bench), then
+    sorted, wrote and re-read them: 19 of the cold call's 55 CPU-s (session 60)."""
+    rows = _ranges(starts, starts + sizes)
+    if len(rows) == 0:
+        return
+    row_end = np.zeros(len(m), np.int64)
+    row_end[rows] = np.repeat((starts + sizes).astype(np.int64), sizes)
+    gid = np.ascontiguousarray(m, np.int64)
+    by_doc = np.ascontiguousarray(rows[_order(gid[rows].astype(np.uint64))], np.int64)  # radix: 2 passes at 20k
+    n = int(gid.max()) + 1
+    cap = max(PARTITION_ROWS, n)  # one document's pairs (fewer than n) always fit
+    pos = 0
+    while pos < len(by_doc):
+        code, count = np.empty(cap, np.uint64), np.empty(cap, np.int32)
+        pos, written = _kernels.anchor_pair_counts(by_doc, row_end, gid, pos, n, code, count)
+        yield code[:written], count[:written]
+
+
+def _run_counts(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted codes as (distinct codes, how often each occurs)."""
+    if len(codes) == 0:
+        return codes, np.zeros(0, np.int32)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    return codes[starts], np.diff(np.r_[starts, len(codes)]).astype(np.int32)
+
+
+def _save_counted(chunks, dst: Path) -> int:
+    """`_save_chunks` for (codes, counts) chunks: the counts beside each chunk's codes (`.cnt.npy`)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for k, (c, w) in enumerate(chunks):
+        np.save(dst / f"{k:05d}.npy", c)
+        np.save(dst / f"{k:05d}.cnt.npy", w)
+        total += len(c)
+    return total
 
 
 def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> int:
@@ -757,10 +804,12 @@ def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> i
     with MIN_SHARED_ANCHORS and MIN_ANCHOR_SHARE of the smaller one's anchors; their shared counts
     go to `.cnt.npy` (the fast path moves them by the anchors that cross ANCHOR_MAX_DF)."""
     srcs, dst, per_doc, lo, hi = args
-    codes = _sorted(_codes_in_range(srcs, lo, hi))
+    codes, counts = _counted_in_range(srcs, lo, hi)
     if len(codes):
+        o = _order(codes)  # a pair's counts from several partitions (and numpy chunks) summed
+        codes, counts = codes[o], counts[o]
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        counts = np.diff(np.r_[starts, len(codes)])
+        counts = np.add.reduceat(counts.astype(np.int64), starts)
         codes = codes[starts]
         a = (codes >> np.uint64(32)).astype(np.int64)
         b = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
@@ -783,6 +832,19 @@ def _codes_in_range(files: list[Path], lo: int, hi: int) -> np.ndarray:
     quadratic in the candidate pairs: 13 of the 20k cold call's 55 CPU-s; session 16)."""
     parts = [_sorted_slice(np.load(f, mmap_mode="r"), lo, hi) for f in files]
     return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+
+def _counted_in_range(files: list[Path], lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_codes_in_range` with each code's count (`_save_counted`'s `.cnt.npy`), from chunks in order of
+    their codes' first document (their high 32 bits): `_code_bounds` finds a range's slice in those."""
+    codes, counts = [np.zeros(0, np.uint64)], [np.zeros(0, np.int32)]
+    for f in files:
+        c = np.load(f, mmap_mode="r")
+        i, j = _code_bounds(c, lo, hi)
+        codes.append(np.array(c[i:j], np.uint64))
+        counts.append(np.array(np.load(f.with_suffix(".cnt.npy"), mmap_mode="r")[i:j], np.int32))
+        del c
+    return np.concatenate(codes), np.concatenate(counts)
 
 
 def _code_bounds(codes: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
