@@ -3446,10 +3446,22 @@ def _dated_by(month: int, day: int, anchors: Sequence[dt.date | None]) -> dt.dat
     return None
 
 
+# A wire's lead that announces its event for a later day (`（中央社记者…桃园24日电）桃园市长当选人郑文灿明天就职`, `中国台湾网12月19日讯
+# 据台湾“东森新闻云”报道，台中将举办首次“草地就职典礼”`): the dateline is the day the preview was filed, no day of the
+# event (session 60's fresh preview pages were dated by it). Read on the lead's first clause only, past a `据…报道，`
+# attribution: `…今天开幕，会议将持续…` holds its event's day.
+WIRE_ANNOUNCED_RE = re.compile(
+    r"[）)】\]\s]*(?:据[^，。\n]{1,30}?报道[，,])?[^，。；\n]{0,40}?(?:明天|明日|明年|后天|将(?:于|在|举[行办]|召开|出席)|即将|预计)"
+)
+
+
 def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt.date | None:
     """A news copy's or press release's date of the speech (WIRE_DAY_RE, RELEASE_TODAY_RE) with its year."""
     lead = text[:OPENING_PARA_CHARS]
     m = WIRE_DAY_RE.search(lead)
+    first = m or (WIRE_DAY_ONLY_RE.search(lead) if published else None)
+    if first and WIRE_ANNOUNCED_RE.match(lead, first.end()):
+        return None  # a preview: the day it was filed, not the event's
     if m:
         month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0  # `中新社澳門九月二十四日電`
         if (n := LEAD_DAY_RE.match(lead[m.end() :].lstrip("/ ：:"))) and 0 < int(n.group("d")) <= 31:
@@ -3524,6 +3536,46 @@ def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
     day = int(m["d"] or m["d2"])
     month = published.month if day <= published.day else (published.month - 2) % 12 + 1
     return _dated_by(month, day, (published,)) if 1 <= day <= 31 else None
+
+
+# A lead whose event is the new year's own, named with its year (`举办“115年苗栗县元旦升旗典礼”`, `一一五年元旦升旗典礼`,
+# `民国103年…元旦升旗典礼`, `慶祝2021年元旦升旗典禮`), held on the first (`1日清晨`, `一日清晨`, `今(1)日`, `今(一)日`): the day is
+# that year's 1 January, stated by the event itself with or without a page date (session 60's fresh Taiwanese pages on New
+# Year's flag-raisings were undated: the day alone and the year only in the event's name). A date after the page's own (a
+# preview: `礁溪乡公所于一一五年一月一日…举办`, posted 2025-12-19) or a day the lead announces (`将`, `明年`, `明天`) is none.
+NEW_YEAR_EVENT_RE = re.compile(
+    r"(?P<y>(?<![\d〇零一二三四五六七八九])(?:\d{2,4}|[〇零一二三四五六七八九]{2,4}))年[^，。；！？\n]{0,12}?元旦"
+)
+NEW_YEAR_DAY_RE = re.compile(
+    r"(?:今[（(](?:1|一)日?[)）]日?|(?<![\d〇零一二三四五六七八九十廿卅月第每同某前后隔次数当半])(?:1|一)日)"
+    r"(?=[上早清凌晨一]|在|于|举[行办]|主持)"
+)
+NEW_YEAR_ANNOUNCED_RE = re.compile(r"将|明年|明天|明日|预计|即将|届时")
+NEW_YEAR_HELD_CHARS = 60  # the day before its event: `苗栗县政府1日清晨，睽违三年…举办“115年…元旦升旗典礼”` is 49
+ROC_YEAR_OFFSET = 1911  # 民国 N is N + 1911 (113年 is 2024)
+CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+
+
+def _new_year_day(text: str, published: dt.date | None) -> dt.date | None:
+    """1 January of the year a lead's own New Year event names (NEW_YEAR_EVENT_RE), held on its day (NEW_YEAR_DAY_RE)."""
+    opening = text[:OPENING_PARA_CHARS]
+    if "元旦" not in opening:
+        return None  # the cheap gate: nearly every page
+    for sentence in opening.split("。"):
+        if (e := NEW_YEAR_EVENT_RE.search(sentence)) is None:
+            continue
+        d = NEW_YEAR_DAY_RE.search(sentence, max(0, e.start() - NEW_YEAR_HELD_CHARS), e.start())
+        if d is None or NEW_YEAR_ANNOUNCED_RE.search(sentence, 0, e.start()):
+            continue
+        digits = "".join(CN_DIGITS.get(c, c) for c in e["y"])
+        year = int(digits) + (ROC_YEAR_OFFSET if int(digits) < 1000 else 0)
+        if not 1912 <= year <= 2100:
+            continue
+        day = dt.date(year, 1, 1)
+        if published is not None and day > published:
+            return None  # a preview posted before the day it announces
+        return day
+    return None
 
 
 def _cn_ordinal(n: int) -> str:
@@ -6181,6 +6233,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         delivered = _relative_lead_day(text, published)
     if delivered is None and news and published:
         delivered = _day_only_lead(text, published)  # `30日新春開工首日，…`
+    if delivered is None:
+        delivered = _new_year_day(text, published)  # `苗栗县政府1日清晨…举办“115年苗栗县元旦升旗典礼”`
     out["delivered_on"] = delivered
     out["published_on"] = published
     out["meeting"] = _full_meeting_name(
