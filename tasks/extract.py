@@ -1260,6 +1260,14 @@ FESTIVAL_GREETING_RE = re.compile(
     r"值此[^，。！]{0,16}?(?:春节|新春|新年|元旦|中秋|国庆|端午|重阳)[^，。！]{0,12}?之际[^。！]{0,80}?(?:问候|祝福|祝愿)"
 )
 FESTIVAL_GREETING_CHARS = 600  # the head (title, stamp, source line) and the letter's first sentence
+# A New Year or festival address to the people at large (`各位父老乡亲、同志们、朋友们：` / `…值此万家团圆…的美好时刻，我谨代表…
+# 致以诚挚的问候和新春的祝福`, `尊敬的各位老乡：` / `值此戊戌新春即将到来之际，…把…祝福，送给…`): a greeting, typed 致辞 as its
+# 新春贺信 title would type it, never a 讲话 for the 同志们 it also greets (session 60's fresh county pages had no title).
+# The folk it greets (父老乡亲, 乡亲们, 老乡) and the festival's greeting in its opening say so together.
+FOLK_SALUTATION_RE = re.compile(r"^[^。！？!?\n：:]{0,24}?(?:父老乡亲|乡亲们|老乡们?)[^。！？!?\n：:]{0,16}[：:]", re.M)
+FOLK_SALUTATION_CHARS = 200  # the salutation's line under a title or a stamp
+# …whose greeting may name the moment rather than the festival (`值此万家团圆、欢乐祥和的美好时刻`)
+NEW_YEAR_GREETING_RE = re.compile(r"(?:新春|新年|节日)的?(?:问候|祝福|祝愿)")
 # a title set in spaced letters (`元 旦 献 词`): read without its spaces
 SPACED_LETTERS_RE = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000][\u4e00-\u9fff]){2,9}$")
 # a slogan title's greeting subtitle (`平凡孕育不凡 奋斗创造未来` / `——2026年元旦献词`, `——代2026年新年献词`): the title is
@@ -1552,6 +1560,15 @@ def _doc_type(title: str | None, text: str, speaker_title: str | None = None, me
         return next(k for key, k in DOC_TYPES if word.endswith(key))
     if title is None and (accept := ACCEPTANCE_RE.search(text[:OPENING_PARA_CHARS])):
         return "讲话" if accept.group("elected") else "发言"
+    if (
+        kind is None
+        and (folk := FOLK_SALUTATION_RE.search(text, 0, FOLK_SALUTATION_CHARS))
+        and (
+            FESTIVAL_GREETING_RE.search(text, folk.end(), folk.end() + FESTIVAL_GREETING_CHARS)
+            or NEW_YEAR_GREETING_RE.search(text, folk.end(), folk.end() + FESTIVAL_GREETING_CHARS)
+        )
+    ):
+        return "致辞"  # `各位父老乡亲、同志们、朋友们：` / `…致以…新春的祝福`: the New Year's greeting to the people
     if "同志们" in head:
         return "讲话"
     if kind is None and ISSUING_NOTICE_RE.search(text, 0, OPENING_PARA_CHARS):

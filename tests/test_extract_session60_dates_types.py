@@ -85,3 +85,28 @@ def test_a_wire_lead_on_its_event_keeps_its_day():
     )
     f = _fields(raw, url="http://example.cn/2023-03/17/c_1.htm")
     assert f["delivered_on"] == dt.date(2023, 3, 17)
+
+
+NEW_YEAR_OPENING = (
+    "日月开新元,万象启新篇。值此万家团圆、欢乐祥和的美好时刻,我谨代表中共某某县委、某某县人民政府,向全县广大干部群众,"
+    "向所有关心和支持某某经济社会发展的各界人士,致以诚挚的问候和新春的祝福!\n"
+    "2023年,是某某发展进程中极不寻常、极其难忘的一年,我们直面挑战、攻坚克难,取得了沉甸甸的收获。\n"
+)
+
+
+def test_a_new_year_address_to_the_folk_is_an_address():
+    # untitled: the folk greeted with 同志们 and the festival's greeting, never a 讲话 for its 同志们
+    assert _fields("各位父老乡亲、同志们、朋友们:\n" + NEW_YEAR_OPENING)["doc_type"] == "致辞"
+    raw = (
+        "尊敬的各位老乡:\n每逢佳节倍思亲。值此戊戌新春即将到来之际,我们谨代表中共某某县委、某某县人民政府和52万家乡人民,"
+        "把我们无尽的牵挂和真诚的祝福,送给远在他乡的各位某某老乡。\n故乡山水远,两情总相依。多年来,大家在他乡异土奋斗拼搏。\n"
+    )
+    assert _fields(raw)["doc_type"] == "致辞"
+
+
+def test_the_folk_greeted_without_a_festival_stay_a_speech():
+    raw = (
+        "各位父老乡亲、同志们:\n今天,我们在这里召开全镇防汛工作动员大会,主要任务是安排部署今年的防汛工作。下面,我讲三点意见。\n"
+        "一、提高认识,切实增强做好防汛工作的责任感。\n"
+    )
+    assert _fields(raw)["doc_type"] == "讲话"
