@@ -414,7 +414,9 @@ PRESS_BANNER_RE = re.compile(r"新[闻聞](?:公[报報]|稿|[发發]布)")
 # A government site's link bar over a release (info.gov.hk: `寄給朋友政府主網頁`, `簡體版 英文版 寄給朋友`): the page's
 # tools, never its title (session 49's fresh pages: 1 of 22 dev pages had it for title). Whole lines of these words only.
 LINK_BAR_RE = re.compile(
-    r"(?:[\s|｜]*(?:寄给朋友|政府主网页|政府新闻网|简体版|繁体版|英文版|打印本页|打印|关闭窗口|加入收藏))+\s*"
+    r"(?:[\s|｜]*(?:寄给朋友|政府主网页|政府新闻网|简体版|繁体版|英文版|打印本页|打印|关闭窗口|加入收藏"
+    # a forum's account links (`免費註冊` / `忘記密碼` over a Discuz thread: session 60's fresh pages took one for the title)
+    r"|免费注册|立即注册|忘记密码|找回密码))+\s*"
 )
 # A menu's item set as a bullet (`• 馆内`, `• 馆际`, hk01's `• 正報`): a short word after the bullet, no title
 # (session 49's fresh pages: a library's page titled `• 馆内`; session 48's `• 正報`). Up to BULLET_ITEM_MAX characters.
@@ -490,7 +492,9 @@ SKIP_LINK_RE = re.compile(
 # headline opens on one.
 INFO_LABEL_LINE_RE = re.compile(
     r"^(?:索引号|文号|发文字号|主题分类|组配分类|体裁分类|信息分类|发布机构|发文机构|生成日期|成文日期|发文日期"
-    r"|公开方式|公开范围|服务对象|主题词|关键词)(?:\s|[:：])"
+    r"|公开方式|公开范围|服务对象|主题词|关键词"
+    # a city's press release labels (`發稿單位:新聞及國際關係處 發稿時間:110年1 月1日 11:30 發稿人員:…`: tnews, session 60)
+    r"|发稿单位|发稿时间|发稿人员)(?:\s|[:：])"
 )
 
 
@@ -502,10 +506,22 @@ PAGE_WIDGET_LINE_RE = re.compile(
     r"|^本篇?文章?共?\d+字[，,]?\s*(?:读完|阅读)(?:约|需要?)?\d+分钟$"
     r"|^\S{1,40}\.(?:jpe?g|png|gif|webp|bmp)$"
     r"|[（(]Logo-(?:image|text)[）)]"
+    # a flipbook's page header over its page (`Page 331 - 疫情防护指南_Neat`: flipbuilder, session 60's fresh pages)
+    r"|^Page\s*\d+\s*-\s"
     # a video player's loading notice (`视频加载中...` over xiziyuan's item: session 59's fresh pages)
     r"|^(?:视频)?(?:正在)?加载中?\s*[，,]?\s*(?:请稍候)?\s*(?:\.{3}|…{1,2})?$",
     re.I,
 )
+
+
+# A photo caption's mark (`△北京小学校长李明新在开学典礼上讲话`, `▲圖說:…`) and a breadcrumb of chevrons (`dsblog.net 资讯 »
+# 企业动态 » 金科伟业2020年会海阳分会(之二)召开`, the headline repeated below it): no title (session 60's fresh pages took each).
+CAPTION_MARKS = frozenset("△▲")
+CHEVRON_CRUMBS_RE = re.compile(r"^[^»]{1,30}»[^»]{1,30}»")
+# A forum poster's handle on its line (`記者 097202` over a Discuz thread's post): no title
+# …and a photo's caption credited to its photographer (`台中市长卢秀燕（中）率…拜晚年（记者梁金源摄）-正声新闻`)
+PHOTO_SHOT_RE = re.compile(r"[（(](?:记者|摄影)[^（()）]{1,12}摄[）)]")
+POSTER_HANDLE_RE = re.compile(r"^(?:记者|作者|楼主|发帖人)[\s:：]*[A-Za-z0-9_\-]{2,20}$")
 
 
 def is_junk_title(line: str) -> bool:
@@ -549,6 +565,8 @@ def is_junk_title(line: str) -> bool:
         return True  # `按Enter到主内容区`, `您当前所在位置:首页>公开>…`, `文号 索引号 关键词`: the page's chrome
     if PAGE_WIDGET_LINE_RE.search(t):
         return True  # `人气: 2`, `本篇文章572字,读完约1分钟`, `0101004台南元旦升旗.jpg`, `…(Logo-image)`: the page's widgets
+    if t[0] in CAPTION_MARKS or CHEVRON_CRUMBS_RE.match(t) or POSTER_HANDLE_RE.match(t) or PHOTO_SHOT_RE.search(t):
+        return True  # `△北京小学校长李明新在开学典礼上讲话`, `…拜晚年（记者梁金源摄）`: a photo's caption; `… » … »`: a breadcrumb
     return bool(is_name(t.replace(" ", "")) or (OFFICE_KW_RE.search(t) and _byline([t])[1] is not None))  # a byline
 
 
@@ -1066,7 +1084,11 @@ COLLECTION_NUMBER_ENDS = frozenset("）):：】0123456789")  # the last characte
 # A column tag before the headline: bracketed (`【快讯】`) or before a bar (`两会|十四届全国人大二次会议闭幕…`,
 # `施政报告|林郑月娥11月25日发表《施政报告》`: HK papers' topic tags, 2 of this round's 22 fresh dev pages)
 # A county paper's column before a bar written with the Han stroke 丨 (`南漳新闻丨罗兴斌主持召开…`: session 59's fresh pages)
-TITLE_TAG_RE = re.compile(r"^\s*(?:[\[【][^\]】]{1,20}[\]】]|[^\s|｜丨\[【（(]{2,6}[|｜丨])\s*(?=.{5})")
+# A school's column in corner brackets or before a spaced double bar (`『开学第一课』…`, `开学第一课 || 你，就是未来`: a
+# principal's address filed under its column, session 60's fresh pages; session 59's held-out pages kept the tag)
+TITLE_TAG_RE = re.compile(
+    r"^\s*(?:[\[【『][^\]】』]{1,20}[\]】』]|[^\s|｜丨\[【『（(]{2,6}\s*(?:\|\||｜｜|[|｜丨]))\s*(?=.{5})"
+)
 
 
 # A doc site's word after the document's (`…全体（扩大）会议上的讲话文稿`, `…上级领导致辞范文`) and a 范文 collection's variant
@@ -1665,11 +1687,11 @@ SESSION_PASSED_TITLE_RE = re.compile(r"(?:闭幕|开幕|闭会|结束)[\s，,]{0
 # left such pages untyped with the byline for title: 4 of this round's 22 fresh dev pages).
 REPORTER_BYLINE = (
     # the outlet before 记者 with or without its slash (`台灣新聞網記者李某/南投報導`: session 50 left it)
-    r"[【\[（(]?(?:[^\s，。/／【\[]{1,8}\s*[/／]\s*|[^\s，。/／【\[（(记]{2,8}?)?(?:特派)?记者[^，。！？\n/／]{1,24}?[/／]\s*"
-    r"[^，。！？\s/／】\]）)]{1,12}?(?:即时)?(?:报导|报道)[】\]）)]?"
+    r"[【\[（(]?(?:[^\s，。/／∕【\[]{1,8}\s*[/／∕]\s*|[^\s，。/／∕【\[（(记]{2,8}?)?(?:特派)?记者[^，。！？\n/／∕]{1,24}?[/／∕]\s*"
+    r"[^，。！？\s/／∕】\]）)]{1,12}?(?:即时)?(?:报导|报道)[】\]）)]?"
 )
 REPORTER_BYLINE_RE = re.compile(
-    rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／]{{2,8}}\s*[/／]\s*[^\s，。/／]{{2,6}}?\d{{1,2}}日电)。?\s*$"
+    rf"^\s*(?:{REPORTER_BYLINE}|[^\s，。/／∕]{{2,8}}\s*[/／∕]\s*[^\s，。/／∕]{{2,6}}?\d{{1,2}}日电)。?\s*$"
 )
 # A lead's day or days: 号 for 日 (`19号上午`, `11月17號`), a range or list whose first day may drop its 日
 # (`2月1日-2日`, `10月15、16日`, `6月24日、25日和28日`).

@@ -1,0 +1,89 @@
+"""Titles a careful reader gets right and the extractor did not (session 60's fresh pages, eighteenth round): column
+tags before a title, and the chrome above it (captions, breadcrumbs, bylines, a forum's bar, a flipbook's
+page header, a press release's labels) taken for it."""
+
+from __future__ import annotations
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+SPEECH = (
+    "老师们,同学们:\n早上好!\n人生序章,始于初秋。又一个崭新的九月,我们全校师生,怀揣梦想和希望,相聚在温暖的校园。今天,我们举行"
+    "简单而隆重的开学典礼。首先,让我们用掌声向本学期加入大家庭的新老师和初一年级新同学表示热烈的欢迎!\n"
+    "今天,我讲话的题目是:你,就是未来。\n亲爱的同学们,何谓未来?未来,是远眺梦想并追逐梦想,是探索真知并实践真知。\n"
+)
+
+
+def test_a_column_tag_before_a_double_bar_or_in_corner_brackets_is_no_title():
+    raw = "开学第一课 || 你,就是未来\n作者: 某某某\n来源:本站原创 编辑:某某\n点击数: 发布时间: 2023-09-04\n" + SPEECH
+    assert _fields(raw)["title"] == "你,就是未来"
+    raw = "『开学第一课』点亮梦想 奔赴未来\n" + SPEECH
+    assert _fields(raw)["title"] == "点亮梦想 奔赴未来"
+
+
+NEWS = (
+    "2月17日,正值北京市中小学迎接2025年春节假期后新学期的首日,校园内洋溢着勃勃生机与无限希望。\n"
+    "此刻,我们精心挑选并呈现了来自北京市十八位名校长的开学典礼致辞精华,这些寄语照亮着同学们新学期的道路。\n"
+    "新的学期,怎样成长得更好?我对同学们提出以下三个“培养”的要求:\n第一,培养自主能力。希望每一位同学都要学会自主学习。\n"
+)
+
+
+def test_a_photo_caption_marked_with_a_triangle_is_no_title():
+    raw = "△北京小学校长某某某在开学典礼上讲话\n" + NEWS
+    assert _fields(raw)["title"] is None
+
+
+def test_a_breadcrumb_of_chevrons_is_no_title():
+    raw = (
+        "dsblog.net 资讯 » 企业动态 » 某某公司2020年会海阳分会(之二)召开\n\n某某公司2020年会海阳分会(之二)召开\n\n"
+        "http://www.dsblog.net 2021-01-15 14:30:57\n\n  董事长发表重要讲话。\n  董事长说:\n"
+        "  尊敬的黄教授,各位新老朋友,各位家人,下午好!\n  一场瑞雪过后,又迎来海阳明媚的阳光,今天天气特别好。在这个美好的时刻,"
+        "非常感谢大家来到海阳,一起参加年会的分会,一起回顾过去,展望未来。\n"
+    )
+    assert _fields(raw)["title"] == "某某公司2020年会海阳分会(之二)召开"
+
+
+def test_a_byline_with_a_division_slash_is_no_title():
+    raw = (
+        " date 2026-01-01 迎接二０二六年到來，某某市政府一日清晨舉行元旦升旗典禮。（某某市政府提供）\n\n"
+        "記者楊某某、張某某∕綜合報導\n\n"
+        "迎接二０二六年到來，某某市政府一日清晨舉行「某某」一一五年元旦升旗典禮；某某縣政府升旗典禮在運動公園田徑場登場。\n\n"
+        "某某市長某某某、副市長某某某率領市府一級主管與同仁，共同迎向新年的第一天。\n"
+    )
+    assert _fields(raw)["title"] is None
+
+
+def test_a_forums_bar_a_posters_handle_and_a_credited_caption_are_no_title():
+    raw = (
+        "請選擇... 進入行動版 | 繼續瀏覽電腦版\n免費註冊\n 忘記密碼\n 免費註冊\n\n正聲新聞\n\n搜尋\n\n記者 097202\n"
+        "發佈於:2023-1-30 20:41:35\n\n    \n【記者某某某/臺中報導】\n\n"
+        "台中市長某某某(中)率副市長某某某及市府一級機關首長拜晚年,祝市政昌隆!(記者某某某攝)\n\n\n"
+        " 台中市長某某某(中)率副市長某某某及市府一級機關首長拜晚年,祝市政昌隆!(記者某某某攝)-正聲新聞\n\n"
+        " 30日新春開工首日,台中市長某某某率副市長某某某及市府一級機關首長拜晚年,某市長表示,今年開工團拜兩大特別,"
+        "一是史上最長年假後舉行,二是近三年來首次恢復舉辦。\n"
+    )
+    assert _fields(raw)["title"] is None
+
+
+def test_a_flipbooks_page_header_is_no_title():
+    raw = (
+        "Page 331 - 某某指南_Neat\nP. 331\n\n某某研究所召开全体职工大会\n\n"
+        "  某某研究所 3 月 4 日召开全体职工大会,研究当前重点工作。所长某某某主持会议并讲话。\n\n"
+        "  某某某指出,经过全所上下艰苦努力,当前已初步呈现生产生活秩序加快恢复的态势。\n"
+    )
+    assert _fields(raw)["title"] != "Page 331 - 某某指南_Neat"
+
+
+def test_a_press_releases_labels_are_no_title():
+    raw = (
+        "發稿單位:新聞及國際關係處 發稿時間:110年1 月1日 11:30 發稿人員:某某某 06-2991111#8154 迎接2021年來臨,台南市政府"
+        "今(1日)晨於新營區南瀛綠都心公園舉辦「慶祝2021年元旦升旗典禮」,台南市長某某某親自帶領局處首長出席。 市長表示,"
+        "台南市是全台灣少數幾個有舉辦現場升旗典禮的縣市,感謝中央與地方全心協力,共同抗疫。\n"
+    )
+    assert not (_fields(raw)["title"] or "").startswith("发稿")
