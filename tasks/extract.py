@@ -3617,6 +3617,27 @@ def _new_year_day(text: str, published: dt.date | None) -> dt.date | None:
     return None
 
 
+# A doc site's summary line that runs the title into its slogan subtitles and dateline (`在全县…结业仪式上的讲话用心用爱用功答好
+# “强县之问”以良好的精神状态奋力开创强县事业新局面(2019年3月31日) 同志们: …`, wdocx: session 60's fresh pages), the page's
+# own lines below it: the speech's title is the line that begins the summary and ends on the speech's word.
+OWN_TITLE_LINES = 8  # the summary, then the title, subtitles and dateline on their own lines
+OWN_TITLE_MIN = 8  # characters: `在…上的讲话` at its shortest
+
+
+def _own_title_line(text: str, title: str) -> str | None:
+    """A later line that begins the title and ends on a speech's word (DOC_END): the title the summary runs on."""
+    start = text.find("\n") + 1
+    for _ in range(OWN_TITLE_LINES - 1):
+        if start <= 0:
+            break
+        end = text.find("\n", start)
+        t = text[start : end if end >= 0 else len(text)].strip()
+        if OWN_TITLE_MIN <= len(t) < len(title) and title.startswith(t) and re.search(DOC_END + r"$", t):
+            return t
+        start = end + 1
+    return None
+
+
 def _cn_ordinal(n: int) -> str:
     """1..99 -> 一 … 九十九 (`第二十次`)."""
     d = "零一二三四五六七八九"
@@ -6095,6 +6116,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         # a collection's number on a title read from the page title (`全市工业经济工作会议讲话材料(2)`, its next item
         # headed `…讲话材料篇3`: session 53's fresh pages), cut as the head's titles have it cut (_unchrome_title)
         title = TITLE_NUMBERING_RE.sub("", title) or title
+    if title and title[:1] == "《" and title[-1:] == "》" and title.count("《") == 1:
+        # a doc site's title set whole in book-title marks (`《追悼会发言稿(通用4篇)》` under its breadcrumb: bxzi, session 60)
+        title = TITLE_NUMBERING_RE.sub("", title[1:-1]) or None
+    if title and (own := _own_title_line(text, title)):
+        title = own  # `在…结业仪式上的讲话用心用爱…新局面` over `在…结业仪式上的讲话` on its own line
     out["title"] = title
 
     news = _news_report(title or ptitle, text)
