@@ -1469,6 +1469,8 @@ REFLECTION_TITLE_RE = re.compile(r"(?:心得|体会|感悟|感想|读后感|观�
 GUIDE_TITLE_RE = re.compile(
     # …and its example after it (`悼词写法及范文`: session 59's fresh pages typed it 讲话 by the example's salutation)
     r"(?:格式|的?写法|怎么写|如何写|写作(?:技巧|要点|方法)|模板格式)(?:[及与和](?:范文|范例|例文|模板))?$|^(?:如何|怎样)写好?"
+    # …or asking what the genre is (`老秘答什么是悼词？`: a writing column's answer, session 60's fresh forum pages)
+    r"|(?:什么是|何谓|何为)[^，。？?]{0,6}?(?:悼词|讲话稿?|致辞|贺词|发言稿?|主持词|述职报告|工作报告|总结)[？?]?$"
 )
 
 
@@ -3622,6 +3624,23 @@ def _new_year_day(text: str, published: dt.date | None) -> dt.date | None:
 # own lines below it: the speech's title is the line that begins the summary and ends on the speech's word.
 OWN_TITLE_LINES = 8  # the summary, then the title, subtitles and dateline on their own lines
 OWN_TITLE_MIN = 8  # characters: `在…上的讲话` at its shortest
+
+
+# A forum's printable page labels its thread's title (Discuz's `action=printable`: `标题：` / `老秘答什么是悼词？` / `作者：` / …,
+# under the site's name, which session 60's fresh page took for the title): the label's value is the title.
+TITLE_LABEL_RE = re.compile(r"^\s*标题\s*[:：]\s*$")
+TITLE_LABEL_LINES = 6  # the site's name, `[打印本页]`, the label
+
+
+def _labelled_title(text: str) -> str | None:
+    """The line after a `标题：` label alone on its line among the text's first lines (TITLE_LABEL_RE)."""
+    if "标题" not in text[:OPENING_CHARS]:
+        return None  # the cheap gate: nearly every page
+    lines = text.split("\n", TITLE_LABEL_LINES + 1)[: TITLE_LABEL_LINES + 1]
+    for label, value in pairwise(lines):
+        if TITLE_LABEL_RE.match(label) and not is_junk_title(value):
+            return value.strip()
+    return None
 
 
 def _own_title_line(text: str, title: str) -> str | None:
@@ -6119,6 +6138,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
     if title and title[:1] == "《" and title[-1:] == "》" and title.count("《") == 1:
         # a doc site's title set whole in book-title marks (`《追悼会发言稿(通用4篇)》` under its breadcrumb: bxzi, session 60)
         title = TITLE_NUMBERING_RE.sub("", title[1:-1]) or None
+    if (labelled := _labelled_title(text)) is not None:
+        title = labelled  # a forum's printable page: `[打印本页]` / `标题：` / `老秘答什么是悼词？`
     if title and (own := _own_title_line(text, title)):
         title = own  # `在…结业仪式上的讲话用心用爱…新局面` over `在…结业仪式上的讲话` on its own line
     out["title"] = title

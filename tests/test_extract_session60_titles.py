@@ -111,3 +111,22 @@ def test_a_title_set_whole_in_book_title_marks_is_read_inside_them():
         "这一天,是他们送别英雄民警某某某的日子。\n\n上午9时正,天空下起倾盆大雨,追悼大会准时开始。\n"
     )
     assert _fields(raw)["title"] == "追悼会发言稿"
+
+
+GUIDE = (
+    "网友问题:\n什么是悼词?\n老秘观点:\n"
+    "悼词在这里专指公务性的悼词,即由领导同志代表组织在追悼会上对死者表示哀思的致词。它既是对死者的悼念,又是对死者家属的安慰。\n"
+    "(1)叙述性悼词。它以叙述死者的生平业绩为主,适当加入一些说明性文字。\n例文:\n"
+    "今天,我们怀着极其沉痛的心情,悼念中国共产党的优秀党员某某某同志。\n"
+)
+
+
+def test_a_forums_printable_page_gives_its_labelled_title_and_a_what_is_question_is_a_guide():
+    raw = (
+        "老秘网_材夜思范文\n标题:\n老秘答什么是悼词?\n[打印本页]\n作者:\n辽宁老秘\n时间:\n2011-12-20 07:05\n标题:\n老秘答什么是悼词?\n"
+        + GUIDE
+    )
+    f = _fields(raw)
+    assert f["title"] == "老秘答什么是悼词？"
+    assert f["doc_type"] is None
+    assert f["published_on"] is not None and f["published_on"].isoformat() == "2011-12-20"
