@@ -3569,7 +3569,9 @@ def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
     lead = next(
         (x for x in lines if REPORTER_MARK_RE.match(x) and len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), None
     ) or next(
-        (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x)), ""
+        # a photo's caption credited to its photographer above the lead (`…拜晚年，祝市政昌隆！（记者梁金源摄）`) is none
+        (x for x in lines if len(x) > LEAD_MIN_CHARS and ("，" in x or "。" in x) and not PHOTO_SHOT_RE.search(x)),
+        "",
     )  # a one-sentence lead has no comma (`國務院總理溫家寶18日下午在人民大會堂與…舉行會談。`)
     m = LEAD_DAY_ONLY_RE.match(lead)
     if m is None:

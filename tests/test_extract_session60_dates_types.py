@@ -110,3 +110,17 @@ def test_the_folk_greeted_without_a_festival_stay_a_speech():
         "一、提高认识,切实增强做好防汛工作的责任感。\n"
     )
     assert _fields(raw)["doc_type"] == "讲话"
+
+
+def test_a_credited_photo_caption_above_the_lead_is_not_the_lead():
+    # the lead's day alone (`30日`) in the stamp's month, under a photo's caption that has a comma of its own
+    raw = (
+        "正聲新聞\n\n記者 097202\n發佈於:2023-1-30 20:41:35\n\n【記者某某某/臺中報導】\n\n"
+        " 台中市長某某某(中)率副市長某某某及市府一級機關首長拜晚年,祝市政昌隆、錢兔似錦!(記者某某某攝)-正聲新聞\n\n"
+        " 30日新春開工首日,台中市長某某某率副市長某某某及市府一級機關首長拜晚年,某市長表示,今年開工團拜兩大特別,"
+        "一是史上最長年假後舉行,二是近三年來首次恢復舉辦,她非常開心、充滿感激。\n"
+        "「台中市各界新春聯合團拜」今日在市府台灣大道市政大樓惠中樓1樓中庭舉行,現場以台中盛產的花卉為主要布置。\n"
+    )
+    f = _fields(raw)
+    assert f["published_on"] == dt.date(2023, 1, 30)
+    assert f["delivered_on"] == dt.date(2023, 1, 30)
