@@ -44,3 +44,12 @@ def anchor_pair_counts(
     out_code: np.ndarray,
     out_count: np.ndarray,
 ) -> tuple[int, int]: ...
+def anchor_count_sums(
+    codes: np.ndarray,
+    counts: np.ndarray,
+    lo: int,
+    hi: int,
+    per_doc: np.ndarray,
+    min_shared: int,
+    min_share: float,
+) -> tuple[np.ndarray, np.ndarray]: ...

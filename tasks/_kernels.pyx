@@ -896,3 +896,109 @@ def anchor_pair_counts(
     free(count)
     free(touched)
     return i, written
+
+
+cdef int _by_int64(const void* x, const void* y) noexcept nogil:
+    cdef int64_t u = (<const int64_t*>x)[0]
+    cdef int64_t v = (<const int64_t*>y)[0]
+    return (u > v) - (u < v)
+
+
+def anchor_count_sums(
+    const uint64_t[::1] codes,
+    const int32_t[::1] counts,
+    int64_t lo,
+    int64_t hi,
+    const int64_t[::1] per_doc,
+    int64_t min_shared,
+    double min_share,
+):
+    """The anchor candidates of the pairs whose first document is in [lo, hi): each pair's counts summed
+    (codes a << 32 | b, in any order, a pair repeated once per anchor partition), kept when the sum
+    reaches max(min_shared, min_share * min(per_doc[a], per_doc[b])) (compared in doubles, as numpy
+    did). Returns (codes, sums) sorted by code: the entries bucketed by a, each a's b summed in a dense
+    array, only the kept b of an a sorted — where sorting every entry cost the counting step its time."""
+    cdef Py_ssize_t n_in = codes.shape[0]
+    cdef int64_t span = hi - lo
+    cdef int64_t n = per_doc.shape[0]
+    cdef Py_ssize_t e, q, t, kept, written
+    cdef int64_t a, b, s, mn
+    cdef double need
+    cdef uint64_t low = 0xFFFFFFFF
+    if counts.shape[0] != n_in:
+        raise ValueError("anchor_count_sums: codes and counts must have the same length")
+    out_code = np.empty(n_in, dtype=np.uint64)
+    out_sum = np.empty(n_in, dtype=np.int32)
+    cdef uint64_t[::1] oc = out_code
+    cdef int32_t[::1] osum = out_sum
+    if n_in == 0 or span <= 0:
+        return out_code[:0], out_sum[:0]
+    cdef int64_t* start = <int64_t*> calloc(span + 1, sizeof(int64_t))
+    cdef int64_t* fill = <int64_t*> malloc((span + 1) * sizeof(int64_t))
+    cdef int64_t* order = <int64_t*> malloc(n_in * sizeof(int64_t))
+    cdef int64_t* acc = <int64_t*> calloc(n if n > 0 else 1, sizeof(int64_t))
+    cdef int64_t* touched = <int64_t*> malloc((n if n > 0 else 1) * sizeof(int64_t))
+    if start == NULL or fill == NULL or order == NULL or acc == NULL or touched == NULL:
+        free(start)
+        free(fill)
+        free(order)
+        free(acc)
+        free(touched)
+        raise MemoryError()
+    cdef bint outside = False
+    with nogil:
+        for e in range(n_in):
+            a = <int64_t>(codes[e] >> 32) - lo
+            if a < 0 or a >= span or <int64_t>(codes[e] & low) >= n:
+                outside = True
+                break
+            start[a + 1] += 1
+    if outside:
+        free(start)
+        free(fill)
+        free(order)
+        free(acc)
+        free(touched)
+        raise ValueError("anchor_count_sums: a code's first document is outside [lo, hi) or its second past per_doc")
+    with nogil:
+        for a in range(span):
+            start[a + 1] += start[a]
+        for a in range(span + 1):
+            fill[a] = start[a]
+        for e in range(n_in):
+            a = <int64_t>(codes[e] >> 32) - lo
+            order[fill[a]] = e
+            fill[a] += 1
+        written = 0
+        for a in range(span):
+            t = 0
+            for q in range(start[a], start[a + 1]):
+                e = order[q]
+                b = <int64_t>(codes[e] & low)
+                if acc[b] == 0:
+                    touched[t] = b
+                    t += 1
+                acc[b] += counts[e]
+            kept = 0
+            for q in range(t):
+                b = touched[q]
+                s = acc[b]
+                acc[b] = 0
+                mn = per_doc[a + lo] if per_doc[a + lo] < per_doc[b] else per_doc[b]
+                need = min_share * <double>mn
+                if need < <double>min_shared:
+                    need = <double>min_shared
+                if <double>s >= need:
+                    touched[kept] = (b << 32) | s  # b and its sum in one key: sorted by b
+                    kept += 1
+            qsort(touched, kept, sizeof(int64_t), _by_int64)
+            for q in range(kept):
+                oc[written] = (<uint64_t>(a + lo) << 32) | <uint64_t>(touched[q] >> 32)
+                osum[written] = <int32_t>(touched[q] & <int64_t>low)
+                written += 1
+    free(start)
+    free(fill)
+    free(order)
+    free(acc)
+    free(touched)
+    return out_code[:written], out_sum[:written]

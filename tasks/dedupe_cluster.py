@@ -805,7 +805,11 @@ def _pair_count_kernel(args: tuple[list[Path], Path, np.ndarray, int, int]) -> i
     go to `.cnt.npy` (the fast path moves them by the anchors that cross ANCHOR_MAX_DF)."""
     srcs, dst, per_doc, lo, hi = args
     codes, counts = _counted_in_range(srcs, lo, hi)
-    if len(codes):
+    if _kernels is not None:  # the sums and the thresholds a first document at a time, no sort of the entries
+        per = np.ascontiguousarray(per_doc, np.int64)
+        args_ = (sig.MIN_SHARED_ANCHORS, sig.MIN_ANCHOR_SHARE)
+        codes, counts = _kernels.anchor_count_sums(codes, counts, lo, hi, per, *args_)
+    elif len(codes):
         o = _order(codes)  # a pair's counts from several partitions (and numpy chunks) summed
         codes, counts = codes[o], counts[o]
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
