@@ -571,8 +571,9 @@ def _listed_name(text: str, at: int, end: int) -> bool:
     return text.endswith(GROUP_LABELS, max(0, at - 3), at)
 
 
-def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
-    """find_places' scan of `text` from `pos` on (a hit never starts before pos)."""
+def _scan_places(text: str, pos: int = 0, shift: int = 0) -> Iterator[PlaceHit]:
+    """find_places' scan of `text` from `pos` on (a hit never starts before pos); hits at their positions + shift (a
+    slice's hits at the whole text's, made once instead of shifted copies: ~1 % of extract's CPU, session 60)."""
     gz = load_gazetteer()
     in_leaders = _leader_name_tails()
     nxt = pos  # end of the last hit: the scan resumes there
@@ -685,7 +686,7 @@ def _scan_places(text: str, pos: int = 0) -> Iterator[PlaceHit]:
                 ):
                     people.add(text[i - 1 : end - 1])
                     break  # `陳福海縣長` (Kinmen's head): a person's given name and his office, not 福海县 (新疆)
-                yield PlaceHit(i, end, surface, key, alias)
+                yield PlaceHit(i + shift, end + shift, surface, key, alias)
                 nxt = end
                 break
 
@@ -797,10 +798,7 @@ def find_places_in(text: str, start: int, end: int, positions: bool = True) -> l
     table runs in annotate now, another process, so that scan served nothing else: on the 20k bench it was ~12 % of
     extract's CPU (py-spy of the cold calls, session 59), against the slice's ~1.4 %.
     """
-    hits = list(_scan_places(text[start:end]))
-    if positions or not start:
-        return hits
-    return [PlaceHit(h.start + start, h.end + start, h.surface, h.key, h.is_alias) for h in hits]
+    return list(_scan_places(text[start:end], 0, 0 if positions else start))
 
 
 def find_towns(text: str) -> list[tuple[int, str]]:
@@ -995,6 +993,27 @@ def _compiled_kernels() -> Any:
 SHORT_SCAN_CHARS = 48
 
 
+# The last long text encoded for a scan and its code points: resolve_region scans a body for places, then for
+# townships (find_places_in's slice and the body are equal strings, not one object): encoded once, not twice (~0.5 % of
+# extract's CPU, session 60). Only texts this long take it (a clause's scan between would evict the body's).
+_LAST_POINTS: tuple[str, Any] = ("", None)
+POINTS_MEMO_MIN_CHARS = 200
+
+
+def _code_points(part: str) -> Any:
+    """part's code points as a uint32 array (UTF-32, lone surrogates as themselves); a long text's is remembered."""
+    import numpy as np
+
+    global _LAST_POINTS
+    last, points = _LAST_POINTS
+    if part is last or (len(part) == len(last) and part == last):
+        return points
+    points = np.frombuffer(part.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(part) >= POINTS_MEMO_MIN_CHARS:
+        _LAST_POINTS = (part, points)
+    return points
+
+
 def _gram_starts(
     text: str, sc: _Scanners | None, table: tuple[int, Any, Any], pos: int, end: int | None = None
 ) -> list[int]:
@@ -1012,7 +1031,7 @@ def _gram_starts(
         known = sc.pairs if table is sc.prefixes else sc.triples
         return [i for i in range(pos, stop - width + 1) if text[i : i + width] in known]
     part = text if pos == 0 and stop == len(text) else text[pos:stop]
-    points = np.frombuffer(part.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = _code_points(part)
     kernels = _compiled_kernels()
     if kernels is not None:  # the same positions, ~2.2x quicker (session 22: 17 % of extract's CPU was these scans)
         kinds, bit, checked = (table[1].view(np.uint8), 1, 1) if sc is None else (sc.chars, bit, width)

@@ -273,13 +273,43 @@ def test_places_of_a_slice_scan_the_slice_alone(monkeypatch):
     memo = R._LAST_PLACES
     scans = []
     original = R._scan_places
-    monkeypatch.setattr(R, "_scan_places", lambda t, pos=0: scans.append(len(t)) or original(t, pos))
+    monkeypatch.setattr(R, "_scan_places", lambda t, pos=0, shift=0: scans.append(len(t)) or original(t, pos, shift))
     got = R.find_places_in(text, head, head + 5000)
     assert got == want and len(got) > 10
     assert scans == [len(body)] and R._LAST_PLACES is memo
     whole = R.find_places_in(text, head, head + 5000, positions=False)
     assert whole == [R.PlaceHit(h.start + head, h.end + head, h.surface, h.key, h.is_alias) for h in got]
     assert all(text[h.start : h.end] == h.surface for h in whole)
+
+
+def test_a_long_text_is_encoded_once_for_its_scans(monkeypatch):
+    """resolve_region scans a body for places (find_places_in's slice) and for townships (an equal string, another
+    object): the second scan reuses the code points; a text of the same length but other characters, or a short
+    clause scanned between, does not take or lose them, and every scan's positions are as encoded afresh."""
+    text = "".join(SAMPLES)
+    body = text[300:5300]
+    again = "".join(list(body))  # equal, not the same object
+    other = body[::-1]
+    assert again == body and again is not body
+    monkeypatch.setattr(R, "_LAST_POINTS", ("", None))
+    sc = R._scanners(R.load_gazetteer())
+    got_places = R._gram_starts(body, sc, sc.prefixes, 0)
+    assert R._LAST_POINTS[0] is body
+    clause = "在北京市海淀区召开的会议上各位代表同志们大家好今天我们在这里隆重集会共商发展大计" * 3
+    assert R.SHORT_SCAN_CHARS < len(clause) < R.POINTS_MEMO_MIN_CHARS  # encoded for the compiled scan, not kept
+    assert R._gram_starts(clause, sc, sc.prefixes, 0)
+    assert R._LAST_POINTS[0] is body  # the clause scanned between leaves the body's
+    kept = R._LAST_POINTS[1]
+    got_towns = R._gram_starts(again, sc, sc.towns, 0)
+    assert R._LAST_POINTS[1] is kept  # reused
+    got_other = R._gram_starts(other, sc, sc.prefixes, 0)
+    assert R._LAST_POINTS[0] is other and R._LAST_POINTS[1] is not kept
+    assert got_places == R._gram_starts(body, sc, sc.prefixes, 0) and got_places
+    assert got_towns == R._gram_starts(body, sc, sc.towns, 0)
+    assert got_other == R._gram_starts(other, sc, sc.prefixes, 0)
+    monkeypatch.setattr(R, "_LAST_POINTS", ("", None))
+    assert got_places == R._gram_starts(body, sc, sc.prefixes, 0)  # as encoded afresh
+    assert got_towns == R._gram_starts(again, sc, sc.towns, 0)
 
 
 def test_half_width_text_reuses_the_scan_only_when_the_hits_are_the_same(monkeypatch):
