@@ -1368,6 +1368,35 @@ def test_simplify_lines_is_simplify_line_by_line():
     assert simplify_lines([]) == []
 
 
+def test_simplify_lines_finds_every_line_holding_traditional_script():
+    """simplify_lines finds the lines holding Traditional script with one search from each such line's end on: lines
+    at the block's ends, side by side, empty, or holding several Traditional characters are each found once."""
+    import random
+
+    from tasks.extract_text import _lines_holding, _traditional, simplify, simplify_lines
+
+    pool = [
+        "國務院",
+        "区长讲话",
+        "",
+        "發佈時間：２０２１年",
+        "后台 後臺",
+        "藉口",
+        "乾隆",
+        "經濟發展",
+        "北京",
+        "  ",
+        "𠀋字",
+    ]
+    rng = random.Random(60)
+    for _ in range(300):
+        lines = [rng.choice(pool) for _ in range(rng.randint(1, 12))]
+        s = "\n".join(lines)
+        if m := _traditional().search(s):
+            assert _lines_holding(s, m) == [i for i, x in enumerate(lines) if _traditional().search(x)], lines
+        assert simplify_lines(lines) == [simplify(x) for x in lines], lines
+
+
 def test_simplify_reads_a_simplified_line_as_written():
     """OpenCC runs only on lines holding a character t2s converts on its own, as normalize converts pages: its phrases
     would rewrite Simplified words (藉 is Simplified too); a line with Traditional script converts whole."""
