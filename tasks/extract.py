@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import heapq
 import itertools
+import json
 import math
 import operator
 import os
@@ -7005,24 +7006,87 @@ BATCH_ROWS = 256
 DOC_COLUMNS = ("doc_id", "text", "raw_text", "page_title", "url")
 
 
-def _doc_batches(path) -> Iterator[list[dict]]:
+def _doc_batches(path, removed: Mapping[str, Sequence] | None = None) -> Iterator[list[dict]]:
     """The documents of a docs.parquet, BATCH_ROWS at a time, one row group held as Python strings.
 
     A column at a time, its Arrow buffers handed back before the next: decoding a shard's row group with all five
     columns held ~160 MB of Arrow memory for the whole run (22 MB shard); its texts as Python strings are ~55 MB.
+    With `removed` (doc_id -> its removed lines), each document's "digest" is _doc_digest's, hashed column by column
+    while the column's buffers are held (_column_digests).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
+    import xxhash
 
     docs_file = pq.ParquetFile(path)
     for group in range(docs_file.metadata.num_row_groups):
         columns = []
+        hashers: list = []
         for name in DOC_COLUMNS:
-            columns.append(docs_file.read_row_group(group, columns=[name]).column(0).to_pylist())
+            column = docs_file.read_row_group(group, columns=[name]).column(0)
+            columns.append(column.to_pylist())
+            if removed is not None:
+                hashers = hashers or [xxhash.xxh3_128() for _ in columns[0]]
+                _column_digests(hashers, column, columns[-1], name in DIGEST_FROM_BUFFERS)
+            del column
             pa.default_memory_pool().release_unused()
         for at in range(0, len(columns[0]), BATCH_ROWS):
-            yield [dict(zip(DOC_COLUMNS, row, strict=True)) for row in zip(*(c[at : at + BATCH_ROWS] for c in columns))]
-        del columns
+            batch = [
+                dict(zip(DOC_COLUMNS, row, strict=True)) for row in zip(*(c[at : at + BATCH_ROWS] for c in columns))
+            ]
+            if removed is not None:
+                for doc, h in zip(batch, hashers[at : at + BATCH_ROWS], strict=True):
+                    _digest_part(h, list(map(list, removed.get(doc["doc_id"], ()))))
+                    doc["digest"] = h.hexdigest()
+            yield batch
+        del columns, hashers
+
+
+# The columns whose strings' UTF-8 the digest reads from Arrow's buffers instead of encoding the decoded strings again:
+# a page's text and raw text, ~60 KB a document (that encoding was ~1.6 % of extract's CPU: py-spy of the cold calls,
+# session 60). Arrow's strings are valid UTF-8 and to_pylist decodes them, so the bytes are what str.encode gives.
+DIGEST_FROM_BUFFERS = ("text", "raw_text")
+
+
+def _digest_part(h: Any, part: Any) -> None:
+    """One part of common.content_digest into h, as content_digest hashes it."""
+    if isinstance(part, str):
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(b"s" + (len(data) + 1).to_bytes(8, "little"))
+    else:
+        data = json.dumps(part, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        h.update(b"j" + (len(data) + 1).to_bytes(8, "little"))
+    h.update(data)
+
+
+def _column_digests(hashers: list, column: Any, values: list, from_buffers: bool) -> None:
+    """Each row's value of one column into its hasher (_digest_part's bytes); a string column's strings read from
+    its Arrow buffers when from_buffers."""
+    import numpy as np
+    import pyarrow as pa
+
+    at = 0
+    for chunk in column.chunks:
+        n = len(chunk)
+        kind = chunk.type
+        if not (from_buffers and n and (pa.types.is_string(kind) or pa.types.is_large_string(kind))):
+            for h, v in zip(hashers[at : at + n], values[at : at + n], strict=True):
+                _digest_part(h, v)
+            at += n
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        width = np.int32 if pa.types.is_string(kind) else np.int64
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[chunk.offset : chunk.offset + n + 1].tolist()
+        data = memoryview(data_buffer) if data_buffer is not None else memoryview(b"")
+        for j in range(n):
+            h = hashers[at + j]
+            if values[at + j] is None:
+                _digest_part(h, None)
+            else:
+                a, b = offsets[j], offsets[j + 1]
+                h.update(b"s" + (b - a + 1).to_bytes(8, "little"))
+                h.update(data[a:b])
+        at += n
 
 
 def rows_table(rows: list[dict], schema):
@@ -7087,9 +7151,9 @@ def _extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None, earlie
     memo: list[dict] = []
     reused: dict[str, list[str]] = {}  # earlier artifact -> its documents copied here
     # Row batches, not the whole shard as dicts: a worker holds one batch of texts and the shard's rows as Arrow.
-    for batch in _doc_batches(folder / "docs.parquet"):
+    for batch in _doc_batches(folder / "docs.parquet", removed):
         for doc in batch:
-            digest = _doc_digest(doc, removed.get(doc["doc_id"], ()))
+            digest = doc["digest"]
             memo.append({"doc_id": doc["doc_id"], "digest": digest})
             if digest in known:
                 reused.setdefault(known[digest], []).append(doc["doc_id"])

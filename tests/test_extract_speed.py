@@ -1868,3 +1868,38 @@ def test_region_reads_each_names_divisions_once_as_they_are():
         for (k, _dv, ancestors), d in zip(entries, divs, strict=True):
             assert k == (d.code, d.name, d.status) and ancestors == tuple(a for a in (d.province, d.city) if a)
     assert [R.resolve_region(*t, None) for t in texts] == first
+
+
+def test_document_digests_from_arrow_buffers_are_doc_digest(tmp_path):
+    """extract_shard's memo digests (what an unchanged document is copied by) are read from the text columns' Arrow
+    buffers, not from the decoded strings encoded again: the same digest as _doc_digest for texts with astral and
+    full-width characters, empty and missing values, removed lines or none, row groups and batches of any size."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = random.Random(60)
+    texts = [*SAMPLES, "", "𠀋𠀌字\n\n區(qū)長", "ａｂｃ１２３", "x" * 5000]
+    rows = []
+    for k in range(700):
+        rows.append(
+            {
+                "doc_id": f"{k:016x}",
+                "text": rng.choice([*texts, None]),
+                "raw_text": rng.choice([*texts, None]),
+                "page_title": rng.choice(["标题", "", None]),
+                "url": rng.choice(["https://a.gov.cn/1.html", None]),
+            }
+        )
+    removed = {r["doc_id"]: [(1, "来源：新华社", "chrome.source"), (3, "𠀋", "chrome.x")] for r in rows[::3]}
+    table = pa.Table.from_pylist(rows)
+    for large in (False, True):
+        if large:
+            table = table.cast(pa.schema([(f.name, pa.large_string()) for f in table.schema]))
+        path = tmp_path / f"docs{large}.parquet"
+        pq.write_table(table, path, row_group_size=300, use_dictionary=False)
+        docs = [d for batch in E._doc_batches(path, removed) for d in batch]
+        assert len(docs) == len(rows)
+        for d in docs:
+            digest = d.pop("digest")
+            assert digest == E._doc_digest(d, removed.get(d["doc_id"], ())), d["doc_id"]
+        assert [d for batch in E._doc_batches(path) for d in batch] == docs  # no digest asked: none made
