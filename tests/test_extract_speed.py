@@ -341,6 +341,23 @@ def test_a_short_scan_between_keeps_the_documents_scan_for_its_mentions(monkeypa
     assert R.find_places(short) == _places_reference(short) and R.find_places(text) == first and len(scans) == 1
 
 
+def test_a_short_text_seen_again_is_not_scanned_again(monkeypatch):
+    """The fields scan the same bylines, offices and titles page after page: a short text's hits are remembered (a
+    fresh list each time), a long text still takes the one-text memo, and another gazetteer scans afresh."""
+    scans = []
+    original = R._scan_places
+    monkeypatch.setattr(R, "_scan_places", lambda t, pos=0, shift=0: scans.append(t) or original(t, pos, shift))
+    office = "河北省邢台市桥东区人民政府区长（session 60）"
+    first = R.find_places(office)
+    assert first == _places_reference(office) and len(first) == 3 and scans == [office]
+    first.clear()  # a caller's list is its own
+    assert R.find_places("".join(list(office))) == _places_reference(office) and scans == [office]
+    long = office * (R.PLACES_MEMO_MIN_CHARS // len(office) + 1)
+    assert R.find_places(long) == _places_reference(long) and scans == [office, long]
+    other = id(R.load_gazetteer()) + 1  # another gazetteer's: its own entry
+    assert list(R._short_places(office, other)) == _places_reference(office) and scans == [office, long, office]
+
+
 def test_jieba_dictionary_is_parsed_once_for_every_reader(monkeypatch):
     """One parse of jieba's dict.txt serves the POS table, word_freq and the segmenter: it is the file's lines as
     jieba reads them (CRLF and blank lines too), and word_freq builds from it rather than reading the file again."""
