@@ -2443,6 +2443,7 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
     zone = text[:OPENING_PARA_CHARS]
     mac = MAC_PAGE_WORD in zone
     first: tuple[str, str] | None = None
+    first_at = 0  # where the first officer is named
     named: list[tuple[str, str]] = []  # every officer the opening names, for the one whose words it reports
     reading = True  # past the first name's reach only a speaking clause (_speaking_officer) can pick a later one
     run: tuple[int, tuple[str, str]] | None = None  # (end, first officer) of a list of officers the lead runs together
@@ -2500,11 +2501,15 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
                 reading
                 and SPOKE_AFTER_RE.match(zone, m.end(), min(len(zone), m.end() + SPOKE_REACH))
                 and not STUDIED_RE.search(zone, _clause_start(zone, m.start()), m.start())
+                # a later paragraph's guests who spoke (`…會長艾倫、…總領事黃屏等致辭`) rank below the lead's own actor
+                # (`上海市市長龔正率…代表團訪問…`), who is read below by his own words (session 60's fresh pages)
+                and (first is None or "\n" not in zone[first_at : m.start()])
             ):
                 # `县委书记张三出席会议并讲话`: who spoke, before the one who presided; of a list that did so together
                 # (`…市委书记林某，…常务副省长郭某，…副会长陈某出席大会并致辞`) the first, as the lead ranks them
                 return run[1]
-            first = first or found
+            if first is None:
+                first, first_at = found, m.start()
             named.append(found)
             if len(named) >= NEWS_NAMED_MAX:
                 break
@@ -3893,6 +3898,8 @@ def _strip_jurisdiction(office: str) -> str:
     # foreign news copies)
     office = COUNTRY_BEFORE_OFFICE_RE.sub("", office)
     office = SAR_OFFICE_RE.sub("", office)
+    office = SAR_NAME_BEFORE_OFFICE_RE.sub("", office)
+    office = MISSION_BEFORE_OFFICE_RE.sub("", office)
     # a congress's or a committee's term before its office (`十一届全国人大常委会委员长`, `第十届市政协主席`: a closing
     # session's news item, session 53's fresh pages): the term is no part of the office
     office = TERM_BEFORE_OFFICE_RE.sub("", office)
@@ -4253,6 +4260,14 @@ CAPTION_TAG_RE = re.compile(
 )
 # A 行政长官's region and term are no part of the office: `香港特区第六任行政长官` -> 行政长官.
 SAR_OFFICE_RE = re.compile(r"^.{0,12}?(?:特区|特别行政区)(?:政府)?(?:第[一二三四五六七八九十\d]{1,3}任)?(?=行政长官)")
+# Hong Kong's or Macau's own name before any other office of the region (`香港特区立法会主席梁某`, `澳门特区行政法务司司长`):
+# no part of the office, as the place is none of a mainland head's (session 60's fresh HK items kept it)
+SAR_NAME_BEFORE_OFFICE_RE = re.compile(r"^(?:中国)?(?:香港|澳门)(?:特区|特别行政区)(?:政府)?(?=[^、，]{2})")
+# A diplomat's mission before the office (`中国驻菲大使`, `中领馆总领事`, `中国驻悉尼总领事馆副总领事`): where he serves, no
+# part of the office, as a mayor's city is none of his (session 60's fresh overseas items)
+MISSION_BEFORE_OFFICE_RE = re.compile(
+    r"^[^、，]{0,20}?(?:驻[^、，]{1,10}?)?(?:总领事馆|总领馆|领事馆|领馆|大使馆|使馆)?(?=副?总?领事(?!馆)|大使(?!馆))"
+)
 AUTHOR_LABEL_RE = re.compile(r"(?:^|[\s|｜])(?:作者|撰文|撰稿)\s*[:：]\s*|^文\s*[/／|｜]\s*")
 SPEAKER_LABEL_RE = re.compile(r"(?:^|[\s|｜])(?:讲话人|发言人|主讲人|致辞人|报告人|演讲人)\s*[:：]\s*")
 ISSUER_LABEL_RE = re.compile(rf"发布机关\s*[:：]\s*(?P<org>[^\s:：|｜]{{2,16}}?)\s+{_LABEL_NAME}(?=$|[\s|｜]|发布)")

@@ -155,7 +155,12 @@ OFFICE_KW = (
     r"行政长官|"
     # a president (wikisource's `总统 蒋经国` under `中华民国第七任总统就职演说`, `發布機關:中華民國總統 馬英九`): no
     # office before session 46, so the byline under the title named nobody
-    r"总统)"
+    r"总统|"
+    # a consul general, an ambassador, an American state senator and a school inspector, as overseas Chinese news and
+    # guest lists name them (`中国驻悉尼总领事馆副总领事米斌`, `中国驻菲大使黄溪连`, `加州参议员余某`, `督学某某`): without
+    # them a guest list's run went on to the next office (`…大使馆领事董某、政协主席`: session 59's fresh pages) and the
+    # consul who spoke was nobody's speaker (session 60's fresh overseas items). Not 大使馆: an embassy's name.
+    r"领事|大使(?!馆)|参议员|督学)"
 )
 OFFICE_KW_RE = _prefixed(OFFICE_KW)  # paste OFFICE_KW, not its .pattern, into other patterns
 # Organ prefixes that belong to an office (区委副书记, 组织部长), not to a place or a person.

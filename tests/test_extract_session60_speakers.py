@@ -1,0 +1,71 @@
+"""Speakers and offices a careful reader gets right and the extractor did not (session 60's fresh pages, eighteenth
+round): diplomats' offices, Hong Kong's name before its offices, a later paragraph's guests who spoke."""
+
+from __future__ import annotations
+
+from tasks.extract import _strip_jurisdiction, extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+def test_an_ambassador_who_spoke_is_the_speaker():
+    # `大使` was no office: a wire's item on the ambassador's address had no speaker
+    raw = (
+        "中国驻菲大使出席第十届世界福建同乡恳亲大会\n"
+        "中新社马尼拉11月25日电 (记者 张某某)中国驻菲大使黄某某25日出席在菲律宾马尼拉举行的第十届世界福建同乡恳亲大会并致辞。\n"
+        "黄某某对大会的召开表示热烈祝贺，高度赞扬闽籍乡亲秉持爱国爱乡的优良传统。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("黄某某", "大使")
+
+
+def test_a_consul_general_after_a_guest_list_is_the_speaker():
+    # `总领事` (the office word 领事) was none: the consul general whose words the item reports was nobody
+    raw = (
+        "新中国60周年庆旧金山侨界同欢\n"
+        "据媒体报道，庆祝中华人民共和国国庆60周年公宴19日晚在旧金山华埠酒楼举行，2500多人参加了盛会。\n"
+        "中领馆总领事高某某在晚宴上发表讲话：华埠街头，红幅高挂，喜气洋洋。他代表总领馆，向各位侨胞致以节日的问候。\n"
+        "他说，百年前的旧中国，饱受外国列强的欺凌。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("高某某", "总领事")
+
+
+def test_a_mission_is_no_part_of_a_diplomats_office():
+    assert _strip_jurisdiction("中国驻菲大使") == "大使"
+    assert _strip_jurisdiction("中领馆总领事") == "总领事"
+    assert _strip_jurisdiction("中国驻悉尼总领事馆副总领事") == "副总领事"
+    # an embassy's name is no ambassador
+    assert _strip_jurisdiction("大使馆参赞") == "大使馆参赞"
+
+
+def test_hong_kongs_name_is_no_part_of_its_councils_office():
+    raw = (
+        "香港第六届立法会办惜别晚宴\n"
+        "中新社香港10月25日电 (记者 曾某)即将结束会期的香港特区第六届立法会25日举行惜别晚宴。\n"
+        "香港特区立法会主席梁某某在晚宴致辞时表示，过去5年立法会发生了很多前所未有的事。\n"
+        "梁某某认为，官员和议员之间的“火花”可以当作磨练。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("梁某某", "立法会主席")
+    assert _strip_jurisdiction("澳门特区行政法务司司长") == "行政法务司司长"
+
+
+def test_a_later_paragraphs_guests_who_spoke_rank_below_the_leads_actor():
+    # the lead's actor leads the delegation and gives the keynote; the guests who welcomed him in the next paragraph,
+    # listed as speaking together, are not the item's speaker (once 总领事 is an office the list reached the verb)
+    raw = (
+        "5月22日至25日，上海市市长龚某率上海市代表团访问美国纽约市。访问期间，龚某会见纽约市市长亚当斯，"
+        "出席“投资上海”海外行系列活动并发表主旨演讲。\n"
+        "5月23日，“投资上海”海外行系列活动成功举办，200多位政商界人士出席。美中贸易全国委员会会长艾伦、"
+        "中国驻纽约总领事黄某等致辞。龚某作主旨推介。\n"
+        "会见亚当斯时，龚某说，上海和纽约同为两国经济规模最大的都市。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("龚某", "市长")
+    assert f["region"] == "上海市"
