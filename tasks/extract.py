@@ -2523,7 +2523,14 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
         # the first one named (a guest list's ranking leader, a chair) says nothing the item reports: the officer it
         # names who does (`省委书记王国生，省长陈润儿…出席开幕式。…陈润儿、李小林先后致辞。`), else a participant it names
         # who does (`市领导杨军、李同道…看望代表。…杨军指出，`)
-        return _speaking_officer(text, named) or _speaking_participant(text, zone) or _presider(zone) or first
+        return (
+            _speaking_officer(text, named)
+            or _speaking_participant(text, zone)
+            # `…会长卢某…参加活动` first, `严某总领事致辞` later: the head named before his office who addressed it
+            or _address_by_name_first(zone)
+            or _presider(zone)
+            or first
+        )
     return first or _speaking_participant(text, zone) or (None, None)
 
 
@@ -2554,9 +2561,14 @@ def _presider(zone: str) -> tuple[str, str] | None:
 # a campus's, company's or agency's own item names its head so, with no office before him (this round's fresh campus page
 # had no speaker). Read only when no officer is named office first; the office words are those a name test passes before
 # (NAME_FIRST_OFFICE_RE's reasoning) and the heads such items report.
+# Overseas items name their diplomats and association heads so too (`严某总领事致辞`, `馬某處長致辭表示`), after their
+# association's name (`米兰华侨华人工商会周斌会长代表侨团致辞`) and for whom they spoke (`代表侨团`): session 60's fresh
+# pages had a silent guest or nobody.
 NAME_OFFICE_ADDRESS_RE = re.compile(
-    rf"(?:^|[，。；！？\n])(?P<name>[{HAN}]{{2,3}})(?P<office>副?(?:校长|院长|董事长|总经理|总裁|行长|会长|理事长|署长|总统))"
-    r"(?:在[^，。；！？\n]{0,20}?)?(?:致辞|致词|讲话|发表[^，。；！？\n]{0,8}?讲话|作[^，。；！？\n]{0,8}?讲话)"
+    rf"(?:^|[，。；！？\n]|(?<=商会|协会|侨团|总会))(?P<name>[{HAN}]{{2,3}})"
+    r"(?P<office>副?(?:校长|院长|董事长|总经理|总裁|行长|会长|理事长|署长|总统|总领事|领事|大使|处长))"
+    r"(?:在[^，。；！？\n]{0,20}?|代表[^，。；！？\n]{1,12}?)?"
+    r"(?:致辞|致词|讲话|发表[^，。；！？\n]{0,8}?讲话|作[^，。；！？\n]{0,8}?讲话)"
 )
 ADDRESS_GATE = ("致辞", "致词", "讲话")
 

@@ -69,3 +69,28 @@ def test_a_later_paragraphs_guests_who_spoke_rank_below_the_leads_actor():
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"]) == ("龚某", "市长")
     assert f["region"] == "上海市"
+
+
+def test_a_head_named_before_his_office_who_addressed_the_event_outranks_a_silent_guest():
+    # the guest list's association head (`…协会会长卢某…参加活动`) says nothing; the consul general named before his office
+    # gave the address
+    raw = (
+        "严某某总领事出席总领馆与侨界兔年春节联谊活动\n"
+        "1月13日，驻累西腓总领馆举行兔年春节侨界联谊活动，严某某总领事致辞并为获奖者颁奖。旅巴老侨代表刘某某，"
+        "累西腓华侨华人协会会长卢某某、中巴工商外贸联合总会会长陈某以及累西腓市侨胞代表参加活动。\n"
+        "严总领事表示，本次活动的主题是“温暖迎春”，今天与大家欢聚一堂是给大家送温暖、送祝福。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("严某某", "总领事")
+
+
+def test_a_director_named_before_his_office_who_addressed_them():
+    raw = (
+        "【大纪元2015年10月02日讯】(大纪元记者曹某某旧金山报导)周三(9月30日)上午，驻旧金山台北经济文化办事处向灣区"
+        "北部获得侨务荣誉职的人士颁发了聘书。马某某处长一一给每位颁发聘书。\n"
+        "马某某处长致辞表示，在座的侨社前辈和首长们，多年来一贯支持孙中山先生所提倡的理念。\n"
+        "经文处副处长钟某某、旧金山文教中心主任吴某某等出席颁证仪式。\n"
+    )
+    f = _fields(raw)
+    assert (f["speaker_name"], f["speaker_title"]) == ("马某某", "处长")
