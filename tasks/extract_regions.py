@@ -511,6 +511,9 @@ OFFICE_BEFORE_NAME = (
     "经理",
     "董事长",
     "总裁",
+    # a reporter's or correspondent's name under the lead (`通讯员 沈永昌`: 永昌 → 甘肃 永昌县, session 60's fresh pages)
+    "记者",
+    "通讯员",
 )
 # Surnames that are as often a conjunction or a preposition after an office (`蒋筑英同志和陕西骊山微电子公司`,
 # `书记向广州市…`): never read as the start of a name.
@@ -582,6 +585,7 @@ def _scan_places(text: str, pos: int = 0, shift: int = 0) -> Iterator[PlaceHit]:
     entries = sc.entries
     name_starts = _name_starts()
     words = _pair_words()  # one lookup a scan, not one a short name (_straddles reads it at every alias hit)
+    tags = _common_words()
     idioms = _idioms()
     people: set[str] = set()  # names whose tail is a place, met after an office (雷兴平): the same again is none
     towns: set[str] = set()  # townships whose name ends in a city's short name, met with their office (莿桐乡)
@@ -608,10 +612,18 @@ def _scan_places(text: str, pos: int = 0, shift: int = 0) -> Iterator[PlaceHit]:
                     if (
                         before not in PLACE_AFTER
                         and text[i - 1 : i + 1] in words
-                        and text[i + 1 : i + 3] in words
+                        and (text[i + 1 : i + 3] in words or _mistagged(text[i + 1 : i + 3], tags, gz))
                         and i + 3 <= size
                     ):
                         continue  # 弘扬|中华: 扬中 (扬中市) read across two words (_straddles, inline: most hits ask it)
+                    if (
+                        before not in PLACE_AFTER
+                        and before not in NOT_SURNAME_AFTER_OFFICE
+                        and _inside_a_word(text, i, tags, gz)
+                    ):
+                        # 旧金山, 山明水秀: a longer word holds the short name (金山区, 明水县), which is none; not after
+                        # a conjunction (`…园和永宁、贺兰`: jieba's 和永宁 is a name)
+                        continue
                 after = text[end : end + 1]
                 if alias and (
                     (after in FEATURE_AFTER_ALIAS and not _place_at(text, end, prefix))
@@ -748,6 +760,22 @@ def _pair_words() -> frozenset[str]:
     """The two-character words of jieba's table it does not tag ns (a place): all _straddles and _word_tail ask of
     it, in a set a third of the table's size (its lookups missed the cache at most alias hits, session 58)."""
     return frozenset(w for w, tag in _common_words().items() if len(w) == 2 and tag != "ns")
+
+
+def _mistagged(word: str, tags: Mapping[str, str], gz: Gazetteer) -> bool:
+    """A two-character word jieba tags ns that is no division's name (`庆典`): the second word of a straddle
+    (`盛大|庆典` read 大庆, 大庆市's short form: session 60's fresh Taiwanese page went to 黑龙江)."""
+    return tags.get(word) == "ns" and word not in gz.by_name and "~" + word not in gz.by_name
+
+
+def _inside_a_word(text: str, i: int, tags: Mapping[str, str], gz: Gazetteer) -> bool:
+    """Whether the two-character short name at text[i:i+2] lies inside a three- or four-character word of jieba's
+    table that starts before it and is no division's name (`旧金山` → 金山, `山明水秀` → 明水: a foreign city and a
+    scenic idiom read as 上海 金山区 and 黑龙江 明水县, session 59's and 60's fresh pages): that word's part, no place."""
+    for w in (text[i - 1 : i + 2], text[i - 2 : i + 2] if i >= 2 else "", text[i - 1 : i + 3]):
+        if len(w) >= 3 and w in tags and w not in gz.by_name and w not in gz.towns:
+            return True
+    return False
 
 
 # The last text scanned whole and its hits: annotate's mentions read a document's text whole, and its people and
