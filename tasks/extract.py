@@ -1747,6 +1747,11 @@ NEWS_MARK_RE = re.compile(
     # fresh pages, untyped and undated)
     # a TV news script's lead label (`【导语】19号上午，县政府召开…征求意见会`)
     r"[【\[]导语[】\]]|"
+    # a county media centre's or a reporter's byline run into the lead, no bracket around it (`云上嘉鱼报道（全媒体记者
+    # 熊某 通讯员叶某）2月12日，…`, `记者吴某报道 星期天(10月27日)晚上，…`, `王某报道7月30日，…`: session 60's fresh
+    # county and overseas items were untyped)
+    rf"[^\s，。（(【\[]{{2,12}}?(?:报道|报导){LEAD_REPORTERS}|记者\s?[{HAN}]{{2,4}}\s?(?:报道|报导)\s|"
+    rf"[{HAN}]{{2,4}}(?:报道|报导)(?=\d{{1,2}}月\d{{1,2}}日)|"
     # the day named as an occasion (`今日（10月1日）是國慶76周年，特區政府…`: session 50 read it after a month-day only)
     r"(?:今天|今日|昨天|昨日)[（(]\d{1,2}月\d{1,2}日[）)]是[^，。\n]{2,24}?[，,]|"
     # a copy naming its source (`据新华社北京电(记者 杨某 林某)`, `据黔东南日报消息 9月26日晚，`): the wire's or paper's report
@@ -2449,6 +2454,8 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
     run: tuple[int, tuple[str, str]] | None = None  # (end, first officer) of a list of officers the lead runs together
     for m in NEWS_SPEAKER_RE.finditer(zone):
         name, office = m.group("name"), m.group("office")
+        if "简称" in office:
+            office = ABBREVIATION_NOTE_RE.sub("", office)  # `…同乡会（以下简称“龙岩同乡会”）会长`: no quote of a speech
         if zone.startswith(("所作", "所做"), m.end()) and HEARD_RE.search(
             zone, _clause_start(zone, m.start()), m.start()
         ):
@@ -2531,7 +2538,16 @@ def _news_speaker(text: str) -> tuple[str | None, str | None]:
             or _presider(zone)
             or first
         )
-    return first or _speaking_participant(text, zone) or (None, None)
+    if first is not None:
+        # the first one named speaks, but so does another the opening names, earlier (`谢某致辞。` under a lead naming a
+        # visiting deputy mayor first, who spoke after him): the first reported speaking (columns.md)
+        return _speaking_officer(text, named) or first
+    return _speaking_participant(text, zone) or (None, None)
+
+
+# An organ's short name given in brackets after it (`澳大利亚龙岩同乡会（以下简称“龙岩同乡会”）会长谢某`): its quote marks are
+# no speech quoted in the office's run (STUDIED_OFFICE_RE), and the note no part of the office (session 60's fresh page)
+ABBREVIATION_NOTE_RE = re.compile(r"[（(](?:以下)?简称[^）)]{1,20}[）)]")
 
 
 # What stands between two officers the lead lists together (`市委书记林某，省委常委、常务副省长郭某，…出席大会并致辞`).
@@ -3844,7 +3860,8 @@ OFFICE_LEAD_PUNCT = "”’」』\"'）)》〉】]，,。；;：:—─-↑↓�
 INSTITUTION_WORDS = (
     # Taiwan's schools (`永福國小校長`, `介壽國中小`: session 55's fresh pages kept them in the office)
     r"(?:国中小|国小|国中|高中|大学|学院|学校|中学|小学|医院|有限公司|股份公司|公司|集团|协会|学会|商会|总会|基金会"
-    r"|研究院|研究所)"
+    # overseas Chinese associations (`澳大利亚龙岩同乡会会长`, `…华侨华人企业家联谊会会长`: session 60's fresh pages)
+    r"|同乡会|联谊会|研究院|研究所)"
 )
 INSTITUTION_WORD_RE = re.compile(INSTITUTION_WORDS + r"(?:[院校](?=党|团委|纪委))?")
 INSTITUTION_END_RE = re.compile(INSTITUTION_WORDS + r"$")  # a title's words before the office end on the body

@@ -94,3 +94,40 @@ def test_a_director_named_before_his_office_who_addressed_them():
     )
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"]) == ("马某某", "处长")
+
+
+def test_a_county_media_centres_byline_run_into_the_lead_marks_a_news_report():
+    # `云上嘉鱼报道（全媒体记者…）2月12日，…`: the outlet's byline with its reporters, no bracket around the mark
+    raw = (
+        "云上嘉鱼报道（全媒体记者熊某 通讯员叶某 李某某）2月12日，正月初三，嘉鱼县举行2024年新春联谊暨招商推介会，"
+        "县委书记王某某，县委副书记、县长胡某某，县领导李某某、余某某等，与企业家、乡贤欢聚一堂。\n"
+        "王某某致新年贺词。他说，过去的一年，极不平凡。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("王某某", "县委书记")
+
+
+def test_a_reporters_byline_fused_into_the_lead_marks_a_news_report():
+    from tasks.extract import NEWS_MARK_RE
+
+    assert NEWS_MARK_RE.match("记者吴某某报道 星期天(10月27日)晚上，第八届恳亲大会欢迎晚宴在悉尼举行。")
+    assert NEWS_MARK_RE.match("王某某报道7月30日，全县防汛工作会议召开。")
+    # a sentence about reporting is no byline: the mark wants the reporters' bracket or the day right after it
+    assert not NEWS_MARK_RE.match("新闻报道的真实性是新闻的生命，7月30日我们要再次强调。")
+
+
+def test_the_first_reported_speaking_outranks_a_guest_the_lead_names_first():
+    # the lead names the visiting deputy mayor first; the host association's head spoke first (`谢某致辞。`), his office
+    # given with the association's short name in brackets
+    raw = (
+        "第八届世界龙岩同乡恳亲联谊大会欢迎晚宴\n"
+        "记者吴某某报道 星期天(10月27日)晚上，第八届世界龙岩同乡恳亲联谊大会欢迎晚宴在悉尼举行。\n"
+        "龙岩市副市长郭某某带领的市代表团、中国驻悉尼总领事馆副总领事米某等政要以及当地各大社团近700人出席了晚宴。\n"
+        "谢某某致辞。\n"
+        "主办方代表，澳大利亚龙岩同乡会(以下简称“龙岩同乡会”)会长谢某某致欢迎辞，代表全体旅澳的龙岩乡亲表示热烈欢迎。\n"
+        "龙岩市副市长郭某某在致辞中说，她受中共龙岩市委书记的委托，感谢龙岩同乡会和乡亲们的款待。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"]) == ("谢某某", "会长")
