@@ -1861,7 +1861,9 @@ def _spoke_lead(line: str) -> bool:
 LEAD_ACTOR_RE = re.compile(
     rf"(?:{OFFICE_KW})[ ]?[{HAN}·]{{2,4}}?(?:同志)?(?:{DAY_NUM}日)?(?:上午|中午|下午|晚上)?"
     r"(?:在[^，。；！？\n]{1,16}?)?"
-    r"(?:主持(?:召开)?|出席|讲话|致辞|致词|调研|考察|视察|会见|会谈|深入|前往|率领|率队|率团|看望|慰问|走访)"
+    r"(?:主持(?:召开)?|出席|讲话|致辞|致词|调研|考察|视察|会见|会谈|深入|前往|率领|率队|率团|带队|看望|慰问|走访"
+    # …or went to a place to inspect it (`街道党工委书记李某到四联社区、…，督导检查…`: session 60's fresh street item)
+    r"|到[^。；！？\n]{1,40}?(?:调研|督导|检查|指导|视察|考察))"
 )
 LEAD_ACT_CHARS = 120  # the lead's mark, a meeting held and the officer's clause (`…主席会议，区政协主席刘某主持会议`)
 
@@ -2296,7 +2298,7 @@ NEWS_EXTRA_OFFICE = "主委|发言人|特首|议长"  # …and HK/Macau papers' 
 NEWS_OFFICE_IN_NAME_RE = re.compile(rf"{OFFICE_KW}|{NEWS_EXTRA_OFFICE}")
 NEWS_SPEAKER_RE = re.compile(
     rf"(?P<office>[^，。；：:！？\s了]{{0,20}}?(?:{OFFICE_KW}|{NEWS_EXTRA_OFFICE})(?:当选人)?)[ \u3000]?(?P<name>[{HAN}·]{{2,12}}?)(?:同志)?"
-    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|致词|强调|指出|表示|带领|率领|率|"
+    r"(?=\d|上午|下午|晚上|在|到|先后|代表|主持|出席|作了|做了|所作|所做|作|做|发表|讲话|致辞|致词|强调|指出|表示|带领|带队|率领|率|"
     r"调研|考察|视察|会见|看望|"
     # `行政長官李家超與政府高層官員昨晨出席…`: the one named first of those who went, not a list's `…江启臣与其他立委`
     r"与(?=[^，。；\n]{0,12}?(?:出席|参加|一同|一起|共同))|"

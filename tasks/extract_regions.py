@@ -515,6 +515,9 @@ OFFICE_BEFORE_NAME = (
     "记者",
     "通讯员",
 )
+# Titles an overseas or association item puts after a name (`池洪湖主席`, `周某会长`, `高某先生`): a surname and a
+# short place before one are a person (OFFICE_BEFORE_NAME's reasoning, the other way round)
+TITLES_AFTER_NAME = ("主席", "会长", "理事长", "董事长", "总经理", "先生", "女士", "伉俪", "夫妇", "总领事", "大使")
 # Surnames that are as often a conjunction or a preposition after an office (`蒋筑英同志和陕西骊山微电子公司`,
 # `书记向广州市…`): never read as the start of a name.
 NOT_SURNAME_AFTER_OFFICE = frozenset("和与及向在到于对同跟从由为将把被给让以自当")
@@ -679,6 +682,9 @@ def _scan_places(text: str, pos: int = 0, shift: int = 0) -> Iterator[PlaceHit]:
                 if n == 2 and before in name_starts:  # a given name holds a short form
                     if people and text[i - 1 : end] in people:
                         break  # `雷兴平汇报了`: the person named by office above
+                    if text.startswith(TITLES_AFTER_NAME, end):
+                        people.add(text[i - 1 : end])
+                        break  # `池洪湖主席伉俪`: a name before its title (洪湖 → 湖北 洪湖市, session 60's fresh page)
                     if text.startswith(NAME_VERBS, end - 1) and text[i - 2 : i - 1] in NAME_OPENERS:
                         break  # `。王宁强调`: a two-character name opening its sentence, then its verb
                     if (

@@ -53,3 +53,10 @@ def test_a_san_francisco_banquet_has_no_shanghai_district():
     )
     f = _fields(raw)
     assert (f["region"], f["admin_level"]) == (None, None)
+
+
+def test_a_name_before_its_title_holds_no_place():
+    # `池洪湖主席伉俪`: a guest named before his title; 洪湖 (湖北 洪湖市) is his given name, here and where he is listed again
+    text = "出席的嘉宾有：庆祝国庆委员会池洪湖主席伉俪、黄某某副主席伉俪、中国侨联顾问池洪湖、魏某某等。"
+    assert "洪湖" not in _short_names(text)
+    assert "洪湖" in _short_names("湖北洪湖主席台就座的同志")  # no surname before it: the place stays

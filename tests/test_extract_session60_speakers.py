@@ -131,3 +131,26 @@ def test_the_first_reported_speaking_outranks_a_guest_the_lead_names_first():
     f = _fields(raw)
     assert f["doc_type"] == "新闻报道"
     assert (f["speaker_name"], f["speaker_title"]) == ("谢某某", "会长")
+
+
+def test_a_head_who_leads_a_team_out_is_the_news_speaker():
+    # `区长胡某带队深入…调研`: 带队 as 率队
+    raw = (
+        "本报讯 (记者 韩某某 王某某)8月15日6时30分，区长胡某某带队深入重点项目建设一线开展督导调研。区领导韩某某、马某，"
+        "相关街道、区直相关部门负责同志参加调研。\n"
+        "在西坑公园暖心驿站，胡某某一行实地查看便民设施运行情况。他指出，要认真践行人民城市理念。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert (f["speaker_name"], f["speaker_title"], f["admin_level"]) == ("胡某某", "区长", "county")
+
+
+def test_an_officer_who_went_to_inspect_is_a_news_leads_actor():
+    # `…书记李某到四联社区、…，督导检查…`: a street office's item quoting nobody as `某某指出，`
+    raw = (
+        "8月21日，街道党工委书记李某某到四联社区、华侨新村社区、志盛社区，督导检查市容环境品质提升及疫情防控工作。\n"
+        "在四联社茂盛居民小组，某某同志实地检查排水排污、道路、城中村环境综合整治落实情况，要求社区切实负起牵头抓总的作用。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["speaker_name"] == "李某某"
