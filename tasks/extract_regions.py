@@ -758,7 +758,12 @@ def _straddles(text: str, i: int, words: Container[str] | None = None) -> bool:
     if text[i - 1] in PLACE_AFTER:
         return False  # `福州至福清高速`: 至福 and 清高 are words, but a place follows 至
     words = _pair_words() if words is None else words
-    return text[i - 1 : i + 1] in words and text[i + 1 : i + 3] in words and i + 3 <= len(text)
+    second = text[i + 1 : i + 3]
+    return (
+        text[i - 1 : i + 1] in words
+        and (second in words or _mistagged(second, _common_words(), load_gazetteer()))
+        and i + 3 <= len(text)
+    )
 
 
 @lru_cache(maxsize=1)
