@@ -596,10 +596,17 @@ def _gated(i: int) -> str:
 
 
 _RULE_OPENINGS = _rule_openings()
-_GATED_RULES_ANY = re.compile("|".join(f"(?P<r{i}>{_gated(i)})" for i in range(len(R.LINE_RULES))))
 _GATED_RULES_OTHER = re.compile(
     "|".join(f"(?P<r{i}>{_gated(i)})" for i in range(len(R.LINE_RULES)) if i not in _SCANNING_RULES)
 )
+_RULE_INDEX = {f"r{i}": i for i in range(len(R.LINE_RULES))}
+_SCANNING_RULE = {i: re.compile(_gated(i)) for i in _SCANNING_RULES}  # each scanning rule alone
+# a word _SCANNING_WORDS finds -> the scanning rules holding it or a word it starts with (the pattern tries the longest
+# word first, so a shorter word at the same start is found as its prefix)
+_WORD_RULES = {
+    w: frozenset(i for i, words in _SCANNING_RULES.items() if any(w.startswith(u) for u in words))
+    for w in set().union(*_SCANNING_RULES.values())
+}
 
 
 # Line keys whose rule is remembered (_line_rule). A page's short lines recur across the pages of a shard (a
@@ -617,7 +624,22 @@ def _line_rule(key: str) -> str | None:
 
 
 def _match_line_rule(key: str) -> str | None:
-    m = (_GATED_RULES_ANY if _SCANNING_WORDS.search(key) else _GATED_RULES_OTHER).match(key)
+    found = _SCANNING_WORDS.search(key) if _SCANNING_RULES else None
+    m = _GATED_RULES_OTHER.match(key)
+    if found is not None:
+        # the scanning rules holding a word the key holds, tried one by one before the other rules' first match: the
+        # whole alternation's first rule (it is the lowest-numbered rule that matches), where the alternation tried
+        # all of them on a key holding any word (`.` of a number, `以上`: 19 % of keys, ~38 us each, now ~12)
+        before = _RULE_INDEX[str(m.lastgroup)] if m else len(R.LINE_RULES)
+        rules: set[int] = set()
+        while found is not None:  # every word the key holds: the longest at each start, with its prefixes' rules
+            rules |= _WORD_RULES[found.group()]
+            found = _SCANNING_WORDS.search(key, found.start() + 1)
+        for i in sorted(rules):
+            if i >= before:
+                break
+            if _SCANNING_RULE[i].match(key):
+                return R.LINE_RULES[i][0]
     return _LINE_RULE_NAMES[str(m.lastgroup)] if m else None
 
 
