@@ -2305,15 +2305,38 @@ _DAMAGE_CHARS = set("?()" + _TONED + "üabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN
 @functools.lru_cache(maxsize=65536)
 def _readings(char: str) -> frozenset[str]:
     """Tone-marked readings of a Han character (its Simplified form too: pypinyin knows more of those)."""
-    # imported on the first page with toned pinyin: pypinyin's phrase dictionary costs every normalize worker
-    # ~55 MB and ~0.4 CPU s to load, and most pages have no injected pinyin
-    from pypinyin import Style, pinyin
-
+    table = _pinyin_table()
     found: set[str] = set()
     for c in {char, char.translate(_T2S_MAP)}:
+        if table is not None:
+            found.update(r for r in table.get(ord(c), "").split(",") if r)
+            continue
+        from pypinyin import Style, pinyin
+
         for reading in pinyin(c, style=Style.TONE, heteronym=True, errors="ignore")[:1]:
             found.update(reading)
     return frozenset(found)
+
+
+@functools.cache
+def _pinyin_table() -> dict[int, str] | None:
+    """pypinyin's readings of single characters (its pinyin_dict.json: code point -> `zhōng,zhòng`), read without
+    importing pypinyin, or None where the file is not found. pinyin(c, style=TONE, heteronym=True) of one character
+    gives exactly these (every character of R.HAN's blocks checked: pypinyin 0.55); importing pypinyin loads its phrase
+    dictionary and segmenter too: 0.33-0.42 CPU-s and 47 MB in every normalize worker that meets a page with toned
+    pinyin (each of the 20k bench's two normalize workers, on its first call), this file 0.055 s and 4 MB."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pypinyin")  # found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    try:
+        data = json.loads((Path(spec.submodule_search_locations[0]) / "pinyin_dict.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {int(k): v for k, v in data.items()}
 
 
 def _in_context(text: str, at: int, after: int) -> str:

@@ -115,3 +115,29 @@ def test_truncation_words_found_unfolded_as_in_the_folded_text():
         want = normalize._TRUNCATION_LINE.search(normalize._fold(text))
         got = normalize._TRUNCATION_LINE_UNFOLDED.search(text)
         assert (got and got.span()) == (want and want.span()), text
+
+
+def test_readings_from_pypinyins_table_are_its_pinyin_of_each_character():
+    """_readings reads pypinyin's single-character table instead of importing pypinyin: the same readings as
+    pinyin(c, style=TONE, heteronym=True) for the Han blocks' characters (a sample of every block, all of the main one)."""
+    from pypinyin import Style, pinyin
+
+    assert normalize._pinyin_table() is not None
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    chars += [chr(c) for a, b in normalize.vocab.HAN_BLOCKS for c in range(a, b, 97)] + list("a1，(")
+    for c in chars:
+        want = frozenset(
+            r for reading in pinyin(c, style=Style.TONE, heteronym=True, errors="ignore")[:1] for r in reading
+        )
+        got = frozenset(r for r in normalize._pinyin_table().get(ord(c), "").split(",") if r)
+        assert got == want, c
+    assert normalize._readings("區") >= {"qū", "ōu"}
+
+
+def test_readings_without_the_table_ask_pypinyin(monkeypatch):
+    monkeypatch.setattr(normalize, "_pinyin_table", lambda: None)
+    normalize._readings.cache_clear()
+    try:
+        assert normalize._readings("區") >= {"qū", "ōu"} and normalize._readings("a") == frozenset()
+    finally:
+        normalize._readings.cache_clear()
