@@ -6689,16 +6689,16 @@ PLACE_PRONOUN_RE = re.compile(r"^[我本全](?:国|省|市|区|县|州|盟|旗|�
 PLACE_WORDS = frozenset({"自治区", "自治州", "自治县", "直辖市", "地级市", "县级市"})  # the kinds of division
 
 
-# Tokens already judged term / not term: a document's tokens are split by set operations (in C) and only unseen
-# ones are judged in Python. Cleared when they pass this many tokens, so memory stays bounded whatever the corpus
-# (jieba's dictionary has ~350k words; 300k short strings are ~25 MB). _TERM_IDF keeps a term's reference IDF
-# (looked up once, for all of a document's new terms together): one binary search in NumPy per term and document
-# cost ~7 % of keywords (session 9), a dict hit costs nothing measurable. The terms stay a set of their own: set
-# operations against a dict's keys walk the whole dict (~20x slower than against a set, measured).
+# Tokens already judged, each with its keyword weight: keyword_idf for a term, NOT_A_TERM for any other token. A
+# document's tokens are looked up once, in C (map), and only unseen ones are judged in Python, their IDF looked up
+# for all of a document's new terms together (one binary search in NumPy per term and document cost ~7 % of keywords,
+# session 9). Cleared when it passes this many tokens, so memory stays bounded whatever the corpus (jieba's
+# dictionary has ~350k words; 300k short strings are ~25 MB). One table: the two sets and the IDF dict it replaced
+# (judged tokens, terms, weights) were three lookups of every token in tables of ~80k entries, each a cache miss:
+# 1.8 of keywords' ~6.5 CPU-s on 1,296 documents of the 20k bench's cold annotate calls, 0.9 with one (session 60).
 TERM_MEMO_MAX = 300_000
-_TERMS: set[str] = set()
-_JUDGED: set[str] = set()  # every token judged, terms included: one set difference finds a document's new tokens
-_TERM_IDF: dict[str, float] = {}
+NOT_A_TERM = -1.0  # a weight no term has (keyword_idf is a positive IDF times a domain weight in [0, 1])
+_TOKEN_WEIGHTS: dict[str, float] = {}
 
 
 def _is_term(t: str, stop: frozenset[str]) -> bool:
@@ -6755,21 +6755,26 @@ def term_counts(text: str) -> dict[str, int]:
 
 def _terms_of(counts: Mapping[str, int]) -> set[str]:
     """The tokens of `counts` that are terms (see _is_term), judged once per process (memo above)."""
-    tokens = counts.keys()
-    new = set(tokens) - _JUDGED  # a set's difference walks the smaller side; a keys view's, the other set
-    if new:
-        if len(_JUDGED) + len(new) > TERM_MEMO_MAX:
-            _TERMS.clear()
-            _JUDGED.clear()
-            _TERM_IDF.clear()
-            new = set(tokens)  # this document's known tokens went with the memo: judge them all again
-        stop = _stopwords()
-        terms = [t for t in new if _is_term(t, stop)]
-        # the IDF first: a term another thread (in-process runs) finds in _TERMS has its IDF already
-        _TERM_IDF.update(zip(terms, keyword_idf(terms), strict=True))
-        _TERMS.update(terms)
-        _JUDGED.update(new)
-    return _TERMS.intersection(tokens)
+    tokens = list(counts)
+    return set(itertools.compress(tokens, map(NOT_A_TERM.__lt__, _token_weights(tokens))))
+
+
+def _token_weights(tokens: Sequence[str]) -> list[float]:
+    """Each token's keyword weight (keyword_idf, or NOT_A_TERM), the unseen ones judged and stored in the memo. The
+    weights judged here are returned from this call's own table: another thread clearing the memo meanwhile
+    (in-process runs) changes nothing."""
+    weights: list[Any] = list(map(_TOKEN_WEIGHTS.get, tokens))
+    if None not in weights:
+        return weights
+    new = [t for t, w in zip(tokens, weights, strict=True) if w is None]
+    stop = _stopwords()
+    terms = [t for t in new if _is_term(t, stop)]
+    judged = dict.fromkeys(new, NOT_A_TERM)
+    judged.update(zip(terms, keyword_idf(terms), strict=True))
+    if len(_TOKEN_WEIGHTS) + len(judged) > TERM_MEMO_MAX:
+        _TOKEN_WEIGHTS.clear()
+    _TOKEN_WEIGHTS.update(judged)
+    return list(map(judged.get, tokens, weights))  # a judged token's new weight, the others' as looked up
 
 
 # The domain reference (bench/domain_df.py): in how many of the development corpus's speeches each term occurs.
@@ -6982,15 +6987,14 @@ def document_keywords(doc_id: str, text: str, k: int = 20) -> list[dict]:
     if not text or k <= 0:
         return []
     tf = _token_counts()(text)
-    terms = list(_terms_of(tf))
+    tokens = list(tf)
+    weights = _token_weights(tokens)
+    is_term = list(map(NOT_A_TERM.__lt__, weights))
+    terms = list(itertools.compress(tokens, is_term))
     if not terms:
         return []
-    counts = list(map(tf.__getitem__, terms))
-    # _TERM_IDF holds keyword_idf of the terms; a term missing there (another thread cleared the memo
-    # meanwhile) is looked up again: the same float
-    weights = list(map(_TERM_IDF.get, terms))
-    if None in weights:
-        weights = [w if w is not None else keyword_idf([t])[0] for t, w in zip(terms, weights, strict=True)]
+    counts = list(itertools.compress(tf.values(), is_term))
+    weights = list(itertools.compress(weights, is_term))
     # Every term scored, in C (map); only those scoring at least the k-th best score are ordered by
     # (-score, term), top_keywords' sort key (terms are unique, so tf never decides). The loop it replaced
     # (terms by count, a heap of the k best, stopping once a count could not reach the k-th score) looked at

@@ -521,8 +521,7 @@ def test_extraction_and_annotation_are_the_same_with_tables_built_or_loaded(tmp_
         for f in tables:
             f.cache_clear()
         R._SCANNERS.clear()
-        for memo in (E._TERMS, E._JUDGED, E._TERM_IDF):
-            memo.clear()
+        E._TOKEN_WEIGHTS.clear()
 
     def run() -> list:
         clear()
@@ -1204,25 +1203,44 @@ def test_term_counts_and_keywords_match_the_sorting_versions():
             assert E.document_keywords("d", t, k=k) == _keywords_reference("d", t, k)
 
 
-def test_keywords_of_terms_whose_weight_left_the_memo_are_the_same():
-    """A term whose weight another thread cleared from _TERM_IDF between _terms_of and the scoring is looked up
-    again: the same keywords, ties on the score ordered by term."""
+def test_keywords_of_tokens_that_left_the_memo_are_the_same():
+    """A token whose weight another thread cleared from the memo between documents is judged again: the same
+    keywords, ties on the score ordered by term."""
     for t in (max(SAMPLES, key=len), TRICKY, "发展发展经济经济改革改革"):
         want = _keywords_reference("d", t, 5)
         assert E.document_keywords("d", t, k=5) == want
-        for term in list(E.term_counts(t))[::2]:
-            E._TERM_IDF.pop(term, None)
+        for token in list(E._token_counts()(t))[::2]:
+            E._TOKEN_WEIGHTS.pop(token, None)
         assert E.document_keywords("d", t, k=5) == want
+
+
+def test_a_term_of_weight_zero_is_a_term_and_judged_tokens_are_remembered(monkeypatch):
+    """The memo's weights tell terms from other tokens by NOT_A_TERM alone: a term every speech of the domain table
+    uses weighs exactly 0.0 and stays a term (its rows score 0.0); a token judged once is not judged again."""
+    n, df = E.domain_df()
+    assert n
+    monkeypatch.setattr(E, "domain_df", lambda: (n, {**df, "改革": n}))
+    monkeypatch.setattr(E, "_TOKEN_WEIGHTS", {})
+    text = "改革。创新。产业。"
+    assert E.keyword_idf(["改革"]) == [0.0]
+    assert "改革" in E.term_counts(text)
+    rows = E.document_keywords("d", text, k=20)
+    assert {r["term"]: r["score"] for r in rows}["改革"] == 0.0
+    assert rows == _keywords_reference("d", text, 20)
+    assert E._TOKEN_WEIGHTS["改革"] == 0.0 and E._TOKEN_WEIGHTS["。"] == E.NOT_A_TERM
+    judged = []
+    monkeypatch.setattr(E, "_is_term", lambda t, stop: judged.append(t) or False)
+    assert E.document_keywords("d", text, k=20) == rows
+    assert judged == []
 
 
 def test_term_memo_is_bounded_and_clearing_it_changes_nothing(monkeypatch):
     monkeypatch.setattr(E, "TERM_MEMO_MAX", 50)
-    monkeypatch.setattr(E, "_TERMS", set())
-    monkeypatch.setattr(E, "_TERM_IDF", {})
-    monkeypatch.setattr(E, "_JUDGED", set())
+    monkeypatch.setattr(E, "_TOKEN_WEIGHTS", {})
     for t in SAMPLES:
         assert E.term_counts(t) == _term_counts_reference(t)
-        assert len(E._JUDGED) <= max(50, len(Counter(E._token_counts()(t))))
+        assert E.document_keywords("d", t, k=20) == _keywords_reference("d", t, 20)
+        assert len(E._TOKEN_WEIGHTS) <= max(50, len(Counter(E._token_counts()(t))))
 
 
 def test_clean_line_skips_only_substitutions_that_change_nothing():
@@ -1487,13 +1505,20 @@ def test_rows_table_is_rows_to_table():
     assert all(tables.values())
 
 
-def test_keywords_survive_a_term_memo_without_its_idf(monkeypatch):
-    # in-process runs extract shards in threads sharing the memo: a term can be judged (in _TERMS) while its IDF is
-    # not (yet, or no more) in _TERM_IDF; the keywords must not change (they raised KeyError: an extract_error flag)
+def test_keywords_survive_a_memo_cleared_while_a_document_is_judged(monkeypatch):
+    # in-process runs extract shards in threads sharing the memo: another thread may clear it (it passed
+    # TERM_MEMO_MAX) right after this document's new tokens were judged; the keywords must not change
     text = SAMPLES[0]
     want = _keywords_reference("d", text, 20)
-    assert E.document_keywords("d", text, k=20) == want  # its terms judged: in _TERMS
-    monkeypatch.setattr(E, "_TERM_IDF", {})
+    monkeypatch.setattr(E, "_TOKEN_WEIGHTS", {})
+    real = E.keyword_idf
+
+    def idf_then_cleared(terms):
+        got = real(terms)
+        E._TOKEN_WEIGHTS.clear()
+        return got
+
+    monkeypatch.setattr(E, "keyword_idf", idf_then_cleared)
     assert E.document_keywords("d", text, k=20) == want
 
 
