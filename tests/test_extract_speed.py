@@ -746,6 +746,45 @@ def test_name_list_scan_matches_the_regex():
     assert found > 20
 
 
+def _name_lists_every_start(text: str) -> list[tuple[int, int]]:
+    """name_lists as it was: NAME_LIST_RE tried 2 and 3 characters before every 、, bounded at NAME_LIST_MAX_CHARS."""
+    starts = sorted({q - n for q in (m.start() for m in P.LIST_MARK_RE.finditer(text)) for n in (2, 3) if q >= n})
+    out, pos = [], 0
+    for s in starts:
+        if s < pos:
+            continue
+        m = P.NAME_LIST_RE.match(text, s, min(len(text), s + P.NAME_LIST_MAX_CHARS))
+        if m is not None:
+            out.append(m.span())
+            pos = m.end()
+    return out
+
+
+def test_name_list_scan_tries_only_runs_that_hold_a_lists_end():
+    """Starts are tried only in a run of Han characters and 、 holding `、name等` after them: the same matches as
+    trying every 、, on chains longer than the scan's bound, lists at the text's first character, 等 inside names,
+    runs broken by punctuation."""
+    rng = random.Random(60)
+    texts = [
+        "朱亚民、吴义海、黄荣文等",
+        "亚民、吴义海、黄荣文等同志",
+        "、朱亚、吴义、黄荣等",
+        "王伟、李强、" * 120 + "张三等",
+    ]
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randint(1, 60)):
+            parts.append("".join(rng.choice("朱亚民吴义海等") for _ in range(rng.choice([1, 2, 2, 3, 3, 4]))))
+            parts.append(rng.choice("、、、、、、，。等 "))
+        texts.append("".join(parts))
+    found = 0
+    for t in texts:
+        got = [m.span() for m in P.name_lists(t)]
+        assert got == _name_lists_every_start(t), t
+        found += len(got)
+    assert found > 100
+
+
 def test_organization_regex_matches_its_plain_alternation():
     rx = P._org_re()
     plain = _unguarded(rx)
