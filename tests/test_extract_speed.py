@@ -1324,6 +1324,10 @@ def test_to_half_replaces_exactly_what_translate_did():
         "甲、乙\n、丙、丁、戊",  # a line break inside
         "甲乙、丙丁、戊己、庚辛、壬癸，子丑、寅卯",
         "ab、甲、乙、丙",
+        "甲、乙",  # a pair: no list, and no try
+        "甲、一二三四五六七八九十一二三、乙、丙",  # a second item longer than 12 characters
+        "甲、一二三四五六七八九十一二、乙、丙",  # the longest second item
+        "甲、乙、，丙、丁、戊",  # no Han character after the second 、
     ],
 )
 def test_long_lists_match_the_regex_scan(text):
@@ -1331,7 +1335,12 @@ def test_long_lists_match_the_regex_scan(text):
 
 
 def test_long_lists_match_the_regex_scan_on_random_and_sample_texts():
-    texts = _random_texts("甲乙丙丁、、，a1\n", n=1500) + SAMPLES
+    rng = random.Random(60)
+    tokens = ["".join(rng.choice("甲乙丙") for _ in range(rng.choice([1, 2, 3, 11, 12, 13, 14]))) for _ in range(200)]
+    chains = [
+        "".join(rng.choice(tokens) + rng.choice("、、、，") for _ in range(rng.randint(1, 5))) for _ in range(300)
+    ]
+    texts = _random_texts("甲乙丙丁、、，a1\n", n=1500) + chains + SAMPLES
     found = 0
     for t in texts:
         want = _spans(P.LONG_LIST_RE, t)
