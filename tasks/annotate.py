@@ -37,14 +37,21 @@ def annotate_shard(
 
 
 def annotate_document(
-    doc_id: str, text: str, year: int | None, admin_level: str | None, top_k: int, reviewed: int | None = None
+    doc_id: str,
+    text: str,
+    year: int | None,
+    admin_level: str | None,
+    top_k: int,
+    reviewed: int | None = None,
+    failed: list[str] | None = None,
 ) -> dict:
     """The side-table rows of one document (schema.ANNOTATE_TABLES names -> rows); `reviewed`: the year its outcomes
-    refer to when not the year before its own (extract_figures.reviewed_year)."""
+    refer to when not the year before its own (extract_figures.reviewed_year); `failed` gets the tables whose rules
+    raised (extract_tables), left empty."""
     from tasks.extract import document_keywords
     from tasks.extract_structure import extract_tables
 
-    tables = extract_tables(doc_id, text, year=year, admin_level=admin_level, reviewed_year=reviewed)
+    tables = extract_tables(doc_id, text, year=year, admin_level=admin_level, reviewed_year=reviewed, failed=failed)
     tables["keywords"] = document_keywords(doc_id, text, k=top_k)
     return tables
 
@@ -160,15 +167,20 @@ def _annotate_documents(
                     reused.setdefault(known[digest], []).append(doc_id)
                     continue
                 flags: list[str] = []
+                failed: list[str] = []
                 try:
                     with time_budget(doc_seconds):
-                        doc_tables = annotate_document(doc_id, text or "", year, level, top_k, reviewed)
+                        doc_tables = annotate_document(doc_id, text or "", year, level, top_k, reviewed, failed)
                 except TimeBudgetExceeded:
                     doc_tables, flags = {}, ["annotate_timeout"]
                     timeouts += 1
                 except Exception:  # noqa: BLE001 - annotation must not lose the page: a flag says it failed
                     doc_tables, flags = {}, ["annotate_error"]
                     errors += 1
+                else:
+                    if failed:  # the other tables' rows are kept; the flag says some are missing
+                        flags = ["annotate_error"]
+                        errors += 1
                 # a timed-out document is never reused from its memo: the next run tries it again
                 memo.append({"doc_id": doc_id, "digest": digest if not flags else f"failed:{digest}", "flags": flags})
                 for name in schema.EXTRACT_TABLES:

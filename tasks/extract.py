@@ -18,6 +18,7 @@ import math
 import operator
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache, partial
@@ -6597,9 +6598,19 @@ def _word_freq(min_freq: int) -> dict[str, int]:
 RJIEBA_BUILTIN_IS_JIEBAS = {("0.2.2", "7197c3211ddd98962b036cdf40324d1ea2bfaa12bd028e68faa70111a88e12a8")}
 
 
+# Segmenters filled with the domain words, by whether they are rjieba's default (a checked pair) or built from
+# dict.txt, and the lock that fills them. `lru_cache` lets two threads that miss at once both run the builder: in an
+# inline run (tests, Dask workers: stage code on several threads of one process) both added words to rjieba's ONE
+# default while the first's callers segmented with it, and PyO3 refused the second borrow ("RuntimeError: Already
+# borrowed") — extract_tables then lost that document's slogans or mentions (session 61, the CI run of 3011d00).
+_SEGMENTERS: dict[bool, Any] = {}
+_SEGMENTER_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
-    """rjieba (jieba-rs) with jieba's dictionary and the domain user dictionary, or None without rjieba."""
+    """rjieba (jieba-rs) with jieba's dictionary and the domain user dictionary, or None without rjieba; each kind
+    is filled once a process, under a lock, and never changed after (segmenting only reads it)."""
     try:
         import rjieba
     except ImportError:
@@ -6610,7 +6621,15 @@ def _segmenter():
         installed = importlib.metadata.version("rjieba")
     except importlib.metadata.PackageNotFoundError:  # importable without its metadata: not a checked pair
         installed = ""
-    if (installed, jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS:
+    bundled = (installed, jieba_dict_digest()) in RJIEBA_BUILTIN_IS_JIEBAS
+    with _SEGMENTER_LOCK:
+        if bundled not in _SEGMENTERS:
+            _SEGMENTERS[bundled] = _filled_segmenter(rjieba, bundled)
+        return _SEGMENTERS[bundled]
+
+
+def _filled_segmenter(rjieba: Any, bundled: bool) -> Any:
+    if bundled:
         # its bundled dictionary is this dict.txt: built in Rust (~0.05 s) rather than by 349k add_word calls
         # from Python (~0.2 s of every fresh extract or annotate worker's first call). Importing rjieba builds one
         # already, its module-level default (`rjieba.cut` is its bound method): a second `Jieba()` was 0.13-0.2

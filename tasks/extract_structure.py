@@ -375,9 +375,16 @@ def extract_slogans(doc_id: str, text: str) -> list[dict]:
 
 
 def extract_tables(
-    doc_id: str, text: str, year: int | None = None, admin_level: str | None = None, reviewed_year: int | None = None
+    doc_id: str,
+    text: str,
+    year: int | None = None,
+    admin_level: str | None = None,
+    reviewed_year: int | None = None,
+    failed: list[str] | None = None,
 ) -> dict[str, list[dict]]:
-    """Rows for sections, figures, slogans and mentions of one document; never raises."""
+    """Rows for sections, figures, slogans and mentions of one document; never raises. A table whose rules raised
+    is empty and its name appended to `failed`: its caller flags the document (annotate_error) rather than publish
+    a table that silently lacks its rows."""
     text = text or ""
     out: dict[str, list[dict]] = {"sections": [], "figures": [], "slogans": [], "mentions": []}
     context: list[dict] | None = None
@@ -387,7 +394,8 @@ def extract_tables(
         try:
             out["sections"] = extract_sections(doc_id, text)
         except Exception:  # noqa: BLE001
-            pass
+            if failed is not None:
+                failed.append("sections")
     national = (
         admin_level == "national"
         or "全国人民代表大会" in text[:NATIONAL_OPENING_CHARS]
@@ -413,6 +421,8 @@ def extract_tables(
             out[key] = fn()
         except Exception:  # noqa: BLE001 - one table failing must not lose the others
             out[key] = []
+            if failed is not None:
+                failed.append(key)
     return out
 
 

@@ -368,8 +368,12 @@ def _terminate_pool(signum: int) -> None:
 # ----------------------------------------------------------------------------- time budget
 
 
-class TimeBudgetExceeded(Exception):
-    """One document took longer than its budget; the stage runner turns it into a `timeout` reject."""
+class TimeBudgetExceeded(BaseException):
+    """One document took longer than its budget; the stage runner turns it into a `timeout` reject.
+
+    A BaseException, as KeyboardInterrupt: the stage code's guards (`except Exception` around one field or one side
+    table, so that one failing keeps the others) caught it as an error, and the alarm, which fires once, was spent —
+    the rest of the document then ran with no budget and its flag said `error`, not `timeout`."""
 
 
 @contextlib.contextmanager

@@ -160,7 +160,9 @@ DOCUMENTS = pa.schema(
             "Damage found: placeholder, spun, foreign_word, lost_chars, "
             "pinyin_removed, truncated, redacted_name, anonymized_speaker, hard_wrapped (paragraphs rebuilt from a "
             "fixed-width page), short (kept below --min-chars: sentences of prose, not a stub), garbled (a doc site's "
-            "scrambled preview removed: characters drawn from a shuffled font's glyph table) … (sorted).",
+            "scrambled preview removed: characters drawn from a shuffled font's glyph table), annotate_error / "
+            "annotate_timeout (a side table's rules raised or ran out of time on this speech: its rows in that table "
+            "are missing, the next run tries again) … (sorted).",
             False,
         ),
         _f("flag_counts", COUNTS, "How often each quality flag's evidence occurs in the document."),

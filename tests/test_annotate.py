@@ -245,3 +245,71 @@ def test_an_old_shard_whose_canonicals_only_shrank_copies_its_rows_without_extra
             kept = not (set(lost) & _doc_ids(earlier, name))
             assert os.path.samefile(tmp_path / folder / f"{name}.parquet", earlier / f"{name}.parquet") == kept, name
     assert any(ids[1] in _doc_ids(earlier, name) for name in schema.EXTRACT_TABLES)  # some table lost rows
+
+
+def _slogans_of(folder: Path) -> dict[str, int]:
+    rows = pq.read_table(folder / "slogans.parquet", columns=["doc_id"]).column(0).to_pylist()
+    return {d: rows.count(d) for d in set(rows)}
+
+
+def test_one_side_table_failing_keeps_the_others_and_flags_the_speech(tmp_path, monkeypatch):
+    """A side table whose rules raise on one speech (session 61: a segmenter shared by threads refused a borrow) is
+    no silent gap: the speech's other tables keep their rows, its memo says annotate_error, and the next run annotates
+    it again instead of copying the gap."""
+    from tasks import extract_structure
+
+    inputs, ids = _export_inputs(tmp_path)
+    dedupe = _assignments(tmp_path / "a.parquet", ids, {})
+    whole = annotate_shard({**inputs, "dedupe": dedupe}, str(tmp_path / "whole"), 10)
+    slogans = _slogans_of(tmp_path / "whole")
+    victim = next(d for d in ids if slogans.get(d))  # a speech with slogans
+    real = extract_structure.extract_slogans
+
+    def broken(doc_id, text):
+        if doc_id == victim:
+            raise RuntimeError("Already borrowed")
+        return real(doc_id, text)
+
+    monkeypatch.setattr(extract_structure, "extract_slogans", broken)
+    first = tmp_path / "first"
+    made = annotate_shard({**inputs, "dedupe": dedupe}, str(first), 10)
+    (first / "_done.json").write_text(json.dumps(made))
+    assert made["errors"] == 1 and made["timeouts"] == 0 and whole["errors"] == 0
+    assert victim not in _slogans_of(first) and victim in _doc_ids(first, "keywords")
+    for name in ("sections", "figures", "mentions", "keywords"):
+        assert _doc_ids(first, name) == _doc_ids(tmp_path / "whole", name), name
+    memo = {r["doc_id"]: r for r in pq.read_table(first / "memo.parquet").to_pylist()}
+    assert memo[victim]["flags"] == ["annotate_error"] and memo[victim]["digest"].startswith("failed:")
+
+    monkeypatch.setattr(extract_structure, "extract_slogans", real)
+    again = annotate_shard({**inputs, "dedupe": dedupe}, str(tmp_path / "again"), 10, earlier=[str(first)])
+    assert again["reused_docs"] == len(ids) - 1 and again["flagged"] == 0
+    assert artifact_bytes(tmp_path / "again") == artifact_bytes(tmp_path / "whole")
+
+
+def test_a_time_budget_spent_inside_one_side_table_is_a_timeout(tmp_path, monkeypatch):
+    """The budget's alarm raised inside a table's rules is not one table's error: the speech's annotation stops there
+    and is flagged annotate_timeout (before session 61 the table's guard caught it, and the speech's remaining tables
+    ran with no budget left)."""
+    import time
+
+    from tasks import extract_structure
+
+    inputs, ids = _export_inputs(tmp_path)
+    dedupe = _assignments(tmp_path / "a.parquet", ids, {})
+    real_slogans, real_mentions = extract_structure.extract_slogans, extract_structure.extract_mentions
+    after: list[str] = []
+
+    def stuck(doc_id, text):
+        if doc_id == ids[2]:
+            time.sleep(30)  # a regex that never ends, as far as the budget can tell
+        return real_slogans(doc_id, text)
+
+    monkeypatch.setattr(extract_structure, "extract_slogans", stuck)
+    monkeypatch.setattr(extract_structure, "extract_mentions", lambda d, t: after.append(d) or real_mentions(d, t))
+    started = time.monotonic()
+    made = annotate_shard({**inputs, "dedupe": dedupe}, str(tmp_path / "out"), 10, doc_seconds=1.0)
+    assert time.monotonic() - started < 25
+    assert made["timeouts"] == 1 and made["errors"] == 0 and ids[2] not in after
+    memo = {r["doc_id"]: r for r in pq.read_table(tmp_path / "out" / "memo.parquet").to_pylist()}
+    assert memo[ids[2]]["flags"] == ["annotate_timeout"]

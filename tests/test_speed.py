@@ -124,16 +124,20 @@ def test_word_freq_picks_jiebas_words_in_c_despite_its_repeated_entry(monkeypatc
 def test_segmenter_cuts_as_jieba(bundled, monkeypatch):
     """Either way rjieba's segmenter is built (its bundled dictionary for a checked pair of versions, else every
     entry of jieba's file added), it counts jieba's tokens."""
-    pytest.importorskip("rjieba")
+    rjieba = pytest.importorskip("rjieba")
     if not bundled:
         monkeypatch.setattr(E, "RJIEBA_BUILTIN_IS_JIEBAS", set())
     E._token_counts.cache_clear()
+    E._segmenter.cache_clear()  # else the segmenter an earlier test built answers for both
     try:
         tk = E._tokenizer()
         for text in [TRICKY, *(p.read_text("utf-8", errors="replace") for p in SEEDS)]:
             assert E._token_counts()(text) == Counter(tk.lcut(text, HMM=True))
+        if not bundled:  # this one was filled from the file, not rjieba's default
+            assert E._segmenter() is not getattr(rjieba.cut, "__self__", None)
     finally:
         E._token_counts.cache_clear()
+        E._segmenter.cache_clear()
 
 
 @pytest.mark.parametrize("text", ["", "中" * 199, "，" * 5000 + "a" * 150, "ab，" * 90, "中" * 200, "x，" * 10_000])

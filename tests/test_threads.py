@@ -1,0 +1,57 @@
+"""Stage code on several threads of one process (an inline run: the tests' flows, Dask workers) gives what one thread
+gives: the shared segmenter is filled once, under a lock (session 61: two threads filling rjieba's one default while a
+third segmented with it raised "Already borrowed", and a document lost its slogans without a flag)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from tasks import extract as E
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "data/samples/seeds").glob("*.txt"))
+THREADS = 4
+
+
+def _segment_on_threads(texts: list[str]) -> list:
+    """Each thread's word spans of every text (or what it raised), the threads started at once."""
+    start = threading.Barrier(THREADS)
+    got: list = [None] * THREADS
+
+    def work(i: int) -> None:
+        start.wait()
+        try:
+            got[i] = [E.word_spans(t) for t in texts]
+        except BaseException as exc:  # noqa: BLE001 - the caller's assert shows it
+            got[i] = repr(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return got
+
+
+def _fresh_segmenter() -> None:
+    E._segmenter.cache_clear()
+    E._SEGMENTERS.clear()
+
+
+@pytest.mark.parametrize("bundled", [True, False], ids=["rjieba's default", "filled from dict.txt"])
+def test_threads_that_meet_an_unfilled_segmenter_segment_as_one_thread(bundled, monkeypatch):
+    pytest.importorskip("rjieba")
+    if not bundled:
+        monkeypatch.setattr(E, "RJIEBA_BUILTIN_IS_JIEBAS", set())
+    texts = [p.read_text("utf-8", errors="replace") for p in SEEDS]
+    try:
+        _fresh_segmenter()
+        want = [E.word_spans(t) for t in texts]
+        for _ in range(3):  # a race is a matter of timing: every round starts from an unfilled segmenter
+            _fresh_segmenter()
+            assert _segment_on_threads(texts) == [want] * THREADS
+    finally:
+        monkeypatch.undo()
+        _fresh_segmenter()
