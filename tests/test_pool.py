@@ -870,6 +870,9 @@ def test_short_preferring_calls_are_held_for_the_warm_worker_however_many_wait(w
     """A nightly run's old shards with a few documents to annotate come together after dedupe: held only while alone,
     they went to the worker that never ran extract, and its first paid the set-up (~1 CPU-s at 20k, session 54)."""
     monkeypatch.setattr(pool, "PREFER_WAIT_SECONDS", 30.0)
+    # a short call's own wait too: at 3 s, the last of the three sometimes left for the cold worker on a loaded machine
+    # (session 61, beside a flow test), which is the wait running out, not the calls held only while alone
+    monkeypatch.setattr(pool, "PREFER_SHORT_WAIT_SECONDS", 30.0)
     workers(2)
     warm, cold, long = _warm_worker_busy(tmp_path, 1.5)
     threads, ran = _preferring_calls(3, short=True)
