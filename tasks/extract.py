@@ -3466,6 +3466,8 @@ LEAD_TODAY_DAY_RE = re.compile(r"(?:今|昨)(?:日|天|早|晨|晚)?\s*[（(]\s*
 TODAY_LEAD_LINES = 6  # a site's section label, stamp, headline and deck may stand above the lead
 RELEASE_TODAY_RE = re.compile(
     rf"今(?:日|天|早|晨|晚)?\s*[（(](?P<m>{DAY_NUM})月(?P<d>{DAY_NUM})日[）)]"  # `特首李家超今早（1月21日）出席…`
+    # …and the month and day slashed (`吉安鄉公所今(1/1)日上午在希望公園舉辦…`: session 61's fresh Hualien page)
+    r"|今[（(](?P<ms>\d{1,2})/(?P<ds>\d{1,2})[）)]日"
 )
 # A lead's weekday with the month-day after it (`星期三(12月18日)`): the day of the item, its year from the page or url
 WEEKDAY_DATE_RE = re.compile(r"星期[一二三四五六日天]\s*[（(](?P<m>\d{1,2})月(?P<d>\d{1,2})日[）)]")
@@ -3552,7 +3554,7 @@ def _wire_delivered(text: str, published: dt.date | None, url: str | None) -> dt
             if m2 == month and 0 <= day - int(n.group("d")) <= LEAD_DAY_BEFORE:
                 day = int(n.group("d"))
     elif m := RELEASE_TODAY_RE.search(lead):
-        month, day = cn_int(m.group("m")) or 0, cn_int(m.group("d")) or 0
+        month, day = cn_int(m.group("m") or m.group("ms")) or 0, cn_int(m.group("d") or m.group("ds")) or 0
     elif "星期" in lead and (m := WEEKDAY_DATE_RE.search(lead)):
         month, day = int(m.group("m")), int(m.group("d"))  # `習近平星期三(12月18日)會見…`
     elif published and (m := WIRE_DAY_ONLY_RE.search(lead)):
@@ -3628,38 +3630,61 @@ def _day_only_lead(text: str, published: dt.date) -> dt.date | None:
 # that year's 1 January, stated by the event itself with or without a page date (session 60's fresh Taiwanese pages on New
 # Year's flag-raisings were undated: the day alone and the year only in the event's name). A date after the page's own (a
 # preview: `礁溪乡公所于一一五年一月一日…举办`, posted 2025-12-19) or a day the lead announces (`将`, `明年`, `明天`) is none.
+# Session 61: the ROC's National Day the same way (`臺南市慶祝106年雙十國慶升旗典禮` held `10日上午`: 10 October; 国庆 only with
+# an ROC year, a Western one may be the PRC's 1 October), the day also just after the event's name (`慶祝一一0年元旦升旗典禮
+# 活動,1日分別在…`, `慶祝中華民國106年雙十國慶,10日上午…`) and a zero typed as a digit or a letter among Chinese numerals (`一一0年`).
 NEW_YEAR_EVENT_RE = re.compile(
-    r"(?P<y>(?<![\d〇零一二三四五六七八九])(?:\d{2,4}|[〇零一二三四五六七八九]{2,4}))年[^，。；！？\n]{0,12}?元旦"
+    r"(?P<y>(?<![\d〇零○一二三四五六七八九])(?:\d{2,4}|[〇零○一二三四五六七八九][〇零○O0一二三四五六七八九]{1,3}))年"
+    r"[^，。；！？\n]{0,12}?(?P<h>元旦|双十|国庆)"
 )
-NEW_YEAR_DAY_RE = re.compile(
-    r"(?:今[（(](?:1|一)日?[)）]日?|(?<![\d〇零一二三四五六七八九十廿卅月第每同某前后隔次数当半])(?:1|一)日)"
-    r"(?=[上早清凌晨一]|在|于|举[行办]|主持)"
-)
+HOLIDAY_DAY_RE = {
+    (1, 1): re.compile(
+        r"(?:今[（(](?:1|一)日?[)）]日?|(?<![\d〇零一二三四五六七八九十廿卅月第每同某前后隔次数当半])(?:1|一)日)"
+        r"(?=[上早清凌晨一]|在|于|举[行办]|主持|分别)"
+    ),
+    (10, 10): re.compile(
+        r"(?:今[（(](?:10|十)日?[)）]日?|(?<![\d〇零一二三四五六七八九十廿卅月第每同某前后隔次数当半])(?:10|十)日)"
+        r"(?=[上早清凌晨]|在|于|举[行办]|主持|分别)"
+    ),
+}
 NEW_YEAR_ANNOUNCED_RE = re.compile(r"将|明年|明天|明日|预计|即将|届时")
 NEW_YEAR_HELD_CHARS = 60  # the day before its event: `苗栗县政府1日清晨，睽违三年…举办“115年…元旦升旗典礼”` is 49
+# the day after the event's name: its kind and a comma (`一一0年元旦升旗典禮活動,1日` is 8 characters after 元旦)
+HOLIDAY_AFTER_CHARS = 16
 ROC_YEAR_OFFSET = 1911  # 民国 N is N + 1911 (113年 is 2024)
-CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0"}
 
 
 def _new_year_day(text: str, published: dt.date | None) -> dt.date | None:
-    """1 January of the year a lead's own New Year event names (NEW_YEAR_EVENT_RE), held on its day (NEW_YEAR_DAY_RE)."""
+    """The day of a lead's own New Year or National Day event named with its year (NEW_YEAR_EVENT_RE), held on its
+    day (HOLIDAY_DAY_RE)."""
     opening = text[:OPENING_PARA_CHARS]
-    if "元旦" not in opening:
+    if "元旦" not in opening and "双十" not in opening and "国庆" not in opening:
         return None  # the cheap gate: nearly every page
     for sentence in opening.split("。"):
-        if (e := NEW_YEAR_EVENT_RE.search(sentence)) is None:
-            continue
-        d = NEW_YEAR_DAY_RE.search(sentence, max(0, e.start() - NEW_YEAR_HELD_CHARS), e.start())
-        if d is None or NEW_YEAR_ANNOUNCED_RE.search(sentence, 0, e.start()):
-            continue
-        digits = "".join(CN_DIGITS.get(c, c) for c in e["y"])
-        year = int(digits) + (ROC_YEAR_OFFSET if int(digits) < 1000 else 0)
-        if not 1912 <= year <= 2100:
-            continue
-        day = dt.date(year, 1, 1)
-        if published is not None and day > published:
-            return None  # a preview posted before the day it announces
-        return day
+        for e in NEW_YEAR_EVENT_RE.finditer(sentence):
+            digits = "".join(CN_DIGITS.get(c, c) for c in e["y"])
+            roc = int(digits) < 1000
+            if e["h"] == "国庆" and not roc:
+                continue  # `2020年国庆`: the PRC's 1 October or the ROC's 10th, the page does not say which
+            month_day = (1, 1) if e["h"] == "元旦" else (10, 10)
+            day_re = HOLIDAY_DAY_RE[month_day]
+            d = day_re.search(sentence, max(0, e.start() - NEW_YEAR_HELD_CHARS), e.start()) or day_re.search(
+                sentence, e.end(), e.end() + HOLIDAY_AFTER_CHARS
+            )
+            if d is None:
+                continue
+            # the announcing words before the event, or in the day's own clause when it follows the event
+            clause_end = min((i for i in (sentence.find(c, d.end()) for c in "，,；") if i >= 0), default=len(sentence))
+            if NEW_YEAR_ANNOUNCED_RE.search(sentence, 0, max(e.start(), clause_end if d.start() > e.start() else 0)):
+                break
+            year = int(digits) + (ROC_YEAR_OFFSET if roc else 0)
+            if not 1912 <= year <= 2100:
+                continue
+            day = dt.date(year, *month_day)
+            if published is not None and day > published:
+                return None  # a preview posted before the day it announces
+            return day
     return None
 
 

@@ -1,0 +1,65 @@
+"""Dates, titles and types a careful reader gets right and the extractor did not (session 61's fresh pages, nineteenth
+round): National Day and New Year events dated by their own name, a lead's slashed day, chrome and labels over titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tasks.extract import extract_fields
+from tasks.normalize import normalize_text
+
+
+def _fields(raw: str, url: str | None = None) -> dict:
+    n = normalize_text(raw)
+    return extract_fields(n.text, raw_text=raw, removed_lines=n.removed_lines, url=url)
+
+
+REST = (
+    "市長某某某表示，今天大家來到市政中心前的廣場，以充滿朝氣的精神共同迎接新的開始，感謝市議會各議員及市民對市政的監督與建議。"
+    "他期許市府團隊繼續一起為城市的發展而努力。\n"
+)
+
+
+def test_a_national_day_event_named_with_its_roc_year_dates_the_lead_on_the_tenth():
+    # the day after the event's name (`…106年雙十國慶,10日上午…`), no page date: ROC 106 = 2017
+    raw = (
+        "雙十國慶升旗典禮 市府要打造某某爲宜居幸福城市\n"
+        "某某市政府慶祝中華民國106年雙十國慶,10日上午7時在市府旁廣場舉辦「某某市慶祝106年雙十國慶升旗典禮」,"
+        "由代理市長某某某率市府團隊,市議員、市民也熱情參與,與大家共同歡度國慶。\n" + REST
+    )
+    f = _fields(raw)
+    assert f["delivered_on"] == dt.date(2017, 10, 10)
+    assert f["year"] == 2017
+
+
+def test_a_new_year_event_whose_day_follows_it_and_whose_zero_is_a_digit():
+    # `一一0年` (the zero typed as a digit) and the day after the event's name, `1日分別在…`
+    raw = (
+        "【某某記者某某某報導】某某市政府慶祝一一0年元旦升旗典禮活動,1日分別在新營區綠都心公園及市政中心,"
+        "市長某某某率領市府團隊、民代及市民參與升旗,揮舞小國旗。\n" + REST
+    )
+    assert _fields(raw)["delivered_on"] == dt.date(2021, 1, 1)
+
+
+def test_a_holiday_day_the_lead_announces_or_a_western_national_day_is_no_delivery():
+    announced = (
+        "某某市政府慶祝一一0年元旦升旗典禮活動,1日上午將在市政中心廣場舉行,市長某某某歡迎市民踴躍參加,一同迎接新的一年。\n"
+        + REST
+    )
+    assert _fields(announced)["delivered_on"] is None
+    # 国庆 with a Western year: the PRC's 1 October or the ROC's 10th, unsaid
+    western = (
+        "某某市政府慶祝2020年國慶,10日上午在市府廣場舉辦升旗典禮,市長某某某率市府團隊與市民一同參與升旗。\n" + REST
+    )
+    assert _fields(western)["delivered_on"] is None
+
+
+def test_a_leads_day_slashed_in_brackets_is_its_day():
+    raw = (
+        "「2024親子樂活健康齊步走」 與鄉親同樂迎接嶄新的一年\n\n某某新傳媒/ 2024.01.01 16:10\n\n記者某某某/花蓮報導\n"
+        "某某鄉公所今(1/1)日上午在希望公園舉辦「2024親子樂活健康齊步走」活動,縣長某某某、鄉長某某某與鄉親共同參與升旗,"
+        "高唱國歌,用滿滿的活力與熱情迎接2024年第一個美麗早晨。\n" + REST
+    )
+    f = _fields(raw)
+    assert f["published_on"] == dt.date(2024, 1, 1)
+    assert f["delivered_on"] == dt.date(2024, 1, 1)
