@@ -3215,6 +3215,21 @@ def _stamp_above_title(head: Sequence[str], title: str | None) -> dt.date | None
     return None
 
 
+# A doc or 范文 site's upload date run into the column it files the page under, on its own line in the head (`2018-07-21悼词`,
+# `2025-07-10演讲稿`: session 61's fresh pages had no published_on): the day the copy was posted. Padded ISO only (a site's
+# stamp), the column a few Han characters and nothing after it; never `…在` (a dateline's place).
+COLUMN_STAMP_LINE_RE = re.compile(rf"\s*(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\s*(?!在)[{HAN}]{{2,5}}\s*")
+COLUMN_STAMP_LINES = 6  # the title, the site's name, the stamp
+
+
+def _stamp_with_column(head: Sequence[str]) -> dt.date | None:
+    """The date of a head line holding a padded date and the site's column name alone (COLUMN_STAMP_LINE_RE)."""
+    for line in head[:COLUMN_STAMP_LINES]:
+        if COLUMN_STAMP_LINE_RE.fullmatch(line) and (found := find_date(line)):
+            return found[0]
+    return None
+
+
 def _stamp_under_byline(head: Sequence[str]) -> dt.date | None:
     """A padded date alone on the line right under a reporter's byline (`台灣新聞網記者李華峻/南投報導` / `2014.12.25`): the
     day the item was posted (session 56's fresh 台灣新聞網 pages, whose header line holds the site's clock of today)."""
@@ -6375,6 +6390,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or _marked_on(text)
         or _stamp_under_byline(head)
         or _stamp_above_title(head, title)
+        or _stamp_with_column(head)
     )
     # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
     # day it posted the page (session 48 left such news pages undated)

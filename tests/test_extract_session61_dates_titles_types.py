@@ -63,3 +63,19 @@ def test_a_leads_day_slashed_in_brackets_is_its_day():
     f = _fields(raw)
     assert f["published_on"] == dt.date(2024, 1, 1)
     assert f["delivered_on"] == dt.date(2024, 1, 1)
+
+
+def test_a_doc_sites_upload_date_run_into_its_column_is_the_pages_date():
+    raw = (
+        "乡镇领导致辞\n\n某某网\n\n2025-07-10演讲稿\n\n欢迎阅读乡镇领导致辞(精选4篇),内容由某某网整理,希望对大家有所帮助。\n\n"
+        "乡镇领导致辞 篇1\n\n各位老师,同志们:\n\n你们好!\n\n今天,我们在这秋高气爽、桃李金黄的九月欢聚一堂,隆重庆祝第二十七个教师节。"
+        "首先,我代表乡党委和政府向取得优异成绩的各位模范教师表示热烈祝贺!\n"
+    )
+    f = _fields(raw)
+    assert f["published_on"] == dt.date(2025, 7, 10)
+    assert f["delivered_on"] is None
+    # a dateline's place after the date is no column
+    speech = (
+        "在全县工作会议上的讲话\n2019-03-05在县委礼堂\n同志们:\n今天,我们召开全县工作会议,主要任务是部署今年的工作。\n"
+    )
+    assert _fields(speech)["published_on"] is None
