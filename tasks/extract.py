@@ -2188,6 +2188,16 @@ def _news_report(title: str | None, text: str) -> bool:
         return True  # `…党小组分别于9月17日晚上7点…召开…分享会。`: the organ held it on the day (ORGAN_ON_DAY_HELD_RE)
     if organ_day and lead is not None and not _first_person_lead(lead[:200]):
         return True  # a school, firm or agency held the event on the lead's day: the report of it (ORGAN_DAY_LEAD_RE)
+    if (
+        at is not None
+        and lead is not None
+        and SUBJECT_DAY_LEAD_RE.match(lead)
+        and any(REPORTER_BYLINE_RE.match(x) for x in lines[:at])
+        and not _first_person_lead(lead[:FIRST_PERSON_LEAD_CHARS])
+    ):
+        # `記者李華峻/彰化報導` / `2008.02.15` / `彰化縣政府於今天舉辦「…團拜茶會」`: the organ acting on its day under a
+        # reporter's byline, quoting nobody (session 61's fresh 台灣新聞網 page was untyped and undated)
+        return True
     if lead is not None and BRACKET_DAY_LEAD_RE.match(lead) and not _first_person_lead(lead[:FIRST_PERSON_LEAD_CHARS]):
         # `游錫堃院長今(16)日上午於南方澳出席…`, `…交接典禮今(25)日登場`: the subject acting on the bracketed day
         return True

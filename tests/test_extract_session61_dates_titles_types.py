@@ -79,3 +79,15 @@ def test_a_doc_sites_upload_date_run_into_its_column_is_the_pages_date():
         "在全县工作会议上的讲话\n2019-03-05在县委礼堂\n同志们:\n今天,我们召开全县工作会议,主要任务是部署今年的工作。\n"
     )
     assert _fields(speech)["published_on"] is None
+
+
+def test_an_organ_acting_on_its_day_under_a_reporters_byline_is_a_news_report():
+    raw = (
+        "某某新聞網\n\n某某縣府舉辦97年新春團拜茶會\n\n記者某某某/彰化報導\n2008.02.15\n"
+        "某某縣政府於今天舉辦「某某縣各界97年新春團拜茶會」,現場與會嘉賓雲集,各機關單位以及社團代表共襄盛舉。 "
+        "縣長某某某首先以「一元復始,萬象更新」來向各界拜年,也代表縣政府歡迎各界嘉賓共襄盛舉。\n"
+    )
+    f = _fields(raw)
+    assert f["doc_type"] == "新闻报道"
+    assert f["published_on"] == dt.date(2008, 2, 15)
+    assert f["delivered_on"] == dt.date(2008, 2, 15)
