@@ -432,7 +432,9 @@ DATE_ONLY_LINE_RE = re.compile(
 # …and the page tools beside them (`【字号】【收藏】【打印】【关闭`: a school site's copy of a Xinhua item; this round's fresh
 # pages took it for the title, over the item's `…见面侧记` headline)
 TOOLBAR_WORDS_RE = re.compile(
-    r"(?:[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小]|收藏|打印|关闭|纠错))+[【】\[\]|｜\s]*"
+    # …and a back-to-top link (`回到頂端` over a portal's headline: session 61's fresh yam.com page took it for the title)
+    r"(?:[【】\[\]|｜\s]*(?:(?:字号|字体)[:：]?|加大|还原|减小|默认|[大中小]|收藏|打印|关闭|纠错|(?:回到|返回)(?:顶端|顶部)))+"
+    r"[【】\[\]|｜\s]*"
 )
 
 
@@ -526,6 +528,13 @@ PHOTO_SHOT_RE = re.compile(r"[（(](?:记者|摄影)[^（()）]{1,12}摄[）)]")
 POSTER_HANDLE_RE = re.compile(r"^(?:记者|作者|楼主|发帖人)[\s:：]*[A-Za-z0-9_\-]{2,20}$")
 
 
+# A reference entry's source and a portal's trending searches, labelled, above the page's title (session 61's fresh pages)
+SOURCE_LABEL_LINE_RE = re.compile(r"(?:出处|热门|热搜|热门搜索)\s*[:：]")
+
+
+TITLE_DATE_PREFIX_RE = re.compile(r"^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\s*[-_－–]\s*(?=[^\W\d_])")
+
+
 def is_junk_title(line: str) -> bool:
     """Salutations (`各位代表:`), outline headings (`一、去年`), datelines, bylines and body sentences."""
     t = line.strip()
@@ -554,6 +563,8 @@ def is_junk_title(line: str) -> bool:
         return True  # info.gov.hk's `新聞公報` (cmab.gov.hk's `新聞發布`) over every release: the site's genre (m9)
     if LINK_BAR_RE.fullmatch(t) or DATE_ONLY_LINE_RE.fullmatch(t) or BULLET_ITEM_RE.fullmatch(t):
         return True  # `寄給朋友政府主網頁`: a link bar; `88年02月24日`: the day it was posted; `• 馆内`: a menu
+    if SOURCE_LABEL_LINE_RE.match(t):
+        return True  # `出处:…《中国文书大典下卷》第2414页`, `熱門: 黃某 徐某 地震`: a reference's source, a portal's trends
     if EDITORIAL_NOTE_RE.fullmatch(t):
         return True  # `（摘要）`, `（根据录音整理）`, `（译自中共驻共产国际代表团档案俄文稿）`: a note on the text, not its title
     cut, parts = _keyword_labels(t)
@@ -1360,7 +1371,12 @@ def _speech_title(head: list[str]) -> str | None:
         if SHORT_GREETING_TITLE_RE.match(t):
             best = t  # `新春献词`: a newspaper's greeting titled by its occasion alone
             continue
-        if len(t) < 5 or not TITLE_LINE_RE.match(t) or t.startswith(("来源", "导语", "摘要")) or is_junk_title(t):
+        if (
+            len(t) < 5
+            or not TITLE_LINE_RE.match(t)
+            or t.startswith(("来源", "导语", "摘要", "出处"))
+            or is_junk_title(t)
+        ):
             continue
         if "，" in t and len(t) > 30:
             continue
@@ -6232,6 +6248,9 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         if "://" in title:
             title = title[: m.start()] if (m := TITLE_URL_TAIL_RE.search(title)) and m.start() > 0 else title
         title = TITLE_CLOCK_TAIL_RE.sub("", title).rstrip(" \t|｜│丨") or None
+        # a photo album's date run before the headline (`20100907-兩鄉一鎮昨在烈嶼聯誼`: session 61's fresh pixnet page)
+        if title:
+            title = TITLE_DATE_PREFIX_RE.sub("", title) or None
         title = TITLE_REPORTER_TAIL_RE.sub("", title) if title and "记者" in title else title
         title = _unnote_title(title) if title else None
     if title and len(title) > 2 * SEO_PART_MIN:

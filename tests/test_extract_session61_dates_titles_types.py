@@ -91,3 +91,30 @@ def test_an_organ_acting_on_its_day_under_a_reporters_byline_is_a_news_report():
     assert f["doc_type"] == "新闻报道"
     assert f["published_on"] == dt.date(2008, 2, 15)
     assert f["delivered_on"] == dt.date(2008, 2, 15)
+
+
+def test_a_back_to_top_link_and_a_portals_trends_are_no_title():
+    raw = (
+        "回到頂端\n|||\n熱門: 某某某 某某某 地震\n\n「2024親子樂活健康齊步走」 與鄉親同樂迎接嶄新的一年\n\n"
+        "某某新傳媒/ 2024.01.01 16:10\n\n記者某某某/花蓮報導\n"
+        "某某鄉公所今(1/1)日上午在希望公園舉辦「2024親子樂活健康齊步走」活動,縣長某某某與鄉親共同參與升旗。\n" + REST
+    )
+    assert _fields(raw)["title"] == "「2024亲子乐活健康齐步走」 与乡亲同乐迎接崭新的一年"
+
+
+def test_a_reference_entrys_source_label_is_no_title():
+    raw = (
+        "当前位置:首页 > 经典书库 > 中国文书大典\n\n祝酒词\n\n"
+        "出处:按学科分类—社会科学总论 某某出版社《中国文书大典下卷》第2414页(4719字)\n\n【简介】:\n\n"
+        "祝酒词,即是指外宾来访期间,在欢迎宴会、答谢宴会或告别宴会上,主、宾所作的致词。它属涉外致词类文书。\n"
+    )
+    assert not (_fields(raw)["title"] or "").startswith("出处")
+
+
+def test_a_photo_albums_date_before_the_headline_is_no_part_of_it():
+    raw = (
+        "20100907-兩鄉一鎮昨在烈嶼聯誼\n2010/9/7\n記者某某某/烈嶼報導\n"
+        "兩鄉好,加一鎮。某某鄉公所和鄉民代表會昨天聯袂至烈嶼鄉拜會參訪,增進彼此情誼;烈嶼鄉長某某某、某某鄉長某某某,"
+        "他們希望三鄉鎮未來增加互訪和交流。\n"
+    )
+    assert _fields(raw)["title"] == "两乡一镇昨在烈屿联谊"
