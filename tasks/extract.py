@@ -3256,6 +3256,27 @@ def _stamp_with_column(head: Sequence[str]) -> dt.date | None:
     return None
 
 
+# A blog's date header with its weekday (`2012年11月18日星期日` over the post's title: Blogger's, which the normalizer removes as
+# a site's clock of the reading day): the post's date when the url's year and month folder agrees (`/2012/11/blog-post_…`,
+# session 61's fresh blogspot page); a clock of the day the page was read agrees with no posting path. Only where the url
+# holds no day of its own (that one dates the page, _url_date).
+WEEKDAY_DATE_LINE_RE = re.compile(r"\s*((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日\s*(?:星期|周|週)[一二三四五六日天]\s*")
+URL_YEAR_MONTH_RE = re.compile(r"/((?:19|20)\d{2})/?(0[1-9]|1[0-2])/")
+WEEKDAY_HEADER_LINES = 6  # the blog's name, its menu, the date header
+
+
+def _weekday_header_on_url(removed_lines: Sequence, text: str, url: str | None) -> dt.date | None:
+    """The date of a head line holding a date and its weekday alone (WEEKDAY_DATE_LINE_RE) in the url's month."""
+    if not url or _url_date(url) is not None or (u := URL_YEAR_MONTH_RE.search(urlparse(url).path)) is None:
+        return None
+    lines = [str(r[1]) for r in removed_lines[:WEEKDAY_HEADER_LINES] if len(r) >= 3]
+    for line in lines + text.split("\n", WEEKDAY_HEADER_LINES)[:WEEKDAY_HEADER_LINES]:
+        m = WEEKDAY_DATE_LINE_RE.fullmatch(to_half(line))
+        if m and (int(m[1]), int(m[2])) == (int(u[1]), int(u[2])):
+            return make_date(m[1], m[2], m[3])
+    return None
+
+
 def _stamp_under_byline(head: Sequence[str]) -> dt.date | None:
     """A padded date alone on the line right under a reporter's byline (`台灣新聞網記者李華峻/南投報導` / `2014.12.25`): the
     day the item was posted (session 56's fresh 台灣新聞網 pages, whose header line holds the site's clock of today)."""
@@ -6420,6 +6441,7 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         or _stamp_under_byline(head)
         or _stamp_above_title(head, title)
         or _stamp_with_column(head)
+        or _weekday_header_on_url(removed_lines, text, url)
     )
     # the record's own url dates it (`/2019/12/20/`, `/Html/2022-01-13/`, `/202209/06/`): a site's path is the
     # day it posted the page (session 48 left such news pages undated)

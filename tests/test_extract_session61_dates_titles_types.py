@@ -118,3 +118,23 @@ def test_a_photo_albums_date_before_the_headline_is_no_part_of_it():
         "他們希望三鄉鎮未來增加互訪和交流。\n"
     )
     assert _fields(raw)["title"] == "两乡一镇昨在烈屿联谊"
+
+
+BLOG = (
+    "页面\n\n2012年11月18日星期日\n\n某某的青春岁月\n\n某某的青春岁月\n\n\n"
+    "2012年深秋,本报记者走访了某某村、某某县,探寻他在基层的成长轨迹,他嗜书如命,每日读书至深夜。\n\n"
+    "他挑粪、拉煤、打坝、种地,经历过最穷苦的生活,却将其视为珍贵人生财富。\n"
+    + "他待人谦和,踏实肯干,思想意识超前,这些待人处事的品格,成为他以后走向领导岗位的优质种子。\n"
+    * 8
+)
+
+
+def test_a_blogs_weekday_date_header_in_its_urls_month_is_the_posts_date():
+    assert _fields(BLOG, url="http://someone.blogspot.com/2012/11/blog-post_2094.html")["published_on"] == dt.date(
+        2012, 11, 18
+    )
+
+
+def test_a_weekday_date_header_the_url_does_not_agree_with_is_a_sites_clock():
+    assert _fields(BLOG, url="http://someone.blogspot.com/2013/02/blog-post_2094.html")["published_on"] is None
+    assert _fields(BLOG)["published_on"] is None
