@@ -1644,7 +1644,8 @@ SALUTATION_GUEST_RE = re.compile(r"来宾|嘉宾|贵宾|女士们|先生们")  #
 ADDRESSEE_RUN_MAX = 60
 ADDRESSEE_RUN_RE = re.compile(r"^[^。！？!?]*各位[^。！？!?]*$")
 SALUTATION_SUPERIOR_RE = re.compile(r"^(?:尊敬的)?各位(?:领导|首长)")
-SPOKEN_OPENING_RE = re.compile(r"大家好|今天|借此(?:宝贵)?机会|下面[，,]?我")
+# …and an evening's reception (`欢迎大家莅临今晚的招待会`: session 61's fresh embassy page under `尊敬的各位来宾` was untyped)
+SPOKEN_OPENING_RE = re.compile(r"大家好|今天|今晚|借此(?:宝贵)?机会|下面[，,]?我")
 SPOKEN_OPENING_CHARS = 120  # the greeting and the opening sentence after the salutation
 CLOSING_THANKS_RE = re.compile(r"谢谢(?:大家|各位|您们|你们)?[!！。]?\s*$")
 CLOSING_CHARS = 40

@@ -138,3 +138,11 @@ def test_a_blogs_weekday_date_header_in_its_urls_month_is_the_posts_date():
 def test_a_weekday_date_header_the_url_does_not_agree_with_is_a_sites_clock():
     assert _fields(BLOG, url="http://someone.blogspot.com/2013/02/blog-post_2094.html")["published_on"] is None
     assert _fields(BLOG)["published_on"] is None
+
+
+def test_a_receptions_address_to_its_guests_tonight_is_an_address():
+    raw = (
+        "尊敬的各位来宾,\n女士们、先生们、朋友们:\n欢迎大家莅临今晚的招待会,共同庆祝即将到来的新春佳节。明天就是农历腊月三十,中国传统“除夕”。"
+        "我谨代表使馆向各位来宾致以新春的问候和祝福,给大家拜年啦!\n女士们、先生们,\n刚刚过去的一年,无论是好还是坏,都是令人难忘的。\n"
+    )
+    assert _fields(raw)["doc_type"] == "致辞"
