@@ -2424,7 +2424,7 @@ NEWS_OFFICE_LEAD_RE = re.compile(
     # a wire's dateline with its reporters in half-width brackets and no space before the office, the day in Chinese
     # numerals (`中新社澳门十一月十六日电(黄某孙某)澳门特首`): session 54's held-out scoring kept it in the office
     r"^[^()（）]{0,16}?[电電][(（][^()（）]{0,20}[)）]|"
-    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:会议|大会|会|典礼|仪式|活动)?由(?=\S{2})|"
+    r"^(?:[【\[（(][^】\]）)]{0,30}[】\]）)])+|^该(?=[省市县区州旗镇乡])[省市县区州旗镇乡]?(?=[^委])|^(?:[^，。；、由\s]{0,6}?(?:会议|大会|会|典礼|仪式|活动))?由(?=\S{2})|"
     # who attended, and whom the officer stood for (`出席典禮的行政長官代表、經濟財政司司長戴某`), or the role he played
     # there (`主持人校長陳某表示`): no part of the office (session 55's fresh Macau and Matsu items)
     r"^(?:(?:应邀)?(?:出席|参加|莅临)[^，。；、]{0,12}?的)?(?:[^、，。；]{2,10}?代表、(?=.))?(?:主持人|司仪)?"
@@ -2708,6 +2708,17 @@ def _speaking_re(name: str) -> re.Pattern[str]:
         r"(?:[在于][^，。；！？\n]{0,20}?(?:致辞|致词|讲话|发言)[^，。；！？\n]{0,4}?(?:中|时)?|(?:发表|作|做)(?:了)?)?"
         r"(?:致辞|致词|讲话|发言|指出|强调|表示|说|要求|希望|认为|代表)"
     )
+
+
+# A page no news mark typed that reports, in the third person, an officer it names by office speaking (`鄉長李添進現場…。
+# 李添進表示，`, `處長賴銘琪說︰「…」`, `永兴县委副书记、县长刘朝晖主持召开…。…刘朝晖要求，`): a news item whose lead opens on no
+# date, a 讯 run into its date or an overseas paper's own mark (session 61's fresh pages: 13 of 45 dev pages untyped, no
+# speaker). Its speaker is read as a news report's (_news_speaker), on a page that greets nobody (no salutation) and says
+# nothing in its own voice before his speaking clause (`我们`, `大家` outside quotes: a speech's opening); what the
+# officer is reported saying may hold them (`希望新的一年大家共同努力`).
+def _untyped_report_speaker(text: str, name: str) -> bool:
+    m = _speaking_re(name).search(text, 0, NEWS_REPORT_CHARS)
+    return m is not None and FIRST_PERSON_RE.search(QUOTED_RE.sub("", text[: m.start()])) is None
 
 
 def _speaks(text: str, name: str) -> bool:
@@ -6403,6 +6414,11 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         office = office or _quote_headline_office(title or ptitle, quoted)
     if name is None and not anon and res_title is None and (actor := _headline_actor(title or ptitle, text)):
         name, office = actor[0], office or actor[1]  # `天津代市长戴相龙第一次主持市政府常务会议`
+    if name is None and not anon and res_title is None and not news and sal < 0:
+        # an untyped page reporting an officer it names by office speaking: the news item no mark opened
+        r_name, r_office = _news_speaker(text)
+        if r_name is not None and _untyped_report_speaker(text, r_name):
+            name, office = r_name, office or r_office
     if office is None and name is None and not anon and not news and res_title is None and title:
         # a doc site's heading above the speech's own title names the office the title leaves out (`2023年医院职工大会上的
         # 院长讲话` over `在医院职工代表大会上的讲话`)
