@@ -5123,6 +5123,23 @@ def _taiwan_twin(code: str | None, taiwan_region: str) -> bool:
     return dv is not None and dv.province != "台湾省" and taiwan_region.endswith(dv.name)
 
 
+def _township_candidate(region: str | None) -> bool:
+    """Whether a page so placed may be a Taiwanese township's: unplaced, Taiwanese, a district, or a mainland county or
+    city whose name a township's may hold (_inside_township)."""
+    return region is None or region.startswith("台湾省") or region.endswith(("区", "县", "市"))
+
+
+def _inside_township(code: str | None, tw: tuple[str, str | None, str]) -> bool:
+    """Whether the mainland division of `code` was read from a name inside the Taiwanese township `tw` names (山西's
+    武乡县 in 泰武乡, 江西's 吉安市 in 吉安乡: session 61's fresh pages), the township the page names with its organ."""
+    gz = regions.load_gazetteer()
+    dv, county = gz.by_code.get(code or ""), gz.by_code.get(tw[1] or "")
+    if dv is None or county is None or dv.province == "台湾省" or not tw[0].startswith(county.full_name):
+        return False
+    town = tw[0][len(county.full_name) :]
+    return dv.name[:-1] in town
+
+
 def _finds_all(text: str, sub: str) -> Iterator[int]:
     """Every start of `sub` in `text`."""
     i = text.find(sub)
@@ -6603,9 +6620,13 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         out["region"], out["region_code"], out["admin_level"] = divs[0].full_name, divs[0].code, divs[0].level
     if (
         kind != "national"
-        and (out["region"] is None or out["region"].startswith("台湾省") or out["region"].endswith("区"))
-        and (tw := regions.taiwan_township(title_zone + "\n" + text))
-        and (out["region"] is None or tw[0].startswith(out["region"]) or _taiwan_twin(out["region_code"], tw[0]))
+        and (tw := regions.taiwan_township(title_zone + "\n" + text) if _township_candidate(out["region"]) else None)
+        and (
+            out["region"] is None
+            or tw[0].startswith(out["region"])
+            or _taiwan_twin(out["region_code"], tw[0])
+            or _inside_township(out["region_code"], tw)
+        )
     ):
         # a Taiwanese township's own page (`西屿乡公所` ×2, `澎湖日报`): the table has no Taiwanese townships
         out["region"], out["region_code"], out["admin_level"] = tw

@@ -2030,6 +2030,21 @@ TW_TOWN_MIN_MENTIONS = 2
 TW_TOWN_RE = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2})(?P<kind>乡|镇|市|区)(?=(?P=kind)?(?:公所|长|民代表会))"
 )  # `乡镇长`: none
+# …or named with its organ once only, where the page names it TW_TOWN_MIN_NAMED times in all (`吉安鄉公所` and 吉安鄉 four times
+# more) or right after its county (`屏東縣泰武鄉`, `泰武鄉長`) and names the county's head (县长) no more often than the
+# township's: session 61's fresh pages (a 屏东县 township's page went to
+# 山西's 武乡县, a 花莲县 one's to 江西's 吉安市).
+TW_TOWN_MIN_NAMED = 3
+TW_TOWN_ORGANS = ("公所", "长", "民代表会")
+
+
+@lru_cache(maxsize=1)
+def _tw_county_town_re() -> re.Pattern[str]:
+    """A township (two or three characters, 乡/镇/市) right after a Taiwanese county's full name (`屏东县三地门乡`)."""
+    names = "|".join(sorted((n for n, dv in _taiwan_counties().items() if n == dv.name), key=len, reverse=True))
+    return re.compile(rf"(?P<county>{names})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<kind>乡|镇|市)")
+
+
 # A city's districts (区) the same way (`后里區公所`, `沙鹿區長`: 台中市's, session 58's fresh pages had none), under the one
 # Taiwanese city (市: a special municipality or a provincial city) the page names: a district of a prefecture-level city
 # is a county, one of a county-level city (基隆市, 新竹市, 嘉义市) a township.
@@ -2071,7 +2086,6 @@ def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
     adjacent: dict[str, str] = {}
     counties = _taiwan_counties()
     matches = list(TW_TOWN_RE.finditer(text))
-    top_kinds = {m.group("name") + m.group("kind"): m.group("kind") for m in matches}
     for m in matches:
         name = m.group("name")
         person = text[m.start() - 1 : m.end() - 1]
@@ -2087,21 +2101,49 @@ def taiwan_township(text: str) -> tuple[str, str | None, str] | None:
         for c in (before, before[1:]):  # `彰化县` or `宜兰` right before the township
             if c in parents:
                 adjacent[town] = parents[c].name
+    for m in _tw_county_town_re().finditer(text):
+        # `屏東縣泰武鄉`, `屏東縣三地門鄉` (a three-character name): the township right after its county, once named with
+        # its organ (`泰武鄉長`) counted as TW_TOWN_RE counts it
+        town = m.group("name") + m.group("kind")
+        if TW_TOWN_NOT_NAME.intersection(m.group("name")):
+            continue
+        adjacent.setdefault(town, counties[m.group("county")].name)
+        if town not in counts and (n := sum(text.count(town + w) for w in TW_TOWN_ORGANS)):
+            counts[town] = n
+    for town in [t for t in counts if any(len(a) > len(t) and a.endswith(t) for a in adjacent)]:
+        del counts[town]  # `地门乡长` read inside `三地门乡长`
     if not counts:
         return None
     top = max(counts.values())
     towns = [t for t, n in counts.items() if n == top]
-    if len(towns) != 1 or top < TW_TOWN_MIN_MENTIONS:
+    if len(towns) > 1:
+        # one organ mention each (`吉安鄉公所`, and `今年鄉公所`, `開始游鄉長` read as townships): the one the page names
+        # most, TW_TOWN_MIN_NAMED times at least
+        most_named = sorted(((text.count(t), t) for t in towns), reverse=True)
+        if most_named[0][0] >= TW_TOWN_MIN_NAMED and most_named[0][0] > most_named[1][0]:
+            towns = [most_named[0][1]]
+    if len(towns) != 1:
         return None
     town = towns[0]
-    if town in gz.towns or gz.by_name.get(town[:-1]):
-        return None  # a mainland township or a county the table knows
+    if top < TW_TOWN_MIN_MENTIONS and (
+        (town not in adjacent and text.count(town) < TW_TOWN_MIN_NAMED)
+        or text.count("县长") > text.count(town[-1] + "长")
+    ):
+        # named with its organ once: not where the county's head outnumbers the township's (`縣長徐榛蔚` at `光復鄉`'s
+        # harvest festival is the county's item)
+        return None
+    if (town in gz.towns or gz.by_name.get(town[:-1])) and not (
+        town in adjacent and len(gz.by_name.get(adjacent[town], ())) == 1
+    ):
+        # a mainland township or a county the table knows, unless the page names it right after its Taiwanese county
+        # (`金門縣金沙鎮`: 金沙镇 is a mainland township's name too) and that county is Taiwan's alone (连江县 is not)
+        return None
     if (twins := gz.by_name.get(town)) and not (town in adjacent and not _mainland_twin_named(twins, text)):
         # a city district the mainland table has under the same name (大安区 of 自贡, 泰山区 of 泰安) is Taiwan's only
         # where the page names it right after its Taiwanese city (`臺中市大安區公所`, `新北泰山區公所`) and never names
         # the mainland twin's city or province: both went to the mainland twin (session 59's fresh pages)
         return None
-    if top_kinds[town] == "区":
+    if town[-1] == "区":
         counties = _taiwan_counties("市")  # a district lies in a city
     county = adjacent.get(town)
     if county is None:
