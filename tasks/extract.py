@@ -2721,6 +2721,32 @@ def _untyped_report_speaker(text: str, name: str) -> bool:
     return m is not None and FIRST_PERSON_RE.search(QUOTED_RE.sub("", text[: m.start()])) is None
 
 
+# A diplomat written the way Taiwan's missions and the older press write them, surname, office, given name (`劉大使德立`,
+# `駐處石公使澄茂偕全體員眷…與會`, `李總領事某某`): the office split the name, so no name rule read him (session 60 left
+# `劉大使德立`; session 61's fresh South African item had no speaker). Read where the item names him so once and reports
+# him, by surname and office, speaking (`石公使應邀致詞時表示`).
+# `陈大使与…`, `李总领事在…`: a word after the office, no given name
+NOT_GIVEN_FIRST = "的与和及在于向对也亦都又还将已曾"
+SPLIT_DIPLOMAT_RE = re.compile(
+    rf"(?P<s>[{HAN}])(?P<o>大使|公使|总领事|副总领事|领事|参赞)(?P<g>(?![馆处{NOT_GIVEN_FIRST}])[{HAN}]{{1,2}}?)"
+    r"(?=偕|率|与|应邀|出席|莅临|夫妇|伉俪|致|表示|指出)"
+)
+SPLIT_DIPLOMAT_SPOKE_RE = r"[^，。；！？\n]{0,12}?(?:致辞|致词|讲话|表示|指出|说)"
+
+
+def _split_diplomat(text: str) -> tuple[str, str] | None:
+    zone = text[:OPENING_PARA_CHARS]
+    if not any(o in zone for o in ("使", "领事", "参赞")):
+        return None
+    for m in SPLIT_DIPLOMAT_RE.finditer(zone):
+        sur, office, given = m.group("s"), m.group("o"), m.group("g")
+        if sur not in surnames():
+            continue
+        if re.search(re.escape(sur + office) + SPLIT_DIPLOMAT_SPOKE_RE, text[:NEWS_REPORT_CHARS]):
+            return sur + given, office
+    return None
+
+
 def _speaks(text: str, name: str) -> bool:
     return _speaking_re(name).search(text, 0, NEWS_REPORT_CHARS) is not None
 
@@ -6436,6 +6462,8 @@ def _extract_fields(text: str, raw_text: str, removed_lines: Sequence, page_titl
         r_name, r_office = _news_speaker(text)
         if r_name is not None and _untyped_report_speaker(text, r_name):
             name, office = r_name, office or r_office
+    if name is None and not anon and res_title is None and (split := _split_diplomat(text)) is not None:
+        name, office = split[0], office or split[1]  # `駐處石公使澄茂偕全體員眷…與會`: surname, office, given name
     if office is None and name is None and not anon and not news and res_title is None and title:
         # a doc site's heading above the speech's own title names the office the title leaves out (`2023年医院职工大会上的
         # 院长讲话` over `在医院职工代表大会上的讲话`)

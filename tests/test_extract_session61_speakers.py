@@ -53,3 +53,23 @@ def test_the_event_a_chair_presided_is_no_part_of_his_office():
     )
     f = _fields(raw)
     assert (f["speaker_name"], f["speaker_title"]) == ("陈某某", "镇长")
+
+
+def test_a_diplomat_written_surname_office_given_name_is_named():
+    # `石公使澄茂`, `劉大使德立`: the office splits the name, so no rule read one (session 60 left 劉大使德立)
+    raw = (
+        "南非僑界慶祝中華民國104年元旦升旗典禮,於104年(1)月1日上午在約堡華心中文學校廣場舉行,"
+        "駐處石公使澄茂偕全體員眷與200餘位僑團代表與會。駐處石公使應邀致詞時表示駐處今年會更努力為僑民服務。\n"
+    )
+    assert (_fields(raw)["speaker_name"], _fields(raw)["speaker_title"]) == ("石澄茂", "公使")
+    raw = "劉大使德立伉儷出席僑界國慶酒會。劉大使致詞表示,感謝僑胞長期支持。\n"
+    assert (_fields(raw)["speaker_name"], _fields(raw)["speaker_title"]) == ("刘德立", "大使")
+
+
+def test_a_consul_s_verb_after_his_surname_and_office_is_no_given_name():
+    # `陈领事指出，`: 指出 is what he did, not his given name
+    raw = (
+        "澳洲和统会于2008年7月17日晚假华埠酒楼隆重设宴,热烈欢送陈某某领事任满荣归。\n"
+        "陈领事指出,无论是他自己的侨务工作,还是总领馆的工作,都离不开侨胞们的支援和配合。\n"
+    )
+    assert _fields(raw)["speaker_name"] != "陈指出"
