@@ -1313,10 +1313,10 @@ def _guest_places(text: str, top: int) -> Iterator[str]:
 # the places that say who leads it and whose it is are the guests', not the page's (a Shanghai page went to 南京市 and
 # another to 郑州市: session 59's fresh pages). Read only around each 率领的/带领的 of the opening.
 GUEST_LED_RE = re.compile(
-    r"(?:会见|接见|会晤|宴请|欢迎|迎接)了?由(?P<who>[^。；;！!？?\n]{2,60}?)(?:率领|带领|率)的"
+    r"(?:会见|接见|会晤|宴请|欢迎|迎接)了?由(?P<who>[^。；;！!？?\n]{2,60}?)(?:率领|带领|率|为团长)的"
     r"(?P<group>[^。；;！!？?\n]{0,16}?)(?:代表团|考察团|访问团|调研组|考察组)"
 )
-GUEST_LED_GATES = ("率领的", "带领的", "率的")
+GUEST_LED_GATES = ("率领的", "带领的", "率的", "为团长的")
 GUEST_LED_CHARS = 80  # the host's verb stands this far before 率领的 at most (`会见了由` + who leads it)
 
 

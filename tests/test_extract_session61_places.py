@@ -45,3 +45,14 @@ def test_the_county_head_at_a_township_s_festival_keeps_the_county():
     )
     f = _fields(raw)
     assert f["admin_level"] != "township"  # the relaxed reading gave 台湾省花莲县光复乡
+
+
+def test_a_delegation_named_after_its_head_as_团长_is_the_guests():
+    # `会见了由…为团长的天津市…考察团一行`: GUEST_LED_RE read `率领的` only, so the guests' city was the host's region
+    raw = (
+        "金黔在线讯11月14日,省委副书记王某某,省政协副主席、省委统战部部长伍某某在贵州饭店会见了由天津市政协副主席、"
+        "市委统战部部长叶某某为团长的天津市各民主党派、工商联赴黔考察团一行。\n"
+        "王某某对客人一行的到来表示热烈欢迎,并简要介绍了我省的基本省情。他说,贵州风景优美、气候宜人,资源非常丰富。"
+        "希望天津的客人到贵州多走走,多看看。\n"
+    )
+    assert _fields(raw)["region"] == "贵州省"
