@@ -1341,9 +1341,12 @@ def _led_guest_places(text: str, top: int) -> Iterator[str]:
 ABROAD_ORG_RE = re.compile(
     r"(?:旅[菲美英法德日泰印马缅越加澳欧非港]|菲律宾|菲|马来西亚|印尼|印度尼西亚|新加坡|泰国|缅甸|越南|柬埔寨|美国|加拿大"
     r"|澳洲|澳大利亚|新西兰|日本|英国|法国|德国|意大利|西班牙|荷兰|巴西|阿根廷|南非|世界|全球|香港|澳门)"
-    r"(?P<home>[\u4e00-\u9fff]{2,8}?)(?:同乡总会|同乡会|联乡总会|联乡会|联谊总会|联谊会|宗亲总会|宗亲会|商会总会|商会)"
+    # …and its note on the hometown's old extent (`世界惠州(府署)同乡恳亲大会`), and the world convention the associations hold
+    # (恳亲大会: session 60 left `世界福建同鄉懇親大會`), and its hall (`新加坡惠州会馆`): session 61's fresh Medan item went to 惠州市
+    r"(?P<home>[\u4e00-\u9fff]{2,8}?)(?:[（(][\u4e00-\u9fff]{1,4}[）)])?"
+    r"(?:同乡总会|同乡会|联乡总会|联乡会|联谊总会|联谊会|宗亲总会|宗亲会|商会总会|商会|会馆|同乡恳亲大会|恳亲大会)"
 )
-ABROAD_ORG_GATES = ("同乡", "联乡", "联谊", "宗亲", "商会")
+ABROAD_ORG_GATES = ("同乡", "联乡", "联谊", "宗亲", "商会", "恳亲", "会馆")
 
 
 def _abroad_org_places(text: str, top: int) -> Iterator[str]:

@@ -56,3 +56,13 @@ def test_a_delegation_named_after_its_head_as_团长_is_the_guests():
         "希望天津的客人到贵州多走走,多看看。\n"
     )
     assert _fields(raw)["region"] == "贵州省"
+
+
+def test_the_hometown_a_world_convention_or_an_overseas_hall_is_named_after_is_no_region():
+    # `世界惠州(府署)同乡恳亲大会`, `新加坡惠州会馆`: ABROAD_ORG_RE knew 同乡会 and 商会, not the convention or the hall
+    raw = (
+        "(讯报棉兰讯)棉兰鹅城慈善基金会会长陈某某率领该会理事会理事长温某某于2024年九月28日至29日前往新加坡,"
+        "参加由新加坡惠州会馆举办之第十一届世界惠州(府署)同乡恳亲大会,一行人在新加坡与来自20多个国家和地区的侨胞欢聚一堂。\n"
+        "陈某某表示,世惠会为海外乡亲搭建了交流合作的平台。\n"
+    )
+    assert _fields(raw)["region"] is None  # was 广东省惠州市
