@@ -4,6 +4,7 @@ characters that matter, and the sample speeches."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -1750,6 +1751,45 @@ def test_cuts_a_word_reads_only_the_words_its_tests_need():
                 h,
             )
     assert hits > 1000
+
+
+def test_word_pair_filter_holds_every_pair_of_every_dictionary_word():
+    """_cuts_a_word skips a hit whose end pairs the filter lacks: a pair of a word missing from it would skip a hit
+    that word cuts."""
+    words = [w for w in P._word_tags() if len(w) > 1]
+    assert len(words) > 300_000
+    missing = [w for w in words if not all(P._in_a_word_pair(x, y) for x, y in itertools.pairwise(w))]
+    assert missing == []
+    # and it is a filter, not everything: most pairs of punctuation and a Han character are in no word
+    assert sum(P._in_a_word_pair(x, y) for x in "，。；：、" for y in "郑州北京上海广深") < 10
+
+
+def test_cuts_a_word_segments_only_hits_a_dictionary_word_can_cross(monkeypatch):
+    """A hit between punctuation, or in pairs no dictionary word holds, is judged without a segmentation; a hit a
+    word may cross is segmented as before (义务教育和县乡: 和|县乡, not 和县)."""
+    segmented = []
+    real = E.word_spans
+
+    def spy(text: str) -> list[tuple[int, int]]:
+        segmented.append(text)
+        return real(text)
+
+    monkeypatch.setattr(E, "word_spans", spy)
+    text = "义务教育和县乡"
+    (crossed,) = R.find_places(text)
+    assert text[crossed.start : crossed.end] == "和县"
+    assert P._cuts_a_word(text, crossed)  # 和|县乡
+    assert segmented == [text]
+    segmented.clear()
+    for text in ("郑州", "，郑州。", "会议在，郑州。"):
+        (lone,) = R.find_places(text)
+        pairs = [text[lone.start - 1 : lone.start + 1], text[lone.end - 1 : lone.end + 1]]
+        if any(len(p) == 2 and P._in_a_word_pair(*p) for p in pairs):
+            continue  # a pair the filter's hash shares with a word's: segmented, as before
+        assert not P._cuts_a_word(text, lone)
+    assert segmented == []
+    assert not P._cuts_a_word("郑州", R.find_places("郑州")[0])  # nothing before or after it
+    assert segmented == []
 
 
 def test_paragraph_cue_searched_over_whole_runs_of_sentences():
