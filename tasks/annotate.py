@@ -138,18 +138,14 @@ def _annotate_documents(
     Only here are extraction's modules imported (~0.5 CPU-s in a fresh worker, session 53) and its tables built
     on the first document annotated (segmenter, dictionaries, gazetteer, ~0.45 more): a nightly run's old shard
     whose canonicals only shrank copies its rows and pays neither, on whichever worker it lands."""
-    import gc
-
     import pyarrow.parquet as pq
 
     from tasks import schema
-    from tasks.extract import EXTRACT_GC_GEN0, _earlier_digests, rows_table
+    from tasks.extract import _earlier_digests, fewer_collections, rows_table
     from tasks.extract_figures import reviewed_year
     from tasks.procs import TimeBudgetExceeded, time_budget
 
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(EXTRACT_GC_GEN0, threshold[0]), *threshold[1:])  # short-lived acyclic objects, as extract
-    try:
+    with fewer_collections():  # short-lived acyclic objects, as extract
         fields_table = pq.ParquetFile(Path(inputs["extract"]) / "fields.parquet").read(columns=list(FIELD_COLUMNS))
         fields = {r["doc_id"]: r for r in fields_table.to_pylist() if r["doc_id"] in todo}
         del fields_table
@@ -189,8 +185,6 @@ def _annotate_documents(
                 counts[name] += len(rows)
                 tables[name].append(rows_table(rows, schema.TABLES[name]))
         return errors, timeouts
-    finally:
-        gc.set_threshold(*threshold)
 
 
 def _rows_of(path: Path, ids: list[str], target: Any) -> Any:

@@ -9,6 +9,7 @@ Region resolution lives in `extract_regions`, the outline/figures/slogans/mentio
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import heapq
@@ -7332,6 +7333,31 @@ def rows_table(rows: list[dict], schema):
 # (measured with gc.callbacks: 0.68 of 17.7 s), at 20 000 ~20 times and ~1 % (0.21 s). The young generation it
 # scans stays a few MB; the worker's own threshold is restored after the shard.
 EXTRACT_GC_GEN0 = 20_000
+# The threshold is the process's, and threads of one process (an inline run, a Dask worker) run extract and annotate
+# calls at once: each call restoring the threshold it had found left a raised one behind for good when two overlapped
+# (A finds 700 and raises it, B finds 20 000, A restores 700 while B runs, B restores 20 000). The first call in
+# raises it, the last one out restores what the first found (calls inside, that threshold).
+_GC_LOCK = threading.Lock()
+_GC_HELD: list[Any] = [0, None]
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The collector's first-generation threshold at least EXTRACT_GC_GEN0 while a call of this process is inside."""
+    import gc
+
+    with _GC_LOCK:
+        if not _GC_HELD[0]:
+            _GC_HELD[1] = found = gc.get_threshold()
+            gc.set_threshold(max(EXTRACT_GC_GEN0, found[0]), *found[1:])
+        _GC_HELD[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_HELD[0] -= 1
+            if not _GC_HELD[0]:
+                gc.set_threshold(*_GC_HELD[1])
 
 
 def extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None = None, earlier: Sequence[str] = ()) -> dict:
@@ -7343,14 +7369,8 @@ def extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None = None, 
     `earlier` complete artifact made by the same code (the flow passes them) is copied, not
     re-extracted: a shard that re-runs because one page arrived costs that page, not the shard.
     """
-    import gc
-
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(EXTRACT_GC_GEN0, threshold[0]), *threshold[1:])
-    try:
+    with fewer_collections():
         return _extract_shard(inputs, out_dir, doc_seconds, earlier)
-    finally:
-        gc.set_threshold(*threshold)
 
 
 def _extract_shard(inputs: dict, out_dir: str, doc_seconds: float | None, earlier: Sequence[str]) -> dict:

@@ -55,3 +55,64 @@ def test_threads_that_meet_an_unfilled_segmenter_segment_as_one_thread(bundled, 
     finally:
         monkeypatch.undo()
         _fresh_segmenter()
+
+
+def test_overlapping_extract_and_annotate_calls_leave_the_gc_threshold_as_found(monkeypatch):
+    """The collector's threshold is the process's: an extract call and an annotate call on two threads, the first
+    ending while the second runs, keep it raised while either runs and restore the process's own after both (each
+    restoring what it had found restored the default under the second, then left the raised one behind)."""
+    import gc
+
+    import pyarrow.parquet as pq
+
+    from tasks import annotate
+
+    entered = {"extract": threading.Event(), "annotate": threading.Event()}
+    leave = {"extract": threading.Event(), "annotate": threading.Event()}
+
+    def held(name: str):
+        def body(*args, **kwargs):
+            entered[name].set()
+            assert leave[name].wait(30)
+            raise RuntimeError("done")
+
+        return body
+
+    monkeypatch.setattr(E, "_extract_shard", held("extract"))
+    monkeypatch.setattr(pq, "ParquetFile", held("annotate"))  # the first thing _annotate_documents reads
+    calls = {
+        "extract": lambda: E.extract_shard({"normalize": "nowhere"}, "nowhere"),
+        "annotate": lambda: annotate._annotate_documents({"extract": "nowhere"}, {"a"}, 1, None, (), [], {}, {}, {}),
+    }
+    before = gc.get_threshold()
+    raised = (max(E.EXTRACT_GC_GEN0, before[0]), *before[1:])
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            calls[name]()
+        except RuntimeError:
+            pass
+        except BaseException as exc:  # noqa: BLE001 - the assert below shows it
+            errors.append(exc)
+
+    first = threading.Thread(target=run, args=("extract",))
+    second = threading.Thread(target=run, args=("annotate",))
+    try:
+        first.start()
+        assert entered["extract"].wait(30)
+        second.start()
+        assert entered["annotate"].wait(30)
+        assert gc.get_threshold() == raised
+        leave["extract"].set()
+        first.join(30)
+        assert gc.get_threshold() == raised  # the annotate call still runs
+        leave["annotate"].set()
+        second.join(30)
+        assert gc.get_threshold() == before and not errors
+    finally:
+        for event in leave.values():
+            event.set()
+        first.join(30)
+        second.join(30)
+        gc.set_threshold(*before)
