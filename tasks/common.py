@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,7 +26,6 @@ def _serialise_literal_eval() -> None:
     arrays at once: seen in CI, test_dedupe_dask[many-partitions], dedupe's _prepared_partition.
     literal_eval is pure and these calls parse ~100-byte headers: one lock costs nothing."""
     import ast
-    import threading
 
     inner = ast.literal_eval
     if getattr(inner, "_jianghua_serialised", False):
@@ -272,7 +272,9 @@ def save_arrays(name: str, arrays: dict[str, Any]) -> None:
     folder = table_cache_dir()
     if folder is None:
         return
-    tmp = folder / f".{name}.{os.getpid()}.tmp.npz"
+    # the thread's id too: threads of one process (an inline run, a Dask worker) that build the same table at once
+    # wrote one temporary file together, and the first to finish renamed the other's half-written file into place
+    tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp.npz"
     try:
         np.savez(tmp, **arrays)
         os.replace(tmp, folder / f"{name}.npz")

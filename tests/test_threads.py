@@ -4,6 +4,7 @@ third segmented with it raised "Already borrowed", and a document lost its sloga
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -116,3 +117,42 @@ def test_overlapping_extract_and_annotate_calls_leave_the_gc_threshold_as_found(
         first.join(30)
         second.join(30)
         gc.set_threshold(*before)
+
+
+def test_threads_saving_one_cached_table_write_their_own_temporary_files(tmp_path, monkeypatch):
+    """Two threads of one process that build the same table at once (its first documents on two threads) save it
+    through temporary files of their own: named by the pid alone, they wrote one file together, and the first to
+    finish renamed it into place while the other still wrote it."""
+    import numpy as np
+
+    from tasks import common
+
+    monkeypatch.setenv(common.CACHE_ENV, str(tmp_path))
+    real = np.savez
+    together = threading.Barrier(2, timeout=30)
+    written: list[str] = []
+
+    def savez(file, **arrays):
+        written.append(str(file))
+        together.wait()  # both threads are writing now
+        real(file, **arrays)
+        together.wait()  # and both have written before either renames
+
+    monkeypatch.setattr(np, "savez", savez)
+    table = {"keys": np.arange(50_000, dtype=np.int64), "values": np.linspace(0.0, 1.0, 50_000)}
+    threads = [threading.Thread(target=common.save_arrays, args=("word-freq-1-abc", table)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(written) == 2 and len(set(written)) == 2
+    loaded = common.load_arrays("word-freq-1-abc")
+    assert loaded is not None and all(np.array_equal(loaded[k], table[k]) for k in table)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["word-freq-1-abc.npz"]
+    # a temporary file a killed save left under such a name is still found and removed once old
+    left = Path(written[0])
+    left.write_bytes(b"PK")
+    os.utime(left, (0, 0))
+    monkeypatch.setattr(np, "savez", real)
+    common.save_arrays("word-freq-1-abd", table)
+    assert not left.exists()
