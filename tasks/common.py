@@ -24,22 +24,32 @@ def _serialise_literal_eval() -> None:
     mismatch" (CPython gh-106905). numpy parses every .npy header (np.load, each member of an .npz)
     with ast.literal_eval, and threaded Dask workers (processes=False, threads_per_worker > 1) load
     arrays at once: seen in CI, test_dedupe_dask[many-partitions], dedupe's _prepared_partition.
-    literal_eval is pure and these calls parse ~100-byte headers: one lock costs nothing."""
+    literal_eval is pure and these calls parse ~100-byte headers: one lock costs nothing. The lock is AST_LOCK, which
+    every other syntax-tree build of this process takes too (tasks.stages parses the stage modules under it)."""
     import ast
 
     inner = ast.literal_eval
     if getattr(inner, "_jianghua_serialised", False):
         return
-    lock = threading.Lock()
 
     def literal_eval(node_or_string: Any) -> Any:
-        with lock:
+        with AST_LOCK:
             return inner(node_or_string)
 
     literal_eval._jianghua_serialised = True  # type: ignore[attr-defined]
+    literal_eval._jianghua_lock = AST_LOCK  # type: ignore[attr-defined]
     ast.literal_eval = literal_eval
 
 
+def _ast_lock() -> threading.Lock:
+    """The lock an earlier import of this module installed literal_eval's wrapper with, else a new one: one lock a
+    process, whatever copy of the module holds it."""
+    import ast
+
+    return getattr(ast.literal_eval, "_jianghua_lock", None) or threading.Lock()
+
+
+AST_LOCK = _ast_lock()
 _serialise_literal_eval()
 
 PIPELINE_NAME = "jianghua"

@@ -18,7 +18,6 @@ import ast
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -783,7 +782,6 @@ def _strip_docstrings(tree: ast.AST) -> ast.AST:
     return tree
 
 
-_PARSE_LOCK = threading.Lock()  # CPython < 3.11.8 (gh-106905): ast.parse is not thread-safe
 # Parsed modules, by the sha256 of their bytes and the Python version (ast.dump's text is not
 # stable across versions): a rerun reads and hashes each module (~1 ms) instead of parsing and
 # dumping its syntax tree (~0.9 s of CPU for every stage's closure, measured on the 5k bench). It
@@ -830,7 +828,13 @@ def _parsed(module: str) -> tuple[str, frozenset[str]]:
     if path.suffix == ".pyx":  # Cython: its bytes (no Python syntax tree); it imports no tasks.* module
         return hashlib.sha256(source).hexdigest(), frozenset()
     key = f"{sys.version_info[0]}.{sys.version_info[1]}:{hashlib.sha256(source).hexdigest()}"
-    with _PARSE_LOCK:  # one thread at a time: the cache dict and ast.parse (see _PARSE_LOCK)
+    # CPython < 3.11.8 (gh-106905): two threads building syntax trees at once fail ("AST constructor recursion depth
+    # mismatch"), ast.parse here or numpy's .npy header parse (ast.literal_eval) in a stage's thread: the cache dict and
+    # the parse under the lock tasks.common serialises literal_eval with (imported here, once a module: this function
+    # is cached, and the flow imports tasks.common anyway)
+    from tasks.common import AST_LOCK
+
+    with AST_LOCK:
         found = _cached_parse(key)
         if found is None:
             digest, imported = _parse(source)

@@ -156,3 +156,44 @@ def test_threads_saving_one_cached_table_write_their_own_temporary_files(tmp_pat
     monkeypatch.setattr(np, "savez", real)
     common.save_arrays("word-freq-1-abd", table)
     assert not left.exists()
+
+
+def test_a_stage_modules_parse_and_numpys_header_parse_take_one_lock(tmp_path, monkeypatch):
+    """Python 3.11 builds one syntax tree at a time per process (gh-106905): the code version's parse of a stage
+    module (tasks.stages) and numpy's .npy header parse (ast.literal_eval, serialised by tasks.common) on another
+    thread wait for each other (each took a lock of its own, so a Dask worker computing dedupe's code version while
+    another thread loaded arrays could fail with "AST constructor recursion depth mismatch")."""
+    import io
+
+    import numpy as np
+
+    from tasks import stages
+
+    want = stages._parsed("tasks.vocab")
+    monkeypatch.setattr(stages, "PARSE_CACHE", tmp_path / "versions.json")  # nothing cached: the module is parsed
+    monkeypatch.setattr(stages, "_parse_cache", None)
+    real = stages._parse
+    parsing, finish = threading.Event(), threading.Event()
+
+    def slow_parse(source: bytes):
+        parsing.set()
+        assert finish.wait(30)
+        return real(source)
+
+    monkeypatch.setattr(stages, "_parse", slow_parse)
+    buf = io.BytesIO()
+    np.save(buf, np.arange(7))
+    got: dict[str, object] = {}
+    parser = threading.Thread(target=lambda: got.update(parsed=stages._parsed.__wrapped__("tasks.vocab")))
+    loader = threading.Thread(target=lambda: got.update(loaded=np.load(io.BytesIO(buf.getvalue()))))
+    try:
+        parser.start()
+        assert parsing.wait(30)
+        loader.start()
+        loader.join(0.5)
+        assert loader.is_alive() and "loaded" not in got  # the header's parse waits for the module's
+    finally:
+        finish.set()
+        parser.join(30)
+        loader.join(30)
+    assert np.array_equal(got["loaded"], np.arange(7)) and got["parsed"] == want
