@@ -263,6 +263,8 @@ def table_cache_dir() -> Path | None:
 
 def load_arrays(name: str) -> dict[str, Any] | None:
     """The arrays `save_arrays` kept under `name` (never pickles: only plain arrays are read back), or None."""
+    import zipfile
+
     import numpy as np
 
     folder = table_cache_dir()
@@ -271,7 +273,9 @@ def load_arrays(name: str) -> dict[str, Any] | None:
     try:
         with np.load(folder / f"{name}.npz", allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
-    except (OSError, ValueError, KeyError, EOFError):  # absent, or a damaged file: build again
+    # absent, or a damaged file: build again (a cut .npz raises zipfile's BadZipFile, which is none of the others:
+    # it failed every call of the stage that loads the table, session 61)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
 
 

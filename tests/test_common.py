@@ -137,3 +137,17 @@ def test_a_saved_table_removes_its_kinds_tables_that_are_older_than_the_keep_tim
         "jieba-dict-1-cccc.npz",
     ]
     assert common.load_arrays("gazetteer-1-eeee")["x"].tolist() == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbage", "empty"])
+def test_a_damaged_cached_table_is_built_again(tmp_path, monkeypatch, damage):
+    """A cached table cut short (a full disk, a copy of the cache folder interrupted) or overwritten is no table: the
+    caller builds it again instead of failing every call of its stage."""
+    from tasks import common
+
+    monkeypatch.setenv("JIANGHUA_CACHE", str(tmp_path))
+    common.save_arrays("idf-1-abcd", {"x": np.arange(1000)})
+    path = tmp_path / "idf-1-abcd.npz"
+    whole = path.read_bytes()
+    path.write_bytes({"cut": whole[: len(whole) // 2], "garbage": b"PK\x03\x04" + b"\x00" * 64, "empty": b""}[damage])
+    assert common.load_arrays("idf-1-abcd") is None
