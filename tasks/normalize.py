@@ -2497,6 +2497,19 @@ _PARENS = re.compile(rf"\(((?=[^()\n]*+\))[^()\n{_H}]*+[{_H}][^()\n]*+)\)")
 _ASCII_QUOTES = re.compile(rf'"((?=[^"\n]*+")[^"\n{_H}]*+[{_H}][^"\n]*+)"')
 _ODD_QUOTES = str.maketrans({"〝": "“", "〞": "”", "〟": "”", "＂": '"'})
 _CORNER_QUOTES = str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def _replace_each(text: str, table: dict[int, str]) -> str:
+    """text.translate(table) for a table of one character to one that no source character is the target of, by one
+    str.replace a character: translate looks every character of a non-ASCII text up in the dict (~2.3 ms on a
+    Taiwanese page of 「」), a replace finds its character at C speed (the same text: no replacement is replaced
+    again)."""
+    for source, target in table.items():
+        if chr(source) in text:
+            text = text.replace(chr(source), target)
+    return text
+
+
 _SPACE_NEAR_CJK_P = re.compile(rf"[ \t]+(?=[{_CJK_P}])|(?<=[{_CJK_P}])[ \t]+")
 
 
@@ -2538,11 +2551,11 @@ def _punctuation(text: str, counts: Counter) -> str:
     if odd:
         if "〞" in text:
             text = _ODD_CLOSER_LINE.sub(lambda m: _odd_quote_pairs(m.group(0)), text)
-        text = text.translate(_ODD_QUOTES)
+        text = _replace_each(text, _ODD_QUOTES)
         counts["punct.odd_quotes"] += odd
     corner = sum(text.count(c) for c in "「」『』")
     if corner:
-        text = text.translate(_CORNER_QUOTES)
+        text = _replace_each(text, _CORNER_QUOTES)
         counts["punct.corner_quotes"] += corner
     n_total = 0
     for _ in range(4):  # one conversion can make a neighbour convertible: `」:,` -> `”：,` -> `”：，`
