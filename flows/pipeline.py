@@ -68,7 +68,7 @@ def progress_steps(shards: int) -> int:
 # 32 threads; dedupe's task (the critical path) waited 796 s for one, then ran alone for the last
 # 314 s with the second worker idle.
 TASK_THREADS = 32
-SHARD_WINDOW = 24  # shard steps in flight; the other 8 threads: at most 3 global steps run at once
+SHARD_WINDOW = 24  # shard steps in flight (Dag.slots); the other 8 threads: at most 3 global steps run at once
 # Shard steps that patch an earlier artifact of their own shard (made by the same code: a nightly run's old
 # shards, whose steps re-run because a global input moved a few rows) go to Prefect this many to a task run,
 # not `steps.STEPS_PER_TASK`: a task run costs ~10 ms of flow and ~43 ms of API-server CPU (session 51), and
@@ -77,6 +77,11 @@ SHARD_WINDOW = 24  # shard steps in flight; the other 8 threads: at most 3 globa
 # a retry re-runs only the batch's incomplete steps. Steps computing their shard from scratch keep batches of
 # STEPS_PER_TASK (a cold run, a new shard, a stage whose code changed: one UI row per few shards).
 PATCH_STEPS_PER_TASK = SHARD_WINDOW
+# Window slots a batch of such patches takes: one, the thread its task run holds, not one per step. Counted per
+# step, a stage of more patches than PATCH_STEPS_PER_TASK went out in rounds (20k +1 %: export's 25 steps as
+# 13 + 12, the second task run submitted only once the first's last step ended), though holding a patch back
+# saves no thread and orders nothing (the pool's priorities order the calls of the task runs that started).
+PATCH_BATCH_SLOTS = 1
 
 
 @flow(
@@ -284,6 +289,7 @@ class Dag:
         self.jobs: dict[str, dict[str, steps.Job]] = {}
         self.timings: dict[str, float] = {}
         self.window = window  # shard steps in flight at most (None: all at once, e.g. on a Dask cluster)
+        self.patch_batches: set[tuple[str, tuple[str, ...]]] = set()  # (stage, shard ids): PATCH_BATCH_SLOTS each
 
     def work(
         self,
@@ -402,12 +408,23 @@ class Dag:
             # pool call, first by its rank) instead of one more task run per stage (5k +1 %: members, annotate and
             # export each made a task run for the new shard's one step beside one for every patch)
             ordered = sorted(computing, key=lambda sid: (-fresh.get(sid, 0), position[sid]))
-            return done, self._launches(stage, jobs, work, params_of, _batches(ordered + by_rank, PATCH_STEPS_PER_TASK))
+            patched = _batches(ordered + by_rank, PATCH_STEPS_PER_TASK)
+            self.patch_batches.update((stage, tuple(sids)) for sids in patched)
+            return done, self._launches(stage, jobs, work, params_of, patched)
         for rank in sorted({fresh.get(sid, 0) for sid in work if sid not in done}, reverse=True):
             tier = [sid for sid in computing if fresh.get(sid, 0) == rank]
             batches += [[sid] for sid in tier] if one_each else _batches(tier, steps.STEPS_PER_TASK)
-        batches += _batches(by_rank, PATCH_STEPS_PER_TASK)
-        return done, self._launches(stage, jobs, work, params_of, batches)
+        patched = _batches(by_rank, PATCH_STEPS_PER_TASK)
+        self.patch_batches.update((stage, tuple(sids)) for sids in patched)
+        return done, self._launches(stage, jobs, work, params_of, batches + patched)
+
+    def slots(self, stage: str, sids: list[str]) -> int:
+        """The window slots a submitted batch takes: one per step, PATCH_BATCH_SLOTS for a batch of patches."""
+        return PATCH_BATCH_SLOTS if (stage, tuple(sids)) in self.patch_batches else len(sids)
+
+    def admits(self, in_flight: int, slots: int) -> bool:
+        """Whether a batch taking `slots` goes out with `in_flight` slots taken (one always goes when none is)."""
+        return self.window is None or in_flight == 0 or in_flight + slots <= self.window
 
     def _launches(
         self,
@@ -452,16 +469,16 @@ class Dag:
         # shard steps not submitted yet: the longer chain of stages after theirs first, then in order
         backlog: list[tuple[int, int, str, list[str], Callable[[], Any]]] = []
         depth, arrival = downstream_depth(), itertools.count()
-        in_flight = 0  # shard steps submitted and not finished
+        in_flight = 0  # window slots of the shard steps submitted and not finished (Dag.slots)
 
         def launch() -> bool:
             """Submit backlogged shard steps while the window has room for them; True if any was."""
             nonlocal in_flight
             launched = False
-            while backlog and (self.window is None or in_flight == 0 or in_flight + len(backlog[0][3]) <= self.window):
+            while backlog and self.admits(in_flight, self.slots(backlog[0][2], backlog[0][3])):
                 _, _, stage, sids, start = heapq.heappop(backlog)
                 running[start()] = (stage, sids)
-                in_flight += len(sids)
+                in_flight += self.slots(stage, sids)
                 launched = True
             return launched
 
@@ -515,7 +532,7 @@ class Dag:
             for fut in as_completed(list(running)):
                 stage, sids = running.pop(fut)
                 if STAGES[stage].scope == "shard":
-                    in_flight -= len(sids)
+                    in_flight -= self.slots(stage, sids)
                 got = fut.result()
                 last = [finish(stage, sid, r) for sid, r in zip(sids, got if len(sids) > 1 else [got], strict=True)]
                 if any(last):

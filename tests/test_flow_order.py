@@ -151,3 +151,38 @@ def test_a_nightly_runs_new_shard_shares_the_patches_task_run(tmp_path):
     order = [sids for sids, _ in launches]
     assert order[0][0] == new and sorted(s for sids in order for s in sids) == sorted(shards)
     assert len(order) == 2 and max(len(sids) for sids in order) <= PATCH_STEPS_PER_TASK
+
+
+def test_a_stage_of_more_patches_than_a_task_run_takes_goes_out_in_one_round(tmp_path):
+    """A nightly run's export patches every old shard (20k +1 %: 25 steps): more than one task run takes, so two
+    batches (13 + 12). Counted a slot per step in the window (24), the second went out only once the first's last
+    step ended; a batch of patches takes one slot (the thread its task run holds), so both go at once. Steps that
+    compute their shard still take a slot each: a cold stage's batches beyond the window wait."""
+    import json
+
+    from flows.pipeline import PATCH_STEPS_PER_TASK, SHARD_WINDOW
+    from tasks import steps
+    from tasks.stages import code_version
+
+    state = tmp_path / "state"
+    shards = [f"shard-{k:02d}" for k in range(PATCH_STEPS_PER_TASK + 2)]
+    for k, sid in enumerate(shards[:-1]):  # every old shard's artifact of the last run, by this code
+        folder = state / "artifacts" / "members" / f"earlier{k}"
+        folder.mkdir(parents=True)
+        (folder / steps.DONE_FILE).write_text(json.dumps({"code_version": code_version("members"), "shard": sid}))
+    work = {sid: ({"normalize": sid, "extract": sid, "dedupe": sid}, [sid], 10) for sid in shards}
+    dag = Dag(str(state), rebuild=False, progress=None, params={}, runtime={})
+    _, launches = dag.submit("members", work, {shards[-1]: 3})
+    assert len(launches) == 2 and sum(len(sids) for sids, _ in launches) > SHARD_WINDOW
+    first, second = (dag.slots("members", sids) for sids, _ in launches)
+    assert dag.admits(0, first) and dag.admits(first, second)  # one round
+    cold = Dag(str(tmp_path / "cold"), rebuild=False, progress=None, params={}, runtime={})
+    _, launches = cold.submit("members", work)
+    taken = [cold.slots("members", sids) for sids, _ in launches]
+    assert taken == [len(sids) for sids, _ in launches] and max(taken) == steps.STEPS_PER_TASK
+    in_flight, admitted = 0, 0
+    for slots in taken:
+        if not cold.admits(in_flight, slots):
+            break
+        in_flight, admitted = in_flight + slots, admitted + 1
+    assert 0 < admitted < len(taken) and in_flight <= SHARD_WINDOW  # the rest wait for a free slot
