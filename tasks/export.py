@@ -554,11 +554,11 @@ def account_shard(members: Sequence[Any], documents: str, rejects: Sequence[str]
     the records of each container file this shard holds a slice of, for `merge_accounts`."""
     from collections import Counter
 
-    docs = _row_keys(pq.read_table(documents, columns=_KEY))
+    docs = _row_keys(pq.ParquetFile(documents).read(columns=_KEY))  # not pq.read_table: no dataset layer in the flow
     reasons: Counter[str] = Counter()
     rej: list[tuple[str, str, str]] = []
     for path in rejects:
-        t = pq.read_table(path, columns=[*_KEY, "reason"])
+        t = pq.ParquetFile(path).read(columns=[*_KEY, "reason"])
         rej.extend(_row_keys(t))
         reasons.update(t.column("reason").to_pylist())
     heads = {(f.input_root, f.source_path) for f in members}
