@@ -10,6 +10,15 @@ def marked_sums(
     out_w: np.ndarray,
     out_n: np.ndarray,
 ) -> None: ...
+def marked_weights(
+    start: np.ndarray,
+    rank: np.ndarray,
+    wrank: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    out_w: np.ndarray,
+    out_n: np.ndarray,
+) -> None: ...
 def merged_sums(
     vals: np.ndarray,
     start: np.ndarray,

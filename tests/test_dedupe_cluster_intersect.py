@@ -335,3 +335,35 @@ def test_spill_flush_keeps_each_partitions_rows_in_arrival_order(tmp_path, kerne
         assert np.array_equal(
             got_c, np.bincount(np.searchsorted(want_u, u[p == q]), weights=c[p == q]).astype(np.int64)
         )
+
+
+@pytest.mark.parametrize("top", [1 << 24, (1 << 31) - 1, 1 << 40])
+def test_intersect_by_key_weights_equals_brute_force(top, kernels):
+    """Weights given per key rank (`wrank`, each row's weight its key's, as `_prepared_partition` makes
+    them): `_kernels.marked_weights` marks b's keys with their weights and reads only a's ranks. The
+    same integers as brute force with weights up to W_ONE, up to the int32 mark's limit, and past it
+    (the per-row kernel then), pairs sorted by b or not, empty documents and pairs past the last one."""
+    rng = np.random.default_rng(11)
+    seen = 0
+    for case in range(60):
+        code, _w, a, b = random_case(rng)
+        a[:3] = b[:3]
+        width = int((code & 0xFFFFFFFF).max()) + 1 if len(code) else 1
+        wrank = rng.integers(1, top, width, dtype=np.int64, endpoint=True)
+        w = wrank[code & 0xFFFFFFFF]
+        if case % 2:
+            o = np.argsort(b, kind="stable")
+            a, b = a[o], b[o]
+        want = brute(code, w, a, b)
+        got = dedupe_cluster._intersect(code, w, a, b, wrank)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+        seen += int(want[1].sum())
+    assert seen > 0
+
+
+def test_marked_weights_rejects_short_outputs():
+    from tasks import _kernels
+
+    z = np.zeros(3, np.int64)
+    with pytest.raises(ValueError):
+        _kernels.marked_weights(np.zeros(2, np.int64), np.zeros(3, np.uint32), np.ones(1, np.int32), z, z, z[:2], z)
